@@ -1,0 +1,79 @@
+"""The platform-neutral story card: what every renderer (console, HTML, Slack, Discord) draws.
+
+A card holds only text and facts. Escaping for a target format is the renderer's job, so feed text
+stays untrusted here and every renderer must treat it as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.models import Angle, Bullet
+
+
+@dataclass(slots=True)
+class SourceLink:
+    source: str
+    title: str
+    url: str | None
+
+
+@dataclass(slots=True)
+class StoryCard:
+    story_id: str
+    slug: str
+    headline: str
+    # Independent sources: wire copy republished by several outlets counts once.
+    source_count: int
+    outlets: list[str]
+    tldr: list[Bullet]
+    sources: list[SourceLink]
+    angles: list[Angle]
+    also_reporting: list[str]
+    first_seen: datetime
+    as_of: datetime
+    # Groups of outlets that carried the same wire copy (each group counted once).
+    wire_groups: list[list[str]] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    writer: str = "extractive"
+
+    @property
+    def outlet_count(self) -> int:
+        return len(self.outlets)
+
+    @property
+    def age_label(self) -> str:
+        """'as of 2h after first report', the freshness line of the example card."""
+        return f"as of {humanize_delta(self.as_of - self.first_seen)} after first report"
+
+    @property
+    def sources_label(self) -> str:
+        noun = "source" if self.source_count == 1 else "sources"
+        label = f"{self.source_count} {noun} tracking this story"
+        if self.outlet_count > self.source_count:
+            label += f" ({self.outlet_count} outlets; shared wire copy counted once)"
+        return label
+
+    def corroboration(self, bullet: Bullet) -> str:
+        """'reported by 4 of 6': how many outlets back a TL;DR bullet."""
+        return f"reported by {len(bullet.sources)} of {self.outlet_count}"
+
+
+@dataclass(slots=True)
+class Digest:
+    """The cards one channel gets in one posting, newest-important first."""
+
+    channel: str
+    cards: list[StoryCard]
+    generated_at: datetime
+    title: str = "News digest"
+
+
+def humanize_delta(delta) -> str:  # type: ignore[no-untyped-def]
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 3600:
+        return f"{max(1, seconds // 60)}m" if seconds >= 60 else "0m"
+    if seconds < 48 * 3600:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 86400}d"

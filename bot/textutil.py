@@ -1,0 +1,55 @@
+"""Text primitives shared by clustering, topic queries and summaries.
+
+One definition of "a word" keeps the three in agreement: a topic that matches a story's words is
+matching the same words the clusterer grouped on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WORD_RE = re.compile(r"[\w][\w'’.-]*[\w]|[\w]", re.UNICODE)
+_SPACE_RE = re.compile(r"\s+")
+
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a about above after again against all almost also although am among an and another any are
+    aren't around as at be became because been before being below between both but by can cannot
+    could couldn't did didn't do does doesn't doing don't down during each either else even ever
+    every few for from further get gets got had hadn't has hasn't have haven't having he he'd he'll
+    he's her here here's hers herself him himself his how how's however i i'd i'll i'm i've if in
+    into is isn't it it's its itself just least less let's like made make many may me might more
+    most much must mustn't my myself neither no nor not now of off often on once one only or other
+    others ought our ours ourselves out over own per perhaps quite rather really same say says said
+    shall shan't she she'd she'll she's should shouldn't since so some still such than that that's
+    the their theirs them themselves then there there's these they they'd they'll they're they've
+    this those though through thus to too toward towards under until up upon us very via was wasn't
+    we we'd we'll we're we've were weren't what what's whatever when when's where where's whether
+    which while who who's whom whose why why's will with within without won't would wouldn't yet you
+    you'd you'll you're you've your yours yourself yourselves new also according told tells
+    """.split()
+)
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: 'Zürich' and 'ZURICH' both fold to 'zurich'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold().replace("’", "'")
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, keeping inner apostrophes, dots and hyphens ('u.s.', 'covid-19')."""
+    return _WORD_RE.findall(fold(text))
+
+
+def content_words(text: str) -> list[str]:
+    """Folded words minus stopwords and one-letter tokens."""
+    return [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+
+
+def squash_spaces(text: str) -> str:
+    return _SPACE_RE.sub(" ", text).strip()
