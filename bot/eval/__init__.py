@@ -1,0 +1,1 @@
+"""Evaluation commands: a stable JSONL contract that quality benchmarks rely on."""
