@@ -1,0 +1,116 @@
+"""The articles table. Deduplication lives in its unique indexes: (feed, GUID), canonical URL and
+(source, folded title). An INSERT OR IGNORE that inserts nothing is an article we already have."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.models import Article
+from bot.store.database import iso, parse_iso
+from bot.textutil import fold, squash_spaces
+
+
+def title_key(title: str) -> str:
+    return squash_spaces(fold(title))
+
+
+def article_id(source_key: str, guid: str) -> str:
+    return hashlib.sha1(f"{source_key}\x00{guid}".encode()).hexdigest()[:16]
+
+
+def insert_new(
+    db: sqlite_utils.Database,
+    rows: Iterable[dict[str, Any]],
+) -> list[Article]:
+    """Insert articles, skipping duplicates; return only the ones that were new.
+
+    Each row: feed_id, source, guid, url, canonical_url, title, text, author, published, seen_at.
+    """
+    new: list[Article] = []
+    for row in rows:
+        guid = row.get("guid") or row.get("canonical_url") or row["title"]
+        record = {
+            "id": article_id(str(row.get("feed_id") or row["source"]), guid),
+            "feed_id": row.get("feed_id"),
+            "source": row["source"],
+            "guid": row.get("guid"),
+            "url": row.get("url"),
+            "canonical_url": row.get("canonical_url"),
+            "title": row["title"],
+            "title_key": title_key(row["title"]),
+            "text": row.get("text") or "",
+            "author": row.get("author"),
+            "published": iso(row.get("published")),
+            "seen_at": iso(row["seen_at"]),
+        }
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO articles (id, feed_id, source, guid, url, canonical_url, title,"
+            " title_key, text, author, published, seen_at) VALUES (:id, :feed_id, :source, :guid,"
+            " :url, :canonical_url, :title, :title_key, :text, :author, :published, :seen_at)",
+            record,
+        )
+        if cursor.rowcount:
+            new.append(_to_article(record))
+    return new
+
+
+def _to_article(row: dict[str, Any]) -> Article:
+    return Article(
+        id=row["id"],
+        source=row["source"],
+        title=row["title"],
+        text=row["text"],
+        url=row["url"],
+        published=parse_iso(row["published"]),
+        feed_id=row["feed_id"],
+        seen=parse_iso(row["seen_at"]),
+    )
+
+
+def set_story(db: sqlite_utils.Database, article_id_: str, story_id: str) -> None:
+    db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id_])
+
+
+def story_articles(db: sqlite_utils.Database, story_id: str) -> list[Article]:
+    rows = db.execute_returning_dicts(
+        "SELECT * FROM articles WHERE story_id = ? ORDER BY COALESCE(published, seen_at), id",
+        [story_id],
+    )
+    return [_to_article(r) for r in rows]
+
+
+def articles_for_stories(
+    db: sqlite_utils.Database, story_ids: Sequence[str]
+) -> dict[str, list[Article]]:
+    grouped: dict[str, list[Article]] = {sid: [] for sid in story_ids}
+    if not story_ids:
+        return grouped
+    marks = ",".join("?" for _ in story_ids)
+    rows = db.execute_returning_dicts(
+        f"SELECT * FROM articles WHERE story_id IN ({marks})"
+        " ORDER BY COALESCE(published, seen_at), id",
+        list(story_ids),
+    )
+    for row in rows:
+        grouped[row["story_id"]].append(_to_article(row))
+    return grouped
+
+
+def unclustered(db: sqlite_utils.Database) -> list[Article]:
+    rows = db.execute_returning_dicts(
+        "SELECT * FROM articles WHERE story_id IS NULL ORDER BY COALESCE(published, seen_at), id"
+    )
+    return [_to_article(r) for r in rows]
+
+
+def count(db: sqlite_utils.Database, since: datetime | None = None) -> int:
+    if since is None:
+        return db["articles"].count
+    return db.execute("SELECT COUNT(*) FROM articles WHERE seen_at >= ?", [iso(since)]).fetchone()[
+        0
+    ]

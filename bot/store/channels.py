@@ -1,0 +1,202 @@
+"""Channels, topics and the subscriptions between them: the part chat commands edit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from bot.config import DEFAULT_SCHEDULE, DEFAULT_TIMEZONE
+from bot.store.database import iso, utcnow
+
+
+class UnknownTopicError(LookupError):
+    pass
+
+
+@dataclass(slots=True)
+class TopicRow:
+    slug: str
+    title: str | None
+    query: str
+    origin: str
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.slug
+
+
+@dataclass(slots=True)
+class ChannelRow:
+    id: int
+    platform: str
+    channel_id: str
+    name: str | None
+    schedule: str
+    timezone: str
+    mode: str
+    min_sources: int
+    quiet_hours: str | None
+    webhook_url: str | None
+    paused_reason: str | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.channel_id}"
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ChannelRow:
+        return cls(**{k: row[k] for k in cls.__slots__})  # type: ignore[attr-defined]
+
+
+# --- topics -----------------------------------------------------------------------------------
+
+
+def upsert_topic(
+    db: sqlite_utils.Database,
+    slug: str,
+    query: str,
+    *,
+    title: str | None = None,
+    origin: str = "cli",
+    config_hash: str | None = None,
+) -> TopicRow:
+    existing = get_topic(db, slug)
+    record = {"slug": slug, "query": query, "title": title, "origin": origin}
+    if config_hash is not None:
+        record["config_hash"] = config_hash
+    if existing is None:
+        record["created_at"] = iso(utcnow())
+        db["topics"].insert(record)
+    else:
+        db["topics"].update(slug, record)
+    return get_topic(db, slug)  # type: ignore[return-value]
+
+
+def get_topic(db: sqlite_utils.Database, slug: str) -> TopicRow | None:
+    rows = list(db["topics"].rows_where("slug = ?", [slug]))
+    if not rows:
+        return None
+    r = rows[0]
+    return TopicRow(slug=r["slug"], title=r["title"], query=r["query"], origin=r["origin"])
+
+
+def list_topics(db: sqlite_utils.Database) -> list[TopicRow]:
+    return [
+        TopicRow(slug=r["slug"], title=r["title"], query=r["query"], origin=r["origin"])
+        for r in db["topics"].rows_where(order_by="slug")
+    ]
+
+
+def remove_topic(db: sqlite_utils.Database, slug: str) -> bool:
+    db.execute("DELETE FROM subscriptions WHERE topic_slug = ?", [slug])
+    return db.execute("DELETE FROM topics WHERE slug = ?", [slug]).rowcount > 0
+
+
+# --- channels ---------------------------------------------------------------------------------
+
+
+def get_channel(db: sqlite_utils.Database, platform: str, channel_id: str) -> ChannelRow | None:
+    rows = list(
+        db["channels"].rows_where("platform = ? AND channel_id = ?", [platform, channel_id])
+    )
+    return ChannelRow.from_row(rows[0]) if rows else None
+
+
+def get_channel_by_pk(db: sqlite_utils.Database, pk: int) -> ChannelRow | None:
+    rows = list(db["channels"].rows_where("id = ?", [pk]))
+    return ChannelRow.from_row(rows[0]) if rows else None
+
+
+def ensure_channel(
+    db: sqlite_utils.Database, platform: str, channel_id: str, *, name: str | None = None
+) -> ChannelRow:
+    """The channel's row, created with default settings the first time it is seen."""
+    found = get_channel(db, platform, channel_id)
+    if found is not None:
+        return found
+    db.execute(
+        "INSERT OR IGNORE INTO channels (platform, channel_id, name, schedule, timezone, mode,"
+        " min_sources, origin, created_at) VALUES (?, ?, ?, ?, ?, 'digest', 2, 'chat', ?)",
+        [platform, channel_id, name, DEFAULT_SCHEDULE, DEFAULT_TIMEZONE, iso(utcnow())],
+    )
+    return get_channel(db, platform, channel_id)  # type: ignore[return-value]
+
+
+def list_channels(db: sqlite_utils.Database, platform: str | None = None) -> list[ChannelRow]:
+    if platform:
+        rows = db["channels"].rows_where("platform = ?", [platform], order_by="id")
+    else:
+        rows = db["channels"].rows_where(order_by="id")
+    return [ChannelRow.from_row(r) for r in rows]
+
+
+def find_channel(db: sqlite_utils.Database, ref: str) -> ChannelRow | None:
+    """By 'platform:id', bare id, or name."""
+    if ":" in ref:
+        platform, _, channel_id = ref.partition(":")
+        found = get_channel(db, platform, channel_id)
+        if found:
+            return found
+    rows = list(db["channels"].rows_where("channel_id = ? OR name = ?", [ref, ref], order_by="id"))
+    return ChannelRow.from_row(rows[0]) if rows else None
+
+
+def update_channel(db: sqlite_utils.Database, pk: int, **fields: Any) -> ChannelRow:
+    db["channels"].update(pk, fields)
+    return get_channel_by_pk(db, pk)  # type: ignore[return-value]
+
+
+# --- subscriptions ----------------------------------------------------------------------------
+
+
+def follow(db: sqlite_utils.Database, channel_pk: int, topic_slug: str) -> bool:
+    """Subscribe; False if the channel already followed the topic."""
+    if get_topic(db, topic_slug) is None:
+        raise UnknownTopicError(topic_slug)
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO subscriptions (channel_pk, topic_slug, created_at) VALUES (?, ?, ?)",
+        [channel_pk, topic_slug, iso(utcnow())],
+    )
+    return cursor.rowcount > 0
+
+
+def unfollow(db: sqlite_utils.Database, channel_pk: int, topic_slug: str) -> bool:
+    cursor = db.execute(
+        "DELETE FROM subscriptions WHERE channel_pk = ? AND topic_slug = ?",
+        [channel_pk, topic_slug],
+    )
+    return cursor.rowcount > 0
+
+
+def channel_topics(db: sqlite_utils.Database, channel_pk: int) -> list[TopicRow]:
+    rows = db.execute_returning_dicts(
+        "SELECT t.* FROM topics t JOIN subscriptions s ON s.topic_slug = t.slug"
+        " WHERE s.channel_pk = ? ORDER BY t.slug",
+        [channel_pk],
+    )
+    return [
+        TopicRow(slug=r["slug"], title=r["title"], query=r["query"], origin=r["origin"])
+        for r in rows
+    ]
+
+
+def set_subscriptions(db: sqlite_utils.Database, channel_pk: int, slugs: list[str]) -> None:
+    db.execute("DELETE FROM subscriptions WHERE channel_pk = ?", [channel_pk])
+    for slug in slugs:
+        follow(db, channel_pk, slug)
+
+
+def mute_story(db: sqlite_utils.Database, channel_pk: int, story_id: str) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO muted_stories (channel_pk, story_id, created_at) VALUES (?, ?, ?)",
+        [channel_pk, story_id, iso(utcnow())],
+    )
+
+
+def muted_story_ids(db: sqlite_utils.Database, channel_pk: int) -> set[str]:
+    return {
+        r[0]
+        for r in db.execute("SELECT story_id FROM muted_stories WHERE channel_pk = ?", [channel_pk])
+    }

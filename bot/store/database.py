@@ -1,0 +1,237 @@
+"""Opening the SQLite database and applying the recorded schema migrations.
+
+Migrations are append-only: each has a number and a name, and `schema_migrations` records which
+ran, so an old database file upgrades in place and a new one is built by the same steps.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+log = logging.getLogger(__name__)
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(dt: datetime | None) -> str | None:
+    """Timestamps are stored as ISO 8601 UTC text, which sorts chronologically."""
+    if dt is None:
+        return None
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            name TEXT,
+            title TEXT,
+            site_url TEXT,
+            poll_interval INTEGER NOT NULL DEFAULT 900,
+            origin TEXT NOT NULL DEFAULT 'cli',
+            config_hash TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            next_poll_at TEXT,
+            last_polled_at TEXT,
+            last_success_at TEXT,
+            last_error TEXT,
+            disabled_reason TEXT,
+            disabled_at TEXT,
+            ttl_minutes INTEGER,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+            source TEXT NOT NULL,
+            guid TEXT,
+            url TEXT,
+            canonical_url TEXT,
+            title TEXT NOT NULL,
+            title_key TEXT NOT NULL,
+            text TEXT NOT NULL,
+            author TEXT,
+            published TEXT,
+            seen_at TEXT NOT NULL,
+            story_id TEXT REFERENCES stories(id)
+        );
+        CREATE UNIQUE INDEX articles_feed_guid ON articles(feed_id, guid) WHERE guid IS NOT NULL;
+        CREATE UNIQUE INDEX articles_canonical_url ON articles(canonical_url)
+            WHERE canonical_url IS NOT NULL;
+        CREATE UNIQUE INDEX articles_source_title ON articles(source, title_key);
+        CREATE INDEX articles_story ON articles(story_id);
+        CREATE INDEX articles_seen ON articles(seen_at);
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            headline TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_updated TEXT NOT NULL,
+            article_count INTEGER NOT NULL DEFAULT 0,
+            outlet_count INTEGER NOT NULL DEFAULT 0,
+            source_count INTEGER NOT NULL DEFAULT 0,
+            merged_into TEXT REFERENCES stories(id),
+            summary_json TEXT,
+            summary_article_count INTEGER
+        );
+        CREATE INDEX stories_last_updated ON stories(last_updated);
+        CREATE TABLE story_aliases (
+            slug TEXT PRIMARY KEY,
+            story_id TEXT NOT NULL REFERENCES stories(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE topics (
+            slug TEXT PRIMARY KEY,
+            title TEXT,
+            query TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'cli',
+            config_hash TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE channels (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            name TEXT,
+            schedule TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            mode TEXT NOT NULL DEFAULT 'digest',
+            min_sources INTEGER NOT NULL DEFAULT 2,
+            quiet_hours TEXT,
+            webhook_url TEXT,
+            paused_reason TEXT,
+            origin TEXT NOT NULL DEFAULT 'chat',
+            config_hash TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE(platform, channel_id)
+        );
+        CREATE TABLE subscriptions (
+            channel_pk INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+            topic_slug TEXT NOT NULL REFERENCES topics(slug) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (channel_pk, topic_slug)
+        );
+        CREATE TABLE muted_stories (
+            channel_pk INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+            story_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (channel_pk, story_id)
+        );
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            story_id TEXT NOT NULL REFERENCES stories(id),
+            channel_pk INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL DEFAULT 'story',
+            state TEXT NOT NULL DEFAULT 'pending',
+            nonce TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            message_ref TEXT,
+            thread_ref TEXT,
+            source_count INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            sent_at TEXT,
+            CHECK (state IN ('pending', 'sending', 'sent', 'failed'))
+        );
+        CREATE UNIQUE INDEX deliveries_story_channel ON deliveries(story_id, channel_pk)
+            WHERE kind = 'story';
+        CREATE INDEX deliveries_state ON deliveries(state);
+        """
+    )
+
+
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (1, "initial schema", _m001_initial),
+]
+
+
+def open_database(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the database. `:memory:` works for tests."""
+    path = str(path)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: we manage transactions explicitly, so a commit is where we say it is.
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    db = sqlite_utils.Database(conn)
+    if path != ":memory:":
+        db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 30000")
+    # NORMAL is durable enough in WAL mode for articles; the outbox asks for FULL around its writes.
+    db.execute("PRAGMA synchronous = NORMAL")
+    migrate(db)
+    return db
+
+
+def applied_migrations(db: sqlite_utils.Database) -> list[int]:
+    if "schema_migrations" not in db.table_names():
+        return []
+    return [row["version"] for row in db["schema_migrations"].rows_where(order_by="version")]
+
+
+def migrate(db: sqlite_utils.Database) -> list[int]:
+    """Apply every migration not yet recorded, each in its own transaction. Returns those applied."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    done = set(applied_migrations(db))
+    ran: list[int] = []
+    for version, name, step in MIGRATIONS:
+        if version in done:
+            continue
+        log.info("applying migration %d: %s", version, name)
+        with transaction(db):
+            step(db)
+            db.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                [version, name, iso(utcnow())],
+            )
+        ran.append(version)
+    return ran
+
+
+class transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolling back on error. Nested use joins the outer transaction."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.owner = False
+
+    def __enter__(self) -> sqlite_utils.Database:
+        conn = self.db.conn
+        if not conn.in_transaction:
+            conn.execute("BEGIN IMMEDIATE")
+            self.owner = True
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        if not self.owner:
+            return
+        if exc_type is None:
+            self.db.conn.execute("COMMIT")
+        else:
+            self.db.conn.execute("ROLLBACK")

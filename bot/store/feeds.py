@@ -1,0 +1,146 @@
+"""The feeds table: what to poll, and the polite-polling state of each feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.store.database import iso, parse_iso, utcnow
+
+
+class FeedExistsError(ValueError):
+    pass
+
+
+@dataclass(slots=True)
+class FeedRow:
+    id: int
+    url: str
+    name: str | None
+    title: str | None
+    poll_interval: int
+    origin: str
+    etag: str | None
+    last_modified: str | None
+    consecutive_failures: int
+    next_poll_at: datetime | None
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    disabled_reason: str | None
+    ttl_minutes: int | None
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.title or self.url
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> FeedRow:
+        return cls(
+            id=row["id"],
+            url=row["url"],
+            name=row["name"],
+            title=row["title"],
+            poll_interval=row["poll_interval"],
+            origin=row["origin"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            consecutive_failures=row["consecutive_failures"],
+            next_poll_at=parse_iso(row["next_poll_at"]),
+            last_polled_at=parse_iso(row["last_polled_at"]),
+            last_success_at=parse_iso(row["last_success_at"]),
+            last_error=row["last_error"],
+            disabled_reason=row["disabled_reason"],
+            ttl_minutes=row["ttl_minutes"],
+        )
+
+
+def add_feed(
+    db: sqlite_utils.Database,
+    url: str,
+    *,
+    name: str | None = None,
+    interval: int = 900,
+    origin: str = "cli",
+    config_hash: str | None = None,
+) -> FeedRow:
+    if db.execute("SELECT 1 FROM feeds WHERE url = ?", [url]).fetchone():
+        raise FeedExistsError(f"feed already added: {url}")
+    db["feeds"].insert(
+        {
+            "url": url,
+            "name": name,
+            "poll_interval": interval,
+            "origin": origin,
+            "config_hash": config_hash,
+            "created_at": iso(utcnow()),
+        }
+    )
+    return get_feed(db, url)  # type: ignore[return-value]
+
+
+def get_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
+    """A feed by id or URL."""
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        rows = list(db["feeds"].rows_where("id = ?", [int(ref)]))
+    else:
+        rows = list(db["feeds"].rows_where("url = ?", [ref]))
+    return FeedRow.from_row(rows[0]) if rows else None
+
+
+def list_feeds(db: sqlite_utils.Database) -> list[FeedRow]:
+    return [FeedRow.from_row(r) for r in db["feeds"].rows_where(order_by="id")]
+
+
+def remove_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
+    """Remove a feed; its articles stay (stories keep their sources)."""
+    feed = get_feed(db, ref)
+    if feed is None:
+        return None
+    db.execute("UPDATE articles SET feed_id = NULL WHERE feed_id = ?", [feed.id])
+    db.execute("DELETE FROM feeds WHERE id = ?", [feed.id])
+    return feed
+
+
+def due_feeds(db: sqlite_utils.Database, now: datetime) -> list[FeedRow]:
+    rows = db["feeds"].rows_where(
+        "disabled_reason IS NULL AND (next_poll_at IS NULL OR next_poll_at <= ?)",
+        [iso(now)],
+        order_by="next_poll_at",
+    )
+    return [FeedRow.from_row(r) for r in rows]
+
+
+def next_due_time(db: sqlite_utils.Database) -> datetime | None:
+    row = db.execute("SELECT MIN(next_poll_at) FROM feeds WHERE disabled_reason IS NULL").fetchone()
+    return parse_iso(row[0]) if row and row[0] else None
+
+
+def update_feed(db: sqlite_utils.Database, feed_id: int, **fields: Any) -> None:
+    values = {k: iso(v) if isinstance(v, datetime) else v for k, v in fields.items()}
+    db["feeds"].update(feed_id, values)
+
+
+def enable_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
+    feed = get_feed(db, ref)
+    if feed is None:
+        return None
+    update_feed(
+        db,
+        feed.id,
+        disabled_reason=None,
+        disabled_at=None,
+        consecutive_failures=0,
+        next_poll_at=None,
+    )
+    return get_feed(db, feed.id)
+
+
+def failing_feeds(db: sqlite_utils.Database) -> list[FeedRow]:
+    rows = db["feeds"].rows_where(
+        "disabled_reason IS NOT NULL OR consecutive_failures > 0", order_by="id"
+    )
+    return [FeedRow.from_row(r) for r in rows]

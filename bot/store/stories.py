@@ -1,0 +1,215 @@
+"""The stories table: one row per event, its members (articles.story_id), merges and slugs.
+
+A merge never deletes a story: the absorbed row points at the survivor (`merged_into`) and its slug
+becomes an alias, so a `/story old-slug` link posted yesterday still resolves.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.models import Article, Summary
+from bot.store.database import iso, parse_iso, utcnow
+
+
+@dataclass(slots=True)
+class StoryRow:
+    id: str
+    slug: str
+    headline: str
+    first_seen: datetime
+    last_updated: datetime
+    article_count: int
+    outlet_count: int
+    source_count: int
+    merged_into: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> StoryRow:
+        return cls(
+            id=row["id"],
+            slug=row["slug"],
+            headline=row["headline"],
+            first_seen=parse_iso(row["first_seen"]),  # type: ignore[arg-type]
+            last_updated=parse_iso(row["last_updated"]),  # type: ignore[arg-type]
+            article_count=row["article_count"],
+            outlet_count=row["outlet_count"],
+            source_count=row["source_count"],
+            merged_into=row["merged_into"],
+        )
+
+
+def slug_taken(db: sqlite_utils.Database, slug: str) -> bool:
+    return bool(
+        db.execute(
+            "SELECT 1 FROM stories WHERE slug = ? UNION SELECT 1 FROM story_aliases WHERE slug = ?",
+            [slug, slug],
+        ).fetchone()
+    )
+
+
+def create_story(
+    db: sqlite_utils.Database, story_id: str, slug: str, headline: str, first_seen: datetime
+) -> None:
+    db["stories"].insert(
+        {
+            "id": story_id,
+            "slug": slug,
+            "headline": headline,
+            "first_seen": iso(first_seen),
+            "last_updated": iso(first_seen),
+        }
+    )
+
+
+def get_story(db: sqlite_utils.Database, story_id: str) -> StoryRow | None:
+    rows = list(db["stories"].rows_where("id = ?", [story_id]))
+    return StoryRow.from_row(rows[0]) if rows else None
+
+
+def resolve_id(db: sqlite_utils.Database, story_id: str) -> str:
+    """Follow merges to the surviving story."""
+    seen: set[str] = set()
+    while story_id not in seen:
+        seen.add(story_id)
+        row = db.execute("SELECT merged_into FROM stories WHERE id = ?", [story_id]).fetchone()
+        if not row or not row[0]:
+            return story_id
+        story_id = row[0]
+    return story_id
+
+
+def update_counts(
+    db: sqlite_utils.Database,
+    story_id: str,
+    *,
+    article_count: int,
+    outlet_count: int,
+    source_count: int,
+    last_updated: datetime,
+    headline: str | None = None,
+) -> None:
+    fields: dict[str, Any] = {
+        "article_count": article_count,
+        "outlet_count": outlet_count,
+        "source_count": source_count,
+        "last_updated": iso(last_updated),
+    }
+    if headline:
+        fields["headline"] = headline
+    db["stories"].update(story_id, fields)
+
+
+def merge(db: sqlite_utils.Database, absorbed: str, survivor: str) -> None:
+    """Move the absorbed story's articles to the survivor and keep its slug as an alias."""
+    row = get_story(db, absorbed)
+    if row is None or absorbed == survivor:
+        return
+    db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [survivor, absorbed])
+    db.execute("UPDATE story_aliases SET story_id = ? WHERE story_id = ?", [survivor, absorbed])
+    db.execute(
+        "INSERT OR IGNORE INTO story_aliases (slug, story_id, created_at) VALUES (?, ?, ?)",
+        [row.slug, survivor, iso(utcnow())],
+    )
+    db.execute(
+        "UPDATE stories SET merged_into = ?, article_count = 0 WHERE id = ?", [survivor, absorbed]
+    )
+    db.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", [survivor, absorbed])
+    # A channel that got the absorbed story has, in effect, seen the survivor.
+    db.execute(
+        "UPDATE OR IGNORE deliveries SET story_id = ? WHERE story_id = ?", [survivor, absorbed]
+    )
+    first = db.execute(
+        "SELECT MIN(first_seen) FROM stories WHERE id IN (?, ?)", [absorbed, survivor]
+    ).fetchone()[0]
+    db.execute("UPDATE stories SET first_seen = ? WHERE id = ?", [first, survivor])
+
+
+def aliases(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for slug, story_id in db.execute("SELECT slug, story_id FROM story_aliases"):
+        grouped.setdefault(story_id, []).append(slug)
+    return grouped
+
+
+def recent_stories(
+    db: sqlite_utils.Database,
+    *,
+    since: datetime | None = None,
+    min_sources: int = 1,
+    limit: int | None = None,
+) -> list[StoryRow]:
+    where = "merged_into IS NULL AND article_count > 0 AND source_count >= ?"
+    params: list[Any] = [min_sources]
+    if since is not None:
+        where += " AND last_updated >= ?"
+        params.append(iso(since))
+    rows = db["stories"].rows_where(
+        where, params, order_by="source_count DESC, last_updated DESC", limit=limit
+    )
+    return [StoryRow.from_row(r) for r in rows]
+
+
+def active_stories(db: sqlite_utils.Database, since: datetime) -> list[StoryRow]:
+    rows = db["stories"].rows_where(
+        "merged_into IS NULL AND article_count > 0 AND last_updated >= ?",
+        [iso(since)],
+        order_by="first_seen",
+    )
+    return [StoryRow.from_row(r) for r in rows]
+
+
+def cached_summary(db: sqlite_utils.Database, story_id: str, article_count: int) -> Summary | None:
+    row = db.execute(
+        "SELECT summary_json, summary_article_count FROM stories WHERE id = ?", [story_id]
+    ).fetchone()
+    if not row or not row[0] or row[1] != article_count:
+        return None
+    return summary_from_json(row[0])
+
+
+def store_summary(
+    db: sqlite_utils.Database, story_id: str, summary: Summary, article_count: int
+) -> None:
+    db["stories"].update(
+        story_id,
+        {"summary_json": summary_to_json(summary), "summary_article_count": article_count},
+    )
+
+
+def summary_to_json(summary: Summary) -> str:
+    return json.dumps(
+        {
+            "headline": summary.headline,
+            "tldr": [{"text": b.text, "sources": b.sources} for b in summary.tldr],
+            "angles": [
+                {"source": a.source, "line": a.line, "quote": a.quote, "url": a.url}
+                for a in summary.angles
+            ],
+            "also_reporting": summary.also_reporting,
+            "writer": summary.writer,
+        }
+    )
+
+
+def summary_from_json(raw: str) -> Summary:
+    from bot.models import Angle, Bullet
+
+    data = json.loads(raw)
+    return Summary(
+        headline=data["headline"],
+        tldr=[Bullet(text=b["text"], sources=b["sources"]) for b in data["tldr"]],
+        angles=[Angle(**a) for a in data["angles"]],
+        also_reporting=data.get("also_reporting", []),
+        writer=data.get("writer", "extractive"),
+    )
+
+
+def outlets(articles: list[Article]) -> list[str]:
+    """Distinct outlet names in first-report order."""
+    return list(dict.fromkeys(a.source for a in articles))
