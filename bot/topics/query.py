@@ -1,0 +1,405 @@
+"""Topic queries: the small search language a channel uses to pick which stories it gets.
+
+Syntax
+------
+
+``ai chips``
+    Words. Adjacent terms must all match (implicit AND).
+``"chip export"``
+    A quoted phrase: the words must appear consecutively, in that order. Curly quotes
+    (“…”), as Slack sometimes inserts them, work too.
+``ai OR chips``, ``ai AND chips``
+    Boolean operators. They must be written in CAPITALS; a lowercase ``and``/``or``/``not``
+    is an ordinary word.
+``NOT crypto``, ``-crypto``
+    Exclusion. The ``-`` form also works before a phrase, a group or a filter:
+    ``-"price target"``, ``-(sports OR celebrity)``, ``-source:tabloid``.
+``(ai OR chips) AND export``
+    Parentheses group terms.
+``source:reuters``, ``source:"new york times"``
+    Keep stories that at least one matching outlet is covering. The value matches whole
+    words of the outlet name, so ``source:times`` matches "The New York Times" and
+    "Financial Times", and ``source:nikkei`` matches "asia.nikkei.com".
+
+Precedence, tightest first: NOT, AND, OR. So ``a OR b c`` means ``a OR (b AND c)`` and
+``NOT a b`` means ``(NOT a) AND b``.
+
+Matching ignores case and accents (``zurich`` matches "Zürich") and works on whole words:
+``ai`` does not match "said", but it does match "AI-powered", because hyphenated words,
+possessives ("Japan's") and dotted forms ("U.S.") are also matched by their parts.
+Punctuation other than that is ignored (``c++`` is the word ``c``).
+
+A query is checked against a whole story, not a single article: the story matches when the
+titles and texts of all its articles, taken together, satisfy the query. ``ai export`` matches
+a story where one outlet mentions AI and another the export rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from bot.textutil import words
+
+if TYPE_CHECKING:
+    from bot.models import Article
+
+_OPEN_QUOTES = {'"': '"', "“": "”", "„": "“"}
+_CLOSE_QUOTES = {'"', "”", "“"}
+_OPERATORS = {"AND", "OR", "NOT"}
+_SOURCE_PREFIX = "source:"
+# Inner punctuation that textutil keeps inside a word; splitting on it lets "ai" match
+# "AI-powered" and "japan" match "Japan's".
+_INNER_PUNCT_RE = re.compile(r"[-.']+")
+# Separates articles inside StoryDoc.text; a phrase never spans it.
+_SEGMENT_BREAK_RE = re.compile(r"\n\s*\n")
+_BREAK = ""  # never produced by words(), so no phrase can match across it
+
+
+def _parts(text: str) -> list[str]:
+    """Matching units of `text`: textutil words, split at their inner punctuation."""
+    out: list[str] = []
+    for word in words(text):
+        out.extend(p for p in _INNER_PUNCT_RE.split(word) if p)
+    return out
+
+
+class QueryError(ValueError):
+    """An invalid topic query; `position` is the 0-based character offset of the problem."""
+
+    def __init__(self, message: str, position: int, query: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = max(0, min(position, len(query)))
+        self.query = query
+
+    def __str__(self) -> str:
+        # Tabs/newlines would knock the caret out of line with the character it points at.
+        shown = re.sub(r"\s", " ", self.query)
+        return f"{self.message} at {self.position}:\n  {shown}\n  {' ' * self.position}^"
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoryDoc:
+    """The searchable text of one story. Derived indexes are built once, on first use."""
+
+    text: str
+    sources: tuple[str, ...] = ()
+
+    @classmethod
+    def from_articles(cls, articles: Sequence[Article]) -> StoryDoc:
+        segments = [f"{a.title}\n{a.text}" for a in articles]
+        outlets = tuple(dict.fromkeys(a.source for a in articles if a.source))
+        return cls(text="\n\n".join(segments), sources=outlets)
+
+    @cached_property
+    def tokens(self) -> tuple[str, ...]:
+        """Matching units in order, with a break marker between articles/paragraphs."""
+        seq: list[str] = []
+        for segment in _SEGMENT_BREAK_RE.split(self.text):
+            if seq:
+                seq.append(_BREAK)
+            seq.extend(_parts(segment))
+        return tuple(seq)
+
+    @cached_property
+    def word_set(self) -> frozenset[str]:
+        return frozenset(self.tokens) - {_BREAK}
+
+    @cached_property
+    def _positions(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for i, tok in enumerate(self.tokens):
+            index.setdefault(tok, []).append(i)
+        return index
+
+    @cached_property
+    def source_tokens(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(_parts(s)) for s in self.sources)
+
+    def has_phrase(self, phrase: Sequence[str]) -> bool:
+        if not phrase:
+            return False
+        if len(phrase) == 1:
+            return phrase[0] in self.word_set
+        # Cheap rejection first: every word must occur somewhere.
+        if not all(w in self.word_set for w in phrase):
+            return False
+        toks = self.tokens
+        n = len(phrase)
+        return any(
+            tuple(toks[start : start + n]) == tuple(phrase)
+            for start in self._positions.get(phrase[0], ())
+        )
+
+
+def _contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+    n = len(needle)
+    return any(tuple(haystack[i : i + n]) == tuple(needle) for i in range(len(haystack) - n + 1))
+
+
+# --- expression tree -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]
+
+    def matches(self, doc: StoryDoc) -> bool:
+        return doc.has_phrase(self.words)
+
+    def describe(self) -> str:
+        text = " ".join(self.words)
+        return text if len(self.words) == 1 else f'"{text}"'
+
+
+@dataclass(frozen=True)
+class Source:
+    words: tuple[str, ...]
+
+    def matches(self, doc: StoryDoc) -> bool:
+        return any(_contains_run(outlet, self.words) for outlet in doc.source_tokens)
+
+    def describe(self) -> str:
+        text = " ".join(self.words)
+        return f"source:{text}" if len(self.words) == 1 else f'source:"{text}"'
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+    def matches(self, doc: StoryDoc) -> bool:
+        return not self.child.matches(doc)
+
+    def describe(self) -> str:
+        inner = self.child.describe()
+        return f"NOT ({inner})" if isinstance(self.child, And | Or) else f"NOT {inner}"
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+    def matches(self, doc: StoryDoc) -> bool:
+        return all(c.matches(doc) for c in self.children)
+
+    def describe(self) -> str:
+        return " AND ".join(_wrap(c, Or) for c in self.children)
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+    def matches(self, doc: StoryDoc) -> bool:
+        return any(c.matches(doc) for c in self.children)
+
+    def describe(self) -> str:
+        # AND needs no parentheses under OR, but the explicit form is easier to read back.
+        return " OR ".join(_wrap(c, And) for c in self.children)
+
+
+Node = Term | Source | Not | And | Or
+
+
+def _wrap(node: Node, group: type) -> str:
+    return f"({node.describe()})" if isinstance(node, group) else node.describe()
+
+
+# --- lexer -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # "(", ")", "OP", "-", "TERM", "PHRASE", "SOURCE"
+    pos: int
+    value: str = ""
+
+
+def _read_quoted(query: str, i: int) -> tuple[str, int]:
+    """Return (content, index after the closing quote) for a quote opening at `i`."""
+    closer = _OPEN_QUOTES[query[i]]
+    j = i + 1
+    while j < len(query) and query[j] != closer and not (closer != '"' and query[j] == '"'):
+        j += 1
+    if j >= len(query):
+        raise QueryError("unterminated quote", i, query)
+    return query[i + 1 : j], j + 1
+
+
+def _read_bare(query: str, i: int) -> tuple[str, int]:
+    j = i
+    while j < len(query) and not query[j].isspace() and query[j] not in "()" + '"“”„':
+        j += 1
+    return query[i:j], j
+
+
+def _tokenize(query: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i = 0
+    while i < len(query):
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            toks.append(_Tok(ch, i))
+            i += 1
+        elif ch in _CLOSE_QUOTES and ch not in _OPEN_QUOTES:
+            raise QueryError("closing quote without an opening one", i, query)
+        elif ch == "-":
+            if i + 1 >= len(query) or query[i + 1].isspace():
+                raise QueryError("- is missing a term after it", i, query)
+            toks.append(_Tok("-", i))
+            i += 1
+        elif ch in _OPEN_QUOTES:
+            text, end = _read_quoted(query, i)
+            toks.append(_Tok("PHRASE", i, text))
+            i = end
+        elif query[i : i + len(_SOURCE_PREFIX)].lower() == _SOURCE_PREFIX:
+            j = i + len(_SOURCE_PREFIX)
+            if j < len(query) and query[j] in _OPEN_QUOTES:
+                text, end = _read_quoted(query, j)
+            else:
+                text, end = _read_bare(query, j)
+            toks.append(_Tok("SOURCE", i, text))
+            i = end
+        else:
+            text, end = _read_bare(query, i)
+            kind = "OP" if text in _OPERATORS else "TERM"
+            toks.append(_Tok(kind, i, text))
+            i = end
+    return toks
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+
+class _Parser:
+    """Recursive descent: or := and (OR and)*; and := unary (AND? unary)*; unary := NOT unary | atom."""
+
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.toks = _tokenize(query)
+        self.i = 0
+
+    def error(self, message: str, pos: int) -> QueryError:
+        return QueryError(message, pos, self.query)
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def parse(self) -> Node:
+        if not self.toks:
+            raise self.error("empty query", 0)
+        node = self.parse_or()
+        tok = self.peek()
+        if tok is not None:
+            # parse_or only stops early at a ')' nobody opened.
+            raise self.error("unbalanced parenthesis", tok.pos)
+        return node
+
+    def parse_or(self) -> Node:
+        children = [self.parse_and()]
+        while (tok := self.peek()) is not None and tok.kind == "OP" and tok.value == "OR":
+            self.i += 1
+            self.expect_operand(tok)
+            children.append(self.parse_and())
+        return _flatten(Or, children)
+
+    def parse_and(self) -> Node:
+        children = [self.parse_unary()]
+        while (tok := self.peek()) is not None:
+            if tok.kind == "OP" and tok.value == "AND":
+                self.i += 1
+                self.expect_operand(tok)
+            elif tok.kind == ")" or (tok.kind == "OP" and tok.value == "OR"):
+                break
+            children.append(self.parse_unary())
+        return _flatten(And, children)
+
+    def parse_unary(self) -> Node:
+        tok = self.peek()
+        if tok is not None and (tok.kind == "-" or (tok.kind == "OP" and tok.value == "NOT")):
+            self.i += 1
+            self.expect_operand(tok)
+            child = self.parse_unary()
+            # NOT NOT x is x; keeping the tree small keeps describe() honest.
+            return child.child if isinstance(child, Not) else Not(child)
+        return self.parse_atom()
+
+    def expect_operand(self, op: _Tok) -> None:
+        nxt = self.peek()
+        name = "-" if op.kind == "-" else op.value
+        if nxt is None or nxt.kind == ")" or (nxt.kind == "OP" and nxt.value != "NOT"):
+            raise self.error(f"{name} is missing a term after it", op.pos)
+
+    def parse_atom(self) -> Node:
+        tok = self.peek()
+        if tok is None:  # only reachable through a bug; operators check their operand first
+            raise self.error("unexpected end of query", len(self.query))
+        if tok.kind == "OP":
+            raise self.error(f"{tok.value} needs a term before it", tok.pos)
+        if tok.kind == ")":
+            raise self.error("unbalanced parenthesis", tok.pos)
+        self.i += 1
+        if tok.kind == "(":
+            if (nxt := self.peek()) is not None and nxt.kind == ")":
+                raise self.error("empty parentheses", tok.pos)
+            if nxt is None:
+                raise self.error("unbalanced parenthesis", len(self.query))
+            node = self.parse_or()
+            close = self.peek()
+            if close is None or close.kind != ")":
+                raise self.error("unbalanced parenthesis", len(self.query))
+            self.i += 1
+            return node
+        found = tuple(_parts(tok.value))
+        if tok.kind == "SOURCE":
+            if not found:
+                raise self.error("source: needs an outlet name", tok.pos)
+            return Source(found)
+        if not found:
+            what = "phrase" if tok.kind == "PHRASE" else "term"
+            raise self.error(f"{what} has no words to search for", tok.pos)
+        return Term(found)
+
+
+def _flatten(kind: type[And] | type[Or], children: list[Node]) -> Node:
+    if len(children) == 1:
+        return children[0]
+    flat: list[Node] = []
+    for child in children:
+        flat.extend(child.children if isinstance(child, kind) else (child,))
+    return kind(tuple(flat))
+
+
+# --- public API ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicQuery:
+    """A parsed topic query. Build with `TopicQuery.parse`."""
+
+    source_text: str
+    root: Node
+
+    @classmethod
+    def parse(cls, query: str) -> TopicQuery:
+        return cls(source_text=query, root=_Parser(query).parse())
+
+    def matches(self, doc: StoryDoc) -> bool:
+        return self.root.matches(doc)
+
+    def describe(self) -> str:
+        """The query as understood: folded words, explicit operators, minimal grouping."""
+        return self.root.describe()
+
+    def __str__(self) -> str:
+        return self.describe()

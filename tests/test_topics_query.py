@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.models import Article
+from bot.topics import QueryError, StoryDoc, TopicQuery
+
+
+def doc(text: str, *sources: str) -> StoryDoc:
+    return StoryDoc(text=text, sources=sources)
+
+
+def q(query: str, text: str, *sources: str) -> bool:
+    return TopicQuery.parse(query).matches(doc(text, *sources))
+
+
+def art(i: int, source: str, title: str, text: str = "") -> Article:
+    return Article(id=f"a{i}", source=source, title=title, text=text)
+
+
+# --- words, phrases, normalisation ---------------------------------------------------------
+
+
+def test_single_word_matches_whole_words_only() -> None:
+    assert q("ai", "The AI lab opened")
+    assert not q("ai", "The minister said nothing")
+    assert not q("ai", "Taiwan chips")
+
+
+def test_case_and_accent_insensitive_both_ways() -> None:
+    assert q("zurich", "Banks in Zürich rallied")
+    assert q("Zürich", "ZURICH banks")
+    assert q("CAFÉ", "a cafe opened")
+
+
+def test_word_parts_match_hyphenated_and_possessive_forms() -> None:
+    assert q("ai", "AI-powered robots")
+    assert q("japan", "Japan's new fund")
+    assert q("covid-19", "the covid-19 wave")
+
+
+def test_phrase_requires_consecutive_words_in_order() -> None:
+    assert q('"open ai"', "an Open AI model")
+    assert not q('"open ai"', "open source AI")
+    assert not q('"open ai"', "AI open letter")
+    assert q('"chip export"', "new chip-export rules")
+
+
+def test_phrase_does_not_span_articles() -> None:
+    story = StoryDoc.from_articles([art(1, "A", "Markets open", ""), art(2, "B", "AI rally", "")])
+    assert not TopicQuery.parse('"open ai"').matches(story)
+    assert TopicQuery.parse("open ai").matches(story)
+
+
+def test_curly_quotes_work_as_phrase_quotes() -> None:
+    assert q("“open ai”", "open ai lab")
+    assert not q("“open ai”", "ai open")
+
+
+def test_implicit_and_between_adjacent_terms() -> None:
+    assert q("ai chips", "AI needs chips")
+    assert not q("ai chips", "AI needs power")
+
+
+def test_lowercase_operators_are_plain_words() -> None:
+    assert TopicQuery.parse("ai or chips").describe() == "ai AND or AND chips"
+
+
+# --- operators and precedence ----------------------------------------------------------------
+
+
+def test_and_or_not() -> None:
+    assert q("ai AND chips", "ai chips")
+    assert not q("ai AND chips", "ai")
+    assert q("ai OR chips", "chips only")
+    assert not q("ai OR chips", "nothing here")
+    assert q("NOT crypto", "stocks fell")
+    assert not q("NOT crypto", "crypto fell")
+
+
+def test_minus_negates_words_phrases_groups_and_sources() -> None:
+    assert not q("ai -crypto", "ai and crypto")
+    assert q("ai -crypto", "ai and stocks")
+    assert not q('ai -"price target"', "ai price target raised")
+    assert q('ai -"price target"', "ai target price")
+    assert not q("ai -(sports OR music)", "ai music")
+    assert not q("ai -source:tabloid", "ai", "Daily Tabloid")
+    assert q("ai -source:tabloid", "ai", "Reuters")
+
+
+def test_hyphen_inside_word_is_not_negation() -> None:
+    assert q("ai-powered", "AI-powered robots")
+
+
+@pytest.mark.parametrize(
+    ("query", "described"),
+    [
+        ("a OR b c", "a OR (b AND c)"),
+        ("a b OR c", "(a AND b) OR c"),
+        ("NOT a b", "NOT a AND b"),
+        ("NOT a OR b", "NOT a OR b"),
+        ("a AND b OR c AND d", "(a AND b) OR (c AND d)"),
+        ("(a OR b) c", "(a OR b) AND c"),
+        ("NOT (a OR b)", "NOT (a OR b)"),
+        ("a AND (b AND c)", "a AND b AND c"),
+        ("NOT NOT a", "a"),
+    ],
+)
+def test_precedence_not_and_or(query: str, described: str) -> None:
+    assert TopicQuery.parse(query).describe() == described
+
+
+def test_precedence_semantics() -> None:
+    # a OR (b AND c): "a" alone suffices, "b" alone does not.
+    assert q("a OR b c", "a")
+    assert not q("a OR b c", "b")
+    assert not q("NOT a b", "b a")
+    assert q("NOT a b", "b")
+
+
+def test_describe_normalises_and_round_trips() -> None:
+    query = TopicQuery.parse('(AI  "Chip  Export") OR source:Reuters -source:"New York Times"')
+    text = query.describe()
+    assert text == '(ai AND "chip export") OR (source:reuters AND NOT source:"new york times")'
+    assert TopicQuery.parse(text).describe() == text
+    assert str(query) == text
+
+
+def test_bare_word_with_punctuation_becomes_phrase() -> None:
+    assert TopicQuery.parse("ai/ml").describe() == '"ai ml"'
+
+
+# --- source filters ----------------------------------------------------------------------
+
+
+def test_source_filter_word_boundary_containment() -> None:
+    assert q("source:reuters", "x", "Thomson Reuters")
+    assert q('source:"new york times"', "x", "The New York Times")
+    assert q("source:times", "x", "Financial Times")
+    assert not q("source:time", "x", "Financial Times")
+    assert not q('source:"york new"', "x", "The New York Times")
+    assert q("source:nikkei", "x", "asia.nikkei.com")
+    assert q("SOURCE:Le-Monde", "x", "Le Monde")
+
+
+def test_source_filter_does_not_look_at_text() -> None:
+    assert not q("source:reuters", "Reuters reported", "AP")
+
+
+# --- story-level matching ----------------------------------------------------------------
+
+
+def test_terms_spread_across_articles_match_the_story() -> None:
+    articles = [
+        art(1, "Nikkei Asia", "Japan backs AI consortium", "SoftBank will lead."),
+        art(2, "Reuters", "Tokyo fund", "Export rules for chips were not discussed."),
+    ]
+    story = StoryDoc.from_articles(articles)
+    assert story.sources == ("Nikkei Asia", "Reuters")
+    assert TopicQuery.parse("softbank AND chips").matches(story)
+    assert TopicQuery.parse("consortium source:reuters").matches(story)
+    assert not TopicQuery.parse("consortium -source:reuters").matches(story)
+    assert not TopicQuery.parse("(ai softbank) NOT tokyo").matches(story)
+    # Neither article alone satisfies it.
+    for single in articles:
+        assert not TopicQuery.parse("softbank chips").matches(StoryDoc.from_articles([single]))
+
+
+def test_doc_indexes_are_built_once() -> None:
+    story = doc("Alpha beta gamma")
+    assert story.word_set is story.word_set
+    assert story.tokens == ("alpha", "beta", "gamma")
+
+
+# --- errors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "position", "fragment"),
+    [
+        ("(ai OR chips", 12, "unbalanced parenthesis"),
+        ("ai OR chips)", 11, "unbalanced parenthesis"),
+        ("((ai)", 5, "unbalanced parenthesis"),
+        ("()", 0, "empty parentheses"),
+        ("ai AND", 3, "AND"),
+        ("ai OR", 3, "OR"),
+        ("OR ai", 0, "OR"),
+        ("ai AND OR chips", 3, "AND"),
+        ("NOT", 0, "NOT"),
+        ("ai -", 3, "-"),
+        ("(ai NOT)", 4, "NOT"),
+        ("", 0, "empty query"),
+        ("   ", 0, "empty query"),
+        ('ai "open', 3, "unterminated quote"),
+        ('source:"new york', 7, "unterminated quote"),
+        ("ai source:", 3, "source:"),
+        ('source:""', 0, "source:"),
+        ('ai ""', 3, "phrase"),
+        ("ai &&", 3, "term"),
+        ("ai ” x", 3, "quote"),
+    ],
+)
+def test_invalid_queries_report_position(query: str, position: int, fragment: str) -> None:
+    with pytest.raises(QueryError) as info:
+        TopicQuery.parse(query)
+    err = info.value
+    assert err.position == position
+    assert fragment in err.message
+    assert err.query == query
+    assert isinstance(err, ValueError)
+
+
+def test_error_str_points_with_caret() -> None:
+    with pytest.raises(QueryError) as info:
+        TopicQuery.parse("(ai OR chips")
+    assert str(info.value) == ("unbalanced parenthesis at 12:\n  (ai OR chips\n              ^")
+
+
+def test_error_caret_stays_aligned_with_tabs() -> None:
+    with pytest.raises(QueryError) as info:
+        TopicQuery.parse("ai\tAND")
+    lines = str(info.value).splitlines()
+    assert lines[1].index("A") == lines[2].index("^")
