@@ -1,0 +1,165 @@
+"""Finding the story a user means in `/story <slug | prefix | words>`.
+
+A pure function over candidates the store hands in, so the resolution rules can be tested
+without a database. The order of the rules is the contract users learn:
+
+1. the exact slug (or story id), then an alias (old slug of a story merged into another);
+2. a slug prefix that only one story has;
+3. words searched over slug and headline, all of which must match;
+4. otherwise "did you mean" suggestions by edit distance and shared words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from bot.textutil import STOPWORDS, fold, words
+
+Reason = Literal["exact", "alias", "prefix", "search", "ambiguous", "none"]
+
+_NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
+# A search hit must beat the runner-up by this much to be returned on its own: roughly one
+# more exactly-matched word, so ties and near-ties are shown to the user instead of guessed.
+_CLEAR_MARGIN = 0.75
+_MIN_PREFIX_WORD = 3
+# textutil keeps "covid-19" and "japan's" whole; searching by their parts is friendlier.
+_INNER_PUNCT_RE = re.compile(r"[-.']+")
+
+
+@dataclass(frozen=True)
+class StoryRef:
+    story_id: str
+    slug: str
+    aliases: tuple[str, ...]
+    headline: str
+    last_seen: datetime
+
+
+@dataclass
+class Lookup:
+    story: StoryRef | None
+    suggestions: list[StoryRef] = field(default_factory=list)
+    reason: Reason = "none"
+
+
+def slugify(text: str) -> str:
+    """Folded, lowercase, '-'-separated form used to compare what users type with slugs."""
+    return _NON_SLUG_RE.sub("-", fold(text)).strip("-")
+
+
+def _newest_first(refs: Iterable[StoryRef]) -> list[StoryRef]:
+    return sorted(refs, key=lambda r: (r.last_seen, r.slug), reverse=True)
+
+
+def find_story(query: str, candidates: Sequence[StoryRef], *, limit: int = 5) -> Lookup:
+    raw = query.strip().lstrip("#")
+    key = slugify(raw)
+    if not key:
+        return Lookup(None, _newest_first(candidates)[:limit], "none")
+
+    exact = [c for c in candidates if slugify(c.slug) == key or c.story_id == raw]
+    if exact:
+        return Lookup(_newest_first(exact)[0], [], "exact")
+    alias = [c for c in candidates if any(slugify(a) == key for a in c.aliases)]
+    if alias:
+        # Two stories claiming one old slug should not happen; the newer merge is the live one.
+        return Lookup(_newest_first(alias)[0], [], "alias")
+
+    prefixed = [c for c in candidates if slugify(c.slug).startswith(key)]
+    if len(prefixed) == 1:
+        return Lookup(prefixed[0], [], "prefix")
+
+    hits = _search(raw, candidates)
+    if len(hits) == 1 or (len(hits) > 1 and hits[0][0] - hits[1][0] >= _CLEAR_MARGIN):
+        return Lookup(hits[0][1], [], "search")
+    if hits or prefixed:
+        ranked = _merge([ref for _, ref in hits], _newest_first(prefixed))
+        return Lookup(None, ranked[:limit], "ambiguous")
+
+    return Lookup(None, _did_you_mean(key, raw, candidates, limit), "none")
+
+
+def _terms(text: str) -> list[str]:
+    return [p for w in words(text) for p in _INNER_PUNCT_RE.split(w) if p]
+
+
+def _query_words(raw: str) -> list[str]:
+    found = _terms(raw)
+    content = [w for w in found if w not in STOPWORDS]
+    # "the who" is all stopwords; searching for nothing would match everything.
+    return content or found
+
+
+def _story_words(ref: StoryRef) -> list[str]:
+    return _terms(ref.headline) + [w for w in ref.slug.split("-") if w]
+
+
+def _search(raw: str, candidates: Sequence[StoryRef]) -> list[tuple[float, StoryRef]]:
+    """Candidates whose slug+headline contain every query word, best first, then newest."""
+    wanted = _query_words(raw)
+    if not wanted:
+        return []
+    scored: list[tuple[float, StoryRef]] = []
+    for ref in candidates:
+        have = set(_story_words(ref))
+        score = 0.0
+        for w in wanted:
+            if w in have:
+                score += 1.0
+            elif len(w) >= _MIN_PREFIX_WORD and any(h.startswith(w) for h in have):
+                # Typing "semicond" should still find "semiconductor", but rank below a full word.
+                score += 0.5
+            else:
+                break
+        else:
+            if len(wanted) > 1 and _in_order(wanted, _terms(ref.headline)):
+                score += 0.5
+            scored.append((score, ref))
+    scored.sort(key=lambda pair: (pair[0], pair[1].last_seen, pair[1].slug), reverse=True)
+    return scored
+
+
+def _in_order(wanted: list[str], headline: list[str]) -> bool:
+    """Whether the words appear as one consecutive run, e.g. "rate cut" in "Fed rate cut"."""
+    n = len(wanted)
+    return any(headline[i : i + n] == wanted for i in range(len(headline) - n + 1))
+
+
+def _did_you_mean(key: str, raw: str, candidates: Sequence[StoryRef], limit: int) -> list[StoryRef]:
+    by_name: dict[str, StoryRef] = {}
+    for ref in _newest_first(candidates):
+        for name in (ref.slug, *ref.aliases):
+            by_name.setdefault(slugify(name), ref)
+    close = difflib.get_close_matches(key, list(by_name), n=limit, cutoff=0.6)
+    typo_hits = [by_name[name] for name in close]
+
+    wanted = set(_query_words(raw))
+    shared: list[tuple[int, StoryRef]] = []
+    for ref in candidates:
+        have = set(_story_words(ref))
+        common = len(wanted & have)
+        if not common:
+            # Per-word typos: "semicondutor" still shares most of its letters with the word.
+            common = sum(
+                1 for w in wanted if difflib.get_close_matches(w, list(have), n=1, cutoff=0.8)
+            )
+        if common:
+            shared.append((common, ref))
+    shared.sort(key=lambda pair: (pair[0], pair[1].last_seen, pair[1].slug), reverse=True)
+    return _merge(typo_hits, [ref for _, ref in shared])[:limit]
+
+
+def _merge(*groups: list[StoryRef]) -> list[StoryRef]:
+    seen: set[str] = set()
+    out: list[StoryRef] = []
+    for group in groups:
+        for ref in group:
+            if ref.story_id not in seen:
+                seen.add(ref.story_id)
+                out.append(ref)
+    return out
