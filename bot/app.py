@@ -1,0 +1,142 @@
+"""The platform-neutral core that the CLI, the scheduler and the chat adapters all drive.
+
+`NewsDigest` owns the database and the long-lived stages (the clusterer's active window, the
+summariser) and offers the handful of operations everything else is built from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from bot.cards import Digest, StoryCard
+from bot.config import Config
+from bot.ingest.fetcher import FeedFetcher
+from bot.models import Article
+from bot.pipeline.cards import build_card
+from bot.pipeline.clustering import StoryClusterer
+from bot.pipeline.digest import DEFAULT_LIMIT, select_stories
+from bot.pipeline.poll import PollReport, ProgressCallback, poll_feeds
+from bot.store import articles as article_store
+from bot.store import stories as story_store
+from bot.store.channels import ChannelRow
+from bot.store.database import open_database, utcnow
+from bot.store.feeds import FeedRow
+from bot.store.stories import StoryRow
+from bot.store.sync import SyncReport, sync_config
+from bot.summarize import LLMSettings, Summarizer
+from bot.topics.lookup import Lookup, StoryRef, find_story
+
+
+@dataclass(slots=True)
+class PassReport:
+    poll: PollReport
+    touched_stories: set[str]
+
+
+class NewsDigest:
+    def __init__(self, config: Config, db: sqlite_utils.Database | None = None) -> None:
+        self.config = config
+        self.db = db if db is not None else open_database(config.database_path())
+        self.clusterer = StoryClusterer(self.db, window_hours=config.story_window_hours)
+        llm = None
+        if config.llm is not None:
+            llm = LLMSettings(
+                base_url=config.llm.base_url,
+                model=config.llm.model,
+                api_key_env=config.llm.api_key_env,
+                timeout=config.llm.timeout,
+                daily_token_budget=config.llm.daily_token_budget,
+            )
+        self.summarizer = Summarizer(llm=llm, db=self.db)
+
+    def sync_config(self) -> SyncReport:
+        return sync_config(self.db, self.config)
+
+    # --- fetch -> parse -> store -> cluster ---------------------------------------------------
+
+    async def poll(
+        self,
+        *,
+        feeds: Sequence[FeedRow] | None = None,
+        now: datetime | None = None,
+        fetcher: FeedFetcher | None = None,
+        on_feed_done: ProgressCallback | None = None,
+    ) -> PassReport:
+        report = await poll_feeds(
+            self.db,
+            self.config.polling,
+            feeds=feeds,
+            now=now,
+            fetcher=fetcher,
+            on_feed_done=on_feed_done,
+        )
+        touched = self.clusterer.assign(report.new_articles)
+        # Articles stored but not clustered by an earlier, interrupted pass are picked up here.
+        touched |= self.clusterer.cluster_backlog()
+        return PassReport(poll=report, touched_stories=touched)
+
+    def ingest(self, articles: Sequence[Article]) -> set[str]:
+        """Cluster articles that were stored by other means (tests, imports)."""
+        return self.clusterer.assign(articles)
+
+    # --- summarise -> render ------------------------------------------------------------------
+
+    def recent_stories(
+        self, *, hours: int = 48, min_sources: int = 1, limit: int = 50, now: datetime | None = None
+    ) -> list[StoryRow]:
+        now = now or utcnow()
+        return story_store.recent_stories(
+            self.db, since=now - timedelta(hours=hours), min_sources=min_sources, limit=limit
+        )
+
+    def card(
+        self, story: StoryRow, *, now: datetime | None = None, topics: Sequence[str] = ()
+    ) -> StoryCard:
+        return build_card(self.db, story, self.summarizer, now=now or utcnow(), topics=topics)
+
+    def find_story(self, query: str, *, limit: int = 5) -> Lookup:
+        aliases = story_store.aliases(self.db)
+        refs = [
+            StoryRef(
+                story_id=s.id,
+                slug=s.slug,
+                aliases=tuple(aliases.get(s.id, ())),
+                headline=s.headline,
+                last_seen=s.last_updated,
+            )
+            for s in story_store.recent_stories(self.db, since=None, min_sources=1, limit=5000)
+        ]
+        return find_story(query, refs, limit=limit)
+
+    def story(self, story_id: str) -> StoryRow | None:
+        return story_store.get_story(self.db, story_store.resolve_id(self.db, story_id))
+
+    def story_members(self, story_id: str) -> list[Article]:
+        return article_store.story_articles(self.db, story_id)
+
+    def digest(
+        self,
+        channel: ChannelRow,
+        *,
+        now: datetime | None = None,
+        include_delivered: bool = False,
+        limit: int = DEFAULT_LIMIT,
+    ) -> Digest:
+        now = now or utcnow()
+        candidates = select_stories(
+            self.db, channel, now=now, include_delivered=include_delivered, limit=limit
+        )
+        cards = [
+            build_card(
+                self.db, c.story, self.summarizer, now=now, topics=c.topics, members=c.members
+            )
+            for c in candidates
+        ]
+        return Digest(channel=channel.name or channel.key, cards=cards, generated_at=now)
+
+    def close(self) -> None:
+        self.db.close()

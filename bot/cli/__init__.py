@@ -1,0 +1,76 @@
+"""The `newsdigest` command line. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from bot import __version__
+from bot.cli.context import CliContext
+from bot.cli.eval import eval_group
+from bot.cli.feeds import feeds_group
+from bot.cli.stories import digest_command, poll_command, stories_command, story_command
+from bot.cli.topics import topics_group
+from bot.config import ConfigError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML config file [default: $NEWSDIGEST_CONFIG, else config/newsdigest.toml].",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(__version__, prog_name="newsdigest")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
+    """newsdigest: poll news feeds, cluster articles into stories, post digest cards.
+
+    The database is $NEWSDIGEST_DB, else the config's `database`, else ./newsdigest.db.
+    """
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = CliContext(config_path=config_path)
+    ctx.call_on_close(ctx.obj.close)
+
+
+cli.add_command(feeds_group)
+cli.add_command(topics_group)
+cli.add_command(poll_command)
+cli.add_command(stories_command)
+cli.add_command(story_command)
+cli.add_command(digest_command)
+cli.add_command(eval_group)
+
+
+def _register_optional_commands() -> None:
+    # Imported here so `newsdigest --help` stays quick and a broken optional part cannot hide
+    # the core commands.
+    from bot.cli.demo import demo_command
+    from bot.cli.run import run_command
+
+    cli.add_command(demo_command)
+    cli.add_command(run_command)
+
+
+_register_optional_commands()
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="newsdigest", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ConfigError as exc:
+        click.echo(f"Error: invalid configuration: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

@@ -1,0 +1,140 @@
+"""`newsdigest feeds ...`: manage the feed list, including OPML import and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from bot.cli.context import CliContext, pass_cli
+from bot.config import ConfigError, parse_duration
+from bot.feedurls import FeedUrlError, check_feed_url
+from bot.ingest.opml import OpmlFeed, export_opml, parse_opml
+from bot.store import feeds as feed_store
+from bot.store.feeds import FeedExistsError
+
+
+@click.group("feeds")
+def feeds_group() -> None:
+    """Add, list, remove, import and export the feeds to poll."""
+
+
+@feeds_group.command("add")
+@click.argument("url")
+@click.option("--name", help="Outlet name shown on cards [default: the feed's own title].")
+@click.option("--interval", default=None, help="Poll interval, e.g. 15m or 1h [default: 15m].")
+@pass_cli
+def feeds_add(cli: CliContext, url: str, name: str | None, interval: str | None) -> None:
+    """Add a feed by its http(s) URL."""
+    try:
+        url = check_feed_url(url)
+        seconds = (
+            parse_duration(interval, "--interval")
+            if interval
+            else cli.config.polling.default_interval
+        )
+        feed = feed_store.add_feed(cli.core.db, url, name=name, interval=seconds, origin="cli")
+    except (FeedUrlError, ConfigError, FeedExistsError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Added feed {feed.id}: {feed.url} (every {feed.poll_interval // 60} min)")
+
+
+@feeds_group.command("list")
+@pass_cli
+def feeds_list(cli: CliContext) -> None:
+    """List feeds with their polling state."""
+    feeds = feed_store.list_feeds(cli.core.db)
+    if not feeds:
+        click.echo("No feeds yet. Add one with: newsdigest feeds add URL")
+        return
+    table = Table("id", "name", "url", "every", "last success", "state")
+    for feed in feeds:
+        if feed.disabled_reason:
+            state = f"[red]disabled[/red]: {_esc(feed.disabled_reason)}"
+        elif feed.consecutive_failures:
+            state = f"[yellow]{feed.consecutive_failures} failures[/yellow]: {_esc(feed.last_error or '')}"
+        else:
+            state = "ok"
+        last = feed.last_success_at.strftime("%Y-%m-%d %H:%M") if feed.last_success_at else "never"
+        table.add_row(
+            str(feed.id),
+            _esc(feed.display_name),
+            _esc(feed.url),
+            f"{feed.poll_interval // 60}m",
+            last,
+            state,
+        )
+    Console().print(table)
+
+
+@feeds_group.command("remove")
+@click.argument("ref")
+@pass_cli
+def feeds_remove(cli: CliContext, ref: str) -> None:
+    """Remove a feed by id or URL (its articles stay in their stories)."""
+    feed = feed_store.remove_feed(cli.core.db, ref)
+    if feed is None:
+        raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
+    click.echo(f"Removed feed {feed.id}: {feed.url}")
+
+
+@feeds_group.command("enable")
+@click.argument("ref")
+@pass_cli
+def feeds_enable(cli: CliContext, ref: str) -> None:
+    """Re-enable a disabled feed by id or URL and poll it at the next pass."""
+    feed = feed_store.enable_feed(cli.core.db, ref)
+    if feed is None:
+        raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
+    click.echo(f"Enabled feed {feed.id}: {feed.url}")
+
+
+@feeds_group.command("import")
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_cli
+def feeds_import(cli: CliContext, opml_file: Path) -> None:
+    """Import feeds from an OPML file (skipping ones already present or not http/https)."""
+    try:
+        entries = parse_opml(opml_file.read_bytes())
+    except ValueError as exc:
+        raise click.ClickException(f"{opml_file}: {exc}") from None
+    added = skipped = 0
+    for entry in entries:
+        try:
+            url = check_feed_url(entry.url)
+            feed_store.add_feed(
+                cli.core.db,
+                url,
+                name=entry.title,
+                interval=cli.config.polling.default_interval,
+                origin="opml",
+            )
+            added += 1
+        except FeedExistsError:
+            skipped += 1
+        except FeedUrlError as exc:
+            click.echo(f"skipped {entry.url}: {exc}", err=True)
+            skipped += 1
+    click.echo(f"Imported {added} feeds ({skipped} skipped) from {opml_file}")
+
+
+@feeds_group.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@pass_cli
+def feeds_export(cli: CliContext, output: Path | None) -> None:
+    """Export the feed list as OPML (to stdout, or to --output)."""
+    feeds = [OpmlFeed(url=f.url, title=f.display_name) for f in feed_store.list_feeds(cli.core.db)]
+    data = export_opml(feeds)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)
+        click.echo(f"Wrote {len(feeds)} feeds to {output}")
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

@@ -1,0 +1,125 @@
+"""`newsdigest poll | stories | story | digest`: run the pipeline and read its results."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.app import NewsDigest, PassReport
+from bot.cli.context import CliContext, pass_cli
+from bot.pipeline.poll import FeedResult
+from bot.render.console import render_card_console, render_digest_console
+from bot.store import channels as channel_store
+from bot.store import feeds as feed_store
+
+
+async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: bool) -> PassReport:
+    feeds = feed_store.list_feeds(core.db) if all_feeds else None
+    total = len(feeds) if feeds is not None else len(feed_store.due_feeds(core.db, _now()))
+    with Progress(
+        TextColumn("polling feeds"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("poll", total=total, last="")
+
+        def done(result: FeedResult) -> None:
+            progress.update(task, advance=1, last=escape(result.feed.display_name[:40]))
+
+        active = [f for f in feeds if not f.disabled_reason] if feeds is not None else None
+        if active is not None:
+            progress.update(task, total=len(active))
+        return await core.poll(feeds=active, on_feed_done=done)
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from bot.store.database import utcnow
+
+    return utcnow()
+
+
+def print_poll_report(report: PassReport, console: Console) -> None:
+    poll = report.poll
+    console.print(
+        f"Polled {len(poll.feeds)} feeds in {poll.seconds:.1f}s: "
+        f"{len(poll.new_articles)} new articles, {len(report.touched_stories)} stories updated."
+    )
+    for failed in poll.failed:
+        console.print(
+            f"  [red]✗[/red] {escape(failed.feed.display_name)}: {escape(failed.error or 'failed')}"
+        )
+
+
+@click.command("poll")
+@click.option(
+    "--all", "all_feeds", is_flag=True, help="Poll every enabled feed, not only due ones."
+)
+@pass_cli
+def poll_command(cli: CliContext, all_feeds: bool) -> None:
+    """Run one polling pass: fetch, parse, store and cluster, with a progress bar."""
+    console = Console(stderr=True)
+    report = asyncio.run(poll_with_progress(cli.core, console, all_feeds=all_feeds))
+    print_poll_report(report, console)
+
+
+@click.command("stories")
+@click.option("--hours", default=48, show_default=True, help="How far back to look.")
+@click.option("--min-sources", default=1, show_default=True, help="Minimum independent sources.")
+@click.option("--limit", default=30, show_default=True)
+@pass_cli
+def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -> None:
+    """List recent stories with their slugs and source counts."""
+    stories = cli.core.recent_stories(hours=hours, min_sources=min_sources, limit=limit)
+    if not stories:
+        click.echo(f"No stories in the last {hours}h. Run `newsdigest poll` first.")
+        return
+    table = Table("slug", "sources", "headline", "updated")
+    for story in stories:
+        table.add_row(
+            escape(story.slug),
+            str(story.source_count),
+            escape(story.headline),
+            story.last_updated.strftime("%Y-%m-%d %H:%M"),
+        )
+    Console().print(table)
+
+
+@click.command("story")
+@click.argument("query", nargs=-1, required=True)
+@pass_cli
+def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
+    """Show a story's full breakdown, by slug, unique slug prefix or search words."""
+    text = " ".join(query)
+    found = cli.core.find_story(text)
+    console = Console()
+    if found.story is None:
+        message = f"No story matches {text!r}."
+        if found.suggestions:
+            message += " Did you mean: " + ", ".join(s.slug for s in found.suggestions) + "?"
+        raise click.ClickException(message)
+    story = cli.core.story(found.story.story_id)
+    assert story is not None
+    render_card_console(cli.core.card(story), console, full=True)
+
+
+@click.command("digest")
+@click.argument("channel")
+@click.option("--all", "include_delivered", is_flag=True, help="Include stories already posted.")
+@pass_cli
+def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> None:
+    """Show the digest CHANNEL (platform:id, id or name) would get now, without posting it."""
+    row = channel_store.find_channel(cli.core.db, channel)
+    if row is None:
+        known = ", ".join(c.key for c in channel_store.list_channels(cli.core.db)) or "none"
+        raise click.ClickException(f"no channel {channel!r} (known: {known})")
+    digest = cli.core.digest(row, include_delivered=include_delivered)
+    render_digest_console(digest, Console())

@@ -1,0 +1,91 @@
+"""`newsdigest topics ...`: the topics channels can follow, and a dry run of a query."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from bot.cli.context import CliContext, pass_cli
+from bot.config import SLUG_RE
+from bot.store import articles as article_store
+from bot.store import channels as channel_store
+from bot.topics.query import QueryError, StoryDoc, TopicQuery
+
+QUERY_HELP = """Query syntax: words, "quoted phrases", AND / OR / NOT (or -word), parentheses and
+source:name filters; case- and accent-insensitive, matched on whole words across all of a story's
+articles. Example: (chip OR semiconductor) AND export -rumour source:reuters"""
+
+
+@click.group("topics", help=f"Add, list, remove and test topics.\n\n{QUERY_HELP}")
+def topics_group() -> None:
+    pass
+
+
+@topics_group.command("add", help=f"Add or replace the topic SLUG matching QUERY.\n\n{QUERY_HELP}")
+@click.argument("slug")
+@click.argument("query")
+@click.option("--title", help="Human title shown on cards [default: the slug].")
+@pass_cli
+def topics_add(cli: CliContext, slug: str, query: str, title: str | None) -> None:
+    if not SLUG_RE.match(slug):
+        raise click.ClickException(f"topic slugs use lowercase letters, digits and '-': {slug!r}")
+    parsed = _parse(query)
+    channel_store.upsert_topic(cli.core.db, slug, query, title=title, origin="cli")
+    click.echo(f"Topic {slug}: {parsed.describe()}")
+
+
+@topics_group.command("list")
+@pass_cli
+def topics_list(cli: CliContext) -> None:
+    """List topics and their queries."""
+    topics = channel_store.list_topics(cli.core.db)
+    if not topics:
+        click.echo(
+            'No topics yet. Add one with: newsdigest topics add ai-policy "ai AND regulation"'
+        )
+        return
+    table = Table("slug", "title", "query")
+    for topic in topics:
+        table.add_row(escape(topic.slug), escape(topic.display_title), escape(topic.query))
+    Console().print(table)
+
+
+@topics_group.command("remove")
+@click.argument("slug")
+@pass_cli
+def topics_remove(cli: CliContext, slug: str) -> None:
+    """Remove a topic (channels stop following it)."""
+    if not channel_store.remove_topic(cli.core.db, slug):
+        raise click.ClickException(f"no topic {slug!r} (see: newsdigest topics list)")
+    click.echo(f"Removed topic {slug}")
+
+
+@topics_group.command("test", help=f"Show which recent stories QUERY would match.\n\n{QUERY_HELP}")
+@click.argument("query")
+@click.option("--hours", default=72, show_default=True, help="How far back to look.")
+@click.option("--min-sources", default=1, show_default=True, help="Minimum independent sources.")
+@pass_cli
+def topics_test(cli: CliContext, query: str, hours: int, min_sources: int) -> None:
+    parsed = _parse(query)
+    stories = cli.core.recent_stories(hours=hours, min_sources=min_sources, limit=2000)
+    members = article_store.articles_for_stories(cli.core.db, [s.id for s in stories])
+    hits = [s for s in stories if parsed.matches(StoryDoc.from_articles(members[s.id]))]
+    console = Console()
+    console.print(
+        f"{escape(parsed.describe())} matches {len(hits)} of {len(stories)} stories "
+        f"from the last {hours}h"
+    )
+    for story in hits:
+        console.print(
+            f"  [bold]{escape(story.slug)}[/bold]  {escape(story.headline)}  "
+            f"[dim]({story.source_count} sources)[/dim]"
+        )
+
+
+def _parse(query: str) -> TopicQuery:
+    try:
+        return TopicQuery.parse(query)
+    except QueryError as exc:
+        raise click.ClickException(f"invalid query:\n{exc}") from None

@@ -1,0 +1,2 @@
+"""The core, top to bottom: fetch -> parse -> store (poll.py) -> cluster (clustering.py) ->
+summarise and render cards (cards.py) -> pick what a channel gets (digest.py)."""

@@ -1,0 +1,64 @@
+"""From a stored story to a platform-neutral StoryCard: summary (cached per member count), source
+links, independent-source count and the freshness line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.cards import SourceLink, StoryCard
+from bot.cluster.wire import independent_sources
+from bot.models import Article
+from bot.store import articles as article_store
+from bot.store import stories as story_store
+from bot.store.stories import StoryRow
+from bot.summarize import Summarizer
+
+
+def build_card(
+    db: sqlite_utils.Database,
+    story: StoryRow,
+    summarizer: Summarizer,
+    *,
+    now: datetime,
+    topics: Sequence[str] = (),
+    members: list[Article] | None = None,
+) -> StoryCard:
+    members = members if members is not None else article_store.story_articles(db, story.id)
+    summary = story_store.cached_summary(db, story.id, len(members))
+    if summary is None:
+        summary = summarizer.summarize(members)
+        story_store.store_summary(db, story.id, summary, len(members))
+        if summary.headline and summary.headline != story.headline:
+            db["stories"].update(story.id, {"headline": summary.headline})
+    independent, wire_groups = independent_sources(members)
+    outlets = story_store.outlets(members)
+    first_seen = min((a.when for a in members if a.when), default=story.first_seen)
+    return StoryCard(
+        story_id=story.id,
+        slug=story.slug,
+        headline=summary.headline or story.headline,
+        source_count=independent,
+        outlets=outlets,
+        tldr=summary.tldr,
+        sources=_links(members),
+        angles=summary.angles,
+        also_reporting=summary.also_reporting,
+        first_seen=first_seen,
+        as_of=now,
+        wire_groups=wire_groups,
+        topics=list(topics),
+        writer=summary.writer,
+    )
+
+
+def _links(members: list[Article]) -> list[SourceLink]:
+    """One link per outlet: its first article on the story."""
+    links: dict[str, SourceLink] = {}
+    for article in members:
+        links.setdefault(
+            article.source, SourceLink(source=article.source, title=article.title, url=article.url)
+        )
+    return list(links.values())

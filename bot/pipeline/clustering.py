@@ -1,0 +1,92 @@
+"""The cluster stage: assign new articles to stories and keep the stories table in step.
+
+The online clusterer holds only the active window in memory; at start it is rebuilt from the stories
+updated within that window, so a restart neither forgets live stories nor reloads everything ever
+seen.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from bot.cluster.online import OnlineClusterer
+from bot.cluster.slugs import make_slug
+from bot.cluster.wire import independent_sources
+from bot.models import Article
+from bot.store import articles as article_store
+from bot.store import stories as story_store
+from bot.store.database import transaction, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def new_story_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class StoryClusterer:
+    def __init__(self, db: sqlite_utils.Database, *, window_hours: int = 48) -> None:
+        self.db = db
+        self.window = timedelta(hours=window_hours)
+        self.clusterer = OnlineClusterer(id_factory=new_story_id)
+        self._warmed = False
+
+    def warm_up(self, now: datetime | None = None) -> int:
+        """Reload the active window's stories into the clusterer. Returns how many."""
+        now = now or utcnow()
+        active = story_store.active_stories(self.db, now - self.window)
+        members = article_store.articles_for_stories(self.db, [s.id for s in active])
+        for story in active:
+            if members[story.id]:
+                self.clusterer.restore(story.id, members[story.id])
+        self._warmed = True
+        return len(active)
+
+    def assign(self, articles: Iterable[Article]) -> set[str]:
+        """Cluster articles in arrival order; return the ids of the stories that changed."""
+        if not self._warmed:
+            self.warm_up()
+        ordered = sorted(articles, key=lambda a: (a.when or utcnow(), a.id))
+        touched: set[str] = set()
+        with transaction(self.db):
+            for article in ordered:
+                decision = self.clusterer.add(article)
+                for absorbed, survivor in decision.merges:
+                    log.info("merging story %s into %s", absorbed, survivor)
+                    story_store.merge(self.db, absorbed, survivor)
+                    touched.discard(absorbed)
+                    touched.add(survivor)
+                if story_store.get_story(self.db, decision.story_id) is None:
+                    slug = make_slug([article], lambda s: story_store.slug_taken(self.db, s))
+                    first = article.when or utcnow()
+                    story_store.create_story(self.db, decision.story_id, slug, article.title, first)
+                article_store.set_story(self.db, article.id, decision.story_id)
+                touched.add(decision.story_id)
+            for story_id in touched:
+                refresh_counts(self.db, story_id)
+        return touched
+
+    def cluster_backlog(self) -> set[str]:
+        """Cluster stored articles that have no story yet (e.g. after a crash mid-pass)."""
+        return self.assign(article_store.unclustered(self.db))
+
+
+def refresh_counts(db: sqlite_utils.Database, story_id: str) -> None:
+    members = article_store.story_articles(db, story_id)
+    if not members:
+        return
+    independent, _groups = independent_sources(members)
+    last = max((a.seen or a.when or utcnow()) for a in members)
+    story_store.update_counts(
+        db,
+        story_id,
+        article_count=len(members),
+        outlet_count=len(story_store.outlets(members)),
+        source_count=independent,
+        last_updated=last,
+    )

@@ -1,0 +1,236 @@
+"""One polling pass: fetch every due feed, parse, and store only the entries we have not seen.
+
+Per-feed failures are recorded on the feed (with backoff) and never stop the other feeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from bot.config import PollingConfig
+from bot.ingest.errors import FeedParseError
+from bot.ingest.fetcher import FeedFetcher, FetchResult
+from bot.ingest.normalize import canonical_url
+from bot.ingest.parser import ParsedFeed, parse_feed
+from bot.ingest.policy import FeedPollState, PollOutcome, apply_fetch_result
+from bot.models import Article
+from bot.store import articles as article_store
+from bot.store import feeds as feed_store
+from bot.store.database import transaction, utcnow
+from bot.store.feeds import FeedRow
+
+log = logging.getLogger(__name__)
+
+# A feed item dated in the future is clock skew or a scheduled post: treat it as published now.
+MAX_FUTURE_SKEW = timedelta(minutes=10)
+
+
+@dataclass(slots=True)
+class FeedResult:
+    feed: FeedRow
+    status: str  # "new", "unchanged", "not_modified", "failed", "disabled"
+    new_articles: int = 0
+    entries: int = 0
+    error: str | None = None
+    articles: list[Article] = field(default_factory=list, repr=False)
+
+
+@dataclass(slots=True)
+class PollReport:
+    feeds: list[FeedResult] = field(default_factory=list)
+    new_articles: list[Article] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[FeedResult]:
+        return [r for r in self.feeds if r.status in ("failed", "disabled")]
+
+
+ProgressCallback = Callable[[FeedResult], None]
+
+
+async def poll_feeds(
+    db: sqlite_utils.Database,
+    polling: PollingConfig,
+    *,
+    feeds: Sequence[FeedRow] | None = None,
+    now: datetime | None = None,
+    fetcher: FeedFetcher | None = None,
+    on_feed_done: ProgressCallback | None = None,
+) -> PollReport:
+    """Poll `feeds` (default: every feed that is due) concurrently, within the fetcher's limits."""
+    started = time.perf_counter()
+    now = now or utcnow()
+    targets = list(feeds) if feeds is not None else feed_store.due_feeds(db, now)
+    report = PollReport()
+    own_fetcher = fetcher is None
+    if fetcher is None:
+        fetcher = FeedFetcher(
+            allow_private_networks=polling.allow_private_networks,
+            per_host_limit=polling.per_host_limit,
+            total_limit=polling.total_limit,
+            timeout=polling.timeout,
+            max_bytes=polling.max_bytes,
+        )
+    try:
+        if own_fetcher:
+            await fetcher.__aenter__()
+
+        async def one(feed: FeedRow) -> None:
+            result = await _poll_one(db, polling, fetcher, feed, now)
+            report.feeds.append(result)
+            if on_feed_done is not None:
+                on_feed_done(result)
+
+        fetched = await asyncio.gather(*(one(f) for f in targets), return_exceptions=True)
+        for feed, outcome in zip(targets, fetched, strict=True):
+            if isinstance(outcome, BaseException):
+                # A bug in one feed's handling must not lose the others' articles.
+                log.exception("polling %s crashed", feed.url, exc_info=outcome)
+    finally:
+        if own_fetcher:
+            await fetcher.__aexit__(None, None, None)
+    for result in report.feeds:
+        report.new_articles.extend(result.articles)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+async def _poll_one(
+    db: sqlite_utils.Database,
+    polling: PollingConfig,
+    fetcher: FeedFetcher,
+    feed: FeedRow,
+    now: datetime,
+) -> FeedResult:
+    result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    parsed: ParsedFeed | None = None
+    if result.body is not None:
+        try:
+            parsed = await asyncio.to_thread(parse_feed, result.body, url=result.url)
+        except FeedParseError as exc:
+            # Keep the old validators so the next poll fetches the full body again.
+            result = dataclasses.replace(result, body=None, error=f"malformed feed: {exc}")
+            result = dataclasses.replace(result, etag=feed.etag, last_modified=feed.last_modified)
+    outcome = apply_fetch_result(_state(feed), result, now, max_failures=polling.max_failures)
+    if parsed is not None and parsed.ttl_minutes:
+        # RSS <ttl> asks us not to poll more often than that; honour it when it is longer.
+        earliest = now + timedelta(minutes=parsed.ttl_minutes)
+        if outcome.next_poll_at < earliest:
+            outcome = dataclasses.replace(outcome, next_poll_at=earliest)
+    new: list[Article] = []
+    with transaction(db):
+        _record_outcome(db, feed, outcome, result, parsed, now)
+        if parsed is not None:
+            new = article_store.insert_new(db, _rows(feed, parsed, result.url, now))
+    return _summarise(feed, outcome, result, parsed, new)
+
+
+def _state(feed: FeedRow) -> FeedPollState:
+    return FeedPollState(
+        url=feed.url,
+        etag=feed.etag,
+        last_modified=feed.last_modified,
+        consecutive_failures=feed.consecutive_failures,
+        poll_interval=feed.poll_interval,
+        disabled_reason=feed.disabled_reason,
+    )
+
+
+def _record_outcome(
+    db: sqlite_utils.Database,
+    feed: FeedRow,
+    outcome: PollOutcome,
+    result: FetchResult,
+    parsed: ParsedFeed | None,
+    now: datetime,
+) -> None:
+    fields: dict[str, object] = {
+        "etag": outcome.etag,
+        "last_modified": outcome.last_modified,
+        "consecutive_failures": outcome.consecutive_failures,
+        "next_poll_at": outcome.next_poll_at,
+        "last_polled_at": now,
+        "last_error": outcome.last_error,
+        "disabled_reason": outcome.disabled_reason,
+    }
+    if outcome.disabled_reason and not feed.disabled_reason:
+        fields["disabled_at"] = now
+        log.warning("feed %s disabled: %s", feed.url, outcome.disabled_reason)
+    if outcome.last_error is None:
+        fields["last_success_at"] = now
+    elif outcome.last_error:
+        log.warning("feed %s failed: %s", feed.url, outcome.last_error)
+    # A permanent redirect: keep polling the new address, unless another row already has it.
+    if outcome.url != feed.url and feed_store.get_feed(db, outcome.url) is None:
+        log.info("feed %s moved permanently to %s", feed.url, outcome.url)
+        fields["url"] = outcome.url
+    if parsed is not None:
+        fields["title"] = parsed.title
+        fields["ttl_minutes"] = parsed.ttl_minutes
+    feed_store.update_feed(db, feed.id, **fields)
+
+
+def _source_name(feed: FeedRow, parsed: ParsedFeed, url: str) -> str:
+    return feed.name or (parsed.title or "").strip() or urlsplit(url).hostname or url
+
+
+def _rows(feed: FeedRow, parsed: ParsedFeed, url: str, now: datetime) -> list[dict[str, object]]:
+    source = _source_name(feed, parsed, url)
+    rows: list[dict[str, object]] = []
+    for entry in parsed.entries:
+        if not entry.title and not entry.text:
+            continue
+        published = entry.published
+        if published is not None and published > now + MAX_FUTURE_SKEW:
+            published = now
+        link = entry.url
+        rows.append(
+            {
+                "feed_id": feed.id,
+                "source": source,
+                "guid": entry.guid,
+                "url": link,
+                "canonical_url": canonical_url(link) if link else None,
+                "title": entry.title or entry.text[:80],
+                "text": entry.text,
+                "author": entry.author,
+                "published": published,
+                "seen_at": now,
+            }
+        )
+    return rows
+
+
+def _summarise(
+    feed: FeedRow,
+    outcome: PollOutcome,
+    result: FetchResult,
+    parsed: ParsedFeed | None,
+    new: list[Article],
+) -> FeedResult:
+    if outcome.disabled_reason:
+        status = "disabled"
+    elif outcome.last_error:
+        status = "failed"
+    elif result.status == 304:
+        status = "not_modified"
+    else:
+        status = "new" if new else "unchanged"
+    return FeedResult(
+        feed=feed,
+        status=status,
+        new_articles=len(new),
+        entries=len(parsed.entries) if parsed else 0,
+        error=outcome.last_error or outcome.disabled_reason,
+        articles=new,
+    )
