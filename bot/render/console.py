@@ -1,0 +1,128 @@
+"""Story cards for the terminal (demo and `newsdigest preview`), drawn with rich.
+
+Feed text only ever enters rich as `Text` content, never as a markup string: a headline
+containing "[bold red]" or "[link=...]" prints literally. Control characters are stripped
+first (`clean`), because rich passes ESC sequences in Text straight to the terminal.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from bot.cards import Digest, StoryCard
+from bot.models import Angle
+from bot.render.text import (
+    also_label,
+    bare_quote,
+    clean,
+    coverage_label,
+    digest_heading,
+    more_label,
+    safe_url,
+    split_angles,
+    story_command,
+)
+
+_HEAD = Style(bold=True)
+_DIM = Style(dim=True)
+_OUTLET = Style(bold=True, color="cyan")
+
+
+def _linked(label: str, url: str | None, style: Style | None = None) -> Text:
+    safe = safe_url(url)
+    link_style = Style(link=safe, underline=True) if safe else Style()
+    return Text(label, style=(style or Style()) + link_style)
+
+
+def _host(url: str | None) -> Text:
+    """' (example.com)', linked: terminals without hyperlinks still show where it points."""
+    safe = safe_url(url)
+    if safe is None:
+        return Text()
+    return Text(" (") + _linked(urlsplit(safe).hostname or "", safe, _DIM) + Text(")")
+
+
+def _hanging(marker: str, *lines: Text) -> Table:
+    """Marker in its own column so wrapped lines stay indented under the text."""
+    grid = Table.grid()
+    grid.add_column(width=len(marker), no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(marker), Group(*lines))
+    return grid
+
+
+def _section(title: str) -> Text:
+    return Text(title, style=_HEAD)
+
+
+def _angle(n: int, angle: Angle) -> Table:
+    head = Text(clean(angle.source), style=_OUTLET) + _host(angle.url)
+    rows = [head, Text(clean(angle.line))]
+    if quote := bare_quote(angle.quote):
+        rows.append(Text(f"“{quote}”", style=Style(italic=True)))
+    return _hanging(f"  {n}. ", *rows)
+
+
+def card_renderable(card: StoryCard, full: bool = False) -> Panel:
+    # The headline goes inside the panel, not in its border, where rich would truncate it.
+    rows: list[RenderableType] = [
+        Text(clean(card.headline), style=_HEAD),
+        Text(card.sources_label, style=_DIM),
+    ]
+    if card.topics:
+        rows.append(Text("Topics: " + ", ".join(clean(t) for t in card.topics), style=_DIM))
+
+    if card.tldr:
+        rows += [Text(), _section("TL;DR")]
+        for bullet in card.tldr:
+            line = Text(clean(bullet.text))
+            line.append(f" ({card.corroboration(bullet)})", style=_DIM)
+            rows.append(_hanging("  • ", line))
+
+    if card.sources:
+        rows += [Text(), _section("Sources")]
+        for link in card.sources:
+            line = Text(clean(link.source), style=_OUTLET)
+            line.append(": ")
+            line.append_text(_linked(clean(link.title), link.url))
+            rows.append(_hanging("  • ", line + _host(link.url)))
+
+    shown, hidden = split_angles(card, full)
+    if shown:
+        rows += [Text(), _section("What others are reporting")]
+        rows.append(Text(coverage_label(card), style=_DIM + Style(italic=True)))
+        for n, angle in enumerate(shown, 1):
+            rows.append(_angle(n, angle))
+        if hidden:
+            rows.append(Text(f"  {more_label(card, hidden)}", style=_DIM))
+
+    if also := also_label(card):
+        rows += [Text(), Text(also, style=_DIM)]
+
+    return Panel(
+        Group(*rows),
+        subtitle=Text(story_command(card), style=_DIM),
+        subtitle_align="right",
+        box=box.ROUNDED,
+        padding=(0, 1),
+    )
+
+
+def render_card_console(card: StoryCard, console: Console, full: bool = False) -> None:
+    console.print(card_renderable(card, full=full))
+
+
+def render_digest_console(digest: Digest, console: Console) -> None:
+    console.print(Rule(Text(digest_heading(digest), style=_HEAD)))
+    if not digest.cards:
+        console.print(Text("No new stories.", style=_DIM))
+    for card in digest.cards:
+        console.print(card_renderable(card))

@@ -1,0 +1,147 @@
+"""Plain-text cards, and the helpers every renderer shares.
+
+Feed text is untrusted (see bot.cards): the helpers here flatten it to one safe line and decide
+which URLs are worth linking. The console and HTML renderers build on them so the three formats
+agree on what a card shows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from bot.cards import Digest, StoryCard
+from bot.models import Angle
+
+SHORT_ANGLES = 3
+
+# Bidi overrides/isolates can visually reorder a line ("Trojan source"), hiding what it says.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SPACES_RE = re.compile(r"\s+")
+_QUOTES = "\"'“”‘’«»„ "
+
+
+def clean(text: str | None) -> str:
+    """One display line: control characters (ESC included) become spaces, runs of space squash."""
+    if not text:
+        return ""
+    kept = [" " if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS else ch for ch in text]
+    return _SPACES_RE.sub(" ", "".join(kept)).strip()
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is a plain http(s) link with a host, else None (render as text, no link)."""
+    if not url:
+        return None
+    url = url.strip()
+    # Browsers drop tabs/newlines inside URLs ("java\tscript:"), so any such character is
+    # suspicious enough to refuse rather than normalise.
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def bare_quote(quote: str | None) -> str:
+    """The quote without quotation marks of its own, so renderers can add exactly one pair."""
+    return clean(quote).strip(_QUOTES)
+
+
+def split_angles(card: StoryCard, full: bool) -> tuple[list[Angle], int]:
+    """Angles to show and how many were held back."""
+    if full or len(card.angles) <= SHORT_ANGLES:
+        return list(card.angles), 0
+    return list(card.angles[:SHORT_ANGLES]), len(card.angles) - SHORT_ANGLES
+
+
+def story_command(card: StoryCard) -> str:
+    return f"/story {clean(card.slug)}"
+
+
+def more_label(card: StoryCard, hidden: int) -> str:
+    return f"+{hidden} more (use {story_command(card)})"
+
+
+def coverage_label(card: StoryCard) -> str:
+    return f"Coverage {card.age_label}"
+
+
+def also_label(card: StoryCard) -> str:
+    names = [clean(name) for name in card.also_reporting if clean(name)]
+    return f"Also reporting: {', '.join(names)}" if names else ""
+
+
+def format_time(when: datetime) -> str:
+    zone = when.tzname()
+    return when.strftime("%Y-%m-%d %H:%M") + (f" {zone}" if zone else "")
+
+
+def digest_heading(digest: Digest) -> str:
+    count = len(digest.cards)
+    noun = "story" if count == 1 else "stories"
+    return (
+        f"{clean(digest.title)} · {clean(digest.channel)} · "
+        f"{format_time(digest.generated_at)} · {count} {noun}"
+    )
+
+
+# --- plain text ------------------------------------------------------------------------------
+
+
+def render_card_text(card: StoryCard, full: bool = False) -> str:
+    lines = [clean(card.headline), f"{card.sources_label} · {story_command(card)}"]
+    if card.topics:
+        lines.append("Topics: " + ", ".join(clean(t) for t in card.topics))
+
+    if card.tldr:
+        lines += ["", "TL;DR"]
+        lines += [f"  • {clean(b.text)} ({card.corroboration(b)})" for b in card.tldr]
+
+    if card.sources:
+        lines += ["", "Sources"]
+        for link in card.sources:
+            entry = f"  • {clean(link.source)}: {clean(link.title)}"
+            url = safe_url(link.url)
+            lines.append(f"{entry} — {url}" if url else entry)
+
+    shown, hidden = split_angles(card, full)
+    if shown:
+        lines += ["", "What others are reporting", coverage_label(card), ""]
+        for n, angle in enumerate(shown, 1):
+            lines.extend(_angle_lines(n, angle))
+        if hidden:
+            lines.append(f"  {more_label(card, hidden)}")
+
+    if also := also_label(card):
+        lines += ["", also]
+    return "\n".join(lines)
+
+
+def _angle_lines(n: int, angle: Angle) -> list[str]:
+    marker = f"  {n}. "
+    pad = " " * len(marker)
+    out = [f"{marker}{clean(angle.source)} — {clean(angle.line)}"]
+    if quote := bare_quote(angle.quote):
+        out.append(f"{pad}“{quote}”")
+    if url := safe_url(angle.url):
+        out.append(f"{pad}Read → {url}")
+    return out
+
+
+def render_digest_text(digest: Digest) -> str:
+    heading = digest_heading(digest)
+    parts = [heading, "=" * min(len(heading), 72)]
+    if not digest.cards:
+        parts += ["", "No new stories."]
+    for i, card in enumerate(digest.cards):
+        if i:
+            parts += ["", "-" * 72]
+        parts += ["", render_card_text(card)]
+    return "\n".join(parts) + "\n"

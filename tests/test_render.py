@@ -1,0 +1,364 @@
+from __future__ import annotations
+
+import copy
+import io
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from rich.console import Console
+
+from bot.cards import Digest, SourceLink, StoryCard
+from bot.models import Angle, Bullet
+from bot.render import (
+    render_card_console,
+    render_card_text,
+    render_digest_console,
+    render_digest_html,
+    render_digest_text,
+)
+from bot.render.text import clean, safe_url
+
+FIRST = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+OUTLETS = ["Harbor Ledger", "Pinecrest Wire", "Valley Times", "Northgate Post", "Dune Radio"]
+
+
+def make_card(**overrides: object) -> StoryCard:
+    fields: dict[str, object] = {
+        "story_id": "s1",
+        "slug": "lighthouse-grant",
+        "headline": "Coastal towns win $40M lighthouse restoration grant",
+        "source_count": 4,
+        "outlets": list(OUTLETS),
+        "tldr": [
+            Bullet("Twelve lighthouses will be restored by 2027.", OUTLETS[:4]),
+            Bullet("Volunteers will staff the beacons on weekends.", OUTLETS[:1]),
+        ],
+        "sources": [
+            SourceLink("Harbor Ledger", "Grant lights up the coast", "https://ledger.example/a"),
+            SourceLink("Pinecrest Wire", "Towns get restoration money", None),
+        ],
+        "angles": [
+            Angle("Harbor Ledger", "Names the twelve towns.", "Every keeper cheered.", None),
+            Angle("Pinecrest Wire", "Puts a cost per beacon.", "“About $3M each.”", None),
+            Angle("Valley Times", "Notes the 2019 storm damage.", "The lamp went dark.", None),
+            Angle("Northgate Post", "Quotes a skeptical mayor.", "Roads come first.", None),
+            Angle("Dune Radio", "Interviews a keeper's family.", "We grew up here.", None),
+        ],
+        "also_reporting": ["Bay Courier", "Tide Journal"],
+        "first_seen": FIRST,
+        "as_of": FIRST + timedelta(hours=2),
+        "wire_groups": [["Valley Times", "Dune Radio"]],
+    }
+    fields.update(overrides)
+    return StoryCard(**fields)  # type: ignore[arg-type]
+
+
+def make_digest(*cards: StoryCard) -> Digest:
+    return Digest(
+        channel="#coast",
+        cards=list(cards),
+        generated_at=datetime(2025, 3, 1, 10, 0, tzinfo=UTC),
+        title="Morning digest",
+    )
+
+
+def console_output(draw: Callable[..., None], subject: object, **kwargs: object) -> str:
+    buffer = io.StringIO()
+    draw(subject, Console(file=buffer, width=100, color_system=None), **kwargs)
+    return buffer.getvalue()
+
+
+EVIL = "[bold red]pwned[/bold red] [link=https://evil.example]click[/link] <script>x</script>"
+
+
+# --- shared helpers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://a.example/x?y=1&z=2", True),
+        ("http://a.example", True),
+        ("HTTPS://A.EXAMPLE/", True),
+        ("javascript:alert(1)", False),
+        (" JavaScript:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        ("data:text/html,<b>x</b>", False),
+        ("https:///nohost", False),
+        ("//a.example/x", False),
+        ("ftp://a.example", False),
+        ("https://a.example/\x1b]8;;", False),
+        (None, False),
+        ("", False),
+    ],
+)
+def test_safe_url(url: str | None, ok: bool) -> None:
+    assert (safe_url(url) is not None) == ok
+
+
+def test_clean_strips_control_and_bidi_characters() -> None:
+    assert clean("a\x1b[31mb\u202ec\n\nd\t e") == "a [31mb c d e"
+
+
+# --- plain text --------------------------------------------------------------------------
+
+
+def test_text_card_has_every_part() -> None:
+    text = render_card_text(make_card())
+    lines = text.splitlines()
+    assert lines[0] == "Coastal towns win $40M lighthouse restoration grant"
+    assert "4 sources tracking this story (5 outlets; shared wire copy counted once)" in lines[1]
+    assert "/story lighthouse-grant" in lines[1]
+    assert "TL;DR" in lines
+    assert "  • Twelve lighthouses will be restored by 2027. (reported by 4 of 5)" in lines
+    assert "  • Volunteers will staff the beacons on weekends. (reported by 1 of 5)" in lines
+    assert "Sources" in lines
+    assert "  • Harbor Ledger: Grant lights up the coast — https://ledger.example/a" in lines
+    assert "  • Pinecrest Wire: Towns get restoration money" in lines
+    assert "What others are reporting" in lines
+    assert "Coverage as of 2h after first report" in lines
+    assert "  1. Harbor Ledger — Names the twelve towns." in lines
+    assert "     “Every keeper cheered.”" in lines
+    assert lines[-1] == "Also reporting: Bay Courier, Tide Journal"
+
+
+def test_text_quote_is_not_double_quoted() -> None:
+    assert "“About $3M each.”" in render_card_text(make_card())
+    assert "““" not in render_card_text(make_card())
+
+
+def test_text_short_caps_angles_and_points_to_story() -> None:
+    text = render_card_text(make_card())
+    assert "  3. Valley Times" in text
+    assert "Northgate Post —" not in text
+    assert "+2 more (use /story lighthouse-grant)" in text
+
+
+def test_text_full_lists_every_angle() -> None:
+    text = render_card_text(make_card(), full=True)
+    assert "  5. Dune Radio — Interviews a keeper's family." in text
+    assert "more (use" not in text
+
+
+def test_text_three_angles_need_no_more_line() -> None:
+    card = make_card()
+    card.angles = card.angles[:3]
+    assert "more (use" not in render_card_text(card)
+
+
+def test_text_omits_empty_sections() -> None:
+    card = make_card(tldr=[], sources=[], angles=[], also_reporting=[])
+    text = render_card_text(card)
+    for heading in ("TL;DR", "Sources", "What others are reporting", "Also reporting"):
+        assert heading not in text
+
+
+def test_text_links_only_http_and_flattens_feed_newlines() -> None:
+    card = make_card(
+        headline="Line one\nInjected: line two\x1b[2J",
+        sources=[SourceLink("Bad", "Click me", "javascript:alert(1)")],
+    )
+    text = render_card_text(card)
+    assert text.splitlines()[0] == "Line one Injected: line two [2J"
+    assert "javascript:" not in text
+    assert "  • Bad: Click me" in text.splitlines()
+
+
+def test_text_digest() -> None:
+    other = make_card(story_id="s2", slug="ferry-strike", headline="Ferry crews strike")
+    text = render_digest_text(make_digest(make_card(), other))
+    assert text.startswith("Morning digest · #coast · 2025-03-01 10:00 UTC · 2 stories\n")
+    assert text.index("Coastal towns") < text.index("Ferry crews strike")
+    assert "+2 more" in text
+
+
+def test_text_empty_digest() -> None:
+    assert "No new stories." in render_digest_text(make_digest())
+
+
+# --- console -----------------------------------------------------------------------------
+
+
+def test_console_card_has_every_part() -> None:
+    out = console_output(render_card_console, make_card())
+    for part in (
+        "Coastal towns win $40M lighthouse restoration grant",
+        "4 sources tracking this story",
+        "/story lighthouse-grant",
+        "TL;DR",
+        "(reported by 4 of 5)",
+        "Sources",
+        "Grant lights up the coast",
+        "What others are reporting",
+        "Coverage as of 2h after first report",
+        "1. Harbor Ledger",
+        "“Every keeper cheered.”",
+        "+2 more (use /story lighthouse-grant)",
+        "Also reporting: Bay Courier, Tide Journal",
+    ):
+        assert part in out, part
+    assert "Dune Radio" not in out.split("Also reporting")[0].split("TL;DR")[1]
+
+
+def test_console_full() -> None:
+    out = console_output(render_card_console, make_card(), full=True)
+    assert "5. Dune Radio" in out
+    assert "more (use" not in out
+
+
+def test_console_prints_markup_literally() -> None:
+    card = make_card(
+        headline=EVIL,
+        tldr=[Bullet(EVIL, ["Harbor Ledger"])],
+        sources=[SourceLink(EVIL, EVIL, "https://ok.example")],
+        angles=[Angle(EVIL, EVIL, EVIL, None)],
+        also_reporting=[EVIL],
+        topics=[EVIL],
+    )
+    # Wide enough that nothing wraps mid-string.
+    console = Console(file=io.StringIO(), width=400, color_system=None)
+    render_card_console(card, console)
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    assert out.count("[bold red]pwned[/bold red]") >= 6
+    assert "[link=https://evil.example]click[/link]" in out
+
+
+def test_console_strips_terminal_escapes() -> None:
+    card = make_card(headline="Calm\x1b]0;owned\x07 headline\x1b[2J")
+    console = Console(file=io.StringIO(), width=100, force_terminal=True)
+    render_card_console(card, console)
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b]0;owned" not in out
+    assert "\x1b[2J" not in out
+
+
+def test_console_digest() -> None:
+    out = console_output(render_digest_console, make_digest(make_card()))
+    assert "Morning digest · #coast" in out
+    assert "Coastal towns" in out
+    assert "No new stories." in console_output(render_digest_console, make_digest())
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def parse(page: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(page)
+    return collector
+
+
+def test_html_is_standalone_page() -> None:
+    page = render_digest_html(make_digest(make_card()))
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.rstrip().endswith("</html>")
+    tags = parse(page).tags
+    names = {t for t, _ in tags}
+    assert "script" not in names
+    assert "link" not in names
+    assert not any("src" in attrs for _, attrs in tags)
+    assert "<style>" in page
+    assert "Content-Security-Policy" in page
+
+
+def test_html_card_has_every_part() -> None:
+    page = render_digest_html(make_digest(make_card()))
+    for part in (
+        "Coastal towns win $40M lighthouse restoration grant",
+        "4 sources tracking this story",
+        "/story lighthouse-grant",
+        "TL;DR",
+        "(reported by 4 of 5)",
+        "Grant lights up the coast",
+        "What others are reporting",
+        "Coverage as of 2h after first report",
+        "“Every keeper cheered.”",
+        "+2 more (use /story lighthouse-grant)",
+        "Also reporting: Bay Courier, Tide Journal",
+        "Morning digest",
+    ):
+        assert part in page, part
+    # Held-back angles are folded into <details>, still readable offline.
+    details = page[page.index("<details>") :]
+    assert "Northgate Post" in details
+    assert "Dune Radio" in details
+
+
+def test_html_escapes_all_feed_text() -> None:
+    card = make_card(
+        headline=EVIL,
+        slug='x" onmouseover="alert(1)',
+        tldr=[Bullet(EVIL, ["a"])],
+        sources=[SourceLink(EVIL, EVIL, "https://ok.example/?a=1&b=<2>")],
+        angles=[Angle(EVIL, EVIL, EVIL, 'https://ok.example/"><script>')],
+        also_reporting=[EVIL],
+        topics=[EVIL],
+    )
+    digest = make_digest(card)
+    digest.title = "<script>alert('t')</script>"
+    digest.channel = "<img src=x onerror=alert(1)>"
+    page = render_digest_html(digest)
+    assert "<script" not in page
+    assert "<img" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+    for _, attrs in parse(page).tags:
+        assert not any(name.startswith("on") for name in attrs)
+    assert 'href="https://ok.example/?a=1&amp;b=&lt;2&gt;"' in page
+
+
+def test_html_links_only_http_with_safe_rel() -> None:
+    card = make_card(
+        sources=[
+            SourceLink("Good", "Good title", "https://good.example/story"),
+            SourceLink("Bad", "Bad title", "javascript:alert(document.cookie)"),
+            SourceLink("Data", "Data title", "data:text/html;base64,PHNjcmlwdD4="),
+        ],
+        angles=[Angle("Bad", "line", "quote", "JaVaScRiPt:alert(1)")],
+    )
+    page = render_digest_html(make_digest(card))
+    links = [attrs for tag, attrs in parse(page).tags if tag == "a"]
+    assert [a["href"] for a in links] == ["https://good.example/story"]
+    assert all(a["rel"] == "noopener noreferrer nofollow" for a in links)
+    assert "javascript" not in page.lower()
+    assert "Bad title" in page
+
+
+def test_html_empty_digest() -> None:
+    page = render_digest_html(make_digest())
+    assert "No new stories." in page
+    assert "0 stories" in page
+
+
+# --- no mutation -------------------------------------------------------------------------
+
+
+def test_renderers_do_not_mutate_card() -> None:
+    card = make_card(headline=EVIL)
+    before = copy.deepcopy(card)
+    digest = make_digest(card)
+    render_card_text(card)
+    render_card_text(card, full=True)
+    render_digest_text(digest)
+    console_output(render_card_console, card)
+    console_output(render_card_console, card, full=True)
+    console_output(render_digest_console, digest)
+    render_digest_html(digest)
+    assert card == before
+    assert digest.cards == [before]
+
+
+def test_outputs_are_plain_in_plain_terminal() -> None:
+    out = console_output(render_card_console, make_card())
+    assert not re.search(r"\x1b\[", out)
