@@ -1,0 +1,21 @@
+"""`newsdigest run`: the long-running bot (the Procfile's worker)."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.context import CliContext, pass_cli
+
+
+@click.command("run")
+@pass_cli
+def run_command(cli: CliContext) -> None:
+    """Run the bot: poll feeds on their schedules, cluster, and post digests.
+
+    Slack starts when SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set; with neither,
+    digests are printed to the terminal. A health endpoint listens on $NEWSDIGEST_HEALTH_PORT
+    (default 8080). Stop with Ctrl-C or SIGTERM.
+    """
+    from bot.runner.service import run_service
+
+    run_service(cli.config)

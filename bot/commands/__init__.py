@@ -1,0 +1,5 @@
+"""Platform-neutral chat commands (see core.py) and schedule parsing."""
+
+from bot.commands.core import USAGE, CommandContext, Commands, Reply
+
+__all__ = ["USAGE", "CommandContext", "Commands", "Reply"]

@@ -1,0 +1,287 @@
+"""Chat commands, once for every platform.
+
+An adapter turns a platform's slash command or button into `dispatch(command, args, ctx)` and turns
+the `Reply` back into the platform's message format. Nothing here knows about Slack or Discord.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.app import NewsDigest
+from bot.cards import Digest, StoryCard
+from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, describe_schedule, parse_schedule
+from bot.config import SLUG_RE, ConfigError, validate_quiet_hours
+from bot.feedurls import FeedUrlError, check_feed_url
+from bot.store import channels as channel_store
+from bot.store import feeds as feed_store
+from bot.store.channels import ChannelRow
+from bot.store.feeds import FeedExistsError
+from bot.topics.query import QueryError, TopicQuery
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
+
+USAGE: dict[str, str] = {
+    "story": "/story <slug | prefix | search words>: a story's full breakdown.",
+    "follow": (
+        "/follow <topic> [query]: follow a topic in this channel; with a query, create or "
+        'change the topic first. Example: /follow chips "chip export" OR semiconductor'
+    ),
+    "unfollow": "/unfollow <topic>: stop following a topic in this channel.",
+    "watchlist": (
+        "/watchlist: this channel's topics and settings. Change them with: "
+        "/watchlist schedule weekdays 09:00 Europe/Berlin | /watchlist mode digest|instant | "
+        "/watchlist min-sources N | /watchlist quiet 22:00-07:00 | /watchlist quiet off | "
+        "/watchlist resume"
+    ),
+    "digest": "/digest: post this channel's digest now (stories it has not had yet).",
+    "feeds": "/feeds add <url> | /feeds list | /feeds remove <url or id> (admins only for add/remove).",
+}
+
+
+@dataclass(slots=True)
+class CommandContext:
+    platform: str
+    channel_id: str
+    user_id: str
+    channel_name: str | None = None
+    # Set by the adapter from the platform's own notion of an admin (workspace admin, a
+    # configured user group, Manage Server, a configured role).
+    is_admin: bool = False
+
+
+@dataclass(slots=True)
+class Reply:
+    text: str
+    # Errors, help and settings are shown only to the person who asked.
+    ephemeral: bool = True
+    cards: list[StoryCard] = field(default_factory=list)
+    full: bool = False
+    digest: Digest | None = None
+    lines: list[str] = field(default_factory=list)
+
+
+DigestPoster = Callable[[ChannelRow], Awaitable[int]]
+
+
+class Commands:
+    def __init__(self, core: NewsDigest, *, post_digest: DigestPoster | None = None) -> None:
+        self.core = core
+        # The runner wires this to the delivery outbox so a digest asked for in chat is
+        # recorded like a scheduled one (and never posted twice).
+        self.post_digest = post_digest
+
+    async def dispatch(self, command: str, args: str, ctx: CommandContext) -> Reply:
+        command = command.lstrip("/").lower()
+        args = args.strip()
+        if command not in COMMANDS:
+            return Reply(
+                f"Unknown command {command!r}. Commands: " + ", ".join(f"/{c}" for c in COMMANDS)
+            )
+        if args.lower() in ("help", "-h", "--help"):
+            return Reply(USAGE[command])
+        channel = channel_store.ensure_channel(
+            self.core.db, ctx.platform, ctx.channel_id, name=ctx.channel_name
+        )
+        handler = getattr(self, f"_cmd_{command}")
+        try:
+            return await handler(args, ctx, channel)
+        except UsageError as exc:
+            return Reply(f"{exc}\nUsage: {USAGE[command]}")
+        except Exception:
+            # A bug must never show a stack trace in chat; the log has it.
+            log.exception("command /%s %r failed", command, args)
+            return Reply("Sorry, that command failed on our side. The bot's logs have the details.")
+
+    # --- commands -------------------------------------------------------------------------------
+
+    async def _cmd_story(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
+        if not args:
+            raise UsageError("Which story?")
+        found = self.core.find_story(args)
+        if found.story is None:
+            if found.suggestions:
+                names = ", ".join(f"`{s.slug}`" for s in found.suggestions)
+                verb = (
+                    "matches several stories"
+                    if found.reason == "ambiguous"
+                    else "is not a story I know"
+                )
+                return Reply(f"{args!r} {verb}. Did you mean: {names}?")
+            return Reply(f"No story matches {args!r}. Try a few words from its headline.")
+        story = self.core.story(found.story.story_id)
+        if story is None:
+            return Reply(f"No story matches {args!r}.")
+        card = self.core.card(story)
+        return Reply(text=card.headline, ephemeral=False, cards=[card], full=True)
+
+    async def _cmd_follow(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
+        slug, _, query = args.partition(" ")
+        slug, query = slug.strip().lower(), query.strip()
+        if not slug:
+            raise UsageError("Which topic?")
+        if not SLUG_RE.match(slug):
+            raise UsageError(f"Topic names use lowercase letters, digits and '-': {slug!r}")
+        db = self.core.db
+        created = ""
+        if query:
+            try:
+                parsed = TopicQuery.parse(query)
+            except QueryError as exc:
+                return Reply(f"That query is not valid:\n```\n{exc}\n```")
+            channel_store.upsert_topic(db, slug, query, origin="chat")
+            created = f" (matching {parsed.describe()})"
+        elif channel_store.get_topic(db, slug) is None:
+            known = ", ".join(t.slug for t in channel_store.list_topics(db)) or "none yet"
+            return Reply(
+                f"There is no topic {slug!r}. Create it with a query, e.g. "
+                f'/follow {slug} "some phrase" OR keyword. Known topics: {known}'
+            )
+        added = channel_store.follow(db, channel.id, slug)
+        if not added and not created:
+            return Reply(f"This channel already follows {slug}.")
+        return Reply(f"This channel now follows {slug}{created}.", ephemeral=False)
+
+    async def _cmd_unfollow(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
+        slug = args.strip().lower()
+        if not slug:
+            raise UsageError("Which topic?")
+        if not channel_store.unfollow(self.core.db, channel.id, slug):
+            following = ", ".join(
+                t.slug for t in channel_store.channel_topics(self.core.db, channel.id)
+            )
+            return Reply(
+                f"This channel does not follow {slug!r} (it follows: {following or 'nothing'})."
+            )
+        return Reply(f"This channel no longer follows {slug}.", ephemeral=False)
+
+    async def _cmd_watchlist(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
+        if not args:
+            return Reply(self.describe_channel(channel), lines=self.watchlist_lines(channel))
+        words = _split(args)
+        setting, values = words[0].lower(), words[1:]
+        db = self.core.db
+        if setting == "schedule":
+            try:
+                schedule = parse_schedule(" ".join(values), default_timezone=channel.timezone)
+            except ScheduleError as exc:
+                return Reply(f"{exc}\nUsage: {SCHEDULE_USAGE}")
+            channel = channel_store.update_channel(
+                db, channel.id, schedule=schedule.cron, timezone=schedule.timezone
+            )
+        elif setting == "mode":
+            if values not in (["digest"], ["instant"]):
+                raise UsageError(
+                    "Mode is `digest` (on the schedule) or `instant` (as stories break)."
+                )
+            channel = channel_store.update_channel(db, channel.id, mode=values[0])
+        elif setting in ("min-sources", "min_sources", "minsources"):
+            if len(values) != 1 or not values[0].isdigit() or not 1 <= int(values[0]) <= 50:
+                raise UsageError("min-sources takes a whole number from 1 to 50.")
+            channel = channel_store.update_channel(db, channel.id, min_sources=int(values[0]))
+        elif setting == "quiet":
+            value = values[0] if len(values) == 1 else ""
+            if value.lower() == "off":
+                channel = channel_store.update_channel(db, channel.id, quiet_hours=None)
+            else:
+                try:
+                    validate_quiet_hours(value, "quiet")
+                except ConfigError as exc:
+                    raise UsageError(f"Quiet hours: {exc.problem}.") from None
+                channel = channel_store.update_channel(db, channel.id, quiet_hours=value)
+        elif setting == "resume":
+            channel = channel_store.update_channel(db, channel.id, paused_reason=None)
+        else:
+            raise UsageError(f"Unknown setting {setting!r}.")
+        return Reply(
+            "Saved. " + self.describe_channel(channel), lines=self.watchlist_lines(channel)
+        )
+
+    async def _cmd_digest(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
+        if args:
+            raise UsageError("/digest takes no arguments.")
+        if self.post_digest is not None:
+            posted = await self.post_digest(channel)
+            if posted == 0:
+                return Reply("Nothing new for this channel since its last digest.")
+            return Reply(f"Posting {posted} stories to this channel.")
+        digest = self.core.digest(channel)
+        if not digest.cards:
+            return Reply("Nothing new for this channel since its last digest.")
+        return Reply(text=digest.title, ephemeral=False, digest=digest)
+
+    async def _cmd_feeds(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
+        words = _split(args) or ["list"]
+        action, rest = words[0].lower(), words[1:]
+        db = self.core.db
+        if action == "list":
+            feeds = feed_store.list_feeds(db)
+            if not feeds:
+                return Reply("No feeds yet. An admin can add one with /feeds add <url>.")
+            lines = [_feed_line(f) for f in feeds]
+            return Reply(f"{len(feeds)} feeds:", lines=lines)
+        if action not in ("add", "remove"):
+            raise UsageError(f"Unknown action {action!r}.")
+        if not ctx.is_admin:
+            return Reply(
+                "Only workspace admins (or the configured admin group) can add or remove feeds."
+            )
+        if len(rest) != 1:
+            raise UsageError(f"/feeds {action} takes one URL.")
+        if action == "add":
+            try:
+                url = check_feed_url(rest[0])
+                feed = feed_store.add_feed(
+                    db, url, interval=self.core.config.polling.default_interval, origin="chat"
+                )
+            except (FeedUrlError, FeedExistsError) as exc:
+                return Reply(str(exc))
+            return Reply(f"Added feed {feed.url}. It will be polled within a few minutes.")
+        removed = feed_store.remove_feed(db, rest[0].strip("<>"))
+        if removed is None:
+            return Reply(f"No feed {rest[0]!r}. See /feeds list.")
+        return Reply(f"Removed feed {removed.url}.")
+
+    # --- helpers shared with adapters -------------------------------------------------------------
+
+    def describe_channel(self, channel: ChannelRow) -> str:
+        schedule = describe_schedule(channel.schedule, channel.timezone)
+        text = f"Mode: {channel.mode} · schedule: {schedule} · min sources: {channel.min_sources}"
+        if channel.quiet_hours:
+            text += f" · quiet hours: {channel.quiet_hours}"
+        if channel.paused_reason:
+            text += f"\nPosting is paused: {channel.paused_reason}. Fix it, then /watchlist resume."
+        return text
+
+    def watchlist_lines(self, channel: ChannelRow) -> list[str]:
+        topics = channel_store.channel_topics(self.core.db, channel.id)
+        if not topics:
+            return [
+                "Following no topics: every story with enough sources is included. /follow <topic> to narrow it."
+            ]
+        return [f"{t.slug}: {t.query}" for t in topics]
+
+
+class UsageError(ValueError):
+    pass
+
+
+def _split(args: str) -> list[str]:
+    try:
+        return shlex.split(args)
+    except ValueError:
+        return args.split()
+
+
+def _feed_line(feed: feed_store.FeedRow) -> str:
+    state = "ok"
+    if feed.disabled_reason:
+        state = f"disabled: {feed.disabled_reason}"
+    elif feed.consecutive_failures:
+        state = f"{feed.consecutive_failures} failures: {feed.last_error}"
+    return f"{feed.display_name} <{feed.url}> ({state})"

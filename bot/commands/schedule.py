@@ -1,0 +1,98 @@
+"""Human digest schedules ("weekdays 09:00 Europe/Berlin") to and from cron + time zone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.config import ConfigError, validate_schedule, validate_timezone
+
+_DAYS = {
+    "daily": "*",
+    "everyday": "*",
+    "weekdays": "mon-fri",
+    "weekends": "sat,sun",
+}
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+SCHEDULE_USAGE = (
+    "schedule DAYS HH:MM [TIME_ZONE], where DAYS is daily, weekdays, weekends or a list like "
+    "mon,wed,fri; or: schedule cron '<5 cron fields>' [TIME_ZONE]. "
+    "Example: schedule weekdays 09:00 Europe/Berlin"
+)
+
+
+class ScheduleError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    cron: str
+    timezone: str
+
+
+def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
+    parts = text.split()
+    if not parts:
+        raise ScheduleError(f"missing schedule. Usage: {SCHEDULE_USAGE}")
+    if parts[0].lower() == "cron":
+        fields = " ".join(parts[1:]).strip("'\"")
+        tokens = fields.split()
+        timezone = default_timezone
+        if len(tokens) == 6:
+            timezone = tokens.pop()
+        if len(tokens) != 5:
+            raise ScheduleError(
+                f"a cron schedule has 5 fields, got {len(tokens)}. Usage: {SCHEDULE_USAGE}"
+            )
+        return _checked(" ".join(tokens), timezone)
+    if len(parts) not in (2, 3):
+        raise ScheduleError(f"expected DAYS HH:MM [TIME_ZONE]. Usage: {SCHEDULE_USAGE}")
+    days = _days(parts[0].lower())
+    match = _TIME_RE.match(parts[1])
+    if not match:
+        raise ScheduleError(f"{parts[1]!r} is not a time like 09:00")
+    hour, minute = int(match.group(1)), int(match.group(2))
+    timezone = parts[2] if len(parts) == 3 else default_timezone
+    return _checked(f"{minute} {hour} * * {days}", timezone)
+
+
+def describe_schedule(cron: str, timezone: str) -> str:
+    """'weekdays 09:00 Europe/Berlin' for crons this module writes; the raw cron otherwise."""
+    fields = cron.split()
+    simple = (
+        len(fields) == 5
+        and fields[0].isdigit()
+        and fields[1].isdigit()
+        and fields[2] == fields[3] == "*"
+        and not any(ch.isdigit() for ch in fields[4])
+    )
+    if simple:
+        names = {v: k for k, v in _DAYS.items() if k != "everyday"}
+        days = names.get(fields[4], fields[4])
+        return f"{days} {int(fields[1]):02d}:{int(fields[0]):02d} {timezone}"
+    return f"cron '{cron}' {timezone}"
+
+
+def _days(token: str) -> str:
+    if token in _DAYS:
+        return _DAYS[token]
+    names = token.split(",")
+    for name in names:
+        bounds = name.split("-")
+        if not all(b[:3] in _DAY_NAMES for b in bounds) or len(bounds) > 2:
+            raise ScheduleError(
+                f"{token!r} is not daily, weekdays, weekends or a day list like mon,wed,fri"
+            )
+    return ",".join("-".join(b[:3] for b in n.split("-")) for n in names)
+
+
+def _checked(cron: str, timezone: str) -> Schedule:
+    try:
+        validate_timezone(timezone, "time zone")
+        validate_schedule(cron, timezone, "schedule")
+    except ConfigError as exc:
+        raise ScheduleError(exc.problem) from None
+    return Schedule(cron=cron, timezone=timezone)

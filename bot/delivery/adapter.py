@@ -1,0 +1,75 @@
+"""What the core needs from a chat platform, and nothing more.
+
+Adapters (console, Slack, Discord, Discord webhooks) translate platform-neutral cards into the
+platform's message format. The outbox (issue-independent core) decides what to send and when;
+adapters never decide, they only send and report what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.cards import StoryCard
+from bot.store.channels import ChannelRow
+
+
+class DeliveryError(Exception):
+    """Base class for a failed send.
+
+    DeliveryError
+     ├── TransientDeliveryError   retry later with backoff (timeouts, 5xx, rate limits left over)
+     └── PermanentDeliveryError   the channel cannot take posts (archived, bot removed, 403/404):
+                                  pause the channel and tell the admins why
+    """
+
+
+class TransientDeliveryError(DeliveryError):
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentDeliveryError(DeliveryError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class PostedMessage:
+    """Where a card landed: enough to reply in its thread and edit it later."""
+
+    message_ref: str
+    thread_ref: str | None = None
+
+
+class ChatAdapter(Protocol):
+    platform: str
+
+    async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
+        """Post a new story card as a top-level message. `nonce` is unique per delivery so a
+        retried send can be recognised (Discord nonce, Slack message metadata)."""
+        ...
+
+    async def post_update(
+        self,
+        channel: ChannelRow,
+        posted: PostedMessage,
+        card: StoryCard,
+        *,
+        new_outlets: list[str],
+        nonce: str,
+    ) -> PostedMessage:
+        """A story posted earlier has grown: reply in its thread and edit the original message's
+        source count."""
+        ...
+
+    async def post_text(self, channel: ChannelRow, text: str) -> None:
+        """A plain notice (e.g. a feed this channel relies on was disabled). Text is trusted
+        bot text, but the adapter still must not let it ping anyone."""
+        ...
+
+    async def find_posted(
+        self, channel: ChannelRow, *, story_id: str, nonce: str
+    ) -> PostedMessage | None:
+        """After a crash mid-send: did the message with this nonce/story already land?"""
+        ...
