@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.lookup import StoryRef, find_story, slugify
+from bot.topics.lookup import StoryRef, find_story, slugify
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 

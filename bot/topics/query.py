@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from bot.textutil import words
@@ -392,7 +392,8 @@ class TopicQuery:
 
     @classmethod
     def parse(cls, query: str) -> TopicQuery:
-        return cls(source_text=query, root=_Parser(query).parse())
+        """Parse `query`, raising QueryError. Repeated calls for one string are cached."""
+        return _parse_cached(query)
 
     def matches(self, doc: StoryDoc) -> bool:
         return self.root.matches(doc)
@@ -403,3 +404,10 @@ class TopicQuery:
 
     def __str__(self) -> str:
         return self.describe()
+
+
+@lru_cache(maxsize=1024)
+def _parse_cached(query: str) -> TopicQuery:
+    # The digest stage re-parses each channel topic for every story; a parsed query is
+    # immutable, so sharing it is safe (errors are not cached and are raised afresh).
+    return TopicQuery(source_text=query, root=_Parser(query).parse())
