@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.models import Article
+from bot.textutil import words
 from bot.topics import QueryError, StoryDoc, TopicQuery
+from bot.topics.query import _parts
 
 
 def doc(text: str, *sources: str) -> StoryDoc:
@@ -221,3 +225,10 @@ def test_error_caret_stays_aligned_with_tabs() -> None:
         TopicQuery.parse("ai\tAND")
     lines = str(info.value).splitlines()
     assert lines[1].index("A") == lines[2].index("^")
+
+
+def test_matching_units_are_textutil_words_split_at_inner_punctuation() -> None:
+    # query.py tokenises with one regex for speed; it must agree with textutil.words.
+    sample = "Japan’s AI-powered U.S. chips, covid-19 o'clock x_y Zürich ﬁnance ²nd -lead- 'quoted'"
+    expected = [p for w in words(sample) for p in re.split(r"[-.']+", w) if p]
+    assert _parts(sample) == expected

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
-from bot.textutil import words
+from bot.textutil import fold
 
 if TYPE_CHECKING:
     from bot.models import Article
@@ -51,9 +51,11 @@ _OPEN_QUOTES = {'"': '"', "“": "”", "„": "“"}
 _CLOSE_QUOTES = {'"', "”", "“"}
 _OPERATORS = {"AND", "OR", "NOT"}
 _SOURCE_PREFIX = "source:"
-# Inner punctuation that textutil keeps inside a word; splitting on it lets "ai" match
-# "AI-powered" and "japan" match "Japan's".
-_INNER_PUNCT_RE = re.compile(r"[-.']+")
+# The parts of textutil words: its words split at their inner punctuation ("ai-powered" ->
+# "ai", "powered"; "japan's" -> "japan", "s"), so "ai" matches "AI-powered". Every \w run of
+# folded text lies inside exactly one textutil word, so one findall gives the same parts as
+# splitting words() output, several times faster (tests pin the equivalence).
+_PART_RE = re.compile(r"\w+")
 # Separates articles inside StoryDoc.text; a phrase never spans it.
 _SEGMENT_BREAK_RE = re.compile(r"\n\s*\n")
 _BREAK = ""  # never produced by words(), so no phrase can match across it
@@ -61,10 +63,7 @@ _BREAK = ""  # never produced by words(), so no phrase can match across it
 
 def _parts(text: str) -> list[str]:
     """Matching units of `text`: textutil words, split at their inner punctuation."""
-    out: list[str] = []
-    for word in words(text):
-        out.extend(p for p in _INNER_PUNCT_RE.split(word) if p)
-    return out
+    return _PART_RE.findall(fold(text))
 
 
 class QueryError(ValueError):
