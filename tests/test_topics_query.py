@@ -54,6 +54,8 @@ def test_phrase_does_not_span_articles() -> None:
     story = StoryDoc.from_articles([art(1, "A", "Markets open", ""), art(2, "B", "AI rally", "")])
     assert not TopicQuery.parse('"open ai"').matches(story)
     assert TopicQuery.parse("open ai").matches(story)
+    title_into_text = StoryDoc.from_articles([art(1, "A", "Markets open", "AI rally")])
+    assert not TopicQuery.parse('"open ai"').matches(title_into_text)
 
 
 def test_curly_quotes_work_as_phrase_quotes() -> None:

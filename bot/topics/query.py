@@ -31,7 +31,8 @@ Punctuation other than that is ignored (``c++`` is the word ``c``).
 
 A query is checked against a whole story, not a single article: the story matches when the
 titles and texts of all its articles, taken together, satisfy the query. ``ai export`` matches
-a story where one outlet mentions AI and another the export rules.
+a story where one outlet mentions AI and another the export rules. A phrase, though, must occur
+within one title or one paragraph.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ _SOURCE_PREFIX = "source:"
 _PART_RE = re.compile(r"\w+")
 # Separates articles inside StoryDoc.text; a phrase never spans it.
 _SEGMENT_BREAK_RE = re.compile(r"\n\s*\n")
-_BREAK = ""  # never produced by words(), so no phrase can match across it
+_BREAK = ""  # never a \w+ match, so no phrase can match across it
 
 
 def _parts(text: str) -> list[str]:
@@ -93,7 +94,8 @@ class StoryDoc:
 
     @classmethod
     def from_articles(cls, articles: Sequence[Article]) -> StoryDoc:
-        segments = [f"{a.title}\n{a.text}" for a in articles]
+        # Blank lines keep a phrase from running from one title into the next text.
+        segments = [f"{a.title}\n\n{a.text}" for a in articles]
         outlets = tuple(dict.fromkeys(a.source for a in articles if a.source))
         return cls(text="\n\n".join(segments), sources=outlets)
 
