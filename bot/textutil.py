@@ -33,9 +33,20 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 
-@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: 'Zürich' and 'ZURICH' both fold to 'zurich'."""
+    if text.isascii():
+        return text.lower()
+    # Cache only short strings (words, titles): caching whole article bodies would pin them in memory.
+    return _fold_cached(text) if len(text) <= 200 else _fold(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold().replace("’", "'")
