@@ -1,0 +1,39 @@
+# Two commands work on a fresh machine (Python >= 3.11 and make, nothing else installed by hand):
+#   make demo   set up .venv if missing, install, run the offline demo
+#   make test   set up .venv if missing, install, lint and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint format bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsdigest needs Python >= 3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/newsdigest demo
+
+test: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format bot tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/cluster_quality.py
+	$(BIN)/python bench/cluster_speed.py
+	$(BIN)/python bench/summary_quality.py
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache
