@@ -1,0 +1,180 @@
+"""Config loading: valid files load, and every kind of mistake names its key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Secrets, load_config, parse_config, resolve_config_path
+
+VALID = """
+database = "data/nd.db"
+
+[polling]
+default_interval = "10m"
+allow_private_networks = true
+
+[[feeds]]
+url = "https://news.example/rss"
+name = "Example News"
+interval = "30m"
+
+[[feeds]]
+url = "http://other.example/atom.xml"
+
+[[topics]]
+slug = "chips"
+title = "Chip exports"
+query = '"chip export" OR semiconductor'
+
+[[channels]]
+platform = "slack"
+id = "C0123"
+topics = ["chips"]
+schedule = "0 9 * * mon-fri"
+timezone = "Europe/Berlin"
+mode = "instant"
+min_sources = 3
+quiet_hours = "22:00-07:00"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "newsdigest.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_config_loads_every_section(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, VALID))
+    assert config.database == "data/nd.db"
+    assert config.polling.default_interval == 600
+    assert config.polling.allow_private_networks is True
+    assert [f.url for f in config.feeds] == [
+        "https://news.example/rss",
+        "http://other.example/atom.xml",
+    ]
+    assert config.feeds[0].interval == 1800
+    assert config.feeds[1].interval == 600  # inherits the default interval
+    assert config.topics[0].slug == "chips"
+    channel = config.channels[0]
+    assert (channel.platform, channel.id, channel.mode, channel.min_sources) == (
+        "slack",
+        "C0123",
+        "instant",
+        3,
+    )
+    assert channel.timezone == "Europe/Berlin"
+
+
+def test_empty_file_is_a_valid_config(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, ""))
+    assert config.feeds == [] and config.topics == [] and config.channels == []
+
+
+def test_shipped_example_config_is_valid() -> None:
+    config = load_config(Path(__file__).parent.parent / "config" / "newsdigest.toml")
+    assert config.feeds == []
+
+
+@pytest.mark.parametrize(
+    ("snippet", "key", "problem"),
+    [
+        ("[[feeds]]\nname = 'x'", "feeds[0].url", "is required"),
+        ("[[feeds]]\nurl = 'file:///etc/passwd'", "feeds[0].url", "only http"),
+        (
+            "[[feeds]]\nurl = 'https://a.example'\ninterval = '5s'",
+            "feeds[0].interval",
+            "at least 60",
+        ),
+        (
+            "[[feeds]]\nurl = 'https://a.example'\nintervall = '5m'",
+            "feeds[0].intervall",
+            "unknown key",
+        ),
+        ("[[topics]]\nslug = 'Bad Slug'\nquery = 'x'", "topics[0].slug", "lowercase"),
+        ("[[topics]]\nslug = 'ok'\nquery = '(a OR'", "topics[0].query", "invalid query"),
+        ("[[channels]]\nplatform = 'irc'\nid = 'x'", "channels[0].platform", "must be one of"),
+        (
+            "[[channels]]\nplatform = 'slack'\nid = 'C1'\ntimezone = 'Mars/Olympus'",
+            "channels[0].timezone",
+            "unknown IANA",
+        ),
+        (
+            "[[channels]]\nplatform = 'slack'\nid = 'C1'\nschedule = '61 9 * * *'",
+            "channels[0].schedule",
+            "cron",
+        ),
+        (
+            "[[channels]]\nplatform = 'slack'\nid = 'C1'\nmode = 'loud'",
+            "channels[0].mode",
+            "digest",
+        ),
+        (
+            "[[channels]]\nplatform = 'slack'\nid = 'C1'\nmin_sources = 0",
+            "channels[0].min_sources",
+            "positive",
+        ),
+        (
+            "[[channels]]\nplatform = 'slack'\nid = 'C1'\ntopics = ['nope']",
+            "channels[0].topics[0]",
+            "unknown topic",
+        ),
+        (
+            "[[channels]]\nplatform = 'slack'\nid = 'C1'\nquiet_hours = '10pm'",
+            "channels[0].quiet_hours",
+            "HH:MM",
+        ),
+        ("[polling]\ntimeout = -1", "polling.timeout", "positive"),
+        (
+            "[polling]\nallow_private_networks = 'yes'",
+            "polling.allow_private_networks",
+            "true or false",
+        ),
+        ("token = 'xoxb-secret'", "token", "unknown key"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path: Path, snippet: str, key: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, snippet))
+    assert info.value.key == key
+    assert problem in info.value.problem
+    assert str(tmp_path) in str(info.value)  # the message says which file
+
+
+def test_invalid_toml_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "[[feeds]\nurl = "))
+
+
+def test_duplicates_are_rejected() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config({"feeds": [{"url": "https://a.example"}, {"url": "https://a.example"}]})
+    assert info.value.key == "feeds[1].url"
+
+
+def test_config_path_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
+    assert resolve_config_path(None) == Path("config/newsdigest.toml")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(tmp_path / "env.toml"))
+    assert resolve_config_path(None) == tmp_path / "env.toml"
+    assert resolve_config_path("explicit.toml") == Path("explicit.toml")
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(None)  # named by the environment, so its absence is an error
+
+
+def test_database_path_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = parse_config({"database": "from-config.db"})
+    monkeypatch.delenv("NEWSDIGEST_DB", raising=False)
+    assert config.database_path() == "from-config.db"
+    monkeypatch.setenv("NEWSDIGEST_DB", "/tmp/from-env.db")
+    assert config.database_path() == "/tmp/from-env.db"
+    monkeypatch.delenv("NEWSDIGEST_DB")
+    assert parse_config({}).database_path() == "newsdigest.db"
+
+
+def test_secrets_come_from_the_environment_only() -> None:
+    secrets = Secrets.from_env({"SLACK_BOT_TOKEN": "xoxb-1", "DISCORD_TOKEN": ""})
+    assert secrets.slack_bot_token == "xoxb-1"
+    assert secrets.discord_token is None
