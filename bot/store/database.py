@@ -163,8 +163,43 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_runner(db: sqlite_utils.Database) -> None:
+    """Bookkeeping for the long-running service: what each post showed (so an update can name the
+    outlets that joined since), the last digest run per channel (so a digest missed while the bot
+    was down is sent once), a per-feed alert marker, and a small outbox for plain notices."""
+    db.executescript(
+        """
+        ALTER TABLE deliveries ADD COLUMN outlets TEXT;
+        CREATE INDEX deliveries_channel_story ON deliveries(channel_pk, story_id);
+        ALTER TABLE feeds ADD COLUMN alert_sent_at TEXT;
+        CREATE TABLE digest_runs (
+            channel_pk INTEGER PRIMARY KEY REFERENCES channels(id) ON DELETE CASCADE,
+            scheduled_for TEXT NOT NULL,
+            ran_at TEXT NOT NULL,
+            stories INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            channel_pk INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            text TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT,
+            UNIQUE (channel_pk, key),
+            CHECK (state IN ('pending', 'sending', 'sent', 'failed'))
+        );
+        CREATE INDEX alerts_state ON alerts(state);
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
+    (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
 ]
 
 
