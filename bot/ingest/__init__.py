@@ -1,0 +1,48 @@
+"""Feed ingestion: fetch politely and safely, parse, normalise. Pure of storage.
+
+The poller (owned by the store layer) drives it::
+
+    async with FeedFetcher() as fetcher:
+        result = await fetcher.fetch(state.url, etag=state.etag, last_modified=state.last_modified)
+    outcome = apply_fetch_result(state, result, now)
+    if outcome.has_new_body:
+        feed = parse_feed(result.body, url=outcome.url)   # may raise FeedParseError
+"""
+
+from bot.ingest.errors import (
+    BlockedAddressError,
+    FeedParseError,
+    FetchError,
+    IngestError,
+    OpmlError,
+    UnsafeURLError,
+)
+from bot.ingest.fetcher import FeedFetcher, FetchResult
+from bot.ingest.normalize import canonical_url, html_to_text, to_utc
+from bot.ingest.opml import OpmlFeed, export_opml, parse_opml
+from bot.ingest.parser import ParsedEntry, ParsedFeed, parse_feed
+from bot.ingest.policy import FeedPollState, PollOutcome, apply_fetch_result, record_failure
+
+__all__ = [
+    "BlockedAddressError",
+    "FeedFetcher",
+    "FeedParseError",
+    "FeedPollState",
+    "FetchError",
+    "FetchResult",
+    "IngestError",
+    "OpmlError",
+    "OpmlFeed",
+    "ParsedEntry",
+    "ParsedFeed",
+    "PollOutcome",
+    "UnsafeURLError",
+    "apply_fetch_result",
+    "canonical_url",
+    "export_opml",
+    "html_to_text",
+    "parse_feed",
+    "parse_opml",
+    "record_failure",
+    "to_utc",
+]

@@ -1,0 +1,66 @@
+"""Exceptions raised by feed ingestion.
+
+The tree, httpx-style (catch a branch to handle a whole family)::
+
+    IngestError
+    ├── FetchError                  -- anything that stops us getting a feed's bytes
+    │   ├── UnsafeURLError          -- refused before any packet leaves the machine
+    │   │   ├── UnsupportedSchemeError   (not http/https, or no host)
+    │   │   └── BlockedAddressError      (resolves to loopback/private/link-local/... address)
+    │   ├── TooManyRedirectsError
+    │   ├── ResponseTooLargeError   -- decoded body exceeded the cap (gzip bombs included)
+    │   ├── FetchTimeoutError       -- whole-fetch deadline, not just one socket read
+    │   └── BadEncodingError        -- Content-Encoding we did not ask for, or corrupt data
+    ├── FeedParseError              -- bytes arrived but are not a feed we can read
+    └── OpmlError                   -- an OPML document we cannot read
+
+`FeedFetcher.fetch` never raises these for network trouble: it folds them into
+`FetchResult.error` so a poller can record the reason and move on. They surface as exceptions
+from the lower-level helpers (`netguard.check_url`, `parser.parse_feed`, `opml.parse_opml`).
+"""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """Base class for everything the ingest package raises on purpose."""
+
+
+class FetchError(IngestError):
+    """The feed's bytes could not be obtained."""
+
+
+class UnsafeURLError(FetchError):
+    """The URL was refused before connecting."""
+
+
+class UnsupportedSchemeError(UnsafeURLError):
+    """Only http and https URLs with a host are fetched."""
+
+
+class BlockedAddressError(UnsafeURLError):
+    """The host is, or resolves to, an address feeds must not reach (SSRF guard)."""
+
+
+class TooManyRedirectsError(FetchError):
+    pass
+
+
+class ResponseTooLargeError(FetchError):
+    pass
+
+
+class FetchTimeoutError(FetchError):
+    pass
+
+
+class BadEncodingError(FetchError):
+    pass
+
+
+class FeedParseError(IngestError):
+    """The body is not a readable RSS/Atom/JSON feed; the message says why."""
+
+
+class OpmlError(IngestError):
+    pass

@@ -1,0 +1,337 @@
+"""Polite, guarded HTTP fetching of feeds.
+
+One `FeedFetcher` serves a whole poll: it shares connections, caps concurrency per host and in
+total, and turns every outcome (including refusals and network errors) into a `FetchResult`,
+so the poller never has to catch anything. Redirects are followed by hand so each hop is
+checked by the network guard and 301/308 can be told apart from 302/307.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Self
+
+import httpcore
+import httpx
+
+from bot import USER_AGENT
+from bot.ingest.errors import (
+    BadEncodingError,
+    FetchError,
+    FetchTimeoutError,
+    ResponseTooLargeError,
+    TooManyRedirectsError,
+)
+from bot.ingest.netguard import GuardedNetworkBackend, Resolver, check_url, system_resolver
+
+__all__ = ["ACCEPT", "FeedFetcher", "FetchResult", "parse_retry_after"]
+
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, "
+    "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, "
+    "application/json;q=0.8, */*;q=0.5"
+)
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+_CHUNK = 65536
+
+
+@dataclass(slots=True)
+class FetchResult:
+    url: str  # URL requested
+    status: int | None = None  # final HTTP status; None when no response arrived
+    body: bytes | None = None  # decoded body of a 2xx, else None
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_url: str | None = None  # where a 301/308 chain from `url` ended, on success only
+    retry_after: datetime | None = None  # from 429/503 Retry-After, as an absolute UTC time
+    error: str | None = None  # why this is not a usable 2xx/304, for the feed's status page
+    elapsed: float = 0.0
+    final_url: str | None = None  # last URL actually requested (after any redirect)
+    content_type: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """A usable answer: new bytes (2xx) or "not modified" (304)."""
+        return (
+            self.error is None
+            and self.status is not None
+            and (200 <= self.status < 300 or self.status == 304)
+        )
+
+
+def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
+    """Retry-After as delta-seconds or HTTP-date, to an absolute UTC time (never before now)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return now + timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(when.astimezone(UTC), now)
+
+
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport, with its connection pool rebuilt on the guarded network backend.
+
+    httpx exposes no hook for the backend, so this replaces the private `_pool` attribute
+    (httpx 0.27/0.28). If a future httpx renames it, `FeedFetcher` notices and falls back to the
+    plain transport, keeping the per-hop pre-connect check but not the rebinding guard.
+    """
+
+    def __init__(self, *, backend: GuardedNetworkBackend, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        if not isinstance(getattr(self, "_pool", None), httpcore.AsyncConnectionPool):
+            raise RuntimeError("httpx transport layout changed; cannot install network guard")
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )
+
+
+class _Decoder:
+    """Content-Encoding decoder that stops as soon as the *decoded* size passes `limit`.
+
+    httpx's own decoders inflate a whole network chunk at once, so a 64 KiB chunk of a gzip bomb
+    could become tens of megabytes before anyone counts; `max_length` bounds every step here.
+    """
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        codings = [
+            c.strip() for c in encoding.lower().split(",") if c.strip() not in ("", "identity")
+        ]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise BadEncodingError(f"unsupported Content-Encoding: {encoding}")
+        self._coding = codings[0] if codings else None
+        self._limit = limit
+        self._size = 0
+        self._parts: list[bytes] = []
+        self._zlib: zlib._Decompress | None = self._new_zlib(raw=False) if self._coding else None
+        self._first = True
+
+    def _new_zlib(self, *, raw: bool) -> zlib._Decompress:
+        if self._coding == "deflate":  # servers send zlib-wrapped or raw deflate; try both
+            return zlib.decompressobj(-zlib.MAX_WBITS if raw else zlib.MAX_WBITS)
+        return zlib.decompressobj(zlib.MAX_WBITS | 16)
+
+    def _add(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self._limit:
+            raise ResponseTooLargeError(f"feed larger than {self._limit} bytes once decoded")
+        self._parts.append(data)
+
+    def feed(self, chunk: bytes) -> None:
+        if self._zlib is None:
+            self._add(chunk)
+            return
+        try:
+            self._inflate(chunk)
+        except zlib.error as exc:
+            if not (self._first and self._coding == "deflate"):
+                raise BadEncodingError(f"corrupt {self._coding} body: {exc}") from exc
+            self._zlib = self._new_zlib(raw=True)
+            try:
+                self._inflate(chunk)
+            except zlib.error as exc2:
+                raise BadEncodingError(f"corrupt deflate body: {exc2}") from exc2
+        self._first = False
+
+    def _inflate(self, data: bytes) -> None:
+        assert self._zlib is not None
+        while data:
+            out = self._zlib.decompress(data, self._limit - self._size + 1)
+            self._add(out)
+            data = self._zlib.unconsumed_tail
+            if self._zlib.eof and self._zlib.unused_data:
+                # Concatenated gzip members are legal; start on the next one.
+                data = self._zlib.unused_data
+                self._zlib = self._new_zlib(raw=False)
+
+    def finish(self) -> bytes:
+        if self._zlib is not None:
+            self._add(self._zlib.flush())
+        return b"".join(self._parts)
+
+
+class FeedFetcher:
+    """Async context manager that fetches feeds politely and safely.
+
+    `per_host_limit` bounds simultaneous requests to one host (keyed by host name, per hop);
+    `total_limit` bounds the whole fetcher. `timeout` is a wall-clock budget for a whole fetch,
+    redirects included, so a server dripping one byte at a time cannot hold a slot forever;
+    time spent queueing for a slot does not count against it.
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_private_networks: bool = False,
+        per_host_limit: int = 2,
+        total_limit: int = 20,
+        timeout: float = 20.0,
+        max_bytes: int = 10_000_000,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
+        max_redirects: int = 5,
+        user_agent: str = USER_AGENT,
+    ) -> None:
+        self.allow_private_networks = allow_private_networks
+        self._resolver: Resolver = resolver or system_resolver
+        self._timeout = timeout
+        self._max_bytes = max_bytes
+        self._max_redirects = max_redirects
+        self._per_host_limit = per_host_limit
+        self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(per_host_limit)
+        )
+        self._total_slots = asyncio.Semaphore(total_limit)
+        self.rebinding_guard = transport is None
+        if transport is None:
+            backend = GuardedNetworkBackend(
+                allow_private_networks=allow_private_networks, resolver=self._resolver
+            )
+            limits = httpx.Limits(
+                max_connections=total_limit, max_keepalive_connections=total_limit
+            )
+            try:
+                transport = _GuardedTransport(backend=backend, limits=limits)
+            except RuntimeError:
+                transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+                self.rebinding_guard = False
+        # trust_env=False: an HTTP(S)_PROXY from the environment would route around the guard.
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            follow_redirects=False,
+            trust_env=False,
+            timeout=httpx.Timeout(timeout),
+            headers={
+                "User-Agent": user_agent,
+                "Accept": ACCEPT,
+                "Accept-Encoding": "gzip, deflate",
+            },
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET `url` conditionally. Never raises for network or server trouble."""
+        started = time.monotonic()
+        result = FetchResult(url=url)
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            await self._follow(url, headers, result)
+        except FetchError as exc:
+            result.error = str(exc)
+        except httpx.TimeoutException as exc:
+            result.error = f"timed out ({type(exc).__name__})"
+        except httpx.HTTPError as exc:
+            result.error = f"{type(exc).__name__}: {exc or 'network error'}"
+        except OSError as exc:
+            result.error = f"network error: {exc}"
+        if result.error is not None:
+            result.body = None
+        if result.status == 304 and result.error is None:
+            result.etag = result.etag or etag
+            result.last_modified = result.last_modified or last_modified
+        if not result.ok:
+            result.permanent_url = None
+        result.elapsed = time.monotonic() - started
+        return result
+
+    async def _follow(self, url: str, headers: dict[str, str], result: FetchResult) -> None:
+        budget = self._timeout
+        current = httpx.URL(url)
+        still_permanent = True
+        for _hop in range(self._max_redirects + 1):
+            result.final_url = str(current)
+            await check_url(
+                current, allow_private_networks=self.allow_private_networks, resolver=self._resolver
+            )
+            host = (current.host or "").lower()
+            async with self._host_slots[host], self._total_slots:
+                hop_started = time.monotonic()
+                try:
+                    async with asyncio.timeout(budget):
+                        location = await self._request(current, headers, result)
+                except TimeoutError:
+                    raise FetchTimeoutError(f"timed out after {self._timeout:g}s") from None
+                budget -= time.monotonic() - hop_started
+            if location is None:
+                return
+            try:
+                current = current.join(location)
+            except httpx.InvalidURL as exc:
+                raise FetchError(f"bad redirect Location {location!r}: {exc}") from exc
+            if still_permanent and result.status in _PERMANENT:
+                result.permanent_url = str(current)
+            else:
+                still_permanent = False
+        raise TooManyRedirectsError(f"more than {self._max_redirects} redirects")
+
+    async def _request(
+        self, url: httpx.URL, headers: dict[str, str], result: FetchResult
+    ) -> str | None:
+        """One hop. Returns the Location to follow, or None when `result` is final."""
+        async with self._client.stream("GET", url, headers=headers) as resp:
+            status = result.status = resp.status_code
+            if status in _REDIRECTS:
+                location = resp.headers.get("Location")
+                if not location:
+                    raise FetchError(f"HTTP {status} without a Location header")
+                return location
+            result.etag = resp.headers.get("ETag")
+            result.last_modified = resp.headers.get("Last-Modified")
+            result.content_type = resp.headers.get("Content-Type")
+            if status in (429, 503):
+                result.retry_after = parse_retry_after(
+                    resp.headers.get("Retry-After"), datetime.now(UTC)
+                )
+            if status == 304:
+                return None
+            if not 200 <= status < 300:
+                result.error = f"HTTP {status} {resp.reason_phrase}".rstrip()
+                return None
+            result.body = await self._read_body(resp)
+            return None
+
+    async def _read_body(self, resp: httpx.Response) -> bytes:
+        decoder = _Decoder(resp.headers.get("Content-Encoding", ""), self._max_bytes)
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self._max_bytes:
+            raise ResponseTooLargeError(f"feed declares {declared} bytes (cap {self._max_bytes})")
+        async for chunk in resp.aiter_raw(_CHUNK):
+            decoder.feed(chunk)
+        return decoder.finish()

@@ -1,0 +1,305 @@
+"""SSRF guard: decide whether a feed URL may be fetched, and enforce it at connect time.
+
+Feed URLs come from users (and from redirects chosen by remote servers), so a URL must not be a
+way to reach the bot's own machine, its LAN or a cloud metadata service. Two layers:
+
+* `check_url` runs before each request hop: scheme, host literal (including legacy forms such as
+  ``127.1`` or ``0x7f000001`` that `getaddrinfo` accepts), then every resolved address.
+* `GuardedNetworkBackend` is the httpcore backend the fetcher connects through. It resolves the
+  host itself, checks every address again and connects to the checked IP, so a DNS answer that
+  changes between the check and the connect (DNS rebinding) cannot slip through. TLS still
+  verifies against the hostname because httpcore passes it separately as the SNI name.
+
+Addresses fall in two classes. *Private* ones (loopback, RFC 1918, CGNAT, ULA) are refused unless
+`allow_private_networks` is set, for self-hosters with intranet feeds. *Never* ones (unspecified,
+link-local including 169.254.169.254, multicast, broadcast, reserved, documentation) are refused
+always: no legitimate feed lives there, and the metadata service is the classic SSRF prize.
+IPv6 forms that embed an IPv4 address (IPv4-mapped/compatible, NAT64, 6to4, Teredo) are judged
+by the embedded address as well.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import re
+import socket
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import httpcore
+import httpx
+
+from bot.ingest.errors import BlockedAddressError, UnsupportedSchemeError
+
+__all__ = [
+    "BlockedAddressError",
+    "GuardedNetworkBackend",
+    "Resolver",
+    "check_ip",
+    "check_url",
+    "classify_ip",
+    "host_literal",
+    "resolve_host",
+    "system_resolver",
+]
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+_N4 = ipaddress.IPv4Network
+_N6 = ipaddress.IPv6Network
+
+_NEVER_V4: tuple[tuple[ipaddress.IPv4Network, str], ...] = (
+    (_N4("0.0.0.0/8"), "unspecified"),
+    (_N4("169.254.0.0/16"), "link-local"),
+    (_N4("224.0.0.0/4"), "multicast"),
+    (_N4("240.0.0.0/4"), "reserved"),  # includes the 255.255.255.255 broadcast
+    (_N4("192.0.0.0/24"), "reserved"),
+    (_N4("192.0.2.0/24"), "reserved"),
+    (_N4("198.51.100.0/24"), "reserved"),
+    (_N4("203.0.113.0/24"), "reserved"),
+    (_N4("192.88.99.0/24"), "reserved"),
+)
+_PRIVATE_V4: tuple[tuple[ipaddress.IPv4Network, str], ...] = (
+    (_N4("127.0.0.0/8"), "loopback"),
+    (_N4("10.0.0.0/8"), "private"),
+    (_N4("172.16.0.0/12"), "private"),
+    (_N4("192.168.0.0/16"), "private"),
+    (_N4("100.64.0.0/10"), "carrier-grade NAT"),
+    (_N4("198.18.0.0/15"), "private"),
+)
+_NEVER_V6: tuple[tuple[ipaddress.IPv6Network, str], ...] = (
+    (_N6("::/128"), "unspecified"),
+    (_N6("ff00::/8"), "multicast"),
+    (_N6("fe80::/10"), "link-local"),
+    (_N6("100::/64"), "reserved"),
+    (_N6("2001:db8::/32"), "reserved"),
+    (_N6("3fff::/20"), "reserved"),
+    (_N6("2001::/23"), "reserved"),  # IETF protocol assignments; Teredo is unwrapped first
+)
+_PRIVATE_V6: tuple[tuple[ipaddress.IPv6Network, str], ...] = (
+    (_N6("::1/128"), "loopback"),
+    (_N6("fc00::/7"), "private"),
+    (_N6("fec0::/10"), "private"),
+    (_N6("64:ff9b:1::/48"), "private"),  # local-use NAT64 (RFC 8215): translates to anywhere
+)
+_GLOBAL_UNICAST = _N6("2000::/3")
+_NAT64 = _N6("64:ff9b::/96")
+_IPV4_COMPAT = _N6("::/96")
+_IPV4_TRANSLATED = _N6("::ffff:0:0:0/96")
+_TEREDO = _N6("2001::/32")
+
+# What inet_aton (and so getaddrinfo) accepts as IPv4: 1-4 parts, decimal, octal or hex.
+_LEGACY_V4_RE = re.compile(r"^(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}$", re.I)
+
+
+def _embedded_v4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries, in the forms that can route to them."""
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    if ip in _TEREDO and ip.teredo is not None:
+        server, client = ip.teredo
+        return [server, client]
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in _NAT64 or ip in _IPV4_TRANSLATED:
+        return [low32]
+    if ip in _IPV4_COMPAT and int(ip) > 1:  # deprecated ::a.b.c.d; :: and ::1 are themselves
+        return [low32]
+    return []
+
+
+def classify_ip(ip: IPAddress | str) -> tuple[str, bool] | None:
+    """Why `ip` is not a public address: (reason, allowed_with_private_networks), else None."""
+    addr = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
+    if isinstance(addr, ipaddress.IPv4Address):
+        for net, reason in _NEVER_V4:
+            if addr in net:
+                return reason, False
+        for net, reason in _PRIVATE_V4:
+            if addr in net:
+                return reason, True
+        return None
+    inner = _embedded_v4(addr)
+    if inner:
+        found = [c for c in (classify_ip(v4) for v4 in inner) if c is not None]
+        if found:
+            never = [c for c in found if not c[1]]
+            return (never or found)[0]
+        return None
+    for net, reason in _NEVER_V6:
+        if addr in net:
+            return reason, False
+    for net, reason in _PRIVATE_V6:
+        if addr in net:
+            return reason, True
+    if addr not in _GLOBAL_UNICAST:
+        return "reserved", False
+    return None
+
+
+def check_ip(ip: IPAddress | str, *, allow_private_networks: bool = False) -> None:
+    """Raise `BlockedAddressError` unless feeds may connect to `ip`."""
+    verdict = classify_ip(ip)
+    if verdict is None:
+        return
+    reason, private_ok = verdict
+    if private_ok and allow_private_networks:
+        return
+    raise BlockedAddressError(f"refusing to fetch from {reason} address {ip}")
+
+
+def host_literal(host: str) -> IPAddress | None:
+    """The address a host string denotes without DNS, in any form the OS resolver accepts."""
+    host = host.strip("[]")
+    if ":" in host:
+        try:
+            return ipaddress.IPv6Address(host.split("%", 1)[0])
+        except ValueError:
+            return None
+    try:
+        return ipaddress.IPv4Address(host)
+    except ValueError:
+        pass
+    if _LEGACY_V4_RE.match(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    # Scope ids ("fe80::1%eth0") are dropped: the address class is what matters here.
+    return [str(info[4][0]).split("%", 1)[0] for info in infos]
+
+
+async def resolve_host(
+    host: str,
+    port: int,
+    *,
+    allow_private_networks: bool,
+    resolver: Resolver = system_resolver,
+) -> list[IPAddress]:
+    """Addresses for `host`, all checked; raises if any one is refused.
+
+    Refusing the whole name when *any* answer is internal stops a rebinding server from mixing
+    a public and a private address and hoping the client picks the second.
+    """
+    name = host.strip("[]").rstrip(".").lower()
+    literal = host_literal(name)
+    if literal is not None:
+        addrs: list[IPAddress] = [literal]
+    elif name == "localhost" or name.endswith(".localhost"):
+        addrs = [ipaddress.IPv4Address("127.0.0.1")]  # RFC 6761: never ask DNS about these
+    else:
+        try:
+            answers = await resolver(name, port)
+        except OSError as exc:
+            raise httpx.ConnectError(f"cannot resolve {name}: {exc}") from exc
+        addrs = _parse_answers(answers)
+        if not addrs:
+            raise httpx.ConnectError(f"no addresses for {name}")
+    for addr in addrs:
+        try:
+            check_ip(addr, allow_private_networks=allow_private_networks)
+        except BlockedAddressError as exc:
+            if literal is None:
+                raise BlockedAddressError(f"{exc} (resolved from {name})") from None
+            raise
+    return addrs
+
+
+def _parse_answers(answers: Iterable[str]) -> list[IPAddress]:
+    out: list[IPAddress] = []
+    for answer in answers:
+        addr = ipaddress.ip_address(answer)
+        if addr not in out:
+            out.append(addr)
+    return out
+
+
+async def check_url(
+    url: str | httpx.URL,
+    *,
+    allow_private_networks: bool,
+    resolver: Resolver = system_resolver,
+) -> None:
+    """Raise an `UnsafeURLError` unless `url` is http(s) and its host is allowed."""
+    shown = str(url)
+    try:
+        parsed = httpx.URL(url) if isinstance(url, str) else url
+    except httpx.InvalidURL as exc:
+        raise UnsupportedSchemeError(f"invalid URL {shown!r}: {exc}") from exc
+    if parsed.scheme not in ("http", "https"):
+        raise UnsupportedSchemeError(f"only http and https feeds are fetched, not {shown!r}")
+    if not parsed.host:
+        raise UnsupportedSchemeError(f"URL has no host: {shown!r}")
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    await resolve_host(
+        parsed.host, port, allow_private_networks=allow_private_networks, resolver=resolver
+    )
+
+
+class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
+    """httpcore backend that connects only to addresses `check_ip` accepts.
+
+    Resolution happens here, once, and the connection goes to the very address that was
+    checked: that closes the check-then-connect window a rebinding DNS server would use.
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_private_networks: bool,
+        resolver: Resolver = system_resolver,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
+        self._allow_private = allow_private_networks
+        self._resolver = resolver
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addrs = await asyncio.wait_for(
+                resolve_host(
+                    host, port, allow_private_networks=self._allow_private, resolver=self._resolver
+                ),
+                timeout,
+            )
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(f"timed out resolving {host}") from exc
+        except httpx.ConnectError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        last_exc: Exception | None = None
+        for addr in addrs:
+            try:
+                return await self._inner.connect_tcp(
+                    str(addr), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last_exc = exc
+        assert last_exc is not None
+        raise last_exc
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise BlockedAddressError("unix sockets are never used for feeds")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)

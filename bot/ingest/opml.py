@@ -1,0 +1,100 @@
+"""OPML import and export, the lingua franca of feed-reader subscriptions.
+
+Import walks nested outlines (folders) and keeps every outline with an http(s) `xmlUrl`,
+titled by `title` or else `text`, with the enclosing folder as its category. The XML parser
+resolves no entities and loads no DTD: an OPML file is user-supplied input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+from lxml import etree
+
+from bot.ingest.errors import OpmlError
+
+__all__ = ["OpmlError", "OpmlFeed", "export_opml", "parse_opml"]
+
+
+@dataclass(slots=True, frozen=True)
+class OpmlFeed:
+    url: str
+    title: str | None = None
+    html_url: str | None = None
+    category: str | None = None  # the enclosing outline's title, for nested (folder) exports
+
+
+def _safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+    )
+
+
+def _attr(el: etree._Element, name: str) -> str | None:
+    # Exporters disagree on case (xmlUrl, xmlurl, XMLURL); accept any.
+    lowered = name.lower()
+    for key, value in el.attrib.items():
+        if str(key).lower() == lowered:
+            text = str(value).strip()
+            return text or None
+    return None
+
+
+def parse_opml(data: bytes) -> list[OpmlFeed]:
+    """Feeds listed in an OPML document, in document order, first occurrence of each URL."""
+    if not isinstance(data, bytes | bytearray):
+        raise TypeError("parse_opml takes the file's bytes")
+    try:
+        root = etree.fromstring(bytes(data), _safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise OpmlError(f"not well-formed XML: {exc}") from exc
+    if root is None or etree.QName(root).localname.lower() != "opml":
+        raise OpmlError("not an OPML document (root element is not <opml>)")
+    body = next((c for c in root if etree.QName(c).localname.lower() == "body"), None)
+    if body is None:
+        raise OpmlError("OPML document has no <body>")
+    feeds: list[OpmlFeed] = []
+    seen: set[str] = set()
+    _walk(body, None, feeds, seen)
+    return feeds
+
+
+def _walk(
+    parent: etree._Element, category: str | None, out: list[OpmlFeed], seen: set[str]
+) -> None:
+    for el in parent:
+        if not isinstance(el.tag, str) or etree.QName(el).localname.lower() != "outline":
+            continue
+        title = _attr(el, "title") or _attr(el, "text")
+        url = _attr(el, "xmlUrl")
+        if url and url.lower().startswith(("http://", "https://")) and url not in seen:
+            seen.add(url)
+            out.append(OpmlFeed(url, title, _attr(el, "htmlUrl"), category))
+        # Children of a feed outline are unusual but legal; they inherit the nearest folder.
+        _walk(el, category if url else (title or category), out, seen)
+
+
+def export_opml(feeds: Sequence[OpmlFeed], title: str = "newsdigest feeds") -> bytes:
+    """OPML 2.0 with one folder outline per category, feeds without one at the top level."""
+    root = etree.Element("opml", version="2.0")
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = title
+    etree.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC), usegmt=True)
+    body = etree.SubElement(root, "body")
+    folders: dict[str, etree._Element] = {}
+    for feed in feeds:
+        parent = body
+        if feed.category:
+            parent = folders.get(feed.category)  # type: ignore[assignment]
+            if parent is None:
+                parent = etree.SubElement(body, "outline", text=feed.category, title=feed.category)
+                folders[feed.category] = parent
+        name = feed.title or feed.url
+        attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": feed.url}
+        if feed.html_url:
+            attrs["htmlUrl"] = feed.html_url
+        etree.SubElement(parent, "outline", attrs)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -1,0 +1,146 @@
+"""What a fetch result means for a feed's schedule: a pure state transition.
+
+No clock, no I/O: the poller passes `now` and (in tests) a seeded `random.Random`, so every rule
+here can be checked with fixed times. Rules, in the spirit of miniflux's refresh loop:
+
+* 200/304: success. Failures reset; ETag/Last-Modified kept for the next conditional GET;
+  a 301/308 chain moves the feed's URL; the next poll is one `poll_interval` away.
+* 410 Gone: disabled at once; the publisher has said the feed will not come back.
+* Anything else (network error, refused address, oversized body, 4xx/5xx): a failure.
+  The retry waits an exponentially growing, jittered delay ("equal jitter": uniformly between
+  half and all of `poll_interval * 2**(n-1)`, capped at a day), so a struggling host is not
+  hammered and feeds that failed together do not retry together. After `max_failures` in a row
+  the feed is disabled with the reason kept for its owner.
+* 429/503 with Retry-After: a failure too, but never retried before the server's time
+  (capped at a week so a bogus header cannot silence a feed for good).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.ingest.fetcher import FetchResult
+
+__all__ = [
+    "MAX_BACKOFF",
+    "MAX_RETRY_AFTER",
+    "MIN_INTERVAL",
+    "FeedPollState",
+    "PollOutcome",
+    "apply_fetch_result",
+    "backoff_delay",
+    "record_failure",
+]
+
+MIN_INTERVAL = 60  # seconds; no feed is polled more often, whatever it asks
+MAX_BACKOFF = 24 * 3600
+MAX_RETRY_AFTER = timedelta(days=7)
+_rng = random.Random()
+
+
+@dataclass(slots=True)
+class FeedPollState:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    consecutive_failures: int = 0
+    poll_interval: int = 1800  # seconds
+    disabled_reason: str | None = None
+
+
+@dataclass(slots=True)
+class PollOutcome:
+    url: str  # possibly moved by a permanent redirect
+    etag: str | None
+    last_modified: str | None
+    consecutive_failures: int
+    next_poll_at: datetime
+    disabled_reason: str | None
+    last_error: str | None
+    has_new_body: bool  # True when the result carries bytes to parse
+
+
+def backoff_delay(failures: int, poll_interval: int, rng: random.Random | None = None) -> float:
+    """Seconds to wait after the `failures`-th failure in a row (failures >= 1)."""
+    base = max(poll_interval, MIN_INTERVAL)
+    ceiling = min(float(MAX_BACKOFF), base * 2.0 ** min(max(failures, 1) - 1, 32))
+    return (rng or _rng).uniform(ceiling / 2, ceiling)
+
+
+def apply_fetch_result(
+    state: FeedPollState,
+    result: FetchResult,
+    now: datetime,
+    *,
+    max_failures: int = 10,
+    rng: random.Random | None = None,
+) -> PollOutcome:
+    """The feed's next state after `result`. `now` must be timezone-aware (UTC)."""
+    if result.ok:
+        if result.status == 304:
+            etag = result.etag or state.etag
+            last_modified = result.last_modified or state.last_modified
+        else:
+            # Validators describe the body just received; stale ones would wrongly earn 304s.
+            etag, last_modified = result.etag, result.last_modified
+        return PollOutcome(
+            url=result.permanent_url or state.url,
+            etag=etag,
+            last_modified=last_modified,
+            consecutive_failures=0,
+            next_poll_at=now + timedelta(seconds=max(state.poll_interval, MIN_INTERVAL)),
+            disabled_reason=None,
+            last_error=None,
+            has_new_body=result.status != 304 and result.body is not None,
+        )
+    if result.status == 410:
+        reason = "feed is gone (HTTP 410); remove it or re-enable it by hand"
+        return PollOutcome(
+            url=state.url,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            consecutive_failures=state.consecutive_failures + 1,
+            next_poll_at=now + timedelta(seconds=MAX_BACKOFF),
+            disabled_reason=reason,
+            last_error="HTTP 410 Gone",
+            has_new_body=False,
+        )
+    error = result.error or (f"HTTP {result.status}" if result.status else "unknown error")
+    return record_failure(
+        state, error, now, max_failures=max_failures, rng=rng, retry_after=result.retry_after
+    )
+
+
+def record_failure(
+    state: FeedPollState,
+    error: str,
+    now: datetime,
+    *,
+    max_failures: int = 10,
+    rng: random.Random | None = None,
+    retry_after: datetime | None = None,
+) -> PollOutcome:
+    """A failed poll. Also for the poller to call when a 200's body fails to parse.
+
+    After a parse failure pass the state from *before* the fetch: its validators are the old
+    ones, so the next poll downloads (and re-parses) the body instead of getting a 304.
+    """
+    failures = state.consecutive_failures + 1
+    next_poll = now + timedelta(seconds=backoff_delay(failures, state.poll_interval, rng))
+    if retry_after is not None:
+        next_poll = max(next_poll, min(retry_after, now + MAX_RETRY_AFTER))
+    disabled = state.disabled_reason
+    if disabled is None and failures >= max_failures:
+        disabled = f"disabled after {failures} consecutive failures; last error: {error}"
+    return PollOutcome(
+        url=state.url,
+        etag=state.etag,
+        last_modified=state.last_modified,
+        consecutive_failures=failures,
+        next_poll_at=next_poll,
+        disabled_reason=disabled,
+        last_error=error,
+        has_new_body=False,
+    )
