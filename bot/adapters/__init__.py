@@ -1,0 +1,2 @@
+"""Chat platform adapters: `console` here, `slack/` and `discord/` as subpackages. Each implements
+`bot.delivery.adapter.ChatAdapter`; see `bot.runner.platforms` for how the service starts them."""

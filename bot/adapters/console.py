@@ -1,0 +1,62 @@
+"""The console "chat platform": cards printed to the terminal with the rich renderer.
+
+It lets anyone run `newsdigest run` without a Slack or Discord app and watch digests arrive. There
+is no history to search, so after a crash a card may be printed again; that is harmless here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from bot.cards import StoryCard
+from bot.delivery.adapter import PostedMessage
+from bot.render.console import render_card_console
+from bot.render.text import clean
+from bot.store.channels import ChannelRow
+
+
+class ConsoleAdapter:
+    platform = "console"
+
+    def __init__(self, file: TextIO | None = None, *, width: int | None = None) -> None:
+        self.console = Console(file=file, width=width, soft_wrap=False)
+        self._ids = itertools.count(1)
+
+    def _header(self, channel: ChannelRow, label: str) -> None:
+        name = clean(channel.name or channel.channel_id)
+        self.console.print(Text(f"#{name} · {label}", style="dim"))
+
+    async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
+        self._header(channel, "new story")
+        render_card_console(card, self.console)
+        ref = f"console-{next(self._ids)}"
+        return PostedMessage(message_ref=ref, thread_ref=ref)
+
+    async def post_update(
+        self,
+        channel: ChannelRow,
+        posted: PostedMessage,
+        card: StoryCard,
+        *,
+        new_outlets: list[str],
+        nonce: str,
+    ) -> PostedMessage:
+        self._header(channel, f"update to {posted.message_ref}")
+        joined = ", ".join(clean(o) for o in new_outlets) or "more outlets"
+        self.console.print(
+            Text(f"↳ {clean(card.headline)}: now {card.sources_label}. New: {joined}.")
+        )
+        return PostedMessage(message_ref=f"console-{next(self._ids)}", thread_ref=posted.thread_ref)
+
+    async def post_text(self, channel: ChannelRow, text: str) -> None:
+        self._header(channel, "notice")
+        self.console.print(Text(clean(text)))
+
+    async def find_posted(
+        self, channel: ChannelRow, *, story_id: str, nonce: str
+    ) -> PostedMessage | None:
+        return None

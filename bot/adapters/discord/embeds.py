@@ -1,0 +1,307 @@
+"""Story cards as Discord embeds, always within Discord's limits.
+
+Discord rejects a whole message (400 Invalid Form Body) when any embed limit is exceeded, so every
+piece is cut to size here rather than trusting the card to be small: a busy story can have 40
+sources and long quotes. Limits are counted in UTF-16 units like Discord counts them.
+
+A compact card (digests, instant posts) is exactly one embed; a full breakdown (/story, the
+"Full breakdown" button) may continue over several embeds, which `pack_messages` groups into as
+few messages as the per-message limits allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import discord
+
+from bot.adapters.discord.escape import escape, escape_fit, fit, masked_link, utf16_len
+from bot.cards import Digest, StoryCard
+from bot.render.text import (
+    also_label,
+    bare_quote,
+    clean,
+    coverage_label,
+    digest_heading,
+    safe_url,
+    split_angles,
+)
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_COUNT_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+EMBEDS_PER_MESSAGE = 10
+MESSAGE_TOTAL_LIMIT = 6000
+CONTENT_LIMIT = 2000
+THREAD_NAME_LIMIT = 100
+
+COLOUR = discord.Colour(0x2B6CB0)
+UPDATE_COLOUR = discord.Colour(0x2F855A)
+# Discord needs at least this much room for a field to be worth adding at all.
+_MIN_FIELD_ROOM = 40
+
+
+@dataclass(slots=True)
+class _Field:
+    name: str
+    value: str
+
+    @property
+    def size(self) -> int:
+        return utf16_len(self.name) + utf16_len(self.value)
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """What Discord counts towards the 6,000-character limit of an embed (and of a message)."""
+    total = utf16_len(embed.title or "") + utf16_len(embed.description or "")
+    total += sum(utf16_len(f.name or "") + utf16_len(f.value or "") for f in embed.fields)
+    total += utf16_len(embed.footer.text or "") + utf16_len(embed.author.name or "")
+    return total
+
+
+def footer_text(card: StoryCard) -> str:
+    """Footers show no markdown, so nothing to escape; the `ref` lets `find_posted` recognise
+    the bot's own message after a crash."""
+    return fit(f"{card.age_label} · /story {clean(card.slug)} · ref {card.story_id}", FOOTER_LIMIT)
+
+
+def story_ref(text: str | None) -> str | None:
+    """The story id from a footer written by `footer_text`."""
+    if not text or " · ref " not in text:
+        return None
+    return text.rsplit(" · ref ", 1)[1].strip() or None
+
+
+# --- cards --------------------------------------------------------------------------------------
+
+
+def card_embeds(card: StoryCard, *, full: bool = False) -> list[discord.Embed]:
+    head = _head_embed(card)
+    fields = _card_fields(card, full)
+    if not full:
+        return [_fill_one(head, fields, card)]
+    return _fill_many(head, fields)
+
+
+def card_embed(card: StoryCard) -> discord.Embed:
+    return card_embeds(card)[0]
+
+
+def update_embed(card: StoryCard, new_outlets: Sequence[str]) -> discord.Embed:
+    """The thread follow-up when a posted story grows."""
+    names = [escape(o) for o in new_outlets if clean(o)]
+    noun = "source" if len(names) == 1 else "sources"
+    lines = [f"**{card.sources_label}**"]
+    if names:
+        lines.append(f"New {noun}: " + ", ".join(names))
+    lines += [f"• {escape(b.text)} *({card.corroboration(b)})*" for b in card.tldr]
+    embed = discord.Embed(
+        title=fit("Update: " + escape(card.headline), TITLE_LIMIT),
+        description=fit("\n".join(lines), 3000),
+        colour=UPDATE_COLOUR,
+        timestamp=card.as_of,
+    )
+    embed.set_footer(text=footer_text(card))
+    return embed
+
+
+def thread_name(card: StoryCard) -> str:
+    # Thread names are plain text (no markdown) and at most 100 characters.
+    return fit(clean(card.headline) or clean(card.slug) or "Story updates", THREAD_NAME_LIMIT)
+
+
+def _head_embed(card: StoryCard) -> discord.Embed:
+    lines = [f"**{card.sources_label}**"]
+    if card.topics:
+        lines.append("Topics: " + ", ".join(escape(t) for t in card.topics))
+    if card.tldr:
+        lines += ["", "**TL;DR**"]
+        lines += [f"• {escape(b.text)} *({card.corroboration(b)})*" for b in card.tldr]
+    url = next((u for u in (safe_url(s.url) for s in card.sources) if u), None)
+    embed = discord.Embed(
+        title=escape_fit(card.headline, TITLE_LIMIT) or "Untitled story",
+        url=url,
+        # Leaves room for fields: the TL;DR matters most but should not starve the sources.
+        description=_fit_lines(lines, 2500),
+        colour=COLOUR,
+        timestamp=card.as_of,
+    )
+    embed.set_footer(text=footer_text(card))
+    return embed
+
+
+def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
+    more = f"/story {escape(card.slug)}"
+    fields: list[_Field] = []
+    source_lines = []
+    for link in card.sources:
+        label = escape_fit(link.source, 80)
+        if title := escape(link.title):
+            label = f"{label}: {fit(title, 300)}"
+        source_lines.append("• " + masked_link(label, link.url))
+    if source_lines:
+        if full:
+            for i, chunk in enumerate(_chunks(source_lines, FIELD_VALUE_LIMIT)):
+                fields.append(_Field("Sources" if i == 0 else "Sources (cont.)", chunk))
+        else:
+            value = _first_chunk(source_lines, FIELD_VALUE_LIMIT, "sources", more)
+            fields.append(_Field("Sources", value))
+
+    shown, hidden = split_angles(card, full)
+    if shown:
+        fields.append(_Field("What others are reporting", coverage_label(card)))
+        for n, angle in enumerate(shown, 1):
+            parts = [escape_fit(angle.line, 600)]
+            if quote := bare_quote(angle.quote):
+                parts.append(f"> “{escape_fit(quote, 300)}”")
+            if link_url := safe_url(angle.url):
+                parts.append(masked_link("Read →", link_url))
+            name = fit(f"{n}. {escape(angle.source)}", FIELD_NAME_LIMIT)
+            fields.append(_Field(name, fit("\n".join(parts), FIELD_VALUE_LIMIT)))
+        if hidden:
+            fields.append(_Field("More angles", f"+{hidden} more (use {more})"))
+
+    if also := also_label(card):
+        names = also.removeprefix("Also reporting: ")
+        fields.append(_Field("Also reporting", escape_fit(names, FIELD_VALUE_LIMIT)))
+    return fields
+
+
+def _fill_one(embed: discord.Embed, fields: list[_Field], card: StoryCard) -> discord.Embed:
+    """As many fields as fit in one embed; what is left is named, not silently dropped."""
+    room = EMBED_TOTAL_LIMIT - embed_size(embed)
+    slots = FIELD_COUNT_LIMIT - len(embed.fields)
+    if sum(f.size for f in fields) <= room and len(fields) <= slots:
+        for f in fields:
+            embed.add_field(name=f.name, value=f.value, inline=False)
+        return embed
+    note = _Field("More", f"Full breakdown: /story {escape(card.slug)}")
+    room, slots = room - note.size, slots - 1
+    for f in fields:
+        # Stop at the first field that does not fit, so the card keeps its reading order.
+        if f.size > room or slots == 0:
+            break
+        embed.add_field(name=f.name, value=f.value, inline=False)
+        room, slots = room - f.size, slots - 1
+    embed.add_field(name=note.name, value=note.value, inline=False)
+    return embed
+
+
+def _fill_many(head: discord.Embed, fields: list[_Field]) -> list[discord.Embed]:
+    embeds = [head]
+    current = head
+    for field in fields:
+        full = len(current.fields) >= FIELD_COUNT_LIMIT
+        if full or embed_size(current) + field.size > EMBED_TOTAL_LIMIT:
+            current = discord.Embed(colour=COLOUR)
+            embeds.append(current)
+        current.add_field(name=field.name, value=field.value, inline=False)
+    return embeds
+
+
+# --- digests and packing ------------------------------------------------------------------------
+
+
+def digest_heading_text(digest: Digest) -> str:
+    return fit(f"**{escape(digest_heading(digest))}**", CONTENT_LIMIT)
+
+
+def pack_messages(
+    embeds: Iterable[discord.Embed], *, max_embeds: int = EMBEDS_PER_MESSAGE
+) -> list[list[discord.Embed]]:
+    """Group embeds into messages: at most `max_embeds` and 6,000 characters per message."""
+    messages: list[list[discord.Embed]] = []
+    current: list[discord.Embed] = []
+    size = 0
+    for embed in embeds:
+        n = embed_size(embed)
+        if current and (len(current) >= max_embeds or size + n > MESSAGE_TOTAL_LIMIT):
+            messages.append(current)
+            current, size = [], 0
+        current.append(embed)
+        size += n
+    if current:
+        messages.append(current)
+    return messages
+
+
+def split_content(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
+    """Message content in pieces of at most `limit`, split between lines where possible."""
+    pieces: list[str] = []
+    current = ""
+    for whole in text.splitlines() or [""]:
+        for line in _hard_split(whole, limit):
+            candidate = f"{current}\n{line}" if current else line
+            if current and utf16_len(candidate) > limit:
+                pieces.append(current)
+                candidate = line
+            current = candidate
+    pieces.append(current)
+    return pieces
+
+
+def _hard_split(line: str, limit: int) -> list[str]:
+    out: list[str] = []
+    current: list[str] = []
+    used = 0
+    for ch in line:
+        n = utf16_len(ch)
+        if used + n > limit:
+            out.append("".join(current))
+            current, used = [], 0
+        current.append(ch)
+        used += n
+    out.append("".join(current))
+    return out
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _fit_lines(lines: list[str], limit: int) -> str:
+    """Whole lines while they fit, then an ellipsis line, so no bullet is cut mid-markdown."""
+    out: list[str] = []
+    used = 0
+    for line in lines:
+        n = utf16_len(line) + (1 if out else 0)
+        if used + n > limit - 2:
+            out.append("…")
+            break
+        out.append(line)
+        used += n
+    return "\n".join(out)
+
+
+def _chunks(lines: list[str], limit: int) -> list[str]:
+    chunks: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        line = fit(line, limit)
+        if current and utf16_len("\n".join([*current, line])) > limit:
+            chunks.append("\n".join(current))
+            current = []
+        current.append(line)
+    if current:
+        chunks.append("\n".join(current))
+    return chunks
+
+
+def _first_chunk(lines: list[str], limit: int, noun: str, more: str) -> str:
+    """The lines that fit in one field, ending with '+N more' when some did not."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        rest = len(lines) - i - 1
+        tail = f"\n+{rest} more {noun} ({more})" if rest else ""
+        candidate = "\n".join([*out, line])
+        if utf16_len(candidate + tail) > limit:
+            break
+        out.append(line)
+    hidden = len(lines) - len(out)
+    if hidden:
+        out.append(f"+{hidden} more {noun} ({more})")
+    return fit("\n".join(out), limit)

@@ -1,0 +1,81 @@
+"""Feed text made inert for Discord: no pings, no markdown, no disguised links.
+
+Every string that came from a feed (headlines, bullets, outlet names, quotes, URLs) passes through
+here before it lands in an embed or a message. `AllowedMentions.none()` already stops pings; the
+escaping below also stops feed text from *looking* like a mention, a heading, a masked link or
+spoiler, so a hostile feed can neither ping nor impersonate formatting the bot did itself.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from bot.render.text import clean, safe_url
+
+ELLIPSIS = "…"
+# Inline markdown and the characters that open a mention/channel/emoji/timestamp tag (`<`) or a
+# masked link (`[`). A backslash before any of them shows the character literally.
+_INLINE = re.compile(r"([\\*_~|`<\[\]])")
+# Only meaningful at the start of a line: headings, block quotes, list items, subtext.
+_LINE_START = re.compile(r"^(\s*)(#|>|-|\+|\d+(?=\.\s))", re.MULTILINE)
+# @everyone/@here ping only in content with mentions allowed, but even the text is confusing in
+# a digest, so a zero-width space keeps it from reading (or ever working) as one.
+_MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
+_ZWSP = "\u200b"
+
+
+def utf16_len(text: str) -> int:
+    """Discord counts limits in UTF-16 code units (JavaScript string length); an emoji is two.
+    Counting that way is never below the code-point count, so budgets stay on the safe side."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def neutralize_mentions(text: str) -> str:
+    """Bot-authored text keeps its markdown but can never spell a mass ping."""
+    return _MASS_MENTION.sub(lambda m: f"@{_ZWSP}{m.group(1)}", text)
+
+
+def escape(text: str | None) -> str:
+    """One line of untrusted feed text, safe to drop anywhere in an embed or a message."""
+    line = clean(text)
+    line = _INLINE.sub(r"\\\1", line)
+    line = _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", line)
+    return neutralize_mentions(line)
+
+
+def fit(text: str, limit: int) -> str:
+    """Cut already-rendered text to `limit` UTF-16 units, ending in an ellipsis when cut.
+
+    Never leaves a dangling backslash (it would escape the ellipsis and show a stray `\\`)."""
+    if utf16_len(text) <= limit:
+        return text
+    if limit <= 0:
+        return ""
+    cut = text[: max(0, limit - 1)]
+    while cut and utf16_len(cut) > limit - 1:
+        cut = cut[:-1]
+    # An odd run of trailing backslashes means the last one was an escape with its target cut.
+    trailing = len(cut) - len(cut.rstrip("\\"))
+    if trailing % 2:
+        cut = cut[:-1]
+    return cut.rstrip() + ELLIPSIS
+
+
+def escape_fit(text: str | None, limit: int) -> str:
+    return fit(escape(text), limit)
+
+
+def link_url(url: str | None) -> str | None:
+    """A URL safe inside a masked link `[label](url)`: http(s) only, and no character that could
+    close the link early or open a new one."""
+    url = safe_url(url)
+    if url is None:
+        return None
+    return quote(url, safe=":/?#@!$&'*+,;=%~-._")
+
+
+def masked_link(label: str, url: str | None) -> str:
+    """`label` must already be escaped; without a usable URL it stays plain text."""
+    target = link_url(url)
+    return f"[{label}]({target})" if target else label

@@ -1,0 +1,246 @@
+"""The ChatAdapter for Slack: cards in, Web API calls out, Slack errors mapped to delivery errors.
+
+Rate limits are handled in two layers: slack-sdk's retry handlers sleep through a 429's
+Retry-After (and retry 500/503 and dropped connections once), and `ChannelPacer` keeps our own
+posts to about one per second per channel, Slack's documented posting rate, so a long digest
+does not provoke the 429 in the first place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.blocks import SlackMessage, card_messages, text_blocks, update_message
+from bot.adapters.slack.escape import escape_trusted
+from bot.cards import StoryCard
+from bot.delivery.adapter import (
+    DeliveryError,
+    PermanentDeliveryError,
+    PostedMessage,
+    TransientDeliveryError,
+)
+from bot.store.channels import ChannelRow
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPE = "newsdigest_story"
+UPDATE_EVENT_TYPE = "newsdigest_story_update"
+HISTORY_PAGES = 3
+
+# The channel cannot take our posts until a human acts (unarchive, re-invite, new token).
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "restricted_action",
+        "team_access_not_granted",
+        "ekm_access_denied",
+        "no_permission",
+    }
+)
+TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+# chat.update of the original card failing this way means it was deleted or is too old to edit;
+# the thread reply already landed, so the update is still a success.
+UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+
+
+class ChannelPacer:
+    """At most one post per `interval` seconds per channel; other channels are not held up."""
+
+    def __init__(
+        self,
+        interval: float = 1.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._last: dict[str, float] = {}
+
+    async def run(self, channel_id: str, call: Callable[[], Awaitable[Any]]) -> Any:
+        lock = self._locks.setdefault(channel_id, asyncio.Lock())
+        async with lock:
+            last = self._last.get(channel_id)
+            if last is not None:
+                wait = self.interval - (self._clock() - last)
+                if wait > 0:
+                    await self._sleep(wait)
+            try:
+                return await call()
+            finally:
+                self._last[channel_id] = self._clock()
+
+
+def delivery_error(exc: Exception, what: str) -> DeliveryError:
+    """A Slack failure as the outbox's error tree: permanent pauses the channel, transient retries."""
+    if isinstance(exc, SlackApiError):
+        response = exc.response
+        code = str(response.get("error") or "")
+        status = response.status_code
+        if code in PERMANENT_ERRORS:
+            return PermanentDeliveryError(f"Slack {what}: {code}")
+        if status == 429 or code == "ratelimited":
+            retry = response.headers.get("Retry-After") or response.headers.get("retry-after")
+            retry_after = float(retry[0] if isinstance(retry, list) else retry) if retry else None
+            return TransientDeliveryError(f"Slack {what}: rate limited", retry_after=retry_after)
+        if status >= 500 or code in TRANSIENT_ERRORS:
+            return TransientDeliveryError(f"Slack {what}: {code or status}")
+        # invalid_blocks, msg_too_long...: our bug, not the channel's; neither pause nor retry.
+        return DeliveryError(f"Slack {what}: {code or status}")
+    if isinstance(exc, asyncio.TimeoutError | aiohttp.ClientError | OSError):
+        return TransientDeliveryError(f"Slack {what}: {type(exc).__name__}: {exc}")
+    return DeliveryError(f"Slack {what}: {exc}")
+
+
+class SlackAdapter:
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient, *, pacer: ChannelPacer | None = None) -> None:
+        self.client = client
+        self.pacer = pacer or ChannelPacer()
+
+    # --- low level, shared with the command handlers -----------------------------------------------
+
+    async def post_message(
+        self,
+        channel_id: str,
+        message: SlackMessage,
+        *,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> str:
+        """chat.postMessage, paced, never unfurling; returns the message's ts.
+
+        Raises the raw SlackApiError so callers decide how to map it."""
+        kwargs: dict[str, Any] = {
+            "channel": channel_id,
+            "text": message.text,
+            "blocks": message.blocks,
+            "unfurl_links": False,
+            "unfurl_media": False,
+        }
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
+        if metadata:
+            kwargs["metadata"] = metadata
+        response = await self.pacer.run(channel_id, lambda: self.client.chat_postMessage(**kwargs))
+        return str(response["ts"])
+
+    async def post_messages(
+        self, channel_id: str, messages: list[SlackMessage], *, metadata: dict[str, Any] | None
+    ) -> str:
+        """The first message top level (with the metadata), the overflow in its thread."""
+        first_ts = await self.post_message(channel_id, messages[0], metadata=metadata)
+        for extra in messages[1:]:
+            await self.post_message(channel_id, extra, thread_ts=first_ts)
+        return first_ts
+
+    # --- ChatAdapter ---------------------------------------------------------------------------------
+
+    async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
+        metadata = story_metadata(EVENT_TYPE, card.story_id, nonce)
+        try:
+            ts = await self.post_messages(
+                channel.channel_id, card_messages(card), metadata=metadata
+            )
+        except Exception as exc:
+            raise delivery_error(exc, "chat.postMessage") from exc
+        return PostedMessage(message_ref=ts, thread_ref=ts)
+
+    async def post_update(
+        self,
+        channel: ChannelRow,
+        posted: PostedMessage,
+        card: StoryCard,
+        *,
+        new_outlets: list[str],
+        nonce: str,
+    ) -> PostedMessage:
+        root = posted.thread_ref or posted.message_ref
+        metadata = story_metadata(UPDATE_EVENT_TYPE, card.story_id, nonce)
+        try:
+            await self.post_message(
+                channel.channel_id,
+                update_message(card, new_outlets),
+                thread_ts=root,
+                metadata=metadata,
+            )
+        except Exception as exc:
+            raise delivery_error(exc, "chat.postMessage") from exc
+        first = card_messages(card)[0]
+        try:
+            await self.client.chat_update(
+                channel=channel.channel_id,
+                ts=posted.message_ref,
+                text=first.text,
+                blocks=first.blocks,
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") not in UNEDITABLE_ERRORS:
+                raise delivery_error(exc, "chat.update") from exc
+            log.info("story %s: original message can no longer be edited", card.story_id)
+        except Exception as exc:
+            raise delivery_error(exc, "chat.update") from exc
+        return PostedMessage(message_ref=posted.message_ref, thread_ref=root)
+
+    async def post_text(self, channel: ChannelRow, text: str) -> None:
+        message = SlackMessage(text=escape_trusted(text), blocks=text_blocks(text))
+        try:
+            await self.post_message(channel.channel_id, message)
+        except Exception as exc:
+            raise delivery_error(exc, "chat.postMessage") from exc
+
+    async def find_posted(
+        self, channel: ChannelRow, *, story_id: str, nonce: str
+    ) -> PostedMessage | None:
+        cursor: str | None = None
+        try:
+            for _ in range(HISTORY_PAGES):
+                kwargs: dict[str, Any] = {
+                    "channel": channel.channel_id,
+                    "include_all_metadata": True,
+                    "limit": 200,
+                }
+                if cursor:
+                    kwargs["cursor"] = cursor
+                response = await self.client.conversations_history(**kwargs)
+                for message in response.get("messages") or []:
+                    meta = message.get("metadata") or {}
+                    payload = meta.get("event_payload") or {}
+                    if (
+                        meta.get("event_type") == EVENT_TYPE
+                        and payload.get("story_id") == story_id
+                        and payload.get("nonce") == nonce
+                    ):
+                        ts = str(message["ts"])
+                        return PostedMessage(message_ref=ts, thread_ref=ts)
+                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    break
+        except Exception as exc:
+            raise delivery_error(exc, "conversations.history") from exc
+        return None
+
+
+def story_metadata(event_type: str, story_id: str, nonce: str) -> dict[str, Any]:
+    return {"event_type": event_type, "event_payload": {"story_id": story_id, "nonce": nonce}}

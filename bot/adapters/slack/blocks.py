@@ -1,0 +1,292 @@
+"""Story cards and digests as Block Kit, within Slack's limits.
+
+Every card is built from small blocks whose text is bounded, then packed into messages of at most
+`MAX_BLOCKS` blocks and `MAX_MESSAGE_CHARS` characters: a long digest (or a story with 40 sources)
+becomes several messages instead of an `invalid_blocks` error. All feed text goes through
+`slack_escape`/`slack_link`/`plain`; only this module's own markers format anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.adapters.slack.escape import (
+    escape_trusted,
+    link_url,
+    plain,
+    slack_escape,
+    slack_link,
+    truncate,
+)
+from bot.cards import Digest, StoryCard
+from bot.models import Angle
+from bot.render.text import bare_quote, digest_heading, split_angles
+
+Block = dict[str, Any]
+
+# Slack's documented Block Kit limits.
+MAX_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+MAX_HEADER_CHARS = 150
+MAX_CONTEXT_ELEMENTS = 10
+MAX_BUTTON_TEXT = 75
+# Not a documented hard limit, but very large messages are slow to render and Slack truncates
+# the fallback text; staying well below keeps every message comfortable.
+MAX_MESSAGE_CHARS = 12_000
+MAX_FALLBACK_CHARS = 1_000
+
+# Bounds on each untrusted piece, so no single line can approach the section limit.
+_TITLE_CHARS = 300
+_LINE_CHARS = 500
+_QUOTE_CHARS = 500
+_NAME_CHARS = 80
+COMPACT_SOURCES = 5
+
+ACTION_FULL = "newsdigest_full"
+ACTION_FOLLOW = "newsdigest_follow"
+ACTION_MUTE = "newsdigest_mute"
+
+
+@dataclass(slots=True)
+class SlackMessage:
+    """One chat.postMessage worth: the notification fallback and the blocks."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+# --- small builders -------------------------------------------------------------------------------
+
+
+def mrkdwn(text: str) -> Block:
+    # verbatim: Slack must not auto-link channel names or parse anything we did not mark up.
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": mrkdwn(truncate(text, MAX_SECTION_CHARS))}
+
+
+def context(*texts: str) -> Block:
+    elements = [mrkdwn(truncate(t, MAX_SECTION_CHARS)) for t in texts if t]
+    return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
+
+
+def header(text: str) -> Block:
+    return {
+        "type": "header",
+        "text": {
+            "type": "plain_text",
+            "text": plain(text, MAX_HEADER_CHARS) or "Story",
+            "emoji": False,
+        },
+    }
+
+
+def button(label: str, action_id: str, value: str) -> Block:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": plain(label, MAX_BUTTON_TEXT), "emoji": True},
+        "action_id": action_id,
+        "value": value[:2000],
+    }
+
+
+def sections(title: str, lines: list[str]) -> list[Block]:
+    """Lines packed into as few sections as fit `MAX_SECTION_CHARS`; the title leads the first."""
+    out: list[Block] = []
+    current = title
+    for line in lines:
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > MAX_SECTION_CHARS and current:
+            out.append(section(current))
+            candidate = line
+        current = candidate
+    if current:
+        out.append(section(current))
+    return out
+
+
+def esc(text: str | None, limit: int) -> str:
+    return truncate(slack_escape(text), limit)
+
+
+def block_chars(block: Block) -> int:
+    """Roughly how much text a block carries, for packing messages."""
+    total = 0
+    stack: list[Any] = [block]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            total += len(item)
+    return total
+
+
+# --- cards ---------------------------------------------------------------------------------------
+
+
+def context_line(card: StoryCard) -> str:
+    """'6 sources tracking · as of 2h after first report · topic'."""
+    noun = "source" if card.source_count == 1 else "sources"
+    parts = [f"*{card.source_count} {noun} tracking*"]
+    if card.outlet_count > card.source_count:
+        parts.append(f"{card.outlet_count} outlets (shared wire copy counted once)")
+    parts.append(card.age_label)
+    topics = [esc(t, _NAME_CHARS) for t in card.topics if t]
+    if topics:
+        parts.append(", ".join(topics))
+    return " · ".join(parts)
+
+
+def card_fallback(card: StoryCard) -> str:
+    """The notification text: what a phone shows, so headline first."""
+    noun = "source" if card.source_count == 1 else "sources"
+    return truncate(
+        f"{slack_escape(card.headline)} ({card.source_count} {noun})", MAX_FALLBACK_CHARS
+    )
+
+
+def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> list[Block]:
+    """A card's blocks in reading order. Packing may split them across messages."""
+    blocks: list[Block] = [header(card.headline), context(context_line(card))]
+    if card.tldr:
+        lines = [f"• {esc(b.text, _LINE_CHARS)} _({card.corroboration(b)})_" for b in card.tldr]
+        blocks += sections("*TL;DR*", lines)
+    if card.sources:
+        shown = card.sources if full else card.sources[:COMPACT_SOURCES]
+        lines = [
+            f"• *{esc(s.source, _NAME_CHARS)}*: {slack_link(s.url, truncate(s.title or '', _TITLE_CHARS))}"
+            for s in shown
+        ]
+        if hidden := len(card.sources) - len(shown):
+            lines.append(f"_…and {hidden} more: `/story {esc(card.slug, _NAME_CHARS)}`_")
+        blocks += sections("*Sources*", lines)
+    angles, hidden_angles = split_angles(card, full)
+    if angles:
+        lines = [_angle_text(n, a) for n, a in enumerate(angles, 1)]
+        if hidden_angles:
+            lines.append(f"_+{hidden_angles} more: `/story {esc(card.slug, _NAME_CHARS)}`_")
+        blocks += sections("*What others are reporting*", lines)
+    also = [esc(name, _NAME_CHARS) for name in card.also_reporting if name]
+    if also:
+        blocks.append(context(truncate("Also reporting: " + ", ".join(also), MAX_SECTION_CHARS)))
+    if buttons:
+        blocks.append(card_actions(card, full=full))
+    return blocks
+
+
+def _angle_text(n: int, angle: Angle) -> str:
+    text = f"{n}. *{esc(angle.source, _NAME_CHARS)}* — {esc(angle.line, _LINE_CHARS)}"
+    if quote := bare_quote(angle.quote):
+        text += f"\n> “{esc(quote, _QUOTE_CHARS)}”"
+    if link_url(angle.url):
+        text += f" {slack_link(angle.url, 'Read')}"
+    return text
+
+
+def card_actions(card: StoryCard, *, full: bool) -> Block:
+    # action_ids must be unique within a message, and a digest message holds several cards.
+    sid = card.story_id
+    elements = []
+    if not full:
+        elements.append(button("Full breakdown", f"{ACTION_FULL}:{sid}", sid))
+    if card.topics:
+        elements.append(
+            button(f"Follow {card.topics[0]}", f"{ACTION_FOLLOW}:{sid}", card.topics[0])
+        )
+    elements.append(button("Mute story", f"{ACTION_MUTE}:{sid}", sid))
+    return {"type": "actions", "block_id": f"newsdigest_actions:{sid}"[:255], "elements": elements}
+
+
+def card_messages(
+    card: StoryCard, *, full: bool = False, buttons: bool = True
+) -> list[SlackMessage]:
+    return pack(
+        [card_units(card, full=full, buttons=buttons)],
+        fallback=card_fallback(card),
+        continued=f"_continued: {esc(card.headline, _TITLE_CHARS)}_",
+    )
+
+
+def update_message(card: StoryCard, new_outlets: list[str]) -> SlackMessage:
+    """The thread reply when a posted story grows: who joined, and what they add."""
+    names = [esc(n, _NAME_CHARS) for n in new_outlets if n] or ["new reporting"]
+    noun = "source" if card.source_count == 1 else "sources"
+    lead = f"*Update:* {', '.join(names)} joined. Now {card.source_count} {noun} tracking."
+    blocks = sections(lead, [])
+    fresh = {n.casefold() for n in new_outlets}
+    angles = [a for a in card.angles if a.source.casefold() in fresh]
+    if angles:
+        blocks += sections("*New angles*", [_angle_text(n, a) for n, a in enumerate(angles, 1)])
+    text = truncate(
+        f"Update on {slack_escape(card.headline)}: {card.source_count} {noun}", MAX_FALLBACK_CHARS
+    )
+    return pack([blocks], fallback=text)[0]
+
+
+# --- digests and replies -------------------------------------------------------------------------
+
+
+def digest_messages(digest: Digest) -> list[SlackMessage]:
+    count = len(digest.cards)
+    noun = "story" if count == 1 else "stories"
+    intro = [header(digest.title), context(slack_escape(digest_heading(digest)))]
+    units = [intro] + [[{"type": "divider"}, *card_units(c)] for c in digest.cards]
+    headlines = "; ".join(slack_escape(c.headline) for c in digest.cards[:3])
+    fallback = truncate(
+        f"{slack_escape(digest.title)}: {count} {noun}. {headlines}", MAX_FALLBACK_CHARS
+    )
+    return pack(units, fallback=fallback, continued=f"_{slack_escape(digest.title)}, continued_")
+
+
+def text_blocks(
+    text: str, lines: list[str] | None = None, *, limit: int = MAX_BLOCKS
+) -> list[Block]:
+    """Bot text (which may quote user input) plus bullet lines, as one message's blocks."""
+    blocks = sections(truncate(escape_trusted(text), MAX_SECTION_CHARS), [])
+    bullets = [f"• {escape_trusted(line)}" for line in lines or []]
+    body = sections("", bullets)
+    room = limit - len(blocks)
+    if len(body) > room:
+        body = [*body[: room - 1], context("…list shortened to fit one message.")]
+    return blocks + body
+
+
+def pack(
+    units: list[list[Block]], *, fallback: str, continued: str | None = None
+) -> list[SlackMessage]:
+    """Whole units (a card, a digest intro) per message where they fit; a unit too big for one
+    message is split between blocks. Continuation messages start with a small context line."""
+    messages: list[list[Block]] = [[]]
+    sizes = [0]
+
+    def fits(block_count: int, chars: int) -> bool:
+        return (
+            len(messages[-1]) + block_count <= MAX_BLOCKS and sizes[-1] + chars <= MAX_MESSAGE_CHARS
+        )
+
+    def new_message() -> None:
+        lead = [context(continued)] if continued else []
+        messages.append(lead)
+        sizes.append(sum(block_chars(b) for b in lead))
+
+    for unit in units:
+        unit_chars = sum(block_chars(b) for b in unit)
+        if messages[-1] and not fits(len(unit), unit_chars):
+            new_message()
+        for block in unit:
+            chars = block_chars(block)
+            if messages[-1] and not fits(1, chars):
+                new_message()
+            messages[-1].append(block)
+            sizes[-1] += chars
+    out = []
+    for i, blocks in enumerate(messages):
+        text = fallback if i == 0 else truncate(f"{fallback} (continued)", MAX_FALLBACK_CHARS)
+        out.append(SlackMessage(text=text, blocks=blocks))
+    return out

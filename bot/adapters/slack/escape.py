@@ -1,0 +1,110 @@
+"""Making untrusted feed text safe for Slack.
+
+Slack parses `<...>` in mrkdwn (and in a message's top-level `text`) as links and mentions:
+`<!channel>`, `<@U123>`, `<!subteam^S1>`, `<https://evil|https://bank>`. Escaping `&`, `<` and `>`
+is Slack's documented way to make text literal, so every piece of feed text goes through
+`slack_escape` before it lands in mrkdwn, and links are only ever built by `slack_link`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from bot.render.text import clean, safe_url
+
+# Slack's emphasis markers only take effect at a word edge ("*bold*", not "3*4" or "snake_case"),
+# so only markers at an edge are swapped for look-alikes: enough to stop feed text from opening
+# or closing our own bold/italic/code spans, without mangling identifiers.
+_MARKERS = {"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"}
+_EDGE_MARKER_RE = re.compile(r"(?<![\w])[*_~`]|[*_~`](?![\w])")
+# "@here" is only a mention with link_names (never set here), but a broken word costs nothing and
+# keeps the text inert if a proxy or a later Slack change starts parsing it.
+_BROADCAST_RE = re.compile(r"@(?=(?:here|channel|everyone)\b)", re.IGNORECASE)
+_ZWSP = "\u200b"
+# Something a reader would take for a web address: a scheme, "www.", or a dotted host name.
+_URLISH_RE = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b",
+    re.IGNORECASE,
+)
+
+
+def slack_escape(text: str | None, *, formatting: bool = True) -> str:
+    """Untrusted text as literal mrkdwn: one line, `& < >` escaped, edge emphasis markers
+    neutralised (pass formatting=False to keep them, e.g. for trusted bot text)."""
+    flat = clean(text)
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if formatting:
+        flat = _EDGE_MARKER_RE.sub(lambda m: _MARKERS[m.group(0)], flat)
+    return _BROADCAST_RE.sub("@" + _ZWSP, flat)
+
+
+def escape_trusted(text: str) -> str:
+    """Bot-authored text (command replies, usage) that may quote user input: keep its newlines and
+    formatting but make any `<...>` literal so nothing pings or links."""
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST_RE.sub("@" + _ZWSP, out)
+
+
+def plain(text: str | None, limit: int | None = None) -> str:
+    """Text for a `plain_text` object. Slack does not parse markup there, but a zero-width space
+    after every `<` keeps even a copy of it into mrkdwn from ever forming a mention."""
+    flat = clean(text).replace("<", "<" + _ZWSP)
+    flat = _BROADCAST_RE.sub("@" + _ZWSP, flat)
+    return truncate(flat, limit) if limit else flat
+
+
+def truncate(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in an ellipsis when cut, never inside an escape."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)]
+    # An entity cut in half ("&am") would show as garbage; drop the partial one.
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut.rstrip() + "…"
+
+
+def link_url(url: str | None) -> str | None:
+    """An http(s) URL made safe to sit inside `<...|...>`, or None."""
+    checked = safe_url(url)
+    if checked is None:
+        return None
+    # `|` would end the URL and start an attacker-chosen label; `<`/`>` would end the link.
+    # Percent-encoding keeps the address the same for the browser.
+    checked = checked.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
+    return checked.replace("&", "&amp;")
+
+
+def url_host(url: str | None) -> str:
+    try:
+        return (urlsplit(url or "").hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+def slack_link(url: str | None, label: str | None) -> str:
+    """`<url|label>` for http(s) URLs, the escaped label alone otherwise.
+
+    A label that itself looks like a web address (`https://bank.example`) but points elsewhere
+    would be a disguised link, so such a label gets the real host shown next to it.
+    """
+    text = slack_escape(label) or slack_escape(url_host(url)) or "link"
+    target = link_url(url)
+    if target is None:
+        return text
+    # `|` inside the label is harmless after escaping, but Slack shows it oddly; use a look-alike.
+    text = text.replace("|", "¦")
+    host = url_host(url)
+    if _disguised(label or "", host):
+        return f"<{target}|{text}> ({slack_escape(host)})"
+    return f"<{target}|{text}>"
+
+
+def _disguised(label: str, host: str) -> bool:
+    for match in _URLISH_RE.finditer(label):
+        shown = url_host(match.group(0) if "://" in match.group(0) else "http://" + match.group(0))
+        if not shown or not host or (shown != host and not host.endswith("." + shown)):
+            return True
+    return False

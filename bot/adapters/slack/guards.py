@@ -1,0 +1,129 @@
+"""Who may run admin commands, and which requests we have already handled."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger(__name__)
+
+
+class SeenRequests:
+    """Keys of requests already processed, forgotten after `ttl` seconds.
+
+    Slack redelivers an event it thinks we missed (HTTP retries carry X-Slack-Retry-Num, Socket
+    Mode resends the envelope); the event_id or trigger_id stays the same, so it is the key.
+    """
+
+    def __init__(
+        self,
+        *,
+        ttl: float = 15 * 60,
+        max_size: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl = ttl
+        self.max_size = max_size
+        self._clock = clock
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def first_time(self, key: str) -> bool:
+        now = self._clock()
+        while self._seen:
+            oldest, when = next(iter(self._seen.items()))
+            if now - when < self.ttl and len(self._seen) < self.max_size:
+                break
+            self._seen.pop(oldest)
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
+
+
+def request_key(body: Mapping[str, Any]) -> str | None:
+    """What identifies one delivery of an event, command or interaction across retries."""
+    if body.get("event_id"):
+        return f"event:{body['event_id']}"
+    if body.get("trigger_id"):
+        return f"trigger:{body['trigger_id']}"
+    return None
+
+
+class AdminCheck:
+    """Workspace admins and owners, the configured user group, and `admin.users` from the config.
+
+    Answers are cached for `ttl` seconds: a /feeds burst costs one users.info, and a demoted admin
+    loses access within minutes. Any API failure answers "not an admin" (fail closed).
+    """
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        admin_users: Iterable[str] = (),
+        admin_group: str | None = None,
+        ttl: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.admin_users = {u.strip() for u in admin_users if u.strip()}
+        self.admin_group = (admin_group or "").strip().lstrip("@") or None
+        self.ttl = ttl
+        self._clock = clock
+        self._users: dict[str, tuple[float, bool]] = {}
+        self._group: tuple[float, frozenset[str]] | None = None
+
+    async def is_admin(self, user_id: str) -> bool:
+        if user_id in self.admin_users:
+            return True
+        cached = self._users.get(user_id)
+        if cached and self._clock() - cached[0] < self.ttl:
+            return cached[1]
+        allowed = await self._workspace_admin(user_id)
+        if not allowed and self.admin_group:
+            allowed = user_id in await self._group_members()
+        self._users[user_id] = (self._clock(), allowed)
+        return allowed
+
+    async def _workspace_admin(self, user_id: str) -> bool:
+        try:
+            response = await self.client.users_info(user=user_id)
+        except SlackApiError as exc:
+            log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
+            return False
+        user = response.get("user") or {}
+        return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+
+    async def _group_members(self) -> frozenset[str]:
+        if self._group and self._clock() - self._group[0] < self.ttl:
+            return self._group[1]
+        members: frozenset[str] = frozenset()
+        try:
+            group_id = await self._group_id()
+            if group_id:
+                response = await self.client.usergroups_users_list(usergroup=group_id)
+                members = frozenset(response.get("users") or [])
+        except SlackApiError as exc:
+            log.warning(
+                "admin group %s lookup failed: %s", self.admin_group, exc.response.get("error")
+            )
+        self._group = (self._clock(), members)
+        return members
+
+    async def _group_id(self) -> str | None:
+        group = self.admin_group or ""
+        # An id (S0123ABCD) is used as is; a handle (news-admins) is looked up once per ttl.
+        if group[:1] == "S" and group[1:].isalnum() and group.upper() == group:
+            return group
+        response = await self.client.usergroups_list()
+        for entry in response.get("usergroups") or []:
+            if group in (entry.get("handle"), entry.get("name"), entry.get("id")):
+                return str(entry["id"])
+        log.warning("admin group %r not found in this workspace", group)
+        return None

@@ -1,0 +1,86 @@
+"""Slack settings from the environment, and the one Web API client built from them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_PORT = 3000
+MODES = ("socket", "http")
+
+
+class SlackConfigError(ValueError):
+    """Slack is wanted (SLACK_BOT_TOKEN is set) but the rest of its settings are missing or wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class SlackSettings:
+    bot_token: str
+    mode: str = "socket"
+    app_token: str | None = None
+    signing_secret: str | None = None
+    api_url: str = DEFAULT_API_URL
+    host: str = "0.0.0.0"
+    port: int = DEFAULT_PORT
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SlackSettings | None:
+        """None when SLACK_BOT_TOKEN is unset (Slack is off); SlackConfigError when it is set but
+        the chosen mode lacks its token or secret, so `newsdigest run` fails at start, not later."""
+        env = os.environ if env is None else env
+        token = (env.get("SLACK_BOT_TOKEN") or "").strip()
+        if not token:
+            return None
+        mode = (env.get("SLACK_MODE") or "socket").strip().lower()
+        if mode not in MODES:
+            raise SlackConfigError(f"SLACK_MODE must be 'socket' or 'http', got {mode!r}")
+        port_text = (env.get("PORT") or str(DEFAULT_PORT)).strip()
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise SlackConfigError(f"PORT must be a TCP port number, got {port_text!r}")
+        settings = cls(
+            bot_token=token,
+            mode=mode,
+            app_token=(env.get("SLACK_APP_TOKEN") or "").strip() or None,
+            signing_secret=(env.get("SLACK_SIGNING_SECRET") or "").strip() or None,
+            api_url=normalise_api_url(env.get("SLACK_API_URL") or DEFAULT_API_URL),
+            host=(env.get("SLACK_HOST") or "0.0.0.0").strip(),
+            port=int(port_text),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.mode == "socket" and not self.app_token:
+            raise SlackConfigError(
+                "SLACK_MODE=socket needs SLACK_APP_TOKEN (an xapp- token with connections:write; "
+                "Basic Information > App-Level Tokens), or set SLACK_MODE=http"
+            )
+        if self.mode == "http" and not self.signing_secret:
+            raise SlackConfigError(
+                "SLACK_MODE=http needs SLACK_SIGNING_SECRET (Basic Information > Signing Secret)"
+            )
+
+
+def normalise_api_url(url: str) -> str:
+    # slack-sdk joins base_url + method name, so a missing slash would call ".../apichat.postMessage".
+    url = url.strip()
+    if not url.startswith(("http://", "https://")):
+        raise SlackConfigError(f"SLACK_API_URL must be an http(s) URL, got {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+def make_client(settings: SlackSettings, *, timeout: int = 15) -> AsyncWebClient:
+    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, timeout=timeout)
+    # The defaults only retry dropped connections; a 429 is slept through (Retry-After) and a
+    # 500/503 retried once before the outbox sees a TransientDeliveryError.
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    client.retry_handlers.append(AsyncServerErrorRetryHandler(max_retry_count=1))
+    return client

@@ -1,0 +1,342 @@
+"""The delivery outbox: effectively-once posting of story cards, updates and notices.
+
+Deciding what a channel gets (bot.runner.digests) only inserts `deliveries` rows. This module sends
+them, and brackets every chat API call with durable state changes:
+
+    pending --claim (fsync)--> sending --API call--> sent (fsync)
+                                      \\-> pending again (retry with backoff / channel paused)
+                                      \\-> failed (out of attempts)
+
+A crash between the claim and the final commit leaves the row in `sending`. Before anything else
+is sent, such rows are reconciled: the adapter's `find_posted` looks for the message (Slack: the
+bot's message metadata in recent history); if it landed, the row is marked sent, otherwise it goes
+back to pending and is resent with the same nonce (which Discord de-duplicates by itself).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from bot.cards import StoryCard
+from bot.delivery.adapter import (
+    ChatAdapter,
+    PermanentDeliveryError,
+    PostedMessage,
+    TransientDeliveryError,
+)
+from bot.runner.schedule import quiet_until
+from bot.store import channels as channel_store
+from bot.store import deliveries as store
+from bot.store.channels import ChannelRow
+from bot.store.database import utcnow
+from bot.store.deliveries import DeliveryRow
+
+log = logging.getLogger(__name__)
+
+# Builds the card for a story as the channel should see it now; None if the story is gone.
+CardSource = Callable[[str, ChannelRow], StoryCard | None]
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class OutboxSettings:
+    # Slack and Discord both throttle at about one message per second per channel.
+    pace: float = 1.0
+    max_attempts: int = 8
+    base_backoff: float = 30.0
+    max_backoff: float = 3600.0
+
+
+@dataclass(slots=True)
+class DrainReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    reconciled: int = 0
+    alerts: int = 0
+    paused: list[str] = field(default_factory=list)
+
+
+class Outbox:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        card_source: CardSource,
+        *,
+        settings: OutboxSettings | None = None,
+        clock: Clock = utcnow,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.db = db
+        self.card_source = card_source
+        self.settings = settings or OutboxSettings()
+        self.clock = clock
+        self.sleep = sleep
+        self.adapters: dict[str, ChatAdapter] = {}
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._last_post: dict[int, float] = {}
+
+    def register(self, adapter: ChatAdapter) -> None:
+        self.adapters[adapter.platform] = adapter
+        self.kick()
+
+    def kick(self) -> None:
+        """Ask the background loop to drain now (new rows were enqueued)."""
+        self._wake.set()
+
+    # --- the background loop ----------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event, *, idle: float = 30.0) -> None:
+        """Drain whenever kicked, when a deferred row comes due, or every `idle` seconds."""
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox drain failed; retrying shortly")
+            timeout = idle
+            due = store.next_attempt_time(self.db)
+            if due is not None:
+                timeout = min(idle, max(0.05, (due - self.clock()).total_seconds()))
+            waiter = asyncio.ensure_future(self._wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            try:
+                await asyncio.wait(
+                    {waiter, stopper}, timeout=timeout, return_when="FIRST_COMPLETED"
+                )
+            finally:
+                waiter.cancel()
+                stopper.cancel()
+
+    async def drain(self) -> DrainReport:
+        """Reconcile rows a crash left in `sending`, then send everything due, channel by channel
+        in parallel and paced within each channel."""
+        async with self._lock:
+            report = DrainReport()
+            await self._reconcile(report)
+            now = self.clock()
+            by_channel: dict[int, list[DeliveryRow]] = {}
+            for row in store.due(self.db, now):
+                by_channel.setdefault(row.channel_pk, []).append(row)
+            await asyncio.gather(
+                *(self._drain_channel(pk, rows, report) for pk, rows in by_channel.items())
+            )
+            await self._send_alerts(report)
+            return report
+
+    # --- reconciliation ---------------------------------------------------------------------
+
+    async def _reconcile(self, report: DrainReport) -> None:
+        # Only rows of platforms we can ask; others wait until their adapter registers. Inside the
+        # drain lock no send is in flight, so every `sending` row is a crash or cancel leftover.
+        for row in store.in_state(self.db, "sending"):
+            channel = channel_store.get_channel_by_pk(self.db, row.channel_pk)
+            if channel is None:
+                continue
+            adapter = self.adapters.get(channel.platform)
+            if adapter is None:
+                continue
+            now = self.clock()
+            try:
+                found = await adapter.find_posted(channel, story_id=row.story_id, nonce=row.nonce)
+            except Exception as exc:  # the lookup failing must not lose the row; retry later
+                log.warning("could not check delivery %d in %s: %s", row.id, channel.key, exc)
+                continue
+            if found is not None:
+                card = self.card_source(row.story_id, channel)
+                store.mark_sent(
+                    self.db,
+                    row.id,
+                    message_ref=found.message_ref,
+                    thread_ref=found.thread_ref,
+                    source_count=card.source_count if card else row.source_count,
+                    outlets=card.outlets if card else row.outlets,
+                    now=now,
+                )
+                log.info("delivery %d to %s had landed before the crash", row.id, channel.key)
+            else:
+                store.release(self.db, row.id, now=now, next_attempt_at=None, error="resend")
+                log.info("delivery %d to %s will be resent (same nonce)", row.id, channel.key)
+            report.reconciled += 1
+        if store.requeue_stale_alerts(self.db):
+            log.info("requeued notices interrupted by a crash")
+
+    # --- sending ----------------------------------------------------------------------------
+
+    async def _drain_channel(self, pk: int, rows: list[DeliveryRow], report: DrainReport) -> None:
+        for row in rows:
+            channel = channel_store.get_channel_by_pk(self.db, pk)
+            if channel is None or channel.paused_reason:
+                return
+            adapter = self.adapters.get(channel.platform)
+            if adapter is None:
+                return
+            now = self.clock()
+            if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
+                # Everything for this channel waits; store it so a restart keeps waiting too.
+                for waiting in rows[rows.index(row) :]:
+                    store.release(self.db, waiting.id, now=now, next_attempt_at=until)
+                return
+            await self._pace(pk)
+            await self._send_one(channel, adapter, row, report)
+
+    async def _pace(self, pk: int) -> None:
+        last = self._last_post.get(pk)
+        if last is not None and self.settings.pace > 0:
+            wait = self.settings.pace - (time.monotonic() - last)
+            if wait > 0:
+                await self.sleep(wait)
+        self._last_post[pk] = time.monotonic()
+
+    async def _send_one(
+        self, channel: ChannelRow, adapter: ChatAdapter, row: DeliveryRow, report: DrainReport
+    ) -> None:
+        # Build everything that can fail for local reasons before the claim, so a claimed row
+        # means "an API call may have started" and nothing else.
+        try:
+            prepared = self._prepare(channel, row)
+        except Exception:
+            log.exception("building delivery %d for %s failed", row.id, channel.key)
+            self._retry(row, "could not build the card", None, report)
+            return
+        if prepared is None:
+            return
+        card, original, previous = prepared
+        claimed = store.claim(self.db, row.id, self.clock())
+        if claimed is None:
+            return
+        try:
+            if original is None:
+                posted = await adapter.post_card(channel, card, nonce=row.nonce)
+            else:
+                new_outlets = [o for o in card.outlets if o not in set(previous.outlets)]
+                posted = await adapter.post_update(
+                    channel, original, card, new_outlets=new_outlets, nonce=row.nonce
+                )
+        except PermanentDeliveryError as exc:
+            self._pause(channel, str(exc), row, report)
+        except TransientDeliveryError as exc:
+            self._retry(claimed, str(exc), exc.retry_after, report)
+        except Exception as exc:
+            # Unknown errors (a network library's own exception, a bug) are retried with backoff.
+            log.exception("delivery %d to %s raised", row.id, channel.key)
+            self._retry(claimed, f"{type(exc).__name__}: {exc}", None, report)
+        else:
+            store.mark_sent(
+                self.db,
+                row.id,
+                message_ref=posted.message_ref,
+                thread_ref=posted.thread_ref or posted.message_ref,
+                source_count=card.source_count,
+                outlets=list(card.outlets),
+                now=self.clock(),
+            )
+            report.sent += 1
+            log.info(
+                "posted %s %s to %s",
+                row.kind,
+                row.story_id,
+                channel.key,
+                extra={"event": "delivered", "kind": row.kind, "story": row.story_id},
+            )
+
+    def _prepare(
+        self, channel: ChannelRow, row: DeliveryRow
+    ) -> tuple[StoryCard, PostedMessage | None, DeliveryRow] | None:
+        """The card, and for an update the message to reply to and what the channel saw last."""
+        card = self.card_source(row.story_id, channel)
+        if card is None:
+            store.mark_failed(self.db, row.id, now=self.clock(), error="story no longer exists")
+            return None
+        if row.kind != "update":
+            return card, None, row
+        first = store.story_post(self.db, row.story_id, row.channel_pk)
+        previous = store.last_sent(self.db, row.story_id, row.channel_pk)
+        if first is None or first.state != "sent" or previous is None or not first.message_ref:
+            # The original post has not landed yet; it will carry the latest count itself.
+            store.delete(self.db, row.id)
+            return None
+        if card.source_count <= previous.source_count:
+            store.delete(self.db, row.id)  # nothing new since the last post or update
+            return None
+        return card, PostedMessage(first.message_ref, first.thread_ref), previous
+
+    def _retry(
+        self, row: DeliveryRow, error: str, retry_after: float | None, report: DrainReport
+    ) -> None:
+        now = self.clock()
+        attempts = max(row.attempts, 1)
+        if attempts >= self.settings.max_attempts:
+            store.mark_failed(self.db, row.id, now=now, error=error)
+            report.failed += 1
+            log.error("delivery %d gave up after %d attempts: %s", row.id, attempts, error)
+            return
+        delay = retry_after if retry_after is not None else self.backoff(attempts)
+        store.release(
+            self.db, row.id, now=now, next_attempt_at=now + timedelta(seconds=delay), error=error
+        )
+        report.retried += 1
+        log.warning("delivery %d failed (%s); retrying in %.0fs", row.id, error, delay)
+
+    def backoff(self, attempts: int) -> float:
+        base = min(self.settings.max_backoff, self.settings.base_backoff * 2 ** (attempts - 1))
+        return base * random.uniform(0.8, 1.2)
+
+    def _pause(
+        self, channel: ChannelRow, error: str, row: DeliveryRow, report: DrainReport
+    ) -> None:
+        """The channel cannot take posts. Keep the row pending (nothing is lost) and pause the
+        channel until someone fixes it and runs /watchlist resume."""
+        now = self.clock()
+        reason = f"{channel.platform} refused to post ({error}) on {now:%Y-%m-%d %H:%M} UTC"
+        store.release(self.db, row.id, now=now, next_attempt_at=None, error=error)
+        channel_store.update_channel(self.db, channel.id, paused_reason=reason)
+        report.paused.append(channel.key)
+        log.error(
+            "pausing channel %s: %s",
+            channel.key,
+            reason,
+            extra={"event": "channel_paused", "channel": channel.key},
+        )
+
+    async def _send_alerts(self, report: DrainReport) -> None:
+        now = self.clock()
+        for alert in store.due_alerts(self.db, now):
+            channel = channel_store.get_channel_by_pk(self.db, alert.channel_pk)
+            if channel is None or channel.paused_reason:
+                continue
+            adapter = self.adapters.get(channel.platform)
+            if adapter is None:
+                continue
+            if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
+                store.set_alert_state(self.db, alert.id, "pending", now=now, next_attempt_at=until)
+                continue
+            await self._pace(channel.id)
+            store.set_alert_state(self.db, alert.id, "sending", now=now)
+            try:
+                await adapter.post_text(channel, alert.text)
+            except PermanentDeliveryError as exc:
+                store.set_alert_state(self.db, alert.id, "pending", now=now, error=str(exc))
+                channel_store.update_channel(
+                    self.db, channel.id, paused_reason=f"{channel.platform} refused to post ({exc})"
+                )
+                report.paused.append(channel.key)
+            except Exception as exc:
+                state = "failed" if alert.attempts + 1 >= self.settings.max_attempts else "pending"
+                retry = now + timedelta(seconds=self.backoff(alert.attempts + 1))
+                store.set_alert_state(
+                    self.db, alert.id, state, now=now, error=str(exc), next_attempt_at=retry
+                )
+            else:
+                store.set_alert_state(self.db, alert.id, "sent", now=self.clock())
+                report.alerts += 1

@@ -1,0 +1,143 @@
+"""Deciding what each channel gets, as outbox rows: scheduled digests, instant posts, updates to
+stories that grew, and the one-time alert for a disabled feed.
+
+Nothing here talks to a chat platform; the outbox sends what these functions enqueue. Each function
+commits its rows (and its bookkeeping, such as the digest run) in one durable transaction, so a
+crash leaves either the whole decision or none of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from bot.pipeline.digest import DEFAULT_LIMIT, select_stories
+from bot.runner.schedule import quiet_until, release_time
+from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
+from bot.store.channels import ChannelRow
+from bot.store.database import iso
+
+log = logging.getLogger(__name__)
+
+# Instant mode looks back this far, so a story that crossed the threshold just before a restart
+# is still posted, but switching a channel to instant does not dump two days of news on it.
+INSTANT_WINDOW = timedelta(hours=6)
+
+
+def enqueue_digest(
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    *,
+    now: datetime,
+    scheduled_for: datetime | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> int:
+    """Queue one digest for the channel and record the run. Returns the number of stories."""
+    candidates = select_stories(db, channel, now=now, limit=limit)
+    not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
+    with delivery_store.durable(db):
+        queued = sum(
+            delivery_store.enqueue_story(db, c.story.id, channel.id, now=now, not_before=not_before)
+            for c in candidates
+        )
+        delivery_store.record_digest_run(
+            db, channel.id, scheduled_for=scheduled_for or now, now=now, stories=queued
+        )
+    log.info(
+        "digest for %s: %d stories",
+        channel.key,
+        queued,
+        extra={"event": "digest", "channel": channel.key, "stories": queued},
+    )
+    return queued
+
+
+def enqueue_instant(
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    *,
+    now: datetime,
+    story_ids: set[str] | None = None,
+) -> int:
+    """Queue the stories that have reached the channel's minimum number of independent sources and
+    it has not had. `story_ids` limits this to stories that just changed."""
+    candidates = select_stories(db, channel, now=now, window=INSTANT_WINDOW, limit=50)
+    if story_ids is not None:
+        candidates = [c for c in candidates if c.story.id in story_ids]
+    if not candidates:
+        return 0
+    not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
+    with delivery_store.durable(db):
+        return sum(
+            delivery_store.enqueue_story(db, c.story.id, channel.id, now=now, not_before=not_before)
+            for c in candidates
+        )
+
+
+def enqueue_updates(
+    db: sqlite_utils.Database, story_ids: Iterable[str], *, now: datetime, interval: timedelta
+) -> int:
+    """Queue a thread update for each channel that was shown a story which has since gained
+    independent sources, no sooner than `interval` after the channel's last post about it."""
+    queued = 0
+    pairs = delivery_store.grown_posts(db, story_ids)
+    if not pairs:
+        return 0
+    with delivery_store.durable(db):
+        for story_id, channel_pk in pairs:
+            channel = channel_store.get_channel_by_pk(db, channel_pk)
+            last = delivery_store.last_sent(db, story_id, channel_pk)
+            if channel is None or last is None or last.sent_at is None:
+                continue
+            due = max(now, last.sent_at + interval)
+            due = release_time(due, channel.quiet_hours, channel.timezone)
+            queued += delivery_store.enqueue_update(
+                db, story_id, channel_pk, now=now, not_before=due if due > now else None
+            )
+    return queued
+
+
+def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
+    """One notice per disabled feed to the channels that relied on it (those that were posted a
+    story with an article from it; every channel if none was). Re-disabling after a re-enable
+    alerts again."""
+    feeds = db.execute_returning_dicts(
+        "SELECT id, url, name, title, disabled_reason, disabled_at, consecutive_failures"
+        " FROM feeds WHERE disabled_reason IS NOT NULL"
+        " AND (alert_sent_at IS NULL OR alert_sent_at < COALESCE(disabled_at, ''))"
+    )
+    queued = 0
+    for feed in feeds:
+        dependent = [
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT d.channel_pk FROM deliveries d"
+                " JOIN articles a ON a.story_id = d.story_id WHERE a.feed_id = ?",
+                [feed["id"]],
+            )
+        ]
+        targets = dependent or [c.id for c in channel_store.list_channels(db)]
+        name = feed["name"] or feed["title"] or feed["url"]
+        text = (
+            f"The feed {name} ({feed['url']}) was disabled after "
+            f"{feed['consecutive_failures']} failed polls: {feed['disabled_reason']}. "
+            f"Its stories will be missing until it is fixed. An admin can re-enable it with "
+            f"`newsdigest feeds enable {feed['id']}`, or remove it with /feeds remove {feed['id']}."
+        )
+        key = f"feed-disabled:{feed['id']}:{feed['disabled_at'] or ''}"
+        with delivery_store.durable(db):
+            for pk in targets:
+                queued += delivery_store.enqueue_alert(db, pk, key, text, now=now)
+            db.execute("UPDATE feeds SET alert_sent_at = ? WHERE id = ?", [iso(now), feed["id"]])
+        log.warning(
+            "feed %s disabled: %s; alerting %d channels",
+            feed["url"],
+            feed["disabled_reason"],
+            len(targets),
+            extra={"event": "feed_disabled", "feed": feed["url"]},
+        )
+    return queued

@@ -1,0 +1,132 @@
+"""Pure schedule arithmetic: digest fire times per channel (cron in an IANA zone, DST-correct),
+quiet hours, the one catch-up digest after downtime, and feed-poll jitter.
+
+Everything takes `now` as an argument so tests use fixed instants and never sleep.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+_DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_QUIET_RE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+
+def _cron_dow(field: str) -> str:
+    """Standard cron counts weekdays from Sunday = 0 (and 7); APScheduler 3's from_crontab counts
+    from Monday = 0. Rewrite digits as names so `0 9 * * 1-5` means Monday to Friday as users
+    expect from cron."""
+    return re.sub(r"\d+", lambda m: _DOW_NAMES[int(m.group()) % 8], field)
+
+
+def cron_trigger(cron: str, timezone: str) -> CronTrigger:
+    fields = cron.split()
+    if len(fields) != 5:
+        raise ValueError(f"a cron schedule has 5 fields, got {cron!r}")
+    fields[4] = _cron_dow(fields[4])
+    return CronTrigger.from_crontab(" ".join(fields), timezone=ZoneInfo(timezone))
+
+
+def next_fire(trigger: CronTrigger, after: datetime) -> datetime | None:
+    """The first fire time strictly after `after`."""
+    found = trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
+    return found.astimezone(UTC) if found else None
+
+
+def fire_times(trigger: CronTrigger, start: datetime, end: datetime) -> list[datetime]:
+    """Fire times in (start, end], in UTC."""
+    times: list[datetime] = []
+    cursor = start
+    while (nxt := next_fire(trigger, cursor)) is not None and nxt <= end:
+        times.append(nxt)
+        cursor = nxt
+        if len(times) > 100_000:  # a per-minute cron over years: the caller bounds the span
+            break
+    return times
+
+
+def missed_digest(
+    trigger: CronTrigger,
+    *,
+    last_run: datetime | None,
+    now: datetime,
+    window: timedelta,
+) -> datetime | None:
+    """The scheduled time of a digest missed while the bot was down, if one should still be sent.
+
+    Only the latest missed run counts (several missed runs make one digest, not a burst), and only
+    if it is at most `window` old: a digest from yesterday morning is news nobody wants at night.
+    """
+    if last_run is None:
+        return None
+    start = max(last_run, now - window)
+    # The most recent scheduled time in (start, now]; walk forward from the window's start.
+    missed = None
+    cursor = start
+    while (nxt := next_fire(trigger, cursor)) is not None and nxt <= now:
+        missed = nxt
+        cursor = nxt
+    return missed
+
+
+# --- quiet hours ------------------------------------------------------------------------------
+
+
+def parse_quiet_hours(spec: str | None) -> tuple[time, time] | None:
+    """'22:00-07:00' -> (22:00, 07:00). None or an empty range means no quiet hours."""
+    if not spec:
+        return None
+    m = _QUIET_RE.match(spec.strip())
+    if not m:
+        raise ValueError(f"quiet hours must look like 22:00-07:00, got {spec!r}")
+    start = time(int(m.group(1)), int(m.group(2)))
+    end = time(int(m.group(3)), int(m.group(4)))
+    return None if start == end else (start, end)
+
+
+def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """A wall-clock time on a day, as a UTC instant. zoneinfo's fold=0 resolves a time inside a
+    spring-forward gap to the instant just after the gap (02:30 -> 03:30), which is when that wall
+    time "arrives", and an ambiguous fall-back time to its first occurrence."""
+    return datetime.combine(day, at).replace(tzinfo=zone).astimezone(UTC)
+
+
+def quiet_until(when: datetime, spec: str | None, timezone: str) -> datetime | None:
+    """If `when` falls in the channel's quiet hours, the UTC instant they end; otherwise None."""
+    bounds = parse_quiet_hours(spec)
+    if bounds is None:
+        return None
+    start, end = bounds
+    zone = ZoneInfo(timezone)
+    local = when.astimezone(zone)
+    # Check the window that started yesterday (for ranges that wrap midnight) and today's.
+    for offset in (-1, 0):
+        day = local.date() + timedelta(days=offset)
+        begins = _local(day, start, zone)
+        end_day = day if end > start else day + timedelta(days=1)
+        ends = _local(end_day, end, zone)
+        if begins <= when < ends:
+            return ends
+    return None
+
+
+def release_time(when: datetime, spec: str | None, timezone: str) -> datetime:
+    """When something due at `when` may be posted: `when`, or the end of the quiet hours."""
+    return quiet_until(when, spec, timezone) or when
+
+
+# --- polling ----------------------------------------------------------------------------------
+
+
+def poll_jitter(feed_id: int, interval: int, *, salt: str = "") -> float:
+    """A stable offset in [0, interval) seconds for a feed, so 1,000 feeds added at once spread
+    over their interval instead of firing in the same second. Stable per feed so restarts keep the
+    spread."""
+    digest = hashlib.blake2b(f"{feed_id}:{salt}".encode(), digest_size=8).digest()
+    fraction = int.from_bytes(digest, "big") / 2**64
+    return fraction * max(interval, 1)

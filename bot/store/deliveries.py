@@ -1,0 +1,378 @@
+"""The delivery outbox tables: `deliveries` (story posts and their updates), `alerts` (plain
+notices) and `digest_runs` (the last digest each channel got).
+
+A delivery row moves pending -> sending -> sent | failed. Every state change that brackets a chat
+API call is committed with `synchronous = FULL` (see `durable`), so after a power cut or SIGKILL the
+row says truthfully whether a send may have started.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.store.database import iso, parse_iso, transaction
+
+STATES = ("pending", "sending", "sent", "failed")
+
+
+@dataclass(slots=True)
+class DeliveryRow:
+    id: int
+    story_id: str
+    channel_pk: int
+    kind: str
+    state: str
+    nonce: str
+    attempts: int
+    next_attempt_at: datetime | None
+    message_ref: str | None
+    thread_ref: str | None
+    source_count: int
+    outlets: list[str]
+    last_error: str | None
+    sent_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> DeliveryRow:
+        return cls(
+            id=row["id"],
+            story_id=row["story_id"],
+            channel_pk=row["channel_pk"],
+            kind=row["kind"],
+            state=row["state"],
+            nonce=row["nonce"],
+            attempts=row["attempts"],
+            next_attempt_at=parse_iso(row["next_attempt_at"]),
+            message_ref=row["message_ref"],
+            thread_ref=row["thread_ref"],
+            source_count=row["source_count"],
+            outlets=json.loads(row["outlets"]) if row["outlets"] else [],
+            last_error=row["last_error"],
+            sent_at=parse_iso(row["sent_at"]),
+        )
+
+
+@dataclass(slots=True)
+class AlertRow:
+    id: int
+    channel_pk: int
+    key: str
+    text: str
+    state: str
+    attempts: int
+
+
+def new_nonce() -> str:
+    # Discord accepts nonces of at most 25 characters; 20 hex digits are plenty unique.
+    return secrets.token_hex(10)
+
+
+@contextmanager
+def durable(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction whose COMMIT is fsynced even in WAL mode: the outbox must never forget that a
+    send started. The pragma cannot change inside a transaction, so this must be the outermost."""
+    db.execute("PRAGMA synchronous = FULL")
+    try:
+        with transaction(db):
+            yield db
+    finally:
+        db.execute("PRAGMA synchronous = NORMAL")
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[DeliveryRow]:
+    return [DeliveryRow.from_row(r) for r in db.execute_returning_dicts(sql, list(params))]
+
+
+def get(db: sqlite_utils.Database, row_id: int) -> DeliveryRow | None:
+    found = _rows(db, "SELECT * FROM deliveries WHERE id = ?", [row_id])
+    return found[0] if found else None
+
+
+# --- creating rows ----------------------------------------------------------------------------
+
+
+def enqueue_story(
+    db: sqlite_utils.Database,
+    story_id: str,
+    channel_pk: int,
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> bool:
+    """A pending top-level post. False if the channel already has (or had) this story: the unique
+    index on (story, channel) is what guarantees a channel never gets a story twice."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO deliveries (story_id, channel_pk, kind, state, nonce,"
+        " next_attempt_at, created_at, updated_at) VALUES (?, ?, 'story', 'pending', ?, ?, ?, ?)",
+        [story_id, channel_pk, new_nonce(), iso(not_before), iso(now), iso(now)],
+    )
+    return cursor.rowcount > 0
+
+
+def enqueue_update(
+    db: sqlite_utils.Database,
+    story_id: str,
+    channel_pk: int,
+    *,
+    now: datetime,
+    not_before: datetime | None,
+) -> bool:
+    """A pending thread update, unless one is already waiting (it will show the latest state)."""
+    waiting = db.execute(
+        "SELECT 1 FROM deliveries WHERE story_id = ? AND channel_pk = ? AND kind = 'update'"
+        " AND state IN ('pending', 'sending')",
+        [story_id, channel_pk],
+    ).fetchone()
+    if waiting:
+        return False
+    db.execute(
+        "INSERT INTO deliveries (story_id, channel_pk, kind, state, nonce, next_attempt_at,"
+        " created_at, updated_at) VALUES (?, ?, 'update', 'pending', ?, ?, ?, ?)",
+        [story_id, channel_pk, new_nonce(), iso(not_before), iso(now), iso(now)],
+    )
+    return True
+
+
+# --- state changes around an API call ---------------------------------------------------------
+
+
+def claim(db: sqlite_utils.Database, row_id: int, now: datetime) -> DeliveryRow | None:
+    """pending -> sending, durably, before the API call. None if someone else moved it first."""
+    with durable(db):
+        cursor = db.execute(
+            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ?"
+            " WHERE id = ? AND state = 'pending'",
+            [iso(now), row_id],
+        )
+    return get(db, row_id) if cursor.rowcount else None
+
+
+def mark_sent(
+    db: sqlite_utils.Database,
+    row_id: int,
+    *,
+    message_ref: str | None,
+    thread_ref: str | None,
+    source_count: int,
+    outlets: list[str],
+    now: datetime,
+) -> None:
+    with durable(db):
+        db.execute(
+            "UPDATE deliveries SET state = 'sent', message_ref = ?, thread_ref = ?,"
+            " source_count = ?, outlets = ?, last_error = NULL, sent_at = ?, updated_at = ?"
+            " WHERE id = ?",
+            [
+                message_ref,
+                thread_ref,
+                source_count,
+                json.dumps(outlets),
+                iso(now),
+                iso(now),
+                row_id,
+            ],
+        )
+
+
+def release(
+    db: sqlite_utils.Database,
+    row_id: int,
+    *,
+    now: datetime,
+    next_attempt_at: datetime | None,
+    error: str | None = None,
+) -> None:
+    """Back to pending (a retry later, a paused channel, or a crash reconciled as not sent)."""
+    with durable(db):
+        db.execute(
+            "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, last_error = ?,"
+            " updated_at = ? WHERE id = ?",
+            [iso(next_attempt_at), error, iso(now), row_id],
+        )
+
+
+def mark_failed(db: sqlite_utils.Database, row_id: int, *, now: datetime, error: str) -> None:
+    with durable(db):
+        db.execute(
+            "UPDATE deliveries SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
+            [error, iso(now), row_id],
+        )
+
+
+def delete(db: sqlite_utils.Database, row_id: int) -> None:
+    with durable(db):
+        db.execute("DELETE FROM deliveries WHERE id = ?", [row_id])
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def due(db: sqlite_utils.Database, now: datetime, *, limit: int = 500) -> list[DeliveryRow]:
+    """Pending rows whose time has come, oldest first (top-level posts before their updates)."""
+    return _rows(
+        db,
+        "SELECT * FROM deliveries WHERE state = 'pending'"
+        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
+        [iso(now), limit],
+    )
+
+
+def in_state(db: sqlite_utils.Database, state: str) -> list[DeliveryRow]:
+    return _rows(db, "SELECT * FROM deliveries WHERE state = ? ORDER BY id", [state])
+
+
+def next_attempt_time(db: sqlite_utils.Database) -> datetime | None:
+    """When the earliest deferred row (retry, quiet hours, update interval) comes due."""
+    row = db.execute(
+        "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'"
+        " AND next_attempt_at IS NOT NULL"
+        " UNION ALL SELECT MIN(next_attempt_at) FROM alerts WHERE state = 'pending'"
+        " AND next_attempt_at IS NOT NULL"
+    ).fetchall()
+    times = [parse_iso(r[0]) for r in row if r[0]]
+    return min((t for t in times if t is not None), default=None)
+
+
+def story_post(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> DeliveryRow | None:
+    found = _rows(
+        db,
+        "SELECT * FROM deliveries WHERE story_id = ? AND channel_pk = ? AND kind = 'story'",
+        [story_id, channel_pk],
+    )
+    return found[0] if found else None
+
+
+def last_sent(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> DeliveryRow | None:
+    """The most recent post or update of this story that reached the channel."""
+    found = _rows(
+        db,
+        "SELECT * FROM deliveries WHERE story_id = ? AND channel_pk = ? AND state = 'sent'"
+        " ORDER BY sent_at DESC, id DESC LIMIT 1",
+        [story_id, channel_pk],
+    )
+    return found[0] if found else None
+
+
+def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tuple[str, int]]:
+    """(story, channel) pairs where the story now has more independent sources than the channel
+    was last shown, and no update is already waiting."""
+    ids = list(story_ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(
+        f"""
+        SELECT d.story_id, d.channel_pk FROM deliveries d
+        JOIN stories s ON s.id = d.story_id
+        WHERE d.kind = 'story' AND d.state = 'sent' AND d.story_id IN ({marks})
+          AND s.source_count > (
+              SELECT l.source_count FROM deliveries l
+              WHERE l.story_id = d.story_id AND l.channel_pk = d.channel_pk AND l.state = 'sent'
+              ORDER BY l.sent_at DESC, l.id DESC LIMIT 1)
+          AND NOT EXISTS (
+              SELECT 1 FROM deliveries u
+              WHERE u.story_id = d.story_id AND u.channel_pk = d.channel_pk
+                AND u.kind = 'update' AND u.state IN ('pending', 'sending'))
+        ORDER BY d.id
+        """,
+        ids,
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    found = dict.fromkeys(STATES, 0)
+    for state, n in db.execute("SELECT state, COUNT(*) FROM deliveries GROUP BY state"):
+        found[state] = n
+    return found
+
+
+# --- digest runs ------------------------------------------------------------------------------
+
+
+def last_digest_run(db: sqlite_utils.Database, channel_pk: int) -> datetime | None:
+    row = db.execute(
+        "SELECT scheduled_for FROM digest_runs WHERE channel_pk = ?", [channel_pk]
+    ).fetchone()
+    return parse_iso(row[0]) if row else None
+
+
+def record_digest_run(
+    db: sqlite_utils.Database,
+    channel_pk: int,
+    *,
+    scheduled_for: datetime,
+    now: datetime,
+    stories: int,
+) -> None:
+    db.execute(
+        "INSERT INTO digest_runs (channel_pk, scheduled_for, ran_at, stories) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(channel_pk) DO UPDATE SET scheduled_for = excluded.scheduled_for,"
+        " ran_at = excluded.ran_at, stories = excluded.stories",
+        [channel_pk, iso(scheduled_for), iso(now), stories],
+    )
+
+
+# --- notices ----------------------------------------------------------------------------------
+
+
+def enqueue_alert(
+    db: sqlite_utils.Database, channel_pk: int, key: str, text: str, *, now: datetime
+) -> bool:
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO alerts (channel_pk, key, text, created_at) VALUES (?, ?, ?, ?)",
+        [channel_pk, key, text, iso(now)],
+    )
+    return cursor.rowcount > 0
+
+
+def due_alerts(db: sqlite_utils.Database, now: datetime) -> list[AlertRow]:
+    rows = db.execute_returning_dicts(
+        "SELECT * FROM alerts WHERE state = 'pending'"
+        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
+        [iso(now)],
+    )
+    return [
+        AlertRow(
+            id=r["id"],
+            channel_pk=r["channel_pk"],
+            key=r["key"],
+            text=r["text"],
+            state=r["state"],
+            attempts=r["attempts"],
+        )
+        for r in rows
+    ]
+
+
+def set_alert_state(
+    db: sqlite_utils.Database,
+    alert_id: int,
+    state: str,
+    *,
+    now: datetime,
+    error: str | None = None,
+    next_attempt_at: datetime | None = None,
+) -> None:
+    with durable(db):
+        db.execute(
+            "UPDATE alerts SET state = ?, last_error = ?, next_attempt_at = ?,"
+            " attempts = attempts + (? = 'sending'), sent_at = CASE WHEN ? = 'sent' THEN ?"
+            " ELSE sent_at END WHERE id = ?",
+            [state, error, iso(next_attempt_at), state, state, iso(now), alert_id],
+        )
+
+
+def requeue_stale_alerts(db: sqlite_utils.Database) -> int:
+    """Notices left 'sending' by a crash are sent again: a repeated notice is harmless, a lost
+    one leaves a channel wondering why its news stopped."""
+    with durable(db):
+        return db.execute("UPDATE alerts SET state = 'pending' WHERE state = 'sending'").rowcount

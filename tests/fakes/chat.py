@@ -1,0 +1,129 @@
+"""An in-memory chat platform for tests: records every post, can fail on demand, and can behave
+like Slack (history searchable by message metadata) or Discord (server-side nonce de-duplication).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from bot.cards import StoryCard
+from bot.delivery.adapter import PostedMessage
+from bot.store.channels import ChannelRow
+
+
+@dataclass(slots=True)
+class FakeMessage:
+    ref: str
+    channel_id: str
+    kind: str  # "card", "update" or "text"
+    text: str
+    story_id: str | None = None
+    nonce: str | None = None
+    thread_ref: str | None = None
+    source_count: int = 0
+    new_outlets: list[str] = field(default_factory=list)
+
+
+class FakeChatAdapter:
+    def __init__(
+        self, platform: str = "slack", *, searchable: bool = True, dedupe_nonce: bool = False
+    ) -> None:
+        self.platform = platform
+        self.searchable = searchable
+        self.dedupe_nonce = dedupe_nonce
+        self.messages: list[FakeMessage] = []
+        self.edits: list[tuple[str, int]] = []
+        # Exceptions to raise from the next calls, in order (None = succeed).
+        self.failures: list[Exception | None] = []
+        self.calls = 0
+        self._ids = itertools.count(1)
+
+    def _maybe_fail(self) -> None:
+        self.calls += 1
+        if self.failures:
+            exc = self.failures.pop(0)
+            if exc is not None:
+                raise exc
+
+    def _by_nonce(self, nonce: str) -> FakeMessage | None:
+        return next((m for m in self.messages if m.nonce == nonce), None)
+
+    def cards(self, channel_id: str | None = None) -> list[FakeMessage]:
+        return [
+            m
+            for m in self.messages
+            if m.kind == "card" and (channel_id is None or m.channel_id == channel_id)
+        ]
+
+    def updates(self) -> list[FakeMessage]:
+        return [m for m in self.messages if m.kind == "update"]
+
+    def texts(self) -> list[FakeMessage]:
+        return [m for m in self.messages if m.kind == "text"]
+
+    async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
+        self._maybe_fail()
+        if self.dedupe_nonce and (old := self._by_nonce(nonce)):
+            return PostedMessage(old.ref, old.ref)
+        ref = f"m{next(self._ids)}"
+        self.messages.append(
+            FakeMessage(
+                ref=ref,
+                channel_id=channel.channel_id,
+                kind="card",
+                text=card.headline,
+                story_id=card.story_id,
+                nonce=nonce,
+                thread_ref=ref,
+                source_count=card.source_count,
+            )
+        )
+        return PostedMessage(ref, ref)
+
+    async def post_update(
+        self,
+        channel: ChannelRow,
+        posted: PostedMessage,
+        card: StoryCard,
+        *,
+        new_outlets: list[str],
+        nonce: str,
+    ) -> PostedMessage:
+        self._maybe_fail()
+        if self.dedupe_nonce and (old := self._by_nonce(nonce)):
+            return PostedMessage(old.ref, posted.thread_ref)
+        ref = f"m{next(self._ids)}"
+        self.messages.append(
+            FakeMessage(
+                ref=ref,
+                channel_id=channel.channel_id,
+                kind="update",
+                text=card.headline,
+                story_id=card.story_id,
+                nonce=nonce,
+                thread_ref=posted.thread_ref,
+                source_count=card.source_count,
+                new_outlets=list(new_outlets),
+            )
+        )
+        self.edits.append((posted.message_ref, card.source_count))
+        return PostedMessage(ref, posted.thread_ref)
+
+    async def post_text(self, channel: ChannelRow, text: str) -> None:
+        self._maybe_fail()
+        self.messages.append(
+            FakeMessage(
+                ref=f"m{next(self._ids)}", channel_id=channel.channel_id, kind="text", text=text
+            )
+        )
+
+    async def find_posted(
+        self, channel: ChannelRow, *, story_id: str, nonce: str
+    ) -> PostedMessage | None:
+        if not self.searchable:
+            return None
+        found = self._by_nonce(nonce)
+        if found is None or found.story_id != story_id:
+            return None
+        return PostedMessage(found.ref, found.thread_ref)

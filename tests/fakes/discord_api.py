@@ -1,0 +1,420 @@
+"""A fake of Discord's REST API on 127.0.0.1, for discord.py pointed at it via `Route.BASE`.
+
+It records every request (method, path, query, JSON body) and keeps just enough state to answer
+like Discord: messages per channel (with nonce de-duplication when `enforce_nonce` is set),
+threads started from messages, webhook executions, interaction callbacks and their
+`@original` messages, and command syncs. It also enforces the embed/content limits that make
+Discord answer 400 Invalid Form Body, so a renderer that overflows fails the test the same way
+it would fail in production. `fail_next` queues error answers (a 429 with `Via` and a JSON body,
+a 403, a 5xx) for the next matching requests.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 900000000000000001
+APP_ID = 900000000000000002
+GUILD_ID = 900000000000000003
+BOT_USER = {
+    "id": str(BOT_ID),
+    "username": "newsdigest",
+    "discriminator": "0",
+    "global_name": None,
+    "avatar": None,
+    "bot": True,
+    "verified": True,
+    "mfa_enabled": False,
+    "flags": 0,
+}
+
+
+@dataclass(slots=True)
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    status: int
+
+
+@dataclass(slots=True)
+class _Failure:
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    body: Any
+    headers: dict[str, str]
+    times: int
+
+
+@dataclass
+class FakeDiscord:
+    requests: list[Recorded] = field(default_factory=list)
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # channel id -> message ids, oldest first
+    channels: dict[int, list[int]] = field(default_factory=dict)
+    webhook_channels: dict[int, int] = field(default_factory=dict)
+    originals: dict[str, int] = field(default_factory=dict)
+    synced: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _failures: list[_Failure] = field(default_factory=list)
+    _nonces: dict[tuple[int, str], int] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000000000000000000))
+    _runner: web.AppRunner | None = None
+    base: str = ""
+
+    # --- lifecycle --------------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base = f"http://127.0.0.1:{port}/api/v10"
+        return self.base
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- test helpers -----------------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        body: Any,
+        *,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        self._failures.append(
+            _Failure(method, re.compile(path), status, body, headers or {}, times)
+        )
+
+    def rate_limit_next(self, method: str, path: str, *, retry_after: float = 0.05) -> None:
+        """The 429 Discord sends: a `Via` header (no Via means Cloudflare, which discord.py treats
+        as a ban) and a JSON body with `retry_after` in seconds."""
+        self.fail_next(
+            method,
+            path,
+            429,
+            {"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
+            headers={
+                "Via": "1.1 google",
+                "Retry-After": "1",
+                "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": str(retry_after),
+                "X-RateLimit-Bucket": "fakebucket",
+                "X-RateLimit-Scope": "user",
+            },
+        )
+
+    def calls(self, method: str, path: str) -> list[Recorded]:
+        pattern = re.compile(path)
+        return [r for r in self.requests if r.method == method and pattern.fullmatch(r.path)]
+
+    def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
+        return [self.messages[m] for m in self.channels.get(channel_id, [])]
+
+    def add_message(self, channel_id: int, **overrides: Any) -> dict[str, Any]:
+        """Seed history (e.g. someone else's message, or ours from before a crash)."""
+        msg = self._message(channel_id, overrides)
+        msg.update({k: v for k, v in overrides.items() if k in ("author", "webhook_id")})
+        return msg
+
+    # --- request handling -------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        raw = await request.read()
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = raw.decode("utf-8", "replace")
+        query = dict(request.query)
+        status, answer, headers = self._answer(request.method, path, query, body)
+        self.requests.append(Recorded(request.method, path, query, body, status))
+        if status == 204:
+            return web.Response(status=204, headers=headers)
+        return web.json_response(answer, status=status, headers=headers)
+
+    def _answer(
+        self, method: str, path: str, query: dict[str, str], body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        for failure in self._failures:
+            if failure.times > 0 and failure.method == method and failure.pattern.fullmatch(path):
+                failure.times -= 1
+                return failure.status, failure.body, failure.headers
+        for verb, pattern, handler in self._routes():
+            if verb == method and (m := re.fullmatch(pattern, path)):
+                return handler(body or {}, query, *m.groups())
+        return 404, {"message": "404: Not Found", "code": 0}, {}
+
+    def _routes(self) -> list[tuple[str, str, Any]]:
+        return [
+            ("GET", r"/users/@me", lambda b, q: (200, BOT_USER, {})),
+            ("GET", r"/oauth2/applications/@me", self._application),
+            ("GET", r"/gateway/bot", self._gateway),
+            ("POST", r"/channels/(\d+)/messages", self._create_message),
+            ("GET", r"/channels/(\d+)/messages", self._history),
+            ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
+            ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._start_thread),
+            ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
+            ("POST", r"/webhooks/(\d+)/([^/]+)", self._execute_webhook),
+            ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/(@original|\d+)", self._edit_webhook),
+            ("DELETE", r"/webhooks/(\d+)/([^/]+)/messages/(@original|\d+)", self._delete_webhook),
+            ("PUT", r"/applications/(\d+)/commands", self._sync_global),
+            ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", self._sync_guild),
+        ]
+
+    def _application(self, body: Any, query: Any) -> tuple[int, Any, dict[str, str]]:
+        app = {
+            "id": str(APP_ID),
+            "name": "newsdigest",
+            "description": "",
+            "icon": None,
+            "bot_public": False,
+            "bot_require_code_grant": False,
+            "owner": BOT_USER,
+            "verify_key": "0" * 64,
+            "flags": 0,
+        }
+        return 200, app, {}
+
+    def _gateway(self, body: Any, query: Any) -> tuple[int, Any, dict[str, str]]:
+        return 200, {"url": "wss://127.0.0.1:1", "shards": 1}, {}
+
+    def _create_message(self, body: Any, query: Any, channel: str) -> tuple[int, Any, dict]:
+        if errors := validate_message(body):
+            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        cid = int(channel)
+        nonce = body.get("nonce")
+        if nonce and body.get("enforce_nonce") and (cid, nonce) in self._nonces:
+            # Discord answers a repeated nonce with the message it already created.
+            return 200, self.messages[self._nonces[(cid, nonce)]], {}
+        msg = self._message(cid, body)
+        if nonce:
+            self._nonces[(cid, nonce)] = int(msg["id"])
+        return 200, msg, {}
+
+    def _history(self, body: Any, query: dict[str, str], channel: str) -> tuple[int, Any, dict]:
+        limit = int(query.get("limit", "50"))
+        ids = list(reversed(self.channels.get(int(channel), [])))[:limit]
+        # Discord does not return nonces in channel history; only the create response has it.
+        out = [{k: v for k, v in self.messages[i].items() if k != "nonce"} for i in ids]
+        return 200, out, {}
+
+    def _edit_message(self, body: Any, query: Any, channel: str, mid: str) -> tuple[int, Any, dict]:
+        msg = self.messages.get(int(mid))
+        if msg is None or msg["channel_id"] != channel:
+            return 404, {"message": "Unknown Message", "code": 10008}, {}
+        if errors := validate_message(body):
+            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        for key in ("content", "embeds", "components", "flags"):
+            if key in body:
+                msg[key] = body[key]
+        msg["edited_timestamp"] = _now()
+        return 200, msg, {}
+
+    def _start_thread(self, body: Any, query: Any, channel: str, mid: str) -> tuple[int, Any, dict]:
+        msg = self.messages.get(int(mid))
+        if msg is None:
+            return 404, {"message": "Unknown Message", "code": 10008}, {}
+        if "thread" in msg:
+            return (
+                400,
+                {"message": "A thread has already been created for this message", "code": 160004},
+                {},
+            )
+        thread = {
+            "id": mid,
+            "type": 11,
+            "guild_id": str(GUILD_ID),
+            "parent_id": channel,
+            "owner_id": str(BOT_ID),
+            "name": body.get("name", ""),
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": body.get("auto_archive_duration", 1440),
+                "archive_timestamp": _now(),
+                "locked": False,
+            },
+        }
+        msg["thread"] = thread
+        return 201, thread, {}
+
+    def _callback(self, body: Any, query: Any, iid: str, token: str) -> tuple[int, Any, dict]:
+        kind = body.get("type")
+        data = body.get("data") or {}
+        interaction: dict[str, Any] = {"id": iid, "type": 2}
+        resource: dict[str, Any] = {"type": kind}
+        if kind in (4, 5):
+            if kind == 4 and (errors := validate_message(data)):
+                return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+            msg = self._message(0, data if kind == 4 else {"flags": data.get("flags", 0)})
+            msg["interaction_token"] = token
+            self.originals[token] = int(msg["id"])
+            interaction["response_message_id"] = msg["id"]
+            interaction["response_message_loading"] = kind == 5
+            interaction["response_message_ephemeral"] = bool(data.get("flags", 0) & 64)
+            resource["message"] = msg
+        if kind == 8:
+            return 204, None, {}
+        return 200, {"interaction": interaction, "resource": resource}, {}
+
+    def _execute_webhook(
+        self, body: Any, query: Any, wid: str, token: str
+    ) -> tuple[int, Any, dict]:
+        if errors := validate_message(body):
+            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        channel = self.webhook_channels.get(int(wid), 0)
+        if thread := query.get("thread_id"):
+            channel = int(thread)
+        msg = self._message(channel, body)
+        msg["webhook_id"] = wid
+        msg["interaction_token"] = token
+        if query.get("wait") in ("true", "1", "True"):
+            return 200, msg, {}
+        return 204, None, {}
+
+    def _edit_webhook(
+        self, body: Any, query: Any, wid: str, token: str, mid: str
+    ) -> tuple[int, Any, dict]:
+        key = self.originals.get(token) if mid == "@original" else int(mid)
+        msg = self.messages.get(key or 0)
+        if msg is None:
+            return 404, {"message": "Unknown Message", "code": 10008}, {}
+        if errors := validate_message(body):
+            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        for k in ("content", "embeds", "components", "flags"):
+            if k in body:
+                msg[k] = body[k]
+        msg["edited_timestamp"] = _now()
+        return 200, msg, {}
+
+    def _delete_webhook(
+        self, body: Any, query: Any, wid: str, token: str, mid: str
+    ) -> tuple[int, Any, dict]:
+        key = self.originals.get(token) if mid == "@original" else int(mid)
+        msg = self.messages.pop(key or 0, None)
+        if msg is None:
+            return 404, {"message": "Unknown Message", "code": 10008}, {}
+        self.channels[int(msg["channel_id"])].remove(int(msg["id"]))
+        return 204, None, {}
+
+    def _sync_global(self, body: Any, query: Any, app: str) -> tuple[int, Any, dict]:
+        return self._sync("global", app, None, body)
+
+    def _sync_guild(self, body: Any, query: Any, app: str, guild: str) -> tuple[int, Any, dict]:
+        return self._sync(guild, app, guild, body)
+
+    def _sync(self, key: str, app: str, guild: str | None, body: Any) -> tuple[int, Any, dict]:
+        out = []
+        for cmd in body:
+            echoed = {
+                "id": str(next(self._ids)),
+                "application_id": app,
+                "version": "1",
+                "default_member_permissions": None,
+                "nsfw": False,
+                **cmd,
+            }
+            if guild:
+                echoed["guild_id"] = guild
+            out.append(echoed)
+        self.synced[key] = out
+        return 200, out, {}
+
+    def _message(self, channel: int, body: dict[str, Any]) -> dict[str, Any]:
+        mid = next(self._ids)
+        msg: dict[str, Any] = {
+            "id": str(mid),
+            "channel_id": str(channel),
+            "author": body.get("author", BOT_USER),
+            "content": body.get("content") or "",
+            "timestamp": _now(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": body.get("flags", 0),
+        }
+        if body.get("nonce"):
+            msg["nonce"] = body["nonce"]
+        self.messages[mid] = msg
+        self.channels.setdefault(channel, []).append(mid)
+        return msg
+
+
+def validate_message(body: Any) -> dict[str, str]:
+    """The limits Discord enforces on a message body; empty when the body is acceptable."""
+    if not isinstance(body, dict):
+        return {}
+    errors: dict[str, str] = {}
+    if len(body.get("content") or "") > 2000:
+        errors["content"] = "Must be 2000 or fewer in length."
+    embeds = body.get("embeds") or []
+    if len(embeds) > 10:
+        errors["embeds"] = "Must be 10 or fewer in length."
+    total = 0
+    for i, embed in enumerate(embeds):
+        limits = {"title": 256, "description": 4096}
+        for key, limit in limits.items():
+            if len(embed.get(key) or "") > limit:
+                errors[f"embeds.{i}.{key}"] = f"Must be {limit} or fewer in length."
+        fields = embed.get("fields") or []
+        if len(fields) > 25:
+            errors[f"embeds.{i}.fields"] = "Must be 25 or fewer in length."
+        for j, f in enumerate(fields):
+            if not f.get("name") or len(f["name"]) > 256:
+                errors[f"embeds.{i}.fields.{j}.name"] = "Must be between 1 and 256 in length."
+            if not f.get("value") or len(f["value"]) > 1024:
+                errors[f"embeds.{i}.fields.{j}.value"] = "Must be between 1 and 1024 in length."
+        footer = (embed.get("footer") or {}).get("text") or ""
+        if len(footer) > 2048:
+            errors[f"embeds.{i}.footer.text"] = "Must be 2048 or fewer in length."
+        total += len(embed.get("title") or "") + len(embed.get("description") or "")
+        total += sum(len(f.get("name") or "") + len(f.get("value") or "") for f in fields)
+        total += len(footer) + len((embed.get("author") or {}).get("name") or "")
+    if total > 6000:
+        errors["embeds"] = "Embed size exceeds maximum size of 6000"
+    rows = body.get("components") or []
+    if len(rows) > 5:
+        errors["components"] = "Must be 5 or fewer in length."
+    for row in rows:
+        for comp in row.get("components", []):
+            if len(comp.get("custom_id") or "") > 100:
+                errors["components.custom_id"] = "Must be 100 or fewer in length."
+            if len(comp.get("label") or "") > 80:
+                errors["components.label"] = "Must be 80 or fewer in length."
+    return errors
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()

@@ -1,0 +1,90 @@
+"""Stories and channels written straight into a database, without the clusterer, plus a simple
+card source: enough to drive the outbox and the digest planner in tests and crash children."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.cards import StoryCard
+from bot.store import articles as article_store
+from bot.store import channels as channel_store
+from bot.store import stories as story_store
+from bot.store.channels import ChannelRow
+from bot.store.database import iso, transaction
+
+
+def add_channel(
+    db: sqlite_utils.Database,
+    channel_id: str,
+    *,
+    platform: str = "slack",
+    schedule: str = "0 9 * * *",
+    timezone: str = "UTC",
+    mode: str = "digest",
+    min_sources: int = 1,
+    quiet_hours: str | None = None,
+) -> ChannelRow:
+    channel = channel_store.ensure_channel(db, platform, channel_id, name=channel_id)
+    return channel_store.update_channel(
+        db,
+        channel.id,
+        schedule=schedule,
+        timezone=timezone,
+        mode=mode,
+        min_sources=min_sources,
+        quiet_hours=quiet_hours,
+    )
+
+
+def add_story(
+    db: sqlite_utils.Database, story_id: str, outlets: list[str], *, now: datetime
+) -> None:
+    """A story covered by one article from each outlet (each counted as independent)."""
+    with transaction(db):
+        if story_store.get_story(db, story_id) is None:
+            story_store.create_story(db, story_id, f"story-{story_id}", f"Story {story_id}", now)
+        grow_story(db, story_id, outlets, now=now)
+
+
+def grow_story(
+    db: sqlite_utils.Database, story_id: str, outlets: list[str], *, now: datetime
+) -> None:
+    with transaction(db):
+        rows = [
+            {"source": o, "guid": f"{story_id}-{o}", "title": f"{o} on {story_id}", "seen_at": now}
+            for o in outlets
+        ]
+        for article in article_store.insert_new(db, rows):
+            article_store.set_story(db, article.id, story_id)
+        members = article_store.story_articles(db, story_id)
+        sources = len({a.source for a in members})
+        db.execute(
+            "UPDATE stories SET article_count = ?, outlet_count = ?, source_count = ?,"
+            " last_updated = ? WHERE id = ?",
+            [len(members), sources, sources, iso(now), story_id],
+        )
+
+
+def make_card_source(db: sqlite_utils.Database, now: datetime):  # type: ignore[no-untyped-def]
+    def card_for(story_id: str, channel: ChannelRow) -> StoryCard | None:
+        story = story_store.get_story(db, story_id)
+        if story is None:
+            return None
+        outlets = story_store.outlets(article_store.story_articles(db, story_id))
+        return StoryCard(
+            story_id=story.id,
+            slug=story.slug,
+            headline=story.headline,
+            source_count=len(outlets),
+            outlets=outlets,
+            tldr=[],
+            sources=[],
+            angles=[],
+            also_reporting=[],
+            first_seen=story.first_seen,
+            as_of=now,
+        )
+
+    return card_for
