@@ -39,7 +39,7 @@ def world():  # type: ignore[no-untyped-def]
 
 
 async def test_digest_posts_each_story_once(world) -> None:  # type: ignore[no-untyped-def]
-    db, clock, outbox, chat, channel = world
+    db, _clock, outbox, chat, channel = world
     for i in range(3):
         add_story(db, f"s{i}", ["A", "B"], now=T0)
     assert digests.enqueue_digest(db, channel, now=T0) == 3
@@ -83,7 +83,7 @@ async def test_gives_up_after_max_attempts(world) -> None:  # type: ignore[no-un
 
 
 async def test_permanent_error_pauses_channel_and_keeps_rows(world) -> None:  # type: ignore[no-untyped-def]
-    db, clock, outbox, chat, channel = world
+    db, _clock, outbox, chat, channel = world
     add_story(db, "s1", ["A"], now=T0)
     add_story(db, "s2", ["A"], now=T0)
     digests.enqueue_digest(db, channel, now=T0)
@@ -101,7 +101,7 @@ async def test_permanent_error_pauses_channel_and_keeps_rows(world) -> None:  # 
 
 
 async def test_crash_leftover_reconciled_by_history(world) -> None:  # type: ignore[no-untyped-def]
-    db, clock, outbox, chat, channel = world
+    db, _clock, outbox, chat, channel = world
     add_story(db, "s1", ["A"], now=T0)
     add_story(db, "s2", ["A"], now=T0)
     digests.enqueue_digest(db, channel, now=T0)
@@ -120,7 +120,7 @@ async def test_crash_leftover_reconciled_by_history(world) -> None:  # type: ign
 
 
 async def test_discord_style_resend_with_same_nonce(world) -> None:  # type: ignore[no-untyped-def]
-    db, clock, outbox, _chat, channel = world
+    db, _clock, outbox, _chat, _channel = world
     discord = FakeChatAdapter("discord", searchable=False, dedupe_nonce=True)
     outbox.register(discord)
     d_channel = add_channel(db, "D1", platform="discord")
@@ -178,7 +178,7 @@ async def test_quiet_hours_hold_posts_until_they_end(world) -> None:  # type: ig
 
 
 async def test_disabled_feed_alerts_dependent_channels_once(world) -> None:  # type: ignore[no-untyped-def]
-    db, clock, outbox, chat, channel = world
+    db, _clock, outbox, chat, channel = world
     other = add_channel(db, "C9")
     db.execute(
         "INSERT INTO feeds (url, name, created_at) VALUES ('https://x.test/rss', 'X', '2024')"
