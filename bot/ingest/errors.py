@@ -5,7 +5,7 @@ The tree, httpx-style (catch a branch to handle a whole family)::
     IngestError
     ├── FetchError                  -- anything that stops us getting a feed's bytes
     │   ├── UnsafeURLError          -- refused before any packet leaves the machine
-    │   │   ├── UnsupportedSchemeError   (not http/https, or no host)
+    │   │   ├── UnsupportedURLError      (not http/https, no host, or unparseable)
     │   │   └── BlockedAddressError      (resolves to loopback/private/link-local/... address)
     │   ├── TooManyRedirectsError
     │   ├── ResponseTooLargeError   -- decoded body exceeded the cap (gzip bombs included)
@@ -34,8 +34,8 @@ class UnsafeURLError(FetchError):
     """The URL was refused before connecting."""
 
 
-class UnsupportedSchemeError(UnsafeURLError):
-    """Only http and https URLs with a host are fetched."""
+class UnsupportedURLError(UnsafeURLError):
+    """Only well-formed http and https URLs with a host are fetched."""
 
 
 class BlockedAddressError(UnsafeURLError):

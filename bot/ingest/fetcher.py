@@ -9,6 +9,8 @@ checked by the network guard and 301/308 can be told apart from 302/307.
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 import time
 import zlib
 from collections import defaultdict
@@ -83,6 +85,12 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     return max(when.astimezone(UTC), now)
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Loading the CA bundle costs ~0.1 s; one verified context serves every fetcher.
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class _GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport, with its connection pool rebuilt on the guarded network backend.
 
@@ -92,11 +100,11 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
     """
 
     def __init__(self, *, backend: GuardedNetworkBackend, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits, trust_env=False)
+        super().__init__(verify=_ssl_context(), limits=limits, trust_env=False)
         if not isinstance(getattr(self, "_pool", None), httpcore.AsyncConnectionPool):
             raise RuntimeError("httpx transport layout changed; cannot install network guard")
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
@@ -211,7 +219,9 @@ class FeedFetcher:
             try:
                 transport = _GuardedTransport(backend=backend, limits=limits)
             except RuntimeError:
-                transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+                transport = httpx.AsyncHTTPTransport(
+                    verify=_ssl_context(), limits=limits, trust_env=False
+                )
                 self.rebinding_guard = False
         # trust_env=False: an HTTP(S)_PROXY from the environment would route around the guard.
         self._client = httpx.AsyncClient(

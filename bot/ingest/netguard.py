@@ -30,7 +30,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from bot.ingest.errors import BlockedAddressError, UnsupportedSchemeError
+from bot.ingest.errors import BlockedAddressError, UnsupportedURLError
 
 __all__ = [
     "BlockedAddressError",
@@ -234,11 +234,11 @@ async def check_url(
     try:
         parsed = httpx.URL(url) if isinstance(url, str) else url
     except httpx.InvalidURL as exc:
-        raise UnsupportedSchemeError(f"invalid URL {shown!r}: {exc}") from exc
+        raise UnsupportedURLError(f"invalid URL {shown!r}: {exc}") from exc
     if parsed.scheme not in ("http", "https"):
-        raise UnsupportedSchemeError(f"only http and https feeds are fetched, not {shown!r}")
+        raise UnsupportedURLError(f"only http and https feeds are fetched, not {shown!r}")
     if not parsed.host:
-        raise UnsupportedSchemeError(f"URL has no host: {shown!r}")
+        raise UnsupportedURLError(f"URL has no host: {shown!r}")
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     await resolve_host(
         parsed.host, port, allow_private_networks=allow_private_networks, resolver=resolver
