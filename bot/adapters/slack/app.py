@@ -1,0 +1,409 @@
+"""The Slack app: slash commands, buttons and events on slack-bolt's AsyncApp, over Socket Mode
+or HTTP. Everything a command does is `Commands.dispatch`; this module only translates.
+
+Acknowledgement: Slack wants an answer within 3 seconds. A command runs as a task; if it finishes
+within `ack_budget` and its reply is ephemeral, the reply *is* the ack (no extra call, works in
+channels the bot is not in). Otherwise the ack goes out first and the result follows by
+chat.postMessage (public) or the response_url (ephemeral).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import Clock, SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
+from bot.adapters.slack.blocks import (
+    ACTION_FOLLOW,
+    ACTION_FULL,
+    ACTION_MUTE,
+    SlackMessage,
+    text_blocks,
+)
+from bot.adapters.slack.escape import escape_trusted
+from bot.adapters.slack.guards import AdminCheck, SeenRequests, request_key
+from bot.adapters.slack.replies import WATCHLIST_HINT, ephemeral_body, reply_messages
+from bot.adapters.slack.settings import SlackSettings, make_client
+from bot.store import channels as channel_store
+
+if TYPE_CHECKING:
+    from bot.commands.core import CommandContext, Commands, Reply
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+# Slack's own errors when the bot may not post in a channel; the response_url still works there.
+NOT_POSTABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+FAILED = "Sorry, something went wrong on our side. The bot's logs have the details."
+MENTION_HELP = (
+    "I post news digests. Commands (each takes `help`): `/story <slug or words>`, "
+    "`/follow <topic> [query]`, `/unfollow <topic>`, `/watchlist`, `/digest`, `/feeds list`."
+)
+
+
+class _FixedClock(Clock):
+    def __init__(self, now: Callable[[], float]) -> None:
+        self._now = now
+
+    def now(self) -> float:
+        return self._now()
+
+
+class SlackBot:
+    platform = "slack"
+
+    def __init__(
+        self,
+        commands: Commands,
+        settings: SlackSettings,
+        *,
+        client: AsyncWebClient | None = None,
+        pacer: ChannelPacer | None = None,
+        clock: Callable[[], float] = time.time,
+        ack_budget: float = 1.5,
+    ) -> None:
+        self.commands = commands
+        self.settings = settings
+        self.client = client or make_client(settings)
+        self.adapter = SlackAdapter(self.client, pacer=pacer)
+        config = commands.core.config
+        self.admins = AdminCheck(
+            self.client, admin_users=config.admin_users, admin_group=config.admin_group
+        )
+        self.seen = SeenRequests()
+        self.ack_budget = ack_budget
+        self.verifier = (
+            SignatureVerifier(settings.signing_secret, clock=_FixedClock(clock))
+            if settings.signing_secret
+            else None
+        )
+        # Signatures are checked in `handle_http` (with an injectable clock, before bolt spends
+        # an auth.test on a forged request); Socket Mode needs none.
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=settings.signing_secret,
+            request_verification_enabled=False,
+            name="newsdigest",
+        )
+        self.app.middleware(self._dedupe)
+        self.app.command(_ANY_COMMAND)(self._on_command)
+        self.app.action(_action(ACTION_FULL))(self._on_full)
+        self.app.action(_action(ACTION_FOLLOW))(self._on_follow)
+        self.app.action(_action(ACTION_MUTE))(self._on_mute)
+        self.app.event("app_mention")(self._on_mention)
+        self.app.event("member_joined_channel")(self._on_member_joined)
+        self._runner: web.AppRunner | None = None
+        self._socket: Any = None
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        # Fail at start, not at the first digest, when the token is wrong.
+        auth = await self.client.auth_test()
+        log.info("Slack: connected as %s in %s", auth.get("user"), auth.get("team"))
+        if self.settings.mode == "http":
+            await self.start_http()
+        else:
+            await self.start_socket()
+
+    async def start_http(self, host: str | None = None, port: int | None = None) -> int:
+        """Serve POST /slack/events; returns the bound port (useful with port 0)."""
+        self._runner = web.AppRunner(self.web_app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(
+            self._runner,
+            host if host is not None else self.settings.host,
+            port if port is not None else self.settings.port,
+        )
+        await site.start()
+        bound = int(self._runner.addresses[0][1])
+        log.info("Slack: HTTP mode, listening on port %d at %s", bound, EVENTS_PATH)
+        return bound
+
+    async def start_socket(self) -> None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        self._socket = AsyncSocketModeHandler(self.app, self.settings.app_token)
+        await self._socket.connect_async()
+        log.info("Slack: Socket Mode connected")
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # --- HTTP transport ----------------------------------------------------------------------------
+
+    def web_app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post(EVENTS_PATH, self.handle_http)
+        return app
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        if not self._signature_ok(raw, request.headers):
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return web.json_response({"error": "body is not UTF-8"}, status=400)
+        bolt_request = AsyncBoltRequest(
+            body=body,
+            query=request.query_string,
+            headers={k.lower(): request.headers.getall(k) for k in request.headers},
+        )
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    def _signature_ok(self, raw: bytes, headers: Mapping[str, str]) -> bool:
+        timestamp = headers.get("X-Slack-Request-Timestamp", "")
+        signature = headers.get("X-Slack-Signature", "")
+        if self.verifier is None or not timestamp.isdigit() or not signature:
+            return False
+        return self.verifier.is_valid(body=raw, timestamp=timestamp, signature=signature)
+
+    # --- middleware --------------------------------------------------------------------------------
+
+    async def _dedupe(
+        self, body: dict[str, Any], next: Callable[[], Awaitable[Any]]
+    ) -> BoltResponse | None:
+        key = request_key(body)
+        if key is not None and not self.seen.first_time(key):
+            log.info("Slack: ignoring a redelivery of %s", key)
+            return BoltResponse(status=200, body="")
+        return await next()
+
+    # --- slash commands ------------------------------------------------------------------------------
+
+    async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
+        name = str(command.get("command", "")).lstrip("/").lower()
+        text = str(command.get("text") or "")
+        channel_id = str(command.get("channel_id", ""))
+        user_id = str(command.get("user_id", ""))
+        response_url = command.get("response_url")
+        task = asyncio.ensure_future(self._run_command(name, text, command))
+        done, _ = await asyncio.wait({task}, timeout=self.ack_budget)
+        if task not in done:
+            await ack(text="Working on it…")
+            reply = await task
+        else:
+            reply = task.result()
+            if reply is None:
+                await ack(text=FAILED)
+                return
+            if reply.ephemeral:
+                messages = reply_messages(reply, hint=_hint(name, text))
+                await ack(**ephemeral_body(messages[0]))
+                for extra in messages[1:]:
+                    await self._respond(response_url, ephemeral_body(extra), channel_id, user_id)
+                return
+            await ack()
+        if reply is None:
+            await self._respond(response_url, _failed_body(), channel_id, user_id)
+            return
+        await self._deliver(
+            reply,
+            channel_id=channel_id,
+            user_id=user_id,
+            response_url=response_url,
+            hint=_hint(name, text),
+        )
+
+    async def _run_command(self, name: str, text: str, command: Mapping[str, Any]) -> Reply | None:
+        try:
+            ctx = await self._context(command, name=name, text=text)
+            return await self.commands.dispatch(name, text, ctx)
+        except Exception:
+            log.exception("Slack: /%s failed", name)
+            return None
+
+    async def _context(
+        self, payload: Mapping[str, Any], *, name: str = "", text: str = ""
+    ) -> CommandContext:
+        from bot.commands.core import CommandContext
+
+        channel_id = str(payload.get("channel_id") or (payload.get("channel") or {}).get("id", ""))
+        user_id = str(payload.get("user_id") or (payload.get("user") or {}).get("id", ""))
+        channel_name = payload.get("channel_name") or (payload.get("channel") or {}).get("name")
+        # Only /feeds add|remove needs to know; everyone else is spared the users.info call.
+        words = text.split()
+        needs_admin = name == "feeds" and bool(words) and words[0].lower() in ("add", "remove")
+        return CommandContext(
+            platform="slack",
+            channel_id=channel_id,
+            user_id=user_id,
+            channel_name=channel_name if channel_name not in (None, "directmessage") else None,
+            is_admin=await self.admins.is_admin(user_id) if needs_admin else False,
+        )
+
+    # --- sending replies -----------------------------------------------------------------------------
+
+    async def _deliver(
+        self,
+        reply: Reply,
+        *,
+        channel_id: str,
+        user_id: str,
+        response_url: str | None,
+        hint: str | None = None,
+    ) -> None:
+        messages = reply_messages(reply, hint=hint)
+        if reply.ephemeral:
+            for message in messages:
+                await self._respond(response_url, ephemeral_body(message), channel_id, user_id)
+            return
+        try:
+            if reply.digest is not None:
+                for message in messages:
+                    await self.adapter.post_message(channel_id, message)
+            else:
+                await self.adapter.post_messages(channel_id, messages, metadata=None)
+        except SlackApiError as exc:
+            code = str(exc.response.get("error") or "")
+            if code in NOT_POSTABLE and response_url:
+                # A private channel or DM the bot was not invited to: the response_url can still
+                # post there once per message (up to five times).
+                for message in messages[:5]:
+                    body = {
+                        "response_type": "in_channel",
+                        "text": message.text,
+                        "blocks": message.blocks,
+                    }
+                    await self._respond(response_url, body, channel_id, user_id)
+                return
+            log.warning("Slack: posting a reply to %s failed: %s", channel_id, code)
+            note = f"I could not post in this channel ({code}). Try `/invite` me first."
+            await self._respond(response_url, _text_body(note), channel_id, user_id)
+
+    async def _respond(
+        self, response_url: str | None, body: dict[str, Any], channel_id: str, user_id: str
+    ) -> None:
+        try:
+            if response_url:
+                webhook = AsyncWebhookClient(response_url, timeout=15)
+                await webhook.send_dict({**body, "replace_original": False})
+            elif channel_id and user_id:
+                await self.client.chat_postEphemeral(
+                    channel=channel_id, user=user_id, text=body["text"], blocks=body.get("blocks")
+                )
+        except Exception:
+            log.exception("Slack: could not send a reply to %s", user_id)
+
+    # --- buttons -------------------------------------------------------------------------------------
+
+    async def _on_full(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        ctx = await self._context(body)
+        reply = await self.commands.dispatch("story", str(action.get("value", "")), ctx)
+        # The channel already has the card; the breakdown is for whoever asked.
+        reply.ephemeral = True
+        await self._deliver(
+            reply,
+            channel_id=ctx.channel_id,
+            user_id=ctx.user_id,
+            response_url=body.get("response_url"),
+        )
+
+    async def _on_follow(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        ctx = await self._context(body)
+        reply = await self.commands.dispatch("follow", str(action.get("value", "")), ctx)
+        await self._deliver(
+            reply,
+            channel_id=ctx.channel_id,
+            user_id=ctx.user_id,
+            response_url=body.get("response_url"),
+        )
+
+    async def _on_mute(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        ctx = await self._context(body)
+        db = self.commands.core.db
+        channel = channel_store.ensure_channel(db, "slack", ctx.channel_id, name=ctx.channel_name)
+        story_id = str(action.get("value", ""))
+        channel_store.mute_story(db, channel.id, story_id)
+        text = "Muted: this channel will get no more posts or updates about that story."
+        await self._respond(body.get("response_url"), _text_body(text), ctx.channel_id, ctx.user_id)
+
+    # --- events --------------------------------------------------------------------------------------
+
+    async def _on_mention(self, event: dict[str, Any]) -> None:
+        # Never echo the mention's text: it is whatever the user typed.
+        message = SlackMessage(text=MENTION_HELP, blocks=text_blocks(MENTION_HELP))
+        thread = event.get("thread_ts") or event.get("ts")
+        try:
+            await self.adapter.post_message(
+                str(event.get("channel", "")), message, thread_ts=thread
+            )
+        except SlackApiError as exc:
+            log.info("Slack: could not answer a mention: %s", exc.response.get("error"))
+
+    async def _on_member_joined(self, event: dict[str, Any], context: dict[str, Any]) -> None:
+        if event.get("user") != context.get("bot_user_id"):
+            return
+        db = self.commands.core.db
+        channel = channel_store.ensure_channel(db, "slack", str(event.get("channel", "")))
+        text = (
+            "Hello! I will post news digests here. "
+            + self.commands.describe_channel(channel)
+            + "\nSee and change what this channel gets with `/watchlist`."
+        )
+        try:
+            await self.adapter.post_message(
+                channel.channel_id,
+                SlackMessage(text=escape_trusted(text), blocks=text_blocks(text)),
+            )
+        except SlackApiError as exc:
+            log.info("Slack: could not greet %s: %s", channel.channel_id, exc.response.get("error"))
+
+
+async def start_slack(
+    commands: Commands,
+    settings: SlackSettings | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+) -> SlackBot | None:
+    """Start Slack if SLACK_BOT_TOKEN is set (None otherwise). The caller keeps the returned bot:
+    `bot.adapter` is the ChatAdapter for the outbox, `await bot.stop()` shuts it down."""
+    settings = settings or SlackSettings.from_env(env)
+    if settings is None:
+        return None
+    bot = SlackBot(commands, settings)
+    await bot.start()
+    return bot
+
+
+_ANY_COMMAND = re.compile(r"^/.+")
+
+
+def _action(prefix: str) -> re.Pattern[str]:
+    # Buttons carry ":<story id>" so action_ids stay unique within a digest message.
+    return re.compile(rf"^{re.escape(prefix)}(:.*)?$")
+
+
+def _hint(name: str, text: str) -> str | None:
+    return WATCHLIST_HINT if name == "watchlist" and not text.strip() else None
+
+
+def _text_body(text: str) -> dict[str, Any]:
+    return {"response_type": "ephemeral", "text": escape_trusted(text), "blocks": text_blocks(text)}
+
+
+def _failed_body() -> dict[str, Any]:
+    return _text_body(FAILED)

@@ -1,0 +1,45 @@
+"""A command's platform-neutral `Reply` as Slack messages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.adapters.slack.blocks import (
+    MAX_BLOCKS,
+    SlackMessage,
+    card_messages,
+    context,
+    digest_messages,
+    text_blocks,
+)
+from bot.adapters.slack.escape import escape_trusted, truncate
+
+if TYPE_CHECKING:
+    from bot.commands.core import Reply
+
+WATCHLIST_HINT = (
+    "Change it: `/watchlist schedule weekdays 09:00 Europe/Berlin` · "
+    "`/watchlist mode digest|instant` · `/watchlist min-sources N` · `/follow <topic> [query]` · "
+    "`/unfollow <topic>`"
+)
+
+
+def reply_messages(reply: Reply, *, hint: str | None = None) -> list[SlackMessage]:
+    """Cards, a digest, or text with bullet lines; `hint` is a trusted context line at the end."""
+    if reply.digest is not None:
+        return digest_messages(reply.digest)
+    if reply.cards:
+        out: list[SlackMessage] = []
+        for card in reply.cards:
+            out += card_messages(card, full=reply.full)
+        return out
+    limit = MAX_BLOCKS - (1 if hint else 0)
+    blocks = text_blocks(reply.text, reply.lines, limit=limit)
+    if hint:
+        blocks.append(context(hint))
+    return [SlackMessage(text=truncate(escape_trusted(reply.text), 3000), blocks=blocks)]
+
+
+def ephemeral_body(message: SlackMessage) -> dict[str, Any]:
+    """The JSON for an ack() or response_url reply that only the asker sees."""
+    return {"response_type": "ephemeral", "text": message.text, "blocks": message.blocks}
