@@ -2,7 +2,7 @@
 
 Import walks nested outlines (folders) and keeps every outline with an http(s) `xmlUrl`,
 titled by `title` or else `text`, with the enclosing folder as its category. The XML parser
-resolves no entities and loads no DTD: an OPML file is user-supplied input.
+resolves no entities, loads no DTD and refuses inline ones: an OPML file is user input.
 """
 
 from __future__ import annotations
@@ -51,7 +51,13 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
         root = etree.fromstring(bytes(data), _safe_parser())
     except etree.XMLSyntaxError as exc:
         raise OpmlError(f"not well-formed XML: {exc}") from exc
-    if root is None or etree.QName(root).localname.lower() != "opml":
+    if root is None:
+        raise OpmlError("empty document")
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and next(dtd.iterentities(), None) is not None:
+        # Entity declarations are how "billion laughs" documents work; OPML never needs them.
+        raise OpmlError("OPML declaring entities in an inline DTD is refused")
+    if etree.QName(root).localname.lower() != "opml":
         raise OpmlError("not an OPML document (root element is not <opml>)")
     body = next((c for c in root if etree.QName(c).localname.lower() == "body"), None)
     if body is None:

@@ -1,0 +1,59 @@
+"""OPML import/export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.ingest.errors import OpmlError
+from bot.ingest.opml import OpmlFeed, export_opml, parse_opml
+
+FIXTURE = Path(__file__).parent / "fixtures" / "feeds" / "subscriptions.opml"
+
+
+def test_parse_nested_outlines() -> None:
+    feeds = parse_opml(FIXTURE.read_bytes())
+    assert feeds == [
+        OpmlFeed(
+            "https://courier.example.com/rss.xml",
+            "Valley Courier",  # title wins over text
+            "https://courier.example.com/",
+            "News",
+        ),
+        OpmlFeed("https://orbit.example.io/atom.xml", "Orbit & Beyond", None, "Science"),
+        OpmlFeed("https://kettle.example.dev/feed.json", "Kettle Notes", None, None),
+    ]  # duplicate, non-feed link and file:// outline dropped
+
+
+def test_round_trip() -> None:
+    feeds = [
+        OpmlFeed("https://a.example/feed", 'A <&> "quoted"', "https://a.example/", "Tech"),
+        OpmlFeed("https://b.example/rss", None),
+        OpmlFeed("https://c.example/atom", "C", None, "Tech"),
+    ]
+    data = export_opml(feeds, title="mine")
+    assert data.startswith(b"<?xml") and b"<title>mine</title>" in data
+    back = parse_opml(data)
+    assert [f.url for f in back] == [f.url for f in feeds if f.category] + ["https://b.example/rss"]
+    assert back[0] == feeds[0]
+    assert back[-1].title == "https://b.example/rss"  # untitled feeds are named by URL
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"<opml><body>", b"<rss version='2.0'/>", b"<opml version='2.0'><head/></opml>"],
+)
+def test_bad_documents(data: bytes) -> None:
+    with pytest.raises(OpmlError):
+        parse_opml(data)
+
+
+def test_entity_declarations_are_refused() -> None:
+    bomb = b"""<?xml version="1.0"?>
+<!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<opml version="2.0"><body><outline text="&b;" xmlUrl="https://x.example/feed"/></body></opml>"""
+    with pytest.raises(OpmlError, match="DTD"):
+        parse_opml(bomb)
+    plain = b'<!DOCTYPE opml><opml version="2.0"><body><outline xmlUrl="https://x.example/"/></body></opml>'
+    assert [f.url for f in parse_opml(plain)] == ["https://x.example/"]

@@ -1,0 +1,129 @@
+"""Poll policy as a pure function of (state, result, now, rng)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.ingest.fetcher import FetchResult, parse_retry_after
+from bot.ingest.policy import (
+    MAX_BACKOFF,
+    MAX_RETRY_AFTER,
+    FeedPollState,
+    apply_fetch_result,
+    backoff_delay,
+    record_failure,
+)
+
+NOW = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def state(**kw: object) -> FeedPollState:
+    base: dict[str, object] = {"url": "https://a.example/feed", "poll_interval": 900}
+    base.update(kw)
+    return FeedPollState(**base)  # type: ignore[arg-type]
+
+
+def ok(**kw: object) -> FetchResult:
+    base: dict[str, object] = {"url": "https://a.example/feed", "status": 200, "body": b"<rss/>"}
+    base.update(kw)
+    return FetchResult(**base)  # type: ignore[arg-type]
+
+
+def test_success_resets_failures_and_schedules_one_interval_ahead() -> None:
+    out = apply_fetch_result(state(consecutive_failures=4), ok(etag='"e2"'), NOW)
+    assert out.consecutive_failures == 0 and out.last_error is None and out.has_new_body
+    assert out.next_poll_at == NOW + timedelta(seconds=900)
+    assert out.etag == '"e2"'
+
+
+def test_200_replaces_validators_304_keeps_them() -> None:
+    s = state(etag='"old"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+    fresh = apply_fetch_result(s, ok(etag=None, last_modified=None), NOW)
+    assert fresh.etag is None and fresh.last_modified is None  # stale validators would lie
+    same = apply_fetch_result(s, ok(status=304, body=None), NOW)
+    assert same.etag == '"old"' and same.last_modified == s.last_modified
+    assert not same.has_new_body and same.consecutive_failures == 0
+
+
+def test_permanent_redirect_moves_url() -> None:
+    out = apply_fetch_result(state(), ok(permanent_url="https://b.example/feed"), NOW)
+    assert out.url == "https://b.example/feed"
+
+
+def test_410_disables_at_once() -> None:
+    out = apply_fetch_result(state(), ok(status=410, body=None, error="HTTP 410 Gone"), NOW)
+    assert out.disabled_reason and "410" in out.disabled_reason and not out.has_new_body
+
+
+@pytest.mark.parametrize("failures", range(1, 12))
+def test_backoff_grows_exponentially_within_jitter_bounds(failures: int) -> None:
+    ceiling = min(MAX_BACKOFF, 900 * 2 ** (failures - 1))
+    delays = [backoff_delay(failures, 900, random.Random(seed)) for seed in range(200)]
+    assert all(ceiling / 2 <= d <= ceiling for d in delays)
+    assert max(delays) - min(delays) > ceiling / 4  # actually jittered, not constant
+
+
+def test_backoff_is_monotone_in_expectation_and_capped() -> None:
+    means = [
+        sum(backoff_delay(n, 600, random.Random(s)) for s in range(100)) / 100 for n in range(1, 10)
+    ]
+    assert all(b > a for a, b in itertools.pairwise(means))
+    assert backoff_delay(60, 600, random.Random(1)) <= MAX_BACKOFF
+
+
+def test_failure_schedule_uses_backoff() -> None:
+    s = state(consecutive_failures=2)
+    out = apply_fetch_result(
+        s, FetchResult(url=s.url, error="ConnectError"), NOW, rng=random.Random(3)
+    )
+    assert out.consecutive_failures == 3 and out.last_error == "ConnectError"
+    delay = (out.next_poll_at - NOW).total_seconds()
+    assert 1800 <= delay <= 3600 and out.disabled_reason is None and not out.has_new_body
+
+
+def test_disabled_after_max_failures_with_reason() -> None:
+    s = state()
+    result = FetchResult(url=s.url, status=500, error="HTTP 500 Internal Server Error")
+    for n in range(1, 5):
+        out = apply_fetch_result(s, result, NOW, max_failures=4, rng=random.Random(n))
+        s.consecutive_failures = out.consecutive_failures
+        assert (out.disabled_reason is not None) == (n == 4)
+    assert out.disabled_reason == (
+        "disabled after 4 consecutive failures; last error: HTTP 500 Internal Server Error"
+    )
+
+
+def test_retry_after_is_honoured_and_capped() -> None:
+    later = NOW + timedelta(hours=30)
+    out = apply_fetch_result(
+        state(), FetchResult(url="u", status=429, error="HTTP 429", retry_after=later), NOW
+    )
+    assert out.next_poll_at == later
+    absurd = NOW + timedelta(days=365)
+    out = apply_fetch_result(
+        state(), FetchResult(url="u", status=503, error="HTTP 503", retry_after=absurd), NOW
+    )
+    assert out.next_poll_at == NOW + MAX_RETRY_AFTER
+    soon = NOW + timedelta(seconds=5)  # backoff still applies when the server asks for less
+    out = apply_fetch_result(
+        state(), FetchResult(url="u", status=503, error="x", retry_after=soon), NOW
+    )
+    assert out.next_poll_at >= NOW + timedelta(seconds=450)
+
+
+def test_parse_retry_after_forms() -> None:
+    assert parse_retry_after("120", NOW) == NOW + timedelta(seconds=120)
+    assert parse_retry_after("Fri, 01 Mar 2024 10:00:00 GMT", NOW) == NOW + timedelta(hours=1)
+    assert parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", NOW) == NOW  # never in the past
+    assert parse_retry_after("soon", NOW) is None and parse_retry_after(None, NOW) is None
+
+
+def test_record_failure_for_parse_errors_keeps_old_validators() -> None:
+    s = state(etag='"before"')
+    out = record_failure(s, "not a feed: HTML page", NOW, rng=random.Random(0))
+    assert out.etag == '"before"' and out.consecutive_failures == 1
+    assert out.last_error == "not a feed: HTML page"
