@@ -1,18 +1,30 @@
 """Slack: Block Kit cards, slash commands and buttons on slack-bolt (Socket Mode or HTTP).
 
-`start_slack(commands)` starts it when SLACK_BOT_TOKEN is set; see docs/slack.md for setup.
+`newsdigest run` starts it through `create_platform` (the runner's hook, used when
+SLACK_BOT_TOKEN is set); docs/slack.md has the setup.
 """
 
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.settings import SlackConfigError, SlackSettings
 
-__all__ = ["SlackAdapter", "SlackConfigError", "SlackSettings", "start_slack"]
+__all__ = [
+    "SlackAdapter",
+    "SlackBot",
+    "SlackConfigError",
+    "SlackSettings",
+    "create_platform",
+    "start_slack",
+]
 
 
 def __getattr__(name: str) -> object:
-    # The bolt app pulls in the command core; importing it lazily keeps `SlackAdapter` light.
-    if name in ("start_slack", "SlackBot"):
+    # The bolt app is imported on first use, so `SlackAdapter` alone stays light.
+    if name in ("create_platform", "start_slack", "SlackPlatform"):
+        from bot.adapters.slack import platform
+
+        return getattr(platform, name)
+    if name == "SlackBot":
         from bot.adapters.slack import app
 
-        return getattr(app, name)
+        return app.SlackBot
     raise AttributeError(name)

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 # Slack's own errors when the bot may not post in a channel; the response_url still works there.
 NOT_POSTABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+CHANGING_COMMANDS = frozenset({"follow", "unfollow", "watchlist", "digest"})
 FAILED = "Sorry, something went wrong on our side. The bot's logs have the details."
 MENTION_HELP = (
     "I post news digests. Commands (each takes `help`): `/story <slug or words>`, "
@@ -75,6 +76,7 @@ class SlackBot:
         pacer: ChannelPacer | None = None,
         clock: Callable[[], float] = time.time,
         ack_budget: float = 1.5,
+        on_change: Callable[[], object] | None = None,
     ) -> None:
         self.commands = commands
         self.settings = settings
@@ -86,6 +88,8 @@ class SlackBot:
         )
         self.seen = SeenRequests()
         self.ack_budget = ack_budget
+        # The runner's `kick`: a changed watchlist or a /digest should go out without waiting.
+        self.on_change = on_change
         self.verifier = (
             SignatureVerifier(settings.signing_secret, clock=_FixedClock(clock))
             if settings.signing_secret
@@ -228,7 +232,10 @@ class SlackBot:
     async def _run_command(self, name: str, text: str, command: Mapping[str, Any]) -> Reply | None:
         try:
             ctx = await self._context(command, name=name, text=text)
-            return await self.commands.dispatch(name, text, ctx)
+            reply = await self.commands.dispatch(name, text, ctx)
+            if name in CHANGING_COMMANDS and text.strip().lower() != "help":
+                await self._changed()
+            return reply
         except Exception:
             log.exception("Slack: /%s failed", name)
             return None
@@ -251,6 +258,16 @@ class SlackBot:
             channel_name=channel_name if channel_name not in (None, "directmessage") else None,
             is_admin=await self.admins.is_admin(user_id) if needs_admin else False,
         )
+
+    async def _changed(self) -> None:
+        if self.on_change is None:
+            return
+        try:
+            result = self.on_change()
+            if asyncio.iscoroutine(result):
+                await result
+        except Exception:
+            log.exception("Slack: notifying the runner of a change failed")
 
     # --- sending replies -----------------------------------------------------------------------------
 
@@ -324,6 +341,7 @@ class SlackBot:
         await ack()
         ctx = await self._context(body)
         reply = await self.commands.dispatch("follow", str(action.get("value", "")), ctx)
+        await self._changed()
         await self._deliver(
             reply,
             channel_id=ctx.channel_id,
@@ -338,6 +356,7 @@ class SlackBot:
         channel = channel_store.ensure_channel(db, "slack", ctx.channel_id, name=ctx.channel_name)
         story_id = str(action.get("value", ""))
         channel_store.mute_story(db, channel.id, story_id)
+        await self._changed()
         text = "Muted: this channel will get no more posts or updates about that story."
         await self._respond(body.get("response_url"), _text_body(text), ctx.channel_id, ctx.user_id)
 
@@ -371,22 +390,6 @@ class SlackBot:
             )
         except SlackApiError as exc:
             log.info("Slack: could not greet %s: %s", channel.channel_id, exc.response.get("error"))
-
-
-async def start_slack(
-    commands: Commands,
-    settings: SlackSettings | None = None,
-    *,
-    env: Mapping[str, str] | None = None,
-) -> SlackBot | None:
-    """Start Slack if SLACK_BOT_TOKEN is set (None otherwise). The caller keeps the returned bot:
-    `bot.adapter` is the ChatAdapter for the outbox, `await bot.stop()` shuts it down."""
-    settings = settings or SlackSettings.from_env(env)
-    if settings is None:
-        return None
-    bot = SlackBot(commands, settings)
-    await bot.start()
-    return bot
 
 
 _ANY_COMMAND = re.compile(r"^/.+")

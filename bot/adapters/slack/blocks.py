@@ -8,6 +8,7 @@ becomes several messages instead of an `invalid_blocks` error. All feed text goe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,8 @@ _LINE_CHARS = 500
 _QUOTE_CHARS = 500
 _NAME_CHARS = 80
 COMPACT_SOURCES = 5
+
+_SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 ACTION_FULL = "newsdigest_full"
 ACTION_FOLLOW = "newsdigest_follow"
@@ -195,7 +198,9 @@ def card_actions(card: StoryCard, *, full: bool) -> Block:
     elements = []
     if not full:
         elements.append(button("Full breakdown", f"{ACTION_FULL}:{sid}", sid))
-    if card.topics:
+    # Topics are slugs; anything else (a hand-edited database) gets no button rather than an
+    # unescaped value travelling back to us.
+    if card.topics and _SLUG_RE.fullmatch(card.topics[0]):
         elements.append(
             button(f"Follow {card.topics[0]}", f"{ACTION_FOLLOW}:{sid}", card.topics[0])
         )

@@ -1,0 +1,74 @@
+"""How `newsdigest run` starts Slack: the runner's platform hook (see bot.runner.platforms).
+
+`bot.runner.platforms` imports `bot.adapters.slack:create_platform` when SLACK_BOT_TOKEN is set and
+calls `await platform.start(service)`; `start_slack` is the same for other entry points.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from bot.adapters.slack.app import SlackBot
+from bot.adapters.slack.settings import SlackConfigError, SlackSettings
+
+if TYPE_CHECKING:
+    from bot.commands.core import Commands
+    from bot.config import Config, Secrets
+
+
+class SlackPlatform:
+    name = "slack"
+
+    def __init__(self, settings: SlackSettings) -> None:
+        self.settings = settings
+        self.bot: SlackBot | None = None
+
+    async def start(self, service: Any) -> None:
+        """Connect (auth.test, then Socket Mode or the HTTP listener), then hand the outbox our
+        adapter. Commands go to `service.commands`, whose /digest enqueues through the outbox."""
+        bot = SlackBot(service.commands, self.settings, on_change=getattr(service, "kick", None))
+        await bot.start()
+        self.bot = bot
+        service.register_adapter(bot.adapter)
+
+    async def stop(self) -> None:
+        if self.bot is not None:
+            bot, self.bot = self.bot, None
+            await bot.stop()
+
+
+def create_platform(
+    config: Config, secrets: Secrets, env: Mapping[str, str] | None = None
+) -> SlackPlatform:
+    """The runner's factory. Tokens come from `secrets`; SLACK_MODE, SLACK_API_URL, PORT and
+    SLACK_HOST from the environment."""
+    merged = dict(os.environ if env is None else env)
+    for name, value in (
+        ("SLACK_BOT_TOKEN", secrets.slack_bot_token),
+        ("SLACK_APP_TOKEN", secrets.slack_app_token),
+        ("SLACK_SIGNING_SECRET", secrets.slack_signing_secret),
+    ):
+        if value:
+            merged[name] = value
+    settings = SlackSettings.from_env(merged)
+    if settings is None:
+        raise SlackConfigError("SLACK_BOT_TOKEN is not set")
+    return SlackPlatform(settings)
+
+
+async def start_slack(
+    commands: Commands,
+    settings: SlackSettings | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+) -> SlackBot | None:
+    """Start Slack if SLACK_BOT_TOKEN is set (None otherwise). `bot.adapter` is the ChatAdapter
+    for an outbox; `await bot.stop()` shuts it down."""
+    settings = settings or SlackSettings.from_env(env)
+    if settings is None:
+        return None
+    bot = SlackBot(commands, settings)
+    await bot.start()
+    return bot

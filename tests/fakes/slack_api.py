@@ -1,0 +1,202 @@
+"""A fake Slack Web API on 127.0.0.1 that records every call.
+
+Point slack-sdk at `fake.api_url` (the app reads it from SLACK_API_URL). Each call is recorded as
+`Call(method, body)` with the body decoded the same way whether slack-sdk sent JSON, a form or a
+query string, so tests can compare exact payloads. Responses are Slack-shaped and stateful enough
+for the bot: posted messages get increasing `ts` values and show up in conversations.history with
+their metadata. `script()` queues one-off responses (a 429 with Retry-After, an error code).
+Response URLs (`fake.response_url()`) are served and recorded too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_TOKEN = "xoxb-test-token"
+BOT_USER = "UBOT"
+
+
+@dataclass(slots=True)
+class Call:
+    method: str
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Scripted:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+class FakeSlackAPI:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.usergroups: list[dict[str, Any]] = []
+        self.group_members: dict[str, list[str]] = {}
+        # channel id -> error code every chat.postMessage there gets (e.g. "not_in_channel").
+        self.channel_errors: dict[str, str] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
+        self._ts = itertools.count(1)
+        self._changed = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self) -> FakeSlackAPI:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response_url)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, key: str = "r1") -> str:
+        return f"http://127.0.0.1:{self.port}/response/{key}"
+
+    # --- test helpers --------------------------------------------------------------------------
+
+    def script(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """The next call to `method` gets this response instead of the default."""
+        self._scripted[method].append(Scripted(status, body or {"ok": True}, headers or {}))
+
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        return [c.body for c in self.calls if c.method == method]
+
+    def methods(self) -> list[str]:
+        return [c.method for c in self.calls]
+
+    async def wait_for(
+        self, method: str, count: int = 1, timeout: float = 5.0
+    ) -> list[dict[str, Any]]:
+        async def enough() -> None:
+            while len(self.calls_to(method)) < count:
+                self._changed.clear()
+                await self._changed.wait()
+
+        await asyncio.wait_for(enough(), timeout)
+        return self.calls_to(method)
+
+    # --- handlers ------------------------------------------------------------------------------
+
+    async def _record(self, method: str, request: web.Request) -> dict[str, Any]:
+        body: dict[str, Any] = {k: _decode(v) for k, v in request.query.items()}
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                body.update(await request.json())
+            else:
+                body.update({k: _decode(str(v)) for k, v in (await request.post()).items()})
+        self.calls.append(Call(method, body, dict(request.headers)))
+        self._changed.set()
+        return body
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        body = await self._record(method, request)
+        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        if self._scripted[method]:
+            scripted = self._scripted[method].popleft()
+            return web.json_response(
+                scripted.body, status=scripted.status, headers=scripted.headers
+            )
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        result = handler(body) if handler else {"ok": True}
+        return web.json_response(result)
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        await self._record("response_url:" + request.match_info["key"], request)
+        return web.Response(text="ok")
+
+    # --- default Web API behaviour ---------------------------------------------------------------
+
+    def _auth_test(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://test.slack.com/",
+            "team": "Test",
+            "user": "newsdigest",
+            "team_id": "T1",
+            "user_id": BOT_USER,
+            "bot_id": "BBOT",
+        }
+
+    def _chat_postMessage(self, body: dict[str, Any]) -> dict[str, Any]:
+        channel = body.get("channel", "")
+        if error := self.channel_errors.get(channel):
+            return {"ok": False, "error": error}
+        ts = f"1700000000.{next(self._ts):06d}"
+        message = {"type": "message", "ts": ts, "text": body.get("text", ""), "bot_id": "BBOT"}
+        for key in ("blocks", "metadata", "thread_ts"):
+            if key in body:
+                message[key] = body[key]
+        self.messages[channel].append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _chat_update(self, body: dict[str, Any]) -> dict[str, Any]:
+        for message in self.messages.get(body.get("channel", ""), []):
+            if message["ts"] == body.get("ts"):
+                message.update({k: body[k] for k in ("text", "blocks") if k in body})
+                return {"ok": True, "channel": body["channel"], "ts": body["ts"]}
+        return {"ok": False, "error": "message_not_found"}
+
+    def _chat_postEphemeral(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "message_ts": f"1700000001.{next(self._ts):06d}"}
+
+    def _conversations_history(self, body: dict[str, Any]) -> dict[str, Any]:
+        with_metadata = str(body.get("include_all_metadata")) in ("1", "true", "True")
+        top_level = [
+            {k: v for k, v in m.items() if with_metadata or k != "metadata"}
+            for m in self.messages.get(body.get("channel", ""), [])
+            if "thread_ts" not in m
+        ]
+        return {"ok": True, "messages": list(reversed(top_level)), "has_more": False}
+
+    def _users_info(self, body: dict[str, Any]) -> dict[str, Any]:
+        user = body.get("user", "")
+        return {"ok": True, "user": self.users.get(user, {"id": user, "is_admin": False})}
+
+    def _usergroups_list(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "usergroups": self.usergroups}
+
+    def _usergroups_users_list(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "users": self.group_members.get(body.get("usergroup", ""), [])}
+
+
+def _decode(value: str) -> Any:
+    # slack-sdk sends blocks/metadata in forms and queries as JSON strings.
+    if value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
