@@ -18,7 +18,9 @@ ELLIPSIS = "…"
 # masked link (`[`). A backslash before any of them shows the character literally.
 _INLINE = re.compile(r"([\\*_~|`<\[\]])")
 # Only meaningful at the start of a line: headings, block quotes, list items, subtext.
-_LINE_START = re.compile(r"^(\s*)(#|>|-|\+|\d+(?=\.\s))", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)(#|>|-|\+)", re.MULTILINE)
+# "1. " starts an ordered list; a backslash before the dot (not the digit) shows it literally.
+_ORDERED = re.compile(r"^(\s*\d+)\.(?=\s)", re.MULTILINE)
 # @everyone/@here ping only in content with mentions allowed, but even the text is confusing in
 # a digest, so a zero-width space keeps it from reading (or ever working) as one.
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
@@ -41,6 +43,7 @@ def escape(text: str | None) -> str:
     line = clean(text)
     line = _INLINE.sub(r"\\\1", line)
     line = _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", line)
+    line = _ORDERED.sub(r"\1\\.", line)
     return neutralize_mentions(line)
 
 

@@ -1,0 +1,179 @@
+"""The buttons under a story card: "Full breakdown" and "Follow topic".
+
+They are dynamic items: the state lives in the custom id (`nd:full:<slug>`), so a button on a
+card posted last week still works after a restart without the bot remembering any view. Every
+click becomes a core command (`/story <slug>`, `/follow <topic> [query]`) through the bot's
+`CommandRunner`; nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import discord
+
+from bot.adapters.discord.escape import fit
+from bot.cards import StoryCard
+from bot.render.text import clean
+
+CUSTOM_ID_LIMIT = 100
+LABEL_LIMIT = 80
+ROWS_PER_MESSAGE = 5
+_SLUG = r"[a-z0-9][a-z0-9-]*"
+
+
+class Runner(Protocol):
+    async def run(
+        self, interaction: discord.Interaction[Any], command: str, args: str, *, private: bool
+    ) -> None: ...
+
+
+def _runner(interaction: discord.Interaction[Any]) -> Runner:
+    # The client built in bot.py carries the runner; buttons never see the core directly.
+    return interaction.client.runner  # type: ignore[attr-defined,no-any-return]
+
+
+def _custom_id(prefix: str, value: str) -> str:
+    value = re.sub(r"[^a-z0-9-]", "-", value.lower()).strip("-") or "x"
+    return (prefix + value)[:CUSTOM_ID_LIMIT].rstrip("-")
+
+
+class FullBreakdownButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"nd:full:(?P<slug>{_SLUG})"
+):
+    def __init__(self, slug: str, label: str = "Full breakdown") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=fit(label, LABEL_LIMIT),
+                style=discord.ButtonStyle.primary,
+                custom_id=_custom_id("nd:full:", slug),
+            )
+        )
+        self.slug = slug
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> FullBreakdownButton:
+        return cls(match["slug"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        # Shown only to whoever clicked: a breakdown per click would flood the channel.
+        await _runner(interaction).run(interaction, "story", self.slug, private=True)
+
+
+class FollowTopicButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"nd:follow:(?P<topic>{_SLUG})"
+):
+    """Follow a topic the card already matched."""
+
+    def __init__(self, topic: str, label: str | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=fit(label or f"Follow {clean(topic)}", LABEL_LIMIT),
+                style=discord.ButtonStyle.secondary,
+                custom_id=_custom_id("nd:follow:", topic),
+            )
+        )
+        self.topic = topic
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> FollowTopicButton:
+        return cls(match["topic"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _runner(interaction).run(interaction, "follow", self.topic, private=False)
+
+
+class NewTopicButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"nd:newtopic:(?P<slug>{_SLUG})"
+):
+    """The card matched no topic yet: ask for a topic name and query, then /follow."""
+
+    def __init__(self, slug: str, label: str = "Follow topic") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=fit(label, LABEL_LIMIT),
+                style=discord.ButtonStyle.secondary,
+                custom_id=_custom_id("nd:newtopic:", slug),
+            )
+        )
+        self.slug = slug
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> NewTopicButton:
+        return cls(match["slug"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_modal(FollowModal(self.slug))
+
+
+class FollowModal(discord.ui.Modal, title="Follow a topic"):
+    topic: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Topic name (lowercase, digits, '-')", max_length=63, min_length=1
+    )
+    query: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Query",
+        placeholder='"lighthouse grant" OR beacon',
+        style=discord.TextStyle.paragraph,
+        max_length=500,
+        required=False,
+    )
+
+    def __init__(self, slug: str) -> None:
+        super().__init__()
+        # A starting point only: the first words of the story's slug.
+        self.topic.default = "-".join(slug.split("-")[:3])[:63]
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        args = f"{self.topic.value.strip()} {self.query.value.strip()}".strip()
+        await _runner(interaction).run(interaction, "follow", args, private=False)
+
+
+def card_buttons(card: StoryCard, *, numbered: int | None = None) -> list[discord.ui.Item[Any]]:
+    prefix = f"{numbered}. " if numbered is not None else ""
+    items: list[discord.ui.Item[Any]] = [
+        FullBreakdownButton(card.slug, label=f"{prefix}Full breakdown")
+    ]
+    if card.topics:
+        topic = card.topics[0]
+        items.append(FollowTopicButton(topic, label=f"{prefix}Follow {clean(topic)}"))
+    else:
+        items.append(NewTopicButton(card.slug, label=f"{prefix}Follow topic"))
+    return items
+
+
+def card_view(cards: Sequence[StoryCard]) -> discord.ui.View:
+    """One row of buttons per card (at most five rows fit under a message)."""
+    view = discord.ui.View(timeout=None)
+    several = len(cards) > 1
+    for row, card in enumerate(cards[:ROWS_PER_MESSAGE]):
+        for item in card_buttons(card, numbered=row + 1 if several else None):
+            item.row = row
+            view.add_item(item)
+    return view
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    FullBreakdownButton,
+    FollowTopicButton,
+    NewTopicButton,
+)
