@@ -1,0 +1,203 @@
+"""The Slack ChatAdapter against the fake Web API: exact payloads, threading, error mapping,
+rate limits and pacing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
+from slack_sdk.http_retry import builtin_async_handlers
+from test_slack_blocks import make_card
+
+from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
+from bot.adapters.slack.blocks import card_messages
+from bot.adapters.slack.settings import SlackSettings, make_client
+from bot.delivery.adapter import (
+    DeliveryError,
+    PermanentDeliveryError,
+    PostedMessage,
+    TransientDeliveryError,
+)
+from bot.store.channels import ChannelRow
+
+CHANNEL = ChannelRow(
+    id=1,
+    platform="slack",
+    channel_id="C1",
+    name="news",
+    schedule="0 9 * * *",
+    timezone="UTC",
+    mode="digest",
+    min_sources=2,
+    quiet_hours=None,
+    webhook_url=None,
+    paused_reason=None,
+)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlackAPI]:
+    server = await FakeSlackAPI().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def adapter(fake: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch) -> SlackAdapter:
+    # Retry-After is honoured to the second; the handler's extra random jitter would only slow
+    # the test down.
+    monkeypatch.setattr(builtin_async_handlers.random, "random", lambda: 0.0)
+    client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=fake.api_url))
+    return SlackAdapter(client, pacer=ChannelPacer(0))
+
+
+async def test_post_card_payload(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+    card = make_card()
+    posted = await adapter.post_card(CHANNEL, card, nonce="n-1")
+    [message] = card_messages(card)
+    assert fake.calls_to("chat.postMessage") == [
+        {
+            "channel": "C1",
+            "text": message.text,
+            "blocks": message.blocks,
+            "unfurl_links": False,
+            "unfurl_media": False,
+            "metadata": {
+                "event_type": "newsdigest_story",
+                "event_payload": {"story_id": "s1", "nonce": "n-1"},
+            },
+        }
+    ]
+    assert posted == PostedMessage(message_ref="1700000000.000001", thread_ref="1700000000.000001")
+
+
+async def test_find_posted_by_metadata(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+    await adapter.post_text(CHANNEL, "hello")
+    posted = await adapter.post_card(CHANNEL, make_card(), nonce="n-1")
+    assert await adapter.find_posted(CHANNEL, story_id="s1", nonce="n-1") == posted
+    assert await adapter.find_posted(CHANNEL, story_id="s1", nonce="other") is None
+    [history] = fake.calls_to("conversations.history")[:1]
+    assert history["channel"] == "C1" and history["include_all_metadata"] in ("1", True)
+
+
+async def test_update_replies_in_thread_and_edits_count(
+    fake: FakeSlackAPI, adapter: SlackAdapter
+) -> None:
+    posted = await adapter.post_card(CHANNEL, make_card(6), nonce="n-1")
+    grown = make_card(8)
+    result = await adapter.post_update(
+        CHANNEL, posted, grown, new_outlets=["Outlet 6", "Outlet 7"], nonce="n-2"
+    )
+    assert result == posted
+    reply = fake.calls_to("chat.postMessage")[1]
+    assert reply["thread_ts"] == posted.message_ref
+    assert (
+        "Outlet 6, Outlet 7 joined. Now 8 sources tracking." in reply["blocks"][0]["text"]["text"]
+    )
+    assert reply["metadata"]["event_payload"] == {"story_id": "s1", "nonce": "n-2"}
+    [update] = fake.calls_to("chat.update")
+    assert update["ts"] == posted.message_ref and update["channel"] == "C1"
+    assert update["blocks"] == card_messages(grown)[0].blocks
+    assert "*8 sources tracking*" in update["blocks"][1]["elements"][0]["text"]
+    # The story did not get a second top-level post.
+    assert len(fake.messages["C1"]) == 2 and "thread_ts" in fake.messages["C1"][1]
+
+
+async def test_update_survives_deleted_original(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+    posted = PostedMessage(message_ref="1600000000.000001", thread_ref="1600000000.000001")
+    await adapter.post_update(CHANNEL, posted, make_card(8), new_outlets=["Outlet 7"], nonce="n")
+    assert fake.methods()[-1] == "chat.update"
+
+
+async def test_429_then_success(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+    fake.script(
+        "chat.postMessage",
+        status=429,
+        body={"ok": False, "error": "ratelimited"},
+        headers={"Retry-After": "0"},
+    )
+    posted = await adapter.post_card(CHANNEL, make_card(), nonce="n-1")
+    assert len(fake.calls_to("chat.postMessage")) == 2
+    assert posted.message_ref == "1700000000.000001"
+
+
+async def test_persistent_429_is_transient(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+    for _ in range(3):
+        fake.script(
+            "chat.postMessage",
+            status=429,
+            body={"ok": False, "error": "ratelimited"},
+            headers={"Retry-After": "0"},
+        )
+    with pytest.raises(TransientDeliveryError) as raised:
+        await adapter.post_card(CHANNEL, make_card(), nonce="n-1")
+    assert raised.value.retry_after == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        ("channel_not_found", PermanentDeliveryError),
+        ("is_archived", PermanentDeliveryError),
+        ("not_in_channel", PermanentDeliveryError),
+        ("account_inactive", PermanentDeliveryError),
+        ("invalid_auth", PermanentDeliveryError),
+        ("internal_error", TransientDeliveryError),
+        ("invalid_blocks", DeliveryError),
+    ],
+)
+async def test_error_mapping(
+    fake: FakeSlackAPI, adapter: SlackAdapter, error: str, kind: type[DeliveryError]
+) -> None:
+    fake.script("chat.postMessage", body={"ok": False, "error": error})
+    with pytest.raises(kind) as raised:
+        await adapter.post_card(CHANNEL, make_card(), nonce="n")
+    assert type(raised.value) is kind
+    assert error in str(raised.value)
+
+
+async def test_server_error_is_retried_then_transient(
+    fake: FakeSlackAPI, adapter: SlackAdapter
+) -> None:
+    for _ in range(2):
+        fake.script(
+            "chat.postMessage", status=503, body={"ok": False, "error": "service_unavailable"}
+        )
+    with pytest.raises(TransientDeliveryError):
+        await adapter.post_card(CHANNEL, make_card(), nonce="n")
+    assert len(fake.calls_to("chat.postMessage")) == 2
+
+
+async def test_unreachable_api_is_transient() -> None:
+    client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url="http://127.0.0.1:9/api/"))
+    client.retry_handlers = []  # the connection-retry backoff would only slow the test
+    with pytest.raises(TransientDeliveryError):
+        await SlackAdapter(client, pacer=ChannelPacer(0)).post_text(CHANNEL, "x")
+
+
+async def test_post_text_cannot_ping(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+    await adapter.post_text(CHANNEL, "Feed <!channel> disabled @here")
+    [call] = fake.calls_to("chat.postMessage")
+    assert call["text"] == "Feed &lt;!channel&gt; disabled @\u200bhere"
+    assert call["unfurl_links"] is False
+
+
+async def test_pacer_spaces_posts_per_channel() -> None:
+    now = [100.0]
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    pacer = ChannelPacer(1.0, clock=lambda: now[0], sleep=sleep)
+
+    async def call() -> None:
+        now[0] += 0.25  # each API call takes a quarter second
+
+    await pacer.run("C1", call)
+    await pacer.run("C2", call)  # another channel is not held up
+    await pacer.run("C1", call)
+    await pacer.run("C1", call)
+    assert sleeps == [0.75, 1.0]
