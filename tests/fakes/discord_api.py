@@ -63,6 +63,9 @@ class FakeDiscord:
     channels: dict[int, list[int]] = field(default_factory=dict)
     webhook_channels: dict[int, int] = field(default_factory=dict)
     originals: dict[str, int] = field(default_factory=dict)
+    # Channels that answer 404 Unknown Channel / 403 Missing Permissions to posts.
+    gone_channels: set[int] = field(default_factory=set)
+    forbidden_channels: set[int] = field(default_factory=set)
     synced: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _failures: list[_Failure] = field(default_factory=list)
     _nonces: dict[tuple[int, str], int] = field(default_factory=dict)
@@ -151,7 +154,9 @@ class FakeDiscord:
         self.requests.append(Recorded(request.method, path, query, body, status))
         if status == 204:
             return web.Response(status=204, headers=headers)
-        return web.json_response(answer, status=status, headers=headers)
+        # Exactly "application/json", no charset: discord.py decodes JSON only on an exact match.
+        headers = {**headers, "Content-Type": "application/json"}
+        return web.Response(body=json.dumps(answer).encode(), status=status, headers=headers)
 
     def _answer(
         self, method: str, path: str, query: dict[str, str], body: Any
@@ -203,6 +208,12 @@ class FakeDiscord:
         if errors := validate_message(body):
             return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
         cid = int(channel)
+        starter = self.messages.get(cid)
+        if cid in self.gone_channels or (starter is not None and "thread" not in starter):
+            # A message id is a channel only once a thread was started from the message.
+            return 404, {"message": "Unknown Channel", "code": 10003}, {}
+        if cid in self.forbidden_channels:
+            return 403, {"message": "Missing Permissions", "code": 50013}, {}
         nonce = body.get("nonce")
         if nonce and body.get("enforce_nonce") and (cid, nonce) in self._nonces:
             # Discord answers a repeated nonce with the message it already created.
@@ -289,6 +300,9 @@ class FakeDiscord:
             return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
         channel = self.webhook_channels.get(int(wid), 0)
         if thread := query.get("thread_id"):
+            starter = self.messages.get(int(thread))
+            if starter is not None and "thread" not in starter:
+                return 404, {"message": "Unknown Channel", "code": 10003}, {}
             channel = int(thread)
         msg = self._message(channel, body)
         msg["webhook_id"] = wid
