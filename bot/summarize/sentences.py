@@ -1,0 +1,156 @@
+"""Sentence splitting and the stemmed word forms every scorer in the summariser compares on.
+
+Feeds give us leads and excerpts, often with abbreviations ("Sen. Rand Paul, R-Ky.", "U.S.",
+"John F. Kerry") that a naive split on ". " would cut in the middle of a name, producing bullets
+that start with "Kerry said". The splitter is conservative: when unsure it does not split.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
+
+from bot.models import Article
+from bot.textutil import STOPWORDS, content_words, squash_spaces, words
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+# Words that end with a dot but do not end a sentence when followed by a capitalised word.
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof gov sen rep gen lt col maj capt sgt cmdr adm st jr sr rev hon pres
+    inc corp co ltd llc bros dept univ assn est fig vs etc approx no nos vol op
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb
+    nev okla ore pa tenn tex va vt wash wis wyo
+    """.split()
+)
+
+# A candidate boundary: terminal punctuation, optional closing quote/bracket, whitespace, then
+# something that can start a sentence (capital, digit or an opening quote).
+_BOUNDARY_RE = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_LAST_TOKEN_RE = re.compile(r"(\S+)$")
+_PARAGRAPH_RE = re.compile(r"\n\s*\n|\n(?=\s*[A-Z\"“])")
+
+
+def stem(word: str) -> str:
+    return _cached_stem(word)
+
+
+@lru_cache(maxsize=131072)
+def _cached_stem(word: str) -> str:
+    return _STEMMER.stemWord(word.strip("'’.-"))
+
+
+def content_stems(text: str) -> list[str]:
+    """Stemmed content words: the unit of overlap for consensus, redundancy and grounding."""
+    return [stem(w) for w in content_words(text)]
+
+
+def _is_abbreviation(chunk: str) -> bool:
+    """Whether the token before a candidate boundary is an abbreviation rather than a sentence end."""
+    match = _LAST_TOKEN_RE.search(chunk)
+    if not match:
+        return False
+    token = match.group(1).rstrip(".").lstrip("\"'“‘(")
+    if not token:
+        return False
+    low = token.casefold()
+    if low in _ABBREVIATIONS:
+        return True
+    # Initials and dotted acronyms: "F.", "U.S.", "D.C.", "R-Ky."
+    if len(token) == 1 and token.isalpha() and token.isupper():
+        return True
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]?", token):
+        return True
+    return bool(re.fullmatch(r"[RDI]-[A-Z][a-z]{1,4}", token))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split plain text into sentences; paragraph breaks always end a sentence."""
+    out: list[str] = []
+    for paragraph in _PARAGRAPH_RE.split(text):
+        paragraph = squash_spaces(paragraph)
+        if not paragraph:
+            continue
+        start = 0
+        for match in _BOUNDARY_RE.finditer(paragraph):
+            chunk = paragraph[start : match.end()].strip()
+            # Only the terminal dot can be an abbreviation; "!" and "?" always end a sentence.
+            head = paragraph[start : match.start() + 1]
+            if paragraph[match.start()] == "." and _is_abbreviation(head):
+                continue
+            if chunk:
+                out.append(chunk)
+            start = match.end()
+        tail = paragraph[start:].strip()
+        if tail:
+            out.append(tail)
+    return out
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One source sentence with the features the scorers need, computed once."""
+
+    text: str
+    outlet: str
+    article_index: int
+    position: int
+    stems: list[str] = field(default_factory=list)
+    n_words: int = 0
+    # Whether it reads as a sentence (ends in terminal punctuation), not a caption or a dateline.
+    complete: bool = True
+
+    @property
+    def stem_set(self) -> set[str]:
+        return set(self.stems)
+
+
+def make_sentence(text: str, outlet: str, article_index: int, position: int) -> Sentence:
+    stripped = text.rstrip("\"'”’)] ")
+    return Sentence(
+        text=text,
+        outlet=outlet,
+        article_index=article_index,
+        position=position,
+        stems=content_stems(text),
+        n_words=len(text.split()),
+        # "...killed after..." is a feed excerpt cut mid-sentence, not a finished thought.
+        complete=stripped.endswith((".", "!", "?")) and not stripped.endswith(".."),
+    )
+
+
+def article_sentences(
+    articles: list[Article], outlet_of: list[str], max_per_article: int = 40
+) -> list[Sentence]:
+    """All sentences of the story, capped per article so long feeds cannot dominate the cost."""
+    result: list[Sentence] = []
+    for index, article in enumerate(articles):
+        for position, text in enumerate(split_sentences(article.text)[:max_per_article]):
+            result.append(make_sentence(text, outlet_of[index], index, position))
+    return result
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def is_stopword(word: str) -> bool:
+    return word in STOPWORDS
+
+
+__all__ = [
+    "Sentence",
+    "article_sentences",
+    "content_stems",
+    "is_stopword",
+    "make_sentence",
+    "split_sentences",
+    "stem",
+    "word_count",
+    "words",
+]
