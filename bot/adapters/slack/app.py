@@ -201,33 +201,40 @@ class SlackBot:
         channel_id = str(command.get("channel_id", ""))
         user_id = str(command.get("user_id", ""))
         response_url = command.get("response_url")
-        task = asyncio.ensure_future(self._run_command(name, text, command))
-        done, _ = await asyncio.wait({task}, timeout=self.ack_budget)
-        if task not in done:
-            await ack(text="Working on it…")
-            reply = await task
-        else:
-            reply = task.result()
+        hint = _hint(name, text)
+        acked = False
+        try:
+            task = asyncio.ensure_future(self._run_command(name, text, command))
+            done, _ = await asyncio.wait({task}, timeout=self.ack_budget)
+            if task not in done:
+                await ack(text="Working on it…")
+                acked = True
+                reply = await task
+            else:
+                reply = task.result()
             if reply is None:
-                await ack(text=FAILED)
-                return
-            if reply.ephemeral:
-                messages = reply_messages(reply, hint=_hint(name, text))
+                raise RuntimeError(f"/{name} failed")
+            messages = reply_messages(reply, hint=hint)
+            if not acked and reply.ephemeral:
+                # Fast and private: the answer rides on the ack itself.
                 await ack(**ephemeral_body(messages[0]))
+                acked = True
                 for extra in messages[1:]:
                     await self._respond(response_url, ephemeral_body(extra), channel_id, user_id)
                 return
-            await ack()
-        if reply is None:
-            await self._respond(response_url, _failed_body(), channel_id, user_id)
-            return
-        await self._deliver(
-            reply,
-            channel_id=channel_id,
-            user_id=user_id,
-            response_url=response_url,
-            hint=_hint(name, text),
-        )
+            if not acked:
+                await ack()
+                acked = True
+            await self._deliver(
+                reply, channel_id=channel_id, user_id=user_id, response_url=response_url, hint=hint
+            )
+        except Exception:
+            # Whatever broke, the user gets a sentence, never a stack trace or a silent timeout.
+            log.exception("Slack: /%s %r failed", name, text)
+            if not acked:
+                await ack(**_failed_body())
+            else:
+                await self._respond(response_url, _failed_body(), channel_id, user_id)
 
     async def _run_command(self, name: str, text: str, command: Mapping[str, Any]) -> Reply | None:
         try:

@@ -1,0 +1,445 @@
+"""The Slack app end to end in HTTP mode: real signed requests in, exact Web API payloads out.
+
+The app runs on 127.0.0.1 with its Web API pointed at the fake (`tests/fakes/slack_api.py`), and
+its signature clock fixed at the timestamp of Slack's documented example request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+from fakes.slack_api import BOT_TOKEN, BOT_USER, FakeSlackAPI
+from fakes.stories import add_story
+
+from bot.adapters.slack.adapter import ChannelPacer
+from bot.adapters.slack.app import SlackBot
+from bot.adapters.slack.blocks import card_messages, text_blocks
+from bot.adapters.slack.escape import escape_trusted
+from bot.adapters.slack.settings import SlackSettings
+from bot.app import NewsDigest
+from bot.commands.core import Commands
+from bot.config import Config
+from bot.store import channels as channel_store
+from bot.store.database import open_database, utcnow
+from bot.topics.query import TopicQuery
+
+# Slack's worked example ("Verifying requests from Slack").
+DOC_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+DOC_TS = 1531420618
+DOC_BODY = (
+    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V"
+    "&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text="
+    "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554"
+    "%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+)
+DOC_SIGNATURE = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass
+class Harness:
+    fake: FakeSlackAPI
+    bot: SlackBot
+    core: NewsDigest
+    port: int
+    triggers: int = 0
+
+    def signed(self, body: str, *, ts: int = DOC_TS, secret: str = DOC_SECRET) -> dict[str, str]:
+        digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+        return {"X-Slack-Request-Timestamp": str(ts), "X-Slack-Signature": f"v0={digest}"}
+
+    async def post(
+        self, body: str, headers: dict[str, str], content_type: str = FORM
+    ) -> tuple[int, str]:
+        url = f"http://127.0.0.1:{self.port}/slack/events"
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(
+                url, data=body.encode(), headers={**headers, "Content-Type": content_type}
+            ) as response,
+        ):
+            return response.status, await response.text()
+
+    async def slash(
+        self, command: str, text: str = "", *, user: str = "U1", trigger: str | None = None
+    ) -> tuple[int, dict[str, Any] | str]:
+        self.triggers += 1
+        trigger = trigger or f"trigger-{self.triggers}"
+        body = urlencode(
+            {
+                "token": "x",
+                "team_id": "T1",
+                "channel_id": "C1",
+                "channel_name": "news",
+                "user_id": user,
+                "command": command,
+                "text": text,
+                "response_url": self.fake.response_url(trigger),
+                "trigger_id": trigger,
+            }
+        )
+        status, raw = await self.post(body, self.signed(body))
+        return status, (json.loads(raw) if raw.startswith("{") else raw)
+
+    async def interact(self, payload: dict[str, Any]) -> int:
+        body = urlencode({"payload": json.dumps(payload)})
+        status, _ = await self.post(body, self.signed(body))
+        return status
+
+    async def event(self, event: dict[str, Any], event_id: str, retry: int = 0) -> int:
+        body = json.dumps(
+            {
+                "token": "x",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": DOC_TS,
+                "event": event,
+            }
+        )
+        headers = self.signed(body)
+        if retry:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        status, _ = await self.post(body, headers, "application/json")
+        return status
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlackAPI]:
+    server = await FakeSlackAPI().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def slack_core(tmp_path: Path) -> Iterator[NewsDigest]:
+    config = Config(
+        database=str(tmp_path / "nd.db"), admin_users=["UCONFIG"], admin_group="news-admins"
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    yield core
+    core.close()
+
+
+async def make_harness(
+    fake: FakeSlackAPI, core: NewsDigest, **kwargs: Any
+) -> AsyncIterator[Harness]:
+    settings = SlackSettings(
+        bot_token=BOT_TOKEN, mode="http", signing_secret=DOC_SECRET, api_url=fake.api_url
+    )
+    bot = SlackBot(
+        kwargs.pop("commands", None) or Commands(core),
+        settings,
+        pacer=ChannelPacer(0),
+        clock=lambda: float(DOC_TS),
+        **kwargs,
+    )
+    port = await bot.start_http(host="127.0.0.1", port=0)
+    yield Harness(fake=fake, bot=bot, core=core, port=port)
+    await bot.stop()
+
+
+@pytest.fixture
+async def h(fake: FakeSlackAPI, slack_core: NewsDigest) -> AsyncIterator[Harness]:
+    async for harness in make_harness(fake, slack_core):
+        yield harness
+
+
+def public_text(text: str) -> dict[str, Any]:
+    """The chat.postMessage payload for a public text reply."""
+    return {
+        "channel": "C1",
+        "text": escape_trusted(text),
+        "blocks": text_blocks(text),
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+
+
+def ack_text(body: dict[str, Any] | str) -> str:
+    assert isinstance(body, dict), body
+    assert body.get("response_type", "ephemeral") == "ephemeral"
+    return " ".join(b["text"]["text"] for b in body["blocks"] if b["type"] == "section")
+
+
+# --- signatures --------------------------------------------------------------------------------------
+
+
+async def test_documented_example_is_accepted(h: Harness) -> None:
+    status, raw = await h.post(
+        DOC_BODY, {"X-Slack-Request-Timestamp": str(DOC_TS), "X-Slack-Signature": DOC_SIGNATURE}
+    )
+    assert status == 200
+    # An unknown command gets a polite ephemeral answer in the ack itself (no outbound call).
+    assert "Unknown command 'webhook-collect'" in json.loads(raw)["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        (DOC_BODY.replace("roadrunner", "coyote"), {"X-Slack-Signature": DOC_SIGNATURE}),
+        (DOC_BODY, {"X-Slack-Signature": "v0=" + "0" * 64}),
+        (DOC_BODY, {}),
+    ],
+    ids=["tampered-body", "wrong-signature", "missing-signature"],
+)
+async def test_bad_signatures_get_401(h: Harness, body: str, headers: dict[str, str]) -> None:
+    status, _ = await h.post(body, {"X-Slack-Request-Timestamp": str(DOC_TS), **headers})
+    assert status == 401
+    assert h.fake.calls == []  # rejected before bolt does anything
+
+
+async def test_wrong_secret_and_stale_timestamp_get_401(h: Harness) -> None:
+    assert (await h.post(DOC_BODY, h.signed(DOC_BODY, secret="not-the-secret")))[0] == 401
+    assert (await h.post(DOC_BODY, h.signed(DOC_BODY, ts=DOC_TS - 301)))[0] == 401
+    assert (await h.post(DOC_BODY, h.signed(DOC_BODY, ts=DOC_TS - 299)))[0] == 200
+
+
+async def test_url_verification(h: Harness) -> None:
+    body = json.dumps({"type": "url_verification", "challenge": "abc123", "token": "x"})
+    status, raw = await h.post(body, h.signed(body), "application/json")
+    assert status == 200 and "abc123" in raw
+
+
+# --- commands ----------------------------------------------------------------------------------------
+
+
+async def test_every_command_has_help(h: Harness) -> None:
+    for command in ("/story", "/follow", "/unfollow", "/watchlist", "/digest", "/feeds"):
+        status, body = await h.slash(command, "help")
+        assert status == 200
+        assert ack_text(body).startswith(command)
+    assert "chat.postMessage" not in h.fake.methods()
+
+
+async def test_story_breakdown_is_public(h: Harness) -> None:
+    now = utcnow() - timedelta(hours=2)
+    add_story(h.core.db, "s1", ["Reuters", "AP", "BBC"], now=now)
+    status, body = await h.slash("/story", "story-s1")
+    assert (status, body) == (200, "")
+    [call] = await h.fake.wait_for("chat.postMessage")
+    card = h.core.card(h.core.story("s1"))  # type: ignore[arg-type]
+    [message] = card_messages(card, full=True)
+    assert call == {
+        "channel": "C1",
+        "text": message.text,
+        "blocks": message.blocks,
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+    # First use of a command gives the channel its default settings.
+    channel = channel_store.get_channel(h.core.db, "slack", "C1")
+    assert channel is not None and channel.mode == "digest" and channel.min_sources == 2
+
+
+async def test_story_did_you_mean_and_injection(h: Harness) -> None:
+    now = utcnow()
+    add_story(h.core.db, "s1", ["Reuters"], now=now)
+    add_story(h.core.db, "s2", ["AP"], now=now)
+    _, body = await h.slash("/story", "story-s")
+    assert "Did you mean" in ack_text(body)
+    _, body = await h.slash("/story", "<!channel> <@U999> <!subteam^S1>")
+    text = json.dumps(body)
+    assert "<!channel>" not in text and "<@U999>" not in text and "<!subteam" not in text
+    assert "&lt;!channel&gt;" in ack_text(body)
+    _, body = await h.slash("/story")
+    assert "Usage: /story" in ack_text(body)
+
+
+async def test_follow_and_unfollow(h: Harness) -> None:
+    _, body = await h.slash("/follow", 'chips "chip export" OR semiconductor')
+    assert body == ""
+    [call] = await h.fake.wait_for("chat.postMessage")
+    described = TopicQuery.parse('"chip export" OR semiconductor').describe()
+    assert call == public_text(f"This channel now follows chips (matching {described}).")
+    channel = channel_store.get_channel(h.core.db, "slack", "C1")
+    assert channel is not None
+    assert [t.slug for t in channel_store.channel_topics(h.core.db, channel.id)] == ["chips"]
+
+    _, body = await h.slash("/unfollow", "chips")
+    calls = await h.fake.wait_for("chat.postMessage", 2)
+    assert calls[1] == public_text("This channel no longer follows chips.")
+    _, body = await h.slash("/follow", "nosuch")
+    assert "There is no topic 'nosuch'" in ack_text(body)
+    _, body = await h.slash("/follow", "Bad_Slug!")
+    assert "Usage: /follow" in ack_text(body)
+
+
+async def test_watchlist_show_and_change(h: Harness) -> None:
+    _, body = await h.slash("/watchlist")
+    text = ack_text(body)
+    assert "Mode: digest" in text and "min sources: 2" in text
+    hint = body["blocks"][-1]  # type: ignore[index]
+    assert hint["type"] == "context" and "/watchlist schedule" in hint["elements"][0]["text"]
+
+    _, body = await h.slash("/watchlist", "schedule weekdays 09:00 Europe/Berlin")
+    assert ack_text(body).startswith("Saved.")
+    _, body = await h.slash("/watchlist", "mode instant")
+    _, body = await h.slash("/watchlist", "min-sources 3")
+    channel = channel_store.get_channel(h.core.db, "slack", "C1")
+    assert channel is not None
+    assert (channel.schedule, channel.timezone) == ("0 9 * * mon-fri", "Europe/Berlin")
+    assert (channel.mode, channel.min_sources) == ("instant", 3)
+
+    for bad in ("min-sources lots", "mode sometimes", "schedule someday", "colour blue"):
+        _, body = await h.slash("/watchlist", bad)
+        text = ack_text(body)
+        assert "Traceback" not in text and ("Usage" in text or "schedule" in text)
+    assert "chat.postMessage" not in h.fake.methods()
+
+
+async def test_digest_posts_now(h: Harness) -> None:
+    add_story(h.core.db, "s1", ["Reuters", "AP", "BBC"], now=utcnow())
+    _, body = await h.slash("/digest")
+    assert body == ""
+    [call] = await h.fake.wait_for("chat.postMessage")
+    assert call["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "News digest", "emoji": False},
+    }
+    assert call["unfurl_links"] is False and call["unfurl_media"] is False
+    assert "newsdigest_mute:s1" in json.dumps(call["blocks"])
+
+
+async def test_digest_through_runner_hook(fake: FakeSlackAPI, slack_core: NewsDigest) -> None:
+    asked: list[str] = []
+
+    async def post_digest(channel: channel_store.ChannelRow) -> int:
+        asked.append(channel.channel_id)
+        return 2
+
+    kicks: list[int] = []
+    commands = Commands(slack_core, post_digest=post_digest)
+    async for h in make_harness(
+        fake, slack_core, commands=commands, on_change=lambda: kicks.append(1)
+    ):
+        _, body = await h.slash("/digest")
+        assert ack_text(body) == "Posting 2 stories to this channel."
+    assert asked == ["C1"] and kicks == [1]
+
+
+async def test_feeds_admin_rules(h: Harness) -> None:
+    h.fake.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
+    h.fake.usergroups = [{"id": "S1", "handle": "news-admins", "name": "News admins"}]
+    h.fake.group_members["S1"] = ["UGROUP"]
+
+    _, body = await h.slash("/feeds", "add https://feeds.example/rss", user="UNOBODY")
+    assert "Only workspace admins" in ack_text(body)
+    _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UADMIN")
+    assert "Added feed https://feeds.example/a" in ack_text(body)
+    _, body = await h.slash("/feeds", "add https://feeds.example/b", user="UGROUP")
+    assert "Added feed https://feeds.example/b" in ack_text(body)
+    calls_before = len(h.fake.calls)
+    _, body = await h.slash("/feeds", "remove https://feeds.example/b", user="UCONFIG")
+    assert "Removed feed" in ack_text(body)
+    assert len(h.fake.calls) == calls_before  # admin_users from the config need no API call
+    _, body = await h.slash("/feeds", "list", user="UNOBODY")
+    assert "1 feeds:" in ack_text(body)
+    assert h.fake.calls_to("users.info")[0] == {"user": "UNOBODY"}
+    assert h.fake.calls_to("usergroups.users.list")[0]["usergroup"] == "S1"
+
+
+async def test_slow_command_acks_first(fake: FakeSlackAPI, slack_core: NewsDigest) -> None:
+    commands = Commands(slack_core)
+    dispatch = commands.dispatch
+
+    async def slow_dispatch(*args: Any) -> Any:
+        await asyncio.sleep(0.2)
+        return await dispatch(*args)
+
+    commands.dispatch = slow_dispatch  # type: ignore[method-assign]
+    async for h in make_harness(fake, slack_core, commands=commands, ack_budget=0.05):
+        _, body = await h.slash("/watchlist", "help", trigger="slow")
+        assert body == "Working on it…"  # a plain-text ack shows as an ephemeral note
+        [reply] = await fake.wait_for("response_url:slow")
+        assert reply["response_type"] == "ephemeral" and reply["replace_original"] is False
+        assert reply["text"].startswith("/watchlist")
+
+
+async def test_redelivered_command_runs_once(h: Harness) -> None:
+    await h.slash("/follow", "chips chip", trigger="same")
+    await h.slash("/follow", "chips chip", trigger="same")
+    await h.fake.wait_for("chat.postMessage")
+    await h.slash("/watchlist")  # a later command still runs
+    assert len(h.fake.calls_to("chat.postMessage")) == 1
+
+
+# --- buttons and events ------------------------------------------------------------------------------
+
+
+def block_action(action_id: str, value: str, trigger: str, fake: FakeSlackAPI) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "channel": {"id": "C1", "name": "news"},
+        "api_app_id": "A1",
+        "trigger_id": trigger,
+        "response_url": fake.response_url(trigger),
+        "container": {"type": "message", "message_ts": "1.0", "channel_id": "C1"},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "value": value,
+                "block_id": "b",
+                "action_ts": "1",
+            }
+        ],
+    }
+
+
+async def test_buttons(h: Harness) -> None:
+    add_story(h.core.db, "s1", ["Reuters", "AP"], now=utcnow())
+    channel_store.upsert_topic(h.core.db, "chips", "chip")
+
+    assert await h.interact(block_action("newsdigest_mute:s1", "s1", "b1", h.fake)) == 200
+    [muted] = await h.fake.wait_for("response_url:b1")
+    assert muted["response_type"] == "ephemeral" and "Muted" in muted["text"]
+    channel = channel_store.get_channel(h.core.db, "slack", "C1")
+    assert channel is not None and channel_store.muted_story_ids(h.core.db, channel.id) == {"s1"}
+
+    assert await h.interact(block_action("newsdigest_full:s1", "story-s1", "b2", h.fake)) == 200
+    [full] = await h.fake.wait_for("response_url:b2")
+    assert full["response_type"] == "ephemeral" and full["blocks"][0]["type"] == "header"
+
+    assert await h.interact(block_action("newsdigest_follow:s1", "chips", "b3", h.fake)) == 200
+    [follow] = await h.fake.wait_for("chat.postMessage")
+    assert follow == public_text("This channel now follows chips.")
+
+
+async def test_mention_gets_help_once(h: Harness) -> None:
+    event = {
+        "type": "app_mention",
+        "user": "U1",
+        "text": f"<@{BOT_USER}> hi <!channel>",
+        "ts": "1700.000100",
+        "channel": "C1",
+        "event_ts": "1700.000100",
+    }
+    assert await h.event(event, "Ev1") == 200
+    assert await h.event(event, "Ev1", retry=1) == 200
+    [call] = await h.fake.wait_for("chat.postMessage")
+    assert call["thread_ts"] == "1700.000100"
+    assert "<!channel>" not in json.dumps(call)
+    assert len(h.fake.calls_to("chat.postMessage")) == 1
+
+
+async def test_invited_channel_gets_defaults_and_greeting(h: Harness) -> None:
+    event = {"type": "member_joined_channel", "user": BOT_USER, "channel": "C9", "team": "T1"}
+    assert await h.event(event, "Ev2") == 200
+    [call] = await h.fake.wait_for("chat.postMessage")
+    assert call["channel"] == "C9" and "Mode: digest" in call["text"]
+    assert channel_store.get_channel(h.core.db, "slack", "C9") is not None
