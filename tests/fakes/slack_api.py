@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
 BOT_USER = "UBOT"
 
 
@@ -51,6 +52,10 @@ class FakeSlackAPI:
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Socket Mode: the bot's websocket, and the envelopes it sent back (acks).
+        self.socket: web.WebSocketResponse | None = None
+        self.socket_acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._socket_open = asyncio.Event()
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -58,6 +63,7 @@ class FakeSlackAPI:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -122,7 +128,8 @@ class FakeSlackAPI:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await self._record(method, request)
-        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+        token = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
+        if request.headers.get("Authorization") != f"Bearer {token}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         if self._scripted[method]:
             scripted = self._scripted[method].popleft()
@@ -137,6 +144,24 @@ class FakeSlackAPI:
         await self._record("response_url:" + request.match_info["key"], request)
         return web.Response(text="ok")
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.socket = ws
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        self._socket_open.set()
+        async for message in ws:
+            if message.type.name == "TEXT":
+                await self.socket_acks.put(json.loads(message.data))
+        return ws
+
+    async def socket_send(self, envelope: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
+        """Deliver an envelope over Socket Mode; returns the bot's acknowledgement."""
+        await asyncio.wait_for(self._socket_open.wait(), timeout)
+        assert self.socket is not None
+        await self.socket.send_json(envelope)
+        return await asyncio.wait_for(self.socket_acks.get(), timeout)
+
     # --- default Web API behaviour ---------------------------------------------------------------
 
     def _auth_test(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -149,6 +174,9 @@ class FakeSlackAPI:
             "user_id": BOT_USER,
             "bot_id": "BBOT",
         }
+
+    def _apps_connections_open(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
 
     def _chat_postMessage(self, body: dict[str, Any]) -> dict[str, Any]:
         channel = body.get("channel", "")

@@ -1,0 +1,136 @@
+"""Settings from the environment, the runner's platform hook, and Socket Mode end to end (the
+fake serves apps.connections.open and the websocket)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlackAPI
+
+from bot.adapters.slack import SlackAdapter, SlackConfigError, SlackSettings, create_platform
+from bot.app import NewsDigest
+from bot.commands.core import Commands
+from bot.config import Config, Secrets
+from bot.delivery.adapter import ChatAdapter
+from bot.store import channels as channel_store
+from bot.store.database import open_database
+
+
+def test_settings_from_env() -> None:
+    assert SlackSettings.from_env({}) is None
+    socket = SlackSettings.from_env({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})
+    assert socket is not None
+    assert (socket.mode, socket.api_url, socket.port) == ("socket", "https://slack.com/api/", 3000)
+    http = SlackSettings.from_env(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_MODE": "HTTP",
+            "SLACK_SIGNING_SECRET": "s",
+            "PORT": "8123",
+            "SLACK_API_URL": "http://127.0.0.1:9999/api",
+        }
+    )
+    assert http is not None
+    assert (http.mode, http.port, http.api_url) == ("http", 8123, "http://127.0.0.1:9999/api/")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "SLACK_APP_TOKEN"),
+        ({"SLACK_MODE": "http"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_MODE": "rtm"}, "SLACK_MODE"),
+        ({"SLACK_APP_TOKEN": "x", "PORT": "http"}, "PORT"),
+        ({"SLACK_APP_TOKEN": "x", "SLACK_API_URL": "slack.com"}, "SLACK_API_URL"),
+    ],
+)
+def test_settings_errors_name_the_variable(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SlackConfigError, match=message):
+        SlackSettings.from_env({"SLACK_BOT_TOKEN": "xoxb-1", **env})
+
+
+def test_adapter_satisfies_protocol() -> None:
+    adapter: ChatAdapter = SlackAdapter(client=None)  # type: ignore[arg-type]
+    assert adapter.platform == "slack"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlackAPI]:
+    server = await FakeSlackAPI().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def slack_core(tmp_path: Path) -> Iterator[NewsDigest]:
+    core = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "x.db"))
+    yield core
+    core.close()
+
+
+class FakeService:
+    """What the runner's Service offers a platform (see bot.runner.platforms)."""
+
+    def __init__(self, commands: Commands) -> None:
+        self.commands = commands
+        self.adapters: list[Any] = []
+        self.kicks = 0
+
+    def register_adapter(self, adapter: Any) -> None:
+        self.adapters.append(adapter)
+
+    def kick(self) -> None:
+        self.kicks += 1
+
+
+async def test_socket_mode_through_the_runner_hook(
+    fake: FakeSlackAPI, slack_core: NewsDigest
+) -> None:
+    env = {"SLACK_API_URL": fake.api_url}
+    secrets = Secrets(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=None,
+        slack_app_token=APP_TOKEN,
+        discord_token=None,
+    )
+    platform = create_platform(slack_core.config, secrets, env=env)
+    service = FakeService(Commands(slack_core))
+    await platform.start(service)
+    try:
+        assert [type(a).__name__ for a in service.adapters] == ["SlackAdapter"]
+        assert fake.methods()[:2] == ["auth.test", "apps.connections.open"]
+        command = {
+            "token": "x",
+            "team_id": "T1",
+            "channel_id": "C1",
+            "channel_name": "news",
+            "user_id": "U1",
+            "command": "/watchlist",
+            "text": "min-sources 4",
+            "response_url": fake.response_url("sock"),
+            "trigger_id": "sock-1",
+        }
+        ack = await fake.socket_send(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": command,
+            }
+        )
+        assert ack["envelope_id"] == "env-1"
+        assert ack["payload"]["text"].startswith("Saved. Mode: digest")
+        channel = channel_store.get_channel(slack_core.db, "slack", "C1")
+        assert channel is not None and channel.min_sources == 4
+        assert service.kicks == 1
+    finally:
+        await platform.stop()
+
+
+def test_missing_token_is_a_clear_error() -> None:
+    secrets = Secrets(None, None, None, None)
+    with pytest.raises(SlackConfigError, match="SLACK_BOT_TOKEN"):
+        create_platform(Config(), secrets, env={})
