@@ -1,0 +1,24 @@
+"""Discord: embeds for story cards, application commands and buttons on discord.py, delivery by
+the bot or by channel webhooks. `newsdigest run` starts it through `create_platform` when
+DISCORD_TOKEN is set (see bot.runner.platforms); setup is in docs/discord.md.
+"""
+
+from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter, DiscordWebhookAdapter
+
+__all__ = [
+    "DiscordAdapter",
+    "DiscordBot",
+    "DiscordBotAdapter",
+    "DiscordPlatform",
+    "DiscordWebhookAdapter",
+    "create_platform",
+]
+
+
+def __getattr__(name: str) -> object:
+    # The client pulls in the command core; importing it lazily keeps the adapters light.
+    if name in ("DiscordBot", "DiscordPlatform", "create_platform"):
+        from bot.adapters.discord import bot
+
+        return getattr(bot, name)
+    raise AttributeError(name)

@@ -1,0 +1,121 @@
+"""The discord.py client, and the platform hook `newsdigest run` starts when DISCORD_TOKEN is set.
+
+The bot asks for the `guilds` intent only: slash commands and buttons arrive as interactions
+whatever the intents, and role names for `admin.group` come from the guild cache that intent
+fills. No privileged intent (message content, members, presence) is needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any, Protocol
+
+import aiohttp
+import discord
+
+from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter, DiscordWebhookAdapter
+from bot.adapters.discord.interactions import CommandRunner
+from bot.adapters.discord.slash import NewsTree, build_tree
+from bot.adapters.discord.views import DYNAMIC_ITEMS
+from bot.commands.core import Commands
+from bot.config import Config, Secrets
+from bot.delivery.adapter import ChatAdapter
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT = 60.0
+WEBHOOK_TIMEOUT = aiohttp.ClientTimeout(total=30)
+
+
+def intents() -> discord.Intents:
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+class DiscordBot(discord.Client):
+    def __init__(self, runner: CommandRunner | None = None, **options: Any) -> None:
+        options.setdefault("intents", intents())
+        # The client-wide default; every send passes AllowedMentions.none() explicitly as well.
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        super().__init__(**options)
+        self.runner = runner
+        self.tree: NewsTree = build_tree(self)
+
+    async def setup_hook(self) -> None:
+        # Buttons on cards posted before a restart keep working: their state is in the custom id.
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def on_ready(self) -> None:
+        guilds = ", ".join(g.name for g in self.guilds) or "no servers yet"
+        log.info("Discord connected as %s (%s)", self.user, guilds)
+
+
+class Service(Protocol):
+    """What the runner's service offers a platform (see bot.runner.platforms)."""
+
+    commands: Commands
+
+    def register_adapter(self, adapter: ChatAdapter) -> None: ...
+
+
+class DiscordPlatform:
+    """Started by `newsdigest run`: connects the bot when a token is set, and delivers through
+    channel webhooks either way."""
+
+    name = "discord"
+
+    def __init__(self, config: Config, token: str | None) -> None:
+        self.config = config
+        self.token = token
+        self.client: DiscordBot | None = None
+        self.adapter: DiscordAdapter | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._gateway: asyncio.Task[None] | None = None
+
+    async def start(self, service: Service) -> None:
+        self._session = aiohttp.ClientSession(timeout=WEBHOOK_TIMEOUT)
+        bot_adapter: DiscordBotAdapter | None = None
+        if self.token:
+            self.client = DiscordBot(CommandRunner(service.commands, self.config))
+            await self.client.login(self.token)
+            self._gateway = asyncio.create_task(self.client.connect(reconnect=True))
+            await self._wait_ready(self.client, self._gateway)
+            bot_adapter = DiscordBotAdapter(self.client)
+        self.adapter = DiscordAdapter(
+            bot=bot_adapter, webhooks=DiscordWebhookAdapter(self._session, bot=bot_adapter)
+        )
+        service.register_adapter(self.adapter)
+
+    @staticmethod
+    async def _wait_ready(client: discord.Client, gateway: asyncio.Task[None]) -> None:
+        ready = asyncio.create_task(client.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {ready, gateway}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready in done:
+            return
+        ready.cancel()
+        if gateway in done:
+            # e.g. PrivilegedIntentsRequired or a revoked token: surface it to /healthz.
+            gateway.result()
+            raise RuntimeError("Discord gateway closed before the bot was ready")
+        raise TimeoutError(f"Discord did not become ready within {READY_TIMEOUT:.0f}s")
+
+    async def stop(self) -> None:
+        if self.client is not None:
+            await self.client.close()
+        if self._gateway is not None:
+            self._gateway.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._gateway
+        if self._session is not None:
+            await self._session.close()
+
+
+def create_platform(config: Config, secrets: Secrets) -> DiscordPlatform:
+    """The factory named in bot.runner.platforms for DISCORD_TOKEN. With no token it still
+    delivers to channels that have a `webhook_url` (no gateway, no commands)."""
+    return DiscordPlatform(config, secrets.discord_token)

@@ -1,0 +1,239 @@
+"""From a Discord interaction to `Commands.dispatch` and from its `Reply` back to Discord.
+
+Only translation lives here: who is asking (channel, user, admin or not), when to defer so
+Discord's 3-second window never lapses, and how a Reply becomes messages (content, embeds,
+buttons) within Discord's limits. What a command does is decided by `bot.commands.core`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from bot.adapters.discord.embeds import (
+    card_embeds,
+    digest_heading_text,
+    pack_messages,
+    split_content,
+)
+from bot.adapters.discord.escape import escape, fit, neutralize_mentions
+from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
+from bot.commands.core import CommandContext, Commands, Reply
+from bot.config import Config
+from bot.render.text import clean
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+NO_MENTIONS = discord.AllowedMentions.none()
+# Building cards may call the summariser (and an LLM) synchronously, which would block the
+# event loop past Discord's 3 s: these are deferred before any work starts.
+DEFER_FIRST = frozenset({"story", "digest"})
+# Replies that are public when they succeed; the deferral's visibility is chosen to match.
+PUBLIC_ON_SUCCESS = frozenset({"story", "follow", "unfollow", "digest"})
+
+
+@dataclass(slots=True)
+class Outgoing:
+    content: str | None = None
+    embeds: list[discord.Embed] = dataclasses.field(default_factory=list)
+    view: discord.ui.View | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+        if self.content:
+            out["content"] = self.content
+        if self.embeds:
+            out["embeds"] = self.embeds
+        if self.view is not None:
+            out["view"] = self.view
+        return out
+
+
+def render_reply(reply: Reply) -> list[Outgoing]:
+    """The messages a Reply becomes, first one answering the interaction."""
+    if reply.digest is not None:
+        return _digest_messages(reply)
+    if reply.cards:
+        out: list[Outgoing] = []
+        for card in reply.cards:
+            packed = pack_messages(card_embeds(card, full=reply.full))
+            out.append(Outgoing(embeds=packed[0], view=card_view([card])))
+            out += [Outgoing(embeds=embeds) for embeds in packed[1:]]
+        return out
+    # Reply text is the bot's own (it keeps its markdown); list lines carry feed titles and
+    # user-written queries, so those are escaped.
+    text = neutralize_mentions(reply.text)
+    if reply.lines:
+        text += "\n" + "\n".join(f"• {escape(line)}" for line in reply.lines)
+    return [Outgoing(content=piece) for piece in split_content(text)]
+
+
+def _digest_messages(reply: Reply) -> list[Outgoing]:
+    digest = reply.digest
+    assert digest is not None
+    embeds = [card_embeds(card)[0] for card in digest.cards]
+    out = [Outgoing(content=digest_heading_text(digest))]
+    start = 0
+    # At most five cards per message so each card keeps its own row of buttons.
+    for group in pack_messages(embeds, max_embeds=ROWS_PER_MESSAGE):
+        cards = digest.cards[start : start + len(group)]
+        start += len(group)
+        out.append(Outgoing(embeds=group, view=card_view(cards)))
+    return out
+
+
+class CommandRunner:
+    def __init__(
+        self,
+        commands: Commands,
+        config: Config,
+        *,
+        defer_after: float = 2.0,
+        pace: float = 1.0,
+    ) -> None:
+        self.commands = commands
+        self.config = config
+        # Seconds a command may run before we defer; well inside Discord's 3 s.
+        self.defer_after = defer_after
+        # Seconds between follow-up messages of one long reply (a digest), so it trickles in.
+        self.pace = pace
+
+    @property
+    def core(self) -> Any:
+        return self.commands.core
+
+    def context(self, interaction: discord.Interaction[Any]) -> CommandContext:
+        channel = interaction.channel
+        return CommandContext(
+            platform=PLATFORM,
+            channel_id=str(interaction.channel_id),
+            user_id=str(interaction.user.id),
+            channel_name=getattr(channel, "name", None),
+            is_admin=self.is_admin(interaction),
+        )
+
+    def is_admin(self, interaction: discord.Interaction[Any]) -> bool:
+        """Manage Server (or Administrator), a user listed in `admin.users`, or a member of the
+        role named (or with the id) in `admin.group`."""
+        user = interaction.user
+        if str(user.id) in self.config.admin_users or user.name in self.config.admin_users:
+            return True
+        perms = interaction.permissions
+        if perms.manage_guild or perms.administrator:
+            return True
+        group = self.config.admin_group
+        if group and isinstance(user, discord.Member):
+            return any(str(role.id) == group or role.name == group for role in user.roles)
+        return False
+
+    async def run(
+        self,
+        interaction: discord.Interaction[Any],
+        command: str,
+        args: str,
+        *,
+        private: bool = False,
+    ) -> None:
+        """Dispatch one command and answer the interaction. `private` keeps even a successful
+        reply ephemeral (a button click should not post into the channel)."""
+        ctx = self.context(interaction)
+        defer_ephemeral = private or not self._public_guess(command)
+        deferred: bool | None = None
+        if command in DEFER_FIRST:
+            await interaction.response.defer(ephemeral=defer_ephemeral, thinking=True)
+            deferred = defer_ephemeral
+            reply = await self.commands.dispatch(command, args, ctx)
+        else:
+            task = asyncio.ensure_future(self.commands.dispatch(command, args, ctx))
+            done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+            if not done:
+                await interaction.response.defer(ephemeral=defer_ephemeral, thinking=True)
+                deferred = defer_ephemeral
+            reply = await task
+        if private and not reply.ephemeral:
+            reply = dataclasses.replace(reply, ephemeral=True)
+        await self.send(interaction, reply, deferred=deferred)
+
+    def _public_guess(self, command: str) -> bool:
+        if command == "digest" and self.commands.post_digest is not None:
+            # With the outbox wired, /digest only confirms privately; the cards come from it.
+            return False
+        return command in PUBLIC_ON_SUCCESS
+
+    async def send(
+        self, interaction: discord.Interaction[Any], reply: Reply, *, deferred: bool | None
+    ) -> None:
+        messages = render_reply(reply)
+        first, rest = messages[0], messages[1:]
+        ephemeral = reply.ephemeral
+        if deferred is None and not interaction.response.is_done():
+            kwargs = first.kwargs()
+            if not first.embeds:
+                kwargs["suppress_embeds"] = True
+            await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+        elif deferred == ephemeral:
+            kwargs = first.kwargs()
+            kwargs.setdefault("content", None)
+            await interaction.edit_original_response(**kwargs)
+        else:
+            # The "thinking" message's visibility was fixed when deferring; replace it.
+            await interaction.delete_original_response()
+            await interaction.followup.send(ephemeral=ephemeral, wait=True, **first.kwargs())
+        for message in rest:
+            if self.pace:
+                await asyncio.sleep(self.pace)
+            await interaction.followup.send(ephemeral=ephemeral, wait=True, **message.kwargs())
+
+    # --- autocomplete -----------------------------------------------------------------------------
+
+    def topic_choices(self, current: str) -> list[discord.app_commands.Choice[str]]:
+        from bot.store import channels as channel_store
+
+        return _choices(
+            ((t.slug, f"{t.slug}: {t.query}") for t in channel_store.list_topics(self.core.db)),
+            current,
+        )
+
+    def followed_topic_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[discord.app_commands.Choice[str]]:
+        from bot.store import channels as channel_store
+
+        channel = channel_store.get_channel(self.core.db, PLATFORM, str(interaction.channel_id))
+        if channel is None:
+            return []
+        topics = channel_store.channel_topics(self.core.db, channel.id)
+        return _choices(((t.slug, f"{t.slug}: {t.query}") for t in topics), current)
+
+    def story_choices(self, current: str) -> list[discord.app_commands.Choice[str]]:
+        stories = self.core.recent_stories(hours=72, limit=200)
+        return _choices(((s.slug, f"{s.headline} ({s.slug})") for s in stories), current)
+
+    def feed_choices(self, current: str) -> list[discord.app_commands.Choice[str]]:
+        from bot.store import feeds as feed_store
+
+        feeds = feed_store.list_feeds(self.core.db)
+        # Choice values are capped at 100 characters; the feed id always fits.
+        return _choices(((str(f.id), f"{f.display_name} <{f.url}>") for f in feeds), current)
+
+
+def _choices(items: Any, current: str, limit: int = 25) -> list[discord.app_commands.Choice[str]]:
+    """Up to 25 choices whose value or label contains what was typed, prefix matches first."""
+    needle = current.strip().casefold()
+    scored: list[tuple[int, str, str]] = []
+    for value, label in items:
+        haystack = f"{value} {label}".casefold()
+        if needle and needle not in haystack:
+            continue
+        scored.append((0 if value.casefold().startswith(needle) else 1, value, label))
+    scored.sort(key=lambda item: item[0])
+    return [
+        discord.app_commands.Choice(name=fit(clean(label), 100) or value, value=value[:100])
+        for _, value, label in scored[:limit]
+    ]

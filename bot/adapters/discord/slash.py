@@ -1,0 +1,163 @@
+"""The application (slash) commands: the same six as on Slack, shaped for Discord.
+
+Each callback turns its options back into the argument string the core parses (`/watchlist
+schedule weekdays 09:00` on Slack is `/watchlist schedule when:weekdays 09:00` here) and hands it
+to the client's `CommandRunner`. Discord cannot invoke a command that has subcommands, so the
+bare `/watchlist` of Slack is `/watchlist show`.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.interactions import CommandRunner
+
+log = logging.getLogger(__name__)
+Choices = list[app_commands.Choice[str]]
+
+
+def _runner(interaction: discord.Interaction[Any]) -> CommandRunner:
+    return interaction.client.runner  # type: ignore[attr-defined,no-any-return]
+
+
+class NewsTree(app_commands.CommandTree[Any]):
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        # The core already turns its own failures into a polite reply; this is the adapter's.
+        log.error("Discord command failed", exc_info=error)
+        text = "Sorry, that command failed on our side. The bot's logs have the details."
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell the user about the failure", exc_info=True)
+
+
+async def _run(interaction: discord.Interaction[Any], command: str, args: str = "") -> None:
+    await _runner(interaction).run(interaction, command, args)
+
+
+def build_tree(client: discord.Client) -> NewsTree:
+    tree = NewsTree(client)
+
+    @tree.command(name="story", description="A story's full breakdown")
+    @app_commands.describe(query="Story slug, the start of it, or words from its headline")
+    @app_commands.guild_only()
+    async def story(interaction: discord.Interaction[Any], query: str) -> None:
+        await _run(interaction, "story", query)
+
+    @story.autocomplete("query")
+    async def story_query(interaction: discord.Interaction[Any], current: str) -> Choices:
+        return _runner(interaction).story_choices(current)
+
+    @tree.command(
+        name="follow",
+        description="Follow a topic in this channel (with a query: create or change it)",
+    )
+    @app_commands.describe(
+        topic="Topic name: lowercase letters, digits and '-'",
+        query='Optional query, e.g. "chip export" OR semiconductor',
+    )
+    @app_commands.guild_only()
+    async def follow(
+        interaction: discord.Interaction[Any], topic: str, query: str | None = None
+    ) -> None:
+        # One option is one topic name: spaces typed into it become '-', never a query.
+        slug = "-".join(topic.split())
+        await _run(interaction, "follow", f"{slug} {query or ''}".strip())
+
+    @follow.autocomplete("topic")
+    async def follow_topic(interaction: discord.Interaction[Any], current: str) -> Choices:
+        return _runner(interaction).topic_choices(current)
+
+    @tree.command(name="unfollow", description="Stop following a topic in this channel")
+    @app_commands.describe(topic="A topic this channel follows")
+    @app_commands.guild_only()
+    async def unfollow(interaction: discord.Interaction[Any], topic: str) -> None:
+        await _run(interaction, "unfollow", "-".join(topic.split()))
+
+    @unfollow.autocomplete("topic")
+    async def unfollow_topic(interaction: discord.Interaction[Any], current: str) -> Choices:
+        return _runner(interaction).followed_topic_choices(interaction, current)
+
+    @tree.command(name="digest", description="Post this channel's digest now")
+    @app_commands.guild_only()
+    async def digest(interaction: discord.Interaction[Any]) -> None:
+        await _run(interaction, "digest")
+
+    tree.add_command(_watchlist_group())
+    tree.add_command(_feeds_group())
+    return tree
+
+
+def _watchlist_group() -> app_commands.Group:
+    group = app_commands.Group(
+        name="watchlist", description="This channel's topics and settings", guild_only=True
+    )
+
+    @group.command(name="show", description="This channel's topics and settings")
+    async def show(interaction: discord.Interaction[Any]) -> None:
+        await _run(interaction, "watchlist")
+
+    @group.command(name="schedule", description="When digests are posted")
+    @app_commands.describe(when="e.g. 'weekdays 09:00 Europe/Berlin', 'daily 8:30', or cron")
+    async def schedule(interaction: discord.Interaction[Any], when: str) -> None:
+        await _run(interaction, "watchlist", f"schedule {when}")
+
+    @group.command(name="mode", description="Digest on the schedule, or instant as stories break")
+    async def mode(
+        interaction: discord.Interaction[Any], mode: Literal["digest", "instant"]
+    ) -> None:
+        await _run(interaction, "watchlist", f"mode {mode}")
+
+    @group.command(name="min-sources", description="Independent sources a story needs to be posted")
+    async def min_sources(
+        interaction: discord.Interaction[Any], count: app_commands.Range[int, 1, 50]
+    ) -> None:
+        await _run(interaction, "watchlist", f"min-sources {count}")
+
+    @group.command(name="quiet", description="Hours without posts, e.g. 22:00-07:00, or 'off'")
+    async def quiet(interaction: discord.Interaction[Any], hours: str) -> None:
+        await _run(interaction, "watchlist", f"quiet {shlex.quote(hours.strip())}")
+
+    @group.command(name="resume", description="Resume posting after the channel was paused")
+    async def resume(interaction: discord.Interaction[Any]) -> None:
+        await _run(interaction, "watchlist", "resume")
+
+    return group
+
+
+def _feeds_group() -> app_commands.Group:
+    group = app_commands.Group(
+        name="feeds",
+        description="The feeds the bot polls (adding and removing needs Manage Server or the admin role)",
+        guild_only=True,
+    )
+
+    @group.command(name="list", description="The feeds and their health")
+    async def list_(interaction: discord.Interaction[Any]) -> None:
+        await _run(interaction, "feeds", "list")
+
+    @group.command(name="add", description="Add a feed (Manage Server or the admin role)")
+    @app_commands.describe(url="An http(s) RSS or Atom feed URL")
+    async def add(interaction: discord.Interaction[Any], url: str) -> None:
+        await _run(interaction, "feeds", f"add {shlex.quote(url.strip())}")
+
+    @group.command(name="remove", description="Remove a feed (Manage Server or the admin role)")
+    @app_commands.describe(feed="The feed's URL or id")
+    async def remove(interaction: discord.Interaction[Any], feed: str) -> None:
+        await _run(interaction, "feeds", f"remove {shlex.quote(feed.strip())}")
+
+    @remove.autocomplete("feed")
+    async def remove_feed(interaction: discord.Interaction[Any], current: str) -> Choices:
+        return _runner(interaction).feed_choices(current)
+
+    return group
