@@ -115,6 +115,25 @@ class DiscordPlatform:
             await self._session.close()
 
 
+async def sync_commands(
+    token: str, *, guild_id: int | None = None, clear: bool = False
+) -> list[str]:
+    """Register the command tree over REST only (no gateway); the names Discord now has."""
+    client = DiscordBot()
+    try:
+        await client.login(token)
+        guild = discord.Object(guild_id) if guild_id is not None else None
+        if guild is not None:
+            # Global commands take a while to reach every client; a guild copy is instant.
+            client.tree.copy_global_to(guild=guild)
+            if clear:
+                client.tree.clear_commands(guild=guild)
+        synced = await client.tree.sync(guild=guild)
+    finally:
+        await client.close()
+    return [command.name for command in synced]
+
+
 def create_platform(config: Config, secrets: Secrets) -> DiscordPlatform:
     """The factory named in bot.runner.platforms for DISCORD_TOKEN. With no token it still
     delivers to channels that have a `webhook_url` (no gateway, no commands)."""
