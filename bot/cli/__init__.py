@@ -51,10 +51,12 @@ def _register_optional_commands() -> None:
     # Imported here so `newsdigest --help` stays quick and a broken optional part cannot hide
     # the core commands.
     from bot.cli.demo import demo_command
+    from bot.cli.discord import discord_group
     from bot.cli.run import run_command
 
     cli.add_command(demo_command)
     cli.add_command(run_command)
+    cli.add_command(discord_group)
 
 
 _register_optional_commands()
