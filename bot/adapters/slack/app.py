@@ -36,7 +36,14 @@ from bot.adapters.slack.blocks import (
 )
 from bot.adapters.slack.escape import escape_trusted
 from bot.adapters.slack.guards import AdminCheck, SeenRequests, request_key
-from bot.adapters.slack.replies import WATCHLIST_HINT, ephemeral_body, reply_messages
+from bot.adapters.slack.replies import (
+    MENTION_HELP,
+    ephemeral_body,
+    failed_body,
+    hint_for,
+    reply_messages,
+    text_body,
+)
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.store import channels as channel_store
 
@@ -49,11 +56,6 @@ EVENTS_PATH = "/slack/events"
 # Slack's own errors when the bot may not post in a channel; the response_url still works there.
 NOT_POSTABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 CHANGING_COMMANDS = frozenset({"follow", "unfollow", "watchlist", "digest"})
-FAILED = "Sorry, something went wrong on our side. The bot's logs have the details."
-MENTION_HELP = (
-    "I post news digests. Commands (each takes `help`): `/story <slug or words>`, "
-    "`/follow <topic> [query]`, `/unfollow <topic>`, `/watchlist`, `/digest`, `/feeds list`."
-)
 
 
 class _FixedClock(Clock):
@@ -201,7 +203,7 @@ class SlackBot:
         channel_id = str(command.get("channel_id", ""))
         user_id = str(command.get("user_id", ""))
         response_url = command.get("response_url")
-        hint = _hint(name, text)
+        hint = hint_for(name, text)
         acked = False
         try:
             task = asyncio.ensure_future(self._run_command(name, text, command))
@@ -232,9 +234,9 @@ class SlackBot:
             # Whatever broke, the user gets a sentence, never a stack trace or a silent timeout.
             log.exception("Slack: /%s %r failed", name, text)
             if not acked:
-                await ack(**_failed_body())
+                await ack(**failed_body())
             else:
-                await self._respond(response_url, _failed_body(), channel_id, user_id)
+                await self._respond(response_url, failed_body(), channel_id, user_id)
 
     async def _run_command(self, name: str, text: str, command: Mapping[str, Any]) -> Reply | None:
         try:
@@ -313,7 +315,7 @@ class SlackBot:
                 return
             log.warning("Slack: posting a reply to %s failed: %s", channel_id, code)
             note = f"I could not post in this channel ({code}). Try `/invite` me first."
-            await self._respond(response_url, _text_body(note), channel_id, user_id)
+            await self._respond(response_url, text_body(note), channel_id, user_id)
 
     async def _respond(
         self, response_url: str | None, body: dict[str, Any], channel_id: str, user_id: str
@@ -365,7 +367,7 @@ class SlackBot:
         channel_store.mute_story(db, channel.id, story_id)
         await self._changed()
         text = "Muted: this channel will get no more posts or updates about that story."
-        await self._respond(body.get("response_url"), _text_body(text), ctx.channel_id, ctx.user_id)
+        await self._respond(body.get("response_url"), text_body(text), ctx.channel_id, ctx.user_id)
 
     # --- events --------------------------------------------------------------------------------------
 
@@ -405,15 +407,3 @@ _ANY_COMMAND = re.compile(r"^/.+")
 def _action(prefix: str) -> re.Pattern[str]:
     # Buttons carry ":<story id>" so action_ids stay unique within a digest message.
     return re.compile(rf"^{re.escape(prefix)}(:.*)?$")
-
-
-def _hint(name: str, text: str) -> str | None:
-    return WATCHLIST_HINT if name == "watchlist" and not text.strip() else None
-
-
-def _text_body(text: str) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": escape_trusted(text), "blocks": text_blocks(text)}
-
-
-def _failed_body() -> dict[str, Any]:
-    return _text_body(FAILED)

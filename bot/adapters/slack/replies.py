@@ -17,6 +17,11 @@ from bot.adapters.slack.escape import escape_trusted, truncate
 if TYPE_CHECKING:
     from bot.commands.core import Reply
 
+FAILED = "Sorry, something went wrong on our side. The bot's logs have the details."
+MENTION_HELP = (
+    "I post news digests. Commands (each takes `help`): `/story <slug or words>`, "
+    "`/follow <topic> [query]`, `/unfollow <topic>`, `/watchlist`, `/digest`, `/feeds list`."
+)
 WATCHLIST_HINT = (
     "Change it: `/watchlist schedule weekdays 09:00 Europe/Berlin` · "
     "`/watchlist mode digest|instant` · `/watchlist min-sources N` · `/follow <topic> [query]` · "
@@ -43,3 +48,15 @@ def reply_messages(reply: Reply, *, hint: str | None = None) -> list[SlackMessag
 def ephemeral_body(message: SlackMessage) -> dict[str, Any]:
     """The JSON for an ack() or response_url reply that only the asker sees."""
     return {"response_type": "ephemeral", "text": message.text, "blocks": message.blocks}
+
+
+def hint_for(name: str, text: str) -> str | None:
+    return WATCHLIST_HINT if name == "watchlist" and not text.strip() else None
+
+
+def text_body(text: str) -> dict[str, Any]:
+    return {"response_type": "ephemeral", "text": escape_trusted(text), "blocks": text_blocks(text)}
+
+
+def failed_body() -> dict[str, Any]:
+    return text_body(FAILED)
