@@ -77,7 +77,11 @@ def _pick_for_outlet(outlet: str, articles: list[Article], other: set[str]) -> _
             novel = [s for s in dict.fromkeys(stems) if s not in other]
             if not novel:
                 continue
-            names = [n for n in _names(sentence) if not set(content_stems(n)) <= other]
+            names = [
+                n
+                for n in _names(sentence)
+                if not set(content_stems(n)) <= other and not _DEMONYM_RE.match(n)
+            ]
             numbers = [
                 m.group(0).strip(" ,.")
                 for m in _NUMBER_RE.finditer(sentence)
@@ -111,25 +115,42 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _clause_with(sentence: str, needle: str, max_words: int = 18) -> str:
-    """The comma-bounded clause of `sentence` containing `needle`, kept short."""
-    parts = re.split(r"(?<=[,;:])\s+|\s+[—–]\s+", sentence)
-    for part in parts:
-        if needle in part:
-            words = part.rstrip(",;:.").split()
-            return " ".join(words[:max_words]) + (f" {ELLIPSIS}" if len(words) > max_words else "")
-    return " ".join(sentence.split()[:max_words])
+def _clauses(sentence: str) -> list[str]:
+    return [p.strip() for p in re.split(r"(?<=[,;:])\s+|\s+[—–]\s+", sentence) if p.strip()]
+
+
+def _short(text: str, max_words: int = 18) -> str:
+    """A clause shortened at a word boundary, without trailing function words or punctuation."""
+    words = text.rstrip(",;:.").split()[:max_words]
+    while len(words) > 3 and words[-1].casefold().strip(",;:") in _WEAK_END:
+        words.pop()
+    return " ".join(words).rstrip(",;:").strip('"“”')
+
+
+_WEAK_END = frozenset(
+    "a an the and or but of to in on at for with by from as that which who".split()
+)
+_DEMONYM_RE = re.compile(r"^[A-Z][a-z]+(?:ern|ian|ean|ese|ish|ic|ans?)$")
+
+
+def _best_clause(sentence: str, focus: Sequence[str]) -> str:
+    """The clause carrying the most of `focus` (the outlet's novel words)."""
+    focus_set = {f.casefold().strip(",.;:\"“”'") for f in focus}
+    return max(
+        _clauses(sentence),
+        key=lambda c: sum(w.casefold().strip(",.;:\"“”'") in focus_set for w in c.split()),
+    )
 
 
 def angle_line(pick: _Pick) -> str:
-    """One line on what the outlet adds, in its own words."""
+    """One line on what the outlet adds, built from its own novel words."""
     if pick.numbers:
-        return f"Adds a number: {_clause_with(pick.sentence, pick.numbers[0])}."
+        clause = next((c for c in _clauses(pick.sentence) if pick.numbers[0] in c), pick.sentence)
+        return f"Adds a number: {_short(clause)}."
+    clause = _short(_best_clause(pick.sentence, pick.novel_words))
     if pick.names:
-        names = _join(pick.names[:3])
-        return f"Names {names}, a detail absent from the other coverage."
-    detail = " ".join(pick.novel_words[:8]).strip(",.;:\"“”'")
-    return f"Adds detail the others lack: {detail}."
+        return f"Names {_join(pick.names[:3])}, a detail absent from the other coverage: {clause}."
+    return f"Adds a detail the others lack: {clause}."
 
 
 def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:

@@ -1,0 +1,166 @@
+"""Summary quality bench: our TL;DR vs a lead baseline and a LexRank-style baseline, same run.
+
+    .venv/bin/python bench/summary_quality.py [clusters-dev.jsonl] [--limit N]
+
+Prints ROUGE-1/2/L F1 (rouge_score, use_stemmer=True) against `reference.summary` with the mean
+length in words, per subset (NeuS validation, AllSides, Multi-News), ms per story, and the angle
+checks on stories whose outlets are named: quotes verbatim in their own outlet's text, and angle
+lines attributable to their own outlet (their content words overlap that outlet's text at least
+as much as any other outlet's). Exits 0 with a message when the data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._summary_data import (
+    SUBSETS,
+    Story,
+    Tally,
+    clusters_path,
+    read_stories,
+    rouge_scorer,
+)
+from bot.models import Article
+from bot.summarize import summarize
+from bot.summarize.grounding import is_verbatim
+from bot.summarize.sentences import content_stems, split_sentences
+
+MAX_WORDS = 55
+
+
+def lead_baseline(articles: Sequence[Article]) -> str:
+    """First sentence of each article, in the given order, cut at 55 words."""
+    firsts = [s[0] for s in (split_sentences(a.text) for a in articles) if s]
+    return " ".join(" ".join(firsts).split()[:MAX_WORDS])
+
+
+def lexrank_baseline(articles: Sequence[Article], threshold: float = 0.1) -> str:
+    """LexRank-style: sentences ranked by PageRank over a tf-idf cosine graph, top ones to 55."""
+    sentences = [s for a in articles for s in split_sentences(a.text)[:25]]
+    if not sentences:
+        return ""
+    bags = [Counter(content_stems(s)) for s in sentences]
+    df: Counter[str] = Counter()
+    for bag in bags:
+        df.update(bag.keys())
+    n = len(bags)
+    idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
+    vecs = [{w: c * idf[w] for w, c in bag.items()} for bag in bags]
+    norms = [math.sqrt(sum(v * v for v in vec.values())) or 1.0 for vec in vecs]
+    adj = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            dot = sum(v * vecs[j].get(w, 0.0) for w, v in vecs[i].items())
+            sim = dot / (norms[i] * norms[j])
+            if sim > threshold:
+                adj[i][j] = adj[j][i] = 1.0
+    degree = [sum(row) or 1.0 for row in adj]
+    rank = [1.0 / n] * n
+    for _ in range(30):
+        rank = [
+            0.15 / n + 0.85 * sum(rank[j] * adj[j][i] / degree[j] for j in range(n))
+            for i in range(n)
+        ]
+    order = sorted(range(n), key=lambda i: -rank[i])
+    picked: list[str] = []
+    used = 0
+    for i in order:
+        if used >= MAX_WORDS:
+            break
+        picked.append(sentences[i])
+        used += len(sentences[i].split())
+    return " ".join(" ".join(picked).split()[:MAX_WORDS])
+
+
+def attributable(line: str, outlet: str, texts: dict[str, str]) -> bool:
+    stems = set(content_stems(line))
+    own = len(stems & set(content_stems(texts[outlet])))
+    return all(own >= len(stems & set(content_stems(t))) for o, t in texts.items() if o != outlet)
+
+
+def run(stories: list[Story]) -> None:
+    scorer = rouge_scorer()
+    tallies: dict[str, dict[str, Tally]] = {"newsdigest": {}, "lead": {}, "lexrank": {}}
+    elapsed = 0.0
+    n_quotes = n_verbatim = n_lines = n_attrib = 0
+    n_bullets = n_grounded_bullets = n_over = 0
+    for story in stories:
+        start = time.perf_counter()
+        summary = summarize(story.articles)
+        elapsed += time.perf_counter() - start
+        ours = " ".join(b.text for b in summary.tldr)
+        n_over += len(ours.split()) > MAX_WORDS
+        for bullet in summary.tldr:
+            n_bullets += 1
+            n_grounded_bullets += bool(bullet.sources)
+        if story.reference:
+            for name, text in (
+                ("newsdigest", ours),
+                ("lead", lead_baseline(story.articles)),
+                ("lexrank", lexrank_baseline(story.articles)),
+            ):
+                tallies[name].setdefault(story.subset, Tally()).add(scorer, story.reference, text)
+        if all(story.raw_sources):
+            texts: dict[str, str] = {}
+            for article in story.articles:
+                texts[article.source] = (
+                    texts.get(article.source, "") + f"\n{article.title}\n{article.text}"
+                )
+            for angle in summary.angles:
+                n_quotes += 1
+                n_verbatim += is_verbatim(angle.quote, texts[angle.source])
+                n_lines += 1
+                n_attrib += attributable(angle.line, angle.source, texts)
+    print(
+        f"stories: {len(stories)}   summariser: {1000 * elapsed / max(1, len(stories)):.2f} ms/story"
+    )
+    print()
+    print(f"{'subset':<12}{'system':<12}{'R-1':>7}{'R-2':>7}{'R-L':>7}{'words':>7}{'n':>6}")
+    for label, _ in SUBSETS:
+        for name, by_subset in tallies.items():
+            if label not in by_subset:
+                continue
+            r1, r2, rl, words, n = by_subset[label].row()
+            print(f"{label:<12}{name:<12}{r1:7.2f}{r2:7.2f}{rl:7.2f}{words:7.1f}{n:6d}")
+    print()
+    print(
+        f"TL;DR over {MAX_WORDS} words: {n_over}; bullets with supporting outlets: "
+        f"{n_grounded_bullets}/{n_bullets}"
+    )
+    if n_quotes:
+        print(
+            f"angles (named outlets): {n_quotes}; quotes verbatim in own outlet: "
+            f"{100 * n_verbatim / n_quotes:.1f}%; lines attributable to own outlet: "
+            f"{100 * n_attrib / n_lines:.1f}%"
+        )
+    else:
+        print("angles: no stories with named outlets")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("file", nargs="?", default="clusters-dev.jsonl")
+    parser.add_argument("--limit", type=int, default=0, help="first N stories only")
+    args = parser.parse_args(argv)
+    path = Path(args.file) if "/" in args.file else clusters_path(args.file)
+    if not path.exists():
+        print(f"summary bench skipped: {path} not found (set NEWSDIGEST_DATA)")
+        return 0
+    stories = list(read_stories(path))
+    if args.limit:
+        stories = stories[: args.limit]
+    run(stories)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
