@@ -71,12 +71,17 @@ class FakeDiscord:
     _nonces: dict[tuple[int, str], int] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000000000000000000))
     _runner: web.AppRunner | None = None
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _seq: int = 0
     base: str = ""
+    gateway_url: str = ""
+    identified: list[dict[str, Any]] = field(default_factory=list)
 
     # --- lifecycle --------------------------------------------------------------------------------
 
     async def start(self) -> str:
         app = web.Application()
+        app.router.add_route("GET", "/gateway", self._gateway_socket)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -84,9 +89,12 @@ class FakeDiscord:
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.base = f"http://127.0.0.1:{port}/api/v10"
+        self.gateway_url = f"ws://127.0.0.1:{port}/gateway"
         return self.base
 
     async def close(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -137,6 +145,40 @@ class FakeDiscord:
         msg = self._message(channel_id, overrides)
         msg.update({k: v for k, v in overrides.items() if k in ("author", "webhook_id")})
         return msg
+
+    # --- the gateway (just enough to connect, identify, be ready and receive events) ---------
+
+    async def _gateway_socket(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 45000}})
+        async for msg in ws:
+            frame = json.loads(msg.data)
+            if frame["op"] == 1:
+                await ws.send_json({"op": 11})
+            elif frame["op"] == 2:
+                self.identified.append(frame["d"])
+                ready = {
+                    "v": 10,
+                    "user": BOT_USER,
+                    "guilds": [],
+                    "session_id": "fake-session",
+                    "resume_gateway_url": self.gateway_url,
+                    "application": {"id": str(APP_ID), "flags": 0},
+                }
+                await self._dispatch(ws, "READY", ready)
+        self._sockets.remove(ws)
+        return ws
+
+    async def _dispatch(self, ws: web.WebSocketResponse, event: str, data: Any) -> None:
+        self._seq += 1
+        await ws.send_json({"op": 0, "s": self._seq, "t": event, "d": data})
+
+    async def push(self, event: str, data: Any) -> None:
+        """Send a gateway event (e.g. INTERACTION_CREATE) to every connected client."""
+        for ws in list(self._sockets):
+            await self._dispatch(ws, event, data)
 
     # --- request handling -------------------------------------------------------------------------
 

@@ -1,0 +1,167 @@
+"""How `newsdigest run` and `newsdigest discord sync` reach Discord: the platform hook over a fake
+gateway and REST API, and the command sync CLI."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+import yarl
+from click.testing import CliRunner
+from fakes.discord_api import APP_ID, GUILD_ID, FakeDiscord
+
+from bot.adapters.discord import create_platform
+from bot.app import NewsDigest
+from bot.cards import StoryCard
+from bot.cli import cli
+from bot.commands.core import Commands
+from bot.config import Config, Secrets
+from bot.delivery.adapter import ChatAdapter
+from bot.store import channels as channel_store
+from bot.store.database import open_database
+
+CHANNEL = 666666666666666666
+
+
+@pytest.fixture
+async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    fake = FakeDiscord()
+    monkeypatch.setattr(discord.http.Route, "BASE", await fake.start())
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url)
+    )
+    yield fake
+    await fake.close()
+
+
+class FakeService:
+    def __init__(self, commands: Commands) -> None:
+        self.commands = commands
+        self.adapters: list[ChatAdapter] = []
+
+    def register_adapter(self, adapter: ChatAdapter) -> None:
+        self.adapters.append(adapter)
+
+
+async def test_run_hook_connects_serves_commands_and_delivers(
+    api: FakeDiscord, tmp_path: Path
+) -> None:
+    config = Config(database=str(tmp_path / "nd.db"))
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    service = FakeService(Commands(core))
+    platform = create_platform(config, Secrets(None, None, None, discord_token="fake-token"))
+    assert platform.name == "discord"
+    await platform.start(service)
+    try:
+        (identify,) = api.identified
+        assert identify["token"] == "fake-token"
+        assert identify["intents"] == discord.Intents(guilds=True).value  # nothing privileged
+        (adapter,) = service.adapters
+        assert adapter.platform == "discord"
+
+        await api.push("INTERACTION_CREATE", _watchlist_show())
+        for _ in range(100):
+            if api.calls("POST", r"/interactions/\d+/[^/]+/callback"):
+                break
+            await asyncio.sleep(0.02)
+        (answer,) = api.calls("POST", r"/interactions/\d+/[^/]+/callback")
+        assert answer.body["data"]["content"].startswith("Mode: digest · schedule: ")
+
+        channel = channel_store.get_channel(core.db, "discord", str(CHANNEL))
+        assert channel is not None
+        card = StoryCard(
+            story_id="dddddddddddd",
+            slug="s",
+            headline="H",
+            source_count=2,
+            outlets=["A", "B"],
+            tldr=[],
+            sources=[],
+            angles=[],
+            also_reporting=[],
+            first_seen=datetime(2025, 1, 1, tzinfo=UTC),
+            as_of=datetime(2025, 1, 1, 1, tzinfo=UTC),
+        )
+        posted = await adapter.post_card(channel, card, nonce="run-1")
+        assert api.channel_messages(CHANNEL)[0]["id"] == posted.message_ref
+    finally:
+        await platform.stop()
+        core.close()
+
+
+def _watchlist_show() -> dict[str, Any]:
+    return {
+        "id": "800000000000000001",
+        "application_id": str(APP_ID),
+        "type": 2,
+        "token": "gateway-token",
+        "version": 1,
+        "data": {
+            "id": "1",
+            "name": "watchlist",
+            "type": 1,
+            "options": [{"type": 1, "name": "show", "options": []}],
+        },
+        "guild_id": str(GUILD_ID),
+        "channel_id": str(CHANNEL),
+        "channel": {
+            "id": str(CHANNEL),
+            "type": 0,
+            "name": "news",
+            "guild_id": str(GUILD_ID),
+            "position": 0,
+        },
+        "member": {
+            "user": {"id": "1", "username": "reader", "discriminator": "0", "avatar": None},
+            "roles": [],
+            "joined_at": "2024-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": "0",
+        },
+        "app_permissions": "0",
+        "locale": "en-US",
+        "attachment_size_limit": 8388608,
+        "entitlements": [],
+        "authorizing_integration_owners": {},
+        "context": 0,
+    }
+
+
+async def test_discord_sync_registers_the_commands(api: FakeDiscord) -> None:
+    runner = CliRunner()
+    # The CLI runs its own event loop; a thread keeps the fake server's loop (this one) serving.
+    result = await asyncio.to_thread(
+        runner.invoke,
+        cli,
+        ["discord", "sync", "--guild", str(GUILD_ID)],
+        env={"DISCORD_TOKEN": "t"},
+    )
+    assert result.exit_code == 0, result.output
+    names = ["story", "follow", "unfollow", "digest", "watchlist", "feeds"]
+    assert result.output.strip() == (
+        f"Synced 6 commands to server {GUILD_ID}: " + ", ".join(f"/{n}" for n in names)
+    )
+    synced = {c["name"]: c for c in api.synced[str(GUILD_ID)]}
+    assert list(synced) == names
+    subcommands = [o["name"] for o in synced["watchlist"]["options"]]
+    assert subcommands == ["show", "schedule", "mode", "min-sources", "quiet", "resume"]
+    assert [o["name"] for o in synced["feeds"]["options"]] == ["list", "add", "remove"]
+
+    result = await asyncio.to_thread(
+        runner.invoke, cli, ["discord", "sync"], env={"DISCORD_TOKEN": "t"}
+    )
+    assert result.exit_code == 0 and "all servers (global)" in result.output
+    assert len(api.synced["global"]) == 6
+
+
+def test_discord_sync_needs_a_token() -> None:
+    result = CliRunner().invoke(cli, ["discord", "sync"], env={"DISCORD_TOKEN": ""})
+    assert result.exit_code == 1
+    assert "DISCORD_TOKEN is not set" in result.output
