@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -49,14 +49,14 @@ async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-def core(tmp_path: Path) -> AsyncIterator[NewsDigest]:
+def core(tmp_path: Path) -> Iterator[NewsDigest]:
     config = Config(database=str(tmp_path / "nd.db"), admin_group="Editors")
     app = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
     app.sync_config()
     now = utcnow() - timedelta(hours=1)
     add_story(app.db, "aaaaaaaaaaaa", ["Harbor Ledger", "Valley Times"], now=now)
     add_story(app.db, "bbbbbbbbbbbb", ["Pinecrest Wire", "Dune Radio", "Bay Courier"], now=now)
-    yield app  # type: ignore[misc]
+    yield app
     app.close()
 
 
