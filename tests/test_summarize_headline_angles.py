@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import io
+import json
+
+from bot.eval.summarize_eval import summarize_jsonl
+from bot.models import Article
+from bot.summarize import summarize
+from bot.summarize.angles import build_angles
+from bot.summarize.grounding import ELLIPSIS, entities, is_verbatim, numbers, ungrounded
+from bot.summarize.headline import choose_headline, clean_title
+from tests.test_summarize_fixtures import harbor_bridge_story
+
+
+def test_headline_cleanup() -> None:
+    assert clean_title("Storm closes harbor bridge - Reuters") == "Storm closes harbor bridge"
+    assert clean_title("Fed raises rates again | BBC News") == "Fed raises rates again"
+    assert clean_title("BREAKING: CITY SHUTS HARBOR BRIDGE IN U.S.") == (
+        "City shuts harbor bridge in U.S."
+    )
+    assert clean_title("SHOCKING video shows FBI raid!!") == "Shocking video shows FBI raid"
+    assert clean_title("Watch: Tornado hits Ohio town (VIDEO)") == "Tornado hits Ohio town"
+    # A dash that is part of the title is not a site suffix.
+    assert clean_title("Apple sues Samsung - again") == "Apple sues Samsung - again"
+
+
+def test_headline_prefers_neutral_consensus_title() -> None:
+    articles = [
+        *harbor_bridge_story(),
+        Article(
+            id="a9",
+            source="Buzz Site",
+            title="You won't believe what happened to this bridge?",
+            text="The Millbrook harbor bridge was closed on Tuesday.",
+        ),
+    ]
+    headline, index = choose_headline(articles)
+    assert "believe" not in headline
+    assert headline == clean_title(articles[index].title, [a.source for a in articles])
+    assert not headline.isupper() and "Harbor Daily" not in headline
+
+
+def test_angles_quote_verbatim_and_one_per_outlet() -> None:
+    articles = harbor_bridge_story()
+    # A second article from the same outlet must not give that outlet a second angle.
+    articles.append(
+        Article(
+            id="a2b",
+            source="Coastline Times",
+            title="Bridge repair estimate",
+            text="Fulton Engineering put the repair bill at $14 million on Wednesday.",
+            url="https://coastline.example/estimate",
+        )
+    )
+    summary = summarize(articles)
+    sources = [a.source for a in summary.angles]
+    assert len(sources) == len(set(sources))
+    texts = {a.source: "" for a in articles}
+    for a in articles:
+        texts[a.source] += f" {a.text}"
+    for angle in summary.angles:
+        assert is_verbatim(angle.quote, texts[angle.source])
+        assert angle.url in {a.url for a in articles if a.source == angle.source}
+        assert angle.line
+    angles, _ = build_angles(articles, [a.source for a in articles], "Harbor Daily")
+    coastline = next(a for a in angles if a.source == "Coastline Times")
+    assert coastline.line.startswith("Adds a number:") and "$14 million" in coastline.line
+
+
+def test_outlets_that_add_nothing_are_grouped() -> None:
+    articles = harbor_bridge_story()
+    angles, also = build_angles(articles, [a.source for a in articles], "Harbor Daily")
+    assert "Valley Echo" in also
+    assert {a.source for a in angles} == {"Coastline Times", "Regional Wire"}
+    assert "Harbor Daily" not in also and all(a.source != "Harbor Daily" for a in angles)
+
+
+def test_quote_verification() -> None:
+    source = "The repair bill could reach $14 million, according to an estimate."
+    assert is_verbatim("The repair bill could reach $14 million", source)
+    assert is_verbatim(f"{ELLIPSIS}bill could reach $14 million{ELLIPSIS}", source)
+    assert not is_verbatim("The repair bill could reach $15 million", source)
+    assert not is_verbatim("bill could reach about $14 million", source)
+    assert not is_verbatim(ELLIPSIS, source)
+
+
+def test_entity_and_number_grounding() -> None:
+    sources = ["Mayor Elena Brandt said the repair bill could reach $14 million."]
+    assert "Elena Brandt" in entities("Mayor Elena Brandt approved it.")[0]
+    assert numbers("It costs $1,400 and took 8 months.") == ["1,400", "8"]
+    assert ungrounded("Elena Brandt put the bill at $14 million.", sources) == []
+    assert ungrounded("Governor Tom Hale put the bill at $19 million.", sources) == [
+        "Governor Tom Hale",
+        "19",
+    ]
+
+
+def test_eval_jsonl_contract() -> None:
+    story = {
+        "cluster_id": "s1",
+        "articles": [
+            {"id": a.id, "source": a.source, "title": a.title, "text": a.text, "url": a.url}
+            for a in harbor_bridge_story()
+        ],
+        "reference": {"summary": "ignored"},
+    }
+    anonymous = {
+        "cluster_id": "s2",
+        "articles": [
+            {"id": a.id, "source": None, "title": a.title, "text": a.text}
+            for a in harbor_bridge_story()
+        ],
+    }
+    out = io.StringIO()
+    summarize_jsonl(io.StringIO(json.dumps(story) + "\n\n" + json.dumps(anonymous) + "\n"), out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["cluster_id"] for r in rows] == ["s1", "s2"]
+    for row in rows:
+        assert set(row) == {"cluster_id", "headline", "tldr", "angles"}
+        assert 2 <= len(row["tldr"]) <= 3 and all(isinstance(b, str) for b in row["tldr"])
+        assert row["headline"]
+    assert {a["source"] for a in rows[0]["angles"]} <= {a.source for a in harbor_bridge_story()}
+    assert all(a["source"] is None for a in rows[1]["angles"])

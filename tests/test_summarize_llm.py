@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import pytest
+import sqlite_utils
+
+from bot.summarize import LLMSettings, Summarizer, summarize
+from bot.summarize.llm import TokenBudget
+from tests.test_summarize_fixtures import harbor_bridge_story
+
+GOOD = {
+    "tldr": [
+        "Millbrook closed its harbor bridge on Tuesday after a storm left cracks in the main span.",
+        "The repair bill could reach $14 million and the work may take eight months.",
+    ],
+    "angles": [
+        {
+            "source": "Coastline Times",
+            "line": "Puts a price on the damage, citing Fulton Engineering.",
+            "quote": "The repair bill could reach $14 million",
+        }
+    ],
+}
+HALLUCINATED = {
+    "tldr": [
+        "Millbrook closed its harbor bridge on Tuesday after a storm.",
+        "Governor Tom Hale said repairs will cost $90 million.",
+    ],
+    "angles": [],
+}
+BAD_QUOTE = {
+    "tldr": GOOD["tldr"],
+    "angles": [
+        {"source": "Coastline Times", "line": "Adds the cost.", "quote": "It will cost a fortune"}
+    ],
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    mode: ClassVar[str] = "good"
+    requests: ClassVar[list[dict[str, Any]]] = []
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).requests.append(
+            {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+        )
+        if self.mode == "slow":
+            time.sleep(1.0)
+        if self.mode == "500":
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b"upstream exploded")
+            return
+        answer = {"good": GOOD, "slow": GOOD, "hallucinated": HALLUCINATED, "bad_quote": BAD_QUOTE}
+        content = json.dumps(answer[self.mode])
+        payload = {
+            "choices": [{"message": {"role": "assistant", "content": content}}],
+            "usage": {"total_tokens": 1234},
+        }
+        data = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture()
+def endpoint() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    _Handler.mode = "good"
+    _Handler.requests = []
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _settings(url: str, **kw: Any) -> LLMSettings:
+    return LLMSettings(base_url=url, model="test-model", api_key_env="NEWSDIGEST_TEST_KEY", **kw)
+
+
+def test_good_answer_is_used(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSDIGEST_TEST_KEY", "sk-test")
+    db = sqlite_utils.Database(memory=True)
+    summary = Summarizer(_settings(endpoint), db=db).summarize(harbor_bridge_story())
+    assert summary.writer == "llm"
+    assert [b.text for b in summary.tldr] == GOOD["tldr"]
+    assert all(b.sources for b in summary.tldr)
+    assert summary.angles[0].source == "Coastline Times"
+    assert summary.angles[0].url == "https://coastline.example/millbrook"
+    request = _Handler.requests[0]
+    assert request["path"] == "/v1/chat/completions"
+    assert request["auth"] == "Bearer sk-test"
+    assert request["body"]["model"] == "test-model"
+    assert request["body"]["response_format"] == {"type": "json_object"}
+    assert next(iter(db["llm_usage"].rows))["tokens"] == 1234
+
+
+@pytest.mark.parametrize("mode", ["hallucinated", "bad_quote", "500"])
+def test_rejected_or_failed_answers_fall_back(endpoint: str, mode: str) -> None:
+    _Handler.mode = mode
+    summary = Summarizer(_settings(endpoint)).summarize(harbor_bridge_story())
+    assert summary.writer == "extractive"
+    assert summary == summarize(harbor_bridge_story())
+    assert len(_Handler.requests) == 1
+
+
+def test_timeout_falls_back(endpoint: str) -> None:
+    _Handler.mode = "slow"
+    start = time.monotonic()
+    summary = Summarizer(_settings(endpoint, timeout=0.2)).summarize(harbor_bridge_story())
+    assert summary.writer == "extractive"
+    assert time.monotonic() - start < 0.9
+
+
+def test_endpoint_down_falls_back() -> None:
+    summary = Summarizer(_settings("http://127.0.0.1:9/v1", timeout=0.5)).summarize(
+        harbor_bridge_story()
+    )
+    assert summary.writer == "extractive"
+
+
+def test_budget_exhausted_skips_the_call(endpoint: str) -> None:
+    db = sqlite_utils.Database(memory=True)
+    budget = TokenBudget(5_000, db)
+    budget.record(4_900)
+    summary = Summarizer(_settings(endpoint, daily_token_budget=5_000), db=db).summarize(
+        harbor_bridge_story()
+    )
+    assert summary.writer == "extractive"
+    assert _Handler.requests == []
+
+
+def test_budget_counts_spend_and_persists(endpoint: str) -> None:
+    db = sqlite_utils.Database(memory=True)
+    summarizer = Summarizer(_settings(endpoint, daily_token_budget=2_000), db=db)
+    assert summarizer.summarize(harbor_bridge_story()).writer == "llm"
+    # 1,234 spent; the next call's estimate no longer fits in what is left of the day.
+    assert summarizer.summarize(harbor_bridge_story()).writer == "extractive"
+    assert len(_Handler.requests) == 1
+    assert TokenBudget(2_000, db).used() == 1234
+
+
+def test_in_memory_budget() -> None:
+    budget = TokenBudget(100)
+    assert budget.allows(100) and not budget.allows(101)
+    budget.record(60)
+    assert budget.used() == 60 and not budget.allows(41)
+
+
+async def test_async_path(endpoint: str) -> None:
+    summary = await Summarizer(_settings(endpoint)).asummarize(harbor_bridge_story())
+    assert summary.writer == "llm"
+    _Handler.mode = "500"
+    summary = await Summarizer(_settings(endpoint)).asummarize(harbor_bridge_story())
+    assert summary.writer == "extractive"

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import re
+
+from bot.models import Article
+from bot.summarize import summarize
+from bot.summarize.compress import compress, cut_to_words, variants
+from bot.summarize.sentences import content_stems, split_sentences
+from bot.summarize.tldr import build_tldr
+from tests.test_summarize_fixtures import harbor_bridge_story
+
+_WORD = re.compile(r"[\w$’'-]+")
+
+
+def _source_words(articles: list[Article]) -> set[str]:
+    return {w.casefold() for a in articles for w in _WORD.findall(f"{a.title} {a.text}")}
+
+
+def test_bullets_are_grounded_and_know_their_outlets() -> None:
+    articles = harbor_bridge_story()
+    summary = summarize(articles)
+    assert 2 <= len(summary.tldr) <= 3
+    vocabulary = _source_words(articles)
+    outlets = {a.source for a in articles}
+    for bullet in summary.tldr:
+        # Extractive: every word of a bullet occurs in the sources (nothing invented).
+        assert {w.casefold() for w in _WORD.findall(bullet.text)} <= vocabulary
+        assert bullet.sources and set(bullet.sources) <= outlets
+    # The closure is reported by every outlet, so its bullet should be backed by several.
+    assert max(len(b.sources) for b in summary.tldr) >= 3
+    assert summary.writer == "extractive"
+
+
+def test_word_cap_and_no_repetition() -> None:
+    articles = harbor_bridge_story()
+    long_text = " ".join(
+        f"The harbor bridge closure on Tuesday forced detour number {i} through the old town "
+        "district, where traffic backed up for hours along the river road near the market."
+        for i in range(12)
+    )
+    articles.append(Article(id="a5", source="Long Post", title="Bridge detours", text=long_text))
+    summary = summarize(articles)
+    assert sum(len(b.text.split()) for b in summary.tldr) <= 55
+    stems = [set(content_stems(b.text)) for b in summary.tldr]
+    for i in range(len(stems)):
+        for j in range(i + 1, len(stems)):
+            overlap = len(stems[i] & stems[j]) / min(len(stems[i]), len(stems[j]))
+            assert overlap <= 0.6
+
+
+def test_outlets_without_source_names_are_kept_apart() -> None:
+    articles = [
+        Article(id=a.id, source="unknown", title=a.title, text=a.text)
+        for a in harbor_bridge_story()
+    ]
+    bullets = build_tldr(articles, [f"article {a.id}" for a in articles])
+    assert max(len(b.sources) for b in bullets) >= 3
+
+
+def test_empty_story() -> None:
+    summary = summarize([])
+    assert summary.tldr == [] and summary.angles == []
+
+
+def test_sentence_splitter_keeps_abbreviations() -> None:
+    text = (
+        'Sen. Rand Paul, R-Ky., said on "Fox News Sunday" that it was over. '
+        "John F. Kerry met officials in the U.S. Senate. Then he left!"
+    )
+    assert split_sentences(text) == [
+        'Sen. Rand Paul, R-Ky., said on "Fox News Sunday" that it was over.',
+        "John F. Kerry met officials in the U.S. Senate.",
+        "Then he left!",
+    ]
+
+
+def test_compression_drops_datelines_attributions_and_asides() -> None:
+    assert compress(
+        "WASHINGTON (Reuters) - The Senate passed the budget bill (HR 1) on Monday."
+    ) == ("The Senate passed the budget bill on Monday.")
+    assert compress("However, the council approved the new stadium plan, officials said.") == (
+        "The council approved the new stadium plan."
+    )
+    forms = variants("Ana Ruiz, the city's chief engineer, ordered a full inspection of the span.")
+    assert "Ana Ruiz ordered a full inspection of the span." in forms
+
+
+def test_cut_at_clause_boundary() -> None:
+    sentence = "The bridge was closed on Tuesday, and traffic was diverted to the ring road."
+    assert cut_to_words(sentence, 8) == "The bridge was closed on Tuesday."
+    assert cut_to_words(sentence, 4) is None
