@@ -29,7 +29,8 @@ _STOP_NAMES = frozenset(
     """
     The A An This That These Those It He She They We I In On At For And But Or Of To By With From
     As After Before While When Where What Why How Who Which There Here His Her Their Its Our
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December Mr Mrs Ms Dr Sen Rep Gov Mayor President
     """.split()
 )
 
@@ -49,9 +50,10 @@ def _names(sentence: str) -> list[str]:
     """Capitalised runs after the first word of the sentence: people, companies, places."""
     found: list[str] = []
     for match in _NAME_RUN_RE.finditer(sentence):
-        if match.start() == 0:
-            continue
         tokens = match.group(0).split()
+        # The first word of a sentence is capitalised anyway: "Mayor Elena Brandt" -> "Elena Brandt".
+        if match.start() == 0:
+            tokens = tokens[1:]
         while tokens and tokens[0] in _STOP_NAMES:
             tokens = tokens[1:]
         if tokens:

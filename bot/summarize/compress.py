@@ -160,3 +160,19 @@ def variants(sentence: str, max_segment_words: int = 14) -> list[str]:
         if len(shorter.split()) >= 6:
             out.append(shorter)
     return out
+
+
+def clause_prefixes(sentence: str, max_words: int, min_words: int = 6) -> list[str]:
+    """Every clean clause-boundary cut of `sentence` within `max_words`, longest first."""
+    out: list[str] = []
+    for match in _CLAUSE_BREAK_RE.finditer(sentence):
+        head = sentence[: match.start()].rstrip()
+        n = len(head.split())
+        if n > max_words:
+            break
+        if n < min_words or _has_open_quote(head):
+            continue
+        if head.split()[-1].strip("\"'”’").casefold() in _WEAK_ENDINGS:
+            continue
+        out.append(_ensure_period(head))
+    return out[::-1]

@@ -34,6 +34,7 @@ def supporting_outlets(
     articles: Sequence[Article],
     outlet_of: Sequence[str],
     share: float = SUPPORT_SHARE,
+    by_outlet: dict[str, set[str]] | None = None,
 ) -> list[str]:
     """Outlets whose text carries at least `share` of `text`'s content words, origin first.
 
@@ -41,7 +42,7 @@ def supporting_outlets(
     entitled to immunity" and "sided with officers seeking immunity" report the same fact.
     """
     key = set(content_stems(text))
-    by_outlet = outlet_stems(articles, outlet_of)
+    by_outlet = by_outlet if by_outlet is not None else outlet_stems(articles, outlet_of)
     result: list[str] = [origin] if origin in by_outlet else []
     if not key:
         return result

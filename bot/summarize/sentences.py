@@ -47,7 +47,13 @@ def _cached_stem(word: str) -> str:
 
 def content_stems(text: str) -> list[str]:
     """Stemmed content words: the unit of overlap for consensus, redundancy and grounding."""
-    return [stem(w) for w in content_words(text)]
+    return list(_cached_content_stems(text))
+
+
+# The same sentences are stemmed by the scorer, the grounding check and the angle finder.
+@lru_cache(maxsize=16384)
+def _cached_content_stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in content_words(text))
 
 
 def _is_abbreviation(chunk: str) -> bool:

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.models import Article, Bullet
-from bot.summarize.compress import compress, cut_to_words, variants
-from bot.summarize.grounding import supporting_outlets
+from bot.summarize.compress import clause_prefixes, compress, variants
+from bot.summarize.grounding import outlet_stems, supporting_outlets
 from bot.summarize.sentences import Sentence, article_sentences, content_stems, split_sentences
 from bot.textutil import STOPWORDS, words
 
@@ -32,6 +32,7 @@ class TldrParams:
 
     max_words: int = MAX_WORDS
     max_bullets: int = 3
+    min_bullets: int = 2
     min_bullet_words: int = 6
     # Credit per stopword token: ~0.54 of them match, but they do not make a summary better, and
     # a low credit keeps the selector from preferring wordy sentences (0.15 tuned on train).
@@ -141,12 +142,7 @@ def _forms(sentence: str, params: TldrParams) -> list[str]:
     texts: list[str] = []
     for variant in dict.fromkeys(v2 for v1 in variants(sentence) for v2 in variants(v1)):
         texts.append(variant)
-        n = len(variant.split())
-        for limit in range(min(n - 1, params.max_words), params.min_bullet_words - 1, -1):
-            cut = cut_to_words(variant, limit, params.min_bullet_words)
-            if cut is None:
-                break
-            texts.append(cut)
+        texts.extend(clause_prefixes(variant, params.max_words, params.min_bullet_words))
     # A feed excerpt cut mid-sentence ("...shot and killed after...") is only usable up to a clause.
     return [t for t in dict.fromkeys(texts) if not t.rstrip("\"'”’").endswith(("..", "…"))]
 
@@ -196,16 +192,19 @@ def _value(combo: Sequence[_Option], probs: dict[str, float], params: TldrParams
 
 
 def select_sentences(
-    articles: Sequence[Article], outlet_of: Sequence[str], params: TldrParams | None = None
+    articles: Sequence[Article],
+    outlet_of: Sequence[str],
+    params: TldrParams | None = None,
+    probs: dict[str, float] | None = None,
 ) -> list[tuple[str, Sentence]]:
     """The bullets' texts (compressed, possibly cut at a clause) with the sentence each came from.
 
-    The search is exhaustive over combinations of up to three of the best sentences: with at most
-    `pool_size` of them that is a few hundred combinations, cheap, and it finds pairings a greedy
-    pick misses (two medium sentences that together fill 55 words better than one long one).
+    A small beam search over combinations of up to three of the best sentences, each in any of
+    its shorter forms: it finds pairings a greedy pick misses (two medium sentences that together
+    fill 55 words better than one long one) at a cost of a few thousand set unions.
     """
     params = params or TldrParams()
-    probs = word_probabilities(articles, outlet_of)
+    probs = probs if probs is not None else word_probabilities(articles, outlet_of)
     groups = _options(article_sentences(list(articles), list(outlet_of), MAX_SENTENCES), params)
     if not groups:
         return []
@@ -234,17 +233,27 @@ def select_sentences(
         if not grown:
             break
         beams = sorted(grown.values(), key=lambda b: -b[0])[: params.beam_width]
-        if beams[0][0] > best[0]:
+        # The card wants 2-3 bullets: a single bullet only when nothing else is usable.
+        if beams[0][0] > best[0] or (len(best[1]) < params.min_bullets <= len(beams[0][2])):
             best = (beams[0][0], beams[0][2])
     ordered = sorted(best[1], key=lambda o: (o.sentence.position, -len(o.stems)))
     return [(o.text, o.sentence) for o in ordered]
 
 
 def build_tldr(
-    articles: Sequence[Article], outlet_of: Sequence[str], params: TldrParams | None = None
+    articles: Sequence[Article],
+    outlet_of: Sequence[str],
+    params: TldrParams | None = None,
+    probs: dict[str, float] | None = None,
 ) -> list[Bullet]:
-    picked = select_sentences(articles, outlet_of, params)
+    picked = select_sentences(articles, outlet_of, params, probs)
+    by_outlet = outlet_stems(articles, outlet_of)
     return [
-        Bullet(text=text, sources=supporting_outlets(text, sentence.outlet, articles, outlet_of))
+        Bullet(
+            text=text,
+            sources=supporting_outlets(
+                text, sentence.outlet, articles, outlet_of, by_outlet=by_outlet
+            ),
+        )
         for text, sentence in picked
     ]
