@@ -85,6 +85,8 @@ class Outbox:
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._last_post: dict[int, float] = {}
+        # Set on shutdown: finish the send in progress, start no new one.
+        self.halted = False
 
     def register(self, adapter: ChatAdapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -98,7 +100,7 @@ class Outbox:
 
     async def run(self, stop: asyncio.Event, *, idle: float = 30.0) -> None:
         """Drain whenever kicked, when a deferred row comes due, or every `idle` seconds."""
-        while not stop.is_set():
+        while not stop.is_set() and not self.halted:
             self._wake.clear()
             try:
                 await self.drain()
@@ -175,6 +177,8 @@ class Outbox:
 
     async def _drain_channel(self, pk: int, rows: list[DeliveryRow], report: DrainReport) -> None:
         for row in rows:
+            if self.halted:
+                return
             channel = channel_store.get_channel_by_pk(self.db, pk)
             if channel is None or channel.paused_reason:
                 return
@@ -188,6 +192,8 @@ class Outbox:
                     store.release(self.db, waiting.id, now=now, next_attempt_at=until)
                 return
             await self._pace(pk)
+            if self.halted:
+                return
             await self._send_one(channel, adapter, row, report)
 
     async def _pace(self, pk: int) -> None:

@@ -32,10 +32,27 @@ def cron_trigger(cron: str, timezone: str) -> CronTrigger:
     return CronTrigger.from_crontab(" ".join(fields), timezone=ZoneInfo(timezone))
 
 
+def _repeated_wall_time(instant: datetime, trigger: CronTrigger) -> bool:
+    """True for the second pass through a wall-clock time repeated when clocks fall back (fold=1
+    times that also existed an hour earlier). APScheduler fires on both; a digest should not."""
+    local = instant.astimezone(trigger.timezone)
+    if not local.fold:
+        return False
+    first = local.replace(fold=0).astimezone(UTC)
+    return first != instant.astimezone(UTC)
+
+
 def next_fire(trigger: CronTrigger, after: datetime) -> datetime | None:
-    """The first fire time strictly after `after`."""
-    found = trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
-    return found.astimezone(UTC) if found else None
+    """The first fire time strictly after `after`, skipping the repeat of a fall-back hour."""
+    # Step in UTC: aware-datetime arithmetic is wall-clock arithmetic and would drop `fold`.
+    cursor = after.astimezone(UTC)
+    while True:
+        found = trigger.get_next_fire_time(None, cursor + timedelta(microseconds=1))
+        if found is None:
+            return None
+        if not _repeated_wall_time(found, trigger):
+            return found.astimezone(UTC)
+        cursor = found.astimezone(UTC)
 
 
 def fire_times(trigger: CronTrigger, start: datetime, end: datetime) -> list[datetime]:

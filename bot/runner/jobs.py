@@ -1,0 +1,165 @@
+"""The scheduler's jobs, rebuilt from the database at every start.
+
+Jobs live in APScheduler's memory job store on purpose: the database (channels, feeds,
+digest_runs) is the single source of truth, so a restart rebuilds exactly one job per channel
+and there is nothing stale to de-duplicate. Fixed jobs:
+
+    poll          every few seconds: start polling the feeds that are due
+    outbox        a safety net that wakes the outbox (it is normally kicked directly)
+    sync-jobs     every minute: pick up schedule/mode changes made in chat
+    digest:<pk>   one per digest-mode channel: cron in the channel's time zone (DST-correct)
+
+Misfires are handled on purpose: digest jobs coalesce (several missed runs make one digest) and
+accept a late run up to the catch-up window; a listener logs every missed run. Downtime is not a
+misfire APScheduler can see (the memory store starts empty), so `missed_digests` compares each
+channel's last recorded run with its schedule at start and the service sends one catch-up digest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    JobExecutionEvent,
+    JobSubmissionEvent,
+)
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.runner.schedule import cron_trigger, missed_digest
+from bot.store import deliveries as delivery_store
+from bot.store.channels import ChannelRow
+
+log = logging.getLogger(__name__)
+
+DIGEST_PREFIX = "digest:"
+
+
+def make_scheduler() -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(
+        timezone=UTC,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
+    )
+    scheduler.add_listener(_on_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR | EVENT_JOB_MAX_INSTANCES)
+    return scheduler
+
+
+def _on_event(event: JobExecutionEvent | JobSubmissionEvent) -> None:
+    if event.code == EVENT_JOB_MISSED:
+        log.warning(
+            "job %s missed its run at %s",
+            event.job_id,
+            getattr(event, "scheduled_run_time", None),
+            extra={"event": "job_missed", "job": event.job_id},
+        )
+    elif event.code == EVENT_JOB_MAX_INSTANCES:
+        log.info("job %s still running; this run is skipped", event.job_id)
+    elif event.code == EVENT_JOB_ERROR:
+        exc = getattr(event, "exception", None)
+        log.error(
+            "job %s failed: %r",
+            event.job_id,
+            exc,
+            exc_info=exc,
+            extra={"event": "job_error", "job": event.job_id},
+        )
+
+
+def digest_channels(channels: list[ChannelRow], platforms: set[str]) -> list[ChannelRow]:
+    """Channels that get scheduled digests: digest mode, on a platform that is running. A channel
+    whose platform is not configured gets no job, so its digests do not pile up unsent."""
+    return [c for c in channels if c.mode == "digest" and c.platform in platforms]
+
+
+class ChannelJobs:
+    """Keeps one `digest:<pk>` job per digest channel in step with the channels table."""
+
+    def __init__(
+        self,
+        scheduler: AsyncIOScheduler,
+        run_digest: Callable[[int], Awaitable[None]],
+        *,
+        catch_up: timedelta,
+    ) -> None:
+        self.scheduler = scheduler
+        self.run_digest = run_digest
+        self.catch_up = catch_up
+        self.signatures: dict[int, tuple[str, str]] = {}
+
+    def sync(self, channels: list[ChannelRow]) -> tuple[int, int]:
+        """Add, replace or remove digest jobs. Returns (added or changed, removed)."""
+        wanted = {c.id: c for c in channels}
+        changed = removed = 0
+        for pk in list(self.signatures):
+            if pk not in wanted:
+                self._remove(pk)
+                removed += 1
+        for channel in channels:
+            signature = (channel.schedule, channel.timezone)
+            if self.signatures.get(channel.id) == signature:
+                continue
+            try:
+                trigger = cron_trigger(channel.schedule, channel.timezone)
+            except (ValueError, KeyError) as exc:
+                log.error("channel %s has an invalid schedule: %s", channel.key, exc)
+                continue
+            self.scheduler.add_job(
+                self.run_digest,
+                trigger=trigger,
+                args=[channel.id],
+                id=f"{DIGEST_PREFIX}{channel.id}",
+                name=f"digest {channel.key}",
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=int(self.catch_up.total_seconds()),
+            )
+            self.signatures[channel.id] = signature
+            changed += 1
+        return changed, removed
+
+    def _remove(self, pk: int) -> None:
+        self.signatures.pop(pk, None)
+        job_id = f"{DIGEST_PREFIX}{pk}"
+        if self.scheduler.get_job(job_id) is not None:
+            self.scheduler.remove_job(job_id)
+
+
+def missed_digests(
+    db: sqlite_utils.Database,
+    channels: list[ChannelRow],
+    *,
+    now: datetime,
+    window: timedelta,
+) -> list[tuple[ChannelRow, datetime]]:
+    """Digest channels that missed a run while the bot was down, each with the latest missed
+    time (one catch-up per channel however many runs were missed). A channel never run before
+    gets a baseline instead, so its first start does not count as a missed digest."""
+    found: list[tuple[ChannelRow, datetime]] = []
+    for channel in channels:
+        last = delivery_store.last_digest_run(db, channel.id)
+        if last is None:
+            delivery_store.record_digest_run(db, channel.id, scheduled_for=now, now=now, stories=0)
+            continue
+        try:
+            trigger = cron_trigger(channel.schedule, channel.timezone)
+        except (ValueError, KeyError):
+            continue
+        missed = missed_digest(trigger, last_run=last, now=now, window=window)
+        if missed is not None:
+            found.append((channel, missed))
+    return found
+
+
+def latest_fire(channel: ChannelRow, now: datetime, window: timedelta) -> datetime:
+    """The scheduled time a digest job running now stands for (it may run late after a misfire)."""
+    try:
+        trigger = cron_trigger(channel.schedule, channel.timezone)
+    except (ValueError, KeyError):
+        return now
+    return missed_digest(trigger, last_run=now - window, now=now, window=window) or now

@@ -1,0 +1,45 @@
+"""Structured logs for the long-running service: one JSON object per line on stderr, with any
+`extra={...}` fields a call adds (event, channel, story, feed...)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from datetime import UTC, datetime
+
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                entry[key] = value if isinstance(value, str | int | float | bool) else str(value)
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging() -> None:
+    """JSON lines unless NEWSDIGEST_LOG_FORMAT=text; at least INFO, since a service that logs only
+    warnings cannot be followed. Keeps a more verbose level the CLI's -v flags asked for."""
+    root = logging.getLogger()
+    level = min(root.level or logging.INFO, logging.INFO)
+    handler = logging.StreamHandler(sys.stderr)
+    if os.environ.get("NEWSDIGEST_LOG_FORMAT", "json").lower() == "text":
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    else:
+        handler.setFormatter(JsonFormatter())
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # apscheduler logs every job run at INFO; its warnings (missed runs) are what matter.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -1,0 +1,150 @@
+"""The polling job: every few seconds, start polling the feeds that are due.
+
+Each feed keeps its own `next_poll_at` (its interval, the server's Retry-After, failure backoff and
+its RSS TTL are all folded into it by `bot.ingest.policy` and `bot.pipeline.poll`). This module
+adds what only a long-running process needs:
+
+- spreading: at start, overdue and never-polled feeds are given a stable per-feed offset within
+  a few minutes instead of all firing in the first tick, and each successful poll adds a little
+  jitter so feeds that happened to poll together drift apart;
+- overlap: a slow feed never holds up the next tick; a feed already being polled is skipped;
+- one shared fetcher, so the per-host and total concurrency limits hold across ticks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.runner.schedule import poll_jitter
+from bot.store import feeds as feed_store
+from bot.store.database import iso, transaction
+
+if TYPE_CHECKING:
+    from bot.app import NewsDigest, PassReport
+    from bot.ingest.fetcher import FeedFetcher
+
+log = logging.getLogger(__name__)
+
+PassHandler = Callable[["PassReport"], Awaitable[None]]
+
+START_SPREAD = 300  # seconds over which overdue feeds are spread at start
+MAX_BATCH = 200  # feeds started per tick; the rest wait for the next tick
+
+
+def spread_overdue(db, now: datetime, *, window: int = START_SPREAD) -> int:  # type: ignore[no-untyped-def]
+    """Give overdue and never-polled feeds a stable offset in [now, now + window) so a restart
+    after downtime (or 1,000 feeds imported at once) does not fire everything in one second."""
+    rows = db.execute(
+        "SELECT id, poll_interval FROM feeds WHERE disabled_reason IS NULL"
+        " AND (next_poll_at IS NULL OR next_poll_at <= ?)",
+        [iso(now)],
+    ).fetchall()
+    with transaction(db):
+        for feed_id, interval in rows:
+            offset = poll_jitter(feed_id, min(interval, window))
+            db.execute(
+                "UPDATE feeds SET next_poll_at = ? WHERE id = ?",
+                [iso(now + timedelta(seconds=offset)), feed_id],
+            )
+    return len(rows)
+
+
+class Poller:
+    def __init__(
+        self,
+        core: NewsDigest,
+        on_pass: PassHandler,
+        *,
+        clock: Callable[[], datetime],
+        fetcher: FeedFetcher | None = None,
+    ) -> None:
+        self.core = core
+        self.on_pass = on_pass
+        self.clock = clock
+        self.fetcher = fetcher
+        self._own_fetcher = fetcher is None
+        self.inflight: set[int] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.last_success: datetime | None = None
+        self.last_pass: datetime | None = None
+        self.closing = False
+
+    async def open(self) -> None:
+        if self.fetcher is None:
+            from bot.ingest.fetcher import FeedFetcher
+
+            polling = self.core.config.polling
+            self.fetcher = FeedFetcher(
+                allow_private_networks=polling.allow_private_networks,
+                per_host_limit=polling.per_host_limit,
+                total_limit=polling.total_limit,
+                timeout=polling.timeout,
+                max_bytes=polling.max_bytes,
+            )
+        spread_overdue(self.core.db, self.clock())
+
+    async def tick(self) -> int:
+        """Start polling every due feed not already in flight. Returns how many were started."""
+        if self.closing:
+            return 0
+        now = self.clock()
+        due = [f for f in feed_store.due_feeds(self.core.db, now) if f.id not in self.inflight]
+        batch = due[:MAX_BATCH]
+        if not batch:
+            return 0
+        self.inflight.update(f.id for f in batch)
+        task = asyncio.create_task(self._run(batch, now), name=f"poll-{len(batch)}")
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return len(batch)
+
+    async def _run(self, batch: list[feed_store.FeedRow], now: datetime) -> None:
+        try:
+            report = await self.core.poll(feeds=batch, now=now, fetcher=self.fetcher)
+            ok = [r for r in report.poll.feeds if r.status not in ("failed", "disabled")]
+            self._jitter(ok)
+            if ok:
+                self.last_success = self.clock()
+            self.last_pass = self.clock()
+            await self.on_pass(report)
+        except asyncio.CancelledError:
+            # Shutdown: stored articles not yet clustered are picked up by the next start.
+            raise
+        except Exception:
+            log.exception("polling pass over %d feeds failed", len(batch))
+        finally:
+            self.inflight.difference_update(f.id for f in batch)
+
+    def _jitter(self, results: list) -> None:  # type: ignore[type-arg]
+        db = self.core.db
+        with transaction(db):
+            for result in results:
+                row = db.execute(
+                    "SELECT next_poll_at, poll_interval FROM feeds WHERE id = ?", [result.feed.id]
+                ).fetchone()
+                if not row or not row[0]:
+                    continue
+                # Only ever later: the feed's TTL and the server's Retry-After stay honoured.
+                extra = random.uniform(0, min(row[1] * 0.05, 60))
+                later = datetime.fromisoformat(row[0]) + timedelta(seconds=extra)
+                db.execute(
+                    "UPDATE feeds SET next_poll_at = ? WHERE id = ?", [iso(later), result.feed.id]
+                )
+
+    async def close(self, grace: float) -> None:
+        """Let in-flight polls finish for up to `grace` seconds, then cancel them (a cancelled poll
+        loses nothing: each feed commits on its own and unclustered articles are picked up later)."""
+        self.closing = True
+        if self.tasks:
+            _done, pending = await asyncio.wait(set(self.tasks), timeout=grace)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+        if self.fetcher is not None and self._own_fetcher:
+            await self.fetcher.aclose()

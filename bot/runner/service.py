@@ -1,0 +1,388 @@
+"""`newsdigest run`: one asyncio loop with an APScheduler `AsyncIOScheduler`, the delivery outbox,
+the chat platforms and a `/healthz` endpoint.
+
+    service = Service(config)            # or Service(config, core=..., clock=...) in tests
+    await service.run_until_stopped()    # start, wait for SIGTERM/SIGINT, stop gracefully
+
+Chat platforms (Slack, Discord) are started from the environment, see `bot.runner.platforms`:
+a platform's `start(service)` calls `service.register_adapter(adapter)` and sends slash commands
+to `service.commands.dispatch(...)`, whose `/digest` goes through the outbox. The console adapter
+is always registered; with no chat platform configured, a `console:terminal` channel (hourly
+digest) is created so `newsdigest run` shows something on its own.
+
+Settings come from the environment (`RunnerSettings.from_env`): NEWSDIGEST_HEALTH_PORT (default
+8080; `off` disables, 0 picks a free port), NEWSDIGEST_HEALTH_HOST, NEWSDIGEST_POLL_TICK,
+NEWSDIGEST_UPDATE_INTERVAL, NEWSDIGEST_CATCHUP_WINDOW, NEWSDIGEST_POST_PACE,
+NEWSDIGEST_SHUTDOWN_GRACE (seconds).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.adapters.console import ConsoleAdapter
+from bot.cards import StoryCard
+from bot.config import Config
+from bot.delivery.adapter import ChatAdapter
+from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.pipeline.digest import matching_topics
+from bot.runner import digests
+from bot.runner.health import HealthServer
+from bot.runner.jobs import (
+    ChannelJobs,
+    digest_channels,
+    latest_fire,
+    make_scheduler,
+    missed_digests,
+)
+from bot.runner.logs import configure_logging
+from bot.runner.platforms import Platform, configured_platforms
+from bot.runner.polling import Poller
+from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
+from bot.store import feeds as feed_store
+from bot.store.channels import ChannelRow
+from bot.store.database import iso, parse_iso, utcnow
+
+if TYPE_CHECKING:
+    from bot.app import NewsDigest, PassReport
+    from bot.ingest.fetcher import FeedFetcher
+
+log = logging.getLogger(__name__)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
+
+
+@dataclass(slots=True)
+class RunnerSettings:
+    health_host: str = "0.0.0.0"
+    health_port: int | None = 8080
+    poll_tick: float = 5.0
+    update_interval: timedelta = timedelta(hours=1)
+    catch_up_window: timedelta = timedelta(hours=6)
+    post_pace: float = 1.0
+    shutdown_grace: float = 5.0
+    sync_interval: float = 60.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> RunnerSettings:
+        env = os.environ if env is None else env
+        port_raw = env.get("NEWSDIGEST_HEALTH_PORT", "8080").strip().lower()
+        return cls(
+            health_host=env.get("NEWSDIGEST_HEALTH_HOST", "0.0.0.0"),
+            health_port=None if port_raw in ("", "off", "none", "-1") else int(port_raw),
+            poll_tick=_seconds(env, "NEWSDIGEST_POLL_TICK", 5.0),
+            update_interval=timedelta(seconds=_seconds(env, "NEWSDIGEST_UPDATE_INTERVAL", 3600)),
+            catch_up_window=timedelta(seconds=_seconds(env, "NEWSDIGEST_CATCHUP_WINDOW", 6 * 3600)),
+            post_pace=_seconds(env, "NEWSDIGEST_POST_PACE", 1.0),
+            shutdown_grace=_seconds(env, "NEWSDIGEST_SHUTDOWN_GRACE", 5.0),
+        )
+
+
+class Service:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        core: NewsDigest | None = None,
+        settings: RunnerSettings | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        env: Mapping[str, str] | None = None,
+        fetcher: FeedFetcher | None = None,
+    ) -> None:
+        if core is None:
+            from bot.app import NewsDigest
+
+            core = NewsDigest(config)
+        from bot.commands.core import Commands
+
+        self.config = config
+        self.core = core
+        self.db = core.db
+        self.settings = settings or RunnerSettings.from_env(env)
+        self.clock = clock
+        self.env: Mapping[str, str] = os.environ if env is None else env
+        self.outbox = Outbox(
+            self.db,
+            self.card_for,
+            settings=OutboxSettings(pace=self.settings.post_pace),
+            clock=clock,
+        )
+        self.commands = Commands(core, post_digest=self.post_digest)
+        self.scheduler = make_scheduler()
+        self.jobs = ChannelJobs(
+            self.scheduler, self.run_digest, catch_up=self.settings.catch_up_window
+        )
+        self.poller = Poller(core, self.on_poll_pass, clock=clock, fetcher=fetcher)
+        self.platforms: list[Platform] = []
+        self.platform_errors: dict[str, str] = {}
+        self.health_server: HealthServer | None = None
+        self.stopping = asyncio.Event()
+        self.state = "created"
+        self.started_at: datetime | None = None
+        self._outbox_task: asyncio.Task[None] | None = None
+
+    # --- the hook for chat platforms ------------------------------------------------------------
+
+    def register_adapter(self, adapter: ChatAdapter) -> None:
+        """Make the outbox post this platform's channels. Safe before or after `start`."""
+        self.outbox.register(adapter)
+        log.info("chat adapter registered: %s", adapter.platform)
+        if self.state == "running":
+            self.sync_jobs()
+
+    def kick(self) -> None:
+        self.outbox.kick()
+
+    async def post_digest(self, channel: ChannelRow) -> int:
+        """`/digest` in chat: queue the channel's digest now; the outbox posts it."""
+        count = digests.enqueue_digest(self.db, channel, now=self.clock())
+        self.outbox.kick()
+        return count
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.state = "starting"
+        self.started_at = self.clock()
+        self.core.sync_config()
+        if self.settings.health_port is not None:
+            self.health_server = HealthServer(
+                self.health, host=self.settings.health_host, port=self.settings.health_port
+            )
+            await self.health_server.start()
+        await self._start_platforms()
+        self.register_adapter(ConsoleAdapter())
+        self._ensure_console_channel()
+        await self.poller.open()
+        self._add_fixed_jobs()
+        self.sync_jobs()
+        await self._catch_up()
+        self.scheduler.start()
+        self._outbox_task = asyncio.create_task(self.outbox.run(self.stopping), name="outbox")
+        self.state = "running"
+        log.info(
+            "newsdigest running: %d feeds, %d channels, platforms: %s",
+            len(feed_store.list_feeds(self.db)),
+            len(channel_store.list_channels(self.db)),
+            ", ".join(sorted(self.outbox.adapters)),
+            extra={"event": "started"},
+        )
+
+    async def stop(self) -> None:
+        """Stop within about `shutdown_grace` seconds: no new jobs, in-flight polls and the post in
+        progress finish (or are cancelled, which the outbox and the poller both survive)."""
+        if self.state in ("stopping", "stopped"):
+            return
+        self.state = "stopping"
+        self.stopping.set()
+        self.outbox.halted = True
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        grace = self.settings.shutdown_grace
+        await self.poller.close(grace / 2)
+        if self._outbox_task is not None:
+            self.outbox.kick()
+            _done, pending = await asyncio.wait({self._outbox_task}, timeout=grace / 2)
+            for task in pending:
+                task.cancel()  # a row left 'sending' is reconciled at the next start
+            await asyncio.gather(*pending, return_exceptions=True)
+        for platform in self.platforms:
+            try:
+                await asyncio.wait_for(platform.stop(), timeout=grace / 2)
+            except Exception:
+                log.exception("stopping platform %s failed", platform.name)
+        if self.health_server is not None:
+            await self.health_server.stop()
+        self.state = "stopped"
+        log.info("newsdigest stopped", extra={"event": "stopped"})
+
+    def request_stop(self) -> None:
+        if self.stopping.is_set():
+            log.warning("second stop signal: exiting now")
+            os._exit(1)  # crash-safe by design: the next start reconciles
+        log.info("stop requested", extra={"event": "stopping"})
+        self.stopping.set()
+
+    async def run_until_stopped(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.request_stop)
+        try:
+            await self.start()
+            await self.stopping.wait()
+        finally:
+            await self.stop()
+            self.core.close()
+
+    async def _start_platforms(self) -> None:
+        platforms, errors = configured_platforms(self.config, self.env)
+        self.platform_errors.update(errors)
+        for platform in platforms:
+            try:
+                await platform.start(self)
+                self.platforms.append(platform)
+            except Exception as exc:
+                log.exception("platform %s failed to start", platform.name)
+                self.platform_errors[platform.name] = f"{type(exc).__name__}: {exc}"
+
+    def _ensure_console_channel(self) -> None:
+        chat = set(self.outbox.adapters) - {"console"}
+        if chat or channel_store.list_channels(self.db, "console"):
+            return
+        channel = channel_store.ensure_channel(self.db, "console", "terminal", name="terminal")
+        channel_store.update_channel(self.db, channel.id, schedule="0 * * * *", origin="runner")
+        log.info("no chat platform configured: printing an hourly digest to the terminal")
+
+    def _add_fixed_jobs(self) -> None:
+        self.scheduler.add_job(
+            self.poller.tick,
+            "interval",
+            seconds=self.settings.poll_tick,
+            id="poll",
+            next_run_time=utcnow(),
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            self.outbox.kick, "interval", seconds=30, id="outbox", replace_existing=True
+        )
+        self.scheduler.add_job(
+            self.sync_jobs,
+            "interval",
+            seconds=self.settings.sync_interval,
+            id="sync-jobs",
+            replace_existing=True,
+        )
+
+    def digest_channels(self) -> list[ChannelRow]:
+        return digest_channels(channel_store.list_channels(self.db), set(self.outbox.adapters))
+
+    def sync_jobs(self) -> None:
+        channels = self.digest_channels()
+        now = self.clock()
+        for channel in channels:
+            if delivery_store.last_digest_run(self.db, channel.id) is None:
+                # A baseline, so downtime from here on can be told apart from "never ran".
+                delivery_store.record_digest_run(
+                    self.db, channel.id, scheduled_for=now, now=now, stories=0
+                )
+        changed, removed = self.jobs.sync(channels)
+        if changed or removed:
+            log.info("digest jobs: %d added or changed, %d removed", changed, removed)
+
+    async def _catch_up(self) -> None:
+        now = self.clock()
+        for channel, missed in missed_digests(
+            self.db, self.digest_channels(), now=now, window=self.settings.catch_up_window
+        ):
+            log.info(
+                "sending the digest for %s missed at %s",
+                channel.key,
+                iso(missed),
+                extra={"event": "digest_catch_up", "channel": channel.key},
+            )
+            await self.run_digest(channel.id, scheduled_for=missed)
+        for channel in self._instant_channels():
+            digests.enqueue_instant(self.db, channel, now=now)
+        digests.alert_disabled_feeds(self.db, now=now)
+
+    # --- jobs -----------------------------------------------------------------------------------
+
+    async def run_digest(self, channel_pk: int, scheduled_for: datetime | None = None) -> None:
+        channel = channel_store.get_channel_by_pk(self.db, channel_pk)
+        if channel is None or channel.mode != "digest":
+            return
+        now = self.clock()
+        when = scheduled_for or latest_fire(channel, now, self.settings.catch_up_window)
+        last = delivery_store.last_digest_run(self.db, channel.id)
+        if last is not None and when <= last:
+            # Already covered: the repeat of a fall-back hour, or a catch-up / `/digest` that ran
+            # since this slot.
+            log.info("digest for %s at %s already sent; skipping", channel.key, iso(when))
+            return
+        digests.enqueue_digest(self.db, channel, now=now, scheduled_for=when)
+        self.outbox.kick()
+
+    def _instant_channels(self) -> list[ChannelRow]:
+        return [
+            c
+            for c in channel_store.list_channels(self.db)
+            if c.mode == "instant" and c.platform in self.outbox.adapters
+        ]
+
+    async def on_poll_pass(self, report: PassReport) -> None:
+        now = self.clock()
+        touched = report.touched_stories
+        if touched:
+            for channel in self._instant_channels():
+                digests.enqueue_instant(self.db, channel, now=now, story_ids=touched)
+            digests.enqueue_updates(
+                self.db, touched, now=now, interval=self.settings.update_interval
+            )
+        if report.poll.failed:
+            digests.alert_disabled_feeds(self.db, now=now)
+        self.outbox.kick()
+
+    def card_for(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
+        story = self.core.story(story_id)
+        if story is None or story.article_count == 0:
+            return None
+        topics = channel_store.channel_topics(self.db, channel.id)
+        names = matching_topics(topics, self.core.story_members(story.id)) if topics else []
+        return self.core.card(story, now=self.clock(), topics=names)
+
+    # --- health ---------------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        failing = feed_store.failing_feeds(self.db)
+        paused = [c for c in channel_store.list_channels(self.db) if c.paused_reason]
+        counts = delivery_store.counts(self.db)
+        last_ok = self.poller.last_success
+        if last_ok is None:
+            row = self.db.execute("SELECT MAX(last_success_at) FROM feeds").fetchone()
+            last_ok = parse_iso(row[0]) if row and row[0] else None
+        running = self.state == "running" and self.scheduler.running
+        degraded = bool(self.platform_errors or paused)
+        return {
+            "status": ("degraded" if degraded else "ok") if running else self.state,
+            "scheduler_running": running,
+            "started_at": iso(self.started_at),
+            "last_successful_poll": iso(last_ok),
+            "polls_in_flight": len(self.poller.inflight),
+            "failing_feeds": [
+                {
+                    "id": f.id,
+                    "url": f.url,
+                    "consecutive_failures": f.consecutive_failures,
+                    "last_error": f.last_error,
+                    "disabled": f.disabled_reason,
+                }
+                for f in failing[:100]
+            ],
+            "pending_deliveries": counts["pending"] + counts["sending"],
+            "deliveries": counts,
+            "paused_channels": [{"channel": c.key, "reason": c.paused_reason} for c in paused],
+            "platforms": sorted(self.outbox.adapters),
+            "platform_errors": self.platform_errors,
+            "jobs": len(self.scheduler.get_jobs()),
+        }
+
+
+def run_service(config: Config) -> None:
+    configure_logging()
+    asyncio.run(Service(config).run_until_stopped())
