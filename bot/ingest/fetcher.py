@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib.util
 import ssl
+import sys
 import time
 import zlib
 from collections import defaultdict
@@ -32,6 +34,13 @@ from bot.ingest.errors import (
     TooManyRedirectsError,
 )
 from bot.ingest.netguard import GuardedNetworkBackend, Resolver, check_url, system_resolver
+
+# httpcore asks `import sniffio` every time it creates a lock (several per request). anyio 4 no
+# longer installs sniffio, and a failed import is not cached, so each ask walks sys.path: ~5 ms
+# per request here. Recording the absence once makes the same ImportError instant. Installing
+# sniffio fixes it properly and makes this line a no-op.
+if importlib.util.find_spec("sniffio") is None:
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 __all__ = ["ACCEPT", "FeedFetcher", "FetchResult", "parse_retry_after"]
 
