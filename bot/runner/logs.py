@@ -42,4 +42,5 @@ def configure_logging() -> None:
     root.setLevel(level)
     # apscheduler logs every job run at INFO; its warnings (missed runs) are what matter.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
