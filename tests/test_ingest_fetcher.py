@@ -285,3 +285,20 @@ async def test_failures_back_off_then_disable(server: FeedServer) -> None:
             state.consecutive_failures = out.consecutive_failures
     assert out.disabled_reason and "3 consecutive failures" in out.disabled_reason
     assert "HTTP 500" in out.disabled_reason
+
+
+@pytest.mark.parametrize("url", ["http://0177.0.0.1/", "not a url", "", "http://[::1/feed"])
+async def test_bad_urls_are_results_not_exceptions(url: str) -> None:
+    async with FeedFetcher() as f:
+        result = await f.fetch(url)
+    assert result.error and result.status is None and not result.ok
+
+
+async def test_slow_dns_counts_against_the_deadline() -> None:
+    async def hanging(host: str, port: int) -> list[str]:
+        await asyncio.sleep(10)
+        return ["93.184.216.34"]
+
+    async with FeedFetcher(resolver=hanging, timeout=0.2) as f:
+        result = await f.fetch("http://slow-dns.test/feed")
+    assert result.error and "timed out" in result.error and result.elapsed < 1.0

@@ -183,3 +183,16 @@ def test_dates_to_utc() -> None:
     assert parse_date("Tue, 10 Jun 2003 04:00:00 -0400") == datetime(2003, 6, 10, 8, tzinfo=UTC)
     assert parse_date("2003-06-10T04:00:00Z") == datetime(2003, 6, 10, 4, tzinfo=UTC)
     assert parse_date("not a date") is None
+
+
+def test_external_entities_are_not_loaded() -> None:
+    xxe = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><title>T</title>
+<item><title>x&secret;</title><description>y&secret;</description></item></channel></rss>"""
+    try:
+        feed = parse_feed(xxe)
+    except FeedParseError:
+        return
+    for entry in feed.entries:
+        assert "root:" not in entry.title and "root:" not in entry.text

@@ -9,13 +9,16 @@ checked by the network guard and 301/308 can be told apart from 302/307.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import importlib.util
+import logging
 import ssl
 import sys
 import time
 import zlib
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -32,8 +35,11 @@ from bot.ingest.errors import (
     FetchTimeoutError,
     ResponseTooLargeError,
     TooManyRedirectsError,
+    UnsupportedURLError,
 )
 from bot.ingest.netguard import GuardedNetworkBackend, Resolver, check_url, system_resolver
+
+log = logging.getLogger(__name__)
 
 # httpcore asks `import sniffio` every time it creates a lock (several per request). anyio 4 no
 # longer installs sniffio, and a failed import is not cached, so each ask walks sys.path: ~5 ms
@@ -280,6 +286,11 @@ class FeedFetcher:
             result.error = f"{type(exc).__name__}: {exc or 'network error'}"
         except OSError as exc:
             result.error = f"network error: {exc}"
+        except (httpx.InvalidURL, httpx.StreamError) as exc:
+            result.error = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # the contract is "never raises"; log it as the bug it is
+            log.exception("unexpected error fetching %s", url)
+            result.error = f"internal error: {type(exc).__name__}: {exc}"
         if result.error is not None:
             result.body = None
         if result.status == 304 and result.error is None:
@@ -292,22 +303,28 @@ class FeedFetcher:
 
     async def _follow(self, url: str, headers: dict[str, str], result: FetchResult) -> None:
         budget = self._timeout
-        current = httpx.URL(url)
+        try:
+            current = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise UnsupportedURLError(f"invalid URL {url!r}: {exc}") from exc
         still_permanent = True
         for _hop in range(self._max_redirects + 1):
             result.final_url = str(current)
-            await check_url(
-                current, allow_private_networks=self.allow_private_networks, resolver=self._resolver
-            )
+            # Slow DNS counts against the budget too; waiting for a free slot does not.
+            started = time.monotonic()
+            async with self._deadline(budget):
+                await check_url(
+                    current,
+                    allow_private_networks=self.allow_private_networks,
+                    resolver=self._resolver,
+                )
+            budget -= time.monotonic() - started
             host = (current.host or "").lower()
             async with self._host_slots[host], self._total_slots:
-                hop_started = time.monotonic()
-                try:
-                    async with asyncio.timeout(budget):
-                        location = await self._request(current, headers, result)
-                except TimeoutError:
-                    raise FetchTimeoutError(f"timed out after {self._timeout:g}s") from None
-                budget -= time.monotonic() - hop_started
+                started = time.monotonic()
+                async with self._deadline(budget):
+                    location = await self._request(current, headers, result)
+                budget -= time.monotonic() - started
             if location is None:
                 return
             try:
@@ -319,6 +336,14 @@ class FeedFetcher:
             else:
                 still_permanent = False
         raise TooManyRedirectsError(f"more than {self._max_redirects} redirects")
+
+    @contextlib.asynccontextmanager
+    async def _deadline(self, budget: float) -> AsyncIterator[None]:
+        try:
+            async with asyncio.timeout(max(budget, 0.0)):
+                yield
+        except TimeoutError:
+            raise FetchTimeoutError(f"timed out after {self._timeout:g}s") from None
 
     async def _request(
         self, url: httpx.URL, headers: dict[str, str], result: FetchResult
