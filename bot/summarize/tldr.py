@@ -39,7 +39,7 @@ class TldrParams:
     stopword_hit: float = 0.15
     # Assumed length of an ideal summary in words: the F1 denominator, so it sets how much a
     # longer TL;DR must add to be worth its words.
-    target_words: float = 60.0
+    target_words: float = 80.0
     # Penalties, in expected matched words, for sentences that read badly as a bullet.
     quote_cost: float = 2.0
     pronoun_cost: float = 2.0
