@@ -169,6 +169,8 @@ def test_canonical_url(raw: str, canonical: str) -> None:
         ("<h2>Head</h2>body&nbsp;text", "Head\nbody text"),
         ("<table><tr><td>a</td><td>b</td></tr></table>", "a b"),
         ("<!-- hidden --><p>seen</p>", "seen"),
+        ("fees delayed <!channel> @everyone", "fees delayed <!channel> @everyone"),
+        ("ping <@U123> if 2 < 3 > 1", "ping <@U123> if 2 < 3 > 1"),
         ("", ""),
     ],
 )

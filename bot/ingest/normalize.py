@@ -76,7 +76,9 @@ _BLOCK = frozenset(
 )  # fmt: skip
 _BLOCK_TAGS = tuple(sorted(_BLOCK))
 _CELL_TAGS = ("td", "th")
-_MARKUP_RE = re.compile(r"<[A-Za-z!/?]")
+# Real markup only: a tag, end tag, comment, CDATA or doctype. Text such as "a < b", Slack's
+# "<!channel>" or "<@U123>" in a title is content; an HTML parser would swallow it.
+_MARKUP_RE = re.compile(r"</?[A-Za-z]|<!--|<!\[CDATA\[|<!doctype", re.I)
 # Past this, an entry is a whole book, not news; the cap keeps one hostile item from stalling a poll.
 MAX_HTML_CHARS = 250_000
 _html_parser = etree.HTMLParser(
