@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+import sqlite_utils
+
 from bot.runner.schedule import poll_jitter
 from bot.store import feeds as feed_store
 from bot.store.database import iso, transaction
@@ -36,7 +38,7 @@ START_SPREAD = 300  # seconds over which overdue feeds are spread at start
 MAX_BATCH = 200  # feeds started per tick; the rest wait for the next tick
 
 
-def spread_overdue(db, now: datetime, *, window: int = START_SPREAD) -> int:  # type: ignore[no-untyped-def]
+def spread_overdue(db: sqlite_utils.Database, now: datetime, *, window: int = START_SPREAD) -> int:
     """Give overdue and never-polled feeds a stable offset in [now, now + window) so a restart
     after downtime (or 1,000 feeds imported at once) does not fire everything in one second."""
     rows = db.execute(
@@ -46,7 +48,7 @@ def spread_overdue(db, now: datetime, *, window: int = START_SPREAD) -> int:  # 
     ).fetchall()
     with transaction(db):
         for feed_id, interval in rows:
-            offset = poll_jitter(feed_id, min(interval, window))
+            offset = poll_jitter(feed_id, max(1, min(interval, window)))
             db.execute(
                 "UPDATE feeds SET next_poll_at = ? WHERE id = ?",
                 [iso(now + timedelta(seconds=offset)), feed_id],
@@ -74,7 +76,7 @@ class Poller:
         self.last_pass: datetime | None = None
         self.closing = False
 
-    async def open(self) -> None:
+    async def open(self, *, spread: float = START_SPREAD) -> None:
         if self.fetcher is None:
             from bot.ingest.fetcher import FeedFetcher
 
@@ -86,7 +88,7 @@ class Poller:
                 timeout=polling.timeout,
                 max_bytes=polling.max_bytes,
             )
-        spread_overdue(self.core.db, self.clock())
+        spread_overdue(self.core.db, self.clock(), window=int(spread))
 
     async def tick(self) -> int:
         """Start polling every due feed not already in flight. Returns how many were started."""

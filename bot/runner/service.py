@@ -13,7 +13,7 @@ digest) is created so `newsdigest run` shows something on its own.
 Settings come from the environment (`RunnerSettings.from_env`): NEWSDIGEST_HEALTH_PORT (default
 8080; `off` disables, 0 picks a free port), NEWSDIGEST_HEALTH_HOST, NEWSDIGEST_POLL_TICK,
 NEWSDIGEST_UPDATE_INTERVAL, NEWSDIGEST_CATCHUP_WINDOW, NEWSDIGEST_POST_PACE,
-NEWSDIGEST_SHUTDOWN_GRACE (seconds).
+NEWSDIGEST_SHUTDOWN_GRACE, NEWSDIGEST_START_SPREAD (seconds).
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class RunnerSettings:
     post_pace: float = 1.0
     shutdown_grace: float = 5.0
     sync_interval: float = 60.0
+    start_spread: float = 300.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunnerSettings:
@@ -91,6 +92,7 @@ class RunnerSettings:
             catch_up_window=timedelta(seconds=_seconds(env, "NEWSDIGEST_CATCHUP_WINDOW", 6 * 3600)),
             post_pace=_seconds(env, "NEWSDIGEST_POST_PACE", 1.0),
             shutdown_grace=_seconds(env, "NEWSDIGEST_SHUTDOWN_GRACE", 5.0),
+            start_spread=_seconds(env, "NEWSDIGEST_START_SPREAD", 300.0),
         )
 
 
@@ -169,7 +171,7 @@ class Service:
         await self._start_platforms()
         self.register_adapter(ConsoleAdapter())
         self._ensure_console_channel()
-        await self.poller.open()
+        await self.poller.open(spread=self.settings.start_spread)
         self._add_fixed_jobs()
         self.sync_jobs()
         await self._catch_up()
