@@ -163,22 +163,28 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _add_column(db: sqlite_utils.Database, table: str, column: str, decl: str) -> None:
+    if column not in {c.name for c in db[table].columns}:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+
+
 def _m002_runner(db: sqlite_utils.Database) -> None:
     """Bookkeeping for the long-running service: what each post showed (so an update can name the
     outlets that joined since), the last digest run per channel (so a digest missed while the bot
-    was down is sent once), a per-feed alert marker, and a small outbox for plain notices."""
+    was down is sent once), a per-feed alert marker, and a small outbox for plain notices.
+    Idempotent, so a database whose migration record was lost still upgrades."""
+    _add_column(db, "deliveries", "outlets", "TEXT")
+    _add_column(db, "feeds", "alert_sent_at", "TEXT")
     db.executescript(
         """
-        ALTER TABLE deliveries ADD COLUMN outlets TEXT;
-        CREATE INDEX deliveries_channel_story ON deliveries(channel_pk, story_id);
-        ALTER TABLE feeds ADD COLUMN alert_sent_at TEXT;
-        CREATE TABLE digest_runs (
+        CREATE INDEX IF NOT EXISTS deliveries_channel_story ON deliveries(channel_pk, story_id);
+        CREATE TABLE IF NOT EXISTS digest_runs (
             channel_pk INTEGER PRIMARY KEY REFERENCES channels(id) ON DELETE CASCADE,
             scheduled_for TEXT NOT NULL,
             ran_at TEXT NOT NULL,
             stories INTEGER NOT NULL DEFAULT 0
         );
-        CREATE TABLE alerts (
+        CREATE TABLE IF NOT EXISTS alerts (
             id INTEGER PRIMARY KEY,
             channel_pk INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
             key TEXT NOT NULL,
@@ -192,7 +198,7 @@ def _m002_runner(db: sqlite_utils.Database) -> None:
             UNIQUE (channel_pk, key),
             CHECK (state IN ('pending', 'sending', 'sent', 'failed'))
         );
-        CREATE INDEX alerts_state ON alerts(state);
+        CREATE INDEX IF NOT EXISTS alerts_state ON alerts(state);
         """
     )
 
