@@ -57,9 +57,13 @@ class _Handler(BaseHTTPRequestHandler):
         if self.mode == "slow":
             time.sleep(1.0)
         if self.mode == "500":
-            self.send_response(500)
-            self.end_headers()
-            self.wfile.write(b"upstream exploded")
+            try:
+                self.send_response(500)
+                self.send_header("Content-Length", "17")
+                self.end_headers()
+                self.wfile.write(b"upstream exploded")
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client may hang up as soon as it has read the status line
             return
         answer = {"good": GOOD, "slow": GOOD, "hallucinated": HALLUCINATED, "bad_quote": BAD_QUOTE}
         content = json.dumps(answer[self.mode])

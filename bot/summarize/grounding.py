@@ -53,9 +53,18 @@ def supporting_outlets(
 
 
 def _norm_for_match(text: str) -> str:
-    """Fold case, accents, curly quotes and spacing so verbatim means same words, same order."""
-    text = fold(text).replace("“", '"').replace("”", '"').replace("‘", "'")
+    """Normalise only spacing and quote glyphs: verbatim means same words, same case, same order.
+
+    Feeds and models disagree on straight vs curly quotes and on line breaks, which is not a
+    change of wording; a change of case or spelling is.
+    """
+    text = text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
     return squash_spaces(text)
+
+
+def _fold_for_match(text: str) -> str:
+    """Case- and accent-insensitive form, for finding names and numbers in the sources."""
+    return squash_spaces(fold(_norm_for_match(text)))
 
 
 def strip_ellipsis(quote: str) -> str:
@@ -115,11 +124,11 @@ def _number_forms(value: str) -> set[str]:
 
 def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
     """Entities and numbers of `text` that no source contains: evidence of invention."""
-    corpus = _norm_for_match(" ".join(sources))
+    corpus = _fold_for_match(" ".join(sources))
     corpus_numbers = {form for n in numbers(corpus) for form in _number_forms(n)}
     missing: list[str] = []
     for entity in entities(text):
-        if _norm_for_match(entity) not in corpus:
+        if _fold_for_match(entity) not in corpus:
             missing.append(entity)
     for number in numbers(text):
         if not (_number_forms(number) & corpus_numbers):
