@@ -12,6 +12,7 @@ from functools import lru_cache
 
 _WORD_RE = re.compile(r"[\w][\w'’.-]*[\w]|[\w]", re.UNICODE)
 _SPACE_RE = re.compile(r"\s+")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 STOPWORDS: frozenset[str] = frozenset(
     """
@@ -60,6 +61,27 @@ def words(text: str) -> list[str]:
 def content_words(text: str) -> list[str]:
     """Folded words minus stopwords and one-letter tokens."""
     return [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+
+
+def fold_uncached(text: str) -> str:
+    """`fold` without the cache, for long one-off texts (article bodies) that would only evict
+    the short, repeated strings the cache is for and hold memory. Same result as `fold`, but
+    only the non-ASCII characters (a few curly quotes, the odd accent) are looked at one by one.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    if not decomposed.isascii():
+        decomposed = _NON_ASCII_RE.sub(_drop_combining, decomposed)
+    return decomposed.casefold().replace("’", "'")
+
+
+def _drop_combining(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    return "" if unicodedata.combining(ch) else ch
+
+
+def words_uncached(text: str) -> list[str]:
+    """`words` for long one-off texts: same tokens, nothing cached."""
+    return _WORD_RE.findall(fold_uncached(text))
 
 
 def squash_spaces(text: str) -> str:

@@ -1,0 +1,101 @@
+"""Shared bench helpers: locating the labelled data, sampling it, scoring clusterers on it.
+
+The data lives outside the repo (`<repo>/../shared/data`, or $NEWSDIGEST_DATA) and is never
+copied in: it is other people's copyrighted writing, usable for evaluation only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # benches run as plain scripts: `python bench/x.py`
+    sys.path.insert(0, str(REPO))
+
+from bot.eval.jsonl import article_from_json, in_arrival_order  # noqa: E402
+from bot.eval.metrics import bcubed, pairwise  # noqa: E402
+from bot.models import Article  # noqa: E402
+
+STREAM = "news/articles-dev-stream.jsonl"
+POOLED = "news/articles-dev.jsonl"
+SAMPLE_SEED = 20240601
+
+
+def data_dir() -> Path | None:
+    """The evaluation data folder, or None when it isn't there (benches then skip)."""
+    root = Path(os.environ.get("NEWSDIGEST_DATA") or REPO.parent / "shared" / "data")
+    return root if (root / STREAM).is_file() else None
+
+
+def skip_without_data(bench: str) -> Path:
+    root = data_dir()
+    if root is None:
+        print(
+            f"{bench}: evaluation data not found (set NEWSDIGEST_DATA or add ../shared/data); "
+            "skipping"
+        )
+        raise SystemExit(0)
+    return root
+
+
+def load(path: Path) -> tuple[list[Article], dict[str, str]]:
+    """Articles and their gold story labels."""
+    articles, gold = [], {}
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if line.strip():
+                obj = json.loads(line)
+                articles.append(article_from_json(obj, n))
+                gold[str(obj["id"])] = str(obj["story"])
+    return articles, gold
+
+
+def whole_story_sample(
+    articles: list[Article], gold: dict[str, str], min_articles: int, seed: int = SAMPLE_SEED
+) -> list[Article]:
+    """Whole stories drawn with a fixed seed until `min_articles` are in, dates stripped, shuffled.
+
+    Dates are removed so only content can separate stories; the order is shuffled (same seed)
+    because the pooled file lists each story's articles together, which would hand an online
+    clusterer the answer.
+    """
+    by_story: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        by_story[gold[a.id]].append(a)
+    rng = random.Random(seed)
+    stories = sorted(by_story)
+    rng.shuffle(stories)
+    picked: list[Article] = []
+    for sid in stories:
+        if len(picked) >= min_articles:
+            break
+        picked.extend(replace(a, published=None, seen=None) for a in by_story[sid])
+    rng.shuffle(picked)
+    return picked
+
+
+def score(assign: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    g = {i: gold[i] for i in assign}
+    b = bcubed(assign, g)
+    pw = pairwise(assign, g)
+    return {
+        "P": b.precision,
+        "R": b.recall,
+        "F1": b.f1,
+        "pairF1": pw.f1,
+        "clusters": len(set(assign.values())),
+        "stories": len(set(g.values())),
+    }
+
+
+def run(
+    cluster: Callable[[Iterable[Article]], dict[str, str]], articles: list[Article]
+) -> dict[str, str]:
+    return cluster(in_arrival_order(articles))

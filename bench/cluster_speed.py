@@ -1,0 +1,121 @@
+"""Clustering throughput: N articles streamed through the online clusterer, beside the reference.
+
+    .venv/bin/python bench/cluster_speed.py [--n 100000]
+
+The labelled dev articles are replayed week after week (about 10k articles a week, each story's
+articles 0-30 h after its start), with new ids and light edits (a dropped sentence, a trimmed
+headline) so later passes are not pure duplicates. Each clusterer runs in its own child process so
+peak RSS is its own; time is measured around `add` only. Targets: 100k in <= 60 s, RSS <= 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from _data import POOLED, REPO, load, skip_without_data
+from _reference import TfidfSinglePass
+
+from bot.cluster.online import OnlineClusterer
+from bot.models import Article
+
+START = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def _edit(article: Article, rng: random.Random, pass_no: int) -> Article:
+    text = article.text
+    sentences = text.split(". ")
+    if len(sentences) > 2 and rng.random() < 0.7:
+        del sentences[rng.randrange(1, len(sentences))]
+        text = ". ".join(sentences)
+    title = article.title
+    parts = title.split()
+    if len(parts) > 4 and rng.random() < 0.5:
+        title = " ".join(parts[:-1])
+    return replace(article, id=f"{article.id}~{pass_no}", title=title, text=text)
+
+
+def replay(n: int, seed: int = 7) -> Iterator[Article]:
+    root = skip_without_data("cluster_speed")
+    articles, gold = load(root / POOLED)
+    by_story: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        by_story[gold[a.id]].append(a)
+    rng = random.Random(seed)
+    emitted, pass_no = 0, 0
+    while emitted < n:
+        week = START + timedelta(weeks=pass_no)
+        batch = []
+        for members in by_story.values():
+            start = week + timedelta(seconds=rng.uniform(0, 7 * 86400))
+            for a in members:
+                when = start + timedelta(seconds=rng.uniform(0, 30 * 3600))
+                batch.append(replace(_edit(a, rng, pass_no), published=when))
+        batch.sort(key=lambda a: a.published or START)
+        for a in batch[: n - emitted]:
+            yield a
+        emitted += min(len(batch), n - emitted)
+        pass_no += 1
+
+
+def measure(which: str, n: int) -> dict[str, float]:
+    if which == "project":
+        add = OnlineClusterer().add
+    else:
+        add = TfidfSinglePass(threshold=0.3, window_hours=48.0).add
+    latencies: list[float] = []
+    total = 0.0
+    for a in replay(n):
+        t = time.perf_counter()
+        add(a)
+        dt = time.perf_counter() - t
+        total += dt
+        latencies.append(dt)
+    latencies.sort()
+    p99 = latencies[int(0.99 * (len(latencies) - 1))] if latencies else 0.0
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return {
+        "n": len(latencies),
+        "secs": total,
+        "per_s": len(latencies) / max(total, 1e-9),
+        "p99_ms": p99 * 1000,
+        "rss_mb": rss_mb,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100_000, help="articles to stream")
+    ap.add_argument("--only", choices=["project", "reference"], help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.only:
+        print(json.dumps(measure(args.only, args.n)))
+        return
+    skip_without_data("cluster_speed")
+    print(f"streaming {args.n} articles (replayed dev weeks, light edits), one process each:")
+    for which, label in (("project", "newsdigest online"), ("reference", "tfidf single-pass")):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--n", str(args.n), "--only", which],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=True,
+        )
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(
+            f"  {label:<20} {r['n']} articles in {r['secs']:6.1f} s = {r['per_s']:7.0f}/s  "
+            f"p99 {r['p99_ms']:6.2f} ms  peak RSS {r['rss_mb']:6.0f} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,305 @@
+"""Online story clustering: each article is assigned to a story the moment it arrives.
+
+Decisions are final except in one direction: when a later article shows that two open stories are
+the same event, they are MERGED (never split, never moved), and the merge is reported so the store
+can keep the absorbed story's id (and slug) resolving to the survivor.
+
+Cost per article depends on the active window only: stories leave it once their newest article is
+older than `window_hours` before the newest article seen (or when more than `max_active` are open),
+and candidates come from an inverted index over active stories' terms, not a scan.
+"""
+
+from __future__ import annotations
+
+import heapq
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.cluster.features import FeatureWeights, TermStats, dot, raw_features, weigh
+from bot.models import Article
+
+_HOUR = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    """Knobs of the online clusterer; the defaults are the tuned ones."""
+
+    join_threshold: float = 0.46  # min score for an article to join an existing story
+    merge_threshold: float = 0.28  # min story-to-story score to merge two open stories
+    merge_probe: float = 0.2  # stories scoring this close to the article are checked for merging
+    centroid_mix: float = 0.5  # score = mix * sim(centroid) + (1 - mix) * max sim(member)
+    window_hours: float = 48.0  # a story stays open this long after its newest article
+    max_active: int = 4000  # hard cap on open stories (undated input has no clock to expire by)
+    time_scale_hours: float = 36.0  # a gap this long from the story costs `time_penalty`
+    time_penalty: float = 0.08
+    # One outlet rarely writes two articles on one event within hours: same-outlet members that
+    # close in time are evidence *against* joining, fading to nothing after `same_source_hours`.
+    same_source_penalty: float = 0.3
+    same_source_hours: float = 6.0
+    query_terms: int = 12  # strongest article terms looked up in the inverted index
+    max_candidates: int = 6  # stories scored in full per article
+    max_posting: int = 60  # index terms shared by more open stories than this are skipped
+    max_members_compared: int = 8  # a big story is compared through its most recent members
+    features: FeatureWeights = field(default_factory=FeatureWeights)
+    idf_prior: float = 0.01
+    idf_pseudo_docs: float = 300.0
+    idf_max: float = 7.0
+
+
+@dataclass
+class Assignment:
+    story_id: str  # the story the article now belongs to
+    created: bool  # True if a new story was opened for it
+    merges: list[tuple[str, str]]  # (absorbed_story_id, surviving_story_id) decided during this add
+
+
+@dataclass(slots=True)
+class _Doc:
+    article_id: str
+    source: str | None  # folded outlet name, None when unknown (no outlet signal)
+    t: float  # seconds; "now" of the stream for undated articles
+    dated: bool  # False: `t` is a stand-in and carries no time signal
+    vec: dict[str, float]
+
+
+@dataclass(slots=True)
+class _Story:
+    id: str
+    members: list[_Doc]
+    centroid: dict[str, float]  # sum of member vectors
+    norm2: float  # squared norm of centroid, maintained incrementally
+    norm: float  # its square root, kept for the candidate ranking's inner loop
+    last_t: float
+    terms: set[str]  # terms under which the story is in the inverted index
+
+
+def _source_key(source: str | None) -> str | None:
+    if not source:
+        return None
+    key = source.strip().casefold()
+    return None if key in ("", "unknown", "none") else key
+
+
+class OnlineClusterer:
+    def __init__(
+        self,
+        settings: ClusterSettings | None = None,
+        id_factory: Callable[[], str] | None = None,
+    ) -> None:
+        self.settings = settings or ClusterSettings()
+        self._new_id = id_factory or (lambda: uuid.uuid4().hex[:12])
+        s = self.settings
+        self._stats = TermStats(s.idf_prior, s.idf_pseudo_docs, s.idf_max)
+        self._active: OrderedDict[str, _Story] = OrderedDict()  # least recently touched first
+        # term -> {story id: centroid weight}: candidate scores accumulate as centroid dot products.
+        self._index: dict[str, dict[str, float]] = {}
+        self._expiry: list[tuple[float, str]] = []  # (last_t, story id), lazily invalidated
+        self._merged: dict[str, str] = {}  # absorbed id -> survivor id
+        self._now: float | None = None
+
+    # ---- public API -------------------------------------------------------------------------
+
+    def add(self, article: Article) -> Assignment:
+        doc = self._doc(article)
+        self._expire()
+        s = self.settings
+        scored = [(self._score(doc, story), story) for story in self._candidates(doc)]
+        scored.sort(key=lambda pair: pair[0], reverse=True)
+        if scored and scored[0][0] >= s.join_threshold:
+            story, created = scored[0][1], False
+            self._attach(story, doc)
+        else:
+            story, created = self._open(self._new_id(), [doc]), True
+        # Only stories the article itself found close are worth a (costlier) story-level look.
+        near = [st for sc, st in scored if st is not story and sc >= s.merge_probe]
+        merges = self._revisit(story, near)
+        self._expire()  # the cap holds after the add, too
+        survivor = self.resolve(story.id)
+        return Assignment(story_id=survivor, created=created, merges=merges)
+
+    def restore(self, story_id: str, articles: Sequence[Article]) -> None:
+        """Re-open a stored story after a restart, so new articles can join it again."""
+        docs = [self._doc(a) for a in articles]
+        if not docs:
+            return
+        live = self._active.get(self.resolve(story_id))
+        if live is None:
+            self._open(story_id, docs)
+        else:
+            for doc in docs:
+                self._attach(live, doc)
+        self._expire()
+
+    def resolve(self, story_id: str) -> str:
+        """Follow merges to the surviving story id (an unknown id resolves to itself)."""
+        path = []
+        while story_id in self._merged:
+            path.append(story_id)
+            story_id = self._merged[story_id]
+        for p in path[:-1]:  # path compression keeps long merge chains cheap
+            self._merged[p] = story_id
+        return story_id
+
+    def active_story_ids(self) -> list[str]:
+        return list(self._active)
+
+    def members(self, story_id: str) -> list[str]:
+        story = self._active.get(self.resolve(story_id))
+        return [d.article_id for d in story.members] if story else []
+
+    # ---- building blocks --------------------------------------------------------------------
+
+    def _doc(self, article: Article) -> _Doc:
+        when: datetime | None = article.published or article.seen
+        if when is not None:
+            t, dated = when.timestamp(), True
+            self._now = t if self._now is None else max(self._now, t)
+        else:
+            t, dated = (self._now if self._now is not None else 0.0), False
+        w = self.settings.features
+        raw = raw_features(article.title or "", article.text or "", w)
+        self._stats.add(raw.keys())
+        vec = weigh(raw, self._stats, w.max_terms)
+        return _Doc(article.id, _source_key(article.source), t, dated, vec)
+
+    def _candidates(self, doc: _Doc) -> list[_Story]:
+        s = self.settings
+        query = sorted(doc.vec.items(), key=lambda kv: kv[1], reverse=True)[: s.query_terms]
+        acc: dict[str, float] = {}
+        index = self._index
+        for term, w in query:
+            posting = index.get(term)
+            # A term in hundreds of open stories can't narrow anything down; it still counts in
+            # the full score of the candidates that rarer terms bring in.
+            if posting is None or len(posting) > s.max_posting:
+                continue
+            for sid, c in posting.items():
+                acc[sid] = acc.get(sid, 0.0) + w * c
+        active = self._active
+        ranked = [(v / active[sid].norm, sid) for sid, v in acc.items()]
+        best = heapq.nlargest(s.max_candidates, ranked)
+        return [active[sid] for _, sid in best]
+
+    def _pair_penalty(self, x: _Doc, y: _Doc) -> tuple[float, float]:
+        """(time, same-outlet) evidence against `x` and `y` reporting one event."""
+        if not (x.dated and y.dated):
+            return 0.0, 0.0
+        s = self.settings
+        gap_h = abs(x.t - y.t) / _HOUR
+        time_pen = s.time_penalty * min(gap_h / s.time_scale_hours, 2.0)
+        src_pen = 0.0
+        if x.source is not None and x.source == y.source and gap_h < s.same_source_hours:
+            src_pen = s.same_source_penalty * (1.0 - gap_h / s.same_source_hours)
+        return time_pen, src_pen
+
+    def _link(self, xs: Sequence[_Doc], ys: Sequence[_Doc]) -> tuple[float, float, float]:
+        """(best, mean) member similarity, and the penalty: time gap to the *nearest* member (a
+        story is as fresh as its latest report) plus the worst same-outlet collision."""
+        best, total = 0.0, 0.0
+        time_pen, src_pen = float("inf"), 0.0
+        for x in xs:
+            for y in ys:
+                sim = dot(x.vec, y.vec)
+                best = max(best, sim)
+                total += sim
+                tp, sp = self._pair_penalty(x, y)
+                time_pen = min(time_pen, tp)
+                src_pen = max(src_pen, sp)
+        return best, total / (len(xs) * len(ys)), time_pen + src_pen
+
+    def _score(self, doc: _Doc, story: _Story) -> float:
+        s = self.settings
+        if story.norm2 <= 0.0:
+            return 0.0
+        centroid_sim = dot(doc.vec, story.centroid) / story.norm2**0.5
+        best, _, pen = self._link([doc], story.members[-s.max_members_compared :])
+        return s.centroid_mix * centroid_sim + (1.0 - s.centroid_mix) * best - pen
+
+    def _story_score(self, a: _Story, b: _Story) -> float:
+        """Average-linkage similarity of two stories, less the linkage penalty."""
+        s = self.settings
+        am = a.members[-s.max_members_compared :]
+        bm = b.members[-s.max_members_compared :]
+        _, mean, pen = self._link(am, bm)
+        return mean - pen
+
+    def _open(self, story_id: str, docs: list[_Doc]) -> _Story:
+        story = _Story(story_id, [], {}, 0.0, 1.0, docs[0].t, set())
+        self._active[story_id] = story
+        for doc in docs:
+            self._attach(story, doc)
+        return story
+
+    def _attach(self, story: _Story, doc: _Doc) -> None:
+        story.members.append(doc)
+        c = story.centroid
+        for t, v in doc.vec.items():
+            old = c.get(t, 0.0)
+            c[t] = old + v
+            story.norm2 += 2.0 * old * v + v * v
+            story.terms.add(t)
+            self._index.setdefault(t, {})[story.id] = old + v
+        story.norm = max(story.norm2, 1e-12) ** 0.5
+        story.last_t = max(story.last_t, doc.t)
+        self._active.move_to_end(story.id)
+        heapq.heappush(self._expiry, (story.last_t, story.id))
+
+    def _revisit(self, story: _Story, others: list[_Story]) -> list[tuple[str, str]]:
+        """Merge open stories that the newly grown `story` shows to be the same event."""
+        s = self.settings
+        merges: list[tuple[str, str]] = []
+        for other in others:
+            if other.id not in self._active or story.id not in self._active:
+                continue
+            if self._story_score(story, other) < s.merge_threshold:
+                continue
+            keep, gone = (story, other) if _outranks(story, other) else (other, story)
+            self._absorb(keep, gone)
+            merges.append((gone.id, keep.id))
+            story = keep
+        return merges
+
+    def _absorb(self, keep: _Story, gone: _Story) -> None:
+        self._drop(gone)
+        for doc in gone.members:
+            self._attach(keep, doc)
+        keep.members.sort(key=lambda d: d.t)
+        self._merged[gone.id] = keep.id
+
+    def _drop(self, story: _Story) -> None:
+        self._active.pop(story.id, None)
+        for t in story.terms:
+            ids = self._index.get(t)
+            if ids is not None:
+                ids.pop(story.id, None)
+                if not ids:
+                    del self._index[t]
+
+    def _expire(self) -> None:
+        """Close stories that aged out of the window, and the least recent beyond `max_active`."""
+        s = self.settings
+        if self._now is not None:
+            cutoff = self._now - s.window_hours * _HOUR
+            heap = self._expiry
+            while heap and heap[0][0] < cutoff:
+                last_t, sid = heapq.heappop(heap)
+                story = self._active.get(sid)
+                if story is not None and story.last_t <= last_t:
+                    self._drop(story)
+        while len(self._active) > s.max_active:
+            _, story = next(iter(self._active.items()))
+            self._drop(story)
+        if len(self._expiry) > 4 * len(self._active) + 1024:  # keep stale heap entries bounded
+            self._expiry = [(st.last_t, sid) for sid, st in self._active.items()]
+            heapq.heapify(self._expiry)
+
+
+def _outranks(a: _Story, b: _Story) -> bool:
+    """The survivor of a merge: the bigger story, then the older one (its id and slug stay)."""
+    if len(a.members) != len(b.members):
+        return len(a.members) > len(b.members)
+    return a.members[0].t <= b.members[0].t

@@ -1,0 +1,121 @@
+"""Readable story slugs: `japan-ai-consortium`, not `story-8f3a2c`.
+
+A slug is made once, when a story is first shown, from the words its articles' headlines agree
+on, and then kept: it must not change as the story grows, or links people shared would break.
+`SlugBook` holds that rule (assign once, survive merges); `make_slug` only picks words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from bot.models import Article
+from bot.textutil import STOPWORDS, fold, words
+
+MAX_WORDS = 4
+_ASCII_RE = re.compile(r"[^a-z0-9]+")
+# Headline filler that names no event: never worth a slug position.
+_FILLER = frozenset(
+    """
+    breaking live update updates latest news report reports reported video watch exclusive opinion
+    analysis week weeks day days today yesterday tomorrow year years time first last amid over
+    after before could would will may might plan plans set sets get gets make makes take takes
+    call calls back big top key major near way amp
+    """.split()
+)
+
+
+def _slug_words(text: str) -> list[str]:
+    """Lowercase ascii words fit for a slug, in order of appearance."""
+    out = []
+    for w in words(text):
+        w = _ASCII_RE.sub("", fold(w).replace("'s", ""))
+        if len(w) < 2 or w in STOPWORDS or w in _FILLER or (w.isdigit() and len(w) != 4):
+            continue
+        out.append(w)
+    return out
+
+
+def _ranked_words(articles: Sequence[Article]) -> tuple[list[str], list[str]]:
+    """Words by how many articles' titles (then leads) use them; and the lead title's words."""
+    title_votes: Counter[str] = Counter()
+    lead_votes: Counter[str] = Counter()
+    first_pos: dict[str, int] = {}
+    for a in articles:
+        tw = _slug_words(a.title or "")
+        for pos, w in enumerate(tw):
+            first_pos.setdefault(w, pos)
+        title_votes.update(set(tw))
+        lead_votes.update(set(_slug_words(" ".join((a.text or "").split()[:60]))))
+    vocab = set(title_votes) | set(lead_votes)
+    # Titles vote fully, leads a little; ties go to words earlier in a headline, then spelling.
+    ranked = sorted(
+        vocab,
+        key=lambda w: (-(title_votes[w] + 0.3 * lead_votes[w]), first_pos.get(w, 99), w),
+    )
+    anchor = next((a.title for a in articles if a.title), "")
+    return ranked, _slug_words(anchor)
+
+
+def _readable(chosen: list[str], anchor: list[str]) -> str:
+    """Chosen words in headline order where the headline has them ('japan-ai-consortium')."""
+    order = {w: i for i, w in reversed(list(enumerate(anchor)))}
+    return "-".join(sorted(chosen, key=lambda w: (order.get(w, len(anchor)), chosen.index(w))))
+
+
+def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
+    """A free slug of 1-4 distinctive words from `articles` (lowercase ascii, hyphenated).
+
+    Tries the top two words, then three, then four; then other top words in place of the last;
+    then a numeric suffix on a shorter slug (still at most four parts).
+    """
+    ranked, anchor = _ranked_words(articles)
+    if not ranked:
+        ranked = ["story"]
+    candidates: list[list[str]] = []
+    for n in (2, 3, 4, 1):
+        if len(ranked) >= n:
+            candidates.append(ranked[:n])
+    for extra in ranked[4:12]:
+        candidates.append([*ranked[:2], extra])
+    for words_ in candidates:
+        slug = _readable(words_, anchor)
+        if not taken(slug):
+            return slug
+    base = _readable(ranked[: min(3, len(ranked))], anchor)
+    n = 2
+    while taken(f"{base}-{n}"):
+        n += 1
+    return f"{base}-{n}"
+
+
+class SlugBook:
+    """Slugs assigned once per story, kept as it grows, and still resolving after merges."""
+
+    def __init__(self) -> None:
+        self._slug: dict[str, str] = {}  # story id -> slug
+        self._owner: dict[str, str] = {}  # slug -> story id that got it
+        self._merged: dict[str, str] = {}  # absorbed story id -> survivor
+
+    def slug(self, story_id: str, articles: Sequence[Article]) -> str:
+        story_id = self.resolve(story_id)
+        if story_id not in self._slug:
+            slug = make_slug(articles, lambda s: s in self._owner)
+            self._slug[story_id] = slug
+            self._owner[slug] = story_id
+        return self._slug[story_id]
+
+    def merged(self, absorbed: str, survivor: str) -> None:
+        self._merged[absorbed] = survivor
+
+    def resolve(self, story_id: str) -> str:
+        while story_id in self._merged:
+            story_id = self._merged[story_id]
+        return story_id
+
+    def story_for(self, slug: str) -> str | None:
+        """The live story a slug points to: an absorbed story's slug leads to its survivor."""
+        owner = self._owner.get(slug)
+        return self.resolve(owner) if owner is not None else None

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from _cluster_fixtures import event_articles
+
+from bot.eval.cluster_eval import cluster_jsonl
+from bot.eval.metrics import bcubed, pairwise
+
+
+def test_cluster_jsonl_writes_one_story_per_article_in_input_order():
+    items = event_articles()
+    lines = [
+        json.dumps(
+            {
+                "id": a.id,
+                "source": a.source,
+                "title": a.title,
+                "text": a.text,
+                "published": a.published.isoformat() if a.published else None,
+            }
+        )
+        for _, a in reversed(items)
+    ]
+    out = io.StringIO()
+    cluster_jsonl(io.StringIO("\n".join(lines) + "\n"), out)
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [r["id"] for r in rows] == [a.id for _, a in reversed(items)]
+    assert all(set(r) == {"id", "story"} and isinstance(r["story"], str) for r in rows)
+    gold = {a.id: name for name, a in items}
+    pred = {r["id"]: r["story"] for r in rows}
+    assert bcubed(pred, gold).f1 == pytest.approx(1.0)
+
+
+def test_bcubed_hand_computed():
+    gold = {"a": 1, "b": 1, "c": 1, "d": 2}
+    pred = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    m = bcubed(pred, gold)
+    # precision: a,b -> 2/2; c,d -> 1/2 each => 3/4. recall: a,b -> 2/3; c -> 1/3; d -> 1 => 2/3.
+    assert m.precision == pytest.approx(0.75)
+    assert m.recall == pytest.approx(2 / 3)
+    assert m.f1 == pytest.approx(2 * 0.75 * (2 / 3) / (0.75 + 2 / 3))
+
+
+def test_perfect_and_singleton_clusterings():
+    gold = {"a": 1, "b": 1, "c": 2}
+    assert bcubed(gold, gold).f1 == 1.0
+    assert pairwise(gold, gold).f1 == 1.0
+    single = {"a": "1", "b": "2", "c": "3"}
+    assert bcubed(single, gold).precision == 1.0
+    assert bcubed(single, gold).recall == pytest.approx((0.5 + 0.5 + 1) / 3)
+    assert pairwise(single, gold).recall == 0.0
+
+
+def test_pairwise_hand_computed():
+    gold = {"a": 1, "b": 1, "c": 1, "d": 2}
+    pred = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    m = pairwise(pred, gold)  # predicted pairs ab, cd; gold pairs ab, ac, bc
+    assert (m.precision, m.recall) == (pytest.approx(0.5), pytest.approx(1 / 3))
+
+
+def test_metrics_reject_mismatched_ids():
+    with pytest.raises(ValueError):
+        bcubed({"a": 1}, {"b": 1})

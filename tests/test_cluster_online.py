@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+from _cluster_fixtures import EVENTS, article, event_articles
+
+from bot.cluster.online import ClusterSettings, OnlineClusterer
+
+
+def _ids() -> OnlineClusterer:
+    counter = itertools.count(1)
+    return OnlineClusterer(id_factory=lambda: f"s{next(counter)}")
+
+
+def _run(clusterer: OnlineClusterer, items) -> dict[str, str]:
+    story = {a.id: clusterer.add(a).story_id for _, a in items}
+    return {i: clusterer.resolve(s) for i, s in story.items()}
+
+
+def test_same_event_from_different_outlets_lands_together_and_events_stay_apart():
+    for dated in (True, False):
+        items = event_articles(dated=dated)
+        story = _run(_ids(), items)
+        by_event: dict[str, set[str]] = {}
+        for name, a in items:
+            by_event.setdefault(name, set()).add(story[a.id])
+        assert all(len(s) == 1 for s in by_event.values()), by_event
+        assert len(set.union(*by_event.values())) == len(EVENTS)
+
+
+def test_first_article_creates_story_and_later_ones_join():
+    c = _ids()
+    items = [a for name, a in event_articles() if name == "volcano"]
+    first = c.add(items[0])
+    assert first.created and first.merges == []
+    second = c.add(items[1])
+    assert not second.created and second.story_id == first.story_id
+
+
+def test_merge_is_reported_and_old_id_resolves():
+    # Two articles far apart in wording open two stories; a third that bridges them merges them.
+    c = _ids()
+    a = article(
+        "a",
+        "Harbor Daily",
+        "Kelvar eruption grounds flights",
+        "Airlines grounded flights as the Kelvar volcano erupted ash over Tessaly.",
+    )
+    b = article(
+        "b",
+        "Northern Post",
+        "Tessaly villages evacuated",
+        "Residents of Tessaly villages were evacuated by civil defence teams.",
+        0.5,
+    )
+    bridge = article(
+        "c",
+        "Metro Wire",
+        "Kelvar volcano erupts: Tessaly villages evacuated, flights grounded",
+        "The Kelvar volcano erupted ash over Tessaly; airlines grounded flights and civil defence "
+        "teams evacuated residents of Tessaly villages.",
+        1.0,
+    )
+    sa = c.add(a).story_id
+    sb = c.add(b).story_id
+    assert sa != sb, "fixture: the two partial reports should start apart"
+    result = c.add(bridge)
+    assert result.merges, "a bridging article should merge the two stories"
+    absorbed, survivor = result.merges[0]
+    assert {absorbed, survivor} == {sa, sb}
+    assert c.resolve(absorbed) == survivor == result.story_id
+    assert c.resolve(sa) == c.resolve(sb)
+    assert sorted(c.members(absorbed)) == ["a", "b", "c"]
+
+
+def test_same_outlet_within_the_hour_is_evidence_against_joining():
+    c = OnlineClusterer(
+        ClusterSettings(join_threshold=0.1, merge_threshold=0.9, same_source_penalty=1.0)
+    )
+    x = article("x", "Harbor Daily", "Kelvar volcano erupts", "The Kelvar volcano erupted.")
+    y = replace(x, id="y", title="Kelvar volcano erupts again")
+    first = c.add(x)
+    assert c.add(y).story_id != first.story_id
+
+
+def test_stories_leave_the_active_window_as_the_stream_moves_on():
+    c = OnlineClusterer(ClusterSettings(window_hours=24.0))
+    old = [a for name, a in event_articles() if name == "volcano"]
+    sid = c.add(old[0]).story_id
+    assert sid in c.active_story_ids()
+    later = article("later", "Sports Today", "Osei wins marathon", "Amara Osei won.", 72.0)
+    c.add(later)
+    assert sid not in c.active_story_ids()
+    # A report of the old event after expiry opens a new story rather than reviving it.
+    again = replace(old[1], published=later.published)
+    assert c.add(again).created
+
+
+def test_undated_articles_and_max_active_cap():
+    c = OnlineClusterer(ClusterSettings(max_active=2))
+    items = event_articles(dated=False)
+    for _, a in items:
+        c.add(a)
+    assert len(c.active_story_ids()) <= 2
+
+
+def test_restore_reopens_a_story_under_its_stored_id():
+    items = [a for name, a in event_articles() if name == "chipmaker"]
+    c = _ids()
+    c.restore("stored-7", items[:2])
+    assert c.active_story_ids() == ["stored-7"]
+    result = c.add(items[2])
+    assert result.story_id == "stored-7" and not result.created
+
+
+def test_resolve_unknown_id_is_itself():
+    assert _ids().resolve("nope") == "nope"

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from _cluster_fixtures import article, event_articles
+
+from bot.cluster.slugs import SlugBook, make_slug
+from bot.cluster.wire import independent_sources
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+){0,3}$")
+
+
+def _event(name: str):
+    return [a for n, a in event_articles() if n == name]
+
+
+def test_slug_is_readable_and_distinctive():
+    slug = make_slug(_event("chipmaker"), lambda s: False)
+    assert SLUG_RE.match(slug), slug
+    assert 1 <= len(slug.split("-")) <= 4
+    assert "quantrix" in slug or "veloxa" in slug
+    assert make_slug(_event("volcano"), lambda s: False) != slug
+
+
+def test_slug_is_unique_against_taken():
+    arts = _event("marathon")
+    taken: set[str] = set()
+    slugs = []
+    for _ in range(6):
+        s = make_slug(arts, lambda x: x in taken)
+        assert SLUG_RE.match(s), s
+        assert s not in taken
+        taken.add(s)
+        slugs.append(s)
+    assert len(set(slugs)) == 6
+
+
+def test_slug_handles_accents_and_empty_titles():
+    a = article("z", "X", "Zürich café owners protest São Paulo rules", "")
+    assert SLUG_RE.match(make_slug([a], lambda s: False))
+    assert make_slug([article("e", "X", "", "")], lambda s: False) == "story"
+
+
+def test_slug_is_stable_as_the_story_grows_and_survives_merges():
+    book = SlugBook()
+    arts = _event("volcano")
+    first = book.slug("s1", arts[:1])
+    assert book.slug("s1", arts) == first
+    other = book.slug("s2", _event("chipmaker"))
+    book.merged("s2", "s1")
+    assert book.story_for(other) == "s1"
+    assert book.slug("s2", arts) == first
+
+
+def test_wire_copy_counts_once():
+    base = _event("chipmaker")
+    wire_text = base[0].text + " The deal is expected to close next year, the companies said."
+    copies = [
+        replace(base[0], id="w1", source="Agency Press", text=wire_text),
+        replace(
+            base[0], id="w2", source="City Herald", title="Quantrix buys Veloxa", text=wire_text
+        ),
+        replace(
+            base[0], id="w3", source="Valley Times", text=wire_text[: len(wire_text) * 3 // 4]
+        ),  # trimmed copy is still a copy
+    ]
+    count, groups = independent_sources([*copies, base[1], base[2]])
+    assert groups == [["Agency Press", "City Herald", "Valley Times"]]
+    assert count == 3  # the wire group + Business Ledger + Metro Wire
+
+
+def test_independent_reports_are_all_counted():
+    count, groups = independent_sources(_event("volcano"))
+    assert (count, groups) == (3, [])
+    assert independent_sources([]) == (0, [])
