@@ -199,10 +199,10 @@ def parse_duration(value: Any, key: str) -> int:
 
 
 def validate_schedule(schedule: str, timezone: str, key: str) -> None:
-    from apscheduler.triggers.cron import CronTrigger
+    from bot.cron import cron_trigger
 
     try:
-        CronTrigger.from_crontab(schedule, timezone=ZoneInfo(timezone))
+        cron_trigger(schedule, timezone)
     except (ValueError, TypeError) as exc:
         raise ConfigError(key, f"not a valid cron expression {schedule!r} ({exc})") from None
 

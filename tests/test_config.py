@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,17 @@ def test_secrets_come_from_the_environment_only() -> None:
     secrets = Secrets.from_env({"SLACK_BOT_TOKEN": "xoxb-1", "DISCORD_TOKEN": ""})
     assert secrets.slack_bot_token == "xoxb-1"
     assert secrets.discord_token is None
+
+
+def test_cron_weekdays_follow_standard_cron() -> None:
+    """0 and 7 are Sunday, as in crontab(5); the same function validates and schedules."""
+    from bot.cron import cron_trigger
+
+    start = datetime(2024, 5, 1, tzinfo=UTC)  # a Wednesday
+    sunday = cron_trigger("0 9 * * 0", "UTC").get_next_fire_time(None, start)
+    assert sunday is not None and sunday.weekday() == 6
+    weekday = cron_trigger("0 9 * * 1-5", "UTC").get_next_fire_time(None, start)
+    assert weekday is not None and weekday.weekday() == 2
+    parse_config({"channels": [{"platform": "slack", "id": "C1", "schedule": "0 9 * * 7"}]})
+    with pytest.raises(ConfigError, match="schedule"):
+        parse_config({"channels": [{"platform": "slack", "id": "C1", "schedule": "0 9 * * 8"}]})

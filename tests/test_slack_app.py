@@ -336,7 +336,7 @@ async def test_feeds_admin_rules(h: Harness) -> None:
     h.fake.group_members["S1"] = ["UGROUP"]
 
     _, body = await h.slash("/feeds", "add https://feeds.example/rss", user="UNOBODY")
-    assert "Only workspace admins" in ack_text(body)
+    assert "Only admins can add or remove feeds" in ack_text(body)
     _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UADMIN")
     assert "Added feed https://feeds.example/a" in ack_text(body)
     _, body = await h.slash("/feeds", "add https://feeds.example/b", user="UGROUP")

@@ -229,7 +229,7 @@ class Commands:
             raise UsageError(f"Unknown action {action!r}.")
         if not ctx.is_admin:
             return Reply(
-                "Only workspace admins (or the configured admin group) can add or remove feeds."
+                "Only admins can add or remove feeds (workspace admins on Slack, Manage Server on Discord, or the configured admin users and group)."
             )
         if len(rest) != 1:
             raise UsageError(f"/feeds {action} takes one URL.")

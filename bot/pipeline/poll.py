@@ -116,7 +116,10 @@ async def _poll_one(
     parsed: ParsedFeed | None = None
     if result.body is not None:
         try:
-            parsed = await asyncio.to_thread(parse_feed, result.body, url=result.url)
+            # Relative links resolve against where the feed actually came from, after redirects.
+            parsed = await asyncio.to_thread(
+                parse_feed, result.body, url=result.final_url or result.url
+            )
         except FeedParseError as exc:
             # Keep the old validators so the next poll fetches the full body again.
             result = dataclasses.replace(result, body=None, error=f"malformed feed: {exc}")

@@ -13,23 +13,18 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-_DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from bot.cron import cron_trigger
+
+__all__ = [
+    "cron_trigger",
+    "fire_times",
+    "missed_digest",
+    "next_fire",
+    "quiet_until",
+    "release_time",
+]
+
 _QUIET_RE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
-
-
-def _cron_dow(field: str) -> str:
-    """Standard cron counts weekdays from Sunday = 0 (and 7); APScheduler 3's from_crontab counts
-    from Monday = 0. Rewrite digits as names so `0 9 * * 1-5` means Monday to Friday as users
-    expect from cron."""
-    return re.sub(r"\d+", lambda m: _DOW_NAMES[int(m.group()) % 8], field)
-
-
-def cron_trigger(cron: str, timezone: str) -> CronTrigger:
-    fields = cron.split()
-    if len(fields) != 5:
-        raise ValueError(f"a cron schedule has 5 fields, got {cron!r}")
-    fields[4] = _cron_dow(fields[4])
-    return CronTrigger.from_crontab(" ".join(fields), timezone=ZoneInfo(timezone))
 
 
 def _repeated_wall_time(instant: datetime, trigger: CronTrigger) -> bool:

@@ -1,0 +1,49 @@
+"""Shared fixtures: a real SQLite file per test and the sample feeds on a loopback server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import NewsDigest
+from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
+from bot.demo.feeds import sample_feeds
+from bot.feedserver import FeedServer, Reply
+from bot.store.database import open_database, utcnow
+
+
+@pytest.fixture
+def now() -> datetime:
+    return utcnow()
+
+
+@pytest.fixture
+def sample_server(now: datetime) -> Iterator[FeedServer]:
+    routes = {
+        path: Reply(body=body, content_type=ctype, etag=f'"v1-{i}"')
+        for i, (path, (body, ctype)) in enumerate(sample_feeds(now).items())
+    }
+    with FeedServer(routes) as server:
+        yield server
+
+
+@pytest.fixture
+def sample_config(sample_server: FeedServer, tmp_path: Path) -> Config:
+    paths = sorted(sample_feeds(utcnow()))
+    return Config(
+        database=str(tmp_path / "nd.db"),
+        polling=PollingConfig(allow_private_networks=True, timeout=5.0),
+        feeds=[FeedConfig(url=sample_server.url(p)) for p in paths],
+        channels=[ChannelConfig(platform="console", id="team", name="#team")],
+    )
+
+
+@pytest.fixture
+def core(sample_config: Config, tmp_path: Path) -> Iterator[NewsDigest]:
+    app = NewsDigest(sample_config, db=open_database(tmp_path / "nd.db"))
+    app.sync_config()
+    yield app
+    app.close()

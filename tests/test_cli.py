@@ -1,0 +1,184 @@
+"""The command line, driven through click's runner against a real database file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.config import Config
+
+COMMANDS = [
+    [],
+    ["feeds"],
+    ["feeds", "add"],
+    ["feeds", "list"],
+    ["feeds", "remove"],
+    ["feeds", "import"],
+    ["feeds", "export"],
+    ["feeds", "enable"],
+    ["topics"],
+    ["topics", "add"],
+    ["topics", "test"],
+    ["poll"],
+    ["stories"],
+    ["story"],
+    ["digest"],
+    ["demo"],
+    ["run"],
+    ["eval"],
+    ["eval", "cluster"],
+    ["eval", "summarize"],
+]
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    config = tmp_path / "nd.toml"
+    config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    return {}
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a) or "newsdigest")
+def test_every_command_has_help(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*args, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    assert len(result.output.splitlines()) > 3
+
+
+def test_feeds_add_list_export_import_remove(env: dict[str, str], tmp_path: Path) -> None:
+    runner = CliRunner()
+    added = runner.invoke(cli, ["feeds", "add", "https://news.example/rss", "--name", "Example"])
+    assert added.exit_code == 0 and "Added feed 1" in added.output
+    dup = runner.invoke(cli, ["feeds", "add", "https://news.example/rss"])
+    assert dup.exit_code != 0 and "already" in dup.output
+    bad = runner.invoke(cli, ["feeds", "add", "ftp://news.example/rss"])
+    assert bad.exit_code != 0 and "only http" in bad.output
+    listing = runner.invoke(cli, ["feeds", "list"])
+    assert "news.example" in listing.output and "Example" in listing.output
+
+    opml = tmp_path / "feeds.opml"
+    exported = runner.invoke(cli, ["feeds", "export", "-o", str(opml)])
+    assert exported.exit_code == 0 and opml.exists()
+    assert b"https://news.example/rss" in opml.read_bytes()
+
+    removed = runner.invoke(cli, ["feeds", "remove", "https://news.example/rss"])
+    assert removed.exit_code == 0
+    imported = runner.invoke(cli, ["feeds", "import", str(opml)])
+    assert imported.exit_code == 0 and "Imported 1 feeds" in imported.output
+    again = runner.invoke(cli, ["feeds", "import", str(opml)])
+    assert "Imported 0 feeds (1 skipped)" in again.output
+
+
+def test_topics_add_and_invalid_query(env: dict[str, str]) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["topics", "add", "chips", '"chip export" OR semiconductor'])
+    assert ok.exit_code == 0 and "chips" in ok.output
+    bad = runner.invoke(cli, ["topics", "add", "broken", "(chip OR"])
+    assert bad.exit_code != 0 and "invalid query" in bad.output and "^" in bad.output
+    listing = runner.invoke(cli, ["topics", "list"])
+    assert "semiconductor" in listing.output
+
+
+def test_bad_config_stops_with_the_key_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[[channels]]\nplatform = 'slack'\nid = 'C1'\ntimezone = 'Nowhere/Land'\n")
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    result = CliRunner().invoke(cli, ["--config", str(config), "feeds", "list"])
+    assert result.exit_code != 0
+    assert "channels[0].timezone" in result.output and "Nowhere/Land" in result.output
+
+
+def test_poll_stories_story_and_digest(
+    env: dict[str, str], sample_config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    for feed in sample_config.feeds:
+        assert runner.invoke(cli, ["feeds", "add", feed.url]).exit_code == 0
+    polled = runner.invoke(cli, ["poll"])
+    assert polled.exit_code == 0, polled.output
+    assert "new articles" in polled.output
+    stories = runner.invoke(cli, ["stories", "--min-sources", "2"])
+    assert stories.exit_code == 0 and "sources" in stories.output
+    story = runner.invoke(cli, ["story", "kestrel", "lander"])
+    assert story.exit_code == 0, story.output
+    assert "4 sources tracking this story" in story.output
+    missing = runner.invoke(cli, ["story", "qqqq"])
+    assert missing.exit_code != 0 and "No story matches" in missing.output
+    unknown_channel = runner.invoke(cli, ["digest", "nowhere"])
+    assert unknown_channel.exit_code != 0 and "no channel" in unknown_channel.output
+
+
+def test_eval_cluster_and_summarize_formats(tmp_path: Path) -> None:
+    articles = [
+        {
+            "id": "a1",
+            "source": "One",
+            "title": "Lander touches down on the Moon",
+            "text": "The Kestrel lander touched down near the lunar south pole on Wednesday.",
+            "url": None,
+            "published": "2026-01-01T10:00:00Z",
+        },
+        {
+            "id": "a2",
+            "source": "Two",
+            "title": "Kestrel lander lands near lunar south pole",
+            "text": "Skyforge's Kestrel lander landed near the Moon's south pole.",
+            "url": None,
+            "published": "2026-01-01T11:00:00Z",
+        },
+        {
+            "id": "a3",
+            "source": "Three",
+            "title": "Central bank holds rates",
+            "text": "The central bank kept rates at 3.5% on Thursday.",
+            "url": None,
+            "published": None,
+        },
+    ]
+    inp = tmp_path / "articles.jsonl"
+    inp.write_text("\n".join(json.dumps(a) for a in articles) + "\n")
+    result = CliRunner().invoke(cli, ["eval", "cluster", str(inp)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [set(r) for r in rows] == [{"id", "story"}] * 3
+    assert sorted(r["id"] for r in rows) == ["a1", "a2", "a3"]
+
+    stories = tmp_path / "stories.jsonl"
+    stories.write_text(
+        json.dumps({"cluster_id": "c1", "articles": articles[:2], "reference": {}}) + "\n"
+    )
+    result = CliRunner().invoke(cli, ["eval", "summarize", str(stories)])
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in result.output.splitlines()]
+    assert set(row) == {"cluster_id", "headline", "tldr", "angles"}
+    assert row["cluster_id"] == "c1" and isinstance(row["tldr"], list) and row["headline"]
+    assert all(
+        set(a) == {"source", "line", "quote"} and a["source"] in {"One", "Two"}
+        for a in row["angles"]
+    )
+
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{not json\n")
+    result = CliRunner().invoke(cli, ["eval", "cluster", str(broken)])
+    assert result.exit_code != 0 and "line 1" in result.output
+
+
+def test_demo_runs_offline_and_writes_the_preview(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["demo", "--output", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "sources tracking this story" in result.output
+    assert "TL;DR" in result.output
+    assert "What others are reporting" in result.output
+    assert "1 failed" in result.output
+    html = (tmp_path / "out" / "digest.html").read_text()
+    assert "<!doctype html>" in html.lower() and "sources tracking" in html
+    assert "<!channel>" not in html  # the injection item is escaped wherever it appears

@@ -1,0 +1,118 @@
+"""Chat commands in the platform-neutral core: what a user types, what they get back."""
+
+from __future__ import annotations
+
+from bot.app import NewsDigest
+from bot.commands import CommandContext, Commands
+from bot.store import channels as channel_store
+from bot.store import feeds as feed_store
+
+CTX = CommandContext(platform="slack", channel_id="C9", user_id="U1", channel_name="news")
+ADMIN = CommandContext(platform="slack", channel_id="C9", user_id="U2", is_admin=True)
+
+
+async def test_follow_with_a_query_creates_the_topic(core: NewsDigest) -> None:
+    commands = Commands(core)
+    reply = await commands.dispatch("/follow", 'chips "chip export" OR semiconductor', CTX)
+    assert not reply.ephemeral
+    assert "now follows chips" in reply.text
+    channel = channel_store.get_channel(core.db, "slack", "C9")
+    assert channel is not None and channel.min_sources == 2  # first use: default settings
+    assert [t.slug for t in channel_store.channel_topics(core.db, channel.id)] == ["chips"]
+    again = await commands.dispatch("follow", "chips", CTX)
+    assert "already follows" in again.text and again.ephemeral
+
+
+async def test_follow_errors_are_helpful(core: NewsDigest) -> None:
+    commands = Commands(core)
+    unknown = await commands.dispatch("follow", "nosuch", CTX)
+    assert "no topic 'nosuch'" in unknown.text and unknown.ephemeral
+    bad = await commands.dispatch("follow", "chips (chip OR", CTX)
+    assert "not valid" in bad.text and "^" in bad.text
+    empty = await commands.dispatch("follow", "", CTX)
+    assert "Usage: /follow" in empty.text
+
+
+async def test_unfollow_and_watchlist(core: NewsDigest) -> None:
+    commands = Commands(core)
+    await commands.dispatch("follow", "moon lunar OR moon", CTX)
+    listing = await commands.dispatch("watchlist", "", CTX)
+    assert listing.ephemeral
+    assert "min sources: 2" in listing.text and listing.lines == ["moon: lunar OR moon"]
+    gone = await commands.dispatch("unfollow", "moon", CTX)
+    assert "no longer follows moon" in gone.text
+    missing = await commands.dispatch("unfollow", "moon", CTX)
+    assert "does not follow" in missing.text
+
+
+async def test_watchlist_settings(core: NewsDigest) -> None:
+    commands = Commands(core)
+    reply = await commands.dispatch("watchlist", "schedule weekdays 09:00 Europe/Berlin", CTX)
+    assert "weekdays 09:00 Europe/Berlin" in reply.text
+    channel = channel_store.get_channel(core.db, "slack", "C9")
+    assert channel is not None
+    assert (channel.schedule, channel.timezone) == ("0 9 * * mon-fri", "Europe/Berlin")
+    await commands.dispatch("watchlist", "mode instant", CTX)
+    await commands.dispatch("watchlist", "min-sources 3", CTX)
+    await commands.dispatch("watchlist", "quiet 22:00-07:00", CTX)
+    channel = channel_store.get_channel(core.db, "slack", "C9")
+    assert channel is not None
+    assert (channel.mode, channel.min_sources, channel.quiet_hours) == ("instant", 3, "22:00-07:00")
+    for bad in (
+        "schedule someday 9am",
+        "mode loud",
+        "min-sources lots",
+        "quiet 10pm",
+        "colour red",
+    ):
+        reply = await commands.dispatch("watchlist", bad, CTX)
+        assert reply.ephemeral and ("Usage" in reply.text or "not" in reply.text), bad
+    assert channel_store.get_channel(core.db, "slack", "C9").mode == "instant"  # type: ignore[union-attr]
+
+
+async def test_feeds_add_is_for_admins_only(core: NewsDigest) -> None:
+    commands = Commands(core)
+    refused = await commands.dispatch("feeds", "add https://new.example/rss", CTX)
+    assert "Only admins can add or remove feeds" in refused.text
+    assert feed_store.get_feed(core.db, "https://new.example/rss") is None
+    added = await commands.dispatch("feeds", "add <https://new.example/rss>", ADMIN)
+    assert "Added feed https://new.example/rss" in added.text
+    hostile = await commands.dispatch("feeds", "add file:///etc/passwd", ADMIN)
+    assert "only http" in hostile.text
+    listing = await commands.dispatch("feeds", "list", CTX)
+    assert any("new.example" in line for line in listing.lines)
+    removed = await commands.dispatch("feeds", "remove https://new.example/rss", ADMIN)
+    assert "Removed" in removed.text
+
+
+async def test_story_command(core: NewsDigest) -> None:
+    await core.poll()
+    commands = Commands(core)
+    found = await commands.dispatch("story", "kestrel lander", CTX)
+    assert not found.ephemeral and found.full and len(found.cards) == 1
+    assert found.cards[0].source_count == 4
+    unknown = await commands.dispatch("story", "zzzz qqqq", CTX)
+    assert unknown.ephemeral and not unknown.cards
+    usage = await commands.dispatch("story", "", CTX)
+    assert "Usage: /story" in usage.text
+
+
+async def test_every_command_has_help_and_unknown_commands_are_named(core: NewsDigest) -> None:
+    commands = Commands(core)
+    for name in ("story", "follow", "unfollow", "watchlist", "digest", "feeds"):
+        reply = await commands.dispatch(name, "help", CTX)
+        assert reply.text.startswith(f"/{name}") and reply.ephemeral
+    reply = await commands.dispatch("frobnicate", "", CTX)
+    assert "Unknown command" in reply.text
+
+
+async def test_digest_on_demand_uses_the_outbox_hook(core: NewsDigest) -> None:
+    await core.poll()
+    posted: list[str] = []
+
+    async def post(channel: channel_store.ChannelRow) -> int:
+        posted.append(channel.key)
+        return 4
+
+    reply = await Commands(core, post_digest=post).dispatch("digest", "", CTX)
+    assert posted == ["slack:C9"] and "Posting 4 stories" in reply.text

@@ -1,0 +1,62 @@
+"""Human digest schedules typed in chat."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands.schedule import ScheduleError, describe_schedule, parse_schedule
+
+
+@pytest.mark.parametrize(
+    ("text", "cron", "tz", "described"),
+    [
+        (
+            "weekdays 09:00 Europe/Berlin",
+            "0 9 * * mon-fri",
+            "Europe/Berlin",
+            "weekdays 09:00 Europe/Berlin",
+        ),
+        ("daily 8:30", "30 8 * * *", "UTC", "daily 08:30 UTC"),
+        (
+            "weekends 10:15 Asia/Tokyo",
+            "15 10 * * sat,sun",
+            "Asia/Tokyo",
+            "weekends 10:15 Asia/Tokyo",
+        ),
+        (
+            "mon,wed,fri 17:00 America/New_York",
+            "0 17 * * mon,wed,fri",
+            "America/New_York",
+            "mon,wed,fri 17:00 America/New_York",
+        ),
+        (
+            "cron 0 9 * * 1-5 Europe/Paris",
+            "0 9 * * 1-5",
+            "Europe/Paris",
+            "cron '0 9 * * 1-5' Europe/Paris",
+        ),
+    ],
+)
+def test_schedules_round_trip(text: str, cron: str, tz: str, described: str) -> None:
+    schedule = parse_schedule(text)
+    assert (schedule.cron, schedule.timezone) == (cron, tz)
+    assert describe_schedule(schedule.cron, schedule.timezone) == described
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "missing schedule"),
+        ("weekdays 25:00", "not a time"),
+        ("someday 09:00", "not daily"),
+        ("daily 09:00 Mars/Base", "unknown IANA"),
+        ("cron 0 9 *", "5 fields"),
+    ],
+)
+def test_bad_schedules_say_why(text: str, message: str) -> None:
+    with pytest.raises(ScheduleError, match=message):
+        parse_schedule(text)
+
+
+def test_the_channel_time_zone_is_kept_when_none_is_given() -> None:
+    assert parse_schedule("daily 07:00", default_timezone="Europe/Oslo").timezone == "Europe/Oslo"
