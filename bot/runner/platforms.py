@@ -1,6 +1,7 @@
 """How chat platforms plug into the running service.
 
-A platform is started by `newsdigest run` when its environment variable is set:
+A platform is started by `newsdigest run` when its environment variable is set (Discord also
+when a Discord channel in the config has a `webhook_url`, for webhook-only delivery):
 
     SLACK_BOT_TOKEN  ->  bot.adapters.slack:create_platform
     DISCORD_TOKEN    ->  bot.adapters.discord:create_platform
@@ -56,6 +57,17 @@ PLATFORM_FACTORIES: dict[str, str | PlatformFactory] = {
 }
 
 
+def _discord_webhooks_configured(config: Config) -> bool:
+    return any(c.platform == "discord" and c.webhook_url for c in config.channels)
+
+
+# A platform may also be wanted without its token: Discord channels configured with a webhook URL
+# are posted to over plain HTTPS, with no gateway connection.
+PLATFORM_WANTED_WITHOUT_TOKEN: dict[str, Callable[[Config], bool]] = {
+    "DISCORD_TOKEN": _discord_webhooks_configured,
+}
+
+
 def register_platform(env_var: str, factory: str | PlatformFactory) -> None:
     PLATFORM_FACTORIES[env_var] = factory
 
@@ -76,7 +88,8 @@ def configured_platforms(
     platforms: list[Platform] = []
     errors: dict[str, str] = {}
     for env_var, target in PLATFORM_FACTORIES.items():
-        if not env.get(env_var):
+        wanted = PLATFORM_WANTED_WITHOUT_TOKEN.get(env_var)
+        if not env.get(env_var) and not (wanted and wanted(config)):
             continue
         try:
             platforms.append(_resolve(target)(config, secrets))

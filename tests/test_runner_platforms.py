@@ -1,0 +1,28 @@
+"""Which chat platforms `newsdigest run` starts."""
+
+from __future__ import annotations
+
+from bot.config import parse_config
+from bot.runner.platforms import configured_platforms
+
+
+def test_no_tokens_no_platforms() -> None:
+    platforms, errors = configured_platforms(parse_config({}), {})
+    assert platforms == [] and errors == {}
+
+
+def test_discord_webhook_channels_start_discord_without_a_token() -> None:
+    config = parse_config(
+        {
+            "channels": [
+                {
+                    "platform": "discord",
+                    "id": "123",
+                    "webhook_url": "https://discord.com/api/webhooks/1/abc",
+                }
+            ]
+        }
+    )
+    platforms, errors = configured_platforms(config, {})
+    assert errors == {}
+    assert [p.name for p in platforms] == ["discord"]
