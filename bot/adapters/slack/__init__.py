@@ -1,7 +1,7 @@
 """Slack: Block Kit cards, slash commands and buttons on slack-bolt (Socket Mode or HTTP).
 
 `newsdigest run` starts it through `create_platform` (the runner's hook, used when
-SLACK_BOT_TOKEN is set); docs/slack.md has the setup.
+SLACK_BOT_TOKEN is set); the "Slack" section of README.md has the setup.
 """
 
 from bot.adapters.slack.adapter import SlackAdapter
