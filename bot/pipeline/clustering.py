@@ -52,6 +52,16 @@ class StoryClusterer:
         if not self._warmed:
             self.warm_up()
         ordered = sorted(articles, key=lambda a: (a.when or utcnow(), a.id))
+        try:
+            return self._assign(ordered)
+        except Exception:
+            # The transaction rolled back but the in-memory clusterer kept the articles: rebuild it
+            # from the database so the two agree, and let the backlog pass retry these articles.
+            self.clusterer = OnlineClusterer(id_factory=new_story_id)
+            self._warmed = False
+            raise
+
+    def _assign(self, ordered: list[Article]) -> set[str]:
         touched: set[str] = set()
         with transaction(self.db):
             for article in ordered:

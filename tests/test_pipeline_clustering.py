@@ -1,0 +1,70 @@
+"""The cluster stage against a real database: a failure mid-pass loses nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.pipeline import clustering
+from bot.pipeline.clustering import StoryClusterer
+from bot.store import articles as article_store
+from bot.store import feeds as feed_store
+from bot.store.database import open_database
+
+NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+
+
+def _store(db, feed_id: int, n: int) -> list:  # type: ignore[no-untyped-def]
+    titles = [
+        ("One", "Skyforge lander touches down near lunar south pole"),
+        ("Two", "Kestrel-2 lander from Skyforge lands near the Moon's south pole"),
+        ("Three", "Central bank holds its key interest rate at 3.5%"),
+    ]
+    rows = [
+        {
+            "feed_id": feed_id,
+            "source": source,
+            "guid": f"g{i}",
+            "url": f"https://x.example/{i}",
+            "canonical_url": f"https://x.example/{i}",
+            "title": title,
+            "text": title + ". More details followed in the afternoon.",
+            "published": NOW + timedelta(minutes=i),
+            "seen_at": NOW + timedelta(minutes=i),
+        }
+        for i, (source, title) in enumerate(titles[:n])
+    ]
+    return article_store.insert_new(db, rows)
+
+
+def test_a_crash_mid_pass_rolls_back_and_the_backlog_retries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = open_database(tmp_path / "nd.db")
+    feed = feed_store.add_feed(db, "https://x.example/rss")
+    articles = _store(db, feed.id, 3)
+    stage = StoryClusterer(db)
+
+    calls = {"n": 0}
+    real = clustering.make_slug
+
+    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk hiccup")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(clustering, "make_slug", flaky)
+    with pytest.raises(RuntimeError):
+        stage.assign(articles)
+    # Nothing half-written: every article is still waiting for a story.
+    assert len(article_store.unclustered(db)) == 3
+    assert db["stories"].count == 0
+
+    touched = stage.cluster_backlog()
+    assert article_store.unclustered(db) == []
+    story_of = dict(db.execute("SELECT source, story_id FROM articles").fetchall())
+    assert story_of["One"] == story_of["Two"] != story_of["Three"]
+    assert touched == {story_of["One"], story_of["Three"]}
