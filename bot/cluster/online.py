@@ -42,6 +42,7 @@ class ClusterSettings:
     same_source_hours: float = 6.0
     query_terms: int = 12  # strongest article terms looked up in the inverted index
     max_candidates: int = 6  # stories scored in full per article
+    candidate_floor: float = 0.15  # partial centroid similarity needed to be scored in full
     max_posting: int = 60  # index terms shared by more open stories than this are skipped
     max_members_compared: int = 8  # a big story is compared through its most recent members
     features: FeatureWeights = field(default_factory=FeatureWeights)
@@ -182,7 +183,9 @@ class OnlineClusterer:
         active = self._active
         ranked = [(v / active[sid].norm, sid) for sid, v in acc.items()]
         best = heapq.nlargest(s.max_candidates, ranked)
-        return [active[sid] for _, sid in best]
+        # The partial centroid similarity already rules out stories that share only a word or
+        # two; scoring them in full (member by member) would be most of the cost for nothing.
+        return [active[sid] for sim, sid in best if sim >= s.candidate_floor]
 
     def _pair_penalty(self, x: _Doc, y: _Doc) -> tuple[float, float]:
         """(time, same-outlet) evidence against `x` and `y` reporting one event."""
