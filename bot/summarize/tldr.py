@@ -1,8 +1,7 @@
 """The TL;DR: 2-3 extractive bullets, at most 55 words in total, chosen by cross-outlet consensus.
 
-A fact that several independent outlets report is both more likely to be the core of the story
-and safer to state, so words are weighted by how many outlets carry them (in their text or their
-title). Sentences are then picked greedily by the weight of the words they add that the bullets
+Each word of the story gets the chance that a neutral summary uses it (`wordmodel`: cross-outlet
+consensus, titles, leads, position, names, background rarity). Sentences are then picked greedily by the weight of the words they add that the bullets
 already chosen do not cover (coverage-based redundancy removal), per word spent, with a prior for
 sentences near the top of an article, where news writing puts the facts.
 """
@@ -10,20 +9,17 @@ sentences near the top of an article, where news writing puts the facts.
 from __future__ import annotations
 
 import math
-import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.models import Article, Bullet
 from bot.summarize.compress import clause_prefixes, compress, variants
 from bot.summarize.grounding import outlet_stems, supporting_outlets
-from bot.summarize.sentences import Sentence, article_sentences, content_stems, split_sentences
+from bot.summarize.sentences import Sentence, article_sentences, content_stems
+from bot.summarize.wordmodel import MAX_SENTENCES, word_probabilities
 from bot.textutil import STOPWORDS, words
 
 MAX_WORDS = 55
-# Long documents (Multi-News style full articles) put the story in the first sentences anyway.
-MAX_SENTENCES = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,63 +46,6 @@ class TldrParams:
     # Only the best few sentences enter the combination search, to bound its cost.
     pool_size: int = 14
     beam_width: int = 6
-
-
-# Logistic model of "a content word of the articles appears in a good summary of them", fitted on
-# NeuS training stories: the share of other outlets that use the word dominates, then whether
-# titles and lead sentences use it, how often it recurs, and whether it is a name or a number.
-_W_SHARE, _W_TITLE, _W_LEAD, _W_TF, _W_NAME, _W_NUMBER, _W_BIAS = (
-    1.04,
-    2.27,
-    1.01,
-    1.12,
-    0.63,
-    0.49,
-    -2.89,
-)
-_TOKEN_RE = re.compile(r"[\w][\w'’.-]*[\w]|[\w]")
-
-
-def word_probabilities(articles: Sequence[Article], outlet_of: Sequence[str]) -> dict[str, float]:
-    """For each content stem, the estimated chance that a neutral summary uses it."""
-    outlets_with: dict[str, set[str]] = defaultdict(set)
-    in_titles: dict[str, int] = defaultdict(int)
-    in_leads: dict[str, int] = defaultdict(int)
-    freq: dict[str, int] = defaultdict(int)
-    names: set[str] = set()
-    for article, outlet in zip(articles, outlet_of, strict=True):
-        for s in set(content_stems(article.title)):
-            in_titles[s] += 1
-            outlets_with[s].add(outlet)
-        for position, sentence in enumerate(split_sentences(article.text)[:MAX_SENTENCES]):
-            stems = content_stems(sentence)
-            # Capitalised after the first word: a name, which summaries tend to keep.
-            for token in _TOKEN_RE.findall(sentence)[1:]:
-                if token[:1].isupper():
-                    names.update(content_stems(token))
-            if position == 0:
-                for s in set(stems):
-                    in_leads[s] += 1
-            for s in stems:
-                outlets_with[s].add(outlet)
-                freq[s] += 1
-    n_outlets = len(set(outlet_of))
-    n_articles = max(1, len(articles))
-    probs: dict[str, float] = {}
-    for s, outlets in outlets_with.items():
-        # With one outlet there is no consensus to measure; treat every word as half-shared.
-        share = (len(outlets) - 1) / (n_outlets - 1) if n_outlets > 1 else 0.5
-        z = (
-            _W_BIAS
-            + _W_SHARE * share
-            + _W_TITLE * min(in_titles.get(s, 0), n_articles) / n_articles
-            + _W_LEAD * min(in_leads.get(s, 0), n_articles) / n_articles
-            + _W_TF * math.log1p(freq.get(s, 0))
-            + (_W_NAME if s in names else 0.0)
-            + (_W_NUMBER if s.isdigit() else 0.0)
-        )
-        probs[s] = 1.0 / (1.0 + math.exp(-z))
-    return probs
 
 
 @dataclass(slots=True)
