@@ -64,7 +64,7 @@ def test_angles_quote_verbatim_and_one_per_outlet() -> None:
         assert angle.line
     angles, _ = build_angles(articles, [a.source for a in articles], "Harbor Daily")
     coastline = next(a for a in angles if a.source == "Coastline Times")
-    assert coastline.line.startswith("Adds a number:") and "$14 million" in coastline.line
+    assert coastline.line.startswith("Puts a figure on it:") and "$14 million" in coastline.line
 
 
 def test_outlets_that_add_nothing_are_grouped() -> None:
@@ -121,3 +121,34 @@ def test_eval_jsonl_contract() -> None:
         assert row["headline"]
     assert {a["source"] for a in rows[0]["angles"]} <= {a.source for a in harbor_bridge_story()}
     assert all(a["source"] is None for a in rows[1]["angles"])
+
+
+def test_angle_lines_are_whole_clauses_without_fake_names_or_years() -> None:
+    base = "The city council approved a new tram line for the east side on Monday."
+    articles = [
+        Article(id="t1", source="Metro Post", title="Council backs tram line", text=base),
+        Article(
+            id="t2",
+            source="Tech Daily",
+            title="Tram line gets AI signals",
+            text=base + " The tram line will use AI signalling supplied by Norvik Rail, which "
+            "builds control systems for networks across the northern provinces and the coast.",
+        ),
+        Article(
+            id="t3",
+            source="Valley News",
+            title="Tram line approved",
+            text=base + " The mayor said the old depot had been empty since it closed in 2009.",
+        ),
+    ]
+    angles, _ = build_angles(articles, [a.source for a in articles], "Metro Post")
+    lines = {a.source: a.line for a in angles}
+    # "AI" is a topic, not a name; the named company is the detail.
+    assert "Names AI" not in lines["Tech Daily"] and "Norvik Rail" in lines["Tech Daily"]
+    # A year is a date, not a figure; and the line starts where the sentence starts.
+    assert not lines["Valley News"].startswith("Puts a figure")
+    assert "The mayor said" in lines["Valley News"]
+    for line in lines.values():
+        detail = line.split(": ", 1)[1]
+        assert detail[:1].isupper() and detail.endswith(".")
+        assert detail.rstrip(".").split()[-1].casefold() not in {"to", "the", "of", "make"}

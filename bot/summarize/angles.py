@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.models import Angle, Article
+from bot.summarize.compress import clause_prefixes, compress, cut_to_words, variants
 from bot.summarize.grounding import ELLIPSIS, is_verbatim
 from bot.summarize.sentences import content_stems, split_sentences, stem
 
@@ -21,7 +22,10 @@ QUOTE_MAX_WORDS = 24
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
 
-_NUMBER_RE = re.compile(r"(?:[$€£¥]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion))?")
+# Digits glued to a word ("Kestrel-2", "G7") are part of a name, not a figure.
+_NUMBER_RE = re.compile(
+    r"(?<![\w-])(?:[$€£¥]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion))?(?![\w-])"
+)
 _NAME_RUN_RE = re.compile(
     r"(?<![\w'’])[A-Z][\w'’&-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’&-]*)*(?:\s+[A-Z]\.)?"
 )
@@ -56,8 +60,10 @@ def _names(sentence: str) -> list[str]:
             tokens = tokens[1:]
         while tokens and tokens[0] in _STOP_NAMES:
             tokens = tokens[1:]
-        if tokens:
-            found.append(" ".join(tokens).strip(".,'’"))
+        name = " ".join(tokens).strip(".,'’")
+        # A lone short acronym ("AI", "EU") is a topic more often than a name.
+        if name and not (len(tokens) == 1 and name.isupper() and len(name) <= 3):
+            found.append(name)
     return found
 
 
@@ -107,7 +113,9 @@ def _stem_of(word: str) -> str:
 
 
 def _is_year_like_date(token: str) -> bool:
-    return bool(re.fullmatch(r"\d{1,2}", token.strip()))
+    """Days of the month and years: dates say when, not how much."""
+    token = token.strip(" ,.")
+    return bool(re.fullmatch(r"\d{1,2}|(?:1[89]|20)\d\d", token))
 
 
 def _join(items: Sequence[str]) -> str:
@@ -117,42 +125,50 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _clauses(sentence: str) -> list[str]:
-    return [p.strip() for p in re.split(r"(?<=[,;:])\s+|\s+[—–]\s+", sentence) if p.strip()]
-
-
-def _short(text: str, max_words: int = 18) -> str:
-    """A clause shortened at a word boundary, without trailing function words or punctuation."""
-    words = text.rstrip(",;:.").split()[:max_words]
-    while len(words) > 3 and words[-1].casefold().strip(",;:") in _WEAK_END:
-        words.pop()
-    return " ".join(words).rstrip(",;:").strip('"“”')
-
-
-_WEAK_END = frozenset(
-    "a an the and or but of to in on at for with by from as that which who".split()
-)
 _DEMONYM_RE = re.compile(r"^[A-Z][a-z]+(?:ern|ian|ean|ese|ish|ic|ans?)$")
+# A line should read at a glance: the detail, not the whole sentence again.
+LINE_MAX_WORDS = 24
 
 
-def _best_clause(sentence: str, focus: Sequence[str]) -> str:
-    """The clause carrying the most of `focus` (the outlet's novel words)."""
-    focus_set = {f.casefold().strip(",.;:\"“”'") for f in focus}
-    return max(
-        _clauses(sentence),
-        key=lambda c: sum(w.casefold().strip(",.;:\"“”'") in focus_set for w in c.split()),
-    )
+def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
+    """A short complete form of `sentence` keeping `key` and most of the outlet's novel words.
+
+    Forms come from the TL;DR compressor, so they start where the sentence starts (no line
+    opening mid-clause, "said the town's...") and end at a clause boundary (no "used to make.").
+    The shortest form that keeps the key detail and 60% of what the fullest form keeps wins: the
+    quote below the line carries the rest.
+    """
+    focus_set = {_stem_of(f) for f in focus} - {""}
+    full = compress(sentence)
+    forms = [full, *variants(full), *clause_prefixes(full, LINE_MAX_WORDS, 5)]
+    scored: list[tuple[int, int, str]] = []
+    for form in dict.fromkeys(forms):
+        n_words = len(form.split())
+        if n_words > LINE_MAX_WORDS or _has_open_quote(form) or (key and key not in form):
+            continue
+        scored.append((len(focus_set & set(content_stems(form))), n_words, form))
+    if scored:
+        need = 0.6 * max(kept for kept, _, _ in scored)
+        return min((n, form) for kept, n, form in scored if kept >= need)[1].rstrip(".")
+    # No clean short form: the sentence up to its last clause boundary, or whole if none fits.
+    cut = cut_to_words(full, LINE_MAX_WORDS, 5)
+    return (cut or full).rstrip(".")
+
+
+def _has_open_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
 
 
 def angle_line(pick: _Pick) -> str:
-    """One line on what the outlet adds, built from its own novel words."""
-    if pick.numbers:
-        clause = next((c for c in _clauses(pick.sentence) if pick.numbers[0] in c), pick.sentence)
-        return f"Adds a number: {_short(clause)}."
-    clause = _short(_best_clause(pick.sentence, pick.novel_words))
-    if pick.names:
-        return f"Names {_join(pick.names[:3])}, a detail absent from the other coverage: {clause}."
-    return f"Adds a detail the others lack: {clause}."
+    """A short framing of what the outlet adds, then the detail in the outlet's own words."""
+    key = pick.numbers[0] if pick.numbers else pick.names[0] if pick.names else ""
+    detail = _detail(pick.sentence, pick.novel_words, key)
+    if pick.numbers and any(n in detail for n in pick.numbers):
+        return f"Puts a figure on it: {detail}."
+    names = [n for n in pick.names if n in detail]
+    if names:
+        return f"Names {_join(names[:2])}: {detail}."
+    return f"Adds a detail the others lack: {detail}."
 
 
 def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
