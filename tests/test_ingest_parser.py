@@ -198,3 +198,17 @@ def test_external_entities_are_not_loaded() -> None:
         return
     for entry in feed.entries:
         assert "root:" not in entry.title and "root:" not in entry.text
+
+
+def test_a_body_that_looks_like_a_path_is_never_opened(tmp_path: Path) -> None:
+    """feedparser opens its argument as a file if it can; the fallback must only see bytes."""
+    local = tmp_path / "secret.xml"
+    local.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>LOCAL FILE</title>'
+        "<item><title>from disk</title></item></channel></rss>",
+        encoding="utf-8",
+    )
+    with pytest.raises(FeedParseError):
+        parse_feed(str(local).encode(), url="https://feeds.example/rss")
+    with pytest.raises(FeedParseError):
+        parse_feed(b"/dev/zero", url="https://feeds.example/rss")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import io
 import re
 import time
 from collections.abc import Mapping
@@ -76,8 +77,10 @@ def parse_feed(body: bytes, *, url: str | None = None) -> ParsedFeed:
 
 def _parse_slow(body: bytes, url: str | None, fast_error: str) -> ParsedFeed:
     try:
+        # A file object, never the bytes themselves: feedparser tries open() on a bytes or str
+        # argument first, so a body that reads like a path would make it parse a local file.
         # sanitize/resolve off: we strip HTML ourselves and resolve against the fetch URL.
-        raw = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+        raw = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:
         raise FeedParseError(f"unreadable feed ({fast_error}; feedparser: {exc})") from exc
     feed = raw.get("feed") or {}
