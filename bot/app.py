@@ -74,9 +74,10 @@ class NewsDigest:
             fetcher=fetcher,
             on_feed_done=on_feed_done,
         )
-        touched = self.clusterer.assign(report.new_articles)
-        # Articles stored but not clustered by an earlier, interrupted pass are picked up here.
-        touched |= self.clusterer.cluster_backlog()
+        # Cluster whatever is stored without a story, read fresh from the database: this pass's new
+        # articles, those of an earlier interrupted pass, and never the same article twice when
+        # several passes overlap (another pass may already have clustered ours).
+        touched = self.clusterer.cluster_backlog()
         return PassReport(poll=report, touched_stories=touched)
 
     def ingest(self, articles: Sequence[Article]) -> set[str]:

@@ -68,3 +68,22 @@ def test_a_crash_mid_pass_rolls_back_and_the_backlog_retries(
     story_of = dict(db.execute("SELECT source, story_id FROM articles").fetchall())
     assert story_of["One"] == story_of["Two"] != story_of["Three"]
     assert touched == {story_of["One"], story_of["Three"]}
+
+
+async def test_overlapping_poll_passes_cluster_each_article_once(tmp_path: Path) -> None:
+    """Two passes whose fetches overlap: the first pass's clustering must not hand the second
+    pass's articles to the clusterer a second time."""
+    from bot.app import NewsDigest
+    from bot.config import Config
+
+    core = NewsDigest(Config(), db=open_database(tmp_path / "nd.db"))
+    feed = feed_store.add_feed(core.db, "https://x.example/rss")
+    articles = _store(core.db, feed.id, 3)
+    first = core.clusterer.cluster_backlog()  # pass 1 picks up everything already stored
+    second = core.clusterer.cluster_backlog()  # pass 2 finds nothing left to do
+    assert first and second == set()
+    members = [
+        core.clusterer.clusterer.members(sid) for sid in core.clusterer.clusterer.active_story_ids()
+    ]
+    assert sorted(len(m) for m in members) == [1, 2]
+    assert sum(len(m) for m in members) == len(articles)
