@@ -36,7 +36,7 @@ class Schedule:
 def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
     parts = text.split()
     if not parts:
-        raise ScheduleError(f"missing schedule. Usage: {SCHEDULE_USAGE}")
+        raise ScheduleError("missing schedule")
     if parts[0].lower() == "cron":
         fields = " ".join(parts[1:]).strip("'\"")
         tokens = fields.split()
@@ -49,7 +49,7 @@ def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
             )
         return _checked(" ".join(tokens), timezone)
     if len(parts) not in (2, 3):
-        raise ScheduleError(f"expected DAYS HH:MM [TIME_ZONE]. Usage: {SCHEDULE_USAGE}")
+        raise ScheduleError("expected DAYS HH:MM [TIME_ZONE]")
     days = _days(parts[0].lower())
     match = _TIME_RE.match(parts[1])
     if not match:
