@@ -75,9 +75,7 @@ def test_merge_is_reported_and_old_id_resolves():
 
 
 def test_same_outlet_within_the_hour_is_evidence_against_joining():
-    c = OnlineClusterer(
-        ClusterSettings(join_threshold=0.1, merge_threshold=0.9, same_source_penalty=1.0)
-    )
+    c = OnlineClusterer(ClusterSettings(join_logit=-8.0, merge_logit=8.0, same_source_logit=30.0))
     x = article("x", "Harbor Daily", "Kelvar volcano erupts", "The Kelvar volcano erupted.")
     y = replace(x, id="y", title="Kelvar volcano erupts again")
     first = c.add(x)

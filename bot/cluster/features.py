@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -109,7 +110,7 @@ def entities(text: str) -> list[str]:
     return found
 
 
-def _first_words(text: str, n: int) -> str:
+def first_words(text: str, n: int) -> str:
     """Roughly the first `n` whitespace-separated words, without tokenising the whole text."""
     cut = 0
     for _ in range(n):
@@ -123,8 +124,8 @@ def _first_words(text: str, n: int) -> str:
 def raw_features(title: str, text: str, weights: FeatureWeights) -> dict[str, float]:
     """Field-weighted term frequencies (before IDF). Keys: stems, 'e:entity', numbers as words."""
     feats: dict[str, float] = {}
-    body = _first_words(text, weights.body_words)
-    lead = _first_words(body, weights.lead_words)
+    body = first_words(text, weights.body_words)
+    lead = first_words(body, weights.lead_words)
     tail = body[len(lead) :]
     # Many feeds repeat the headline as the first line of the body: count it once, as the title.
     if title and lead.startswith(title[:40]):
@@ -166,7 +167,15 @@ class TermStats:
         pseudo_docs: float = 300.0,
         max_idf: float = 7.0,
         half_life: float = 20_000.0,
+        background: tuple[Mapping[int, float], float] | None = None,
+        background_weight: float = 1.0,
     ) -> None:
+        # Background document frequencies (keyed by `term_hash`) from a separate news corpus act
+        # as prior counts: a young corpus then already knows "trump" is common and "nordtel" is
+        # not, instead of weighing every word alike until it has seen thousands of articles.
+        self._bg_df: Mapping[int, float] = background[0] if background else {}
+        self._bg_n = background[1] * background_weight if background else 0.0
+        self._bg_w = background_weight
         self.prior = prior
         self.pseudo_docs = pseudo_docs
         self.max_idf = max_idf
@@ -198,9 +207,16 @@ class TermStats:
 
     def idf(self, term: str) -> float:
         df = self._df.get(term, 0.0) * self._scale
+        if self._bg_n:
+            df += self._bg_w * self._bg_df.get(term_hash(term), 0.0)
         k = self.pseudo_docs
-        value = math.log((self._n * self._scale + k) / (df + k * self.prior))
+        value = math.log((self._n * self._scale + self._bg_n + k) / (df + k * self.prior))
         return min(max(value, 0.0), self.max_idf)
+
+
+def term_hash(term: str) -> int:
+    """A stable 32-bit key for a term: the shipped background table stores numbers, not words."""
+    return zlib.crc32(term.encode("utf-8"))
 
 
 def weigh(raw: dict[str, float], stats: TermStats, max_terms: int) -> dict[str, float]:

@@ -18,7 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.cluster.features import FeatureWeights, TermStats, dot, raw_features, weigh
+from bot.cluster.background import load_background
+from bot.cluster.features import FeatureWeights, TermStats, dot
+from bot.cluster.pair import PairModel, default_model, story_features
+from bot.cluster.profile import Profile, raw_profile, weigh_profile
 from bot.models import Article
 
 _HOUR = 3600.0
@@ -28,27 +31,30 @@ _HOUR = 3600.0
 class ClusterSettings:
     """Knobs of the online clusterer; the defaults are the tuned ones."""
 
-    join_threshold: float = 0.46  # min score for an article to join an existing story
-    merge_threshold: float = 0.28  # min story-to-story score to merge two open stories
-    merge_probe: float = 0.2  # stories scoring this close to the article are checked for merging
-    centroid_mix: float = 0.5  # score = mix * sim(centroid) + (1 - mix) * max sim(member)
+    # Decisions are on the pair model's log-odds (0 = "as likely as not" on the training stories).
+    join_logit: float = -2.0  # min log-odds for an article to join its best candidate story
+    merge_logit: float = -1.0  # min mean pair log-odds between two open stories to merge them
+    merge_probe: float = -1.0  # other candidates at least this likely are checked for a merge
     window_hours: float = 48.0  # a story stays open this long after its newest article
     max_active: int = 4000  # hard cap on open stories (undated input has no clock to expire by)
-    time_scale_hours: float = 36.0  # a gap this long from the story costs `time_penalty`
-    time_penalty: float = 0.08
-    # One outlet rarely writes two articles on one event within hours: same-outlet members that
-    # close in time are evidence *against* joining, fading to nothing after `same_source_hours`.
-    same_source_penalty: float = 0.3
+    time_scale_hours: float = 36.0  # a gap this long from the story costs `time_logit`
+    time_logit: float = 2.0
+    # One outlet rarely writes two articles on one event within hours, but updates happen: a
+    # story that already has this outlet needs stronger evidence, most of all when recent.
+    same_source_logit: float = 3.0
     same_source_hours: float = 6.0
-    query_terms: int = 12  # strongest article terms looked up in the inverted index
-    max_candidates: int = 6  # stories scored in full per article
-    candidate_floor: float = 0.15  # partial centroid similarity needed to be scored in full
-    max_posting: int = 60  # index terms shared by more open stories than this are skipped
+    same_source_floor: float = 1.0  # share of the penalty that stays after `same_source_hours`
+    query_terms: int = 25  # strongest article terms looked up in the inverted index
+    max_candidates: int = 12  # stories scored in full per article
+    candidate_floor: float = 0.0  # partial centroid similarity needed to be scored in full
+    max_posting: int = 400  # index terms shared by more open stories than this are skipped
     max_members_compared: int = 8  # a big story is compared through its most recent members
     features: FeatureWeights = field(default_factory=FeatureWeights)
     idf_prior: float = 0.01
     idf_pseudo_docs: float = 300.0
     idf_max: float = 7.0
+    background: bool = True  # blend in the shipped background document frequencies
+    background_weight: float = 1.0
 
 
 @dataclass
@@ -64,7 +70,11 @@ class _Doc:
     source: str | None  # folded outlet name, None when unknown (no outlet signal)
     t: float  # seconds; "now" of the stream for undated articles
     dated: bool  # False: `t` is a stand-in and carries no time signal
-    vec: dict[str, float]
+    p: Profile
+
+    @property
+    def vec(self) -> dict[str, float]:
+        return self.p.vec
 
 
 @dataclass(slots=True)
@@ -94,7 +104,14 @@ class OnlineClusterer:
         self.settings = settings or ClusterSettings()
         self._new_id = id_factory or (lambda: uuid.uuid4().hex[:12])
         s = self.settings
-        self._stats = TermStats(s.idf_prior, s.idf_pseudo_docs, s.idf_max)
+        self._stats = TermStats(
+            s.idf_prior,
+            s.idf_pseudo_docs,
+            s.idf_max,
+            background=load_background() if s.background else None,
+            background_weight=s.background_weight,
+        )
+        self.model: PairModel = default_model()
         self._active: OrderedDict[str, _Story] = OrderedDict()  # least recently touched first
         # term -> {story id: centroid weight}: candidate scores accumulate as centroid dot products.
         self._index: dict[str, dict[str, float]] = {}
@@ -110,7 +127,7 @@ class OnlineClusterer:
         s = self.settings
         scored = [(self._score(doc, story), story) for story in self._candidates(doc)]
         scored.sort(key=lambda pair: pair[0], reverse=True)
-        if scored and scored[0][0] >= s.join_threshold:
+        if scored and scored[0][0] >= s.join_logit:
             story, created = scored[0][1], False
             self._attach(story, doc)
         else:
@@ -162,10 +179,10 @@ class OnlineClusterer:
         else:
             t, dated = (self._now if self._now is not None else 0.0), False
         w = self.settings.features
-        raw = raw_features(article.title or "", article.text or "", w)
-        self._stats.add(raw.keys())
-        vec = weigh(raw, self._stats, w.max_terms)
-        return _Doc(article.id, _source_key(article.source), t, dated, vec)
+        raw = raw_profile(article.title or "", article.text or "", w)
+        self._stats.add(raw.all_keys())
+        prof = weigh_profile(raw, self._stats, w.max_terms)
+        return _Doc(article.id, _source_key(article.source), t, dated, prof)
 
     def _candidates(self, doc: _Doc) -> list[_Story]:
         s = self.settings
@@ -187,48 +204,46 @@ class OnlineClusterer:
         # two; scoring them in full (member by member) would be most of the cost for nothing.
         return [active[sid] for sim, sid in best if sim >= s.candidate_floor]
 
-    def _pair_penalty(self, x: _Doc, y: _Doc) -> tuple[float, float]:
-        """(time, same-outlet) evidence against `x` and `y` reporting one event."""
-        if not (x.dated and y.dated):
-            return 0.0, 0.0
+    def _penalty(self, x: _Doc, ys: Sequence[_Doc]) -> float:
+        """Log-odds against `x` joining `ys`: time gap to the *nearest* member (a story is as
+        fresh as its latest report) plus the strongest same-outlet collision."""
         s = self.settings
-        gap_h = abs(x.t - y.t) / _HOUR
-        time_pen = s.time_penalty * min(gap_h / s.time_scale_hours, 2.0)
-        src_pen = 0.0
-        if x.source is not None and x.source == y.source and gap_h < s.same_source_hours:
-            src_pen = s.same_source_penalty * (1.0 - gap_h / s.same_source_hours)
-        return time_pen, src_pen
+        gap_h = float("inf")
+        src = 0.0
+        for y in ys:
+            both_dated = x.dated and y.dated
+            g = abs(x.t - y.t) / _HOUR if both_dated else float("inf")
+            gap_h = min(gap_h, g)
+            if x.source is not None and x.source == y.source:
+                fade = 1.0 - min(g / s.same_source_hours, 1.0) if both_dated else 0.0
+                floor = s.same_source_floor
+                src = max(src, s.same_source_logit * (floor + (1.0 - floor) * fade))
+        time_pen = s.time_logit * min(gap_h / s.time_scale_hours, 2.0) if gap_h < 1e300 else 0.0
+        return time_pen + src
 
-    def _link(self, xs: Sequence[_Doc], ys: Sequence[_Doc]) -> tuple[float, float, float]:
-        """(best, mean) member similarity, and the penalty: time gap to the *nearest* member (a
-        story is as fresh as its latest report) plus the worst same-outlet collision."""
-        best, total = 0.0, 0.0
-        time_pen, src_pen = float("inf"), 0.0
-        for x in xs:
-            for y in ys:
-                sim = dot(x.vec, y.vec)
-                best = max(best, sim)
-                total += sim
-                tp, sp = self._pair_penalty(x, y)
-                time_pen = min(time_pen, tp)
-                src_pen = max(src_pen, sp)
-        return best, total / (len(xs) * len(ys)), time_pen + src_pen
+    def _features(self, doc: _Doc, story: _Story) -> list[float]:
+        s = self.settings
+        centroid_sim = dot(doc.vec, story.centroid) / story.norm
+        members = [m.p for m in story.members[-s.max_members_compared :]]
+        return story_features(doc.p, members, centroid_sim)
 
     def _score(self, doc: _Doc, story: _Story) -> float:
-        s = self.settings
         if story.norm2 <= 0.0:
-            return 0.0
-        centroid_sim = dot(doc.vec, story.centroid) / story.norm2**0.5
-        best, _, pen = self._link([doc], story.members[-s.max_members_compared :])
-        return s.centroid_mix * centroid_sim + (1.0 - s.centroid_mix) * best - pen
+            return -100.0
+        members = story.members[-self.settings.max_members_compared :]
+        return self.model.logit(self._features(doc, story)) - self._penalty(doc, members)
 
     def _story_score(self, a: _Story, b: _Story) -> float:
-        """Average-linkage similarity of two stories, less the linkage penalty."""
+        """Average linkage: the mean pair log-odds between the two stories' recent members."""
         s = self.settings
         am = a.members[-s.max_members_compared :]
         bm = b.members[-s.max_members_compared :]
-        _, mean, pen = self._link(am, bm)
-        return mean - pen
+        total = 0.0
+        for x in am:
+            for y in bm:
+                f = story_features(x.p, [y.p], dot(x.vec, y.vec))
+                total += self.model.logit(f) - self._penalty(x, [y])
+        return total / (len(am) * len(bm))
 
     def _open(self, story_id: str, docs: list[_Doc]) -> _Story:
         story = _Story(story_id, [], {}, 0.0, 1.0, docs[0].t, set())
@@ -258,7 +273,7 @@ class OnlineClusterer:
         for other in others:
             if other.id not in self._active or story.id not in self._active:
                 continue
-            if self._story_score(story, other) < s.merge_threshold:
+            if self._story_score(story, other) < s.merge_logit:
                 continue
             keep, gone = (story, other) if _outranks(story, other) else (other, story)
             self._absorb(keep, gone)

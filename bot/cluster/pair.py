@@ -1,0 +1,82 @@
+"""Does an article belong to a story? A small logistic model over separate pieces of evidence.
+
+A raw cosine threshold means different things on a young corpus and an old one, on headlines and
+on long leads. A probability fitted on a separate labelled set (`bench/train_cluster_model.py`,
+NeuS training stories) does not: "join if P(same story) > 0.5" holds across corpus sizes.
+
+Evidence per (article, member) pair: whole-article, headline and lead cosines, headline-vs-lead
+cross match, shared named entities (IDF-weighted), shared and conflicting figures. Per story: the
+best pair for each, the mean whole-article cosine, and the cosine to the story centroid.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from bot.cluster.features import dot
+from bot.cluster.profile import Profile
+
+PAIR_NAMES = ("full", "title", "lead", "cross", "ent", "num_shared", "num_conflict")
+STORY_NAMES = (*(f"max_{n}" for n in PAIR_NAMES), "mean_full", "centroid")
+
+
+def pair_features(x: Profile, y: Profile) -> tuple[float, ...]:
+    shared = x.ents.keys() & y.ents.keys()
+    if shared and x.ent_norm > 0.0 and y.ent_norm > 0.0:
+        ent = sum([x.ents[e] * y.ents[e] for e in shared]) / (x.ent_norm * y.ent_norm)
+    else:
+        ent = 0.0
+    if x.nums and y.nums:
+        agree = 1.0 if x.nums & y.nums else 0.0
+        conflict = 1.0 - agree
+    else:
+        agree = conflict = 0.0
+    return (
+        dot(x.vec, y.vec),
+        dot(x.title, y.title),
+        dot(x.lead, y.lead),
+        0.5 * (dot(x.title, y.lead) + dot(x.lead, y.title)),
+        ent,
+        agree,
+        conflict,
+    )
+
+
+def story_features(x: Profile, members: Sequence[Profile], centroid_sim: float) -> list[float]:
+    """Features of `x` against a story, through its `members` (most recent ones suffice)."""
+    best = [0.0] * len(PAIR_NAMES)
+    total = 0.0
+    for y in members:
+        f = pair_features(x, y)
+        total += f[0]
+        for i, v in enumerate(f):
+            if v > best[i]:
+                best[i] = v
+    return [*best, total / max(len(members), 1), centroid_sim]
+
+
+class PairModel:
+    """Logistic regression on `STORY_NAMES` features; `logit` > 0 means "more likely same story"."""
+
+    def __init__(self, weights: Sequence[float], bias: float) -> None:
+        if len(weights) != len(STORY_NAMES):
+            raise ValueError(f"expected {len(STORY_NAMES)} weights, got {len(weights)}")
+        self.weights = tuple(weights)
+        self.bias = bias
+
+    def logit(self, feats: Sequence[float]) -> float:
+        return self.bias + sum([w * f for w, f in zip(self.weights, feats, strict=True)])
+
+    def prob(self, feats: Sequence[float]) -> float:
+        return 1.0 / (1.0 + math.exp(-self.logit(feats)))
+
+
+def default_model() -> PairModel:
+    """The shipped fit, or a hand-set fallback when the weight file is absent (fresh checkout
+    before `bench/train_cluster_model.py` ran)."""
+    try:
+        from bot.cluster import _model
+    except ImportError:
+        return PairModel([3.0, 2.0, 1.0, 1.0, 2.0, 0.5, -0.3, 2.0, 3.0], -5.0)
+    return PairModel(_model.WEIGHTS, _model.BIAS)
