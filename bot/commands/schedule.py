@@ -44,9 +44,7 @@ def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
         if len(tokens) == 6:
             timezone = tokens.pop()
         if len(tokens) != 5:
-            raise ScheduleError(
-                f"a cron schedule has 5 fields, got {len(tokens)}. Usage: {SCHEDULE_USAGE}"
-            )
+            raise ScheduleError(f"a cron schedule has 5 fields, got {len(tokens)}")
         return _checked(" ".join(tokens), timezone)
     if len(parts) not in (2, 3):
         raise ScheduleError("expected DAYS HH:MM [TIME_ZONE]")
