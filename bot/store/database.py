@@ -203,9 +203,18 @@ def _m002_runner(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m003_feed_config_url(db: sqlite_utils.Database) -> None:
+    # A feed from the config keeps the URL the file names, apart from the URL we poll: a 301 moves
+    # the latter, and the next config sync must still recognise the row as the same feed.
+    if "config_url" not in db["feeds"].columns_dict:
+        db.execute("ALTER TABLE feeds ADD COLUMN config_url TEXT")
+    db.execute("UPDATE feeds SET config_url = url WHERE origin = 'config' AND config_url IS NULL")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
+    (3, "feeds remember the URL the config names", _m003_feed_config_url),
 ]
 
 
