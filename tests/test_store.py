@@ -143,3 +143,27 @@ def test_feed_scheduling_state(db: sqlite_utils.Database) -> None:
     enabled = feed_store.enable_feed(db, feed.id)
     assert enabled is not None and enabled.disabled_reason is None
     assert feed_store.due_feeds(db, NOW)[0].id == feed.id
+
+
+def test_a_moved_config_feed_keeps_its_state_across_restarts(db: sqlite_utils.Database) -> None:
+    raw = {"feeds": [{"url": "https://old.example/rss"}]}
+    sync_config(db, parse_config(raw))
+    feed = feed_store.get_feed(db, "https://old.example/rss")
+    assert feed is not None
+    # A poll followed a 301 and stored validators for the new address.
+    feed_store.update_feed(db, feed.id, url="https://new.example/rss", etag='"abc"')
+    report = sync_config(db, parse_config(raw))  # restart with the same file
+    assert (report.feeds_added, report.feeds_removed) == (0, 0)
+    (kept,) = feed_store.list_feeds(db)
+    assert (kept.id, kept.url, kept.etag) == (feed.id, "https://new.example/rss", '"abc"')
+    sync_config(db, parse_config({}))  # the admin removes it from the file
+    assert feed_store.list_feeds(db) == []
+
+
+def test_a_channel_removed_from_the_config_is_paused_not_deleted(db: sqlite_utils.Database) -> None:
+    sync_config(db, parse_config({"channels": [{"platform": "slack", "id": "C1"}]}))
+    report = sync_config(db, parse_config({}))
+    assert report.channels_paused == 1
+    channel = channel_store.get_channel(db, "slack", "C1")
+    assert channel is not None and channel.paused_reason and "config" in channel.paused_reason
+    assert sync_config(db, parse_config({})).channels_paused == 0  # once

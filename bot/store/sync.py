@@ -3,7 +3,8 @@
 The config is the seed; chat commands edit the database afterwards. Each synced row remembers a
 hash of the config entry it came from, and is only overwritten when that entry changes, so a
 setting changed in chat survives restarts until the admin edits the same entry in the file.
-Entries removed from the file are removed from the database only if the file created them.
+Feeds and topics removed from the file are removed from the database only if the file created
+them; a channel removed from the file is paused (its delivery history stays).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class SyncReport:
     feeds_removed: int = 0
     topics_synced: int = 0
     channels_synced: int = 0
+    channels_paused: int = 0
 
 
 def _hash(entry: Any) -> str:
@@ -45,17 +47,23 @@ def sync_config(db: sqlite_utils.Database, config: Config) -> SyncReport:
 
 def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport) -> None:
     wanted = {f.url: f for f in config.feeds}
+    # Config feeds are matched on the URL the file names (config_url), not the URL polled: a 301
+    # moves the latter, and the move, validators and history must survive restarts.
     for row in db.execute_returning_dicts(
-        "SELECT id, url, config_hash FROM feeds WHERE origin = 'config'"
+        "SELECT id, COALESCE(config_url, url) AS named FROM feeds WHERE origin = 'config'"
     ):
-        if row["url"] not in wanted:
+        if row["named"] not in wanted:
             feed_store.remove_feed(db, row["id"])
             report.feeds_removed += 1
     for feed in config.feeds:
         digest = _hash(feed)
-        existing = feed_store.get_feed(db, feed.url)
-        if existing is None:
-            feed_store.add_feed(
+        found = db.execute(
+            "SELECT id, config_hash FROM feeds WHERE config_url = ? OR url = ?"
+            " ORDER BY config_url IS NULL LIMIT 1",
+            [feed.url, feed.url],
+        ).fetchone()
+        if found is None:
+            added = feed_store.add_feed(
                 db,
                 feed.url,
                 name=feed.name,
@@ -63,19 +71,17 @@ def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport) -
                 origin="config",
                 config_hash=digest,
             )
+            feed_store.update_feed(db, added.id, config_url=feed.url)
             report.feeds_added += 1
-            continue
-        stored_hash = db.execute(
-            "SELECT config_hash FROM feeds WHERE id = ?", [existing.id]
-        ).fetchone()[0]
-        if stored_hash != digest:
+        elif found[1] != digest:
             feed_store.update_feed(
                 db,
-                existing.id,
+                found[0],
                 name=feed.name,
                 poll_interval=feed.interval,
                 origin="config",
                 config_hash=digest,
+                config_url=feed.url,
             )
             report.feeds_updated += 1
 
@@ -96,6 +102,23 @@ def _sync_topics(db: sqlite_utils.Database, config: Config, report: SyncReport) 
 
 
 def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport) -> None:
+    wanted = {(c.platform, c.id) for c in config.channels}
+    # A channel removed from the file is paused, not deleted: its delivery history is what stops
+    # it getting the same stories again if it comes back. It becomes chat-managed, so a resume in
+    # chat sticks.
+    for row in db.execute_returning_dicts(
+        "SELECT id, platform, channel_id FROM channels WHERE origin = 'config'"
+    ):
+        if (row["platform"], row["channel_id"]) not in wanted:
+            db["channels"].update(
+                row["id"],
+                {
+                    "origin": "chat",
+                    "config_hash": None,
+                    "paused_reason": "removed from the config file (/watchlist resume to keep it)",
+                },
+            )
+            report.channels_paused += 1
     for channel in config.channels:
         digest = _hash(channel)
         row = db.execute(
