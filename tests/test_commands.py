@@ -116,3 +116,17 @@ async def test_digest_on_demand_uses_the_outbox_hook(core: NewsDigest) -> None:
 
     reply = await Commands(core, post_digest=post).dispatch("digest", "", CTX)
     assert posted == ["slack:C9"] and "Posting 4 stories" in reply.text
+
+
+async def test_only_admins_change_a_shared_topic_query(core: NewsDigest) -> None:
+    commands = Commands(core)
+    await commands.dispatch("follow", "moon lunar OR moon", CTX)
+    other = CommandContext(platform="discord", channel_id="D1", user_id="U7")
+    refused = await commands.dispatch("follow", "moon crypto", other)
+    assert "only admins can change" in refused.text
+    assert channel_store.get_topic(core.db, "moon").query == "lunar OR moon"  # type: ignore[union-attr]
+    same = await commands.dispatch("follow", "moon lunar OR moon", other)
+    assert "now follows moon" in same.text
+    changed = await commands.dispatch("follow", "moon lunar", ADMIN)
+    assert "now follows moon" in changed.text or "already" not in changed.text
+    assert channel_store.get_topic(core.db, "moon").query == "lunar"  # type: ignore[union-attr]

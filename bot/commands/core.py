@@ -134,7 +134,20 @@ class Commands:
                 parsed = TopicQuery.parse(query)
             except QueryError as exc:
                 return Reply(f"That query is not valid:\n```\n{exc}\n```")
-            channel_store.upsert_topic(db, slug, query, origin="chat")
+            existing = channel_store.get_topic(db, slug)
+            # Topics are shared by every channel: changing one's query is an admin's call.
+            if existing is not None and existing.query != query and not ctx.is_admin:
+                return Reply(
+                    f"The topic {slug!r} already exists ({existing.query}); only admins can change "
+                    f"its query. Follow it as it is with /follow {slug}, or pick a new name."
+                )
+            channel_store.upsert_topic(
+                db,
+                slug,
+                query,
+                title=existing.title if existing else None,
+                origin=existing.origin if existing else "chat",
+            )
             created = f" (matching {parsed.describe()})"
         elif channel_store.get_topic(db, slug) is None:
             known = ", ".join(t.slug for t in channel_store.list_topics(db)) or "none yet"

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 # A feed item dated in the future is clock skew or a scheduled post: treat it as published now.
 MAX_FUTURE_SKEW = timedelta(minutes=10)
+# The longest wait a feed's own RSS <ttl> can impose.
+MAX_TTL = timedelta(hours=24)
 
 
 @dataclass(slots=True)
@@ -127,7 +129,9 @@ async def _poll_one(
     outcome = apply_fetch_result(_state(feed), result, now, max_failures=polling.max_failures)
     if parsed is not None and parsed.ttl_minutes:
         # RSS <ttl> asks us not to poll more often than that; honour it when it is longer.
-        earliest = now + timedelta(minutes=parsed.ttl_minutes)
+        # Capped: a hostile or mistaken <ttl>999999</ttl> must not silence a feed for years.
+        ttl = min(timedelta(minutes=parsed.ttl_minutes), MAX_TTL)
+        earliest = now + max(ttl, timedelta(0))
         if outcome.next_poll_at < earliest:
             outcome = dataclasses.replace(outcome, next_poll_at=earliest)
     new: list[Article] = []
