@@ -237,3 +237,12 @@ def test_update_embed_and_footer() -> None:
         "**5 sources tracking this story**\nNew sources: D, @\u200beveryone E"
     )
     assert embed.footer.text == footer_text(card)
+
+
+def test_a_title_naming_another_site_shows_the_real_host() -> None:
+    from bot.adapters.discord.escape import masked_link
+
+    shown = masked_link("https://bank.example/login", "https://evil.example/phish")
+    assert shown.endswith("(evil.example)")
+    honest = masked_link("Example News: rates held", "https://news.example/a")
+    assert honest == "[Example News: rates held](https://news.example/a)"

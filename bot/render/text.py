@@ -23,6 +23,33 @@ _SPACES_RE = re.compile(r"\s+")
 _QUOTES = "\"'“”‘’«»„ "
 
 
+# Anything in a label that reads like a web address ("bank.example", "https://x", "www.y").
+_URLISH_RE = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b",
+    re.IGNORECASE,
+)
+
+
+def url_host(url: str | None) -> str:
+    try:
+        return (urlsplit(url or "").hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+def disguised_link(label: str, url: str | None) -> bool:
+    """True when a link's visible label names a different site than the one it opens, e.g. a
+    feed title "https://bank.example/login" on a link to evil.example. Renderers then show the
+    real host beside the label, on every platform."""
+    host = url_host(url)
+    for match in _URLISH_RE.finditer(label):
+        found = match.group(0)
+        shown = url_host(found if "://" in found else "http://" + found)
+        if not shown or not host or (shown != host and not host.endswith("." + shown)):
+            return True
+    return False
+
+
 def clean(text: str | None) -> str:
     """One display line: control characters (ESC included) become spaces, runs of space squash."""
     if not text:

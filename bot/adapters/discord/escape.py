@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from bot.render.text import clean, safe_url
+from bot.render.text import clean, disguised_link, safe_url, url_host
 
 ELLIPSIS = "…"
 # Inline markdown and the characters that open a mention/channel/emoji/timestamp tag (`<`) or a
@@ -79,6 +79,11 @@ def link_url(url: str | None) -> str | None:
 
 
 def masked_link(label: str, url: str | None) -> str:
-    """`label` must already be escaped; without a usable URL it stays plain text."""
+    """`label` must already be escaped; without a usable URL it stays plain text. A label that
+    names another site than the link opens gets the real host beside it."""
     target = link_url(url)
-    return f"[{label}]({target})" if target else label
+    if not target:
+        return label
+    if disguised_link(label, url):
+        return f"[{label}]({target}) ({escape(url_host(url))})"
+    return f"[{label}]({target})"

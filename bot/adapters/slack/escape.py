@@ -9,9 +9,8 @@ is Slack's documented way to make text literal, so every piece of feed text goes
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
-from bot.render.text import clean, safe_url
+from bot.render.text import clean, disguised_link, safe_url, url_host
 
 # Slack's emphasis markers only take effect at a word edge ("*bold*", not "3*4" or "snake_case"),
 # so only markers at an edge are swapped for look-alikes: enough to stop feed text from opening
@@ -22,13 +21,9 @@ _EDGE_MARKER_RE = re.compile(r"(?<![\w])[*_~`]|[*_~`](?![\w])")
 # keeps the text inert if a proxy or a later Slack change starts parsing it.
 _BROADCAST_RE = re.compile(r"@(?=(?:here|channel|everyone)\b)", re.IGNORECASE)
 _ZWSP = "\u200b"
+
+
 # Something a reader would take for a web address: a scheme, "www.", or a dotted host name.
-_URLISH_RE = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b",
-    re.IGNORECASE,
-)
-
-
 def slack_escape(text: str | None, *, formatting: bool = True) -> str:
     """Untrusted text as literal mrkdwn: one line, `& < >` escaped, edge emphasis markers
     neutralised (pass formatting=False to keep them, e.g. for trusted bot text)."""
@@ -77,13 +72,6 @@ def link_url(url: str | None) -> str | None:
     return checked.replace("&", "&amp;")
 
 
-def url_host(url: str | None) -> str:
-    try:
-        return (urlsplit(url or "").hostname or "").removeprefix("www.")
-    except ValueError:
-        return ""
-
-
 def slack_link(url: str | None, label: str | None) -> str:
     """`<url|label>` for http(s) URLs, the escaped label alone otherwise.
 
@@ -97,14 +85,6 @@ def slack_link(url: str | None, label: str | None) -> str:
     # `|` inside the label is harmless after escaping, but Slack shows it oddly; use a look-alike.
     text = text.replace("|", "¦")
     host = url_host(url)
-    if _disguised(label or "", host):
+    if disguised_link(label or "", url):
         return f"<{target}|{text}> ({slack_escape(host)})"
     return f"<{target}|{text}>"
-
-
-def _disguised(label: str, host: str) -> bool:
-    for match in _URLISH_RE.finditer(label):
-        shown = url_host(match.group(0) if "://" in match.group(0) else "http://" + match.group(0))
-        if not shown or not host or (shown != host and not host.endswith("." + shown)):
-            return True
-    return False
