@@ -35,6 +35,7 @@ from bot.delivery.adapter import (
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
+from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
 from bot.store.deliveries import DeliveryRow
@@ -260,6 +261,8 @@ class Outbox:
         self, channel: ChannelRow, row: DeliveryRow
     ) -> tuple[StoryCard, PostedMessage | None, DeliveryRow] | None:
         """The card, and for an update the message to reply to and what the channel saw last."""
+        if not self._follow_merge(row):
+            return None
         card = self.card_source(row.story_id, channel)
         if card is None:
             store.mark_failed(self.db, row.id, now=self.clock(), error="story no longer exists")
@@ -276,6 +279,21 @@ class Outbox:
             store.delete(self.db, row.id)  # nothing new since the last post or update
             return None
         return card, PostedMessage(first.message_ref, first.thread_ref), previous
+
+    def _follow_merge(self, row: DeliveryRow) -> bool:
+        """A row queued for a story that has since been merged goes to the survivor, unless the
+        channel already has the survivor (then posting it would show the same story twice)."""
+        resolved = story_store.resolve_id(self.db, row.story_id)
+        if resolved == row.story_id:
+            return True
+        if row.kind == "story" and store.story_post(self.db, resolved, row.channel_pk):
+            store.mark_failed(
+                self.db, row.id, now=self.clock(), error=f"merged into {resolved}, already queued"
+            )
+            return False
+        store.repoint(self.db, row.id, resolved)
+        row.story_id = resolved
+        return True
 
     def _retry(
         self, row: DeliveryRow, error: str, retry_after: float | None, report: DrainReport

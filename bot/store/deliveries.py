@@ -207,6 +207,15 @@ def mark_failed(db: sqlite_utils.Database, row_id: int, *, now: datetime, error:
         )
 
 
+def repoint(db: sqlite_utils.Database, row_id: int, story_id: str) -> None:
+    """Move a row to the story its own story was merged into."""
+    with durable(db):
+        db.execute(
+            "UPDATE deliveries SET story_id = ? WHERE id = ?",
+            [story_id, row_id],
+        )
+
+
 def delete(db: sqlite_utils.Database, row_id: int) -> None:
     with durable(db):
         db.execute("DELETE FROM deliveries WHERE id = ?", [row_id])

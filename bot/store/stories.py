@@ -120,14 +120,63 @@ def merge(db: sqlite_utils.Database, absorbed: str, survivor: str) -> None:
         "UPDATE stories SET merged_into = ?, article_count = 0 WHERE id = ?", [survivor, absorbed]
     )
     db.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", [survivor, absorbed])
-    # A channel that got the absorbed story has, in effect, seen the survivor.
+    _merge_deliveries(db, absorbed, survivor)
+    # A mute of either half is a mute of the merged story.
     db.execute(
-        "UPDATE OR IGNORE deliveries SET story_id = ? WHERE story_id = ?", [survivor, absorbed]
+        "INSERT OR IGNORE INTO muted_stories (channel_pk, story_id, created_at)"
+        " SELECT channel_pk, ?, created_at FROM muted_stories WHERE story_id = ?",
+        [survivor, absorbed],
     )
     first = db.execute(
         "SELECT MIN(first_seen) FROM stories WHERE id IN (?, ?)", [absorbed, survivor]
     ).fetchone()[0]
     db.execute("UPDATE stories SET first_seen = ? WHERE id = ?", [first, survivor])
+
+
+def _merge_deliveries(db: sqlite_utils.Database, absorbed: str, survivor: str) -> None:
+    """Leave each channel with at most one top-level post of the merged story.
+
+    A channel that got the absorbed story has, in effect, seen the survivor. Where a channel has
+    rows for both halves, the one that may already be in the channel (sent or sending) wins and
+    carries the survivor's id; a pending loser is dropped, since nothing of it was posted. When
+    both were posted, the survivor's post keeps the updates and the absorbed one stays as it was.
+    """
+    rows = db.execute(
+        "SELECT id, story_id, channel_pk, state FROM deliveries"
+        " WHERE kind = 'story' AND story_id IN (?, ?)",
+        [absorbed, survivor],
+    ).fetchall()
+    by_channel: dict[int, dict[str, tuple[int, str]]] = {}
+    for row_id, story_id, channel_pk, state in rows:
+        by_channel.setdefault(channel_pk, {})[story_id] = (row_id, state)
+    for channel_pk, found in by_channel.items():
+        old, new = found.get(absorbed), found.get(survivor)
+        if old is None:
+            continue
+        if new is not None:
+            old_posted, new_posted = old[1] in ("sent", "sending"), new[1] in ("sent", "sending")
+            if new_posted or not old_posted:
+                if not old_posted:
+                    db.execute("DELETE FROM deliveries WHERE id = ?", [old[0]])
+                # The survivor's thread takes the updates; pending ones for the other post go.
+                db.execute(
+                    "DELETE FROM deliveries WHERE kind = 'update' AND story_id = ?"
+                    " AND channel_pk = ? AND state = 'pending'",
+                    [absorbed, channel_pk],
+                )
+                continue
+            db.execute("DELETE FROM deliveries WHERE id = ?", [new[0]])
+        db.execute(
+            "UPDATE deliveries SET story_id = ? WHERE story_id = ? AND channel_pk = ?",
+            [survivor, absorbed, channel_pk],
+        )
+        # Both halves may have had an update waiting; one is enough (it shows the latest state).
+        db.execute(
+            "DELETE FROM deliveries WHERE kind = 'update' AND story_id = ? AND channel_pk = ?"
+            " AND state = 'pending' AND id NOT IN (SELECT MIN(id) FROM deliveries"
+            " WHERE kind = 'update' AND story_id = ? AND channel_pk = ? AND state = 'pending')",
+            [survivor, channel_pk, survivor, channel_pk],
+        )
 
 
 def aliases(db: sqlite_utils.Database) -> dict[str, list[str]]:
