@@ -263,6 +263,10 @@ class Outbox:
         """The card, and for an update the message to reply to and what the channel saw last."""
         if not self._follow_merge(row):
             return None
+        if store.is_muted(self.db, row.story_id, channel.id):
+            # Muted after this row was queued: "no more posts or updates about that story".
+            store.mark_failed(self.db, row.id, now=self.clock(), error="story muted")
+            return None
         card = self.card_source(row.story_id, channel)
         if card is None:
             store.mark_failed(self.db, row.id, now=self.clock(), error="story no longer exists")

@@ -270,9 +270,21 @@ def last_sent(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> Deli
     return found[0] if found else None
 
 
+# A mute of the story itself, or of a story merged into it (a button on an old card).
+_MUTED_SQL = """EXISTS (
+    SELECT 1 FROM muted_stories m WHERE m.channel_pk = {channel} AND (m.story_id = {story}
+        OR m.story_id IN (SELECT id FROM stories WHERE merged_into = {story})))"""
+MUTED = _MUTED_SQL.format(channel="d.channel_pk", story="d.story_id")
+
+
+def is_muted(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> bool:
+    sql = "SELECT " + _MUTED_SQL.format(channel="?", story="?")
+    return bool(db.execute(sql, [channel_pk, story_id, story_id]).fetchone()[0])
+
+
 def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tuple[str, int]]:
     """(story, channel) pairs where the story now has more independent sources than the channel
-    was last shown, and no update is already waiting."""
+    was last shown, no update is already waiting, and the channel has not muted the story."""
     ids = list(story_ids)
     if not ids:
         return []
@@ -290,8 +302,9 @@ def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tup
               SELECT 1 FROM deliveries u
               WHERE u.story_id = d.story_id AND u.channel_pk = d.channel_pk
                 AND u.kind = 'update' AND u.state IN ('pending', 'sending'))
+          AND NOT {MUTED}
         ORDER BY d.id
-        """,
+        """.replace("{MUTED}", MUTED),
         ids,
     ).fetchall()
     return [(r[0], r[1]) for r in rows]

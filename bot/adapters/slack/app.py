@@ -46,6 +46,7 @@ from bot.adapters.slack.replies import (
 )
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.store import channels as channel_store
+from bot.store import stories as story_store
 
 if TYPE_CHECKING:
     from bot.commands.core import CommandContext, Commands, Reply
@@ -363,7 +364,8 @@ class SlackBot:
         ctx = await self._context(body)
         db = self.commands.core.db
         channel = channel_store.ensure_channel(db, "slack", ctx.channel_id, name=ctx.channel_name)
-        story_id = str(action.get("value", ""))
+        # The card may be older than a merge: mute the story it is part of now.
+        story_id = story_store.resolve_id(db, str(action.get("value", "")))
         channel_store.mute_story(db, channel.id, story_id)
         await self._changed()
         text = "Muted: this channel will get no more posts or updates about that story."
