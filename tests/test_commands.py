@@ -130,13 +130,3 @@ async def test_only_admins_change_a_shared_topic_query(core: NewsDigest) -> None
     changed = await commands.dispatch("follow", "moon lunar", ADMIN)
     assert "now follows moon" in changed.text or "already" not in changed.text
     assert channel_store.get_topic(core.db, "moon").query == "lunar"  # type: ignore[union-attr]
-
-
-async def test_only_channel_commands_register_a_channel(core: NewsDigest) -> None:
-    commands = Commands(core)
-    passing = CommandContext(platform="slack", channel_id="D42", user_id="U1")
-    await commands.dispatch("story", "anything", passing)
-    await commands.dispatch("feeds", "list", passing)
-    assert channel_store.get_channel(core.db, "slack", "D42") is None
-    await commands.dispatch("watchlist", "", passing)
-    assert channel_store.get_channel(core.db, "slack", "D42") is not None

@@ -25,7 +25,6 @@ from bot.topics.query import QueryError, TopicQuery
 log = logging.getLogger(__name__)
 
 COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
-CHANNEL_COMMANDS = ("follow", "unfollow", "watchlist", "digest")
 
 USAGE: dict[str, str] = {
     "story": "/story <slug | prefix | search words>: a story's full breakdown.",
@@ -86,14 +85,9 @@ class Commands:
             )
         if args.lower() in ("help", "-h", "--help"):
             return Reply(USAGE[command])
-        # Only commands about this channel register it (with default settings, so it starts
-        # getting digests); a /story or /feeds list in passing, or in a DM, must not.
-        if command in CHANNEL_COMMANDS:
-            channel = channel_store.ensure_channel(
-                self.core.db, ctx.platform, ctx.channel_id, name=ctx.channel_name
-            )
-        else:
-            channel = channel_store.get_channel(self.core.db, ctx.platform, ctx.channel_id)
+        channel = channel_store.ensure_channel(
+            self.core.db, ctx.platform, ctx.channel_id, name=ctx.channel_name
+        )
         handler = getattr(self, f"_cmd_{command}")
         try:
             return await handler(args, ctx, channel)
@@ -106,7 +100,7 @@ class Commands:
 
     # --- commands -------------------------------------------------------------------------------
 
-    async def _cmd_story(self, args: str, ctx: CommandContext, channel: ChannelRow | None) -> Reply:
+    async def _cmd_story(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         if not args:
             raise UsageError("Which story?")
         found = self.core.find_story(args)
@@ -234,7 +228,7 @@ class Commands:
             return Reply("Nothing new for this channel since its last digest.")
         return Reply(text=digest.title, ephemeral=False, digest=digest)
 
-    async def _cmd_feeds(self, args: str, ctx: CommandContext, channel: ChannelRow | None) -> Reply:
+    async def _cmd_feeds(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         words = _split(args) or ["list"]
         action, rest = words[0].lower(), words[1:]
         db = self.core.db
