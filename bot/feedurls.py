@@ -6,7 +6,11 @@ This is the cheap, synchronous check (scheme, host, no credentials). The address
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
+
+# Dot-separated labels of letters (any script: IDNs), digits, '-' and '_', or an IPv6 literal.
+_HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|[0-9a-f:.]+)$", re.IGNORECASE)
 
 
 class FeedUrlError(ValueError):
@@ -20,6 +24,8 @@ def check_feed_url(url: str) -> str:
         raise FeedUrlError(f"only http:// and https:// feed URLs are allowed, got {url!r}")
     if not parts.hostname:
         raise FeedUrlError(f"the URL has no host: {url!r}")
+    if not _HOST_RE.match(parts.hostname):
+        raise FeedUrlError(f"{parts.hostname!r} is not a valid host name")
     if parts.username or parts.password:
         raise FeedUrlError("feed URLs with a user name or password are not allowed")
     if any(ch.isspace() for ch in url):
