@@ -211,10 +211,25 @@ def _m003_feed_config_url(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE feeds SET config_url = url WHERE origin = 'config' AND config_url IS NULL")
 
 
+def _m004_softer_dedupe_indexes(db: sqlite_utils.Database) -> None:
+    # Title and URL duplicates are decided in code (bot.store.articles) with a time window and a
+    # homepage exemption; as unique indexes they dropped a recurring "Morning briefing" forever
+    # and every item of a feed whose entries all link to its home page.
+    db.executescript(
+        """
+        DROP INDEX IF EXISTS articles_source_title;
+        DROP INDEX IF EXISTS articles_canonical_url;
+        CREATE INDEX IF NOT EXISTS articles_source_title_key ON articles(source, title_key);
+        CREATE INDEX IF NOT EXISTS articles_canonical ON articles(canonical_url);
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
     (3, "feeds remember the URL the config names", _m003_feed_config_url),
+    (4, "title and URL duplicates decided in code", _m004_softer_dedupe_indexes),
 ]
 
 
