@@ -167,3 +167,14 @@ def test_a_channel_removed_from_the_config_is_paused_not_deleted(db: sqlite_util
     channel = channel_store.get_channel(db, "slack", "C1")
     assert channel is not None and channel.paused_reason and "config" in channel.paused_reason
     assert sync_config(db, parse_config({})).channels_paused == 0  # once
+
+
+def test_recurring_titles_and_homepage_links_are_not_duplicates(db: sqlite_utils.Database) -> None:
+    feed = feed_store.add_feed(db, "https://a.example/rss")
+    briefing = _row(feed.id, "b1", "Morning briefing", "https://a.example/b/1")
+    next_week = dict(_row(feed.id, "b2", "Morning briefing", "https://a.example/b/2"))
+    next_week["published"] = NOW + timedelta(days=7)
+    assert len(article_store.insert_new(db, [briefing, next_week])) == 2
+    # Items that all link to the site's home page are told apart by their GUIDs.
+    home = [_row(feed.id, f"h{i}", f"Status update {i}", "https://a.example/") for i in range(3)]
+    assert len(article_store.insert_new(db, home)) == 3

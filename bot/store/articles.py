@@ -1,18 +1,23 @@
-"""The articles table. Deduplication lives in its unique indexes: (feed, GUID), canonical URL and
-(source, folded title). An INSERT OR IGNORE that inserts nothing is an article we already have."""
+"""The articles table, and deduplication: by (feed, GUID) through a unique index, then by canonical
+URL and by (source, folded title) within a few days, checked before inserting. Only articles that
+pass all three come back as new."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from bot.models import Article
 from bot.store.database import iso, parse_iso
 from bot.textutil import fold, squash_spaces
+
+# The same outlet and title within this window is one article republished, not a new one.
+TITLE_DEDUPE_WINDOW = timedelta(days=3)
 
 
 def title_key(title: str) -> str:
@@ -33,6 +38,8 @@ def insert_new(
     """
     new: list[Article] = []
     for row in rows:
+        if _seen_before(db, row):
+            continue
         guid = row.get("guid") or row.get("canonical_url") or row["title"]
         record = {
             "id": article_id(str(row.get("feed_id") or row["source"]), guid),
@@ -57,6 +64,30 @@ def insert_new(
         if cursor.rowcount:
             new.append(_to_article(record))
     return new
+
+
+def _seen_before(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
+    """The same article under another GUID: its canonical URL (unless that is only a site's home
+    page, which some feeds give every item), or its outlet and title within a few days (a
+    recurring "Morning briefing" next week is a new article)."""
+    url = row.get("canonical_url")
+    known = "SELECT 1 FROM articles WHERE canonical_url = ? LIMIT 1"
+    if url and not _is_homepage(url) and db.execute(known, [url]).fetchone():
+        return True
+    when = row.get("published") or row["seen_at"]
+    low, high = iso(when - TITLE_DEDUPE_WINDOW), iso(when + TITLE_DEDUPE_WINDOW)
+    return bool(
+        db.execute(
+            "SELECT 1 FROM articles WHERE source = ? AND title_key = ?"
+            " AND COALESCE(published, seen_at) BETWEEN ? AND ? LIMIT 1",
+            [row["source"], title_key(row["title"]), low, high],
+        ).fetchone()
+    )
+
+
+def _is_homepage(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
 
 
 def _to_article(row: dict[str, Any]) -> Article:
