@@ -443,3 +443,12 @@ async def test_invited_channel_gets_defaults_and_greeting(h: Harness) -> None:
     [call] = await h.fake.wait_for("chat.postMessage")
     assert call["channel"] == "C9" and "Mode: digest" in call["text"]
     assert channel_store.get_channel(h.core.db, "slack", "C9") is not None
+
+
+async def test_a_failed_admin_lookup_is_not_remembered(h: Harness) -> None:
+    h.fake.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
+    h.fake.script("users.info", body={"ok": False, "error": "fatal_error"})
+    _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UADMIN")
+    assert "Only admins can add or remove feeds" in ack_text(body)  # fail closed...
+    _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UADMIN")
+    assert "Added feed https://feeds.example/a" in ack_text(body)  # ...but only this once

@@ -59,7 +59,8 @@ class AdminCheck:
     """Workspace admins and owners, the configured user group, and `admin.users` from the config.
 
     Answers are cached for `ttl` seconds: a /feeds burst costs one users.info, and a demoted admin
-    loses access within minutes. Any API failure answers "not an admin" (fail closed).
+    loses access within minutes. Any API failure answers "not an admin" (fail closed), and that
+answer is not cached.
     """
 
     def __init__(
@@ -86,17 +87,21 @@ class AdminCheck:
         if cached and self._clock() - cached[0] < self.ttl:
             return cached[1]
         allowed = await self._workspace_admin(user_id)
+        if allowed is None:
+            # The lookup failed (e.g. rate limited): refuse this time, but do not remember it, or
+            # a real admin would be locked out for the whole ttl.
+            return user_id in await self._group_members() if self.admin_group else False
         if not allowed and self.admin_group:
             allowed = user_id in await self._group_members()
         self._users[user_id] = (self._clock(), allowed)
         return allowed
 
-    async def _workspace_admin(self, user_id: str) -> bool:
+    async def _workspace_admin(self, user_id: str) -> bool | None:
         try:
             response = await self.client.users_info(user=user_id)
         except SlackApiError as exc:
             log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
-            return False
+            return None
         user = response.get("user") or {}
         return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
