@@ -15,6 +15,7 @@ from bot.adapters.discord.adapter import (
     DiscordBotAdapter,
     DiscordWebhookAdapter,
     discord_nonce,
+    translate_error,
 )
 from bot.cards import SourceLink, StoryCard
 from bot.delivery.adapter import (
@@ -220,8 +221,18 @@ async def test_connection_refused_is_transient(
     client: discord.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:1/api/v10")
-    with pytest.raises(TransientDeliveryError):
+    with pytest.raises(TransientDeliveryError) as raised:
         await DiscordBotAdapter(client).post_card(channel_row(), card(), nonce="e2")
+    assert raised.value.maybe_sent is False  # never connected: safe to resend
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [TimeoutError("read timed out"), aiohttp.ServerDisconnectedError(), ConnectionResetError()],
+)
+def test_timeouts_and_dropped_connections_may_have_posted(exc: Exception) -> None:
+    error = translate_error(exc, "post")
+    assert isinstance(error, TransientDeliveryError) and error.maybe_sent is True
 
 
 # --- webhooks -----------------------------------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from slack_sdk.http_retry import builtin_async_handlers
 from test_slack_blocks import make_card
 
-from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
+from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter, delivery_error
 from bot.adapters.slack.blocks import card_messages
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.adapter import (
@@ -172,8 +173,25 @@ async def test_server_error_is_retried_then_transient(
 async def test_unreachable_api_is_transient() -> None:
     client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url="http://127.0.0.1:9/api/"))
     client.retry_handlers = []  # the connection-retry backoff would only slow the test
-    with pytest.raises(TransientDeliveryError):
+    with pytest.raises(TransientDeliveryError) as raised:
         await SlackAdapter(client, pacer=ChannelPacer(0)).post_text(CHANNEL, "x")
+    assert raised.value.maybe_sent is False  # never connected: safe to resend
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [TimeoutError("read timed out"), aiohttp.ServerDisconnectedError(), ConnectionResetError()],
+)
+def test_timeouts_and_dropped_connections_may_have_posted(exc: Exception) -> None:
+    error = delivery_error(exc, "chat.postMessage")
+    assert isinstance(error, TransientDeliveryError) and error.maybe_sent is True
+
+
+async def test_internal_error_may_have_posted(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+    fake.script("chat.postMessage", body={"ok": False, "error": "fatal_error"})
+    with pytest.raises(TransientDeliveryError) as raised:
+        await adapter.post_card(CHANNEL, make_card(), nonce="n")
+    assert raised.value.maybe_sent is True
 
 
 async def test_post_text_cannot_ping(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:

@@ -17,17 +17,28 @@ from bot.store.channels import ChannelRow
 class DeliveryError(Exception):
     """Base class for a failed send.
 
-    DeliveryError
-     ├── TransientDeliveryError   retry later with backoff (timeouts, 5xx, rate limits left over)
+    DeliveryError                 our own payload was refused (invalid_blocks, HTTP 400): the
+     │                            channel is fine, retrying will not help; failed after a few tries
+     ├── TransientDeliveryError   retry later with backoff (timeouts, 5xx, rate limits left over);
+     │                            `maybe_sent=True` when the message may have landed anyway
      └── PermanentDeliveryError   the channel cannot take posts (archived, bot removed, 403/404):
                                   pause the channel and tell the admins why
+
+    `maybe_sent` matters because Slack has no idempotency key and webhooks none either: after a
+    timeout or a connection dropped once the request was written, or a 5xx that Slack documents as
+    "some aspect of the operation may have succeeded", a blind resend can post twice. The outbox
+    keeps such a row in `sending` and asks `find_posted` before it resends. Set it to False only
+    when the request provably never reached the platform (connection refused, DNS failure, 429).
     """
 
 
 class TransientDeliveryError(DeliveryError):
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, maybe_sent: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.maybe_sent = maybe_sent
 
 
 class PermanentDeliveryError(DeliveryError):

@@ -11,6 +11,11 @@ A crash between the claim and the final commit leaves the row in `sending`. Befo
 is sent, such rows are reconciled: the adapter's `find_posted` looks for the message (Slack: the
 bot's message metadata in recent history); if it landed, the row is marked sent, otherwise it goes
 back to pending and is resent with the same nonce (which Discord de-duplicates by itself).
+
+A send that failed ambiguously (`TransientDeliveryError(maybe_sent=True)`: a timeout or dropped
+connection after the request went out, a 5xx) and any unexpected exception take the same path on
+purpose: the row stays `sending` with a `next_attempt_at`, and once that time comes it is
+reconciled like a crash leftover instead of being resent blindly.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import sqlite_utils
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
     ChatAdapter,
+    DeliveryError,
     PermanentDeliveryError,
     PostedMessage,
     TransientDeliveryError,
@@ -143,6 +149,8 @@ class Outbox:
         # Only rows of platforms we can ask; others wait until their adapter registers. Inside the
         # drain lock no send is in flight, so every `sending` row is a crash or cancel leftover.
         for row in store.in_state(self.db, "sending"):
+            if row.next_attempt_at is not None and row.next_attempt_at > self.clock():
+                continue  # an ambiguous failure, checked once its backoff is over
             channel = channel_store.get_channel_by_pk(self.db, row.channel_pk)
             if channel is None:
                 continue
@@ -167,6 +175,11 @@ class Outbox:
                     now=now,
                 )
                 log.info("delivery %d to %s had landed before the crash", row.id, channel.key)
+            elif row.attempts >= self.settings.max_attempts:
+                error = row.last_error or "gave up"
+                store.mark_failed(self.db, row.id, now=now, error=error)
+                report.failed += 1
+                log.error("delivery %d gave up after %d attempts: %s", row.id, row.attempts, error)
             else:
                 store.release(self.db, row.id, now=now, next_attempt_at=None, error="resend")
                 log.info("delivery %d to %s will be resent (same nonce)", row.id, channel.key)
@@ -233,11 +246,17 @@ class Outbox:
         except PermanentDeliveryError as exc:
             self._pause(channel, str(exc), row, report)
         except TransientDeliveryError as exc:
-            self._retry(claimed, str(exc), exc.retry_after, report)
+            if exc.maybe_sent:
+                self._check_later(claimed, str(exc), exc.retry_after, report)
+            else:
+                self._retry(claimed, str(exc), exc.retry_after, report)
+        except DeliveryError as exc:
+            self._retry(claimed, str(exc), None, report)
         except Exception as exc:
-            # Unknown errors (a network library's own exception, a bug) are retried with backoff.
+            # Unknown errors (a network library's own exception, a bug) may have posted: look
+            # before resending.
             log.exception("delivery %d to %s raised", row.id, channel.key)
-            self._retry(claimed, f"{type(exc).__name__}: {exc}", None, report)
+            self._check_later(claimed, f"{type(exc).__name__}: {exc}", None, report)
         else:
             store.mark_sent(
                 self.db,
@@ -315,6 +334,28 @@ class Outbox:
         )
         report.retried += 1
         log.warning("delivery %d failed (%s); retrying in %.0fs", row.id, error, delay)
+
+    def _check_later(
+        self, row: DeliveryRow, error: str, retry_after: float | None, report: DrainReport
+    ) -> None:
+        now = self.clock()
+        if row.attempts >= self.settings.max_attempts:
+            # Out of attempts: give up without resending, so it cannot post twice either way.
+            store.mark_failed(self.db, row.id, now=now, error=error)
+            report.failed += 1
+            log.error("delivery %d gave up after %d attempts: %s", row.id, row.attempts, error)
+            return
+        delay = retry_after if retry_after is not None else self.backoff(max(row.attempts, 1))
+        store.hold_sending(
+            self.db, row.id, now=now, check_at=now + timedelta(seconds=delay), error=error
+        )
+        report.retried += 1
+        log.warning(
+            "delivery %d may have been posted (%s); checking in %.0fs before resending",
+            row.id,
+            error,
+            delay,
+        )
 
     def backoff(self, attempts: int) -> float:
         base = min(self.settings.max_backoff, self.settings.base_backoff * 2 ** (attempts - 1))

@@ -199,6 +199,24 @@ def release(
         )
 
 
+def hold_sending(
+    db: sqlite_utils.Database,
+    row_id: int,
+    *,
+    now: datetime,
+    check_at: datetime,
+    error: str,
+) -> None:
+    """The send failed in a way that may still have posted (a timeout): stay `sending`, so the
+    next drain after `check_at` looks for the message before anything is resent."""
+    with durable(db):
+        db.execute(
+            "UPDATE deliveries SET next_attempt_at = ?, last_error = ?, updated_at = ?"
+            " WHERE id = ? AND state = 'sending'",
+            [iso(check_at), error, iso(now), row_id],
+        )
+
+
 def mark_failed(db: sqlite_utils.Database, row_id: int, *, now: datetime, error: str) -> None:
     with durable(db):
         db.execute(
@@ -241,7 +259,7 @@ def in_state(db: sqlite_utils.Database, state: str) -> list[DeliveryRow]:
 def next_attempt_time(db: sqlite_utils.Database) -> datetime | None:
     """When the earliest deferred row (retry, quiet hours, update interval) comes due."""
     row = db.execute(
-        "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'"
+        "SELECT MIN(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'sending')"
         " AND next_attempt_at IS NOT NULL"
         " UNION ALL SELECT MIN(next_attempt_at) FROM alerts WHERE state = 'pending'"
         " AND next_attempt_at IS NOT NULL"

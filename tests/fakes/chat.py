@@ -36,6 +36,8 @@ class FakeChatAdapter:
         self.edits: list[tuple[str, int]] = []
         # Exceptions to raise from the next calls, in order (None = succeed).
         self.failures: list[Exception | None] = []
+        # Exceptions to raise after the next posts landed (a timeout on the response).
+        self.failures_after: list[Exception | None] = []
         self.calls = 0
         self._ids = itertools.count(1)
 
@@ -43,6 +45,12 @@ class FakeChatAdapter:
         self.calls += 1
         if self.failures:
             exc = self.failures.pop(0)
+            if exc is not None:
+                raise exc
+
+    def _maybe_fail_after(self) -> None:
+        if self.failures_after:
+            exc = self.failures_after.pop(0)
             if exc is not None:
                 raise exc
 
@@ -79,6 +87,7 @@ class FakeChatAdapter:
                 source_count=card.source_count,
             )
         )
+        self._maybe_fail_after()
         return PostedMessage(ref, ref)
 
     async def post_update(
@@ -108,6 +117,7 @@ class FakeChatAdapter:
             )
         )
         self.edits.append((posted.message_ref, card.source_count))
+        self._maybe_fail_after()
         return PostedMessage(ref, posted.thread_ref)
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:

@@ -72,11 +72,17 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
             return DeliveryError(detail)
         if isinstance(exc, discord.Forbidden | discord.NotFound):
             return PermanentDeliveryError(detail)
-        if exc.status == 429 or exc.status >= 500:
+        if exc.status == 429:
             return TransientDeliveryError(detail)
+        if exc.status >= 500:
+            # A 5xx (a gateway timeout in particular) can come after the message was created.
+            return TransientDeliveryError(detail, maybe_sent=True)
         return DeliveryError(detail)
-    if isinstance(exc, aiohttp.ClientError | TimeoutError | OSError):
+    if isinstance(exc, aiohttp.ClientConnectorError):
         return TransientDeliveryError(f"{what}: {type(exc).__name__}: {exc}")
+    if isinstance(exc, aiohttp.ClientError | TimeoutError | OSError):
+        # Webhooks carry no nonce: after a timeout the post may exist; look before resending.
+        return TransientDeliveryError(f"{what}: {type(exc).__name__}: {exc}", maybe_sent=True)
     return DeliveryError(f"{what}: {type(exc).__name__}: {exc}")
 
 

@@ -56,6 +56,8 @@ PERMANENT_ERRORS = frozenset(
 TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
+# Refused before Slack did anything with the request.
+NOT_PROCESSED_ERRORS = frozenset({"ratelimited", "service_unavailable", "request_timeout"})
 # chat.update of the original card failing this way means it was deleted or is too old to edit;
 # the thread reply already landed, so the update is still a success.
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
@@ -104,11 +106,19 @@ def delivery_error(exc: Exception, what: str) -> DeliveryError:
             retry_after = float(retry[0] if isinstance(retry, list) else retry) if retry else None
             return TransientDeliveryError(f"Slack {what}: rate limited", retry_after=retry_after)
         if status >= 500 or code in TRANSIENT_ERRORS:
-            return TransientDeliveryError(f"Slack {what}: {code or status}")
+            # Slack documents internal_error/fatal_error as "some aspect of the operation may
+            # have succeeded"; only a refusal before processing is known not to have posted.
+            return TransientDeliveryError(
+                f"Slack {what}: {code or status}", maybe_sent=code not in NOT_PROCESSED_ERRORS
+            )
         # invalid_blocks, msg_too_long...: our bug, not the channel's; neither pause nor retry.
         return DeliveryError(f"Slack {what}: {code or status}")
-    if isinstance(exc, asyncio.TimeoutError | aiohttp.ClientError | OSError):
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        # Never connected, so nothing was sent.
         return TransientDeliveryError(f"Slack {what}: {type(exc).__name__}: {exc}")
+    if isinstance(exc, asyncio.TimeoutError | aiohttp.ClientError | OSError):
+        # The request may have been written and processed before the answer got lost.
+        return TransientDeliveryError(f"Slack {what}: {type(exc).__name__}: {exc}", maybe_sent=True)
     return DeliveryError(f"Slack {what}: {exc}")
 
 
