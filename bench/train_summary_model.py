@@ -23,13 +23,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._summary_data import clusters_path, read_stories
-from bot.summarize import outlet_keys
+from bench._summary_data import Rouge1, Story, clusters_path, read_stories
+from bot.summarize import outlet_keys, wordmodel
+from bot.summarize.candidates import TldrParams
+from bot.summarize.rerank import RERANK_FEATURES
+from bot.summarize.rerank import features as candidate_features
 from bot.summarize.sentences import content_stems
+from bot.summarize.tldr import candidate_tldrs
 from bot.summarize.wordmodel import FEATURES, word_features
 
 PACKAGE = Path(__file__).resolve().parent.parent / "bot" / "summarize"
 WEIGHTS_FILE = PACKAGE / "_weights.py"
+RERANK_FILE = PACKAGE / "_rerank_weights.py"
 LEXICON_FILE = PACKAGE / "_lexicon.py"
 # Stems seen in fewer training articles get the defaults: their statistics would be noise.
 MIN_DF = 3
@@ -44,11 +49,9 @@ class StoryRows:
     docs: list[set[str]]
 
 
-def dataset(path: Path) -> list[StoryRows]:
+def dataset(stories: Sequence[Story]) -> list[StoryRows]:
     out: list[StoryRows] = []
-    for story in read_stories(path):
-        if not story.reference or not story.articles:
-            continue
+    for story in stories:
         gold = set(content_stems(story.reference))
         stems, rows = word_features(story.articles, outlet_keys(story.articles))
         docs = [set(content_stems(f"{a.title}\n{a.text}")) for a in story.articles]
@@ -159,27 +162,83 @@ def write_weights(w: np.ndarray) -> None:
     WEIGHTS_FILE.write_text("\n".join(lines), encoding="utf-8")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("file", nargs="?", default="clusters-train.jsonl")
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--holdout", type=int, help="leave fold K out of training entirely")
-    parser.add_argument("--drop", nargs="*", default=[], help="features to leave out (weight 0)")
-    parser.add_argument("--dry-run", action="store_true", help="report CV, do not write weights")
-    args = parser.parse_args()
-    path = Path(args.file) if "/" in args.file else clusters_path(args.file)
-    if not path.exists():
-        print(f"training skipped: {path} not found (set NEWSDIGEST_DATA)")
-        return 0
-    stories = dataset(path)
-    if args.holdout is not None:
-        # Leave one fold out of everything, to measure the whole summariser on it afterwards.
-        stories = [s for i, s in enumerate(stories) if i % args.folds != args.holdout]
-    print(f"examples: {sum(len(s.y) for s in stories)} from {len(stories)} stories")
+# --- Reranker: which of the search's candidates to ship --------------------------------------
+
+
+@dataclass(slots=True)
+class CandidateRows:
+    x: np.ndarray
+    # ROUGE-1 F1 of each candidate against the story's reference.
+    y: np.ndarray
+
+
+def rerank_dataset(stories: Sequence[Story]) -> list[CandidateRows]:
+    """Per story, the features and ROUGE-1 of the candidates the shipped word model leads to."""
+    rouge = Rouge1()
+    params = TldrParams()
+    out: list[CandidateRows] = []
+    for story in stories:
+        candidates, ctx = candidate_tldrs(story.articles, outlet_keys(story.articles), params)
+        if len(candidates) < 2:
+            continue
+        ref = rouge.tokens(story.reference)
+        rows = [candidate_features(c, ctx, params) for c in candidates]
+        ys = [rouge.f1(ref, [o.text for o in c.options]) for c in candidates]
+        out.append(CandidateRows(np.array(rows), np.array(ys)))
+    return out
+
+
+def fit_rerank(stories: Sequence[CandidateRows], l2: float = 1.0) -> np.ndarray:
+    """Ridge regression of ROUGE-1 on the features, both centred within each story.
+
+    Only differences between a story's own candidates matter for picking one, so story-level
+    difficulty (some references are just far from every source sentence) is taken out first.
+    """
+    xs = np.vstack([s.x - s.x.mean(axis=0) for s in stories])
+    ys = np.concatenate([s.y - s.y.mean() for s in stories])
+    return np.linalg.solve(xs.T @ xs + l2 * np.eye(xs.shape[1]), xs.T @ ys)
+
+
+def picked_rouge(stories: Sequence[CandidateRows], w: np.ndarray | None) -> float:
+    """Mean ROUGE-1 of the candidate each story would ship: the search's first without `w`."""
+    picks = [s.y[0] if w is None else s.y[int(np.argmax(s.x @ w))] for s in stories]
+    return 100 * float(np.mean(picks))
+
+
+def cross_validate_rerank(stories: list[CandidateRows], folds: int, l2: float) -> None:
+    picks: list[float] = []
+    for k in range(folds):
+        train = [s for i, s in enumerate(stories) if i % folds != k]
+        test = [s for i, s in enumerate(stories) if i % folds == k]
+        w = fit_rerank(train, l2)
+        picks.extend(s.y[int(np.argmax(s.x @ w))] for s in test)
+    print(
+        f"rerank cv (ROUGE-1 of the shipped candidate): search {picked_rouge(stories, None):.2f}"
+        f"  reranked {100 * float(np.mean(picks)):.2f}"
+        f"  oracle {100 * float(np.mean([s.y.max() for s in stories])):.2f}"
+        f"  ({len(stories)} stories, l2 {l2})"
+    )
+
+
+def write_rerank(w: np.ndarray) -> None:
+    lines = [
+        '"""Reranker weights, written by bench/train_summary_model.py (NeuS train); do not edit."""',
+        "",
+        "RERANK_WEIGHTS = (",
+        *(f"    {v:.5f},  # {name}" for v, name in zip(w, RERANK_FEATURES, strict=True)),
+        ")",
+        "",
+    ]
+    RERANK_FILE.write_text("\n".join(lines), encoding="utf-8")
+
+
+def train_words(stories: list[Story], args: argparse.Namespace) -> None:
+    rows = dataset(stories)
+    print(f"examples: {sum(len(s.y) for s in rows)} from {len(rows)} stories")
     drop = [FEATURES.index(name) for name in args.drop]
-    cross_validate(stories, args.folds, drop)
-    lexicon = build_lexicon(stories)
-    x, y = with_lexicon(stories, lexicon)
+    cross_validate(rows, args.folds, drop)
+    lexicon = build_lexicon(rows)
+    x, y = with_lexicon(rows, lexicon)
     keep = [i for i in range(len(FEATURES)) if i not in drop]
     # A dropped feature keeps its slot with weight 0, so the runtime code needs no change.
     w = np.zeros(len(FEATURES) + 1)
@@ -187,10 +246,51 @@ def main() -> int:
     for name, v in zip(FEATURES, w[:-1], strict=True):
         print(f"  {name:<16}{v:8.3f}")
     print(f"  {'bias':<16}{w[-1]:8.3f}")
+    # The reranker is trained on the candidates this word model leads to, so use it right away.
+    wordmodel.BIAS, wordmodel.WEIGHTS = float(w[-1]), tuple(float(v) for v in w[:-1])
+    wordmodel.DOCS, wordmodel.DOC_FREQ = lexicon
     if not args.dry_run:
         write_weights(w)
         write_lexicon(lexicon)
         print(f"wrote {WEIGHTS_FILE} and {LEXICON_FILE} ({len(lexicon[1])} stems)")
+
+
+def train_rerank(stories: list[Story], args: argparse.Namespace) -> None:
+    rows = rerank_dataset(stories)
+    cross_validate_rerank(rows, args.folds, args.l2)
+    w = fit_rerank(rows, args.l2)
+    for name, v in zip(RERANK_FEATURES, w, strict=True):
+        print(f"  {name:<16}{v:8.4f}")
+    if not args.dry_run:
+        write_rerank(w)
+        print(f"wrote {RERANK_FILE}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("file", nargs="?", default="clusters-train.jsonl")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--holdout", type=int, help="leave fold K out of training entirely")
+    parser.add_argument("--drop", nargs="*", default=[], help="features to leave out (weight 0)")
+    parser.add_argument("--stage", choices=("words", "rerank", "all"), default="all")
+    parser.add_argument("--l2", type=float, default=10.0, help="reranker ridge penalty")
+    parser.add_argument("--limit", type=int, default=0, help="first N stories only")
+    parser.add_argument("--dry-run", action="store_true", help="report CV, do not write weights")
+    args = parser.parse_args()
+    path = Path(args.file) if "/" in args.file else clusters_path(args.file)
+    if not path.exists():
+        print(f"training skipped: {path} not found (set NEWSDIGEST_DATA)")
+        return 0
+    stories = [s for s in read_stories(path) if s.reference and s.articles]
+    if args.limit:
+        stories = stories[: args.limit]
+    if args.holdout is not None:
+        # Leave one fold out of everything, to measure the whole summariser on it afterwards.
+        stories = [s for i, s in enumerate(stories) if i % args.folds != args.holdout]
+    if args.stage in ("words", "all"):
+        train_words(stories, args)
+    if args.stage in ("rerank", "all"):
+        train_rerank(stories, args)
     return 0
 
 

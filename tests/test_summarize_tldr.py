@@ -4,7 +4,8 @@ import re
 
 from bot.models import Article
 from bot.summarize import summarize
-from bot.summarize.compress import compress, cut_to_words, variants
+from bot.summarize.candidates import TldrParams, _forms
+from bot.summarize.compress import compress, cut_to_words, is_clause, variants
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.tldr import build_tldr
 from tests.test_summarize_fixtures import harbor_bridge_story
@@ -89,3 +90,31 @@ def test_cut_at_clause_boundary() -> None:
     sentence = "The bridge was closed on Tuesday, and traffic was diverted to the ring road."
     assert cut_to_words(sentence, 8) == "The bridge was closed on Tuesday."
     assert cut_to_words(sentence, 4) is None
+
+
+def test_cut_forms_keep_the_main_verb() -> None:
+    sentence = (
+        "The private lunar lander Kestrel-2, built by Skyforge Dynamics, landed near the "
+        "Moon's south pole on Wednesday, making Skyforge the second private firm to land there."
+    )
+    assert is_clause(sentence)
+    assert not is_clause("The private lunar lander Kestrel-2, built by Skyforge Dynamics.")
+    assert not is_clause("Mara Quinn, chief executive of Skyforge Dynamics.")
+    assert is_clause("Skyforge plans a second mission next year.")
+    assert is_clause("The firm swung to a loss in the spring.")
+    # The compressor's clause cut after the aside is offered no more.
+    forms = _forms(compress(sentence), TldrParams())
+    assert "The private lunar lander Kestrel-2, built by Skyforge Dynamics." not in forms
+    assert any(f.endswith("south pole on Wednesday.") for f in forms)
+    articles = [
+        Article(id="k1", source="Orbit Daily", title="Kestrel-2 lands on the Moon", text=sentence),
+        Article(
+            id="k2",
+            source="Launch Ledger",
+            title="Skyforge lander Kestrel-2 reaches the Moon",
+            text="Skyforge Dynamics said its Kestrel-2 lander reached the lunar south pole. "
+            "The lander carries a drill built by students to look for ice.",
+        ),
+    ]
+    for bullet in summarize(articles).tldr:
+        assert is_clause(bullet.text), bullet.text

@@ -176,3 +176,100 @@ def clause_prefixes(sentence: str, max_words: int, min_words: int = 6) -> list[s
             continue
         out.append(_ensure_period(head))
     return out[::-1]
+
+
+# Finite-verb cues for `is_clause`: auxiliaries, modals and common irregular verb forms. Regular
+# verbs are recognised by their endings ("-ed", and "-s" after a noun), so only the irregular
+# ones need listing.
+_VERB_WORDS = frozenset(
+    """
+    is are was were be been am has have had do does did will would can could shall should may
+    might must isn't aren't wasn't weren't hasn't haven't hadn't don't doesn't didn't won't
+    wouldn't can't couldn't shouldn't it's that's there's
+    say says said tell tells told make makes made take takes took give gives gave become becomes
+    became begin begins began come comes came go goes went find finds found get gets got hold
+    holds held leave leaves left lead leads led meet meets met pay pays paid run runs ran see
+    sees saw send sends sent set sets shoot shoots shot strike strikes struck think thinks
+    thought hit hits cut cuts put puts quit quits fall falls fell rise rises rose grow grows grew
+    draw draws drew fly flies flew know knows knew throw throws threw write writes wrote speak
+    speaks spoke break breaks broke choose chooses chose drive drives drove win wins won lose
+    loses lost sell sells sold build builds built bring brings brought buy buys bought catch
+    catches caught fight fights fought teach teaches taught keep keeps kept mean means meant
+    feel feels felt stand stands stood sit sits sat sink sinks sank spend spends spent swear
+    swears swore shut shuts spread spreads steal steals stole sweep sweeps swept understand
+    understands understood uphold upholds upheld withdraw withdraws withdrew wear wears wore
+    bear bears bore beat beats bid bids bind binds bound bleed bleeds bled blow blows blew
+    deal deals dealt dig digs dug eat eats ate feed feeds fed flee flees fled forbid forbids
+    forbade forget forgets forgot forgive forgives forgave freeze freezes froze hang hangs hung
+    hear hears heard hide hides hid hurt hurts lay lays laid lend lends lent let lets lie lies
+    lay light lights lit ride rides rode ring rings rang seek seeks sought shake shakes shook
+    shine shines shone show shows showed shrink shrinks shrank sing sings sang sleep sleeps
+    slept slide slides slid stick sticks stuck sting stings stung swim swims swam swing swings
+    swung tear tears tore wake wakes woke weep weeps wept wind winds wound overturn overturns
+    undergo undergoes underwent overcome overcomes overcame oversee oversees oversaw
+    """.split()
+)
+# Words that open a comma segment which is not the main clause: participles, relatives, asides.
+_ASIDE_OPENERS = frozenset(
+    """
+    who whom whose which including according citing built made known born led held owned run
+    based set written given taken seen chosen found called named hit cut put shot struck sold
+    bought brought caught kept left lost won paid sent spent told begun done drawn driven eaten
+    fallen flown forgotten frozen grown hidden ridden risen shaken shown sung spoken stolen sworn
+    thrown worn beaten bitten broken
+    """.split()
+)
+_RELATIVES = frozenset("who whom whose which including according citing".split())
+_NOT_BEFORE_VERB = frozenset(
+    """
+    the a an of in on at for to from by with about into over under after before its his her
+    their our your my this that these those some many several more most few all both each every
+    no other new two three four five six seven eight nine ten and or as than
+    """.split()
+)
+_CLAUSE_TOKEN_RE = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def _aside(segment: str) -> bool:
+    first = segment.split()[0].casefold().strip("\"“‘'(") if segment.split() else ""
+    return first in _ASIDE_OPENERS or first.endswith(("ed", "ing"))
+
+
+def is_clause(text: str) -> bool:
+    """Whether `text` looks like a sentence: something outside its asides reads as a finite verb.
+
+    No tagger, only cues (auxiliaries, irregular forms, "-ed", "-s" after a noun), so it is meant
+    to compare a sentence with its own cut-down forms, not to judge arbitrary text: "The lander
+    Kestrel-2, built by Skyforge." has lost the verb its source sentence had.
+    """
+    segments = _COMMA_RE.split(text)
+    kept = [segments[0]]
+    for i, segment in enumerate(segments[1:], start=1):
+        # "X, built by Y, landed ...": right after an enclosed aside, a segment opening with a
+        # past form is the predicate, not a second aside.
+        first = segment.split()[0].casefold() if segment.split() else ""
+        predicate = i >= 2 and _aside(segments[i - 1]) and not first.endswith("ing")
+        if not _aside(segment) or (predicate and first not in _RELATIVES):
+            kept.append(segment)
+    return _has_verb(kept)
+
+
+def _has_verb(segments: list[str]) -> bool:
+    previous = ""
+    for segment in segments:
+        for token in _CLAUSE_TOKEN_RE.findall(segment):
+            low = token.casefold().replace("’", "'")
+            lower_case = token[:1].islower()
+            if low in _VERB_WORDS or (lower_case and len(low) >= 5 and low.endswith("ed")):
+                return True
+            if (
+                lower_case
+                and len(low) >= 4
+                and low.endswith("s")
+                and not low.endswith(("ss", "us", "is", "ics"))
+                and previous
+                and previous not in _NOT_BEFORE_VERB
+            ):
+                return True
+            previous = low
+    return False

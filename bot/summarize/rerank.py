@@ -1,0 +1,171 @@
+"""Which of the search's candidate TL;DRs to ship: a linear model of each candidate's ROUGE-1.
+
+The beam search scores a candidate by one number, the expected overlap of its words with a
+neutral summary. Other evidence says which candidate a reader (and the reference) would prefer:
+how much of the cross-outlet consensus and the titles it covers, whether its sentences are
+central to the story (LexRank-style), how far down their articles they sit, how much the
+compressor cut, repetition between bullets, length. `bench/train_summary_model.py` fits the
+weights on NeuS train to predict each candidate's ROUGE-1 F1 within its story; they live in
+`_rerank_weights.py` (numbers only).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.models import Article
+from bot.summarize._rerank_weights import RERANK_WEIGHTS
+from bot.summarize.candidates import Candidate, Option, TldrParams
+from bot.summarize.sentences import Sentence, content_stems
+
+RERANK_FEATURES: tuple[str, ...] = (
+    "value",
+    "prob_sum",
+    "prob_mean",
+    "top_mass",
+    "f1_short",
+    "f1_long",
+    "n_words",
+    "three_bullets",
+    "title_cov",
+    "consensus_cov",
+    "consensus_share",
+    "numbers",
+    "redundancy",
+    "position",
+    "has_lead",
+    "compression",
+    "centrality",
+    "articles_used",
+    "cost",
+    "stop_ratio",
+    "title_prec",
+    "peer_prec",
+    "lead_cov",
+)
+_TOP_WORDS = 20
+_PEER_SENTENCES = 3
+
+
+@dataclass(slots=True)
+class StoryContext:
+    """What every candidate of one story is measured against, computed once."""
+
+    probs: dict[str, float]
+    titles: set[str]
+    consensus: set[str]
+    top_mass: float
+    sentences: list[Sentence]
+    # Per article, the content stems of its title and first sentences: what each outlet leads
+    # with, to measure how far other outlets back a bullet.
+    peers: list[set[str]] = field(default_factory=list)
+    leads: set[str] = field(default_factory=set)
+    centrality: dict[int, float] = field(default_factory=dict)
+
+
+def story_context(
+    articles: Sequence[Article],
+    sentences: list[Sentence],
+    probs: dict[str, float],
+    by_outlet: dict[str, set[str]],
+) -> StoryContext:
+    titles = {s for a in articles for s in content_stems(a.title)}
+    counts: dict[str, int] = {}
+    for stems in by_outlet.values():
+        for s in stems:
+            counts[s] = counts.get(s, 0) + 1
+    consensus = {s for s, n in counts.items() if n >= 2}
+    top = sorted(probs.values(), reverse=True)[:_TOP_WORDS]
+    peers = [set(content_stems(a.title)) for a in articles]
+    leads: set[str] = set()
+    for s in sentences:
+        if s.position < _PEER_SENTENCES:
+            peers[s.article_index].update(s.stems)
+        if s.position == 0:
+            leads.update(s.stems)
+    return StoryContext(
+        probs=probs,
+        titles=titles,
+        consensus=consensus,
+        top_mass=max(1e-6, sum(top)),
+        sentences=sentences,
+        peers=peers,
+        leads=leads,
+    )
+
+
+def _centrality(sentence: Sentence, ctx: StoryContext) -> float:
+    """Mean cosine of the sentence's stem set with the story's other sentences."""
+    key = id(sentence)
+    if key not in ctx.centrality:
+        own = sentence.stem_set
+        total = 0.0
+        n = 0
+        for other in ctx.sentences:
+            if other is sentence or not other.stems:
+                continue
+            theirs = other.stem_set
+            total += len(own & theirs) / math.sqrt(max(1, len(own)) * len(theirs))
+            n += 1
+        ctx.centrality[key] = total / max(1, n)
+    return ctx.centrality[key]
+
+
+def features(candidate: Candidate, ctx: StoryContext, params: TldrParams) -> list[float]:
+    options = candidate.options
+    stems: set[str] = set()
+    for o in options:
+        stems |= o.stems
+    n_words = sum(o.n_words for o in options)
+    n_stop = sum(o.n_stop for o in options)
+    n_bullets = len(options)
+    prob_sum = sum(ctx.probs.get(s, 0.0) for s in stems)
+    matched = prob_sum + params.stopword_hit * n_stop
+    position = sum(math.log1p(o.sentence.position) for o in options) / n_bullets
+    source_words = sum(o.sentence.n_words for o in options)
+    return [
+        candidate.value,
+        prob_sum / 10.0,
+        prob_sum / max(1, len(stems)),
+        prob_sum / ctx.top_mass,
+        2.0 * matched / (n_words + 40.0),
+        2.0 * matched / (n_words + 120.0),
+        n_words / params.max_words,
+        1.0 if n_bullets >= 3 else 0.0,
+        len(stems & ctx.titles) / max(1, len(ctx.titles)),
+        len(stems & ctx.consensus) / max(1, len(ctx.consensus)),
+        len(stems & ctx.consensus) / max(1, len(stems)),
+        sum(1 for s in stems if s[:1].isdigit() and s in ctx.consensus) / 3.0,
+        1.0 - len(stems) / max(1, sum(len(o.stems) for o in options)),
+        position,
+        1.0 if any(o.sentence.position == 0 for o in options) else 0.0,
+        n_words / max(1, source_words),
+        sum(_centrality(o.sentence, ctx) for o in options) / n_bullets,
+        len({o.sentence.article_index for o in options}) / n_bullets,
+        sum(o.cost for o in options) / 3.0,
+        n_stop / max(1, n_words),
+        len(stems & ctx.titles) / max(1, len(stems)),
+        sum(_peer_support(o, ctx) for o in options) / n_bullets,
+        len(stems & ctx.leads) / max(1, len(ctx.leads)),
+    ]
+
+
+def _peer_support(option: Option, ctx: StoryContext) -> float:
+    """Share of the bullet's words that the other articles' titles and leads also use."""
+    others = [p for i, p in enumerate(ctx.peers) if i != option.sentence.article_index]
+    if not others or not option.stems:
+        return 0.0
+    return sum(len(option.stems & p) for p in others) / (len(others) * len(option.stems))
+
+
+def score(row: Sequence[float]) -> float:
+    return sum(w * x for w, x in zip(RERANK_WEIGHTS, row, strict=True))
+
+
+def choose(candidates: Sequence[Candidate], ctx: StoryContext, params: TldrParams) -> Candidate:
+    """The candidate the model expects to score best; the search's own pick without weights."""
+    if not any(RERANK_WEIGHTS):
+        return candidates[0]
+    return max(candidates, key=lambda c: score(features(c, ctx, params)))
