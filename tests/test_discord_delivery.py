@@ -305,3 +305,52 @@ async def test_unknown_webhook_is_permanent(
 async def test_no_token_and_no_webhook_is_permanent() -> None:
     with pytest.raises(PermanentDeliveryError, match="DISCORD_TOKEN"):
         await DiscordAdapter().post_card(channel_row(), card(), nonce="x")
+
+
+# --- reconciling updates --------------------------------------------------------------------------
+
+
+async def test_find_posted_for_an_update_looks_for_its_mark_in_the_thread(
+    api: FakeDiscord, client: discord.Client
+) -> None:
+    adapter = DiscordBotAdapter(client)
+    posted = await adapter.post_card(channel_row(), card(3), nonce="d3")
+    first = PostedMessage(message_ref=posted.message_ref, thread_ref=posted.message_ref)
+    sid = card().story_id
+    # The update never landed: the original card (footer "ref <story>") must not count as it.
+    assert (
+        await adapter.find_posted(
+            channel_row(), story_id=sid, nonce="u1", kind="update", parent=first
+        )
+        is None
+    )
+    await adapter.post_update(channel_row(), first, card(5), new_outlets=["Outlet 3"], nonce="u1")
+    found = await adapter.find_posted(
+        channel_row(), story_id=sid, nonce="u1", kind="update", parent=first
+    )
+    assert found is not None and found.message_ref != posted.message_ref
+    assert found.thread_ref == posted.message_ref
+    other = await adapter.find_posted(
+        channel_row(), story_id=sid, nonce="u2", kind="update", parent=first
+    )
+    assert other is None
+    # ...and the update is not taken for the card either.
+    assert await adapter.find_posted(channel_row(), story_id=sid, nonce="d3") == PostedMessage(
+        message_ref=posted.message_ref
+    )
+
+
+async def test_update_is_delivered_even_if_editing_the_original_fails(
+    api: FakeDiscord, client: discord.Client
+) -> None:
+    adapter = DiscordBotAdapter(client)
+    posted = await adapter.post_card(channel_row(), card(3), nonce="d4")
+    first = PostedMessage(message_ref=posted.message_ref, thread_ref=posted.message_ref)
+    api.fail_next(
+        "PATCH", rf"/channels/{CHANNEL}/messages/\d+", 403, {"message": "nope", "code": 50013}
+    )
+    result = await adapter.post_update(
+        channel_row(), first, card(5), new_outlets=["Outlet 3"], nonce="u3"
+    )
+    assert result.message_ref == posted.message_ref
+    assert len(api.channel_messages(int(posted.message_ref))) == 1

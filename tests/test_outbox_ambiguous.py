@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fakes.chat import FakeChatAdapter
-from fakes.stories import add_channel, add_story, make_card_source
+from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
-from bot.delivery.adapter import TransientDeliveryError
+from bot.delivery.adapter import PostedMessage, TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
 from bot.store import deliveries as store
@@ -70,3 +70,45 @@ async def test_unexpected_exception_after_posting_is_not_resent() -> None:
     clock.now = T0 + timedelta(hours=2)
     await outbox.drain()
     assert len(chat.cards()) == 1 and store.counts(db)["sent"] == 1
+
+
+async def test_interrupted_update_is_reconciled_in_the_thread() -> None:
+    chat = FakeChatAdapter("slack")
+    db, _clock, outbox = world(chat)
+    await outbox.drain()
+    (card,) = chat.cards()
+    grow_story(db, "s1", ["C"], now=T0)
+    assert digests.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0)) == 1
+    # The update landed, then the process died before recording it.
+    row = store.claim(db, store.in_state(db, "pending")[0].id, T0)
+    assert row is not None
+    built = make_card_source(db, T0)("s1", store_channel(db))
+    assert built is not None
+    await chat.post_update(
+        store_channel(db),
+        PostedMessage(card.ref, card.ref),
+        built,
+        new_outlets=["C"],
+        nonce=row.nonce,
+    )
+    report = await outbox.drain()
+    assert report.reconciled == 1 and len(chat.updates()) == 1
+    assert chat.lookups[-1] == ("update", row.nonce, PostedMessage(card.ref, card.ref))
+    assert store.get(db, row.id).state == "sent"  # type: ignore[union-attr]
+
+
+async def test_lost_update_is_resent() -> None:
+    chat = FakeChatAdapter("slack")
+    db, _clock, outbox = world(chat)
+    await outbox.drain()
+    grow_story(db, "s1", ["C"], now=T0)
+    digests.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0))
+    store.claim(db, store.in_state(db, "pending")[0].id, T0)  # died before posting
+    await outbox.drain()
+    assert len(chat.updates()) == 1
+
+
+def store_channel(db):  # type: ignore[no-untyped-def]
+    from bot.store import channels as channel_store
+
+    return channel_store.list_channels(db)[0]

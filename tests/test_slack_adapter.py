@@ -105,6 +105,31 @@ async def test_update_replies_in_thread_and_edits_count(
     assert len(fake.messages["C1"]) == 2 and "thread_ts" in fake.messages["C1"][1]
 
 
+async def test_find_posted_finds_an_update_in_its_thread(
+    fake: FakeSlackAPI, adapter: SlackAdapter
+) -> None:
+    posted = await adapter.post_card(CHANNEL, make_card(6), nonce="n-1")
+    lookup = {"story_id": "s1", "kind": "update", "parent": posted}
+    assert await adapter.find_posted(CHANNEL, nonce="u-1", **lookup) is None  # type: ignore[arg-type]
+    await adapter.post_update(CHANNEL, posted, make_card(8), new_outlets=["Outlet 7"], nonce="u-1")
+    found = await adapter.find_posted(CHANNEL, nonce="u-1", **lookup)  # type: ignore[arg-type]
+    assert found is not None and found.message_ref != posted.message_ref
+    assert found.thread_ref == posted.message_ref
+    assert await adapter.find_posted(CHANNEL, nonce="u-2", **lookup) is None  # type: ignore[arg-type]
+    assert fake.calls_to("conversations.replies")[-1]["ts"] == posted.message_ref
+
+
+async def test_update_is_delivered_even_if_the_edit_fails(
+    fake: FakeSlackAPI, adapter: SlackAdapter
+) -> None:
+    posted = await adapter.post_card(CHANNEL, make_card(6), nonce="n-1")
+    fake.script("chat.update", body={"ok": False, "error": "internal_error"})
+    result = await adapter.post_update(
+        CHANNEL, posted, make_card(8), new_outlets=["Outlet 7"], nonce="u-1"
+    )
+    assert result == posted and len(fake.calls_to("chat.postMessage")) == 2
+
+
 async def test_update_survives_deleted_original(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
     posted = PostedMessage(message_ref="1600000000.000001", thread_ref="1600000000.000001")
     await adapter.post_update(CHANNEL, posted, make_card(8), new_outlets=["Outlet 7"], nonce="n")

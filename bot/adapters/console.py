@@ -57,6 +57,12 @@ class ConsoleAdapter:
         self.console.print(Text(clean(text)))
 
     async def find_posted(
-        self, channel: ChannelRow, *, story_id: str, nonce: str
+        self,
+        channel: ChannelRow,
+        *,
+        story_id: str,
+        nonce: str,
+        kind: str = "story",
+        parent: PostedMessage | None = None,
     ) -> PostedMessage | None:
         return None

@@ -70,8 +70,10 @@ class ChatAdapter(Protocol):
         new_outlets: list[str],
         nonce: str,
     ) -> PostedMessage:
-        """A story posted earlier has grown: reply in its thread and edit the original message's
-        source count."""
+        """A story posted earlier has grown: reply in its thread (marked with `nonce`, so
+        `find_posted` can find it) and edit the original message's source count. Once the reply
+        landed the update counts as sent: a failed edit of the original is logged, not raised,
+        because raising would resend the reply."""
         ...
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
@@ -80,7 +82,18 @@ class ChatAdapter(Protocol):
         ...
 
     async def find_posted(
-        self, channel: ChannelRow, *, story_id: str, nonce: str
+        self,
+        channel: ChannelRow,
+        *,
+        story_id: str,
+        nonce: str,
+        kind: str = "story",
+        parent: PostedMessage | None = None,
     ) -> PostedMessage | None:
-        """After a crash mid-send: did the message with this nonce/story already land?"""
+        """After a crash or an ambiguous failure: did the message with this nonce already land?
+
+        `kind` is the delivery's kind. For "story" look for the top-level card; for "update" look
+        in the story's thread (`parent` is the original card) for the reply carrying this
+        `nonce`, and never take the original card for it: the card says nothing about whether
+        the update landed. An adapter that cannot search returns None (the row is resent)."""
         ...

@@ -158,8 +158,15 @@ class Outbox:
             if adapter is None:
                 continue
             now = self.clock()
+            parent = None
+            if row.kind == "update":
+                first = store.story_post(self.db, row.story_id, row.channel_pk)
+                if first is not None and first.message_ref:
+                    parent = PostedMessage(first.message_ref, first.thread_ref)
             try:
-                found = await adapter.find_posted(channel, story_id=row.story_id, nonce=row.nonce)
+                found = await adapter.find_posted(
+                    channel, story_id=row.story_id, nonce=row.nonce, kind=row.kind, parent=parent
+                )
             except Exception as exc:  # the lookup failing must not lose the row; retry later
                 log.warning("could not check delivery %d in %s: %s", row.id, channel.key, exc)
                 continue

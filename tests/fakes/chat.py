@@ -39,6 +39,8 @@ class FakeChatAdapter:
         # Exceptions to raise after the next posts landed (a timeout on the response).
         self.failures_after: list[Exception | None] = []
         self.calls = 0
+        # find_posted calls: (kind, nonce, parent).
+        self.lookups: list[tuple[str, str, PostedMessage | None]] = []
         self._ids = itertools.count(1)
 
     def _maybe_fail(self) -> None:
@@ -129,11 +131,21 @@ class FakeChatAdapter:
         )
 
     async def find_posted(
-        self, channel: ChannelRow, *, story_id: str, nonce: str
+        self,
+        channel: ChannelRow,
+        *,
+        story_id: str,
+        nonce: str,
+        kind: str = "story",
+        parent: PostedMessage | None = None,
     ) -> PostedMessage | None:
+        self.lookups.append((kind, nonce, parent))
         if not self.searchable:
             return None
         found = self._by_nonce(nonce)
-        if found is None or found.story_id != story_id:
+        wanted = "update" if kind == "update" else "card"
+        if found is None or found.story_id != story_id or found.kind != wanted:
+            return None
+        if kind == "update" and (parent is None or found.thread_ref != parent.thread_ref):
             return None
         return PostedMessage(found.ref, found.thread_ref)

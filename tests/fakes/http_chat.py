@@ -68,7 +68,13 @@ class HttpChatAdapter:
         await self._post(channel, {"story_id": None, "nonce": "", "kind": "text", "thread": None})
 
     async def find_posted(
-        self, channel: ChannelRow, *, story_id: str, nonce: str
+        self,
+        channel: ChannelRow,
+        *,
+        story_id: str,
+        nonce: str,
+        kind: str = "story",
+        parent: PostedMessage | None = None,
     ) -> PostedMessage | None:
         if channel.channel_id.startswith("D"):
             return None  # Discord: resend with the same nonce; the server de-duplicates

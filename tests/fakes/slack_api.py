@@ -209,6 +209,18 @@ class FakeSlackAPI:
         ]
         return {"ok": True, "messages": list(reversed(top_level)), "has_more": False}
 
+    def _conversations_replies(self, body: dict[str, Any]) -> dict[str, Any]:
+        with_metadata = str(body.get("include_all_metadata")) in ("1", "true", "True")
+        root = body.get("ts")
+        thread = [
+            {k: v for k, v in m.items() if with_metadata or k != "metadata"}
+            for m in self.messages.get(body.get("channel", ""), [])
+            if m["ts"] == root or m.get("thread_ts") == root
+        ]
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        return {"ok": True, "messages": thread, "has_more": False}
+
     def _users_info(self, body: dict[str, Any]) -> dict[str, Any]:
         user = body.get("user", "")
         return {"ok": True, "user": self.users.get(user, {"id": user, "is_admin": False})}

@@ -59,6 +59,35 @@ def discord_nonce(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()[:NONCE_LIMIT]
 
 
+UPDATE_MARK = " · update "
+FOOTER_LIMIT = 2048
+
+
+def mark_update(embed: discord.Embed, nonce: str) -> discord.Embed:
+    """Sign an update's footer with its nonce. History does not return nonces, so this is how
+    `find_posted` tells this update from the card (whose footer ends in the story ref) and from
+    other updates in the thread."""
+    mark = UPDATE_MARK + discord_nonce(nonce)
+    text = (embed.footer.text or "")[: FOOTER_LIMIT - len(mark)]
+    embed.set_footer(text=text + mark)
+    return embed
+
+
+def update_mark(text: str | None) -> str | None:
+    if not text or UPDATE_MARK not in text:
+        return None
+    return text.rsplit(UPDATE_MARK, 1)[1].strip() or None
+
+
+async def edit_best_effort(edit: Awaitable[object], what: str) -> None:
+    """Refresh the original card after an update's reply landed. A failure is logged and
+    swallowed: raising would make the outbox post the reply again."""
+    try:
+        await edit
+    except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        log.warning("%s: could not edit the original card: %r", what, exc)
+
+
 def translate_error(exc: BaseException, what: str) -> DeliveryError:
     if isinstance(exc, discord.RateLimited):
         # Only raised when a wait would exceed the client's max_ratelimit_timeout.
@@ -138,7 +167,7 @@ class DiscordBotAdapter:
         nonce: str,
     ) -> PostedMessage:
         message_id = _snowflake(posted.message_ref, "message")
-        update = update_embed(card, new_outlets)
+        update = mark_update(update_embed(card, new_outlets), nonce)
         async with delivering(f"update {card.slug} in {channel.key}"):
 
             async def send(thread_id: int) -> None:
@@ -150,12 +179,13 @@ class DiscordBotAdapter:
                 )
 
             thread_id = await self.in_thread(channel, posted, card, send)
-            # The re-rendered card carries the new source count; components are left as they are.
-            await (
-                self._target(channel)
-                .get_partial_message(message_id)
-                .edit(embeds=card_embeds(card), allowed_mentions=NO_MENTIONS)
-            )
+        # The re-rendered card carries the new source count; components are left as they are.
+        await edit_best_effort(
+            self._target(channel)
+            .get_partial_message(message_id)
+            .edit(embeds=card_embeds(card), allowed_mentions=NO_MENTIONS),
+            f"update {card.slug} in {channel.key}",
+        )
         return PostedMessage(message_ref=posted.message_ref, thread_ref=str(thread_id))
 
     async def in_thread(
@@ -198,24 +228,52 @@ class DiscordBotAdapter:
                 await target.send(content=piece, allowed_mentions=NO_MENTIONS)
 
     async def find_posted(
-        self, channel: ChannelRow, *, story_id: str, nonce: str, webhook_id: int | None = None
+        self,
+        channel: ChannelRow,
+        *,
+        story_id: str,
+        nonce: str,
+        kind: str = "story",
+        parent: PostedMessage | None = None,
+        webhook_id: int | None = None,
     ) -> PostedMessage | None:
+        """A card: our message in the channel whose footer carries the story ref. An update: our
+        message in the story's thread whose footer carries this update's nonce mark."""
         wanted = discord_nonce(nonce)
         me = self.client.user.id if self.client.user else None
+        if kind == "update":
+            if parent is None:
+                return None
+            thread_id = _snowflake(parent.thread_ref or parent.message_ref, "thread")
+            source = self.client.get_partial_messageable(
+                thread_id, type=discord.ChannelType.public_thread
+            )
+        else:
+            source = self._target(channel)
         async with delivering(f"history of {channel.key}"):
-            async for message in self._target(channel).history(limit=self.history_limit):
-                mine = (
-                    message.webhook_id == webhook_id
-                    if webhook_id is not None
-                    else message.author.id == me
-                )
-                if not mine:
-                    continue
-                # History rarely carries the nonce, so the footer's story ref is the real check.
-                if message.nonce == wanted or any(
-                    story_ref(e.footer.text) == story_id for e in message.embeds
-                ):
-                    return PostedMessage(message_ref=str(message.id))
+            try:
+                async for message in source.history(limit=self.history_limit):
+                    mine = (
+                        message.webhook_id == webhook_id
+                        if webhook_id is not None
+                        else message.author.id == me
+                    )
+                    if not mine:
+                        continue
+                    # History rarely carries the nonce, so the footer is the real check.
+                    if kind == "update":
+                        hit = any(update_mark(e.footer.text) == wanted for e in message.embeds)
+                    else:
+                        hit = any(story_ref(e.footer.text) == story_id for e in message.embeds)
+                    if message.nonce == wanted or hit:
+                        return PostedMessage(
+                            message_ref=str(message.id),
+                            thread_ref=str(source.id) if kind == "update" else None,
+                        )
+            except discord.NotFound as exc:
+                if kind == "update" and exc.code == UNKNOWN_CHANNEL:
+                    return None  # no thread yet, so the update never landed
+                raise
         return None
 
 
@@ -261,7 +319,7 @@ class DiscordWebhookAdapter:
         hook = self._hook(channel)
         message_id = _snowflake(posted.message_ref, "message")
         thread_ref = posted.thread_ref
-        update = update_embed(card, new_outlets)
+        update = mark_update(update_embed(card, new_outlets), nonce)
         async with delivering(f"webhook update {card.slug} in {channel.key}"):
             if self.bot is not None:
 
@@ -276,9 +334,10 @@ class DiscordWebhookAdapter:
                 thread_ref = str(await self.bot.in_thread(channel, posted, card, send))
             else:
                 await hook.send(embed=update, wait=True, allowed_mentions=NO_MENTIONS)
-            await hook.edit_message(
-                message_id, embeds=card_embeds(card), allowed_mentions=NO_MENTIONS
-            )
+        await edit_best_effort(
+            hook.edit_message(message_id, embeds=card_embeds(card), allowed_mentions=NO_MENTIONS),
+            f"webhook update {card.slug} in {channel.key}",
+        )
         return PostedMessage(message_ref=posted.message_ref, thread_ref=thread_ref)
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
@@ -288,15 +347,21 @@ class DiscordWebhookAdapter:
                 await hook.send(content=piece, wait=True, allowed_mentions=NO_MENTIONS)
 
     async def find_posted(
-        self, channel: ChannelRow, *, story_id: str, nonce: str
+        self,
+        channel: ChannelRow,
+        *,
+        story_id: str,
+        nonce: str,
+        kind: str = "story",
+        parent: PostedMessage | None = None,
     ) -> PostedMessage | None:
         # Webhooks cannot read history; with a bot in the channel we can look for the webhook's
-        # messages. Without one, a crash between send and record may repeat that one card.
+        # messages. Without one, a crash between send and record may repeat that one message.
         if self.bot is None:
             return None
         hook = self._hook(channel)
         return await self.bot.find_posted(
-            channel, story_id=story_id, nonce=nonce, webhook_id=hook.id
+            channel, story_id=story_id, nonce=nonce, kind=kind, parent=parent, webhook_id=hook.id
         )
 
 
@@ -344,6 +409,14 @@ class DiscordAdapter:
         await self._for(channel).post_text(channel, text)
 
     async def find_posted(
-        self, channel: ChannelRow, *, story_id: str, nonce: str
+        self,
+        channel: ChannelRow,
+        *,
+        story_id: str,
+        nonce: str,
+        kind: str = "story",
+        parent: PostedMessage | None = None,
     ) -> PostedMessage | None:
-        return await self._for(channel).find_posted(channel, story_id=story_id, nonce=nonce)
+        return await self._for(channel).find_posted(
+            channel, story_id=story_id, nonce=nonce, kind=kind, parent=parent
+        )

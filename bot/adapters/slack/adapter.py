@@ -197,6 +197,8 @@ class SlackAdapter:
             )
         except Exception as exc:
             raise delivery_error(exc, "chat.postMessage") from exc
+        # The reply landed, so the update is delivered: refreshing the original card's count is
+        # best-effort, since failing here would make the outbox post the reply again.
         first = card_messages(card)[0]
         try:
             await self.client.chat_update(
@@ -206,11 +208,13 @@ class SlackAdapter:
                 blocks=first.blocks,
             )
         except SlackApiError as exc:
-            if exc.response.get("error") not in UNEDITABLE_ERRORS:
-                raise delivery_error(exc, "chat.update") from exc
-            log.info("story %s: original message can no longer be edited", card.story_id)
+            code = exc.response.get("error")
+            if code in UNEDITABLE_ERRORS:
+                log.info("story %s: original message can no longer be edited", card.story_id)
+            else:
+                log.warning("story %s: could not edit the original card: %s", card.story_id, code)
         except Exception as exc:
-            raise delivery_error(exc, "chat.update") from exc
+            log.warning("story %s: could not edit the original card: %r", card.story_id, exc)
         return PostedMessage(message_ref=posted.message_ref, thread_ref=root)
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
@@ -221,8 +225,28 @@ class SlackAdapter:
             raise delivery_error(exc, "chat.postMessage") from exc
 
     async def find_posted(
-        self, channel: ChannelRow, *, story_id: str, nonce: str
+        self,
+        channel: ChannelRow,
+        *,
+        story_id: str,
+        nonce: str,
+        kind: str = "story",
+        parent: PostedMessage | None = None,
     ) -> PostedMessage | None:
+        """Search by the metadata every post carries: top-level history for a card, the story's
+        thread (conversations.replies) for an update, whose reply never shows at top level."""
+        if kind == "update":
+            if parent is None:
+                return None
+            root = parent.thread_ref or parent.message_ref
+            method, event_type = "conversations.replies", UPDATE_EVENT_TYPE
+            call = self.client.conversations_replies
+            extra: dict[str, Any] = {"ts": root}
+        else:
+            root = None
+            method, event_type = "conversations.history", EVENT_TYPE
+            call = self.client.conversations_history
+            extra = {}
         cursor: str | None = None
         try:
             for _ in range(HISTORY_PAGES):
@@ -230,25 +254,30 @@ class SlackAdapter:
                     "channel": channel.channel_id,
                     "include_all_metadata": True,
                     "limit": 200,
+                    **extra,
                 }
                 if cursor:
                     kwargs["cursor"] = cursor
-                response = await self.client.conversations_history(**kwargs)
+                response = await call(**kwargs)
                 for message in response.get("messages") or []:
                     meta = message.get("metadata") or {}
                     payload = meta.get("event_payload") or {}
                     if (
-                        meta.get("event_type") == EVENT_TYPE
+                        meta.get("event_type") == event_type
                         and payload.get("story_id") == story_id
                         and payload.get("nonce") == nonce
                     ):
                         ts = str(message["ts"])
-                        return PostedMessage(message_ref=ts, thread_ref=ts)
+                        return PostedMessage(message_ref=ts, thread_ref=root or ts)
                 cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
                 if not cursor:
                     break
+        except SlackApiError as exc:
+            if kind == "update" and exc.response.get("error") == "thread_not_found":
+                return None
+            raise delivery_error(exc, method) from exc
         except Exception as exc:
-            raise delivery_error(exc, "conversations.history") from exc
+            raise delivery_error(exc, method) from exc
         return None
 
 
