@@ -152,3 +152,34 @@ def test_angle_lines_are_whole_clauses_without_fake_names_or_years() -> None:
         detail = line.split(": ", 1)[1]
         assert detail[:1].isupper() and detail.endswith(".")
         assert detail.rstrip(".").split()[-1].casefold() not in {"to", "the", "of", "make"}
+
+
+def test_angle_quote_adds_to_the_line_and_names_are_not_repeated() -> None:
+    base = "The Ostrava ferry service resumed on Friday after a two-week strike ended."
+    articles = [
+        Article(id="f1", source="Port Herald", title="Ferries sail again", text=base),
+        Article(
+            id="f2",
+            source="Coast Courier",
+            title="Ferry strike over",
+            text=base + " Union leader Hana Sorensen said crews won a 6% pay rise. "
+            "Queues at the northern terminal stretched past the harbour gates by dawn.",
+        ),
+        Article(
+            id="f3",
+            source="Bay Watch",
+            title="Ferry service back",
+            text=base + " Passengers with cancelled tickets can claim refunds until March.",
+        ),
+    ]
+    angles, _ = build_angles(articles, [a.source for a in articles], "Port Herald")
+    by_source = {a.source: a for a in angles}
+    courier = by_source["Coast Courier"]
+    detail = courier.line.split(": ", 1)[1]
+    # The quote is another of the outlet's own sentences, verbatim, not the line again.
+    assert courier.quote not in courier.line and detail.rstrip(".") not in courier.quote
+    assert is_verbatim(courier.quote, articles[1].text)
+    # The name opens the detail, so the framing does not say it first.
+    assert "Hana Sorensen" in detail and courier.line.count("Hana Sorensen") == 1
+    # An outlet with a single sentence of its own falls back to quoting that sentence.
+    assert is_verbatim(by_source["Bay Watch"].quote, articles[2].text)

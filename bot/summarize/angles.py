@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.models import Angle, Article
 from bot.summarize.compress import clause_prefixes, compress, cut_to_words, variants
@@ -19,6 +19,8 @@ from bot.summarize.sentences import content_stems, split_sentences, stem
 
 MAX_ANGLES = 6
 QUOTE_MAX_WORDS = 24
+# A quote sentence sharing more of its content words with the line's sentence adds too little.
+QUOTE_MAX_OVERLAP = 0.5
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
 
@@ -48,6 +50,9 @@ class _Pick:
     names: list[str]
     numbers: list[str]
     novel_words: list[str]
+    # The outlet's other sentences with novel content, best first: where the quote comes from, so
+    # it adds to the line instead of repeating it.
+    others: list[tuple[float, str, Article, list[str]]] = field(default_factory=list)
 
 
 def _names(sentence: str) -> list[str]:
@@ -79,6 +84,7 @@ def _other_stems(
 
 def _pick_for_outlet(outlet: str, articles: list[Article], other: set[str]) -> _Pick | None:
     best: _Pick | None = None
+    scored: list[tuple[float, str, Article, list[str]]] = []
     for article in articles:
         for position, sentence in enumerate(split_sentences(article.text)[:30]):
             stems = content_stems(sentence)
@@ -101,10 +107,26 @@ def _pick_for_outlet(outlet: str, articles: list[Article], other: set[str]) -> _
             novelty /= 1.0 + 0.05 * position
             if sentence[:1] in '"“':
                 novelty *= 0.8
+            words = [w for w in sentence.split() if _stem_of(w) in set(novel)]
+            scored.append((novelty, sentence, article, words))
             if best is None or novelty > best.novelty:
-                words = [w for w in sentence.split() if _stem_of(w) in set(novel)]
                 best = _Pick(outlet, article, sentence, novelty, names, numbers, words)
+    if best is not None:
+        line_stems = set(content_stems(best.sentence))
+        best.others = sorted(
+            (
+                item
+                for item in scored
+                if item[1] != best.sentence
+                and _share(set(content_stems(item[1])), line_stems) < QUOTE_MAX_OVERLAP
+            ),
+            key=lambda item: -item[0],
+        )
     return best
+
+
+def _share(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(1, len(a))
 
 
 def _stem_of(word: str) -> str:
@@ -166,9 +188,26 @@ def angle_line(pick: _Pick) -> str:
     if pick.numbers and any(n in detail for n in pick.numbers):
         return f"Puts a figure on it: {detail}."
     names = [n for n in pick.names if n in detail]
-    if names:
+    # "Names Mara Quinn: Chief executive Mara Quinn said ..." says the name twice: when the
+    # detail opens with the name, the framing need not repeat it.
+    opening = " ".join(detail.split()[:4])
+    if names and not any(n in opening for n in names):
         return f"Names {_join(names[:2])}: {detail}."
+    if names and _SPEECH_RE.search(detail):
+        return f"Adds a voice: {detail}."
     return f"Adds a detail the others lack: {detail}."
+
+
+_SPEECH_RE = re.compile(r"\b(?:said|says|told|argued|warned|wrote|added)\b")
+
+
+def angle_quote(pick: _Pick) -> str:
+    """A verbatim quote that adds to the line: another sentence of the outlet's when it has one."""
+    for _, sentence, article, focus in pick.others:
+        quote = verbatim_quote(sentence, article.text, focus)
+        if quote:
+            return quote
+    return verbatim_quote(pick.sentence, pick.article.text, pick.novel_words)
 
 
 def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
@@ -220,7 +259,7 @@ def build_angles(
         if len(angles) >= max_angles:
             also.append(pick.outlet)
             continue
-        quote = verbatim_quote(pick.sentence, pick.article.text, pick.novel_words)
+        quote = angle_quote(pick)
         if not quote:
             also.append(pick.outlet)
             continue
