@@ -176,6 +176,7 @@ class TermStats:
         self._bg_df: Mapping[int, float] = background[0] if background else {}
         self._bg_n = background[1] * background_weight if background else 0.0
         self._bg_w = background_weight
+        self._bg_seen: dict[str, float] = {}  # term -> weighted background df, pruned with _df
         self.prior = prior
         self.pseudo_docs = pseudo_docs
         self.max_idf = max_idf
@@ -202,13 +203,17 @@ class TermStats:
     def _rescale(self) -> None:
         s = self._scale
         self._df = {t: c * s for t, c in self._df.items() if c * s > 0.05}
+        self._bg_seen = {}
         self._n *= s
         self._scale = 1.0
 
     def idf(self, term: str) -> float:
         df = self._df.get(term, 0.0) * self._scale
         if self._bg_n:
-            df += self._bg_w * self._bg_df.get(term_hash(term), 0.0)
+            bg = self._bg_seen.get(term)
+            if bg is None:  # hashing every lookup would cost more than the rest of idf()
+                bg = self._bg_seen[term] = self._bg_w * self._bg_df.get(term_hash(term), 0.0)
+            df += bg
         k = self.pseudo_docs
         value = math.log((self._n * self._scale + self._bg_n + k) / (df + k * self.prior))
         return min(max(value, 0.0), self.max_idf)

@@ -44,11 +44,11 @@ class ClusterSettings:
     same_source_logit: float = 3.0
     same_source_hours: float = 6.0
     same_source_floor: float = 1.0  # share of the penalty that stays after `same_source_hours`
-    query_terms: int = 25  # strongest article terms looked up in the inverted index
-    max_candidates: int = 12  # stories scored in full per article
+    query_terms: int = 12  # strongest article terms looked up in the inverted index
+    max_candidates: int = 6  # stories scored in full per article
     candidate_floor: float = 0.0  # partial centroid similarity needed to be scored in full
-    max_posting: int = 400  # index terms shared by more open stories than this are skipped
-    max_members_compared: int = 8  # a big story is compared through its most recent members
+    max_posting: int = 100  # index terms shared by more open stories than this are skipped
+    max_members_compared: int = 4  # a big story is compared through its most recent members
     features: FeatureWeights = field(default_factory=FeatureWeights)
     idf_prior: float = 0.01
     idf_pseudo_docs: float = 300.0

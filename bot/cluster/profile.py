@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.cluster.features import (
@@ -19,7 +20,6 @@ from bot.cluster.features import (
     content_terms,
     entities,
     first_words,
-    raw_features,
 )
 from bot.textutil import STOPWORDS, fold
 
@@ -86,36 +86,61 @@ def _numbers(text: str) -> set[str]:
 
 
 def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
-    lead = first_words(text, w.lead_words)
+    """Every field tokenised once: the whole-article vector is built from the same pieces."""
+    body = first_words(text, w.body_words)
+    lead = first_words(body, w.lead_words)
+    tail = body[len(lead) :]
+    # Many feeds repeat the headline as the first line of the body: count it once, as the title.
     if title and lead.startswith(title[:40]):
         lead = lead[len(title) :]
+    title_terms = content_terms(title)
+    lead_terms = content_terms(lead)
+    lead_ents = entities(lead)
+    title_ents = entities(title)
+    full: dict[str, float] = {}
+
+    def bump(terms: Iterable[str], weight: float) -> None:
+        for t in terms:
+            full[t] = full.get(t, 0.0) + weight
+
+    bump(title_terms, w.title)
+    bump(lead_terms, w.lead)
+    bump(content_terms(tail), w.body)
+    bump(("e:" + e for e in lead_ents), w.entity)
+    bump(("e:" + e for e in title_ents), w.entity)
+    bump(("n:" + t for t in lead_terms if t[:1].isdigit()), w.number)
     ents = _proper_nouns(lead) | _proper_nouns(title)
-    ents.update("e:" + e for e in entities(lead))
-    ents.update("e:" + e for e in entities(title))
+    ents.update("e:" + e for e in lead_ents)
+    ents.update("e:" + e for e in title_ents)
     return Raw(
-        full=raw_features(title, text, w),
-        title=_counts(content_terms(title)),
-        lead=_counts(content_terms(lead)),
+        # Sublinear term frequency: a name repeated ten times is not ten times the evidence.
+        full={t: 1.0 + math.log(f) if f > 1.0 else f for t, f in full.items()},
+        title=_counts(title_terms),
+        lead=_counts(lead_terms),
         ents=ents,
         nums=_numbers(title) | _numbers(lead),
     )
 
 
-def _unit(raw: dict[str, float], stats: TermStats) -> dict[str, float]:
-    vec = {t: (1.0 + math.log(f) if f > 1.0 else f) * stats.idf(t) for t, f in raw.items()}
-    norm = math.sqrt(sum(v * v for v in vec.values()))
+def _unit(raw: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
+    vec = {t: (1.0 + math.log(f) if f > 1.0 else f) * idf[t] for t, f in raw.items()}
+    norm = math.sqrt(sum([v * v for v in vec.values()]))
     return {t: v / norm for t, v in vec.items() if v > 0.0} if norm > 0.0 else {}
 
 
 def weigh_profile(raw: Raw, stats: TermStats, max_terms: int) -> Profile:
-    from bot.cluster.features import weigh
-
-    ents = {e: stats.idf(e) for e in raw.ents}
+    # One IDF lookup per distinct key: the fields share most of their terms.
+    idf = {t: stats.idf(t) for t in raw.all_keys()}
+    vec = {t: f * idf[t] for t, f in raw.full.items()}
+    if len(vec) > max_terms:
+        vec = dict(sorted(vec.items(), key=lambda kv: kv[1], reverse=True)[:max_terms])
+    norm = math.sqrt(sum([v * v for v in vec.values()]))
+    ents = {e: idf[e] for e in raw.ents}
     return Profile(
-        vec=weigh(raw.full, stats, max_terms),
-        title=_unit(raw.title, stats),
-        lead=_unit(raw.lead, stats),
+        vec={t: v / norm for t, v in vec.items() if v > 0.0} if norm > 0.0 else {},
+        title=_unit(raw.title, idf),
+        lead=_unit(raw.lead, idf),
         ents=ents,
-        ent_norm=math.sqrt(sum(v * v for v in ents.values())),
+        ent_norm=math.sqrt(sum([v * v for v in ents.values()])),
         nums=frozenset(raw.nums),
     )
