@@ -87,11 +87,17 @@ def attributable(line: str, outlet: str, texts: dict[str, str]) -> bool:
     return all(own >= len(stems & set(content_stems(t))) for o, t in texts.items() if o != outlet)
 
 
+def adds_to_line(quote: str, line: str) -> bool:
+    """Whether most of the quote's content words are not already in the line."""
+    stems = set(content_stems(quote))
+    return len(stems & set(content_stems(line))) < 0.5 * max(1, len(stems))
+
+
 def run(stories: list[Story]) -> None:
     scorer = rouge_scorer()
     tallies: dict[str, dict[str, Tally]] = {"newsdigest": {}, "lead": {}, "lexrank": {}}
     elapsed = cpu = 0.0
-    n_quotes = n_verbatim = n_lines = n_attrib = 0
+    n_quotes = n_verbatim = n_lines = n_attrib = n_distinct = 0
     n_bullets = n_grounded_bullets = n_over = 0
     for story in stories:
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -121,6 +127,7 @@ def run(stories: list[Story]) -> None:
                 n_verbatim += is_verbatim(angle.quote, texts[angle.source])
                 n_lines += 1
                 n_attrib += attributable(angle.line, angle.source, texts)
+                n_distinct += adds_to_line(angle.quote, angle.line)
     n = max(1, len(stories))
     # CPU time too: the machine may be shared, and wall time then measures the neighbours.
     print(
@@ -144,7 +151,8 @@ def run(stories: list[Story]) -> None:
         print(
             f"angles (named outlets): {n_quotes}; quotes verbatim in own outlet: "
             f"{100 * n_verbatim / n_quotes:.1f}%; lines attributable to own outlet: "
-            f"{100 * n_attrib / n_lines:.1f}%"
+            f"{100 * n_attrib / n_lines:.1f}%; quotes adding to their line: "
+            f"{100 * n_distinct / n_quotes:.1f}%"
         )
     else:
         print("angles: no stories with named outlets")
