@@ -1,12 +1,19 @@
-"""Fit the summariser's word model on the NeuS training split and write `bot/summarize/_weights.py`.
+"""Fit the summariser's word model and TL;DR reranker on the NeuS training split.
 
-    .venv/bin/python bench/train_summary_model.py [clusters-train.jsonl] [--folds 5] [--dry-run]
+    .venv/bin/python bench/train_summary_model.py [clusters-train.jsonl] [--folds 5]
+        [--stage words|rerank|all] [--l2 10] [--limit N] [--dry-run]
 
-Each content stem of a story is one example: its features (`bot.summarize.wordmodel.FEATURES`)
-and whether the story's reference summary uses it. Logistic regression with a little L2, fitted
-by Newton's method in numpy; k-fold cross-validation by story reports log-loss and AUC so a new
-feature can be judged before it ships. Only aggregate feature weights are written: no words, no
-text from the data.
+Word model (`_weights.py`, `_lexicon.py`): each content stem of a story is one example, its
+features (`bot.summarize.wordmodel.FEATURES`) and whether the story's reference summary uses it.
+Logistic regression with a little L2, fitted by Newton's method in numpy; k-fold CV by story
+reports log-loss and AUC so a new feature can be judged before it ships.
+
+Reranker (`_rerank_weights.py`): each candidate TL;DR the beam search returns is one example, its
+features (`bot.summarize.rerank.RERANK_FEATURES`) and its ROUGE-1 F1 against the reference; ridge
+regression within each story. CV reports the ROUGE-1 of the candidate shipped: the search's own
+first, the reranked pick, and the best candidate (oracle). It uses the word model just fitted
+(stage "all") or the shipped one (stage "rerank"). Only aggregate weights are written: no words,
+no text from the data.
 """
 
 from __future__ import annotations
