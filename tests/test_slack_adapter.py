@@ -17,6 +17,7 @@ from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.adapter import (
     DeliveryError,
     PermanentDeliveryError,
+    PlatformDeliveryError,
     PostedMessage,
     TransientDeliveryError,
 )
@@ -167,8 +168,11 @@ async def test_persistent_429_is_transient(fake: FakeSlackAPI, adapter: SlackAda
         ("channel_not_found", PermanentDeliveryError),
         ("is_archived", PermanentDeliveryError),
         ("not_in_channel", PermanentDeliveryError),
-        ("account_inactive", PermanentDeliveryError),
-        ("invalid_auth", PermanentDeliveryError),
+        ("account_inactive", PlatformDeliveryError),
+        ("invalid_auth", PlatformDeliveryError),
+        ("token_revoked", PlatformDeliveryError),
+        ("token_expired", PlatformDeliveryError),
+        ("missing_scope", PlatformDeliveryError),
         ("internal_error", TransientDeliveryError),
         ("invalid_blocks", DeliveryError),
     ],

@@ -20,7 +20,11 @@ class DeliveryError(Exception):
     DeliveryError                 our own payload was refused (invalid_blocks, HTTP 400): the
      │                            channel is fine, retrying will not help; failed after a few tries
      ├── TransientDeliveryError   retry later with backoff (timeouts, 5xx, rate limits left over);
-     │                            `maybe_sent=True` when the message may have landed anyway
+     │    │                       `maybe_sent=True` when the message may have landed anyway
+     │    └── PlatformDeliveryError  the whole platform refuses us (token revoked or expired,
+     │                            missing scope, 401): no channel is paused and no attempt is
+     │                            used up; the platform's sends back off together and /healthz
+     │                            shows the error until a send succeeds again
      └── PermanentDeliveryError   the channel cannot take posts (archived, bot removed, 403/404):
                                   pause the channel and tell the admins why
 
@@ -39,6 +43,10 @@ class TransientDeliveryError(DeliveryError):
         super().__init__(message)
         self.retry_after = retry_after
         self.maybe_sent = maybe_sent
+
+
+class PlatformDeliveryError(TransientDeliveryError):
+    pass
 
 
 class PermanentDeliveryError(DeliveryError):

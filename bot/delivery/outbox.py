@@ -35,6 +35,7 @@ from bot.delivery.adapter import (
     ChatAdapter,
     DeliveryError,
     PermanentDeliveryError,
+    PlatformDeliveryError,
     PostedMessage,
     TransientDeliveryError,
 )
@@ -61,6 +62,17 @@ class OutboxSettings:
     max_attempts: int = 8
     base_backoff: float = 30.0
     max_backoff: float = 3600.0
+
+
+@dataclass(slots=True)
+class PlatformOutage:
+    """A platform refusing every post (revoked token...): shown in /healthz, retried with
+    backoff, and nothing of it is pinned on a channel."""
+
+    error: str
+    since: datetime
+    retry_at: datetime
+    failures: int = 1
 
 
 @dataclass(slots=True)
@@ -92,6 +104,7 @@ class Outbox:
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._last_post: dict[int, float] = {}
+        self.outages: dict[str, PlatformOutage] = {}
         # Set on shutdown: finish the send in progress, start no new one.
         self.halted = False
 
@@ -207,6 +220,8 @@ class Outbox:
             if adapter is None:
                 return
             now = self.clock()
+            if self._blocked(channel.platform, now):
+                return
             if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
                 # Everything for this channel waits; store it so a restart keeps waiting too.
                 for waiting in rows[rows.index(row) :]:
@@ -252,6 +267,12 @@ class Outbox:
                 )
         except PermanentDeliveryError as exc:
             self._pause(channel, str(exc), row, report)
+        except PlatformDeliveryError as exc:
+            retry_at = self._platform_down(channel.platform, exc)
+            store.unclaim(
+                self.db, row.id, now=self.clock(), next_attempt_at=retry_at, error=str(exc)
+            )
+            report.retried += 1
         except TransientDeliveryError as exc:
             if exc.maybe_sent:
                 self._check_later(claimed, str(exc), exc.retry_after, report)
@@ -265,6 +286,7 @@ class Outbox:
             log.exception("delivery %d to %s raised", row.id, channel.key)
             self._check_later(claimed, f"{type(exc).__name__}: {exc}", None, report)
         else:
+            self._platform_up(channel.platform)
             store.mark_sent(
                 self.db,
                 row.id,
@@ -368,6 +390,35 @@ class Outbox:
         base = min(self.settings.max_backoff, self.settings.base_backoff * 2 ** (attempts - 1))
         return base * random.uniform(0.8, 1.2)
 
+    def _blocked(self, platform: str, now: datetime) -> bool:
+        outage = self.outages.get(platform)
+        return outage is not None and now < outage.retry_at
+
+    def _platform_down(self, platform: str, exc: PlatformDeliveryError) -> datetime:
+        now = self.clock()
+        previous = self.outages.get(platform)
+        failures = previous.failures + 1 if previous else 1
+        delay = exc.retry_after if exc.retry_after is not None else self.backoff(failures)
+        retry_at = now + timedelta(seconds=delay)
+        self.outages[platform] = PlatformOutage(
+            error=str(exc),
+            since=previous.since if previous else now,
+            retry_at=retry_at,
+            failures=failures,
+        )
+        log.error(
+            "%s refuses every post (%s); retrying in %.0fs",
+            platform,
+            exc,
+            delay,
+            extra={"event": "platform_down", "platform": platform},
+        )
+        return retry_at
+
+    def _platform_up(self, platform: str) -> None:
+        if self.outages.pop(platform, None) is not None:
+            log.info("%s accepts posts again", platform, extra={"event": "platform_up"})
+
     def _pause(
         self, channel: ChannelRow, error: str, row: DeliveryRow, report: DrainReport
     ) -> None:
@@ -392,7 +443,7 @@ class Outbox:
             if channel is None or channel.paused_reason:
                 continue
             adapter = self.adapters.get(channel.platform)
-            if adapter is None:
+            if adapter is None or self._blocked(channel.platform, now):
                 continue
             if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
                 store.set_alert_state(self.db, alert.id, "pending", now=now, next_attempt_at=until)
@@ -401,6 +452,11 @@ class Outbox:
             store.set_alert_state(self.db, alert.id, "sending", now=now)
             try:
                 await adapter.post_text(channel, alert.text)
+            except PlatformDeliveryError as exc:
+                retry_at = self._platform_down(channel.platform, exc)
+                store.set_alert_state(
+                    self.db, alert.id, "pending", now=now, error=str(exc), next_attempt_at=retry_at
+                )
             except PermanentDeliveryError as exc:
                 store.set_alert_state(self.db, alert.id, "pending", now=now, error=str(exc))
                 channel_store.update_channel(
@@ -414,5 +470,6 @@ class Outbox:
                     self.db, alert.id, state, now=now, error=str(exc), next_attempt_at=retry
                 )
             else:
+                self._platform_up(channel.platform)
                 store.set_alert_state(self.db, alert.id, "sent", now=self.clock())
                 report.alerts += 1

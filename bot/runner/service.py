@@ -359,7 +359,16 @@ class Service:
             row = self.db.execute("SELECT MAX(last_success_at) FROM feeds").fetchone()
             last_ok = parse_iso(row[0]) if row and row[0] else None
         running = self.state == "running" and self.scheduler.running
-        degraded = bool(self.platform_errors or paused)
+        outages = {
+            name: {
+                "error": o.error,
+                "since": iso(o.since),
+                "next_retry": iso(o.retry_at),
+                "failures": o.failures,
+            }
+            for name, o in self.outbox.outages.items()
+        }
+        degraded = bool(self.platform_errors or paused or outages)
         return {
             "status": ("degraded" if degraded else "ok") if running else self.state,
             "scheduler_running": running,
@@ -381,6 +390,8 @@ class Service:
             "paused_channels": [{"channel": c.key, "reason": c.paused_reason} for c in paused],
             "platforms": sorted(self.outbox.adapters),
             "platform_errors": self.platform_errors,
+            # A platform refusing every post (revoked token...): retried, no channel paused.
+            "delivery_outages": outages,
             "jobs": len(self.scheduler.get_jobs()),
         }
 

@@ -199,6 +199,23 @@ def release(
         )
 
 
+def unclaim(
+    db: sqlite_utils.Database,
+    row_id: int,
+    *,
+    now: datetime,
+    next_attempt_at: datetime | None,
+    error: str,
+) -> None:
+    """Back to pending without using up the attempt (the platform, not the row, was at fault)."""
+    with durable(db):
+        db.execute(
+            "UPDATE deliveries SET state = 'pending', attempts = MAX(attempts - 1, 0),"
+            " next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?",
+            [iso(next_attempt_at), error, iso(now), row_id],
+        )
+
+
 def hold_sending(
     db: sqlite_utils.Database,
     row_id: int,

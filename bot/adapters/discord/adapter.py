@@ -32,6 +32,7 @@ from bot.cards import StoryCard
 from bot.delivery.adapter import (
     DeliveryError,
     PermanentDeliveryError,
+    PlatformDeliveryError,
     PostedMessage,
     TransientDeliveryError,
 )
@@ -46,6 +47,7 @@ NONCE_LIMIT = 25
 # Discord's JSON error codes that mean "this channel/webhook is gone or closed to us".
 PERMANENT_CODES = {10003: "Unknown Channel", 10015: "Unknown Webhook", 50001: "Missing Access"}
 PERMANENT_CODES |= {50013: "Missing Permissions", 50007: "Cannot send messages to this user"}
+PERMANENT_CODES |= {50027: "Invalid Webhook Token"}
 UNKNOWN_MESSAGE = 10008
 UNKNOWN_CHANNEL = 10003
 THREAD_EXISTS = 160004
@@ -96,6 +98,9 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
         detail = f"{what}: HTTP {exc.status} (code {exc.code}) {exc.text}".strip()
         if exc.code in PERMANENT_CODES:
             return PermanentDeliveryError(f"{what}: {PERMANENT_CODES[exc.code]}")
+        if exc.status == 401:
+            # The bot token is invalid: every channel fails alike, so no channel is paused.
+            return PlatformDeliveryError(detail)
         if exc.code == UNKNOWN_MESSAGE:
             # The message was deleted, not the channel: nothing to pause.
             return DeliveryError(detail)

@@ -24,6 +24,7 @@ from bot.cards import StoryCard
 from bot.delivery.adapter import (
     DeliveryError,
     PermanentDeliveryError,
+    PlatformDeliveryError,
     PostedMessage,
     TransientDeliveryError,
 )
@@ -35,22 +36,28 @@ EVENT_TYPE = "newsdigest_story"
 UPDATE_EVENT_TYPE = "newsdigest_story_update"
 HISTORY_PAGES = 3
 
-# The channel cannot take our posts until a human acts (unarchive, re-invite, new token).
+# The channel cannot take our posts until a human acts (unarchive, re-invite).
 PERMANENT_ERRORS = frozenset(
     {
         "channel_not_found",
         "is_archived",
         "not_in_channel",
+        "restricted_action",
+        "team_access_not_granted",
+        "ekm_access_denied",
+        "no_permission",
+    }
+)
+# Nothing in the workspace can be posted (the token is dead or lacks a scope): one platform-wide
+# failure, not a pause of every channel the next drain happens to try.
+PLATFORM_ERRORS = frozenset(
+    {
         "account_inactive",
         "invalid_auth",
         "not_authed",
         "token_revoked",
         "token_expired",
         "missing_scope",
-        "restricted_action",
-        "team_access_not_granted",
-        "ekm_access_denied",
-        "no_permission",
     }
 )
 TRANSIENT_ERRORS = frozenset(
@@ -99,6 +106,8 @@ def delivery_error(exc: Exception, what: str) -> DeliveryError:
         response = exc.response
         code = str(response.get("error") or "")
         status = response.status_code
+        if code in PLATFORM_ERRORS:
+            return PlatformDeliveryError(f"Slack {what}: {code}")
         if code in PERMANENT_ERRORS:
             return PermanentDeliveryError(f"Slack {what}: {code}")
         if status == 429 or code == "ratelimited":
