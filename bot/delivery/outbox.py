@@ -62,6 +62,9 @@ class OutboxSettings:
     max_attempts: int = 8
     base_backoff: float = 30.0
     max_backoff: float = 3600.0
+    # A story post still queued after this long (a channel paused for days, then resumed) is
+    # old news: it is dropped as "stale" instead of flooding the channel. The story window.
+    stale_after: timedelta = timedelta(hours=48)
 
 
 @dataclass(slots=True)
@@ -309,6 +312,17 @@ class Outbox:
         self, channel: ChannelRow, row: DeliveryRow
     ) -> tuple[StoryCard, PostedMessage | None, DeliveryRow] | None:
         """The card, and for an update the message to reply to and what the channel saw last."""
+        now = self.clock()
+        if (
+            row.kind == "story"
+            and row.created_at
+            and row.created_at < now - self.settings.stale_after
+        ):
+            store.mark_failed(self.db, row.id, now=now, error="stale")
+            log.info(
+                "delivery %d to %s dropped: queued since %s", row.id, channel.key, row.created_at
+            )
+            return None
         if not self._follow_merge(row):
             return None
         if store.is_muted(self.db, row.story_id, channel.id):

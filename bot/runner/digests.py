@@ -64,7 +64,10 @@ def enqueue_instant(
     story_ids: set[str] | None = None,
 ) -> int:
     """Queue the stories that have reached the channel's minimum number of independent sources and
-    it has not had. `story_ids` limits this to stories that just changed."""
+    it has not had. `story_ids` limits this to stories that just changed. A paused channel gets
+    nothing queued (it would all arrive at once on /watchlist resume)."""
+    if channel.paused_reason:
+        return 0
     candidates = select_stories(db, channel, now=now, window=INSTANT_WINDOW, limit=50)
     if story_ids is not None:
         candidates = [c for c in candidates if c.story.id in story_ids]
@@ -91,7 +94,7 @@ def enqueue_updates(
         for story_id, channel_pk in pairs:
             channel = channel_store.get_channel_by_pk(db, channel_pk)
             last = delivery_store.last_sent(db, story_id, channel_pk)
-            if channel is None or last is None or last.sent_at is None:
+            if channel is None or channel.paused_reason or last is None or last.sent_at is None:
                 continue
             due = max(now, last.sent_at + interval)
             due = release_time(due, channel.quiet_hours, channel.timezone)

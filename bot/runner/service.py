@@ -122,7 +122,10 @@ class Service:
         self.outbox = Outbox(
             self.db,
             self.card_for,
-            settings=OutboxSettings(pace=self.settings.post_pace),
+            settings=OutboxSettings(
+                pace=self.settings.post_pace,
+                stale_after=timedelta(hours=config.story_window_hours),
+            ),
             clock=clock,
         )
         self.commands = Commands(core, post_digest=self.post_digest)
@@ -309,6 +312,10 @@ class Service:
         channel = channel_store.get_channel_by_pk(self.db, channel_pk)
         if channel is None or channel.mode != "digest":
             return
+        if channel.paused_reason:
+            # Nothing can be posted there; queuing anyway would flood it on /watchlist resume.
+            log.info("channel %s is paused; no digest", channel.key)
+            return
         now = self.clock()
         when = scheduled_for or latest_fire(channel, now, self.settings.catch_up_window)
         last = delivery_store.last_digest_run(self.db, channel.id)
@@ -324,7 +331,7 @@ class Service:
         return [
             c
             for c in channel_store.list_channels(self.db)
-            if c.mode == "instant" and c.platform in self.outbox.adapters
+            if c.mode == "instant" and c.platform in self.outbox.adapters and not c.paused_reason
         ]
 
     async def on_poll_pass(self, report: PassReport) -> None:

@@ -39,6 +39,7 @@ class DeliveryRow:
     outlets: list[str]
     last_error: str | None
     sent_at: datetime | None
+    created_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> DeliveryRow:
@@ -57,6 +58,7 @@ class DeliveryRow:
             outlets=json.loads(row["outlets"]) if row["outlets"] else [],
             last_error=row["last_error"],
             sent_at=parse_iso(row["sent_at"]),
+            created_at=parse_iso(row["created_at"]),
         )
 
 
