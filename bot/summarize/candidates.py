@@ -1,9 +1,10 @@
 """Candidate TL;DRs: combinations of up to three sentence forms, found by a small beam search.
 
-The beam's objective (`_value`, an expected unigram F1 from the word model) is a good guide but a
-poor judge: on NeuS train the best of its top 24 candidates scores ~7 ROUGE-1 points above the one
-it ranks first (46.5 vs 39.3). So the search returns its top few dozen distinct candidates and `rerank` picks
-among them with candidate-level evidence the objective cannot see (coverage, centrality, length).
+The beam's objective (`value`, an expected unigram F1 from the word model) is a good guide but a
+poor judge: on NeuS train the best of its top 24 candidates scores ~7 ROUGE-1 points above the
+one it ranks first (46.5 vs 39.3). So the search returns its top few dozen distinct candidates
+and `rerank` picks among them with evidence the objective cannot see (coverage, centrality,
+length).
 """
 
 from __future__ import annotations
