@@ -39,6 +39,7 @@ from bot.delivery.adapter import (
     PostedMessage,
     TransientDeliveryError,
 )
+from bot.delivery.updates import worth_an_update
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
@@ -341,7 +342,13 @@ class Outbox:
             # The original post has not landed yet; it will carry the latest count itself.
             store.delete(self.db, row.id)
             return None
-        if card.source_count <= previous.source_count:
+        if not worth_an_update(
+            source_count=card.source_count,
+            outlets=card.outlets,
+            wire_groups=card.wire_groups,
+            shown_count=previous.source_count,
+            shown_outlets=previous.outlets,
+        ):
             store.delete(self.db, row.id)  # nothing new since the last post or update
             return None
         return card, PostedMessage(first.message_ref, first.thread_ref), previous

@@ -14,10 +14,14 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from bot.cluster.wire import independent_sources
+from bot.delivery.updates import worth_an_update
 from bot.pipeline.digest import DEFAULT_LIMIT, select_stories
 from bot.runner.schedule import quiet_until, release_time
+from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
+from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
 
@@ -85,16 +89,31 @@ def enqueue_updates(
     db: sqlite_utils.Database, story_ids: Iterable[str], *, now: datetime, interval: timedelta
 ) -> int:
     """Queue a thread update for each channel that was shown a story which has since gained
-    independent sources, no sooner than `interval` after the channel's last post about it."""
+    independent sources or a new outlet with reporting of its own (`bot.delivery.updates`), no
+    sooner than `interval` after the channel's last post about it."""
     queued = 0
     pairs = delivery_store.grown_posts(db, story_ids)
     if not pairs:
         return 0
+    sources: dict[str, tuple[int, list[str], list[list[str]]]] = {}
     with delivery_store.durable(db):
         for story_id, channel_pk in pairs:
             channel = channel_store.get_channel_by_pk(db, channel_pk)
             last = delivery_store.last_sent(db, story_id, channel_pk)
             if channel is None or channel.paused_reason or last is None or last.sent_at is None:
+                continue
+            if story_id not in sources:
+                members = article_store.story_articles(db, story_id)
+                count, groups = independent_sources(members)
+                sources[story_id] = (count, story_store.outlets(members), groups)
+            count, outlets, groups = sources[story_id]
+            if not worth_an_update(
+                source_count=count,
+                outlets=outlets,
+                wire_groups=groups,
+                shown_count=last.source_count,
+                shown_outlets=last.outlets,
+            ):
                 continue
             due = max(now, last.sent_at + interval)
             due = release_time(due, channel.quiet_hours, channel.timezone)

@@ -321,7 +321,9 @@ def is_muted(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> bool:
 
 def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tuple[str, int]]:
     """(story, channel) pairs where the story now has more independent sources than the channel
-    was last shown, no update is already waiting, and the channel has not muted the story."""
+    was last shown, or an outlet it was not shown (the caller decides whether that outlet adds
+    anything, see `bot.delivery.updates`); no update is already waiting, and the channel has not
+    muted the story."""
     ids = list(story_ids)
     if not ids:
         return []
@@ -331,10 +333,17 @@ def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tup
         SELECT d.story_id, d.channel_pk FROM deliveries d
         JOIN stories s ON s.id = d.story_id
         WHERE d.kind = 'story' AND d.state = 'sent' AND d.story_id IN ({marks})
-          AND s.source_count > (
+          AND (s.source_count > (
               SELECT l.source_count FROM deliveries l
               WHERE l.story_id = d.story_id AND l.channel_pk = d.channel_pk AND l.state = 'sent'
               ORDER BY l.sent_at DESC, l.id DESC LIMIT 1)
+            OR EXISTS (
+              SELECT 1 FROM articles a WHERE a.story_id = d.story_id AND a.source NOT IN (
+                  SELECT value FROM json_each(COALESCE((
+                      SELECT l.outlets FROM deliveries l
+                      WHERE l.story_id = d.story_id AND l.channel_pk = d.channel_pk
+                        AND l.state = 'sent'
+                      ORDER BY l.sent_at DESC, l.id DESC LIMIT 1), '[]')))))
           AND NOT EXISTS (
               SELECT 1 FROM deliveries u
               WHERE u.story_id = d.story_id AND u.channel_pk = d.channel_pk

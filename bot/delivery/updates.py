@@ -1,0 +1,33 @@
+"""When a story a channel was shown deserves a thread update.
+
+The rule, shared by the planner (`bot.runner.digests.enqueue_updates`) and the outbox (which
+re-checks just before sending, since the story may have changed while the update waited):
+
+- the story gained independent sources since the channel's last post or update about it, or
+- an outlet the channel was not shown joined with reporting of its own: not a wire copy of
+  anything in the story (it is in no wire group). This catches a new voice even when the
+  independent count did not move (e.g. two earlier outlets were since found to share copy).
+
+An outlet that only republished wire copy adds no independent source and triggers nothing on
+its own; it is not forgotten either: the next update lists it among the new outlets, because the
+outbox names every outlet the channel has not seen yet (`new_outlets`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+
+def worth_an_update(
+    *,
+    source_count: int,
+    outlets: Sequence[str],
+    wire_groups: Iterable[Sequence[str]],
+    shown_count: int,
+    shown_outlets: Iterable[str],
+) -> bool:
+    if source_count > shown_count:
+        return True
+    shown = set(shown_outlets)
+    wired = {outlet for group in wire_groups for outlet in group}
+    return any(o not in shown and o not in wired for o in outlets)
