@@ -61,6 +61,8 @@ class OutboxSettings:
     # Slack and Discord both throttle at about one message per second per channel.
     pace: float = 1.0
     max_attempts: int = 8
+    # For failures a retry is unlikely to fix: a card that cannot be built, a refused payload.
+    max_refused_attempts: int = 3
     base_backoff: float = 30.0
     max_backoff: float = 3600.0
     # A story post still queued after this long (a channel paused for days, then resumed) is
@@ -251,9 +253,13 @@ class Outbox:
         # means "an API call may have started" and nothing else.
         try:
             prepared = self._prepare(channel, row)
-        except Exception:
-            log.exception("building delivery %d for %s failed", row.id, channel.key)
-            self._retry(row, "could not build the card", None, report)
+        except Exception as exc:
+            # The row was never claimed, so count this attempt here or it would retry forever.
+            row.attempts = store.count_attempt(self.db, row.id, now=self.clock())
+            if row.attempts == 1:
+                log.exception("building delivery %d for %s failed", row.id, channel.key)
+            error = f"could not build the card: {type(exc).__name__}: {exc}"
+            self._retry(row, error, None, report, limit=self.settings.max_refused_attempts)
             return
         if prepared is None:
             return
@@ -283,7 +289,9 @@ class Outbox:
             else:
                 self._retry(claimed, str(exc), exc.retry_after, report)
         except DeliveryError as exc:
-            self._retry(claimed, str(exc), None, report)
+            # The platform refused our payload (invalid_blocks, HTTP 400): the same card will be
+            # refused again, so only a few tries (a later rebuild may differ), no traceback.
+            self._retry(claimed, str(exc), None, report, limit=self.settings.max_refused_attempts)
         except Exception as exc:
             # Unknown errors (a network library's own exception, a bug) may have posted: look
             # before resending.
@@ -369,11 +377,17 @@ class Outbox:
         return True
 
     def _retry(
-        self, row: DeliveryRow, error: str, retry_after: float | None, report: DrainReport
+        self,
+        row: DeliveryRow,
+        error: str,
+        retry_after: float | None,
+        report: DrainReport,
+        *,
+        limit: int | None = None,
     ) -> None:
         now = self.clock()
         attempts = max(row.attempts, 1)
-        if attempts >= self.settings.max_attempts:
+        if attempts >= min(limit or self.settings.max_attempts, self.settings.max_attempts):
             store.mark_failed(self.db, row.id, now=now, error=error)
             report.failed += 1
             log.error("delivery %d gave up after %d attempts: %s", row.id, attempts, error)

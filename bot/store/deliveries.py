@@ -146,6 +146,16 @@ def enqueue_update(
 # --- state changes around an API call ---------------------------------------------------------
 
 
+def count_attempt(db: sqlite_utils.Database, row_id: int, *, now: datetime) -> int:
+    """An attempt that failed before the claim (building the card); returns the new count."""
+    db.execute(
+        "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE id = ?",
+        [iso(now), row_id],
+    )
+    row = db.execute("SELECT attempts FROM deliveries WHERE id = ?", [row_id]).fetchone()
+    return int(row[0]) if row else 0
+
+
 def claim(db: sqlite_utils.Database, row_id: int, now: datetime) -> DeliveryRow | None:
     """pending -> sending, durably, before the API call. None if someone else moved it first."""
     with durable(db):
