@@ -78,7 +78,11 @@ def replay(
             break
         picked.extend((i, a) for a in stories[i])
     rng.shuffle(picked)
-    c = OnlineClusterer(ClusterSettings(background=False))
+    # A wider candidate search than the online default: more near-miss negatives to learn from.
+    wide = ClusterSettings(
+        background=False, query_terms=25, max_candidates=12, max_posting=400, max_members_compared=8
+    )
+    c = OnlineClusterer(wide)
     c._stats._bg_df, c._stats._bg_n = background[0], background[1]
     open_: dict[int, _Story] = {}
     xs, ys = [], []

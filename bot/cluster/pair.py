@@ -73,10 +73,12 @@ class PairModel:
 
 
 def default_model() -> PairModel:
-    """The shipped fit, or a hand-set fallback when the weight file is absent (fresh checkout
-    before `bench/train_cluster_model.py` ran)."""
+    """The shipped fit; a hand-set fallback when the weight file is absent or stale (a fresh
+    checkout, or features changed before `bench/train_cluster_model.py` was rerun)."""
     try:
         from bot.cluster import _model
-    except ImportError:
-        return PairModel([3.0, 2.0, 1.0, 1.0, 2.0, 0.5, -0.3, 2.0, 3.0], -5.0)
-    return PairModel(_model.WEIGHTS, _model.BIAS)
+
+        return PairModel(_model.WEIGHTS, _model.BIAS)
+    except (ImportError, ValueError):
+        hand = [3.0, 2.0, 1.0, 1.0, 2.0, 0.5, -0.3, 2.0, 3.0]
+        return PairModel(hand + [0.0] * (len(STORY_NAMES) - len(hand)), -5.0)
