@@ -21,6 +21,7 @@ reconciled like a crash leftover instead of being resent blindly.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import random
 import time
@@ -50,8 +51,9 @@ from bot.store.deliveries import DeliveryRow
 
 log = logging.getLogger(__name__)
 
-# Builds the card for a story as the channel should see it now; None if the story is gone.
-CardSource = Callable[[str, ChannelRow], StoryCard | None]
+# Builds the card for a story as the channel should see it now; None if the story is gone. May be
+# a coroutine function, so a slow summary does not block the event loop.
+CardSource = Callable[[str, ChannelRow], StoryCard | Awaitable[StoryCard | None] | None]
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -190,7 +192,11 @@ class Outbox:
                 log.warning("could not check delivery %d in %s: %s", row.id, channel.key, exc)
                 continue
             if found is not None:
-                card = self.card_source(row.story_id, channel)
+                try:
+                    card = await self._card(row.story_id, channel)
+                except Exception:  # only the recorded count suffers; the row must be settled
+                    log.exception("building the card for delivery %d failed", row.id)
+                    card = None
                 store.mark_sent(
                     self.db,
                     row.id,
@@ -252,7 +258,7 @@ class Outbox:
         # Build everything that can fail for local reasons before the claim, so a claimed row
         # means "an API call may have started" and nothing else.
         try:
-            prepared = self._prepare(channel, row)
+            prepared = await self._prepare(channel, row)
         except Exception as exc:
             # The row was never claimed, so count this attempt here or it would retry forever.
             row.attempts = store.count_attempt(self.db, row.id, now=self.clock())
@@ -317,7 +323,13 @@ class Outbox:
                 extra={"event": "delivered", "kind": row.kind, "story": row.story_id},
             )
 
-    def _prepare(
+    async def _card(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
+        card = self.card_source(story_id, channel)
+        if inspect.isawaitable(card):
+            return await card
+        return card
+
+    async def _prepare(
         self, channel: ChannelRow, row: DeliveryRow
     ) -> tuple[StoryCard, PostedMessage | None, DeliveryRow] | None:
         """The card, and for an update the message to reply to and what the channel saw last."""
@@ -338,7 +350,7 @@ class Outbox:
             # Muted after this row was queued: "no more posts or updates about that story".
             store.mark_failed(self.db, row.id, now=self.clock(), error="story muted")
             return None
-        card = self.card_source(row.story_id, channel)
+        card = await self._card(row.story_id, channel)
         if card is None:
             store.mark_failed(self.db, row.id, now=self.clock(), error="story no longer exists")
             return None
