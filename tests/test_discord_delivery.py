@@ -183,6 +183,15 @@ async def test_post_text_never_pings_and_is_split(api: FakeDiscord, client: disc
     assert all(len(c.body["content"]) <= 2000 for c in calls)
 
 
+async def test_post_text_escapes_feed_parts(api: FakeDiscord, client: discord.Client) -> None:
+    await DiscordBotAdapter(client).post_text(
+        channel_row(), "The feed **Breaking** [bank](https://evil.test) was disabled"
+    )
+    (call,) = api.calls("POST", rf"/channels/{CHANNEL}/messages")
+    assert "**Breaking**" not in call.body["content"]
+    assert "[bank](https://evil.test)" not in call.body["content"]
+
+
 async def test_find_posted_matches_our_message_by_footer_ref(
     api: FakeDiscord, client: discord.Client
 ) -> None:

@@ -230,6 +230,16 @@ async def test_post_text_cannot_ping(fake: FakeSlackAPI, adapter: SlackAdapter) 
     assert call["unfurl_links"] is False
 
 
+async def test_post_text_treats_feed_parts_as_untrusted(
+    fake: FakeSlackAPI, adapter: SlackAdapter
+) -> None:
+    await adapter.post_text(CHANNEL, "The feed *Breaking* <https://evil.test|bank> was disabled")
+    [call] = fake.calls_to("chat.postMessage")
+    shown = call["blocks"][0]["text"]["text"]
+    assert "<https" not in shown and "&lt;https://evil.test|bank&gt;" in shown
+    assert "*Breaking*" not in shown and "*Breaking*" not in call["text"]
+
+
 async def test_pacer_spaces_posts_per_channel() -> None:
     now = [100.0]
     sleeps: list[float] = []

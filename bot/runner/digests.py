@@ -16,7 +16,7 @@ import sqlite_utils
 
 from bot.cluster.wire import independent_sources
 from bot.delivery.updates import worth_an_update
-from bot.pipeline.digest import DEFAULT_LIMIT, select_stories
+from bot.pipeline.digest import DEFAULT_LIMIT, matching_topics, select_stories
 from bot.runner.schedule import quiet_until, release_time
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
@@ -123,10 +123,35 @@ def enqueue_updates(
     return queued
 
 
+def _interested_channels(
+    db: sqlite_utils.Database, feed_id: int, *, stories: int = 50
+) -> list[int]:
+    """Channels following a topic that matches one of the feed's latest stories."""
+    story_ids = [
+        r[0]
+        for r in db.execute(
+            "SELECT story_id FROM articles WHERE feed_id = ? AND story_id IS NOT NULL"
+            " GROUP BY story_id ORDER BY MAX(id) DESC LIMIT ?",
+            [feed_id, stories],
+        )
+    ]
+    members = [article_store.story_articles(db, sid) for sid in story_ids]
+    found = []
+    for channel in channel_store.list_channels(db):
+        topics = channel_store.channel_topics(db, channel.id)
+        if topics and any(m and matching_topics(topics, m) for m in members):
+            found.append(channel.id)
+    return found
+
+
 def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
-    """One notice per disabled feed to the channels that relied on it (those that were posted a
-    story with an article from it; every channel if none was). Re-disabling after a re-enable
-    alerts again."""
+    """One notice per disabled feed to the channels that relied on it: those that were posted a
+    story with an article from it, else those following a topic that matches one of its stories.
+    A feed no channel relied on alerts nobody (it is logged, and /healthz lists it): telling every
+    channel about a feed none of them reads is noise. Re-disabling after a re-enable alerts again.
+
+    The text is plain, and the feed's name, title and URL come from the feed itself: adapters
+    escape notices as untrusted text."""
     feeds = db.execute_returning_dicts(
         "SELECT id, url, name, title, disabled_reason, disabled_at, consecutive_failures"
         " FROM feeds WHERE disabled_reason IS NOT NULL"
@@ -142,13 +167,13 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
                 [feed["id"]],
             )
         ]
-        targets = dependent or [c.id for c in channel_store.list_channels(db)]
+        targets = dependent or _interested_channels(db, feed["id"])
         name = feed["name"] or feed["title"] or feed["url"]
         text = (
             f"The feed {name} ({feed['url']}) was disabled after "
             f"{feed['consecutive_failures']} failed polls: {feed['disabled_reason']}. "
             f"Its stories will be missing until it is fixed. An admin can re-enable it with "
-            f"`newsdigest feeds enable {feed['id']}`, or remove it with /feeds remove {feed['id']}."
+            f"newsdigest feeds enable {feed['id']}, or remove it with /feeds remove {feed['id']}."
         )
         key = f"feed-disabled:{feed['id']}:{feed['disabled_at'] or ''}"
         with delivery_store.durable(db):
@@ -156,7 +181,9 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
                 queued += delivery_store.enqueue_alert(db, pk, key, text, now=now)
             db.execute("UPDATE feeds SET alert_sent_at = ? WHERE id = ?", [iso(now), feed["id"]])
         log.warning(
-            "feed %s disabled: %s; alerting %d channels",
+            "feed %s disabled: %s; alerting %d channels (none relied on it)"
+            if not targets
+            else "feed %s disabled: %s; alerting %d channels",
             feed["url"],
             feed["disabled_reason"],
             len(targets),

@@ -26,7 +26,7 @@ from bot.adapters.discord.embeds import (
     thread_name,
     update_embed,
 )
-from bot.adapters.discord.escape import neutralize_mentions
+from bot.adapters.discord.escape import escape
 from bot.adapters.discord.views import card_view
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
@@ -51,6 +51,12 @@ PERMANENT_CODES |= {50027: "Invalid Webhook Token"}
 UNKNOWN_MESSAGE = 10008
 UNKNOWN_CHANNEL = 10003
 THREAD_EXISTS = 160004
+
+
+def escape_notice(text: str) -> str:
+    """A notice may carry feed-derived parts (a feed's own title): escape every line as untrusted
+    text, so it can neither ping nor pass for the bot's own formatting or links."""
+    return "\n".join(escape(line) for line in text.splitlines())
 
 
 def discord_nonce(nonce: str) -> str:
@@ -229,7 +235,7 @@ class DiscordBotAdapter:
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         target = self._target(channel)
         async with delivering(f"notice to {channel.key}"):
-            for piece in split_content(neutralize_mentions(text)):
+            for piece in split_content(escape_notice(text)):
                 await target.send(content=piece, allowed_mentions=NO_MENTIONS)
 
     async def find_posted(
@@ -348,7 +354,7 @@ class DiscordWebhookAdapter:
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         hook = self._hook(channel)
         async with delivering(f"webhook notice to {channel.key}"):
-            for piece in split_content(neutralize_mentions(text)):
+            for piece in split_content(escape_notice(text)):
                 await hook.send(content=piece, wait=True, allowed_mentions=NO_MENTIONS)
 
     async def find_posted(

@@ -18,8 +18,8 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.blocks import SlackMessage, card_messages, text_blocks, update_message
-from bot.adapters.slack.escape import escape_trusted
+from bot.adapters.slack.blocks import SlackMessage, card_messages, update_message
+from bot.adapters.slack.escape import slack_escape, truncate
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
     DeliveryError,
@@ -227,7 +227,11 @@ class SlackAdapter:
         return PostedMessage(message_ref=posted.message_ref, thread_ref=root)
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
-        message = SlackMessage(text=escape_trusted(text), blocks=text_blocks(text))
+        """A notice whose text may carry feed-derived parts (a feed's own title): every line is
+        escaped as untrusted, so nothing in it can ping, link or format."""
+        body = "\n".join(slack_escape(line) for line in text.splitlines())
+        section = {"type": "section", "text": {"type": "mrkdwn", "text": truncate(body, 3000)}}
+        message = SlackMessage(text=truncate(body, 3000), blocks=[section])
         try:
             await self.post_message(channel.channel_id, message)
         except Exception as exc:
