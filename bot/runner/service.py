@@ -11,7 +11,8 @@ is always registered; with no chat platform configured, a `console:terminal` cha
 digest) is created so `newsdigest run` shows something on its own.
 
 Settings come from the environment (`RunnerSettings.from_env`): NEWSDIGEST_HEALTH_PORT (default
-8080; `off` disables, 0 picks a free port), NEWSDIGEST_HEALTH_HOST, NEWSDIGEST_POLL_TICK,
+8080; `off` disables, 0 picks a free port), NEWSDIGEST_HEALTH_HOST (default 127.0.0.1, since the
+body lists feed URLs and errors), NEWSDIGEST_POLL_TICK,
 NEWSDIGEST_UPDATE_INTERVAL, NEWSDIGEST_CATCHUP_WINDOW, NEWSDIGEST_POST_PACE,
 NEWSDIGEST_SHUTDOWN_GRACE, NEWSDIGEST_START_SPREAD (seconds).
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import signal
 from collections.abc import Callable, Mapping
@@ -61,19 +63,37 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+class SettingsError(ValueError):
+    """A runner environment variable has a bad value; the message names the variable."""
+
+
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}")
+    return value
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int | None:
+    raw = env.get(name, str(default)).strip().lower()
+    if raw in ("", "off", "none", "-1"):
+        return None
+    if not raw.isdigit() or int(raw) > 65535:
+        raise SettingsError(f"{name} must be a port number (0-65535) or 'off', got {raw!r}")
+    return int(raw)
 
 
 @dataclass(slots=True)
 class RunnerSettings:
-    health_host: str = "0.0.0.0"
+    # Loopback by default: /healthz lists feed URLs and error messages. Set
+    # NEWSDIGEST_HEALTH_HOST=0.0.0.0 for a container's health check from outside.
+    health_host: str = "127.0.0.1"
     health_port: int | None = 8080
     poll_tick: float = 5.0
     update_interval: timedelta = timedelta(hours=1)
@@ -86,10 +106,9 @@ class RunnerSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunnerSettings:
         env = os.environ if env is None else env
-        port_raw = env.get("NEWSDIGEST_HEALTH_PORT", "8080").strip().lower()
         return cls(
-            health_host=env.get("NEWSDIGEST_HEALTH_HOST", "0.0.0.0"),
-            health_port=None if port_raw in ("", "off", "none", "-1") else int(port_raw),
+            health_host=env.get("NEWSDIGEST_HEALTH_HOST", "").strip() or "127.0.0.1",
+            health_port=_port(env, "NEWSDIGEST_HEALTH_PORT", 8080),
             poll_tick=_seconds(env, "NEWSDIGEST_POLL_TICK", 5.0),
             update_interval=timedelta(seconds=_seconds(env, "NEWSDIGEST_UPDATE_INTERVAL", 3600)),
             catch_up_window=timedelta(seconds=_seconds(env, "NEWSDIGEST_CATCHUP_WINDOW", 6 * 3600)),
@@ -444,5 +463,10 @@ class Service:
 
 
 def run_service(config: Config) -> None:
+    try:
+        settings = RunnerSettings.from_env()
+    except SettingsError as exc:
+        # A typo in the environment is the operator's to fix: say which variable, no traceback.
+        raise SystemExit(f"Error: {exc}") from None
     configure_logging()
-    asyncio.run(Service(config).run_until_stopped())
+    asyncio.run(Service(config, settings=settings).run_until_stopped())
