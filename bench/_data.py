@@ -25,6 +25,7 @@ from bot.models import Article  # noqa: E402
 
 STREAM = "news/articles-dev-stream.jsonl"
 POOLED = "news/articles-dev.jsonl"
+TRAIN = "news/clusters-train.jsonl"
 SAMPLE_SEED = 20240601
 
 
@@ -55,6 +56,18 @@ def load(path: Path) -> tuple[list[Article], dict[str, str]]:
                 articles.append(article_from_json(obj, n))
                 gold[str(obj["id"])] = str(obj["story"])
     return articles, gold
+
+
+def train_article_ids(root: Path) -> set[str]:
+    """Ids of the articles in the training stories (articles-dev.jsonl contains all of them)."""
+    ids = set()
+    path = root / TRAIN
+    if path.is_file():
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    ids.update(str(a["id"]) for a in json.loads(line)["articles"])
+    return ids
 
 
 def whole_story_sample(
