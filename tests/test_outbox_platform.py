@@ -58,7 +58,9 @@ async def test_outage_shows_in_healthz(tmp_path: Path) -> None:
     service = Service(
         Config(), core=core, settings=RunnerSettings(health_port=None), env={}, clock=lambda: T0
     )
-    service.outbox._platform_down("slack", PlatformDeliveryError("Slack: invalid_auth"))
+    service.outbox.outages.down(
+        "slack", PlatformDeliveryError("Slack: invalid_auth"), now=T0, backoff=lambda n: 60.0
+    )
     health = service.health()
     assert health["delivery_outages"]["slack"]["error"] == "Slack: invalid_auth"
     assert health["paused_channels"] == []

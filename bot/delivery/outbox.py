@@ -40,6 +40,8 @@ from bot.delivery.adapter import (
     PostedMessage,
     TransientDeliveryError,
 )
+from bot.delivery.notices import send_alerts
+from bot.delivery.outages import Outages
 from bot.delivery.updates import worth_an_update
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
@@ -73,17 +75,6 @@ class OutboxSettings:
 
 
 @dataclass(slots=True)
-class PlatformOutage:
-    """A platform refusing every post (revoked token...): shown in /healthz, retried with
-    backoff, and nothing of it is pinned on a channel."""
-
-    error: str
-    since: datetime
-    retry_at: datetime
-    failures: int = 1
-
-
-@dataclass(slots=True)
 class DrainReport:
     sent: int = 0
     retried: int = 0
@@ -112,7 +103,7 @@ class Outbox:
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._last_post: dict[int, float] = {}
-        self.outages: dict[str, PlatformOutage] = {}
+        self.outages = Outages()
         # Set on shutdown: finish the send in progress, start no new one.
         self.halted = False
 
@@ -161,7 +152,7 @@ class Outbox:
             await asyncio.gather(
                 *(self._drain_channel(pk, rows, report) for pk, rows in by_channel.items())
             )
-            await self._send_alerts(report)
+            await send_alerts(self, report)
             return report
 
     # --- reconciliation ---------------------------------------------------------------------
@@ -232,19 +223,19 @@ class Outbox:
             if adapter is None:
                 return
             now = self.clock()
-            if self._blocked(channel.platform, now):
+            if self.outages.blocked(channel.platform, now):
                 return
             if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
                 # Everything for this channel waits; store it so a restart keeps waiting too.
                 for waiting in rows[rows.index(row) :]:
                     store.release(self.db, waiting.id, now=now, next_attempt_at=until)
                 return
-            await self._pace(pk)
+            await self.pace_channel(pk)
             if self.halted:
                 return
             await self._send_one(channel, adapter, row, report)
 
-    async def _pace(self, pk: int) -> None:
+    async def pace_channel(self, pk: int) -> None:
         last = self._last_post.get(pk)
         if last is not None and self.settings.pace > 0:
             wait = self.settings.pace - (time.monotonic() - last)
@@ -284,7 +275,9 @@ class Outbox:
         except PermanentDeliveryError as exc:
             self._pause(channel, str(exc), row, report)
         except PlatformDeliveryError as exc:
-            retry_at = self._platform_down(channel.platform, exc)
+            retry_at = self.outages.down(
+                channel.platform, exc, now=self.clock(), backoff=self.backoff
+            )
             store.unclaim(
                 self.db, row.id, now=self.clock(), next_attempt_at=retry_at, error=str(exc)
             )
@@ -304,7 +297,7 @@ class Outbox:
             log.exception("delivery %d to %s raised", row.id, channel.key)
             self._check_later(claimed, f"{type(exc).__name__}: {exc}", None, report)
         else:
-            self._platform_up(channel.platform)
+            self.outages.up(channel.platform)
             store.mark_sent(
                 self.db,
                 row.id,
@@ -437,35 +430,6 @@ class Outbox:
         base = min(self.settings.max_backoff, self.settings.base_backoff * 2 ** (attempts - 1))
         return base * random.uniform(0.8, 1.2)
 
-    def _blocked(self, platform: str, now: datetime) -> bool:
-        outage = self.outages.get(platform)
-        return outage is not None and now < outage.retry_at
-
-    def _platform_down(self, platform: str, exc: PlatformDeliveryError) -> datetime:
-        now = self.clock()
-        previous = self.outages.get(platform)
-        failures = previous.failures + 1 if previous else 1
-        delay = exc.retry_after if exc.retry_after is not None else self.backoff(failures)
-        retry_at = now + timedelta(seconds=delay)
-        self.outages[platform] = PlatformOutage(
-            error=str(exc),
-            since=previous.since if previous else now,
-            retry_at=retry_at,
-            failures=failures,
-        )
-        log.error(
-            "%s refuses every post (%s); retrying in %.0fs",
-            platform,
-            exc,
-            delay,
-            extra={"event": "platform_down", "platform": platform},
-        )
-        return retry_at
-
-    def _platform_up(self, platform: str) -> None:
-        if self.outages.pop(platform, None) is not None:
-            log.info("%s accepts posts again", platform, extra={"event": "platform_up"})
-
     def _pause(
         self, channel: ChannelRow, error: str, row: DeliveryRow, report: DrainReport
     ) -> None:
@@ -482,41 +446,3 @@ class Outbox:
             reason,
             extra={"event": "channel_paused", "channel": channel.key},
         )
-
-    async def _send_alerts(self, report: DrainReport) -> None:
-        now = self.clock()
-        for alert in store.due_alerts(self.db, now):
-            channel = channel_store.get_channel_by_pk(self.db, alert.channel_pk)
-            if channel is None or channel.paused_reason:
-                continue
-            adapter = self.adapters.get(channel.platform)
-            if adapter is None or self._blocked(channel.platform, now):
-                continue
-            if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
-                store.set_alert_state(self.db, alert.id, "pending", now=now, next_attempt_at=until)
-                continue
-            await self._pace(channel.id)
-            store.set_alert_state(self.db, alert.id, "sending", now=now)
-            try:
-                await adapter.post_text(channel, alert.text)
-            except PlatformDeliveryError as exc:
-                retry_at = self._platform_down(channel.platform, exc)
-                store.set_alert_state(
-                    self.db, alert.id, "pending", now=now, error=str(exc), next_attempt_at=retry_at
-                )
-            except PermanentDeliveryError as exc:
-                store.set_alert_state(self.db, alert.id, "pending", now=now, error=str(exc))
-                channel_store.update_channel(
-                    self.db, channel.id, paused_reason=f"{channel.platform} refused to post ({exc})"
-                )
-                report.paused.append(channel.key)
-            except Exception as exc:
-                state = "failed" if alert.attempts + 1 >= self.settings.max_attempts else "pending"
-                retry = now + timedelta(seconds=self.backoff(alert.attempts + 1))
-                store.set_alert_state(
-                    self.db, alert.id, state, now=now, error=str(exc), next_attempt_at=retry
-                )
-            else:
-                self._platform_up(channel.platform)
-                store.set_alert_state(self.db, alert.id, "sent", now=self.clock())
-                report.alerts += 1
