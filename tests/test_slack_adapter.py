@@ -187,21 +187,19 @@ async def test_error_mapping(
     assert error in str(raised.value)
 
 
-async def test_server_error_is_retried_then_transient(
+async def test_server_error_goes_to_the_outbox_unretried(
     fake: FakeSlackAPI, adapter: SlackAdapter
 ) -> None:
-    for _ in range(2):
-        fake.script(
-            "chat.postMessage", status=503, body={"ok": False, "error": "service_unavailable"}
-        )
+    """No blind resend in the client: the outbox retries with backoff (and reconciles first when a
+    failure may have come after the message landed)."""
+    fake.script("chat.postMessage", status=503, body={"ok": False, "error": "service_unavailable"})
     with pytest.raises(TransientDeliveryError):
         await adapter.post_card(CHANNEL, make_card(), nonce="n")
-    assert len(fake.calls_to("chat.postMessage")) == 2
+    assert len(fake.calls_to("chat.postMessage")) == 1
 
 
 async def test_unreachable_api_is_transient() -> None:
     client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url="http://127.0.0.1:9/api/"))
-    client.retry_handlers = []  # the connection-retry backoff would only slow the test
     with pytest.raises(TransientDeliveryError) as raised:
         await SlackAdapter(client, pacer=ChannelPacer(0)).post_text(CHANNEL, "x")
     assert raised.value.maybe_sent is False  # never connected: safe to resend

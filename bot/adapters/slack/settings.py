@@ -6,10 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -79,8 +76,9 @@ def normalise_api_url(url: str) -> str:
 
 def make_client(settings: SlackSettings, *, timeout: int = 15) -> AsyncWebClient:
     client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, timeout=timeout)
-    # The defaults only retry dropped connections; a 429 is slept through (Retry-After) and a
-    # 500/503 retried once before the outbox sees a TransientDeliveryError.
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
-    client.retry_handlers.append(AsyncServerErrorRetryHandler(max_retry_count=1))
+    # Only a 429 is retried here (slept through per Retry-After): Slack refused that request, so
+    # resending cannot duplicate a post. A dropped connection or a 5xx may come after the message
+    # landed, so those go to the outbox, which checks the channel before resending. slack-sdk's
+    # default connection-error retry is removed for the same reason.
+    client.retry_handlers = [AsyncRateLimitErrorRetryHandler(max_retry_count=2)]
     return client
