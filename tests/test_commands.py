@@ -130,3 +130,20 @@ async def test_only_admins_change_a_shared_topic_query(core: NewsDigest) -> None
     changed = await commands.dispatch("follow", "moon lunar", ADMIN)
     assert "now follows moon" in changed.text or "already" not in changed.text
     assert channel_store.get_topic(core.db, "moon").query == "lunar"  # type: ignore[union-attr]
+
+
+async def test_digest_in_a_paused_channel_says_why(core: NewsDigest) -> None:
+    posted: list[str] = []
+
+    async def post(channel: channel_store.ChannelRow) -> int:
+        posted.append(channel.key)
+        return 1
+
+    commands = Commands(core, post_digest=post)
+    channel = channel_store.ensure_channel(core.db, "slack", "C9")
+    channel_store.update_channel(core.db, channel.id, paused_reason="channel_not_found")
+    reply = await commands.dispatch("digest", "", CTX)
+    assert "paused: channel_not_found" in reply.text and posted == []
+    await commands.dispatch("watchlist", "resume", CTX)
+    reply = await commands.dispatch("digest", "", CTX)
+    assert posted == ["slack:C9"]

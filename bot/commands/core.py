@@ -218,6 +218,11 @@ class Commands:
     async def _cmd_digest(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         if args:
             raise UsageError("/digest takes no arguments.")
+        if channel.paused_reason:
+            return Reply(
+                f"Posting to this channel is paused: {channel.paused_reason}. "
+                "Fix that, then /watchlist resume."
+            )
         if self.post_digest is not None:
             posted = await self.post_digest(channel)
             if posted == 0:
