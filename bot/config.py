@@ -13,7 +13,22 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config_values import (
+    ConfigError,
+    array,
+    boolean,
+    opt_str,
+    parse_duration,
+    positive_int,
+    reject_unknown,
+    req_str,
+    str_list,
+    table,
+    validate_quiet_hours,
+    validate_schedule,
+    validate_timezone,
+)
 
 DEFAULT_CONFIG_PATH = Path("config/newsdigest.toml")
 DEFAULT_DB_PATH = "newsdigest.db"
@@ -23,19 +38,6 @@ DEFAULT_TIMEZONE = "UTC"
 PLATFORMS = ("slack", "discord", "console")
 MODES = ("digest", "instant")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_DURATION_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d)?\s*$")
-_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
-
-
-class ConfigError(ValueError):
-    """The configuration is invalid; the message names the key and what is wrong."""
-
-    def __init__(self, key: str, problem: str, path: Path | None = None) -> None:
-        self.key = key
-        self.problem = problem
-        self.path = path
-        where = f"{path}: " if path else ""
-        super().__init__(f"{where}{key}: {problem}")
 
 
 @dataclass(slots=True)
@@ -159,68 +161,32 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
 
 def parse_config(raw: dict[str, Any]) -> Config:
     known = {"database", "polling", "feeds", "topics", "channels", "clustering", "llm", "admin"}
-    _reject_unknown(raw, known, "")
+    reject_unknown(raw, known, "")
     config = Config()
-    config.database = _opt_str(raw, "database", "database")
-    config.polling = _parse_polling(_table(raw, "polling"))
-    config.feeds = [_parse_feed(f, i, config.polling) for i, f in enumerate(_array(raw, "feeds"))]
-    config.topics = [_parse_topic(t, i) for i, t in enumerate(_array(raw, "topics"))]
-    config.channels = [_parse_channel(c, i) for i, c in enumerate(_array(raw, "channels"))]
-    clustering = _table(raw, "clustering")
-    _reject_unknown(clustering, {"window_hours"}, "clustering")
+    config.database = opt_str(raw, "database", "database")
+    config.polling = _parse_polling(table(raw, "polling"))
+    config.feeds = [_parse_feed(f, i, config.polling) for i, f in enumerate(array(raw, "feeds"))]
+    config.topics = [_parse_topic(t, i) for i, t in enumerate(array(raw, "topics"))]
+    config.channels = [_parse_channel(c, i) for i, c in enumerate(array(raw, "channels"))]
+    clustering = table(raw, "clustering")
+    reject_unknown(clustering, {"window_hours"}, "clustering")
     if "window_hours" in clustering:
-        config.story_window_hours = _positive_int(
+        config.story_window_hours = positive_int(
             clustering["window_hours"], "clustering.window_hours"
         )
-    llm = _table(raw, "llm")
+    llm = table(raw, "llm")
     if llm:
         config.llm = _parse_llm(llm)
-    admin = _table(raw, "admin")
-    _reject_unknown(admin, {"users", "group"}, "admin")
-    config.admin_users = _str_list(admin.get("users", []), "admin.users")
-    config.admin_group = _opt_str(admin, "group", "admin.group")
+    admin = table(raw, "admin")
+    reject_unknown(admin, {"users", "group"}, "admin")
+    config.admin_users = str_list(admin.get("users", []), "admin.users")
+    config.admin_group = opt_str(admin, "group", "admin.group")
     _check_references(config)
     return config
 
 
-def parse_duration(value: Any, key: str) -> int:
-    """Seconds from an int (seconds) or a string like '90s', '15m', '2h', '1d'."""
-    if isinstance(value, bool):
-        raise ConfigError(key, f"expected a duration like '15m', got {value!r}")
-    if isinstance(value, int):
-        seconds = value
-    elif isinstance(value, str) and (m := _DURATION_RE.match(value)):
-        seconds = int(m.group(1)) * _DURATION_UNITS[m.group(2)]
-    else:
-        raise ConfigError(key, f"expected a duration like '15m' or seconds, got {value!r}")
-    if seconds < 60:
-        raise ConfigError(key, "must be at least 60 seconds (be polite to feed servers)")
-    return seconds
-
-
-def validate_schedule(schedule: str, timezone: str, key: str) -> None:
-    from bot.cron import cron_trigger
-
-    try:
-        cron_trigger(schedule, timezone)
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(key, f"not a valid cron expression {schedule!r} ({exc})") from None
-
-
-def validate_timezone(name: str, key: str) -> None:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(key, f"unknown IANA time zone {name!r}") from None
-
-
-def validate_quiet_hours(value: str, key: str) -> None:
-    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value):
-        raise ConfigError(key, f"expected 'HH:MM-HH:MM', got {value!r}")
-
-
 def _parse_polling(raw: dict[str, Any]) -> PollingConfig:
-    _reject_unknown(
+    reject_unknown(
         raw,
         {
             "default_interval",
@@ -238,7 +204,7 @@ def _parse_polling(raw: dict[str, Any]) -> PollingConfig:
         p.default_interval = parse_duration(raw["default_interval"], "polling.default_interval")
     for name in ("max_failures", "per_host_limit", "total_limit", "max_bytes"):
         if name in raw:
-            setattr(p, name, _positive_int(raw[name], f"polling.{name}"))
+            setattr(p, name, positive_int(raw[name], f"polling.{name}"))
     if "timeout" in raw:
         value = raw["timeout"]
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
@@ -247,7 +213,7 @@ def _parse_polling(raw: dict[str, Any]) -> PollingConfig:
             )
         p.timeout = float(value)
     if "allow_private_networks" in raw:
-        p.allow_private_networks = _bool(
+        p.allow_private_networks = boolean(
             raw["allow_private_networks"], "polling.allow_private_networks"
         )
     return p
@@ -259,25 +225,25 @@ def _parse_feed(raw: Any, index: int, polling: PollingConfig) -> FeedConfig:
         raw = {"url": raw}
     if not isinstance(raw, dict):
         raise ConfigError(key, "expected a table with at least `url`")
-    _reject_unknown(raw, {"url", "name", "interval"}, key)
-    url = _req_str(raw, "url", f"{key}.url")
+    reject_unknown(raw, {"url", "name", "interval"}, key)
+    url = req_str(raw, "url", f"{key}.url")
     if not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE):
         raise ConfigError(f"{key}.url", f"only http:// and https:// URLs are allowed, got {url!r}")
     interval = polling.default_interval
     if "interval" in raw:
         interval = parse_duration(raw["interval"], f"{key}.interval")
-    return FeedConfig(url=url, name=_opt_str(raw, "name", f"{key}.name"), interval=interval)
+    return FeedConfig(url=url, name=opt_str(raw, "name", f"{key}.name"), interval=interval)
 
 
 def _parse_topic(raw: Any, index: int) -> TopicConfig:
     key = f"topics[{index}]"
     if not isinstance(raw, dict):
         raise ConfigError(key, "expected a table with `slug` and `query`")
-    _reject_unknown(raw, {"slug", "title", "query"}, key)
-    slug = _req_str(raw, "slug", f"{key}.slug")
+    reject_unknown(raw, {"slug", "title", "query"}, key)
+    slug = req_str(raw, "slug", f"{key}.slug")
     if not SLUG_RE.match(slug):
         raise ConfigError(f"{key}.slug", f"use lowercase letters, digits and '-', got {slug!r}")
-    query = _req_str(raw, "query", f"{key}.query")
+    query = req_str(raw, "query", f"{key}.query")
     from bot.topics.query import QueryError, TopicQuery
 
     try:
@@ -286,14 +252,14 @@ def _parse_topic(raw: Any, index: int) -> TopicConfig:
         raise ConfigError(
             f"{key}.query", f"invalid query: {exc.message} at {exc.position}"
         ) from None
-    return TopicConfig(slug=slug, query=query, title=_opt_str(raw, "title", f"{key}.title"))
+    return TopicConfig(slug=slug, query=query, title=opt_str(raw, "title", f"{key}.title"))
 
 
 def _parse_channel(raw: Any, index: int) -> ChannelConfig:
     key = f"channels[{index}]"
     if not isinstance(raw, dict):
         raise ConfigError(key, "expected a table with `platform` and `id`")
-    _reject_unknown(
+    reject_unknown(
         raw,
         {
             "platform",
@@ -309,45 +275,45 @@ def _parse_channel(raw: Any, index: int) -> ChannelConfig:
         },
         key,
     )
-    platform = _req_str(raw, "platform", f"{key}.platform")
+    platform = req_str(raw, "platform", f"{key}.platform")
     if platform not in PLATFORMS:
         raise ConfigError(
             f"{key}.platform", f"must be one of {', '.join(PLATFORMS)}, got {platform!r}"
         )
-    channel = ChannelConfig(platform=platform, id=_req_str(raw, "id", f"{key}.id"))
-    channel.name = _opt_str(raw, "name", f"{key}.name")
-    channel.topics = _str_list(raw.get("topics", []), f"{key}.topics")
-    channel.timezone = _opt_str(raw, "timezone", f"{key}.timezone") or DEFAULT_TIMEZONE
+    channel = ChannelConfig(platform=platform, id=req_str(raw, "id", f"{key}.id"))
+    channel.name = opt_str(raw, "name", f"{key}.name")
+    channel.topics = str_list(raw.get("topics", []), f"{key}.topics")
+    channel.timezone = opt_str(raw, "timezone", f"{key}.timezone") or DEFAULT_TIMEZONE
     validate_timezone(channel.timezone, f"{key}.timezone")
-    channel.schedule = _opt_str(raw, "schedule", f"{key}.schedule") or DEFAULT_SCHEDULE
+    channel.schedule = opt_str(raw, "schedule", f"{key}.schedule") or DEFAULT_SCHEDULE
     validate_schedule(channel.schedule, channel.timezone, f"{key}.schedule")
-    channel.mode = _opt_str(raw, "mode", f"{key}.mode") or "digest"
+    channel.mode = opt_str(raw, "mode", f"{key}.mode") or "digest"
     if channel.mode not in MODES:
         raise ConfigError(f"{key}.mode", f"must be 'digest' or 'instant', got {channel.mode!r}")
     if "min_sources" in raw:
-        channel.min_sources = _positive_int(raw["min_sources"], f"{key}.min_sources")
-    channel.quiet_hours = _opt_str(raw, "quiet_hours", f"{key}.quiet_hours")
+        channel.min_sources = positive_int(raw["min_sources"], f"{key}.min_sources")
+    channel.quiet_hours = opt_str(raw, "quiet_hours", f"{key}.quiet_hours")
     if channel.quiet_hours:
         validate_quiet_hours(channel.quiet_hours, f"{key}.quiet_hours")
-    channel.webhook_url = _opt_str(raw, "webhook_url", f"{key}.webhook_url")
+    channel.webhook_url = opt_str(raw, "webhook_url", f"{key}.webhook_url")
     if channel.webhook_url and not channel.webhook_url.startswith("https://"):
         raise ConfigError(f"{key}.webhook_url", "must be an https:// Discord webhook URL")
     return channel
 
 
 def _parse_llm(raw: dict[str, Any]) -> LLMConfig:
-    _reject_unknown(
+    reject_unknown(
         raw, {"base_url", "model", "api_key_env", "timeout", "daily_token_budget"}, "llm"
     )
     llm = LLMConfig(
-        base_url=_req_str(raw, "base_url", "llm.base_url"),
-        model=_req_str(raw, "model", "llm.model"),
+        base_url=req_str(raw, "base_url", "llm.base_url"),
+        model=req_str(raw, "model", "llm.model"),
     )
-    llm.api_key_env = _opt_str(raw, "api_key_env", "llm.api_key_env") or llm.api_key_env
+    llm.api_key_env = opt_str(raw, "api_key_env", "llm.api_key_env") or llm.api_key_env
     if "timeout" in raw:
-        llm.timeout = float(_positive_int(raw["timeout"], "llm.timeout"))
+        llm.timeout = float(positive_int(raw["timeout"], "llm.timeout"))
     if "daily_token_budget" in raw:
-        llm.daily_token_budget = _positive_int(raw["daily_token_budget"], "llm.daily_token_budget")
+        llm.daily_token_budget = positive_int(raw["daily_token_budget"], "llm.daily_token_budget")
     return llm
 
 
@@ -377,57 +343,3 @@ def _check_references(config: Config) -> None:
                     f"channels[{i}].topics[{j}]",
                     f"unknown topic {topic!r} (define it under [[topics]])",
                 )
-
-
-def _reject_unknown(raw: dict[str, Any], known: set[str], prefix: str) -> None:
-    for key in raw:
-        if key not in known:
-            where = f"{prefix}.{key}" if prefix else key
-            raise ConfigError(where, f"unknown key (expected one of: {', '.join(sorted(known))})")
-
-
-def _table(raw: dict[str, Any], key: str) -> dict[str, Any]:
-    value = raw.get(key, {})
-    if not isinstance(value, dict):
-        raise ConfigError(key, "expected a table")
-    return value
-
-
-def _array(raw: dict[str, Any], key: str) -> list[Any]:
-    value = raw.get(key, [])
-    if not isinstance(value, list):
-        raise ConfigError(key, f"expected an array of tables ([[{key}]])")
-    return value
-
-
-def _req_str(raw: dict[str, Any], name: str, key: str) -> str:
-    if name not in raw:
-        raise ConfigError(key, "is required")
-    value = raw[name]
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(key, f"expected a non-empty string, got {value!r}")
-    return value.strip()
-
-
-def _opt_str(raw: dict[str, Any], name: str, key: str) -> str | None:
-    if name not in raw:
-        return None
-    return _req_str(raw, name, key)
-
-
-def _str_list(value: Any, key: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(key, f"expected a list of strings, got {value!r}")
-    return [v.strip() for v in value]
-
-
-def _positive_int(value: Any, key: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigError(key, f"expected a positive whole number, got {value!r}")
-    return value
-
-
-def _bool(value: Any, key: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(key, f"expected true or false, got {value!r}")
-    return value

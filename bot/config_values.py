@@ -1,0 +1,116 @@
+"""Checking single config values: types, durations, time zones, cron schedules, quiet hours.
+
+Every check raises `ConfigError` naming the key it was given, so a mistake anywhere in the file is
+reported as `channels[0].timezone: unknown IANA time zone 'Europe/Berln'`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_DURATION_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d)?\s*$")
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message names the key and what is wrong."""
+
+    def __init__(self, key: str, problem: str, path: Path | None = None) -> None:
+        self.key = key
+        self.problem = problem
+        self.path = path
+        where = f"{path}: " if path else ""
+        super().__init__(f"{where}{key}: {problem}")
+
+
+def parse_duration(value: Any, key: str) -> int:
+    """Seconds from an int (seconds) or a string like '90s', '15m', '2h', '1d'."""
+    if isinstance(value, bool):
+        raise ConfigError(key, f"expected a duration like '15m', got {value!r}")
+    if isinstance(value, int):
+        seconds = value
+    elif isinstance(value, str) and (m := _DURATION_RE.match(value)):
+        seconds = int(m.group(1)) * _DURATION_UNITS[m.group(2)]
+    else:
+        raise ConfigError(key, f"expected a duration like '15m' or seconds, got {value!r}")
+    if seconds < 60:
+        raise ConfigError(key, "must be at least 60 seconds (be polite to feed servers)")
+    return seconds
+
+
+def validate_schedule(schedule: str, timezone: str, key: str) -> None:
+    from bot.cron import cron_trigger
+
+    try:
+        cron_trigger(schedule, timezone)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(key, f"not a valid cron expression {schedule!r} ({exc})") from None
+
+
+def validate_timezone(name: str, key: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(key, f"unknown IANA time zone {name!r}") from None
+
+
+def validate_quiet_hours(value: str, key: str) -> None:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value):
+        raise ConfigError(key, f"expected 'HH:MM-HH:MM', got {value!r}")
+
+
+def reject_unknown(raw: dict[str, Any], known: set[str], prefix: str) -> None:
+    for key in raw:
+        if key not in known:
+            where = f"{prefix}.{key}" if prefix else key
+            raise ConfigError(where, f"unknown key (expected one of: {', '.join(sorted(known))})")
+
+
+def table(raw: dict[str, Any], key: str) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(key, "expected a table")
+    return value
+
+
+def array(raw: dict[str, Any], key: str) -> list[Any]:
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        raise ConfigError(key, f"expected an array of tables ([[{key}]])")
+    return value
+
+
+def req_str(raw: dict[str, Any], name: str, key: str) -> str:
+    if name not in raw:
+        raise ConfigError(key, "is required")
+    value = raw[name]
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(key, f"expected a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def opt_str(raw: dict[str, Any], name: str, key: str) -> str | None:
+    if name not in raw:
+        return None
+    return req_str(raw, name, key)
+
+
+def str_list(value: Any, key: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(key, f"expected a list of strings, got {value!r}")
+    return [v.strip() for v in value]
+
+
+def positive_int(value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(key, f"expected a positive whole number, got {value!r}")
+    return value
+
+
+def boolean(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"expected true or false, got {value!r}")
+    return value
