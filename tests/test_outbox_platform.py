@@ -14,7 +14,8 @@ from bot.config import Config
 from bot.delivery.adapter import PlatformDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
-from bot.runner.service import RunnerSettings, Service
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.database import open_database

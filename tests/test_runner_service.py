@@ -15,7 +15,8 @@ from bot.app import NewsDigest, PassReport
 from bot.commands.core import CommandContext
 from bot.config import ChannelConfig, Config
 from bot.pipeline.poll import PollReport
-from bot.runner.service import RunnerSettings, Service
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store.database import open_database

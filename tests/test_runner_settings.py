@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Config
-from bot.runner.service import RunnerSettings, SettingsError, run_service
+from bot.runner.service import run_service
+from bot.runner.settings import RunnerSettings, SettingsError
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ from bot.app import NewsDigest
 from bot.config import Config
 from bot.models import Article, Summary
 from bot.runner import digests
-from bot.runner.service import RunnerSettings, Service
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
 from bot.store import stories as story_store
 from bot.store.database import open_database, utcnow
 from bot.summarize import summarize

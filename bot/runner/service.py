@@ -1,5 +1,6 @@
-"""`newsdigest run`: one asyncio loop with an APScheduler `AsyncIOScheduler`, the delivery outbox,
-the chat platforms and a `/healthz` endpoint.
+"""`newsdigest run`: the service that owns the asyncio loop and wires its parts together: an
+APScheduler `AsyncIOScheduler`, the poller, the delivery outbox, the chat platforms and the
+`/healthz` endpoint; it starts them, schedules and catches up digests, and stops them gracefully.
 
     service = Service(config)            # or Service(config, core=..., clock=...) in tests
     await service.run_until_stopped()    # start, wait for SIGTERM/SIGINT, stop gracefully
@@ -10,22 +11,17 @@ to `service.commands.dispatch(...)`, whose `/digest` goes through the outbox. Th
 is always registered; with no chat platform configured, a `console:terminal` channel (hourly
 digest) is created so `newsdigest run` shows something on its own.
 
-Settings come from the environment (`RunnerSettings.from_env`): NEWSDIGEST_HEALTH_PORT (default
-8080; `off` disables, 0 picks a free port), NEWSDIGEST_HEALTH_HOST (default 127.0.0.1, since the
-body lists feed URLs and errors), NEWSDIGEST_POLL_TICK,
-NEWSDIGEST_UPDATE_INTERVAL, NEWSDIGEST_CATCHUP_WINDOW, NEWSDIGEST_POST_PACE,
-NEWSDIGEST_SHUTDOWN_GRACE, NEWSDIGEST_START_SPREAD (seconds).
+Settings come from the environment, see `bot.runner.settings`; cards for the outbox come from
+`bot.runner.cards`, the `/healthz` body from `bot.runner.health`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import os
 import signal
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -34,11 +30,9 @@ from bot.cards import StoryCard
 from bot.config import Config
 from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.models import Article, Summary
-from bot.pipeline.cards import build_card
-from bot.pipeline.digest import matching_topics
 from bot.runner import digests
-from bot.runner.health import HealthServer
+from bot.runner.cards import CardSource
+from bot.runner.health import HealthServer, service_health
 from bot.runner.jobs import (
     ChannelJobs,
     digest_channels,
@@ -49,73 +43,18 @@ from bot.runner.jobs import (
 from bot.runner.logs import configure_logging
 from bot.runner.platforms import Platform, configured_platforms
 from bot.runner.polling import Poller
+from bot.runner.settings import RunnerSettings, SettingsError
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
-from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
-from bot.store.database import iso, parse_iso, utcnow
+from bot.store.database import iso, utcnow
 
 if TYPE_CHECKING:
     from bot.app import NewsDigest, PassReport
     from bot.ingest.fetcher import FeedFetcher
 
 log = logging.getLogger(__name__)
-
-
-class SettingsError(ValueError):
-    """A runner environment variable has a bad value; the message names the variable."""
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}")
-    return value
-
-
-def _port(env: Mapping[str, str], name: str, default: int) -> int | None:
-    raw = env.get(name, str(default)).strip().lower()
-    if raw in ("", "off", "none", "-1"):
-        return None
-    if not raw.isdigit() or int(raw) > 65535:
-        raise SettingsError(f"{name} must be a port number (0-65535) or 'off', got {raw!r}")
-    return int(raw)
-
-
-@dataclass(slots=True)
-class RunnerSettings:
-    # Loopback by default: /healthz lists feed URLs and error messages. Set
-    # NEWSDIGEST_HEALTH_HOST=0.0.0.0 for a container's health check from outside.
-    health_host: str = "127.0.0.1"
-    health_port: int | None = 8080
-    poll_tick: float = 5.0
-    update_interval: timedelta = timedelta(hours=1)
-    catch_up_window: timedelta = timedelta(hours=6)
-    post_pace: float = 1.0
-    shutdown_grace: float = 5.0
-    sync_interval: float = 60.0
-    start_spread: float = 300.0
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> RunnerSettings:
-        env = os.environ if env is None else env
-        return cls(
-            health_host=env.get("NEWSDIGEST_HEALTH_HOST", "").strip() or "127.0.0.1",
-            health_port=_port(env, "NEWSDIGEST_HEALTH_PORT", 8080),
-            poll_tick=_seconds(env, "NEWSDIGEST_POLL_TICK", 5.0),
-            update_interval=timedelta(seconds=_seconds(env, "NEWSDIGEST_UPDATE_INTERVAL", 3600)),
-            catch_up_window=timedelta(seconds=_seconds(env, "NEWSDIGEST_CATCHUP_WINDOW", 6 * 3600)),
-            post_pace=_seconds(env, "NEWSDIGEST_POST_PACE", 1.0),
-            shutdown_grace=_seconds(env, "NEWSDIGEST_SHUTDOWN_GRACE", 5.0),
-            start_spread=_seconds(env, "NEWSDIGEST_START_SPREAD", 300.0),
-        )
 
 
 class Service:
@@ -141,7 +80,7 @@ class Service:
         self.settings = settings or RunnerSettings.from_env(env)
         self.clock = clock
         self.env: Mapping[str, str] = os.environ if env is None else env
-        self._summaries: dict[tuple[str, int], asyncio.Future[Summary]] = {}
+        self.cards = CardSource(core, clock=clock)
         self.outbox = Outbox(
             self.db,
             self.card_for_async,
@@ -372,94 +311,16 @@ class Service:
 
     def card_for(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
         """Blocking twin of `card_for_async`, for callers outside the event loop."""
-        story = self.core.story(story_id)
-        if story is None or story.article_count == 0:
-            return None
-        topics = channel_store.channel_topics(self.db, channel.id)
-        names = matching_topics(topics, self.core.story_members(story.id)) if topics else []
-        return self.core.card(story, now=self.clock(), topics=names)
+        return self.cards.card_for(story_id, channel)
 
     async def card_for_async(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
-        """The outbox's card source. A missing summary is written without blocking the loop (an
-        LLM call can take 20 s): the LLM path is awaited, the extractive one runs in a thread on
-        members loaded here. The shared SQLite connection is only ever used on the loop."""
-        story = self.core.story(story_id)
-        if story is None or story.article_count == 0:
-            return None
-        members = self.core.story_members(story.id)
-        if story_store.cached_summary(self.db, story.id, len(members)) is None:
-            summary = await self._summary(story.id, members)
-            if story_store.cached_summary(self.db, story.id, len(members)) is None:
-                story_store.store_summary(self.db, story.id, summary, len(members))
-                if summary.headline and summary.headline != story.headline:
-                    self.db["stories"].update(story.id, {"headline": summary.headline})
-            story = self.core.story(story.id) or story
-        topics = channel_store.channel_topics(self.db, channel.id)
-        names = matching_topics(topics, members) if topics else []
-        return build_card(
-            self.db, story, self.core.summarizer, now=self.clock(), topics=names, members=members
-        )
-
-    async def _summary(self, story_id: str, members: list[Article]) -> Summary:
-        # Channels drain in parallel: one summary per story and member count, shared.
-        key = (story_id, len(members))
-        task = self._summaries.get(key)
-        if task is None:
-            summarizer = self.core.summarizer
-            if summarizer.llm is not None:
-                task = asyncio.ensure_future(summarizer.asummarize(members))
-            else:
-                task = asyncio.ensure_future(asyncio.to_thread(summarizer.summarize, members))
-            self._summaries[key] = task
-            task.add_done_callback(lambda _t: self._summaries.pop(key, None))
-        return await asyncio.shield(task)
+        """The outbox's card source, see `bot.runner.cards.CardSource.card_for_async`."""
+        return await self.cards.card_for_async(story_id, channel)
 
     # --- health ---------------------------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
-        failing = feed_store.failing_feeds(self.db)
-        paused = [c for c in channel_store.list_channels(self.db) if c.paused_reason]
-        counts = delivery_store.counts(self.db)
-        last_ok = self.poller.last_success
-        if last_ok is None:
-            row = self.db.execute("SELECT MAX(last_success_at) FROM feeds").fetchone()
-            last_ok = parse_iso(row[0]) if row and row[0] else None
-        running = self.state == "running" and self.scheduler.running
-        outages = {
-            name: {
-                "error": o.error,
-                "since": iso(o.since),
-                "next_retry": iso(o.retry_at),
-                "failures": o.failures,
-            }
-            for name, o in self.outbox.outages.items()
-        }
-        degraded = bool(self.platform_errors or paused or outages)
-        return {
-            "status": ("degraded" if degraded else "ok") if running else self.state,
-            "scheduler_running": running,
-            "started_at": iso(self.started_at),
-            "last_successful_poll": iso(last_ok),
-            "polls_in_flight": len(self.poller.inflight),
-            "failing_feeds": [
-                {
-                    "id": f.id,
-                    "url": f.url,
-                    "consecutive_failures": f.consecutive_failures,
-                    "last_error": f.last_error,
-                    "disabled": f.disabled_reason,
-                }
-                for f in failing[:100]
-            ],
-            "pending_deliveries": counts["pending"] + counts["sending"],
-            "deliveries": counts,
-            "paused_channels": [{"channel": c.key, "reason": c.paused_reason} for c in paused],
-            "platforms": sorted(self.outbox.adapters),
-            "platform_errors": self.platform_errors,
-            # A platform refusing every post (revoked token...): retried, no channel paused.
-            "delivery_outages": outages,
-            "jobs": len(self.scheduler.get_jobs()),
-        }
+        return service_health(self)
 
 
 def run_service(config: Config) -> None:

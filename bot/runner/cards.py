@@ -1,0 +1,72 @@
+"""The outbox's card source: a story and a channel in, a `StoryCard` out (with the channel's
+matching topics), writing a missing summary without blocking the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.cards import StoryCard
+from bot.models import Article, Summary
+from bot.pipeline.cards import build_card
+from bot.pipeline.digest import matching_topics
+from bot.store import channels as channel_store
+from bot.store import stories as story_store
+from bot.store.channels import ChannelRow
+
+if TYPE_CHECKING:
+    from bot.app import NewsDigest
+
+
+class CardSource:
+    def __init__(self, core: NewsDigest, *, clock: Callable[[], datetime]) -> None:
+        self.core = core
+        self.db = core.db
+        self.clock = clock
+        self._summaries: dict[tuple[str, int], asyncio.Future[Summary]] = {}
+
+    def card_for(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
+        """Blocking twin of `card_for_async`, for callers outside the event loop."""
+        story = self.core.story(story_id)
+        if story is None or story.article_count == 0:
+            return None
+        topics = channel_store.channel_topics(self.db, channel.id)
+        names = matching_topics(topics, self.core.story_members(story.id)) if topics else []
+        return self.core.card(story, now=self.clock(), topics=names)
+
+    async def card_for_async(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
+        """The outbox's card source. A missing summary is written without blocking the loop (an
+        LLM call can take 20 s): the LLM path is awaited, the extractive one runs in a thread on
+        members loaded here. The shared SQLite connection is only ever used on the loop."""
+        story = self.core.story(story_id)
+        if story is None or story.article_count == 0:
+            return None
+        members = self.core.story_members(story.id)
+        if story_store.cached_summary(self.db, story.id, len(members)) is None:
+            summary = await self._summary(story.id, members)
+            if story_store.cached_summary(self.db, story.id, len(members)) is None:
+                story_store.store_summary(self.db, story.id, summary, len(members))
+                if summary.headline and summary.headline != story.headline:
+                    self.db["stories"].update(story.id, {"headline": summary.headline})
+            story = self.core.story(story.id) or story
+        topics = channel_store.channel_topics(self.db, channel.id)
+        names = matching_topics(topics, members) if topics else []
+        return build_card(
+            self.db, story, self.core.summarizer, now=self.clock(), topics=names, members=members
+        )
+
+    async def _summary(self, story_id: str, members: list[Article]) -> Summary:
+        # Channels drain in parallel: one summary per story and member count, shared.
+        key = (story_id, len(members))
+        task = self._summaries.get(key)
+        if task is None:
+            summarizer = self.core.summarizer
+            if summarizer.llm is not None:
+                task = asyncio.ensure_future(summarizer.asummarize(members))
+            else:
+                task = asyncio.ensure_future(asyncio.to_thread(summarizer.summarize, members))
+            self._summaries[key] = task
+            task.add_done_callback(lambda _t: self._summaries.pop(key, None))
+        return await asyncio.shield(task)
