@@ -12,7 +12,7 @@ is always registered; with no chat platform configured, a `console:terminal` cha
 digest) is created so `newsdigest run` shows something on its own.
 
 Settings come from the environment, see `bot.runner.settings`; cards for the outbox come from
-`bot.runner.cards`, the `/healthz` body from `bot.runner.health`.
+`bot.runner.cards`, the `/healthz` body from `bot.runner.status`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
 from bot.runner.cards import CardSource
-from bot.runner.health import HealthServer, service_health
+from bot.runner.health import HealthServer
 from bot.runner.jobs import (
     ChannelJobs,
     digest_channels,
@@ -44,6 +44,7 @@ from bot.runner.logs import configure_logging
 from bot.runner.platforms import Platform, configured_platforms
 from bot.runner.polling import Poller
 from bot.runner.settings import RunnerSettings, SettingsError
+from bot.runner.status import service_health
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
