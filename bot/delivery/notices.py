@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from bot.delivery.adapter import PermanentDeliveryError, PlatformDeliveryError
 from bot.runner.schedule import quiet_until
+from bot.store import alerts as store
 from bot.store import channels as channel_store
-from bot.store import deliveries as store
 
 if TYPE_CHECKING:
     from bot.delivery.outbox import DrainReport, Outbox

@@ -44,6 +44,7 @@ from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
 from bot.delivery.updates import worth_an_update
 from bot.runner.schedule import quiet_until
+from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
@@ -207,7 +208,7 @@ class Outbox:
                 store.release(self.db, row.id, now=now, next_attempt_at=None, error="resend")
                 log.info("delivery %d to %s will be resent (same nonce)", row.id, channel.key)
             report.reconciled += 1
-        if store.requeue_stale_alerts(self.db):
+        if alert_store.requeue_stale_alerts(self.db):
             log.info("requeued notices interrupted by a crash")
 
     # --- sending ----------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from bot.runner.polling import Poller
 from bot.runner.settings import RunnerSettings, SettingsError
 from bot.runner.status import service_health
 from bot.store import channels as channel_store
-from bot.store import deliveries as delivery_store
+from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso, utcnow
@@ -244,9 +244,9 @@ class Service:
         channels = self.digest_channels()
         now = self.clock()
         for channel in channels:
-            if delivery_store.last_digest_run(self.db, channel.id) is None:
+            if digest_runs.last_digest_run(self.db, channel.id) is None:
                 # A baseline, so downtime from here on can be told apart from "never ran".
-                delivery_store.record_digest_run(
+                digest_runs.record_digest_run(
                     self.db, channel.id, scheduled_for=now, now=now, stories=0
                 )
         changed, removed = self.jobs.sync(channels)
@@ -281,7 +281,7 @@ class Service:
             return
         now = self.clock()
         when = scheduled_for or latest_fire(channel, now, self.settings.catch_up_window)
-        last = delivery_store.last_digest_run(self.db, channel.id)
+        last = digest_runs.last_digest_run(self.db, channel.id)
         if last is not None and when <= last:
             # Already covered: the repeat of a fall-back hour, or a catch-up / `/digest` that ran
             # since this slot.

@@ -1,24 +1,31 @@
-"""The delivery outbox tables: `deliveries` (story posts and their updates), `alerts` (plain
-notices) and `digest_runs` (the last digest each channel got).
+"""The `deliveries` table, the delivery outbox: story posts and their thread updates, one row per
+story, channel and kind, and the queries the outbox drains it by.
 
 A delivery row moves pending -> sending -> sent | failed. Every state change that brackets a chat
-API call is committed with `synchronous = FULL` (see `durable`), so after a power cut or SIGKILL the
-row says truthfully whether a send may have started.
+API call is committed with `synchronous = FULL` (see `bot.store.durable`), so after a power cut or
+SIGKILL the row says truthfully whether a send may have started. Notices live in
+`bot.store.alerts`, the last digest each channel got in `bot.store.digest_runs`.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
-from bot.store.database import iso, parse_iso, transaction
+# The `name as name` imports re-export names that moved out of this module, for callers that
+# still reach them through it (bot/runner/digests.py, bot/runner/jobs.py,
+# tests/test_runner_service.py); new code imports them from their own modules.
+from bot.store.alerts import enqueue_alert as enqueue_alert
+from bot.store.database import iso, parse_iso
+from bot.store.digest_runs import last_digest_run as last_digest_run
+from bot.store.digest_runs import record_digest_run as record_digest_run
+from bot.store.durable import durable
 
 STATES = ("pending", "sending", "sent", "failed")
 
@@ -62,31 +69,9 @@ class DeliveryRow:
         )
 
 
-@dataclass(slots=True)
-class AlertRow:
-    id: int
-    channel_pk: int
-    key: str
-    text: str
-    state: str
-    attempts: int
-
-
 def new_nonce() -> str:
     # Discord accepts nonces of at most 25 characters; 20 hex digits are plenty unique.
     return secrets.token_hex(10)
-
-
-@contextmanager
-def durable(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """A transaction whose COMMIT is fsynced even in WAL mode: the outbox must never forget that a
-    send started. The pragma cannot change inside a transaction, so this must be the outermost."""
-    db.execute("PRAGMA synchronous = FULL")
-    try:
-        with transaction(db):
-            yield db
-    finally:
-        db.execute("PRAGMA synchronous = NORMAL")
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[DeliveryRow]:
@@ -371,86 +356,3 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     for state, n in db.execute("SELECT state, COUNT(*) FROM deliveries GROUP BY state"):
         found[state] = n
     return found
-
-
-# --- digest runs ------------------------------------------------------------------------------
-
-
-def last_digest_run(db: sqlite_utils.Database, channel_pk: int) -> datetime | None:
-    row = db.execute(
-        "SELECT scheduled_for FROM digest_runs WHERE channel_pk = ?", [channel_pk]
-    ).fetchone()
-    return parse_iso(row[0]) if row else None
-
-
-def record_digest_run(
-    db: sqlite_utils.Database,
-    channel_pk: int,
-    *,
-    scheduled_for: datetime,
-    now: datetime,
-    stories: int,
-) -> None:
-    db.execute(
-        "INSERT INTO digest_runs (channel_pk, scheduled_for, ran_at, stories) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT(channel_pk) DO UPDATE SET scheduled_for = excluded.scheduled_for,"
-        " ran_at = excluded.ran_at, stories = excluded.stories",
-        [channel_pk, iso(scheduled_for), iso(now), stories],
-    )
-
-
-# --- notices ----------------------------------------------------------------------------------
-
-
-def enqueue_alert(
-    db: sqlite_utils.Database, channel_pk: int, key: str, text: str, *, now: datetime
-) -> bool:
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO alerts (channel_pk, key, text, created_at) VALUES (?, ?, ?, ?)",
-        [channel_pk, key, text, iso(now)],
-    )
-    return cursor.rowcount > 0
-
-
-def due_alerts(db: sqlite_utils.Database, now: datetime) -> list[AlertRow]:
-    rows = db.execute_returning_dicts(
-        "SELECT * FROM alerts WHERE state = 'pending'"
-        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
-        [iso(now)],
-    )
-    return [
-        AlertRow(
-            id=r["id"],
-            channel_pk=r["channel_pk"],
-            key=r["key"],
-            text=r["text"],
-            state=r["state"],
-            attempts=r["attempts"],
-        )
-        for r in rows
-    ]
-
-
-def set_alert_state(
-    db: sqlite_utils.Database,
-    alert_id: int,
-    state: str,
-    *,
-    now: datetime,
-    error: str | None = None,
-    next_attempt_at: datetime | None = None,
-) -> None:
-    with durable(db):
-        db.execute(
-            "UPDATE alerts SET state = ?, last_error = ?, next_attempt_at = ?,"
-            " attempts = attempts + (? = 'sending'), sent_at = CASE WHEN ? = 'sent' THEN ?"
-            " ELSE sent_at END WHERE id = ?",
-            [state, error, iso(next_attempt_at), state, state, iso(now), alert_id],
-        )
-
-
-def requeue_stale_alerts(db: sqlite_utils.Database) -> int:
-    """Notices left 'sending' by a crash are sent again: a repeated notice is harmless, a lost
-    one leaves a channel wondering why its news stopped."""
-    with durable(db):
-        return db.execute("UPDATE alerts SET state = 'pending' WHERE state = 'sending'").rowcount

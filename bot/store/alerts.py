@@ -1,0 +1,78 @@
+"""The `alerts` table: plain notices to a channel (a feed was disabled...), one per channel and
+key. A notice is harmless to repeat, so a crash mid-send requeues it rather than reconciling it
+(`requeue_stale_alerts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.store.database import iso
+from bot.store.durable import durable
+
+
+@dataclass(slots=True)
+class AlertRow:
+    id: int
+    channel_pk: int
+    key: str
+    text: str
+    state: str
+    attempts: int
+
+
+def enqueue_alert(
+    db: sqlite_utils.Database, channel_pk: int, key: str, text: str, *, now: datetime
+) -> bool:
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO alerts (channel_pk, key, text, created_at) VALUES (?, ?, ?, ?)",
+        [channel_pk, key, text, iso(now)],
+    )
+    return cursor.rowcount > 0
+
+
+def due_alerts(db: sqlite_utils.Database, now: datetime) -> list[AlertRow]:
+    rows = db.execute_returning_dicts(
+        "SELECT * FROM alerts WHERE state = 'pending'"
+        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
+        [iso(now)],
+    )
+    return [
+        AlertRow(
+            id=r["id"],
+            channel_pk=r["channel_pk"],
+            key=r["key"],
+            text=r["text"],
+            state=r["state"],
+            attempts=r["attempts"],
+        )
+        for r in rows
+    ]
+
+
+def set_alert_state(
+    db: sqlite_utils.Database,
+    alert_id: int,
+    state: str,
+    *,
+    now: datetime,
+    error: str | None = None,
+    next_attempt_at: datetime | None = None,
+) -> None:
+    with durable(db):
+        db.execute(
+            "UPDATE alerts SET state = ?, last_error = ?, next_attempt_at = ?,"
+            " attempts = attempts + (? = 'sending'), sent_at = CASE WHEN ? = 'sent' THEN ?"
+            " ELSE sent_at END WHERE id = ?",
+            [state, error, iso(next_attempt_at), state, state, iso(now), alert_id],
+        )
+
+
+def requeue_stale_alerts(db: sqlite_utils.Database) -> int:
+    """Notices left 'sending' by a crash are sent again: a repeated notice is harmless, a lost
+    one leaves a channel wondering why its news stopped."""
+    with durable(db):
+        return db.execute("UPDATE alerts SET state = 'pending' WHERE state = 'sending'").rowcount
