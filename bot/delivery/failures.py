@@ -1,0 +1,85 @@
+"""What a failed send does to its delivery row: retried with backoff, held `sending` to be
+checked before resending (it may have posted), given up after too many attempts, or kept pending
+while its channel is paused.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.store import channels as channel_store
+from bot.store import deliveries as store
+from bot.store.channels import ChannelRow
+from bot.store.deliveries import DeliveryRow
+
+if TYPE_CHECKING:
+    from bot.delivery.outbox import DrainReport, Outbox
+
+log = logging.getLogger(__name__)
+
+
+def retry(
+    outbox: Outbox,
+    row: DeliveryRow,
+    error: str,
+    retry_after: float | None,
+    report: DrainReport,
+    *,
+    limit: int | None = None,
+) -> None:
+    now = outbox.clock()
+    attempts = max(row.attempts, 1)
+    if attempts >= min(limit or outbox.settings.max_attempts, outbox.settings.max_attempts):
+        store.mark_failed(outbox.db, row.id, now=now, error=error)
+        report.failed += 1
+        log.error("delivery %d gave up after %d attempts: %s", row.id, attempts, error)
+        return
+    delay = retry_after if retry_after is not None else outbox.backoff(attempts)
+    store.release(
+        outbox.db, row.id, now=now, next_attempt_at=now + timedelta(seconds=delay), error=error
+    )
+    report.retried += 1
+    log.warning("delivery %d failed (%s); retrying in %.0fs", row.id, error, delay)
+
+
+def check_later(
+    outbox: Outbox, row: DeliveryRow, error: str, retry_after: float | None, report: DrainReport
+) -> None:
+    now = outbox.clock()
+    if row.attempts >= outbox.settings.max_attempts:
+        # Out of attempts: give up without resending, so it cannot post twice either way.
+        store.mark_failed(outbox.db, row.id, now=now, error=error)
+        report.failed += 1
+        log.error("delivery %d gave up after %d attempts: %s", row.id, row.attempts, error)
+        return
+    delay = retry_after if retry_after is not None else outbox.backoff(max(row.attempts, 1))
+    store.hold_sending(
+        outbox.db, row.id, now=now, check_at=now + timedelta(seconds=delay), error=error
+    )
+    report.retried += 1
+    log.warning(
+        "delivery %d may have been posted (%s); checking in %.0fs before resending",
+        row.id,
+        error,
+        delay,
+    )
+
+
+def pause_channel(
+    outbox: Outbox, channel: ChannelRow, error: str, row: DeliveryRow, report: DrainReport
+) -> None:
+    """The channel cannot take posts. Keep the row pending (nothing is lost) and pause the
+    channel until someone fixes it and runs /watchlist resume."""
+    now = outbox.clock()
+    reason = f"{channel.platform} refused to post ({error}) on {now:%Y-%m-%d %H:%M} UTC"
+    store.release(outbox.db, row.id, now=now, next_attempt_at=None, error=error)
+    channel_store.update_channel(outbox.db, channel.id, paused_reason=reason)
+    report.paused.append(channel.key)
+    log.error(
+        "pausing channel %s: %s",
+        channel.key,
+        reason,
+        extra={"event": "channel_paused", "channel": channel.key},
+    )

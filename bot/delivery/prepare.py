@@ -1,0 +1,82 @@
+"""Preparing a due delivery before it is claimed: the card, and for an update the message to
+reply to and what the channel saw last. Rows that should no longer be sent are settled here
+instead (stale, muted, story gone, merged into one the channel already has, an update with
+nothing new).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.cards import StoryCard
+from bot.delivery.adapter import PostedMessage
+from bot.delivery.updates import worth_an_update
+from bot.store import deliveries as store
+from bot.store import stories as story_store
+from bot.store.channels import ChannelRow
+from bot.store.deliveries import DeliveryRow
+
+if TYPE_CHECKING:
+    from bot.delivery.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+
+async def prepare(
+    outbox: Outbox, channel: ChannelRow, row: DeliveryRow
+) -> tuple[StoryCard, PostedMessage | None, DeliveryRow] | None:
+    """The card, and for an update the message to reply to and what the channel saw last."""
+    now = outbox.clock()
+    if (
+        row.kind == "story"
+        and row.created_at
+        and row.created_at < now - outbox.settings.stale_after
+    ):
+        store.mark_failed(outbox.db, row.id, now=now, error="stale")
+        log.info("delivery %d to %s dropped: queued since %s", row.id, channel.key, row.created_at)
+        return None
+    if not follow_merge(outbox, row):
+        return None
+    if store.is_muted(outbox.db, row.story_id, channel.id):
+        # Muted after this row was queued: "no more posts or updates about that story".
+        store.mark_failed(outbox.db, row.id, now=outbox.clock(), error="story muted")
+        return None
+    card = await outbox.card(row.story_id, channel)
+    if card is None:
+        store.mark_failed(outbox.db, row.id, now=outbox.clock(), error="story no longer exists")
+        return None
+    if row.kind != "update":
+        return card, None, row
+    first = store.story_post(outbox.db, row.story_id, row.channel_pk)
+    previous = store.last_sent(outbox.db, row.story_id, row.channel_pk)
+    if first is None or first.state != "sent" or previous is None or not first.message_ref:
+        # The original post has not landed yet; it will carry the latest count itoutbox.
+        store.delete(outbox.db, row.id)
+        return None
+    if not worth_an_update(
+        source_count=card.source_count,
+        outlets=card.outlets,
+        wire_groups=card.wire_groups,
+        shown_count=previous.source_count,
+        shown_outlets=previous.outlets,
+    ):
+        store.delete(outbox.db, row.id)  # nothing new since the last post or update
+        return None
+    return card, PostedMessage(first.message_ref, first.thread_ref), previous
+
+
+def follow_merge(outbox: Outbox, row: DeliveryRow) -> bool:
+    """A row queued for a story that has since been merged goes to the survivor, unless the
+    channel already has the survivor (then posting it would show the same story twice)."""
+    resolved = story_store.resolve_id(outbox.db, row.story_id)
+    if resolved == row.story_id:
+        return True
+    if row.kind == "story" and store.story_post(outbox.db, resolved, row.channel_pk):
+        store.mark_failed(
+            outbox.db, row.id, now=outbox.clock(), error=f"merged into {resolved}, already queued"
+        )
+        return False
+    store.repoint(outbox.db, row.id, resolved)
+    row.story_id = resolved
+    return True

@@ -1,0 +1,77 @@
+"""Reconciling deliveries a crash (or an ambiguous failure) left `sending`, before anything else
+is sent.
+
+The adapter's `find_posted` looks for the message (Slack: the bot's message metadata in recent
+history); if it landed, the row is marked sent, otherwise it goes back to pending and is resent
+with the same nonce (which Discord de-duplicates by itself). Notices interrupted by a crash are
+simply requeued.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.delivery.adapter import PostedMessage
+from bot.store import alerts as alert_store
+from bot.store import channels as channel_store
+from bot.store import deliveries as store
+
+if TYPE_CHECKING:
+    from bot.delivery.outbox import DrainReport, Outbox
+
+log = logging.getLogger(__name__)
+
+
+async def reconcile(outbox: Outbox, report: DrainReport) -> None:
+    # Only rows of platforms we can ask; others wait until their adapter registers. Inside the
+    # drain lock no send is in flight, so every `sending` row is a crash or cancel leftover.
+    for row in store.in_state(outbox.db, "sending"):
+        if row.next_attempt_at is not None and row.next_attempt_at > outbox.clock():
+            continue  # an ambiguous failure, checked once its backoff is over
+        channel = channel_store.get_channel_by_pk(outbox.db, row.channel_pk)
+        if channel is None:
+            continue
+        adapter = outbox.adapters.get(channel.platform)
+        if adapter is None:
+            continue
+        now = outbox.clock()
+        parent = None
+        if row.kind == "update":
+            first = store.story_post(outbox.db, row.story_id, row.channel_pk)
+            if first is not None and first.message_ref:
+                parent = PostedMessage(first.message_ref, first.thread_ref)
+        try:
+            found = await adapter.find_posted(
+                channel, story_id=row.story_id, nonce=row.nonce, kind=row.kind, parent=parent
+            )
+        except Exception as exc:  # the lookup failing must not lose the row; retry later
+            log.warning("could not check delivery %d in %s: %s", row.id, channel.key, exc)
+            continue
+        if found is not None:
+            try:
+                card = await outbox.card(row.story_id, channel)
+            except Exception:  # only the recorded count suffers; the row must be settled
+                log.exception("building the card for delivery %d failed", row.id)
+                card = None
+            store.mark_sent(
+                outbox.db,
+                row.id,
+                message_ref=found.message_ref,
+                thread_ref=found.thread_ref,
+                source_count=card.source_count if card else row.source_count,
+                outlets=card.outlets if card else row.outlets,
+                now=now,
+            )
+            log.info("delivery %d to %s had landed before the crash", row.id, channel.key)
+        elif row.attempts >= outbox.settings.max_attempts:
+            error = row.last_error or "gave up"
+            store.mark_failed(outbox.db, row.id, now=now, error=error)
+            report.failed += 1
+            log.error("delivery %d gave up after %d attempts: %s", row.id, row.attempts, error)
+        else:
+            store.release(outbox.db, row.id, now=now, next_attempt_at=None, error="resend")
+            log.info("delivery %d to %s will be resent (same nonce)", row.id, channel.key)
+        report.reconciled += 1
+    if alert_store.requeue_stale_alerts(outbox.db):
+        log.info("requeued notices interrupted by a crash")
