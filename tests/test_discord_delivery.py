@@ -10,13 +10,10 @@ import discord
 import pytest
 from fakes.discord_api import FakeDiscord
 
-from bot.adapters.discord.adapter import (
-    DiscordAdapter,
-    DiscordBotAdapter,
-    DiscordWebhookAdapter,
-    discord_nonce,
-    translate_error,
-)
+from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
+from bot.adapters.discord.errors import translate_error
+from bot.adapters.discord.messages import discord_nonce
+from bot.adapters.discord.webhook import DiscordWebhookAdapter
 from bot.cards import SourceLink, StoryCard
 from bot.delivery.adapter import (
     DeliveryError,

@@ -3,7 +3,8 @@ the bot or by channel webhooks. `newsdigest run` starts it through `create_platf
 DISCORD_TOKEN is set (see bot.runner.platforms); setup is in the "Discord" section of README.md.
 """
 
-from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter, DiscordWebhookAdapter
+from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
+from bot.adapters.discord.webhook import DiscordWebhookAdapter
 
 __all__ = [
     "DiscordAdapter",

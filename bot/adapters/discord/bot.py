@@ -15,10 +15,11 @@ from typing import Any, Protocol
 import aiohttp
 import discord
 
-from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter, DiscordWebhookAdapter
+from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.discord.interactions import CommandRunner
 from bot.adapters.discord.slash import NewsTree, build_tree
 from bot.adapters.discord.views import DYNAMIC_ITEMS
+from bot.adapters.discord.webhook import DiscordWebhookAdapter
 from bot.commands.core import Commands
 from bot.config import Config, Secrets
 from bot.delivery.adapter import ChatAdapter

@@ -1,0 +1,88 @@
+"""Discord's errors as the outbox's DeliveryError tree: a channel that cannot take posts (403,
+Unknown Channel, Unknown Webhook) is permanent; 5xx, timeouts and connection errors are transient;
+a 400 about our own payload is neither (retrying will not help, but the channel is fine and must
+not be paused); an invalid bot token is the whole platform's. Also the one edit whose failure is
+swallowed (`edit_best_effort`) and the check that an id is a Discord snowflake.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable
+
+import aiohttp
+import discord
+
+from bot.delivery.adapter import (
+    DeliveryError,
+    PermanentDeliveryError,
+    PlatformDeliveryError,
+    TransientDeliveryError,
+)
+
+log = logging.getLogger(__name__)
+
+# Discord's JSON error codes that mean "this channel/webhook is gone or closed to us".
+PERMANENT_CODES = {10003: "Unknown Channel", 10015: "Unknown Webhook", 50001: "Missing Access"}
+PERMANENT_CODES |= {50013: "Missing Permissions", 50007: "Cannot send messages to this user"}
+PERMANENT_CODES |= {50027: "Invalid Webhook Token"}
+UNKNOWN_MESSAGE = 10008
+UNKNOWN_CHANNEL = 10003
+THREAD_EXISTS = 160004
+
+
+async def edit_best_effort(edit: Awaitable[object], what: str) -> None:
+    """Refresh the original card after an update's reply landed. A failure is logged and
+    swallowed: raising would make the outbox post the reply again."""
+    try:
+        await edit
+    except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        log.warning("%s: could not edit the original card: %r", what, exc)
+
+
+def translate_error(exc: BaseException, what: str) -> DeliveryError:
+    if isinstance(exc, discord.RateLimited):
+        # Only raised when a wait would exceed the client's max_ratelimit_timeout.
+        return TransientDeliveryError(f"{what}: rate limited", retry_after=exc.retry_after)
+    if isinstance(exc, discord.HTTPException):
+        detail = f"{what}: HTTP {exc.status} (code {exc.code}) {exc.text}".strip()
+        if exc.code in PERMANENT_CODES:
+            return PermanentDeliveryError(f"{what}: {PERMANENT_CODES[exc.code]}")
+        if exc.status == 401:
+            # The bot token is invalid: every channel fails alike, so no channel is paused.
+            return PlatformDeliveryError(detail)
+        if exc.code == UNKNOWN_MESSAGE:
+            # The message was deleted, not the channel: nothing to pause.
+            return DeliveryError(detail)
+        if isinstance(exc, discord.Forbidden | discord.NotFound):
+            return PermanentDeliveryError(detail)
+        if exc.status == 429:
+            return TransientDeliveryError(detail)
+        if exc.status >= 500:
+            # A 5xx (a gateway timeout in particular) can come after the message was created.
+            return TransientDeliveryError(detail, maybe_sent=True)
+        return DeliveryError(detail)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return TransientDeliveryError(f"{what}: {type(exc).__name__}: {exc}")
+    if isinstance(exc, aiohttp.ClientError | TimeoutError | OSError):
+        # Webhooks carry no nonce: after a timeout the post may exist; look before resending.
+        return TransientDeliveryError(f"{what}: {type(exc).__name__}: {exc}", maybe_sent=True)
+    return DeliveryError(f"{what}: {type(exc).__name__}: {exc}")
+
+
+@contextlib.asynccontextmanager
+async def delivering(what: str) -> AsyncIterator[None]:
+    try:
+        yield
+    except DeliveryError:
+        raise
+    except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        raise translate_error(exc, what) from exc
+
+
+def snowflake(value: str, what: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise PermanentDeliveryError(f"{what} {value!r} is not a Discord id") from None

@@ -1,0 +1,49 @@
+"""What every message the adapters send carries: no mentions, escaped notice text, a nonce of
+the size Discord takes, and the update mark in an embed footer by which `find_posted` tells an
+update from the card and from other updates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import discord
+
+from bot.adapters.discord.escape import escape
+
+NO_MENTIONS = discord.AllowedMentions.none()
+NONCE_LIMIT = 25
+
+
+def escape_notice(text: str) -> str:
+    """A notice may carry feed-derived parts (a feed's own title): escape every line as untrusted
+    text, so it can neither ping nor pass for the bot's own formatting or links."""
+    return "\n".join(escape(line) for line in text.splitlines())
+
+
+def discord_nonce(nonce: str) -> str:
+    """Discord takes a nonce of at most 25 characters; longer outbox nonces are hashed, which
+    keeps them stable across retries (the point of a nonce)."""
+    if len(nonce) <= NONCE_LIMIT:
+        return nonce
+    return hashlib.sha256(nonce.encode()).hexdigest()[:NONCE_LIMIT]
+
+
+UPDATE_MARK = " · update "
+FOOTER_LIMIT = 2048
+
+
+def mark_update(embed: discord.Embed, nonce: str) -> discord.Embed:
+    """Sign an update's footer with its nonce. History does not return nonces, so this is how
+    `find_posted` tells this update from the card (whose footer ends in the story ref) and from
+    other updates in the thread."""
+    mark = UPDATE_MARK + discord_nonce(nonce)
+    text = (embed.footer.text or "")[: FOOTER_LIMIT - len(mark)]
+    embed.set_footer(text=text + mark)
+    return embed
+
+
+def update_mark(text: str | None) -> str | None:
+    if not text or UPDATE_MARK not in text:
+        return None
+    return text.rsplit(UPDATE_MARK, 1)[1].strip() or None

@@ -1,0 +1,109 @@
+"""`DiscordWebhookAdapter`: posting through a channel's webhook URL, with no gateway and no bot
+token needed; with a bot also available it threads updates and finds posts through the bot."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import aiohttp
+import discord
+
+from bot.adapters.discord.embeds import card_embeds, split_content, update_embed
+from bot.adapters.discord.errors import delivering, edit_best_effort, snowflake
+from bot.adapters.discord.messages import NO_MENTIONS, escape_notice, mark_update
+from bot.cards import StoryCard
+from bot.delivery.adapter import PermanentDeliveryError, PostedMessage
+from bot.store.channels import ChannelRow
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.adapter import DiscordBotAdapter
+
+PLATFORM = "discord"
+
+
+class DiscordWebhookAdapter:
+    """Posts through a channel's webhook URL: no gateway and no bot token needed. Webhooks cannot
+    start threads or carry interactive buttons, so a growing story gets a follow-up message in
+    the channel (in the story's thread when a bot is also available) and the original is edited."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self, session: aiohttp.ClientSession, *, bot: DiscordBotAdapter | None = None
+    ) -> None:
+        self.session = session
+        self.bot = bot
+
+    def _hook(self, channel: ChannelRow) -> discord.Webhook:
+        try:
+            return discord.Webhook.from_url(channel.webhook_url or "", session=self.session)
+        except ValueError:
+            raise PermanentDeliveryError(
+                f"{channel.key}: webhook_url is not a Discord webhook URL"
+            ) from None
+
+    async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
+        hook = self._hook(channel)
+        async with delivering(f"webhook post {card.slug} to {channel.key}"):
+            # wait=True makes Discord return the message, whose id later edits need.
+            message = await hook.send(
+                embeds=card_embeds(card), wait=True, allowed_mentions=NO_MENTIONS
+            )
+        return PostedMessage(message_ref=str(message.id))
+
+    async def post_update(
+        self,
+        channel: ChannelRow,
+        posted: PostedMessage,
+        card: StoryCard,
+        *,
+        new_outlets: list[str],
+        nonce: str,
+    ) -> PostedMessage:
+        hook = self._hook(channel)
+        message_id = snowflake(posted.message_ref, "message")
+        thread_ref = posted.thread_ref
+        update = mark_update(update_embed(card, new_outlets), nonce)
+        async with delivering(f"webhook update {card.slug} in {channel.key}"):
+            if self.bot is not None:
+
+                async def send(thread_id: int) -> None:
+                    await hook.send(
+                        embed=update,
+                        thread=discord.Object(thread_id),
+                        wait=True,
+                        allowed_mentions=NO_MENTIONS,
+                    )
+
+                thread_ref = str(await self.bot.in_thread(channel, posted, card, send))
+            else:
+                await hook.send(embed=update, wait=True, allowed_mentions=NO_MENTIONS)
+        await edit_best_effort(
+            hook.edit_message(message_id, embeds=card_embeds(card), allowed_mentions=NO_MENTIONS),
+            f"webhook update {card.slug} in {channel.key}",
+        )
+        return PostedMessage(message_ref=posted.message_ref, thread_ref=thread_ref)
+
+    async def post_text(self, channel: ChannelRow, text: str) -> None:
+        hook = self._hook(channel)
+        async with delivering(f"webhook notice to {channel.key}"):
+            for piece in split_content(escape_notice(text)):
+                await hook.send(content=piece, wait=True, allowed_mentions=NO_MENTIONS)
+
+    async def find_posted(
+        self,
+        channel: ChannelRow,
+        *,
+        story_id: str,
+        nonce: str,
+        kind: str = "story",
+        parent: PostedMessage | None = None,
+    ) -> PostedMessage | None:
+        # Webhooks cannot read history; with a bot in the channel we can look for the webhook's
+        # messages. Without one, a crash between send and record may repeat that one message.
+        if self.bot is None:
+            return None
+        hook = self._hook(channel)
+        return await self.bot.find_posted(
+            channel, story_id=story_id, nonce=nonce, kind=kind, parent=parent, webhook_id=hook.id
+        )
