@@ -1,5 +1,6 @@
 """The Slack app: slash commands, buttons and events on slack-bolt's AsyncApp, over Socket Mode
-or HTTP. Everything a command does is `Commands.dispatch`; this module only translates.
+or HTTP (`bot.adapters.slack.endpoint`). Everything a command does is `Commands.dispatch`; this
+module only translates, and `bot.adapters.slack.responder` gets the reply to the user.
 
 Acknowledgement: Slack wants an answer within 3 seconds. A command runs as a task; if it finishes
 within `ack_budget` and its reply is ephemeral, the reply *is* the ack (no extra call, works in
@@ -16,15 +17,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
-from slack_sdk.signature import Clock, SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.blocks import (
@@ -34,6 +30,7 @@ from bot.adapters.slack.blocks import (
     SlackMessage,
     text_blocks,
 )
+from bot.adapters.slack.endpoint import EventsEndpoint
 from bot.adapters.slack.escape import escape_trusted
 from bot.adapters.slack.guards import AdminCheck, SeenRequests, request_key
 from bot.adapters.slack.replies import (
@@ -44,6 +41,7 @@ from bot.adapters.slack.replies import (
     reply_messages,
     text_body,
 )
+from bot.adapters.slack.responder import Responder
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
@@ -53,18 +51,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EVENTS_PATH = "/slack/events"
-# Slack's own errors when the bot may not post in a channel; the response_url still works there.
-NOT_POSTABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 CHANGING_COMMANDS = frozenset({"follow", "unfollow", "watchlist", "digest"})
-
-
-class _FixedClock(Clock):
-    def __init__(self, now: Callable[[], float]) -> None:
-        self._now = now
-
-    def now(self) -> float:
-        return self._now()
 
 
 class SlackBot:
@@ -93,12 +80,8 @@ class SlackBot:
         self.ack_budget = ack_budget
         # The runner's `kick`: a changed watchlist or a /digest should go out without waiting.
         self.on_change = on_change
-        self.verifier = (
-            SignatureVerifier(settings.signing_secret, clock=_FixedClock(clock))
-            if settings.signing_secret
-            else None
-        )
-        # Signatures are checked in `handle_http` (with an injectable clock, before bolt spends
+        self.responder = Responder(self.client, self.adapter)
+        # Signatures are checked by the HTTP endpoint (with an injectable clock, before bolt spends
         # an auth.test on a forged request); Socket Mode needs none.
         self.app = AsyncApp(
             client=self.client,
@@ -113,7 +96,9 @@ class SlackBot:
         self.app.action(_action(ACTION_MUTE))(self._on_mute)
         self.app.event("app_mention")(self._on_mention)
         self.app.event("member_joined_channel")(self._on_member_joined)
-        self._runner: web.AppRunner | None = None
+        self.endpoint = EventsEndpoint(
+            self.app, signing_secret=settings.signing_secret, clock=clock
+        )
         self._socket: Any = None
 
     # --- lifecycle ---------------------------------------------------------------------------------
@@ -129,17 +114,10 @@ class SlackBot:
 
     async def start_http(self, host: str | None = None, port: int | None = None) -> int:
         """Serve POST /slack/events; returns the bound port (useful with port 0)."""
-        self._runner = web.AppRunner(self.web_app(), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(
-            self._runner,
+        return await self.endpoint.start(
             host if host is not None else self.settings.host,
             port if port is not None else self.settings.port,
         )
-        await site.start()
-        bound = int(self._runner.addresses[0][1])
-        log.info("Slack: HTTP mode, listening on port %d at %s", bound, EVENTS_PATH)
-        return bound
 
     async def start_socket(self) -> None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -152,38 +130,7 @@ class SlackBot:
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    # --- HTTP transport ----------------------------------------------------------------------------
-
-    def web_app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_post(EVENTS_PATH, self.handle_http)
-        return app
-
-    async def handle_http(self, request: web.Request) -> web.Response:
-        raw = await request.read()
-        if not self._signature_ok(raw, request.headers):
-            return web.json_response({"error": "invalid request"}, status=401)
-        try:
-            body = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return web.json_response({"error": "body is not UTF-8"}, status=400)
-        bolt_request = AsyncBoltRequest(
-            body=body,
-            query=request.query_string,
-            headers={k.lower(): request.headers.getall(k) for k in request.headers},
-        )
-        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
-
-    def _signature_ok(self, raw: bytes, headers: Mapping[str, str]) -> bool:
-        timestamp = headers.get("X-Slack-Request-Timestamp", "")
-        signature = headers.get("X-Slack-Signature", "")
-        if self.verifier is None or not timestamp.isdigit() or not signature:
-            return False
-        return self.verifier.is_valid(body=raw, timestamp=timestamp, signature=signature)
+        await self.endpoint.stop()
 
     # --- middleware --------------------------------------------------------------------------------
 
@@ -223,12 +170,14 @@ class SlackBot:
                 await ack(**ephemeral_body(messages[0]))
                 acked = True
                 for extra in messages[1:]:
-                    await self._respond(response_url, ephemeral_body(extra), channel_id, user_id)
+                    await self.responder.respond(
+                        response_url, ephemeral_body(extra), channel_id, user_id
+                    )
                 return
             if not acked:
                 await ack()
                 acked = True
-            await self._deliver(
+            await self.responder.deliver(
                 reply, channel_id=channel_id, user_id=user_id, response_url=response_url, hint=hint
             )
         except Exception:
@@ -237,7 +186,7 @@ class SlackBot:
             if not acked:
                 await ack(**failed_body())
             else:
-                await self._respond(response_url, failed_body(), channel_id, user_id)
+                await self.responder.respond(response_url, failed_body(), channel_id, user_id)
 
     async def _run_command(self, name: str, text: str, command: Mapping[str, Any]) -> Reply | None:
         try:
@@ -279,59 +228,6 @@ class SlackBot:
         except Exception:
             log.exception("Slack: notifying the runner of a change failed")
 
-    # --- sending replies -----------------------------------------------------------------------------
-
-    async def _deliver(
-        self,
-        reply: Reply,
-        *,
-        channel_id: str,
-        user_id: str,
-        response_url: str | None,
-        hint: str | None = None,
-    ) -> None:
-        messages = reply_messages(reply, hint=hint)
-        if reply.ephemeral:
-            for message in messages:
-                await self._respond(response_url, ephemeral_body(message), channel_id, user_id)
-            return
-        try:
-            if reply.digest is not None:
-                for message in messages:
-                    await self.adapter.post_message(channel_id, message)
-            else:
-                await self.adapter.post_messages(channel_id, messages, metadata=None)
-        except SlackApiError as exc:
-            code = str(exc.response.get("error") or "")
-            if code in NOT_POSTABLE and response_url:
-                # A private channel or DM the bot was not invited to: the response_url can still
-                # post there once per message (up to five times).
-                for message in messages[:5]:
-                    body = {
-                        "response_type": "in_channel",
-                        "text": message.text,
-                        "blocks": message.blocks,
-                    }
-                    await self._respond(response_url, body, channel_id, user_id)
-                return
-            log.warning("Slack: posting a reply to %s failed: %s", channel_id, code)
-            note = f"I could not post in this channel ({code}). Try `/invite` me first."
-            await self._respond(response_url, text_body(note), channel_id, user_id)
-
-    async def _respond(
-        self, response_url: str | None, body: dict[str, Any], channel_id: str, user_id: str
-    ) -> None:
-        try:
-            if response_url:
-                webhook = AsyncWebhookClient(response_url, timeout=15)
-                await webhook.send_dict({**body, "replace_original": False})
-            elif channel_id and user_id:
-                await self.client.chat_postEphemeral(
-                    channel=channel_id, user=user_id, text=body["text"], blocks=body.get("blocks")
-                )
-        except Exception:
-            log.exception("Slack: could not send a reply to %s", user_id)
-
     # --- buttons -------------------------------------------------------------------------------------
 
     async def _on_full(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -340,7 +236,7 @@ class SlackBot:
         reply = await self.commands.dispatch("story", str(action.get("value", "")), ctx)
         # The channel already has the card; the breakdown is for whoever asked.
         reply.ephemeral = True
-        await self._deliver(
+        await self.responder.deliver(
             reply,
             channel_id=ctx.channel_id,
             user_id=ctx.user_id,
@@ -352,7 +248,7 @@ class SlackBot:
         ctx = await self._context(body)
         reply = await self.commands.dispatch("follow", str(action.get("value", "")), ctx)
         await self._changed()
-        await self._deliver(
+        await self.responder.deliver(
             reply,
             channel_id=ctx.channel_id,
             user_id=ctx.user_id,
@@ -369,7 +265,9 @@ class SlackBot:
         channel_store.mute_story(db, channel.id, story_id)
         await self._changed()
         text = "Muted: this channel will get no more posts or updates about that story."
-        await self._respond(body.get("response_url"), text_body(text), ctx.channel_id, ctx.user_id)
+        await self.responder.respond(
+            body.get("response_url"), text_body(text), ctx.channel_id, ctx.user_id
+        )
 
     # --- events --------------------------------------------------------------------------------------
 
