@@ -76,14 +76,41 @@ def _is_number(word: str) -> bool:
     return _DIGIT_RE.search(word) is not None
 
 
+# Folded word -> its matching term, "" for words that are dropped (stopwords, single letters).
+# A plain dict lookup per token is far cheaper than stopword test + lru_cache call; cleared when
+# it grows past the cap so a long-running bot's memory stays bounded (results don't change).
+_TERMS: dict[str, str] = {}
+_TERMS_CAP = 300_000
+
+
+def _term(word: str) -> str:
+    if len(word) <= 1 or word in STOPWORDS:
+        return ""
+    return stem(word)
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed content words of `text`, numbers kept verbatim."""
+    cache = _TERMS
+    if len(cache) > _TERMS_CAP:
+        cache.clear()
     out = []
     for w in words_uncached(text):
-        if len(w) <= 1 or w in STOPWORDS:
-            continue
-        out.append(stem(w))
+        t = cache.get(w)
+        if t is None:
+            t = cache[w] = _term(w)
+        if t:
+            out.append(t)
     return out
+
+
+def title_case(tokens: list[str]) -> bool:
+    """Headline styles capitalise every word; then capitalisation carries no signal."""
+    if len(tokens) < 5:
+        return False
+    # One C-level pass over the tokens' first letters instead of a generator per token.
+    capitalised = sum(map(str.isupper, "".join([t[0] for t in tokens])))
+    return capitalised / len(tokens) >= _TITLE_CASE_RATIO
 
 
 def entities(text: str) -> list[str]:
@@ -92,11 +119,8 @@ def entities(text: str) -> list[str]:
     Single capitalised words are already ordinary terms; the run adds the *combination*, which is
     what tells "Justice Department" from "Justice Kennedy". Title-case headlines give no signal.
     """
-    tokens = text.split()
-    if tokens:
-        capitalised = sum(1 for t in tokens if t[:1].isupper())
-        if len(tokens) >= 5 and capitalised / len(tokens) >= _TITLE_CASE_RATIO:
-            return []
+    if title_case(text.split()):
+        return []
     found = []
     for match in _ENTITY_RE.finditer(text):
         parts = [fold(p).strip("'.-") for p in match.group(0).split()]
@@ -111,14 +135,15 @@ def entities(text: str) -> list[str]:
 
 
 def first_words(text: str, n: int) -> str:
-    """Roughly the first `n` whitespace-separated words, without tokenising the whole text."""
-    cut = 0
-    for _ in range(n):
-        nxt = text.find(" ", cut + 1)
-        if nxt < 0:
-            return text
-        cut = nxt
-    return text[:cut]
+    """Roughly the first `n` whitespace-separated words, without tokenising the whole text.
+
+    The cut is the n-th space at index >= 1 (runs of spaces count one by one), exclusive.
+    """
+    rest = text[1:]
+    parts = rest.split(" ", n)  # C-level; only the tail after the n-th space is left whole
+    if len(parts) <= n:
+        return text
+    return text[: len(text) - len(parts[-1]) - 1]
 
 
 def raw_features(title: str, text: str, weights: FeatureWeights) -> dict[str, float]:
@@ -206,6 +231,32 @@ class TermStats:
         self._bg_seen = {}
         self._n *= s
         self._scale = 1.0
+
+    def idfs(self, terms: Iterable[str]) -> dict[str, float]:
+        """`idf` of each term, with the per-call constants hoisted (the hot path of weighing)."""
+        df_get = self._df.get
+        scale = self._scale
+        k = self.pseudo_docs
+        kp = k * self.prior
+        top = self._n * scale + self._bg_n + k
+        cap = self.max_idf
+        log = math.log
+        out: dict[str, float] = {}
+        if self._bg_n:
+            seen = self._bg_seen
+            bg_df = self._bg_df
+            bg_w = self._bg_w
+            for t in terms:
+                bg = seen.get(t)
+                if bg is None:
+                    bg = seen[t] = bg_w * bg_df.get(term_hash(t), 0.0)
+                value = log(top / (df_get(t, 0.0) * scale + bg + kp))
+                out[t] = cap if value > cap else (value if value > 0.0 else 0.0)
+        else:
+            for t in terms:
+                value = log(top / (df_get(t, 0.0) * scale + kp))
+                out[t] = cap if value > cap else (value if value > 0.0 else 0.0)
+        return out
 
     def idf(self, term: str) -> float:
         df = self._df.get(term, 0.0) * self._scale

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.cluster.features import (
@@ -20,13 +19,13 @@ from bot.cluster.features import (
     content_terms,
     entities,
     first_words,
+    title_case,
 )
 from bot.textutil import STOPWORDS, fold
 
 # A capitalised token in running prose (not at a sentence start): a name, place or organisation.
 _CAP_RE = re.compile(r"(?<![.!?:\"“]\s)\b([A-Z][a-zA-Z'’-]+)")
 _NUM_RE = re.compile(r"\d[\d,.]*\d|\d")
-_TITLE_CASE_RATIO = 0.6
 
 
 @dataclass(slots=True)
@@ -61,8 +60,7 @@ def _counts(terms: list[str]) -> dict[str, float]:
 
 
 def _proper_nouns(text: str) -> set[str]:
-    tokens = text.split()
-    if len(tokens) >= 5 and sum(t[:1].isupper() for t in tokens) / len(tokens) >= _TITLE_CASE_RATIO:
+    if title_case(text.split()):
         return set()  # Title Case headline: every word is capitalised, none is evidence
     out = set()
     for m in _CAP_RE.finditer(text):
@@ -98,17 +96,22 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
     lead_ents = entities(lead)
     title_ents = entities(title)
     full: dict[str, float] = {}
-
-    def bump(terms: Iterable[str], weight: float) -> None:
+    get = full.get
+    # Plain loops, not a helper per field: this runs once per token of every article.
+    for terms, weight in (
+        (title_terms, w.title),
+        (lead_terms, w.lead),
+        (content_terms(tail), w.body),
+    ):
         for t in terms:
-            full[t] = full.get(t, 0.0) + weight
-
-    bump(title_terms, w.title)
-    bump(lead_terms, w.lead)
-    bump(content_terms(tail), w.body)
-    bump(("e:" + e for e in lead_ents), w.entity)
-    bump(("e:" + e for e in title_ents), w.entity)
-    bump(("n:" + t for t in lead_terms if t[:1].isdigit()), w.number)
+            full[t] = get(t, 0.0) + weight
+    for e in lead_ents:
+        full["e:" + e] = get("e:" + e, 0.0) + w.entity
+    for e in title_ents:
+        full["e:" + e] = get("e:" + e, 0.0) + w.entity
+    for t in lead_terms:
+        if t[:1].isdigit():
+            full["n:" + t] = get("n:" + t, 0.0) + w.number
     ents = _proper_nouns(lead) | _proper_nouns(title)
     ents.update("e:" + e for e in lead_ents)
     ents.update("e:" + e for e in title_ents)
@@ -130,7 +133,7 @@ def _unit(raw: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
 
 def weigh_profile(raw: Raw, stats: TermStats, max_terms: int) -> Profile:
     # One IDF lookup per distinct key: the fields share most of their terms.
-    idf = {t: stats.idf(t) for t in raw.all_keys()}
+    idf = stats.idfs(raw.all_keys())
     vec = {t: f * idf[t] for t, f in raw.full.items()}
     if len(vec) > max_terms:
         vec = dict(sorted(vec.items(), key=lambda kv: kv[1], reverse=True)[:max_terms])
