@@ -19,6 +19,7 @@ from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
+from bot.store import digest_runs
 from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)  # a Monday
@@ -85,7 +86,7 @@ async def test_digest_missed_while_down_is_sent_once(tmp_path: Path) -> None:
     await service.outbox.drain()
     c1 = [m for m in chat.cards() if m.channel_id == "C1"]
     assert sorted(m.story_id for m in c1) == ["s0", "s1", "s2"]
-    assert delivery_store.last_digest_run(service.db, 1) == T0.replace(hour=9)
+    assert digest_runs.last_digest_run(service.db, 1) == T0.replace(hour=9)
     # A scheduler run for the same slot (a coalesced misfire) is recognised as done.
     await service.run_digest(1)
     await stop(service)

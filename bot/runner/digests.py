@@ -18,6 +18,7 @@ from bot.cluster.wire import independent_sources
 from bot.delivery.updates import worth_an_update
 from bot.pipeline.digest import DEFAULT_LIMIT, matching_topics, select_stories
 from bot.runner.schedule import quiet_until, release_time
+from bot.store import alerts, digest_runs
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
@@ -48,7 +49,7 @@ def enqueue_digest(
             delivery_store.enqueue_story(db, c.story.id, channel.id, now=now, not_before=not_before)
             for c in candidates
         )
-        delivery_store.record_digest_run(
+        digest_runs.record_digest_run(
             db, channel.id, scheduled_for=scheduled_for or now, now=now, stories=queued
         )
     log.info(
@@ -178,7 +179,7 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
         key = f"feed-disabled:{feed['id']}:{feed['disabled_at'] or ''}"
         with delivery_store.durable(db):
             for pk in targets:
-                queued += delivery_store.enqueue_alert(db, pk, key, text, now=now)
+                queued += alerts.enqueue_alert(db, pk, key, text, now=now)
             db.execute("UPDATE feeds SET alert_sent_at = ? WHERE id = ?", [iso(now), feed["id"]])
         log.warning(
             "feed %s disabled: %s; alerting %d channels (none relied on it)"

@@ -32,7 +32,7 @@ from apscheduler.events import (
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.runner.schedule import cron_trigger, missed_digest
-from bot.store import deliveries as delivery_store
+from bot.store import digest_runs
 from bot.store.channels import ChannelRow
 
 log = logging.getLogger(__name__)
@@ -142,9 +142,9 @@ def missed_digests(
     gets a baseline instead, so its first start does not count as a missed digest."""
     found: list[tuple[ChannelRow, datetime]] = []
     for channel in channels:
-        last = delivery_store.last_digest_run(db, channel.id)
+        last = digest_runs.last_digest_run(db, channel.id)
         if last is None:
-            delivery_store.record_digest_run(db, channel.id, scheduled_for=now, now=now, stories=0)
+            digest_runs.record_digest_run(db, channel.id, scheduled_for=now, now=now, stories=0)
             continue
         try:
             trigger = cron_trigger(channel.schedule, channel.timezone)

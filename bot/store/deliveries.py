@@ -18,13 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-# The `name as name` imports re-export names that moved out of this module, for callers that
-# still reach them through it (bot/runner/digests.py, bot/runner/jobs.py,
-# tests/test_runner_service.py); new code imports them from their own modules.
-from bot.store.alerts import enqueue_alert as enqueue_alert
 from bot.store.database import iso, parse_iso
-from bot.store.digest_runs import last_digest_run as last_digest_run
-from bot.store.digest_runs import record_digest_run as record_digest_run
 from bot.store.durable import durable
 
 STATES = ("pending", "sending", "sent", "failed")
