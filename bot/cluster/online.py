@@ -20,7 +20,7 @@ from datetime import datetime
 
 from bot.cluster.background import load_background
 from bot.cluster.features import FeatureWeights, TermStats, dot
-from bot.cluster.pair import PairModel, default_model, story_features
+from bot.cluster.pair import STORY_NAMES, PairModel, default_model, story_features
 from bot.cluster.profile import Profile, raw_profile, weigh_profile
 from bot.models import Article
 
@@ -112,6 +112,7 @@ class OnlineClusterer:
             background_weight=s.background_weight,
         )
         self.model: PairModel = default_model()
+        self._set_bounds()
         self._active: OrderedDict[str, _Story] = OrderedDict()  # least recently touched first
         # term -> {story id: centroid weight}: candidate scores accumulate as centroid dot products.
         self._index: dict[str, dict[str, float]] = {}
@@ -231,7 +232,43 @@ class OnlineClusterer:
         if story.norm2 <= 0.0:
             return -100.0
         members = story.members[-self.settings.max_members_compared :]
-        return self.model.logit(self._features(doc, story)) - self._penalty(doc, members)
+        if self._bound_model is not self.model:  # the model may be swapped (training, tests)
+            self._set_bounds()
+        penalty = self._penalty(doc, members)
+        raw = dot(doc.vec, story.centroid)
+        centroid_sim = raw / story.norm
+        # Every pair cosine is >= 0 and they sum to `raw` over all members, so `raw` caps the
+        # best and the mean pair cosine; the other features lie in [0, 1]. A story whose best
+        # possible log-odds is below every decision threshold can't change the outcome: skip its
+        # member-by-member features (most candidates share only a few words).
+        best = raw if raw < 1.0 else 1.0
+        mean = raw / len(members)
+        bound = (
+            self._bound_base
+            + self._w_max_full * best
+            + self._w_mean_full * (mean if mean < best else best)
+            + self._w_centroid * centroid_sim
+            - penalty
+        )
+        if bound < self._decision_floor:
+            return bound
+        feats = story_features(doc.p, [m.p for m in members], centroid_sim)
+        return self.model.logit(feats) - penalty
+
+    def _set_bounds(self) -> None:
+        """Constants of `_score`'s upper bound on a story's log-odds, from the model's weights."""
+        self._bound_model = self.model
+        w = self.model.weights
+        i_max, i_mean = STORY_NAMES.index("max_full"), STORY_NAMES.index("mean_full")
+        i_cen = STORY_NAMES.index("centroid")
+        # Features other than these three are in [0, 1]: a positive weight adds at most itself.
+        rest = sum(max(v, 0.0) for i, v in enumerate(w) if i not in (i_max, i_mean, i_cen))
+        self._bound_base = self.model.bias + rest + 1e-6  # margin for float rounding
+        self._w_max_full = max(w[i_max], 0.0)
+        self._w_mean_full = max(w[i_mean], 0.0)
+        self._w_centroid = w[i_cen]
+        s = self.settings
+        self._decision_floor = min(s.join_logit, s.merge_probe)
 
     def _story_score(self, a: _Story, b: _Story) -> float:
         """Average linkage: the mean pair log-odds between the two stories' recent members."""
