@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
 from bot.cluster.background import load_background
 from bot.cluster.features import FeatureWeights, TermStats, dot
 from bot.cluster.pair import STORY_NAMES, PairModel, default_model, story_features
@@ -86,6 +88,7 @@ class _Story:
     norm: float  # its square root, kept for the candidate ranking's inner loop
     last_t: float
     terms: set[str]  # terms under which the story is in the inverted index
+    slot: int = -1  # row of the story in the index's postings and the norm array
 
 
 def _source_key(source: str | None) -> str | None:
@@ -114,8 +117,12 @@ class OnlineClusterer:
         self.model: PairModel = default_model()
         self._set_bounds()
         self._active: OrderedDict[str, _Story] = OrderedDict()  # least recently touched first
-        # term -> {story id: centroid weight}: candidate scores accumulate as centroid dot products.
-        self._index: dict[str, dict[str, float]] = {}
+        # term -> {story slot: centroid weight}: candidate scores accumulate as centroid dot
+        # products. Slots are small reusable ints so the accumulation can run in numpy.
+        self._index: dict[str, dict[int, float]] = {}
+        self._slots: list[_Story | None] = []
+        self._free_slots: list[int] = []
+        self._norms = np.ones(64)  # centroid norm by slot
         self._expiry: list[tuple[float, str]] = []  # (last_t, story id), lazily invalidated
         self._merged: dict[str, str] = {}  # absorbed id -> survivor id
         self._now: float | None = None
@@ -188,22 +195,38 @@ class OnlineClusterer:
     def _candidates(self, doc: _Doc) -> list[_Story]:
         s = self.settings
         query = sorted(doc.vec.items(), key=lambda kv: kv[1], reverse=True)[: s.query_terms]
-        acc: dict[str, float] = {}
         index = self._index
+        slots: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         for term, w in query:
             posting = index.get(term)
             # A term in hundreds of open stories can't narrow anything down; it still counts in
             # the full score of the candidates that rarer terms bring in.
             if posting is None or len(posting) > s.max_posting:
                 continue
-            for sid, c in posting.items():
-                acc[sid] = acc.get(sid, 0.0) + w * c
-        active = self._active
-        ranked = [(v / active[sid].norm, sid) for sid, v in acc.items()]
-        best = heapq.nlargest(s.max_candidates, ranked)
+            n = len(posting)
+            slots.append(np.fromiter(posting.keys(), np.intp, n))
+            weights.append(np.fromiter(posting.values(), np.float64, n) * w)
+        if not slots:
+            return []
+        # bincount adds in input order: the same sums as a dict accumulated term by term.
+        acc = np.bincount(np.concatenate(slots), weights=np.concatenate(weights))
+        hit = np.flatnonzero(acc)  # centroid weights are > 0: every story reached is non-zero
+        sims = acc[hit] / self._norms[hit]
+        k = s.max_candidates
+        if len(hit) > k:
+            # Keep everything tied with the k-th best, so ties break on the story id below.
+            keep = sims >= np.partition(sims, len(sims) - k)[len(sims) - k]
+            hit, sims = hit[keep], sims[keep]
+        table = self._slots
+        found = [table[i] for i in hit.tolist()]
+        ranked = [
+            (sim, st.id, st) for sim, st in zip(sims.tolist(), found, strict=True) if st is not None
+        ]
+        best = heapq.nlargest(k, ranked, key=lambda r: (r[0], r[1]))  # ties: larger id, as before
         # The partial centroid similarity already rules out stories that share only a word or
         # two; scoring them in full (member by member) would be most of the cost for nothing.
-        return [active[sid] for sim, sid in best if sim >= s.candidate_floor]
+        return [st for sim, _, st in best if sim >= s.candidate_floor]
 
     def _penalty(self, x: _Doc, ys: Sequence[_Doc]) -> float:
         """Log-odds against `x` joining `ys`: time gap to the *nearest* member (a story is as
@@ -283,7 +306,8 @@ class OnlineClusterer:
         return total / (len(am) * len(bm))
 
     def _open(self, story_id: str, docs: list[_Doc]) -> _Story:
-        story = _Story(story_id, [], {}, 0.0, 1.0, docs[0].t, set())
+        story = _Story(story_id, [], {}, 0.0, 1.0, docs[0].t, set(), self._take_slot())
+        self._slots[story.slot] = story
         self._active[story_id] = story
         for doc in docs:
             self._attach(story, doc)
@@ -297,8 +321,9 @@ class OnlineClusterer:
             c[t] = old + v
             story.norm2 += 2.0 * old * v + v * v
             story.terms.add(t)
-            self._index.setdefault(t, {})[story.id] = old + v
+            self._index.setdefault(t, {})[story.slot] = old + v
         story.norm = max(story.norm2, 1e-12) ** 0.5
+        self._norms[story.slot] = story.norm
         story.last_t = max(story.last_t, doc.t)
         self._active.move_to_end(story.id)
         heapq.heappush(self._expiry, (story.last_t, story.id))
@@ -330,9 +355,21 @@ class OnlineClusterer:
         for t in story.terms:
             ids = self._index.get(t)
             if ids is not None:
-                ids.pop(story.id, None)
+                ids.pop(story.slot, None)
                 if not ids:
                     del self._index[t]
+        if 0 <= story.slot < len(self._slots) and self._slots[story.slot] is story:
+            self._slots[story.slot] = None
+            self._free_slots.append(story.slot)
+
+    def _take_slot(self) -> int:
+        if self._free_slots:
+            return self._free_slots.pop()
+        slot = len(self._slots)
+        self._slots.append(None)
+        if slot >= len(self._norms):
+            self._norms = np.concatenate([self._norms, np.ones(len(self._norms))])
+        return slot
 
     def _expire(self) -> None:
         """Close stories that aged out of the window, and the least recent beyond `max_active`."""
