@@ -17,8 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-
-import numpy as np
+from operator import itemgetter
 
 from bot.cluster.background import load_background
 from bot.cluster.features import FeatureWeights, TermStats, dot
@@ -118,11 +117,11 @@ class OnlineClusterer:
         self._set_bounds()
         self._active: OrderedDict[str, _Story] = OrderedDict()  # least recently touched first
         # term -> {story slot: centroid weight}: candidate scores accumulate as centroid dot
-        # products. Slots are small reusable ints so the accumulation can run in numpy.
+        # products. Slots are small reusable ints indexing `_slots` and `_norms` (plain lists).
         self._index: dict[str, dict[int, float]] = {}
         self._slots: list[_Story | None] = []
         self._free_slots: list[int] = []
-        self._norms = np.ones(64)  # centroid norm by slot
+        self._norms: list[float] = []  # centroid norm by slot
         self._expiry: list[tuple[float, str]] = []  # (last_t, story id), lazily invalidated
         self._merged: dict[str, str] = {}  # absorbed id -> survivor id
         self._now: float | None = None
@@ -194,39 +193,33 @@ class OnlineClusterer:
 
     def _candidates(self, doc: _Doc) -> list[_Story]:
         s = self.settings
-        query = sorted(doc.vec.items(), key=lambda kv: kv[1], reverse=True)[: s.query_terms]
+        query = sorted(doc.vec.items(), key=itemgetter(1), reverse=True)[: s.query_terms]
         index = self._index
-        slots: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
+        maxp = s.max_posting
+        acc: dict[int, float] = {}
+        get = acc.get
         for term, w in query:
             posting = index.get(term)
             # A term in hundreds of open stories can't narrow anything down; it still counts in
             # the full score of the candidates that rarer terms bring in.
-            if posting is None or len(posting) > s.max_posting:
+            if posting is None or len(posting) > maxp:
                 continue
-            n = len(posting)
-            slots.append(np.fromiter(posting.keys(), np.intp, n))
-            weights.append(np.fromiter(posting.values(), np.float64, n) * w)
-        if not slots:
+            for slot, c in posting.items():
+                acc[slot] = get(slot, 0.0) + w * c
+        if not acc:
             return []
-        # bincount adds in input order: the same sums as a dict accumulated term by term.
-        acc = np.bincount(np.concatenate(slots), weights=np.concatenate(weights))
-        hit = np.flatnonzero(acc)  # centroid weights are > 0: every story reached is non-zero
-        sims = acc[hit] / self._norms[hit]
+        norms = self._norms
+        ranked = [(v / norms[slot], slot) for slot, v in acc.items()]
         k = s.max_candidates
-        if len(hit) > k:
-            # Keep everything tied with the k-th best, so ties break on the story id below.
-            keep = sims >= np.partition(sims, len(sims) - k)[len(sims) - k]
-            hit, sims = hit[keep], sims[keep]
         table = self._slots
-        found = [table[i] for i in hit.tolist()]
-        ranked = [
-            (sim, st.id, st) for sim, st in zip(sims.tolist(), found, strict=True) if st is not None
-        ]
-        best = heapq.nlargest(k, ranked, key=lambda r: (r[0], r[1]))  # ties: larger id, as before
+        if len(ranked) > k:
+            # Ties with the k-th best break on the story id (as they always have), not the slot.
+            cut = heapq.nlargest(k, ranked)[-1][0]
+            ranked = [r for r in ranked if r[0] >= cut]
+        best = sorted(((sim, table[slot]) for sim, slot in ranked), key=_rank_key, reverse=True)
         # The partial centroid similarity already rules out stories that share only a word or
         # two; scoring them in full (member by member) would be most of the cost for nothing.
-        return [st for sim, _, st in best if sim >= s.candidate_floor]
+        return [st for sim, st in best[:k] if sim >= s.candidate_floor]
 
     def _penalty(self, x: _Doc, ys: Sequence[_Doc]) -> float:
         """Log-odds against `x` joining `ys`: time gap to the *nearest* member (a story is as
@@ -367,8 +360,7 @@ class OnlineClusterer:
             return self._free_slots.pop()
         slot = len(self._slots)
         self._slots.append(None)
-        if slot >= len(self._norms):
-            self._norms = np.concatenate([self._norms, np.ones(len(self._norms))])
+        self._norms.append(1.0)
         return slot
 
     def _expire(self) -> None:
@@ -388,6 +380,11 @@ class OnlineClusterer:
         if len(self._expiry) > 4 * len(self._active) + 1024:  # keep stale heap entries bounded
             self._expiry = [(st.last_t, sid) for sid, st in self._active.items()]
             heapq.heapify(self._expiry)
+
+
+def _rank_key(pair: tuple[float, _Story | None]) -> tuple[float, str]:
+    story = pair[1]
+    return (pair[0], story.id if story is not None else "")
 
 
 def _outranks(a: _Story, b: _Story) -> bool:
