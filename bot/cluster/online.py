@@ -48,7 +48,7 @@ class ClusterSettings:
     query_terms: int = 12  # strongest article terms looked up in the inverted index
     max_candidates: int = 6  # stories scored in full per article
     candidate_floor: float = 0.0  # partial centroid similarity needed to be scored in full
-    max_posting: int = 100  # index terms shared by more open stories than this are skipped
+    max_posting: int = 50  # index terms shared by more open stories than this are skipped
     max_members_compared: int = 4  # a big story is compared through its most recent members
     features: FeatureWeights = field(default_factory=FeatureWeights)
     idf_prior: float = 0.01
