@@ -94,14 +94,16 @@ def content_terms(text: str) -> list[str]:
     cache = _TERMS
     if len(cache) > _TERMS_CAP:
         cache.clear()
-    out = []
-    for w in words_uncached(text):
-        t = cache.get(w)
-        if t is None:
-            t = cache[w] = _term(w)
-        if t:
-            out.append(t)
-    return out
+    tokens = words_uncached(text)
+    # map/filter keep the per-token work in C; only unseen words reach Python.
+    terms = list(map(cache.get, tokens))
+    if None in terms:
+        for i, t in enumerate(terms):
+            if t is None:
+                w = tokens[i]
+                t = cache.get(w)
+                terms[i] = t if t is not None else cache.setdefault(w, _term(w))
+    return list(filter(None, terms))
 
 
 def title_case(tokens: list[str]) -> bool:
@@ -121,17 +123,30 @@ def entities(text: str) -> list[str]:
     """
     if title_case(text.split()):
         return []
-    found = []
-    for match in _ENTITY_RE.finditer(text):
-        parts = [fold(p).strip("'.-") for p in match.group(0).split()]
-        # Drop a sentence-initial function word ("The Senate" -> "senate").
-        while parts and (parts[0] in STOPWORDS or parts[0] in _ENTITY_STOP):
-            parts = parts[1:]
-        while parts and (parts[-1] in STOPWORDS or parts[-1] in _ENTITY_STOP):
-            parts = parts[:-1]
-        if len(parts) >= 2:
-            found.append(" ".join(parts))
-    return found
+    cache = _ENTITIES
+    if len(cache) > _TERMS_CAP:
+        cache.clear()
+    runs = _ENTITY_RE.findall(text)
+    found = list(map(cache.get, runs))
+    if None in found:
+        for i, run in enumerate(runs):
+            if found[i] is None:
+                found[i] = cache.setdefault(run, _entity(run))
+    return list(filter(None, found))
+
+
+# Capitalised run as matched -> its entity key, "" when it names nothing after trimming.
+_ENTITIES: dict[str, str] = {}
+
+
+def _entity(run: str) -> str:
+    parts = [fold(p).strip("'.-") for p in run.split()]
+    # Drop a sentence-initial function word ("The Senate" -> "senate").
+    while parts and (parts[0] in STOPWORDS or parts[0] in _ENTITY_STOP):
+        parts = parts[1:]
+    while parts and (parts[-1] in STOPWORDS or parts[-1] in _ENTITY_STOP):
+        parts = parts[:-1]
+    return " ".join(parts) if len(parts) >= 2 else ""
 
 
 def first_words(text: str, n: int) -> str:

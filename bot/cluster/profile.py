@@ -62,16 +62,29 @@ def _counts(terms: list[str]) -> dict[str, float]:
 def _proper_nouns(text: str) -> set[str]:
     if title_case(text.split()):
         return set()  # Title Case headline: every word is capitalised, none is evidence
-    out = set()
-    for m in _CAP_RE.finditer(text):
-        if m.start() == 0:
-            continue
-        w = fold(m.group(1)).strip("'’-")
-        if w.endswith("'s"):
-            w = w[:-2]
-        if len(w) > 1 and w not in STOPWORDS:
-            out.add("p:" + w)
-    return out
+    words = _CAP_RE.findall(text)
+    if words and _CAP_RE.match(text):
+        words = words[1:]  # the text's first word is capitalised by position, not as a name
+    cache = _NOUNS
+    if len(cache) > 300_000:  # bounded for a long-running bot; entries are pure functions
+        cache.clear()
+    keys = set(map(cache.get, words))
+    if None in keys:
+        keys.discard(None)
+        keys.update(cache.setdefault(w, _noun_key(w)) for w in words if w not in cache)
+    keys.discard("")
+    return keys  # type: ignore[return-value]
+
+
+# Capitalised word as matched -> "p:name" key, or "" when it is no evidence (stopword, 1 letter).
+_NOUNS: dict[str, str] = {}
+
+
+def _noun_key(word: str) -> str:
+    w = fold(word).strip("'’-")
+    if w.endswith("'s"):
+        w = w[:-2]
+    return "p:" + w if len(w) > 1 and w not in STOPWORDS else ""
 
 
 def _numbers(text: str) -> set[str]:
