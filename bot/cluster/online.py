@@ -309,13 +309,21 @@ class OnlineClusterer:
     def _attach(self, story: _Story, doc: _Doc) -> None:
         story.members.append(doc)
         c = story.centroid
+        get = c.get
+        index = self._index
+        slot = story.slot
+        norm2 = story.norm2
         for t, v in doc.vec.items():
-            old = c.get(t, 0.0)
-            c[t] = old + v
-            story.norm2 += 2.0 * old * v + v * v
-            story.terms.add(t)
-            self._index.setdefault(t, {})[story.slot] = old + v
-        story.norm = max(story.norm2, 1e-12) ** 0.5
+            old = get(t, 0.0)
+            c[t] = new = old + v
+            norm2 += 2.0 * old * v + v * v
+            posting = index.get(t)
+            if posting is None:  # not setdefault: that builds a throwaway dict per term
+                posting = index[t] = {}
+            posting[slot] = new
+        story.terms.update(doc.vec)
+        story.norm2 = norm2
+        story.norm = max(norm2, 1e-12) ** 0.5
         self._norms[story.slot] = story.norm
         story.last_t = max(story.last_t, doc.t)
         self._active.move_to_end(story.id)
