@@ -268,7 +268,22 @@ class OnlineClusterer:
         )
         if bound < self._decision_floor:
             return bound
-        feats = story_features(doc.p, [m.p for m in members], centroid_sim)
+        # Same bound with the actual pair cosines of the compared members: the remaining pair
+        # features (headline, lead, cross, entities) cost three to four more dots per member.
+        xv = doc.vec
+        profiles = [m.p for m in members]
+        fulls = [dot(xv, p.vec) for p in profiles]
+        best = max(fulls)
+        bound = (
+            self._bound_base
+            + self._w_max_full * best
+            + self._w_mean_full * (sum(fulls) / len(fulls))
+            + self._w_centroid * centroid_sim
+            - penalty
+        )
+        if bound < self._decision_floor:
+            return bound
+        feats = story_features(doc.p, profiles, centroid_sim, fulls)
         return self.model.logit(feats) - penalty
 
     def _set_bounds(self) -> None:

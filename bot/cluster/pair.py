@@ -21,7 +21,8 @@ PAIR_NAMES = ("full", "title", "lead", "cross", "ent", "num_shared", "num_confli
 STORY_NAMES = (*(f"max_{n}" for n in PAIR_NAMES), "mean_full", "centroid")
 
 
-def pair_features(x: Profile, y: Profile) -> tuple[float, ...]:
+def pair_features(x: Profile, y: Profile, full: float | None = None) -> tuple[float, ...]:
+    """`full`: dot(x.vec, y.vec) when the caller already has it."""
     shared = x.ents.keys() & y.ents.keys()
     if shared and x.ent_norm > 0.0 and y.ent_norm > 0.0:
         ent = sum([x.ents[e] * y.ents[e] for e in shared]) / (x.ent_norm * y.ent_norm)
@@ -33,7 +34,7 @@ def pair_features(x: Profile, y: Profile) -> tuple[float, ...]:
     else:
         agree = conflict = 0.0
     return (
-        dot(x.vec, y.vec),
+        dot(x.vec, y.vec) if full is None else full,
         dot(x.title, y.title),
         dot(x.lead, y.lead),
         0.5 * (dot(x.title, y.lead) + dot(x.lead, y.title)),
@@ -43,12 +44,20 @@ def pair_features(x: Profile, y: Profile) -> tuple[float, ...]:
     )
 
 
-def story_features(x: Profile, members: Sequence[Profile], centroid_sim: float) -> list[float]:
-    """Features of `x` against a story, through its `members` (most recent ones suffice)."""
+def story_features(
+    x: Profile,
+    members: Sequence[Profile],
+    centroid_sim: float,
+    fulls: Sequence[float] | None = None,
+) -> list[float]:
+    """Features of `x` against a story, through its `members` (most recent ones suffice).
+
+    `fulls`: the whole-article cosines to `members`, when the caller already computed them.
+    """
     best = [0.0] * len(PAIR_NAMES)
     total = 0.0
-    for y in members:
-        f = pair_features(x, y)
+    for j, y in enumerate(members):
+        f = pair_features(x, y, None if fulls is None else fulls[j])
         total += f[0]
         for i, v in enumerate(f):
             if v > best[i]:
