@@ -114,3 +114,15 @@ def test_restore_reopens_a_story_under_its_stored_id():
 
 def test_resolve_unknown_id_is_itself():
     assert _ids().resolve("nope") == "nope"
+
+
+def test_score_shortcuts_never_change_a_decision():
+    # `_score` skips full features when an upper bound on the log-odds is below every decision
+    # threshold; with the shortcut disabled the assignments must be identical.
+    for dated in (True, False):
+        items = event_articles(dated=dated)
+        fast = _run(_ids(), items)
+        slow_clusterer = _ids()
+        slow_clusterer._decision_floor = float("-inf")
+        slow_clusterer._bound_model = slow_clusterer.model  # keep the disabled floor
+        assert _run(slow_clusterer, items) == fast
