@@ -187,8 +187,9 @@ class OnlineClusterer:
             t, dated = (self._now if self._now is not None else 0.0), False
         w = self.settings.features
         raw = raw_profile(article.title or "", article.text or "", w)
-        self._stats.add(raw.all_keys())
-        prof = weigh_profile(raw, self._stats, w.max_terms)
+        keys = raw.weighed_keys()  # figures' document counts would never be read
+        self._stats.add(keys)
+        prof = weigh_profile(raw, self._stats, w.max_terms, keys)
         return _Doc(article.id, _source_key(article.source), t, dated, prof)
 
     def _candidates(self, doc: _Doc) -> list[_Story]:

@@ -41,6 +41,10 @@ class Raw:
     def all_keys(self) -> set[str]:
         return self.full.keys() | self.ents | self.nums
 
+    def weighed_keys(self) -> set[str]:
+        """The keys whose IDF is ever read: figures are only compared as sets, never weighed."""
+        return self.full.keys() | self.ents
+
 
 @dataclass(slots=True)
 class Profile:
@@ -144,9 +148,12 @@ def _unit(raw: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
     return {t: v / norm for t, v in vec.items() if v > 0.0} if norm > 0.0 else {}
 
 
-def weigh_profile(raw: Raw, stats: TermStats, max_terms: int) -> Profile:
+def weigh_profile(
+    raw: Raw, stats: TermStats, max_terms: int, keys: set[str] | None = None
+) -> Profile:
+    """`keys`: `raw.weighed_keys()`, when the caller already built it."""
     # One IDF lookup per distinct key: the fields share most of their terms.
-    idf = stats.idfs(raw.all_keys())
+    idf = stats.idfs(raw.weighed_keys() if keys is None else keys)
     vec = {t: f * idf[t] for t, f in raw.full.items()}
     if len(vec) > max_terms:
         vec = dict(sorted(vec.items(), key=lambda kv: kv[1], reverse=True)[:max_terms])
