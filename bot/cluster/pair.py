@@ -59,9 +59,7 @@ def story_features(
     for j, y in enumerate(members):
         f = pair_features(x, y, None if fulls is None else fulls[j])
         total += f[0]
-        for i, v in enumerate(f):
-            if v > best[i]:
-                best[i] = v
+        best = list(map(max, best, f))  # max keeps the earlier value on ties, as `>` did
     return [*best, total / max(len(members), 1), centroid_sim]
 
 
