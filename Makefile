@@ -20,6 +20,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check --quiet bot tests bench
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
