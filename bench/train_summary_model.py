@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._summary_data import Rouge1, Story, clusters_path, read_stories
 from bot.summarize import outlet_keys, wordmodel
 from bot.summarize.candidates import TldrParams
+from bot.summarize.lexicon import module_text
 from bot.summarize.rerank import RERANK_FEATURES
 from bot.summarize.rerank import features as candidate_features
 from bot.summarize.sentences import content_stems
@@ -146,14 +147,7 @@ def cross_validate(stories: list[StoryRows], folds: int, drop: Sequence[int] = (
 
 def write_lexicon(lexicon: Lexicon) -> None:
     n_docs, table = lexicon
-    body = "".join(f"    {stem!r}: {df},\n" for stem, df in sorted(table.items()))
-    LEXICON_FILE.write_text(
-        '"""Background document frequencies, written by bench/train_summary_model.py.\n\n'
-        "In how many NeuS training articles each word stem occurs (aggregate counts only; stems\n"
-        'in fewer than a few articles are left out). Used for the word model\'s idf feature.\n"""\n\n'
-        f"DOCS = {n_docs}\nDOC_FREQ: dict[str, int] = {{\n{body}}}\n",
-        encoding="utf-8",
-    )
+    LEXICON_FILE.write_text(module_text(n_docs, dict(table)), encoding="utf-8")
 
 
 def write_weights(w: np.ndarray) -> None:

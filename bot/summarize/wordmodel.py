@@ -17,9 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.models import Article
-from bot.summarize._lexicon import DOC_FREQ, DOCS
+from bot.summarize._lexicon import BLOB as _LEXICON
 from bot.summarize._weights import BIAS, WEIGHTS
+from bot.summarize.lexicon import decode
 from bot.summarize.sentences import content_stems, split_sentences
+
+# Background document counts (module globals: the training script swaps in its own).
+DOCS, DOC_FREQ = decode(_LEXICON)
 
 # Long documents (Multi-News style full articles) put the story in the first sentences anyway.
 MAX_SENTENCES = 25
