@@ -47,7 +47,7 @@ class _Handler(BaseHTTPRequestHandler):
     requests: ClassVar[list[dict[str, Any]]] = []
 
     def log_message(self, *args: Any) -> None:
-        pass
+        """Keep the test output free of the server's request log."""
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
