@@ -175,7 +175,7 @@ def main() -> None:
     print(f"wrote {out / '_background.py'} ({len(blob)} chars) and {out / '_model.py'}")
 
 
-def _wrap(blob: str, width: int = 90) -> str:
+def _wrap(blob: str, width: int = 240) -> str:
     return "\n".join(f'    "{blob[i : i + width]}"' for i in range(0, len(blob), width))
 
 

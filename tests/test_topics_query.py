@@ -7,7 +7,7 @@ import pytest
 from bot.models import Article
 from bot.textutil import words
 from bot.topics import QueryError, StoryDoc, TopicQuery
-from bot.topics.query import _parts
+from bot.topics.storydoc import parts as _parts
 
 
 def doc(text: str, *sources: str) -> StoryDoc:

@@ -38,33 +38,15 @@ within one title or one paragraph.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from functools import lru_cache
 
-from bot.textutil import fold
-
-if TYPE_CHECKING:
-    from bot.models import Article
+from bot.topics.storydoc import StoryDoc, contains_run, parts
 
 _OPEN_QUOTES = {'"': '"', "“": "”", "„": "“"}
 _CLOSE_QUOTES = {'"', "”", "“"}
 _OPERATORS = {"AND", "OR", "NOT"}
 _SOURCE_PREFIX = "source:"
-# The parts of textutil words: its words split at their inner punctuation ("ai-powered" ->
-# "ai", "powered"; "japan's" -> "japan", "s"), so "ai" matches "AI-powered". Every \w run of
-# folded text lies inside exactly one textutil word, so one findall gives the same parts as
-# splitting words() output, several times faster (tests pin the equivalence).
-_PART_RE = re.compile(r"\w+")
-# Separates articles inside StoryDoc.text; a phrase never spans it.
-_SEGMENT_BREAK_RE = re.compile(r"\n\s*\n")
-_BREAK = ""  # never a \w+ match, so no phrase can match across it
-
-
-def _parts(text: str) -> list[str]:
-    """Matching units of `text`: textutil words, split at their inner punctuation."""
-    return _PART_RE.findall(fold(text))
 
 
 class QueryError(ValueError):
@@ -80,69 +62,6 @@ class QueryError(ValueError):
         # Tabs/newlines would knock the caret out of line with the character it points at.
         shown = re.sub(r"\s", " ", self.query)
         return f"{self.message} at {self.position}:\n  {shown}\n  {' ' * self.position}^"
-
-
-# --- documents -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoryDoc:
-    """The searchable text of one story. Derived indexes are built once, on first use."""
-
-    text: str
-    sources: tuple[str, ...] = ()
-
-    @classmethod
-    def from_articles(cls, articles: Sequence[Article]) -> StoryDoc:
-        # Blank lines keep a phrase from running from one title into the next text.
-        segments = [f"{a.title}\n\n{a.text}" for a in articles]
-        outlets = tuple(dict.fromkeys(a.source for a in articles if a.source))
-        return cls(text="\n\n".join(segments), sources=outlets)
-
-    @cached_property
-    def tokens(self) -> tuple[str, ...]:
-        """Matching units in order, with a break marker between articles/paragraphs."""
-        seq: list[str] = []
-        for segment in _SEGMENT_BREAK_RE.split(self.text):
-            if seq:
-                seq.append(_BREAK)
-            seq.extend(_parts(segment))
-        return tuple(seq)
-
-    @cached_property
-    def word_set(self) -> frozenset[str]:
-        return frozenset(self.tokens) - {_BREAK}
-
-    @cached_property
-    def _positions(self) -> dict[str, list[int]]:
-        index: dict[str, list[int]] = {}
-        for i, tok in enumerate(self.tokens):
-            index.setdefault(tok, []).append(i)
-        return index
-
-    @cached_property
-    def source_tokens(self) -> tuple[tuple[str, ...], ...]:
-        return tuple(tuple(_parts(s)) for s in self.sources)
-
-    def has_phrase(self, phrase: Sequence[str]) -> bool:
-        if not phrase:
-            return False
-        if len(phrase) == 1:
-            return phrase[0] in self.word_set
-        # Cheap rejection first: every word must occur somewhere.
-        if not all(w in self.word_set for w in phrase):
-            return False
-        toks = self.tokens
-        n = len(phrase)
-        return any(
-            tuple(toks[start : start + n]) == tuple(phrase)
-            for start in self._positions.get(phrase[0], ())
-        )
-
-
-def _contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
-    n = len(needle)
-    return any(tuple(haystack[i : i + n]) == tuple(needle) for i in range(len(haystack) - n + 1))
 
 
 # --- expression tree -------------------------------------------------------------------------
@@ -165,7 +84,7 @@ class Source:
     words: tuple[str, ...]
 
     def matches(self, doc: StoryDoc) -> bool:
-        return any(_contains_run(outlet, self.words) for outlet in doc.source_tokens)
+        return any(contains_run(outlet, self.words) for outlet in doc.source_tokens)
 
     def describe(self) -> str:
         text = " ".join(self.words)
@@ -361,7 +280,7 @@ class _Parser:
                 raise self.error("unbalanced parenthesis", len(self.query))
             self.i += 1
             return node
-        found = tuple(_parts(tok.value))
+        found = tuple(parts(tok.value))
         if tok.kind == "SOURCE":
             if not found:
                 raise self.error("source: needs an outlet name", tok.pos)
