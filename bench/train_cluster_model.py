@@ -27,9 +27,10 @@ from _data import REPO, skip_without_data
 
 from bot.cluster import background as bg
 from bot.cluster.features import FeatureWeights, term_hash
-from bot.cluster.online import ClusterSettings, OnlineClusterer, _Story
+from bot.cluster.online import OnlineClusterer, _Story
 from bot.cluster.pair import STORY_NAMES
 from bot.cluster.profile import raw_profile
+from bot.cluster.settings import ClusterSettings
 from bot.models import Article
 
 TRAIN = "news/clusters-train.jsonl"

@@ -5,7 +5,8 @@ from dataclasses import replace
 
 from _cluster_fixtures import EVENTS, article, event_articles
 
-from bot.cluster.online import ClusterSettings, OnlineClusterer
+from bot.cluster.online import OnlineClusterer
+from bot.cluster.settings import ClusterSettings
 
 
 def _ids() -> OnlineClusterer:

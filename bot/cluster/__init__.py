@@ -5,7 +5,8 @@
 - `wire.independent_sources`: outlets that ran the same copy count once.
 """
 
-from bot.cluster.online import Assignment, ClusterSettings, OnlineClusterer
+from bot.cluster.online import Assignment, OnlineClusterer
+from bot.cluster.settings import ClusterSettings
 from bot.cluster.slugs import SlugBook, make_slug
 from bot.cluster.wire import independent_sources
 

@@ -15,47 +15,18 @@ import heapq
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 
 from bot.cluster.background import load_background
-from bot.cluster.features import FeatureWeights, TermStats, dot
+from bot.cluster.features import TermStats, dot
 from bot.cluster.pair import STORY_NAMES, PairModel, default_model, story_features
 from bot.cluster.profile import Profile, raw_profile, weigh_profile
+from bot.cluster.settings import ClusterSettings
 from bot.models import Article
 
 _HOUR = 3600.0
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterSettings:
-    """Knobs of the online clusterer; the defaults are the tuned ones."""
-
-    # Decisions are on the pair model's log-odds (0 = "as likely as not" on the training stories).
-    join_logit: float = -2.0  # min log-odds for an article to join its best candidate story
-    merge_logit: float = -1.0  # min mean pair log-odds between two open stories to merge them
-    merge_probe: float = -1.0  # other candidates at least this likely are checked for a merge
-    window_hours: float = 48.0  # a story stays open this long after its newest article
-    max_active: int = 4000  # hard cap on open stories (undated input has no clock to expire by)
-    time_scale_hours: float = 36.0  # a gap this long from the story costs `time_logit`
-    time_logit: float = 2.0
-    # One outlet rarely writes two articles on one event within hours, but updates happen: a
-    # story that already has this outlet needs stronger evidence, most of all when recent.
-    same_source_logit: float = 3.0
-    same_source_hours: float = 6.0
-    same_source_floor: float = 1.0  # share of the penalty that stays after `same_source_hours`
-    query_terms: int = 12  # strongest article terms looked up in the inverted index
-    max_candidates: int = 6  # stories scored in full per article
-    candidate_floor: float = 0.0  # partial centroid similarity needed to be scored in full
-    max_posting: int = 50  # index terms shared by more open stories than this are skipped
-    max_members_compared: int = 4  # a big story is compared through its most recent members
-    features: FeatureWeights = field(default_factory=FeatureWeights)
-    idf_prior: float = 0.01
-    idf_pseudo_docs: float = 300.0
-    idf_max: float = 7.0
-    background: bool = True  # blend in the shipped background document frequencies
-    background_weight: float = 1.0
 
 
 @dataclass
