@@ -10,7 +10,7 @@ import sqlite_utils
 
 from bot.cards import SourceLink, StoryCard
 from bot.cluster.wire import independent_sources
-from bot.models import Article
+from bot.models import Article, Summary
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store.stories import StoryRow
@@ -30,9 +30,7 @@ def build_card(
     summary = story_store.cached_summary(db, story.id, len(members))
     if summary is None:
         summary = summarizer.summarize(members)
-        story_store.store_summary(db, story.id, summary, len(members))
-        if summary.headline and summary.headline != story.headline:
-            db["stories"].update(story.id, {"headline": summary.headline})
+        save_summary(db, story, summary, len(members))
     independent, wire_groups = independent_sources(members)
     outlets = story_store.outlets(members)
     first_seen = min((a.when for a in members if a.when), default=story.first_seen)
@@ -52,6 +50,15 @@ def build_card(
         topics=list(topics),
         writer=summary.writer,
     )
+
+
+def save_summary(
+    db: sqlite_utils.Database, story: StoryRow, summary: Summary, member_count: int
+) -> None:
+    """Cache a story's summary for its current size; its headline becomes the story's."""
+    story_store.store_summary(db, story.id, summary, member_count)
+    if summary.headline and summary.headline != story.headline:
+        db["stories"].update(story.id, {"headline": summary.headline})
 
 
 def _links(members: list[Article]) -> list[SourceLink]:

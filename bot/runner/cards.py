@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.cards import StoryCard
 from bot.models import Article, Summary
-from bot.pipeline.cards import build_card
+from bot.pipeline.cards import build_card, save_summary
 from bot.pipeline.digest import matching_topics
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
@@ -27,15 +27,6 @@ class CardSource:
         self.clock = clock
         self._summaries: dict[tuple[str, int], asyncio.Future[Summary]] = {}
 
-    def card_for(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
-        """Blocking twin of `card_for_async`, for callers outside the event loop."""
-        story = self.core.story(story_id)
-        if story is None or story.article_count == 0:
-            return None
-        topics = channel_store.channel_topics(self.db, channel.id)
-        names = matching_topics(topics, self.core.story_members(story.id)) if topics else []
-        return self.core.card(story, now=self.clock(), topics=names)
-
     async def card_for_async(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
         """The outbox's card source. A missing summary is written without blocking the loop (an
         LLM call can take 20 s): the LLM path is awaited, the extractive one runs in a thread on
@@ -46,10 +37,9 @@ class CardSource:
         members = self.core.story_members(story.id)
         if story_store.cached_summary(self.db, story.id, len(members)) is None:
             summary = await self._summary(story.id, members)
+            # Another channel's drain may have stored it while this one awaited.
             if story_store.cached_summary(self.db, story.id, len(members)) is None:
-                story_store.store_summary(self.db, story.id, summary, len(members))
-                if summary.headline and summary.headline != story.headline:
-                    self.db["stories"].update(story.id, {"headline": summary.headline})
+                save_summary(self.db, story, summary, len(members))
             story = self.core.story(story.id) or story
         topics = channel_store.channel_topics(self.db, channel.id)
         names = matching_topics(topics, members) if topics else []

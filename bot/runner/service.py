@@ -310,10 +310,6 @@ class Service:
             digests.alert_disabled_feeds(self.db, now=now)
         self.outbox.kick()
 
-    def card_for(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
-        """Blocking twin of `card_for_async`, for callers outside the event loop."""
-        return self.cards.card_for(story_id, channel)
-
     async def card_for_async(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
         """The outbox's card source, see `bot.runner.cards.CardSource.card_for_async`."""
         return await self.cards.card_for_async(story_id, channel)
