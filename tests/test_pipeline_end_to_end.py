@@ -76,6 +76,9 @@ async def test_second_poll_uses_conditional_get_and_adds_nothing(
     assert "not_modified" in statuses
     sent = [r.header("If-None-Match") for r in sample_server.requests]
     assert any(value and value.startswith('"v1-') for value in sent)
+    # The broken feed's validators were not kept: it is fetched (and parsed) in full again.
+    broken = sample_server.requests_to(f"/{BROKEN_OUTLET.slug}/feed")
+    assert broken and broken[-1].header("If-None-Match") is None
 
 
 async def test_story_lookup_and_full_card(core: NewsDigest) -> None:

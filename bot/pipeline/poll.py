@@ -21,7 +21,7 @@ from bot.ingest.errors import FeedParseError
 from bot.ingest.fetcher import FeedFetcher, FetchResult
 from bot.ingest.normalize import canonical_url
 from bot.ingest.parser import ParsedFeed, parse_feed
-from bot.ingest.policy import FeedPollState, PollOutcome, apply_fetch_result
+from bot.ingest.policy import FeedPollState, PollOutcome, apply_fetch_result, record_failure
 from bot.models import Article
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
@@ -116,6 +116,7 @@ async def _poll_one(
 ) -> FeedResult:
     result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     parsed: ParsedFeed | None = None
+    parse_error: str | None = None
     if result.body is not None:
         try:
             # Relative links resolve against where the feed actually came from, after redirects.
@@ -123,10 +124,13 @@ async def _poll_one(
                 parse_feed, result.body, url=result.final_url or result.url
             )
         except FeedParseError as exc:
-            # Keep the old validators so the next poll fetches the full body again.
-            result = dataclasses.replace(result, body=None, error=f"malformed feed: {exc}")
-            result = dataclasses.replace(result, etag=feed.etag, last_modified=feed.last_modified)
-    outcome = apply_fetch_result(_state(feed), result, now, max_failures=polling.max_failures)
+            parse_error = f"malformed feed: {exc}"
+    if parse_error is not None:
+        # From the state before the fetch: its old validators make the next poll download (and
+        # re-parse) the body instead of getting a 304.
+        outcome = record_failure(_state(feed), parse_error, now, max_failures=polling.max_failures)
+    else:
+        outcome = apply_fetch_result(_state(feed), result, now, max_failures=polling.max_failures)
     if parsed is not None and parsed.ttl_minutes:
         # RSS <ttl> asks us not to poll more often than that; honour it when it is longer.
         # Capped: a hostile or mistaken <ttl>999999</ttl> must not silence a feed for years.
@@ -136,7 +140,7 @@ async def _poll_one(
             outcome = dataclasses.replace(outcome, next_poll_at=earliest)
     new: list[Article] = []
     with transaction(db):
-        _record_outcome(db, feed, outcome, result, parsed, now)
+        _record_outcome(db, feed, outcome, parsed, now)
         if parsed is not None:
             new = article_store.insert_new(db, _rows(feed, parsed, result.url, now))
     return _summarise(feed, outcome, result, parsed, new)
@@ -157,7 +161,6 @@ def _record_outcome(
     db: sqlite_utils.Database,
     feed: FeedRow,
     outcome: PollOutcome,
-    result: FetchResult,
     parsed: ParsedFeed | None,
     now: datetime,
 ) -> None:
