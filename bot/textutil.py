@@ -49,8 +49,10 @@ def _fold_cached(text: str) -> str:
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold().replace("’", "'")
+    # Only the non-ASCII characters (a few curly quotes, the odd accent) are looked at one by one.
+    if not decomposed.isascii():
+        decomposed = _NON_ASCII_RE.sub(_drop_combining, decomposed)
+    return decomposed.casefold().replace("’", "'")
 
 
 def words(text: str) -> list[str]:
@@ -63,25 +65,9 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
 
 
-def fold_uncached(text: str) -> str:
-    """`fold` without the cache, for long one-off texts (article bodies) that would only evict
-    the short, repeated strings the cache is for and hold memory. Same result as `fold`, but
-    only the non-ASCII characters (a few curly quotes, the odd accent) are looked at one by one.
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    if not decomposed.isascii():
-        decomposed = _NON_ASCII_RE.sub(_drop_combining, decomposed)
-    return decomposed.casefold().replace("’", "'")
-
-
 def _drop_combining(match: re.Match[str]) -> str:
     ch = match.group(0)
     return "" if unicodedata.combining(ch) else ch
-
-
-def words_uncached(text: str) -> list[str]:
-    """`words` for long one-off texts: same tokens, nothing cached."""
-    return _WORD_RE.findall(fold_uncached(text))
 
 
 def squash_spaces(text: str) -> str:

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.textutil import STOPWORDS, fold, words_uncached
+from bot.textutil import STOPWORDS, fold, words
 
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -94,7 +94,7 @@ def content_terms(text: str) -> list[str]:
     cache = _TERMS
     if len(cache) > _TERMS_CAP:
         cache.clear()
-    tokens = words_uncached(text)
+    tokens = words(text)
     # map/filter keep the per-token work in C; only unseen words reach Python.
     terms = list(map(cache.get, tokens))
     if None in terms:
