@@ -7,18 +7,24 @@ central to the story (LexRank-style), how far down their articles they sit, how 
 compressor cut, repetition between bullets, length. `bench/train_summary_model.py` fits the
 weights on NeuS train to predict each candidate's ROUGE-1 F1 within its story; they live in
 `_rerank_weights.py` (numbers only).
+
+The strongest single cue is a ROUGE-like overlap of the candidate's words, stopwords and repeats
+included, with each article's opening: the outlets' own text is the best stand-in for the unseen
+reference, and the set-of-stems features cannot see how a bullet reads word by word.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.models import Article
 from bot.summarize._rerank_weights import RERANK_WEIGHTS
 from bot.summarize.candidates import Candidate, Option, TldrParams
-from bot.summarize.sentences import Sentence, content_stems
+from bot.summarize.sentences import Sentence, content_stems, stem
 
 RERANK_FEATURES: tuple[str, ...] = (
     "value",
@@ -44,9 +50,15 @@ RERANK_FEATURES: tuple[str, ...] = (
     "title_prec",
     "peer_prec",
     "lead_cov",
+    "pseudo_f1",
+    "title_recall",
 )
 _TOP_WORDS = 20
 _PEER_SENTENCES = 3
+# How much of each article stands in for the reference: its opening carries the story, and a
+# whole long article (Multi-News) would reward wordy background (120 tuned on NeuS train).
+_PSEUDO_WORDS = 120
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(slots=True)
@@ -63,6 +75,23 @@ class StoryContext:
     peers: list[set[str]] = field(default_factory=list)
     leads: set[str] = field(default_factory=set)
     centrality: dict[int, float] = field(default_factory=dict)
+    # Word bags (every token, stemmed, as ROUGE counts them) of each article's title and opening,
+    # of all titles together, and per option text (filled lazily).
+    openings: list[Counter[str]] = field(default_factory=list)
+    title_bag: Counter[str] = field(default_factory=Counter)
+    bags: dict[str, Counter[str]] = field(default_factory=dict)
+
+
+def token_bag(text: str) -> Counter[str]:
+    """Every word of the text, stemmed: ROUGE counts stopwords and repeats, so this does too."""
+    return Counter(stem(w) for w in _TOKEN_RE.findall(text.casefold()))
+
+
+def _f1(ours: Counter[str], theirs: Counter[str]) -> float:
+    matched = sum((ours & theirs).values())
+    if not matched:
+        return 0.0
+    return 2.0 * matched / (sum(ours.values()) + sum(theirs.values()))
 
 
 def story_context(
@@ -85,7 +114,12 @@ def story_context(
             peers[s.article_index].update(s.stems)
         if s.position == 0:
             leads.update(s.stems)
+    openings = [
+        token_bag(f"{a.title} {' '.join(a.text.split()[:_PSEUDO_WORDS])}") for a in articles
+    ]
     return StoryContext(
+        openings=[b for b in openings if b],
+        title_bag=token_bag(" ".join(a.title for a in articles)),
         probs=probs,
         titles=titles,
         consensus=consensus,
@@ -113,8 +147,18 @@ def _centrality(sentence: Sentence, ctx: StoryContext) -> float:
     return ctx.centrality[key]
 
 
+def _candidate_bag(options: Sequence[Option], ctx: StoryContext) -> Counter[str]:
+    bag: Counter[str] = Counter()
+    for o in options:
+        if o.text not in ctx.bags:
+            ctx.bags[o.text] = token_bag(o.text)
+        bag.update(ctx.bags[o.text])
+    return bag
+
+
 def features(candidate: Candidate, ctx: StoryContext, params: TldrParams) -> list[float]:
     options = candidate.options
+    bag = _candidate_bag(options, ctx)
     stems: set[str] = set()
     for o in options:
         stems |= o.stems
@@ -149,6 +193,8 @@ def features(candidate: Candidate, ctx: StoryContext, params: TldrParams) -> lis
         len(stems & ctx.titles) / max(1, len(stems)),
         sum(_peer_support(o, ctx) for o in options) / n_bullets,
         len(stems & ctx.leads) / max(1, len(ctx.leads)),
+        sum(_f1(bag, b) for b in ctx.openings) / max(1, len(ctx.openings)),
+        sum((bag & ctx.title_bag).values()) / max(1, sum(ctx.title_bag.values())),
     ]
 
 
