@@ -1,7 +1,7 @@
 """Fit the summariser's word model and TL;DR reranker on the NeuS training split.
 
     .venv/bin/python bench/train_summary_model.py [clusters-train.jsonl] [--folds 5]
-        [--stage words|rerank|all] [--l2 10] [--limit N] [--dry-run]
+        [--stage words|rerank|all] [--l2 3] [--limit N] [--dry-run]
 
 Word model (`_weights.py`, `_lexicon.py`): each content stem of a story is one example, its
 features (`bot.summarize.wordmodel.FEATURES`) and whether the story's reference summary uses it.
@@ -274,7 +274,7 @@ def main() -> int:
     parser.add_argument("--holdout", type=int, help="leave fold K out of training entirely")
     parser.add_argument("--drop", nargs="*", default=[], help="features to leave out (weight 0)")
     parser.add_argument("--stage", choices=("words", "rerank", "all"), default="all")
-    parser.add_argument("--l2", type=float, default=10.0, help="reranker ridge penalty")
+    parser.add_argument("--l2", type=float, default=3.0, help="reranker ridge penalty")
     parser.add_argument("--limit", type=int, default=0, help="first N stories only")
     parser.add_argument("--dry-run", action="store_true", help="report CV, do not write weights")
     args = parser.parse_args()

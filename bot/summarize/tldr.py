@@ -4,7 +4,8 @@ Each word of the story gets the chance that a neutral summary uses it (`wordmode
 consensus, titles, leads, position, names, background rarity). A beam search (`candidates`) over
 combinations of the best sentences, each compressed or cut at a clause, ranks TL;DRs by their
 expected word overlap with a neutral summary; a reranker (`rerank`) then picks among its best
-few dozen with candidate-level evidence: coverage, centrality, position, length.
+few dozen with candidate-level evidence: ROUGE-like overlap with the outlets' openings, coverage,
+centrality, position, length.
 """
 
 from __future__ import annotations
