@@ -15,9 +15,13 @@ import math
 from collections.abc import Sequence
 
 from bot.cluster.features import dot
+from bot.cluster.marks import conflicts
 from bot.cluster.profile import Profile
 
-PAIR_NAMES = ("full", "title", "lead", "cross", "ent", "num_shared", "num_conflict")
+PAIR_NAMES = (
+    *("full", "title", "lead", "cross", "ent", "num_shared", "num_conflict"),
+    *("date_conflict", "day_conflict", "fig_agree", "fig_conflict"),
+)
 STORY_NAMES = (*(f"max_{n}" for n in PAIR_NAMES), "mean_full", "centroid")
 
 
@@ -33,6 +37,13 @@ def pair_features(x: Profile, y: Profile, full: float | None = None) -> tuple[fl
         conflict = 1.0 - agree
     else:
         agree = conflict = 0.0
+    xm, ym = x.marks, y.marks
+    if xm and ym:
+        date_conflict = conflicts(xm, ym, "my")[1]
+        day_conflict = conflicts(xm, ym, "w")[1]
+        fig_agree, fig_conflict = conflicts(xm, ym, "%$c")
+    else:
+        date_conflict = day_conflict = fig_agree = fig_conflict = 0.0
     return (
         dot(x.vec, y.vec) if full is None else full,
         dot(x.title, y.title),
@@ -41,6 +52,10 @@ def pair_features(x: Profile, y: Profile, full: float | None = None) -> tuple[fl
         ent,
         agree,
         conflict,
+        date_conflict,
+        day_conflict,
+        fig_agree,
+        fig_conflict,
     )
 
 

@@ -21,6 +21,7 @@ from bot.cluster.features import (
     first_words,
     title_case,
 )
+from bot.cluster.marks import marks
 from bot.textutil import STOPWORDS, fold
 
 # A capitalised token in running prose (not at a sentence start): a name, place or organisation.
@@ -37,6 +38,7 @@ class Raw:
     lead: dict[str, float]
     ents: set[str]  # "p:name" single proper nouns and "e:multi word" runs
     nums: set[str]  # normalised figures ("4000", "9.4")
+    marks: dict[str, frozenset[str]]  # typed date and figure mentions (see marks.py)
 
     def all_keys(self) -> set[str]:
         return self.full.keys() | self.ents | self.nums
@@ -54,6 +56,7 @@ class Profile:
     ents: dict[str, float]  # entity key -> idf
     ent_norm: float  # sqrt(sum idf^2) of ents
     nums: frozenset[str]
+    marks: dict[str, frozenset[str]]
 
 
 def _counts(terms: list[str]) -> dict[str, float]:
@@ -139,6 +142,7 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
         lead=_counts(lead_terms),
         ents=ents,
         nums=_numbers(title) | _numbers(lead),
+        marks=marks(title + "\n" + lead),
     )
 
 
@@ -166,4 +170,5 @@ def weigh_profile(
         ents=ents,
         ent_norm=math.sqrt(sum([v * v for v in ents.values()])),
         nums=frozenset(raw.nums),
+        marks=raw.marks,
     )
