@@ -26,7 +26,7 @@ import numpy as np
 from _data import REPO, skip_without_data
 
 from bot.cluster import background as bg
-from bot.cluster.features import FeatureWeights, term_hash
+from bot.cluster.features import FeatureWeights, dot, term_hash
 from bot.cluster.online import OnlineClusterer, _Story
 from bot.cluster.pair import STORY_NAMES
 from bot.cluster.profile import raw_profile
@@ -83,6 +83,7 @@ def replay(
     wide = ClusterSettings(
         background=False, query_terms=25, max_candidates=12, max_posting=400, max_members_compared=8
     )
+    online = ClusterSettings(background=False)
     c = OnlineClusterer(wide)
     c._stats._bg_df, c._stats._bg_n = background[0], background[1]
     open_: dict[int, _Story] = {}
@@ -94,8 +95,14 @@ def replay(
         if gold in open_:
             possible += 1
             missed += open_[gold] not in cands
+        # The rival feature as the online clusterer sees it: among its (narrower) candidates.
+        c.settings = online
+        narrow = c._candidates(doc)
+        c.settings = wide
+        sims = {id(st): dot(doc.vec, st.centroid) / st.norm for st in narrow}
         for story in cands:
-            xs.append(c._features(doc, story))
+            rival = max((v for k, v in sims.items() if k != id(story)), default=0.0)
+            xs.append(c._features(doc, story, rival))
             ys.append(int(story is open_.get(gold)))
         if gold in open_:
             c._attach(open_[gold], doc)

@@ -103,7 +103,15 @@ class OnlineClusterer:
         doc = self._doc(article)
         self._expire()
         s = self.settings
-        scored = [(self._score(doc, story), story) for story in self._candidates(doc)]
+        cands = self._candidates(doc)
+        raws = [dot(doc.vec, story.centroid) for story in cands]
+        rivals = _rivals(
+            [r / st.norm if st.norm2 > 0.0 else 0.0 for r, st in zip(raws, cands, strict=True)]
+        )
+        scored = [
+            (self._score(doc, story, rival, raw), story)
+            for story, rival, raw in zip(cands, rivals, raws, strict=True)
+        ]
         scored.sort(key=lambda pair: pair[0], reverse=True)
         if scored and scored[0][0] >= s.join_logit:
             story, created = scored[0][1], False
@@ -210,20 +218,25 @@ class OnlineClusterer:
         time_pen = s.time_logit * min(gap_h / s.time_scale_hours, 2.0) if gap_h < 1e300 else 0.0
         return time_pen + src
 
-    def _features(self, doc: _Doc, story: _Story) -> list[float]:
+    def _features(self, doc: _Doc, story: _Story, rival: float = 0.0) -> list[float]:
         s = self.settings
         centroid_sim = dot(doc.vec, story.centroid) / story.norm
         members = [m.p for m in story.members[-s.max_members_compared :]]
-        return story_features(doc.p, members, centroid_sim)
+        return story_features(doc.p, members, centroid_sim, rival=rival)
 
-    def _score(self, doc: _Doc, story: _Story) -> float:
+    def _score(
+        self, doc: _Doc, story: _Story, rival: float = 0.0, raw: float | None = None
+    ) -> float:
+        """`rival`: the article's best centroid similarity to any *other* candidate story;
+        `raw`: dot(doc.vec, story.centroid) when the caller already has it."""
         if story.norm2 <= 0.0:
             return -100.0
         members = story.members[-self.settings.max_members_compared :]
         if self._bound_model is not self.model:  # the model may be swapped (training, tests)
             self._set_bounds()
         penalty = self._penalty(doc, members)
-        raw = dot(doc.vec, story.centroid)
+        if raw is None:
+            raw = dot(doc.vec, story.centroid)
         centroid_sim = raw / story.norm
         # Every pair cosine is >= 0 and they sum to `raw` over all members, so `raw` caps the
         # best and the mean pair cosine; the other features lie in [0, 1]. A story whose best
@@ -255,7 +268,7 @@ class OnlineClusterer:
         )
         if bound < self._decision_floor:
             return bound
-        feats = story_features(doc.p, profiles, centroid_sim, fulls)
+        feats = story_features(doc.p, profiles, centroid_sim, fulls, rival)
         return self.model.logit(feats) - penalty
 
     def _set_bounds(self) -> None:
@@ -281,7 +294,10 @@ class OnlineClusterer:
         total = 0.0
         for x in am:
             for y in bm:
-                f = story_features(x.p, [y.p], dot(x.vec, y.vec))
+                # No rival is known here: count the pair's own similarity as one, so a merge
+                # needs evidence beyond it (a missing rival would read as "nothing else close").
+                sim = dot(x.vec, y.vec)
+                f = story_features(x.p, [y.p], sim, rival=sim)
                 total += self.model.logit(f) - self._penalty(x, [y])
         return total / (len(am) * len(bm))
 
@@ -375,6 +391,16 @@ class OnlineClusterer:
         if len(self._expiry) > 4 * len(self._active) + 1024:  # keep stale heap entries bounded
             self._expiry = [(st.last_t, sid) for sid, st in self._active.items()]
             heapq.heapify(self._expiry)
+
+
+def _rivals(sims: list[float]) -> list[float]:
+    """For each candidate, the best similarity among the *other* candidates: a close look-alike
+    makes a join less safe, and there are more look-alikes the more stories are open."""
+    if len(sims) < 2:
+        return [0.0] * len(sims)
+    i = max(range(len(sims)), key=sims.__getitem__)
+    second = max(v for j, v in enumerate(sims) if j != i)
+    return [second if j == i else sims[i] for j in range(len(sims))]
 
 
 def _rank_key(pair: tuple[float, _Story | None]) -> tuple[float, str]:

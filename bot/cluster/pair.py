@@ -22,7 +22,7 @@ PAIR_NAMES = (
     *("full", "title", "lead", "cross", "ent", "num_shared", "num_conflict"),
     *("date_conflict", "day_conflict", "fig_agree", "fig_conflict"),
 )
-STORY_NAMES = (*(f"max_{n}" for n in PAIR_NAMES), "mean_full", "centroid")
+STORY_NAMES = (*(f"max_{n}" for n in PAIR_NAMES), "mean_full", "centroid", "rival")
 
 
 def pair_features(x: Profile, y: Profile, full: float | None = None) -> tuple[float, ...]:
@@ -64,10 +64,12 @@ def story_features(
     members: Sequence[Profile],
     centroid_sim: float,
     fulls: Sequence[float] | None = None,
+    rival: float = 0.0,
 ) -> list[float]:
     """Features of `x` against a story, through its `members` (most recent ones suffice).
 
     `fulls`: the whole-article cosines to `members`, when the caller already computed them.
+    `rival`: `x`'s best centroid similarity to another open story (0 when there is none).
     """
     best = [0.0] * len(PAIR_NAMES)
     total = 0.0
@@ -75,7 +77,7 @@ def story_features(
         f = pair_features(x, y, None if fulls is None else fulls[j])
         total += f[0]
         best = list(map(max, best, f))  # max keeps the earlier value on ties, as `>` did
-    return [*best, total / max(len(members), 1), centroid_sim]
+    return [*best, total / max(len(members), 1), centroid_sim, rival]
 
 
 class PairModel:

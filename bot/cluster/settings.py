@@ -12,9 +12,9 @@ class ClusterSettings:
     """Knobs of the online clusterer; the defaults are the tuned ones."""
 
     # Decisions are on the pair model's log-odds (0 = "as likely as not" on the training stories).
-    join_logit: float = -2.0  # min log-odds for an article to join its best candidate story
+    join_logit: float = -0.5  # min log-odds for an article to join its best candidate story
     merge_logit: float = -1.0  # min mean pair log-odds between two open stories to merge them
-    merge_probe: float = -1.0  # other candidates at least this likely are checked for a merge
+    merge_probe: float = -0.5  # other candidates at least this likely are checked for a merge
     window_hours: float = 48.0  # a story stays open this long after its newest article
     max_active: int = 4000  # hard cap on open stories (undated input has no clock to expire by)
     time_scale_hours: float = 36.0  # a gap this long from the story costs `time_logit`
