@@ -35,6 +35,7 @@ _COUNT_RE = re.compile(
     r"(?![\d%])",
     re.I,
 )
+_DIGIT_RE = re.compile(r"\d")
 KINDS = ("m", "w", "y", "%", "$", "c")
 
 
@@ -54,6 +55,8 @@ def marks(text: str) -> dict[str, frozenset[str]]:
         add("m", next(g for g in m.groups() if g).lower())
     for m in _WEEKDAY_RE.finditer(text):
         add("w", m.group(1).lower())
+    if _DIGIT_RE.search(text) is None:  # most headlines and many leads: no figure to look for
+        return {k: frozenset(v) for k, v in found.items()}
     for m in _YEAR_RE.finditer(text):
         add("y", m.group(1))
     for m in _PERCENT_RE.finditer(text):

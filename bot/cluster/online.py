@@ -249,6 +249,7 @@ class OnlineClusterer:
             + self._w_max_full * best
             + self._w_mean_full * (mean if mean < best else best)
             + self._w_centroid * centroid_sim
+            + self._w_rival * rival
             - penalty
         )
         if bound < self._decision_floor:
@@ -264,6 +265,7 @@ class OnlineClusterer:
             + self._w_max_full * best
             + self._w_mean_full * (sum(fulls) / len(fulls))
             + self._w_centroid * centroid_sim
+            + self._w_rival * rival
             - penalty
         )
         if bound < self._decision_floor:
@@ -276,13 +278,15 @@ class OnlineClusterer:
         self._bound_model = self.model
         w = self.model.weights
         i_max, i_mean = STORY_NAMES.index("max_full"), STORY_NAMES.index("mean_full")
-        i_cen = STORY_NAMES.index("centroid")
-        # Features other than these three are in [0, 1]: a positive weight adds at most itself.
-        rest = sum(max(v, 0.0) for i, v in enumerate(w) if i not in (i_max, i_mean, i_cen))
+        i_cen, i_riv = STORY_NAMES.index("centroid"), STORY_NAMES.index("rival")
+        # Features other than these four are in [0, 1]: a positive weight adds at most itself.
+        exact = (i_max, i_mean, i_cen, i_riv)
+        rest = sum(max(v, 0.0) for i, v in enumerate(w) if i not in exact)
         self._bound_base = self.model.bias + rest + 1e-6  # margin for float rounding
         self._w_max_full = max(w[i_max], 0.0)
         self._w_mean_full = max(w[i_mean], 0.0)
         self._w_centroid = w[i_cen]
+        self._w_rival = w[i_riv]  # the rival is known before scoring: it enters the bound as is
         s = self.settings
         self._decision_floor = min(s.join_logit, s.merge_probe)
 
