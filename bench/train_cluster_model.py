@@ -9,7 +9,8 @@ the repo) and produces, with `--write`:
 
 Training examples come from replaying the stories through the real clusterer's candidate search,
 teacher-forced (each article is then attached to its gold story), so the negatives are exactly the
-near-miss stories the online clusterer has to turn down. Replays use several corpus sizes so the
+near-miss stories the online clusterer has to turn down. The rival feature is measured among the
+candidates the online (narrower) search would return, as scoring sees it. Replays use several corpus sizes so the
 fit holds on a young corpus as well as a busy one. The background table used while replaying is
 built from the *other* half of the stories, so a story's own words never look common to it.
 """

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from bot.cluster.features import FeatureWeights, TermStats
 from bot.cluster.marks import conflicts, marks
-from bot.cluster.online import _rivals
-from bot.cluster.pair import PAIR_NAMES, pair_features
+from bot.cluster.pair import PAIR_NAMES, best_others, pair_features
 from bot.cluster.profile import raw_profile, weigh_profile
 
 
@@ -43,6 +42,6 @@ def test_recurring_reports_with_different_figures_conflict():
 
 
 def test_rival_is_the_best_other_candidate():
-    assert _rivals([]) == []
-    assert _rivals([0.4]) == [0.0]
-    assert _rivals([0.2, 0.7, 0.5]) == [0.7, 0.5, 0.7]
+    assert best_others([]) == []
+    assert best_others([0.4]) == [0.0]
+    assert best_others([0.2, 0.7, 0.5]) == [0.7, 0.5, 0.7]

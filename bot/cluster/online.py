@@ -21,7 +21,7 @@ from operator import itemgetter
 
 from bot.cluster.background import load_background
 from bot.cluster.features import TermStats, dot
-from bot.cluster.pair import STORY_NAMES, PairModel, default_model, story_features
+from bot.cluster.pair import STORY_NAMES, PairModel, best_others, default_model, story_features
 from bot.cluster.profile import Profile, raw_profile, weigh_profile
 from bot.cluster.settings import ClusterSettings
 from bot.models import Article
@@ -105,9 +105,7 @@ class OnlineClusterer:
         s = self.settings
         cands = self._candidates(doc)
         raws = [dot(doc.vec, story.centroid) for story in cands]
-        rivals = _rivals(
-            [r / st.norm if st.norm2 > 0.0 else 0.0 for r, st in zip(raws, cands, strict=True)]
-        )
+        rivals = best_others([r / st.norm for r, st in zip(raws, cands, strict=True)])
         scored = [
             (self._score(doc, story, rival, raw), story)
             for story, rival, raw in zip(cands, rivals, raws, strict=True)
@@ -395,16 +393,6 @@ class OnlineClusterer:
         if len(self._expiry) > 4 * len(self._active) + 1024:  # keep stale heap entries bounded
             self._expiry = [(st.last_t, sid) for sid, st in self._active.items()]
             heapq.heapify(self._expiry)
-
-
-def _rivals(sims: list[float]) -> list[float]:
-    """For each candidate, the best similarity among the *other* candidates: a close look-alike
-    makes a join less safe, and there are more look-alikes the more stories are open."""
-    if len(sims) < 2:
-        return [0.0] * len(sims)
-    i = max(range(len(sims)), key=sims.__getitem__)
-    second = max(v for j, v in enumerate(sims) if j != i)
-    return [second if j == i else sims[i] for j in range(len(sims))]
 
 
 def _rank_key(pair: tuple[float, _Story | None]) -> tuple[float, str]:

@@ -5,8 +5,12 @@ on long leads. A probability fitted on a separate labelled set (`bench/train_clu
 NeuS training stories) does not: "join if P(same story) > 0.5" holds across corpus sizes.
 
 Evidence per (article, member) pair: whole-article, headline and lead cosines, headline-vs-lead
-cross match, shared named entities (IDF-weighted), shared and conflicting figures. Per story: the
-best pair for each, the mean whole-article cosine, and the cosine to the story centroid.
+cross match, shared named entities (IDF-weighted), shared and conflicting figures, and typed
+conflicts (`marks.py`): another month or year, another weekday, another percentage, amount or
+count. Per story: the best pair for each, the mean whole-article cosine, the cosine to the story
+centroid, and the *rival*: the article's best centroid cosine to some other open story. A close
+look-alike makes any join less safe, and look-alikes multiply with the number of open stories,
+which a per-pair probability alone can't see (precision then falls as the corpus grows).
 """
 
 from __future__ import annotations
@@ -78,6 +82,15 @@ def story_features(
         total += f[0]
         best = list(map(max, best, f))  # max keeps the earlier value on ties, as `>` did
     return [*best, total / max(len(members), 1), centroid_sim, rival]
+
+
+def best_others(sims: Sequence[float]) -> list[float]:
+    """The rival of each candidate: the best similarity among the *other* candidates."""
+    if len(sims) < 2:
+        return [0.0] * len(sims)
+    i = max(range(len(sims)), key=sims.__getitem__)
+    second = max(v for j, v in enumerate(sims) if j != i)
+    return [second if j == i else sims[i] for j in range(len(sims))]
 
 
 class PairModel:
