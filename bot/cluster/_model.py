@@ -2,19 +2,19 @@
 
 # Features: max_full, max_title, max_lead, max_cross, max_ent, max_num_shared, max_num_conflict, max_date_conflict, max_day_conflict, max_fig_agree, max_fig_conflict, mean_full, centroid, rival.
 WEIGHTS = (
-    5.996483,
-    0.335606,
-    0.264273,
-    -1.292347,
-    -0.506622,
-    0.344414,
-    -0.113185,
-    -0.819652,
-    -1.999014,
-    1.305519,
-    -0.908505,
-    13.315889,
-    5.346347,
-    -11.764527,
+    5.99503,
+    0.338059,
+    0.26786,
+    -1.285889,
+    -0.505106,
+    0.342076,
+    -0.11537,
+    -0.822203,
+    -1.99857,
+    1.304287,
+    -0.894496,
+    13.306516,
+    5.342863,
+    -11.765315,
 )
-BIAS = -4.166697
+BIAS = -4.166039

@@ -12,29 +12,21 @@ from __future__ import annotations
 import re
 
 # Kinds: "m" month, "w" weekday, "y" year, "%" percentage, "$" money, "c" large count.
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 # "May" is a verb (and a prime minister) far more often than a month: only a dated "May 3" or
 # "in May" counts. Other month names are capitalised words that mean nothing else in news.
-_MONTH_RE = re.compile(
-    r"\b(?:(January|February|March|April|June|July|August|September|October|November|December)"
-    r"|(?<=\bin )(May)|(May)(?= \d))\b"
+_DATE_RE = re.compile(
+    r"\b(January|February|March|April|June|July|August|September|October|November|December"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|May(?= \d))\b|(?<=\bin )(May)\b"
 )
-_WEEKDAY_RE = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_YEAR_RE = re.compile(r"(?<![\d$.,])((?:19|20)\d\d)(?![\d%])")
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
-_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b|percentage point)")
-_MONEY_RE = re.compile(
-    r"[$£€]\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn|m)\b)?", re.I
-)
-# A count with thousands separators or a scale word: "498,000 claims", "5 million doses".
-_COUNT_RE = re.compile(
-    r"(?<![$£€\d.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s+(?:thousand|million|billion|trillion))"
-    r"(?![\d%])",
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# Every figure in one pass (a few per text), typed afterwards: currency sign, digits, unit.
+_FIG_RE = re.compile(
+    r"([$£€]\s?)?(\d[\d,]*(?:\.\d+)?)(?:\s*(%)|\s*(percent|per cent|percentage point"
+    r"|thousand|million|billion|trillion|bn|m)\b)?",
     re.I,
 )
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+")
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
 _DIGIT_RE = re.compile(r"\d")
 KINDS = ("m", "w", "y", "%", "$", "c")
 
@@ -47,29 +39,31 @@ def _amount(digits: str, scale: str | None) -> str:
 def marks(text: str) -> dict[str, frozenset[str]]:
     """Kind -> the values `text` mentions of it (kinds not mentioned are absent)."""
     found: dict[str, set[str]] = {}
-
-    def add(kind: str, value: str) -> None:
-        found.setdefault(kind, set()).add(value)
-
-    for m in _MONTH_RE.finditer(text):
-        add("m", next(g for g in m.groups() if g).lower())
-    for m in _WEEKDAY_RE.finditer(text):
-        add("w", m.group(1).lower())
+    for name, may in _DATE_RE.findall(text):
+        word = (name or may).lower()
+        found.setdefault("w" if word in _WEEKDAYS else "m", set()).add(word)
     if _DIGIT_RE.search(text) is None:  # most headlines and many leads: no figure to look for
         return {k: frozenset(v) for k, v in found.items()}
-    for m in _YEAR_RE.finditer(text):
-        add("y", m.group(1))
-    for m in _PERCENT_RE.finditer(text):
-        add("%", f"{float(m.group(1)):g}")
-    money_spans = []
-    for m in _MONEY_RE.finditer(text):
-        add("$", _amount(m.group(1), m.group(2)))
-        money_spans.append(m.span())
-    for m in _COUNT_RE.finditer(text):
-        if any(a <= m.start() < b for a, b in money_spans):
+    for m in _FIG_RE.finditer(text):
+        sign, digits, pct, unit = m.groups()
+        digits = digits.rstrip(",")
+        start = m.start(2)
+        if start and (text[start - 1] in ".," or text[start - 1].isdigit()):
+            continue  # the tail of "1.2.3" or "4,5": not a figure of its own
+        unit = unit.lower() if unit else None
+        if sign:
+            kind, value = "$", _amount(digits, unit)
+        elif pct or (unit is not None and unit.startswith("per")):
+            kind, value = "%", f"{float(digits.replace(',', '')):g}"
+        elif unit in ("thousand", "million", "billion", "trillion"):
+            kind, value = "c", _amount(digits, unit)
+        elif _THOUSANDS_RE.fullmatch(digits):
+            kind, value = "c", _amount(digits, None)
+        elif len(digits) == 4 and digits[:2] in ("19", "20"):
+            kind, value = "y", digits
+        else:
             continue
-        digits, *scale = m.group(1).split()
-        add("c", _amount(digits, scale[0] if scale else None))
+        found.setdefault(kind, set()).add(value)
     return {k: frozenset(v) for k, v in found.items()}
 
 
