@@ -7,21 +7,21 @@ from bot.cluster.profile import raw_profile, weigh_profile
 
 
 def test_marks_are_typed_and_normalised():
-    m = marks("Prices rose 4.2% in April, the most since 2008; claims fell to 498,000 on Thursday")
-    assert m["m"] == {"april"} and m["y"] == {"2008"} and m["w"] == {"thursday"}
-    assert m["%"] == {"4.2"} and m["c"] == {f"{498000.0:.3g}"}
+    m = marks("Fares rose 3.1% in March, the most since 1997; riders fell to 212,000 on Tuesday")
+    assert m["m"] == {"march"} and m["y"] == {"1997"} and m["w"] == {"tuesday"}
+    assert m["%"] == {"3.1"} and m["c"] == {f"{212000.0:.3g}"}
     # One amount however it is written; "May" the verb (or the name) is no month.
     assert marks("a $1.2 billion deal")["$"] == marks("a $1,200 million deal")["$"]
-    assert "m" not in marks("Theresa May said prices may rise")
+    assert "m" not in marks("Councillor Ada May said fares may rise")
     assert marks("in May")["m"] == {"may"}
 
 
 def test_conflict_needs_both_sides_to_state_the_kind():
-    april, june = marks("rose 4.2% in April"), marks("rose 5.4% in June")
-    assert conflicts(april, june, "my") == (0.0, 1.0)
-    assert conflicts(april, june, "%$c") == (0.0, 1.0)
-    assert conflicts(april, marks("rose 4.2 percent"), "%$c") == (1.0, 0.0)
-    assert conflicts(april, marks("prices rose"), "my%$c") == (0.0, 0.0)
+    march, october = marks("rose 3.1% in March"), marks("rose 2.7% in October")
+    assert conflicts(march, october, "my") == (0.0, 1.0)
+    assert conflicts(march, october, "%$c") == (0.0, 1.0)
+    assert conflicts(march, marks("rose 3.1 percent"), "%$c") == (1.0, 0.0)
+    assert conflicts(march, marks("prices rose"), "my%$c") == (0.0, 0.0)
 
 
 def _profile(title: str, text: str):
@@ -31,9 +31,9 @@ def _profile(title: str, text: str):
 
 
 def test_recurring_reports_with_different_figures_conflict():
-    a = _profile("Consumer prices jump 4.2% in April", "Consumer prices rose 4.2% in April.")
-    b = _profile("Consumer prices jump 5.4% in June", "Consumer prices rose 5.4% in June.")
-    c = _profile("Prices leap 4.2% in April", "The consumer price index rose 4.2% in April.")
+    a = _profile("Bus fares jump 3.1% in March", "Bus fares rose 3.1% in March.")
+    b = _profile("Bus fares jump 2.7% in October", "Bus fares rose 2.7% in October.")
+    c = _profile("Fares leap 3.1% in March", "The city transit fare index rose 3.1% in March.")
     names = dict(zip(PAIR_NAMES, pair_features(a, b), strict=True))
     assert names["date_conflict"] == 1.0 and names["fig_conflict"] == 1.0
     same = dict(zip(PAIR_NAMES, pair_features(a, c), strict=True))

@@ -1,8 +1,8 @@
 """Typed mentions that pin an article to one occurrence of a recurring event.
 
 Recurring news (a monthly price report, weekly jobless claims, the n-th guidance update) repeats
-the same vocabulary every time; what differs is the figure and the date: "prices rose 4.2% in
-April" vs "5.4% in June", "claims fell to 498,000" vs "473,000". Plain number tokens can't tell a
+the same vocabulary every time; what differs is the figure and the date: "prices rose 3.1% in
+March" vs "2.7% in October", "claims fell to 212,000" vs "236,000". Plain number tokens can't tell a
 conflicting headline figure from an unrelated year or count, so mentions are typed, and two
 articles *conflict* on a type when both state it and share no value.
 """
