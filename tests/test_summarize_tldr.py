@@ -92,6 +92,64 @@ def test_cut_at_clause_boundary() -> None:
     assert cut_to_words(sentence, 4) is None
 
 
+def test_trailing_attribution_needs_a_comma_and_keeps_negations() -> None:
+    # "a decision has not been announced" is the clause's content, not who said it.
+    sentence = (
+        "The ferry operator cancelled the winter timetable in a dispute in which a decision "
+        "has not been announced."
+    )
+    assert compress(sentence) == sentence
+    assert compress("The ferry operator cancelled the winter timetable, the port told us.") == (
+        "The ferry operator cancelled the winter timetable."
+    )
+
+
+def test_cuts_keep_a_main_clause_and_what_was_said() -> None:
+    # A lone subordinate clause: the main clause comes after the dash.
+    sentence = "After the storm hit the coast on Friday — the third in a month — the pier closed."
+    assert cut_to_words(sentence, 12) is None
+    # A reporting verb cut off from its report, and a main clause whose object still follows.
+    said = "The mayor said on the radio, speaking on Monday, that the pier will reopen in May."
+    assert cut_to_words(said, 8) is None
+    clear = "Residents are making it clear, even before the vote, that they want the pier rebuilt."
+    assert cut_to_words(clear, 9) is None
+    assert cut_to_words("The old pier closed on Friday, and the ferries stopped.", 7) == (
+        "The old pier closed on Friday."
+    )
+
+
+def test_cuts_keep_the_predicate_and_the_speakers_verb() -> None:
+    # The verb after an appositive, or after an adverb, belongs to the head's subject.
+    appositive = "The rally came after the local currency, the dinar, slid to a record low."
+    assert cut_to_words(appositive, 9) is None
+    adverb = "The one event that the mayor of Eastport, Lena Cho, never missed: the harbour parade."
+    assert cut_to_words(adverb, 10) is None
+    # ", told reporters," is the speaker's own verb, not an aside to drop.
+    quote = '"We will rebuild the pier," Mayor Lena Cho, D-Eastport, told reporters, adding that work starts soon.'
+    assert not any("Cho, D-Eastport, adding" in v for v in variants(quote))
+
+
+def test_case_names_do_not_split_sentences() -> None:
+    assert split_sentences(
+        "The case, Eastport v. Harbour Board, was heard in May. It is pending."
+    ) == [
+        "The case, Eastport v. Harbour Board, was heard in May.",
+        "It is pending.",
+    ]
+
+
+def test_inner_aside_is_not_dropped_from_a_list() -> None:
+    # After ", the old law that limits berths to locally built," the next item ("Locally
+    # crewed") is the list's, not the main clause's: dropping the aside would garble the sentence.
+    sentence = (
+        "The port kept the Harbour Act, the old law that limits berths to locally built, "
+        "Locally crewed boats, in force."
+    )
+    assert "The port kept the Harbour Act Locally crewed boats, in force." not in variants(sentence)
+    forms = variants("Ana Ruiz, the city's chief engineer, ordered a full inspection of the span.")
+    assert "Ana Ruiz ordered a full inspection of the span." in forms
+
+
 def test_cut_forms_keep_the_main_verb() -> None:
     sentence = (
         "The private lunar lander Kestrel-2, built by Skyforge Dynamics, landed near the "

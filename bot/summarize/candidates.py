@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.summarize.compress import clause_prefixes, compress, is_clause, variants
+from bot.summarize.compress import WEAK_ENDINGS, clause_prefixes, compress, is_clause, variants
 from bot.summarize.sentences import Sentence, content_stems
 from bot.textutil import STOPWORDS, words
 
@@ -90,8 +90,14 @@ def _forms(sentence: str, params: TldrParams) -> list[str]:
     for variant in dict.fromkeys(v2 for v1 in variants(sentence) for v2 in variants(v1)):
         texts.append(variant)
         texts.extend(clause_prefixes(variant, params.max_words, params.min_bullet_words))
-    # A feed excerpt cut mid-sentence ("...shot and killed after...") is only usable up to a clause.
-    out = [t for t in dict.fromkeys(texts) if not t.rstrip("\"'”’").endswith(("..", "…"))]
+    # A feed excerpt cut mid-sentence ("...shot and killed after...", "... Costa and") is only
+    # usable up to a clause.
+    out = [
+        t
+        for t in dict.fromkeys(texts)
+        if not t.rstrip("\"'”’").endswith(("..", "…"))
+        and t.split()[-1].strip(".\"'”’").casefold() not in WEAK_ENDINGS
+    ]
     # A shorter form must still be a sentence: cutting "X, built by Y, landed ..." after "Y" drops
     # the main verb. The whole sentence is kept even when the check doubts it: it was written so.
     if is_clause(sentence):

@@ -24,8 +24,12 @@ _LEAD_DISCOURSE_RE = re.compile(
     r"For (?:his|her|their|its) part|In other words|Already|Ultimately),?\s+"
 )
 # Trailing attributions: ", officials said.", ", according to the report.", ", he told CNN."
+# The speaker must follow a comma and hold no auxiliary or negation: otherwise "... in which a
+# decision has not been announced." reads as an attribution and the clause (and its "not") goes.
+_SPEAKER_WORD = r"(?!(?:has|have|had|not|never|no|been|be|was|were|is|are|will|would|could)\b)"
 _TRAIL_ATTRIB_RE = re.compile(
-    r",?\s+(?:according to [^,;.]{1,60}|(?:the\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,4}\s+"
+    r"(?:,?\s+according to [^,;.]{1,60}|,\s+(?:the\s+)?"
+    rf"{_SPEAKER_WORD}[\w.'’-]+(?:\s+{_SPEAKER_WORD}[\w.'’-]+){{0,4}}\s+"
     r"(?:said|says|told [\w\s.]{1,30}?|reported|reports|added|noted|confirmed|announced)"
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
     r"yesterday|in a statement|in an interview))?)\s*(?=[.!?]?[\"'”’]*$)"
@@ -91,10 +95,64 @@ def _has_open_quote(text: str) -> bool:
 
 
 _CLAUSE_BREAK_RE = re.compile(r"(?:,|;|:|\s[—–]|\s-)\s")
-_WEAK_ENDINGS = frozenset(
+WEAK_ENDINGS = frozenset(
     "a an the and or but of to in on at for with by from as that which who whose its their his her "
     "is are was were be been has have had will would could should may might than".split()
 )
+
+
+# Openers of a subordinate clause or a scene-setting phrase: the main clause comes after them.
+_SUBORDINATORS = frozenset(
+    """
+    after when while although though if because since before until unless once whereas as for in
+    on at amid during despite with without following
+    """.split()
+)
+# A head ending in a reporting verb and a few words ("X said in the recording") lost what was said.
+# Only verbs of saying: "announced a new plan" or "warned of delays" is a whole clause.
+_REPORT_END_RE = re.compile(
+    r"\b(?:said|says|told|added)"
+    r"(?:\s+(?!that\b)[^\s,]+){0,4}$"
+)
+
+
+def _first_verbish(tokens: list[str]) -> str:
+    """The first word of `tokens`, past an adverb ("never missed", "reportedly told")."""
+    first = tokens[0].casefold().strip(_PUNCT)
+    if len(tokens) > 1 and (first in _ADVERBS or first.endswith("ly")):
+        return tokens[1].casefold().strip(_PUNCT)
+    return first
+
+
+_PUNCT = ".,:;!?\"'“”‘’"
+
+
+_ADVERBS = frozenset("never not also still already then later now once since".split())
+
+
+def _clean_cut(head: str, tail: str) -> bool:
+    """Whether `head`, the words before a clause boundary, stands as a sentence without `tail`.
+
+    Rejects cuts that leave a dangling word ("... the company said it would"), an open quote, a
+    lone subordinate clause ("After the storm hit the coast"), a reporting verb without its
+    report, or a main clause whose object still follows ("made it clear, before the vote, that").
+    """
+    tokens = head.split()
+    if not tokens or _has_open_quote(head) or tokens[-1].strip("\"'”’").casefold() in WEAK_ENDINGS:
+        return False
+    if tokens[0].casefold().strip("\"“‘'") in _SUBORDINATORS and ", " not in head:
+        return False
+    if _REPORT_END_RE.search(head.rstrip(".")):
+        return False
+    # A tail opening with a verb, maybe after a short aside ("the won, took a hit", "Blackburn,
+    # R-Tenn., told Fox"), is the predicate the head still needs.
+    segments = [seg.split() for seg in tail.split(", ")[:2]]
+    starts = [_first_verbish(seg) for seg in segments[:1] if seg]
+    if len(segments) == 2 and segments[1] and len(segments[0]) <= 4:
+        starts.append(_first_verbish(segments[1]))
+    if any(w in _VERB_WORDS or (len(w) >= 5 and w.endswith("ed")) for w in starts):
+        return False
+    return not any(seg.lstrip('"“').startswith("that ") for seg in tail.split(", ")[:2])
 
 
 def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | None:
@@ -111,10 +169,7 @@ def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | Non
         n = len(head.split())
         if n > max_words:
             break
-        if n < min_words or _has_open_quote(head):
-            continue
-        last = head.split()[-1].strip("\"'”’").casefold()
-        if last in _WEAK_ENDINGS:
+        if n < min_words or not _clean_cut(head, sentence[match.end() :]):
             continue
         best = head
     return _ensure_period(best) if best else None
@@ -149,17 +204,49 @@ def variants(sentence: str, max_segment_words: int = 14) -> list[str]:
         if _has_open_quote(segment):
             continue
         if end is None:
+            # Dropping the last segment is a cut like any other ("made it clear, that ..." is not).
+            if not _clean_cut(sentence[: match.start()], segment):
+                continue
             shorter = _ensure_period(sentence[: match.start()])
-        elif _ATTRIBUTION_SEGMENT_RE.search(segment):
+        elif _ATTRIBUTION_SEGMENT_RE.search(segment) and not _ATTRIBUTION_SEGMENT_RE.match(segment):
+            # ", officials said," is an aside; ", told Fox News," is the speaker's own verb.
             shorter = sentence[: match.start()] + sentence[end:]
-        elif first in _ASIDE_STARTS:
+        elif first in _ASIDE_STARTS and _continues_clause(sentence[commas[i + 1].end() :]):
+            # The rest must carry on the main clause ("..., the city's engineer, ordered"): after
+            # "the law that limits shipping to U.S.-made, U.S.-owned boats" it is a list's next item.
             shorter = sentence[: match.start()] + " " + sentence[commas[i + 1].end() :]
         else:
             # An inner segment not shaped like an aside may be the main verb phrase.
             continue
         if len(shorter.split()) >= 6:
             out.append(shorter)
+    opener = _opener_dropped(sentence, commas[0].start() if commas else -1)
+    if opener:
+        out.append(opener)
     return out
+
+
+# Openers of a leading adverbial that only sets the scene ("On Wednesday,", "Amid the protests,");
+# never conditions or concessions ("If", "Unless", "Although"): dropping those changes the claim.
+_SCENE_OPENERS = frozenset("on in at amid after during following earlier last this".split())
+
+
+def _opener_dropped(sentence: str, comma: int, max_words: int = 8) -> str | None:
+    if comma < 0 or _has_open_quote(sentence[:comma]):
+        return None
+    head = sentence[:comma].split()
+    if not head or len(head) > max_words or head[0].casefold() not in _SCENE_OPENERS:
+        return None
+    rest = sentence[comma + 1 :].strip()
+    return _capitalise(rest) if len(rest.split()) >= 6 else None
+
+
+def _continues_clause(rest: str) -> bool:
+    """Whether `rest`, what follows an inner aside, carries on the main clause: not a list's next
+    item ("U.S.-owned boats", "and the second in ...") left hanging once the aside goes.
+    """
+    first = rest.lstrip('"“').split()[0] if rest.split() else ""
+    return first[:1].islower() and first not in ("and", "or", "nor")
 
 
 def clause_prefixes(sentence: str, max_words: int, min_words: int = 6) -> list[str]:
@@ -170,9 +257,7 @@ def clause_prefixes(sentence: str, max_words: int, min_words: int = 6) -> list[s
         n = len(head.split())
         if n > max_words:
             break
-        if n < min_words or _has_open_quote(head):
-            continue
-        if head.split()[-1].strip("\"'”’").casefold() in _WEAK_ENDINGS:
+        if n < min_words or not _clean_cut(head, sentence[match.end() :]):
             continue
         out.append(_ensure_period(head))
     return out[::-1]
@@ -245,10 +330,10 @@ def is_clause(text: str) -> bool:
     segments = _COMMA_RE.split(text)
     kept = [segments[0]]
     for i, segment in enumerate(segments[1:], start=1):
-        # "X, built by Y, landed ...": right after an enclosed aside, a segment opening with a
-        # past form is the predicate, not a second aside.
+        # "X, built by Y, landed ..." or "X, in a letter, reversed ...": after an enclosed
+        # segment, one opening with a past form is the predicate, not a second aside.
         first = segment.split()[0].casefold() if segment.split() else ""
-        predicate = i >= 2 and _aside(segments[i - 1]) and not first.endswith("ing")
+        predicate = i >= 2 and not first.endswith("ing")
         if not _aside(segment) or (predicate and first not in _RELATIVES):
             kept.append(segment)
     return _has_verb(kept)

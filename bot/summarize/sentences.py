@@ -22,7 +22,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 _ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof gov sen rep gen lt col maj capt sgt cmdr adm st jr sr rev hon pres
-    inc corp co ltd llc bros dept univ assn est fig vs etc approx no nos vol op
+    inc corp co ltd llc bros dept univ assn est fig v vs etc approx no nos vol op
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb
     nev okla ore pa tenn tex va vt wash wis wyo
