@@ -129,6 +129,16 @@ def test_cuts_keep_the_predicate_and_the_speakers_verb() -> None:
     assert not any("Cho, D-Eastport, adding" in v for v in variants(quote))
 
 
+def test_time_openers_may_go_but_not_places_or_conditions() -> None:
+    assert "The harbour board approved the new pier design." in variants(
+        "On Wednesday night, the harbour board approved the new pier design."
+    )
+    # Where or on what condition the claim holds is part of it.
+    for opener in ("In Eastport, ", "If the vote passes, "):
+        sentence = opener + "the harbour board will approve the new pier design."
+        assert "The harbour board will approve the new pier design." not in variants(sentence)
+
+
 def test_case_names_do_not_split_sentences() -> None:
     assert split_sentences(
         "The case, Eastport v. Harbour Board, was heard in May. It is pending."

@@ -228,7 +228,18 @@ def variants(sentence: str, max_segment_words: int = 14) -> list[str]:
 
 # Openers of a leading adverbial that only sets the scene ("On Wednesday,", "Amid the protests,");
 # never conditions or concessions ("If", "Unless", "Although"): dropping those changes the claim.
-_SCENE_OPENERS = frozenset("on in at amid after during following earlier last this".split())
+_SCENE_OPENERS = frozenset(
+    "on in at amid after during following earlier later last this late".split()
+)
+# "In Florida," or "At the border," limits where the claim holds, so an opener with "in", "on" or
+# "at" goes only when every other word of it tells the time ("On Wednesday night,").
+_PLACE_OPENERS = frozenset("on in at".split())
+_TIME_WORDS = frozenset(
+    """
+    the this that last next early late earlier later week weekend month year morning afternoon
+    evening night day today yesterday monday tuesday wednesday thursday friday saturday sunday
+    """.split()
+)
 
 
 def _opener_dropped(sentence: str, comma: int, max_words: int = 8) -> str | None:
@@ -236,6 +247,10 @@ def _opener_dropped(sentence: str, comma: int, max_words: int = 8) -> str | None
         return None
     head = sentence[:comma].split()
     if not head or len(head) > max_words or head[0].casefold() not in _SCENE_OPENERS:
+        return None
+    if head[0].casefold() in _PLACE_OPENERS and any(
+        w.casefold() not in _TIME_WORDS for w in head[1:]
+    ):
         return None
     rest = sentence[comma + 1 :].strip()
     return _capitalise(rest) if len(rest.split()) >= 6 else None
