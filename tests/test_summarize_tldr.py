@@ -139,6 +139,16 @@ def test_time_openers_may_go_but_not_places_or_conditions() -> None:
         assert "The harbour board will approve the new pier design." not in variants(sentence)
 
 
+def test_dash_asides_go_but_not_the_openers_boundary() -> None:
+    sentence = "The harbour board -- five members since May -- approved the new pier design."
+    assert "The harbour board approved the new pier design." in variants(sentence)
+    opener = "Despite the storm -- the worst in years -- the harbour board approved the design."
+    assert "Despite the storm the harbour board approved the design." not in variants(opener)
+    # The comma of a date is no place to cut.
+    dated = "The board approved the design on June 4, 2021 after a long public debate."
+    assert cut_to_words(dated, 8) is None
+
+
 def test_case_names_do_not_split_sentences() -> None:
     assert split_sentences(
         "The case, Eastport v. Harbour Board, was heard in May. It is pending."

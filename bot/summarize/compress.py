@@ -144,6 +144,9 @@ def _clean_cut(head: str, tail: str) -> bool:
         return False
     if _REPORT_END_RE.search(head.rstrip(".")):
         return False
+    # "September 11, 2001": the comma of a date is no clause boundary.
+    if re.match(r"\d{4}\b", tail):
+        return False
     # A tail opening with a verb, maybe after a short aside ("the won, took a hit", "Blackburn,
     # R-Tenn., told Fox"), is the predicate the head still needs.
     segments = [seg.split() for seg in tail.split(", ")[:2]]
@@ -223,7 +226,22 @@ def variants(sentence: str, max_segment_words: int = 14) -> list[str]:
     opener = _opener_dropped(sentence, commas[0].start() if commas else -1)
     if opener:
         out.append(opener)
+    # A dash-bounded aside ("fell to 5% — a new low — the bureau said") is a parenthesis.
+    opens_subordinate = (
+        sentence.split()[0].casefold() in _SUBORDINATORS if sentence.split() else False
+    )
+    for match in _DASH_ASIDE_RE.finditer(sentence):
+        # After "Despite X -- aside --" the closing dash also ends the opener: keep it.
+        if opens_subordinate and ", " not in sentence[: match.start()]:
+            continue
+        if not _has_open_quote(match.group(0)):
+            shorter = sentence[: match.start()] + " " + sentence[match.end() :]
+            if len(shorter.split()) >= 6:
+                out.append(shorter)
     return out
+
+
+_DASH_ASIDE_RE = re.compile(r"\s(?:[—–]|--)\s[^—–]{1,80}?\s(?:[—–]|--)\s")
 
 
 # Openers of a leading adverbial that only sets the scene ("On Wednesday,", "Amid the protests,");
