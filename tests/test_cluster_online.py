@@ -127,3 +127,25 @@ def test_score_shortcuts_never_change_a_decision():
         slow_clusterer._decision_floor = float("-inf")
         slow_clusterer._bound_model = slow_clusterer.model  # keep the disabled floor
         assert _run(slow_clusterer, items) == fast
+
+
+def test_add_many_through_the_worker_decides_as_add_does(monkeypatch):
+    # The worker analyses text ahead with its own replica of the IDF statistics: the profiles,
+    # and so the decisions, must be those of one-by-one `add`, also across batches that mix
+    # worker and inline analysis (restore and single adds in between).
+    from bot.cluster import analysis
+
+    monkeypatch.setattr(analysis, "MIN_BATCH", 3)
+    monkeypatch.setattr(analysis, "CHUNK", 2)
+    items = [a for _, a in event_articles()] * 2
+    items = [replace(a, id=f"{a.id}-{i}") for i, a in enumerate(items)]
+    one = _ids()
+    expected = [one.add(a) for a in items]
+    many = _ids()
+    got = list(many.add_many(items[:7]))
+    got += list(many.add_many(items[7:9]))  # below MIN_BATCH: analysed inline
+    got.append(many.add(items[9]))
+    got += list(many.add_many(iter(items[10:])))  # the worker catches up on the inline keys
+    many.close()
+    assert got == expected
+    assert many._stats._df == one._stats._df

@@ -14,15 +14,15 @@ from __future__ import annotations
 import heapq
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
+from operator import itemgetter, truediv
 
-from bot.cluster.background import load_background
-from bot.cluster.features import TermStats, dot
+from bot.cluster.analysis import Analysis
+from bot.cluster.features import dot
 from bot.cluster.pair import STORY_NAMES, PairModel, best_others, default_model, story_features
-from bot.cluster.profile import Profile, raw_profile, weigh_profile
+from bot.cluster.profile import Profile
 from bot.cluster.settings import ClusterSettings
 from bot.models import Article
 
@@ -77,13 +77,8 @@ class OnlineClusterer:
         self.settings = settings or ClusterSettings()
         self._new_id = id_factory or (lambda: uuid.uuid4().hex[:12])
         s = self.settings
-        self._stats = TermStats(
-            s.idf_prior,
-            s.idf_pseudo_docs,
-            s.idf_max,
-            background=load_background() if s.background else None,
-            background_weight=s.background_weight,
-        )
+        self._analysis = Analysis(s)
+        self._stats = self._analysis.stats  # the IDF statistics (read by the training script)
         self.model: PairModel = default_model()
         self._set_bounds()
         self._active: OrderedDict[str, _Story] = OrderedDict()  # least recently touched first
@@ -100,7 +95,19 @@ class OnlineClusterer:
     # ---- public API -------------------------------------------------------------------------
 
     def add(self, article: Article) -> Assignment:
-        doc = self._doc(article)
+        return self._decide(self._doc(article))
+
+    def add_many(self, articles: Iterable[Article]) -> Iterator[Assignment]:
+        """`add` for each article in order, lazily. Same decisions; a big batch has its text
+        analysed ahead in a worker process (see `analysis.py`) while the decisions are made here."""
+        for article, prof in self._analysis.profiles(articles):
+            yield self._decide(self._doc(article, prof))
+
+    def close(self) -> None:
+        """Stop the analysis worker, if one was started (it also stops with this object)."""
+        self._analysis.close()
+
+    def _decide(self, doc: _Doc) -> Assignment:
         self._expire()
         s = self.settings
         cands = self._candidates(doc)
@@ -155,18 +162,15 @@ class OnlineClusterer:
 
     # ---- building blocks --------------------------------------------------------------------
 
-    def _doc(self, article: Article) -> _Doc:
+    def _doc(self, article: Article, prof: Profile | None = None) -> _Doc:
         when: datetime | None = article.published or article.seen
         if when is not None:
             t, dated = when.timestamp(), True
             self._now = t if self._now is None else max(self._now, t)
         else:
             t, dated = (self._now if self._now is not None else 0.0), False
-        w = self.settings.features
-        raw = raw_profile(article.title or "", article.text or "", w)
-        keys = raw.weighed_keys()  # figures' document counts would never be read
-        self._stats.add(keys)
-        prof = weigh_profile(raw, self._stats, w.max_terms, keys)
+        if prof is None:
+            prof = self._analysis.profile(article)
         return _Doc(article.id, _source_key(article.source), t, dated, prof)
 
     def _candidates(self, doc: _Doc) -> list[_Story]:
@@ -182,19 +186,28 @@ class OnlineClusterer:
             # the full score of the candidates that rarer terms bring in.
             if posting is None or len(posting) > maxp:
                 continue
-            for slot, c in posting.items():
-                acc[slot] = get(slot, 0.0) + w * c
+            if acc:
+                for slot, c in posting.items():
+                    acc[slot] = get(slot, 0.0) + w * c
+            else:  # the first posting: 0.0 + w * c is w * c, without a lookup per entry
+                acc = {slot: w * c for slot, c in posting.items()}
+                get = acc.get
         if not acc:
             return []
-        norms = self._norms
-        ranked = [(v / norms[slot], slot) for slot, v in acc.items()]
+        # Similarities in C (map over the accumulated sums and the slots' norms), not per slot.
+        slots = list(acc)
+        sims = list(map(truediv, acc.values(), map(self._norms.__getitem__, slots)))
         k = s.max_candidates
         table = self._slots
-        if len(ranked) > k:
+        if len(sims) > k:
             # Ties with the k-th best break on the story id (as they always have), not the slot.
-            cut = heapq.nlargest(k, ranked)[-1][0]
-            ranked = [r for r in ranked if r[0] >= cut]
-        best = sorted(((sim, table[slot]) for sim, slot in ranked), key=_rank_key, reverse=True)
+            cut = heapq.nlargest(k, sims)[-1]
+            pairs = [
+                (sim, table[slot]) for sim, slot in zip(sims, slots, strict=True) if sim >= cut
+            ]
+        else:
+            pairs = [(sim, table[slot]) for sim, slot in zip(sims, slots, strict=True)]
+        best = sorted(pairs, key=_rank_key, reverse=True)
         # The partial centroid similarity already rules out stories that share only a word or
         # two; scoring them in full (member by member) would be most of the cost for nothing.
         return [st for sim, st in best[:k] if sim >= s.candidate_floor]

@@ -64,8 +64,10 @@ class StoryClusterer:
     def _assign(self, ordered: list[Article]) -> set[str]:
         touched: set[str] = set()
         with transaction(self.db):
-            for article in ordered:
-                decision = self.clusterer.add(article)
+            # A big batch (a backlog) has its text analysed ahead in a worker process; the
+            # decisions are those of one `add` after another.
+            decisions = self.clusterer.add_many(ordered)
+            for article, decision in zip(ordered, decisions, strict=True):
                 for absorbed, survivor in decision.merges:
                     log.info("merging story %s into %s", absorbed, survivor)
                     story_store.merge(self.db, absorbed, survivor)

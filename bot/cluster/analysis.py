@@ -1,0 +1,209 @@
+"""Article text analysis for the online clusterer, inline or ahead of time in a worker process.
+
+Turning an article into its weighed profile (tokenising, stemming, entity runs, IDF weighing) is
+about half of the clusterer's cost, and it does not depend on any clustering decision: only on the
+articles seen before, in order, through the IDF statistics. So for a big batch a worker process
+keeps a replica of those statistics and analyses the upcoming articles while the main process
+decides on the current ones: the same profiles in the same order, on the second core.
+
+The main process stays the owner of the statistics: it applies each article's keys as its profile
+arrives, so a single `add` (or a restart's `restore`) between batches still weighs exactly as
+before, and the keys it adds meanwhile are forwarded to the worker before its next batch.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+import weakref
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+import bot
+from bot.cluster.background import load_background
+from bot.cluster.features import TermStats, first_words
+from bot.cluster.profile import Profile, raw_profile, weigh_profile
+from bot.cluster.settings import ClusterSettings
+from bot.models import Article
+
+# Below this many articles the worker's start-up (a fresh interpreter, ~0.3 s) and the statistics
+# hand-over cost more than the second core saves (~0.5 ms an article).
+MIN_BATCH = 1000
+CHUNK = 64  # articles per message: amortises pipe round trips, keeps the first answer quick
+DEPTH = 4  # chunks in flight, so the worker is never idle while the main process decides
+
+
+def new_stats(s: ClusterSettings) -> TermStats:
+    return TermStats(
+        s.idf_prior,
+        s.idf_pseudo_docs,
+        s.idf_max,
+        background=load_background() if s.background else None,
+        background_weight=s.background_weight,
+    )
+
+
+def _profile(title: str, text: str, stats: TermStats, s: ClusterSettings) -> tuple[Profile, Any]:
+    w = s.features
+    raw = raw_profile(title, text, w)
+    keys = raw.weighed_keys()  # figures' document counts would never be read
+    stats.add(keys)
+    return weigh_profile(raw, stats, w.max_terms, keys), keys
+
+
+class Analysis:
+    """Profiles of articles in arrival order, weighed with the statistics of all before them."""
+
+    def __init__(self, settings: ClusterSettings) -> None:
+        self.settings = settings
+        self.stats = new_stats(settings)
+        self._worker: _Worker | None = None
+        self._unsent: list[Any] = []  # keys the main process added that the worker hasn't seen
+
+    def profile(self, article: Article) -> Profile:
+        prof, keys = _profile(article.title or "", article.text or "", self.stats, self.settings)
+        if self._worker is not None:
+            self._unsent.append(keys)
+        return prof
+
+    def profiles(self, articles: Iterable[Article]) -> Iterator[tuple[Article, Profile]]:
+        """`(article, profile)` in order; a big batch is analysed ahead in the worker."""
+        it = iter(articles)
+        head = list(islice(it, MIN_BATCH))
+        if len(head) < MIN_BATCH:
+            for a in head:
+                yield a, self.profile(a)
+            return
+        yield from self._ahead(head, it)
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+    def _ahead(
+        self, head: list[Article], rest: Iterator[Article]
+    ) -> Iterator[tuple[Article, Profile]]:
+        worker = self._worker
+        if worker is None:
+            worker = self._worker = _Worker(self.settings, self.stats)
+            self._unsent = []
+        elif self._unsent:
+            worker.send(("keys", self._unsent))
+            self._unsent = []
+        words = self.settings.features.body_words
+        source = chain(head, rest)
+        pending: deque[list[Article]] = deque()
+        done = False
+        try:
+            while True:
+                while not done and len(pending) < DEPTH:
+                    chunk = list(islice(source, CHUNK))
+                    done = len(chunk) < CHUNK
+                    if chunk:
+                        # Only the text the profile reads crosses the pipe (cutting twice cuts the same).
+                        body = [(a.title or "", first_words(a.text or "", words)) for a in chunk]
+                        worker.send(("docs", body))
+                        pending.append(chunk)
+                if not pending:
+                    return
+                chunk = pending.popleft()
+                add = self.stats.add
+                for a, (fields, keys) in zip(chunk, worker.recv(), strict=True):
+                    add(keys)  # the main process's statistics stay current, in the same order
+                    yield a, Profile(*fields)
+        finally:
+            if pending:  # the consumer stopped early: the worker has counted articles we haven't
+                self.close()
+
+
+class _Worker:
+    """A child interpreter with its own replica of the IDF statistics, spoken to in pickles over
+    its stdin and stdout. A plain child interpreter rather than multiprocessing: spawn would
+    re-import the caller's main module, and fork is unsafe in the bot's threaded process."""
+
+    def __init__(self, settings: ClusterSettings, stats: TermStats) -> None:
+        root = str(Path(bot.__file__).resolve().parent.parent)  # this checkout, not another
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]),
+        }
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", "from bot.cluster.analysis import _serve; _serve()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        self._in, self._out = self._proc.stdin, self._proc.stdout
+        # The background table is rebuilt from the shipped blob over there, not pickled across.
+        self.send(("init", (settings, stats._df, stats._n, stats._scale)))
+        self._finalizer = weakref.finalize(self, _stop, self._proc)
+
+    def send(self, msg: tuple[str, Any]) -> None:
+        assert self._in is not None
+        pickle.dump(msg, self._in, protocol=pickle.HIGHEST_PROTOCOL)
+        self._in.flush()
+
+    def recv(self) -> Any:
+        return pickle.load(self._out)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        if proc.stdin is not None:
+            proc.stdin.close()  # end of input: the worker exits
+        proc.wait(timeout=5.0)
+    except (OSError, subprocess.TimeoutExpired):
+        proc.kill()
+        proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
+def _serve() -> None:
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not corrupt the pickle stream
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def read() -> None:
+        # Reading on a thread: the parent may write its next chunks while we write a result,
+        # and two full pipes waiting on each other would deadlock.
+        while True:
+            try:
+                inbox.put(pickle.load(sys.stdin.buffer))
+            except EOFError:
+                inbox.put(None)
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    settings: ClusterSettings | None = None
+    stats: TermStats | None = None
+    while (msg := inbox.get()) is not None:
+        kind, body = msg
+        if kind == "init":
+            settings, df, n, scale = body
+            stats = new_stats(settings)
+            stats._df, stats._n, stats._scale = df, n, scale
+            continue
+        assert settings is not None and stats is not None
+        if kind == "keys":
+            for keys in body:
+                stats.add(keys)
+        else:
+            done = []
+            for title, text in body:
+                p, keys = _profile(title, text, stats, settings)
+                # Fields as a tuple: cheaper to pickle than the dataclass, and rebuilt in order.
+                done.append(((p.vec, p.title, p.lead, p.ents, p.ent_norm, p.nums), keys))
+            pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
