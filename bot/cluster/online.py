@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress
 from operator import itemgetter, truediv
 
 from bot.cluster.analysis import Analysis
@@ -186,12 +187,8 @@ class OnlineClusterer:
             # the full score of the candidates that rarer terms bring in.
             if posting is None or len(posting) > maxp:
                 continue
-            if acc:
-                for slot, c in posting.items():
-                    acc[slot] = get(slot, 0.0) + w * c
-            else:  # the first posting: 0.0 + w * c is w * c, without a lookup per entry
-                acc = {slot: w * c for slot, c in posting.items()}
-                get = acc.get
+            for slot, c in posting.items():
+                acc[slot] = get(slot, 0.0) + w * c
         if not acc:
             return []
         # Similarities in C (map over the accumulated sums and the slots' norms), not per slot.
@@ -199,14 +196,12 @@ class OnlineClusterer:
         sims = list(map(truediv, acc.values(), map(self._norms.__getitem__, slots)))
         k = s.max_candidates
         table = self._slots
+        ranked = zip(sims, slots, strict=True)
         if len(sims) > k:
             # Ties with the k-th best break on the story id (as they always have), not the slot.
-            cut = heapq.nlargest(k, sims)[-1]
-            pairs = [
-                (sim, table[slot]) for sim, slot in zip(sims, slots, strict=True) if sim >= cut
-            ]
-        else:
-            pairs = [(sim, table[slot]) for sim, slot in zip(sims, slots, strict=True)]
+            cut = sorted(sims)[-k]
+            ranked = compress(ranked, map(cut.__le__, sims))
+        pairs = [(sim, table[slot]) for sim, slot in ranked]
         best = sorted(pairs, key=_rank_key, reverse=True)
         # The partial centroid similarity already rules out stories that share only a word or
         # two; scoring them in full (member by member) would be most of the cost for nothing.
