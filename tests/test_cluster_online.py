@@ -149,3 +149,28 @@ def test_add_many_through_the_worker_decides_as_add_does(monkeypatch):
     many.close()
     assert got == expected
     assert many._stats._df == one._stats._df
+
+
+def test_add_many_stopped_early_leaves_the_statistics_of_what_was_taken(monkeypatch):
+    # The worker runs ahead of the consumer; stopping mid-batch must leave the IDF statistics as
+    # if only the articles taken had been added, whether or not a checkpoint was passed.
+    from bot.cluster import analysis
+
+    monkeypatch.setattr(analysis, "MIN_BATCH", 3)
+    monkeypatch.setattr(analysis, "CHUNK", 2)
+    items = [a for _, a in event_articles()] * 2
+    items = [replace(a, id=f"{a.id}-{i}") for i, a in enumerate(items)]
+    for checkpoint in (1, 100):
+        monkeypatch.setattr(analysis, "CHECKPOINT", checkpoint)
+        one = _ids()
+        expected = [one.add(a) for a in items]
+        many = _ids()
+        got = []
+        for decision in many.add_many(items[:13]):
+            got.append(decision)
+            if len(got) == 7:
+                break
+        got += [many.add(a) for a in items[7:]]
+        many.close()
+        assert got == expected
+        assert many._stats._df == one._stats._df

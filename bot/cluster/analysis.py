@@ -6,9 +6,9 @@ articles seen before, in order, through the IDF statistics. So for a big batch a
 keeps a replica of those statistics and analyses the upcoming articles while the main process
 decides on the current ones: the same profiles in the same order, on the second core.
 
-The main process stays the owner of the statistics: it applies each article's keys as its profile
-arrives, so a single `add` (or a restart's `restore`) between batches still weighs exactly as
-before, and the keys it adds meanwhile are forwarded to the worker before its next batch.
+At the end of a batch the main process takes over the worker's statistics, so a single `add` (or a
+restart's `restore`) between batches weighs exactly as before; the keys it adds meanwhile are
+forwarded to the worker before its next batch.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from bot.models import Article
 MIN_BATCH = 1000
 CHUNK = 64  # articles per message: amortises pipe round trips, keeps the first answer quick
 DEPTH = 4  # chunks in flight, so the worker is never idle while the main process decides
+CHECKPOINT = 32  # chunks between snapshots of the worker's statistics (see `_ahead`)
 
 
 def new_stats(s: ClusterSettings) -> TermStats:
@@ -66,8 +67,11 @@ class Analysis:
         self.stats = new_stats(settings)
         self._worker: _Worker | None = None
         self._unsent: list[Any] = []  # keys the main process added that the worker hasn't seen
+        self._busy = False  # a batch is being analysed ahead: `self.stats` lags behind it
 
     def profile(self, article: Article) -> Profile:
+        if self._busy:
+            raise RuntimeError("an article was added while an add_many batch was still open")
         prof, keys = _profile(article.title or "", article.text or "", self.stats, self.settings)
         if self._worker is not None:
             self._unsent.append(keys)
@@ -101,27 +105,56 @@ class Analysis:
         words = self.settings.features.body_words
         source = chain(head, rest)
         pending: deque[list[Article]] = deque()
-        done = False
+        done = finished = False
+        self._busy = True
+        sent = 0
+        # The main process's statistics are brought up to date once, from the worker's, at the
+        # end (cheaper than adding every article's keys here too). Should the consumer stop
+        # early, they are rebuilt from the last checkpoint plus the articles yielded since.
+        checkpoint: bytes | None = None  # pickled statistics, after the articles before `since`
+        since: list[Article] = []
         try:
             while True:
                 while not done and len(pending) < DEPTH:
                     chunk = list(islice(source, CHUNK))
                     done = len(chunk) < CHUNK
                     if chunk:
-                        # Only the text the profile reads crosses the pipe (cutting twice cuts the same).
+                        # Only the text the profile reads crosses the pipe (cutting twice cuts
+                        # the same).
                         body = [(a.title or "", first_words(a.text or "", words)) for a in chunk]
-                        worker.send(("docs", body))
+                        sent += 1
+                        worker.send(("docs", (body, sent % CHECKPOINT == 0)))
                         pending.append(chunk)
                 if not pending:
+                    worker.send(("stats", None))
+                    _load(self.stats, worker.recv())
+                    finished = True
                     return
                 chunk = pending.popleft()
-                add = self.stats.add
-                for a, (fields, keys) in zip(chunk, worker.recv(), strict=True):
-                    add(keys)  # the main process's statistics stay current, in the same order
+                profiles, snapshot = worker.recv()
+                for a, fields in zip(chunk, profiles, strict=True):
+                    since.append(a)
                     yield a, Profile(*fields)
+                if snapshot is not None:
+                    checkpoint, since = snapshot, []
         finally:
-            if pending:  # the consumer stopped early: the worker has counted articles we haven't
+            self._busy = False
+            if not finished:  # the worker has counted articles the consumer never took
                 self.close()
+                if checkpoint is not None:
+                    _load(self.stats, checkpoint)
+                for a in since:
+                    raw = raw_profile(a.title or "", a.text or "", self.settings.features)
+                    self.stats.add(raw.weighed_keys())
+
+
+def _load(stats: TermStats, snapshot: bytes) -> None:
+    stats._df, stats._n, stats._scale = pickle.loads(snapshot)
+
+
+def _dump(stats: TermStats) -> bytes:
+    # Not the background table: both sides rebuild it from the shipped blob.
+    return pickle.dumps((stats._df, stats._n, stats._scale), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class _Worker:
@@ -143,7 +176,7 @@ class _Worker:
         )
         self._in, self._out = self._proc.stdin, self._proc.stdout
         # The background table is rebuilt from the shipped blob over there, not pickled across.
-        self.send(("init", (settings, stats._df, stats._n, stats._scale)))
+        self.send(("init", (settings, _dump(stats))))
         self._finalizer = weakref.finalize(self, _stop, self._proc)
 
     def send(self, msg: tuple[str, Any]) -> None:
@@ -191,19 +224,24 @@ def _serve() -> None:
     while (msg := inbox.get()) is not None:
         kind, body = msg
         if kind == "init":
-            settings, df, n, scale = body
+            settings, snapshot = body
             stats = new_stats(settings)
-            stats._df, stats._n, stats._scale = df, n, scale
+            _load(stats, snapshot)
             continue
         assert settings is not None and stats is not None
         if kind == "keys":
             for keys in body:
                 stats.add(keys)
+            continue
+        if kind == "stats":
+            reply: Any = _dump(stats)
         else:
-            done = []
-            for title, text in body:
-                p, keys = _profile(title, text, stats, settings)
+            texts, checkpoint = body
+            profiles = []
+            for title, text in texts:
+                p, _keys = _profile(title, text, stats, settings)
                 # Fields as a tuple: cheaper to pickle than the dataclass, and rebuilt in order.
-                done.append(((p.vec, p.title, p.lead, p.ents, p.ent_norm, p.nums), keys))
-            pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
-            out.flush()
+                profiles.append((p.vec, p.title, p.lead, p.ents, p.ent_norm, p.nums))
+            reply = (profiles, _dump(stats) if checkpoint else None)
+        pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
