@@ -13,6 +13,7 @@ forwarded to the worker before its next batch.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import queue
@@ -157,6 +158,10 @@ def _dump(stats: TermStats) -> bytes:
     return pickle.dumps((stats._df, stats._n, stats._scale), protocol=pickle.HIGHEST_PROTOCOL)
 
 
+# Profile fields in declaration order: what crosses the pipe and what `Profile(*fields)` expects.
+_PROFILE_FIELDS = tuple(f.name for f in dataclasses.fields(Profile))
+
+
 class _Worker:
     """A child interpreter with its own replica of the IDF statistics, spoken to in pickles over
     its stdin and stdout. A plain child interpreter rather than multiprocessing: spawn would
@@ -241,7 +246,7 @@ def _serve() -> None:
             for title, text in texts:
                 p, _keys = _profile(title, text, stats, settings)
                 # Fields as a tuple: cheaper to pickle than the dataclass, and rebuilt in order.
-                profiles.append((p.vec, p.title, p.lead, p.ents, p.ent_norm, p.nums))
+                profiles.append(tuple([getattr(p, name) for name in _PROFILE_FIELDS]))
             reply = (profiles, _dump(stats) if checkpoint else None)
         pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
