@@ -103,7 +103,7 @@ def replay(
         sims = {id(st): dot(doc.vec, st.centroid) / st.norm for st in narrow}
         for story in cands:
             rival = max((v for k, v in sims.items() if k != id(story)), default=0.0)
-            xs.append(c._features(doc, story, rival))
+            xs.append(c._features(doc, story, rival=rival))
             ys.append(int(story is open_.get(gold)))
         if gold in open_:
             c._attach(open_[gold], doc)

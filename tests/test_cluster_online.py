@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import itertools
+import random
 from dataclasses import replace
 
 from _cluster_fixtures import EVENTS, article, event_articles
 
+from bot.cluster.features import dot
 from bot.cluster.online import OnlineClusterer
+from bot.cluster.pair import PairModel, best_others
+from bot.cluster.scoring import Bound
 from bot.cluster.settings import ClusterSettings
 
 
@@ -124,9 +128,36 @@ def test_score_shortcuts_never_change_a_decision():
         items = event_articles(dated=dated)
         fast = _run(_ids(), items)
         slow_clusterer = _ids()
-        slow_clusterer._decision_floor = float("-inf")
-        slow_clusterer._bound_model = slow_clusterer.model  # keep the disabled floor
+        slow_clusterer._bound = replace(slow_clusterer._bound, floor=float("-inf"))
         assert _run(slow_clusterer, items) == fast
+
+
+def test_score_bound_is_never_below_the_real_log_odds_whatever_the_weights():
+    # The shortcut is only safe while the bound really is an upper bound. A retrain may flip the
+    # sign of any weight, so check both of `_score`'s bounds against models with random weights.
+    rng = random.Random(5)
+    items = [a for _, a in event_articles()]
+    for trial in range(20):
+        c = _ids()
+        if trial:
+            n = len(c.model.weights)
+            weights = [rng.uniform(-8.0, 8.0) for _ in range(n)]
+            c.model = PairModel(weights, rng.uniform(-6.0, 2.0))
+        bound = Bound.of(c.model, c.settings)
+        for a in items:
+            doc = c._doc(a)
+            cands = c._candidates(doc)
+            sims = [dot(doc.vec, st.centroid) / st.norm for st in cands]
+            for story, rival in zip(cands, best_others(sims), strict=True):
+                members = story.members[-c.settings.max_members_compared :]
+                exact = c.model.logit(c._features(doc, story, rival=rival))
+                raw = dot(doc.vec, story.centroid)
+                best = min(raw, 1.0)
+                capped = bound.at(best, min(raw / len(members), best), raw / story.norm, rival)
+                fulls = [dot(doc.vec, m.vec) for m in members]
+                tight = bound.at(max(fulls), sum(fulls) / len(fulls), raw / story.norm, rival)
+                assert capped >= tight - 1e-9 and tight >= exact - 1e-9
+            c._decide(doc)
 
 
 def test_add_many_through_the_worker_decides_as_add_does(monkeypatch):

@@ -22,8 +22,9 @@ from operator import itemgetter, truediv
 
 from bot.cluster.analysis import Analysis
 from bot.cluster.features import dot
-from bot.cluster.pair import STORY_NAMES, PairModel, best_others, default_model, story_features
+from bot.cluster.pair import PairModel, best_others, default_model, story_features
 from bot.cluster.profile import Profile
+from bot.cluster.scoring import Bound, penalty
 from bot.cluster.settings import ClusterSettings
 from bot.models import Article
 
@@ -81,7 +82,7 @@ class OnlineClusterer:
         self._analysis = Analysis(s)
         self._stats = self._analysis.stats  # the IDF statistics (read by the training script)
         self.model: PairModel = default_model()
-        self._set_bounds()
+        self._bound = Bound.of(self.model, s)
         self._active: OrderedDict[str, _Story] = OrderedDict()  # least recently touched first
         # term -> {story slot: centroid weight}: candidate scores accumulate as centroid dot
         # products. Slots are small reusable ints indexing `_slots` and `_norms` (plain lists).
@@ -115,7 +116,7 @@ class OnlineClusterer:
         raws = [dot(doc.vec, story.centroid) for story in cands]
         rivals = best_others([r / st.norm for r, st in zip(raws, cands, strict=True)])
         scored = [
-            (self._score(doc, story, rival, raw), story)
+            (self._score(doc, story, rival=rival, raw=raw), story)
             for story, rival, raw in zip(cands, rivals, raws, strict=True)
         ]
         scored.sort(key=lambda pair: pair[0], reverse=True)
@@ -207,94 +208,40 @@ class OnlineClusterer:
         # two; scoring them in full (member by member) would be most of the cost for nothing.
         return [st for sim, st in best[:k] if sim >= s.candidate_floor]
 
-    def _penalty(self, x: _Doc, ys: Sequence[_Doc]) -> float:
-        """Log-odds against `x` joining `ys`: time gap to the *nearest* member (a story is as
-        fresh as its latest report) plus the strongest same-outlet collision."""
-        s = self.settings
-        gap_h = float("inf")
-        src = 0.0
-        for y in ys:
-            both_dated = x.dated and y.dated
-            g = abs(x.t - y.t) / _HOUR if both_dated else float("inf")
-            gap_h = min(gap_h, g)
-            if x.source is not None and x.source == y.source:
-                fade = 1.0 - min(g / s.same_source_hours, 1.0) if both_dated else 0.0
-                floor = s.same_source_floor
-                src = max(src, s.same_source_logit * (floor + (1.0 - floor) * fade))
-        time_pen = s.time_logit * min(gap_h / s.time_scale_hours, 2.0) if gap_h < 1e300 else 0.0
-        return time_pen + src
-
-    def _features(self, doc: _Doc, story: _Story, rival: float = 0.0) -> list[float]:
+    def _features(self, doc: _Doc, story: _Story, *, rival: float) -> list[float]:
         s = self.settings
         centroid_sim = dot(doc.vec, story.centroid) / story.norm
         members = [m.p for m in story.members[-s.max_members_compared :]]
         return story_features(doc.p, members, centroid_sim, rival=rival)
 
-    def _score(
-        self, doc: _Doc, story: _Story, rival: float = 0.0, raw: float | None = None
-    ) -> float:
+    def _score(self, doc: _Doc, story: _Story, *, rival: float, raw: float | None = None) -> float:
         """`rival`: the article's best centroid similarity to any *other* candidate story;
         `raw`: dot(doc.vec, story.centroid) when the caller already has it."""
         if story.norm2 <= 0.0:
             return -100.0
         members = story.members[-self.settings.max_members_compared :]
-        if self._bound_model is not self.model:  # the model may be swapped (training, tests)
-            self._set_bounds()
-        penalty = self._penalty(doc, members)
+        bound = self._bound
+        if bound.model is not self.model:  # the model may be swapped (training, tests)
+            bound = self._bound = Bound.of(self.model, self.settings)
+        pen = penalty(doc, members, self.settings)
         if raw is None:
             raw = dot(doc.vec, story.centroid)
         centroid_sim = raw / story.norm
-        # Every pair cosine is >= 0 and they sum to `raw` over all members, so `raw` caps the
-        # best and the mean pair cosine; the other features lie in [0, 1]. A story whose best
-        # possible log-odds is below every decision threshold can't change the outcome: skip its
-        # member-by-member features (most candidates share only a few words).
         best = raw if raw < 1.0 else 1.0
         mean = raw / len(members)
-        bound = (
-            self._bound_base
-            + self._w_max_full * best
-            + self._w_mean_full * (mean if mean < best else best)
-            + self._w_centroid * centroid_sim
-            + self._w_rival * rival
-            - penalty
-        )
-        if bound < self._decision_floor:
-            return bound
-        # Same bound with the actual pair cosines of the compared members: the remaining pair
+        top = bound.at(best, mean if mean < best else best, centroid_sim, rival) - pen
+        if top < bound.floor:
+            return top
+        # Tighter with the actual pair cosines of the compared members; the remaining pair
         # features (headline, lead, cross, entities) cost three to four more dots per member.
         xv = doc.vec
         profiles = [m.p for m in members]
         fulls = [dot(xv, p.vec) for p in profiles]
-        best = max(fulls)
-        bound = (
-            self._bound_base
-            + self._w_max_full * best
-            + self._w_mean_full * (sum(fulls) / len(fulls))
-            + self._w_centroid * centroid_sim
-            + self._w_rival * rival
-            - penalty
-        )
-        if bound < self._decision_floor:
-            return bound
-        feats = story_features(doc.p, profiles, centroid_sim, fulls, rival)
-        return self.model.logit(feats) - penalty
-
-    def _set_bounds(self) -> None:
-        """Constants of `_score`'s upper bound on a story's log-odds, from the model's weights."""
-        self._bound_model = self.model
-        w = self.model.weights
-        i_max, i_mean = STORY_NAMES.index("max_full"), STORY_NAMES.index("mean_full")
-        i_cen, i_riv = STORY_NAMES.index("centroid"), STORY_NAMES.index("rival")
-        # Features other than these four are in [0, 1]: a positive weight adds at most itself.
-        exact = (i_max, i_mean, i_cen, i_riv)
-        rest = sum(max(v, 0.0) for i, v in enumerate(w) if i not in exact)
-        self._bound_base = self.model.bias + rest + 1e-6  # margin for float rounding
-        self._w_max_full = max(w[i_max], 0.0)
-        self._w_mean_full = max(w[i_mean], 0.0)
-        self._w_centroid = w[i_cen]
-        self._w_rival = w[i_riv]  # the rival is known before scoring: it enters the bound as is
-        s = self.settings
-        self._decision_floor = min(s.join_logit, s.merge_probe)
+        top = bound.at(max(fulls), sum(fulls) / len(fulls), centroid_sim, rival) - pen
+        if top < bound.floor:
+            return top
+        feats = story_features(doc.p, profiles, centroid_sim, fulls, rival=rival)
+        return self.model.logit(feats) - pen
 
     def _story_score(self, a: _Story, b: _Story) -> float:
         """Average linkage: the mean pair log-odds between the two stories' recent members."""
@@ -308,7 +255,7 @@ class OnlineClusterer:
                 # needs evidence beyond it (a missing rival would read as "nothing else close").
                 sim = dot(x.vec, y.vec)
                 f = story_features(x.p, [y.p], sim, rival=sim)
-                total += self.model.logit(f) - self._penalty(x, [y])
+                total += self.model.logit(f) - penalty(x, [y], s)
         return total / (len(am) * len(bm))
 
     def _open(self, story_id: str, docs: list[_Doc]) -> _Story:

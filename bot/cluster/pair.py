@@ -8,7 +8,7 @@ Evidence per (article, member) pair: whole-article, headline and lead cosines, h
 cross match, shared named entities (IDF-weighted), shared and conflicting figures, and typed
 conflicts (`marks.py`): another month or year, another weekday, another percentage, amount or
 count. Per story: the best pair for each, the mean whole-article cosine, the cosine to the story
-centroid, and the *rival*: the article's best centroid cosine to some other open story. A close
+centroid, and the *rival*: the article's best centroid cosine to another candidate story. A close
 look-alike makes any join less safe, and look-alikes multiply with the number of open stories,
 which a per-pair probability alone can't see (precision then falls as the corpus grows).
 """
@@ -68,12 +68,14 @@ def story_features(
     members: Sequence[Profile],
     centroid_sim: float,
     fulls: Sequence[float] | None = None,
-    rival: float = 0.0,
+    *,
+    rival: float,
 ) -> list[float]:
     """Features of `x` against a story, through its `members` (most recent ones suffice).
 
     `fulls`: the whole-article cosines to `members`, when the caller already computed them.
-    `rival`: `x`'s best centroid similarity to another open story (0 when there is none).
+    `rival`: `x`'s best centroid similarity to another candidate story (0 when there is none);
+    required, since a forgotten rival would read as "nothing else close", the most join-friendly value.
     """
     best = [0.0] * len(PAIR_NAMES)
     total = 0.0
