@@ -18,6 +18,14 @@ def test_token_bag_counts_stopwords_and_repeats() -> None:
     assert bag[stem("bridge")] == 2
 
 
+def test_token_bag_keeps_accented_and_non_latin_words_whole() -> None:
+    # A story from a Zürich or Athens outlet must not fall apart into "z", "rich" or vanish.
+    bag = token_bag("Zürich council backs the Δελφοί plan; ZURICH votes again")
+    assert bag[stem("zurich")] == 2
+    assert bag["δελφοι"] == 1
+    assert "rich" not in bag
+
+
 def _feature_rows() -> dict[str, dict[str, float]]:
     """Per bullet text, the features of a one-bullet candidate made of it."""
     articles = harbor_bridge_story()

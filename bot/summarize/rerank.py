@@ -25,6 +25,7 @@ from bot.models import Article
 from bot.summarize._rerank_weights import RERANK_WEIGHTS
 from bot.summarize.candidates import Candidate, Option, TldrParams
 from bot.summarize.sentences import Sentence, content_stems, stem
+from bot.textutil import fold
 
 RERANK_FEATURES: tuple[str, ...] = (
     "value",
@@ -59,7 +60,9 @@ _PEER_SENTENCES = 3
 # How much of each article stands in for the reference: its opening carries the story, and a
 # whole long article (Multi-News) would reward wordy background (120 tuned on NeuS train).
 _PSEUDO_WORDS = 120
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
+# Letters and digits of any script, on folded text: the same tokens as ROUGE on English, and
+# accented or non-Latin words stay whole instead of falling apart into fragments or vanishing.
+_TOKEN_RE = re.compile(r"[^\W_]+")
 
 
 @dataclass(slots=True)
@@ -87,7 +90,7 @@ class StoryContext:
 
 def tokens(text: str) -> list[str]:
     """Every word of the text, stemmed: ROUGE counts stopwords and repeats, so this does too."""
-    return [stem(w) for w in _TOKEN_RE.findall(text.casefold())]
+    return [stem(w) for w in _TOKEN_RE.findall(fold(text))]
 
 
 def token_bag(text: str) -> Counter[str]:
@@ -120,7 +123,10 @@ def story_context(
             peers[s.article_index].update(s.stems)
         if s.position == 0:
             leads.update(s.stems)
-    openings = [tokens(f"{a.title} {' '.join(a.text.split()[:_PSEUDO_WORDS])}") for a in articles]
+    openings = [
+        tokens(f"{a.title} {' '.join(a.text.split(maxsplit=_PSEUDO_WORDS)[:_PSEUDO_WORDS])}")
+        for a in articles
+    ]
     return StoryContext(
         openings=[Counter(words) for words in openings],
         opening_sizes=[len(words) for words in openings],
