@@ -6,9 +6,9 @@ articles seen before, in order, through the IDF statistics. So for a big batch a
 keeps a replica of those statistics and analyses the upcoming articles while the main process
 decides on the current ones: the same profiles in the same order, on the second core.
 
-At the end of a batch the main process takes over the worker's statistics, so a single `add` (or a
-restart's `restore`) between batches weighs exactly as before; the keys it adds meanwhile are
-forwarded to the worker before its next batch.
+At the end of a batch the main process takes over the worker's statistics and the worker stops, so
+a single `add` (or a restart's `restore`) between batches weighs exactly as before, and an idle bot
+keeps no second process (a backlog big enough to need one is rare after the first poll).
 """
 
 from __future__ import annotations
@@ -52,12 +52,12 @@ def new_stats(s: ClusterSettings) -> TermStats:
     )
 
 
-def _profile(title: str, text: str, stats: TermStats, s: ClusterSettings) -> tuple[Profile, Any]:
+def _profile(title: str, text: str, stats: TermStats, s: ClusterSettings) -> Profile:
     w = s.features
     raw = raw_profile(title, text, w)
     keys = raw.weighed_keys()  # figures' document counts would never be read
     stats.add(keys)
-    return weigh_profile(raw, stats, w.max_terms, keys), keys
+    return weigh_profile(raw, stats, w.max_terms, keys)
 
 
 class Analysis:
@@ -66,17 +66,13 @@ class Analysis:
     def __init__(self, settings: ClusterSettings) -> None:
         self.settings = settings
         self.stats = new_stats(settings)
-        self._worker: _Worker | None = None
-        self._unsent: list[Any] = []  # keys the main process added that the worker hasn't seen
+        self._worker: _Worker | None = None  # only while a big batch is being analysed
         self._busy = False  # a batch is being analysed ahead: `self.stats` lags behind it
 
     def profile(self, article: Article) -> Profile:
         if self._busy:
             raise RuntimeError("an article was added while an add_many batch was still open")
-        prof, keys = _profile(article.title or "", article.text or "", self.stats, self.settings)
-        if self._worker is not None:
-            self._unsent.append(keys)
-        return prof
+        return _profile(article.title or "", article.text or "", self.stats, self.settings)
 
     def profiles(self, articles: Iterable[Article]) -> Iterator[tuple[Article, Profile]]:
         """`(article, profile)` in order; a big batch is analysed ahead in the worker."""
@@ -96,13 +92,7 @@ class Analysis:
     def _ahead(
         self, head: list[Article], rest: Iterator[Article]
     ) -> Iterator[tuple[Article, Profile]]:
-        worker = self._worker
-        if worker is None:
-            worker = self._worker = _Worker(self.settings, self.stats)
-            self._unsent = []
-        elif self._unsent:
-            worker.send(("keys", self._unsent))
-            self._unsent = []
+        worker = self._worker = _Worker(self.settings, self.stats)
         words = self.settings.features.body_words
         source = chain(head, rest)
         pending: deque[list[Article]] = deque()
@@ -140,8 +130,8 @@ class Analysis:
                     checkpoint, since = snapshot, []
         finally:
             self._busy = False
-            if not finished:  # the worker has counted articles the consumer never took
-                self.close()
+            self.close()
+            if not finished:  # the worker had counted articles the consumer never took
                 if checkpoint is not None:
                     _load(self.stats, checkpoint)
                 for a in since:
@@ -150,12 +140,12 @@ class Analysis:
 
 
 def _load(stats: TermStats, snapshot: bytes) -> None:
-    stats._df, stats._n, stats._scale = pickle.loads(snapshot)
+    stats.set_counts(pickle.loads(snapshot))
 
 
 def _dump(stats: TermStats) -> bytes:
     # Not the background table: both sides rebuild it from the shipped blob.
-    return pickle.dumps((stats._df, stats._n, stats._scale), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(stats.counts(), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # Profile fields in declaration order: what crosses the pipe and what `Profile(*fields)` expects.
@@ -234,17 +224,13 @@ def _serve() -> None:
             _load(stats, snapshot)
             continue
         assert settings is not None and stats is not None
-        if kind == "keys":
-            for keys in body:
-                stats.add(keys)
-            continue
         if kind == "stats":
             reply: Any = _dump(stats)
         else:
             texts, checkpoint = body
             profiles = []
             for title, text in texts:
-                p, _keys = _profile(title, text, stats, settings)
+                p = _profile(title, text, stats, settings)
                 # Fields as a tuple: cheaper to pickle than the dataclass, and rebuilt in order.
                 profiles.append(tuple([getattr(p, name) for name in _PROFILE_FIELDS]))
             reply = (profiles, _dump(stats) if checkpoint else None)

@@ -240,6 +240,13 @@ class TermStats:
         for t in terms:
             df[t] = df.get(t, 0.0) + inc
 
+    def counts(self) -> tuple[dict[str, float], float, float]:
+        """The live counts (not the background table): what a replica needs to weigh the same."""
+        return self._df, self._n, self._scale
+
+    def set_counts(self, counts: tuple[dict[str, float], float, float]) -> None:
+        self._df, self._n, self._scale = counts
+
     def _rescale(self) -> None:
         s = self._scale
         self._df = {t: c * s for t, c in self._df.items() if c * s > 0.05}
