@@ -176,7 +176,7 @@ def test_add_many_through_the_worker_decides_as_add_does(monkeypatch):
     got = list(many.add_many(items[:7]))
     got += list(many.add_many(items[7:9]))  # below MIN_BATCH: analysed inline
     got.append(many.add(items[9]))
-    got += list(many.add_many(iter(items[10:])))  # the worker catches up on the inline keys
+    got += list(many.add_many(iter(items[10:])))  # a new worker starts from the inline keys
     many.close()
     assert got == expected
     assert many._stats._df == one._stats._df
@@ -205,3 +205,40 @@ def test_add_many_stopped_early_leaves_the_statistics_of_what_was_taken(monkeypa
         many.close()
         assert got == expected
         assert many._stats._df == one._stats._df
+
+
+def test_add_many_finishes_inline_when_the_worker_fails(monkeypatch):
+    # A worker that can't start, or dies mid-batch, must cost speed only: the batch finishes
+    # inline with the same decisions and statistics, and nothing is skipped or counted twice.
+    from bot.cluster import analysis
+
+    monkeypatch.setattr(analysis, "MIN_BATCH", 3)
+    monkeypatch.setattr(analysis, "CHUNK", 2)
+    items = [a for _, a in event_articles()] * 2
+    items = [replace(a, id=f"{a.id}-{i}") for i, a in enumerate(items)]
+    one = _ids()
+    expected = [one.add(a) for a in items]
+
+    def no_process(self, settings, stats):
+        raise OSError("fork: resource temporarily unavailable")
+
+    real_recv = analysis._Worker.recv
+    for breakage in ("start", "checkpointed", "no checkpoint"):
+        calls = {"n": 0}
+
+        def dies_on_third_reply(self, calls=calls):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise EOFError("worker exited")
+            return real_recv(self)
+
+        with monkeypatch.context() as m:
+            if breakage == "start":
+                m.setattr(analysis._Worker, "__init__", no_process)
+            else:
+                m.setattr(analysis._Worker, "recv", dies_on_third_reply)
+                m.setattr(analysis, "CHECKPOINT", 1 if breakage == "checkpointed" else 100)
+            many = _ids()
+            got = list(many.add_many(items))
+        assert got == expected, breakage
+        assert many._stats._df == one._stats._df, breakage

@@ -14,6 +14,7 @@ keeps no second process (a backlog big enough to need one is rare after the firs
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import pickle
 import queue
@@ -33,6 +34,8 @@ from bot.cluster.features import TermStats, first_words
 from bot.cluster.profile import Profile, raw_profile, weigh_profile
 from bot.cluster.settings import ClusterSettings
 from bot.models import Article
+
+log = logging.getLogger(__name__)
 
 # Below this many articles the worker's start-up (a fresh interpreter, ~0.3 s) and the statistics
 # hand-over cost more than the second core saves (~0.5 ms an article).
@@ -92,16 +95,24 @@ class Analysis:
     def _ahead(
         self, head: list[Article], rest: Iterator[Article]
     ) -> Iterator[tuple[Article, Profile]]:
-        worker = self._worker = _Worker(self.settings, self.stats)
-        words = self.settings.features.body_words
         source = chain(head, rest)
+        try:
+            worker = self._worker = _Worker(self.settings, self.stats)
+        except OSError as exc:  # no processes to spare (limits, sandbox): the slow path still works
+            log.warning("text analysis worker did not start (%s); analysing inline", exc)
+            for a in source:
+                yield a, self.profile(a)
+            return
+        words = self.settings.features.body_words
         pending: deque[list[Article]] = deque()
+        current: list[Article] = []  # taken from `pending`, not yet handed to the consumer
         done = finished = False
         self._busy = True
         sent = 0
         # The main process's statistics are brought up to date once, from the worker's, at the
         # end (cheaper than adding every article's keys here too). Should the consumer stop
-        # early, they are rebuilt from the last checkpoint plus the articles yielded since.
+        # early or the worker fail, they are rebuilt from the last checkpoint plus the articles
+        # yielded since.
         checkpoint: bytes | None = None  # pickled statistics, after the articles before `since`
         since: list[Article] = []
         try:
@@ -110,24 +121,27 @@ class Analysis:
                     chunk = list(islice(source, CHUNK))
                     done = len(chunk) < CHUNK
                     if chunk:
+                        pending.append(chunk)  # before sending: a failed send leaves it to do
                         # Only the text the profile reads crosses the pipe (cutting twice cuts
                         # the same).
                         body = [(a.title or "", first_words(a.text or "", words)) for a in chunk]
                         sent += 1
                         worker.send(("docs", (body, sent % CHECKPOINT == 0)))
-                        pending.append(chunk)
                 if not pending:
                     worker.send(("stats", None))
                     _load(self.stats, worker.recv())
                     finished = True
                     return
-                chunk = pending.popleft()
+                current = pending.popleft()
                 profiles, snapshot = worker.recv()
-                for a, fields in zip(chunk, profiles, strict=True):
+                for a, fields in zip(current, profiles, strict=True):
                     since.append(a)
                     yield a, Profile(*fields)
+                current = []
                 if snapshot is not None:
                     checkpoint, since = snapshot, []
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            failure: Exception = exc
         finally:
             self._busy = False
             self.close()
@@ -137,6 +151,10 @@ class Analysis:
                 for a in since:
                     raw = raw_profile(a.title or "", a.text or "", self.settings.features)
                     self.stats.add(raw.weighed_keys())
+        # Only a worker failure gets here: finish the batch inline, from where the worker stopped.
+        log.warning("text analysis worker failed (%r); analysing the rest inline", failure)
+        for a in chain(current, *pending, source):
+            yield a, self.profile(a)
 
 
 def _load(stats: TermStats, snapshot: bytes) -> None:
