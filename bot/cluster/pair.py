@@ -75,7 +75,8 @@ def story_features(
 
     `fulls`: the whole-article cosines to `members`, when the caller already computed them.
     `rival`: `x`'s best centroid similarity to another candidate story (0 when there is none);
-    required, since a forgotten rival would read as "nothing else close", the most join-friendly value.
+    required, since a forgotten rival would read as "nothing else close", the most join-friendly
+    value.
     """
     best = [0.0] * len(PAIR_NAMES)
     total = 0.0

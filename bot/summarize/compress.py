@@ -116,18 +116,16 @@ _REPORT_END_RE = re.compile(
 )
 
 
+_PUNCT = ".,:;!?\"'“”‘’"
+_ADVERBS = frozenset("never not also still already then later now once since".split())
+
+
 def _first_verbish(tokens: list[str]) -> str:
     """The first word of `tokens`, past an adverb ("never missed", "reportedly told")."""
     first = tokens[0].casefold().strip(_PUNCT)
     if len(tokens) > 1 and (first in _ADVERBS or first.endswith("ly")):
         return tokens[1].casefold().strip(_PUNCT)
     return first
-
-
-_PUNCT = ".,:;!?\"'“”‘’"
-
-
-_ADVERBS = frozenset("never not also still already then later now once since".split())
 
 
 def _clean_cut(head: str, tail: str) -> bool:
@@ -261,6 +259,7 @@ _TIME_WORDS = frozenset(
 
 
 def _opener_dropped(sentence: str, comma: int, max_words: int = 8) -> str | None:
+    """`sentence` without a leading scene-setting adverbial that ends at `comma`, if it has one."""
     if comma < 0 or _has_open_quote(sentence[:comma]):
         return None
     head = sentence[:comma].split()
