@@ -2,19 +2,19 @@
 
 # Features: max_full, max_title, max_lead, max_cross, max_ent, max_num_shared, max_num_conflict, max_date_conflict, max_day_conflict, max_fig_agree, max_fig_conflict, mean_full, centroid, rival.
 WEIGHTS = (
-    5.99503,
-    0.338059,
-    0.26786,
-    -1.285889,
-    -0.505106,
-    0.342076,
-    -0.11537,
-    -0.822203,
-    -1.99857,
-    1.304287,
-    -0.894496,
-    13.306516,
-    5.342863,
-    -11.765315,
+    6.052294,
+    0.341291,
+    0.283587,
+    -1.376695,
+    -0.520559,
+    0.355041,
+    -0.130063,
+    -1.093004,
+    -1.997164,
+    1.292973,
+    -0.82751,
+    13.290586,
+    5.364208,
+    -11.742785,
 )
-BIAS = -4.166039
+BIAS = -4.170463

@@ -12,16 +12,35 @@ from __future__ import annotations
 import re
 
 # Kinds: "m" month, "w" weekday, "y" year, "%" percentage, "$" money, "c" large count.
-# "May" is a verb (and a prime minister) far more often than a month: only a dated "May 3" or
-# "in May" counts. Other month names are capitalised words that mean nothing else in news.
+# "May" is a verb (and a prime minister) and "March" a verb (in Title Case headlines too: "Crowds
+# March To City Hall") far more often than months: they count only dated ("May 3") or after a
+# preposition ("in May", "In March," at a sentence start). AP-style abbreviations ("Jan. 6",
+# "Sept. 11", "Sep 3") count only with a day, since "Jan" and "Dec" are also names.
 _DATE_RE = re.compile(
-    r"\b(January|February|March|April|June|July|August|September|October|November|December"
-    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|May(?= \d))\b|(?<=\bin )(May)\b"
+    r"\b(January|February|April|June|July|August|September|October|November|December"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(?:May|March)(?= \d))\b"
+    r"|\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.? ?(?=\d{1,2}\b)"
+)
+# Searched only in texts that contain the word at all: the prepositions make it a slow pattern.
+_PREP_MONTH_RE = re.compile(
+    r"(?<![\w-])(?i:in|of|since|until|by|from|through|last|next|early|late|mid-?) (May|March)\b"
+)
+_ABBREV = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
+    "jul": "july", "aug": "august", "sep": "september", "sept": "september", "oct": "october",
+    "nov": "november", "dec": "december",
+}  # fmt: skip
+# A year is a date of the event only right after a month ("March 3, 2021") or "in" ("in 2021");
+# elsewhere ("the most since 2008", "a 2015 law") it is background that two reports of one event
+# often differ on, so it is not typed at all.
+_YEAR_CUE_RE = re.compile(
+    r"(?:\b(?i:in)|(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?: \d{1,2})?,?) $"
 )
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 # Every figure in one pass (a few per text), typed afterwards: currency sign, digits, unit.
 _FIG_RE = re.compile(
-    r"([$£€]\s?)?(\d[\d,]*(?:\.\d+)?)(?:\s*(%)|\s*(percent|per cent|percentage point"
+    r"([$£€]\s?)?(\d[\d,]*(?:\.\d+)?)(?:\s*(%)|\s*(percentage points?|percent|per cent"
     r"|thousand|million|billion|trillion|bn|m)\b)?",
     re.I,
 )
@@ -39,9 +58,12 @@ def _amount(digits: str, scale: str | None) -> str:
 def marks(text: str) -> dict[str, frozenset[str]]:
     """Kind -> the values `text` mentions of it (kinds not mentioned are absent)."""
     found: dict[str, set[str]] = {}
-    for name, may in _DATE_RE.findall(text):
-        word = (name or may).lower()
+    for name, abbrev in _DATE_RE.findall(text):
+        word = name.lower() or _ABBREV[abbrev.lower()]
         found.setdefault("w" if word in _WEEKDAYS else "m", set()).add(word)
+    if "May" in text or "March" in text:
+        for word in _PREP_MONTH_RE.findall(text):
+            found.setdefault("m", set()).add(word.lower())
     if _DIGIT_RE.search(text) is None:  # most headlines and many leads: no figure to look for
         return {k: frozenset(v) for k, v in found.items()}
     for m in _FIG_RE.finditer(text):
@@ -60,7 +82,11 @@ def marks(text: str) -> dict[str, frozenset[str]]:
         elif _THOUSANDS_RE.fullmatch(digits):
             kind, value = "c", _amount(digits, None)
         elif len(digits) == 4 and digits[:2] in ("19", "20"):
+            if _YEAR_CUE_RE.search(text, max(0, start - 24), start) is None:
+                continue
             kind, value = "y", digits
+        elif len(digits) >= 4 and digits.isdigit():
+            kind, value = "c", _amount(digits, None)  # "12000 jobs": a count without commas
         else:
             continue
         found.setdefault(kind, set()).add(value)
