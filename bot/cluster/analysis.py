@@ -188,9 +188,10 @@ class _Worker:
             env=env,
         )
         self._in, self._out = self._proc.stdin, self._proc.stdout
+        # Registered before the first message: a child that can't take it is still reaped.
+        self._finalizer = weakref.finalize(self, _stop, self._proc)
         # The background table is rebuilt from the shipped blob over there, not pickled across.
         self.send(("init", (settings, _dump(stats))))
-        self._finalizer = weakref.finalize(self, _stop, self._proc)
 
     def send(self, msg: tuple[str, Any]) -> None:
         assert self._in is not None
