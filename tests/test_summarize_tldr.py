@@ -5,7 +5,7 @@ import re
 from bot.models import Article
 from bot.summarize import summarize
 from bot.summarize.candidates import TldrParams, _forms
-from bot.summarize.compress import compress, cut_to_words, is_clause, variants
+from bot.summarize.compress import clause_prefixes, compress, cut_to_words, is_clause, variants
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.tldr import build_tldr
 from tests.test_summarize_fixtures import harbor_bridge_story
@@ -196,3 +196,100 @@ def test_cut_forms_keep_the_main_verb() -> None:
     ]
     for bullet in summarize(articles).tldr:
         assert is_clause(bullet.text), bullet.text
+
+
+def _all_forms(sentence: str) -> set[str]:
+    """Every shorter form the compressor offers for `sentence`: compressed, asides dropped twice
+    (as `candidates._forms` does), clause prefixes and word-capped cuts of each."""
+    forms = {compress(sentence)}
+    for first in variants(sentence):
+        for form in variants(first):
+            forms.add(form)
+            forms.update(clause_prefixes(form, 14, 6))
+            forms.update(c for n in range(6, 20) if (c := cut_to_words(form, n)) is not None)
+    return forms
+
+
+def test_negated_leading_attribution_is_kept() -> None:
+    for sentence, negation in [
+        ("Inspectors never said that the ferry was unsafe for its passengers.", "never"),
+        ("The port authority has not said that the ferry will be sold.", "not"),
+        ("No one reported that the ferry had left the harbour early.", "No one"),
+        ("The captain didn't say that the ferry had engine trouble that night.", "didn't"),
+    ]:
+        assert all(negation in form for form in _all_forms(sentence)), sentence
+    # An attribution with no negation may still go.
+    assert compress("Inspectors said that the ferry was unsafe for its passengers.") == (
+        "The ferry was unsafe for its passengers."
+    )
+
+
+def test_trailing_conditions_and_concessions_are_kept() -> None:
+    for sentence, condition in [
+        ("The mill will close its night shift in May, unless the town buys the site.", "unless"),
+        ("The new glue sealed the hull cracks, though only in calm water so far.", "though"),
+        ("The levy applies to every harbour berth, except in towns that opt out.", "except"),
+        ("Ferry fares will drop by a fifth, if the fuel tax is cut, the operator said.", "if the"),
+        ("The bridge will reopen to trucks in June, as long as the tests pass.", "as long as"),
+    ]:
+        forms = _all_forms(sentence)
+        assert len(forms) >= 1
+        assert all(condition in form for form in forms), (sentence, forms)
+    # The attribution after the condition may still go, the condition with the claim.
+    assert "Ferry fares will drop by a fifth, if the fuel tax is cut." in _all_forms(
+        "Ferry fares will drop by a fifth, if the fuel tax is cut, the operator said."
+    )
+
+
+def test_clause_openers_are_kept() -> None:
+    sentence = "After the sale is approved, the shipyard will cut 300 jobs in Eastport."
+    assert all("After the sale is approved" in form for form in _all_forms(sentence))
+    # A noun-phrase opener only sets the scene.
+    assert "The shipyard will cut 300 jobs in Eastport." in variants(
+        "After the vote, the shipyard will cut 300 jobs in Eastport."
+    )
+
+
+def test_place_scope_is_kept_wherever_the_place_word_stands() -> None:
+    for sentence, place in [
+        ("Last winter in Eastport, more than 40 boats sank at their moorings.", "Eastport"),
+        ("This week in the harbour, divers found two more sunken boats.", "harbour"),
+        ("Earlier this month in Westbay, the ferry ran aground twice in one day.", "Westbay"),
+    ]:
+        assert all(place in form for form in _all_forms(sentence)), sentence
+    assert "The ferry ran aground twice in one day." in variants(
+        "Earlier this month, the ferry ran aground twice in one day."
+    )
+
+
+def test_dash_asides_with_a_qualifier_are_kept() -> None:
+    for sentence, qualifier in [
+        (
+            "The new hull paint is safe — at least for small boats — the yard said on Friday.",
+            "at least",
+        ),
+        (
+            "The harbour is open to ferries -- only in daylight -- until the lights are fixed.",
+            "only",
+        ),
+        ("The ferry is back on schedule — but not on Sundays — the operator said.", "not"),
+    ]:
+        assert all(qualifier in form for form in _all_forms(sentence)), sentence
+    # Before an attribution, even a plain aside is the end of the claim, not a parenthesis.
+    tail = "The harbour is safe for ferries — the divers checked every pier — the port said."
+    assert "The harbour is safe for ferries the port said." not in _all_forms(tail)
+
+
+def test_discourse_opener_needs_its_comma() -> None:
+    for sentence, start in [
+        ("So far, 12 boats have sunk in the harbour this winter.", "So far,"),
+        ("In addition to the fines, the shipyard must repay every customer.", "In addition to"),
+        ("Later this year, the shipyard will open a second dry dock.", "Later this year,"),
+    ]:
+        assert compress(sentence).startswith(start), sentence
+        assert not any(
+            f.startswith(("Far", "To the fines", "This year")) for f in _all_forms(sentence)
+        )
+    assert compress("Meanwhile, the shipyard opened a second dry dock in May.") == (
+        "The shipyard opened a second dry dock in May."
+    )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.summarize.asides import CONDITION_RE, dash_asides_dropped, has_open_quote, scene_opener
+
 # "WASHINGTON (Reuters) -", "LONDON —", "NEW YORK, May 3 (AP) —"
 _DATELINE_RE = re.compile(
     r"^(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3})"
@@ -17,11 +19,13 @@ _DATELINE_RE = re.compile(
     r"\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s+"
 )
 _SOURCE_TAG_RE = re.compile(r"^\((?:AP|Reuters|AFP|CNN|UPI)\)\s*[—–-]*\s*")
+# The comma is required: without it the phrase may be the start of a longer one ("So far,",
+# "In addition to the fines,", "Later this year,") and stripping its first word changes it.
 _LEAD_DISCOURSE_RE = re.compile(
     r"^(?:However|Meanwhile|Still|Moreover|Furthermore|Additionally|In addition|Also|Instead|"
     r"Indeed|Nonetheless|Nevertheless|Now|Yet|But|And|So|Separately|Elsewhere|Earlier|Later|"
     r"At the same time|In a statement|In an interview|On the other hand|As a result|"
-    r"For (?:his|her|their|its) part|In other words|Already|Ultimately),?\s+"
+    r"For (?:his|her|their|its) part|In other words|Already|Ultimately),\s+|^(?:And|But)\s+"
 )
 # Trailing attributions: ", officials said.", ", according to the report.", ", he told CNN."
 # The speaker must follow a comma and hold no auxiliary or negation: otherwise "... in which a
@@ -34,9 +38,11 @@ _TRAIL_ATTRIB_RE = re.compile(
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
     r"yesterday|in a statement|in an interview))?)\s*(?=[.!?]?[\"'”’]*$)"
 )
-# Leading attributions: "Officials said Monday that ...", "The report says ..."
+# Leading attributions: "Officials said Monday that ...", "The report says ...". As for trailing
+# ones, no word may negate: "Officials never said that X" or "No one reported that X" deny X.
+_NEG_WORD = r"(?!(?i:never|not|no|nobody|none|neither|falsely|wrongly)\b|[\w'’-]*n[’']t\b)"
 _LEAD_ATTRIB_RE = re.compile(
-    r"^(?:[\w.'’-]+\s+){1,4}(?:said|says|reported|reports|announced|confirmed)"
+    rf"^(?:{_NEG_WORD}[\w.'’-]+\s+){{1,4}}(?:said|says|reported|reports|announced|confirmed)"
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?"
     r"\s+that\s+"
 )
@@ -80,7 +86,7 @@ def compress(sentence: str) -> str:
     ):
         text = attributed
     trimmed = _TRAIL_ATTRIB_RE.sub("", text, count=1)
-    if trimmed != text and len(trimmed.split()) >= 6 and not _has_open_quote(trimmed):
+    if trimmed != text and len(trimmed.split()) >= 6 and not has_open_quote(trimmed):
         text = trimmed
     text = _SPACE_PUNCT_RE.sub(r"\1", _SPACES_RE.sub(" ", text)).strip()
     # "D-W.Va., sources said." minus its attribution leaves the abbreviation's dot doubled.
@@ -88,10 +94,6 @@ def compress(sentence: str) -> str:
     if len(text.split()) < 4:
         return sentence.strip()
     return _ensure_period(_capitalise(text))
-
-
-def _has_open_quote(text: str) -> bool:
-    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
 
 
 _CLAUSE_BREAK_RE = re.compile(r"(?:,|;|:|\s[—–]|\s-)\s")
@@ -136,14 +138,14 @@ def _clean_cut(head: str, tail: str) -> bool:
     report, or a main clause whose object still follows ("made it clear, before the vote, that").
     """
     tokens = head.split()
-    if not tokens or _has_open_quote(head) or tokens[-1].strip("\"'”’").casefold() in WEAK_ENDINGS:
+    if not tokens or has_open_quote(head) or tokens[-1].strip("\"'”’").casefold() in WEAK_ENDINGS:
         return False
     if tokens[0].casefold().strip("\"“‘'") in _SUBORDINATORS and ", " not in head:
         return False
     if _REPORT_END_RE.search(head.rstrip(".")):
         return False
     # "September 11, 2001": the comma of a date is no clause boundary.
-    if re.match(r"\d{4}\b", tail):
+    if re.match(r"\d{4}\b", tail) or CONDITION_RE.match(tail.lstrip()):
         return False
     # A tail opening with a verb, maybe after a short aside ("the won, took a hit", "Blackburn,
     # R-Tenn., told Fox"), is the predicate the head still needs.
@@ -178,7 +180,7 @@ def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | Non
 
 _COMMA_RE = re.compile(r",\s")
 # A segment starting with one of these is a clause the rest of the sentence may depend on.
-_KEEP_SEGMENT_STARTS = frozenset("and but or nor so yet because while although if when".split())
+_KEEP_SEGMENT_STARTS = frozenset("and but or nor so yet".split())
 
 _ASIDE_STARTS = frozenset(
     "the a an who which whose including citing according officials known formerly".split()
@@ -194,7 +196,7 @@ def variants(sentence: str, max_segment_words: int = 14) -> list[str]:
     by what each adds per word, and deleting a whole comma-bounded segment keeps the grammar.
     """
     out = [sentence]
-    commas = [m for m in _COMMA_RE.finditer(sentence) if not _has_open_quote(sentence[: m.start()])]
+    commas = [m for m in _COMMA_RE.finditer(sentence) if not has_open_quote(sentence[: m.start()])]
     for i, match in enumerate(commas):
         end = commas[i + 1].start() if i + 1 < len(commas) else None
         segment = sentence[match.end() : end] if end is not None else sentence[match.end() :]
@@ -202,7 +204,8 @@ def variants(sentence: str, max_segment_words: int = 14) -> list[str]:
         first = segment.split()[0].casefold().strip('"“') if segment.split() else ""
         if n_words == 0 or n_words > max_segment_words or first in _KEEP_SEGMENT_STARTS:
             continue
-        if _has_open_quote(segment):
+        # ", unless the union agrees", ", though only in mice": the claim holds only with them.
+        if CONDITION_RE.match(segment.lstrip()) or has_open_quote(segment):
             continue
         if end is None:
             # Dropping the last segment is a cut like any other ("made it clear, that ..." is not).
@@ -225,49 +228,18 @@ def variants(sentence: str, max_segment_words: int = 14) -> list[str]:
     if opener:
         out.append(opener)
     # A dash-bounded aside ("fell to 5% — a new low — the bureau said") is a parenthesis.
-    opens_subordinate = (
-        sentence.split()[0].casefold() in _SUBORDINATORS if sentence.split() else False
-    )
-    for match in _DASH_ASIDE_RE.finditer(sentence):
-        # After "Despite X -- aside --" the closing dash also ends the opener: keep it.
-        if opens_subordinate and ", " not in sentence[: match.start()]:
-            continue
-        if not _has_open_quote(match.group(0)):
-            shorter = sentence[: match.start()] + " " + sentence[match.end() :]
-            if len(shorter.split()) >= 6:
-                out.append(shorter)
+    opens_subordinate = bool(sentence.split()) and sentence.split()[0].casefold() in _SUBORDINATORS
+    out.extend(dash_asides_dropped(sentence, opens_subordinate))
     return out
-
-
-_DASH_ASIDE_RE = re.compile(r"\s(?:[—–]|--)\s[^—–]{1,80}?\s(?:[—–]|--)\s")
-
-
-# Openers of a leading adverbial that only sets the scene ("On Wednesday,", "Amid the protests,");
-# never conditions or concessions ("If", "Unless", "Although"): dropping those changes the claim.
-_SCENE_OPENERS = frozenset(
-    "on in at amid after during following earlier later last this late".split()
-)
-# "In Florida," or "At the border," limits where the claim holds, so an opener with "in", "on" or
-# "at" goes only when every other word of it tells the time ("On Wednesday night,").
-_PLACE_OPENERS = frozenset("on in at".split())
-_TIME_WORDS = frozenset(
-    """
-    the this that last next early late earlier later week weekend month year morning afternoon
-    evening night day today yesterday monday tuesday wednesday thursday friday saturday sunday
-    """.split()
-)
 
 
 def _opener_dropped(sentence: str, comma: int, max_words: int = 8) -> str | None:
     """`sentence` without a leading scene-setting adverbial that ends at `comma`, if it has one."""
-    if comma < 0 or _has_open_quote(sentence[:comma]):
+    if comma < 0 or has_open_quote(sentence[:comma]):
         return None
     head = sentence[:comma].split()
-    if not head or len(head) > max_words or head[0].casefold() not in _SCENE_OPENERS:
-        return None
-    if head[0].casefold() in _PLACE_OPENERS and any(
-        w.casefold() not in _TIME_WORDS for w in head[1:]
-    ):
+    # A clause ("After the merger is approved,") is a condition on the claim, not a scene.
+    if not head or len(head) > max_words or not scene_opener(head) or _has_verb([" ".join(head)]):
         return None
     rest = sentence[comma + 1 :].strip()
     return _capitalise(rest) if len(rest.split()) >= 6 else None

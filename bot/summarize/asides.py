@@ -1,0 +1,86 @@
+"""Which openers and dash asides a compressed sentence may lose without changing its claim.
+
+Split from `compress`: these rules decide whether a phrase only sets the scene ("On Wednesday
+night,", "— five members since May —") or limits where, when or on what condition the claim holds
+("In Florida,", "— at least for adults —", ", unless the union agrees").
+"""
+
+from __future__ import annotations
+
+import re
+
+# Conditions, concessions and limits ("unless the union accepts", "though only in mice", "as long
+# as", "but not on Sundays"): the claim before them holds only with them, so they are never cut
+# off or dropped. A plain "but" clause is a second claim: the first stands without it.
+CONDITION_RE = re.compile(
+    r"[\"“]?(?:unless|though|although|except|provided|providing|only|even|pending|assuming|not|if|"
+    r"when|because|while|as long as|at least|but\s+(?:not|only|never|just))\b",
+    re.IGNORECASE,
+)
+
+_DASH_ASIDE_RE = re.compile(r"\s(?:[—–]|--)\s[^—–]{1,80}?\s(?:[—–]|--)\s")
+# "X — aside — the agency said": the closing dash is followed by who said it, not by the rest of
+# the clause, so the "aside" was the end of the claim.
+_ATTRIB_TAIL_RE = re.compile(
+    r"(?:[\w.'’-]+\s+){1,4}(?:said|says|told|reported|reports|added|noted|confirmed|announced)\b"
+)
+
+
+def dash_asides_dropped(sentence: str, opens_subordinate: bool) -> list[str]:
+    """`sentence` with one dash-bounded aside removed at a time, where that keeps its claim.
+
+    `opens_subordinate`: the sentence starts with a subordinate clause ("Despite X -- aside --"),
+    whose boundary the closing dash may be.
+    """
+    out: list[str] = []
+    for match in _DASH_ASIDE_RE.finditer(sentence):
+        # After "Despite X -- aside --" the closing dash also ends the opener: keep it.
+        if opens_subordinate and ", " not in sentence[: match.start()]:
+            continue
+        aside = match.group(0).lstrip(" —–-")
+        if (
+            CONDITION_RE.match(aside)
+            or aside.startswith("but ")
+            or _ATTRIB_TAIL_RE.match(sentence[match.end() :])
+        ):
+            continue
+        if not has_open_quote(match.group(0)):
+            shorter = sentence[: match.start()] + " " + sentence[match.end() :]
+            if len(shorter.split()) >= 6:
+                out.append(shorter)
+    return out
+
+
+def has_open_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+
+
+# Openers of a leading adverbial that only sets the scene ("On Wednesday,", "Amid the protests,");
+# never conditions or concessions ("If", "Unless", "Although"): dropping those changes the claim.
+_SCENE_OPENERS = frozenset(
+    "on in at amid after during following earlier later last this late".split()
+)
+# "In Florida," or "At the border," limits where the claim holds, so an opener with "in", "on" or
+# "at" goes only when every word after it tells the time ("On Wednesday night,").
+_PLACE_OPENERS = frozenset("on in at".split())
+_TIME_WORDS = frozenset(
+    """
+    the this that last next early late earlier later week weekend month year morning afternoon
+    evening night day today yesterday monday tuesday wednesday thursday friday saturday sunday
+    """.split()
+)
+
+
+def scene_opener(head: list[str]) -> bool:
+    """Whether the words `head` of a leading adverbial only set the scene (the caller checks that
+    it holds no verb: "After the merger is approved," is a condition).
+    """
+    words = [w.casefold() for w in head]
+    if not words or words[0] not in _SCENE_OPENERS:
+        return False
+    # "Last year in Florida,", "This week in Congress,": the place word need not come first, so
+    # every word after any "in", "on" or "at", and every capitalised word, must tell the time.
+    places = [i for i, w in enumerate(words) if w in _PLACE_OPENERS]
+    if places and any(w not in _TIME_WORDS for w in words[places[0] + 1 :]):
+        return False
+    return not any(w[:1].isupper() and w.casefold() not in _TIME_WORDS for w in head[1:])
