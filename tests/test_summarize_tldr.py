@@ -293,3 +293,9 @@ def test_discourse_opener_needs_its_comma() -> None:
     assert compress("Meanwhile, the shipyard opened a second dry dock in May.") == (
         "The shipyard opened a second dry dock in May."
     )
+
+
+def test_condition_of_a_second_clause_is_not_left_dangling() -> None:
+    sentence = "The mill will close its night shift in May; unless the town buys it, 80 jobs go."
+    forms = _all_forms(sentence)
+    assert not any(f.endswith("unless the town buys it.") for f in forms), forms

@@ -144,6 +144,10 @@ def _clean_cut(head: str, tail: str) -> bool:
         return False
     if _REPORT_END_RE.search(head.rstrip(".")):
         return False
+    # "X; unless Y, Z." cut after Y: a new clause's condition left without that clause.
+    last = re.split(r"[;:]\s|\s[—–]\s", head)[-1]
+    if last != head and CONDITION_RE.match(last) and ", " not in last:
+        return False
     # "September 11, 2001": the comma of a date is no clause boundary.
     if re.match(r"\d{4}\b", tail) or CONDITION_RE.match(tail.lstrip()):
         return False
