@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 from dataclasses import replace
 
+import pytest
 from _cluster_fixtures import EVENTS, article, event_articles
 
 from bot.cluster.features import dot
@@ -242,3 +244,24 @@ def test_add_many_finishes_inline_when_the_worker_fails(monkeypatch):
             got = list(many.add_many(items))
         assert got == expected, breakage
         assert many._stats._df == one._stats._df, breakage
+
+
+def test_a_batch_stopped_early_stops_its_worker_at_once(monkeypatch):
+    # The worker runs chunks ahead; stopped early, its unread replies can fill the pipe, and a
+    # polite wait for it to exit would stall the poll (by seconds, until a kill).
+    from bot.cluster import analysis
+
+    monkeypatch.setattr(analysis, "MIN_BATCH", 3)
+    items = [a for _, a in event_articles()] * 40
+    items = [replace(a, id=f"{a.id}-{i}") for i, a in enumerate(items)]
+    many = _ids()
+    batch = many.add_many(items)
+    next(batch)
+    started = time.monotonic()
+    batch.close()
+    assert time.monotonic() - started < 2.0
+    with pytest.raises(RuntimeError):  # one open batch at a time
+        open_batch = many.add_many(items)
+        next(open_batch)
+        next(many.add_many(items))
+    open_batch.close()

@@ -79,6 +79,8 @@ class Analysis:
 
     def profiles(self, articles: Iterable[Article]) -> Iterator[tuple[Article, Profile]]:
         """`(article, profile)` in order; a big batch is analysed ahead in the worker."""
+        if self._busy:
+            raise RuntimeError("add_many was called while another add_many batch was still open")
         it = iter(articles)
         head = list(islice(it, MIN_BATCH))
         if len(head) < MIN_BATCH:
@@ -87,9 +89,9 @@ class Analysis:
             return
         yield from self._ahead(head, it)
 
-    def close(self) -> None:
+    def close(self, *, kill: bool = False) -> None:
         if self._worker is not None:
-            self._worker.close()
+            self._worker.close(kill=kill)
             self._worker = None
 
     def _ahead(
@@ -144,7 +146,9 @@ class Analysis:
             failure: Exception = exc
         finally:
             self._busy = False
-            self.close()
+            # Unfinished, the worker may be blocked writing replies nobody will read: stop it
+            # outright rather than wait for an exit that can't come.
+            self.close(kill=not finished)
             if not finished:  # the worker had counted articles the consumer never took
                 if checkpoint is not None:
                     _load(self.stats, checkpoint)
@@ -177,15 +181,16 @@ class _Worker:
 
     def __init__(self, settings: ClusterSettings, stats: TermStats) -> None:
         root = str(Path(bot.__file__).resolve().parent.parent)  # this checkout, not another
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]),
-        }
+        # No empty entry: it would put the working directory ahead of the standard library.
+        paths = [root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
         self._proc = subprocess.Popen(
             [sys.executable, "-c", "from bot.cluster.analysis import _serve; _serve()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env=env,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+            # Its own session: a Ctrl-C in the bot's terminal is the bot's to handle, not the
+            # worker's (which would die mid-reply and print a traceback).
+            start_new_session=True,
         )
         self._in, self._out = self._proc.stdin, self._proc.stdout
         # Registered before the first message: a child that can't take it is still reaped.
@@ -201,7 +206,9 @@ class _Worker:
     def recv(self) -> Any:
         return pickle.load(self._out)  # type: ignore[arg-type]
 
-    def close(self) -> None:
+    def close(self, *, kill: bool = False) -> None:
+        if kill and self._finalizer.alive:
+            self._proc.kill()
         self._finalizer()
 
 
@@ -228,7 +235,7 @@ def _serve() -> None:
         while True:
             try:
                 inbox.put(pickle.load(sys.stdin.buffer))
-            except EOFError:
+            except BaseException:  # end of input, or a message cut short: either way, stop
                 inbox.put(None)
                 return
 

@@ -162,7 +162,9 @@ def weigh_profile(
     if len(vec) > max_terms:
         vec = dict(sorted(vec.items(), key=lambda kv: kv[1], reverse=True)[:max_terms])
     norm = math.sqrt(sum([v * v for v in vec.values()]))
-    ents = {e: idf[e] for e in raw.ents}
+    # Sorted: a set's order follows the process's hash seed, and every process (the analysis
+    # worker too) and every run must sum `ent_norm` alike to produce bit-identical profiles.
+    ents = {e: idf[e] for e in sorted(raw.ents)}
     return Profile(
         vec={t: v / norm for t, v in vec.items() if v > 0.0} if norm > 0.0 else {},
         title=_unit(raw.title, idf),

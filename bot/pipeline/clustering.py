@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
+from contextlib import closing
 from datetime import datetime, timedelta
 
 import sqlite_utils
@@ -57,6 +58,7 @@ class StoryClusterer:
         except Exception:
             # The transaction rolled back but the in-memory clusterer kept the articles: rebuild it
             # from the database so the two agree, and let the backlog pass retry these articles.
+            self.clusterer.close()
             self.clusterer = OnlineClusterer(id_factory=new_story_id)
             self._warmed = False
             raise
@@ -66,19 +68,22 @@ class StoryClusterer:
         with transaction(self.db):
             # A big batch (a backlog) has its text analysed ahead in a worker process; the
             # decisions are those of one `add` after another.
-            decisions = self.clusterer.add_many(ordered)
-            for article, decision in zip(ordered, decisions, strict=True):
-                for absorbed, survivor in decision.merges:
-                    log.info("merging story %s into %s", absorbed, survivor)
-                    story_store.merge(self.db, absorbed, survivor)
-                    touched.discard(absorbed)
-                    touched.add(survivor)
-                if story_store.get_story(self.db, decision.story_id) is None:
-                    slug = make_slug([article], lambda s: story_store.slug_taken(self.db, s))
-                    first = article.when or utcnow()
-                    story_store.create_story(self.db, decision.story_id, slug, article.title, first)
-                article_store.set_story(self.db, article.id, decision.story_id)
-                touched.add(decision.story_id)
+            # Closed on the way out, even on an error: the worker must not outlive the batch.
+            with closing(self.clusterer.add_many(ordered)) as decisions:
+                for article, decision in zip(ordered, decisions, strict=True):
+                    for absorbed, survivor in decision.merges:
+                        log.info("merging story %s into %s", absorbed, survivor)
+                        story_store.merge(self.db, absorbed, survivor)
+                        touched.discard(absorbed)
+                        touched.add(survivor)
+                    if story_store.get_story(self.db, decision.story_id) is None:
+                        slug = make_slug([article], lambda s: story_store.slug_taken(self.db, s))
+                        first = article.when or utcnow()
+                        story_store.create_story(
+                            self.db, decision.story_id, slug, article.title, first
+                        )
+                    article_store.set_story(self.db, article.id, decision.story_id)
+                    touched.add(decision.story_id)
             for story_id in touched:
                 refresh_counts(self.db, story_id)
         return touched
