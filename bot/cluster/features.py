@@ -1,4 +1,6 @@
-"""Turning an article into a weighted sparse term vector for story matching.
+"""The pieces of an article's matching vector: terms, entities, IDF statistics, the dot product.
+
+`profile.py` assembles them into the vector; this is what goes into it and why.
 
 Plain bag-of-words TF-IDF over title+body tops out around 0.8 B-cubed F1 on a busy news week: many
 stories share the same vocabulary ("trump", "senate", "vote"). What separates them is *which*
@@ -161,32 +163,6 @@ def first_words(text: str, n: int) -> str:
     return text[: len(text) - len(parts[-1]) - 1]
 
 
-def raw_features(title: str, text: str, weights: FeatureWeights) -> dict[str, float]:
-    """Field-weighted term frequencies (before IDF). Keys: stems, 'e:entity', numbers as words."""
-    feats: dict[str, float] = {}
-    body = first_words(text, weights.body_words)
-    lead = first_words(body, weights.lead_words)
-    tail = body[len(lead) :]
-    # Many feeds repeat the headline as the first line of the body: count it once, as the title.
-    if title and lead.startswith(title[:40]):
-        lead = lead[len(title) :]
-
-    def bump(terms: Iterable[str], w: float) -> None:
-        for t in terms:
-            feats[t] = feats.get(t, 0.0) + w
-
-    title_terms = content_terms(title)
-    bump(title_terms, weights.title)
-    lead_terms = content_terms(lead)
-    bump(lead_terms, weights.lead)
-    bump(content_terms(tail), weights.body)
-    bump(("e:" + e for e in entities(lead)), weights.entity)
-    bump(("e:" + e for e in entities(title)), weights.entity)
-    bump(("n:" + t for t in lead_terms if _is_number(t)), weights.number)
-    # Sublinear term frequency: a name repeated ten times is not ten times the evidence.
-    return {t: 1.0 + math.log(f) if f > 1.0 else f for t, f in feats.items()}
-
-
 class TermStats:
     """Document frequencies with a smoothed IDF that does not swing with corpus size.
 
@@ -280,32 +256,10 @@ class TermStats:
                 out[t] = cap if value > cap else (value if value > 0.0 else 0.0)
         return out
 
-    def idf(self, term: str) -> float:
-        df = self._df.get(term, 0.0) * self._scale
-        if self._bg_n:
-            bg = self._bg_seen.get(term)
-            if bg is None:  # hashing every lookup would cost more than the rest of idf()
-                bg = self._bg_seen[term] = self._bg_w * self._bg_df.get(term_hash(term), 0.0)
-            df += bg
-        k = self.pseudo_docs
-        value = math.log((self._n * self._scale + self._bg_n + k) / (df + k * self.prior))
-        return min(max(value, 0.0), self.max_idf)
-
 
 def term_hash(term: str) -> int:
     """A stable 32-bit key for a term: the shipped background table stores numbers, not words."""
     return zlib.crc32(term.encode("utf-8"))
-
-
-def weigh(raw: dict[str, float], stats: TermStats, max_terms: int) -> dict[str, float]:
-    """IDF-weighted, truncated to the strongest terms, L2-normalised."""
-    vec = {t: f * stats.idf(t) for t, f in raw.items()}
-    if len(vec) > max_terms:
-        vec = dict(sorted(vec.items(), key=lambda kv: kv[1], reverse=True)[:max_terms])
-    norm = math.sqrt(sum(v * v for v in vec.values()))
-    if norm == 0.0:
-        return {}
-    return {t: v / norm for t, v in vec.items() if v > 0.0}
 
 
 def dot(a: dict[str, float], b: dict[str, float]) -> float:
