@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.models import Angle, Article
+from bot.summarize.asides import has_open_quote
 from bot.summarize.compress import clause_prefixes, compress, cut_to_words, variants
 from bot.summarize.grounding import ELLIPSIS, is_verbatim
 from bot.summarize.sentences import content_stems, split_sentences, stem
@@ -166,7 +167,7 @@ def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
     scored: list[tuple[int, int, str]] = []
     for form in dict.fromkeys(forms):
         n_words = len(form.split())
-        if n_words > LINE_MAX_WORDS or _has_open_quote(form) or (key and key not in form):
+        if n_words > LINE_MAX_WORDS or has_open_quote(form) or (key and key not in form):
             continue
         scored.append((len(focus_set & set(content_stems(form))), n_words, form))
     if scored:
@@ -175,10 +176,6 @@ def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
     # No clean short form: the sentence up to its last clause boundary, or whole if none fits.
     cut = cut_to_words(full, LINE_MAX_WORDS, 5)
     return (cut or full).rstrip(".")
-
-
-def _has_open_quote(text: str) -> bool:
-    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
 
 
 def angle_line(pick: _Pick) -> str:
