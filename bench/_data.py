@@ -77,7 +77,10 @@ def whole_story_sample(
 
     Dates are removed so only content can separate stories; the order is shuffled (same seed)
     because the pooled file lists each story's articles together, which would hand an online
-    clusterer the answer.
+    clusterer the answer. A story is skipped when one of its articles is already in the sample
+    word for word under another label: the pooled file lists most AllSides roundups twice (as
+    `as-*` and again as `neus-val-*`), and two gold labels on one text measure nothing about a
+    clusterer (no method can split identical articles, so each such pair costs precision).
     """
     by_story: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
@@ -86,12 +89,21 @@ def whole_story_sample(
     stories = sorted(by_story)
     rng.shuffle(stories)
     picked: list[Article] = []
+    texts: set[tuple[str, str]] = set()
     for sid in stories:
         if len(picked) >= min_articles:
             break
+        keys = [_content_key(a) for a in by_story[sid]]
+        if texts.intersection(keys):
+            continue
+        texts.update(keys)
         picked.extend(replace(a, published=None, seen=None) for a in by_story[sid])
     rng.shuffle(picked)
     return picked
+
+
+def _content_key(a: Article) -> tuple[str, str]:
+    return (" ".join(a.title.split()).casefold(), " ".join(a.text.split()).casefold())
 
 
 def score(assign: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
