@@ -265,3 +265,28 @@ def test_a_batch_stopped_early_stops_its_worker_at_once(monkeypatch):
         next(open_batch)
         next(many.add_many(items))
     open_batch.close()
+
+
+def test_a_hung_worker_is_stopped_and_the_batch_finishes_inline(monkeypatch, caplog):
+    # A worker that stops answering (rather than dying) would hang the poll pass for good: past
+    # its deadline it is killed, and the batch finishes inline with the same decisions.
+    from bot.cluster import analysis
+
+    monkeypatch.setattr(analysis, "MIN_BATCH", 3)
+    monkeypatch.setattr(analysis, "CHUNK", 2)
+    monkeypatch.setattr(analysis, "PIPE_TIMEOUT", 0.5)
+    # Takes the first byte of its input, then never reads or answers again.
+    monkeypatch.setattr(
+        analysis, "_WORKER_MAIN", "import sys, time; sys.stdin.buffer.read(1); time.sleep(60)"
+    )
+    items = [a for _, a in event_articles()] * 2
+    items = [replace(a, id=f"{a.id}-{i}") for i, a in enumerate(items)]
+    one = _ids()
+    expected = [one.add(a) for a in items]
+    many = _ids()
+    started = time.monotonic()
+    got = list(many.add_many(items))
+    assert time.monotonic() - started < 10.0
+    assert "worker hung" in caplog.text and "analysing the rest inline" in caplog.text
+    assert got == expected
+    assert many._stats._df == one._stats._df

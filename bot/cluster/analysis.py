@@ -21,6 +21,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,11 @@ MIN_BATCH = 1000
 CHUNK = 64  # articles per message: amortises pipe round trips, keeps the first answer quick
 DEPTH = 4  # chunks in flight, so the worker is never idle while the main process decides
 CHECKPOINT = 32  # chunks between snapshots of the worker's statistics (see `_ahead`)
+# A chunk takes the worker tens of milliseconds. One that has not answered (or taken a message)
+# in this long is hung, not slow: it is killed, and the batch finishes inline from there.
+PIPE_TIMEOUT = 60.0
+# What the child interpreter runs.
+_WORKER_MAIN = "from bot.cluster.analysis import _serve; _serve()"
 
 
 def new_stats(s: ClusterSettings) -> TermStats:
@@ -184,7 +190,7 @@ class _Worker:
         # No empty entry: it would put the working directory ahead of the standard library.
         paths = [root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", "from bot.cluster.analysis import _serve; _serve()"],
+            [sys.executable, "-c", _WORKER_MAIN],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
@@ -193,18 +199,34 @@ class _Worker:
             start_new_session=True,
         )
         self._in, self._out = self._proc.stdin, self._proc.stdout
+        # A pipe call that blocks past its deadline means a hung worker: the watchdog kills it,
+        # which ends the call with an EOF or a broken pipe (the batch's failure path). The
+        # watchdog holds the process, not `self`, so the finalizer below still runs.
+        self._deadline = _Deadline()
+        self._done = threading.Event()
+        threading.Thread(
+            target=_watch, args=(self._proc, self._deadline, self._done), daemon=True
+        ).start()
         # Registered before the first message: a child that can't take it is still reaped.
-        self._finalizer = weakref.finalize(self, _stop, self._proc)
+        self._finalizer = weakref.finalize(self, _stop, self._proc, self._done)
         # The background table is rebuilt from the shipped blob over there, not pickled across.
         self.send(("init", (settings, _dump(stats))))
 
     def send(self, msg: tuple[str, Any]) -> None:
         assert self._in is not None
-        pickle.dump(msg, self._in, protocol=pickle.HIGHEST_PROTOCOL)
-        self._in.flush()
+        self._deadline.at = time.monotonic() + PIPE_TIMEOUT
+        try:
+            pickle.dump(msg, self._in, protocol=pickle.HIGHEST_PROTOCOL)
+            self._in.flush()
+        finally:
+            self._deadline.at = None
 
     def recv(self) -> Any:
-        return pickle.load(self._out)  # type: ignore[arg-type]
+        self._deadline.at = time.monotonic() + PIPE_TIMEOUT
+        try:
+            return pickle.load(self._out)  # type: ignore[arg-type]
+        finally:
+            self._deadline.at = None
 
     def close(self, *, kill: bool = False) -> None:
         if kill and self._finalizer.alive:
@@ -212,7 +234,26 @@ class _Worker:
         self._finalizer()
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+class _Deadline:
+    """When the pipe call in progress must have finished (monotonic seconds), None between calls."""
+
+    __slots__ = ("at",)
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+
+
+def _watch(proc: subprocess.Popen[bytes], deadline: _Deadline, done: threading.Event) -> None:
+    while not done.wait(min(1.0, PIPE_TIMEOUT / 4)):
+        at = deadline.at
+        if at is not None and time.monotonic() > at:
+            log.warning("text analysis worker hung for %.0f s; stopping it", PIPE_TIMEOUT)
+            proc.kill()
+            return
+
+
+def _stop(proc: subprocess.Popen[bytes], done: threading.Event) -> None:
+    done.set()
     try:
         if proc.stdin is not None:
             proc.stdin.close()  # end of input: the worker exits
