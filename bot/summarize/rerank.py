@@ -12,18 +12,20 @@ The strongest single cue is a ROUGE-like overlap of the candidate's words, stopw
 included, with each article's opening: the outlets' own text is the best stand-in for the unseen
 reference, and the set-of-stems features cannot see how a bullet reads word by word.
 
-The linear model is at a plateau, not short of capacity: in-sample it picks only ~0.2 ROUGE-1
-better than out of fold, and nearly all of the gap to the oracle is which sentences to use, not
-which cut of them (best cut of the picked sentences: +0.5; best sentence set: +5.2). Measured on
-NeuS train (5-fold CV, 40.32 as shipped) and not kept, all within +-0.1 or worse: minimum-Bayes-
-risk consensus among the candidates as a feature (40.25-40.31) or as the decision rule (39.6-
-40.3); pseudo-references from each outlet's title and first two sentences, from all titles, or
-from openings of 30/60/200 words (mean, max, others-only); an expected-count reference pooled
-from all openings; expected stopword matches from reference statistics; a supervised sentence
-scorer; per-story z-scored, ranked or quadratic features; targets relative to the story's best,
-z-scored, pairwise (ridge, logistic) or weighted toward the top; training on 48 candidates;
-direct search of the weights for the picked ROUGE; boosted trees on the ridge's residual; a
-length bonus at decision time (longer picks score lower).
+The linear model is at a plateau, not short of data: fitted on all of NeuS train it picks no
+better there than out of fold (40.29 vs 40.32 ROUGE-1), and nearly all of the gap to the oracle
+is which sentences to use, not which cut of them (best cut of the picked sentences: +0.5; best
+sentence set: +5.2). Measured on NeuS train (5-fold CV, 40.32 as shipped) and not kept, all
+within +-0.1 or worse: minimum-Bayes-risk consensus among the candidates as a feature
+(40.25-40.31) or as the decision rule (39.6-40.3); pseudo-references from each outlet's title and
+first two sentences, from all titles, or from openings of 30/60/200 words (mean, max, others
+only); an expected-count reference pooled from all openings; expected stopword matches from
+reference statistics; a supervised sentence scorer; whether a lead sentence is used uncut, and
+how many bullets are cut; probability-weighted redundancy and each bullet's novel word mass;
+per-story z-scored, ranked or quadratic features; targets relative to the story's best,
+z-scored, pairwise (ridge, logistic) or weighted toward the top; training on 48 candidates per
+story; direct search of the weights for the picked ROUGE; boosted trees on the ridge's residual;
+a length bonus at decision time (longer picks score lower).
 """
 
 from __future__ import annotations
