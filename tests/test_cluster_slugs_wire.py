@@ -7,6 +7,7 @@ from _cluster_fixtures import article, event_articles
 
 from bot.cluster.slugs import SlugBook, make_slug
 from bot.cluster.wire import independent_sources
+from bot.models import Article
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+){0,3}$")
 
@@ -74,3 +75,36 @@ def test_independent_reports_are_all_counted():
     count, groups = independent_sources(_event("volcano"))
     assert (count, groups) == (3, [])
     assert independent_sources([]) == (0, [])
+
+
+def test_a_statement_quoted_by_two_outlets_is_not_shared_copy():
+    # Outlets quoting the same long statement heard the same speaker; they did not share copy.
+    statement = (
+        '"Our crews worked through the night to restore power to every home on the island, and we'
+        ' thank residents for their patience while the storm passed," the utility said on Monday.'
+    )
+    articles = [
+        Article(
+            id="q1",
+            source="Harbor Times",
+            title="Island power restored after storm",
+            text=statement + " Some roads remain closed near the ferry terminal.",
+        ),
+        Article(
+            id="q2",
+            source="Coast Daily",
+            title="Utility thanks islanders",
+            text="In a message to customers, the company wrote: " + statement,
+        ),
+        Article(
+            id="q3",
+            source="Metro Wire",
+            title="Storm leaves island roads closed",
+            text="Crews cleared fallen trees from the coastal road while the ferry stayed docked.",
+        ),
+    ]
+    assert independent_sources(articles) == (3, [])
+    # The same words outside quotation marks are copy.
+    unquoted = statement.replace('"', "")
+    copies = [replace(a, text=unquoted + " More updates later.") for a in articles[:2]]
+    assert independent_sources([*copies, articles[2]]) == (2, [["Coast Daily", "Harbor Times"]])
