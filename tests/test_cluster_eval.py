@@ -7,7 +7,10 @@ import pytest
 from _cluster_fixtures import event_articles
 
 from bot.eval.cluster_eval import cluster_jsonl
+from bot.eval.jsonl import EvalInputError
 from bot.eval.metrics import bcubed, pairwise
+from bot.eval.summarize_eval import summarize_jsonl
+from tests.test_summarize_fixtures import harbor_bridge_story
 
 
 def test_cluster_jsonl_writes_one_story_per_article_in_input_order():
@@ -64,3 +67,31 @@ def test_pairwise_hand_computed():
 def test_metrics_reject_mismatched_ids():
     with pytest.raises(ValueError):
         bcubed({"a": 1}, {"b": 1})
+
+
+def test_eval_input_errors_name_the_line():
+    # An id used twice would silently merge two articles' assignments; a story whose "articles"
+    # is not a list of objects would silently summarise nothing.
+    line = json.dumps({"id": "a1", "title": "Dam opens", "text": "The dam opened today."})
+    with pytest.raises(EvalInputError, match=r"line 3: duplicate article id 'a1'.*line 1"):
+        cluster_jsonl(io.StringIO(f"{line}\n\n{line}\n"), io.StringIO())
+    for articles in ("oops", [{"id": "a1"}, "oops"], None):
+        story = json.dumps({"cluster_id": "c1", "articles": articles})
+        with pytest.raises(EvalInputError, match="line 1: 'articles' must be a list"):
+            summarize_jsonl(io.StringIO(story + "\n"), io.StringIO())
+
+
+def test_eval_summarize_gives_back_a_placeholder_source_as_given():
+    # "unknown" names no outlet, so the summariser tells those articles apart by id; the output
+    # still reports the source exactly as the input gave it.
+    story = {
+        "cluster_id": "c1",
+        "articles": [
+            {"id": a.id, "source": "unknown", "title": a.title, "text": a.text}
+            for a in harbor_bridge_story()
+        ],
+    }
+    out = io.StringIO()
+    summarize_jsonl(io.StringIO(json.dumps(story) + "\n"), out)
+    row = json.loads(out.getvalue())
+    assert row["angles"] and all(a["source"] == "unknown" for a in row["angles"])

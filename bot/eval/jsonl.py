@@ -56,7 +56,18 @@ def read_objects(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def read_articles(stream: IO[str]) -> list[Article]:
-    return [article_from_json(obj, n) for n, obj in read_objects(stream)]
+    """Articles, one per line; an id used twice is an error (its assignments would merge)."""
+    articles: list[Article] = []
+    first_line: dict[str, int] = {}
+    for n, obj in read_objects(stream):
+        article = article_from_json(obj, n)
+        if article.id in first_line:
+            raise EvalInputError(
+                f"line {n}: duplicate article id {article.id!r} (first on line {first_line[article.id]})"
+            )
+        first_line[article.id] = n
+        articles.append(article)
+    return articles
 
 
 def in_arrival_order(articles: Iterable[Article]) -> list[Article]:

@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from bot.eval.jsonl import article_from_json, read_objects, write_jsonl
+from bot.eval.jsonl import EvalInputError, article_from_json, read_objects, write_jsonl
 from bot.models import Article
 from bot.summarize import summarize
 
 
 def _rows(inp: IO[str]) -> Iterator[dict[str, Any]]:
     for line_no, obj in read_objects(inp):
-        raw = [a for a in obj.get("articles") or [] if isinstance(a, dict)]
+        raw = obj.get("articles")
+        if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
+            raise EvalInputError(f"line {line_no}: 'articles' must be a list of article objects")
         articles: list[Article] = []
         raw_source: dict[str, Any] = {}
         for item in raw:
@@ -26,7 +28,11 @@ def _rows(inp: IO[str]) -> Iterator[dict[str, Any]]:
             # A missing source is kept missing: outlets are then told apart by article id.
             if not item.get("source"):
                 article.source = ""
-            raw_source[article.source or f"article {article.id}"] = item.get("source")
+            # Both names an angle can carry: the outlet's, or "article <id>" when the summariser
+            # has no usable outlet name (none given, or a placeholder such as "unknown").
+            raw_source[f"article {article.id}"] = item.get("source")
+            if article.source:
+                raw_source[article.source] = item.get("source")
             articles.append(article)
         summary = summarize(articles)
         yield {
