@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import statistics
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,18 +98,6 @@ class Tally:
             statistics.fmean(self.n_words),
             len(self.r1),
         )
-
-
-def score_system(
-    stories: Sequence[Story], system: Callable[[Sequence[Article]], str], scorer: Any
-) -> dict[str, Tally]:
-    tallies: dict[str, Tally] = {}
-    for story in stories:
-        if not story.reference:
-            continue
-        summary = system(story.articles)
-        tallies.setdefault(story.subset, Tally()).add(scorer, story.reference, summary)
-    return tallies
 
 
 class Rouge1:

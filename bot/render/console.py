@@ -1,4 +1,4 @@
-"""Story cards for the terminal (demo and `newsdigest preview`), drawn with rich.
+"""Story cards for the terminal (the demo, the CLI, the console adapter), drawn with rich.
 
 Feed text only ever enters rich as `Text` content, never as a markup string: a headline
 containing "[bold red]" or "[link=...]" prints literally. Control characters are stripped
