@@ -306,7 +306,8 @@ async def test_hostile_headline_is_escaped_in_the_card(
     grow_story(core.db, "cccccccccccc", [], now=utcnow())  # recount sources
     await slash(bot, "story", query="evil")
     (edit,) = api.calls("PATCH", r"/webhooks/\d+/[^/]+/messages/@original")
-    assert edit.body["embeds"][0]["title"] == r"@​everyone \<@&1> \*\*click\*\* \[x\](https://e.vil)"
+    title = edit.body["embeds"][0]["title"]
+    assert title == "@\u200beveryone \\<@&1> \\*\\*click\\*\\* \\[x\\](https\u200b://e.vil)"
     assert "@everyone" not in str(edit.body)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import discord
@@ -105,7 +106,8 @@ def assert_within_limits(embeds: list[discord.Embed]) -> None:
             "**bold** _it_ ~~s~~ ||spoiler|| `code`",
             r"\*\*bold\*\* \_it\_ \~\~s\~\~ \|\|spoiler\|\| \`code\`",
         ),
-        ("[click](https://evil.example)", r"\[click\](https://evil.example)"),
+        ("[click](https://evil.example)", "\\[click\\](https\u200b://evil.example)"),
+        ("see http://evil.example/x now", "see http\u200b://evil.example/x now"),
         ("# Heading", r"\# Heading"),
         ("> quoted", r"\> quoted"),
         ("- item", r"\- item"),
@@ -128,6 +130,23 @@ def test_fit_never_leaves_a_dangling_escape() -> None:
     assert cut.endswith("…") and not cut.endswith("\\…")
     assert utf16_len(cut) <= 11
     assert utf16_len(fit("😀" * 10, 7)) <= 7  # emoji count double, as Discord counts them
+
+
+def test_feed_text_carries_no_clickable_address_but_a_users_own_reply_lines_do() -> None:
+    # Discord links any bare http(s) address; in feed text that would be a link the bot never
+    # chose. Command replies list the feed URLs an admin added, to copy into /feeds remove.
+    card = make_card(
+        headline="Storm update https://evil.example/a",
+        tldr=[Bullet("Ferries resume, see https://evil.example/b for times.", ["Harbor Ledger"])],
+        angles=[Angle("Evil", "Line http://evil.example/c", "Quote HTTPS://evil.example/d", None)],
+    )
+    payload = json.dumps([e.to_dict() for e in card_embeds(card, full=True)], ensure_ascii=False)
+    for part in ("https://evil", "http://evil", "HTTPS://evil"):
+        assert part not in payload
+    assert "https\u200b://evil.example/b" in payload
+    assert escape("Coast <https://feeds.example/rss> (ok)", keep_links=True) == (
+        "Coast \\<https://feeds.example/rss> (ok)"
+    )
 
 
 def test_link_urls_cannot_break_out_of_a_masked_link() -> None:
@@ -179,7 +198,10 @@ def test_hostile_card_cannot_ping_or_format() -> None:
     (embed,) = card_embeds(card)
     payload = str(embed.to_dict())
     assert "@everyone" not in payload and "@here" not in payload
-    assert embed.title == r"@​everyone \*\*FREE\*\* \[prize\](https://evil.example) \<@&1>"
+    assert (
+        embed.title
+        == "@\u200beveryone \\*\\*FREE\\*\\* \\[prize\\](https\u200b://evil.example) \\<@&1>"
+    )
     assert embed.fields[0].value == r"• @​here Wire: \<@1234> \`x\`"  # no link: not http(s)
     assert embed.fields[2].value.endswith(
         "[Read →](https://ok.example/%29%5Bx%5D%28https://evil%29)"

@@ -25,6 +25,10 @@ _ORDERED = re.compile(r"^(\s*\d+)\.(?=\s)", re.MULTILINE)
 # a digest, so a zero-width space keeps it from reading (or ever working) as one.
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _ZWSP = "\u200b"
+# Discord turns a bare http(s) address in any text into a link, so a hostile feed could put a
+# clickable link in a card. A zero-width space between the scheme and "://" keeps the address
+# readable but leaves nothing to click (the bot's own links are masked links, built separately).
+_BARE_URL = re.compile(r"\b(https?)(?=://)", re.IGNORECASE)
 
 
 def utf16_len(text: str) -> int:
@@ -38,12 +42,17 @@ def neutralize_mentions(text: str) -> str:
     return _MASS_MENTION.sub(lambda m: f"@{_ZWSP}{m.group(1)}", text)
 
 
-def escape(text: str | None) -> str:
-    """One line of untrusted feed text, safe to drop anywhere in an embed or a message."""
+def escape(text: str | None, *, keep_links: bool = False) -> str:
+    """One line of untrusted feed text, safe to drop anywhere in an embed or a message.
+
+    `keep_links`: leave bare addresses clickable, for text a user of the server typed themselves
+    (a command reply listing the feed URLs they added, to copy into `/feeds remove`)."""
     line = clean(text)
     line = _INLINE.sub(r"\\\1", line)
     line = _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", line)
     line = _ORDERED.sub(r"\1\\.", line)
+    if not keep_links:
+        line = _BARE_URL.sub(lambda m: m.group(1) + _ZWSP, line)
     return neutralize_mentions(line)
 
 

@@ -70,7 +70,7 @@ def render_reply(reply: Reply) -> list[Outgoing]:
     # user-written queries, so those are escaped.
     text = neutralize_mentions(reply.text)
     if reply.lines:
-        text += "\n" + "\n".join(f"• {escape(line)}" for line in reply.lines)
+        text += "\n" + "\n".join(f"• {escape(line, keep_links=True)}" for line in reply.lines)
     return [Outgoing(content=piece) for piece in split_content(text)]
 
 
