@@ -71,12 +71,25 @@ def strip_ellipsis(quote: str) -> str:
     return quote.strip().strip(ELLIPSIS).strip().removesuffix("...").strip()
 
 
+def _bounded(needle: str) -> re.Pattern[str]:
+    """`needle` as a pattern that may not start or end inside a word of the text searched.
+
+    A plain substring test takes "wner was arr" as a quote of "owner was arrested" and "Ann" as a
+    name found in "announcement". The guard applies only where the needle itself starts or ends
+    with a word character, so quotes opening on a quotation mark still match.
+    """
+    head = r"(?<!\w)" if needle[:1].isalnum() or needle[:1] == "_" else ""
+    tail = r"(?!\w)" if needle[-1:].isalnum() or needle[-1:] == "_" else ""
+    return re.compile(head + re.escape(needle) + tail)
+
+
 def is_verbatim(quote: str, source_text: str) -> bool:
-    """Whether `quote`, minus any trimming ellipses, appears word for word in `source_text`."""
-    core = strip_ellipsis(quote)
+    """Whether `quote`, minus any trimming ellipses, appears word for word in `source_text`,
+    starting and ending on word boundaries of that text."""
+    core = _norm_for_match(strip_ellipsis(quote))
     if not core:
         return False
-    return _norm_for_match(core) in _norm_for_match(source_text)
+    return _bounded(core).search(_norm_for_match(source_text)) is not None
 
 
 # Capitalised token sequences ("Preferred Networks", "U.S.", "NEC") that are not sentence starts.
@@ -128,7 +141,7 @@ def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
     corpus_numbers = {form for n in numbers(corpus) for form in _number_forms(n)}
     missing: list[str] = []
     for entity in entities(text):
-        if _fold_for_match(entity) not in corpus:
+        if not _bounded(_fold_for_match(entity)).search(corpus):
             missing.append(entity)
     for number in numbers(text):
         if not (_number_forms(number) & corpus_numbers):
