@@ -14,14 +14,13 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from bot.models import Angle, Article, Bullet, Summary
-from bot.summarize.grounding import is_verbatim, supporting_outlets, ungrounded
+from bot.models import Article, Summary
+from bot.summarize.llm_check import LLMRejected, check_answer
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_TLDR_WORDS = 55
 MAX_ARTICLE_CHARS = 2000
 MAX_ARTICLES = 8
 MAX_COMPLETION_TOKENS = 700
@@ -91,10 +89,6 @@ class TokenBudget:
             self.db.conn.commit()
 
 
-class LLMRejected(ValueError):
-    """The model's answer failed a grounding or shape check."""
-
-
 def build_messages(articles: Sequence[Article], outlets: Sequence[str]) -> list[dict[str, str]]:
     parts: list[str] = []
     for article, outlet in list(zip(articles, outlets, strict=True))[:MAX_ARTICLES]:
@@ -112,7 +106,7 @@ def estimate_tokens(messages: Sequence[dict[str, str]]) -> int:
     return sum(len(m["content"]) for m in messages) // 4 + MAX_COMPLETION_TOKENS
 
 
-def _content(payload: dict[str, Any]) -> str:
+def _content(payload: Any) -> str:
     try:
         content = payload["choices"][0]["message"]["content"]
     except (KeyError, IndexError, TypeError):
@@ -126,62 +120,21 @@ def _content(payload: dict[str, Any]) -> str:
     return content
 
 
-def check_answer(
-    answer: dict[str, Any],
-    articles: Sequence[Article],
-    outlets: Sequence[str],
-    base: Summary,
-) -> Summary:
-    """The model's answer as a Summary, or LLMRejected if anything in it is not grounded."""
-    sources = [f"{a.title}\n{a.text}" for a in articles]
-    raw_tldr = answer.get("tldr")
-    if not isinstance(raw_tldr, list) or not 2 <= len(raw_tldr) <= 3:
-        raise LLMRejected("tldr must be a list of 2-3 bullets")
-    texts = [b.get("text") if isinstance(b, dict) else b for b in raw_tldr]
-    if not all(isinstance(t, str) and t.strip() for t in texts):
-        raise LLMRejected("tldr bullets must be non-empty strings")
-    if sum(len(t.split()) for t in texts) > MAX_TLDR_WORDS:
-        raise LLMRejected("tldr over the word limit")
-    for text in texts:
-        missing = ungrounded(text, sources)
-        if missing:
-            raise LLMRejected(f"tldr names or counts what no source says: {missing}")
-    tldr: list[Bullet] = []
-    for text in texts:
-        support = supporting_outlets(text, None, articles, outlets)
-        if not support:
-            raise LLMRejected(f"no outlet supports bullet {text!r}")
-        tldr.append(Bullet(text=text.strip(), sources=support))
+def billed_tokens(payload: Any, estimate: int) -> int:
+    """What the server says the call cost; the estimate when it does not say (or says nonsense)."""
+    usage = payload.get("usage") if isinstance(payload, dict) else None
+    tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
+    if isinstance(tokens, int) and not isinstance(tokens, bool) and tokens >= 0:
+        return tokens
+    return estimate
 
-    by_outlet: dict[str, list[Article]] = {}
-    for article, outlet in zip(articles, outlets, strict=True):
-        by_outlet.setdefault(outlet, []).append(article)
-    angles: list[Angle] = []
-    raw_angles = answer.get("angles") or []
-    if not isinstance(raw_angles, list):
-        raise LLMRejected("angles must be a list")
-    for item in raw_angles:
-        if not isinstance(item, dict):
-            raise LLMRejected("angle must be an object")
-        outlet, line, quote = item.get("source"), item.get("line"), item.get("quote")
-        if outlet not in by_outlet or not isinstance(line, str) or not isinstance(quote, str):
-            raise LLMRejected(f"angle for unknown outlet or malformed: {item!r}")
-        own = by_outlet[outlet]
-        if not any(is_verbatim(quote, f"{a.title}\n{a.text}") for a in own):
-            raise LLMRejected(f"quote not verbatim in {outlet}'s text")
-        missing = ungrounded(line, sources)
-        if missing:
-            raise LLMRejected(f"angle line names or counts what no source says: {missing}")
-        if any(a.source == outlet for a in angles):
-            continue
-        angles.append(Angle(source=outlet, line=line.strip(), quote=quote.strip(), url=own[0].url))
-    lead = tldr[0].sources[0] if tldr[0].sources else None
-    covered = {a.source for a in angles}
-    also = [o for o in dict.fromkeys(outlets) if o not in covered and o != lead]
-    if not angles:
-        # The model found nothing to add; the extractive angles are still grounded and useful.
-        angles, also = base.angles, base.also_reporting
-    return replace(base, tldr=tldr, angles=angles, also_reporting=also, writer="llm")
+
+def parse_answer(payload: Any) -> Any:
+    """The model's JSON answer out of a chat-completions response body (any shape: checked later)."""
+    try:
+        return json.loads(_content(payload))
+    except json.JSONDecodeError:
+        raise LLMRejected("message content is not JSON") from None
 
 
 class LLMWriter:
@@ -207,24 +160,18 @@ class LLMWriter:
         }
         return url, headers, body
 
-    def _accept(
-        self,
-        payload: dict[str, Any],
-        estimate: int,
-        articles: list[Article],
-        outlets: list[str],
-        base: Summary,
+    def _checked(
+        self, payload: Any, articles: list[Article], outlets: list[str], base: Summary
     ) -> Summary:
-        usage = payload.get("usage") or {}
-        tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
-        self.budget.record(int(tokens) if isinstance(tokens, int) else estimate)
+        """`check_answer` that never raises: any failure, expected or not, means `base`."""
         try:
-            answer = json.loads(_content(payload))
-        except json.JSONDecodeError:
-            raise LLMRejected("message content is not JSON") from None
-        if not isinstance(answer, dict):
-            raise LLMRejected("answer is not a JSON object")
-        return check_answer(answer, articles, outlets, base)
+            return check_answer(parse_answer(payload), articles, outlets, base)
+        except LLMRejected as exc:
+            log.warning("LLM answer rejected, using the extractive summary: %s", exc)
+        except Exception:
+            # A shape the checks did not foresee is a bug to fix, but never a lost card.
+            log.exception("LLM answer check failed unexpectedly; using the extractive summary")
+        return base
 
     def rewrite(self, articles: list[Article], outlets: list[str], base: Summary) -> Summary:
         messages = build_messages(articles, outlets)
@@ -237,10 +184,12 @@ class LLMWriter:
             with httpx.Client(timeout=self.settings.timeout) as client:
                 response = client.post(url, headers=headers, json=body)
                 response.raise_for_status()
-                return self._accept(response.json(), estimate, articles, outlets, base)
+                payload = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("LLM writer fell back to extractive: %s", exc)
             return base
+        self.budget.record(billed_tokens(payload, estimate))
+        return self._checked(payload, articles, outlets, base)
 
     async def arewrite(self, articles: list[Article], outlets: list[str], base: Summary) -> Summary:
         messages = build_messages(articles, outlets)
@@ -253,7 +202,9 @@ class LLMWriter:
             async with httpx.AsyncClient(timeout=self.settings.timeout) as client:
                 response = await client.post(url, headers=headers, json=body)
                 response.raise_for_status()
-                return self._accept(response.json(), estimate, articles, outlets, base)
+                payload = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("LLM writer fell back to extractive: %s", exc)
             return base
+        self.budget.record(billed_tokens(payload, estimate))
+        return self._checked(payload, articles, outlets, base)

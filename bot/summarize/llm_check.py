@@ -1,0 +1,183 @@
+"""Checks on the LLM writer's answer before any of it may reach a card.
+
+The model is distrusted by design: its answer arrives as arbitrary JSON, so every field is
+type-checked before use, and every fact it states is tied back to the sources. Anything that does
+not check out raises LLMRejected and the caller keeps the extractive summary. The checks are
+deliberately stricter than the extractive writer needs, because that writer copies source words
+and the model does not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from bot.models import Angle, Article, Bullet, Summary
+from bot.summarize.angles import MAX_ANGLES, QUOTE_MAX_WORDS
+from bot.summarize.grounding import is_verbatim, strip_ellipsis, supporting_outlets, ungrounded
+from bot.summarize.sentences import content_stems, split_sentences
+
+MAX_TLDR_WORDS = 55
+MIN_BULLETS, MAX_BULLETS = 2, 3
+# Two bullets sharing this much of the shorter one's content words say the same thing twice.
+BULLET_MAX_OVERLAP = 0.6
+# "not", "no", "never" and any "n't" contraction: the words that flip a claim.
+_NEGATION_RE = re.compile(r"\b(?:not|no|never|nobody|none|nothing|neither|nor)\b|n['’]t\b", re.I)
+# Links, chat markup and mentions are not news prose; the model may only repeat ones the sources
+# carry (renderers escape mentions too, but a link in a neutral summary line is already wrong).
+_MARKUP_RE = re.compile(r"\S*(?:://|www\.|[<>@])\S*", re.I)
+
+
+class LLMRejected(ValueError):
+    """The model's answer failed a grounding or shape check."""
+
+
+def negated(text: str) -> bool:
+    return _NEGATION_RE.search(text) is not None
+
+
+def _strings(value: Any, what: str) -> list[str]:
+    """`value` as a list of non-empty strings, or LLMRejected: no other shape is accepted."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise LLMRejected(f"{what} must be a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def _text(item: dict[str, Any], key: str) -> str:
+    value = item.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise LLMRejected(f"angle {key} must be a non-empty string")
+    return value.strip()
+
+
+def _no_foreign_markup(text: str, corpus: str) -> None:
+    for token in _MARKUP_RE.findall(text):
+        if token not in corpus:
+            raise LLMRejected(f"link or markup not in any source: {token!r}")
+
+
+class _Sources:
+    """The story's text, indexed once for the checks below."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.texts = [f"{a.title}\n{a.text}" for a in articles]
+        self.corpus = "\n".join(self.texts)
+        self.sentences = [
+            (s, set(content_stems(s)))
+            for a in articles
+            for s in [a.title, *split_sentences(a.text)]
+            if s.strip()
+        ]
+
+    def closest_sentence(self, text: str) -> str | None:
+        """The source sentence carrying most of `text`'s content words, the tighter fit on ties.
+
+        Coverage first, so a bullet compressed from a long sentence still finds it; then the
+        Jaccard share, so "The owner was not arrested." meets "The owner was arrested." rather
+        than a longer sentence that merely mentions an owner and an arrest.
+        """
+        key = set(content_stems(text))
+        if not key:
+            return None
+        best: tuple[float, float] | None = None
+        found: str | None = None
+        for sentence, stems in self.sentences:
+            shared = len(key & stems)
+            if not shared:
+                continue
+            score = (shared / len(key), shared / len(key | stems))
+            if best is None or score > best:
+                best, found = score, sentence
+        return found
+
+
+def _check_bullets(texts: list[str], sources: _Sources) -> None:
+    if not MIN_BULLETS <= len(texts) <= MAX_BULLETS:
+        raise LLMRejected(f"tldr must have {MIN_BULLETS}-{MAX_BULLETS} bullets")
+    if sum(len(t.split()) for t in texts) > MAX_TLDR_WORDS:
+        raise LLMRejected("tldr over the word limit")
+    stems = [set(content_stems(t)) for t in texts]
+    for i, text in enumerate(texts):
+        _no_foreign_markup(text, sources.corpus)
+        missing = ungrounded(text, sources.texts)
+        if missing:
+            raise LLMRejected(f"tldr names or counts what no source says: {missing}")
+        closest = sources.closest_sentence(text)
+        # Names and numbers survive a flipped claim ("did not kill 12 workers"), so the polarity
+        # of the bullet must match the sentence it was written from.
+        if closest is None or negated(text) != negated(closest):
+            raise LLMRejected(f"bullet {text!r} flips or lacks its source sentence {closest!r}")
+        for j in range(i):
+            shorter = min(len(stems[i]), len(stems[j])) or 1
+            if len(stems[i] & stems[j]) / shorter >= BULLET_MAX_OVERLAP:
+                raise LLMRejected(f"bullets {j + 1} and {i + 1} repeat each other")
+
+
+def _check_angles(
+    raw: Any,
+    articles: Sequence[Article],
+    outlets: Sequence[str],
+    lead: str,
+    sources: _Sources,
+) -> list[Angle]:
+    """The model's angles, checked; the lead's and those past MAX_ANGLES are left out, not fatal."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise LLMRejected("angles must be a list of objects")
+    by_outlet: dict[str, list[Article]] = {}
+    for article, outlet in zip(articles, outlets, strict=True):
+        by_outlet.setdefault(outlet, []).append(article)
+    angles: list[Angle] = []
+    for item in raw:
+        outlet, line, quote = (_text(item, k) for k in ("source", "line", "quote"))
+        if outlet not in by_outlet:
+            raise LLMRejected(f"angle for an outlet not in the story: {outlet!r}")
+        own = by_outlet[outlet]
+        if len(strip_ellipsis(quote).split()) > QUOTE_MAX_WORDS:
+            raise LLMRejected(f"quote longer than {QUOTE_MAX_WORDS} words")
+        if not any(is_verbatim(quote, f"{a.title}\n{a.text}") for a in own):
+            raise LLMRejected(f"quote not verbatim in {outlet}'s text")
+        _no_foreign_markup(line, sources.corpus)
+        missing = ungrounded(line, sources.texts)
+        if missing:
+            raise LLMRejected(f"angle line names or counts what no source says: {missing}")
+        # The lead's facts are the TL;DR itself; an angle for it would repeat the card.
+        if outlet == lead or any(a.source == outlet for a in angles):
+            continue
+        if len(angles) < MAX_ANGLES:
+            angles.append(Angle(source=outlet, line=line, quote=quote, url=own[0].url))
+    return angles
+
+
+def check_answer(
+    answer: Any,
+    articles: Sequence[Article],
+    outlets: Sequence[str],
+    base: Summary,
+) -> Summary:
+    """The model's answer as a Summary, or LLMRejected if any part of it is malformed or not
+    grounded. `outlets[0]` is the lead: the prompt lists it first and asks for no angle on it."""
+    if not isinstance(answer, dict):
+        raise LLMRejected("answer is not a JSON object")
+    if not articles:
+        raise LLMRejected("no articles to check against")
+    sources = _Sources(articles)
+    texts = _strings(answer.get("tldr"), "tldr")
+    _check_bullets(texts, sources)
+    tldr: list[Bullet] = []
+    for text in texts:
+        support = supporting_outlets(text, None, articles, outlets)
+        if not support:
+            raise LLMRejected(f"no outlet supports bullet {text!r}")
+        tldr.append(Bullet(text=text, sources=support))
+    lead = outlets[0]
+    angles = _check_angles(answer.get("angles"), articles, outlets, lead, sources)
+    covered = {a.source for a in angles}
+    also = [o for o in dict.fromkeys(outlets) if o not in covered and o != lead]
+    if not angles:
+        # The model found nothing to add; the extractive angles are still grounded and useful.
+        angles, also = base.angles, base.also_reporting
+    return replace(base, tldr=tldr, angles=angles, also_reporting=also, writer="llm")

@@ -1,0 +1,295 @@
+"""The LLM writer's answer is distrusted: malformed shapes, flipped claims, repeats, cut quotes and
+invented names all fall back to the extractive card, and nothing the model sends can raise."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import pytest
+
+from bot.models import Article
+from bot.summarize import LLMSettings, Summarizer, summarize
+from bot.summarize.angles import MAX_ANGLES, QUOTE_MAX_WORDS
+
+LEAD, LEDGER, METRO = "Riverside Courier", "Northern Ledger", "Metro Dispatch"
+LONG_SENTENCE = (
+    "The utility said in a statement that it would review its safety procedures at every site it "
+    "runs across the county before the end of the month and publish the findings."
+)
+
+
+def larkfield_story() -> list[Article]:
+    """Three outlets on one invented leak; the lead outlet comes first."""
+    return [
+        Article(
+            id="l1",
+            source=LEAD,
+            title="Chemical leak shuts Larkfield water plant",
+            text=(
+                "A chlorine leak at the Larkfield water treatment plant sent 9 workers to hospital "
+                "on Thursday. Crews sealed the leaking tank within two hours."
+            ),
+            url="https://courier.example/leak",
+        ),
+        Article(
+            id="l2",
+            source=LEDGER,
+            title="Larkfield plant leak injures nine",
+            text=(
+                "A chlorine leak at the Larkfield water treatment plant sent 9 workers to hospital "
+                f"on Thursday, the utility said. The plant manager was suspended. {LONG_SENTENCE}"
+            ),
+            url="https://ledger.example/larkfield",
+        ),
+        Article(
+            id="l3",
+            source=METRO,
+            title="Larkfield water supply safe after leak",
+            text=(
+                "Tap water in Larkfield remains safe to drink, health officials said. "
+                "The utility has not fined the contractor that maintained the tank. "
+                "The announcement listed the plant's suppliers in alphabetical order."
+            ),
+            url="https://metro.example/water",
+        ),
+    ]
+
+
+TLDR = [
+    "A chlorine leak at the Larkfield water treatment plant sent 9 workers to hospital on Thursday.",
+    "Crews sealed the leaking tank within two hours.",
+]
+LEDGER_ANGLE = {
+    "source": LEDGER,
+    "line": "Adds that the plant manager was suspended.",
+    "quote": "The plant manager was suspended.",
+}
+GOOD = {"tldr": TLDR, "angles": [LEDGER_ANGLE]}
+
+
+def _with(**changes: Any) -> dict[str, Any]:
+    return {**GOOD, **changes}
+
+
+def _angle(**changes: Any) -> dict[str, Any]:
+    return _with(angles=[{**LEDGER_ANGLE, **changes}])
+
+
+def _chat(content: str) -> bytes:
+    """A chat-completions response body whose message content is `content`."""
+    payload = {"choices": [{"message": {"role": "assistant", "content": content}}]}
+    return json.dumps({**payload, "usage": {"total_tokens": 321}}).encode()
+
+
+class _Endpoint(BaseHTTPRequestHandler):
+    """Answers every POST with `body`; with `drip`, sends it a byte at a time that many seconds
+    apart (each read is quick, so only an overall deadline stops the client waiting)."""
+
+    body: ClassVar[bytes] = b""
+    drip: ClassVar[float] = 0.0
+    delay: ClassVar[float] = 0.0
+    requests: ClassVar[list[dict[str, Any]]] = []
+
+    def log_message(self, *args: Any) -> None:
+        """Keep the test output free of the server's request log."""
+
+    def do_POST(self) -> None:
+        type(self).requests.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        time.sleep(self.delay)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(self.body)))
+            self.end_headers()
+            if not self.drip:
+                self.wfile.write(self.body)
+                return
+            for i in range(len(self.body)):
+                self.wfile.write(self.body[i : i + 1])
+                self.wfile.flush()
+                time.sleep(self.drip)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up: the deadline tests expect it
+
+
+@pytest.fixture()
+def endpoint() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    _Endpoint.body, _Endpoint.drip, _Endpoint.delay = _chat(json.dumps(GOOD)), 0.0, 0.0
+    _Endpoint.requests = []
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _settings(url: str, **kw: Any) -> LLMSettings:
+    return LLMSettings(base_url=url, model="test-model", api_key_env="NEWSDIGEST_TEST_KEY", **kw)
+
+
+def _answer(url: str, answer: Any) -> Any:
+    _Endpoint.body = _chat(json.dumps(answer))
+    return Summarizer(_settings(url)).summarize(larkfield_story())
+
+
+def test_good_answer_is_used(endpoint: str) -> None:
+    summary = _answer(endpoint, GOOD)
+    assert summary.writer == "llm"
+    assert [b.text for b in summary.tldr] == TLDR
+    assert [(a.source, a.quote) for a in summary.angles] == [(LEDGER, LEDGER_ANGLE["quote"])]
+    assert summary.also_reporting == [METRO]
+    assert len(_Endpoint.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[1, 2, 3]",
+        b'"hello"',
+        b"null",
+        b"not json at all",
+        b'{"choices": []}',
+        b'{"choices": [{"message": "hi"}]}',
+        b'{"choices": [{"message": {"content": 7}}]}',
+        _chat("[1, 2]"),
+        _chat('"hello"'),
+        _chat("{not json"),
+    ],
+    ids=lambda b: b.decode()[:30],
+)
+def test_malformed_bodies_fall_back(
+    endpoint: str, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    _Endpoint.body = body
+    summary = Summarizer(_settings(endpoint)).summarize(larkfield_story())
+    assert summary == summarize(larkfield_story())
+    # Logged as a rejected answer, not as an unforeseen error.
+    assert [r.levelname for r in caplog.records if r.name.startswith("bot.")] == ["WARNING"]
+
+
+MALFORMED = {
+    "angle source is a list": _angle(source=[LEDGER]),
+    "angle line is a dict": _angle(line={"text": "x"}),
+    "angle quote missing": _with(angles=[{"source": LEDGER, "line": "Adds the suspension."}]),
+    "angles is a dict": _with(angles=LEDGER_ANGLE),
+    "angles is a string": _with(angles="none"),
+    "angle is a string": _with(angles=["Northern Ledger adds the suspension"]),
+    "tldr is a string": _with(tldr=" ".join(TLDR)),
+    "tldr holds a number": _with(tldr=[TLDR[0], 9]),
+    "tldr holds objects": _with(tldr=[{"text": t} for t in TLDR]),
+    "tldr holds an empty string": _with(tldr=[TLDR[0], "  "]),
+    "tldr missing": {"angles": []},
+}
+
+
+@pytest.mark.parametrize("answer", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_answers_fall_back(
+    endpoint: str, answer: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert _answer(endpoint, answer) == summarize(larkfield_story())
+    assert [r.levelname for r in caplog.records if r.name.startswith("bot.")] == ["WARNING"]
+
+
+async def test_malformed_answer_falls_back_on_the_async_path(endpoint: str) -> None:
+    _Endpoint.body = _chat(json.dumps(MALFORMED["angle source is a list"]))
+    summary = await Summarizer(_settings(endpoint)).asummarize(larkfield_story())
+    assert summary == summarize(larkfield_story())
+
+
+UNGROUNDED = {
+    "flipped to negative": _with(tldr=[TLDR[0], "Crews did not seal the leaking tank."]),
+    "flipped with n't": _with(tldr=[TLDR[0], "The plant manager wasn't suspended."]),
+    "flipped to positive": _with(tldr=[TLDR[0], "The utility has fined the tank contractor."]),
+    "identical bullets": _with(tldr=[TLDR[0], TLDR[0]]),
+    "overlapping bullets": _with(
+        tldr=[TLDR[0], "A chlorine leak at the Larkfield plant sent 9 workers to hospital."]
+    ),
+    "four bullets": _with(
+        tldr=[*TLDR, "The plant manager was suspended.", "Tap water in Larkfield is safe."]
+    ),
+    "one bullet": _with(tldr=TLDR[:1]),
+    "over 55 words": _with(
+        tldr=[*TLDR, LONG_SENTENCE.replace("publish the", "publish all of the")]
+    ),
+    "quote cut mid-word": _angle(quote="lant manager was susp"),
+    "quote from another outlet": _angle(quote="Tap water in Larkfield remains safe to drink"),
+    "quote too long": _angle(quote=LONG_SENTENCE),
+    "name inside a word (Alpha/alphabetical)": _with(
+        tldr=[TLDR[0], "Crews from Alpha sealed the leaking tank within two hours."]
+    ),
+    "name inside a word (Ann/announcement)": _angle(line="Names Ann as the suspended manager."),
+    "link in a line": _angle(line="Adds the suspension, see http://elsewhere.example/x"),
+    "mention in a line": _angle(line="Adds the suspension <!everyone>"),
+}
+
+
+@pytest.mark.parametrize("answer", UNGROUNDED.values(), ids=UNGROUNDED.keys())
+def test_ungrounded_answers_fall_back(endpoint: str, answer: dict[str, Any]) -> None:
+    summary = _answer(endpoint, answer)
+    assert summary.writer == "extractive"
+    assert summary == summarize(larkfield_story())
+
+
+def test_a_negation_matching_its_source_is_kept(endpoint: str) -> None:
+    tldr = [TLDR[0], "The utility has not fined the contractor that maintained the tank."]
+    summary = _answer(endpoint, _with(tldr=tldr))
+    assert summary.writer == "llm" and [b.text for b in summary.tldr] == tldr
+
+
+def test_lead_outlet_angle_is_skipped(endpoint: str) -> None:
+    lead_angle = {
+        "source": LEAD,
+        "line": "Adds how fast crews worked.",
+        "quote": "Crews sealed the leaking tank within two hours.",
+    }
+    summary = _answer(endpoint, _with(angles=[lead_angle, LEDGER_ANGLE]))
+    assert summary.writer == "llm"
+    assert [a.source for a in summary.angles] == [LEDGER]
+    assert LEAD not in summary.also_reporting
+
+
+def test_angles_are_capped() -> None:
+    crews = ["red", "blue", "green", "amber", "violet", "silver", "copper", "ivory"]
+    fact = "A chlorine leak at the Larkfield water treatment plant sent 9 workers to hospital."
+    story = [
+        Article(
+            id=f"c{i}",
+            source=f"{crew.title()} Gazette",
+            title="Larkfield plant leak",
+            text=f"{fact} The {crew} crew arrived first at the plant gate.",
+        )
+        for i, crew in enumerate(crews)
+    ]
+    answer = {
+        "tldr": [fact, "Crews arrived at the plant gate."],
+        "angles": [
+            {
+                "source": f"{crew.title()} Gazette",
+                "line": "Adds which crew arrived first.",
+                "quote": f"The {crew} crew arrived first",
+            }
+            for crew in crews
+        ],
+    }
+    assert QUOTE_MAX_WORDS >= 5 and len(crews) - 1 > MAX_ANGLES
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    _Endpoint.body, _Endpoint.drip, _Endpoint.delay = _chat(json.dumps(answer)), 0.0, 0.0
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        summary = Summarizer(_settings(url)).summarize(story)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert summary.writer == "llm"
+    assert len(summary.angles) == MAX_ANGLES
+    assert "Red Gazette" not in {a.source for a in summary.angles}  # the lead
+    assert summary.also_reporting == ["Ivory Gazette"]
