@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
 import sqlite_utils
 
-from bot.summarize import LLMSettings, Summarizer, summarize
-from bot.summarize.llm import TokenBudget
+from bot.summarize import LLMSettings, Summarizer, outlet_keys, summarize
+from bot.summarize.llm import LLMWriter, TokenBudget, build_messages, estimate_tokens
 from tests.test_summarize_fixtures import harbor_bridge_story
 
 GOOD = {
@@ -45,6 +47,8 @@ BAD_QUOTE = {
 class _Handler(BaseHTTPRequestHandler):
     mode: ClassVar[str] = "good"
     requests: ClassVar[list[dict[str, Any]]] = []
+    # Seconds to wait before answering, for calls that must overlap.
+    delay: ClassVar[float] = 0.0
 
     def log_message(self, *args: Any) -> None:
         """Keep the test output free of the server's request log."""
@@ -56,6 +60,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if self.mode == "slow":
             time.sleep(1.0)
+        time.sleep(self.delay)
         if self.mode == "500":
             try:
                 self.send_response(500)
@@ -65,7 +70,8 @@ class _Handler(BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client may hang up as soon as it has read the status line
             return
-        answer = {"good": GOOD, "slow": GOOD, "hallucinated": HALLUCINATED, "bad_quote": BAD_QUOTE}
+        answer = {"good": GOOD, "slow": GOOD, "drip": GOOD}
+        answer |= {"hallucinated": HALLUCINATED, "bad_quote": BAD_QUOTE}
         content = json.dumps(answer[self.mode])
         payload = {
             "choices": [{"message": {"role": "assistant", "content": content}}],
@@ -77,7 +83,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            if self.mode != "drip":
+                self.wfile.write(data)
+                return
+            # A byte every 50 ms: each read is quick, so only an overall deadline ends the wait.
+            for i in range(len(data)):
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
+                time.sleep(0.05)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (the timeout test): expected
 
@@ -89,6 +102,7 @@ def endpoint() -> Iterator[str]:
     thread.start()
     _Handler.mode = "good"
     _Handler.requests = []
+    _Handler.delay = 0.0
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/v1"
     finally:
@@ -175,3 +189,75 @@ async def test_async_path(endpoint: str) -> None:
     _Handler.mode = "500"
     summary = await Summarizer(_settings(endpoint)).asummarize(harbor_bridge_story())
     assert summary.writer == "extractive"
+
+
+def test_slow_drip_is_cut_at_the_overall_deadline(endpoint: str) -> None:
+    _Handler.mode = "drip"
+    budget_db = sqlite_utils.Database(memory=True)
+    start = time.monotonic()
+    summary = Summarizer(_settings(endpoint, timeout=0.5), db=budget_db).summarize(
+        harbor_bridge_story()
+    )
+    assert summary.writer == "extractive"
+    assert time.monotonic() - start < 1.5
+    # The request reached the server and may be billed: the estimate stays booked.
+    assert TokenBudget(10**6, budget_db).used() == _estimate()
+
+
+async def test_slow_drip_is_cut_at_the_overall_deadline_async(endpoint: str) -> None:
+    _Handler.mode = "drip"
+    start = time.monotonic()
+    summary = await Summarizer(_settings(endpoint, timeout=0.5)).asummarize(harbor_bridge_story())
+    assert summary.writer == "extractive"
+    assert time.monotonic() - start < 1.5
+
+
+def _estimate() -> int:
+    story = harbor_bridge_story()
+    return estimate_tokens(build_messages(story, outlet_keys(story)))
+
+
+async def test_parallel_calls_cannot_overspend_the_budget(endpoint: str) -> None:
+    _Handler.delay = 0.3
+    # Room for one call's estimate, not two: the first reserves it before awaiting the answer.
+    summarizer = Summarizer(_settings(endpoint, daily_token_budget=_estimate() + 10))
+    summaries = await asyncio.gather(
+        *(summarizer.asummarize(harbor_bridge_story()) for _ in range(4))
+    )
+    assert sorted(s.writer for s in summaries) == ["extractive"] * 3 + ["llm"]
+    assert len(_Handler.requests) == 1
+
+
+def test_parallel_threads_cannot_overspend_the_budget(endpoint: str) -> None:
+    _Handler.delay = 0.3
+    summarizer = Summarizer(_settings(endpoint, daily_token_budget=_estimate() + 10))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        writers = [s.writer for s in pool.map(summarizer.summarize, [harbor_bridge_story()] * 4)]
+    assert sorted(writers) == ["extractive"] * 3 + ["llm"]
+    assert len(_Handler.requests) == 1
+
+
+def test_spend_is_settled_by_outcome(endpoint: str) -> None:
+    budget = TokenBudget(10**6)
+    writer_for = lambda url: LLMWriter(_settings(url, timeout=0.5), budget)  # noqa: E731
+    story = harbor_bridge_story()
+    base = summarize(story)
+    # Answered: what the server reports, not the estimate.
+    writer_for(endpoint).rewrite(story, outlet_keys(story), base)
+    assert budget.used() == 1234
+    # A server error may still be billed: the estimate stays booked.
+    _Handler.mode = "500"
+    writer_for(endpoint).rewrite(story, outlet_keys(story), base)
+    assert budget.used() == 1234 + _estimate()
+    # Nothing listening: nothing was sent, so nothing is booked.
+    writer_for("http://127.0.0.1:9/v1").rewrite(story, outlet_keys(story), base)
+    assert budget.used() == 1234 + _estimate()
+
+
+def test_reserve_and_settle() -> None:
+    budget = TokenBudget(100)
+    day = budget.reserve(70)
+    assert day is not None and budget.used() == 70
+    assert budget.reserve(31) is None
+    budget.settle(day, 70, 20)
+    assert budget.used() == 20 and budget.reserve(80) is not None

@@ -27,6 +27,7 @@ class LLMSettings:
     base_url: str
     model: str
     api_key_env: str = "NEWSDIGEST_LLM_API_KEY"
+    # Seconds for the whole call (connect, send, wait, read), not per phase.
     timeout: float = 20.0
     daily_token_budget: int = 200_000
 

@@ -9,11 +9,13 @@ the extractive summary, so a flaky endpoint can degrade the prose but never the 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +50,9 @@ class TokenBudget:
     """Tokens spent per UTC day, refusing calls past the daily limit.
 
     Persisted in `llm_usage(day TEXT PK, tokens INT)` when a database is given, so a restart does
-    not reset the spend; in memory otherwise.
+    not reset the spend; in memory otherwise. A call reserves its estimate up front and settles
+    the difference afterwards: checking without reserving let parallel calls all pass on the same
+    remaining budget.
     """
 
     TABLE = "llm_usage"
@@ -75,18 +79,38 @@ class TokenBudget:
     def allows(self, estimate: int) -> bool:
         return self.used() + estimate <= self.daily_limit
 
-    def record(self, tokens: int) -> None:
-        day = self.today()
+    def reserve(self, estimate: int) -> str | None:
+        """Book `estimate` tokens if they fit today; the day booked (for `settle`), else None."""
         with self._lock:
-            if self.db is None:
-                self._memory[day] = self._memory.get(day, 0) + tokens
-                return
-            self.db.execute(
-                f"insert into {self.TABLE} (day, tokens) values (?, ?) "
-                "on conflict(day) do update set tokens = tokens + excluded.tokens",
-                [day, tokens],
-            )
-            self.db.conn.commit()
+            if not self.allows(estimate):
+                return None
+            day = self.today()
+            self._add(day, estimate)
+            return day
+
+    def settle(self, day: str, reserved: int, actual: int) -> None:
+        """Replace a reservation by what the call really cost (0 if it never reached the server).
+
+        Settled on the day reserved, so a call straddling midnight does not refund tomorrow.
+        """
+        if actual != reserved:
+            with self._lock:
+                self._add(day, actual - reserved)
+
+    def record(self, tokens: int) -> None:
+        with self._lock:
+            self._add(self.today(), tokens)
+
+    def _add(self, day: str, tokens: int) -> None:
+        if self.db is None:
+            self._memory[day] = self._memory.get(day, 0) + tokens
+            return
+        self.db.execute(
+            f"insert into {self.TABLE} (day, tokens) values (?, ?) "
+            "on conflict(day) do update set tokens = tokens + excluded.tokens",
+            [day, tokens],
+        )
+        self.db.conn.commit()
 
 
 def build_messages(articles: Sequence[Article], outlets: Sequence[str]) -> list[dict[str, str]]:
@@ -138,7 +162,12 @@ def parse_answer(payload: Any) -> Any:
 
 
 class LLMWriter:
-    """Calls the endpoint within the token budget and falls back to `base` on any failure."""
+    """Calls the endpoint within the token budget and falls back to `base` on any failure.
+
+    One network path (async) serves both entry points, so both get the same overall deadline:
+    httpx's timeout is per phase, and a server dripping a byte at a time would otherwise hold a
+    card forever. The budget is booked in the caller's thread, where its database lives.
+    """
 
     def __init__(self, settings: LLMSettings, budget: TokenBudget) -> None:
         self.settings = settings
@@ -160,6 +189,18 @@ class LLMWriter:
         }
         return url, headers, body
 
+    async def _fetch(self, messages: list[dict[str, str]]) -> Any:
+        """The response body as JSON, within `settings.timeout` for the whole exchange."""
+        url, headers, body = self._request(messages)
+
+        async def post() -> Any:
+            async with httpx.AsyncClient(timeout=self.settings.timeout) as client:
+                response = await client.post(url, headers=headers, json=body)
+                response.raise_for_status()
+                return response.json()
+
+        return await asyncio.wait_for(post(), timeout=self.settings.timeout)
+
     def _checked(
         self, payload: Any, articles: list[Article], outlets: list[str], base: Summary
     ) -> Summary:
@@ -173,38 +214,65 @@ class LLMWriter:
             log.exception("LLM answer check failed unexpectedly; using the extractive summary")
         return base
 
+    def _reserve(self, estimate: int) -> str | None:
+        day = self.budget.reserve(estimate)
+        if day is None:
+            log.info("LLM daily token budget spent; using the extractive summary")
+        return day
+
+    def _settle(self, day: str, estimate: int, payload: Any) -> None:
+        self.budget.settle(day, estimate, billed_tokens(payload, estimate))
+
+    def _failed(self, day: str, estimate: int, exc: Exception) -> None:
+        if isinstance(exc, httpx.ConnectError):
+            # Nothing reached the server, so nothing can have been billed.
+            self.budget.settle(day, estimate, 0)
+        # Otherwise (timeout, HTTP error, unreadable body) the call may have been billed: the
+        # estimate, an upper bound, stays booked. So does a cancelled call's.
+        log.warning("LLM writer fell back to extractive: %s", str(exc) or type(exc).__name__)
+
     def rewrite(self, articles: list[Article], outlets: list[str], base: Summary) -> Summary:
+        """Blocking twin of `arewrite`, for threads and the CLI."""
         messages = build_messages(articles, outlets)
         estimate = estimate_tokens(messages)
-        if not self.budget.allows(estimate):
-            log.info("LLM daily token budget spent; using the extractive summary")
+        day = self._reserve(estimate)
+        if day is None:
             return base
-        url, headers, body = self._request(messages)
         try:
-            with httpx.Client(timeout=self.settings.timeout) as client:
-                response = client.post(url, headers=headers, json=body)
-                response.raise_for_status()
-                payload = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            log.warning("LLM writer fell back to extractive: %s", exc)
+            payload = _run_blocking(self._fetch(messages))
+        except _FETCH_ERRORS as exc:
+            self._failed(day, estimate, exc)
             return base
-        self.budget.record(billed_tokens(payload, estimate))
+        self._settle(day, estimate, payload)
         return self._checked(payload, articles, outlets, base)
 
     async def arewrite(self, articles: list[Article], outlets: list[str], base: Summary) -> Summary:
         messages = build_messages(articles, outlets)
         estimate = estimate_tokens(messages)
-        if not self.budget.allows(estimate):
-            log.info("LLM daily token budget spent; using the extractive summary")
+        day = self._reserve(estimate)
+        if day is None:
             return base
-        url, headers, body = self._request(messages)
         try:
-            async with httpx.AsyncClient(timeout=self.settings.timeout) as client:
-                response = await client.post(url, headers=headers, json=body)
-                response.raise_for_status()
-                payload = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            log.warning("LLM writer fell back to extractive: %s", exc)
+            payload = await self._fetch(messages)
+        except _FETCH_ERRORS as exc:
+            self._failed(day, estimate, exc)
             return base
-        self.budget.record(billed_tokens(payload, estimate))
-        return self._checked(payload, articles, outlets, base)
+        self._settle(day, estimate, payload)
+        # Splitting and stemming every source sentence is CPU work: off the event loop.
+        return await asyncio.to_thread(self._checked, payload, articles, outlets, base)
+
+
+# Network and HTTP failures, an unreadable body (ValueError) and the overall deadline.
+_FETCH_ERRORS = (httpx.HTTPError, ValueError, TimeoutError)
+
+
+def _run_blocking(coro: Coroutine[Any, Any, Any]) -> Any:
+    """Run `coro` to completion from synchronous code."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    # Called from a running loop's own thread, where asyncio.run refuses: a private loop in a
+    # helper thread (still blocking, as a sync call must).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
