@@ -4,7 +4,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import pytest
 import sqlite_utils
 
+from bot.models import Article, Summary
 from bot.summarize import LLMSettings, Summarizer, outlet_keys, summarize
 from bot.summarize.llm import LLMWriter, TokenBudget, build_messages, estimate_tokens
 from tests.test_summarize_fixtures import harbor_bridge_story
@@ -261,3 +262,32 @@ def test_reserve_and_settle() -> None:
     assert budget.reserve(31) is None
     budget.settle(day, 70, 20)
     assert budget.used() == 20 and budget.reserve(80) is not None
+
+
+async def test_extractive_pass_runs_off_the_event_loop(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The async path's extractive pass is CPU work; the loop keeps ticking while it runs."""
+    import bot.summarize
+
+    real = bot.summarize.summarize
+
+    def slow_summarize(articles: Sequence[Article]) -> Summary:
+        time.sleep(0.4)  # stands in for a large story's CPU time
+        return real(articles)
+
+    monkeypatch.setattr(bot.summarize, "summarize", slow_summarize)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.02)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    for llm in (None, _settings(endpoint)):
+        ticks = 0
+        summary = await Summarizer(llm).asummarize(harbor_bridge_story())
+        assert summary.tldr and ticks >= 5, "the event loop was blocked while summarising"
+    task.cancel()

@@ -7,6 +7,7 @@ replaced by the extractive summary whenever it names or counts something the sou
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -76,7 +77,9 @@ class Summarizer:
 
     async def asummarize(self, articles: Sequence[Article]) -> Summary:
         """Async twin for the bot's event loop: the LLM call does not block other stories."""
-        base = summarize(articles)
+        # The extractive pass is CPU-bound (over a second for a large story): in a thread, so chat,
+        # the scheduler and /healthz keep running meanwhile.
+        base = await asyncio.to_thread(summarize, articles)
         if self._writer is None or not articles:
             return base
         return await self._writer.arewrite(list(articles), outlet_keys(list(articles)), base)
