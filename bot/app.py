@@ -16,7 +16,7 @@ from bot.cards import Digest, StoryCard
 from bot.config import Config
 from bot.ingest.fetcher import FeedFetcher
 from bot.models import Article
-from bot.pipeline.cards import build_card
+from bot.pipeline.cards import build_card, save_summary
 from bot.pipeline.clustering import StoryClusterer
 from bot.pipeline.digest import DEFAULT_LIMIT, select_stories
 from bot.pipeline.poll import PollReport, ProgressCallback, poll_feeds
@@ -98,6 +98,22 @@ class NewsDigest:
         self, story: StoryRow, *, now: datetime | None = None, topics: Sequence[str] = ()
     ) -> StoryCard:
         return build_card(self.db, story, self.summarizer, now=now or utcnow(), topics=topics)
+
+    async def card_async(
+        self, story: StoryRow, *, now: datetime | None = None, topics: Sequence[str] = ()
+    ) -> StoryCard:
+        """`card` for code on the event loop (chat commands): a summary not yet written is written
+        off the loop, since an LLM call can take seconds and a big story's extractive pass about
+        one, and chat, the scheduler and /healthz share the loop. SQLite stays on the loop."""
+        members = self.story_members(story.id)
+        if story_store.cached_summary(self.db, story.id, len(members)) is None:
+            summary = await self.summarizer.asummarize(members)
+            if story_store.cached_summary(self.db, story.id, len(members)) is None:
+                save_summary(self.db, story, summary, len(members))
+            story = self.story(story.id) or story
+        return build_card(
+            self.db, story, self.summarizer, now=now or utcnow(), topics=topics, members=members
+        )
 
     def find_story(self, query: str, *, limit: int = 5) -> Lookup:
         aliases = story_store.aliases(self.db)

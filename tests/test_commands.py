@@ -147,3 +147,42 @@ async def test_digest_in_a_paused_channel_says_why(core: NewsDigest) -> None:
     await commands.dispatch("watchlist", "resume", CTX)
     reply = await commands.dispatch("digest", "", CTX)
     assert posted == ["slack:C9"]
+
+
+async def test_story_command_writes_a_missing_summary_off_the_event_loop(
+    core: NewsDigest, monkeypatch
+) -> None:
+    # An LLM call can take seconds and a big story's extractive pass about one; chat, the
+    # scheduler and /healthz share the loop, so /story must not hold it meanwhile.
+    import asyncio
+    import threading
+    import time
+
+    import bot.summarize
+
+    await core.poll()
+    real = bot.summarize.summarize
+    threads: list[str] = []
+
+    def slow_summarize(articles):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        time.sleep(0.3)
+        return real(articles)
+
+    monkeypatch.setattr(bot.summarize, "summarize", slow_summarize)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.02)
+            ticks += 1
+
+    beat = asyncio.create_task(ticker())
+    found = await Commands(core).dispatch("story", "kestrel lander", CTX)
+    beat.cancel()
+    assert found.cards and found.cards[0].tldr
+    assert threads and threading.main_thread().name not in threads
+    assert ticks >= 5  # the loop kept running while the summary was written
+    again = await Commands(core).dispatch("story", "kestrel lander", CTX)
+    assert again.cards[0].tldr == found.cards[0].tldr and len(threads) == 1  # cached

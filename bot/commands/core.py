@@ -117,7 +117,7 @@ class Commands:
         story = self.core.story(found.story.story_id)
         if story is None:
             return Reply(f"No story matches {args!r}.")
-        card = self.core.card(story)
+        card = await self.core.card_async(story)
         return Reply(text=card.headline, ephemeral=False, cards=[card], full=True)
 
     async def _cmd_follow(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
