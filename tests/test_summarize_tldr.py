@@ -299,3 +299,30 @@ def test_condition_of_a_second_clause_is_not_left_dangling() -> None:
     sentence = "The mill will close its night shift in May; unless the town buys it, 80 jobs go."
     forms = _all_forms(sentence)
     assert not any(f.endswith("unless the town buys it.") for f in forms), forms
+
+
+def _offered(sentence: str) -> set[str]:
+    """Every form a bullet may take for `sentence`: what `candidates` builds from its compressed
+    form, plus `_all_forms` of the sentence as written."""
+    full = compress(sentence)
+    return {full, *_forms(full, TldrParams()), *_all_forms(sentence)}
+
+
+def test_denied_or_disputed_reports_are_not_stated_as_fact() -> None:
+    for sentence, kept in [
+        ("The ferry company denied reports that it will be sold to a rival next month.", "denied"),
+        ("The harbour board dismissed reports that the old pier will be demolished.", "dismissed"),
+        ("The shipyard disputes reports that its dry dock failed a safety test.", "disputes"),
+        ("The port has rejected reports that the night ferry will be cut in May.", "rejected"),
+        ("Shares fell after the regulator said that the ferry merger would be blocked.", "fell"),
+        (
+            "Unconfirmed reports said that the ferry company will close its Westbay route.",
+            "reports",
+        ),
+    ]:
+        forms = _offered(sentence)
+        assert all(kept in form for form in forms), (sentence, forms)
+    # A plain speaker's "said that" may still go.
+    assert compress("The ferry company said that the new terminal will open in early May.") == (
+        "The new terminal will open in early May."
+    )

@@ -1,8 +1,10 @@
-"""Which openers and dash asides a compressed sentence may lose without changing its claim.
+"""Which openers, asides and attributions a compressed sentence may lose without changing its claim.
 
 Split from `compress`: these rules decide whether a phrase only sets the scene ("On Wednesday
 night,", "— five members since May —") or limits where, when or on what condition the claim holds
-("In Florida,", "— at least for adults —", ", unless the union agrees").
+("In Florida,", "— at least for adults —", ", unless the union agrees"), and whether an attribution
+is only a source ("officials said") or what keeps a denial from reading as fact ("denied reports
+that").
 """
 
 from __future__ import annotations
@@ -84,3 +86,38 @@ def scene_opener(head: list[str]) -> bool:
     if places and any(w not in _TIME_WORDS for w in words[places[0] + 1 :]):
         return False
     return not any(w[:1].isupper() and w.casefold() not in _TIME_WORDS for w in head[1:])
+
+
+# What may stand before "said that" for the attribution to go as a whole: a plain speaker. A verb
+# there makes the "that" clause its object, not a report: "The minister denied reports that X",
+# "Stocks fell after the agency said that X", "The firm refused to confirm that X".
+_NOT_SPEAKER_WORDS = frozenset(
+    """
+    to who whom whose which that after amid despite following since when as because before until
+    while if although though unless whereas once over has have had is are was were be been will
+    would could can may might must should shall do does did unconfirmed unverified rumors
+    rumours speculation reports
+    """.split()
+)
+_DENIAL_RE = re.compile(
+    r"(?:deny|denie|denial|reject|dismiss|disput|refut|contradict|question|doubt|downplay|debunk|"
+    r"rebut|challeng|contest|ridicul|scoff|discount|discredit|derid|counter|ignor|brush)",
+    re.IGNORECASE,
+)
+
+
+def plain_speaker(words: list[str], verb_words: frozenset[str]) -> bool:
+    """Whether `words`, all that stands before a leading "said that", only name who said it.
+
+    `verb_words`: finite forms a speaker's name never holds ("fell", "has").
+    """
+    for word in words:
+        low = word.casefold().strip(",.'’")
+        if low in _NOT_SPEAKER_WORDS or _DENIAL_RE.match(low):
+            return False
+        # A lower-case "-ed" or "-ing" word is a verb of its own ("denied", "refusing"); names may
+        # look like verbs ("Met Office", "United Nations").
+        lower = word[:1].islower()
+        if lower and (low in verb_words or (len(low) >= 5 and low.endswith(("ed", "ing")))):
+            return False
+    return True

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import re
 
-from bot.summarize.asides import CONDITION_RE, dash_asides_dropped, has_open_quote, scene_opener
+from bot.summarize.asides import (
+    CONDITION_RE,
+    dash_asides_dropped,
+    has_open_quote,
+    plain_speaker,
+    scene_opener,
+)
 
 # "WASHINGTON (Reuters) -", "LONDON —", "NEW YORK, May 3 (AP) —"
 _DATELINE_RE = re.compile(
@@ -40,9 +46,11 @@ _TRAIL_ATTRIB_RE = re.compile(
 )
 # Leading attributions: "Officials said Monday that ...", "The report says ...". As for trailing
 # ones, no word may negate: "Officials never said that X" or "No one reported that X" deny X.
+# "reports that" is left alone: it is mostly the noun, the object of a denial ("The minister
+# denied reports that X"), and `plain_speaker` checks the words before the verb for the same.
 _NEG_WORD = r"(?!(?i:never|not|no|nobody|none|neither|falsely|wrongly)\b|[\w'’-]*n[’']t\b)"
 _LEAD_ATTRIB_RE = re.compile(
-    rf"^(?:{_NEG_WORD}[\w.'’-]+\s+){{1,4}}(?:said|says|reported|reports|announced|confirmed)"
+    rf"^(?P<speaker>(?:{_NEG_WORD}[\w.'’-]+\s+){{1,4}})(?:said|says|reported|announced|confirmed)"
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?"
     r"\s+that\s+"
 )
@@ -76,17 +84,20 @@ def compress(sentence: str) -> str:
     text = _DATELINE_RE.sub("", text, count=1)
     text = _PAREN_RE.sub("", text)
     text = _LEAD_DISCOURSE_RE.sub("", text, count=1)
-    attributed = _LEAD_ATTRIB_RE.sub("", text, count=1)
+    lead = _LEAD_ATTRIB_RE.match(text)
+    attributed = text[lead.end() :] if lead else text
     # Only drop a leading attribution if what remains still reads as a clause of its own.
     # A bare pronoun left in front ("It would cut 500 jobs") would lose who is speaking.
     if (
-        attributed != text
+        lead
+        and plain_speaker(lead.group("speaker").split(), _VERB_WORDS)
         and len(attributed.split()) >= 6
         and attributed.split()[0].casefold() not in _PRONOUNS
     ):
         text = attributed
-    trimmed = _TRAIL_ATTRIB_RE.sub("", text, count=1)
-    if trimmed != text and len(trimmed.split()) >= 6 and not has_open_quote(trimmed):
+    trail = _TRAIL_ATTRIB_RE.search(text)
+    trimmed = text[: trail.start()] + text[trail.end() :] if trail else text
+    if trail and len(trimmed.split()) >= 6 and not has_open_quote(trimmed):
         text = trimmed
     text = _SPACE_PUNCT_RE.sub(r"\1", _SPACES_RE.sub(" ", text)).strip()
     # "D-W.Va., sources said." minus its attribution leaves the abbreviation's dot doubled.
