@@ -326,3 +326,40 @@ def test_denied_or_disputed_reports_are_not_stated_as_fact() -> None:
     assert compress("The ferry company said that the new terminal will open in early May.") == (
         "The new terminal will open in early May."
     )
+
+
+def test_parenthetical_qualifiers_are_kept() -> None:
+    for sentence, kept in [
+        (
+            "The new glue sealed hull cracks in half the time (in lab tests) at the Eastport yard.",
+            "(in lab tests)",
+        ),
+        (
+            "The ferry line will cut 12 crossings a week (but not in summer) from next year.",
+            "(but not in summer)",
+        ),
+        (
+            "Police held the skipper (who has not been charged) overnight in Westbay.",
+            "(who has not been charged)",
+        ),
+        (
+            "The harbour levy raised 3 million pounds (excluding fuel duty) in its first year.",
+            "(excluding fuel duty)",
+        ),
+        (
+            "The harbour fund grew by a third (if one-off grants are counted) over the year.",
+            "(if one-off",
+        ),
+        ("Ferry fares rose 8 percent (only on the island routes) in the spring.", "(only on"),
+    ]:
+        forms = _offered(sentence)
+        assert all(kept in form for form in forms), (sentence, forms)
+    # Pure asides still go: a photo note, a credit, an acronym, a party label.
+    for sentence, short in [
+        ("The mayor (pictured) opened the new ferry terminal on Friday.", "The mayor opened"),
+        ("The mayor opened the new ferry terminal (file photo) on Friday.", "terminal on Friday"),
+        ("The Harbour Safety Board (HSB) grounded the old ferry on Friday.", "Board grounded"),
+        ("Senator Lena Cho (D-Eastport) voted against the harbour bill on Friday.", "Cho voted"),
+        ("(AP) The harbour board approved the new pier design on Friday.", "The harbour board"),
+    ]:
+        assert short in compress(sentence) and "(" not in compress(sentence), sentence

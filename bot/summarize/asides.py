@@ -1,10 +1,10 @@
 """Which openers, asides and attributions a compressed sentence may lose without changing its claim.
 
 Split from `compress`: these rules decide whether a phrase only sets the scene ("On Wednesday
-night,", "— five members since May —") or limits where, when or on what condition the claim holds
-("In Florida,", "— at least for adults —", ", unless the union agrees"), and whether an attribution
-is only a source ("officials said") or what keeps a denial from reading as fact ("denied reports
-that").
+night,", "— five members since May —", "(pictured)") or limits where, when or on what condition the
+claim holds ("In Florida,", "— at least for adults —", ", unless the union agrees", "(in mice)"),
+and whether an attribution is only a source ("officials said") or what keeps a denial from
+reading as fact ("denied reports that").
 """
 
 from __future__ import annotations
@@ -86,6 +86,44 @@ def scene_opener(head: list[str]) -> bool:
     if places and any(w not in _TIME_WORDS for w in words[places[0] + 1 :]):
         return False
     return not any(w[:1].isupper() and w.casefold() not in _TIME_WORDS for w in head[1:])
+
+
+# Parenthetical qualifiers limit the claim around them: "(in mice)", "(but not in California)",
+# "(who has not been charged)", "(mostly as gifts)", "(excluding fuel)". Dropping one widens or
+# flips the claim, so a parenthesis goes only when it holds none of these. Credits, source tags,
+# party labels, acronyms and measures ("(AP)", "(D-Calif.)", "(WHO)", "(8 km)") hold none.
+_QUALIFIER_START_RE = re.compile(
+    r"[\"“]?(?:in|on|at|for|among|per|and|or|nor|but|yet|so|to|up to|from|with|without|despite|"
+    r"after|before|until|since|mostly|mainly|largely|partly|partially|primarily|chiefly|aged?|"
+    r"excluding|except|including|adjusted|compared|versus|vs\.?|so far|for now)\b",
+    re.IGNORECASE,
+)
+_QUALIFIER_WORD_RE = re.compile(
+    r"\b(?:not|no|never|none|nor|neither|nobody|nothing|without|only|unless|except|excluding|if|"
+    r"but|though|although|alleged|allegedly|reportedly|unconfirmed|unverified|estimated|"
+    r"preliminary|projected|temporarily|proposed|planned|expected)\b|n[’']t\b",
+    re.IGNORECASE,
+)
+_PAREN_RE = re.compile(r"\s*\(([^()]{0,80})\)")
+
+
+def parentheticals_dropped(text: str) -> str:
+    """`text` without its parenthetical asides; those that qualify the claim are kept."""
+
+    def drop(match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        # An acronym or code ("(AT&T)", "(IN)", "(HR 1)") is no qualifier, whatever it spells.
+        if not any(ch.islower() for ch in inner):
+            return ""
+        if (
+            CONDITION_RE.match(inner)
+            or _QUALIFIER_START_RE.match(inner)
+            or _QUALIFIER_WORD_RE.search(inner)
+        ):
+            return match.group(0)
+        return ""
+
+    return _PAREN_RE.sub(drop, text)
 
 
 # What may stand before "said that" for the attribution to go as a whole: a plain speaker. A verb

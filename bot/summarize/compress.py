@@ -2,8 +2,8 @@
 
 Every rule only deletes words (or re-capitalises the new first word), so a compressed sentence is
 still a subsequence of its source sentence and stays grounded. Rules target text that carries
-little story content: datelines, attributions ("officials said"), parentheticals, discourse
-openers ("However,").
+little story content: datelines, attributions ("officials said"), parenthetical asides
+("(pictured)"), discourse openers ("However,").
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from bot.summarize.asides import (
     CONDITION_RE,
     dash_asides_dropped,
     has_open_quote,
+    parentheticals_dropped,
     plain_speaker,
     scene_opener,
 )
@@ -55,7 +56,6 @@ _LEAD_ATTRIB_RE = re.compile(
     r"\s+that\s+"
 )
 _PRONOUNS = frozenset("it he she they we i you this that these those there".split())
-_PAREN_RE = re.compile(r"\s*\([^()]{0,80}\)")
 _DOUBLE_DOT_RE = re.compile(r"(?<!\.)\.\.(?=[\"'”’]*$)")
 _SPACES_RE = re.compile(r"\s{2,}")
 _SPACE_PUNCT_RE = re.compile(r"\s+([,.;:!?])")
@@ -82,7 +82,7 @@ def compress(sentence: str) -> str:
     text = sentence.strip()
     text = _SOURCE_TAG_RE.sub("", text)
     text = _DATELINE_RE.sub("", text, count=1)
-    text = _PAREN_RE.sub("", text)
+    text = parentheticals_dropped(text)
     text = _LEAD_DISCOURSE_RE.sub("", text, count=1)
     lead = _LEAD_ATTRIB_RE.match(text)
     attributed = text[lead.end() :] if lead else text
@@ -161,6 +161,9 @@ def _clean_cut(head: str, tail: str) -> bool:
         return False
     # "September 11, 2001": the comma of a date is no clause boundary.
     if re.match(r"\d{4}\b", tail) or CONDITION_RE.match(tail.lstrip()):
+        return False
+    # A cut inside a kept "(in mice, rats)" leaves it open.
+    if head.count("(") > head.count(")"):
         return False
     # A tail opening with a verb, maybe after a short aside ("the won, took a hit", "Blackburn,
     # R-Tenn., told Fox"), is the predicate the head still needs.
