@@ -363,3 +363,34 @@ def test_parenthetical_qualifiers_are_kept() -> None:
         ("(AP) The harbour board approved the new pier design on Friday.", "The harbour board"),
     ]:
         assert short in compress(sentence) and "(" not in compress(sentence), sentence
+
+
+def test_accusations_keep_who_makes_them() -> None:
+    for sentence, speaker in [
+        ("The harbour master took cash from six fishing crews, prosecutors said.", "prosecutors"),
+        ("Critics said that the toll would double ferry fares for island families.", "Critics"),
+        ("The harbour master, investigators said, hid the cash in a boat shed.", "investigators"),
+        ("The shipyard dumped oil in the bay for years, according to the lawsuit.", "lawsuit"),
+        ("The shipyard dumped oil in the bay for years, police alleged on Friday.", "alleged"),
+        (
+            "The shipyard dumped oil in the bay — activists say — for at least ten years.",
+            "activists",
+        ),
+        (
+            "The shipyard dumped oil in the bay (the complaint says) for at least ten years.",
+            "complaint",
+        ),
+        (
+            "Opponents of the toll said that it would empty the island's shops by winter.",
+            "Opponents",
+        ),
+    ]:
+        forms = _offered(sentence)
+        assert all(speaker in form for form in forms), (sentence, forms)
+    # A neutral attribution may still go, leading or trailing.
+    assert compress("The new ferry terminal will open in early May, the ministry said.") == (
+        "The new ferry terminal will open in early May."
+    )
+    assert compress("Officials said that the new ferry terminal will open in early May.") == (
+        "The new ferry terminal will open in early May."
+    )

@@ -3,8 +3,8 @@
 Split from `compress`: these rules decide whether a phrase only sets the scene ("On Wednesday
 night,", "— five members since May —", "(pictured)") or limits where, when or on what condition the
 claim holds ("In Florida,", "— at least for adults —", ", unless the union agrees", "(in mice)"),
-and whether an attribution is only a source ("officials said") or what keeps a denial from
-reading as fact ("denied reports that").
+and whether an attribution is only a source ("officials said") or what keeps a denial or an
+accusation from reading as fact ("denied reports that", "prosecutors said").
 """
 
 from __future__ import annotations
@@ -40,9 +40,11 @@ def dash_asides_dropped(sentence: str, opens_subordinate: bool) -> list[str]:
         if opens_subordinate and ", " not in sentence[: match.start()]:
             continue
         aside = match.group(0).lstrip(" —–-")
+        # "— prosecutors say —" is who makes the claim, not an aside to it.
         if (
             CONDITION_RE.match(aside)
             or aside.startswith("but ")
+            or accusing(aside)
             or _ATTRIB_TAIL_RE.match(sentence[match.end() :])
         ):
             continue
@@ -119,11 +121,36 @@ def parentheticals_dropped(text: str) -> str:
             CONDITION_RE.match(inner)
             or _QUALIFIER_START_RE.match(inner)
             or _QUALIFIER_WORD_RE.search(inner)
+            or accusing(inner)
         ):
             return match.group(0)
         return ""
 
     return _PAREN_RE.sub(drop, text)
+
+
+# Who makes a claim can be what makes it a claim: "The mayor took bribes, prosecutors said." is an
+# accusation, and without its speaker it reads as a fact. Attributions to an accusing or opposing
+# party, or with a verb of accusing, are kept; neutral ones ("officials said") may still go.
+_ACCUSERS = frozenset(
+    """
+    prosecutor prosecutors critic critics opponent opponents plaintiff plaintiffs accuser accusers
+    lawsuit lawsuits suit complaint complaints indictment indictments investigator investigators
+    activist activists campaigner campaigners rival rivals detractor detractors skeptic skeptics
+    sceptic sceptics whistleblower whistleblowers opposition protesters lawyer lawyers attorney
+    attorneys affidavit filing filings petition court charges victim victims
+    """.split()
+)
+_ACCUSING_RE = re.compile(r"\b(?:alleg|accus|claim|contend)\w*", re.IGNORECASE)
+_WORD_RE = re.compile(r"[\w-]+")
+
+
+def accusing(text: str) -> bool:
+    """Whether `text`, an attribution or an aside about to be dropped, names an accusing party or
+    uses a verb of accusing: without it the claim it qualifies would read as established fact."""
+    if _ACCUSING_RE.search(text):
+        return True
+    return any(w.casefold() in _ACCUSERS for w in _WORD_RE.findall(text))
 
 
 # What may stand before "said that" for the attribution to go as a whole: a plain speaker. A verb
@@ -158,4 +185,4 @@ def plain_speaker(words: list[str], verb_words: frozenset[str]) -> bool:
         lower = word[:1].islower()
         if lower and (low in verb_words or (len(low) >= 5 and low.endswith(("ed", "ing")))):
             return False
-    return True
+    return not accusing(" ".join(words))

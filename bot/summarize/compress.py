@@ -2,7 +2,7 @@
 
 Every rule only deletes words (or re-capitalises the new first word), so a compressed sentence is
 still a subsequence of its source sentence and stays grounded. Rules target text that carries
-little story content: datelines, attributions ("officials said"), parenthetical asides
+little story content: datelines, neutral attributions ("officials said"), parenthetical asides
 ("(pictured)"), discourse openers ("However,").
 """
 
@@ -12,6 +12,7 @@ import re
 
 from bot.summarize.asides import (
     CONDITION_RE,
+    accusing,
     dash_asides_dropped,
     has_open_quote,
     parentheticals_dropped,
@@ -97,7 +98,13 @@ def compress(sentence: str) -> str:
         text = attributed
     trail = _TRAIL_ATTRIB_RE.search(text)
     trimmed = text[: trail.start()] + text[trail.end() :] if trail else text
-    if trail and len(trimmed.split()) >= 6 and not has_open_quote(trimmed):
+    # ", prosecutors said." or ", according to the lawsuit." is what keeps the claim a claim.
+    if (
+        trail
+        and not accusing(trail.group(0))
+        and len(trimmed.split()) >= 6
+        and not has_open_quote(trimmed)
+    ):
         text = trimmed
     text = _SPACE_PUNCT_RE.sub(r"\1", _SPACES_RE.sub(" ", text)).strip()
     # "D-W.Va., sources said." minus its attribution leaves the abbreviation's dot doubled.
@@ -162,8 +169,9 @@ def _clean_cut(head: str, tail: str) -> bool:
     # "September 11, 2001": the comma of a date is no clause boundary.
     if re.match(r"\d{4}\b", tail) or CONDITION_RE.match(tail.lstrip()):
         return False
-    # A cut inside a kept "(in mice, rats)" leaves it open.
-    if head.count("(") > head.count(")"):
+    # "X, prosecutors said." cut before its speaker states the accusation as fact; a cut inside
+    # a kept "(in mice, rats)" leaves it open.
+    if accusing(tail) or head.count("(") > head.count(")"):
         return False
     # A tail opening with a verb, maybe after a short aside ("the won, took a hit", "Blackburn,
     # R-Tenn., told Fox"), is the predicate the head still needs.
@@ -222,8 +230,9 @@ def variants(sentence: str, max_segment_words: int = 14) -> list[str]:
         first = segment.split()[0].casefold().strip('"“') if segment.split() else ""
         if n_words == 0 or n_words > max_segment_words or first in _KEEP_SEGMENT_STARTS:
             continue
-        # ", unless the union agrees", ", though only in mice": the claim holds only with them.
-        if CONDITION_RE.match(segment.lstrip()) or has_open_quote(segment):
+        # ", unless the union agrees", ", though only in mice": the claim holds only with them;
+        # ", prosecutors said," or ", the lawsuit claims," makes it an accusation.
+        if CONDITION_RE.match(segment.lstrip()) or has_open_quote(segment) or accusing(segment):
             continue
         if end is None:
             # Dropping the last segment is a cut like any other ("made it clear, that ..." is not).
