@@ -29,8 +29,8 @@ from bench._summary_data import (
     read_stories,
     rouge_scorer,
 )
-from bot.models import Article
-from bot.summarize import summarize
+from bot.models import Article, Bullet
+from bot.summarize import outlet_keys, summarize
 from bot.summarize.grounding import is_verbatim
 from bot.summarize.sentences import content_stems, split_sentences
 
@@ -93,12 +93,45 @@ def adds_to_line(quote: str, line: str) -> bool:
     return len(stems & set(content_stems(line))) < 0.5 * max(1, len(stems))
 
 
+class SupportTally:
+    """How far other outlets back the bullets: the "reported by N of M" figures of the cards.
+
+    The bullet's own outlet always counts, so "has a supporting outlet" is true by construction;
+    what means something is whether another outlet carries the claim, and the mean N of M.
+    """
+
+    def __init__(self) -> None:
+        self.bullets = self.multi = self.corroborated = 0
+        self.n_sum = self.m_sum = 0
+
+    def add(self, tldr: Sequence[Bullet], outlet_count: int) -> None:
+        for bullet in tldr:
+            self.bullets += 1
+            self.n_sum += len(bullet.sources)
+            self.m_sum += outlet_count
+            # Only a story with a second outlet can corroborate.
+            if outlet_count >= 2:
+                self.multi += 1
+                self.corroborated += len(bullet.sources) >= 2
+
+    def report(self) -> str:
+        if not self.bullets:
+            return "bullets: none"
+        return (
+            f"bullets backed by another outlet: {self.corroborated}/{self.multi} "
+            f"({100 * self.corroborated / max(1, self.multi):.1f}% of bullets in multi-outlet "
+            f"stories); mean reported by {self.n_sum / self.bullets:.2f} of "
+            f"{self.m_sum / self.bullets:.2f} ({self.bullets} bullets)"
+        )
+
+
 def run(stories: list[Story]) -> None:
     scorer = rouge_scorer()
     tallies: dict[str, dict[str, Tally]] = {"newsdigest": {}, "lead": {}, "lexrank": {}}
     elapsed = cpu = 0.0
     n_quotes = n_verbatim = n_lines = n_attrib = n_distinct = 0
-    n_bullets = n_grounded_bullets = n_over = 0
+    n_over = 0
+    support = SupportTally()
     for story in stories:
         start, start_cpu = time.perf_counter(), time.process_time()
         summary = summarize(story.articles)
@@ -106,9 +139,7 @@ def run(stories: list[Story]) -> None:
         cpu += time.process_time() - start_cpu
         ours = " ".join(b.text for b in summary.tldr)
         n_over += len(ours.split()) > MAX_WORDS
-        for bullet in summary.tldr:
-            n_bullets += 1
-            n_grounded_bullets += bool(bullet.sources)
+        support.add(summary.tldr, len(set(outlet_keys(story.articles))))
         if story.reference:
             for name, text in (
                 ("newsdigest", ours),
@@ -143,10 +174,8 @@ def run(stories: list[Story]) -> None:
             r1, r2, rl, words, n = by_subset[label].row()
             print(f"{label:<12}{name:<12}{r1:7.2f}{r2:7.2f}{rl:7.2f}{words:7.1f}{n:6d}")
     print()
-    print(
-        f"TL;DR over {MAX_WORDS} words: {n_over}; bullets with supporting outlets: "
-        f"{n_grounded_bullets}/{n_bullets}"
-    )
+    print(f"TL;DR over {MAX_WORDS} words: {n_over}")
+    print(support.report())
     if n_quotes:
         print(
             f"angles (named outlets): {n_quotes}; quotes verbatim in own outlet: "
