@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.models import Article, Bullet
 from bot.summarize.candidates import MAX_WORDS, Candidate, TldrParams, search, sentence_options
-from bot.summarize.grounding import outlet_stems, supporting_outlets
+from bot.summarize.grounding import outlet_stems, story_evidence, supporting_outlets
 from bot.summarize.rerank import StoryContext, choose, story_context
 from bot.summarize.sentences import Sentence, article_sentences
 from bot.summarize.wordmodel import MAX_SENTENCES, word_probabilities
@@ -61,11 +61,12 @@ def build_tldr(
 ) -> list[Bullet]:
     by_outlet = outlet_stems(articles, outlet_of)
     picked = select_sentences(articles, outlet_of, params, probs, by_outlet)
+    evidence = story_evidence(articles, outlet_of, by_outlet)
     return [
         Bullet(
             text=text,
             sources=supporting_outlets(
-                text, sentence.outlet, articles, outlet_of, by_outlet=by_outlet
+                text, sentence.outlet, articles, outlet_of, evidence=evidence
             ),
         )
         for text, sentence in picked
