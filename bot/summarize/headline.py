@@ -8,18 +8,31 @@ clickbait framing and "WATCH:"-style labels.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.models import Article
 from bot.summarize.sentences import content_stems
 from bot.textutil import STOPWORDS, squash_spaces
 
 # " - Reuters", " | BBC News", " — The New York Times": a separator, then a short site name.
-_SITE_SUFFIX_RE = re.compile(r"\s+[|\-–—:•·]\s+[^|\-–—:•·]{2,40}$")
+_SITE_SUFFIX_RE = re.compile(r"\s+[|\-–—:•·]\s+(?P<site>[^|\-–—:•·]{2,40})$")
+# "... (Reuters)": a trailing parenthesised name.
+_PAREN_SUFFIX_RE = re.compile(r"\s*\((?P<site>[^()]{2,40})\)$")
 _SITE_WORDS_RE = re.compile(
     r"(?i)\b(?:news|times|post|journal|tribune|herald|guardian|reuters|ap|afp|bbc|cnn|nbc|abc|"
     r"cbs|fox|npr|bloomberg|politico|axios|wire|daily|online|\.com|\.org|\.net|\.co\.uk|today|"
     r"gazette|telegraph|independent|insider|magazine|press|report|review|monitor|radio|tv)\b"
+)
+# Outlets common enough in feeds to be cut like the story's own outlets, even from a short title.
+_WELL_KNOWN_OUTLETS = frozenset(
+    name.strip()
+    for name in """
+    reuters|ap|afp|associated press|bbc|bbc news|cnn|nbc news|cbs news|abc news|npr|bloomberg|
+    financial times|ft|new york times|wall street journal|washington post|guardian|economist|
+    le monde|le figaro|der spiegel|die zeit|el país|el pais|nikkei|nikkei asia|xinhua|tass|
+    interfax|yonhap|kyodo|kyodo news|al jazeera|haaretz|politico|axios|semafor|dw|france 24
+    """.split("|")
 )
 _LABEL_RE = re.compile(
     r"(?i)^(?:breaking(?: news)?|watch|video|live(?: updates)?|update[d]?|exclusive|opinion|"
@@ -31,61 +44,164 @@ _CLICKBAIT_RE = re.compile(
     r"things to know|this is why|will shock|jaw-dropping|must see|the truth about|"
     r"everything we know|you need to see|goes viral|slams|destroys|epic)\b"
 )
-# Short all-caps words are usually acronyms (NASA, FBI, U.S.) and keep their case.
-_ACRONYM_MAX = 4
+# Short all-caps words are usually acronyms (NASA, FBI, NYC) and keep their case in a shouted title
+# unless the story's own text writes them otherwise.
+_ACRONYM_MAX = 3
+# Ambiguous with a stopword, but in a shouted headline the country is far likelier than the pronoun.
+_SHOUTED_ACRONYMS = frozenset({"us"})
+# Emphasis words shouted inside an otherwise normal title ("SHOCKING video shows..."). Only these
+# are lowered there: any other all-caps word in a normal title is an acronym (US, WHO, IT, COVID).
+_EMPHASIS = frozenset(
+    """
+    shocking amazing incredible unbelievable insane stunning huge massive urgent horrifying
+    terrifying outrageous devastating heartbreaking breaking exclusive watch must
+    """.split()
+)
+# A word with its inner dots, apostrophes and ampersands (U.S., O'BRIEN, AT&T), any script.
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[.'’&][^\W_]+)*\.?")
+# After these a capital only marks the start of a sentence or quote, not a proper noun.
+_SENTENCE_END = '.!?:;"“”«»(—–-|'
+_SHOUTED_SHARE = 0.75
+_SHOUTED_MIN_LETTERS = 8
+
+
+def is_shouted(text: str) -> bool:
+    """Most cased letters are uppercase (works for any cased script: Latin, Greek, Cyrillic)."""
+    cased = [c for c in text if c.isupper() or c.islower()]
+    if len(cased) <= _SHOUTED_MIN_LETTERS:
+        return False
+    return sum(c.isupper() for c in cased) / len(cased) >= _SHOUTED_SHARE
+
+
+def case_forms(texts: Iterable[str]) -> dict[str, str]:
+    """How the story's own text writes each word: 'fbi' -> 'FBI', 'powell' -> 'Powell'.
+
+    A shouted title has lost its case; the other titles and the article texts usually still have
+    it. A capital at a sentence start says nothing, so such words only count when they carry
+    capitals past the first letter (FBI, iPhone).
+    """
+    counts: dict[str, Counter[str]] = {}
+    for text in texts:
+        if not text or is_shouted(text):
+            continue
+        for match in _TOKEN_RE.finditer(text):
+            form = _bare(match.group(0))
+            before = text[max(0, match.start() - 20) : match.start()].rstrip()
+            starts_sentence = not before or before[-1] in _SENTENCE_END
+            if starts_sentence and not any(c.isupper() for c in form[1:]):
+                continue
+            counts.setdefault(form.casefold(), Counter())[form] += 1
+    return {key: forms.most_common(1)[0][0] for key, forms in counts.items()}
+
+
+def _bare(token: str) -> str:
+    """The token without a sentence's full stop; the final dot of "U.S." belongs to the word."""
+    if token.endswith(".") and "." not in token[:-1]:
+        return token[:-1]
+    return token
+
+
+def _norm_site(name: str) -> str:
+    name = name.casefold().strip()
+    return name[4:] if name.startswith("the ") else name
 
 
 def strip_site_suffix(title: str, site_names: Sequence[str] = ()) -> str:
-    """Drop a trailing " - Site Name" when it looks like a publication name."""
-    known = {s.casefold() for s in site_names if s}
+    """Drop a trailing " - Site Name", " | Site" or " (Site)" when it names a publication.
+
+    A tail naming one of the story's own outlets is always cut, however short the rest: no headline
+    should credit one outlet. Tails that only look like a site name need more title left, so a
+    dash that belongs to the title ("Apple sues Samsung - again") survives.
+    """
+    known = {_norm_site(s) for s in site_names if s} | _WELL_KNOWN_OUTLETS
     while True:
-        match = _SITE_SUFFIX_RE.search(title)
+        match = _SITE_SUFFIX_RE.search(title) or _PAREN_SUFFIX_RE.search(title)
         if not match:
             return title
-        tail = match.group(0).strip(" |-–—:•·").strip()
-        looks_like_site = (
-            tail.casefold() in known
-            or bool(_SITE_WORDS_RE.search(tail))
-            or (len(tail.split()) <= 3 and all(w[:1].isupper() for w in tail.split()))
-        )
-        # Never cut a title down to a fragment: the remaining part must still say something.
-        if not looks_like_site or len(title[: match.start()].split()) < 4:
+        tail = match.group("site").strip()
+        left = len(title[: match.start()].split())
+        if _norm_site(tail) in known:
+            min_left = 1
+        elif _SITE_WORDS_RE.search(tail):
+            min_left = 3
+        elif (
+            match.re is _SITE_SUFFIX_RE
+            and len(tail.split()) <= 3
+            and all(w[:1].isupper() for w in tail.split())
+        ):
+            min_left = 4
+        else:
+            return title
+        if left < min_left:
             return title
         title = title[: match.start()].rstrip()
 
 
-def fix_shouting(title: str) -> str:
-    """Sentence-style case for shouted words; short non-stopword caps stay (NASA, FBI, U.S.)."""
-    letters = [c for c in title if c.isalpha()]
-    if not letters:
-        return title
-    all_caps = sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 8
-    out: list[str] = []
-    for i, word in enumerate(title.split(" ")):
-        core = re.sub(r"[^A-Za-z]", "", word)
-        if len(core) > 1 and core.isupper():
-            # In a fully shouted title only dotted or very short words can be told apart as acronyms.
-            max_len = 3 if all_caps else _ACRONYM_MAX
-            dotted = bool(re.search(r"[A-Za-z]\.[A-Za-z]", word))
-            acronym = dotted or (len(core) <= max_len and core.casefold() not in STOPWORDS)
-            if not acronym:
-                word = word.lower()
-        if i == 0 and all_caps:
-            word = word[:1].upper() + word[1:]
-        out.append(word)
-    fixed = " ".join(out)
-    return fixed[:1].upper() + fixed[1:] if fixed else fixed
+def _recase_token(token: str, forms: Mapping[str, str]) -> str:
+    letters = [c for c in token if c.isalpha()]
+    if not letters or not "".join(letters).isupper():
+        return token
+    bare = _bare(token)
+    # Dotted and ampersand acronyms (U.S., AT&T) are unambiguous.
+    if "." in bare or "&" in bare:
+        return token
+    form = forms.get(bare.casefold())
+    if form is not None:
+        return form + token[len(bare) :]
+    key = bare.casefold()
+    if len(letters) == 1:
+        return token if token == "I" else token.lower()
+    # The short-word guess needs the stopword list, which is English: in other scripts short shouted
+    # words are mostly function words (ΚΑΙ, НА), so they are lowered unless the text says otherwise.
+    short_acronym = bare.isascii() and len(letters) <= _ACRONYM_MAX and key not in STOPWORDS
+    if key in _SHOUTED_ACRONYMS or short_acronym:
+        return token
+    return token.lower()
 
 
-def clean_title(title: str, site_names: Sequence[str] = ()) -> str:
+def fix_shouting(title: str, forms: Mapping[str, str] | None = None) -> str:
+    """Sentence case for a shouted title; a normal title only loses shouted emphasis words.
+
+    Case is only rewritten when most of the title is uppercase: in a normal title an all-caps word
+    is an acronym (US, WHO, IT, COVID, UNESCO) and lowering it changes the meaning. In a shouted
+    title each word takes the case the story's own text gives it (``forms``, see ``case_forms``).
+    """
+    forms = forms or {}
+    if not is_shouted(title):
+        out = title
+        for match in reversed(list(_TOKEN_RE.finditer(title))):
+            token = match.group(0)
+            if len(token) > 3 and token.isupper() and token.casefold() in _EMPHASIS:
+                lowered = token.lower() if match.start() else token[:1] + token[1:].lower()
+                out = out[: match.start()] + lowered + out[match.end() :]
+        return out
+    pieces: list[str] = []
+    last = 0
+    for match in _TOKEN_RE.finditer(title):
+        pieces.append(title[last : match.start()])
+        pieces.append(_recase_token(match.group(0), forms))
+        last = match.end()
+    pieces.append(title[last:])
+    fixed = "".join(pieces)
+    # The first word of a sentence-case headline is capitalised, whatever its case in the text.
+    first = next((i for i, c in enumerate(fixed) if c.isalpha()), None)
+    if first is not None:
+        fixed = fixed[:first] + fixed[first].upper() + fixed[first + 1 :]
+    return fixed
+
+
+def clean_title(
+    title: str, site_names: Sequence[str] = (), forms: Mapping[str, str] | None = None
+) -> str:
+    """A card headline from an outlet title; ``forms`` restores the case of a shouted title."""
     title = squash_spaces(title)
     title = _LABEL_RE.sub("", title)
     title = _TRAILING_TAG_RE.sub("", title)
     title = strip_site_suffix(title, site_names)
-    title = fix_shouting(title)
+    title = fix_shouting(title, forms)
     title = title.rstrip(" !").strip()
     # A final full stop is not headline style, but the dot of "U.S." is part of the word.
-    if title.endswith(".") and not re.search(r"(?:^|\s)(?:[A-Za-z]\.)+$", title):
+    if title.endswith(".") and not re.search(r"(?:^|\s)(?:[^\W\d_]\.)+$", title):
         title = title[:-1].rstrip()
     # Exclamation marks are emphasis, not information.
     title = re.sub(r"!+", "", title)
@@ -117,9 +233,13 @@ def choose_headline(
     neutral core), minus penalties for questions, clickbait and quote-led headlines.
     """
     sites = [a.source for a in articles]
+    # Only computed when needed: most clusters have no shouted title.
+    forms: dict[str, str] | None = None
+    if any(is_shouted(a.title) for a in articles):
+        forms = case_forms([t for a in articles for t in (a.title, a.text)])
     best: tuple[float, str, int] | None = None
     for index, article in enumerate(articles):
-        cleaned = clean_title(article.title, sites)
+        cleaned = clean_title(article.title, sites, forms)
         stems = content_stems(cleaned)
         if not stems:
             continue
