@@ -20,7 +20,19 @@ SHORT_ANGLES = 3
 # Bidi overrides/isolates can visually reorder a line ("Trojan source"), hiding what it says.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SPACES_RE = re.compile(r"\s+")
-_QUOTES = "\"'“”‘’«»„ "
+# Opening mark -> the closing marks that can end a quote it opened ("„…“" is German style).
+_QUOTE_PAIRS: dict[str, str] = {
+    '"': '"”“',
+    "“": '”"',
+    "„": '“”"',
+    "«": "»",
+    "»": "«",
+    "'": "'’",
+    "‘": "’'",
+    "‚": "‘’'",
+}
+_DOUBLE_QUOTES = '"“”„'
+_SINGLE_QUOTE_MARK_RE = re.compile(r"(?:^|\s)['‘’]|[,.!?;:]['’]")
 
 
 # Anything in a label that reads like a web address ("bank.example", "https://x", "www.y").
@@ -77,8 +89,39 @@ def safe_url(url: str | None) -> str | None:
 
 
 def bare_quote(quote: str | None) -> str:
-    """The quote without quotation marks of its own, so renderers can add exactly one pair."""
-    return clean(quote).strip(_QUOTES)
+    """The quote without quotation marks of its own, so renderers can add exactly one pair.
+
+    Only one pair that encloses the whole quote is removed. A quote that merely starts or ends
+    with a mark ('"We will rebuild," the mayor said.') keeps it, or the card would show an
+    unbalanced quote; a trailing apostrophe without an opening mark is a possessive ("the
+    workers'") and is part of the words.
+    """
+    text = clean(quote)
+    if len(text) < 2 or text[-1] not in _QUOTE_PAIRS.get(text[0], ""):
+        return text
+    inner = text[1:-1]
+    if not _encloses(text[0], inner):
+        return text
+    return inner.strip()
+
+
+def _encloses(opening: str, inner: str) -> bool:
+    """Whether the outer marks are one quote, not the ends of two ('"Yes," she said, "now."')."""
+    if opening in _DOUBLE_QUOTES:
+        # A straight mark inside cannot be told open from close: leave such a quote alone.
+        if '"' in inner:
+            return False
+        depth = 0
+        for ch in inner:
+            depth += (ch in "“„") - (ch == "”")
+            if depth < 0:
+                return False
+        return True
+    if opening in "'‘‚":
+        # An apostrophe inside a word (won't, workers' union) is fine; a mark after a space or
+        # after punctuation opens or closes another quote.
+        return not _SINGLE_QUOTE_MARK_RE.search(inner)
+    return opening not in inner and _QUOTE_PAIRS[opening] not in inner
 
 
 def split_angles(card: StoryCard, full: bool) -> tuple[list[Angle], int]:
