@@ -154,11 +154,13 @@ def run(stories: list[Story]) -> None:
                     texts.get(article.source, "") + f"\n{article.title}\n{article.text}"
                 )
             for angle in summary.angles:
-                n_quotes += 1
-                n_verbatim += is_verbatim(angle.quote, texts[angle.source])
                 n_lines += 1
                 n_attrib += attributable(angle.line, angle.source, texts)
-                n_distinct += adds_to_line(angle.quote, angle.line)
+                # An angle without a quote is allowed (nothing to quote beyond the line itself).
+                if angle.quote:
+                    n_quotes += 1
+                    n_verbatim += is_verbatim(angle.quote, texts[angle.source])
+                    n_distinct += adds_to_line(angle.quote, angle.line)
     n = max(1, len(stories))
     # CPU time too: the machine may be shared, and wall time then measures the neighbours.
     print(
@@ -176,12 +178,13 @@ def run(stories: list[Story]) -> None:
     print()
     print(f"TL;DR over {MAX_WORDS} words: {n_over}")
     print(support.report())
-    if n_quotes:
+    if n_lines:
+        quotes = max(1, n_quotes)
         print(
-            f"angles (named outlets): {n_quotes}; quotes verbatim in own outlet: "
-            f"{100 * n_verbatim / n_quotes:.1f}%; lines attributable to own outlet: "
+            f"angles (named outlets): {n_lines}, with a quote: {n_quotes}; quotes verbatim in own "
+            f"outlet: {100 * n_verbatim / quotes:.1f}%; lines attributable to own outlet: "
             f"{100 * n_attrib / n_lines:.1f}%; quotes adding to their line: "
-            f"{100 * n_distinct / n_quotes:.1f}%"
+            f"{100 * n_distinct / quotes:.1f}%"
         )
     else:
         print("angles: no stories with named outlets")

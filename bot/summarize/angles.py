@@ -22,6 +22,8 @@ MAX_ANGLES = 6
 QUOTE_MAX_WORDS = 24
 # A quote sentence sharing more of its content words with the line's sentence adds too little.
 QUOTE_MAX_OVERLAP = 0.5
+# A sentence sharing more of its content words with a TL;DR bullet is the story, not an angle.
+TLDR_MAX_OVERLAP = 0.6
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
 
@@ -83,14 +85,16 @@ def _other_stems(
     return other
 
 
-def _pick_for_outlet(outlet: str, articles: list[Article], other: set[str]) -> _Pick | None:
+def _pick_for_outlet(
+    outlet: str, articles: list[Article], other: set[str], tldr: Sequence[set[str]] = ()
+) -> _Pick | None:
     best: _Pick | None = None
     scored: list[tuple[float, str, Article, list[str]]] = []
     for article in articles:
         for position, sentence in enumerate(split_sentences(article.text)[:30]):
             stems = content_stems(sentence)
             novel = [s for s in dict.fromkeys(stems) if s not in other]
-            if not novel:
+            if not novel or any(_share(set(stems), bullet) >= TLDR_MAX_OVERLAP for bullet in tldr):
                 continue
             names = [
                 n
@@ -173,38 +177,59 @@ def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
     if scored:
         need = 0.6 * max(kept for kept, _, _ in scored)
         return min((n, form) for kept, n, form in scored if kept >= need)[1].rstrip(".")
-    # No clean short form: the sentence up to its last clause boundary, or whole if none fits.
+    # No clean short form: the sentence up to its last clause boundary that fits.
     cut = cut_to_words(full, LINE_MAX_WORDS, 5)
-    return (cut or full).rstrip(".")
+    if cut and len(cut.split()) <= LINE_MAX_WORDS:
+        return cut.rstrip(".")
+    return _cut_at_word(full)
+
+
+def _cut_at_word(text: str) -> str:
+    """`text` cut to LINE_MAX_WORDS words with an ellipsis.
+
+    The line describes the outlet's detail rather than quoting it, so a visible cut is honest; a
+    whole 50-word sentence is not a line anyone reads at a glance.
+    """
+    words = text.split()
+    if len(words) <= LINE_MAX_WORDS:
+        return text.rstrip(".")
+    head = " ".join(words[:LINE_MAX_WORDS]).rstrip(",;:—–-(\"“‘'«")
+    return f"{head}{ELLIPSIS}"
 
 
 def angle_line(pick: _Pick) -> str:
     """A short framing of what the outlet adds, then the detail in the outlet's own words."""
     key = pick.numbers[0] if pick.numbers else pick.names[0] if pick.names else ""
     detail = _detail(pick.sentence, pick.novel_words, key)
+    # A cut detail already ends in an ellipsis; a full stop after it would read "…."
+    end = "" if detail.endswith(ELLIPSIS) else "."
     if pick.numbers and any(n in detail for n in pick.numbers):
-        return f"Puts a figure on it: {detail}."
+        return f"Puts a figure on it: {detail}{end}"
     names = [n for n in pick.names if n in detail]
     # "Names Mara Quinn: Chief executive Mara Quinn said ..." says the name twice: when the
     # detail opens with the name, the framing need not repeat it.
     opening = " ".join(detail.split()[:4])
     if names and not any(n in opening for n in names):
-        return f"Names {_join(names[:2])}: {detail}."
+        return f"Names {_join(names[:2])}: {detail}{end}"
     if names and _SPEECH_RE.search(detail):
-        return f"Adds a voice: {detail}."
-    return f"Adds a detail the others lack: {detail}."
+        return f"Adds a voice: {detail}{end}"
+    return f"Adds a detail the others lack: {detail}{end}"
 
 
 _SPEECH_RE = re.compile(r"\b(?:said|says|told|argued|warned|wrote|added)\b")
 
 
 def angle_quote(pick: _Pick) -> str:
-    """A verbatim quote that adds to the line: another sentence of the outlet's when it has one."""
+    """A verbatim quote that adds to the line: another sentence of the outlet's, or none.
+
+    The line's own sentence is not used: quoting what the line just said only repeats it. Cards
+    render an angle without a quote as the line alone.
+    """
     for _, sentence, article, focus in pick.others:
         quote = verbatim_quote(sentence, article.text, focus)
         if quote:
             return quote
-    return verbatim_quote(pick.sentence, pick.article.text, pick.novel_words)
+    return ""
 
 
 def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
@@ -231,8 +256,13 @@ def build_angles(
     outlet_of: Sequence[str],
     lead_outlet: str | None,
     max_angles: int = MAX_ANGLES,
+    tldr: Sequence[str] = (),
 ) -> tuple[list[Angle], list[str]]:
-    """Angles for outlets other than the lead, best first, and the outlets that add nothing."""
+    """Angles for outlets other than the lead, best first, and the outlets that add nothing.
+
+    `tldr` is the card's bullet texts: a sentence that mostly restates one is not an angle.
+    """
+    bullets = [set(content_stems(text)) for text in tldr]
     by_outlet: dict[str, list[Article]] = {}
     for article, outlet in zip(articles, outlet_of, strict=True):
         by_outlet.setdefault(outlet, []).append(article)
@@ -245,7 +275,7 @@ def build_angles(
     for outlet, arts in by_outlet.items():
         if outlet == lead_outlet:
             continue
-        pick = _pick_for_outlet(outlet, arts, _other_stems(outlet, by_outlet, cache))
+        pick = _pick_for_outlet(outlet, arts, _other_stems(outlet, by_outlet, cache), bullets)
         if pick is None or pick.novelty < MIN_NOVELTY:
             also.append(outlet)
             continue
@@ -256,9 +286,6 @@ def build_angles(
         if len(angles) >= max_angles:
             also.append(pick.outlet)
             continue
-        quote = angle_quote(pick)
-        if not quote:
-            also.append(pick.outlet)
-            continue
-        angles.append(Angle(pick.outlet, angle_line(pick), quote, pick.article.url))
+        # No quote that adds to the line: the line stands alone (renderers skip an empty quote).
+        angles.append(Angle(pick.outlet, angle_line(pick), angle_quote(pick), pick.article.url))
     return angles, also

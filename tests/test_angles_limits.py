@@ -1,0 +1,59 @@
+"""Angle lines stay short, avoid restating the TL;DR, and may stand without a quote."""
+
+from __future__ import annotations
+
+from bot.models import Angle, Article
+from bot.render.text import render_card_text
+from bot.summarize.angles import LINE_MAX_WORDS, build_angles
+from bot.summarize.grounding import ELLIPSIS
+from tests.test_render import make_card
+
+_FRAMING_MAX_WORDS = 7  # "Adds a detail the others lack:" and similar.
+
+
+def _lead_and_other(other_text: str) -> list[Article]:
+    lead = Article(
+        id="1",
+        source="Valley Ledger",
+        title="Town approves new library",
+        text="The town board approved a new library on Monday. Construction starts in spring.",
+    )
+    other = Article(id="2", source="Ridge Courier", title="Library approved", text=other_text)
+    return [lead, other]
+
+
+def test_long_sentence_line_is_cut_with_an_ellipsis() -> None:
+    long_sentence = (
+        "Trustee Odile Marchetti, who has sat on the board since the old mill closed and who led "
+        "the long campaign for a reading room in the former fire station on Dock Street, abstained "
+        "because she wanted the building to include a flood shelter for the lower valley."
+    )
+    articles = _lead_and_other(f"The town board approved a new library. {long_sentence}")
+    angles, _ = build_angles(articles, [a.source for a in articles], "Valley Ledger")
+    assert angles
+    line = angles[0].line
+    assert len(line.split()) <= LINE_MAX_WORDS + _FRAMING_MAX_WORDS
+    assert line.endswith(ELLIPSIS) and not line.endswith(ELLIPSIS + ".")
+
+
+def test_sentence_restating_a_tldr_bullet_is_not_the_angle() -> None:
+    restated = (
+        "Mayor Ines Okafor said the Dock Street library will cost 4 million dollars and 30 jobs."
+    )
+    extra = "Local volunteers offered to carry donated books inside."
+    articles = _lead_and_other(f"{restated} {extra}")
+    outlets = [a.source for a in articles]
+    free, _ = build_angles(articles, outlets, "Valley Ledger")
+    assert free and "4 million" in free[0].line
+    angles, _ = build_angles(articles, outlets, "Valley Ledger", tldr=[restated])
+    assert angles and "4 million" not in angles[0].line and "volunteers" in angles[0].line
+
+
+def test_angle_without_another_sentence_has_no_quote_and_renders() -> None:
+    articles = _lead_and_other("Ridge Hollow volunteers will staff the library on 4 weekends.")
+    angles, also = build_angles(articles, [a.source for a in articles], "Valley Ledger")
+    # The line's own sentence is the only candidate: the angle stays, the repeat quote goes.
+    assert [a.source for a in angles] == ["Ridge Courier"] and not also
+    assert angles[0].quote == ""
+    text = render_card_text(make_card(angles=[Angle("Ridge Courier", angles[0].line, "", None)]))
+    assert angles[0].line.rstrip(".") in text and "“”" not in text
