@@ -29,9 +29,13 @@ _ABBREVIATIONS = frozenset(
     """.split()
 )
 
-# A candidate boundary: terminal punctuation, optional closing quote/bracket, whitespace, then
-# something that can start a sentence (capital, digit or an opening quote).
-_BOUNDARY_RE = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# A candidate boundary: terminal punctuation, optional closing quote/bracket, then whitespace;
+# `_starts_sentence` decides whether what follows can open a sentence. CJK full stops need no
+# space after them.
+_BOUNDARY_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+|[。！？][」』”’）)]*\s*")
+_CJK_STOPS = frozenset("。！？")
+_OPENERS = "\"'“‘„«(（[「『"
+_WORD_START_RE = re.compile(r"[^\W\d_]+")
 _LAST_TOKEN_RE = re.compile(r"(\S+)$")
 _PARAGRAPH_RE = re.compile(r"\n\s*\n|\n(?=\s*[A-Z\"“])")
 
@@ -70,9 +74,31 @@ def _is_abbreviation(chunk: str) -> bool:
     # Initials and dotted acronyms: "F.", "U.S.", "D.C.", "R-Ky."
     if len(token) == 1 and token.isalpha() and token.isupper():
         return True
-    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]?", token):
+    if re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]?", token):
         return True
     return bool(re.fullmatch(r"[RDI]-[A-Z][a-z]{1,4}", token))
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """Whether the text from `at` can open a sentence, in any script.
+
+    A capital (any cased script), a digit or a letter of a caseless script (CJK, Arabic, Hebrew)
+    can; a lowercase word only when it is a brand like "iPhone" or "eBay", since otherwise a
+    lowercase start is far likelier an abbreviation ("approx. two") than a new sentence.
+    """
+    if at < len(text) and text[at] in _OPENERS:
+        at += 1
+    if at >= len(text):
+        return False
+    first = text[at]
+    if first.isdigit() or first.isupper():
+        return True
+    if not first.isalpha():
+        return False
+    if not first.islower():
+        return True  # caseless script
+    word = _WORD_START_RE.match(text, at)
+    return bool(word) and any(c.isupper() for c in word.group(0)[1:])
 
 
 def split_sentences(text: str) -> list[str]:
@@ -84,6 +110,12 @@ def split_sentences(text: str) -> list[str]:
             continue
         start = 0
         for match in _BOUNDARY_RE.finditer(paragraph):
+            if match.end() >= len(paragraph):
+                break
+            if paragraph[match.start()] not in _CJK_STOPS and not _starts_sentence(
+                paragraph, match.end()
+            ):
+                continue
             chunk = paragraph[start : match.end()].strip()
             # Only the terminal dot can be an abbreviation; "!" and "?" always end a sentence.
             head = paragraph[start : match.start() + 1]
