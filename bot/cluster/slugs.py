@@ -8,14 +8,20 @@ on, and then kept: it must not change as the story grows, or links people shared
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 
 from bot.models import Article
-from bot.textutil import STOPWORDS, fold, words
+from bot.textutil import STOPWORDS, fold
 
 MAX_WORDS = 4
 _ASCII_RE = re.compile(r"[^a-z0-9]+")
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+# The same token shape as `textutil.words`, applied before folding.
+_TOKEN_RE = re.compile(r"[\w][\w'’.-]*[\w]|[\w]")
+# A CJK headline has no spaces, so one "word" can be the whole title.
+MAX_WORD_CHARS = 20
 # Headline filler that names no event: never worth a slug position.
 _FILLER = frozenset(
     """
@@ -27,11 +33,29 @@ _FILLER = frozenset(
 )
 
 
+def _slug_word(word: str) -> str:
+    """The slug form of one word: ascii when the word folds to ascii, else its own letters.
+
+    Latin words keep the ascii form they always had ("Zürich" -> "zurich"), so existing slugs
+    stay the same. Other scripts keep their letters, lowercased and NFKC-normalised ("Банк" ->
+    "банк", "東京" -> "東京"): dropping them left every such story named "story", and chat
+    commands accept Unicode.
+    """
+    folded = fold(word).replace("'s", "")
+    if folded.isascii():
+        return _ASCII_RE.sub("", folded)
+    # lower(), not casefold(): casefold turns the Greek final "ς" into "σ".
+    own = _NOT_WORD_RE.sub("", unicodedata.normalize("NFKC", word).lower())
+    return own[:MAX_WORD_CHARS]
+
+
 def _slug_words(text: str) -> list[str]:
-    """Lowercase ascii words fit for a slug, in order of appearance."""
+    """Lowercase words fit for a slug, in order of appearance."""
     out = []
-    for w in words(text):
-        w = _ASCII_RE.sub("", fold(w).replace("'s", ""))
+    # Tokens of the NFKC text, not of `words()`: folding strips marks that are letters in other
+    # scripts (the dakuten of "で"); Latin tokens are folded one by one in `_slug_word`.
+    for w in _TOKEN_RE.findall(unicodedata.normalize("NFKC", text)):
+        w = _slug_word(w)
         if len(w) < 2 or w in STOPWORDS or w in _FILLER or (w.isdigit() and len(w) != 4):
             continue
         out.append(w)
@@ -66,7 +90,7 @@ def _readable(chosen: list[str], anchor: list[str]) -> str:
 
 
 def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
-    """A free slug of 1-4 distinctive words from `articles` (lowercase ascii, hyphenated).
+    """A free slug of 1-4 distinctive words from `articles` (lowercase, hyphenated).
 
     Tries the top two words, then three, then four; then other top words in place of the last;
     then a numeric suffix on a shorter slug (still at most four parts).

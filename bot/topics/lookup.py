@@ -22,7 +22,8 @@ from bot.textutil import STOPWORDS, fold, words
 
 Reason = Literal["exact", "alias", "prefix", "search", "ambiguous", "none"]
 
-_NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
+# Letters and digits of any script: slugs of non-Latin stories keep their own letters.
+_NON_SLUG_RE = re.compile(r"[\W_]+")
 # A search hit must beat the runner-up by this much to be returned on its own: roughly one
 # more exactly-matched word, so ties and near-ties are shown to the user instead of guessed.
 _CLEAR_MARGIN = 0.75
@@ -59,20 +60,20 @@ def _newest_first(refs: Iterable[StoryRef]) -> list[StoryRef]:
 def find_story(query: str, candidates: Sequence[StoryRef], *, limit: int = 5) -> Lookup:
     raw = query.strip().lstrip("#")
     key = slugify(raw)
-    if not key:
-        return Lookup(None, _newest_first(candidates)[:limit], "none")
-
-    exact = [c for c in candidates if slugify(c.slug) == key or c.story_id == raw]
-    if exact:
-        return Lookup(_newest_first(exact)[0], [], "exact")
-    alias = [c for c in candidates if any(slugify(a) == key for a in c.aliases)]
-    if alias:
-        # Two stories claiming one old slug should not happen; the newer merge is the live one.
-        return Lookup(_newest_first(alias)[0], [], "alias")
-
-    prefixed = [c for c in candidates if slugify(c.slug).startswith(key)]
-    if len(prefixed) == 1:
-        return Lookup(prefixed[0], [], "prefix")
+    prefixed: list[StoryRef] = []
+    # An empty slug form (only punctuation or symbols) skips the slug rules, but the words of
+    # the query are still searched in the headlines below.
+    if key:
+        exact = [c for c in candidates if slugify(c.slug) == key or c.story_id == raw]
+        if exact:
+            return Lookup(_newest_first(exact)[0], [], "exact")
+        alias = [c for c in candidates if any(slugify(a) == key for a in c.aliases)]
+        if alias:
+            # Two stories claiming one old slug should not happen; the newer merge is the live one.
+            return Lookup(_newest_first(alias)[0], [], "alias")
+        prefixed = [c for c in candidates if slugify(c.slug).startswith(key)]
+        if len(prefixed) == 1:
+            return Lookup(prefixed[0], [], "prefix")
 
     hits = _search(raw, candidates)
     if len(hits) == 1 or (len(hits) > 1 and hits[0][0] - hits[1][0] >= _CLEAR_MARGIN):
@@ -81,6 +82,8 @@ def find_story(query: str, candidates: Sequence[StoryRef], *, limit: int = 5) ->
         ranked = _merge([ref for _, ref in hits], _newest_first(prefixed))
         return Lookup(None, ranked[:limit], "ambiguous")
 
+    if not key:
+        return Lookup(None, _newest_first(candidates)[:limit], "none")
     return Lookup(None, _did_you_mean(key, raw, candidates, limit), "none")
 
 

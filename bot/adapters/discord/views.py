@@ -21,7 +21,8 @@ from bot.render.text import clean
 CUSTOM_ID_LIMIT = 100
 LABEL_LIMIT = 80
 ROWS_PER_MESSAGE = 5
-_SLUG = r"[a-z0-9][a-z0-9-]*"
+# Story slugs of non-Latin stories keep their own letters ("банк-россии"), so any script.
+_SLUG = r"[^\W_][\w-]*"
 
 
 class Runner(Protocol):
@@ -36,7 +37,7 @@ def _runner(interaction: discord.Interaction[Any]) -> Runner:
 
 
 def _custom_id(prefix: str, value: str) -> str:
-    value = re.sub(r"[^a-z0-9-]", "-", value.lower()).strip("-") or "x"
+    value = re.sub(r"[^\w-]|_", "-", value.lower()).strip("-") or "x"
     return (prefix + value)[:CUSTOM_ID_LIMIT].rstrip("-")
 
 
