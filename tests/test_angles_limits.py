@@ -57,3 +57,32 @@ def test_angle_without_another_sentence_has_no_quote_and_renders() -> None:
     assert angles[0].quote == ""
     text = render_card_text(make_card(angles=[Angle("Ridge Courier", angles[0].line, "", None)]))
     assert angles[0].line.rstrip(".") in text and "“”" not in text
+
+
+def test_summarize_keeps_angles_off_what_the_tldr_already_says() -> None:
+    # End to end: the card's angles are told what the TL;DR says, so an outlet's line is the detail
+    # it adds (the lifted flood warning), not its own wording of the shared lead.
+    from bot.summarize import summarize
+    from bot.textutil import words
+
+    def art(i: int, source: str, title: str, text: str) -> Article:
+        return Article(id=str(i), source=source, title=title, text=text)
+
+    articles = [
+        art(1, "Valley Post", "Storm floods Marrow valley",
+            "A storm dropped 120 millimetres of rain on the Marrow valley on Sunday, flooding "
+            "at least forty homes. Volunteers filled sandbags at the town hall."),
+        art(2, "River Herald", "Marrow valley homes flooded",
+            "At least forty homes were flooded when 120 millimetres of rain fell on the Marrow "
+            "valley on Sunday. The county said a flood warning for the river had been lifted."),
+        art(3, "Hill Times", "Rain swamps Marrow homes",
+            "Forty homes flooded after 120 millimetres of rain hit the Marrow valley on Sunday. "
+            "Buses were rerouted around the main bridge."),
+    ]  # fmt: skip
+    summary = summarize(articles)
+    bullets = [set(words(b.text)) for b in summary.tldr]
+    assert summary.angles
+    for angle in summary.angles:
+        line = set(words(angle.line))
+        for bullet in bullets:
+            assert len(line & bullet) / max(1, min(len(line), len(bullet))) < 0.6, angle.line
