@@ -206,3 +206,27 @@ def test_quotes_opening_on_punctuation_still_match() -> None:
     assert is_verbatim('"we will rebuild the pier"', text)
     assert is_verbatim("said \u201cwe will rebuild", text)
     assert not is_verbatim('"we will rebuild the pie', text)
+
+
+def test_a_shorter_report_of_the_same_fact_is_support() -> None:
+    # The headline says part of what the bullet says (no day, no cause) and nothing else: it
+    # reports the fact. An outlet that only shares the story's place and river does not.
+    articles = _story(
+        (
+            "Lowland Post",
+            "Evacuations along the Tarn",
+            "Rising water on the Tarn forced hundreds of families out of Oxley on Monday night.",
+        ),
+        (
+            "Tarn Valley News",
+            "Tarn floods, hundreds of families leave Oxley",
+            "Boats ferried residents of the lower town to the school gym.",
+        ),
+        (
+            "Oxley Mercury",
+            "Oxley counts the cost as the Tarn recedes",
+            "Shops on the Tarn quay reopened after the water fell in Oxley.",
+        ),
+    )
+    bullet = "Rising water on the Tarn forced hundreds of families out of Oxley on Monday night."
+    assert _support(bullet, "Lowland Post", articles) == ["Lowland Post", "Tarn Valley News"]

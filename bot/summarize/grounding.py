@@ -8,7 +8,7 @@ or counts is checked here against the articles before it may reach a card.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +25,12 @@ SUPPORT_SHARE = 0.4
 # true of the story, not of one claim in it, so they are next to no evidence that a sentence
 # reports the bullet. A word only one outlet uses weighs 1; weights fall linearly in between.
 COMMON_WEIGHT = 0.25
+# A sentence that says part of the bullet (the headline "Thousands evacuated as river floods
+# town" beside a bullet that adds the day and the cause) reports it when the bullet carries this
+# weighted share of the sentence's words, and at least this much weight: a short sentence of
+# the story's common words says nothing in particular.
+PART_SHARE = 0.45
+PART_MIN_WEIGHT = 1.5
 # Sentences checked per article: feeds carry leads and excerpts, and this bounds the cost.
 MAX_SUPPORT_SENTENCES = 40
 ELLIPSIS = "…"
@@ -152,19 +158,31 @@ def story_evidence(
 def carries(bullet: Claim, sentence: Claim, evidence: StoryEvidence, share: float) -> bool:
     """Whether one source sentence reports the bullet's claim.
 
-    Its words must cover `share` of the bullet's, weighted away from the story's common words;
-    it must give every figure the bullet gives, with the same value; and the two must agree on
-    negation where they overlap ("have not arrested" is not "was arrested").
+    Either its words cover `share` of the bullet's and it gives every figure the bullet gives, or
+    (a shorter report of the same fact, such as a headline) the bullet covers `PART_SHARE` of the
+    sentence's words and the two give the same figures; word shares are weighted away from the
+    story's common words. The two must agree on negation where they overlap ("have not arrested"
+    is not "was arrested").
     """
-    if not bullet.figures <= sentence.figures:
-        return False
     shared = bullet.stems & sentence.stems
     if not shared:
         return False
-    total = sum(evidence.weight(s) for s in bullet.stems)
-    if sum(evidence.weight(s) for s in shared) < share * total:
+    weight = evidence.weight
+    got = sum(weight(s) for s in shared)
+    if not (
+        (bullet.figures <= sentence.figures and got >= share * _mass(bullet, weight))
+        or (
+            sentence.figures == bullet.figures
+            and got >= PART_MIN_WEIGHT
+            and got >= PART_SHARE * _mass(sentence, weight)
+        )
+    ):
         return False
     return bullet.negated_where(shared) == sentence.negated_where(shared)
+
+
+def _mass(c: Claim, weight: Callable[[str], float]) -> float:
+    return sum(weight(s) for s in c.stems)
 
 
 def supporting_outlets(
