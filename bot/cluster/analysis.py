@@ -64,9 +64,8 @@ def new_stats(s: ClusterSettings) -> TermStats:
 def _profile(title: str, text: str, stats: TermStats, s: ClusterSettings) -> Profile:
     w = s.features
     raw = raw_profile(title, text, w)
-    keys = raw.weighed_keys()  # figures' document counts would never be read
-    stats.add(keys)
-    return weigh_profile(raw, stats, w.max_terms, keys)
+    # Figures' document counts would never be read: only the weighed keys are counted.
+    return weigh_profile(raw, stats, w.max_terms, stats.add_idfs(raw.weighed_keys()))
 
 
 class Analysis:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -117,13 +117,14 @@ def title_case(tokens: list[str]) -> bool:
     return capitalised / len(tokens) >= _TITLE_CASE_RATIO
 
 
-def entities(text: str) -> list[str]:
+def entities(text: str, titled: bool | None = None) -> list[str]:
     """Folded multi-word capitalised sequences in running prose ('kim jong un', 'supreme court').
 
     Single capitalised words are already ordinary terms; the run adds the *combination*, which is
     what tells "Justice Department" from "Justice Kennedy". Title-case headlines give no signal.
+    `titled`: `title_case(text.split())`, when the caller already knows it.
     """
-    if title_case(text.split()):
+    if title_case(text.split()) if titled is None else titled:
         return []
     cache = _ENTITIES
     if len(cache) > _TERMS_CAP:
@@ -156,10 +157,12 @@ def first_words(text: str, n: int) -> str:
 
     The cut is the n-th space at index >= 1 (runs of spaces count one by one), exclusive.
     """
+    # Most texts are shorter than the cut: counting spaces finds that without building a word
+    # list (`split` below would give at most n parts exactly when there are fewer than n).
+    if text.count(" ", 1) < n:
+        return text
     rest = text[1:]
     parts = rest.split(" ", n)  # C-level; only the tail after the n-th space is left whole
-    if len(parts) <= n:
-        return text
     return text[: len(text) - len(parts[-1]) - 1]
 
 
@@ -216,6 +219,39 @@ class TermStats:
         for t in terms:
             df[t] = df.get(t, 0.0) + inc
 
+    def add_idfs(self, terms: Collection[str]) -> dict[str, float]:
+        """`add(terms)`, then `idfs(terms)`, in one pass: each key's count is read once, where it is
+        incremented (the analysis worker's hot path). The same arithmetic, so the same floats."""
+        self._scale *= self._decay
+        if self._scale < 0.5:
+            self._rescale()
+        scale = self._scale
+        inc = 1.0 / scale
+        self._n += inc
+        df = self._df
+        df_get = df.get
+        k = self.pseudo_docs
+        kp = k * self.prior
+        top = self._n * scale + self._bg_n + k
+        cap = self.max_idf
+        log = math.log
+        out: dict[str, float] = {}
+        seen = self._bg_seen
+        bg_df = self._bg_df
+        bg_w = self._bg_w
+        with_bg = bool(self._bg_n)
+        for t in terms:
+            df[t] = d = df_get(t, 0.0) + inc
+            if with_bg:
+                bg = seen.get(t)
+                if bg is None:
+                    bg = seen[t] = bg_w * bg_df.get(term_hash(t), 0.0)
+                value = log(top / (d * scale + bg + kp))
+            else:
+                value = log(top / (d * scale + kp))
+            out[t] = cap if value > cap else (value if value > 0.0 else 0.0)
+        return out
+
     def counts(self) -> tuple[dict[str, float], float, float]:
         """The live counts (not the background table): what a replica needs to weigh the same."""
         return self._df, self._n, self._scale
@@ -264,4 +300,7 @@ def term_hash(term: str) -> int:
 
 def dot(a: dict[str, float], b: dict[str, float]) -> float:
     # Key-set intersection runs in C; only the few shared terms are touched in Python.
-    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
+    shared = a.keys() & b.keys()
+    if not shared:  # often so for headlines and leads: no list to build (0, as sum([]) gives)
+        return 0
+    return sum([a[t] * b[t] for t in shared])

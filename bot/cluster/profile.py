@@ -66,8 +66,8 @@ def _counts(terms: list[str]) -> dict[str, float]:
     return out
 
 
-def _proper_nouns(text: str) -> set[str]:
-    if title_case(text.split()):
+def _proper_nouns(text: str, titled: bool) -> set[str]:
+    if titled:
         return set()  # Title Case headline: every word is capitalised, none is evidence
     words = _CAP_RE.findall(text)
     if words and _CAP_RE.match(text):
@@ -113,8 +113,11 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
         lead = lead[len(title) :]
     title_terms = content_terms(title)
     lead_terms = content_terms(lead)
-    lead_ents = entities(lead)
-    title_ents = entities(title)
+    # Both entity runs and proper nouns ignore Title Case text: tell once per field.
+    lead_titled = title_case(lead.split())
+    title_titled = title_case(title.split())
+    lead_ents = entities(lead, lead_titled)
+    title_ents = entities(title, title_titled)
     full: dict[str, float] = {}
     get = full.get
     # Plain loops, not a helper per field: this runs once per token of every article.
@@ -132,7 +135,7 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
     for t in lead_terms:
         if t[:1].isdigit():
             full["n:" + t] = get("n:" + t, 0.0) + w.number
-    ents = _proper_nouns(lead) | _proper_nouns(title)
+    ents = _proper_nouns(lead, lead_titled) | _proper_nouns(title, title_titled)
     ents.update("e:" + e for e in lead_ents)
     ents.update("e:" + e for e in title_ents)
     return Raw(
@@ -153,11 +156,12 @@ def _unit(raw: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
 
 
 def weigh_profile(
-    raw: Raw, stats: TermStats, max_terms: int, keys: set[str] | None = None
+    raw: Raw, stats: TermStats, max_terms: int, idf: dict[str, float] | None = None
 ) -> Profile:
-    """`keys`: `raw.weighed_keys()`, when the caller already built it."""
+    """`idf`: the IDF of `raw.weighed_keys()`, when the caller already has it."""
     # One IDF lookup per distinct key: the fields share most of their terms.
-    idf = stats.idfs(raw.weighed_keys() if keys is None else keys)
+    if idf is None:
+        idf = stats.idfs(raw.weighed_keys())
     vec = {t: f * idf[t] for t, f in raw.full.items()}
     if len(vec) > max_terms:
         vec = dict(sorted(vec.items(), key=lambda kv: kv[1], reverse=True)[:max_terms])
