@@ -12,13 +12,13 @@ and candidates come from an inverted index over active stories' terms, not a sca
 from __future__ import annotations
 
 import heapq
-import uuid
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import compress
-from operator import itemgetter, truediv
+from operator import itemgetter, mul
 
 from bot.cluster.analysis import Analysis
 from bot.cluster.features import dot
@@ -45,10 +45,7 @@ class _Doc:
     t: float  # seconds; "now" of the stream for undated articles
     dated: bool  # False: `t` is a stand-in and carries no time signal
     p: Profile
-
-    @property
-    def vec(self) -> dict[str, float]:
-        return self.p.vec
+    vec: dict[str, float]  # `p.vec` as a plain field: inner loops read it (a property costs a call)
 
 
 @dataclass(slots=True)
@@ -58,8 +55,7 @@ class _Story:
     centroid: dict[str, float]  # sum of member vectors
     norm2: float  # squared norm of centroid, maintained incrementally
     norm: float  # its square root, kept for the candidate ranking's inner loop
-    last_t: float
-    terms: set[str]  # terms under which the story is in the inverted index
+    last_t: float  # the story is in the inverted index under its centroid's terms
     slot: int = -1  # row of the story in the index's postings and the norm array
 
 
@@ -77,7 +73,8 @@ class OnlineClusterer:
         id_factory: Callable[[], str] | None = None,
     ) -> None:
         self.settings = settings or ClusterSettings()
-        self._new_id = id_factory or (lambda: uuid.uuid4().hex[:12])
+        # The 48 random bits `uuid.uuid4().hex[:12]` would give, without building a UUID.
+        self._new_id = id_factory or (lambda: os.urandom(6).hex())
         s = self.settings
         self._analysis = Analysis(s)
         self._stats = self._analysis.stats  # the IDF statistics (read by the training script)
@@ -173,7 +170,7 @@ class OnlineClusterer:
             t, dated = (self._now if self._now is not None else 0.0), False
         if prof is None:
             prof = self._analysis.profile(article)
-        return _Doc(article.id, _source_key(article.source), t, dated, prof)
+        return _Doc(article.id, _source_key(article.source), t, dated, prof, prof.vec)
 
     def _candidates(self, doc: _Doc) -> list[_Story]:
         s = self.settings
@@ -192,9 +189,9 @@ class OnlineClusterer:
                 acc[slot] = get(slot, 0.0) + w * c
         if not acc:
             return []
-        # Similarities in C (map over the accumulated sums and the slots' norms), not per slot.
         slots = list(acc)
-        sims = list(map(truediv, acc.values(), map(self._norms.__getitem__, slots)))
+        norms = self._norms
+        sims = [a / norms[slot] for slot, a in acc.items()]
         k = s.max_candidates
         table = self._slots
         ranked = zip(sims, slots, strict=True)
@@ -203,10 +200,11 @@ class OnlineClusterer:
             cut = sorted(sims)[-k]
             ranked = compress(ranked, map(cut.__le__, sims))
         pairs = [(sim, table[slot]) for sim, slot in ranked]
-        best = sorted(pairs, key=_rank_key, reverse=True)
+        # Each (similarity, id) is distinct, so the sort never goes on to compare the stories.
+        best = sorted([(sim, st.id, st) for sim, st in pairs], reverse=True)
         # The partial centroid similarity already rules out stories that share only a word or
         # two; scoring them in full (member by member) would be most of the cost for nothing.
-        return [st for sim, st in best[:k] if sim >= s.candidate_floor]
+        return [st for sim, _, st in best[:k] if sim >= s.candidate_floor]
 
     def _features(self, doc: _Doc, story: _Story, *, rival: float) -> list[float]:
         s = self.settings
@@ -223,20 +221,28 @@ class OnlineClusterer:
         bound = self._bound
         if bound.model is not self.model:  # the model may be swapped (training, tests)
             bound = self._bound = Bound.of(self.model, self.settings)
-        pen = penalty(doc, members, self.settings)
         if raw is None:
             raw = dot(doc.vec, story.centroid)
         centroid_sim = raw / story.norm
         best = raw if raw < 1.0 else 1.0
         mean = raw / len(members)
-        top = bound.at(best, mean if mean < best else best, centroid_sim, rival) - pen
+        top = bound.at(best, mean if mean < best else best, centroid_sim, rival)
+        # Most candidates are ruled out here. A score below the floor is never acted on, only
+        # ranked below the decision thresholds, so it may leave out a penalty that can't raise it.
+        if top < bound.floor and bound.penalty_nonnegative:
+            return top
+        pen = penalty(doc, members, self.settings)
+        top -= pen
         if top < bound.floor:
             return top
         # Tighter with the actual pair cosines of the compared members; the remaining pair
         # features (headline, lead, cross, entities) cost three to four more dots per member.
         xv = doc.vec
         profiles = [m.p for m in members]
-        fulls = [dot(xv, p.vec) for p in profiles]
+        # A story of one article has that article's vector as its centroid, term for term in the
+        # same order: the pair dot product is `raw`, to the last bit.
+        single = len(story.members) == 1
+        fulls = [raw] if single else [dot(xv, p.vec) for p in profiles]
         top = bound.at(max(fulls), sum(fulls) / len(fulls), centroid_sim, rival) - pen
         if top < bound.floor:
             return top
@@ -259,7 +265,7 @@ class OnlineClusterer:
         return total / (len(am) * len(bm))
 
     def _open(self, story_id: str, docs: list[_Doc]) -> _Story:
-        story = _Story(story_id, [], {}, 0.0, 1.0, docs[0].t, set(), self._take_slot())
+        story = _Story(story_id, [], {}, 0.0, 1.0, docs[0].t, self._take_slot())
         self._slots[story.slot] = story
         self._active[story_id] = story
         for doc in docs:
@@ -269,19 +275,30 @@ class OnlineClusterer:
     def _attach(self, story: _Story, doc: _Doc) -> None:
         story.members.append(doc)
         c = story.centroid
-        get = c.get
         index = self._index
         slot = story.slot
-        norm2 = story.norm2
-        for t, v in doc.vec.items():
-            old = get(t, 0.0)
-            c[t] = new = old + v
-            norm2 += 2.0 * old * v + v * v
-            posting = index.get(t)
-            if posting is None:  # not setdefault: that builds a throwaway dict per term
-                posting = index[t] = {}
-            posting[slot] = new
-        story.terms.update(doc.vec)
+        vec = doc.vec
+        if not c:
+            # A new story, the commonest case: the centroid is the vector, and the running norm
+            # below reduces to a sum of squares (0.0 + x is x), added in the same order.
+            c.update(vec)
+            norm2 = sum(map(mul, vec.values(), vec.values()), story.norm2)
+            for t, v in vec.items():
+                posting = index.get(t)
+                if posting is None:
+                    posting = index[t] = {}
+                posting[slot] = v
+        else:
+            get = c.get
+            norm2 = story.norm2
+            for t, v in vec.items():
+                old = get(t, 0.0)
+                c[t] = new = old + v
+                norm2 += 2.0 * old * v + v * v
+                posting = index.get(t)
+                if posting is None:  # not setdefault: that builds a throwaway dict per term
+                    posting = index[t] = {}
+                posting[slot] = new
         story.norm2 = norm2
         story.norm = max(norm2, 1e-12) ** 0.5
         self._norms[story.slot] = story.norm
@@ -313,12 +330,13 @@ class OnlineClusterer:
 
     def _drop(self, story: _Story) -> None:
         self._active.pop(story.id, None)
-        for t in story.terms:
-            ids = self._index.get(t)
-            if ids is not None:
-                ids.pop(story.slot, None)
-                if not ids:
-                    del self._index[t]
+        index = self._index
+        slot = story.slot
+        for t in story.centroid:  # its terms: `_attach` put the story under each of them
+            posting = index[t]
+            del posting[slot]
+            if not posting:
+                del index[t]
         if 0 <= story.slot < len(self._slots) and self._slots[story.slot] is story:
             self._slots[story.slot] = None
             self._free_slots.append(story.slot)
@@ -348,11 +366,6 @@ class OnlineClusterer:
         if len(self._expiry) > 4 * len(self._active) + 1024:  # keep stale heap entries bounded
             self._expiry = [(st.last_t, sid) for sid, st in self._active.items()]
             heapq.heapify(self._expiry)
-
-
-def _rank_key(pair: tuple[float, _Story | None]) -> tuple[float, str]:
-    story = pair[1]
-    return (pair[0], story.id if story is not None else "")
 
 
 def _outranks(a: _Story, b: _Story) -> bool:

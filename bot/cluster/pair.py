@@ -91,9 +91,12 @@ def best_others(sims: Sequence[float]) -> list[float]:
     """The rival of each candidate: the best similarity among the *other* candidates."""
     if len(sims) < 2:
         return [0.0] * len(sims)
-    i = max(range(len(sims)), key=sims.__getitem__)
-    second = max(v for j, v in enumerate(sims) if j != i)
-    return [second if j == i else sims[i] for j in range(len(sims))]
+    values = list(sims)
+    top = max(values)
+    i = values.index(top)  # the first best, as a max over the indices would pick
+    rivals = [top] * len(values)
+    rivals[i] = max(values[:i] + values[i + 1 :])
+    return rivals
 
 
 class PairModel:

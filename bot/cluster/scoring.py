@@ -63,6 +63,7 @@ class Bound:
     w_centroid: float
     w_rival: float
     floor: float  # the lowest decision threshold: below it a score changes nothing
+    penalty_nonnegative: bool  # then the bound holds before `penalty` is subtracted, too
 
     @classmethod
     def of(cls, model: PairModel, s: ClusterSettings) -> Bound:
@@ -79,6 +80,8 @@ class Bound:
             w_centroid=w[i_cen],
             w_rival=w[i_riv],
             floor=min(s.join_logit, s.merge_probe),
+            # The same-outlet term is a max with 0; the time term has the sign of `time_logit`.
+            penalty_nonnegative=s.time_logit >= 0.0,
         )
 
     def at(self, best: float, mean: float, centroid_sim: float, rival: float) -> float:
