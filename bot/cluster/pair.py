@@ -42,7 +42,7 @@ def pair_features(x: Profile, y: Profile, full: float | None = None) -> tuple[fl
     else:
         agree = conflict = 0.0
     xm, ym = x.marks, y.marks
-    if xm and ym:
+    if not xm.keys().isdisjoint(ym):  # a conflict or agreement needs a kind stated by both
         date_conflict = conflicts(xm, ym, "my")[1]
         day_conflict = conflicts(xm, ym, "w")[1]
         fig_agree, fig_conflict = conflicts(xm, ym, "%$c")
