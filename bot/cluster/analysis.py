@@ -13,6 +13,7 @@ keeps no second process (a backlog big enough to need one is rare after the firs
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -27,7 +28,12 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+try:
+    import fcntl  # POSIX only: widens the reply pipe (see `_deepen`)
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 import bot
 from bot.cluster.background import load_background
@@ -42,7 +48,10 @@ log = logging.getLogger(__name__)
 # hand-over cost more than the second core saves (~0.5 ms an article).
 MIN_BATCH = 1000
 CHUNK = 64  # articles per message: amortises pipe round trips, keeps the first answer quick
-DEPTH = 4  # chunks in flight, so the worker is never idle while the main process decides
+# Chunks in flight: the worker runs this far ahead, so neither side waits on the other's uneven
+# moments (a slow article here, a statistics snapshot there) as long as the replies fit in the pipe.
+DEPTH = 12
+PIPE_BYTES = 1 << 20  # reply pipe size asked for: ~12 chunks' replies (Linux's default is 64 KiB)
 CHECKPOINT = 32  # chunks between snapshots of the worker's statistics (see `_ahead`)
 # A chunk takes the worker tens of milliseconds. One that has not answered (or taken a message)
 # in this long is hung, not slow: it is killed, and the batch finishes inline from there.
@@ -206,6 +215,7 @@ class _Worker:
         threading.Thread(
             target=_watch, args=(self._proc, self._deadline, self._done), daemon=True
         ).start()
+        _deepen(self._out)
         # Registered before the first message: a child that can't take it is still reaped.
         self._finalizer = weakref.finalize(self, _stop, self._proc, self._done)
         # The background table is rebuilt from the shipped blob over there, not pickled across.
@@ -231,6 +241,17 @@ class _Worker:
         if kill and self._finalizer.alive:
             self._proc.kill()
         self._finalizer()
+
+
+def _deepen(pipe: IO[bytes] | None) -> None:
+    """Widen the reply pipe to `PIPE_BYTES` where the system allows it: with the default 64 KiB
+    (less than one chunk's reply) the worker blocks after each reply until it is read, and can't
+    run ahead at all. Elsewhere, or above the system's limit, the default still works, slower."""
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if pipe is None or setsize is None:
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(pipe.fileno(), setsize, PIPE_BYTES)
 
 
 class _Deadline:
