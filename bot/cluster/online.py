@@ -24,11 +24,9 @@ from bot.cluster.features import dot
 from bot.cluster.index import Doc, Story, StoryIndex
 from bot.cluster.pair import PairModel, best_others, default_model, story_features
 from bot.cluster.profile import Profile
-from bot.cluster.scoring import Bound, penalty
+from bot.cluster.scoring import HOUR, Bound, penalty
 from bot.cluster.settings import ClusterSettings
 from bot.models import Article
-
-_HOUR = 3600.0
 
 
 @dataclass
@@ -250,7 +248,7 @@ class OnlineClusterer:
         """Close stories that aged out of the window, and the least recent beyond `max_active`."""
         s = self.settings
         if self._now is not None:
-            cutoff = self._now - s.window_hours * _HOUR
+            cutoff = self._now - s.window_hours * HOUR
             heap = self._expiry
             while heap and heap[0][0] < cutoff:
                 last_t, sid = heapq.heappop(heap)

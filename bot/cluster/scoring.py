@@ -17,7 +17,7 @@ from typing import Protocol
 from bot.cluster.pair import STORY_NAMES, PairModel
 from bot.cluster.settings import ClusterSettings
 
-_HOUR = 3600.0
+HOUR = 3600.0  # seconds; story times are POSIX timestamps
 
 
 class Dated(Protocol):
@@ -36,7 +36,7 @@ def penalty(x: Dated, ys: Sequence[Dated], s: ClusterSettings) -> float:
     src = 0.0
     for y in ys:
         both_dated = x.dated and y.dated
-        g = abs(x.t - y.t) / _HOUR if both_dated else float("inf")
+        g = abs(x.t - y.t) / HOUR if both_dated else float("inf")
         gap_h = min(gap_h, g)
         if x.source is not None and x.source == y.source:
             fade = 1.0 - min(g / s.same_source_hours, 1.0) if both_dated else 0.0
