@@ -11,7 +11,7 @@ import random
 
 from _cluster_fixtures import event_articles
 
-from bot.cluster.features import TermStats, dot, first_words, term_hash
+from bot.cluster.features import dot, first_words
 from bot.cluster.online import OnlineClusterer
 
 
@@ -30,20 +30,6 @@ def test_first_words_counts_spaces_as_the_split_did():
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 25)))
         n = rng.randrange(0, 8)
         assert first_words(text, n) == _split_first_words(text, n), (text, n)
-
-
-def test_add_idfs_is_add_then_idfs():
-    rng = random.Random(7)
-    vocab = [f"t{i}" for i in range(400)]
-    background = ({term_hash(t): rng.uniform(0, 50) for t in vocab[:200]}, 5000.0)
-    for bg in (None, background):
-        one = TermStats(half_life=50.0, background=bg)
-        two = TermStats(half_life=50.0, background=bg)
-        for _ in range(300):  # past a few half-lives: rescaling and pruning happen too
-            keys = set(rng.sample(vocab, rng.randrange(1, 40)))
-            one.add(keys)
-            assert two.add_idfs(keys) == one.idfs(keys)
-        assert two.counts() == one.counts()
 
 
 def test_a_one_article_story_scores_its_centroid_as_its_article():

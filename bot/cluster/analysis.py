@@ -74,7 +74,9 @@ def _profile(title: str, text: str, stats: TermStats, s: ClusterSettings) -> Pro
     w = s.features
     raw = raw_profile(title, text, w)
     # Figures' document counts would never be read: only the weighed keys are counted.
-    return weigh_profile(raw, stats, w.max_terms, stats.add_idfs(raw.weighed_keys()))
+    keys = raw.weighed_keys()
+    stats.add(keys)
+    return weigh_profile(raw, stats, w.max_terms, stats.idfs(keys))
 
 
 class Analysis:

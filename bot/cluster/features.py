@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -218,39 +218,6 @@ class TermStats:
         df = self._df
         for t in terms:
             df[t] = df.get(t, 0.0) + inc
-
-    def add_idfs(self, terms: Collection[str]) -> dict[str, float]:
-        """`add(terms)`, then `idfs(terms)`, in one pass: each key's count is read once, where it is
-        incremented (the analysis worker's hot path). The same arithmetic, so the same floats."""
-        self._scale *= self._decay
-        if self._scale < 0.5:
-            self._rescale()
-        scale = self._scale
-        inc = 1.0 / scale
-        self._n += inc
-        df = self._df
-        df_get = df.get
-        k = self.pseudo_docs
-        kp = k * self.prior
-        top = self._n * scale + self._bg_n + k
-        cap = self.max_idf
-        log = math.log
-        out: dict[str, float] = {}
-        seen = self._bg_seen
-        bg_df = self._bg_df
-        bg_w = self._bg_w
-        with_bg = bool(self._bg_n)
-        for t in terms:
-            df[t] = d = df_get(t, 0.0) + inc
-            if with_bg:
-                bg = seen.get(t)
-                if bg is None:
-                    bg = seen[t] = bg_w * bg_df.get(term_hash(t), 0.0)
-                value = log(top / (d * scale + bg + kp))
-            else:
-                value = log(top / (d * scale + kp))
-            out[t] = cap if value > cap else (value if value > 0.0 else 0.0)
-        return out
 
     def counts(self) -> tuple[dict[str, float], float, float]:
         """The live counts (not the background table): what a replica needs to weigh the same."""
