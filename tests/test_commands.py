@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from _loop_ticks import LoopTicks
+
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.store import channels as channel_store
@@ -154,7 +156,6 @@ async def test_story_command_writes_a_missing_summary_off_the_event_loop(
 ) -> None:
     # An LLM call can take seconds and a big story's extractive pass about one; chat, the
     # scheduler and /healthz share the loop, so /story must not hold it meanwhile.
-    import asyncio
     import threading
     import time
 
@@ -170,19 +171,10 @@ async def test_story_command_writes_a_missing_summary_off_the_event_loop(
         return real(articles)
 
     monkeypatch.setattr(bot.summarize, "summarize", slow_summarize)
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.02)
-            ticks += 1
-
-    beat = asyncio.create_task(ticker())
-    found = await Commands(core).dispatch("story", "kestrel lander", CTX)
-    beat.cancel()
+    async with LoopTicks() as ticks:
+        found = await Commands(core).dispatch("story", "kestrel lander", CTX)
     assert found.cards and found.cards[0].tldr
     assert threads and threading.main_thread().name not in threads
-    assert ticks >= 5  # the loop kept running while the summary was written
+    assert ticks.count >= 5  # the loop kept running while the summary was written
     again = await Commands(core).dispatch("story", "kestrel lander", CTX)
     assert again.cards[0].tldr == found.cards[0].tldr and len(threads) == 1  # cached

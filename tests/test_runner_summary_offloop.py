@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from _loop_ticks import LoopTicks
 from fakes.chat import FakeChatAdapter
 from fakes.stories import add_channel, add_story
 
@@ -52,18 +53,9 @@ async def run(tmp_path: Path, summarizer: SlowSummarizer) -> tuple[int, Service,
     channel = add_channel(service.db, "C1")
     add_story(service.db, "s1", ["A", "B"], now=T0)
     digests.enqueue_digest(service.db, channel, now=T0)
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.02)
-            ticks += 1
-
-    task = asyncio.create_task(ticker())
-    await service.outbox.drain()
-    task.cancel()
-    return ticks, service, chat
+    async with LoopTicks() as ticks:
+        await service.outbox.drain()
+    return ticks.count, service, chat
 
 
 async def test_extractive_summary_runs_off_the_loop(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import pytest
 import sqlite_utils
+from _loop_ticks import LoopTicks
 
 from bot.models import Article, Summary
 from bot.summarize import LLMSettings, Summarizer, outlet_keys, summarize
@@ -277,17 +278,7 @@ async def test_extractive_pass_runs_off_the_event_loop(
         return real(articles)
 
     monkeypatch.setattr(bot.summarize, "summarize", slow_summarize)
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.02)
-            ticks += 1
-
-    task = asyncio.create_task(ticker())
     for llm in (None, _settings(endpoint)):
-        ticks = 0
-        summary = await Summarizer(llm).asummarize(harbor_bridge_story())
-        assert summary.tldr and ticks >= 5, "the event loop was blocked while summarising"
-    task.cancel()
+        async with LoopTicks() as ticks:
+            summary = await Summarizer(llm).asummarize(harbor_bridge_story())
+        assert summary.tldr and ticks.count >= 5, "the event loop was blocked while summarising"
