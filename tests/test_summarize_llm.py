@@ -2,16 +2,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 import sqlite_utils
 from _loop_ticks import LoopTicks
+from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 
 from bot.models import Article, Summary
 from bot.summarize import LLMSettings, Summarizer, outlet_keys, summarize
@@ -46,70 +45,21 @@ BAD_QUOTE = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
-    mode: ClassVar[str] = "good"
-    requests: ClassVar[list[dict[str, Any]]] = []
-    # Seconds to wait before answering, for calls that must overlap.
-    delay: ClassVar[float] = 0.0
+ANSWERS = {"good": GOOD, "hallucinated": HALLUCINATED, "bad_quote": BAD_QUOTE}
 
-    def log_message(self, *args: Any) -> None:
-        """Keep the test output free of the server's request log."""
 
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append(
-            {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
-        )
-        if self.mode == "slow":
-            time.sleep(1.0)
-        time.sleep(self.delay)
-        if self.mode == "500":
-            try:
-                self.send_response(500)
-                self.send_header("Content-Length", "17")
-                self.end_headers()
-                self.wfile.write(b"upstream exploded")
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client may hang up as soon as it has read the status line
-            return
-        answer = {"good": GOOD, "slow": GOOD, "drip": GOOD}
-        answer |= {"hallucinated": HALLUCINATED, "bad_quote": BAD_QUOTE}
-        content = json.dumps(answer[self.mode])
-        payload = {
-            "choices": [{"message": {"role": "assistant", "content": content}}],
-            "usage": {"total_tokens": 1234},
-        }
-        data = json.dumps(payload).encode()
-        try:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.mode != "drip":
-                self.wfile.write(data)
-                return
-            # A byte every 50 ms: each read is quick, so only an overall deadline ends the wait.
-            for i in range(len(data)):
-                self.wfile.write(data[i : i + 1])
-                self.wfile.flush()
-                time.sleep(0.05)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (the timeout test): expected
+def _answer_with(mode: str) -> None:
+    """What the fake endpoint answers next: one of ANSWERS, or "500" for a server error."""
+    if mode == "500":
+        FakeCompletions.status, FakeCompletions.body = 500, b"upstream exploded"
+    else:
+        FakeCompletions.body = chat_body(json.dumps(ANSWERS[mode]), tokens=1234)
 
 
 @pytest.fixture()
 def endpoint() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    _Handler.mode = "good"
-    _Handler.requests = []
-    _Handler.delay = 0.0
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_completions(chat_body(json.dumps(GOOD), tokens=1234)) as url:
+        yield url
 
 
 def _settings(url: str, **kw: Any) -> LLMSettings:
@@ -125,7 +75,7 @@ def test_good_answer_is_used(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> 
     assert all(b.sources for b in summary.tldr)
     assert summary.angles[0].source == "Coastline Times"
     assert summary.angles[0].url == "https://coastline.example/millbrook"
-    request = _Handler.requests[0]
+    request = FakeCompletions.requests[0]
     assert request["path"] == "/v1/chat/completions"
     assert request["auth"] == "Bearer sk-test"
     assert request["body"]["model"] == "test-model"
@@ -135,15 +85,15 @@ def test_good_answer_is_used(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.mark.parametrize("mode", ["hallucinated", "bad_quote", "500"])
 def test_rejected_or_failed_answers_fall_back(endpoint: str, mode: str) -> None:
-    _Handler.mode = mode
+    _answer_with(mode)
     summary = Summarizer(_settings(endpoint)).summarize(harbor_bridge_story())
     assert summary.writer == "extractive"
     assert summary == summarize(harbor_bridge_story())
-    assert len(_Handler.requests) == 1
+    assert len(FakeCompletions.requests) == 1
 
 
 def test_timeout_falls_back(endpoint: str) -> None:
-    _Handler.mode = "slow"
+    FakeCompletions.delay = 1.0
     start = time.monotonic()
     summary = Summarizer(_settings(endpoint, timeout=0.2)).summarize(harbor_bridge_story())
     assert summary.writer == "extractive"
@@ -165,7 +115,7 @@ def test_budget_exhausted_skips_the_call(endpoint: str) -> None:
         harbor_bridge_story()
     )
     assert summary.writer == "extractive"
-    assert _Handler.requests == []
+    assert FakeCompletions.requests == []
 
 
 def test_budget_counts_spend_and_persists(endpoint: str) -> None:
@@ -174,7 +124,7 @@ def test_budget_counts_spend_and_persists(endpoint: str) -> None:
     assert summarizer.summarize(harbor_bridge_story()).writer == "llm"
     # 1,234 spent; the next call's estimate no longer fits in what is left of the day.
     assert summarizer.summarize(harbor_bridge_story()).writer == "extractive"
-    assert len(_Handler.requests) == 1
+    assert len(FakeCompletions.requests) == 1
     assert TokenBudget(2_000, db).used() == 1234
 
 
@@ -188,13 +138,13 @@ def test_in_memory_budget() -> None:
 async def test_async_path(endpoint: str) -> None:
     summary = await Summarizer(_settings(endpoint)).asummarize(harbor_bridge_story())
     assert summary.writer == "llm"
-    _Handler.mode = "500"
+    _answer_with("500")
     summary = await Summarizer(_settings(endpoint)).asummarize(harbor_bridge_story())
     assert summary.writer == "extractive"
 
 
 def test_slow_drip_is_cut_at_the_overall_deadline(endpoint: str) -> None:
-    _Handler.mode = "drip"
+    FakeCompletions.drip = 0.05
     budget_db = sqlite_utils.Database(memory=True)
     start = time.monotonic()
     summary = Summarizer(_settings(endpoint, timeout=0.5), db=budget_db).summarize(
@@ -207,7 +157,7 @@ def test_slow_drip_is_cut_at_the_overall_deadline(endpoint: str) -> None:
 
 
 async def test_slow_drip_is_cut_at_the_overall_deadline_async(endpoint: str) -> None:
-    _Handler.mode = "drip"
+    FakeCompletions.drip = 0.05
     start = time.monotonic()
     summary = await Summarizer(_settings(endpoint, timeout=0.5)).asummarize(harbor_bridge_story())
     assert summary.writer == "extractive"
@@ -220,23 +170,23 @@ def _estimate() -> int:
 
 
 async def test_parallel_calls_cannot_overspend_the_budget(endpoint: str) -> None:
-    _Handler.delay = 0.3
+    FakeCompletions.delay = 0.3
     # Room for one call's estimate, not two: the first reserves it before awaiting the answer.
     summarizer = Summarizer(_settings(endpoint, daily_token_budget=_estimate() + 10))
     summaries = await asyncio.gather(
         *(summarizer.asummarize(harbor_bridge_story()) for _ in range(4))
     )
     assert sorted(s.writer for s in summaries) == ["extractive"] * 3 + ["llm"]
-    assert len(_Handler.requests) == 1
+    assert len(FakeCompletions.requests) == 1
 
 
 def test_parallel_threads_cannot_overspend_the_budget(endpoint: str) -> None:
-    _Handler.delay = 0.3
+    FakeCompletions.delay = 0.3
     summarizer = Summarizer(_settings(endpoint, daily_token_budget=_estimate() + 10))
     with ThreadPoolExecutor(max_workers=4) as pool:
         writers = [s.writer for s in pool.map(summarizer.summarize, [harbor_bridge_story()] * 4)]
     assert sorted(writers) == ["extractive"] * 3 + ["llm"]
-    assert len(_Handler.requests) == 1
+    assert len(FakeCompletions.requests) == 1
 
 
 def test_spend_is_settled_by_outcome(endpoint: str) -> None:
@@ -248,7 +198,7 @@ def test_spend_is_settled_by_outcome(endpoint: str) -> None:
     writer_for(endpoint).rewrite(story, outlet_keys(story), base)
     assert budget.used() == 1234
     # A server error may still be billed: the estimate stays booked.
-    _Handler.mode = "500"
+    _answer_with("500")
     writer_for(endpoint).rewrite(story, outlet_keys(story), base)
     assert budget.used() == 1234 + _estimate()
     # Nothing listening: nothing was sent, so nothing is booked.

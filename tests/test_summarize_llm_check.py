@@ -4,13 +4,11 @@ invented names all fall back to the extractive card, and nothing the model sends
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
+from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 
 from bot.models import Article
 from bot.summarize import LLMSettings, Summarizer, summarize
@@ -80,55 +78,10 @@ def _angle(**changes: Any) -> dict[str, Any]:
     return _with(angles=[{**LEDGER_ANGLE, **changes}])
 
 
-def _chat(content: str) -> bytes:
-    """A chat-completions response body whose message content is `content`."""
-    payload = {"choices": [{"message": {"role": "assistant", "content": content}}]}
-    return json.dumps({**payload, "usage": {"total_tokens": 321}}).encode()
-
-
-class _Endpoint(BaseHTTPRequestHandler):
-    """Answers every POST with `body`; with `drip`, sends it a byte at a time that many seconds
-    apart (each read is quick, so only an overall deadline stops the client waiting)."""
-
-    body: ClassVar[bytes] = b""
-    drip: ClassVar[float] = 0.0
-    delay: ClassVar[float] = 0.0
-    requests: ClassVar[list[dict[str, Any]]] = []
-
-    def log_message(self, *args: Any) -> None:
-        """Keep the test output free of the server's request log."""
-
-    def do_POST(self) -> None:
-        type(self).requests.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        time.sleep(self.delay)
-        try:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(self.body)))
-            self.end_headers()
-            if not self.drip:
-                self.wfile.write(self.body)
-                return
-            for i in range(len(self.body)):
-                self.wfile.write(self.body[i : i + 1])
-                self.wfile.flush()
-                time.sleep(self.drip)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up: the deadline tests expect it
-
-
 @pytest.fixture()
 def endpoint() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    _Endpoint.body, _Endpoint.drip, _Endpoint.delay = _chat(json.dumps(GOOD)), 0.0, 0.0
-    _Endpoint.requests = []
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_completions(chat_body(json.dumps(GOOD))) as url:
+        yield url
 
 
 def _settings(url: str, **kw: Any) -> LLMSettings:
@@ -136,7 +89,7 @@ def _settings(url: str, **kw: Any) -> LLMSettings:
 
 
 def _answer(url: str, answer: Any) -> Any:
-    _Endpoint.body = _chat(json.dumps(answer))
+    FakeCompletions.body = chat_body(json.dumps(answer))
     return Summarizer(_settings(url)).summarize(larkfield_story())
 
 
@@ -146,7 +99,7 @@ def test_good_answer_is_used(endpoint: str) -> None:
     assert [b.text for b in summary.tldr] == TLDR
     assert [(a.source, a.quote) for a in summary.angles] == [(LEDGER, LEDGER_ANGLE["quote"])]
     assert summary.also_reporting == [METRO]
-    assert len(_Endpoint.requests) == 1
+    assert len(FakeCompletions.requests) == 1
 
 
 @pytest.mark.parametrize(
@@ -159,16 +112,16 @@ def test_good_answer_is_used(endpoint: str) -> None:
         b'{"choices": []}',
         b'{"choices": [{"message": "hi"}]}',
         b'{"choices": [{"message": {"content": 7}}]}',
-        _chat("[1, 2]"),
-        _chat('"hello"'),
-        _chat("{not json"),
+        chat_body("[1, 2]"),
+        chat_body('"hello"'),
+        chat_body("{not json"),
     ],
     ids=lambda b: b.decode()[:30],
 )
 def test_malformed_bodies_fall_back(
     endpoint: str, body: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
-    _Endpoint.body = body
+    FakeCompletions.body = body
     summary = Summarizer(_settings(endpoint)).summarize(larkfield_story())
     assert summary == summarize(larkfield_story())
     # Logged as a rejected answer, not as an unforeseen error.
@@ -199,7 +152,7 @@ def test_malformed_answers_fall_back(
 
 
 async def test_malformed_answer_falls_back_on_the_async_path(endpoint: str) -> None:
-    _Endpoint.body = _chat(json.dumps(MALFORMED["angle source is a list"]))
+    FakeCompletions.body = chat_body(json.dumps(MALFORMED["angle source is a list"]))
     summary = await Summarizer(_settings(endpoint)).asummarize(larkfield_story())
     assert summary == summarize(larkfield_story())
 
@@ -280,15 +233,8 @@ def test_angles_are_capped() -> None:
         ],
     }
     assert QUOTE_MAX_WORDS >= 5 and len(crews) - 1 > MAX_ANGLES
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    _Endpoint.body, _Endpoint.drip, _Endpoint.delay = _chat(json.dumps(answer)), 0.0, 0.0
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    with serve_completions(chat_body(json.dumps(answer))) as url:
         summary = Summarizer(_settings(url)).summarize(story)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert summary.writer == "llm"
     assert len(summary.angles) == MAX_ANGLES
     assert "Red Gazette" not in {a.source for a in summary.angles}  # the lead
