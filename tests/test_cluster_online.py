@@ -4,6 +4,7 @@ import itertools
 import random
 import time
 from dataclasses import replace
+from types import ModuleType
 
 import pytest
 from _cluster_fixtures import EVENTS, article, event_articles
@@ -13,6 +14,7 @@ from bot.cluster.online import OnlineClusterer
 from bot.cluster.pair import PairModel, best_others
 from bot.cluster.scoring import Bound
 from bot.cluster.settings import ClusterSettings
+from bot.models import Article
 
 
 def _ids() -> OnlineClusterer:
@@ -162,16 +164,22 @@ def test_score_bound_is_never_below_the_real_log_odds_whatever_the_weights():
             c._decide(doc)
 
 
+def _small_batches(monkeypatch: pytest.MonkeyPatch, analysis: ModuleType) -> list[Article]:
+    """The events' articles twice over (fresh ids), with batches and chunks small enough that
+    a dozen articles go through the worker in several messages."""
+    monkeypatch.setattr(analysis, "MIN_BATCH", 3)
+    monkeypatch.setattr(analysis, "CHUNK", 2)
+    items = [a for _, a in event_articles()] * 2
+    return [replace(a, id=f"{a.id}-{i}") for i, a in enumerate(items)]
+
+
 def test_add_many_through_the_worker_decides_as_add_does(monkeypatch):
     # The worker analyses text ahead with its own replica of the IDF statistics: the profiles,
     # and so the decisions, must be those of one-by-one `add`, also across batches that mix
     # worker and inline analysis (restore and single adds in between).
     from bot.cluster import analysis
 
-    monkeypatch.setattr(analysis, "MIN_BATCH", 3)
-    monkeypatch.setattr(analysis, "CHUNK", 2)
-    items = [a for _, a in event_articles()] * 2
-    items = [replace(a, id=f"{a.id}-{i}") for i, a in enumerate(items)]
+    items = _small_batches(monkeypatch, analysis)
     one = _ids()
     expected = [one.add(a) for a in items]
     many = _ids()
@@ -189,10 +197,7 @@ def test_add_many_stopped_early_leaves_the_statistics_of_what_was_taken(monkeypa
     # if only the articles taken had been added, whether or not a checkpoint was passed.
     from bot.cluster import analysis
 
-    monkeypatch.setattr(analysis, "MIN_BATCH", 3)
-    monkeypatch.setattr(analysis, "CHUNK", 2)
-    items = [a for _, a in event_articles()] * 2
-    items = [replace(a, id=f"{a.id}-{i}") for i, a in enumerate(items)]
+    items = _small_batches(monkeypatch, analysis)
     for checkpoint in (1, 100):
         monkeypatch.setattr(analysis, "CHECKPOINT", checkpoint)
         one = _ids()
@@ -214,10 +219,7 @@ def test_add_many_finishes_inline_when_the_worker_fails(monkeypatch):
     # inline with the same decisions and statistics, and nothing is skipped or counted twice.
     from bot.cluster import analysis
 
-    monkeypatch.setattr(analysis, "MIN_BATCH", 3)
-    monkeypatch.setattr(analysis, "CHUNK", 2)
-    items = [a for _, a in event_articles()] * 2
-    items = [replace(a, id=f"{a.id}-{i}") for i, a in enumerate(items)]
+    items = _small_batches(monkeypatch, analysis)
     one = _ids()
     expected = [one.add(a) for a in items]
 
@@ -272,15 +274,12 @@ def test_a_hung_worker_is_stopped_and_the_batch_finishes_inline(monkeypatch, cap
     # its deadline it is killed, and the batch finishes inline with the same decisions.
     from bot.cluster import analysis
 
-    monkeypatch.setattr(analysis, "MIN_BATCH", 3)
-    monkeypatch.setattr(analysis, "CHUNK", 2)
+    items = _small_batches(monkeypatch, analysis)
     monkeypatch.setattr(analysis, "PIPE_TIMEOUT", 0.5)
     # Takes the first byte of its input, then never reads or answers again.
     monkeypatch.setattr(
         analysis, "_WORKER_MAIN", "import sys, time; sys.stdin.buffer.read(1); time.sleep(60)"
     )
-    items = [a for _, a in event_articles()] * 2
-    items = [replace(a, id=f"{a.id}-{i}") for i, a in enumerate(items)]
     one = _ids()
     expected = [one.add(a) for a in items]
     many = _ids()
