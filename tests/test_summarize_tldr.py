@@ -394,3 +394,27 @@ def test_accusations_keep_who_makes_them() -> None:
     assert compress("Officials said that the new ferry terminal will open in early May.") == (
         "The new ferry terminal will open in early May."
     )
+
+
+def test_bullets_do_not_restate_one_figure_in_other_words() -> None:
+    # Three outlets open with the same toll in their own words; the TL;DR says it once and
+    # spends its other bullet on what else happened (it used to give the toll twice).
+    from bot.summarize.grounding import figures
+
+    def art(i: int, source: str, title: str, text: str) -> Article:
+        return Article(id=str(i), source=source, title=title, text=text)
+
+    articles = [
+        art(1, "A", "Earthquake strikes central Japan",
+            "A magnitude 7.1 earthquake struck central Japan on Tuesday, killing at least nine "
+            "people. Rescue teams searched collapsed homes in Ishikawa."),
+        art(2, "B", "Deadly quake hits Japan",
+            "At least nine people died when a powerful 7.1-magnitude quake hit central Japan on "
+            "Tuesday. The government said a tsunami warning had been lifted."),
+        art(3, "C", "Japan quake kills nine",
+            "Nine people were killed after a strong earthquake of magnitude 7.1 shook central Japan "
+            "on Tuesday. Trains were halted across the region."),
+    ]  # fmt: skip
+    tldr = summarize(articles).tldr
+    with_toll = [b.text for b in tldr if "9" in figures(b.text)]
+    assert len(tldr) >= 2 and len(with_toll) == 1, [b.text for b in tldr]

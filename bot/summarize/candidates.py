@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.summarize.compress import WEAK_ENDINGS, clause_prefixes, compress, is_clause, variants
+from bot.summarize.grounding import figures
 from bot.summarize.sentences import Sentence, content_stems
 from bot.textutil import STOPWORDS, words
 
@@ -41,6 +42,8 @@ class TldrParams:
     position_cost: float = 0.3
     # A candidate sharing more than this share of its content words with a chosen bullet is a repeat.
     max_overlap: float = 0.6
+    # ...or, between bullets giving the very same figures, this share (a restatement, reworded).
+    max_overlap_same_figures: float = 0.3
     # Only the best few sentences enter the combination search, to bound its cost.
     pool_size: int = 14
     beam_width: int = 6
@@ -58,6 +61,7 @@ class Option:
     n_words: int
     n_stop: int
     cost: float
+    figures: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -124,7 +128,15 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
             stems = frozenset(content_stems(text))
             if stems:
                 forms.append(
-                    Option(text, sentence, stems, n_words, n_stop, _cost(sentence, text, params))
+                    Option(
+                        text,
+                        sentence,
+                        stems,
+                        n_words,
+                        n_stop,
+                        _cost(sentence, text, params),
+                        figures(text),
+                    )
                 )
         if forms:
             out.append(forms)
@@ -133,6 +145,17 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / max(1, min(len(a), len(b)))
+
+
+def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
+    """Whether two bullets say the same thing: most of their words, or the very same figures in
+    other words ("Nine people were killed after a 7.1 quake…" / "At least nine people died when
+    a 7.1-magnitude quake…") with a good share of the words besides. (A restatement with no
+    figure, or with different ones, still gets through when it shares few words.)"""
+    overlap = _overlap(a.stems, b.stems)
+    if overlap > params.max_overlap:
+        return True
+    return bool(a.figures) and a.figures == b.figures and overlap > params.max_overlap_same_figures
 
 
 def value(combo: Sequence[Option], probs: dict[str, float], params: TldrParams) -> float:
@@ -174,9 +197,7 @@ def search(
                 if g in used:
                     continue
                 for form in forms:
-                    if form.n_words > room or any(
-                        _overlap(form.stems, o.stems) > params.max_overlap for o in combo
-                    ):
+                    if form.n_words > room or any(_repeats(form, o, params) for o in combo):
                         continue
                     new = (*combo, form)
                     score = value(new, probs, params)
