@@ -143,7 +143,9 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
     return out
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+def stem_overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    """Share of the smaller set's content stems that the other has too: how far two bullets
+    repeat each other."""
     return len(a & b) / max(1, min(len(a), len(b)))
 
 
@@ -152,7 +154,7 @@ def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
     other words ("Nine people were killed after a 7.1 quake…" / "At least nine people died when
     a 7.1-magnitude quake…") with a good share of the words besides. (A restatement with no
     figure, or with different ones, still gets through when it shares few words.)"""
-    overlap = _overlap(a.stems, b.stems)
+    overlap = stem_overlap(a.stems, b.stems)
     if overlap > params.max_overlap:
         return True
     return bool(a.figures) and a.figures == b.figures and overlap > params.max_overlap_same_figures

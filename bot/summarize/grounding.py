@@ -52,6 +52,13 @@ _NEGATION_RE = re.compile(
     r"|n[’']t\b",
     re.IGNORECASE,
 )
+
+
+def negated(text: str) -> bool:
+    """Whether `text` carries a word that flips its claim (see `_NEGATION_RE`)."""
+    return _NEGATION_RE.search(text) is not None
+
+
 # Clause edges a negation does not reach across: "The fire, which was not deliberate, killed 12."
 _CLAUSE_RE = re.compile(
     r"[,;:()\[\]—–]|\s-\s|\b(?:but|while|although|though|whereas|however)\b", re.IGNORECASE
@@ -91,7 +98,7 @@ class Claim:
 def _clauses(text: str) -> tuple[tuple[frozenset[str], bool], ...]:
     """Each clause's content stems and whether the clause is negated."""
     return tuple(
-        (frozenset(content_stems(part)), bool(_NEGATION_RE.search(part)))
+        (frozenset(content_stems(part)), negated(part))
         for part in _CLAUSE_RE.split(text)
         if part and part.strip()
     )

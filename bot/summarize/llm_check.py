@@ -16,15 +16,20 @@ from typing import Any
 
 from bot.models import Angle, Article, Bullet, Summary
 from bot.summarize.angles import MAX_ANGLES, QUOTE_MAX_WORDS
-from bot.summarize.grounding import is_verbatim, strip_ellipsis, supporting_outlets, ungrounded
+from bot.summarize.candidates import stem_overlap
+from bot.summarize.grounding import (
+    is_verbatim,
+    negated,
+    strip_ellipsis,
+    supporting_outlets,
+    ungrounded,
+)
 from bot.summarize.sentences import content_stems, split_sentences
 
 MAX_TLDR_WORDS = 55
 MIN_BULLETS, MAX_BULLETS = 2, 3
 # Two bullets sharing this much of the shorter one's content words say the same thing twice.
 BULLET_MAX_OVERLAP = 0.6
-# "not", "no", "never" and any "n't" contraction: the words that flip a claim.
-_NEGATION_RE = re.compile(r"\b(?:not|no|never|nobody|none|nothing|neither|nor)\b|n['’]t\b", re.I)
 # Links, chat markup and mentions are not news prose; the model may only repeat ones the sources
 # carry (renderers escape mentions too, but a link in a neutral summary line is already wrong).
 _MARKUP_RE = re.compile(r"\S*(?:://|www\.|[<>@])\S*", re.I)
@@ -32,10 +37,6 @@ _MARKUP_RE = re.compile(r"\S*(?:://|www\.|[<>@])\S*", re.I)
 
 class LLMRejected(ValueError):
     """The model's answer failed a grounding or shape check."""
-
-
-def negated(text: str) -> bool:
-    return _NEGATION_RE.search(text) is not None
 
 
 def _strings(value: Any, what: str) -> list[str]:
@@ -110,8 +111,7 @@ def _check_bullets(texts: list[str], sources: _Sources) -> None:
         if closest is None or negated(text) != negated(closest):
             raise LLMRejected(f"bullet {text!r} flips or lacks its source sentence {closest!r}")
         for j in range(i):
-            shorter = min(len(stems[i]), len(stems[j])) or 1
-            if len(stems[i] & stems[j]) / shorter >= BULLET_MAX_OVERLAP:
+            if stem_overlap(stems[i], stems[j]) >= BULLET_MAX_OVERLAP:
                 raise LLMRejected(f"bullets {j + 1} and {i + 1} repeat each other")
 
 
