@@ -87,3 +87,39 @@ async def test_overlapping_poll_passes_cluster_each_article_once(tmp_path: Path)
     ]
     assert sorted(len(m) for m in members) == [1, 2]
     assert sum(len(m) for m in members) == len(articles)
+
+
+def test_a_late_article_that_was_published_first_moves_the_first_report(tmp_path: Path) -> None:
+    from bot.pipeline.cards import build_card
+    from bot.store import stories as story_store
+    from bot.summarize import Summarizer
+
+    db = open_database(tmp_path / "nd.db")
+    feed = feed_store.add_feed(db, "https://x.example/rss")
+    (first,) = _store(db, feed.id, 1)
+    stage = StoryClusterer(db)
+    (story_id,) = stage.assign([first])
+    assert story_store.get_story(db, story_id).first_seen == NOW  # type: ignore[union-attr]
+
+    # A slow feed delivers, an hour later, a report that went out 3 hours before the first one.
+    (late,) = article_store.insert_new(
+        db,
+        [
+            {
+                "feed_id": feed.id,
+                "source": "Two",
+                "guid": "late",
+                "url": "https://y.example/late",
+                "canonical_url": "https://y.example/late",
+                "title": "Kestrel-2 lander from Skyforge lands near the Moon's south pole",
+                "text": "The Skyforge lander touched down near the lunar south pole.",
+                "published": NOW - timedelta(hours=3),
+                "seen_at": NOW + timedelta(hours=1),
+            }
+        ],
+    )
+    assert stage.assign([late]) == {story_id}
+    story = story_store.get_story(db, story_id)
+    assert story is not None and story.first_seen == NOW - timedelta(hours=3)
+    card = build_card(db, story, Summarizer(), now=NOW + timedelta(hours=1))
+    assert card.age_label == "as of 4h after first report"

@@ -33,7 +33,6 @@ def build_card(
         save_summary(db, story, summary, len(members))
     independent, wire_groups = independent_sources(members)
     outlets = story_store.outlets(members)
-    first_seen = min((a.when for a in members if a.when), default=story.first_seen)
     return StoryCard(
         story_id=story.id,
         slug=story.slug,
@@ -44,7 +43,7 @@ def build_card(
         sources=_links(members),
         angles=summary.angles,
         also_reporting=summary.also_reporting,
-        first_seen=first_seen,
+        first_seen=story.first_seen,  # the story's first report, kept by `refresh_counts`
         as_of=now,
         wire_groups=wire_groups,
         topics=list(topics),

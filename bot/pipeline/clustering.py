@@ -99,6 +99,12 @@ def refresh_counts(db: sqlite_utils.Database, story_id: str) -> None:
         return
     independent, _groups = independent_sources(members)
     last = max((a.seen or a.when or utcnow()) for a in members)
+    story = story_store.get_story(db, story_id)
+    # The story was first reported when its earliest article was: one that joins late (a slow
+    # feed, a backlog) may predate the article that opened the story.
+    first = min((a.when for a in members if a.when), default=None)
+    if story is not None and (first is None or story.first_seen <= first):
+        first = None  # already right; leave it
     story_store.update_counts(
         db,
         story_id,
@@ -106,4 +112,5 @@ def refresh_counts(db: sqlite_utils.Database, story_id: str) -> None:
         outlet_count=len(story_store.outlets(members)),
         source_count=independent,
         last_updated=last,
+        first_seen=first,
     )

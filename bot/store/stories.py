@@ -92,6 +92,7 @@ def update_counts(
     outlet_count: int,
     source_count: int,
     last_updated: datetime,
+    first_seen: datetime | None = None,
     headline: str | None = None,
 ) -> None:
     fields: dict[str, Any] = {
@@ -100,6 +101,8 @@ def update_counts(
         "source_count": source_count,
         "last_updated": iso(last_updated),
     }
+    if first_seen is not None:
+        fields["first_seen"] = iso(first_seen)
     if headline:
         fields["headline"] = headline
     db["stories"].update(story_id, fields)
