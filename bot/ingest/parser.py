@@ -3,11 +3,17 @@
 fastfeedparser is the fast path (about 100x feedparser on real feeds); feedparser is the
 fallback for what it rejects. Both only ever see bytes: given a string, either library may treat
 it as a URL or a file path and open it, which would bypass the fetcher's network guard.
+
+Character encoding, first match wins: a byte-order mark; the XML declaration's encoding; the HTTP
+Content-Type charset; UTF-8. The document's own word goes first because servers often send a
+stock charset for every file. (feedparser alone would let the HTTP charset win, per RFC 3023.)
+JSON Feed is UTF-8 by definition, so there the HTTP charset only decides bytes that are not UTF-8.
 """
 
 from __future__ import annotations
 
 import calendar
+import codecs
 import hashlib
 import io
 import re
@@ -27,6 +33,10 @@ from bot.ingest.normalize import canonical_url, html_to_text, parse_date
 __all__ = ["FeedParseError", "ParsedEntry", "ParsedFeed", "parse_feed"]
 
 _TTL_RE = re.compile(rb"<(?:\w+:)?ttl>\s*(\d{1,6})\s*</(?:\w+:)?ttl>", re.I)
+_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
+_XML_DECL_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=""", re.I)
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
+         codecs.BOM_UTF16_BE)  # fmt: skip
 _TITLE_FALLBACK_WORDS = 12
 
 
@@ -50,8 +60,11 @@ class ParsedFeed:
     parser: str = "fastfeedparser"
 
 
-def parse_feed(body: bytes, *, url: str | None = None) -> ParsedFeed:
-    """Parse a feed document. `url` (where it was fetched from) resolves relative links.
+def parse_feed(
+    body: bytes, *, url: str | None = None, content_type: str | None = None
+) -> ParsedFeed:
+    """Parse a feed document. `url` (where it was fetched from) resolves relative links;
+    `content_type` (the HTTP header) gives the charset of a document that does not name its own.
 
     Raises `FeedParseError` with the reason when neither parser finds a feed in `body`.
     """
@@ -60,6 +73,7 @@ def parse_feed(body: bytes, *, url: str | None = None) -> ParsedFeed:
     body = bytes(body)
     if not body.strip():
         raise FeedParseError("empty document")
+    body = _to_utf8(body, content_type)
     fast_error: str | None = None
     try:
         raw = fastfeedparser.parse(
@@ -73,6 +87,44 @@ def parse_feed(body: bytes, *, url: str | None = None) -> ParsedFeed:
             return _build(feed, raw.get("entries") or [], body, url, "fastfeedparser")
         fast_error = "no feed title and no entries"
     return _parse_slow(body, url, fast_error)
+
+
+def _to_utf8(body: bytes, content_type: str | None) -> bytes:
+    """`body` re-encoded as UTF-8 when only the HTTP charset says what it is; else unchanged.
+
+    Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
+    honour the header, and the same bytes then reach whichever of the two succeeds.
+    """
+    charset = _http_charset(content_type)
+    if charset is None or body.startswith(_BOMS) or _XML_DECL_ENCODING_RE.match(body):
+        return body
+    if body.lstrip()[:1] in (b"{", b"["):
+        try:
+            body.decode("utf-8")
+            return body  # JSON's own rule; a header saying otherwise is the stock-charset case
+        except UnicodeDecodeError:
+            pass
+    try:
+        codec = codecs.lookup(charset).name
+    except LookupError:
+        return body  # a charset we cannot decode tells us nothing
+    if codec in ("utf-8", "ascii"):
+        # Both are UTF-8 already or a mislabel of it (text/* with a stock us-ascii): leave them.
+        return body
+    # Servers saying ISO-8859-1 mean windows-1252 (curly quotes, dashes), as browsers assume;
+    # a byte windows-1252 leaves undefined sends us back to true Latin-1.
+    tries = ("cp1252", codec) if codec == "iso8859-1" else (codec,)
+    for name in tries:
+        try:
+            return body.decode(name).encode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return body  # the header lied (those bytes are not in its charset): let the parsers sniff
+
+
+def _http_charset(content_type: str | None) -> str | None:
+    match = _CHARSET_RE.search(content_type or "")
+    return match.group(1) if match else None
 
 
 def _parse_slow(body: bytes, url: str | None, fast_error: str) -> ParsedFeed:

@@ -119,9 +119,13 @@ async def _poll_one(
     parse_error: str | None = None
     if result.body is not None:
         try:
-            # Relative links resolve against where the feed actually came from, after redirects.
+            # Relative links resolve against where the feed actually came from, after redirects;
+            # the Content-Type charset decodes a document that does not declare its own.
             parsed = await asyncio.to_thread(
-                parse_feed, result.body, url=result.final_url or result.url
+                parse_feed,
+                result.body,
+                url=result.final_url or result.url,
+                content_type=result.content_type,
             )
         except FeedParseError as exc:
             parse_error = f"malformed feed: {exc}"
