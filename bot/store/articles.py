@@ -1,12 +1,17 @@
 """The articles table, and deduplication: by (feed, GUID) through a unique index, then by canonical
 URL and by (source, folded title) within a few days, checked before inserting. Only articles that
-pass all three come back as new."""
+pass all three come back as new.
+
+The title check only catches a republished article (new GUID, reworked URL): a title match counts
+when a URL cannot tell the two apart, when both URLs name the same page, or when the texts agree.
+A recurring title ("Morning briefing", "...: live updates") on a new page with new text is new."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,10 +19,14 @@ import sqlite_utils
 
 from bot.models import Article
 from bot.store.database import iso, parse_iso
-from bot.textutil import fold, squash_spaces
+from bot.textutil import fold, squash_spaces, words
 
 # The same outlet and title within this window is one article republished, not a new one.
 TITLE_DEDUPE_WINDOW = timedelta(days=3)
+# Texts this close (word-level, on their openings) are one article lightly edited on republishing;
+# daily editions under one title share their boilerplate but not most of their words.
+SAME_TEXT_RATIO = 0.9
+_TEXT_COMPARE_WORDS = 300
 
 
 def title_key(title: str) -> str:
@@ -68,20 +77,54 @@ def insert_new(
 
 def _seen_before(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
     """The same article under another GUID: its canonical URL (unless that is only a site's home
-    page, which some feeds give every item), or its outlet and title within a few days (a
-    recurring "Morning briefing" next week is a new article)."""
+    page, which some feeds give every item), or its outlet and title within a few days when
+    `_republished` says so (a recurring "Morning briefing" next week is a new article)."""
     url = row.get("canonical_url")
     known = "SELECT 1 FROM articles WHERE canonical_url = ? LIMIT 1"
     if url and not _is_homepage(url) and db.execute(known, [url]).fetchone():
         return True
     when = row.get("published") or row["seen_at"]
     low, high = iso(when - TITLE_DEDUPE_WINDOW), iso(when + TITLE_DEDUPE_WINDOW)
-    return bool(
-        db.execute(
-            "SELECT 1 FROM articles WHERE source = ? AND title_key = ?"
-            " AND COALESCE(published, seen_at) BETWEEN ? AND ? LIMIT 1",
-            [row["source"], title_key(row["title"]), low, high],
-        ).fetchone()
+    same_title = db.execute(
+        "SELECT canonical_url, text FROM articles WHERE source = ? AND title_key = ?"
+        " AND COALESCE(published, seen_at) BETWEEN ? AND ?",
+        [row["source"], title_key(row["title"]), low, high],
+    ).fetchall()
+    return any(
+        _republished(url, row.get("text") or "", other_url, other_text or "")
+        for other_url, other_text in same_title
+    )
+
+
+def _republished(url: str | None, text: str, other_url: str | None, other_text: str) -> bool:
+    """Whether two items with the same outlet and title, days apart at most, are one article."""
+    if not url or not other_url or _is_homepage(url) or _is_homepage(other_url):
+        return True  # nothing to tell them apart by but the title: the old, cautious rule
+    if _page_key(url) == _page_key(other_url):
+        return True  # a query (?output=amp, a session id) or scheme change, same page
+    return _same_text(text, other_text)
+
+
+def _page_key(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    return host, parts.path.rstrip("/")
+
+
+def _same_text(a: str, b: str) -> bool:
+    # Empty text is no evidence: title-only feeds would otherwise merge every daily edition.
+    # Sliced before tokenising: a book-length body must not be folded whole for an opening.
+    wa = words(a[: _TEXT_COMPARE_WORDS * 20])[:_TEXT_COMPARE_WORDS]
+    wb = words(b[: _TEXT_COMPARE_WORDS * 20])[:_TEXT_COMPARE_WORDS]
+    if not wa or not wb:
+        return False
+    if wa == wb:
+        return True
+    matcher = SequenceMatcher(None, wa, wb, autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= SAME_TEXT_RATIO
+        and matcher.quick_ratio() >= SAME_TEXT_RATIO
+        and matcher.ratio() >= SAME_TEXT_RATIO
     )
 
 
