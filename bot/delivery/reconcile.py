@@ -16,6 +16,7 @@ from bot.delivery.adapter import PostedMessage
 from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
+from bot.store import stories as story_store
 
 if TYPE_CHECKING:
     from bot.delivery.outbox import DrainReport, Outbox
@@ -41,10 +42,20 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
             first = store.story_post(outbox.db, row.story_id, row.channel_pk)
             if first is not None and first.message_ref:
                 parent = PostedMessage(first.message_ref, first.thread_ref)
+        # A merge since the send may have moved the row onto another story; the card carries
+        # the id it was posted under, which adapters that cannot see the nonce (Discord's
+        # history) match on.
+        story_ids = [row.story_id]
+        if row.kind == "story":
+            story_ids = story_store.posted_as(outbox.db, row.story_id, row.channel_pk)
+        found = None
         try:
-            found = await adapter.find_posted(
-                channel, story_id=row.story_id, nonce=row.nonce, kind=row.kind, parent=parent
-            )
+            for story_id in story_ids:
+                found = await adapter.find_posted(
+                    channel, story_id=story_id, nonce=row.nonce, kind=row.kind, parent=parent
+                )
+                if found is not None:
+                    break
         except Exception as exc:  # the lookup failing must not lose the row; retry later
             log.warning("could not check delivery %d in %s: %s", row.id, channel.key, exc)
             continue

@@ -182,6 +182,20 @@ def _merge_deliveries(db: sqlite_utils.Database, absorbed: str, survivor: str) -
         )
 
 
+def posted_as(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> list[str]:
+    """The story ids this story's card in the channel may carry: its own first, then those of
+    stories merged into it. A merge moves the absorbed story's row onto the survivor
+    (`_merge_deliveries`), but a card already posted, or maybe posted, keeps the absorbed id it
+    went out with. A merged story that still has a row of its own in the channel is left out:
+    a card carrying its id is that row's post, not this one."""
+    absorbed = db.execute(
+        "SELECT id FROM stories WHERE merged_into = ? AND id NOT IN"
+        " (SELECT story_id FROM deliveries WHERE kind = 'story' AND channel_pk = ?) ORDER BY id",
+        [story_id, channel_pk],
+    ).fetchall()
+    return [story_id, *(r[0] for r in absorbed)]
+
+
 def aliases(db: sqlite_utils.Database) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
     for slug, story_id in db.execute("SELECT slug, story_id FROM story_aliases"):

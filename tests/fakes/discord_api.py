@@ -53,6 +53,8 @@ class _Failure:
     body: Any
     headers: dict[str, str]
     times: int
+    # The request takes effect before the error answer (a 5xx after the message was created).
+    landed: bool = False
 
 
 @dataclass
@@ -109,10 +111,17 @@ class FakeDiscord:
         *,
         headers: dict[str, str] | None = None,
         times: int = 1,
+        landed: bool = False,
     ) -> None:
+        """`landed=True`: the request is carried out and only then answered with the error."""
         self._failures.append(
-            _Failure(method, re.compile(path), status, body, headers or {}, times)
+            _Failure(method, re.compile(path), status, body, headers or {}, times, landed)
         )
+
+    def forget_nonces(self) -> None:
+        """Discord de-duplicates a repeated nonce only for a few minutes; call this when a test
+        lets more time than that pass."""
+        self._nonces.clear()
 
     def rate_limit_next(self, method: str, path: str, *, retry_after: float = 0.05) -> None:
         """The 429 Discord sends: a `Via` header (no Via means Cloudflare, which discord.py treats
@@ -206,7 +215,14 @@ class FakeDiscord:
         for failure in self._failures:
             if failure.times > 0 and failure.method == method and failure.pattern.fullmatch(path):
                 failure.times -= 1
+                if failure.landed:
+                    self._route(method, path, query, body)
                 return failure.status, failure.body, failure.headers
+        return self._route(method, path, query, body)
+
+    def _route(
+        self, method: str, path: str, query: dict[str, str], body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
         for verb, pattern, handler in self._routes():
             if verb == method and (m := re.fullmatch(pattern, path)):
                 return handler(body or {}, query, *m.groups())

@@ -36,6 +36,8 @@ class Scripted:
     status: int
     body: dict[str, Any]
     headers: dict[str, str]
+    # The call takes effect before this answer (Slack's internal_error after the post landed).
+    landed: bool = False
 
 
 class FakeSlackAPI:
@@ -91,9 +93,11 @@ class FakeSlackAPI:
         status: int = 200,
         body: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        landed: bool = False,
     ) -> None:
-        """The next call to `method` gets this response instead of the default."""
-        self._scripted[method].append(Scripted(status, body or {"ok": True}, headers or {}))
+        """The next call to `method` gets this response instead of the default; with
+        `landed=True` the call is carried out first (a post that landed, then an error)."""
+        self._scripted[method].append(Scripted(status, body or {"ok": True}, headers or {}, landed))
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         return [c.body for c in self.calls if c.method == method]
@@ -131,12 +135,14 @@ class FakeSlackAPI:
         token = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if request.headers.get("Authorization") != f"Bearer {token}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
         if self._scripted[method]:
             scripted = self._scripted[method].popleft()
+            if scripted.landed and handler:
+                handler(body)
             return web.json_response(
                 scripted.body, status=scripted.status, headers=scripted.headers
             )
-        handler = getattr(self, "_" + method.replace(".", "_"), None)
         result = handler(body) if handler else {"ok": True}
         return web.json_response(result)
 

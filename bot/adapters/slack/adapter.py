@@ -247,7 +247,11 @@ class SlackAdapter:
         parent: PostedMessage | None = None,
     ) -> PostedMessage | None:
         """Search by the metadata every post carries: top-level history for a card, the story's
-        thread (conversations.replies) for an update, whose reply never shows at top level."""
+        thread (conversations.replies) for an update, whose reply never shows at top level.
+
+        Only the nonce is compared: it is unique per delivery, while the story id in the metadata
+        is the one the card was posted under, which a merge since then may have replaced with
+        the surviving story's id in the delivery row."""
         if kind == "update":
             if parent is None:
                 return None
@@ -275,11 +279,7 @@ class SlackAdapter:
                 for message in response.get("messages") or []:
                     meta = message.get("metadata") or {}
                     payload = meta.get("event_payload") or {}
-                    if (
-                        meta.get("event_type") == event_type
-                        and payload.get("story_id") == story_id
-                        and payload.get("nonce") == nonce
-                    ):
+                    if meta.get("event_type") == event_type and payload.get("nonce") == nonce:
                         ts = str(message["ts"])
                         return PostedMessage(message_ref=ts, thread_ref=root or ts)
                 cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
