@@ -38,6 +38,8 @@ class Scripted:
     headers: dict[str, str]
     # The call takes effect before this answer (Slack's internal_error after the post landed).
     landed: bool = False
+    # Answered as usual: holds a place in the queue so a later call can be scripted.
+    usual: bool = False
 
 
 class FakeSlackAPI:
@@ -99,6 +101,11 @@ class FakeSlackAPI:
         `landed=True` the call is carried out first (a post that landed, then an error)."""
         self._scripted[method].append(Scripted(status, body or {"ok": True}, headers or {}, landed))
 
+    def script_usual(self, method: str) -> None:
+        """The next call to `method` is answered as usual; what is scripted after it applies to
+        the calls after that (e.g. a card's second message)."""
+        self._scripted[method].append(Scripted(200, {}, {}, usual=True))
+
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         return [c.body for c in self.calls if c.method == method]
 
@@ -138,6 +145,8 @@ class FakeSlackAPI:
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if self._scripted[method]:
             scripted = self._scripted[method].popleft()
+            if scripted.usual:
+                return web.json_response(handler(body) if handler else {"ok": True})
             if scripted.landed and handler:
                 handler(body)
             return web.json_response(

@@ -68,6 +68,12 @@ NOT_PROCESSED_ERRORS = frozenset({"ratelimited", "service_unavailable", "request
 # chat.update of the original card failing this way means it was deleted or is too old to edit;
 # the thread reply already landed, so the update is still a success.
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+# An overflow message Slack provably did not take (a 429 left over after the client's own retries,
+# a connection never made) is tried this often; any other failure is not retried, since the
+# message may have landed or would be refused again.
+OVERFLOW_TRIES = 3
+# The channel's other posts wait behind an overflow retry, so its wait is capped.
+MAX_OVERFLOW_WAIT = 30.0
 
 
 class ChannelPacer:
@@ -134,9 +140,16 @@ def delivery_error(exc: Exception, what: str) -> DeliveryError:
 class SlackAdapter:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, *, pacer: ChannelPacer | None = None) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        pacer: ChannelPacer | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
         self.client = client
         self.pacer = pacer or ChannelPacer()
+        self._sleep = sleep
 
     # --- low level, shared with the command handlers -----------------------------------------------
 
@@ -168,11 +181,39 @@ class SlackAdapter:
     async def post_messages(
         self, channel_id: str, messages: list[SlackMessage], *, metadata: dict[str, Any] | None
     ) -> str:
-        """The first message top level (with the metadata), the overflow in its thread."""
+        """The first message top level (with the metadata), the overflow in its thread.
+
+        Raises only when the first message fails. Once it landed the post exists: raising for an
+        overflow message would make the caller post the whole card again, first message included,
+        so overflow failures are logged (and retried when Slack provably did not take them)."""
         first_ts = await self.post_message(channel_id, messages[0], metadata=metadata)
-        for extra in messages[1:]:
-            await self.post_message(channel_id, extra, thread_ts=first_ts)
+        for part, extra in enumerate(messages[1:], 2):
+            where = f"part {part} of {len(messages)} of {first_ts} in {channel_id}"
+            if not await self._post_overflow(channel_id, extra, first_ts, where):
+                break
         return first_ts
+
+    async def _post_overflow(
+        self, channel_id: str, message: SlackMessage, thread_ts: str, where: str
+    ) -> bool:
+        """False when the channel or the token refuses posts altogether: the rest would fail too."""
+        for attempt in range(1, OVERFLOW_TRIES + 1):
+            try:
+                await self.post_message(channel_id, message, thread_ts=thread_ts)
+                return True
+            except Exception as exc:
+                error = delivery_error(exc, "chat.postMessage")
+            if isinstance(error, PermanentDeliveryError | PlatformDeliveryError):
+                log.error("Slack: %s not posted, channel refuses posts: %s", where, error)
+                return False
+            resend = isinstance(error, TransientDeliveryError) and not error.maybe_sent
+            if not resend or attempt == OVERFLOW_TRIES:
+                log.error("Slack: %s not posted (try %d, given up): %s", where, attempt, error)
+                return True
+            log.warning("Slack: %s not posted (try %d, retrying): %s", where, attempt, error)
+            wait = error.retry_after if error.retry_after is not None else 1.0
+            await self._sleep(min(wait, MAX_OVERFLOW_WAIT))
+        return True
 
     # --- ChatAdapter ---------------------------------------------------------------------------------
 
