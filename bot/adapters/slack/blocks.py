@@ -14,7 +14,6 @@ from typing import Any
 
 from bot.adapters.slack.escape import (
     escape_trusted,
-    link_url,
     plain,
     slack_escape,
     slack_link,
@@ -22,7 +21,7 @@ from bot.adapters.slack.escape import (
 )
 from bot.cards import Digest, StoryCard
 from bot.models import Angle
-from bot.render.text import bare_quote, digest_heading, split_angles
+from bot.render.text import bare_quote, digest_heading, split_angles, url_host
 
 Block = dict[str, Any]
 
@@ -42,6 +41,10 @@ _TITLE_CHARS = 300
 _LINE_CHARS = 500
 _QUOTE_CHARS = 500
 _NAME_CHARS = 80
+# A link's markup counts in full towards the section and message limits though only its label
+# shows: a few tracking-laden URLs would split a card or get cut mid-link. Longer links are
+# shown as their label only.
+MAX_LINK_CHARS = 1000
 COMPACT_SOURCES = 5
 
 _SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
@@ -68,11 +71,11 @@ def mrkdwn(text: str) -> Block:
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": mrkdwn(truncate(text, MAX_SECTION_CHARS))}
+    return {"type": "section", "text": mrkdwn(cut_mrkdwn(text, MAX_SECTION_CHARS))}
 
 
 def context(*texts: str) -> Block:
-    elements = [mrkdwn(truncate(t, MAX_SECTION_CHARS)) for t in texts if t]
+    elements = [mrkdwn(cut_mrkdwn(t, MAX_SECTION_CHARS)) for t in texts if t]
     return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
 
 
@@ -113,6 +116,29 @@ def sections(title: str, lines: list[str]) -> list[Block]:
 
 def esc(text: str | None, limit: int) -> str:
     return truncate(slack_escape(text), limit)
+
+
+def cut_mrkdwn(text: str, limit: int) -> str:
+    """`truncate`, but never inside a `<url|label>` link: half a link would show its raw markup
+    and could swallow the rest of the text into a broken link."""
+    cut = truncate(text, limit)
+    if cut == text:
+        return text
+    body = cut[:-1]  # the ellipsis
+    # Feed text is escaped, so every `<` left in mrkdwn opens one of our own links.
+    opening = body.rfind("<")
+    if opening > body.rfind(">"):
+        body = body[:opening]
+    return body.rstrip() + "…"
+
+
+def link(url: str | None, label: str | None) -> str:
+    """`slack_link`, or the label alone when the link markup would be longer than
+    `MAX_LINK_CHARS`."""
+    markup = slack_link(url, label)
+    if len(markup) <= MAX_LINK_CHARS:
+        return markup
+    return slack_link(None, label or url_host(url))
 
 
 def block_chars(block: Block) -> int:
@@ -163,7 +189,7 @@ def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> 
     if card.sources:
         shown = card.sources if full else card.sources[:COMPACT_SOURCES]
         lines = [
-            f"• *{esc(s.source, _NAME_CHARS)}*: {slack_link(s.url, truncate(s.title or '', _TITLE_CHARS))}"
+            f"• *{esc(s.source, _NAME_CHARS)}*: {link(s.url, truncate(s.title or '', _TITLE_CHARS))}"
             for s in shown
         ]
         if hidden := len(card.sources) - len(shown):
@@ -187,8 +213,9 @@ def _angle_text(n: int, angle: Angle) -> str:
     text = f"{n}. *{esc(angle.source, _NAME_CHARS)}* — {esc(angle.line, _LINE_CHARS)}"
     if quote := bare_quote(angle.quote):
         text += f"\n> “{esc(quote, _QUOTE_CHARS)}”"
-    if link_url(angle.url):
-        text += f" {slack_link(angle.url, 'Read')}"
+    # A bare "Read" that goes nowhere is noise.
+    if (read := link(angle.url, "Read")).startswith("<"):
+        text += f" {read}"
     return text
 
 
