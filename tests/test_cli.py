@@ -76,6 +76,25 @@ def test_feeds_add_list_export_import_remove(env: dict[str, str], tmp_path: Path
     assert "Imported 0 feeds (1 skipped)" in again.output
 
 
+def test_malformed_opml_import_is_one_error_line(env: dict[str, str], tmp_path: Path) -> None:
+    opml = tmp_path / "bad.opml"
+    opml.write_text("not xml", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["feeds", "import", str(opml)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # click's clean exit, not an OpmlError
+    assert result.output.startswith(f"Error: {opml}: not well-formed XML")
+    assert "Traceback" not in result.output and len(result.output.splitlines()) == 1
+
+
+def test_opml_export_to_a_missing_directory_is_one_error_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    target = tmp_path / "missing" / "feeds.opml"
+    result = CliRunner().invoke(cli, ["feeds", "export", "-o", str(target)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output == f"Error: {target}: cannot write: No such file or directory\n"
+
+
 def test_topics_add_and_invalid_query(env: dict[str, str]) -> None:
     runner = CliRunner()
     ok = runner.invoke(cli, ["topics", "add", "chips", '"chip export" OR semiconductor'])

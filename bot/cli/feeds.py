@@ -11,7 +11,7 @@ from rich.table import Table
 from bot.cli.context import CliContext, pass_cli
 from bot.config import ConfigError, parse_duration
 from bot.feedurls import FeedUrlError, check_feed_url
-from bot.ingest.opml import OpmlFeed, export_opml, parse_opml
+from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, parse_opml
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedExistsError
 
@@ -98,8 +98,10 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     """Import feeds from an OPML file (skipping ones already present or not http/https)."""
     try:
         entries = parse_opml(opml_file.read_bytes())
-    except ValueError as exc:
+    except OpmlError as exc:
         raise click.ClickException(f"{opml_file}: {exc}") from None
+    except OSError as exc:
+        raise click.ClickException(f"{opml_file}: cannot read: {exc.strerror or exc}") from None
     added = skipped = 0
     for entry in entries:
         try:
@@ -130,7 +132,10 @@ def feeds_export(cli: CliContext, output: Path | None) -> None:
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        output.write_bytes(data)
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
         click.echo(f"Wrote {len(feeds)} feeds to {output}")
 
 
