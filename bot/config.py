@@ -21,6 +21,7 @@ from bot.config_values import (
     opt_str,
     parse_duration,
     positive_int,
+    positive_seconds,
     reject_unknown,
     req_str,
     str_list,
@@ -206,12 +207,7 @@ def _parse_polling(raw: dict[str, Any]) -> PollingConfig:
         if name in raw:
             setattr(p, name, positive_int(raw[name], f"polling.{name}"))
     if "timeout" in raw:
-        value = raw["timeout"]
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise ConfigError(
-                "polling.timeout", f"expected a positive number of seconds, got {value!r}"
-            )
-        p.timeout = float(value)
+        p.timeout = positive_seconds(raw["timeout"], "polling.timeout")
     if "allow_private_networks" in raw:
         p.allow_private_networks = boolean(
             raw["allow_private_networks"], "polling.allow_private_networks"

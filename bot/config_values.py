@@ -6,6 +6,7 @@ reported as `channels[0].timezone: unknown IANA time zone 'Europe/Berln'`.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _DURATION_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d)?\s*$")
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+MIN_INTERVAL = 60
+# Past this the poller's next-poll arithmetic overflows datetime, and a feed checked less than
+# weekly is better removed than kept.
+MAX_INTERVAL = 7 * 86400
 
 
 class ConfigError(ValueError):
@@ -33,12 +38,29 @@ def parse_duration(value: Any, key: str) -> int:
     if isinstance(value, int):
         seconds = value
     elif isinstance(value, str) and (m := _DURATION_RE.match(value)):
-        seconds = int(m.group(1)) * _DURATION_UNITS[m.group(2)]
+        digits = m.group(1)
+        # int() refuses strings of thousands of digits; anything that long is over the cap anyway.
+        count = int(digits) if len(digits) <= 18 else MAX_INTERVAL + 1
+        seconds = count * _DURATION_UNITS[m.group(2)]
     else:
         raise ConfigError(key, f"expected a duration like '15m' or seconds, got {value!r}")
-    if seconds < 60:
+    if seconds < MIN_INTERVAL:
         raise ConfigError(key, "must be at least 60 seconds (be polite to feed servers)")
+    if seconds > MAX_INTERVAL:
+        raise ConfigError(key, f"{value!r} is longer than the 7-day maximum")
     return seconds
+
+
+def positive_seconds(value: Any, key: str) -> float:
+    """A timeout in seconds: a positive, finite int or float (TOML allows `nan` and `inf`)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ConfigError(key, f"expected a positive number of seconds, got {value!r}")
+    return float(value)
 
 
 def validate_schedule(schedule: str, timezone: str, key: str) -> None:

@@ -95,6 +95,18 @@ def test_opml_export_to_a_missing_directory_is_one_error_line(
     assert result.output == f"Error: {target}: cannot write: No such file or directory\n"
 
 
+def test_feeds_add_refuses_an_interval_beyond_a_week(env: dict[str, str]) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["feeds", "add", "https://news.example/rss", "--interval", "99999999999d"]
+    )
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output == ("Error: --interval: '99999999999d' is longer than the 7-day maximum\n")
+    assert "No feeds yet" in runner.invoke(cli, ["feeds", "list"]).output
+    week = runner.invoke(cli, ["feeds", "add", "https://news.example/rss", "--interval", "7d"])
+    assert week.exit_code == 0 and "every 10080 min" in week.output
+
+
 def test_topics_add_and_invalid_query(env: dict[str, str]) -> None:
     runner = CliRunner()
     ok = runner.invoke(cli, ["topics", "add", "chips", '"chip export" OR semiconductor'])

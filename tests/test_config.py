@@ -144,6 +144,57 @@ def test_bad_config_names_the_key(tmp_path: Path, snippet: str, key: str, proble
     assert str(tmp_path) in str(info.value)  # the message says which file
 
 
+@pytest.mark.parametrize(
+    ("snippet", "key", "problem"),
+    [
+        (
+            "[[feeds]]\nurl = 'https://a.example'\ninterval = '99999999999d'",
+            "feeds[0].interval",
+            "'99999999999d' is longer than the 7-day maximum",
+        ),
+        (
+            "[[feeds]]\nurl = 'https://a.example'\ninterval = 604801",
+            "feeds[0].interval",
+            "604801 is longer than the 7-day maximum",
+        ),
+        (
+            "[polling]\ndefault_interval = '8d'",
+            "polling.default_interval",
+            "'8d' is longer than the 7-day maximum",
+        ),
+        (
+            "[polling]\ntimeout = nan",
+            "polling.timeout",
+            "expected a positive number of seconds, got nan",
+        ),
+        (
+            "[polling]\ntimeout = inf",
+            "polling.timeout",
+            "expected a positive number of seconds, got inf",
+        ),
+    ],
+)
+def test_intervals_and_timeouts_out_of_range(
+    tmp_path: Path, snippet: str, key: str, problem: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, snippet))
+    assert (info.value.key, info.value.problem) == (key, problem)
+
+
+def test_interval_of_thousands_of_digits_is_over_the_cap_not_a_crash(tmp_path: Path) -> None:
+    snippet = f"[[feeds]]\nurl = 'https://a.example'\ninterval = '{'9' * 5000}m'"
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, snippet))
+    assert info.value.key == "feeds[0].interval"
+    assert info.value.problem.endswith("is longer than the 7-day maximum")
+
+
+def test_a_week_is_the_longest_interval(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "[[feeds]]\nurl = 'https://a.example'\ninterval = '7d'"))
+    assert config.feeds[0].interval == 7 * 86400
+
+
 def test_invalid_toml_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(write(tmp_path, "[[feeds]\nurl = "))
