@@ -117,6 +117,15 @@ def test_topics_add_and_invalid_query(env: dict[str, str]) -> None:
     assert "semiconductor" in listing.output
 
 
+def test_topics_add_with_runaway_nesting_is_an_invalid_query(env: dict[str, str]) -> None:
+    query = "(" * 400 + "chips" + ")" * 400
+    result = CliRunner().invoke(cli, ["topics", "add", "deep", query])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output.startswith(
+        "Error: invalid query:\nparentheses nested more than 20 deep at 20:"
+    )
+
+
 def test_bad_config_stops_with_the_key_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -195,6 +195,14 @@ def test_a_week_is_the_longest_interval(tmp_path: Path) -> None:
     assert config.feeds[0].interval == 7 * 86400
 
 
+def test_runaway_nesting_in_a_config_topic_is_a_config_error(tmp_path: Path) -> None:
+    query = "(" * 400 + "chips" + ")" * 400
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, f"[[topics]]\nslug = 'deep'\nquery = '{query}'"))
+    assert info.value.key == "topics[0].query"
+    assert info.value.problem == "invalid query: parentheses nested more than 20 deep at 20"
+
+
 def test_invalid_toml_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(write(tmp_path, "[[feeds]\nurl = "))

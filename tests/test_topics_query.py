@@ -72,6 +72,25 @@ def test_lowercase_operators_are_plain_words() -> None:
     assert TopicQuery.parse("ai or chips").describe() == "ai AND or AND chips"
 
 
+def test_chinese_and_japanese_terms_match_inside_unspaced_text() -> None:
+    assert q("日本", "日本経済が回復")
+    assert q("経済", "日本の経済が回復")
+    assert q('"日本 経済"', "日本経済が回復")  # the space a user types between them is no gap
+    assert not q("経済", "日本の景気が回復")
+    assert not q("日本経済", "日本の経済")  # still a run: the characters must be consecutive
+    assert q("ai", "AI技術の進歩")  # the script change is a word boundary
+    assert q("source:日経", "x", "日経新聞")
+    assert TopicQuery.parse('"日本 経済"').describe() == "日本経済"
+    assert TopicQuery.parse("ai技術").describe() == '"ai 技術"'
+
+
+def test_other_scripts_keep_whole_word_matching() -> None:
+    assert q("한국", "한국 경제 회복")
+    assert not q("한국", "한국경제 회복")  # Korean is written with spaces: words stay words
+    assert not q("ai", "The minister said nothing")
+    assert not q("rain", "Ukraine talks")
+
+
 # --- operators and precedence ----------------------------------------------------------------
 
 
@@ -214,6 +233,19 @@ def test_invalid_queries_report_position(query: str, position: int, fragment: st
     assert fragment in err.message
     assert err.query == query
     assert isinstance(err, ValueError)
+
+
+def test_runaway_nesting_is_a_query_error_at_the_first_paren_too_deep() -> None:
+    with pytest.raises(QueryError) as info:
+        TopicQuery.parse("(" * 400 + "chips" + ")" * 400)
+    assert info.value.message == "parentheses nested more than 20 deep"
+    assert info.value.position == 20
+    assert TopicQuery.parse("(" * 20 + "chips" + ")" * 20).describe() == "chips"
+
+
+def test_a_long_run_of_negations_is_parsed_not_a_crash() -> None:
+    assert TopicQuery.parse("NOT " * 1001 + "chips").describe() == "NOT chips"
+    assert TopicQuery.parse("-" * 1000 + "chips").describe() == "chips"
 
 
 def test_error_str_points_with_caret() -> None:

@@ -14,8 +14,9 @@ from bot.store import channels as channel_store
 from bot.topics.query import QueryError, StoryDoc, TopicQuery
 
 QUERY_HELP = """Query syntax: words, "quoted phrases", AND / OR / NOT (or -word), parentheses and
-source:name filters; case- and accent-insensitive, matched on whole words across all of a story's
-articles. Example: (chip OR semiconductor) AND export -rumour source:reuters"""
+source:name filters; case- and accent-insensitive, matched on whole words (Chinese and Japanese:
+anywhere in the text) across all of a story's articles.
+Example: (chip OR semiconductor) AND export -rumour source:reuters"""
 
 
 @click.group("topics", help=f"Add, list, remove and test topics.\n\n{QUERY_HELP}")

@@ -29,6 +29,12 @@ Matching ignores case and accents (``zurich`` matches "Zürich") and works on wh
 possessives ("Japan's") and dotted forms ("U.S.") are also matched by their parts.
 Punctuation other than that is ignored (``c++`` is the word ``c``).
 
+Chinese and Japanese are written without spaces, so there every character is its own unit and a
+term matches anywhere in the text: ``日本`` matches "日本経済が回復". Other scripts, Korean
+included (it is written with spaces), keep whole-word matching.
+
+Parentheses may nest at most 20 deep.
+
 A query is checked against a whole story, not a single article: the story matches when the
 titles and texts of all its articles, taken together, satisfy the query. ``ai export`` matches
 a story where one outlet mentions AI and another the export rules. A phrase, though, must occur
@@ -41,12 +47,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.topics.storydoc import StoryDoc, contains_run, parts
+from bot.topics.storydoc import StoryDoc, contains_run, join_parts, parts
 
 _OPEN_QUOTES = {'"': '"', "“": "”", "„": "“"}
 _CLOSE_QUOTES = {'"', "”", "“"}
 _OPERATORS = {"AND", "OR", "NOT"}
 _SOURCE_PREFIX = "source:"
+# Real queries nest two or three deep; the cap keeps a pasted "((((..." far from the recursion limit.
+MAX_NESTING = 20
 
 
 class QueryError(ValueError):
@@ -75,8 +83,8 @@ class Term:
         return doc.has_phrase(self.words)
 
     def describe(self) -> str:
-        text = " ".join(self.words)
-        return text if len(self.words) == 1 else f'"{text}"'
+        text = join_parts(self.words)
+        return f'"{text}"' if " " in text else text
 
 
 @dataclass(frozen=True)
@@ -87,8 +95,8 @@ class Source:
         return any(contains_run(outlet, self.words) for outlet in doc.source_tokens)
 
     def describe(self) -> str:
-        text = " ".join(self.words)
-        return f"source:{text}" if len(self.words) == 1 else f'source:"{text}"'
+        text = join_parts(self.words)
+        return f'source:"{text}"' if " " in text else f"source:{text}"
 
 
 @dataclass(frozen=True)
@@ -208,6 +216,7 @@ class _Parser:
         self.query = query
         self.toks = _tokenize(query)
         self.i = 0
+        self.depth = 0
 
     def error(self, message: str, pos: int) -> QueryError:
         return QueryError(message, pos, self.query)
@@ -245,14 +254,19 @@ class _Parser:
         return _flatten(And, children)
 
     def parse_unary(self) -> Node:
-        tok = self.peek()
-        if tok is not None and (tok.kind == "-" or (tok.kind == "OP" and tok.value == "NOT")):
+        # A loop, not recursion: a run of a thousand NOTs must not reach the recursion limit.
+        negated = False
+        while (tok := self.peek()) is not None and (
+            tok.kind == "-" or (tok.kind == "OP" and tok.value == "NOT")
+        ):
             self.i += 1
             self.expect_operand(tok)
-            child = self.parse_unary()
-            # NOT NOT x is x; keeping the tree small keeps describe() honest.
-            return child.child if isinstance(child, Not) else Not(child)
-        return self.parse_atom()
+            negated = not negated
+        node = self.parse_atom()
+        if not negated:
+            return node
+        # NOT NOT x is x; keeping the tree small keeps describe() honest.
+        return node.child if isinstance(node, Not) else Not(node)
 
     def expect_operand(self, op: _Tok) -> None:
         nxt = self.peek()
@@ -274,7 +288,11 @@ class _Parser:
                 raise self.error("empty parentheses", tok.pos)
             if nxt is None:
                 raise self.error("unbalanced parenthesis", len(self.query))
+            if self.depth == MAX_NESTING:
+                raise self.error(f"parentheses nested more than {MAX_NESTING} deep", tok.pos)
+            self.depth += 1
             node = self.parse_or()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != ")":
                 raise self.error("unbalanced parenthesis", len(self.query))
