@@ -277,6 +277,32 @@ async def test_follow_and_unfollow(h: Harness) -> None:
     assert "Usage: /follow" in ack_text(body)
 
 
+async def test_admin_can_change_a_topics_query_with_follow(h: Harness) -> None:
+    h.fake.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
+    h.fake.users["UNOBODY"] = {"id": "UNOBODY"}
+    channel_store.upsert_topic(h.core.db, "chips", "chip", origin="config")
+
+    _, body = await h.slash("/follow", "chips semiconductor", user="UNOBODY")
+    assert ack_text(body).startswith("The topic 'chips' already exists (chip); only admins")
+    assert channel_store.get_topic(h.core.db, "chips").query == "chip"  # type: ignore[union-attr]
+
+    _, body = await h.slash("/follow", "chips semiconductor", user="UADMIN")
+    assert body == ""
+    [call] = await h.fake.wait_for("chat.postMessage")
+    assert call == public_text("This channel now follows chips (matching semiconductor).")
+    assert channel_store.get_topic(h.core.db, "chips").query == "semiconductor"  # type: ignore[union-attr]
+    assert {"user": "UADMIN"} in h.fake.calls_to("users.info")
+
+
+async def test_follow_without_a_query_asks_no_admin_lookup(h: Harness) -> None:
+    channel_store.upsert_topic(h.core.db, "chips", "chip", origin="config")
+    _, body = await h.slash("/follow", "chips", user="UNOBODY")
+    assert body == ""
+    [call] = await h.fake.wait_for("chat.postMessage")
+    assert call == public_text("This channel now follows chips.")
+    assert h.fake.calls_to("users.info") == []
+
+
 async def test_watchlist_show_and_change(h: Harness) -> None:
     _, body = await h.slash("/watchlist")
     text = ack_text(body)
