@@ -23,7 +23,7 @@ from fakes.slack_api import BOT_TOKEN, BOT_USER, FakeSlackAPI
 from fakes.stories import add_story
 
 from bot.adapters.slack.adapter import ChannelPacer
-from bot.adapters.slack.app import SlackBot
+from bot.adapters.slack.app import SlackBot, command_text
 from bot.adapters.slack.blocks import card_messages, text_blocks
 from bot.adapters.slack.escape import escape_trusted
 from bot.adapters.slack.settings import SlackSettings
@@ -31,8 +31,9 @@ from bot.app import NewsDigest
 from bot.commands.core import Commands
 from bot.config import Config
 from bot.store import channels as channel_store
+from bot.store import feeds as feed_store
 from bot.store.database import open_database, utcnow
-from bot.topics.query import TopicQuery
+from bot.topics.query import StoryDoc, TopicQuery
 
 # Slack's worked example ("Verifying requests from Slack").
 DOC_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -253,7 +254,8 @@ async def test_story_did_you_mean_and_injection(h: Harness) -> None:
     _, body = await h.slash("/story", "<!channel> <@U999> <!subteam^S1>")
     text = json.dumps(body)
     assert "<!channel>" not in text and "<@U999>" not in text and "<!subteam" not in text
-    assert "&lt;!channel&gt;" in ack_text(body)
+    # The markup is read back as the words it stands for, and the echo cannot ping.
+    assert "'@\u200bchannel @U999 @subteam'" in ack_text(body)
     _, body = await h.slash("/story")
     assert "Usage: /story" in ack_text(body)
 
@@ -301,6 +303,46 @@ async def test_follow_without_a_query_asks_no_admin_lookup(h: Harness) -> None:
     [call] = await h.fake.wait_for("chat.postMessage")
     assert call == public_text("This channel now follows chips.")
     assert h.fake.calls_to("users.info") == []
+
+
+async def test_escaped_ampersand_in_a_query_is_stored_as_typed(h: Harness) -> None:
+    # Slack sends `/follow att "AT&T"` with the ampersand escaped.
+    _, body = await h.slash("/follow", 'att "AT&amp;T"')
+    assert body == ""
+    [call] = await h.fake.wait_for("chat.postMessage")
+    assert call == public_text('This channel now follows att (matching "at t").')
+    stored = channel_store.get_topic(h.core.db, "att")
+    assert stored is not None and stored.query == '"AT&T"'
+    assert TopicQuery.parse(stored.query).matches(StoryDoc(text="AT&T beats estimates"))
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "add <https://feeds.example/rss?a=1&amp;b=2>",
+        "add <https://feeds.example/rss?a=1&amp;b=2|feeds.example/rss?a=1&amp;b=2>",
+        "add https://feeds.example/rss?a=1&amp;b=2",
+    ],
+)
+async def test_feed_url_from_slack_markup_is_stored_unescaped(h: Harness, sent: str) -> None:
+    _, body = await h.slash("/feeds", sent, user="UCONFIG")
+    assert ack_text(body).startswith("Added feed https://feeds.example/rss?a=1&amp;b=2.")
+    assert [f.url for f in feed_store.list_feeds(h.core.db)] == [
+        "https://feeds.example/rss?a=1&b=2"
+    ]
+
+
+def test_command_text_undoes_slack_escaping_and_markup() -> None:
+    assert command_text("&lt;b&gt; &amp;amp; x") == "<b> &amp; x"
+    assert (
+        command_text("<https://a.example/?q=1&amp;r=2|a.example>") == "https://a.example/?q=1&r=2"
+    )
+    assert command_text("<#C123|news> <#C9> <@U1|bob> <@U2> <!here>") == "#news #C9 @bob @U2 @here"
+    assert command_text("<mailto:me@a.example|me@a.example>") == "me@a.example"
+    assert (
+        command_text('chips "chip export" OR semiconductor')
+        == 'chips "chip export" OR semiconductor'
+    )
 
 
 async def test_watchlist_show_and_change(h: Harness) -> None:

@@ -147,7 +147,7 @@ class SlackBot:
 
     async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
         name = str(command.get("command", "")).lstrip("/").lower()
-        text = str(command.get("text") or "")
+        text = command_text(str(command.get("text") or ""))
         channel_id = str(command.get("channel_id", ""))
         user_id = str(command.get("user_id", ""))
         response_url = command.get("response_url")
@@ -305,6 +305,33 @@ class SlackBot:
 
 
 _ANY_COMMAND = re.compile(r"^/.+")
+# Slack's markup in a command's text: <https://x|label>, <https://x>, <#C1|name>, <@U1|name>, <!here>.
+_MARKUP_RE = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def command_text(text: str) -> str:
+    """A slash command's `text` as the user typed it.
+
+    Slack HTML-escapes `&`, `<` and `>` in it and wraps links (and, if the app asks, channels and
+    users) in `<...>`; left as is, `/follow att "AT&T"` would store `AT&amp;T`, which never
+    matches. Every literal `<` arrives as `&lt;`, so a real `<` always opens markup.
+    """
+    text = _MARKUP_RE.sub(_unwrap, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _unwrap(match: re.Match[str]) -> str:
+    target, label = match.group(1), match.group(2)
+    if target.startswith("#"):
+        return f"#{label}" if label else target
+    if target.startswith("@"):
+        return f"@{label.lstrip('@')}" if label else target
+    if target.startswith("!"):
+        return label or "@" + target[1:].split("^")[0]
+    if target.lower().startswith(("mailto:", "tel:")):
+        return label or target.split(":", 1)[1]
+    # A web link: the address, not its label, which Slack may have shortened.
+    return target
 
 
 def _action(prefix: str) -> re.Pattern[str]:
