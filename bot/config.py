@@ -137,6 +137,9 @@ def resolve_config_path(explicit: str | Path | None) -> Path:
     return DEFAULT_CONFIG_PATH
 
 
+MAX_WINDOW_HOURS = 30 * 24
+
+
 def load_config(explicit: str | Path | None = None, *, required: bool = False) -> Config:
     """Load and validate the config. A missing default file is an empty config; a missing file the
     user named explicitly is an error."""
@@ -172,9 +175,15 @@ def parse_config(raw: dict[str, Any]) -> Config:
     clustering = table(raw, "clustering")
     reject_unknown(clustering, {"window_hours"}, "clustering")
     if "window_hours" in clustering:
-        config.story_window_hours = positive_int(
-            clustering["window_hours"], "clustering.window_hours"
-        )
+        hours = positive_int(clustering["window_hours"], "clustering.window_hours")
+        # A story open for months would gather unrelated articles (and a huge value overflows
+        # the date arithmetic at start-up).
+        if hours > MAX_WINDOW_HOURS:
+            raise ConfigError(
+                "clustering.window_hours",
+                f"{hours} is longer than the {MAX_WINDOW_HOURS}-hour (30-day) maximum",
+            )
+        config.story_window_hours = hours
     llm = table(raw, "llm")
     if llm:
         config.llm = _parse_llm(llm)

@@ -172,6 +172,11 @@ def test_bad_config_names_the_key(tmp_path: Path, snippet: str, key: str, proble
             "polling.timeout",
             "expected a positive number of seconds, got inf",
         ),
+        (
+            "[clustering]\nwindow_hours = 99999999999999999",
+            "clustering.window_hours",
+            "99999999999999999 is longer than the 720-hour (30-day) maximum",
+        ),
     ],
 )
 def test_intervals_and_timeouts_out_of_range(

@@ -122,6 +122,24 @@ def test_parse_retry_after_forms() -> None:
     assert parse_retry_after("soon", NOW) is None and parse_retry_after(None, NOW) is None
 
 
+@pytest.mark.parametrize("value", ["300000000000", "9" * 40, "9" * 5000])
+def test_an_absurd_retry_after_is_a_long_wait_not_an_overflow(value: str) -> None:
+    when = parse_retry_after(value, NOW)
+    assert when is not None and NOW + timedelta(days=300) < when <= NOW + timedelta(days=366)
+    # ...which the policy then caps like any other long Retry-After.
+    out = apply_fetch_result(state(), ok(status=503, body=None, retry_after=when), NOW)
+    assert out.next_poll_at == NOW + MAX_RETRY_AFTER
+
+
+@pytest.mark.parametrize("interval", [8 * 86400, 10**12, 8639999999913600])
+def test_a_stored_interval_beyond_a_week_polls_weekly_instead_of_crashing(interval: int) -> None:
+    # Config refuses such intervals now; a database written before that may still hold one.
+    out = apply_fetch_result(state(poll_interval=interval), ok(), NOW)
+    assert out.next_poll_at == NOW + timedelta(days=7)
+    failed = apply_fetch_result(state(poll_interval=interval), ok(status=500, body=None), NOW)
+    assert NOW < failed.next_poll_at <= NOW + timedelta(seconds=MAX_BACKOFF)
+
+
 def test_record_failure_for_parse_errors_keeps_old_validators() -> None:
     s = state(etag='"before"')
     out = record_failure(s, "not a feed: HTML page", NOW, rng=random.Random(0))

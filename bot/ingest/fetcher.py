@@ -84,13 +84,19 @@ class FetchResult:
         )
 
 
+_YEAR = 365 * 86400
+
+
 def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     """Retry-After as delta-seconds or HTTP-date, to an absolute UTC time (never before now)."""
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
-        return now + timedelta(seconds=int(value))
+        # A year is already far past any wait the poller honours (it caps them); an absurd
+        # value must not overflow the date arithmetic.
+        seconds = int(value) if len(value) <= 12 else _YEAR
+        return now + timedelta(seconds=min(seconds, _YEAR))
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

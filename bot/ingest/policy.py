@@ -21,10 +21,12 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.config_values import MAX_INTERVAL, MIN_INTERVAL
 from bot.ingest.fetcher import FetchResult
 
 __all__ = [
     "MAX_BACKOFF",
+    "MAX_INTERVAL",
     "MAX_RETRY_AFTER",
     "MIN_INTERVAL",
     "FeedPollState",
@@ -34,7 +36,6 @@ __all__ = [
     "record_failure",
 ]
 
-MIN_INTERVAL = 60  # seconds; no feed is polled more often, whatever it asks
 MAX_BACKOFF = 24 * 3600
 MAX_RETRY_AFTER = timedelta(days=7)
 _rng = random.Random()
@@ -64,7 +65,7 @@ class PollOutcome:
 
 def backoff_delay(failures: int, poll_interval: int, rng: random.Random | None = None) -> float:
     """Seconds to wait after the `failures`-th failure in a row (failures >= 1)."""
-    base = max(poll_interval, MIN_INTERVAL)
+    base = _interval(poll_interval)
     ceiling = min(float(MAX_BACKOFF), base * 2.0 ** min(max(failures, 1) - 1, 32))
     return (rng or _rng).uniform(ceiling / 2, ceiling)
 
@@ -90,7 +91,7 @@ def apply_fetch_result(
             etag=etag,
             last_modified=last_modified,
             consecutive_failures=0,
-            next_poll_at=now + timedelta(seconds=max(state.poll_interval, MIN_INTERVAL)),
+            next_poll_at=now + timedelta(seconds=_interval(state.poll_interval)),
             disabled_reason=None,
             last_error=None,
             has_new_body=result.status != 304 and result.body is not None,
@@ -144,3 +145,10 @@ def record_failure(
         last_error=error,
         has_new_body=False,
     )
+
+
+def _interval(poll_interval: int) -> int:
+    # No feed is polled more often than the minimum, whatever it asks, nor less often than the
+    # maximum: config refuses more, but a value stored by an older version would overflow the
+    # date arithmetic on every poll.
+    return min(max(poll_interval, MIN_INTERVAL), MAX_INTERVAL)
