@@ -13,7 +13,7 @@ from fakes.discord_api import FakeDiscord
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.discord.errors import translate_error
 from bot.adapters.discord.messages import discord_nonce
-from bot.adapters.discord.webhook import DiscordWebhookAdapter
+from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.cards import SourceLink, StoryCard
 from bot.delivery.adapter import (
     DeliveryError,
@@ -89,7 +89,7 @@ async def client(api: FakeDiscord) -> AsyncIterator[discord.Client]:
 
 @pytest.fixture
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as s:
+    async with webhook_session() as s:  # the session the bot posts webhooks through
         yield s
 
 
@@ -306,6 +306,22 @@ async def test_unknown_webhook_is_permanent(
         await DiscordWebhookAdapter(session).post_card(
             channel_row(webhook_url="https://example.com/hook"), card(), nonce="w7"
         )
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+async def test_a_webhook_post_answered_5xx_is_maybe_sent_and_never_resent_blind(
+    api: FakeDiscord, session: aiohttp.ClientSession, status: int
+) -> None:
+    # The message is created, then Discord answers with an error. discord.py alone would post it
+    # again (up to five times): webhooks carry no nonce for Discord to deduplicate by.
+    api.fail_next("POST", r"/webhooks/\d+/.+", status, {"message": "oops"}, landed=True)
+    with pytest.raises(TransientDeliveryError) as info:
+        await DiscordWebhookAdapter(session).post_card(
+            channel_row(webhook_url=WEBHOOK_URL), card(), nonce="w8"
+        )
+    assert info.value.maybe_sent
+    assert len(api.calls("POST", rf"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}")) == 1
+    assert len(api.channel_messages(CHANNEL)) == 1
 
 
 async def test_no_token_and_no_webhook_is_permanent() -> None:

@@ -19,7 +19,7 @@ from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.discord.interactions import CommandRunner
 from bot.adapters.discord.slash import NewsTree, build_tree
 from bot.adapters.discord.views import DYNAMIC_ITEMS
-from bot.adapters.discord.webhook import DiscordWebhookAdapter
+from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.commands.core import Commands
 from bot.config import Config, Secrets
 from bot.delivery.adapter import ChatAdapter
@@ -27,7 +27,6 @@ from bot.delivery.adapter import ChatAdapter
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT = 60.0
-WEBHOOK_TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
 def intents() -> discord.Intents:
@@ -77,7 +76,7 @@ class DiscordPlatform:
         self._gateway: asyncio.Task[None] | None = None
 
     async def start(self, service: Service) -> None:
-        self._session = aiohttp.ClientSession(timeout=WEBHOOK_TIMEOUT)
+        self._session = webhook_session()
         bot_adapter: DiscordBotAdapter | None = None
         if self.token:
             self.client = DiscordBot(CommandRunner(service.commands, self.config))

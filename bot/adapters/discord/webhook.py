@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
+from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
 
 from bot.adapters.discord.embeds import card_embeds, split_content, update_embed
 from bot.adapters.discord.errors import delivering, edit_best_effort, snowflake
@@ -19,6 +20,28 @@ if TYPE_CHECKING:
     from bot.adapters.discord.adapter import DiscordBotAdapter
 
 PLATFORM = "discord"
+WEBHOOK_TIMEOUT = aiohttp.ClientTimeout(total=30)
+
+
+class MaybePosted(aiohttp.ClientError):
+    """A webhook post answered with a 5xx: the message may exist (a gateway timeout often comes
+    after it was created), so it must not be sent again blind."""
+
+
+async def _no_blind_resend(req: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
+    response = await handler(req)
+    if req.method == "POST" and response.status >= 500:
+        # discord.py resends a webhook POST on any 5xx, up to five times, and webhooks take no
+        # nonce for Discord to deduplicate by: raising here ends its loop, and the outbox's
+        # "maybe sent" path looks for the message (through the bot, when there is one) instead.
+        response.release()
+        raise MaybePosted(f"HTTP {response.status} from Discord after a webhook post")
+    return response
+
+
+def webhook_session() -> aiohttp.ClientSession:
+    """The HTTP session webhook posts go through."""
+    return aiohttp.ClientSession(timeout=WEBHOOK_TIMEOUT, middlewares=(_no_blind_resend,))
 
 
 class DiscordWebhookAdapter:
