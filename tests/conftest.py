@@ -1,12 +1,15 @@
-"""Shared fixtures: a real SQLite file per test and the sample feeds on a loopback server."""
+"""Shared fixtures: a real SQLite file per test, the sample feeds on a loopback server, and a fake
+Discord REST API on loopback with discord.py pointed at it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
 
+import discord
 import pytest
+from fakes.discord_api import FakeDiscord
 
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
@@ -47,3 +50,20 @@ def core(sample_config: Config, tmp_path: Path) -> Iterator[NewsDigest]:
     app.sync_config()
     yield app
     app.close()
+
+
+@pytest.fixture
+async def discord_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    fake = FakeDiscord()
+    monkeypatch.setattr(discord.http.Route, "BASE", await fake.start())
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+async def discord_client(discord_api: FakeDiscord) -> AsyncIterator[discord.Client]:
+    """A discord.py client logged in (REST only, no gateway) against `discord_api`."""
+    client = discord.Client(intents=discord.Intents.none())
+    await client.login("fake-token")
+    yield client
+    await client.close()

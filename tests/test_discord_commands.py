@@ -14,7 +14,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import discord
 import pytest
 from fakes.discord_api import APP_ID, BOT_USER, GUILD_ID, FakeDiscord, Recorded
 from fakes.stories import add_story, grow_story
@@ -41,11 +40,8 @@ _ids = itertools.count(700000000000000000)
 
 
 @pytest.fixture
-async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    monkeypatch.setattr(discord.http.Route, "BASE", await fake.start())
-    yield fake
-    await fake.close()
+def api(discord_api: FakeDiscord) -> FakeDiscord:
+    return discord_api
 
 
 @pytest.fixture

@@ -71,20 +71,14 @@ def card(
 
 
 @pytest.fixture
-async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    monkeypatch.setattr(discord.http.Route, "BASE", await fake.start())
-    fake.webhook_channels[WEBHOOK_ID] = CHANNEL
-    yield fake
-    await fake.close()
+def api(discord_api: FakeDiscord) -> FakeDiscord:
+    discord_api.webhook_channels[WEBHOOK_ID] = CHANNEL
+    return discord_api
 
 
 @pytest.fixture
-async def client(api: FakeDiscord) -> AsyncIterator[discord.Client]:
-    bot = discord.Client(intents=discord.Intents.none())
-    await bot.login("fake-token")
-    yield bot
-    await bot.close()
+def client(api: FakeDiscord, discord_client: discord.Client) -> discord.Client:
+    return discord_client
 
 
 @pytest.fixture

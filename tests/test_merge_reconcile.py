@@ -43,22 +43,6 @@ async def slack() -> AsyncIterator[FakeSlackAPI]:
     await server.stop()
 
 
-@pytest.fixture
-async def discord_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    monkeypatch.setattr(discord.http.Route, "BASE", await fake.start())
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
-async def discord_client(discord_api: FakeDiscord) -> AsyncIterator[discord.Client]:
-    client = discord.Client(intents=discord.Intents.none())
-    await client.login("fake-token")
-    yield client
-    await client.close()
-
-
 async def merge_after_maybe_sent(
     adapter: ChatAdapter, channel_id: str, *, later: Callable[[], None] | None = None
 ) -> tuple[Outbox, ChannelRow]:
@@ -102,8 +86,13 @@ async def test_slack_card_maybe_sent_then_merged_is_found_not_reposted(
     [card] = slack.messages["C1"]
     assert "thread_ts" not in card and card["text"] == "Story B (2 sources)"
     assert card["metadata"]["event_payload"]["story_id"] == "B"
+    assert_sent_once_as(outbox, channel, card["ts"])
+
+
+def assert_sent_once_as(outbox: Outbox, channel: ChannelRow, message_ref: str) -> None:
+    """The survivor's row holds the message found, and it is the one delivery there is."""
     row = store.story_post(outbox.db, "A", channel.id)
-    assert row is not None and row.state == "sent" and row.message_ref == card["ts"]
+    assert row is not None and row.state == "sent" and row.message_ref == message_ref
     assert store.counts(outbox.db) == {"pending": 0, "sending": 0, "sent": 1, "failed": 0}
 
 
@@ -128,9 +117,7 @@ async def test_discord_card_maybe_sent_then_merged_is_found_not_reposted(
     [card] = discord_api.channel_messages(DISCORD_CHANNEL)
     assert [e["title"] for e in card["embeds"]] == ["Story B"]
     assert story_ref(card["embeds"][0]["footer"]["text"]) == "B"
-    row = store.story_post(outbox.db, "A", channel.id)
-    assert row is not None and row.state == "sent" and row.message_ref == card["id"]
-    assert store.counts(outbox.db) == {"pending": 0, "sending": 0, "sent": 1, "failed": 0}
+    assert_sent_once_as(outbox, channel, card["id"])
 
 
 async def test_a_card_of_a_merged_story_with_its_own_row_is_not_taken_for_the_survivors(
