@@ -185,3 +185,31 @@ def test_angle_quote_adds_to_the_line_and_names_are_not_repeated() -> None:
     # An outlet with a single sentence of its own keeps its angle, but quoting that sentence would
     # only repeat the line: no quote.
     assert "refunds" in by_source["Bay Watch"].line and by_source["Bay Watch"].quote == ""
+
+
+def test_a_sentence_giving_a_bullets_figure_in_other_words_is_no_angle() -> None:
+    # The second outlet's only sentence of its own restates the TL;DR's strike ("48 hours" as
+    # "two days ... a 48-hour strike"): it is not a detail the others lack.
+    articles = [
+        Article(
+            id="1",
+            source="Harbour Post",
+            title="Tram crews set 48-hour walkout in Lindmoor",
+            text="Tram crews in Lindmoor will strike for 48 hours from Monday after wage talks "
+            "failed.",
+        ),
+        Article(
+            id="2",
+            source="Valley Ledger",
+            title="Lindmoor riders brace for tram stoppage",
+            text="Riders in Lindmoor face two days without trams after the drivers' union called "
+            "a 48-hour strike.",
+        ),
+    ]
+    outlets = [a.source for a in articles]
+    bullet = "Tram crews in Lindmoor will strike for 48 hours from Monday after wage talks failed."
+    angles, also = build_angles(articles, outlets, "Harbour Post", tldr=[bullet])
+    assert angles == [] and also == ["Valley Ledger"]
+    # Without that bullet on the card, the same sentence is the outlet's angle.
+    angles, also = build_angles(articles, outlets, "Harbour Post")
+    assert [a.source for a in angles] == ["Valley Ledger"] and also == []

@@ -418,3 +418,29 @@ def test_bullets_do_not_restate_one_figure_in_other_words() -> None:
     tldr = summarize(articles).tldr
     with_toll = [b.text for b in tldr if "9" in figures(b.text)]
     assert len(tldr) >= 2 and len(with_toll) == 1, [b.text for b in tldr]
+
+
+def test_a_figure_spelt_two_ways_is_one_fact_even_beside_another_figure() -> None:
+    # "a 48-hour strike" and "strike for 48 hours" are one fact, even when one telling adds a
+    # figure of its own ("two days"): the TL;DR gives the strike once (it used to give it twice).
+    from bot.summarize.grounding import figures
+
+    articles = [
+        Article(
+            id="1",
+            source="Harbour Post",
+            title="Tram crews set 48-hour walkout in Lindmoor",
+            text="Tram crews in Lindmoor will strike for 48 hours from Monday after wage talks "
+            "failed. The city plans 150 replacement coaches.",
+        ),
+        Article(
+            id="2",
+            source="Valley Ledger",
+            title="Lindmoor riders brace for tram stoppage",
+            text="Riders in Lindmoor face two days without trams after the drivers' union called "
+            "a 48-hour strike. Ticket offices will stay open.",
+        ),
+    ]
+    tldr = summarize(articles).tldr
+    with_strike = [b.text for b in tldr if "48" in figures(b.text)]
+    assert len(with_strike) == 1, [b.text for b in tldr]

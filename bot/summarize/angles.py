@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from bot.models import Angle, Article
 from bot.summarize.asides import has_open_quote
+from bot.summarize.candidates import same_figure_restated
 from bot.summarize.compress import clause_prefixes, compress, cut_to_words, variants
-from bot.summarize.grounding import ELLIPSIS, is_verbatim
+from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
 from bot.summarize.sentences import content_stems, split_sentences, stem
 
 MAX_ANGLES = 6
@@ -86,7 +87,10 @@ def _other_stems(
 
 
 def _pick_for_outlet(
-    outlet: str, articles: list[Article], other: set[str], tldr: Sequence[set[str]] = ()
+    outlet: str,
+    articles: list[Article],
+    other: set[str],
+    tldr: Sequence[tuple[frozenset[str], frozenset[str]]] = (),
 ) -> _Pick | None:
     best: _Pick | None = None
     scored: list[tuple[float, str, Article, list[str]]] = []
@@ -94,7 +98,7 @@ def _pick_for_outlet(
         for position, sentence in enumerate(split_sentences(article.text)[:30]):
             stems = content_stems(sentence)
             novel = [s for s in dict.fromkeys(stems) if s not in other]
-            if not novel or any(_share(set(stems), bullet) >= TLDR_MAX_OVERLAP for bullet in tldr):
+            if not novel or _mostly_restates(stems, tldr):
                 continue
             names = [
                 n
@@ -114,7 +118,10 @@ def _pick_for_outlet(
                 novelty *= 0.8
             words = [w for w in sentence.split() if _stem_of(w) in set(novel)]
             scored.append((novelty, sentence, article, words))
-            if best is None or novelty > best.novelty:
+            # A bullet's figure told again may still be quoted, but it is not what the outlet adds.
+            if (best is None or novelty > best.novelty) and not _gives_figure_of(
+                stems, sentence, tldr
+            ):
                 best = _Pick(outlet, article, sentence, novelty, names, numbers, words)
     if best is not None:
         line_stems = set(content_stems(best.sentence))
@@ -128,6 +135,23 @@ def _pick_for_outlet(
             key=lambda item: -item[0],
         )
     return best
+
+
+def _mostly_restates(
+    stems: list[str], tldr: Sequence[tuple[frozenset[str], frozenset[str]]]
+) -> bool:
+    """Whether the sentence mostly says what a TL;DR bullet says."""
+    return any(_share(set(stems), set(bullet)) >= TLDR_MAX_OVERLAP for bullet, _ in tldr)
+
+
+def _gives_figure_of(
+    stems: list[str], sentence: str, tldr: Sequence[tuple[frozenset[str], frozenset[str]]]
+) -> bool:
+    """Whether the sentence states a TL;DR bullet's figure again, in other words."""
+    if not tldr:
+        return False
+    own, figs = frozenset(stems), figures(sentence)
+    return any(same_figure_restated(own, figs, bullet, bfigs) for bullet, bfigs in tldr)
 
 
 def _share(a: set[str], b: set[str]) -> float:
@@ -262,7 +286,7 @@ def build_angles(
 
     `tldr` is the card's bullet texts: a sentence that mostly restates one is not an angle.
     """
-    bullets = [set(content_stems(text)) for text in tldr]
+    bullets = [(frozenset(content_stems(text)), figures(text)) for text in tldr]
     by_outlet: dict[str, list[Article]] = {}
     for article, outlet in zip(articles, outlet_of, strict=True):
         by_outlet.setdefault(outlet, []).append(article)

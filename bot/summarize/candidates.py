@@ -12,13 +12,19 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.summarize.compress import WEAK_ENDINGS, clause_prefixes, compress, is_clause, variants
 from bot.summarize.grounding import figures
-from bot.summarize.sentences import Sentence, content_stems
+from bot.summarize.sentences import Sentence, content_stems, stem
 from bot.textutil import STOPWORDS, words
 
 MAX_WORDS = 55
+
+
+# Two sentences giving one figure are the same fact when they share more than this share of the
+# shorter one's words besides (see `same_figure_restated`).
+SAME_FIGURES_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +49,7 @@ class TldrParams:
     # A candidate sharing more than this share of its content words with a chosen bullet is a repeat.
     max_overlap: float = 0.6
     # ...or, between bullets giving the very same figures, this share (a restatement, reworded).
-    max_overlap_same_figures: float = 0.3
+    max_overlap_same_figures: float = SAME_FIGURES_SHARE
     # Only the best few sentences enter the combination search, to bound its cost.
     pool_size: int = 14
     beam_width: int = 6
@@ -150,14 +156,44 @@ def stem_overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> 
 
 
 def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
-    """Whether two bullets say the same thing: most of their words, or the very same figures in
-    other words ("Nine people were killed after a 7.1 quake…" / "At least nine people died when
-    a 7.1-magnitude quake…") with a good share of the words besides. (A restatement with no
-    figure, or with different ones, still gets through when it shares few words.)"""
-    overlap = stem_overlap(a.stems, b.stems)
-    if overlap > params.max_overlap:
+    """Whether two bullets say the same thing: most of their words, or the same figures in other
+    words ("Nine people were killed after a 7.1 quake…" / "At least nine people died when a
+    7.1-magnitude quake…", "…called a 48-hour strike" / "…will strike for 48 hours…") with a good
+    share of the words besides. One bullet's figures may be a part of the other's: the restatement
+    often adds one ("two days without trains"). A restatement with no figure, or with other ones,
+    still gets through when it shares few words."""
+    if stem_overlap(a.stems, b.stems) > params.max_overlap:
         return True
-    return bool(a.figures) and a.figures == b.figures and overlap > params.max_overlap_same_figures
+    return same_figure_restated(
+        a.stems, a.figures, b.stems, b.figures, params.max_overlap_same_figures
+    )
+
+
+def same_figure_restated(
+    a_stems: frozenset[str],
+    a_figures: frozenset[str],
+    b_stems: frozenset[str],
+    b_figures: frozenset[str],
+    share: float = SAME_FIGURES_SHARE,
+) -> bool:
+    """Whether two sentences state one figure (one's figures a part of the other's) and share
+    more than `share` of the shorter one's words besides: the same fact in other words."""
+    if not (a_figures and b_figures and (a_figures <= b_figures or b_figures <= a_figures)):
+        return False
+    # "48-hour" and "48 hours" are one figure and one word apart in two spellings.
+    return stem_overlap(_split_compounds(a_stems), _split_compounds(b_stems)) > share
+
+
+@lru_cache(maxsize=4096)
+def _split_compounds(stems: frozenset[str]) -> frozenset[str]:
+    if not any("-" in s for s in stems):
+        return stems
+    return frozenset(
+        part if part[:1].isdigit() else stem(part)
+        for s in stems
+        for part in (s.split("-") if "-" in s else [s])
+        if part
+    )
 
 
 def value(combo: Sequence[Option], probs: dict[str, float], params: TldrParams) -> float:
