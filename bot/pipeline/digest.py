@@ -16,7 +16,11 @@ from bot.store.channels import ChannelRow, TopicRow
 from bot.store.stories import StoryRow
 from bot.topics.query import StoryDoc, TopicQuery
 
+# A digest looks back at least this far (a daily digest's stories, with slack for a late run) and
+# at most MAX_LOOKBACK (a weekly digest, or a bot that was down for a while, without dumping weeks
+# of old news).
 DEFAULT_WINDOW = timedelta(hours=48)
+MAX_LOOKBACK = timedelta(days=8)
 DEFAULT_LIMIT = 10
 
 
@@ -41,6 +45,54 @@ def matching_topics(topics: list[TopicRow], members: list[Article]) -> list[str]
     return [t.slug for t in topics if TopicQuery.parse(t.query).matches(doc)]
 
 
+@dataclass(slots=True)
+class Selection:
+    chosen: list[Candidate]
+    # Stories that qualified but did not fit under the limit: the digest says how many, so they
+    # do not vanish silently.
+    more: int = 0
+
+
+def digest_since(now: datetime, previous: datetime | None) -> datetime:
+    """Where a digest's lookback starts: the channel's previous digest (or schedule slot), but
+    never less than DEFAULT_WINDOW and never more than MAX_LOOKBACK back from `now`."""
+    if previous is None:
+        return now - DEFAULT_WINDOW
+    return max(min(previous, now - DEFAULT_WINDOW), now - MAX_LOOKBACK)
+
+
+def select(
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    *,
+    since: datetime,
+    limit: int = DEFAULT_LIMIT,
+    include_delivered: bool = False,
+    story_ids: set[str] | None = None,
+) -> Selection:
+    """Stories updated since `since` for this channel, biggest first, at most `limit`, and how
+    many more qualified. A channel that follows no topic gets every story that clears its minimum
+    number of independent sources. `story_ids` narrows the pool before the limit applies, so a
+    small story that just changed is not crowded out by bigger ones it was not asked about."""
+    topics = channel_store.channel_topics(db, channel.id)
+    stories = story_store.recent_stories(db, since=since, min_sources=channel.min_sources)
+    skip = channel_store.muted_story_ids(db, channel.id)
+    if not include_delivered:
+        skip |= delivered_story_ids(db, channel.id)
+    stories = [s for s in stories if s.id not in skip and (story_ids is None or s.id in story_ids)]
+    members = article_store.articles_for_stories(db, [s.id for s in stories])
+    selection = Selection(chosen=[])
+    for story in stories:
+        matched = matching_topics(topics, members[story.id]) if topics else []
+        if topics and not matched:
+            continue
+        if len(selection.chosen) >= limit:
+            selection.more += 1
+            continue
+        selection.chosen.append(Candidate(story=story, members=members[story.id], topics=matched))
+    return selection
+
+
 def select_stories(
     db: sqlite_utils.Database,
     channel: ChannelRow,
@@ -49,22 +101,14 @@ def select_stories(
     window: timedelta = DEFAULT_WINDOW,
     limit: int = DEFAULT_LIMIT,
     include_delivered: bool = False,
+    story_ids: set[str] | None = None,
 ) -> list[Candidate]:
-    """Stories for this channel, biggest first. A channel that follows no topic gets every story
-    that clears its minimum number of independent sources."""
-    topics = channel_store.channel_topics(db, channel.id)
-    stories = story_store.recent_stories(db, since=now - window, min_sources=channel.min_sources)
-    skip = channel_store.muted_story_ids(db, channel.id)
-    if not include_delivered:
-        skip |= delivered_story_ids(db, channel.id)
-    stories = [s for s in stories if s.id not in skip]
-    members = article_store.articles_for_stories(db, [s.id for s in stories])
-    chosen: list[Candidate] = []
-    for story in stories:
-        matched = matching_topics(topics, members[story.id]) if topics else []
-        if topics and not matched:
-            continue
-        chosen.append(Candidate(story=story, members=members[story.id], topics=matched))
-        if len(chosen) >= limit:
-            break
-    return chosen
+    """`select` over the `window` before `now`, without the overflow count."""
+    return select(
+        db,
+        channel,
+        since=now - window,
+        limit=limit,
+        include_delivered=include_delivered,
+        story_ids=story_ids,
+    ).chosen

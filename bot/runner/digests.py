@@ -15,9 +15,17 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.cluster.wire import independent_sources
+from bot.cron import cron_trigger
 from bot.delivery.updates import worth_an_update
-from bot.pipeline.digest import DEFAULT_LIMIT, matching_topics, select_stories
-from bot.runner.schedule import quiet_until, release_time
+from bot.pipeline.digest import (
+    DEFAULT_LIMIT,
+    DEFAULT_WINDOW,
+    MAX_LOOKBACK,
+    digest_since,
+    matching_topics,
+    select,
+)
+from bot.runner.schedule import next_fire, quiet_until, release_time
 from bot.store import alerts, digest_runs
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
@@ -41,24 +49,66 @@ def enqueue_digest(
     scheduled_for: datetime | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> int:
-    """Queue one digest for the channel and record the run. Returns the number of stories."""
-    candidates = select_stories(db, channel, now=now, limit=limit)
+    """Queue one digest for the channel and record the run. Returns the number of stories.
+
+    The digest covers what changed since the channel's previous digest (see `digest_since`), so a
+    Monday digest after a weekend, or a weekly one, does not lose the days a fixed window would.
+    Stories that qualify beyond `limit` are announced in a notice instead of dropped silently."""
+    slot = scheduled_for or now
+    previous = digest_runs.last_digest_run(db, channel.id)
+    if previous is None or previous >= slot:
+        previous = _previous_slot(channel, slot)
+    selection = select(db, channel, since=digest_since(now, previous), limit=limit)
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
     with delivery_store.durable(db):
         queued = sum(
             delivery_store.enqueue_story(db, c.story.id, channel.id, now=now, not_before=not_before)
-            for c in candidates
+            for c in selection.chosen
         )
+        if selection.more:
+            alerts.enqueue_alert(
+                db, channel.id, f"digest-more:{iso(slot)}", more_text(selection.more), now=now
+            )
         digest_runs.record_digest_run(
             db, channel.id, scheduled_for=scheduled_for or now, now=now, stories=queued
         )
     log.info(
-        "digest for %s: %d stories",
+        "digest for %s: %d stories (%d more did not fit)",
         channel.key,
         queued,
+        selection.more,
         extra={"event": "digest", "channel": channel.key, "stories": queued},
     )
     return queued
+
+
+def more_text(more: int) -> str:
+    """The notice for stories a digest had no room for (plain text: adapters escape notices)."""
+    noun = "story" if more == 1 else "stories"
+    return (
+        f"...and {more} more {noun} matched this channel but did not fit in this digest. "
+        "/digest posts the next ones from the last two days; /story <words> finds any story."
+    )
+
+
+def _previous_slot(channel: ChannelRow, slot: datetime) -> datetime | None:
+    """The channel's schedule slot before `slot`, for a channel with no digest on record. None if
+    a slot falls within DEFAULT_WINDOW (that floor covers it anyway) or the schedule is invalid;
+    MAX_LOOKBACK back if there is no slot in that span (a monthly schedule)."""
+    try:
+        trigger = cron_trigger(channel.schedule, channel.timezone)
+    except (ValueError, KeyError):
+        return None
+    floor = slot - DEFAULT_WINDOW
+    nearest = next_fire(trigger, floor)
+    if nearest is not None and nearest < slot:
+        return None
+    found = None
+    cursor = slot - MAX_LOOKBACK
+    # Bounded: every fire found here is before `floor`, at most MAX_LOOKBACK of them.
+    while (nxt := next_fire(trigger, cursor)) is not None and nxt <= floor:
+        found = cursor = nxt
+    return found or slot - MAX_LOOKBACK
 
 
 def enqueue_instant(
@@ -73,9 +123,11 @@ def enqueue_instant(
     nothing queued (it would all arrive at once on /watchlist resume)."""
     if channel.paused_reason:
         return 0
-    candidates = select_stories(db, channel, now=now, window=INSTANT_WINDOW, limit=50)
-    if story_ids is not None:
-        candidates = [c for c in candidates if c.story.id in story_ids]
+    # Narrow to the touched stories before the limit: filtering after it dropped a story that
+    # just qualified whenever 50 bigger undelivered ones were in the window.
+    candidates = select(
+        db, channel, since=now - INSTANT_WINDOW, limit=50, story_ids=story_ids
+    ).chosen
     if not candidates:
         return 0
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
