@@ -194,9 +194,11 @@ class Commands:
                 )
             channel = channel_store.update_channel(db, channel.id, mode=values[0])
         elif setting in ("min-sources", "min_sources", "minsources"):
-            if len(values) != 1 or not values[0].isdigit() or not 1 <= int(values[0]) <= 50:
+            # ASCII digits only: str.isdigit() accepts '²' and other digits int() rejects.
+            value = values[0] if len(values) == 1 else ""
+            if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 50:
                 raise UsageError("min-sources takes a whole number from 1 to 50.")
-            channel = channel_store.update_channel(db, channel.id, min_sources=int(values[0]))
+            channel = channel_store.update_channel(db, channel.id, min_sources=int(value))
         elif setting == "quiet":
             value = values[0] if len(values) == 1 else ""
             if value.lower() == "off":
