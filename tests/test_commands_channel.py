@@ -3,16 +3,48 @@ sign a channel up for digests."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from fakes.stories import add_story
 
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
+from bot.runner import digests
 from bot.store import channels as channel_store
+from bot.store.channels import ChannelRow
 
 CTX = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
 NIGHT = datetime(2027, 3, 8, 22, 30, tzinfo=UTC)
+
+
+def _poster(core: NewsDigest):  # type: ignore[no-untyped-def]
+    async def post_digest(channel: ChannelRow) -> int:
+        return digests.enqueue_digest(core.db, channel, now=NIGHT)
+
+    return post_digest
+
+
+async def test_digest_in_quiet_hours_says_when_it_will_arrive(core: NewsDigest) -> None:
+    for i in range(3):
+        add_story(core.db, f"q{i}", ["A", "B"], now=NIGHT - timedelta(hours=1))
+    commands = Commands(core, post_digest=_poster(core), clock=lambda: NIGHT)
+    await commands.dispatch("watchlist", "quiet 22:00-07:00", CTX)
+    reply = await commands.dispatch("digest", "", CTX)
+    assert reply.text == (
+        "Queued 3 stories for this channel. It is in its quiet hours (22:00-07:00), "
+        "so they will be posted at 07:00 UTC when those end."
+    )
+    held = core.db.execute("SELECT DISTINCT next_attempt_at FROM deliveries").fetchall()
+    assert held == [("2027-03-09T07:00:00+00:00",)]
+
+
+async def test_digest_outside_quiet_hours_posts_now(core: NewsDigest) -> None:
+    add_story(core.db, "q0", ["A", "B"], now=NIGHT - timedelta(hours=1))
+    commands = Commands(core, post_digest=_poster(core), clock=lambda: NIGHT)
+    await commands.dispatch("watchlist", "quiet 01:00-06:00", CTX)
+    reply = await commands.dispatch("digest", "", CTX)
+    assert reply.text == "Posting 1 story to this channel."
 
 
 @pytest.mark.parametrize("value", ["²", "３", "٣", "-1", "0", "51", "2.5", ""])

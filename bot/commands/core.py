@@ -10,15 +10,19 @@ import logging
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.app import NewsDigest
 from bot.cards import Digest, StoryCard
 from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, describe_schedule, parse_schedule
 from bot.config import SLUG_RE, ConfigError, validate_quiet_hours
 from bot.feedurls import FeedUrlError, check_feed_url
+from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
+from bot.store.database import utcnow
 from bot.store.feeds import FeedExistsError
 from bot.topics.query import QueryError, TopicQuery
 
@@ -70,11 +74,18 @@ DigestPoster = Callable[[ChannelRow], Awaitable[int]]
 
 
 class Commands:
-    def __init__(self, core: NewsDigest, *, post_digest: DigestPoster | None = None) -> None:
+    def __init__(
+        self,
+        core: NewsDigest,
+        *,
+        post_digest: DigestPoster | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.core = core
         # The runner wires this to the delivery outbox so a digest asked for in chat is
         # recorded like a scheduled one (and never posted twice).
         self.post_digest = post_digest
+        self.clock = clock
 
     async def dispatch(self, command: str, args: str, ctx: CommandContext) -> Reply:
         command = command.lstrip("/").lower()
@@ -229,7 +240,18 @@ class Commands:
             posted = await self.post_digest(channel)
             if posted == 0:
                 return Reply("Nothing new for this channel since its last digest.")
-            return Reply(f"Posting {posted} stories to this channel.")
+            noun = "story" if posted == 1 else "stories"
+            # The outbox holds everything for a channel in its quiet hours; say when it will
+            # arrive rather than promise it now.
+            until = quiet_until(self.clock(), channel.quiet_hours, channel.timezone)
+            if until is not None:
+                local = until.astimezone(ZoneInfo(channel.timezone))
+                return Reply(
+                    f"Queued {posted} {noun} for this channel. It is in its quiet hours "
+                    f"({channel.quiet_hours}), so they will be posted at "
+                    f"{local:%H:%M} {channel.timezone} when those end."
+                )
+            return Reply(f"Posting {posted} {noun} to this channel.")
         digest = self.core.digest(channel)
         if not digest.cards:
             return Reply("Nothing new for this channel since its last digest.")
