@@ -59,3 +59,34 @@ async def test_min_sources_rejects_anything_but_ascii_numbers(core: NewsDigest, 
 async def test_min_sources_accepts_a_plain_number(core: NewsDigest) -> None:
     reply = await Commands(core).dispatch("watchlist", "min-sources 4", CTX)
     assert reply.text.startswith("Saved.") and "min sources: 4" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [("story", "anything"), ("watchlist", ""), ("feeds", "list"), ("feeds", ""), ("story", "help")],
+)
+async def test_read_only_commands_do_not_register_the_channel(
+    core: NewsDigest, command: str, args: str
+) -> None:
+    dm = CommandContext(platform="slack", channel_id="D1", user_id="U1")
+    reply = await Commands(core).dispatch(command, args, dm)
+    assert "failed on our side" not in reply.text
+    assert channel_store.get_channel(core.db, "slack", "D1") is None
+
+
+async def test_watchlist_of_an_unknown_channel_shows_the_defaults(core: NewsDigest) -> None:
+    dm = CommandContext(platform="slack", channel_id="D1", user_id="U1")
+    reply = await Commands(core).dispatch("watchlist", "", dm)
+    assert "Mode: digest" in reply.text and "min sources: 2" in reply.text
+    assert reply.lines[0].startswith("Following no topics")
+
+
+async def test_configuring_commands_register_the_channel(core: NewsDigest) -> None:
+    commands = Commands(core)
+    await commands.dispatch("watchlist", "mode instant", CTX)
+    channel = channel_store.get_channel(core.db, "slack", "C7")
+    assert channel is not None and channel.mode == "instant"
+
+    other = CommandContext(platform="slack", channel_id="C8", user_id="U1")
+    await commands.dispatch("digest", "", other)
+    assert channel_store.get_channel(core.db, "slack", "C8") is not None

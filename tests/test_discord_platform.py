@@ -68,8 +68,9 @@ async def test_run_hook_connects_serves_commands_and_delivers(
         (answer,) = api.calls("POST", r"/interactions/\d+/[^/]+/callback")
         assert answer.body["data"]["content"].startswith("Mode: digest · schedule: ")
 
-        channel = channel_store.get_channel(core.db, "discord", str(CHANNEL))
-        assert channel is not None
+        # Showing the watchlist does not sign the channel up; a configuring command would.
+        assert channel_store.get_channel(core.db, "discord", str(CHANNEL)) is None
+        channel = channel_store.ensure_channel(core.db, "discord", str(CHANNEL))
         card = StoryCard(
             story_id="dddddddddddd",
             slug="s",

@@ -240,9 +240,8 @@ async def test_story_breakdown_is_public(h: Harness) -> None:
         "unfurl_links": False,
         "unfurl_media": False,
     }
-    # First use of a command gives the channel its default settings.
-    channel = channel_store.get_channel(h.core.db, "slack", "C1")
-    assert channel is not None and channel.mode == "digest" and channel.min_sources == 2
+    # A read-only command does not sign the channel up for digests.
+    assert channel_store.get_channel(h.core.db, "slack", "C1") is None
 
 
 async def test_story_did_you_mean_and_injection(h: Harness) -> None:

@@ -16,7 +16,13 @@ from zoneinfo import ZoneInfo
 from bot.app import NewsDigest
 from bot.cards import Digest, StoryCard
 from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, describe_schedule, parse_schedule
-from bot.config import SLUG_RE, ConfigError, validate_quiet_hours
+from bot.config import (
+    DEFAULT_SCHEDULE,
+    DEFAULT_TIMEZONE,
+    SLUG_RE,
+    ConfigError,
+    validate_quiet_hours,
+)
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
@@ -96,9 +102,7 @@ class Commands:
             )
         if args.lower() in ("help", "-h", "--help"):
             return Reply(USAGE[command])
-        channel = channel_store.ensure_channel(
-            self.core.db, ctx.platform, ctx.channel_id, name=ctx.channel_name
-        )
+        channel = self._channel(command, args, ctx)
         handler = getattr(self, f"_cmd_{command}")
         try:
             return await handler(args, ctx, channel)
@@ -108,6 +112,33 @@ class Commands:
             # A bug must never show a stack trace in chat; the log has it.
             log.exception("command /%s %r failed", command, args)
             return Reply("Sorry, that command failed on our side. The bot's logs have the details.")
+
+    def _channel(self, command: str, args: str, ctx: CommandContext) -> ChannelRow:
+        """The channel's row. Only commands that configure the channel (or ask for its digest)
+        create one: a row signs the channel up for scheduled digests, so a read-only /story in a
+        DM the bot cannot post to would otherwise end up with failed digests and a paused
+        channel. Read-only commands see an unsaved row with the default settings."""
+        db = self.core.db
+        if command in ("follow", "unfollow", "digest") or (command == "watchlist" and args):
+            return channel_store.ensure_channel(
+                db, ctx.platform, ctx.channel_id, name=ctx.channel_name
+            )
+        found = channel_store.get_channel(db, ctx.platform, ctx.channel_id)
+        if found is not None:
+            return found
+        return ChannelRow(
+            id=0,
+            platform=ctx.platform,
+            channel_id=ctx.channel_id,
+            name=ctx.channel_name,
+            schedule=DEFAULT_SCHEDULE,
+            timezone=DEFAULT_TIMEZONE,
+            mode="digest",
+            min_sources=2,
+            quiet_hours=None,
+            webhook_url=None,
+            paused_reason=None,
+        )
 
     # --- commands -------------------------------------------------------------------------------
 
