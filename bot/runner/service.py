@@ -226,16 +226,25 @@ class Service:
             next_run_time=utcnow(),
             replace_existing=True,
         )
+        # Coroutine functions on purpose: AsyncIOScheduler runs plain functions in a thread pool,
+        # where they would use the shared SQLite connection off the loop (joining the loop's open
+        # transaction) and set the outbox's asyncio.Event from a thread (which wakes nothing).
         self.scheduler.add_job(
-            self.outbox.kick, "interval", seconds=30, id="outbox", replace_existing=True
+            self._kick_job, "interval", seconds=30, id="outbox", replace_existing=True
         )
         self.scheduler.add_job(
-            self.sync_jobs,
+            self._sync_jobs_job,
             "interval",
             seconds=self.settings.sync_interval,
             id="sync-jobs",
             replace_existing=True,
         )
+
+    async def _kick_job(self) -> None:
+        self.outbox.kick()
+
+    async def _sync_jobs_job(self) -> None:
+        self.sync_jobs()
 
     def digest_channels(self) -> list[ChannelRow]:
         return digest_channels(channel_store.list_channels(self.db), set(self.outbox.adapters))
