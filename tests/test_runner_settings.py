@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import socket
+from pathlib import Path
+
 import pytest
 
 from bot.config import Config
-from bot.runner.service import run_service
+from bot.runner import service as service_module
+from bot.runner.service import Service, run_service
 from bot.runner.settings import RunnerSettings, SettingsError
 
 
@@ -38,3 +42,46 @@ def test_health_defaults_to_loopback() -> None:
     assert RunnerSettings().health_host == "127.0.0.1"
     assert RunnerSettings.from_env({"NEWSDIGEST_HEALTH_PORT": "off"}).health_port is None
     assert RunnerSettings.from_env({"NEWSDIGEST_HEALTH_HOST": "0.0.0.0"}).health_host == "0.0.0.0"
+
+
+def _bound_socket() -> socket.socket:
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    held.listen()
+    return held
+
+
+async def test_busy_health_port_is_a_clear_error_at_start(tmp_path: Path) -> None:
+    held = _bound_socket()
+    port = held.getsockname()[1]
+    config = Config(database=str(tmp_path / "nd.db"))
+    settings = RunnerSettings(health_host="127.0.0.1", health_port=port, start_spread=0)
+    service = Service(config, settings=settings, env={})
+    try:
+        with pytest.raises(SettingsError, match=rf"NEWSDIGEST_HEALTH_PORT.*127\.0\.0\.1:{port}"):
+            await service.start()
+        assert service.health_server is None
+        assert service.platforms == [] and not service.scheduler.running
+    finally:
+        await service.stop()
+        service.core.close()
+        held.close()
+
+
+def test_run_exits_with_one_line_on_a_busy_health_port(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = _bound_socket()
+    port = held.getsockname()[1]
+    for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NEWSDIGEST_HEALTH_PORT", str(port))
+    monkeypatch.setattr(service_module, "configure_logging", lambda: None)  # keep pytest's
+    try:
+        with pytest.raises(SystemExit) as raised:
+            run_service(Config(database=str(tmp_path / "nd.db")))
+    finally:
+        held.close()
+    message = str(raised.value.code)
+    assert message.startswith("Error: NEWSDIGEST_HEALTH_PORT") and str(port) in message
+    assert "\n" not in message

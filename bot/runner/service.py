@@ -133,7 +133,18 @@ class Service:
             self.health_server = HealthServer(
                 self.health, host=self.settings.health_host, port=self.settings.health_port
             )
-            await self.health_server.start()
+            try:
+                await self.health_server.start()
+            except OSError as exc:
+                # Fail at start, naming the variable: the health check is how a self-hoster
+                # supervises the bot, so running silently without it would hide the problem.
+                self.health_server = None
+                host, port = self.settings.health_host, self.settings.health_port
+                reason = os.strerror(exc.errno) if exc.errno else str(exc)
+                raise SettingsError(
+                    f"NEWSDIGEST_HEALTH_PORT: cannot listen on {host}:{port} "
+                    f"({reason}); free the port, choose another, or set it to 'off'"
+                ) from None
         await self._start_platforms()
         self.register_adapter(ConsoleAdapter())
         self._ensure_console_channel()
@@ -336,4 +347,7 @@ def run_service(config: Config) -> None:
         # A typo in the environment is the operator's to fix: say which variable, no traceback.
         raise SystemExit(f"Error: {exc}") from None
     configure_logging()
-    asyncio.run(Service(config, settings=settings).run_until_stopped())
+    try:
+        asyncio.run(Service(config, settings=settings).run_until_stopped())
+    except SettingsError as exc:  # found at start, e.g. the health port is taken
+        raise SystemExit(f"Error: {exc}") from None
