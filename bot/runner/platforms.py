@@ -14,6 +14,9 @@ The factory is called as `create_platform(config, secrets)` and returns an objec
 
 `start` must return once the platform is connected (run socket-mode / gateway loops as tasks it
 owns); an exception from it is logged and shown in /healthz, and the rest of the bot keeps running.
+A failed start is retried in the background with capped exponential backoff (`PlatformStarter`),
+unless the error is an authentication failure (invalid or revoked token), which no retry fixes.
+After a failed attempt `stop()` is called, so the next `start` begins from a clean slate.
 Inside `start` a platform typically:
 
 - registers its `ChatAdapter` with `service.register_adapter(adapter)`; from then on the outbox
@@ -27,9 +30,12 @@ Tests and other entry points can register more with `register_platform(env_var, 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import Config, Secrets
@@ -97,3 +103,152 @@ def configured_platforms(
             log.exception("could not set up the platform for %s", env_var)
             errors[env_var] = f"{type(exc).__name__}: {exc}"
     return platforms, errors
+
+
+# --- starting, and retrying a start that failed ---------------------------------------------------
+
+# Slack API errors that mean the token itself is bad: retrying cannot help.
+SLACK_AUTH_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+    }
+)
+# discord.py's exceptions for a bad token or a bot not allowed the intents it asks for.
+DISCORD_FATAL_ERRORS = frozenset({"LoginFailure", "PrivilegedIntentsRequired"})
+
+
+def start_error_is_fatal(exc: BaseException) -> bool:
+    """True for an authentication failure (retrying cannot fix it); anything else, such as a
+    connection error, a timeout or a 5xx at boot, is worth another attempt."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if names & DISCORD_FATAL_ERRORS:
+        return True
+    if "SlackApiError" in names:
+        response: Any = getattr(exc, "response", None)
+        try:
+            code = response["error"] if response is not None else None
+        except (KeyError, TypeError):
+            code = None
+        return code in SLACK_AUTH_ERRORS
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Delay before retry number `attempt` (1, 2, ...): initial, doubling, at most `cap`."""
+
+    initial: float = 5.0
+    cap: float = 300.0
+
+    def delay(self, attempt: int) -> float:
+        return min(self.cap, self.initial * 2 ** min(max(attempt - 1, 0), 32))
+
+
+class PlatformStarter:
+    """Starts the chat platforms for a service; one whose start failed for a transient reason is
+    retried in a background task until it starts or the service stops. Started platforms go to
+    `service.platforms`; a platform not (yet) running has its last error in
+    `service.platform_errors` (so /healthz says why), removed once it starts."""
+
+    def __init__(
+        self,
+        service: Service,
+        *,
+        backoff: Backoff,
+        on_late_start: Callable[[Platform], Awaitable[None]],
+    ) -> None:
+        self.service = service
+        self.backoff = backoff
+        self.on_late_start = on_late_start
+        self.pending: list[Platform] = []
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def start_all(self, platforms: list[Platform]) -> None:
+        """One attempt each, in order; failures worth retrying wait for `retry_pending`."""
+        for platform in platforms:
+            exc = await self._attempt(platform)
+            if exc is None:
+                continue
+            if start_error_is_fatal(exc):
+                self._fatal(platform, exc)
+            else:
+                log.error(
+                    "platform %s failed to start: %s: %s; retrying in the background",
+                    platform.name,
+                    type(exc).__name__,
+                    exc,
+                    exc_info=exc,
+                )
+                self.pending.append(platform)
+
+    def retry_pending(self) -> None:
+        """Start the retry loops; called once the service is running, so a platform that comes
+        up later finds the scheduler ready for its channels' jobs."""
+        for platform in self.pending:
+            task = asyncio.create_task(self._retry(platform), name=f"start-{platform.name}")
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        self.pending = []
+
+    async def stop(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    async def _retry(self, platform: Platform) -> None:
+        attempt = 0
+        while True:
+            attempt += 1
+            delay = self.backoff.delay(attempt)
+            await asyncio.sleep(delay)
+            exc = await self._attempt(platform)
+            if exc is None:
+                log.info("platform %s started after %d retries", platform.name, attempt)
+                await self.on_late_start(platform)
+                return
+            if start_error_is_fatal(exc):
+                self._fatal(platform, exc)
+                return
+            # One line per retry: the first failure already logged the traceback.
+            log.warning(
+                "platform %s still failing to start (retry %d): %s: %s; next retry in %.0fs",
+                platform.name,
+                attempt,
+                type(exc).__name__,
+                exc,
+                self.backoff.delay(attempt + 1),
+            )
+
+    async def _attempt(self, platform: Platform) -> Exception | None:
+        """Start it; None on success, else the error (recorded for /healthz)."""
+        try:
+            await platform.start(self.service)
+        except asyncio.CancelledError:  # shutdown during an attempt
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(platform.stop(), timeout=5)
+            raise
+        except Exception as exc:
+            self.service.platform_errors[platform.name] = f"{type(exc).__name__}: {exc}"
+            # Release what the half-done start opened (sessions, gateway tasks) before the next.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(platform.stop(), timeout=5)
+            return exc
+        self.service.platforms.append(platform)
+        self.service.platform_errors.pop(platform.name, None)
+        return None
+
+    def _fatal(self, platform: Platform, exc: Exception) -> None:
+        message = f"{type(exc).__name__}: {exc}"
+        log.error(
+            "platform %s cannot start: authentication failed (%s); not retrying, check its token",
+            platform.name,
+            message,
+        )
+        self.service.platform_errors[platform.name] = (
+            f"authentication failed, not retried: {message}"
+        )

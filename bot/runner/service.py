@@ -9,7 +9,9 @@ Chat platforms (Slack, Discord) are started from the environment, see `bot.runne
 a platform's `start(service)` calls `service.register_adapter(adapter)` and sends slash commands
 to `service.commands.dispatch(...)`, whose `/digest` goes through the outbox. The console adapter
 is always registered; with no chat platform configured, a `console:terminal` channel (hourly
-digest) is created so `newsdigest run` shows something on its own.
+digest) is created so `newsdigest run` shows something on its own. A chat platform whose start
+fails is retried in the background (`bot.runner.platforms.PlatformStarter`); once it starts, its
+channels get their digest jobs and any digest missed meanwhile.
 
 Settings come from the environment, see `bot.runner.settings`; cards for the outbox come from
 `bot.runner.cards`, the `/healthz` body from `bot.runner.status`.
@@ -41,7 +43,7 @@ from bot.runner.jobs import (
     missed_digests,
 )
 from bot.runner.logs import configure_logging
-from bot.runner.platforms import Platform, configured_platforms
+from bot.runner.platforms import Backoff, Platform, PlatformStarter, configured_platforms
 from bot.runner.polling import Poller
 from bot.runner.settings import RunnerSettings, SettingsError
 from bot.runner.status import service_health
@@ -99,6 +101,14 @@ class Service:
         self.poller = Poller(core, self.on_poll_pass, clock=clock, fetcher=fetcher)
         self.platforms: list[Platform] = []
         self.platform_errors: dict[str, str] = {}
+        self.starter = PlatformStarter(
+            self,
+            backoff=Backoff(self.settings.platform_retry_initial, self.settings.platform_retry_max),
+            on_late_start=self._platform_started_late,
+        )
+        # Set when a chat platform is configured, started or not: the terminal channel is then
+        # neither created nor given digests (it is only the stand-in for "no chat at all").
+        self.chat_configured = False
         self.health_server: HealthServer | None = None
         self.stopping = asyncio.Event()
         self.state = "created"
@@ -155,6 +165,7 @@ class Service:
         self.scheduler.start()
         self._outbox_task = asyncio.create_task(self.outbox.run(self.stopping), name="outbox")
         self.state = "running"
+        self.starter.retry_pending()
         log.info(
             "newsdigest running: %d feeds, %d channels, platforms: %s",
             len(feed_store.list_feeds(self.db)),
@@ -174,6 +185,7 @@ class Service:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         grace = self.settings.shutdown_grace
+        await self.starter.stop()
         await self.poller.close(grace / 2)
         if self._outbox_task is not None:
             self.outbox.kick()
@@ -211,18 +223,20 @@ class Service:
 
     async def _start_platforms(self) -> None:
         platforms, errors = configured_platforms(self.config, self.env)
+        self.chat_configured = bool(platforms or errors)
         self.platform_errors.update(errors)
-        for platform in platforms:
-            try:
-                await platform.start(self)
-                self.platforms.append(platform)
-            except Exception as exc:
-                log.exception("platform %s failed to start", platform.name)
-                self.platform_errors[platform.name] = f"{type(exc).__name__}: {exc}"
+        await self.starter.start_all(platforms)
+
+    async def _platform_started_late(self, platform: Platform) -> None:
+        """A platform came up after a retry: its channels get their jobs and a missed digest."""
+        if self.state != "running":
+            return
+        self.sync_jobs()
+        await self._catch_up(platform=platform.name)
 
     def _ensure_console_channel(self) -> None:
         chat = set(self.outbox.adapters) - {"console"}
-        if chat or channel_store.list_channels(self.db, "console"):
+        if self.chat_configured or chat or channel_store.list_channels(self.db, "console"):
             return
         channel = channel_store.ensure_channel(self.db, "console", "terminal", name="terminal")
         channel_store.update_channel(self.db, channel.id, schedule="0 * * * *", origin="runner")
@@ -258,7 +272,19 @@ class Service:
         self.sync_jobs()
 
     def digest_channels(self) -> list[ChannelRow]:
-        return digest_channels(channel_store.list_channels(self.db), set(self.outbox.adapters))
+        channels = digest_channels(channel_store.list_channels(self.db), set(self.outbox.adapters))
+        if self.chat_configured:
+            # A terminal channel an earlier run created (say, while Slack was unreachable) must
+            # not keep printing digests now that a chat platform is configured.
+            runner_made = self._runner_console_channels()
+            channels = [c for c in channels if c.id not in runner_made]
+        return channels
+
+    def _runner_console_channels(self) -> set[int]:
+        rows = self.db.execute(
+            "SELECT id FROM channels WHERE platform = 'console' AND origin = 'runner'"
+        ).fetchall()
+        return {row[0] for row in rows}
 
     def sync_jobs(self) -> None:
         channels = self.digest_channels()
@@ -273,10 +299,16 @@ class Service:
         if changed or removed:
             log.info("digest jobs: %d added or changed, %d removed", changed, removed)
 
-    async def _catch_up(self) -> None:
+    async def _catch_up(self, *, platform: str | None = None) -> None:
+        """Send the digests missed while down and queue instant stories; with `platform`, only
+        for that platform's channels (it has just started late)."""
         now = self.clock()
+
+        def wanted(channels: list[ChannelRow]) -> list[ChannelRow]:
+            return [c for c in channels if platform is None or c.platform == platform]
+
         for channel, missed in missed_digests(
-            self.db, self.digest_channels(), now=now, window=self.settings.catch_up_window
+            self.db, wanted(self.digest_channels()), now=now, window=self.settings.catch_up_window
         ):
             log.info(
                 "sending the digest for %s missed at %s",
@@ -285,9 +317,10 @@ class Service:
                 extra={"event": "digest_catch_up", "channel": channel.key},
             )
             await self.run_digest(channel.id, scheduled_for=missed)
-        for channel in self._instant_channels():
+        for channel in wanted(self._instant_channels()):
             digests.enqueue_instant(self.db, channel, now=now)
-        digests.alert_disabled_feeds(self.db, now=now)
+        if platform is None:
+            digests.alert_disabled_feeds(self.db, now=now)
 
     # --- jobs -----------------------------------------------------------------------------------
 

@@ -55,6 +55,10 @@ class RunnerSettings:
     shutdown_grace: float = 5.0
     sync_interval: float = 60.0
     start_spread: float = 300.0
+    # A chat platform whose start failed (network down at boot) is retried after 5 s, 10 s, ...
+    # at most every 5 minutes. Not read from the environment; tests make them tiny.
+    platform_retry_initial: float = 5.0
+    platform_retry_max: float = 300.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunnerSettings:
