@@ -5,10 +5,15 @@ Monday = 0 and has no wrapping ranges. So the day-of-week field is expanded here
 days it means, in crontab(5) terms (`1-5`, `0-4`, `sun-thu`, `fri-mon`, `*/2`, `1-5/2`), and handed
 to APScheduler as a plain list of day names. Config validation and the scheduler both use this one
 function, so a schedule that validates is the schedule that runs.
+
+Two more crontab(5) rules APScheduler does not follow on its own: when both day fields are
+restricted (neither starts with `*`), a day matching either fires (`0 9 1 * mon` is the 1st and
+every Monday), and a schedule that can never fire (`0 9 31 2 *`) is an error, not a silent no-op.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -56,10 +61,60 @@ def expand_days(field: str) -> list[int]:
     return sorted(days)
 
 
+class NeverFiresError(ValueError):
+    """The cron is well-formed but matches no date at all (e.g. day 31 of February)."""
+
+
+class DayOrCronTrigger(CronTrigger):
+    """A cron whose day-of-month and day-of-week are both restricted: it fires on a day matching
+    either, as crontab(5) does (APScheduler requires both). A CronTrigger subclass, so callers
+    typed for one (and its `timezone`) keep working; it is the month-day half plus the week-day
+    half, taking whichever fires first."""
+
+    def __init__(self, by_month_day: CronTrigger, by_week_day: CronTrigger) -> None:
+        self.__setstate__(by_month_day.__getstate__())
+        self.by_week_day = by_week_day
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        candidates = (
+            super().get_next_fire_time(previous_fire_time, now),
+            self.by_week_day.get_next_fire_time(previous_fire_time, now),
+        )
+        return min((t for t in candidates if t is not None), default=None)
+
+    def __str__(self) -> str:
+        return f"{super().__str__()} or {self.by_week_day}"
+
+
+def _restricted(field: str) -> bool:
+    # crontab(5)'s rule: a day field starting with `*` (`*`, `*/2`) does not restrict.
+    return not (field.startswith("*") or field == "?")
+
+
 def cron_trigger(cron: str, timezone: str) -> CronTrigger:
     fields = cron.split()
     if len(fields) != 5:
         raise ValueError(f"a cron schedule has 5 fields, got {len(fields)}")
     if fields[4] not in ("*", "?"):
         fields[4] = ",".join(_NAMES[d] for d in expand_days(fields[4]))
-    return CronTrigger.from_crontab(" ".join(fields), timezone=ZoneInfo(timezone))
+    zone = ZoneInfo(timezone)
+    trigger: CronTrigger
+    if _restricted(fields[2]) and _restricted(fields[4]):
+        by_month_day = CronTrigger.from_crontab(" ".join([*fields[:4], "*"]), timezone=zone)
+        by_week_day = CronTrigger.from_crontab(" ".join([*fields[:2], "*", *fields[3:]]), zone)
+        trigger = DayOrCronTrigger(by_month_day, by_week_day)
+    else:
+        trigger = CronTrigger.from_crontab(" ".join(fields), timezone=zone)
+    _check_fires(cron, trigger, zone)
+    return trigger
+
+
+def _check_fires(cron: str, trigger: CronTrigger, zone: tzinfo) -> None:
+    """Refuse a schedule with no fire time at all, e.g. day 31 of February (APScheduler searches
+    up to year 9999 and gives None, so such a digest would silently never come)."""
+    if trigger.get_next_fire_time(None, datetime.now(UTC).astimezone(zone)) is None:
+        raise NeverFiresError(
+            f"{cron!r} never fires: no date has that day of the month in that month"
+        )

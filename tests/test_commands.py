@@ -178,3 +178,12 @@ async def test_story_command_writes_a_missing_summary_off_the_event_loop(
     assert ticks.count >= 5  # the loop kept running while the summary was written
     again = await Commands(core).dispatch("story", "kestrel lander", CTX)
     assert again.cards[0].tldr == found.cards[0].tldr and len(threads) == 1  # cached
+
+
+async def test_watchlist_refuses_a_schedule_that_never_fires(core: NewsDigest) -> None:
+    commands = Commands(core)
+    reply = await commands.dispatch("watchlist", "schedule daily 08:00", CTX)
+    reply = await commands.dispatch("watchlist", "schedule cron 0 9 31 2 *", CTX)
+    assert "never fires" in reply.text and "Saved" not in reply.text
+    channel = channel_store.get_channel(core.db, CTX.platform, CTX.channel_id)
+    assert channel is not None and channel.schedule == "0 8 * * *"

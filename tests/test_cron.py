@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.cron import cron_trigger, expand_days
+from bot.cron import NeverFiresError, cron_trigger, expand_days
+from bot.runner.schedule import next_fire
 
 SUN, MON, TUE, WED, THU, FRI, SAT = range(7)
 
@@ -47,3 +48,54 @@ def test_the_trigger_fires_on_those_days() -> None:
         moment = trigger.get_next_fire_time(None, moment + timedelta(seconds=1))
         fired.append(moment.strftime("%a %H:%M"))
     assert fired == ["Mon 09:00", "Wed 09:00", "Fri 09:00", "Mon 09:00", "Wed 09:00", "Fri 09:00"]
+
+
+def _next_dates(cron: str, timezone: str, start: datetime, count: int) -> list[str]:
+    trigger = cron_trigger(cron, timezone)
+    dates: list[str] = []
+    moment: datetime | None = start
+    for _ in range(count):
+        assert moment is not None
+        moment = next_fire(trigger, moment)
+        assert moment is not None
+        dates.append(moment.astimezone(trigger.timezone).strftime("%a %d %b %H:%M"))
+    return dates
+
+
+def test_both_day_fields_restricted_fire_on_either() -> None:
+    # crontab(5): "the 1st, and every Monday", not "a Monday that is the 1st" (Feb and Mar only).
+    start = datetime(2027, 1, 1, tzinfo=UTC)  # a Friday, the 1st
+    assert _next_dates("0 9 1 * mon", "UTC", start, 7) == [
+        "Fri 01 Jan 09:00",
+        "Mon 04 Jan 09:00",
+        "Mon 11 Jan 09:00",
+        "Mon 18 Jan 09:00",
+        "Mon 25 Jan 09:00",
+        "Mon 01 Feb 09:00",  # both at once: one run, not two
+        "Mon 08 Feb 09:00",
+    ]
+    # In a DST zone, with a day list: the 15th or any Saturday/Sunday, local time.
+    assert _next_dates(
+        "30 7 15 3 sat,sun", "Europe/Berlin", datetime(2027, 3, 12, tzinfo=UTC), 4
+    ) == [
+        "Sat 13 Mar 07:30",
+        "Sun 14 Mar 07:30",
+        "Mon 15 Mar 07:30",
+        "Sat 20 Mar 07:30",
+    ]
+
+
+def test_a_starred_day_field_still_narrows_with_the_other() -> None:
+    # Only one field restricted (`*/2` counts as unrestricted): both must match, as before.
+    start = datetime(2027, 1, 1, tzinfo=UTC)
+    assert _next_dates("0 9 * * mon", "UTC", start, 2) == ["Mon 04 Jan 09:00", "Mon 11 Jan 09:00"]
+    assert _next_dates("0 9 */2 * mon", "UTC", start, 2) == ["Mon 11 Jan 09:00", "Mon 25 Jan 09:00"]
+
+
+@pytest.mark.parametrize("cron", ["0 9 31 2 *", "0 9 30 2 *", "0 9 31 4,6,9,11 *"])
+def test_a_schedule_that_never_fires_is_refused(cron: str) -> None:
+    with pytest.raises(NeverFiresError, match="never fires"):
+        cron_trigger(cron, "UTC")
+    # A date that only exists in leap years is fine; so is a day list that rescues Feb 31.
+    assert cron_trigger("0 9 29 2 *", "UTC") is not None
+    assert next_fire(cron_trigger("0 9 31 2 mon", "UTC"), datetime(2027, 1, 1, tzinfo=UTC))

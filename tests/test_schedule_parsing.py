@@ -60,3 +60,9 @@ def test_bad_schedules_say_why(text: str, message: str) -> None:
 
 def test_the_channel_time_zone_is_kept_when_none_is_given() -> None:
     assert parse_schedule("daily 07:00", default_timezone="Europe/Oslo").timezone == "Europe/Oslo"
+
+
+def test_a_cron_that_never_fires_is_not_saved() -> None:
+    with pytest.raises(ScheduleError, match=r"'0 9 31 2 \*' never fires.*not changed"):
+        parse_schedule("cron 0 9 31 2 *")
+    assert parse_schedule("cron 0 9 1 * mon").cron == "0 9 1 * mon"

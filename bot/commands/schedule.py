@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.config import ConfigError, validate_schedule, validate_timezone
+from bot.cron import NeverFiresError, cron_trigger
 
 _DAYS = {
     "daily": "*",
@@ -90,6 +91,13 @@ def _days(token: str) -> str:
 def _checked(cron: str, timezone: str) -> Schedule:
     try:
         validate_timezone(timezone, "time zone")
+        try:
+            cron_trigger(cron, timezone)
+        except NeverFiresError as exc:
+            # Refuse it in plain words: a "Saved." for a digest that never comes is worse.
+            raise ScheduleError(f"{exc}; schedule not changed") from None
+        except (ValueError, TypeError):
+            pass  # malformed: validate_schedule words it as the config check does
         validate_schedule(cron, timezone, "schedule")
     except ConfigError as exc:
         raise ScheduleError(exc.problem) from None
