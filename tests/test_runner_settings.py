@@ -11,7 +11,7 @@ import pytest
 from bot.config import Config
 from bot.runner import service as service_module
 from bot.runner.service import Service, run_service
-from bot.runner.settings import RunnerSettings, SettingsError
+from bot.runner.settings import MAXIMUM, RunnerSettings, SettingsError
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,18 @@ def test_run_exits_with_one_line_on_a_busy_health_port(
     message = str(raised.value.code)
     assert message.startswith("Error: NEWSDIGEST_HEALTH_PORT") and str(port) in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize("name", sorted(MAXIMUM))
+def test_huge_durations_are_refused_by_name(name: str) -> None:
+    # 1e12 s used to pass here and overflow datetime arithmetic at start.
+    with pytest.raises(SettingsError, match=rf"{name} must be at most \d+ seconds, got '1e12'"):
+        RunnerSettings.from_env({name: "1e12"})
+    RunnerSettings.from_env({name: str(MAXIMUM[name])})  # the bound itself is accepted
+
+
+def test_run_exits_cleanly_on_a_huge_catch_up_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSDIGEST_CATCHUP_WINDOW", "1e12")
+    with pytest.raises(SystemExit) as raised:
+        run_service(Config())
+    assert str(raised.value.code).startswith("Error: NEWSDIGEST_CATCHUP_WINDOW must be at most")

@@ -3,8 +3,8 @@
 NEWSDIGEST_HEALTH_PORT (default 8080; `off` disables, 0 picks a free port), NEWSDIGEST_HEALTH_HOST
 (default 127.0.0.1, since the body lists feed URLs and errors), NEWSDIGEST_POLL_TICK,
 NEWSDIGEST_UPDATE_INTERVAL, NEWSDIGEST_CATCHUP_WINDOW, NEWSDIGEST_POST_PACE,
-NEWSDIGEST_SHUTDOWN_GRACE, NEWSDIGEST_START_SPREAD (seconds). A bad value raises `SettingsError`
-naming the variable.
+NEWSDIGEST_SHUTDOWN_GRACE, NEWSDIGEST_START_SPREAD (seconds, each with an upper bound in
+`MAXIMUM`). A bad or out-of-range value raises `SettingsError` naming the variable.
 """
 
 from __future__ import annotations
@@ -20,6 +20,21 @@ class SettingsError(ValueError):
     """A runner environment variable has a bad value; the message names the variable."""
 
 
+HOUR = 3600.0
+DAY = 24 * HOUR
+
+# Upper bounds, far above any sensible value but small enough that the datetime arithmetic and
+# timers they feed cannot overflow (1e12 seconds used to end in an OverflowError at start).
+MAXIMUM: dict[str, float] = {
+    "NEWSDIGEST_POLL_TICK": HOUR,
+    "NEWSDIGEST_UPDATE_INTERVAL": 30 * DAY,
+    "NEWSDIGEST_CATCHUP_WINDOW": 7 * DAY,
+    "NEWSDIGEST_POST_PACE": HOUR,
+    "NEWSDIGEST_SHUTDOWN_GRACE": HOUR,
+    "NEWSDIGEST_START_SPREAD": DAY,
+}
+
+
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -30,6 +45,9 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
         value = math.nan
     if not math.isfinite(value) or value < 0:
         raise SettingsError(f"{name} must be a number of seconds, got {raw!r}")
+    maximum = MAXIMUM[name]
+    if value > maximum:
+        raise SettingsError(f"{name} must be at most {maximum:.0f} seconds, got {raw!r}")
     return value
 
 
