@@ -18,7 +18,7 @@ from bot.ingest.fetcher import FeedFetcher
 from bot.models import Article
 from bot.pipeline.cards import build_card, save_summary
 from bot.pipeline.clustering import StoryClusterer
-from bot.pipeline.digest import DEFAULT_LIMIT, select_stories
+from bot.pipeline.digest import DEFAULT_LIMIT, DEFAULT_WINDOW, select
 from bot.pipeline.poll import PollReport, ProgressCallback, poll_feeds
 from bot.store import articles as article_store
 from bot.store import stories as story_store
@@ -144,9 +144,13 @@ class NewsDigest:
         limit: int = DEFAULT_LIMIT,
     ) -> Digest:
         now = now or utcnow()
-        candidates = select_stories(
-            self.db, channel, now=now, include_delivered=include_delivered, limit=limit
-        )
+        candidates = select(
+            self.db,
+            channel,
+            since=now - DEFAULT_WINDOW,
+            include_delivered=include_delivered,
+            limit=limit,
+        ).chosen
         cards = [
             build_card(
                 self.db, c.story, self.summarizer, now=now, topics=c.topics, members=c.members

@@ -5,6 +5,25 @@ from __future__ import annotations
 from bot.models import Article
 
 
+def tram_strike_story(*, extra: bool = True) -> list[Article]:
+    """Two outlets give one strike in two spellings ("strike for 48 hours" / "a 48-hour strike",
+    the second adding "two days"); `extra`: each also has a second sentence of its own."""
+    post = "Tram crews in Lindmoor will strike for 48 hours from Monday after wage talks failed."
+    ledger = (
+        "Riders in Lindmoor face two days without trams after the drivers' union called a "
+        "48-hour strike."
+    )
+    if extra:
+        post += " The city plans 150 replacement coaches."
+        ledger += " Ticket offices will stay open."
+    return [
+        Article(id="1", source="Harbour Post", title="Tram crews set 48-hour walkout in Lindmoor",
+                text=post),
+        Article(id="2", source="Valley Ledger", title="Lindmoor riders brace for tram stoppage",
+                text=ledger),
+    ]  # fmt: skip
+
+
 def harbor_bridge_story() -> list[Article]:
     """Four outlets on one invented event; Coastline Times adds a number, Valley Echo adds nothing."""
     return [

@@ -9,7 +9,7 @@ from bot.summarize import summarize
 from bot.summarize.angles import build_angles
 from bot.summarize.grounding import ELLIPSIS, entities, is_verbatim, numbers, ungrounded
 from bot.summarize.headline import choose_headline, clean_title
-from tests.test_summarize_fixtures import harbor_bridge_story
+from tests.test_summarize_fixtures import harbor_bridge_story, tram_strike_story
 
 
 def test_headline_cleanup() -> None:
@@ -190,24 +190,9 @@ def test_angle_quote_adds_to_the_line_and_names_are_not_repeated() -> None:
 def test_a_sentence_giving_a_bullets_figure_in_other_words_is_no_angle() -> None:
     # The second outlet's only sentence of its own restates the TL;DR's strike ("48 hours" as
     # "two days ... a 48-hour strike"): it is not a detail the others lack.
-    articles = [
-        Article(
-            id="1",
-            source="Harbour Post",
-            title="Tram crews set 48-hour walkout in Lindmoor",
-            text="Tram crews in Lindmoor will strike for 48 hours from Monday after wage talks "
-            "failed.",
-        ),
-        Article(
-            id="2",
-            source="Valley Ledger",
-            title="Lindmoor riders brace for tram stoppage",
-            text="Riders in Lindmoor face two days without trams after the drivers' union called "
-            "a 48-hour strike.",
-        ),
-    ]
+    articles = tram_strike_story(extra=False)
     outlets = [a.source for a in articles]
-    bullet = "Tram crews in Lindmoor will strike for 48 hours from Monday after wage talks failed."
+    bullet = articles[0].text
     angles, also = build_angles(articles, outlets, "Harbour Post", tldr=[bullet])
     assert angles == [] and also == ["Valley Ledger"]
     # Without that bullet on the card, the same sentence is the outlet's angle.

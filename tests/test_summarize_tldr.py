@@ -424,23 +424,8 @@ def test_a_figure_spelt_two_ways_is_one_fact_even_beside_another_figure() -> Non
     # "a 48-hour strike" and "strike for 48 hours" are one fact, even when one telling adds a
     # figure of its own ("two days"): the TL;DR gives the strike once (it used to give it twice).
     from bot.summarize.grounding import figures
+    from tests.test_summarize_fixtures import tram_strike_story
 
-    articles = [
-        Article(
-            id="1",
-            source="Harbour Post",
-            title="Tram crews set 48-hour walkout in Lindmoor",
-            text="Tram crews in Lindmoor will strike for 48 hours from Monday after wage talks "
-            "failed. The city plans 150 replacement coaches.",
-        ),
-        Article(
-            id="2",
-            source="Valley Ledger",
-            title="Lindmoor riders brace for tram stoppage",
-            text="Riders in Lindmoor face two days without trams after the drivers' union called "
-            "a 48-hour strike. Ticket offices will stay open.",
-        ),
-    ]
-    tldr = summarize(articles).tldr
+    tldr = summarize(tram_strike_story()).tldr
     with_strike = [b.text for b in tldr if "48" in figures(b.text)]
     assert len(with_strike) == 1, [b.text for b in tldr]

@@ -91,24 +91,3 @@ def select(
             continue
         selection.chosen.append(Candidate(story=story, members=members[story.id], topics=matched))
     return selection
-
-
-def select_stories(
-    db: sqlite_utils.Database,
-    channel: ChannelRow,
-    *,
-    now: datetime,
-    window: timedelta = DEFAULT_WINDOW,
-    limit: int = DEFAULT_LIMIT,
-    include_delivered: bool = False,
-    story_ids: set[str] | None = None,
-) -> list[Candidate]:
-    """`select` over the `window` before `now`, without the overflow count."""
-    return select(
-        db,
-        channel,
-        since=now - window,
-        limit=limit,
-        include_delivered=include_delivered,
-        story_ids=story_ids,
-    ).chosen
