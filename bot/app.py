@@ -144,20 +144,25 @@ class NewsDigest:
         limit: int = DEFAULT_LIMIT,
     ) -> Digest:
         now = now or utcnow()
-        candidates = select(
+        selection = select(
             self.db,
             channel,
             since=now - DEFAULT_WINDOW,
             include_delivered=include_delivered,
             limit=limit,
-        ).chosen
+        )
         cards = [
             build_card(
                 self.db, c.story, self.summarizer, now=now, topics=c.topics, members=c.members
             )
-            for c in candidates
+            for c in selection.chosen
         ]
-        return Digest(channel=channel.name or channel.key, cards=cards, generated_at=now)
+        return Digest(
+            channel=channel.name or channel.key,
+            cards=cards,
+            generated_at=now,
+            more=selection.more,
+        )
 
     def close(self) -> None:
         self.db.close()

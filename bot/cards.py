@@ -68,6 +68,14 @@ class Digest:
     cards: list[StoryCard]
     generated_at: datetime
     title: str = "News digest"
+    more: int = 0  # stories that qualified but did not fit: the heading says so
+
+    @property
+    def count_label(self) -> str:
+        """'10 stories (3 more not shown)'."""
+        noun = "story" if len(self.cards) == 1 else "stories"
+        label = f"{len(self.cards)} {noun}"
+        return f"{label} ({self.more} more not shown)" if self.more else label
 
 
 def humanize_delta(delta) -> str:  # type: ignore[no-untyped-def]

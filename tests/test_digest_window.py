@@ -4,6 +4,7 @@ an overflow notice instead of silently dropped stories, and instant mode's touch
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlite_utils
 from fakes.chat import FakeChatAdapter
@@ -130,3 +131,16 @@ def test_instant_posts_the_touched_story_behind_fifty_bigger_ones() -> None:
     add_story(db, "breaking", ["A", "B"], now=MONDAY)
     assert digests.enqueue_instant(db, channel, now=MONDAY, story_ids={"breaking"}) == 1
     assert queued(db) == ["breaking"]
+
+
+def test_an_on_demand_digest_counts_the_stories_it_had_no_room_for(tmp_path: Path) -> None:
+    from bot.app import NewsDigest
+    from bot.config import Config
+    from bot.store import channels as channel_store
+
+    core = NewsDigest(Config(), db=open_database(tmp_path / "nd.db"))
+    stories_aged(core.db, {"a": 1, "b": 2, "c": 3})
+    channel = channel_store.ensure_channel(core.db, "console", "C1", name="#c1")
+    digest = core.digest(channel, now=MONDAY, limit=2)
+    assert (len(digest.cards), digest.more) == (2, 1)
+    assert core.digest(channel, now=MONDAY).more == 0

@@ -362,3 +362,21 @@ def test_renderers_do_not_mutate_card() -> None:
 def test_outputs_are_plain_in_plain_terminal() -> None:
     out = console_output(render_card_console, make_card())
     assert not re.search(r"\x1b\[", out)
+
+
+def test_a_digest_that_left_stories_out_says_how_many_on_every_surface() -> None:
+    from bot.adapters.discord.embeds import digest_heading_text
+    from bot.adapters.slack.blocks import digest_messages
+
+    digest = make_digest(make_card())
+    digest.more = 3
+    said = "1 story (3 more not shown)"
+    assert said in render_digest_text(digest)
+    assert said in console_output(render_digest_console, digest)
+    assert said in render_digest_html(digest)
+    assert said in digest_heading_text(digest)
+    assert said in str(digest_messages(digest)[0].blocks)
+    # Nothing left out: the plain count, as before.
+    digest.more = 0
+    assert "· 1 story\n" in render_digest_text(digest) + "\n"
+    assert "more not shown" not in render_digest_html(digest)

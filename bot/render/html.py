@@ -118,8 +118,6 @@ def render_card_html(card: StoryCard, full: bool = False) -> str:
 
 
 def render_digest_html(digest: Digest) -> str:
-    count = len(digest.cards)
-    noun = "story" if count == 1 else "stories"
     title = _e(digest.title)
     cards = "\n".join(render_card_html(c) for c in digest.cards) or (
         '<p class="meta">No new stories.</p>'
@@ -137,7 +135,7 @@ def render_digest_html(digest: Digest) -> str:
 <body>
 <header>
 <h1>{title}</h1>
-<p class="meta">{_e(digest.channel)} · {escape(format_time(digest.generated_at))} · {count} {noun}</p>
+<p class="meta">{_e(digest.channel)} · {escape(format_time(digest.generated_at))} · {escape(digest.count_label)}</p>
 </header>
 <main>
 {cards}

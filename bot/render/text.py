@@ -154,11 +154,9 @@ def format_time(when: datetime) -> str:
 
 
 def digest_heading(digest: Digest) -> str:
-    count = len(digest.cards)
-    noun = "story" if count == 1 else "stories"
     return (
         f"{clean(digest.title)} · {clean(digest.channel)} · "
-        f"{format_time(digest.generated_at)} · {count} {noun}"
+        f"{format_time(digest.generated_at)} · {digest.count_label}"
     )
 
 
