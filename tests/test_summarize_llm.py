@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 import sqlite_utils
 from _loop_ticks import LoopTicks
@@ -232,3 +234,48 @@ async def test_extractive_pass_runs_off_the_event_loop(
         async with LoopTicks() as ticks:
             summary = await Summarizer(llm).asummarize(harbor_bridge_story())
         assert summary.tldr and ticks.count >= 5, "the event loop was blocked while summarising"
+
+
+def test_key_from_a_crlf_env_file_is_stripped(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A trailing "\r" made h11 refuse the header, and its error quoted the key into the log.
+    monkeypatch.setenv("NEWSDIGEST_TEST_KEY", "sk-test\r\n")
+    summary = Summarizer(_settings(endpoint)).summarize(harbor_bridge_story())
+    assert summary.writer == "llm"
+    assert FakeCompletions.requests[0]["auth"] == "Bearer sk-test"
+
+
+@pytest.mark.parametrize("run", ["sync", "async"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        lambda key: httpx.LocalProtocolError(f"Illegal header value b'Bearer {key}\\r'"),
+        lambda key: httpx.ConnectError(f"refused; sent key {key}"),
+    ],
+    ids=["bearer-header", "bare-key"],
+)
+def test_failure_log_never_contains_the_key(
+    endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    run: str,
+    error: Callable[[str], Exception],
+) -> None:
+    key = "sk-live-0123456789abcdef"
+    monkeypatch.setenv("NEWSDIGEST_TEST_KEY", key + "\r")
+
+    async def fail(*args: Any, **kwargs: Any) -> httpx.Response:
+        raise error(key)
+
+    monkeypatch.setattr(httpx.AsyncClient, "send", fail)
+    summarizer = Summarizer(_settings(endpoint))
+    with caplog.at_level(logging.WARNING, logger="bot.summarize.llm"):
+        if run == "sync":
+            summary = summarizer.summarize(harbor_bridge_story())
+        else:
+            summary = asyncio.run(summarizer.asummarize(harbor_bridge_story()))
+    assert summary.writer == "extractive"
+    assert "fell back to extractive" in caplog.text
+    assert type(error(key)).__name__ in caplog.text
+    assert "sk-live" not in caplog.text and "0123456789abcdef" not in caplog.text

@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -161,6 +162,17 @@ def parse_answer(payload: Any) -> Any:
         raise LLMRejected("message content is not JSON") from None
 
 
+_BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    """`text` without the given secrets or any bearer token: failure logs must not leak the key."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    return _BEARER.sub(r"\1[redacted]", text)
+
+
 class LLMWriter:
     """Calls the endpoint within the token budget and falls back to `base` on any failure.
 
@@ -173,10 +185,18 @@ class LLMWriter:
         self.settings = settings
         self.budget = budget
 
+    def _api_key(self) -> str:
+        """The configured key, stripped of surrounding whitespace.
+
+        A CRLF .env file leaves a carriage return on the value, which h11 refuses as an illegal
+        header value (its error message quoting the whole header, key included).
+        """
+        return os.environ.get(self.settings.api_key_env, "").strip()
+
     def _request(self, messages: list[dict[str, str]]) -> tuple[str, dict[str, str], dict]:
         url = self.settings.base_url.rstrip("/") + "/chat/completions"
         headers = {"Content-Type": "application/json"}
-        key = os.environ.get(self.settings.api_key_env)
+        key = self._api_key()
         # Local servers (llama.cpp, Ollama) need no key; only send one when configured.
         if key:
             headers["Authorization"] = f"Bearer {key}"
@@ -229,7 +249,11 @@ class LLMWriter:
             self.budget.settle(day, estimate, 0)
         # Otherwise (timeout, HTTP error, unreadable body) the call may have been billed: the
         # estimate, an upper bound, stays booked. So does a cancelled call's.
-        log.warning("LLM writer fell back to extractive: %s", str(exc) or type(exc).__name__)
+        # Exception texts can quote the request (h11 quotes an illegal header whole): redacted.
+        raw_key = os.environ.get(self.settings.api_key_env, "")
+        message = redact(str(exc), [raw_key, raw_key.strip()])
+        reason = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+        log.warning("LLM writer fell back to extractive: %s", reason)
 
     def rewrite(self, articles: list[Article], outlets: list[str], base: Summary) -> Summary:
         """Blocking twin of `arewrite`, for threads and the CLI."""
