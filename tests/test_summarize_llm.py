@@ -16,7 +16,13 @@ from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 
 from bot.models import Article, Summary
 from bot.summarize import LLMSettings, Summarizer, outlet_keys, summarize
-from bot.summarize.llm import LLMWriter, TokenBudget, build_messages, estimate_tokens
+from bot.summarize.llm import (
+    MAX_RESPONSE_BYTES,
+    LLMWriter,
+    TokenBudget,
+    build_messages,
+    estimate_tokens,
+)
 from tests.test_summarize_fixtures import harbor_bridge_story
 
 GOOD = {
@@ -279,3 +285,47 @@ def test_failure_log_never_contains_the_key(
     assert "fell back to extractive" in caplog.text
     assert type(error(key)).__name__ in caplog.text
     assert "sk-live" not in caplog.text and "0123456789abcdef" not in caplog.text
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [DEEP, chat_body(DEEP.decode())],
+    ids=["deep-body", "deep-message-content"],
+)
+def test_deeply_nested_json_falls_back_quietly(
+    endpoint: str, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    # json.loads raises RecursionError (not a ValueError) on nesting like this; it escaped both
+    # entry points for the body, and was logged as an unexpected bug for the message content.
+    FakeCompletions.body = body
+    summarizer = Summarizer(_settings(endpoint))
+    with caplog.at_level(logging.WARNING, logger="bot.summarize.llm"):
+        assert summarizer.summarize(harbor_bridge_story()) == summarize(harbor_bridge_story())
+        summary = asyncio.run(summarizer.asummarize(harbor_bridge_story()))
+    assert summary == summarize(harbor_bridge_story())
+    assert "nested too deeply" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("send_length", [True, False], ids=["content-length", "until-close"])
+def test_oversized_body_is_refused(
+    endpoint: str, send_length: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A valid, usable answer padded past the cap: refused unread, not parsed whole.
+    payload = json.loads(chat_body(json.dumps(GOOD), tokens=1234))
+    payload["padding"] = "x" * MAX_RESPONSE_BYTES
+    FakeCompletions.body = json.dumps(payload).encode()
+    FakeCompletions.send_length = send_length
+    summarizer = Summarizer(_settings(endpoint))
+    with caplog.at_level(logging.WARNING, logger="bot.summarize.llm"):
+        assert summarizer.summarize(harbor_bridge_story()).writer == "extractive"
+        summary = asyncio.run(summarizer.asummarize(harbor_bridge_story()))
+    assert summary.writer == "extractive"
+    assert f"over {MAX_RESPONSE_BYTES} bytes" in caplog.text
+    # Just under the cap is still read and used.
+    payload["padding"] = "x" * (MAX_RESPONSE_BYTES // 2)
+    FakeCompletions.body = json.dumps(payload).encode()
+    assert summarizer.summarize(harbor_bridge_story()).writer == "llm"

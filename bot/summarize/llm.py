@@ -3,8 +3,9 @@
 Any OpenAI-compatible chat-completions endpoint works (OpenAI, vLLM, llama.cpp, Ollama). The
 model's answer is only used if it passes the grounding checks: every name and number it writes
 must occur in a source, every quote must be verbatim in its outlet's text, and the TL;DR must fit
-the card. Anything else (hallucination, timeout, HTTP error, malformed JSON, spent budget) yields
-the extractive summary, so a flaky endpoint can degrade the prose but never the facts.
+the card. Anything else (hallucination, timeout, HTTP error, malformed, too deeply nested or
+oversized JSON, spent budget) yields the extractive summary, so a flaky endpoint can degrade the
+prose but never the facts.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 MAX_ARTICLE_CHARS = 2000
 MAX_ARTICLES = 8
 MAX_COMPLETION_TOKENS = 700
+# A chat completion of MAX_COMPLETION_TOKENS is a few kilobytes; anything near this is not an
+# answer, and reading it whole would let a broken or hostile endpoint fill the memory.
+MAX_RESPONSE_BYTES = 1_000_000
 
 SYSTEM_PROMPT = """You write the text of a neutral news story card from several outlets' articles.
 Reply with JSON only, of this shape:
@@ -160,6 +164,40 @@ def parse_answer(payload: Any) -> Any:
         return json.loads(_content(payload))
     except json.JSONDecodeError:
         raise LLMRejected("message content is not JSON") from None
+    except RecursionError:
+        # Nesting deeper than the parser's stack is no card text, just an unusable answer.
+        raise LLMRejected("message content is nested too deeply") from None
+
+
+class ResponseUnreadable(ValueError):
+    """The response body is too large or not parseable JSON: a failed call, like a bad status."""
+
+
+def parse_body(raw: bytes) -> Any:
+    """The response body as JSON; `ResponseUnreadable` for anything json.loads cannot take."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        # Raised (not a ValueError) for deeply nested arrays such as "[[[[...]]]]".
+        raise ResponseUnreadable("response body is nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both
+        raise ResponseUnreadable(f"response body is not JSON ({type(exc).__name__})") from None
+
+
+async def read_capped(response: httpx.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes:
+    """The (decoded) body of a streamed response, refusing it once it passes `limit` bytes."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ResponseUnreadable(f"response body over {limit} bytes (Content-Length {declared})")
+    chunks: list[bytes] = []
+    size = 0
+    # Counted after content decoding, so a small gzip bomb is cut as well as a plain huge body.
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise ResponseUnreadable(f"response body over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 _BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
@@ -214,10 +252,14 @@ class LLMWriter:
         url, headers, body = self._request(messages)
 
         async def post() -> Any:
-            async with httpx.AsyncClient(timeout=self.settings.timeout) as client:
-                response = await client.post(url, headers=headers, json=body)
+            # Streamed, so the body is read only up to MAX_RESPONSE_BYTES.
+            async with (
+                httpx.AsyncClient(timeout=self.settings.timeout) as client,
+                client.stream("POST", url, headers=headers, json=body) as response,
+            ):
                 response.raise_for_status()
-                return response.json()
+                raw = await read_capped(response)
+            return parse_body(raw)
 
         return await asyncio.wait_for(post(), timeout=self.settings.timeout)
 
@@ -286,7 +328,7 @@ class LLMWriter:
         return await asyncio.to_thread(self._checked, payload, articles, outlets, base)
 
 
-# Network and HTTP failures, an unreadable body (ValueError) and the overall deadline.
+# Network and HTTP failures, an unreadable or oversized body (ValueError) and the overall deadline.
 _FETCH_ERRORS = (httpx.HTTPError, ValueError, TimeoutError)
 
 

@@ -28,6 +28,9 @@ class FakeCompletions(BaseHTTPRequestHandler):
     # Seconds between the answer's bytes: each read is quick, so only an overall deadline ends
     # the client's wait.
     drip: ClassVar[float] = 0.0
+    # False: no Content-Length, the body ends when the connection closes (HTTP/1.0), so a client
+    # cannot refuse an oversized body from the header and must count what it reads.
+    send_length: ClassVar[bool] = True
     requests: ClassVar[list[dict[str, Any]]] = []  # {"path", "body", "auth"} per request
 
     def log_message(self, *args: Any) -> None:
@@ -42,7 +45,8 @@ class FakeCompletions(BaseHTTPRequestHandler):
         try:
             self.send_response(self.status)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(self.body)))
+            if self.send_length:
+                self.send_header("Content-Length", str(len(self.body)))
             self.end_headers()
             if not self.drip:
                 self.wfile.write(self.body)
@@ -60,6 +64,7 @@ def serve_completions(body: bytes) -> Iterator[str]:
     """The endpoint's base URL (".../v1"), answering `body` with 200 until told otherwise."""
     handler = FakeCompletions
     handler.status, handler.body, handler.delay, handler.drip = 200, body, 0.0, 0.0
+    handler.send_length = True
     handler.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
