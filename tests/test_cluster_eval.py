@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from _cluster_fixtures import event_articles
+from click.testing import CliRunner, Result
 
+from bot.cli import cli
 from bot.eval.cluster_eval import cluster_jsonl
 from bot.eval.jsonl import EvalInputError
 from bot.eval.metrics import bcubed, pairwise
@@ -95,3 +98,80 @@ def test_eval_summarize_gives_back_a_placeholder_source_as_given():
     summarize_jsonl(io.StringIO(json.dumps(story) + "\n"), out)
     row = json.loads(out.getvalue())
     assert row["angles"] and all(a["source"] == "unknown" for a in row["angles"])
+
+
+def _eval_cli(tmp_path: Path, command: str, data: bytes) -> Result:
+    path = tmp_path / "input.jsonl"
+    path.write_bytes(data)
+    return CliRunner().invoke(cli, ["eval", command, str(path)])
+
+
+_GOOD_ARTICLE = b'{"id": "a1", "title": "Dam opens", "text": "The dam opened today."}\n'
+
+
+@pytest.mark.parametrize(
+    ("article_line", "error"),
+    [
+        # A Unix timestamp used to reach str.replace and end in an AttributeError traceback.
+        (
+            b'{"id": "a2", "published": 1700000000}',
+            "Error: line 2: 'published' must be an ISO 8601 string, not int",
+        ),
+        (
+            b'{"id": "a2", "published": ["2024-01-01"]}',
+            "Error: line 2: 'published' must be an ISO 8601 string, not list",
+        ),
+        # Latin-1 "caf\xe9": a UnicodeDecodeError traceback before.
+        (
+            b'{"id": "a2", "title": "caf\xe9"}',
+            "Error: line 2: not valid UTF-8 (byte 0xe9 at column 27)",
+        ),
+        # json recurses per nesting level: a RecursionError traceback before.
+        (b"[" * 100_000 + b"]" * 100_000, "Error: line 2: JSON nested too deeply"),
+    ],
+    ids=["numeric-published", "list-published", "latin-1", "deeply-nested"],
+)
+def test_eval_cluster_reports_bad_input_by_line(
+    tmp_path: Path, article_line: bytes, error: str
+) -> None:
+    result = _eval_cli(tmp_path, "cluster", _GOOD_ARTICLE + article_line + b"\n")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines() == [error]
+
+
+@pytest.mark.parametrize(
+    ("story_line", "error"),
+    [
+        (
+            b'{"cluster_id": "c2", "articles": [{"id": "a2", "published": 5}]}',
+            "Error: line 3: 'published' must be an ISO 8601 string, not int",
+        ),
+        (
+            b'{"cluster_id": "c2", "articles": [{"id": "a2", "text": "\xff"}]}',
+            "Error: line 3: not valid UTF-8 (byte 0xff at column 57)",
+        ),
+        (
+            b'{"cluster_id": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+            "Error: line 3: JSON nested too deeply",
+        ),
+    ],
+    ids=["numeric-published", "invalid-utf8", "deeply-nested"],
+)
+def test_eval_summarize_reports_bad_input_by_line(
+    tmp_path: Path, story_line: bytes, error: str
+) -> None:
+    good = json.dumps({"cluster_id": "c1", "articles": [json.loads(_GOOD_ARTICLE)]}).encode()
+    result = _eval_cli(tmp_path, "summarize", good + b"\n\n" + story_line + b"\n")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    # The first story's row is already out; the error names the line that stopped the run.
+    assert result.stderr.splitlines() == [error]
+
+
+def test_eval_cluster_reports_undecodable_text_stream_by_line() -> None:
+    # A strict text stream (not opened by the CLI) fails decoding a whole chunk: the error names
+    # where the trouble starts instead of escaping as a UnicodeDecodeError.
+    stream = io.TextIOWrapper(io.BytesIO(_GOOD_ARTICLE + b'{"id": "caf\xe9"}\n'), encoding="utf-8")
+    with pytest.raises(EvalInputError, match=r"^line 1: not valid UTF-8"):
+        cluster_jsonl(stream, io.StringIO())

@@ -8,6 +8,10 @@ import click
 
 from bot.eval.jsonl import EvalInputError
 
+# surrogateescape: a non-UTF-8 byte reaches read_objects, which names its line, instead of a
+# UnicodeDecodeError from the middle of a chunk.
+_INPUT = click.File("r", encoding="utf-8", errors="surrogateescape")
+
 
 @click.group("eval")
 def eval_group() -> None:
@@ -15,7 +19,7 @@ def eval_group() -> None:
 
 
 @eval_group.command("cluster")
-@click.argument("input_file", type=click.File("r", encoding="utf-8"))
+@click.argument("input_file", type=_INPUT)
 def eval_cluster(input_file) -> None:  # type: ignore[no-untyped-def]
     """Cluster articles online in `published` order (undated last).
 
@@ -31,7 +35,7 @@ def eval_cluster(input_file) -> None:  # type: ignore[no-untyped-def]
 
 
 @eval_group.command("summarize")
-@click.argument("input_file", type=click.File("r", encoding="utf-8"))
+@click.argument("input_file", type=_INPUT)
 def eval_summarize(input_file) -> None:  # type: ignore[no-untyped-def]
     """Summarise stories.
 

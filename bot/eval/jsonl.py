@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -14,10 +15,18 @@ class EvalInputError(ValueError):
     """A line of evaluation input is not valid JSON or lacks a required key."""
 
 
-def parse_timestamp(value: str | None) -> datetime | None:
-    """ISO 8601 to an aware UTC datetime; naive times are taken as UTC."""
-    if not value:
+def parse_timestamp(value: object, line_no: int, field: str = "published") -> datetime | None:
+    """ISO 8601 to an aware UTC datetime; naive times are taken as UTC.
+
+    Missing, empty or unparseable strings give None (undated). Any other JSON type is an input
+    error: a Unix number is a plausible mistake that would otherwise silently reorder arrivals.
+    """
+    if value is None or value == "":
         return None
+    if not isinstance(value, str):
+        raise EvalInputError(
+            f"line {line_no}: {field!r} must be an ISO 8601 string, not {type(value).__name__}"
+        )
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -38,18 +47,54 @@ def article_from_json(obj: dict[str, Any], line_no: int) -> Article:
         title=str(obj.get("title") or ""),
         text=str(obj.get("text") or ""),
         url=obj.get("url") or None,
-        published=parse_timestamp(obj.get("published")),
+        published=parse_timestamp(obj.get("published"), line_no),
     )
 
 
+# What undecodable bytes become under errors="surrogateescape" (0x80-0xFF -> U+DC80-U+DCFF).
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _check_decoded(line: str, line_no: int) -> None:
+    """Refuse a line holding bytes that were not UTF-8, naming the line, column and byte."""
+    bad = _ESCAPED_BYTE.search(line)
+    if bad:
+        byte = ord(bad.group()) - 0xDC00
+        raise EvalInputError(
+            f"line {line_no}: not valid UTF-8 (byte 0x{byte:02x} at column {bad.start() + 1})"
+        )
+
+
 def read_objects(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for line_no, line in enumerate(stream, start=1):
+    """JSON objects, one a line, with their line numbers; blank lines skipped.
+
+    Open files with errors="surrogateescape" (as the CLI does) so a non-UTF-8 line is reported
+    by its number; a strict stream fails while decoding a whole chunk, where only the last good
+    line is known.
+    """
+    line_no = 0
+    lines = iter(stream)
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            raise EvalInputError(
+                f"line {line_no + 1}: not valid UTF-8 (at or after this line: {exc.reason})"
+            ) from None
+        line_no += 1
         if not line.strip():
             continue
+        _check_decoded(line, line_no)
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise EvalInputError(f"line {line_no}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            # Python's json parser recurses once per nesting level, so depth past the stack
+            # limit raises RecursionError rather than JSONDecodeError.
+            raise EvalInputError(f"line {line_no}: JSON nested too deeply") from None
         if not isinstance(obj, dict):
             raise EvalInputError(f"line {line_no}: expected a JSON object")
         yield line_no, obj
