@@ -99,6 +99,26 @@ def test_safe_url(url: str | None, ok: bool) -> None:
     assert (safe_url(url) is not None) == ok
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://exa\u202emple.com/",  # right-to-left override: the host reads reversed
+        "https://a.example/\u2067x\u2069",  # isolates around the path
+        "https://bank\u200b.example/",  # zero-width space hides in the host
+        "https://a.example/\u00adlogin",  # soft hyphen
+        "https://a.example/\ufeff",  # byte order mark / zero-width no-break space
+    ],
+)
+def test_safe_url_refuses_invisible_format_characters(url: str) -> None:
+    # A printed link with a bidi control or other format character can show a different address
+    # than the one it opens, so it is rendered as text, never as a link.
+    assert safe_url(url) is None
+
+
+def test_safe_url_keeps_visible_unicode() -> None:
+    assert safe_url("https://bücher.example/straße") is not None
+
+
 def test_clean_strips_control_and_bidi_characters() -> None:
     assert clean("a\x1b[31mb\u202ec\n\nd\t e") == "a [31mb c d e"
 

@@ -76,8 +76,10 @@ def safe_url(url: str | None) -> str | None:
         return None
     url = url.strip()
     # Browsers drop tabs/newlines inside URLs ("java\tscript:"), so any such character is
-    # suspicious enough to refuse rather than normalise.
-    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
+    # suspicious enough to refuse rather than normalise. Format characters (Cf: bidi overrides,
+    # zero-width joiners, soft hyphens) are invisible or reorder what is shown, so a printed URL
+    # could read as a different site than the one it opens.
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in url):
         return None
     try:
         parts = urlsplit(url)
