@@ -30,6 +30,10 @@ from bot.store.sync import SyncReport, sync_config
 from bot.summarize import LLMSettings, Summarizer
 from bot.topics.lookup import Lookup, StoryRef, find_story
 
+# The furthest back a listing may look (ten years). The CLI options are bounded by it so a huge
+# `--hours` gets click's usual range error instead of an OverflowError from `now - timedelta`.
+MAX_LOOKBACK_HOURS = 10 * 366 * 24
+
 
 @dataclass(slots=True)
 class PassReport:

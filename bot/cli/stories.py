@@ -10,12 +10,16 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bot.app import NewsDigest, PassReport
+from bot.app import MAX_LOOKBACK_HOURS, NewsDigest, PassReport
 from bot.cli.context import CliContext, pass_cli
 from bot.pipeline.poll import FeedResult
 from bot.render.console import render_card_console, render_digest_console
+from bot.render.text import clean
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
+
+# Bounded so a huge value is a usage error, not an OverflowError in the date arithmetic.
+HOURS = click.IntRange(1, MAX_LOOKBACK_HOURS)
 
 
 async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: bool) -> PassReport:
@@ -33,7 +37,9 @@ async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: b
         task = progress.add_task("poll", total=total, last="")
 
         def done(result: FeedResult) -> None:
-            progress.update(task, advance=1, last=escape(result.feed.display_name[:40]))
+            # Feed names come from the feed itself: clean() drops ESC/bidi controls that Rich's
+            # markup escape leaves in, which would otherwise drive the terminal.
+            progress.update(task, advance=1, last=escape(clean(result.feed.display_name)[:40]))
 
         active = [f for f in feeds if not f.disabled_reason] if feeds is not None else None
         if active is not None:
@@ -55,7 +61,8 @@ def print_poll_report(report: PassReport, console: Console) -> None:
     )
     for failed in poll.failed:
         console.print(
-            f"  [red]✗[/red] {escape(failed.feed.display_name)}: {escape(failed.error or 'failed')}"
+            f"  [red]✗[/red] {escape(clean(failed.feed.display_name))}: "
+            f"{escape(clean(failed.error) or 'failed')}"
         )
 
 
@@ -72,7 +79,7 @@ def poll_command(cli: CliContext, all_feeds: bool) -> None:
 
 
 @click.command("stories")
-@click.option("--hours", default=48, show_default=True, help="How far back to look.")
+@click.option("--hours", default=48, show_default=True, type=HOURS, help="How far back to look.")
 @click.option("--min-sources", default=1, show_default=True, help="Minimum independent sources.")
 @click.option("--limit", default=30, show_default=True)
 @pass_cli
@@ -84,10 +91,12 @@ def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -
         return
     table = Table("slug", "sources", "headline", "updated")
     for story in stories:
+        # Headlines (and slugs made from them) are feed text: clean() strips the terminal
+        # escapes and bidi controls, escape() the Rich markup.
         table.add_row(
-            escape(story.slug),
+            escape(clean(story.slug)),
             str(story.source_count),
-            escape(story.headline),
+            escape(clean(story.headline)),
             story.last_updated.strftime("%Y-%m-%d %H:%M"),
         )
     Console().print(table)
@@ -104,7 +113,7 @@ def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
     if found.story is None:
         message = f"No story matches {text!r}."
         if found.suggestions:
-            message += " Did you mean: " + ", ".join(s.slug for s in found.suggestions) + "?"
+            message += " Did you mean: " + ", ".join(clean(s.slug) for s in found.suggestions) + "?"
         raise click.ClickException(message)
     story = cli.core.story(found.story.story_id)
     assert story is not None

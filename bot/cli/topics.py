@@ -7,11 +7,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot.app import MAX_LOOKBACK_HOURS
 from bot.cli.context import CliContext, pass_cli
 from bot.config import SLUG_RE
+from bot.render.text import clean
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.topics.query import QueryError, StoryDoc, TopicQuery
+
+# Bounded so a huge value is a usage error, not an OverflowError in the date arithmetic.
+HOURS = click.IntRange(1, MAX_LOOKBACK_HOURS)
+
 
 QUERY_HELP = """Query syntax: words, "quoted phrases", AND / OR / NOT (or -word), parentheses and
 source:name filters; case- and accent-insensitive, matched on whole words (Chinese and Japanese:
@@ -65,7 +71,7 @@ def topics_remove(cli: CliContext, slug: str) -> None:
 
 @topics_group.command("test", help=f"Show which recent stories QUERY would match.\n\n{QUERY_HELP}")
 @click.argument("query")
-@click.option("--hours", default=72, show_default=True, help="How far back to look.")
+@click.option("--hours", default=72, show_default=True, type=HOURS, help="How far back to look.")
 @click.option("--min-sources", default=1, show_default=True, help="Minimum independent sources.")
 @pass_cli
 def topics_test(cli: CliContext, query: str, hours: int, min_sources: int) -> None:
@@ -80,7 +86,8 @@ def topics_test(cli: CliContext, query: str, hours: int, min_sources: int) -> No
     )
     for story in hits:
         console.print(
-            f"  [bold]{escape(story.slug)}[/bold]  {escape(story.headline)}  "
+            # Feed text: clean() strips terminal escapes, escape() the Rich markup.
+            f"  [bold]{escape(clean(story.slug))}[/bold]  {escape(clean(story.headline))}  "
             f"[dim]({story.source_count} sources)[/dim]"
         )
 

@@ -1,0 +1,140 @@
+"""Feed text printed by the CLI cannot drive the terminal, and `--hours` has a sane bound.
+
+Headlines, slugs and feed names come from feeds anyone can publish. Rich's markup escape only
+neutralises `[tags]`; an ESC sequence in a stored headline would clear the screen, recolour the
+terminal or plant a hyperlink. Rich itself emits no ESC when writing to a non-terminal, so any
+ESC in the captured output below came from the stored text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from rich.console import Console
+
+from bot.app import PassReport
+from bot.cli import cli
+from bot.cli.stories import poll_with_progress, print_poll_report
+from bot.pipeline.poll import FeedResult, PollReport
+from bot.store import articles as article_store
+from bot.store import feeds as feed_store
+from bot.store import stories as story_store
+from bot.store.database import open_database, utcnow
+
+EVIL = (
+    "Tram \x1b[2J\x1b[31mRED\x1b[0m \x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\"
+    " \x9b31m \u202eenil [bold red]x[/]"
+)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = tmp_path / "nd.toml"
+    config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
+    path = tmp_path / "nd.db"
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    monkeypatch.setenv("NEWSDIGEST_DB", str(path))
+    return path
+
+
+def _store_evil_story(path: Path) -> None:
+    db = open_database(str(path))
+    seen = utcnow()
+    new = article_store.insert_new(
+        db,
+        [
+            dict(
+                feed_id=None,
+                source="Out\x1b[5mlet",
+                guid="g1",
+                url="https://a.example/1",
+                canonical_url=None,
+                title=EVIL,
+                text="Tram strike in Lisbon. " + EVIL,
+                author=None,
+                published=seen,
+                seen_at=seen,
+            )
+        ],
+    )
+    story_store.create_story(db, "s1", "tram-\x1b[2Jstrike", EVIL, seen)
+    article_store.set_story(db, new[0].id, "s1")
+    story_store.update_counts(
+        db, "s1", article_count=1, outlet_count=1, source_count=1, last_updated=seen
+    )
+    db.close()
+
+
+def _assert_terminal_safe(output: str) -> None:
+    assert "\x1b" not in output
+    assert "\x9b" not in output
+    assert "\u202e" not in output
+
+
+def test_stories_listing_strips_escape_sequences_from_headlines(db_path: Path) -> None:
+    _store_evil_story(db_path)
+    result = CliRunner().invoke(cli, ["stories"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "Tram" in result.output and "click" in result.output  # the words still show
+    assert "[bold red]x[/]" in result.output  # markup printed literally, not applied
+    _assert_terminal_safe(result.output)
+
+
+def test_topics_test_strips_escape_sequences_from_headlines(db_path: Path) -> None:
+    _store_evil_story(db_path)
+    result = CliRunner().invoke(cli, ["topics", "test", "tram"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "matches 1 of 1" in result.output
+    _assert_terminal_safe(result.output)
+
+
+class _FakeCore:
+    """Just enough of NewsDigest for the poll progress bar: one feed that fails."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+
+    async def poll(self, *, feeds: Any, on_feed_done: Any) -> PassReport:
+        results = [FeedResult(feed=f, status="failed", error="bad feed: " + EVIL) for f in feeds]
+        for result in results:
+            on_feed_done(result)
+        return PassReport(poll=PollReport(feeds=results), touched_stories=set())
+
+
+def test_poll_progress_and_report_strip_escape_sequences_from_feed_names(
+    tmp_path: Path,
+) -> None:
+    db = open_database(str(tmp_path / "nd.db"))
+    feed = feed_store.add_feed(db, "https://a.example/feed")
+    # The feed's own <title> names it until the user gives it a name.
+    feed_store.update_feed(db, feed.id, title="Feed " + EVIL)
+    buf = StringIO()
+    console = Console(file=buf, width=300, force_terminal=False, color_system=None)
+    report = asyncio.run(poll_with_progress(_FakeCore(db), console, all_feeds=True))  # type: ignore[arg-type]
+    print_poll_report(report, console)
+    db.close()
+    output = buf.getvalue()
+    assert "Feed Tram" in output and "bad feed" in output
+    _assert_terminal_safe(output)
+
+
+@pytest.mark.parametrize("command", [["stories"], ["topics", "test", "tram"]])
+@pytest.mark.parametrize("hours", ["100000000000", "0", "-5"])
+def test_hours_out_of_range_is_a_usage_error(db_path: Path, command: list[str], hours: str) -> None:
+    # 1e11 hours used to end in an OverflowError traceback from the date arithmetic.
+    result = CliRunner().invoke(cli, [*command, "--hours", hours])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--hours'" in result.output
+    assert not isinstance(result.exception, OverflowError)
+
+
+def test_hours_at_the_bound_still_lists(db_path: Path) -> None:
+    _store_evil_story(db_path)
+    result = CliRunner().invoke(cli, ["stories", "--hours", str(10 * 366 * 24)])
+    assert result.exit_code == 0, result.output
+    assert "Tram" in result.output
