@@ -28,7 +28,7 @@ from bot.store.feeds import FeedRow
 from bot.store.stories import StoryRow
 from bot.store.sync import SyncReport, sync_config
 from bot.summarize import LLMSettings, Summarizer
-from bot.topics.lookup import Lookup, StoryRef, find_story
+from bot.topics.lookup import Lookup, StoryRef, exact_forms, find_story, query_text, slugify
 
 # The furthest back a listing may look (ten years). The CLI options are bounded by it so a huge
 # `--hours` gets click's usual range error instead of an OverflowError from `now - timedelta`.
@@ -120,6 +120,15 @@ class NewsDigest:
         )
 
     def find_story(self, query: str, *, limit: int = 5) -> Lookup:
+        # A slug or alias given in full resolves by an indexed lookup, so old or small stories
+        # are found however many newer ones there are: letter for letter first, then folded
+        # (the order `find_story` uses). Only prefixes, search words and "did you mean" go
+        # through the capped candidate list below.
+        for names in (exact_forms(query), [slugify(query_text(query))]):
+            found = story_store.find_by_name(self.db, [n for n in names if n])
+            if found is not None:
+                story, reason = found
+                return Lookup(self._ref(story), [], reason)
         aliases = story_store.aliases(self.db)
         refs = [
             StoryRef(
@@ -132,6 +141,15 @@ class NewsDigest:
             for s in story_store.recent_stories(self.db, since=None, min_sources=1, limit=5000)
         ]
         return find_story(query, refs, limit=limit)
+
+    def _ref(self, story: StoryRow) -> StoryRef:
+        return StoryRef(
+            story_id=story.id,
+            slug=story.slug,
+            aliases=tuple(story_store.story_aliases(self.db, story.id)),
+            headline=story.headline,
+            last_seen=story.last_updated,
+        )
 
     def story(self, story_id: str) -> StoryRow | None:
         return story_store.get_story(self.db, story_store.resolve_id(self.db, story_id))

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, Literal
 
 import sqlite_utils
 
 from bot.models import Article, Summary
 from bot.store.database import iso, parse_iso, utcnow
+from bot.topics.lookup import slugify
 
 
 @dataclass(slots=True)
@@ -44,13 +46,88 @@ class StoryRow:
         )
 
 
+# Slugs made only of these never fold to anything but themselves, so the folded comparison in
+# `slug_taken` can skip them in SQL and fold only the others in Python.
+_PLAIN_SLUG_GLOB = "*[^a-z0-9-]*"
+
+
+@lru_cache(maxsize=65536)
+def _slug_key(slug: str) -> str:
+    # SQLite calls this for every non-ASCII slug on each `slug_taken`, always on the same slugs.
+    return slugify(slug)
+
+
 def slug_taken(db: sqlite_utils.Database, slug: str) -> bool:
+    """Whether `slug` is in use, as a story's slug or alias, exactly or once folded.
+
+    `/story` matches slugs case- and accent-folded, so "все-банке" next to "всё-банке" would be
+    two stories under one name there: the folded form must be unique too. The exact and the
+    plain-ASCII checks use the unique indexes on stories.slug and story_aliases.slug; only slugs
+    with other characters are folded one by one (there is no index on the folded form).
+    """
+    key = slugify(slug)
+    names = [slug, key]
+    if db.execute(
+        "SELECT 1 FROM stories WHERE slug IN (?, ?)"
+        " UNION ALL SELECT 1 FROM story_aliases WHERE slug IN (?, ?) LIMIT 1",
+        names + names,
+    ).fetchone():
+        return True
+    if key.isascii():
+        # Words are kept non-ASCII only when they fold to non-ASCII (`cluster.slugs._slug_word`),
+        # so no non-ASCII slug folds onto an ASCII one: the indexed check above was enough.
+        return False
+    db.register_function(_slug_key, deterministic=True)
     return bool(
         db.execute(
-            "SELECT 1 FROM stories WHERE slug = ? UNION SELECT 1 FROM story_aliases WHERE slug = ?",
-            [slug, slug],
+            "SELECT 1 FROM stories WHERE slug GLOB ? AND _slug_key(slug) = ?"
+            " UNION ALL SELECT 1 FROM story_aliases WHERE slug GLOB ? AND _slug_key(slug) = ?"
+            " LIMIT 1",
+            [_PLAIN_SLUG_GLOB, key, _PLAIN_SLUG_GLOB, key],
         ).fetchone()
     )
+
+
+def find_by_name(
+    db: sqlite_utils.Database, names: list[str]
+) -> tuple[StoryRow, Literal["exact", "alias"]] | None:
+    """The live story with one of `names` (tried in order) as its slug or id, else as an alias,
+    with "exact" or "alias"; None if no name is in use.
+
+    One indexed lookup per name (stories.slug and story_aliases.slug are unique), so old and
+    small stories resolve however many newer ones the database holds. An alias, or the slug of
+    a story merged away, leads to the surviving story.
+    """
+    for name in names:
+        row = db.execute(
+            "SELECT id FROM stories WHERE slug = ? UNION ALL SELECT id FROM stories WHERE id = ?"
+            " LIMIT 1",
+            [name, name],
+        ).fetchone()
+        if row is not None:
+            story = _live(db, row[0])
+            if story is not None:
+                return story, "exact" if story.id == row[0] else "alias"
+    for name in names:
+        row = db.execute("SELECT story_id FROM story_aliases WHERE slug = ?", [name]).fetchone()
+        if row is not None:
+            story = _live(db, row[0])
+            if story is not None:
+                return story, "alias"
+    return None
+
+
+def _live(db: sqlite_utils.Database, story_id: str) -> StoryRow | None:
+    """The story a lookup lands on, if `/story` may show it (what `recent_stories` lists)."""
+    story = get_story(db, resolve_id(db, story_id))
+    if story is None or story.merged_into or story.article_count <= 0 or story.source_count < 1:
+        return None
+    return story
+
+
+def story_aliases(db: sqlite_utils.Database, story_id: str) -> list[str]:
+    rows = db.execute("SELECT slug FROM story_aliases WHERE story_id = ?", [story_id])
+    return [r[0] for r in rows]
 
 
 def create_story(

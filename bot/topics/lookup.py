@@ -3,7 +3,9 @@
 A pure function over candidates the store hands in, so the resolution rules can be tested
 without a database. The order of the rules is the contract users learn:
 
-1. the exact slug (or story id), then an alias (old slug of a story merged into another);
+1. the exact slug (or story id), then an alias (old slug of a story merged into another); a slug
+   typed letter for letter beats one that only matches case- and accent-folded, since two
+   non-Latin slugs can fold alike ("всё-банке", "все-банке");
 2. a slug prefix that only one story has;
 3. words searched over slug and headline, all of which must match;
 4. otherwise "did you mean" suggestions by edit distance and shared words.
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -53,24 +56,35 @@ def slugify(text: str) -> str:
     return _NON_SLUG_RE.sub("-", fold(text)).strip("-")
 
 
+def query_text(query: str) -> str:
+    """The query as typed, without surrounding space or the '#' some people put before slugs."""
+    return query.strip().lstrip("#")
+
+
+def exact_forms(query: str) -> list[str]:
+    """The spellings that count as typing a slug exactly: as typed, and lowercase NFKC (slugs are
+    stored that way), but not folded: folding merges letters that other scripts tell apart."""
+    raw = query_text(query)
+    return [f for f in dict.fromkeys((raw, unicodedata.normalize("NFKC", raw).lower())) if f]
+
+
 def _newest_first(refs: Iterable[StoryRef]) -> list[StoryRef]:
     return sorted(refs, key=lambda r: (r.last_seen, r.slug), reverse=True)
 
 
 def find_story(query: str, candidates: Sequence[StoryRef], *, limit: int = 5) -> Lookup:
-    raw = query.strip().lstrip("#")
+    raw = query_text(query)
     key = slugify(raw)
     prefixed: list[StoryRef] = []
     # An empty slug form (only punctuation or symbols) skips the slug rules, but the words of
     # the query are still searched in the headlines below.
     if key:
-        exact = [c for c in candidates if slugify(c.slug) == key or c.story_id == raw]
-        if exact:
-            return Lookup(_newest_first(exact)[0], [], "exact")
-        alias = [c for c in candidates if any(slugify(a) == key for a in c.aliases)]
-        if alias:
-            # Two stories claiming one old slug should not happen; the newer merge is the live one.
-            return Lookup(_newest_first(alias)[0], [], "alias")
+        typed = set(exact_forms(raw))
+        # Letter for letter first, folded second: see rule 1 in the module docstring.
+        for same in (typed.__contains__, lambda name: slugify(name) == key):
+            named = _named(candidates, same, raw)
+            if named is not None:
+                return named
         prefixed = [c for c in candidates if slugify(c.slug).startswith(key)]
         if len(prefixed) == 1:
             return Lookup(prefixed[0], [], "prefix")
@@ -85,6 +99,18 @@ def find_story(query: str, candidates: Sequence[StoryRef], *, limit: int = 5) ->
     if not key:
         return Lookup(None, _newest_first(candidates)[:limit], "none")
     return Lookup(None, _did_you_mean(key, raw, candidates, limit), "none")
+
+
+def _named(candidates: Sequence[StoryRef], same: Callable[[str], bool], raw: str) -> Lookup | None:
+    """The story whose slug (or id), else alias, is the one asked for, by the `same` test."""
+    exact = [c for c in candidates if same(c.slug) or c.story_id == raw]
+    if exact:
+        return Lookup(_newest_first(exact)[0], [], "exact")
+    alias = [c for c in candidates if any(same(a) for a in c.aliases)]
+    if alias:
+        # Two stories claiming one old slug should not happen; the newer merge is the live one.
+        return Lookup(_newest_first(alias)[0], [], "alias")
+    return None
 
 
 def _terms(text: str) -> list[str]:
