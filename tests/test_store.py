@@ -49,6 +49,28 @@ def test_an_old_database_is_upgraded_in_place(tmp_path: Path) -> None:
     assert [f.url for f in feed_store.list_feeds(upgraded)] == ["https://a.example/rss"]
 
 
+def test_slugs_written_before_folded_keys_are_folded_on_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = open_database(path)
+    story_store.create_story(db, "s1", "всё-банке", "Всё о банке", datetime(2026, 1, 5, tzinfo=UTC))
+    story_store.create_story(db, "s2", "old-name", "Old", datetime(2026, 1, 5, tzinfo=UTC))
+    story_store.merge(db, "s2", "s1")  # "old-name" is now also an alias of s1
+    # Pretend the file was written before migration 5: no folded keys, no index on them.
+    for table in ("stories", "story_aliases"):
+        db.execute(f"DROP INDEX {table}_slug_key")
+        db.execute(f"ALTER TABLE {table} DROP COLUMN slug_key")
+    db.execute("DELETE FROM schema_migrations WHERE version >= 5")
+    db.close()
+    upgraded = open_database(path)
+    assert story_store.slug_taken(upgraded, "все-банке")  # folds onto "всё-банке"
+    assert story_store.slug_taken(upgraded, "Old-Name")
+    assert not story_store.slug_taken(upgraded, "все-банки")
+    plan = upgraded.execute(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM stories WHERE slug_key = 'все-банке'"
+    ).fetchall()
+    assert "stories_slug_key" in str(plan)  # one index lookup, whatever the number of stories
+
+
 def _row(feed_id: int, guid: str | None, title: str, url: str | None) -> dict[str, object]:
     return {
         "feed_id": feed_id,

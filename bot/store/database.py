@@ -14,6 +14,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.topics.lookup import slugify
+
 log = logging.getLogger(__name__)
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -225,11 +227,25 @@ def _m004_softer_dedupe_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m005_folded_slugs(db: sqlite_utils.Database) -> None:
+    # `/story` matches slugs case- and accent-folded, so a new slug must not fold onto one in use
+    # ("все-банке" beside "всё-банке"): an indexed folded form keeps that check one lookup.
+    for table in ("stories", "story_aliases"):
+        _add_column(db, table, "slug_key", "TEXT")
+        rows = db.execute(f"SELECT rowid, slug FROM {table} WHERE slug_key IS NULL").fetchall()
+        db.conn.executemany(
+            f"UPDATE {table} SET slug_key = ? WHERE rowid = ?",
+            [(slugify(slug), rowid) for rowid, slug in rows],
+        )
+        db.execute(f"CREATE INDEX IF NOT EXISTS {table}_slug_key ON {table}(slug_key)")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
     (3, "feeds remember the URL the config names", _m003_feed_config_url),
     (4, "title and URL duplicates decided in code", _m004_softer_dedupe_indexes),
+    (5, "folded story slugs, indexed", _m005_folded_slugs),
 ]
 
 

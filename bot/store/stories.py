@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Literal
 
 import sqlite_utils
@@ -46,44 +45,19 @@ class StoryRow:
         )
 
 
-# Slugs made only of these never fold to anything but themselves, so the folded comparison in
-# `slug_taken` can skip them in SQL and fold only the others in Python.
-_PLAIN_SLUG_GLOB = "*[^a-z0-9-]*"
-
-
-@lru_cache(maxsize=65536)
-def _slug_key(slug: str) -> str:
-    # SQLite calls this for every non-ASCII slug on each `slug_taken`, always on the same slugs.
-    return slugify(slug)
-
-
 def slug_taken(db: sqlite_utils.Database, slug: str) -> bool:
     """Whether `slug` is in use, as a story's slug or alias, exactly or once folded.
 
     `/story` matches slugs case- and accent-folded, so "все-банке" next to "всё-банке" would be
-    two stories under one name there: the folded form must be unique too. The exact and the
-    plain-ASCII checks use the unique indexes on stories.slug and story_aliases.slug; only slugs
-    with other characters are folded one by one (there is no index on the folded form).
+    two stories under one name there: the folded form must be unique too. Every check is an
+    index lookup (slug and the folded `slug_key`, on both tables).
     """
     key = slugify(slug)
-    names = [slug, key]
-    if db.execute(
-        "SELECT 1 FROM stories WHERE slug IN (?, ?)"
-        " UNION ALL SELECT 1 FROM story_aliases WHERE slug IN (?, ?) LIMIT 1",
-        names + names,
-    ).fetchone():
-        return True
-    if key.isascii():
-        # Words are kept non-ASCII only when they fold to non-ASCII (`cluster.slugs._slug_word`),
-        # so no non-ASCII slug folds onto an ASCII one: the indexed check above was enough.
-        return False
-    db.register_function(_slug_key, deterministic=True)
     return bool(
         db.execute(
-            "SELECT 1 FROM stories WHERE slug GLOB ? AND _slug_key(slug) = ?"
-            " UNION ALL SELECT 1 FROM story_aliases WHERE slug GLOB ? AND _slug_key(slug) = ?"
-            " LIMIT 1",
-            [_PLAIN_SLUG_GLOB, key, _PLAIN_SLUG_GLOB, key],
+            "SELECT 1 FROM stories WHERE slug = ? OR slug_key = ?"
+            " UNION ALL SELECT 1 FROM story_aliases WHERE slug = ? OR slug_key = ? LIMIT 1",
+            [slug, key, slug, key],
         ).fetchone()
     )
 
@@ -137,6 +111,7 @@ def create_story(
         {
             "id": story_id,
             "slug": slug,
+            "slug_key": slugify(slug),
             "headline": headline,
             "first_seen": iso(first_seen),
             "last_updated": iso(first_seen),
@@ -193,8 +168,9 @@ def merge(db: sqlite_utils.Database, absorbed: str, survivor: str) -> None:
     db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [survivor, absorbed])
     db.execute("UPDATE story_aliases SET story_id = ? WHERE story_id = ?", [survivor, absorbed])
     db.execute(
-        "INSERT OR IGNORE INTO story_aliases (slug, story_id, created_at) VALUES (?, ?, ?)",
-        [row.slug, survivor, iso(utcnow())],
+        "INSERT OR IGNORE INTO story_aliases (slug, slug_key, story_id, created_at)"
+        " VALUES (?, ?, ?, ?)",
+        [row.slug, slugify(row.slug), survivor, iso(utcnow())],
     )
     db.execute(
         "UPDATE stories SET merged_into = ?, article_count = 0 WHERE id = ?", [survivor, absorbed]
