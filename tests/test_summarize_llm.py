@@ -287,6 +287,21 @@ def test_failure_log_never_contains_the_key(
     assert "sk-live" not in caplog.text and "0123456789abcdef" not in caplog.text
 
 
+def test_failure_log_never_contains_a_password_from_the_endpoint_url(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = "http://writer:hunter2-pass@127.0.0.1:9/v1"
+
+    async def fail(*args: Any, **kwargs: Any) -> httpx.Response:
+        raise httpx.ConnectError(f"cannot reach {url}/chat/completions")
+
+    monkeypatch.setattr(httpx.AsyncClient, "send", fail)
+    with caplog.at_level(logging.WARNING, logger="bot.summarize.llm"):
+        summary = Summarizer(_settings(url)).summarize(harbor_bridge_story())
+    assert summary.writer == "extractive"
+    assert "ConnectError" in caplog.text and "hunter2-pass" not in caplog.text
+
+
 DEEP = b"[" * 100_000 + b"]" * 100_000
 
 

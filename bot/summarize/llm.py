@@ -20,6 +20,7 @@ from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -293,7 +294,9 @@ class LLMWriter:
         # estimate, an upper bound, stays booked. So does a cancelled call's.
         # Exception texts can quote the request (h11 quotes an illegal header whole): redacted.
         raw_key = os.environ.get(self.settings.api_key_env, "")
-        message = redact(str(exc), [raw_key, raw_key.strip()])
+        # A password in the endpoint URL (user:pass@host) is a secret as much as the key.
+        url_password = urlsplit(self.settings.base_url).password or ""
+        message = redact(str(exc), [raw_key, raw_key.strip(), url_password])
         reason = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
         log.warning("LLM writer fell back to extractive: %s", reason)
 
