@@ -144,3 +144,24 @@ def test_an_on_demand_digest_counts_the_stories_it_had_no_room_for(tmp_path: Pat
     digest = core.digest(channel, now=MONDAY, limit=2)
     assert (len(digest.cards), digest.more) == (2, 1)
     assert core.digest(channel, now=MONDAY).more == 0
+
+
+def test_the_preview_covers_what_the_next_digest_would(tmp_path: Path) -> None:
+    from bot.app import NewsDigest
+    from bot.config import Config
+    from bot.store import channels as channel_store
+
+    core = NewsDigest(Config(), db=open_database(tmp_path / "nd.db"))
+    channel = channel_store.ensure_channel(core.db, "console", "C1", name="#c1")
+    stories_aged(core.db, {"h5": 5, "h90": 90})
+    # No digest on record: the last two days.
+    assert [c.slug for c in core.digest(channel, now=MONDAY).cards] == ["story-h5"]
+    # The previous digest was a week ago: everything since then.
+    week_ago = MONDAY - timedelta(days=7)
+    digest_runs.record_digest_run(
+        core.db, channel.id, scheduled_for=week_ago, now=week_ago, stories=0
+    )
+    assert sorted(c.slug for c in core.digest(channel, now=MONDAY).cards) == [
+        "story-h5",
+        "story-h90",
+    ]
