@@ -64,9 +64,7 @@ def test_summarize_keeps_angles_off_what_the_tldr_already_says() -> None:
     # it adds (the lifted flood warning), not its own wording of the shared lead.
     from bot.summarize import summarize
     from bot.textutil import words
-
-    def art(i: int, source: str, title: str, text: str) -> Article:
-        return Article(id=str(i), source=source, title=title, text=text)
+    from tests.test_summarize_fixtures import art
 
     articles = [
         art(1, "Valley Post", "Storm floods Marrow valley",

@@ -5,6 +5,11 @@ from __future__ import annotations
 from bot.models import Article
 
 
+def art(i: int, source: str, title: str, text: str) -> Article:
+    """An article with a numbered id, for stories written inline in a test."""
+    return Article(id=str(i), source=source, title=title, text=text)
+
+
 def tram_strike_story(*, extra: bool = True) -> list[Article]:
     """Two outlets give one strike in two spellings ("strike for 48 hours" / "a 48-hour strike",
     the second adding "two days"); `extra`: each also has a second sentence of its own."""

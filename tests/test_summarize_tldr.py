@@ -400,9 +400,7 @@ def test_bullets_do_not_restate_one_figure_in_other_words() -> None:
     # Three outlets open with the same toll in their own words; the TL;DR says it once and
     # spends its other bullet on what else happened (it used to give the toll twice).
     from bot.summarize.grounding import figures
-
-    def art(i: int, source: str, title: str, text: str) -> Article:
-        return Article(id=str(i), source=source, title=title, text=text)
+    from tests.test_summarize_fixtures import art
 
     articles = [
         art(1, "A", "Earthquake strikes central Japan",
