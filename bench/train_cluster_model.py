@@ -28,7 +28,8 @@ from _data import REPO, skip_without_data
 
 from bot.cluster import background as bg
 from bot.cluster.features import FeatureWeights, dot, term_hash
-from bot.cluster.online import OnlineClusterer, _Story
+from bot.cluster.index import Story as _Story
+from bot.cluster.online import OnlineClusterer
 from bot.cluster.pair import STORY_NAMES
 from bot.cluster.profile import raw_profile
 from bot.cluster.settings import ClusterSettings
