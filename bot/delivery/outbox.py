@@ -35,6 +35,7 @@ from bot.delivery.adapter import (
     DeliveryError,
     PermanentDeliveryError,
     PlatformDeliveryError,
+    PostedMessage,
     TransientDeliveryError,
 )
 from bot.delivery.failures import check_later, pause_channel, retry
@@ -101,6 +102,9 @@ class Outbox:
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._last_post: dict[int, float] = {}
+        # Rows whose API call this process has started and not yet settled. Reconcile must never
+        # take one of these for a crash leftover: resending it would post twice.
+        self.in_flight: set[int] = set()
         self.outages = Outages()
         # Set on shutdown: finish the send in progress, start no new one.
         self.halted = False
@@ -147,9 +151,20 @@ class Outbox:
             by_channel: dict[int, list[DeliveryRow]] = {}
             for row in store.due(self.db, now):
                 by_channel.setdefault(row.channel_pk, []).append(row)
-            await asyncio.gather(
-                *(self._drain_channel(pk, rows, report) for pk, rows in by_channel.items())
+            # Every channel's sends must be over before the lock is released: a failure in one
+            # channel (say "database is locked" while recording a post) must not leave another
+            # channel's send running while the next drain reconciles its row as a leftover.
+            results = await asyncio.gather(
+                *(self._drain_channel(pk, rows, report) for pk, rows in by_channel.items()),
+                return_exceptions=True,
             )
+            for pk, result in zip(by_channel, results, strict=True):
+                if isinstance(result, BaseException):
+                    log.error(
+                        "draining channel %d failed; its rows are retried by the next drain",
+                        pk,
+                        exc_info=result,
+                    )
             await send_alerts(self, report)
             return report
 
@@ -203,10 +218,25 @@ class Outbox:
             return
         if prepared is None:
             return
-        card, original, previous = prepared
         claimed = store.claim(self.db, row.id, self.clock())
         if claimed is None:
             return
+        self.in_flight.add(row.id)
+        try:
+            await self._post(channel, adapter, row, claimed, prepared, report)
+        finally:
+            self.in_flight.discard(row.id)
+
+    async def _post(
+        self,
+        channel: ChannelRow,
+        adapter: ChatAdapter,
+        row: DeliveryRow,
+        claimed: DeliveryRow,
+        prepared: tuple[StoryCard, PostedMessage | None, DeliveryRow],
+        report: DrainReport,
+    ) -> None:
+        card, original, previous = prepared
         try:
             if original is None:
                 posted = await adapter.post_card(channel, card, nonce=row.nonce)

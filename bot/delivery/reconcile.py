@@ -26,8 +26,12 @@ log = logging.getLogger(__name__)
 
 async def reconcile(outbox: Outbox, report: DrainReport) -> None:
     # Only rows of platforms we can ask; others wait until their adapter registers. Inside the
-    # drain lock no send is in flight, so every `sending` row is a crash or cancel leftover.
+    # drain lock no send should be in flight, so every `sending` row is a crash or cancel
+    # leftover; rows this process is still sending are skipped all the same, because taking one
+    # for a leftover would resend a post that is about to land.
     for row in store.in_state(outbox.db, "sending"):
+        if row.id in outbox.in_flight:
+            continue
         if row.next_attempt_at is not None and row.next_attempt_at > outbox.clock():
             continue  # an ambiguous failure, checked once its backoff is over
         channel = channel_store.get_channel_by_pk(outbox.db, row.channel_pk)
