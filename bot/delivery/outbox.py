@@ -123,12 +123,15 @@ class Outbox:
         """Drain whenever kicked, when a deferred row comes due, or every `idle` seconds."""
         while not stop.is_set() and not self.halted:
             self._wake.clear()
+            started = self.clock()
             try:
                 await self.drain()
             except Exception:
                 log.exception("outbox drain failed; retrying shortly")
             timeout = idle
-            due = store.next_attempt_time(self.db)
+            # Rows that were due when this drain started and are still waiting cannot go out
+            # yet; a resume, a registered adapter or the idle timer picks them up.
+            due = store.next_attempt_time(self.db, after=started)
             if due is not None:
                 timeout = min(idle, max(0.05, (due - self.clock()).total_seconds()))
             waiter = asyncio.ensure_future(self._wake.wait())

@@ -13,7 +13,7 @@ import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -264,16 +264,28 @@ def in_state(db: sqlite_utils.Database, state: str) -> list[DeliveryRow]:
     return _rows(db, "SELECT * FROM deliveries WHERE state = ? ORDER BY id", [state])
 
 
-def next_attempt_time(db: sqlite_utils.Database) -> datetime | None:
-    """When the earliest deferred row (retry, quiet hours, update interval) comes due."""
+def next_attempt_time(db: sqlite_utils.Database, *, after: datetime) -> datetime | None:
+    """When the earliest deferred row (retry, quiet hours, update interval) comes due, counting
+    only rows not yet due at `after`: a row already due then had its chance in the drain that
+    started at `after`, so if it is still waiting it cannot be sent now (its channel is paused,
+    its platform has no adapter or is down) and waking for it would only spin.
+
+    Times are stored to the second, so a row stored at `after`'s own second may have been due
+    already or deferred to a moment later in that second: it wakes the loop once, a second
+    later, by which time it is either sent or plainly stuck."""
+    floor = iso(after)
     row = db.execute(
         "SELECT MIN(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'sending')"
-        " AND next_attempt_at IS NOT NULL"
+        " AND next_attempt_at >= ?"
         " UNION ALL SELECT MIN(next_attempt_at) FROM alerts WHERE state = 'pending'"
-        " AND next_attempt_at IS NOT NULL"
+        " AND next_attempt_at >= ?",
+        [floor, floor],
     ).fetchall()
     times = [parse_iso(r[0]) for r in row if r[0]]
-    return min((t for t in times if t is not None), default=None)
+    earliest = min((t for t in times if t is not None), default=None)
+    if earliest is not None and earliest <= after:
+        return earliest + timedelta(seconds=1)
+    return earliest
 
 
 def story_post(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> DeliveryRow | None:
