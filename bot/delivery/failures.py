@@ -9,6 +9,11 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.delivery.adapter import (
+    PermanentDeliveryError,
+    PlatformDeliveryError,
+    TransientDeliveryError,
+)
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.channels import ChannelRow
@@ -72,9 +77,13 @@ def pause_channel(
 ) -> None:
     """The channel cannot take posts. Keep the row pending (nothing is lost) and pause the
     channel until someone fixes it and runs /watchlist resume."""
+    store.release(outbox.db, row.id, now=outbox.clock(), next_attempt_at=None, error=error)
+    _pause(outbox, channel, error, report)
+
+
+def _pause(outbox: Outbox, channel: ChannelRow, error: str, report: DrainReport) -> None:
     now = outbox.clock()
     reason = f"{channel.platform} refused to post ({error}) on {now:%Y-%m-%d %H:%M} UTC"
-    store.release(outbox.db, row.id, now=now, next_attempt_at=None, error=error)
     channel_store.update_channel(outbox.db, channel.id, paused_reason=reason)
     report.paused.append(channel.key)
     log.error(
@@ -82,4 +91,48 @@ def pause_channel(
         channel.key,
         reason,
         extra={"event": "channel_paused", "channel": channel.key},
+    )
+
+
+def lookup_failed(
+    outbox: Outbox, channel: ChannelRow, row: DeliveryRow, exc: Exception, report: DrainReport
+) -> None:
+    """Reconcile could not find out whether a `sending` row landed. The row stays `sending`
+    (resending blindly could post twice), but it must not be asked about again on every drain:
+    a channel that refuses us is paused (checked again on resume), a platform that refuses us
+    is marked down, and anything else is checked again with backoff, each check using up an
+    attempt, so a lookup that never works ends in a visible failure instead of a loop."""
+    now = outbox.clock()
+    error = f"could not check whether it was posted: {type(exc).__name__}: {exc}"
+    if isinstance(exc, PermanentDeliveryError):
+        store.hold_sending(outbox.db, row.id, now=now, check_at=now, error=error)
+        _pause(outbox, channel, str(exc), report)
+        return
+    if isinstance(exc, PlatformDeliveryError):
+        retry_at = outbox.outages.down(channel.platform, exc, now=now, backoff=outbox.backoff)
+        store.hold_sending(outbox.db, row.id, now=now, check_at=retry_at, error=error)
+        return
+    attempts = row.attempts + 1
+    if attempts >= outbox.settings.max_attempts:
+        store.mark_failed(outbox.db, row.id, now=now, error=error)
+        report.failed += 1
+        log.error("delivery %d gave up after %d attempts: %s", row.id, attempts, error)
+        return
+    retry_after = exc.retry_after if isinstance(exc, TransientDeliveryError) else None
+    delay = retry_after if retry_after is not None else outbox.backoff(attempts)
+    store.hold_sending(
+        outbox.db,
+        row.id,
+        now=now,
+        check_at=now + timedelta(seconds=delay),
+        error=error,
+        used_attempt=True,
+    )
+    report.retried += 1
+    log.warning(
+        "could not check delivery %d in %s (%s); checking again in %.0fs",
+        row.id,
+        channel.key,
+        exc,
+        delay,
     )

@@ -13,6 +13,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.delivery.adapter import PostedMessage
+from bot.delivery.failures import lookup_failed
 from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
@@ -35,12 +36,12 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
         if row.next_attempt_at is not None and row.next_attempt_at > outbox.clock():
             continue  # an ambiguous failure, checked once its backoff is over
         channel = channel_store.get_channel_by_pk(outbox.db, row.channel_pk)
-        if channel is None:
-            continue
+        if channel is None or channel.paused_reason:
+            continue  # a paused channel's rows are checked once it is resumed
         adapter = outbox.adapters.get(channel.platform)
-        if adapter is None:
-            continue
         now = outbox.clock()
+        if adapter is None or outbox.outages.blocked(channel.platform, now):
+            continue
         parent = None
         if row.kind == "update":
             first = store.story_post(outbox.db, row.story_id, row.channel_pk)
@@ -60,8 +61,8 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
                 )
                 if found is not None:
                     break
-        except Exception as exc:  # the lookup failing must not lose the row; retry later
-            log.warning("could not check delivery %d in %s: %s", row.id, channel.key, exc)
+        except Exception as exc:  # the lookup failing must not lose the row, nor loop
+            lookup_failed(outbox, channel, row, exc, report)
             continue
         if found is not None:
             try:

@@ -214,14 +214,16 @@ def hold_sending(
     now: datetime,
     check_at: datetime,
     error: str,
+    used_attempt: bool = False,
 ) -> None:
     """The send failed in a way that may still have posted (a timeout): stay `sending`, so the
-    next drain after `check_at` looks for the message before anything is resent."""
+    next drain after `check_at` looks for the message before anything is resent. `used_attempt`
+    for a failed check of such a row, which has no claim of its own to count it."""
     with durable(db):
         db.execute(
-            "UPDATE deliveries SET next_attempt_at = ?, last_error = ?, updated_at = ?"
-            " WHERE id = ? AND state = 'sending'",
-            [iso(check_at), error, iso(now), row_id],
+            "UPDATE deliveries SET next_attempt_at = ?, last_error = ?, updated_at = ?,"
+            " attempts = attempts + ? WHERE id = ? AND state = 'sending'",
+            [iso(check_at), error, iso(now), int(used_attempt), row_id],
         )
 
 
