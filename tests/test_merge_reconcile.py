@@ -82,18 +82,24 @@ async def test_slack_card_maybe_sent_then_merged_is_found_not_reposted(
     slack.script("chat.postMessage", body={"ok": False, "error": "internal_error"}, landed=True)
     outbox, channel = await merge_after_maybe_sent(adapter, "C1")
 
-    assert len(slack.calls_to("chat.postMessage")) == 1
-    [card] = slack.messages["C1"]
-    assert "thread_ts" not in card and card["text"] == "Story B (2 sources)"
-    assert card["metadata"]["event_payload"]["story_id"] == "B"
+    first, *later = slack.calls_to("chat.postMessage")
+    assert "thread_ts" not in first and first["text"] == "Story B (2 sources)"
+    assert first["metadata"]["event_payload"]["story_id"] == "B"
+    [card] = [m for m in slack.messages["C1"] if "thread_ts" not in m]
+    # Anything else went into the card's thread: the update announcing P and Q (the channel
+    # was shown B's two outlets), not the merged story a second time.
+    assert len(later) == 1 and later[0]["thread_ts"] == card["ts"]
     assert_sent_once_as(outbox, channel, card["ts"])
 
 
 def assert_sent_once_as(outbox: Outbox, channel: ChannelRow, message_ref: str) -> None:
-    """The survivor's row holds the message found, and it is the one delivery there is."""
+    """The survivor's row holds the message found, and it is the one story post there is; what
+    it showed is what was posted (B's outlets), so the merge's new outlets got their update."""
     row = store.story_post(outbox.db, "A", channel.id)
     assert row is not None and row.state == "sent" and row.message_ref == message_ref
-    assert store.counts(outbox.db) == {"pending": 0, "sending": 0, "sent": 1, "failed": 0}
+    assert (row.source_count, sorted(row.outlets)) == (2, ["X", "Y"])
+    assert store.counts(outbox.db) == {"pending": 0, "sending": 0, "sent": 2, "failed": 0}
+    assert [r.kind for r in store.in_state(outbox.db, "sent")] == ["story", "update"]
 
 
 async def test_discord_card_maybe_sent_then_merged_is_found_not_reposted(
@@ -114,9 +120,11 @@ async def test_discord_card_maybe_sent_then_merged_is_found_not_reposted(
 
     posts = discord_api.calls("POST", rf"/channels/{DISCORD_CHANNEL}/messages")
     assert [p.status for p in posts] == [503]
+    assert [e["title"] for e in posts[0].body["embeds"]] == ["Story B"]
+    assert story_ref(posts[0].body["embeds"][0]["footer"]["text"]) == "B"
     [card] = discord_api.channel_messages(DISCORD_CHANNEL)
-    assert [e["title"] for e in card["embeds"]] == ["Story B"]
-    assert story_ref(card["embeds"][0]["footer"]["text"]) == "B"
+    # The update announcing P and Q went to the card's thread (and edited the card to match).
+    assert discord_api.calls("POST", rf"/channels/{DISCORD_CHANNEL}/messages/{card['id']}/threads")
     assert_sent_once_as(outbox, channel, card["id"])
 
 

@@ -43,6 +43,7 @@ from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
 from bot.delivery.prepare import prepare
 from bot.delivery.reconcile import reconcile
+from bot.runner import digests
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
@@ -71,6 +72,8 @@ class OutboxSettings:
     # A story post still queued after this long (a channel paused for days, then resumed) is
     # old news: it is dropped as "stale" instead of flooding the channel. The story window.
     stale_after: timedelta = timedelta(hours=48)
+    # The shortest time between a channel's post about a story and its update (the runner's).
+    update_interval: timedelta = timedelta(hours=1)
 
 
 @dataclass(slots=True)
@@ -221,7 +224,14 @@ class Outbox:
             return
         if prepared is None:
             return
-        claimed = store.claim(self.db, row.id, self.clock())
+        card = prepared[0]
+        claimed = store.claim(
+            self.db,
+            row.id,
+            self.clock(),
+            source_count=card.source_count,
+            outlets=list(card.outlets),
+        )
         if claimed is None:
             return
         self.in_flight.add(row.id)
@@ -284,6 +294,7 @@ class Outbox:
                 now=self.clock(),
             )
             report.sent += 1
+            self.plan_update(row.story_id)
             log.info(
                 "posted %s %s to %s",
                 row.kind,
@@ -291,6 +302,14 @@ class Outbox:
                 channel.key,
                 extra={"event": "delivered", "kind": row.kind, "story": row.story_id},
             )
+
+    def plan_update(self, story_id: str) -> None:
+        """Once a post is recorded: if the story grew while it was being sent, queue the update
+        now. The planner skipped it then (nothing to reply to yet) and the story may never be
+        touched again."""
+        digests.enqueue_updates(
+            self.db, [story_id], now=self.clock(), interval=self.settings.update_interval
+        )
 
     async def card(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
         """The card for a story as the channel should see it now (the card source may be async)."""

@@ -7,6 +7,7 @@ nothing new).
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.cards import StoryCard
@@ -49,9 +50,20 @@ async def prepare(
     if row.kind != "update":
         return card, None, row
     first = store.story_post(outbox.db, row.story_id, row.channel_pk)
+    if first is not None and first.state == "sending":
+        # The original post is in flight or waiting to be checked: it shows the card of its
+        # claim, which may be older than this update's news. Wait until it is settled.
+        retry_at = first.next_attempt_at
+        if retry_at is None or retry_at <= now:
+            retry_at = now + timedelta(seconds=outbox.settings.base_backoff)
+        store.release(
+            outbox.db, row.id, now=now, next_attempt_at=retry_at, error="original post unsettled"
+        )
+        return None
     previous = store.last_sent(outbox.db, row.story_id, row.channel_pk)
     if first is None or first.state != "sent" or previous is None or not first.message_ref:
-        # The original post has not landed yet; it will carry the latest count itoutbox.
+        # The original post has not been sent yet (or never will be); if it is, it carries the
+        # latest count itself.
         store.delete(outbox.db, row.id)
         return None
     if not worth_an_update(

@@ -18,6 +18,8 @@ from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
+from bot.store.channels import ChannelRow
+from bot.store.deliveries import DeliveryRow
 
 if TYPE_CHECKING:
     from bot.delivery.outbox import DrainReport, Outbox
@@ -65,20 +67,23 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
             lookup_failed(outbox, channel, row, exc, report)
             continue
         if found is not None:
-            try:
-                card = await outbox.card(row.story_id, channel)
-            except Exception:  # only the recorded count suffers; the row must be settled
-                log.exception("building the card for delivery %d failed", row.id)
-                card = None
+            # Record what the channel was shown: the card stored with the claim. The story may
+            # have grown since, and recording today's count would swallow that update.
+            shown_count, shown_outlets = row.source_count, row.outlets
+            if not shown_outlets:
+                # Claimed by a version that stored nothing with the claim: today's card is the
+                # best guess left.
+                shown_count, shown_outlets = await _current(outbox, row, channel)
             store.mark_sent(
                 outbox.db,
                 row.id,
                 message_ref=found.message_ref,
                 thread_ref=found.thread_ref,
-                source_count=card.source_count if card else row.source_count,
-                outlets=card.outlets if card else row.outlets,
+                source_count=shown_count,
+                outlets=shown_outlets,
                 now=now,
             )
+            outbox.plan_update(row.story_id)
             log.info("delivery %d to %s had landed before the crash", row.id, channel.key)
         elif row.attempts >= outbox.settings.max_attempts:
             error = row.last_error or "gave up"
@@ -91,3 +96,14 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
         report.reconciled += 1
     if alert_store.requeue_stale_alerts(outbox.db):
         log.info("requeued notices interrupted by a crash")
+
+
+async def _current(outbox: Outbox, row: DeliveryRow, channel: ChannelRow) -> tuple[int, list[str]]:
+    try:
+        card = await outbox.card(row.story_id, channel)
+    except Exception:  # only the recorded count suffers; the row must be settled
+        log.exception("building the card for delivery %d failed", row.id)
+        card = None
+    if card is None:
+        return row.source_count, row.outlets
+    return card.source_count, list(card.outlets)

@@ -90,6 +90,7 @@ class Service:
             settings=OutboxSettings(
                 pace=self.settings.post_pace,
                 stale_after=timedelta(hours=config.story_window_hours),
+                update_interval=self.settings.update_interval,
             ),
             clock=clock,
         )

@@ -135,13 +135,29 @@ def count_attempt(db: sqlite_utils.Database, row_id: int, *, now: datetime) -> i
     return int(row[0]) if row else 0
 
 
-def claim(db: sqlite_utils.Database, row_id: int, now: datetime) -> DeliveryRow | None:
-    """pending -> sending, durably, before the API call. None if someone else moved it first."""
+def claim(
+    db: sqlite_utils.Database,
+    row_id: int,
+    now: datetime,
+    *,
+    source_count: int | None = None,
+    outlets: list[str] | None = None,
+) -> DeliveryRow | None:
+    """pending -> sending, durably, before the API call. None if someone else moved it first.
+
+    The count and outlets of the card about to be sent are stored with the claim: if the send
+    has to be reconciled later, what the channel was shown is this card, not the story by then."""
     with durable(db):
         cursor = db.execute(
-            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ?"
-            " WHERE id = ? AND state = 'pending'",
-            [iso(now), row_id],
+            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1,"
+            " source_count = COALESCE(?, source_count), outlets = COALESCE(?, outlets),"
+            " updated_at = ? WHERE id = ? AND state = 'pending'",
+            [
+                source_count,
+                json.dumps(outlets) if outlets is not None else None,
+                iso(now),
+                row_id,
+            ],
         )
     return get(db, row_id) if cursor.rowcount else None
 
