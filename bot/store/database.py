@@ -240,12 +240,29 @@ def _m005_folded_slugs(db: sqlite_utils.Database) -> None:
         db.execute(f"CREATE INDEX IF NOT EXISTS {table}_slug_key ON {table}(slug_key)")
 
 
+def _m006_posted_outlets_backfill(db: sqlite_utils.Database) -> None:
+    # Posts recorded before migration 2 have no outlets. Read as "none shown", every outlet of
+    # the story looked new and an upgrade announced them all in thread updates. What they showed
+    # is unknown; the story's outlets today are the closest record, and growth in the
+    # independent count still earns its update.
+    db.execute(
+        """
+        UPDATE deliveries SET outlets = (
+            SELECT json_group_array(source) FROM (
+                SELECT source FROM articles WHERE story_id = deliveries.story_id
+                GROUP BY source ORDER BY MIN(id)))
+        WHERE state = 'sent' AND outlets IS NULL
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
     (3, "feeds remember the URL the config names", _m003_feed_config_url),
     (4, "title and URL duplicates decided in code", _m004_softer_dedupe_indexes),
     (5, "folded story slugs, indexed", _m005_folded_slugs),
+    (6, "posts recorded without outlets get their story's", _m006_posted_outlets_backfill),
 ]
 
 
