@@ -48,6 +48,7 @@ from bot.runner.polling import Poller
 from bot.runner.settings import RunnerSettings, SettingsError
 from bot.runner.status import service_health
 from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
 from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
@@ -301,8 +302,9 @@ class Service:
             log.info("digest jobs: %d added or changed, %d removed", changed, removed)
 
     async def _catch_up(self, *, platform: str | None = None) -> None:
-        """Send the digests missed while down and queue instant stories; with `platform`, only
-        for that platform's channels (it has just started late)."""
+        """Send the digests missed while down and queue instant stories (and at start, updates
+        for posted stories that grew); with `platform`, only for that platform's channels (it
+        has just started late)."""
         now = self.clock()
 
         def wanted(channels: list[ChannelRow]) -> list[ChannelRow]:
@@ -322,6 +324,13 @@ class Service:
             digests.enqueue_instant(self.db, channel, now=now)
         if platform is None:
             digests.alert_disabled_feeds(self.db, now=now)
+            # A crash between a pass committing its clustering and `on_poll_pass` loses that
+            # pass's update planning; planning again only queues what is not queued or sent.
+            since = now - timedelta(hours=self.config.story_window_hours)
+            grown = delivery_store.posted_stories_changed_since(self.db, since)
+            interval = self.settings.update_interval
+            for i in range(0, len(grown), 500):  # bounded SQL parameter lists
+                digests.enqueue_updates(self.db, grown[i : i + 500], now=now, interval=interval)
 
     # --- jobs -----------------------------------------------------------------------------------
 

@@ -375,6 +375,20 @@ def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tup
     return [(r[0], r[1]) for r in rows]
 
 
+def posted_stories_changed_since(db: sqlite_utils.Database, since: datetime) -> list[str]:
+    """Stories posted to some channel that changed at or after `since` and after their post:
+    the candidates for updates a crash may have kept the planner from queuing."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT d.story_id FROM deliveries d JOIN stories s ON s.id = d.story_id"
+            " WHERE d.kind = 'story' AND d.state = 'sent' AND s.last_updated >= ?"
+            " AND s.last_updated > d.sent_at ORDER BY d.story_id",
+            [iso(since)],
+        )
+    ]
+
+
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
     found = dict.fromkeys(STATES, 0)
     for state, n in db.execute("SELECT state, COUNT(*) FROM deliveries GROUP BY state"):
