@@ -4,14 +4,17 @@ thread update."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fakes.chat import FakeChatAdapter
 from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.cards import StoryCard
+from bot.delivery import outbox as outbox_module
 from bot.delivery.adapter import PostedMessage, TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
@@ -121,3 +124,19 @@ async def test_an_update_whose_post_is_unsettled_waits_instead_of_being_dropped(
     [update] = chat.updates()
     assert update.new_outlets == ["B"]
     assert store.counts(db) == {"pending": 0, "sending": 0, "sent": 2, "failed": 0}
+
+
+async def test_a_failed_update_plan_does_not_stop_the_channel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat = FakeChatAdapter("slack")
+    db, _clock, outbox, channel = world(tmp_path, chat)
+    add_story(db, "s2", ["A"], now=T0)
+    store.enqueue_story(db, "s2", channel.id, now=T0)
+
+    def locked(*args: Any, **kwargs: Any) -> int:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(outbox_module.digests, "enqueue_updates", locked)
+    report = await outbox.drain()
+    assert report.sent == 2 and [m.story_id for m in chat.cards()] == ["s1", "s2"]

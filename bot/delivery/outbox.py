@@ -307,9 +307,12 @@ class Outbox:
         """Once a post is recorded: if the story grew while it was being sent, queue the update
         now. The planner skipped it then (nothing to reply to yet) and the story may never be
         touched again."""
-        digests.enqueue_updates(
-            self.db, [story_id], now=self.clock(), interval=self.settings.update_interval
-        )
+        try:
+            digests.enqueue_updates(
+                self.db, [story_id], now=self.clock(), interval=self.settings.update_interval
+            )
+        except Exception:  # the post is recorded; a failed plan must not stop the drain
+            log.exception("planning an update for %s failed", story_id)
 
     async def card(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
         """The card for a story as the channel should see it now (the card source may be async)."""
