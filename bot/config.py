@@ -92,6 +92,10 @@ class LLMConfig:
 @dataclass(slots=True)
 class Config:
     path: Path | None = None
+    # Set by load_config when no file was named and the default one does not exist (usually: run
+    # from another directory). Such a config declares nothing, and must not be synced as if the
+    # file had been emptied, which would delete the feeds and topics it declared before.
+    missing_path: Path | None = None
     database: str | None = None
     polling: PollingConfig = field(default_factory=PollingConfig)
     feeds: list[FeedConfig] = field(default_factory=list)
@@ -141,14 +145,14 @@ MAX_WINDOW_HOURS = 30 * 24
 
 
 def load_config(explicit: str | Path | None = None, *, required: bool = False) -> Config:
-    """Load and validate the config. A missing default file is an empty config; a missing file the
-    user named explicitly is an error."""
+    """Load and validate the config. A missing default file is an empty config that is never
+    synced (see `Config.missing_path`); a missing file the user named explicitly is an error."""
     path = resolve_config_path(explicit)
     named = bool(explicit or os.environ.get("NEWSDIGEST_CONFIG"))
     if not path.exists():
         if named or required:
             raise ConfigError("config", f"file not found: {path}")
-        return Config()
+        return Config(missing_path=path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -15,6 +15,7 @@ class CliContext:
     config_path: str | None
     _config: Config | None = None
     _core: NewsDigest | None = field(default=None, repr=False)
+    _synced: bool = False
 
     @property
     def config(self) -> Config:
@@ -27,10 +28,22 @@ class CliContext:
 
     @property
     def core(self) -> NewsDigest:
+        """The core on the database as it is. Commands that only read or edit the database use
+        this: syncing the config is a write that reads the config relative to the current
+        directory, so a look from elsewhere must not be able to change what the bot does."""
         if self._core is None:
             self._core = NewsDigest(self.config)
-            self._core.sync_config()
         return self._core
+
+    @property
+    def synced_core(self) -> NewsDigest:
+        """The core after syncing the config into the database, for `poll` (which, like `run`,
+        acts on the config's feeds). A config file that was not found is not synced."""
+        core = self.core
+        if not self._synced:
+            core.sync_config()
+            self._synced = True
+        return core
 
     def close(self) -> None:
         if self._core is not None:

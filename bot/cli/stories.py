@@ -74,7 +74,7 @@ def print_poll_report(report: PassReport, console: Console) -> None:
 def poll_command(cli: CliContext, all_feeds: bool) -> None:
     """Run one polling pass: fetch, parse, store and cluster, with a progress bar."""
     console = Console(stderr=True)
-    report = asyncio.run(poll_with_progress(cli.core, console, all_feeds=all_feeds))
+    report = asyncio.run(poll_with_progress(cli.synced_core, console, all_feeds=all_feeds))
     print_poll_report(report, console)
 
 
@@ -128,6 +128,12 @@ def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> No
     """Show the digest CHANNEL (platform:id, id or name) would get now, without posting it."""
     row = channel_store.find_channel(cli.core.db, channel)
     if row is None:
+        if any(channel in (f"{c.platform}:{c.id}", c.id, c.name) for c in cli.config.channels):
+            # Read-only commands do not sync the config (see CliContext.core).
+            raise click.ClickException(
+                f"channel {channel!r} is in the config file but not yet in the database: "
+                "`newsdigest poll` or `newsdigest run` syncs the config"
+            )
         known = ", ".join(c.key for c in channel_store.list_channels(cli.core.db)) or "none"
         raise click.ClickException(f"no channel {channel!r} (known: {known})")
     digest = cli.core.digest(row, include_delivered=include_delivered)

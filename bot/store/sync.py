@@ -4,13 +4,19 @@ The config is the seed; chat commands edit the database afterwards. Each synced 
 hash of the config entry it came from, and is only overwritten when that entry changes, so a
 setting changed in chat survives restarts until the admin edits the same entry in the file.
 Feeds and topics removed from the file are removed from the database only if the file created
-them; a channel removed from the file is paused (its delivery history stays).
+them; a channel removed from the file is paused (its delivery history stays), and un-paused
+when it comes back.
+
+Only a config file that was found is synced: with none (the default path missing, e.g. a command
+run from another directory) nothing is added or removed, so a stray run cannot wipe what the real
+file declared.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -21,6 +27,11 @@ from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.database import iso, transaction, utcnow
 
+log = logging.getLogger(__name__)
+
+# Also how a channel back in the file is recognised as paused by us, not by a person in chat.
+REMOVED_FROM_CONFIG = "removed from the config file (/watchlist resume to keep it)"
+
 
 @dataclass(slots=True)
 class SyncReport:
@@ -30,6 +41,8 @@ class SyncReport:
     topics_synced: int = 0
     channels_synced: int = 0
     channels_paused: int = 0
+    channels_resumed: int = 0
+    skipped: bool = False
 
 
 def _hash(entry: Any) -> str:
@@ -38,6 +51,10 @@ def _hash(entry: Any) -> str:
 
 def sync_config(db: sqlite_utils.Database, config: Config) -> SyncReport:
     report = SyncReport()
+    if config.missing_path is not None:
+        log.debug("no config file at %s: the database is left as it is", config.missing_path)
+        report.skipped = True
+        return report
     with transaction(db):
         _sync_feeds(db, config, report)
         _sync_topics(db, config, report)
@@ -115,14 +132,15 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 {
                     "origin": "chat",
                     "config_hash": None,
-                    "paused_reason": "removed from the config file (/watchlist resume to keep it)",
+                    "paused_reason": REMOVED_FROM_CONFIG,
                 },
             )
             report.channels_paused += 1
     for channel in config.channels:
         digest = _hash(channel)
         row = db.execute(
-            "SELECT id, config_hash FROM channels WHERE platform = ? AND channel_id = ?",
+            "SELECT id, config_hash, paused_reason FROM channels"
+            " WHERE platform = ? AND channel_id = ?",
             [channel.platform, channel.id],
         ).fetchone()
         if row is not None and row[1] == digest:
@@ -150,6 +168,11 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
             pk = channel_store.get_channel(db, channel.platform, channel.id).id  # type: ignore[union-attr]
         else:
             pk = row[0]
+            # Back in the file: lift our own pause, but not one set for another reason (the bot
+            # removed from the channel, a person pausing it in chat).
+            if row[2] == REMOVED_FROM_CONFIG:
+                fields["paused_reason"] = None
+                report.channels_resumed += 1
             db["channels"].update(pk, fields)
         channel_store.set_subscriptions(db, pk, channel.topics)
         report.channels_synced += 1

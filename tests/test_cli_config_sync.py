@@ -1,0 +1,115 @@
+"""Which CLI commands sync the config into the database, and what a missing config file means."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.store import channels as channel_store
+from bot.store import feeds as feed_store
+from bot.store.database import open_database
+from bot.store.sync import REMOVED_FROM_CONFIG
+
+CONFIG = """
+[[feeds]]
+url = "http://127.0.0.1:9/rss"
+[[topics]]
+slug = "chips"
+query = "chip"
+[[channels]]
+platform = "slack"
+id = "C1"
+topics = ["chips"]
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A deployment directory with config/newsdigest.toml, and the database elsewhere."""
+    (tmp_path / "site" / "config").mkdir(parents=True)
+    (tmp_path / "site" / "config" / "newsdigest.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "prod.db"))
+    return tmp_path
+
+
+def _state(db_path: Path) -> tuple[list[str], list[str], list[str | None], list[str]]:
+    db = open_database(db_path)
+    try:
+        channel = channel_store.get_channel(db, "slack", "C1")
+        return (
+            [f.url for f in feed_store.list_feeds(db)],
+            [t.slug for t in channel_store.list_topics(db)],
+            [channel.paused_reason if channel else "missing"],
+            [t.slug for t in channel_store.channel_topics(db, channel.id)] if channel else [],
+        )
+    finally:
+        db.close()
+
+
+SYNCED = (["http://127.0.0.1:9/rss"], ["chips"], [None], ["chips"])
+
+
+def _invoke(cwd: Path, args: list[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(cwd)
+    return CliRunner().invoke(cli, args)
+
+
+def test_poll_syncs_and_read_only_commands_from_elsewhere_change_nothing(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `poll` in the deployment directory syncs the config (its loopback feed is refused: no network).
+    _invoke(site / "site", ["poll"], monkeypatch)
+    assert _state(site / "prod.db") == SYNCED
+    # The reviewer's case: a look at the same database from another directory, where there is
+    # no config/newsdigest.toml. Nothing is removed or paused.
+    for args in (["stories"], ["topics", "list"], ["feeds", "list"], ["topics", "test", "chip"]):
+        result = _invoke(site / "elsewhere", args, monkeypatch)
+        assert result.exit_code == 0, result.output
+        assert _state(site / "prod.db") == SYNCED, args
+    # Even `poll` from there leaves the config's entries alone: no file found is not "empty".
+    _invoke(site / "elsewhere", ["poll"], monkeypatch)
+    assert _state(site / "prod.db") == SYNCED
+
+
+def test_read_only_commands_do_not_sync_even_with_a_config_file(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _invoke(site / "site", ["stories"], monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert _state(site / "prod.db") == ([], [], ["missing"], [])
+    # A config channel not synced yet: the preview says how to sync rather than "no channel".
+    result = _invoke(site / "site", ["digest", "slack:C1"], monkeypatch)
+    assert result.exit_code == 1 and "newsdigest poll" in result.output
+
+
+def test_an_emptied_config_file_still_removes_and_a_returning_channel_is_resumed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = site / "site" / "config" / "newsdigest.toml"
+    _invoke(site / "site", ["poll"], monkeypatch)
+    config.write_text("", encoding="utf-8")  # the admin really empties the file
+    _invoke(site / "site", ["poll"], monkeypatch)
+    assert _state(site / "prod.db") == ([], [], [REMOVED_FROM_CONFIG], [])
+    config.write_text(CONFIG, encoding="utf-8")  # and puts it back
+    _invoke(site / "site", ["poll"], monkeypatch)
+    assert _state(site / "prod.db") == SYNCED
+
+
+def test_a_pause_set_for_another_reason_survives_the_sync(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = site / "site" / "config" / "newsdigest.toml"
+    _invoke(site / "site", ["poll"], monkeypatch)
+    db = open_database(site / "prod.db")
+    channel = channel_store.get_channel(db, "slack", "C1")
+    assert channel is not None
+    channel_store.update_channel(db, channel.id, paused_reason="the bot was removed")
+    db.close()
+    config.write_text(CONFIG.replace('id = "C1"', 'id = "C1"\nname = "#news"'), encoding="utf-8")
+    _invoke(site / "site", ["poll"], monkeypatch)
+    assert _state(site / "prod.db")[2] == ["the bot was removed"]
