@@ -113,3 +113,45 @@ def test_a_pause_set_for_another_reason_survives_the_sync(
     config.write_text(CONFIG.replace('id = "C1"', 'id = "C1"\nname = "#news"'), encoding="utf-8")
     _invoke(site / "site", ["poll"], monkeypatch)
     assert _state(site / "prod.db")[2] == ["the bot was removed"]
+
+
+def test_removing_a_config_entry_is_refused_naming_the_file(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _invoke(site / "site", ["poll"], monkeypatch)
+    topic = _invoke(site / "site", ["topics", "remove", "chips"], monkeypatch)
+    assert topic.exit_code == 1
+    assert "declared in config/newsdigest.toml; remove it there" in topic.output
+    feed = _invoke(site / "site", ["feeds", "remove", "http://127.0.0.1:9/rss"], monkeypatch)
+    assert feed.exit_code == 1
+    assert "declared in config/newsdigest.toml; remove it there" in feed.output
+    # Refused from another directory too (the database knows where the entries came from).
+    elsewhere = _invoke(site / "elsewhere", ["topics", "remove", "chips"], monkeypatch)
+    assert elsewhere.exit_code == 1 and "remove it there" in elsewhere.output
+    assert _state(site / "prod.db") == SYNCED
+
+
+def test_removing_a_channels_only_topic_warns_that_it_now_gets_everything(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _invoke(site / "site", ["poll"], monkeypatch)
+    _invoke(site / "site", ["topics", "add", "moon", "moon"], monkeypatch)
+    db = open_database(site / "prod.db")
+    channel = channel_store.get_channel(db, "slack", "C1")
+    assert channel is not None
+    channel_store.set_subscriptions(db, channel.id, ["moon"])  # /follow moon, /unfollow chips
+    db.close()
+    result = _invoke(site / "site", ["topics", "remove", "moon"], monkeypatch)
+    assert result.exit_code == 0 and "Removed topic moon" in result.output
+    assert "slack:C1 followed only moon and now gets every story" in result.output
+
+
+def test_a_recreated_config_topic_is_followed_again_by_its_channels(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _invoke(site / "site", ["poll"], monkeypatch)
+    db = open_database(site / "prod.db")
+    channel_store.remove_topic(db, "chips")  # as an older version's `topics remove` did
+    db.close()
+    _invoke(site / "site", ["poll"], monkeypatch)
+    assert _state(site / "prod.db") == SYNCED

@@ -187,3 +187,11 @@ async def test_watchlist_refuses_a_schedule_that_never_fires(core: NewsDigest) -
     assert "never fires" in reply.text and "Saved" not in reply.text
     channel = channel_store.get_channel(core.db, CTX.platform, CTX.channel_id)
     assert channel is not None and channel.schedule == "0 8 * * *"
+
+
+async def test_feeds_remove_refuses_a_feed_declared_in_the_config(core: NewsDigest) -> None:
+    config_feed = feed_store.list_feeds(core.db)[0]
+    assert config_feed.origin == "config"
+    reply = await Commands(core).dispatch("feeds", f"remove {config_feed.url}", ADMIN)
+    assert "declared in the config file; remove it there" in reply.text
+    assert feed_store.get_feed(core.db, config_feed.id) is not None

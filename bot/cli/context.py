@@ -45,6 +45,11 @@ class CliContext:
             self._synced = True
         return core
 
+    def config_file(self) -> str:
+        """The config file to name in messages about entries it declares."""
+        path = self.config.path or self.config.missing_path
+        return str(path) if path else "the config file"
+
     def close(self) -> None:
         if self._core is not None:
             self._core.close()

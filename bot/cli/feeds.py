@@ -74,9 +74,15 @@ def feeds_list(cli: CliContext) -> None:
 @pass_cli
 def feeds_remove(cli: CliContext, ref: str) -> None:
     """Remove a feed by id or URL (its articles stay in their stories)."""
-    feed = feed_store.remove_feed(cli.core.db, ref)
+    feed = feed_store.get_feed(cli.core.db, ref)
     if feed is None:
         raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
+    if feed.origin == "config":
+        # The next sync would add it back, with its polling state (validators, backoff) reset.
+        raise click.ClickException(
+            f"feed {feed.url} is declared in {cli.config_file()}; remove it there"
+        )
+    feed_store.remove_feed(cli.core.db, feed.id)
     click.echo(f"Removed feed {feed.id}: {feed.url}")
 
 

@@ -64,9 +64,30 @@ def topics_list(cli: CliContext) -> None:
 @pass_cli
 def topics_remove(cli: CliContext, slug: str) -> None:
     """Remove a topic (channels stop following it)."""
-    if not channel_store.remove_topic(cli.core.db, slug):
+    db = cli.core.db
+    topic = channel_store.get_topic(db, slug)
+    if topic is None:
         raise click.ClickException(f"no topic {slug!r} (see: newsdigest topics list)")
+    if topic.origin == "config":
+        # The next sync would add it back, and the channels declaring it would have lost it.
+        raise click.ClickException(
+            f"topic {slug} is declared in {cli.config_file()}; remove it there"
+        )
+    # A channel following no topic gets every story: say so rather than widen it silently.
+    widened = [
+        c.name or c.key
+        for c in channel_store.list_channels(db)
+        if [t.slug for t in channel_store.channel_topics(db, c.id)] == [slug]
+    ]
+    channel_store.remove_topic(db, slug)
     click.echo(f"Removed topic {slug}")
+    if widened:
+        click.echo(
+            f"Warning: {', '.join(widened)} followed only {slug} and now "
+            f"{'gets' if len(widened) == 1 else 'get'} every story "
+            "(/follow a topic to narrow it again)",
+            err=True,
+        )
 
 
 @topics_group.command("test", help=f"Show which recent stories QUERY would match.\n\n{QUERY_HELP}")

@@ -315,10 +315,14 @@ class Commands:
             except (FeedUrlError, FeedExistsError) as exc:
                 return Reply(str(exc))
             return Reply(f"Added feed {feed.url}. It will be polled within a few minutes.")
-        removed = feed_store.remove_feed(db, rest[0].strip("<>"))
-        if removed is None:
+        found = feed_store.get_feed(db, rest[0].strip("<>"))
+        if found is None:
             return Reply(f"No feed {rest[0]!r}. See /feeds list.")
-        return Reply(f"Removed feed {removed.url}.")
+        if found.origin == "config":
+            # The next restart would add it back with its polling state reset.
+            return Reply(f"{found.url} is declared in the config file; remove it there.")
+        feed_store.remove_feed(db, found.id)
+        return Reply(f"Removed feed {found.url}.")
 
     # --- helpers shared with adapters -------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import sqlite_utils
@@ -43,6 +43,7 @@ class SyncReport:
     channels_paused: int = 0
     channels_resumed: int = 0
     skipped: bool = False
+    topics_recreated: set[str] = field(default_factory=set)
 
 
 def _hash(entry: Any) -> str:
@@ -111,6 +112,8 @@ def _sync_topics(db: sqlite_utils.Database, config: Config, report: SyncReport) 
     for topic in config.topics:
         digest = _hash(topic)
         row = db.execute("SELECT config_hash FROM topics WHERE slug = ?", [topic.slug]).fetchone()
+        if row is None:
+            report.topics_recreated.add(topic.slug)
         if row is None or row[0] != digest:
             channel_store.upsert_topic(
                 db, topic.slug, topic.query, title=topic.title, origin="config", config_hash=digest
@@ -144,6 +147,12 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
             [channel.platform, channel.id],
         ).fetchone()
         if row is not None and row[1] == digest:
+            # Unchanged entry: chat's /follow and /unfollow stand, but a config topic that was
+            # deleted and has just been re-created is followed again, or the channel's topic
+            # filter would vanish and its digest widen to every story.
+            for slug in channel.topics:
+                if slug in report.topics_recreated:
+                    channel_store.follow(db, row[0], slug)
             continue
         fields = {
             "name": channel.name,
