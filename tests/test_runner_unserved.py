@@ -1,0 +1,40 @@
+"""`newsdigest run` says when configured channels will get nothing, and why."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.app import NewsDigest
+from bot.config import parse_config
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
+from bot.store.database import open_database
+
+CONFIG = {
+    "channels": [
+        {"platform": "slack", "id": "C1"},
+        {"platform": "slack", "id": "C2"},
+        {"platform": "discord", "id": "123"},
+    ]
+}
+
+
+async def test_channels_of_a_platform_without_its_token_are_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = parse_config(CONFIG)
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    settings = RunnerSettings(health_port=None, post_pace=0)
+    service = Service(config, core=core, settings=settings, env={})
+    caplog.set_level(logging.WARNING, logger="bot.runner.service")
+    try:
+        await service.start()
+    finally:
+        await service.stop()
+        core.close()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "2 slack channels will get nothing: SLACK_BOT_TOKEN is not set" in warnings
+    assert "1 discord channel will get nothing: DISCORD_TOKEN is not set" in warnings
