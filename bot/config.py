@@ -111,6 +111,11 @@ class Config:
         return os.environ.get("NEWSDIGEST_DB") or self.database or DEFAULT_DB_PATH
 
 
+class PlatformConfigError(ValueError):
+    """A chat platform is wanted but its environment settings are missing or wrong. The message
+    says what to set, so it is logged on one line, without a traceback."""
+
+
 @dataclass(slots=True)
 class Secrets:
     """Tokens, from the environment only, so the config file can be shared and committed."""

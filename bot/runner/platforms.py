@@ -38,7 +38,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.config import Config, Secrets
+from bot.config import Config, PlatformConfigError, Secrets
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
@@ -99,6 +99,10 @@ def configured_platforms(
             continue
         try:
             platforms.append(_resolve(target)(config, secrets))
+        except PlatformConfigError as exc:
+            # A setting to fix, which the message names: a traceback would only bury it.
+            log.error("could not set up the platform for %s: %s", env_var, exc)
+            errors[env_var] = str(exc)
         except Exception as exc:
             log.exception("could not set up the platform for %s", env_var)
             errors[env_var] = f"{type(exc).__name__}: {exc}"

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import PlatformConfigError
+
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 MODES = ("socket", "http")
 
 
-class SlackConfigError(ValueError):
+class SlackConfigError(PlatformConfigError):
     """Slack is wanted (SLACK_BOT_TOKEN is set) but the rest of its settings are missing or wrong."""
 
 
