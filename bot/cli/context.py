@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import click
 
 from bot.app import NewsDigest
 from bot.config import Config, ConfigError, load_config
+from bot.store.database import DatabaseOpenError, open_database
 
 
 @dataclass
@@ -31,9 +33,31 @@ class CliContext:
         """The core on the database as it is. Commands that only read or edit the database use
         this: syncing the config is a write that reads the config relative to the current
         directory, so a look from elsewhere must not be able to change what the bot does."""
+        return self._open(make_dirs=True)
+
+    @property
+    def reader(self) -> NewsDigest:
+        """`core` for commands that only read: a database in a directory that does not exist
+        is an error (a mistyped NEWSDIGEST_DB), not a new directory with an empty database."""
+        return self._open(make_dirs=False)
+
+    def _open(self, *, make_dirs: bool) -> NewsDigest:
         if self._core is None:
-            self._core = NewsDigest(self.config)
+            path = self.config.database_path()
+            try:
+                db = open_database(path, make_dirs=make_dirs)
+            except DatabaseOpenError as exc:
+                raise click.ClickException(self.db_problem(exc)) from None
+            self._core = NewsDigest(self.config, db=db)
         return self._core
+
+    def db_problem(self, exc: DatabaseOpenError) -> str:
+        where = exc.path
+        if os.environ.get("NEWSDIGEST_DB"):
+            where = f"NEWSDIGEST_DB={exc.path}"
+        elif self.config.database:
+            where = f"database = {exc.path!r} ({self.config_file()})"
+        return f"{where}: {exc.problem}"
 
     @property
     def synced_core(self) -> NewsDigest:

@@ -45,7 +45,7 @@ def feeds_add(cli: CliContext, url: str, name: str | None, interval: str | None)
 @pass_cli
 def feeds_list(cli: CliContext) -> None:
     """List feeds with their polling state."""
-    feeds = feed_store.list_feeds(cli.core.db)
+    feeds = feed_store.list_feeds(cli.reader.db)
     if not feeds:
         click.echo("No feeds yet. Add one with: newsdigest feeds add URL")
         return
@@ -74,7 +74,7 @@ def feeds_list(cli: CliContext) -> None:
 @pass_cli
 def feeds_remove(cli: CliContext, ref: str) -> None:
     """Remove a feed by id or URL (its articles stay in their stories)."""
-    feed = feed_store.get_feed(cli.core.db, ref)
+    feed = feed_store.get_feed(cli.reader.db, ref)
     if feed is None:
         raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
     if feed.origin == "config":
@@ -82,7 +82,7 @@ def feeds_remove(cli: CliContext, ref: str) -> None:
         raise click.ClickException(
             f"feed {feed.url} is declared in {cli.config_file()}; remove it there"
         )
-    feed_store.remove_feed(cli.core.db, feed.id)
+    feed_store.remove_feed(cli.reader.db, feed.id)
     click.echo(f"Removed feed {feed.id}: {feed.url}")
 
 
@@ -91,7 +91,7 @@ def feeds_remove(cli: CliContext, ref: str) -> None:
 @pass_cli
 def feeds_enable(cli: CliContext, ref: str) -> None:
     """Re-enable a disabled feed by id or URL and poll it at the next pass."""
-    feed = feed_store.enable_feed(cli.core.db, ref)
+    feed = feed_store.enable_feed(cli.reader.db, ref)
     if feed is None:
         raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
     click.echo(f"Enabled feed {feed.id}: {feed.url}")
@@ -133,7 +133,9 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
 @pass_cli
 def feeds_export(cli: CliContext, output: Path | None) -> None:
     """Export the feed list as OPML (to stdout, or to --output)."""
-    feeds = [OpmlFeed(url=f.url, title=f.display_name) for f in feed_store.list_feeds(cli.core.db)]
+    feeds = [
+        OpmlFeed(url=f.url, title=f.display_name) for f in feed_store.list_feeds(cli.reader.db)
+    ]
     data = export_opml(feeds)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)

@@ -18,5 +18,9 @@ def run_command(cli: CliContext) -> None:
     JSON lines on stderr (NEWSDIGEST_LOG_FORMAT=text for plain). Stop with Ctrl-C or SIGTERM.
     """
     from bot.runner.service import run_service
+    from bot.store.database import DatabaseOpenError
 
-    run_service(cli.config)
+    try:
+        run_service(cli.config)
+    except DatabaseOpenError as exc:
+        raise click.ClickException(cli.db_problem(exc)) from None

@@ -85,7 +85,7 @@ def poll_command(cli: CliContext, all_feeds: bool) -> None:
 @pass_cli
 def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -> None:
     """List recent stories with their slugs and source counts."""
-    stories = cli.core.recent_stories(hours=hours, min_sources=min_sources, limit=limit)
+    stories = cli.reader.recent_stories(hours=hours, min_sources=min_sources, limit=limit)
     if not stories:
         click.echo(f"No stories in the last {hours}h. Run `newsdigest poll` first.")
         return
@@ -108,16 +108,16 @@ def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -
 def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
     """Show a story's full breakdown, by slug, unique slug prefix or search words."""
     text = " ".join(query)
-    found = cli.core.find_story(text)
+    found = cli.reader.find_story(text)
     console = Console()
     if found.story is None:
         message = f"No story matches {text!r}."
         if found.suggestions:
             message += " Did you mean: " + ", ".join(clean(s.slug) for s in found.suggestions) + "?"
         raise click.ClickException(message)
-    story = cli.core.story(found.story.story_id)
+    story = cli.reader.story(found.story.story_id)
     assert story is not None
-    render_card_console(cli.core.card(story), console, full=True)
+    render_card_console(cli.reader.card(story), console, full=True)
 
 
 @click.command("digest")
@@ -126,7 +126,7 @@ def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
 @pass_cli
 def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> None:
     """Show the digest CHANNEL (platform:id, id or name) would get now, without posting it."""
-    row = channel_store.find_channel(cli.core.db, channel)
+    row = channel_store.find_channel(cli.reader.db, channel)
     if row is None:
         if any(channel in (f"{c.platform}:{c.id}", c.id, c.name) for c in cli.config.channels):
             # Read-only commands do not sync the config (see CliContext.core).
@@ -134,7 +134,7 @@ def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> No
                 f"channel {channel!r} is in the config file but not yet in the database: "
                 "`newsdigest poll` or `newsdigest run` syncs the config"
             )
-        known = ", ".join(c.key for c in channel_store.list_channels(cli.core.db)) or "none"
+        known = ", ".join(c.key for c in channel_store.list_channels(cli.reader.db)) or "none"
         raise click.ClickException(f"no channel {channel!r} (known: {known})")
-    digest = cli.core.digest(row, include_delivered=include_delivered)
+    digest = cli.reader.digest(row, include_delivered=include_delivered)
     render_digest_console(digest, Console())

@@ -47,7 +47,7 @@ def topics_add(cli: CliContext, slug: str, query: str, title: str | None) -> Non
 @pass_cli
 def topics_list(cli: CliContext) -> None:
     """List topics and their queries."""
-    topics = channel_store.list_topics(cli.core.db)
+    topics = channel_store.list_topics(cli.reader.db)
     if not topics:
         click.echo(
             'No topics yet. Add one with: newsdigest topics add ai-policy "ai AND regulation"'
@@ -64,7 +64,7 @@ def topics_list(cli: CliContext) -> None:
 @pass_cli
 def topics_remove(cli: CliContext, slug: str) -> None:
     """Remove a topic (channels stop following it)."""
-    db = cli.core.db
+    db = cli.reader.db
     topic = channel_store.get_topic(db, slug)
     if topic is None:
         raise click.ClickException(f"no topic {slug!r} (see: newsdigest topics list)")
@@ -97,8 +97,8 @@ def topics_remove(cli: CliContext, slug: str) -> None:
 @pass_cli
 def topics_test(cli: CliContext, query: str, hours: int, min_sources: int) -> None:
     parsed = _parse(query)
-    stories = cli.core.recent_stories(hours=hours, min_sources=min_sources, limit=2000)
-    members = article_store.articles_for_stories(cli.core.db, [s.id for s in stories])
+    stories = cli.reader.recent_stories(hours=hours, min_sources=min_sources, limit=2000)
+    members = article_store.articles_for_stories(cli.reader.db, [s.id for s in stories])
     hits = [s for s in stories if parsed.matches(StoryDoc.from_articles(members[s.id]))]
     console = Console()
     console.print(

@@ -266,22 +266,59 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
 ]
 
 
-def open_database(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) and migrate the database. `:memory:` works for tests."""
+class DatabaseOpenError(Exception):
+    """The database path is not usable: missing, not a file, or not a newsdigest database. The
+    message is for the user, without a traceback."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the database. `:memory:` works for tests. With
+    `make_dirs` false a missing parent directory is an error rather than created. Raises
+    DatabaseOpenError for a path that cannot be our database."""
     path = str(path)
     if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # isolation_level=None: we manage transactions explicitly, so a commit is where we say it is.
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-    db = sqlite_utils.Database(conn)
-    if path != ":memory:":
-        db.enable_wal()
+        if Path(path).is_dir():
+            raise DatabaseOpenError(path, "cannot open: it is a directory")
+        if not make_dirs and not Path(path).parent.is_dir():
+            raise DatabaseOpenError(
+                path, f"no such database (the directory {Path(path).parent} does not exist)"
+            )
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseOpenError(path, f"cannot open: {exc.strerror or exc}") from None
+    try:
+        # isolation_level=None: we manage transactions explicitly, so a commit is where we say.
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        db = sqlite_utils.Database(conn)
+        _refuse_foreign(db, path)
+        if path != ":memory:":
+            db.enable_wal()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise DatabaseOpenError(path, "not a newsdigest database") from None
+        raise DatabaseOpenError(path, f"cannot open: {exc}") from None
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")
     # NORMAL is durable enough in WAL mode for articles; the outbox asks for FULL around its writes.
     db.execute("PRAGMA synchronous = NORMAL")
     migrate(db)
     return db
+
+
+def _refuse_foreign(db: sqlite_utils.Database, path: str) -> None:
+    # Another program's SQLite file (tables, none of them ours): migrating would add our tables
+    # to it. Reading the table list also makes SQLite check the header, so a non-database file
+    # fails here, before anything is written to it.
+    tables = db.table_names()
+    if tables and "schema_migrations" not in tables:
+        db.conn.close()
+        raise DatabaseOpenError(path, "not a newsdigest database")
 
 
 def applied_migrations(db: sqlite_utils.Database) -> list[int]:

@@ -1,0 +1,66 @@
+"""A NEWSDIGEST_DB that cannot be a newsdigest database is one error line, not a traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+
+
+@pytest.fixture(autouse=True)
+def no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "nd.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+
+
+def _run(db: Path, args: list[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NEWSDIGEST_DB", str(db))
+    return CliRunner().invoke(cli, args)
+
+
+def test_a_file_that_is_not_a_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list\n" * 200, encoding="utf-8")
+    for args in (["stories"], ["feeds", "add", "https://a.example/rss"], ["run"]):
+        result = _run(notes, args, monkeypatch)
+        assert result.exit_code == 1, args
+        assert result.output == f"Error: NEWSDIGEST_DB={notes}: not a newsdigest database\n"
+    assert notes.read_text(encoding="utf-8") == "shopping list\n" * 200
+
+
+def test_another_programs_sqlite_file_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE photos (id INTEGER)")
+    result = _run(other, ["feeds", "list"], monkeypatch)
+    assert result.output == f"Error: NEWSDIGEST_DB={other}: not a newsdigest database\n"
+    with sqlite3.connect(other) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    assert tables == ["photos"]
+
+
+def test_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _run(tmp_path, ["stories"], monkeypatch)
+    assert result.exit_code == 1
+    assert result.output == f"Error: NEWSDIGEST_DB={tmp_path}: cannot open: it is a directory\n"
+
+
+def test_read_only_commands_do_not_create_a_missing_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "typo" / "nd.db"
+    for args in (["stories"], ["feeds", "list"], ["topics", "list"], ["story", "x"]):
+        result = _run(db, args, monkeypatch)
+        assert result.exit_code == 1, args
+        assert "no such database" in result.output and "typo does not exist" in result.output
+    assert not db.parent.exists()
+    # A command that adds something creates it, as on a first start.
+    added = _run(db, ["feeds", "add", "https://a.example/rss"], monkeypatch)
+    assert added.exit_code == 0 and db.exists()
