@@ -222,3 +222,19 @@ def test_demo_runs_offline_and_writes_the_preview(tmp_path: Path) -> None:
     html = (tmp_path / "out" / "digest.html").read_text()
     assert "<!doctype html>" in html.lower() and "sources tracking" in html
     assert "<!channel>" not in html  # the injection item is escaped wherever it appears
+
+
+def test_a_loopback_feed_names_the_setting_that_allows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "nd.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    runner = CliRunner()
+    added = runner.invoke(cli, ["feeds", "add", "http://127.0.0.1:9/rss"])
+    assert added.exit_code == 0 and "Added feed 1" in added.output
+    assert "polling.allow_private_networks = true" in added.output
+    polled = runner.invoke(cli, ["poll"])
+    assert "refusing to fetch from loopback address 127.0.0.1" in polled.output
+    assert "set polling.allow_private_networks = true" in polled.output

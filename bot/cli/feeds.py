@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
@@ -11,6 +12,7 @@ from rich.table import Table
 from bot.cli.context import CliContext, pass_cli
 from bot.config import ConfigError, parse_duration
 from bot.feedurls import FeedUrlError, check_feed_url
+from bot.ingest.netguard import BlockedAddressError, check_ip, host_literal
 from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, parse_opml
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedExistsError
@@ -39,6 +41,9 @@ def feeds_add(cli: CliContext, url: str, name: str | None, interval: str | None)
     except (FeedUrlError, ConfigError, FeedExistsError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Added feed {feed.id}: {feed.url} (every {feed.poll_interval // 60} min)")
+    blocked = _blocked_address(feed.url, cli.config.polling.allow_private_networks)
+    if blocked:
+        click.echo(f"Warning: {blocked}; polling will fail until then", err=True)
 
 
 @feeds_group.command("list")
@@ -145,6 +150,20 @@ def feeds_export(cli: CliContext, output: Path | None) -> None:
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
         click.echo(f"Wrote {len(feeds)} feeds to {output}")
+
+
+def _blocked_address(url: str, allow_private_networks: bool) -> str | None:
+    """Why polling will refuse the URL's host, when it is an IP address the fetcher blocks (the
+    fetcher checks resolved names too; this only catches the obvious case at add time)."""
+    host = urlsplit(url).hostname or ""
+    literal = host_literal(host)
+    if literal is None:
+        return None
+    try:
+        check_ip(literal, allow_private_networks=allow_private_networks)
+    except BlockedAddressError as exc:
+        return str(exc)
+    return None
 
 
 def _esc(text: str) -> str:

@@ -148,7 +148,9 @@ def check_ip(ip: IPAddress | str, *, allow_private_networks: bool = False) -> No
     reason, private_ok = verdict
     if private_ok and allow_private_networks:
         return
-    raise BlockedAddressError(f"refusing to fetch from {reason} address {ip}")
+    # Name the setting where it can help: this line is what `poll` and `feeds list` show.
+    hint = " (set polling.allow_private_networks = true to allow it)" if private_ok else ""
+    raise BlockedAddressError(f"refusing to fetch from {reason} address {ip}{hint}")
 
 
 def host_literal(host: str) -> IPAddress | None:
