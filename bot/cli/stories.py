@@ -14,12 +14,13 @@ from bot.app import MAX_LOOKBACK_HOURS, NewsDigest, PassReport
 from bot.cli.context import CliContext, pass_cli
 from bot.pipeline.poll import FeedResult
 from bot.render.console import render_card_console, render_digest_console
-from bot.render.text import clean
+from bot.render.text import clean, plural
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 
 # Bounded so a huge value is a usage error, not an OverflowError in the date arithmetic.
 HOURS = click.IntRange(1, MAX_LOOKBACK_HOURS)
+POSITIVE = click.IntRange(min=1)
 
 
 async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: bool) -> PassReport:
@@ -56,8 +57,9 @@ def _now():  # type: ignore[no-untyped-def]
 def print_poll_report(report: PassReport, console: Console) -> None:
     poll = report.poll
     console.print(
-        f"Polled {len(poll.feeds)} feeds in {poll.seconds:.1f}s: "
-        f"{len(poll.new_articles)} new articles, {len(report.touched_stories)} stories updated."
+        f"Polled {plural(len(poll.feeds), 'feed')} in {poll.seconds:.1f}s: "
+        f"{plural(len(poll.new_articles), 'new article')}, "
+        f"{plural(len(report.touched_stories), 'story', 'stories')} updated."
     )
     for failed in poll.failed:
         console.print(
@@ -72,22 +74,74 @@ def print_poll_report(report: PassReport, console: Console) -> None:
 )
 @pass_cli
 def poll_command(cli: CliContext, all_feeds: bool) -> None:
-    """Run one polling pass: fetch, parse, store and cluster, with a progress bar."""
+    """Run one polling pass: fetch, parse, store and cluster, with a progress bar.
+
+    Polls the feeds that are due (--all: every enabled feed). Exits with status 1 when every
+    feed polled failed.
+    """
     console = Console(stderr=True)
-    report = asyncio.run(poll_with_progress(cli.synced_core, console, all_feeds=all_feeds))
+    core = cli.synced_core
+    report = asyncio.run(poll_with_progress(core, console, all_feeds=all_feeds))
     print_poll_report(report, console)
+    _explain_skipped(core, report, console)
+    polled = report.poll.feeds
+    if polled and len(report.poll.failed) == len(polled):
+        # A cron job or script should notice a pass where nothing could be fetched.
+        click.get_current_context().exit(1)
+
+
+def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> None:
+    """Say why feeds were not polled, so "Polled 0 feeds" is not mistaken for "nothing to do"."""
+    polled = {r.feed.id for r in report.poll.feeds}
+    feeds = feed_store.list_feeds(core.db)
+    if not feeds:
+        console.print("No feeds yet. Add one with: newsdigest feeds add URL")
+        return
+    disabled = [f for f in feeds if f.disabled_reason]
+    waiting = [f for f in feeds if not f.disabled_reason and f.id not in polled]
+    backing_off = [f for f in waiting if f.consecutive_failures]
+    if backing_off:
+        console.print(
+            f"{plural(len(backing_off), 'feed')} backing off after failures "
+            f"{'was' if len(backing_off) == 1 else 'were'} not polled "
+            "(newsdigest poll --all polls them now)."
+        )
+    elif waiting and not polled:
+        console.print(
+            f"No feed was due: {plural(len(waiting), 'feed')} will be polled at "
+            f"{'its' if len(waiting) == 1 else 'their'} next interval "
+            "(newsdigest poll --all polls them now)."
+        )
+    if disabled:
+        console.print(
+            f"{plural(len(disabled), 'feed')} disabled after repeated failures "
+            "(newsdigest feeds list; newsdigest feeds enable ID)."
+        )
 
 
 @click.command("stories")
 @click.option("--hours", default=48, show_default=True, type=HOURS, help="How far back to look.")
-@click.option("--min-sources", default=1, show_default=True, help="Minimum independent sources.")
-@click.option("--limit", default=30, show_default=True)
+@click.option(
+    "--min-sources",
+    default=1,
+    show_default=True,
+    type=POSITIVE,
+    help="Minimum independent sources.",
+)
+@click.option("--limit", default=30, show_default=True, type=POSITIVE, help="Most stories to list.")
 @pass_cli
 def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -> None:
     """List recent stories with their slugs and source counts."""
     stories = cli.reader.recent_stories(hours=hours, min_sources=min_sources, limit=limit)
     if not stories:
-        click.echo(f"No stories in the last {hours}h. Run `newsdigest poll` first.")
+        if min_sources > 1 and cli.reader.recent_stories(hours=hours, limit=1):
+            # There are stories; the filter excluded them all. "Run poll" would mislead.
+            click.echo(
+                f"No story in the last {hours}h has {min_sources} or more independent "
+                "sources (lower --min-sources to see the others)."
+            )
+        else:
+            click.echo(f"No stories in the last {hours}h. Run `newsdigest poll` first.")
         return
     table = Table("slug", "sources", "headline", "updated")
     for story in stories:

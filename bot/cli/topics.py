@@ -93,7 +93,13 @@ def topics_remove(cli: CliContext, slug: str) -> None:
 @topics_group.command("test", help=f"Show which recent stories QUERY would match.\n\n{QUERY_HELP}")
 @click.argument("query")
 @click.option("--hours", default=72, show_default=True, type=HOURS, help="How far back to look.")
-@click.option("--min-sources", default=1, show_default=True, help="Minimum independent sources.")
+@click.option(
+    "--min-sources",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Minimum independent sources.",
+)
 @pass_cli
 def topics_test(cli: CliContext, query: str, hours: int, min_sources: int) -> None:
     parsed = _parse(query)

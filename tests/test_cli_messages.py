@@ -1,0 +1,68 @@
+"""CLI messages that say what actually happened: backoff, total failure, filtered-out stories."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.config import Config
+from bot.store import feeds as feed_store
+from bot.store.database import open_database, utcnow
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = tmp_path / "nd.toml"
+    config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    return tmp_path / "nd.db"
+
+
+def test_poll_exits_1_when_every_feed_failed_and_says_when_feeds_back_off(env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["feeds", "add", "http://127.0.0.1:9/a"]).exit_code == 0
+    assert runner.invoke(cli, ["feeds", "add", "http://127.0.0.1:9/b"]).exit_code == 0
+    failed = runner.invoke(cli, ["poll"])
+    assert failed.exit_code == 1
+    assert "Polled 2 feeds" in failed.output and failed.output.count("✗") == 2
+    # Both now back off: the next pass polls nothing, and says why instead of "0 feeds".
+    again = runner.invoke(cli, ["poll"])
+    assert again.exit_code == 0
+    assert "Polled 0 feeds" in again.output
+    assert "2 feeds backing off after failures were not polled" in again.output
+    assert "newsdigest poll --all" in again.output
+
+
+def test_poll_says_when_nothing_was_due(env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["feeds", "add", "http://127.0.0.1:9/a"]).exit_code == 0
+    db = open_database(env)
+    (feed,) = feed_store.list_feeds(db)
+    feed_store.update_feed(db, feed.id, next_poll_at=utcnow() + timedelta(minutes=10))
+    db.close()
+    result = runner.invoke(cli, ["poll"])
+    assert result.exit_code == 0
+    assert "No feed was due: 1 feed will be polled at its next interval" in result.output
+
+
+def test_stories_filtered_out_are_not_reported_as_no_stories(
+    env: Path, sample_config: Config
+) -> None:
+    runner = CliRunner()
+    for feed in sample_config.feeds:
+        assert runner.invoke(cli, ["feeds", "add", feed.url]).exit_code == 0
+    assert runner.invoke(cli, ["poll"]).exit_code == 0
+    result = runner.invoke(cli, ["stories", "--min-sources", "99"])
+    assert result.exit_code == 0
+    assert "No story in the last 48h has 99 or more independent sources" in result.output
+    assert "Run `newsdigest poll` first" not in result.output
+    for args in (["--limit", "0"], ["--limit", "-1"], ["--min-sources", "-3"]):
+        bad = runner.invoke(cli, ["stories", *args])
+        assert bad.exit_code == 2 and "is not in the range" in bad.output, args
+    bad = runner.invoke(cli, ["topics", "test", "moon", "--min-sources", "0"])
+    assert bad.exit_code == 2
