@@ -71,7 +71,7 @@ def test_feeds_add_list_export_import_remove(env: dict[str, str], tmp_path: Path
     removed = runner.invoke(cli, ["feeds", "remove", "https://news.example/rss"])
     assert removed.exit_code == 0
     imported = runner.invoke(cli, ["feeds", "import", str(opml)])
-    assert imported.exit_code == 0 and "Imported 1 feeds" in imported.output
+    assert imported.exit_code == 0 and "Imported 1 feed from" in imported.output
     again = runner.invoke(cli, ["feeds", "import", str(opml)])
     assert "Imported 0 feeds (1 skipped)" in again.output
 
@@ -238,3 +238,28 @@ def test_a_loopback_feed_names_the_setting_that_allows_it(
     polled = runner.invoke(cli, ["poll"])
     assert "refusing to fetch from loopback address 127.0.0.1" in polled.output
     assert "set polling.allow_private_networks = true" in polled.output
+
+
+def test_opml_import_counts_and_explains_every_skipped_outline(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["feeds", "add", "https://old.example/rss"]).exit_code == 0
+    opml = tmp_path / "mixed.opml"
+    opml.write_text(
+        """<?xml version="1.0"?><opml version="2.0"><head/><body>
+      <outline text="New" xmlUrl="https://new.example/rss"/>
+      <outline text="Old" xmlUrl="https://old.example/rss"/>
+      <outline text="Twice" xmlUrl="https://new.example/rss"/>
+      <outline text="FTP" xmlUrl="ftp://files.example/rss"/>
+      <outline text="Creds" xmlUrl="https://user:pw@c.example/rss"/>
+    </body></opml>""",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["feeds", "import", str(opml)])
+    assert result.exit_code == 0
+    assert f"Imported 1 feed (4 skipped) from {opml}" in result.output
+    assert "skipped https://old.example/rss: already a feed" in result.output
+    assert "skipped https://new.example/rss: listed twice in the file" in result.output
+    assert "skipped ftp://files.example/rss: unsupported scheme ftp:" in result.output
+    assert "skipped https://user:pw@c.example/rss: feed URLs with a user name" in result.output

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.ingest.errors import OpmlError
-from bot.ingest.opml import OpmlFeed, export_opml, parse_opml
+from bot.ingest.opml import OpmlFeed, OpmlSkip, export_opml, parse_opml, read_opml
 
 FIXTURE = Path(__file__).parent / "fixtures" / "feeds" / "subscriptions.opml"
 
@@ -57,3 +57,22 @@ def test_entity_declarations_are_refused() -> None:
         parse_opml(bomb)
     plain = b'<!DOCTYPE opml><opml version="2.0"><body><outline xmlUrl="https://x.example/"/></body></opml>'
     assert [f.url for f in parse_opml(plain)] == ["https://x.example/"]
+
+
+def test_every_feed_outline_left_out_is_reported_with_its_reason() -> None:
+    data = b"""<?xml version="1.0"?><opml version="2.0"><head/><body>
+      <outline text="A" xmlUrl="https://a.example/rss"/>
+      <outline text="A again" xmlUrl="https://a.example/rss"/>
+      <outline text="FTP" xmlUrl="ftp://b.example/rss"/>
+      <outline text="JS" xmlUrl="javascript:alert(1)"/>
+      <outline text="Relative" xmlUrl="/feeds/c.xml"/>
+      <outline text="a folder, not a feed"/>
+    </body></opml>"""
+    contents = read_opml(data)
+    assert [f.url for f in contents.feeds] == ["https://a.example/rss"]
+    assert contents.skipped == [
+        OpmlSkip("https://a.example/rss", "listed twice in the file"),
+        OpmlSkip("ftp://b.example/rss", "unsupported scheme ftp: (only http and https)"),
+        OpmlSkip("javascript:alert(1)", "unsupported scheme javascript: (only http and https)"),
+        OpmlSkip("/feeds/c.xml", "not an absolute URL (only http and https)"),
+    ]

@@ -13,7 +13,8 @@ from bot.cli.context import CliContext, pass_cli
 from bot.config import ConfigError, parse_duration
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.ingest.netguard import BlockedAddressError, check_ip, host_literal
-from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, parse_opml
+from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, read_opml
+from bot.render.text import plural
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedExistsError
 
@@ -108,13 +109,16 @@ def feeds_enable(cli: CliContext, ref: str) -> None:
 def feeds_import(cli: CliContext, opml_file: Path) -> None:
     """Import feeds from an OPML file (skipping ones already present or not http/https)."""
     try:
-        entries = parse_opml(opml_file.read_bytes())
+        contents = read_opml(opml_file.read_bytes())
     except OpmlError as exc:
         raise click.ClickException(f"{opml_file}: {exc}") from None
     except OSError as exc:
         raise click.ClickException(f"{opml_file}: cannot read: {exc.strerror or exc}") from None
-    added = skipped = 0
-    for entry in entries:
+    added = 0
+    # Every outline that is not imported is counted and named with its reason, so the totals
+    # add up to what the file lists.
+    skipped = [(s.url, s.reason) for s in contents.skipped]
+    for entry in contents.feeds:
         try:
             url = check_feed_url(entry.url)
             feed_store.add_feed(
@@ -126,11 +130,13 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
             )
             added += 1
         except FeedExistsError:
-            skipped += 1
+            skipped.append((entry.url, "already a feed"))
         except FeedUrlError as exc:
-            click.echo(f"skipped {entry.url}: {exc}", err=True)
-            skipped += 1
-    click.echo(f"Imported {added} feeds ({skipped} skipped) from {opml_file}")
+            skipped.append((entry.url, str(exc)))
+    for url, reason in skipped:
+        click.echo(f"skipped {url}: {reason}", err=True)
+    note = f" ({len(skipped)} skipped)" if skipped else ""
+    click.echo(f"Imported {plural(added, 'feed')}{note} from {opml_file}")
 
 
 @feeds_group.command("export")

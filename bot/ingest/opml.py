@@ -1,7 +1,8 @@
 """OPML import and export, the lingua franca of feed-reader subscriptions.
 
 Import walks nested outlines (folders) and keeps every outline with an http(s) `xmlUrl`,
-titled by `title` or else `text`, with the enclosing folder as its category. The XML parser
+titled by `title` or else `text`, with the enclosing folder as its category; every other outline
+with an `xmlUrl` is reported as skipped, with the reason, so an import can account for each. The XML parser
 resolves no entities, loads no DTD and refuses inline ones: an OPML file is user input.
 """
 
@@ -16,7 +17,7 @@ from lxml import etree
 
 from bot.ingest.errors import OpmlError
 
-__all__ = ["OpmlError", "OpmlFeed", "export_opml", "parse_opml"]
+__all__ = ["OpmlError", "OpmlFeed", "OpmlSkip", "export_opml", "parse_opml", "read_opml"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -25,6 +26,18 @@ class OpmlFeed:
     title: str | None = None
     html_url: str | None = None
     category: str | None = None  # the enclosing outline's title, for nested (folder) exports
+
+
+@dataclass(slots=True, frozen=True)
+class OpmlSkip:
+    url: str
+    reason: str
+
+
+@dataclass(slots=True)
+class OpmlContents:
+    feeds: list[OpmlFeed]
+    skipped: list[OpmlSkip]
 
 
 def _safe_parser() -> etree.XMLParser:
@@ -45,6 +58,11 @@ def _attr(el: etree._Element, name: str) -> str | None:
 
 def parse_opml(data: bytes) -> list[OpmlFeed]:
     """Feeds listed in an OPML document, in document order, first occurrence of each URL."""
+    return read_opml(data).feeds
+
+
+def read_opml(data: bytes) -> OpmlContents:
+    """`parse_opml`, plus each feed outline it left out and why."""
     if not isinstance(data, bytes | bytearray):
         raise TypeError("parse_opml takes the file's bytes")
     try:
@@ -62,23 +80,27 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     body = next((c for c in root if etree.QName(c).localname.lower() == "body"), None)
     if body is None:
         raise OpmlError("OPML document has no <body>")
-    feeds: list[OpmlFeed] = []
-    seen: set[str] = set()
-    _walk(body, None, feeds, seen)
-    return feeds
+    contents = OpmlContents(feeds=[], skipped=[])
+    _walk(body, None, contents, set())
+    return contents
 
 
-def _walk(
-    parent: etree._Element, category: str | None, out: list[OpmlFeed], seen: set[str]
-) -> None:
+def _walk(parent: etree._Element, category: str | None, out: OpmlContents, seen: set[str]) -> None:
     for el in parent:
         if not isinstance(el.tag, str) or etree.QName(el).localname.lower() != "outline":
             continue
         title = _attr(el, "title") or _attr(el, "text")
         url = _attr(el, "xmlUrl")
-        if url and url.lower().startswith(("http://", "https://")) and url not in seen:
-            seen.add(url)
-            out.append(OpmlFeed(url, title, _attr(el, "htmlUrl"), category))
+        if url:
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme not in ("http", "https"):
+                reason = f"unsupported scheme {scheme}:" if scheme else "not an absolute URL"
+                out.skipped.append(OpmlSkip(url, f"{reason} (only http and https)"))
+            elif url in seen:
+                out.skipped.append(OpmlSkip(url, "listed twice in the file"))
+            else:
+                seen.add(url)
+                out.feeds.append(OpmlFeed(url, title, _attr(el, "htmlUrl"), category))
         # Children of a feed outline are unusual but legal; they inherit the nearest folder.
         _walk(el, category if url else (title or category), out, seen)
 
