@@ -222,6 +222,9 @@ def test_demo_runs_offline_and_writes_the_preview(tmp_path: Path) -> None:
     html = (tmp_path / "out" / "digest.html").read_text()
     assert "<!doctype html>" in html.lower() and "sources tracking" in html
     assert "<!channel>" not in html  # the injection item is escaped wherever it appears
+    # The hint is one unwrapped line, however long the path.
+    hint = f"Try: NEWSDIGEST_DB={tmp_path / 'out' / 'demo.db'} newsdigest stories"
+    assert hint in result.output.splitlines()
 
 
 def test_a_loopback_feed_names_the_setting_that_allows_it(

@@ -66,3 +66,27 @@ def test_stories_filtered_out_are_not_reported_as_no_stories(
         assert bad.exit_code == 2 and "is not in the range" in bad.output, args
     bad = runner.invoke(cli, ["topics", "test", "moon", "--min-sources", "0"])
     assert bad.exit_code == 2
+
+
+def test_story_with_several_matches_says_it_is_ambiguous(env: Path, sample_config: Config) -> None:
+    runner = CliRunner()
+    for feed in sample_config.feeds:
+        assert runner.invoke(cli, ["feeds", "add", feed.url]).exit_code == 0
+    assert runner.invoke(cli, ["poll"]).exit_code == 0
+    result = runner.invoke(cli, ["story", "c"])
+    assert result.exit_code == 1
+    assert "'c' matches several stories:" in result.output
+    assert "No story matches" not in result.output
+
+
+def test_feeds_enable_on_an_enabled_feed_says_so_and_plurals_agree(env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["feeds", "add", "http://127.0.0.1:9/a"]).exit_code == 0
+    already = runner.invoke(cli, ["feeds", "enable", "1"])
+    assert already.exit_code == 0 and "Feed 1 was already enabled" in already.output
+    failed = runner.invoke(cli, ["poll"])
+    assert "Polled 1 feed in" in failed.output and "0 new articles, 0 stories" in failed.output
+    assert "1 failure" in runner.invoke(cli, ["feeds", "list"]).output
+    assert "1 failures" not in runner.invoke(cli, ["feeds", "list"]).output
+    enabled = runner.invoke(cli, ["feeds", "enable", "1"])  # backing off: enabling resets it
+    assert "Enabled feed 1" in enabled.output

@@ -413,7 +413,7 @@ async def test_feeds_admin_rules(h: Harness) -> None:
     assert "Removed feed" in ack_text(body)
     assert len(h.fake.calls) == calls_before  # admin_users from the config need no API call
     _, body = await h.slash("/feeds", "list", user="UNOBODY")
-    assert "1 feeds:" in ack_text(body)
+    assert "1 feed:" in ack_text(body)
     assert h.fake.calls_to("users.info")[0] == {"user": "UNOBODY"}
     assert h.fake.calls_to("usergroups.users.list")[0]["usergroup"] == "S1"
 

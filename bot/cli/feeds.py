@@ -60,7 +60,8 @@ def feeds_list(cli: CliContext) -> None:
         if feed.disabled_reason:
             state = f"[red]disabled[/red]: {_esc(feed.disabled_reason)}"
         elif feed.consecutive_failures:
-            state = f"[yellow]{feed.consecutive_failures} failures[/yellow]: {_esc(feed.last_error or '')}"
+            failures = plural(feed.consecutive_failures, "failure")
+            state = f"[yellow]{failures}[/yellow]: {_esc(feed.last_error or '')}"
         else:
             state = "ok"
         last = feed.last_success_at.strftime("%Y-%m-%d %H:%M") if feed.last_success_at else "never"
@@ -97,9 +98,15 @@ def feeds_remove(cli: CliContext, ref: str) -> None:
 @pass_cli
 def feeds_enable(cli: CliContext, ref: str) -> None:
     """Re-enable a disabled feed by id or URL and poll it at the next pass."""
-    feed = feed_store.enable_feed(cli.reader.db, ref)
-    if feed is None:
+    before = feed_store.get_feed(cli.reader.db, ref)
+    if before is None:
         raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
+    if not before.disabled_reason and not before.consecutive_failures:
+        click.echo(f"Feed {before.id} was already enabled: {before.url}")
+        return
+    # Also for a feed backing off after failures: enabling resets the backoff.
+    feed = feed_store.enable_feed(cli.reader.db, before.id)
+    assert feed is not None
     click.echo(f"Enabled feed {feed.id}: {feed.url}")
 
 
@@ -140,7 +147,13 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
 
 
 @feeds_group.command("export")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the OPML to this file [default: stdout].",
+)
 @pass_cli
 def feeds_export(cli: CliContext, output: Path | None) -> None:
     """Export the feed list as OPML (to stdout, or to --output)."""
@@ -155,7 +168,7 @@ def feeds_export(cli: CliContext, output: Path | None) -> None:
             output.write_bytes(data)
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
-        click.echo(f"Wrote {len(feeds)} feeds to {output}")
+        click.echo(f"Wrote {plural(len(feeds), 'feed')} to {output}")
 
 
 def _blocked_address(url: str, allow_private_networks: bool) -> str | None:

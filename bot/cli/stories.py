@@ -165,9 +165,13 @@ def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
     found = cli.reader.find_story(text)
     console = Console()
     if found.story is None:
+        names = ", ".join(clean(s.slug) for s in found.suggestions)
+        if found.reason == "ambiguous" and names:
+            # Several stories match: "no story matches" would be false.
+            raise click.ClickException(f"{text!r} matches several stories: {names}. Which one?")
         message = f"No story matches {text!r}."
-        if found.suggestions:
-            message += " Did you mean: " + ", ".join(clean(s.slug) for s in found.suggestions) + "?"
+        if names:
+            message += f" Did you mean: {names}?"
         raise click.ClickException(message)
     story = cli.reader.story(found.story.story_id)
     assert story is not None

@@ -24,6 +24,7 @@ from bot.config import (
     validate_quiet_hours,
 )
 from bot.feedurls import FeedUrlError, check_feed_url
+from bot.render.text import plural
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
@@ -297,7 +298,7 @@ class Commands:
             if not feeds:
                 return Reply("No feeds yet. An admin can add one with /feeds add <url>.")
             lines = [_feed_line(f) for f in feeds]
-            return Reply(f"{len(feeds)} feeds:", lines=lines)
+            return Reply(f"{plural(len(feeds), 'feed')}:", lines=lines)
         if action not in ("add", "remove"):
             raise UsageError(f"Unknown action {action!r}.")
         if not ctx.is_admin:
@@ -360,5 +361,5 @@ def _feed_line(feed: feed_store.FeedRow) -> str:
     if feed.disabled_reason:
         state = f"disabled: {feed.disabled_reason}"
     elif feed.consecutive_failures:
-        state = f"{feed.consecutive_failures} failures: {feed.last_error}"
+        state = f"{plural(feed.consecutive_failures, 'failure')}: {feed.last_error}"
     return f"{feed.display_name} <{feed.url}> ({state})"

@@ -8,12 +8,14 @@ console channel would get, printed, plus an HTML preview.
 from __future__ import annotations
 
 import asyncio
+import shlex
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from bot.app import NewsDigest
 from bot.cards import Digest
@@ -128,7 +130,9 @@ def _print_summary(summary: DemoSummary, console: Console) -> None:
         f"Stories: {summary.stories} ({summary.multi_source_stories} with 2+ independent sources)\n"
         f"Cards in the digest: {summary.cards}\n"
         f"HTML preview: {summary.html_path.resolve()}\n"
-        f"Database: {summary.db_path.resolve()} (try: NEWSDIGEST_DB={summary.db_path} "
-        "newsdigest stories)\n"
+        f"Database: {summary.db_path.resolve()}\n"
         f"Time taken: {summary.seconds:.1f}s"
     )
+    # On a line of its own and never wrapped, so it can be copied and pasted as it is.
+    hint = f"NEWSDIGEST_DB={shlex.quote(str(summary.db_path))} newsdigest stories"
+    console.print(f"Try: {escape(hint)}", soft_wrap=True)

@@ -25,6 +25,7 @@ from bot.pipeline.digest import (
     matching_topics,
     select,
 )
+from bot.render.text import plural
 from bot.runner.schedule import next_fire, quiet_until, release_time
 from bot.store import alerts, digest_runs
 from bot.store import articles as article_store
@@ -224,7 +225,7 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
         name = feed["name"] or feed["title"] or feed["url"]
         text = (
             f"The feed {name} ({feed['url']}) was disabled after "
-            f"{feed['consecutive_failures']} failed polls: {feed['disabled_reason']}. "
+            f"{plural(feed['consecutive_failures'], 'failed poll')}: {feed['disabled_reason']}. "
             f"Its stories will be missing until it is fixed. An admin can re-enable it with "
             f"newsdigest feeds enable {feed['id']}, or remove it with /feeds remove {feed['id']}."
         )
@@ -234,12 +235,12 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
                 queued += alerts.enqueue_alert(db, pk, key, text, now=now)
             db.execute("UPDATE feeds SET alert_sent_at = ? WHERE id = ?", [iso(now), feed["id"]])
         log.warning(
-            "feed %s disabled: %s; alerting %d channels (none relied on it)"
+            "feed %s disabled: %s; alerting %s (none relied on it)"
             if not targets
-            else "feed %s disabled: %s; alerting %d channels",
+            else "feed %s disabled: %s; alerting %s",
             feed["url"],
             feed["disabled_reason"],
-            len(targets),
+            plural(len(targets), "channel"),
             extra={"event": "feed_disabled", "feed": feed["url"]},
         )
     return queued
