@@ -29,7 +29,7 @@ async def test_channels_of_a_platform_without_its_token_are_named(
     core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
     settings = RunnerSettings(health_port=None, post_pace=0)
     service = Service(config, core=core, settings=settings, env={})
-    caplog.set_level(logging.WARNING, logger="bot.runner.service")
+    caplog.set_level(logging.WARNING, logger="bot.runner.platforms")
     try:
         await service.start()
     finally:

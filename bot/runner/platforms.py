@@ -38,7 +38,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+import sqlite_utils
+
 from bot.config import Config, PlatformConfigError, Secrets
+from bot.store import channels as channel_store
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
@@ -107,6 +110,25 @@ def configured_platforms(
             log.exception("could not set up the platform for %s", env_var)
             errors[env_var] = f"{type(exc).__name__}: {exc}"
     return platforms, errors
+
+
+def warn_unserved_channels(
+    db: sqlite_utils.Database, served: set[str], failed_env: set[str]
+) -> None:
+    """Without its token a platform is not started at all, so its channels would silently get
+    nothing: log how many and which variable is missing."""
+    for platform, env_var in (("slack", "SLACK_BOT_TOKEN"), ("discord", "DISCORD_TOKEN")):
+        if platform in served or env_var in failed_env:  # a failed set-up is logged already
+            continue
+        count = sum(not c.paused_reason for c in channel_store.list_channels(db, platform))
+        if count:
+            log.warning(
+                "%d %s channel%s will get nothing: %s is not set",
+                count,
+                platform,
+                "" if count == 1 else "s",
+                env_var,
+            )
 
 
 # --- starting, and retrying a start that failed ---------------------------------------------------

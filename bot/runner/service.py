@@ -43,7 +43,13 @@ from bot.runner.jobs import (
     missed_digests,
 )
 from bot.runner.logs import configure_logging
-from bot.runner.platforms import Backoff, Platform, PlatformStarter, configured_platforms
+from bot.runner.platforms import (
+    Backoff,
+    Platform,
+    PlatformStarter,
+    configured_platforms,
+    warn_unserved_channels,
+)
 from bot.runner.polling import Poller
 from bot.runner.settings import RunnerSettings, SettingsError
 from bot.runner.status import service_health
@@ -227,26 +233,9 @@ class Service:
         platforms, errors = configured_platforms(self.config, self.env)
         self.chat_configured = bool(platforms or errors)
         self.platform_errors.update(errors)
-        self._warn_unserved_channels(
-            {p.name for p in platforms} | set(self.outbox.adapters), set(errors)
-        )
+        served = {p.name for p in platforms} | set(self.outbox.adapters)
+        warn_unserved_channels(self.db, served, set(errors))
         await self.starter.start_all(platforms)
-
-    def _warn_unserved_channels(self, served: set[str], failed_env: set[str]) -> None:
-        # Without its token a platform is not started at all, so its channels would silently get
-        # nothing: the log says how many and which variable is missing.
-        for platform, env_var in (("slack", "SLACK_BOT_TOKEN"), ("discord", "DISCORD_TOKEN")):
-            if platform in served or env_var in failed_env:  # a failed set-up is logged already
-                continue
-            count = sum(not c.paused_reason for c in channel_store.list_channels(self.db, platform))
-            if count:
-                log.warning(
-                    "%d %s channel%s will get nothing: %s is not set",
-                    count,
-                    platform,
-                    "" if count == 1 else "s",
-                    env_var,
-                )
 
     async def _platform_started_late(self, platform: Platform) -> None:
         """A platform came up after a retry: its channels get their jobs and a missed digest."""
