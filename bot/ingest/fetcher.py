@@ -103,7 +103,11 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(when.astimezone(UTC), now)
+    try:
+        return max(when.astimezone(UTC), now)
+    except OverflowError:
+        # Year 9999 west of UTC cannot be shifted to UTC: no usable date, like an unparsable one.
+        return None
 
 
 @functools.cache

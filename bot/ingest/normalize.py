@@ -115,22 +115,30 @@ def _squash(text: str) -> str:
 
 
 def to_utc(dt: datetime) -> datetime:
-    """Aware UTC datetime; a naive one is taken to be UTC already (feeds rarely say otherwise)."""
+    """Aware UTC datetime; a naive one is taken to be UTC already (feeds rarely say otherwise).
+
+    Raises OverflowError when the shift leaves years 1-9999 (9999-12-31T23:59-05:00)."""
     if dt.tzinfo is None:
         return dt.replace(tzinfo=UTC)
     return dt.astimezone(UTC)
 
 
 def parse_date(value: str | None) -> datetime | None:
-    """ISO 8601 / RFC 3339 or RFC 822 date string to UTC, or None if it is neither."""
+    """ISO 8601 / RFC 3339 or RFC 822 date string to UTC, or None if it is neither.
+
+    A date that cannot be shifted to UTC (year 9999 west of Greenwich, year 1 east of it) is no
+    date either: one entry's absurd date must not cost the feed its other entries.
+    """
     if not value:
         return None
     value = value.strip()
     try:
         return to_utc(datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00")))
+    except OverflowError:
+        return None
     except ValueError:
         pass
     try:
         return to_utc(parsedate_to_datetime(value))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None

@@ -88,7 +88,13 @@ async def poll_feeds(
             await fetcher.__aenter__()
 
         async def one(feed: FeedRow) -> None:
-            result = await _poll_one(db, polling, fetcher, feed, now)
+            try:
+                result = await _poll_one(db, polling, fetcher, feed, now)
+            except Exception as exc:
+                # A bug on our side: recorded like any failure, so the feed backs off and its
+                # owner sees why, instead of being fetched again on every tick with no error.
+                log.exception("polling %s crashed", feed.url)
+                result = _record_crash(db, polling, feed, now, f"polling crashed: {_brief(exc)}")
             report.feeds.append(result)
             if on_feed_done is not None:
                 on_feed_done(result)
@@ -129,6 +135,9 @@ async def _poll_one(
             )
         except FeedParseError as exc:
             parse_error = f"malformed feed: {exc}"
+        except Exception as exc:
+            log.exception("parsing %s crashed", feed.url)
+            parse_error = f"feed could not be read (internal error: {_brief(exc)})"
     if parse_error is not None:
         # From the state before the fetch: its old validators make the next poll download (and
         # re-parse) the body instead of getting a 304.
@@ -142,12 +151,61 @@ async def _poll_one(
         earliest = now + max(ttl, timedelta(0))
         if outcome.next_poll_at < earliest:
             outcome = dataclasses.replace(outcome, next_poll_at=earliest)
-    new: list[Article] = []
-    with transaction(db):
-        _record_outcome(db, feed, outcome, parsed, now)
-        if parsed is not None:
-            new = article_store.insert_new(db, _rows(feed, parsed, result.url, now))
+    rows = _rows(feed, parsed, result.url, now) if parsed is not None else []
+    try:
+        with transaction(db):
+            _record_outcome(db, feed, outcome, parsed, now)
+            new = article_store.insert_new(db, rows)
+    except Exception as exc:
+        log.exception("storing %s crashed", feed.url)
+        # The batch rolled back: keep every entry that can be stored on its own, then record
+        # the crash so the feed backs off and shows the error.
+        new = _insert_each(db, feed, rows)
+        error = f"some entries could not be stored (internal error: {_brief(exc)})"
+        failed = _record_crash(db, polling, feed, now, error, new)
+        return dataclasses.replace(failed, entries=len(rows))
     return _summarise(feed, outcome, result, parsed, new)
+
+
+def _brief(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _insert_each(
+    db: sqlite_utils.Database, feed: FeedRow, rows: list[dict[str, object]]
+) -> list[Article]:
+    new: list[Article] = []
+    for row in rows:
+        try:
+            with transaction(db):
+                new.extend(article_store.insert_new(db, [row]))
+        except Exception:
+            log.exception("feed %s: skipped entry %r", feed.url, row.get("guid"))
+    return new
+
+
+def _record_crash(
+    db: sqlite_utils.Database,
+    polling: PollingConfig,
+    feed: FeedRow,
+    now: datetime,
+    error: str,
+    new: list[Article] | None = None,
+) -> FeedResult:
+    """Record an unexpected error as a failed poll (backoff, last_error), without the feed's
+    parsed title or new validators: either may be what crashed."""
+    outcome = record_failure(_state(feed), error, now, max_failures=polling.max_failures)
+    with transaction(db):
+        _record_outcome(db, feed, outcome, None, now)
+    status = "disabled" if outcome.disabled_reason else "failed"
+    new = new or []
+    return FeedResult(
+        feed=feed,
+        status=status,
+        new_articles=len(new),
+        error=outcome.last_error or outcome.disabled_reason,
+        articles=new,
+    )
 
 
 def _state(feed: FeedRow) -> FeedPollState:

@@ -1,0 +1,154 @@
+"""Hostile feed content and bugs on our side while polling: an entry's absurd date is no date, and
+an unexpected error in parsing or storing is recorded on the feed (error, backoff) rather than
+leaving it to be re-fetched on every tick, keeping every entry that can be kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bot.config import PollingConfig
+from bot.feedserver import FeedServer, Reply
+from bot.ingest.fetcher import parse_retry_after
+from bot.ingest.normalize import parse_date
+from bot.ingest.parser import parse_feed
+from bot.pipeline import poll
+from bot.pipeline.poll import poll_feeds
+from bot.store import articles as article_store
+from bot.store import feeds as feed_store
+from bot.store.database import open_database
+
+POLLING = PollingConfig(allow_private_networks=True, timeout=5.0)
+# No Atom namespace: fastfeedparser gives up and feedparser's fallback hands us the raw string.
+FAR_FUTURE = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed><title>Workshop Diary</title>
+  <entry><title>Good story</title><link href="https://w.example.com/ok"/><id>ok</id>
+    <updated>2024-07-01T07:00:00Z</updated></entry>
+  <entry><title>Bad date</title><link href="https://w.example.com/c"/><id>c</id>
+    <updated>Fri, 31 Dec 9999 23:59:59 -0500</updated></entry>
+</feed>"""
+RSS = b"""<rss version="2.0"><channel><title>Desk</title>
+<item><guid>1</guid><title>Good story</title><link>https://d.example/1</link></item>
+<item><guid>2</guid><title>Poison story</title><link>https://d.example/2</link></item>
+<item><guid>3</guid><title>Another good story</title><link>https://d.example/3</link></item>
+</channel></rss>"""
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    return open_database(tmp_path / "nd.db")
+
+
+def _titles(db: sqlite_utils.Database) -> list[str]:
+    return sorted(r["title"] for r in db.execute_returning_dicts("SELECT title FROM articles"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9999-12-31T23:59:59-05:00",
+        "0001-01-01T00:00:00+05:00",
+        "Fri, 31 Dec 9999 23:59:59 -0500",
+    ],
+)
+def test_a_date_that_cannot_be_shifted_to_utc_is_no_date(value: str) -> None:
+    assert parse_date(value) is None
+
+
+def test_retry_after_past_year_9999_is_ignored() -> None:
+    now = datetime(2024, 3, 1, 9, tzinfo=UTC)
+    assert parse_retry_after("Fri, 31 Dec 9999 23:59:59 -0500", now) is None
+
+
+def test_feedparser_fallback_survives_a_far_future_date() -> None:
+    feed = parse_feed(FAR_FUTURE, url="https://w.example.com/feed")
+    assert [(e.title, e.published) for e in feed.entries] == [
+        ("Good story", datetime(2024, 7, 1, 7, tzinfo=UTC)),
+        ("Bad date", None),
+    ]
+
+
+async def test_far_future_date_does_not_lose_the_feed(
+    server: FeedServer, db: sqlite_utils.Database
+) -> None:
+    server.route("/feed.xml", Reply(body=FAR_FUTURE, content_type="application/xml"))
+    feed_store.add_feed(db, server.url("/feed.xml"))
+
+    report = await poll_feeds(db, POLLING)
+
+    assert [r.status for r in report.feeds] == ["new"]
+    assert _titles(db) == ["Bad date", "Good story"]
+
+
+async def test_a_parser_crash_is_recorded_with_backoff(
+    server: FeedServer, db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(poll, "parse_feed", crash)
+    server.route("/rss", Reply(body=RSS, content_type="application/rss+xml"))
+    feed_store.add_feed(db, server.url("/rss"))
+
+    report = await poll_feeds(db, POLLING)
+
+    assert [r.status for r in report.feeds] == ["failed"]
+    (feed,) = feed_store.list_feeds(db)
+    assert feed.last_error and "RuntimeError: parser bug" in feed.last_error
+    assert feed.consecutive_failures == 1
+    assert feed.next_poll_at is not None and feed.last_polled_at is not None
+    assert feed.next_poll_at > feed.last_polled_at
+
+
+async def test_one_entry_crashing_the_store_keeps_the_others_and_is_recorded(
+    server: FeedServer, db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_title_key = article_store.title_key
+
+    def title_key(title: str) -> str:
+        if title.startswith("Poison"):
+            raise RuntimeError("store bug")
+        return real_title_key(title)
+
+    monkeypatch.setattr(article_store, "title_key", title_key)
+    server.route("/rss", Reply(body=RSS, content_type="application/rss+xml"))
+    feed_store.add_feed(db, server.url("/rss"))
+
+    report = await poll_feeds(db, POLLING)
+
+    (result,) = report.feeds
+    assert result.status == "failed" and result.new_articles == 2
+    assert sorted(a.title for a in report.new_articles) == ["Another good story", "Good story"]
+    assert _titles(db) == ["Another good story", "Good story"]
+    (feed,) = feed_store.list_feeds(db)
+    assert feed.last_error and "RuntimeError: store bug" in feed.last_error
+    assert feed.next_poll_at is not None and feed.last_polled_at is not None
+    assert feed.next_poll_at > feed.last_polled_at
+
+
+async def test_a_crash_anywhere_in_a_poll_is_recorded(
+    server: FeedServer, db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("summary bug")
+
+    monkeypatch.setattr(poll, "_summarise", crash)
+    server.route("/rss", Reply(body=RSS, content_type="application/rss+xml"))
+    feed_store.add_feed(db, server.url("/rss"))
+
+    report = await poll_feeds(db, POLLING)
+
+    assert [r.status for r in report.feeds] == ["failed"]
+    (feed,) = feed_store.list_feeds(db)
+    assert feed.last_error and "summary bug" in feed.last_error
+    assert feed.next_poll_at is not None
