@@ -220,7 +220,16 @@ def _ttl(feed: Mapping[str, Any], body: bytes) -> int | None:
     return minutes if minutes > 0 else None
 
 
+# A lone UTF-16 surrogate (JSON's "\ud800" alone) is a str no UTF-8 codec will write, so
+# SQLite would refuse the whole feed's insert.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _str(value: Any) -> str:
     if value is None:
         return ""
-    return value if isinstance(value, str) else str(value)
+    text = value if isinstance(value, str) else str(value)
+    if _SURROGATE_RE.search(text):
+        # Via UTF-16 so a pair that is still split in two is joined, not replaced.
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text

@@ -1,0 +1,65 @@
+"""Feed content that is valid enough to parse but hostile to what comes after: lone surrogates,
+control characters, and items whose only link is the site's home page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bot.config import PollingConfig
+from bot.feedserver import FeedServer, Reply
+from bot.ingest.parser import parse_feed
+from bot.pipeline.poll import poll_feeds
+from bot.store import feeds as feed_store
+from bot.store.database import open_database
+
+POLLING = PollingConfig(allow_private_networks=True, timeout=5.0)
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    return open_database(tmp_path / "nd.db")
+
+
+def _titles(db: sqlite_utils.Database) -> list[str]:
+    return sorted(r["title"] for r in db.execute_returning_dicts("SELECT title FROM articles"))
+
+
+SURROGATES = (
+    b'{"version":"https://jsonfeed.org/version/1.1","title":"Desk \\udc00","items":['
+    b'{"id":"1","url":"https://e.example/1","title":"Good story"},'
+    b'{"id":"2","url":"https://e.example/2","title":"bad \\ud800 title",'
+    b'"content_html":"<p>x \\udc00 y \\ud83d\\ude00</p>","authors":[{"name":"\\ud800"}]}]}'
+)
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    feed = parse_feed(SURROGATES)
+    assert feed.title == "Desk \ufffd"
+    _, bad = feed.entries
+    assert bad.title == "bad \ufffd title" and bad.text == "x \ufffd y \U0001f600"
+    for text in (feed.title, bad.title, bad.text, bad.guid):
+        text.encode("utf-8")  # what SQLite will do with it
+
+
+async def test_lone_surrogate_does_not_lose_the_feed(
+    server: FeedServer, db: sqlite_utils.Database
+) -> None:
+    server.route("/f.json", Reply(body=SURROGATES, content_type="application/feed+json"))
+    feed_store.add_feed(db, server.url("/f.json"))
+
+    report = await poll_feeds(db, POLLING)
+
+    assert [r.status for r in report.feeds] == ["new"]
+    assert _titles(db) == ["Good story", "bad \ufffd title"]
+    (feed,) = feed_store.list_feeds(db)
+    assert feed.title == "Desk \ufffd" and feed.last_error is None
