@@ -63,3 +63,37 @@ async def test_lone_surrogate_does_not_lose_the_feed(
     assert _titles(db) == ["Good story", "bad \ufffd title"]
     (feed,) = feed_store.list_feeds(db)
     assert feed.title == "Desk \ufffd" and feed.last_error is None
+
+
+HOMEPAGE_LINKS = b"""<rss version="2.0"><channel><title>Status</title>
+<item><title>Outage in EU region</title><link>https://status.example/</link>
+  <description>Servers are down in Frankfurt.</description>
+  <pubDate>Mon, 01 Jul 2024 07:00:00 GMT</pubDate></item>
+<item><title>Payments delayed</title><link>https://status.example/</link>
+  <description>Card payments are queued.</description>
+  <pubDate>Mon, 01 Jul 2024 09:00:00 GMT</pubDate></item>
+<item><title>Explicit id</title><link>https://status.example/</link><guid>incident-7</guid></item>
+<item><title>Own page</title><link>https://status.example/incidents/8</link></item>
+</channel></rss>"""
+
+
+def test_a_home_page_link_is_not_an_items_id() -> None:
+    first, second, explicit, own = parse_feed(HOMEPAGE_LINKS).entries
+    assert first.guid.startswith("sha1:") and second.guid.startswith("sha1:")
+    assert first.guid != second.guid
+    assert first.guid == parse_feed(HOMEPAGE_LINKS).entries[0].guid  # stable across polls
+    assert explicit.guid == "incident-7"
+    assert own.guid == "https://status.example/incidents/8"
+
+
+async def test_items_sharing_a_home_page_link_are_all_kept(
+    server: FeedServer, db: sqlite_utils.Database
+) -> None:
+    server.route("/rss", Reply(body=HOMEPAGE_LINKS, content_type="application/rss+xml"))
+    feed_store.add_feed(db, server.url("/rss"))
+
+    await poll_feeds(db, POLLING)
+    again = await poll_feeds(db, POLLING, feeds=feed_store.list_feeds(db))
+
+    assert _titles(db) == ["Explicit id", "Outage in EU region", "Own page", "Payments delayed"]
+    assert again.new_articles == []

@@ -29,6 +29,7 @@ import feedparser
 
 from bot.ingest.errors import FeedParseError
 from bot.ingest.normalize import canonical_url, html_to_text, parse_date
+from bot.store.articles import _is_homepage
 
 __all__ = ["FeedParseError", "ParsedEntry", "ParsedFeed", "parse_feed"]
 
@@ -174,10 +175,11 @@ def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
     raw_id = _str(raw.get("id")).strip()
     if raw_id and raw_id != raw_link:
         guid = raw_id
-    elif link:
+    elif link and not _is_homepage(link):
         guid = link  # fastfeedparser copies the link into id when there is no guid
     else:
-        # No id and no link: a digest of what the item says, stable across polls.
+        # No id, and no link or only the site's home page (status pages give every item that):
+        # a digest of what the item says, stable across polls.
         seed = "\x1f".join([title, text[:500], published.isoformat() if published else ""])
         guid = "sha1:" + hashlib.sha1(seed.encode("utf-8")).hexdigest()
     author = html_to_text(_str(raw.get("author"))) or None
