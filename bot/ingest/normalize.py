@@ -94,21 +94,37 @@ def html_to_text(fragment: str | None) -> str:
     if not _MARKUP_RE.search(fragment):
         # Plain text (possibly entity-escaped) is the common case for titles; skip the parser.
         return _squash(html.unescape(fragment) if "&" in fragment else fragment)
-    data = fragment[:MAX_HTML_CHARS].encode("utf-8", "surrogatepass")
+    data = _strip_controls(fragment[:MAX_HTML_CHARS]).encode("utf-8", "surrogatepass")
     root = etree.fromstring(data, _html_parser)
     if root is None:
         return ""
     etree.strip_elements(root, *_DROP, with_tail=False)
     # iter(tags) filters in C, so only block elements cost a Python step.
     for el in root.iter(_BLOCK_TAGS):
-        el.tail = "\n" + el.tail if el.tail else "\n"
-        el.text = "\n" + el.text if el.text else "\n"
+        el.tail = _prefixed("\n", el.tail)
+        el.text = _prefixed("\n", el.text)
     for el in root.iter(_CELL_TAGS):
-        el.tail = " " + el.tail if el.tail else " "
+        el.tail = _prefixed(" ", el.tail)
     return _squash("".join(root.itertext()))
 
 
+# C0 controls but tab and newlines. A NUL or BEL in a title is never content, and XML (lxml's
+# setters, the OPML export) and chat platforms refuse them; the whitespace ones become spaces.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_MAP = {c: (" " if chr(c).isspace() else None) for c in range(0x20) if c not in (9, 10, 13)}
+
+
+def _strip_controls(text: str) -> str:
+    return text.translate(_CONTROL_MAP) if _CONTROL_RE.search(text) else text
+
+
+def _prefixed(prefix: str, text: str | None) -> str:
+    # lxml refuses to set text holding a control character that its own parser let in (&#7;).
+    return prefix + _strip_controls(text) if text else prefix
+
+
 def _squash(text: str) -> str:
+    text = _strip_controls(text)
     # str.split() is the fastest whitespace squasher in CPython (several x a regex sub).
     lines = (" ".join(line.split()) for line in text.replace("\r", "\n").split("\n"))
     return "\n".join(filter(None, lines))
