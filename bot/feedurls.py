@@ -18,8 +18,17 @@ class FeedUrlError(ValueError):
 
 
 def check_feed_url(url: str) -> str:
+    """`url` tidied (spaces, <angle brackets>), or FeedUrlError saying what is wrong with it."""
     url = url.strip().strip("<>")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        # .port parses lazily; reading it here turns "host:99999" into this error, not a crash
+        # at the first fetch.
+        parts.port  # noqa: B018
+    except ValueError as exc:
+        # urlsplit's own ValueError ("Invalid IPv6 URL") is not a FeedUrlError, so callers that
+        # report bad input (OPML import, /feeds add) would take it for a bug of ours.
+        raise FeedUrlError(f"not a valid URL ({exc}): {url!r}") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise FeedUrlError(f"only http:// and https:// feed URLs are allowed, got {url!r}")
     if not parts.hostname:
