@@ -189,7 +189,7 @@ def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> 
     if card.sources:
         shown = card.sources if full else card.sources[:COMPACT_SOURCES]
         lines = [
-            f"• *{esc(s.source, _NAME_CHARS)}*: {link(s.url, truncate(s.title or '', _TITLE_CHARS))}"
+            f"• *{esc(s.source, _NAME_CHARS)}*: {link(s.url, truncate(s.title or '', _TITLE_CHARS, escaped=False))}"
             for s in shown
         ]
         if hidden := len(card.sources) - len(shown):

@@ -46,18 +46,24 @@ def plain(text: str | None, limit: int | None = None) -> str:
     after every `<` keeps even a copy of it into mrkdwn from ever forming a mention."""
     flat = clean(text).replace("<", "<" + _ZWSP)
     flat = _BROADCAST_RE.sub("@" + _ZWSP, flat)
-    return truncate(flat, limit) if limit else flat
+    return truncate(flat, limit, escaped=False) if limit else flat
 
 
-def truncate(text: str, limit: int) -> str:
-    """At most `limit` characters, ending in an ellipsis when cut, never inside an escape."""
+# In escaped text every `&` opens an entity, so one at the very end with no `;` yet was cut.
+_CUT_ENTITY_RE = re.compile(r"&[A-Za-z#0-9]{0,8}$")
+
+
+def truncate(text: str, limit: int, *, escaped: bool = True) -> str:
+    """At most `limit` characters, ending in an ellipsis when cut, never inside an escape.
+
+    `escaped=False` for text that is not (yet) escaped, where `&` is just a character."""
     if len(text) <= limit:
         return text
     cut = text[: max(0, limit - 1)]
-    # An entity cut in half ("&am") would show as garbage; drop the partial one.
-    amp = cut.rfind("&")
-    if amp != -1 and ";" not in cut[amp:]:
-        cut = cut[:amp]
+    if escaped:
+        # An entity cut in half ("&am") would show as garbage; drop the partial one. Only at the
+        # end: an earlier `&` without `;` after it (plain "AT&T") is text, not a cut entity.
+        cut = _CUT_ENTITY_RE.sub("", cut)
     return cut.rstrip() + "…"
 
 
