@@ -238,6 +238,15 @@ async def test_post_text_treats_feed_parts_as_untrusted(
     assert "*Breaking*" not in shown and "*Breaking*" not in call["text"]
 
 
+async def test_post_text_is_verbatim_so_slack_links_nothing_itself(
+    fake: FakeSlackAPI, adapter: SlackAdapter
+) -> None:
+    await adapter.post_text(CHANNEL, "Feed Office #general news https://x.example disabled")
+    [call] = fake.calls_to("chat.postMessage")
+    (block,) = call["blocks"]
+    assert block["text"]["type"] == "mrkdwn" and block["text"]["verbatim"] is True
+
+
 async def test_pacer_spaces_posts_per_channel() -> None:
     now = [100.0]
     sleeps: list[float] = []

@@ -18,7 +18,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.blocks import SlackMessage, card_messages, update_message
+from bot.adapters.slack.blocks import SlackMessage, card_messages, section, update_message
 from bot.adapters.slack.escape import slack_escape, truncate
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
@@ -271,8 +271,9 @@ class SlackAdapter:
         """A notice whose text may carry feed-derived parts (a feed's own title): every line is
         escaped as untrusted, so nothing in it can ping, link or format."""
         body = "\n".join(slack_escape(line) for line in text.splitlines())
-        section = {"type": "section", "text": {"type": "mrkdwn", "text": truncate(body, 3000)}}
-        message = SlackMessage(text=truncate(body, 3000), blocks=[section])
+        # section() marks the text verbatim: otherwise Slack would link a "#general" or a URL
+        # in a feed's title on its own.
+        message = SlackMessage(text=truncate(body, 3000), blocks=[section(body)])
         try:
             await self.post_message(channel.channel_id, message)
         except Exception as exc:
