@@ -108,6 +108,8 @@ def assert_within_limits(embeds: list[discord.Embed]) -> None:
         ),
         ("[click](https://evil.example)", "\\[click\\](https\u200b://evil.example)"),
         ("see http://evil.example/x now", "see http\u200b://evil.example/x now"),
+        ("xhttps://evil.example/x", "xhttps\u200b://evil.example/x"),
+        ("a_https://evil.example", "a\\_https\u200b://evil.example"),
         ("# Heading", r"\# Heading"),
         ("> quoted", r"\> quoted"),
         ("- item", r"\- item"),

@@ -28,7 +28,8 @@ _ZWSP = "\u200b"
 # Discord turns a bare http(s) address in any text into a link, so a hostile feed could put a
 # clickable link in a card. A zero-width space between the scheme and "://" keeps the address
 # readable but leaves nothing to click (the bot's own links are masked links, built separately).
-_BARE_URL = re.compile(r"\b(https?)(?=://)", re.IGNORECASE)
+# No word boundary before the scheme: Discord links the "https://..." inside "xhttps://..." too.
+_BARE_URL = re.compile(r"(https?)(?=://)", re.IGNORECASE)
 
 
 def utf16_len(text: str) -> int:
