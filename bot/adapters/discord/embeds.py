@@ -16,8 +16,16 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.adapters.discord.escape import escape, escape_fit, fit, masked_link, utf16_len
+from bot.adapters.discord.escape import (
+    escape,
+    escape_fit,
+    fit,
+    link_url,
+    masked_link,
+    utf16_len,
+)
 from bot.cards import Digest, StoryCard
+from bot.models import Angle
 from bot.render.text import (
     also_label,
     bare_quote,
@@ -44,6 +52,12 @@ COLOUR = discord.Colour(0x2B6CB0)
 UPDATE_COLOUR = discord.Colour(0x2F855A)
 # Discord needs at least this much room for a field to be worth adding at all.
 _MIN_FIELD_ROOM = 40
+# A masked link's markup counts in full towards the field and embed limits though only its label
+# shows, and cut in half it shows raw markup. Longer links are shown as their label only, as on
+# Slack; real article URLs are far shorter, tracking-laden ones are not.
+MAX_LINK_CHARS = 600
+# Discord refuses a whole message (400) whose embed url is longer than this.
+EMBED_URL_LIMIT = 2048
 
 
 @dataclass(slots=True)
@@ -122,7 +136,8 @@ def _head_embed(card: StoryCard) -> discord.Embed:
     if card.tldr:
         lines += ["", "**TL;DR**"]
         lines += [f"• {escape(b.text)} *({card.corroboration(b)})*" for b in card.tldr]
-    url = next((u for u in (safe_url(s.url) for s in card.sources) if u), None)
+    urls = (safe_url(s.url) for s in card.sources)
+    url = next((u for u in urls if u and utf16_len(u) <= EMBED_URL_LIMIT), None)
     embed = discord.Embed(
         title=escape_fit(card.headline, TITLE_LIMIT) or "Untitled story",
         url=url,
@@ -138,12 +153,13 @@ def _head_embed(card: StoryCard) -> discord.Embed:
 def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
     more = f"/story {escape(card.slug)}"
     fields: list[_Field] = []
-    source_lines = []
+    # Each source as (linked, label only): where the link does not fit, the label still shows.
+    source_lines: list[tuple[str, str]] = []
     for link in card.sources:
         label = escape_fit(link.source, 80)
         if title := escape(link.title):
             label = f"{label}: {fit(title, 300)}"
-        source_lines.append("• " + masked_link(label, link.url))
+        source_lines.append((f"• {_link(label, link.url) or label}", f"• {label}"))
     if source_lines:
         if full:
             for i, chunk in enumerate(_chunks(source_lines, FIELD_VALUE_LIMIT)):
@@ -156,13 +172,8 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
     if shown:
         fields.append(_Field("What others are reporting", coverage_label(card)))
         for n, angle in enumerate(shown, 1):
-            parts = [escape_fit(angle.line, 600)]
-            if quote := bare_quote(angle.quote):
-                parts.append(f"> “{escape_fit(quote, 300)}”")
-            if link_url := safe_url(angle.url):
-                parts.append(masked_link("Read →", link_url))
             name = fit(f"{n}. {escape(angle.source)}", FIELD_NAME_LIMIT)
-            fields.append(_Field(name, fit("\n".join(parts), FIELD_VALUE_LIMIT)))
+            fields.append(_Field(name, _angle_value(angle)))
         if hidden:
             fields.append(_Field("More angles", f"+{hidden} more (use {more})"))
 
@@ -170,6 +181,27 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
         names = also.removeprefix("Also reporting: ")
         fields.append(_Field("Also reporting", escape_fit(names, FIELD_VALUE_LIMIT)))
     return fields
+
+
+def _angle_value(angle: Angle) -> str:
+    """Line, quote and "Read →" link in one field value. The link is budgeted first and the line
+    gets what is left, so a long line and quote never cut the link's markup in half."""
+    read = _link("Read →", angle.url)
+    quote = bare_quote(angle.quote)
+    quoted = f"> “{escape_fit(quote, 300)}”" if quote else None
+    room = FIELD_VALUE_LIMIT
+    room -= sum(utf16_len(part) + 1 for part in (read, quoted) if part)
+    parts = [escape_fit(angle.line, min(600, room)), quoted, read]
+    return "\n".join(part for part in parts if part)
+
+
+def _link(label: str, url: str | None) -> str | None:
+    """`masked_link`, or None without a usable URL or when the markup passes `MAX_LINK_CHARS`
+    (a bare "Read →" that goes nowhere is noise; a source keeps its label)."""
+    if link_url(url) is None:
+        return None
+    markup = masked_link(label, url)
+    return markup if utf16_len(markup) <= MAX_LINK_CHARS else None
 
 
 def _fill_one(embed: discord.Embed, fields: list[_Field], card: StoryCard) -> discord.Embed:
@@ -277,11 +309,13 @@ def _fit_lines(lines: list[str], limit: int) -> str:
     return "\n".join(out)
 
 
-def _chunks(lines: list[str], limit: int) -> list[str]:
+def _chunks(lines: list[tuple[str, str]], limit: int) -> list[str]:
+    """(linked, label only) lines packed into values of at most `limit`; a line whose link makes
+    it too long for any value goes without the link rather than cut through it."""
     chunks: list[str] = []
     current: list[str] = []
-    for line in lines:
-        line = fit(line, limit)
+    for linked, bare in lines:
+        line = linked if utf16_len(linked) <= limit else fit(bare, limit)
         if current and utf16_len("\n".join([*current, line])) > limit:
             chunks.append("\n".join(current))
             current = []
@@ -291,14 +325,16 @@ def _chunks(lines: list[str], limit: int) -> list[str]:
     return chunks
 
 
-def _first_chunk(lines: list[str], limit: int, noun: str, more: str) -> str:
-    """The lines that fit in one field, ending with '+N more' when some did not."""
+def _first_chunk(lines: list[tuple[str, str]], limit: int, noun: str, more: str) -> str:
+    """The (linked, label only) lines that fit in one field, ending with '+N more' when some did
+    not. A line that could never fit with its link shows its label only, so a long URL cannot
+    leave the field without a single source."""
     out: list[str] = []
-    for i, line in enumerate(lines):
+    for i, (linked, bare) in enumerate(lines):
         rest = len(lines) - i - 1
         tail = f"\n+{rest} more {noun} ({more})" if rest else ""
-        candidate = "\n".join([*out, line])
-        if utf16_len(candidate + tail) > limit:
+        line = linked if utf16_len(linked + tail) <= limit else bare
+        if utf16_len("\n".join([*out, line]) + tail) > limit:
             break
         out.append(line)
     hidden = len(lines) - len(out)
