@@ -27,6 +27,7 @@ from bot.store.database import open_database
         ("<p>bell\x07</p><p>nul&#0;and&#7;ref</p>", "bell\nnul\ufffdandref"),
         ("<table><tr><td>a\x01</td><td>&#8;b</td></tr></table>", "a b"),
         ("tab\tand\nnewline", "tab and\nnewline"),
+        ("<div><p>a&#xFFFE;b\x0cc</p>d&#8217;s</div>", "ab c\nd\u2019s"),
     ],
 )
 def test_control_characters_are_dropped_from_feed_text(fragment: str, text: str) -> None:

@@ -94,18 +94,35 @@ def html_to_text(fragment: str | None) -> str:
     if not _MARKUP_RE.search(fragment):
         # Plain text (possibly entity-escaped) is the common case for titles; skip the parser.
         return _squash(html.unescape(fragment) if "&" in fragment else fragment)
-    data = _strip_controls(fragment[:MAX_HTML_CHARS]).encode("utf-8", "surrogatepass")
+    data = fragment[:MAX_HTML_CHARS].encode("utf-8", "surrogatepass")
     root = etree.fromstring(data, _html_parser)
     if root is None:
         return ""
     etree.strip_elements(root, *_DROP, with_tail=False)
+    try:
+        _mark_blocks(root)
+    except ValueError:
+        # lxml's parser lets in characters (a raw BEL, &#7;, &#xFFFE;) that its setters then
+        # refuse. Rare enough to parse again and scrub every text before marking.
+        root = etree.fromstring(data, _html_parser)
+        etree.strip_elements(root, *_DROP, with_tail=False)
+        for el in root.iter():
+            if el.text:
+                el.text = _xml_safe(el.text)
+            if el.tail:
+                el.tail = _xml_safe(el.tail)
+        _mark_blocks(root)
+    return _squash("".join(root.itertext()))
+
+
+def _mark_blocks(root: etree._Element) -> None:
+    """Newlines around block elements and a space after table cells, for `_squash` to keep."""
     # iter(tags) filters in C, so only block elements cost a Python step.
     for el in root.iter(_BLOCK_TAGS):
-        el.tail = _prefixed("\n", el.tail)
-        el.text = _prefixed("\n", el.text)
+        el.tail = "\n" + el.tail if el.tail else "\n"
+        el.text = "\n" + el.text if el.text else "\n"
     for el in root.iter(_CELL_TAGS):
-        el.tail = _prefixed(" ", el.tail)
-    return _squash("".join(root.itertext()))
+        el.tail = " " + el.tail if el.tail else " "
 
 
 # C0 controls but tab and newlines. A NUL or BEL in a title is never content, and XML (lxml's
@@ -118,9 +135,12 @@ def _strip_controls(text: str) -> str:
     return text.translate(_CONTROL_MAP) if _CONTROL_RE.search(text) else text
 
 
-def _prefixed(prefix: str, text: str | None) -> str:
-    # lxml refuses to set text holding a control character that its own parser let in (&#7;).
-    return prefix + _strip_controls(text) if text else prefix
+# What XML 1.0 cannot hold at all, and lxml will not set as text.
+_XML_ILLEGAL_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _XML_ILLEGAL_RE.sub("", _strip_controls(text))
 
 
 def _squash(text: str) -> str:
