@@ -66,6 +66,11 @@ def print_poll_report(report: PassReport, console: Console) -> None:
             f"  [red]✗[/red] {escape(clean(failed.feed.display_name))}: "
             f"{escape(clean(failed.error) or 'failed')}"
         )
+    for warned in poll.warned:
+        console.print(
+            f"  [yellow]![/yellow] {escape(clean(warned.feed.display_name))}: "
+            f"{escape(clean(warned.error or ''))}"
+        )
 
 
 @click.command("poll")

@@ -56,6 +56,11 @@ class PollReport:
     def failed(self) -> list[FeedResult]:
         return [r for r in self.feeds if r.status in ("failed", "disabled")]
 
+    @property
+    def warned(self) -> list[FeedResult]:
+        """Polls that worked but left something out (an entry that could not be stored)."""
+        return [r for r in self.feeds if r.error and r.status not in ("failed", "disabled")]
+
 
 ProgressCallback = Callable[[FeedResult], None]
 
@@ -158,13 +163,48 @@ async def _poll_one(
             new = article_store.insert_new(db, rows)
     except Exception as exc:
         log.exception("storing %s crashed", feed.url)
-        # The batch rolled back: keep every entry that can be stored on its own, then record
-        # the crash so the feed backs off and shows the error.
-        new = _insert_each(db, feed, rows)
-        error = f"some entries could not be stored (internal error: {_brief(exc)})"
-        failed = _record_crash(db, polling, feed, now, error, new)
-        return dataclasses.replace(failed, entries=len(rows))
+        return _store_one_by_one(db, polling, feed, outcome, result, parsed, rows, now, exc)
     return _summarise(feed, outcome, result, parsed, new)
+
+
+def _store_one_by_one(
+    db: sqlite_utils.Database,
+    polling: PollingConfig,
+    feed: FeedRow,
+    outcome: PollOutcome,
+    result: FetchResult,
+    parsed: ParsedFeed | None,
+    rows: list[dict[str, object]],
+    now: datetime,
+    exc: Exception,
+) -> FeedResult:
+    """After the poll's transaction crashed and rolled back: keep every entry that can be stored
+    on its own. The feed itself is fine, so the poll is not its failure: counting it as one would
+    back off, and in the end disable, a healthy feed for as long as one bad entry stays in it.
+    But the old validators are kept while any entry is skipped, so the next poll downloads the
+    feed again (no 304) and retries them: a passing cause, a locked database say, loses nothing."""
+    new, skipped = _insert_each(db, feed, rows)
+    if rows and skipped == len(rows):
+        # Nothing could be stored: whatever broke is not one entry's fault.
+        error = f"entries could not be stored (internal error: {_brief(exc)})"
+        return dataclasses.replace(_record_crash(db, polling, feed, now, error), entries=len(rows))
+    if skipped:
+        outcome = dataclasses.replace(outcome, etag=feed.etag, last_modified=feed.last_modified)
+    try:
+        with transaction(db):
+            _record_outcome(db, feed, outcome, parsed, now)
+    except Exception as again:
+        log.exception("recording the poll of %s crashed", feed.url)
+        error = f"the poll could not be recorded (internal error: {_brief(again)})"
+        crashed = _record_crash(db, polling, feed, now, error, new)
+        return dataclasses.replace(crashed, entries=len(rows))
+    summary = _summarise(feed, outcome, result, parsed, new)
+    if skipped:
+        note = (
+            f"skipped {skipped} {'entry' if skipped == 1 else 'entries'} that could not be stored"
+        )
+        summary = dataclasses.replace(summary, error=f"{note} ({_brief(exc)})")
+    return summary
 
 
 def _brief(exc: BaseException) -> str:
@@ -173,15 +213,18 @@ def _brief(exc: BaseException) -> str:
 
 def _insert_each(
     db: sqlite_utils.Database, feed: FeedRow, rows: list[dict[str, object]]
-) -> list[Article]:
+) -> tuple[list[Article], int]:
+    """The entries stored one transaction each, and how many could not be."""
     new: list[Article] = []
+    skipped = 0
     for row in rows:
         try:
             with transaction(db):
                 new.extend(article_store.insert_new(db, [row]))
         except Exception:
+            skipped += 1
             log.exception("feed %s: skipped entry %r", feed.url, row.get("guid"))
-    return new
+    return new, skipped
 
 
 def _record_crash(
