@@ -86,6 +86,13 @@ _html_parser = etree.HTMLParser(
 )
 
 
+def is_homepage(url: str) -> bool:
+    """Whether `url` is a site's front page: some feeds give it as every item's link, so it
+    neither identifies an entry nor shows two entries to be one."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
 def html_to_text(fragment: str | None) -> str:
     """Plain text of an HTML fragment: entities decoded, scripts/styles dropped, blocks on
     their own lines, runs of whitespace squashed, blank lines removed."""

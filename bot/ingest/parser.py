@@ -28,8 +28,7 @@ import fastfeedparser
 import feedparser
 
 from bot.ingest.errors import FeedParseError
-from bot.ingest.normalize import canonical_url, html_to_text, parse_date
-from bot.store.articles import _is_homepage
+from bot.ingest.normalize import canonical_url, html_to_text, is_homepage, parse_date
 
 __all__ = ["FeedParseError", "ParsedEntry", "ParsedFeed", "parse_feed"]
 
@@ -175,7 +174,7 @@ def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
     raw_id = _str(raw.get("id")).strip()
     if raw_id and raw_id != raw_link:
         guid = raw_id
-    elif link and not _is_homepage(link):
+    elif link and not is_homepage(link):
         guid = link  # fastfeedparser copies the link into id when there is no guid
     else:
         # No id, and no link or only the site's home page (status pages give every item that):

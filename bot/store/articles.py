@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from bot.ingest.normalize import is_homepage
 from bot.models import Article
 from bot.store.database import iso, parse_iso
 from bot.textutil import fold, squash_spaces, words
@@ -81,7 +82,7 @@ def _seen_before(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
     `_republished` says so (a recurring "Morning briefing" next week is a new article)."""
     url = row.get("canonical_url")
     known = "SELECT 1 FROM articles WHERE canonical_url = ? LIMIT 1"
-    if url and not _is_homepage(url) and db.execute(known, [url]).fetchone():
+    if url and not is_homepage(url) and db.execute(known, [url]).fetchone():
         return True
     when = row.get("published") or row["seen_at"]
     low, high = iso(when - TITLE_DEDUPE_WINDOW), iso(when + TITLE_DEDUPE_WINDOW)
@@ -98,7 +99,7 @@ def _seen_before(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
 
 def _republished(url: str | None, text: str, other_url: str | None, other_text: str) -> bool:
     """Whether two items with the same outlet and title, days apart at most, are one article."""
-    if not url or not other_url or _is_homepage(url) or _is_homepage(other_url):
+    if not url or not other_url or is_homepage(url) or is_homepage(other_url):
         return True  # nothing to tell them apart by but the title: the old, cautious rule
     if _page_key(url) == _page_key(other_url):
         return True  # a query (?output=amp, a session id) or scheme change, same page
@@ -126,11 +127,6 @@ def _same_text(a: str, b: str) -> bool:
         and matcher.quick_ratio() >= SAME_TEXT_RATIO
         and matcher.ratio() >= SAME_TEXT_RATIO
     )
-
-
-def _is_homepage(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.path in ("", "/") and not parts.query
 
 
 def _to_article(row: dict[str, Any]) -> Article:
