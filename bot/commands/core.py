@@ -7,21 +7,17 @@ the `Reply` back into the platform's message format. Nothing here knows about Sl
 from __future__ import annotations
 
 import logging
-import shlex
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.app import NewsDigest
-from bot.cards import Digest, StoryCard
-from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, describe_schedule, parse_schedule
+from bot.commands import topics, watchlist
+from bot.commands.base import CommandContext, DigestPoster, Reply, UsageError
+from bot.commands.watchlist import split_args
 from bot.config import (
     DEFAULT_SCHEDULE,
     DEFAULT_TIMEZONE,
-    SLUG_RE,
-    ConfigError,
-    validate_quiet_hours,
 )
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.render.text import plural
@@ -31,7 +27,6 @@ from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
 from bot.store.feeds import FeedExistsError
-from bot.topics.query import QueryError, TopicQuery
 
 log = logging.getLogger(__name__)
 
@@ -53,31 +48,6 @@ USAGE: dict[str, str] = {
     "digest": "/digest: post this channel's digest now (stories it has not had yet).",
     "feeds": "/feeds add <url> | /feeds list | /feeds remove <url or id> (admins only for add/remove).",
 }
-
-
-@dataclass(slots=True)
-class CommandContext:
-    platform: str
-    channel_id: str
-    user_id: str
-    channel_name: str | None = None
-    # Set by the adapter from the platform's own notion of an admin (workspace admin, a
-    # configured user group, Manage Server, a configured role).
-    is_admin: bool = False
-
-
-@dataclass(slots=True)
-class Reply:
-    text: str
-    # Errors, help and settings are shown only to the person who asked.
-    ephemeral: bool = True
-    cards: list[StoryCard] = field(default_factory=list)
-    full: bool = False
-    digest: Digest | None = None
-    lines: list[str] = field(default_factory=list)
-
-
-DigestPoster = Callable[[ChannelRow], Awaitable[int]]
 
 
 class Commands:
@@ -164,101 +134,13 @@ class Commands:
         return Reply(text=card.headline, ephemeral=False, cards=[card], full=True)
 
     async def _cmd_follow(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
-        slug, _, query = args.partition(" ")
-        slug, query = slug.strip().lower(), query.strip()
-        if not slug:
-            raise UsageError("Which topic?")
-        if not SLUG_RE.match(slug):
-            raise UsageError(f"Topic names use lowercase letters, digits and '-': {slug!r}")
-        db = self.core.db
-        created = ""
-        if query:
-            try:
-                parsed = TopicQuery.parse(query)
-            except QueryError as exc:
-                return Reply(f"That query is not valid:\n```\n{exc}\n```")
-            existing = channel_store.get_topic(db, slug)
-            # Topics are shared by every channel: changing one's query is an admin's call.
-            if existing is not None and existing.query != query and not ctx.is_admin:
-                return Reply(
-                    f"The topic {slug!r} already exists ({existing.query}); only admins can change "
-                    f"its query. Follow it as it is with /follow {slug}, or pick a new name."
-                )
-            channel_store.upsert_topic(
-                db,
-                slug,
-                query,
-                title=existing.title if existing else None,
-                origin=existing.origin if existing else "chat",
-            )
-            created = f" (matching {parsed.describe()})"
-        elif channel_store.get_topic(db, slug) is None:
-            known = ", ".join(t.slug for t in channel_store.list_topics(db)) or "none yet"
-            return Reply(
-                f"There is no topic {slug!r}. Create it with a query, e.g. "
-                f'/follow {slug} "some phrase" OR keyword. Known topics: {known}'
-            )
-        added = channel_store.follow(db, channel.id, slug)
-        if not added and not created:
-            return Reply(f"This channel already follows {slug}.")
-        return Reply(f"This channel now follows {slug}{created}.", ephemeral=False)
+        return await topics.follow(self, args, ctx, channel)
 
     async def _cmd_unfollow(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
-        slug = args.strip().lower()
-        if not slug:
-            raise UsageError("Which topic?")
-        if not channel_store.unfollow(self.core.db, channel.id, slug):
-            following = ", ".join(
-                t.slug for t in channel_store.channel_topics(self.core.db, channel.id)
-            )
-            return Reply(
-                f"This channel does not follow {slug!r} (it follows: {following or 'nothing'})."
-            )
-        return Reply(f"This channel no longer follows {slug}.", ephemeral=False)
+        return await topics.unfollow(self, args, ctx, channel)
 
     async def _cmd_watchlist(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
-        if not args:
-            return Reply(self.describe_channel(channel), lines=self.watchlist_lines(channel))
-        words = _split(args)
-        setting, values = words[0].lower(), words[1:]
-        db = self.core.db
-        if setting == "schedule":
-            try:
-                schedule = parse_schedule(" ".join(values), default_timezone=channel.timezone)
-            except ScheduleError as exc:
-                return Reply(f"{exc}\nUsage: {SCHEDULE_USAGE}")
-            channel = channel_store.update_channel(
-                db, channel.id, schedule=schedule.cron, timezone=schedule.timezone
-            )
-        elif setting == "mode":
-            if values not in (["digest"], ["instant"]):
-                raise UsageError(
-                    "Mode is `digest` (on the schedule) or `instant` (as stories break)."
-                )
-            channel = channel_store.update_channel(db, channel.id, mode=values[0])
-        elif setting in ("min-sources", "min_sources", "minsources"):
-            # ASCII digits only: str.isdigit() accepts '²' and other digits int() rejects.
-            value = values[0] if len(values) == 1 else ""
-            if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 50:
-                raise UsageError("min-sources takes a whole number from 1 to 50.")
-            channel = channel_store.update_channel(db, channel.id, min_sources=int(value))
-        elif setting == "quiet":
-            value = values[0] if len(values) == 1 else ""
-            if value.lower() == "off":
-                channel = channel_store.update_channel(db, channel.id, quiet_hours=None)
-            else:
-                try:
-                    validate_quiet_hours(value, "quiet")
-                except ConfigError as exc:
-                    raise UsageError(f"Quiet hours: {exc.problem}.") from None
-                channel = channel_store.update_channel(db, channel.id, quiet_hours=value)
-        elif setting == "resume":
-            channel = channel_store.update_channel(db, channel.id, paused_reason=None)
-        else:
-            raise UsageError(f"Unknown setting {setting!r}.")
-        return Reply(
-            "Saved. " + self.describe_channel(channel), lines=self.watchlist_lines(channel)
-        )
+        return await watchlist.watchlist(self, args, ctx, channel)
 
     async def _cmd_digest(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         if args:
@@ -290,7 +172,7 @@ class Commands:
         return Reply(text=digest.title, ephemeral=False, digest=digest)
 
     async def _cmd_feeds(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
-        words = _split(args) or ["list"]
+        words = split_args(args) or ["list"]
         action, rest = words[0].lower(), words[1:]
         db = self.core.db
         if action == "list":
@@ -328,32 +210,10 @@ class Commands:
     # --- helpers shared with adapters -------------------------------------------------------------
 
     def describe_channel(self, channel: ChannelRow) -> str:
-        schedule = describe_schedule(channel.schedule, channel.timezone)
-        text = f"Mode: {channel.mode} · schedule: {schedule} · min sources: {channel.min_sources}"
-        if channel.quiet_hours:
-            text += f" · quiet hours: {channel.quiet_hours}"
-        if channel.paused_reason:
-            text += f"\nPosting is paused: {channel.paused_reason}. Fix it, then /watchlist resume."
-        return text
+        return watchlist.describe_channel(channel)
 
     def watchlist_lines(self, channel: ChannelRow) -> list[str]:
-        topics = channel_store.channel_topics(self.core.db, channel.id)
-        if not topics:
-            return [
-                "Following no topics: every story with enough sources is included. /follow <topic> to narrow it."
-            ]
-        return [f"{t.slug}: {t.query}" for t in topics]
-
-
-class UsageError(ValueError):
-    pass
-
-
-def _split(args: str) -> list[str]:
-    try:
-        return shlex.split(args)
-    except ValueError:
-        return args.split()
+        return watchlist.watchlist_lines(self.core.db, channel)
 
 
 def _feed_line(feed: feed_store.FeedRow) -> str:

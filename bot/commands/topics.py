@@ -1,0 +1,70 @@
+"""/follow and /unfollow: which shared topics a channel follows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.commands.base import CommandContext, Reply, UsageError
+from bot.config import SLUG_RE
+from bot.store import channels as channel_store
+from bot.store.channels import ChannelRow
+from bot.topics.query import QueryError, TopicQuery
+
+if TYPE_CHECKING:
+    from bot.commands.core import Commands
+
+
+async def follow(commands: Commands, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
+    slug, _, query = args.partition(" ")
+    slug, query = slug.strip().lower(), query.strip()
+    if not slug:
+        raise UsageError("Which topic?")
+    if not SLUG_RE.match(slug):
+        raise UsageError(f"Topic names use lowercase letters, digits and '-': {slug!r}")
+    db = commands.core.db
+    created = ""
+    if query:
+        try:
+            parsed = TopicQuery.parse(query)
+        except QueryError as exc:
+            return Reply(f"That query is not valid:\n```\n{exc}\n```")
+        existing = channel_store.get_topic(db, slug)
+        # Topics are shared by every channel: changing one's query is an admin's call.
+        if existing is not None and existing.query != query and not ctx.is_admin:
+            return Reply(
+                f"The topic {slug!r} already exists ({existing.query}); only admins can change "
+                f"its query. Follow it as it is with /follow {slug}, or pick a new name."
+            )
+        channel_store.upsert_topic(
+            db,
+            slug,
+            query,
+            title=existing.title if existing else None,
+            origin=existing.origin if existing else "chat",
+        )
+        created = f" (matching {parsed.describe()})"
+    elif channel_store.get_topic(db, slug) is None:
+        known = ", ".join(t.slug for t in channel_store.list_topics(db)) or "none yet"
+        return Reply(
+            f"There is no topic {slug!r}. Create it with a query, e.g. "
+            f'/follow {slug} "some phrase" OR keyword. Known topics: {known}'
+        )
+    added = channel_store.follow(db, channel.id, slug)
+    if not added and not created:
+        return Reply(f"This channel already follows {slug}.")
+    return Reply(f"This channel now follows {slug}{created}.", ephemeral=False)
+
+
+async def unfollow(
+    commands: Commands, args: str, ctx: CommandContext, channel: ChannelRow
+) -> Reply:
+    db = commands.core.db
+    slug = args.strip().lower()
+    if not slug:
+        raise UsageError("Which topic?")
+    if not channel_store.unfollow(db, channel.id, slug):
+        following = ", ".join(t.slug for t in channel_store.channel_topics(db, channel.id))
+        return Reply(
+            f"This channel does not follow {slug!r} (it follows: {following or 'nothing'})."
+        )
+    return Reply(f"This channel no longer follows {slug}.", ephemeral=False)

@@ -1,0 +1,86 @@
+"""/watchlist: a channel's topics and settings, and changing them."""
+
+from __future__ import annotations
+
+import shlex
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+from bot.commands.base import CommandContext, Reply, UsageError
+from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, describe_schedule, parse_schedule
+from bot.config import ConfigError, validate_quiet_hours
+from bot.store import channels as channel_store
+from bot.store.channels import ChannelRow
+
+if TYPE_CHECKING:
+    from bot.commands.core import Commands
+
+
+async def watchlist(
+    commands: Commands, args: str, ctx: CommandContext, channel: ChannelRow
+) -> Reply:
+    db = commands.core.db
+    if not args:
+        return Reply(describe_channel(channel), lines=watchlist_lines(db, channel))
+    words = split_args(args)
+    setting, values = words[0].lower(), words[1:]
+    if setting == "schedule":
+        try:
+            schedule = parse_schedule(" ".join(values), default_timezone=channel.timezone)
+        except ScheduleError as exc:
+            return Reply(f"{exc}\nUsage: {SCHEDULE_USAGE}")
+        channel = channel_store.update_channel(
+            db, channel.id, schedule=schedule.cron, timezone=schedule.timezone
+        )
+    elif setting == "mode":
+        if values not in (["digest"], ["instant"]):
+            raise UsageError("Mode is `digest` (on the schedule) or `instant` (as stories break).")
+        channel = channel_store.update_channel(db, channel.id, mode=values[0])
+    elif setting in ("min-sources", "min_sources", "minsources"):
+        # ASCII digits only: str.isdigit() accepts '²' and other digits int() rejects.
+        value = values[0] if len(values) == 1 else ""
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 50:
+            raise UsageError("min-sources takes a whole number from 1 to 50.")
+        channel = channel_store.update_channel(db, channel.id, min_sources=int(value))
+    elif setting == "quiet":
+        value = values[0] if len(values) == 1 else ""
+        if value.lower() == "off":
+            channel = channel_store.update_channel(db, channel.id, quiet_hours=None)
+        else:
+            try:
+                validate_quiet_hours(value, "quiet")
+            except ConfigError as exc:
+                raise UsageError(f"Quiet hours: {exc.problem}.") from None
+            channel = channel_store.update_channel(db, channel.id, quiet_hours=value)
+    elif setting == "resume":
+        channel = channel_store.update_channel(db, channel.id, paused_reason=None)
+    else:
+        raise UsageError(f"Unknown setting {setting!r}.")
+    return Reply("Saved. " + describe_channel(channel), lines=watchlist_lines(db, channel))
+
+
+def describe_channel(channel: ChannelRow) -> str:
+    schedule = describe_schedule(channel.schedule, channel.timezone)
+    text = f"Mode: {channel.mode} · schedule: {schedule} · min sources: {channel.min_sources}"
+    if channel.quiet_hours:
+        text += f" · quiet hours: {channel.quiet_hours}"
+    if channel.paused_reason:
+        text += f"\nPosting is paused: {channel.paused_reason}. Fix it, then /watchlist resume."
+    return text
+
+
+def watchlist_lines(db: sqlite_utils.Database, channel: ChannelRow) -> list[str]:
+    topics = channel_store.channel_topics(db, channel.id)
+    if not topics:
+        return [
+            "Following no topics: every story with enough sources is included. /follow <topic> to narrow it."
+        ]
+    return [f"{t.slug}: {t.query}" for t in topics]
+
+
+def split_args(args: str) -> list[str]:
+    try:
+        return shlex.split(args)
+    except ValueError:
+        return args.split()
