@@ -52,8 +52,8 @@ async def test_min_sources_rejects_anything_but_ascii_numbers(core: NewsDigest, 
     commands = Commands(core)
     reply = await commands.dispatch("watchlist", f"min-sources {value}", CTX)
     assert reply.text.startswith("min-sources takes a whole number from 1 to 50.")
-    channel = channel_store.get_channel(core.db, "slack", "C7")
-    assert channel is not None and channel.min_sources == 2
+    # Refused input neither changes the setting nor signs the channel up.
+    assert channel_store.get_channel(core.db, "slack", "C7") is None
 
 
 async def test_min_sources_accepts_a_plain_number(core: NewsDigest) -> None:
@@ -90,3 +90,42 @@ async def test_configuring_commands_register_the_channel(core: NewsDigest) -> No
     other = CommandContext(platform="slack", channel_id="C8", user_id="U1")
     await commands.dispatch("digest", "", other)
     assert channel_store.get_channel(core.db, "slack", "C8") is not None
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        ("watchlist", "show"),  # Discord's spelling of the bare command, typed on Slack
+        ("watchlist", "colour red"),
+        ("watchlist", "schedule someday"),
+        ("watchlist", "mode loud"),
+        ("watchlist", "min-sources lots"),
+        ("watchlist", "quiet 10pm"),
+        ("follow", "Bad_Name!"),
+        ("follow", "nosuch"),
+        ("follow", "chips (chip OR"),
+        ("unfollow", "nosuch"),
+        ("digest", "now please"),
+    ],
+)
+async def test_rejected_commands_do_not_register_the_channel(
+    core: NewsDigest, command: str, args: str
+) -> None:
+    dm = CommandContext(platform="slack", channel_id="D1", user_id="U1")
+    reply = await Commands(core).dispatch(command, args, dm)
+    assert reply.ephemeral and "failed on our side" not in reply.text
+    assert channel_store.get_channel(core.db, "slack", "D1") is None, reply.text
+
+
+async def test_watchlist_show_is_the_read_only_view_on_slack_too(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("watchlist", "show", CTX)
+    assert reply.text.startswith("Mode: digest") and reply.lines[0].startswith("Following no")
+
+
+async def test_follow_of_an_existing_topic_registers_the_channel(core: NewsDigest) -> None:
+    channel_store.upsert_topic(core.db, "moon", "moon")
+    reply = await Commands(core).dispatch("follow", "moon", CTX)
+    assert "now follows moon" in reply.text
+    channel = channel_store.get_channel(core.db, "slack", "C7")
+    assert channel is not None
+    assert [t.slug for t in channel_store.channel_topics(core.db, channel.id)] == ["moon"]

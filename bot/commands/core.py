@@ -73,7 +73,7 @@ class Commands:
             )
         if args.lower() in ("help", "-h", "--help"):
             return Reply(USAGE[command])
-        channel = self._channel(command, args, ctx)
+        channel = self._channel(ctx)
         handler = getattr(self, f"_cmd_{command}")
         try:
             return await handler(args, ctx, channel)
@@ -84,16 +84,12 @@ class Commands:
             log.exception("command /%s %r failed", command, args)
             return Reply("Sorry, that command failed on our side. The bot's logs have the details.")
 
-    def _channel(self, command: str, args: str, ctx: CommandContext) -> ChannelRow:
-        """The channel's row. Only commands that configure the channel (or ask for its digest)
-        create one: a row signs the channel up for scheduled digests, so a read-only /story in a
-        DM the bot cannot post to would otherwise end up with failed digests and a paused
-        channel. Read-only commands see an unsaved row with the default settings."""
+    def _channel(self, ctx: CommandContext) -> ChannelRow:
+        """The channel's row, or an unsaved one (id 0) with the default settings. A saved row
+        signs the channel up for scheduled digests, so it is only created by `signed_up` once a
+        command has validated its input and is about to write: a mistyped /follow in a DM the
+        bot cannot post to would otherwise end up with failed digests and a paused channel."""
         db = self.core.db
-        if command in ("follow", "unfollow", "digest") or (command == "watchlist" and args):
-            return channel_store.ensure_channel(
-                db, ctx.platform, ctx.channel_id, name=ctx.channel_name
-            )
         found = channel_store.get_channel(db, ctx.platform, ctx.channel_id)
         if found is not None:
             return found
@@ -109,6 +105,14 @@ class Commands:
             quiet_hours=None,
             webhook_url=None,
             paused_reason=None,
+        )
+
+    def signed_up(self, channel: ChannelRow, ctx: CommandContext) -> ChannelRow:
+        """The saved row for `channel`, creating it (see `_channel`)."""
+        if channel.id:
+            return channel
+        return channel_store.ensure_channel(
+            self.core.db, ctx.platform, ctx.channel_id, name=ctx.channel_name
         )
 
     # --- commands -------------------------------------------------------------------------------
@@ -150,6 +154,7 @@ class Commands:
                 f"Posting to this channel is paused: {channel.paused_reason}. "
                 "Fix that, then /watchlist resume."
             )
+        channel = self.signed_up(channel, ctx)
         if self.post_digest is not None:
             posted = await self.post_digest(channel)
             if posted == 0:

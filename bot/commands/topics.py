@@ -35,6 +35,7 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
                 f"The topic {slug!r} already exists ({existing.query}); only admins can change "
                 f"its query. Follow it as it is with /follow {slug}, or pick a new name."
             )
+        channel = commands.signed_up(channel, ctx)
         channel_store.upsert_topic(
             db,
             slug,
@@ -49,6 +50,8 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
             f"There is no topic {slug!r}. Create it with a query, e.g. "
             f'/follow {slug} "some phrase" OR keyword. Known topics: {known}'
         )
+    else:
+        channel = commands.signed_up(channel, ctx)
     added = channel_store.follow(db, channel.id, slug)
     if not added and not created:
         return Reply(f"This channel already follows {slug}.")
@@ -62,6 +65,7 @@ async def unfollow(
     slug = args.strip().lower()
     if not slug:
         raise UsageError("Which topic?")
+    # An unsaved channel (id 0) follows nothing, so this never needs to create its row.
     if not channel_store.unfollow(db, channel.id, slug):
         following = ", ".join(t.slug for t in channel_store.channel_topics(db, channel.id))
         return Reply(

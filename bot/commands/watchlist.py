@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shlex
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -21,43 +21,48 @@ async def watchlist(
     commands: Commands, args: str, ctx: CommandContext, channel: ChannelRow
 ) -> Reply:
     db = commands.core.db
-    if not args:
+    # `show` is Discord's spelling of the bare command (the README uses it for both).
+    if not args or args.lower() == "show":
         return Reply(describe_channel(channel), lines=watchlist_lines(db, channel))
     words = split_args(args)
-    setting, values = words[0].lower(), words[1:]
+    changes = _changes(words[0].lower(), words[1:], channel)
+    if isinstance(changes, Reply):
+        return changes
+    # Only now, with the input valid, does the channel get a row (see Commands._channel).
+    channel = channel_store.update_channel(db, commands.signed_up(channel, ctx).id, **changes)
+    return Reply("Saved. " + describe_channel(channel), lines=watchlist_lines(db, channel))
+
+
+def _changes(setting: str, values: list[str], channel: ChannelRow) -> dict[str, Any] | Reply:
+    """The columns a `/watchlist <setting> <values>` sets; raises UsageError on bad input."""
     if setting == "schedule":
         try:
             schedule = parse_schedule(" ".join(values), default_timezone=channel.timezone)
         except ScheduleError as exc:
             return Reply(f"{exc}\nUsage: {SCHEDULE_USAGE}")
-        channel = channel_store.update_channel(
-            db, channel.id, schedule=schedule.cron, timezone=schedule.timezone
-        )
-    elif setting == "mode":
+        return {"schedule": schedule.cron, "timezone": schedule.timezone}
+    if setting == "mode":
         if values not in (["digest"], ["instant"]):
             raise UsageError("Mode is `digest` (on the schedule) or `instant` (as stories break).")
-        channel = channel_store.update_channel(db, channel.id, mode=values[0])
-    elif setting in ("min-sources", "min_sources", "minsources"):
+        return {"mode": values[0]}
+    if setting in ("min-sources", "min_sources", "minsources"):
         # ASCII digits only: str.isdigit() accepts '²' and other digits int() rejects.
         value = values[0] if len(values) == 1 else ""
         if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 50:
             raise UsageError("min-sources takes a whole number from 1 to 50.")
-        channel = channel_store.update_channel(db, channel.id, min_sources=int(value))
-    elif setting == "quiet":
+        return {"min_sources": int(value)}
+    if setting == "quiet":
         value = values[0] if len(values) == 1 else ""
         if value.lower() == "off":
-            channel = channel_store.update_channel(db, channel.id, quiet_hours=None)
-        else:
-            try:
-                validate_quiet_hours(value, "quiet")
-            except ConfigError as exc:
-                raise UsageError(f"Quiet hours: {exc.problem}.") from None
-            channel = channel_store.update_channel(db, channel.id, quiet_hours=value)
-    elif setting == "resume":
-        channel = channel_store.update_channel(db, channel.id, paused_reason=None)
-    else:
-        raise UsageError(f"Unknown setting {setting!r}.")
-    return Reply("Saved. " + describe_channel(channel), lines=watchlist_lines(db, channel))
+            return {"quiet_hours": None}
+        try:
+            validate_quiet_hours(value, "quiet")
+        except ConfigError as exc:
+            raise UsageError(f"Quiet hours: {exc.problem}.") from None
+        return {"quiet_hours": value}
+    if setting == "resume":
+        return {"paused_reason": None}
+    raise UsageError(f"Unknown setting {setting!r}.")
 
 
 def describe_channel(channel: ChannelRow) -> str:
