@@ -129,3 +129,29 @@ async def test_follow_of_an_existing_topic_registers_the_channel(core: NewsDiges
     channel = channel_store.get_channel(core.db, "slack", "C7")
     assert channel is not None
     assert [t.slug for t in channel_store.channel_topics(core.db, channel.id)] == ["moon"]
+
+
+async def test_quiet_hours_error_quotes_everything_typed(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("watchlist", "quiet 10 pm - 7 am", CTX)
+    assert "got '10 pm - 7 am'" in reply.text and reply.ephemeral
+
+
+async def test_quiet_hours_accept_spaces_around_the_dash(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("watchlist", "quiet 22:00 - 07:00", CTX)
+    assert reply.text.startswith("Saved.") and "quiet hours: 22:00-07:00" in reply.text
+
+
+async def test_setting_values_are_case_insensitive_like_their_names(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("watchlist", "MODE Instant", CTX)
+    assert reply.text.startswith("Saved. Mode: instant"), reply.text
+    off = await Commands(core).dispatch("watchlist", "Quiet OFF", CTX)
+    assert off.text.startswith("Saved."), off.text
+
+
+async def test_an_empty_quiet_range_is_refused(core: NewsDigest) -> None:
+    commands = Commands(core)
+    await commands.dispatch("watchlist", "quiet 22:00-07:00", CTX)
+    reply = await commands.dispatch("watchlist", "quiet 09:00-09:00", CTX)
+    assert "same time" in reply.text and reply.ephemeral, reply.text
+    channel = channel_store.get_channel(core.db, "slack", "C7")
+    assert channel is not None and channel.quiet_hours == "22:00-07:00"

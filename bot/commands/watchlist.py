@@ -42,6 +42,8 @@ def _changes(setting: str, values: list[str], channel: ChannelRow) -> dict[str, 
             return Reply(f"{exc}\nUsage: {SCHEDULE_USAGE}")
         return {"schedule": schedule.cron, "timezone": schedule.timezone}
     if setting == "mode":
+        # Setting names are case-insensitive, so their values are too: `MODE Instant` works.
+        values = [v.lower() for v in values]
         if values not in (["digest"], ["instant"]):
             raise UsageError("Mode is `digest` (on the schedule) or `instant` (as stories break).")
         return {"mode": values[0]}
@@ -52,13 +54,25 @@ def _changes(setting: str, values: list[str], channel: ChannelRow) -> dict[str, 
             raise UsageError("min-sources takes a whole number from 1 to 50.")
         return {"min_sources": int(value)}
     if setting == "quiet":
-        value = values[0] if len(values) == 1 else ""
+        typed = " ".join(values)
+        # Spaces around the dash ("22:00 - 07:00") are harmless; drop them rather than refuse.
+        value = "".join(values)
         if value.lower() == "off":
             return {"quiet_hours": None}
         try:
             validate_quiet_hours(value, "quiet")
-        except ConfigError as exc:
-            raise UsageError(f"Quiet hours: {exc.problem}.") from None
+        except ConfigError:
+            # Quote everything that was typed, not just the first word after `quiet`.
+            raise UsageError(
+                f"Quiet hours look like 22:00-07:00 (or `off`), got {typed!r}."
+            ) from None
+        start, _, end = value.partition("-")
+        if start == end:
+            # The scheduler reads an empty range as no quiet hours; do not show it as some.
+            raise UsageError(
+                f"Quiet hours {value} start and end at the same time, so they would never "
+                "apply. Give a range like 22:00-07:00, or `quiet off`."
+            )
         return {"quiet_hours": value}
     if setting == "resume":
         return {"paused_reason": None}
