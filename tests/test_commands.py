@@ -195,3 +195,16 @@ async def test_feeds_remove_refuses_a_feed_declared_in_the_config(core: NewsDige
     reply = await Commands(core).dispatch("feeds", f"remove {config_feed.url}", ADMIN)
     assert "declared in the config file; remove it there" in reply.text
     assert feed_store.get_feed(core.db, config_feed.id) is not None
+
+
+async def test_following_again_with_the_same_query_is_not_announced(core: NewsDigest) -> None:
+    commands = Commands(core)
+    first = await commands.dispatch("follow", "moon lunar OR moon", CTX)
+    assert "now follows moon" in first.text and not first.ephemeral
+    again = await commands.dispatch("follow", "moon lunar OR moon", CTX)
+    assert again.text == "This channel already follows moon." and again.ephemeral
+    # A changed query is news for the channel, even though it already follows the topic.
+    changed = await commands.dispatch("follow", "moon lunar", ADMIN)
+    assert (
+        changed.text == "This channel now follows moon (matching lunar)." and not changed.ephemeral
+    )

@@ -36,14 +36,17 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
                 f"its query. Follow it as it is with /follow {slug}, or pick a new name."
             )
         channel = commands.signed_up(channel, ctx)
-        channel_store.upsert_topic(
-            db,
-            slug,
-            query,
-            title=existing.title if existing else None,
-            origin=existing.origin if existing else "chat",
-        )
-        created = f" (matching {parsed.describe()})"
+        # Announce the query only when this created the topic or changed it: repeating the
+        # same /follow must not post the same news to the channel again.
+        if existing is None or existing.query != query:
+            channel_store.upsert_topic(
+                db,
+                slug,
+                query,
+                title=existing.title if existing else None,
+                origin=existing.origin if existing else "chat",
+            )
+            created = f" (matching {parsed.describe()})"
     elif channel_store.get_topic(db, slug) is None:
         known = ", ".join(t.slug for t in channel_store.list_topics(db)) or "none yet"
         return Reply(
