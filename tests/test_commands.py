@@ -208,3 +208,33 @@ async def test_following_again_with_the_same_query_is_not_announced(core: NewsDi
     assert (
         changed.text == "This channel now follows moon (matching lunar)." and not changed.ephemeral
     )
+
+
+async def test_follow_with_plain_words_for_a_new_topic_asks_which_was_meant(
+    core: NewsDigest,
+) -> None:
+    commands = Commands(core)
+    reply = await commands.dispatch("follow", "machine learning", CTX)
+    assert reply.ephemeral
+    assert reply.text == (
+        "There is no topic 'machine' or 'machine-learning'. Known topics: none yet. "
+        "To create 'machine' matching learning, mark the query: /follow machine query: learning "
+        "(or, to create 'machine-learning': /follow machine-learning query: <words>)."
+    )
+    assert channel_store.list_topics(core.db) == []
+    assert channel_store.get_channel(core.db, "slack", "C9") is None
+    # The marked form creates it, as does a query that is plainly one (quotes, operators).
+    marked = await commands.dispatch("follow", "machine query: learning", CTX)
+    assert marked.text == "This channel now follows machine (matching learning)."
+    assert (
+        "now follows ml" in (await commands.dispatch("follow", 'ml "machine learning"', CTX)).text
+    )
+
+
+async def test_follow_with_spaces_follows_the_hyphenated_topic_like_discord(
+    core: NewsDigest,
+) -> None:
+    channel_store.upsert_topic(core.db, "machine-learning", '"machine learning"')
+    reply = await Commands(core).dispatch("follow", "Machine Learning", CTX)
+    assert reply.text == "This channel now follows machine-learning."
+    assert channel_store.get_topic(core.db, "machine") is None

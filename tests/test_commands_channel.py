@@ -102,6 +102,8 @@ async def test_configuring_commands_register_the_channel(core: NewsDigest) -> No
         ("watchlist", "min-sources lots"),
         ("watchlist", "quiet 10pm"),
         ("follow", "Bad_Name!"),
+        ("follow", "Bad Name!"),
+        ("follow", "machine learning"),
         ("follow", "nosuch"),
         ("follow", "chips (chip OR"),
         ("unfollow", "nosuch"),

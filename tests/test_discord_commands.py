@@ -223,6 +223,16 @@ async def test_follow_creates_topic_publicly(
     assert [t.slug for t in channel_store.channel_topics(core.db, channel(core).id)] == ["harbor"]
 
 
+async def test_follow_query_option_of_plain_words_is_a_query(
+    api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    # The query option is always a query, even when it reads like the rest of a topic name.
+    await slash(bot, "follow", topic="machine", query="learning")
+    assert answer(api)["content"] == "This channel now follows machine (matching learning)."
+    await slash(bot, "follow", topic="machine learning")
+    assert answer(api)["content"].startswith("There is no topic 'machine-learning'.")
+
+
 async def test_errors_and_settings_are_ephemeral(
     api: FakeDiscord, bot: DiscordBot, core: NewsDigest
 ) -> None:

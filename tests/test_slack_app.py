@@ -436,8 +436,8 @@ async def test_slow_command_acks_first(fake: FakeSlackAPI, slack_core: NewsDiges
 
 
 async def test_redelivered_command_runs_once(h: Harness) -> None:
-    await h.slash("/follow", "chips chip", trigger="same")
-    await h.slash("/follow", "chips chip", trigger="same")
+    await h.slash("/follow", "chips query: chip", trigger="same")
+    await h.slash("/follow", "chips query: chip", trigger="same")
     await h.fake.wait_for("chat.postMessage")
     await h.slash("/watchlist")  # a later command still runs
     assert len(h.fake.calls_to("chat.postMessage")) == 1

@@ -36,7 +36,9 @@ USAGE: dict[str, str] = {
     "story": "/story <slug | prefix | search words>: a story's full breakdown.",
     "follow": (
         "/follow <topic> [query]: follow a topic in this channel; with a query, create or "
-        'change the topic first. Example: /follow chips "chip export" OR semiconductor'
+        'change the topic first. Example: /follow chips "chip export" OR semiconductor. '
+        "A new topic's query of plain words needs `query:` before it: "
+        "/follow ml query: machine learning"
     ),
     "unfollow": "/unfollow <topic>: stop following a topic in this channel.",
     "watchlist": (

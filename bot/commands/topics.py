@@ -22,6 +22,17 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     if not SLUG_RE.match(slug):
         raise UsageError(f"Topic names use lowercase letters, digits and '-': {slug!r}")
     db = commands.core.db
+    query, explicit = _query_part(query)
+    if query and not explicit and _plain_words(query) and channel_store.get_topic(db, slug) is None:
+        # `/follow machine learning`: a new topic `machine` matching "learning", or the topic
+        # `machine-learning`? Discord's topic option reads it as the latter, so do the same when
+        # that topic exists; otherwise ask rather than announce a topic nobody meant to create.
+        joined = "-".join([slug, *query.lower().split()])
+        if SLUG_RE.match(joined) and channel_store.get_topic(db, joined) is not None:
+            slug, query = joined, ""
+        else:
+            known = ", ".join(t.slug for t in channel_store.list_topics(db)) or "none yet"
+            return Reply(_ambiguous(slug, query, joined if SLUG_RE.match(joined) else None, known))
     created = ""
     if query:
         try:
@@ -59,6 +70,36 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     if not added and not created:
         return Reply(f"This channel already follows {slug}.")
     return Reply(f"This channel now follows {slug}{created}.", ephemeral=False)
+
+
+def _query_part(rest: str) -> tuple[str, bool]:
+    """The query after the topic name, and whether it was marked with `query:` (Discord's
+    option name; on Slack the way to give a query of plain words)."""
+    if rest[:6].lower() == "query:":
+        return rest[6:].strip(), True
+    return rest, False
+
+
+def _plain_words(query: str) -> bool:
+    """True for words with no query syntax (quotes, brackets, AND/OR/NOT, -word, source:): the
+    text could as well be the rest of a topic name typed with spaces."""
+    if any(ch in query for ch in '"“”„()'):
+        return False
+    return not any(
+        w in ("AND", "OR", "NOT") or w.startswith("-") or ":" in w for w in query.split()
+    )
+
+
+def _ambiguous(slug: str, query: str, joined: str | None, known: str) -> str:
+    """Both readings of `/follow <new-word> <words>`, each as a command that does it."""
+    text = f"There is no topic {slug!r}" + (f" or {joined!r}" if joined else "")
+    text += (
+        f". Known topics: {known}. To create {slug!r} matching {query}, mark the query: "
+        f"/follow {slug} query: {query}"
+    )
+    if joined:
+        text += f" (or, to create {joined!r}: /follow {joined} query: <words>)"
+    return text + "."
 
 
 async def unfollow(

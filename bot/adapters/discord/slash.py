@@ -70,9 +70,11 @@ def build_tree(client: discord.Client) -> NewsTree:
     async def follow(
         interaction: discord.Interaction[Any], topic: str, query: str | None = None
     ) -> None:
-        # One option is one topic name: spaces typed into it become '-', never a query.
+        # One option is one topic name: spaces typed into it become '-', never a query. The
+        # query option is marked as one, so plain words in it are never read as a topic name.
         slug = "-".join(topic.split())
-        await _run(interaction, "follow", f"{slug} {query or ''}".strip())
+        query = (query or "").strip()
+        await _run(interaction, "follow", f"{slug} query: {query}" if query else slug)
 
     @follow.autocomplete("topic")
     async def follow_topic(interaction: discord.Interaction[Any], current: str) -> Choices:

@@ -145,7 +145,9 @@ class FollowModal(discord.ui.Modal, title="Follow a topic"):
         self.topic.default = "-".join(slug.split("-")[:3])[:63]
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        args = f"{self.topic.value.strip()} {self.query.value.strip()}".strip()
+        # As the /follow options: spaces in the name become '-', the query is marked as one.
+        slug, query = "-".join(self.topic.value.split()), self.query.value.strip()
+        args = f"{slug} query: {query}" if query else slug
         await _runner(interaction).run(interaction, "follow", args, private=False)
 
 
