@@ -157,3 +157,47 @@ async def test_an_empty_quiet_range_is_refused(core: NewsDigest) -> None:
     assert "same time" in reply.text and reply.ephemeral, reply.text
     channel = channel_store.get_channel(core.db, "slack", "C7")
     assert channel is not None and channel.quiet_hours == "22:00-07:00"
+
+
+def _due_times(core: NewsDigest) -> list[str]:
+    rows = core.db.execute("SELECT next_attempt_at FROM deliveries ORDER BY id").fetchall()
+    return [r[0] for r in rows]
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["quiet off", "quiet 23:00-06:00", "schedule daily 09:00 Asia/Tokyo", "resume"],
+)
+async def test_changing_quiet_hours_releases_a_held_digest(core: NewsDigest, change: str) -> None:
+    add_story(core.db, "q0", ["A", "B"], now=NIGHT - timedelta(hours=1))
+    kicks: list[int] = []
+    commands = Commands(
+        core, post_digest=_poster(core), clock=lambda: NIGHT, kick_outbox=lambda: kicks.append(1)
+    )
+    await commands.dispatch("watchlist", "quiet 22:00-07:00", CTX)
+    await commands.dispatch("digest", "", CTX)
+    channel = channel_store.get_channel(core.db, "slack", "C7")
+    assert channel is not None
+    core.db.execute(
+        "INSERT INTO alerts (channel_pk, key, text, created_at, next_attempt_at)"
+        " VALUES (?, 'k', 'notice', ?, '2027-03-09T07:00:00+00:00')",
+        [channel.id, NIGHT.isoformat()],
+    )
+    assert _due_times(core) == ["2027-03-09T07:00:00+00:00"]
+    reply = await commands.dispatch("watchlist", change, CTX)
+    assert reply.text.startswith("Saved."), reply.text
+    # Due now; the outbox decides at send time whether the new settings still hold it.
+    assert _due_times(core) == ["2027-03-08T22:30:00+00:00"]
+    alert_due = core.db.execute("SELECT next_attempt_at FROM alerts").fetchall()
+    assert alert_due == [("2027-03-08T22:30:00+00:00",)]
+    assert kicks == [1]
+
+
+async def test_a_retry_that_is_not_a_quiet_hold_keeps_its_time(core: NewsDigest) -> None:
+    add_story(core.db, "q0", ["A", "B"], now=NIGHT - timedelta(hours=1))
+    commands = Commands(core, post_digest=_poster(core), clock=lambda: NIGHT)
+    await commands.dispatch("watchlist", "quiet 01:00-06:00", CTX)
+    await commands.dispatch("digest", "", CTX)
+    core.db.execute("UPDATE deliveries SET next_attempt_at = '2027-03-08T22:45:00+00:00'")
+    await commands.dispatch("watchlist", "quiet off", CTX)
+    assert _due_times(core) == ["2027-03-08T22:45:00+00:00"]

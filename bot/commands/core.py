@@ -59,12 +59,16 @@ class Commands:
         *,
         post_digest: DigestPoster | None = None,
         clock: Callable[[], datetime] = utcnow,
+        kick_outbox: Callable[[], None] | None = None,
     ) -> None:
         self.core = core
         # The runner wires this to the delivery outbox so a digest asked for in chat is
         # recorded like a scheduled one (and never posted twice).
         self.post_digest = post_digest
         self.clock = clock
+        # Wakes the outbox when a settings change makes held posts due now; without it they go
+        # out on the outbox's next idle pass (at most 30 s later).
+        self.kick_outbox = kick_outbox
 
     async def dispatch(self, command: str, args: str, ctx: CommandContext) -> Reply:
         command = command.lstrip("/").lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -10,7 +11,9 @@ import sqlite_utils
 from bot.commands.base import CommandContext, Reply, UsageError
 from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, describe_schedule, parse_schedule
 from bot.config import ConfigError, validate_quiet_hours
+from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
+from bot.store import quiet_holds
 from bot.store.channels import ChannelRow
 
 if TYPE_CHECKING:
@@ -29,7 +32,10 @@ async def watchlist(
     if isinstance(changes, Reply):
         return changes
     # Only now, with the input valid, does the channel get a row (see Commands._channel).
-    channel = channel_store.update_channel(db, commands.signed_up(channel, ctx).id, **changes)
+    before = commands.signed_up(channel, ctx)
+    channel = channel_store.update_channel(db, before.id, **changes)
+    if _RELEASING.intersection(changes):
+        _release_quiet_holds(commands, before)
     return Reply("Saved. " + describe_channel(channel), lines=watchlist_lines(db, channel))
 
 
@@ -77,6 +83,28 @@ def _changes(setting: str, values: list[str], channel: ChannelRow) -> dict[str, 
     if setting == "resume":
         return {"paused_reason": None}
     raise UsageError(f"Unknown setting {setting!r}.")
+
+
+# Settings after which posts held until the old quiet hours end may be due sooner.
+_RELEASING = {"quiet_hours", "timezone", "paused_reason"}
+
+
+def _release_quiet_holds(commands: Commands, before: ChannelRow) -> None:
+    """The outbox stores a post held for quiet hours as due when they end, and does not look
+    again until then: without this, `quiet off` would still leave tonight's digest until 07:00.
+    Rows due at an end of the channel's *old* quiet hours are made due now; the outbox re-checks
+    the new settings when it sends."""
+    spec, zone = before.quiet_hours, before.timezone
+    if not spec:
+        return
+
+    def held_until(when: datetime) -> bool:
+        return quiet_until(when - timedelta(seconds=1), spec, zone) == when
+
+    db, now = commands.core.db, commands.clock()
+    released = quiet_holds.release_held(db, before.id, now=now, held_until=held_until)
+    if released and commands.kick_outbox is not None:
+        commands.kick_outbox()
 
 
 def describe_channel(channel: ChannelRow) -> str:
