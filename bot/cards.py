@@ -35,8 +35,12 @@ class StoryCard:
     as_of: datetime
     # Groups of outlets that carried the same wire copy (each group counted once).
     wire_groups: list[list[str]] = field(default_factory=list)
+    # The channel's followed topics this story matched (shown on the card).
     topics: list[str] = field(default_factory=list)
     writer: str = "extractive"
+    # Shared topics this story matched that the channel does not follow yet: what its "Follow
+    # <topic>" button offers (offering one it already follows would be a button that does nothing).
+    follow_topics: list[str] = field(default_factory=list)
 
     @property
     def outlet_count(self) -> int:

@@ -49,7 +49,11 @@ def channel_row(*, channel_id: int = CHANNEL, webhook_url: str | None = None) ->
 
 
 def card(
-    outlets: int = 3, *, story_id: str = "a1b2c3d4e5f6", topics: list[str] | None = None
+    outlets: int = 3,
+    *,
+    story_id: str = "a1b2c3d4e5f6",
+    topics: list[str] | None = None,
+    follow_topics: list[str] | None = None,
 ) -> StoryCard:
     names = [f"Outlet {i}" for i in range(outlets)]
     return StoryCard(
@@ -67,6 +71,7 @@ def card(
         first_seen=FIRST,
         as_of=FIRST + timedelta(hours=2),
         topics=topics or [],
+        follow_topics=follow_topics or [],
     )
 
 
@@ -94,7 +99,9 @@ async def test_post_card_sends_embed_buttons_nonce_and_no_mentions(
     api: FakeDiscord, client: discord.Client
 ) -> None:
     adapter = DiscordBotAdapter(client)
-    posted = await adapter.post_card(channel_row(), card(topics=["coast"]), nonce="d1")
+    posted = await adapter.post_card(
+        channel_row(), card(topics=["harbor"], follow_topics=["coast"]), nonce="d1"
+    )
     (call,) = api.calls("POST", rf"/channels/{CHANNEL}/messages")
     body = call.body
     assert body["nonce"] == "d1" and body["enforce_nonce"] is True
@@ -106,6 +113,19 @@ async def test_post_card_sends_embed_buttons_nonce_and_no_mentions(
         ("Follow coast", "nd:follow:coast"),
     ]
     assert posted == PostedMessage(message_ref=api.channel_messages(CHANNEL)[0]["id"])
+
+
+async def test_card_offers_a_new_topic_when_it_follows_every_matching_one(
+    api: FakeDiscord, client: discord.Client
+) -> None:
+    # "Follow harbor" on a channel that follows harbor would do nothing: offer the modal instead.
+    await DiscordBotAdapter(client).post_card(channel_row(), card(topics=["harbor"]), nonce="d2")
+    (call,) = api.calls("POST", rf"/channels/{CHANNEL}/messages")
+    buttons = call.body["components"][0]["components"]
+    assert [(b["label"], b["custom_id"]) for b in buttons] == [
+        ("Full breakdown", "nd:full:lighthouse-grant"),
+        ("Follow topic", "nd:newtopic:lighthouse-grant"),
+    ]
 
 
 async def test_a_retried_send_with_the_same_nonce_is_not_duplicated(

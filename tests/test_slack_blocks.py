@@ -49,6 +49,7 @@ def make_card(n_sources: int = 6, **overrides: Any) -> StoryCard:
         first_seen=T0,
         as_of=T0 + timedelta(hours=2),
         topics=["chips"],
+        follow_topics=["semis"],
     )
     for key, value in overrides.items():
         setattr(card, key, value)
@@ -150,7 +151,8 @@ def test_card_layout() -> None:
     assert "*What others are reporting*" in text and "“A quote from Outlet 0”" in text
     assert "/story chip-export-rules" in text  # compact: the rest is one command away
     labels = [e["text"]["text"] for e in message.blocks[-1]["elements"]]
-    assert labels == ["Full breakdown", "Follow chips", "Mute story"]
+    # The button offers a matching topic the channel does not follow, not one it follows.
+    assert labels == ["Full breakdown", "Follow semis", "Mute story"]
     assert message.text == "US tightens chip export rules (6 sources)"
 
 
@@ -173,6 +175,7 @@ def test_hostile_card_cannot_ping_or_hide_links() -> None:
         3,
         headline=evil,
         topics=["<!here>"],
+        follow_topics=["<!here>"],
         tldr=[Bullet(evil + " *bold* _x_", ["Outlet 0"])],
         sources=[SourceLink(evil, evil, "https://evil.example/|<!channel>")],
         angles=[Angle(evil, evil, evil, "javascript:alert(1)")],
@@ -221,3 +224,11 @@ def test_singular_source(n: int) -> None:
     assert message.blocks[1]["elements"][0]["text"].startswith(
         "*1 source tracking*" if n == 1 else "*2 sources tracking*"
     )
+
+
+def test_no_follow_button_without_a_topic_to_follow() -> None:
+    # Every matching topic is already followed: a "Follow chips" button would do nothing.
+    card = make_card(3, topics=["chips"], follow_topics=[])
+    (message,) = card_messages(card)
+    labels = [e["text"]["text"] for e in message.blocks[-1]["elements"]]
+    assert labels == ["Full breakdown", "Mute story"]

@@ -1,5 +1,6 @@
 """The outbox's card source: a story and a channel in, a `StoryCard` out (with the channel's
-matching topics), writing a missing summary without blocking the event loop."""
+matching topics, and the matching topics it could follow), writing a missing summary without
+blocking the event loop."""
 
 from __future__ import annotations
 
@@ -41,11 +42,19 @@ class CardSource:
             if story_store.cached_summary(self.db, story.id, len(members)) is None:
                 save_summary(self.db, story, summary, len(members))
             story = self.core.story(story.id) or story
-        topics = channel_store.channel_topics(self.db, channel.id)
-        names = matching_topics(topics, members) if topics else []
-        return build_card(
-            self.db, story, self.core.summarizer, now=self.clock(), topics=names, members=members
+        followed = {t.slug for t in channel_store.channel_topics(self.db, channel.id)}
+        every = channel_store.list_topics(self.db)
+        matched = matching_topics(every, members) if every else []
+        card = build_card(
+            self.db,
+            story,
+            self.core.summarizer,
+            now=self.clock(),
+            topics=[t for t in matched if t in followed],
+            members=members,
         )
+        card.follow_topics = [t for t in matched if t not in followed]
+        return card
 
     async def _summary(self, story_id: str, members: list[Article]) -> Summary:
         # Channels drain in parallel: one summary per story and member count, shared.

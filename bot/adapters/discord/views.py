@@ -156,8 +156,10 @@ def card_buttons(card: StoryCard, *, numbered: int | None = None) -> list[discor
     items: list[discord.ui.Item[Any]] = [
         FullBreakdownButton(card.slug, label=f"{prefix}Full breakdown")
     ]
-    if card.topics:
-        topic = card.topics[0]
+    # A matching topic the channel does not follow yet; else the modal to create one (a button
+    # for a topic it already follows would do nothing).
+    if card.follow_topics:
+        topic = card.follow_topics[0]
         items.append(FollowTopicButton(topic, label=f"{prefix}Follow {clean(topic)}"))
     else:
         items.append(NewTopicButton(card.slug, label=f"{prefix}Follow topic"))

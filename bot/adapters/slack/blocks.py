@@ -225,12 +225,12 @@ def card_actions(card: StoryCard, *, full: bool) -> Block:
     elements = []
     if not full:
         elements.append(button("Full breakdown", f"{ACTION_FULL}:{sid}", sid))
-    # Topics are slugs; anything else (a hand-edited database) gets no button rather than an
-    # unescaped value travelling back to us.
-    if card.topics and _SLUG_RE.fullmatch(card.topics[0]):
-        elements.append(
-            button(f"Follow {card.topics[0]}", f"{ACTION_FOLLOW}:{sid}", card.topics[0])
-        )
+    # Only a topic the channel does not follow yet: "Follow <topic>" for one it follows would do
+    # nothing. Topics are slugs; anything else (a hand-edited database) gets no button rather
+    # than an unescaped value travelling back to us.
+    topic = card.follow_topics[0] if card.follow_topics else ""
+    if topic and _SLUG_RE.fullmatch(topic):
+        elements.append(button(f"Follow {topic}", f"{ACTION_FOLLOW}:{sid}", topic))
     elements.append(button("Mute story", f"{ACTION_MUTE}:{sid}", sid))
     return {"type": "actions", "block_id": f"newsdigest_actions:{sid}"[:255], "elements": elements}
 
