@@ -101,7 +101,7 @@ class FollowTopicButton(
 class NewTopicButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"nd:newtopic:(?P<slug>{_SLUG})"
 ):
-    """The card matched no topic yet: ask for a topic name and query, then /follow."""
+    """The card has no topic to offer this channel: ask for a topic name and query, then /follow."""
 
     def __init__(self, slug: str, label: str = "Follow topic") -> None:
         super().__init__(
