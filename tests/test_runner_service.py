@@ -143,3 +143,21 @@ async def test_healthz_reports_scheduler_polls_and_backlog(tmp_path: Path) -> No
         assert {"last_successful_poll", "failing_feeds", "pending_deliveries"} <= set(body)
         await service.stop()
     service.core.close()
+
+
+async def test_turning_quiet_hours_off_wakes_the_outbox(tmp_path: Path) -> None:
+    night = T0.replace(hour=23)
+    service, _chat = make_service(tmp_path, night)
+    await service.start()
+    add_story(service.db, "s1", ["A"], now=night)
+    kicks: list[int] = []
+    service.outbox.kick = lambda: kicks.append(1)  # type: ignore[method-assign]
+    ctx = CommandContext(platform="slack", channel_id="C1", user_id="U1")
+    await service.commands.dispatch("watchlist", "quiet 22:00-07:00", ctx)
+    held = await service.commands.dispatch("digest", "", ctx)
+    assert "07:00" in held.text
+    kicks.clear()
+    await service.commands.dispatch("watchlist", "quiet off", ctx)
+    # The held digest is due again, and the outbox hears so at once instead of on its idle pass.
+    assert kicks == [1]
+    await stop(service)

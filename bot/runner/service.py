@@ -101,7 +101,9 @@ class Service:
             ),
             clock=clock,
         )
-        self.commands = Commands(core, post_digest=self.post_digest)
+        self.commands = Commands(
+            core, post_digest=self.post_digest, clock=self.clock, kick_outbox=self.kick
+        )
         self.scheduler = make_scheduler()
         self.jobs = ChannelJobs(
             self.scheduler, self.run_digest, catch_up=self.settings.catch_up_window
