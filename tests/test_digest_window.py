@@ -11,8 +11,11 @@ from fakes.chat import FakeChatAdapter
 from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.models import Article
+from bot.pipeline.digest import matching_topics
 from bot.runner import digests
 from bot.store import digest_runs
+from bot.store.channels import TopicRow
 from bot.store.database import open_database
 
 MONDAY = datetime(2027, 3, 8, 9, 0, tzinfo=UTC)
@@ -165,3 +168,12 @@ def test_the_preview_covers_what_the_next_digest_would(tmp_path: Path) -> None:
         "story-h5",
         "story-h90",
     ]
+
+
+def test_a_topic_with_an_invalid_stored_query_is_skipped_not_fatal() -> None:
+    members = [Article(id="a", source="A", title="Lunar lander touches down", text="On the moon.")]
+    topics = [
+        TopicRow(slug="broken", title=None, query="(moon", origin="chat"),  # an older grammar
+        TopicRow(slug="moon", title=None, query="lunar OR moon", origin="chat"),
+    ]
+    assert matching_topics(topics, members) == ["moon"]

@@ -3,6 +3,7 @@ were not posted to it before, and are not muted there."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,7 +15,9 @@ from bot.store import channels as channel_store
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow, TopicRow
 from bot.store.stories import StoryRow
-from bot.topics.query import StoryDoc, TopicQuery
+from bot.topics.query import QueryError, StoryDoc, TopicQuery
+
+log = logging.getLogger(__name__)
 
 # A digest looks back at least this far (a daily digest's stories, with slack for a late run) and
 # at most MAX_LOOKBACK (a weekly digest, or a bot that was down for a while, without dumping weeks
@@ -42,7 +45,18 @@ def delivered_story_ids(db: sqlite_utils.Database, channel_pk: int) -> set[str]:
 
 def matching_topics(topics: list[TopicRow], members: list[Article]) -> list[str]:
     doc = StoryDoc.from_articles(members)
-    return [t.slug for t in topics if TopicQuery.parse(t.query).matches(doc)]
+    matched = []
+    for topic in topics:
+        try:
+            query = TopicQuery.parse(topic.query)
+        except QueryError as exc:
+            # Queries are checked when they are saved, so this is an older database or a hand
+            # edit: one bad topic must not stop every card that is checked against it.
+            log.warning("topic %s has an invalid query, skipped: %s", topic.slug, exc)
+            continue
+        if query.matches(doc):
+            matched.append(topic.slug)
+    return matched
 
 
 @dataclass(slots=True)
