@@ -82,6 +82,11 @@ def validate_timezone(name: str, key: str) -> None:
 def validate_quiet_hours(value: str, key: str) -> None:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value):
         raise ConfigError(key, f"expected 'HH:MM-HH:MM', got {value!r}")
+    start, end = value.split("-")
+    if start == end:
+        # The scheduler reads an empty range as no quiet hours at all: say so rather than
+        # accept a setting that does nothing.
+        raise ConfigError(key, f"{value!r} starts and ends at the same time; leave it out")
 
 
 def reject_unknown(raw: dict[str, Any], known: set[str], prefix: str) -> None:

@@ -127,6 +127,11 @@ def test_shipped_example_config_is_valid() -> None:
             "channels[0].quiet_hours",
             "HH:MM",
         ),
+        (
+            "[[channels]]\nplatform = 'slack'\nid = 'C1'\nquiet_hours = '09:00-09:00'",
+            "channels[0].quiet_hours",
+            "same time",
+        ),
         ("[polling]\ntimeout = -1", "polling.timeout", "positive"),
         (
             "[polling]\nallow_private_networks = 'yes'",
