@@ -79,8 +79,13 @@ def validate_timezone(name: str, key: str) -> None:
         raise ConfigError(key, f"unknown IANA time zone {name!r}") from None
 
 
+def quiet_hours_shape(value: str) -> bool:
+    """Whether `value` reads as HH:MM-HH:MM (an empty range included)."""
+    return re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value) is not None
+
+
 def validate_quiet_hours(value: str, key: str) -> None:
-    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value):
+    if not quiet_hours_shape(value):
         raise ConfigError(key, f"expected 'HH:MM-HH:MM', got {value!r}")
     start, end = value.split("-")
     if start == end:

@@ -11,6 +11,7 @@ import sqlite_utils
 from bot.commands.base import CommandContext, Reply, UsageError
 from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, describe_schedule, parse_schedule
 from bot.config import ConfigError, validate_quiet_hours
+from bot.config_values import quiet_hours_shape
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import quiet_holds
@@ -68,17 +69,17 @@ def _changes(setting: str, values: list[str], channel: ChannelRow) -> dict[str, 
         try:
             validate_quiet_hours(value, "quiet")
         except ConfigError:
+            start, _, end = value.partition("-")
+            if start == end and quiet_hours_shape(value):
+                # The scheduler reads an empty range as no quiet hours; do not show it as some.
+                raise UsageError(
+                    f"Quiet hours {value} start and end at the same time, so they would never "
+                    "apply. Give a range like 22:00-07:00, or `quiet off`."
+                ) from None
             # Quote everything that was typed, not just the first word after `quiet`.
             raise UsageError(
                 f"Quiet hours look like 22:00-07:00 (or `off`), got {typed!r}."
             ) from None
-        start, _, end = value.partition("-")
-        if start == end:
-            # The scheduler reads an empty range as no quiet hours; do not show it as some.
-            raise UsageError(
-                f"Quiet hours {value} start and end at the same time, so they would never "
-                "apply. Give a range like 22:00-07:00, or `quiet off`."
-            )
         return {"quiet_hours": value}
     if setting == "resume":
         return {"paused_reason": None}
