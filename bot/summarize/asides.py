@@ -28,16 +28,20 @@ _ATTRIB_TAIL_RE = re.compile(
 )
 
 
-def dash_asides_dropped(sentence: str, opens_subordinate: bool) -> list[str]:
+def dash_asides_dropped(sentence: str, opens_subordinate: bool, limit: int = 16) -> list[str]:
     """`sentence` with one dash-bounded aside removed at a time, where that keeps its claim.
 
     `opens_subordinate`: the sentence starts with a subordinate clause ("Despite X -- aside --"),
-    whose boundary the closing dash may be.
+    whose boundary the closing dash may be. At most `limit` forms, the first asides first: each
+    is a copy of the sentence, and a list-like one ("A — B — C — ...") has an aside per dash.
     """
     out: list[str] = []
+    if limit <= 0:
+        return out
+    first_comma = sentence.find(", ")
     for match in _DASH_ASIDE_RE.finditer(sentence):
         # After "Despite X -- aside --" the closing dash also ends the opener: keep it.
-        if opens_subordinate and ", " not in sentence[: match.start()]:
+        if opens_subordinate and not 0 <= first_comma <= match.start() - 2:
             continue
         aside = match.group(0).lstrip(" —–-")
         # "— prosecutors say —" is who makes the claim, not an aside to it.
@@ -45,13 +49,15 @@ def dash_asides_dropped(sentence: str, opens_subordinate: bool) -> list[str]:
             CONDITION_RE.match(aside)
             or aside.startswith("but ")
             or accusing(aside)
-            or _ATTRIB_TAIL_RE.match(sentence[match.end() :])
+            or _ATTRIB_TAIL_RE.match(sentence, match.end())
         ):
             continue
         if not has_open_quote(match.group(0)):
             shorter = sentence[: match.start()] + " " + sentence[match.end() :]
             if len(shorter.split()) >= 6:
                 out.append(shorter)
+                if len(out) >= limit:
+                    break
     return out
 
 
@@ -151,6 +157,22 @@ def accusing(text: str) -> bool:
     if _ACCUSING_RE.search(text):
         return True
     return any(w.casefold() in _ACCUSERS for w in _WORD_RE.findall(text))
+
+
+def last_accusation(text: str) -> int:
+    """Where the last sign of `accusing` starts in `text`, or -1: for a suffix of `text` that
+    starts after a space, `accusing(suffix)` is `last_accusation(text) >= start`. Cutting a
+    sentence at every clause boundary asks `accusing` of each tail; this asks once."""
+    last = -1
+    for match in _ACCUSING_RE.finditer(text):
+        last = match.start()
+    # Most sentences name no accuser: one set test over all words settles it.
+    if _ACCUSERS.isdisjoint(map(str.casefold, _WORD_RE.findall(text))):
+        return last
+    for match in _WORD_RE.finditer(text):
+        if match.start() > last and match.group(0).casefold() in _ACCUSERS:
+            last = match.start()
+    return last
 
 
 # What may stand before "said that" for the attribution to go as a whole: a plain speaker. A verb

@@ -14,12 +14,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.summarize.asides import accusing
 from bot.summarize.compress import WEAK_ENDINGS, clause_prefixes, compress, is_clause, variants
 from bot.summarize.grounding import figures
 from bot.summarize.sentences import Sentence, content_stems, stem
 from bot.textutil import STOPWORDS, words
 
 MAX_WORDS = 55
+# A compressed sentence longer than this is not one a bullet can use whole, even with asides
+# dropped (each drop removes a few words; the longest sentence in the evaluation data has 165):
+# it is a list, a table or text without full stops. Only its opening clauses are offered.
+MAX_SENTENCE_WORDS = 200
+# Distinct variants (one or two asides dropped) per sentence whose clause cuts are offered; news
+# sentences have at most 22, a list-like one thousands.
+MAX_FORM_SOURCES = 32
+# Each variant costs about its length to cut and check, so the words of a sentence's variants are
+# bounded too, and those of a whole story's: on the evaluation data at most 673 per sentence and
+# 4,133 per story, while 60 outlets of long comma-laden sentences would spend seconds.
+MAX_VARIANT_WORDS = 1_000
+MAX_STORY_VARIANT_WORDS = 12_000
 
 
 # Two sentences giving one figure are the same fact when they share more than this share of the
@@ -94,12 +107,47 @@ def _cost(sentence: Sentence, text: str, params: TldrParams) -> float:
     return cost
 
 
-def _forms(sentence: str, params: TldrParams) -> list[str]:
-    """Shorter grounded forms of a compressed sentence: asides dropped, clause-boundary cuts."""
+def _variant_sources(sentence: str, max_words: int = MAX_VARIANT_WORDS) -> list[str]:
+    """The sentence itself, then it with up to two asides dropped: at most `MAX_FORM_SOURCES`
+    texts, and no more once they hold `max_words` words between them.
+
+    Variants of variants are quadratic in a sentence's asides, and each is cut at every clause
+    boundary after: a list-like sentence ("A won — B won — ..." a hundred times) would otherwise
+    cost tens of seconds. First variants first, and news sentences stay far inside both bounds.
+    """
+    if max_words <= 0:
+        return [sentence]
+    sources: dict[str, None] = {}
+    total = 0
+    for v1 in variants(sentence):
+        for v2 in variants(v1):
+            if v2 in sources:
+                continue
+            sources[v2] = None
+            total += len(v2.split())
+            if len(sources) >= MAX_FORM_SOURCES or total >= max_words:
+                return list(sources)
+    return list(sources)
+
+
+def _forms(sentence: str, params: TldrParams, sources: Sequence[str] | None = None) -> list[str]:
+    """Shorter grounded forms of a compressed sentence: asides dropped, clause-boundary cuts.
+
+    `sources`: the variants to cut (`_variant_sources` of the sentence by default).
+    """
     texts: list[str] = []
-    for variant in dict.fromkeys(v2 for v1 in variants(sentence) for v2 in variants(v1)):
-        texts.append(variant)
-        texts.extend(clause_prefixes(variant, params.max_words, params.min_bullet_words))
+    tokens = sentence.split()
+    if len(tokens) > MAX_SENTENCE_WORDS:
+        # Too long to use whole even with asides dropped: only its opening clauses, cut from the
+        # first words. A cut is judged by what follows it too ("X, prosecutors said"), and a
+        # window cannot see an accusation further on, so with one anywhere nothing is cut.
+        if not accusing(sentence):
+            window = " ".join(tokens[:MAX_SENTENCE_WORDS])
+            texts = clause_prefixes(window, params.max_words, params.min_bullet_words)
+    else:
+        for variant in _variant_sources(sentence) if sources is None else sources:
+            texts.append(variant)
+            texts.extend(clause_prefixes(variant, params.max_words, params.min_bullet_words))
     # A feed excerpt cut mid-sentence ("...shot and killed after...", "... Costa and") is only
     # usable up to a clause.
     out = [
@@ -119,14 +167,21 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
     """Per source sentence, its usable forms; sentences repeated across outlets kept once."""
     out: list[list[Option]] = []
     seen: set[str] = set()
+    budget = MAX_STORY_VARIANT_WORDS
     for sentence in sentences:
         full = compress(sentence.text)
         key = full.casefold()
-        if len(full.split()) < params.min_bullet_words or key in seen:
+        n_full = len(full.split())
+        if n_full < params.min_bullet_words or key in seen:
             continue
         seen.add(key)
+        sources = None
+        if n_full <= MAX_SENTENCE_WORDS:
+            # Once the story's budget is spent, a sentence is only cut, not varied.
+            sources = _variant_sources(full, min(MAX_VARIANT_WORDS, budget))
+            budget -= sum(len(v.split()) for v in sources)
         forms = []
-        for text in _forms(full, params):
+        for text in _forms(full, params, sources):
             n_words = len(text.split())
             if n_words > params.max_words or n_words < params.min_bullet_words:
                 continue

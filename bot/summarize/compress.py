@@ -15,6 +15,7 @@ from bot.summarize.asides import (
     accusing,
     dash_asides_dropped,
     has_open_quote,
+    last_accusation,
     parentheticals_dropped,
     plain_speaker,
     scene_opener,
@@ -148,12 +149,13 @@ def _first_verbish(tokens: list[str]) -> str:
     return first
 
 
-def _clean_cut(head: str, tail: str) -> bool:
+def _clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
     """Whether `head`, the words before a clause boundary, stands as a sentence without `tail`.
 
     Rejects cuts that leave a dangling word ("... the company said it would"), an open quote, a
     lone subordinate clause ("After the storm hit the coast"), a reporting verb without its
     report, or a main clause whose object still follows ("made it clear, before the vote, that").
+    `tail_accusing`: `accusing(tail)`, when the caller knows it (see `last_accusation`).
     """
     tokens = head.split()
     if not tokens or has_open_quote(head) or tokens[-1].strip("\"'”’").casefold() in WEAK_ENDINGS:
@@ -171,17 +173,21 @@ def _clean_cut(head: str, tail: str) -> bool:
         return False
     # "X, prosecutors said." cut before its speaker states the accusation as fact; a cut inside
     # a kept "(in mice, rats)" leaves it open.
-    if accusing(tail) or head.count("(") > head.count(")"):
+    if tail_accusing is None:
+        tail_accusing = accusing(tail)
+    if tail_accusing or head.count("(") > head.count(")"):
         return False
     # A tail opening with a verb, maybe after a short aside ("the won, took a hit", "Blackburn,
     # R-Tenn., told Fox"), is the predicate the head still needs.
-    segments = [seg.split() for seg in tail.split(", ")[:2]]
+    # Only the first two segments count; the tail may be the rest of a very long sentence.
+    first_two = tail.split(", ", 2)[:2]
+    segments = [seg.split() for seg in first_two]
     starts = [_first_verbish(seg) for seg in segments[:1] if seg]
     if len(segments) == 2 and segments[1] and len(segments[0]) <= 4:
         starts.append(_first_verbish(segments[1]))
     if any(w in _VERB_WORDS or (len(w) >= 5 and w.endswith("ed")) for w in starts):
         return False
-    return not any(seg.lstrip('"“').startswith("that ") for seg in tail.split(", ")[:2])
+    return not any(seg.lstrip('"“').startswith("that ") for seg in first_two)
 
 
 def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | None:
@@ -214,16 +220,25 @@ _ASIDE_STARTS = frozenset(
 _ATTRIBUTION_SEGMENT_RE = re.compile(r"\b(?:said|says|reported|reports|told|added)\b")
 
 
-def variants(sentence: str, max_segment_words: int = 14) -> list[str]:
+# Variants per sentence, the sentence itself included. News sentences have at most five (a
+# few asides, an opener, a dash pair); a list-like or hostile one ("A — B — C — ..." a hundred
+# times) has one per separator, and each variant is a copy of the whole sentence.
+MAX_VARIANTS = 16
+
+
+def variants(sentence: str, max_segment_words: int = 14, limit: int = MAX_VARIANTS) -> list[str]:
     """`sentence` with one comma-delimited aside removed at a time, plus the sentence itself.
 
     Appositives (", the top trade adviser,") and trailing asides (", citing officials.") carry
     detail that may or may not matter for this story; offering both forms lets the selector decide
     by what each adds per word, and deleting a whole comma-bounded segment keeps the grammar.
+    At most `limit` forms, the first asides first: the cost stays linear in the sentence.
     """
     out = [sentence]
-    commas = [m for m in _COMMA_RE.finditer(sentence) if not has_open_quote(sentence[: m.start()])]
+    commas = _closed_quote_commas(sentence)
     for i, match in enumerate(commas):
+        if len(out) >= limit:
+            return out
         end = commas[i + 1].start() if i + 1 < len(commas) else None
         segment = sentence[match.end() : end] if end is not None else sentence[match.end() :]
         n_words = len(segment.split())
@@ -252,11 +267,30 @@ def variants(sentence: str, max_segment_words: int = 14) -> list[str]:
         if len(shorter.split()) >= 6:
             out.append(shorter)
     opener = _opener_dropped(sentence, commas[0].start() if commas else -1)
-    if opener:
+    if opener and len(out) < limit:
         out.append(opener)
     # A dash-bounded aside ("fell to 5% — a new low — the bureau said") is a parenthesis.
-    opens_subordinate = bool(sentence.split()) and sentence.split()[0].casefold() in _SUBORDINATORS
-    out.extend(dash_asides_dropped(sentence, opens_subordinate))
+    first_word = sentence.split(None, 1)[:1]
+    opens_subordinate = bool(first_word) and first_word[0].casefold() in _SUBORDINATORS
+    out.extend(dash_asides_dropped(sentence, opens_subordinate, limit - len(out)))
+    return out
+
+
+def _closed_quote_commas(sentence: str) -> list[re.Match[str]]:
+    """The ", " matches of `sentence` not inside an open quote, in one pass: asking
+    `has_open_quote` of every prefix would be quadratic in a sentence of many commas."""
+    out: list[re.Match[str]] = []
+    straight = curly_open = curly_close = 0
+    last = 0
+    for match in _COMMA_RE.finditer(sentence):
+        between = sentence[last : match.start()]
+        straight += between.count('"')
+        curly_open += between.count("“")
+        curly_close += between.count("”")
+        last = match.start()
+        # Same test as `has_open_quote(sentence[: match.start()])`.
+        if not (straight % 2 == 1 or curly_open > curly_close):
+            out.append(match)
     return out
 
 
@@ -276,19 +310,25 @@ def _continues_clause(rest: str) -> bool:
     """Whether `rest`, what follows an inner aside, carries on the main clause: not a list's next
     item ("U.S.-owned boats", "and the second in ...") left hanging once the aside goes.
     """
-    first = rest.lstrip('"“').split()[0] if rest.split() else ""
+    # Only the first word: splitting the whole rest for every comma would be quadratic.
+    head = rest.lstrip('"“').split(None, 1)
+    first = head[0] if head and rest.split(None, 1) else ""
     return first[:1].islower() and first not in ("and", "or", "nor")
 
 
 def clause_prefixes(sentence: str, max_words: int, min_words: int = 6) -> list[str]:
     """Every clean clause-boundary cut of `sentence` within `max_words`, longest first."""
     out: list[str] = []
+    # Each tail starts after a space: whether it accuses is known from one pass (asking each
+    # tail is quadratic in a long sentence with many clause breaks).
+    accusation = last_accusation(sentence)
     for match in _CLAUSE_BREAK_RE.finditer(sentence):
         head = sentence[: match.start()].rstrip()
         n = len(head.split())
         if n > max_words:
             break
-        if n < min_words or not _clean_cut(head, sentence[match.end() :]):
+        tail_accusing = accusation >= match.end()
+        if n < min_words or not _clean_cut(head, sentence[match.end() :], tail_accusing):
             continue
         out.append(_ensure_period(head))
     return out[::-1]

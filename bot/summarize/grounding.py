@@ -157,7 +157,7 @@ def story_evidence(
     sentences: list[tuple[str, Claim]] = []
     for article, outlet in zip(articles, outlet_of, strict=True):
         # A headline is a claim of its own: a title-only outlet reports what its headline says.
-        texts = [article.title, *split_sentences(article.text)[:MAX_SUPPORT_SENTENCES]]
+        texts = [article.title, *split_sentences(article.text, MAX_SUPPORT_SENTENCES)]
         sentences.extend((outlet, claim(t)) for t in texts if t.strip())
     return StoryEvidence(list(by_outlet), sentences, outlet_count)
 

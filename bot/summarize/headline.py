@@ -106,6 +106,9 @@ def _norm_site(name: str) -> str:
     return name[4:] if name.startswith("the ") else name
 
 
+_MAX_SUFFIXES = 4
+
+
 def strip_site_suffix(title: str, site_names: Sequence[str] = ()) -> str:
     """Drop a trailing " - Site Name", " | Site" or " (Site)" when it names a publication.
 
@@ -114,7 +117,9 @@ def strip_site_suffix(title: str, site_names: Sequence[str] = ()) -> str:
     dash that belongs to the title ("Apple sues Samsung - again") survives.
     """
     known = {_norm_site(s) for s in site_names if s} | _WELL_KNOWN_OUTLETS
-    while True:
+    # A few tails at most ("Story - Section - Site"): each pass searches the whole title, so a
+    # title of thousands of " - Reuters" would take seconds.
+    for _ in range(_MAX_SUFFIXES):
         match = _SITE_SUFFIX_RE.search(title) or _PAREN_SUFFIX_RE.search(title)
         if not match:
             return title
@@ -135,6 +140,7 @@ def strip_site_suffix(title: str, site_names: Sequence[str] = ()) -> str:
         if left < min_left:
             return title
         title = title[: match.start()].rstrip()
+    return title
 
 
 def _recase_token(token: str, forms: Mapping[str, str]) -> str:

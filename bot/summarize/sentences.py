@@ -101,9 +101,15 @@ def _starts_sentence(text: str, at: int) -> bool:
     return bool(word) and any(c.isupper() for c in word.group(0)[1:])
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split plain text into sentences; paragraph breaks always end a sentence."""
+def split_sentences(text: str, limit: int | None = None) -> list[str]:
+    """Split plain text into sentences; paragraph breaks always end a sentence.
+
+    With `limit`, only the first `limit` sentences (the same as slicing the full split), found
+    without reading on: every scorer reads only a story's first few dozen sentences.
+    """
     out: list[str] = []
+    if limit is not None and limit <= 0:
+        return out
     for paragraph in _PARAGRAPH_RE.split(text):
         paragraph = squash_spaces(paragraph)
         if not paragraph:
@@ -116,17 +122,24 @@ def split_sentences(text: str) -> list[str]:
                 paragraph, match.end()
             ):
                 continue
-            chunk = paragraph[start : match.end()].strip()
             # Only the terminal dot can be an abbreviation; "!" and "?" always end a sentence.
-            head = paragraph[start : match.start() + 1]
+            # Only the last token is read: passing all since `start` would make a run of
+            # abbreviations ("Sen. Sen. Sen. ...") quadratic. Spaces are single after squashing.
+            token_start = max(start, paragraph.rfind(" ", start, match.start()) + 1)
+            head = paragraph[token_start : match.start() + 1]
             if paragraph[match.start()] == "." and _is_abbreviation(head):
                 continue
+            chunk = paragraph[start : match.end()].strip()
             if chunk:
                 out.append(chunk)
+                if limit is not None and len(out) >= limit:
+                    return out
             start = match.end()
         tail = paragraph[start:].strip()
         if tail:
             out.append(tail)
+            if limit is not None and len(out) >= limit:
+                return out
     return out
 
 
@@ -168,7 +181,7 @@ def article_sentences(
     """All sentences of the story, capped per article so long feeds cannot dominate the cost."""
     result: list[Sentence] = []
     for index, article in enumerate(articles):
-        for position, text in enumerate(split_sentences(article.text)[:max_per_article]):
+        for position, text in enumerate(split_sentences(article.text, max_per_article)):
             result.append(make_sentence(text, outlet_of[index], index, position))
     return result
 

@@ -88,7 +88,7 @@ def _gather(articles: Sequence[Article], outlet_of: Sequence[str]) -> tuple[dict
             stats[s].outlets.add(outlet)
         seen: set[str] = set()
         word_index = 0
-        for position, sentence in enumerate(split_sentences(article.text)[:MAX_SENTENCES]):
+        for position, sentence in enumerate(split_sentences(article.text, MAX_SENTENCES)):
             n_sentences += 1
             # Odd-numbered pieces between quote marks are inside a quotation.
             pieces = _QUOTE_CHARS_RE.split(sentence)

@@ -1,0 +1,228 @@
+"""Hostile or list-like input must not stall the extractive summariser (it runs with no timeout).
+
+Each case took from several seconds to over 25 s before the work per sentence and per story was
+bounded; each now takes well under one. The checks count the work done (variants, calls) or run
+the summary under a generous per-test timeout in a thread, so a slow shared machine cannot make
+them flaky.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+import pytest
+
+from bot.models import Article, Summary
+from bot.summarize import MAX_TEXT_CHARS, MAX_TITLE_CHARS, _bounded, summarize
+from bot.summarize import candidates as candidates_mod
+from bot.summarize.angles import _OtherStems
+from bot.summarize.asides import dash_asides_dropped
+from bot.summarize.candidates import (
+    MAX_FORM_SOURCES,
+    MAX_STORY_VARIANT_WORDS,
+    MAX_VARIANT_WORDS,
+    MAX_WORDS,
+    TldrParams,
+    _forms,
+    _variant_sources,
+    sentence_options,
+)
+from bot.summarize.compress import MAX_VARIANTS, variants
+from bot.summarize.headline import strip_site_suffix
+from bot.summarize.sentences import make_sentence, split_sentences
+from tests.test_summarize_fixtures import art, harbor_bridge_story
+
+T = TypeVar("T")
+# Far above what any case needs now (well under a second each), far below what they took before.
+TIMEOUT = 10.0
+PLAIN = "The cup ended on Sunday with a win for the hosts in the final."
+
+
+def _within(timeout: float, fn: Callable[[], T]) -> T:
+    """`fn()`, failing the test if it has not returned after `timeout` seconds."""
+    result: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(fn())
+        except BaseException as exc:  # re-raised below, in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"no result within {timeout} s"
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+def _story(text: str, title: str = "Cup results") -> list[Article]:
+    return [art(1, "O1", title, text), art(2, "O2", "Cup results", PLAIN)]
+
+
+def _check(summary: Summary) -> None:
+    assert summary.tldr, "the ordinary article still gives a TL;DR"
+    assert sum(len(b.text.split()) for b in summary.tldr) <= MAX_WORDS
+    assert len(summary.headline) <= MAX_TITLE_CHARS
+
+
+def _dash_list(n: int) -> str:
+    return "Results " + " — ".join(f"Team {i} won {i} to {i + 1}" for i in range(n)) + "."
+
+
+def test_list_like_sentence_gives_a_bounded_number_of_variants() -> None:
+    sentence = _dash_list(160)
+    assert len(variants(sentence)) <= MAX_VARIANTS
+    assert len(dash_asides_dropped(sentence, False, limit=5)) == 5
+    # Variants of variants were ~160 x 160 copies of a 1,000-word sentence.
+    assert len(_variant_sources(sentence)) <= MAX_FORM_SOURCES
+
+
+def test_commas_give_a_bounded_number_of_variants() -> None:
+    sentence = "Mayor Smith" + "".join(f", the {i} officer," for i in range(500)) + " said it."
+    assert len(variants(sentence)) <= MAX_VARIANTS
+    assert len(_variant_sources(sentence)) <= MAX_FORM_SOURCES
+
+
+def test_variant_words_are_bounded_per_sentence_and_per_story(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def clerks(k: int) -> str:
+        segments = ", ".join(f"the {j}th clerk of ward {k}" for j in range(28))
+        return f"Mayor Hale{k} won the vote in ward {k}, {segments}, and the council met."
+
+    one = _variant_sources(clerks(0))
+    assert sum(len(v.split()) for v in one) < MAX_VARIANT_WORDS + len(clerks(0).split())
+    assert _variant_sources(clerks(0), 0) == [clerks(0)]
+
+    spent: list[int] = []
+    real = candidates_mod._variant_sources
+
+    def counting(sentence: str, max_words: int = MAX_VARIANT_WORDS) -> list[str]:
+        out = real(sentence, max_words)
+        spent.append(sum(len(v.split()) for v in out))
+        return out
+
+    monkeypatch.setattr(candidates_mod, "_variant_sources", counting)
+    sentences = [make_sentence(clerks(k), f"O{k % 60}", k % 60, k // 60) for k in range(600)]
+    groups = sentence_options(sentences, TldrParams())
+    assert len(groups) == 600
+    # 600 sentences of 180 words, 28 asides each: past the budget each is only cut, not varied.
+    assert sum(spent) <= MAX_STORY_VARIANT_WORDS + MAX_VARIANT_WORDS + 600 * 200
+
+
+def test_overlong_sentence_is_only_cut_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = candidates_mod.clause_prefixes
+
+    def counting(sentence: str, max_words: int, min_words: int = 6) -> list[str]:
+        calls.append(len(sentence.split()))
+        return real(sentence, max_words, min_words)
+
+    monkeypatch.setattr(candidates_mod, "clause_prefixes", counting)
+    forms = _forms(_dash_list(160), TldrParams())
+    # Far over the budget whole: only its opening clauses, from one window of the sentence.
+    assert len(calls) == 1
+    assert calls[0] <= candidates_mod.MAX_SENTENCE_WORDS
+    assert forms and all(len(f.split()) <= MAX_WORDS for f in forms)
+
+
+def test_overlong_sentence_with_an_accusation_later_is_not_cut() -> None:
+    sentence = _dash_list(60).rstrip(".") + ", prosecutors alleged."
+    assert _forms(sentence, TldrParams()) == []
+
+
+def test_reported_list_article_summarises_promptly() -> None:
+    _check(_within(TIMEOUT, lambda: summarize(_story(_dash_list(160)))))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("x — " * 500, id="dashes"),
+        pytest.param("The mayor " + " -- ".join(f"aside {i}" for i in range(2000)), id="dashes2"),
+        pytest.param("The council said " + ", ".join(f"the {i}th clerk" for i in range(2000)) + " won.", id="commas"),
+        pytest.param("alpha beta, " * 200_000, id="2MB-no-full-stop"),
+        pytest.param("word " * 400_000, id="2MB-no-punctuation"),
+        pytest.param("A b c. " * 50_000, id="50k-tiny-sentences"),
+        pytest.param("Sen. " * 50_000 + "Smith won.", id="abbreviations"),
+        pytest.param("A. " * 50_000 + "Smith won.", id="initials"),
+        pytest.param("The " + " ".join(str(i) for i in range(50_000)) + " won.", id="numbers"),
+        pytest.param("The mayor " + " ".join(f"(aside {i})" for i in range(5000)) + " won.", id="parens"),
+        pytest.param("The mayor " + "(" * 5000 + "x" + ")" * 5000 + " won the vote.", id="nested"),
+        pytest.param("The mayor said " + " ".join(f'"q{i}",' for i in range(5000)) + " then left.", id="quotes"),
+        pytest.param("The mayor said " + " ".join(f"“q{i}”," for i in range(5000)), id="curly"),
+    ],
+)  # fmt: skip
+def test_hostile_article_summarises_promptly(text: str) -> None:
+    _check(_within(TIMEOUT, lambda: summarize(_story(text))))
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        pytest.param(" ".join(f"Word{i}" for i in range(10_000)), id="10k-words"),
+        pytest.param("Cup " + " - Reuters" * 5000, id="site-suffixes"),
+        pytest.param(" ".join(f"WORD{i} -" for i in range(10_000)), id="shouted"),
+    ],
+)
+def test_hostile_title_summarises_promptly(title: str) -> None:
+    _check(_within(TIMEOUT, lambda: summarize(_story(PLAIN, title))))
+
+
+def test_many_long_outlets_summarise_promptly() -> None:
+    body = " ".join(f"Team {i} won the game on Sunday, the league said." for i in range(400))
+    story = [
+        art(k, f"Outlet {k}", f"Cup results {k} hosts win", f"{body} The hosts won {k} to {k + 1}.")
+        for k in range(60)
+    ]
+    summary = _within(TIMEOUT, lambda: summarize(story))
+    assert summary.tldr
+    assert len(summary.angles) + len(summary.also_reporting) == 59
+
+
+def test_real_sized_articles_pass_unbounded() -> None:
+    story = harbor_bridge_story()
+    assert all(a is b for a, b in zip(_bounded(story), story, strict=True))
+
+
+def test_bounds_cut_at_a_space() -> None:
+    long_text = "Alpha beta gamma. " * 10_000
+    (cut,) = _bounded([art(1, "O1", "Title " * 500, long_text)])
+    assert len(cut.text) <= MAX_TEXT_CHARS and long_text.startswith(cut.text)
+    assert cut.text.endswith("gamma.") or cut.text.endswith(("Alpha", "beta"))
+    assert len(cut.title) <= MAX_TITLE_CHARS and cut.title.endswith("Title")
+    # Many outlets share one budget: each keeps less, never less than its opening.
+    many = _bounded([art(k, f"O{k}", "T", long_text) for k in range(60)])
+    assert all(4_000 - 20 <= len(a.text) <= MAX_TEXT_CHARS // 10 for a in many)
+
+
+def test_split_limit_matches_slicing() -> None:
+    text = "Sen. Rand Paul, R-Ky., spoke. The U.S. agreed! Approx. two left. Why? Yes.\n\nNext one."
+    for limit in range(7):
+        assert split_sentences(text, limit) == split_sentences(text)[:limit]
+
+
+def test_site_suffixes_are_peeled_a_few_at_most() -> None:
+    assert strip_site_suffix("Bridge closes after storm - Harbor Daily", ["Harbor Daily"]) == (
+        "Bridge closes after storm"
+    )
+    title = "Cup" + " - Reuters" * 5000
+    # Each pass searched the whole title: 5,000 of them took seconds. Four tails go.
+    assert _within(TIMEOUT, lambda: strip_site_suffix(title)) == "Cup" + " - Reuters" * 4996
+
+
+def test_other_outlets_stems_by_counts() -> None:
+    vocab = {"a": {"x", "y"}, "b": {"y", "z"}, "c": {"y"}}
+    counts: dict[str, int] = {}
+    for stems in vocab.values():
+        for s in stems:
+            counts[s] = counts.get(s, 0) + 1
+    for outlet, own in vocab.items():
+        union = set().union(*(v for k, v in vocab.items() if k != outlet))
+        other = _OtherStems(counts, own)
+        assert {s for s in "xyzw" if s in other} == union
