@@ -5,7 +5,8 @@ import re
 from bot.models import Article
 from bot.summarize import summarize
 from bot.summarize.candidates import TldrParams, _forms
-from bot.summarize.compress import clause_prefixes, compress, cut_to_words, is_clause, variants
+from bot.summarize.clauses import clause_prefixes, cut_to_words, is_clause
+from bot.summarize.compress import compress, variants
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.tldr import build_tldr
 from tests.test_summarize_fixtures import harbor_bridge_story

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from bot.models import Angle, Article
 from bot.summarize.asides import has_open_quote
 from bot.summarize.candidates import same_figure_restated
-from bot.summarize.compress import clause_prefixes, compress, cut_to_words, variants
+from bot.summarize.clauses import clause_prefixes, cut_to_words
+from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
 from bot.summarize.sentences import content_stems, split_sentences, stem
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.summarize.asides import accusing
-from bot.summarize.compress import WEAK_ENDINGS, clause_prefixes, compress, is_clause, variants
+from bot.summarize.clauses import WEAK_ENDINGS, clause_prefixes, is_clause
+from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import figures
 from bot.summarize.sentences import Sentence, content_stems, stem
 from bot.textutil import STOPWORDS, words

@@ -15,10 +15,17 @@ from bot.summarize.asides import (
     accusing,
     dash_asides_dropped,
     has_open_quote,
-    last_accusation,
     parentheticals_dropped,
     plain_speaker,
     scene_opener,
+)
+from bot.summarize.clauses import (
+    COMMA_RE,
+    SUBORDINATORS,
+    VERB_WORDS,
+    clean_cut,
+    ensure_period,
+    has_verb,
 )
 
 # "WASHINGTON (Reuters) -", "LONDON —", "NEW YORK, May 3 (AP) —"
@@ -63,19 +70,12 @@ _SPACES_RE = re.compile(r"\s{2,}")
 _SPACE_PUNCT_RE = re.compile(r"\s+([,.;:!?])")
 
 
-def _capitalise(text: str) -> str:
+def capitalise(text: str) -> str:
     for i, ch in enumerate(text):
         if ch.isalpha():
             return text[:i] + ch.upper() + text[i + 1 :]
         if ch not in "\"'“‘(":
             break
-    return text
-
-
-def _ensure_period(text: str) -> str:
-    text = text.rstrip(" ,;:—–-")
-    if not text.rstrip("\"'”’)").endswith((".", "!", "?", "…")):
-        text += "."
     return text
 
 
@@ -92,7 +92,7 @@ def compress(sentence: str) -> str:
     # A bare pronoun left in front ("It would cut 500 jobs") would lose who is speaking.
     if (
         lead
-        and plain_speaker(lead.group("speaker").split(), _VERB_WORDS)
+        and plain_speaker(lead.group("speaker").split(), VERB_WORDS)
         and len(attributed.split()) >= 6
         and attributed.split()[0].casefold() not in _PRONOUNS
     ):
@@ -112,105 +112,9 @@ def compress(sentence: str) -> str:
     text = _DOUBLE_DOT_RE.sub(".", text)
     if len(text.split()) < 4:
         return sentence.strip()
-    return _ensure_period(_capitalise(text))
+    return ensure_period(capitalise(text))
 
 
-_CLAUSE_BREAK_RE = re.compile(r"(?:,|;|:|\s[—–]|\s-)\s")
-WEAK_ENDINGS = frozenset(
-    "a an the and or but of to in on at for with by from as that which who whose its their his her "
-    "is are was were be been has have had will would could should may might than".split()
-)
-
-
-# Openers of a subordinate clause or a scene-setting phrase: the main clause comes after them.
-_SUBORDINATORS = frozenset(
-    """
-    after when while although though if because since before until unless once whereas as for in
-    on at amid during despite with without following
-    """.split()
-)
-# A head ending in a reporting verb and a few words ("X said in the recording") lost what was said.
-# Only verbs of saying: "announced a new plan" or "warned of delays" is a whole clause.
-_REPORT_END_RE = re.compile(
-    r"\b(?:said|says|told|added)"
-    r"(?:\s+(?!that\b)[^\s,]+){0,4}$"
-)
-
-
-_PUNCT = ".,:;!?\"'“”‘’"
-_ADVERBS = frozenset("never not also still already then later now once since".split())
-
-
-def _first_verbish(tokens: list[str]) -> str:
-    """The first word of `tokens`, past an adverb ("never missed", "reportedly told")."""
-    first = tokens[0].casefold().strip(_PUNCT)
-    if len(tokens) > 1 and (first in _ADVERBS or first.endswith("ly")):
-        return tokens[1].casefold().strip(_PUNCT)
-    return first
-
-
-def _clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
-    """Whether `head`, the words before a clause boundary, stands as a sentence without `tail`.
-
-    Rejects cuts that leave a dangling word ("... the company said it would"), an open quote, a
-    lone subordinate clause ("After the storm hit the coast"), a reporting verb without its
-    report, or a main clause whose object still follows ("made it clear, before the vote, that").
-    `tail_accusing`: `accusing(tail)`, when the caller knows it (see `last_accusation`).
-    """
-    tokens = head.split()
-    if not tokens or has_open_quote(head) or tokens[-1].strip("\"'”’").casefold() in WEAK_ENDINGS:
-        return False
-    if tokens[0].casefold().strip("\"“‘'") in _SUBORDINATORS and ", " not in head:
-        return False
-    if _REPORT_END_RE.search(head.rstrip(".")):
-        return False
-    # "X; unless Y, Z." cut after Y: a new clause's condition left without that clause.
-    last = re.split(r"[;:]\s|\s[—–]\s", head)[-1]
-    if last != head and CONDITION_RE.match(last) and ", " not in last:
-        return False
-    # "September 11, 2001": the comma of a date is no clause boundary.
-    if re.match(r"\d{4}\b", tail) or CONDITION_RE.match(tail.lstrip()):
-        return False
-    # "X, prosecutors said." cut before its speaker states the accusation as fact; a cut inside
-    # a kept "(in mice, rats)" leaves it open.
-    if tail_accusing is None:
-        tail_accusing = accusing(tail)
-    if tail_accusing or head.count("(") > head.count(")"):
-        return False
-    # A tail opening with a verb, maybe after a short aside ("the won, took a hit", "Blackburn,
-    # R-Tenn., told Fox"), is the predicate the head still needs.
-    # Only the first two segments count; the tail may be the rest of a very long sentence.
-    first_two = tail.split(", ", 2)[:2]
-    segments = [seg.split() for seg in first_two]
-    starts = [_first_verbish(seg) for seg in segments[:1] if seg]
-    if len(segments) == 2 and segments[1] and len(segments[0]) <= 4:
-        starts.append(_first_verbish(segments[1]))
-    if any(w in _VERB_WORDS or (len(w) >= 5 and w.endswith("ed")) for w in starts):
-        return False
-    return not any(seg.lstrip('"“').startswith("that ") for seg in first_two)
-
-
-def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | None:
-    """`sentence` cut at its last clause boundary within `max_words`, or None if no clean cut.
-
-    Cutting at a comma, semicolon or dash keeps the bullet readable; a cut in the middle of a
-    clause would leave "... the company said it would" dangling.
-    """
-    if len(sentence.split()) <= max_words:
-        return sentence
-    best: str | None = None
-    for match in _CLAUSE_BREAK_RE.finditer(sentence):
-        head = sentence[: match.start()].rstrip()
-        n = len(head.split())
-        if n > max_words:
-            break
-        if n < min_words or not _clean_cut(head, sentence[match.end() :]):
-            continue
-        best = head
-    return _ensure_period(best) if best else None
-
-
-_COMMA_RE = re.compile(r",\s")
 # A segment starting with one of these is a clause the rest of the sentence may depend on.
 _KEEP_SEGMENT_STARTS = frozenset("and but or nor so yet".split())
 
@@ -251,9 +155,9 @@ def variants(sentence: str, max_segment_words: int = 14, limit: int = MAX_VARIAN
             continue
         if end is None:
             # Dropping the last segment is a cut like any other ("made it clear, that ..." is not).
-            if not _clean_cut(sentence[: match.start()], segment):
+            if not clean_cut(sentence[: match.start()], segment):
                 continue
-            shorter = _ensure_period(sentence[: match.start()])
+            shorter = ensure_period(sentence[: match.start()])
         elif _ATTRIBUTION_SEGMENT_RE.search(segment) and not _ATTRIBUTION_SEGMENT_RE.match(segment):
             # ", officials said," is an aside; ", told Fox News," is the speaker's own verb.
             shorter = sentence[: match.start()] + sentence[end:]
@@ -271,7 +175,7 @@ def variants(sentence: str, max_segment_words: int = 14, limit: int = MAX_VARIAN
         out.append(opener)
     # A dash-bounded aside ("fell to 5% — a new low — the bureau said") is a parenthesis.
     first_word = sentence.split(None, 1)[:1]
-    opens_subordinate = bool(first_word) and first_word[0].casefold() in _SUBORDINATORS
+    opens_subordinate = bool(first_word) and first_word[0].casefold() in SUBORDINATORS
     out.extend(dash_asides_dropped(sentence, opens_subordinate, limit - len(out)))
     return out
 
@@ -282,7 +186,7 @@ def _closed_quote_commas(sentence: str) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
     straight = curly_open = curly_close = 0
     last = 0
-    for match in _COMMA_RE.finditer(sentence):
+    for match in COMMA_RE.finditer(sentence):
         between = sentence[last : match.start()]
         straight += between.count('"')
         curly_open += between.count("“")
@@ -300,10 +204,10 @@ def _opener_dropped(sentence: str, comma: int, max_words: int = 8) -> str | None
         return None
     head = sentence[:comma].split()
     # A clause ("After the merger is approved,") is a condition on the claim, not a scene.
-    if not head or len(head) > max_words or not scene_opener(head) or _has_verb([" ".join(head)]):
+    if not head or len(head) > max_words or not scene_opener(head) or has_verb([" ".join(head)]):
         return None
     rest = sentence[comma + 1 :].strip()
-    return _capitalise(rest) if len(rest.split()) >= 6 else None
+    return capitalise(rest) if len(rest.split()) >= 6 else None
 
 
 def _continues_clause(rest: str) -> bool:
@@ -314,118 +218,3 @@ def _continues_clause(rest: str) -> bool:
     head = rest.lstrip('"“').split(None, 1)
     first = head[0] if head and rest.split(None, 1) else ""
     return first[:1].islower() and first not in ("and", "or", "nor")
-
-
-def clause_prefixes(sentence: str, max_words: int, min_words: int = 6) -> list[str]:
-    """Every clean clause-boundary cut of `sentence` within `max_words`, longest first."""
-    out: list[str] = []
-    # Each tail starts after a space: whether it accuses is known from one pass (asking each
-    # tail is quadratic in a long sentence with many clause breaks).
-    accusation = last_accusation(sentence)
-    for match in _CLAUSE_BREAK_RE.finditer(sentence):
-        head = sentence[: match.start()].rstrip()
-        n = len(head.split())
-        if n > max_words:
-            break
-        tail_accusing = accusation >= match.end()
-        if n < min_words or not _clean_cut(head, sentence[match.end() :], tail_accusing):
-            continue
-        out.append(_ensure_period(head))
-    return out[::-1]
-
-
-# Finite-verb cues for `is_clause`: auxiliaries, modals and common irregular verb forms. Regular
-# verbs are recognised by their endings ("-ed", and "-s" after a noun), so only the irregular
-# ones need listing.
-_VERB_WORDS = frozenset(
-    """
-    is are was were be been am has have had do does did will would can could shall should may
-    might must isn't aren't wasn't weren't hasn't haven't hadn't don't doesn't didn't won't
-    wouldn't can't couldn't shouldn't it's that's there's
-    say says said tell tells told make makes made take takes took give gives gave become becomes
-    became begin begins began come comes came go goes went find finds found get gets got hold
-    holds held leave leaves left lead leads led meet meets met pay pays paid run runs ran see
-    sees saw send sends sent set sets shoot shoots shot strike strikes struck think thinks
-    thought hit hits cut cuts put puts quit quits fall falls fell rise rises rose grow grows grew
-    draw draws drew fly flies flew know knows knew throw throws threw write writes wrote speak
-    speaks spoke break breaks broke choose chooses chose drive drives drove win wins won lose
-    loses lost sell sells sold build builds built bring brings brought buy buys bought catch
-    catches caught fight fights fought teach teaches taught keep keeps kept mean means meant
-    feel feels felt stand stands stood sit sits sat sink sinks sank spend spends spent swear
-    swears swore shut shuts spread spreads steal steals stole sweep sweeps swept understand
-    understands understood uphold upholds upheld withdraw withdraws withdrew wear wears wore
-    bear bears bore beat beats bid bids bind binds bound bleed bleeds bled blow blows blew
-    deal deals dealt dig digs dug eat eats ate feed feeds fed flee flees fled forbid forbids
-    forbade forget forgets forgot forgive forgives forgave freeze freezes froze hang hangs hung
-    hear hears heard hide hides hid hurt hurts lay lays laid lend lends lent let lets lie lies
-    lay light lights lit ride rides rode ring rings rang seek seeks sought shake shakes shook
-    shine shines shone show shows showed shrink shrinks shrank sing sings sang sleep sleeps
-    slept slide slides slid stick sticks stuck sting stings stung swim swims swam swing swings
-    swung tear tears tore wake wakes woke weep weeps wept wind winds wound overturn overturns
-    undergo undergoes underwent overcome overcomes overcame oversee oversees oversaw
-    """.split()
-)
-# Words that open a comma segment which is not the main clause: participles, relatives, asides.
-_ASIDE_OPENERS = frozenset(
-    """
-    who whom whose which including according citing built made known born led held owned run
-    based set written given taken seen chosen found called named hit cut put shot struck sold
-    bought brought caught kept left lost won paid sent spent told begun done drawn driven eaten
-    fallen flown forgotten frozen grown hidden ridden risen shaken shown sung spoken stolen sworn
-    thrown worn beaten bitten broken
-    """.split()
-)
-_RELATIVES = frozenset("who whom whose which including according citing".split())
-_NOT_BEFORE_VERB = frozenset(
-    """
-    the a an of in on at for to from by with about into over under after before its his her
-    their our your my this that these those some many several more most few all both each every
-    no other new two three four five six seven eight nine ten and or as than
-    """.split()
-)
-_CLAUSE_TOKEN_RE = re.compile(r"[A-Za-z][\w'’-]*")
-
-
-def _aside(segment: str) -> bool:
-    first = segment.split()[0].casefold().strip("\"“‘'(") if segment.split() else ""
-    return first in _ASIDE_OPENERS or first.endswith(("ed", "ing"))
-
-
-def is_clause(text: str) -> bool:
-    """Whether `text` looks like a sentence: something outside its asides reads as a finite verb.
-
-    No tagger, only cues (auxiliaries, irregular forms, "-ed", "-s" after a noun), so it is meant
-    to compare a sentence with its own cut-down forms, not to judge arbitrary text: "The lander
-    Kestrel-2, built by Skyforge." has lost the verb its source sentence had.
-    """
-    segments = _COMMA_RE.split(text)
-    kept = [segments[0]]
-    for i, segment in enumerate(segments[1:], start=1):
-        # "X, built by Y, landed ..." or "X, in a letter, reversed ...": after an enclosed
-        # segment, one opening with a past form is the predicate, not a second aside.
-        first = segment.split()[0].casefold() if segment.split() else ""
-        predicate = i >= 2 and not first.endswith("ing")
-        if not _aside(segment) or (predicate and first not in _RELATIVES):
-            kept.append(segment)
-    return _has_verb(kept)
-
-
-def _has_verb(segments: list[str]) -> bool:
-    previous = ""
-    for segment in segments:
-        for token in _CLAUSE_TOKEN_RE.findall(segment):
-            low = token.casefold().replace("’", "'")
-            lower_case = token[:1].islower()
-            if low in _VERB_WORDS or (lower_case and len(low) >= 5 and low.endswith("ed")):
-                return True
-            if (
-                lower_case
-                and len(low) >= 4
-                and low.endswith("s")
-                and not low.endswith(("ss", "us", "is", "ics"))
-                and previous
-                and previous not in _NOT_BEFORE_VERB
-            ):
-                return True
-            previous = low
-    return False
