@@ -23,8 +23,29 @@ MIN_SHINGLES = 6  # below this an article is too short to call a copy of anythin
 COPY_CONTAINMENT = 0.6  # share of the shorter text's shingles found in the other
 
 
-# A quotation in straight or curly double quotes (or curly single ones), up to a paragraph long.
-_QUOTED_RE = re.compile(r"[\"“”][^\"“”\n]{1,800}[\"“”]|‘[^‘’\n]{1,800}’")
+# A quotation, up to a paragraph long, in the quote marks outlets actually use. Each opening mark
+# is paired with its own closing marks: "any mark to any mark" paired German „…“ with the next
+# quote's opening “ and kept the quotation itself. Inside single quotes an apostrophe between
+# letters ("don't", "don’t") does not close the quote; a straight single quote opens only before
+# a word and closes only after one, so apostrophes in running text are left alone.
+_QUOTED_RE = re.compile(
+    "|".join(
+        (
+            # Straight and curly doubles pair with each other: feeds mix them ("…” is common).
+            r"[\"“”][^\"“”\n]{1,800}[\"“”]",
+            r"„[^„“”\n]{1,800}?[“”]",  # German, Polish, Czech
+            r"‚(?:[^‚‘’\n]|’(?=\w)){1,800}?[‘’](?!\w)",
+            r"‘(?:[^‘’\n]|’(?=\w)){1,800}?’(?!\w)",
+            r"(?<!\w)'(?=\w)(?:[^'\n]|(?<=\w)'(?=\w)){1,800}?(?<=[\w.,!?])'(?!\w)",
+            r"«[^«»\n]{1,800}?»",
+            r"»[^«»\n]{1,800}?«",  # German, Danish
+            r"‹[^‹›\n]{1,800}?›",
+            r"›[^‹›\n]{1,800}?‹",
+            r"「[^「」\n]{1,800}?」",
+            r"『[^『』\n]{1,800}?』",
+        )
+    )
+)
 
 
 def shingles(article: Article) -> set[int]:
