@@ -108,3 +108,23 @@ def test_a_statement_quoted_by_two_outlets_is_not_shared_copy():
     unquoted = statement.replace('"', "")
     copies = [replace(a, text=unquoted + " More updates later.") for a in articles[:2]]
     assert independent_sources([*copies, articles[2]]) == (2, [["Coast Daily", "Harbor Times"]])
+
+
+def test_a_generic_word_alone_is_never_the_slug_of_a_story_with_more_words():
+    # With the two-, three- and four-word choices taken, "trump" alone used to come next: then
+    # `/story trump` named this one story exactly instead of offering the Trump stories.
+    arts = [
+        Article(
+            id="x", source="s", title="Trump tariffs on China steel hit exporters hard", text=""
+        )
+    ]
+    taken = {"trump-tariffs", "trump-tariffs-china", "trump-tariffs-china-steel"}
+    slug = make_slug(arts, taken.__contains__)
+    assert "-" in slug
+    assert slug not in taken
+
+
+def test_a_story_with_one_usable_word_still_gets_it():
+    arts = [Article(id="x", source="s", title="Eurovision!", text="")]
+    assert make_slug(arts, lambda s: False) == "eurovision"
+    assert make_slug(arts, {"eurovision"}.__contains__) == "eurovision-2"

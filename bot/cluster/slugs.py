@@ -93,15 +93,17 @@ def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
     """A free slug of 1-4 distinctive words from `articles` (lowercase, hyphenated).
 
     Tries the top two words, then three, then four; then other top words in place of the last;
-    then a numeric suffix on a shorter slug (still at most four parts).
+    then a numeric suffix on a shorter slug (still at most four parts). A one-word slug only
+    for a story with a single usable word.
     """
     ranked, anchor = _ranked_words(articles)
     if not ranked:
         ranked = ["story"]
-    candidates: list[list[str]] = []
-    for n in (2, 3, 4, 1):
-        if len(ranked) >= n:
-            candidates.append(ranked[:n])
+    # One word only when the story has no second: a lone "trump" or "hamas" names no event, and
+    # as an exact slug it would answer `/story hamas` with one story instead of "did you mean".
+    candidates: list[list[str]] = [ranked[:n] for n in (2, 3, 4) if len(ranked) >= n]
+    if len(ranked) == 1:
+        candidates.append(ranked)
     for extra in ranked[4:12]:
         candidates.append([*ranked[:2], extra])
     for words_ in candidates:
