@@ -13,6 +13,27 @@ from functools import lru_cache
 _WORD_RE = re.compile(r"[\w][\w'’.-]*[\w]|[\w]", re.UNICODE)
 _SPACE_RE = re.compile(r"\s+")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+# The kana voicing marks are combining marks after NFKD, but they are not accents: they make
+# "バ" (ba) of "ハ" (ha), so dropping them made バス (bus) match パスワード (password). They are
+# kept, and put back on their kana so folded text reads as typed.
+_KANA_VOICING = frozenset("\u3099\u309a")
+_VOICED_RE = re.compile("[\u3040-\u30ff\u31f0-\u31ff][\u3099\u309a]")
+# Letters whose "accent" is part of the letter, so NFKD leaves them whole: written without it
+# on ASCII keyboards and in ASCII transliterations ("Lodz", "Kilicdaroglu", "Djokovic"). Both
+# cases map to lowercase; the result is casefolded anyway.
+_UNSTROKED: dict[str, str] = {
+    **dict.fromkeys("Łł", "l"),
+    **dict.fromkeys("Øø", "o"),
+    "ı": "i",
+    # "d", as Unicode's Latin-ASCII transliteration has it: Vietnamese "Đà Nẵng" is "Da Nang".
+    # Serbian and Croatian names are also written with "dj" ("Djokovic"); one form had to win.
+    **dict.fromkeys("ĐđÐð", "d"),
+    **dict.fromkeys("Ħħ", "h"),
+    **dict.fromkeys("Ŧŧ", "t"),
+    **dict.fromkeys("Ææ", "ae"),
+    **dict.fromkeys("Œœ", "oe"),
+    **dict.fromkeys("Þþ", "th"),
+}
 
 STOPWORDS: frozenset[str] = frozenset(
     """
@@ -35,7 +56,12 @@ STOPWORDS: frozenset[str] = frozenset(
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form: 'Zürich' and 'ZURICH' both fold to 'zurich'."""
+    """Case- and accent-insensitive form: 'Zürich' and 'ZURICH' both fold to 'zurich', 'Łódź' to
+    'lodz'. Marks that make another letter rather than accent one (the kana voicing marks) stay.
+
+    Stored keys are made with it (`articles.title_key`, `stories.slug_key`): a change to what it
+    returns needs a migration that recomputes them (see migration 7).
+    """
     if text.isascii():
         return text.lower()
     # Cache only short strings (words, titles): caching whole article bodies would pin them in memory.
@@ -52,6 +78,8 @@ def _fold(text: str) -> str:
     # Only the non-ASCII characters (a few curly quotes, the odd accent) are looked at one by one.
     if not decomposed.isascii():
         decomposed = _NON_ASCII_RE.sub(_drop_combining, decomposed)
+        if "\u3099" in decomposed or "\u309a" in decomposed:
+            decomposed = _VOICED_RE.sub(_compose, decomposed)
     return decomposed.casefold().replace("’", "'")
 
 
@@ -67,7 +95,15 @@ def content_words(text: str) -> list[str]:
 
 def _drop_combining(match: re.Match[str]) -> str:
     ch = match.group(0)
-    return "" if unicodedata.combining(ch) else ch
+    if ch in _KANA_VOICING:
+        return ch
+    if unicodedata.combining(ch):
+        return ""
+    return _UNSTROKED.get(ch, ch)
+
+
+def _compose(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFC", match.group(0))
 
 
 def squash_spaces(text: str) -> str:

@@ -52,8 +52,8 @@ def _slug_word(word: str) -> str:
 def _slug_words(text: str) -> list[str]:
     """Lowercase words fit for a slug, in order of appearance."""
     out = []
-    # Tokens of the NFKC text, not of `words()`: folding strips marks that are letters in other
-    # scripts (the dakuten of "で"); Latin tokens are folded one by one in `_slug_word`.
+    # Tokens of the NFKC text, not of `words()`: non-Latin words keep their own letters, unfolded
+    # (see `_slug_word`); Latin tokens are folded one by one there.
     for w in _TOKEN_RE.findall(unicodedata.normalize("NFKC", text)):
         w = _slug_word(w)
         if len(w) < 2 or w in STOPWORDS or w in _FILLER or (w.isdigit() and len(w) != 4):

@@ -256,6 +256,27 @@ def _m006_posted_outlets_backfill(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m007_refold_keys(db: sqlite_utils.Database) -> None:
+    # `fold` learned letters with strokes ("Łódź" -> "lodz") and stopped dropping the kana
+    # voicing marks: keys stored before no longer equal what the code computes, so a new slug
+    # could fold onto an old one unseen, and a repeated title escape the duplicate check.
+    # Only rows whose key changes are written; titles are short, so one pass over them is cheap.
+    from bot.store.articles import title_key  # that module imports this one
+
+    for table in ("stories", "story_aliases"):
+        rows = db.execute(f"SELECT rowid, slug, slug_key FROM {table}").fetchall()
+        db.conn.executemany(
+            f"UPDATE {table} SET slug_key = ? WHERE rowid = ?",
+            [(slugify(slug), rowid) for rowid, slug, key in rows if slugify(slug) != key],
+        )
+    changed = [
+        (title_key(title), rowid)
+        for rowid, title, key in db.execute("SELECT rowid, title, title_key FROM articles")
+        if not title.isascii() and title_key(title) != key
+    ]
+    db.conn.executemany("UPDATE articles SET title_key = ? WHERE rowid = ?", changed)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -263,6 +284,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (4, "title and URL duplicates decided in code", _m004_softer_dedupe_indexes),
     (5, "folded story slugs, indexed", _m005_folded_slugs),
     (6, "posts recorded without outlets get their story's", _m006_posted_outlets_backfill),
+    (7, "folded keys recomputed: letters with strokes, kana voicing", _m007_refold_keys),
 ]
 
 

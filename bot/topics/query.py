@@ -24,7 +24,8 @@ Syntax
 Precedence, tightest first: NOT, AND, OR. So ``a OR b c`` means ``a OR (b AND c)`` and
 ``NOT a b`` means ``(NOT a) AND b``.
 
-Matching ignores case and accents (``zurich`` matches "Zürich") and works on whole words:
+Matching ignores case and accents (``zurich`` matches "Zürich", ``lodz`` matches "Łódź"; the
+kana voicing marks are not accents: ``バス`` does not match "パス") and works on whole words:
 ``ai`` does not match "said", but it does match "AI-powered", because hyphenated words,
 possessives ("Japan's") and dotted forms ("U.S.") are also matched by their parts.
 Punctuation other than that is ignored (``c++`` is the word ``c``).
