@@ -172,11 +172,11 @@ async def test_story_command_writes_a_missing_summary_off_the_event_loop(
 
     monkeypatch.setattr(bot.summarize, "summarize", slow_summarize)
     async with LoopTicks() as ticks:
-        found = await Commands(core).dispatch("story", "kestrel lander", CTX)
+        found = await Commands(core).dispatch("story", "kestrel", CTX)
     assert found.cards and found.cards[0].tldr
     assert threads and threading.main_thread().name not in threads
     assert ticks.count >= 5  # the loop kept running while the summary was written
-    again = await Commands(core).dispatch("story", "kestrel lander", CTX)
+    again = await Commands(core).dispatch("story", "kestrel", CTX)
     assert again.cards[0].tldr == found.cards[0].tldr and len(threads) == 1  # cached
 
 

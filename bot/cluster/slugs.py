@@ -1,8 +1,11 @@
 """Readable story slugs: `japan-ai-consortium`, not `story-8f3a2c`.
 
-A slug is made once, when a story is first shown, from the words its articles' headlines agree
-on, and then kept: it must not change as the story grows, or links people shared would break.
-`SlugBook` holds that rule (assign once, survive merges); `make_slug` only picks words.
+A slug is made from the words its articles' headlines agree on, the rarer in the news (the
+clusterer's shipped background IDF) and the more name-like the better, and then kept: it must not
+change once shown, or links people shared would break. The pipeline names a story from its first
+article, and once more from all headlines when a second source joins, before any channel is sent
+it (`pipeline.clustering.settle_slug`; the first name stays as an alias). `SlugBook` is the same
+rule in memory (assign once, survive merges); `make_slug` only picks words.
 """
 
 from __future__ import annotations
@@ -11,11 +14,18 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
+from bot.cluster.analysis import new_stats
+from bot.cluster.features import TermStats, content_terms
+from bot.cluster.settings import ClusterSettings
 from bot.models import Article
 from bot.textutil import STOPWORDS, fold
 
 MAX_WORDS = 4
+_MID_RARITY = 3.0  # about the IDF of a common news noun ("china", "trade")
+_NAME_WEIGHT = 1.6  # "china-truce" rather than "agree-truce"
+_LEAD_BONUS = 0.8  # the first headline word: x1.8, the second x1.4, the fifth x1.16
 _ASCII_RE = re.compile(r"[^a-z0-9]+")
 _NOT_WORD_RE = re.compile(r"[\W_]+")
 # The same token shape as `textutil.words`, applied before folding.
@@ -54,11 +64,48 @@ def _slug_words(text: str) -> list[str]:
     out = []
     # Tokens of the NFKC text, not of `words()`: non-Latin words keep their own letters, unfolded
     # (see `_slug_word`); Latin tokens are folded one by one there.
-    for w in _TOKEN_RE.findall(unicodedata.normalize("NFKC", text)):
-        w = _slug_word(w)
-        if len(w) < 2 or w in STOPWORDS or w in _FILLER or (w.isdigit() and len(w) != 4):
+    for token in _TOKEN_RE.findall(unicodedata.normalize("NFKC", text)):
+        w = _slug_word(token)
+        # The stopword test on the word as written: "U.S." is a name, only "us" is a stopword.
+        stop = w in STOPWORDS and fold(token) in STOPWORDS
+        if len(w) < 2 or stop or w in _FILLER or (w.isdigit() and len(w) != 4):
             continue
         out.append(w)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _background() -> TermStats:
+    return new_stats(ClusterSettings())
+
+
+def rarity(word: str) -> float:
+    """How distinctive a slug word is: its IDF in the clusterer's shipped news background.
+
+    One headline gives every word one vote, so without this the first two content words won
+    ("U.S. and China agree on trade truce" -> "china-agree"); the background knows "agree" is
+    everywhere and "truce" is not. Static, so a slug never depends on what the bot read before.
+    """
+    terms = content_terms(word)
+    if not terms:  # a name that spells a stopword once folded: "U.S." -> "us"
+        return _MID_RARITY
+    return max(_background().idfs(terms).values(), default=_MID_RARITY) or _MID_RARITY
+
+
+def _names(title: str) -> set[str]:
+    """Slug words the headline writes as names: capitalised after its first word (in a sentence
+    case headline) or in capitals ("AI", "U.S."). A rare verb is still a verb; names say which
+    event this is."""
+    tokens = _TOKEN_RE.findall(unicodedata.normalize("NFKC", title))
+    cased = [t for t in tokens if t[:1].isalpha() and t[:1] != t[:1].lower()]
+    # Title Case capitalises every word, so there only capitals mark a name.
+    title_case = len(cased) >= 0.6 * max(1, sum(t[:1].isalpha() for t in tokens))
+    out = set()
+    for pos, token in enumerate(tokens):
+        letters = [c for c in token if c.isalpha()]
+        acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
+        if acronym or (token in cased and pos > 0 and not title_case):
+            out.add(_slug_word(token))
     return out
 
 
@@ -67,17 +114,31 @@ def _ranked_words(articles: Sequence[Article]) -> tuple[list[str], list[str]]:
     title_votes: Counter[str] = Counter()
     lead_votes: Counter[str] = Counter()
     first_pos: dict[str, int] = {}
+    names: set[str] = set()
     for a in articles:
         tw = _slug_words(a.title or "")
+        names |= _names(a.title or "")
         for pos, w in enumerate(tw):
             first_pos.setdefault(w, pos)
         title_votes.update(set(tw))
         lead_votes.update(set(_slug_words(" ".join((a.text or "").split()[:60]))))
     vocab = set(title_votes) | set(lead_votes)
-    # Titles vote fully, leads a little; ties go to words earlier in a headline, then spelling.
+    # Titles vote fully, leads a little, each vote weighed by how rare the word is in the news;
+    # ties go to words earlier in a headline, then spelling.
+    # Headlines put their subject first, so the first words get a little extra.
+    weight = {
+        w: rarity(w)
+        * (_NAME_WEIGHT if w in names else 1.0)
+        * (1.0 + _LEAD_BONUS / (1 + first_pos.get(w, 99)))
+        for w in vocab
+    }
     ranked = sorted(
         vocab,
-        key=lambda w: (-(title_votes[w] + 0.3 * lead_votes[w]), first_pos.get(w, 99), w),
+        key=lambda w: (
+            -round((title_votes[w] + 0.3 * lead_votes[w]) * weight[w], 6),
+            first_pos.get(w, 99),
+            w,
+        ),
     )
     anchor = next((a.title for a in articles if a.title), "")
     return ranked, _slug_words(anchor)

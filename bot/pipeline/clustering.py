@@ -22,8 +22,12 @@ from bot.models import Article
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store.database import transaction, utcnow
+from bot.topics.lookup import slugify
 
 log = logging.getLogger(__name__)
+
+# Independent sources at which a story's slug is re-made from all its headlines (see settle_slug).
+SETTLE_SOURCES = 2
 
 
 def new_story_id() -> str:
@@ -85,12 +89,37 @@ class StoryClusterer:
                     article_store.set_story(self.db, article.id, decision.story_id)
                     touched.add(decision.story_id)
             for story_id in touched:
+                before = story_store.get_story(self.db, story_id)
                 refresh_counts(self.db, story_id)
+                if before is not None and before.source_count < SETTLE_SOURCES:
+                    settle_slug(self.db, story_id)
         return touched
 
     def cluster_backlog(self) -> set[str]:
         """Cluster stored articles that have no story yet (e.g. after a crash mid-pass)."""
         return self.assign(article_store.unclustered(self.db))
+
+
+def settle_slug(db: sqlite_utils.Database, story_id: str) -> None:
+    """Name the story after all its headlines once a second source has it.
+
+    A new story is named after its one article; with a second independent source there are
+    headlines to vote, and the story is about to appear in digests (two sources is the default
+    bar). It is renamed once, and only before any channel was sent it: a posted slug never
+    changes, and the first name stays as an alias, so anything that found the story still does.
+    """
+    story = story_store.get_story(db, story_id)
+    if story is None or story.source_count < SETTLE_SOURCES:
+        return
+    if story_store.slug_settled(db, story_id):
+        return
+    own = slugify(story.slug)
+    members = article_store.story_articles(db, story_id)
+    # Its own slug is free to keep: the vote may well pick it again.
+    slug = make_slug(members, lambda s: slugify(s) != own and story_store.slug_taken(db, s))
+    if slugify(slug) != own:
+        log.info("story %s named %s (was %s)", story_id, slug, story.slug)
+        story_store.rename(db, story_id, slug)
 
 
 def refresh_counts(db: sqlite_utils.Database, story_id: str) -> None:

@@ -99,6 +99,34 @@ def _live(db: sqlite_utils.Database, story_id: str) -> StoryRow | None:
     return story
 
 
+def slug_settled(db: sqlite_utils.Database, story_id: str) -> bool:
+    """Whether the story's slug is final: it was posted (or queued) to a channel, or the story
+    already has an alias (it was renamed once, or absorbed another story)."""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM deliveries WHERE story_id = ?"
+            " UNION ALL SELECT 1 FROM story_aliases WHERE story_id = ? LIMIT 1",
+            [story_id, story_id],
+        ).fetchone()
+    )
+
+
+def rename(db: sqlite_utils.Database, story_id: str, slug: str) -> None:
+    """Give the story a new slug; the old one stays as an alias, so whatever it was typed into
+    (a `/story` search, `newsdigest stories`) still finds the story."""
+    row = get_story(db, story_id)
+    if row is None or row.slug == slug:
+        return
+    db.execute(
+        "INSERT OR IGNORE INTO story_aliases (slug, slug_key, story_id, created_at)"
+        " VALUES (?, ?, ?, ?)",
+        [row.slug, slugify(row.slug), story_id, iso(utcnow())],
+    )
+    db.execute(
+        "UPDATE stories SET slug = ?, slug_key = ? WHERE id = ?", [slug, slugify(slug), story_id]
+    )
+
+
 def story_aliases(db: sqlite_utils.Database, story_id: str) -> list[str]:
     rows = db.execute("SELECT slug FROM story_aliases WHERE story_id = ?", [story_id])
     return [r[0] for r in rows]
