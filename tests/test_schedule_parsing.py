@@ -66,3 +66,22 @@ def test_a_cron_that_never_fires_is_not_saved() -> None:
     with pytest.raises(ScheduleError, match=r"'0 9 31 2 \*' never fires.*not changed"):
         parse_schedule("cron 0 9 31 2 *")
     assert parse_schedule("cron 0 9 1 * mon").cron == "0 9 1 * mon"
+
+
+@pytest.mark.parametrize(
+    ("text", "cron", "tz"),
+    [
+        # The form SCHEDULE_USAGE documents: quotes around the five fields, then the zone.
+        ("cron '0 9 * * 1-5' Europe/Berlin", "0 9 * * 1-5", "Europe/Berlin"),
+        ('cron "30 8 * * mon" Asia/Kathmandu', "30 8 * * mon", "Asia/Kathmandu"),
+        ("cron '15 7 * * *'", "15 7 * * *", "UTC"),
+    ],
+)
+def test_quoted_cron_fields_keep_no_quote(text: str, cron: str, tz: str) -> None:
+    schedule = parse_schedule(text)
+    assert (schedule.cron, schedule.timezone) == (cron, tz)
+
+
+def test_an_unclosed_quote_is_named() -> None:
+    with pytest.raises(ScheduleError, match="quote is not closed"):
+        parse_schedule("cron '0 9 * * 1-5 Europe/Berlin")

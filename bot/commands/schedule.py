@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 
 from bot.config import ConfigError, validate_schedule, validate_timezone
@@ -35,12 +36,16 @@ class Schedule:
 
 
 def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
-    parts = text.split()
+    try:
+        # Quotes group the cron fields ("cron '0 9 * * 1-5' Europe/Berlin", as SCHEDULE_USAGE
+        # shows); splitting on spaces alone left them glued to the first and last field.
+        parts = shlex.split(text)
+    except ValueError:
+        raise ScheduleError("a quote is not closed; quote the 5 cron fields as a pair") from None
     if not parts:
         raise ScheduleError("missing schedule")
     if parts[0].lower() == "cron":
-        fields = " ".join(parts[1:]).strip("'\"")
-        tokens = fields.split()
+        tokens = " ".join(parts[1:]).split()
         timezone = default_timezone
         if len(tokens) == 6:
             timezone = tokens.pop()
