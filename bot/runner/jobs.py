@@ -117,7 +117,9 @@ class ChannelJobs:
                 replace_existing=True,
                 coalesce=True,
                 max_instances=1,
-                misfire_grace_time=int(self.catch_up.total_seconds()),
+                # APScheduler wants a positive whole number of seconds; a catch-up window of 0
+                # (no catch-up) still lets a job that fires a moment late run.
+                misfire_grace_time=max(1, int(self.catch_up.total_seconds())),
             )
             self.signatures[channel.id] = signature
             changed += 1

@@ -5,6 +5,8 @@ NEWSDIGEST_HEALTH_PORT (default 8080; `off` disables, 0 picks a free port), NEWS
 NEWSDIGEST_UPDATE_INTERVAL, NEWSDIGEST_CATCHUP_WINDOW, NEWSDIGEST_POST_PACE,
 NEWSDIGEST_SHUTDOWN_GRACE, NEWSDIGEST_START_SPREAD (seconds, each with an upper bound in
 `MAXIMUM`). A bad or out-of-range value raises `SettingsError` naming the variable.
+NEWSDIGEST_CATCHUP_WINDOW=0 turns catch-up off: a digest missed while the bot was down (or
+delayed) is not sent late.
 """
 
 from __future__ import annotations

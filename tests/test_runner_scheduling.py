@@ -1,0 +1,88 @@
+"""When digest jobs run: the catch-up window's edge cases, schedule changes made in chat reaching
+the scheduler at once, and a slot that falls while the service is starting. Controlled clocks;
+the scheduler runs but no test waits for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fakes.chat import FakeChatAdapter
+from fakes.stories import add_story
+
+from bot.app import NewsDigest
+from bot.config import ChannelConfig, Config
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
+from bot.store import digest_runs
+from bot.store.database import open_database
+
+T0 = datetime(2027, 5, 3, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def make_service(
+    tmp_path: Path,
+    clock: Callable[[], datetime],
+    *,
+    settings: RunnerSettings | None = None,
+) -> tuple[Service, FakeChatAdapter]:
+    config = Config(
+        database=str(tmp_path / "nd.db"),
+        channels=[ChannelConfig(platform="slack", id="C1", schedule="0 9 * * *", min_sources=1)],
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    settings = settings or RunnerSettings(health_port=None, post_pace=0)
+    service = Service(config, core=core, settings=settings, clock=clock, env={})
+    chat = FakeChatAdapter("slack")
+    service.register_adapter(chat)
+    return service, chat
+
+
+async def stop(service: Service) -> None:
+    await service.stop()
+    service.core.close()
+
+
+async def test_catch_up_window_zero_starts_and_sends_nothing_late(tmp_path: Path) -> None:
+    clock = Clock(T0 - timedelta(days=1))
+    service, _chat = make_service(tmp_path, clock)
+    await service.start()  # the baseline run, a day ago
+    await stop(service)
+    settings = RunnerSettings.from_env(
+        {"NEWSDIGEST_CATCHUP_WINDOW": "0", "NEWSDIGEST_HEALTH_PORT": "off"}
+    )
+    assert settings.catch_up_window == timedelta(0)
+    # Back at 09:05, five minutes after today's slot: no catch-up is wanted, and starting must
+    # not fail on APScheduler's "misfire_grace_time must be a positive integer".
+    clock.now = T0 + timedelta(minutes=5)
+    service, _chat = make_service(tmp_path, clock, settings=settings)
+    await service.start()
+    job = service.scheduler.get_job("digest:1")
+    last = digest_runs.last_digest_run(service.db, 1)
+    await stop(service)
+    assert job is not None and job.misfire_grace_time == 1
+    assert last == T0 - timedelta(days=1)
+
+
+async def test_catch_up_window_zero_still_sends_the_digest_on_time(tmp_path: Path) -> None:
+    clock = Clock(T0 - timedelta(hours=1))
+    settings = RunnerSettings(health_port=None, post_pace=0, catch_up_window=timedelta(0))
+    service, chat = make_service(tmp_path, clock, settings=settings)
+    await service.start()
+    add_story(service.db, "s1", ["A"], now=T0 - timedelta(minutes=30))
+    clock.now = T0 + timedelta(milliseconds=300)  # the job runs a moment after its slot
+    await service.run_digest(1)
+    await service.outbox.drain()
+    last = digest_runs.last_digest_run(service.db, 1)
+    await stop(service)
+    assert last == T0
+    assert [m.story_id for m in chat.cards()] == ["s1"]
