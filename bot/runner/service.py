@@ -34,13 +34,13 @@ from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
 from bot.runner.cards import CardSource
+from bot.runner.catch_up import catch_up
 from bot.runner.health import HealthServer
 from bot.runner.jobs import (
     ChannelJobs,
     digest_channels,
     latest_fire,
     make_scheduler,
-    missed_digests,
 )
 from bot.runner.logs import configure_logging
 from bot.runner.platforms import (
@@ -54,7 +54,6 @@ from bot.runner.polling import Poller
 from bot.runner.settings import RunnerSettings, SettingsError
 from bot.runner.status import service_health
 from bot.store import channels as channel_store
-from bot.store import deliveries as delivery_store
 from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
@@ -312,35 +311,7 @@ class Service:
             log.info("digest jobs: %d added or changed, %d removed", changed, removed)
 
     async def _catch_up(self, *, platform: str | None = None) -> None:
-        """Send the digests missed while down and queue instant stories (and at start, updates
-        for posted stories that grew); with `platform`, only for that platform's channels (it
-        has just started late)."""
-        now = self.clock()
-
-        def wanted(channels: list[ChannelRow]) -> list[ChannelRow]:
-            return [c for c in channels if platform is None or c.platform == platform]
-
-        for channel, missed in missed_digests(
-            self.db, wanted(self.digest_channels()), now=now, window=self.settings.catch_up_window
-        ):
-            log.info(
-                "sending the digest for %s missed at %s",
-                channel.key,
-                iso(missed),
-                extra={"event": "digest_catch_up", "channel": channel.key},
-            )
-            await self.run_digest(channel.id, scheduled_for=missed)
-        for channel in wanted(self._instant_channels()):
-            digests.enqueue_instant(self.db, channel, now=now)
-        if platform is None:
-            digests.alert_disabled_feeds(self.db, now=now)
-            # A crash between a pass committing its clustering and `on_poll_pass` loses that
-            # pass's update planning; planning again only queues what is not queued or sent.
-            since = now - timedelta(hours=self.config.story_window_hours)
-            grown = delivery_store.posted_stories_changed_since(self.db, since)
-            interval = self.settings.update_interval
-            for i in range(0, len(grown), 500):  # bounded SQL parameter lists
-                digests.enqueue_updates(self.db, grown[i : i + 500], now=now, interval=interval)
+        await catch_up(self, platform=platform)
 
     # --- jobs -----------------------------------------------------------------------------------
 
@@ -363,7 +334,7 @@ class Service:
         digests.enqueue_digest(self.db, channel, now=now, scheduled_for=when)
         self.outbox.kick()
 
-    def _instant_channels(self) -> list[ChannelRow]:
+    def instant_channels(self) -> list[ChannelRow]:
         return [
             c
             for c in channel_store.list_channels(self.db)
@@ -374,7 +345,7 @@ class Service:
         now = self.clock()
         touched = report.touched_stories
         if touched:
-            for channel in self._instant_channels():
+            for channel in self.instant_channels():
                 digests.enqueue_instant(self.db, channel, now=now, story_ids=touched)
             digests.enqueue_updates(
                 self.db, touched, now=now, interval=self.settings.update_interval

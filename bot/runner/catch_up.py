@@ -1,0 +1,54 @@
+"""Catching up at start (or when a chat platform starts late): the digest each channel missed
+while the bot was down, instant stories that qualified meanwhile, and updates for posted stories
+that grew. Kept apart from `bot.runner.service`, which wires the parts together."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.runner import digests
+from bot.runner.jobs import missed_digests
+from bot.store import deliveries as delivery_store
+from bot.store.channels import ChannelRow
+from bot.store.database import iso
+
+if TYPE_CHECKING:
+    from bot.runner.service import Service
+
+log = logging.getLogger(__name__)
+
+
+async def catch_up(service: Service, *, platform: str | None = None) -> None:
+    """Send the digests missed while down and queue instant stories (and at start, updates for
+    posted stories that grew); with `platform`, only for that platform's channels (it has just
+    started late)."""
+    db = service.db
+    now = service.clock()
+
+    def wanted(channels: list[ChannelRow]) -> list[ChannelRow]:
+        return [c for c in channels if platform is None or c.platform == platform]
+
+    window = service.settings.catch_up_window
+    for channel, missed in missed_digests(
+        db, wanted(service.digest_channels()), now=now, window=window
+    ):
+        log.info(
+            "sending the digest for %s missed at %s",
+            channel.key,
+            iso(missed),
+            extra={"event": "digest_catch_up", "channel": channel.key},
+        )
+        await service.run_digest(channel.id, scheduled_for=missed)
+    for channel in wanted(service.instant_channels()):
+        digests.enqueue_instant(db, channel, now=now)
+    if platform is None:
+        digests.alert_disabled_feeds(db, now=now)
+        # A crash between a pass committing its clustering and `on_poll_pass` loses that pass's
+        # update planning; planning again only queues what is not queued or sent.
+        since = now - timedelta(hours=service.config.story_window_hours)
+        grown = delivery_store.posted_stories_changed_since(db, since)
+        interval = service.settings.update_interval
+        for i in range(0, len(grown), 500):  # bounded SQL parameter lists
+            digests.enqueue_updates(db, grown[i : i + 500], now=now, interval=interval)
