@@ -8,11 +8,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from fakes.chat import FakeChatAdapter
 from fakes.stories import add_story
 
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config
+from bot.runner import digests
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import digest_runs
@@ -86,3 +88,27 @@ async def test_catch_up_window_zero_still_sends_the_digest_on_time(tmp_path: Pat
     await stop(service)
     assert last == T0
     assert [m.story_id for m in chat.cards()] == ["s1"]
+
+
+async def test_digest_jobs_are_scheduled_before_the_start_up_catch_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """APScheduler 3 computes a job's first run when the scheduler starts. Started after a slow
+    catch-up, a slot falling during the catch-up was lost for the day: too late for catch-up's
+    `now`, too early for the scheduler. So by the time catch-up runs, the digest job must already
+    have its next run (computed before the catch-up began)."""
+    clock = Clock(T0 - timedelta(hours=1))
+    service, _chat = make_service(tmp_path, clock)
+    seen: list[tuple[bool, datetime | None]] = []
+    real = digests.alert_disabled_feeds
+
+    def during_catch_up(db: object, *, now: datetime) -> int:
+        job = service.scheduler.get_job("digest:1")
+        seen.append((service.scheduler.running, getattr(job, "next_run_time", None)))
+        return real(db, now=now)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(digests, "alert_disabled_feeds", during_catch_up)
+    await service.start()
+    await stop(service)
+    ((running, next_run),) = seen
+    assert running and next_run is not None

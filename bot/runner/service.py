@@ -170,8 +170,12 @@ class Service:
         await self.poller.open(spread=self.settings.start_spread)
         self._add_fixed_jobs()
         self.sync_jobs()
-        await self._catch_up()
+        # The scheduler first: APScheduler 3 computes a job's first run at start(), so a slot
+        # falling during a slow catch-up would be neither caught up (catch-up's `now` is before
+        # it) nor scheduled (start() is after it). Jobs only run once catch-up yields the loop,
+        # and run_digest skips a slot that catch-up has already covered.
         self.scheduler.start()
+        await self._catch_up()
         self._outbox_task = asyncio.create_task(self.outbox.run(self.stopping), name="outbox")
         self.state = "running"
         self.starter.retry_pending()
