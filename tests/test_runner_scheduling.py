@@ -13,10 +13,12 @@ from fakes.chat import FakeChatAdapter
 from fakes.stories import add_story
 
 from bot.app import NewsDigest
+from bot.commands.base import CommandContext
 from bot.config import ChannelConfig, Config
 from bot.runner import digests
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
+from bot.store import channels as channel_store
 from bot.store import digest_runs
 from bot.store.database import open_database
 
@@ -112,3 +114,51 @@ async def test_digest_jobs_are_scheduled_before_the_start_up_catch_up(
     await stop(service)
     ((running, next_run),) = seen
     assert running and next_run is not None
+
+
+CTX = CommandContext(platform="slack", channel_id="C1", user_id="U1")
+
+
+async def test_old_job_firing_after_a_schedule_change_does_not_post(tmp_path: Path) -> None:
+    clock = Clock(T0 - timedelta(days=1))
+    service, chat = make_service(tmp_path, clock)
+    await service.start()
+    add_story(service.db, "s1", ["A"], now=T0 - timedelta(hours=1))
+    # At 08:59:30 the digest moves to 17:00 behind the scheduler's back (no chat hook ran).
+    clock.now = T0 - timedelta(seconds=30)
+    channel_store.update_channel(service.db, 1, schedule="0 17 * * *")
+    before = digest_runs.last_digest_run(service.db, 1)
+    # The 09:00 job, made for the old schedule, fires before the next periodic sync.
+    clock.now = T0
+    await service.run_digest(1, schedule=("0 9 * * *", "UTC"))
+    stale_job_run = digest_runs.last_digest_run(service.db, 1)
+    # Even without knowing its schedule, a run with no slot of the new schedule due is skipped
+    # (it used to fall back to "now" and post a digest nobody scheduled).
+    await service.run_digest(1)
+    unknown_job_run = digest_runs.last_digest_run(service.db, 1)
+    job = service.scheduler.get_job("digest:1")
+    await service.outbox.drain()
+    await stop(service)
+    assert stale_job_run == before and unknown_job_run == before
+    assert chat.cards() == []
+    # The stale run resynced the jobs: the job now stands for the new schedule.
+    assert job is not None and job.kwargs["schedule"] == ("0 17 * * *", "UTC")
+
+
+async def test_schedule_changed_in_chat_replaces_the_job_at_once(tmp_path: Path) -> None:
+    clock = Clock(T0 - timedelta(minutes=30))
+    service, _chat = make_service(tmp_path, clock)
+    await service.start()
+    # The scheduler itself runs on real time; the triggers are checked at the test's instants.
+    old = service.scheduler.get_job("digest:1")
+    assert old is not None and old.trigger.get_next_fire_time(None, clock.now) == T0
+    reply = await service.commands.dispatch("watchlist", "schedule daily 17:00", CTX)
+    job = service.scheduler.get_job("digest:1")
+    moved = await service.commands.dispatch("watchlist", "mode instant", CTX)
+    gone = service.scheduler.get_job("digest:1")
+    await stop(service)
+    assert reply.text.startswith("Saved.") and moved.text.startswith("Saved.")
+    assert job is not None
+    assert job.trigger.get_next_fire_time(None, clock.now) == T0.replace(hour=17)
+    assert job.kwargs["schedule"] == ("0 17 * * *", "UTC")
+    assert gone is None  # an instant channel has no digest job

@@ -32,6 +32,8 @@ class Reply:
 
 
 DigestPoster = Callable[[ChannelRow], Awaitable[int]]
+# Called with the channel's row before and after a settings change made in chat.
+ChannelChange = Callable[[ChannelRow, ChannelRow], Awaitable[None]]
 
 
 class UsageError(ValueError):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import NewsDigest
 from bot.commands import topics, watchlist
-from bot.commands.base import CommandContext, DigestPoster, Reply, UsageError
+from bot.commands.base import ChannelChange, CommandContext, DigestPoster, Reply, UsageError
 from bot.commands.watchlist import split_args
 from bot.config import (
     DEFAULT_SCHEDULE,
@@ -60,6 +60,7 @@ class Commands:
         post_digest: DigestPoster | None = None,
         clock: Callable[[], datetime] = utcnow,
         kick_outbox: Callable[[], None] | None = None,
+        on_channel_change: ChannelChange | None = None,
     ) -> None:
         self.core = core
         # The runner wires this to the delivery outbox so a digest asked for in chat is
@@ -69,6 +70,9 @@ class Commands:
         # Wakes the outbox when a settings change makes held posts due now; without it they go
         # out on the outbox's next idle pass (at most 30 s later).
         self.kick_outbox = kick_outbox
+        # The runner reschedules the channel's digest job here at once: left to the periodic
+        # resync (up to a minute), the job of the old schedule could still fire and post.
+        self.on_channel_change = on_channel_change
 
     async def dispatch(self, command: str, args: str, ctx: CommandContext) -> Reply:
         command = command.lstrip("/").lower()

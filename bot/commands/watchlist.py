@@ -37,6 +37,8 @@ async def watchlist(
     channel = channel_store.update_channel(db, before.id, **changes)
     if _RELEASING.intersection(changes):
         _release_quiet_holds(commands, before)
+    if commands.on_channel_change is not None:
+        await commands.on_channel_change(before, channel)
     return Reply("Saved. " + describe_channel(channel), lines=watchlist_lines(db, channel))
 
 

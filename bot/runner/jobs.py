@@ -82,7 +82,7 @@ class ChannelJobs:
     def __init__(
         self,
         scheduler: AsyncIOScheduler,
-        run_digest: Callable[[int], Awaitable[None]],
+        run_digest: Callable[..., Awaitable[None]],
         *,
         catch_up: timedelta,
     ) -> None:
@@ -112,6 +112,9 @@ class ChannelJobs:
                 self.run_digest,
                 trigger=trigger,
                 args=[channel.id],
+                # The job carries the schedule it was made for, so a run that fires after the
+                # channel's schedule changed (before the next sync) can tell it is stale.
+                kwargs={"schedule": signature},
                 id=f"{DIGEST_PREFIX}{channel.id}",
                 name=f"digest {channel.key}",
                 replace_existing=True,
@@ -158,10 +161,19 @@ def missed_digests(
     return found
 
 
-def latest_fire(channel: ChannelRow, now: datetime, window: timedelta) -> datetime:
-    """The scheduled time a digest job running now stands for (it may run late after a misfire)."""
+# How far back a digest job running now looks for the slot it stands for, at least: a job runs
+# a little after its slot even on time (and later when the loop was busy), also with a catch-up
+# window of 0, where APScheduler still allows it a second of grace.
+LATE_RUN_SLACK = timedelta(minutes=5)
+
+
+def latest_fire(channel: ChannelRow, now: datetime, window: timedelta) -> datetime | None:
+    """The scheduled time a digest job running now stands for (it may run late after a misfire),
+    or None if no slot of the channel's current schedule is that recent: the job is from an
+    older schedule (changed in chat since) and must not post, nor record `now` as a run."""
     try:
         trigger = cron_trigger(channel.schedule, channel.timezone)
     except (ValueError, KeyError):
-        return now
-    return missed_digest(trigger, last_run=now - window, now=now, window=window) or now
+        return None
+    window = max(window, LATE_RUN_SLACK)
+    return missed_digest(trigger, last_run=now - window, now=now, window=window)

@@ -35,6 +35,8 @@ from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
 from bot.runner.cards import CardSource
 from bot.runner.catch_up import catch_up
+from bot.runner.changes import channel_changed
+from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.health import HealthServer
 from bot.runner.jobs import (
     ChannelJobs,
@@ -101,7 +103,11 @@ class Service:
             clock=clock,
         )
         self.commands = Commands(
-            core, post_digest=self.post_digest, clock=self.clock, kick_outbox=self.kick
+            core,
+            post_digest=self.post_digest,
+            clock=self.clock,
+            kick_outbox=self.kick,
+            on_channel_change=self.channel_changed,
         )
         self.scheduler = make_scheduler()
         self.jobs = ChannelJobs(
@@ -142,6 +148,10 @@ class Service:
         self.outbox.kick()
         return count
 
+    async def channel_changed(self, before: ChannelRow, after: ChannelRow) -> None:
+        """A setting changed in chat takes effect now, see `bot.runner.changes`."""
+        await channel_changed(self, before, after)
+
     # --- lifecycle ------------------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -166,7 +176,8 @@ class Service:
                 ) from None
         await self._start_platforms()
         self.register_adapter(ConsoleAdapter())
-        self._ensure_console_channel()
+        chat = self.chat_configured or bool(set(self.outbox.adapters) - {"console"})
+        ensure_console_channel(self.db, chat=chat)
         await self.poller.open(spread=self.settings.start_spread)
         self._add_fixed_jobs()
         self.sync_jobs()
@@ -249,14 +260,6 @@ class Service:
         self.sync_jobs()
         await self._catch_up(platform=platform.name)
 
-    def _ensure_console_channel(self) -> None:
-        chat = set(self.outbox.adapters) - {"console"}
-        if self.chat_configured or chat or channel_store.list_channels(self.db, "console"):
-            return
-        channel = channel_store.ensure_channel(self.db, "console", "terminal", name="terminal")
-        channel_store.update_channel(self.db, channel.id, schedule="0 * * * *", origin="runner")
-        log.info("no chat platform configured: printing an hourly digest to the terminal")
-
     def _add_fixed_jobs(self) -> None:
         self.scheduler.add_job(
             self.poller.tick,
@@ -289,17 +292,8 @@ class Service:
     def digest_channels(self) -> list[ChannelRow]:
         channels = digest_channels(channel_store.list_channels(self.db), set(self.outbox.adapters))
         if self.chat_configured:
-            # A terminal channel an earlier run created (say, while Slack was unreachable) must
-            # not keep printing digests now that a chat platform is configured.
-            runner_made = self._runner_console_channels()
-            channels = [c for c in channels if c.id not in runner_made]
+            channels = without_runner_console(self.db, channels)
         return channels
-
-    def _runner_console_channels(self) -> set[int]:
-        rows = self.db.execute(
-            "SELECT id FROM channels WHERE platform = 'console' AND origin = 'runner'"
-        ).fetchall()
-        return {row[0] for row in rows}
 
     def sync_jobs(self) -> None:
         channels = self.digest_channels()
@@ -319,7 +313,15 @@ class Service:
 
     # --- jobs -----------------------------------------------------------------------------------
 
-    async def run_digest(self, channel_pk: int, scheduled_for: datetime | None = None) -> None:
+    async def run_digest(
+        self,
+        channel_pk: int,
+        scheduled_for: datetime | None = None,
+        *,
+        schedule: tuple[str, str] | None = None,
+    ) -> None:
+        """Queue the channel's digest for `scheduled_for` (a catch-up), or, run by its job (whose
+        `schedule` is the (cron, time zone) it was made for), for the slot the job stands for."""
         channel = channel_store.get_channel_by_pk(self.db, channel_pk)
         if channel is None or channel.mode != "digest":
             return
@@ -328,7 +330,16 @@ class Service:
             log.info("channel %s is paused; no digest", channel.key)
             return
         now = self.clock()
+        if schedule is not None and tuple(schedule) != (channel.schedule, channel.timezone):
+            log.info("digest job for %s is from its old schedule; skipping it", channel.key)
+            self.sync_jobs()
+            return
         when = scheduled_for or latest_fire(channel, now, self.settings.catch_up_window)
+        if when is None:
+            # No slot of the current schedule is due: posting would send a digest nobody
+            # scheduled and record `now` as a run, shifting the next digest's window.
+            log.info("no digest slot of %s is due at %s; skipping", channel.key, iso(now))
+            return
         last = digest_runs.last_digest_run(self.db, channel.id)
         if last is not None and when <= last:
             # Already covered: the repeat of a fall-back hour, or a catch-up / `/digest` that ran
