@@ -1,11 +1,13 @@
-"""Settings changed in chat (`/watchlist ...`) taking effect at once in the running service,
-rather than at the next periodic job sync."""
+"""Settings changed in chat (`/watchlist ...`) taking effect at once in the running service:
+the digest job follows a new schedule, and an instant channel gets the stories a new setting
+lets through, rather than waiting for the next job sync or for those stories to change."""
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
 
+from bot.runner import digests
 from bot.store.channels import ChannelRow
 
 if TYPE_CHECKING:
@@ -22,3 +24,18 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
     # Cheap and idempotent: only a channel whose (schedule, time zone) or mode changed gets its
     # job replaced, so the old schedule's job can no longer fire.
     service.sync_jobs()
+    if _instant_wants_more(before, after) and after.platform in service.outbox.adapters:
+        # Stories that qualify under the new setting were skipped by earlier poll passes and may
+        # not be touched again: queue them now (instant mode's own lookback bounds how many).
+        queued = digests.enqueue_instant(service.db, after, now=service.clock(), story_ids=None)
+        if queued:
+            log.info("channel %s: %d stories now qualify for instant posts", after.key, queued)
+            service.kick()
+
+
+def _instant_wants_more(before: ChannelRow, after: ChannelRow) -> bool:
+    """True when an instant channel now takes stories it did not before: it just switched to
+    instant mode, or lowered its minimum number of independent sources."""
+    if after.mode != "instant" or after.paused_reason:
+        return False
+    return before.mode != "instant" or after.min_sources < before.min_sources
