@@ -67,3 +67,37 @@ async def test_switching_to_instant_posts_stories_that_already_qualify(tmp_path:
     await service.stop()
     service.core.close()
     assert [m.story_id for m in chat.cards()] == ["s1"]
+
+
+async def test_a_big_poll_pass_queues_every_story_it_made_qualify(tmp_path: Path) -> None:
+    channel = ChannelConfig(platform="slack", id="C3", mode="instant", min_sources=1)
+    service, _chat = make_service(tmp_path, channel)
+    await service.start()
+    touched = {f"s{i:02d}" for i in range(80)}
+    for story_id in touched:
+        add_story(service.db, story_id, ["A", "B"], now=T0)
+    await service.on_poll_pass(PassReport(poll=PollReport(), touched_stories=touched))
+    after_pass = queued_stories(service)
+    # The next pass touches none of them: anything the first one left out would be lost.
+    await service.on_poll_pass(PassReport(poll=PollReport(), touched_stories={"other"}))
+    after_next = queued_stories(service)
+    await service.stop()
+    service.core.close()
+    assert after_pass == after_next == 80
+
+
+async def test_start_up_catch_up_announces_the_stories_it_had_no_room_for(
+    tmp_path: Path,
+) -> None:
+    channel = ChannelConfig(platform="slack", id="C3", mode="instant", min_sources=1)
+    service, _chat = make_service(tmp_path, channel)
+    for i in range(80):  # qualified while the bot was down
+        add_story(service.db, f"s{i:02d}", ["A", "B"], now=T0)
+    await service.start()
+    queued = queued_stories(service)
+    notices = [r[0] for r in service.db.execute("SELECT text FROM alerts")]
+    await service.stop()
+    service.core.close()
+    assert queued == 50
+    (notice,) = notices
+    assert "30 more stories" in notice

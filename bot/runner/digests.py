@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 # Instant mode looks back this far, so a story that crossed the threshold just before a restart
 # is still posted, but switching a channel to instant does not dump two days of news on it.
 INSTANT_WINDOW = timedelta(hours=6)
+# At most this many stories at once when an instant channel catches up on everything that
+# qualifies (at start, or after it lowers its bar); the rest are announced in a notice.
+INSTANT_LIMIT = 50
 
 
 def enqueue_digest(
@@ -120,23 +123,50 @@ def enqueue_instant(
     story_ids: set[str] | None = None,
 ) -> int:
     """Queue the stories that have reached the channel's minimum number of independent sources and
-    it has not had. `story_ids` limits this to stories that just changed. A paused channel gets
-    nothing queued (it would all arrive at once on /watchlist resume)."""
+    it has not had. `story_ids` limits this to stories that just changed, and then every one that
+    qualifies is queued. Without it (at start, or after a setting change) at most `INSTANT_LIMIT`
+    are, and a notice says how many more qualified. A paused channel gets nothing queued (it
+    would all arrive at once on /watchlist resume)."""
     if channel.paused_reason:
         return 0
     # Narrow to the touched stories before the limit: filtering after it dropped a story that
-    # just qualified whenever 50 bigger undelivered ones were in the window.
-    candidates = select(
-        db, channel, since=now - INSTANT_WINDOW, limit=50, story_ids=story_ids
-    ).chosen
-    if not candidates:
+    # just qualified whenever 50 bigger undelivered ones were in the window. And no cap below the
+    # touched set: a story left out of this pass is not touched by the next one, so it was lost.
+    limit = INSTANT_LIMIT if story_ids is None else max(len(story_ids), 1)
+    selection = select(db, channel, since=now - INSTANT_WINDOW, limit=limit, story_ids=story_ids)
+    if not selection.chosen:
         return 0
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
     with delivery_store.durable(db):
-        return sum(
+        queued = sum(
             delivery_store.enqueue_story(db, c.story.id, channel.id, now=now, not_before=not_before)
-            for c in candidates
+            for c in selection.chosen
         )
+        if selection.more:
+            alerts.enqueue_alert(
+                db,
+                channel.id,
+                f"instant-more:{iso(now)}",
+                instant_more_text(selection.more),
+                now=now,
+            )
+    if selection.more:
+        log.info(
+            "instant posts for %s: %d queued, %d more qualified",
+            channel.key,
+            queued,
+            selection.more,
+        )
+    return queued
+
+
+def instant_more_text(more: int) -> str:
+    """The notice for qualifying stories an instant channel's catch-up had no room for."""
+    noun = "story" if more == 1 else "stories"
+    return (
+        f"...and {more} more {noun} reached this channel's minimum number of sources, more than "
+        "it is sent at once. /digest posts the next ones; /story <words> finds any story."
+    )
 
 
 def enqueue_updates(
