@@ -1,7 +1,9 @@
 """`GET /healthz`: a small JSON status for container health checks and humans.
 
-200 when the scheduler is running; 503 otherwise (starting, stopping, or crashed). The body also
-lists the last successful poll, failing feeds, paused channels and the outbox backlog.
+200 when the scheduler is running and nothing critical is wrong; 503 when it is not (starting,
+stopping, or crashed) or when the body is `critical` (a database that refuses writes, polling that
+stalled; see `bot.runner.status`). "degraded" with a 200 is chat trouble, listed in `problems`.
+The body also lists the last successful poll, failing feeds, paused channels and the backlog.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class HealthServer:
         except Exception as exc:  # the health check must answer even when something is broken
             log.exception("health status failed")
             body = {"status": "error", "error": str(exc), "scheduler_running": False}
-        code = 200 if body.get("scheduler_running") else 503
+        code = 200 if body.get("scheduler_running") and not body.get("critical") else 503
         return web.Response(
             status=code, text=json.dumps(body, default=str), content_type="application/json"
         )

@@ -1,10 +1,19 @@
-"""What `/healthz` reports about a running `Service`: scheduler state, last successful poll,
-failing feeds, paused channels, platform errors and outages, and the outbox backlog. The server
-that answers the request is `bot.runner.health`."""
+"""What `/healthz` reports about a running `Service`: scheduler state, whether the database takes
+writes, last successful poll, failing feeds, paused channels, platform errors and outages, and the
+outbox backlog. The server that answers the request is `bot.runner.health`.
+
+"degraded" lists its reasons under `problems`. Two of them stop the bot doing its job while the
+scheduler keeps running, and make the answer an HTTP 503 (`critical`): a database that refuses
+writes (nothing is stored, queued or recorded) and polling that has not succeeded for a while.
+Chat trouble (a platform error, a paused channel, a platform refusing posts) stays a 200."""
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
 
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
@@ -33,9 +42,21 @@ def service_health(service: Service) -> dict[str, Any]:
         }
         for name, o in service.outbox.outages.items()
     }
-    degraded = bool(service.platform_errors or paused or outages)
+    problems = [f"{name} platform: {error}" for name, error in service.platform_errors.items()]
+    problems += [f"{len(paused)} channel(s) paused"] if paused else []
+    problems += [f"{name} refuses posts: {o.error}" for name, o in service.outbox.outages.items()]
+    # The bot cannot do its job at all: HTTP 503, so a supervisor can alert or restart. Chat
+    # trouble above stays a 200 "degraded": a restart does not unpause an archived channel.
+    critical = (
+        [p for p in (write_problem(service.db), _poll_problem(service, last_ok)) if p]
+        if running
+        else []
+    )
+    problems = critical + problems
     return {
-        "status": ("degraded" if degraded else "ok") if running else service.state,
+        "status": ("degraded" if problems else "ok") if running else service.state,
+        "problems": problems,
+        "critical": bool(critical),
         "scheduler_running": running,
         "started_at": iso(service.started_at),
         "last_successful_poll": iso(last_ok),
@@ -59,3 +80,44 @@ def service_health(service: Service) -> dict[str, Any]:
         "delivery_outages": outages,
         "jobs": len(service.scheduler.get_jobs()),
     }
+
+
+# Polling counts as stalled when no feed has been polled successfully for this many of the
+# longest poll interval: one slow or failing feed is `failing_feeds`, not a stalled bot.
+STALE_POLL_INTERVALS = 3
+
+
+def write_problem(db: sqlite_utils.Database) -> str | None:
+    """Why the database refuses writes (read-only file or mount, full disk, locked by another
+    process), or None. Takes the write lock and releases it at once; a second at most, so a
+    locked database does not hold up the health check (which runs on the service's loop)."""
+    conn = db.conn
+    if conn.in_transaction:
+        return None  # a write is under way on this connection, so the database takes them
+    timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    try:
+        conn.execute("PRAGMA busy_timeout = 1000")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        return f"database refuses writes: {exc}"
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    return None
+
+
+def _poll_problem(service: Service, last_ok: datetime | None) -> str | None:
+    row = service.db.execute(
+        "SELECT MAX(poll_interval) FROM feeds WHERE disabled_reason IS NULL"
+    ).fetchone()
+    if not row or row[0] is None:
+        return None  # no feed to poll
+    # Counted from the start at the earliest: a bot that was down has an old last poll, and the
+    # first polls are spread over the start spread.
+    since = max(filter(None, (last_ok, service.started_at)), default=None)
+    if since is None:
+        return None
+    allowed = timedelta(seconds=STALE_POLL_INTERVALS * row[0] + service.settings.start_spread)
+    if service.clock() - since <= allowed:
+        return None
+    return f"no feed polled successfully since {iso(last_ok) if last_ok else 'the start'}"
