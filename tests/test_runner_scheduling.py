@@ -4,6 +4,8 @@ the scheduler runs but no test waits for it."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +18,7 @@ from bot.app import NewsDigest
 from bot.commands.base import CommandContext
 from bot.config import ChannelConfig, Config
 from bot.runner import digests
+from bot.runner.jobs import QuietShutdownCancel
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
@@ -162,3 +165,33 @@ async def test_schedule_changed_in_chat_replaces_the_job_at_once(tmp_path: Path)
     assert job.trigger.get_next_fire_time(None, clock.now) == T0.replace(hour=17)
     assert job.kwargs["schedule"] == ("0 17 * * *", "UTC")
     assert gone is None  # an instant channel has no digest job
+
+
+async def test_stopping_does_not_log_the_cancelled_poll_job_as_an_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    service, _chat = make_service(tmp_path, Clock(T0))
+    # Stopped straight after start: the poll job (due at start) has been submitted as a task
+    # that has not run yet, and the scheduler's shutdown cancels it.
+    await service.start()
+    with caplog.at_level(logging.DEBUG):
+        await stop(service)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors]
+
+
+def test_a_job_failing_for_real_is_still_logged() -> None:
+    def record(exc: BaseException) -> logging.LogRecord:
+        return logging.LogRecord(
+            "apscheduler.executors.default",
+            logging.ERROR,
+            __file__,
+            1,
+            "Error running job %s",
+            ("poll",),
+            (type(exc), exc, None),
+        )
+
+    quiet = QuietShutdownCancel()
+    assert quiet.filter(record(ValueError("boom")))
+    assert not quiet.filter(record(asyncio.CancelledError()))

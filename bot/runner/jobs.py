@@ -17,6 +17,7 @@ channel's last recorded run with its schedule at start and the service sends one
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -40,7 +41,20 @@ log = logging.getLogger(__name__)
 DIGEST_PREFIX = "digest:"
 
 
+class QuietShutdownCancel(logging.Filter):
+    """Drops APScheduler's "Error running job ..." record for a job cancelled by the scheduler's
+    own shutdown (a poll tick submitted just before a stop): a traceback at every shutdown
+    reads as a crash. A job failing with a real error is still logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, asyncio.CancelledError)
+
+
 def make_scheduler() -> AsyncIOScheduler:
+    executor_log = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(f, QuietShutdownCancel) for f in executor_log.filters):
+        executor_log.addFilter(QuietShutdownCancel())
     scheduler = AsyncIOScheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
