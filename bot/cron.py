@@ -24,12 +24,14 @@ _NUMBER = {name: i for i, name in enumerate(_NAMES)}
 
 
 def _day(token: str) -> int:
+    """A day as crontab(5) numbers it: 0-7 as written (7 stays 7, Sunday at the week's end, so
+    `7-7` and `5-7` keep their meaning), a name as 0 (Sunday) to 6."""
     token = token.strip().lower()
     if token.isdigit():
         number = int(token)
         if number > 7:
             raise ValueError(f"day of week {number} is out of range 0-7")
-        return number % 7
+        return number
     if token[:3] in _NUMBER and len(token) >= 3:
         return _NUMBER[token[:3]]
     raise ValueError(f"{token!r} is not a day of the week")
@@ -44,18 +46,17 @@ def expand_days(field: str) -> list[int]:
         if step < 1:
             raise ValueError(f"step must be at least 1 in {part!r}")
         if base in ("*", "?"):
-            start, span = 0, 7
+            numbers = range(0, 7, step)
         elif "-" in base:
             first, _, last = base.partition("-")
-            start = _day(first)
-            end = 7 if last.strip() == "7" else _day(last)
-            # A range may wrap the week end: fri-mon is Friday to Monday.
-            span = (end - start) % 7 + 1 if end != 7 else 7 - start + 1
+            start, end = _day(first), _day(last)
+            # A range may wrap the week end: fri-mon is Friday to Monday (5..8, 8 being Monday).
+            numbers = range(start, (end if end >= start else end + 7) + 1, step)
         else:
-            start, span = _day(base), 1
-            if step_text:
-                span = 7 - start  # "1/2": from Monday on, every second day, as cron does
-        days.update((start + offset) % 7 for offset in range(0, span, step))
+            start = _day(base)
+            # "1/2" runs from Monday to the top of the range, 7, as cronie reads it: Sunday too.
+            numbers = range(start, 8, step) if step_text else range(start, start + 1)
+        days.update(n % 7 for n in numbers)
     if not days:
         raise ValueError(f"{field!r} selects no day")
     return sorted(days)

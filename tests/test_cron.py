@@ -28,6 +28,18 @@ SUN, MON, TUE, WED, THU, FRI, SAT = range(7)
         ("5-7", [SUN, FRI, SAT]),
         ("mon,wed,fri", [MON, WED, FRI]),
         ("sat,sun", [SUN, SAT]),
+        # 7 is Sunday at the end of the week: `7-7` is Sunday alone, not every day.
+        ("7-7", [SUN]),
+        ("7", [SUN]),
+        ("0-7", list(range(7))),
+        ("sat-sun", [SUN, SAT]),
+        ("7-1", [SUN, MON]),
+        # A single day with a step runs to 7, as cronie reads it, so Sunday is included.
+        ("1/2", [SUN, MON, WED, FRI]),
+        ("mon/2", [SUN, MON, WED, FRI]),
+        ("0/2", [SUN, TUE, THU, SAT]),
+        ("5-7/2", [SUN, FRI]),
+        ("fri-mon/2", [SUN, FRI]),
     ],
 )
 def test_day_of_week_fields(field: str, days: list[int]) -> None:
