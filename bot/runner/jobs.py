@@ -6,13 +6,16 @@ and there is nothing stale to de-duplicate. Fixed jobs:
 
     poll          every few seconds: start polling the feeds that are due
     outbox        a safety net that wakes the outbox (it is normally kicked directly)
-    sync-jobs     every minute: pick up schedule/mode changes made in chat
+    sync-jobs     every minute: pick up schedule/mode changes made outside chat (a change made
+                  with /watchlist resyncs at once, see `bot.runner.changes`)
     digest:<pk>   one per digest-mode channel: cron in the channel's time zone (DST-correct)
 
 Misfires are handled on purpose: digest jobs coalesce (several missed runs make one digest) and
 accept a late run up to the catch-up window; a listener logs every missed run. Downtime is not a
 misfire APScheduler can see (the memory store starts empty), so `missed_digests` compares each
 channel's last recorded run with its schedule at start and the service sends one catch-up digest.
+A digest job carries the (cron, time zone) it was made for: one that fires after the channel's
+schedule changed, before a resync replaced it, skips rather than post off-schedule.
 """
 
 from __future__ import annotations
