@@ -201,3 +201,19 @@ async def test_a_retry_that_is_not_a_quiet_hold_keeps_its_time(core: NewsDigest)
     core.db.execute("UPDATE deliveries SET next_attempt_at = '2027-03-08T22:45:00+00:00'")
     await commands.dispatch("watchlist", "quiet off", CTX)
     assert _due_times(core) == ["2027-03-08T22:45:00+00:00"]
+
+
+async def test_watchlist_cron_schedule_quotes(core: NewsDigest) -> None:
+    commands = Commands(core, clock=lambda: NIGHT)
+    saved = await commands.dispatch("watchlist", "schedule cron '0 9 * * 1-5' Europe/Berlin", CTX)
+    channel = channel_store.get_channel(core.db, "slack", "C7")
+    assert saved.text.startswith("Saved.")
+    assert channel is not None and (channel.schedule, channel.timezone) == (
+        "0 9 * * 1-5",
+        "Europe/Berlin",
+    )
+    # An unclosed quote used to be stripped and the rest saved; now it is refused, unchanged.
+    refused = await commands.dispatch("watchlist", "schedule cron '30 8 * * mon Asia/Tokyo", CTX)
+    after = channel_store.get_channel(core.db, "slack", "C7")
+    assert "quote is not closed" in refused.text
+    assert after is not None and after.schedule == "0 9 * * 1-5"
