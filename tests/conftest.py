@@ -1,5 +1,6 @@
-"""Shared fixtures: a real SQLite file per test, the sample feeds on a loopback server, and a fake
-Discord REST API on loopback with discord.py pointed at it."""
+"""Shared fixtures: a real SQLite file per test (`db`), an empty loopback feed server for a test's
+own routes (`server`), the sample feeds on a loopback server, and a fake Discord REST API on
+loopback with discord.py pointed at it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import discord
 import pytest
+import sqlite_utils
 from fakes.discord_api import FakeDiscord
 
 from bot.app import NewsDigest
@@ -16,6 +18,17 @@ from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
 from bot.demo.feeds import sample_feeds
 from bot.feedserver import FeedServer, Reply
 from bot.store.database import open_database, utcnow
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    return open_database(tmp_path / "nd.db")
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as srv:
+        yield srv
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ Content-Type charset, then UTF-8 (JSON Feed: UTF-8 whenever the bytes are UTF-8)
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -15,7 +13,6 @@ from bot.feedserver import FeedServer, Reply
 from bot.ingest.parser import parse_feed
 from bot.pipeline.poll import poll_feeds
 from bot.store import feeds as feed_store
-from bot.store.database import open_database
 
 # No XML declaration: only the HTTP header can say this is not UTF-8.
 RSS = (
@@ -30,17 +27,6 @@ JSON_FEED = (
     ' "items": [{"id": "j1", "url": "https://cafe.example/j1",'
     ' "title": "Crème brûlée night", "content_text": "Desserts à volonté."}]}'
 )
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> sqlite_utils.Database:
-    return open_database(tmp_path / "nd.db")
 
 
 async def test_poll_decodes_with_the_http_charset_when_the_feed_names_none(

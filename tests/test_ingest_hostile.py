@@ -3,10 +3,6 @@ control characters, and items whose only link is the site's home page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 import sqlite_utils
 
 from bot.config import PollingConfig
@@ -14,20 +10,8 @@ from bot.feedserver import FeedServer, Reply
 from bot.ingest.parser import parse_feed
 from bot.pipeline.poll import poll_feeds
 from bot.store import feeds as feed_store
-from bot.store.database import open_database
 
 POLLING = PollingConfig(allow_private_networks=True, timeout=5.0)
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> sqlite_utils.Database:
-    return open_database(tmp_path / "nd.db")
 
 
 def _titles(db: sqlite_utils.Database) -> list[str]:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import discord
 import pytest
+from fakes.clock import Clock
 from fakes.discord_api import FakeDiscord
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from fakes.stories import add_channel, add_story, make_card_source
@@ -28,14 +29,6 @@ T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 DISCORD_CHANNEL = 111111111111111111
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 async def slack() -> AsyncIterator[FakeSlackAPI]:
     server = await FakeSlackAPI().start()
@@ -49,7 +42,7 @@ async def merge_after_maybe_sent(
     """Queue story B, let its post fail ambiguously (the adapter's fake makes it land), merge B
     into A, then let the check run. Returns once everything due was drained."""
     db = open_database(":memory:")
-    clock = Clock()
+    clock = Clock(T0)
     outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clock)
     outbox.register(adapter)
     channel = add_channel(db, channel_id, platform=adapter.platform)
@@ -135,7 +128,7 @@ async def test_a_card_of_a_merged_story_with_its_own_row_is_not_taken_for_the_su
     A's maybe-sent one, or A's would be marked sent without ever having been posted."""
     adapter = DiscordAdapter(bot=DiscordBotAdapter(discord_client))
     db = open_database(":memory:")
-    clock = Clock()
+    clock = Clock(T0)
     outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clock)
     outbox.register(adapter)
     channel = add_channel(db, str(DISCORD_CHANNEL), platform="discord")

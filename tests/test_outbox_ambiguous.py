@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fakes.chat import FakeChatAdapter
+from fakes.clock import Clock
 from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.delivery.adapter import PostedMessage, TransientDeliveryError
@@ -16,17 +17,9 @@ from bot.store.database import open_database
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def world(chat: FakeChatAdapter):  # type: ignore[no-untyped-def]
     db = open_database(":memory:")
-    clock = Clock()
+    clock = Clock(T0)
     outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clock)
     outbox.register(chat)
     channel = add_channel(db, "C1")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fakes.chat import FakeChatAdapter
+from fakes.clock import Clock
 from fakes.stories import add_channel, add_story
 
 from bot.cards import StoryCard
@@ -18,14 +19,6 @@ from bot.store.channels import ChannelRow
 from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def broken_card_source(story_id: str, channel: ChannelRow) -> StoryCard | None:
@@ -40,7 +33,7 @@ async def drain_many(outbox: Outbox, clock: Clock, times: int) -> None:
 
 async def test_card_build_failure_ends_in_failed(caplog: pytest.LogCaptureFixture) -> None:
     db = open_database(":memory:")
-    clock = Clock()
+    clock = Clock(T0)
     outbox = Outbox(db, broken_card_source, settings=OutboxSettings(pace=0), clock=clock)
     outbox.register(FakeChatAdapter("slack"))
     channel = add_channel(db, "C1")
@@ -57,7 +50,7 @@ async def test_refused_payload_fails_after_a_few_attempts() -> None:
     from fakes.stories import make_card_source
 
     db = open_database(":memory:")
-    clock = Clock()
+    clock = Clock(T0)
     outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clock)
     chat = FakeChatAdapter("slack")
     outbox.register(chat)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fakes.chat import FakeChatAdapter
+from fakes.clock import Clock
 from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.delivery.adapter import (
@@ -25,14 +26,6 @@ from bot.store.database import open_database
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 class FailingLookups(FakeChatAdapter):
     def __init__(self, error: Exception) -> None:
         super().__init__("slack")
@@ -48,7 +41,7 @@ class FailingLookups(FakeChatAdapter):
 def world(tmp_path: Path, chat: FakeChatAdapter) -> tuple[Any, Clock, Outbox, ChannelRow]:
     """One story post that timed out after landing, so it waits `sending` to be checked."""
     db = open_database(tmp_path / "nd.db")
-    clock = Clock()
+    clock = Clock(T0)
     outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clock)
     outbox.register(chat)
     channel = add_channel(db, "C1")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fakes.chat import FakeChatAdapter
+from fakes.clock import Clock
 from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.app import NewsDigest
@@ -23,17 +24,9 @@ from bot.store.database import open_database
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 async def test_revoked_token_pauses_no_channel_and_recovers() -> None:
     db = open_database(":memory:")
-    clock = Clock()
+    clock = Clock(T0)
     outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clock)
     chat = FakeChatAdapter("slack")
     outbox.register(chat)

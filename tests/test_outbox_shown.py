@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fakes.chat import FakeChatAdapter
+from fakes.clock import Clock
 from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.cards import StoryCard
@@ -26,17 +27,9 @@ T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def world(tmp_path: Path, chat: FakeChatAdapter) -> tuple[Any, Clock, Outbox, ChannelRow]:
     db = open_database(tmp_path / "nd.db")
-    clock = Clock()
+    clock = Clock(T0)
     outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clock)
     outbox.register(chat)
     channel = add_channel(db, "C1")
@@ -84,7 +77,7 @@ class GrowsWhilePosting(FakeChatAdapter):
 
 async def test_growth_while_a_post_is_in_flight_is_announced(tmp_path: Path) -> None:
     db = open_database(tmp_path / "nd.db")
-    clock = Clock()
+    clock = Clock(T0)
     chat = GrowsWhilePosting(db, clock)
     outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clock)
     outbox.register(chat)

@@ -5,9 +5,7 @@ and retried on the next poll without counting against a healthy feed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -21,7 +19,6 @@ from bot.pipeline import poll
 from bot.pipeline.poll import poll_feeds
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
-from bot.store.database import open_database
 
 POLLING = PollingConfig(allow_private_networks=True, timeout=5.0)
 # No Atom namespace: fastfeedparser gives up and feedparser's fallback hands us the raw string.
@@ -37,17 +34,6 @@ RSS = b"""<rss version="2.0"><channel><title>Desk</title>
 <item><guid>2</guid><title>Poison story</title><link>https://d.example/2</link></item>
 <item><guid>3</guid><title>Another good story</title><link>https://d.example/3</link></item>
 </channel></rss>"""
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> sqlite_utils.Database:
-    return open_database(tmp_path / "nd.db")
 
 
 def _titles(db: sqlite_utils.Database) -> list[str]:

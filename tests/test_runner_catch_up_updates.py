@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fakes.chat import FakeChatAdapter
+from fakes.runner import stop
 from fakes.stories import add_story, grow_story
 
 from bot.app import NewsDigest, PassReport
@@ -31,11 +32,6 @@ def make_service(tmp_path: Path, now: datetime) -> tuple[Service, FakeChatAdapte
     chat = FakeChatAdapter("slack")
     service.register_adapter(chat)
     return service, chat
-
-
-async def stop(service: Service) -> None:
-    await service.stop()
-    service.core.close()
 
 
 async def test_growth_committed_before_a_crash_is_planned_at_start(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 from fakes.chat import FakeChatAdapter
+from fakes.clock import Clock
 
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config
@@ -17,14 +18,6 @@ from bot.store import feeds as feed_store
 from bot.store.database import open_database
 
 T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def make_service(tmp_path: Path, clock: Clock, *, port: int | None = None) -> Service:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fakes.chat import FakeChatAdapter
+from fakes.clock import Clock
 from fakes.stories import add_story, grow_story
 
 from bot.app import NewsDigest, PassReport
@@ -19,14 +20,6 @@ from bot.store import deliveries as delivery_store
 from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def make_service(tmp_path: Path, clock: Clock) -> tuple[Service, FakeChatAdapter]:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from fakes.chat import FakeChatAdapter
+from fakes.clock import Clock
+from fakes.runner import stop
 from fakes.stories import add_story
 
 from bot.app import NewsDigest
@@ -26,14 +28,6 @@ from bot.store import digest_runs
 from bot.store.database import open_database
 
 T0 = datetime(2027, 5, 3, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def make_service(
@@ -52,11 +46,6 @@ def make_service(
     chat = FakeChatAdapter("slack")
     service.register_adapter(chat)
     return service, chat
-
-
-async def stop(service: Service) -> None:
-    await service.stop()
-    service.core.close()
 
 
 async def test_catch_up_window_zero_starts_and_sends_nothing_late(tmp_path: Path) -> None:

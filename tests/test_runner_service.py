@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 from fakes.chat import FakeChatAdapter
+from fakes.runner import stop
 from fakes.stories import add_story, grow_story
 
 from bot.app import NewsDigest, PassReport
@@ -48,11 +49,6 @@ def make_service(
     chat = chat or FakeChatAdapter("slack")
     service.register_adapter(chat)
     return service, chat
-
-
-async def stop(service: Service) -> None:
-    await service.stop()
-    service.core.close()
 
 
 async def test_restart_rebuilds_jobs_without_duplicates(tmp_path: Path) -> None:
