@@ -230,3 +230,12 @@ def test_a_shorter_report_of_the_same_fact_is_support() -> None:
     )
     bullet = "Rising water on the Tarn forced hundreds of families out of Oxley on Monday night."
     assert _support(bullet, "Lowland Post", articles) == ["Lowland Post", "Tarn Valley News"]
+
+
+def test_possessive_names_are_looked_up_without_the_possessive() -> None:
+    sources = ["Macron named Barnier after talks with the Workers Union."]
+    assert ungrounded("The pick was Macron's call", sources) == []
+    assert (
+        ungrounded("The pick was Macron’s call, backed by the Workers Union's chief", sources) == []
+    )
+    assert ungrounded("The pick was Scholz's call", sources) == ["Scholz"]

@@ -278,12 +278,16 @@ _COMMON_CAPS = frozenset(
 )
 
 
+# "Macron's", "the Workers'": the name is what the sources must carry, not its possessive form.
+_POSSESSIVE_RE = re.compile(r"['’]s$|(?<=s)['’]$")
+
+
 def entities(text: str) -> list[str]:
     """Named-entity-like spans: capitalised token runs, minus a sentence-initial common word."""
     found: list[str] = []
     for match in _ENTITY_RE.finditer(text):
         span = match.group(0).strip(".'’-")
-        tokens = span.split()
+        tokens = [_POSSESSIVE_RE.sub("", t) for t in span.split()]
         at_start = bool(_SENTENCE_START_RE.search(text[: match.start()]))
         while tokens and fold(tokens[0]) in _COMMON_CAPS:
             tokens = tokens[1:]
