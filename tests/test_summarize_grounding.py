@@ -193,8 +193,13 @@ def test_negation_is_read_per_clause() -> None:
 
 def test_word_boundaries_in_the_grounding_checks() -> None:
     text = "The announcement listed the plant's suppliers in alphabetical order."
-    assert ungrounded("Crews from Alpha met Bob of Ann.", [text]) == ["Alpha", "Bob of Ann"]
-    assert ungrounded("Crews met the Announcement panel.", [text]) == []
+    # "Crews" opens the sentence but no source uses the word, so it is checked like a name.
+    assert ungrounded("Crews from Alpha met Bob of Ann.", [text]) == [
+        "Crews",
+        "Alpha",
+        "Bob of Ann",
+    ]
+    assert ungrounded("Suppliers met the Announcement panel.", [text]) == []
     assert not is_verbatim("nnouncement listed", text)
     assert not is_verbatim("the plant's supplier", text)
     assert is_verbatim("…listed the plant's suppliers…", text)
@@ -239,3 +244,15 @@ def test_possessive_names_are_looked_up_without_the_possessive() -> None:
         ungrounded("The pick was Macron’s call, backed by the Workers Union's chief", sources) == []
     )
     assert ungrounded("The pick was Scholz's call", sources) == ["Scholz"]
+
+
+def test_a_name_opening_a_sentence_is_checked() -> None:
+    sources = ["Macron named Michel Barnier as prime minister. Residents were evacuated by crews."]
+    assert ungrounded("Scholz named Michel Barnier as prime minister.", sources) == ["Scholz"]
+    assert ungrounded("Barnier was named. Merkel is a former negotiator.", sources) == ["Merkel"]
+    assert ungrounded('He said: "Scholz agreed."', sources) == ["Scholz"]
+    # Common words opening a sentence are not names: function words, and words the sources use
+    # in any form.
+    for text in ["Macron named Barnier.", "Evacuations began as crews arrived.", "Residents left."]:
+        assert ungrounded(text, sources) == [], text
+    assert ungrounded("It's Macron's pick. Officials say little.", sources) == ["Officials"]

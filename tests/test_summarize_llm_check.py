@@ -179,6 +179,9 @@ UNGROUNDED = {
         tldr=[TLDR[0], "Crews from Alpha sealed the leaking tank within two hours."]
     ),
     "name inside a word (Ann/announcement)": _angle(line="Names Ann as the suspended manager."),
+    "name opening a bullet": _with(
+        tldr=[TLDR[0], "Hendricks sealed the leaking tank in two hours."]
+    ),
     "link in a line": _angle(line="Adds the suspension, see http://elsewhere.example/x"),
     "mention in a line": _angle(line="Adds the suspension <!everyone>"),
 }

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.models import Article
-from bot.summarize.sentences import content_stems, split_sentences
-from bot.textutil import fold, squash_spaces
+from bot.summarize.sentences import content_stems, split_sentences, stem
+from bot.textutil import STOPWORDS, content_words, fold, squash_spaces
 
 # Weighted share of a bullet's content words one source sentence must carry to report it. Below
 # a half because a bullet is one outlet's whole sentence and another outlet that reports the same
@@ -272,7 +272,8 @@ _COMMON_CAPS = frozenset(
     the a an this that these those it its he she they we i in on at for and but or of to by with
     from as after before while when where what why how who which adds names puts surfaces
     confirms notes says reports frames focuses quotes highlights emphasises emphasizes stresses
-    according also however meanwhile monday tuesday wednesday thursday friday saturday sunday
+    according also however meanwhile adds details describes cites explains offers gives reveals
+    mentions includes underlines warns argues claims questions points recounts recalls monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december
     """.split()
 )
@@ -282,9 +283,10 @@ _COMMON_CAPS = frozenset(
 _POSSESSIVE_RE = re.compile(r"['’]s$|(?<=s)['’]$")
 
 
-def entities(text: str) -> list[str]:
-    """Named-entity-like spans: capitalised token runs, minus a sentence-initial common word."""
-    found: list[str] = []
+def _entity_spans(text: str) -> list[tuple[str, bool]]:
+    """Capitalised token runs, each with whether it is a lone capitalised word opening a sentence
+    (which is as often the sentence's first word as a name)."""
+    found: list[tuple[str, bool]] = []
     for match in _ENTITY_RE.finditer(text):
         span = match.group(0).strip(".'’-")
         tokens = [_POSSESSIVE_RE.sub("", t) for t in span.split()]
@@ -293,11 +295,14 @@ def entities(text: str) -> list[str]:
             tokens = tokens[1:]
         if not tokens:
             continue
-        if at_start and len(tokens) == 1 and len(span.split()) == 1 and not span.isupper():
-            # A lone capitalised word opening a sentence is usually just the first word.
-            continue
-        found.append(" ".join(tokens))
+        opener = at_start and len(tokens) == 1 and len(span.split()) == 1 and not span.isupper()
+        found.append((" ".join(tokens), opener))
     return found
+
+
+def entities(text: str) -> list[str]:
+    """Named-entity-like spans: capitalised token runs, minus a lone sentence-initial word."""
+    return [span for span, opener in _entity_spans(text) if not opener]
 
 
 def numbers(text: str) -> list[str]:
@@ -313,10 +318,22 @@ def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
     """Entities and numbers of `text` that no source contains: evidence of invention."""
     corpus = _fold_for_match(" ".join(sources))
     corpus_numbers = {form for n in numbers(corpus) for form in _number_forms(n)}
+    corpus_stems: set[str] | None = None
     missing: list[str] = []
-    for entity in entities(text):
-        if not _bounded(_fold_for_match(entity)).search(corpus):
-            missing.append(entity)
+    for entity, opener in _entity_spans(text):
+        if _bounded(_fold_for_match(entity)).search(corpus):
+            continue
+        if opener:
+            # "Scholz named Barnier" must not pass because "Scholz" opens the sentence. A common
+            # word opening it ("Evacuations began") is not a name: a function word, or a word
+            # whose stem the sources use ("evacuated").
+            if fold(entity) in STOPWORDS:
+                continue
+            if corpus_stems is None:
+                corpus_stems = {stem(w) for w in content_words(corpus)}
+            if stem(fold(entity)) in corpus_stems:
+                continue
+        missing.append(entity)
     for number in numbers(text):
         if not (_number_forms(number) & corpus_numbers):
             missing.append(number)
