@@ -256,3 +256,33 @@ def test_a_name_opening_a_sentence_is_checked() -> None:
     for text in ["Macron named Barnier.", "Evacuations began as crews arrived.", "Residents left."]:
         assert ungrounded(text, sources) == [], text
     assert ungrounded("It's Macron's pick. Officials say little.", sources) == ["Officials"]
+
+
+def test_numbers_are_grounded_with_their_scale_unit_and_role() -> None:
+    sources = [
+        "On March 12, 2024, a fire broke out at the plant. The deal is worth $6.16 billion. "
+        "Turnout rose 5% after 10:30 am. Eleven workers of the F-35 line were hurt. "
+        "See https://news.example/2024/44/story for details. Profits fell 3.2 percent."
+    ]
+    invented = {
+        "The fire killed 12 people.": ["12"],  # the 12 of the sources is a day
+        "The deal is worth $6.16 million.": ["6.16"],
+        "The deal is worth €6.16 billion.": ["6.16"],
+        "Turnout rose 5 points.": ["5"],  # a share is not a count
+        "It took 30 minutes.": ["30"],  # the 30 of the sources is a time
+        "The line built 35 jets.": ["35"],  # part of a name
+        "The plant had 44 workers.": ["44"],  # only in a link
+    }
+    for text, missing in invented.items():
+        assert ungrounded(text, sources) == missing, text
+    grounded = [
+        "The fire broke out on March 12.",
+        "The fire broke out on the 12th, in 2024.",
+        "The deal is worth $6,160 million.",
+        "The deal is worth $6.16bn.",
+        "Turnout rose 5 percent; profits fell 3.2%.",
+        "11 workers were hurt.",
+        "The F-35 line was hit.",
+    ]
+    for text in grounded:
+        assert ungrounded(text, sources) == [], text

@@ -179,6 +179,7 @@ UNGROUNDED = {
         tldr=[TLDR[0], "Crews from Alpha sealed the leaking tank within two hours."]
     ),
     "name inside a word (Ann/announcement)": _angle(line="Names Ann as the suspended manager."),
+    "count scaled up": _with(tldr=[TLDR[0].replace("9 workers", "9 million workers"), TLDR[1]]),
     "name opening a bullet": _with(
         tldr=[TLDR[0], "Hendricks sealed the leaking tank in two hours."]
     ),

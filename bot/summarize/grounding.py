@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.models import Article
+from bot.summarize.quantities import SourceQuantities, quantities
 from bot.summarize.sentences import content_stems, split_sentences, stem
 from bot.textutil import STOPWORDS, content_words, fold, squash_spaces
 
@@ -309,15 +310,14 @@ def numbers(text: str) -> list[str]:
     return [m.group(0).rstrip(".,") for m in _NUMBER_RE.finditer(text)]
 
 
-def _number_forms(value: str) -> set[str]:
-    plain = value.replace(",", "")
-    return {value, plain}
-
-
 def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
     """Entities and numbers of `text` that no source contains: evidence of invention."""
-    corpus = _fold_for_match(" ".join(sources))
-    corpus_numbers = {form for n in numbers(corpus) for form in _number_forms(n)}
+    raw_corpus = " ".join(sources)
+    corpus = _fold_for_match(raw_corpus)
+    # Read from the unfolded text: the case of "Mar." or "AM" does not matter, but "US$" does.
+    source_numbers = SourceQuantities(
+        raw_corpus, (_NUMBER_WORDS[m.group(0).lower()] for m in _NUMBER_WORD_RE.finditer(corpus))
+    )
     corpus_stems: set[str] | None = None
     missing: list[str] = []
     for entity, opener in _entity_spans(text):
@@ -334,7 +334,6 @@ def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
             if stem(fold(entity)) in corpus_stems:
                 continue
         missing.append(entity)
-    for number in numbers(text):
-        if not (_number_forms(number) & corpus_numbers):
-            missing.append(number)
+    # With scale, unit and role: "$6.16 billion" is not "$6.16 million", nor "March 12" a count.
+    missing.extend(q.raw for q in quantities(text) if not source_numbers.grounds(q))
     return missing
