@@ -180,6 +180,28 @@ UNGROUNDED = {
     ),
     "name inside a word (Ann/announcement)": _angle(line="Names Ann as the suspended manager."),
     "count scaled up": _with(tldr=[TLDR[0].replace("9 workers", "9 million workers"), TLDR[1]]),
+    "invented quote in a bullet": _with(
+        tldr=[TLDR[0], 'Crews sealed the leaking tank, calling it "a narrow escape".']
+    ),
+    "invented quote in a line": _angle(line='Quotes the manager calling it "a one-off".'),
+    "line flips its outlet's sentence": _with(
+        angles=[
+            {
+                "source": METRO,
+                "line": "Reports that the utility fined the contractor that maintained the tank.",
+                "quote": "fined the contractor that maintained the tank",
+            }
+        ]
+    ),
+    "quote cropped out of a negation": _with(
+        angles=[
+            {
+                "source": METRO,
+                "line": "Adds that tap water in Larkfield remains safe.",
+                "quote": "fined the contractor that maintained the tank",
+            }
+        ]
+    ),
     "name opening a bullet": _with(
         tldr=[TLDR[0], "Hendricks sealed the leaking tank in two hours."]
     ),
@@ -199,6 +221,19 @@ def test_a_negation_matching_its_source_is_kept(endpoint: str) -> None:
     tldr = [TLDR[0], "The utility has not fined the contractor that maintained the tank."]
     summary = _answer(endpoint, _with(tldr=tldr))
     assert summary.writer == "llm" and [b.text for b in summary.tldr] == tldr
+
+
+def test_verbatim_quotes_and_negated_lines_are_kept(endpoint: str) -> None:
+    tldr = [TLDR[0], 'Tap water in Larkfield "remains safe to drink", health officials said.']
+    angle = {
+        "source": METRO,
+        "line": "Notes that the utility has not fined the contractor.",
+        "quote": "fined the contractor that maintained the tank",
+    }
+    summary = _answer(endpoint, _with(tldr=tldr, angles=[angle]))
+    assert summary.writer == "llm"
+    assert [b.text for b in summary.tldr] == tldr
+    assert [(a.source, a.quote) for a in summary.angles] == [(METRO, angle["quote"])]
 
 
 def test_lead_outlet_angle_is_skipped(endpoint: str) -> None:

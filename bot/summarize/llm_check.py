@@ -25,6 +25,7 @@ from bot.summarize.grounding import (
     ungrounded,
 )
 from bot.summarize.sentences import content_stems, split_sentences
+from bot.textutil import squash_spaces
 
 MAX_TLDR_WORDS = 55
 MIN_BULLETS, MAX_BULLETS = 2, 3
@@ -33,6 +34,21 @@ BULLET_MAX_OVERLAP = 0.6
 # Links, chat markup and mentions are not news prose; the model may only repeat ones the sources
 # carry (renderers escape mentions too, but a link in a neutral summary line is already wrong).
 _MARKUP_RE = re.compile(r"\S*(?:://|www\.|[<>@])\S*", re.I)
+
+
+# Quoted spans inside a bullet or line: double quotes of either kind, and curly single quotes
+# (straight single quotes are apostrophes too often to pair up).
+_QUOTED_RE = re.compile(r'"([^"]+)"|“([^”]+)”|‘([^’]+)’')
+# The attribution an angle line opens with ("Adds that ...") says who, not what: it is left out
+# of the support check, which compares what the line claims with what the outlet wrote.
+_ATTRIBUTION_RE = re.compile(
+    r"^(?:it\s+|the\s+outlet\s+)?(?:adds|notes|reports|says|details|describes|cites|explains|"
+    r"highlights|stresses|emphasi[sz]es|focuses\s+on|mentions|points\s+out|quotes|reveals|"
+    r"confirms|frames|puts|surfaces|names)\b(?:\s+that\b)?[\s,:]*",
+    re.IGNORECASE,
+)
+# Where a negation stops reaching forward to a quote: "not" in an earlier clause does not flip it.
+_CLAUSE_END_RE = re.compile(r".*(?:[,;:()\[\]—–]|\s-\s|\b(?:but|while|although|though)\b)", re.S)
 
 
 class LLMRejected(ValueError):
@@ -94,6 +110,42 @@ class _Sources:
         return found
 
 
+def _check_quote(quote: str, homes: Sequence[str], line: str) -> None:
+    """`quote` must be verbatim in one of `homes`, and not cropped out of a negation.
+
+    "would not be extended beyond two weeks" holds the verbatim span "be extended beyond two
+    weeks"; quoted under a line that does not negate it either, it says the opposite of its source.
+    """
+    core = strip_ellipsis(quote)
+    found = [t for t in homes if is_verbatim(core, t)]
+    if not found:
+        raise LLMRejected(f"quote not verbatim in its source: {quote!r}")
+    if negated(core) or negated(line):
+        return
+    pattern = re.compile(re.escape(squash_spaces(core)))
+    for text in found:
+        for sentence in split_sentences(squash_spaces(text)):
+            for match in pattern.finditer(sentence):
+                lead_in = _CLAUSE_END_RE.sub("", sentence[: match.start()])
+                if negated(lead_in):
+                    raise LLMRejected(f"quote {quote!r} drops the negation of {sentence!r}")
+
+
+def _check_quoted_spans(text: str, homes: Sequence[str]) -> None:
+    """Every span a bullet or line puts in quotation marks must be a verbatim quote."""
+    for match in _QUOTED_RE.finditer(text):
+        span = next(g for g in match.groups() if g is not None)
+        _check_quote(span.strip(), homes, text)
+
+
+def _check_polarity(text: str, sources: _Sources) -> None:
+    closest = sources.closest_sentence(text)
+    # Names and numbers survive a flipped claim ("did not kill 12 workers"), so the polarity
+    # of the text must match the sentence it was written from.
+    if closest is None or negated(text) != negated(closest):
+        raise LLMRejected(f"{text!r} flips or lacks its source sentence {closest!r}")
+
+
 def _check_bullets(texts: list[str], sources: _Sources) -> None:
     if not MIN_BULLETS <= len(texts) <= MAX_BULLETS:
         raise LLMRejected(f"tldr must have {MIN_BULLETS}-{MAX_BULLETS} bullets")
@@ -105,11 +157,8 @@ def _check_bullets(texts: list[str], sources: _Sources) -> None:
         missing = ungrounded(text, sources.texts)
         if missing:
             raise LLMRejected(f"tldr names or counts what no source says: {missing}")
-        closest = sources.closest_sentence(text)
-        # Names and numbers survive a flipped claim ("did not kill 12 workers"), so the polarity
-        # of the bullet must match the sentence it was written from.
-        if closest is None or negated(text) != negated(closest):
-            raise LLMRejected(f"bullet {text!r} flips or lacks its source sentence {closest!r}")
+        _check_quoted_spans(text, sources.texts)
+        _check_polarity(text, sources)
         for j in range(i):
             if stem_overlap(stems[i], stems[j]) >= BULLET_MAX_OVERLAP:
                 raise LLMRejected(f"bullets {j + 1} and {i + 1} repeat each other")
@@ -138,12 +187,17 @@ def _check_angles(
         own = by_outlet[outlet]
         if len(strip_ellipsis(quote).split()) > QUOTE_MAX_WORDS:
             raise LLMRejected(f"quote longer than {QUOTE_MAX_WORDS} words")
-        if not any(is_verbatim(quote, f"{a.title}\n{a.text}") for a in own):
-            raise LLMRejected(f"quote not verbatim in {outlet}'s text")
+        own_texts = [f"{a.title}\n{a.text}" for a in own]
+        _check_quote(quote, own_texts, line)
         _no_foreign_markup(line, sources.corpus)
-        missing = ungrounded(line, sources.texts)
+        # The line says what this outlet reports, so its names, numbers, quotes and polarity are
+        # checked against that outlet's text. (Not the bullets' word-share support check: a
+        # line describes a framing, "Puts a price on the damage", more than it restates one.)
+        missing = ungrounded(line, own_texts)
         if missing:
-            raise LLMRejected(f"angle line names or counts what no source says: {missing}")
+            raise LLMRejected(f"angle line names or counts what {outlet} does not say: {missing}")
+        _check_quoted_spans(line, own_texts)
+        _check_polarity(_ATTRIBUTION_RE.sub("", line) or line, _Sources(own))
         # The lead's facts are the TL;DR itself; an angle for it would repeat the card.
         if outlet == lead or any(a.source == outlet for a in angles):
             continue
