@@ -286,3 +286,12 @@ def test_numbers_are_grounded_with_their_scale_unit_and_role() -> None:
     ]
     for text in grounded:
         assert ungrounded(text, sources) == [], text
+
+
+def test_a_possessive_inside_a_name_run_splits_it() -> None:
+    sources = [
+        "Joe Biden’s Supreme Court Commission met. China's People's Liberation Army drilled."
+    ]
+    assert ungrounded("Joe Biden's Supreme Court Commission met.", sources) == []
+    assert ungrounded("The People’s Liberation Army drilled.", sources) == []
+    assert ungrounded("Joe Biden's Space Force drilled.", sources) == ["Space Force"]

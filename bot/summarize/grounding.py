@@ -284,26 +284,40 @@ _COMMON_CAPS = frozenset(
 _POSSESSIVE_RE = re.compile(r"['’]s$|(?<=s)['’]$")
 
 
-def _entity_spans(text: str) -> list[tuple[str, bool]]:
-    """Capitalised token runs, each with whether it is a lone capitalised word opening a sentence
-    (which is as often the sentence's first word as a name)."""
-    found: list[tuple[str, bool]] = []
+def _entity_spans(text: str) -> list[tuple[str, list[str], bool]]:
+    """Capitalised token runs: each as written, split into names at possessives, and whether it
+    is a lone capitalised word opening a sentence (as often the first word as a name).
+
+    "Joe Biden's Supreme Court Commission" names two things; if the run as written is not in the
+    sources, "Joe Biden" and "Supreme Court Commission" are looked up on their own.
+    """
+    found: list[tuple[str, list[str], bool]] = []
     for match in _ENTITY_RE.finditer(text):
         span = match.group(0).strip(".'’-")
-        tokens = [_POSSESSIVE_RE.sub("", t) for t in span.split()]
+        tokens = span.split()
         at_start = bool(_SENTENCE_START_RE.search(text[: match.start()]))
-        while tokens and fold(tokens[0]) in _COMMON_CAPS:
+        while tokens and fold(_POSSESSIVE_RE.sub("", tokens[0])) in _COMMON_CAPS:
             tokens = tokens[1:]
         if not tokens:
             continue
+        parts: list[str] = []
+        current: list[str] = []
+        for token in tokens:
+            bare = _POSSESSIVE_RE.sub("", token)
+            current.append(bare)
+            if bare != token:
+                parts.append(" ".join(current))
+                current = []
+        if current:
+            parts.append(" ".join(current))
         opener = at_start and len(tokens) == 1 and len(span.split()) == 1 and not span.isupper()
-        found.append((" ".join(tokens), opener))
+        found.append((" ".join(tokens), parts, opener))
     return found
 
 
 def entities(text: str) -> list[str]:
     """Named-entity-like spans: capitalised token runs, minus a lone sentence-initial word."""
-    return [span for span, opener in _entity_spans(text) if not opener]
+    return [part for _, parts, opener in _entity_spans(text) if not opener for part in parts]
 
 
 def numbers(text: str) -> list[str]:
@@ -320,20 +334,23 @@ def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
     )
     corpus_stems: set[str] | None = None
     missing: list[str] = []
-    for entity, opener in _entity_spans(text):
-        if _bounded(_fold_for_match(entity)).search(corpus):
+    for span, parts, opener in _entity_spans(text):
+        if _bounded(_fold_for_match(span)).search(corpus):
             continue
-        if opener:
-            # "Scholz named Barnier" must not pass because "Scholz" opens the sentence. A common
-            # word opening it ("Evacuations began") is not a name: a function word, or a word
-            # whose stem the sources use ("evacuated").
-            if fold(entity) in STOPWORDS:
+        for entity in parts:
+            if _bounded(_fold_for_match(entity)).search(corpus):
                 continue
-            if corpus_stems is None:
-                corpus_stems = {stem(w) for w in content_words(corpus)}
-            if stem(fold(entity)) in corpus_stems:
-                continue
-        missing.append(entity)
+            if opener:
+                # "Scholz named Barnier" must not pass because "Scholz" opens the sentence. A
+                # common word opening it ("Evacuations began") is not a name: a function word, or
+                # a word whose stem the sources use ("evacuated").
+                if fold(entity) in STOPWORDS:
+                    continue
+                if corpus_stems is None:
+                    corpus_stems = {stem(w) for w in content_words(corpus)}
+                if stem(fold(entity)) in corpus_stems:
+                    continue
+            missing.append(entity)
     # With scale, unit and role: "$6.16 billion" is not "$6.16 million", nor "March 12" a count.
     missing.extend(q.raw for q in quantities(text) if not source_numbers.grounds(q))
     return missing
