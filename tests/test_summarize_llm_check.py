@@ -13,6 +13,7 @@ from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 from bot.models import Article
 from bot.summarize import LLMSettings, Summarizer, summarize
 from bot.summarize.angles import MAX_ANGLES, QUOTE_MAX_WORDS
+from bot.summarize.llm_check import LLMRejected, _check_quote, check_answer
 
 LEAD, LEDGER, METRO = "Riverside Courier", "Northern Ledger", "Metro Dispatch"
 LONG_SENTENCE = (
@@ -278,3 +279,37 @@ def test_angles_are_capped() -> None:
     assert len(summary.angles) == MAX_ANGLES
     assert "Red Gazette" not in {a.source for a in summary.angles}  # the lead
     assert summary.also_reporting == ["Ivory Gazette"]
+
+
+def test_polarity_is_compared_clause_by_clause() -> None:
+    story = [
+        Article(
+            id="a",
+            source="Wire",
+            title="Bridge talks",
+            text="Officials from both towns met on Monday.",
+        ),
+        Article(
+            id="b",
+            source="Herald",
+            title="Engineers split over site",
+            text="Talks on the bridge have stalled, as engineers could not agree on a site.",
+        ),
+    ]
+    base = summarize(story)
+    # Dropping a negated clause shortens the claim; it does not flip it.
+    tldr = ["Officials from both towns met on Monday.", "Talks on the bridge have stalled."]
+    assert check_answer({"tldr": tldr}, story, ["Wire", "Herald"], base).writer == "llm"
+    with pytest.raises(LLMRejected):
+        flipped = [
+            "Officials from both towns met on Monday.",
+            "Engineers agreed on a site for the bridge.",
+        ]
+        check_answer({"tldr": flipped}, story, ["Wire", "Herald"], base)
+
+
+def test_a_negation_reaches_only_a_quote_right_after_it() -> None:
+    text = "Workers who are not in possession of the so-called Green Pass will be suspended."
+    _check_quote("Green Pass", [text], "Adds the Green Pass rule.")
+    with pytest.raises(LLMRejected):
+        _check_quote("in possession of the so-called Green Pass", [text], "Adds the rule.")
