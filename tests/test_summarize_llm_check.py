@@ -313,3 +313,6 @@ def test_a_negation_reaches_only_a_quote_right_after_it() -> None:
     _check_quote("Green Pass", [text], "Adds the Green Pass rule.")
     with pytest.raises(LLMRejected):
         _check_quote("in possession of the so-called Green Pass", [text], "Adds the rule.")
+    # Said once plainly and once negated: the plain occurrence is what is quoted.
+    text = 'Asked why he was "confident", he said: "I am not confident."'
+    _check_quote("confident", [text], "Adds his answer.")

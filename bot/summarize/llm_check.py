@@ -128,12 +128,18 @@ def _check_quote(quote: str, homes: Sequence[str], line: str) -> None:
     if negated(core) or negated(line):
         return
     pattern = re.compile(re.escape(squash_spaces(core)))
+    # Only a quote every occurrence of which is negated is cropped out of a negation: "confident"
+    # in 'Asked why he was "confident" ... "I'm not confident."' is quoted as said once.
+    flipped: str | None = None
     for text in found:
         for sentence in split_sentences(squash_spaces(text)):
             for match in pattern.finditer(sentence):
                 lead_in = _CLAUSE_END_RE.sub("", sentence[: match.start()])
-                if negated(" ".join(lead_in.split()[-NEGATION_REACH_WORDS:])):
-                    raise LLMRejected(f"quote {quote!r} drops the negation of {sentence!r}")
+                if not negated(" ".join(lead_in.split()[-NEGATION_REACH_WORDS:])):
+                    return
+                flipped = sentence
+    if flipped is not None:
+        raise LLMRejected(f"quote {quote!r} drops the negation of {flipped!r}")
 
 
 def _check_quoted_spans(text: str, homes: Sequence[str]) -> None:
