@@ -3,6 +3,7 @@ stalled are critical (HTTP 503); chat trouble stays a 200 "degraded". Controlled
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -55,24 +56,60 @@ async def test_healthz_is_503_while_the_database_refuses_writes(tmp_path: Path) 
     assert again.status_code == 200 and again.json()["problems"] == []
 
 
-async def test_health_degrades_when_no_feed_has_polled_for_a_while(tmp_path: Path) -> None:
+async def test_health_is_critical_when_a_due_feed_goes_unpolled(tmp_path: Path) -> None:
     clock = Clock(T0)
     service = make_service(tmp_path, clock)
     await service.start()
     # Added after start so the real poller never fetches it: the test drives the clock only.
-    feed_store.add_feed(service.db, "https://feeds.example/rss", interval=900)
+    feed = feed_store.add_feed(service.db, "https://feeds.example/rss", interval=900)
     clock.now = T0 + timedelta(minutes=30)  # within 3 intervals plus the start spread
     fresh = service.health()
     clock.now = T0 + timedelta(hours=2)
     stalled = service.health()
-    service.poller.last_success = clock.now - timedelta(minutes=5)
+    # A poll, failed or not, sets the feed's next poll time: the poller is alive again.
+    feed_store.update_feed(service.db, feed.id, next_poll_at=clock.now + timedelta(minutes=15))
     recovered = service.health()
     await service.stop()
     service.core.close()
     assert fresh["status"] == "ok"
     assert stalled["status"] == "degraded" and stalled["critical"] is True
-    assert any("no feed polled successfully" in p for p in stalled["problems"])
+    assert any("polling stalled" in p for p in stalled["problems"])
     assert recovered["status"] == "ok" and recovered["critical"] is False
+
+
+async def test_a_feed_waiting_out_its_ttl_is_not_a_stalled_poller(tmp_path: Path) -> None:
+    clock = Clock(T0)
+    service = make_service(tmp_path, clock)
+    await service.start()
+    feed = feed_store.add_feed(service.db, "https://feeds.example/rss", interval=900)
+    # Polled at T0+1 min; its <ttl> of a day (or a Retry-After, or backoff) put the next poll
+    # far past three poll intervals.
+    feed_store.update_feed(
+        service.db,
+        feed.id,
+        last_success_at=T0 + timedelta(minutes=1),
+        next_poll_at=T0 + timedelta(days=1),
+    )
+    clock.now = T0 + timedelta(hours=5)
+    body = service.health()
+    await service.stop()
+    service.core.close()
+    assert body["critical"] is False and body["status"] == "ok", body["problems"]
+
+
+async def test_a_database_busy_with_another_writer_is_not_critical(tmp_path: Path) -> None:
+    service = make_service(tmp_path, Clock(T0))
+    await service.start()
+    other = sqlite3.connect(tmp_path / "nd.db")
+    other.execute("BEGIN IMMEDIATE")  # a `newsdigest poll` from cron, mid-write
+    try:
+        body = service.health()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    await service.stop()
+    service.core.close()
+    assert body["critical"] is False, body["problems"]
 
 
 async def test_a_paused_channel_is_degraded_but_not_critical(tmp_path: Path) -> None:

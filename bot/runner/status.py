@@ -10,7 +10,7 @@ Chat trouble (a platform error, a paused channel, a platform refusing posts) sta
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -48,9 +48,7 @@ def service_health(service: Service) -> dict[str, Any]:
     # The bot cannot do its job at all: HTTP 503, so a supervisor can alert or restart. Chat
     # trouble above stays a 200 "degraded": a restart does not unpause an archived channel.
     critical = (
-        [p for p in (write_problem(service.db), _poll_problem(service, last_ok)) if p]
-        if running
-        else []
+        [p for p in (write_problem(service.db), _poll_problem(service)) if p] if running else []
     )
     problems = critical + problems
     return {
@@ -82,15 +80,15 @@ def service_health(service: Service) -> dict[str, Any]:
     }
 
 
-# Polling counts as stalled when no feed has been polled successfully for this many of the
-# longest poll interval: one slow or failing feed is `failing_feeds`, not a stalled bot.
+# Polling counts as stalled when a feed has been due for this many of the longest poll interval:
+# the poller is stuck. One slow or failing feed is `failing_feeds`, not a stalled bot.
 STALE_POLL_INTERVALS = 3
 
 
 def write_problem(db: sqlite_utils.Database) -> str | None:
-    """Why the database refuses writes (read-only file or mount, full disk, locked by another
-    process), or None. Takes the write lock and releases it at once; a second at most, so a
-    locked database does not hold up the health check (which runs on the service's loop)."""
+    """Why the database refuses writes (read-only file or mount, full disk), or None. Takes the
+    write lock and releases it at once; waits a second at most, so a database busy with another
+    writer does not hold up the health check (which runs on the service's loop)."""
     conn = db.conn
     if conn.in_transaction:
         return None  # a write is under way on this connection, so the database takes them
@@ -100,24 +98,34 @@ def write_problem(db: sqlite_utils.Database) -> str | None:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("ROLLBACK")
     except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            # Another connection is writing (a `newsdigest poll` from cron, say): the database
+            # takes writes, just not this second.
+            return None
         return f"database refuses writes: {exc}"
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
     return None
 
 
-def _poll_problem(service: Service, last_ok: datetime | None) -> str | None:
-    row = service.db.execute(
-        "SELECT MAX(poll_interval) FROM feeds WHERE disabled_reason IS NULL"
-    ).fetchone()
-    if not row or row[0] is None:
+def _poll_problem(service: Service) -> str | None:
+    """Whether polling has stalled: an enabled feed has been due for far longer than the poller
+    takes to get to it. Counted from each feed's own next poll time, which already holds its
+    RSS <ttl>, a Retry-After and its backoff, so a feed that asked to be left alone for a day is
+    not overdue; and a feed that keeps failing is polled on time (`failing_feeds`), not stalled."""
+    started = service.started_at
+    if started is None:
+        return None
+    rows = service.db.execute(
+        "SELECT next_poll_at, poll_interval FROM feeds WHERE disabled_reason IS NULL"
+    ).fetchall()
+    if not rows:
         return None  # no feed to poll
-    # Counted from the start at the earliest: a bot that was down has an old last poll, and the
-    # first polls are spread over the start spread.
-    since = max(filter(None, (last_ok, service.started_at)), default=None)
-    if since is None:
+    # A feed that was due before the start (the bot was down, or it was never polled) is due
+    # from the start; the first polls are spread over the start spread.
+    due = min(max(parse_iso(when) or started, started) for when, _ in rows)
+    interval = max(seconds for _, seconds in rows)
+    allowed = timedelta(seconds=STALE_POLL_INTERVALS * interval + service.settings.start_spread)
+    if service.clock() - due <= allowed:
         return None
-    allowed = timedelta(seconds=STALE_POLL_INTERVALS * row[0] + service.settings.start_spread)
-    if service.clock() - since <= allowed:
-        return None
-    return f"no feed polled successfully since {iso(last_ok) if last_ok else 'the start'}"
+    return f"polling stalled: a feed due since {iso(due)} has not been polled"
