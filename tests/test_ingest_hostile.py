@@ -1,12 +1,18 @@
 """Feed content that is valid enough to parse but hostile to what comes after: lone surrogates,
-control characters, and items whose only link is the site's home page."""
+control characters, items whose only link is the site's home page, malformed links, and one entry
+the parser can't read among good ones."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
 import sqlite_utils
 
 from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
+from bot.ingest import parser
 from bot.ingest.parser import parse_feed
 from bot.pipeline.poll import poll_feeds
 from bot.store import feeds as feed_store
@@ -81,3 +87,43 @@ async def test_items_sharing_a_home_page_link_are_all_kept(
 
     assert _titles(db) == ["Explicit id", "Outage in EU region", "Own page", "Payments delayed"]
     assert again.new_articles == []
+
+
+MALFORMED_LINKS = b"""<rss version="2.0"><channel><title>Desk</title><link>http://[desk</link>
+<item><guid>1</guid><title>Broken link story</title><link>http://[oops/x</link></item>
+<item><guid>2</guid><title>Good story</title><link>https://d.example/2</link></item>
+</channel></rss>"""
+
+
+def test_a_malformed_link_is_no_link_not_a_broken_feed() -> None:
+    feed = parse_feed(MALFORMED_LINKS, url="https://d.example/rss")
+    assert feed.link == "https://d.example/rss"
+    assert [(e.title, e.url) for e in feed.entries] == [
+        ("Broken link story", None),
+        ("Good story", "https://d.example/2"),
+    ]
+
+
+async def test_a_malformed_link_does_not_lose_the_feed(
+    server: FeedServer, db: sqlite_utils.Database
+) -> None:
+    server.route("/rss", Reply(body=MALFORMED_LINKS, content_type="application/rss+xml"))
+    feed_store.add_feed(db, server.url("/rss"))
+
+    report = await poll_feeds(db, POLLING)
+
+    assert [r.status for r in report.feeds] == ["new"]
+    assert _titles(db) == ["Broken link story", "Good story"]
+
+
+def test_an_entry_that_cannot_be_read_is_skipped_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = parser._entry
+
+    def entry(raw: Mapping[str, Any], base: str | None) -> parser.ParsedEntry:
+        if raw.get("title") == "Good story":
+            return real(raw, base)
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(parser, "_entry", entry)
+    feed = parse_feed(MALFORMED_LINKS, url="https://d.example/rss")
+    assert [e.title for e in feed.entries] == ["Good story"]

@@ -16,6 +16,7 @@ import calendar
 import codecs
 import hashlib
 import io
+import logging
 import re
 import time
 from collections.abc import Mapping
@@ -29,6 +30,8 @@ import feedparser
 
 from bot.ingest.errors import FeedParseError
 from bot.ingest.normalize import canonical_url, html_to_text, is_homepage, parse_date
+
+log = logging.getLogger(__name__)
 
 __all__ = ["FeedParseError", "ParsedEntry", "ParsedFeed", "parse_feed"]
 
@@ -149,9 +152,15 @@ def _build(
     feed_link = _str(feed.get("link")) or None
     base = url or feed_link
     if base and feed_link:
-        base = urljoin(base, feed_link)
+        base = _absolute(base, feed_link) or url
     title = html_to_text(_str(feed.get("title"))) or None
-    entries = [_entry(e, base) for e in raw_entries]
+    entries = []
+    for raw in raw_entries:
+        try:
+            entries.append(_entry(raw, base))
+        except Exception:
+            # One entry we can't read must not cost the feed its other entries.
+            log.exception("skipped an entry of %s that could not be read", url or base)
     return ParsedFeed(
         title=title,
         link=canonical_url(base) if base else None,
@@ -163,9 +172,7 @@ def _build(
 
 def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
     raw_link = _str(raw.get("link")).strip()
-    link = canonical_url(urljoin(base, raw_link) if base else raw_link) if raw_link else None
-    if link and not link.startswith(("http://", "https://")):
-        link = None
+    link = _absolute(base, raw_link) if raw_link else None
     text = html_to_text(_body_html(raw))
     title = html_to_text(_str(raw.get("title")))
     if not title and text:
@@ -185,6 +192,16 @@ def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
     return ParsedEntry(
         guid=guid, url=link, title=title, text=text, published=published, author=author
     )
+
+
+def _absolute(base: str | None, link: str) -> str | None:
+    """`link` resolved against `base`, in canonical form; None unless it is a usable http(s)
+    URL. urljoin raises on some malformed links ("http://[oops/x"): feed text is untrusted."""
+    try:
+        url = canonical_url(urljoin(base, link) if base else link)
+    except ValueError:
+        return None
+    return url if url.startswith(("http://", "https://")) else None
 
 
 def _body_html(raw: Mapping[str, Any]) -> str:
