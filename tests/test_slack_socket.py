@@ -3,18 +3,24 @@ fake serves apps.connections.open and the websocket)."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlackAPI
+from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack import SlackAdapter, SlackConfigError, SlackSettings, create_platform
+from bot.adapters.slack.app import SlackBot
+from bot.adapters.slack.platform import SlackPlatform
 from bot.app import NewsDigest
 from bot.commands.core import Commands
 from bot.config import Config, Secrets
 from bot.delivery.adapter import ChatAdapter
+from bot.runner.platforms import start_error_is_fatal
 from bot.store import channels as channel_store
 from bot.store.database import open_database
 
@@ -45,6 +51,7 @@ def test_settings_from_env() -> None:
         ({"SLACK_MODE": "rtm"}, "SLACK_MODE"),
         ({"SLACK_APP_TOKEN": "x", "PORT": "http"}, "PORT"),
         ({"SLACK_APP_TOKEN": "x", "SLACK_API_URL": "slack.com"}, "SLACK_API_URL"),
+        ({"SLACK_APP_TOKEN": "xoxb-1"}, "xapp-"),
     ],
 )
 def test_settings_errors_name_the_variable(env: dict[str, str], message: str) -> None:
@@ -134,3 +141,41 @@ def test_missing_token_is_a_clear_error() -> None:
     secrets = Secrets(None, None, None, None)
     with pytest.raises(SlackConfigError, match="SLACK_BOT_TOKEN"):
         create_platform(Config(), secrets, env={})
+
+
+async def test_revoked_app_token_fails_start_promptly_as_fatal(
+    fake: FakeSlackAPI, slack_core: NewsDigest
+) -> None:
+    """slack-sdk's connect() retries every error forever: a revoked app token must instead fail
+    start() with the invalid_auth the runner gives up on, and leave nothing open."""
+    settings = SlackSettings(
+        bot_token=BOT_TOKEN, mode="socket", app_token="xapp-revoked", api_url=fake.api_url
+    )
+    platform = SlackPlatform(settings)
+    with pytest.raises(SlackApiError) as info:
+        await asyncio.wait_for(platform.start(FakeService(Commands(slack_core))), 5)
+    assert info.value.response["error"] == "invalid_auth"
+    assert start_error_is_fatal(info.value)
+    assert len(fake.calls_to("apps.connections.open")) == 1
+    # The runner calls stop() after a failed start; it must reach the half-started bot.
+    assert platform.bot is not None and platform.bot._socket is None
+    await platform.stop()
+
+
+async def test_unreachable_websocket_times_out_instead_of_hanging(
+    fake: FakeSlackAPI, slack_core: NewsDigest
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    fake.script("apps.connections.open", body={"ok": True, "url": f"ws://127.0.0.1:{closed_port}/"})
+    settings = SlackSettings(
+        bot_token=BOT_TOKEN, mode="socket", app_token=APP_TOKEN, api_url=fake.api_url
+    )
+    bot = SlackBot(Commands(slack_core), settings, connect_timeout=0.5)
+    with pytest.raises(asyncio.TimeoutError) as info:
+        await asyncio.wait_for(bot.start(), 5)
+    # A timeout is worth another attempt (the runner backs off), unlike a bad token.
+    assert not start_error_is_fatal(info.value)
+    assert bot._socket is None
+    await bot.stop()

@@ -66,6 +66,7 @@ class SlackBot:
         pacer: ChannelPacer | None = None,
         clock: Callable[[], float] = time.time,
         ack_budget: float = 1.5,
+        connect_timeout: float = 30.0,
         on_change: Callable[[], object] | None = None,
     ) -> None:
         self.commands = commands
@@ -78,6 +79,8 @@ class SlackBot:
         )
         self.seen = SeenRequests()
         self.ack_budget = ack_budget
+        # How long the Socket Mode websocket may take to open once Slack gave us its URL.
+        self.connect_timeout = connect_timeout
         # The runner's `kick`: a changed watchlist or a /digest should go out without waiting.
         self.on_change = on_change
         self.responder = Responder(self.client, self.adapter)
@@ -122,14 +125,32 @@ class SlackBot:
     async def start_socket(self) -> None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-        self._socket = AsyncSocketModeHandler(self.app, self.settings.app_token)
-        await self._socket.connect_async()
+        self._socket = handler = AsyncSocketModeHandler(self.app, self.settings.app_token)
+        try:
+            # slack-sdk's connect() retries *every* exception forever ("Retrying..."), so a
+            # revoked app token would hang start() and the whole service behind it. Asking for
+            # the websocket URL ourselves first raises the SlackApiError (invalid_auth...) the
+            # runner treats as fatal, or a connection error it retries; connect() then reuses it.
+            handler.client.wss_uri = await handler.client.issue_new_wss_url()
+            # The websocket itself can still fail (unreachable, URL expired): bounded, so the
+            # runner's backoff takes over instead of slack-sdk's endless loop.
+            await asyncio.wait_for(handler.connect_async(), self.connect_timeout)
+        except BaseException:
+            await self._close_socket()
+            raise
         log.info("Slack: Socket Mode connected")
 
+    async def _close_socket(self) -> None:
+        handler, self._socket = self._socket, None
+        if handler is not None:
+            try:
+                await handler.close_async()
+            except Exception:
+                # Closing a half-open connection may fail; the original error matters more.
+                log.warning("Slack: closing the Socket Mode connection failed", exc_info=True)
+
     async def stop(self) -> None:
-        if self._socket is not None:
-            await self._socket.close_async()
-            self._socket = None
+        await self._close_socket()
         await self.endpoint.stop()
 
     # --- middleware --------------------------------------------------------------------------------

@@ -29,8 +29,10 @@ class SlackPlatform:
         """Connect (auth.test, then Socket Mode or the HTTP listener), then hand the outbox our
         adapter. Commands go to `service.commands`, whose /digest enqueues through the outbox."""
         bot = SlackBot(service.commands, self.settings, on_change=getattr(service, "kick", None))
-        await bot.start()
+        # Set before start: when start fails or is cancelled, the runner calls stop(), which must
+        # find the half-started bot to close its listener or websocket.
         self.bot = bot
+        await bot.start()
         service.register_adapter(bot.adapter)
 
     async def stop(self) -> None:

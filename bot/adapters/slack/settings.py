@@ -62,6 +62,13 @@ class SlackSettings:
                 "SLACK_MODE=socket needs SLACK_APP_TOKEN (an xapp- token with connections:write; "
                 "Basic Information > App-Level Tokens), or set SLACK_MODE=http"
             )
+        if self.mode == "socket" and self.app_token and not self.app_token.startswith("xapp-"):
+            # The usual mix-up is the bot token (xoxb-) pasted twice; Slack would only answer
+            # not_allowed_token_type at connect time, far from the setting that caused it.
+            raise SlackConfigError(
+                "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
+                "(Basic Information > App-Level Tokens), not the bot token"
+            )
         if self.mode == "http" and not self.signing_secret:
             raise SlackConfigError(
                 "SLACK_MODE=http needs SLACK_SIGNING_SECRET (Basic Information > Signing Secret)"
