@@ -51,6 +51,9 @@ class FakeSlackAPI:
         # channel id -> error code every chat.postMessage there gets (e.g. "not_in_channel").
         self.channel_errors: dict[str, str] = {}
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # Public channels the bot posts to (chat:write.public) without being a member: history
+        # and replies there answer not_in_channel until conversations.join.
+        self.not_joined: set[str] = set()
         self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self._ts = itertools.count(1)
         self._changed = asyncio.Event()
@@ -215,7 +218,14 @@ class FakeSlackAPI:
     def _chat_postEphemeral(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": f"1700000001.{next(self._ts):06d}"}
 
+    def _conversations_join(self, body: dict[str, Any]) -> dict[str, Any]:
+        channel = body.get("channel", "")
+        self.not_joined.discard(channel)
+        return {"ok": True, "channel": {"id": channel, "is_member": True}}
+
     def _conversations_history(self, body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("channel", "") in self.not_joined:
+            return {"ok": False, "error": "not_in_channel"}
         with_metadata = str(body.get("include_all_metadata")) in ("1", "true", "True")
         top_level = [
             {k: v for k, v in m.items() if with_metadata or k != "metadata"}
@@ -225,6 +235,8 @@ class FakeSlackAPI:
         return {"ok": True, "messages": list(reversed(top_level)), "has_more": False}
 
     def _conversations_replies(self, body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("channel", "") in self.not_joined:
+            return {"ok": False, "error": "not_in_channel"}
         with_metadata = str(body.get("include_all_metadata")) in ("1", "true", "True")
         root = body.get("ts")
         thread = [

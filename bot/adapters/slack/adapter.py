@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import SlackMessage, card_messages, section, update_message
 from bot.adapters.slack.escape import slack_escape, truncate
+from bot.adapters.slack.history import find_by_nonce
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
     DeliveryError,
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 
 EVENT_TYPE = "newsdigest_story"
 UPDATE_EVENT_TYPE = "newsdigest_story_update"
-HISTORY_PAGES = 3
 
 # The channel cannot take our posts until a human acts (unarchive, re-invite).
 PERMANENT_ERRORS = frozenset(
@@ -297,43 +297,18 @@ class SlackAdapter:
         if kind == "update":
             if parent is None:
                 return None
-            root = parent.thread_ref or parent.message_ref
-            method, event_type = "conversations.replies", UPDATE_EVENT_TYPE
-            call = self.client.conversations_replies
-            extra: dict[str, Any] = {"ts": root}
+            root: str | None = parent.thread_ref or parent.message_ref
+            event_type = UPDATE_EVENT_TYPE
         else:
-            root = None
-            method, event_type = "conversations.history", EVENT_TYPE
-            call = self.client.conversations_history
-            extra = {}
-        cursor: str | None = None
-        try:
-            for _ in range(HISTORY_PAGES):
-                kwargs: dict[str, Any] = {
-                    "channel": channel.channel_id,
-                    "include_all_metadata": True,
-                    "limit": 200,
-                    **extra,
-                }
-                if cursor:
-                    kwargs["cursor"] = cursor
-                response = await call(**kwargs)
-                for message in response.get("messages") or []:
-                    meta = message.get("metadata") or {}
-                    payload = meta.get("event_payload") or {}
-                    if meta.get("event_type") == event_type and payload.get("nonce") == nonce:
-                        ts = str(message["ts"])
-                        return PostedMessage(message_ref=ts, thread_ref=root or ts)
-                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-                if not cursor:
-                    break
-        except SlackApiError as exc:
-            if kind == "update" and exc.response.get("error") == "thread_not_found":
-                return None
-            raise delivery_error(exc, method) from exc
-        except Exception as exc:
-            raise delivery_error(exc, method) from exc
-        return None
+            root, event_type = None, EVENT_TYPE
+        return await find_by_nonce(
+            self.client,
+            channel.channel_id,
+            event_type=event_type,
+            nonce=nonce,
+            root=root,
+            map_error=delivery_error,
+        )
 
 
 def story_metadata(event_type: str, story_id: str, nonce: str) -> dict[str, Any]:
