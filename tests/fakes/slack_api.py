@@ -48,6 +48,8 @@ class FakeSlackAPI:
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: list[dict[str, Any]] = []
         self.group_members: dict[str, list[str]] = {}
+        # response_url key -> (status, body) it answers instead of 200 "ok" (404 "used_url").
+        self.response_url_errors: dict[str, tuple[int, str]] = {}
         # channel id -> error code every chat.postMessage there gets (e.g. "not_in_channel").
         self.channel_errors: dict[str, str] = {}
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -159,8 +161,10 @@ class FakeSlackAPI:
         return web.json_response(result)
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        await self._record("response_url:" + request.match_info["key"], request)
-        return web.Response(text="ok")
+        key = request.match_info["key"]
+        await self._record("response_url:" + key, request)
+        status, text = self.response_url_errors.get(key, (200, "ok"))
+        return web.Response(status=status, text=text)
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()

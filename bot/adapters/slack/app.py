@@ -190,10 +190,8 @@ class SlackBot:
                 # Fast and private: the answer rides on the ack itself.
                 await ack(**ephemeral_body(messages[0]))
                 acked = True
-                for extra in messages[1:]:
-                    await self.responder.respond(
-                        response_url, ephemeral_body(extra), channel_id, user_id
-                    )
+                extras = [ephemeral_body(extra) for extra in messages[1:]]
+                await self.responder.respond_all(response_url, extras, channel_id, user_id)
                 return
             if not acked:
                 await ack()

@@ -1,9 +1,16 @@
 """Getting a command's reply to the user: posted in the channel, through the response_url when
-the bot may not post there, or ephemeral; a failure to answer is logged, never raised."""
+the bot may not post there, or ephemeral; a failure to answer is logged, never raised.
+
+Slack accepts a response_url only 5 times (within 30 minutes); later POSTs are refused and the
+message is lost. Uses are counted per URL, the last one is kept for a note when a reply would
+need more, and the overflow goes by chat.postEphemeral instead.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
@@ -20,12 +27,28 @@ log = logging.getLogger(__name__)
 
 # Slack's own errors when the bot may not post in a channel; the response_url still works there.
 NOT_POSTABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+RESPONSE_URL_USES = 5
+# A response_url expires after 30 minutes, so its count can be forgotten then.
+RESPONSE_URL_LIFETIME = 30 * 60.0
+CUT_SHORT = (
+    "{missing} more part(s) of this reply could not be shown: Slack allows only five replies "
+    "to one command or button."
+)
 
 
 class Responder:
-    def __init__(self, client: AsyncWebClient, adapter: SlackAdapter) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        adapter: SlackAdapter,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.client = client
         self.adapter = adapter
+        self._clock = clock
+        # response_url -> (uses so far, first use).
+        self._uses: dict[str, tuple[int, float]] = {}
 
     async def deliver(
         self,
@@ -38,8 +61,8 @@ class Responder:
     ) -> None:
         messages = reply_messages(reply, hint=hint)
         if reply.ephemeral:
-            for message in messages:
-                await self.respond(response_url, ephemeral_body(message), channel_id, user_id)
+            bodies = [ephemeral_body(message) for message in messages]
+            await self.respond_all(response_url, bodies, channel_id, user_id)
             return
         try:
             if reply.digest is not None:
@@ -52,7 +75,7 @@ class Responder:
             if code in NOT_POSTABLE and response_url:
                 # A private channel or DM the bot was not invited to: the response_url can still
                 # post there once per message (up to five times).
-                for message in messages[:5]:
+                for message in messages[: self.uses_left(response_url)]:
                     body = {
                         "response_type": "in_channel",
                         "text": message.text,
@@ -64,16 +87,84 @@ class Responder:
             note = f"I could not post in this channel ({code}). Try `/invite` me first."
             await self.respond(response_url, text_body(note), channel_id, user_id)
 
+    async def respond_all(
+        self,
+        response_url: str | None,
+        bodies: list[dict[str, Any]],
+        channel_id: str,
+        user_id: str,
+    ) -> None:
+        """Ephemeral bodies in order. What the response_url cannot take goes by
+        chat.postEphemeral; if that fails too, the URL's last use says the reply was cut short."""
+        left = self.uses_left(response_url) if response_url else 0
+        if len(bodies) <= left:
+            for body in bodies:
+                await self.respond(response_url, body, channel_id, user_id)
+            return
+        by_url = bodies[: max(left - 1, 0)]
+        for body in by_url:
+            await self.respond(response_url, body, channel_id, user_id)
+        rest = bodies[len(by_url) :]
+        for sent, body in enumerate(rest):
+            if not await self._post_ephemeral(body, channel_id, user_id):
+                missing = len(rest) - sent
+                log.warning("Slack: %d part(s) of a reply to %s were not shown", missing, user_id)
+                if left:
+                    note = text_body(CUT_SHORT.format(missing=missing))
+                    await self.respond(response_url, note, channel_id, user_id)
+                return
+
     async def respond(
         self, response_url: str | None, body: dict[str, Any], channel_id: str, user_id: str
     ) -> None:
+        if not response_url or not self._use(response_url):
+            if not await self._post_ephemeral(body, channel_id, user_id):
+                log.warning("Slack: a reply to %s could not be sent", user_id)
+            return
         try:
-            if response_url:
-                webhook = AsyncWebhookClient(response_url, timeout=15)
-                await webhook.send_dict({**body, "replace_original": False})
-            elif channel_id and user_id:
-                await self.client.chat_postEphemeral(
-                    channel=channel_id, user=user_id, text=body["text"], blocks=body.get("blocks")
-                )
+            webhook = AsyncWebhookClient(response_url, timeout=15)
+            response = await webhook.send_dict({**body, "replace_original": False})
         except Exception:
             log.exception("Slack: could not send a reply to %s", user_id)
+            return
+        if not 200 <= response.status_code < 300:
+            # e.g. 404 expired_url / used_url: Slack dropped the message, so say so in the log.
+            log.warning(
+                "Slack: the response_url refused a reply to %s: %s %s",
+                user_id,
+                response.status_code,
+                (response.body or "")[:200],
+            )
+            if body.get("response_type") == "ephemeral":
+                await self._post_ephemeral(body, channel_id, user_id)
+
+    def uses_left(self, response_url: str) -> int:
+        self._forget_expired()
+        uses, _ = self._uses.get(response_url, (0, 0.0))
+        return max(RESPONSE_URL_USES - uses, 0)
+
+    def _use(self, response_url: str) -> bool:
+        """Count one use; False when the URL has none left."""
+        if self.uses_left(response_url) == 0:
+            return False
+        uses, first = self._uses.get(response_url, (0, self._clock()))
+        self._uses[response_url] = (uses + 1, first)
+        return True
+
+    def _forget_expired(self) -> None:
+        now = self._clock()
+        for url in [u for u, (_, t) in self._uses.items() if now - t > RESPONSE_URL_LIFETIME]:
+            del self._uses[url]
+
+    async def _post_ephemeral(self, body: dict[str, Any], channel_id: str, user_id: str) -> bool:
+        if not (channel_id and user_id):
+            return False
+        try:
+            await self.client.chat_postEphemeral(
+                channel=channel_id, user=user_id, text=body["text"], blocks=body.get("blocks")
+            )
+        except Exception as exc:
+            # Fails where the bot is not a member (a private channel it was not invited to).
+            log.info("Slack: chat.postEphemeral to %s failed: %r", user_id, exc)
+            return False
+        return True

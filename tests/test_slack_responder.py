@@ -1,0 +1,92 @@
+"""Ephemeral replies and Slack's limit of five uses per response_url: a long reply must not lose
+its later parts to refused POSTs, and a refused POST is logged."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import pytest
+from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
+from test_slack_blocks import make_card
+
+from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
+from bot.adapters.slack.replies import reply_messages, text_body
+from bot.adapters.slack.responder import Responder
+from bot.adapters.slack.settings import SlackSettings, make_client
+from bot.commands.base import Reply
+
+# Slack's documented limit: a response_url takes 5 messages within 30 minutes.
+RESPONSE_URL_USES = 5
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlackAPI]:
+    server = await FakeSlackAPI().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def responder(fake: FakeSlackAPI) -> Responder:
+    client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=fake.api_url))
+    return Responder(client, SlackAdapter(client, pacer=ChannelPacer(0)))
+
+
+def big_breakdown() -> Reply:
+    # Long angles for 70 outlets: many more messages than a response_url takes.
+    card = make_card(70)
+    for angle in card.angles:
+        angle.line, angle.quote = "L" * 300, "Q" * 300
+    for source in card.sources:
+        source.title = "A long headline " * 8
+    return Reply(text=card.headline, ephemeral=True, cards=[card], full=True)
+
+
+async def test_long_ephemeral_reply_caps_response_url_and_sends_the_rest(
+    fake: FakeSlackAPI, responder: Responder
+) -> None:
+    reply = big_breakdown()
+    expected = [m.text for m in reply_messages(reply)]
+    assert len(expected) > RESPONSE_URL_USES
+    url = fake.response_url("full")
+    await responder.deliver(reply, channel_id="C1", user_id="U1", response_url=url)
+    by_url = fake.calls_to("response_url:full")
+    ephemeral = fake.calls_to("chat.postEphemeral")
+    assert len(by_url) < RESPONSE_URL_USES  # the last use stays free for a note
+    assert [b["text"] for b in by_url + ephemeral] == expected
+    assert {(b["channel"], b["user"]) for b in ephemeral} == {("C1", "U1")}
+
+
+async def test_when_the_rest_cannot_be_sent_the_last_use_says_so(
+    fake: FakeSlackAPI, responder: Responder
+) -> None:
+    # A private channel the bot is not in: chat.postEphemeral is refused.
+    for _ in range(20):
+        fake.script("chat.postEphemeral", body={"ok": False, "error": "channel_not_found"})
+    reply = big_breakdown()
+    total = len(reply_messages(reply))
+    url = fake.response_url("full")
+    await responder.deliver(reply, channel_id="C1", user_id="U1", response_url=url)
+    by_url = fake.calls_to("response_url:full")
+    assert len(by_url) == RESPONSE_URL_USES
+    missing = total - (RESPONSE_URL_USES - 1)
+    assert by_url[-1]["text"].startswith(f"{missing} more part(s) of this reply")
+
+
+async def test_uses_are_counted_across_calls(fake: FakeSlackAPI, responder: Responder) -> None:
+    url = fake.response_url("r")
+    for i in range(RESPONSE_URL_USES + 2):
+        await responder.respond(url, text_body(f"answer {i}"), "C1", "U1")
+    assert len(fake.calls_to("response_url:r")) == RESPONSE_URL_USES
+    assert [b["text"] for b in fake.calls_to("chat.postEphemeral")] == ["answer 5", "answer 6"]
+
+
+async def test_a_refused_response_url_is_logged_and_falls_back(
+    fake: FakeSlackAPI, responder: Responder, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.response_url_errors["old"] = (404, "expired_url")
+    with caplog.at_level(logging.WARNING, logger="bot.adapters.slack.responder"):
+        await responder.respond(fake.response_url("old"), text_body("hi"), "C1", "U1")
+    assert "404 expired_url" in caplog.text
+    assert [b["text"] for b in fake.calls_to("chat.postEphemeral")] == ["hi"]
