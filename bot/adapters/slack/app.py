@@ -252,8 +252,34 @@ class SlackBot:
 
     # --- buttons -------------------------------------------------------------------------------------
 
+    # Buttons are acked before any work (Slack's 3 seconds), so a failure after that would leave
+    # the user with a click that did nothing: `_button` answers it with an apology instead, as
+    # slash commands do.
+
     async def _on_full(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
+        await self._button("Full breakdown", body, self._full(body, action))
+
+    async def _on_follow(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await self._button("Follow", body, self._follow(body, action))
+
+    async def _on_mute(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await self._button("Mute", body, self._mute(body, action))
+
+    async def _button(self, what: str, body: dict[str, Any], work: Awaitable[None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("Slack: the %s button failed", what)
+            channel_id = str((body.get("channel") or {}).get("id", ""))
+            user_id = str((body.get("user") or {}).get("id", ""))
+            await self.responder.respond(
+                body.get("response_url"), failed_body(), channel_id, user_id
+            )
+
+    async def _full(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         ctx = await self._context(body)
         reply = await self.commands.dispatch("story", str(action.get("value", "")), ctx)
         # The channel already has the card; the breakdown is for whoever asked.
@@ -265,8 +291,7 @@ class SlackBot:
             response_url=body.get("response_url"),
         )
 
-    async def _on_follow(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
+    async def _follow(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         ctx = await self._context(body)
         reply = await self.commands.dispatch("follow", str(action.get("value", "")), ctx)
         await self._changed()
@@ -277,8 +302,7 @@ class SlackBot:
             response_url=body.get("response_url"),
         )
 
-    async def _on_mute(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
+    async def _mute(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         ctx = await self._context(body)
         db = self.commands.core.db
         channel = channel_store.ensure_channel(db, "slack", ctx.channel_id, name=ctx.channel_name)
