@@ -1,9 +1,11 @@
 """The ChatAdapter for Slack: cards in, Web API calls out, Slack errors mapped to delivery errors.
 
-Rate limits are handled in two layers: slack-sdk's retry handlers sleep through a 429's
-Retry-After (and retry 500/503 and dropped connections once), and `ChannelPacer` keeps our own
-posts to about one per second per channel, Slack's documented posting rate, so a long digest
-does not provoke the 429 in the first place.
+Rate limits are handled in two layers: slack-sdk's retry handler sleeps through a 429's
+Retry-After (at most twice, see `settings.make_client`), and `ChannelPacer` keeps our own posts to
+about one per second per channel, Slack's documented posting rate, so a long digest does not
+provoke the 429 in the first place. A 5xx or a dropped connection is not retried by the client:
+the post may have landed, so it goes to the outbox as a transient error (`maybe_sent`), and the
+outbox asks `find_posted` before resending.
 """
 
 from __future__ import annotations
