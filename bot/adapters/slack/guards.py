@@ -56,10 +56,11 @@ def request_key(body: Mapping[str, Any]) -> str | None:
 
 
 class AdminCheck:
-    """Workspace admins and owners, the configured user group, and `admin.users` from the config.
+    """Workspace admins and owners, the configured user group, and `admin.users` from the config
+    (user IDs, which users cannot change, unlike their names).
 
-        Answers are cached for `ttl` seconds: a /feeds burst costs one users.info, and a demoted admin
-        loses access within minutes. Any API failure answers "not an admin" (fail closed), and that
+    Answers are cached for `ttl` seconds: a /feeds burst costs one users.info, and a demoted admin
+    loses access within minutes. Any API failure answers "not an admin" (fail closed), and that
     answer is not cached.
     """
 
