@@ -408,6 +408,27 @@ async def test_feeds_add_allowed_for_manage_server_or_admin_role(
     assert "example.com/feed.xml" in answer(api)["content"]
 
 
+@pytest.mark.parametrize("username", ["345678901234567890", "alice"])
+async def test_a_username_spelling_an_admin_entry_is_not_admin(
+    api: FakeDiscord, bot: DiscordBot, core: NewsDigest, username: str
+) -> None:
+    # admin.users holds IDs; anyone can rename themselves to an admin's ID digits (or a name).
+    core.config.admin_users = ["345678901234567890", "alice"]
+    data = payload(2, command("feeds", "add", url="https://example.com/feed.xml"))
+    data["member"]["user"]["username"] = username
+    await interact(bot, data)
+    assert answer(api)["content"].startswith("Only admins can add or remove feeds")
+    assert feed_store.list_feeds(core.db) == []
+
+
+async def test_a_user_listed_by_id_is_admin(
+    api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    core.config.admin_users = [str(USER)]
+    await slash(bot, "feeds", "add", url="https://example.com/feed.xml")
+    assert answer(api)["content"].startswith("Added feed https://example.com/feed.xml.")
+
+
 # --- autocomplete ---------------------------------------------------------------------------------
 
 

@@ -119,10 +119,12 @@ class CommandRunner:
         )
 
     def is_admin(self, interaction: discord.Interaction[Any]) -> bool:
-        """Manage Server (or Administrator), a user listed in `admin.users`, or a member of the
-        role named (or with the id) in `admin.group`."""
+        """Manage Server (or Administrator), a user whose ID is listed in `admin.users`, or a
+        member of the role named (or with the id) in `admin.group`."""
         user = interaction.user
-        if str(user.id) in self.config.admin_users or user.name in self.config.admin_users:
+        # IDs only: anyone can change their username, to an admin's name or even to the digits
+        # of an admin's ID, so matching `user.name` handed /feeds add/remove to whoever asked.
+        if str(user.id) in self.config.admin_users:
             return True
         perms = interaction.permissions
         if perms.manage_guild or perms.administrator:
