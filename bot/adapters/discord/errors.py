@@ -1,8 +1,9 @@
 """Discord's errors as the outbox's DeliveryError tree: a channel that cannot take posts (403,
 Unknown Channel, Unknown Webhook) is permanent; 5xx, timeouts and connection errors are transient;
 a 400 about our own payload is neither (retrying will not help, but the channel is fine and must
-not be paused); an invalid bot token is the whole platform's. Also the one edit whose failure is
-swallowed (`edit_best_effort`) and the check that an id is a Discord snowflake.
+not be paused); an invalid bot token, or Cloudflare's 429 (it limits the IP), is the whole
+platform's. Also the one edit whose failure is swallowed (`edit_best_effort`) and the check that
+an id is a Discord snowflake.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
         if isinstance(exc, discord.Forbidden | discord.NotFound):
             return PermanentDeliveryError(detail)
         if exc.status == 429:
-            return TransientDeliveryError(detail)
+            return _too_many_requests(exc, detail)
         if exc.status >= 500:
             # A 5xx (a gateway timeout in particular) can come after the message was created.
             return TransientDeliveryError(detail, maybe_sent=True)
@@ -69,6 +70,21 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
         # Webhooks carry no nonce: after a timeout the post may exist; look before resending.
         return TransientDeliveryError(f"{what}: {type(exc).__name__}: {exc}", maybe_sent=True)
     return DeliveryError(f"{what}: {type(exc).__name__}: {exc}")
+
+
+def _too_many_requests(exc: discord.HTTPException, detail: str) -> TransientDeliveryError:
+    """A 429 discord.py did not wait out. Without a `Via` header it comes from Cloudflare, which
+    limits the whole IP (often for long): every channel is refused alike, so it is the platform's
+    outage, and its Retry-After must be kept or the outbox hammers on after a short backoff."""
+    headers = getattr(exc.response, "headers", None) or {}
+    try:
+        retry_after: float | None = float(headers.get("Retry-After", ""))
+    except ValueError:
+        retry_after = None
+    if headers.get("Via"):
+        # Discord's own limit, still hit after discord.py's retries: this request's bucket only.
+        return TransientDeliveryError(detail, retry_after=retry_after)
+    return PlatformDeliveryError(detail, retry_after=retry_after)
 
 
 @contextlib.asynccontextmanager

@@ -1,0 +1,63 @@
+"""Discord refusals that concern one thread, one bot or the whole IP rather than the channel:
+none of them may pause a channel whose cards still go through."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import discord
+import pytest
+from fakes.discord_api import FakeDiscord
+from test_discord_delivery import CHANNEL, WEBHOOK_ID, card, channel_row
+
+from bot.adapters.discord.adapter import DiscordBotAdapter
+from bot.adapters.discord.webhook import webhook_session
+from bot.delivery.adapter import PlatformDeliveryError, PostedMessage, TransientDeliveryError
+
+MISSING_ACCESS = {"message": "Missing Access", "code": 50001}
+WRONG_TYPE = {"message": "Cannot execute action on this channel type", "code": 50024}
+UPDATE_TITLE = "Update: Coastal towns win lighthouse grant"
+
+
+@pytest.fixture
+def api(discord_api: FakeDiscord) -> FakeDiscord:
+    discord_api.webhook_channels[WEBHOOK_ID] = CHANNEL
+    return discord_api
+
+
+@pytest.fixture
+def client(api: FakeDiscord, discord_client: discord.Client) -> discord.Client:
+    return discord_client
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with webhook_session() as s:
+        yield s
+
+
+def titles(api: FakeDiscord, channel_id: int) -> list[str]:
+    return [m["embeds"][0]["title"] for m in api.channel_messages(channel_id) if m["embeds"]]
+
+
+def first_post(posted: PostedMessage) -> PostedMessage:
+    # What the outbox records for a card: the message id doubles as the thread ref.
+    return PostedMessage(message_ref=posted.message_ref, thread_ref=posted.message_ref)
+
+
+# --- rate limits ----------------------------------------------------------------------------------
+
+
+async def test_cloudflare_429_is_platform_wide_and_keeps_retry_after(
+    api: FakeDiscord, client: discord.Client
+) -> None:
+    # No Via header: Cloudflare limiting the IP, every channel alike; discord.py raises at once.
+    body = {"message": "You are being rate limited.", "retry_after": 1800, "global": True}
+    api.fail_next(
+        "POST", rf"/channels/{CHANNEL}/messages", 429, body, headers={"Retry-After": "1800"}
+    )
+    with pytest.raises(TransientDeliveryError) as info:
+        await DiscordBotAdapter(client).post_card(channel_row(), card(3), nonce="d1")
+    assert isinstance(info.value, PlatformDeliveryError)
+    assert info.value.retry_after == 1800
