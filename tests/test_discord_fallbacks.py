@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 import aiohttp
 import discord
 import pytest
-from fakes.discord_api import FakeDiscord
+from fakes.discord_api import BOT_USER, FakeDiscord
 from test_discord_delivery import CHANNEL, WEBHOOK_ID, card, channel_row
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
+from bot.adapters.discord.embeds import card_embeds
 from bot.adapters.discord.webhook import webhook_session
 from bot.delivery.adapter import PlatformDeliveryError, PostedMessage, TransientDeliveryError
 
@@ -44,6 +45,31 @@ def titles(api: FakeDiscord, channel_id: int) -> list[str]:
 def first_post(posted: PostedMessage) -> PostedMessage:
     # What the outbox records for a card: the message id doubles as the thread ref.
     return PostedMessage(message_ref=posted.message_ref, thread_ref=posted.message_ref)
+
+
+# --- reconciling cards ----------------------------------------------------------------------------
+
+
+async def test_a_public_story_command_reply_is_not_the_outbox_card(
+    api: FakeDiscord, client: discord.Client
+) -> None:
+    # `/story lighthouse-grant` answered publicly: the bot's interaction reply (type 20, with
+    # interaction metadata) sits in the channel with the card's footer.
+    msg = api.add_message(CHANNEL, embeds=[e.to_dict() for e in card_embeds(card(3), full=True)])
+    msg["type"] = 20
+    msg["interaction_metadata"] = {
+        "id": "1",
+        "type": 2,
+        "user": BOT_USER | {"id": "5", "bot": False},
+        "authorizing_integration_owners": {},
+        "name": "story",
+    }
+    adapter = DiscordBotAdapter(client)
+    found = await adapter.find_posted(channel_row(), story_id="a1b2c3d4e5f6", nonce="d-lost")
+    assert found is None
+    posted = await adapter.post_card(channel_row(), card(3), nonce="d-real")
+    found = await adapter.find_posted(channel_row(), story_id="a1b2c3d4e5f6", nonce="d-lost")
+    assert found == PostedMessage(message_ref=posted.message_ref)
 
 
 # --- rate limits ----------------------------------------------------------------------------------

@@ -172,7 +172,7 @@ class DiscordBotAdapter:
                         if webhook_id is not None
                         else message.author.id == me
                     )
-                    if not mine:
+                    if not mine or not _plain_post(message):
                         continue
                     # History rarely carries the nonce, so the footer is the real check.
                     if kind == "update":
@@ -189,6 +189,12 @@ class DiscordBotAdapter:
                     return None  # no thread yet, so the update never landed
                 raise
         return None
+
+
+def _plain_post(message: discord.Message) -> bool:
+    """Outbox posts are plain messages. A public /story reply is the bot's too and carries the
+    same footer, but taking it for a card that never landed would mark that card sent."""
+    return message.type is discord.MessageType.default and message.interaction_metadata is None
 
 
 class DiscordAdapter:
