@@ -47,6 +47,49 @@ def first_post(posted: PostedMessage) -> PostedMessage:
     return PostedMessage(message_ref=posted.message_ref, thread_ref=posted.message_ref)
 
 
+# --- threads the bot may not use ------------------------------------------------------------------
+
+
+async def test_no_send_in_threads_posts_the_update_in_the_channel(
+    api: FakeDiscord, client: discord.Client
+) -> None:
+    # The bot may post in the channel but lacks "Send Messages in Threads".
+    adapter = DiscordBotAdapter(client)
+    posted = await adapter.post_card(channel_row(), card(3), nonce="d3")
+    api.forbidden_channels.add(int(posted.message_ref))  # the story's thread
+    first = first_post(posted)
+    updated = await adapter.post_update(
+        channel_row(), first, card(5), new_outlets=["Outlet 4"], nonce="u1"
+    )
+    assert titles(api, CHANNEL)[1:] == [UPDATE_TITLE]
+    assert updated.thread_ref == str(CHANNEL)
+    assert api.calls("PATCH", rf"/channels/{CHANNEL}/messages/{posted.message_ref}")
+    # After a crash the update is found where it landed, not posted twice.
+    found = await adapter.find_posted(
+        channel_row(), story_id=card().story_id, nonce="u1", kind="update", parent=first
+    )
+    assert found is not None and found.thread_ref == str(CHANNEL)
+
+
+async def test_update_for_a_card_posted_in_a_thread_channel(
+    api: FakeDiscord, client: discord.Client
+) -> None:
+    adapter = DiscordBotAdapter(client)
+    posted = await adapter.post_card(channel_row(), card(3), nonce="d3")  # CHANNEL is a thread
+    # Discord's answer to "start a thread on this message" when the message is in a thread.
+    api.fail_next("POST", rf"/channels/{CHANNEL}/messages/\d+/threads", 400, WRONG_TYPE, times=5)
+    first = first_post(posted)
+    await adapter.post_update(channel_row(), first, card(5), new_outlets=["Outlet 4"], nonce="u1")
+    assert titles(api, CHANNEL)[1:] == [UPDATE_TITLE]
+    (edit,) = api.calls("PATCH", rf"/channels/{CHANNEL}/messages/{posted.message_ref}")
+    assert edit.body["embeds"][0]["description"].startswith("**5 sources tracking this story**")
+    found = await adapter.find_posted(
+        channel_row(), story_id=card().story_id, nonce="u1", kind="update", parent=first
+    )
+    assert found is not None
+    assert found.message_ref == api.channel_messages(CHANNEL)[1]["id"]
+
+
 # --- reconciling cards ----------------------------------------------------------------------------
 
 

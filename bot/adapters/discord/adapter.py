@@ -23,6 +23,7 @@ from bot.adapters.discord.embeds import (
 from bot.adapters.discord.errors import (
     THREAD_EXISTS,
     UNKNOWN_CHANNEL,
+    WRONG_CHANNEL_TYPE,
     delivering,
     edit_best_effort,
     snowflake,
@@ -84,15 +85,19 @@ class DiscordBotAdapter:
         update = mark_update(update_embed(card, new_outlets), nonce)
         async with delivering(f"update {card.slug} in {channel.key}"):
 
-            async def send(thread_id: int) -> None:
-                thread = self.client.get_partial_messageable(
-                    thread_id, type=discord.ChannelType.public_thread
+            async def send(thread_id: int | None) -> None:
+                target = (
+                    self._target(channel)
+                    if thread_id is None
+                    else self.client.get_partial_messageable(
+                        thread_id, type=discord.ChannelType.public_thread
+                    )
                 )
-                await thread.send(
+                await target.send(
                     embed=update, nonce=discord_nonce(nonce), allowed_mentions=NO_MENTIONS
                 )
 
-            thread_id = await self.in_thread(channel, posted, card, send)
+            landed_in = await self.in_thread(channel, posted, card, send)
         # The re-rendered card carries the new source count; components are left as they are.
         await edit_best_effort(
             self._target(channel)
@@ -100,24 +105,33 @@ class DiscordBotAdapter:
             .edit(embeds=card_embeds(card), allowed_mentions=NO_MENTIONS),
             f"update {card.slug} in {channel.key}",
         )
-        return PostedMessage(message_ref=posted.message_ref, thread_ref=str(thread_id))
+        return PostedMessage(message_ref=posted.message_ref, thread_ref=str(landed_in))
 
     async def in_thread(
         self,
         channel: ChannelRow,
         posted: PostedMessage,
         card: StoryCard,
-        send: Callable[[int], Awaitable[None]],
+        send: Callable[[int | None], Awaitable[None]],
     ) -> int:
-        """Send into the story's thread, starting the thread on the message the first time.
+        """Send into the story's thread, starting the thread on the message the first time;
+        `send(None)` posts in the channel itself. Returns the id of where it landed.
 
         A thread started from a message shares the message's id, so the outbox's thread_ref
         (which defaults to the message id) is right even before the thread exists; sending
-        first and starting the thread on Unknown Channel costs one request only once."""
+        first and starting the thread on Unknown Channel costs one request only once.
+
+        A refusal that concerns threads only must not pause a channel whose cards go through, so
+        the update is posted in the channel instead: a bot without Create Public Threads or Send
+        Messages in Threads (403), a channel that is itself a thread (Discord will not start a
+        thread in a thread), a webhook channel in a server the bot is not in. Should the channel
+        refuse too, that refusal is the channel's and stands."""
         thread_id = snowflake(posted.thread_ref or posted.message_ref, "thread")
         try:
             await send(thread_id)
             return thread_id
+        except discord.Forbidden as exc:
+            return await self._in_channel(channel, card, send, exc)
         except discord.NotFound as exc:
             if exc.code != UNKNOWN_CHANNEL:
                 raise
@@ -128,12 +142,37 @@ class DiscordBotAdapter:
                 channel_id, message_id, name=thread_name(card), auto_archive_duration=1440
             )
             thread_id = int(data["id"])
+        except discord.Forbidden as exc:
+            return await self._in_channel(channel, card, send, exc)
         except discord.HTTPException as exc:
+            if exc.code == WRONG_CHANNEL_TYPE:
+                return await self._in_channel(channel, card, send, exc)
             if exc.code != THREAD_EXISTS:
                 raise
             thread_id = message_id
-        await send(thread_id)
+        try:
+            await send(thread_id)
+        except discord.Forbidden as exc:
+            return await self._in_channel(channel, card, send, exc)
         return thread_id
+
+    async def _in_channel(
+        self,
+        channel: ChannelRow,
+        card: StoryCard,
+        send: Callable[[int | None], Awaitable[None]],
+        refusal: discord.HTTPException,
+    ) -> int:
+        if refusal.code == WRONG_CHANNEL_TYPE:
+            why = "the channel is itself a thread"
+        else:
+            why = (
+                f"the bot may not use the story's thread ({refusal.text or refusal.status}): "
+                "it needs Create Public Threads and Send Messages in Threads"
+            )
+        log.warning("%s: %s; update for %s posted in the channel", channel.key, why, card.slug)
+        await send(None)
+        return snowflake(channel.channel_id, "channel")
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         target = self._target(channel)
@@ -152,43 +191,54 @@ class DiscordBotAdapter:
         webhook_id: int | None = None,
     ) -> PostedMessage | None:
         """A card: our message in the channel whose footer carries the story ref. An update: our
-        message in the story's thread whose footer carries this update's nonce mark."""
+        message whose footer carries this update's nonce mark, in the story's thread or, where
+        `in_thread` had to fall back, in the channel."""
         wanted = discord_nonce(nonce)
         me = self.client.user.id if self.client.user else None
-        if kind == "update":
+
+        def hit(message: discord.Message) -> bool:
+            mine = (
+                message.webhook_id == webhook_id
+                if webhook_id is not None
+                else message.author.id == me
+            )
+            if not mine or not _plain_post(message):
+                return False
+            if message.nonce == wanted:
+                return True
+            # History rarely carries the nonce, so the footer is the real check.
+            if kind == "update":
+                return any(update_mark(e.footer.text) == wanted for e in message.embeds)
+            return any(story_ref(e.footer.text) == story_id for e in message.embeds)
+
+        async def search(source: discord.PartialMessageable) -> PostedMessage | None:
+            async for message in source.history(limit=self.history_limit):
+                if hit(message):
+                    return PostedMessage(
+                        message_ref=str(message.id),
+                        thread_ref=str(source.id) if kind == "update" else None,
+                    )
+            return None
+
+        async with delivering(f"history of {channel.key}"):
+            if kind != "update":
+                return await search(self._target(channel))
             if parent is None:
                 return None
             thread_id = snowflake(parent.thread_ref or parent.message_ref, "thread")
-            source = self.client.get_partial_messageable(
+            thread = self.client.get_partial_messageable(
                 thread_id, type=discord.ChannelType.public_thread
             )
-        else:
-            source = self._target(channel)
-        async with delivering(f"history of {channel.key}"):
             try:
-                async for message in source.history(limit=self.history_limit):
-                    mine = (
-                        message.webhook_id == webhook_id
-                        if webhook_id is not None
-                        else message.author.id == me
-                    )
-                    if not mine or not _plain_post(message):
-                        continue
-                    # History rarely carries the nonce, so the footer is the real check.
-                    if kind == "update":
-                        hit = any(update_mark(e.footer.text) == wanted for e in message.embeds)
-                    else:
-                        hit = any(story_ref(e.footer.text) == story_id for e in message.embeds)
-                    if message.nonce == wanted or hit:
-                        return PostedMessage(
-                            message_ref=str(message.id),
-                            thread_ref=str(source.id) if kind == "update" else None,
-                        )
+                found = await search(thread)
+            except discord.Forbidden:
+                found = None  # a thread we may not read is one we could not post in either
             except discord.NotFound as exc:
-                if kind == "update" and exc.code == UNKNOWN_CHANNEL:
-                    return None  # no thread yet, so the update never landed
-                raise
-        return None
+                if exc.code != UNKNOWN_CHANNEL:
+                    raise
+                found = None  # no thread (yet, or in a thread channel ever)
+            # Not in the thread: it may have been posted in the channel instead (`in_thread`).
+            return found or await search(self._target(channel))
 
 
 def _plain_post(message: discord.Message) -> bool:

@@ -31,6 +31,7 @@ PERMANENT_CODES |= {50027: "Invalid Webhook Token"}
 UNKNOWN_MESSAGE = 10008
 UNKNOWN_CHANNEL = 10003
 THREAD_EXISTS = 160004
+WRONG_CHANNEL_TYPE = 50024  # e.g. starting a thread on a message that is in a thread
 
 
 async def edit_best_effort(edit: Awaitable[object], what: str) -> None:

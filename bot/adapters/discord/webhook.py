@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
+from discord.utils import MISSING
 
 from bot.adapters.discord.embeds import card_embeds, split_content, update_embed
 from bot.adapters.discord.errors import delivering, edit_best_effort, snowflake
@@ -90,12 +91,11 @@ class DiscordWebhookAdapter:
         async with delivering(f"webhook update {card.slug} in {channel.key}"):
             if self.bot is not None:
 
-                async def send(thread_id: int) -> None:
+                async def send(thread_id: int | None) -> None:
+                    # None: the bot cannot thread it, so a follow-up in the channel, as without it.
+                    where = discord.Object(thread_id) if thread_id is not None else MISSING
                     await hook.send(
-                        embed=update,
-                        thread=discord.Object(thread_id),
-                        wait=True,
-                        allowed_mentions=NO_MENTIONS,
+                        embed=update, thread=where, wait=True, allowed_mentions=NO_MENTIONS
                     )
 
                 thread_ref = str(await self.bot.in_thread(channel, posted, card, send))
