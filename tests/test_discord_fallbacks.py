@@ -9,11 +9,11 @@ import aiohttp
 import discord
 import pytest
 from fakes.discord_api import BOT_USER, FakeDiscord
-from test_discord_delivery import CHANNEL, WEBHOOK_ID, card, channel_row
+from test_discord_delivery import CHANNEL, WEBHOOK_ID, WEBHOOK_URL, card, channel_row
 
-from bot.adapters.discord.adapter import DiscordBotAdapter
+from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.discord.embeds import card_embeds
-from bot.adapters.discord.webhook import webhook_session
+from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.delivery.adapter import PlatformDeliveryError, PostedMessage, TransientDeliveryError
 
 MISSING_ACCESS = {"message": "Missing Access", "code": 50001}
@@ -88,6 +88,41 @@ async def test_update_for_a_card_posted_in_a_thread_channel(
     )
     assert found is not None
     assert found.message_ref == api.channel_messages(CHANNEL)[1]["id"]
+
+
+# --- a webhook channel in a server the bot is not in ----------------------------------------------
+
+
+async def test_webhook_update_falls_back_to_a_channel_follow_up_when_the_bot_cannot_see(
+    api: FakeDiscord, client: discord.Client, session: aiohttp.ClientSession
+) -> None:
+    bot = DiscordBotAdapter(client)
+    adapter = DiscordAdapter(bot=bot, webhooks=DiscordWebhookAdapter(session, bot=bot))
+    row = channel_row(webhook_url=WEBHOOK_URL)
+    posted = await adapter.post_card(row, card(3), nonce="w4")
+    api.fail_next("POST", r"/channels/\d+/messages/\d+/threads", 403, MISSING_ACCESS)
+    await adapter.post_update(row, posted, card(4), new_outlets=["Outlet 3"], nonce="w5")
+    # As with no bot at all: a follow-up in the channel through the webhook, and the card edited.
+    follow_up = api.channel_messages(CHANNEL)[1]
+    assert follow_up["embeds"][0]["title"] == UPDATE_TITLE
+    assert follow_up["webhook_id"] == str(WEBHOOK_ID)
+    assert api.calls("PATCH", rf"/webhooks/{WEBHOOK_ID}/.+/messages/{posted.message_ref}")
+
+
+@pytest.mark.parametrize("kind", ["story", "update"])
+async def test_webhook_reconcile_when_the_bot_cannot_see_the_channel(
+    api: FakeDiscord, client: discord.Client, session: aiohttp.ClientSession, kind: str
+) -> None:
+    bot = DiscordBotAdapter(client)
+    adapter = DiscordAdapter(bot=bot, webhooks=DiscordWebhookAdapter(session, bot=bot))
+    row = channel_row(webhook_url=WEBHOOK_URL)
+    parent = PostedMessage("999999999999999999", "999999999999999999")
+    api.fail_next("GET", r"/channels/\d+/messages", 403, MISSING_ACCESS, times=2)
+    # Cannot check, as without a bot: not a reason to pause the webhook's channel.
+    found = await adapter.find_posted(
+        row, story_id="a1b2c3d4e5f6", nonce="w4", kind=kind, parent=parent
+    )
+    assert found is None
 
 
 # --- reconciling cards ----------------------------------------------------------------------------

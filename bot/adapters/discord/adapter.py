@@ -221,24 +221,41 @@ class DiscordBotAdapter:
             return None
 
         async with delivering(f"history of {channel.key}"):
-            if kind != "update":
-                return await search(self._target(channel))
-            if parent is None:
-                return None
-            thread_id = snowflake(parent.thread_ref or parent.message_ref, "thread")
-            thread = self.client.get_partial_messageable(
-                thread_id, type=discord.ChannelType.public_thread
-            )
             try:
-                found = await search(thread)
-            except discord.Forbidden:
-                found = None  # a thread we may not read is one we could not post in either
-            except discord.NotFound as exc:
-                if exc.code != UNKNOWN_CHANNEL:
+                return await self._find(channel, kind, parent, search)
+            except discord.Forbidden as exc:
+                if webhook_id is None:
                     raise
-                found = None  # no thread (yet, or in a thread channel ever)
-            # Not in the thread: it may have been posted in the channel instead (`in_thread`).
-            return found or await search(self._target(channel))
+                # The webhook posts without the bot, so the bot not seeing the channel (a server
+                # it is not in) says nothing about the channel: "cannot tell", as with no bot.
+                log.warning("%s: the bot cannot read the webhook's channel: %s", channel.key, exc)
+                return None
+
+    async def _find(
+        self,
+        channel: ChannelRow,
+        kind: str,
+        parent: PostedMessage | None,
+        search: Callable[[discord.PartialMessageable], Awaitable[PostedMessage | None]],
+    ) -> PostedMessage | None:
+        if kind != "update":
+            return await search(self._target(channel))
+        if parent is None:
+            return None
+        thread_id = snowflake(parent.thread_ref or parent.message_ref, "thread")
+        thread = self.client.get_partial_messageable(
+            thread_id, type=discord.ChannelType.public_thread
+        )
+        try:
+            found = await search(thread)
+        except discord.Forbidden:
+            found = None  # a thread we may not read is one we could not post in either
+        except discord.NotFound as exc:
+            if exc.code != UNKNOWN_CHANNEL:
+                raise
+            found = None  # no thread (yet, or in a thread channel ever)
+        # Not in the thread: it may have been posted in the channel instead (`in_thread`).
+        return found or await search(self._target(channel))
 
 
 def _plain_post(message: discord.Message) -> bool:

@@ -1,5 +1,6 @@
 """`DiscordWebhookAdapter`: posting through a channel's webhook URL, with no gateway and no bot
-token needed; with a bot also available it threads updates and finds posts through the bot."""
+token needed; with a bot also available it threads updates and finds posts through the bot, unless
+the bot cannot see the channel (a server it is not in): then it behaves as without a bot."""
 
 from __future__ import annotations
 
