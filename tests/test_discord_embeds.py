@@ -160,6 +160,13 @@ def test_link_urls_cannot_break_out_of_a_masked_link() -> None:
 # --- cards ----------------------------------------------------------------------------------------
 
 
+def test_card_title_links_to_the_same_encoded_url_as_the_masked_links() -> None:
+    url = "https://ledger.example/café/p(a)"
+    sources = [SourceLink("Harbor Ledger", "Grant lights up the coast", url)]
+    (embed,) = card_embeds(make_card(sources=sources))
+    assert embed.url == link_url(url) == "https://ledger.example/caf%C3%A9/p%28a%29"
+
+
 def test_compact_card_layout() -> None:
     (embed,) = card_embeds(make_card(topics=["coast"]))
     assert embed.title == "Coastal towns win $40M lighthouse restoration grant"

@@ -32,7 +32,6 @@ from bot.render.text import (
     clean,
     coverage_label,
     digest_heading,
-    safe_url,
     split_angles,
 )
 
@@ -136,7 +135,8 @@ def _head_embed(card: StoryCard) -> discord.Embed:
     if card.tldr:
         lines += ["", "**TL;DR**"]
         lines += [f"• {escape(b.text)} *({card.corroboration(b)})*" for b in card.tldr]
-    urls = (safe_url(s.url) for s in card.sources)
+    # Percent-encoded as in the masked source links, so the title opens the same address.
+    urls = (link_url(s.url) for s in card.sources)
     url = next((u for u in urls if u and utf16_len(u) <= EMBED_URL_LIMIT), None)
     embed = discord.Embed(
         title=escape_fit(card.headline, TITLE_LIMIT) or "Untitled story",
