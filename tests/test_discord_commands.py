@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 from fakes.discord_api import APP_ID, BOT_USER, GUILD_ID, FakeDiscord, Recorded
 from fakes.stories import add_story, grow_story
@@ -406,6 +407,27 @@ async def test_feeds_add_allowed_for_manage_server_or_admin_role(
     assert answer(api)["content"].startswith("Added feed https://example.com/feed.xml.")
     await slash(bot, "feeds", "list")
     assert "example.com/feed.xml" in answer(api)["content"]
+
+
+async def test_a_second_role_named_like_the_admin_role_is_not_admin(
+    api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    impostor = 666666666666666666
+    guild = bot.get_guild(GUILD_ID)
+    assert guild is not None
+    guild._add_role(
+        discord.Role(
+            guild=guild,
+            state=bot._connection,
+            data={"id": str(impostor), "name": "Editors", "permissions": "0", "position": 2},
+        )
+    )
+    await slash(bot, "feeds", "add", roles=(impostor,), url="https://example.com/feed.xml")
+    assert answer(api)["content"].startswith("Only admins can add or remove feeds")
+    # The real role still works when admin.group names it by ID.
+    core.config.admin_group = str(EDITORS_ROLE)
+    await slash(bot, "feeds", "add", roles=(EDITORS_ROLE,), url="https://example.com/feed.xml")
+    assert answer(api)["content"].startswith("Added feed https://example.com/feed.xml.")
 
 
 @pytest.mark.parametrize("username", ["345678901234567890", "alice"])

@@ -120,7 +120,7 @@ class CommandRunner:
 
     def is_admin(self, interaction: discord.Interaction[Any]) -> bool:
         """Manage Server (or Administrator), a user whose ID is listed in `admin.users`, or a
-        member of the role named (or with the id) in `admin.group`."""
+        member of the role with the ID in `admin.group` (or of the one role with that name)."""
         user = interaction.user
         # IDs only: anyone can change their username, to an admin's name or even to the digits
         # of an admin's ID, so matching `user.name` handed /feeds add/remove to whoever asked.
@@ -131,7 +131,12 @@ class CommandRunner:
             return True
         group = self.config.admin_group
         if group and isinstance(user, discord.Member):
-            return any(str(role.id) == group or role.name == group for role in user.roles)
+            if any(str(role.id) == group for role in user.roles):
+                return True
+            # Role names are not unique: anyone who may manage roles can make a second role with
+            # the admin role's name. With two, the name says nothing, so only an ID counts.
+            named = [role for role in user.guild.roles if role.name == group]
+            return len(named) == 1 and named[0] in user.roles
         return False
 
     async def run(
