@@ -149,10 +149,11 @@ async def _poll_one(
         outcome = record_failure(_state(feed), parse_error, now, max_failures=polling.max_failures)
     else:
         outcome = apply_fetch_result(_state(feed), result, now, max_failures=polling.max_failures)
-    if parsed is not None and parsed.ttl_minutes:
+    ttl_minutes = _ttl_minutes(feed, result, parsed, outcome)
+    if ttl_minutes:
         # RSS <ttl> asks us not to poll more often than that; honour it when it is longer.
         # Capped: a hostile or mistaken <ttl>999999</ttl> must not silence a feed for years.
-        ttl = min(timedelta(minutes=parsed.ttl_minutes), MAX_TTL)
+        ttl = min(timedelta(minutes=ttl_minutes), MAX_TTL)
         earliest = now + max(ttl, timedelta(0))
         if outcome.next_poll_at < earliest:
             outcome = dataclasses.replace(outcome, next_poll_at=earliest)
@@ -165,6 +166,19 @@ async def _poll_one(
         log.exception("storing %s crashed", feed.url)
         return _store_one_by_one(db, polling, feed, outcome, result, parsed, rows, now, exc)
     return _summarise(feed, outcome, result, parsed, new)
+
+
+def _ttl_minutes(
+    feed: FeedRow, result: FetchResult, parsed: ParsedFeed | None, outcome: PollOutcome
+) -> int | None:
+    """The <ttl> that applies to this poll: the document's own after a 200; after a 304 (no
+    body to read it from) the one stored from the last download, which still holds since the
+    document is unchanged. Otherwise a ttl-honouring feed would be polled every interval."""
+    if parsed is not None:
+        return parsed.ttl_minutes
+    if result.status == 304 and outcome.last_error is None:
+        return feed.ttl_minutes
+    return None
 
 
 def _store_one_by_one(
