@@ -5,8 +5,9 @@ its RSS TTL are all folded into it by `bot.ingest.policy` and `bot.pipeline.poll
 adds what only a long-running process needs:
 
 - spreading: at start, overdue and never-polled feeds are given a stable per-feed offset within
-  a few minutes instead of all firing in the first tick, and each successful poll adds a little
-  jitter so feeds that happened to poll together drift apart;
+  a few minutes instead of all firing in the first tick; feeds added while running (an OPML
+  import, /feeds add, a config sync) get the same on the tick that first sees them; and each
+  successful poll adds a little jitter so feeds that happened to poll together drift apart;
 - overlap: a slow feed never holds up the next tick; a feed already being polled is skipped;
 - one shared fetcher, so the per-host and total concurrency limits hold across ticks.
 """
@@ -38,14 +39,33 @@ START_SPREAD = 300  # seconds over which overdue feeds are spread at start
 MAX_BATCH = 200  # feeds started per tick; the rest wait for the next tick
 
 
-def spread_overdue(db: sqlite_utils.Database, now: datetime, *, window: int = START_SPREAD) -> int:
+def spread_overdue(
+    db: sqlite_utils.Database,
+    now: datetime,
+    *,
+    window: int = START_SPREAD,
+    only_new: bool = False,
+) -> int:
     """Give overdue and never-polled feeds a stable offset in [now, now + window) so a restart
-    after downtime (or 1,000 feeds imported at once) does not fire everything in one second."""
-    rows = db.execute(
-        "SELECT id, poll_interval FROM feeds WHERE disabled_reason IS NULL"
-        " AND (next_poll_at IS NULL OR next_poll_at <= ?)",
-        [iso(now)],
-    ).fetchall()
+    after downtime (or 1,000 feeds imported at once) does not fire everything in one second.
+
+    `only_new`: just the never-polled ones (next_poll_at NULL), for a running poller: an overdue
+    feed there is simply due, and pushing it back on every tick would starve it."""
+    if only_new and window <= 0:
+        return 0  # no spreading wanted (NEWSDIGEST_START_SPREAD=0): a new feed is due now
+    if only_new:
+        rows = db.execute(
+            "SELECT id, poll_interval FROM feeds WHERE disabled_reason IS NULL"
+            " AND next_poll_at IS NULL"
+        ).fetchall()
+    else:
+        rows = db.execute(
+            "SELECT id, poll_interval FROM feeds WHERE disabled_reason IS NULL"
+            " AND (next_poll_at IS NULL OR next_poll_at <= ?)",
+            [iso(now)],
+        ).fetchall()
+    if not rows:
+        return 0  # the common tick: no write transaction for nothing
     with transaction(db):
         for feed_id, interval in rows:
             offset = poll_jitter(feed_id, max(1, min(interval, window)))
@@ -75,6 +95,7 @@ class Poller:
         self.last_success: datetime | None = None
         self.last_pass: datetime | None = None
         self.closing = False
+        self.spread = START_SPREAD
 
     async def open(self, *, spread: float = START_SPREAD) -> None:
         if self.fetcher is None:
@@ -88,13 +109,17 @@ class Poller:
                 timeout=polling.timeout,
                 max_bytes=polling.max_bytes,
             )
-        spread_overdue(self.core.db, self.clock(), window=int(spread))
+        self.spread = int(spread)
+        spread_overdue(self.core.db, self.clock(), window=self.spread)
 
     async def tick(self) -> int:
         """Start polling every due feed not already in flight. Returns how many were started."""
         if self.closing:
             return 0
         now = self.clock()
+        # Feeds added since open() have no next_poll_at and would all be due at once, polled
+        # together with one shared `now` and stay clustered on every later poll.
+        spread_overdue(self.core.db, now, window=self.spread, only_new=True)
         due = [f for f in feed_store.due_feeds(self.core.db, now) if f.id not in self.inflight]
         batch = due[:MAX_BATCH]
         if not batch:
