@@ -1,6 +1,7 @@
 """The articles table, and deduplication: by (feed, GUID) through a unique index, then by canonical
 URL and by (source, folded title) within a few days, checked before inserting. Only articles that
-pass all three come back as new.
+pass all three come back as new. A canonical URL shared with an item of the same feed counts only
+with more evidence (same title or text): status pages and changelogs link every item to one index.
 
 The title check only catches a republished article (new GUID, reworked URL): a title match counts
 when a URL cannot tell the two apart, when both URLs name the same page, or when the texts agree.
@@ -28,6 +29,8 @@ TITLE_DEDUPE_WINDOW = timedelta(days=3)
 # daily editions under one title share their boilerplate but not most of their words.
 SAME_TEXT_RATIO = 0.9
 _TEXT_COMPARE_WORDS = 300
+# Same-URL, same-feed items whose texts are compared with a new entry's (the most recent ones).
+_SHARED_URL_TEXT_CHECKS = 20
 
 
 def title_key(title: str) -> str:
@@ -77,12 +80,11 @@ def insert_new(
 
 
 def _seen_before(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
-    """The same article under another GUID: its canonical URL (unless that is only a site's home
-    page, which some feeds give every item), or its outlet and title within a few days when
-    `_republished` says so (a recurring "Morning briefing" next week is a new article)."""
+    """The same article under another GUID: its canonical URL when `_same_page_repeat` says so,
+    or its outlet and title within a few days when `_republished` says so (a recurring "Morning
+    briefing" next week is a new article)."""
     url = row.get("canonical_url")
-    known = "SELECT 1 FROM articles WHERE canonical_url = ? LIMIT 1"
-    if url and not is_homepage(url) and db.execute(known, [url]).fetchone():
+    if url and not is_homepage(url) and _same_page_repeat(db, row, url):
         return True
     when = row.get("published") or row["seen_at"]
     low, high = iso(when - TITLE_DEDUPE_WINDOW), iso(when + TITLE_DEDUPE_WINDOW)
@@ -95,6 +97,28 @@ def _seen_before(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
         _republished(url, row.get("text") or "", other_url, other_text or "")
         for other_url, other_text in same_title
     )
+
+
+def _same_page_repeat(db: sqlite_utils.Database, row: dict[str, Any], url: str) -> bool:
+    """Whether a stored article with this canonical URL is this entry again. A shared URL alone is
+    no proof: a status page or changelog links every item to one index (/incidents), like the
+    home page some feeds give every item. So it counts when the other copy came from another feed
+    (a republish: the aggregator and the outlet), has the same folded title (a GUID that changes
+    every poll), or the same text (a retitled republish)."""
+    other_feed_or_title = db.execute(
+        "SELECT 1 FROM articles WHERE canonical_url = ?"
+        " AND (feed_id IS NOT ? OR source IS NOT ? OR title_key = ?) LIMIT 1",
+        [url, row.get("feed_id"), row["source"], title_key(row["title"])],
+    ).fetchone()
+    if other_feed_or_title:
+        return True
+    # Bounded: an index page shared by hundreds of incidents compares against the latest few.
+    texts = db.execute(
+        "SELECT text FROM articles WHERE canonical_url = ? ORDER BY seen_at DESC LIMIT ?",
+        [url, _SHARED_URL_TEXT_CHECKS],
+    ).fetchall()
+    text = row.get("text") or ""
+    return any(_same_text(text, other or "") for (other,) in texts)
 
 
 def _republished(url: str | None, text: str, other_url: str | None, other_text: str) -> bool:
