@@ -89,18 +89,22 @@ def test_dedupe_by_guid_url_and_title(db: sqlite_utils.Database) -> None:
     feed = feed_store.add_feed(db, "https://a.example/rss")
     first = article_store.insert_new(db, [_row(feed.id, "g1", "Rates held", "https://a.example/1")])
     assert len(first) == 1
+    # The same GUID again is no new article; its corrected title replaces the stored one.
     assert (
         article_store.insert_new(
             db, [_row(feed.id, "g1", "Rates held again", "https://a.example/x")]
         )
         == []
     )
+    assert [a.title for a in article_store.unclustered(db)] == ["Rates held again"]
     assert (
         article_store.insert_new(db, [_row(feed.id, "g2", "Other title", "https://a.example/1")])
         == []
     )
     assert (
-        article_store.insert_new(db, [_row(feed.id, "g3", "RATES  HELD", "https://a.example/3")])
+        article_store.insert_new(
+            db, [_row(feed.id, "g3", "RATES  HELD  AGAIN", "https://a.example/3")]
+        )
         == []
     )
     fresh = article_store.insert_new(

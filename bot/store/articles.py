@@ -21,6 +21,7 @@ import sqlite_utils
 from bot.ingest.normalize import is_homepage
 from bot.models import Article
 from bot.store.database import iso, parse_iso
+from bot.store.stories import invalidate_summary
 from bot.textutil import fold, squash_spaces, words
 
 # The same outlet and title within this window is one article republished, not a new one.
@@ -51,6 +52,8 @@ def insert_new(
     """
     new: list[Article] = []
     for row in rows:
+        if _known_entry(db, row):
+            continue
         if _seen_before(db, row):
             continue
         guid = row.get("guid") or row.get("canonical_url") or row["title"]
@@ -77,6 +80,35 @@ def insert_new(
         if cursor.rowcount:
             new.append(_to_article(record))
     return new
+
+
+def _known_entry(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
+    """Whether this feed's entry (same feed and GUID) is stored already. If the publisher has
+    corrected its title or text in place, the stored row takes the correction, so cards stop
+    showing the wrong headline; it is no new article (not announced or posted again), but its
+    story's cached summary is dropped so the card is rebuilt from the corrected text. Compared
+    after squashing whitespace: a feed that re-serialises every entry each poll causes no rebuild.
+    """
+    guid = row.get("guid")
+    if not guid:
+        return False  # keyed by URL or title: there is nothing to recognise a correction by
+    key = article_id(str(row.get("feed_id") or row["source"]), guid)
+    stored = db.execute("SELECT title, text, story_id FROM articles WHERE id = ?", [key]).fetchone()
+    if stored is None:
+        return False
+    old_title, old_text, story_id = stored
+    title = squash_spaces(row["title"])
+    # An entry that lost its text (a feed trimming old items to titles) is no correction of it.
+    text = row.get("text") or old_text
+    if title == squash_spaces(old_title) and squash_spaces(text) == squash_spaces(old_text):
+        return True
+    db.execute(
+        "UPDATE articles SET title = ?, title_key = ?, text = ? WHERE id = ?",
+        [row["title"], title_key(row["title"]), text, key],
+    )
+    if story_id is not None:
+        invalidate_summary(db, story_id)
+    return True
 
 
 def _seen_before(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:

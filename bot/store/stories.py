@@ -329,6 +329,15 @@ def store_summary(
     )
 
 
+def invalidate_summary(db: sqlite_utils.Database, story_id: str) -> None:
+    """Drop a story's cached summary, so its card is rebuilt on next use: the cache is keyed by
+    member count, which an article corrected in place does not change."""
+    db.execute(
+        "UPDATE stories SET summary_json = NULL, summary_article_count = NULL WHERE id = ?",
+        [story_id],
+    )
+
+
 def summary_to_json(summary: Summary) -> str:
     return json.dumps(
         {
