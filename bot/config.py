@@ -78,6 +78,8 @@ class PollingConfig:
     timeout: float = 20.0
     max_bytes: int = 10_000_000
     allow_private_networks: bool = False
+    # An email or URL put in the User-Agent so feed publishers can reach this instance's operator.
+    contact: str | None = None
 
 
 @dataclass(slots=True)
@@ -215,6 +217,7 @@ def _parse_polling(raw: dict[str, Any]) -> PollingConfig:
             "timeout",
             "max_bytes",
             "allow_private_networks",
+            "contact",
         },
         "polling",
     )
@@ -230,7 +233,22 @@ def _parse_polling(raw: dict[str, Any]) -> PollingConfig:
         p.allow_private_networks = boolean(
             raw["allow_private_networks"], "polling.allow_private_networks"
         )
+    if "contact" in raw:
+        p.contact = _contact(req_str(raw, "contact", "polling.contact"))
     return p
+
+
+# Printable ASCII without spaces or parentheses: it goes into an HTTP header, inside a comment.
+_CONTACT_RE = re.compile(r"^[!-'*-~]{1,200}$")
+
+
+def _contact(value: str) -> str:
+    if not _CONTACT_RE.match(value):
+        raise ConfigError(
+            "polling.contact",
+            f"expected an email address or URL (no spaces or parentheses), got {value!r}",
+        )
+    return value
 
 
 def _parse_feed(raw: Any, index: int, polling: PollingConfig) -> FeedConfig:

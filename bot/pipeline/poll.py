@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from bot import user_agent
 from bot.config import PollingConfig
 from bot.ingest.errors import FeedParseError
 from bot.ingest.fetcher import FeedFetcher, FetchResult
@@ -65,6 +66,18 @@ class PollReport:
 ProgressCallback = Callable[[FeedResult], None]
 
 
+def make_fetcher(polling: PollingConfig) -> FeedFetcher:
+    """A fetcher with the configured limits and User-Agent contact."""
+    return FeedFetcher(
+        allow_private_networks=polling.allow_private_networks,
+        per_host_limit=polling.per_host_limit,
+        total_limit=polling.total_limit,
+        timeout=polling.timeout,
+        max_bytes=polling.max_bytes,
+        user_agent=user_agent(polling.contact),
+    )
+
+
 async def poll_feeds(
     db: sqlite_utils.Database,
     polling: PollingConfig,
@@ -81,13 +94,7 @@ async def poll_feeds(
     report = PollReport()
     own_fetcher = fetcher is None
     if fetcher is None:
-        fetcher = FeedFetcher(
-            allow_private_networks=polling.allow_private_networks,
-            per_host_limit=polling.per_host_limit,
-            total_limit=polling.total_limit,
-            timeout=polling.timeout,
-            max_bytes=polling.max_bytes,
-        )
+        fetcher = make_fetcher(polling)
     try:
         if own_fetcher:
             await fetcher.__aenter__()

@@ -99,16 +99,9 @@ class Poller:
 
     async def open(self, *, spread: float = START_SPREAD) -> None:
         if self.fetcher is None:
-            from bot.ingest.fetcher import FeedFetcher
+            from bot.pipeline.poll import make_fetcher
 
-            polling = self.core.config.polling
-            self.fetcher = FeedFetcher(
-                allow_private_networks=polling.allow_private_networks,
-                per_host_limit=polling.per_host_limit,
-                total_limit=polling.total_limit,
-                timeout=polling.timeout,
-                max_bytes=polling.max_bytes,
-            )
+            self.fetcher = make_fetcher(self.core.config.polling)
         self.spread = int(spread)
         spread_overdue(self.core.db, self.clock(), window=self.spread)
 
