@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from rich.console import Console
+from rich.logging import RichHandler
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -26,15 +30,18 @@ POSITIVE = click.IntRange(min=1)
 async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: bool) -> PassReport:
     feeds = feed_store.list_feeds(core.db) if all_feeds else None
     total = len(feeds) if feeds is not None else len(feed_store.due_feeds(core.db, _now()))
-    with Progress(
-        TextColumn("polling feeds"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[last]}"),
-        console=console,
-        transient=False,
-    ) as progress:
+    with (
+        Progress(
+            TextColumn("polling feeds"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[last]}"),
+            console=console,
+            transient=False,
+        ) as progress,
+        _logs_above(progress.console),
+    ):
         task = progress.add_task("poll", total=total, last="")
 
         def done(result: FeedResult) -> None:
@@ -46,6 +53,29 @@ async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: b
         if active is not None:
             progress.update(task, total=len(active))
         return await core.poll(feeds=active, on_feed_done=done)
+
+
+class _ListedInReport(logging.Filter):
+    """Drops the poll's per-feed warnings ("feed X failed", "feed X disabled"): the report
+    printed after the pass lists every failure, and each would otherwise show twice."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name == "bot.pipeline.poll" and record.levelno == logging.WARNING)
+
+
+@contextmanager
+def _logs_above(console: Console) -> Iterator[None]:
+    """While the progress bar is live, log through its console, which prints above the bar,
+    instead of the plain stderr handler, whose lines were glued onto the bar."""
+    root = logging.getLogger()
+    handler = RichHandler(console=console, show_path=False, markup=False)
+    handler.addFilter(_ListedInReport())
+    saved = root.handlers[:]
+    root.handlers = [handler]
+    try:
+        yield
+    finally:
+        root.handlers = saved
 
 
 def _now():  # type: ignore[no-untyped-def]
