@@ -101,7 +101,7 @@ async def poll_feeds(
 
         async def one(feed: FeedRow) -> None:
             try:
-                result = await _poll_one(db, polling, fetcher, feed, now)
+                result = await _poll_one(db, polling, fetcher, feed, now, started)
             except Exception as exc:
                 # A bug on our side: recorded like any failure, so the feed backs off and its
                 # owner sees why, instead of being fetched again on every tick with no error.
@@ -131,8 +131,13 @@ async def _poll_one(
     fetcher: FeedFetcher,
     feed: FeedRow,
     now: datetime,
+    started: float,
 ) -> FeedResult:
     result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    # The next poll counts from when this one finished, not from the pass's `now`: a feed that
+    # waited minutes in its host's queue would otherwise lose that much of its interval, backoff
+    # or <ttl>. On the pass's clock (`now` plus the time elapsed) so a given `now` still rules.
+    done = now + timedelta(seconds=time.perf_counter() - started)
     parsed: ParsedFeed | None = None
     parse_error: str | None = None
     if result.body is not None:
@@ -153,15 +158,15 @@ async def _poll_one(
     if parse_error is not None:
         # From the state before the fetch: its old validators make the next poll download (and
         # re-parse) the body instead of getting a 304.
-        outcome = record_failure(_state(feed), parse_error, now, max_failures=polling.max_failures)
+        outcome = record_failure(_state(feed), parse_error, done, max_failures=polling.max_failures)
     else:
-        outcome = apply_fetch_result(_state(feed), result, now, max_failures=polling.max_failures)
+        outcome = apply_fetch_result(_state(feed), result, done, max_failures=polling.max_failures)
     ttl_minutes = _ttl_minutes(feed, result, parsed, outcome)
     if ttl_minutes:
         # RSS <ttl> asks us not to poll more often than that; honour it when it is longer.
         # Capped: a hostile or mistaken <ttl>999999</ttl> must not silence a feed for years.
         ttl = min(timedelta(minutes=ttl_minutes), MAX_TTL)
-        earliest = now + max(ttl, timedelta(0))
+        earliest = done + max(ttl, timedelta(0))
         if outcome.next_poll_at < earliest:
             outcome = dataclasses.replace(outcome, next_poll_at=earliest)
     rows = _rows(feed, parsed, result.url, now) if parsed is not None else []
