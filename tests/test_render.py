@@ -400,3 +400,17 @@ def test_a_digest_that_left_stories_out_says_how_many_on_every_surface() -> None
     digest.more = 0
     assert "· 1 story\n" in render_digest_text(digest) + "\n"
     assert "more not shown" not in render_digest_html(digest)
+
+
+# --- freshness and disguised links ---------------------------------------------------------
+
+
+def test_card_without_angles_still_says_how_fresh_it_is() -> None:
+    # The coverage line lives in "What others are reporting"; a card with no angles has no such
+    # section, and Slack and Discord show the age on every card anyway.
+    card = make_card(angles=[])
+    assert "as of 2h after first report" in render_card_text(card).splitlines()[1]
+    assert "as of 2h after first report" in render_digest_html(make_digest(card))
+    wide = io.StringIO()
+    render_card_console(card, Console(file=wide, width=200, color_system=None))
+    assert "as of 2h after first report" in wide.getvalue()

@@ -75,7 +75,8 @@ def card_renderable(card: StoryCard, full: bool = False) -> Panel:
     # The headline goes inside the panel, not in its border, where rich would truncate it.
     rows: list[RenderableType] = [
         Text(clean(card.headline), style=_HEAD),
-        Text(card.sources_label, style=_DIM),
+        # The freshness goes here too: a card without angles has no coverage line below.
+        Text(f"{card.sources_label} · {card.age_label}", style=_DIM),
     ]
     if card.topics:
         rows.append(Text("Topics: " + ", ".join(clean(t) for t in card.topics), style=_DIM))

@@ -78,7 +78,8 @@ def render_card_html(card: StoryCard, full: bool = False) -> str:
     out = [
         f'<article class="card" id="story-{_e(card.slug)}">',
         f"<h2>{_e(card.headline)}</h2>",
-        f'<p class="meta">{escape(card.sources_label)} · <code>{_e(story_command(card))}</code>'
+        # The freshness goes here too: a card without angles has no coverage line below.
+        f'<p class="meta">{escape(card.sources_label)} · {escape(card.age_label)} · <code>{_e(story_command(card))}</code>'
         + (f" · {', '.join(_e(t) for t in card.topics)}" if card.topics else "")
         + "</p>",
     ]

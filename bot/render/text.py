@@ -146,6 +146,12 @@ def more_label(card: StoryCard, hidden: int) -> str:
     return f"+{hidden} more (use {story_command(card)})"
 
 
+def meta_label(card: StoryCard) -> str:
+    """The line under the headline. It carries the freshness, so a card with no angles (and so
+    no "What others are reporting" section) still says how old it is, as Slack and Discord do."""
+    return f"{card.sources_label} · {card.age_label} · {story_command(card)}"
+
+
 def coverage_label(card: StoryCard) -> str:
     return f"Coverage {card.age_label}"
 
@@ -171,7 +177,7 @@ def digest_heading(digest: Digest) -> str:
 
 
 def render_card_text(card: StoryCard, full: bool = False) -> str:
-    lines = [clean(card.headline), f"{card.sources_label} · {story_command(card)}"]
+    lines = [clean(card.headline), meta_label(card)]
     if card.topics:
         lines.append("Topics: " + ", ".join(clean(t) for t in card.topics))
 
