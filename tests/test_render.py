@@ -414,3 +414,16 @@ def test_card_without_angles_still_says_how_fresh_it_is() -> None:
     wide = io.StringIO()
     render_card_console(card, Console(file=wide, width=200, color_system=None))
     assert "as of 2h after first report" in wide.getvalue()
+
+
+def test_html_shows_the_real_host_of_a_link_labelled_as_another_site() -> None:
+    card = make_card(
+        sources=[
+            SourceLink("Harbor Ledger", "https://bank.example/login", "https://trap.example/x"),
+            SourceLink("Pinecrest Wire", "Towns get money", "https://wire.example/y"),
+        ]
+    )
+    page = render_digest_html(make_digest(card))
+    assert "https://bank.example/login</a> (trap.example)" in page
+    # An ordinary title gets no host note.
+    assert "Towns get money</a> (" not in page

@@ -16,10 +16,12 @@ from bot.render.text import (
     bare_quote,
     clean,
     coverage_label,
+    disguised_link,
     format_time,
     safe_url,
     split_angles,
     story_command,
+    url_host,
 )
 
 _REL = "noopener noreferrer nofollow"
@@ -56,11 +58,18 @@ def _e(text: str | None) -> str:
 
 
 def _link(label: str, url: str | None) -> str:
-    """`label` (already escaped) as a link if `url` is http(s), else as plain text."""
+    """`label` (raw feed text, escaped here) as a link if `url` is http(s), else as plain text.
+
+    A label that reads as another site's address ("https://bank.example/login" on a link to
+    evil.example) gets the real host beside it, as the Slack and Discord cards show it.
+    """
     safe = safe_url(url)
     if safe is None:
-        return label
-    return f'<a href="{escape(safe, quote=True)}" rel="{_REL}">{label}</a>'
+        return _e(label)
+    link = f'<a href="{escape(safe, quote=True)}" rel="{_REL}">{_e(label)}</a>'
+    if disguised_link(clean(label), safe):
+        link += f" ({escape(url_host(safe), quote=True)})"
+    return link
 
 
 def _angle(angle: Angle) -> str:
@@ -93,7 +102,7 @@ def render_card_html(card: StoryCard, full: bool = False) -> str:
     if card.sources:
         out.append("<section><h3>Sources</h3><ul>")
         for link in card.sources:
-            title = _link(_e(link.title), link.url)
+            title = _link(link.title, link.url)
             out.append(f"<li><strong>{_e(link.source)}</strong>: {title}</li>")
         out.append("</ul></section>")
 
