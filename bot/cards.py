@@ -60,8 +60,16 @@ class StoryCard:
         return label
 
     def corroboration(self, bullet: Bullet) -> str:
-        """'reported by 4 of 6': how many outlets back a TL;DR bullet."""
-        return f"reported by {len(bullet.sources)} of {self.outlet_count}"
+        """'reported by 4 of 6': how many independent sources back a TL;DR bullet.
+
+        Counted like the "N sources tracking" header: outlets carrying one wire text back a bullet
+        once, out of ``source_count``. Counting each copy would show one text as corroboration.
+        """
+        source_of = {outlet: group[0] for group in self.wire_groups for outlet in group}
+        backing = len({source_of.get(outlet, outlet) for outlet in bullet.sources})
+        # A card built without wire groups (or a stale count) never reads "5 of 4".
+        total = max(self.source_count, backing)
+        return f"reported by {backing} of {total}"
 
 
 @dataclass(slots=True)

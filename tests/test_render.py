@@ -133,8 +133,8 @@ def test_text_card_has_every_part() -> None:
     assert "4 sources tracking this story (5 outlets; shared wire copy counted once)" in lines[1]
     assert "/story lighthouse-grant" in lines[1]
     assert "TL;DR" in lines
-    assert "  • Twelve lighthouses will be restored by 2027. (reported by 4 of 5)" in lines
-    assert "  • Volunteers will staff the beacons on weekends. (reported by 1 of 5)" in lines
+    assert "  • Twelve lighthouses will be restored by 2027. (reported by 4 of 4)" in lines
+    assert "  • Volunteers will staff the beacons on weekends. (reported by 1 of 4)" in lines
     assert "Sources" in lines
     assert "  • Harbor Ledger: Grant lights up the coast — https://ledger.example/a" in lines
     assert "  • Pinecrest Wire: Towns get restoration money" in lines
@@ -209,7 +209,7 @@ def test_console_card_has_every_part() -> None:
         "4 sources tracking this story",
         "/story lighthouse-grant",
         "TL;DR",
-        "(reported by 4 of 5)",
+        "(reported by 4 of 4)",
         "Sources",
         "Grant lights up the coast",
         "What others are reporting",
@@ -300,7 +300,7 @@ def test_html_card_has_every_part() -> None:
         "4 sources tracking this story",
         "/story lighthouse-grant",
         "TL;DR",
-        "(reported by 4 of 5)",
+        "(reported by 4 of 4)",
         "Grant lights up the coast",
         "What others are reporting",
         "Coverage as of 2h after first report",
@@ -427,3 +427,14 @@ def test_html_shows_the_real_host_of_a_link_labelled_as_another_site() -> None:
     assert "https://bank.example/login</a> (trap.example)" in page
     # An ordinary title gets no host note.
     assert "Towns get money</a> (" not in page
+
+
+def test_corroboration_counts_a_shared_wire_text_once() -> None:
+    # Valley Times and Dune Radio ran one wire text: the header says "4 sources (5 outlets)", so
+    # a bullet only they carry is one source of four, not two of five.
+    card = make_card(tldr=[Bullet("Keepers get a raise.", ["Valley Times", "Dune Radio"])])
+    assert card.corroboration(card.tldr[0]) == "reported by 1 of 4"
+    assert card.corroboration(Bullet("x", ["Harbor Ledger", "Dune Radio"])) == "reported by 2 of 4"
+    # Without wire groups every outlet is its own source.
+    plain = make_card(source_count=5, wire_groups=[])
+    assert plain.corroboration(Bullet("x", OUTLETS[:3])) == "reported by 3 of 5"
