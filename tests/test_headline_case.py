@@ -65,3 +65,26 @@ def test_chosen_headline_uses_cluster_case() -> None:
     ]
     headline, _ = choose_headline(articles)
     assert headline in {"Fed trims rates", "Fed trims rates by a quarter point"}
+
+
+def test_stacked_labels_and_live_tags_are_stripped() -> None:
+    assert clean_title("WATCH LIVE: Fed raises rates again") == "Fed raises rates again"
+    assert clean_title("BREAKING: LIVE: Ferry service halted") == "Ferry service halted"
+    assert clean_title("Central bank lifts key rate to 4% - latest updates") == (
+        "Central bank lifts key rate to 4%"
+    )
+    assert clean_title("Storm reaches the coast: live updates") == "Storm reaches the coast"
+    assert clean_title("Watch the latest") == "Watch the latest"
+
+
+def test_outlet_names_after_rarer_separators_and_before_a_colon_are_stripped() -> None:
+    for sep in ("::", "/", "»"):
+        title = f"Fed raises rates again {sep} Market Pulse"
+        assert clean_title(title, ["Market Pulse"]) == "Fed raises rates again", sep
+    assert clean_title("Market Pulse: Fed raises rates again", ["Market Pulse"]) == (
+        "Fed raises rates again"
+    )
+    assert clean_title("Reuters | Port workers end strike") == "Port workers end strike"
+    # Not an outlet: a place before a colon, a slash inside the title.
+    assert clean_title("Veldoria: talks resume in Geneva") == "Veldoria: talks resume in Geneva"
+    assert clean_title("Rates rise / Markets Fall") == "Rates rise / Markets Fall"

@@ -15,8 +15,17 @@ from bot.models import Article
 from bot.summarize.sentences import content_stems
 from bot.textutil import STOPWORDS, squash_spaces
 
-# " - Reuters", " | BBC News", " — The New York Times": a separator, then a short site name.
-_SITE_SUFFIX_RE = re.compile(r"\s+[|\-–—:•·]\s+(?P<site>[^|\-–—:•·]{2,40})$")
+# " - Reuters", " | BBC News", " — The New York Times", " :: Site", " / Site", " » Site": a
+# separator, then a short site name.
+_SITE_SUFFIX_RE = re.compile(
+    r"\s+(?P<sep>::|[|\-–—:•·/»])\s+(?P<site>(?:(?!::)[^|\-–—:•·/»]){2,40})$"
+)
+# Separators that are rare inside a title but common in one ("AC / DC fans", "Rates » markets"):
+# a tail after them is only cut when it reads as a site name, never on capitalisation alone.
+_RARE_SEPARATORS = frozenset({"::", "/", "»"})
+# "Reuters: Fed raises rates", "Market Pulse | Fed raises rates": a site name, then a separator.
+# Only cut when the name is a known outlet: "Ukraine: talks resume" is a title's own framing.
+_SITE_PREFIX_RE = re.compile(r"^(?P<site>[^:|/»\-–—]{2,40}?)\s*(?:::|[:|»]|\s[/\-–—])\s+")
 # "... (Reuters)": a trailing parenthesised name.
 _PAREN_SUFFIX_RE = re.compile(r"\s*\((?P<site>[^()]{2,40})\)$")
 _SITE_WORDS_RE = re.compile(
@@ -34,9 +43,16 @@ _WELL_KNOWN_OUTLETS = frozenset(
     interfax|yonhap|kyodo|kyodo news|al jazeera|haaretz|politico|axios|semafor|dw|france 24
     """.split("|")
 )
-_LABEL_RE = re.compile(
-    r"(?i)^(?:breaking(?: news)?|watch|video|live(?: updates)?|update[d]?|exclusive|opinion|"
-    r"analysis|editorial|just in|developing|photos?|listen|explainer|fact check)\s*[:|\-–—]\s*"
+_LABEL_WORDS = (
+    r"(?:breaking(?: news)?|watch|video|live(?: updates)?|update[d]?|exclusive|opinion|"
+    r"analysis|editorial|just in|developing|photos?|listen|explainer|fact check)"
+)
+# Labels can stack ("WATCH LIVE:", "BREAKING: LIVE:"); the run before the separator goes at once.
+_LABEL_RE = re.compile(rf"(?i)^{_LABEL_WORDS}(?:\s+{_LABEL_WORDS})*\s*[:|\-–—]\s*")
+# "... - latest updates", "...: live updates", "... | live": a live-page tag, not the news.
+_TRAILING_LIVE_RE = re.compile(
+    r"(?i)\s*[:|\-–—]\s*(?:(?:the\s+)?latest(?:\s+(?:news|updates?))?|live(?:\s+(?:news|updates?|"
+    r"blog|coverage))?|as it happened)\s*$"
 )
 _TRAILING_TAG_RE = re.compile(r"(?i)\s*[\[(](?:video|photos?|watch|live|updated?|opinion)[\])]\s*$")
 _CLICKBAIT_RE = re.compile(
@@ -131,6 +147,7 @@ def strip_site_suffix(title: str, site_names: Sequence[str] = ()) -> str:
             min_left = 3
         elif (
             match.re is _SITE_SUFFIX_RE
+            and match.group("sep") not in _RARE_SEPARATORS
             and len(tail.split()) <= 3
             and all(w[:1].isupper() for w in tail.split())
         ):
@@ -140,6 +157,18 @@ def strip_site_suffix(title: str, site_names: Sequence[str] = ()) -> str:
         if left < min_left:
             return title
         title = title[: match.start()].rstrip()
+    return title
+
+
+def strip_site_prefix(title: str, site_names: Sequence[str] = ()) -> str:
+    """Drop a leading "Reuters: " or "Market Pulse | " naming a known outlet (no headline should
+    credit one outlet), when a title of at least two words remains."""
+    known = {_norm_site(s) for s in site_names if s} | _WELL_KNOWN_OUTLETS
+    match = _SITE_PREFIX_RE.match(title)
+    if match and _norm_site(match.group("site")) in known:
+        rest = title[match.end() :]
+        if len(rest.split()) >= 2:
+            return rest
     return title
 
 
@@ -201,9 +230,17 @@ def clean_title(
 ) -> str:
     """A card headline from an outlet title; ``forms`` restores the case of a shouted title."""
     title = squash_spaces(title)
-    title = _LABEL_RE.sub("", title)
-    title = _TRAILING_TAG_RE.sub("", title)
-    title = strip_site_suffix(title, site_names)
+    # Labels, site names and live tags can wrap each other ("Reuters: WATCH: ... - live updates
+    # | Site"): peel until nothing changes (each pass only shortens the title; a few suffice).
+    for _ in range(_MAX_SUFFIXES):
+        before = title
+        title = _LABEL_RE.sub("", title)
+        title = strip_site_prefix(title, site_names)
+        title = _TRAILING_TAG_RE.sub("", title)
+        title = strip_site_suffix(title, site_names)
+        title = _TRAILING_LIVE_RE.sub("", title)
+        if title == before:
+            break
     title = fix_shouting(title, forms)
     title = title.rstrip(" !").strip()
     # A final full stop is not headline style, but the dot of "U.S." is part of the word.
