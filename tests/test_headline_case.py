@@ -88,3 +88,26 @@ def test_outlet_names_after_rarer_separators_and_before_a_colon_are_stripped() -
     # Not an outlet: a place before a colon, a slash inside the title.
     assert clean_title("Veldoria: talks resume in Geneva") == "Veldoria: talks resume in Geneva"
     assert clean_title("Rates rise / Markets Fall") == "Rates rise / Markets Fall"
+
+
+def test_clickbait_title_loses_to_any_plain_title() -> None:
+    body = (
+        "The central bank raised its key interest rate by half a point to 4% on Thursday. "
+        "Governor Ilse Marrow said inflation remained too high."
+    )
+    articles = [
+        Article(
+            id="1",
+            source="Buzz Desk",
+            title="You won't believe how far the central bank raised its key interest rate",
+            text=body,
+        ),
+        Article(id="2", source="Plain Ledger", title="Rates up again", text=body),
+    ]
+    assert choose_headline(articles)[0] == "Rates up again"
+    # Only bait to choose from: the best of it is still a headline.
+    bait = [
+        articles[0],
+        Article(id="3", source="C", title="Everything we know about rates", text=body),
+    ]
+    assert choose_headline(bait)[0]

@@ -273,7 +273,8 @@ def choose_headline(
     """The best cleaned title and the index of the article it came from.
 
     Titles are scored by how much of the shared story vocabulary they use (consensus words are the
-    neutral core), minus penalties for questions, clickbait and quote-led headlines.
+    neutral core), minus penalties for questions, clickbait and quote-led headlines. A clickbait
+    title is only used when every title is clickbait.
     """
     sites = [a.source for a in articles]
     # Only computed when needed: most clusters have no shouted title.
@@ -281,11 +282,17 @@ def choose_headline(
     if any(is_shouted(a.title) for a in articles):
         forms = case_forms([t for a in articles for t in (a.title, a.text)])
     best: tuple[float, str, int] | None = None
-    for index, article in enumerate(articles):
-        cleaned = clean_title(article.title, sites, forms)
+    cleaned_titles = [
+        (index, cleaned)
+        for index, article in enumerate(articles)
+        if content_stems(cleaned := clean_title(article.title, sites, forms))
+    ]
+    # Clickbait is ruled out, not just marked down, whenever any other title is usable: a short
+    # plain title beats "You won't believe ..." however much story vocabulary the bait uses.
+    if any(not _CLICKBAIT_RE.search(cleaned) for _, cleaned in cleaned_titles):
+        cleaned_titles = [(i, c) for i, c in cleaned_titles if not _CLICKBAIT_RE.search(c)]
+    for index, cleaned in cleaned_titles:
         stems = content_stems(cleaned)
-        if not stems:
-            continue
         if probs:
             score = sum(probs.get(s, 0.0) for s in set(stems)) / (len(set(stems)) ** 0.5)
         else:
