@@ -84,3 +84,19 @@ def test_summarize_keeps_angles_off_what_the_tldr_already_says() -> None:
         line = set(words(angle.line))
         for bullet in bullets:
             assert len(line & bullet) / max(1, min(len(line), len(bullet))) < 0.6, angle.line
+
+
+def test_long_sentence_carrying_a_whole_bullet_is_neither_line_nor_quote() -> None:
+    # The bullet is 6 content words; the sentence around it has 15, so measured over the
+    # sentence's own words the overlap was 0.4 and the sentence became the quote, bullet and all.
+    bullet = "Library trustees hired architect Pilar Oyelaran for the Dock Street site."
+    carrier = (
+        "After a long search that stretched across three winters and several heated meetings, "
+        "library trustees hired architect Pilar Oyelaran for the Dock Street site, the clerk noted."
+    )
+    own = "Ridge Hollow volunteers will staff the reading room on 4 weekends."
+    articles = _lead_and_other(f"{own} {carrier}")
+    angles, _ = build_angles(articles, [a.source for a in articles], "Valley Ledger", tldr=[bullet])
+    assert angles and "volunteers" in angles[0].line
+    for angle in angles:
+        assert "Pilar Oyelaran" not in angle.quote and "Pilar Oyelaran" not in angle.line

@@ -26,6 +26,10 @@ QUOTE_MAX_WORDS = 24
 QUOTE_MAX_OVERLAP = 0.5
 # A sentence sharing more of its content words with a TL;DR bullet is the story, not an angle.
 TLDR_MAX_OVERLAP = 0.6
+# A sentence carrying this much of a bullet's content words (or a short sentence this much of
+# its own) repeats the bullet. Higher than the bar above: at 0.6 of the smaller set, sentences
+# that only share a bullet's setting (place, people) were cut too, and with them real quotes.
+TLDR_MAX_CONTAINED = 0.75
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
 
@@ -159,8 +163,20 @@ def _pick_for_outlet(
 def _mostly_restates(
     stems: list[str], tldr: Sequence[tuple[frozenset[str], frozenset[str]]]
 ) -> bool:
-    """Whether the sentence mostly says what a TL;DR bullet says."""
-    return any(_share(set(stems), set(bullet)) >= TLDR_MAX_OVERLAP for bullet, _ in tldr)
+    """Whether the sentence mostly says what a TL;DR bullet says, or carries most of a bullet.
+
+    Measured over the sentence's own words only, a long sentence containing a whole bullet
+    slipped under the bar and its quote repeated the bullet; so the overlap over the smaller of
+    the two counts too.
+    """
+    own = set(stems)
+    for bullet, _ in tldr:
+        shared = len(own & bullet)
+        if shared / max(1, len(own)) >= TLDR_MAX_OVERLAP:
+            return True
+        if shared / max(1, min(len(own), len(bullet))) >= TLDR_MAX_CONTAINED:
+            return True
+    return False
 
 
 def _gives_figure_of(
