@@ -12,7 +12,7 @@ import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
-from bot.models import Angle, Article
+from bot.models import Angle, Article, Bullet
 from bot.summarize.asides import has_open_quote
 from bot.summarize.candidates import same_figure_restated
 from bot.summarize.clauses import clause_prefixes, cut_to_words
@@ -315,13 +315,17 @@ def build_angles(
     outlet_of: Sequence[str],
     lead_outlet: str | None,
     max_angles: int = MAX_ANGLES,
-    tldr: Sequence[str] = (),
+    tldr: Sequence[str | Bullet] = (),
 ) -> tuple[list[Angle], list[str]]:
     """Angles for outlets other than the lead, best first, and the outlets that add nothing.
 
-    `tldr` is the card's bullet texts: a sentence that mostly restates one is not an angle.
+    `tldr` is the card's bullets (or their texts): a sentence that mostly restates one is not an
+    angle. An outlet that is a bullet's only source is never "adding nothing" (it is left out of
+    the returned list); when its angle is below the novelty bar its best one is still shown.
     """
-    bullets = [(frozenset(content_stems(text)), figures(text)) for text in tldr]
+    texts = [b if isinstance(b, str) else b.text for b in tldr]
+    bullets = [(frozenset(content_stems(text)), figures(text)) for text in texts]
+    sole = {b.sources[0] for b in tldr if not isinstance(b, str) and len(b.sources) == 1}
     by_outlet: dict[str, list[Article]] = {}
     for article, outlet in zip(articles, outlet_of, strict=True):
         by_outlet.setdefault(outlet, []).append(article)
@@ -331,22 +335,38 @@ def build_angles(
     }
     counts = _outlet_counts(cache)
     picks: list[_Pick] = []
+    sole_angles: list[Angle] = []
     also: list[str] = []
     for outlet, arts in by_outlet.items():
         if outlet == lead_outlet:
             continue
         other = _OtherStems(counts, cache[outlet])
         pick = _pick_for_outlet(outlet, arts, other, bullets)
-        if pick is None or pick.novelty < MIN_NOVELTY:
+        if pick is not None and pick.novelty >= MIN_NOVELTY:
+            picks.append(pick)
+        elif outlet in sole:
+            # Its detail is a bullet, so its angle is the next best thing it adds (weak by the
+            # novelty bar, but its own). With nothing else, the bullet's "reported by" credits
+            # it: listing it as adding nothing would be false, and an angle repeating the
+            # bullet would say the same thing twice on one card.
+            if pick is not None:
+                sole_angles.append(_angle(pick))
+        else:
             also.append(outlet)
-            continue
-        picks.append(pick)
     picks.sort(key=lambda p: -p.novelty)
-    angles: list[Angle] = []
-    for pick in picks:
-        if len(angles) >= max_angles:
-            also.append(pick.outlet)
-            continue
-        # No quote that adds to the line: the line stands alone (renderers skip an empty quote).
-        angles.append(Angle(pick.outlet, angle_line(pick), angle_quote(pick), pick.article.url))
+    # Sole sources take the places first: past the cap an outlet goes to "Also reporting", which
+    # would say they add nothing (a card has at most a few bullets, so they always fit).
+    ranked = [a.source for a in sole_angles]
+    ranked += [p.outlet for p in picks if p.outlet in sole]
+    ranked += [p.outlet for p in picks if p.outlet not in sole]
+    keep = set(ranked[:max_angles])
+    angles = [_angle(p) for p in picks if p.outlet in keep]
+    also += [p.outlet for p in picks if p.outlet not in keep and p.outlet not in sole]
+    # Weak by the novelty measure: listed after the outlets' own angles.
+    angles += [a for a in sole_angles if a.source in keep]
     return angles, also
+
+
+def _angle(pick: _Pick) -> Angle:
+    # No quote that adds to the line: the line stands alone (renderers skip an empty quote).
+    return Angle(pick.outlet, angle_line(pick), angle_quote(pick), pick.article.url)
