@@ -1,6 +1,6 @@
 """Shared fixtures: a real SQLite file per test (`db`), an empty loopback feed server for a test's
-own routes (`server`), the sample feeds on a loopback server, and a fake Discord REST API on
-loopback with discord.py pointed at it."""
+own routes (`server`), the sample feeds on a loopback server, a fake Slack Web API on loopback
+(`slack_api`), and a fake Discord REST API on loopback with discord.py pointed at it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import discord
 import pytest
 import sqlite_utils
 from fakes.discord_api import FakeDiscord
+from fakes.slack_api import FakeSlackAPI
 
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
@@ -29,6 +30,13 @@ def db(tmp_path: Path) -> sqlite_utils.Database:
 def server() -> Iterator[FeedServer]:
     with FeedServer() as srv:
         yield srv
+
+
+@pytest.fixture
+async def slack_api() -> AsyncIterator[FakeSlackAPI]:
+    server = await FakeSlackAPI().start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture

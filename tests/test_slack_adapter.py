@@ -1,9 +1,7 @@
-"""The Slack ChatAdapter against the fake Web API: exact payloads, threading, error mapping,
+"""The Slack ChatAdapter against the fake Slack Web API: exact payloads, threading, error mapping,
 rate limits and pacing."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -39,26 +37,19 @@ CHANNEL = ChannelRow(
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackAPI]:
-    server = await FakeSlackAPI().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def adapter(fake: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch) -> SlackAdapter:
+def adapter(slack_api: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch) -> SlackAdapter:
     # Retry-After is honoured to the second; the handler's extra random jitter would only slow
     # the test down.
     monkeypatch.setattr(builtin_async_handlers.random, "random", lambda: 0.0)
-    client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=fake.api_url))
+    client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=slack_api.api_url))
     return SlackAdapter(client, pacer=ChannelPacer(0))
 
 
-async def test_post_card_payload(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+async def test_post_card_payload(slack_api: FakeSlackAPI, adapter: SlackAdapter) -> None:
     card = make_card()
     posted = await adapter.post_card(CHANNEL, card, nonce="n-1")
     [message] = card_messages(card)
-    assert fake.calls_to("chat.postMessage") == [
+    assert slack_api.calls_to("chat.postMessage") == [
         {
             "channel": "C1",
             "text": message.text,
@@ -74,17 +65,17 @@ async def test_post_card_payload(fake: FakeSlackAPI, adapter: SlackAdapter) -> N
     assert posted == PostedMessage(message_ref="1700000000.000001", thread_ref="1700000000.000001")
 
 
-async def test_find_posted_by_metadata(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+async def test_find_posted_by_metadata(slack_api: FakeSlackAPI, adapter: SlackAdapter) -> None:
     await adapter.post_text(CHANNEL, "hello")
     posted = await adapter.post_card(CHANNEL, make_card(), nonce="n-1")
     assert await adapter.find_posted(CHANNEL, story_id="s1", nonce="n-1") == posted
     assert await adapter.find_posted(CHANNEL, story_id="s1", nonce="other") is None
-    [history] = fake.calls_to("conversations.history")[:1]
+    [history] = slack_api.calls_to("conversations.history")[:1]
     assert history["channel"] == "C1" and history["include_all_metadata"] in ("1", True)
 
 
 async def test_update_replies_in_thread_and_edits_count(
-    fake: FakeSlackAPI, adapter: SlackAdapter
+    slack_api: FakeSlackAPI, adapter: SlackAdapter
 ) -> None:
     posted = await adapter.post_card(CHANNEL, make_card(6), nonce="n-1")
     grown = make_card(8)
@@ -92,22 +83,22 @@ async def test_update_replies_in_thread_and_edits_count(
         CHANNEL, posted, grown, new_outlets=["Outlet 6", "Outlet 7"], nonce="n-2"
     )
     assert result == posted
-    reply = fake.calls_to("chat.postMessage")[1]
+    reply = slack_api.calls_to("chat.postMessage")[1]
     assert reply["thread_ts"] == posted.message_ref
     assert (
         "Outlet 6, Outlet 7 joined. Now 8 sources tracking." in reply["blocks"][0]["text"]["text"]
     )
     assert reply["metadata"]["event_payload"] == {"story_id": "s1", "nonce": "n-2"}
-    [update] = fake.calls_to("chat.update")
+    [update] = slack_api.calls_to("chat.update")
     assert update["ts"] == posted.message_ref and update["channel"] == "C1"
     assert update["blocks"] == card_messages(grown)[0].blocks
     assert "*8 sources tracking*" in update["blocks"][1]["elements"][0]["text"]
     # The story did not get a second top-level post.
-    assert len(fake.messages["C1"]) == 2 and "thread_ts" in fake.messages["C1"][1]
+    assert len(slack_api.messages["C1"]) == 2 and "thread_ts" in slack_api.messages["C1"][1]
 
 
 async def test_find_posted_finds_an_update_in_its_thread(
-    fake: FakeSlackAPI, adapter: SlackAdapter
+    slack_api: FakeSlackAPI, adapter: SlackAdapter
 ) -> None:
     posted = await adapter.post_card(CHANNEL, make_card(6), nonce="n-1")
     lookup = {"story_id": "s1", "kind": "update", "parent": posted}
@@ -117,41 +108,43 @@ async def test_find_posted_finds_an_update_in_its_thread(
     assert found is not None and found.message_ref != posted.message_ref
     assert found.thread_ref == posted.message_ref
     assert await adapter.find_posted(CHANNEL, nonce="u-2", **lookup) is None  # type: ignore[arg-type]
-    assert fake.calls_to("conversations.replies")[-1]["ts"] == posted.message_ref
+    assert slack_api.calls_to("conversations.replies")[-1]["ts"] == posted.message_ref
 
 
 async def test_update_is_delivered_even_if_the_edit_fails(
-    fake: FakeSlackAPI, adapter: SlackAdapter
+    slack_api: FakeSlackAPI, adapter: SlackAdapter
 ) -> None:
     posted = await adapter.post_card(CHANNEL, make_card(6), nonce="n-1")
-    fake.script("chat.update", body={"ok": False, "error": "internal_error"})
+    slack_api.script("chat.update", body={"ok": False, "error": "internal_error"})
     result = await adapter.post_update(
         CHANNEL, posted, make_card(8), new_outlets=["Outlet 7"], nonce="u-1"
     )
-    assert result == posted and len(fake.calls_to("chat.postMessage")) == 2
+    assert result == posted and len(slack_api.calls_to("chat.postMessage")) == 2
 
 
-async def test_update_survives_deleted_original(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+async def test_update_survives_deleted_original(
+    slack_api: FakeSlackAPI, adapter: SlackAdapter
+) -> None:
     posted = PostedMessage(message_ref="1600000000.000001", thread_ref="1600000000.000001")
     await adapter.post_update(CHANNEL, posted, make_card(8), new_outlets=["Outlet 7"], nonce="n")
-    assert fake.methods()[-1] == "chat.update"
+    assert slack_api.methods()[-1] == "chat.update"
 
 
-async def test_429_then_success(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
-    fake.script(
+async def test_429_then_success(slack_api: FakeSlackAPI, adapter: SlackAdapter) -> None:
+    slack_api.script(
         "chat.postMessage",
         status=429,
         body={"ok": False, "error": "ratelimited"},
         headers={"Retry-After": "0"},
     )
     posted = await adapter.post_card(CHANNEL, make_card(), nonce="n-1")
-    assert len(fake.calls_to("chat.postMessage")) == 2
+    assert len(slack_api.calls_to("chat.postMessage")) == 2
     assert posted.message_ref == "1700000000.000001"
 
 
-async def test_persistent_429_is_transient(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+async def test_persistent_429_is_transient(slack_api: FakeSlackAPI, adapter: SlackAdapter) -> None:
     for _ in range(3):
-        fake.script(
+        slack_api.script(
             "chat.postMessage",
             status=429,
             body={"ok": False, "error": "ratelimited"},
@@ -178,9 +171,9 @@ async def test_persistent_429_is_transient(fake: FakeSlackAPI, adapter: SlackAda
     ],
 )
 async def test_error_mapping(
-    fake: FakeSlackAPI, adapter: SlackAdapter, error: str, kind: type[DeliveryError]
+    slack_api: FakeSlackAPI, adapter: SlackAdapter, error: str, kind: type[DeliveryError]
 ) -> None:
-    fake.script("chat.postMessage", body={"ok": False, "error": error})
+    slack_api.script("chat.postMessage", body={"ok": False, "error": error})
     with pytest.raises(kind) as raised:
         await adapter.post_card(CHANNEL, make_card(), nonce="n")
     assert type(raised.value) is kind
@@ -188,14 +181,16 @@ async def test_error_mapping(
 
 
 async def test_server_error_goes_to_the_outbox_unretried(
-    fake: FakeSlackAPI, adapter: SlackAdapter
+    slack_api: FakeSlackAPI, adapter: SlackAdapter
 ) -> None:
     """No blind resend in the client: the outbox retries with backoff (and reconciles first when a
     failure may have come after the message landed)."""
-    fake.script("chat.postMessage", status=503, body={"ok": False, "error": "service_unavailable"})
+    slack_api.script(
+        "chat.postMessage", status=503, body={"ok": False, "error": "service_unavailable"}
+    )
     with pytest.raises(TransientDeliveryError):
         await adapter.post_card(CHANNEL, make_card(), nonce="n")
-    assert len(fake.calls_to("chat.postMessage")) == 1
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
 
 
 async def test_unreachable_api_is_transient() -> None:
@@ -214,35 +209,37 @@ def test_timeouts_and_dropped_connections_may_have_posted(exc: Exception) -> Non
     assert isinstance(error, TransientDeliveryError) and error.maybe_sent is True
 
 
-async def test_internal_error_may_have_posted(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
-    fake.script("chat.postMessage", body={"ok": False, "error": "fatal_error"})
+async def test_internal_error_may_have_posted(
+    slack_api: FakeSlackAPI, adapter: SlackAdapter
+) -> None:
+    slack_api.script("chat.postMessage", body={"ok": False, "error": "fatal_error"})
     with pytest.raises(TransientDeliveryError) as raised:
         await adapter.post_card(CHANNEL, make_card(), nonce="n")
     assert raised.value.maybe_sent is True
 
 
-async def test_post_text_cannot_ping(fake: FakeSlackAPI, adapter: SlackAdapter) -> None:
+async def test_post_text_cannot_ping(slack_api: FakeSlackAPI, adapter: SlackAdapter) -> None:
     await adapter.post_text(CHANNEL, "Feed <!channel> disabled @here")
-    [call] = fake.calls_to("chat.postMessage")
+    [call] = slack_api.calls_to("chat.postMessage")
     assert call["text"] == "Feed &lt;!channel&gt; disabled @\u200bhere"
     assert call["unfurl_links"] is False
 
 
 async def test_post_text_treats_feed_parts_as_untrusted(
-    fake: FakeSlackAPI, adapter: SlackAdapter
+    slack_api: FakeSlackAPI, adapter: SlackAdapter
 ) -> None:
     await adapter.post_text(CHANNEL, "The feed *Breaking* <https://evil.test|bank> was disabled")
-    [call] = fake.calls_to("chat.postMessage")
+    [call] = slack_api.calls_to("chat.postMessage")
     shown = call["blocks"][0]["text"]["text"]
     assert "<https" not in shown and "&lt;https://evil.test|bank&gt;" in shown
     assert "*Breaking*" not in shown and "*Breaking*" not in call["text"]
 
 
 async def test_post_text_is_verbatim_so_slack_links_nothing_itself(
-    fake: FakeSlackAPI, adapter: SlackAdapter
+    slack_api: FakeSlackAPI, adapter: SlackAdapter
 ) -> None:
     await adapter.post_text(CHANNEL, "Feed Office #general news https://x.example disabled")
-    [call] = fake.calls_to("chat.postMessage")
+    [call] = slack_api.calls_to("chat.postMessage")
     (block,) = call["blocks"]
     assert block["text"]["type"] == "mrkdwn" and block["text"]["verbatim"] is True
 

@@ -1,6 +1,6 @@
 """The Slack app end to end in HTTP mode: real signed requests in, exact Web API payloads out.
 
-The app runs on 127.0.0.1 with its Web API pointed at the fake (`tests/fakes/slack_api.py`), and
+The app runs on 127.0.0.1 with its Web API pointed at the slack_api (`tests/fakes/slack_api.py`), and
 its signature clock fixed at the timestamp of Slack's documented example request.
 """
 
@@ -50,7 +50,7 @@ FORM = "application/x-www-form-urlencoded"
 
 @dataclass
 class Harness:
-    fake: FakeSlackAPI
+    slack_api: FakeSlackAPI
     bot: SlackBot
     core: NewsDigest
     port: int
@@ -86,7 +86,7 @@ class Harness:
                 "user_id": user,
                 "command": command,
                 "text": text,
-                "response_url": self.fake.response_url(trigger),
+                "response_url": self.slack_api.response_url(trigger),
                 "trigger_id": trigger,
             }
         )
@@ -118,13 +118,6 @@ class Harness:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackAPI]:
-    server = await FakeSlackAPI().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def slack_core(tmp_path: Path) -> Iterator[NewsDigest]:
     config = Config(
         database=str(tmp_path / "nd.db"), admin_users=["UCONFIG"], admin_group="news-admins"
@@ -135,10 +128,10 @@ def slack_core(tmp_path: Path) -> Iterator[NewsDigest]:
 
 
 async def make_harness(
-    fake: FakeSlackAPI, core: NewsDigest, **kwargs: Any
+    slack_api: FakeSlackAPI, core: NewsDigest, **kwargs: Any
 ) -> AsyncIterator[Harness]:
     settings = SlackSettings(
-        bot_token=BOT_TOKEN, mode="http", signing_secret=DOC_SECRET, api_url=fake.api_url
+        bot_token=BOT_TOKEN, mode="http", signing_secret=DOC_SECRET, api_url=slack_api.api_url
     )
     bot = SlackBot(
         kwargs.pop("commands", None) or Commands(core),
@@ -148,13 +141,13 @@ async def make_harness(
         **kwargs,
     )
     port = await bot.start_http(host="127.0.0.1", port=0)
-    yield Harness(fake=fake, bot=bot, core=core, port=port)
+    yield Harness(slack_api=slack_api, bot=bot, core=core, port=port)
     await bot.stop()
 
 
 @pytest.fixture
-async def h(fake: FakeSlackAPI, slack_core: NewsDigest) -> AsyncIterator[Harness]:
-    async for harness in make_harness(fake, slack_core):
+async def h(slack_api: FakeSlackAPI, slack_core: NewsDigest) -> AsyncIterator[Harness]:
+    async for harness in make_harness(slack_api, slack_core):
         yield harness
 
 
@@ -199,7 +192,7 @@ async def test_documented_example_is_accepted(h: Harness) -> None:
 async def test_bad_signatures_get_401(h: Harness, body: str, headers: dict[str, str]) -> None:
     status, _ = await h.post(body, {"X-Slack-Request-Timestamp": str(DOC_TS), **headers})
     assert status == 401
-    assert h.fake.calls == []  # rejected before bolt does anything
+    assert h.slack_api.calls == []  # rejected before bolt does anything
 
 
 async def test_wrong_secret_and_stale_timestamp_get_401(h: Harness) -> None:
@@ -222,7 +215,7 @@ async def test_every_command_has_help(h: Harness) -> None:
         status, body = await h.slash(command, "help")
         assert status == 200
         assert ack_text(body).startswith(command)
-    assert "chat.postMessage" not in h.fake.methods()
+    assert "chat.postMessage" not in h.slack_api.methods()
 
 
 async def test_story_breakdown_is_public(h: Harness) -> None:
@@ -230,7 +223,7 @@ async def test_story_breakdown_is_public(h: Harness) -> None:
     add_story(h.core.db, "s1", ["Reuters", "AP", "BBC"], now=now)
     status, body = await h.slash("/story", "story-s1")
     assert (status, body) == (200, "")
-    [call] = await h.fake.wait_for("chat.postMessage")
+    [call] = await h.slack_api.wait_for("chat.postMessage")
     card = h.core.card(h.core.story("s1"))  # type: ignore[arg-type]
     [message] = card_messages(card, full=True)
     assert call == {
@@ -262,7 +255,7 @@ async def test_story_did_you_mean_and_injection(h: Harness) -> None:
 async def test_follow_and_unfollow(h: Harness) -> None:
     _, body = await h.slash("/follow", 'chips "chip export" OR semiconductor')
     assert body == ""
-    [call] = await h.fake.wait_for("chat.postMessage")
+    [call] = await h.slack_api.wait_for("chat.postMessage")
     described = TopicQuery.parse('"chip export" OR semiconductor').describe()
     assert call == public_text(f"This channel now follows chips (matching {described}).")
     channel = channel_store.get_channel(h.core.db, "slack", "C1")
@@ -270,7 +263,7 @@ async def test_follow_and_unfollow(h: Harness) -> None:
     assert [t.slug for t in channel_store.channel_topics(h.core.db, channel.id)] == ["chips"]
 
     _, body = await h.slash("/unfollow", "chips")
-    calls = await h.fake.wait_for("chat.postMessage", 2)
+    calls = await h.slack_api.wait_for("chat.postMessage", 2)
     assert calls[1] == public_text("This channel no longer follows chips.")
     _, body = await h.slash("/follow", "nosuch")
     assert "There is no topic 'nosuch'" in ack_text(body)
@@ -279,8 +272,8 @@ async def test_follow_and_unfollow(h: Harness) -> None:
 
 
 async def test_admin_can_change_a_topics_query_with_follow(h: Harness) -> None:
-    h.fake.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
-    h.fake.users["UNOBODY"] = {"id": "UNOBODY"}
+    h.slack_api.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
+    h.slack_api.users["UNOBODY"] = {"id": "UNOBODY"}
     channel_store.upsert_topic(h.core.db, "chips", "chip", origin="config")
 
     _, body = await h.slash("/follow", "chips semiconductor", user="UNOBODY")
@@ -289,26 +282,26 @@ async def test_admin_can_change_a_topics_query_with_follow(h: Harness) -> None:
 
     _, body = await h.slash("/follow", "chips semiconductor", user="UADMIN")
     assert body == ""
-    [call] = await h.fake.wait_for("chat.postMessage")
+    [call] = await h.slack_api.wait_for("chat.postMessage")
     assert call == public_text("This channel now follows chips (matching semiconductor).")
     assert channel_store.get_topic(h.core.db, "chips").query == "semiconductor"  # type: ignore[union-attr]
-    assert {"user": "UADMIN"} in h.fake.calls_to("users.info")
+    assert {"user": "UADMIN"} in h.slack_api.calls_to("users.info")
 
 
 async def test_follow_without_a_query_asks_no_admin_lookup(h: Harness) -> None:
     channel_store.upsert_topic(h.core.db, "chips", "chip", origin="config")
     _, body = await h.slash("/follow", "chips", user="UNOBODY")
     assert body == ""
-    [call] = await h.fake.wait_for("chat.postMessage")
+    [call] = await h.slack_api.wait_for("chat.postMessage")
     assert call == public_text("This channel now follows chips.")
-    assert h.fake.calls_to("users.info") == []
+    assert h.slack_api.calls_to("users.info") == []
 
 
 async def test_escaped_ampersand_in_a_query_is_stored_as_typed(h: Harness) -> None:
     # Slack sends `/follow att "AT&T"` with the ampersand escaped.
     _, body = await h.slash("/follow", 'att "AT&amp;T"')
     assert body == ""
-    [call] = await h.fake.wait_for("chat.postMessage")
+    [call] = await h.slack_api.wait_for("chat.postMessage")
     assert call == public_text('This channel now follows att (matching "at t").')
     stored = channel_store.get_topic(h.core.db, "att")
     assert stored is not None and stored.query == '"AT&T"'
@@ -364,14 +357,14 @@ async def test_watchlist_show_and_change(h: Harness) -> None:
         _, body = await h.slash("/watchlist", bad)
         text = ack_text(body)
         assert "Traceback" not in text and ("Usage" in text or "schedule" in text)
-    assert "chat.postMessage" not in h.fake.methods()
+    assert "chat.postMessage" not in h.slack_api.methods()
 
 
 async def test_digest_posts_now(h: Harness) -> None:
     add_story(h.core.db, "s1", ["Reuters", "AP", "BBC"], now=utcnow())
     _, body = await h.slash("/digest")
     assert body == ""
-    [call] = await h.fake.wait_for("chat.postMessage")
+    [call] = await h.slack_api.wait_for("chat.postMessage")
     assert call["blocks"][0] == {
         "type": "header",
         "text": {"type": "plain_text", "text": "News digest", "emoji": False},
@@ -380,7 +373,7 @@ async def test_digest_posts_now(h: Harness) -> None:
     assert "newsdigest_mute:s1" in json.dumps(call["blocks"])
 
 
-async def test_digest_through_runner_hook(fake: FakeSlackAPI, slack_core: NewsDigest) -> None:
+async def test_digest_through_runner_hook(slack_api: FakeSlackAPI, slack_core: NewsDigest) -> None:
     asked: list[str] = []
 
     async def post_digest(channel: channel_store.ChannelRow) -> int:
@@ -390,7 +383,7 @@ async def test_digest_through_runner_hook(fake: FakeSlackAPI, slack_core: NewsDi
     kicks: list[int] = []
     commands = Commands(slack_core, post_digest=post_digest)
     async for h in make_harness(
-        fake, slack_core, commands=commands, on_change=lambda: kicks.append(1)
+        slack_api, slack_core, commands=commands, on_change=lambda: kicks.append(1)
     ):
         _, body = await h.slash("/digest")
         assert ack_text(body) == "Posting 2 stories to this channel."
@@ -398,9 +391,9 @@ async def test_digest_through_runner_hook(fake: FakeSlackAPI, slack_core: NewsDi
 
 
 async def test_feeds_admin_rules(h: Harness) -> None:
-    h.fake.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
-    h.fake.usergroups = [{"id": "S1", "handle": "news-admins", "name": "News admins"}]
-    h.fake.group_members["S1"] = ["UGROUP"]
+    h.slack_api.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
+    h.slack_api.usergroups = [{"id": "S1", "handle": "news-admins", "name": "News admins"}]
+    h.slack_api.group_members["S1"] = ["UGROUP"]
 
     _, body = await h.slash("/feeds", "add https://feeds.example/rss", user="UNOBODY")
     assert "Only admins can add or remove feeds" in ack_text(body)
@@ -408,17 +401,17 @@ async def test_feeds_admin_rules(h: Harness) -> None:
     assert "Added feed https://feeds.example/a" in ack_text(body)
     _, body = await h.slash("/feeds", "add https://feeds.example/b", user="UGROUP")
     assert "Added feed https://feeds.example/b" in ack_text(body)
-    calls_before = len(h.fake.calls)
+    calls_before = len(h.slack_api.calls)
     _, body = await h.slash("/feeds", "remove https://feeds.example/b", user="UCONFIG")
     assert "Removed feed" in ack_text(body)
-    assert len(h.fake.calls) == calls_before  # admin_users from the config need no API call
+    assert len(h.slack_api.calls) == calls_before  # admin_users from the config need no API call
     _, body = await h.slash("/feeds", "list", user="UNOBODY")
     assert "1 feed:" in ack_text(body)
-    assert h.fake.calls_to("users.info")[0] == {"user": "UNOBODY"}
-    assert h.fake.calls_to("usergroups.users.list")[0]["usergroup"] == "S1"
+    assert h.slack_api.calls_to("users.info")[0] == {"user": "UNOBODY"}
+    assert h.slack_api.calls_to("usergroups.users.list")[0]["usergroup"] == "S1"
 
 
-async def test_slow_command_acks_first(fake: FakeSlackAPI, slack_core: NewsDigest) -> None:
+async def test_slow_command_acks_first(slack_api: FakeSlackAPI, slack_core: NewsDigest) -> None:
     commands = Commands(slack_core)
     dispatch = commands.dispatch
 
@@ -427,10 +420,10 @@ async def test_slow_command_acks_first(fake: FakeSlackAPI, slack_core: NewsDiges
         return await dispatch(*args)
 
     commands.dispatch = slow_dispatch  # type: ignore[method-assign]
-    async for h in make_harness(fake, slack_core, commands=commands, ack_budget=0.05):
+    async for h in make_harness(slack_api, slack_core, commands=commands, ack_budget=0.05):
         _, body = await h.slash("/watchlist", "help", trigger="slow")
         assert body == "Working on it…"  # a plain-text ack shows as an ephemeral note
-        [reply] = await fake.wait_for("response_url:slow")
+        [reply] = await slack_api.wait_for("response_url:slow")
         assert reply["response_type"] == "ephemeral" and reply["replace_original"] is False
         assert reply["text"].startswith("/watchlist")
 
@@ -438,15 +431,17 @@ async def test_slow_command_acks_first(fake: FakeSlackAPI, slack_core: NewsDiges
 async def test_redelivered_command_runs_once(h: Harness) -> None:
     await h.slash("/follow", "chips query: chip", trigger="same")
     await h.slash("/follow", "chips query: chip", trigger="same")
-    await h.fake.wait_for("chat.postMessage")
+    await h.slack_api.wait_for("chat.postMessage")
     await h.slash("/watchlist")  # a later command still runs
-    assert len(h.fake.calls_to("chat.postMessage")) == 1
+    assert len(h.slack_api.calls_to("chat.postMessage")) == 1
 
 
 # --- buttons and events ------------------------------------------------------------------------------
 
 
-def block_action(action_id: str, value: str, trigger: str, fake: FakeSlackAPI) -> dict[str, Any]:
+def block_action(
+    action_id: str, value: str, trigger: str, slack_api: FakeSlackAPI
+) -> dict[str, Any]:
     return {
         "type": "block_actions",
         "team": {"id": "T1"},
@@ -454,7 +449,7 @@ def block_action(action_id: str, value: str, trigger: str, fake: FakeSlackAPI) -
         "channel": {"id": "C1", "name": "news"},
         "api_app_id": "A1",
         "trigger_id": trigger,
-        "response_url": fake.response_url(trigger),
+        "response_url": slack_api.response_url(trigger),
         "container": {"type": "message", "message_ts": "1.0", "channel_id": "C1"},
         "actions": [
             {
@@ -472,18 +467,20 @@ async def test_buttons(h: Harness) -> None:
     add_story(h.core.db, "s1", ["Reuters", "AP"], now=utcnow())
     channel_store.upsert_topic(h.core.db, "chips", "chip")
 
-    assert await h.interact(block_action("newsdigest_mute:s1", "s1", "b1", h.fake)) == 200
-    [muted] = await h.fake.wait_for("response_url:b1")
+    assert await h.interact(block_action("newsdigest_mute:s1", "s1", "b1", h.slack_api)) == 200
+    [muted] = await h.slack_api.wait_for("response_url:b1")
     assert muted["response_type"] == "ephemeral" and "Muted" in muted["text"]
     channel = channel_store.get_channel(h.core.db, "slack", "C1")
     assert channel is not None and channel_store.muted_story_ids(h.core.db, channel.id) == {"s1"}
 
-    assert await h.interact(block_action("newsdigest_full:s1", "story-s1", "b2", h.fake)) == 200
-    [full] = await h.fake.wait_for("response_url:b2")
+    assert (
+        await h.interact(block_action("newsdigest_full:s1", "story-s1", "b2", h.slack_api)) == 200
+    )
+    [full] = await h.slack_api.wait_for("response_url:b2")
     assert full["response_type"] == "ephemeral" and full["blocks"][0]["type"] == "header"
 
-    assert await h.interact(block_action("newsdigest_follow:s1", "chips", "b3", h.fake)) == 200
-    [follow] = await h.fake.wait_for("chat.postMessage")
+    assert await h.interact(block_action("newsdigest_follow:s1", "chips", "b3", h.slack_api)) == 200
+    [follow] = await h.slack_api.wait_for("chat.postMessage")
     assert follow == public_text("This channel now follows chips.")
 
 
@@ -498,23 +495,23 @@ async def test_mention_gets_help_once(h: Harness) -> None:
     }
     assert await h.event(event, "Ev1") == 200
     assert await h.event(event, "Ev1", retry=1) == 200
-    [call] = await h.fake.wait_for("chat.postMessage")
+    [call] = await h.slack_api.wait_for("chat.postMessage")
     assert call["thread_ts"] == "1700.000100"
     assert "<!channel>" not in json.dumps(call)
-    assert len(h.fake.calls_to("chat.postMessage")) == 1
+    assert len(h.slack_api.calls_to("chat.postMessage")) == 1
 
 
 async def test_invited_channel_gets_defaults_and_greeting(h: Harness) -> None:
     event = {"type": "member_joined_channel", "user": BOT_USER, "channel": "C9", "team": "T1"}
     assert await h.event(event, "Ev2") == 200
-    [call] = await h.fake.wait_for("chat.postMessage")
+    [call] = await h.slack_api.wait_for("chat.postMessage")
     assert call["channel"] == "C9" and "Mode: digest" in call["text"]
     assert channel_store.get_channel(h.core.db, "slack", "C9") is not None
 
 
 async def test_a_failed_admin_lookup_is_not_remembered(h: Harness) -> None:
-    h.fake.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
-    h.fake.script("users.info", body={"ok": False, "error": "fatal_error"})
+    h.slack_api.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
+    h.slack_api.script("users.info", body={"ok": False, "error": "fatal_error"})
     _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UADMIN")
     assert "Only admins can add or remove feeds" in ack_text(body)  # fail closed...
     _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UADMIN")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +23,6 @@ from bot.store.database import open_database, utcnow
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackAPI]:
-    server = await FakeSlackAPI().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def core(tmp_path: Path) -> Iterator[NewsDigest]:
     c = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "nd.db"))
     yield c
@@ -37,9 +30,9 @@ def core(tmp_path: Path) -> Iterator[NewsDigest]:
 
 
 @pytest.fixture
-def bot(fake: FakeSlackAPI, core: NewsDigest) -> SlackBot:
+def bot(slack_api: FakeSlackAPI, core: NewsDigest) -> SlackBot:
     settings = SlackSettings(
-        bot_token=BOT_TOKEN, mode="http", signing_secret="s", api_url=fake.api_url
+        bot_token=BOT_TOKEN, mode="http", signing_secret="s", api_url=slack_api.api_url
     )
     return SlackBot(Commands(core), settings, pacer=ChannelPacer(0))
 
@@ -48,11 +41,11 @@ async def ack(**_: Any) -> None:
     return None
 
 
-def body(key: str, fake: FakeSlackAPI) -> dict[str, Any]:
+def body(key: str, slack_api: FakeSlackAPI) -> dict[str, Any]:
     return {
         "user": {"id": "U1"},
         "channel": {"id": "C1", "name": "news"},
-        "response_url": fake.response_url(key),
+        "response_url": slack_api.response_url(key),
         "trigger_id": key,
     }
 
@@ -62,21 +55,21 @@ def locked(*_: Any, **__: Any) -> None:
 
 
 async def test_mute_that_fails_answers_with_an_apology(
-    fake: FakeSlackAPI, core: NewsDigest, bot: SlackBot, monkeypatch: pytest.MonkeyPatch
+    slack_api: FakeSlackAPI, core: NewsDigest, bot: SlackBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_story(core.db, "s1", ["Reuters", "AP"], now=utcnow())
     monkeypatch.setattr(slack_app.channel_store, "mute_story", locked)
-    await bot._on_mute(ack, body("m", fake), {"value": "s1"})
-    [answer] = fake.calls_to("response_url:m")
+    await bot._on_mute(ack, body("m", slack_api), {"value": "s1"})
+    [answer] = slack_api.calls_to("response_url:m")
     assert answer["response_type"] == "ephemeral" and answer["text"] == FAILED
 
 
 @pytest.mark.parametrize("handler", ["_on_full", "_on_follow"])
 async def test_full_and_follow_that_fail_answer_with_an_apology(
-    fake: FakeSlackAPI, bot: SlackBot, monkeypatch: pytest.MonkeyPatch, handler: str
+    slack_api: FakeSlackAPI, bot: SlackBot, monkeypatch: pytest.MonkeyPatch, handler: str
 ) -> None:
     # Commands.dispatch reads the channel's row before its own error handling.
     monkeypatch.setattr(bot.commands, "_channel", locked)
-    await getattr(bot, handler)(ack, body("b", fake), {"value": "s1"})
-    [answer] = fake.calls_to("response_url:b")
+    await getattr(bot, handler)(ack, body("b", slack_api), {"value": "s1"})
+    [answer] = slack_api.calls_to("response_url:b")
     assert answer["text"] == FAILED

@@ -4,7 +4,6 @@ its later parts to refused POSTs, and a refused POST is logged."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
@@ -21,15 +20,8 @@ RESPONSE_URL_USES = 5
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackAPI]:
-    server = await FakeSlackAPI().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def responder(fake: FakeSlackAPI) -> Responder:
-    client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=fake.api_url))
+def responder(slack_api: FakeSlackAPI) -> Responder:
+    client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=slack_api.api_url))
     return Responder(client, SlackAdapter(client, pacer=ChannelPacer(0)))
 
 
@@ -44,49 +36,49 @@ def big_breakdown() -> Reply:
 
 
 async def test_long_ephemeral_reply_caps_response_url_and_sends_the_rest(
-    fake: FakeSlackAPI, responder: Responder
+    slack_api: FakeSlackAPI, responder: Responder
 ) -> None:
     reply = big_breakdown()
     expected = [m.text for m in reply_messages(reply)]
     assert len(expected) > RESPONSE_URL_USES
-    url = fake.response_url("full")
+    url = slack_api.response_url("full")
     await responder.deliver(reply, channel_id="C1", user_id="U1", response_url=url)
-    by_url = fake.calls_to("response_url:full")
-    ephemeral = fake.calls_to("chat.postEphemeral")
+    by_url = slack_api.calls_to("response_url:full")
+    ephemeral = slack_api.calls_to("chat.postEphemeral")
     assert len(by_url) < RESPONSE_URL_USES  # the last use stays free for a note
     assert [b["text"] for b in by_url + ephemeral] == expected
     assert {(b["channel"], b["user"]) for b in ephemeral} == {("C1", "U1")}
 
 
 async def test_when_the_rest_cannot_be_sent_the_last_use_says_so(
-    fake: FakeSlackAPI, responder: Responder
+    slack_api: FakeSlackAPI, responder: Responder
 ) -> None:
     # A private channel the bot is not in: chat.postEphemeral is refused.
     for _ in range(20):
-        fake.script("chat.postEphemeral", body={"ok": False, "error": "channel_not_found"})
+        slack_api.script("chat.postEphemeral", body={"ok": False, "error": "channel_not_found"})
     reply = big_breakdown()
     total = len(reply_messages(reply))
-    url = fake.response_url("full")
+    url = slack_api.response_url("full")
     await responder.deliver(reply, channel_id="C1", user_id="U1", response_url=url)
-    by_url = fake.calls_to("response_url:full")
+    by_url = slack_api.calls_to("response_url:full")
     assert len(by_url) == RESPONSE_URL_USES
     missing = total - (RESPONSE_URL_USES - 1)
     assert by_url[-1]["text"].startswith(f"{missing} more part(s) of this reply")
 
 
-async def test_uses_are_counted_across_calls(fake: FakeSlackAPI, responder: Responder) -> None:
-    url = fake.response_url("r")
+async def test_uses_are_counted_across_calls(slack_api: FakeSlackAPI, responder: Responder) -> None:
+    url = slack_api.response_url("r")
     for i in range(RESPONSE_URL_USES + 2):
         await responder.respond(url, text_body(f"answer {i}"), "C1", "U1")
-    assert len(fake.calls_to("response_url:r")) == RESPONSE_URL_USES
-    assert [b["text"] for b in fake.calls_to("chat.postEphemeral")] == ["answer 5", "answer 6"]
+    assert len(slack_api.calls_to("response_url:r")) == RESPONSE_URL_USES
+    assert [b["text"] for b in slack_api.calls_to("chat.postEphemeral")] == ["answer 5", "answer 6"]
 
 
 async def test_a_refused_response_url_is_logged_and_falls_back(
-    fake: FakeSlackAPI, responder: Responder, caplog: pytest.LogCaptureFixture
+    slack_api: FakeSlackAPI, responder: Responder, caplog: pytest.LogCaptureFixture
 ) -> None:
-    fake.response_url_errors["old"] = (404, "expired_url")
+    slack_api.response_url_errors["old"] = (404, "expired_url")
     with caplog.at_level(logging.WARNING, logger="bot.adapters.slack.responder"):
-        await responder.respond(fake.response_url("old"), text_body("hi"), "C1", "U1")
+        await responder.respond(slack_api.response_url("old"), text_body("hi"), "C1", "U1")
     assert "404 expired_url" in caplog.text
-    assert [b["text"] for b in fake.calls_to("chat.postEphemeral")] == ["hi"]
+    assert [b["text"] for b in slack_api.calls_to("chat.postEphemeral")] == ["hi"]

@@ -1,11 +1,11 @@
 """Settings from the environment, the runner's platform hook, and Socket Mode end to end (the
-fake serves apps.connections.open and the websocket)."""
+fake Slack API serves apps.connections.open and the websocket)."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,13 +65,6 @@ def test_adapter_satisfies_protocol() -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackAPI]:
-    server = await FakeSlackAPI().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def slack_core(tmp_path: Path) -> Iterator[NewsDigest]:
     core = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "x.db"))
     yield core
@@ -94,9 +87,9 @@ class FakeService:
 
 
 async def test_socket_mode_through_the_runner_hook(
-    fake: FakeSlackAPI, slack_core: NewsDigest
+    slack_api: FakeSlackAPI, slack_core: NewsDigest
 ) -> None:
-    env = {"SLACK_API_URL": fake.api_url}
+    env = {"SLACK_API_URL": slack_api.api_url}
     secrets = Secrets(
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=None,
@@ -108,7 +101,7 @@ async def test_socket_mode_through_the_runner_hook(
     await platform.start(service)
     try:
         assert [type(a).__name__ for a in service.adapters] == ["SlackAdapter"]
-        assert fake.methods()[:2] == ["auth.test", "apps.connections.open"]
+        assert slack_api.methods()[:2] == ["auth.test", "apps.connections.open"]
         command = {
             "token": "x",
             "team_id": "T1",
@@ -117,10 +110,10 @@ async def test_socket_mode_through_the_runner_hook(
             "user_id": "U1",
             "command": "/watchlist",
             "text": "min-sources 4",
-            "response_url": fake.response_url("sock"),
+            "response_url": slack_api.response_url("sock"),
             "trigger_id": "sock-1",
         }
-        ack = await fake.socket_send(
+        ack = await slack_api.socket_send(
             {
                 "envelope_id": "env-1",
                 "type": "slash_commands",
@@ -144,33 +137,35 @@ def test_missing_token_is_a_clear_error() -> None:
 
 
 async def test_revoked_app_token_fails_start_promptly_as_fatal(
-    fake: FakeSlackAPI, slack_core: NewsDigest
+    slack_api: FakeSlackAPI, slack_core: NewsDigest
 ) -> None:
     """slack-sdk's connect() retries every error forever: a revoked app token must instead fail
     start() with the invalid_auth the runner gives up on, and leave nothing open."""
     settings = SlackSettings(
-        bot_token=BOT_TOKEN, mode="socket", app_token="xapp-revoked", api_url=fake.api_url
+        bot_token=BOT_TOKEN, mode="socket", app_token="xapp-revoked", api_url=slack_api.api_url
     )
     platform = SlackPlatform(settings)
     with pytest.raises(SlackApiError) as info:
         await asyncio.wait_for(platform.start(FakeService(Commands(slack_core))), 5)
     assert info.value.response["error"] == "invalid_auth"
     assert start_error_is_fatal(info.value)
-    assert len(fake.calls_to("apps.connections.open")) == 1
+    assert len(slack_api.calls_to("apps.connections.open")) == 1
     # The runner calls stop() after a failed start; it must reach the half-started bot.
     assert platform.bot is not None and platform.bot._socket is None
     await platform.stop()
 
 
 async def test_unreachable_websocket_times_out_instead_of_hanging(
-    fake: FakeSlackAPI, slack_core: NewsDigest
+    slack_api: FakeSlackAPI, slack_core: NewsDigest
 ) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    fake.script("apps.connections.open", body={"ok": True, "url": f"ws://127.0.0.1:{closed_port}/"})
+    slack_api.script(
+        "apps.connections.open", body={"ok": True, "url": f"ws://127.0.0.1:{closed_port}/"}
+    )
     settings = SlackSettings(
-        bot_token=BOT_TOKEN, mode="socket", app_token=APP_TOKEN, api_url=fake.api_url
+        bot_token=BOT_TOKEN, mode="socket", app_token=APP_TOKEN, api_url=slack_api.api_url
     )
     bot = SlackBot(Commands(slack_core), settings, connect_timeout=0.5)
     with pytest.raises(asyncio.TimeoutError) as info:
