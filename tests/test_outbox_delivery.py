@@ -154,6 +154,18 @@ async def test_grown_story_gets_one_update_per_interval(world) -> None:  # type:
     assert digests.enqueue_updates(db, {"s1"}, now=clock.now, interval=interval) == 0
 
 
+async def test_a_poll_pass_touching_more_stories_than_sql_parameters_plans_updates(world) -> None:  # type: ignore[no-untyped-def]
+    db, _clock, outbox, _chat, channel = world
+    add_story(db, "s1", ["A", "B"], now=T0)
+    digests.enqueue_digest(db, channel, now=T0)
+    await outbox.drain()
+    grow_story(db, "s1", ["C"], now=T0 + timedelta(minutes=10))
+    # A backlog pass touches tens of thousands of stories: more than one SQL statement takes
+    # parameters (32,766 in current SQLite, 999 in older builds).
+    touched = [f"other-{i}" for i in range(40_000)] + ["s1"]
+    assert store.grown_posts(db, touched) == [("s1", channel.id)]
+
+
 async def test_quiet_hours_hold_posts_until_they_end(world) -> None:  # type: ignore[no-untyped-def]
     db, clock, outbox, chat, _ = world
     night = add_channel(db, "C2", timezone="Europe/Berlin", quiet_hours="22:00-07:00")

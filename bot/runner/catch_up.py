@@ -49,6 +49,4 @@ async def catch_up(service: Service, *, platform: str | None = None) -> None:
         # update planning; planning again only queues what is not queued or sent.
         since = now - timedelta(hours=service.config.story_window_hours)
         grown = delivery_store.posted_stories_changed_since(db, since)
-        interval = service.settings.update_interval
-        for i in range(0, len(grown), 500):  # bounded SQL parameter lists
-            digests.enqueue_updates(db, grown[i : i + 500], now=now, interval=interval)
+        digests.enqueue_updates(db, grown, now=now, interval=service.settings.update_interval)

@@ -346,12 +346,14 @@ def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tup
     ids = list(story_ids)
     if not ids:
         return []
-    marks = ",".join("?" * len(ids))
+    # The ids go as one JSON array: a poll pass over a big backlog touches more stories than
+    # SQLite takes parameters in one statement.
     rows = db.execute(
-        f"""
+        """
         SELECT d.story_id, d.channel_pk FROM deliveries d
         JOIN stories s ON s.id = d.story_id
-        WHERE d.kind = 'story' AND d.state = 'sent' AND d.story_id IN ({marks})
+        WHERE d.kind = 'story' AND d.state = 'sent'
+          AND d.story_id IN (SELECT value FROM json_each(?))
           AND (s.source_count > (
               SELECT l.source_count FROM deliveries l
               WHERE l.story_id = d.story_id AND l.channel_pk = d.channel_pk AND l.state = 'sent'
@@ -370,7 +372,7 @@ def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tup
           AND NOT {MUTED}
         ORDER BY d.id
         """.replace("{MUTED}", MUTED),
-        ids,
+        [json.dumps(ids)],
     ).fetchall()
     return [(r[0], r[1]) for r in rows]
 
