@@ -142,12 +142,18 @@ def _strip_controls(text: str) -> str:
     return text.translate(_CONTROL_MAP) if _CONTROL_RE.search(text) else text
 
 
-# What XML 1.0 cannot hold at all, and lxml will not set as text.
+# What XML 1.0 cannot hold at all (most C0 controls, lone surrogates, U+FFFE/U+FFFF), and lxml
+# will not set as text: it refuses the whole document then.
 _XML_ILLEGAL_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold."""
+    return _XML_ILLEGAL_RE.sub("", text)
+
+
 def _xml_safe(text: str) -> str:
-    return _XML_ILLEGAL_RE.sub("", _strip_controls(text))
+    return xml_text(_strip_controls(text))
 
 
 def _squash(text: str) -> str:

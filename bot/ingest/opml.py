@@ -8,7 +8,6 @@ resolves no entities, loads no DTD and refuses inline ones: an OPML file is user
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from email.utils import format_datetime
 from lxml import etree
 
 from bot.ingest.errors import OpmlError
+from bot.ingest.normalize import xml_text
 
 __all__ = ["OpmlError", "OpmlFeed", "OpmlSkip", "export_opml", "parse_opml", "read_opml"]
 
@@ -106,15 +106,6 @@ def _walk(parent: etree._Element, category: str | None, out: OpmlContents, seen:
         _walk(el, category if url else (title or category), out, seen)
 
 
-# What XML 1.0 cannot hold at all: most C0 controls, lone surrogates, U+FFFE/U+FFFF. A feed's
-# title may carry them (a BEL in a JSON Feed title), and lxml refuses the whole document then.
-_XML_ILLEGAL_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _xml_text(value: str) -> str:
-    return _XML_ILLEGAL_RE.sub("", value)
-
-
 def export_opml(feeds: Sequence[OpmlFeed], title: str = "newsdigest feeds") -> bytes:
     """OPML 2.0 with one folder outline per category, feeds without one at the top level.
 
@@ -122,22 +113,22 @@ def export_opml(feeds: Sequence[OpmlFeed], title: str = "newsdigest feeds") -> b
     cannot make the whole export fail."""
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
-    etree.SubElement(head, "title").text = _xml_text(title)
+    etree.SubElement(head, "title").text = xml_text(title)
     etree.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC), usegmt=True)
     body = etree.SubElement(root, "body")
     folders: dict[str, etree._Element] = {}
     for feed in feeds:
         parent = body
-        category = _xml_text(feed.category or "")
+        category = xml_text(feed.category or "")
         if category:
             parent = folders.get(category)  # type: ignore[assignment]
             if parent is None:
                 parent = etree.SubElement(body, "outline", text=category, title=category)
                 folders[category] = parent
-        url = _xml_text(feed.url)
-        name = _xml_text(feed.title or "").strip() or url
+        url = xml_text(feed.url)
+        name = xml_text(feed.title or "").strip() or url
         attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": url}
         if feed.html_url:
-            attrs["htmlUrl"] = _xml_text(feed.html_url)
+            attrs["htmlUrl"] = xml_text(feed.html_url)
         etree.SubElement(parent, "outline", attrs)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
