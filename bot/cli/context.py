@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 
 import click
 
-from bot.app import NewsDigest
+from bot.app import MAX_LOOKBACK_HOURS, NewsDigest
 from bot.config import Config, ConfigError, load_config
 from bot.store.database import DatabaseOpenError, open_database
+
+# Option types the commands share.
+HOURS = click.IntRange(1, MAX_LOOKBACK_HOURS)  # how far back to look, as far as stories are kept
+POSITIVE = click.IntRange(min=1)
 
 
 @dataclass

@@ -14,8 +14,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bot.app import MAX_LOOKBACK_HOURS, NewsDigest, PassReport
-from bot.cli.context import CliContext, pass_cli
+from bot.app import NewsDigest, PassReport
+from bot.cli.context import HOURS, POSITIVE, CliContext, pass_cli
 from bot.pipeline.poll import FeedResult
 from bot.render.console import render_card_console, render_digest_console
 from bot.render.text import clean, plural
@@ -23,8 +23,6 @@ from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 
 # Bounded so a huge value is a usage error, not an OverflowError in the date arithmetic.
-HOURS = click.IntRange(1, MAX_LOOKBACK_HOURS)
-POSITIVE = click.IntRange(min=1)
 
 
 async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: bool) -> PassReport:

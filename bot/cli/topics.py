@@ -7,8 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot.app import MAX_LOOKBACK_HOURS
-from bot.cli.context import CliContext, pass_cli
+from bot.cli.context import HOURS, POSITIVE, CliContext, pass_cli
 from bot.config import SLUG_RE
 from bot.render.text import clean
 from bot.store import articles as article_store
@@ -16,7 +15,6 @@ from bot.store import channels as channel_store
 from bot.topics.query import QueryError, StoryDoc, TopicQuery
 
 # Bounded so a huge value is a usage error, not an OverflowError in the date arithmetic.
-HOURS = click.IntRange(1, MAX_LOOKBACK_HOURS)
 
 
 QUERY_HELP = """Query syntax: words, "quoted phrases", AND / OR / NOT (or -word), parentheses and
@@ -97,7 +95,7 @@ def topics_remove(cli: CliContext, slug: str) -> None:
     "--min-sources",
     default=1,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=POSITIVE,
     help="Minimum independent sources.",
 )
 @pass_cli

@@ -71,9 +71,9 @@ def _changes(setting: str, values: list[str], channel: ChannelRow) -> dict[str, 
         try:
             validate_quiet_hours(value, "quiet")
         except ConfigError:
-            start, _, end = value.partition("-")
-            if start == end and quiet_hours_shape(value):
-                # The scheduler reads an empty range as no quiet hours; do not show it as some.
+            if quiet_hours_shape(value):
+                # Well formed but refused: an empty range, which the scheduler reads as no quiet
+                # hours; do not show it as some.
                 raise UsageError(
                     f"Quiet hours {value} start and end at the same time, so they would never "
                     "apply. Give a range like 22:00-07:00, or `quiet off`."
