@@ -108,3 +108,8 @@ def _compose(match: re.Match[str]) -> str:
 
 def squash_spaces(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 feed', '2 feeds' (`nouns` for irregular plurals)."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"

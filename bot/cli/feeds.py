@@ -14,9 +14,9 @@ from bot.config import ConfigError, parse_duration
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.ingest.netguard import BlockedAddressError, check_ip, host_literal
 from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, read_opml
-from bot.render.text import plural
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedExistsError
+from bot.textutil import plural
 
 
 @click.group("feeds")

@@ -18,9 +18,10 @@ from bot.app import NewsDigest, PassReport
 from bot.cli.context import HOURS, POSITIVE, CliContext, pass_cli
 from bot.pipeline.poll import FeedResult
 from bot.render.console import render_card_console, render_digest_console
-from bot.render.text import clean, plural
+from bot.render.text import clean
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
+from bot.textutil import plural
 
 # Bounded so a huge value is a usage error, not an OverflowError in the date arithmetic.
 

@@ -20,13 +20,13 @@ from bot.config import (
     DEFAULT_TIMEZONE,
 )
 from bot.feedurls import FeedUrlError, check_feed_url
-from bot.render.text import plural
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
 from bot.store.feeds import FeedExistsError
+from bot.textutil import plural
 
 log = logging.getLogger(__name__)
 
@@ -169,18 +169,18 @@ class Commands:
             posted = await self.post_digest(channel)
             if posted == 0:
                 return Reply("Nothing new for this channel since its last digest.")
-            noun = "story" if posted == 1 else "stories"
+            stories = plural(posted, "story", "stories")
             # The outbox holds everything for a channel in its quiet hours; say when it will
             # arrive rather than promise it now.
             until = quiet_until(self.clock(), channel.quiet_hours, channel.timezone)
             if until is not None:
                 local = until.astimezone(ZoneInfo(channel.timezone))
                 return Reply(
-                    f"Queued {posted} {noun} for this channel. It is in its quiet hours "
+                    f"Queued {stories} for this channel. It is in its quiet hours "
                     f"({channel.quiet_hours}), so they will be posted at "
                     f"{local:%H:%M} {channel.timezone} when those end."
                 )
-            return Reply(f"Posting {posted} {noun} to this channel.")
+            return Reply(f"Posting {stories} to this channel.")
         digest = self.core.digest(channel)
         if not digest.cards:
             return Reply("Nothing new for this channel since its last digest.")

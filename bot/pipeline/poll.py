@@ -28,6 +28,7 @@ from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store.database import transaction, utcnow
 from bot.store.feeds import FeedRow
+from bot.textutil import plural
 
 log = logging.getLogger(__name__)
 
@@ -226,9 +227,7 @@ def _store_one_by_one(
         return dataclasses.replace(crashed, entries=len(rows))
     summary = _summarise(feed, outcome, result, parsed, new)
     if skipped:
-        note = (
-            f"skipped {skipped} {'entry' if skipped == 1 else 'entries'} that could not be stored"
-        )
+        note = f"skipped {plural(skipped, 'entry', 'entries')} that could not be stored"
         summary = dataclasses.replace(summary, error=f"{note} ({_brief(exc)})")
     return summary
 

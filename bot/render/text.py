@@ -42,11 +42,6 @@ _URLISH_RE = re.compile(
 )
 
 
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """'1 feed', '2 feeds' (`nouns` for irregular plurals)."""
-    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
-
-
 def url_host(url: str | None) -> str:
     try:
         return (urlsplit(url or "").hostname or "").removeprefix("www.")

@@ -25,7 +25,6 @@ from bot.pipeline.digest import (
     matching_topics,
     select,
 )
-from bot.render.text import plural
 from bot.runner.schedule import next_fire, quiet_until, release_time
 from bot.store import alerts, digest_runs
 from bot.store import articles as article_store
@@ -34,6 +33,7 @@ from bot.store import deliveries as delivery_store
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
+from bot.textutil import plural
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +88,9 @@ def enqueue_digest(
 
 def more_text(more: int) -> str:
     """The notice for stories a digest had no room for (plain text: adapters escape notices)."""
-    noun = "story" if more == 1 else "stories"
     return (
-        f"...and {more} more {noun} matched this channel but did not fit in this digest. "
+        f"...and {plural(more, 'more story', 'more stories')} matched this channel but did not "
+        "fit in this digest. "
         "/digest posts the next ones from the last two days; /story <words> finds any story."
     )
 
@@ -162,9 +162,9 @@ def enqueue_instant(
 
 def instant_more_text(more: int) -> str:
     """The notice for qualifying stories an instant channel's catch-up had no room for."""
-    noun = "story" if more == 1 else "stories"
     return (
-        f"...and {more} more {noun} reached this channel's minimum number of sources, more than "
+        f"...and {plural(more, 'more story', 'more stories')} reached this channel's minimum "
+        "number of sources, more than "
         "it is sent at once. /digest posts the next ones; /story <words> finds any story."
     )
 

@@ -42,6 +42,7 @@ import sqlite_utils
 
 from bot.config import Config, PlatformConfigError, Secrets
 from bot.store import channels as channel_store
+from bot.textutil import plural
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
@@ -123,10 +124,8 @@ def warn_unserved_channels(
         count = sum(not c.paused_reason for c in channel_store.list_channels(db, platform))
         if count:
             log.warning(
-                "%d %s channel%s will get nothing: %s is not set",
-                count,
-                platform,
-                "" if count == 1 else "s",
+                "%s will get nothing: %s is not set",
+                plural(count, f"{platform} channel"),
                 env_var,
             )
 
