@@ -25,7 +25,7 @@ from bot.pipeline.digest import (
     matching_topics,
     select,
 )
-from bot.runner.schedule import next_fire, quiet_until, release_time
+from bot.runner.schedule import missed_digest, next_fire, quiet_until, release_time
 from bot.store import alerts, digest_runs
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
@@ -107,12 +107,10 @@ def _previous_slot(channel: ChannelRow, slot: datetime) -> datetime | None:
     nearest = next_fire(trigger, floor)
     if nearest is not None and nearest < slot:
         return None
-    found = None
-    cursor = slot - MAX_LOOKBACK
-    # Bounded: every fire found here is before `floor`, at most MAX_LOOKBACK of them.
-    while (nxt := next_fire(trigger, cursor)) is not None and nxt <= floor:
-        found = cursor = nxt
-    return found or slot - MAX_LOOKBACK
+    # The latest slot in (slot - MAX_LOOKBACK, floor]: the same walk as a missed digest's.
+    earliest = slot - MAX_LOOKBACK
+    found = missed_digest(trigger, last_run=earliest, now=floor, window=MAX_LOOKBACK)
+    return found or earliest
 
 
 def enqueue_instant(
