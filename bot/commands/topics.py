@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import sqlite_utils
+
 from bot.commands.base import CommandContext, Reply, UsageError
 from bot.config import SLUG_RE
 from bot.store import channels as channel_store
@@ -23,23 +25,23 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
         raise UsageError(f"Topic names use lowercase letters, digits and '-': {slug!r}")
     db = commands.core.db
     query, explicit = _query_part(query)
-    if query and not explicit and _plain_words(query) and channel_store.get_topic(db, slug) is None:
+    existing = channel_store.get_topic(db, slug)
+    if query and not explicit and _plain_words(query) and existing is None:
         # `/follow machine learning`: a new topic `machine` matching "learning", or the topic
         # `machine-learning`? Discord's topic option reads it as the latter, so do the same when
         # that topic exists; otherwise ask rather than announce a topic nobody meant to create.
         joined = "-".join([slug, *query.lower().split()])
-        if SLUG_RE.match(joined) and channel_store.get_topic(db, joined) is not None:
-            slug, query = joined, ""
-        else:
-            known = ", ".join(t.slug for t in channel_store.list_topics(db)) or "none yet"
-            return Reply(_ambiguous(slug, query, joined if SLUG_RE.match(joined) else None, known))
+        named = channel_store.get_topic(db, joined) if SLUG_RE.match(joined) else None
+        if named is None:
+            valid = joined if SLUG_RE.match(joined) else None
+            return Reply(_ambiguous(slug, query, valid, _known(db)))
+        slug, query, existing = joined, "", named
     created = ""
     if query:
         try:
             parsed = TopicQuery.parse(query)
         except QueryError as exc:
             return Reply(f"That query is not valid:\n```\n{exc}\n```")
-        existing = channel_store.get_topic(db, slug)
         # Topics are shared by every channel: changing one's query is an admin's call.
         if existing is not None and existing.query != query and not ctx.is_admin:
             return Reply(
@@ -58,11 +60,10 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
                 origin=existing.origin if existing else "chat",
             )
             created = f" (matching {parsed.describe()})"
-    elif channel_store.get_topic(db, slug) is None:
-        known = ", ".join(t.slug for t in channel_store.list_topics(db)) or "none yet"
+    elif existing is None:
         return Reply(
             f"There is no topic {slug!r}. Create it with a query, e.g. "
-            f'/follow {slug} "some phrase" OR keyword. Known topics: {known}'
+            f'/follow {slug} "some phrase" OR keyword. Known topics: {_known(db)}'
         )
     else:
         channel = commands.signed_up(channel, ctx)
@@ -70,6 +71,10 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     if not added and not created:
         return Reply(f"This channel already follows {slug}.")
     return Reply(f"This channel now follows {slug}{created}.", ephemeral=False)
+
+
+def _known(db: sqlite_utils.Database) -> str:
+    return ", ".join(t.slug for t in channel_store.list_topics(db)) or "none yet"
 
 
 def _query_part(rest: str) -> tuple[str, bool]:
