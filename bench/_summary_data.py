@@ -5,23 +5,27 @@ never copied into the repository.
 
 from __future__ import annotations
 
-import json
 import os
-import statistics
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from bot.eval.jsonl import article_from_json
+from bot.eval.jsonl import article_from_json, read_objects
+from bot.eval.rouge import SUBSETS, Rouge1, Tally, rouge_scorer, subset_of
 from bot.models import Article
 
+__all__ = [
+    "SUBSETS",
+    "Rouge1",
+    "Story",
+    "Tally",
+    "clusters_path",
+    "data_dir",
+    "read_stories",
+    "rouge_scorer",
+]
+
 REPO = Path(__file__).resolve().parent.parent
-SUBSETS: tuple[tuple[str, str], ...] = (
-    ("NeuS", "neus-val"),
-    ("AllSides", "as-"),
-    ("Multi-News", "mn-"),
-)
 
 
 def data_dir() -> Path:
@@ -43,18 +47,13 @@ class Story:
 
     @property
     def subset(self) -> str:
-        for label, prefix in SUBSETS:
-            if self.cluster_id.startswith(prefix):
-                return label
-        return "other"
+        return subset_of(self.cluster_id)
 
 
 def read_stories(path: Path) -> Iterator[Story]:
-    with path.open(encoding="utf-8") as stream:
-        for line_no, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            obj: dict[str, Any] = json.loads(line)
+    """Stories with their references; a bad line raises EvalInputError naming it."""
+    with path.open(encoding="utf-8", errors="surrogateescape") as stream:
+        for line_no, obj in read_objects(stream):
             raw = obj.get("articles") or []
             articles = [article_from_json(a, line_no) for a in raw]
             reference = ((obj.get("reference") or {}).get("summary")) or ""
@@ -64,70 +63,3 @@ def read_stories(path: Path) -> Iterator[Story]:
                 reference=reference,
                 raw_sources=[a.get("source") for a in raw],
             )
-
-
-def rouge_scorer() -> Any:
-    from rouge_score import rouge_scorer as rs
-
-    return rs.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
-
-
-@dataclass(slots=True)
-class Tally:
-    """Running ROUGE F1 means and lengths for one system on one subset."""
-
-    r1: list[float] = field(default_factory=list)
-    r2: list[float] = field(default_factory=list)
-    rl: list[float] = field(default_factory=list)
-    n_words: list[int] = field(default_factory=list)
-
-    def add(self, scorer: Any, reference: str, summary: str) -> None:
-        scores = scorer.score(reference, summary)
-        self.r1.append(scores["rouge1"].fmeasure)
-        self.r2.append(scores["rouge2"].fmeasure)
-        self.rl.append(scores["rougeL"].fmeasure)
-        self.n_words.append(len(summary.split()))
-
-    def row(self) -> tuple[float, float, float, float, int]:
-        if not self.r1:
-            return (0.0, 0.0, 0.0, 0.0, 0)
-        return (
-            100 * statistics.fmean(self.r1),
-            100 * statistics.fmean(self.r2),
-            100 * statistics.fmean(self.rl),
-            statistics.fmean(self.n_words),
-            len(self.r1),
-        )
-
-
-class Rouge1:
-    """ROUGE-1 F1 exactly as rouge_score computes it, with tokens cached per text.
-
-    Training the reranker scores dozens of candidates per story built from the same few bullets;
-    tokenising (and Porter-stemming) each bullet once makes that affordable.
-    """
-
-    def __init__(self) -> None:
-        from rouge_score import tokenizers
-
-        self._tokenizer = tokenizers.DefaultTokenizer(use_stemmer=True)
-        self._cache: dict[str, tuple[str, ...]] = {}
-
-    def tokens(self, text: str) -> tuple[str, ...]:
-        if text not in self._cache:
-            self._cache[text] = tuple(self._tokenizer.tokenize(text))
-        return self._cache[text]
-
-    def f1(self, reference: Sequence[str], parts: Sequence[str]) -> float:
-        from collections import Counter
-
-        ref = Counter(reference)
-        hyp: Counter[str] = Counter()
-        for part in parts:
-            hyp.update(self.tokens(part))
-        overlap = sum((ref & hyp).values())
-        if not overlap:
-            return 0.0
-        precision = overlap / sum(hyp.values())
-        recall = overlap / sum(ref.values())
-        return 2 * precision * recall / (precision + recall)

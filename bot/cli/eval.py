@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 
 import click
 
@@ -13,6 +16,49 @@ from bot.eval.jsonl import EvalInputError
 _INPUT = click.File("r", encoding="utf-8", errors="surrogateescape")
 
 
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int], Callable[[], None]]]:
+    """A `start(total) -> advance` hook drawing a progress bar on stderr, only on a terminal.
+
+    stdout stays pure (JSONL or the score text) either way.
+    """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = Console(stderr=True)
+    with ExitStack() as stack:
+
+        def start(total: int) -> Callable[[], None]:
+            progress = stack.enter_context(
+                Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    console=console,
+                    transient=True,
+                    disable=not console.is_terminal,
+                )
+            )
+            task = progress.add_task(label, total=total)
+            return lambda: progress.advance(task)
+
+        yield start
+
+
+def _emit(score: object, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(score.as_dict()))  # type: ignore[attr-defined]
+    else:
+        click.echo(score.text())  # type: ignore[attr-defined]
+
+
 @click.group("eval")
 def eval_group() -> None:
     """Run the bot's own clustering or summaries over a JSONL file (for quality measurement)."""
@@ -20,31 +66,69 @@ def eval_group() -> None:
 
 @eval_group.command("cluster")
 @click.argument("input_file", type=_INPUT)
-def eval_cluster(input_file) -> None:  # type: ignore[no-untyped-def]
+@click.option(
+    "--score",
+    is_flag=True,
+    help="Score against each line's gold 'story' label (B-cubed and pairwise P/R/F1, story "
+    "counts) instead of printing the assignments.",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --score: one JSON object.")
+def eval_cluster(input_file, score: bool, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """Cluster articles online in `published` order (undated last).
 
-    Input, one per line: {"id","source","title","text","url","published"}.
-    Output, one per article: {"id","story"}.
+    Input, one per line: {"id","source","title","text","url","published"}, plus "story" (the
+    gold label) for --score. `published` is ISO 8601 or absent; anything else is an error.
+    Output, one per article: {"id","story"}; with --score, the scores instead.
+    A progress bar goes to stderr when it is a terminal.
     """
-    from bot.eval.cluster_eval import cluster_jsonl
+    from bot.eval.cluster_eval import cluster_jsonl, score_jsonl
 
+    if as_json and not score:
+        raise click.UsageError("--json only applies with --score")
     try:
-        cluster_jsonl(input_file, sys.stdout)
+        with _progress("cluster") as start:
+            if score:
+                result = score_jsonl(input_file, start)
+            else:
+                cluster_jsonl(input_file, sys.stdout, start)
     except EvalInputError as exc:
         raise click.ClickException(str(exc)) from None
+    if score:
+        _emit(result, as_json)
 
 
 @eval_group.command("summarize")
 @click.argument("input_file", type=_INPUT)
-def eval_summarize(input_file) -> None:  # type: ignore[no-untyped-def]
+@click.option(
+    "--score",
+    is_flag=True,
+    help="Score each TL;DR against the story's reference.summary (ROUGE-1/2/L F1, stemmed; mean "
+    "length in words) per subset instead of printing the summaries. Needs rouge-score.",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --score: one JSON object.")
+def eval_summarize(input_file, score: bool, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """Summarise stories.
 
-    Input, one per line: {"cluster_id","articles":[...]}.
+    Input, one per line: {"cluster_id","articles":[...]} (both required, at least one article),
+    plus "reference": {"summary"} for --score. The whole file is checked before any output.
     Output, one per story: {"cluster_id","headline","tldr":[...],"angles":[{"source","line","quote"}]}.
-    """
-    from bot.eval.summarize_eval import summarize_jsonl
 
+    --score groups stories by cluster_id prefix (neus-val: NeuS, as-: AllSides, mn-: Multi-News,
+    anything else: other) and counts the stories skipped for having no reference summary.
+    A progress bar goes to stderr when it is a terminal.
+    """
+    from bot.eval.rouge import RougeUnavailable
+    from bot.eval.summarize_eval import score_jsonl, summarize_jsonl
+
+    if as_json and not score:
+        raise click.UsageError("--json only applies with --score")
     try:
-        summarize_jsonl(input_file, sys.stdout)
-    except EvalInputError as exc:
+        with _progress("summarize") as start:
+            if score:
+                result = score_jsonl(input_file, start)
+            else:
+                summarize_jsonl(input_file, sys.stdout, start)
+    except (EvalInputError, RougeUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
+    if score:
+        _emit(result, as_json)

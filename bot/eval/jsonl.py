@@ -18,8 +18,8 @@ class EvalInputError(ValueError):
 def parse_timestamp(value: object, line_no: int, field: str = "published") -> datetime | None:
     """ISO 8601 to an aware UTC datetime; naive times are taken as UTC.
 
-    Missing, empty or unparseable strings give None (undated). Any other JSON type is an input
-    error: a Unix number is a plausible mistake that would otherwise silently reorder arrivals.
+    Missing or empty gives None (undated). A string that is not ISO 8601, or any other JSON type,
+    is an input error: a typo or a Unix number would otherwise silently reorder arrivals.
     """
     if value is None or value == "":
         return None
@@ -30,7 +30,9 @@ def parse_timestamp(value: object, line_no: int, field: str = "published") -> da
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return None
+        raise EvalInputError(
+            f"line {line_no}: {field!r} is not an ISO 8601 date-time: {value[:40]!r}"
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
@@ -100,12 +102,20 @@ def read_objects(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
         yield line_no, obj
 
 
-def read_articles(stream: IO[str]) -> list[Article]:
-    """Articles, one per line; an id used twice is an error (its assignments would merge)."""
+def read_articles(stream: IO[str], gold: dict[str, str] | None = None) -> list[Article]:
+    """Articles, one per line; an id used twice is an error (its assignments would merge).
+
+    With `gold`, each line's gold "story" label is required and stored there by article id.
+    """
     articles: list[Article] = []
     first_line: dict[str, int] = {}
     for n, obj in read_objects(stream):
         article = article_from_json(obj, n)
+        if gold is not None:
+            story = obj.get("story")
+            if story is None or story == "" or isinstance(story, (dict, list)):
+                raise EvalInputError(f"line {n}: no gold 'story' label (needed for --score)")
+            gold[article.id] = str(story)
         if article.id in first_line:
             raise EvalInputError(
                 f"line {n}: duplicate article id {article.id!r} (first on line {first_line[article.id]})"
