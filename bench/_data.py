@@ -6,7 +6,6 @@ copied in: it is other people's copyrighted writing, usable for evaluation only.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import sys
@@ -19,7 +18,12 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # benches run as plain scripts: `python bench/x.py`
     sys.path.insert(0, str(REPO))
 
-from bot.eval.jsonl import article_from_json, in_arrival_order  # noqa: E402
+from bot.eval.jsonl import (  # noqa: E402
+    EvalInputError,
+    in_arrival_order,
+    read_articles,
+    read_objects,
+)
 from bot.eval.metrics import bcubed, pairwise  # noqa: E402
 from bot.models import Article  # noqa: E402
 
@@ -48,13 +52,13 @@ def skip_without_data(bench: str) -> Path:
 
 def load(path: Path) -> tuple[list[Article], dict[str, str]]:
     """Articles and their gold story labels."""
-    articles, gold = [], {}
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if line.strip():
-                obj = json.loads(line)
-                articles.append(article_from_json(obj, n))
-                gold[str(obj["id"])] = str(obj["story"])
+    gold: dict[str, str] = {}
+    with path.open(encoding="utf-8", errors="surrogateescape") as fh:
+        try:
+            articles = read_articles(fh, gold)
+        except EvalInputError as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
     return articles, gold
 
 
@@ -63,10 +67,16 @@ def train_article_ids(root: Path) -> set[str]:
     ids = set()
     path = root / TRAIN
     if path.is_file():
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    ids.update(str(a["id"]) for a in json.loads(line)["articles"])
+        with path.open(encoding="utf-8", errors="surrogateescape") as fh:
+            try:
+                for n, obj in read_objects(fh):
+                    raw = obj.get("articles")
+                    if not isinstance(raw, list):
+                        raise EvalInputError(f"line {n}: 'articles' must be a list")
+                    ids.update(str(a["id"]) for a in raw if isinstance(a, dict) and "id" in a)
+            except EvalInputError as exc:
+                print(f"{path}: {exc}", file=sys.stderr)
+                raise SystemExit(1) from None
     return ids
 
 

@@ -6,7 +6,9 @@ Prints ROUGE-1/2/L F1 (rouge_score, use_stemmer=True) against `reference.summary
 length in words, per subset (NeuS validation, AllSides, Multi-News), ms per story, and the angle
 checks on stories whose outlets are named: quotes verbatim in their own outlet's text, and angle
 lines attributable to their own outlet (their content words overlap that outlet's text at least
-as much as any other outlet's). Exits 0 with a message when the data is absent.
+as much as any other outlet's). Stories whose cluster_id matches no subset are reported as
+"other"; stories without a reference summary are counted. Exits 0 with a message when the default
+data file is absent; an explicitly named file that is missing, or a bad input line, exits 1.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._summary_data import (
-    SUBSETS,
     Story,
     Tally,
     clusters_path,
     read_stories,
     rouge_scorer,
 )
+from bot.eval.jsonl import EvalInputError
+from bot.eval.rouge import subset_order
 from bot.models import Article, Bullet
 from bot.summarize import outlet_keys, summarize
 from bot.summarize.grounding import is_verbatim
@@ -130,7 +133,7 @@ def run(stories: list[Story]) -> None:
     tallies: dict[str, dict[str, Tally]] = {"newsdigest": {}, "lead": {}, "lexrank": {}}
     elapsed = cpu = 0.0
     n_quotes = n_verbatim = n_lines = n_attrib = n_distinct = 0
-    n_over = 0
+    n_over = n_no_reference = 0
     support = SupportTally()
     for story in stories:
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -147,6 +150,8 @@ def run(stories: list[Story]) -> None:
                 ("lexrank", lexrank_baseline(story.articles)),
             ):
                 tallies[name].setdefault(story.subset, Tally()).add(scorer, story.reference, text)
+        else:
+            n_no_reference += 1
         if all(story.raw_sources):
             texts: dict[str, str] = {}
             for article in story.articles:
@@ -169,12 +174,13 @@ def run(stories: list[Story]) -> None:
     )
     print()
     print(f"{'subset':<12}{'system':<12}{'R-1':>7}{'R-2':>7}{'R-L':>7}{'words':>7}{'n':>6}")
-    for label, _ in SUBSETS:
+    for label in subset_order():
         for name, by_subset in tallies.items():
             if label not in by_subset:
                 continue
             r1, r2, rl, words, n = by_subset[label].row()
             print(f"{label:<12}{name:<12}{r1:7.2f}{r2:7.2f}{rl:7.2f}{words:7.1f}{n:6d}")
+    print(f"skipped from ROUGE, no reference summary: {n_no_reference}")
     print()
     print(f"TL;DR over {MAX_WORDS} words: {n_over}")
     print(support.report())
@@ -190,16 +196,35 @@ def run(stories: list[Story]) -> None:
         print("angles: no stories with named outlets")
 
 
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, not {value}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("file", nargs="?", default="clusters-dev.jsonl")
-    parser.add_argument("--limit", type=int, default=0, help="first N stories only")
+    parser.add_argument(
+        "file", nargs="?", help="a path, or a name under $NEWSDIGEST_DATA/news (clusters-dev.jsonl)"
+    )
+    parser.add_argument(
+        "--limit", type=_non_negative, default=0, help="first N stories only (0: all)"
+    )
     args = parser.parse_args(argv)
-    path = Path(args.file) if "/" in args.file else clusters_path(args.file)
+    name = args.file or "clusters-dev.jsonl"
+    path = Path(name) if "/" in name else clusters_path(name)
     if not path.exists():
+        if args.file is not None:
+            print(f"summary bench: {path} not found", file=sys.stderr)
+            return 1
         print(f"summary bench skipped: {path} not found (set NEWSDIGEST_DATA)")
         return 0
-    stories = list(read_stories(path))
+    try:
+        stories = list(read_stories(path))
+    except EvalInputError as exc:
+        print(f"summary bench: {path}: {exc}", file=sys.stderr)
+        return 1
     if args.limit:
         stories = stories[: args.limit]
     run(stories)
