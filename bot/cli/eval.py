@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from typing import Any, Protocol
 
 import click
 
@@ -52,11 +53,13 @@ def _progress(label: str) -> Iterator[Callable[[int], Callable[[], None]]]:
         yield start
 
 
-def _emit(score: object, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps(score.as_dict()))  # type: ignore[attr-defined]
-    else:
-        click.echo(score.text())  # type: ignore[attr-defined]
+class _Score(Protocol):
+    def as_dict(self) -> dict[str, Any]: ...
+    def text(self) -> str: ...
+
+
+def _emit(score: _Score, as_json: bool) -> None:
+    click.echo(json.dumps(score.as_dict()) if as_json else score.text())
 
 
 @click.group("eval")
