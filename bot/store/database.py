@@ -98,18 +98,23 @@ def applied_migrations(db: sqlite_utils.Database) -> list[int]:
 
 
 def migrate(db: sqlite_utils.Database) -> list[int]:
-    """Apply every migration not yet recorded, each in its own transaction. Returns those applied."""
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    done = set(applied_migrations(db))
+    """Apply every migration not yet recorded, each in its own transaction. Returns those applied.
+
+    Two processes may open the same file at once (a restarted `run` and a cron `poll`): each
+    migration's transaction takes the write lock first and only then reads what is applied, so the
+    second process waits for the first and skips what it did instead of repeating it."""
+    if _pending(db) == []:
+        return []  # the usual case, decided without the write lock: nothing to wait for
     ran: list[int] = []
     for version, name, step in MIGRATIONS:
-        if version in done:
-            continue
-        log.info("applying migration %d: %s", version, name)
         with transaction(db):
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            if version in applied_migrations(db):
+                continue
+            log.info("applying migration %d: %s", version, name)
             step(db)
             db.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
@@ -117,6 +122,11 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
             )
         ran.append(version)
     return ran
+
+
+def _pending(db: sqlite_utils.Database) -> list[int]:
+    done = set(applied_migrations(db))
+    return [version for version, _, _ in MIGRATIONS if version not in done]
 
 
 class transaction:
