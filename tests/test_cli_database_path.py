@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from bot.store.database import MIGRATIONS, DatabaseOpenError, open_database
 
 
 @pytest.fixture(autouse=True)
@@ -64,3 +65,27 @@ def test_read_only_commands_do_not_create_a_missing_directory(
     # A command that adds something creates it, as on a first start.
     added = _run(db, ["feeds", "add", "https://a.example/rss"], monkeypatch)
     assert added.exit_code == 0 and db.exists()
+
+
+def test_a_database_from_a_newer_version_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "nd.db"
+    open_database(path).close()
+    known = max(version for version, _, _ in MIGRATIONS)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO schema_migrations VALUES (?, 'from the future', '2027-01-01')",
+            [known + 1],
+        )
+    for args in (["stories"], ["feeds", "add", "https://a.example/rss"], ["run"]):
+        result = _run(path, args, monkeypatch)
+        assert result.exit_code == 1, args
+        assert result.output == (
+            f"Error: NEWSDIGEST_DB={path}: created by a newer newsdigest "
+            f"(schema {known + 1}; this version knows up to {known})\n"
+        )
+    with pytest.raises(DatabaseOpenError, match="newer newsdigest"):
+        open_database(path)
+    with sqlite3.connect(path) as conn:  # left as it was
+        assert conn.execute("SELECT COUNT(*) FROM feeds").fetchone()[0] == 0

@@ -77,7 +77,11 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
     db.execute("PRAGMA busy_timeout = 30000")
     # NORMAL is durable enough in WAL mode for articles; the outbox asks for FULL around its writes.
     db.execute("PRAGMA synchronous = NORMAL")
-    migrate(db)
+    try:
+        migrate(db)
+    except DatabaseOpenError as exc:
+        db.conn.close()  # refused: nothing of ours may keep the file open
+        raise DatabaseOpenError(path, exc.problem) from None  # named as the user gave it
     return db
 
 
@@ -125,7 +129,18 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
 
 
 def _pending(db: sqlite_utils.Database) -> list[int]:
+    """The migrations still to apply. Raises DatabaseOpenError for a file a newer version has
+    migrated: its schema may lack what this code reads or writes (a dropped or renamed column),
+    and quietly working on it could corrupt what the newer version relies on."""
     done = set(applied_migrations(db))
+    known = {version for version, _, _ in MIGRATIONS}
+    if unknown := done - known:
+        path = next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
+        raise DatabaseOpenError(
+            path or ":memory:",
+            f"created by a newer newsdigest (schema {max(unknown)}; "
+            f"this version knows up to {max(known)})",
+        )
     return [version for version, _, _ in MIGRATIONS if version not in done]
 
 
