@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 
 import click
@@ -14,6 +15,7 @@ from bot.cli.feeds import feeds_group
 from bot.cli.stories import digest_command, poll_command, stories_command, story_command
 from bot.cli.topics import topics_group
 from bot.config import ConfigError
+from bot.store.database import is_busy
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -76,3 +78,15 @@ def main() -> None:
         sys.exit(2)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except sqlite3.Error as exc:
+        # The database failing under a command (locked past the busy timeout, disk full, a
+        # read-only file) is the user's to act on, not a bug: one line, not a traceback.
+        click.echo(f"Error: {database_problem(exc)}", err=True)
+        sys.exit(1)
+
+
+def database_problem(exc: sqlite3.Error) -> str:
+    """A SQLite error as one line for the user."""
+    if is_busy(exc):
+        return "the database is busy: another newsdigest process is writing to it; try again"
+    return f"database error: {exc}"

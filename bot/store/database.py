@@ -36,6 +36,11 @@ def parse_iso(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+# How long a connection waits for another process's write lock before "database is locked".
+# Long enough to ride out a poll's or a merge's transaction; tests shorten it.
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
 class DatabaseOpenError(Exception):
     """The database path is not usable: missing, not a file, or not a newsdigest database. The
     message is for the user, without a traceback."""
@@ -64,17 +69,21 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
             raise DatabaseOpenError(path, f"cannot open: {exc.strerror or exc}") from None
     try:
         # isolation_level=None: we manage transactions explicitly, so a commit is where we say.
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
+        )
         db = sqlite_utils.Database(conn)
         _refuse_foreign(db, path)
         if path != ":memory:":
             db.enable_wal()
     except sqlite3.DatabaseError as exc:
+        if is_busy(exc):
+            raise  # our database, locked by another process: the caller says "busy, try again"
         if "not a database" in str(exc):
             raise DatabaseOpenError(path, "not a newsdigest database") from None
         raise DatabaseOpenError(path, f"cannot open: {exc}") from None
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     # NORMAL is durable enough in WAL mode for articles; the outbox asks for FULL around its writes.
     db.execute("PRAGMA synchronous = NORMAL")
     try:
@@ -83,6 +92,11 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
         db.conn.close()  # refused: nothing of ours may keep the file open
         raise DatabaseOpenError(path, exc.problem) from None  # named as the user gave it
     return db
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Whether the error is another connection's lock outlasting the busy timeout."""
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
 def _refuse_foreign(db: sqlite_utils.Database, path: str) -> None:

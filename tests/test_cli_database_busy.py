@@ -1,0 +1,75 @@
+"""A database another process keeps locked past the busy timeout is one error line from the
+command line, not a traceback; so is any other SQLite failure."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.store import database
+from bot.store.database import open_database
+
+BUSY = "Error: the database is busy: another newsdigest process is writing to it; try again\n"
+
+
+@pytest.fixture(autouse=True)
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "nd.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.1)  # not the 30 s a user waits
+
+
+@pytest.fixture
+def writer(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """Another process's connection in the middle of a write."""
+    conn = sqlite3.connect(tmp_path / "nd.db", isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    yield conn
+    conn.execute("ROLLBACK")
+    conn.close()
+
+
+def _main(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(sys, "argv", ["newsdigest", *args])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    return int(exit_.value.code or 0)
+
+
+def test_locked_while_migrating_a_new_database(
+    writer: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _main(["feeds", "add", "https://a.example/rss"], monkeypatch) == 1
+    assert capsys.readouterr().err == BUSY
+
+
+def test_locked_while_a_command_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    open_database(tmp_path / "nd.db").close()  # migrated: the command's own write meets the lock
+    conn = sqlite3.connect(tmp_path / "nd.db", isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        assert _main(["feeds", "add", "https://a.example/rss"], monkeypatch) == 1
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+    assert capsys.readouterr().err == BUSY
+
+
+def test_other_sqlite_errors_are_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def fail(*_: object, **__: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(database, "migrate", fail)
+    assert _main(["stories"], monkeypatch) == 1
+    assert capsys.readouterr().err == "Error: database error: disk I/O error\n"
