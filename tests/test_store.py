@@ -204,3 +204,25 @@ def test_recurring_titles_and_homepage_links_are_not_duplicates(db: sqlite_utils
     # Items that all link to the site's home page are told apart by their GUIDs.
     home = [_row(feed.id, f"h{i}", f"Status update {i}", "https://a.example/") for i in range(3)]
     assert len(article_store.insert_new(db, home)) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        ("UPDATE stories SET merged_into = 'a' WHERE merged_into = 'b'", "stories_merged_into"),
+        ("SELECT id FROM stories WHERE merged_into = 'b'", "stories_merged_into"),
+        ("SELECT slug FROM story_aliases WHERE story_id = 'a'", "story_aliases_story"),
+    ],
+)
+def test_merges_and_alias_lookups_use_an_index(tmp_path: Path, query: str, index: str) -> None:
+    # Without one, each merge and each slug settle scans every story or alias ever stored.
+    path = tmp_path / "old.db"
+    db = open_database(path)
+    # Also on an upgraded file: pretend it was written before migration 8.
+    db.execute("DROP INDEX stories_merged_into")
+    db.execute("DROP INDEX story_aliases_story")
+    db.execute("DELETE FROM schema_migrations WHERE version >= 8")
+    db.close()
+    upgraded = open_database(path)
+    plan = str(upgraded.execute(f"EXPLAIN QUERY PLAN {query}").fetchall())
+    assert f"USING INDEX {index}" in plan or f"USING COVERING INDEX {index}" in plan, plan

@@ -252,6 +252,18 @@ def _m007_refold_keys(db: sqlite_utils.Database) -> None:
     db.conn.executemany("UPDATE articles SET title_key = ? WHERE rowid = ?", changed)
 
 
+def _m008_merge_and_alias_indexes(db: sqlite_utils.Database) -> None:
+    # A merge repoints the stories already merged into the absorbed one (WHERE merged_into = ?)
+    # and settling a slug asks for a story's aliases (WHERE story_id = ?): without these both
+    # scan the whole table, every merge and every settle, and the tables only grow.
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS stories_merged_into ON stories(merged_into);
+        CREATE INDEX IF NOT EXISTS story_aliases_story ON story_aliases(story_id);
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -260,4 +272,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (5, "folded story slugs, indexed", _m005_folded_slugs),
     (6, "posts recorded without outlets get their story's", _m006_posted_outlets_backfill),
     (7, "folded keys recomputed: letters with strokes, kana voicing", _m007_refold_keys),
+    (8, "indexes for merges and a story's aliases", _m008_merge_and_alias_indexes),
 ]
