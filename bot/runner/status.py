@@ -18,7 +18,7 @@ import sqlite_utils
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
-from bot.store.database import iso, parse_iso
+from bot.store.database import iso, parse_iso, utcnow
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
@@ -86,9 +86,11 @@ STALE_POLL_INTERVALS = 3
 
 
 def write_problem(db: sqlite_utils.Database) -> str | None:
-    """Why the database refuses writes (read-only file or mount, full disk), or None. Takes the
-    write lock and releases it at once; waits a second at most, so a database busy with another
-    writer does not hold up the health check (which runs on the service's loop)."""
+    """Why the database refuses writes (read-only file or mount, full disk, failing device), or
+    None. Rewrites and commits one tiny row: only a committed write reaches the disk, so taking
+    the write lock and rolling back (as this once did) missed a full disk. Waits a second at most
+    for the lock, so a database busy with another writer does not hold up the health check
+    (which runs on the service's loop)."""
     conn = db.conn
     if conn.in_transaction:
         return None  # a write is under way on this connection, so the database takes them
@@ -96,14 +98,23 @@ def write_problem(db: sqlite_utils.Database) -> str | None:
     try:
         conn.execute("PRAGMA busy_timeout = 1000")
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ROLLBACK")
+        conn.execute(
+            "INSERT INTO write_probe (id, written_at) VALUES (1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
+            [iso(utcnow())],
+        )
+        conn.execute("COMMIT")
     except sqlite3.Error as exc:
-        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
             # Another connection is writing (a `newsdigest poll` from cron, say): the database
             # takes writes, just not this second.
             return None
         return f"database refuses writes: {exc}"
     finally:
+        if conn.in_transaction:
+            # A failed write or COMMIT can leave the transaction open, and the service's next
+            # write would then join it and never commit.
+            conn.execute("ROLLBACK")
         conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
     return None
 

@@ -264,6 +264,19 @@ def _m008_merge_and_alias_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m009_write_probe(db: sqlite_utils.Database) -> None:
+    # The health check's write probe: one row it rewrites and commits. Taking the write lock and
+    # rolling back writes nothing, so a full disk or a failing device went unnoticed.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS write_probe (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            written_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -273,4 +286,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (6, "posts recorded without outlets get their story's", _m006_posted_outlets_backfill),
     (7, "folded keys recomputed: letters with strokes, kana voicing", _m007_refold_keys),
     (8, "indexes for merges and a story's aliases", _m008_merge_and_alias_indexes),
+    (9, "a row for the health check's write probe", _m009_write_probe),
 ]
