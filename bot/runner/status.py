@@ -18,7 +18,7 @@ import sqlite_utils
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
-from bot.store.database import iso, parse_iso, utcnow
+from bot.store.database import is_busy, iso, parse_iso, utcnow
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
@@ -105,7 +105,7 @@ def write_problem(db: sqlite_utils.Database) -> str | None:
         )
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
-        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        if is_busy(exc):
             # Another connection is writing (a `newsdigest poll` from cron, say): the database
             # takes writes, just not this second.
             return None
