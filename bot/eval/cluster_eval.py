@@ -8,23 +8,16 @@ them; each output line gives the story the article ended up in, after any later 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
 from bot.cluster.online import OnlineClusterer
-from bot.eval.jsonl import in_arrival_order, read_articles, write_jsonl
+from bot.eval.jsonl import Advance, Start, in_arrival_order, read_articles, ticker, write_jsonl
 from bot.eval.metrics import PRF, bcubed, pairwise
 from bot.models import Article
 
-Advance = Callable[[], None]
 
-
-def _noop() -> None:
-    return None
-
-
-def assign_stories(articles: list[Article], advance: Advance = _noop) -> dict[str, str]:
+def assign_stories(articles: list[Article], advance: Advance) -> dict[str, str]:
     """Article id -> final story id, clustering online in arrival order."""
     counter = itertools.count(1)
     clusterer = OnlineClusterer(id_factory=lambda: f"s{next(counter)}")
@@ -35,15 +28,13 @@ def assign_stories(articles: list[Article], advance: Advance = _noop) -> dict[st
     return {a.id: clusterer.resolve(assigned[a.id]) for a in articles}
 
 
-def cluster_jsonl(
-    inp: IO[str], out: IO[str], start: Callable[[int], Advance] | None = None
-) -> None:
+def cluster_jsonl(inp: IO[str], out: IO[str], start: Start | None = None) -> None:
     """Read articles from `inp`, write `{"id", "story"}` per article to `out` (input order).
 
     `start(total)`, when given, is called once the input is read and returns a per-article tick.
     """
     articles = read_articles(inp)
-    pred = assign_stories(articles, start(len(articles)) if start else _noop)
+    pred = assign_stories(articles, ticker(start, len(articles)))
     write_jsonl(({"id": a.id, "story": pred[a.id]} for a in articles), out)
 
 
@@ -91,9 +82,9 @@ def score_clusters(pred: dict[str, str], gold: dict[str, str]) -> ClusterScore:
     )
 
 
-def score_jsonl(inp: IO[str], start: Callable[[int], Advance] | None = None) -> ClusterScore:
+def score_jsonl(inp: IO[str], start: Start | None = None) -> ClusterScore:
     """Cluster the articles in `inp` and score them against each line's gold "story"."""
     gold: dict[str, str] = {}
     articles = read_articles(inp, gold)
-    pred = assign_stories(articles, start(len(articles)) if start else _noop)
+    pred = assign_stories(articles, ticker(start, len(articles)))
     return score_clusters(pred, gold)

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
 from bot.models import Article
+
+# Progress for the eval commands: `start(total)` returns the tick to call once per item.
+Advance = Callable[[], None]
+Start = Callable[[int], Advance]
+
+
+def _no_progress() -> None:
+    return None
+
+
+def ticker(start: Start | None, total: int) -> Advance:
+    """The per-item tick `start` gives for `total` items, or one that does nothing."""
+    return start(total) if start else _no_progress
 
 
 class EvalInputError(ValueError):

@@ -11,17 +11,20 @@ the run before any output.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from bot.eval.jsonl import EvalInputError, article_from_json, read_objects, write_jsonl
+from bot.eval.jsonl import (
+    EvalInputError,
+    Start,
+    article_from_json,
+    read_objects,
+    ticker,
+    write_jsonl,
+)
 from bot.eval.rouge import OTHER, Tally, rouge_scorer, subset_of, subset_order
 from bot.models import Article
 from bot.summarize import summarize
-
-Advance = Callable[[], None]
-Start = Callable[[int], Advance]
 
 
 @dataclass(slots=True)
@@ -83,11 +86,10 @@ def _row(story: EvalStory) -> dict[str, Any]:
 
 def summarize_jsonl(inp: IO[str], out: IO[str], start: Start | None = None) -> None:
     stories = read_stories(inp)
-    advance = start(len(stories)) if start else None
+    advance = ticker(start, len(stories))
     for story in stories:
         write_jsonl([_row(story)], out)
-        if advance:
-            advance()
+        advance()
 
 
 @dataclass(slots=True)
@@ -124,7 +126,7 @@ def score_jsonl(inp: IO[str], start: Start | None = None) -> SummaryScore:
     """Summarise each story and score its TL;DR against `reference.summary` (ROUGE, stemmed)."""
     scorer = rouge_scorer()  # before reading: a missing package fails fast
     stories = read_stories(inp)
-    advance = start(len(stories)) if start else None
+    advance = ticker(start, len(stories))
     result = SummaryScore()
     for story in stories:
         if story.reference:
@@ -133,6 +135,5 @@ def score_jsonl(inp: IO[str], start: Start | None = None) -> SummaryScore:
             result.tallies.setdefault(label, Tally()).add(scorer, story.reference, tldr)
         else:
             result.skipped += 1
-        if advance:
-            advance()
+        advance()
     return result
