@@ -14,6 +14,13 @@ from bot.store.database import DatabaseOpenError, open_database
 # Option types the commands share.
 HOURS = click.IntRange(1, MAX_LOOKBACK_HOURS)  # how far back to look, as far as stories are kept
 POSITIVE = click.IntRange(min=1)
+MIN_SOURCES = click.option(
+    "--min-sources",
+    default=1,
+    show_default=True,
+    type=POSITIVE,
+    help="Minimum independent sources.",
+)
 
 
 @dataclass

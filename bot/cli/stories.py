@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.app import NewsDigest, PassReport
-from bot.cli.context import HOURS, POSITIVE, CliContext, pass_cli
+from bot.cli.context import HOURS, MIN_SOURCES, POSITIVE, CliContext, pass_cli
 from bot.pipeline.poll import FeedResult
 from bot.render.console import render_card_console, render_digest_console
 from bot.render.text import clean
@@ -155,13 +155,7 @@ def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> 
 
 @click.command("stories")
 @click.option("--hours", default=48, show_default=True, type=HOURS, help="How far back to look.")
-@click.option(
-    "--min-sources",
-    default=1,
-    show_default=True,
-    type=POSITIVE,
-    help="Minimum independent sources.",
-)
+@MIN_SOURCES
 @click.option("--limit", default=30, show_default=True, type=POSITIVE, help="Most stories to list.")
 @pass_cli
 def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -> None:

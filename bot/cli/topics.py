@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot.cli.context import HOURS, POSITIVE, CliContext, pass_cli
+from bot.cli.context import HOURS, MIN_SOURCES, CliContext, pass_cli
 from bot.config import SLUG_RE
 from bot.render.text import clean
 from bot.store import articles as article_store
@@ -91,13 +91,7 @@ def topics_remove(cli: CliContext, slug: str) -> None:
 @topics_group.command("test", help=f"Show which recent stories QUERY would match.\n\n{QUERY_HELP}")
 @click.argument("query")
 @click.option("--hours", default=72, show_default=True, type=HOURS, help="How far back to look.")
-@click.option(
-    "--min-sources",
-    default=1,
-    show_default=True,
-    type=POSITIVE,
-    help="Minimum independent sources.",
-)
+@MIN_SOURCES
 @pass_cli
 def topics_test(cli: CliContext, query: str, hours: int, min_sources: int) -> None:
     parsed = _parse(query)
