@@ -7,11 +7,8 @@ copied in: it is other people's copyrighted writing, usable for evaluation only.
 from __future__ import annotations
 
 import os
-import random
 import sys
-from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,7 +27,6 @@ from bot.models import Article  # noqa: E402
 STREAM = "news/articles-dev-stream.jsonl"
 POOLED = "news/articles-dev.jsonl"
 TRAIN = "news/clusters-train.jsonl"
-SAMPLE_SEED = 20240601
 
 
 def data_dir() -> Path | None:
@@ -78,42 +74,6 @@ def train_article_ids(root: Path) -> set[str]:
                 print(f"{path}: {exc}", file=sys.stderr)
                 raise SystemExit(1) from None
     return ids
-
-
-def whole_story_sample(
-    articles: list[Article], gold: dict[str, str], min_articles: int, seed: int = SAMPLE_SEED
-) -> list[Article]:
-    """Whole stories drawn with a fixed seed until `min_articles` are in, dates stripped, shuffled.
-
-    Dates are removed so only content can separate stories; the order is shuffled (same seed)
-    because the pooled file lists each story's articles together, which would hand an online
-    clusterer the answer. A story is skipped when one of its articles is already in the sample
-    word for word under another label: the pooled file lists most AllSides roundups twice (as
-    `as-*` and again as `neus-val-*`), and two gold labels on one text measure nothing about a
-    clusterer (no method can split identical articles, so each such pair costs precision).
-    """
-    by_story: dict[str, list[Article]] = defaultdict(list)
-    for a in articles:
-        by_story[gold[a.id]].append(a)
-    rng = random.Random(seed)
-    stories = sorted(by_story)
-    rng.shuffle(stories)
-    picked: list[Article] = []
-    texts: set[tuple[str, str]] = set()
-    for sid in stories:
-        if len(picked) >= min_articles:
-            break
-        keys = [_content_key(a) for a in by_story[sid]]
-        if texts.intersection(keys):
-            continue
-        texts.update(keys)
-        picked.extend(replace(a, published=None, seen=None) for a in by_story[sid])
-    rng.shuffle(picked)
-    return picked
-
-
-def _content_key(a: Article) -> tuple[str, str]:
-    return (" ".join(a.title.split()).casefold(), " ".join(a.text.split()).casefold())
 
 
 def score(assign: dict[str, str], gold: dict[str, str]) -> dict[str, float]:

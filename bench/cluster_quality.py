@@ -30,11 +30,11 @@ from _data import (
     score,
     skip_without_data,
     train_article_ids,
-    whole_story_sample,
 )
 from _reference import cluster_reference
 
 from bot.cluster.online import OnlineClusterer
+from bot.eval.sample import whole_story_sample
 from bot.models import Article
 
 REF_THRESHOLDS = (0.2, 0.25, 0.3, 0.35)

@@ -236,3 +236,64 @@ def test_summary_bench_reports_other_skipped_and_bad_lines(tmp_path: Path) -> No
     proc = _bench(str(bad), data=tmp_path)
     assert proc.returncode == 1
     assert "line 2: not valid JSON" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --sample: the undated benchmark through the command. Six stories of two articles each, dated and
+# listed story by story, as a pooled file is.
+_POOLED = [
+    {
+        "id": f"{story}{n}",
+        "source": f"outlet{n}",
+        "title": f"Story {story} report {n}",
+        "text": f"Events of story {story}.",
+        "published": f"2026-03-0{k + 1}T0{n}:00:00Z",
+        "story": story,
+    }
+    for k, story in enumerate("ABCDEF")
+    for n in (1, 2)
+]
+
+
+def _sampled(tmp_path: Path, *args: str) -> list[str]:
+    result = _invoke("cluster", str(_write(tmp_path, _POOLED)), *args)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+
+def test_eval_cluster_sample_takes_whole_stories_shuffled_and_repeatably(tmp_path: Path) -> None:
+    ids = _sampled(tmp_path, "--sample", "5")
+    stories = {i[0] for i in ids}
+    # Whole stories until at least 5 articles are in: three stories, both articles of each.
+    assert len(stories) == 3
+    assert sorted(ids) == sorted(f"{s}{n}" for s in stories for n in (1, 2))
+    # Shuffled: not the file's story-by-story order (a clusterer would be handed the answer) ...
+    assert any(ids[i][0] != ids[i + 1][0] for i in range(0, len(ids), 2))
+    # ... and the same draw for the same seed, another for another seed.
+    assert _sampled(tmp_path, "--sample", "5") == ids
+    assert _sampled(tmp_path, "--sample", "5", "--seed", "1") != ids
+
+
+def test_eval_cluster_sample_strips_dates_and_scores_only_the_sample(tmp_path: Path) -> None:
+    from bot.eval.cluster_eval import Sampling, _read
+
+    with _write(tmp_path, _POOLED).open(encoding="utf-8") as fh:
+        sample = _read(fh, {}, Sampling(4))
+    assert {a.published for a in sample} == {None}
+    result = _invoke(
+        "cluster", str(_write(tmp_path, _POOLED)), "--sample", "4", "--score", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    score = json.loads(result.stdout)
+    assert (score["articles"], score["gold_stories"]) == (4, 2)
+
+
+def test_eval_cluster_sample_needs_gold_labels_and_seed_needs_sample(tmp_path: Path) -> None:
+    unlabelled = [{k: v for k, v in row.items() if k != "story"} for row in _POOLED]
+    result = _invoke("cluster", str(_write(tmp_path, unlabelled)), "--sample", "4")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: line 1: no gold 'story' label (needed for --sample)"
+    ]
+    result = _invoke("cluster", str(_write(tmp_path, _POOLED)), "--seed", "3")
+    assert result.exit_code == 2
+    assert "--seed only applies with --sample" in result.stderr

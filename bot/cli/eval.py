@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import click
 
 from bot.eval.jsonl import EvalInputError
+from bot.eval.sample import SAMPLE_SEED
 
 # surrogateescape: a non-UTF-8 byte reaches read_objects, which names its line, instead of a
 # UnicodeDecodeError from the middle of a chunk.
@@ -76,24 +77,43 @@ def eval_group() -> None:
     "counts) instead of printing the assignments.",
 )
 @click.option("--json", "as_json", is_flag=True, help="With --score: one JSON object.")
-def eval_cluster(input_file, score: bool, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Cluster a sample instead of the whole file: whole gold stories, drawn with --seed "
+    "until N articles are in, dates removed and order shuffled, so only content can separate "
+    "stories (the undated benchmark is --sample 3000 on articles-dev.jsonl). Needs 'story'.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    help=f"With --sample: which stories are drawn, and their order (default {SAMPLE_SEED}, "
+    "the benchmark's).",
+)
+def eval_cluster(
+    input_file, score: bool, as_json: bool, sample: int | None, seed: int | None
+) -> None:  # type: ignore[no-untyped-def]
     """Cluster articles online in `published` order (undated last).
 
     Input, one per line: {"id","source","title","text","url","published"}, plus "story" (the
-    gold label) for --score. `published` is ISO 8601 or absent; anything else is an error.
-    Output, one per article: {"id","story"}; with --score, the scores instead.
+    gold label) for --score and --sample. `published` is ISO 8601 or absent; anything else is
+    an error. Output, one per article: {"id","story"}; with --score, the scores instead.
     A progress bar goes to stderr when it is a terminal.
     """
-    from bot.eval.cluster_eval import cluster_jsonl, score_jsonl
+    from bot.eval.cluster_eval import Sampling, cluster_jsonl, score_jsonl
 
     if as_json and not score:
         raise click.UsageError("--json only applies with --score")
+    if sample is None and seed is not None:
+        raise click.UsageError("--seed only applies with --sample")
+    sampling = None if sample is None else Sampling(sample, SAMPLE_SEED if seed is None else seed)
     try:
         with _progress("cluster") as start:
             if score:
-                result = score_jsonl(input_file, start)
+                result = score_jsonl(input_file, start, sampling)
             else:
-                cluster_jsonl(input_file, sys.stdout, start)
+                cluster_jsonl(input_file, sys.stdout, start, sampling)
     except EvalInputError as exc:
         raise click.ClickException(str(exc)) from None
     if score:

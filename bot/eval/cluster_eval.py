@@ -14,7 +14,24 @@ from typing import IO, Any
 from bot.cluster.online import OnlineClusterer
 from bot.eval.jsonl import Advance, Start, in_arrival_order, read_articles, ticker, write_jsonl
 from bot.eval.metrics import PRF, bcubed, pairwise
+from bot.eval.sample import SAMPLE_SEED, whole_story_sample
 from bot.models import Article
+
+
+@dataclass(frozen=True, slots=True)
+class Sampling:
+    """`--sample N --seed S`: cluster whole gold stories, undated and shuffled, not the file."""
+
+    min_articles: int
+    seed: int = SAMPLE_SEED
+
+
+def _read(inp: IO[str], gold: dict[str, str] | None, sampling: Sampling | None) -> list[Article]:
+    if sampling is None:
+        return read_articles(inp, gold)
+    labels: dict[str, str] = {} if gold is None else gold
+    articles = read_articles(inp, labels, need="--sample")
+    return whole_story_sample(articles, labels, sampling.min_articles, sampling.seed)
 
 
 def assign_stories(articles: list[Article], advance: Advance) -> dict[str, str]:
@@ -28,12 +45,15 @@ def assign_stories(articles: list[Article], advance: Advance) -> dict[str, str]:
     return {a.id: clusterer.resolve(assigned[a.id]) for a in articles}
 
 
-def cluster_jsonl(inp: IO[str], out: IO[str], start: Start | None = None) -> None:
-    """Read articles from `inp`, write `{"id", "story"}` per article to `out` (input order).
+def cluster_jsonl(
+    inp: IO[str], out: IO[str], start: Start | None = None, sampling: Sampling | None = None
+) -> None:
+    """Read articles from `inp`, write `{"id", "story"}` per article to `out` (input order, or
+    the sample's order with `sampling`).
 
     `start(total)`, when given, is called once the input is read and returns a per-article tick.
     """
-    articles = read_articles(inp)
+    articles = _read(inp, None, sampling)
     pred = assign_stories(articles, ticker(start, len(articles)))
     write_jsonl(({"id": a.id, "story": pred[a.id]} for a in articles), out)
 
@@ -82,9 +102,12 @@ def score_clusters(pred: dict[str, str], gold: dict[str, str]) -> ClusterScore:
     )
 
 
-def score_jsonl(inp: IO[str], start: Start | None = None) -> ClusterScore:
-    """Cluster the articles in `inp` and score them against each line's gold "story"."""
+def score_jsonl(
+    inp: IO[str], start: Start | None = None, sampling: Sampling | None = None
+) -> ClusterScore:
+    """Cluster the articles in `inp` (or a sample of them) and score them against each line's
+    gold "story"."""
     gold: dict[str, str] = {}
-    articles = read_articles(inp, gold)
+    articles = _read(inp, gold, sampling)
     pred = assign_stories(articles, ticker(start, len(articles)))
-    return score_clusters(pred, gold)
+    return score_clusters(pred, {a.id: gold[a.id] for a in articles})

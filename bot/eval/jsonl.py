@@ -115,10 +115,13 @@ def read_objects(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
         yield line_no, obj
 
 
-def read_articles(stream: IO[str], gold: dict[str, str] | None = None) -> list[Article]:
+def read_articles(
+    stream: IO[str], gold: dict[str, str] | None = None, need: str = "--score"
+) -> list[Article]:
     """Articles, one per line; an id used twice is an error (its assignments would merge).
 
-    With `gold`, each line's gold "story" label is required and stored there by article id.
+    With `gold`, each line's gold "story" label is required and stored there by article id;
+    `need` names the option that requires it, for the error.
     """
     articles: list[Article] = []
     first_line: dict[str, int] = {}
@@ -127,7 +130,7 @@ def read_articles(stream: IO[str], gold: dict[str, str] | None = None) -> list[A
         if gold is not None:
             story = obj.get("story")
             if story is None or story == "" or isinstance(story, (dict, list)):
-                raise EvalInputError(f"line {n}: no gold 'story' label (needed for --score)")
+                raise EvalInputError(f"line {n}: no gold 'story' label (needed for {need})")
             gold[article.id] = str(story)
         if article.id in first_line:
             raise EvalInputError(
