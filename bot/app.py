@@ -18,10 +18,10 @@ from bot.ingest.fetcher import FeedFetcher
 from bot.models import Article
 from bot.pipeline.cards import build_card, save_summary
 from bot.pipeline.clustering import StoryClusterer
-from bot.pipeline.digest import DEFAULT_LIMIT, digest_since, select
+from bot.pipeline.digest import DEFAULT_LIMIT, select
 from bot.pipeline.poll import PollReport, ProgressCallback, poll_feeds
+from bot.runner.digests import digest_start
 from bot.store import articles as article_store
-from bot.store import digest_runs
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database, utcnow
@@ -167,8 +167,8 @@ class NewsDigest:
         limit: int = DEFAULT_LIMIT,
     ) -> Digest:
         now = now or utcnow()
-        # The window a real digest would cover now: back to the channel's previous digest.
-        since = digest_since(now, digest_runs.last_digest_run(self.db, channel.id))
+        # The window the scheduled digest would cover now, by the runner's own rule.
+        since = digest_start(self.db, channel, now=now)
         selection = select(
             self.db, channel, since=since, include_delivered=include_delivered, limit=limit
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 from fakes.chat import FakeChatAdapter
 from fakes.stories import add_channel, add_story, make_card_source
@@ -177,3 +178,28 @@ def test_a_topic_with_an_invalid_stored_query_is_skipped_not_fatal() -> None:
         TopicRow(slug="moon", title=None, query="lunar OR moon", origin="chat"),
     ]
     assert matching_topics(topics, members) == ["moon"]
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    ["0 9 * * mon", "0 9 * * mon-fri", "0 9 1 * *", "30 8 * * *"],
+    ids=["weekly", "weekdays", "monthly", "daily"],
+)
+def test_a_never_digested_channel_previews_what_its_schedule_posts(
+    tmp_path: Path, schedule: str
+) -> None:
+    """The preview (/digest, the CLI) and the scheduled digest look back by one rule: for a
+    channel with no digest on record, to its schedule's previous slot (48 h to 8 days)."""
+    from bot.app import NewsDigest
+    from bot.config import Config
+
+    core = NewsDigest(Config(), db=open_database(tmp_path / "nd.db"))
+    try:
+        channel = add_channel(core.db, "C1", schedule=schedule)
+        stories_aged(core.db, {"h3": 3, "h60": 60, "h100": 100, "h150": 150, "h200": 200})
+        preview = sorted(c.story_id for c in core.digest(channel, now=MONDAY).cards)
+        digests.enqueue_digest(core.db, channel, now=MONDAY, scheduled_for=MONDAY)
+        assert preview == queued(core.db)
+        assert "h3" in preview and "h200" not in preview  # never past the 8-day cap
+    finally:
+        core.close()

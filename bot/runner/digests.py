@@ -55,14 +55,13 @@ def enqueue_digest(
 ) -> int:
     """Queue one digest for the channel and record the run. Returns the number of stories.
 
-    The digest covers what changed since the channel's previous digest (see `digest_since`), so a
+    The digest covers what changed since the channel's previous digest (see `digest_start`), so a
     Monday digest after a weekend, or a weekly one, does not lose the days a fixed window would.
     Stories that qualify beyond `limit` are announced in a notice instead of dropped silently."""
     slot = scheduled_for or now
-    previous = digest_runs.last_digest_run(db, channel.id)
-    if previous is None or previous >= slot:
-        previous = _previous_slot(channel, slot)
-    selection = select(db, channel, since=digest_since(now, previous), limit=limit)
+    selection = select(
+        db, channel, since=digest_start(db, channel, now=now, slot=slot), limit=limit
+    )
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
     with delivery_store.durable(db):
         queued = sum(
@@ -93,6 +92,23 @@ def more_text(more: int) -> str:
         "fit in this digest. "
         "/digest posts the next ones from the last two days; /story <words> finds any story."
     )
+
+
+def digest_start(
+    db: sqlite_utils.Database, channel: ChannelRow, *, now: datetime, slot: datetime | None = None
+) -> datetime:
+    """Where the channel's digest for `slot` (default `now`) starts looking: at its previous
+    digest, within DEFAULT_WINDOW and MAX_LOOKBACK of `now` (`digest_since`).
+
+    A channel never sent a digest (or whose record is not before `slot`) looks back to its
+    schedule's previous slot instead, so a weekly channel's first digest covers the week. The
+    scheduled digest and the preview (`NewsDigest.digest`, `/digest`, the CLI) both use this one
+    rule: had each its own, the preview could show other stories than the schedule then posts."""
+    slot = slot or now
+    previous = digest_runs.last_digest_run(db, channel.id)
+    if previous is None or previous >= slot:
+        previous = _previous_slot(channel, slot)
+    return digest_since(now, previous)
 
 
 def _previous_slot(channel: ChannelRow, slot: datetime) -> datetime | None:
