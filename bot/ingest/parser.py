@@ -36,6 +36,17 @@ log = logging.getLogger(__name__)
 __all__ = ["FeedParseError", "ParsedEntry", "ParsedFeed", "parse_feed"]
 
 _TTL_RE = re.compile(rb"<(?:\w+:)?ttl>\s*(\d{1,6})\s*</(?:\w+:)?ttl>", re.I)
+# The RSS 1.0 syndication module (usually prefixed sy:), which fastfeedparser does not expose.
+_SY_PERIOD_RE = re.compile(rb"<\w+:updatePeriod>\s*([A-Za-z]{1,10})\s*</\w+:updatePeriod>")
+_SY_FREQUENCY_RE = re.compile(rb"<\w+:updateFrequency>\s*(\d{1,6})\s*</\w+:updateFrequency>")
+# sy:updatePeriod in minutes; a month and a year by their usual lengths (only a bound matters).
+_SY_PERIOD_MINUTES = {
+    "hourly": 60,
+    "daily": 24 * 60,
+    "weekly": 7 * 24 * 60,
+    "monthly": 30 * 24 * 60,
+    "yearly": 365 * 24 * 60,
+}
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
 _XML_DECL_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=""", re.I)
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
@@ -59,8 +70,17 @@ class ParsedFeed:
     link: str | None
     entries: list[ParsedEntry] = field(default_factory=list)
     ttl_minutes: int | None = None
+    # sy:updatePeriod / sy:updateFrequency as minutes between updates (period / frequency).
+    update_minutes: int | None = None
     # Which library produced it ("fastfeedparser" or "feedparser"); handy in benches and logs.
     parser: str = "fastfeedparser"
+
+    @property
+    def asked_minutes(self) -> int | None:
+        """The shortest poll interval the publisher asks for, in minutes: the longer of <ttl>
+        and the sy: update period, since each says that polling sooner finds nothing new."""
+        asked = [m for m in (self.ttl_minutes, self.update_minutes) if m]
+        return max(asked) if asked else None
 
 
 def parse_feed(
@@ -166,6 +186,7 @@ def _build(
         link=canonical_url(base) if base else None,
         entries=entries,
         ttl_minutes=_ttl(feed, body),
+        update_minutes=_update_minutes(feed, body),
         parser=which,
     )
 
@@ -236,6 +257,29 @@ def _ttl(feed: Mapping[str, Any], body: bytes) -> int | None:
     except ValueError:
         return None
     return minutes if minutes > 0 else None
+
+
+def _update_minutes(feed: Mapping[str, Any], body: bytes) -> int | None:
+    """sy:updatePeriod divided by sy:updateFrequency, in minutes (at least one). feedparser
+    reads both into the feed's metadata; for fastfeedparser they are looked up in the channel
+    header. Per the module, a missing period means daily and a missing frequency once."""
+    period = _str(feed.get("sy_updateperiod")).strip()
+    frequency = _str(feed.get("sy_updatefrequency")).strip()
+    head = body[:65536]
+    if not period and (match := _SY_PERIOD_RE.search(head)):
+        period = match.group(1).decode()
+    if not frequency and (match := _SY_FREQUENCY_RE.search(head)):
+        frequency = match.group(1).decode()
+    if not period and not frequency:
+        return None
+    minutes = _SY_PERIOD_MINUTES.get((period or "daily").lower())
+    if minutes is None:
+        return None  # an unknown period says nothing we could honour
+    try:
+        times = int(frequency or "1")
+    except ValueError:
+        times = 1
+    return max(1, minutes // times) if times > 0 else minutes
 
 
 # A lone UTF-16 surrogate (JSON's "\ud800" alone) is a str no UTF-8 codec will write, so

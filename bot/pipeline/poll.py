@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 # A feed item dated in the future is clock skew or a scheduled post: treat it as published now.
 MAX_FUTURE_SKEW = timedelta(minutes=10)
-# The longest wait a feed's own RSS <ttl> can impose.
+# The longest wait a feed's own RSS <ttl> or sy:updatePeriod can impose.
 MAX_TTL = timedelta(hours=24)
 
 
@@ -164,8 +164,9 @@ async def _poll_one(
         outcome = apply_fetch_result(_state(feed), result, done, max_failures=polling.max_failures)
     ttl_minutes = _ttl_minutes(feed, result, parsed, outcome)
     if ttl_minutes:
-        # RSS <ttl> asks us not to poll more often than that; honour it when it is longer.
-        # Capped: a hostile or mistaken <ttl>999999</ttl> must not silence a feed for years.
+        # RSS <ttl> and sy:updatePeriod ask us not to poll more often than that; honour it when
+        # it is longer. Capped: a hostile or mistaken <ttl>999999</ttl> (or sy:updatePeriod
+        # yearly) must not silence a feed for years.
         ttl = min(timedelta(minutes=ttl_minutes), MAX_TTL)
         earliest = done + max(ttl, timedelta(0))
         if outcome.next_poll_at < earliest:
@@ -184,11 +185,12 @@ async def _poll_one(
 def _ttl_minutes(
     feed: FeedRow, result: FetchResult, parsed: ParsedFeed | None, outcome: PollOutcome
 ) -> int | None:
-    """The <ttl> that applies to this poll: the document's own after a 200; after a 304 (no
-    body to read it from) the one stored from the last download, which still holds since the
-    document is unchanged. Otherwise a ttl-honouring feed would be polled every interval."""
+    """The interval the publisher asks for (<ttl> or sy:updatePeriod, the longer) that applies
+    to this poll: the document's own after a 200; after a 304 (no body to read it from) the one
+    stored from the last download, which still holds since the document is unchanged. Otherwise
+    a ttl-honouring feed would be polled every interval."""
     if parsed is not None:
-        return parsed.ttl_minutes
+        return parsed.asked_minutes
     if result.status == 304 and outcome.last_error is None:
         return feed.ttl_minutes
     return None
@@ -316,7 +318,8 @@ def _record_outcome(
         fields["url"] = outcome.url
     if parsed is not None:
         fields["title"] = parsed.title
-        fields["ttl_minutes"] = parsed.ttl_minutes
+        # The column holds whatever the publisher asked for, so a 304 honours a sy: period too.
+        fields["ttl_minutes"] = parsed.asked_minutes
     feed_store.update_feed(db, feed.id, **fields)
 
 
