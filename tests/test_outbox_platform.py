@@ -1,5 +1,6 @@
-"""A platform-wide failure (revoked token) pauses no channel: it backs off, shows in /healthz and
-recovers by itself once the platform accepts posts again."""
+"""A platform-wide failure (a missing scope) pauses no channel: it backs off, shows in /healthz and
+recovers by itself once the platform accepts posts again. A refused token is not retried at all
+(tests/test_slack_token_revoked.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from bot.store.database import open_database
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 
 
-async def test_revoked_token_pauses_no_channel_and_recovers() -> None:
+async def test_platform_refusal_pauses_no_channel_and_recovers() -> None:
     db = open_database(":memory:")
     clock = Clock(T0)
     outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clock)
@@ -34,11 +35,11 @@ async def test_revoked_token_pauses_no_channel_and_recovers() -> None:
     add_story(db, "s1", ["A", "B"], now=T0)
     for channel in channels:
         digests.enqueue_digest(db, channel, now=T0)
-    chat.failures = [PlatformDeliveryError("Slack chat.postMessage: token_revoked")]
+    chat.failures = [PlatformDeliveryError("Slack chat.postMessage: missing_scope")]
     report = await outbox.drain()
     assert report.paused == [] and chat.calls == 1  # the second channel was not even tried
     assert all(not channel_store.get_channel_by_pk(db, c.id).paused_reason for c in channels)  # type: ignore[union-attr]
-    assert "token_revoked" in outbox.outages["slack"].error
+    assert "missing_scope" in outbox.outages["slack"].error
     assert [r.attempts for r in store.in_state(db, "pending")] == [0, 0]
     await outbox.drain()  # still backing off
     assert chat.calls == 1
@@ -53,9 +54,9 @@ async def test_outage_shows_in_healthz(tmp_path: Path) -> None:
         Config(), core=core, settings=RunnerSettings(health_port=None), env={}, clock=lambda: T0
     )
     service.outbox.outages.down(
-        "slack", PlatformDeliveryError("Slack: invalid_auth"), now=T0, backoff=lambda n: 60.0
+        "slack", PlatformDeliveryError("Slack: missing_scope"), now=T0, backoff=lambda n: 60.0
     )
     health = service.health()
-    assert health["delivery_outages"]["slack"]["error"] == "Slack: invalid_auth"
+    assert health["delivery_outages"]["slack"]["error"] == "Slack: missing_scope"
     assert health["paused_channels"] == []
     core.close()

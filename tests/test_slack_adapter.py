@@ -13,6 +13,7 @@ from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter, delivery_erro
 from bot.adapters.slack.blocks import card_messages
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.adapter import (
+    AuthDeliveryError,
     DeliveryError,
     PermanentDeliveryError,
     PlatformDeliveryError,
@@ -161,10 +162,11 @@ async def test_persistent_429_is_transient(slack_api: FakeSlackAPI, adapter: Sla
         ("channel_not_found", PermanentDeliveryError),
         ("is_archived", PermanentDeliveryError),
         ("not_in_channel", PermanentDeliveryError),
-        ("account_inactive", PlatformDeliveryError),
-        ("invalid_auth", PlatformDeliveryError),
-        ("token_revoked", PlatformDeliveryError),
-        ("token_expired", PlatformDeliveryError),
+        ("account_inactive", AuthDeliveryError),
+        ("invalid_auth", AuthDeliveryError),
+        ("not_authed", AuthDeliveryError),
+        ("token_revoked", AuthDeliveryError),
+        ("token_expired", AuthDeliveryError),
         ("missing_scope", PlatformDeliveryError),
         ("internal_error", TransientDeliveryError),
         ("invalid_blocks", DeliveryError),

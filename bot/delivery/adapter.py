@@ -21,10 +21,14 @@ class DeliveryError(Exception):
      │                            channel is fine, retrying will not help; failed after a few tries
      ├── TransientDeliveryError   retry later with backoff (timeouts, 5xx, rate limits left over);
      │    │                       `maybe_sent=True` when the message may have landed anyway
-     │    └── PlatformDeliveryError  the whole platform refuses us (token revoked or expired,
-     │                            missing scope, 401): no channel is paused and no attempt is
-     │                            used up; the platform's sends back off together and /healthz
-     │                            shows the error until a send succeeds again
+     │    └── PlatformDeliveryError  the whole platform refuses us (missing scope, 401): no
+     │         │                  channel is paused and no attempt is used up; the platform's
+     │         │                  sends back off together and /healthz shows the error until a
+     │         │                  send succeeds again
+     │         └── AuthDeliveryError  our credentials are refused (token revoked, invalid or
+     │                            expired, account deactivated): no retry can help, so nothing
+     │                            more is sent to the platform this run; its rows stay pending
+     │                            for a restart with a new token, and the message says which
      └── PermanentDeliveryError   the channel cannot take posts (archived, bot removed, 403/404):
                                   pause the channel and tell the admins why
 
@@ -47,6 +51,11 @@ class TransientDeliveryError(DeliveryError):
 
 class PlatformDeliveryError(TransientDeliveryError):
     pass
+
+
+class AuthDeliveryError(PlatformDeliveryError):
+    """Fatal for the platform until someone sets a new token and restarts: the message names the
+    setting to change, since it is what the admin reads in the log and in /healthz."""
 
 
 class PermanentDeliveryError(DeliveryError):

@@ -17,6 +17,9 @@ owns); an exception from it is logged and shown in /healthz, and the rest of the
 A failed start is retried in the background with capped exponential backoff (`PlatformStarter`),
 unless the error is an authentication failure (invalid or revoked token), which no retry fixes.
 After a failed attempt `stop()` is called, so the next `start` begins from a clean slate.
+A token refused once the platform runs (revoked mid-run) is fatal the same way: the platform calls
+`service.platform_lost(name, reason)` (the outbox does too, for a send refused that way), and it
+is stopped for the rest of the run and shown in /healthz; polling and the other platforms go on.
 Inside `start` a platform typically:
 
 - registers its `ChatAdapter` with `service.register_adapter(adapter)`; from then on the outbox
@@ -192,6 +195,8 @@ class PlatformStarter:
         self.on_late_start = on_late_start
         self.pending: list[Platform] = []
         self.tasks: set[asyncio.Task[None]] = set()
+        # Platforms given up mid-run, being stopped; waited for on shutdown, not cancelled.
+        self.stopping: set[asyncio.Task[None]] = set()
 
     async def start_all(self, platforms: list[Platform]) -> None:
         """One attempt each, in order; failures worth retrying wait for `retry_pending`."""
@@ -224,6 +229,35 @@ class PlatformStarter:
         for task in list(self.tasks):
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
+        if self.stopping:
+            await asyncio.wait(self.stopping, timeout=10)
+
+    def lost(self, name: str, reason: str) -> None:
+        """A running platform's token was refused (revoked mid-run): no retry can fix that, so it
+        is stopped for the rest of the run (a Socket Mode or gateway loop would otherwise
+        reconnect forever) and /healthz says why and what to do. Its channels' posts stay in the
+        outbox for a restart with a new token; polling and the other platforms go on."""
+        error = f"authentication failed, not retried: {reason}"
+        if self.service.platform_errors.get(name) == error:
+            return  # the same refusal reported again (two channels failing together)
+        self.service.platform_errors[name] = error
+        log.error(
+            "platform %s stopped, not retrying: authentication failed: %s",
+            name,
+            reason,
+            extra={"event": "platform_auth_failed", "platform": name},
+        )
+        for platform in [p for p in self.service.platforms if p.name == name]:
+            self.service.platforms.remove(platform)
+            task = asyncio.create_task(self._stop_lost(platform), name=f"stop-{name}")
+            self.stopping.add(task)
+            task.add_done_callback(self.stopping.discard)
+
+    async def _stop_lost(self, platform: Platform) -> None:
+        try:
+            await asyncio.wait_for(platform.stop(), timeout=10)
+        except Exception:
+            log.exception("stopping platform %s failed", platform.name)
 
     async def _retry(self, platform: Platform) -> None:
         attempt = 0

@@ -121,6 +121,7 @@ class Service:
             backoff=Backoff(self.settings.platform_retry_initial, self.settings.platform_retry_max),
             on_late_start=self._platform_started_late,
         )
+        self.outbox.outages.on_fatal = self.platform_lost
         # Set when a chat platform is configured, started or not: the terminal channel is then
         # neither created nor given digests (it is only the stand-in for "no chat at all").
         self.chat_configured = False
@@ -141,6 +142,10 @@ class Service:
 
     def kick(self) -> None:
         self.outbox.kick()
+
+    def platform_lost(self, name: str, reason: str) -> None:
+        """A running platform's token was refused (`bot.runner.platforms.PlatformStarter.lost`)."""
+        self.starter.lost(name, reason)
 
     async def post_digest(self, channel: ChannelRow) -> int:
         """`/digest` in chat: queue the channel's digest now; the outbox posts it."""

@@ -37,14 +37,19 @@ def service_health(service: Service) -> dict[str, Any]:
         name: {
             "error": o.error,
             "since": iso(o.since),
-            "next_retry": iso(o.retry_at),
+            "next_retry": None if o.fatal else iso(o.retry_at),
             "failures": o.failures,
+            # Credentials refused: nothing more is tried until a new token and a restart.
+            "fatal": o.fatal,
         }
         for name, o in service.outbox.outages.items()
     }
     problems = [f"{name} platform: {error}" for name, error in service.platform_errors.items()]
     problems += [f"{len(paused)} channel(s) paused"] if paused else []
-    problems += [f"{name} refuses posts: {o.error}" for name, o in service.outbox.outages.items()]
+    problems += [
+        f"{name} refuses posts{' (not retried)' if o.fatal else ''}: {o.error}"
+        for name, o in service.outbox.outages.items()
+    ]
     # The bot cannot do its job at all: HTTP 503, so a supervisor can alert or restart. Chat
     # trouble above stays a 200 "degraded": a restart does not unpause an archived channel.
     critical = (
@@ -74,7 +79,8 @@ def service_health(service: Service) -> dict[str, Any]:
         "paused_channels": [{"channel": c.key, "reason": c.paused_reason} for c in paused],
         "platforms": sorted(service.outbox.adapters),
         "platform_errors": service.platform_errors,
-        # A platform refusing every post (revoked token...): retried, no channel paused.
+        # A platform refusing every post: retried (a missing scope) or, for a refused token,
+        # not retried this run; no channel paused either way.
         "delivery_outages": outages,
         "jobs": len(service.scheduler.get_jobs()),
     }

@@ -25,6 +25,7 @@ from bot.adapters.slack.escape import slack_escape, truncate
 from bot.adapters.slack.history import find_by_nonce
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
+    AuthDeliveryError,
     DeliveryError,
     PermanentDeliveryError,
     PlatformDeliveryError,
@@ -50,18 +51,25 @@ PERMANENT_ERRORS = frozenset(
         "no_permission",
     }
 )
-# Nothing in the workspace can be posted (the token is dead or lacks a scope): one platform-wide
-# failure, not a pause of every channel the next drain happens to try.
-PLATFORM_ERRORS = frozenset(
+# The bot token itself is refused (revoked, invalid, expired, its user deactivated): nothing can
+# be posted until someone sets a new one and restarts, so retrying only fills the log.
+AUTH_ERRORS = frozenset(
     {
         "account_inactive",
         "invalid_auth",
         "not_authed",
         "token_revoked",
         "token_expired",
-        "missing_scope",
+        "not_allowed_token_type",
     }
 )
+BOT_TOKEN_HELP = (
+    "the bot token no longer works: put a new one (OAuth & Permissions > Bot User OAuth Token) "
+    "in SLACK_BOT_TOKEN and restart newsdigest"
+)
+# Nothing in the workspace can be posted (the token lacks a scope): one platform-wide failure,
+# not a pause of every channel the next drain happens to try.
+PLATFORM_ERRORS = frozenset({"missing_scope"})
 TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
@@ -114,6 +122,8 @@ def delivery_error(exc: Exception, what: str) -> DeliveryError:
         response = exc.response
         code = str(response.get("error") or "")
         status = response.status_code
+        if code in AUTH_ERRORS:
+            return AuthDeliveryError(f"Slack {what}: {code}; {BOT_TOKEN_HELP}")
         if code in PLATFORM_ERRORS:
             return PlatformDeliveryError(f"Slack {what}: {code}")
         if code in PERMANENT_ERRORS:

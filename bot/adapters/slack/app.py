@@ -22,7 +22,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
+from bot.adapters.slack.adapter import AUTH_ERRORS, ChannelPacer, SlackAdapter
 from bot.adapters.slack.blocks import (
     ACTION_FOLLOW,
     ACTION_FULL,
@@ -52,6 +52,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHANGING_COMMANDS = frozenset({"follow", "unfollow", "watchlist", "digest"})
+APP_TOKEN_HELP = (
+    "the app-level token no longer works: put a new one (Basic Information > App-Level Tokens) "
+    "in SLACK_APP_TOKEN and restart newsdigest"
+)
 
 
 class SlackBot:
@@ -68,6 +72,7 @@ class SlackBot:
         ack_budget: float = 1.5,
         connect_timeout: float = 30.0,
         on_change: Callable[[], object] | None = None,
+        on_auth_lost: Callable[[str], object] | None = None,
     ) -> None:
         self.commands = commands
         self.settings = settings
@@ -83,6 +88,9 @@ class SlackBot:
         self.connect_timeout = connect_timeout
         # The runner's `kick`: a changed watchlist or a /digest should go out without waiting.
         self.on_change = on_change
+        # The runner's hook for a token refused mid-run (Socket Mode's reconnect), with the reason.
+        self.on_auth_lost = on_auth_lost
+        self._closing: set[asyncio.Task[None]] = set()
         self.responder = Responder(self.client, self.adapter)
         # Signatures are checked by the HTTP endpoint (with an injectable clock, before bolt spends
         # an auth.test on a forged request); Socket Mode needs none.
@@ -138,7 +146,48 @@ class SlackBot:
         except BaseException:
             await self._close_socket()
             raise
+        self._watch_reconnects(handler)
         log.info("Slack: Socket Mode connected")
+
+    def _watch_reconnects(self, handler: Any) -> None:
+        """Give up Socket Mode when a reconnect's token is refused.
+
+        Once connected, slack-sdk reconnects by itself whenever the websocket drops, asking
+        apps.connections.open for a new URL each time and retrying every error forever; a
+        revoked app token would make that an endless loop of log lines. An auth error there
+        closes the client instead and tells the runner, which reports it; other errors (Slack
+        unreachable for a while) are still left to slack-sdk's retries."""
+        client = handler.client
+        issue_new_wss_url = client.issue_new_wss_url
+
+        async def issue_checked() -> str:
+            try:
+                url: str = await issue_new_wss_url()
+            except SlackApiError as exc:
+                code = str(exc.response.get("error") or "")
+                if code in AUTH_ERRORS and handler is self._socket:
+                    self._socket_auth_lost(client, code)
+                raise
+            return url
+
+        client.issue_new_wss_url = issue_checked
+
+    def _socket_auth_lost(self, client: Any, code: str) -> None:
+        # Stop slack-sdk's loops at once (they check `closed`); the close itself runs in a task
+        # of its own, since it cancels the very task this is called from.
+        client.closed = True
+        client.auto_reconnect_enabled = False
+        task = asyncio.create_task(self._close_socket(), name="slack-socket-close")
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+        reason = f"Slack Socket Mode reconnect (apps.connections.open): {code}; {APP_TOKEN_HELP}"
+        if self.on_auth_lost is None:
+            log.error("Slack: stopped, not retrying: %s", reason)
+            return
+        try:
+            self.on_auth_lost(reason)
+        except Exception:
+            log.exception("Slack: reporting the refused token to the runner failed")
 
     async def _close_socket(self) -> None:
         handler, self._socket = self._socket, None
@@ -151,6 +200,8 @@ class SlackBot:
 
     async def stop(self) -> None:
         await self._close_socket()
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
         await self.endpoint.stop()
 
     # --- middleware --------------------------------------------------------------------------------

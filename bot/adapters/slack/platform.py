@@ -28,7 +28,13 @@ class SlackPlatform:
     async def start(self, service: Any) -> None:
         """Connect (auth.test, then Socket Mode or the HTTP listener), then hand the outbox our
         adapter. Commands go to `service.commands`, whose /digest enqueues through the outbox."""
-        bot = SlackBot(service.commands, self.settings, on_change=getattr(service, "kick", None))
+        lost = getattr(service, "platform_lost", None)
+        bot = SlackBot(
+            service.commands,
+            self.settings,
+            on_change=getattr(service, "kick", None),
+            on_auth_lost=(lambda reason: lost(self.name, reason)) if lost else None,
+        )
         # Set before start: when start fails or is cancelled, the runner calls stop(), which must
         # find the half-started bot to close its listener or websocket.
         self.bot = bot
