@@ -24,6 +24,7 @@ from bot.config_values import (
     positive_seconds,
     reject_unknown,
     req_str,
+    retention_days,
     str_list,
     table,
     validate_quiet_hours,
@@ -36,6 +37,7 @@ DEFAULT_DB_PATH = "newsdigest.db"
 DEFAULT_POLL_INTERVAL = 15 * 60
 DEFAULT_SCHEDULE = "0 9 * * *"
 DEFAULT_TIMEZONE = "UTC"
+DEFAULT_RETENTION_DAYS = 180
 PLATFORMS = ("slack", "discord", "console")
 MODES = ("digest", "instant")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -83,6 +85,13 @@ class PollingConfig:
 
 
 @dataclass(slots=True)
+class StorageConfig:
+    # Days a story is kept after its newest article (articles in no story: after they were
+    # seen); 0 keeps everything. See bot.store.retention.
+    retention_days: int = DEFAULT_RETENTION_DAYS
+
+
+@dataclass(slots=True)
 class LLMConfig:
     base_url: str
     model: str
@@ -104,6 +113,7 @@ class Config:
     topics: list[TopicConfig] = field(default_factory=list)
     channels: list[ChannelConfig] = field(default_factory=list)
     story_window_hours: int = 48
+    storage: StorageConfig = field(default_factory=StorageConfig)
     llm: LLMConfig | None = None
     admin_users: list[str] = field(default_factory=list)
     admin_group: str | None = None
@@ -175,7 +185,17 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
 
 
 def parse_config(raw: dict[str, Any]) -> Config:
-    known = {"database", "polling", "feeds", "topics", "channels", "clustering", "llm", "admin"}
+    known = {
+        "database",
+        "polling",
+        "feeds",
+        "topics",
+        "channels",
+        "clustering",
+        "storage",
+        "llm",
+        "admin",
+    }
     reject_unknown(raw, known, "")
     config = Config()
     config.database = opt_str(raw, "database", "database")
@@ -195,6 +215,7 @@ def parse_config(raw: dict[str, Any]) -> Config:
                 f"{hours} is longer than the {MAX_WINDOW_HOURS}-hour (30-day) maximum",
             )
         config.story_window_hours = hours
+    config.storage = _parse_storage(table(raw, "storage"), config.story_window_hours)
     llm = table(raw, "llm")
     if llm:
         config.llm = _parse_llm(llm)
@@ -331,6 +352,14 @@ def _parse_channel(raw: Any, index: int) -> ChannelConfig:
     if channel.webhook_url and not channel.webhook_url.startswith("https://"):
         raise ConfigError(f"{key}.webhook_url", "must be an https:// Discord webhook URL")
     return channel
+
+
+def _parse_storage(raw: dict[str, Any], window_hours: int) -> StorageConfig:
+    reject_unknown(raw, {"retention_days"}, "storage")
+    storage = StorageConfig()
+    if "retention_days" in raw:
+        storage.retention_days = retention_days(raw["retention_days"], window_hours)
+    return storage
 
 
 def _parse_llm(raw: dict[str, Any]) -> LLMConfig:

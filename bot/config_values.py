@@ -146,3 +146,39 @@ def boolean(value: Any, key: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(key, f"expected true or false, got {value!r}")
     return value
+
+
+# Retention bounds, in days. Under a week the store would forget articles that a feed is still
+# likely to serve and a channel's digest (up to 8 days back) may still want; past a century the
+# cutoff's date arithmetic overflows, and 0 already means "keep everything".
+MIN_RETENTION_DAYS = 7
+MAX_RETENTION_DAYS = 36_500
+
+
+def retention_problem(days: int, window_hours: int) -> str | None:
+    """Why `days` is no usable retention with a clustering window of `window_hours`, or None.
+    Shared by the config and `newsdigest prune --older-than`, so both refuse the same values.
+    0 (keep forever) is the config's own business: the caller decides whether it is allowed."""
+    if days < MIN_RETENTION_DAYS:
+        return f"{days} is under the {MIN_RETENTION_DAYS}-day minimum (0 keeps everything)"
+    if days > MAX_RETENTION_DAYS:
+        return f"{days} is over the {MAX_RETENTION_DAYS}-day maximum (0 keeps everything)"
+    if days * 24 <= window_hours:
+        # A story still open to new articles must keep its members: pruning them would let the
+        # clusterer open a second story for the same event.
+        return (
+            f"{days} days would cut into the clustering window (clustering.window_hours = "
+            f"{window_hours}); use at least {window_hours // 24 + 1}, or 0 to keep everything"
+        )
+    return None
+
+
+def retention_days(value: Any, window_hours: int, key: str = "storage.retention_days") -> int:
+    """`[storage] retention_days`: 0 (keep everything) or a usable retention, see above."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(
+            key, f"expected a whole number of days (0 keeps everything), got {value!r}"
+        )
+    if value and (problem := retention_problem(value, window_hours)):
+        raise ConfigError(key, problem)
+    return value

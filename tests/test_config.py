@@ -262,3 +262,46 @@ def test_cron_weekdays_follow_standard_cron() -> None:
     parse_config({"channels": [{"platform": "slack", "id": "C1", "schedule": "0 9 * * 7"}]})
     with pytest.raises(ConfigError, match="schedule"):
         parse_config({"channels": [{"platform": "slack", "id": "C1", "schedule": "0 9 * * 8"}]})
+
+
+@pytest.mark.parametrize(
+    ("snippet", "problem"),
+    [
+        ("retention_days = 3", "3 is under the 7-day minimum (0 keeps everything)"),
+        ("retention_days = -1", "expected a whole number of days (0 keeps everything), got -1"),
+        (
+            "retention_days = '90d'",
+            "expected a whole number of days (0 keeps everything), got '90d'",
+        ),
+        ("retention_days = true", "expected a whole number of days (0 keeps everything), got True"),
+        (
+            "retention_days = 99999999",
+            "99999999 is over the 36500-day maximum (0 keeps everything)",
+        ),
+    ],
+)
+def test_retention_days_out_of_range(tmp_path: Path, snippet: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, f"[storage]\n{snippet}"))
+    assert (info.value.key, info.value.problem) == ("storage.retention_days", problem)
+
+
+def test_retention_may_not_cut_into_the_clustering_window(tmp_path: Path) -> None:
+    snippet = "[clustering]\nwindow_hours = 240\n[storage]\nretention_days = 10"
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, snippet))
+    assert info.value.key == "storage.retention_days"
+    assert "would cut into the clustering window" in info.value.problem
+    assert "use at least 11" in info.value.problem
+    # One day past the window is enough.
+    ok = load_config(write(tmp_path, snippet.replace("= 10", "= 11")))
+    assert ok.storage.retention_days == 11
+
+
+def test_retention_defaults_to_180_days_and_0_keeps_everything(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, "")).storage.retention_days == 180
+    off = load_config(write(tmp_path, "[storage]\nretention_days = 0"))
+    assert off.storage.retention_days == 0
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, "[storage]\nkeep = 1"))
+    assert info.value.key == "storage.keep"
