@@ -1,6 +1,7 @@
 """The articles table, and deduplication: by (feed, GUID) through a unique index, then by canonical
 URL and by (source, folded title) within a few days, checked before inserting. Only articles that
-pass all three come back as new. A canonical URL shared with an item of the same feed counts only
+pass all three come back as new. An entry whose article retention deleted is recognised by its
+tombstone (bot.store.tombstones) and is not new either. A canonical URL shared with an item of the same feed counts only
 with more evidence (same title or text): status pages and changelogs link every item to one index.
 
 The title check only catches a republished article (new GUID, reworked URL): a title match counts
@@ -20,6 +21,7 @@ import sqlite_utils
 
 from bot.ingest.normalize import is_homepage
 from bot.models import Article
+from bot.store import tombstones
 from bot.store.database import iso, parse_iso
 from bot.store.stories import invalidate_summary
 from bot.textutil import fold, squash_spaces, words
@@ -54,11 +56,12 @@ def insert_new(
     for row in rows:
         if _known_entry(db, row):
             continue
+        if _pruned(db, row):
+            continue
         if _seen_before(db, row):
             continue
-        guid = row.get("guid") or row.get("canonical_url") or row["title"]
         record = {
-            "id": article_id(str(row.get("feed_id") or row["source"]), guid),
+            "id": _entry_id(row),
             "feed_id": row.get("feed_id"),
             "source": row["source"],
             "guid": row.get("guid"),
@@ -82,6 +85,24 @@ def insert_new(
     return new
 
 
+def _entry_id(row: dict[str, Any]) -> str:
+    """The id an entry is stored under: its feed (or outlet) and its GUID, else its URL or title."""
+    guid = row.get("guid") or row.get("canonical_url") or row["title"]
+    return article_id(str(row.get("feed_id") or row["source"]), guid)
+
+
+def _pruned(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
+    """Whether retention deleted this entry: a feed serving it again gets no new article."""
+    return tombstones.matches(
+        db,
+        entry_key=_entry_id(row),
+        feed_id=row.get("feed_id"),
+        canonical_url=row.get("canonical_url"),
+        title_key=title_key(row["title"]),
+        now=row["seen_at"],
+    )
+
+
 def _known_entry(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
     """Whether this feed's entry (same feed and GUID) is stored already. If the publisher has
     corrected its title or text in place, the stored row takes the correction, so cards stop
@@ -92,7 +113,7 @@ def _known_entry(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
     guid = row.get("guid")
     if not guid:
         return False  # keyed by URL or title: there is nothing to recognise a correction by
-    key = article_id(str(row.get("feed_id") or row["source"]), guid)
+    key = _entry_id(row)
     stored = db.execute("SELECT title, text, story_id FROM articles WHERE id = ?", [key]).fetchone()
     if stored is None:
         return False

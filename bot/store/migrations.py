@@ -277,6 +277,29 @@ def _m009_write_probe(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m010_pruned_entries(db: sqlite_utils.Database) -> None:
+    # Retention deletes old articles, but feeds keep serving old items for months: what is left
+    # of each deleted article lets ingest recognise it (bot.store.tombstones). Hashed keys keep a
+    # row near 80 bytes. The feed's tombstones go with the feed: its ids may be handed out again.
+    # Deleting a story's posts looks deliveries up by story, which no index led with before.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS pruned_entries (
+            entry_key TEXT PRIMARY KEY,
+            feed_id INTEGER REFERENCES feeds(id) ON DELETE CASCADE,
+            url_key TEXT,
+            title_hash TEXT,
+            last_seen TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS pruned_entries_url ON pruned_entries(url_key)
+            WHERE url_key IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS pruned_entries_feed ON pruned_entries(feed_id);
+        CREATE INDEX IF NOT EXISTS pruned_entries_last_seen ON pruned_entries(last_seen);
+        CREATE INDEX IF NOT EXISTS deliveries_story ON deliveries(story_id);
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -287,4 +310,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (7, "folded keys recomputed: letters with strokes, kana voicing", _m007_refold_keys),
     (8, "indexes for merges and a story's aliases", _m008_merge_and_alias_indexes),
     (9, "a row for the health check's write probe", _m009_write_probe),
+    (10, "tombstones of pruned articles; deliveries by story", _m010_pruned_entries),
 ]

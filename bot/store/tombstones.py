@@ -1,0 +1,117 @@
+"""The `pruned_entries` table: what retention (bot.store.retention) keeps of each article it
+deletes, so ingest still recognises the entry when a feed serves it again. Feeds keep old items
+for months; without this, a pruned article would come back as new, open a story and be posted.
+
+A tombstone holds hashes, not text: the article's id (itself a hash of feed and GUID, or of feed
+and URL or title for an entry without a GUID: what `insert_new` keys an entry by), the canonical
+URL and the folded title. An entry matches when its id is tombstoned, or when its canonical URL is
+and the URL rule of bot.store.articles holds: the tombstone is from another feed (a republish) or
+has the same title (a GUID that changed). The text comparison that rule also allows is lost with
+the text; and a bare home-page link never counts, as in the live check.
+
+Lifetime: a tombstone lives as long as a feed keeps serving its entry (a match refreshes it, at
+most once a day) and `TOMBSTONE_LIFETIME` after that; it also goes with its feed, whose id may be
+reused for another feed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from bot.ingest.normalize import is_homepage
+from bot.store.database import iso
+
+# Long past any feed still serving the entry: feeds that keep items for months refresh it anyway.
+TOMBSTONE_LIFETIME = timedelta(days=365)
+# A tombstone an entry matched is refreshed at most this often: a feed serving fifty old items
+# every few minutes must not turn every poll into fifty writes.
+_REFRESH_AFTER = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    entry_key: str  # the deleted article's id
+    feed_id: int | None
+    canonical_url: str | None
+    title_key: str
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def url_key(canonical_url: str | None) -> str | None:
+    """The hashed canonical URL, or None when it cannot identify an entry (none, a home page)."""
+    if not canonical_url or is_homepage(canonical_url):
+        return None
+    return _digest(canonical_url)
+
+
+def record(db: sqlite_utils.Database, entries: Iterable[Tombstone], *, now: datetime) -> int:
+    """Tombstone deleted articles (inside the caller's transaction). Returns how many."""
+    rows = [
+        (e.entry_key, e.feed_id, url_key(e.canonical_url), _digest(e.title_key), iso(now))
+        for e in entries
+    ]
+    db.conn.executemany(
+        "INSERT INTO pruned_entries (entry_key, feed_id, url_key, title_hash, last_seen)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (entry_key) DO UPDATE SET"
+        " last_seen = excluded.last_seen",
+        rows,
+    )
+    return len(rows)
+
+
+def matches(
+    db: sqlite_utils.Database,
+    *,
+    entry_key: str,
+    feed_id: int | None,
+    canonical_url: str | None,
+    title_key: str,
+    now: datetime,
+) -> bool:
+    """Whether this incoming entry is a pruned article served again; refreshes its tombstone."""
+    row = db.execute(
+        "SELECT entry_key, last_seen FROM pruned_entries WHERE entry_key = ?", [entry_key]
+    ).fetchone()
+    if row is None and (key := url_key(canonical_url)) is not None:
+        row = db.execute(
+            "SELECT entry_key, last_seen FROM pruned_entries WHERE url_key = ?"
+            " AND (feed_id IS NOT ? OR title_hash = ?) LIMIT 1",
+            [key, feed_id, _digest(title_key)],
+        ).fetchone()
+    if row is None:
+        return False
+    stale = iso(now - _REFRESH_AFTER)
+    if row[1] < stale:
+        db.execute(
+            "UPDATE pruned_entries SET last_seen = ? WHERE entry_key = ?", [iso(now), row[0]]
+        )
+    return True
+
+
+def expire(db: sqlite_utils.Database, *, now: datetime, limit: int) -> int:
+    """Delete up to `limit` tombstones no feed has served for `TOMBSTONE_LIFETIME`."""
+    cursor = db.execute(
+        "DELETE FROM pruned_entries WHERE entry_key IN (SELECT entry_key FROM pruned_entries"
+        " WHERE last_seen < ? LIMIT ?)",
+        [iso(now - TOMBSTONE_LIFETIME), limit],
+    )
+    return cursor.rowcount
+
+
+def expired_count(db: sqlite_utils.Database, *, now: datetime) -> int:
+    return db.execute(
+        "SELECT COUNT(*) FROM pruned_entries WHERE last_seen < ?",
+        [iso(now - TOMBSTONE_LIFETIME)],
+    ).fetchone()[0]
+
+
+def count(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT COUNT(*) FROM pruned_entries").fetchone()[0]
