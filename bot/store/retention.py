@@ -1,0 +1,276 @@
+"""Retention: deleting stories whose newest article is older than the cutoff, with everything that
+points at them, and articles that never joined a story, once they are that old.
+
+What goes with a story: its articles (each tombstoned first, see bot.store.tombstones, so a feed
+still serving one does not bring it back as new), the stories merged into it, its slug aliases,
+its cached summary (a column of the story row), its finished posts and updates (deliveries `sent`
+or `failed`) and channels' mutes of it. Never deleted: a story with a post or update still
+`pending` or `sending` (the outbox owns it; it goes on a later run, once finished); a story (or
+one merged into it) updated or given an article since the cutoff; anything inside the clustering
+window, which the cutoff must lie beyond. Plain notices (`alerts`) are not the story's: they are
+few, and their key is what keeps a notice from being sent twice.
+
+The work is done in batches, each its own short write transaction (`BEGIN IMMEDIATE`, checked and
+deleted under the one lock), so the running bot waits for one batch at most; a dry run only reads,
+batch by batch, and counts what a real run would delete.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from bot.store import tombstones
+from bot.store.database import iso, transaction
+
+# Old stories examined per write transaction: with their articles, deliveries and aliases a few
+# thousand rows, a fraction of a second on a small server.
+STORY_BATCH = 200
+ARTICLE_BATCH = 1000
+TOMBSTONE_BATCH = 5000
+_IN = "IN (SELECT value FROM json_each(?))"
+
+
+@dataclass(slots=True)
+class PruneCounts:
+    stories: int = 0
+    articles: int = 0
+    deliveries: int = 0
+    aliases: int = 0
+    mutes: int = 0
+    tombstones_expired: int = 0
+    # Old stories kept for now because the outbox still has a post of theirs to send.
+    kept_pending: int = 0
+
+    def add(self, other: PruneCounts) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """How much a prune has to look at: the progress bar's total."""
+
+    stories: int
+    articles: int
+    tombstones: int
+
+    @property
+    def total(self) -> int:
+        return self.stories + self.articles + self.tombstones
+
+
+def cutoff(now: datetime, older_than: timedelta, window: timedelta) -> datetime:
+    """The time before which stories go. Raises ValueError for a cutoff inside the clustering
+    window: a story there may still gain articles, and pruning it would split the event."""
+    if older_than <= window:
+        raise ValueError(
+            f"retention of {older_than.days} days is not longer than the clustering window"
+        )
+    return now - older_than
+
+
+def backlog(db: sqlite_utils.Database, *, before: datetime, now: datetime) -> Backlog:
+    stories = db.execute(
+        "SELECT COUNT(*) FROM stories WHERE merged_into IS NULL AND last_updated < ?",
+        [iso(before)],
+    ).fetchone()[0]
+    articles = db.execute(
+        "SELECT COUNT(*) FROM articles WHERE story_id IS NULL AND seen_at < ?", [iso(before)]
+    ).fetchone()[0]
+    return Backlog(stories, articles, tombstones.expired_count(db, now=now))
+
+
+def prune(
+    db: sqlite_utils.Database,
+    *,
+    now: datetime,
+    older_than: timedelta,
+    window: timedelta,
+    dry_run: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> PruneCounts:
+    """Delete (with `dry_run`: count) what is older than `older_than`; see the module docstring.
+    `on_batch(n)` is called after each batch with how many rows it examined."""
+    total = PruneCounts()
+    for counts, examined in prune_batches(
+        db, now=now, older_than=older_than, window=window, dry_run=dry_run
+    ):
+        total.add(counts)
+        if on_batch is not None:
+            on_batch(examined)
+    if not dry_run:
+        tidy(db)
+    return total
+
+
+def prune_batches(
+    db: sqlite_utils.Database,
+    *,
+    now: datetime,
+    older_than: timedelta,
+    window: timedelta,
+    dry_run: bool = False,
+) -> Iterator[tuple[PruneCounts, int]]:
+    """`prune` one batch at a time, each committed before it is yielded as (its counts, rows it
+    examined): the service yields its event loop between batches."""
+    before = cutoff(now, older_than, window)
+    after = ("", "")
+    while roots := _old_roots(db, before, after):
+        after = roots[-1]
+        with _batch(db, dry_run):
+            counts = _prune_stories(db, [r[1] for r in roots], before, now, dry_run)
+        yield counts, len(roots)
+    last_id = ""
+    while rows := _old_loose_articles(db, before, last_id):
+        last_id = rows[-1][0]
+        with _batch(db, dry_run):
+            counts = PruneCounts(articles=_delete_articles(db, rows, now, dry_run))
+        yield counts, len(rows)
+    if dry_run:
+        expired = tombstones.expired_count(db, now=now)
+        if expired:
+            yield PruneCounts(tombstones_expired=expired), expired
+        return
+    while True:
+        with transaction(db):
+            expired = tombstones.expire(db, now=now, limit=TOMBSTONE_BATCH)
+        if not expired:
+            return
+        yield PruneCounts(tombstones_expired=expired), expired
+
+
+def tidy(db: sqlite_utils.Database) -> None:
+    """After a prune: refresh the query planner's statistics, and give freed pages back to the
+    file system only where the database was set up for it (auto_vacuum = INCREMENTAL). Otherwise
+    SQLite reuses the freed pages for new rows, so the file stops growing without a VACUUM, which
+    would rewrite the whole file under the write lock; the mode is the operator's choice."""
+    db.execute("PRAGMA optimize")
+    if db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:
+        db.execute("PRAGMA incremental_vacuum")
+
+
+class _batch:
+    """A real batch is one write transaction; a dry run's reads need none."""
+
+    def __init__(self, db: sqlite_utils.Database, dry_run: bool) -> None:
+        self.tx = None if dry_run else transaction(db)
+
+    def __enter__(self) -> None:
+        if self.tx is not None:
+            self.tx.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.tx is not None:
+            self.tx.__exit__(*exc)
+
+
+def _old_roots(
+    db: sqlite_utils.Database, before: datetime, after: tuple[str, str]
+) -> list[tuple[str, str]]:
+    """The next batch of surviving (not merged-away) stories last updated before the cutoff, in
+    (last_updated, id) order after `after`: a story kept this run is not looked at twice."""
+    rows = db.execute(
+        "SELECT last_updated, id FROM stories WHERE merged_into IS NULL AND last_updated < ?"
+        " AND (last_updated, id) > (?, ?) ORDER BY last_updated, id LIMIT ?",
+        [iso(before), after[0], after[1], STORY_BATCH],
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def _prune_stories(
+    db: sqlite_utils.Database, roots: list[str], before: datetime, now: datetime, dry_run: bool
+) -> PruneCounts:
+    groups = _groups(db, roots)
+    every = [sid for members in groups.values() for sid in members]
+    pending = _ids(
+        db,
+        f"SELECT DISTINCT story_id FROM deliveries WHERE state IN ('pending', 'sending')"
+        f" AND story_id {_IN}",
+        [json.dumps(every)],
+    )
+    recent = _ids(
+        db,
+        f"SELECT DISTINCT story_id FROM articles WHERE seen_at >= ? AND story_id {_IN}"
+        f" UNION SELECT id FROM stories WHERE last_updated >= ? AND id {_IN}",
+        [iso(before), json.dumps(every), iso(before), json.dumps(every)],
+    )
+    counts = PruneCounts()
+    doomed: list[str] = []
+    for members in groups.values():
+        if pending & set(members):
+            counts.kept_pending += 1
+        elif not recent & set(members):
+            doomed.extend(members)
+    if not doomed:
+        return counts
+    ids = [json.dumps(doomed)]
+    counts.stories = len(doomed)  # story rows, those merged into another included
+    counts.deliveries = _delete(db, "deliveries", f"story_id {_IN}", ids, dry_run)
+    counts.mutes = _delete(db, "muted_stories", f"story_id {_IN}", ids, dry_run)
+    counts.aliases = _delete(db, "story_aliases", f"story_id {_IN}", ids, dry_run)
+    members = db.execute(
+        f"SELECT id, feed_id, canonical_url, title_key FROM articles WHERE story_id {_IN}", ids
+    ).fetchall()
+    counts.articles = _delete_articles(db, members, now, dry_run)
+    # Stories merged away first: they point at their survivor.
+    _delete(db, "stories", f"merged_into IS NOT NULL AND id {_IN}", ids, dry_run)
+    _delete(db, "stories", f"id {_IN}", ids, dry_run)
+    return counts
+
+
+def _groups(db: sqlite_utils.Database, roots: list[str]) -> dict[str, list[str]]:
+    """Each root story with the stories merged into it (a merge repoints earlier merges at the
+    survivor, but an older database may hold chains, so they are followed)."""
+    rows = db.execute(
+        "WITH RECURSIVE g(root, id) AS (SELECT value, value FROM json_each(?)"
+        " UNION SELECT g.root, s.id FROM stories s JOIN g ON s.merged_into = g.id)"
+        " SELECT root, id FROM g",
+        [json.dumps(roots)],
+    ).fetchall()
+    groups: dict[str, list[str]] = {root: [] for root in roots}
+    for root, sid in rows:
+        groups[root].append(sid)
+    return groups
+
+
+def _ids(db: sqlite_utils.Database, sql: str, params: list[Any]) -> set[str]:
+    return {r[0] for r in db.execute(sql, params)}
+
+
+def _old_loose_articles(
+    db: sqlite_utils.Database, before: datetime, after_id: str
+) -> list[tuple[Any, ...]]:
+    rows = db.execute(
+        "SELECT id, feed_id, canonical_url, title_key FROM articles WHERE story_id IS NULL"
+        " AND seen_at < ? AND id > ? ORDER BY id LIMIT ?",
+        [iso(before), after_id, ARTICLE_BATCH],
+    ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+def _delete_articles(
+    db: sqlite_utils.Database, rows: list[tuple[Any, ...]], now: datetime, dry_run: bool
+) -> int:
+    """Tombstone and delete articles given as (id, feed_id, canonical_url, title_key) rows."""
+    if dry_run or not rows:
+        return len(rows)
+    tombstones.record(db, (tombstones.Tombstone(r[0], r[1], r[2], r[3]) for r in rows), now=now)
+    return _delete(db, "articles", f"id {_IN}", [json.dumps([r[0] for r in rows])], False)
+
+
+def _delete(
+    db: sqlite_utils.Database, table: str, where: str, params: list[Any], dry_run: bool
+) -> int:
+    # `table` and `where` are this module's constants, never input.
+    if dry_run:
+        return db.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params).fetchone()[0]
+    return db.execute(f"DELETE FROM {table} WHERE {where}", params).rowcount
