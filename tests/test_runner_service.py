@@ -65,7 +65,7 @@ async def test_restart_rebuilds_jobs_without_duplicates(tmp_path: Path) -> None:
     assert ids[0] == ids[1]
     # Two digest channels (the instant one has no cron job) plus the fixed jobs; no console
     # channel is created because a chat platform is running.
-    assert ids[0] == sorted(["poll", "outbox", "sync-jobs", "digest:1", "digest:2"])
+    assert ids[0] == sorted(["poll", "outbox", "sync-jobs", "prune", "digest:1", "digest:2"])
 
 
 async def test_digest_missed_while_down_is_sent_once(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ and there is nothing stale to de-duplicate. Fixed jobs:
     outbox        a safety net that wakes the outbox (it is normally kicked directly)
     sync-jobs     every minute: pick up schedule/mode changes made outside chat (a change made
                   with /watchlist resyncs at once, see `bot.runner.changes`)
+    prune         daily, unless retention is off: delete old stories (`bot.runner.retention`)
     digest:<pk>   one per digest-mode channel: cron in the channel's time zone (DST-correct)
 
 Misfires are handled on purpose: digest jobs coalesce (several missed runs make one digest) and

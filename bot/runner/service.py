@@ -14,7 +14,8 @@ fails is retried in the background (`bot.runner.platforms.PlatformStarter`); onc
 channels get their digest jobs and any digest missed meanwhile.
 
 Settings come from the environment, see `bot.runner.settings`; cards for the outbox come from
-`bot.runner.cards`, the `/healthz` body from `bot.runner.status`.
+`bot.runner.cards`, the `/healthz` body from `bot.runner.status`, the daily prune from
+`bot.runner.retention`.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from bot.runner.platforms import (
     warn_unserved_channels,
 )
 from bot.runner.polling import Poller
+from bot.runner.retention import Pruner
 from bot.runner.settings import RunnerSettings, SettingsError
 from bot.runner.status import service_health
 from bot.store import channels as channel_store
@@ -114,6 +116,12 @@ class Service:
             self.scheduler, self.run_digest, catch_up=self.settings.catch_up_window
         )
         self.poller = Poller(core, self.on_poll_pass, clock=clock, fetcher=fetcher)
+        self.pruner = Pruner(
+            self.db,
+            retention_days=config.storage.retention_days,
+            window_hours=config.story_window_hours,
+            clock=clock,
+        )
         self.platforms: list[Platform] = []
         self.platform_errors: dict[str, str] = {}
         self.starter = PlatformStarter(
@@ -287,6 +295,7 @@ class Service:
             id="sync-jobs",
             replace_existing=True,
         )
+        self.pruner.schedule(self.scheduler)
 
     async def _kick_job(self) -> None:
         self.outbox.kick()

@@ -1,6 +1,6 @@
 """What `/healthz` reports about a running `Service`: scheduler state, whether the database takes
-writes, last successful poll, failing feeds, paused channels, platform errors and outages, and the
-outbox backlog. The server that answers the request is `bot.runner.health`.
+writes, last successful poll, failing feeds, paused channels, platform errors and outages, the
+outbox backlog, and the last prune (retention). The server that answers the request is `bot.runner.health`.
 
 "degraded" lists its reasons under `problems`. Two of them stop the bot doing its job while the
 scheduler keeps running, and make the answer an HTTP 503 (`critical`): a database that refuses
@@ -83,6 +83,20 @@ def service_health(service: Service) -> dict[str, Any]:
         # not retried this run; no channel paused either way.
         "delivery_outages": outages,
         "jobs": len(service.scheduler.get_jobs()),
+        "retention": _retention(service),
+    }
+
+
+def _retention(service: Service) -> dict[str, Any]:
+    # A failed prune is not a problem for `problems`: nothing is lost, the database only grows
+    # until the next day's run, and the error is here and in the log.
+    pruner = service.pruner
+    counts = pruner.last_counts
+    return {
+        "days": pruner.retention_days or None,
+        "last_prune": iso(pruner.last_run),
+        "last_pruned": counts.as_dict() if counts is not None else None,
+        "last_error": pruner.last_error,
     }
 
 
