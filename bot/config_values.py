@@ -158,17 +158,17 @@ MAX_RETENTION_DAYS = 36_500
 def retention_problem(days: int, window_hours: int) -> str | None:
     """Why `days` is no usable retention with a clustering window of `window_hours`, or None.
     Shared by the config and `newsdigest prune --older-than`, so both refuse the same values.
-    0 (keep forever) is the config's own business: the caller decides whether it is allowed."""
+    0 (keep forever) is the config's own business, not a value this judges."""
     if days < MIN_RETENTION_DAYS:
-        return f"{days} is under the {MIN_RETENTION_DAYS}-day minimum (0 keeps everything)"
+        return f"{days} is under the {MIN_RETENTION_DAYS}-day minimum"
     if days > MAX_RETENTION_DAYS:
-        return f"{days} is over the {MAX_RETENTION_DAYS}-day maximum (0 keeps everything)"
+        return f"{days} is over the {MAX_RETENTION_DAYS}-day maximum"
     if days * 24 <= window_hours:
         # A story still open to new articles must keep its members: pruning them would let the
         # clusterer open a second story for the same event.
         return (
             f"{days} days would cut into the clustering window (clustering.window_hours = "
-            f"{window_hours}); use at least {window_hours // 24 + 1}, or 0 to keep everything"
+            f"{window_hours}); use at least {window_hours // 24 + 1}"
         )
     return None
 
@@ -180,5 +180,5 @@ def retention_days(value: Any, window_hours: int, key: str = "storage.retention_
             key, f"expected a whole number of days (0 keeps everything), got {value!r}"
         )
     if value and (problem := retention_problem(value, window_hours)):
-        raise ConfigError(key, problem)
+        raise ConfigError(key, f"{problem} (0 keeps everything)")
     return value

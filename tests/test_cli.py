@@ -32,6 +32,7 @@ COMMANDS = [
     ["eval"],
     ["eval", "cluster"],
     ["eval", "summarize"],
+    ["prune"],
 ]
 
 

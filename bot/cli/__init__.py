@@ -12,6 +12,7 @@ from bot import __version__
 from bot.cli.context import CliContext
 from bot.cli.eval import eval_group
 from bot.cli.feeds import feeds_group
+from bot.cli.prune import prune_command
 from bot.cli.stories import digest_command, poll_command, stories_command, story_command
 from bot.cli.topics import topics_group
 from bot.config import ConfigError
@@ -47,6 +48,7 @@ cli.add_command(stories_command)
 cli.add_command(story_command)
 cli.add_command(digest_command)
 cli.add_command(eval_group)
+cli.add_command(prune_command)
 
 
 def _register_optional_commands() -> None:

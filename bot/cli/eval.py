@@ -4,54 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
 from typing import Any, Protocol
 
 import click
 
+from bot.cli.progress import progress_bar as _progress
 from bot.eval.jsonl import EvalInputError
 from bot.eval.sample import SAMPLE_SEED
 
 # surrogateescape: a non-UTF-8 byte reaches read_objects, which names its line, instead of a
 # UnicodeDecodeError from the middle of a chunk.
 _INPUT = click.File("r", encoding="utf-8", errors="surrogateescape")
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[Callable[[int], Callable[[], None]]]:
-    """A `start(total) -> advance` hook drawing a progress bar on stderr, only on a terminal.
-
-    stdout stays pure (JSONL or the score text) either way.
-    """
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    console = Console(stderr=True)
-    with ExitStack() as stack:
-
-        def start(total: int) -> Callable[[], None]:
-            progress = stack.enter_context(
-                Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeElapsedColumn(),
-                    console=console,
-                    transient=True,
-                    disable=not console.is_terminal,
-                )
-            )
-            task = progress.add_task(label, total=total)
-            return lambda: progress.advance(task)
-
-        yield start
 
 
 class _Score(Protocol):

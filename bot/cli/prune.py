@@ -1,0 +1,100 @@
+"""`newsdigest prune`: retention (bot.store.retention) run now, or counted with --dry-run."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from bot.cli.context import CliContext, pass_cli
+from bot.cli.progress import progress_bar
+from bot.config_values import retention_problem
+from bot.store import retention
+from bot.store.database import DatabaseOpenError, utcnow
+from bot.store.retention import PruneCounts
+from bot.textutil import plural
+
+
+@click.command("prune")
+@click.option(
+    "--older-than",
+    "days",
+    type=int,
+    default=None,
+    metavar="DAYS",
+    help="Delete stories whose newest article is older than DAYS "
+    "[default: the config's storage.retention_days, 180 unless set].",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be deleted; delete nothing.")
+@pass_cli
+def prune_command(cli: CliContext, days: int | None, dry_run: bool) -> None:
+    """Delete old stories and articles now (`newsdigest run` does this daily).
+
+    A story goes once its newest article is older than DAYS, with its articles, aliases,
+    summary and the records of its finished posts; a story with a post still to be sent stays.
+    Articles that never joined a story go once that old. A deleted article is remembered as a
+    hash, so a feed still serving it does not bring it back as new. Safe while the bot runs:
+    the work is done in short batches.
+    """
+    config = cli.config
+    if days is None:
+        days = config.storage.retention_days
+        if not days:
+            click.echo(
+                "Retention is off (storage.retention_days = 0): nothing pruned. "
+                "Pass --older-than DAYS to prune anyway."
+            )
+            return
+    if problem := retention_problem(days, config.story_window_hours):
+        raise click.BadParameter(problem, param_hint="'--older-than'")
+    path = config.database_path()
+    if path != ":memory:" and not Path(path).is_file():
+        # A mistyped NEWSDIGEST_DB: say so rather than create an empty database to prune.
+        raise click.ClickException(cli.db_problem(DatabaseOpenError(path, "no such database")))
+    db = cli.reader.db
+    now = utcnow()
+    older_than = timedelta(days=days)
+    before = retention.cutoff(now, older_than, timedelta(hours=config.story_window_hours))
+    with progress_bar("dry run" if dry_run else "pruning") as start:
+        advance = start(retention.backlog(db, before=before, now=now).total)
+        counts = retention.prune(
+            db,
+            now=now,
+            older_than=older_than,
+            window=timedelta(hours=config.story_window_hours),
+            dry_run=dry_run,
+            on_batch=advance,
+        )
+    click.echo(_report(counts, days, before.strftime("%Y-%m-%d %H:%M UTC"), dry_run))
+
+
+def _report(counts: PruneCounts, days: int, before: str, dry_run: bool) -> str:
+    scope = f"older than {days} days (before {before})"
+    done = [
+        plural(counts.stories, "story", "stories"),
+        plural(counts.articles, "article"),
+        plural(counts.deliveries, "post record"),
+        plural(counts.aliases, "slug alias", "slug aliases"),
+        plural(counts.mutes, "mute"),
+    ]
+    lines = []
+    if not counts.stories and not counts.articles:
+        lines.append(f"Nothing {scope} to prune.")
+    else:
+        verb = "Would delete" if dry_run else "Deleted"
+        lines.append(f"{verb} {', '.join(done)}: {scope}.")
+    if counts.tombstones_expired:
+        verb = "Would forget" if dry_run else "Forgot"
+        lines.append(
+            f"{verb} {plural(counts.tombstones_expired, 'deleted entry', 'deleted entries')} "
+            "no feed has served for a year."
+        )
+    if counts.kept_pending:
+        lines.append(
+            f"Kept {plural(counts.kept_pending, 'old story', 'old stories')} with a post still "
+            "to be sent; pruned once it is."
+        )
+    if dry_run:
+        lines.append("Dry run: nothing was deleted.")
+    return "\n".join(lines)
