@@ -148,10 +148,11 @@ def boolean(value: Any, key: str) -> bool:
     return value
 
 
-# Retention bounds, in days. Under a week the store would forget articles that a feed is still
-# likely to serve and a channel's digest (up to 8 days back) may still want; past a century the
-# cutoff's date arithmetic overflows, and 0 already means "keep everything".
-MIN_RETENTION_DAYS = 7
+# Retention bounds, in days. The minimum clears the longest a digest looks back (8 days, a weekly
+# digest or one caught up after downtime: bot.pipeline.digest.MAX_LOOKBACK), so no story a digest
+# may still pick is deleted before it is posted. Past a century the cutoff's date arithmetic
+# overflows, and 0 already means "keep everything".
+MIN_RETENTION_DAYS = 9
 MAX_RETENTION_DAYS = 36_500
 
 

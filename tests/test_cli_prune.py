@@ -76,8 +76,8 @@ def test_older_than_overrides_the_config(db_path: Path) -> None:
 @pytest.mark.parametrize(
     ("config", "days", "problem"),
     [
-        ("", "3", "3 is under the 7-day minimum"),
-        ("", "-5", "-5 is under the 7-day minimum"),
+        ("", "7", "7 is under the 9-day minimum"),
+        ("", "-5", "-5 is under the 9-day minimum"),
         ("[clustering]\nwindow_hours = 400\n", "10", "would cut into the clustering window"),
     ],
 )
@@ -113,7 +113,7 @@ def test_a_bad_retention_in_the_config_names_the_key(
     _config(tmp_path, monkeypatch, "[storage]\nretention_days = 2\n")
     result = CliRunner().invoke(cli, ["prune"])
     assert result.exit_code == 1
-    assert "storage.retention_days: 2 is under the 7-day minimum" in result.output
+    assert "storage.retention_days: 2 is under the 9-day minimum" in result.output
     assert _stories(db_path) == ALL
 
 

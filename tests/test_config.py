@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -267,7 +267,7 @@ def test_cron_weekdays_follow_standard_cron() -> None:
 @pytest.mark.parametrize(
     ("snippet", "problem"),
     [
-        ("retention_days = 3", "3 is under the 7-day minimum (0 keeps everything)"),
+        ("retention_days = 3", "3 is under the 9-day minimum (0 keeps everything)"),
         ("retention_days = -1", "expected a whole number of days (0 keeps everything), got -1"),
         (
             "retention_days = '90d'",
@@ -305,3 +305,11 @@ def test_retention_defaults_to_180_days_and_0_keeps_everything(tmp_path: Path) -
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, "[storage]\nkeep = 1"))
     assert info.value.key == "storage.keep"
+
+
+def test_the_shortest_retention_outlasts_the_longest_digest_lookback() -> None:
+    from bot.config_values import MIN_RETENTION_DAYS
+    from bot.pipeline.digest import MAX_LOOKBACK
+
+    # Otherwise a weekly digest could find its stories deleted before it ran.
+    assert timedelta(days=MIN_RETENTION_DAYS) > MAX_LOOKBACK
