@@ -1,8 +1,9 @@
 """The articles table, and deduplication: by (feed, GUID) through a unique index, then by canonical
 URL and by (source, folded title) within a few days, checked before inserting. Only articles that
-pass all three come back as new. An entry whose article retention deleted is recognised by its
-tombstone (bot.store.tombstones) and is not new either. A canonical URL shared with an item of the same feed counts only
+pass all three come back as new. A canonical URL shared with an item of the same feed counts only
 with more evidence (same title or text): status pages and changelogs link every item to one index.
+An entry whose article retention deleted is recognised by its tombstone (bot.store.tombstones),
+and is not new either.
 
 The title check only catches a republished article (new GUID, reworked URL): a title match counts
 when a URL cannot tell the two apart, when both URLs name the same page, or when the texts agree.
