@@ -16,6 +16,7 @@ from bot.adapters.discord.messages import discord_nonce
 from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.cards import SourceLink, StoryCard
 from bot.delivery.adapter import (
+    AuthDeliveryError,
     DeliveryError,
     PermanentDeliveryError,
     PostedMessage,
@@ -226,6 +227,8 @@ async def test_find_posted_matches_our_message_by_footer_ref(
         (404, {"message": "Unknown Channel", "code": 10003}, PermanentDeliveryError),
         (503, {"message": "Service Unavailable", "code": 0}, TransientDeliveryError),
         (400, {"message": "Invalid Form Body", "code": 50035}, DeliveryError),
+        # The bot token itself refused (revoked or reset): fatal for the platform.
+        (401, {"message": "401: Unauthorized", "code": 0}, AuthDeliveryError),
     ],
 )
 async def test_errors_map_to_the_delivery_error_tree(
@@ -320,6 +323,34 @@ async def test_unknown_webhook_is_permanent(
         await DiscordWebhookAdapter(session).post_card(
             channel_row(webhook_url="https://example.com/hook"), card(), nonce="w7"
         )
+
+
+async def test_a_revoked_bot_token_names_the_variable_to_set(
+    api: FakeDiscord, client: discord.Client
+) -> None:
+    api.revoke_token()
+    with pytest.raises(AuthDeliveryError, match="DISCORD_TOKEN"):
+        await DiscordBotAdapter(client).post_card(channel_row(), card(), nonce="a1")
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (401, {"message": "Invalid Webhook Token", "code": 50027}),
+        (401, {"message": "401: Unauthorized", "code": 0}),
+        (404, {"message": "Unknown Webhook", "code": 10015}),
+    ],
+)
+async def test_a_refused_webhook_url_is_its_channels_not_the_platforms(
+    api: FakeDiscord, session: aiohttp.ClientSession, status: int, body: dict[str, object]
+) -> None:
+    # The URL carries the webhook's own token: a 401 there is no verdict on DISCORD_TOKEN.
+    api.fail_next("POST", r"/webhooks/\d+/.+", status, body)
+    with pytest.raises(DeliveryError) as raised:
+        await DiscordWebhookAdapter(session).post_card(
+            channel_row(webhook_url=WEBHOOK_URL), card(), nonce="w9"
+        )
+    assert type(raised.value) is PermanentDeliveryError
 
 
 @pytest.mark.parametrize("status", [500, 502, 504])

@@ -6,7 +6,9 @@ threads started from messages, webhook executions, interaction callbacks and the
 `@original` messages, and command syncs. It also enforces the embed/content limits that make
 Discord answer 400 Invalid Form Body, so a renderer that overflows fails the test the same way
 it would fail in production. `fail_next` queues error answers (a 429 with `Via` and a JSON body,
-a 403, a 5xx) for the next matching requests.
+a 403, a 5xx) for the next matching requests. `revoke_token` makes Discord refuse the bot token
+as it does once it is reset: 401 to every request that carries it (webhook URLs carry their own),
+and gateway close code 4004 at IDENTIFY or RESUME; `drop_gateway` closes the websockets.
 """
 
 from __future__ import annotations
@@ -78,6 +80,9 @@ class FakeDiscord:
     base: str = ""
     gateway_url: str = ""
     identified: list[dict[str, Any]] = field(default_factory=list)
+    # The bot token refused: by REST (401) and/or by the gateway (close 4004).
+    rest_token_revoked: bool = False
+    gateway_token_revoked: bool = False
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -117,6 +122,15 @@ class FakeDiscord:
         self._failures.append(
             _Failure(method, re.compile(path), status, body, headers or {}, times, landed)
         )
+
+    def revoke_token(self, *, rest: bool = True, gateway: bool = True) -> None:
+        self.rest_token_revoked = rest
+        self.gateway_token_revoked = gateway
+
+    async def drop_gateway(self, code: int = 4000) -> None:
+        """Close every gateway websocket with `code` (4000: a drop discord.py resumes from)."""
+        for ws in list(self._sockets):
+            await ws.close(code=code)
 
     def forget_nonces(self) -> None:
         """Discord de-duplicates a repeated nonce only for a few minutes; call this when a test
@@ -164,6 +178,9 @@ class FakeDiscord:
         await ws.send_json({"op": 10, "d": {"heartbeat_interval": 45000}})
         async for msg in ws:
             frame = json.loads(msg.data)
+            if frame["op"] in (2, 6) and self.gateway_token_revoked:
+                await ws.close(code=4004, message=b"Authentication failed.")
+                break
             if frame["op"] == 1:
                 await ws.send_json({"op": 11})
             elif frame["op"] == 2:
@@ -201,7 +218,10 @@ class FakeDiscord:
             except ValueError:
                 body = raw.decode("utf-8", "replace")
         query = dict(request.query)
-        status, answer, headers = self._answer(request.method, path, query, body)
+        if self.rest_token_revoked and request.headers.get("Authorization", "").startswith("Bot "):
+            status, answer, headers = 401, {"message": "401: Unauthorized", "code": 0}, {}
+        else:
+            status, answer, headers = self._answer(request.method, path, query, body)
         self.requests.append(Recorded(request.method, path, query, body, status))
         if status == 204:
             return web.Response(status=204, headers=headers)

@@ -1,8 +1,9 @@
 """Discord's errors as the outbox's DeliveryError tree: a channel that cannot take posts (403,
 Unknown Channel, Unknown Webhook) is permanent; 5xx, timeouts and connection errors are transient;
 a 400 about our own payload is neither (retrying will not help, but the channel is fine and must
-not be paused); an invalid bot token, or Cloudflare's 429 (it limits the IP), is the whole
-platform's. Also the one edit whose failure is swallowed (`edit_best_effort`) and the check that
+not be paused); Cloudflare's 429 (it limits the IP) is the whole platform's, retried; a bot token
+Discord refuses (401 on a request that carried it: revoked or reset) is fatal for the platform
+(`AuthDeliveryError`), while a 401 on a webhook URL is that one channel's dead webhook. Also the one edit whose failure is swallowed (`edit_best_effort`) and the check that
 an id is a Discord snowflake.
 """
 
@@ -16,6 +17,7 @@ import aiohttp
 import discord
 
 from bot.delivery.adapter import (
+    AuthDeliveryError,
     DeliveryError,
     PermanentDeliveryError,
     PlatformDeliveryError,
@@ -32,6 +34,12 @@ UNKNOWN_MESSAGE = 10008
 UNKNOWN_CHANNEL = 10003
 THREAD_EXISTS = 160004
 WRONG_CHANNEL_TYPE = 50024  # e.g. starting a thread on a message that is in a thread
+# Gateway close code: the token sent in IDENTIFY (or RESUME) was refused.
+AUTHENTICATION_FAILED = 4004
+BOT_TOKEN_HELP = (
+    "Discord refuses the bot token (revoked or reset): put a new one (Developer Portal > Bot > "
+    "Reset Token) in DISCORD_TOKEN and restart newsdigest"
+)
 
 
 async def edit_best_effort(edit: Awaitable[object], what: str) -> None:
@@ -52,8 +60,11 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
         if exc.code in PERMANENT_CODES:
             return PermanentDeliveryError(f"{what}: {PERMANENT_CODES[exc.code]}")
         if exc.status == 401:
-            # The bot token is invalid: every channel fails alike, so no channel is paused.
-            return PlatformDeliveryError(detail)
+            if _sent_bot_token(exc):
+                # Every channel fails alike and no retry helps until someone sets a new token.
+                return AuthDeliveryError(f"{detail}; {BOT_TOKEN_HELP}")
+            # A webhook URL's own token: that channel's webhook was deleted or its URL is wrong.
+            return PermanentDeliveryError(f"{what}: webhook refused (HTTP 401): {exc.text}")
         if exc.code == UNKNOWN_MESSAGE:
             # The message was deleted, not the channel: nothing to pause.
             return DeliveryError(detail)
@@ -71,6 +82,15 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
         # Webhooks carry no nonce: after a timeout the post may exist; look before resending.
         return TransientDeliveryError(f"{what}: {type(exc).__name__}: {exc}", maybe_sent=True)
     return DeliveryError(f"{what}: {type(exc).__name__}: {exc}")
+
+
+def _sent_bot_token(exc: discord.HTTPException) -> bool:
+    """Whether the refused request carried the bot token. Webhook requests authenticate by the
+    URL alone, and a webhook post may also make bot requests (threads, history), so the request
+    itself is the only reliable witness of whose credentials were refused."""
+    info = getattr(exc.response, "request_info", None)
+    headers = getattr(info, "headers", None) or {}
+    return str(headers.get("Authorization", "")).startswith("Bot ")
 
 
 def _too_many_requests(exc: discord.HTTPException, detail: str) -> TransientDeliveryError:

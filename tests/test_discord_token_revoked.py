@@ -1,0 +1,179 @@
+"""A Discord bot token revoked (or reset) while the bot runs is fatal for Discord alone: the real
+service, the real Discord platform and adapters, the fake Discord REST API and gateway on loopback.
+
+A post refused with 401 is neither marked sent nor failed and is not retried this run; Discord is
+stopped, the error names DISCORD_TOKEN, and polling and the other platforms carry on. A dead
+webhook (401 on its URL) is that channel's problem, not the platform's."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import discord
+import pytest
+import yarl
+from fakes.chat import FakeChatAdapter
+from fakes.discord_api import FakeDiscord
+from fakes.runner import stop
+from fakes.stories import add_story
+
+from bot.adapters.discord.bot import DiscordPlatform
+from bot.app import NewsDigest
+from bot.config import ChannelConfig, Config
+from bot.runner import digests
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
+from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
+from bot.store.database import open_database
+
+T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
+BOT_CHANNELS = ("111111111111111111", "222222222222222222")
+HOOK_CHANNEL = "333333333333333333"
+WEBHOOK_ID = 444444444444444444
+WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'T' * 68}"
+
+
+@pytest.fixture
+def api(discord_api: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> FakeDiscord:
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url)
+    )
+    discord_api.webhook_channels[WEBHOOK_ID] = int(HOOK_CHANNEL)
+    return discord_api
+
+
+def make_service(tmp_path: Path, *, webhook: bool = False) -> Service:
+    channels = [ChannelConfig(platform="discord", id=c, min_sources=1) for c in BOT_CHANNELS]
+    if webhook:
+        channels.append(
+            ChannelConfig(
+                platform="discord", id=HOOK_CHANNEL, min_sources=1, webhook_url=WEBHOOK_URL
+            )
+        )
+    channels.append(ChannelConfig(platform="slack", id="C1", min_sources=1))
+    config = Config(database=str(tmp_path / "nd.db"), channels=channels)
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    settings = RunnerSettings(health_port=None, post_pace=0, start_spread=0)
+    service = Service(
+        config, core=core, settings=settings, clock=lambda: T0, env={"DISCORD_TOKEN": "fake-token"}
+    )
+    # Another chat platform, which must carry on whatever happens to Discord.
+    service.register_adapter(FakeChatAdapter("slack"))
+    return service
+
+
+@pytest.fixture
+async def service(api: FakeDiscord, tmp_path: Path) -> AsyncIterator[Service]:
+    service = make_service(tmp_path)
+    await service.start()
+    try:
+        yield service
+    finally:
+        await stop(service)
+
+
+def discord_platform(service: Service) -> DiscordPlatform:
+    (platform,) = [p for p in service.platforms if p.name == "discord"]
+    assert isinstance(platform, DiscordPlatform)
+    return platform
+
+
+def queue_digests(service: Service) -> None:
+    add_story(service.db, "s1", ["A", "B"], now=T0 - timedelta(hours=2))
+    for channel in channel_store.list_channels(service.db):
+        digests.enqueue_digest(service.db, channel, now=T0)
+
+
+def discord_rows(service: Service) -> list[tuple[str, int, str | None]]:
+    pks = {c.id for c in channel_store.list_channels(service.db, "discord")}
+    rows = [
+        r
+        for state in ("pending", "sending", "sent", "failed")
+        for r in delivery_store.in_state(service.db, state)
+    ]
+    return [(r.state, r.attempts, r.last_error) for r in rows if r.channel_pk in pks]
+
+
+def slack_cards(service: Service) -> list[str]:
+    slack = service.outbox.adapters["slack"]
+    assert isinstance(slack, FakeChatAdapter)
+    return [m.channel_id for m in slack.cards()]
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    async def poll() -> None:
+        while not check():
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+def assert_stopped_for_good(service: Service, platform: DiscordPlatform) -> None:
+    error = service.platform_errors["discord"]
+    assert "DISCORD_TOKEN" in error and "not retried" in error
+    assert "discord" not in {p.name for p in service.platforms}
+    health = service.health()
+    assert health["status"] == "degraded" and not health["critical"]
+    assert any("DISCORD_TOKEN" in p for p in health["problems"])
+    assert health["paused_channels"] == []
+    assert service.state == "running" and service.scheduler.running
+
+
+async def test_revoked_bot_token_on_a_send_stops_discord_and_keeps_its_posts(
+    service: Service, api: FakeDiscord
+) -> None:
+    platform = discord_platform(service)
+    client = platform.client
+    assert client is not None
+    api.revoke_token(gateway=False)
+    queue_digests(service)
+    await service.outbox.drain()
+
+    tried = len(api.calls("POST", r"/channels/\d+/messages"))
+    assert tried == 2  # the channels drain in parallel; both were under way
+    rows = discord_rows(service)
+    assert [(state, attempts) for state, attempts, _ in rows] == [("pending", 0), ("pending", 0)]
+    assert all("DISCORD_TOKEN" in (error or "") for _, _, error in rows)
+    outage = service.health()["delivery_outages"]["discord"]
+    assert outage["fatal"] is True and outage["next_retry"] is None
+    assert "401" in outage["error"] and "DISCORD_TOKEN" in outage["error"]
+    assert_stopped_for_good(service, platform)
+    # The gateway is closed too, not left reconnecting.
+    await eventually(client.is_closed)
+
+    later = T0 + timedelta(days=1)
+    service.outbox.clock = lambda: later
+    service.outbox.kick()
+    await service.outbox.drain()
+    assert len(api.calls("POST", r"/channels/\d+/messages")) == tried
+    assert [s for s, _, _ in discord_rows(service)] == ["pending", "pending"]
+    assert slack_cards(service) == ["C1"]
+
+
+async def test_dead_webhook_pauses_its_channel_only(api: FakeDiscord, tmp_path: Path) -> None:
+    service = make_service(tmp_path, webhook=True)
+    await service.start()
+    try:
+        # The channel's webhook URL is refused (deleted, or its token wrong) with a bare 401.
+        api.fail_next(
+            "POST", rf"/webhooks/{WEBHOOK_ID}/.+", 401, {"message": "401: Unauthorized", "code": 0}
+        )
+        queue_digests(service)
+        await service.outbox.drain()
+
+        hook = channel_store.get_channel(service.db, "discord", HOOK_CHANNEL)
+        assert hook is not None and hook.paused_reason and "webhook" in hook.paused_reason
+        assert "discord" not in service.outbox.outages
+        assert "discord" not in service.platform_errors
+        assert {p.name for p in service.platforms} == {"discord"}
+        # The bot's channels got their cards.
+        assert {m["channel_id"] for c in BOT_CHANNELS for m in api.channel_messages(int(c))} == set(
+            BOT_CHANNELS
+        )
+        assert slack_cards(service) == ["C1"]
+    finally:
+        await stop(service)
