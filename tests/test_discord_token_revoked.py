@@ -154,6 +154,52 @@ async def test_revoked_bot_token_on_a_send_stops_discord_and_keeps_its_posts(
     assert slack_cards(service) == ["C1"]
 
 
+async def test_gateway_refusing_the_token_on_a_reconnect_stops_discord(
+    service: Service, api: FakeDiscord
+) -> None:
+    platform = discord_platform(service)
+    client = platform.client
+    assert client is not None
+    api.revoke_token()
+    # Discord drops the websocket; resuming with the reset token is refused with 4004.
+    await api.drop_gateway()
+    await eventually(lambda: "discord" in service.platform_errors)
+
+    assert "4004" in service.platform_errors["discord"]
+    assert_stopped_for_good(service, platform)
+    await eventually(client.is_closed)
+    # Its posts wait for a restart with a new token, without an attempt used up; the rest goes on.
+    queue_digests(service)
+    await service.outbox.drain()
+    assert api.calls("POST", r"/channels/\d+/messages") == []
+    rows = discord_rows(service)
+    assert [(state, attempts) for state, attempts, _ in rows] == [("pending", 0), ("pending", 0)]
+    assert service.health()["delivery_outages"]["discord"]["fatal"] is True
+    assert slack_cards(service) == ["C1"]
+
+
+@pytest.mark.parametrize("where", ["login", "gateway"])
+async def test_token_refused_at_start_is_not_retried_and_names_the_variable(
+    api: FakeDiscord, tmp_path: Path, where: str
+) -> None:
+    # At login Discord answers 401 (LoginFailure); a token reset between login and IDENTIFY is
+    # refused by the gateway with 4004 instead.
+    api.revoke_token(rest=where == "login")
+    service = make_service(tmp_path)
+    await service.start()
+    try:
+        error = service.platform_errors["discord"]
+        assert "DISCORD_TOKEN" in error and "not retried" in error
+        assert service.starter.pending == []  # no background retry
+        assert "discord" not in {p.name for p in service.platforms}
+        assert service.state == "running"
+        queue_digests(service)
+        await service.outbox.drain()
+        assert slack_cards(service) == ["C1"]
+    finally:
+        await stop(service)
+
+
 async def test_dead_webhook_pauses_its_channel_only(api: FakeDiscord, tmp_path: Path) -> None:
     service = make_service(tmp_path, webhook=True)
     await service.start()

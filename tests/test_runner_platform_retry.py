@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config, Secrets
+from bot.delivery.adapter import AuthDeliveryError
 from bot.runner import platforms as platform_module
 from bot.runner.platforms import Backoff, start_error_is_fatal
 from bot.runner.service import Service
@@ -153,6 +154,7 @@ async def test_an_earlier_terminal_channel_is_left_alone_once_chat_is_configured
         (SlackApiError("x", {"ok": False, "error": "invalid_auth"}), True),
         (SlackApiError("x", {"ok": False, "error": "token_revoked"}), True),
         (discord.LoginFailure("bad token"), True),
+        (AuthDeliveryError("Discord login: ...; put a new one in DISCORD_TOKEN"), True),
     ],
 )
 def test_which_start_errors_are_fatal(error: Exception, fatal: bool) -> None:

@@ -55,7 +55,8 @@ class PlatformDeliveryError(TransientDeliveryError):
 
 class AuthDeliveryError(PlatformDeliveryError):
     """Fatal for the platform until someone sets a new token and restarts: the message names the
-    setting to change, since it is what the admin reads in the log and in /healthz."""
+    setting to change, since it is what the admin reads in the log and in /healthz. A platform's
+    `start` may raise it too (a token refused at login): the runner then does not retry."""
 
 
 class PermanentDeliveryError(DeliveryError):

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import sqlite_utils
 
 from bot.config import Config, PlatformConfigError, Secrets
+from bot.delivery.adapter import AuthDeliveryError
 from bot.store import channels as channel_store
 from bot.textutil import plural
 
@@ -148,13 +149,19 @@ SLACK_AUTH_ERRORS = frozenset(
 )
 # discord.py's exceptions for a bad token or a bot not allowed the intents it asks for.
 DISCORD_FATAL_ERRORS = frozenset({"LoginFailure", "PrivilegedIntentsRequired"})
+# discord.py's ConnectionClosed code for a token the gateway refuses.
+DISCORD_AUTH_CLOSE_CODE = 4004
 
 
 def start_error_is_fatal(exc: BaseException) -> bool:
     """True for an authentication failure (retrying cannot fix it); anything else, such as a
     connection error, a timeout or a 5xx at boot, is worth another attempt."""
+    if isinstance(exc, AuthDeliveryError):
+        return True  # a platform's own verdict, its message naming the token to replace
     names = {cls.__name__ for cls in type(exc).__mro__}
     if names & DISCORD_FATAL_ERRORS:
+        return True
+    if "ConnectionClosed" in names and getattr(exc, "code", None) == DISCORD_AUTH_CLOSE_CODE:
         return True
     if "SlackApiError" in names:
         response: Any = getattr(exc, "response", None)
@@ -302,7 +309,8 @@ class PlatformStarter:
         return None
 
     def _fatal(self, platform: Platform, exc: Exception) -> None:
-        message = f"{type(exc).__name__}: {exc}"
+        # An AuthDeliveryError says what happened and what to do; a class name adds nothing.
+        message = str(exc) if isinstance(exc, AuthDeliveryError) else f"{type(exc).__name__}: {exc}"
         log.error(
             "platform %s cannot start: authentication failed (%s); not retrying, check its token",
             platform.name,

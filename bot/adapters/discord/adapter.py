@@ -38,7 +38,7 @@ from bot.adapters.discord.messages import (
 from bot.adapters.discord.views import card_view
 from bot.adapters.discord.webhook import DiscordWebhookAdapter
 from bot.cards import StoryCard
-from bot.delivery.adapter import PermanentDeliveryError, PostedMessage
+from bot.delivery.adapter import AuthDeliveryError, PermanentDeliveryError, PostedMessage
 from bot.store.channels import ChannelRow
 
 log = logging.getLogger(__name__)
@@ -278,8 +278,14 @@ class DiscordAdapter:
     ) -> None:
         self.bot = bot
         self.webhooks = webhooks
+        # Set when the gateway refused the bot token mid-run (`DiscordPlatform`): the platform
+        # is being stopped, so every send is refused with the reason, which the outbox takes as
+        # fatal for Discord (rows kept pending), rather than reaching a closed HTTP session.
+        self.refused: str | None = None
 
     def _for(self, channel: ChannelRow) -> DiscordBotAdapter | DiscordWebhookAdapter:
+        if self.refused is not None:
+            raise AuthDeliveryError(self.refused)
         if channel.webhook_url and self.webhooks is not None:
             return self.webhooks
         if self.bot is not None:

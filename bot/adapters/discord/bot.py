@@ -10,19 +10,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import aiohttp
 import discord
 
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
+from bot.adapters.discord.errors import AUTHENTICATION_FAILED, BOT_TOKEN_HELP
 from bot.adapters.discord.interactions import CommandRunner
 from bot.adapters.discord.slash import NewsTree, build_tree
 from bot.adapters.discord.views import DYNAMIC_ITEMS
 from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.commands.core import Commands
 from bot.config import Config, Secrets
-from bot.delivery.adapter import ChatAdapter
+from bot.delivery.adapter import AuthDeliveryError, ChatAdapter
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,17 @@ class Service(Protocol):
     def register_adapter(self, adapter: ChatAdapter) -> None: ...
 
 
+def token_refused(exc: BaseException) -> str | None:
+    """Why Discord refused the bot token, for an error that says so; None for any other error.
+    At login that is a 401 (`LoginFailure`); on the gateway, close code 4004 at IDENTIFY or at
+    a RESUME after a drop, which discord.py raises instead of reconnecting."""
+    if isinstance(exc, discord.LoginFailure):
+        return f"Discord login: {exc}; {BOT_TOKEN_HELP}"
+    if isinstance(exc, discord.ConnectionClosed) and exc.code == AUTHENTICATION_FAILED:
+        return f"Discord gateway: authentication failed (close code 4004); {BOT_TOKEN_HELP}"
+    return None
+
+
 class DiscordPlatform:
     """Started by `newsdigest run`: connects the bot when a token is set, and delivers through
     channel webhooks either way."""
@@ -80,14 +93,57 @@ class DiscordPlatform:
         bot_adapter: DiscordBotAdapter | None = None
         if self.token:
             self.client = DiscordBot(CommandRunner(service.commands, self.config))
-            await self.client.login(self.token)
-            self._gateway = asyncio.create_task(self.client.connect(reconnect=True))
-            await self._wait_ready(self.client, self._gateway)
+            try:
+                await self.client.login(self.token)
+                self._gateway = asyncio.create_task(self.client.connect(reconnect=True))
+                await self._wait_ready(self.client, self._gateway)
+            except (discord.LoginFailure, discord.ConnectionClosed) as exc:
+                # The runner does not retry an AuthDeliveryError, and its message names the
+                # variable to fix, where discord.py's says only "Improper token".
+                if (reason := token_refused(exc)) is not None:
+                    raise AuthDeliveryError(reason) from exc
+                raise
             bot_adapter = DiscordBotAdapter(self.client)
         self.adapter = DiscordAdapter(
             bot=bot_adapter, webhooks=DiscordWebhookAdapter(self._session, bot=bot_adapter)
         )
         service.register_adapter(self.adapter)
+        if self._gateway is not None:
+            lost: Callable[[str, str], object] | None = getattr(service, "platform_lost", None)
+            adapter = self.adapter
+            self._gateway.add_done_callback(lambda task: self._gateway_ended(task, adapter, lost))
+
+    def _gateway_ended(
+        self,
+        task: asyncio.Task[None],
+        adapter: DiscordAdapter,
+        lost: Callable[[str, str], object] | None,
+    ) -> None:
+        """The gateway loop ended on its own. discord.py reconnects through drops by itself, so
+        this is either our own close (nothing to do) or an error it gave up on; a refused token
+        stops Discord for the run, as retrying the same token would only be refused again."""
+        if task.cancelled() or (exc := task.exception()) is None:
+            return
+        reason = token_refused(exc)
+        if reason is None:
+            log.error(
+                "Discord gateway stopped: %s: %s; commands and buttons no longer arrive until "
+                "newsdigest restarts",
+                type(exc).__name__,
+                exc,
+                exc_info=exc,
+            )
+            return
+        # Same token for REST: posts would be refused too, so the outbox is told at its next
+        # send (fatal, rows kept) instead of meeting the closed client.
+        adapter.refused = reason
+        if lost is None:
+            log.error("Discord: stopped, not retrying: %s", reason)
+            return
+        try:
+            lost(self.name, reason)
+        except Exception:
+            log.exception("Discord: reporting the refused token to the runner failed")
 
     @staticmethod
     async def _wait_ready(client: discord.Client, gateway: asyncio.Task[None]) -> None:
