@@ -5,6 +5,9 @@ not retried. No terminal channel stands in for a chat platform that is configure
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -165,3 +168,19 @@ def test_backoff_doubles_up_to_its_cap() -> None:
     backoff = Backoff(initial=5, cap=300)
     assert [backoff.delay(n) for n in range(1, 9)] == [5, 10, 20, 40, 80, 160, 300, 300]
     assert backoff.delay(10_000) == 300
+
+
+def test_slack_auth_errors_are_one_list_the_runner_reads_without_slack_sdk() -> None:
+    from bot.adapters.slack import adapter, app
+
+    assert platform_module.SLACK_AUTH_ERRORS is adapter.AUTH_ERRORS is app.AUTH_ERRORS
+    # The runner checks a failed start without loading the Slack libraries.
+    code = (
+        "import sys, bot.runner.platforms; "
+        "print(sorted(m for m in ('slack_sdk', 'slack_bolt') if m in sys.modules))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "[]"

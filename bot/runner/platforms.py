@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlite_utils
 
+from bot.adapters.slack.auth import AUTH_ERRORS as SLACK_AUTH_ERRORS
 from bot.config import Config, PlatformConfigError, Secrets
 from bot.delivery.adapter import AuthDeliveryError
 from bot.store import channels as channel_store
@@ -136,17 +137,6 @@ def warn_unserved_channels(
 
 # --- starting, and retrying a start that failed ---------------------------------------------------
 
-# Slack API errors that mean the token itself is bad: retrying cannot help.
-SLACK_AUTH_ERRORS = frozenset(
-    {
-        "account_inactive",
-        "invalid_auth",
-        "not_authed",
-        "token_revoked",
-        "token_expired",
-        "not_allowed_token_type",
-    }
-)
 # discord.py's exceptions for a bad token or a bot not allowed the intents it asks for.
 DISCORD_FATAL_ERRORS = frozenset({"LoginFailure", "PrivilegedIntentsRequired"})
 # discord.py's ConnectionClosed code for a token the gateway refuses.

@@ -4,8 +4,11 @@
 SLACK_BOT_TOKEN is set); the "Slack" section of README.md has the setup.
 """
 
-from bot.adapters.slack.adapter import SlackAdapter
-from bot.adapters.slack.settings import SlackConfigError, SlackSettings
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.adapters.slack.adapter import SlackAdapter
+    from bot.adapters.slack.settings import SlackConfigError, SlackSettings
 
 __all__ = [
     "SlackAdapter",
@@ -18,7 +21,16 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # The bolt app is imported on first use, so `SlackAdapter` alone stays light.
+    # Everything is imported on first use: `bot.adapters.slack.auth` must stay importable without
+    # slack-sdk (the runner's start check), and `SlackAdapter` alone without the bolt app.
+    if name == "SlackAdapter":
+        from bot.adapters.slack import adapter
+
+        return adapter.SlackAdapter
+    if name in ("SlackConfigError", "SlackSettings"):
+        from bot.adapters.slack import settings
+
+        return getattr(settings, name)
     if name in ("create_platform", "start_slack", "SlackPlatform"):
         from bot.adapters.slack import platform
 

@@ -20,6 +20,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.auth import AUTH_ERRORS
 from bot.adapters.slack.blocks import SlackMessage, card_messages, section, update_message
 from bot.adapters.slack.escape import slack_escape, truncate
 from bot.adapters.slack.history import find_by_nonce
@@ -51,18 +52,7 @@ PERMANENT_ERRORS = frozenset(
         "no_permission",
     }
 )
-# The bot token itself is refused (revoked, invalid, expired, its user deactivated): nothing can
-# be posted until someone sets a new one and restarts, so retrying only fills the log.
-AUTH_ERRORS = frozenset(
-    {
-        "account_inactive",
-        "invalid_auth",
-        "not_authed",
-        "token_revoked",
-        "token_expired",
-        "not_allowed_token_type",
-    }
-)
+# For a code in AUTH_ERRORS on a send: the admin reads it in the log and /healthz.
 BOT_TOKEN_HELP = (
     "the bot token no longer works: put a new one (OAuth & Permissions > Bot User OAuth Token) "
     "in SLACK_BOT_TOKEN and restart newsdigest"

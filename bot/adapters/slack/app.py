@@ -22,7 +22,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.adapter import AUTH_ERRORS, ChannelPacer, SlackAdapter
+from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
+from bot.adapters.slack.auth import AUTH_ERRORS
 from bot.adapters.slack.blocks import (
     ACTION_FOLLOW,
     ACTION_FULL,
