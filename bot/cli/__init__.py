@@ -9,6 +9,7 @@ import sys
 import click
 
 from bot import __version__
+from bot.cli.backup import backup_command
 from bot.cli.context import CliContext
 from bot.cli.eval import eval_group
 from bot.cli.feeds import feeds_group
@@ -49,6 +50,7 @@ cli.add_command(story_command)
 cli.add_command(digest_command)
 cli.add_command(eval_group)
 cli.add_command(prune_command)
+cli.add_command(backup_command)
 
 
 def _register_optional_commands() -> None:

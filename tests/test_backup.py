@@ -1,0 +1,179 @@
+"""`newsdigest backup DEST` and bot.store.backup on real database files, including a copy taken
+while another connection keeps writing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.store import backup as backup_module
+from bot.store import feeds as feed_store
+from bot.store.backup import BackupError, backup
+from bot.store.database import open_database
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "live" / "nd.db"
+    path.parent.mkdir()
+    db = open_database(path)
+    for n in range(20):
+        feed_store.add_feed(db, f"https://site{n}.example/rss")
+    db.close()
+    monkeypatch.setenv("NEWSDIGEST_DB", str(path))
+    config = tmp_path / "nd.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    return path
+
+
+def _feed_urls(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return [row[0] for row in conn.execute("SELECT url FROM feeds ORDER BY url")]
+    finally:
+        conn.close()
+
+
+def _invoke(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, ["backup", *args])
+
+
+def test_backup_is_a_self_contained_copy_that_opens_as_a_newsdigest_database(
+    db_path: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "backups" / "nd-backup.db"
+    dest.parent.mkdir()
+    result = _invoke(str(dest))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Backed up {db_path} to {dest} (")
+    assert _feed_urls(dest) == _feed_urls(db_path)
+    # One file, no write-ahead log needed beside it, and nothing temporary left behind.
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["nd-backup.db"]
+    conn = sqlite3.connect(dest)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+    # The bot opens it as its own database.
+    open_database(dest).close()
+
+
+def test_an_existing_destination_is_kept_unless_forced(db_path: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "nd-backup.db"
+    dest.write_bytes(b"an older backup")
+    result = _invoke(str(dest))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"Error: {dest} already exists (--force replaces it)"]
+    assert dest.read_bytes() == b"an older backup"
+    result = _invoke(str(dest), "--force")
+    assert result.exit_code == 0, result.output
+    assert _feed_urls(dest) == _feed_urls(db_path)
+
+
+@pytest.mark.parametrize(
+    ("target", "error"),
+    [
+        ("self", "is the database itself"),
+        ("missing-dir", "the directory {dir} does not exist"),
+        ("dir", "is a directory"),
+    ],
+)
+def test_unusable_destinations_are_one_line_errors(
+    db_path: Path, tmp_path: Path, target: str, error: str
+) -> None:
+    dest = {
+        "self": db_path,
+        "missing-dir": tmp_path / "nowhere" / "b.db",
+        "dir": tmp_path,
+    }[target]
+    before = db_path.read_bytes()
+    result = _invoke(str(dest), "--force")
+    assert result.exit_code == (2 if target == "dir" else 1)  # click refuses a directory itself
+    assert error.format(dir=tmp_path / "nowhere") in result.stderr
+    assert db_path.read_bytes() == before
+
+
+def test_a_missing_database_is_an_error_not_a_new_empty_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "typo.db"))
+    config = tmp_path / "nd.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    result = _invoke(str(tmp_path / "b.db"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: NEWSDIGEST_DB={tmp_path / 'typo.db'}: no such database"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nd.toml"]
+
+
+def test_a_copy_that_fails_its_check_leaves_nothing_and_keeps_the_old_backup(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dest = tmp_path / "nd-backup.db"
+    dest.write_bytes(b"the last good backup")
+
+    def corrupt(path: Path) -> None:
+        raise BackupError("the copy failed SQLite's check: page 7 is never used")
+
+    monkeypatch.setattr(backup_module, "_check", corrupt)
+    db = open_database(db_path)
+    with pytest.raises(BackupError, match="page 7"):
+        backup(db, dest, overwrite=True)
+    db.close()
+    assert dest.read_bytes() == b"the last good backup"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["live", "nd-backup.db", "nd.toml"]
+
+
+@pytest.mark.parametrize("write", ["insert", "update"])
+def test_backup_while_another_connection_writes_is_one_committed_state(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: str
+) -> None:
+    # Another connection commits between every two steps of the copy, as a busy bot could: the
+    # online backup starts over each time, and would for ever (updates do not even grow the
+    # file). It must still finish, and hold one committed state: rows written in pairs are
+    # never split.
+    monkeypatch.setattr(backup_module, "STEP_PAGES", 1)
+    db = open_database(db_path)
+    db.execute("CREATE TABLE pairs (n INTEGER, filler TEXT)")
+    for n in range(40):
+        db.execute("INSERT INTO pairs VALUES (?, ?), (?, ?)", [n, "x" * 3000, n, "y" * 3000])
+    other = sqlite3.connect(db_path, isolation_level=None, timeout=30)
+    steps: list[tuple[int, int]] = []
+
+    def step_then_write(done: int, total: int) -> None:
+        steps.append((done, total))
+        n = len(steps)
+        other.execute("BEGIN IMMEDIATE")
+        if write == "insert":
+            other.execute("INSERT INTO pairs VALUES (?, ?), (?, ?)", [1000 + n, "a", 1000 + n, "b"])
+        else:
+            other.execute("UPDATE pairs SET filler = ? WHERE n = ?", [f"v{n}" * 1000, n % 40])
+        other.execute("COMMIT")
+
+    result = backup(db, tmp_path / "b.db", progress=step_then_write)
+    db.close()
+    other.close()
+    copy = sqlite3.connect(result.path)
+    assert copy.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    fillers: dict[int, set[str]] = {}
+    for n, filler in copy.execute("SELECT n, filler FROM pairs"):
+        fillers.setdefault(n, set()).add(filler)
+    copy.close()
+    original = {"x" * 3000, "y" * 3000}
+    # Each pair as one commit left it: both rows inserted, or both rewritten by one update.
+    assert all(len(f) == 1 or f == original or f == {"a", "b"} for f in fillers.values())
+    assert len(fillers) >= 40
+    # Fewer steps than a restart on every step would take, and the bar ends full.
+    assert len(steps) <= backup_module.MAX_RESTARTS + 3
+    assert steps[-1][0] == steps[-1][1] == result.pages
+
+
+def test_backup_help_says_how_to_restore() -> None:
+    result = CliRunner().invoke(cli, ["backup", "--help"])
+    assert result.exit_code == 0
+    assert "copy the backup over the database file" in " ".join(result.stdout.split())
