@@ -11,7 +11,7 @@ from _cluster_fixtures import EVENTS, article, event_articles
 
 from bot.cluster.features import dot
 from bot.cluster.online import OnlineClusterer
-from bot.cluster.pair import PairModel, best_others
+from bot.cluster.pair import PairModel, best_others, figure_features
 from bot.cluster.scoring import Bound
 from bot.cluster.settings import ClusterSettings
 from bot.models import Article
@@ -138,7 +138,7 @@ def test_score_shortcuts_never_change_a_decision():
 
 def test_score_bound_is_never_below_the_real_log_odds_whatever_the_weights():
     # The shortcut is only safe while the bound really is an upper bound. A retrain may flip the
-    # sign of any weight, so check both of `_score`'s bounds against models with random weights.
+    # sign of any weight, so check `_score`'s bounds against models with random weights.
     rng = random.Random(5)
     items = [a for _, a in event_articles()]
     for trial in range(20):
@@ -161,6 +161,8 @@ def test_score_bound_is_never_below_the_real_log_odds_whatever_the_weights():
                 fulls = [dot(doc.vec, m.vec) for m in members]
                 tight = bound.at(max(fulls), sum(fulls) / len(fulls), raw / story.norm, rival)
                 assert capped >= tight - 1e-9 and tight >= exact - 1e-9
+                gap = bound.figures_gap([figure_features(doc.p, m.p) for m in members])
+                assert gap <= 0.0 and tight + gap >= exact - 1e-9
             c._decide(doc)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from bot.cluster.pair import STORY_NAMES, PairModel
+from bot.cluster.pair import FIGURE_NAMES, STORY_NAMES, PairModel
 from bot.cluster.scoring import Bound
 from bot.cluster.settings import ClusterSettings
 
@@ -26,6 +26,36 @@ def test_bound_holds_at_every_corner_of_the_feature_ranges():
         for corner in itertools.product((0.0, 1.0), repeat=len(free)):
             feats = [0.0] * len(STORY_NAMES)
             for i, v in zip(free, corner, strict=True):
+                feats[i] = v
+            feats[STORY_NAMES.index("max_full")] = best
+            feats[STORY_NAMES.index("mean_full")] = mean
+            feats[STORY_NAMES.index("centroid")] = centroid
+            feats[STORY_NAMES.index("rival")] = rival
+            assert top >= model.logit(feats) - 1e-9
+
+
+def test_figure_features_tighten_the_bound_and_it_still_holds():
+    # `figures_gap` swaps the allowance for the figure features for their members' actual maxima:
+    # it may only lower the bound, and the bound must still hold at every corner of the rest.
+    rng = random.Random(4)
+    figures = [STORY_NAMES.index(f"max_{n}") for n in FIGURE_NAMES]
+    free = [i for i, name in enumerate(STORY_NAMES) if name not in _EXACT and i not in figures]
+    for _ in range(30):
+        model = PairModel([rng.uniform(-8.0, 8.0) for _ in STORY_NAMES], rng.uniform(-6.0, 2.0))
+        bound = Bound.of(model, ClusterSettings())
+        members = [
+            tuple(float(rng.random() < 0.3) for _ in FIGURE_NAMES) for _ in range(rng.randint(1, 4))
+        ]
+        gap = bound.figures_gap(members)
+        assert gap <= 0.0
+        best, centroid, rival = rng.random(), rng.random(), rng.random()
+        mean = best * rng.random()
+        top = bound.at(best, mean, centroid, rival) + gap
+        for corner in itertools.product((0.0, 1.0), repeat=len(free)):
+            feats = [0.0] * len(STORY_NAMES)
+            for i, v in zip(free, corner, strict=True):
+                feats[i] = v
+            for i, v in zip(figures, map(max, zip(*members, strict=True)), strict=True):
                 feats[i] = v
             feats[STORY_NAMES.index("max_full")] = best
             feats[STORY_NAMES.index("mean_full")] = mean

@@ -22,7 +22,13 @@ from operator import itemgetter
 from bot.cluster.analysis import Analysis
 from bot.cluster.features import dot
 from bot.cluster.index import Doc, Story, StoryIndex
-from bot.cluster.pair import PairModel, best_others, default_model, story_features
+from bot.cluster.pair import (
+    PairModel,
+    best_others,
+    default_model,
+    figure_features,
+    story_features,
+)
 from bot.cluster.profile import Profile
 from bot.cluster.scoring import HOUR, Bound, penalty
 from bot.cluster.settings import ClusterSettings
@@ -176,18 +182,26 @@ class OnlineClusterer:
         top -= pen
         if top < bound.floor:
             return top
-        # Tighter with the actual pair cosines of the compared members; the remaining pair
-        # features (headline, lead, cross, entities) cost three to four more dots per member.
-        xv = doc.vec
+        # Tighter with the figure features first: set comparisons, where the member cosines below
+        # are a dot product each (and rule out fewer: the bound already caps them by `raw`).
+        x = doc.p
         profiles = [m.p for m in members]
+        figures = [figure_features(x, p) for p in profiles]
+        gap = bound.figures_gap(figures)
+        top += gap
+        if top < bound.floor:
+            return top
+        # Then with the actual pair cosines of the compared members; the remaining pair features
+        # (headline, lead, cross, entities) cost three to four more dots per member.
+        xv = doc.vec
         # A story of one article has that article's vector as its centroid, term for term in the
         # same order: the pair dot product is `raw`, to the last bit.
         single = len(story.members) == 1
         fulls = [raw] if single else [dot(xv, p.vec) for p in profiles]
-        top = bound.at(max(fulls), sum(fulls) / len(fulls), centroid_sim, rival) - pen
+        top = bound.at(max(fulls), sum(fulls) / len(fulls), centroid_sim, rival) - pen + gap
         if top < bound.floor:
             return top
-        feats = story_features(doc.p, profiles, centroid_sim, fulls, rival=rival)
+        feats = story_features(x, profiles, centroid_sim, fulls, figures, rival=rival)
         return self.model.logit(feats) - pen
 
     def _story_score(self, a: Story, b: Story) -> float:

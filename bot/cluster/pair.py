@@ -22,44 +22,60 @@ from bot.cluster.features import dot
 from bot.cluster.marks import conflicts
 from bot.cluster.profile import Profile
 
-PAIR_NAMES = (
-    *("full", "title", "lead", "cross", "ent", "num_shared", "num_conflict"),
-    *("date_conflict", "day_conflict", "fig_agree", "fig_conflict"),
+# The pair features `figure_features` computes, in this order.
+FIGURE_NAMES = (
+    "num_shared",
+    "num_conflict",
+    "date_conflict",
+    "day_conflict",
+    "fig_agree",
+    "fig_conflict",
 )
+PAIR_NAMES = ("full", "title", "lead", "cross", "ent", *FIGURE_NAMES)
 STORY_NAMES = (*(f"max_{n}" for n in PAIR_NAMES), "mean_full", "centroid", "rival")
 
 
-def pair_features(x: Profile, y: Profile, full: float | None = None) -> tuple[float, ...]:
-    """`full`: dot(x.vec, y.vec) when the caller already has it."""
-    shared = x.ents.keys() & y.ents.keys()
-    if shared and x.ent_norm > 0.0 and y.ent_norm > 0.0:
-        ent = sum([x.ents[e] * y.ents[e] for e in shared]) / (x.ent_norm * y.ent_norm)
-    else:
-        ent = 0.0
+def figure_features(x: Profile, y: Profile) -> tuple[float, ...]:
+    """The pair's `FIGURE_NAMES` features, from figures and typed marks: set comparisons, cheap
+    next to the cosines, so a candidate can be ruled out with them first."""
     if x.nums and y.nums:
         agree = 1.0 if x.nums & y.nums else 0.0
         conflict = 1.0 - agree
     else:
         agree = conflict = 0.0
     xm, ym = x.marks, y.marks
-    if not xm.keys().isdisjoint(ym):  # a conflict or agreement needs a kind stated by both
-        date_conflict = conflicts(xm, ym, "my")[1]
-        day_conflict = conflicts(xm, ym, "w")[1]
-        fig_agree, fig_conflict = conflicts(xm, ym, "%$c")
+    if xm.keys().isdisjoint(ym):  # a conflict or agreement needs a kind stated by both
+        return (agree, conflict, 0.0, 0.0, 0.0, 0.0)
+    fig_agree, fig_conflict = conflicts(xm, ym, "%$c")
+    return (
+        agree,
+        conflict,
+        conflicts(xm, ym, "my")[1],
+        conflicts(xm, ym, "w")[1],
+        fig_agree,
+        fig_conflict,
+    )
+
+
+def pair_features(
+    x: Profile,
+    y: Profile,
+    full: float | None = None,
+    figures: tuple[float, ...] | None = None,
+) -> tuple[float, ...]:
+    """`full`: dot(x.vec, y.vec), `figures`: figure_features(x, y), when the caller has them."""
+    shared = x.ents.keys() & y.ents.keys()
+    if shared and x.ent_norm > 0.0 and y.ent_norm > 0.0:
+        ent = sum([x.ents[e] * y.ents[e] for e in shared]) / (x.ent_norm * y.ent_norm)
     else:
-        date_conflict = day_conflict = fig_agree = fig_conflict = 0.0
+        ent = 0.0
     return (
         dot(x.vec, y.vec) if full is None else full,
         dot(x.title, y.title),
         dot(x.lead, y.lead),
         0.5 * (dot(x.title, y.lead) + dot(x.lead, y.title)),
         ent,
-        agree,
-        conflict,
-        date_conflict,
-        day_conflict,
-        fig_agree,
-        fig_conflict,
+        *(figure_features(x, y) if figures is None else figures),
     )
 
 
@@ -68,12 +84,14 @@ def story_features(
     members: Sequence[Profile],
     centroid_sim: float,
     fulls: Sequence[float] | None = None,
+    figures: Sequence[tuple[float, ...]] | None = None,
     *,
     rival: float,
 ) -> list[float]:
     """Features of `x` against a story, through its `members` (most recent ones suffice).
 
-    `fulls`: the whole-article cosines to `members`, when the caller already computed them.
+    `fulls`, `figures`: the whole-article cosines to `members` and their `figure_features`, when
+    the caller already computed them.
     `rival`: `x`'s best centroid similarity to another candidate story (0 when there is none);
     required, since a forgotten rival would read as "nothing else close", the most join-friendly
     value.
@@ -81,7 +99,9 @@ def story_features(
     best = [0.0] * len(PAIR_NAMES)
     total = 0.0
     for j, y in enumerate(members):
-        f = pair_features(x, y, None if fulls is None else fulls[j])
+        f = pair_features(
+            x, y, None if fulls is None else fulls[j], None if figures is None else figures[j]
+        )
         total += f[0]
         best = list(map(max, best, f))  # max keeps the earlier value on ties, as `>` did
     return [*best, total / max(len(members), 1), centroid_sim, rival]

@@ -5,16 +5,18 @@
 - `Bound`: an upper bound on a candidate story's log-odds from what is known before the costly
   member-by-member features. Most candidates share only a few words with the article; when even
   their best possible log-odds is below every decision threshold, they can't change the outcome
-  and are not scored in full.
+  and are not scored in full. The figure features (set comparisons) can tighten it cheaply
+  before the member cosines are computed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import mul
 from typing import Protocol
 
-from bot.cluster.pair import STORY_NAMES, PairModel
+from bot.cluster.pair import FIGURE_NAMES, STORY_NAMES, PairModel
 from bot.cluster.settings import ClusterSettings
 
 HOUR = 3600.0  # seconds; story times are POSIX timestamps
@@ -64,6 +66,8 @@ class Bound:
     w_rival: float
     floor: float  # the lowest decision threshold: below it a score changes nothing
     penalty_nonnegative: bool  # then the bound holds before `penalty` is subtracted, too
+    w_figures: tuple[float, ...]  # weights of the `FIGURE_NAMES` maxima, in that order
+    figures_cap: float  # what `base` allows for those features: their positive weights
 
     @classmethod
     def of(cls, model: PairModel, s: ClusterSettings) -> Bound:
@@ -72,6 +76,7 @@ class Bound:
         i_cen, i_riv = STORY_NAMES.index("centroid"), STORY_NAMES.index("rival")
         exact = (i_max, i_mean, i_cen, i_riv)
         rest = sum(max(v, 0.0) for i, v in enumerate(w) if i not in exact)
+        w_figures = tuple(w[STORY_NAMES.index(f"max_{n}")] for n in FIGURE_NAMES)
         return cls(
             model=model,
             base=model.bias + rest + 1e-6,  # margin for float rounding
@@ -82,6 +87,8 @@ class Bound:
             floor=min(s.join_logit, s.merge_probe),
             # The same-outlet term is a max with 0; the time term has the sign of `time_logit`.
             penalty_nonnegative=s.time_logit >= 0.0,
+            w_figures=w_figures,
+            figures_cap=sum(max(v, 0.0) for v in w_figures),
         )
 
     def at(self, best: float, mean: float, centroid_sim: float, rival: float) -> float:
@@ -93,3 +100,9 @@ class Bound:
             + self.w_centroid * centroid_sim
             + self.w_rival * rival
         )
+
+    def figures_gap(self, figures: Sequence[tuple[float, ...]]) -> float:
+        """How far the members' actual `figure_features` lower the bound (never raise it): their
+        maxima, known exactly, replace the positive weights `base` allowed for them."""
+        best = figures[0] if len(figures) == 1 else tuple(map(max, *figures))
+        return sum(map(mul, self.w_figures, best)) - self.figures_cap
