@@ -4,6 +4,7 @@ from bot.cluster.features import FeatureWeights, TermStats
 from bot.cluster.marks import conflicts, marks
 from bot.cluster.pair import PAIR_NAMES, best_others, pair_features
 from bot.cluster.profile import raw_profile, weigh_profile
+from bot.cluster.settings import ClusterSettings
 
 
 def test_marks_are_typed_and_normalised():
@@ -68,7 +69,7 @@ def test_conflict_needs_both_sides_to_state_the_kind():
 def _profile(title: str, text: str):
     w = FeatureWeights()
     raw = raw_profile(title, text, w)
-    return weigh_profile(raw, TermStats(), w.max_terms)
+    return weigh_profile(raw, TermStats(), w.max_terms, ClusterSettings().query_terms)
 
 
 def test_recurring_reports_with_different_figures_conflict():

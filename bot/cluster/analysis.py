@@ -76,7 +76,7 @@ def _profile(title: str, text: str, stats: TermStats, s: ClusterSettings) -> Pro
     # Figures' document counts would never be read: only the weighed keys are counted.
     keys = raw.weighed_keys()
     stats.add(keys)
-    return weigh_profile(raw, stats, w.max_terms, stats.idfs(keys))
+    return weigh_profile(raw, stats, w.max_terms, s.query_terms, stats.idfs(keys))
 
 
 class Analysis:

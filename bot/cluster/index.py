@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import compress
-from operator import itemgetter, mul
+from operator import mul
 
 from bot.cluster.profile import Profile
 from bot.cluster.settings import ClusterSettings
@@ -107,14 +107,15 @@ class StoryIndex:
             self.slots[slot] = None
             self._free.append(slot)
 
-    def candidates(self, vec: dict[str, float], s: ClusterSettings) -> list[Story]:
-        """The open stories most similar to `vec` through its strongest terms, best first."""
-        query = sorted(vec.items(), key=itemgetter(1), reverse=True)[: s.query_terms]
+    def candidates(self, p: Profile, s: ClusterSettings) -> list[Story]:
+        """The open stories most similar to `p.vec` through its strongest terms, best first."""
+        vec = p.vec
         postings = self.postings
         maxp = s.max_posting
         acc: dict[int, float] = {}
         get = acc.get
-        for term, w in query:
+        for term in p.strongest:
+            w = vec[term]
             posting = postings.get(term)
             # A term in hundreds of open stories can't narrow anything down; it still counts in
             # the full score of the candidates that rarer terms bring in.

@@ -151,7 +151,7 @@ class OnlineClusterer:
         return Doc(article.id, _source_key(article.source), t, dated, prof, prof.vec)
 
     def _candidates(self, doc: Doc) -> list[Story]:
-        return self._index.candidates(doc.vec, self.settings)
+        return self._index.candidates(doc.p, self.settings)
 
     def _features(self, doc: Doc, story: Story, *, rival: float) -> list[float]:
         s = self.settings

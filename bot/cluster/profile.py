@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 
 from bot.cluster.features import (
     FeatureWeights,
@@ -57,6 +58,10 @@ class Profile:
     ent_norm: float  # sqrt(sum idf^2) of ents
     nums: frozenset[str]
     marks: dict[str, frozenset[str]]
+    # The strongest terms of `vec`, strongest first (the order of a stable sort): the article's
+    # query to the story index, ranked here because that doesn't depend on any clustering
+    # decision, so for a batch the analysis worker does it instead of the deciding process.
+    strongest: tuple[str, ...]
 
 
 def _counts(terms: list[str]) -> dict[str, float]:
@@ -156,9 +161,14 @@ def _unit(raw: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
 
 
 def weigh_profile(
-    raw: Raw, stats: TermStats, max_terms: int, idf: dict[str, float] | None = None
+    raw: Raw,
+    stats: TermStats,
+    max_terms: int,
+    query_terms: int,
+    idf: dict[str, float] | None = None,
 ) -> Profile:
-    """`idf`: the IDF of `raw.weighed_keys()`, when the caller already has it."""
+    """`query_terms`: how many of the strongest terms to rank for the story index;
+    `idf`: the IDF of `raw.weighed_keys()`, when the caller already has it."""
     # One IDF lookup per distinct key: the fields share most of their terms.
     if idf is None:
         idf = stats.idfs(raw.weighed_keys())
@@ -166,15 +176,18 @@ def weigh_profile(
     if len(vec) > max_terms:
         vec = dict(sorted(vec.items(), key=lambda kv: kv[1], reverse=True)[:max_terms])
     norm = math.sqrt(sum([v * v for v in vec.values()]))
+    unit = {t: v / norm for t, v in vec.items() if v > 0.0} if norm > 0.0 else {}
+    strongest = sorted(unit.items(), key=itemgetter(1), reverse=True)[:query_terms]
     # Sorted: a set's order follows the process's hash seed, and every process (the analysis
     # worker too) and every run must sum `ent_norm` alike to produce bit-identical profiles.
     ents = {e: idf[e] for e in sorted(raw.ents)}
     return Profile(
-        vec={t: v / norm for t, v in vec.items() if v > 0.0} if norm > 0.0 else {},
+        vec=unit,
         title=_unit(raw.title, idf),
         lead=_unit(raw.lead, idf),
         ents=ents,
         ent_norm=math.sqrt(sum([v * v for v in ents.values()])),
         nums=frozenset(raw.nums),
         marks=raw.marks,
+        strongest=tuple([t for t, _ in strongest]),
     )
