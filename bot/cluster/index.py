@@ -9,6 +9,7 @@ loops (this is most of the clusterer's time per article).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import compress
 from operator import mul
@@ -44,7 +45,9 @@ class StoryIndex:
     def __init__(self) -> None:
         # term -> {story slot: centroid weight}: candidate scores accumulate as centroid dot
         # products. Slots are small reusable ints indexing `slots` and `_norms` (plain lists).
-        self.postings: dict[str, dict[int, float]] = {}
+        # A defaultdict: `add` stores through a missing term's new posting in one subscript, and
+        # readers use `get`, which never creates one.
+        self.postings: defaultdict[str, dict[int, float]] = defaultdict(dict)
         self.slots: list[Story | None] = []
         self._free: list[int] = []
         self._norms: list[float] = []  # centroid norm by slot
@@ -74,11 +77,7 @@ class StoryIndex:
             c.update(vec)
             norm2 = sum(map(mul, vec.values(), vec.values()), story.norm2)
             for t, v in vec.items():
-                posting = postings.get(t)
-                if posting is None:
-                    postings[t] = {slot: v}
-                else:
-                    posting[slot] = v
+                postings[t][slot] = v
         else:
             get = c.get
             norm2 = story.norm2
@@ -86,10 +85,7 @@ class StoryIndex:
                 old = get(t, 0.0)
                 c[t] = new = old + v
                 norm2 += 2.0 * old * v + v * v
-                posting = postings.get(t)
-                if posting is None:  # not setdefault: that builds a throwaway dict per term
-                    posting = postings[t] = {}
-                posting[slot] = new
+                postings[t][slot] = new
         story.norm2 = norm2
         story.norm = max(norm2, 1e-12) ** 0.5
         self._norms[slot] = story.norm
