@@ -14,6 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.config_entries import (
+    DEFAULT_POLL_INTERVAL,
+    ChannelConfig,
+    FeedConfig,
+    TopicConfig,
+    parse_channel,
+    parse_feed,
+    parse_topic,
+)
 from bot.config_values import (
     ConfigError,
     array,
@@ -27,48 +36,11 @@ from bot.config_values import (
     retention_days,
     str_list,
     table,
-    validate_quiet_hours,
-    validate_schedule,
-    validate_timezone,
 )
 
 DEFAULT_CONFIG_PATH = Path("config/newsdigest.toml")
 DEFAULT_DB_PATH = "newsdigest.db"
-DEFAULT_POLL_INTERVAL = 15 * 60
-DEFAULT_SCHEDULE = "0 9 * * *"
-DEFAULT_TIMEZONE = "UTC"
 DEFAULT_RETENTION_DAYS = 180
-PLATFORMS = ("slack", "discord", "console")
-MODES = ("digest", "instant")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-
-@dataclass(slots=True)
-class FeedConfig:
-    url: str
-    name: str | None = None
-    interval: int = DEFAULT_POLL_INTERVAL
-
-
-@dataclass(slots=True)
-class TopicConfig:
-    slug: str
-    query: str
-    title: str | None = None
-
-
-@dataclass(slots=True)
-class ChannelConfig:
-    platform: str
-    id: str
-    name: str | None = None
-    topics: list[str] = field(default_factory=list)
-    schedule: str = DEFAULT_SCHEDULE
-    timezone: str = DEFAULT_TIMEZONE
-    mode: str = "digest"
-    min_sources: int = 2
-    quiet_hours: str | None = None
-    webhook_url: str | None = None
 
 
 @dataclass(slots=True)
@@ -200,9 +172,11 @@ def parse_config(raw: dict[str, Any]) -> Config:
     config = Config()
     config.database = opt_str(raw, "database", "database")
     config.polling = _parse_polling(table(raw, "polling"))
-    config.feeds = [_parse_feed(f, i, config.polling) for i, f in enumerate(array(raw, "feeds"))]
-    config.topics = [_parse_topic(t, i) for i, t in enumerate(array(raw, "topics"))]
-    config.channels = [_parse_channel(c, i) for i, c in enumerate(array(raw, "channels"))]
+    config.feeds = [
+        parse_feed(f, i, config.polling.default_interval) for i, f in enumerate(array(raw, "feeds"))
+    ]
+    config.topics = [parse_topic(t, i) for i, t in enumerate(array(raw, "topics"))]
+    config.channels = [parse_channel(c, i) for i, c in enumerate(array(raw, "channels"))]
     clustering = table(raw, "clustering")
     reject_unknown(clustering, {"window_hours"}, "clustering")
     if "window_hours" in clustering:
@@ -270,88 +244,6 @@ def _contact(value: str) -> str:
             f"expected an email address or URL (no spaces or parentheses), got {value!r}",
         )
     return value
-
-
-def _parse_feed(raw: Any, index: int, polling: PollingConfig) -> FeedConfig:
-    key = f"feeds[{index}]"
-    if isinstance(raw, str):
-        raw = {"url": raw}
-    if not isinstance(raw, dict):
-        raise ConfigError(key, "expected a table with at least `url`")
-    reject_unknown(raw, {"url", "name", "interval"}, key)
-    url = req_str(raw, "url", f"{key}.url")
-    if not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE):
-        raise ConfigError(f"{key}.url", f"only http:// and https:// URLs are allowed, got {url!r}")
-    interval = polling.default_interval
-    if "interval" in raw:
-        interval = parse_duration(raw["interval"], f"{key}.interval")
-    return FeedConfig(url=url, name=opt_str(raw, "name", f"{key}.name"), interval=interval)
-
-
-def _parse_topic(raw: Any, index: int) -> TopicConfig:
-    key = f"topics[{index}]"
-    if not isinstance(raw, dict):
-        raise ConfigError(key, "expected a table with `slug` and `query`")
-    reject_unknown(raw, {"slug", "title", "query"}, key)
-    slug = req_str(raw, "slug", f"{key}.slug")
-    if not SLUG_RE.match(slug):
-        raise ConfigError(f"{key}.slug", f"use lowercase letters, digits and '-', got {slug!r}")
-    query = req_str(raw, "query", f"{key}.query")
-    from bot.topics.query import QueryError, TopicQuery
-
-    try:
-        TopicQuery.parse(query)
-    except QueryError as exc:
-        raise ConfigError(
-            f"{key}.query", f"invalid query: {exc.message} at {exc.position}"
-        ) from None
-    return TopicConfig(slug=slug, query=query, title=opt_str(raw, "title", f"{key}.title"))
-
-
-def _parse_channel(raw: Any, index: int) -> ChannelConfig:
-    key = f"channels[{index}]"
-    if not isinstance(raw, dict):
-        raise ConfigError(key, "expected a table with `platform` and `id`")
-    reject_unknown(
-        raw,
-        {
-            "platform",
-            "id",
-            "name",
-            "topics",
-            "schedule",
-            "timezone",
-            "mode",
-            "min_sources",
-            "quiet_hours",
-            "webhook_url",
-        },
-        key,
-    )
-    platform = req_str(raw, "platform", f"{key}.platform")
-    if platform not in PLATFORMS:
-        raise ConfigError(
-            f"{key}.platform", f"must be one of {', '.join(PLATFORMS)}, got {platform!r}"
-        )
-    channel = ChannelConfig(platform=platform, id=req_str(raw, "id", f"{key}.id"))
-    channel.name = opt_str(raw, "name", f"{key}.name")
-    channel.topics = str_list(raw.get("topics", []), f"{key}.topics")
-    channel.timezone = opt_str(raw, "timezone", f"{key}.timezone") or DEFAULT_TIMEZONE
-    validate_timezone(channel.timezone, f"{key}.timezone")
-    channel.schedule = opt_str(raw, "schedule", f"{key}.schedule") or DEFAULT_SCHEDULE
-    validate_schedule(channel.schedule, channel.timezone, f"{key}.schedule")
-    channel.mode = opt_str(raw, "mode", f"{key}.mode") or "digest"
-    if channel.mode not in MODES:
-        raise ConfigError(f"{key}.mode", f"must be 'digest' or 'instant', got {channel.mode!r}")
-    if "min_sources" in raw:
-        channel.min_sources = positive_int(raw["min_sources"], f"{key}.min_sources")
-    channel.quiet_hours = opt_str(raw, "quiet_hours", f"{key}.quiet_hours")
-    if channel.quiet_hours:
-        validate_quiet_hours(channel.quiet_hours, f"{key}.quiet_hours")
-    channel.webhook_url = opt_str(raw, "webhook_url", f"{key}.webhook_url")
-    if channel.webhook_url and not channel.webhook_url.startswith("https://"):
-        raise ConfigError(f"{key}.webhook_url", "must be an https:// Discord webhook URL")
-    return channel
 
 
 def _parse_storage(raw: dict[str, Any], window_hours: int) -> StorageConfig:

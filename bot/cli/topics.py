@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.context import HOURS, MIN_SOURCES, CliContext, pass_cli
-from bot.config import SLUG_RE
+from bot.config_entries import SLUG_RE
 from bot.render.text import clean
 from bot.store import articles as article_store
 from bot.store import channels as channel_store

@@ -15,7 +15,7 @@ from bot.app import NewsDigest
 from bot.commands import topics, watchlist
 from bot.commands.base import ChannelChange, CommandContext, DigestPoster, Reply, UsageError
 from bot.commands.watchlist import split_args
-from bot.config import (
+from bot.config_entries import (
     DEFAULT_SCHEDULE,
     DEFAULT_TIMEZONE,
 )

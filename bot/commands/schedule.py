@@ -6,7 +6,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from bot.config import ConfigError, validate_schedule, validate_timezone
+from bot.config_values import ConfigError, validate_schedule, validate_timezone
 from bot.cron import NeverFiresError, cron_trigger
 
 _DAYS = {

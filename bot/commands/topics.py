@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from bot.commands.base import CommandContext, Reply, UsageError
-from bot.config import SLUG_RE
+from bot.config_entries import SLUG_RE
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 from bot.topics.query import QueryError, TopicQuery

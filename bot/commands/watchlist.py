@@ -10,8 +10,7 @@ import sqlite_utils
 
 from bot.commands.base import CommandContext, Reply, UsageError
 from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, describe_schedule, parse_schedule
-from bot.config import ConfigError, validate_quiet_hours
-from bot.config_values import quiet_hours_shape
+from bot.config_values import ConfigError, quiet_hours_shape, validate_quiet_hours
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import quiet_holds

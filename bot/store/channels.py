@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.config import DEFAULT_SCHEDULE, DEFAULT_TIMEZONE
+from bot.config_entries import DEFAULT_SCHEDULE, DEFAULT_TIMEZONE
 from bot.store.database import iso, utcnow
 
 
