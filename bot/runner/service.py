@@ -15,7 +15,8 @@ channels get their digest jobs and any digest missed meanwhile.
 
 Settings come from the environment, see `bot.runner.settings`; cards for the outbox come from
 `bot.runner.cards`, the `/healthz` body from `bot.runner.status`, the daily prune from
-`bot.runner.retention`.
+`bot.runner.retention`, a digest job's run from `bot.runner.digest_job`, the graceful stop from
+`bot.runner.shutdown`.
 """
 
 from __future__ import annotations
@@ -33,18 +34,14 @@ from bot.cards import StoryCard
 from bot.config import Config
 from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import digests, shutdown
 from bot.runner.cards import CardSource
 from bot.runner.catch_up import catch_up
 from bot.runner.changes import channel_changed
 from bot.runner.console import ensure_console_channel, without_runner_console
+from bot.runner.digest_job import run_digest
 from bot.runner.health import HealthServer
-from bot.runner.jobs import (
-    ChannelJobs,
-    digest_channels,
-    latest_fire,
-    make_scheduler,
-)
+from bot.runner.jobs import ChannelJobs, digest_channels, make_scheduler
 from bot.runner.logs import configure_logging
 from bot.runner.platforms import (
     Backoff,
@@ -61,7 +58,7 @@ from bot.store import channels as channel_store
 from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
-from bot.store.database import iso, utcnow
+from bot.store.database import utcnow
 
 if TYPE_CHECKING:
     from bot.app import NewsDigest, PassReport
@@ -137,7 +134,7 @@ class Service:
         self.stopping = asyncio.Event()
         self.state = "created"
         self.started_at: datetime | None = None
-        self._outbox_task: asyncio.Task[None] | None = None
+        self.outbox_task: asyncio.Task[None] | None = None
 
     # --- the hook for chat platforms ------------------------------------------------------------
 
@@ -200,7 +197,7 @@ class Service:
         # and run_digest skips a slot that catch-up has already covered.
         self.scheduler.start()
         await self._catch_up()
-        self._outbox_task = asyncio.create_task(self.outbox.run(self.stopping), name="outbox")
+        self.outbox_task = asyncio.create_task(self.outbox.run(self.stopping), name="outbox")
         self.state = "running"
         self.starter.retry_pending()
         log.info(
@@ -212,40 +209,11 @@ class Service:
         )
 
     async def stop(self) -> None:
-        """Stop within about `shutdown_grace` seconds: no new jobs, in-flight polls and the post in
-        progress finish (or are cancelled, which the outbox and the poller both survive)."""
-        if self.state in ("stopping", "stopped"):
-            return
-        self.state = "stopping"
-        self.stopping.set()
-        self.outbox.halted = True
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-        grace = self.settings.shutdown_grace
-        await self.starter.stop()
-        await self.poller.close(grace / 2)
-        if self._outbox_task is not None:
-            self.outbox.kick()
-            _done, pending = await asyncio.wait({self._outbox_task}, timeout=grace / 2)
-            for task in pending:
-                task.cancel()  # a row left 'sending' is reconciled at the next start
-            await asyncio.gather(*pending, return_exceptions=True)
-        for platform in self.platforms:
-            try:
-                await asyncio.wait_for(platform.stop(), timeout=grace / 2)
-            except Exception:
-                log.exception("stopping platform %s failed", platform.name)
-        if self.health_server is not None:
-            await self.health_server.stop()
-        self.state = "stopped"
-        log.info("newsdigest stopped", extra={"event": "stopped"})
+        """Stop gracefully, see `bot.runner.shutdown.stop`."""
+        await shutdown.stop(self)
 
     def request_stop(self) -> None:
-        if self.stopping.is_set():
-            log.warning("second stop signal: exiting now")
-            os._exit(1)  # crash-safe by design: the next start reconciles
-        log.info("stop requested", extra={"event": "stopping"})
-        self.stopping.set()
+        shutdown.request_stop(self)
 
     async def run_until_stopped(self) -> None:
         loop = asyncio.get_running_loop()
@@ -334,34 +302,8 @@ class Service:
         *,
         schedule: tuple[str, str] | None = None,
     ) -> None:
-        """Queue the channel's digest for `scheduled_for` (a catch-up), or, run by its job (whose
-        `schedule` is the (cron, time zone) it was made for), for the slot the job stands for."""
-        channel = channel_store.get_channel_by_pk(self.db, channel_pk)
-        if channel is None or channel.mode != "digest":
-            return
-        if channel.paused_reason:
-            # Nothing can be posted there; queuing anyway would flood it on /watchlist resume.
-            log.info("channel %s is paused; no digest", channel.key)
-            return
-        now = self.clock()
-        if schedule is not None and tuple(schedule) != (channel.schedule, channel.timezone):
-            log.info("digest job for %s is from its old schedule; skipping it", channel.key)
-            self.sync_jobs()
-            return
-        when = scheduled_for or latest_fire(channel, now, self.settings.catch_up_window)
-        if when is None:
-            # No slot of the current schedule is due: posting would send a digest nobody
-            # scheduled and record `now` as a run, shifting the next digest's window.
-            log.info("no digest slot of %s is due at %s; skipping", channel.key, iso(now))
-            return
-        last = digest_runs.last_digest_run(self.db, channel.id)
-        if last is not None and when <= last:
-            # Already covered: the repeat of a fall-back hour, or a catch-up / `/digest` that ran
-            # since this slot.
-            log.info("digest for %s at %s already sent; skipping", channel.key, iso(when))
-            return
-        digests.enqueue_digest(self.db, channel, now=now, scheduled_for=when)
-        self.outbox.kick()
+        """A digest job or a catch-up, see `bot.runner.digest_job.run_digest`."""
+        await run_digest(self, channel_pk, scheduled_for, schedule=schedule)
 
     def instant_channels(self) -> list[ChannelRow]:
         return [

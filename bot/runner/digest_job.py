@@ -1,0 +1,59 @@
+"""A digest job's run: the slot it stands for (a catch-up names it; a scheduled job's is the
+latest fire of the channel's current schedule), and queuing that digest unless the channel is
+paused, the job is from an old schedule, or the slot was already covered. Kept apart from
+`bot.runner.service`, which wires the parts together."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.runner import digests
+from bot.runner.jobs import latest_fire
+from bot.store import channels as channel_store
+from bot.store import digest_runs
+from bot.store.database import iso
+
+if TYPE_CHECKING:
+    from bot.runner.service import Service
+
+log = logging.getLogger(__name__)
+
+
+async def run_digest(
+    service: Service,
+    channel_pk: int,
+    scheduled_for: datetime | None = None,
+    *,
+    schedule: tuple[str, str] | None = None,
+) -> None:
+    """Queue the channel's digest for `scheduled_for` (a catch-up), or, run by its job (whose
+    `schedule` is the (cron, time zone) it was made for), for the slot the job stands for."""
+    db = service.db
+    channel = channel_store.get_channel_by_pk(db, channel_pk)
+    if channel is None or channel.mode != "digest":
+        return
+    if channel.paused_reason:
+        # Nothing can be posted there; queuing anyway would flood it on /watchlist resume.
+        log.info("channel %s is paused; no digest", channel.key)
+        return
+    now = service.clock()
+    if schedule is not None and tuple(schedule) != (channel.schedule, channel.timezone):
+        log.info("digest job for %s is from its old schedule; skipping it", channel.key)
+        service.sync_jobs()
+        return
+    when = scheduled_for or latest_fire(channel, now, service.settings.catch_up_window)
+    if when is None:
+        # No slot of the current schedule is due: posting would send a digest nobody
+        # scheduled and record `now` as a run, shifting the next digest's window.
+        log.info("no digest slot of %s is due at %s; skipping", channel.key, iso(now))
+        return
+    last = digest_runs.last_digest_run(db, channel.id)
+    if last is not None and when <= last:
+        # Already covered: the repeat of a fall-back hour, or a catch-up / `/digest` that ran
+        # since this slot.
+        log.info("digest for %s at %s already sent; skipping", channel.key, iso(when))
+        return
+    digests.enqueue_digest(db, channel, now=now, scheduled_for=when)
+    service.outbox.kick()
