@@ -77,6 +77,8 @@ def test_an_existing_destination_is_kept_unless_forced(db_path: Path, tmp_path: 
     ("target", "error"),
     [
         ("self", "is the database itself"),
+        ("wal", "is the database itself, or a file SQLite keeps beside it"),
+        ("shm", "is the database itself, or a file SQLite keeps beside it"),
         ("missing-dir", "the directory {dir} does not exist"),
         ("dir", "is a directory"),
     ],
@@ -86,6 +88,8 @@ def test_unusable_destinations_are_one_line_errors(
 ) -> None:
     dest = {
         "self": db_path,
+        "wal": db_path.with_name(db_path.name + "-wal"),
+        "shm": db_path.with_name(db_path.name + "-shm"),
         "missing-dir": tmp_path / "nowhere" / "b.db",
         "dir": tmp_path,
     }[target]

@@ -59,7 +59,7 @@ def backup(
     if dest.is_dir():
         raise BackupError(f"{dest} is a directory; name the backup file")
     if _same_file(db, dest):
-        raise BackupError(f"{dest} is the database itself")
+        raise BackupError(f"{dest} is the database itself, or a file SQLite keeps beside it")
     if dest.exists() and not overwrite:
         raise BackupError(f"{dest} already exists (--force replaces it)")
     if not dest.parent.is_dir():
@@ -134,10 +134,17 @@ def _check(path: Path) -> None:
 
 
 def _same_file(db: sqlite_utils.Database, dest: Path) -> bool:
+    """Whether `dest` is the database or one of the files SQLite keeps beside it: replacing the
+    write-ahead log or shared-memory file of a live database loses its latest commits."""
     main = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
-    if not main or not dest.exists():
+    if not main:
         return False
-    return os.path.samefile(main, dest)
+    for path in (main, *(main + suffix for suffix in ("-wal", "-shm", "-journal"))):
+        if Path(path).exists() and dest.exists() and os.path.samefile(path, dest):
+            return True
+        if Path(path).resolve() == dest.resolve():
+            return True
+    return False
 
 
 def _fsync(path: Path) -> None:
