@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
         db = sqlite_utils.Database(conn)
         _refuse_foreign(db, path)
         if path != ":memory:":
-            db.enable_wal()
+            _enable_wal(db)
     except sqlite3.DatabaseError as exc:
         if is_busy(exc):
             raise  # our database, locked by another process: the caller says "busy, try again"
@@ -92,6 +93,26 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
         db.conn.close()  # refused: nothing of ours may keep the file open
         raise DatabaseOpenError(path, exc.problem) from None  # named as the user gave it
     return db
+
+
+def _enable_wal(db: sqlite_utils.Database) -> None:
+    """Switch the file to WAL mode, waiting out another connection's write.
+
+    The switch needs an exclusive lock, and SQLite answers "database is locked" at once, without
+    its busy handler, while another connection holds a write lock: two processes opening a new
+    file together (a restarted `run` and a cron `poll`) meet here. So wait as a locked write
+    would, up to the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    delay = 0.005
+    while True:
+        try:
+            _enable_wal(db)
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 def is_busy(exc: sqlite3.Error) -> bool:
