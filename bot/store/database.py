@@ -106,7 +106,7 @@ def _enable_wal(db: sqlite_utils.Database) -> None:
     delay = 0.005
     while True:
         try:
-            _enable_wal(db)
+            db.enable_wal()
             return
         except sqlite3.OperationalError as exc:
             if not is_busy(exc) or time.monotonic() >= deadline:
