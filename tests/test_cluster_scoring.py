@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Iterator
 
 from bot.cluster.pair import FIGURE_NAMES, STORY_NAMES, PairModel
 from bot.cluster.scoring import Bound
 from bot.cluster.settings import ClusterSettings
 
 _EXACT = ("max_full", "mean_full", "centroid", "rival")
+
+
+def _corners(
+    free: list[int], fixed: dict[int, float], exact: tuple[float, float, float, float]
+) -> Iterator[list[float]]:
+    """Every corner of the box of the `free` features (each 0 or 1), with the `fixed` ones and
+    the four the bound reads exactly (`_EXACT`, in that order) set as given."""
+    for corner in itertools.product((0.0, 1.0), repeat=len(free)):
+        feats = [0.0] * len(STORY_NAMES)
+        for i, v in [*zip(free, corner, strict=True), *fixed.items()]:
+            feats[i] = v
+        for name, v in zip(_EXACT, exact, strict=True):
+            feats[STORY_NAMES.index(name)] = v
+        yield feats
 
 
 def test_bound_holds_at_every_corner_of_the_feature_ranges():
@@ -23,14 +38,7 @@ def test_bound_holds_at_every_corner_of_the_feature_ranges():
         best, centroid, rival = rng.random(), rng.random(), rng.random()
         mean = best * rng.random()  # the mean pair cosine never exceeds the best one
         top = bound.at(best, mean, centroid, rival)
-        for corner in itertools.product((0.0, 1.0), repeat=len(free)):
-            feats = [0.0] * len(STORY_NAMES)
-            for i, v in zip(free, corner, strict=True):
-                feats[i] = v
-            feats[STORY_NAMES.index("max_full")] = best
-            feats[STORY_NAMES.index("mean_full")] = mean
-            feats[STORY_NAMES.index("centroid")] = centroid
-            feats[STORY_NAMES.index("rival")] = rival
+        for feats in _corners(free, {}, (best, mean, centroid, rival)):
             assert top >= model.logit(feats) - 1e-9
 
 
@@ -51,14 +59,6 @@ def test_figure_features_tighten_the_bound_and_it_still_holds():
         best, centroid, rival = rng.random(), rng.random(), rng.random()
         mean = best * rng.random()
         top = bound.at(best, mean, centroid, rival) + gap
-        for corner in itertools.product((0.0, 1.0), repeat=len(free)):
-            feats = [0.0] * len(STORY_NAMES)
-            for i, v in zip(free, corner, strict=True):
-                feats[i] = v
-            for i, v in zip(figures, map(max, zip(*members, strict=True)), strict=True):
-                feats[i] = v
-            feats[STORY_NAMES.index("max_full")] = best
-            feats[STORY_NAMES.index("mean_full")] = mean
-            feats[STORY_NAMES.index("centroid")] = centroid
-            feats[STORY_NAMES.index("rival")] = rival
+        actual = dict(zip(figures, map(max, zip(*members, strict=True)), strict=True))
+        for feats in _corners(free, actual, (best, mean, centroid, rival)):
             assert top >= model.logit(feats) - 1e-9
