@@ -119,6 +119,19 @@ def test_cuts_keep_a_main_clause_and_what_was_said() -> None:
     )
 
 
+def test_a_clause_that_is_the_subject_is_never_cut_before_its_verb() -> None:
+    # The subject is a whole clause ("That ... Ingrid Sol, two harbour veterans,"): its verb comes
+    # last, so every cut before it, the appositive's comma included, leaves a fragment.
+    that = (
+        "That the report was written by Pell Arkin and Ingrid Sol, two harbour veterans who led "
+        "the review of the pier, amounts to a rebuke of the council."
+    )
+    whether = "Whether the ferry resumes on Monday, officials say, depends on the weather."
+    for sentence, verb in ((that, "amounts to a rebuke"), (whether, "depends on the weather")):
+        fragments = {f for f in _all_forms(sentence) if verb not in f}
+        assert not fragments
+
+
 def test_cuts_keep_the_predicate_and_the_speakers_verb() -> None:
     # The verb after an appositive, or after an adverb, belongs to the head's subject.
     appositive = "The rally came after the local currency, the dinar, slid to a record low."

@@ -37,6 +37,9 @@ SUBORDINATORS = frozenset(
     on at amid during despite with without following
     """.split()
 )
+# Openers of a clause that is itself the sentence's subject ("Whether the deal holds is unclear").
+# "That" also opens "That plan was rejected, officials said": that cut is lost too, a small price.
+SENTENTIAL_SUBJECTS = frozenset({"that", "whether"})
 # A head ending in a reporting verb and a few words ("X said in the recording") lost what was said.
 # Only verbs of saying: "announced a new plan" or "warned of delays" is a whole clause.
 _REPORT_END_RE = re.compile(
@@ -68,7 +71,12 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
     tokens = head.split()
     if not tokens or has_open_quote(head) or tokens[-1].strip("\"'”’").casefold() in WEAK_ENDINGS:
         return False
-    if tokens[0].casefold().strip("\"“‘'") in SUBORDINATORS and ", " not in head:
+    opener = tokens[0].casefold().strip("\"“‘'")
+    if opener in SUBORDINATORS and ", " not in head:
+        return False
+    # "That it was co-authored by X, two FDA veterans, amounts to a rebuff": a clause as the
+    # subject has its verb after the whole subject, past any comma, so no cut leaves a sentence.
+    if opener in SENTENTIAL_SUBJECTS:
         return False
     if _REPORT_END_RE.search(head.rstrip(".")):
         return False
