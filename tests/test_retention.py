@@ -276,13 +276,91 @@ def test_a_shared_index_url_does_not_tombstone_the_feeds_next_items(
     assert [a.title for a in article_store.insert_new(db, later)] == ["Login outage"]
 
 
-def test_removing_a_feed_removes_its_tombstones(db: sqlite_utils.Database) -> None:
+def test_a_removed_feeds_tombstones_stay_so_re_adding_it_brings_nothing_back(
+    db: sqlite_utils.Database,
+) -> None:
     from bot.store import articles as article_store
 
     feed = feed_store.add_feed(db, "https://desk.example/feed")
-    entry = {"feed_id": feed.id, "source": "Desk", "guid": "g", "title": "T", "seen_at": T0}
+    entry = {
+        "feed_id": feed.id,
+        "source": "Desk",
+        "guid": "g",
+        "title": "Harbour bridge reopens",
+        "canonical_url": "https://desk.example/a/1",
+        "seen_at": T0,
+    }
     article_store.insert_new(db, [entry])
     _prune(db)
-    assert tombstones.count(db) == 1
     feed_store.remove_feed(db, feed.id)
-    assert tombstones.count(db) == 0
+    assert tombstones.count(db) == 1
+    assert db.execute("SELECT feed_id FROM pruned_entries").fetchone()[0] is None
+
+    # Re-added under its old id (the highest id is handed out again) and under a new one.
+    again = feed_store.add_feed(db, "https://desk.example/feed")
+    assert again.id == feed.id
+    other = feed_store.add_feed(db, "https://desk.example/other")
+    later = [{**entry, "feed_id": f.id, "seen_at": LATER} for f in (again, other)]
+    assert article_store.insert_new(db, later) == []
+
+
+async def test_a_feed_moved_to_a_new_address_does_not_bring_its_pruned_items_back(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    old = ("old-1", "Harbour bridge reopens after repairs", "https://news.example/bridge")
+    server.route("/http/desk", Reply(body=_rss(old)))
+    config = Config(
+        database=str(tmp_path / "nd.db"),
+        polling=PollingConfig(allow_private_networks=True, timeout=5.0),
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    try:
+        first = feed_store.add_feed(core.db, server.url("/http/desk"))
+        assert len((await core.poll(feeds=[first], now=T0)).poll.new_articles) == 1
+        assert _prune(core.db).stories == 1
+
+        # The config now names the feed's new address: sync adds it and removes the old row.
+        server.route("/https/desk", Reply(body=_rss(old)))
+        moved = feed_store.add_feed(core.db, server.url("/https/desk"))
+        feed_store.remove_feed(core.db, first.id)
+        again = await core.poll(feeds=[moved], now=LATER)
+
+        assert again.poll.new_articles == [] and not again.touched_stories
+    finally:
+        core.close()
+
+
+def test_migration_11_keeps_the_tombstones_and_lets_them_outlive_their_feed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "nd.db"
+    db = open_database(path)
+    feed = feed_store.add_feed(db, "https://desk.example/feed")
+    # As migration 10 left it: tombstones deleted with their feed.
+    db.executescript(
+        """
+        DROP TABLE pruned_entries;
+        CREATE TABLE pruned_entries (
+            entry_key TEXT PRIMARY KEY,
+            feed_id INTEGER REFERENCES feeds(id) ON DELETE CASCADE,
+            url_key TEXT, title_hash TEXT, last_seen TEXT NOT NULL
+        ) WITHOUT ROWID;
+        DELETE FROM schema_migrations WHERE version >= 11;
+        PRAGMA foreign_keys = OFF;
+        """
+    )
+    db.execute(
+        "INSERT INTO pruned_entries VALUES ('k1', ?, 'u1', 't1', '2030-01-01T09:00:00+00:00'),"
+        " ('k2', 999, 'u2', 't2', '2030-01-01T09:00:00+00:00')",  # a feed deleted long ago
+        [feed.id],
+    )
+    db.close()
+
+    upgraded = open_database(path)
+
+    assert 11 in applied_migrations(upgraded)
+    rows = upgraded.execute("SELECT entry_key, feed_id FROM pruned_entries ORDER BY 1").fetchall()
+    assert [tuple(r) for r in rows] == [("k1", feed.id), ("k2", None)]
+    feed_store.remove_feed(upgraded, feed.id)
+    assert tombstones.count(upgraded) == 2
+    assert upgraded.execute("PRAGMA foreign_key_check").fetchall() == []

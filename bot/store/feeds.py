@@ -96,7 +96,9 @@ def list_feeds(db: sqlite_utils.Database) -> list[FeedRow]:
 
 
 def remove_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
-    """Remove a feed; its articles stay (stories keep their sources)."""
+    """Remove a feed; its articles stay (stories keep their sources), and so do the tombstones of
+    its pruned articles (the foreign key sets their feed NULL), so the feed re-added or moved to
+    another address does not serve them as new."""
     feed = get_feed(db, ref)
     if feed is None:
         return None

@@ -280,8 +280,7 @@ def _m009_write_probe(db: sqlite_utils.Database) -> None:
 def _m010_pruned_entries(db: sqlite_utils.Database) -> None:
     # Retention deletes old articles, but feeds keep serving old items for months: what is left
     # of each deleted article lets ingest recognise it (bot.store.tombstones). Hashed keys keep a
-    # row near 80 bytes. The feed's tombstones go with the feed: its ids may be handed out again.
-    # Deleting a story's posts looks deliveries up by story, which no index led with before.
+    # row near 80 bytes. (Migration 11 makes them outlive their feed.) Deleting a story's posts looks deliveries up by story, which no index led with before.
     db.executescript(
         """
         CREATE TABLE IF NOT EXISTS pruned_entries (
@@ -300,6 +299,35 @@ def _m010_pruned_entries(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m011_tombstones_outlive_their_feed(db: sqlite_utils.Database) -> None:
+    # A removed feed's tombstones were deleted with it (ON DELETE CASCADE), so re-adding the feed,
+    # or its entries arriving from a new address (http -> https, a moved feed), brought every
+    # pruned item it still serves back as new. Like its articles, they now keep their hashes
+    # with the feed set NULL, which the canonical-URL rule counts as another feed. SQLite cannot
+    # alter a foreign key: the table is rebuilt. A feed_id with no feed (deleted with foreign
+    # keys off) becomes NULL, or the copy would fail the new table's constraint.
+    db.executescript(
+        """
+        CREATE TABLE pruned_entries_new (
+            entry_key TEXT PRIMARY KEY,
+            feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+            url_key TEXT,
+            title_hash TEXT,
+            last_seen TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO pruned_entries_new (entry_key, feed_id, url_key, title_hash, last_seen)
+            SELECT entry_key, (SELECT id FROM feeds WHERE id = pruned_entries.feed_id),
+                url_key, title_hash, last_seen
+            FROM pruned_entries;
+        DROP TABLE pruned_entries;
+        ALTER TABLE pruned_entries_new RENAME TO pruned_entries;
+        CREATE INDEX pruned_entries_url ON pruned_entries(url_key) WHERE url_key IS NOT NULL;
+        CREATE INDEX pruned_entries_feed ON pruned_entries(feed_id);
+        CREATE INDEX pruned_entries_last_seen ON pruned_entries(last_seen);
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -311,4 +339,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (8, "indexes for merges and a story's aliases", _m008_merge_and_alias_indexes),
     (9, "a row for the health check's write probe", _m009_write_probe),
     (10, "tombstones of pruned articles; deliveries by story", _m010_pruned_entries),
+    (11, "tombstones outlive their feed", _m011_tombstones_outlive_their_feed),
 ]

@@ -10,8 +10,13 @@ has the same title (a GUID that changed). The text comparison that rule also all
 the text; and a bare home-page link never counts, as in the live check.
 
 Lifetime: a tombstone lives as long as a feed keeps serving its entry (a match refreshes it, at
-most once a day) and `TOMBSTONE_LIFETIME` after that; it also goes with its feed, whose id may be
-reused for another feed.
+most once a day) and `TOMBSTONE_LIFETIME` after that. It outlives its feed, as the feed's articles
+do: removing the feed sets its feed_id NULL, which the URL rule counts as another feed, so the
+feed re-added, or its items served from a new address (http -> https, a moved feed), are still
+recognised. A later feed handed the removed feed's integer id can match a NULL'd tombstone by
+entry key only for an entry with the very same GUID (or URL, or title when it has neither), and
+then that one entry is taken for the old one: rare, and cheaper than the whole feed's pruned
+items posted again.
 """
 
 from __future__ import annotations
