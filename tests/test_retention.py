@@ -364,3 +364,40 @@ def test_migration_11_keeps_the_tombstones_and_lets_them_outlive_their_feed(
     feed_store.remove_feed(upgraded, feed.id)
     assert tombstones.count(upgraded) == 2
     assert upgraded.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_an_article_whose_feed_row_is_gone_is_still_pruned_and_tombstoned(tmp_path: Path) -> None:
+    import sqlite3
+
+    from bot.store import articles as article_store
+
+    path = tmp_path / "nd.db"
+    db = open_database(path)
+    feed = feed_store.add_feed(db, "https://desk.example/feed")
+    entry = {
+        "feed_id": feed.id,
+        "source": "Desk",
+        "guid": "g1",
+        "title": "Old loose item",
+        "canonical_url": "https://desk.example/a/1",
+        "seen_at": T0,
+    }
+    article_store.insert_new(db, [entry])
+    add_story(db, "old", ["A", "B"], now=T0)
+    # Removed with the sqlite3 shell, where foreign keys are off: the article keeps a dangling id.
+    shell = sqlite3.connect(path)
+    shell.execute("DELETE FROM feeds WHERE id = ?", [feed.id])
+    shell.commit()
+    shell.close()
+
+    counts = _prune(db)
+
+    assert (counts.stories, counts.articles) == (1, 3)
+    assert _count(db, "articles") == 0
+    assert (
+        db.execute("SELECT COUNT(*) FROM pruned_entries WHERE feed_id IS NULL").fetchone()[0] == 3
+    )
+    # The next prune has nothing left to trip over, and the entry is still recognised.
+    assert _prune(db).articles == 0
+    other = feed_store.add_feed(db, "https://mirror.example/feed")
+    assert article_store.insert_new(db, [{**entry, "feed_id": other.id, "seen_at": LATER}]) == []

@@ -63,10 +63,13 @@ def record(db: sqlite_utils.Database, entries: Iterable[Tombstone], *, now: date
         (e.entry_key, e.feed_id, url_key(e.canonical_url), _digest(e.title_key), iso(now))
         for e in entries
     ]
+    # The feed id only if that feed still exists: an article whose feed row was deleted outside
+    # the bot (foreign keys off) would fail the insert, roll the batch back and stop every later
+    # prune at that batch. NULL is what removing the feed would have left anyway.
     db.conn.executemany(
         "INSERT INTO pruned_entries (entry_key, feed_id, url_key, title_hash, last_seen)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (entry_key) DO UPDATE SET"
-        " last_seen = excluded.last_seen",
+        " VALUES (?, (SELECT id FROM feeds WHERE id = ?), ?, ?, ?)"
+        " ON CONFLICT (entry_key) DO UPDATE SET last_seen = excluded.last_seen",
         rows,
     )
     return len(rows)
