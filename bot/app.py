@@ -78,6 +78,7 @@ class NewsDigest:
             now=now,
             fetcher=fetcher,
             on_feed_done=on_feed_done,
+            retention_days=self.config.storage.retention_days,
         )
         # Cluster whatever is stored without a story, read fresh from the database: this pass's new
         # articles, those of an earlier interrupted pass, and never the same article twice when

@@ -26,6 +26,7 @@ from bot.ingest.policy import FeedPollState, PollOutcome, apply_fetch_result, re
 from bot.models import Article
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
+from bot.store import tombstones
 from bot.store.database import transaction, utcnow
 from bot.store.feeds import FeedRow
 from bot.textutil import plural
@@ -87,10 +88,16 @@ async def poll_feeds(
     now: datetime | None = None,
     fetcher: FeedFetcher | None = None,
     on_feed_done: ProgressCallback | None = None,
+    retention_days: int = 0,
 ) -> PollReport:
-    """Poll `feeds` (default: every feed that is due) concurrently, within the fetcher's limits."""
+    """Poll `feeds` (default: every feed that is due) concurrently, within the fetcher's limits.
+
+    With `retention_days` (the config's storage.retention_days; 0 keeps everything), an entry
+    dated before the retention cutoff is not stored: retention would delete it anyway, and it is
+    most likely one whose tombstone expired (a feed disabled or answering 304 for over a year)."""
     started = time.perf_counter()
     now = now or utcnow()
+    oldest = now - timedelta(days=retention_days) if retention_days > 0 else None
     targets = list(feeds) if feeds is not None else feed_store.due_feeds(db, now)
     report = PollReport()
     own_fetcher = fetcher is None
@@ -102,7 +109,7 @@ async def poll_feeds(
 
         async def one(feed: FeedRow) -> None:
             try:
-                result = await _poll_one(db, polling, fetcher, feed, now, started)
+                result = await _poll_one(db, polling, fetcher, feed, now, started, oldest)
             except Exception as exc:
                 # A bug on our side: recorded like any failure, so the feed backs off and its
                 # owner sees why, instead of being fetched again on every tick with no error.
@@ -133,6 +140,7 @@ async def _poll_one(
     feed: FeedRow,
     now: datetime,
     started: float,
+    oldest: datetime | None = None,
 ) -> FeedResult:
     result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     # The next poll counts from when this one finished, not from the pass's `now`: a feed that
@@ -171,10 +179,13 @@ async def _poll_one(
         earliest = done + max(ttl, timedelta(0))
         if outcome.next_poll_at < earliest:
             outcome = dataclasses.replace(outcome, next_poll_at=earliest)
-    rows = _rows(feed, parsed, result.url, now) if parsed is not None else []
+    rows = _rows(feed, parsed, result.url, now, oldest) if parsed is not None else []
     try:
         with transaction(db):
             _record_outcome(db, feed, outcome, parsed, now)
+            if result.status == 304 and outcome.last_error is None:
+                # Unchanged, so still serving the entries its tombstones stand for.
+                tombstones.refresh_feed(db, feed.id, now=now)
             new = article_store.insert_new(db, rows)
     except Exception as exc:
         log.exception("storing %s crashed", feed.url)
@@ -327,12 +338,16 @@ def _source_name(feed: FeedRow, parsed: ParsedFeed, url: str) -> str:
     return feed.name or (parsed.title or "").strip() or urlsplit(url).hostname or url
 
 
-def _rows(feed: FeedRow, parsed: ParsedFeed, url: str, now: datetime) -> list[dict[str, object]]:
+def _rows(
+    feed: FeedRow, parsed: ParsedFeed, url: str, now: datetime, oldest: datetime | None = None
+) -> list[dict[str, object]]:
     source = _source_name(feed, parsed, url)
     rows: list[dict[str, object]] = []
     for entry in parsed.entries:
         if not entry.title and not entry.text:
             continue
+        if oldest is not None and entry.published is not None and entry.published < oldest:
+            continue  # undated entries are kept: nothing says they are old
         published = entry.published
         if published is not None and published > now + MAX_FUTURE_SKEW:
             published = now

@@ -305,7 +305,9 @@ def _m011_tombstones_outlive_their_feed(db: sqlite_utils.Database) -> None:
     # pruned item it still serves back as new. Like its articles, they now keep their hashes
     # with the feed set NULL, which the canonical-URL rule counts as another feed. SQLite cannot
     # alter a foreign key: the table is rebuilt. A feed_id with no feed (deleted with foreign
-    # keys off) becomes NULL, or the copy would fail the new table's constraint.
+    # keys off) becomes NULL, or the copy would fail the new table's constraint. The feed index
+    # gains last_seen: a feed answering 304 refreshes its stale tombstones (WHERE feed_id = ? AND
+    # last_seen < ?), which then reads only the rows it writes, not all of the feed's every poll.
     db.executescript(
         """
         CREATE TABLE pruned_entries_new (
@@ -322,7 +324,7 @@ def _m011_tombstones_outlive_their_feed(db: sqlite_utils.Database) -> None:
         DROP TABLE pruned_entries;
         ALTER TABLE pruned_entries_new RENAME TO pruned_entries;
         CREATE INDEX pruned_entries_url ON pruned_entries(url_key) WHERE url_key IS NOT NULL;
-        CREATE INDEX pruned_entries_feed ON pruned_entries(feed_id);
+        CREATE INDEX pruned_entries_feed ON pruned_entries(feed_id, last_seen);
         CREATE INDEX pruned_entries_last_seen ON pruned_entries(last_seen);
         """
     )

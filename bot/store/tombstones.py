@@ -10,7 +10,9 @@ has the same title (a GUID that changed). The text comparison that rule also all
 the text; and a bare home-page link never counts, as in the live check.
 
 Lifetime: a tombstone lives as long as a feed keeps serving its entry (a match refreshes it, at
-most once a day) and `TOMBSTONE_LIFETIME` after that. It outlives its feed, as the feed's articles
+most once a day, and so does a 304 from its feed for all of the feed's tombstones at once) and
+`TOMBSTONE_LIFETIME` after that. A feed disabled for longer than that and re-enabled may find
+them gone: ingest also skips an entry dated before the retention cutoff (bot.pipeline.poll). It outlives its feed, as the feed's articles
 do: removing the feed sets its feed_id NULL, which the URL rule counts as another feed, so the
 feed re-added, or its items served from a new address (http -> https, a moved feed), are still
 recognised. A later feed handed the removed feed's integer id can match a NULL'd tombstone by
@@ -102,6 +104,19 @@ def matches(
             "UPDATE pruned_entries SET last_seen = ? WHERE entry_key = ?", [iso(now), row[0]]
         )
     return True
+
+
+def refresh_feed(db: sqlite_utils.Database, feed_id: int, *, now: datetime) -> int:
+    """Refresh the feed's tombstones after a poll answered 304 Not Modified: the feed still
+    serves what it served, but with no body nothing matched them one by one, so a feed that
+    answers 304 for a year would otherwise see them expire and its old items come back as new.
+    Throttled like a match's refresh; the index on (feed_id, last_seen) keeps the usual case, no
+    tombstone stale, to one index probe. Returns how many were refreshed."""
+    cursor = db.execute(
+        "UPDATE pruned_entries SET last_seen = ? WHERE feed_id = ? AND last_seen < ?",
+        [iso(now), feed_id, iso(now - _REFRESH_AFTER)],
+    )
+    return cursor.rowcount
 
 
 def expire(db: sqlite_utils.Database, *, now: datetime, limit: int) -> int:
