@@ -37,8 +37,14 @@ __all__ = ["FeedParseError", "ParsedEntry", "ParsedFeed", "parse_feed"]
 
 _TTL_RE = re.compile(rb"<(?:\w+:)?ttl>\s*(\d{1,6})\s*</(?:\w+:)?ttl>", re.I)
 # The RSS 1.0 syndication module (usually prefixed sy:), which fastfeedparser does not expose.
-_SY_PERIOD_RE = re.compile(rb"<\w+:updatePeriod>\s*([A-Za-z]{1,10})\s*</\w+:updatePeriod>")
-_SY_FREQUENCY_RE = re.compile(rb"<\w+:updateFrequency>\s*(\d{1,6})\s*</\w+:updateFrequency>")
+# Any text is captured, so that a value we cannot honour is ignored rather than half-read.
+_SY_PERIOD_RE = re.compile(rb"<(?:\w+:)?updatePeriod>([^<]{0,64})</(?:\w+:)?updatePeriod>")
+_SY_FREQUENCY_RE = re.compile(rb"<(?:\w+:)?updateFrequency>([^<]{0,64})</(?:\w+:)?updateFrequency>")
+# Where the channel (or Atom feed) header ends: the first item or entry. Not <items>, which is
+# RSS 1.0's table of contents inside the channel.
+_FIRST_ITEM_RE = re.compile(rb"<(?:\w+:)?(?:item|entry)[\s/>]")
+# A frequency is a positive whole number; more digits than this divide any period to nothing.
+_SY_FREQUENCY_VALUE_RE = re.compile(r"[0-9]{1,12}")
 # sy:updatePeriod in minutes; a month and a year by their usual lengths (only a bound matters).
 _SY_PERIOD_MINUTES = {
     "hourly": 60,
@@ -262,24 +268,36 @@ def _ttl(feed: Mapping[str, Any], body: bytes) -> int | None:
 def _update_minutes(feed: Mapping[str, Any], body: bytes) -> int | None:
     """sy:updatePeriod divided by sy:updateFrequency, in minutes (at least one). feedparser
     reads both into the feed's metadata; for fastfeedparser they are looked up in the channel
-    header. Per the module, a missing period means daily and a missing frequency once."""
-    period = _str(feed.get("sy_updateperiod")).strip()
-    frequency = _str(feed.get("sy_updatefrequency")).strip()
-    head = body[:65536]
-    if not period and (match := _SY_PERIOD_RE.search(head)):
-        period = match.group(1).decode()
-    if not frequency and (match := _SY_FREQUENCY_RE.search(head)):
-        frequency = match.group(1).decode()
+    header. Per the module, a missing period means daily and a missing frequency once; a value
+    that is there but not a known period or a positive whole number makes the pair say nothing.
+    """
+    period = _str(feed.get("sy_updateperiod"))
+    frequency = _str(feed.get("sy_updatefrequency"))
+    if not period.strip() and not frequency.strip():
+        head = _channel_header(body)
+        if match := _SY_PERIOD_RE.search(head):
+            period = match.group(1).decode("utf-8", "replace")
+        if match := _SY_FREQUENCY_RE.search(head):
+            frequency = match.group(1).decode("utf-8", "replace")
+    period, frequency = period.strip(), frequency.strip()
     if not period and not frequency:
         return None
     minutes = _SY_PERIOD_MINUTES.get((period or "daily").lower())
     if minutes is None:
         return None  # an unknown period says nothing we could honour
-    try:
-        times = int(frequency or "1")
-    except ValueError:
-        times = 1
-    return max(1, minutes // times) if times > 0 else minutes
+    if not frequency:
+        return minutes
+    if not _SY_FREQUENCY_VALUE_RE.fullmatch(frequency) or int(frequency) == 0:
+        return None  # "0", "-3", "2.5", "abc": guessing "once" would invent an interval
+    return max(1, minutes // int(frequency))
+
+
+def _channel_header(body: bytes) -> bytes:
+    """The document up to its first item or entry (within 64 KB): where the channel's own
+    elements are. Items' content may quote the same markup, in CDATA or escaped."""
+    head = body[:65536]
+    match = _FIRST_ITEM_RE.search(head)
+    return head[: match.start()] if match else head
 
 
 # A lone UTF-16 surrogate (JSON's "\ud800" alone) is a str no UTF-8 codec will write, so
