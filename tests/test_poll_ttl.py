@@ -118,3 +118,41 @@ async def test_sy_update_period_is_a_capped_lower_bound(
     polled = feed_store.get_feed(db, feed.id)
     assert polled.next_poll_at is not None
     assert T0 + wait <= polled.next_poll_at < T0 + wait + timedelta(minutes=5)
+
+
+async def test_wordpress_default_hourly_period_does_not_slow_polling(
+    server: FeedServer, db: sqlite_utils.Database
+) -> None:
+    # WordPress writes hourly/1 into every RSS 2.0 feed, whatever the site's pace: honoured, it
+    # would poll every such feed hourly instead of every 15 minutes and delay instant posts.
+    body = (FEEDS / "wordpress_default_syndication.xml").read_bytes()
+    parsed = parse_feed(body)
+    assert (parsed.update_minutes, parsed.asked_minutes) == (60, None)
+    server.route("/f", Reply(body=body, etag='"v1"'))
+    feed = feed_store.add_feed(db, server.url("/f"), interval=900)
+    await poll_feeds(db, POLLING, now=T0)
+    polled = feed_store.get_feed(db, feed.id)
+    assert polled.ttl_minutes is None
+    assert polled.next_poll_at is not None
+    assert polled.next_poll_at < T0 + timedelta(minutes=20)
+
+    # Nor after a 304, from what was stored.
+    t1 = polled.next_poll_at
+    assert (await poll_feeds(db, POLLING, now=t1)).feeds[0].status == "not_modified"
+    again = feed_store.get_feed(db, feed.id)
+    assert again.next_poll_at is not None and again.next_poll_at < t1 + timedelta(minutes=20)
+
+
+@pytest.mark.parametrize(
+    ("body", "asked"),
+    [
+        (sy_rss("daily", "24"), None),  # exactly an hour: ignored
+        (sy_rss("daily", "23"), 62),  # longer: honoured
+        (sy_rss("hourly", "4"), None),
+        # <ttl> is a deliberate setting: honoured however short, sy: or not.
+        (sy_rss("hourly", "1", ttl="30"), 30),
+        (sy_rss("weekly", "1", ttl="30"), 7 * 24 * 60),
+    ],
+)
+def test_a_sy_interval_of_an_hour_or_less_is_ignored(body: bytes, asked: int | None) -> None:
+    assert parse_feed(body).asked_minutes == asked

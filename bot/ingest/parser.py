@@ -53,6 +53,10 @@ _SY_PERIOD_MINUTES = {
     "monthly": 30 * 24 * 60,
     "yearly": 365 * 24 * 60,
 }
+# A sy: interval this short or shorter is not honoured. WordPress writes hourly/1 into every RSS
+# 2.0 feed by default, whatever the site's pace, and honouring it would poll those feeds hourly
+# instead of every 15 minutes; and an interval under an hour asks for nothing we do not do.
+SY_IGNORED_UP_TO_MINUTES = 60
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
 _XML_DECL_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=""", re.I)
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
@@ -84,8 +88,13 @@ class ParsedFeed:
     @property
     def asked_minutes(self) -> int | None:
         """The shortest poll interval the publisher asks for, in minutes: the longer of <ttl>
-        and the sy: update period, since each says that polling sooner finds nothing new."""
-        asked = [m for m in (self.ttl_minutes, self.update_minutes) if m]
+        and the sy: update period, since each says that polling sooner finds nothing new. A sy:
+        period of an hour or less is taken for boilerplate (`SY_IGNORED_UP_TO_MINUTES`); <ttl>
+        is always a deliberate setting."""
+        sy = self.update_minutes
+        if sy is not None and sy <= SY_IGNORED_UP_TO_MINUTES:
+            sy = None
+        asked = [m for m in (self.ttl_minutes, sy) if m]
         return max(asked) if asked else None
 
 
