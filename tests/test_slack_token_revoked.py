@@ -143,6 +143,8 @@ async def test_socket_mode_reconnect_with_a_revoked_token_is_not_retried(
 
     error = service.platform_errors["slack"]
     assert "token_revoked" in error and "SLACK_APP_TOKEN" in error
+    # Only the socket closed: /healthz must not read as if Slack posting had stopped.
+    assert "posts still go out with SLACK_BOT_TOKEN" in error
     await eventually(lambda: platform.bot is None)
     assert client.closed
     await asyncio.sleep(0.3)

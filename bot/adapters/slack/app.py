@@ -53,9 +53,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHANGING_COMMANDS = frozenset({"follow", "unfollow", "watchlist", "digest"})
+# Also what /healthz shows, next to `slack` still listed under platforms: say what stopped.
 APP_TOKEN_HELP = (
-    "the app-level token no longer works: put a new one (Basic Information > App-Level Tokens) "
-    "in SLACK_APP_TOKEN and restart newsdigest"
+    "the app-level token no longer works, so slash commands and buttons are off (posts still go "
+    "out with SLACK_BOT_TOKEN): put a new one (Basic Information > App-Level Tokens) in "
+    "SLACK_APP_TOKEN and restart newsdigest"
 )
 
 
