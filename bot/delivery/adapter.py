@@ -59,6 +59,12 @@ class AuthDeliveryError(PlatformDeliveryError):
     `start` may raise it too (a token refused at login): the runner then does not retry."""
 
 
+class FatalPlatformError(Exception):
+    """A platform cannot run until someone changes a setting outside newsdigest (e.g. a Discord
+    privileged intent to enable), and retrying would only be refused again: the runner does not
+    retry it. The message names the setting, as it is what the admin reads in /healthz."""
+
+
 class PermanentDeliveryError(DeliveryError):
     pass
 

@@ -45,7 +45,7 @@ import sqlite_utils
 
 from bot.adapters.slack.auth import AUTH_ERRORS as SLACK_AUTH_ERRORS
 from bot.config import Config, PlatformConfigError, Secrets
-from bot.delivery.adapter import AuthDeliveryError
+from bot.delivery.adapter import AuthDeliveryError, FatalPlatformError
 from bot.store import channels as channel_store
 from bot.textutil import plural
 
@@ -146,8 +146,8 @@ DISCORD_AUTH_CLOSE_CODE = 4004
 def start_error_is_fatal(exc: BaseException) -> bool:
     """True for an authentication failure (retrying cannot fix it); anything else, such as a
     connection error, a timeout or a 5xx at boot, is worth another attempt."""
-    if isinstance(exc, AuthDeliveryError):
-        return True  # a platform's own verdict, its message naming the token to replace
+    if isinstance(exc, AuthDeliveryError | FatalPlatformError):
+        return True  # a platform's own verdict, its message naming the setting to change
     names = {cls.__name__ for cls in type(exc).__mro__}
     if names & DISCORD_FATAL_ERRORS:
         return True
@@ -299,6 +299,11 @@ class PlatformStarter:
         return None
 
     def _fatal(self, platform: Platform, exc: Exception) -> None:
+        if isinstance(exc, FatalPlatformError):
+            # Not a token: the message names the setting to change.
+            log.error("platform %s cannot start, not retrying: %s", platform.name, exc)
+            self.service.platform_errors[platform.name] = f"not retried: {exc}"
+            return
         # An AuthDeliveryError says what happened and what to do; a class name adds nothing.
         message = str(exc) if isinstance(exc, AuthDeliveryError) else f"{type(exc).__name__}: {exc}"
         log.error(

@@ -8,7 +8,8 @@ Discord answer 400 Invalid Form Body, so a renderer that overflows fails the tes
 it would fail in production. `fail_next` queues error answers (a 429 with `Via` and a JSON body,
 a 403, a 5xx) for the next matching requests. `revoke_token` makes Discord refuse the bot token
 as it does once it is reset: 401 to every request that carries it (webhook URLs carry their own),
-and gateway close code 4004 at IDENTIFY or RESUME; `drop_gateway` closes the websockets.
+and gateway close code 4004 at IDENTIFY or RESUME; `drop_gateway` closes the websockets, and
+`close_at_identify` makes IDENTIFY answered with a close code (4014: privileged intents).
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ class FakeDiscord:
     # The bot token refused: by REST (401) and/or by the gateway (close 4004).
     rest_token_revoked: bool = False
     gateway_token_revoked: bool = False
+    # Close code sent instead of READY (e.g. 4014 for a privileged intent not enabled).
+    identify_close_code: int | None = None
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -126,6 +129,9 @@ class FakeDiscord:
     def revoke_token(self, *, rest: bool = True, gateway: bool = True) -> None:
         self.rest_token_revoked = rest
         self.gateway_token_revoked = gateway
+
+    def close_at_identify(self, code: int | None) -> None:
+        self.identify_close_code = code
 
     async def drop_gateway(self, code: int = 4000) -> None:
         """Close every gateway websocket with `code` (4000: a drop discord.py resumes from)."""
@@ -180,6 +186,9 @@ class FakeDiscord:
             frame = json.loads(msg.data)
             if frame["op"] in (2, 6) and self.gateway_token_revoked:
                 await ws.close(code=4004, message=b"Authentication failed.")
+                break
+            if frame["op"] == 2 and self.identify_close_code is not None:
+                await ws.close(code=self.identify_close_code)
                 break
             if frame["op"] == 1:
                 await ws.send_json({"op": 11})

@@ -17,14 +17,14 @@ import aiohttp
 import discord
 
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
-from bot.adapters.discord.errors import AUTHENTICATION_FAILED, BOT_TOKEN_HELP
+from bot.adapters.discord.errors import AUTHENTICATION_FAILED, BOT_TOKEN_HELP, intents_refused
 from bot.adapters.discord.interactions import CommandRunner
 from bot.adapters.discord.slash import NewsTree, build_tree
 from bot.adapters.discord.views import DYNAMIC_ITEMS
 from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.commands.core import Commands
 from bot.config import Config, Secrets
-from bot.delivery.adapter import AuthDeliveryError, ChatAdapter
+from bot.delivery.adapter import AuthDeliveryError, ChatAdapter, FatalPlatformError
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,8 @@ class DiscordPlatform:
                 if (reason := token_refused(exc)) is not None:
                     raise AuthDeliveryError(reason) from exc
                 raise
+            except discord.PrivilegedIntentsRequired as exc:
+                raise FatalPlatformError(intents_refused(self.client.intents)) from exc
             bot_adapter = DiscordBotAdapter(self.client)
         self.adapter = DiscordAdapter(
             bot=bot_adapter, webhooks=DiscordWebhookAdapter(self._session, bot=bot_adapter)

@@ -3,8 +3,8 @@ Unknown Channel, Unknown Webhook) is permanent; 5xx, timeouts and connection err
 a 400 about our own payload is neither (retrying will not help, but the channel is fine and must
 not be paused); Cloudflare's 429 (it limits the IP) is the whole platform's, retried; a bot token
 Discord refuses (401 on a request that carried it: revoked or reset) is fatal for the platform
-(`AuthDeliveryError`), while a 401 on a webhook URL is that one channel's dead webhook. Also the one edit whose failure is swallowed (`edit_best_effort`) and the check that
-an id is a Discord snowflake.
+(`AuthDeliveryError`), while a 401 on a webhook URL is that one channel's dead webhook. Also the one edit whose failure is swallowed (`edit_best_effort`), the check that
+an id is a Discord snowflake, and what to do about gateway close code 4014 (`intents_refused`).
 """
 
 from __future__ import annotations
@@ -40,6 +40,26 @@ BOT_TOKEN_HELP = (
     "Discord refuses the bot token (revoked or reset): put a new one (Developer Portal > Bot > "
     "Reset Token) in DISCORD_TOKEN and restart newsdigest"
 )
+
+# Gateway close code: the bot asked for a privileged intent not enabled for it.
+PRIVILEGED_INTENTS_REQUIRED = 4014
+# discord.py's flag -> the switch's name under Developer Portal > Bot > Privileged Gateway Intents.
+PRIVILEGED_INTENTS = {
+    "members": "Server Members Intent",
+    "presences": "Presence Intent",
+    "message_content": "Message Content Intent",
+}
+
+
+def intents_refused(intents: discord.Intents | None) -> str:
+    """What to do about close code 4014, naming the switches for the intents the bot asks for."""
+    wanted = [name for flag, name in PRIVILEGED_INTENTS.items() if getattr(intents, flag, False)]
+    switches = ", ".join(wanted) if wanted else "the privileged intents the bot asks for"
+    return (
+        f"Discord gateway: privileged intents not enabled (close code "
+        f"{PRIVILEGED_INTENTS_REQUIRED}); enable {switches} under Developer Portal > "
+        "Applications > your bot > Bot > Privileged Gateway Intents, then restart newsdigest"
+    )
 
 
 async def edit_best_effort(edit: Awaitable[object], what: str) -> None:

@@ -1,0 +1,75 @@
+"""Discord's gateway close code 4014 (the bot asks for a privileged intent that is not enabled for
+it) is a setting to change, not a token to replace and not a hiccup to retry: the real service and
+Discord platform against the fake Discord API and gateway."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import discord
+import pytest
+import yarl
+from fakes.discord_api import FakeDiscord
+from fakes.runner import stop
+
+from bot.adapters.discord.errors import intents_refused
+from bot.app import NewsDigest
+from bot.config import ChannelConfig, Config
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
+from bot.store.database import open_database
+
+RETRY = 0.2
+
+
+@pytest.fixture
+def api(discord_api: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> FakeDiscord:
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url)
+    )
+    return discord_api
+
+
+def make_service(tmp_path: Path) -> Service:
+    config = Config(
+        database=str(tmp_path / "nd.db"),
+        channels=[ChannelConfig(platform="discord", id="111111111111111111", min_sources=1)],
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    settings = RunnerSettings(
+        health_port=None,
+        post_pace=0,
+        start_spread=0,
+        platform_retry_initial=RETRY,
+        platform_retry_max=RETRY,
+    )
+    return Service(config, core=core, settings=settings, env={"DISCORD_TOKEN": "fake-token"})
+
+
+async def test_privileged_intents_at_start_are_not_retried_and_name_the_switch(
+    api: FakeDiscord, tmp_path: Path
+) -> None:
+    api.close_at_identify(4014)
+    service = make_service(tmp_path)
+    await service.start()
+    try:
+        error = service.platform_errors["discord"]
+        assert "4014" in error and "not retried" in error
+        assert "Developer Portal" in error and "Privileged Gateway Intents" in error
+        assert "token" not in error.lower()  # not mistaken for a refused token
+        assert any("Privileged Gateway Intents" in p for p in service.health()["problems"])
+        assert service.starter.pending == [] and not service.starter.tasks
+        await asyncio.sleep(RETRY * 3)
+        assert api.identified == []  # IDENTIFY was answered with the close, once
+        assert "discord" not in {p.name for p in service.platforms}
+    finally:
+        await stop(service)
+
+
+def test_the_message_names_the_switch_for_each_privileged_intent_asked_for() -> None:
+    wanted = discord.Intents(guilds=True, members=True, message_content=True)
+    message = intents_refused(wanted)
+    assert "Server Members Intent, Message Content Intent" in message
+    assert "Presence Intent" not in message
+    assert "the privileged intents the bot asks for" in intents_refused(discord.Intents.none())
