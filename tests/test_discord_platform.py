@@ -6,13 +6,12 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import discord
 import pytest
 import yarl
 from click.testing import CliRunner
-from fakes.discord_api import APP_ID, GUILD_ID, FakeDiscord
+from fakes.discord_api import GUILD_ID, FakeDiscord, watchlist_show
 
 from bot.adapters.discord import create_platform
 from bot.app import NewsDigest
@@ -60,7 +59,7 @@ async def test_run_hook_connects_serves_commands_and_delivers(
         (adapter,) = service.adapters
         assert adapter.platform == "discord"
 
-        await api.push("INTERACTION_CREATE", _watchlist_show())
+        await api.push("INTERACTION_CREATE", watchlist_show(CHANNEL))
         for _ in range(100):
             if api.calls("POST", r"/interactions/\d+/[^/]+/callback"):
                 break
@@ -89,46 +88,6 @@ async def test_run_hook_connects_serves_commands_and_delivers(
     finally:
         await platform.stop()
         core.close()
-
-
-def _watchlist_show() -> dict[str, Any]:
-    return {
-        "id": "800000000000000001",
-        "application_id": str(APP_ID),
-        "type": 2,
-        "token": "gateway-token",
-        "version": 1,
-        "data": {
-            "id": "1",
-            "name": "watchlist",
-            "type": 1,
-            "options": [{"type": 1, "name": "show", "options": []}],
-        },
-        "guild_id": str(GUILD_ID),
-        "channel_id": str(CHANNEL),
-        "channel": {
-            "id": str(CHANNEL),
-            "type": 0,
-            "name": "news",
-            "guild_id": str(GUILD_ID),
-            "position": 0,
-        },
-        "member": {
-            "user": {"id": "1", "username": "reader", "discriminator": "0", "avatar": None},
-            "roles": [],
-            "joined_at": "2024-01-01T00:00:00+00:00",
-            "deaf": False,
-            "mute": False,
-            "flags": 0,
-            "permissions": "0",
-        },
-        "app_permissions": "0",
-        "locale": "en-US",
-        "attachment_size_limit": 8388608,
-        "entitlements": [],
-        "authorizing_integration_owners": {},
-        "context": 0,
-    }
 
 
 async def test_discord_sync_registers_the_commands(api: FakeDiscord) -> None:

@@ -116,6 +116,11 @@ class Outbox:
         self.adapters[adapter.platform] = adapter
         self.kick()
 
+    def unregister(self, platform: str) -> None:
+        """Stop posting to this platform (its client is being closed): its rows stay pending, and
+        a send already under way settles as usual (a failure is checked before resending)."""
+        self.adapters.pop(platform, None)
+
     def kick(self) -> None:
         """Ask the background loop to drain now (new rows were enqueued)."""
         self._wake.set()

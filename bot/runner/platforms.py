@@ -20,6 +20,10 @@ After a failed attempt `stop()` is called, so the next `start` begins from a cle
 A token refused once the platform runs (revoked mid-run) is fatal the same way: the platform calls
 `service.platform_lost(name, reason)` (the outbox does too, for a send refused that way), and it
 is stopped for the rest of the run and shown in /healthz; polling and the other platforms go on.
+A connection for commands that ends mid-run for any other reason (Discord's gateway giving up
+on a close code it cannot resume) is reported with `service.platform_dropped(name, reason)`: the
+platform is stopped and handed back to the same retry with backoff as a failed start, unless
+`retry=False` (a setting to change, such as a privileged intent), which is only shown in /healthz.
 Inside `start` a platform typically:
 
 - registers its `ChatAdapter` with `service.register_adapter(adapter)`; from then on the outbox
@@ -250,13 +254,55 @@ class PlatformStarter:
             self.stopping.add(task)
             task.add_done_callback(self.stopping.discard)
 
+    def dropped(self, name: str, reason: str, *, retry: bool = True) -> None:
+        """A running platform's connection ended for good for a reason other than a refused
+        token (discord.py gives up on a close code it cannot resume, or its loop returns).
+        Nothing on the platform's side brings it back, so it is stopped and started again with
+        the same backoff as a failed start; meanwhile /healthz shows the reason, and its
+        channels' posts wait in the outbox (its adapter is withdrawn, as its client is being
+        closed). With `retry=False` (a setting to change first) only the reason is recorded:
+        the platform keeps whatever still works (posting over REST), and nothing is retried."""
+        service = self.service
+        if service.stopping.is_set() or service.state != "running":
+            return  # the service's own stop closes connections; that is no failure
+        if not retry:
+            error = f"not retried: {reason}"
+            if service.platform_errors.get(name) != error:
+                service.platform_errors[name] = error
+                log.error("platform %s: %s", name, error, extra={"event": "platform_failed"})
+            return
+        running = [p for p in service.platforms if p.name == name]
+        if not running:
+            return  # already being restarted, or given up
+        service.platform_errors[name] = f"{reason}; restarting"
+        log.error(
+            "platform %s lost its connection: %s; restarting it in %.0fs",
+            name,
+            reason,
+            self.backoff.delay(1),
+            extra={"event": "platform_dropped", "platform": name},
+        )
+        service.outbox.unregister(name)
+        for platform in running:
+            service.platforms.remove(platform)
+            # The stop must finish even if shutdown cancels the retry; shutdown waits for it.
+            stopping = asyncio.create_task(self._stop_lost(platform), name=f"stop-{name}")
+            self.stopping.add(stopping)
+            stopping.add_done_callback(self.stopping.discard)
+            task = asyncio.create_task(self._retry(platform, after=stopping), name=f"start-{name}")
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
     async def _stop_lost(self, platform: Platform) -> None:
         try:
             await asyncio.wait_for(platform.stop(), timeout=10)
         except Exception:
             log.exception("stopping platform %s failed", platform.name)
 
-    async def _retry(self, platform: Platform) -> None:
+    async def _retry(self, platform: Platform, *, after: asyncio.Task[None] | None = None) -> None:
+        if after is not None:
+            # Not `await after`: cancelling this retry on shutdown must not cancel the stop.
+            await asyncio.wait({after})
         attempt = 0
         while True:
             attempt += 1

@@ -152,6 +152,11 @@ class Service:
         """A running platform's token was refused (`bot.runner.platforms.PlatformStarter.lost`)."""
         self.starter.lost(name, reason)
 
+    def platform_dropped(self, name: str, reason: str, *, retry: bool = True) -> None:
+        """A running platform's connection ended for another reason: restarted with backoff, or
+        with `retry=False` only reported (`bot.runner.platforms.PlatformStarter.dropped`)."""
+        self.starter.dropped(name, reason, retry=retry)
+
     async def post_digest(self, channel: ChannelRow) -> int:
         """`/digest` in chat: queue the channel's digest now; the outbox posts it."""
         count = digests.enqueue_digest(self.db, channel, now=self.clock())

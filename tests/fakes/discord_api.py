@@ -473,6 +473,47 @@ class FakeDiscord:
         return msg
 
 
+def watchlist_show(channel: int) -> dict[str, Any]:
+    """An INTERACTION_CREATE for `/watchlist show` in `channel`, as the gateway sends it."""
+    return {
+        "id": "800000000000000001",
+        "application_id": str(APP_ID),
+        "type": 2,
+        "token": "gateway-token",
+        "version": 1,
+        "data": {
+            "id": "1",
+            "name": "watchlist",
+            "type": 1,
+            "options": [{"type": 1, "name": "show", "options": []}],
+        },
+        "guild_id": str(GUILD_ID),
+        "channel_id": str(channel),
+        "channel": {
+            "id": str(channel),
+            "type": 0,
+            "name": "news",
+            "guild_id": str(GUILD_ID),
+            "position": 0,
+        },
+        "member": {
+            "user": {"id": "1", "username": "reader", "discriminator": "0", "avatar": None},
+            "roles": [],
+            "joined_at": "2024-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": "0",
+        },
+        "app_permissions": "0",
+        "locale": "en-US",
+        "attachment_size_limit": 8388608,
+        "entitlements": [],
+        "authorizing_integration_owners": {},
+        "context": 0,
+    }
+
+
 def validate_message(body: Any) -> dict[str, str]:
     """The limits Discord enforces on a message body; empty when the body is acceptable."""
     if not isinstance(body, dict):

@@ -63,6 +63,12 @@ class Service(Protocol):
     def register_adapter(self, adapter: ChatAdapter) -> None: ...
 
 
+class Dropped(Protocol):
+    """The runner's hook for a gateway that ended mid-run (`Service.platform_dropped`)."""
+
+    def __call__(self, name: str, reason: str, *, retry: bool = True) -> object: ...
+
+
 def token_refused(exc: BaseException) -> str | None:
     """Why Discord refused the bot token, for an error that says so; None for any other error.
     At login that is a 401 (`LoginFailure`); on the gateway, close code 4004 at IDENTIFY or at
@@ -87,8 +93,12 @@ class DiscordPlatform:
         self.adapter: DiscordAdapter | None = None
         self._session: aiohttp.ClientSession | None = None
         self._gateway: asyncio.Task[None] | None = None
+        # Set by stop(): the gateway ending then is our own doing, not a failure to report.
+        self._stopping = False
 
     async def start(self, service: Service) -> None:
+        # The runner starts the same platform again after a failure: a fresh client each time.
+        self._stopping = False
         self._session = webhook_session()
         bot_adapter: DiscordBotAdapter | None = None
         if self.token:
@@ -112,29 +122,47 @@ class DiscordPlatform:
         service.register_adapter(self.adapter)
         if self._gateway is not None:
             lost: Callable[[str, str], object] | None = getattr(service, "platform_lost", None)
+            dropped: Dropped | None = getattr(service, "platform_dropped", None)
             adapter = self.adapter
-            self._gateway.add_done_callback(lambda task: self._gateway_ended(task, adapter, lost))
+            self._gateway.add_done_callback(
+                lambda task: self._gateway_ended(task, adapter, lost, dropped)
+            )
 
     def _gateway_ended(
         self,
         task: asyncio.Task[None],
         adapter: DiscordAdapter,
         lost: Callable[[str, str], object] | None,
+        dropped: Dropped | None,
     ) -> None:
-        """The gateway loop ended on its own. discord.py reconnects through drops by itself, so
-        this is either our own close (nothing to do) or an error it gave up on; a refused token
-        stops Discord for the run, as retrying the same token would only be refused again."""
-        if task.cancelled() or (exc := task.exception()) is None:
+        """The gateway loop ended. discord.py reconnects through drops by itself, so this is
+        either our own close (nothing to do) or an end it gave up on: a refused token stops
+        Discord for the run, as retrying the same token would only be refused again; privileged
+        intents not enabled are reported, not retried (REST posting still works); anything else
+        (a close code it cannot resume, an unexpected error, the loop returning) is handed back
+        to the runner to start Discord again with backoff, or commands would stop arriving."""
+        if self._stopping or task.cancelled():
             return
-        reason = token_refused(exc)
+        exc = task.exception()
+        reason = token_refused(exc) if exc is not None else None
         if reason is None:
-            log.error(
-                "Discord gateway stopped: %s: %s; commands and buttons no longer arrive until "
-                "newsdigest restarts",
-                type(exc).__name__,
-                exc,
-                exc_info=exc,
-            )
+            retry = not isinstance(exc, discord.PrivilegedIntentsRequired)
+            if not retry:
+                why = intents_refused(self.client.intents if self.client else None)
+            elif exc is None:
+                why = "Discord gateway closed unexpectedly"
+            else:
+                why = f"Discord gateway stopped: {type(exc).__name__}: {exc}"
+            log.error("%s", why, exc_info=exc if retry else None)
+            if dropped is None:
+                log.error(
+                    "Discord: commands and buttons no longer arrive until newsdigest restarts"
+                )
+                return
+            try:
+                dropped(self.name, why, retry=retry)
+            except Exception:
+                log.exception("Discord: reporting the gateway's end to the runner failed")
             return
         # Same token for REST: posts would be refused too, so the outbox is told at its next
         # send (fatal, rows kept) instead of meeting the closed client.
@@ -163,6 +191,7 @@ class DiscordPlatform:
         raise TimeoutError(f"Discord did not become ready within {READY_TIMEOUT:.0f}s")
 
     async def stop(self) -> None:
+        self._stopping = True
         if self.client is not None:
             await self.client.close()
         if self._gateway is not None:
