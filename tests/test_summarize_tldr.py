@@ -441,3 +441,28 @@ def test_a_figure_spelt_two_ways_is_one_fact_even_beside_another_figure() -> Non
     tldr = summarize(tram_strike_story()).tldr
     with_strike = [b.text for b in tldr if "48" in figures(b.text)]
     assert len(with_strike) == 1, [b.text for b in tldr]
+
+
+def test_a_quote_the_splitter_cut_in_two_is_no_bullet() -> None:
+    # The splitter ends a sentence at the first full stop inside a long quote, leaving halves
+    # with a quotation mark open or closed outside them; each half is the best match for the
+    # story, but as a bullet it reads broken.
+    quoted = (
+        'Mayor Lena Cho said: "The harbour pier is repaired and safe. The harbour pier will reopen '
+        'to ferries on Friday after repairs to its deck," Cho told reporters at the harbour.'
+    )
+    articles = [
+        Article(id="q1", source="Harbour Ledger", title="Harbour pier to reopen", text=quoted),
+        Article(
+            id="q2",
+            source="Coastal Record",
+            title="Ferries return to repaired harbour pier",
+            text="Ferries will return to the repaired harbour pier on Friday, the mayor said. "
+            "Repairs to its deck took three months.",
+        ),
+    ]
+    assert any(s.count('"') % 2 for s in split_sentences(quoted))  # the split this is about
+    bullets = [b.text for b in summarize(articles).tldr]
+    assert bullets
+    for text in bullets:
+        assert text.count('"') % 2 == 0 and text.count("(") == text.count(")"), text

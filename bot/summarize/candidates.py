@@ -164,6 +164,17 @@ def _forms(sentence: str, params: TldrParams, sources: Sequence[str] | None = No
     return out
 
 
+def _unbalanced(text: str) -> bool:
+    """A quotation or parenthesis opened or closed outside the sentence: the splitter cut a long
+    quote in two ('It's not a mistake," Rogan said') or stopped at an abbreviation inside
+    brackets ("(D-Md."). As a bullet it reads broken, whatever it says."""
+    return (
+        text.count('"') % 2 == 1
+        or text.count("“") != text.count("”")
+        or text.count("(") != text.count(")")
+    )
+
+
 def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[list[Option]]:
     """Per source sentence, its usable forms; sentences repeated across outlets kept once."""
     out: list[list[Option]] = []
@@ -173,7 +184,7 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
         full = compress(sentence.text)
         key = full.casefold()
         n_full = len(full.split())
-        if n_full < params.min_bullet_words or key in seen:
+        if n_full < params.min_bullet_words or key in seen or _unbalanced(full):
             continue
         seen.add(key)
         sources = None
