@@ -466,3 +466,27 @@ def test_a_quote_the_splitter_cut_in_two_is_no_bullet() -> None:
     assert bullets
     for text in bullets:
         assert text.count('"') % 2 == 0 and text.count("(") == text.count(")"), text
+
+
+def test_a_bullet_never_opens_on_a_pronoun_it_cannot_resolve() -> None:
+    # "She declined the post on Tuesday." is the best-covered sentence here, but read alone on a
+    # card nobody knows who "she" is.
+    articles = [
+        Article(
+            id="p1",
+            source="Harbour Ledger",
+            title="Harbour chief Ada Rook turns down ministry post",
+            text="Harbour chief Ada Rook was offered the transport ministry post last week. "
+            "She declined the transport ministry post on Tuesday, citing the pier repairs.",
+        ),
+        Article(
+            id="p2",
+            source="Coastal Record",
+            title="Rook declines transport ministry post",
+            text="She declined the transport ministry post on Tuesday to finish the pier repairs. "
+            "Ada Rook has run the harbour since 2019.",
+        ),
+    ]
+    bullets = [b.text for b in summarize(articles).tldr]
+    assert bullets
+    assert not [t for t in bullets if t.split()[0] in ("She", "He", "It", "They", "Its", "Their")]

@@ -164,6 +164,16 @@ def _forms(sentence: str, params: TldrParams, sources: Sequence[str] | None = No
     return out
 
 
+# A bullet opening with one of these leans on a sentence the card does not show ("Its pill cut
+# deaths by half": whose?). Bullets are read alone, in any order.
+_ANAPHORS = frozenset("he she it they its their his her".split())
+
+
+def _dangling(text: str) -> bool:
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    return first.casefold() in _ANAPHORS
+
+
 def _unbalanced(text: str) -> bool:
     """A quotation or parenthesis opened or closed outside the sentence: the splitter cut a long
     quote in two ('It's not a mistake," Rogan said') or stopped at an abbreviation inside
@@ -184,7 +194,7 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
         full = compress(sentence.text)
         key = full.casefold()
         n_full = len(full.split())
-        if n_full < params.min_bullet_words or key in seen or _unbalanced(full):
+        if n_full < params.min_bullet_words or key in seen or _unbalanced(full) or _dangling(full):
             continue
         seen.add(key)
         sources = None
