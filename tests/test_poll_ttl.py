@@ -156,3 +156,14 @@ async def test_wordpress_default_hourly_period_does_not_slow_polling(
 )
 def test_a_sy_interval_of_an_hour_or_less_is_ignored(body: bytes, asked: int | None) -> None:
     assert parse_feed(body).asked_minutes == asked
+
+
+def test_a_ttl_quoted_in_an_item_is_not_the_channels() -> None:
+    # An item about feed formats may quote the markup: only the channel's own <ttl> counts.
+    body = b"""<rss version="2.0"><channel><title>Desk</title>
+<item><guid>1</guid><title>How feeds say when to come back</title><link>https://d.example/1</link>
+<description><![CDATA[Publishers write <ttl>1440</ttl> in the channel.]]></description></item>
+</channel></rss>"""
+    assert parse_feed(body).ttl_minutes is None
+    channel_ttl = body.replace(b"<title>Desk</title>", b"<title>Desk</title><ttl>45</ttl>")
+    assert parse_feed(channel_ttl).ttl_minutes == 45

@@ -265,7 +265,8 @@ def _date(raw: Mapping[str, Any], key: str) -> datetime | None:
 def _ttl(feed: Mapping[str, Any], body: bytes) -> int | None:
     value = _str(feed.get("ttl"))
     if not value:
-        match = _TTL_RE.search(body, 0, 65536)  # <ttl> sits in the channel header
+        # <ttl> belongs to the channel; an item's content may quote one (in CDATA or escaped).
+        match = _TTL_RE.search(_channel_header(body))
         value = match.group(1).decode() if match else ""
     try:
         minutes = int(value.strip())
