@@ -11,6 +11,7 @@ from pathlib import Path
 import discord
 import pytest
 import sqlite_utils
+import yarl
 from fakes.discord_api import FakeDiscord
 from fakes.slack_api import FakeSlackAPI
 
@@ -79,6 +80,15 @@ async def discord_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDisc
     monkeypatch.setattr(discord.http.Route, "BASE", await fake.start())
     yield fake
     await fake.close()
+
+
+@pytest.fixture
+def discord_gateway(discord_api: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> FakeDiscord:
+    """`discord_api` with discord.py's gateway pointed at it too, for a real platform to connect."""
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url)
+    )
+    return discord_api
 
 
 @pytest.fixture

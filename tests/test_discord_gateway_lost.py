@@ -15,9 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
-import discord
 import pytest
-import yarl
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord, watchlist_show
 from fakes.runner import stop
@@ -47,11 +45,8 @@ UNRESUMABLE = 4010
 
 
 @pytest.fixture
-def api(discord_api: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> FakeDiscord:
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url)
-    )
-    return discord_api
+def api(discord_gateway: FakeDiscord) -> FakeDiscord:
+    return discord_gateway
 
 
 def make_service(tmp_path: Path) -> Service:

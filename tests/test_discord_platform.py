@@ -9,7 +9,6 @@ from pathlib import Path
 
 import discord
 import pytest
-import yarl
 from click.testing import CliRunner
 from fakes.discord_api import GUILD_ID, FakeDiscord, watchlist_show
 
@@ -27,11 +26,8 @@ CHANNEL = 666666666666666666
 
 
 @pytest.fixture
-def api(discord_api: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> FakeDiscord:
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url)
-    )
-    return discord_api
+def api(discord_gateway: FakeDiscord) -> FakeDiscord:
+    return discord_gateway
 
 
 class FakeService:

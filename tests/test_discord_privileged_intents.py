@@ -9,7 +9,6 @@ from pathlib import Path
 
 import discord
 import pytest
-import yarl
 from fakes.discord_api import FakeDiscord
 from fakes.runner import stop
 
@@ -24,11 +23,8 @@ RETRY = 0.2
 
 
 @pytest.fixture
-def api(discord_api: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> FakeDiscord:
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url)
-    )
-    return discord_api
+def api(discord_gateway: FakeDiscord) -> FakeDiscord:
+    return discord_gateway
 
 
 def make_service(tmp_path: Path) -> Service:

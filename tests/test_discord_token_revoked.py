@@ -12,9 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import discord
 import pytest
-import yarl
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord
 from fakes.runner import stop
@@ -38,12 +36,9 @@ WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'T' * 68}"
 
 
 @pytest.fixture
-def api(discord_api: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> FakeDiscord:
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url)
-    )
-    discord_api.webhook_channels[WEBHOOK_ID] = int(HOOK_CHANNEL)
-    return discord_api
+def api(discord_gateway: FakeDiscord) -> FakeDiscord:
+    discord_gateway.webhook_channels[WEBHOOK_ID] = int(HOOK_CHANNEL)
+    return discord_gateway
 
 
 def make_service(tmp_path: Path, *, webhook: bool = False) -> Service:
