@@ -171,9 +171,9 @@ def test_backoff_doubles_up_to_its_cap() -> None:
 
 
 def test_slack_auth_errors_are_one_list_the_runner_reads_without_slack_sdk() -> None:
-    from bot.adapters.slack import adapter, app
+    from bot.adapters.slack import adapter, socket
 
-    assert platform_module.SLACK_AUTH_ERRORS is adapter.AUTH_ERRORS is app.AUTH_ERRORS
+    assert platform_module.SLACK_AUTH_ERRORS is adapter.AUTH_ERRORS is socket.AUTH_ERRORS
     # The runner checks a failed start without loading the Slack libraries.
     code = (
         "import sys, bot.runner.platforms; "

@@ -151,7 +151,8 @@ async def test_revoked_app_token_fails_start_promptly_as_fatal(
     assert start_error_is_fatal(info.value)
     assert len(slack_api.calls_to("apps.connections.open")) == 1
     # The runner calls stop() after a failed start; it must reach the half-started bot.
-    assert platform.bot is not None and platform.bot._socket is None
+    assert platform.bot is not None and platform.bot.socket is not None
+    assert platform.bot.socket.handler is None  # closed, not left half open
     await platform.stop()
 
 
@@ -172,5 +173,5 @@ async def test_unreachable_websocket_times_out_instead_of_hanging(
         await asyncio.wait_for(bot.start(), 5)
     # A timeout is worth another attempt (the runner backs off), unlike a bad token.
     assert not start_error_is_fatal(info.value)
-    assert bot._socket is None
+    assert bot.socket is not None and bot.socket.handler is None
     await bot.stop()

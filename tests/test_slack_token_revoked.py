@@ -133,7 +133,8 @@ async def test_socket_mode_reconnect_with_a_revoked_token_is_not_retried(
 ) -> None:
     platform = slack_platform(service)
     assert platform.bot is not None
-    client = platform.bot._socket.client
+    assert platform.bot.socket is not None
+    client = platform.bot.socket.handler.client
     assert len(slack_api.calls_to("apps.connections.open")) == 1
     # Slack drops the websocket; asked for a new one, it refuses the app token.
     slack_api.script("apps.connections.open", body={"ok": False, "error": "token_revoked"})

@@ -23,7 +23,6 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
-from bot.adapters.slack.auth import AUTH_ERRORS
 from bot.adapters.slack.blocks import (
     ACTION_FOLLOW,
     ACTION_FULL,
@@ -44,6 +43,7 @@ from bot.adapters.slack.replies import (
 )
 from bot.adapters.slack.responder import Responder
 from bot.adapters.slack.settings import SlackSettings, make_client
+from bot.adapters.slack.socket import SocketConnection
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
 
@@ -53,12 +53,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHANGING_COMMANDS = frozenset({"follow", "unfollow", "watchlist", "digest"})
-# Also what /healthz shows, next to `slack` still listed under platforms: say what stopped.
-APP_TOKEN_HELP = (
-    "the app-level token no longer works, so slash commands and buttons are off (posts still go "
-    "out with SLACK_BOT_TOKEN): put a new one (Basic Information > App-Level Tokens) in "
-    "SLACK_APP_TOKEN and restart newsdigest"
-)
 
 
 class SlackBot:
@@ -93,7 +87,6 @@ class SlackBot:
         self.on_change = on_change
         # The runner's hook for a token refused mid-run (Socket Mode's reconnect), with the reason.
         self.on_auth_lost = on_auth_lost
-        self._closing: set[asyncio.Task[None]] = set()
         self.responder = Responder(self.client, self.adapter)
         # Signatures are checked by the HTTP endpoint (with an injectable clock, before bolt spends
         # an auth.test on a forged request); Socket Mode needs none.
@@ -113,7 +106,7 @@ class SlackBot:
         self.endpoint = EventsEndpoint(
             self.app, signing_secret=settings.signing_secret, clock=clock
         )
-        self._socket: Any = None
+        self.socket: SocketConnection | None = None  # in Socket Mode, once started
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -134,77 +127,17 @@ class SlackBot:
         )
 
     async def start_socket(self) -> None:
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        self._socket = handler = AsyncSocketModeHandler(self.app, self.settings.app_token)
-        try:
-            # slack-sdk's connect() retries *every* exception forever ("Retrying..."), so a
-            # revoked app token would hang start() and the whole service behind it. Asking for
-            # the websocket URL ourselves first raises the SlackApiError (invalid_auth...) the
-            # runner treats as fatal, or a connection error it retries; connect() then reuses it.
-            handler.client.wss_uri = await handler.client.issue_new_wss_url()
-            # The websocket itself can still fail (unreachable, URL expired): bounded, so the
-            # runner's backoff takes over instead of slack-sdk's endless loop.
-            await asyncio.wait_for(handler.connect_async(), self.connect_timeout)
-        except BaseException:
-            await self._close_socket()
-            raise
-        self._watch_reconnects(handler)
-        log.info("Slack: Socket Mode connected")
-
-    def _watch_reconnects(self, handler: Any) -> None:
-        """Give up Socket Mode when a reconnect's token is refused.
-
-        Once connected, slack-sdk reconnects by itself whenever the websocket drops, asking
-        apps.connections.open for a new URL each time and retrying every error forever; a
-        revoked app token would make that an endless loop of log lines. An auth error there
-        closes the client instead and tells the runner, which reports it; other errors (Slack
-        unreachable for a while) are still left to slack-sdk's retries."""
-        client = handler.client
-        issue_new_wss_url = client.issue_new_wss_url
-
-        async def issue_checked() -> str:
-            try:
-                url: str = await issue_new_wss_url()
-            except SlackApiError as exc:
-                code = str(exc.response.get("error") or "")
-                if code in AUTH_ERRORS and handler is self._socket:
-                    self._socket_auth_lost(client, code)
-                raise
-            return url
-
-        client.issue_new_wss_url = issue_checked
-
-    def _socket_auth_lost(self, client: Any, code: str) -> None:
-        # Stop slack-sdk's loops at once (they check `closed`); the close itself runs in a task
-        # of its own, since it cancels the very task this is called from.
-        client.closed = True
-        client.auto_reconnect_enabled = False
-        task = asyncio.create_task(self._close_socket(), name="slack-socket-close")
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
-        reason = f"Slack Socket Mode reconnect (apps.connections.open): {code}; {APP_TOKEN_HELP}"
-        if self.on_auth_lost is None:
-            log.error("Slack: stopped, not retrying: %s", reason)
-            return
-        try:
-            self.on_auth_lost(reason)
-        except Exception:
-            log.exception("Slack: reporting the refused token to the runner failed")
-
-    async def _close_socket(self) -> None:
-        handler, self._socket = self._socket, None
-        if handler is not None:
-            try:
-                await handler.close_async()
-            except Exception:
-                # Closing a half-open connection may fail; the original error matters more.
-                log.warning("Slack: closing the Socket Mode connection failed", exc_info=True)
+        self.socket = SocketConnection(
+            self.app,
+            self.settings.app_token,
+            connect_timeout=self.connect_timeout,
+            on_auth_lost=self.on_auth_lost,
+        )
+        await self.socket.start()
 
     async def stop(self) -> None:
-        await self._close_socket()
-        if self._closing:
-            await asyncio.gather(*self._closing, return_exceptions=True)
+        if self.socket is not None:
+            await self.socket.close()
         await self.endpoint.stop()
 
     # --- middleware --------------------------------------------------------------------------------
