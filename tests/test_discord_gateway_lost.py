@@ -18,23 +18,20 @@ import aiohttp
 import pytest
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord, watchlist_show
-from fakes.runner import stop
+from fakes.runner import discord_service, stop
 from fakes.stories import add_story
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.adapters.discord.bot import DiscordPlatform
 from bot.adapters.discord.errors import translate_error
-from bot.app import NewsDigest
 from bot.cards import StoryCard
-from bot.config import ChannelConfig, Config
+from bot.config import ChannelConfig
 from bot.delivery.adapter import PostedMessage
 from bot.runner import digests
 from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store.channels import ChannelRow
-from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
 CHANNELS = (111111111111111111, 222222222222222222)
@@ -51,22 +48,7 @@ def api(discord_gateway: FakeDiscord) -> FakeDiscord:
 
 def make_service(tmp_path: Path) -> Service:
     channels = [ChannelConfig(platform="discord", id=str(c), min_sources=1) for c in CHANNELS]
-    channels.append(ChannelConfig(platform="slack", id="C1", min_sources=1))
-    config = Config(database=str(tmp_path / "nd.db"), channels=channels)
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(
-        health_port=None,
-        post_pace=0,
-        start_spread=0,
-        platform_retry_initial=RETRY,
-        platform_retry_max=RETRY,
-    )
-    service = Service(
-        config, core=core, settings=settings, clock=lambda: T0, env={"DISCORD_TOKEN": "fake-token"}
-    )
-    # Another chat platform, which must carry on whatever happens to Discord.
-    service.register_adapter(FakeChatAdapter("slack"))
-    return service
+    return discord_service(tmp_path, channels, retry=RETRY, clock=lambda: T0)
 
 
 @pytest.fixture

@@ -10,14 +10,11 @@ from pathlib import Path
 import discord
 import pytest
 from fakes.discord_api import FakeDiscord
-from fakes.runner import stop
+from fakes.runner import discord_service, stop
 
 from bot.adapters.discord.errors import intents_refused
-from bot.app import NewsDigest
-from bot.config import ChannelConfig, Config
+from bot.config import ChannelConfig
 from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
-from bot.store.database import open_database
 
 RETRY = 0.2
 
@@ -28,19 +25,8 @@ def api(discord_gateway: FakeDiscord) -> FakeDiscord:
 
 
 def make_service(tmp_path: Path) -> Service:
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        channels=[ChannelConfig(platform="discord", id="111111111111111111", min_sources=1)],
-    )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(
-        health_port=None,
-        post_pace=0,
-        start_spread=0,
-        platform_retry_initial=RETRY,
-        platform_retry_max=RETRY,
-    )
-    return Service(config, core=core, settings=settings, env={"DISCORD_TOKEN": "fake-token"})
+    channels = [ChannelConfig(platform="discord", id="111111111111111111", min_sources=1)]
+    return discord_service(tmp_path, channels, retry=RETRY, with_slack=False)
 
 
 async def test_privileged_intents_at_start_are_not_retried_and_name_the_switch(

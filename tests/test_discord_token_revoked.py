@@ -15,18 +15,15 @@ from pathlib import Path
 import pytest
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord
-from fakes.runner import stop
+from fakes.runner import discord_service, stop
 from fakes.stories import add_story
 
 from bot.adapters.discord.bot import DiscordPlatform
-from bot.app import NewsDigest
-from bot.config import ChannelConfig, Config
+from bot.config import ChannelConfig
 from bot.runner import digests
 from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
-from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
 BOT_CHANNELS = ("111111111111111111", "222222222222222222")
@@ -49,16 +46,7 @@ def make_service(tmp_path: Path, *, webhook: bool = False) -> Service:
                 platform="discord", id=HOOK_CHANNEL, min_sources=1, webhook_url=WEBHOOK_URL
             )
         )
-    channels.append(ChannelConfig(platform="slack", id="C1", min_sources=1))
-    config = Config(database=str(tmp_path / "nd.db"), channels=channels)
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(health_port=None, post_pace=0, start_spread=0)
-    service = Service(
-        config, core=core, settings=settings, clock=lambda: T0, env={"DISCORD_TOKEN": "fake-token"}
-    )
-    # Another chat platform, which must carry on whatever happens to Discord.
-    service.register_adapter(FakeChatAdapter("slack"))
-    return service
+    return discord_service(tmp_path, channels, clock=lambda: T0)
 
 
 @pytest.fixture
