@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import click
 
@@ -55,8 +55,8 @@ def eval_group() -> None:
     "the benchmark's).",
 )
 def eval_cluster(
-    input_file, score: bool, as_json: bool, sample: int | None, seed: int | None
-) -> None:  # type: ignore[no-untyped-def]
+    input_file: IO[str], score: bool, as_json: bool, sample: int | None, seed: int | None
+) -> None:
     """Cluster articles online in `published` order (undated last).
 
     Input, one per line: {"id","source","title","text","url","published"}, plus "story" (the
