@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.summarize.asides import accusing
+from bot.summarize.asides import accusing, has_open_quote
 from bot.summarize.clauses import WEAK_ENDINGS, clause_prefixes, is_clause
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import figures
@@ -179,8 +179,8 @@ def _unbalanced(text: str) -> bool:
     quote in two ('It's not a mistake," Rogan said') or stopped at an abbreviation inside
     brackets ("(D-Md."). As a bullet it reads broken, whatever it says."""
     return (
-        text.count('"') % 2 == 1
-        or text.count("“") != text.count("”")
+        has_open_quote(text)
+        or text.count("”") > text.count("“")
         or text.count("(") != text.count(")")
     )
 
