@@ -135,3 +135,19 @@ async def test_with_retention_off_old_entries_are_still_ingested(
     report = await core.poll(feeds=feed_store.list_feeds(core.db), now=T0)
 
     assert [a.title for a in report.poll.new_articles] == [stale[1]]
+
+
+async def test_a_placeholder_date_is_no_date_and_does_not_silence_a_feed(
+    server: FeedServer, make_core: MakeCore
+) -> None:
+    # A CMS that lost its items' dates writes the Unix epoch: those entries are undated, not
+    # older than retention, so the feed is not silently emptied.
+    core = make_core(180)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    server.route("/desk", Reply(body=_rss(NEW, OLD, dated={NEW[0]: epoch, OLD[0]: epoch})))
+    feed_store.add_feed(core.db, server.url("/desk"))
+
+    report = await core.poll(feeds=feed_store.list_feeds(core.db), now=T0)
+
+    assert sorted(a.title for a in report.poll.new_articles) == sorted([NEW[1], OLD[1]])
+    assert {a.published for a in report.poll.new_articles} == {None}

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import sqlite_utils
@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 # A feed item dated in the future is clock skew or a scheduled post: treat it as published now.
 MAX_FUTURE_SKEW = timedelta(minutes=10)
+# Before web feeds: the Unix epoch or 1900-01-01 a CMS writes for a lost date. Taken as old, a
+# whole feed with that bug would go silent (older than retention) and join no open story.
+OLDEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 # The longest wait a feed's own RSS <ttl> or sy:updatePeriod can impose.
 MAX_TTL = timedelta(hours=24)
 
@@ -346,9 +349,11 @@ def _rows(
     for entry in parsed.entries:
         if not entry.title and not entry.text:
             continue
-        if oldest is not None and entry.published is not None and entry.published < oldest:
-            continue  # undated entries are kept: nothing says they are old
         published = entry.published
+        if published is not None and published < OLDEST_PLAUSIBLE:
+            published = None  # a placeholder, not a date: taken as undated rather than as old
+        if oldest is not None and published is not None and published < oldest:
+            continue  # undated entries are kept: nothing says they are old
         if published is not None and published > now + MAX_FUTURE_SKEW:
             published = now
         link = entry.url
