@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.models import Article
 from bot.summarize import summarize
 from bot.summarize.candidates import TldrParams, _forms
@@ -490,3 +492,26 @@ def test_a_bullet_never_opens_on_a_pronoun_it_cannot_resolve() -> None:
     bullets = [b.text for b in summarize(articles).tldr]
     assert bullets
     assert not [t for t in bullets if t.split()[0] in ("She", "He", "It", "They", "Its", "Their")]
+
+
+@pytest.mark.parametrize(
+    ("text", "leans_on_another_sentence"),
+    [
+        ("That brings the total to 26 million claims in five weeks.", True),
+        ("That amounts to a monthly increase of 92 crowns.", True),
+        ("These are the highest tolls since the storm of 1990.", True),
+        ("Also on board the ferry were the mayor and two councillors.", True),
+        ("So when the jackpot hit a record, neighbours pooled their money.", True),
+        # A demonstrative that names its own subject, or sets the time, stands alone.
+        ("That plan was rejected by the council on Monday.", False),
+        ("This week's vote passed by a wide margin.", False),
+        ("This week, the council voted to keep the ferry running.", False),
+        ("Those who voted against it left the chamber.", False),
+    ],
+)
+def test_bullets_that_lean_on_a_sentence_the_card_does_not_show(
+    text: str, leans_on_another_sentence: bool
+) -> None:
+    from bot.summarize.candidates import _dangling
+
+    assert _dangling(text) is leans_on_another_sentence

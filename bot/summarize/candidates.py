@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.summarize.asides import accusing, has_open_quote
-from bot.summarize.clauses import WEAK_ENDINGS, clause_prefixes, is_clause
+from bot.summarize.clauses import VERB_WORDS, WEAK_ENDINGS, clause_prefixes, is_clause
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import figures
 from bot.summarize.sentences import Sentence, content_stems, stem
@@ -165,13 +165,28 @@ def _forms(sentence: str, params: TldrParams, sources: Sequence[str] | None = No
 
 
 # A bullet opening with one of these leans on a sentence the card does not show ("Its pill cut
-# deaths by half": whose?). Bullets are read alone, in any order.
-_ANAPHORS = frozenset("he she it they its their his her".split())
+# deaths by half": whose?; "Also on board were ..."; "So when ..."). Bullets are read alone.
+_ANAPHORS = frozenset("he she it they its their his her also so yet and but".split())
+# "That brings the total to ...": a demonstrative standing for the previous sentence, told by
+# the verb after it ("That plan was ..." names its own subject and may stay).
+_DEMONSTRATIVES = frozenset("that this these those".split())
 
 
 def _dangling(text: str) -> bool:
-    first = text.split(maxsplit=1)[0] if text.strip() else ""
-    return first.casefold() in _ANAPHORS
+    words = text.split(maxsplit=2)
+    if not words:
+        return False
+    first = words[0].casefold().rstrip(",")
+    if first in _ANAPHORS:
+        return True
+    if first in _DEMONSTRATIVES and len(words) > 1:
+        second = words[1].casefold().strip(",")
+        # A singular demonstrative's own verb mostly ends in -s ("That seems", "This means").
+        singular_verb = (
+            first in ("that", "this") and second.endswith("s") and not {"'", "’"} & set(second)
+        )
+        return second in VERB_WORDS or (singular_verb and len(second) > 3)
+    return False
 
 
 def _unbalanced(text: str) -> bool:
