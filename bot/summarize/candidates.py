@@ -164,8 +164,8 @@ def _forms(sentence: str, params: TldrParams, sources: Sequence[str] | None = No
     return out
 
 
-# A bullet opening with one of these leans on a sentence the card does not show ("Its pill cut
-# deaths by half": whose?; "Also on board were ..."; "So when ..."). Bullets are read alone.
+# A bullet opening with one of these leans on a sentence the card does not show ("Its ferry
+# resumes on Friday": whose?; "Also on board were ..."; "So when ..."). Bullets are read alone.
 _ANAPHORS = frozenset("he she it they its their his her also so yet and but".split())
 # "That brings the total to ...": a demonstrative standing for the previous sentence, told by
 # the verb after it ("That plan was ..." names its own subject and may stay).
@@ -191,8 +191,8 @@ def _dangling(text: str) -> bool:
 
 def _unbalanced(text: str) -> bool:
     """A quotation or parenthesis opened or closed outside the sentence: the splitter cut a long
-    quote in two ('It's not a mistake," Rogan said') or stopped at an abbreviation inside
-    brackets ("(D-Md."). As a bullet it reads broken, whatever it says."""
+    quote in two ('The pier is safe," the mayor said') or stopped at an abbreviation inside
+    brackets ("(R-Ore."). As a bullet it reads broken, whatever it says."""
     return (
         has_open_quote(text)
         or text.count("”") > text.count("“")

@@ -74,7 +74,7 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
     opener = tokens[0].casefold().strip("\"“‘'")
     if opener in SUBORDINATORS and ", " not in head:
         return False
-    # "That it was co-authored by X, two FDA veterans, amounts to a rebuff": a clause as the
+    # "That the report was written by X, two harbour veterans, amounts to a rebuke": a clause as the
     # subject has its verb after the whole subject, past any comma, so no cut leaves a sentence.
     if opener in SENTENTIAL_SUBJECTS:
         return False
