@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord, watchlist_show
-from fakes.runner import discord_service, stop
+from fakes.runner import discord_service, running, stop
 from fakes.stories import add_story
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
@@ -53,12 +53,8 @@ def make_service(tmp_path: Path) -> Service:
 
 @pytest.fixture
 async def service(api: FakeDiscord, tmp_path: Path) -> AsyncIterator[Service]:
-    service = make_service(tmp_path)
-    await service.start()
-    try:
+    async with running(make_service(tmp_path)) as service:
         yield service
-    finally:
-        await stop(service)
 
 
 def running_discord(service: Service) -> DiscordPlatform | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord
-from fakes.runner import discord_service, stop
+from fakes.runner import discord_service, running, stop
 from fakes.stories import add_story
 
 from bot.adapters.discord.bot import DiscordPlatform
@@ -51,12 +51,8 @@ def make_service(tmp_path: Path, *, webhook: bool = False) -> Service:
 
 @pytest.fixture
 async def service(api: FakeDiscord, tmp_path: Path) -> AsyncIterator[Service]:
-    service = make_service(tmp_path)
-    await service.start()
-    try:
+    async with running(make_service(tmp_path)) as service:
         yield service
-    finally:
-        await stop(service)
 
 
 def discord_platform(service: Service) -> DiscordPlatform:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +19,16 @@ async def stop(service: Service) -> None:
     """Stop the service and close its database, as the process would on exit."""
     await service.stop()
     service.core.close()
+
+
+@asynccontextmanager
+async def running(service: Service) -> AsyncIterator[Service]:
+    """`service` started, and stopped (see `stop`) however the block ends."""
+    await service.start()
+    try:
+        yield service
+    finally:
+        await stop(service)
 
 
 def discord_service(
