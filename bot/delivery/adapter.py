@@ -50,7 +50,20 @@ class TransientDeliveryError(DeliveryError):
 
 
 class PlatformDeliveryError(TransientDeliveryError):
-    pass
+    """`route`: the delivery route (see `delivery_route`) that refuses us, when it is not the
+    channel's own: a Discord webhook channel's update that needed the bot, refused for the bot
+    token, is the bot's outage, not the webhook's."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        maybe_sent: bool = False,
+        route: str | None = None,
+    ) -> None:
+        super().__init__(message, retry_after=retry_after, maybe_sent=maybe_sent)
+        self.route = route
 
 
 class AuthDeliveryError(PlatformDeliveryError):
@@ -78,6 +91,11 @@ class PostedMessage:
 
 
 class ChatAdapter(Protocol):
+    """A platform's adapter. It may also have `route(channel) -> str`, naming the delivery route
+    a channel's posts take when the platform has more than one, each with credentials or a
+    connection of its own: outages are recorded per route, and the runner withdraws only the
+    route named like the platform when the platform's connection ends (`delivery_route`)."""
+
     platform: str
 
     async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
@@ -121,3 +139,12 @@ class ChatAdapter(Protocol):
         `nonce`, and never take the original card for it: the card says nothing about whether
         the update landed. An adapter that cannot search returns None (the row is resent)."""
         ...
+
+
+def delivery_route(adapter: ChatAdapter, channel: ChannelRow) -> str:
+    """The delivery route a channel's posts take: what one refused credential or one lost
+    connection stops. Most adapters have one, named like their platform; Discord's are "discord"
+    (the bot: its token and gateway) and "discord-webhook" (a channel's webhook URL, which needs
+    neither), so a refused bot token or a gateway restart holds up only the bot's channels."""
+    route = getattr(adapter, "route", None)
+    return str(route(channel)) if callable(route) else adapter.platform

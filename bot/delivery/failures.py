@@ -99,9 +99,9 @@ def lookup_failed(
 ) -> None:
     """Reconcile could not find out whether a `sending` row landed. The row stays `sending`
     (resending blindly could post twice), but it must not be asked about again on every drain:
-    a channel that refuses us is paused (checked again on resume), a platform that refuses us
-    is marked down, and anything else is checked again with backoff, each check using up an
-    attempt, so a lookup that never works ends in a visible failure instead of a loop."""
+    a channel that refuses us is paused (checked again on resume), a platform (a delivery route)
+    that refuses us is marked down, and anything else is checked again with backoff, each check
+    using up an attempt, so a lookup that never works ends in a visible failure, not a loop."""
     now = outbox.clock()
     error = f"could not check whether it was posted: {type(exc).__name__}: {exc}"
     if isinstance(exc, PermanentDeliveryError):
@@ -109,7 +109,8 @@ def lookup_failed(
         _pause(outbox, channel, str(exc), report)
         return
     if isinstance(exc, PlatformDeliveryError):
-        retry_at = outbox.outages.down(channel.platform, exc, now=now, backoff=outbox.backoff)
+        route = exc.route or outbox.route_of(channel)
+        retry_at = outbox.outages.down(route, exc, now=now, backoff=outbox.backoff)
         store.hold_sending(outbox.db, row.id, now=now, check_at=retry_at, error=error)
         return
     attempts = row.attempts + 1

@@ -24,9 +24,9 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
         channel = channel_store.get_channel_by_pk(outbox.db, alert.channel_pk)
         if channel is None or channel.paused_reason:
             continue
-        adapter = outbox.adapters.get(channel.platform)
-        if adapter is None or outbox.outages.blocked(channel.platform, now):
+        if (sender := outbox.sender(channel, now)) is None:
             continue
+        adapter, route = sender
         if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
             store.set_alert_state(outbox.db, alert.id, "pending", now=now, next_attempt_at=until)
             continue
@@ -36,7 +36,7 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
             await adapter.post_text(channel, alert.text)
         except PlatformDeliveryError as exc:
             retry_at = outbox.outages.down(
-                channel.platform, exc, now=outbox.clock(), backoff=outbox.backoff
+                exc.route or route, exc, now=outbox.clock(), backoff=outbox.backoff
             )
             store.set_alert_state(
                 outbox.db, alert.id, "pending", now=now, error=str(exc), next_attempt_at=retry_at
@@ -54,6 +54,6 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
                 outbox.db, alert.id, state, now=now, error=str(exc), next_attempt_at=retry
             )
         else:
-            outbox.outages.up(channel.platform)
+            outbox.outages.up(route)
             store.set_alert_state(outbox.db, alert.id, "sent", now=outbox.clock())
             report.alerts += 1

@@ -37,6 +37,7 @@ from bot.delivery.adapter import (
     PlatformDeliveryError,
     PostedMessage,
     TransientDeliveryError,
+    delivery_route,
 )
 from bot.delivery.failures import check_later, pause_channel, retry
 from bot.delivery.notices import send_alerts
@@ -109,17 +110,42 @@ class Outbox:
         # take one of these for a crash leftover: resending it would post twice.
         self.in_flight: set[int] = set()
         self.outages = Outages()
+        # Delivery routes held back while their connection is restarted (`withdraw`).
+        self.withdrawn: set[str] = set()
         # Set on shutdown: finish the send in progress, start no new one.
         self.halted = False
 
     def register(self, adapter: ChatAdapter) -> None:
         self.adapters[adapter.platform] = adapter
+        self.withdrawn.discard(adapter.platform)
         self.kick()
 
     def unregister(self, platform: str) -> None:
         """Stop posting to this platform (its client is being closed): its rows stay pending, and
         a send already under way settles as usual (a failure is checked before resending)."""
         self.adapters.pop(platform, None)
+
+    def withdraw(self, route: str) -> None:
+        """Hold back one delivery route's posts (its connection is being restarted) while the
+        adapter's other routes go on (Discord's webhooks, during a gateway restart): the rows stay
+        pending, using no attempt, until `register` brings the platform's adapter back."""
+        self.withdrawn.add(route)
+
+    def route_of(self, channel: ChannelRow) -> str:
+        """The delivery route a channel's posts take (`bot.delivery.adapter.delivery_route`)."""
+        adapter = self.adapters.get(channel.platform)
+        return channel.platform if adapter is None else delivery_route(adapter, channel)
+
+    def sender(self, channel: ChannelRow, now: datetime) -> tuple[ChatAdapter, str] | None:
+        """The adapter and route for a channel's posts now; None while they wait: no adapter,
+        or its route withdrawn or blocked by an outage."""
+        adapter = self.adapters.get(channel.platform)
+        if adapter is None:
+            return None
+        route = delivery_route(adapter, channel)
+        if route in self.withdrawn or self.outages.blocked(route, now):
+            return None
+        return adapter, route
 
     def kick(self) -> None:
         """Ask the background loop to drain now (new rows were enqueued)."""
@@ -188,11 +214,8 @@ class Outbox:
             channel = channel_store.get_channel_by_pk(self.db, pk)
             if channel is None or channel.paused_reason:
                 return
-            adapter = self.adapters.get(channel.platform)
-            if adapter is None:
-                return
             now = self.clock()
-            if self.outages.blocked(channel.platform, now):
+            if (sender := self.sender(channel, now)) is None:
                 return
             if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
                 # Everything for this channel waits; store it so a restart keeps waiting too.
@@ -202,7 +225,7 @@ class Outbox:
             await self.pace_channel(pk)
             if self.halted:
                 return
-            await self._send_one(channel, adapter, row, report)
+            await self._send_one(channel, sender, row, report)
 
     async def pace_channel(self, pk: int) -> None:
         last = self._last_post.get(pk)
@@ -213,7 +236,11 @@ class Outbox:
         self._last_post[pk] = time.monotonic()
 
     async def _send_one(
-        self, channel: ChannelRow, adapter: ChatAdapter, row: DeliveryRow, report: DrainReport
+        self,
+        channel: ChannelRow,
+        sender: tuple[ChatAdapter, str],
+        row: DeliveryRow,
+        report: DrainReport,
     ) -> None:
         # Build everything that can fail for local reasons before the claim, so a claimed row
         # means "an API call may have started" and nothing else.
@@ -241,19 +268,20 @@ class Outbox:
             return
         self.in_flight.add(row.id)
         try:
-            await self._post(channel, adapter, row, claimed, prepared, report)
+            await self._post(channel, sender, row, claimed, prepared, report)
         finally:
             self.in_flight.discard(row.id)
 
     async def _post(
         self,
         channel: ChannelRow,
-        adapter: ChatAdapter,
+        sender: tuple[ChatAdapter, str],
         row: DeliveryRow,
         claimed: DeliveryRow,
         prepared: tuple[StoryCard, PostedMessage | None, DeliveryRow],
         report: DrainReport,
     ) -> None:
+        adapter, route = sender
         card, original, previous = prepared
         try:
             if original is None:
@@ -266,8 +294,9 @@ class Outbox:
         except PermanentDeliveryError as exc:
             pause_channel(self, channel, str(exc), row, report)
         except PlatformDeliveryError as exc:
+            # The route that refused: the channel's own, or one its post needed as well.
             retry_at = self.outages.down(
-                channel.platform, exc, now=self.clock(), backoff=self.backoff
+                exc.route or route, exc, now=self.clock(), backoff=self.backoff
             )
             store.unclaim(
                 self.db, row.id, now=self.clock(), next_attempt_at=retry_at, error=str(exc)
@@ -288,7 +317,7 @@ class Outbox:
             log.exception("delivery %d to %s raised", row.id, channel.key)
             check_later(self, claimed, f"{type(exc).__name__}: {exc}", None, report)
         else:
-            self.outages.up(channel.platform)
+            self.outages.up(route)
             store.mark_sent(
                 self.db,
                 row.id,

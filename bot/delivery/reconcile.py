@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 
 async def reconcile(outbox: Outbox, report: DrainReport) -> None:
-    # Only rows of platforms we can ask; others wait until their adapter registers. Inside the
+    # Only rows of routes we can ask; others wait until their adapter registers (or its route
+    # is back). Inside the
     # drain lock no send should be in flight, so every `sending` row is a crash or cancel
     # leftover; rows this process is still sending are skipped all the same, because taking one
     # for a leftover would resend a post that is about to land.
@@ -40,10 +41,10 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
         channel = channel_store.get_channel_by_pk(outbox.db, row.channel_pk)
         if channel is None or channel.paused_reason:
             continue  # a paused channel's rows are checked once it is resumed
-        adapter = outbox.adapters.get(channel.platform)
         now = outbox.clock()
-        if adapter is None or outbox.outages.blocked(channel.platform, now):
+        if (sender := outbox.sender(channel, now)) is None:
             continue
+        adapter = sender[0]
         parent = None
         if row.kind == "update":
             first = store.story_post(outbox.db, row.story_id, row.channel_pk)
