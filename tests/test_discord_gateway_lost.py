@@ -248,3 +248,70 @@ def slack_cards(service: Service) -> list[str]:
     slack = service.outbox.adapters["slack"]
     assert isinstance(slack, FakeChatAdapter)
     return [m.channel_id for m in slack.cards()]
+
+
+HOOK_CHANNEL = 333333333333333333
+WEBHOOK_ID = 444444444444444444
+WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'T' * 68}"
+
+
+def channel_rows(service: Service, channel_id: int) -> list[tuple[str, int]]:
+    channel = channel_store.get_channel(service.db, "discord", str(channel_id))
+    assert channel is not None
+    return sorted(
+        (r.state, r.attempts)
+        for state in ("pending", "sending", "sent", "failed")
+        for r in delivery_store.in_state(service.db, state)
+        if r.channel_pk == channel.id
+    )
+
+
+async def test_webhook_channels_keep_posting_while_the_gateway_restarts(
+    api: FakeDiscord, tmp_path: Path
+) -> None:
+    api.webhook_channels[WEBHOOK_ID] = HOOK_CHANNEL
+    channels = [ChannelConfig(platform="discord", id=str(c), min_sources=1) for c in CHANNELS]
+    channels.append(
+        ChannelConfig(
+            platform="discord", id=str(HOOK_CHANNEL), min_sources=1, webhook_url=WEBHOOK_URL
+        )
+    )
+    service = discord_service(tmp_path, channels, retry=RETRY, clock=lambda: T0)
+    async with running(service):
+        platform = running_discord(service)
+        assert platform is not None and platform.client is not None
+        old_client = platform.client
+        await api.drop_gateway(UNRESUMABLE)
+        await eventually(lambda: "discord" in service.platform_errors)
+
+        # Between the drop and the restart: /healthz says why ...
+        error = service.platform_errors["discord"]
+        assert str(UNRESUMABLE) in error and "restarting" in error
+        health = service.health()
+        assert health["status"] == "degraded" and not health["critical"]
+        assert any(p.startswith("discord platform: ") for p in health["problems"])
+        await eventually(old_client.is_closed)
+        # ... the webhook channel's post goes out and is recorded as sent ...
+        queue_story(service, "s1")
+        await service.outbox.drain()
+        hook_posts = api.channel_messages(HOOK_CHANNEL)
+        assert [m["webhook_id"] for m in hook_posts] == [str(WEBHOOK_ID)]
+        assert channel_rows(service, HOOK_CHANNEL) == [("sent", 1)]
+        # ... and the bot's channels wait, using no attempt, with no outage recorded.
+        assert posted(api) == {c: 0 for c in CHANNELS}
+        assert [channel_rows(service, c) for c in CHANNELS] == [[("pending", 0)]] * 2
+        assert service.health()["delivery_outages"] == {}
+        assert len(api.identified) == 1
+        assert running_discord(service) is platform  # still delivering, through its webhooks
+
+        # The runner reconnects the bot: its channels' posts go out, each once.
+        await eventually(lambda: len(api.identified) == 2)
+        await eventually(lambda: "discord" not in service.platform_errors)
+        assert platform.client is not None and platform.client is not old_client
+        assert service.health()["status"] == "ok"
+        await service.outbox.drain()
+        assert posted(api) == {c: 1 for c in CHANNELS}
+        assert [channel_rows(service, c) for c in (*CHANNELS, HOOK_CHANNEL)] == [[("sent", 1)]] * 3
+        assert len(api.channel_messages(HOOK_CHANNEL)) == 1
+        await watchlist_answered(api)
+        assert slack_cards(service) == ["C1"]

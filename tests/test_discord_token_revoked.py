@@ -2,8 +2,10 @@
 service, the real Discord platform and adapters, the fake Discord REST API and gateway on loopback.
 
 A post refused with 401 is neither marked sent nor failed and is not retried this run; Discord is
-stopped, the error names DISCORD_TOKEN, and polling and the other platforms carry on. A dead
-webhook (401 on its URL) is that channel's problem, not the platform's."""
+stopped, the error names DISCORD_TOKEN, and polling and the other platforms carry on. Channels
+that post through a webhook URL need no bot token and keep posting (without the bot: an update
+is a follow-up in the channel); only the bot's channels wait. A dead webhook (401 on its URL) is
+that channel's problem, not the platform's."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import pytest
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord
 from fakes.runner import discord_service, running, stop
-from fakes.stories import add_story
+from fakes.stories import add_story, grow_story
 
 from bot.adapters.discord.bot import DiscordPlatform
 from bot.config import ChannelConfig
@@ -202,3 +204,145 @@ async def test_dead_webhook_pauses_its_channel_only(api: FakeDiscord, tmp_path: 
         assert slack_cards(service) == ["C1"]
     finally:
         await stop(service)
+
+
+def rows_of(service: Service, channel_id: str) -> list[tuple[str, str, int]]:
+    """(kind, state, attempts) of one Discord channel's deliveries, oldest first."""
+    channel = channel_store.get_channel(service.db, "discord", channel_id)
+    assert channel is not None
+    rows = [
+        r
+        for state in ("pending", "sending", "sent", "failed")
+        for r in delivery_store.in_state(service.db, state)
+        if r.channel_pk == channel.id
+    ]
+    return [(r.kind, r.state, r.attempts) for r in sorted(rows, key=lambda r: r.id)]
+
+
+def hook_posts(api: FakeDiscord) -> list[dict[str, object]]:
+    return [m for m in api.channel_messages(int(HOOK_CHANNEL)) if m.get("webhook_id")]
+
+
+def refused_requests(api: FakeDiscord) -> int:
+    return sum(r.status == 401 for r in api.requests)
+
+
+def assert_bot_channels_wait(service: Service) -> None:
+    """The bot's channels: every row pending, no attempt used, the error naming the variable."""
+    for channel_id in BOT_CHANNELS:
+        rows = rows_of(service, channel_id)
+        assert rows and all((state, attempts) == ("pending", 0) for _, state, attempts in rows)
+    bot_errors = [e for state, _, e in discord_rows(service) if state == "pending"]
+    assert bot_errors and all("DISCORD_TOKEN" in (e or "") for e in bot_errors)
+
+
+def assert_token_named_in_health(service: Service) -> None:
+    health = service.health()
+    assert health["status"] == "degraded" and not health["critical"]
+    assert "DISCORD_TOKEN" in service.platform_errors["discord"]
+    assert "not retried" in service.platform_errors["discord"]
+    assert any(
+        p.startswith("discord platform: ") and "DISCORD_TOKEN" in p for p in health["problems"]
+    )
+    outages = health["delivery_outages"]
+    assert outages["discord"]["fatal"] is True and "DISCORD_TOKEN" in outages["discord"]["error"]
+    assert "discord-webhook" not in outages
+    assert health["paused_channels"] == []
+
+
+async def test_revoked_bot_token_on_a_send_leaves_webhook_channels_posting(
+    api: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running(make_service(tmp_path, webhook=True)) as service:
+        platform = discord_platform(service)
+        client = platform.client
+        assert client is not None
+        api.revoke_token(gateway=False)
+        queue_digests(service)
+        await service.outbox.drain()
+
+        # The webhook needs no bot token: its card went out and is recorded as sent.
+        (card,) = hook_posts(api)
+        assert card["webhook_id"] == str(WEBHOOK_ID)
+        assert len(api.calls("POST", rf"/webhooks/{WEBHOOK_ID}/.+")) == 1
+        assert rows_of(service, HOOK_CHANNEL) == [("story", "sent", 1)]
+        # The bot's channels wait for a new token, no attempt used; /healthz names the variable.
+        assert_bot_channels_wait(service)
+        assert_token_named_in_health(service)
+        # Only the bot's client is closed: Discord still runs, for its webhooks.
+        await eventually(client.is_closed)
+        assert discord_platform(service) is platform
+        assert slack_cards(service) == ["C1"]
+
+        # Later posts: the webhook channel's new story and its update (the story grew) go out,
+        # the update as a follow-up in the channel as without a bot, and nothing more is sent
+        # with the refused token.
+        refused = refused_requests(api)
+        grow_story(service.db, "s1", ["C"], now=T0 - timedelta(hours=1))
+        digests.enqueue_updates(service.db, ["s1"], now=T0, interval=timedelta(0))
+        add_story(service.db, "s2", ["A", "B"], now=T0 - timedelta(hours=1))
+        hook = channel_store.get_channel(service.db, "discord", HOOK_CHANNEL)
+        assert hook is not None
+        digests.enqueue_digest(service.db, hook, now=T0 + timedelta(hours=1))
+        await service.outbox.drain()
+        assert [kind for kind, state, _ in rows_of(service, HOOK_CHANNEL) if state == "sent"] == [
+            "story",
+            "update",
+            "story",
+        ]
+        assert len(hook_posts(api)) == 3
+        assert refused_requests(api) == refused
+        assert_bot_channels_wait(service)
+
+
+async def test_gateway_refusing_the_token_leaves_webhook_channels_posting(
+    api: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running(make_service(tmp_path, webhook=True)) as service:
+        platform = discord_platform(service)
+        client = platform.client
+        assert client is not None
+        api.revoke_token()
+        await api.drop_gateway()
+        await eventually(lambda: "discord" in service.platform_errors)
+        assert "4004" in service.platform_errors["discord"]
+        await eventually(client.is_closed)
+
+        queue_digests(service)
+        await service.outbox.drain()
+        assert len(hook_posts(api)) == 1
+        assert rows_of(service, HOOK_CHANNEL) == [("story", "sent", 1)]
+        assert api.calls("POST", r"/channels/\d+/messages") == []
+        assert_bot_channels_wait(service)
+        assert_token_named_in_health(service)
+        assert discord_platform(service) is platform
+        assert slack_cards(service) == ["C1"]
+
+
+async def test_bot_token_refused_for_a_webhook_channels_thread_is_the_bots_outage(
+    api: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running(make_service(tmp_path, webhook=True)) as service:
+        # Only the webhook channel was shown the story.
+        add_story(service.db, "s1", ["A", "B"], now=T0 - timedelta(hours=2))
+        hook = channel_store.get_channel(service.db, "discord", HOOK_CHANNEL)
+        assert hook is not None
+        digests.enqueue_digest(service.db, hook, now=T0)
+        await service.outbox.drain()
+        assert rows_of(service, HOOK_CHANNEL) == [("story", "sent", 1)]
+
+        # The story grows; its update goes to the card's thread, which the bot must start, and
+        # the bot's token is refused there (the webhook's own request is not).
+        api.revoke_token(gateway=False)
+        grow_story(service.db, "s1", ["C"], now=T0 - timedelta(hours=1))
+        digests.enqueue_updates(service.db, ["s1"], now=T0, interval=timedelta(0))
+        await service.outbox.drain()
+        # Refused, it used no attempt, and the next try went without the bot: a follow-up in the
+        # channel. (The service's own outbox loop may have made that try already.)
+        await service.outbox.drain()
+        assert [r.status for r in api.calls("POST", r"/channels/\d+/messages/\d+/threads")] == [401]
+        assert rows_of(service, HOOK_CHANNEL) == [("story", "sent", 1), ("update", "sent", 1)]
+        assert len(hook_posts(api)) == 2
+        hook = channel_store.get_channel(service.db, "discord", HOOK_CHANNEL)
+        assert hook is not None and hook.paused_reason is None
+        assert_token_named_in_health(service)

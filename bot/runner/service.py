@@ -10,7 +10,7 @@ a platform's `start(service)` calls `service.register_adapter(adapter)` and send
 to `service.commands.dispatch(...)`, whose `/digest` goes through the outbox. The console adapter
 is always registered; with no chat platform configured, a `console:terminal` channel (hourly
 digest) is created so `newsdigest run` shows something on its own. A chat platform whose start
-fails is retried in the background (`bot.runner.platforms.PlatformStarter`); once it starts, its
+fails is retried in the background (`bot.runner.starter.PlatformStarter`); once it starts, its
 channels get their digest jobs and any digest missed meanwhile.
 
 Settings come from the environment, see `bot.runner.settings`; cards for the outbox come from
@@ -46,13 +46,13 @@ from bot.runner.logs import configure_logging
 from bot.runner.platforms import (
     Backoff,
     Platform,
-    PlatformStarter,
     configured_platforms,
     warn_unserved_channels,
 )
 from bot.runner.polling import Poller
 from bot.runner.retention import Pruner
 from bot.runner.settings import RunnerSettings, SettingsError
+from bot.runner.starter import PlatformStarter
 from bot.runner.status import service_health
 from bot.store import channels as channel_store
 from bot.store import digest_runs
@@ -149,12 +149,12 @@ class Service:
         self.outbox.kick()
 
     def platform_lost(self, name: str, reason: str) -> None:
-        """A running platform's token was refused (`bot.runner.platforms.PlatformStarter.lost`)."""
+        """A running platform's token was refused (`bot.runner.starter.PlatformStarter.lost`)."""
         self.starter.lost(name, reason)
 
     def platform_dropped(self, name: str, reason: str, *, retry: bool = True) -> None:
         """A running platform's connection ended for another reason: restarted with backoff, or
-        with `retry=False` only reported (`bot.runner.platforms.PlatformStarter.dropped`)."""
+        with `retry=False` only reported (`bot.runner.starter.PlatformStarter.dropped`)."""
         self.starter.dropped(name, reason, retry=retry)
 
     async def post_digest(self, channel: ChannelRow) -> int:

@@ -1,9 +1,9 @@
 """ChatAdapter implementations for Discord: `DiscordBotAdapter` posts as the bot (REST via
-discord.py), and `DiscordAdapter`, the one the runner registers for platform "discord", sends each
-channel through its webhook (`bot.adapters.discord.webhook`) when it has a `webhook_url` and
-through the bot otherwise. The outbox paces posts per channel; discord.py honours every rate-limit
-bucket and 429 on top of that. Errors become the DeliveryError tree in
-`bot.adapters.discord.errors`.
+discord.py), and `DiscordAdapter` (`bot.adapters.discord.routes`), the one the runner registers
+for platform "discord", sends each channel through its webhook (`bot.adapters.discord.webhook`)
+when it has a `webhook_url` and through the bot otherwise. The outbox paces posts per channel;
+discord.py honours every rate-limit bucket and 429 on top of that. Errors become the
+DeliveryError tree in `bot.adapters.discord.errors`.
 """
 
 from __future__ import annotations
@@ -35,11 +35,13 @@ from bot.adapters.discord.messages import (
     mark_update,
     update_mark,
 )
+from bot.adapters.discord.routes import DiscordAdapter
 from bot.adapters.discord.views import card_view
-from bot.adapters.discord.webhook import DiscordWebhookAdapter
 from bot.cards import StoryCard
-from bot.delivery.adapter import AuthDeliveryError, PermanentDeliveryError, PostedMessage
+from bot.delivery.adapter import PostedMessage
 from bot.store.channels import ChannelRow
+
+__all__ = ["DiscordAdapter", "DiscordBotAdapter"]
 
 log = logging.getLogger(__name__)
 
@@ -262,66 +264,3 @@ def _plain_post(message: discord.Message) -> bool:
     """Outbox posts are plain messages. A public /story reply is the bot's too and carries the
     same footer, but taking it for a card that never landed would mark that card sent."""
     return message.type is discord.MessageType.default and message.interaction_metadata is None
-
-
-class DiscordAdapter:
-    """Platform "discord": per channel, its webhook if configured, else the bot. Pacing between
-    posts is the outbox's job (one per second per channel); discord.py adds the buckets."""
-
-    platform = PLATFORM
-
-    def __init__(
-        self,
-        *,
-        bot: DiscordBotAdapter | None = None,
-        webhooks: DiscordWebhookAdapter | None = None,
-    ) -> None:
-        self.bot = bot
-        self.webhooks = webhooks
-        # Set when the gateway refused the bot token mid-run (`DiscordPlatform`): the platform
-        # is being stopped, so every send is refused with the reason, which the outbox takes as
-        # fatal for Discord (rows kept pending), rather than reaching a closed HTTP session.
-        self.refused: str | None = None
-
-    def _for(self, channel: ChannelRow) -> DiscordBotAdapter | DiscordWebhookAdapter:
-        if self.refused is not None:
-            raise AuthDeliveryError(self.refused)
-        if channel.webhook_url and self.webhooks is not None:
-            return self.webhooks
-        if self.bot is not None:
-            return self.bot
-        raise PermanentDeliveryError(
-            f"{channel.key}: no webhook_url for this channel and DISCORD_TOKEN is not set"
-        )
-
-    async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
-        return await self._for(channel).post_card(channel, card, nonce=nonce)
-
-    async def post_update(
-        self,
-        channel: ChannelRow,
-        posted: PostedMessage,
-        card: StoryCard,
-        *,
-        new_outlets: list[str],
-        nonce: str,
-    ) -> PostedMessage:
-        return await self._for(channel).post_update(
-            channel, posted, card, new_outlets=new_outlets, nonce=nonce
-        )
-
-    async def post_text(self, channel: ChannelRow, text: str) -> None:
-        await self._for(channel).post_text(channel, text)
-
-    async def find_posted(
-        self,
-        channel: ChannelRow,
-        *,
-        story_id: str,
-        nonce: str,
-        kind: str = "story",
-        parent: PostedMessage | None = None,
-    ) -> PostedMessage | None:
-        return await self._for(channel).find_posted(
-            channel, story_id=story_id, nonce=nonce, kind=kind, parent=parent
-        )

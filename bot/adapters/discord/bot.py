@@ -82,7 +82,12 @@ def token_refused(exc: BaseException) -> str | None:
 
 class DiscordPlatform:
     """Started by `newsdigest run`: connects the bot when a token is set, and delivers through
-    channel webhooks either way."""
+    channel webhooks either way.
+
+    Webhooks need neither the gateway nor the token, so with webhook channels configured the
+    platform keeps running without its connection (`runs_without_connection`): when the gateway
+    ends or the token is refused the runner calls `disconnect`, which closes only the bot's
+    client, and a restart (`start` again) reconnects the bot under the same adapter."""
 
     name = "discord"
 
@@ -97,9 +102,13 @@ class DiscordPlatform:
         self._stopping = False
 
     async def start(self, service: Service) -> None:
-        # The runner starts the same platform again after a failure: a fresh client each time.
+        # The runner starts the same platform again after a failure: a fresh client each time,
+        # and after `disconnect` the webhooks' session and the adapter are still in use.
         self._stopping = False
-        self._session = webhook_session()
+        reconnect = self.adapter is not None and self._session is not None
+        if self._session is None or self._session.closed:
+            self._session = webhook_session()
+            reconnect = False
         bot_adapter: DiscordBotAdapter | None = None
         if self.token:
             self.client = DiscordBot(CommandRunner(service.commands, self.config))
@@ -116,9 +125,12 @@ class DiscordPlatform:
             except discord.PrivilegedIntentsRequired as exc:
                 raise FatalPlatformError(intents_refused(self.client.intents)) from exc
             bot_adapter = DiscordBotAdapter(self.client)
-        self.adapter = DiscordAdapter(
-            bot=bot_adapter, webhooks=DiscordWebhookAdapter(self._session, bot=bot_adapter)
-        )
+        if reconnect and self.adapter is not None:
+            self.adapter.attach_bot(bot_adapter)
+        else:
+            self.adapter = DiscordAdapter(
+                bot=bot_adapter, webhooks=DiscordWebhookAdapter(self._session, bot=bot_adapter)
+            )
         service.register_adapter(self.adapter)
         if self._gateway is not None:
             lost: Callable[[str, str], object] | None = getattr(service, "platform_lost", None)
@@ -141,7 +153,7 @@ class DiscordPlatform:
         intents not enabled are reported, not retried (REST posting still works); anything else
         (a close code it cannot resume, an unexpected error, the loop returning) is handed back
         to the runner to start Discord again with backoff, or commands would stop arriving."""
-        if self._stopping or task.cancelled():
+        if self._stopping or task.cancelled() or task is not self._gateway:
             return
         exc = task.exception()
         reason = token_refused(exc) if exc is not None else None
@@ -164,9 +176,10 @@ class DiscordPlatform:
             except Exception:
                 log.exception("Discord: reporting the gateway's end to the runner failed")
             return
-        # Same token for REST: posts would be refused too, so the outbox is told at its next
-        # send (fatal, rows kept) instead of meeting the closed client.
-        adapter.refused = reason
+        # Same token for REST: the bot's posts would be refused too, so the outbox is told at
+        # their next send (fatal, rows kept) instead of meeting the closed client; webhook
+        # channels go on without the bot.
+        adapter.refuse(reason)
         if lost is None:
             log.error("Discord: stopped, not retrying: %s", reason)
             return
@@ -190,14 +203,28 @@ class DiscordPlatform:
             raise RuntimeError("Discord gateway closed before the bot was ready")
         raise TimeoutError(f"Discord did not become ready within {READY_TIMEOUT:.0f}s")
 
-    async def stop(self) -> None:
+    def runs_without_connection(self) -> bool:
+        """Whether it still delivers without the gateway and the token: webhook channels."""
+        return any(c.platform == self.name and c.webhook_url for c in self.config.channels)
+
+    async def disconnect(self) -> None:
+        """Close the bot's client and gateway only; webhook channels keep posting through the
+        open session meanwhile (the runner withdraws the bot's route, or the token is refused),
+        until `start` reconnects the bot or `stop` ends it all."""
         self._stopping = True
-        if self.client is not None:
-            await self.client.close()
-        if self._gateway is not None:
-            self._gateway.cancel()
+        if self.adapter is not None:
+            self.adapter.detach_bot("the Discord bot is disconnected; its gateway is restarting")
+        client, gateway = self.client, self._gateway
+        self.client, self._gateway = None, None
+        if client is not None:
+            await client.close()
+        if gateway is not None:
+            gateway.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._gateway
+                await gateway
+
+    async def stop(self) -> None:
+        await self.disconnect()
         if self._session is not None:
             await self._session.close()
 

@@ -2,9 +2,11 @@
 Unknown Channel, Unknown Webhook) is permanent; 5xx, timeouts and connection errors are transient;
 a 400 about our own payload is neither (retrying will not help, but the channel is fine and must
 not be paused); Cloudflare's 429 (it limits the IP) is the whole platform's, retried; a bot token
-Discord refuses (401 on a request that carried it: revoked or reset) is fatal for the platform
-(`AuthDeliveryError`), while a 401 on a webhook URL is that one channel's dead webhook. Also the one edit whose failure is swallowed (`edit_best_effort`), the check that
-an id is a Discord snowflake, and what to do about gateway close code 4014 (`intents_refused`).
+Discord refuses (401 on a request that carried it: revoked or reset) is fatal for the bot's
+delivery route (`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request),
+while a 401 on a webhook URL is that one channel's dead webhook. Also the one edit whose failure is
+swallowed (`edit_best_effort`), the check that an id is a Discord snowflake, and what to do about
+gateway close code 4014 (`intents_refused`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ from bot.delivery.adapter import (
 )
 
 log = logging.getLogger(__name__)
+
+# The delivery routes of platform "discord" (`bot.delivery.adapter.delivery_route`): the bot, which
+# needs DISCORD_TOKEN and is withdrawn while its gateway restarts, and channel webhooks, which
+# need neither and go on meanwhile.
+BOT_ROUTE = "discord"
+WEBHOOK_ROUTE = "discord-webhook"
 
 # Discord's JSON error codes that mean "this channel/webhook is gone or closed to us".
 PERMANENT_CODES = {10003: "Unknown Channel", 10015: "Unknown Webhook", 50001: "Missing Access"}
@@ -81,8 +89,9 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
             return PermanentDeliveryError(f"{what}: {PERMANENT_CODES[exc.code]}")
         if exc.status == 401:
             if _sent_bot_token(exc):
-                # Every channel fails alike and no retry helps until someone sets a new token.
-                return AuthDeliveryError(f"{detail}; {BOT_TOKEN_HELP}")
+                # Every bot channel fails alike and no retry helps until someone sets a new token;
+                # the bot's route, even when a webhook channel's post needed the bot.
+                return AuthDeliveryError(f"{detail}; {BOT_TOKEN_HELP}", route=BOT_ROUTE)
             # A webhook URL's own token: that channel's webhook was deleted or its URL is wrong.
             return PermanentDeliveryError(f"{what}: webhook refused (HTTP 401): {exc.text}")
         if exc.code == UNKNOWN_MESSAGE:

@@ -1,0 +1,150 @@
+"""`DiscordAdapter`, the ChatAdapter the runner registers for platform "discord": each channel
+goes through its webhook (`DiscordWebhookAdapter`) when it has a `webhook_url`, and through the
+bot (`DiscordBotAdapter`) otherwise. Those are the platform's two delivery routes
+(`bot.delivery.adapter.delivery_route`): the bot's trouble (a refused token, a gateway restart)
+holds up only the bot's channels, and webhook channels go on without the bot meanwhile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from bot.adapters.discord.errors import BOT_ROUTE, WEBHOOK_ROUTE
+from bot.cards import StoryCard
+from bot.delivery.adapter import (
+    AuthDeliveryError,
+    PermanentDeliveryError,
+    PlatformDeliveryError,
+    PostedMessage,
+    TransientDeliveryError,
+)
+from bot.store.channels import ChannelRow
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.adapter import DiscordBotAdapter
+    from bot.adapters.discord.webhook import DiscordWebhookAdapter
+
+PLATFORM = "discord"
+
+
+class DiscordAdapter:
+    """Platform "discord": per channel, its webhook if configured, else the bot. Pacing between
+    posts is the outbox's job (one per second per channel); discord.py adds the buckets.
+
+    Two delivery routes (`route`): the bot's channels (`BOT_ROUTE`) need the bot token and its
+    client, webhook channels (`WEBHOOK_ROUTE`) need neither, so a refused token or a gateway
+    restart holds up only the bot's channels; webhook channels then post as they do without a
+    bot (an update as a follow-up in the channel)."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        *,
+        bot: DiscordBotAdapter | None = None,
+        webhooks: DiscordWebhookAdapter | None = None,
+    ) -> None:
+        self.bot = bot
+        self.webhooks = webhooks
+        # Set once Discord refused the bot token (a 401 on a bot request, or the gateway's 4004):
+        # for the rest of the run the bot's channels are refused with the reason, which the
+        # outbox takes as fatal for the bot's route (rows kept pending).
+        self.refused: str | None = None
+        # Set while the bot's client is closed for a restart of its gateway (`detach_bot`).
+        self.offline: str | None = None
+
+    def route(self, channel: ChannelRow) -> str:
+        if channel.webhook_url and self.webhooks is not None:
+            return WEBHOOK_ROUTE
+        return BOT_ROUTE
+
+    def refuse(self, reason: str) -> None:
+        """Discord refused the bot token: the bot's channels wait for a restart with a new one,
+        webhook channels go on without the bot."""
+        if self.refused is None:
+            self.refused = reason
+        if self.webhooks is not None:
+            self.webhooks.bot = None
+
+    def detach_bot(self, reason: str) -> None:
+        """The bot's client is being closed (its gateway ended and is restarted): the bot's
+        channels wait (the runner withdraws their route), webhook channels go on without it."""
+        self.offline = reason
+        if self.webhooks is not None:
+            self.webhooks.bot = None
+
+    def attach_bot(self, bot: DiscordBotAdapter | None) -> None:
+        """The bot is back (a new client): its channels and the webhooks' threads use it."""
+        self.bot = bot
+        self.offline = None
+        if self.webhooks is not None and self.refused is None:
+            self.webhooks.bot = bot
+
+    def _for(self, channel: ChannelRow) -> DiscordBotAdapter | DiscordWebhookAdapter:
+        if self.route(channel) == WEBHOOK_ROUTE and self.webhooks is not None:
+            return self.webhooks
+        if self.refused is not None:
+            raise AuthDeliveryError(self.refused, route=BOT_ROUTE)
+        if self.offline is not None:
+            # A send that raced the runner withdrawing the bot's route: wait, using no attempt.
+            raise PlatformDeliveryError(self.offline, route=BOT_ROUTE)
+        if self.bot is not None:
+            return self.bot
+        raise PermanentDeliveryError(
+            f"{channel.key}: no webhook_url for this channel and DISCORD_TOKEN is not set"
+        )
+
+    @contextlib.contextmanager
+    def _watching(self) -> Iterator[None]:
+        """A request refused for the bot token, whichever channel's it was: stop using the bot."""
+        try:
+            yield
+        except AuthDeliveryError as exc:
+            if exc.route == BOT_ROUTE:
+                self.refuse(str(exc))
+            raise
+
+    async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
+        with self._watching():
+            return await self._for(channel).post_card(channel, card, nonce=nonce)
+
+    async def post_update(
+        self,
+        channel: ChannelRow,
+        posted: PostedMessage,
+        card: StoryCard,
+        *,
+        new_outlets: list[str],
+        nonce: str,
+    ) -> PostedMessage:
+        with self._watching():
+            return await self._for(channel).post_update(
+                channel, posted, card, new_outlets=new_outlets, nonce=nonce
+            )
+
+    async def post_text(self, channel: ChannelRow, text: str) -> None:
+        with self._watching():
+            await self._for(channel).post_text(channel, text)
+
+    async def find_posted(
+        self,
+        channel: ChannelRow,
+        *,
+        story_id: str,
+        nonce: str,
+        kind: str = "story",
+        parent: PostedMessage | None = None,
+    ) -> PostedMessage | None:
+        if self.route(channel) == WEBHOOK_ROUTE and self.offline and self.refused is None:
+            # Only the bot can read the webhook's channel: "not found" now would resend a post
+            # that may have landed, so look again once the bot is back.
+            raise TransientDeliveryError(
+                f"{channel.key}: cannot look for the webhook's post until the bot is back "
+                f"({self.offline})"
+            )
+        with self._watching():
+            return await self._for(channel).find_posted(
+                channel, story_id=story_id, nonce=nonce, kind=kind, parent=parent
+            )
