@@ -79,8 +79,8 @@ def service_health(service: Service) -> dict[str, Any]:
         "paused_channels": [{"channel": c.key, "reason": c.paused_reason} for c in paused],
         "platforms": sorted(service.outbox.adapters),
         "platform_errors": service.platform_errors,
-        # A platform refusing every post: retried (a missing scope) or, for a refused token,
-        # not retried this run; no channel paused either way.
+        # A delivery route (a platform; Discord's bot or webhooks) refusing every post: retried
+        # (a missing scope) or, for a refused token, not retried this run; no channel paused.
         "delivery_outages": outages,
         "jobs": len(service.scheduler.get_jobs()),
         "retention": _retention(service),

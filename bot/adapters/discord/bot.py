@@ -171,6 +171,10 @@ class DiscordPlatform:
                     "Discord: commands and buttons no longer arrive until newsdigest restarts"
                 )
                 return
+            if retry:
+                # The client is closed: webhook channels go on without the bot from now on,
+                # rather than meet it in the moment before the runner disconnects us.
+                adapter.detach_bot(why)
             try:
                 dropped(self.name, why, retry=retry)
             except Exception:
