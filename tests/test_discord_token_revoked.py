@@ -346,3 +346,27 @@ async def test_bot_token_refused_for_a_webhook_channels_thread_is_the_bots_outag
         hook = channel_store.get_channel(service.db, "discord", HOOK_CHANNEL)
         assert hook is not None and hook.paused_reason is None
         assert_token_named_in_health(service)
+
+
+@pytest.mark.parametrize("where", ["login", "gateway"])
+async def test_token_refused_at_start_leaves_webhook_channels_posting(
+    api: FakeDiscord, tmp_path: Path, where: str
+) -> None:
+    api.revoke_token(rest=where == "login")
+    async with running(make_service(tmp_path, webhook=True)) as service:
+        assert service.starter.pending == []  # no background retry
+        platform = discord_platform(service)
+        assert platform.client is None  # no bot: webhooks only
+        identified = len(api.identified)
+        refused = refused_requests(api)
+        queue_digests(service)
+        await service.outbox.drain()
+
+        assert len(hook_posts(api)) == 1
+        assert rows_of(service, HOOK_CHANNEL) == [("story", "sent", 1)]
+        assert api.calls("POST", r"/channels/\d+/messages") == []
+        assert refused_requests(api) == refused  # the refused token is not tried again
+        assert len(api.identified) == identified
+        assert_bot_channels_wait(service)
+        assert_token_named_in_health(service)
+        assert slack_cards(service) == ["C1"]

@@ -35,6 +35,8 @@ two more members, and is then not stopped in either case but disconnected, and s
 Its adapter stays registered; only the delivery route named like the platform waits (withdrawn
 from the outbox while the connection restarts, refused for the token), and its other routes go
 on (see `bot.delivery.adapter.delivery_route`); a failed reconnect is followed by `disconnect`.
+Its start refused for the token (an `AuthDeliveryError`) is not retried either, but it is started
+once more, and must then start without the token: what needs no token goes on.
 
 Inside `start` a platform typically:
 

@@ -55,7 +55,7 @@ class PlatformStarter:
             if exc is None:
                 continue
             if start_error_is_fatal(exc):
-                self._fatal(platform, exc)
+                await self._give_up(platform, exc)
             else:
                 log.error(
                     "platform %s failed to start: %s: %s; retrying in the background",
@@ -185,7 +185,8 @@ class PlatformStarter:
                 await self.on_late_start(platform)
                 return
             if start_error_is_fatal(exc):
-                self._fatal(platform, exc)
+                if await self._give_up(platform, exc):
+                    await self.on_late_start(platform)
                 return
             # One line per retry: the first failure already logged the traceback.
             log.warning(
@@ -219,6 +220,25 @@ class PlatformStarter:
             self.service.platforms.append(platform)
         self.service.platform_errors.pop(platform.name, None)
         return None
+
+    async def _give_up(self, platform: Platform, exc: Exception) -> bool:
+        """Not retried (`_fatal`). A platform that also delivers without its token, refused the
+        token by a start, is started once more, which must then leave the token out (Discord's
+        webhook channels); /healthz keeps naming the token. True when it started so."""
+        self._fatal(platform, exc)
+        if (
+            not isinstance(exc, AuthDeliveryError)
+            or platform in self.service.platforms  # reconnecting: it delivers already
+            or not _runs_without_connection(platform)
+        ):
+            return False
+        error = self.service.platform_errors.get(platform.name)
+        started = await self._attempt(platform) is None
+        if started:
+            log.info("platform %s started without its token", platform.name)
+        if error is not None:
+            self.service.platform_errors[platform.name] = error
+        return started
 
     def _fatal(self, platform: Platform, exc: Exception) -> None:
         # A platform reconnecting stays running without its connection (its route stays

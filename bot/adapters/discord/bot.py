@@ -100,6 +100,9 @@ class DiscordPlatform:
         self._gateway: asyncio.Task[None] | None = None
         # Set by stop(): the gateway ending then is our own doing, not a failure to report.
         self._stopping = False
+        # Why Discord refused the token at a start: a later start (the runner's, when webhook
+        # channels need no token) delivers through the webhooks alone.
+        self.token_refused: str | None = None
 
     async def start(self, service: Service) -> None:
         # The runner starts the same platform again after a failure: a fresh client each time,
@@ -110,7 +113,7 @@ class DiscordPlatform:
             self._session = webhook_session()
             reconnect = False
         bot_adapter: DiscordBotAdapter | None = None
-        if self.token:
+        if self.token and self.token_refused is None:
             self.client = DiscordBot(CommandRunner(service.commands, self.config))
             try:
                 await self.client.login(self.token)
@@ -120,6 +123,7 @@ class DiscordPlatform:
                 # The runner does not retry an AuthDeliveryError, and its message names the
                 # variable to fix, where discord.py's says only "Improper token".
                 if (reason := token_refused(exc)) is not None:
+                    self.token_refused = reason
                     raise AuthDeliveryError(reason) from exc
                 raise
             except discord.PrivilegedIntentsRequired as exc:
@@ -131,6 +135,8 @@ class DiscordPlatform:
             self.adapter = DiscordAdapter(
                 bot=bot_adapter, webhooks=DiscordWebhookAdapter(self._session, bot=bot_adapter)
             )
+        if self.token_refused is not None:
+            self.adapter.refuse(self.token_refused)
         service.register_adapter(self.adapter)
         if self._gateway is not None:
             lost: Callable[[str, str], object] | None = getattr(service, "platform_lost", None)
