@@ -93,18 +93,21 @@ class PlatformStarter:
         if self.service.platform_errors.get(name) == error:
             return  # the same refusal reported again (two channels failing together)
         self.service.platform_errors[name] = error
-        log.error(
-            "platform %s stopped, not retrying: authentication failed: %s",
-            name,
-            reason,
-            extra={"event": "platform_auth_failed", "platform": name},
-        )
+        what = "stopped"
         for platform in [p for p in self.service.platforms if p.name == name]:
             if _runs_without_connection(platform):
+                what = "disconnected (what needs no token goes on)"
                 self._closing(self._disconnect(platform), f"disconnect-{name}")
                 continue
             self.service.platforms.remove(platform)
             self._closing(self._stop_lost(platform), f"stop-{name}")
+        log.error(
+            "platform %s %s, not retrying: authentication failed: %s",
+            name,
+            what,
+            reason,
+            extra={"event": "platform_auth_failed", "platform": name},
+        )
 
     def _closing(self, closing: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         """A stop or disconnect that must finish even if shutdown cancels a retry waiting for it;
