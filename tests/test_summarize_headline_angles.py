@@ -198,3 +198,25 @@ def test_a_sentence_giving_a_bullets_figure_in_other_words_is_no_angle() -> None
     # Without that bullet on the card, the same sentence is the outlet's angle.
     angles, also = build_angles(articles, outlets, "Harbour Post")
     assert [a.source for a in angles] == ["Valley Ledger"] and also == []
+
+
+def test_an_angle_line_never_opens_on_a_word_standing_for_someone_unnamed() -> None:
+    # The outlet's richest sentence of its own opens on "She": as a line under the outlet's name
+    # nobody knows who. Its other detail, which names its subject, makes the line instead.
+    base = "The Velmar parliament approved a national AI research fund of 2 billion crowns."
+    articles = [
+        Article(id="s1", source="Port Herald", title="Parliament backs AI fund", text=base),
+        Article(
+            id="s2",
+            source="Coast Courier",
+            title="AI fund approved",
+            text=base + " She said the fund will hire 150 engineers at launch and keep all "
+            "training data on servers inside the country. "
+            "Research minister Ines Vald opened the debate in Velmar on Monday.",
+        ),
+    ]
+    angles, _ = build_angles(articles, [a.source for a in articles], "Port Herald")
+    (courier,) = angles
+    detail = courier.line.split(": ", 1)[1]
+    assert not detail.startswith("She "), courier.line
+    assert "Ines Vald" in courier.line

@@ -49,7 +49,7 @@ def test_word_cap_and_no_repetition() -> None:
     for i in range(len(stems)):
         for j in range(i + 1, len(stems)):
             overlap = len(stems[i] & stems[j]) / min(len(stems[i]), len(stems[j]))
-            assert overlap <= 0.6
+            assert overlap <= 0.5
 
 
 def test_outlets_without_source_names_are_kept_apart() -> None:
@@ -512,6 +512,57 @@ def test_a_bullet_never_opens_on_a_pronoun_it_cannot_resolve() -> None:
 def test_bullets_that_lean_on_a_sentence_the_card_does_not_show(
     text: str, leans_on_another_sentence: bool
 ) -> None:
-    from bot.summarize.candidates import _dangling
+    from bot.summarize.candidates import leans_on_context
 
-    assert _dangling(text) is leans_on_another_sentence
+    assert leans_on_context(text) is leans_on_another_sentence
+
+
+def test_a_bullet_restating_half_of_another_is_a_repeat() -> None:
+    # Both sentences open on the landing itself; the second adds the drill. Read one after the
+    # other on a card, the landing is said twice (8 of the second's 15 words: it used to pass).
+    from bot.summarize.candidates import Option, _repeats, sentence_options
+    from bot.summarize.sentences import make_sentence
+
+    first = (
+        "The private lander Osprey-3, built by Halvard Aerospace, landed near the Moon's south "
+        "pole on Thursday, making Halvard the third private company to land intact."
+    )
+    second = (
+        "Halvard Aerospace's Osprey-3 landed near the Moon's south pole, carrying a drill "
+        "designed by students at the University of Tarnby."
+    )
+    params = TldrParams()
+    a, b = (
+        next(o for o in sentence_options([make_sentence(t, "X", i, 0)], params)[0] if o.text == t)
+        for i, t in enumerate((first, second))
+    )
+    assert isinstance(a, Option)
+    assert _repeats(a, b, params) and _repeats(b, a, params)
+
+
+def test_the_bullet_stating_the_headline_event_comes_first() -> None:
+    # The reaction sits in the lead of its article as early as the event does in its own; the
+    # headline names the approval, so the approval is read first, then the reaction.
+    articles = [
+        Article(
+            id="m1",
+            source="Daily Post",
+            title="Health agency approves first dengue vaccine for children",
+            text="The Global Health Agency approved the first dengue vaccine for children on "
+            "Monday, clearing the way for use in nine countries next year.",
+        ),
+        Article(
+            id="m2",
+            source="City Ledger",
+            title="Doctors welcome dengue vaccine approval but warn of shortages",
+            text="Doctors welcomed the approval of the Corla Labs dengue vaccine but warned "
+            "that making 15 million doses a year would not meet demand in the worst-hit "
+            "regions.",
+        ),
+    ]
+    summary = summarize(articles)
+    assert summary.headline.startswith("Health agency approves")
+    texts = [b.text for b in summary.tldr]
+    assert len(texts) == 2, texts
+    assert texts[0].startswith("The Global Health Agency approved"), texts
+    assert texts[1].startswith("Doctors welcomed"), texts

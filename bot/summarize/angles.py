@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.models import Angle, Article, Bullet
 from bot.summarize.asides import has_open_quote
-from bot.summarize.candidates import same_figure_restated
+from bot.summarize.candidates import leans_on_context, same_figure_restated
 from bot.summarize.clauses import clause_prefixes, cut_to_words
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
@@ -141,9 +141,12 @@ def _pick_for_outlet(
             novel_set = set(novel)
             words = [w for w in sentence.split() if _stem_of(w) in novel_set]
             scored.append((novelty, sentence, article, words))
-            # A bullet's figure told again may still be quoted, but it is not what the outlet adds.
-            if (best is None or novelty > best.novelty) and not _gives_figure_of(
-                stems, sentence, tldr
+            # A bullet's figure told again may still be quoted, but it is not what the outlet adds;
+            # nor is a sentence opening on "She said ..." a line: the card does not show who.
+            if (
+                (best is None or novelty > best.novelty)
+                and not _gives_figure_of(stems, sentence, tldr)
+                and not leans_on_context(sentence)
             ):
                 best = _Pick(outlet, article, sentence, novelty, names, numbers, words)
     if best is not None:

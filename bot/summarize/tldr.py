@@ -13,10 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.models import Article, Bullet
-from bot.summarize.candidates import MAX_WORDS, Candidate, TldrParams, search, sentence_options
+from bot.summarize.candidates import (
+    MAX_WORDS,
+    Candidate,
+    Option,
+    TldrParams,
+    search,
+    sentence_options,
+)
 from bot.summarize.grounding import outlet_stems, story_evidence, supporting_outlets
 from bot.summarize.rerank import StoryContext, choose, story_context
-from bot.summarize.sentences import Sentence, article_sentences
+from bot.summarize.sentences import Sentence, article_sentences, content_stems
 from bot.summarize.wordmodel import MAX_SENTENCES, word_probabilities
 
 
@@ -42,15 +49,29 @@ def select_sentences(
     params: TldrParams | None = None,
     probs: dict[str, float] | None = None,
     by_outlet: dict[str, set[str]] | None = None,
+    headline: str = "",
 ) -> list[tuple[str, Sentence]]:
-    """The bullets' texts (compressed, possibly cut at a clause) with the sentence each came from."""
+    """The bullets' texts (compressed, possibly cut at a clause) with the sentence each came from,
+    in reading order (`headline`: the card's, see `reading_order`)."""
     params = params or TldrParams()
     candidates, ctx = candidate_tldrs(articles, outlet_of, params, probs, by_outlet)
     if not candidates:
         return []
     best = choose(candidates, ctx, params)
-    ordered = sorted(best.options, key=lambda o: (o.sentence.position, -len(o.stems)))
-    return [(o.text, o.sentence) for o in ordered]
+    return [(o.text, o.sentence) for o in reading_order(best.options, headline)]
+
+
+def reading_order(options: Sequence[Option], headline: str) -> list[Option]:
+    """The bullets in the order a reader wants them: the event the headline names first, then
+    the details. The headline is the most representative of the outlets' titles, so the bullet
+    sharing most of its words states the event ("The agency approved the vaccine ...") where
+    another gives a reaction or a detail ("Doctors welcomed the approval but warned ...").
+    Ties, and a story without a headline, go by position in the article, the fuller bullet first.
+    """
+    focus = set(content_stems(headline))
+    return sorted(
+        options, key=lambda o: (-len(focus & o.stems), o.sentence.position, -len(o.stems))
+    )
 
 
 def build_tldr(
@@ -58,9 +79,10 @@ def build_tldr(
     outlet_of: Sequence[str],
     params: TldrParams | None = None,
     probs: dict[str, float] | None = None,
+    headline: str = "",
 ) -> list[Bullet]:
     by_outlet = outlet_stems(articles, outlet_of)
-    picked = select_sentences(articles, outlet_of, params, probs, by_outlet)
+    picked = select_sentences(articles, outlet_of, params, probs, by_outlet, headline)
     evidence = story_evidence(articles, outlet_of, by_outlet)
     return [
         Bullet(
