@@ -29,10 +29,9 @@ log = logging.getLogger(__name__)
 
 async def reconcile(outbox: Outbox, report: DrainReport) -> None:
     # Only rows of routes we can ask; others wait until their adapter registers (or its route
-    # is back). Inside the
-    # drain lock no send should be in flight, so every `sending` row is a crash or cancel
-    # leftover; rows this process is still sending are skipped all the same, because taking one
-    # for a leftover would resend a post that is about to land.
+    # is back). Inside the drain lock no send should be in flight, so every `sending` row is a
+    # crash or cancel leftover; rows this process is still sending are skipped all the same,
+    # because taking one for a leftover would resend a post that is about to land.
     for row in store.in_state(outbox.db, "sending"):
         if row.id in outbox.in_flight:
             continue
