@@ -21,6 +21,7 @@ from bot.adapters.discord.embeds import (
     update_embed,
 )
 from bot.adapters.discord.errors import (
+    PLATFORM,
     THREAD_EXISTS,
     UNKNOWN_CHANNEL,
     WRONG_CHANNEL_TYPE,
@@ -45,7 +46,6 @@ __all__ = ["DiscordAdapter", "DiscordBotAdapter"]
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
 HISTORY_LIMIT = 50
 
 

@@ -28,10 +28,11 @@ from bot.delivery.adapter import (
 
 log = logging.getLogger(__name__)
 
+PLATFORM = "discord"
 # The delivery routes of platform "discord" (`bot.delivery.adapter.delivery_route`): the bot, which
 # needs DISCORD_TOKEN and is withdrawn while its gateway restarts, and channel webhooks, which
 # need neither and go on meanwhile.
-BOT_ROUTE = "discord"
+BOT_ROUTE = PLATFORM
 WEBHOOK_ROUTE = "discord-webhook"
 
 # Discord's JSON error codes that mean "this channel/webhook is gone or closed to us".

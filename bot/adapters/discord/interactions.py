@@ -21,6 +21,7 @@ from bot.adapters.discord.embeds import (
     pack_messages,
     split_content,
 )
+from bot.adapters.discord.errors import PLATFORM
 from bot.adapters.discord.escape import escape, fit, neutralize_mentions
 from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
 from bot.commands.core import CommandContext, Commands, Reply
@@ -29,7 +30,6 @@ from bot.render.text import clean
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
 NO_MENTIONS = discord.AllowedMentions.none()
 # Building cards may call the summariser (and an LLM) synchronously, which would block the
 # event loop past Discord's 3 s: these are deferred before any work starts.

@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from bot.adapters.discord.errors import BOT_ROUTE, WEBHOOK_ROUTE
+from bot.adapters.discord.errors import BOT_ROUTE, PLATFORM, WEBHOOK_ROUTE
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
     AuthDeliveryError,
@@ -25,8 +25,6 @@ from bot.store.channels import ChannelRow
 if TYPE_CHECKING:
     from bot.adapters.discord.adapter import DiscordBotAdapter
     from bot.adapters.discord.webhook import DiscordWebhookAdapter
-
-PLATFORM = "discord"
 
 
 class DiscordAdapter:

@@ -12,7 +12,7 @@ from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
 from discord.utils import MISSING
 
 from bot.adapters.discord.embeds import card_embeds, split_content, update_embed
-from bot.adapters.discord.errors import delivering, edit_best_effort, snowflake
+from bot.adapters.discord.errors import PLATFORM, delivering, edit_best_effort, snowflake
 from bot.adapters.discord.messages import NO_MENTIONS, escape_notice, mark_update
 from bot.cards import StoryCard
 from bot.delivery.adapter import PermanentDeliveryError, PostedMessage
@@ -21,7 +21,6 @@ from bot.store.channels import ChannelRow
 if TYPE_CHECKING:
     from bot.adapters.discord.adapter import DiscordBotAdapter
 
-PLATFORM = "discord"
 WEBHOOK_TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
