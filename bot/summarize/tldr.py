@@ -62,15 +62,17 @@ def select_sentences(
 
 
 def reading_order(options: Sequence[Option], headline: str) -> list[Option]:
-    """The bullets in the order a reader wants them: the event the headline names first, then
-    the details. The headline is the most representative of the outlets' titles, so the bullet
-    sharing most of its words states the event ("The agency approved the vaccine ...") where
-    another gives a reaction or a detail ("Doctors welcomed the approval but warned ...").
-    Ties, and a story without a headline, go by position in the article, the fuller bullet first.
+    """The bullets in the order a reader wants them: an article's lead before its later
+    sentences, and between two leads (each outlet opens on something) the one stating the event
+    the headline names, so the approval comes before the doctors' reaction to it. The headline
+    is the most representative of the outlets' titles; the fuller bullet breaks what ties remain.
+
+    Position stays first: on the dev stories, ordering by headline words alone put quotes,
+    photo captions and figures ahead of the sentences that say what happened.
     """
     focus = set(content_stems(headline))
     return sorted(
-        options, key=lambda o: (-len(focus & o.stems), o.sentence.position, -len(o.stems))
+        options, key=lambda o: (o.sentence.position, -len(focus & o.stems), -len(o.stems))
     )
 
 
