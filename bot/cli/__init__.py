@@ -70,7 +70,10 @@ _register_optional_commands()
 
 def main() -> None:
     try:
-        cli.main(prog_name="newsdigest", standalone_mode=False)
+        # Outside standalone mode click returns what the command returned, and an exit asked for
+        # with ctx.exit(code) as that code instead of raising it: both are passed on here, or
+        # `poll` failing every feed would exit 0.
+        code = cli.main(prog_name="newsdigest", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
@@ -80,13 +83,13 @@ def main() -> None:
     except ConfigError as exc:
         click.echo(f"Error: invalid configuration: {exc}", err=True)
         sys.exit(2)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
     except sqlite3.Error as exc:
         # The database failing under a command (locked past the busy timeout, disk full, a
         # read-only file) is the user's to act on, not a bug: one line, not a traceback.
         click.echo(f"Error: {database_problem(exc)}", err=True)
         sys.exit(1)
+    if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+        sys.exit(code)
 
 
 def database_problem(exc: sqlite3.Error) -> str:
