@@ -20,6 +20,7 @@ from bot.config_values import (
     validate_schedule,
     validate_timezone,
 )
+from bot.feedurls import FeedUrlError, check_feed_url
 
 DEFAULT_POLL_INTERVAL = 15 * 60
 DEFAULT_SCHEDULE = "0 9 * * *"
@@ -27,6 +28,8 @@ DEFAULT_TIMEZONE = "UTC"
 PLATFORMS = ("slack", "discord", "console")
 MODES = ("digest", "instant")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# A Discord id (a "snowflake") is an unsigned 64-bit number written in ASCII digits.
+_SNOWFLAKE_RE = re.compile(r"^[0-9]{1,20}$")
 
 
 @dataclass(slots=True)
@@ -64,9 +67,12 @@ def parse_feed(raw: Any, index: int, default_interval: int) -> FeedConfig:
     if not isinstance(raw, dict):
         raise ConfigError(key, "expected a table with at least `url`")
     reject_unknown(raw, {"url", "name", "interval"}, key)
-    url = req_str(raw, "url", f"{key}.url")
-    if not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE):
-        raise ConfigError(f"{key}.url", f"only http:// and https:// URLs are allowed, got {url!r}")
+    try:
+        # The same check as `feeds add` and OPML import: a URL they refuse (credentials in it,
+        # no host, another scheme) is refused here too.
+        url = check_feed_url(req_str(raw, "url", f"{key}.url"))
+    except FeedUrlError as exc:
+        raise ConfigError(f"{key}.url", str(exc)) from None
     interval = default_interval
     if "interval" in raw:
         interval = parse_duration(raw["interval"], f"{key}.interval")
@@ -119,6 +125,13 @@ def parse_channel(raw: Any, index: int) -> ChannelConfig:
             f"{key}.platform", f"must be one of {', '.join(PLATFORMS)}, got {platform!r}"
         )
     channel = ChannelConfig(platform=platform, id=req_str(raw, "id", f"{key}.id"))
+    if platform == "discord" and not _is_snowflake(channel.id):
+        # Caught here, not at the first post hours later.
+        raise ConfigError(
+            f"{key}.id",
+            f"a Discord channel id is a number (Developer Mode → Copy Channel ID), "
+            f"got {channel.id!r}",
+        )
     channel.name = opt_str(raw, "name", f"{key}.name")
     channel.topics = str_list(raw.get("topics", []), f"{key}.topics")
     channel.timezone = opt_str(raw, "timezone", f"{key}.timezone") or DEFAULT_TIMEZONE
@@ -134,6 +147,16 @@ def parse_channel(raw: Any, index: int) -> ChannelConfig:
     if channel.quiet_hours:
         validate_quiet_hours(channel.quiet_hours, f"{key}.quiet_hours")
     channel.webhook_url = opt_str(raw, "webhook_url", f"{key}.webhook_url")
+    if channel.webhook_url is not None and platform != "discord":
+        # Only Discord delivers through a webhook: on another platform the key would be
+        # silently ignored, and the channel posted to some other way than the file says.
+        raise ConfigError(
+            f"{key}.webhook_url", f"only Discord channels have a webhook_url, not {platform}"
+        )
     if channel.webhook_url and not channel.webhook_url.startswith("https://"):
         raise ConfigError(f"{key}.webhook_url", "must be an https:// Discord webhook URL")
     return channel
+
+
+def _is_snowflake(value: str) -> bool:
+    return _SNOWFLAKE_RE.match(value) is not None and 0 < int(value) < 2**64

@@ -313,3 +313,75 @@ def test_the_shortest_retention_outlasts_the_longest_digest_lookback() -> None:
 
     # Otherwise a weekly digest could find its stories deleted before it ran.
     assert timedelta(days=MIN_RETENTION_DAYS) > MAX_LOOKBACK
+
+
+@pytest.mark.parametrize(
+    ("snippet", "key", "problem"),
+    [
+        (
+            "[[feeds]]\nurl = 'http://user:pass@news.example/feed'",
+            "feeds[0].url",
+            "feed URLs with a user name or password are not allowed",
+        ),
+        (
+            "[[feeds]]\nurl = 'https://news.example/a'\n[[feeds]]\nurl = 'https://token@b.example/'",
+            "feeds[1].url",
+            "feed URLs with a user name or password are not allowed",
+        ),
+        (
+            "[[feeds]]\nurl = 'https://bad host.example/'",
+            "feeds[0].url",
+            "'bad host.example' is not a valid host name",
+        ),
+        (
+            "[[feeds]]\nurl = 'https://[::1/feed'",
+            "feeds[0].url",
+            "not a valid URL (Invalid IPv6 URL): 'https://[::1/feed'",
+        ),
+        (
+            "[[channels]]\nplatform = 'discord'\nid = '#news'",
+            "channels[0].id",
+            "a Discord channel id is a number (Developer Mode → Copy Channel ID), got '#news'",
+        ),
+        (
+            "[[channels]]\nplatform = 'discord'\nid = '99999999999999999999'",
+            "channels[0].id",
+            "a Discord channel id is a number (Developer Mode → Copy Channel ID), "
+            "got '99999999999999999999'",
+        ),
+        (
+            "[[channels]]\nplatform = 'slack'\nid = 'C1'\n"
+            "webhook_url = 'https://discord.com/api/webhooks/1/abc'",
+            "channels[0].webhook_url",
+            "only Discord channels have a webhook_url, not slack",
+        ),
+        (
+            "[[channels]]\nplatform = 'console'\nid = 'team'\n"
+            "webhook_url = 'https://discord.com/api/webhooks/1/abc'",
+            "channels[0].webhook_url",
+            "only Discord channels have a webhook_url, not console",
+        ),
+    ],
+)
+def test_config_refuses_what_the_cli_and_the_platforms_refuse(
+    tmp_path: Path, snippet: str, key: str, problem: str
+) -> None:
+    """A feed URL `feeds add` refuses, a Discord id that is no id, a key the platform ignores:
+    each an error at load naming its key, not a surprise at the first fetch or post."""
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, snippet))
+    assert (info.value.key, info.value.problem) == (key, problem)
+
+
+def test_discord_ids_and_webhooks_that_are_fine_load(tmp_path: Path) -> None:
+    config = load_config(
+        write(
+            tmp_path,
+            "[[channels]]\nplatform = 'discord'\nid = '234567890123456789'\n"
+            "webhook_url = 'https://discord.com/api/webhooks/1/abc'\n"
+            "[[channels]]\nplatform = 'slack'\nid = '#news'\n"
+            "[[channels]]\nplatform = 'console'\nid = 'team'\n",
+        )
+    )
+    assert [c.id for c in config.channels] == ["234567890123456789", "#news", "team"]
+    assert config.channels[0].webhook_url == "https://discord.com/api/webhooks/1/abc"
