@@ -6,10 +6,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from bot.cli.context import CliContext, pass_cli
+from bot.cli.output import table_console
 from bot.config import ConfigError, parse_duration
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.ingest.netguard import BlockedAddressError, check_ip, host_literal
@@ -73,7 +73,7 @@ def feeds_list(cli: CliContext) -> None:
             last,
             state,
         )
-    Console().print(table)
+    table_console().print(table)
 
 
 @feeds_group.command("remove")

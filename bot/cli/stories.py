@@ -16,6 +16,7 @@ from rich.table import Table
 
 from bot.app import NewsDigest, PassReport
 from bot.cli.context import HOURS, MIN_SOURCES, POSITIVE, CliContext, pass_cli
+from bot.cli.output import table_console
 from bot.pipeline.poll import FeedResult
 from bot.render.console import render_card_console, render_digest_console
 from bot.render.text import clean
@@ -181,7 +182,7 @@ def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -
             escape(clean(story.headline)),
             story.last_updated.strftime("%Y-%m-%d %H:%M"),
         )
-    Console().print(table)
+    table_console().print(table)
 
 
 @click.command("story")

@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.context import HOURS, MIN_SOURCES, CliContext, pass_cli
+from bot.cli.output import table_console
 from bot.config_entries import SLUG_RE
 from bot.render.text import clean
 from bot.store import articles as article_store
@@ -54,7 +55,7 @@ def topics_list(cli: CliContext) -> None:
     table = Table("slug", "title", "query")
     for topic in topics:
         table.add_row(escape(topic.slug), escape(topic.display_title), escape(topic.query))
-    Console().print(table)
+    table_console().print(table)
 
 
 @topics_group.command("remove")

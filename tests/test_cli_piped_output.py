@@ -1,0 +1,126 @@
+"""Tables printed to a pipe (a file, grep, a script) keep every cell whole; on a terminal they
+still fit the window. Run as `python -m bot` with stdout a real pipe."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import termios
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.feedserver import FeedServer, Reply
+from bot.store import stories as story_store
+from bot.store.database import open_database, utcnow
+
+ROOT = Path(__file__).resolve().parent.parent
+LONG_PATH = "/section/world/regional/northern-provinces/feeds/latest-headlines.xml"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    config = tmp_path / "nd.toml"
+    config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "FORCE_TERMINAL")}
+    env |= {
+        "PYTHONPATH": str(ROOT),
+        "NEWSDIGEST_CONFIG": str(config),
+        "NEWSDIGEST_DB": str(tmp_path / "nd.db"),
+    }
+    return env
+
+
+def newsdigest(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_piped_feeds_list_shows_the_full_url(env: dict[str, str]) -> None:
+    with FeedServer({LONG_PATH: Reply(status=404)}) as srv:
+        url = srv.url(LONG_PATH)
+        assert len(url) > 80
+        newsdigest(env, "feeds", "add", url, "--name", "The Northern Provinces Evening Ledger")
+        listing = newsdigest(env, "feeds", "list").stdout
+    assert url in listing
+    assert "The Northern Provinces Evening Ledger" in listing
+    assert "…" not in listing
+
+
+def test_feeds_list_on_a_terminal_still_fits_the_window(env: dict[str, str]) -> None:
+    with FeedServer() as srv:
+        url = srv.url(LONG_PATH)
+        newsdigest(env, "feeds", "add", url)
+    listing = on_terminal(env, 80, "feeds", "list")
+    assert url not in listing and "…" in listing
+    assert max(len(line) for line in listing.splitlines()) <= 80
+
+
+def test_piped_with_force_color_is_still_whole(env: dict[str, str]) -> None:
+    # FORCE_COLOR makes Rich call a pipe a terminal; the table must still not be cut to 80.
+    with FeedServer() as srv:
+        url = srv.url(LONG_PATH)
+        newsdigest(env, "feeds", "add", url)
+    listing = newsdigest({**env, "FORCE_COLOR": "1"}, "feeds", "list").stdout
+    assert url in listing
+
+
+def on_terminal(env: dict[str, str], columns: int, *args: str) -> str:
+    """What `newsdigest ARGS` prints on a terminal `columns` wide (a real pseudo-terminal)."""
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        env={**env, "NO_COLOR": "1", "TERM": "xterm"},
+        stdin=subprocess.DEVNULL,
+        stdout=child,
+        stderr=subprocess.PIPE,
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert proc.wait(timeout=120) == 0, proc.stderr.read() if proc.stderr else ""
+    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)  # styles (bold headers) are not width
+
+
+def test_piped_stories_show_whole_headlines_and_slugs(
+    env: dict[str, str], sample_server: FeedServer
+) -> None:
+    for path in ("/harbor-times/feed", "/northern-ledger/feed", "/civic-wire/feed"):
+        newsdigest(env, "feeds", "add", sample_server.url(path))
+    newsdigest(env, "poll")
+    listing = newsdigest(env, "stories", "--limit", "100").stdout
+    db = open_database(env["NEWSDIGEST_DB"])
+    try:
+        since = utcnow() - timedelta(days=30)
+        stories = story_store.recent_stories(db, since=since, min_sources=1, limit=100)
+    finally:
+        db.close()
+    assert stories and max(len(s.headline) for s in stories) > 60
+    for story in stories:
+        assert story.headline in listing
+        assert story.slug in listing
+    assert "…" not in listing
