@@ -1,13 +1,17 @@
-"""Checking a feed URL that a person typed, before it is stored.
+"""Checking a feed URL that a person typed, before it is stored, and its one spelling.
 
 This is the cheap, synchronous check (scheme, host, no credentials). The address guard in
 `bot.ingest.netguard` runs again on every fetch and every redirect hop, since DNS can change.
+`normalize_feed_url` is the form a feed is stored and compared in, so
+`HTTPS://News.Example:443/rss#top` is recognised as the feed `https://news.example/rss`.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Dot-separated labels of letters (any script: IDNs), digits, '-' and '_', or an IPv6 literal.
 _HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|[0-9a-f:.]+)$", re.IGNORECASE)
@@ -39,4 +43,24 @@ def check_feed_url(url: str) -> str:
         raise FeedUrlError("feed URLs with a user name or password are not allowed")
     if any(ch.isspace() for ch in url):
         raise FeedUrlError(f"the URL contains spaces: {url!r}")
-    return url
+    return normalize_feed_url(url)
+
+
+def normalize_feed_url(url: str) -> str:
+    """`url` in the one spelling feeds are stored and compared in: scheme and host in lower case,
+    no default port (:80 for http, :443 for https), no #fragment (never sent to the server), and
+    `/` for an empty path. The path and query are kept as written: servers may tell case apart
+    there. A URL that does not parse is returned as it is (check_feed_url refuses those)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = parts.hostname  # already lower case, without the brackets of an IPv6 literal
+    if scheme not in _DEFAULT_PORTS or not host or parts.username or parts.password:
+        return url
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))

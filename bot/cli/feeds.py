@@ -11,7 +11,7 @@ from rich.table import Table
 from bot.cli.context import CliContext, pass_cli
 from bot.cli.output import table_console
 from bot.config import ConfigError, parse_duration
-from bot.feedurls import FeedUrlError, check_feed_url
+from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.ingest.netguard import BlockedAddressError, check_ip, host_literal
 from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, read_opml
 from bot.store import feeds as feed_store
@@ -81,9 +81,7 @@ def feeds_list(cli: CliContext) -> None:
 @pass_cli
 def feeds_remove(cli: CliContext, ref: str) -> None:
     """Remove a feed by id or URL (its articles stay in their stories)."""
-    feed = feed_store.get_feed(cli.reader.db, ref)
-    if feed is None:
-        raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
+    feed = _find_feed(cli, ref)
     if feed.origin == "config":
         # The next sync would add it back, with its polling state (validators, backoff) reset.
         raise click.ClickException(
@@ -98,9 +96,7 @@ def feeds_remove(cli: CliContext, ref: str) -> None:
 @pass_cli
 def feeds_enable(cli: CliContext, ref: str) -> None:
     """Re-enable a disabled feed by id or URL and poll it at the next pass."""
-    before = feed_store.get_feed(cli.reader.db, ref)
-    if before is None:
-        raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
+    before = _find_feed(cli, ref)
     if not before.disabled_reason and not before.consecutive_failures:
         click.echo(f"Feed {before.id} was already enabled: {before.url}")
         return
@@ -169,6 +165,15 @@ def feeds_export(cli: CliContext, output: Path | None) -> None:
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
         click.echo(f"Wrote {plural(len(feeds), 'feed')} to {output}")
+
+
+def _find_feed(cli: CliContext, ref: str) -> feed_store.FeedRow:
+    """The feed with id or URL `ref`, the URL also in any spelling of it (`HTTPS://`, `:443`)."""
+    db = cli.reader.db
+    feed = feed_store.get_feed(db, ref) or feed_store.get_feed(db, normalize_feed_url(ref.strip()))
+    if feed is None:
+        raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
+    return feed
 
 
 def _blocked_address(url: str, allow_private_networks: bool) -> str | None:

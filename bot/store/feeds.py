@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.feedurls import normalize_feed_url
 from bot.store.database import iso, parse_iso, utcnow
 
 
@@ -67,6 +68,7 @@ def add_feed(
     origin: str = "cli",
     config_hash: str | None = None,
 ) -> FeedRow:
+    url = normalize_feed_url(url)  # one spelling per feed, so the check below finds duplicates
     if db.execute("SELECT 1 FROM feeds WHERE url = ?", [url]).fetchone():
         raise FeedExistsError(f"feed already added: {url}")
     db["feeds"].insert(

@@ -1,0 +1,139 @@
+"""A feed URL has one spelling: scheme and host case, the default port and a #fragment do not
+make another feed, whether it comes from `feeds add`, an OPML file, the config or chat."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.app import NewsDigest
+from bot.cli import cli
+from bot.commands import CommandContext, Commands
+from bot.config import ConfigError, load_config
+from bot.feedurls import check_feed_url, normalize_feed_url
+from bot.store import feeds as feed_store
+from bot.store.database import open_database
+
+FEED = "https://b.example/feed"
+SPELLINGS = [
+    "https://B.EXAMPLE/feed",
+    "https://b.example:443/feed",
+    "https://b.example/feed#frag",
+    "HTTPS://b.example/feed",
+    "  HTTPS://B.Example:443/feed#top  ",
+]
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = tmp_path / "nd.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("url", "normal"),
+    [
+        ("https://b.example/feed", "https://b.example/feed"),
+        ("HTTPS://B.EXAMPLE:443/feed#x", "https://b.example/feed"),
+        ("http://b.example:80/feed", "http://b.example/feed"),
+        ("http://b.example:443/feed", "http://b.example:443/feed"),  # not http's default
+        ("https://b.example:8443/feed", "https://b.example:8443/feed"),
+        ("https://b.example", "https://b.example/"),
+        ("https://b.example/Feed.XML?Cat=A", "https://b.example/Feed.XML?Cat=A"),  # as written
+        ("http://[::1]:80/feed", "http://[::1]/feed"),
+        ("http://[::1]:8080/feed", "http://[::1]:8080/feed"),
+        ("https://BÜCHER.example/feed", "https://bücher.example/feed"),
+    ],
+)
+def test_normal_spelling(url: str, normal: str) -> None:
+    assert normalize_feed_url(url) == normal
+    assert check_feed_url(url) == normal
+    assert normalize_feed_url(normal) == normal
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_feeds_add_refuses_another_spelling_of_a_feed(env: Path, spelling: str) -> None:
+    runner = CliRunner()
+    added = runner.invoke(cli, ["feeds", "add", FEED])
+    assert added.exit_code == 0 and f"Added feed 1: {FEED} " in added.output
+    again = runner.invoke(cli, ["feeds", "add", spelling])
+    assert again.exit_code == 1
+    assert again.output == f"Error: feed already added: {FEED}\n"
+    assert [f.url for f in _feeds(env)] == [FEED]
+
+
+def test_a_feed_added_in_another_spelling_is_stored_in_the_normal_one(env: Path) -> None:
+    runner = CliRunner()
+    added = runner.invoke(cli, ["feeds", "add", "HTTPS://B.EXAMPLE:443/feed#top"])
+    assert added.exit_code == 0 and f"Added feed 1: {FEED} " in added.output
+    for spelling in SPELLINGS:
+        assert runner.invoke(cli, ["feeds", "add", spelling]).exit_code == 1
+    # Removed by any spelling of its URL, too.
+    removed = runner.invoke(cli, ["feeds", "remove", "https://B.example:443/feed"])
+    assert removed.exit_code == 0 and removed.output == f"Removed feed 1: {FEED}\n"
+    assert _feeds(env) == []
+
+
+def test_opml_import_skips_other_spellings_of_a_feed(env: Path) -> None:
+    assert CliRunner().invoke(cli, ["feeds", "add", FEED]).exit_code == 0
+    outlines = "".join(f'<outline text="x" xmlUrl="{u.strip()}"/>' for u in SPELLINGS)
+    opml = env / "subs.opml"
+    opml.write_text(
+        f'<?xml version="1.0"?><opml version="2.0"><head/><body>{outlines}'
+        '<outline text="C" xmlUrl="https://C.example:443/rss#x"/></body></opml>',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["feeds", "import", str(opml)])
+    assert result.exit_code == 0, result.output
+    assert f"Imported 1 feed ({len(SPELLINGS)} skipped)" in result.output
+    assert result.output.count(": already a feed") == len(SPELLINGS)
+    assert [f.url for f in _feeds(env)] == [FEED, "https://c.example/rss"]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_config_refuses_another_spelling_of_a_feed_it_lists(env: Path, spelling: str) -> None:
+    path = env / "dup.toml"
+    path.write_text(f"[[feeds]]\nurl = '{FEED}'\n[[feeds]]\nurl = '{spelling}'\n", "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert (info.value.key, info.value.problem) == ("feeds[1].url", f"duplicate feed {FEED!r}")
+
+
+def test_config_feed_in_another_spelling_takes_over_the_cli_feed(env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["feeds", "add", FEED]).exit_code == 0
+    (env / "nd.toml").write_text(
+        "[polling]\nallow_private_networks = true\n[[feeds]]\nurl = 'HTTPS://B.example:443/feed'\n",
+        encoding="utf-8",
+    )
+    config = load_config(env / "nd.toml")
+    assert config.feeds[0].url == FEED
+    app = NewsDigest(config, db=open_database(env / "nd.db"))
+    app.sync_config()  # as `poll` and `run` do
+    app.close()
+    (feed,) = _feeds(env)
+    assert (feed.url, feed.origin) == (FEED, "config")
+
+
+async def test_feeds_add_in_chat_refuses_another_spelling(core: NewsDigest) -> None:
+    admin = CommandContext(platform="slack", channel_id="C9", user_id="U2", is_admin=True)
+    commands = Commands(core)
+    before = len(feed_store.list_feeds(core.db))
+    await commands.dispatch("feeds", f"add {FEED}", admin)
+    reply = await commands.dispatch("feeds", "add HTTPS://B.EXAMPLE:443/feed#top", admin)
+    assert "already" in reply.text
+    urls = [f.url for f in feed_store.list_feeds(core.db)]
+    assert len(urls) == before + 1 and urls.count(FEED) == 1
+
+
+def _feeds(env: Path) -> list[feed_store.FeedRow]:
+    db = open_database(env / "nd.db")
+    try:
+        return feed_store.list_feeds(db)
+    finally:
+        db.close()
