@@ -23,6 +23,37 @@ MIN_SOURCES = click.option(
 )
 
 
+class QueryCommand(click.Command):
+    """A command whose last argument is a QUERY of any number of words, any of which may start
+    with '-' (a topic query's NOT: `newsdigest topics test -rumour`). Click would take such a
+    word for an unknown option; here every token that is not one of the command's own options
+    (or its value) is a word of the arguments, in order. `--` still ends the options."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value: dict[str, bool] = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in (*param.opts, *param.secondary_opts):
+                    takes_value[name] = not (param.is_flag or param.count)
+        options: list[str] = []
+        words: list[str] = []
+        tokens = iter(args)
+        for token in tokens:
+            name = token.split("=", 1)[0]
+            if token == "--":
+                words.extend(tokens)
+            elif name in takes_value:
+                options.append(token)
+                if takes_value[name] and "=" not in token:
+                    value = next(tokens, None)
+                    if value is None:  # click says what is missing
+                        return super().parse_args(ctx, args)
+                    options.append(value)
+            else:
+                words.append(token)
+        return super().parse_args(ctx, [*options, "--", *words])
+
+
 @dataclass
 class CliContext:
     config_path: str | None

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.app import NewsDigest, PassReport
-from bot.cli.context import HOURS, MIN_SOURCES, POSITIVE, CliContext, pass_cli
+from bot.cli.context import HOURS, MIN_SOURCES, POSITIVE, CliContext, QueryCommand, pass_cli
 from bot.cli.output import table_console
 from bot.pipeline.poll import FeedResult
 from bot.render.console import render_card_console, render_digest_console
@@ -185,7 +185,7 @@ def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -
     table_console().print(table)
 
 
-@click.command("story")
+@click.command("story", cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
 @pass_cli
 def story_command(cli: CliContext, query: tuple[str, ...]) -> None:

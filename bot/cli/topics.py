@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot.cli.context import HOURS, MIN_SOURCES, CliContext, pass_cli
+from bot.cli.context import HOURS, MIN_SOURCES, CliContext, QueryCommand, pass_cli
 from bot.cli.output import table_console
 from bot.config_entries import SLUG_RE
 from bot.render.text import clean
@@ -29,12 +29,15 @@ def topics_group() -> None:
     pass
 
 
-@topics_group.command("add", help=f"Add or replace the topic SLUG matching QUERY.\n\n{QUERY_HELP}")
+@topics_group.command(
+    "add", cls=QueryCommand, help=f"Add or replace the topic SLUG matching QUERY.\n\n{QUERY_HELP}"
+)
 @click.argument("slug")
-@click.argument("query")
+@click.argument("words", metavar="QUERY", nargs=-1, required=True)
 @click.option("--title", help="Human title shown on cards [default: the slug].")
 @pass_cli
-def topics_add(cli: CliContext, slug: str, query: str, title: str | None) -> None:
+def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | None) -> None:
+    query = " ".join(words)
     if not SLUG_RE.match(slug):
         raise click.ClickException(f"topic slugs use lowercase letters, digits and '-': {slug!r}")
     parsed = _parse(query)
@@ -89,13 +92,15 @@ def topics_remove(cli: CliContext, slug: str) -> None:
         )
 
 
-@topics_group.command("test", help=f"Show which recent stories QUERY would match.\n\n{QUERY_HELP}")
-@click.argument("query")
+@topics_group.command(
+    "test", cls=QueryCommand, help=f"Show which recent stories QUERY would match.\n\n{QUERY_HELP}"
+)
+@click.argument("words", metavar="QUERY", nargs=-1, required=True)
 @click.option("--hours", default=72, show_default=True, type=HOURS, help="How far back to look.")
 @MIN_SOURCES
 @pass_cli
-def topics_test(cli: CliContext, query: str, hours: int, min_sources: int) -> None:
-    parsed = _parse(query)
+def topics_test(cli: CliContext, words: tuple[str, ...], hours: int, min_sources: int) -> None:
+    parsed = _parse(" ".join(words))
     stories = cli.reader.recent_stories(hours=hours, min_sources=min_sources, limit=2000)
     members = article_store.articles_for_stories(cli.reader.db, [s.id for s in stories])
     hits = [s for s in stories if parsed.matches(StoryDoc.from_articles(members[s.id]))]
