@@ -155,3 +155,36 @@ def test_a_recreated_config_topic_is_followed_again_by_its_channels(
     db.close()
     _invoke(site / "site", ["poll"], monkeypatch)
     assert _state(site / "prod.db") == SYNCED
+
+
+def test_topics_add_refuses_a_config_topic_so_remove_cannot_be_bypassed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _invoke(site / "site", ["poll"], monkeypatch)
+    added = _invoke(site / "site", ["topics", "add", "chips", "moon"], monkeypatch)
+    assert added.exit_code == 1
+    assert added.output == (
+        "Error: topic chips is declared in config/newsdigest.toml; change it there\n"
+    )
+    # So `topics remove` still refuses it, and it keeps the file's query.
+    removed = _invoke(site / "site", ["topics", "remove", "chips"], monkeypatch)
+    assert removed.exit_code == 1 and "remove it there" in removed.output
+    db = open_database(site / "prod.db")
+    topic = channel_store.get_topic(db, "chips")
+    db.close()
+    assert topic is not None and (topic.query, topic.origin) == ("chip", "config")
+    # From another directory, where no config is found: the database knows where it came from.
+    elsewhere = _invoke(site / "elsewhere", ["topics", "add", "chips", "moon"], monkeypatch)
+    assert elsewhere.exit_code == 1 and "declared in" in elsewhere.output
+    _invoke(site / "site", ["poll"], monkeypatch)
+    assert _state(site / "prod.db") == SYNCED
+
+
+def test_topics_add_refuses_a_topic_the_file_declares_before_it_is_synced(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not synced yet: the change would be undone by the next sync without a word.
+    added = _invoke(site / "site", ["topics", "add", "chips", "moon"], monkeypatch)
+    assert added.exit_code == 1 and "topic chips is declared in" in added.output
+    other = _invoke(site / "site", ["topics", "add", "moon", "moon"], monkeypatch)
+    assert other.exit_code == 0 and other.output == "Topic moon: moon\n"

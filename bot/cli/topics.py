@@ -41,6 +41,15 @@ def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | 
     if not SLUG_RE.match(slug):
         raise click.ClickException(f"topic slugs use lowercase letters, digits and '-': {slug!r}")
     parsed = _parse(query)
+    existing = channel_store.get_topic(cli.core.db, slug)
+    if (existing is not None and existing.origin == "config") or any(
+        t.slug == slug for t in cli.config.topics
+    ):
+        # Replacing it here would make it the command line's: `topics remove` would then take it,
+        # and the next sync bring it back; or the next sync would undo this change.
+        raise click.ClickException(
+            f"topic {slug} is declared in {cli.config_file()}; change it there"
+        )
     channel_store.upsert_topic(cli.core.db, slug, query, title=title, origin="cli")
     click.echo(f"Topic {slug}: {parsed.describe()}")
 
