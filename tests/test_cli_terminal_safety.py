@@ -22,6 +22,7 @@ from bot.cli import cli
 from bot.cli.stories import poll_with_progress, print_poll_report
 from bot.pipeline.poll import FeedResult, PollReport
 from bot.store import articles as article_store
+from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store import stories as story_store
 from bot.store.database import open_database, utcnow
@@ -138,3 +139,20 @@ def test_hours_at_the_bound_still_lists(db_path: Path) -> None:
     result = CliRunner().invoke(cli, ["stories", "--hours", str(10 * 366 * 24)])
     assert result.exit_code == 0, result.output
     assert "Tram" in result.output
+
+
+def test_feeds_list_and_topics_list_strip_escape_sequences(db_path: Path) -> None:
+    # A feed's title comes from the feed (or an OPML file), its last error partly from the
+    # server; a topic's title and query from anyone in a chat channel (/follow).
+    assert CliRunner().invoke(cli, ["feeds", "add", "https://a.example/rss"]).exit_code == 0
+    db = open_database(str(db_path))
+    (feed,) = feed_store.list_feeds(db)
+    feed_store.update_feed(db, feed.id, title=EVIL, last_error=EVIL, consecutive_failures=1)
+    channel_store.upsert_topic(db, "tram", "tram \x1b[2J", title=EVIL, origin="chat")
+    db.close()
+    for args in (["feeds", "list"], ["topics", "list"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert "Tram" in result.output and "click" in result.output, args
+        assert "[bold red]x[/]" in result.output, args  # markup printed literally
+        _assert_terminal_safe(result.output)

@@ -14,6 +14,7 @@ from bot.config import ConfigError, parse_duration
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.ingest.netguard import BlockedAddressError, check_ip, host_literal
 from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, read_opml
+from bot.render.text import clean
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedExistsError
 from bot.textutil import plural
@@ -191,6 +192,8 @@ def _blocked_address(url: str, allow_private_networks: bool) -> str | None:
 
 
 def _esc(text: str) -> str:
+    """Feed text (a feed's title, an OPML outline's, a server's error) for a Rich table:
+    clean() turns ESC and bidi controls into spaces, escape() neutralises Rich markup."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(clean(text))

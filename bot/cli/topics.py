@@ -66,7 +66,10 @@ def topics_list(cli: CliContext) -> None:
         return
     table = Table("slug", "title", "query")
     for topic in topics:
-        table.add_row(escape(topic.slug), escape(topic.display_title), escape(topic.query))
+        # Titles and queries may come from anyone in a chat channel (/follow).
+        table.add_row(
+            escape(topic.slug), escape(clean(topic.display_title)), escape(clean(topic.query))
+        )
     table_console().print(table)
 
 
