@@ -137,3 +137,31 @@ def _feeds(env: Path) -> list[feed_store.FeedRow]:
         return feed_store.list_feeds(db)
     finally:
         db.close()
+
+
+def test_feeds_stored_in_another_spelling_are_rewritten_on_upgrade(env: Path) -> None:
+    # A config feed stored before URLs had one spelling keeps its row, and with it its polling
+    # state, when the config (now read in the normal spelling) is synced after the upgrade.
+    path = env / "nd.db"
+    db = open_database(path)
+    old = "HTTPS://B.example:443/feed#top"
+    db["feeds"].insert(
+        {"url": old, "config_url": old, "origin": "config", "etag": '"v7"',
+         "created_at": "2026-01-05T00:00:00+00:00"}
+    )  # fmt: skip
+    # Two spellings of one URL stored as two feeds stay two feeds: the later keeps its spelling.
+    db["feeds"].insert({"url": "https://c.example/x", "created_at": "2026-01-05T00:00:00+00:00"})
+    db["feeds"].insert({"url": "HTTPS://C.example/x", "created_at": "2026-01-05T00:00:00+00:00"})
+    db.execute("DELETE FROM schema_migrations WHERE version >= 12")
+    db.close()
+    (env / "nd.toml").write_text(
+        "[polling]\nallow_private_networks = true\n[[feeds]]\nurl = 'HTTPS://B.example:443/feed'\n",
+        encoding="utf-8",
+    )
+    upgraded = open_database(path)
+    app = NewsDigest(load_config(env / "nd.toml"), db=upgraded)
+    app.sync_config()
+    app.close()
+    feeds = {f.url: f for f in _feeds(env)}
+    assert set(feeds) == {FEED, "https://c.example/x", "HTTPS://C.example/x"}
+    assert feeds[FEED].id == 1 and feeds[FEED].etag == '"v7"'

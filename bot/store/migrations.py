@@ -330,6 +330,29 @@ def _m011_tombstones_outlive_their_feed(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m012_one_spelling_per_feed_url(db: sqlite_utils.Database) -> None:
+    # Feed URLs are stored and compared in one spelling (bot.feedurls.normalize_feed_url). A row
+    # stored before in another one ("HTTPS://B.EXAMPLE:443/feed#top") would no longer match the
+    # config's normalised URL: the next sync would drop it and add it anew, losing its polling
+    # state. Rewritten here instead; a row whose normal spelling another row already has keeps
+    # its own, as the two were separate feeds until now and stay so.
+    from bot.feedurls import normalize_feed_url
+
+    rows = db.execute("SELECT id, url, config_url FROM feeds ORDER BY id").fetchall()
+    taken = {url for _, url, _ in rows}
+    for feed_id, url, config_url in rows:
+        normal = normalize_feed_url(url)
+        if normal != url and normal not in taken:
+            db.execute("UPDATE feeds SET url = ? WHERE id = ?", [normal, feed_id])
+            taken.discard(url)
+            taken.add(normal)
+        if config_url is not None and normalize_feed_url(config_url) != config_url:
+            db.execute(
+                "UPDATE feeds SET config_url = ? WHERE id = ?",
+                [normalize_feed_url(config_url), feed_id],
+            )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -342,4 +365,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (9, "a row for the health check's write probe", _m009_write_probe),
     (10, "tombstones of pruned articles; deliveries by story", _m010_pruned_entries),
     (11, "tombstones outlive their feed", _m011_tombstones_outlive_their_feed),
+    (12, "feed URLs in one spelling", _m012_one_spelling_per_feed_url),
 ]
