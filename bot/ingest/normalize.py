@@ -1,7 +1,8 @@
 """Normalisation of what feeds hand us: URLs, HTML fragments and dates.
 
 The clusterer compares articles across outlets, so the same story must look the same no matter
-which tracking parameters, markup or timezone its feed used.
+which tracking parameters, markup or timezone its feed used. An article's text also loses the
+boilerplate its CMS wrapped it in (`strip_boilerplate`, defined in `boilerplate`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from lxml import etree
 
-__all__ = ["TRACKING_PARAMS", "canonical_url", "html_to_text", "parse_date", "to_utc"]
+from bot.ingest.boilerplate import strip_boilerplate
+
+__all__ = [
+    "TRACKING_PARAMS",
+    "canonical_url",
+    "html_to_text",
+    "parse_date",
+    "strip_boilerplate",
+    "to_utc",
+]
 
 # Query keys that identify the click, not the page. Compared case-insensitively.
 TRACKING_PARAMS: frozenset[str] = frozenset(

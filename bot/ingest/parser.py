@@ -29,7 +29,13 @@ import fastfeedparser
 import feedparser
 
 from bot.ingest.errors import FeedParseError
-from bot.ingest.normalize import canonical_url, html_to_text, is_homepage, parse_date
+from bot.ingest.normalize import (
+    canonical_url,
+    html_to_text,
+    is_homepage,
+    parse_date,
+    strip_boilerplate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +215,9 @@ def _build(
 def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
     raw_link = _str(raw.get("link")).strip()
     link = _absolute(base, raw_link) if raw_link else None
-    text = html_to_text(_body_html(raw))
+    # The GUID seed below reads the text as feeds gave it, so no stored entry changes its GUID.
+    full_text = html_to_text(_body_html(raw))
+    text = strip_boilerplate(full_text)
     title = html_to_text(_str(raw.get("title")))
     if not title and text:
         title = " ".join(text.split()[:_TITLE_FALLBACK_WORDS])
@@ -222,7 +230,7 @@ def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
     else:
         # No id, and no link or only the site's home page (status pages give every item that):
         # a digest of what the item says, stable across polls.
-        seed = "\x1f".join([title, text[:500], published.isoformat() if published else ""])
+        seed = "\x1f".join([title, full_text[:500], published.isoformat() if published else ""])
         guid = "sha1:" + hashlib.sha1(seed.encode("utf-8")).hexdigest()
     author = html_to_text(_str(raw.get("author"))) or None
     return ParsedEntry(

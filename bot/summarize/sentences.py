@@ -3,6 +3,9 @@
 Feeds give us leads and excerpts, often with abbreviations ("Sen. Rand Paul, R-Ky.", "U.S.",
 "John F. Kerry") that a naive split on ". " would cut in the middle of a name, producing bullets
 that start with "Kerry said". The splitter is conservative: when unsure it does not split.
+Feed boilerplate ("Continue reading", "The post ... appeared first on ...", a trailing "[…]") is
+dropped here too, by the definition ingest strips it with: articles stored before, and text from
+elsewhere, may still carry it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from bot.ingest.boilerplate import is_boilerplate, strip_truncation
 from bot.models import Article
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
 
@@ -101,6 +105,12 @@ def _starts_sentence(text: str, at: int) -> bool:
     return bool(word) and any(c.isupper() for c in word.group(0)[1:])
 
 
+def _clean(chunk: str) -> str:
+    """A sentence without a trailing truncation marker, or "" when it is feed boilerplate."""
+    chunk = strip_truncation(chunk.strip())
+    return "" if is_boilerplate(chunk) else chunk
+
+
 def split_sentences(text: str, limit: int | None = None) -> list[str]:
     """Split plain text into sentences; paragraph breaks always end a sentence.
 
@@ -129,13 +139,13 @@ def split_sentences(text: str, limit: int | None = None) -> list[str]:
             head = paragraph[token_start : match.start() + 1]
             if paragraph[match.start()] == "." and _is_abbreviation(head):
                 continue
-            chunk = paragraph[start : match.end()].strip()
+            chunk = _clean(paragraph[start : match.end()])
             if chunk:
                 out.append(chunk)
                 if limit is not None and len(out) >= limit:
                     return out
             start = match.end()
-        tail = paragraph[start:].strip()
+        tail = _clean(paragraph[start:])
         if tail:
             out.append(tail)
             if limit is not None and len(out) >= limit:

@@ -1,0 +1,123 @@
+"""Feed boilerplate: the footers, links and truncation markers a CMS adds around an article.
+
+WordPress ends an excerpt with "The post <title> appeared first on <site>.", others with
+"Continue reading", "Read more", a newsletter plea, a copyright line or a wire credit, and cut
+excerpts with "[…]". None of it is reporting, yet each reads as a sentence, so it became TL;DR
+bullets and quotes. One definition serves both places that drop it: ingest normalisation strips
+it from an article's text, and the summariser's sentence split drops such sentences from text
+stored before (or from any other source).
+
+Conservative by design: a pattern matches a *whole* sentence or line, never a sentence that
+merely mentions reading, rights or a ©. A call to "read more" inside real prose stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["is_boilerplate", "strip_boilerplate", "strip_truncation"]
+
+# Each alternative is a whole sentence (matched with fullmatch, case-insensitive).
+_ARROWS = r"(?:\s*(?:→|»|›|>>|\.\.\.|…))?"
+_SENTENCE_PATTERNS = (
+    # WordPress's footer, and its cousins naming where a piece was first published. Not "The
+    # story of the ferry was first published in 1902": reporting can say that.
+    r"the (?:post|article) .+ (?:appeared first|first appeared|was originally published) on .+",
+    r"\[?this (?:article|story|post|piece|review|report|column|interview) (?:was )?"
+    r"(?:originally|first) (?:appeared|published|posted|ran) (?:on|in|at|by|with) .+",
+    # Links to the rest of the article.
+    rf"(?:continue|keep) reading{_ARROWS}",
+    rf"continue reading\s*[\"“'‘].+[\"”'’]{_ARROWS}",
+    rf"read (?:more|on){_ARROWS}",
+    r"read more: .+",  # a related story's headline between paragraphs
+    r"read the (?:full|whole|complete|rest of the) (?:story|article|post|piece|report)"
+    r"(?: here| (?:at|on) .+)?",
+    r"read full (?:topic|story|article|post)",
+    r"\[link\] \[comments\]",
+    rf"(?:seguir leyendo|continuar leyendo|weiterlesen|mehr lesen|lire la suite|leggi tutto"
+    rf"|continua a leggere|lees meer|verder lezen|leia mais|continuar lendo){_ARROWS}",
+    # Pleas and credits.
+    r"(?:sign up|subscribe) (?:for|to) (?:our|the|my) .*newsletters?\b.*",
+    r"click here(?: (?:to|for) .+)?",
+    # Not "(c) the board shall ...": a list's third item.
+    r"(?:copyright\s*)?©\s*\S.*|(?:copyright\s*)?\(c\)\s*\d{4}\b.*|copyright \d{4}\b.*",
+    r"all rights reserved",
+    # Wire credits: "(Reporting by ...; Editing by ...)", "—With reporting by ...".
+    r"\((?:additional )?reporting by [^()]+\)",
+    r"(?:additional )?reporting by [^;()]+; (?:writing|editing) by .+",
+    r"[—–-]*\s*with (?:additional )?reporting (?:by|from) [^.;()]{1,80}",
+    # A truncation marker left on its own.
+    r"[\[(]\s*(?:…|\.\.\.)\s*[\])]",
+)
+_BOILERPLATE_RE = re.compile(
+    "(?:" + "|".join(_SENTENCE_PATTERNS) + r")[\s.!:;…]*", re.IGNORECASE | re.DOTALL
+)
+# How every pattern above can begin (first character, or first three letters lowercased): a
+# cheap test that spares most lines and sentences the case-insensitive match. Keep in step.
+_FIRST_CHARS = frozenset("[(©—–-")
+_OPENINGS = frozenset(
+    """
+    the thi con kee rea rep seg wei meh lir leg lee lei ver sig sub cli cop all add wit
+    """.split()
+)
+# "[…]" or "[...]" ending a text or sentence, with whatever punctuation followed it.
+_TRUNCATION_RE = re.compile(r"\s*[\[(]\s*(?:…|\.\.\.)\s*[\])][\s.…]*$")
+# Where a sentence may start inside a line: after terminal punctuation (and a closing quote or
+# bracket) and a space, before a capital, an opening quote or bracket, or a ©.
+_SENTENCE_START_RE = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+(?=[A-Z\[(\"“©—–-])")
+# Boilerplate is short; a longer sentence or tail is never read as one (and costs nothing).
+MAX_CHARS = 500
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Whether `sentence`, as a whole, is feed boilerplate rather than reporting."""
+    sentence = sentence.strip()
+    if not sentence or len(sentence) > MAX_CHARS:
+        return False
+    if sentence[0] not in _FIRST_CHARS and sentence[:3].lower() not in _OPENINGS:
+        return False
+    return _BOILERPLATE_RE.fullmatch(sentence) is not None
+
+
+def strip_truncation(text: str) -> str:
+    """`text` without a trailing "[…]" / "[...]": "… a dinghy. […]." reads "… a dinghy."."""
+    if "]" not in text[-6:] and ")" not in text[-6:]:
+        return text
+    return _TRUNCATION_RE.sub("", text)
+
+
+def strip_boilerplate(text: str) -> str:
+    """Article text without boilerplate: lines that are boilerplate wherever they stand, then
+    trailing footers sentence by sentence from the end, and a trailing truncation marker.
+
+    Lines are as `html_to_text` leaves them, one per block element."""
+    if not text:
+        return text
+    lines = [line for line in text.split("\n") if not is_boilerplate(line)]
+    while lines:
+        last = strip_truncation(lines[-1])
+        cut = _trailing_footer(last)
+        if cut is None:
+            lines[-1] = last
+            break
+        last = last[:cut].rstrip()
+        if last:
+            lines[-1] = last
+        else:
+            lines.pop()
+    if lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _trailing_footer(line: str) -> int | None:
+    """Where the boilerplate that ends `line` starts, or None when it ends with reporting.
+
+    The latest sentence start whose tail is boilerplate wins, so a title with a full stop
+    inside it ("The post Vol. 2 appeared first on ...") is still caught as a whole."""
+    first = max(0, len(line) - MAX_CHARS)
+    starts = [m.end() for m in _SENTENCE_START_RE.finditer(line, first)]
+    for start in reversed([0, *starts] if first == 0 else starts):
+        if is_boilerplate(line[start:]):
+            return start
+    return None
