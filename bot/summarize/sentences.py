@@ -31,7 +31,30 @@ _ABBREVIATIONS = frozenset(
     ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb
     nev okla ore pa tenn tex va vt wash wis wyo
     """.split()
+) | frozenset(
+    # German, French, Spanish, Italian and Dutch: titles, "approximately", "respectively",
+    # numbers and magnitudes ("ca. 5 Mio. Euro"). None is an English word that ends a sentence
+    # ("art.", "me.", "on." are left out for that reason), and "usw."/"ecc."/"enz." are not
+    # listed: they often end one, and a lowercase word after them already holds the sentence.
+    """
+    ca bzw nr mio mrd tsd evtl ggf inkl zzgl bspw vgl sog str hr fr frl dipl abs bd jh jhd
+    mme mlle cie env ste av
+    sr sra srta dra ud uds vd vds avda pág núm aprox cía dña
+    sig sigg dott ing avv pag mld mln
+    dhr mevr mw blz bijv zgn drs ir
+    """.split()
 )
+# A day of the month before a month's name, as German, Dutch and the Nordic languages write a
+# date ("bis zum 3. März"): an ordinal, not the end of a sentence ending in "3".
+_ORDINAL_MONTHS = frozenset(
+    """
+    januar jänner februar märz april mai juni juli august september oktober november dezember
+    januari februari maart mei augustus december
+    marts maj juni oktober
+    """.split()
+)
+_ORDINAL_RE = re.compile(r"(?:[1-9]|[12]\d|3[01])")
+_MONTH_STEMS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec mär mai okt dez".split())
 
 # A candidate boundary: terminal punctuation, optional closing quote/bracket, then whitespace;
 # `_starts_sentence` decides whether what follows can open a sentence. CJK full stops need no
@@ -75,12 +98,25 @@ def _is_abbreviation(chunk: str) -> bool:
     low = token.casefold()
     if low in _ABBREVIATIONS:
         return True
-    # Initials and dotted acronyms: "F.", "U.S.", "D.C.", "R-Ky."
-    if len(token) == 1 and token.isalpha() and token.isupper():
+    # Initials and dotted acronyms: "F.", "U.S.", "D.C.", "R-Ky."; a lone lowercase letter is
+    # one half of an abbreviation in any language ("z. B.", "d. h.", "a. m."), not a sentence.
+    if len(token) == 1 and token.isalpha() and (token.isupper() or token.islower()):
         return True
     if re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]?", token):
         return True
     return bool(re.fullmatch(r"[RDI]-[A-Z][a-z]{1,4}", token))
+
+
+def _is_day_of_month(text: str, start: int, at: int) -> bool:
+    """Whether the token from `start` ("3.") is a day of the month written before a month's
+    name (`at`: "3. März"). Not after a month's name: "on March 3. April saw more" is English."""
+    if not _ORDINAL_RE.fullmatch(text, start, text.rfind(".", start, at)):
+        return False
+    word = _WORD_START_RE.match(text, at)
+    if not word or word.group(0).casefold() not in _ORDINAL_MONTHS:
+        return False
+    before = _LAST_TOKEN_RE.search(text, max(0, start - 16), max(0, start - 1))
+    return not (before and before.group(1).rstrip(".,").casefold()[:3] in _MONTH_STEMS)
 
 
 def _starts_sentence(text: str, at: int) -> bool:
@@ -137,7 +173,9 @@ def split_sentences(text: str, limit: int | None = None) -> list[str]:
             # abbreviations ("Sen. Sen. Sen. ...") quadratic. Spaces are single after squashing.
             token_start = max(start, paragraph.rfind(" ", start, match.start()) + 1)
             head = paragraph[token_start : match.start() + 1]
-            if paragraph[match.start()] == "." and _is_abbreviation(head):
+            if paragraph[match.start()] == "." and (
+                _is_abbreviation(head) or _is_day_of_month(paragraph, token_start, match.end())
+            ):
                 continue
             chunk = _clean(paragraph[start : match.end()])
             if chunk:
