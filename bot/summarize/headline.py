@@ -246,9 +246,22 @@ def clean_title(
     # A final full stop is not headline style, but the dot of "U.S." is part of the word.
     if title.endswith(".") and not re.search(r"(?:^|\s)(?:[^\W\d_]\.)+$", title):
         title = title[:-1].rstrip()
-    # Exclamation marks are emphasis, not information.
-    title = re.sub(r"!+", "", title)
-    return title
+    return _tone_down(title)
+
+
+# "?!" and "!?" ask; a run of "!" only shouts. A single "!" inside the title is kept: it is
+# part of a name ("Yahoo! Japan", "Jeopardy! host") or of text quoted as it is ("<!channel>",
+# which the renderers escape).
+_INTERROBANG_RE = re.compile(r"\?!+|!+\?")
+_BANGS_RE = re.compile(r"\s*!{2,}")
+
+
+def _tone_down(title: str) -> str:
+    """`title` without clickbait emphasis: runs of "!" and a trailing "!" go, "?!" becomes "?"."""
+    if "!" not in title:
+        return title
+    title = _BANGS_RE.sub("", _INTERROBANG_RE.sub("?", title))
+    return title.rstrip(" !").strip()
 
 
 def _badness(title: str) -> float:
