@@ -38,9 +38,46 @@ _FILLER = frozenset(
     breaking live update updates latest news report reports reported video watch exclusive opinion
     analysis week weeks day days today yesterday tomorrow year years time first last amid over
     after before could would will may might plan plans set sets get gets make makes take takes
-    call calls back big top key major near way amp
+    call calls back big top key major near way amp http https www
     """.split()
 )
+# A name with a number ("Kestrel-2", "COVID-19", "F-35") keeps its hyphen: "kestrel2" misreads.
+_NAME_NUMBER_RE = re.compile(r"[a-z]+(?:-[a-z]+)*-\d+[a-z]?")
+# Web addresses in a headline: a site's name is a fine slug word ("example"), its scheme,
+# "www", top-level domain and path are not. Bare domains only with a common top-level domain,
+# so "U.S." or "Node.js" stay words.
+_TLDS = frozenset(
+    """
+    com org net edu gov mil int info biz io co ai app dev news tv ly gg xyz online site
+    uk de fr es nl eu ca au jp cn ru br ch se dk fi pl at be
+    example test invalid localhost
+    """.split()
+)
+_BARE_TLDS = sorted(_TLDS - {"at", "be"}, key=len, reverse=True)
+_URL_RE = re.compile(
+    r"\b(?:https?://|www\.)(?P<host>[^\s/?#:]*)\S*"
+    r"|\b(?P<domain>(?:[^\W_][\w-]*\.)+(?:" + "|".join(_BARE_TLDS) + r"))\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+
+
+def _site_name(match: re.Match[str]) -> str:
+    """The name a web address is known by: "www.example.com/x" -> "example"."""
+    host = match.group("host") if match.group("host") is not None else match.group("domain")
+    labels = [label for label in host.split(".") if label]
+    if labels and labels[0].lower() == "www":
+        labels = labels[1:]
+    top = len(labels)
+    while top > 1 and labels[top - 1].lower() in _TLDS:
+        top -= 1
+    if top == len(labels) and top > 1:
+        top -= 1  # a top-level domain not in the list is still one
+    return f" {labels[top - 1]} " if top else " "
+
+
+def _unlink(text: str) -> str:
+    """`text` with each web address replaced by its site's name."""
+    return _URL_RE.sub(_site_name, text) if "." in text or "//" in text else text
 
 
 def _slug_word(word: str) -> str:
@@ -53,6 +90,8 @@ def _slug_word(word: str) -> str:
     """
     folded = fold(word).replace("'s", "")
     if folded.isascii():
+        if _NAME_NUMBER_RE.fullmatch(folded):
+            return folded
         return _ASCII_RE.sub("", folded)
     # lower(), not casefold(): casefold turns the Greek final "ς" into "σ".
     own = _NOT_WORD_RE.sub("", unicodedata.normalize("NFKC", word).lower())
@@ -64,7 +103,7 @@ def _slug_words(text: str) -> list[str]:
     out = []
     # Tokens of the NFKC text, not of `words()`: non-Latin words keep their own letters, unfolded
     # (see `_slug_word`); Latin tokens are folded one by one there.
-    for token in _TOKEN_RE.findall(unicodedata.normalize("NFKC", text)):
+    for token in _TOKEN_RE.findall(_unlink(unicodedata.normalize("NFKC", text))):
         w = _slug_word(token)
         # The stopword test on the word as written: "U.S." is a name, only "us" is a stopword.
         stop = w in STOPWORDS and fold(token) in STOPWORDS
@@ -96,7 +135,7 @@ def _names(title: str) -> set[str]:
     """Slug words the headline writes as names: capitalised after its first word (in a sentence
     case headline) or in capitals ("AI", "U.S."). A rare verb is still a verb; names say which
     event this is."""
-    tokens = _TOKEN_RE.findall(unicodedata.normalize("NFKC", title))
+    tokens = _TOKEN_RE.findall(_unlink(unicodedata.normalize("NFKC", title)))
     cased = [t for t in tokens if t[:1].isalpha() and t[:1] != t[:1].lower()]
     # Title Case capitalises every word, so there only capitals mark a name.
     title_case = len(cased) >= 0.6 * max(1, sum(t[:1].isalpha() for t in tokens))

@@ -1,0 +1,65 @@
+"""Slug words from headlines that carry web addresses or hyphenated names with a number."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cluster.slugs import _slug_words, make_slug
+from bot.models import Article
+from bot.topics.lookup import slugify
+
+
+def _slug(title: str, taken: set[str] | None = None) -> str:
+    article = Article(id="1", source="Desk", title=title, text="")
+    return make_slug([article], lambda s: s in (taken or set()))
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("https://tamsin.example/ferry Tamsin ferry sinks", "tamsin-ferry"),
+        ("http://tamsin ferry report", "tamsin-ferry"),
+        ("www.example.com outage hits users", "example-outage"),
+        ("Example.com outage hits thousands", "example-outage"),
+        ("Outage at https://www.harbourwire.co.uk/live/feed today", "outage-harbourwire"),
+        # Dotted words that are not web addresses stay words.
+        ("Node.js 22 released", "nodejs-released"),
+        ("U.S. and China agree on trade truce", "us-china"),
+    ],
+)
+def test_web_addresses_give_their_site_name(title: str, slug: str) -> None:
+    assert _slug(title) == slug
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Kestrel-2 lander touches down", "kestrel-2-lander"),
+        ("F-35 jets grounded after crash", "f-35-jets"),
+        # A score or a range is no name: numbers alone still make no slug word.
+        ("United win 2-1 against Rovers", "win-rovers"),
+        # Other hyphenated words still join up, as slugs made before did.
+        ("Anti-vax rally fills Port Ellis square", "antivax-ellis"),
+    ],
+)
+def test_a_name_with_a_number_keeps_its_hyphen(title: str, slug: str) -> None:
+    assert _slug(title) == slug
+
+
+def test_slug_words_keep_the_hyphen_of_a_name_with_a_number_only() -> None:
+    assert _slug_words("Levy delayed to mid-2024 after 2-1 vote") == [
+        "levy",
+        "delayed",
+        "mid-2024",
+        "vote",
+    ]
+
+
+def test_hyphenated_slugs_stay_unique_and_match_what_users_type() -> None:
+    title = "Kestrel-2 lander touches down"
+    assert _slug(title, {"kestrel-2-lander"}) == "kestrel-2-lander-touches"
+    every = {"kestrel-2-lander", "kestrel-2-lander-touches"}
+    assert _slug(title, every) not in every
+    # `/story Kestrel-2 lander` and `/story kestrel 2 lander` compare equal to the slug.
+    assert slugify("Kestrel-2 lander") == "kestrel-2-lander"
+    assert slugify("kestrel 2 lander") == "kestrel-2-lander"
