@@ -1,5 +1,5 @@
 """Feed boilerplate (CMS footers, "read more" links, truncation markers, credits) is stripped at
-ingest and dropped by the summariser's sentence split: one definition, `bot.ingest.boilerplate`.
+ingest and dropped by the summariser's sentence split: one definition, `bot.boilerplate`.
 The fixtures are written for the project; the patterns are the ones real feeds use."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 
-from bot.ingest.boilerplate import is_boilerplate, strip_boilerplate
+from bot.boilerplate import is_boilerplate, strip_boilerplate
 from bot.ingest.parser import parse_feed
 from bot.summarize.sentences import split_sentences
 

@@ -2,7 +2,7 @@
 
 The clusterer compares articles across outlets, so the same story must look the same no matter
 which tracking parameters, markup or timezone its feed used. An article's text also loses the
-boilerplate its CMS wrapped it in (`strip_boilerplate`, defined in `boilerplate`).
+boilerplate its CMS wrapped it in (`strip_boilerplate`, defined in `bot/boilerplate.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from lxml import etree
 
-from bot.ingest.boilerplate import strip_boilerplate
+from bot.boilerplate import strip_boilerplate
 
 __all__ = [
     "TRACKING_PARAMS",

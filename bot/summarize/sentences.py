@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.ingest.boilerplate import is_boilerplate, strip_truncation
+from bot.boilerplate import is_boilerplate, strip_truncation
 from bot.models import Article
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
 
