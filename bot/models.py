@@ -23,10 +23,18 @@ class Article:
     feed_id: int | None = None
     # When the bot first saw it; used for "as of 2h after first report" when `published` is absent.
     seen: datetime | None = None
+    # Which outlet (site) published it, when its feed names one (bot.store.feeds.outlet_key): a
+    # paper's section feeds are one outlet under whatever names. None: `source` stands for it.
+    outlet: str | None = None
 
     @property
     def when(self) -> datetime | None:
         return self.published or self.seen
+
+    @property
+    def outlet_id(self) -> str:
+        """What counting outlets goes by: the outlet's site, else the source name."""
+        return self.outlet or self.source or "unknown"
 
 
 @dataclass(slots=True)

@@ -89,13 +89,17 @@ def copy_pairs(
 def independent_sources(articles: Sequence[Article]) -> tuple[int, list[list[str]]]:
     """(number of independent sources, groups of outlet names sharing copy; groups of size >= 2).
 
-    Articles from one outlet are one source to begin with; outlets that published near-identical
-    text are joined into one source. Groups are sorted, and listed by their first outlet name.
+    Articles from one outlet (`Article.outlet_id`: its site, so a paper's section feeds are one)
+    are one source to begin with; outlets that published near-identical text are joined into one
+    source. An outlet is named by its first article's source. Groups are sorted, and listed by
+    their first outlet name.
     """
-    outlets = sorted({(a.source or "unknown") for a in articles})
-    if not outlets:
+    names: dict[str, str] = {}
+    for a in articles:
+        names.setdefault(a.outlet_id, a.source or "unknown")
+    if not names:
         return 0, []
-    parent = {o: o for o in outlets}
+    parent = {o: o for o in names}
 
     def find(o: str) -> str:
         while parent[o] != o:
@@ -104,11 +108,11 @@ def independent_sources(articles: Sequence[Article]) -> tuple[int, list[list[str
         return o
 
     for i, j in copy_pairs(articles):
-        a, b = find(articles[i].source or "unknown"), find(articles[j].source or "unknown")
+        a, b = find(articles[i].outlet_id), find(articles[j].outlet_id)
         if a != b:
             parent[max(a, b)] = min(a, b)
     groups: dict[str, list[str]] = defaultdict(list)
-    for o in outlets:
-        groups[find(o)].append(o)
+    for o in sorted(names):
+        groups[find(o)].append(names[o])
     shared = sorted(sorted(g) for g in groups.values() if len(g) >= 2)
     return len(groups), shared

@@ -61,10 +61,13 @@ def save_summary(
 
 
 def _links(members: list[Article]) -> list[SourceLink]:
-    """One link per outlet: its first article on the story."""
+    """One link per article, in first-report order: two articles of one outlet (a paper's World
+    and Business desks) are both listed, though they count as one source. An article seen twice
+    under one URL (one feed's copy and another's) is listed once."""
     links: dict[str, SourceLink] = {}
     for article in members:
+        key = article.url or article.id
         links.setdefault(
-            article.source, SourceLink(source=article.source, title=article.title, url=article.url)
+            key, SourceLink(source=article.source, title=article.title, url=article.url)
         )
     return list(links.values())

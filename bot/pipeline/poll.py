@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -332,13 +331,15 @@ def _record_outcome(
         fields["url"] = outcome.url
     if parsed is not None:
         fields["title"] = parsed.title
+        # The site link decides which outlet the feed is (bot.store.feeds.outlet_key).
+        fields["site_url"] = parsed.link
         # The column holds whatever the publisher asked for, so a 304 honours a sy: period too.
         fields["ttl_minutes"] = parsed.asked_minutes
     feed_store.update_feed(db, feed.id, **fields)
 
 
 def _source_name(feed: FeedRow, parsed: ParsedFeed, url: str) -> str:
-    return feed.name or (parsed.title or "").strip() or urlsplit(url).hostname or url
+    return feed_store.outlet_name(feed.name, parsed.title, url, parsed.link)
 
 
 def _rows(

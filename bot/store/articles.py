@@ -24,6 +24,7 @@ from bot.ingest.normalize import is_homepage
 from bot.models import Article
 from bot.store import tombstones
 from bot.store.database import iso, parse_iso
+from bot.store.feeds import outlet_key
 from bot.store.stories import invalidate_summary
 from bot.textutil import fold, squash_spaces, words
 
@@ -54,6 +55,7 @@ def insert_new(
     Each row: feed_id, source, guid, url, canonical_url, title, text, author, published, seen_at.
     """
     new: list[Article] = []
+    feed_outlets: dict[Any, str | None] = {}
     for row in rows:
         if _known_entry(db, row):
             continue
@@ -82,7 +84,15 @@ def insert_new(
             record,
         )
         if cursor.rowcount:
-            new.append(_to_article(record))
+            feed_id = record["feed_id"]
+            if feed_id not in feed_outlets:
+                feed = db.execute(
+                    "SELECT url, site_url FROM feeds WHERE id = ?", [feed_id]
+                ).fetchone()
+                feed_outlets[feed_id] = outlet_key(*feed) if feed else None
+            article = _to_article(record)
+            article.outlet = feed_outlets[feed_id]
+            new.append(article)
     return new
 
 
@@ -207,6 +217,14 @@ def _same_text(a: str, b: str) -> bool:
     )
 
 
+# Articles with their feed's address and site link, which say which outlet published them.
+_SELECT = (
+    "SELECT a.*, f.url AS feed_url, f.site_url AS feed_site FROM articles a"
+    " LEFT JOIN feeds f ON f.id = a.feed_id"
+)
+_ORDER = " ORDER BY COALESCE(a.published, a.seen_at), a.id"
+
+
 def _to_article(row: dict[str, Any]) -> Article:
     return Article(
         id=row["id"],
@@ -217,6 +235,7 @@ def _to_article(row: dict[str, Any]) -> Article:
         published=parse_iso(row["published"]),
         feed_id=row["feed_id"],
         seen=parse_iso(row["seen_at"]),
+        outlet=outlet_key(row.get("feed_url"), row.get("feed_site")),
     )
 
 
@@ -225,10 +244,7 @@ def set_story(db: sqlite_utils.Database, article_id_: str, story_id: str) -> Non
 
 
 def story_articles(db: sqlite_utils.Database, story_id: str) -> list[Article]:
-    rows = db.execute_returning_dicts(
-        "SELECT * FROM articles WHERE story_id = ? ORDER BY COALESCE(published, seen_at), id",
-        [story_id],
-    )
+    rows = db.execute_returning_dicts(f"{_SELECT} WHERE a.story_id = ?{_ORDER}", [story_id])
     return [_to_article(r) for r in rows]
 
 
@@ -240,8 +256,7 @@ def articles_for_stories(
         return grouped
     marks = ",".join("?" for _ in story_ids)
     rows = db.execute_returning_dicts(
-        f"SELECT * FROM articles WHERE story_id IN ({marks})"
-        " ORDER BY COALESCE(published, seen_at), id",
+        f"{_SELECT} WHERE a.story_id IN ({marks}){_ORDER}",
         list(story_ids),
     )
     for row in rows:
@@ -250,9 +265,7 @@ def articles_for_stories(
 
 
 def unclustered(db: sqlite_utils.Database) -> list[Article]:
-    rows = db.execute_returning_dicts(
-        "SELECT * FROM articles WHERE story_id IS NULL ORDER BY COALESCE(published, seen_at), id"
-    )
+    rows = db.execute_returning_dicts(f"{_SELECT} WHERE a.story_id IS NULL{_ORDER}")
     return [_to_article(r) for r in rows]
 
 

@@ -1,15 +1,32 @@
-"""The feeds table: what to poll, and the polite-polling state of each feed."""
+"""The feeds table: what to poll, and the polite-polling state of each feed; and which outlet a
+feed belongs to.
+
+An outlet is a site, not a feed: a paper's World, Business and Opinion feeds are one outlet when
+"N sources" are counted (`outlet_key`), and its articles appear under the paper's name
+(`outlet_name`). The key is the host of the feed's site link (the channel's <link>, or the feed's
+own URL until a poll has seen one) without a leading www./feeds./rss. label. An aggregator feed is
+one outlet like any other feed, keyed by its own site, never by the sites its items link to: an
+item's link is the publisher's claim, and ten items of one aggregator are one feed's choice, not
+ten independent reports. Platforms that host many publishers under paths of one host (GitHub,
+Medium, Reddit, YouTube, FeedBurner...) add the publisher's path to the key; a feed on a bare
+address (127.0.0.1, localhost) has no site, and its name stands for its outlet, as before.
+"""
 
 from __future__ import annotations
 
+import functools
+import ipaddress
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from bot.feedurls import normalize_feed_url
 from bot.store.database import iso, parse_iso, utcnow
+from bot.textutil import fold
 
 
 class FeedExistsError(ValueError):
@@ -33,10 +50,16 @@ class FeedRow:
     last_error: str | None
     disabled_reason: str | None
     ttl_minutes: int | None
+    site_url: str | None = None
 
     @property
     def display_name(self) -> str:
+        """The feed as `feeds list` shows it: its configured name, else its whole title."""
         return self.name or self.title or self.url
+
+    @property
+    def outlet_key(self) -> str | None:
+        return outlet_key(self.url, self.site_url)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> FeedRow:
@@ -56,7 +79,107 @@ class FeedRow:
             last_error=row["last_error"],
             disabled_reason=row["disabled_reason"],
             ttl_minutes=row["ttl_minutes"],
+            site_url=row.get("site_url"),
         )
+
+
+# Leading host labels that name a feed server of the site, not another site.
+_FEED_LABELS = ("www", "feeds", "feed", "rss", "rss2", "atom", "m")
+# Hosts where the first path segments name the publisher: (host, segments in the key).
+_PATH_TENANTS = {
+    "github.com": 1,
+    "gitlab.com": 1,
+    "codeberg.org": 1,
+    "medium.com": 1,
+    "substack.com": 1,
+    "x.com": 1,
+    "twitter.com": 1,
+    "feedburner.com": 1,
+    "feedproxy.google.com": 1,
+    "reddit.com": 2,
+    "old.reddit.com": 2,
+    "youtube.com": 2,
+}
+# The separators between a site's name and a section in a feed title: "Omega Times - World",
+# "X > World News", "X: World", "X | Section", "World | X".
+# Host labels that name no site in particular.
+_GENERIC_LABELS = frozenset(
+    {"com", "org", "net", "edu", "gov", "info", "news", "blog", "blogs", "online", "media", "web"}
+)
+_SECTION_RE = re.compile(r"\s+(?:[-\u2013\u2014|>\u00bb\u203a/]|::)\s+|:\s+")
+
+
+def outlet_key(url: str | None, site_url: str | None = None) -> str | None:
+    """Which outlet a feed at `url` whose site link is `site_url` belongs to; None when neither
+    names a site (see the module doc). Feeds with one key are one outlet."""
+    return _site_key(site_url) or _site_key(url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _site_key(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or "." not in host or host.endswith(".localhost"):
+        return None
+    try:
+        ipaddress.ip_address(host)
+        return None  # an address names a machine, which may serve any number of sites
+    except ValueError:
+        pass
+    labels = host.split(".")
+    while len(labels) > 2 and labels[0] in _FEED_LABELS:
+        labels = labels[1:]
+    host = ".".join(labels)
+    tenant = _PATH_TENANTS.get(host)
+    if tenant:
+        segments = [s for s in parts.path.lower().split("/") if s][:tenant]
+        if host == "old.reddit.com":
+            host = "reddit.com"
+        return "/".join([host, *segments])
+    return host
+
+
+def outlet_name(name: str | None, title: str | None, url: str, site_url: str | None = None) -> str:
+    """The name a feed's articles appear under: its configured name, always; else its title, cut
+    to the site's name when the title adds a section ("Omega Times - World" on omegatimes.example
+    is "Omega Times"; "World | Omega Times" too); else its host.
+
+    The part kept must name the site, its letters matching a label of the site's host: a title
+    such as "Latest News - Site A" must not become "Latest News", which another site's feed
+    may be called too. A feed with no site (a bare address) keeps its whole title."""
+    if name:
+        return name
+    title = " ".join((title or "").split())
+    if not title:
+        return urlsplit(url).hostname or url
+    pieces = [p.strip() for p in _SECTION_RE.split(title)]
+    if len(pieces) > 1:
+        labels = _site_labels(outlet_key(url, site_url))
+        for piece in (pieces[0], pieces[-1]):
+            letters = "".join(ch for ch in fold(piece) if ch.isalnum())
+            if len(letters) >= 2 and any(
+                label in letters or (len(letters) >= 3 and letters in label) for label in labels
+            ):
+                return piece
+    return title
+
+
+def _site_labels(key: str | None) -> list[str]:
+    """The host labels of an outlet key that may name the site ("omegatimes" of
+    omegatimes.example; not "com", "co", "news")."""
+    if not key:
+        return []
+    host = key.split("/", 1)[0]
+    return [
+        label.replace("-", "")
+        for label in host.split(".")[:-1]
+        if len(label) >= 3 and label not in _GENERIC_LABELS
+    ]
 
 
 def add_feed(

@@ -367,5 +367,10 @@ def summary_from_json(raw: str) -> Summary:
 
 
 def outlets(articles: list[Article]) -> list[str]:
-    """Distinct outlet names in first-report order."""
-    return list(dict.fromkeys(a.source for a in articles))
+    """The story's outlets in first-report order, one name each, its first article's source: a
+    paper's section feeds are one outlet (`Article.outlet_id`), and two sites that go by one name
+    are two."""
+    names: dict[str, str] = {}
+    for a in articles:
+        names.setdefault(a.outlet_id, a.source)
+    return list(names.values())

@@ -1,0 +1,224 @@
+"""An outlet is a site, not a feed: a paper's section feeds are one source when "N sources" are
+counted, while each of their articles is still listed. Real feeds over loopback HTTP, a real
+SQLite file, the real pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import NewsDigest
+from bot.cluster.wire import independent_sources
+from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
+from bot.demo.feeds import render_feed
+from bot.demo.sample_news import ITEMS, OUTLETS, Outlet
+from bot.feedserver import FeedServer, Reply
+from bot.models import Article
+from bot.store import articles as article_store
+from bot.store import channels as channel_store
+from bot.store import feeds as feed_store
+from bot.store import stories as story_store
+from bot.store.database import open_database
+from bot.store.feeds import outlet_key, outlet_name
+
+# The lunar-lander story of the sample news, as three section desks of one paper would run it.
+MOON = [i for i in ITEMS if i.story == "lunar-lander"]
+SECTIONS = [
+    Outlet("omega-world", "Omega Times - World", "https://www.omegatimes.example/world", "rss2"),
+    Outlet("omega-biz", "Omega Times - Business", "https://omegatimes.example/business", "atom"),
+    Outlet("omega-opinion", "Omega Times - Opinion", "https://omegatimes.example/opinion", "rss2"),
+]
+OMEGA = "https://feeds.omegatimes.example/world.xml"
+LEDGER = next(o for o in OUTLETS if o.slug == "northern-ledger")
+
+
+@pytest.fixture
+def omega(now: datetime) -> Iterator[FeedServer]:
+    routes: dict[str, Reply | bytes] = {}
+    for outlet, item in zip(SECTIONS, MOON[:3], strict=True):
+        body, ctype = render_feed(outlet, [item], now)
+        routes[f"/{outlet.slug}/feed"] = Reply(body=body, content_type=ctype)
+    body, ctype = render_feed(LEDGER, [MOON[3]], now)
+    routes["/ledger/feed"] = Reply(body=body, content_type=ctype)
+    with FeedServer(routes) as server:
+        yield server
+
+
+def _core(tmp_path: Path, feeds: list[FeedConfig]) -> NewsDigest:
+    config = Config(
+        database=str(tmp_path / "nd.db"),
+        polling=PollingConfig(allow_private_networks=True, timeout=5.0),
+        feeds=feeds,
+        channels=[ChannelConfig(platform="console", id="team", name="#team")],
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    core.sync_config()
+    return core
+
+
+def _only_story(core: NewsDigest) -> story_store.StoryRow:
+    stories = story_store.recent_stories(core.db)
+    assert len(stories) == 1
+    return stories[0]
+
+
+async def test_three_section_feeds_of_one_paper_are_one_source(
+    tmp_path: Path, omega: FeedServer
+) -> None:
+    core = _core(tmp_path, [FeedConfig(url=omega.url(f"/{o.slug}/feed")) for o in SECTIONS])
+    await core.poll()
+    story = _only_story(core)
+    assert (story.article_count, story.outlet_count, story.source_count) == (3, 1, 1)
+
+    card = core.card(story)
+    assert card.source_count == 1
+    assert card.outlets == ["Omega Times"]
+    # Every article is listed, each under the paper's name (the section suffix dropped).
+    assert [(s.source, s.title) for s in card.sources] == [
+        ("Omega Times", MOON[0].title),
+        ("Omega Times", MOON[1].title),
+        ("Omega Times", MOON[2].title),
+    ]
+    # One outlet does not clear the channel's default bar of two independent sources.
+    channel = channel_store.get_channel(core.db, "console", "team")
+    assert channel is not None and channel.min_sources == 2
+    assert core.digest(channel).cards == []
+
+    # Another paper joins: now two sources.
+    feed_store.add_feed(core.db, omega.url("/ledger/feed"))
+    await core.poll()
+    story = _only_story(core)
+    assert (story.article_count, story.outlet_count, story.source_count) == (4, 2, 2)
+    card = core.card(story)
+    assert card.outlets == ["Omega Times", LEDGER.name]
+    assert len(card.sources) == 4
+    assert [c.story_id for c in core.digest(channel).cards] == [story.id]
+    core.close()
+
+
+async def test_configured_names_are_shown_but_one_site_still_counts_once(
+    tmp_path: Path, omega: FeedServer
+) -> None:
+    feeds = [
+        FeedConfig(url=omega.url(f"/{o.slug}/feed"), name=name)
+        for o, name in zip(SECTIONS, ["Omega World", "Omega Money", "Omega Views"], strict=True)
+    ]
+    core = _core(tmp_path, feeds)
+    await core.poll()
+    story = _only_story(core)
+    assert (story.outlet_count, story.source_count) == (1, 1)
+    card = core.card(story)
+    assert card.source_count == 1
+    assert card.outlets == ["Omega World"]
+    assert [s.source for s in card.sources] == ["Omega World", "Omega Money", "Omega Views"]
+    core.close()
+
+
+async def test_one_configured_name_for_all_sections_lists_every_article(
+    tmp_path: Path, omega: FeedServer
+) -> None:
+    """The old workaround (one `name` for the three feeds) counted one source but listed one of
+    the three articles."""
+    feeds = [FeedConfig(url=omega.url(f"/{o.slug}/feed"), name="Omega") for o in SECTIONS]
+    core = _core(tmp_path, feeds)
+    await core.poll()
+    card = core.card(_only_story(core))
+    assert card.source_count == 1
+    assert [s.title for s in card.sources] == [i.title for i in MOON[:3]]
+    core.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "site", "key"),
+    [
+        ("https://feeds.omegatimes.example/world.xml", None, "omegatimes.example"),
+        (
+            "https://rss.omegatimes.example/b",
+            "https://www.omegatimes.example/biz",
+            "omegatimes.example",
+        ),
+        (
+            "https://omegatimes.example/feed",
+            "https://WWW.OmegaTimes.example./",
+            "omegatimes.example",
+        ),
+        # A subdomain that is a site of its own stays apart.
+        ("https://alice.blogspot.example/feed", None, "alice.blogspot.example"),
+        # Hosts of many publishers: the publisher's path is part of the key.
+        ("https://feeds.feedburner.com/OmegaWorld", None, "feedburner.com/omegaworld"),
+        ("https://github.com/acme/widget/releases.atom", None, "github.com/acme"),
+        ("https://www.reddit.com/r/worldnews/.rss", None, "reddit.com/r/worldnews"),
+        # The site link wins over where the feed is served from.
+        ("https://feeds.feedburner.com/Omega", "https://omegatimes.example/", "omegatimes.example"),
+        # A bare address names a machine, not a site: the feed's name stands for its outlet.
+        ("http://127.0.0.1:8080/feed", "http://127.0.0.1:8080/", None),
+        ("http://localhost/feed", None, None),
+        ("http://[::1]:8080/feed", None, None),
+    ],
+)
+def test_outlet_key(url: str, site: str | None, key: str | None) -> None:
+    assert outlet_key(url, site) == key
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "url", "shown"),
+    [
+        (None, "Omega Times - World", OMEGA, "Omega Times"),
+        (None, "Omega Times – World", OMEGA, "Omega Times"),
+        (None, "Omega Times > World News", OMEGA, "Omega Times"),
+        (None, "Omega Times: World", OMEGA, "Omega Times"),
+        (None, "Omega Times | Section", OMEGA, "Omega Times"),
+        (None, "Omega Times » Opinion", OMEGA, "Omega Times"),
+        (None, "World | Omega Times", OMEGA, "Omega Times"),
+        (None, "Omega Times", OMEGA, "Omega Times"),
+        (None, "Spider-Man Daily", OMEGA, "Spider-Man Daily"),
+        (None, "  ", OMEGA, "feeds.omegatimes.example"),
+        (None, "BBC News - Home", "https://feeds.bbci.co.uk/news/rss.xml", "BBC News - Home"),
+        (None, "NYT > Top Stories", "https://rss.nytimes.com/top.xml", "NYT"),
+        # Neither part names the site: kept whole, or "Latest News" of two sites would be one name.
+        (None, "Latest News - World", OMEGA, "Latest News - World"),
+        (None, "Omega Times - World", "http://127.0.0.1:8080/feed", "Omega Times - World"),
+        ("Omega World", "Omega Times - World", OMEGA, "Omega World"),
+    ],
+)
+def test_outlet_name(name: str | None, title: str, url: str, shown: str) -> None:
+    assert outlet_name(name, title, url) == shown
+
+
+def test_outlet_name_uses_the_site_link() -> None:
+    title = "BBC News - Home"
+    assert (
+        outlet_name(
+            None, title, "https://feeds.bbci.co.uk/news/rss.xml", "https://www.bbc.co.uk/news"
+        )
+        == "BBC News"
+    )
+
+
+def test_outlets_are_counted_by_site_and_named_by_source() -> None:
+    def art(i: int, source: str, outlet: str | None) -> Article:
+        return Article(id=f"a{i}", source=source, title=f"Title {i}", text="", outlet=outlet)
+
+    members = [
+        art(1, "Omega Times", "omegatimes.example"),
+        art(2, "Omega Times - Business", "omegatimes.example"),
+        art(3, "News", "one.example"),
+        art(4, "News", "two.example"),
+        art(5, "Desk", None),  # no site: the name is the outlet
+        art(6, "Desk", None),
+    ]
+    assert story_store.outlets(members) == ["Omega Times", "News", "News", "Desk"]
+    assert independent_sources(members) == (4, [])
+
+
+def test_new_articles_know_their_outlet(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "nd.db")
+    feed = feed_store.add_feed(db, "https://feeds.omegatimes.example/world.xml")
+    row = {"feed_id": feed.id, "source": "Omega Times", "guid": "g1", "url": None}
+    row |= {"canonical_url": None, "title": "Lander lands", "text": "", "published": None}
+    (new,) = article_store.insert_new(db, [{**row, "seen_at": datetime(2026, 1, 1, tzinfo=UTC)}])
+    assert new.outlet == "omegatimes.example"
+    assert [a.outlet for a in article_store.unclustered(db)] == ["omegatimes.example"]
