@@ -132,6 +132,8 @@ class NewsDigest:
                 story, reason = found
                 return Lookup(self._ref(story), [], reason)
         aliases = story_store.aliases(self.db)
+        stories = story_store.recent_stories(self.db, since=None, min_sources=1, limit=5000)
+        titles = article_store.member_titles(self.db, [s.id for s in stories])
         refs = [
             StoryRef(
                 story_id=s.id,
@@ -139,8 +141,9 @@ class NewsDigest:
                 aliases=tuple(aliases.get(s.id, ())),
                 headline=s.headline,
                 last_seen=s.last_updated,
+                titles=tuple(titles.get(s.id, ())),
             )
-            for s in story_store.recent_stories(self.db, since=None, min_sources=1, limit=5000)
+            for s in stories
         ]
         return find_story(query, refs, limit=limit)
 

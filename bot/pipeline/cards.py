@@ -14,7 +14,10 @@ from bot.models import Article, Summary
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store.stories import StoryRow
-from bot.summarize import Summarizer
+from bot.summarize import Summarizer, outlet_keys
+from bot.summarize import _bounded as summary_input
+from bot.summarize.headline import choose_headline
+from bot.summarize.wordmodel import word_probabilities
 
 
 def build_card(
@@ -54,10 +57,24 @@ def build_card(
 def save_summary(
     db: sqlite_utils.Database, story: StoryRow, summary: Summary, member_count: int
 ) -> None:
-    """Cache a story's summary for its current size; its headline becomes the story's."""
+    """Cache a story's summary for its current size; its headline (bounded) becomes the story's."""
     story_store.store_summary(db, story.id, summary, member_count)
-    if summary.headline and summary.headline != story.headline:
-        db["stories"].update(story.id, {"headline": summary.headline})
+    headline = story_store.bounded_headline(summary.headline)
+    if headline and headline != story.headline:
+        db["stories"].update(story.id, {"headline": headline})
+
+
+def story_headline(db: sqlite_utils.Database, story_id: str, members: list[Article]) -> str:
+    """The headline the story's card shows (bounded by the store): its cached summary's, else the
+    extractive choice among the member titles, which is the card's unless an LLM writes it. Kept
+    on the story as it grows, so `newsdigest stories` lists what the card will say, not the
+    first article's raw title. About a millisecond per member: no TL;DR, no angles."""
+    cached = story_store.cached_summary(db, story_id, len(members))
+    if cached is not None and cached.headline:
+        return cached.headline
+    # The summariser's own input bounds, so the choice is the one its card makes.
+    bounded = summary_input(members)
+    return choose_headline(bounded, word_probabilities(bounded, outlet_keys(bounded)))[0]
 
 
 def _links(members: list[Article]) -> list[SourceLink]:

@@ -19,6 +19,7 @@ from bot.cluster.online import OnlineClusterer
 from bot.cluster.slugs import make_slug
 from bot.cluster.wire import independent_sources
 from bot.models import Article
+from bot.pipeline.cards import story_headline
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store.database import transaction, utcnow
@@ -142,4 +143,5 @@ def refresh_counts(db: sqlite_utils.Database, story_id: str) -> None:
         source_count=independent,
         last_updated=last,
         first_seen=first,
+        headline=story_headline(db, story_id, members),
     )

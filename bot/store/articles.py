@@ -12,6 +12,7 @@ A recurring title ("Morning briefing", "...: live updates") on a new page with n
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
@@ -261,6 +262,19 @@ def articles_for_stories(
     )
     for row in rows:
         grouped[row["story_id"]].append(_to_article(row))
+    return grouped
+
+
+def member_titles(db: sqlite_utils.Database, story_ids: list[str]) -> dict[str, list[str]]:
+    """Each story's article titles in first-report order (what `/story` words also search)."""
+    grouped: dict[str, list[str]] = {}
+    rows = db.execute(
+        "SELECT story_id, title FROM articles WHERE story_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY COALESCE(published, seen_at), id",
+        [json.dumps(story_ids)],
+    )
+    for story_id, title in rows:
+        grouped.setdefault(story_id, []).append(title)
     return grouped
 
 

@@ -17,6 +17,20 @@ from bot.models import Article, Summary
 from bot.store.database import iso, parse_iso, utcnow
 from bot.topics.lookup import slugify
 
+# A story's stored headline (what `newsdigest stories`, `/story` suggestions and topic tests list)
+# is cut at a word boundary to this many characters; the card shows its own headline in full.
+HEADLINE_CHARS = 120
+
+
+def bounded_headline(text: str) -> str:
+    """`text` on one line, cut at a word boundary to `HEADLINE_CHARS` with "…" when longer."""
+    text = " ".join(text.split())
+    if len(text) <= HEADLINE_CHARS:
+        return text
+    cut = text.rfind(" ", 0, HEADLINE_CHARS)
+    head = text[: cut if cut > HEADLINE_CHARS // 2 else HEADLINE_CHARS - 1]
+    return head.rstrip(" ,;:-–—") + "…"
+
 
 @dataclass(slots=True)
 class StoryRow:
@@ -140,7 +154,7 @@ def create_story(
             "id": story_id,
             "slug": slug,
             "slug_key": slugify(slug),
-            "headline": headline,
+            "headline": bounded_headline(headline),
             "first_seen": iso(first_seen),
             "last_updated": iso(first_seen),
         }
@@ -184,7 +198,7 @@ def update_counts(
     if first_seen is not None:
         fields["first_seen"] = iso(first_seen)
     if headline:
-        fields["headline"] = headline
+        fields["headline"] = bounded_headline(headline)
     db["stories"].update(story_id, fields)
 
 

@@ -7,7 +7,9 @@ without a database. The order of the rules is the contract users learn:
    typed letter for letter beats one that only matches case- and accent-folded, since two
    non-Latin slugs can fold alike ("всё-банке", "все-банке");
 2. a slug prefix that only one story has;
-3. words searched over slug and headline, all of which must match;
+3. words searched over slug, headline and the titles of the story's articles, all of which must
+   match; a word in the slug or headline ranks above one only in member titles, and one most of
+   the titles use above one a single title uses;
 4. otherwise "did you mean" suggestions by edit distance and shared words.
 """
 
@@ -33,6 +35,13 @@ _CLEAR_MARGIN = 0.75
 _MIN_PREFIX_WORD = 3
 # textutil keeps "covid-19" and "japan's" whole; searching by their parts is friendlier.
 _INNER_PUNCT_RE = re.compile(r"[-.']+")
+# A word found only in member titles: below one in the headline or slug (1.0), above a prefix of
+# one (0.5); plus up to _TITLE_SHARE for the share of the titles that use it.
+_TITLE_WORD = 0.5
+_TITLE_SHARE = 0.25
+# Member titles searched per story, and characters per title: bounds on a search's cost.
+_MAX_TITLES = 50
+_MAX_TITLE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,8 @@ class StoryRef:
     aliases: tuple[str, ...]
     headline: str
     last_seen: datetime
+    # The titles of the story's articles, searched too (the headline is only one of them).
+    titles: tuple[str, ...] = ()
 
 
 @dataclass
@@ -128,26 +139,51 @@ def _story_words(ref: StoryRef) -> list[str]:
     return _terms(ref.headline) + [w for w in ref.slug.split("-") if w]
 
 
+def _title_terms(ref: StoryRef) -> list[list[str]]:
+    return [_terms(t[:_MAX_TITLE_CHARS]) for t in ref.titles[:_MAX_TITLES]]
+
+
+def _word_score(w: str, have: set[str], titles: list[set[str]]) -> float:
+    """How well one query word matches a story: 0 when it does not."""
+    if w in have:
+        return 1.0
+    if titles:
+        share = sum(1 for t in titles if w in t) / len(titles)
+        if share:
+            # "moon" in three of four titles beats "moon" in one of twenty.
+            return _TITLE_WORD + _TITLE_SHARE * share
+    if len(w) >= _MIN_PREFIX_WORD:
+        # Typing "semicond" should still find "semiconductor", but rank below a full word.
+        if any(h.startswith(w) for h in have):
+            return 0.5
+        if any(h.startswith(w) for t in titles for h in t):
+            return 0.25
+    return 0.0
+
+
 def _search(raw: str, candidates: Sequence[StoryRef]) -> list[tuple[float, StoryRef]]:
-    """Candidates whose slug+headline contain every query word, best first, then newest."""
+    """Candidates whose slug, headline and member titles contain every query word, best first,
+    then newest."""
     wanted = _query_words(raw)
     if not wanted:
         return []
     scored: list[tuple[float, StoryRef]] = []
     for ref in candidates:
         have = set(_story_words(ref))
+        title_terms = _title_terms(ref)
+        titles = [set(t) for t in title_terms]
         score = 0.0
         for w in wanted:
-            if w in have:
-                score += 1.0
-            elif len(w) >= _MIN_PREFIX_WORD and any(h.startswith(w) for h in have):
-                # Typing "semicond" should still find "semiconductor", but rank below a full word.
-                score += 0.5
-            else:
+            got = _word_score(w, have, titles)
+            if not got:
                 break
+            score += got
         else:
-            if len(wanted) > 1 and _in_order(wanted, _terms(ref.headline)):
-                score += 0.5
+            if len(wanted) > 1:
+                if _in_order(wanted, _terms(ref.headline)):
+                    score += 0.5
+                elif any(_in_order(wanted, t) for t in title_terms):
+                    score += 0.25
             scored.append((score, ref))
     scored.sort(key=lambda pair: (pair[0], pair[1].last_seen, pair[1].slug), reverse=True)
     return scored
@@ -170,7 +206,7 @@ def _did_you_mean(key: str, raw: str, candidates: Sequence[StoryRef], limit: int
     wanted = set(_query_words(raw))
     shared: list[tuple[int, StoryRef]] = []
     for ref in candidates:
-        have = set(_story_words(ref))
+        have = set(_story_words(ref)).union(*_title_terms(ref))
         common = len(wanted & have)
         if not common:
             # Per-word typos: "semicondutor" still shares most of its letters with the word.
