@@ -30,6 +30,11 @@ kana voicing marks are not accents: ``バス`` does not match "パス") and work
 possessives ("Japan's") and dotted forms ("U.S.") are also matched by their parts.
 Punctuation other than that is ignored (``c++`` is the word ``c``).
 
+A word also matches its regular English plural, and a plural its singular (``semiconductor``
+matches "semiconductors", ``company`` "companies", ``chips`` "chip"); in a phrase each word does
+(``"chip export"`` matches "chip exports"). See `bot.topics.inflect` for the limits. ``source:``
+names are matched as written.
+
 Chinese and Japanese are written without spaces, so there every character is its own unit and a
 term matches anywhere in the text: ``日本`` matches "日本経済が回復". Other scripts, Korean
 included (it is written with spaces), keep whole-word matching.
@@ -46,8 +51,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
+from bot.topics.inflect import inflections
 from bot.topics.storydoc import StoryDoc, contains_run, join_parts, parts
 
 _OPEN_QUOTES = {'"': '"', "“": "”", "„": "“"}
@@ -80,8 +86,12 @@ class QueryError(ValueError):
 class Term:
     words: tuple[str, ...]
 
+    @cached_property
+    def forms(self) -> tuple[frozenset[str], ...]:
+        return tuple(inflections(w) for w in self.words)
+
     def matches(self, doc: StoryDoc) -> bool:
-        return doc.has_phrase(self.words)
+        return doc.has_forms(self.forms)
 
     def describe(self) -> str:
         text = join_parts(self.words)

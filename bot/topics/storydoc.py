@@ -109,6 +109,23 @@ class StoryDoc:
             for start in self._positions.get(phrase[0], ())
         )
 
+    def has_forms(self, phrase: Sequence[frozenset[str]]) -> bool:
+        """`has_phrase` where each position may be any of its forms (a word's inflections)."""
+        if not phrase:
+            return False
+        words = self.word_set
+        if not all(forms & words for forms in phrase):
+            return False
+        if len(phrase) == 1:
+            return True
+        toks = self.tokens
+        n = len(phrase)
+        starts = sorted(i for form in phrase[0] for i in self._positions.get(form, ()))
+        return any(
+            start + n <= len(toks) and all(toks[start + k] in phrase[k] for k in range(1, n))
+            for start in starts
+        )
+
 
 def contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
     n = len(needle)
