@@ -15,7 +15,7 @@ from typing import TypeVar
 import pytest
 
 from bot.models import Article, Summary
-from bot.summarize import MAX_TEXT_CHARS, MAX_TITLE_CHARS, _bounded, summarize
+from bot.summarize import MAX_TEXT_CHARS, MAX_TITLE_CHARS, summarize, summary_input
 from bot.summarize import candidates as candidates_mod
 from bot.summarize.angles import _OtherStems
 from bot.summarize.asides import dash_asides_dropped
@@ -187,17 +187,17 @@ def test_many_long_outlets_summarise_promptly() -> None:
 
 def test_real_sized_articles_pass_unbounded() -> None:
     story = harbor_bridge_story()
-    assert all(a is b for a, b in zip(_bounded(story), story, strict=True))
+    assert all(a is b for a, b in zip(summary_input(story), story, strict=True))
 
 
 def test_bounds_cut_at_a_space() -> None:
     long_text = "Alpha beta gamma. " * 10_000
-    (cut,) = _bounded([art(1, "O1", "Title " * 500, long_text)])
+    (cut,) = summary_input([art(1, "O1", "Title " * 500, long_text)])
     assert len(cut.text) <= MAX_TEXT_CHARS and long_text.startswith(cut.text)
     assert cut.text.endswith("gamma.") or cut.text.endswith(("Alpha", "beta"))
     assert len(cut.title) <= MAX_TITLE_CHARS and cut.title.endswith("Title")
     # Many outlets share one budget: each keeps less, never less than its opening.
-    many = _bounded([art(k, f"O{k}", "T", long_text) for k in range(60)])
+    many = summary_input([art(k, f"O{k}", "T", long_text) for k in range(60)])
     assert all(4_000 - 20 <= len(a.text) <= MAX_TEXT_CHARS // 10 for a in many)
 
 

@@ -20,7 +20,8 @@ from bot.topics.query import QueryError, StoryDoc, TopicQuery
 
 QUERY_HELP = """Query syntax: words, "quoted phrases", AND / OR / NOT (or -word), parentheses and
 source:name filters; case- and accent-insensitive, matched on whole words (Chinese and Japanese:
-anywhere in the text) across all of a story's articles.
+anywhere in the text) across all of a story's articles; a word also matches its plural or
+singular (chip, chips).
 Example: (chip OR semiconductor) AND export -rumour source:reuters"""
 
 

@@ -14,8 +14,7 @@ from bot.models import Article, Summary
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store.stories import StoryRow
-from bot.summarize import Summarizer, outlet_keys
-from bot.summarize import _bounded as summary_input
+from bot.summarize import Summarizer, outlet_keys, summary_input
 from bot.summarize.headline import choose_headline
 from bot.summarize.wordmodel import word_probabilities
 

@@ -56,7 +56,7 @@ MIN_TEXT_CHARS = 4_000
 MAX_TITLE_CHARS = 600
 
 
-def _bounded(articles: Sequence[Article]) -> list[Article]:
+def summary_input(articles: Sequence[Article]) -> list[Article]:
     """`articles` with titles and texts cut (at a space) to the bounds above, where over them."""
     per_article = MAX_STORY_CHARS // max(1, len(articles))
     text_cap = min(MAX_TEXT_CHARS, max(MIN_TEXT_CHARS, per_article))
@@ -82,7 +82,7 @@ def _cut_at_space(text: str, limit: int) -> str:
 
 def summarize(articles: Sequence[Article], params: TldrParams | None = None) -> Summary:
     """Extractive summary of one story's articles (any order); no network, no LLM."""
-    members = _bounded(articles)
+    members = summary_input(articles)
     if not members:
         return Summary(headline="", tldr=[], angles=[])
     outlets = outlet_keys(members)
@@ -123,4 +123,4 @@ class Summarizer:
         return await self._writer.arewrite(list(articles), outlet_keys(list(articles)), base)
 
 
-__all__ = ["LLMSettings", "Summarizer", "outlet_keys", "summarize"]
+__all__ = ["LLMSettings", "Summarizer", "outlet_keys", "summarize", "summary_input"]
