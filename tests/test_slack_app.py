@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -516,3 +517,17 @@ async def test_a_failed_admin_lookup_is_not_remembered(h: Harness) -> None:
     assert "Only admins can add or remove feeds" in ack_text(body)  # fail closed...
     _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UADMIN")
     assert "Added feed https://feeds.example/a" in ack_text(body)  # ...but only this once
+
+
+async def test_starting_with_the_token_in_the_environment_logs_no_bolt_warning(
+    slack_api: FakeSlackAPI,
+    slack_core: NewsDigest,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # As `newsdigest run` starts it: SLACK_BOT_TOKEN set, which bolt reads by itself.
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    with caplog.at_level(logging.WARNING):
+        async for _ in make_harness(slack_api, slack_core):
+            pass
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []

@@ -52,6 +52,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+class _OwnClientNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and, given our client as well,
+    warns at every start that the token goes unused. The client carries that very token (and
+    the API URL tests and proxies need), so the warning says nothing an operator can act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("As you gave `client` as well")
+
+
+# Bolt's own logger for AsyncApp ("slack_bolt." + the class name).
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_OwnClientNotice())
+
 CHANGING_COMMANDS = frozenset({"follow", "unfollow", "watchlist", "digest"})
 
 
