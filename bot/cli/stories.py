@@ -89,7 +89,7 @@ def print_poll_report(report: PassReport, console: Console) -> None:
     console.print(
         f"Polled {plural(len(poll.feeds), 'feed')} in {poll.seconds:.1f}s: "
         f"{plural(len(poll.new_articles), 'new article')}, "
-        f"{plural(len(report.touched_stories), 'story', 'stories')} updated."
+        f"{plural(len(report.touched_stories), 'story', 'stories')} new or updated."
     )
     for failed in poll.failed:
         console.print(
