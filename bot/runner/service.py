@@ -53,7 +53,7 @@ from bot.runner.polling import Poller
 from bot.runner.retention import Pruner
 from bot.runner.settings import RunnerSettings, SettingsError
 from bot.runner.starter import PlatformStarter
-from bot.runner.status import service_health
+from bot.runner.status import channel_counts, service_health
 from bot.store import channels as channel_store
 from bot.store import digest_runs
 from bot.store import feeds as feed_store
@@ -206,9 +206,9 @@ class Service:
         self.state = "running"
         self.starter.retry_pending()
         log.info(
-            "newsdigest running: %d feeds, %d channels, platforms: %s",
+            "newsdigest running: %d feeds, %s, platforms: %s",
             len(feed_store.list_feeds(self.db)),
-            len(channel_store.list_channels(self.db)),
+            channel_counts(self.db),
             ", ".join(sorted(self.outbox.adapters)),
             extra={"event": "started"},
         )

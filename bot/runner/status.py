@@ -1,6 +1,7 @@
 """What `/healthz` reports about a running `Service`: scheduler state, whether the database takes
 writes, last successful poll, failing feeds, paused channels, platform errors and outages, the
-outbox backlog, and the last prune (retention). The server that answers the request is `bot.runner.health`.
+outbox backlog, and the last prune (retention). Channels removed from the config file (paused by
+the sync) are listed under `removed_channels`, not as a problem. The server that answers the request is `bot.runner.health`.
 
 "degraded" lists its reasons under `problems`. Two of them stop the bot doing its job while the
 scheduler keeps running, and make the answer an HTTP 503 (`critical`): a database that refuses
@@ -19,6 +20,8 @@ from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
 from bot.store.database import is_busy, iso, parse_iso, utcnow
+from bot.store.sync import REMOVED_FROM_CONFIG
+from bot.textutil import plural
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
@@ -26,7 +29,11 @@ if TYPE_CHECKING:
 
 def service_health(service: Service) -> dict[str, Any]:
     failing = feed_store.failing_feeds(service.db)
-    paused = [c for c in channel_store.list_channels(service.db) if c.paused_reason]
+    channels = channel_store.list_channels(service.db)
+    # A channel deleted from the config file is paused by the sync, on purpose: information, not
+    # a problem, or an intentional edit would keep the status "degraded" for good.
+    removed = [c for c in channels if c.paused_reason == REMOVED_FROM_CONFIG]
+    paused = [c for c in channels if c.paused_reason and c.paused_reason != REMOVED_FROM_CONFIG]
     counts = delivery_store.counts(service.db)
     last_ok = service.poller.last_success
     if last_ok is None:
@@ -77,6 +84,7 @@ def service_health(service: Service) -> dict[str, Any]:
         "pending_deliveries": counts["pending"] + counts["sending"],
         "deliveries": counts,
         "paused_channels": [{"channel": c.key, "reason": c.paused_reason} for c in paused],
+        "removed_channels": [c.key for c in removed],
         "platforms": sorted(service.outbox.adapters),
         "platform_errors": service.platform_errors,
         # A delivery route (a platform; Discord's bot or webhooks) refusing every post: retried
@@ -85,6 +93,19 @@ def service_health(service: Service) -> dict[str, Any]:
         "jobs": len(service.scheduler.get_jobs()),
         "retention": _retention(service),
     }
+
+
+def channel_counts(db: sqlite_utils.Database) -> str:
+    """'2 channels (1 paused, 1 removed from the config)' for the start-up log: the channels that
+    get posts, then those that do not and why."""
+    channels = channel_store.list_channels(db)
+    removed = sum(c.paused_reason == REMOVED_FROM_CONFIG for c in channels)
+    paused = sum(bool(c.paused_reason) for c in channels) - removed
+    text = plural(len(channels) - paused - removed, "active channel")
+    others = [f"{paused} paused"] * bool(paused) + [f"{removed} removed from the config"] * bool(
+        removed
+    )
+    return f"{text} ({', '.join(others)})" if others else text
 
 
 def _retention(service: Service) -> dict[str, Any]:
