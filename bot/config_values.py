@@ -79,6 +79,17 @@ def validate_timezone(name: str, key: str) -> None:
         raise ConfigError(key, f"unknown IANA time zone {name!r}") from None
 
 
+# A dash typed with spaces around it, or as an en or em dash (what phones and Discord's keyboard
+# put in): "22:00 – 07:00" is "22:00-07:00".
+_QUIET_DASH_RE = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
+
+
+def tidy_quiet_hours(typed: str) -> str:
+    """Quiet hours as typed in chat, in the one spelling stored: the dash without spaces round
+    it, an en dash or minus sign read as a hyphen ("22:00 – 07:00" → "22:00-07:00")."""
+    return _QUIET_DASH_RE.sub("-", typed.strip())
+
+
 def quiet_hours_shape(value: str) -> bool:
     """Whether `value` reads as HH:MM-HH:MM (an empty range included)."""
     return re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value) is not None

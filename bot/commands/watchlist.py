@@ -10,7 +10,12 @@ import sqlite_utils
 
 from bot.commands.base import CommandContext, Reply, UsageError
 from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, describe_schedule, parse_schedule
-from bot.config_values import ConfigError, quiet_hours_shape, validate_quiet_hours
+from bot.config_values import (
+    ConfigError,
+    quiet_hours_shape,
+    tidy_quiet_hours,
+    validate_quiet_hours,
+)
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import quiet_holds
@@ -63,8 +68,9 @@ def _changes(setting: str, values: list[str], channel: ChannelRow) -> dict[str, 
         return {"min_sources": int(value)}
     if setting == "quiet":
         typed = " ".join(values)
-        # Spaces around the dash ("22:00 - 07:00") are harmless; drop them rather than refuse.
-        value = "".join(values)
+        # Spaces around the dash ("22:00 - 07:00", as Slack splits it or Discord's option keeps
+        # it in one value) and an en dash are harmless; tidy them rather than refuse.
+        value = tidy_quiet_hours(typed)
         if value.lower() == "off":
             return {"quiet_hours": None}
         try:
