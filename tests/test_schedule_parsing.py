@@ -48,7 +48,11 @@ def test_schedules_round_trip(text: str, cron: str, tz: str, described: str) -> 
     [
         ("", "missing schedule"),
         ("weekdays 25:00", "not a time"),
-        ("someday 09:00", "not daily"),
+        ("someday 09:00", "'someday' is not a day name: DAYS is daily, weekdays, weekends"),
+        ("monkey 07:30", "'monkey' is not a day name"),
+        ("mon,frisbee 07:30", "'frisbee' is not a day name"),
+        ("mon,,fri 07:30", "'mon,,fri' misses a day"),
+        ("mon-wed-fri 07:30", "'mon-wed-fri' is not a day range like mon-fri"),
         ("daily 09:00 Mars/Base", "unknown IANA"),
         ("cron 0 9 *", "5 fields"),
     ],
@@ -56,6 +60,24 @@ def test_schedules_round_trip(text: str, cron: str, tz: str, described: str) -> 
 def test_bad_schedules_say_why(text: str, message: str) -> None:
     with pytest.raises(ScheduleError, match=message):
         parse_schedule(text)
+
+
+@pytest.mark.parametrize(
+    ("days", "cron_days"),
+    [
+        ("mon", "mon"),
+        ("Monday", "mon"),
+        ("mondays", "mon"),
+        ("tues,thurs", "tue,thu"),
+        ("tuesday,thur", "tue,thu"),
+        ("weds-fri", "wed-fri"),
+        ("WEDNESDAY,saturday,Sundays", "wed,sat,sun"),
+        ("thu", "thu"),
+        ("friday-monday", "fri-mon"),
+    ],
+)
+def test_day_names_and_their_abbreviations(days: str, cron_days: str) -> None:
+    assert parse_schedule(f"{days} 07:30").cron == f"30 7 * * {cron_days}"
 
 
 def test_the_channel_time_zone_is_kept_when_none_is_given() -> None:

@@ -14,6 +14,7 @@ from bot.adapters.discord.bot import DiscordBot
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.commands.core import USAGE
+from bot.commands.schedule import SCHEDULE_USAGE
 from bot.store import channels as channel_store
 
 SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
@@ -77,3 +78,20 @@ async def test_discord_quiet_hours_take_spaces_and_dashes(
     await slash(bot, "watchlist", "quiet", hours=hours)
     assert answer(discord_api)["content"] == SAVED + "22:00-07:00\n" + NO_TOPICS
     assert _quiet(core, "discord", str(CHANNEL)) == "22:00-07:00"
+
+
+async def test_a_word_that_only_starts_like_a_day_is_refused(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("watchlist", "schedule monkey 07:30", SLACK)
+    assert reply.text == (
+        "'monkey' is not a day name: DAYS is daily, weekdays, weekends or a day list like "
+        "mon,wed,fri or mon-fri (monday, tues, thurs... also work)\nUsage: " + SCHEDULE_USAGE
+    )
+    assert reply.ephemeral
+    assert channel_store.get_channel(core.db, "slack", "C7") is None
+
+
+async def test_day_names_are_saved_as_cron_days(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("watchlist", "schedule Tues,Thursday 07:30", SLACK)
+    assert reply.text == ("Saved. Mode: digest · schedule: tue,thu 07:30 UTC · min sources: 2")
+    channel = channel_store.get_channel(core.db, "slack", "C7")
+    assert channel is not None and channel.schedule == "30 7 * * tue,thu"

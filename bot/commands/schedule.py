@@ -15,7 +15,22 @@ _DAYS = {
     "weekdays": "mon-fri",
     "weekends": "sat,sun",
 }
-_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Day names and their common abbreviations (and plurals, "sundays 10:00") → cron's three letters.
+_DAY_SPELLINGS = {
+    "mon": ("mon", "monday"),
+    "tue": ("tue", "tues", "tuesday"),
+    "wed": ("wed", "weds", "wednesday"),
+    "thu": ("thu", "thur", "thurs", "thursday"),
+    "fri": ("fri", "friday"),
+    "sat": ("sat", "saturday"),
+    "sun": ("sun", "sunday"),
+}
+_DAY_NAMES = {
+    spelling: day
+    for day, spellings in _DAY_SPELLINGS.items()
+    for name in spellings
+    for spelling in (name, name + "s" if name.endswith("day") else name)
+}
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 SCHEDULE_USAGE = (
@@ -83,14 +98,20 @@ def describe_schedule(cron: str, timezone: str) -> str:
 def _days(token: str) -> str:
     if token in _DAYS:
         return _DAYS[token]
-    names = token.split(",")
-    for name in names:
+    days = []
+    for name in token.split(","):
         bounds = name.split("-")
-        if not all(b[:3] in _DAY_NAMES for b in bounds) or len(bounds) > 2:
-            raise ScheduleError(
-                f"{token!r} is not daily, weekdays, weekends or a day list like mon,wed,fri"
-            )
-    return ",".join("-".join(b[:3] for b in n.split("-")) for n in names)
+        for bound in bounds:
+            if bound not in _DAY_NAMES:
+                shown = f"{bound!r} is not a day name" if bound else f"{token!r} misses a day"
+                raise ScheduleError(
+                    f"{shown}: DAYS is daily, weekdays, weekends or a day list "
+                    "like mon,wed,fri or mon-fri (monday, tues, thurs... also work)"
+                )
+        if len(bounds) > 2:
+            raise ScheduleError(f"{name!r} is not a day range like mon-fri")
+        days.append("-".join(_DAY_NAMES[b] for b in bounds))
+    return ",".join(days)
 
 
 def _checked(cron: str, timezone: str) -> Schedule:
