@@ -1,10 +1,12 @@
 """What `/watchlist` accepts as typed by a person: quiet hours with spaces round the dash or an en
 dash, on Slack (the text split into words) and Discord (one option value, quoted by the slash
-command); schedule day names; time zones in any case. Real dispatch, real SQLite file."""
+command); schedule day names; time zones in any case (the config file wants the exact spelling and
+names it). Real dispatch, real SQLite file, real config file."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from fakes.discord_api import FakeDiscord
@@ -15,6 +17,7 @@ from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.commands.core import USAGE
 from bot.commands.schedule import SCHEDULE_USAGE
+from bot.config import ConfigError, load_config
 from bot.store import channels as channel_store
 
 SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
@@ -95,3 +98,52 @@ async def test_day_names_are_saved_as_cron_days(core: NewsDigest) -> None:
     assert reply.text == ("Saved. Mode: digest · schedule: tue,thu 07:30 UTC · min sources: 2")
     channel = channel_store.get_channel(core.db, "slack", "C7")
     assert channel is not None and channel.schedule == "30 7 * * tue,thu"
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("weekdays 9:00 europe/berlin", "Europe/Berlin"),
+        ("weekdays 9:00 EUROPE/BERLIN", "Europe/Berlin"),
+        ("weekdays 9:00 Europe/Berlin", "Europe/Berlin"),
+        ("weekdays 9:00 america/argentina/buenos_aires", "America/Argentina/Buenos_Aires"),
+        ("weekdays 9:00 utc", "UTC"),
+    ],
+)
+async def test_time_zones_are_case_insensitive_in_chat(
+    core: NewsDigest, typed: str, zone: str
+) -> None:
+    reply = await Commands(core).dispatch("watchlist", f"schedule {typed}", SLACK)
+    assert reply.text == f"Saved. Mode: digest · schedule: weekdays 09:00 {zone} · min sources: 2"
+    channel = channel_store.get_channel(core.db, "slack", "C7")
+    assert channel is not None and channel.timezone == zone
+
+
+async def test_a_cron_schedules_zone_is_case_insensitive_too(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch(
+        "watchlist", "schedule cron '0 9 * * 1-5' asia/kolkata", SLACK
+    )
+    assert (
+        reply.text
+        == "Saved. Mode: digest · schedule: cron '0 9 * * 1-5' Asia/Kolkata · min sources: 2"
+    )
+
+
+async def test_an_unknown_zone_is_still_refused(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("watchlist", "schedule daily 9:00 europe/berln", SLACK)
+    assert reply.text == "unknown IANA time zone 'europe/berln'\nUsage: " + SCHEDULE_USAGE
+    assert channel_store.get_channel(core.db, "slack", "C7") is None
+
+
+def test_the_config_file_names_the_zones_spelling(tmp_path: Path) -> None:
+    path = tmp_path / "newsdigest.toml"
+    path.write_text(
+        '[[channels]]\nplatform = "slack"\nid = "C1"\ntimezone = "europe/berlin"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        f"{path}: channels[0].timezone: unknown IANA time zone 'europe/berlin' "
+        "(did you mean 'Europe/Berlin'?)"
+    )

@@ -6,7 +6,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from bot.config_values import ConfigError, validate_schedule, validate_timezone
+from bot.config_values import ConfigError, canonical_timezone, validate_schedule
 from bot.cron import NeverFiresError, cron_trigger
 
 _DAYS = {
@@ -116,7 +116,8 @@ def _days(token: str) -> str:
 
 def _checked(cron: str, timezone: str) -> Schedule:
     try:
-        validate_timezone(timezone, "time zone")
+        # Setting values are case-insensitive in chat: "europe/berlin" is stored "Europe/Berlin".
+        timezone = canonical_timezone(timezone, "time zone")
         try:
             cron_trigger(cron, timezone)
         except NeverFiresError as exc:
