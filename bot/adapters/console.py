@@ -28,7 +28,9 @@ class ConsoleAdapter:
 
     def _header(self, channel: ChannelRow, label: str) -> None:
         name = clean(channel.name or channel.channel_id)
-        self.console.print(Text(f"#{name} · {label}", style="dim"))
+        # A name written as Slack shows it ("#news", as the README's examples are) keeps its '#'.
+        shown = name if name.startswith("#") else f"#{name}"
+        self.console.print(Text(f"{shown} · {label}", style="dim"))
 
     async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
         self._header(channel, "new story")
