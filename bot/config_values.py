@@ -107,10 +107,15 @@ def _zones_by_folded_name() -> dict[str, str]:
 _QUIET_DASH_RE = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
 
 
+# An hour written with one digit, as schedules accept it ("7:00" for "07:00").
+_ONE_DIGIT_HOUR_RE = re.compile(r"(?<!\d)(\d):(?=[0-5]\d\b)")
+
+
 def tidy_quiet_hours(typed: str) -> str:
     """Quiet hours as typed in chat, in the one spelling stored: the dash without spaces round
-    it, an en dash or minus sign read as a hyphen ("22:00 – 07:00" → "22:00-07:00")."""
-    return _QUIET_DASH_RE.sub("-", typed.strip())
+    it, an en dash or minus sign read as a hyphen, an hour of one digit given its zero
+    ("22:00 – 7:00" → "22:00-07:00")."""
+    return _ONE_DIGIT_HOUR_RE.sub(r"0\1:", _QUIET_DASH_RE.sub("-", typed.strip()))
 
 
 def quiet_hours_shape(value: str) -> bool:

@@ -44,6 +44,8 @@ def _quiet(core: NewsDigest, platform: str, channel_id: str) -> str | None:
         "22:00 – 07:00",  # en dash
         "22:00–07:00",
         "'22:00 — 07:00'",  # em dash, quoted
+        "22:00-7:00",  # an hour of one digit, as schedules take it
+        "22:00 - 7:00",
     ],
 )
 async def test_slack_quiet_hours_take_spaces_and_dashes(core: NewsDigest, typed: str) -> None:
