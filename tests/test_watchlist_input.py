@@ -149,3 +149,21 @@ def test_the_config_file_names_the_zones_spelling(tmp_path: Path) -> None:
         f"{path}: channels[0].timezone: unknown IANA time zone 'europe/berlin' "
         "(did you mean 'Europe/Berlin'?)"
     )
+
+
+@pytest.mark.parametrize(
+    ("reason", "advice"),
+    [
+        # Removed from the file on purpose: nothing to fix, the reason itself says how to keep it.
+        ("removed from the config file (/watchlist resume to keep it)", "."),
+        ("channel archived", ". Fix it, then /watchlist resume."),
+    ],
+)
+async def test_watchlist_show_says_fix_it_only_for_a_fault(
+    core: NewsDigest, reason: str, advice: str
+) -> None:
+    channel = channel_store.ensure_channel(core.db, "slack", "C7", name="news")
+    channel_store.update_channel(core.db, channel.id, paused_reason=reason)
+    reply = await Commands(core).dispatch("watchlist", "", SLACK)
+    assert f"\nPosting is paused: {reason}{advice}" in reply.text
+    assert reply.text.count("/watchlist resume") == 1

@@ -20,6 +20,7 @@ from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import quiet_holds
 from bot.store.channels import ChannelRow
+from bot.store.sync import REMOVED_FROM_CONFIG
 
 if TYPE_CHECKING:
     from bot.commands.core import Commands
@@ -120,7 +121,10 @@ def describe_channel(channel: ChannelRow) -> str:
     text = f"Mode: {channel.mode} · schedule: {schedule} · min sources: {channel.min_sources}"
     if channel.quiet_hours:
         text += f" · quiet hours: {channel.quiet_hours}"
-    if channel.paused_reason:
+    if channel.paused_reason == REMOVED_FROM_CONFIG:
+        # Not a fault to fix: the file no longer lists the channel; the reason says how to keep it.
+        text += f"\nPosting is paused: {channel.paused_reason}."
+    elif channel.paused_reason:
         text += f"\nPosting is paused: {channel.paused_reason}. Fix it, then /watchlist resume."
     return text
 
