@@ -1,14 +1,14 @@
-"""Instant channels in the running service: every story a poll pass makes qualify is queued,
-however many, and a setting changed in chat that lets more stories through queues those that
-already qualify. Fixed clock; real SQLite; the fake chat adapter."""
+"""Instant channels in the running service: a poll pass queues the stories it makes qualify, at
+most fifty with a notice for the rest, and a setting changed in chat that lets more stories
+through queues those that already qualify. Fixed clock; real SQLite; the fake chat adapter."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fakes.chat import FakeChatAdapter
-from fakes.stories import add_story
+from fakes.stories import add_story, grow_story
 
 from bot.app import NewsDigest, PassReport
 from bot.commands.base import CommandContext
@@ -69,21 +69,30 @@ async def test_switching_to_instant_posts_stories_that_already_qualify(tmp_path:
     assert [m.story_id for m in chat.cards()] == ["s1"]
 
 
-async def test_a_big_poll_pass_queues_every_story_it_made_qualify(tmp_path: Path) -> None:
+async def test_a_big_poll_pass_queues_fifty_and_announces_the_rest(tmp_path: Path) -> None:
+    """A poll pass that makes many stories qualify at once (many feeds added by an OPML import or
+    /feeds add) is capped as the catch-up is, the rest announced rather than posted."""
     channel = ChannelConfig(platform="slack", id="C3", mode="instant", min_sources=1)
-    service, _chat = make_service(tmp_path, channel)
+    service, chat = make_service(tmp_path, channel)
     await service.start()
     touched = {f"s{i:02d}" for i in range(80)}
     for story_id in touched:
         add_story(service.db, story_id, ["A", "B"], now=T0)
     await service.on_poll_pass(PassReport(poll=PollReport(), touched_stories=touched))
     after_pass = queued_stories(service)
-    # The next pass touches none of them: anything the first one left out would be lost.
+    # The next pass touches none of them: nothing more is queued.
     await service.on_poll_pass(PassReport(poll=PollReport(), touched_stories={"other"}))
     after_next = queued_stories(service)
+    await service.outbox.drain()
     await service.stop()
     service.core.close()
-    assert after_pass == after_next == 80
+    assert after_pass == after_next == 50
+    [note] = chat.texts()
+    assert note.text == (
+        "...and 30 more stories reached this channel's minimum number of sources, more than it "
+        "is sent at once. /digest posts the next ones; /story <words> finds any story."
+    )
+    assert chat.messages[-1] is note
 
 
 async def test_start_up_catch_up_announces_the_stories_it_had_no_room_for(
@@ -101,3 +110,18 @@ async def test_start_up_catch_up_announces_the_stories_it_had_no_room_for(
     assert queued == 50
     (notice,) = notices
     assert "30 more stories" in notice
+
+
+async def test_a_story_that_reaches_the_bar_with_a_fresh_report_is_news(tmp_path: Path) -> None:
+    """The window is on the newest report, not the first: a story one outlet broke ten hours ago
+    that a second outlet reports now has just reached the channel's bar, and is posted."""
+    channel = ChannelConfig(platform="slack", id="C3", mode="instant", min_sources=2)
+    service, chat = make_service(tmp_path, channel)
+    await service.start()
+    add_story(service.db, "slow", ["A"], now=T0 - timedelta(hours=10))
+    grow_story(service.db, "slow", ["B"], now=T0)
+    await service.on_poll_pass(PassReport(poll=PollReport(), touched_stories={"slow"}))
+    await service.outbox.drain()
+    await service.stop()
+    service.core.close()
+    assert [m.story_id for m in chat.cards()] == ["slow"]

@@ -37,11 +37,13 @@ from bot.textutil import plural
 
 log = logging.getLogger(__name__)
 
-# Instant mode looks back this far, so a story that crossed the threshold just before a restart
-# is still posted, but switching a channel to instant does not dump two days of news on it.
+# Instant mode posts news, not backlog: a story whose newest report was published (not merely
+# stored: a feed's first poll stores days of items at once) within this window. A story that
+# crossed the threshold just before a restart is still posted, but a first start, a channel
+# switched to instant or a big OPML import does not dump days of old news on it.
 INSTANT_WINDOW = timedelta(hours=6)
-# At most this many stories at once when an instant channel catches up on everything that
-# qualifies (at start, or after it lowers its bar); the rest are announced in a notice.
+# At most this many stories at once on every path (a poll pass, the catch-up at start, a lowered
+# bar); the rest are announced in a notice.
 INSTANT_LIMIT = 50
 
 
@@ -136,18 +138,25 @@ def enqueue_instant(
     now: datetime,
     story_ids: set[str] | None = None,
 ) -> int:
-    """Queue the stories that have reached the channel's minimum number of independent sources and
-    it has not had. `story_ids` limits this to stories that just changed, and then every one that
-    qualifies is queued. Without it (at start, or after a setting change) at most `INSTANT_LIMIT`
-    are, and a notice says how many more qualified. A paused channel gets nothing queued (it
-    would all arrive at once on /watchlist resume)."""
+    """Queue the stories that have reached the channel's minimum number of independent sources,
+    were last reported within INSTANT_WINDOW, and it has not had: at most `INSTANT_LIMIT`, and a
+    notice says how many more qualified. `story_ids` limits this to stories that just changed (a
+    poll pass), before the limit applies. A paused channel gets nothing queued (it would all
+    arrive at once on /watchlist resume)."""
     if channel.paused_reason:
         return 0
     # Narrow to the touched stories before the limit: filtering after it dropped a story that
-    # just qualified whenever 50 bigger undelivered ones were in the window. And no cap below the
-    # touched set: a story left out of this pass is not touched by the next one, so it was lost.
-    limit = INSTANT_LIMIT if story_ids is None else max(len(story_ids), 1)
-    selection = select(db, channel, since=now - INSTANT_WINDOW, limit=limit, story_ids=story_ids)
+    # just qualified whenever 50 bigger undelivered ones were in the window. A touched story the
+    # limit leaves out is not touched by the next pass: the notice counts it, /digest posts it.
+    since = now - INSTANT_WINDOW
+    selection = select(
+        db,
+        channel,
+        since=since,
+        reported_since=since,
+        limit=INSTANT_LIMIT,
+        story_ids=story_ids,
+    )
     if not selection.chosen:
         return 0
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)

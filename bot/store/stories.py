@@ -298,21 +298,34 @@ def aliases(db: sqlite_utils.Database) -> dict[str, list[str]]:
     return grouped
 
 
+# A story's newest report: its newest article's publication time (never later than it was seen),
+# else when seen. Not `last_updated`, the ingest time: a first poll stores days of items at once.
+_LAST_REPORTED = (
+    "(SELECT MAX(MIN(COALESCE(a.published, a.seen_at), COALESCE(a.seen_at, a.published)))"
+    " FROM articles a WHERE a.story_id = stories.id)"
+)
+
+
 def recent_stories(
     db: sqlite_utils.Database,
     *,
     since: datetime | None = None,
     min_sources: int = 1,
     limit: int | None = None,
+    reported_since: datetime | None = None,
 ) -> list[StoryRow]:
+    """Live stories with `min_sources` independent sources or more, updated since `since` and
+    last reported (`_LAST_REPORTED`) since `reported_since`."""
     where = "merged_into IS NULL AND article_count > 0 AND source_count >= ?"
     params: list[Any] = [min_sources]
     if since is not None:
         where += " AND last_updated >= ?"
         params.append(iso(since))
-    rows = db["stories"].rows_where(
-        where, params, order_by="source_count DESC, last_updated DESC", limit=limit
-    )
+    if reported_since is not None:
+        where += f" AND {_LAST_REPORTED} >= ?"
+        params.append(iso(reported_since))
+    order = "source_count DESC, last_updated DESC"
+    rows = db["stories"].rows_where(where, params, order_by=order, limit=limit)
     return [StoryRow.from_row(r) for r in rows]
 
 
