@@ -1,7 +1,7 @@
 """Instant channels get news, not a feed's backlog: the first poll of feeds whose items are a day
 or two old (a first start, an OPML import, /feeds add) stores them all at once, and none of them
-is "news" for an instant channel. The real service and poller against loopback feeds, real
-SQLite, the fake chat adapter."""
+is "news" for an instant channel. Digests, among stories with as many sources, keep the newest
+news. The real service and poller against loopback feeds, real SQLite, the fake chat adapter."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from fakes.runner import stop
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
 from bot.feedserver import FeedServer, Reply
+from bot.runner import digests
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import feeds as feed_store
@@ -131,3 +132,24 @@ async def test_the_first_poll_of_day_old_feeds_posts_no_instant_story(tmp_path: 
     # ...but only the one reported within the instant window is news.
     assert [m.text for m in chat.cards()] == ["Lunford council cancels fire station project"]
     assert chat.texts() == []
+
+
+async def test_a_digest_keeps_the_newest_of_stories_with_as_many_sources(tmp_path: Path) -> None:
+    now = utcnow()
+    ages = [20.0 + 2 * i for i in range(12)]  # Abrington newest ... Lunford oldest
+    routes = {
+        "/north.xml": Reply(body=feed("north", ages, now), content_type="application/rss+xml"),
+        "/south.xml": Reply(body=feed("south", ages, now), content_type="application/rss+xml"),
+    }
+    channel = ChannelConfig(platform="slack", id="C1", min_sources=2)
+    with FeedServer(routes) as server:
+        service, chat = make_service(tmp_path, server, channel, now)
+        await service.start()
+        await poll_all(service, now)
+        assert digests.enqueue_digest(service.db, service.digest_channels()[0], now=now) == 10
+        await service.outbox.drain()
+        await stop(service)
+    # Newest news first; the two oldest are the ones that did not fit.
+    assert [m.text.split(" council")[0] for m in chat.cards()] == PLACES[:10]
+    [note] = chat.texts()
+    assert note.text.startswith("...and 2 more stories matched this channel")

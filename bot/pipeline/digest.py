@@ -85,12 +85,12 @@ def select(
     story_ids: set[str] | None = None,
     reported_since: datetime | None = None,
 ) -> Selection:
-    """Stories updated since `since` for this channel, biggest first, at most `limit`, and how
-    many more qualified. A channel that follows no topic gets every story that clears its minimum
-    number of independent sources. `story_ids` narrows the pool before the limit applies, so a
-    small story that just changed is not crowded out by bigger ones it was not asked about.
-    `reported_since` keeps only stories with a report published since then (instant posts: news,
-    not a feed's backlog stored just now)."""
+    """Stories updated since `since` for this channel, biggest first (among equals the most
+    recently first reported), at most `limit`, and how many more qualified. A channel that follows
+    no topic gets every story that clears its minimum number of independent sources. `story_ids`
+    narrows the pool before the limit applies, so a small story that just changed is not crowded
+    out by bigger ones it was not asked about. `reported_since` keeps only stories with a report
+    published since then (instant posts: news, not a feed's backlog stored just now)."""
     topics = channel_store.channel_topics(db, channel.id)
     stories = story_store.recent_stories(
         db, since=since, min_sources=channel.min_sources, reported_since=reported_since

@@ -315,7 +315,9 @@ def recent_stories(
     reported_since: datetime | None = None,
 ) -> list[StoryRow]:
     """Live stories with `min_sources` independent sources or more, updated since `since` and
-    last reported (`_LAST_REPORTED`) since `reported_since`."""
+    last reported (`_LAST_REPORTED`) since `reported_since`. Most sources first, then the newest
+    news by its first report (a poll stores a feed's newest-first items in order, so by
+    `last_updated` alone the oldest led), then the latest updated."""
     where = "merged_into IS NULL AND article_count > 0 AND source_count >= ?"
     params: list[Any] = [min_sources]
     if since is not None:
@@ -324,7 +326,7 @@ def recent_stories(
     if reported_since is not None:
         where += f" AND {_LAST_REPORTED} >= ?"
         params.append(iso(reported_since))
-    order = "source_count DESC, last_updated DESC"
+    order = "source_count DESC, first_seen DESC, last_updated DESC, id"
     rows = db["stories"].rows_where(where, params, order_by=order, limit=limit)
     return [StoryRow.from_row(r) for r in rows]
 
