@@ -47,6 +47,18 @@ async def test_digest_outside_quiet_hours_posts_now(core: NewsDigest) -> None:
     assert reply.text == "Posting 1 story to this channel."
 
 
+async def test_digest_again_before_the_first_went_out_says_it_is_queued(core: NewsDigest) -> None:
+    add_story(core.db, "q0", ["A", "B"], now=NIGHT - timedelta(hours=1))
+    commands = Commands(core, post_digest=_poster(core), clock=lambda: NIGHT)
+    assert (await commands.dispatch("digest", "", CTX)).text == "Posting 1 story to this channel."
+    # No outbox ran in between: the story is still queued.
+    reply = await commands.dispatch("digest", "", CTX)
+    assert reply.text == (
+        "Nothing new since the last digest: 1 story is already queued for this channel and "
+        "being posted."
+    )
+
+
 @pytest.mark.parametrize("value", ["²", "３", "٣", "-1", "0", "51", "2.5", ""])
 async def test_min_sources_rejects_anything_but_ascii_numbers(core: NewsDigest, value: str) -> None:
     commands = Commands(core)

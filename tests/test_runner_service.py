@@ -157,3 +157,28 @@ async def test_turning_quiet_hours_off_wakes_the_outbox(tmp_path: Path) -> None:
     # The held digest is due again, and the outbox hears so at once instead of on its idle pass.
     assert kicks == [1]
     await stop(service)
+
+
+async def test_a_second_digest_in_quiet_hours_says_the_first_is_still_queued(
+    tmp_path: Path,
+) -> None:
+    night = T0.replace(hour=23)
+    service, chat = make_service(tmp_path, night)
+    await service.start()
+    add_story(service.db, "s1", ["A"], now=night)
+    add_story(service.db, "s2", ["A"], now=night)
+    ctx = CommandContext(platform="slack", channel_id="C1", user_id="U1")
+    await service.commands.dispatch("watchlist", "quiet 22:00-07:00", ctx)
+    first = await service.commands.dispatch("digest", "", ctx)
+    await service.outbox.drain()
+    second = await service.commands.dispatch("digest", "", ctx)
+    await stop(service)
+    assert first.text == (
+        "Queued 2 stories for this channel. It is in its quiet hours (22:00-07:00), "
+        "so they will be posted at 07:00 UTC when those end."
+    )
+    assert second.text == (
+        "Nothing new since the last digest: 2 stories are already queued for this channel and "
+        "will be posted at 07:00 UTC when its quiet hours (22:00-07:00) end."
+    )
+    assert chat.messages == []

@@ -20,6 +20,7 @@ from bot.config_entries import (
     DEFAULT_TIMEZONE,
 )
 from bot.feedurls import FeedUrlError, check_feed_url
+from bot.pipeline.digest import queued_story_count
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
@@ -167,24 +168,45 @@ class Commands:
         channel = self.signed_up(channel, ctx)
         if self.post_digest is not None:
             posted = await self.post_digest(channel)
-            if posted == 0:
-                return Reply("Nothing new for this channel since its last digest.")
-            stories = plural(posted, "story", "stories")
             # The outbox holds everything for a channel in its quiet hours; say when it will
             # arrive rather than promise it now.
             until = quiet_until(self.clock(), channel.quiet_hours, channel.timezone)
+            when = ""
             if until is not None:
                 local = until.astimezone(ZoneInfo(channel.timezone))
+                when = f"{local:%H:%M} {channel.timezone}"
+            if posted == 0:
+                return Reply(self._nothing_new(channel, when))
+            stories = plural(posted, "story", "stories")
+            if when:
                 return Reply(
                     f"Queued {stories} for this channel. It is in its quiet hours "
-                    f"({channel.quiet_hours}), so they will be posted at "
-                    f"{local:%H:%M} {channel.timezone} when those end."
+                    f"({channel.quiet_hours}), so they will be posted at {when} when those end."
                 )
             return Reply(f"Posting {stories} to this channel.")
         digest = self.core.digest(channel)
         if not digest.cards:
             return Reply("Nothing new for this channel since its last digest.")
         return Reply(text=digest.title, ephemeral=False, digest=digest)
+
+    def _nothing_new(self, channel: ChannelRow, when: str) -> str:
+        """/digest found nothing new: say so, unless an earlier one's stories still wait to go
+        out (held for quiet hours, or still being posted), which "nothing new" would hide."""
+        waiting = queued_story_count(self.core.db, channel.id)
+        if not waiting:
+            return "Nothing new for this channel since its last digest."
+        stories = plural(waiting, "story", "stories")
+        verb = "is" if waiting == 1 else "are"
+        if when:
+            return (
+                f"Nothing new since the last digest: {stories} {verb} already queued for this "
+                f"channel and will be posted at {when} when its quiet hours "
+                f"({channel.quiet_hours}) end."
+            )
+        return (
+            f"Nothing new since the last digest: {stories} {verb} already queued for this "
+            "channel and being posted."
+        )
 
     async def _cmd_feeds(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         words = split_args(args) or ["list"]

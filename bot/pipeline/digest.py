@@ -43,6 +43,17 @@ def delivered_story_ids(db: sqlite_utils.Database, channel_pk: int) -> set[str]:
     }
 
 
+def queued_story_count(db: sqlite_utils.Database, channel_pk: int) -> int:
+    """The channel's story posts queued and not yet sent (held for quiet hours, waiting their
+    turn, or being sent)."""
+    row = db.execute(
+        "SELECT COUNT(*) FROM deliveries WHERE channel_pk = ? AND kind = 'story'"
+        " AND state IN ('pending', 'sending')",
+        [channel_pk],
+    ).fetchone()
+    return int(row[0])
+
+
 def matching_topics(topics: list[TopicRow], members: list[Article]) -> list[str]:
     doc = StoryDoc.from_articles(members)
     matched = []
