@@ -201,4 +201,4 @@ async def test_disabled_feed_alerts_dependent_channels_once(world) -> None:  # t
     await outbox.drain()
     (alert,) = chat.texts()
     assert alert.channel_id == "C1" and other.channel_id != alert.channel_id
-    assert "HTTP 404" in alert.text and "feeds enable 1" in alert.text
+    assert "HTTP 404" in alert.text and "feeds enable https://x.test/rss" in alert.text

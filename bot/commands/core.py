@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import sqlite_utils
+
 from bot.app import NewsDigest
 from bot.commands import topics, watchlist
 from bot.commands.base import ChannelChange, CommandContext, DigestPoster, Reply, UsageError
@@ -19,7 +21,7 @@ from bot.config_entries import (
     DEFAULT_SCHEDULE,
     DEFAULT_TIMEZONE,
 )
-from bot.feedurls import FeedUrlError, check_feed_url
+from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.pipeline.digest import queued_story_count
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
@@ -49,7 +51,7 @@ USAGE: dict[str, str] = {
         "/watchlist resume"
     ),
     "digest": "/digest: post this channel's digest now (stories it has not had yet).",
-    "feeds": "/feeds add <url> | /feeds list | /feeds remove <url or id> (admins only for add/remove).",
+    "feeds": "/feeds add <url> | /feeds list | /feeds remove <url or #id> (admins only for add/remove).",
 }
 
 
@@ -225,7 +227,11 @@ class Commands:
                 "Only admins can add or remove feeds (workspace admins on Slack, Manage Server on Discord, or the configured admin users and group)."
             )
         if len(rest) != 1:
-            raise UsageError(f"/feeds {action} takes one URL.")
+            raise UsageError(
+                "/feeds add takes one URL."
+                if action == "add"
+                else "/feeds remove takes one URL or id."
+            )
         if action == "add":
             try:
                 url = check_feed_url(rest[0])
@@ -235,7 +241,7 @@ class Commands:
             except (FeedUrlError, FeedExistsError) as exc:
                 return Reply(str(exc))
             return Reply(f"Added feed {feed.url}. It will be polled within a few minutes.")
-        found = feed_store.get_feed(db, rest[0].strip("<>"))
+        found = _find_feed(db, rest[0])
         if found is None:
             return Reply(f"No feed {rest[0]!r}. See /feeds list.")
         if found.origin == "config":
@@ -253,10 +259,22 @@ class Commands:
         return watchlist.watchlist_lines(self.core.db, channel)
 
 
+def _find_feed(db: sqlite_utils.Database, ref: str) -> feed_store.FeedRow | None:
+    """The feed `ref` names: its id (`5` or `#5`, as /feeds list shows it) or its URL, in any
+    spelling of it (`HTTPS://`, `:443`; Slack's <angle brackets>)."""
+    ref = ref.strip().strip("<>")
+    if ref.startswith("#") and ref[1:].isdigit():
+        ref = ref[1:]
+    return feed_store.get_feed(db, ref) or feed_store.get_feed(db, normalize_feed_url(ref))
+
+
 def _feed_line(feed: feed_store.FeedRow) -> str:
+    """One feed of /feeds list: its id and URL (either is what /feeds remove takes; the URL is
+    the unambiguous one, as a removed feed's id can be given to a new feed), and its state."""
     state = "ok"
     if feed.disabled_reason:
         state = f"disabled: {feed.disabled_reason}"
     elif feed.consecutive_failures:
         state = f"{plural(feed.consecutive_failures, 'failure')}: {feed.last_error}"
-    return f"{feed.display_name} <{feed.url}> ({state})"
+    where = "; in the config file" if feed.origin == "config" else ""
+    return f"#{feed.id} {feed.display_name} <{feed.url}> ({state}{where})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlite_utils
 
@@ -260,7 +261,7 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
     The text is plain, and the feed's name, title and URL come from the feed itself: adapters
     escape notices as untrusted text."""
     feeds = db.execute_returning_dicts(
-        "SELECT id, url, name, title, disabled_reason, disabled_at, consecutive_failures"
+        "SELECT id, url, name, title, origin, disabled_reason, disabled_at, consecutive_failures"
         " FROM feeds WHERE disabled_reason IS NOT NULL"
         " AND (alert_sent_at IS NULL OR alert_sent_at < COALESCE(disabled_at, ''))"
     )
@@ -275,13 +276,7 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
             )
         ]
         targets = dependent or _interested_channels(db, feed["id"])
-        name = feed["name"] or feed["title"] or feed["url"]
-        text = (
-            f"The feed {name} ({feed['url']}) was disabled after "
-            f"{plural(feed['consecutive_failures'], 'failed poll')}: {feed['disabled_reason']}. "
-            f"Its stories will be missing until it is fixed. An admin can re-enable it with "
-            f"newsdigest feeds enable {feed['id']}, or remove it with /feeds remove {feed['id']}."
-        )
+        text = disabled_feed_text(feed)
         key = f"feed-disabled:{feed['id']}:{feed['disabled_at'] or ''}"
         with delivery_store.durable(db):
             for pk in targets:
@@ -297,3 +292,21 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
             extra={"event": "feed_disabled", "feed": feed["url"]},
         )
     return queued
+
+
+def disabled_feed_text(feed: dict[str, Any]) -> str:
+    """The alert for a disabled feed. The commands it suggests name the feed by URL, not id: a
+    feed's id is reused once it is removed (SQLite hands out the highest id again), so an old
+    alert's id could point at another feed. A feed declared in the config file is removed there:
+    /feeds remove refuses it, and the next start would add it back."""
+    name = feed["name"] or feed["title"] or feed["url"]
+    if feed["origin"] == "config":
+        remove = "or remove it from the config file's [[feeds]]"
+    else:
+        remove = f"or remove it with /feeds remove {feed['url']}"
+    return (
+        f"The feed {name} ({feed['url']}, feed #{feed['id']}) was disabled after "
+        f"{plural(feed['consecutive_failures'], 'failed poll')}: {feed['disabled_reason']}. "
+        f"Its stories will be missing until it is fixed. An admin can re-enable it with "
+        f"newsdigest feeds enable {feed['url']}, {remove}."
+    )

@@ -1,0 +1,95 @@
+"""Naming a feed in chat: the disabled-feed alert and /feeds list give its URL as well as its id
+(a removed feed's id is handed out again), the alert tells a config-declared feed to be removed
+from the config file, and /feeds remove takes the id as listed or the URL in any spelling. The
+real service and poller against loopback feeds, real SQLite, the fake chat adapter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fakes.chat import FakeChatAdapter
+from fakes.runner import stop
+
+from bot.app import NewsDigest
+from bot.commands.base import CommandContext
+from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
+from bot.feedserver import FeedServer, Reply
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
+from bot.store import feeds as feed_store
+from bot.store.database import open_database, utcnow
+
+GONE = "feed is gone (HTTP 410); remove it or re-enable it by hand"
+ADMIN = CommandContext(platform="slack", channel_id="C1", user_id="U1", is_admin=True)
+
+
+def rss(outlet: str, title: str) -> bytes:
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{outlet}</title>'
+        f"<link>http://{outlet}.example/</link><description>x</description>"
+        f"<item><title>{title}</title><link>http://{outlet}.example/1.html</link>"
+        f"<guid>{outlet}-1</guid><description>{title}, officials said on Monday.</description>"
+        "</item></channel></rss>"
+    ).encode()
+
+
+async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
+    tmp_path: Path,
+) -> None:
+    now = utcnow()
+    with FeedServer() as server:
+        # Each feed serves one story, then answers 410 Gone, which disables it at once.
+        server.script(
+            "/config.xml", Reply(body=rss("alpha", "Harbour bridge reopens")), Reply(status=410)
+        )
+        server.script(
+            "/chat.xml", Reply(body=rss("beta", "Glacier melt speeds up")), Reply(status=410)
+        )
+        config = Config(
+            database=str(tmp_path / "nd.db"),
+            polling=PollingConfig(allow_private_networks=True, timeout=5.0),
+            feeds=[FeedConfig(url=server.url("/config.xml"))],
+            channels=[ChannelConfig(platform="slack", id="C1", mode="instant", min_sources=1)],
+        )
+        core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+        settings = RunnerSettings(health_port=None, post_pace=0, start_spread=3600)
+        service = Service(config, core=core, settings=settings, clock=lambda: now, env={})
+        chat = FakeChatAdapter("slack")
+        service.register_adapter(chat)
+        await service.start()
+        commands = service.commands
+        chat_url = server.url("/chat.xml")
+        added = await commands.dispatch("feeds", f"add {chat_url}", ADMIN)
+        assert added.text.startswith(f"Added feed {chat_url}.")
+        for _ in range(2):  # the stories, posted; then 410 Gone
+            report = await core.poll(feeds=feed_store.list_feeds(service.db), now=now)
+            await service.on_poll_pass(report)
+            await service.outbox.drain()
+        listing = await commands.dispatch("feeds", "list", ADMIN)
+        # The chat feed goes by a URL in another spelling; the config feed stays.
+        refused = await commands.dispatch("feeds", "remove #1", ADMIN)
+        removed = await commands.dispatch(
+            "feeds", "remove " + chat_url.replace("http://", "HTTP://"), ADMIN
+        )
+        # A new feed gets the removed feed's id: the alert's commands name the URL, not the id.
+        await commands.dispatch("feeds", f"add {server.url('/new.xml')}", ADMIN)
+        relisted = await commands.dispatch("feeds", "list", ADMIN)
+        await stop(service)
+
+    config_url = server.url("/config.xml")
+    assert len(chat.cards()) == 2
+    assert sorted(m.text for m in chat.texts()) == [
+        f"The feed alpha ({config_url}, feed #1) was disabled after 1 failed poll: {GONE}. "
+        "Its stories will be missing until it is fixed. An admin can re-enable it with "
+        f"newsdigest feeds enable {config_url}, or remove it from the config file's [[feeds]].",
+        f"The feed beta ({chat_url}, feed #2) was disabled after 1 failed poll: {GONE}. "
+        "Its stories will be missing until it is fixed. An admin can re-enable it with "
+        f"newsdigest feeds enable {chat_url}, or remove it with /feeds remove {chat_url}.",
+    ]
+    assert listing.lines == [
+        f"#1 alpha <{config_url}> (disabled: {GONE}; in the config file)",
+        f"#2 beta <{chat_url}> (disabled: {GONE})",
+    ]
+    assert refused.text == f"{config_url} is declared in the config file; remove it there."
+    assert removed.text == f"Removed feed {chat_url}."
+    assert relisted.lines[1] == f"#2 {server.url('/new.xml')} <{server.url('/new.xml')}> (ok)"
