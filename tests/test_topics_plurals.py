@@ -39,6 +39,14 @@ def q(query: str, text: str) -> bool:
         ("cafe", "Cafés closed"),
         ("city", "the city's plan"),
         ("city", "the cities’ plans"),
+        # An "-ies" plural's singular may end in "-y" or "-ie".
+        ("movies", "a new movie"),
+        ("cookies", "the cookie banner"),
+        ("zombies", "zombie firms"),
+        ("calories", "one calorie"),
+        ("cities", "the city council"),
+        ("movie", "movies"),
+        ("series", "the series"),
         ('"chip export"', "new chip exports"),
         ('"chip exports"', "the chip-export rules"),
         ('"semiconductor licence"', "semiconductors licences"),
@@ -60,10 +68,26 @@ def test_query_words_match_their_inflections(query: str, text: str) -> None:
         ("analysis", "analysi"),
         ('"chip export"', "export chips"),  # a phrase keeps its order
         ("ai", "ais"),  # too short to inflect
+        ("series", "Serie A title"),  # its own singular
+        ("species", "paid in specie"),
     ],
 )
 def test_other_words_still_do_not_match(query: str, text: str) -> None:
     assert not q(query, text)
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("movies", {"movies", "movie", "movy"}),
+        ("cities", {"cities", "city", "citie"}),
+        ("calories", {"calories", "calorie", "calory"}),
+        ("lies", {"lies", "lie"}),
+        ("series", {"series"}),
+    ],
+)
+def test_an_ies_plural_gives_both_singulars(word: str, forms: set[str]) -> None:
+    assert inflections(word) == forms
 
 
 def test_negation_excludes_the_plural_too() -> None:
@@ -72,7 +96,7 @@ def test_negation_excludes_the_plural_too() -> None:
 
 def test_inflections() -> None:
     assert inflections("semiconductor") == {"semiconductor", "semiconductors"}
-    assert inflections("companies") == {"company", "companies"}
+    assert inflections("companies") == {"company", "companie", "companies"}
     assert inflections("news") == {"news"}
     assert inflections("日本") == {"日本"}
     assert inflections("2025") == {"2025"}

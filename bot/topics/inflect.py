@@ -1,7 +1,7 @@
 """The simple inflections a topic query word also matches: ``semiconductor`` matches
 "semiconductors", ``company`` "companies", ``tax`` "taxes", and a plural query word its singular
-(``chips`` matches "chip"). Possessives need nothing here: "Japan's" is matched by its parts
-("japan", "s"), like every word with inner punctuation.
+(``chips`` matches "chip"; ``movies`` "movie" and ``cities`` "city"). Possessives need nothing
+here: "Japan's" is matched by its parts ("japan", "s"), like every word with inner punctuation.
 
 Only the regular English plural, and only where it cannot reach another common word: words of
 Latin letters, three or more of them (``us`` is not "uses"); a singular is taken from a plural
@@ -17,8 +17,9 @@ from functools import lru_cache
 
 _SIBILANT_ENDS = ("s", "x", "z", "ch", "sh")
 _VOWELS = frozenset("aeiou")
-# Words whose regular plural or singular is another word: matched as written.
-_UNINFLECTED = frozenset({"new", "news"})
+# Words whose regular plural or singular is another word: matched as written. "series" and
+# "species" are their own singular; "serie" would be Italy's "Serie A".
+_UNINFLECTED = frozenset({"new", "news", "series", "species"})
 _MIN_LETTERS = 3
 
 
@@ -34,7 +35,9 @@ def _plurals(word: str) -> set[str]:
 
 def _singulars(word: str) -> set[str]:
     if word.endswith("ies") and len(word) - 3 >= _MIN_LETTERS - 1:
-        return {word[:-3] + "y"}  # "companies"
+        # Either singular: "companies" -> "company", "movies" -> "movie"; the other one is
+        # rarely a word ("companie", "movy"), so it matches next to nothing.
+        return {word[:-3] + "y", word[:-1]}
     if word.endswith("es") and word[:-2].endswith((*_SIBILANT_ENDS, "o")) and len(word) > 4:
         return {word[:-2], word[:-1]}  # "taxes" -> "tax"; "buses" -> "bus" (and "buse")
     return {word[:-1]} if len(word) - 1 >= _MIN_LETTERS else set()  # "chips", "lies"
