@@ -151,6 +151,33 @@ async def test_one_configured_name_for_all_sections_lists_every_article(
         ("https://feeds.feedburner.com/OmegaWorld", None, "feedburner.com/omegaworld"),
         ("https://github.com/acme/widget/releases.atom", None, "github.com/acme"),
         ("https://www.reddit.com/r/worldnews/.rss", None, "reddit.com/r/worldnews"),
+        # Accounts on a host of many: each is an outlet of its own.
+        ("https://mastodon.social/@nytimes", None, "mastodon.social/@nytimes"),
+        ("https://mastodon.social/@guardian.rss", None, "mastodon.social/@guardian"),
+        ("https://tilde.club/~alice/feed.xml", None, "tilde.club/~alice"),
+        ("https://bsky.app/profile/reuters.com/rss", None, "bsky.app/profile/reuters.com"),
+        ("https://bsky.app/profile/apnews.com", None, "bsky.app/profile/apnews.com"),
+        ("https://t.me/s/omegawire", None, "t.me/omegawire"),
+        ("https://t.me/omegawire", None, "t.me/omegawire"),
+        ("https://t.me/s/harbourwire", None, "t.me/harbourwire"),
+        (
+            "https://medium.com/feed/@alice",
+            "https://medium.com/@alice?source=rss",
+            "medium.com/@alice",
+        ),
+        ("https://medium.com/feed/@alice", None, "medium.com/@alice"),
+        (
+            "https://www.youtube.com/feeds/videos.xml?channel_id=UC1",
+            None,
+            "youtube.com/channel/uc1",
+        ),
+        (
+            "https://www.youtube.com/feeds/videos.xml?channel_id=UC2",
+            None,
+            "youtube.com/channel/uc2",
+        ),
+        ("https://www.youtube.com/channel/UC1", None, "youtube.com/channel/uc1"),
+        ("https://www.youtube.com/@omega/videos", None, "youtube.com/@omega"),
         # The site link wins over where the feed is served from.
         ("https://feeds.feedburner.com/Omega", "https://omegatimes.example/", "omegatimes.example"),
         # A bare address names a machine, not a site: the feed's name stands for its outlet.
@@ -161,6 +188,21 @@ async def test_one_configured_name_for_all_sections_lists_every_article(
 )
 def test_outlet_key(url: str, site: str | None, key: str | None) -> None:
     assert outlet_key(url, site) == key
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("https://mastodon.social/@nytimes", "https://mastodon.social/@guardian"),
+        ("https://bsky.app/profile/reuters.com", "https://bsky.app/profile/apnews.com"),
+        ("https://t.me/s/a_channel", "https://t.me/s/b_channel"),
+        ("https://t.me/a_channel", "https://t.me/b_channel"),
+        ("https://medium.com/feed/@alice", "https://medium.com/feed/@bob"),
+    ],
+)
+def test_accounts_on_one_host_are_different_outlets(first: str, second: str) -> None:
+    assert outlet_key(first) != outlet_key(second)
+    assert outlet_key(first, second) == outlet_key(second)  # the site link still wins
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ own URL until a poll has seen one) without a leading www./feeds./rss. label. An 
 one outlet like any other feed, keyed by its own site, never by the sites its items link to: an
 item's link is the publisher's claim, and ten items of one aggregator are one feed's choice, not
 ten independent reports. Platforms that host many publishers under paths of one host (GitHub,
-Medium, Reddit, YouTube, FeedBurner...) add the publisher's path to the key; a feed on a bare
-address (127.0.0.1, localhost) has no site, and its name stands for its outlet, as before.
+Medium, Reddit, YouTube, FeedBurner, Bluesky, Telegram...) add the publisher's path to the key,
+as does an account path on any host (mastodon.social/@name, a tilde server's ~name); a feed on a
+bare address (127.0.0.1, localhost) has no site, and its name stands for its outlet, as before.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import sqlite_utils
 
@@ -99,7 +100,26 @@ _PATH_TENANTS = {
     "reddit.com": 2,
     "old.reddit.com": 2,
     "youtube.com": 2,
+    "bsky.app": 2,  # bsky.app/profile/<handle>
+    "t.me": 1,  # t.me/<channel>, and its web preview t.me/s/<channel> (`_ALIAS_PREFIXES`)
 }
+# Other spellings of one host, and path prefixes that name the same publisher as the path after
+# them: a Telegram channel's preview page (t.me/s/x) is the channel (t.me/x); a Medium feed
+# (medium.com/feed/@x) is the account (medium.com/@x).
+_HOST_ALIASES = {"old.reddit.com": "reddit.com", "telegram.me": "t.me"}
+_ALIAS_PREFIXES = {"t.me": "s", "medium.com": "feed"}
+# An account on any host: a path that starts with @name (Mastodon and the fediverse, Medium,
+# YouTube) or ~name (tilde servers, SourceHut) names its publisher, whatever the host. A feed's
+# suffix is cut: mastodon.social/@x.rss is the account mastodon.social/@x links to.
+_ACCOUNT_PREFIXES = ("@", "~")
+_FEED_SUFFIX_RE = re.compile(r"\.(?:rss|atom|xml|json)$")
+# A YouTube feed names its channel or playlist in the query: (parameter, path in the key).
+_YOUTUBE_QUERIES = (
+    ("channel_id", "channel"),
+    ("playlist_id", "playlist"),
+    ("list", "playlist"),
+    ("user", "user"),
+)
 # The separators between a site's name and a section in a feed title: "Omega Times - World",
 # "X > World News", "X: World", "X | Section", "World | X".
 # Host labels that name no site in particular.
@@ -135,12 +155,22 @@ def _site_key(url: str | None) -> str | None:
     while len(labels) > 2 and labels[0] in _FEED_LABELS:
         labels = labels[1:]
     host = ".".join(labels)
+    host = _HOST_ALIASES.get(host, host)
+    segments = [s for s in parts.path.lower().split("/") if s]
+    if len(segments) > 1 and segments[0] == _ALIAS_PREFIXES.get(host):
+        segments = segments[1:]
+    if segments and segments[0].startswith(_ACCOUNT_PREFIXES) and len(segments[0]) > 1:
+        return f"{host}/{_FEED_SUFFIX_RE.sub('', segments[0])}"
+    if host == "youtube.com" and segments in (["feeds", "videos.xml"], ["playlist"]):
+        # The feed youtube.com/feeds/videos.xml?channel_id=X is the channel youtube.com/channel/X
+        # it links to; ?playlist_id=X, the playlist youtube.com/playlist?list=X.
+        query = parse_qs(parts.query)
+        for param, path in _YOUTUBE_QUERIES:
+            if query.get(param):
+                return f"{host}/{path}/{query[param][0].lower()}"
     tenant = _PATH_TENANTS.get(host)
     if tenant:
-        segments = [s for s in parts.path.lower().split("/") if s][:tenant]
-        if host == "old.reddit.com":
-            host = "reddit.com"
-        return "/".join([host, *segments])
+        return "/".join([host, *segments[:tenant]])
     return host
 
 
