@@ -295,3 +295,19 @@ def test_a_possessive_inside_a_name_run_splits_it() -> None:
     assert ungrounded("Joe Biden's Supreme Court Commission met.", sources) == []
     assert ungrounded("The People’s Liberation Army drilled.", sources) == []
     assert ungrounded("Joe Biden's Space Force drilled.", sources) == ["Space Force"]
+
+
+def test_a_long_token_without_spaces_is_read_in_linear_time() -> None:
+    # Feed text can hold a 20,000-character token (a data URI, a run of letters); the link
+    # pattern used to rescan it from every position (20 s). Links are still read as links.
+    import time
+
+    from bot.summarize.quantities import quantities
+
+    start = time.perf_counter()
+    quantities("a" * 200_000)
+    quantities("x://" * 50_000)
+    assert time.perf_counter() - start < 2.0
+    assert [q.value for q in quantities("See https://x.example/2024/12 where 12 people died.")] == [
+        12
+    ]
