@@ -316,3 +316,16 @@ def test_a_negation_reaches_only_a_quote_right_after_it() -> None:
     # Said once plainly and once negated: the plain occurrence is what is quoted.
     text = 'Asked why he was "confident", he said: "I am not confident."'
     _check_quote("confident", [text], "Adds his answer.")
+
+
+def test_a_quote_deep_in_a_long_clause_is_checked_in_linear_time() -> None:
+    # A source "sentence" of 60,000 characters with no clause break before the quoted words: the
+    # lead-in's clause search used to be retried from every position (minutes); now one pass.
+    import time
+
+    from bot.summarize.llm_check import _check_quote
+
+    home = "word " * 12_000 + "the pier will reopen on Friday."
+    start = time.perf_counter()
+    _check_quote("the pier will reopen on Friday", [home], "Reopens Friday.")
+    assert time.perf_counter() - start < 2.0

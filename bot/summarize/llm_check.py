@@ -49,7 +49,9 @@ _ATTRIBUTION_RE = re.compile(
     re.IGNORECASE,
 )
 # Where a negation stops reaching forward to a quote: "not" in an earlier clause does not flip it.
-_CLAUSE_END_RE = re.compile(r".*(?:[,;:()\[\]—–]|\s-\s|\b(?:but|while|although|though)\b)", re.S)
+# Anchored: a match can only start at 0 (".*" reaches back there), and without an anchor a text
+# with no clause end was retried from every position (quadratic).
+_CLAUSE_END_RE = re.compile(r"\A.*(?:[,;:()\[\]—–]|\s-\s|\b(?:but|while|although|though)\b)", re.S)
 # A negation flips a quoted claim from just before it ("would not be extended", "don't think
 # they're appropriate"); further back it governs a noun phrase the quote merely names ("not in
 # possession of the so-called Green Pass"), which on the dev set was most such quotes.
