@@ -14,6 +14,7 @@ merely mentions reading, rights or a ©. A call to "read more" inside real prose
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 __all__ = ["is_boilerplate", "strip_boilerplate", "strip_truncation"]
 
@@ -62,11 +63,15 @@ _OPENINGS = frozenset(
 )
 # "[…]" or "[...]" ending a text or sentence, with whatever punctuation followed it.
 _TRUNCATION_RE = re.compile(r"\s*[\[(]\s*(?:…|\.\.\.)\s*[\])][\s.…]*$")
+_TRUNCATION_TAIL = 200  # how far back from the end such a marker is looked for
 # Where a sentence may start inside a line: after terminal punctuation (and a closing quote or
 # bracket) and a space, before a capital, an opening quote or bracket, or a ©.
 _SENTENCE_START_RE = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+(?=[A-Z\[(\"“©—–-])")
 # Boilerplate is short; a longer sentence or tail is never read as one (and costs nothing).
 MAX_CHARS = 500
+# A real feed ends an entry with a handful of footers at most; a text of thousands of "Read
+# more." sentences is hostile, and only its last few are cut.
+MAX_TRAILING = 8
 
 
 def is_boilerplate(sentence: str) -> bool:
@@ -81,43 +86,80 @@ def is_boilerplate(sentence: str) -> bool:
 
 def strip_truncation(text: str) -> str:
     """`text` without a trailing "[…]" / "[...]": "… a dinghy. […]." reads "… a dinghy."."""
-    if "]" not in text[-6:] and ")" not in text[-6:]:
-        return text
-    return _TRUNCATION_RE.sub("", text)
+    return text[: _truncation_start(text, len(text))]
+
+
+def _truncation_start(text: str, end: int) -> int:
+    """Where a trailing truncation marker in `text[:end]`, with the space before it, starts;
+    `end` when there is none. Only the last few characters are read, so a long run of spaces
+    costs nothing."""
+    tail = text[max(0, end - 6) : end]
+    if "]" not in tail and ")" not in tail:
+        return end
+    m = _TRUNCATION_RE.search(text, max(0, end - _TRUNCATION_TAIL), end)
+    return end if m is None else _rstrip_end(text, m.start())
+
+
+def _rstrip_end(text: str, end: int) -> int:
+    """Where `text[:end].rstrip()` ends."""
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def strip_boilerplate(text: str) -> str:
     """Article text without boilerplate: lines that are boilerplate wherever they stand, then
-    trailing footers sentence by sentence from the end, and a trailing truncation marker.
+    trailing footers sentence by sentence from the end (at most `MAX_TRAILING` of them), and a
+    trailing truncation marker.
 
-    Lines are as `html_to_text` leaves them, one per block element."""
+    Lines are as `html_to_text` leaves them, one per block element. Linear in the text: a
+    line of thousands of "Click here." sentences loses its last few, not all of them, and is
+    never copied once per sentence."""
     if not text:
         return text
     lines = [line for line in text.split("\n") if not is_boilerplate(line)]
+    budget = MAX_TRAILING
     while lines:
-        last = strip_truncation(lines[-1])
-        cut = _trailing_footer(last)
-        if cut is None:
-            lines[-1] = last
+        line = strip_truncation(lines[-1])
+        end, cut = _strip_trailing_footers(line, budget)
+        lines[-1] = line[:end]
+        budget -= cut
+        if lines[-1] or not cut or not budget:
             break
-        last = last[:cut].rstrip()
-        if last:
-            lines[-1] = last
-        else:
-            lines.pop()
+        lines.pop()
     if lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines)
 
 
-def _trailing_footer(line: str) -> int | None:
-    """Where the boilerplate that ends `line` starts, or None when it ends with reporting.
+def _strip_trailing_footers(line: str, budget: int) -> tuple[int, int]:
+    """Where `line` ends once up to `budget` trailing footers (and the truncation markers
+    they leave at the end) are cut, and how many were cut.
+
+    Sentence starts are found once, in the only stretch that many footers can reach; the walk
+    back moves an end index instead of slicing the line."""
+    end = len(line)
+    first = max(0, end - (budget + 1) * MAX_CHARS)
+    starts = [m.end() for m in _SENTENCE_START_RE.finditer(line, first)]
+    if first == 0:
+        starts.insert(0, 0)
+    cut = 0
+    while cut < budget and end:
+        start = _trailing_footer(line, end, starts)
+        if start is None:
+            break
+        cut += 1
+        end = _truncation_start(line, _rstrip_end(line, start))
+    return end, cut
+
+
+def _trailing_footer(line: str, end: int, starts: list[int]) -> int | None:
+    """Where the boilerplate that ends `line[:end]` starts, or None when it ends with reporting.
 
     The latest sentence start whose tail is boilerplate wins, so a title with a full stop
     inside it ("The post Vol. 2 appeared first on ...") is still caught as a whole."""
-    first = max(0, len(line) - MAX_CHARS)
-    starts = [m.end() for m in _SENTENCE_START_RE.finditer(line, first)]
-    for start in reversed([0, *starts] if first == 0 else starts):
-        if is_boilerplate(line[start:]):
-            return start
+    lo = bisect_left(starts, end - MAX_CHARS)
+    for i in range(bisect_left(starts, end) - 1, lo - 1, -1):
+        if is_boilerplate(line[starts[i] : end]):
+            return starts[i]
     return None

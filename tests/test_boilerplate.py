@@ -5,10 +5,11 @@ The fixtures are written for the project; the patterns are the ones real feeds u
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
 
-from bot.boilerplate import is_boilerplate, strip_boilerplate
+from bot.boilerplate import MAX_TRAILING, is_boilerplate, strip_boilerplate
 from bot.ingest.parser import parse_feed
 from bot.summarize.sentences import split_sentences
 
@@ -148,3 +149,36 @@ def test_parsed_entries_carry_no_footer_and_keep_their_guid() -> None:
     # so stripping cannot give an entry already stored a new GUID.
     seed = "\x1f".join(["Harbour notice", "The north quay closes at noon.\nRead more", ""])
     assert notice.guid == "sha1:" + hashlib.sha1(seed.encode()).hexdigest()
+
+
+HOSTILE = {
+    "click": "Click here. " * 20000,
+    "read more": "Read more. " * 20000,
+    "copyright": "© x. " * 20000,
+    "sentence starts": "The tug sailed. (It was late.) “Again?” [Yes.] " * 5000 + "Read more.",
+    "footers after a long line": "The tug sailed. " * 15000 + "Continue reading. " * 500,
+    "spaces before a marker": "The tug sailed." + " " * 100000 + "]",
+}
+
+
+def test_hostile_text_is_stripped_in_linear_time() -> None:
+    # Each took seconds when every trailing footer re-scanned and re-copied the line; all
+    # together take milliseconds now. The bound is generous so a slow CI box cannot flake.
+    started = time.perf_counter()
+    for text in HOSTILE.values():
+        strip_boilerplate(text)
+    items = "".join(
+        f"<item><title>Notice {i}</title><link>https://news.example.org/{i}</link>"
+        f"<description>{'Click here. ' * 20000}</description></item>"
+        for i in range(4)
+    )
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Isle</title>{items}'
+    parse_feed(f"{feed}</channel></rss>".encode(), url="https://news.example.org/feed")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_only_a_handful_of_trailing_footers_go() -> None:
+    text = "Click here. " * 20000
+    assert strip_boilerplate(text) == ("Click here. " * (20000 - MAX_TRAILING)).rstrip()
+    several = f"{STORY} Read more. Continue reading. Click here.\nRead more.\n© 2026 Island News."
+    assert strip_boilerplate(several) == STORY
