@@ -20,12 +20,40 @@ __all__ = ["is_boilerplate", "strip_boilerplate", "strip_truncation"]
 
 # Each alternative is a whole sentence (matched with fullmatch, case-insensitive).
 _ARROWS = r"(?:\s*(?:→|»|›|>>|\.\.\.|…))?"
+# A name as a footer gives it: a site ("Island News", "Web • Tech • Audio", "the kagi.ai
+# blog", "David duChemin - Photographer, Author") or a copyright holder ("Island News, Inc.").
+# A few words, each capitalised (or "iMore"-style), a domain, a number, a separator or a
+# lowercase joining word ("Collective Action in Tech"); a verb ("was", "rose") or a clause
+# ("on Sunday was shared ...") is not a name, so a sentence carrying on after one is reporting.
+# A word keeps a full stop only inside it ("Boston.com"), after an initial or a company
+# abbreviation: "Island News. All rights reserved." is a name and a second sentence. The
+# case tests are case-sensitive inside the case-insensitive whole, and no two kinds of word
+# match the same text, so a run of almost-names fails fast instead of backtracking.
+_NAME_WORD = (
+    r"(?:(?-i:Inc|Ltd|Co|Corp|Pty|Jr|Sr|St|Bros|[A-Z])\.,?"
+    r"|(?-i:[A-Z0-9À-ÖØ-Þ]|[a-z]+[A-Z])[\w'’&+-]*(?:\.[\w'’&+-]+)*,?"
+    r"|(?-i:[a-z][a-z0-9-]*)(?:\.[\w-]+)+,?"
+    r"|(?-i:of|in|at|and|the|a|an|de|du|des|la|le|les|el|del|di|da|van|von|der|den|for|und|y|et"
+    r"|blog|site|website|newsletter|podcast|magazine)\b,?"
+    r"|[&•|·:/–—-])"
+)
+_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,9}}"
+_YEAR = r"\d{4}(?:\s*[-–]\s*\d\d(?:\d\d)?)?"
+_RIGHTS = r"(?:[.,]?\s+all rights reserved)?"
+_DATE = (
+    r"(?:,? (?:on|in) (?:(?-i:[A-Z])\w+\.? \d{1,2}(?:st|nd|rd|th)?(?:,? \d{4})?"
+    r"|\d{1,2} (?-i:[A-Z])\w+(?: \d{4})?|(?-i:[A-Z])\w+ \d{4}|\d{4}))?"
+)
 _SENTENCE_PATTERNS = (
-    # WordPress's footer, and its cousins naming where a piece was first published. Not "The
-    # story of the ferry was first published in 1902": reporting can say that.
-    r"the (?:post|article) .+ (?:appeared first|first appeared|was originally published) on .+",
+    # WordPress's footer, "The post <title> appeared first on <site>.", and its cousins naming
+    # where a piece was first published: the site ends the sentence. Not "The story of the
+    # ferry was first published in 1902", nor "The post that first appeared on Facebook on
+    # Sunday was shared 10,000 times": reporting can say that.
+    r"the (?:post|article) (?!(?-i:that|which|who)\b).+ "
+    rf"(?:appeared first|first appeared|was originally published) on {_NAME}",
     r"\[?this (?:article|story|post|piece|review|report|column|interview) (?:was )?"
-    r"(?:originally|first) (?:appeared|published|posted|ran) (?:on|in|at|by|with) .+",
+    rf"(?:originally|first) (?:appeared|published|posted|ran) (?:on|in|at|by|with) {_NAME}"
+    rf"{_DATE}\.?\]?",
     # Links to the rest of the article.
     rf"(?:continue|keep) reading{_ARROWS}",
     rf"continue reading\s*[\"“'‘].+[\"”'’]{_ARROWS}",
@@ -39,9 +67,20 @@ _SENTENCE_PATTERNS = (
     rf"|continua a leggere|lees meer|verder lezen|leia mais|continuar lendo){_ARROWS}",
     # Pleas and credits.
     r"(?:sign up|subscribe) (?:for|to) (?:our|the|my) .*newsletters?\b.*",
-    r"click here(?: (?:to|for) .+)?",
-    # Not "(c) the board shall ...": a list's third item.
-    r"(?:copyright\s*)?©\s*\S.*|(?:copyright\s*)?\(c\)\s*\d{4}\b.*|copyright \d{4}\b.*",
+    # A link label about reading on or subscribing, a few words long: "Click here", "Click
+    # here to read more.", "Click here for the full story.". Not "Click here to see the court
+    # filing.", which names what the link holds.
+    r"click here(?: (?:to (?:read|continue reading|subscribe|sign up|register|learn more"
+    r"|find out more|buy your copy)|for (?:more|(?:the )?(?:other|previous|past|next)"
+    r"|the (?:full|whole|complete|rest|latest|original)"
+    r"|(?:the )?(?:story|article|post|report|transcript|newsletter|video)))"
+    r"(?: [^\s.!?]+){0,5})?",
+    # "© 2026 Island News", "Copyright 2026 Island News. All rights reserved.", "(c) 2026
+    # Island News": a year and a short name. Not "(c) the board shall ...", a list's third
+    # item, nor "Copyright 2024 was a record year ..." or "(c) 2023 revenue rose 5%".
+    rf"(?:copyright\s*)?©\s*(?:{_YEAR},?(?:\s+{_NAME})?|(?!\d){_NAME}){_RIGHTS}",
+    rf"(?:copyright\s*)?\(c\)\s*{_YEAR},?(?:\s+{_NAME})?{_RIGHTS}",
+    rf"copyright\s+{_YEAR},?(?:\s+{_NAME})?{_RIGHTS}",
     r"all rights reserved",
     # Wire credits: "(Reporting by ...; Editing by ...)", "—With reporting by ...".
     r"\((?:additional )?reporting by [^()]+\)",

@@ -48,6 +48,22 @@ STORY = "Harbour crews towed the stranded ferry back to Port Ellis on Tuesday."
         "Seguir leyendo",
         "Weiterlesen",
         "Lire la suite",
+        # Site and holder names as footers give them.
+        "The post Harbour Log (Zine) appeared first on Mutual Aid in Shipping.",
+        "The post Tide tables appeared first on Harbour • Tide • Weather.",
+        "The post Tide tables appeared first on Ana Lima - Sailor, Writer, Mapmaker.",
+        "The post Tide tables appeared first on islandnews.org.",
+        "This article was originally published on the Coastal Wire blog.",
+        "This story first ran in The Island Times on 2 May 2026.",
+        "© J. R. Tollan",
+        "© 1989-92 Island Works",
+        "© 2010–2026 Island News, Inc. All Rights Reserved.",
+        "Copyright © 2026 The Island News Company. All rights reserved.",
+        "Click here to read more.",
+        "Click here for the full story.",
+        "Click here for the other episodes.",
+        "Click here to buy your copy of the print edition.",
+        "Click here to subscribe.",
     ],
 )
 def test_footer_is_stripped_on_its_own_line_and_after_the_story(footer: str) -> None:
@@ -97,6 +113,15 @@ def test_related_link_lines_between_paragraphs_go() -> None:
         "She urged readers to click here and there on the new map.",
         "He said the ferry [...] would sail again in May.",
         "Sign up for the ferry pass opens on Monday.",
+        # Reporting shaped like a footer's opening: what follows is a clause, not a name.
+        "The post that first appeared on Facebook on Sunday was shared 10,000 times.",
+        "The article that first appeared on Monday in the Times was retracted.",
+        "This article first appeared in The Times and was retracted a week later.",
+        "Click here to see the court filing.",
+        "Click here for a list of every ferry the yard has built since 1950.",
+        "Copyright 2024 was a record year for music lawsuits.",
+        "(c) 2023 revenue rose 5%, the report said.",
+        "© symbols were added to the logo in 2019.",
     ],
 )
 def test_real_reporting_is_kept(text: str) -> None:
