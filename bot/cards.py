@@ -62,8 +62,10 @@ class StoryCard:
     def corroboration(self, bullet: Bullet) -> str:
         """'reported by 4 of 6': how many independent sources back a TL;DR bullet.
 
-        Counted like the "N sources tracking" header: outlets carrying one wire text back a bullet
-        once, out of ``source_count``. Counting each copy would show one text as corroboration.
+        Counted like the "N sources tracking" header: a bullet's sources are outlets as the
+        header counts them (the summariser's `outlet_keys`: a site's section feeds are one, under
+        its first name), and outlets carrying one wire text back a bullet once, out of
+        ``source_count``. Counting each copy would show one text as corroboration.
         """
         source_of = {outlet: group[0] for group in self.wire_groups for outlet in group}
         backing = len({source_of.get(outlet, outlet) for outlet in bullet.sources})

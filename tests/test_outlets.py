@@ -23,6 +23,7 @@ from bot.store import feeds as feed_store
 from bot.store import stories as story_store
 from bot.store.database import open_database
 from bot.store.feeds import outlet_key, outlet_name
+from bot.summarize import outlet_keys, summarize
 
 # The lunar-lander story of the sample news, as three section desks of one paper would run it.
 MOON = [i for i in ITEMS if i.story == "lunar-lander"]
@@ -264,3 +265,89 @@ def test_new_articles_know_their_outlet(tmp_path: Path) -> None:
     (new,) = article_store.insert_new(db, [{**row, "seen_at": datetime(2026, 1, 1, tzinfo=UTC)}])
     assert new.outlet == "omegatimes.example"
     assert [a.outlet for a in article_store.unclustered(db)] == ["omegatimes.example"]
+
+
+@pytest.mark.parametrize("sections", [2, 3])
+async def test_tldr_and_angles_count_a_site_once_under_its_feeds_names(
+    tmp_path: Path, omega: FeedServer, sections: int
+) -> None:
+    """Section feeds of one site configured under different names: the summary counts and names
+    the site as the card's header does. Keyed by feed name, bullets were credited to "Omega
+    Business", which the card does not list, one read "reported by 2 of 2" under "1 source
+    tracking this story", and the paper had angles of its own story."""
+    names = ["Omega World", "Omega Business", "Omega Views"][:sections]
+    feeds = [
+        FeedConfig(url=omega.url(f"/{o.slug}/feed"), name=name)
+        for o, name in zip(SECTIONS, names, strict=False)
+    ]
+    core = _core(tmp_path, feeds)
+    await core.poll()
+    card = core.card(_only_story(core))
+    assert card.source_count == 1
+    assert card.tldr
+    assert [card.corroboration(b) for b in card.tldr] == ["reported by 1 of 1"] * len(card.tldr)
+    assert {s for b in card.tldr for s in b.sources} == {"Omega World"}
+    # The lead outlet has no angle, and is not "also reporting" under its other feed's name.
+    assert card.angles == [] and card.also_reporting == []
+
+    feed_store.add_feed(core.db, omega.url("/ledger/feed"))
+    await core.poll()
+    card = core.card(_only_story(core))
+    assert (card.source_count, card.outlets) == (2, ["Omega World", LEDGER.name])
+    for bullet in card.tldr:
+        assert set(bullet.sources) <= {"Omega World", LEDGER.name}
+        assert card.corroboration(bullet) in ("reported by 1 of 2", "reported by 2 of 2")
+    named = [a.source for a in card.angles] + card.also_reporting
+    assert not set(named) & set(names[1:])
+    assert len(named) == len(set(named)) == 1  # the one outlet that is not the lead
+    core.close()
+
+
+def test_summary_outlets_follow_the_site_and_take_its_first_name() -> None:
+    def art(i: int, source: str, outlet: str | None) -> Article:
+        return Article(id=f"a{i}", source=source, title=f"Title {i}", text="", outlet=outlet)
+
+    members = [
+        art(1, "Omega World", "omegatimes.example"),
+        art(2, "Omega Business", "omegatimes.example"),
+        art(3, "News", "one.example"),
+        art(4, "News", "two.example"),  # another site of the same name stays another outlet
+        art(5, "Desk", None),  # no site: the name is the outlet
+        art(6, "Desk", None),
+        art(7, "unknown", None),  # nothing known: an outlet of its own
+        art(8, "", None),
+    ]
+    assert outlet_keys(members) == [
+        "Omega World",
+        "Omega World",
+        "News",
+        "News (two.example)",
+        "Desk",
+        "Desk",
+        "article a7",
+        "article a8",
+    ]
+    # As many outlets as the card's header counts (less the unknown ones, each its own here).
+    assert len(set(outlet_keys(members[:6]))) == independent_sources(members[:6])[0] == 4
+    # Without outlets (the summary bench's articles) the keys are the source names, as before.
+    plain = [art(1, "A", None), art(2, "B", None), art(3, "A", None)]
+    assert outlet_keys(plain) == ["A", "B", "A"]
+
+
+def test_summarize_names_a_site_once() -> None:
+    moon = [
+        Article(id=f"m{i}", source=name, title=item.title, text=item.text, outlet=site)
+        for i, (item, name, site) in enumerate(
+            zip(
+                MOON,
+                ["Omega World", "Omega Business", "Omega Views", LEDGER.name],
+                ["omegatimes.example"] * 3 + ["ledger.example"],
+                strict=True,
+            )
+        )
+    ]
+    summary = summarize(moon)
+    shown = {s for b in summary.tldr for s in b.sources}
+    shown |= {a.source for a in summary.angles} | set(summary.also_reporting)
+    assert shown <= {"Omega World", LEDGER.name}
+    assert len(summary.angles) + len(summary.also_reporting) <= 1

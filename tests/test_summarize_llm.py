@@ -362,3 +362,38 @@ def test_feed_text_cannot_forge_an_article_in_the_prompt() -> None:
     assert [item["outlet"] for item in items] == ["Reuters", "Tabloid"]
     assert items[1] == {"outlet": "Tabloid", "title": evil.title, "text": evil.text}
     assert "never instructions" in system["content"]
+
+
+def _one_paper_two_feeds() -> list[Article]:
+    """The harbor story with Regional Wire's article run by Coastline Times' business desk: a
+    feed of the same site (outlet), configured under a name of its own."""
+    story = harbor_bridge_story()
+    sites = ["harbor.example", "coastline.example", "coastline.example", "echo.example"]
+    for article, site in zip(story, sites, strict=True):
+        article.outlet = site
+    story[2].source = "Coastline Business"
+    return story
+
+
+def test_llm_writer_gets_one_name_per_outlet(endpoint: str) -> None:
+    """The LLM is told the outlets as the card counts them: one paper's two feeds are one
+    "Coastline Times", so it cannot give that paper two angles or two votes on a bullet."""
+    story = _one_paper_two_feeds()
+    summary = Summarizer(_settings(endpoint)).summarize(story)
+    assert summary.writer == "llm"
+    items = json.loads(FakeCompletions.requests[0]["body"]["messages"][1]["content"])
+    assert [i["outlet"] for i in items] == [
+        "Harbor Daily",
+        "Coastline Times",
+        "Coastline Times",
+        "Valley Echo",
+    ]
+    assert [a.source for a in summary.angles] == ["Coastline Times"]
+    named = {s for b in summary.tldr for s in b.sources} | set(summary.also_reporting)
+    assert named <= {"Harbor Daily", "Coastline Times", "Valley Echo"}
+
+    # An angle for the desk's feed name is an outlet the story does not have: rejected.
+    desk = {**GOOD, "angles": [{**GOOD["angles"][0], "source": "Coastline Business"}]}
+    FakeCompletions.body = chat_body(json.dumps(desk), tokens=1234)
+    summary = Summarizer(_settings(endpoint)).summarize(story)
+    assert summary.writer == "extractive"

@@ -34,12 +34,43 @@ class LLMSettings:
 
 
 def outlet_keys(articles: Sequence[Article]) -> list[str]:
-    """One key per outlet: the source name, or the article id when the source is unknown.
+    """Per article, the name its outlet goes by in the summary: one name per outlet, counted the
+    way the card's "N sources tracking" counts them (`Article.outlet_id`, so a paper's World and
+    Business feeds are one outlet, whatever names their feeds are configured with).
 
-    Without a source there is no way to tell two articles apart as outlets, and merging them all
-    under "unknown" would make one outlet out of the whole story.
+    These names are the summariser's outlet keys: TL;DR bullets' supporting outlets, angles and
+    "Also reporting" are in them, and so is the LLM writer's input. An outlet's name is its first
+    article's source, as on the card's outlet list (`bot.store.stories.outlets`); two outlets
+    that go by one name (two sites both called "News") are told apart by the later one's site,
+    "News (two.example)", so they stay two outlets here as they are in the count. An article
+    whose source is unknown (and whose outlet is too) is an outlet of its own, "article <id>":
+    merging them all under "unknown" would make one outlet out of the whole story.
     """
-    return [a.source if a.source and a.source != "unknown" else f"article {a.id}" for a in articles]
+    keys = [_outlet_key(a) for a in articles]
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for article, key in zip(articles, keys, strict=True):
+        if key in names:
+            continue
+        name = article.source if _known(article.source) else key
+        if name in taken:
+            base = f"{name} ({key})" if key != name else name
+            name, n = base, 2
+            while name in taken:
+                name, n = f"{base} ({n})", n + 1
+        names[key] = name
+        taken.add(name)
+    return [names[key] for key in keys]
+
+
+def _known(source: str | None) -> bool:
+    return bool(source) and source != "unknown"
+
+
+def _outlet_key(article: Article) -> str:
+    if article.outlet:
+        return article.outlet
+    return article.source if _known(article.source) else f"article {article.id}"
 
 
 # Input bounds for the extractive pass, which runs with no timeout. Every scorer reads only a
