@@ -111,6 +111,12 @@ def lookup_failed(
     if isinstance(exc, PlatformDeliveryError):
         route = exc.route or outbox.route_of(channel)
         retry_at = outbox.outages.down(route, exc, now=now, backoff=outbox.backoff)
+        if retry_at <= now and route != outbox.route_of(channel):
+            # Another route than the channel's own, given up for the run (a Discord webhook
+            # channel's lookup needs the bot, whose token was refused): `blocked` holds back
+            # only the channel's own route, so without a later time the row would be asked
+            # about on every drain. It waits for a restart; looked at again hourly meanwhile.
+            retry_at = now + timedelta(seconds=outbox.settings.max_backoff)
         store.hold_sending(outbox.db, row.id, now=now, check_at=retry_at, error=error)
         return
     attempts = row.attempts + 1

@@ -18,7 +18,6 @@ from bot.delivery.adapter import (
     PermanentDeliveryError,
     PlatformDeliveryError,
     PostedMessage,
-    TransientDeliveryError,
 )
 from bot.store.channels import ChannelRow
 
@@ -135,13 +134,16 @@ class DiscordAdapter:
         kind: str = "story",
         parent: PostedMessage | None = None,
     ) -> PostedMessage | None:
-        if self.route(channel) == WEBHOOK_ROUTE and self.offline and self.refused is None:
-            # Only the bot can read the webhook's channel: "not found" now would resend a post
-            # that may have landed, so look again once the bot is back.
-            raise TransientDeliveryError(
-                f"{channel.key}: cannot look for the webhook's post until the bot is back "
-                f"({self.offline})"
-            )
+        if self.route(channel) == WEBHOOK_ROUTE:
+            # Only the bot can read the webhook's channel, and the webhook adapter without one
+            # answers "not found", which would resend a post that may have landed. While the bot
+            # is away the row waits as the bot's own channels do, using no attempt: until it is
+            # back from a gateway restart, or for a restart with a new token when Discord
+            # refused this one (fatal for the bot's route, as for its channels' sends).
+            if self.refused is not None:
+                raise AuthDeliveryError(self.refused, route=BOT_ROUTE)
+            if self.offline is not None:
+                raise PlatformDeliveryError(self.offline, route=BOT_ROUTE)
         with self._watching():
             return await self._for(channel).find_posted(
                 channel, story_id=story_id, nonce=nonce, kind=kind, parent=parent
