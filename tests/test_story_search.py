@@ -15,6 +15,7 @@ from bot.cli import cli
 from bot.commands import CommandContext, Commands
 from bot.config import Config
 from bot.demo.sample_news import ITEMS
+from bot.models import Article
 from bot.pipeline.clustering import StoryClusterer
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
@@ -148,3 +149,30 @@ async def test_listing_shows_the_same_headline_before_and_after_the_card(
         core.card(story)
     after = {s.id: s.headline for s in story_store.recent_stories(core.db)}
     assert after == before
+
+
+def test_a_big_storys_listed_headline_is_chosen_from_its_first_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every pass that touches a story picks its listed headline again: for an 800-article story
+    # that cost over a second inside the clustering transaction. The pick reads its first
+    # reports only (the card, once built, replaces it with its own).
+    from bot.pipeline import cards
+
+    seen: list[int] = []
+    real = cards.choose_headline
+
+    def counting(members: list[Article], probs: dict[str, float]) -> tuple[str, str]:
+        seen.append(len(members))
+        return real(members, probs)
+
+    monkeypatch.setattr(cards, "choose_headline", counting)
+    db = open_database(tmp_path / "big.db")
+    members = [
+        Article(
+            id=f"a{i}", source=f"Outlet {i}", title=f"Ferry strike day {i}", text="Crews struck."
+        )
+        for i in range(200)
+    ]
+    headline = cards.story_headline(db, "s1", members)
+    assert seen == [cards.HEADLINE_MEMBERS] and headline.startswith("Ferry strike day")
