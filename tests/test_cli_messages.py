@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fakes.cli import polled_sample
 
 from bot.cli import cli
 from bot.config import Config
@@ -53,10 +54,7 @@ def test_poll_says_when_nothing_was_due(env: Path) -> None:
 def test_stories_filtered_out_are_not_reported_as_no_stories(
     env: Path, sample_config: Config
 ) -> None:
-    runner = CliRunner()
-    for feed in sample_config.feeds:
-        assert runner.invoke(cli, ["feeds", "add", feed.url]).exit_code == 0
-    assert runner.invoke(cli, ["poll"]).exit_code == 0
+    runner = polled_sample(sample_config)
     result = runner.invoke(cli, ["stories", "--min-sources", "99"])
     assert result.exit_code == 0
     assert "No story in the last 48h has 99 or more independent sources" in result.output
@@ -69,10 +67,7 @@ def test_stories_filtered_out_are_not_reported_as_no_stories(
 
 
 def test_story_with_several_matches_says_it_is_ambiguous(env: Path, sample_config: Config) -> None:
-    runner = CliRunner()
-    for feed in sample_config.feeds:
-        assert runner.invoke(cli, ["feeds", "add", feed.url]).exit_code == 0
-    assert runner.invoke(cli, ["poll"]).exit_code == 0
+    runner = polled_sample(sample_config)
     result = runner.invoke(cli, ["story", "c"])
     assert result.exit_code == 1
     assert "'c' matches several stories:" in result.output

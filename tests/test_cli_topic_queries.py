@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fakes.cli import polled_sample
 
 from bot.cli import cli, main
 from bot.config import Config
@@ -49,10 +50,7 @@ def test_topics_test_with_a_leading_not_through_main(
 def test_leading_not_matches_like_the_same_query_written_as_not(
     env: Path, sample_config: Config
 ) -> None:
-    runner = CliRunner()
-    for feed in sample_config.feeds:
-        assert runner.invoke(cli, ["feeds", "add", feed.url]).exit_code == 0
-    assert runner.invoke(cli, ["poll"]).exit_code == 0
+    runner = polled_sample(sample_config)
     dashed = runner.invoke(cli, ["topics", "test", "-strike", "--hours", "100"])
     spelled = runner.invoke(cli, ["topics", "test", "NOT strike", "--hours", "100"])
     assert dashed.exit_code == 0, dashed.output

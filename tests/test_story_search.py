@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from fakes.cli import polled_sample
 
 from bot.app import NewsDigest
 from bot.cli import cli
@@ -65,10 +65,7 @@ def test_cli_story_moon(
     config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
     monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
     monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
-    runner = CliRunner()
-    for feed in sample_config.feeds:
-        assert runner.invoke(cli, ["feeds", "add", feed.url]).exit_code == 0
-    assert runner.invoke(cli, ["poll"]).exit_code == 0
+    runner = polled_sample(sample_config)
     # Shown once (its card's headline is now the story's), then found by a word of its titles.
     assert runner.invoke(cli, ["story", "kestrel", "lander"]).exit_code == 0
     story = runner.invoke(cli, ["story", "moon"])

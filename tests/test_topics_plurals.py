@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from fakes.cli import polled_sample
 
 from bot.app import NewsDigest
 from bot.cli import cli
@@ -124,10 +124,7 @@ def test_topics_test_shows_the_match(
     config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
     monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
     monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
-    runner = CliRunner()
-    for feed in sample_config.feeds:
-        assert runner.invoke(cli, ["feeds", "add", feed.url]).exit_code == 0
-    assert runner.invoke(cli, ["poll"]).exit_code == 0
+    runner = polled_sample(sample_config)
     result = runner.invoke(cli, ["topics", "test", "semiconductor"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("semiconductor matches 1 of ")
