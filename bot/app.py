@@ -23,6 +23,7 @@ from bot.pipeline.poll import PollReport, ProgressCallback, poll_feeds
 from bot.runner.digests import digest_start
 from bot.store import articles as article_store
 from bot.store import stories as story_store
+from bot.store import summaries as summary_store
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database, utcnow
 from bot.store.feeds import FeedRow
@@ -112,9 +113,9 @@ class NewsDigest:
         off the loop, since an LLM call can take seconds and a big story's extractive pass about
         one, and chat, the scheduler and /healthz share the loop. SQLite stays on the loop."""
         members = self.story_members(story.id)
-        if story_store.cached_summary(self.db, story.id, len(members)) is None:
+        if summary_store.cached_summary(self.db, story.id, len(members)) is None:
             summary = await self.summarizer.asummarize(members)
-            if story_store.cached_summary(self.db, story.id, len(members)) is None:
+            if summary_store.cached_summary(self.db, story.id, len(members)) is None:
                 save_summary(self.db, story, summary, len(members))
             story = self.story(story.id) or story
         return build_card(

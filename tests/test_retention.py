@@ -20,6 +20,7 @@ from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
 from bot.store import retention, tombstones
 from bot.store import stories as story_store
+from bot.store import summaries as summary_store
 from bot.store.database import applied_migrations, open_database
 
 T0 = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
@@ -54,7 +55,7 @@ def test_old_stories_go_with_everything_pointing_at_them(db: sqlite_utils.Databa
     channel = add_channel(db, "C1")
     add_story(db, "old", ["A", "B"], now=T0)
     story_store.rename(db, "old", "old-renamed")  # leaves an alias
-    story_store.store_summary(db, "old", Summary("Old", [], []), 2)
+    summary_store.store_summary(db, "old", Summary("Old", [], []), 2)
     _sent(db, "old", channel.id, T0)
     channel_store.mute_story(db, channel.id, "old")
     add_story(db, "fresh", ["A", "C"], now=LATER - timedelta(days=3))

@@ -18,7 +18,7 @@ from bot.models import Article, Summary
 from bot.runner import digests
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
-from bot.store import stories as story_store
+from bot.store import summaries as summary_store
 from bot.store.database import open_database, utcnow
 from bot.summarize import summarize
 
@@ -63,7 +63,7 @@ async def test_extractive_summary_runs_off_the_loop(tmp_path: Path) -> None:
     ticks, service, chat = await run(tmp_path, summarizer)
     assert ticks >= 5, "the event loop was blocked while summarising"
     assert summarizer.blocking_calls == 1 and len(chat.cards()) == 1
-    assert story_store.cached_summary(service.db, "s1", 2) is not None
+    assert summary_store.cached_summary(service.db, "s1", 2) is not None
     service.core.close()
 
 

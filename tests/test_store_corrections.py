@@ -15,6 +15,7 @@ from bot.pipeline.poll import poll_feeds
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store import stories as story_store
+from bot.store import summaries as summary_store
 
 POLLING = PollingConfig(allow_private_networks=True, timeout=5.0)
 T0 = datetime(2030, 1, 1, tzinfo=UTC)
@@ -36,7 +37,7 @@ async def _poll_and_summarise(db: sqlite_utils.Database, at: datetime) -> list[s
     for article in report.new_articles:
         story_store.create_story(db, "s1", "minister", article.title, at)
         article_store.set_story(db, article.id, "s1")
-        story_store.store_summary(db, "s1", Summary(article.title, [], []), 1)
+        summary_store.store_summary(db, "s1", Summary(article.title, [], []), 1)
     return [a.title for a in report.new_articles]
 
 
@@ -50,13 +51,13 @@ async def test_a_corrected_entry_updates_the_article_and_its_card(
     )
     feed_store.add_feed(db, server.url("/f"))
     assert await _poll_and_summarise(db, T0) == ["Minister resigns"]
-    assert story_store.cached_summary(db, "s1", 1) is not None
+    assert summary_store.cached_summary(db, "s1", 1) is not None
 
     assert await _poll_and_summarise(db, T0 + timedelta(hours=1)) == []  # not announced again
     assert _titles(db) == ["Minister does not resign"]
     members = article_store.story_articles(db, "s1")
     assert members[0].text == "The minister did not resign today."
-    assert story_store.cached_summary(db, "s1", 1) is None  # the card is rebuilt
+    assert summary_store.cached_summary(db, "s1", 1) is None  # the card is rebuilt
 
 
 async def test_an_unchanged_entry_keeps_the_cached_summary(
@@ -73,6 +74,6 @@ async def test_an_unchanged_entry_keeps_the_cached_summary(
     await _poll_and_summarise(db, T0)
     for hours in (1, 2):
         assert await _poll_and_summarise(db, T0 + timedelta(hours=hours)) == []
-        assert story_store.cached_summary(db, "s1", 1) is not None
+        assert summary_store.cached_summary(db, "s1", 1) is not None
     assert _titles(db) == ["Minister resigns"]
     assert article_store.story_articles(db, "s1")[0].text == "The minister resigned today."

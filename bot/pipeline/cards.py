@@ -13,6 +13,7 @@ from bot.cluster.wire import independent_sources
 from bot.models import Article, Summary
 from bot.store import articles as article_store
 from bot.store import stories as story_store
+from bot.store import summaries as summary_store
 from bot.store.stories import StoryRow
 from bot.summarize import Summarizer, outlet_keys, summary_input
 from bot.summarize.headline import choose_headline
@@ -29,7 +30,7 @@ def build_card(
     members: list[Article] | None = None,
 ) -> StoryCard:
     members = members if members is not None else article_store.story_articles(db, story.id)
-    summary = story_store.cached_summary(db, story.id, len(members))
+    summary = summary_store.cached_summary(db, story.id, len(members))
     if summary is None:
         summary = summarizer.summarize(members)
         save_summary(db, story, summary, len(members))
@@ -57,7 +58,7 @@ def save_summary(
     db: sqlite_utils.Database, story: StoryRow, summary: Summary, member_count: int
 ) -> None:
     """Cache a story's summary for its current size; its headline (bounded) becomes the story's."""
-    story_store.store_summary(db, story.id, summary, member_count)
+    summary_store.store_summary(db, story.id, summary, member_count)
     headline = story_store.bounded_headline(summary.headline)
     if headline and headline != story.headline:
         db["stories"].update(story.id, {"headline": headline})
@@ -75,7 +76,7 @@ def story_headline(db: sqlite_utils.Database, story_id: str, members: list[Artic
     extractive choice among the member titles (its first `HEADLINE_MEMBERS`), which is the card's
     unless an LLM writes it or the story is bigger. Kept on the story as it grows, so
     `newsdigest stories` lists what the card will say, not the first article's raw title."""
-    cached = story_store.cached_summary(db, story_id, len(members))
+    cached = summary_store.cached_summary(db, story_id, len(members))
     if cached is not None and cached.headline:
         return cached.headline
     # The summariser's own input bounds, so the choice is the one its card makes.

@@ -14,7 +14,7 @@ from bot.models import Article, Summary
 from bot.pipeline.cards import build_card, save_summary
 from bot.pipeline.digest import matching_topics
 from bot.store import channels as channel_store
-from bot.store import stories as story_store
+from bot.store import summaries as summary_store
 from bot.store.channels import ChannelRow
 
 if TYPE_CHECKING:
@@ -36,10 +36,10 @@ class CardSource:
         if story is None or story.article_count == 0:
             return None
         members = self.core.story_members(story.id)
-        if story_store.cached_summary(self.db, story.id, len(members)) is None:
+        if summary_store.cached_summary(self.db, story.id, len(members)) is None:
             summary = await self._summary(story.id, members)
             # Another channel's drain may have stored it while this one awaited.
-            if story_store.cached_summary(self.db, story.id, len(members)) is None:
+            if summary_store.cached_summary(self.db, story.id, len(members)) is None:
                 save_summary(self.db, story, summary, len(members))
             story = self.core.story(story.id) or story
         followed = {t.slug for t in channel_store.channel_topics(self.db, channel.id)}

@@ -26,7 +26,7 @@ from bot.models import Article
 from bot.store import tombstones
 from bot.store.database import iso, parse_iso
 from bot.store.feeds import outlet_key
-from bot.store.stories import invalidate_summary
+from bot.store.summaries import invalidate_summary
 from bot.textutil import fold, squash_spaces, words
 
 # The same outlet and title within this window is one article republished, not a new one.

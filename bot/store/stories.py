@@ -6,14 +6,13 @@ becomes an alias, so a `/story old-slug` link posted yesterday still resolves.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 import sqlite_utils
 
-from bot.models import Article, Summary
+from bot.models import Article
 from bot.store.database import iso, parse_iso, utcnow
 from bot.topics.lookup import slugify
 
@@ -338,61 +337,6 @@ def active_stories(db: sqlite_utils.Database, since: datetime) -> list[StoryRow]
         order_by="first_seen",
     )
     return [StoryRow.from_row(r) for r in rows]
-
-
-def cached_summary(db: sqlite_utils.Database, story_id: str, article_count: int) -> Summary | None:
-    row = db.execute(
-        "SELECT summary_json, summary_article_count FROM stories WHERE id = ?", [story_id]
-    ).fetchone()
-    if not row or not row[0] or row[1] != article_count:
-        return None
-    return summary_from_json(row[0])
-
-
-def store_summary(
-    db: sqlite_utils.Database, story_id: str, summary: Summary, article_count: int
-) -> None:
-    db["stories"].update(
-        story_id,
-        {"summary_json": summary_to_json(summary), "summary_article_count": article_count},
-    )
-
-
-def invalidate_summary(db: sqlite_utils.Database, story_id: str) -> None:
-    """Drop a story's cached summary, so its card is rebuilt on next use: the cache is keyed by
-    member count, which an article corrected in place does not change."""
-    db.execute(
-        "UPDATE stories SET summary_json = NULL, summary_article_count = NULL WHERE id = ?",
-        [story_id],
-    )
-
-
-def summary_to_json(summary: Summary) -> str:
-    return json.dumps(
-        {
-            "headline": summary.headline,
-            "tldr": [{"text": b.text, "sources": b.sources} for b in summary.tldr],
-            "angles": [
-                {"source": a.source, "line": a.line, "quote": a.quote, "url": a.url}
-                for a in summary.angles
-            ],
-            "also_reporting": summary.also_reporting,
-            "writer": summary.writer,
-        }
-    )
-
-
-def summary_from_json(raw: str) -> Summary:
-    from bot.models import Angle, Bullet
-
-    data = json.loads(raw)
-    return Summary(
-        headline=data["headline"],
-        tldr=[Bullet(text=b["text"], sources=b["sources"]) for b in data["tldr"]],
-        angles=[Angle(**a) for a in data["angles"]],
-        also_reporting=data.get("also_reporting", []),
-        writer=data.get("writer", "extractive"),
-    )
 
 
 def outlets(articles: list[Article]) -> list[str]:
