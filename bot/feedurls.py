@@ -9,7 +9,7 @@ This is the cheap, synchronous check (scheme, host, no credentials). The address
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -51,16 +51,29 @@ def normalize_feed_url(url: str) -> str:
     no default port (:80 for http, :443 for https), no #fragment (never sent to the server), and
     `/` for an empty path. The path and query are kept as written: servers may tell case apart
     there. A URL that does not parse is returned as it is (check_feed_url refuses those)."""
+    found = http_parts(url)
+    if found is None or found[0].username or found[0].password:
+        return url
+    parts, scheme, netloc = found
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def http_parts(url: str) -> tuple[SplitResult, str, str] | None:
+    """An http(s) URL split, with its scheme and its host[:port] in one spelling (lower case, no
+    default port, brackets round an IPv6 literal, no user info); None for another scheme, no
+    host, or a URL that does not parse. Shared by feed URLs and articles' canonical URLs."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return url
+        return None
     scheme = parts.scheme.lower()
-    host = parts.hostname  # already lower case, without the brackets of an IPv6 literal
-    if scheme not in _DEFAULT_PORTS or not host or parts.username or parts.password:
-        return url
+    # Without the brackets of an IPv6 literal; lower-cased by urlsplit only up to a "%".
+    host = parts.hostname
+    if scheme not in _DEFAULT_PORTS or not host:
+        return None
+    host = host.lower()
     netloc = f"[{host}]" if ":" in host else host
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    return parts, scheme, netloc

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from lxml import etree
 
 from bot.boilerplate import strip_boilerplate
+from bot.feedurls import http_parts
 
 __all__ = [
     "TRACKING_PARAMS",
@@ -38,7 +39,6 @@ TRACKING_PARAMS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmb_")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _is_tracking(key: str) -> bool:
@@ -54,21 +54,13 @@ def canonical_url(url: str) -> str:
     about its own encoding still gets what it published.
     """
     url = url.strip()
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
+    found = http_parts(url)
+    if found is None:
         return url
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return url
-    host = parts.hostname.lower()
-    if ":" in host:
-        host = f"[{host}]"
+    parts, scheme, netloc = found
     userinfo = parts.netloc.rpartition("@")[0]
-    netloc = f"{userinfo}@{host}" if userinfo else host
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
-        netloc = f"{netloc}:{port}"
+    if userinfo:
+        netloc = f"{userinfo}@{netloc}"
     pairs = [p for p in re.split(r"[&;]", parts.query) if p]
     kept = sorted(p for p in pairs if not _is_tracking(p.partition("=")[0]))
     return urlunsplit((scheme, netloc, parts.path or "/", "&".join(kept), ""))
