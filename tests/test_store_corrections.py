@@ -5,6 +5,7 @@ served again unchanged (even re-serialised) leaves the cache alone."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlite_utils
 
@@ -77,3 +78,23 @@ async def test_an_unchanged_entry_keeps_the_cached_summary(
         assert summary_store.cached_summary(db, "s1", 1) is not None
     assert _titles(db) == ["Minister resigns"]
     assert article_store.story_articles(db, "s1")[0].text == "The minister resigned today."
+
+
+def test_upgrading_drops_summaries_cached_with_outlets_named_by_feed(tmp_path: Path) -> None:
+    # Written before the summariser keyed outlets by site, a cached card could credit a bullet
+    # to two section feeds of one paper; it would stand until the story grew. The upgrade drops
+    # every cached summary, so each card is written anew the next time it is needed.
+    from bot.store.database import open_database
+
+    path = tmp_path / "old.db"
+    db = open_database(path)
+    when = datetime(2026, 1, 5, tzinfo=UTC)
+    story_store.create_story(db, "s1", "omega-dam", "Dam breach", when)
+    summary_store.store_summary(db, "s1", Summary("Dam breach", [], []), 2)
+    db.execute("DELETE FROM schema_migrations WHERE version >= 13")
+    db.close()
+    upgraded = open_database(path)
+    assert summary_store.cached_summary(upgraded, "s1", 2) is None
+    # Written again, it is kept as before.
+    summary_store.store_summary(upgraded, "s1", Summary("Dam breach", [], []), 2)
+    assert summary_store.cached_summary(upgraded, "s1", 2) is not None

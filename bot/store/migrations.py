@@ -353,6 +353,14 @@ def _m012_one_spelling_per_feed_url(db: sqlite_utils.Database) -> None:
             )
 
 
+def _m013_summaries_name_outlets_by_site(db: sqlite_utils.Database) -> None:
+    # Cached summaries name outlets by feed (a paper's section feeds as two outlets, each
+    # crediting bullets); the summariser now keys them by site. The cache is keyed by member
+    # count, so an old entry would stand until its story grew: drop them all, to be rewritten
+    # the next time each card is needed.
+    db.execute("UPDATE stories SET summary_json = NULL, summary_article_count = NULL")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -366,4 +374,9 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (10, "tombstones of pruned articles; deliveries by story", _m010_pruned_entries),
     (11, "tombstones outlive their feed", _m011_tombstones_outlive_their_feed),
     (12, "feed URLs in one spelling", _m012_one_spelling_per_feed_url),
+    (
+        13,
+        "cached summaries rewritten with outlets named by site",
+        _m013_summaries_name_outlets_by_site,
+    ),
 ]
