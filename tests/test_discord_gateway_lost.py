@@ -18,8 +18,8 @@ import aiohttp
 import pytest
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord, watchlist_show
-from fakes.runner import discord_service, running, stop
-from fakes.stories import add_story
+from fakes.runner import delivery_rows, discord_service, running, stop
+from fakes.runner import queue_story as queue_digest
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.adapters.discord.bot import DiscordPlatform
@@ -27,7 +27,6 @@ from bot.adapters.discord.errors import translate_error
 from bot.cards import StoryCard
 from bot.config import ChannelConfig
 from bot.delivery.adapter import PostedMessage
-from bot.runner import digests
 from bot.runner.service import Service
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
@@ -66,19 +65,11 @@ def running_discord(service: Service) -> DiscordPlatform | None:
 
 
 def queue_story(service: Service, story_id: str) -> None:
-    add_story(service.db, story_id, ["A", "B"], now=T0 - timedelta(hours=2))
-    for channel in channel_store.list_channels(service.db):
-        digests.enqueue_digest(service.db, channel, now=T0)
+    queue_digest(service, story_id, T0)
 
 
 def discord_rows(service: Service) -> list[tuple[str, int]]:
-    pks = {c.id for c in channel_store.list_channels(service.db, "discord")}
-    rows = [
-        r
-        for state in ("pending", "sending", "sent", "failed")
-        for r in delivery_store.in_state(service.db, state)
-    ]
-    return sorted((r.state, r.attempts) for r in rows if r.channel_pk in pks)
+    return sorted((r.state, r.attempts) for r in delivery_rows(service, "discord"))
 
 
 def posted(api: FakeDiscord) -> dict[int, int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord
-from fakes.runner import discord_service, running, stop
+from fakes.runner import delivery_rows, discord_service, queue_story, running, stop
 from fakes.stories import add_story, grow_story
 
 from bot.adapters.discord.bot import DiscordPlatform
@@ -64,19 +64,11 @@ def discord_platform(service: Service) -> DiscordPlatform:
 
 
 def queue_digests(service: Service) -> None:
-    add_story(service.db, "s1", ["A", "B"], now=T0 - timedelta(hours=2))
-    for channel in channel_store.list_channels(service.db):
-        digests.enqueue_digest(service.db, channel, now=T0)
+    queue_story(service, "s1", T0)
 
 
 def discord_rows(service: Service) -> list[tuple[str, int, str | None]]:
-    pks = {c.id for c in channel_store.list_channels(service.db, "discord")}
-    rows = [
-        r
-        for state in ("pending", "sending", "sent", "failed")
-        for r in delivery_store.in_state(service.db, state)
-    ]
-    return [(r.state, r.attempts, r.last_error) for r in rows if r.channel_pk in pks]
+    return [(r.state, r.attempts, r.last_error) for r in delivery_rows(service, "discord")]
 
 
 def slack_cards(service: Service) -> list[str]:

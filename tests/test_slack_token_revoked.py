@@ -14,18 +14,14 @@ from pathlib import Path
 
 import pytest
 from fakes.chat import FakeChatAdapter
-from fakes.runner import stop
+from fakes.runner import delivery_rows, queue_story, stop
 from fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlackAPI
-from fakes.stories import add_story
 
 from bot.adapters.slack.platform import SlackPlatform
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config
-from bot.runner import digests
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
-from bot.store import channels as channel_store
-from bot.store import deliveries as delivery_store
 from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
@@ -66,19 +62,11 @@ def slack_platform(service: Service) -> SlackPlatform:
 
 
 def queue_digests(service: Service) -> None:
-    add_story(service.db, "s1", ["A", "B"], now=T0 - timedelta(hours=2))
-    for channel in channel_store.list_channels(service.db):
-        digests.enqueue_digest(service.db, channel, now=T0)
+    queue_story(service, "s1", T0)
 
 
 def slack_rows(service: Service) -> list[tuple[str, int, str | None]]:
-    pks = {c.id for c in channel_store.list_channels(service.db, "slack")}
-    rows = [
-        r
-        for state in ("pending", "sending", "sent", "failed")
-        for r in delivery_store.in_state(service.db, state)
-    ]
-    return [(r.state, r.attempts, r.last_error) for r in rows if r.channel_pk in pks]
+    return [(r.state, r.attempts, r.last_error) for r in delivery_rows(service, "slack")]
 
 
 async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:

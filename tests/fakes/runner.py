@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config
+from bot.runner import digests
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
+from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
 from bot.store.database import open_database
+from bot.store.deliveries import DeliveryRow
 from fakes.chat import FakeChatAdapter
+from fakes.stories import add_story
 
 
 async def stop(service: Service) -> None:
@@ -57,3 +62,22 @@ def discord_service(
     if with_slack:
         service.register_adapter(FakeChatAdapter("slack"))
     return service
+
+
+def queue_story(service: Service, story_id: str, now: datetime) -> None:
+    """A story from two outlets, first reported two hours before `now`, queued as every
+    channel's digest."""
+    add_story(service.db, story_id, ["A", "B"], now=now - timedelta(hours=2))
+    for channel in channel_store.list_channels(service.db):
+        digests.enqueue_digest(service.db, channel, now=now)
+
+
+def delivery_rows(service: Service, platform: str) -> list[DeliveryRow]:
+    """The delivery rows of the platform's channels, pending, sending, sent, then failed."""
+    pks = {c.id for c in channel_store.list_channels(service.db, platform)}
+    return [
+        r
+        for state in ("pending", "sending", "sent", "failed")
+        for r in delivery_store.in_state(service.db, state)
+        if r.channel_pk in pks
+    ]
