@@ -33,7 +33,8 @@ from bench._summary_data import (
 from bot.eval.jsonl import EvalInputError
 from bot.eval.rouge import subset_order
 from bot.models import Article, Bullet
-from bot.summarize import outlet_keys, summarize
+from bot.outlets import outlet_names
+from bot.summarize import summarize
 from bot.summarize.grounding import is_verbatim
 from bot.summarize.sentences import content_stems, split_sentences
 
@@ -142,7 +143,7 @@ def run(stories: list[Story]) -> None:
         cpu += time.process_time() - start_cpu
         ours = " ".join(b.text for b in summary.tldr)
         n_over += len(ours.split()) > MAX_WORDS
-        support.add(summary.tldr, len(set(outlet_keys(story.articles))))
+        support.add(summary.tldr, len(set(outlet_names(story.articles))))
         if story.reference:
             for name, text in (
                 ("newsdigest", ours),

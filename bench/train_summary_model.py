@@ -31,7 +31,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._summary_data import Rouge1, Story, clusters_path, read_stories
-from bot.summarize import outlet_keys, wordmodel
+from bot.outlets import outlet_names
+from bot.summarize import wordmodel
 from bot.summarize.candidates import TldrParams
 from bot.summarize.lexicon import module_text
 from bot.summarize.rerank import RERANK_FEATURES
@@ -61,7 +62,7 @@ def dataset(stories: Sequence[Story]) -> list[StoryRows]:
     out: list[StoryRows] = []
     for story in stories:
         gold = set(content_stems(story.reference))
-        stems, rows = word_features(story.articles, outlet_keys(story.articles))
+        stems, rows = word_features(story.articles, outlet_names(story.articles))
         docs = [set(content_stems(f"{a.title}\n{a.text}")) for a in story.articles]
         y = np.array([1.0 if s in gold else 0.0 for s in stems])
         out.append(StoryRows(stems, np.array(rows), y, docs))
@@ -179,7 +180,7 @@ def rerank_dataset(stories: Sequence[Story]) -> list[CandidateRows]:
     params = TldrParams()
     out: list[CandidateRows] = []
     for story in stories:
-        candidates, ctx = candidate_tldrs(story.articles, outlet_keys(story.articles), params)
+        candidates, ctx = candidate_tldrs(story.articles, outlet_names(story.articles), params)
         if len(candidates) < 2:
             continue
         ref = rouge.tokens(story.reference)

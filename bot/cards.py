@@ -63,7 +63,7 @@ class StoryCard:
         """'reported by 4 of 6': how many independent sources back a TL;DR bullet.
 
         Counted like the "N sources tracking" header: a bullet's sources are outlets as the
-        header counts them (the summariser's `outlet_keys`: a site's section feeds are one, under
+        header counts them (`bot.outlets.outlet_names`: a site's section feeds are one, under
         its first name), and outlets carrying one wire text back a bullet once, out of
         ``source_count``. Counting each copy would show one text as corroboration.
         """

@@ -25,16 +25,12 @@ class Article:
     seen: datetime | None = None
     # Which outlet (site) published it, when its feed names one (bot.store.feeds.outlet_key): a
     # paper's section feeds are one outlet under whatever names. None: `source` stands for it.
+    # Which outlet counts and names it: `bot.outlets`.
     outlet: str | None = None
 
     @property
     def when(self) -> datetime | None:
         return self.published or self.seen
-
-    @property
-    def outlet_id(self) -> str:
-        """What counting outlets goes by: the outlet's site, else the source name."""
-        return self.outlet or self.source or "unknown"
 
 
 @dataclass(slots=True)

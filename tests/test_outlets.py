@@ -17,13 +17,14 @@ from bot.demo.feeds import render_feed
 from bot.demo.sample_news import ITEMS, OUTLETS, Outlet
 from bot.feedserver import FeedServer, Reply
 from bot.models import Article
+from bot.outlets import outlet_names, story_outlets
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store import stories as story_store
 from bot.store.database import open_database
 from bot.store.feeds import outlet_key, outlet_name
-from bot.summarize import outlet_keys, summarize
+from bot.summarize import summarize
 
 # The lunar-lander story of the sample news, as three section desks of one paper would run it.
 MOON = [i for i in ITEMS if i.story == "lunar-lander"]
@@ -241,6 +242,36 @@ def test_outlet_name_uses_the_site_link() -> None:
     )
 
 
+async def test_two_sites_called_news_are_two_names_on_the_card_as_in_the_summary(
+    tmp_path: Path, now: datetime
+) -> None:
+    """Two sites whose feeds are both called "News" are two outlets: the card listed "News"
+    twice while the summary credited "News" and "News (two.example)", so a bullet could name an
+    outlet the card did not. Section feeds of one site are still one name."""
+    sites = [
+        Outlet("news-one", "News", "https://one.example/", "rss2"),
+        Outlet("news-two", "News", "https://two.example/", "atom"),
+        *SECTIONS[:2],
+    ]
+    routes: dict[str, Reply | bytes] = {}
+    for outlet, item in zip(sites, MOON[:4], strict=True):
+        body, ctype = render_feed(outlet, [item], now)
+        routes[f"/{outlet.slug}/feed"] = Reply(body=body, content_type=ctype)
+    with FeedServer(routes) as server:
+        core = _core(tmp_path, [FeedConfig(url=server.url(f"/{o.slug}/feed")) for o in sites])
+        await core.poll()
+    story = _only_story(core)
+    members = article_store.story_articles(core.db, story.id)
+    card = core.card(story)
+    assert sorted(card.outlets) == ["News", "News (two.example)", "Omega Times"]
+    assert story.outlet_count == card.outlet_count == 3
+    assert card.outlets == story_outlets(members) == list(dict.fromkeys(outlet_names(members)))
+    named = {s for b in card.tldr for s in b.sources} | {a.source for a in card.angles}
+    named |= {o for g in card.wire_groups for o in g} | set(card.also_reporting)
+    assert named <= set(card.outlets)
+    core.close()
+
+
 def test_outlets_are_counted_by_site_and_named_by_source() -> None:
     def art(i: int, source: str, outlet: str | None) -> Article:
         return Article(id=f"a{i}", source=source, title=f"Title {i}", text="", outlet=outlet)
@@ -253,7 +284,7 @@ def test_outlets_are_counted_by_site_and_named_by_source() -> None:
         art(5, "Desk", None),  # no site: the name is the outlet
         art(6, "Desk", None),
     ]
-    assert story_store.outlets(members) == ["Omega Times", "News", "News", "Desk"]
+    assert story_outlets(members) == ["Omega Times", "News", "News (two.example)", "Desk"]
     assert independent_sources(members) == (4, [])
 
 
@@ -317,7 +348,7 @@ def test_summary_outlets_follow_the_site_and_take_its_first_name() -> None:
         art(7, "unknown", None),  # nothing known: an outlet of its own
         art(8, "", None),
     ]
-    assert outlet_keys(members) == [
+    assert outlet_names(members) == [
         "Omega World",
         "Omega World",
         "News",
@@ -328,10 +359,10 @@ def test_summary_outlets_follow_the_site_and_take_its_first_name() -> None:
         "article a8",
     ]
     # As many outlets as the card's header counts (less the unknown ones, each its own here).
-    assert len(set(outlet_keys(members[:6]))) == independent_sources(members[:6])[0] == 4
+    assert len(set(outlet_names(members[:6]))) == independent_sources(members[:6])[0] == 4
     # Without outlets (the summary bench's articles) the keys are the source names, as before.
     plain = [art(1, "A", None), art(2, "B", None), art(3, "A", None)]
-    assert outlet_keys(plain) == ["A", "B", "A"]
+    assert outlet_names(plain) == ["A", "B", "A"]
 
 
 def test_summarize_names_a_site_once() -> None:

@@ -7,7 +7,8 @@ the weekday) with every bullet, which is exactly what must not count as support 
 from __future__ import annotations
 
 from bot.models import Article
-from bot.summarize import outlet_keys, summarize
+from bot.outlets import outlet_names
+from bot.summarize import summarize
 from bot.summarize.grounding import claim, figures, is_verbatim, supporting_outlets, ungrounded
 
 
@@ -19,7 +20,7 @@ def _story(*outlets: tuple[str, str, str]) -> list[Article]:
 
 
 def _support(text: str, origin: str | None, articles: list[Article]) -> list[str]:
-    return supporting_outlets(text, origin, articles, outlet_keys(articles))
+    return supporting_outlets(text, origin, articles, outlet_names(articles))
 
 
 MILL = _story(

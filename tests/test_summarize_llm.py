@@ -15,7 +15,8 @@ from _loop_ticks import LoopTicks
 from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 
 from bot.models import Article, Summary
-from bot.summarize import LLMSettings, Summarizer, outlet_keys, summarize
+from bot.outlets import outlet_names
+from bot.summarize import LLMSettings, Summarizer, summarize
 from bot.summarize.llm import (
     MAX_RESPONSE_BYTES,
     LLMWriter,
@@ -174,7 +175,7 @@ async def test_slow_drip_is_cut_at_the_overall_deadline_async(endpoint: str) -> 
 
 def _estimate() -> int:
     story = harbor_bridge_story()
-    return estimate_tokens(build_messages(story, outlet_keys(story)))
+    return estimate_tokens(build_messages(story, outlet_names(story)))
 
 
 async def test_parallel_calls_cannot_overspend_the_budget(endpoint: str) -> None:
@@ -203,14 +204,14 @@ def test_spend_is_settled_by_outcome(endpoint: str) -> None:
     story = harbor_bridge_story()
     base = summarize(story)
     # Answered: what the server reports, not the estimate.
-    writer_for(endpoint).rewrite(story, outlet_keys(story), base)
+    writer_for(endpoint).rewrite(story, outlet_names(story), base)
     assert budget.used() == 1234
     # A server error may still be billed: the estimate stays booked.
     _answer_with("500")
-    writer_for(endpoint).rewrite(story, outlet_keys(story), base)
+    writer_for(endpoint).rewrite(story, outlet_names(story), base)
     assert budget.used() == 1234 + _estimate()
     # Nothing listening: nothing was sent, so nothing is booked.
-    writer_for("http://127.0.0.1:9/v1").rewrite(story, outlet_keys(story), base)
+    writer_for("http://127.0.0.1:9/v1").rewrite(story, outlet_names(story), base)
     assert budget.used() == 1234 + _estimate()
 
 

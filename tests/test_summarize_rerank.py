@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.summarize import outlet_keys
+from bot.outlets import outlet_names
 from bot.summarize.candidates import Candidate, TldrParams, sentence_options
 from bot.summarize.grounding import outlet_stems
 from bot.summarize.rerank import RERANK_FEATURES, features, story_context, token_bag
@@ -29,7 +29,7 @@ def test_token_bag_keeps_accented_and_non_latin_words_whole() -> None:
 def _feature_rows() -> dict[str, dict[str, float]]:
     """Per bullet text, the features of a one-bullet candidate made of it."""
     articles = harbor_bridge_story()
-    outlets = outlet_keys(articles)
+    outlets = outlet_names(articles)
     params = TldrParams()
     sentences = article_sentences(articles, outlets, 25)
     ctx = story_context(

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from bot.models import Article
+from bot.outlets import outlet_id, outlet_names
 from bot.textutil import words
 
 SHINGLE_WORDS = 5  # long enough that shared phrasing of one event ("said on Tuesday") rarely hits
@@ -89,14 +90,13 @@ def copy_pairs(
 def independent_sources(articles: Sequence[Article]) -> tuple[int, list[list[str]]]:
     """(number of independent sources, groups of outlet names sharing copy; groups of size >= 2).
 
-    Articles from one outlet (`Article.outlet_id`: its site, so a paper's section feeds are one)
-    are one source to begin with; outlets that published near-identical text are joined into one
-    source. An outlet is named by its first article's source. Groups are sorted, and listed by
-    their first outlet name.
+    Articles from one outlet (`bot.outlets.outlet_id`: its site, so a paper's section feeds are
+    one) are one source to begin with; outlets that published near-identical text are joined into
+    one source. Outlets are named as on the card and in the summary (`bot.outlets.outlet_names`).
+    Groups are sorted, and listed by their first outlet name.
     """
-    names: dict[str, str] = {}
-    for a in articles:
-        names.setdefault(a.outlet_id, a.source or "unknown")
+    keys = [outlet_id(a) for a in articles]
+    names = dict(zip(keys, outlet_names(articles), strict=True))
     if not names:
         return 0, []
     parent = {o: o for o in names}
@@ -108,7 +108,7 @@ def independent_sources(articles: Sequence[Article]) -> tuple[int, list[list[str
         return o
 
     for i, j in copy_pairs(articles):
-        a, b = find(articles[i].outlet_id), find(articles[j].outlet_id)
+        a, b = find(keys[i]), find(keys[j])
         if a != b:
             parent[max(a, b)] = min(a, b)
     groups: dict[str, list[str]] = defaultdict(list)

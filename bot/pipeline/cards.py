@@ -11,11 +11,12 @@ import sqlite_utils
 from bot.cards import SourceLink, StoryCard
 from bot.cluster.wire import independent_sources
 from bot.models import Article, Summary
+from bot.outlets import outlet_names, story_outlets
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store import summaries as summary_store
 from bot.store.stories import StoryRow
-from bot.summarize import Summarizer, outlet_keys, summary_input
+from bot.summarize import Summarizer, summary_input
 from bot.summarize.headline import choose_headline
 from bot.summarize.wordmodel import word_probabilities
 
@@ -35,13 +36,12 @@ def build_card(
         summary = summarizer.summarize(members)
         save_summary(db, story, summary, len(members))
     independent, wire_groups = independent_sources(members)
-    outlets = story_store.outlets(members)
     return StoryCard(
         story_id=story.id,
         slug=story.slug,
         headline=summary.headline or story.headline,
         source_count=independent,
-        outlets=outlets,
+        outlets=story_outlets(members),
         tldr=summary.tldr,
         sources=_links(members),
         angles=summary.angles,
@@ -81,7 +81,7 @@ def story_headline(db: sqlite_utils.Database, story_id: str, members: list[Artic
         return cached.headline
     # The summariser's own input bounds, so the choice is the one its card makes.
     bounded = summary_input(members[:HEADLINE_MEMBERS])
-    return choose_headline(bounded, word_probabilities(bounded, outlet_keys(bounded)))[0]
+    return choose_headline(bounded, word_probabilities(bounded, outlet_names(bounded)))[0]
 
 
 def _links(members: list[Article]) -> list[SourceLink]:

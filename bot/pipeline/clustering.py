@@ -19,6 +19,7 @@ from bot.cluster.online import OnlineClusterer
 from bot.cluster.slugs import make_slug
 from bot.cluster.wire import independent_sources
 from bot.models import Article
+from bot.outlets import story_outlets
 from bot.pipeline.cards import story_headline
 from bot.store import articles as article_store
 from bot.store import stories as story_store
@@ -139,7 +140,7 @@ def refresh_counts(db: sqlite_utils.Database, story_id: str) -> None:
         db,
         story_id,
         article_count=len(members),
-        outlet_count=len(story_store.outlets(members)),
+        outlet_count=len(story_outlets(members)),
         source_count=independent,
         last_updated=last,
         first_seen=first,

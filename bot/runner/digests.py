@@ -18,6 +18,7 @@ import sqlite_utils
 from bot.cluster.wire import independent_sources
 from bot.cron import cron_trigger
 from bot.delivery.updates import worth_an_update
+from bot.outlets import story_outlets
 from bot.pipeline.digest import (
     DEFAULT_LIMIT,
     DEFAULT_WINDOW,
@@ -31,7 +32,6 @@ from bot.store import alerts, digest_runs
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
-from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
 from bot.textutil import plural
@@ -213,7 +213,7 @@ def enqueue_updates(
             if story_id not in sources:
                 members = article_store.story_articles(db, story_id)
                 count, groups = independent_sources(members)
-                sources[story_id] = (count, story_store.outlets(members), groups)
+                sources[story_id] = (count, story_outlets(members), groups)
             count, outlets, groups = sources[story_id]
             if not worth_an_update(
                 source_count=count,

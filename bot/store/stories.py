@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from bot.models import Article
 from bot.store.database import iso, parse_iso, utcnow
 from bot.topics.lookup import slugify
 
@@ -337,13 +336,3 @@ def active_stories(db: sqlite_utils.Database, since: datetime) -> list[StoryRow]
         order_by="first_seen",
     )
     return [StoryRow.from_row(r) for r in rows]
-
-
-def outlets(articles: list[Article]) -> list[str]:
-    """The story's outlets in first-report order, one name each, its first article's source: a
-    paper's section feeds are one outlet (`Article.outlet_id`), and two sites that go by one name
-    are two."""
-    names: dict[str, str] = {}
-    for a in articles:
-        names.setdefault(a.outlet_id, a.source)
-    return list(names.values())

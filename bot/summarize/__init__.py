@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.models import Article, Summary
+from bot.outlets import outlet_names
 from bot.summarize.angles import build_angles
 from bot.summarize.headline import choose_headline
 from bot.summarize.tldr import TldrParams, build_tldr, word_probabilities
@@ -31,46 +32,6 @@ class LLMSettings:
     # Seconds for the whole call (connect, send, wait, read), not per phase.
     timeout: float = 20.0
     daily_token_budget: int = 200_000
-
-
-def outlet_keys(articles: Sequence[Article]) -> list[str]:
-    """Per article, the name its outlet goes by in the summary: one name per outlet, counted the
-    way the card's "N sources tracking" counts them (`Article.outlet_id`, so a paper's World and
-    Business feeds are one outlet, whatever names their feeds are configured with).
-
-    These names are the summariser's outlet keys: TL;DR bullets' supporting outlets, angles and
-    "Also reporting" are in them, and so is the LLM writer's input. An outlet's name is its first
-    article's source, as on the card's outlet list (`bot.store.stories.outlets`); two outlets
-    that go by one name (two sites both called "News") are told apart by the later one's site,
-    "News (two.example)", so they stay two outlets here as they are in the count. An article
-    whose source is unknown (and whose outlet is too) is an outlet of its own, "article <id>":
-    merging them all under "unknown" would make one outlet out of the whole story.
-    """
-    keys = [_outlet_key(a) for a in articles]
-    names: dict[str, str] = {}
-    taken: set[str] = set()
-    for article, key in zip(articles, keys, strict=True):
-        if key in names:
-            continue
-        name = article.source if _known(article.source) else key
-        if name in taken:
-            base = f"{name} ({key})" if key != name else name
-            name, n = base, 2
-            while name in taken:
-                name, n = f"{base} ({n})", n + 1
-        names[key] = name
-        taken.add(name)
-    return [names[key] for key in keys]
-
-
-def _known(source: str | None) -> bool:
-    return bool(source) and source != "unknown"
-
-
-def _outlet_key(article: Article) -> str:
-    if article.outlet:
-        return article.outlet
-    return article.source if _known(article.source) else f"article {article.id}"
 
 
 # Input bounds for the extractive pass, which runs with no timeout. Every scorer reads only a
@@ -116,7 +77,7 @@ def summarize(articles: Sequence[Article], params: TldrParams | None = None) -> 
     members = summary_input(articles)
     if not members:
         return Summary(headline="", tldr=[], angles=[])
-    outlets = outlet_keys(members)
+    outlets = outlet_names(members)
     probs = word_probabilities(members, outlets)
     headline, _ = choose_headline(members, probs)
     tldr = build_tldr(members, outlets, params, probs, headline)
@@ -142,7 +103,7 @@ class Summarizer:
         base = summarize(articles)
         if self._writer is None or not articles:
             return base
-        return self._writer.rewrite(list(articles), outlet_keys(list(articles)), base)
+        return self._writer.rewrite(list(articles), outlet_names(list(articles)), base)
 
     async def asummarize(self, articles: Sequence[Article]) -> Summary:
         """Async twin for the bot's event loop: the LLM call does not block other stories."""
@@ -151,7 +112,7 @@ class Summarizer:
         base = await asyncio.to_thread(summarize, articles)
         if self._writer is None or not articles:
             return base
-        return await self._writer.arewrite(list(articles), outlet_keys(list(articles)), base)
+        return await self._writer.arewrite(list(articles), outlet_names(list(articles)), base)
 
 
-__all__ = ["LLMSettings", "Summarizer", "outlet_keys", "summarize", "summary_input"]
+__all__ = ["LLMSettings", "Summarizer", "summarize", "summary_input"]

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.cards import StoryCard
+from bot.outlets import story_outlets
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
@@ -72,7 +73,7 @@ def make_card_source(db: sqlite_utils.Database, now: datetime):  # type: ignore[
         story = story_store.get_story(db, story_id)
         if story is None:
             return None
-        outlets = story_store.outlets(article_store.story_articles(db, story_id))
+        outlets = story_outlets(article_store.story_articles(db, story_id))
         return StoryCard(
             story_id=story.id,
             slug=story.slug,

@@ -1,0 +1,59 @@
+"""Which outlet an article belongs to, and the one name each outlet of a story goes by.
+
+The card lists a story's outlets and counts them ("N sources tracking", its wire groups); the
+summariser credits TL;DR bullets, angles and "Also reporting" to outlets, and a bullet's
+"reported by 2 of 3" compares the two. Named two ways, they disagreed: two sites both called
+"News" were one name twice on the card's outlet list and two names in the summary. So both, and
+the wire-copy count, take their outlets from here. Top-level, like `bot.textutil`, so the store,
+the clusterer and the summariser share it without importing one another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.models import Article
+
+
+def outlet_id(article: Article) -> str:
+    """What counting outlets goes by: the outlet's site (`Article.outlet`, so a paper's World
+    and Business feeds are one outlet, whatever names their feeds are configured with), else the
+    source name. An article whose source is unknown too is an outlet of its own, "article <id>":
+    merging them all under "unknown" would make one outlet out of a whole story."""
+    if article.outlet:
+        return article.outlet
+    return article.source if known_source(article.source) else f"article {article.id}"
+
+
+def known_source(source: str | None) -> bool:
+    return bool(source) and source != "unknown"
+
+
+def outlet_names(articles: Sequence[Article]) -> list[str]:
+    """Per article, the name its outlet goes by: one name per `outlet_id`, its first article's
+    source. Two outlets that go by one name (two sites both called "News") are told apart by the
+    later one's site, "News (two.example)", so they are two names as they are two outlets.
+
+    These are the summariser's outlet keys (bullets' supporting outlets, angles, "Also
+    reporting", the LLM writer's input) and, deduplicated, the card's outlet list (`story_outlets`).
+    """
+    keys = [outlet_id(a) for a in articles]
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for article, key in zip(articles, keys, strict=True):
+        if key in names:
+            continue
+        name = article.source if known_source(article.source) else key
+        if name in taken:
+            base = f"{name} ({key})" if key != name else name
+            name, n = base, 2
+            while name in taken:
+                name, n = f"{base} ({n})", n + 1
+        names[key] = name
+        taken.add(name)
+    return [names[key] for key in keys]
+
+
+def story_outlets(articles: Sequence[Article]) -> list[str]:
+    """The story's outlets in first-report order, each once, by the name `outlet_names` gives."""
+    return list(dict.fromkeys(outlet_names(articles)))
