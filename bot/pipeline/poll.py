@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -19,10 +19,10 @@ from bot import user_agent
 from bot.config import PollingConfig
 from bot.ingest.errors import FeedParseError
 from bot.ingest.fetcher import FeedFetcher, FetchResult
-from bot.ingest.normalize import canonical_url
 from bot.ingest.parser import ParsedFeed, parse_feed
 from bot.ingest.policy import FeedPollState, PollOutcome, apply_fetch_result, record_failure
 from bot.models import Article
+from bot.pipeline.entries import entry_rows
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store import tombstones
@@ -32,11 +32,6 @@ from bot.textutil import plural
 
 log = logging.getLogger(__name__)
 
-# A feed item dated in the future is clock skew or a scheduled post: treat it as published now.
-MAX_FUTURE_SKEW = timedelta(minutes=10)
-# Before web feeds: the Unix epoch or 1900-01-01 a CMS writes for a lost date. Taken as old, a
-# whole feed with that bug would go silent (older than retention) and join no open story.
-OLDEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 # The longest wait a feed's own RSS <ttl> or sy:updatePeriod can impose.
 MAX_TTL = timedelta(hours=24)
 
@@ -181,7 +176,7 @@ async def _poll_one(
         earliest = done + max(ttl, timedelta(0))
         if outcome.next_poll_at < earliest:
             outcome = dataclasses.replace(outcome, next_poll_at=earliest)
-    rows = _rows(feed, parsed, result.url, now, oldest) if parsed is not None else []
+    rows = entry_rows(feed, parsed, result.url, now, oldest) if parsed is not None else []
     try:
         with transaction(db):
             _record_outcome(db, feed, outcome, parsed, now)
@@ -336,43 +331,6 @@ def _record_outcome(
         # The column holds whatever the publisher asked for, so a 304 honours a sy: period too.
         fields["ttl_minutes"] = parsed.asked_minutes
     feed_store.update_feed(db, feed.id, **fields)
-
-
-def _source_name(feed: FeedRow, parsed: ParsedFeed, url: str) -> str:
-    return feed_store.outlet_name(feed.name, parsed.title, url, parsed.link)
-
-
-def _rows(
-    feed: FeedRow, parsed: ParsedFeed, url: str, now: datetime, oldest: datetime | None = None
-) -> list[dict[str, object]]:
-    source = _source_name(feed, parsed, url)
-    rows: list[dict[str, object]] = []
-    for entry in parsed.entries:
-        if not entry.title and not entry.text:
-            continue
-        published = entry.published
-        if published is not None and published < OLDEST_PLAUSIBLE:
-            published = None  # a placeholder, not a date: taken as undated rather than as old
-        if oldest is not None and published is not None and published < oldest:
-            continue  # undated entries are kept: nothing says they are old
-        if published is not None and published > now + MAX_FUTURE_SKEW:
-            published = now
-        link = entry.url
-        rows.append(
-            {
-                "feed_id": feed.id,
-                "source": source,
-                "guid": entry.guid,
-                "url": link,
-                "canonical_url": canonical_url(link) if link else None,
-                "title": entry.title or entry.text[:80],
-                "text": entry.text,
-                "author": entry.author,
-                "published": published,
-                "seen_at": now,
-            }
-        )
-    return rows
 
 
 def _summarise(

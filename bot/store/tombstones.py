@@ -12,7 +12,7 @@ the text; and a bare home-page link never counts, as in the live check.
 Lifetime: a tombstone lives as long as a feed keeps serving its entry (a match refreshes it, at
 most once a day, and so does a 304 from its feed for all of the feed's tombstones at once) and
 `TOMBSTONE_LIFETIME` after that. A feed disabled for longer than that and re-enabled may find
-them gone: ingest also skips an entry dated before the retention cutoff (bot.pipeline.poll). It outlives its feed, as the feed's articles
+them gone: ingest also skips an entry dated before the retention cutoff (bot.pipeline.entries). It outlives its feed, as the feed's articles
 do: removing the feed sets its feed_id NULL, which the URL rule counts as another feed, so the
 feed re-added, or its items served from a new address (http -> https, a moved feed), are still
 recognised. A later feed handed the removed feed's integer id can match a NULL'd tombstone by
