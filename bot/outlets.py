@@ -22,10 +22,10 @@ def outlet_id(article: Article) -> str:
     merging them all under "unknown" would make one outlet out of a whole story."""
     if article.outlet:
         return article.outlet
-    return article.source if known_source(article.source) else f"article {article.id}"
+    return article.source if _known(article.source) else f"article {article.id}"
 
 
-def known_source(source: str | None) -> bool:
+def _known(source: str | None) -> bool:
     return bool(source) and source != "unknown"
 
 
@@ -43,7 +43,7 @@ def outlet_names(articles: Sequence[Article]) -> list[str]:
     for article, key in zip(articles, keys, strict=True):
         if key in names:
             continue
-        name = article.source if known_source(article.source) else key
+        name = article.source if _known(article.source) else key
         if name in taken:
             base = f"{name} ({key})" if key != name else name
             name, n = base, 2
