@@ -358,8 +358,9 @@ def test_summary_outlets_follow_the_site_and_take_its_first_name() -> None:
         "article a7",
         "article a8",
     ]
-    # As many outlets as the card's header counts (less the unknown ones, each its own here).
-    assert len(set(outlet_names(members[:6]))) == independent_sources(members[:6])[0] == 4
+    # As many outlets as the card's header counts, the unknown ones each its own there too.
+    assert len(set(outlet_names(members))) == independent_sources(members)[0] == 6
+    assert story_outlets(members) == list(dict.fromkeys(outlet_names(members)))
     # Without outlets (the summary bench's articles) the keys are the source names, as before.
     plain = [art(1, "A", None), art(2, "B", None), art(3, "A", None)]
     assert outlet_names(plain) == ["A", "B", "A"]
