@@ -12,8 +12,9 @@ from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 
 from bot.models import Article
 from bot.summarize import LLMSettings, Summarizer, summarize
-from bot.summarize.angles import MAX_ANGLES, QUOTE_MAX_WORDS
+from bot.summarize.angles import MAX_ANGLES
 from bot.summarize.llm_check import LLMRejected, _check_quote, check_answer
+from bot.summarize.quotes import QUOTE_MAX_WORDS
 
 LEAD, LEDGER, METRO = "Riverside Courier", "Northern Ledger", "Metro Dispatch"
 LONG_SENTENCE = (

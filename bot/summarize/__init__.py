@@ -82,7 +82,7 @@ def summarize(articles: Sequence[Article], params: TldrParams | None = None) -> 
     headline, _ = choose_headline(members, probs)
     tldr = build_tldr(members, outlets, params, probs, headline)
     lead = tldr[0].sources[0] if tldr and tldr[0].sources else outlets[0]
-    angles, also = build_angles(members, outlets, lead, tldr=tldr)
+    angles, also = build_angles(members, outlets, lead, tldr=tldr, headline=headline)
     return Summary(headline=headline, tldr=tldr, angles=angles, also_reporting=also)
 
 

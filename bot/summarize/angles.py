@@ -17,11 +17,11 @@ from bot.summarize.asides import has_open_quote
 from bot.summarize.candidates import leans_on_context, same_figure_restated
 from bot.summarize.clauses import clause_prefixes, cut_to_words
 from bot.summarize.compress import compress, variants
-from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
+from bot.summarize.grounding import ELLIPSIS, figures
+from bot.summarize.quotes import Told, pick_quote
 from bot.summarize.sentences import content_stems, split_sentences, stem
 
 MAX_ANGLES = 6
-QUOTE_MAX_WORDS = 24
 # A quote sentence sharing more of its content words with the line's sentence adds too little.
 QUOTE_MAX_OVERLAP = 0.5
 # A sentence sharing more of its content words with a TL;DR bullet is the story, not an angle.
@@ -281,53 +281,27 @@ def angle_line(pick: _Pick) -> str:
 _SPEECH_RE = re.compile(r"\b(?:said|says|told|argued|warned|wrote|added)\b")
 
 
-def angle_quote(pick: _Pick) -> str:
-    """A verbatim quote that adds to the line: another sentence of the outlet's, or none.
-
-    The line's own sentence is not used: quoting what the line just said only repeats it. Cards
-    render an angle without a quote as the line alone.
-    """
-    for _, sentence, article, focus in pick.others:
-        quote = verbatim_quote(sentence, article.text, focus)
-        if quote:
-            return quote
-    return ""
-
-
-def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
-    """A word-boundary window of `sentence` around its novel words, with ellipses where cut."""
-    words = sentence.split()
-    if len(words) <= QUOTE_MAX_WORDS:
-        quote = sentence
-    else:
-        focus_set = {f.strip(",.;:\"“”'") for f in focus}
-        first = next((i for i, w in enumerate(words) if w.strip(",.;:\"“”'") in focus_set), 0)
-        start = max(0, min(first - 4, len(words) - QUOTE_MAX_WORDS))
-        window = words[start : start + QUOTE_MAX_WORDS]
-        quote = " ".join(window).rstrip(",;:—–-")
-        if start > 0:
-            quote = f"{ELLIPSIS}{quote}"
-        if start + QUOTE_MAX_WORDS < len(words):
-            quote = f"{quote}{ELLIPSIS}"
-    # Belt and braces: never ship a quote that does not check out against the outlet's text.
-    return quote if is_verbatim(quote, source_text) else ""
-
-
 def build_angles(
     articles: Sequence[Article],
     outlet_of: Sequence[str],
     lead_outlet: str | None,
     max_angles: int = MAX_ANGLES,
     tldr: Sequence[str | Bullet] = (),
+    headline: str = "",
 ) -> tuple[list[Angle], list[str]]:
     """Angles for outlets other than the lead, best first, and the outlets that add nothing.
 
     `tldr` is the card's bullets (or their texts): a sentence that mostly restates one is not an
-    angle. An outlet that is a bullet's only source is never "adding nothing" (it is left out of
+    angle; `headline` the card's, which no quote should tell again either. An outlet that is a bullet's only source is never "adding nothing" (it is left out of
     the returned list); when its angle is below the novelty bar its best one is still shown.
     """
     texts = [b if isinstance(b, str) else b.text for b in tldr]
     bullets = [(frozenset(content_stems(text)), figures(text)) for text in texts]
+    told = Told(
+        frozenset(content_stems(headline)),
+        bullets,
+        figures(headline).union(*(f for _, f in bullets)),
+    )
     sole = {b.sources[0] for b in tldr if not isinstance(b, str) and len(b.sources) == 1}
     by_outlet: dict[str, list[Article]] = {}
     for article, outlet in zip(articles, outlet_of, strict=True):
@@ -353,7 +327,7 @@ def build_angles(
             # it: listing it as adding nothing would be false, and an angle repeating the
             # bullet would say the same thing twice on one card.
             if pick is not None:
-                sole_angles.append(_angle(pick))
+                sole_angles.append(_angle(pick, told))
         else:
             also.append(outlet)
     picks.sort(key=lambda p: -p.novelty)
@@ -363,13 +337,12 @@ def build_angles(
     ranked += [p.outlet for p in picks if p.outlet in sole]
     ranked += [p.outlet for p in picks if p.outlet not in sole]
     keep = set(ranked[:max_angles])
-    angles = [_angle(p) for p in picks if p.outlet in keep]
+    angles = [_angle(p, told) for p in picks if p.outlet in keep]
     also += [p.outlet for p in picks if p.outlet not in keep and p.outlet not in sole]
     # Weak by the novelty measure: listed after the outlets' own angles.
     angles += [a for a in sole_angles if a.source in keep]
     return angles, also
 
 
-def _angle(pick: _Pick) -> Angle:
-    # No quote that adds to the line: the line stands alone (renderers skip an empty quote).
-    return Angle(pick.outlet, angle_line(pick), angle_quote(pick), pick.article.url)
+def _angle(pick: _Pick, told: Told) -> Angle:
+    return Angle(pick.outlet, angle_line(pick), pick_quote(pick.others, told), pick.article.url)

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.models import Angle, Article, Bullet, Summary
-from bot.summarize.angles import MAX_ANGLES, QUOTE_MAX_WORDS
+from bot.summarize.angles import MAX_ANGLES
 from bot.summarize.candidates import stem_overlap
 from bot.summarize.grounding import (
     claim,
@@ -25,6 +25,7 @@ from bot.summarize.grounding import (
     supporting_outlets,
     ungrounded,
 )
+from bot.summarize.quotes import QUOTE_MAX_WORDS
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.textutil import squash_spaces
 

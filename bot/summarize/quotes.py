@@ -1,0 +1,83 @@
+"""An angle's quote: a short span of the outlet's own text, verbatim, that adds to the card.
+
+The quote sits under the angle's line, which already says what the outlet adds; so it comes from
+another of the outlet's sentences (`angles` ranks them), trimmed only at word boundaries, and it
+is checked twice before it ships: word for word against the outlet's text, and against what the
+card says above it. A quote telling the headline or a TL;DR bullet again ("The central bank kept
+its main rate at 3.5%…" under "Central bank holds key rate at 3.5%") gives way to the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.models import Article
+from bot.summarize.candidates import same_figure_restated, stem_overlap
+from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
+from bot.summarize.sentences import content_stems
+
+QUOTE_MAX_WORDS = 24
+# A quote carrying this much of the headline's content words tells the headline again.
+QUOTE_MAX_HEADLINE = 0.7
+# A quote carrying this much of a bullet's content words (or of its own, when shorter) repeats
+# the bullet: the bar `angles` holds an angle's sentence to.
+QUOTE_MAX_CONTAINED = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    """What the card says above the angles: the headline's stems, each bullet's stems and
+    figures. A quote telling it again adds nothing the reader has not just read."""
+
+    headline: frozenset[str] = frozenset()
+    bullets: Sequence[tuple[frozenset[str], frozenset[str]]] = ()
+    figures: frozenset[str] = frozenset()  # every figure the headline and the bullets give
+
+    def retold_by(self, quote: str) -> bool:
+        figs = figures(quote)
+        if not figs <= self.figures:
+            return False  # a figure the card does not give yet is news, whatever else it repeats
+        stems = frozenset(content_stems(quote))
+        headline = self.headline
+        if headline and len(stems & headline) >= QUOTE_MAX_HEADLINE * len(headline):
+            return True
+        for bullet, bullet_figs in self.bullets:
+            if stem_overlap(stems, bullet) >= QUOTE_MAX_CONTAINED:
+                return True
+            # A bullet's figure in other words ("…will spend up to 4 billion crowns…" under
+            # "…is putting 4 billion crowns behind the idea").
+            shared = figs & bullet_figs
+            if shared and same_figure_restated(stems, shared, bullet, bullet_figs):
+                return True
+        return False
+
+
+def pick_quote(others: Iterable[tuple[float, str, Article, list[str]]], told: Told) -> str:
+    """The first of `others` (the outlet's sentences besides its line's, best first, each with
+    its article and novel words) that quotes verbatim and does not tell the card again; "" when
+    none does (cards render an angle without a quote as the line alone)."""
+    for _, sentence, article, focus in others:
+        quote = verbatim_quote(sentence, article.text, focus)
+        if quote and not told.retold_by(quote):
+            return quote
+    return ""
+
+
+def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
+    """A word-boundary window of `sentence` around its novel words, with ellipses where cut."""
+    words = sentence.split()
+    if len(words) <= QUOTE_MAX_WORDS:
+        quote = sentence
+    else:
+        focus_set = {f.strip(",.;:\"“”'") for f in focus}
+        first = next((i for i, w in enumerate(words) if w.strip(",.;:\"“”'") in focus_set), 0)
+        start = max(0, min(first - 4, len(words) - QUOTE_MAX_WORDS))
+        window = words[start : start + QUOTE_MAX_WORDS]
+        quote = " ".join(window).rstrip(",;:—–-")
+        if start > 0:
+            quote = f"{ELLIPSIS}{quote}"
+        if start + QUOTE_MAX_WORDS < len(words):
+            quote = f"{quote}{ELLIPSIS}"
+    # Belt and braces: never ship a quote that does not check out against the outlet's text.
+    return quote if is_verbatim(quote, source_text) else ""
