@@ -33,9 +33,13 @@ _DAY_NAMES = {
 }
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
+# A cron's first (minute) field, which no DAYS word looks like: four or more fields starting with
+# one are read as a cron without the `cron` keyword (Discord's `when:` option takes one as is).
+_CRON_MINUTE_RE = re.compile(r"^[0-9*][0-9*,/-]*$")
+
 SCHEDULE_USAGE = (
     "schedule DAYS HH:MM [TIME_ZONE], where DAYS is daily, weekdays, weekends or a list like "
-    "mon,wed,fri; or: schedule cron '<5 cron fields>' [TIME_ZONE]. "
+    "mon,wed,fri; or: schedule [cron] '<5 cron fields>' [TIME_ZONE]. "
     "Example: schedule weekdays 09:00 Europe/Berlin"
 )
 
@@ -59,8 +63,9 @@ def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
         raise ScheduleError("a quote is not closed; quote the 5 cron fields as a pair") from None
     if not parts:
         raise ScheduleError("missing schedule")
-    if parts[0].lower() == "cron":
-        tokens = " ".join(parts[1:]).split()
+    keyword = parts[0].lower() == "cron"
+    tokens = " ".join(parts[1:] if keyword else parts).split()
+    if keyword or (len(tokens) >= 4 and _CRON_MINUTE_RE.match(tokens[0])):
         timezone = default_timezone
         if len(tokens) == 6:
             timezone = tokens.pop()
@@ -68,7 +73,7 @@ def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
             raise ScheduleError(f"a cron schedule has 5 fields, got {len(tokens)}")
         return _checked(" ".join(tokens), timezone)
     if len(parts) not in (2, 3):
-        raise ScheduleError("expected DAYS HH:MM [TIME_ZONE]")
+        raise ScheduleError("expected DAYS HH:MM [TIME_ZONE], or 5 cron fields [TIME_ZONE]")
     days = _days(parts[0].lower())
     match = _TIME_RE.match(parts[1])
     if not match:

@@ -1,0 +1,90 @@
+"""Chat commands as typed on Slack (the text unchanged) and as Discord's slash command builds them:
+a topic name of several words before `query:`, an empty `query:`, untidy hyphens in a topic name,
+a bare cron for `/watchlist schedule`, `resume` on a channel that is not paused, and `/digest` on
+a channel never sent a digest. Real dispatch, real SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+from fakes.discord_api import FakeDiscord
+from test_discord_commands import CHANNEL, answer, make_bot, slash
+
+from bot.app import NewsDigest
+from bot.commands import CommandContext, Commands
+from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, parse_schedule
+from bot.store import channels as channel_store
+from bot.store.channels import ChannelRow
+
+SLACK = CommandContext(platform="slack", channel_id="C5", user_id="U1", channel_name="news")
+
+
+def _channel(core: NewsDigest, platform: str = "slack", channel_id: str = "C5") -> ChannelRow:
+    found = channel_store.get_channel(core.db, platform, channel_id)
+    assert found is not None
+    return found
+
+
+def _followed(core: NewsDigest) -> list[str]:
+    return [t.slug for t in channel_store.channel_topics(core.db, _channel(core).id)]
+
+
+# --- /watchlist schedule: a cron without the `cron` keyword ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cron", "zone"),
+    [
+        ("0 9 1 * mon", "0 9 1 * mon", "UTC"),
+        ("0 9 * * 1-5 Europe/Berlin", "0 9 * * 1-5", "Europe/Berlin"),
+        ("'30 8 * * mon' asia/kathmandu", "30 8 * * mon", "Asia/Kathmandu"),
+        ("*/30 7-9 * * *", "*/30 7-9 * * *", "UTC"),
+        ("cron 0 9 1 * mon", "0 9 1 * mon", "UTC"),  # the keyword still works
+        ("weekdays 09:00 Europe/Berlin", "0 9 * * mon-fri", "Europe/Berlin"),  # human forms too
+        ("daily 8:30", "30 8 * * *", "UTC"),
+    ],
+)
+def test_five_cron_fields_need_no_keyword(text: str, cron: str, zone: str) -> None:
+    schedule = parse_schedule(text)
+    assert (schedule.cron, schedule.timezone) == (cron, zone)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0 9 31 2 *", r"'0 9 31 2 \*' never fires.*not changed"),
+        ("0 9 * *", "a cron schedule has 5 fields, got 4"),
+        ("0 9 * * * * UTC", "a cron schedule has 5 fields, got 7"),
+        ("0 9 * * * Mars/Base", "unknown IANA"),
+        ("mon wed fri 09:00 UTC", "expected DAYS HH:MM"),
+    ],
+)
+def test_a_bare_cron_is_checked_like_one_with_the_keyword(text: str, message: str) -> None:
+    with pytest.raises(ScheduleError, match=message):
+        parse_schedule(text)
+
+
+async def test_slack_watchlist_schedule_takes_a_bare_cron(core: NewsDigest) -> None:
+    commands = Commands(core)
+    reply = await commands.dispatch("watchlist", "schedule 0 9 1 * mon", SLACK)
+    assert reply.text == "Saved. Mode: digest · schedule: cron '0 9 1 * mon' UTC · min sources: 2"
+    assert _channel(core).schedule == "0 9 1 * mon"
+    never = await commands.dispatch("watchlist", "schedule 0 9 31 2 *", SLACK)
+    assert never.text.startswith("'0 9 31 2 *' never fires")
+    assert never.text.endswith("\nUsage: " + SCHEDULE_USAGE)
+    assert _channel(core).schedule == "0 9 1 * mon"
+
+
+async def test_discord_schedule_when_takes_a_cron(
+    discord_api: FakeDiscord, core: NewsDigest
+) -> None:
+    bot = await make_bot(core)
+    try:
+        await slash(bot, "watchlist", "schedule", when="0 9 1 * mon")
+        saved = answer(discord_api)["content"]
+        await slash(bot, "watchlist", "schedule", when="0 9 31 2 *")
+        never = answer(discord_api)["content"]
+    finally:
+        await bot.close()
+    assert saved.startswith("Saved. Mode: digest · schedule: cron '0 9 1 * mon' UTC")
+    assert never.startswith("'0 9 31 2 *' never fires")
+    assert _channel(core, "discord", str(CHANNEL)).schedule == "0 9 1 * mon"
