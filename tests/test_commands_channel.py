@@ -196,6 +196,9 @@ async def test_changing_quiet_hours_releases_a_held_digest(core: NewsDigest, cha
         [channel.id, NIGHT.isoformat()],
     )
     assert _due_times(core) == ["2027-03-09T07:00:00+00:00"]
+    if change == "resume":
+        # Only a paused channel has something to resume (otherwise the reply says so).
+        channel_store.update_channel(core.db, channel.id, paused_reason="channel archived")
     reply = await commands.dispatch("watchlist", change, CTX)
     assert reply.text.startswith("Saved."), reply.text
     # Due now; the outbox decides at send time whether the new settings still hold it.

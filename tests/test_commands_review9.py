@@ -88,3 +88,30 @@ async def test_discord_schedule_when_takes_a_cron(
     assert saved.startswith("Saved. Mode: digest · schedule: cron '0 9 1 * mon' UTC")
     assert never.startswith("'0 9 31 2 *' never fires")
     assert _channel(core, "discord", str(CHANNEL)).schedule == "0 9 1 * mon"
+
+
+# --- /watchlist resume ---------------------------------------------------------------------------
+
+
+async def test_resume_on_a_channel_that_is_not_paused_says_so(core: NewsDigest) -> None:
+    commands = Commands(core)
+    fresh = await commands.dispatch("watchlist", "resume", SLACK)
+    assert fresh.text == "Posting to this channel is not paused, so there is nothing to resume."
+    assert channel_store.get_channel(core.db, "slack", "C5") is None  # nothing written
+    channel_store.ensure_channel(core.db, "slack", "C5", name="news")
+    saved = await commands.dispatch("watchlist", "resume", SLACK)
+    assert saved.text == fresh.text and not saved.text.startswith("Saved.")
+
+
+async def test_resume_on_a_paused_channel_still_resumes(core: NewsDigest) -> None:
+    channel = channel_store.ensure_channel(core.db, "slack", "C5", name="news")
+    channel_store.update_channel(core.db, channel.id, paused_reason="channel archived")
+    reply = await Commands(core).dispatch("watchlist", "resume", SLACK)
+    assert reply.text.startswith("Saved. Mode: digest")
+    assert _channel(core).paused_reason is None
+
+
+async def test_there_is_no_pause_setting_to_repeat(core: NewsDigest) -> None:
+    # Only the bot pauses a channel (with the reason); chat has no `pause` to apply twice.
+    reply = await Commands(core).dispatch("watchlist", "pause", SLACK)
+    assert reply.text.startswith("Unknown setting 'pause'.")

@@ -90,6 +90,9 @@ def _changes(setting: str, values: list[str], channel: ChannelRow) -> dict[str, 
             ) from None
         return {"quiet_hours": value}
     if setting == "resume":
+        if not channel.paused_reason:
+            # Nothing to undo: a "Saved." here would suggest something was paused and changed.
+            return Reply("Posting to this channel is not paused, so there is nothing to resume.")
         return {"paused_reason": None}
     raise UsageError(f"Unknown setting {setting!r}.")
 
