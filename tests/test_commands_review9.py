@@ -5,6 +5,8 @@ a channel never sent a digest. Real dispatch, real SQLite file."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from fakes.discord_api import FakeDiscord
 from test_discord_commands import CHANNEL, answer, make_bot, slash
@@ -13,7 +15,9 @@ from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, parse_schedule
 from bot.store import channels as channel_store
+from bot.store import digest_runs
 from bot.store.channels import ChannelRow
+from bot.store.database import utcnow
 
 SLACK = CommandContext(platform="slack", channel_id="C5", user_id="U1", channel_name="news")
 
@@ -115,3 +119,44 @@ async def test_there_is_no_pause_setting_to_repeat(core: NewsDigest) -> None:
     # Only the bot pauses a channel (with the reason); chat has no `pause` to apply twice.
     reply = await Commands(core).dispatch("watchlist", "pause", SLACK)
     assert reply.text.startswith("Unknown setting 'pause'.")
+
+
+# --- /digest on a channel never sent one ---------------------------------------------------------
+
+
+async def test_digest_preview_never_speaks_of_a_last_digest_that_never_was(
+    core: NewsDigest,
+) -> None:
+    channel_store.upsert_topic(core.db, "moon", "lunar OR moon")
+    commands = Commands(core)
+    await commands.dispatch("follow", "moon", SLACK)
+    reply = await commands.dispatch("digest", "", SLACK)
+    assert reply.text == (
+        "Nothing to post to this channel yet: no recent story matches its topics and has at "
+        "least 2 independent sources. /watchlist shows its settings."
+    )
+
+
+async def test_posted_digest_says_last_digest_only_once_there_was_one(core: NewsDigest) -> None:
+    async def post_digest(channel: ChannelRow) -> int:
+        # As the runner does: the run is recorded even when it had no stories.
+        now = utcnow()
+        digest_runs.record_digest_run(core.db, channel.id, scheduled_for=now, now=now, stories=0)
+        return 0
+
+    commands = Commands(core, post_digest=post_digest)
+    first = await commands.dispatch("digest", "", SLACK)
+    assert first.text == (
+        "Nothing to post to this channel yet: no recent story has at least 2 independent "
+        "sources. /watchlist shows its settings."
+    )
+    again = await commands.dispatch("digest", "", SLACK)
+    assert again.text == "Nothing new for this channel since its last digest."
+
+
+async def test_a_channel_with_a_digest_on_record_keeps_the_old_wording(core: NewsDigest) -> None:
+    channel = channel_store.ensure_channel(core.db, "slack", "C5", name="news")
+    then = datetime(2026, 1, 5, 9, tzinfo=utcnow().tzinfo)
+    digest_runs.record_digest_run(core.db, channel.id, scheduled_for=then, now=then, stories=3)
+    reply = await Commands(core).dispatch("digest", "", SLACK)
+    assert reply.text == "Nothing new for this channel since its last digest."

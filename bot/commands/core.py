@@ -28,6 +28,7 @@ from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
+from bot.store.digest_runs import last_digest_run
 from bot.store.feeds import FeedExistsError
 from bot.textutil import plural
 
@@ -167,6 +168,8 @@ class Commands:
                 f"Posting to this channel is paused: {channel.paused_reason}. "
                 "Fix that, then /watchlist resume."
             )
+        # Asked before posting: posting records this digest as the channel's last one.
+        first = not channel.id or last_digest_run(self.core.db, channel.id) is None
         channel = self.signed_up(channel, ctx)
         if self.post_digest is not None:
             posted = await self.post_digest(channel)
@@ -178,7 +181,7 @@ class Commands:
                 local = until.astimezone(ZoneInfo(channel.timezone))
                 when = f"{local:%H:%M} {channel.timezone}"
             if posted == 0:
-                return Reply(self._nothing_new(channel, when))
+                return Reply(self._nothing_new(channel, when, first=first))
             stories = plural(posted, "story", "stories")
             if when:
                 return Reply(
@@ -188,25 +191,38 @@ class Commands:
             return Reply(f"Posting {stories} to this channel.")
         digest = self.core.digest(channel)
         if not digest.cards:
-            return Reply("Nothing new for this channel since its last digest.")
+            return Reply(self._nothing_new(channel, "", first=first))
         return Reply(text=digest.title, ephemeral=False, digest=digest)
 
-    def _nothing_new(self, channel: ChannelRow, when: str) -> str:
+    def _nothing_new(self, channel: ChannelRow, when: str, *, first: bool) -> str:
         """/digest found nothing new: say so, unless an earlier one's stories still wait to go
-        out (held for quiet hours, or still being posted), which "nothing new" would hide."""
+        out (held for quiet hours, or still being posted), which "nothing new" would hide.
+        `first`: the channel was never sent a digest, so there is no "last digest" to speak of."""
+        since = "" if first else " since the last digest"
         waiting = queued_story_count(self.core.db, channel.id)
         if not waiting:
+            if first:
+                sources = plural(channel.min_sources, "independent source")
+                topics_part = (
+                    " matches its topics and"
+                    if channel.id and channel_store.channel_topics(self.core.db, channel.id)
+                    else ""
+                )
+                return (
+                    f"Nothing to post to this channel yet: no recent story{topics_part} has at "
+                    f"least {sources}. /watchlist shows its settings."
+                )
             return "Nothing new for this channel since its last digest."
         stories = plural(waiting, "story", "stories")
         verb = "is" if waiting == 1 else "are"
         if when:
             return (
-                f"Nothing new since the last digest: {stories} {verb} already queued for this "
+                f"Nothing new{since}: {stories} {verb} already queued for this "
                 f"channel and will be posted at {when} when its quiet hours "
                 f"({channel.quiet_hours}) end."
             )
         return (
-            f"Nothing new since the last digest: {stories} {verb} already queued for this "
+            f"Nothing new{since}: {stories} {verb} already queued for this "
             "channel and being posted."
         )
 
