@@ -11,6 +11,7 @@ import pytest
 from fakes.discord_api import FakeDiscord
 from test_discord_commands import CHANNEL, answer, make_bot, slash
 
+from bot.adapters.discord.bot import DiscordBot
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, parse_schedule
@@ -30,6 +31,121 @@ def _channel(core: NewsDigest, platform: str = "slack", channel_id: str = "C5") 
 
 def _followed(core: NewsDigest) -> list[str]:
     return [t.slug for t in channel_store.channel_topics(core.db, _channel(core).id)]
+
+
+# --- /follow: the topic name before `query:` -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "slug", "query"),
+    [
+        ("machine learning query: machine learning", "machine-learning", "machine learning"),
+        ("ai policy query: ai AND regulation", "ai-policy", "ai AND regulation"),
+        ("AI  Policy QUERY: ai AND regulation", "ai-policy", "ai AND regulation"),
+        ("machine learning query:machine learning", "machine-learning", "machine learning"),
+        ("ml query: machine learning", "ml", "machine learning"),  # the README's example
+    ],
+)
+async def test_the_words_before_query_are_the_topic_name(
+    core: NewsDigest, typed: str, slug: str, query: str
+) -> None:
+    reply = await Commands(core).dispatch("follow", typed, SLACK)
+    assert reply.text.startswith(f"This channel now follows {slug} (matching ")
+    assert "query" not in reply.text.lower().replace("query:", "")  # never a search word
+    topic = channel_store.get_topic(core.db, slug)
+    assert topic is not None and topic.query == query
+    assert _followed(core) == [slug]
+
+
+async def test_query_is_the_marker_only_outside_the_querys_quotes(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("follow", 'faq "query: answers" OR faq', SLACK)
+    assert reply.text.startswith("This channel now follows faq (matching ")
+    topic = channel_store.get_topic(core.db, "faq")
+    assert topic is not None and topic.query == '"query: answers" OR faq'
+
+
+async def test_slack_and_discord_make_the_same_topic_of_a_name_with_spaces(
+    discord_api: FakeDiscord, core: NewsDigest
+) -> None:
+    bot: DiscordBot = await make_bot(core)
+    try:
+        await slash(bot, "follow", topic="machine learning", query="machine learning")
+        discord_reply = answer(discord_api)["content"]
+    finally:
+        await bot.close()
+    slack_reply = await Commands(core).dispatch(
+        "follow", "machine learning query: machine learning", SLACK
+    )
+    assert discord_reply.startswith("This channel now follows machine-learning (matching ")
+    # Same topic, same query: Slack's channel just follows it (nothing to announce as changed).
+    assert slack_reply.text == "This channel now follows machine-learning."
+    assert [t.slug for t in channel_store.list_topics(core.db)] == ["machine-learning"]
+
+
+@pytest.mark.parametrize(
+    "typed", ["x query:", "x query:   ", "x QUERY:", "machine learning query:"]
+)
+async def test_an_empty_query_is_named_as_such(core: NewsDigest, typed: str) -> None:
+    reply = await Commands(core).dispatch("follow", typed, SLACK)
+    assert reply.ephemeral
+    assert reply.text.startswith("The query after `query:` is empty.")
+    assert "There is no topic" not in reply.text
+    assert channel_store.list_topics(core.db) == []
+    assert channel_store.get_channel(core.db, "slack", "C5") is None  # refused: not signed up
+
+
+async def test_an_empty_query_for_an_existing_topic_changes_nothing(core: NewsDigest) -> None:
+    channel_store.upsert_topic(core.db, "moon", "lunar OR moon")
+    reply = await Commands(core).dispatch("follow", "moon query:", SLACK)
+    assert reply.text.startswith("The query after `query:` is empty. To follow moon as it is")
+    topic = channel_store.get_topic(core.db, "moon")
+    assert topic is not None and topic.query == "lunar OR moon"
+
+
+async def test_no_topic_name_before_query(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("follow", "query: chips", SLACK)
+    assert reply.text.startswith("Which topic?\nUsage: /follow")
+
+
+# --- topic names: hyphens tidied, the shared slug rule for the rest ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "slug"),
+    [
+        ("bad-topic- query: x", "bad-topic"),
+        ("-bad-topic query: x", "bad-topic"),
+        ("bad--topic query: x", "bad-topic"),
+        ("bad - topic query: x", "bad-topic"),
+        ("bad-topic- x OR y", "bad-topic"),
+    ],
+)
+async def test_untidy_hyphens_in_a_new_topic_name_are_tidied(
+    core: NewsDigest, typed: str, slug: str
+) -> None:
+    reply = await Commands(core).dispatch("follow", typed, SLACK)
+    assert reply.text.startswith(f"This channel now follows {slug} (matching ")
+    assert [t.slug for t in channel_store.list_topics(core.db)] == [slug]
+
+
+@pytest.mark.parametrize("typed", ["- query: x", "-- query: x", "bad_topic query: x", "é query: x"])
+async def test_a_name_that_is_no_slug_is_refused_by_the_shared_rule(
+    core: NewsDigest, typed: str
+) -> None:
+    reply = await Commands(core).dispatch("follow", typed, SLACK)
+    assert reply.text.startswith("Topic names use lowercase letters, digits and '-'")
+    assert channel_store.list_topics(core.db) == []
+
+
+async def test_a_saved_topic_with_a_trailing_hyphen_can_still_be_followed(
+    core: NewsDigest,
+) -> None:
+    # The config file and `newsdigest topics add` accept such a name (SLUG_RE): chat must not
+    # make it unreachable by tidying it into another name.
+    channel_store.upsert_topic(core.db, "legacy-", "legacy", origin="config")
+    reply = await Commands(core).dispatch("follow", "legacy-", SLACK)
+    assert reply.text == "This channel now follows legacy-."
+    assert _followed(core) == ["legacy-"]
 
 
 # --- /watchlist schedule: a cron without the `cron` keyword ----------------------------------------

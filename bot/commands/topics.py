@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import sqlite_utils
@@ -17,14 +18,18 @@ if TYPE_CHECKING:
 
 
 async def follow(commands: Commands, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
-    slug, _, query = args.partition(" ")
-    slug, query = slug.strip().lower(), query.strip()
-    if not slug:
+    typed, query, explicit = _split_follow(args)
+    if not typed:
         raise UsageError("Which topic?")
-    if not SLUG_RE.match(slug):
-        raise UsageError(f"Topic names use lowercase letters, digits and '-': {slug!r}")
     db = commands.core.db
-    query, explicit = _query_part(query)
+    slug = _topic_slug(db, typed)
+    if not SLUG_RE.match(slug):
+        raise UsageError(f"Topic names use lowercase letters, digits and '-': {typed!r}")
+    if explicit and not query:
+        # `query:` with nothing after it: not "follow the topic as it is", a query left out.
+        raise UsageError(
+            f"The query after `query:` is empty. To follow {slug} as it is: /follow {slug}"
+        )
     existing = channel_store.get_topic(db, slug)
     if query and not explicit and _plain_words(query) and existing is None:
         # `/follow machine learning`: a new topic `machine` matching "learning", or the topic
@@ -77,12 +82,35 @@ def _known(db: sqlite_utils.Database) -> str:
     return ", ".join(t.slug for t in channel_store.list_topics(db)) or "none yet"
 
 
-def _query_part(rest: str) -> tuple[str, bool]:
-    """The query after the topic name, and whether it was marked with `query:` (Discord's
-    option name; on Slack the way to give a query of plain words)."""
-    if rest[:6].lower() == "query:":
-        return rest[6:].strip(), True
-    return rest, False
+# `query:` (Discord's option name; on Slack the way to give a query of plain words) as a word of
+# its own or the start of one ("query:chip").
+_MARKER_RE = re.compile(r"(?:^|(?<=\s))query:", re.IGNORECASE)
+_QUERY_SYNTAX = '"“”„()'
+
+
+def _split_follow(args: str) -> tuple[str, str, bool]:
+    """`/follow`'s topic name as typed, its query, and whether the query was marked `query:`.
+
+    With the marker, every word before it is the topic name (`/follow machine learning query:
+    machine learning` is the topic `machine-learning`, as Discord's topic option reads it), and
+    the marker is never part of the query. Without it, the first word is the name. A `query:`
+    inside the query's own quotes or brackets is not the marker."""
+    found = _MARKER_RE.search(args)
+    if found is not None and not any(ch in args[: found.start()] for ch in _QUERY_SYNTAX):
+        return args[: found.start()].strip(), args[found.end() :].strip(), True
+    name, _, query = args.strip().partition(" ")
+    return name, query.strip(), False
+
+
+def _topic_slug(db: sqlite_utils.Database, typed: str) -> str:
+    """The topic a typed name means: lowercase, its words joined by '-' (as Discord's slash
+    command joins them), and no '-' at either end or twice in a row (`bad-topic-` is
+    `bad-topic`). A topic already saved under the name exactly as typed (the config file and
+    `newsdigest topics add` allow such names) keeps it, so it can still be followed."""
+    name = "-".join(typed.lower().split())
+    if channel_store.get_topic(db, name) is not None:
+        return name
+    return re.sub(r"-{2,}", "-", name).strip("-")
 
 
 def _plain_words(query: str) -> bool:
