@@ -276,3 +276,10 @@ async def test_a_channel_with_a_digest_on_record_keeps_the_old_wording(core: New
     digest_runs.record_digest_run(core.db, channel.id, scheduled_for=then, now=then, stories=3)
     reply = await Commands(core).dispatch("digest", "", SLACK)
     assert reply.text == "Nothing new for this channel since its last digest."
+
+
+async def test_unfollow_names_a_topic_of_several_words_as_follow_does(core: NewsDigest) -> None:
+    await Commands(core).dispatch("follow", "machine learning query: machine learning", SLACK)
+    reply = await Commands(core).dispatch("unfollow", "Machine  Learning", SLACK)
+    assert reply.text == "This channel no longer follows machine-learning."
+    assert _followed(core) == []
