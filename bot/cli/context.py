@@ -10,6 +10,7 @@ import click
 from bot.app import MAX_LOOKBACK_HOURS, NewsDigest
 from bot.config import Config, ConfigError, load_config
 from bot.store.database import DatabaseOpenError, open_database
+from bot.store.sync import removal_notes
 
 # Option types the commands share.
 HOURS = click.IntRange(1, MAX_LOOKBACK_HOURS)  # how far back to look, as far as stories are kept
@@ -104,11 +105,15 @@ class CliContext:
     @property
     def synced_core(self) -> NewsDigest:
         """The core after syncing the config into the database, for `poll` (which, like `run`,
-        acts on the config's feeds). A config file that was not found is not synced."""
+        acts on the config's feeds). A config file that was not found is not synced. What the
+        sync removed or paused is said on stderr: an emptied (or unrelated) config file must not
+        empty the database unnoticed."""
         core = self.core
         if not self._synced:
-            core.sync_config()
+            report = core.sync_config()
             self._synced = True
+            for note in removal_notes(report, self.config_file()):
+                click.echo(note, err=True)
         return core
 
     def config_file(self) -> str:

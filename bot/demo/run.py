@@ -25,7 +25,7 @@ from bot.feedserver import FeedServer, Reply
 from bot.render.console import render_digest_console
 from bot.render.html import render_digest_html
 from bot.store import channels as channel_store
-from bot.store.database import open_database, utcnow
+from bot.store.database import open_database, transaction, utcnow
 
 DEMO_CHANNEL = "team-news"
 
@@ -69,6 +69,7 @@ def run_demo(output_dir: Path, console: Console, *, now: datetime | None = None)
         core = NewsDigest(config, db=open_database(db_path))
         try:
             core.sync_config()
+            _make_demo_own(core)
             console.print(
                 f"[bold]newsdigest demo[/bold]: polling {len(feeds)} sample feeds "
                 f"served on {server.url('/')}"
@@ -85,6 +86,25 @@ def run_demo(output_dir: Path, console: Console, *, now: datetime | None = None)
             core.close()
     _print_summary(summary, console)
     return summary
+
+
+def _make_demo_own(core: NewsDigest) -> None:
+    """Mark the feeds and the channel the demo config just seeded as the demo's own, not the
+    config file's: only config-origin rows are removed (feeds, topics) or paused (channels) by a
+    later sync, so a command that syncs a real config file into the demo database (say,
+    `NEWSDIGEST_DB=demo-output/demo.db newsdigest poll` in a checkout, whose shipped config is
+    empty) leaves them be, as it would feeds added with `newsdigest feeds add`."""
+    with transaction(core.db):
+        core.db.execute(
+            "UPDATE feeds SET origin = 'demo', config_hash = NULL, config_url = NULL"
+            " WHERE origin = 'config'"
+        )
+        core.db.execute(
+            "UPDATE topics SET origin = 'demo', config_hash = NULL WHERE origin = 'config'"
+        )
+        core.db.execute(
+            "UPDATE channels SET origin = 'demo', config_hash = NULL WHERE origin = 'config'"
+        )
 
 
 async def _poll(core: NewsDigest, console: Console):  # type: ignore[no-untyped-def]

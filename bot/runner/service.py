@@ -59,6 +59,7 @@ from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
+from bot.store.sync import removal_notes
 
 if TYPE_CHECKING:
     from bot.app import NewsDigest, PassReport
@@ -172,7 +173,10 @@ class Service:
     async def start(self) -> None:
         self.state = "starting"
         self.started_at = self.clock()
-        self.core.sync_config()
+        synced = self.core.sync_config()
+        config_file = str(self.core.config.path or "the config file")
+        for note in removal_notes(synced, config_file):
+            log.warning("%s", note)
         if self.settings.health_port is not None:
             self.health_server = HealthServer(
                 self.health, host=self.settings.health_host, port=self.settings.health_port

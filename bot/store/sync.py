@@ -44,6 +44,26 @@ class SyncReport:
     channels_resumed: int = 0
     skipped: bool = False
     topics_recreated: set[str] = field(default_factory=set)
+    # What the sync took away, by name, for the caller to say (`removal_notes`): a config file
+    # that lost its entries (or an unrelated, empty one) must not empty a database silently.
+    removed_feeds: list[str] = field(default_factory=list)
+    removed_topics: list[str] = field(default_factory=list)
+    paused_channels: list[str] = field(default_factory=list)
+
+
+def removal_notes(report: SyncReport, config_file: str) -> list[str]:
+    """One line per kind of row the sync removed or paused, with the count and the names:
+    "config: removed 8 feeds no longer in config/newsdigest.toml: URL, URL, ..."."""
+    notes = []
+    for verb, kind, names in (
+        ("removed", "feed", report.removed_feeds),
+        ("removed", "topic", report.removed_topics),
+        ("paused", "channel", report.paused_channels),
+    ):
+        if names:
+            count = f"{len(names)} {kind if len(names) == 1 else kind + 's'}"
+            notes.append(f"config: {verb} {count} no longer in {config_file}: {', '.join(names)}")
+    return notes
 
 
 def _hash(entry: Any) -> str:
@@ -73,6 +93,7 @@ def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport) -
         if row["named"] not in wanted:
             feed_store.remove_feed(db, row["id"])
             report.feeds_removed += 1
+            report.removed_feeds.append(row["named"])
     for feed in config.feeds:
         digest = _hash(feed)
         found = db.execute(
@@ -109,6 +130,7 @@ def _sync_topics(db: sqlite_utils.Database, config: Config, report: SyncReport) 
     for row in db.execute_returning_dicts("SELECT slug FROM topics WHERE origin = 'config'"):
         if row["slug"] not in wanted:
             channel_store.remove_topic(db, row["slug"])
+            report.removed_topics.append(row["slug"])
     for topic in config.topics:
         digest = _hash(topic)
         row = db.execute("SELECT config_hash FROM topics WHERE slug = ?", [topic.slug]).fetchone()
@@ -127,7 +149,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
     # it getting the same stories again if it comes back. It becomes chat-managed, so a resume in
     # chat sticks.
     for row in db.execute_returning_dicts(
-        "SELECT id, platform, channel_id FROM channels WHERE origin = 'config'"
+        "SELECT id, platform, channel_id, name FROM channels WHERE origin = 'config'"
     ):
         if (row["platform"], row["channel_id"]) not in wanted:
             db["channels"].update(
@@ -139,6 +161,8 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 },
             )
             report.channels_paused += 1
+            key = f"{row['platform']}:{row['channel_id']}"
+            report.paused_channels.append(f"{row['name']} ({key})" if row["name"] else key)
     for channel in config.channels:
         digest = _hash(channel)
         row = db.execute(
