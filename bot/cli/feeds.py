@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 
 from bot.cli.context import CliContext, pass_cli
-from bot.cli.output import table_console
+from bot.cli.output import duration, table_console
 from bot.config import ConfigError, parse_duration
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.ingest.netguard import BlockedAddressError, check_ip, host_literal
@@ -42,7 +42,7 @@ def feeds_add(cli: CliContext, url: str, name: str | None, interval: str | None)
         feed = feed_store.add_feed(cli.core.db, url, name=name, interval=seconds, origin="cli")
     except (FeedUrlError, ConfigError, FeedExistsError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Added feed {feed.id}: {feed.url} (every {feed.poll_interval // 60} min)")
+    click.echo(f"Added feed {feed.id}: {feed.url} (every {duration(feed.poll_interval)})")
     blocked = _blocked_address(feed.url, cli.config.polling.allow_private_networks)
     if blocked:
         click.echo(f"Warning: {blocked}; polling will fail until then", err=True)
@@ -70,7 +70,7 @@ def feeds_list(cli: CliContext) -> None:
             str(feed.id),
             _esc(feed.display_name),
             _esc(feed.url),
-            f"{feed.poll_interval // 60}m",
+            duration(feed.poll_interval),
             last,
             state,
         )

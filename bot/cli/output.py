@@ -22,6 +22,19 @@ def table_console() -> Console:
     return Console(width=_PIPED_WIDTH)
 
 
+def duration(seconds: int) -> str:
+    """An interval as it would be typed: 90 -> '1m30s', 900 -> '15m', 86400 -> '1d'. Exact, so
+    what is shown is what is stored (a 90-second interval is not '1m')."""
+    if seconds <= 0:
+        return f"{seconds}s"
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
 def _isatty(stream: IO[str]) -> bool:
     try:
         return stream.isatty()
