@@ -13,6 +13,7 @@ from bot.config_entries import SLUG_RE
 from bot.render.text import clean
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
+from bot.textutil import plural
 from bot.topics.query import QueryError, StoryDoc, TopicQuery
 
 # Bounded so a huge value is a usage error, not an OverflowError in the date arithmetic.
@@ -119,14 +120,14 @@ def topics_test(cli: CliContext, words: tuple[str, ...], hours: int, min_sources
     hits = [s for s in stories if parsed.matches(StoryDoc.from_articles(members[s.id]))]
     console = Console()
     console.print(
-        f"{escape(parsed.describe())} matches {len(hits)} of {len(stories)} stories "
+        f"{escape(parsed.describe())} matches {len(hits)} of {plural(len(stories), 'story', 'stories')} "
         f"from the last {hours}h"
     )
     for story in hits:
         console.print(
             # Feed text: clean() strips terminal escapes, escape() the Rich markup.
             f"  [bold]{escape(clean(story.slug))}[/bold]  {escape(clean(story.headline))}  "
-            f"[dim]({story.source_count} sources)[/dim]"
+            f"[dim]({plural(story.source_count, 'source')})[/dim]"
         )
 
 
