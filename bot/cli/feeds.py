@@ -6,10 +6,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-from rich.table import Table
+from rich.table import Column, Table
 
 from bot.cli.context import CliContext, pass_cli
-from bot.cli.output import duration, table_console
+from bot.cli.output import MiddleCut, duration, fit_table, table_console
 from bot.config import ConfigError, parse_duration
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.ingest.netguard import BlockedAddressError, check_ip, host_literal
@@ -56,7 +56,16 @@ def feeds_list(cli: CliContext) -> None:
     if not feeds:
         click.echo("No feeds yet. Add one with: newsdigest feeds add URL")
         return
-    table = Table("id", "name", "url", "every", "last success", "state")
+    # Narrow terminal: URLs lose their middle (MiddleCut), names their end, errors wrap; the
+    # id, interval and date keep their width.
+    table = Table(
+        Column("id", no_wrap=True),
+        Column("name", no_wrap=True, overflow="ellipsis"),
+        "url",
+        Column("every", no_wrap=True),
+        Column("last success", no_wrap=True),
+        "state",
+    )
     for feed in feeds:
         if feed.disabled_reason:
             state = f"[red]disabled[/red]: {_esc(feed.disabled_reason)}"
@@ -69,12 +78,14 @@ def feeds_list(cli: CliContext) -> None:
         table.add_row(
             str(feed.id),
             _esc(feed.display_name),
-            _esc(feed.url),
+            MiddleCut(clean(feed.url)),
             duration(feed.poll_interval),
             last,
             state,
         )
-    table_console().print(table)
+    console = table_console()
+    fit_table(table, console, {2: 20, 1: 8, 5: 10})
+    console.print(table)
 
 
 @feeds_group.command("remove")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import IO
 
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.table import Table
+from rich.text import Text
 
 # Wider than any row: piped output (a file, grep, a script) gets every cell whole.
 _PIPED_WIDTH = 100_000
@@ -20,6 +24,82 @@ def table_console() -> Console:
     if _isatty(console.file):
         return console
     return Console(width=_PIPED_WIDTH)
+
+
+def fit_table(table: Table, console: Console, flexible: dict[int, int]) -> None:
+    """Fit `table` to `console`'s width by narrowing only the `flexible` columns (index: the
+    fewest cells it keeps), in the order given: each gets its floor first, then the room left
+    goes to the first, the next, and so on, up to what each needs. The other columns keep their
+    natural width. Rich's own squeeze narrows every column evenly, which cut all URLs to the same
+    "http://127.0.0.…" and wrapped the date; this keeps the cells that matter readable. A table
+    that fits is left alone."""
+    options = console.options
+    natural = []
+    for column in table.columns:
+        cells = [column.header, *column.cells]
+        natural.append(max(Measurement.get(console, options, cell).maximum for cell in cells))
+    extra = len(table.columns) + 1 + 2 * len(table.columns)  # borders, one space each side
+    if sum(natural) + extra <= console.width:
+        return
+    fixed = sum(width for i, width in enumerate(natural) if i not in flexible)
+    room = console.width - extra - fixed
+    widths = {i: min(natural[i], floor) for i, floor in flexible.items()}
+    if sum(widths.values()) > room:  # not even the floors fit: share what there is by them
+        total = sum(widths.values())
+        widths = {i: max(1, width * max(room, 0) // total) for i, width in widths.items()}
+    room -= sum(widths.values())
+    for i in flexible:
+        more = max(0, min(natural[i] - widths[i], room))
+        widths[i] += more
+        room -= more
+    for i, width in widths.items():
+        table.columns[i].width = width
+
+
+class MiddleCut:
+    """A table cell (a URL) that, cut to fit, loses its middle rather than its end:
+    "http://127.0.0.1:8080/harbor…/feed" and "http://127.0.0.1:8080/ledge…/feed" still tell two
+    feeds on one host apart, where cutting the end left "http://127.0.0.…" for both. Plain text:
+    no Rich markup is read in it."""
+
+    # The narrowest a cut cell gets before the table shrinks its other columns instead.
+    MIN_WIDTH = 24
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        width = cell_len(self.text)
+        return Measurement(min(width, self.MIN_WIDTH), width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = self.text
+        if cell_len(text) > options.max_width:
+            # Cut, a URL's scheme is the least telling part: "example.org/…/feed".
+            text = text.split("://", 1)[-1]
+        yield Text(cut_middle(text, options.max_width), no_wrap=True, overflow="crop")
+
+
+def cut_middle(text: str, width: int) -> str:
+    """`text` in at most `width` cells, its middle replaced by '…': about two fifths kept from
+    the start (a URL's scheme and host), the rest from the end (its path's last segments)."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    room = width - 1
+    head_room = room * 2 // 5
+    head = ""
+    for char in text:
+        if cell_len(head + char) > head_room:
+            break
+        head += char
+    tail = ""
+    for char in reversed(text):
+        if cell_len(head) + cell_len(char + tail) > room:
+            break
+        tail = char + tail
+    return f"{head}…{tail}"
 
 
 def duration(seconds: int) -> str:

@@ -12,11 +12,11 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from bot.app import NewsDigest, PassReport
 from bot.cli.context import HOURS, MIN_SOURCES, POSITIVE, CliContext, QueryCommand, pass_cli
-from bot.cli.output import table_console
+from bot.cli.output import fit_table, table_console
 from bot.pipeline.poll import FeedResult
 from bot.render.console import render_card_console, render_digest_console
 from bot.render.text import clean
@@ -172,7 +172,14 @@ def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -
         else:
             click.echo(f"No stories in the last {hours}h. Run `newsdigest poll` first.")
         return
-    table = Table("slug", "sources", "headline", "updated")
+    # One line per story: a long headline is cut with '…' (piped, it is printed whole).
+    # Slugs cut at the end still work as `newsdigest story PREFIX`.
+    table = Table(
+        Column("slug", no_wrap=True, overflow="ellipsis"),
+        Column("sources", no_wrap=True),
+        Column("headline", no_wrap=True, overflow="ellipsis"),
+        Column("updated", no_wrap=True),
+    )
     for story in stories:
         # Headlines (and slugs made from them) are feed text: clean() strips the terminal
         # escapes and bidi controls, escape() the Rich markup.
@@ -182,7 +189,9 @@ def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -
             escape(clean(story.headline)),
             story.last_updated.strftime("%Y-%m-%d %H:%M"),
         )
-    table_console().print(table)
+    console = table_console()
+    fit_table(table, console, {0: 12, 2: 24})
+    console.print(table)
 
 
 @click.command("story", cls=QueryCommand)
