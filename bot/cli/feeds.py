@@ -162,9 +162,14 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     default=None,
     help="Write the OPML to this file [default: stdout].",
 )
+@click.option("--force", is_flag=True, help="Replace --output if it exists.")
 @pass_cli
-def feeds_export(cli: CliContext, output: Path | None) -> None:
+def feeds_export(cli: CliContext, output: Path | None, force: bool) -> None:
     """Export the feed list as OPML (to stdout, or to --output)."""
+    if output is not None and output.exists() and not force:
+        # As `backup`: an export is often written next to the last one, and must not silently
+        # replace a file (another export, a hand-edited subscription list).
+        raise click.ClickException(f"{output} already exists (--force replaces it)")
     feeds = [
         OpmlFeed(url=f.url, title=f.display_name) for f in feed_store.list_feeds(cli.reader.db)
     ]
