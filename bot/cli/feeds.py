@@ -140,7 +140,7 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
                 cli.core.db,
                 url,
                 name=entry.title,
-                interval=cli.config.polling.default_interval,
+                interval=entry.interval or cli.config.polling.default_interval,
                 origin="opml",
             )
             added += 1
@@ -171,7 +171,8 @@ def feeds_export(cli: CliContext, output: Path | None, force: bool) -> None:
         # replace a file (another export, a hand-edited subscription list).
         raise click.ClickException(f"{output} already exists (--force replaces it)")
     feeds = [
-        OpmlFeed(url=f.url, title=f.display_name) for f in feed_store.list_feeds(cli.reader.db)
+        OpmlFeed(url=f.url, title=f.display_name, interval=f.poll_interval)
+        for f in feed_store.list_feeds(cli.reader.db)
     ]
     data = export_opml(feeds)
     if output is None:

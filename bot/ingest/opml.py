@@ -4,6 +4,10 @@ Import walks nested outlines (folders) and keeps every outline with an http(s) `
 titled by `title` or else `text`, with the enclosing folder as its category; every other outline
 with an `xmlUrl` is reported as skipped, with the reason, so an import can account for each. The XML parser
 resolves no entities, loads no DTD and refuses inline ones: an OPML file is user input.
+
+A feed's poll interval travels in a namespaced attribute of its outline,
+`newsdigest:interval="7200"` (seconds), which other readers ignore; read back, it is clamped to
+the bounds `feeds add --interval` accepts, and an unreadable one is left out (the default).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from email.utils import format_datetime
 
 from lxml import etree
 
+from bot.config_values import MAX_INTERVAL, MIN_INTERVAL
 from bot.ingest.errors import OpmlError
 from bot.ingest.normalize import xml_text
 
@@ -27,6 +32,12 @@ class OpmlFeed:
     title: str | None = None
     html_url: str | None = None
     category: str | None = None  # the enclosing outline's title, for nested (folder) exports
+    interval: int | None = None  # poll interval in seconds (newsdigest:interval), None: default
+
+
+# The namespace of newsdigest's own outline attributes (a name, never fetched).
+NEWSDIGEST_NS = "https://newsdigest.invalid/opml"
+_INTERVAL_ATTR = f"{{{NEWSDIGEST_NS}}}interval"
 
 
 @dataclass(slots=True, frozen=True)
@@ -101,9 +112,19 @@ def _walk(parent: etree._Element, category: str | None, out: OpmlContents, seen:
                 out.skipped.append(OpmlSkip(url, "listed twice in the file"))
             else:
                 seen.add(url)
-                out.feeds.append(OpmlFeed(url, title, _attr(el, "htmlUrl"), category))
+                interval = _interval(el.get(_INTERVAL_ATTR))
+                out.feeds.append(OpmlFeed(url, title, _attr(el, "htmlUrl"), category, interval))
         # Children of a feed outline are unusual but legal; they inherit the nearest folder.
         _walk(el, category if url else (title or category), out, seen)
+
+
+def _interval(value: str | None) -> int | None:
+    """An outline's newsdigest:interval in seconds, clamped to what `feeds add` accepts."""
+    try:
+        seconds = int((value or "").strip())
+    except ValueError:
+        return None
+    return min(max(seconds, MIN_INTERVAL), MAX_INTERVAL)
 
 
 def export_opml(feeds: Sequence[OpmlFeed], title: str = "newsdigest feeds") -> bytes:
@@ -111,7 +132,7 @@ def export_opml(feeds: Sequence[OpmlFeed], title: str = "newsdigest feeds") -> b
 
     Characters XML cannot carry are dropped from every title and URL, so one odd feed title
     cannot make the whole export fail."""
-    root = etree.Element("opml", version="2.0")
+    root = etree.Element("opml", version="2.0", nsmap={"newsdigest": NEWSDIGEST_NS})
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = xml_text(title)
     etree.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC), usegmt=True)
@@ -130,5 +151,7 @@ def export_opml(feeds: Sequence[OpmlFeed], title: str = "newsdigest feeds") -> b
         attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": url}
         if feed.html_url:
             attrs["htmlUrl"] = xml_text(feed.html_url)
+        if feed.interval is not None:
+            attrs[_INTERVAL_ATTR] = str(feed.interval)
         etree.SubElement(parent, "outline", attrs)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
