@@ -36,7 +36,10 @@ def topics_group() -> None:
 )
 @click.argument("slug")
 @click.argument("words", metavar="QUERY", nargs=-1, required=True)
-@click.option("--title", help="Human title shown on cards [default: the slug].")
+@click.option(
+    "--title",
+    help="Human title shown on cards [default: the topic's current title, for a new one the slug].",
+)
 @pass_cli
 def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | None) -> None:
     query = " ".join(words)
@@ -52,6 +55,8 @@ def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | 
         raise click.ClickException(
             f"topic {slug} is declared in {cli.config_file()}; change it there"
         )
+    if title is None and existing is not None:
+        title = existing.title  # replacing the query keeps the title unless --title is given
     channel_store.upsert_topic(cli.core.db, slug, query, title=title, origin="cli")
     click.echo(f"Topic {slug}: {parsed.describe()}")
 

@@ -1,0 +1,50 @@
+"""`topics add SLUG QUERY` on an existing topic replaces its query and keeps its title, unless
+--title is given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.store import channels as channel_store
+from bot.store.database import open_database
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
+
+
+def _topic(tmp_path: Path) -> tuple[str | None, str]:
+    db = open_database(tmp_path / "nd.db")
+    try:
+        topic = channel_store.get_topic(db, "chips")
+        assert topic is not None
+        return topic.title, topic.query
+    finally:
+        db.close()
+
+
+def test_a_new_query_keeps_the_title(runner: CliRunner, tmp_path: Path) -> None:
+    first = runner.invoke(cli, ["topics", "add", "chips", "chip", "--title", "Chip exports"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(cli, ["topics", "add", "chips", "chip", "AND", "export"])
+    assert again.exit_code == 0, again.output
+    assert _topic(tmp_path) == ("Chip exports", "chip AND export")
+
+
+def test_title_replaces_it(runner: CliRunner, tmp_path: Path) -> None:
+    runner.invoke(cli, ["topics", "add", "chips", "chip", "--title", "Chip exports"])
+    runner.invoke(cli, ["topics", "add", "chips", "chip", "--title", "Semiconductors"])
+    assert _topic(tmp_path) == ("Semiconductors", "chip")
+
+
+def test_a_new_topic_without_title_has_none(runner: CliRunner, tmp_path: Path) -> None:
+    runner.invoke(cli, ["topics", "add", "chips", "chip"])
+    assert _topic(tmp_path) == (None, "chip")
