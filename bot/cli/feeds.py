@@ -130,13 +130,14 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     except OSError as exc:
         raise click.ClickException(f"{opml_file}: cannot read: {exc.strerror or exc}") from None
     added = 0
+    blocked: list[tuple[str, str]] = []  # as `feeds add` warns, once per imported URL
     # Every outline that is not imported is counted and named with its reason, so the totals
     # add up to what the file lists.
     skipped = [(s.url, s.reason) for s in contents.skipped]
     for entry in contents.feeds:
         try:
             url = check_feed_url(entry.url)
-            feed_store.add_feed(
+            feed = feed_store.add_feed(
                 cli.core.db,
                 url,
                 name=entry.title,
@@ -144,6 +145,9 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
                 origin="opml",
             )
             added += 1
+            reason = _blocked_address(feed.url, cli.config.polling.allow_private_networks)
+            if reason:
+                blocked.append((feed.url, reason))
         except FeedExistsError:
             skipped.append((entry.url, "already a feed"))
         except FeedUrlError as exc:
@@ -152,6 +156,8 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
         click.echo(f"skipped {url}: {reason}", err=True)
     note = f" ({len(skipped)} skipped)" if skipped else ""
     click.echo(f"Imported {plural(added, 'feed')}{note} from {opml_file}")
+    for url, reason in blocked:
+        click.echo(f"Warning: {url}: {reason}; polling will fail until then", err=True)
 
 
 @feeds_group.command("export")
