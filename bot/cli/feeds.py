@@ -77,7 +77,8 @@ def feeds_list(cli: CliContext) -> None:
         last = feed.last_success_at.strftime("%Y-%m-%d %H:%M") if feed.last_success_at else "never"
         table.add_row(
             str(feed.id),
-            _esc(feed.display_name),
+            # An unnamed feed (no name, no title yet) is "-": the URL is in the next column.
+            _esc(feed.name or feed.title or "-"),
             MiddleCut(clean(feed.url)),
             duration(feed.poll_interval),
             last,
