@@ -143,7 +143,8 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
             raise ConfigError("config", f"file not found: {path}")
         return Config(missing_path=path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # A byte-order mark (Windows editors save one) is no TOML statement: read past it.
+        raw = tomllib.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config", f"not valid TOML ({exc})", path) from None
     except UnicodeDecodeError:
