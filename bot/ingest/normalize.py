@@ -19,8 +19,11 @@ from bot.boilerplate import strip_boilerplate
 from bot.feedurls import http_parts
 
 __all__ = [
+    "MAX_HTML_CHARS",
+    "MAX_TITLE_CHARS",
     "TRACKING_PARAMS",
     "canonical_url",
+    "cap_title",
     "html_to_text",
     "parse_date",
     "strip_boilerplate",
@@ -82,7 +85,11 @@ _CELL_TAGS = ("td", "th")
 # "<!channel>" or "<@U123>" in a title is content; an HTML parser would swallow it.
 _MARKUP_RE = re.compile(r"</?[A-Za-z]|<!--|<!\[CDATA\[|<!doctype", re.I)
 # Past this, an entry is a whole book, not news; the cap keeps one hostile item from stalling a poll.
+# It applies to plain text as to markup: a title of four million words is no less hostile.
 MAX_HTML_CHARS = 250_000
+# A title (an entry's, a feed's, an author's name) is one line of a card. Every later stage reads
+# titles whole (slugs, headlines, topic matching, outlet names), so they get a cap of their own.
+MAX_TITLE_CHARS = 1_000
 _html_parser = etree.HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
 )
@@ -100,10 +107,11 @@ def html_to_text(fragment: str | None) -> str:
     their own lines, runs of whitespace squashed, blank lines removed."""
     if not fragment:
         return ""
+    fragment = fragment[:MAX_HTML_CHARS]
     if not _MARKUP_RE.search(fragment):
         # Plain text (possibly entity-escaped) is the common case for titles; skip the parser.
         return _squash(html.unescape(fragment) if "&" in fragment else fragment)
-    data = fragment[:MAX_HTML_CHARS].encode("utf-8", "surrogatepass")
+    data = fragment.encode("utf-8", "surrogatepass")
     root = etree.fromstring(data, _html_parser)
     if root is None:
         return ""
@@ -122,6 +130,18 @@ def html_to_text(fragment: str | None) -> str:
                 el.tail = _xml_safe(el.tail)
         _mark_blocks(root)
     return _squash("".join(root.itertext()))
+
+
+def cap_title(text: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """`text` if it fits in `limit` characters, else cut at the last word boundary that fits
+    (mid-word when the first word alone is longer) and ended with "…", `limit` in all."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space > 0:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 def _mark_blocks(root: etree._Element) -> None:

@@ -31,6 +31,7 @@ import feedparser
 from bot.ingest.errors import FeedParseError
 from bot.ingest.normalize import (
     canonical_url,
+    cap_title,
     html_to_text,
     is_homepage,
     parse_date,
@@ -194,7 +195,7 @@ def _build(
     base = url or feed_link
     if base and feed_link:
         base = _absolute(base, feed_link) or url
-    title = html_to_text(_str(feed.get("title"))) or None
+    title = cap_title(html_to_text(_str(feed.get("title")))) or None
     entries = []
     for raw in raw_entries:
         try:
@@ -218,9 +219,11 @@ def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
     # The GUID seed below reads the text as feeds gave it, so no stored entry changes its GUID.
     full_text = html_to_text(_body_html(raw))
     text = strip_boilerplate(full_text)
-    title = html_to_text(_str(raw.get("title")))
-    if not title and text:
-        title = " ".join(text.split()[:_TITLE_FALLBACK_WORDS])
+    full_title = html_to_text(_str(raw.get("title")))
+    if not full_title and text:
+        words = text.split(maxsplit=_TITLE_FALLBACK_WORDS)
+        full_title = " ".join(words[:_TITLE_FALLBACK_WORDS])
+    title = cap_title(full_title)
     published = _date(raw, "published") or _date(raw, "updated") or _date(raw, "created")
     raw_id = _str(raw.get("id")).strip()
     if raw_id and raw_id != raw_link:
@@ -230,9 +233,11 @@ def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
     else:
         # No id, and no link or only the site's home page (status pages give every item that):
         # a digest of what the item says, stable across polls.
-        seed = "\x1f".join([title, full_text[:500], published.isoformat() if published else ""])
+        seed = "\x1f".join(
+            [full_title, full_text[:500], published.isoformat() if published else ""]
+        )
         guid = "sha1:" + hashlib.sha1(seed.encode("utf-8")).hexdigest()
-    author = html_to_text(_str(raw.get("author"))) or None
+    author = cap_title(html_to_text(_str(raw.get("author")))) or None
     return ParsedEntry(
         guid=guid, url=link, title=title, text=text, published=published, author=author
     )
