@@ -51,6 +51,10 @@ class PollingConfig:
     total_limit: int = 20
     timeout: float = 20.0
     max_bytes: int = 10_000_000
+    # New entries one feed may add in one poll, the newest first; the rest wait for later polls.
+    # Ordinary feeds carry 10 to 100 items, so only a first poll of an archive-sized feed or a
+    # hostile one (20,000 items, or GUIDs that change on every fetch) meets it. See poll.py.
+    max_new_entries: int = 200
     allow_private_networks: bool = False
     # An email or URL put in the User-Agent so feed publishers can reach this instance's operator.
     contact: str | None = None
@@ -212,6 +216,7 @@ def _parse_polling(raw: dict[str, Any]) -> PollingConfig:
             "total_limit",
             "timeout",
             "max_bytes",
+            "max_new_entries",
             "allow_private_networks",
             "contact",
         },
@@ -220,7 +225,7 @@ def _parse_polling(raw: dict[str, Any]) -> PollingConfig:
     p = PollingConfig()
     if "default_interval" in raw:
         p.default_interval = parse_duration(raw["default_interval"], "polling.default_interval")
-    for name in ("max_failures", "per_host_limit", "total_limit", "max_bytes"):
+    for name in ("max_failures", "per_host_limit", "total_limit", "max_bytes", "max_new_entries"):
         if name in raw:
             setattr(p, name, positive_int(raw[name], f"polling.{name}"))
     if "timeout" in raw:

@@ -69,6 +69,11 @@ _XML_DECL_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=""", re.I)
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
          codecs.BOM_UTF16_BE)  # fmt: skip
 _TITLE_FALLBACK_WORDS = 12
+# Entries read from one document, the newest by date (undated ones after, in document order).
+# The fetch's size cap bounds the bytes, not the items: 10 MB of tiny items is 100,000 entries,
+# each costing an HTML pass. Five times what one poll stores (polling.max_new_entries); what is
+# past it is old backlog of an archive-sized feed, not read at all.
+MAX_FEED_ENTRIES = 1_000
 
 
 @dataclass(slots=True)
@@ -91,6 +96,8 @@ class ParsedFeed:
     update_minutes: int | None = None
     # Which library produced it ("fastfeedparser" or "feedparser"); handy in benches and logs.
     parser: str = "fastfeedparser"
+    # Entries of the document left unread past MAX_FEED_ENTRIES.
+    unread_entries: int = 0
 
     @property
     def asked_minutes(self) -> int | None:
@@ -196,6 +203,9 @@ def _build(
     if base and feed_link:
         base = _absolute(base, feed_link) or url
     title = cap_title(html_to_text(_str(feed.get("title")))) or None
+    unread = max(0, len(raw_entries) - MAX_FEED_ENTRIES)
+    if unread:
+        raw_entries = _newest(raw_entries, MAX_FEED_ENTRIES)
     entries = []
     for raw in raw_entries:
         try:
@@ -210,7 +220,22 @@ def _build(
         ttl_minutes=_ttl(feed, body),
         update_minutes=_update_minutes(feed, body),
         parser=which,
+        unread_entries=unread,
     )
+
+
+def _newest(raw_entries: list[Any], count: int) -> list[Any]:
+    """The `count` newest of `raw_entries` by date, undated ones after the dated in document
+    order; in document order. Only dates are read, which costs far less than a whole entry."""
+    keyed: list[tuple[bool, float, int]] = []
+    for index, raw in enumerate(raw_entries):
+        try:
+            date = _date(raw, "published") or _date(raw, "updated") or _date(raw, "created")
+        except Exception:
+            date = None  # an entry we cannot date is read as undated; `_entry` logs what is wrong
+        keyed.append((date is None, -date.timestamp() if date else 0.0, index))
+    keep = sorted(index for _, _, index in sorted(keyed)[:count])
+    return [raw_entries[index] for index in keep]
 
 
 def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:

@@ -1,15 +1,21 @@
 """A parsed feed's entries as the article rows a poll stores.
 
 Dates are made plausible here (a CMS's lost date, a scheduled post's future one); which of the
-rows are new is the store's call (`bot.store.articles.insert_new`).
+rows are new is the store's call (`bot.store.articles.insert_new`). One poll stores at most
+`polling.max_new_entries` new ones per feed, the newest first (`insert_newest`).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
+
+import sqlite_utils
 
 from bot.ingest.normalize import canonical_url
 from bot.ingest.parser import ParsedFeed
+from bot.models import Article
+from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedRow
 
@@ -55,3 +61,29 @@ def entry_rows(
             }
         )
     return rows
+
+
+def newest_first(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """`rows` by date, the newest first; undated ones after, in the feed's order (feeds list
+    their newest first, and nothing else says which of them is new)."""
+    dated = [r for r in rows if isinstance(r["published"], datetime)]
+    undated = [r for r in rows if not isinstance(r["published"], datetime)]
+    dated.sort(key=lambda r: cast(datetime, r["published"]), reverse=True)
+    return dated + undated
+
+
+def insert_newest(
+    db: sqlite_utils.Database, rows: list[dict[str, object]], cap: int
+) -> tuple[list[Article], int]:
+    """`rows` stored as `insert_new` does, but at most `cap` new articles, the newest first;
+    and how many rows were left unexamined once the cap was met. They are not marked seen in
+    any way: a feed that still serves them has its next poll take the next `cap` of them."""
+    if len(rows) <= cap:
+        return article_store.insert_new(db, rows), 0  # the usual case: every row fits
+    new: list[Article] = []
+    ordered = newest_first(rows)
+    for done, row in enumerate(ordered, start=1):
+        new.extend(article_store.insert_new(db, [row]))
+        if len(new) >= cap:
+            return new, len(ordered) - done
+    return new, 0

@@ -19,10 +19,10 @@ from bot import user_agent
 from bot.config import PollingConfig
 from bot.ingest.errors import FeedParseError
 from bot.ingest.fetcher import FeedFetcher, FetchResult
-from bot.ingest.parser import ParsedFeed, parse_feed
+from bot.ingest.parser import MAX_FEED_ENTRIES, ParsedFeed, parse_feed
 from bot.ingest.policy import FeedPollState, PollOutcome, apply_fetch_result, record_failure
 from bot.models import Article
-from bot.pipeline.entries import entry_rows
+from bot.pipeline.entries import entry_rows, insert_newest, newest_first
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store import tombstones
@@ -183,11 +183,46 @@ async def _poll_one(
             if result.status == 304 and outcome.last_error is None:
                 # Unchanged, so still serving the entries its tombstones stand for.
                 tombstones.refresh_feed(db, feed.id, now=now)
-            new = article_store.insert_new(db, rows)
+            new, left = insert_newest(db, rows, polling.max_new_entries)
+            if left:
+                # The old validators, so the next poll downloads the feed again (no 304) and
+                # takes the next of what is left, as `_store_one_by_one` does for skipped entries.
+                outcome = _keep_validators(db, feed, outcome)
     except Exception as exc:
         log.exception("storing %s crashed", feed.url)
         return _store_one_by_one(db, polling, feed, outcome, result, parsed, rows, now, exc)
-    return _summarise(feed, outcome, result, parsed, new)
+    summary = _summarise(feed, outcome, result, parsed, new)
+    return _note_capped(summary, parsed, left)
+
+
+def _keep_validators(db: sqlite_utils.Database, feed: FeedRow, outcome: PollOutcome) -> PollOutcome:
+    feed_store.update_feed(db, feed.id, etag=feed.etag, last_modified=feed.last_modified)
+    return dataclasses.replace(outcome, etag=feed.etag, last_modified=feed.last_modified)
+
+
+def _note_capped(summary: FeedResult, parsed: ParsedFeed | None, left: int) -> FeedResult:
+    """Say what a poll left out of a large feed: past the new-entry cap, one WARNING line (and
+    the note `newsdigest poll` prints); only entries past the parser's read limit, INFO (an
+    archive-sized feed meets it on every download; nothing in it is new news)."""
+    unread = parsed.unread_entries if parsed is not None else 0
+    url = summary.feed.url
+    if not left:
+        if unread:
+            log.info(
+                "feed %s: read the newest %d entries, %d older ones not read",
+                url, MAX_FEED_ENTRIES, unread,
+            )  # fmt: skip
+        return summary
+    note = (
+        f"stored the newest {summary.new_articles} new entries (polling.max_new_entries); "
+        f"skipped {plural(left, 'older entry', 'older entries')}, left for later polls"
+    )
+    if unread:
+        note += f", and {unread} past the newest {MAX_FEED_ENTRIES} in the feed, not read"
+    log.warning("feed %s: %s", url, note)
+    if summary.error:
+        return summary
+    return dataclasses.replace(summary, error=note)
 
 
 def _ttl_minutes(
@@ -220,12 +255,12 @@ def _store_one_by_one(
     back off, and in the end disable, a healthy feed for as long as one bad entry stays in it.
     But the old validators are kept while any entry is skipped, so the next poll downloads the
     feed again (no 304) and retries them: a passing cause, a locked database say, loses nothing."""
-    new, skipped = _insert_each(db, feed, rows)
+    new, skipped, left = _insert_each(db, feed, rows, polling.max_new_entries)
     if rows and skipped == len(rows):
         # Nothing could be stored: whatever broke is not one entry's fault.
         error = f"entries could not be stored (internal error: {_brief(exc)})"
         return dataclasses.replace(_record_crash(db, polling, feed, now, error), entries=len(rows))
-    if skipped:
+    if skipped or left:
         outcome = dataclasses.replace(outcome, etag=feed.etag, last_modified=feed.last_modified)
     try:
         with transaction(db):
@@ -239,7 +274,7 @@ def _store_one_by_one(
     if skipped:
         note = f"skipped {plural(skipped, 'entry', 'entries')} that could not be stored"
         summary = dataclasses.replace(summary, error=f"{note} ({_brief(exc)})")
-    return summary
+    return _note_capped(summary, parsed, left)
 
 
 def _brief(exc: BaseException) -> str:
@@ -247,19 +282,23 @@ def _brief(exc: BaseException) -> str:
 
 
 def _insert_each(
-    db: sqlite_utils.Database, feed: FeedRow, rows: list[dict[str, object]]
-) -> tuple[list[Article], int]:
-    """The entries stored one transaction each, and how many could not be."""
+    db: sqlite_utils.Database, feed: FeedRow, rows: list[dict[str, object]], cap: int
+) -> tuple[list[Article], int, int]:
+    """The entries stored one transaction each, at most `cap` new ones (the newest first, as
+    `_insert_capped`); how many could not be stored; and how many were left past the cap."""
     new: list[Article] = []
     skipped = 0
-    for row in rows:
+    ordered = newest_first(rows) if len(rows) > cap else rows
+    for done, row in enumerate(ordered, start=1):
         try:
             with transaction(db):
                 new.extend(article_store.insert_new(db, [row]))
         except Exception:
             skipped += 1
             log.exception("feed %s: skipped entry %r", feed.url, row.get("guid"))
-    return new, skipped
+        if len(new) >= cap:
+            return new, skipped, len(ordered) - done
+    return new, skipped, 0
 
 
 def _record_crash(

@@ -1,0 +1,138 @@
+"""One feed cannot flood one poll: at most `polling.max_new_entries` new entries are stored per
+feed per poll, the newest first, with one WARNING naming the feed and what was skipped. Skipped
+entries are not marked seen: the old validators are kept, so later polls download the feed again
+and take the next ones. And a document's parse reads at most `MAX_FEED_ENTRIES` entries, the newest.
+Real loopback feed server, real SQLite file."""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bot.config import ConfigError, PollingConfig, load_config
+from bot.feedserver import FeedServer, Reply
+from bot.ingest.parser import MAX_FEED_ENTRIES, parse_feed
+from bot.pipeline.poll import poll_feeds
+from bot.store import feeds as feed_store
+
+POLLING = PollingConfig(allow_private_networks=True, timeout=30.0)
+START = datetime(2024, 7, 1, tzinfo=UTC)
+
+
+def _rss(numbers: list[int], *, dated: bool = True) -> bytes:
+    items = []
+    for n in numbers:
+        date = (
+            f"<pubDate>{format_datetime(START + timedelta(minutes=n))}</pubDate>" if dated else ""
+        )
+        items.append(
+            f"<item><title>Council report number {n}</title><guid>item-{n}</guid>"
+            f"<link>https://m.example/{n}</link><description>Text {n}.</description>{date}</item>"
+        )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>'
+        + "".join(items)
+        + "</channel></rss>"
+    ).encode()
+
+
+def _numbers(db: sqlite_utils.Database) -> set[int]:
+    return {int(r[0].split("-")[1]) for r in db.execute("SELECT guid FROM articles")}
+
+
+def test_the_default_cap_is_200() -> None:
+    assert PollingConfig().max_new_entries == 200
+
+
+async def test_a_huge_feed_adds_the_newest_200_per_poll_and_the_rest_later(
+    server: FeedServer, db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    numbers = list(range(450))
+    random.Random(7).shuffle(numbers)  # by date, not by place in the document
+    server.route("/many", Reply(body=_rss(numbers), etag='"v1"'))
+    feed_store.add_feed(db, server.url("/many"))
+    now = START + timedelta(days=1)
+
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
+        report = await poll_feeds(db, POLLING, now=now)
+
+    (result,) = report.feeds
+    assert result.status == "new" and result.new_articles == 200
+    assert _numbers(db) == set(range(250, 450))  # the newest 200
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert server.url("/many") in warnings[0] and "skipped 250 older entries" in warnings[0]
+    assert result.error is not None and "skipped 250 older entries" in result.error
+    (feed,) = feed_store.list_feeds(db)
+    assert feed.etag is None  # not v1: the next poll downloads the feed again, no 304
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
+        second = await poll_feeds(db, POLLING, feeds=feed_store.list_feeds(db), now=now)
+        third = await poll_feeds(db, POLLING, feeds=feed_store.list_feeds(db), now=now)
+    assert second.feeds[0].new_articles == 200 and third.feeds[0].new_articles == 50
+    assert _numbers(db) == set(range(450))
+    assert third.feeds[0].error is None
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1  # second only
+    (feed,) = feed_store.list_feeds(db)
+    assert feed.etag == '"v1"'  # all taken: validators stored as usual
+    assert server.requests[-1].header("If-None-Match") is None
+
+
+async def test_the_cap_counts_new_entries_not_items_in_the_feed(
+    server: FeedServer, db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
+    server.script("/f", Reply(body=_rss(list(range(100)))), Reply(body=_rss(list(range(103)))))
+    feed_store.add_feed(db, server.url("/f"))
+    now = START + timedelta(days=1)
+    for _ in range(10):  # ten polls take the 100 items of the first document, 10 at a time
+        await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
+    assert len(_numbers(db)) == 100
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
+        report = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
+    # 103 items, 3 new: no cap met, no warning, although the feed has ten times the cap.
+    assert report.feeds[0].new_articles == 3 and report.feeds[0].error is None
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]
+
+
+async def test_undated_entries_are_taken_in_document_order(
+    server: FeedServer, db: sqlite_utils.Database
+) -> None:
+    polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=5)
+    server.route("/f", Reply(body=_rss([9, 3, 7, 1, 5, 8, 2], dated=False)))
+    feed_store.add_feed(db, server.url("/f"))
+
+    await poll_feeds(db, polling)
+
+    assert _numbers(db) == {9, 3, 7, 1, 5}
+
+
+def test_a_document_is_read_up_to_its_newest_max_feed_entries() -> None:
+    count = MAX_FEED_ENTRIES + 500
+    numbers = list(range(count))
+    random.Random(3).shuffle(numbers)
+    parsed = parse_feed(_rss(numbers))
+    assert len(parsed.entries) == MAX_FEED_ENTRIES and parsed.unread_entries == 500
+    assert {int(e.guid.split("-")[1]) for e in parsed.entries} == set(range(500, count))
+    # The ones kept stay in document order.
+    order = [n for n in numbers if n >= 500]
+    assert [int(e.guid.split("-")[1]) for e in parsed.entries] == order
+
+
+def test_max_new_entries_is_set_under_polling(tmp_path: Path) -> None:
+    path = tmp_path / "newsdigest.toml"
+    path.write_text("[polling]\nmax_new_entries = 50\n", encoding="utf-8")
+    assert load_config(path).polling.max_new_entries == 50
+    path.write_text("[polling]\nmax_new_entries = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.key == "polling.max_new_entries"
