@@ -6,7 +6,10 @@ ran, so an old database file upgrades in place and a new one is built by the sam
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import shutil
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -67,7 +70,9 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DatabaseOpenError(path, f"cannot open: {exc.strerror or exc}") from None
+            cause = _ERRNO_CAUSES.get(exc.errno or 0) or exc.strerror or str(exc)
+            raise DatabaseOpenError(path, f"cannot open: {cause}") from None
+    conn: sqlite3.Connection | None = None
     try:
         # isolation_level=None: we manage transactions explicitly, so a commit is where we say.
         conn = sqlite3.connect(
@@ -82,7 +87,9 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
             raise  # our database, locked by another process: the caller says "busy, try again"
         if "not a database" in str(exc):
             raise DatabaseOpenError(path, "not a newsdigest database") from None
-        raise DatabaseOpenError(path, f"cannot open: {exc}") from None
+        if conn is not None:
+            conn.close()
+        raise DatabaseOpenError(path, _cannot_open(path, exc)) from None
     db.execute("PRAGMA foreign_keys = ON")
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     # NORMAL is durable enough in WAL mode for articles; the outbox asks for FULL around its writes.
@@ -93,6 +100,41 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
         db.conn.close()  # refused: nothing of ours may keep the file open
         raise DatabaseOpenError(path, exc.problem) from None  # named as the user gave it
     return db
+
+
+READ_ONLY = "the file or its directory is read-only"
+DISK_FULL = "the disk is full"
+_ERRNO_CAUSES = {errno.EROFS: READ_ONLY, errno.EACCES: READ_ONLY, errno.EPERM: READ_ONLY,
+                 errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL}  # fmt: skip
+# Free space under this when SQLite fails is taken for a full disk: a nearly full disk has SQLite
+# fail as it writes its journal or WAL index, often as a bare "disk I/O error".
+NEARLY_FULL_BYTES = 1 << 20
+
+
+def storage_problem(path: str, exc: sqlite3.Error | None = None) -> str | None:
+    """What about where the database file lies explains a SQLite failure (`READ_ONLY` or
+    `DISK_FULL`), or None. SQLite's own words ("unable to open database file", "disk I/O error")
+    do not say, so the file system is asked: SQLite's error code, then whether the file and its
+    directory take writes (a read-only mount answers no even for root; WAL mode writes its -wal
+    and -shm files next to the database), then the free space."""
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
+        return DISK_FULL
+    file = Path(path)
+    directory = file.parent if file.parent.is_dir() else None
+    if (file.exists() and not os.access(file, os.W_OK)) or (
+        directory is not None and not os.access(directory, os.W_OK)
+    ):
+        return READ_ONLY
+    try:
+        free = shutil.disk_usage(directory or file).free
+    except OSError:
+        return None
+    return DISK_FULL if free < NEARLY_FULL_BYTES else None
+
+
+def _cannot_open(path: str, exc: sqlite3.Error) -> str:
+    cause = storage_problem(path, exc) if path != ":memory:" else None
+    return f"cannot open: {cause} (SQLite: {exc})" if cause else f"cannot open: {exc}"
 
 
 def _enable_wal(db: sqlite_utils.Database) -> None:

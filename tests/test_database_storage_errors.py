@@ -1,0 +1,140 @@
+"""A database that cannot be opened because of where it lies says why: a read-only file,
+directory or mount, or a full disk, in one line (exit 1), instead of SQLite's "unable to open
+database file" or "disk I/O error". Real directories and files; as root, where permission bits are
+not enforced, the read-only case is checked with SQLite's failure simulated, and a full disk always
+is (a test cannot fill a real disk)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import bot.store.database as database
+from bot.cli import cli
+from bot.store.database import DISK_FULL, READ_ONLY, DatabaseOpenError, open_database
+
+as_root = os.geteuid() == 0
+
+
+@pytest.fixture(autouse=True)
+def no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "nd.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+
+
+@pytest.fixture
+def locked_dir(tmp_path: Path) -> Iterator[Path]:
+    """A directory holding one closed newsdigest database, then made read-only (0o555)."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    open_database(folder / "nd.db").conn.close()
+    folder.chmod(0o555)
+    yield folder
+    folder.chmod(0o755)
+
+
+def _fail_connect(monkeypatch: pytest.MonkeyPatch, message: str) -> None:
+    """SQLite failing to open, as it does on a read-only mount or a full disk."""
+
+    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        raise sqlite3.OperationalError(message)
+
+    monkeypatch.setattr(database.sqlite3, "connect", connect)
+
+
+def _cli(db: Path, args: list[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NEWSDIGEST_DB", str(db))
+    return CliRunner().invoke(cli, args)
+
+
+@pytest.mark.skipif(as_root, reason="root writes to a 0o555 directory")
+@pytest.mark.parametrize("name", ["nd.db", "new.db"])
+def test_a_read_only_directory_is_named_as_the_cause(
+    locked_dir: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = locked_dir / name
+    with pytest.raises(DatabaseOpenError) as info:
+        open_database(path)
+    assert info.value.problem.startswith(f"cannot open: {READ_ONLY} (SQLite: ")
+    result = _cli(path, ["stories"], monkeypatch)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: NEWSDIGEST_DB={path}: cannot open: {READ_ONLY}")
+    assert result.output.count("\n") == 1
+
+
+@pytest.mark.skipif(as_root, reason="root writes to a 0o444 file")
+def test_a_read_only_file_is_named_as_the_cause(tmp_path: Path) -> None:
+    path = tmp_path / "nd.db"
+    open_database(path).conn.close()
+    # Not in WAL mode (made by an older version, say): switching it is the first write.
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    path.chmod(0o444)
+    with pytest.raises(DatabaseOpenError) as info:
+        open_database(path)
+    assert info.value.problem.startswith(f"cannot open: {READ_ONLY}")
+
+
+def test_read_only_as_the_file_system_reports_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a read-only mount looks like even to root: access(W_OK) says no, SQLite cannot open.
+    real_access = os.access
+    ro = tmp_path / "mnt"
+    ro.mkdir()
+    monkeypatch.setattr(
+        database.os,
+        "access",
+        lambda p, mode: (
+            False if mode == os.W_OK and str(p).startswith(str(ro)) else real_access(p, mode)
+        ),
+    )
+    _fail_connect(monkeypatch, "unable to open database file")
+    result = _cli(ro / "nd.db", ["feeds", "list"], monkeypatch)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: NEWSDIGEST_DB={ro / 'nd.db'}: cannot open: {READ_ONLY}"
+        " (SQLite: unable to open database file)\n"
+    )
+
+
+def test_a_full_disk_is_named_as_the_cause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(database.shutil, "disk_usage", lambda p: usage._replace(free=4096))
+    _fail_connect(monkeypatch, "disk I/O error")
+    result = _cli(tmp_path / "nd.db", ["stories"], monkeypatch)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: NEWSDIGEST_DB={tmp_path / 'nd.db'}: cannot open: {DISK_FULL}"
+        " (SQLite: disk I/O error)\n"
+    )
+
+
+def test_no_cause_is_made_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A writable directory on a disk with room: SQLite's own words, as before.
+    _fail_connect(monkeypatch, "disk I/O error")
+    with pytest.raises(DatabaseOpenError) as info:
+        open_database(tmp_path / "nd.db")
+    assert info.value.problem == "cannot open: disk I/O error"
+
+
+@pytest.mark.parametrize(("code", "cause"), [(errno.EROFS, READ_ONLY), (errno.ENOSPC, DISK_FULL)])
+def test_a_directory_that_cannot_be_made_names_the_cause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, cause: str
+) -> None:
+    def mkdir(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code), str(self))
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    with pytest.raises(DatabaseOpenError) as info:
+        open_database(tmp_path / "sub" / "nd.db")
+    assert info.value.problem == f"cannot open: {cause}"
