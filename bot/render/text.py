@@ -19,6 +19,15 @@ SHORT_ANGLES = 3
 
 # Bidi overrides/isolates can visually reorder a line ("Trojan source"), hiding what it says.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Invisible format characters (Cf) with no job in one line of display text: zero-width space,
+# word joiner, BOM, soft hyphen, directional and invisible-math marks. They can split a word
+# or an address without showing ("bank\u200b.example"). The joiners U+200C/U+200D stay: they
+# shape Persian and Indic words and hold emoji sequences together (👩‍💻), as do the tag
+# characters of flag emoji.
+_INVISIBLE = frozenset(
+    "\u00ad\u061c\u180e\u200b\u200e\u200f\u2060\u2061\u2062\u2063\u2064"
+    "\u206a\u206b\u206c\u206d\u206e\u206f\ufeff\ufff9\ufffa\ufffb"
+)
 _SPACES_RE = re.compile(r"\s+")
 # Opening mark -> the closing marks that can end a quote it opened ("„…“" is German style).
 _QUOTE_PAIRS: dict[str, str] = {
@@ -63,10 +72,15 @@ def disguised_link(label: str, url: str | None) -> bool:
 
 
 def clean(text: str | None) -> str:
-    """One display line: control characters (ESC included) become spaces, runs of space squash."""
+    """One display line: control characters (ESC included) become spaces, invisible format
+    characters go, runs of space squash."""
     if not text:
         return ""
-    kept = [" " if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS else ch for ch in text]
+    kept = [
+        " " if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS else ch
+        for ch in text
+        if ch not in _INVISIBLE
+    ]
     return _SPACES_RE.sub(" ", "".join(kept)).strip()
 
 
