@@ -4,7 +4,87 @@ real host beside it on every platform, however the address in the label is dress
 
 from __future__ import annotations
 
-from bot.render.text import clean
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.adapters.discord.embeds import card_embeds
+from bot.adapters.discord.escape import escape, masked_link
+from bot.adapters.slack.blocks import card_units
+from bot.adapters.slack.escape import slack_link
+from bot.cards import SourceLink, StoryCard
+from bot.render.html import render_card_html
+from bot.render.text import clean, disguised_link
+
+EVIL = "https://evil.example/login"
+WHEN = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+
+# Labels a reader takes for bank.example (or apple.com), each on a link to evil.example.
+DISGUISES = [
+    "bank\u200b.example",  # zero-width space
+    "https://bank\u200b.example/login",
+    "bank\u2024example",  # one dot leader
+    "bank\ufe52example",  # small full stop
+    "bank\uff0eexample",  # fullwidth full stop
+    "bank\u3002example",  # ideographic full stop
+    "bank\uff61example",  # halfwidth ideographic full stop
+    "\u0430pple.com",  # Cyrillic а
+    "\uff42\uff41\uff4e\uff4b.example",  # fullwidth letters
+    "\uff48\uff54\uff54\uff50\uff53\uff1a\uff0f\uff0fbank.example",  # fullwidth scheme
+    "bank.exam\u200dple",  # zero-width joiner
+    "ba\u00adnk.example",  # soft hyphen
+    "\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",  # пример.рф
+]
+
+
+@pytest.mark.parametrize("label", DISGUISES)
+def test_a_dressed_up_address_is_still_a_disguised_link(label: str) -> None:
+    assert disguised_link(label, EVIL)
+
+
+@pytest.mark.parametrize(
+    ("label", "url"),
+    [
+        ("Example News: rates held", "https://news.example/a"),
+        ("Café owners rally", "https://news.example/a"),
+        ("bank\u200b.example login", "https://www.bank.example/login"),
+        ("\uff42\uff41\uff4e\uff4b.example", "https://bank.example/"),
+        # An internationalised host named in the label, linked by its ASCII form and back.
+        ("münchen.example", "https://xn--mnchen-3ya.example/"),
+        ("xn--mnchen-3ya.example", "https://münchen.example/"),
+        # Two sentences of Japanese, not an address.
+        ("東京で地震。被害は拡大", "https://news.example/a"),
+        ("東京で地震｡被害は拡大", "https://news.example/a"),
+        ("👩\u200d💻 Coders rally", "https://news.example/a"),
+    ],
+)
+def test_an_honest_label_is_not_a_disguise(label: str, url: str) -> None:
+    assert not disguised_link(label, url)
+
+
+def test_slack_link_shows_the_real_host_beside_a_dressed_up_address() -> None:
+    assert slack_link(EVIL, "bank\u200b.example") == (
+        "<https://evil.example/login|bank.example> (evil.example)"
+    )
+    assert slack_link(EVIL, "bank\uff0eexample") == (
+        "<https://evil.example/login|bank\uff0eexample> (evil.example)"
+    )
+    assert slack_link(EVIL, "\u0430pple.com") == (
+        "<https://evil.example/login|\u0430pple.com> (evil.example)"
+    )
+
+
+def test_discord_checks_the_raw_label_not_its_escaped_form() -> None:
+    # escape() puts a zero-width space after "https", which hid the address from the check.
+    raw = "https://bank.example/login"
+    label = escape(raw)
+    assert label == "https\u200b://bank.example/login"
+    assert masked_link(label, EVIL, raw=raw) == (
+        "[https\u200b://bank.example/login](https://evil.example/login) (evil.example)"
+    )
+    assert masked_link(escape("Bank news"), EVIL, raw="Bank news") == (
+        "[Bank news](https://evil.example/login)"
+    )
 
 
 def test_clean_drops_invisible_characters_but_keeps_joined_emoji() -> None:
@@ -17,3 +97,69 @@ def test_clean_drops_invisible_characters_but_keeps_joined_emoji() -> None:
     )
     england = "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
     assert clean(england) == england
+
+
+# --- whole cards ---------------------------------------------------------------------------------
+
+
+def _card(headline: str, title: str = "bank\u200b.example login") -> StoryCard:
+    return StoryCard(
+        story_id="s1",
+        slug="phish",
+        headline=headline,
+        source_count=2,
+        outlets=["A", "B"],
+        tldr=[],
+        sources=[
+            SourceLink("A", title, "https://evil.example/phish"),
+            SourceLink("B", "Towns get money", "https://b.example/"),
+        ],
+        angles=[],
+        also_reporting=[],
+        first_seen=WHEN,
+        as_of=WHEN,
+    )
+
+
+PHISH = "Log in at https://bank.example/secure to keep your account"
+
+
+def test_slack_card_sources_show_the_real_host() -> None:
+    blocks = card_units(_card(PHISH), buttons=False)
+    # The header is plain text, not a link: there is no address in it to disguise.
+    assert blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": PHISH, "emoji": False},
+    }
+    assert blocks[2] == {
+        "type": "section",
+        "text": {
+            "type": "mrkdwn",
+            "text": "*Sources*\n"
+            "• *A*: <https://evil.example/phish|bank.example login> (evil.example)\n"
+            "• *B*: <https://b.example/|Towns get money>",
+            "verbatim": True,
+        },
+    }
+
+
+def test_discord_card_sources_show_the_real_host() -> None:
+    (embed,) = card_embeds(_card("Rates held"))
+    assert embed.to_dict()["fields"] == [
+        {
+            "inline": False,
+            "name": "Sources",
+            "value": "• [A: bank.example login](https://evil.example/phish) (evil.example)\n"
+            "• [B: Towns get money](https://b.example/)",
+        }
+    ]
+
+
+def test_html_sources_show_the_real_host() -> None:
+    page = render_card_html(_card(PHISH))
+    assert (
+        '<li><strong>A</strong>: <a href="https://evil.example/phish" '
+        'rel="noopener noreferrer nofollow">bank.example login</a> (evil.example)</li>'
+    ) in page
+    # The HTML headline is not a link.
+    assert f"<h2>{PHISH}</h2>" in page

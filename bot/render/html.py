@@ -67,7 +67,7 @@ def _link(label: str, url: str | None) -> str:
     if safe is None:
         return _e(label)
     link = f'<a href="{escape(safe, quote=True)}" rel="{_REL}">{_e(label)}</a>'
-    if disguised_link(clean(label), safe):
+    if disguised_link(label, safe):
         link += f" ({escape(url_host(safe), quote=True)})"
     return link
 

@@ -45,10 +45,19 @@ _SINGLE_QUOTE_MARK_RE = re.compile(r"(?:^|\s)['‘’]|[,.!?;:]['’]")
 
 
 # Anything in a label that reads like a web address ("bank.example", "https://x", "www.y").
+# Host labels are letters of any script: "аpple.com" (Cyrillic а) or "пример.рф" reads as an
+# address as much as "apple.com" does. The label is normalised first (see `_as_read`).
+_HOST_LABEL = r"(?:[^\W_]|-)+"
 _URLISH_RE = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b",
+    rf"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\b{_HOST_LABEL}(?:\.{_HOST_LABEL})*\.[^\W\d_]{{2,}}\b",
     re.IGNORECASE,
 )
+# The ideographic full stop, which browsers read as the dot of a host name (IDNA maps it to
+# "."); NFKC already turns the one-dot leader U+2024 and the small and fullwidth stops into ".",
+# the halfwidth ideographic stop into U+3002. It counts as a dot before a Latin letter or digit
+# ("bank。example"), not between two sentences of Chinese or Japanese ("地震。被害"), which
+# would put a host note on every such headline.
+_IDEOGRAPHIC_DOT_RE = re.compile(r"\u3002(?=[a-z0-9])", re.IGNORECASE)
 
 
 def url_host(url: str | None) -> str:
@@ -61,14 +70,39 @@ def url_host(url: str | None) -> str:
 def disguised_link(label: str, url: str | None) -> bool:
     """True when a link's visible label names a different site than the one it opens, e.g. a
     feed title "https://bank.example/login" on a link to evil.example. Renderers then show the
-    real host beside the label, on every platform."""
-    host = url_host(url)
-    for match in _URLISH_RE.finditer(label):
+    real host beside the label, on every platform.
+
+    `label` is the raw feed text, not a platform's escaped form of it: escaping adds characters
+    (Discord's zero-width space after "https") that would hide the address from the check."""
+    host = _host_key(url_host(url))
+    for match in _URLISH_RE.finditer(_as_read(label)):
         found = match.group(0)
-        shown = url_host(found if "://" in found else "http://" + found)
+        shown = _host_key(url_host(found if "://" in found else "http://" + found))
         if not shown or not host or (shown != host and not host.endswith("." + shown)):
             return True
     return False
+
+
+def _as_read(label: str) -> str:
+    """The label as a reader takes it in: compatibility forms folded (fullwidth "ｂａｎｋ" is
+    "bank"), every invisible format character gone (Cf: "bank\u200b.example" shows as
+    "bank.example"), and the full stops a browser treats as dots read as dots."""
+    shown = "".join(ch for ch in clean(label) if unicodedata.category(ch) != "Cf")
+    shown = unicodedata.normalize("NFKC", shown)
+    shown = "".join(ch for ch in shown if unicodedata.category(ch) != "Cf")
+    return _IDEOGRAPHIC_DOT_RE.sub(".", shown)
+
+
+def _host_key(host: str) -> str:
+    """A host name in one comparable form: an internationalised label in its ASCII ("xn--")
+    form, as the browser resolves it, so "münchen.example" and "xn--mnchen-3ya.example" match."""
+    dotted = unicodedata.normalize("NFKC", host).replace("\u3002", ".")
+    return ".".join(_ascii_label(part) for part in dotted.split("."))
+
+
+def _ascii_label(part: str) -> str:
+    part = part.lower()
+    return part if part.isascii() else "xn--" + part.encode("punycode").decode("ascii")
 
 
 def clean(text: str | None) -> str:

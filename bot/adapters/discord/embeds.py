@@ -157,9 +157,11 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
     source_lines: list[tuple[str, str]] = []
     for link in card.sources:
         label = escape_fit(link.source, 80)
+        raw = link.source
         if title := escape(link.title):
             label = f"{label}: {fit(title, 300)}"
-        source_lines.append((f"• {_link(label, link.url) or label}", f"• {label}"))
+            raw = f"{link.source}: {link.title}"
+        source_lines.append((f"• {_link(label, link.url, raw) or label}", f"• {label}"))
     if source_lines:
         if full:
             for i, chunk in enumerate(_chunks(source_lines, FIELD_VALUE_LIMIT)):
@@ -195,12 +197,12 @@ def _angle_value(angle: Angle) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def _link(label: str, url: str | None) -> str | None:
+def _link(label: str, url: str | None, raw: str | None = None) -> str | None:
     """`masked_link`, or None without a usable URL or when the markup passes `MAX_LINK_CHARS`
     (a bare "Read →" that goes nowhere is noise; a source keeps its label)."""
     if link_url(url) is None:
         return None
-    markup = masked_link(label, url)
+    markup = masked_link(label, url, raw=raw)
     return markup if utf16_len(markup) <= MAX_LINK_CHARS else None
 
 

@@ -88,12 +88,21 @@ def link_url(url: str | None) -> str | None:
     return quote(url, safe=":/?#@!$&'*+,;=%~-._")
 
 
-def masked_link(label: str, url: str | None) -> str:
+def masked_link(label: str, url: str | None, *, raw: str | None = None) -> str:
     """`label` must already be escaped; without a usable URL it stays plain text. A label that
-    names another site than the link opens gets the real host beside it."""
+    names another site than the link opens gets the real host beside it.
+
+    `raw`: the unescaped feed text the label shows, which the disguise check reads (escaping
+    breaks up addresses, "https\u200b://"); a bot-authored label ("Read →") can leave it out."""
     target = link_url(url)
     if not target:
         return label
-    if disguised_link(label, url):
-        return f"[{label}]({target}) ({escape(url_host(url))})"
-    return f"[{label}]({target})"
+    return f"[{label}]({target}){host_note(raw if raw is not None else label, url)}"
+
+
+def host_note(raw: str | None, url: str | None) -> str:
+    """' (real.host)' when `raw` (unescaped feed text shown as a link to `url`) names another
+    site, else ''."""
+    if not disguised_link(raw or "", url):
+        return ""
+    return f" ({escape(url_host(url))})"
