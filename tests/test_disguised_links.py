@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.adapters.discord.embeds import card_embeds
-from bot.adapters.discord.escape import escape, masked_link
+from bot.adapters.discord.embeds import TITLE_LIMIT, card_embeds
+from bot.adapters.discord.escape import escape, masked_link, utf16_len
 from bot.adapters.slack.blocks import card_units
 from bot.adapters.slack.escape import slack_link
 from bot.cards import SourceLink, StoryCard
@@ -153,6 +153,35 @@ def test_discord_card_sources_show_the_real_host() -> None:
             "• [B: Towns get money](https://b.example/)",
         }
     ]
+
+
+def test_discord_title_naming_another_site_shows_the_real_host() -> None:
+    (embed,) = card_embeds(_card(PHISH))
+    shown = embed.to_dict()
+    assert shown["url"] == "https://evil.example/phish"
+    assert shown["title"] == (
+        "Log in at https\u200b://bank.example/secure to keep your account (evil.example)"
+    )
+
+
+def test_discord_title_disguised_with_invisible_characters_shows_the_real_host() -> None:
+    (embed,) = card_embeds(_card("Log in at bank\u200b.example today", title="Story"))
+    assert embed.to_dict()["title"] == "Log in at bank.example today (evil.example)"
+
+
+def test_discord_title_without_another_site_gets_no_note() -> None:
+    (embed,) = card_embeds(_card("Rates held at evil.example", title="Story"))
+    assert embed.to_dict()["title"] == "Rates held at evil.example"
+    (embed,) = card_embeds(_card("Rates held", title="Story"))
+    assert embed.to_dict()["title"] == "Rates held"
+
+
+def test_discord_long_title_keeps_its_note_within_the_limit() -> None:
+    headline = "Log in at bank.example " + "x" * 400
+    (embed,) = card_embeds(_card(headline, title="Story"))
+    title = embed.to_dict()["title"]
+    assert title.endswith("x… (evil.example)")
+    assert utf16_len(title) == TITLE_LIMIT
 
 
 def test_html_sources_show_the_real_host() -> None:

@@ -20,6 +20,7 @@ from bot.adapters.discord.escape import (
     escape,
     escape_fit,
     fit,
+    host_note,
     link_url,
     masked_link,
     utf16_len,
@@ -138,8 +139,12 @@ def _head_embed(card: StoryCard) -> discord.Embed:
     # Percent-encoded as in the masked source links, so the title opens the same address.
     urls = (link_url(s.url) for s in card.sources)
     url = next((u for u in urls if u and utf16_len(u) <= EMBED_URL_LIMIT), None)
+    # The title is a link like any other: a headline naming another site than the one it opens
+    # ("Log in at https://bank.example" on a link to evil.example) shows the real host.
+    note = host_note(card.headline, url) if url else ""
+    title = escape_fit(card.headline, TITLE_LIMIT - utf16_len(note))
     embed = discord.Embed(
-        title=escape_fit(card.headline, TITLE_LIMIT) or "Untitled story",
+        title=title + note if title else "Untitled story",
         url=url,
         # Leaves room for fields: the TL;DR matters most but should not starve the sources.
         description=_fit_lines(lines, 2500),
