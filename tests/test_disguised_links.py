@@ -14,7 +14,7 @@ from bot.adapters.slack.blocks import card_units
 from bot.adapters.slack.escape import slack_link
 from bot.cards import SourceLink, StoryCard
 from bot.render.html import render_card_html
-from bot.render.text import clean, disguised_link
+from bot.render.text import clean, disguised_link, note_host
 
 EVIL = "https://evil.example/login"
 WHEN = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -84,6 +84,18 @@ def test_discord_checks_the_raw_label_not_its_escaped_form() -> None:
     )
     assert masked_link(escape("Bank news"), EVIL, raw="Bank news") == (
         "[Bank news](https://evil.example/login)"
+    )
+
+
+def test_the_note_names_a_look_alike_host_in_its_ascii_form() -> None:
+    # The note is the real host, so it must not itself read as the site it imitates.
+    url = "https://\u0430pple.com/login"
+    assert note_host(url) == "xn--pple-43d.com"
+    assert slack_link(url, "apple.com sign-in") == (
+        "<https://\u0430pple.com/login|apple.com sign-in> (xn--pple-43d.com)"
+    )
+    assert masked_link("apple.com sign-in", url) == (
+        "[apple.com sign-in](https://%D0%B0pple.com/login) (xn--pple-43d.com)"
     )
 
 

@@ -18,10 +18,10 @@ from bot.render.text import (
     coverage_label,
     disguised_link,
     format_time,
+    note_host,
     safe_url,
     split_angles,
     story_command,
-    url_host,
 )
 
 _REL = "noopener noreferrer nofollow"
@@ -68,7 +68,7 @@ def _link(label: str, url: str | None) -> str:
         return _e(label)
     link = f'<a href="{escape(safe, quote=True)}" rel="{_REL}">{_e(label)}</a>'
     if disguised_link(label, safe):
-        link += f" ({escape(url_host(safe), quote=True)})"
+        link += f" ({escape(note_host(safe), quote=True)})"
     return link
 
 

@@ -67,6 +67,13 @@ def url_host(url: str | None) -> str:
         return ""
 
 
+def note_host(url: str | None) -> str:
+    """The host to show beside a disguised link: `url_host` with an internationalised name in
+    the ASCII ("xn--") form the browser resolves, so the note cannot itself be a look-alike
+    ("аpple.com" with a Cyrillic а shows as "xn--pple-43d.com")."""
+    return _host_key(url_host(url))
+
+
 def disguised_link(label: str, url: str | None) -> bool:
     """True when a link's visible label names a different site than the one it opens, e.g. a
     feed title "https://bank.example/login" on a link to evil.example. Renderers then show the

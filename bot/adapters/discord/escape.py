@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from bot.render.text import clean, disguised_link, safe_url, url_host
+from bot.render.text import clean, disguised_link, note_host, safe_url
 
 ELLIPSIS = "…"
 # Inline markdown and the characters that open a mention/channel/emoji/timestamp tag (`<`) or a
@@ -105,4 +105,4 @@ def host_note(raw: str | None, url: str | None) -> str:
     site, else ''."""
     if not disguised_link(raw or "", url):
         return ""
-    return f" ({escape(url_host(url))})"
+    return f" ({escape(note_host(url))})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.render.text import clean, disguised_link, safe_url, url_host
+from bot.render.text import clean, disguised_link, note_host, safe_url, url_host
 
 # Slack's emphasis markers only take effect at a word edge ("*bold*", not "3*4" or "snake_case"),
 # so only markers at an edge are swapped for look-alikes: enough to stop feed text from opening
@@ -90,7 +90,6 @@ def slack_link(url: str | None, label: str | None) -> str:
         return text
     # `|` inside the label is harmless after escaping, but Slack shows it oddly; use a look-alike.
     text = text.replace("|", "¦")
-    host = url_host(url)
     if disguised_link(label or "", url):
-        return f"<{target}|{text}> ({slack_escape(host)})"
+        return f"<{target}|{text}> ({slack_escape(note_host(url))})"
     return f"<{target}|{text}>"
