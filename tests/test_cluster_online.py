@@ -291,3 +291,34 @@ def test_a_hung_worker_is_stopped_and_the_batch_finishes_inline(monkeypatch, cap
     assert "worker hung" in caplog.text and "analysing the rest inline" in caplog.text
     assert got == expected
     assert many._stats._df == one._stats._df
+
+
+def test_a_batch_collects_garbage_rarely_and_gives_the_thresholds_back(monkeypatch):
+    # While a worker batch streams in, the collector's first threshold is raised (collections
+    # walked the open stories' heap every ~700 new objects); after the batch, whether it ran to
+    # the end or was stopped early, the host's thresholds are back.
+    import gc
+
+    from bot.cluster import analysis
+
+    items = _small_batches(monkeypatch, analysis)
+    before = gc.get_threshold()
+    assert before[0] < analysis.BATCH_GC_THRESHOLD
+    many = _ids()
+    during = [gc.get_threshold()[0] for _ in many.add_many(items)]
+    assert set(during) == {analysis.BATCH_GC_THRESHOLD}
+    assert gc.get_threshold() == before
+    for _ in many.add_many([replace(a, id=f"{a.id}-again") for a in items]):
+        break
+    many.close()
+    assert gc.get_threshold() == before
+    # A host that set its own thresholds during the batch keeps them.
+    batch = many.add_many([replace(a, id=f"{a.id}-third") for a in items])
+    next(batch)
+    gc.set_threshold(5000, before[1], before[2])
+    try:
+        list(batch)
+        assert gc.get_threshold()[0] == 5000
+    finally:
+        gc.set_threshold(*before)
+        many.close()
