@@ -67,3 +67,29 @@ def test_a_quote_with_a_figure_the_card_lacks_is_kept_though_it_repeats_the_head
     )
     (courier,) = angles
     assert "12 of 14 analysts" in courier.quote
+
+
+def test_a_short_headline_does_not_silence_every_quote_naming_its_subject() -> None:
+    # "Kestrel earnings": any quote about the company's earnings carries the whole headline, yet
+    # one about where the demand came from tells the reader something new.
+    headline = "Kestrel earnings"
+    bullet = "Kestrel reported quarterly earnings of 2 billion crowns on Tuesday."
+    quote = (
+        "Kestrel's earnings were lifted by unexpectedly strong demand for drones, analysts said."
+    )
+    articles = [
+        Article(id="k1", source="Port Herald", title=headline, text=bullet),
+        Article(
+            id="k2",
+            source="Coast Courier",
+            title="Kestrel beats forecasts",
+            text="Chief executive Mara Lund said the firm will hire 300 engineers in Lisbon and "
+            "Porto. " + quote,
+        ),
+    ]
+    angles, _ = build_angles(
+        articles, [a.source for a in articles], "Port Herald", tldr=[bullet], headline=headline
+    )
+    (courier,) = angles
+    assert "Mara Lund" in courier.line
+    assert courier.quote == quote

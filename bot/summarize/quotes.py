@@ -18,8 +18,11 @@ from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
 from bot.summarize.sentences import content_stems
 
 QUOTE_MAX_WORDS = 24
-# A quote carrying this much of the headline's content words tells the headline again.
+# A quote carrying this much of the headline's content words, which are at least this share of
+# its own, tells the headline again. Both: a short headline ("Apple earnings") is covered by any
+# quote naming its subject, and a long quote may carry a headline and much besides.
 QUOTE_MAX_HEADLINE = 0.7
+QUOTE_MIN_HEADLINE_SHARE = 0.5
 # A quote carrying this much of a bullet's content words (or of its own, when shorter) repeats
 # the bullet: the bar `angles` holds an angle's sentence to.
 QUOTE_MAX_CONTAINED = 0.75
@@ -40,7 +43,12 @@ class Told:
             return False  # a figure the card does not give yet is news, whatever else it repeats
         stems = frozenset(content_stems(quote))
         headline = self.headline
-        if headline and len(stems & headline) >= QUOTE_MAX_HEADLINE * len(headline):
+        on_headline = len(stems & headline)
+        if (
+            headline
+            and on_headline >= QUOTE_MAX_HEADLINE * len(headline)
+            and on_headline >= QUOTE_MIN_HEADLINE_SHARE * len(stems)
+        ):
             return True
         for bullet, bullet_figs in self.bullets:
             if stem_overlap(stems, bullet) >= QUOTE_MAX_CONTAINED:
