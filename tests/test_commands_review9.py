@@ -5,10 +5,9 @@ a channel never sent a digest. Real dispatch, real SQLite file."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from fakes.discord_api import FakeDiscord
+from fakes.stories import add_story
 from test_discord_commands import CHANNEL, answer, make_bot, slash
 
 from bot.adapters.discord.bot import DiscordBot
@@ -16,7 +15,7 @@ from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, parse_schedule
 from bot.store import channels as channel_store
-from bot.store import digest_runs
+from bot.store import deliveries, digest_runs
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
 
@@ -253,29 +252,40 @@ async def test_digest_preview_never_speaks_of_a_last_digest_that_never_was(
     )
 
 
-async def test_posted_digest_says_last_digest_only_once_there_was_one(core: NewsDigest) -> None:
+async def test_digest_speaks_of_a_last_digest_only_once_a_story_was_posted(
+    core: NewsDigest,
+) -> None:
     async def post_digest(channel: ChannelRow) -> int:
-        # As the runner does: the run is recorded even when it had no stories.
+        # As the runner does: the run is recorded even when it had no stories (and the scheduler
+        # records a baseline run for every digest channel at start).
         now = utcnow()
         digest_runs.record_digest_run(core.db, channel.id, scheduled_for=now, now=now, stories=0)
         return 0
 
     commands = Commands(core, post_digest=post_digest)
-    first = await commands.dispatch("digest", "", SLACK)
-    assert first.text == (
+    never = (
         "Nothing to post to this channel yet: no recent story has at least 2 independent "
         "sources. /watchlist shows its settings."
     )
+    assert (await commands.dispatch("digest", "", SLACK)).text == never
+    assert (await commands.dispatch("digest", "", SLACK)).text == never
+    # A story the channel was really sent, and there is a last digest to speak of.
+    now = utcnow()
+    add_story(core.db, "s-posted", ["A", "B"], now=now)
+    channel = _channel(core)
+    assert deliveries.enqueue_story(core.db, "s-posted", channel.id, now=now)
+    (row,) = deliveries.in_state(core.db, "pending")
+    deliveries.mark_sent(
+        core.db,
+        row.id,
+        message_ref="m1",
+        thread_ref=None,
+        source_count=2,
+        outlets=["A", "B"],
+        now=now,
+    )
     again = await commands.dispatch("digest", "", SLACK)
     assert again.text == "Nothing new for this channel since its last digest."
-
-
-async def test_a_channel_with_a_digest_on_record_keeps_the_old_wording(core: NewsDigest) -> None:
-    channel = channel_store.ensure_channel(core.db, "slack", "C5", name="news")
-    then = datetime(2026, 1, 5, 9, tzinfo=utcnow().tzinfo)
-    digest_runs.record_digest_run(core.db, channel.id, scheduled_for=then, now=then, stories=3)
-    reply = await Commands(core).dispatch("digest", "", SLACK)
-    assert reply.text == "Nothing new for this channel since its last digest."
 
 
 async def test_unfollow_names_a_topic_of_several_words_as_follow_does(core: NewsDigest) -> None:
@@ -283,3 +293,10 @@ async def test_unfollow_names_a_topic_of_several_words_as_follow_does(core: News
     reply = await Commands(core).dispatch("unfollow", "Machine  Learning", SLACK)
     assert reply.text == "This channel no longer follows machine-learning."
     assert _followed(core) == []
+
+
+async def test_unfollow_tidies_a_name_as_follow_does(core: NewsDigest) -> None:
+    await Commands(core).dispatch("follow", "machine learning- query: machine learning", SLACK)
+    assert _followed(core) == ["machine-learning"]
+    reply = await Commands(core).dispatch("unfollow", "machine learning-", SLACK)
+    assert reply.text == "This channel no longer follows machine-learning."

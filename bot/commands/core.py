@@ -25,10 +25,10 @@ from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.pipeline.digest import queued_story_count
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
+from bot.store import deliveries
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
-from bot.store.digest_runs import last_digest_run
 from bot.store.feeds import FeedExistsError
 from bot.textutil import plural
 
@@ -168,8 +168,9 @@ class Commands:
                 f"Posting to this channel is paused: {channel.paused_reason}. "
                 "Fix that, then /watchlist resume."
             )
-        # Asked before posting: posting records this digest as the channel's last one.
-        first = not channel.id or last_digest_run(self.core.db, channel.id) is None
+        # Asked before posting, which may queue the channel's first stories. Not from the digest
+        # runs: the scheduler records a run (a baseline) for every digest channel at start.
+        first = not channel.id or not deliveries.ever_queued(self.core.db, channel.id)
         channel = self.signed_up(channel, ctx)
         if self.post_digest is not None:
             posted = await self.post_digest(channel)

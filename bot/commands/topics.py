@@ -139,9 +139,9 @@ async def unfollow(
     commands: Commands, args: str, ctx: CommandContext, channel: ChannelRow
 ) -> Reply:
     db = commands.core.db
-    # Words joined as `/follow` names a topic of several words (and Discord's option does), so
-    # `/unfollow machine learning` finds `machine-learning`.
-    slug = "-".join(args.lower().split())
+    # The name as `/follow` reads it (words joined by '-', stray hyphens dropped), so
+    # `/unfollow machine learning` finds the `machine-learning` that `/follow` created.
+    slug = _topic_slug(db, args)
     if not slug:
         raise UsageError("Which topic?")
     # An unsaved channel (id 0) follows nothing, so this never needs to create its row.

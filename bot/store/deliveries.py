@@ -391,6 +391,12 @@ def posted_stories_changed_since(db: sqlite_utils.Database, since: datetime) -> 
     ]
 
 
+def ever_queued(db: sqlite_utils.Database, channel_pk: int) -> bool:
+    """Whether any story was ever queued for the channel (by a digest or at once), sent or not."""
+    sql = "SELECT 1 FROM deliveries WHERE channel_pk = ? LIMIT 1"
+    return db.execute(sql, [channel_pk]).fetchone() is not None
+
+
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
     found = dict.fromkeys(STATES, 0)
     for state, n in db.execute("SELECT state, COUNT(*) FROM deliveries GROUP BY state"):
