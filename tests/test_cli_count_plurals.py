@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fakes.cli import fresh_cli
 from fakes.stories import add_story
 
 from bot.cli import cli
@@ -14,13 +15,11 @@ from bot.store.database import open_database, utcnow
 
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
-    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
-    monkeypatch.chdir(tmp_path)
+    runner = fresh_cli(tmp_path, monkeypatch)
     db = open_database(tmp_path / "nd.db")
     add_story(db, "one", ["Council Gazette"], now=utcnow())
     db.close()
-    return CliRunner()
+    return runner
 
 
 def test_topics_test_says_1_source_and_1_story(runner: CliRunner) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fakes.cli import fresh_cli
 
 from bot.cli import cli
 from bot.cli.output import duration
@@ -13,10 +14,7 @@ from bot.cli.output import duration
 
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
-    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
+    return fresh_cli(tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize(

@@ -6,16 +6,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fakes.cli import fresh_cli
 
 from bot.cli import cli
 
 
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
-    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
+    runner = fresh_cli(tmp_path, monkeypatch)
     assert runner.invoke(cli, ["feeds", "add", "https://example.org/a.xml"]).exit_code == 0
     return runner
 

@@ -4,11 +4,10 @@ with …")."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from test_cli_piped_output import newsdigest, on_terminal
+from test_cli_piped_output import cli_env, newsdigest, on_terminal
 
 from bot.cli.output import cut_middle
 from bot.feedserver import FeedServer
@@ -16,15 +15,7 @@ from bot.feedserver import FeedServer
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    config = tmp_path / "nd.toml"
-    config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "FORCE_TERMINAL")}
-    env |= {
-        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
-        "NEWSDIGEST_CONFIG": str(config),
-        "NEWSDIGEST_DB": str(tmp_path / "nd.db"),
-    }
-    return env
+    return cli_env(tmp_path)
 
 
 def test_cut_middle_keeps_the_start_and_the_end() -> None:

@@ -26,6 +26,12 @@ LONG_PATH = "/section/world/regional/northern-provinces/feeds/latest-headlines.x
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
+    return cli_env(tmp_path)
+
+
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a `newsdigest` child process on a new database and config in
+    `tmp_path` that polls loopback feeds, with no terminal size of the caller's."""
     config = tmp_path / "nd.toml"
     config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "FORCE_TERMINAL")}

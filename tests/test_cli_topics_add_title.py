@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fakes.cli import fresh_cli
 
 from bot.cli import cli
 from bot.store import channels as channel_store
@@ -15,10 +16,7 @@ from bot.store.database import open_database
 
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
-    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
+    return fresh_cli(tmp_path, monkeypatch)
 
 
 def _topic(tmp_path: Path) -> tuple[str | None, str]:

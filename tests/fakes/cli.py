@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
@@ -18,3 +21,11 @@ def polled_sample(config: Config) -> CliRunner:
     polled = runner.invoke(cli, ["poll"])
     assert polled.exit_code == 0, polled.output
     return runner
+
+
+def fresh_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A runner on a new database in `tmp_path`, run from there with no config file."""
+    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
