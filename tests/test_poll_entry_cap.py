@@ -18,8 +18,12 @@ import sqlite_utils
 from bot.config import ConfigError, PollingConfig, load_config
 from bot.feedserver import FeedServer, Reply
 from bot.ingest.parser import MAX_FEED_ENTRIES, parse_feed
+from bot.pipeline import poll
+from bot.pipeline.entries import unstored
 from bot.pipeline.poll import poll_feeds
+from bot.store import articles as article_store
 from bot.store import feeds as feed_store
+from bot.store import retention, tombstones
 
 POLLING = PollingConfig(allow_private_networks=True, timeout=30.0)
 START = datetime(2024, 7, 1, tzinfo=UTC)
@@ -56,7 +60,7 @@ async def test_a_huge_feed_adds_the_newest_200_per_poll_and_the_rest_later(
     numbers = list(range(450))
     random.Random(7).shuffle(numbers)  # by date, not by place in the document
     server.route("/many", Reply(body=_rss(numbers), etag='"v1"'))
-    feed_store.add_feed(db, server.url("/many"))
+    feed_store.update_feed(db, feed_store.add_feed(db, server.url("/many")).id, etag='"v0"')
     now = START + timedelta(days=1)
 
     with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
@@ -70,7 +74,7 @@ async def test_a_huge_feed_adds_the_newest_200_per_poll_and_the_rest_later(
     assert server.url("/many") in warnings[0] and "skipped 250 older entries" in warnings[0]
     assert result.error is not None and "skipped 250 older entries" in result.error
     (feed,) = feed_store.list_feeds(db)
-    assert feed.etag is None  # not v1: the next poll downloads the feed again, no 304
+    assert feed.etag == '"v0"'  # kept, not v1: the next poll downloads the feed again, no 304
 
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
@@ -82,7 +86,7 @@ async def test_a_huge_feed_adds_the_newest_200_per_poll_and_the_rest_later(
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1  # second only
     (feed,) = feed_store.list_feeds(db)
     assert feed.etag == '"v1"'  # all taken: validators stored as usual
-    assert server.requests[-1].header("If-None-Match") is None
+    assert server.requests[-1].header("If-None-Match") == '"v0"'  # the third poll's, not v1
 
 
 async def test_the_cap_counts_new_entries_not_items_in_the_feed(
@@ -102,6 +106,116 @@ async def test_the_cap_counts_new_entries_not_items_in_the_feed(
     # 103 items, 3 new: no cap met, no warning, although the feed has ten times the cap.
     assert report.feeds[0].new_articles == 3 and report.feeds[0].error is None
     assert not [r for r in caplog.records if r.levelno == logging.WARNING]
+
+
+async def test_a_feed_meeting_the_cap_exactly_leaves_nothing_and_advances_its_validators(
+    server: FeedServer, db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 300 entries stored, then exactly 10 new ones arrive with a cap of 10: the 300 older rows
+    # the capped insert never looked at are all stored already, so nothing is left for later.
+    server.script(
+        "/f",
+        Reply(body=_rss(list(range(300))), etag='"a"'),
+        Reply(body=_rss(list(range(310))), etag='"b"'),
+    )
+    feed_store.add_feed(db, server.url("/f"))
+    now = START + timedelta(days=1)
+    wide = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=300)
+    await poll_feeds(db, wide, now=now)
+    assert len(_numbers(db)) == 300 and feed_store.list_feeds(db)[0].etag == '"a"'
+
+    polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
+        report = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
+
+    (result,) = report.feeds
+    assert result.new_articles == 10 and result.error is None
+    assert _numbers(db) == set(range(310))
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert feed_store.list_feeds(db)[0].etag == '"b"'  # validators advance: nothing left
+    again = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
+    assert server.requests[-1].header("If-None-Match") == '"b"'
+    assert again.feeds[0].status != "new" and again.feeds[0].new_articles == 0
+
+
+async def test_the_warning_counts_only_entries_really_left(
+    server: FeedServer, db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 300 stored, 15 new with a cap of 10: 5 are left, not the 305 rows past the cap.
+    server.script(
+        "/f",
+        Reply(body=_rss(list(range(300))), etag='"a"'),
+        Reply(body=_rss(list(range(315))), etag='"b"'),
+    )
+    feed_store.add_feed(db, server.url("/f"))
+    now = START + timedelta(days=1)
+    wide = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=300)
+    await poll_feeds(db, wide, now=now)
+
+    polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
+        report = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
+
+    (result,) = report.feeds
+    assert result.new_articles == 10  # the newest: 305-314; 300-304 are left
+    assert _numbers(db) == set(range(300)) | set(range(305, 315))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "skipped 5 older entries, left for later" in warnings[0]
+    assert result.error is not None and "skipped 5 older entries" in result.error
+    assert feed_store.list_feeds(db)[0].etag == '"a"'  # kept while entries remain
+
+    last = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
+    assert server.requests[-1].header("If-None-Match") == '"a"'
+    assert last.feeds[0].new_articles == 5 and last.feeds[0].error is None
+    assert _numbers(db) == set(range(315))
+    assert feed_store.list_feeds(db)[0].etag == '"b"'
+
+
+async def test_one_by_one_after_a_crash_also_counts_only_what_is_left(
+    server: FeedServer,
+    db: sqlite_utils.Database,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server.script(
+        "/f",
+        Reply(body=_rss(list(range(300))), etag='"a"'),
+        Reply(body=_rss(list(range(310))), etag='"b"'),
+    )
+    feed_store.add_feed(db, server.url("/f"))
+    now = START + timedelta(days=1)
+    wide = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=300)
+    await poll_feeds(db, wide, now=now)
+
+    def crash(*_args: object) -> None:
+        raise RuntimeError("the batch insert crashed")
+
+    monkeypatch.setattr(poll, "insert_newest", crash)  # the poll stores entries one by one
+    polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
+        report = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
+
+    (result,) = report.feeds
+    assert result.new_articles == 10 and result.error is None
+    assert _numbers(db) == set(range(310))
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert feed_store.list_feeds(db)[0].etag == '"b"'
+
+
+def test_unstored_counts_entries_neither_stored_nor_pruned(db: sqlite_utils.Database) -> None:
+    def row(n: int) -> dict[str, object]:
+        return {"source": "A", "guid": f"g{n}", "title": f"Item {n}", "seen_at": START}
+
+    article_store.insert_new(db, [row(1), row(2)])
+    retention.prune(
+        db, now=START + timedelta(days=200), older_than=timedelta(days=180),
+        window=timedelta(hours=48),
+    )  # fmt: skip
+    assert tombstones.count(db) == 2  # g1 and g2 are pruned now, no longer articles
+    article_store.insert_new(db, [row(3)])
+    # g1, g2 pruned, g3 stored: only g4 and g5 (g5 twice in the feed: one entry) are left.
+    assert unstored(db, [row(n) for n in (1, 2, 3, 4, 5, 5)]) == 2
+    assert unstored(db, []) == 0
 
 
 async def test_undated_entries_are_taken_in_document_order(

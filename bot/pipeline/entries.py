@@ -76,8 +76,9 @@ def insert_newest(
     db: sqlite_utils.Database, rows: list[dict[str, object]], cap: int
 ) -> tuple[list[Article], int]:
     """`rows` stored as `insert_new` does, but at most `cap` new articles, the newest first;
-    and how many rows were left unexamined once the cap was met. They are not marked seen in
-    any way: a feed that still serves them has its next poll take the next `cap` of them."""
+    and how many entries were left unstored once the cap was met (`unstored`). They are not
+    marked seen in any way: a feed that still serves them has its next poll take the next `cap`
+    of them."""
     if len(rows) <= cap:
         return article_store.insert_new(db, rows), 0  # the usual case: every row fits
     new: list[Article] = []
@@ -85,5 +86,27 @@ def insert_newest(
     for done, row in enumerate(ordered, start=1):
         new.extend(article_store.insert_new(db, [row]))
         if len(new) >= cap:
-            return new, len(ordered) - done
+            return new, unstored(db, ordered[done:])
     return new, 0
+
+
+# Entry ids per query: well under SQLite's bound variables limit (999 before 3.32).
+_ID_CHUNK = 500
+
+
+def unstored(db: sqlite_utils.Database, rows: list[dict[str, object]]) -> int:
+    """How many of `rows`, the ones a capped poll did not examine, are not stored yet: neither
+    an article with the entry's id (its feed and GUID, else URL or title: what `insert_new`
+    keys and recognises an entry by) nor a pruned one's tombstone. A few queries for them all,
+    none per row. An entry that `insert_new` would find republished under another GUID still
+    counts: the next poll downloads the feed again and stores nothing, and then lets it go."""
+    keys = {article_store._entry_id(row) for row in rows}  # one article per id, as stored
+    known: set[str] = set()
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), _ID_CHUNK):
+        chunk = ordered[start : start + _ID_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for table, column in (("articles", "id"), ("pruned_entries", "entry_key")):
+            query = f"SELECT {column} FROM {table} WHERE {column} IN ({marks})"
+            known.update(key for (key,) in db.execute(query, chunk))
+    return len(keys - known)

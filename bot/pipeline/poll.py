@@ -22,7 +22,7 @@ from bot.ingest.fetcher import FeedFetcher, FetchResult
 from bot.ingest.parser import MAX_FEED_ENTRIES, ParsedFeed, parse_feed
 from bot.ingest.policy import FeedPollState, PollOutcome, apply_fetch_result, record_failure
 from bot.models import Article
-from bot.pipeline.entries import entry_rows, insert_newest, newest_first
+from bot.pipeline.entries import entry_rows, insert_newest, newest_first, unstored
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store import tombstones
@@ -297,7 +297,7 @@ def _insert_each(
             skipped += 1
             log.exception("feed %s: skipped entry %r", feed.url, row.get("guid"))
         if len(new) >= cap:
-            return new, skipped, len(ordered) - done
+            return new, skipped, unstored(db, ordered[done:])
     return new, skipped, 0
 
 
