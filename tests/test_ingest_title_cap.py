@@ -66,6 +66,17 @@ def test_a_long_title_is_cut_at_a_word_boundary() -> None:
     assert cap_title("short title") == "short title"
 
 
+def test_a_long_last_word_is_cut_inside_rather_than_dropped() -> None:
+    # A word boundary early in the title would leave almost nothing of it: cut mid-word instead.
+    capped = cap_title("Breaking: " + "x" * 1200)
+    assert capped == ("Breaking: " + "x" * 1200)[: MAX_TITLE_CHARS - 1] + "…"
+    link = "A https://example.com/" + "p" * 1200
+    assert cap_title(link) == link[: MAX_TITLE_CHARS - 1] + "…"
+    # A boundary past half the limit is still taken: whole words, most of the limit kept.
+    late = "w" * (MAX_TITLE_CHARS * 3 // 4) + " " + "y" * 1200
+    assert cap_title(late) == "w" * (MAX_TITLE_CHARS * 3 // 4) + "…"
+
+
 @pytest.mark.parametrize("kind", sorted(FORMATS))
 def test_the_parser_caps_titles_and_text_in_every_format(kind: str) -> None:
     build, _ = FORMATS[kind]

@@ -133,13 +133,14 @@ def html_to_text(fragment: str | None) -> str:
 
 
 def cap_title(text: str, limit: int = MAX_TITLE_CHARS) -> str:
-    """`text` if it fits in `limit` characters, else cut at the last word boundary that fits
-    (mid-word when the first word alone is longer) and ended with "…", `limit` in all."""
+    """`text` if it fits in `limit` characters, else cut and ended with "…", `limit` at most:
+    at the last word boundary that fits when that keeps more than half of the limit, otherwise
+    mid-word (a first word, or a URL, longer than the rest: "Breaking: xxx…", not "Breaking:…")."""
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
     space = max(cut.rfind(" "), cut.rfind("\n"))
-    if space > 0:
+    if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip() + "…"
 
