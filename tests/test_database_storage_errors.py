@@ -1,8 +1,8 @@
-"""A database that cannot be opened because of where it lies says why: a read-only file,
-directory or mount, or a full disk, in one line (exit 1), instead of SQLite's "unable to open
-database file" or "disk I/O error". Real directories and files; as root, where permission bits are
-not enforced, the read-only case is checked with SQLite's failure simulated, and a full disk always
-is (a test cannot fill a real disk)."""
+"""A database that cannot be opened because of where it lies says why: a read-only mount, a file
+or directory this user may not write (permission denied, not read-only), or a full disk, in one
+line (exit 1), instead of SQLite's "unable to open database file" or "disk I/O error". Real
+directories and files; as root, where permission bits are not enforced, these cases are checked
+with SQLite's failure simulated, and a full disk always is (a test cannot fill a real disk)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,22 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
 
 import bot.store.database as database
 from bot.cli import cli
-from bot.store.database import DISK_FULL, READ_ONLY, DatabaseOpenError, open_database
+from bot.store.database import (
+    DISK_FULL,
+    NOT_WRITABLE,
+    PERMISSION_DENIED,
+    READ_ONLY,
+    DatabaseOpenError,
+    open_database,
+    storage_problem,
+)
 
 as_root = os.geteuid() == 0
 
@@ -50,6 +59,30 @@ def _fail_connect(monkeypatch: pytest.MonkeyPatch, message: str) -> None:
     monkeypatch.setattr(database.sqlite3, "connect", connect)
 
 
+def _deny_writes(monkeypatch: pytest.MonkeyPatch, under: Path) -> None:
+    """access(W_OK) says no under `under`, as for a read-only mount or a lack of permission."""
+    real_access = os.access
+    monkeypatch.setattr(
+        database.os,
+        "access",
+        lambda p, mode: (
+            False if mode == os.W_OK and str(p).startswith(str(under)) else real_access(p, mode)
+        ),
+    )
+
+
+def _mount(monkeypatch: pytest.MonkeyPatch, under: Path, *, read_only: bool) -> None:
+    """statvfs reports the file system under `under` mounted read-only, or not."""
+    real_statvfs = os.statvfs
+
+    def statvfs(p: object) -> object:
+        if str(p).startswith(str(under)):
+            return SimpleNamespace(f_flag=os.ST_RDONLY if read_only else 0)
+        return real_statvfs(p)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(database.os, "statvfs", statvfs)
+
+
 def _cli(db: Path, args: list[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("NEWSDIGEST_DB", str(db))
     return CliRunner().invoke(cli, args)
@@ -57,21 +90,23 @@ def _cli(db: Path, args: list[str], monkeypatch: pytest.MonkeyPatch):  # type: i
 
 @pytest.mark.skipif(as_root, reason="root writes to a 0o555 directory")
 @pytest.mark.parametrize("name", ["nd.db", "new.db"])
-def test_a_read_only_directory_is_named_as_the_cause(
+def test_a_directory_without_write_permission_is_named_as_the_cause(
     locked_dir: Path, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = locked_dir / name
     with pytest.raises(DatabaseOpenError) as info:
         open_database(path)
-    assert info.value.problem.startswith(f"cannot open: {READ_ONLY} (SQLite: ")
+    assert info.value.problem.startswith(f"cannot open: {PERMISSION_DENIED} (SQLite: ")
     result = _cli(path, ["stories"], monkeypatch)
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: NEWSDIGEST_DB={path}: cannot open: {READ_ONLY}")
+    assert result.output.startswith(
+        f"Error: NEWSDIGEST_DB={path}: cannot open: {PERMISSION_DENIED}"
+    )
     assert result.output.count("\n") == 1
 
 
 @pytest.mark.skipif(as_root, reason="root writes to a 0o444 file")
-def test_a_read_only_file_is_named_as_the_cause(tmp_path: Path) -> None:
+def test_a_file_without_write_permission_is_named_as_the_cause(tmp_path: Path) -> None:
     path = tmp_path / "nd.db"
     open_database(path).conn.close()
     # Not in WAL mode (made by an older version, say): switching it is the first write.
@@ -81,23 +116,18 @@ def test_a_read_only_file_is_named_as_the_cause(tmp_path: Path) -> None:
     path.chmod(0o444)
     with pytest.raises(DatabaseOpenError) as info:
         open_database(path)
-    assert info.value.problem.startswith(f"cannot open: {READ_ONLY}")
+    assert info.value.problem.startswith(f"cannot open: {PERMISSION_DENIED}")
 
 
 def test_read_only_as_the_file_system_reports_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # What a read-only mount looks like even to root: access(W_OK) says no, SQLite cannot open.
-    real_access = os.access
+    # What a read-only mount looks like even to root: access(W_OK) says no, statvfs says
+    # ST_RDONLY, SQLite cannot open.
     ro = tmp_path / "mnt"
     ro.mkdir()
-    monkeypatch.setattr(
-        database.os,
-        "access",
-        lambda p, mode: (
-            False if mode == os.W_OK and str(p).startswith(str(ro)) else real_access(p, mode)
-        ),
-    )
+    _deny_writes(monkeypatch, ro)
+    _mount(monkeypatch, ro, read_only=True)
     _fail_connect(monkeypatch, "unable to open database file")
     result = _cli(ro / "nd.db", ["feeds", "list"], monkeypatch)
     assert result.exit_code == 1
@@ -105,6 +135,59 @@ def test_read_only_as_the_file_system_reports_it(
         f"Error: NEWSDIGEST_DB={ro / 'nd.db'}: cannot open: {READ_ONLY}"
         " (SQLite: unable to open database file)\n"
     )
+
+
+def test_permission_denied_on_a_writable_mount_is_not_called_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # access(W_OK) says no, but the file system takes writes: the user lacks permission.
+    home = tmp_path / "theirs"
+    home.mkdir()
+    _deny_writes(monkeypatch, home)
+    _mount(monkeypatch, home, read_only=False)
+    _fail_connect(monkeypatch, "unable to open database file")
+    result = _cli(home / "nd.db", ["feeds", "list"], monkeypatch)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: NEWSDIGEST_DB={home / 'nd.db'}: cannot open: {PERMISSION_DENIED}"
+        " (SQLite: unable to open database file)\n"
+    )
+
+
+def test_a_mount_that_cannot_be_asked_is_called_not_writable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _deny_writes(monkeypatch, tmp_path)
+
+    def statvfs(p: object) -> object:
+        raise OSError(errno.ENOSYS, "no statvfs")
+
+    monkeypatch.setattr(database.os, "statvfs", statvfs)
+    problem = storage_problem(str(tmp_path / "nd.db"), sqlite3.OperationalError("unable to open"))
+    assert problem == NOT_WRITABLE
+
+
+def test_low_free_space_is_blamed_only_for_a_failed_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(database.shutil, "disk_usage", lambda p: usage._replace(free=4096))
+    path = str(tmp_path / "nd.db")
+    # Not a write that failed (too many open files, say): the disk is not the cause.
+    _fail_connect(monkeypatch, "unable to open database file")
+    with pytest.raises(DatabaseOpenError) as info:
+        open_database(path)
+    assert info.value.problem == "cannot open: unable to open database file"
+    assert storage_problem(path, sqlite3.OperationalError("unable to open database file")) is None
+    assert storage_problem(path) is None
+    # SQLITE_IOERR by its code (an extended one, worded otherwise), or by its words: a full disk.
+    ioerr = sqlite3.OperationalError("disk I/O error while writing the WAL index")
+    ioerr.sqlite_errorname = "SQLITE_IOERR_SHMSIZE"  # type: ignore[attr-defined]
+    assert storage_problem(path, ioerr) == DISK_FULL
+    coded = sqlite3.OperationalError("some other wording")
+    coded.sqlite_errorname = "SQLITE_IOERR_WRITE"  # type: ignore[attr-defined]
+    assert storage_problem(path, coded) == DISK_FULL
+    assert storage_problem(path, sqlite3.OperationalError("disk I/O error")) == DISK_FULL
 
 
 def test_a_full_disk_is_named_as_the_cause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,7 +210,15 @@ def test_no_cause_is_made_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert info.value.problem == "cannot open: disk I/O error"
 
 
-@pytest.mark.parametrize(("code", "cause"), [(errno.EROFS, READ_ONLY), (errno.ENOSPC, DISK_FULL)])
+@pytest.mark.parametrize(
+    ("code", "cause"),
+    [
+        (errno.EROFS, READ_ONLY),
+        (errno.EACCES, PERMISSION_DENIED),
+        (errno.EPERM, PERMISSION_DENIED),
+        (errno.ENOSPC, DISK_FULL),
+    ],
+)
 def test_a_directory_that_cannot_be_made_names_the_cause(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, cause: str
 ) -> None:

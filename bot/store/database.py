@@ -103,33 +103,58 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
 
 
 READ_ONLY = "the file or its directory is read-only"
+PERMISSION_DENIED = "permission denied (this user may not write the file or its directory)"
+NOT_WRITABLE = "the file or its directory is not writable"  # read-only mount or permission: unknown
 DISK_FULL = "the disk is full"
-_ERRNO_CAUSES = {errno.EROFS: READ_ONLY, errno.EACCES: READ_ONLY, errno.EPERM: READ_ONLY,
-                 errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL}  # fmt: skip
-# Free space under this when SQLite fails is taken for a full disk: a nearly full disk has SQLite
-# fail as it writes its journal or WAL index, often as a bare "disk I/O error".
+_ERRNO_CAUSES = {errno.EROFS: READ_ONLY, errno.EACCES: PERMISSION_DENIED,
+                 errno.EPERM: PERMISSION_DENIED, errno.ENOSPC: DISK_FULL,
+                 errno.EDQUOT: DISK_FULL}  # fmt: skip
+# Free space under this when SQLite fails writing is taken for a full disk: a nearly full disk
+# has SQLite fail as it writes its journal or WAL index, often as a bare "disk I/O error".
 NEARLY_FULL_BYTES = 1 << 20
 
 
 def storage_problem(path: str, exc: sqlite3.Error | None = None) -> str | None:
-    """What about where the database file lies explains a SQLite failure (`READ_ONLY` or
-    `DISK_FULL`), or None. SQLite's own words ("unable to open database file", "disk I/O error")
-    do not say, so the file system is asked: SQLite's error code, then whether the file and its
-    directory take writes (a read-only mount answers no even for root; WAL mode writes its -wal
-    and -shm files next to the database), then the free space."""
+    """What about where the database file lies explains a SQLite failure (`READ_ONLY`,
+    `PERMISSION_DENIED` or `DISK_FULL`), or None. SQLite's own words ("unable to open database
+    file", "disk I/O error") do not say, so the file system is asked: SQLite's error code, then
+    whether the file and its directory take writes (WAL mode writes its -wal and -shm files next
+    to the database) and, if not, whether the mount is read-only (which stops root too) or the
+    user lacks permission; then, only for a failed write (SQLITE_FULL, SQLITE_IOERR), the free
+    space: low free space says nothing about other failures (too many open files, say)."""
     if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
         return DISK_FULL
     file = Path(path)
     directory = file.parent if file.parent.is_dir() else None
-    if (file.exists() and not os.access(file, os.W_OK)) or (
-        directory is not None and not os.access(directory, os.W_OK)
-    ):
-        return READ_ONLY
+    for target in (file, directory):
+        if target is not None and target.exists() and not os.access(target, os.W_OK):
+            read_only = _read_only_mount(target)
+            if read_only is None:
+                return NOT_WRITABLE
+            return READ_ONLY if read_only else PERMISSION_DENIED
+    if not _failed_write(exc):
+        return None
     try:
         free = shutil.disk_usage(directory or file).free
     except OSError:
         return None
     return DISK_FULL if free < NEARLY_FULL_BYTES else None
+
+
+def _read_only_mount(path: Path) -> bool | None:
+    """Whether the file system holding `path` is mounted read-only; None if it cannot be told."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):  # no statvfs (Windows), or it failed
+        return None
+
+
+def _failed_write(exc: sqlite3.Error | None) -> bool:
+    """Whether SQLite failed writing (SQLITE_IOERR and its extended codes, "disk I/O error")."""
+    if exc is None:
+        return False
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith("SQLITE_IOERR") or "disk I/O error" in str(exc)
 
 
 def _cannot_open(path: str, exc: sqlite3.Error) -> str:
