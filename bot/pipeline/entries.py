@@ -100,7 +100,7 @@ def unstored(db: sqlite_utils.Database, rows: list[dict[str, object]]) -> int:
     keys and recognises an entry by) nor a pruned one's tombstone. A few queries for them all,
     none per row. An entry that `insert_new` would find republished under another GUID still
     counts: the next poll downloads the feed again and stores nothing, and then lets it go."""
-    keys = {article_store._entry_id(row) for row in rows}  # one article per id, as stored
+    keys = {article_store.entry_id(row) for row in rows}  # one article per id, as stored
     known: set[str] = set()
     ordered = sorted(keys)
     for start in range(0, len(ordered), _ID_CHUNK):

@@ -65,7 +65,7 @@ def insert_new(
         if _seen_before(db, row):
             continue
         record = {
-            "id": _entry_id(row),
+            "id": entry_id(row),
             "feed_id": row.get("feed_id"),
             "source": row["source"],
             "guid": row.get("guid"),
@@ -97,7 +97,7 @@ def insert_new(
     return new
 
 
-def _entry_id(row: dict[str, Any]) -> str:
+def entry_id(row: dict[str, Any]) -> str:
     """The id an entry is stored under: its feed (or outlet) and its GUID, else its URL or title."""
     guid = row.get("guid") or row.get("canonical_url") or row["title"]
     return article_id(str(row.get("feed_id") or row["source"]), guid)
@@ -107,7 +107,7 @@ def _pruned(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
     """Whether retention deleted this entry: a feed serving it again gets no new article."""
     return tombstones.matches(
         db,
-        entry_key=_entry_id(row),
+        entry_key=entry_id(row),
         feed_id=row.get("feed_id"),
         canonical_url=row.get("canonical_url"),
         title_key=title_key(row["title"]),
@@ -125,7 +125,7 @@ def _known_entry(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
     guid = row.get("guid")
     if not guid:
         return False  # keyed by URL or title: there is nothing to recognise a correction by
-    key = _entry_id(row)
+    key = entry_id(row)
     stored = db.execute("SELECT title, text, story_id FROM articles WHERE id = ?", [key]).fetchone()
     if stored is None:
         return False
