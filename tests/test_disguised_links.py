@@ -4,6 +4,7 @@ real host beside it on every platform, however the address in the label is dress
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +15,7 @@ from bot.adapters.slack.blocks import card_units
 from bot.adapters.slack.escape import slack_link
 from bot.cards import SourceLink, StoryCard
 from bot.render.html import render_card_html
-from bot.render.text import clean, disguised_link, note_host
+from bot.render.text import _URLISH_RE, clean, disguised_link, note_host
 
 EVIL = "https://evil.example/login"
 WHEN = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -33,7 +34,13 @@ DISGUISES = [
     "\uff48\uff54\uff54\uff50\uff53\uff1a\uff0f\uff0fbank.example",  # fullwidth scheme
     "bank.exam\u200dple",  # zero-width joiner
     "ba\u00adnk.example",  # soft hyphen
+    # A non-ASCII TLD counts only from a short list, in lower case (see text._URLISH_RE).
     "\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",  # пример.рф
+    "xn--e1afmkfd.xn--p1ai",  # пример.рф, ASCII form
+    # CJK only separates: the address after it still reads as one.
+    "速報：bank.example",
+    "速報bank.exampleで",
+    "東京。bank.example",
 ]
 
 
@@ -56,6 +63,15 @@ def test_a_dressed_up_address_is_still_a_disguised_link(label: str) -> None:
         ("東京で地震。被害は拡大", "https://news.example/a"),
         ("東京で地震｡被害は拡大", "https://news.example/a"),
         ("👩\u200d💻 Coders rally", "https://news.example/a"),
+        # Sentences of Japanese or Russian with a dot and no space between: no address.
+        ("新型iPhone発表。Apple社が公表", "https://www3.nhk.or.jp/news/a"),
+        ("東京。NHKが報道", "https://www3.nhk.or.jp/news/a"),
+        ("東京。NHK 報道", "https://www3.nhk.or.jp/news/a"),
+        ("日経平均は続伸．Sony株が上昇", "https://www3.nhk.or.jp/news/a"),
+        ("日経平均は続伸.Sony株が上昇", "https://www3.nhk.or.jp/news/a"),
+        ("Путин заявил.Сегодня", "https://ria.ru/a"),
+        # "РФ" in capitals is the Russian Federation, not the TLD ".рф".
+        ("Путин заявил.РФ готова", "https://ria.ru/a"),
     ],
 )
 def test_an_honest_label_is_not_a_disguise(label: str, url: str) -> None:
@@ -204,3 +220,49 @@ def test_html_sources_show_the_real_host() -> None:
     ) in page
     # The HTML headline is not a link.
     assert f"<h2>{PHISH}</h2>" in page
+
+
+def test_cjk_and_cyrillic_sentences_get_no_host_note_on_any_platform() -> None:
+    nhk = "https://www3.nhk.or.jp/news/a"
+    assert slack_link(nhk, "東京。NHKが報道") == "<https://www3.nhk.or.jp/news/a|東京。NHKが報道>"
+    assert masked_link("日経平均は続伸．Sony株が上昇", nhk) == (
+        "[日経平均は続伸．Sony株が上昇](https://www3.nhk.or.jp/news/a)"
+    )
+    assert masked_link("Путин заявил.Сегодня", "https://ria.ru/a") == (
+        "[Путин заявил.Сегодня](https://ria.ru/a)"
+    )
+    assert slack_link(EVIL, "速報：bank.example") == (
+        "<https://evil.example/login|速報：bank.example> (evil.example)"
+    )
+
+
+# --- hostile labels are checked in linear time -------------------------------------------------
+
+
+def _seconds(check, *args) -> float:
+    start = time.perf_counter()
+    check(*args)
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "ab-" * 7000,  # 21k chars; 11 s before the bounds
+        "a" * 21000 + ".",
+        "\uff41\uff0e" * 10000,  # fullwidth "a." x 10k
+        "a." * 10000 + "-",
+        ("a" * 62 + ".") * 330,
+    ],
+)
+def test_a_hostile_label_is_checked_quickly(label: str) -> None:
+    # Generous for a loaded 2-core machine; the unbounded regex took seconds on each.
+    assert _seconds(disguised_link, label, EVIL) < 0.5
+    assert _seconds(lambda: list(_URLISH_RE.finditer("ab-" * 7000 + "a" * 21000))) < 0.5
+
+
+def test_a_label_too_long_to_check_counts_as_disguised() -> None:
+    # Past _CHECK_CHARS the note shows rather than an address going unchecked.
+    assert disguised_link("x" * 2001, "https://news.example/")
+    assert not disguised_link("x" * 2000, "https://news.example/")
+    assert slack_link(EVIL, "Bank news " * 201).endswith("> (evil.example)")
