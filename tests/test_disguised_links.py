@@ -236,6 +236,58 @@ def test_cjk_and_cyrillic_sentences_get_no_host_note_on_any_platform() -> None:
     )
 
 
+# --- a label cut to a limit reads as the reader sees it --------------------------------------------
+
+
+def _card_linking(headline: str, title: str, url: str) -> StoryCard:
+    card = _card(headline, title=title)
+    card.sources[0] = SourceLink("A", title, url)
+    return card
+
+
+def test_discord_source_title_cut_into_another_address_shows_the_real_host() -> None:
+    # Whole, the title names the site it opens; cut to 300 it reads "bank.example…".
+    pad = ("Breaking news update " * 14)[:286]
+    card = _card_linking("Rates held", pad + " bank.example.evil.com login", EVIL_SUB)
+    (embed,) = card_embeds(card)
+    assert embed.to_dict()["fields"][0]["value"] == (
+        f"• [A: {pad} bank.example…](https://bank.example.evil.com/login)"
+        " (bank.example.evil.com)\n"
+        "• [B: Towns get money](https://b.example/)"
+    )
+
+
+def test_discord_title_cut_into_another_address_shows_the_real_host() -> None:
+    pad = ("Council votes on budget " * 12)[:242]
+    card = _card_linking(pad + " bank.example.evil.com", "Story", EVIL_SUB)
+    (embed,) = card_embeds(card)
+    shown = embed.to_dict()
+    assert shown["url"] == EVIL_SUB
+    assert shown["title"] == pad[:231] + "… (bank.example.evil.com)"
+    assert utf16_len(shown["title"]) == TITLE_LIMIT
+
+
+def test_discord_title_naming_its_own_internationalised_host_gets_no_note() -> None:
+    # The embed url is percent-encoded ("m%C3%BCnchen.example"); the check reads the source's.
+    card = _card_linking("München.example opens its new tram line", "Story", MUNICH)
+    (embed,) = card_embeds(card)
+    shown = embed.to_dict()
+    assert shown["url"] == "https://m%C3%BCnchen.example/tram"
+    assert shown["title"] == "München.example opens its new tram line"
+
+
+def test_discord_title_with_a_host_too_long_to_name_is_no_link() -> None:
+    url = "https://" + "a" * 240 + ".example/x"
+    (embed,) = card_embeds(_card_linking("Log in at bank.example", "Story", url))
+    shown = embed.to_dict()
+    assert "url" not in shown
+    assert shown["title"] == "Log in at bank.example"
+
+
+EVIL_SUB = "https://bank.example.evil.com/login"
+MUNICH = "https://münchen.example/tram"
+
+
 # --- hostile labels are checked in linear time -------------------------------------------------
 
 

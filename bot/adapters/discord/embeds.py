@@ -50,6 +50,8 @@ THREAD_NAME_LIMIT = 100
 
 COLOUR = discord.Colour(0x2B6CB0)
 UPDATE_COLOUR = discord.Colour(0x2F855A)
+# Room a disguised title keeps for the headline beside its host note; a longer host drops the link.
+_MIN_TITLE_ROOM = 40
 # Discord needs at least this much room for a field to be worth adding at all.
 _MIN_FIELD_ROOM = 40
 # A masked link's markup counts in full towards the field and embed limits though only its label
@@ -137,14 +139,26 @@ def _head_embed(card: StoryCard) -> discord.Embed:
         lines += ["", "**TL;DR**"]
         lines += [f"• {escape(b.text)} *({card.corroboration(b)})*" for b in card.tldr]
     # Percent-encoded as in the masked source links, so the title opens the same address.
-    urls = (link_url(s.url) for s in card.sources)
-    url = next((u for u in urls if u and utf16_len(u) <= EMBED_URL_LIMIT), None)
+    urls = ((link_url(s.url), s.url) for s in card.sources)
+    url, source_url = next(
+        ((u, s) for u, s in urls if u and utf16_len(u) <= EMBED_URL_LIMIT), (None, None)
+    )
+    title = escape_fit(card.headline, TITLE_LIMIT)
     # The title is a link like any other: a headline naming another site than the one it opens
-    # ("Log in at https://bank.example" on a link to evil.example) shows the real host.
-    note = host_note(card.headline, url) if url else ""
-    title = escape_fit(card.headline, TITLE_LIMIT - utf16_len(note))
+    # ("Log in at https://bank.example" on a link to evil.example) shows the real host. The
+    # check reads the source's own URL, as `masked_link` does (the percent-encoded one has the
+    # host "m%c3%bcnchen.example"), and the title as cut: "bank.example.evil.com" cut to 256
+    # reads "bank.example…".
+    if url and (note := host_note(card.headline, source_url, shown=title)):
+        room = TITLE_LIMIT - utf16_len(note)
+        title = escape_fit(card.headline, room)
+        if room < _MIN_TITLE_ROOM or not title:
+            # A host too long to name beside the headline: the title is no link at all, the
+            # source fields still link the story.
+            url, note, title = None, "", escape_fit(card.headline, TITLE_LIMIT)
+        title += note
     embed = discord.Embed(
-        title=title + note if title else "Untitled story",
+        title=title or "Untitled story",
         url=url,
         # Leaves room for fields: the TL;DR matters most but should not starve the sources.
         description=_fit_lines(lines, 2500),

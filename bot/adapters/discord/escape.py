@@ -97,12 +97,25 @@ def masked_link(label: str, url: str | None, *, raw: str | None = None) -> str:
     target = link_url(url)
     if not target:
         return label
-    return f"[{label}]({target}){host_note(raw if raw is not None else label, url)}"
+    return f"[{label}]({target}){host_note(raw, url, shown=label)}"
 
 
-def host_note(raw: str | None, url: str | None) -> str:
+def host_note(raw: str | None, url: str | None, *, shown: str | None = None) -> str:
     """' (real.host)' when `raw` (unescaped feed text shown as a link to `url`) names another
-    site, else ''."""
-    if not disguised_link(raw or "", url):
+    site, else ''.
+
+    `shown`: the escaped label as it goes out, when it may differ from `raw`: cut to a limit,
+    "bank.example.evil.com" reads "bank.example…". Either reading another site gets the note."""
+    if not (disguised_link(raw or "", url) or disguised_link(unescape(shown or ""), url)):
         return ""
     return f" ({escape(note_host(url))})"
+
+
+# The backslashes `escape` puts before markdown characters, which Discord does not show.
+_ESCAPED = re.compile(r"\\([\\*_~|`<\[\]#>+.-])")
+
+
+def unescape(text: str) -> str:
+    """Escaped text as Discord shows it: without the escaping backslashes (the zero-width spaces
+    stay; the disguise check reads past them)."""
+    return _ESCAPED.sub(r"\1", text)
