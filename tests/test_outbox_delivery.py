@@ -16,6 +16,7 @@ from bot.runner import digests
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.database import open_database
+from bot.store.grown_posts import grown_posts
 
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 
@@ -163,7 +164,7 @@ async def test_a_poll_pass_touching_more_stories_than_sql_parameters_plans_updat
     # More stories than one SQL statement takes parameters: 999 in older SQLite builds, 32,766
     # in current ones, 250,000 in Debian's (the most any build here allows).
     touched = [f"other-{i}" for i in range(250_001)] + ["s1"]
-    assert store.grown_posts(db, touched) == [("s1", channel.id)]
+    assert grown_posts(db, touched) == [("s1", channel.id)]
 
 
 async def test_quiet_hours_hold_posts_until_they_end(world) -> None:  # type: ignore[no-untyped-def]

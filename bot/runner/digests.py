@@ -28,7 +28,7 @@ from bot.pipeline.digest import (
     select,
 )
 from bot.runner.schedule import missed_digest, next_fire, quiet_until, release_time
-from bot.store import alerts, digest_runs
+from bot.store import alerts, digest_runs, grown_posts
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
@@ -200,7 +200,7 @@ def enqueue_updates(
     independent sources or a new outlet with reporting of its own (`bot.delivery.updates`), no
     sooner than `interval` after the channel's last post about it."""
     queued = 0
-    pairs = delivery_store.grown_posts(db, story_ids)
+    pairs = grown_posts.grown_posts(db, story_ids)
     if not pairs:
         return 0
     sources: dict[str, tuple[int, list[str], list[list[str]]]] = {}

@@ -338,59 +338,6 @@ def is_muted(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> bool:
     return bool(db.execute(sql, [channel_pk, story_id, story_id]).fetchone()[0])
 
 
-def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tuple[str, int]]:
-    """(story, channel) pairs where the story now has more independent sources than the channel
-    was last shown, or an outlet it was not shown (the caller decides whether that outlet adds
-    anything, see `bot.delivery.updates`); no update is already waiting, and the channel has not
-    muted the story."""
-    ids = list(story_ids)
-    if not ids:
-        return []
-    # The ids go as one JSON array: a poll pass over a big backlog touches more stories than
-    # SQLite takes parameters in one statement.
-    rows = db.execute(
-        """
-        SELECT d.story_id, d.channel_pk FROM deliveries d
-        JOIN stories s ON s.id = d.story_id
-        WHERE d.kind = 'story' AND d.state = 'sent'
-          AND d.story_id IN (SELECT value FROM json_each(?))
-          AND (s.source_count > (
-              SELECT l.source_count FROM deliveries l
-              WHERE l.story_id = d.story_id AND l.channel_pk = d.channel_pk AND l.state = 'sent'
-              ORDER BY l.sent_at DESC, l.id DESC LIMIT 1)
-            OR EXISTS (
-              SELECT 1 FROM articles a WHERE a.story_id = d.story_id AND a.source NOT IN (
-                  SELECT value FROM json_each(COALESCE((
-                      SELECT l.outlets FROM deliveries l
-                      WHERE l.story_id = d.story_id AND l.channel_pk = d.channel_pk
-                        AND l.state = 'sent'
-                      ORDER BY l.sent_at DESC, l.id DESC LIMIT 1), '[]')))))
-          AND NOT EXISTS (
-              SELECT 1 FROM deliveries u
-              WHERE u.story_id = d.story_id AND u.channel_pk = d.channel_pk
-                AND u.kind = 'update' AND u.state IN ('pending', 'sending'))
-          AND NOT {MUTED}
-        ORDER BY d.id
-        """.replace("{MUTED}", MUTED),
-        [json.dumps(ids)],
-    ).fetchall()
-    return [(r[0], r[1]) for r in rows]
-
-
-def posted_stories_changed_since(db: sqlite_utils.Database, since: datetime) -> list[str]:
-    """Stories posted to some channel that changed at or after `since` and after their post:
-    the candidates for updates a crash may have kept the planner from queuing."""
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT DISTINCT d.story_id FROM deliveries d JOIN stories s ON s.id = d.story_id"
-            " WHERE d.kind = 'story' AND d.state = 'sent' AND s.last_updated >= ?"
-            " AND s.last_updated > d.sent_at ORDER BY d.story_id",
-            [iso(since)],
-        )
-    ]
-
-
 def ever_queued(db: sqlite_utils.Database, channel_pk: int) -> bool:
     """Whether any story was ever queued for the channel (by a digest or at once), sent or not."""
     sql = "SELECT 1 FROM deliveries WHERE channel_pk = ? LIMIT 1"
