@@ -108,21 +108,28 @@ async def test_the_cap_counts_new_entries_not_items_in_the_feed(
     assert not [r for r in caplog.records if r.levelno == logging.WARNING]
 
 
-async def test_a_feed_meeting_the_cap_exactly_leaves_nothing_and_advances_its_validators(
-    server: FeedServer, db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
-) -> None:
-    # 300 entries stored, then exactly 10 new ones arrive with a cap of 10: the 300 older rows
-    # the capped insert never looked at are all stored already, so nothing is left for later.
+async def _300_stored_then(server: FeedServer, db: sqlite_utils.Database, total: int) -> datetime:
+    """A feed whose first 300 entries are stored (ETag "a"), serving `total` next (ETag "b");
+    the time the polls run at."""
     server.script(
         "/f",
         Reply(body=_rss(list(range(300))), etag='"a"'),
-        Reply(body=_rss(list(range(310))), etag='"b"'),
+        Reply(body=_rss(list(range(total))), etag='"b"'),
     )
     feed_store.add_feed(db, server.url("/f"))
     now = START + timedelta(days=1)
     wide = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=300)
     await poll_feeds(db, wide, now=now)
     assert len(_numbers(db)) == 300 and feed_store.list_feeds(db)[0].etag == '"a"'
+    return now
+
+
+async def test_a_feed_meeting_the_cap_exactly_leaves_nothing_and_advances_its_validators(
+    server: FeedServer, db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 300 entries stored, then exactly 10 new ones arrive with a cap of 10: the 300 older rows
+    # the capped insert never looked at are all stored already, so nothing is left for later.
+    now = await _300_stored_then(server, db, 310)
 
     polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
     with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
@@ -142,15 +149,7 @@ async def test_the_warning_counts_only_entries_really_left(
     server: FeedServer, db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     # 300 stored, 15 new with a cap of 10: 5 are left, not the 305 rows past the cap.
-    server.script(
-        "/f",
-        Reply(body=_rss(list(range(300))), etag='"a"'),
-        Reply(body=_rss(list(range(315))), etag='"b"'),
-    )
-    feed_store.add_feed(db, server.url("/f"))
-    now = START + timedelta(days=1)
-    wide = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=300)
-    await poll_feeds(db, wide, now=now)
+    now = await _300_stored_then(server, db, 315)
 
     polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
     with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
