@@ -277,3 +277,16 @@ def test_a_title_naming_another_site_shows_the_real_host() -> None:
     assert shown.endswith("(evil.example)")
     honest = masked_link("Example News: rates held", "https://news.example/a")
     assert honest == "[Example News: rates held](https://news.example/a)"
+
+
+def test_one_source_past_the_field_is_one_more_source() -> None:
+    from bot.adapters.discord.embeds import _first_chunk
+
+    lines = [(f"• [Outlet {i}](https://example.org/{i})", f"• Outlet {i}") for i in range(3)]
+    # Room for two lines and the tail, not for the third line.
+    limit = len("\n".join(line for line, _ in lines[:2])) + len("\n+1 more source (/story x)")
+    value = _first_chunk(lines, limit, "source", "/story x")
+    assert value.endswith("\n+1 more source (/story x)"), value
+    room_for_one = len("• Outlet 0") + len("\n+2 more sources (/story x)")
+    value = _first_chunk(lines, room_for_one, "source", "/story x")
+    assert value == "• Outlet 0\n+2 more sources (/story x)"

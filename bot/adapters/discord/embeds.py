@@ -186,7 +186,7 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
             for i, chunk in enumerate(_chunks(source_lines, FIELD_VALUE_LIMIT)):
                 fields.append(_Field("Sources" if i == 0 else "Sources (cont.)", chunk))
         else:
-            value = _first_chunk(source_lines, FIELD_VALUE_LIMIT, "sources", more)
+            value = _first_chunk(source_lines, FIELD_VALUE_LIMIT, "source", more)
             fields.append(_Field("Sources", value))
 
     shown, hidden = split_angles(card, full)
@@ -346,19 +346,24 @@ def _chunks(lines: list[tuple[str, str]], limit: int) -> list[str]:
     return chunks
 
 
+def _more(count: int, noun: str) -> str:
+    """'1 more source', '2 more sources'."""
+    return f"{count} more {noun if count == 1 else noun + 's'}"
+
+
 def _first_chunk(lines: list[tuple[str, str]], limit: int, noun: str, more: str) -> str:
-    """The (linked, label only) lines that fit in one field, ending with '+N more' when some did
-    not. A line that could never fit with its link shows its label only, so a long URL cannot
+    """The (linked, label only) lines that fit in one field, ending with '+N more <noun>(s)' when
+    some did not. A line that could never fit with its link shows its label only, so a long URL cannot
     leave the field without a single source."""
     out: list[str] = []
     for i, (linked, bare) in enumerate(lines):
         rest = len(lines) - i - 1
-        tail = f"\n+{rest} more {noun} ({more})" if rest else ""
+        tail = f"\n+{_more(rest, noun)} ({more})" if rest else ""
         line = linked if utf16_len(linked + tail) <= limit else bare
         if utf16_len("\n".join([*out, line]) + tail) > limit:
             break
         out.append(line)
     hidden = len(lines) - len(out)
     if hidden:
-        out.append(f"+{hidden} more {noun} ({more})")
+        out.append(f"+{_more(hidden, noun)} ({more})")
     return fit("\n".join(out), limit)
