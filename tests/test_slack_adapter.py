@@ -93,7 +93,7 @@ async def test_update_replies_in_thread_and_edits_count(
     [update] = slack_api.calls_to("chat.update")
     assert update["ts"] == posted.message_ref and update["channel"] == "C1"
     assert update["blocks"] == card_messages(grown)[0].blocks
-    assert "*8 sources tracking*" in update["blocks"][1]["elements"][0]["text"]
+    assert "*8 sources tracking this story*" in update["blocks"][1]["elements"][0]["text"]
     # The story did not get a second top-level post.
     assert len(slack_api.messages["C1"]) == 2 and "thread_ts" in slack_api.messages["C1"][1]
 

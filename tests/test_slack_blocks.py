@@ -144,7 +144,7 @@ def test_card_layout() -> None:
     assert types[-1] == "actions"
     assert message.blocks[0]["text"]["text"] == "US tightens chip export rules"
     context = message.blocks[1]["elements"][0]["text"]
-    assert context == "*6 sources tracking* · as of 2h after first report · chips"
+    assert context == "*6 sources tracking this story* · as of 2h after first report · chips"
     text = all_text([message])
     assert "*TL;DR*" in text and "reported by 4 of 6" in text
     assert "<https://news0.example/a|Outlet 0 reports on the chip rules>" in text
@@ -222,7 +222,7 @@ def test_update_message_names_new_outlets_and_angles() -> None:
 def test_singular_source(n: int) -> None:
     [message] = card_messages(make_card(n))
     assert message.blocks[1]["elements"][0]["text"].startswith(
-        "*1 source tracking*" if n == 1 else "*2 sources tracking*"
+        "*1 source tracking this story*" if n == 1 else "*2 sources tracking this story*"
     )
 
 
