@@ -11,8 +11,10 @@ from xml.sax.saxutils import escape
 from bot.demo.sample_news import BROKEN_OUTLET, ITEMS, OUTLETS, Item, Outlet
 
 
-def _slugify(text: str) -> str:
-    return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())[:60]
+def _slugify(text: str, limit: int = 60) -> str:
+    """A URL path word list, cut between words (not "…-seven-company-mode")."""
+    slug = "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
+    return slug if len(slug) <= limit else slug[: limit + 1].rsplit("-", 1)[0]
 
 
 def _link(outlet: Outlet, item: Item) -> str:
