@@ -6,6 +6,7 @@ stays untrusted here and every renderer must treat it as such.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -72,6 +73,14 @@ class StoryCard:
         # A card built without wire groups (or a stale count) never reads "5 of 4".
         total = max(self.source_count, backing)
         return f"reported by {backing} of {total}"
+
+    def added_by(self, outlets: Sequence[str]) -> tuple[list[Bullet], list[Angle]]:
+        """What `outlets` (new to a posted story) bring to it: the TL;DR bullets they back, then
+        their angles. A thread update shows these rather than the card again: a new outlet's
+        detail that became a bullet is in the first list, one the others lack in the second."""
+        fresh = {o.casefold() for o in outlets if o}
+        bullets = [b for b in self.tldr if fresh.intersection(s.casefold() for s in b.sources)]
+        return bullets, [a for a in self.angles if a.source.casefold() in fresh]
 
 
 @dataclass(slots=True)

@@ -270,6 +270,24 @@ def test_update_embed_and_footer() -> None:
     assert embed.footer.text == footer_text(card)
 
 
+def test_update_embed_shows_what_the_new_outlet_adds_not_the_card_again() -> None:
+    card = make_card(
+        tldr=[
+            Bullet("Twelve lighthouses will be restored by 2027.", ["Harbor Ledger"]),
+            Bullet("The grant is the largest of its kind.", ["Valley Times"]),
+        ]
+    )
+    embed = update_embed(card, ["Valley Times"])
+    assert embed.description == (
+        "**3 sources tracking this story**\nNew source: Valley Times\n\n"
+        "**In the TL;DR with them**\n"
+        "• The grant is the largest of its kind. *(reported by 1 of 3)*"
+    )
+    (field,) = embed.fields
+    assert field.name == "New angle: Valley Times"
+    assert field.value == "Notes the storm damage.\n> “The lamp went dark.”"
+
+
 def test_a_title_naming_another_site_shows_the_real_host() -> None:
     from bot.adapters.discord.escape import masked_link
 

@@ -232,3 +232,21 @@ def test_no_follow_button_without_a_topic_to_follow() -> None:
     (message,) = card_messages(card)
     labels = [e["text"]["text"] for e in message.blocks[-1]["elements"]]
     assert labels == ["Full breakdown", "Mute story"]
+
+
+def test_update_message_says_what_a_new_outlet_backs_in_the_tldr() -> None:
+    # The new outlet's detail became a bullet (it has no angle of its own): the update quotes
+    # that bullet with its corroboration, not a bare "X joined".
+    card = make_card(
+        3,
+        tldr=[
+            Bullet("New licence requirements for advanced chips.", ["Outlet 0", "Outlet 1"]),
+            Bullet("The rules cover 14 countries.", ["Outlet 2"]),
+        ],
+        angles=[],
+    )
+    text = all_text([update_message(card, ["Outlet 2"])])
+    assert "*In the TL;DR with them*" in text
+    assert "• The rules cover 14 countries. _(reported by 1 of 3)_" in text
+    assert "New licence requirements" not in text
+    assert "*New angles*" not in text

@@ -37,6 +37,9 @@ from bot.render.text import (
 )
 
 TITLE_LIMIT = 256
+# Angles in one update embed: with its description (at most 3,000), title (256), field names
+# and footer, two angle fields (1,024 each) stay inside Discord's 6,000 characters an embed.
+MAX_UPDATE_ANGLES = 2
 DESCRIPTION_LIMIT = 4096
 FIELD_COUNT_LIMIT = 25
 FIELD_NAME_LIMIT = 256
@@ -115,13 +118,23 @@ def update_embed(card: StoryCard, new_outlets: Sequence[str]) -> discord.Embed:
     lines = [f"**{card.sources_label}**"]
     if names:
         lines.append(f"New {noun}: " + ", ".join(names))
-    lines += [f"• {escape(b.text)} *({card.corroboration(b)})*" for b in card.tldr]
+    # What the new outlets bring, not the whole card again: the bullets they back, then their
+    # angles (the card itself is the post this update is threaded under).
+    bullets, angles = card.added_by(new_outlets)
+    if bullets:
+        lines += ["", "**In the TL;DR with them**"]
+        lines += [f"• {escape(b.text)} *({card.corroboration(b)})*" for b in bullets]
     embed = discord.Embed(
         title=fit("Update: " + escape(card.headline), TITLE_LIMIT),
         description=fit("\n".join(lines), 3000),
         colour=UPDATE_COLOUR,
         timestamp=card.as_of,
     )
+    # Each angle a field of its own, as on the card: a field is cut within itself, never
+    # through another angle's link.
+    for angle in angles[:MAX_UPDATE_ANGLES]:
+        name = fit(f"New angle: {escape(angle.source)}", 100)
+        embed.add_field(name=name, value=_angle_value(angle), inline=False)
     embed.set_footer(text=footer_text(card))
     return embed
 

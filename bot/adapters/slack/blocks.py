@@ -252,8 +252,10 @@ def update_message(card: StoryCard, new_outlets: list[str]) -> SlackMessage:
     noun = "source" if card.source_count == 1 else "sources"
     lead = f"*Update:* {', '.join(names)} joined. Now {card.source_count} {noun} tracking."
     blocks = sections(lead, [])
-    fresh = {n.casefold() for n in new_outlets}
-    angles = [a for a in card.angles if a.source.casefold() in fresh]
+    bullets, angles = card.added_by(new_outlets)
+    if bullets:
+        lines = [f"• {esc(b.text, _LINE_CHARS)} _({card.corroboration(b)})_" for b in bullets]
+        blocks += sections("*In the TL;DR with them*", lines)
     if angles:
         blocks += sections("*New angles*", [_angle_text(n, a) for n, a in enumerate(angles, 1)])
     text = truncate(
