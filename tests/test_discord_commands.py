@@ -331,7 +331,10 @@ async def test_digest_without_outbox_posts_heading_then_cards(
     titles = sorted(e["title"] for e in cards.body["embeds"])
     assert titles == sorted(headline(core, s) for s in ("aaaaaaaaaaaa", "bbbbbbbbbbbb"))
     rows = cards.body["components"]
-    assert [r["components"][0]["label"] for r in rows] == ["1. Full breakdown", "2. Full breakdown"]
+    # Each card's breakdown button names its story: the embeds are not numbered, their angles are.
+    labels = sorted(r["components"][0]["label"] for r in rows)
+    expected = [f"Full breakdown: {headline(core, s)}" for s in ("aaaaaaaaaaaa", "bbbbbbbbbbbb")]
+    assert labels == sorted(expected)
 
 
 async def test_digest_with_outbox_confirms_privately(api: FakeDiscord, core: NewsDigest) -> None:

@@ -308,3 +308,15 @@ def test_one_source_past_the_field_is_one_more_source() -> None:
     room_for_one = len("• Outlet 0") + len("\n+2 more sources (/story x)")
     value = _first_chunk(lines, room_for_one, "source", "/story x")
     assert value == "• Outlet 0\n+2 more sources (/story x)"
+
+
+def test_a_breakdown_button_under_several_cards_names_its_story_within_80() -> None:
+    from bot.adapters.discord.views import card_buttons
+
+    long = make_card(headline="Harbour towns " * 12)
+    (breakdown, _) = card_buttons(long, named=True)
+    label = breakdown.item.label  # type: ignore[attr-defined]
+    assert label is not None and label.startswith("Full breakdown: Harbour towns")
+    assert len(label) <= 80 and label.endswith("…")
+    (alone, _) = card_buttons(long)
+    assert alone.item.label == "Full breakdown"  # type: ignore[attr-defined]

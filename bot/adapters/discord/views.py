@@ -151,18 +151,21 @@ class FollowModal(discord.ui.Modal, title="Follow a topic"):
         await _runner(interaction).run(interaction, "follow", args, private=False)
 
 
-def card_buttons(card: StoryCard, *, numbered: int | None = None) -> list[discord.ui.Item[Any]]:
-    prefix = f"{numbered}. " if numbered is not None else ""
-    items: list[discord.ui.Item[Any]] = [
-        FullBreakdownButton(card.slug, label=f"{prefix}Full breakdown")
-    ]
+def card_buttons(card: StoryCard, *, named: bool = False) -> list[discord.ui.Item[Any]]:
+    """The card's buttons; `named`: under a message of several cards, the breakdown button says
+    which story it opens. A number would not: the embeds carry none, and their angles are
+    numbered, so "2. Full breakdown" read as the second angle's."""
+    label = "Full breakdown"
+    if named:
+        label = f"{label}: {clean(card.headline) or card.slug}"  # the button fits it to 80
+    items: list[discord.ui.Item[Any]] = [FullBreakdownButton(card.slug, label=label)]
     # A matching topic the channel does not follow yet; else the modal to create one (a button
     # for a topic it already follows would do nothing).
     if card.follow_topics:
         topic = card.follow_topics[0]
-        items.append(FollowTopicButton(topic, label=f"{prefix}Follow {clean(topic)}"))
+        items.append(FollowTopicButton(topic, label=f"Follow {clean(topic)}"))
     else:
-        items.append(NewTopicButton(card.slug, label=f"{prefix}Follow topic"))
+        items.append(NewTopicButton(card.slug, label="Follow topic"))
     return items
 
 
@@ -171,7 +174,7 @@ def card_view(cards: Sequence[StoryCard]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     several = len(cards) > 1
     for row, card in enumerate(cards[:ROWS_PER_MESSAGE]):
-        for item in card_buttons(card, numbered=row + 1 if several else None):
+        for item in card_buttons(card, named=several):
             item.row = row
             view.add_item(item)
     return view
