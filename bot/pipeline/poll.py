@@ -179,15 +179,14 @@ async def _poll_one(
     rows = entry_rows(feed, parsed, result.url, now, oldest) if parsed is not None else []
     try:
         with transaction(db):
+            new, left = insert_newest(db, rows, polling.max_new_entries)
+            if left:
+                # The next poll downloads the feed again (no 304) and takes the next of them.
+                outcome = _old_validators(feed, outcome)
             _record_outcome(db, feed, outcome, parsed, now)
             if result.status == 304 and outcome.last_error is None:
                 # Unchanged, so still serving the entries its tombstones stand for.
                 tombstones.refresh_feed(db, feed.id, now=now)
-            new, left = insert_newest(db, rows, polling.max_new_entries)
-            if left:
-                # The old validators, so the next poll downloads the feed again (no 304) and
-                # takes the next of what is left, as `_store_one_by_one` does for skipped entries.
-                outcome = _keep_validators(db, feed, outcome)
     except Exception as exc:
         log.exception("storing %s crashed", feed.url)
         return _store_one_by_one(db, polling, feed, outcome, result, parsed, rows, now, exc)
@@ -195,8 +194,9 @@ async def _poll_one(
     return _note_capped(summary, parsed, left)
 
 
-def _keep_validators(db: sqlite_utils.Database, feed: FeedRow, outcome: PollOutcome) -> PollOutcome:
-    feed_store.update_feed(db, feed.id, etag=feed.etag, last_modified=feed.last_modified)
+def _old_validators(feed: FeedRow, outcome: PollOutcome) -> PollOutcome:
+    """`outcome` with the feed's validators from before this poll: entries it could not store
+    (past the cap, or failing) are then downloaded again, not answered by a 304."""
     return dataclasses.replace(outcome, etag=feed.etag, last_modified=feed.last_modified)
 
 
@@ -261,7 +261,7 @@ def _store_one_by_one(
         error = f"entries could not be stored (internal error: {_brief(exc)})"
         return dataclasses.replace(_record_crash(db, polling, feed, now, error), entries=len(rows))
     if skipped or left:
-        outcome = dataclasses.replace(outcome, etag=feed.etag, last_modified=feed.last_modified)
+        outcome = _old_validators(feed, outcome)
     try:
         with transaction(db):
             _record_outcome(db, feed, outcome, parsed, now)
@@ -285,7 +285,7 @@ def _insert_each(
     db: sqlite_utils.Database, feed: FeedRow, rows: list[dict[str, object]], cap: int
 ) -> tuple[list[Article], int, int]:
     """The entries stored one transaction each, at most `cap` new ones (the newest first, as
-    `_insert_capped`); how many could not be stored; and how many were left past the cap."""
+    `entries.insert_newest`); how many could not be stored; and how many were left past the cap."""
     new: list[Article] = []
     skipped = 0
     ordered = newest_first(rows) if len(rows) > cap else rows
