@@ -26,7 +26,7 @@ from bot.adapters.discord.escape import (
     utf16_len,
 )
 from bot.cards import Digest, StoryCard
-from bot.models import Angle
+from bot.models import Angle, Bullet
 from bot.render.text import (
     also_label,
     bare_quote,
@@ -123,7 +123,7 @@ def update_embed(card: StoryCard, new_outlets: Sequence[str]) -> discord.Embed:
     bullets, angles = card.added_by(new_outlets)
     if bullets:
         lines += ["", "**In the TL;DR with them**"]
-        lines += [f"• {escape(b.text)} *({card.corroboration(b)})*" for b in bullets]
+        lines += [_bullet_line(card, b) for b in bullets]
     embed = discord.Embed(
         title=fit("Update: " + escape(card.headline), TITLE_LIMIT),
         description=fit("\n".join(lines), 3000),
@@ -150,7 +150,7 @@ def _head_embed(card: StoryCard) -> discord.Embed:
         lines.append("Topics: " + ", ".join(escape(t) for t in card.topics))
     if card.tldr:
         lines += ["", "**TL;DR**"]
-        lines += [f"• {escape(b.text)} *({card.corroboration(b)})*" for b in card.tldr]
+        lines += [_bullet_line(card, b) for b in card.tldr]
     # Percent-encoded as in the masked source links, so the title opens the same address.
     urls = ((link_url(s.url), s.url) for s in card.sources)
     url, source_url = next(
@@ -215,6 +215,10 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
         names = also.removeprefix("Also reporting: ")
         fields.append(_Field("Also reporting", escape_fit(names, FIELD_VALUE_LIMIT)))
     return fields
+
+
+def _bullet_line(card: StoryCard, bullet: Bullet) -> str:
+    return f"• {escape(bullet.text)} *({card.corroboration(bullet)})*"
 
 
 def _angle_value(angle: Angle) -> str:

@@ -20,7 +20,7 @@ from bot.adapters.slack.escape import (
     truncate,
 )
 from bot.cards import Digest, StoryCard
-from bot.models import Angle
+from bot.models import Angle, Bullet
 from bot.render.text import bare_quote, digest_heading, split_angles, url_host
 
 Block = dict[str, Any]
@@ -185,7 +185,7 @@ def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> 
     """A card's blocks in reading order. Packing may split them across messages."""
     blocks: list[Block] = [header(card.headline), context(context_line(card))]
     if card.tldr:
-        lines = [f"• {esc(b.text, _LINE_CHARS)} _({card.corroboration(b)})_" for b in card.tldr]
+        lines = [_bullet_text(card, b) for b in card.tldr]
         blocks += sections("*TL;DR*", lines)
     if card.sources:
         shown = card.sources if full else card.sources[:COMPACT_SOURCES]
@@ -208,6 +208,10 @@ def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> 
     if buttons:
         blocks.append(card_actions(card, full=full))
     return blocks
+
+
+def _bullet_text(card: StoryCard, bullet: Bullet) -> str:
+    return f"• {esc(bullet.text, _LINE_CHARS)} _({card.corroboration(bullet)})_"
 
 
 def _angle_text(n: int, angle: Angle) -> str:
@@ -254,7 +258,7 @@ def update_message(card: StoryCard, new_outlets: list[str]) -> SlackMessage:
     blocks = sections(lead, [])
     bullets, angles = card.added_by(new_outlets)
     if bullets:
-        lines = [f"• {esc(b.text, _LINE_CHARS)} _({card.corroboration(b)})_" for b in bullets]
+        lines = [_bullet_text(card, b) for b in bullets]
         blocks += sections("*In the TL;DR with them*", lines)
     if angles:
         blocks += sections("*New angles*", [_angle_text(n, a) for n, a in enumerate(angles, 1)])
