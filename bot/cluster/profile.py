@@ -26,7 +26,8 @@ from bot.cluster.marks import marks
 from bot.textutil import STOPWORDS, fold
 
 # A capitalised token in running prose (not at a sentence start): a name, place or organisation.
-_CAP_RE = re.compile(r"(?<![.!?:\"“]\s)\b([A-Z][a-zA-Z'’-]+)")
+# The lookahead first: only where a capital stands is the lookbehind worth checking.
+_CAP_RE = re.compile(r"(?=[A-Z])(?<![.!?:\"“]\s)\b([A-Z][a-zA-Z'’-]+)")
 _NUM_RE = re.compile(r"\d[\d,.]*\d|\d")
 
 
