@@ -9,10 +9,10 @@ loops (this is most of the clusterer's time per article).
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import compress
-from operator import mul
+from operator import mul, truediv
 
 from bot.cluster.profile import Profile
 from bot.cluster.settings import ClusterSettings
@@ -44,13 +44,16 @@ class Story:
 class StoryIndex:
     def __init__(self) -> None:
         # term -> {story slot: centroid weight}: candidate scores accumulate as centroid dot
-        # products. Slots are small reusable ints indexing `slots` and `_norms` (plain lists).
+        # products. Slots are small reusable ints indexing `slots` and `_norms`.
         # A defaultdict: `add` stores through a missing term's new posting in one subscript, and
         # readers use `get`, which never creates one.
         self.postings: defaultdict[str, dict[int, float]] = defaultdict(dict)
         self.slots: list[Story | None] = []
         self._free: list[int] = []
-        self._norms: list[float] = []  # centroid norm by slot
+        # Centroid norm by slot, as C doubles side by side: the candidate ranking reads one per
+        # accumulated story, and a list's float objects lie scattered over the heap (a cache
+        # miss each).
+        self._norms = array("d")
 
     def open(self, story_id: str, t: float) -> Story:
         """A new, empty story in a free slot (`add` puts its first article in)."""
@@ -121,19 +124,21 @@ class StoryIndex:
                 acc[slot] = get(slot, 0.0) + w * c
         if not acc:
             return []
-        slots = list(acc)
-        norms = self._norms
-        sims = [a / norms[slot] for slot, a in acc.items()]
+        # The similarities in C (`map`), with acc's keys and values in the same (insertion) order.
+        sims = list(map(truediv, acc.values(), map(self._norms.__getitem__, acc)))
         k = s.max_candidates
         table = self.slots
-        ranked = zip(sims, slots, strict=True)
         if len(sims) > k:
             # Ties with the k-th best break on the story id (as they always have), not the slot.
             cut = sorted(sims)[-k]
-            ranked = compress(ranked, map(cut.__le__, sims))
-        pairs = [(sim, table[slot]) for sim, slot in ranked]
+            ranked = [(sim, slot) for sim, slot in zip(sims, acc) if sim >= cut]
+        else:
+            ranked = list(zip(sims, acc))
         # Each (similarity, id) is distinct, so the sort never goes on to compare the stories.
-        best = sorted([(sim, st.id, st) for sim, st in pairs if st is not None], reverse=True)
+        best = sorted(
+            [(sim, st.id, st) for sim, slot in ranked if (st := table[slot]) is not None],
+            reverse=True,
+        )
         # The partial centroid similarity already rules out stories that share only a word or
         # two; scoring them in full (member by member) would be most of the cost for nothing.
         return [st for sim, _, st in best[:k] if sim >= s.candidate_floor]
