@@ -131,9 +131,9 @@ class StoryIndex:
         if len(sims) > k:
             # Ties with the k-th best break on the story id (as they always have), not the slot.
             cut = sorted(sims)[-k]
-            ranked = [(sim, slot) for sim, slot in zip(sims, acc) if sim >= cut]
+            ranked = [(sim, slot) for sim, slot in zip(sims, acc, strict=True) if sim >= cut]
         else:
-            ranked = list(zip(sims, acc))
+            ranked = list(zip(sims, acc, strict=True))
         # Each (similarity, id) is distinct, so the sort never goes on to compare the stories.
         best = sorted(
             [(sim, st.id, st) for sim, slot in ranked if (st := table[slot]) is not None],
