@@ -268,6 +268,12 @@ def term_hash(term: str) -> int:
 def dot(a: dict[str, float], b: dict[str, float]) -> float:
     # Key-set intersection runs in C; only the few shared terms are touched in Python.
     shared = a.keys() & b.keys()
-    if not shared:  # often so for headlines and leads: no list to build (0, as sum([]) gives)
+    if not shared:  # often so for headlines and leads (0, as an empty sum gives)
         return 0
-    return sum([a[t] * b[t] for t in shared])
+    # A plain loop: a list comprehension is a function call of its own here (~400k dots per 30k
+    # articles). The same products added in the same order from 0.0, as `sum` would: the weights
+    # are positive, so starting from int 0 instead could not differ (0 + -0.0 aside).
+    total = 0.0
+    for t in shared:
+        total += a[t] * b[t]
+    return total
