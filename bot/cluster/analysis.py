@@ -378,8 +378,9 @@ def _serve() -> None:
 
 def _reply(out: IO[bytes], reply: Any) -> None:
     """One reply as a frame: its length, then its marshal data. Replies are plain containers of
-    strings and floats, which `marshal` reads back faster than `pickle` (about 10% of a chunk's
-    load time in the deciding process); both ends are the same interpreter, as marshal needs."""
+    strings, floats and bytes, which `marshal` reads back 5-15% faster than `pickle` (the
+    deciding process loads every profile); both ends are the same interpreter, as marshal needs.
+    A field of another type would stop the worker here, and the batch finish inline."""
     body = marshal.dumps(reply, _MARSHAL_VERSION)
     out.write(len(body).to_bytes(_FRAME_HEAD, "little"))
     out.write(body)
