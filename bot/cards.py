@@ -6,7 +6,7 @@ stays untrusted here and every renderer must treat it as such.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -60,19 +60,28 @@ class StoryCard:
             label += f" ({self.outlet_count} outlets; shared wire copy counted once)"
         return label
 
-    def corroboration(self, bullet: Bullet) -> str:
+    def corroboration(self, bullet: Bullet, name: Callable[[str], str] | None = None) -> str:
         """'reported by 4 of 6': how many independent sources back a TL;DR bullet.
 
         Counted like the "N sources tracking" header: a bullet's sources are outlets as the
         header counts them (`bot.outlets.outlet_names`: a site's section feeds are one, under
         its first name), and outlets carrying one wire text back a bullet once, out of
         ``source_count``. Counting each copy would show one text as corroboration.
+
+        `name`: the renderer's escaping of an outlet name (names are feed text). Given it, a
+        bullet that only one of several sources backs says whose claim it is, "reported by 1 of
+        4: Daily Meridian": such an outlet gets no angle of its own (its detail is the bullet),
+        and "1 of 4" alone left the reader to guess which of the four.
         """
         source_of = {outlet: group[0] for group in self.wire_groups for outlet in group}
         backing = len({source_of.get(outlet, outlet) for outlet in bullet.sources})
         # A card built without wire groups (or a stale count) never reads "5 of 4".
         total = max(self.source_count, backing)
-        return f"reported by {backing} of {total}"
+        label = f"reported by {backing} of {total}"
+        if name is None or backing != 1 or total < 2:
+            return label
+        names = [name(outlet) for outlet in dict.fromkeys(bullet.sources) if outlet]
+        return f"{label}: {', '.join(names)}" if names else label
 
     def added_by(self, outlets: Sequence[str]) -> tuple[list[Bullet], list[Angle]]:
         """What `outlets` (new to a posted story) bring to it: the TL;DR bullets they back, then

@@ -281,7 +281,7 @@ def test_update_embed_shows_what_the_new_outlet_adds_not_the_card_again() -> Non
     assert embed.description == (
         "**3 sources tracking this story**\nNew source: Valley Times\n\n"
         "**In the TL;DR with them**\n"
-        "• The grant is the largest of its kind. *(reported by 1 of 3)*"
+        "• The grant is the largest of its kind. *(reported by 1 of 3: Valley Times)*"
     )
     (field,) = embed.fields
     assert field.name == "New angle: Valley Times"
@@ -320,3 +320,22 @@ def test_a_breakdown_button_under_several_cards_names_its_story_within_80() -> N
     assert len(label) <= 80 and label.endswith("…")
     (alone, _) = card_buttons(long)
     assert alone.item.label == "Full breakdown"  # type: ignore[attr-defined]
+
+
+def test_a_bullet_with_one_source_names_it_escaped() -> None:
+    hostile = "@everyone **Tide** [Journal](https://evil.example)"
+    card = make_card(
+        tldr=[
+            Bullet(
+                "Twelve lighthouses will be restored by 2027.",
+                ["Harbor Ledger", "Pinecrest Wire"],
+            ),
+            Bullet("The grant is the largest of its kind.", [hostile]),
+        ]
+    )
+    description = card_embeds(card)[0].description or ""
+    line = next(s for s in description.splitlines() if "largest" in s)
+    assert line.startswith("• The grant is the largest of its kind. *(reported by 1 of 3: ")
+    assert f"{escape(hostile)})*" in line
+    assert "@everyone" not in line and "**Tide**" not in line
+    assert "*(reported by 2 of 3)*" in description

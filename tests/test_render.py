@@ -134,7 +134,11 @@ def test_text_card_has_every_part() -> None:
     assert "/story lighthouse-grant" in lines[1]
     assert "TL;DR" in lines
     assert "  • Twelve lighthouses will be restored by 2027. (reported by 4 of 4)" in lines
-    assert "  • Volunteers will staff the beacons on weekends. (reported by 1 of 4)" in lines
+    # Its only source is named: "1 of 4" alone left the reader to guess whose claim it is.
+    assert (
+        "  • Volunteers will staff the beacons on weekends. (reported by 1 of 4: Harbor Ledger)"
+        in lines
+    )
     assert "Sources" in lines
     assert "  • Harbor Ledger: Grant lights up the coast — https://ledger.example/a" in lines
     assert "  • Pinecrest Wire: Towns get restoration money" in lines
@@ -438,3 +442,36 @@ def test_corroboration_counts_a_shared_wire_text_once() -> None:
     # Without wire groups every outlet is its own source.
     plain = make_card(source_count=5, wire_groups=[])
     assert plain.corroboration(Bullet("x", OUTLETS[:3])) == "reported by 3 of 5"
+
+
+def test_a_bullet_with_one_source_names_it_in_every_renderer() -> None:
+    hostile = "Bay <b>Courier</b> @everyone"
+    card = make_card(
+        tldr=[
+            Bullet("Twelve lighthouses will be restored by 2027.", OUTLETS[:4]),
+            Bullet("A keeper's diary was found.", [hostile]),
+        ]
+    )
+    text = render_card_text(card)
+    assert f"  • A keeper's diary was found. (reported by 1 of 4: {hostile})" in text.splitlines()
+    # Several sources are counted, not listed: the names would crowd out the bullet.
+    assert "(reported by 4 of 4)" in text
+    console = console_output(render_card_console, card)
+    assert "(reported by 1 of 4: Bay <b>Courier</b> @everyone)" in " ".join(console.split())
+    page = render_digest_html(make_digest(card))
+    assert "(reported by 1 of 4: Bay &lt;b&gt;Courier&lt;/b&gt; @everyone)" in page
+    assert "<b>Courier" not in page
+
+
+def test_corroboration_names_only_what_a_reader_could_not_tell() -> None:
+    card = make_card()
+    one = Bullet("x", ["Harbor Ledger"])
+    # Without the renderer's escaping no name is given: names are feed text.
+    assert card.corroboration(one) == "reported by 1 of 4"
+    assert card.corroboration(one, str.upper) == "reported by 1 of 4: HARBOR LEDGER"
+    # One wire text carried by two outlets is one source: both carried it.
+    wire = Bullet("x", ["Valley Times", "Dune Radio"])
+    assert card.corroboration(wire, str) == "reported by 1 of 4: Valley Times, Dune Radio"
+    # A one-source story's bullets are all "1 of 1": naming its only outlet says nothing.
+    alone = make_card(source_count=1, outlets=["Harbor Ledger"], wire_groups=[])
+    assert alone.corroboration(one, str) == "reported by 1 of 1"

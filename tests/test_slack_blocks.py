@@ -247,6 +247,23 @@ def test_update_message_says_what_a_new_outlet_backs_in_the_tldr() -> None:
     )
     text = all_text([update_message(card, ["Outlet 2"])])
     assert "*In the TL;DR with them*" in text
-    assert "• The rules cover 14 countries. _(reported by 1 of 3)_" in text
+    assert "• The rules cover 14 countries. _(reported by 1 of 3: Outlet 2)_" in text
     assert "New licence requirements" not in text
     assert "*New angles*" not in text
+
+
+def test_a_bullet_with_one_source_names_it_escaped() -> None:
+    hostile = "<!channel> *Tide* <https://evil.example|Journal>"
+    card = make_card(
+        3,
+        tldr=[
+            Bullet("New licence requirements for advanced chips.", ["Outlet 0", "Outlet 1"]),
+            Bullet("The rules cover 14 countries.", [hostile]),
+        ],
+    )
+    text = all_text(card_messages(card))
+    assert "_(reported by 2 of 3)_" in text
+    line = next(s for s in text.split("\\n") if "14 countries" in s)
+    assert "(reported by 1 of 3: &lt;!channel&gt;" in line
+    # The name can neither ping nor link.
+    assert "<!channel>" not in text and "<https://evil.example" not in text

@@ -85,7 +85,7 @@ def card_renderable(card: StoryCard, full: bool = False) -> Panel:
         rows += [Text(), _section("TL;DR")]
         for bullet in card.tldr:
             line = Text(clean(bullet.text))
-            line.append(f" ({card.corroboration(bullet)})", style=_DIM)
+            line.append(f" ({card.corroboration(bullet, clean)})", style=_DIM)
             rows.append(_hanging("  • ", line))
 
     if card.sources:

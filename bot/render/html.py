@@ -95,7 +95,7 @@ def render_card_html(card: StoryCard, full: bool = False) -> str:
     if card.tldr:
         out.append("<section><h3>TL;DR</h3><ul>")
         for bullet in card.tldr:
-            corr = escape(card.corroboration(bullet))
+            corr = card.corroboration(bullet, _e)
             out.append(f'<li>{_e(bullet.text)} <span class="corr">({corr})</span></li>')
         out.append("</ul></section>")
 

@@ -264,7 +264,7 @@ def render_card_text(card: StoryCard, full: bool = False) -> str:
 
     if card.tldr:
         lines += ["", "TL;DR"]
-        lines += [f"  • {clean(b.text)} ({card.corroboration(b)})" for b in card.tldr]
+        lines += [f"  • {clean(b.text)} ({card.corroboration(b, clean)})" for b in card.tldr]
 
     if card.sources:
         lines += ["", "Sources"]

@@ -218,7 +218,8 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
 
 
 def _bullet_line(card: StoryCard, bullet: Bullet) -> str:
-    return f"• {escape(bullet.text)} *({card.corroboration(bullet)})*"
+    backing = card.corroboration(bullet, lambda name: escape_fit(name, 80))
+    return f"• {escape(bullet.text)} *({backing})*"
 
 
 def _angle_value(angle: Angle) -> str:

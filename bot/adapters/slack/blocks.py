@@ -211,7 +211,8 @@ def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> 
 
 
 def _bullet_text(card: StoryCard, bullet: Bullet) -> str:
-    return f"• {esc(bullet.text, _LINE_CHARS)} _({card.corroboration(bullet)})_"
+    backing = card.corroboration(bullet, lambda name: esc(name, _NAME_CHARS))
+    return f"• {esc(bullet.text, _LINE_CHARS)} _({backing})_"
 
 
 def _angle_text(n: int, angle: Angle) -> str:
