@@ -65,8 +65,12 @@ PIPE_TIMEOUT = 60.0
 # the default that was ~3% of the deciding process's time over 100k articles, at this ~0.2%.
 # Nothing in the batch makes reference cycles, so collecting rarer frees nothing later.
 BATCH_GC_THRESHOLD = 20_000
-# A reply frame's header: the marshal data's length in bytes, little-endian.
-_FRAME_HEAD = 8
+# A reply frame's header: a mark, then the marshal data's length in bytes, little-endian. The
+# mark makes stray bytes on the pipe (whatever reached the worker's stdout) a garbled reply, not
+# a length of exabytes to allocate; no real reply comes near the cap.
+_FRAME_MARK = b"ndw\x01"
+_FRAME_HEAD = len(_FRAME_MARK) + 8
+_MAX_FRAME = 1 << 30
 _MARSHAL_VERSION = 4  # shares repeated strings within a reply (as pickle's memo did)
 # Texts up to this many characters cross the pipe whole (see `_ahead`); longer ones are cut to
 # the words the profile reads first, so a chunk of full-text items stays a small message.
@@ -277,7 +281,11 @@ class _Worker:
         self._deadline.at = time.monotonic() + PIPE_TIMEOUT
         try:
             head = self._out.read(_FRAME_HEAD)
-            size = int.from_bytes(head, "little")
+            if len(head) == _FRAME_HEAD and not head.startswith(_FRAME_MARK):
+                raise EOFError("the text analysis worker's reply is garbled (no frame mark)")
+            size = int.from_bytes(head[len(_FRAME_MARK) :], "little")
+            if size > _MAX_FRAME:
+                raise EOFError(f"the text analysis worker's reply claims {size} bytes")
             body = self._out.read(size)
             if len(head) < _FRAME_HEAD or len(body) < size:
                 raise EOFError("the text analysis worker's reply was cut short")
@@ -337,8 +345,11 @@ def _stop(proc: subprocess.Popen[bytes], done: threading.Event) -> None:
 
 
 def _serve() -> None:
-    out = sys.stdout.buffer
-    sys.stdout = sys.stderr  # a stray print must not corrupt the reply stream
+    # Replies go out on a copy of the pipe, and file descriptor 1 becomes stderr: a stray print,
+    # or a write to fd 1 from C code or a child process, must not corrupt the reply stream.
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
     def read() -> None:
@@ -382,6 +393,6 @@ def _reply(out: IO[bytes], reply: Any) -> None:
     deciding process loads every profile); both ends are the same interpreter, as marshal needs.
     A field of another type would stop the worker here, and the batch finish inline."""
     body = marshal.dumps(reply, _MARSHAL_VERSION)
-    out.write(len(body).to_bytes(_FRAME_HEAD, "little"))
+    out.write(_FRAME_MARK + len(body).to_bytes(_FRAME_HEAD - len(_FRAME_MARK), "little"))
     out.write(body)
     out.flush()

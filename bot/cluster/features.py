@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import mul
 
 import snowballstemmer
 
@@ -270,10 +271,7 @@ def dot(a: dict[str, float], b: dict[str, float]) -> float:
     shared = a.keys() & b.keys()
     if not shared:  # often so for headlines and leads (0, as an empty sum gives)
         return 0
-    # A plain loop: a list comprehension is a function call of its own here (~400k dots per 30k
-    # articles). The same products added in the same order from 0.0, as `sum` would: the weights
-    # are positive, so starting from int 0 instead could not differ (0 + -0.0 aside).
-    total = 0.0
-    for t in shared:
-        total += a[t] * b[t]
-    return total
+    # The products in C, without a list comprehension's own function call (~400k dots per 30k
+    # articles on Python 3.11). Still `sum`, over the set's one iteration order: from 3.12 `sum`
+    # adds floats with compensation, and a plain `+=` loop would give other last bits there.
+    return sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
