@@ -13,6 +13,11 @@ from datetime import datetime
 from bot.models import Angle, Bullet
 
 
+# Outlets one wire text's bullet names ("reported by 1 of 4: A, B +3 more (one wire copy)"): a
+# bullet line has room for a couple of names, not for every paper that ran the agency's copy.
+NAMED_OUTLETS = 2
+
+
 @dataclass(slots=True)
 class SourceLink:
     source: str
@@ -70,8 +75,9 @@ class StoryCard:
 
         `name`: the renderer's escaping of an outlet name (names are feed text). Given it, a
         bullet that only one of several sources backs says whose claim it is, "reported by 1 of
-        4: Daily Meridian": such an outlet gets no angle of its own (its detail is the bullet),
-        and "1 of 4" alone left the reader to guess which of the four.
+        4: Daily Meridian": "1 of 4" alone left the reader to guess which of the four, and such
+        an outlet's angle, if it has one, is about something else (its detail is the bullet).
+        One wire text carried by several outlets names `NAMED_OUTLETS` of them at most.
         """
         source_of = {outlet: group[0] for group in self.wire_groups for outlet in group}
         backing = len({source_of.get(outlet, outlet) for outlet in bullet.sources})
@@ -80,8 +86,14 @@ class StoryCard:
         label = f"reported by {backing} of {total}"
         if name is None or backing != 1 or total < 2:
             return label
-        names = [name(outlet) for outlet in dict.fromkeys(bullet.sources) if outlet]
-        return f"{label}: {', '.join(names)}" if names else label
+        # Escaped first: a name that escapes to nothing would leave "reported by 1 of 4: ".
+        names = [n for n in map(name, dict.fromkeys(bullet.sources)) if n]
+        if not names:
+            return label
+        shown = ", ".join(names[:NAMED_OUTLETS])
+        if len(names) > NAMED_OUTLETS:
+            shown += f" +{len(names) - NAMED_OUTLETS} more"
+        return f"{label}: {shown}" + (" (one wire copy)" if len(names) > 1 else "")
 
     def added_by(self, outlets: Sequence[str]) -> tuple[list[Bullet], list[Angle]]:
         """What `outlets` (new to a posted story) bring to it: the TL;DR bullets they back, then

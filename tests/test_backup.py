@@ -13,7 +13,7 @@ from bot.cli import cli
 from bot.store import backup as backup_module
 from bot.store import feeds as feed_store
 from bot.store.backup import BackupError, backup
-from bot.store.database import open_database
+from bot.store.database import NO_DATABASE, open_database
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_a_missing_database_is_an_error_not_a_new_empty_backup(
     result = _invoke(str(tmp_path / "b.db"))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"Error: NEWSDIGEST_DB={tmp_path / 'typo.db'}: no such database"
+        f"Error: NEWSDIGEST_DB={tmp_path / 'typo.db'}: {NO_DATABASE}"
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nd.toml"]
 

@@ -91,6 +91,7 @@ def test_opml_export_to_a_missing_directory_is_one_error_line(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     target = tmp_path / "missing" / "feeds.opml"
+    CliRunner().invoke(cli, ["feeds", "add", "https://news.example/rss"])
     result = CliRunner().invoke(cli, ["feeds", "export", "-o", str(target)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert result.output == f"Error: {target}: cannot write: No such file or directory\n"
@@ -103,7 +104,8 @@ def test_feeds_add_refuses_an_interval_beyond_a_week(env: dict[str, str]) -> Non
     )
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert result.output == ("Error: --interval: '99999999999d' is longer than the 7-day maximum\n")
-    assert "No feeds yet" in runner.invoke(cli, ["feeds", "list"]).output
+    # Refused before anything was stored: not even a database was created.
+    assert "no such database" in runner.invoke(cli, ["feeds", "list"]).output
     week = runner.invoke(cli, ["feeds", "add", "https://news.example/rss", "--interval", "7d"])
     assert week.exit_code == 0 and "(every 7d)" in week.output
 

@@ -80,6 +80,11 @@ def test_read_only_commands_do_not_sync_even_with_a_config_file(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     result = _invoke(site / "site", ["stories"], monkeypatch)
+    # Nothing stored yet: no database to read, and none created by a look.
+    assert result.exit_code == 1 and "no such database" in result.output
+    assert not (site / "prod.db").exists()
+    open_database(site / "prod.db").close()
+    result = _invoke(site / "site", ["stories"], monkeypatch)
     assert result.exit_code == 0, result.output
     assert _state(site / "prod.db") == ([], [], ["missing"], [])
     # A config channel not synced yet: the preview says how to sync rather than "no channel".

@@ -70,6 +70,7 @@ def test_other_sqlite_errors_are_one_line(
     def fail(*_: object, **__: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
+    open_database(tmp_path / "nd.db").close()  # read-only commands refuse a missing database
     monkeypatch.setattr(database, "migrate", fail)
     assert _main(["stories"], monkeypatch) == 1
     assert capsys.readouterr().err == "Error: database error: disk I/O error\n"

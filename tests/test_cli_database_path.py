@@ -67,6 +67,24 @@ def test_read_only_commands_do_not_create_a_missing_directory(
     assert added.exit_code == 0 and db.exists()
 
 
+def test_read_only_commands_do_not_create_a_missing_database_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mistyped file name in an existing directory got a fresh database and "No stories in the
+    # last 48h. Run `newsdigest poll` first", as if the bot had found nothing.
+    db = tmp_path / "typo.db"
+    commands = (["stories"], ["feeds", "list"], ["topics", "list"], ["story", "x"],
+                ["feeds", "export"], ["digest", "slack:C1"], ["topics", "test", "chip"])  # fmt: skip
+    for args in commands:
+        result = _run(db, args, monkeypatch)
+        assert result.exit_code == 1, args
+        assert result.output == (
+            f"Error: NEWSDIGEST_DB={db}: no such database "
+            "(`newsdigest poll` or `newsdigest run` creates it)\n"
+        ), args
+    assert not list(tmp_path.glob("typo.db*"))  # nor its -wal or -shm
+
+
 def test_a_database_from_a_newer_version_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

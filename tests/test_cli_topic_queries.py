@@ -23,6 +23,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
     monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
     monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    open_database(tmp_path / "nd.db").close()  # read-only commands refuse a missing database
     return tmp_path / "nd.db"
 
 

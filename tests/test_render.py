@@ -469,9 +469,18 @@ def test_corroboration_names_only_what_a_reader_could_not_tell() -> None:
     # Without the renderer's escaping no name is given: names are feed text.
     assert card.corroboration(one) == "reported by 1 of 4"
     assert card.corroboration(one, str.upper) == "reported by 1 of 4: HARBOR LEDGER"
-    # One wire text carried by two outlets is one source: both carried it.
+    # One wire text carried by several outlets is one source: a couple of them are named.
     wire = Bullet("x", ["Valley Times", "Dune Radio"])
-    assert card.corroboration(wire, str) == "reported by 1 of 4: Valley Times, Dune Radio"
+    assert card.corroboration(wire, str) == (
+        "reported by 1 of 4: Valley Times, Dune Radio (one wire copy)"
+    )
+    papers = [f"Paper {i}" for i in range(60)]
+    many = make_card(wire_groups=[papers], outlets=[*OUTLETS, *papers])
+    assert many.corroboration(Bullet("x", papers), str) == (
+        "reported by 1 of 4: Paper 0, Paper 1 +58 more (one wire copy)"
+    )
+    # A name that escapes to nothing leaves no dangling colon.
+    assert card.corroboration(Bullet("x", ["\u200b"]), clean) == "reported by 1 of 4"
     # A one-source story's bullets are all "1 of 1": naming its only outlet says nothing.
     alone = make_card(source_count=1, outlets=["Harbor Ledger"], wire_groups=[])
     assert alone.corroboration(one, str) == "reported by 1 of 1"

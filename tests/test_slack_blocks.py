@@ -265,5 +265,6 @@ def test_a_bullet_with_one_source_names_it_escaped() -> None:
     assert "_(reported by 2 of 3)_" in text
     line = next(s for s in text.split("\\n") if "14 countries" in s)
     assert "(reported by 1 of 3: &lt;!channel&gt;" in line
-    # The name can neither ping nor link.
+    # The name can neither ping, nor link, nor end the italics around it.
     assert "<!channel>" not in text and "<https://evil.example" not in text
+    assert "*Tide*" not in line and "∗Tide∗" in line

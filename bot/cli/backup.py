@@ -9,7 +9,7 @@ import click
 from bot.cli.context import CliContext, pass_cli
 from bot.cli.progress import Advance, progress_bar
 from bot.store.backup import BackupError, backup
-from bot.store.database import DatabaseOpenError
+from bot.store.database import NO_DATABASE, DatabaseOpenError
 
 
 @click.command("backup")
@@ -27,7 +27,7 @@ def backup_command(cli: CliContext, dest: Path, force: bool) -> None:
     path = cli.config.database_path()
     if path == ":memory:" or not Path(path).is_file():
         # A mistyped NEWSDIGEST_DB: say so rather than back up a new, empty database.
-        raise click.ClickException(cli.db_problem(DatabaseOpenError(path, "no such database")))
+        raise click.ClickException(cli.db_problem(DatabaseOpenError(path, NO_DATABASE)))
     db = cli.reader.db
     with progress_bar("backup") as start:
         advance: Advance | None = None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import click
 
 from bot.app import MAX_LOOKBACK_HOURS, NewsDigest
 from bot.config import Config, ConfigError, load_config
-from bot.store.database import DatabaseOpenError, open_database
+from bot.store.database import NO_DATABASE, DatabaseOpenError, open_database
 from bot.store.sync import removal_notes
 
 # Option types the commands share.
@@ -80,8 +81,13 @@ class CliContext:
 
     @property
     def reader(self) -> NewsDigest:
-        """`core` for commands that only read: a database in a directory that does not exist
-        is an error (a mistyped NEWSDIGEST_DB), not a new directory with an empty database."""
+        """`core` for commands that only read (or edit rows already there): a database that does
+        not exist is an error, not a new empty one. A mistyped NEWSDIGEST_DB used to get a fresh
+        file and "No stories in the last 48h", as if the bot had found nothing."""
+        if self._core is None:
+            path = self.config.database_path()
+            if path != ":memory:" and Path(path).parent.is_dir() and not Path(path).exists():
+                raise click.ClickException(self.db_problem(DatabaseOpenError(path, NO_DATABASE)))
         return self._open(make_dirs=False)
 
     def _open(self, *, make_dirs: bool) -> NewsDigest:

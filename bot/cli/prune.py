@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import click
 
@@ -11,7 +10,7 @@ from bot.cli.context import CliContext, pass_cli
 from bot.cli.progress import progress_bar
 from bot.config_values import retention_problem
 from bot.store import retention
-from bot.store.database import DatabaseOpenError, utcnow
+from bot.store.database import utcnow
 from bot.store.retention import PruneCounts
 from bot.textutil import plural
 
@@ -48,11 +47,7 @@ def prune_command(cli: CliContext, days: int | None, dry_run: bool) -> None:
             return
     if problem := retention_problem(days, config.story_window_hours):
         raise click.BadParameter(problem, param_hint="'--older-than'")
-    path = config.database_path()
-    if path != ":memory:" and not Path(path).is_file():
-        # A mistyped NEWSDIGEST_DB: say so rather than create an empty database to prune.
-        raise click.ClickException(cli.db_problem(DatabaseOpenError(path, "no such database")))
-    db = cli.reader.db
+    db = cli.reader.db  # a mistyped NEWSDIGEST_DB is an error, not an empty database to prune
     now = utcnow()
     older_than = timedelta(days=days)
     before = retention.cutoff(now, older_than, timedelta(hours=config.story_window_hours))

@@ -102,6 +102,8 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
     return db
 
 
+# A read-only command's database file is missing: a mistyped path, or nothing stored yet.
+NO_DATABASE = "no such database (`newsdigest poll` or `newsdigest run` creates it)"
 READ_ONLY = "the file or its directory is read-only"
 PERMISSION_DENIED = "permission denied (this user may not write the file or its directory)"
 NOT_WRITABLE = "the file or its directory is not writable"  # read-only mount or permission: unknown
