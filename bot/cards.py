@@ -12,7 +12,6 @@ from datetime import datetime
 
 from bot.models import Angle, Bullet
 
-
 # Outlets one wire text's bullet names ("reported by 1 of 4: A, B +3 more (one wire copy)"): a
 # bullet line has room for a couple of names, not for every paper that ran the agency's copy.
 NAMED_OUTLETS = 2
