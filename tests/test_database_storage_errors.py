@@ -97,7 +97,8 @@ def test_a_directory_without_write_permission_is_named_as_the_cause(
     with pytest.raises(DatabaseOpenError) as info:
         open_database(path)
     assert info.value.problem.startswith(f"cannot open: {PERMISSION_DENIED} (SQLite: ")
-    result = _cli(path, ["stories"], monkeypatch)
+    # A command that may create the database: a read-only one calls a missing file just that.
+    result = _cli(path, ["feeds", "add", "https://a.example/rss"], monkeypatch)
     assert result.exit_code == 1
     assert result.output.startswith(
         f"Error: NEWSDIGEST_DB={path}: cannot open: {PERMISSION_DENIED}"
@@ -129,6 +130,7 @@ def test_read_only_as_the_file_system_reports_it(
     _deny_writes(monkeypatch, ro)
     _mount(monkeypatch, ro, read_only=True)
     _fail_connect(monkeypatch, "unable to open database file")
+    (ro / "nd.db").touch()  # there to be read (a missing file is "no such database")
     result = _cli(ro / "nd.db", ["feeds", "list"], monkeypatch)
     assert result.exit_code == 1
     assert result.output == (
@@ -146,6 +148,7 @@ def test_permission_denied_on_a_writable_mount_is_not_called_read_only(
     _deny_writes(monkeypatch, home)
     _mount(monkeypatch, home, read_only=False)
     _fail_connect(monkeypatch, "unable to open database file")
+    (home / "nd.db").touch()
     result = _cli(home / "nd.db", ["feeds", "list"], monkeypatch)
     assert result.exit_code == 1
     assert result.output == (
@@ -194,6 +197,7 @@ def test_a_full_disk_is_named_as_the_cause(tmp_path: Path, monkeypatch: pytest.M
     usage = shutil.disk_usage(tmp_path)
     monkeypatch.setattr(database.shutil, "disk_usage", lambda p: usage._replace(free=4096))
     _fail_connect(monkeypatch, "disk I/O error")
+    (tmp_path / "nd.db").touch()
     result = _cli(tmp_path / "nd.db", ["stories"], monkeypatch)
     assert result.exit_code == 1
     assert result.output == (
