@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 from rich.table import Column, Table
@@ -11,8 +10,8 @@ from rich.table import Column, Table
 from bot.cli.context import CliContext, pass_cli
 from bot.cli.output import MiddleCut, duration, fit_table, table_console
 from bot.config import ConfigError, parse_duration
+from bot.feedaddress import blocked_address
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
-from bot.ingest.netguard import BlockedAddressError, check_ip, host_literal
 from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, read_opml
 from bot.render.text import clean
 from bot.store import feeds as feed_store
@@ -43,7 +42,7 @@ def feeds_add(cli: CliContext, url: str, name: str | None, interval: str | None)
     except (FeedUrlError, ConfigError, FeedExistsError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Added feed {feed.id}: {feed.url} (every {duration(feed.poll_interval)})")
-    blocked = _blocked_address(feed.url, cli.config.polling.allow_private_networks)
+    blocked = blocked_address(feed.url, cli.config.polling.allow_private_networks)
     if blocked:
         click.echo(f"Warning: {blocked}; polling will fail until then", err=True)
 
@@ -146,7 +145,7 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
                 origin="opml",
             )
             added += 1
-            reason = _blocked_address(feed.url, cli.config.polling.allow_private_networks)
+            reason = blocked_address(feed.url, cli.config.polling.allow_private_networks)
             if reason:
                 blocked.append((feed.url, reason))
         except FeedExistsError:
@@ -199,20 +198,6 @@ def _find_feed(cli: CliContext, ref: str) -> feed_store.FeedRow:
     if feed is None:
         raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
     return feed
-
-
-def _blocked_address(url: str, allow_private_networks: bool) -> str | None:
-    """Why polling will refuse the URL's host, when it is an IP address the fetcher blocks (the
-    fetcher checks resolved names too; this only catches the obvious case at add time)."""
-    host = urlsplit(url).hostname or ""
-    literal = host_literal(host)
-    if literal is None:
-        return None
-    try:
-        check_ip(literal, allow_private_networks=allow_private_networks)
-    except BlockedAddressError as exc:
-        return str(exc)
-    return None
 
 
 def _esc(text: str) -> str:
