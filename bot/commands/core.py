@@ -21,6 +21,7 @@ from bot.config_entries import (
     DEFAULT_SCHEDULE,
     DEFAULT_TIMEZONE,
 )
+from bot.feedaddress import blocked_address
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.pipeline.digest import queued_story_count
 from bot.runner.schedule import quiet_until
@@ -257,6 +258,13 @@ class Commands:
                 )
             except (FeedUrlError, FeedExistsError) as exc:
                 return Reply(str(exc))
+            # Stored anyway, as the CLI does (the setting may change), but the fetcher will
+            # refuse it: "It will be polled" would send the admin looking elsewhere.
+            blocked = blocked_address(feed.url, self.core.config.polling.allow_private_networks)
+            if blocked:
+                return Reply(
+                    f"Added feed {feed.url}.\nWarning: {blocked}; polling will fail until then."
+                )
             return Reply(f"Added feed {feed.url}. It will be polled within a few minutes.")
         found = _find_feed(db, rest[0])
         if found is None:

@@ -1,0 +1,52 @@
+"""`/feeds add` of a URL whose host is an address the fetcher refuses: the feed is stored (as by
+`newsdigest feeds add`), and the reply says polling will fail rather than promise it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import NewsDigest
+from bot.commands import CommandContext, Commands
+from bot.config import Config
+from bot.store.database import open_database
+
+SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
+
+
+@pytest.fixture
+def guarded_core(sample_config: Config, tmp_path: Path) -> Iterator[NewsDigest]:
+    """`core` with private networks refused, as by default (the fixture allows them for its
+    loopback feed server)."""
+    config = dataclasses.replace(
+        sample_config,
+        polling=dataclasses.replace(sample_config.polling, allow_private_networks=False),
+    )
+    app = NewsDigest(config, db=open_database(tmp_path / "guarded.db"))
+    yield app
+    app.close()
+
+
+async def test_feeds_add_warns_of_a_private_address(guarded_core: NewsDigest) -> None:
+    admin = dataclasses.replace(SLACK, is_admin=True)
+    reply = await Commands(guarded_core).dispatch("feeds", "add http://10.0.0.5/rss.xml", admin)
+    assert reply.text == (
+        "Added feed http://10.0.0.5/rss.xml.\n"
+        "Warning: refusing to fetch from private address 10.0.0.5 (set "
+        "polling.allow_private_networks = true to allow it); polling will fail until then."
+    )
+    public = await Commands(guarded_core).dispatch("feeds", "add https://news.example/rss", admin)
+    assert public.text == (
+        "Added feed https://news.example/rss. It will be polled within a few minutes."
+    )
+
+
+async def test_feeds_add_of_a_private_address_allowed_by_the_config(core: NewsDigest) -> None:
+    admin = dataclasses.replace(SLACK, is_admin=True)
+    reply = await Commands(core).dispatch("feeds", "add http://10.0.0.5/rss.xml", admin)
+    assert reply.text == (
+        "Added feed http://10.0.0.5/rss.xml. It will be polled within a few minutes."
+    )
