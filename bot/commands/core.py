@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 
+# The commands as typed on Slack (and any platform that passes the text after the command as is).
 USAGE: dict[str, str] = {
     "story": "/story <slug | prefix | search words>: a story's full breakdown.",
     "follow": (
@@ -55,6 +56,33 @@ USAGE: dict[str, str] = {
     "digest": "/digest: post this channel's digest now (stories it has not had yet).",
     "feeds": "/feeds add <url> | /feeds list | /feeds remove <url or #id> (admins only for add/remove).",
 }
+# Discord's slash commands take named options and /watchlist and /feeds only as subcommands (see
+# bot/adapters/discord/slash.py): the Slack forms above are refused there, so teach these.
+DISCORD_USAGE: dict[str, str] = {
+    "story": "/story query:<slug | prefix | search words>: a story's full breakdown.",
+    "follow": (
+        "/follow topic:<topic> [query:<query>]: follow a topic in this channel; with a query, "
+        'create or change the topic first. Example: /follow topic:chips query:"chip export" OR '
+        "semiconductor"
+    ),
+    "unfollow": "/unfollow topic:<topic>: stop following a topic in this channel.",
+    "watchlist": (
+        "/watchlist show: this channel's topics and settings. Change them with: "
+        "/watchlist schedule when:weekdays 09:00 Europe/Berlin | "
+        "/watchlist mode mode:digest|instant | /watchlist min-sources count:N | "
+        "/watchlist quiet hours:22:00-07:00 | /watchlist quiet hours:off | /watchlist resume"
+    ),
+    "digest": USAGE["digest"],
+    "feeds": (
+        "/feeds list | /feeds add url:<url> | /feeds remove feed:<url or #id> "
+        "(admins only for add/remove)."
+    ),
+}
+
+
+def usage(command: str, platform: str) -> str:
+    """`command`'s usage in the form `platform` takes it."""
+    return (DISCORD_USAGE if platform == "discord" else USAGE)[command]
 
 
 class Commands:
@@ -87,13 +115,13 @@ class Commands:
                 f"Unknown command {command!r}. Commands: " + ", ".join(f"/{c}" for c in COMMANDS)
             )
         if args.lower() in ("help", "-h", "--help"):
-            return Reply(USAGE[command])
+            return Reply(usage(command, ctx.platform))
         channel = self._channel(ctx)
         handler = getattr(self, f"_cmd_{command}")
         try:
             return await handler(args, ctx, channel)
         except UsageError as exc:
-            return Reply(f"{exc}\nUsage: {USAGE[command]}")
+            return Reply(f"{exc}\nUsage: {usage(command, ctx.platform)}")
         except Exception:
             # A bug must never show a stack trace in chat; the log has it.
             log.exception("command /%s %r failed", command, args)

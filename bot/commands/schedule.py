@@ -43,6 +43,18 @@ SCHEDULE_USAGE = (
     "Example: schedule weekdays 09:00 Europe/Berlin"
 )
 
+# Discord passes the `when:` option as is, so a cron needs no quotes (see `_CRON_MINUTE_RE`).
+DISCORD_SCHEDULE_USAGE = (
+    "/watchlist schedule when:DAYS HH:MM [TIME_ZONE], where DAYS is daily, weekdays, weekends or "
+    "a list like mon,wed,fri; or when:<5 cron fields> [TIME_ZONE]. "
+    "Example: /watchlist schedule when:weekdays 09:00 Europe/Berlin"
+)
+
+
+def schedule_usage(platform: str) -> str:
+    """The schedule setting's usage in the form `platform` takes it."""
+    return DISCORD_SCHEDULE_USAGE if platform == "discord" else SCHEDULE_USAGE
+
 
 class ScheduleError(ValueError):
     pass

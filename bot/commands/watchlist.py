@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from bot.commands.base import CommandContext, Reply, UsageError
-from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, describe_schedule, parse_schedule
+from bot.commands.schedule import ScheduleError, describe_schedule, parse_schedule, schedule_usage
 from bot.config_values import (
     ConfigError,
     quiet_hours_shape,
@@ -34,7 +34,7 @@ async def watchlist(
     if not args or args.lower() == "show":
         return Reply(describe_channel(channel), lines=watchlist_lines(db, channel))
     words = split_args(args)
-    changes = _changes(words[0].lower(), words[1:], channel)
+    changes = _changes(words[0].lower(), words[1:], channel, ctx.platform)
     if isinstance(changes, Reply):
         return changes
     # Only now, with the input valid, does the channel get a row (see Commands._channel).
@@ -47,13 +47,15 @@ async def watchlist(
     return Reply("Saved. " + describe_channel(channel), lines=watchlist_lines(db, channel))
 
 
-def _changes(setting: str, values: list[str], channel: ChannelRow) -> dict[str, Any] | Reply:
+def _changes(
+    setting: str, values: list[str], channel: ChannelRow, platform: str
+) -> dict[str, Any] | Reply:
     """The columns a `/watchlist <setting> <values>` sets; raises UsageError on bad input."""
     if setting == "schedule":
         try:
             schedule = parse_schedule(" ".join(values), default_timezone=channel.timezone)
         except ScheduleError as exc:
-            return Reply(f"{exc}\nUsage: {SCHEDULE_USAGE}")
+            return Reply(f"{exc}\nUsage: {schedule_usage(platform)}")
         return {"schedule": schedule.cron, "timezone": schedule.timezone}
     if setting == "mode":
         # Setting names are case-insensitive, so their values are too: `MODE Instant` works.
