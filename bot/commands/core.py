@@ -31,6 +31,7 @@ from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
 from bot.store.feeds import FeedExistsError
+from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.textutil import plural
 
 log = logging.getLogger(__name__)
@@ -192,6 +193,9 @@ class Commands:
     async def _cmd_digest(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         if args:
             raise UsageError("/digest takes no arguments.")
+        if channel.paused_reason == REMOVED_FROM_CONFIG:
+            # Not a fault to fix: the reason itself says to /watchlist resume to keep the channel.
+            return Reply(f"Posting to this channel is paused: {channel.paused_reason}.")
         if channel.paused_reason:
             return Reply(
                 f"Posting to this channel is paused: {channel.paused_reason}. "
