@@ -40,7 +40,7 @@ async def test_unfollow_and_watchlist(core: NewsDigest) -> None:
     await commands.dispatch("follow", "moon lunar OR moon", CTX)
     listing = await commands.dispatch("watchlist", "", CTX)
     assert listing.ephemeral
-    assert "min sources: 2" in listing.text and listing.lines == ["moon: lunar OR moon"]
+    assert "min-sources: 2" in listing.text and listing.lines == ["moon: lunar OR moon"]
     gone = await commands.dispatch("unfollow", "moon", CTX)
     assert "no longer follows moon" in gone.text
     missing = await commands.dispatch("unfollow", "moon", CTX)

@@ -70,7 +70,7 @@ async def test_min_sources_rejects_anything_but_ascii_numbers(core: NewsDigest, 
 
 async def test_min_sources_accepts_a_plain_number(core: NewsDigest) -> None:
     reply = await Commands(core).dispatch("watchlist", "min-sources 4", CTX)
-    assert reply.text.startswith("Saved.") and "min sources: 4" in reply.text
+    assert reply.text.startswith("Saved.") and "min-sources: 4" in reply.text
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ async def test_read_only_commands_do_not_register_the_channel(
 async def test_watchlist_of_an_unknown_channel_shows_the_defaults(core: NewsDigest) -> None:
     dm = CommandContext(platform="slack", channel_id="D1", user_id="U1")
     reply = await Commands(core).dispatch("watchlist", "", dm)
-    assert "Mode: digest" in reply.text and "min sources: 2" in reply.text
+    assert "Mode: digest" in reply.text and "min-sources: 2" in reply.text
     assert reply.lines[0].startswith("Following no topics")
 
 

@@ -341,7 +341,7 @@ def test_command_text_undoes_slack_escaping_and_markup() -> None:
 async def test_watchlist_show_and_change(h: Harness) -> None:
     _, body = await h.slash("/watchlist")
     text = ack_text(body)
-    assert "Mode: digest" in text and "min sources: 2" in text
+    assert "Mode: digest" in text and "min-sources: 2" in text
     hint = body["blocks"][-1]  # type: ignore[index]
     assert hint["type"] == "context" and "/watchlist schedule" in hint["elements"][0]["text"]
 

@@ -25,7 +25,7 @@ NO_TOPICS = (
     "• Following no topics: every story with enough sources is included. "
     "/follow \\<topic> to narrow it."
 )
-SAVED = "Saved. Mode: digest · schedule: daily 09:00 UTC · min sources: 2 · quiet hours: "
+SAVED = "Saved. Mode: digest · schedule: daily 09:00 UTC · min-sources: 2 · quiet hours: "
 
 
 def _quiet(core: NewsDigest, platform: str, channel_id: str) -> str | None:
@@ -97,7 +97,7 @@ async def test_a_word_that_only_starts_like_a_day_is_refused(core: NewsDigest) -
 
 async def test_day_names_are_saved_as_cron_days(core: NewsDigest) -> None:
     reply = await Commands(core).dispatch("watchlist", "schedule Tues,Thursday 07:30", SLACK)
-    assert reply.text == ("Saved. Mode: digest · schedule: tue,thu 07:30 UTC · min sources: 2")
+    assert reply.text == ("Saved. Mode: digest · schedule: tue,thu 07:30 UTC · min-sources: 2")
     channel = channel_store.get_channel(core.db, "slack", "C7")
     assert channel is not None and channel.schedule == "30 7 * * tue,thu"
 
@@ -116,7 +116,7 @@ async def test_time_zones_are_case_insensitive_in_chat(
     core: NewsDigest, typed: str, zone: str
 ) -> None:
     reply = await Commands(core).dispatch("watchlist", f"schedule {typed}", SLACK)
-    assert reply.text == f"Saved. Mode: digest · schedule: weekdays 09:00 {zone} · min sources: 2"
+    assert reply.text == f"Saved. Mode: digest · schedule: weekdays 09:00 {zone} · min-sources: 2"
     channel = channel_store.get_channel(core.db, "slack", "C7")
     assert channel is not None and channel.timezone == zone
 
@@ -127,7 +127,7 @@ async def test_a_cron_schedules_zone_is_case_insensitive_too(core: NewsDigest) -
     )
     assert (
         reply.text
-        == "Saved. Mode: digest · schedule: cron '0 9 * * 1-5' Asia/Kolkata · min sources: 2"
+        == "Saved. Mode: digest · schedule: cron '0 9 * * 1-5' Asia/Kolkata · min-sources: 2"
     )
 
 

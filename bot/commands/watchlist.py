@@ -51,6 +51,10 @@ def _changes(
     setting: str, values: list[str], channel: ChannelRow, platform: str
 ) -> dict[str, Any] | Reply:
     """The columns a `/watchlist <setting> <values>` sets; raises UsageError on bad input."""
+    if setting == "min" and values and values[0].lower() == "sources":
+        # `min sources 3`: the setting's name as two words, as people say it (and as /watchlist
+        # used to list it), is `min-sources`.
+        setting, values = "min-sources", values[1:]
     if setting == "schedule":
         try:
             schedule = parse_schedule(" ".join(values), default_timezone=channel.timezone)
@@ -123,7 +127,8 @@ def _release_quiet_holds(commands: Commands, before: ChannelRow) -> None:
 
 def describe_channel(channel: ChannelRow) -> str:
     schedule = describe_schedule(channel.schedule, channel.timezone)
-    text = f"Mode: {channel.mode} · schedule: {schedule} · min sources: {channel.min_sources}"
+    # `min-sources`, as the setting is typed (`/watchlist min-sources 3`, Discord's subcommand).
+    text = f"Mode: {channel.mode} · schedule: {schedule} · min-sources: {channel.min_sources}"
     if channel.quiet_hours:
         text += f" · quiet hours: {channel.quiet_hours}"
     if channel.paused_reason == REMOVED_FROM_CONFIG:

@@ -1,0 +1,38 @@
+"""`/watchlist` replies: `min sources N` as well as `min-sources N`."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import NewsDigest
+from bot.commands import CommandContext, Commands
+from bot.store import channels as channel_store
+
+SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
+SLACK_WATCHLIST = (
+    "/watchlist: this channel's topics and settings. Change them with: /watchlist schedule "
+    "weekdays 09:00 Europe/Berlin | /watchlist mode digest|instant | /watchlist min-sources N | "
+    "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist resume"
+)
+
+
+# --- min sources, typed as two words -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["min sources 3", "MIN Sources 3", "min-sources 3"])
+async def test_min_sources_is_taken_as_two_words(core: NewsDigest, typed: str) -> None:
+    reply = await Commands(core).dispatch("watchlist", typed, SLACK)
+    assert reply.text == "Saved. Mode: digest · schedule: daily 09:00 UTC · min-sources: 3"
+    channel = channel_store.get_channel(core.db, "slack", "C7")
+    assert channel is not None and channel.min_sources == 3
+
+
+async def test_min_sources_without_a_number_or_min_alone_are_refused(core: NewsDigest) -> None:
+    commands = Commands(core)
+    missing = await commands.dispatch("watchlist", "min sources", SLACK)
+    assert missing.text == (
+        f"min-sources takes a whole number from 1 to 50.\nUsage: {SLACK_WATCHLIST}"
+    )
+    alone = await commands.dispatch("watchlist", "min 3", SLACK)
+    assert alone.text == f"Unknown setting 'min'.\nUsage: {SLACK_WATCHLIST}"
+    assert channel_store.get_channel(core.db, "slack", "C7") is None
