@@ -1,4 +1,5 @@
-"""`/watchlist` replies: `min sources N` as well as `min-sources N`."""
+"""`/watchlist` replies: an instant channel's schedule (no digest job uses it), and `min sources
+N` as well as `min-sources N`."""
 
 from __future__ import annotations
 
@@ -9,11 +10,32 @@ from bot.commands import CommandContext, Commands
 from bot.store import channels as channel_store
 
 SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
+DISCORD = CommandContext(platform="discord", channel_id="333", user_id="444", channel_name="news")
 SLACK_WATCHLIST = (
     "/watchlist: this channel's topics and settings. Change them with: /watchlist schedule "
     "weekdays 09:00 Europe/Berlin | /watchlist mode digest|instant | /watchlist min-sources N | "
     "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist resume"
 )
+
+
+# --- an instant channel's schedule ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ctx", "how"), [(SLACK, "digest"), (DISCORD, "mode:digest")], ids=["slack", "discord"]
+)
+async def test_an_instant_channels_schedule_says_it_is_for_digest_mode(
+    core: NewsDigest, ctx: CommandContext, how: str
+) -> None:
+    commands = Commands(core)
+    await commands.dispatch("watchlist", "mode instant", ctx)
+    schedule = f"schedule: weekdays 07:00 UTC (used only in digest mode: /watchlist mode {how})"
+    saved = await commands.dispatch("watchlist", "schedule weekdays 07:00", ctx)
+    assert saved.text == f"Saved. Mode: instant · {schedule} · min-sources: 2"
+    shown = await commands.dispatch("watchlist", "", ctx)
+    assert shown.text == f"Mode: instant · {schedule} · min-sources: 2"
+    back = await commands.dispatch("watchlist", "mode digest", ctx)
+    assert back.text == "Saved. Mode: digest · schedule: weekdays 07:00 UTC · min-sources: 2"
 
 
 # --- min sources, typed as two words -------------------------------------------------------------

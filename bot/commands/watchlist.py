@@ -127,6 +127,11 @@ def _release_quiet_holds(commands: Commands, before: ChannelRow) -> None:
 
 def describe_channel(channel: ChannelRow) -> str:
     schedule = describe_schedule(channel.schedule, channel.timezone)
+    if channel.mode == "instant":
+        # Instant channels get no digest job: a schedule shown (or "Saved.") without this reads
+        # as if digests will also come at that time.
+        how = "mode:digest" if channel.platform == "discord" else "digest"
+        schedule += f" (used only in digest mode: /watchlist mode {how})"
     # `min-sources`, as the setting is typed (`/watchlist min-sources 3`, Discord's subcommand).
     text = f"Mode: {channel.mode} · schedule: {schedule} · min-sources: {channel.min_sources}"
     if channel.quiet_hours:
