@@ -1,5 +1,5 @@
-"""`/watchlist` replies: an instant channel's schedule (no digest job uses it), and `min sources
-N` as well as `min-sources N`."""
+"""`/watchlist` replies: an instant channel's schedule (no digest job uses it), `min sources N`
+as well as `min-sources N`, and day lists written with spaces after the commas."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
+from bot.commands.schedule import SCHEDULE_USAGE
 from bot.store import channels as channel_store
 
 SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
@@ -58,3 +59,29 @@ async def test_min_sources_without_a_number_or_min_alone_are_refused(core: NewsD
     alone = await commands.dispatch("watchlist", "min 3", SLACK)
     assert alone.text == f"Unknown setting 'min'.\nUsage: {SLACK_WATCHLIST}"
     assert channel_store.get_channel(core.db, "slack", "C7") is None
+
+
+# --- a day list with spaces after its commas ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [
+        ("mon, wed 07:30", "mon,wed"),
+        ("mon , wed,  fri 07:30", "mon,wed,fri"),
+        ("Tues, Thursday 07:30 UTC", "tue,thu"),
+    ],
+)
+async def test_a_day_list_takes_spaces_after_its_commas(
+    core: NewsDigest, typed: str, days: str
+) -> None:
+    reply = await Commands(core).dispatch("watchlist", f"schedule {typed}", SLACK)
+    assert reply.text == f"Saved. Mode: digest · schedule: {days} 07:30 UTC · min-sources: 2"
+
+
+async def test_a_day_list_ending_in_a_comma_is_still_refused(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("watchlist", "schedule mon, 07:30", SLACK)
+    assert reply.text == (
+        "'mon,' misses a day: DAYS is daily, weekdays, weekends or a day list like "
+        "mon,wed,fri or mon-fri (monday, tues, thurs... also work)\nUsage: " + SCHEDULE_USAGE
+    )

@@ -50,6 +50,11 @@ DISCORD_SCHEDULE_USAGE = (
     "Example: /watchlist schedule when:weekdays 09:00 Europe/Berlin"
 )
 
+# A comma and the spaces round it in a day list ("mon, wed 07:30", as people write lists):
+# joined before splitting into words, which read "mon," as a day list missing its second day.
+# Only before a letter, so "mon, 07:30" still gets "'mon,' misses a day".
+_DAY_LIST_COMMA_RE = re.compile(r"\s*,\s*(?=[^\W\d_])")
+
 
 def schedule_usage(platform: str) -> str:
     """The schedule setting's usage in the form `platform` takes it."""
@@ -70,7 +75,7 @@ def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
     try:
         # Quotes group the cron fields ("cron '0 9 * * 1-5' Europe/Berlin", as SCHEDULE_USAGE
         # shows); splitting on spaces alone left them glued to the first and last field.
-        parts = shlex.split(text)
+        parts = shlex.split(_DAY_LIST_COMMA_RE.sub(",", text))
     except ValueError:
         raise ScheduleError("a quote is not closed; quote the 5 cron fields as a pair") from None
     if not parts:
