@@ -50,3 +50,14 @@ async def test_feeds_add_of_a_private_address_allowed_by_the_config(core: NewsDi
     assert reply.text == (
         "Added feed http://10.0.0.5/rss.xml. It will be polled within a few minutes."
     )
+
+
+@pytest.mark.parametrize(
+    ("platform", "add"), [("slack", "/feeds add <url>"), ("discord", "/feeds add url:<url>")]
+)
+async def test_an_empty_feed_list_says_how_to_add_one_in_the_platforms_syntax(
+    guarded_core: NewsDigest, platform: str, add: str
+) -> None:
+    ctx = dataclasses.replace(SLACK, platform=platform)
+    reply = await Commands(guarded_core).dispatch("feeds", "list", ctx)
+    assert reply.text == f"No feeds yet. An admin can add one with {add}."

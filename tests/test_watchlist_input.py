@@ -23,7 +23,7 @@ from bot.store import channels as channel_store
 SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
 NO_TOPICS = (
     "• Following no topics: every story with enough sources is included. "
-    "/follow \\<topic> to narrow it."
+    "Follow a topic with /follow to narrow it."
 )
 SAVED = "Saved. Mode: digest · schedule: daily 09:00 UTC · min-sources: 2 · quiet hours: "
 
@@ -64,7 +64,7 @@ async def test_quiet_hours_that_are_no_range_are_still_refused(core: NewsDigest)
     empty = await commands.dispatch("watchlist", "quiet '09:00 – 09:00'", SLACK)
     assert empty.text == (
         "Quiet hours 09:00-09:00 start and end at the same time, so they would never apply. "
-        "Give a range like 22:00-07:00, or `quiet off`.\nUsage: " + USAGE["watchlist"]
+        "Give a range like 22:00-07:00, or off.\nUsage: " + USAGE["watchlist"]
     )
     assert channel_store.get_channel(core.db, "slack", "C7") is None
 

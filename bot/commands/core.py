@@ -267,7 +267,8 @@ class Commands:
         if action == "list":
             feeds = feed_store.list_feeds(db)
             if not feeds:
-                return Reply("No feeds yet. An admin can add one with /feeds add <url>.")
+                add = "/feeds add url:<url>" if ctx.platform == "discord" else "/feeds add <url>"
+                return Reply(f"No feeds yet. An admin can add one with {add}.")
             lines = [_feed_line(f) for f in feeds]
             return Reply(f"{plural(len(feeds), 'feed')}:", lines=lines)
         if action not in ("add", "remove"):

@@ -88,7 +88,7 @@ def _changes(
                 # hours; do not show it as some.
                 raise UsageError(
                     f"Quiet hours {value} start and end at the same time, so they would never "
-                    "apply. Give a range like 22:00-07:00, or `quiet off`."
+                    "apply. Give a range like 22:00-07:00, or off."
                 ) from None
             # Quote everything that was typed, not just the first word after `quiet`.
             raise UsageError(
@@ -148,7 +148,9 @@ def watchlist_lines(db: sqlite_utils.Database, channel: ChannelRow) -> list[str]
     topics = channel_store.channel_topics(db, channel.id)
     if not topics:
         return [
-            "Following no topics: every story with enough sources is included. /follow <topic> to narrow it."
+            # Worded for both platforms: Discord's /follow takes `topic:`, Slack's the bare name.
+            "Following no topics: every story with enough sources is included. Follow a topic "
+            "with /follow to narrow it."
         ]
     return [f"{t.slug}: {t.query}" for t in topics]
 
