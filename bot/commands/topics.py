@@ -47,16 +47,20 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
             parsed = TopicQuery.parse(query)
         except QueryError as exc:
             return Reply(f"That query is not valid:\n```\n{exc}\n```")
+        # The same query typed with curly quotes, other spacing or case is not a change: compare
+        # what the queries mean, not their text, so it is neither refused nor announced again.
+        changed = existing is None or not _same_query(existing.query, parsed)
         # Topics are shared by every channel: changing one's query is an admin's call.
-        if existing is not None and existing.query != query and not ctx.is_admin:
+        if existing is not None and changed and not ctx.is_admin:
             return Reply(
                 f"The topic {slug!r} already exists ({existing.query}); only admins can change "
                 f"its query. Follow it as it is with /follow {slug}, or pick a new name."
             )
         channel = commands.signed_up(channel, ctx)
         # Announce the query only when this created the topic or changed it: repeating the
-        # same /follow must not post the same news to the channel again.
-        if existing is None or existing.query != query:
+        # same /follow must not post the same news to the channel again. An unchanged query
+        # keeps its stored text (the config's or its creator's spelling).
+        if changed:
             channel_store.upsert_topic(
                 db,
                 slug,
@@ -76,6 +80,15 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     if not added and not created:
         return Reply(f"This channel already follows {slug}.")
     return Reply(f"This channel now follows {slug}{created}.", ephemeral=False)
+
+
+def _same_query(stored: str, parsed: TopicQuery) -> bool:
+    """Whether the stored query text means what `parsed` does (same tree after parsing)."""
+    try:
+        return TopicQuery.parse(stored).root == parsed.root
+    except QueryError:
+        # A stored query that no longer parses cannot be the one just typed, which did.
+        return False
 
 
 def _known(db: sqlite_utils.Database) -> str:

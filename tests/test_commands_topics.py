@@ -1,0 +1,44 @@
+"""/follow and /unfollow through `Commands.dispatch`, as a reviewer typed them: the same query
+typed another way, hints on Discord, names the slug rule refuses, unfollowing the last topic."""
+
+from __future__ import annotations
+
+from bot.app import NewsDigest
+from bot.commands import CommandContext, Commands
+from bot.store import channels as channel_store
+
+SLACK = CommandContext(platform="slack", channel_id="C9", user_id="U1", channel_name="news")
+ADMIN = CommandContext(platform="slack", channel_id="C9", user_id="U2", is_admin=True)
+OTHER = CommandContext(platform="slack", channel_id="C7", user_id="U7")
+DISCORD = CommandContext(platform="discord", channel_id="D1", user_id="U8")
+CHIPS = '"chip export" OR semiconductor'
+
+
+def _stored_query(core: NewsDigest, slug: str) -> str:
+    topic = channel_store.get_topic(core.db, slug)
+    assert topic is not None
+    return topic.query
+
+
+async def test_follow_with_the_same_query_typed_differently_is_not_a_change(
+    core: NewsDigest,
+) -> None:
+    commands = Commands(core)
+    await commands.dispatch("follow", f"chips {CHIPS}", ADMIN)
+    # Curly quotes (as macOS and iOS Slack insert them) and doubled spaces: the same query, so
+    # a non-admin is not refused...
+    curly = await commands.dispatch("follow", "chips “chip export” OR semiconductor", OTHER)
+    assert curly.text == "This channel now follows chips." and not curly.ephemeral
+    spaced = await commands.dispatch("follow", 'chips "chip export"  OR semiconductor', OTHER)
+    assert spaced.text == "This channel already follows chips." and spaced.ephemeral
+    # ...and an admin gets no public re-announcement; the stored text keeps its spelling.
+    again = await commands.dispatch("follow", "chips “chip export”  OR  Semiconductor", ADMIN)
+    assert again.text == "This channel already follows chips." and again.ephemeral
+    assert _stored_query(core, "chips") == CHIPS
+    # A query that means something else is still a change, refused to a non-admin.
+    other = await commands.dispatch("follow", 'chips "chip exports" semiconductor', OTHER)
+    assert other.text == (
+        f"The topic 'chips' already exists ({CHIPS}); only admins can change its query. "
+        "Follow it as it is with /follow chips, or pick a new name."
+    )
+
