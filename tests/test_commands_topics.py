@@ -42,3 +42,30 @@ async def test_follow_with_the_same_query_typed_differently_is_not_a_change(
         "Follow it as it is with /follow chips, or pick a new name."
     )
 
+
+async def test_follow_hints_show_discord_its_own_options(core: NewsDigest) -> None:
+    commands = Commands(core)
+    unknown = await commands.dispatch("follow", "ai", DISCORD)
+    assert unknown.text == (
+        "There is no topic 'ai'. Create it with a query, e.g. "
+        '/follow topic:ai query:"some phrase" OR keyword. Known topics: none yet'
+    )
+    await commands.dispatch("follow", "moon lunar OR moon", ADMIN)
+    refused = await commands.dispatch("follow", "moon query: crypto", DISCORD)
+    assert refused.text == (
+        "The topic 'moon' already exists (lunar OR moon); only admins can change its query. "
+        "Follow it as it is with /follow topic:moon, or pick a new name."
+    )
+    both = await commands.dispatch("follow", "machine learning", DISCORD)
+    assert both.text == (
+        "There is no topic 'machine' or 'machine-learning'. Known topics: moon. "
+        "To create 'machine' matching learning, mark the query: "
+        "/follow topic:machine query:learning "
+        "(or, to create 'machine-learning': /follow topic:machine-learning query:<words>)."
+    )
+    # Slack keeps its one-line form.
+    slack = await commands.dispatch("follow", "ai", SLACK)
+    assert slack.text == (
+        "There is no topic 'ai'. Create it with a query, e.g. "
+        '/follow ai "some phrase" OR keyword. Known topics: moon'
+    )

@@ -242,7 +242,7 @@ async def test_errors_and_settings_are_ephemeral(
     assert data["flags"] & EPHEMERAL
     assert data["content"] == (
         "There is no topic 'nosuch'. Create it with a query, e.g. "
-        '/follow nosuch "some phrase" OR keyword. Known topics: none yet'
+        '/follow topic:nosuch query:"some phrase" OR keyword. Known topics: none yet'
     )
     await slash(bot, "watchlist", "mode", mode="instant")
     data = answer(api)

@@ -28,7 +28,8 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     if explicit and not query:
         # `query:` with nothing after it: not "follow the topic as it is", a query left out.
         raise UsageError(
-            f"The query after `query:` is empty. To follow {slug} as it is: /follow {slug}"
+            f"The query after `query:` is empty. To follow {slug} as it is: "
+            + _follow_command(ctx.platform, slug)
         )
     existing = channel_store.get_topic(db, slug)
     if query and not explicit and _plain_words(query) and existing is None:
@@ -39,7 +40,7 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
         named = channel_store.get_topic(db, joined) if SLUG_RE.match(joined) else None
         if named is None:
             valid = joined if SLUG_RE.match(joined) else None
-            return Reply(_ambiguous(slug, query, valid, _known(db)))
+            return Reply(_ambiguous(ctx.platform, slug, query, valid, _known(db)))
         slug, query, existing = joined, "", named
     created = ""
     if query:
@@ -54,7 +55,8 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
         if existing is not None and changed and not ctx.is_admin:
             return Reply(
                 f"The topic {slug!r} already exists ({existing.query}); only admins can change "
-                f"its query. Follow it as it is with /follow {slug}, or pick a new name."
+                f"its query. Follow it as it is with {_follow_command(ctx.platform, slug)}, "
+                "or pick a new name."
             )
         channel = commands.signed_up(channel, ctx)
         # Announce the query only when this created the topic or changed it: repeating the
@@ -72,7 +74,7 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     elif existing is None:
         return Reply(
             f"There is no topic {slug!r}. Create it with a query, e.g. "
-            f'/follow {slug} "some phrase" OR keyword. Known topics: {_known(db)}'
+            f"{_follow_command(ctx.platform, slug, _EXAMPLE_QUERY)}. Known topics: {_known(db)}"
         )
     else:
         channel = commands.signed_up(channel, ctx)
@@ -136,16 +138,31 @@ def _plain_words(query: str) -> bool:
     )
 
 
-def _ambiguous(slug: str, query: str, joined: str | None, known: str) -> str:
+def _ambiguous(platform: str, slug: str, query: str, joined: str | None, known: str) -> str:
     """Both readings of `/follow <new-word> <words>`, each as a command that does it."""
     text = f"There is no topic {slug!r}" + (f" or {joined!r}" if joined else "")
     text += (
         f". Known topics: {known}. To create {slug!r} matching {query}, mark the query: "
-        f"/follow {slug} query: {query}"
+        + _follow_command(platform, slug, query, marked=True)
     )
     if joined:
-        text += f" (or, to create {joined!r}: /follow {joined} query: <words>)"
+        create = _follow_command(platform, joined, "<words>", marked=True)
+        text += f" (or, to create {joined!r}: {create})"
     return text + "."
+
+
+_EXAMPLE_QUERY = '"some phrase" OR keyword'
+
+
+def _follow_command(platform: str, slug: str, query: str = "", *, marked: bool = False) -> str:
+    """A `/follow` command as the user's platform takes it, for hints to copy. Discord's
+    /follow has named options (a query there is always marked as one); Slack and the console
+    take one line, where plain words need `query:` (`marked`) to be read as a query."""
+    if platform == "discord":
+        return f"/follow topic:{slug}" + (f" query:{query}" if query else "")
+    if not query:
+        return f"/follow {slug}"
+    return f"/follow {slug} query: {query}" if marked else f"/follow {slug} {query}"
 
 
 async def unfollow(
