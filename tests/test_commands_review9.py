@@ -132,7 +132,7 @@ async def test_a_name_that_is_no_slug_is_refused_by_the_shared_rule(
     core: NewsDigest, typed: str
 ) -> None:
     reply = await Commands(core).dispatch("follow", typed, SLACK)
-    assert reply.text.startswith("Topic names use lowercase letters, digits and '-'")
+    assert reply.text.startswith("Topic names use only a-z, 0-9 and '-', at most 63 characters: ")
     assert channel_store.list_topics(core.db) == []
 
 

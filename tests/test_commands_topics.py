@@ -69,3 +69,23 @@ async def test_follow_hints_show_discord_its_own_options(core: NewsDigest) -> No
         "There is no topic 'ai'. Create it with a query, e.g. "
         '/follow ai "some phrase" OR keyword. Known topics: moon'
     )
+
+
+async def test_follow_says_what_topic_names_may_be(core: NewsDigest) -> None:
+    commands = Commands(core)
+    long = await commands.dispatch("follow", "a" * 200 + " query: ai", SLACK)
+    assert long.text.splitlines()[0] == (
+        "Topic names are at most 63 characters long; that one has 200."
+    )
+    accented = await commands.dispatch("follow", "Café query: coffee", SLACK)
+    assert accented.text.splitlines()[0] == (
+        "Topic names use only a-z, 0-9 and '-', at most 63 characters: 'Café'. Did you mean cafe?"
+    )
+    # No folded form for symbols: "c++" is not the topic "c".
+    symbols = await commands.dispatch("follow", "c++ query: cpp", SLACK)
+    assert symbols.text.splitlines()[0] == (
+        "Topic names use only a-z, 0-9 and '-', at most 63 characters: 'c++'"
+    )
+    # The limit itself is a name.
+    longest = await commands.dispatch("follow", "b" * 63 + " query: ai", SLACK)
+    assert longest.text == f"This channel now follows {'b' * 63} (matching ai)."

@@ -11,6 +11,7 @@ from bot.commands.base import CommandContext, Reply, UsageError
 from bot.config_entries import SLUG_RE
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
+from bot.textutil import fold
 from bot.topics.query import QueryError, TopicQuery
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     db = commands.core.db
     slug = _topic_slug(db, typed)
     if not SLUG_RE.match(slug):
-        raise UsageError(f"Topic names use lowercase letters, digits and '-': {typed!r}")
+        raise UsageError(_bad_name(typed, slug))
     if explicit and not query:
         # `query:` with nothing after it: not "follow the topic as it is", a query left out.
         raise UsageError(
@@ -115,6 +116,27 @@ def _split_follow(args: str) -> tuple[str, str, bool]:
         return args[: found.start()].strip(), args[found.end() :].strip(), True
     name, _, query = args.strip().partition(" ")
     return name, query.strip(), False
+
+
+# SLUG_RE's length limit (config, `newsdigest topics add` and chat share the rule).
+MAX_TOPIC_NAME = 63
+
+
+def _bad_name(typed: str, slug: str) -> str:
+    """Why `slug` (the name `typed`, as /follow reads it) is not a topic name, in SLUG_RE's
+    terms; an accented name gets its folded form (`café`: `cafe`) to copy."""
+    if len(slug) > MAX_TOPIC_NAME:
+        # Not echoed: a pasted paragraph would bury the one thing to fix.
+        return (
+            f"Topic names are at most {MAX_TOPIC_NAME} characters long; that one has {len(slug)}."
+        )
+    text = f"Topic names use only a-z, 0-9 and '-', at most {MAX_TOPIC_NAME} characters: {typed!r}"
+    folded = fold(slug)
+    # Accented letters fold into a name ("café" is "cafe"); a '+' or '_' would just vanish
+    # ("c++" is not "c"), so for those the rule alone is the answer.
+    if folded != slug and SLUG_RE.match(folded) and all(c.isalnum() or c == "-" for c in slug):
+        text += f". Did you mean {folded}?"
+    return text
 
 
 def _topic_slug(db: sqlite_utils.Database, typed: str) -> str:
