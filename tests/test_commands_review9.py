@@ -291,7 +291,10 @@ async def test_digest_speaks_of_a_last_digest_only_once_a_story_was_posted(
 async def test_unfollow_names_a_topic_of_several_words_as_follow_does(core: NewsDigest) -> None:
     await Commands(core).dispatch("follow", "machine learning query: machine learning", SLACK)
     reply = await Commands(core).dispatch("unfollow", "Machine  Learning", SLACK)
-    assert reply.text == "This channel no longer follows machine-learning."
+    assert reply.text == (
+        "This channel no longer follows machine-learning. It follows no topics now, so every "
+        "story with at least 2 independent sources will be posted; /follow a topic to narrow it."
+    )
     assert _followed(core) == []
 
 
@@ -299,4 +302,7 @@ async def test_unfollow_tidies_a_name_as_follow_does(core: NewsDigest) -> None:
     await Commands(core).dispatch("follow", "machine learning- query: machine learning", SLACK)
     assert _followed(core) == ["machine-learning"]
     reply = await Commands(core).dispatch("unfollow", "machine learning-", SLACK)
-    assert reply.text == "This channel no longer follows machine-learning."
+    assert reply.text == (
+        "This channel no longer follows machine-learning. It follows no topics now, so every "
+        "story with at least 2 independent sources will be posted; /follow a topic to narrow it."
+    )

@@ -89,3 +89,18 @@ async def test_follow_says_what_topic_names_may_be(core: NewsDigest) -> None:
     # The limit itself is a name.
     longest = await commands.dispatch("follow", "b" * 63 + " query: ai", SLACK)
     assert longest.text == f"This channel now follows {'b' * 63} (matching ai)."
+
+
+async def test_unfollowing_the_last_topic_says_every_story_comes_now(core: NewsDigest) -> None:
+    commands = Commands(core)
+    await commands.dispatch("follow", "moon lunar OR moon", SLACK)
+    await commands.dispatch("follow", "chips " + CHIPS, SLACK)
+    first = await commands.dispatch("unfollow", "chips", SLACK)
+    assert first.text == "This channel no longer follows chips." and not first.ephemeral
+    await commands.dispatch("watchlist", "min-sources 3", ADMIN)
+    last = await commands.dispatch("unfollow", "moon", SLACK)
+    assert last.text == (
+        "This channel no longer follows moon. It follows no topics now, so every story with "
+        "at least 3 independent sources will be posted; /follow a topic to narrow it."
+    )
+    assert not last.ephemeral

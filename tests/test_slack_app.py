@@ -265,7 +265,10 @@ async def test_follow_and_unfollow(h: Harness) -> None:
 
     _, body = await h.slash("/unfollow", "chips")
     calls = await h.slack_api.wait_for("chat.postMessage", 2)
-    assert calls[1] == public_text("This channel no longer follows chips.")
+    assert calls[1] == public_text(
+        "This channel no longer follows chips. It follows no topics now, so every story with "
+        "at least 2 independent sources will be posted; /follow a topic to narrow it."
+    )
     _, body = await h.slash("/follow", "nosuch")
     assert "There is no topic 'nosuch'" in ack_text(body)
     _, body = await h.slash("/follow", "Bad_Slug!")

@@ -11,7 +11,7 @@ from bot.commands.base import CommandContext, Reply, UsageError
 from bot.config_entries import SLUG_RE
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
-from bot.textutil import fold
+from bot.textutil import fold, plural
 from bot.topics.query import QueryError, TopicQuery
 
 if TYPE_CHECKING:
@@ -202,4 +202,12 @@ async def unfollow(
         return Reply(
             f"This channel does not follow {slug!r} (it follows: {following or 'nothing'})."
         )
-    return Reply(f"This channel no longer follows {slug}.", ephemeral=False)
+    text = f"This channel no longer follows {slug}."
+    if not channel_store.channel_topics(db, channel.id):
+        # No topics is no filter, not an empty digest: the channel widens to every story, which
+        # must not come as a surprise (the CLI's `topics remove` warns likewise).
+        text += (
+            " It follows no topics now, so every story with at least "
+            f"{plural(channel.min_sources, 'independent source')} will be posted; /follow a topic to narrow it."
+        )
+    return Reply(text, ephemeral=False)
