@@ -161,3 +161,12 @@ def test_empty_query_suggests_recent() -> None:
 
 def test_no_candidates() -> None:
     assert find_story("anything", []).reason == "none"
+
+
+def test_search_matches_plural_and_singular_like_topic_queries() -> None:
+    vaccine = ref("story-v1", "Vaccine rollout begins in Europe")
+    assert find_story("vaccines", [vaccine, FED]).story == vaccine
+    # A plural in the headline, a singular typed; and the run of words still ranks first.
+    assert find_story("rate cuts", ALL).story == FED
+    rules = find_story("semiconductor export rule", ALL)
+    assert (rules.story, rules.reason) == (CHIPS, "search")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fakes.cli import polled_sample
+from fakes.stories import grow_story
 
 from bot.app import NewsDigest
 from bot.cli import cli
@@ -173,3 +174,13 @@ def test_a_big_storys_listed_headline_is_chosen_from_its_first_reports(
     ]
     headline = cards.story_headline(db, "s1", members)
     assert seen == [cards.HEADLINE_MEMBERS] and headline.startswith("Ferry strike day")
+
+
+async def test_story_words_match_a_plural_or_singular_in_chat(core: NewsDigest) -> None:
+    # As topic queries match them: "vaccines" finds the story whose headline says "vaccine".
+    story_store.create_story(core.db, "v1", "story-v1", "Vaccine rollout begins", NOW)
+    grow_story(core.db, "v1", ["Reuters", "AP"], now=NOW)
+    reply = await Commands(core).dispatch("/story", "vaccines", CTX)
+    # The breakdown itself, not "'vaccines' is not a story I know. Did you mean: ...".
+    assert [c.story_id for c in reply.cards] == ["v1"] and reply.full and not reply.ephemeral
+    assert reply.text == reply.cards[0].headline

@@ -8,8 +8,9 @@ without a database. The order of the rules is the contract users learn:
    non-Latin slugs can fold alike ("всё-банке", "все-банке");
 2. a slug prefix that only one story has;
 3. words searched over slug, headline and the titles of the story's articles, all of which must
-   match; a word in the slug or headline ranks above one only in member titles, and one most of
-   the titles use above one a single title uses;
+   match; a word also matches its regular plural or singular, as in topic queries ("vaccines"
+   finds "vaccine"); a word in the slug or headline ranks above one only in member titles, and
+   one most of the titles use above one a single title uses;
 4. otherwise "did you mean" suggestions by edit distance and shared words.
 """
 
@@ -24,6 +25,7 @@ from datetime import datetime
 from typing import Literal
 
 from bot.textutil import STOPWORDS, fold, words
+from bot.topics.inflect import inflections
 
 Reason = Literal["exact", "alias", "prefix", "search", "ambiguous", "none"]
 
@@ -144,11 +146,14 @@ def _title_terms(ref: StoryRef) -> list[list[str]]:
 
 
 def _word_score(w: str, have: set[str], titles: list[set[str]]) -> float:
-    """How well one query word matches a story: 0 when it does not."""
-    if w in have:
+    """How well one query word matches a story: 0 when it does not. Its plural or singular
+    counts as the word itself (`inflections`, the folding topic queries use): someone typing
+    "vaccines" means the story headlined "vaccine", and /follow's queries already agree."""
+    forms = inflections(w)
+    if not forms.isdisjoint(have):
         return 1.0
     if titles:
-        share = sum(1 for t in titles if w in t) / len(titles)
+        share = sum(1 for t in titles if not forms.isdisjoint(t)) / len(titles)
         if share:
             # "moon" in three of four titles beats "moon" in one of twenty.
             return _TITLE_WORD + _TITLE_SHARE * share
@@ -190,9 +195,14 @@ def _search(raw: str, candidates: Sequence[StoryRef]) -> list[tuple[float, Story
 
 
 def _in_order(wanted: list[str], headline: list[str]) -> bool:
-    """Whether the words appear as one consecutive run, e.g. "rate cut" in "Fed rate cut"."""
+    """Whether the words appear as one consecutive run, e.g. "rate cut" in "Fed rate cut" (or,
+    as `_word_score` matches them, "rate cuts")."""
     n = len(wanted)
-    return any(headline[i : i + n] == wanted for i in range(len(headline) - n + 1))
+    forms = [inflections(w) for w in wanted]
+    return any(
+        all(h in f for h, f in zip(headline[i : i + n], forms, strict=True))
+        for i in range(len(headline) - n + 1)
+    )
 
 
 def _did_you_mean(key: str, raw: str, candidates: Sequence[StoryRef], limit: int) -> list[StoryRef]:
