@@ -328,37 +328,33 @@ def test_stray_bytes_on_the_worker_stdout_finish_the_batch_inline(monkeypatch, c
     # Something wrote to the worker's stdout before it began replying (a library's notice from C
     # code, say): read as a frame, "note: lo" was a length of exabytes to allocate, and the
     # MemoryError escaped the batch. It is a garbled reply: the batch finishes inline, the same.
-    from bot.cluster import analysis
-
-    items = _small_batches(monkeypatch, analysis)
-    monkeypatch.setattr(
-        analysis,
-        "_WORKER_MAIN",
+    _same_as_one_by_one(
+        monkeypatch,
         "import os; os.write(1, b'note: loading the stemmer\\n'); "
         "from bot.cluster.analysis import _serve; _serve()",
     )
-    one = _ids()
-    expected = [one.add(a) for a in items]
-    many = _ids()
-    assert list(many.add_many(items)) == expected
     assert "garbled" in caplog.text and "analysing the rest inline" in caplog.text
-    assert many._stats._df == one._stats._df
 
 
 def test_writes_to_fd_1_while_serving_go_to_stderr_not_into_replies(monkeypatch, caplog, capfd):
-    from bot.cluster import analysis
-
-    items = _small_batches(monkeypatch, analysis)
-    monkeypatch.setattr(
-        analysis,
-        "_WORKER_MAIN",
+    _same_as_one_by_one(
+        monkeypatch,
         "import os; from bot.cluster import analysis as a; profile = a._profile; "
         "a._profile = lambda *args: (os.write(1, b'stray'), profile(*args))[1]; a._serve()",
     )
+    # The worker served the whole batch: nothing fell back to inline analysis.
+    assert "inline" not in caplog.text
+    assert "stray" in capfd.readouterr().err
+
+
+def _same_as_one_by_one(monkeypatch: pytest.MonkeyPatch, worker_main: str) -> None:
+    """A batch through a worker running `worker_main` decides, and counts terms, as `add` does."""
+    from bot.cluster import analysis
+
+    items = _small_batches(monkeypatch, analysis)
+    monkeypatch.setattr(analysis, "_WORKER_MAIN", worker_main)
     one = _ids()
     expected = [one.add(a) for a in items]
     many = _ids()
     assert list(many.add_many(items)) == expected
-    # The worker served the whole batch: nothing fell back to inline analysis.
-    assert "inline" not in caplog.text
-    assert "stray" in capfd.readouterr().err
+    assert many._stats._df == one._stats._df
