@@ -27,7 +27,8 @@ DEFAULT_SCHEDULE = "0 9 * * *"
 DEFAULT_TIMEZONE = "UTC"
 PLATFORMS = ("slack", "discord", "console")
 MODES = ("digest", "instant")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+MAX_SLUG = 63  # a topic name's length limit, which chat's /follow states in its refusal
+SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_SLUG - 1}}}$")
 # A Discord id (a "snowflake") is an unsigned 64-bit number written in ASCII digits.
 _SNOWFLAKE_RE = re.compile(r"^[0-9]{1,20}$")
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from bot.commands.base import CommandContext, Reply, UsageError
-from bot.config_entries import SLUG_RE
+from bot.config_entries import MAX_SLUG, SLUG_RE
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 from bot.textutil import fold, plural
@@ -118,19 +118,13 @@ def _split_follow(args: str) -> tuple[str, str, bool]:
     return name, query.strip(), False
 
 
-# SLUG_RE's length limit (config, `newsdigest topics add` and chat share the rule).
-MAX_TOPIC_NAME = 63
-
-
 def _bad_name(typed: str, slug: str) -> str:
     """Why `slug` (the name `typed`, as /follow reads it) is not a topic name, in SLUG_RE's
     terms; an accented name gets its folded form (`café`: `cafe`) to copy."""
-    if len(slug) > MAX_TOPIC_NAME:
+    if len(slug) > MAX_SLUG:
         # Not echoed: a pasted paragraph would bury the one thing to fix.
-        return (
-            f"Topic names are at most {MAX_TOPIC_NAME} characters long; that one has {len(slug)}."
-        )
-    text = f"Topic names use only a-z, 0-9 and '-', at most {MAX_TOPIC_NAME} characters: {typed!r}"
+        return f"Topic names are at most {MAX_SLUG} characters long; that one has {len(slug)}."
+    text = f"Topic names use only a-z, 0-9 and '-', at most {MAX_SLUG} characters: {typed!r}"
     folded = fold(slug)
     # Accented letters fold into a name ("café" is "cafe"); a '+' or '_' would just vanish
     # ("c++" is not "c"), so for those the rule alone is the answer.
