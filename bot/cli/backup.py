@@ -25,10 +25,9 @@ def backup_command(cli: CliContext, dest: Path, force: bool) -> None:
     start the bot again.
     """
     path = cli.config.database_path()
-    if path == ":memory:" or not Path(path).is_file():
-        # A mistyped NEWSDIGEST_DB: say so rather than back up a new, empty database.
+    if path == ":memory:":  # nothing lasting to copy
         raise click.ClickException(cli.db_problem(DatabaseOpenError(path, NO_DATABASE)))
-    db = cli.reader.db
+    db = cli.reader.db  # a mistyped NEWSDIGEST_DB is an error, not an empty database to copy
     with progress_bar("backup") as start:
         advance: Advance | None = None
         done = 0
