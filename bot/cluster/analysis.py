@@ -281,13 +281,15 @@ class _Worker:
         self._deadline.at = time.monotonic() + PIPE_TIMEOUT
         try:
             head = self._out.read(_FRAME_HEAD)
-            if len(head) == _FRAME_HEAD and not head.startswith(_FRAME_MARK):
+            if len(head) < _FRAME_HEAD:
+                raise EOFError("the text analysis worker's reply was cut short")
+            if not head.startswith(_FRAME_MARK):
                 raise EOFError("the text analysis worker's reply is garbled (no frame mark)")
             size = int.from_bytes(head[len(_FRAME_MARK) :], "little")
             if size > _MAX_FRAME:
                 raise EOFError(f"the text analysis worker's reply claims {size} bytes")
             body = self._out.read(size)
-            if len(head) < _FRAME_HEAD or len(body) < size:
+            if len(body) < size:
                 raise EOFError("the text analysis worker's reply was cut short")
             try:
                 return marshal.loads(body)
