@@ -61,3 +61,17 @@ async def test_an_empty_feed_list_says_how_to_add_one_in_the_platforms_syntax(
     ctx = dataclasses.replace(SLACK, platform=platform)
     reply = await Commands(guarded_core).dispatch("feeds", "list", ctx)
     assert reply.text == f"No feeds yet. An admin can add one with {add}."
+
+
+async def test_an_address_no_setting_allows_is_not_promised_for_later(
+    guarded_core: NewsDigest,
+) -> None:
+    admin = dataclasses.replace(SLACK, is_admin=True)
+    reply = await Commands(guarded_core).dispatch(
+        "feeds", "add http://169.254.169.254/latest/meta-data", admin
+    )
+    assert reply.text == (
+        "Added feed http://169.254.169.254/latest/meta-data.\n"
+        "Warning: refusing to fetch from link-local address 169.254.169.254; no setting allows "
+        "it, so it will never be polled: remove it."
+    )

@@ -81,6 +81,12 @@ async def test_follow_says_what_topic_names_may_be(core: NewsDigest) -> None:
     assert accented.text.splitlines()[0] == (
         "Topic names use only a-z, 0-9 and '-', at most 63 characters: 'Café'. Did you mean cafe?"
     )
+    # Accents typed as combining marks fold too ("İstanbul" lowercases to i and a combining dot).
+    for typed in ("cafe\u0301", "İstanbul"):
+        combining = await commands.dispatch("follow", f"{typed} query: coffee", SLACK)
+        assert combining.text.splitlines()[0].endswith(
+            f". Did you mean {'cafe' if typed.startswith('c') else 'istanbul'}?"
+        ), typed
     # No folded form for symbols: "c++" is not the topic "c".
     symbols = await commands.dispatch("follow", "c++ query: cpp", SLACK)
     assert symbols.text.splitlines()[0] == (
@@ -104,3 +110,13 @@ async def test_unfollowing_the_last_topic_says_every_story_comes_now(core: NewsD
         "at least 3 independent sources will be posted; /follow a topic to narrow it."
     )
     assert not last.ephemeral
+    # Paused, the channel posts nothing now: every story comes once posting resumes.
+    await commands.dispatch("follow", "moon", SLACK)
+    channel = channel_store.get_channel(core.db, "slack", SLACK.channel_id)
+    assert channel is not None
+    channel_store.update_channel(core.db, channel.id, paused_reason="the bot was removed from it")
+    paused = await commands.dispatch("unfollow", "moon", SLACK)
+    assert paused.text.endswith(
+        "at least 3 independent sources will be posted once posting resumes; /follow a topic to "
+        "narrow it."
+    )

@@ -44,7 +44,7 @@ def feeds_add(cli: CliContext, url: str, name: str | None, interval: str | None)
     click.echo(f"Added feed {feed.id}: {feed.url} (every {duration(feed.poll_interval)})")
     blocked = blocked_address(feed.url, cli.config.polling.allow_private_networks)
     if blocked:
-        click.echo(f"Warning: {blocked}; polling will fail until then", err=True)
+        click.echo(f"Warning: {blocked}", err=True)
 
 
 @feeds_group.command("list")
@@ -157,7 +157,7 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     note = f" ({len(skipped)} skipped)" if skipped else ""
     click.echo(f"Imported {plural(added, 'feed')}{note} from {opml_file}")
     for url, reason in blocked:
-        click.echo(f"Warning: {url}: {reason}; polling will fail until then", err=True)
+        click.echo(f"Warning: {url}: {reason}", err=True)
 
 
 @feeds_group.command("export")

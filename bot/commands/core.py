@@ -295,9 +295,7 @@ class Commands:
             # refuse it: "It will be polled" would send the admin looking elsewhere.
             blocked = blocked_address(feed.url, self.core.config.polling.allow_private_networks)
             if blocked:
-                return Reply(
-                    f"Added feed {feed.url}.\nWarning: {blocked}; polling will fail until then."
-                )
+                return Reply(f"Added feed {feed.url}.\nWarning: {blocked}.")
             return Reply(f"Added feed {feed.url}. It will be polled within a few minutes.")
         found = _find_feed(db, rest[0])
         if found is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 import sqlite_utils
@@ -128,7 +129,10 @@ def _bad_name(typed: str, slug: str) -> str:
     folded = fold(slug)
     # Accented letters fold into a name ("café" is "cafe"); a '+' or '_' would just vanish
     # ("c++" is not "c"), so for those the rule alone is the answer.
-    if folded != slug and SLUG_RE.match(folded) and all(c.isalnum() or c == "-" for c in slug):
+    # Combining marks count as letters' accents: "cafe\u0301" and "İstanbul" (lowercased, an i
+    # and a combining dot) fold as "café" does.
+    letters = all(c.isalnum() or c == "-" or unicodedata.combining(c) for c in slug)
+    if folded != slug and SLUG_RE.match(folded) and letters:
         text += f". Did you mean {folded}?"
     return text
 
@@ -202,6 +206,9 @@ async def unfollow(
         # must not come as a surprise (the CLI's `topics remove` warns likewise).
         text += (
             " It follows no topics now, so every story with at least "
-            f"{plural(channel.min_sources, 'independent source')} will be posted; /follow a topic to narrow it."
+            f"{plural(channel.min_sources, 'independent source')} will be posted"
+            # A paused channel posts nothing now: "will be posted" is a promise for later.
+            + (" once posting resumes" if channel.paused_reason else "")
+            + "; /follow a topic to narrow it."
         )
     return Reply(text, ephemeral=False)
