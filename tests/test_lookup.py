@@ -170,3 +170,32 @@ def test_search_matches_plural_and_singular_like_topic_queries() -> None:
     assert find_story("rate cuts", ALL).story == FED
     rules = find_story("semiconductor export rule", ALL)
     assert (rules.story, rules.reason) == (CHIPS, "search")
+
+
+@pytest.mark.parametrize(
+    ("typed", "exact", "inflected"),
+    [
+        ("covid vaccine", "Covid vaccine approved", "Covid vaccines stall in Europe"),
+        ("rate cuts", "Fed signals rate cuts", "ECB holds off on rate cut"),
+        ("odds", "Election odds shift", "Odd couple wins award"),
+        ("arms", "Arms deal signed", "Arm unveils new chip"),
+    ],
+)
+def test_words_as_typed_win_over_their_plural_or_singular(
+    typed: str, exact: str, inflected: str
+) -> None:
+    # The folding is a fallback: a story with the words as typed is found alone, as before it
+    # existed, even when a newer story has only their plural or singular.
+    wanted = ref("story-exact", exact, hours_ago=5)
+    other = ref("story-inflected", inflected, hours_ago=1)
+    found = find_story(typed, [other, wanted])
+    assert (found.story, found.reason) == (wanted, "search")
+
+
+def test_a_plural_or_singular_that_is_a_stopword_does_not_match() -> None:
+    # "doe" is not "does": the folding never reaches a stopword the query itself would drop, so
+    # the story naming Doe ranks above the newer one where "doe" only starts a word.
+    law = ref("new-law", "What the new law does for renters", hours_ago=1)
+    doe = ref("jane-doe", "Jane Doe named in lawsuit", hours_ago=5)
+    found = find_story("doe", [law, doe])
+    assert found.suggestions[0] == doe

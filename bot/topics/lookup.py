@@ -8,8 +8,8 @@ without a database. The order of the rules is the contract users learn:
    non-Latin slugs can fold alike ("всё-банке", "все-банке");
 2. a slug prefix that only one story has;
 3. words searched over slug, headline and the titles of the story's articles, all of which must
-   match; a word also matches its regular plural or singular, as in topic queries ("vaccines"
-   finds "vaccine"); a word in the slug or headline ranks above one only in member titles, and
+   match; when no story has the words as typed, their regular plural or singular count too, as
+   in topic queries ("vaccines" finds "vaccine"); a word in the slug or headline ranks above one only in member titles, and
    one most of the titles use above one a single title uses;
 4. otherwise "did you mean" suggestions by edit distance and shared words.
 """
@@ -145,11 +145,22 @@ def _title_terms(ref: StoryRef) -> list[list[str]]:
     return [_terms(t[:_MAX_TITLE_CHARS]) for t in ref.titles[:_MAX_TITLES]]
 
 
-def _word_score(w: str, have: set[str], titles: list[set[str]]) -> float:
-    """How well one query word matches a story: 0 when it does not. Its plural or singular
-    counts as the word itself (`inflections`, the folding topic queries use): someone typing
-    "vaccines" means the story headlined "vaccine", and /follow's queries already agree."""
-    forms = inflections(w)
+def _exact(w: str) -> set[str]:
+    return {w}
+
+
+def _inflected(w: str) -> set[str]:
+    """`w` and its regular plural or singular (`inflections`, the folding topic queries use),
+    without forms that are stopwords ("doe" is not "does", "our" not "ours")."""
+    return {f for f in inflections(w) if f == w or f not in STOPWORDS}
+
+
+def _word_score(
+    w: str, have: set[str], titles: list[set[str]], forms_of: Callable[[str], set[str]]
+) -> float:
+    """How well one query word matches a story: 0 when it does not. `forms_of`: the word forms
+    that count as the word (see `_search`)."""
+    forms = forms_of(w)
     if not forms.isdisjoint(have):
         return 1.0
     if titles:
@@ -168,10 +179,19 @@ def _word_score(w: str, have: set[str], titles: list[set[str]]) -> float:
 
 def _search(raw: str, candidates: Sequence[StoryRef]) -> list[tuple[float, StoryRef]]:
     """Candidates whose slug, headline and member titles contain every query word, best first,
-    then newest."""
+    then newest. The words as typed first; only when no story has them, their plural or
+    singular too: someone typing "vaccines" means the story headlined "vaccine" (/follow's
+    queries agree), but "covid vaccine" must still find "Covid vaccine approved" alone, not
+    tie it with "Covid vaccines stall"."""
     wanted = _query_words(raw)
     if not wanted:
         return []
+    return _scored(wanted, candidates, _exact) or _scored(wanted, candidates, _inflected)
+
+
+def _scored(
+    wanted: list[str], candidates: Sequence[StoryRef], forms_of: Callable[[str], set[str]]
+) -> list[tuple[float, StoryRef]]:
     scored: list[tuple[float, StoryRef]] = []
     for ref in candidates:
         have = set(_story_words(ref))
@@ -179,26 +199,26 @@ def _search(raw: str, candidates: Sequence[StoryRef]) -> list[tuple[float, Story
         titles = [set(t) for t in title_terms]
         score = 0.0
         for w in wanted:
-            got = _word_score(w, have, titles)
+            got = _word_score(w, have, titles, forms_of)
             if not got:
                 break
             score += got
         else:
             if len(wanted) > 1:
-                if _in_order(wanted, _terms(ref.headline)):
+                if _in_order(wanted, _terms(ref.headline), forms_of):
                     score += 0.5
-                elif any(_in_order(wanted, t) for t in title_terms):
+                elif any(_in_order(wanted, t, forms_of) for t in title_terms):
                     score += 0.25
             scored.append((score, ref))
     scored.sort(key=lambda pair: (pair[0], pair[1].last_seen, pair[1].slug), reverse=True)
     return scored
 
 
-def _in_order(wanted: list[str], headline: list[str]) -> bool:
+def _in_order(wanted: list[str], headline: list[str], forms_of: Callable[[str], set[str]]) -> bool:
     """Whether the words appear as one consecutive run, e.g. "rate cut" in "Fed rate cut" (or,
-    as `_word_score` matches them, "rate cuts")."""
+    when `_word_score` matches inflections, "rate cuts")."""
     n = len(wanted)
-    forms = [inflections(w) for w in wanted]
+    forms = [forms_of(w) for w in wanted]
     return any(
         all(h in f for h, f in zip(headline[i : i + n], forms, strict=True))
         for i in range(len(headline) - n + 1)
