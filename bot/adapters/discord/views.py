@@ -16,6 +16,7 @@ import discord
 
 from bot.adapters.discord.escape import fit
 from bot.cards import StoryCard
+from bot.config_entries import MAX_SLUG
 from bot.render.text import clean
 
 CUSTOM_ID_LIMIT = 100
@@ -129,7 +130,7 @@ class NewTopicButton(
 
 class FollowModal(discord.ui.Modal, title="Follow a topic"):
     topic: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Topic name (lowercase, digits, '-')", max_length=63, min_length=1
+        label="Topic name (lowercase, digits, '-')", max_length=MAX_SLUG, min_length=1
     )
     query: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Query",
@@ -142,7 +143,7 @@ class FollowModal(discord.ui.Modal, title="Follow a topic"):
     def __init__(self, slug: str) -> None:
         super().__init__()
         # A starting point only: the first words of the story's slug.
-        self.topic.default = "-".join(slug.split("-")[:3])[:63]
+        self.topic.default = "-".join(slug.split("-")[:3])[:MAX_SLUG]
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         # As the /follow options: spaces in the name become '-', the query is marked as one.

@@ -8,7 +8,6 @@ becomes several messages instead of an `invalid_blocks` error. All feed text goe
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +19,7 @@ from bot.adapters.slack.escape import (
     truncate,
 )
 from bot.cards import Digest, StoryCard
+from bot.config_entries import SLUG_RE
 from bot.models import Angle, Bullet
 from bot.render.text import bare_quote, digest_heading, split_angles, url_host
 
@@ -47,7 +47,6 @@ _NAME_CHARS = 80
 MAX_LINK_CHARS = 1000
 COMPACT_SOURCES = 5
 
-_SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 ACTION_FULL = "newsdigest_full"
 ACTION_FOLLOW = "newsdigest_follow"
@@ -235,7 +234,7 @@ def card_actions(card: StoryCard, *, full: bool) -> Block:
     # nothing. Topics are slugs; anything else (a hand-edited database) gets no button rather
     # than an unescaped value travelling back to us.
     topic = card.follow_topics[0] if card.follow_topics else ""
-    if topic and _SLUG_RE.fullmatch(topic):
+    if topic and SLUG_RE.fullmatch(topic):
         elements.append(button(f"Follow {topic}", f"{ACTION_FOLLOW}:{sid}", topic))
     elements.append(button("Mute story", f"{ACTION_MUTE}:{sid}", sid))
     return {"type": "actions", "block_id": f"newsdigest_actions:{sid}"[:255], "elements": elements}
