@@ -120,39 +120,30 @@ def test_a_file_without_write_permission_is_named_as_the_cause(tmp_path: Path) -
     assert info.value.problem.startswith(f"cannot open: {PERMISSION_DENIED}")
 
 
-def test_read_only_as_the_file_system_reports_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("read_only", "cause"),
+    [
+        # What a read-only mount looks like even to root: access(W_OK) says no, statvfs says
+        # ST_RDONLY, SQLite cannot open.
+        (True, READ_ONLY),
+        # access(W_OK) says no, but the file system takes writes: the user lacks permission,
+        # which is not called read-only.
+        (False, PERMISSION_DENIED),
+    ],
+)
+def test_an_unwritable_directory_is_named_as_the_file_system_reports_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_only: bool, cause: str
 ) -> None:
-    # What a read-only mount looks like even to root: access(W_OK) says no, statvfs says
-    # ST_RDONLY, SQLite cannot open.
-    ro = tmp_path / "mnt"
-    ro.mkdir()
-    _deny_writes(monkeypatch, ro)
-    _mount(monkeypatch, ro, read_only=True)
+    folder = tmp_path / "mnt"
+    folder.mkdir()
+    _deny_writes(monkeypatch, folder)
+    _mount(monkeypatch, folder, read_only=read_only)
     _fail_connect(monkeypatch, "unable to open database file")
-    (ro / "nd.db").touch()  # there to be read (a missing file is "no such database")
-    result = _cli(ro / "nd.db", ["feeds", "list"], monkeypatch)
+    (folder / "nd.db").touch()  # there to be read (a missing file is "no such database")
+    result = _cli(folder / "nd.db", ["feeds", "list"], monkeypatch)
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: NEWSDIGEST_DB={ro / 'nd.db'}: cannot open: {READ_ONLY}"
-        " (SQLite: unable to open database file)\n"
-    )
-
-
-def test_permission_denied_on_a_writable_mount_is_not_called_read_only(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # access(W_OK) says no, but the file system takes writes: the user lacks permission.
-    home = tmp_path / "theirs"
-    home.mkdir()
-    _deny_writes(monkeypatch, home)
-    _mount(monkeypatch, home, read_only=False)
-    _fail_connect(monkeypatch, "unable to open database file")
-    (home / "nd.db").touch()
-    result = _cli(home / "nd.db", ["feeds", "list"], monkeypatch)
-    assert result.exit_code == 1
-    assert result.output == (
-        f"Error: NEWSDIGEST_DB={home / 'nd.db'}: cannot open: {PERMISSION_DENIED}"
+        f"Error: NEWSDIGEST_DB={folder / 'nd.db'}: cannot open: {cause}"
         " (SQLite: unable to open database file)\n"
     )
 

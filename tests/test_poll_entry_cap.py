@@ -20,7 +20,7 @@ from bot.feedserver import FeedServer, Reply
 from bot.ingest.parser import MAX_FEED_ENTRIES, parse_feed
 from bot.pipeline import poll
 from bot.pipeline.entries import unstored
-from bot.pipeline.poll import poll_feeds
+from bot.pipeline.poll import PollReport, poll_feeds
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store import retention, tombstones
@@ -124,6 +124,16 @@ async def _300_stored_then(server: FeedServer, db: sqlite_utils.Database, total:
     return now
 
 
+async def _poll_capped_at_10(
+    db: sqlite_utils.Database, now: datetime, caplog: pytest.LogCaptureFixture
+) -> tuple[PollingConfig, PollReport]:
+    """The next poll, storing at most 10 new entries, with its warnings captured."""
+    polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
+        report = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
+    return polling, report
+
+
 async def test_a_feed_meeting_the_cap_exactly_leaves_nothing_and_advances_its_validators(
     server: FeedServer, db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -131,9 +141,7 @@ async def test_a_feed_meeting_the_cap_exactly_leaves_nothing_and_advances_its_va
     # the capped insert never looked at are all stored already, so nothing is left for later.
     now = await _300_stored_then(server, db, 310)
 
-    polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
-    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
-        report = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
+    polling, report = await _poll_capped_at_10(db, now, caplog)
 
     (result,) = report.feeds
     assert result.new_articles == 10 and result.error is None
@@ -151,9 +159,7 @@ async def test_the_warning_counts_only_entries_really_left(
     # 300 stored, 15 new with a cap of 10: 5 are left, not the 305 rows past the cap.
     now = await _300_stored_then(server, db, 315)
 
-    polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
-    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
-        report = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
+    polling, report = await _poll_capped_at_10(db, now, caplog)
 
     (result,) = report.feeds
     assert result.new_articles == 10  # the newest: 305-314; 300-304 are left
@@ -190,9 +196,7 @@ async def test_one_by_one_after_a_crash_also_counts_only_what_is_left(
         raise RuntimeError("the batch insert crashed")
 
     monkeypatch.setattr(poll, "insert_newest", crash)  # the poll stores entries one by one
-    polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
-    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
-        report = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
+    _, report = await _poll_capped_at_10(db, now, caplog)
 
     (result,) = report.feeds
     assert result.new_articles == 10 and result.error is None
