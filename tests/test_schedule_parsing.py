@@ -44,6 +44,23 @@ def test_schedules_round_trip(text: str, cron: str, tz: str, described: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "cron", "tz"),
+    [
+        ("weekdays 09:00, Europe/Berlin", "0 9 * * mon-fri", "Europe/Berlin"),
+        ("weekdays, 09:00 Europe/Berlin", "0 9 * * mon-fri", "Europe/Berlin"),
+        ("0 9 * * *, Europe/Berlin", "0 9 * * *", "Europe/Berlin"),
+        ("cron '0 9 * * 1-5', Europe/Berlin", "0 9 * * 1-5", "Europe/Berlin"),
+        ("mon, wed 07:30, Asia/Tokyo", "30 7 * * mon,wed", "Asia/Tokyo"),
+        # A day list in cron syntax keeps its comma: only a comma and a space is a pause.
+        ("0 9 * * 1,3 UTC", "0 9 * * 1,3", "UTC"),
+    ],
+)
+def test_a_comma_before_the_time_zone_is_a_pause(text: str, cron: str, tz: str) -> None:
+    schedule = parse_schedule(text)
+    assert (schedule.cron, schedule.timezone) == (cron, tz)
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "missing schedule"),

@@ -52,8 +52,11 @@ DISCORD_SCHEDULE_USAGE = (
 
 # A comma and the spaces round it in a day list ("mon, wed 07:30", as people write lists):
 # joined before splitting into words, which read "mon," as a day list missing its second day.
-# Only before a letter, so "mon, 07:30" still gets "'mon,' misses a day".
-_DAY_LIST_COMMA_RE = re.compile(r"\s*,\s*(?=[^\W\d_])")
+# Only between letters, so "mon, 07:30" still gets "'mon,' misses a day".
+_DAY_LIST_COMMA_RE = re.compile(r"(?<=[^\W\d_])\s*,\s*(?=[^\W\d_])")
+# A comma and space after a time or a cron's last field ("weekdays 09:00, Europe/Berlin"): the
+# pause people type before a time zone, read as the space it stands for.
+_ZONE_COMMA_RE = re.compile(r"(?<=[\d*'\"])\s*,\s+")
 
 
 def schedule_usage(platform: str) -> str:
@@ -75,7 +78,7 @@ def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
     try:
         # Quotes group the cron fields ("cron '0 9 * * 1-5' Europe/Berlin", as SCHEDULE_USAGE
         # shows); splitting on spaces alone left them glued to the first and last field.
-        parts = shlex.split(_DAY_LIST_COMMA_RE.sub(",", text))
+        parts = shlex.split(_ZONE_COMMA_RE.sub(" ", _DAY_LIST_COMMA_RE.sub(",", text)))
     except ValueError:
         raise ScheduleError("a quote is not closed; quote the 5 cron fields as a pair") from None
     if not parts:
@@ -118,8 +121,9 @@ def describe_schedule(cron: str, timezone: str) -> str:
 
 
 def _days(token: str) -> str:
-    if token in _DAYS:
-        return _DAYS[token]
+    # "weekdays, 09:00": a keyword is never part of a list, so its comma is only a pause.
+    if token.removesuffix(",") in _DAYS:
+        return _DAYS[token.removesuffix(",")]
     days = []
     for name in token.split(","):
         bounds = name.split("-")
