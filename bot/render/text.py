@@ -13,6 +13,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from bot.cards import Digest, StoryCard
+from bot.ingest.netguard import classify_ip, host_literal
 from bot.models import Angle
 
 SHORT_ANGLES = 3
@@ -173,7 +174,26 @@ def safe_url(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
+    if _internal_host(parts.hostname):
+        return None
     return url
+
+
+def _internal_host(host: str) -> bool:
+    """Whether `host` names this machine or a network behind it: localhost, or an address the
+    fetcher refuses by default (loopback, private, link-local such as the cloud metadata address,
+    reserved), in any spelling a browser accepts. A feed's link there is not a news page but a
+    one-click request from a reader's browser into their own network, so it is shown as text.
+    Links by name to an intranet host stay links: only DNS could tell, and renderers never ask."""
+    # Browsers read the ideographic and fullwidth stops in a host as dots ("127。0。0。1").
+    name = host.translate(_HOST_DOTS).rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    address = host_literal(name)
+    return address is not None and classify_ip(address) is not None
+
+
+_HOST_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 
 
 def bare_quote(quote: str | None) -> str:
