@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from bot.runner import digests
 from bot.runner.jobs import missed_digests
-from bot.store import grown_posts
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
 
@@ -46,7 +45,10 @@ async def catch_up(service: Service, *, platform: str | None = None) -> None:
     if platform is None:
         digests.alert_disabled_feeds(db, now=now)
         # A crash between a pass committing its clustering and `on_poll_pass` loses that pass's
-        # update planning; planning again only queues what is not queued or sent.
-        since = now - timedelta(hours=service.config.story_window_hours)
-        grown = grown_posts.posted_stories_changed_since(db, since)
-        digests.enqueue_updates(db, grown, now=now, interval=service.settings.update_interval)
+        # update planning.
+        digests.enqueue_missed_updates(
+            db,
+            now=now,
+            window=timedelta(hours=service.config.story_window_hours),
+            interval=service.settings.update_interval,
+        )

@@ -194,13 +194,20 @@ def instant_more_text(more: int) -> str:
 
 
 def enqueue_updates(
-    db: sqlite_utils.Database, story_ids: Iterable[str], *, now: datetime, interval: timedelta
+    db: sqlite_utils.Database,
+    story_ids: Iterable[str],
+    *,
+    now: datetime,
+    interval: timedelta,
+    channel_pk: int | None = None,
 ) -> int:
-    """Queue a thread update for each channel that was shown a story which has since gained
-    independent sources or a new outlet with reporting of its own (`bot.delivery.updates`), no
-    sooner than `interval` after the channel's last post about it."""
+    """Queue a thread update for each channel (with `channel_pk`, only that one) that was shown a
+    story which has since gained independent sources or a new outlet with reporting of its own
+    (`bot.delivery.updates`), no sooner than `interval` after the channel's last post about it."""
     queued = 0
     pairs = grown_posts.grown_posts(db, story_ids)
+    if channel_pk is not None:
+        pairs = [(story_id, pk) for story_id, pk in pairs if pk == channel_pk]
     if not pairs:
         return 0
     sources: dict[str, tuple[int, list[str], list[list[str]]]] = {}
@@ -229,6 +236,23 @@ def enqueue_updates(
                 db, story_id, channel_pk, now=now, not_before=due if due > now else None
             )
     return queued
+
+
+def enqueue_missed_updates(
+    db: sqlite_utils.Database,
+    *,
+    now: datetime,
+    window: timedelta,
+    interval: timedelta,
+    channel_pk: int | None = None,
+) -> int:
+    """Plan the updates poll passes did not: for posted stories (to `channel_pk`, or to any
+    channel) that changed within `window` and after their post. Run at start, where a crash may
+    have lost a pass's planning, and when a channel is resumed, as passes skip paused channels and
+    do not touch a story again once it stops growing. Planning again only queues what is not
+    queued or sent, so this is safe to repeat."""
+    grown = grown_posts.posted_stories_changed_since(db, now - window, channel_pk=channel_pk)
+    return enqueue_updates(db, grown, now=now, interval=interval, channel_pk=channel_pk)
 
 
 def _interested_channels(

@@ -2,7 +2,8 @@
 
 The update planner (`bot.runner.digests`) asks after every poll which sent posts' stories now
 have more independent sources, or an outlet the channel was not shown; at start, `catch_up` asks
-which posted stories changed after their post while the bot was down. Both read the outbox's
+which posted stories changed after their post while the bot was down, and a resumed channel which
+of its posted stories changed while it was paused. Both read the outbox's
 sent rows (`deliveries`) beside the stories.
 """
 
@@ -57,15 +58,19 @@ def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tup
     return [(r[0], r[1]) for r in rows]
 
 
-def posted_stories_changed_since(db: sqlite_utils.Database, since: datetime) -> list[str]:
-    """Stories posted to some channel that changed at or after `since` and after their post:
-    the candidates for updates a crash may have kept the planner from queuing."""
+def posted_stories_changed_since(
+    db: sqlite_utils.Database, since: datetime, *, channel_pk: int | None = None
+) -> list[str]:
+    """Stories posted to some channel (with `channel_pk`, to that one) that changed at or after
+    `since` and after their post: the candidates for updates the planner did not queue, because
+    a crash kept it from running or the channel was paused when they grew."""
+    only_channel = "" if channel_pk is None else " AND d.channel_pk = ?"
     return [
         r[0]
         for r in db.execute(
             "SELECT DISTINCT d.story_id FROM deliveries d JOIN stories s ON s.id = d.story_id"
             " WHERE d.kind = 'story' AND d.state = 'sent' AND s.last_updated >= ?"
-            " AND s.last_updated > d.sent_at ORDER BY d.story_id",
-            [iso(since)],
+            f" AND s.last_updated > d.sent_at{only_channel} ORDER BY d.story_id",
+            [iso(since)] if channel_pk is None else [iso(since), channel_pk],
         )
     ]
