@@ -1,6 +1,7 @@
 """Settings changed in chat (`/watchlist ...`) taking effect at once in the running service:
-the digest job follows a new schedule, and an instant channel gets the stories a new setting
-lets through, rather than waiting for the next job sync or for those stories to change."""
+the digest job follows a new schedule, and an instant channel gets the stories a new setting (or
+a resume) lets through, rather than waiting for the next job sync or for those stories to
+change."""
 
 from __future__ import annotations
 
@@ -24,18 +25,31 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
     # Cheap and idempotent: only a channel whose (schedule, time zone) or mode changed gets its
     # job replaced, so the old schedule's job can no longer fire.
     service.sync_jobs()
+    queued = 0
     if _instant_wants_more(before, after) and after.platform in service.outbox.adapters:
-        # Stories that qualify under the new setting were skipped by earlier poll passes and may
-        # not be touched again: queue them now (instant mode's own lookback bounds how many).
+        # Stories that qualify under the new setting (or qualified while the channel was paused,
+        # when poll passes queue nothing for it) were skipped by earlier passes and may not be
+        # touched again: queue them now. Instant mode's window and limit, with its notice for
+        # the rest, bound how many, so a long pause does not end in a flood.
         queued = digests.enqueue_instant(service.db, after, now=service.clock(), story_ids=None)
         if queued:
             log.info("channel %s: %d stories now qualify for instant posts", after.key, queued)
-            service.kick()
+    if queued or _resumed(before, after):
+        # On resume also for the posts queued before the pause, which may be due already.
+        service.kick()
+
+
+def _resumed(before: ChannelRow, after: ChannelRow) -> bool:
+    return bool(before.paused_reason) and not after.paused_reason
 
 
 def _instant_wants_more(before: ChannelRow, after: ChannelRow) -> bool:
     """True when an instant channel now takes stories it did not before: it just switched to
-    instant mode, or lowered its minimum number of independent sources."""
+    instant mode, lowered its minimum number of independent sources, or was resumed."""
     if after.mode != "instant" or after.paused_reason:
         return False
-    return before.mode != "instant" or after.min_sources < before.min_sources
+    return (
+        before.mode != "instant"
+        or after.min_sources < before.min_sources
+        or _resumed(before, after)
+    )
