@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fakes.chat import FakeChatAdapter
 from fakes.clock import Clock
-from fakes.stories import add_story
+from fakes.stories import add_story, grow_story
 
 from bot.app import NewsDigest, PassReport
 from bot.commands.base import CommandContext
@@ -106,3 +106,33 @@ async def test_a_long_pause_ends_in_fifty_fresh_stories_and_a_notice(tmp_path: P
     assert len(posted) == 50 and set(posted) < set(fresh)
     [notice] = chat.texts()
     assert notice.text.startswith("...and 10 more stories reached this channel's minimum")
+
+
+async def test_resume_posts_the_thread_update_the_pause_held_back(tmp_path: Path) -> None:
+    clock = Clock(T0)
+    daily = ChannelConfig(platform="slack", id="C1", schedule="0 9 * * *", min_sources=1)
+    service, chat = await start_service(tmp_path, clock, daily)
+    add_story(service.db, "s1", ["A", "B"], now=T0)
+    add_story(service.db, "s2", ["A", "B"], now=T0)  # posted too, but it does not grow
+    channel = channel_store.find_channel(service.db, "slack:C1")
+    assert channel is not None
+    await service.post_digest(channel)  # /digest
+    await service.outbox.drain()
+    [card] = [m for m in chat.cards() if m.story_id == "s1"]
+    pause(service, "slack:C1")
+    clock.now = T0 + timedelta(hours=2)
+    grow_story(service.db, "s1", ["C", "D"], now=clock.now)
+    await service.on_poll_pass(pass_touching("s1"))  # skipped: the channel is paused
+    await service.outbox.drain()
+    assert chat.updates() == []
+    clock.now = T0 + timedelta(hours=3)
+    await resume(service, "C1")
+    await service.outbox.drain()
+    # Resuming again after another pause plans nothing twice.
+    pause(service, "slack:C1")
+    await resume(service, "C1")
+    await service.outbox.drain()
+    await stop(service)
+    [update] = chat.updates()
+    assert (update.story_id, update.thread_ref, update.source_count) == ("s1", card.ref, 4)
+    assert sorted(update.new_outlets) == ["C", "D"]

@@ -1,11 +1,12 @@
 """Settings changed in chat (`/watchlist ...`) taking effect at once in the running service:
-the digest job follows a new schedule, and an instant channel gets the stories a new setting (or
-a resume) lets through, rather than waiting for the next job sync or for those stories to
-change."""
+the digest job follows a new schedule, an instant channel gets the stories a new setting lets
+through, and a resumed channel gets what its pause held back, rather than waiting for the next
+job sync or for those stories to change."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.runner import digests
@@ -34,7 +35,22 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
         queued = digests.enqueue_instant(service.db, after, now=service.clock(), story_ids=None)
         if queued:
             log.info("channel %s: %d stories now qualify for instant posts", after.key, queued)
-    if queued or _resumed(before, after):
+    resumed = _resumed(before, after)
+    if resumed:
+        # Poll passes plan no updates for a paused channel, and a story that has stopped
+        # growing is not planned again: plan what it missed, as the start-up catch-up does.
+        # Not tied to the platform being up: updates wait in the outbox, as a pass's do.
+        updates = digests.enqueue_missed_updates(
+            service.db,
+            now=service.clock(),
+            window=timedelta(hours=service.config.story_window_hours),
+            interval=service.settings.update_interval,
+            channel_pk=after.id,
+        )
+        if updates:
+            log.info("channel %s resumed: %d thread updates planned", after.key, updates)
+        queued += updates
+    if queued or resumed:
         # On resume also for the posts queued before the pause, which may be due already.
         service.kick()
 
