@@ -58,7 +58,8 @@ from bot.store import channels as channel_store
 from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
-from bot.store.database import utcnow
+from bot.store.database import DatabaseOpenError, utcnow
+from bot.store.lock import lock_database
 from bot.store.sync import removal_notes
 
 if TYPE_CHECKING:
@@ -351,7 +352,21 @@ def run_service(config: Config) -> None:
         # A typo in the environment is the operator's to fix: say which variable, no traceback.
         raise SystemExit(f"Error: {exc}") from None
     configure_logging()
+    from bot.app import NewsDigest
+
+    # The database first, so a path that cannot be one gets its own error and no lock file;
+    # then the lock, held until the process exits: a second instance on the same database
+    # would resend the first one's in-flight posts (see `bot.store.lock`).
+    core = NewsDigest(config)
     try:
-        asyncio.run(Service(config, settings=settings).run_until_stopped())
+        lock = lock_database(config.database_path())
+    except DatabaseOpenError:
+        core.close()
+        raise
+    try:
+        asyncio.run(Service(config, core=core, settings=settings).run_until_stopped())
     except SettingsError as exc:  # found at start, e.g. the health port is taken
         raise SystemExit(f"Error: {exc}") from None
+    finally:
+        if lock is not None:
+            lock.release()
