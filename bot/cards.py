@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.models import Angle, Bullet
+from bot.outlets import independent_backing
 
 # Outlets one wire text's bullet names ("reported by 1 of 4: A, B +3 more (one wire copy)"): a
 # bullet line has room for a couple of names, not for every paper that ran the agency's copy.
@@ -78,8 +79,7 @@ class StoryCard:
         an outlet's angle, if it has one, is about something else (its detail is the bullet).
         One wire text carried by several outlets names `NAMED_OUTLETS` of them at most.
         """
-        source_of = {outlet: group[0] for group in self.wire_groups for outlet in group}
-        backing = len({source_of.get(outlet, outlet) for outlet in bullet.sources})
+        backing = independent_backing(bullet.sources, self.wire_groups)
         # A card built without wire groups (or a stale count) never reads "5 of 4".
         total = max(self.source_count, backing)
         label = f"reported by {backing} of {total}"

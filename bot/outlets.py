@@ -10,7 +10,7 @@ the clusterer and the summariser share it without importing one another.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from bot.models import Article
 
@@ -57,3 +57,11 @@ def outlet_names(articles: Sequence[Article]) -> list[str]:
 def story_outlets(articles: Sequence[Article]) -> list[str]:
     """The story's outlets in first-report order, each once, by the name `outlet_names` gives."""
     return list(dict.fromkeys(outlet_names(articles)))
+
+
+def independent_backing(outlets: Iterable[str], wire_groups: Sequence[Sequence[str]]) -> int:
+    """How many independent sources `outlets` are: outlets that ran one wire text (a group of
+    `bot.cluster.wire.independent_sources`, named as here) count once, as in the card's "N
+    sources tracking" header: what a bullet's "reported by N of M" counts."""
+    source_of = {outlet: group[0] for group in wire_groups for outlet in group}
+    return len({source_of.get(outlet, outlet) for outlet in outlets})
