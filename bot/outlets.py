@@ -5,7 +5,8 @@ summariser credits TL;DR bullets, angles and "Also reporting" to outlets, and a 
 "reported by 2 of 3" compares the two. Named two ways, they disagreed: two sites both called
 "News" were one name twice on the card's outlet list and two names in the summary. So both, and
 the wire-copy count, take their outlets from here. Top-level, like `bot.textutil`, so the store,
-the clusterer and the summariser share it without importing one another.
+the clusterer and the summariser share it and neither the store nor the clusterer imports the
+summariser (which takes only the wire-copy groups of `bot.cluster.wire`, as the card does).
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def story_outlets(articles: Sequence[Article]) -> list[str]:
 def independent_backing(outlets: Iterable[str], wire_groups: Sequence[Sequence[str]]) -> int:
     """How many independent sources `outlets` are: outlets that ran one wire text (a group of
     `bot.cluster.wire.independent_sources`, named as here) count once, as in the card's "N
-    sources tracking" header: what a bullet's "reported by N of M" counts."""
+    sources tracking" header. Shared by a bullet's "reported by N of M" and the TL;DR's order
+    (`bot.summarize.tldr.core_first`), so the bullet that opens the card is the one its count
+    calls best backed."""
     source_of = {outlet: group[0] for group in wire_groups for outlet in group}
     return len({source_of.get(outlet, outlet) for outlet in outlets})

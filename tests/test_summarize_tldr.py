@@ -4,13 +4,13 @@ import re
 
 import pytest
 
-from bot.models import Article
+from bot.models import Article, Bullet
 from bot.summarize import summarize
 from bot.summarize.candidates import TldrParams, _forms
 from bot.summarize.clauses import clause_prefixes, cut_to_words, is_clause
 from bot.summarize.compress import compress, variants
 from bot.summarize.sentences import content_stems, split_sentences
-from bot.summarize.tldr import build_tldr
+from bot.summarize.tldr import build_tldr, core_first
 from tests.test_summarize_fixtures import harbor_bridge_story
 
 _WORD = re.compile(r"[\w$’'-]+")
@@ -566,3 +566,93 @@ def test_the_bullet_stating_the_headline_event_comes_first() -> None:
     assert len(texts) == 2, texts
     assert texts[0].startswith("The Global Health Agency approved"), texts
     assert texts[1].startswith("Doctors welcomed"), texts
+
+
+def _tram_story() -> list[Article]:
+    """Four outlets on one city's tram deal: two report the spending, two add a side of it of
+    their own (the builder's shares, the mayor's promise). Every bullet is some article's lead."""
+    return [
+        Article(
+            id="v1",
+            source="Harbourside Gazette",
+            title="Velden pledges 2 billion kroner for a tram line of its own",
+            text="The city council of Velden will spend up to 2 billion kroner on a tram line "
+            "linking the port to the university, the transport office said on Tuesday. Builder "
+            "Brakk will lead the work, with the engineering firms Lunde and Tollef among the "
+            "partners. Officials said trams would run every six minutes at peak hours rather "
+            "than every ten.",
+        ),
+        Article(
+            id="v2",
+            source="Transit Weekly",
+            title="Velden's tram gamble: Brakk leads eight-firm building group",
+            text="Velden wants a tram line of its own, and it is putting 2 billion kroner behind "
+            "the plan. Brakk will lead a group of eight firms that plans to lay track along the "
+            "old harbour road. The design studio Ostmark is named as architect, a detail the "
+            "council's statement left out. The first trams are due in 2029.",
+        ),
+        Article(
+            id="v3",
+            source="Market Desk",
+            title="Brakk shares jump 8% after it is named to lead Velden tram group",
+            text="Shares in Brakk jumped 8% on Tuesday after the builder was named leader of a "
+            "city-funded tram group. Analysts at Sandvik Securities said the 2 billion kroner "
+            "contract could lift Brakk's order book by a third by 2030. Brakk is also building "
+            "a bus depot for a rival operator, putting it on both sides of the transport debate.",
+        ),
+        Article(
+            id="v4",
+            source="Evening Courier",
+            title="Velden's new tram will carry bicycles free, mayor says",
+            text="The tram paid for by Velden's council will carry bicycles free of charge at "
+            "all hours, not only off peak, mayor Lise Hamre said. She said the line would "
+            "create 300 construction jobs and that every stop would be heated in winter.",
+        ),
+    ]
+
+
+def test_the_bullet_most_outlets_report_opens_the_tldr() -> None:
+    # The headline is the shares story's, so by reading order alone Market Desk's lead (1 of 4)
+    # came first and the spending two outlets report came after it.
+    summary = summarize(_tram_story())
+    assert summary.headline.startswith("Brakk shares jump"), summary.headline
+    texts = [b.text for b in summary.tldr]
+    assert len(texts) == 3, texts
+    assert texts[0].startswith("Velden wants a tram line of its own"), texts
+    assert summary.tldr[0].sources == ["Transit Weekly", "Harbourside Gazette"]
+    # Only the core moves: the others keep their reading order.
+    assert texts[1].startswith("Shares in Brakk jumped 8%"), texts
+    assert texts[2].startswith("Brakk will lead a group of eight firms"), texts
+    assert [b.sources for b in summary.tldr[1:]] == [["Market Desk"], ["Transit Weekly"]]
+    # The lead outlet follows the first bullet: the core's outlet gets no angle (its report is
+    # the TL;DR), while Market Desk, no longer the lead, shows what it adds beyond its bullet.
+    by_outlet = {a.source: a for a in summary.angles}
+    assert "Transit Weekly" not in by_outlet
+    assert "Sandvik Securities" in by_outlet["Market Desk"].line
+
+
+def _bullet(text: str, *sources: str) -> Bullet:
+    return Bullet(text=text, sources=list(sources))
+
+
+def test_wire_copies_back_a_bullet_once_when_choosing_the_core() -> None:
+    # One agency text run by three papers is one source: the fact two outlets found on their
+    # own is the better backed, as the card's "reported by" counts them (1 of 3 and 2 of 3).
+    wired = _bullet("Wire detail.", "Post", "Herald", "Ledger")
+    found = _bullet("Independent fact.", "Courier", "Gazette")
+    groups = [["Herald", "Ledger", "Post"]]
+    assert core_first([wired, found], [0, 0], groups) == [found, wired]
+    # Without the wire groups the three copies would count three times.
+    assert core_first([wired, found], [0, 0]) == [wired, found]
+
+
+def test_the_core_is_chosen_among_leads_and_ties_keep_reading_order() -> None:
+    lead = _bullet("Lead.", "Post")
+    quoted = _bullet("A quote two outlets carry.", "Post", "Courier")
+    # A later sentence is not promoted over a lead, however many outlets carry it.
+    assert core_first([lead, quoted], [0, 2]) == [lead, quoted]
+    other = _bullet("Another lead.", "Courier")
+    assert core_first([lead, other], [0, 0]) == [lead, other]
+    backed = _bullet("A backed lead.", "Gazette", "Herald")
+    assert core_first([lead, other, backed], [0, 0, 0]) == [backed, lead, other]
+    assert core_first([], []) == [] and core_first([lead], [0]) == [lead]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from bot.cluster.wire import independent_sources
 from bot.models import Article, Summary
 from bot.outlets import outlet_names
 from bot.summarize.angles import build_angles
@@ -80,7 +81,10 @@ def summarize(articles: Sequence[Article], params: TldrParams | None = None) -> 
     outlets = outlet_names(members)
     probs = word_probabilities(members, outlets)
     headline, _ = choose_headline(members, probs)
-    tldr = build_tldr(members, outlets, params, probs, headline)
+    # Wire copy as the card counts it, so the bullet put first is the one it shows best backed.
+    _, wire_groups = independent_sources(members)
+    tldr = build_tldr(members, outlets, params, probs, headline, wire_groups)
+    # The lead is the outlet the core bullet was taken from: its angle would tell the TL;DR again.
     lead = tldr[0].sources[0] if tldr and tldr[0].sources else outlets[0]
     angles, also = build_angles(members, outlets, lead, tldr=tldr, headline=headline)
     return Summary(headline=headline, tldr=tldr, angles=angles, also_reporting=also)

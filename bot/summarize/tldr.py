@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.models import Article, Bullet
+from bot.outlets import independent_backing
 from bot.summarize.candidates import (
     MAX_WORDS,
     Candidate,
@@ -82,11 +83,14 @@ def build_tldr(
     params: TldrParams | None = None,
     probs: dict[str, float] | None = None,
     headline: str = "",
+    wire_groups: Sequence[Sequence[str]] = (),
 ) -> list[Bullet]:
+    """The bullets in reading order, the story's core moved first (see `core_first`;
+    `wire_groups`: the outlets that ran one wire text, named as in `outlet_of`)."""
     by_outlet = outlet_stems(articles, outlet_of)
     picked = select_sentences(articles, outlet_of, params, probs, by_outlet, headline)
     evidence = story_evidence(articles, outlet_of, by_outlet)
-    return [
+    bullets = [
         Bullet(
             text=text,
             sources=supporting_outlets(
@@ -95,6 +99,42 @@ def build_tldr(
         )
         for text, sentence in picked
     ]
+    return core_first(bullets, [sentence.position for _, sentence in picked], wire_groups)
 
 
-__all__ = ["MAX_WORDS", "TldrParams", "build_tldr", "candidate_tldrs", "select_sentences"]
+def core_first(
+    bullets: Sequence[Bullet], positions: Sequence[int], wire_groups: Sequence[Sequence[str]] = ()
+) -> list[Bullet]:
+    """`bullets` (in reading order, from sentences at `positions` in their articles) with the
+    story's core first: of the bullets that open their articles, the one most independent
+    sources back, the earliest of equals. The others keep their order.
+
+    Reading order alone can open on one outlet's side detail ("shares rose 6%", 1 of 4) when
+    every bullet is some outlet's lead, with the event most outlets report last; and the first
+    bullet's outlet is the card's lead, whose angle is not shown. Backing is counted as the
+    card's "reported by N of M" counts it, wire copy once, so one agency text run by three
+    papers does not outrank a fact two outlets found on their own.
+
+    Only leads compete: a later sentence is not promoted however many outlets carry it. On
+    the dev stories promoting any bullet put quotes, background and short fragments (which the
+    support check finds in other outlets most easily) ahead of the event, and cost ROUGE-L
+    0.15-0.26 per subset; among leads the order's ROUGE-L is unchanged.
+    """
+    if len(bullets) < 2:
+        return list(bullets)
+    opening = min(positions)
+    leads = [i for i, position in enumerate(positions) if position == opening]
+    backing = {i: independent_backing(bullets[i].sources, wire_groups) for i in leads}
+    # max() keeps the first of equals, so ties stay in reading order.
+    core = max(leads, key=backing.__getitem__)
+    return [bullets[core], *bullets[:core], *bullets[core + 1 :]]
+
+
+__all__ = [
+    "MAX_WORDS",
+    "TldrParams",
+    "build_tldr",
+    "candidate_tldrs",
+    "core_first",
+    "select_sentences",
+]
