@@ -176,8 +176,10 @@ def test_text_card_has_every_part() -> None:
     assert "  • Harbor Ledger: Grant lights up the coast — https://ledger.example/a" in lines
     assert "  • Pinecrest Wire: Towns get restoration money" in lines
     assert "What others are reporting" in lines
-    assert "Coverage as of 2h after first report" in lines
-    assert "  1. Harbor Ledger — Names the twelve towns." in lines
+    # The age is said once, in the line under the headline (see test_the_age_is_said_once).
+    assert "as of 2h after first report" in lines[1]
+    heading = lines.index("What others are reporting")
+    assert lines[heading + 1] == "  1. Harbor Ledger — Names the twelve towns."
     assert "     “Every keeper cheered.”" in lines
     assert lines[-1] == "Also reporting: Bay Courier, Tide Journal"
 
@@ -250,7 +252,6 @@ def test_console_card_has_every_part() -> None:
         "Sources",
         "Grant lights up the coast",
         "What others are reporting",
-        "Coverage as of 2h after first report",
         "1. Harbor Ledger",
         "“Every keeper cheered.”",
         "+2 more (use /story lighthouse-grant)",
@@ -340,7 +341,7 @@ def test_html_card_has_every_part() -> None:
         "(reported by 4 of 4)",
         "Grant lights up the coast",
         "What others are reporting",
-        "Coverage as of 2h after first report",
+        "as of 2h after first report",
         "“Every keeper cheered.”",
         "+2 more (use /story lighthouse-grant)",
         "Also reporting: Bay Courier, Tide Journal",
@@ -443,14 +444,43 @@ def test_a_digest_that_left_stories_out_says_how_many_on_every_surface() -> None
 
 
 def test_card_without_angles_still_says_how_fresh_it_is() -> None:
-    # The coverage line lives in "What others are reporting"; a card with no angles has no such
-    # section, and Slack and Discord show the age on every card anyway.
+    # The age is in the line under the headline, so a card with no angles (and no "What others
+    # are reporting") says it too, as Slack and Discord do on every card.
     card = make_card(angles=[])
     assert "as of 2h after first report" in render_card_text(card).splitlines()[1]
     assert "as of 2h after first report" in render_digest_html(make_digest(card))
     wide = io.StringIO()
     render_card_console(card, Console(file=wide, width=200, color_system=None))
     assert "as of 2h after first report" in wide.getvalue()
+
+
+def _console_text(card: StoryCard) -> str:
+    wide = io.StringIO()
+    render_card_console(card, Console(file=wide, width=200, color_system=None))
+    return wide.getvalue()
+
+
+@pytest.mark.parametrize(
+    "render",
+    [
+        render_card_text,
+        lambda card: render_card_text(card, full=True),
+        _console_text,
+        lambda card: render_digest_html(make_digest(card)),
+    ],
+    ids=["text", "text-full", "console", "html"],
+)
+def test_the_age_is_said_once(render: Callable[[StoryCard], str]) -> None:
+    # "4 sources tracking this story · as of 2h after first report" heads the card; a second
+    # "Coverage as of 2h after first report" under "What others are reporting" said it again.
+    card = make_card()
+    assert card.angles
+    out = render(card)
+    assert "What others are reporting" in out
+    assert out.count("after first report") == 1, out
+    assert "Coverage" not in out
+    header = out[: out.index("TL;DR")]
+    assert "4 sources tracking this story" in header and "as of 2h after first report" in header
 
 
 def test_html_shows_the_real_host_of_a_link_labelled_as_another_site() -> None:

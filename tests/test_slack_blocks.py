@@ -149,6 +149,8 @@ def test_card_layout() -> None:
     assert "*TL;DR*" in text and "reported by 4 of 6" in text
     assert "<https://news0.example/a|Outlet 0 reports on the chip rules>" in text
     assert "*What others are reporting*" in text and "“A quote from Outlet 0”" in text
+    # The age is said once, in the context line under the headline, as on every platform.
+    assert json.dumps(message.blocks).count("after first report") == 1
     assert "/story chip-export-rules" in text  # compact: the rest is one command away
     labels = [e["text"]["text"] for e in message.blocks[-1]["elements"]]
     # The button offers a matching topic the channel does not follow, not one it follows.

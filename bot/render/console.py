@@ -23,7 +23,6 @@ from bot.render.text import (
     also_label,
     bare_quote,
     clean,
-    coverage_label,
     digest_heading,
     more_label,
     safe_url,
@@ -75,7 +74,7 @@ def card_renderable(card: StoryCard, full: bool = False) -> Panel:
     # The headline goes inside the panel, not in its border, where rich would truncate it.
     rows: list[RenderableType] = [
         Text(clean(card.headline), style=_HEAD),
-        # The freshness goes here too: a card without angles has no coverage line below.
+        # The card's one freshness line (see `meta_label`).
         Text(f"{card.sources_label} · {card.age_label}", style=_DIM),
     ]
     if card.topics:
@@ -99,7 +98,6 @@ def card_renderable(card: StoryCard, full: bool = False) -> Panel:
     shown, hidden = split_angles(card, full)
     if shown:
         rows += [Text(), _section("What others are reporting")]
-        rows.append(Text(coverage_label(card), style=_DIM + Style(italic=True)))
         for n, angle in enumerate(shown, 1):
             rows.append(_angle(n, angle))
         if hidden:

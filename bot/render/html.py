@@ -15,7 +15,6 @@ from bot.render.text import (
     also_label,
     bare_quote,
     clean,
-    coverage_label,
     disguised_link,
     format_time,
     note_host,
@@ -36,7 +35,7 @@ body { margin: 0; padding: 2rem 1rem; background: var(--bg); color: var(--fg);
   font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 header, main { max-width: 46rem; margin: 0 auto; }
 header h1 { margin: 0 0 .25rem; font-size: 1.6rem; }
-.meta, .age, .corr, .more, .also, summary { color: var(--muted); font-size: .9rem; }
+.meta, .corr, .more, .also, summary { color: var(--muted); font-size: .9rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 12px;
   padding: 1.25rem 1.5rem; margin: 1.5rem 0; overflow-wrap: anywhere; }
 .card h2 { margin: 0 0 .25rem; font-size: 1.3rem; line-height: 1.3; }
@@ -87,7 +86,7 @@ def render_card_html(card: StoryCard, full: bool = False) -> str:
     out = [
         f'<article class="card" id="story-{_e(card.slug)}">',
         f"<h2>{_e(card.headline)}</h2>",
-        # The freshness goes here too: a card without angles has no coverage line below.
+        # The card's one freshness line (see `meta_label`).
         f'<p class="meta">{escape(card.sources_label)} · {escape(card.age_label)} · <code>{_e(story_command(card))}</code>'
         + (f" · {', '.join(_e(t) for t in card.topics)}" if card.topics else "")
         + "</p>",
@@ -109,7 +108,7 @@ def render_card_html(card: StoryCard, full: bool = False) -> str:
     shown, hidden = split_angles(card, full)
     if shown:
         out.append("<section><h3>What others are reporting</h3>")
-        out.append(f'<p class="age">{escape(coverage_label(card))}</p><ol>')
+        out.append("<ol>")
         out.extend(_angle(a) for a in shown)
         out.append("</ol>")
         if hidden:

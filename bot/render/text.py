@@ -248,13 +248,10 @@ def more_label(card: StoryCard, hidden: int) -> str:
 
 
 def meta_label(card: StoryCard) -> str:
-    """The line under the headline. It carries the freshness, so a card with no angles (and so
-    no "What others are reporting" section) still says how old it is, as Slack and Discord do."""
+    """The line under the headline, and the card's one freshness line: every card has it, angles
+    or not. A second "Coverage as of …" under "What others are reporting" said the same age
+    again a few lines further down."""
     return f"{card.sources_label} · {card.age_label} · {story_command(card)}"
-
-
-def coverage_label(card: StoryCard) -> str:
-    return f"Coverage {card.age_label}"
 
 
 def also_label(card: StoryCard) -> str:
@@ -295,7 +292,7 @@ def render_card_text(card: StoryCard, full: bool = False) -> str:
 
     shown, hidden = split_angles(card, full)
     if shown:
-        lines += ["", "What others are reporting", coverage_label(card), ""]
+        lines += ["", "What others are reporting"]
         for n, angle in enumerate(shown, 1):
             lines.extend(_angle_lines(n, angle))
         if hidden:
