@@ -197,6 +197,20 @@ def test_compact_card_layout() -> None:
     assert embed.timestamp == FIRST + timedelta(hours=2)
 
 
+@pytest.mark.parametrize("full", [False, True])
+def test_the_age_is_said_once_in_the_footer(full: bool) -> None:
+    # The "What others are reporting" field repeated the footer's "as of 2h after first report";
+    # the footer keeps it: every card has one, beside Discord's own timestamp of `as_of`.
+    embeds = card_embeds(make_card(), full=full)
+    payload = json.dumps([e.to_dict() for e in embeds], ensure_ascii=False)
+    assert payload.count("after first report") == 1
+    assert embeds[0].footer.text is not None
+    assert embeds[0].footer.text.startswith("as of 2h after first report · ")
+    heading = next(f for e in embeds for f in e.fields if f.name == "What others are reporting")
+    # A heading: a field's value may not be empty, so it is one zero-width space.
+    assert heading.value == "\u200b"
+
+
 def test_hostile_card_cannot_ping_or_format() -> None:
     card = make_card(
         headline="@everyone **FREE** [prize](https://evil.example) <@&1>",

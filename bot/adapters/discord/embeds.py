@@ -31,7 +31,6 @@ from bot.render.text import (
     also_label,
     bare_quote,
     clean,
-    coverage_label,
     digest_heading,
     split_angles,
 )
@@ -63,6 +62,8 @@ _MIN_FIELD_ROOM = 40
 MAX_LINK_CHARS = 600
 # Discord refuses a whole message (400) whose embed url is longer than this.
 EMBED_URL_LIMIT = 2048
+# A field value that shows nothing (a zero-width space): Discord refuses an empty one.
+_BLANK = "\u200b"
 
 
 @dataclass(slots=True)
@@ -85,7 +86,13 @@ def embed_size(embed: discord.Embed) -> int:
 
 def footer_text(card: StoryCard) -> str:
     """Footers show no markdown, so nothing to escape; the `ref` lets `find_posted` recognise
-    the bot's own message after a crash."""
+    the bot's own message after a crash.
+
+    The card's age is said here and nowhere else in the embed: every card and update has a
+    footer, angles or not, and Discord shows the embed's timestamp (`card.as_of`) right after
+    it, so "as of 2h after first report" sits beside the time it counts to. A field is cut
+    when the card runs out of room, and the "What others are reporting" one exists only with
+    angles."""
     return fit(f"{card.age_label} · /story {clean(card.slug)} · ref {card.story_id}", FOOTER_LIMIT)
 
 
@@ -204,7 +211,9 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
 
     shown, hidden = split_angles(card, full)
     if shown:
-        fields.append(_Field("What others are reporting", coverage_label(card)))
+        # A heading only, like the other renderers' section titles: the age it once held is
+        # in the footer (see `footer_text`).
+        fields.append(_Field("What others are reporting", _BLANK))
         for n, angle in enumerate(shown, 1):
             name = fit(f"{n}. {escape(angle.source)}", FIELD_NAME_LIMIT)
             fields.append(_Field(name, _angle_value(angle)))
