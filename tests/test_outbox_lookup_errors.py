@@ -80,7 +80,8 @@ async def test_a_platform_refusing_the_lookup_is_marked_down(tmp_path: Path) -> 
     await outbox.drain()
     assert "slack" in outbox.outages
     (row,) = store.in_state(db, "sending")
-    assert row.attempts == 1  # the platform, not the row, is at fault
+    # The platform, not the row, is at fault: neither the timeout nor the lookup used an attempt.
+    assert row.attempts == 0
     clock.now = T0 + timedelta(hours=2, minutes=5)
     await outbox.drain()
     assert len(chat.lookups) == 1
@@ -110,5 +111,6 @@ async def test_a_lookup_that_keeps_failing_backs_off_then_gives_up(tmp_path: Pat
         assert len(chat.lookups) == checks
     row = store.get(db, row.id)
     assert row.state == "failed" and "internal_error" in (row.last_error or "")
-    assert checks == OutboxSettings().max_attempts - 1
+    # The timeout used no attempt (the platform's fault), each failed check one.
+    assert checks == OutboxSettings().max_attempts
     assert len(chat.cards()) == 1

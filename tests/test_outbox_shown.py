@@ -107,6 +107,8 @@ async def test_an_update_whose_post_is_unsettled_waits_instead_of_being_dropped(
     # waits to be checked.
     grow_story(db, "s1", ["B"], now=T0)
     assert store.enqueue_update(db, "s1", channel.id, now=T0, not_before=None)
+    # Another channel's post got through: the route is open again, the post's check still waits.
+    outbox.outages.up("slack")
     await outbox.drain()
     (waiting,) = [r for r in store.in_state(db, "pending") if r.kind == "update"]
     assert waiting.next_attempt_at is not None and waiting.next_attempt_at >= held.next_attempt_at

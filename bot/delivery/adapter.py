@@ -19,8 +19,11 @@ class DeliveryError(Exception):
 
     DeliveryError                 our own payload was refused (invalid_blocks, HTTP 400): the
      │                            channel is fine, retrying will not help; failed after a few tries
-     ├── TransientDeliveryError   retry later with backoff (timeouts, 5xx, rate limits left over);
-     │    │                       `maybe_sent=True` when the message may have landed anyway
+     ├── TransientDeliveryError   the platform was not reached or did not process the post
+     │    │                       (connection refused, DNS, timeouts, 5xx, rate limits left over):
+     │    │                       its route backs off, the row waits using no attempt (/healthz
+     │    │                       shows a run of them); `maybe_sent=True` when the message may
+     │    │                       have landed anyway
      │    └── PlatformDeliveryError  the whole platform refuses us (missing scope, 401): no
      │         │                  channel is paused and no attempt is used up; the platform's
      │         │                  sends back off together and /healthz shows the error until a
@@ -41,6 +44,9 @@ class DeliveryError(Exception):
 
 
 class TransientDeliveryError(DeliveryError):
+    # The delivery route at fault when it is not the channel's own (`PlatformDeliveryError`).
+    route: str | None = None
+
     def __init__(
         self, message: str, *, retry_after: float | None = None, maybe_sent: bool = False
     ) -> None:

@@ -1,19 +1,21 @@
 """What a failed send does to its delivery row: retried with backoff, held `sending` to be
-checked before resending (it may have posted), given up after too many attempts, or kept pending
-while its channel is paused.
+checked before resending (it may have posted), given up after too many attempts, kept pending
+while its channel is paused, or waiting out its route's trouble.
+
+Attempts are for failures that are the row's own: its payload refused, its card not built, an
+error nobody recognised. A platform that cannot be reached, fails (5xx) or rate-limits us
+(`TransientDeliveryError`) says nothing about the row: it waits as long as that lasts, with a
+growing backoff, and only `OutboxSettings.stale_after` ends it, or an hour's outage would drop
+every story queued meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.delivery.adapter import (
-    PermanentDeliveryError,
-    PlatformDeliveryError,
-    TransientDeliveryError,
-)
+from bot.delivery.adapter import PermanentDeliveryError, TransientDeliveryError
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.channels import ChannelRow
@@ -47,6 +49,58 @@ def retry(
     )
     report.retried += 1
     log.warning("delivery %d failed (%s); retrying in %.0fs", row.id, error, delay)
+
+
+def wait_for_route(
+    outbox: Outbox, row: DeliveryRow, exc: TransientDeliveryError, route: str, report: DrainReport
+) -> None:
+    """The platform did not take a claimed send: unreachable, failing, rate limiting us, or
+    refusing every post (`PlatformDeliveryError`). The route is held back as a whole (every other
+    channel would fail alike) and the row waits without using an attempt. A send that may have
+    landed all the same (`maybe_sent`: a timeout after the request went out, a 5xx) stays
+    `sending`, to be looked for before it is resent."""
+    now = outbox.clock()
+    retry_at = outbox.outages.down(exc.route or route, exc, now=now, backoff=outbox.backoff)
+    wait_until = _row_wait(outbox, row, retry_at, now)
+    if exc.maybe_sent:
+        store.hold_sending(
+            outbox.db,
+            row.id,
+            now=now,
+            check_at=wait_until,
+            error=str(exc),
+            attempts=-1,
+            waited=True,
+        )
+        log.warning(
+            "delivery %d may have been posted (%s); checking at %s before resending",
+            row.id,
+            exc,
+            f"{wait_until:%H:%M:%S}",
+        )
+    else:
+        store.unclaim(outbox.db, row.id, now=now, next_attempt_at=wait_until, error=str(exc))
+    report.retried += 1
+
+
+def _row_wait(outbox: Outbox, row: DeliveryRow, retry_at: datetime, now: datetime) -> datetime:
+    """When a row the platform did not take is tried again: when its route is, unless the row
+    has waited before without the route staying down (its route recovered, the row failed again:
+    a payload some server chokes on), then the row's own backoff, so one such row neither
+    retries every half minute for two days nor holds its route up as often."""
+    waits = row.waits + 1
+    if waits < 2:
+        return retry_at
+    return max(retry_at, now + timedelta(seconds=outbox.backoff(waits)))
+
+
+def is_stale(outbox: Outbox, row: DeliveryRow, now: datetime) -> bool:
+    """A story post queued longer than `stale_after` is old news (`bot.delivery.prepare`)."""
+    return (
+        row.kind == "story"
+        and row.created_at is not None
+        and row.created_at < now - outbox.settings.stale_after
+    )
 
 
 def check_later(
@@ -99,16 +153,26 @@ def lookup_failed(
 ) -> None:
     """Reconcile could not find out whether a `sending` row landed. The row stays `sending`
     (resending blindly could post twice), but it must not be asked about again on every drain:
-    a channel that refuses us is paused (checked again on resume), a platform (a delivery route)
-    that refuses us is marked down, and anything else is checked again with backoff, each check
-    using up an attempt, so a lookup that never works ends in a visible failure, not a loop."""
+    a channel that refuses us is paused (checked again on resume), a route that refuses us or
+    cannot be reached is held back (`Outages.down`; no attempt used, but a story post queued
+    longer than `stale_after` is given up, not resent), and anything else is checked again with
+    backoff, each check using up an attempt, so a lookup that never works ends in a visible
+    failure, not a loop."""
     now = outbox.clock()
     error = f"could not check whether it was posted: {type(exc).__name__}: {exc}"
     if isinstance(exc, PermanentDeliveryError):
         store.hold_sending(outbox.db, row.id, now=now, check_at=now, error=error)
         _pause(outbox, channel, str(exc), report)
         return
-    if isinstance(exc, PlatformDeliveryError):
+    if isinstance(exc, TransientDeliveryError):
+        if is_stale(outbox, row, now):
+            # Failed, never resent: whether or not it landed, it cannot post twice.
+            store.mark_failed(outbox.db, row.id, now=now, error=f"stale; {error}")
+            report.failed += 1
+            log.info(
+                "delivery %d to %s dropped: queued since %s", row.id, channel.key, row.created_at
+            )
+            return
         route = exc.route or outbox.route_of(channel)
         retry_at = outbox.outages.down(route, exc, now=now, backoff=outbox.backoff)
         if retry_at <= now and route != outbox.route_of(channel):
@@ -117,7 +181,8 @@ def lookup_failed(
             # only the channel's own route, so without a later time the row would be asked
             # about on every drain. It waits for a restart; looked at again hourly meanwhile.
             retry_at = now + timedelta(seconds=outbox.settings.max_backoff)
-        store.hold_sending(outbox.db, row.id, now=now, check_at=retry_at, error=error)
+        check_at = _row_wait(outbox, row, retry_at, now)
+        store.hold_sending(outbox.db, row.id, now=now, check_at=check_at, error=error, waited=True)
         return
     attempts = row.attempts + 1
     if attempts >= outbox.settings.max_attempts:
@@ -125,15 +190,14 @@ def lookup_failed(
         report.failed += 1
         log.error("delivery %d gave up after %d attempts: %s", row.id, attempts, error)
         return
-    retry_after = exc.retry_after if isinstance(exc, TransientDeliveryError) else None
-    delay = retry_after if retry_after is not None else outbox.backoff(attempts)
+    delay = outbox.backoff(attempts)
     store.hold_sending(
         outbox.db,
         row.id,
         now=now,
         check_at=now + timedelta(seconds=delay),
         error=error,
-        used_attempt=True,
+        attempts=1,
     )
     report.retried += 1
     log.warning(

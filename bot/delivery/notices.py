@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.delivery.adapter import PermanentDeliveryError, PlatformDeliveryError
+from bot.delivery.adapter import PermanentDeliveryError, TransientDeliveryError
 from bot.runner.schedule import quiet_until
 from bot.store import alerts as store
 from bot.store import channels as channel_store
@@ -34,7 +34,9 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
         store.set_alert_state(outbox.db, alert.id, "sending", now=now)
         try:
             await adapter.post_text(channel, alert.text)
-        except PlatformDeliveryError as exc:
+        except TransientDeliveryError as exc:
+            # Unreachable, failing or refusing every post: the route's trouble, not the notice's,
+            # so it waits with the route and is not given up (`bot.delivery.failures`).
             retry_at = outbox.outages.down(
                 exc.route or route, exc, now=outbox.clock(), backoff=outbox.backoff
             )

@@ -1,11 +1,14 @@
-"""Delivery outages: a whole delivery route refuses us (a missing scope, a 401), as opposed to
-one channel that cannot take posts.
+"""Delivery outages: a whole delivery route refuses us (a missing scope, a 401) or cannot be
+reached (connection refused, DNS, timeouts, 5xx, rate limits left over), as opposed to one channel
+that cannot take posts.
 
 A route is what a channel's posts go through (`bot.delivery.adapter.delivery_route`): for most
 platforms the platform itself, for Discord the bot ("discord") or a channel's webhook URL
 ("discord-webhook"), so an outage of one leaves the other's channels posting. No channel is paused
 for it and no row uses up an attempt; the route's sends back off together (growing with each
-failure) and `/healthz` lists the outage until a send succeeds again.
+failure) and `/healthz` lists the outage until a send succeeds again. A route that is only
+unreachable or failing (`TransientDeliveryError`) is held back the same way, but `/healthz` lists
+it only once TRANSIENT_RUN such failures came in a row: one 503 or one leftover 429 is no outage.
 
 A refused credential (`AuthDeliveryError`: a revoked or invalid token) is fatal instead: retrying
 cannot fix it, so the route stays blocked for the rest of the run, its rows stay pending (not
@@ -20,9 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.delivery.adapter import AuthDeliveryError, PlatformDeliveryError
+from bot.delivery.adapter import AuthDeliveryError, PlatformDeliveryError, TransientDeliveryError
 
 log = logging.getLogger(__name__)
+
+# Failures in a row, with no send getting through in between, before a route that is unreachable
+# or failing counts as down in /healthz: with the backoff, about a minute and a half of trouble.
+TRANSIENT_RUN = 3
 
 
 @dataclass(slots=True)
@@ -33,6 +40,12 @@ class PlatformOutage:
     failures: int = 1
     # Not retried this run (credentials refused); `retry_at` then means nothing.
     fatal: bool = False
+    # Only unreachable or failing so far, never refusing us: reported from TRANSIENT_RUN on.
+    transient: bool = False
+
+    @property
+    def shown(self) -> bool:
+        return not self.transient or self.failures >= TRANSIENT_RUN
 
 
 class Outages(dict[str, PlatformOutage]):
@@ -47,10 +60,14 @@ class Outages(dict[str, PlatformOutage]):
         outage = self.get(route)
         return outage is not None and (outage.fatal or now < outage.retry_at)
 
+    def reported(self) -> dict[str, PlatformOutage]:
+        """The outages /healthz lists: not a route's first transient failures."""
+        return {route: outage for route, outage in self.items() if outage.shown}
+
     def down(
         self,
         route: str,
-        exc: PlatformDeliveryError,
+        exc: TransientDeliveryError,
         *,
         now: datetime,
         backoff: Callable[[int], float],
@@ -60,8 +77,24 @@ class Outages(dict[str, PlatformOutage]):
         previous = self.get(route)
         if previous is not None and previous.fatal:
             return now  # a send that was already under way when the route was given up
+        refused = isinstance(exc, PlatformDeliveryError)
+        if (
+            previous is not None
+            and now < previous.retry_at
+            and not isinstance(exc, AuthDeliveryError)
+        ):
+            # A send that started before the route was held back (channels drain side by side):
+            # the same outage, not one more failure to lengthen the backoff by.
+            if refused and previous.transient:
+                previous.error, previous.transient = str(exc), False
+            if exc.retry_after is not None:
+                later = now + timedelta(seconds=exc.retry_after)
+                previous.retry_at = max(previous.retry_at, later)
+            return previous.retry_at
         failures = previous.failures + 1 if previous else 1
         since = previous.since if previous else now
+        # Refused once in this outage, it stays a refusal for /healthz until a send succeeds.
+        transient = not refused and (previous is None or previous.transient)
         if isinstance(exc, AuthDeliveryError):
             self[route] = PlatformOutage(str(exc), since, now, failures, fatal=True)
             if self.on_fatal is not None:
@@ -76,12 +109,22 @@ class Outages(dict[str, PlatformOutage]):
             return now
         delay = exc.retry_after if exc.retry_after is not None else backoff(failures)
         retry_at = now + timedelta(seconds=delay)
-        self[route] = PlatformOutage(
-            error=str(exc), since=since, retry_at=retry_at, failures=failures
+        outage = PlatformOutage(
+            error=str(exc), since=since, retry_at=retry_at, failures=failures, transient=transient
         )
+        self[route] = outage
+        if not transient:
+            what = "refuses every post"
+        elif outage.shown:
+            what = f"unreachable or failing for {failures} tries in a row"
+        else:
+            # Not an outage yet: the row waits, the log says why, /healthz stays quiet.
+            log.warning("%s did not take a post (%s); retrying in %.0fs", route, exc, delay)
+            return retry_at
         log.error(
-            "%s refuses every post (%s); retrying in %.0fs",
+            "%s %s (%s); retrying in %.0fs",
             route,
+            what,
             exc,
             delay,
             extra={"event": "platform_down", "platform": route},

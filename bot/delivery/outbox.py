@@ -5,15 +5,19 @@ them, channel by channel and paced, and brackets every chat API call with durabl
 
     pending --claim (fsync)--> sending --API call--> sent (fsync)
                                       \\-> pending again (retry with backoff / channel paused)
-                                      \\-> failed (out of attempts)
+                                      \\-> pending, no attempt used (the platform unreachable)
+                                      \\-> failed (out of attempts, or queued past stale_after)
 
 A crash between the claim and the final commit leaves the row in `sending`; such rows are
 reconciled before anything else is sent (`bot.delivery.reconcile`). A send that failed
 ambiguously (`TransientDeliveryError(maybe_sent=True)`: a timeout or dropped connection after the
 request went out, a 5xx) and any unexpected exception take the same path on purpose: the row stays
 `sending` with a `next_attempt_at`, and once that time comes it is reconciled like a crash leftover
-instead of being resent blindly (`bot.delivery.failures`). Building the card and settling rows
-that should no longer go out is `bot.delivery.prepare`; notices are `bot.delivery.notices`.
+instead of being resent blindly (`bot.delivery.failures`). Attempts count only failures that are
+the row's own (a refused payload, an unknown error): a platform that cannot be reached or fails
+holds its route back (`bot.delivery.outages`) and the row waits, until it is sent or, for a story
+post, until it goes stale. Building the card and settling rows that should no longer go out is
+`bot.delivery.prepare`; notices are `bot.delivery.notices`.
 """
 
 from __future__ import annotations
@@ -34,12 +38,11 @@ from bot.delivery.adapter import (
     ChatAdapter,
     DeliveryError,
     PermanentDeliveryError,
-    PlatformDeliveryError,
     PostedMessage,
     TransientDeliveryError,
     delivery_route,
 )
-from bot.delivery.failures import check_later, pause_channel, retry
+from bot.delivery.failures import check_later, pause_channel, retry, wait_for_route
 from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
 from bot.delivery.prepare import prepare
@@ -293,20 +296,10 @@ class Outbox:
                 )
         except PermanentDeliveryError as exc:
             pause_channel(self, channel, str(exc), row, report)
-        except PlatformDeliveryError as exc:
-            # The route that refused: the channel's own, or one its post needed as well.
-            retry_at = self.outages.down(
-                exc.route or route, exc, now=self.clock(), backoff=self.backoff
-            )
-            store.unclaim(
-                self.db, row.id, now=self.clock(), next_attempt_at=retry_at, error=str(exc)
-            )
-            report.retried += 1
         except TransientDeliveryError as exc:
-            if exc.maybe_sent:
-                check_later(self, claimed, str(exc), exc.retry_after, report)
-            else:
-                retry(self, claimed, str(exc), exc.retry_after, report)
+            # Unreachable, failing, rate limiting, or refusing every post: the route's trouble
+            # (the channel's own, or one its post needed as well), not this row's.
+            wait_for_route(self, claimed, exc, route, report)
         except DeliveryError as exc:
             # The platform refused our payload (invalid_blocks, HTTP 400): the same card will be
             # refused again, so only a few tries (a later rebuild may differ), no traceback.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.cards import StoryCard
 from bot.delivery.adapter import PostedMessage
+from bot.delivery.failures import is_stale
 from bot.delivery.updates import worth_an_update
 from bot.store import deliveries as store
 from bot.store import stories as story_store
@@ -29,11 +30,7 @@ async def prepare(
 ) -> tuple[StoryCard, PostedMessage | None, DeliveryRow] | None:
     """The card, and for an update the message to reply to and what the channel saw last."""
     now = outbox.clock()
-    if (
-        row.kind == "story"
-        and row.created_at
-        and row.created_at < now - outbox.settings.stale_after
-    ):
+    if is_stale(outbox, row, now):
         store.mark_failed(outbox.db, row.id, now=now, error="stale")
         log.info("delivery %d to %s dropped: queued since %s", row.id, channel.key, row.created_at)
         return None

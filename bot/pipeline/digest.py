@@ -35,6 +35,13 @@ class Candidate:
 
 
 def delivered_story_ids(db: sqlite_utils.Database, channel_pk: int) -> set[str]:
+    """Stories the channel was sent, or queued, whatever became of the row: `failed` rows count
+    too, on purpose. An outage no longer fails a row (it waits, using no attempt), so what is
+    left failing is: a payload the platform refused (queued again it would be refused again), a
+    story muted, gone or merged, a send given up while it may have landed (queueing it again
+    could post it twice), and a post that waited past `stale_after` (old news, which the stale
+    rule exists to keep from flooding a channel after a pause or an outage). None of these
+    should go out anew; the unique index on (story, channel) would refuse a second row anyway."""
     return {
         row[0]
         for row in db.execute(

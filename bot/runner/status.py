@@ -1,6 +1,6 @@
 """What `/healthz` reports about a running `Service`: scheduler state, whether the database takes
-writes, last successful poll, failing feeds, paused channels, platform errors and outages, the
-outbox backlog, and the last prune (retention). Channels removed from the config file (paused by
+writes, last successful poll, failing feeds, paused channels, platform errors and outages (a
+route refusing posts, or unreachable or failing several times in a row), the outbox backlog, and the last prune (retention). Channels removed from the config file (paused by
 the sync) are listed under `removed_channels`, not as a problem. The server that answers the request is `bot.runner.health`.
 
 "degraded" lists its reasons under `problems`. Two of them stop the bot doing its job while the
@@ -24,6 +24,7 @@ from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.textutil import plural
 
 if TYPE_CHECKING:
+    from bot.delivery.outages import PlatformOutage
     from bot.runner.service import Service
 
 
@@ -40,6 +41,8 @@ def service_health(service: Service) -> dict[str, Any]:
         row = service.db.execute("SELECT MAX(last_success_at) FROM feeds").fetchone()
         last_ok = parse_iso(row[0]) if row and row[0] else None
     running = service.state == "running" and service.scheduler.running
+    # A route's first transient failures (one 503, one leftover 429) are no outage yet.
+    reported = service.outbox.outages.reported()
     outages = {
         name: {
             "error": o.error,
@@ -48,15 +51,14 @@ def service_health(service: Service) -> dict[str, Any]:
             "failures": o.failures,
             # Credentials refused: nothing more is tried until a new token and a restart.
             "fatal": o.fatal,
+            # Not refusing us: unreachable, failing (5xx) or rate limiting, run after run.
+            "unreachable": o.transient,
         }
-        for name, o in service.outbox.outages.items()
+        for name, o in reported.items()
     }
     problems = [f"{name} platform: {error}" for name, error in service.platform_errors.items()]
     problems += [f"{len(paused)} channel(s) paused"] if paused else []
-    problems += [
-        f"{name} refuses posts{' (not retried)' if o.fatal else ''}: {o.error}"
-        for name, o in service.outbox.outages.items()
-    ]
+    problems += [f"{name} {_outage_words(o)}: {o.error}" for name, o in reported.items()]
     # The bot cannot do its job at all: HTTP 503, so a supervisor can alert or restart. Chat
     # trouble above stays a 200 "degraded": a restart does not unpause an archived channel.
     critical = (
@@ -88,11 +90,18 @@ def service_health(service: Service) -> dict[str, Any]:
         "platforms": sorted(service.outbox.adapters),
         "platform_errors": service.platform_errors,
         # A delivery route (a platform; Discord's bot or webhooks) refusing every post: retried
-        # (a missing scope) or, for a refused token, not retried this run; no channel paused.
+        # (a missing scope) or, for a refused token, not retried this run; or unreachable or
+        # failing time after time (its posts wait, using no attempt). No channel paused.
         "delivery_outages": outages,
         "jobs": len(service.scheduler.get_jobs()),
         "retention": _retention(service),
     }
+
+
+def _outage_words(outage: PlatformOutage) -> str:
+    if outage.transient:
+        return f"unreachable or failing ({plural(outage.failures, 'failure')} in a row)"
+    return "refuses posts (not retried)" if outage.fatal else "refuses posts"
 
 
 def channel_counts(db: sqlite_utils.Database) -> str:

@@ -41,6 +41,9 @@ class DeliveryRow:
     last_error: str | None
     sent_at: datetime | None
     created_at: datetime | None = None
+    # Sends in a row the platform did not take or answer (unreachable, 5xx, rate limited): they
+    # use no attempt, only lengthen the row's own wait (`bot.delivery.failures.wait_for_route`).
+    waits: int = 0
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> DeliveryRow:
@@ -60,6 +63,7 @@ class DeliveryRow:
             last_error=row["last_error"],
             sent_at=parse_iso(row["sent_at"]),
             created_at=parse_iso(row["created_at"]),
+            waits=row.get("waits") or 0,
         )
 
 
@@ -214,11 +218,12 @@ def unclaim(
     next_attempt_at: datetime | None,
     error: str,
 ) -> None:
-    """Back to pending without using up the attempt (the platform, not the row, was at fault)."""
+    """Back to pending without using up the attempt (the platform, not the row, was at fault),
+    counted as one more wait (`DeliveryRow.waits`)."""
     with durable(db):
         db.execute(
             "UPDATE deliveries SET state = 'pending', attempts = MAX(attempts - 1, 0),"
-            " next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?",
+            " waits = waits + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?",
             [iso(next_attempt_at), error, iso(now), row_id],
         )
 
@@ -230,16 +235,19 @@ def hold_sending(
     now: datetime,
     check_at: datetime,
     error: str,
-    used_attempt: bool = False,
+    attempts: int = 0,
+    waited: bool = False,
 ) -> None:
     """The send failed in a way that may still have posted (a timeout): stay `sending`, so the
-    next drain after `check_at` looks for the message before anything is resent. `used_attempt`
-    for a failed check of such a row, which has no claim of its own to count it."""
+    next drain after `check_at` looks for the message before anything is resent. `attempts`
+    adjusts the count: +1 for a failed check of such a row, which has no claim of its own to
+    count it; -1 to give back the claim's attempt when the platform, not the row, was at fault
+    (`waited`, which also counts one more wait)."""
     with durable(db):
         db.execute(
             "UPDATE deliveries SET next_attempt_at = ?, last_error = ?, updated_at = ?,"
-            " attempts = attempts + ? WHERE id = ? AND state = 'sending'",
-            [iso(check_at), error, iso(now), int(used_attempt), row_id],
+            " attempts = MAX(attempts + ?, 0), waits = waits + ? WHERE id = ? AND state = 'sending'",
+            [iso(check_at), error, iso(now), attempts, int(waited), row_id],
         )
 
 

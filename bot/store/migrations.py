@@ -361,6 +361,13 @@ def _m013_summaries_name_outlets_by_site(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE stories SET summary_json = NULL, summary_article_count = NULL")
 
 
+def _m014_delivery_waits(db: sqlite_utils.Database) -> None:
+    # A send the platform did not take or answer (unreachable, 5xx, rate limited) no longer uses
+    # one of the row's attempts, or an hour's outage dropped every queued story; the row counts
+    # such waits apart, so its own backoff still grows (bot.delivery.failures.wait_for_route).
+    _add_column(db, "deliveries", "waits", "INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -379,4 +386,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         "cached summaries rewritten with outlets named by site",
         _m013_summaries_name_outlets_by_site,
     ),
+    (14, "deliveries count the platform's failures apart from attempts", _m014_delivery_waits),
 ]
