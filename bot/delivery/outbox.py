@@ -188,8 +188,9 @@ class Outbox:
             report = DrainReport()
             await reconcile(self, report)
             now = self.clock()
+            self._expire_stale(now, report)
             by_channel: dict[int, list[DeliveryRow]] = {}
-            for row in store.due(self.db, now):
+            for row in store.due(self.db, now, self.ready_channels(now)):
                 by_channel.setdefault(row.channel_pk, []).append(row)
             # Every channel's sends must be over before the lock is released: a failure in one
             # channel (say "database is locked" while recording a post) must not leave another
@@ -207,6 +208,29 @@ class Outbox:
                     )
             await send_alerts(self, report)
             return report
+
+    def ready_channels(self, now: datetime) -> list[int]:
+        """The channels whose posts can go out now: not paused, their route registered, not
+        withdrawn and not held back by an outage."""
+        return [
+            c.id
+            for c in channel_store.list_channels(self.db)
+            if not c.paused_reason and self.sender(c, now) is not None
+        ]
+
+    def _expire_stale(self, now: datetime, report: DrainReport) -> None:
+        # Every drain, not only as rows come up: the rows of a paused channel or of a route that
+        # is down or withdrawn never come up, and would pile up for as long as that lasts.
+        expired = store.expire_stale(
+            self.db, queued_before=now - self.settings.stale_after, now=now
+        )
+        if expired:
+            report.failed += expired
+            log.info(
+                "%d queued story post(s) dropped: queued for over %s",
+                expired,
+                self.settings.stale_after,
+            )
 
     # --- sending ----------------------------------------------------------------------------
 

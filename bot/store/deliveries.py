@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -276,14 +276,38 @@ def delete(db: sqlite_utils.Database, row_id: int) -> None:
 # --- queries ----------------------------------------------------------------------------------
 
 
-def due(db: sqlite_utils.Database, now: datetime, *, limit: int = 500) -> list[DeliveryRow]:
-    """Pending rows whose time has come, oldest first (top-level posts before their updates)."""
+def due(
+    db: sqlite_utils.Database, now: datetime, channels: Collection[int], *, limit: int = 500
+) -> list[DeliveryRow]:
+    """Pending rows whose time has come in `channels` (those the outbox can post to now), each
+    channel's oldest first (top-level posts before their updates).
+
+    Channels take turns (every channel's first row, then every second one...), so no channel's
+    backlog, however old, keeps the others' rows past the limit. Rows of the channels left out
+    (paused, their route withdrawn or down) are not even read: such rows can pile up, and the
+    oldest 500 of them once hid every newer row from the outbox."""
     return _rows(
         db,
-        "SELECT * FROM deliveries WHERE state = 'pending'"
-        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
-        [iso(now), limit],
+        "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY channel_pk ORDER BY id) AS turn"
+        " FROM deliveries WHERE state = 'pending'"
+        " AND channel_pk IN (SELECT value FROM json_each(?))"
+        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?))"
+        " ORDER BY turn, id LIMIT ?",
+        [json.dumps(sorted(channels)), iso(now), limit],
     )
+
+
+def expire_stale(db: sqlite_utils.Database, *, queued_before: datetime, now: datetime) -> int:
+    """Story posts still pending that were queued before `queued_before` are old news: failed as
+    "stale" (`OutboxSettings.stale_after`), whatever holds them up (a paused channel, a route
+    down or withdrawn, an outage). Done here rather than as each row comes up, because a row the
+    outbox cannot act on never comes up. Returns how many."""
+    with durable(db):
+        return db.execute(
+            "UPDATE deliveries SET state = 'failed', last_error = 'stale', updated_at = ?"
+            " WHERE state = 'pending' AND kind = 'story' AND created_at < ?",
+            [iso(now), iso(queued_before)],
+        ).rowcount
 
 
 def in_state(db: sqlite_utils.Database, state: str) -> list[DeliveryRow]:
