@@ -47,6 +47,9 @@ PERMANENT_ERRORS = frozenset(
         "is_archived",
         "not_in_channel",
         "restricted_action",
+        # A read-only channel (only admins post), a thread-only channel (no top-level posts).
+        "restricted_action_read_only_channel",
+        "restricted_action_thread_only_channel",
         "team_access_not_granted",
         "ekm_access_denied",
         "no_permission",
@@ -60,11 +63,20 @@ BOT_TOKEN_HELP = (
 # Nothing in the workspace can be posted (the token lacks a scope): one platform-wide failure,
 # not a pause of every channel the next drain happens to try.
 PLATFORM_ERRORS = frozenset({"missing_scope"})
-TRANSIENT_ERRORS = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+# Slack's rate limit as a 429 ("ratelimited"), or as an HTTP 200 answer (chat.postMessage's
+# documented "rate_limited": the app posted too many messages).
+RATE_LIMITED = frozenset({"ratelimited", "rate_limited"})
+# The workspace is being moved into an Enterprise org: the Web API is unavailable until done.
+MIGRATING_ERRORS = frozenset({"team_added_to_org", "org_login_required"})
+TRANSIENT_ERRORS = (
+    frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+    | RATE_LIMITED
+    | MIGRATING_ERRORS
 )
 # Refused before Slack did anything with the request.
-NOT_PROCESSED_ERRORS = frozenset({"ratelimited", "service_unavailable", "request_timeout"})
+NOT_PROCESSED_ERRORS = (
+    frozenset({"service_unavailable", "request_timeout"}) | RATE_LIMITED | MIGRATING_ERRORS
+)
 # chat.update of the original card failing this way means it was deleted or is too old to edit;
 # the thread reply already landed, so the update is still a success.
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
@@ -118,7 +130,7 @@ def delivery_error(exc: Exception, what: str) -> DeliveryError:
             return PlatformDeliveryError(f"Slack {what}: {code}")
         if code in PERMANENT_ERRORS:
             return PermanentDeliveryError(f"Slack {what}: {code}")
-        if status == 429 or code == "ratelimited":
+        if status == 429 or code in RATE_LIMITED:
             retry = response.headers.get("Retry-After") or response.headers.get("retry-after")
             retry_after = float(retry[0] if isinstance(retry, list) else retry) if retry else None
             return TransientDeliveryError(f"Slack {what}: rate limited", retry_after=retry_after)
