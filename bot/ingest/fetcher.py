@@ -142,6 +142,7 @@ class _Decoder:
 
     httpx's own decoders inflate a whole network chunk at once, so a 64 KiB chunk of a gzip bomb
     could become tens of megabytes before anyone counts; `max_length` bounds every step here.
+    Nor do they notice a stream that stops before its end, which `finish` refuses.
     """
 
     def __init__(self, encoding: str, limit: int) -> None:
@@ -196,8 +197,14 @@ class _Decoder:
                 self._zlib = self._new_zlib(raw=False)
 
     def finish(self) -> bytes:
-        if self._zlib is not None:
+        # No bytes at all is an empty body, not a cut-off stream: the parser says what is wrong.
+        if self._zlib is not None and not self._first:
             self._add(self._zlib.flush())
+            # A server that closes early without a Content-Length looks like a complete 200;
+            # only the compressed stream knows it stopped short. Accepting the half feed would
+            # also store its validators, and the next poll's 304 would hide the rest for good.
+            if not self._zlib.eof:
+                raise BadEncodingError(f"truncated {self._coding} body")
         return b"".join(self._parts)
 
 
