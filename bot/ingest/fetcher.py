@@ -29,6 +29,7 @@ import httpcore
 import httpx
 
 from bot import USER_AGENT
+from bot.feedurls import normalize_feed_url
 from bot.ingest.errors import (
     BadEncodingError,
     FetchError,
@@ -67,7 +68,9 @@ class FetchResult:
     body: bytes | None = None  # decoded body of a 2xx, else None
     etag: str | None = None
     last_modified: str | None = None
-    permanent_url: str | None = None  # where a 301/308 chain from `url` ended, on success only
+    # Where a 301/308 chain from `url` ended, on success only; in the spelling feeds are stored
+    # in (bot.feedurls), so `/new#top` is recognised as the feed `/new` already added.
+    permanent_url: str | None = None
     retry_after: datetime | None = None  # from 429/503 Retry-After, as an absolute UTC time
     error: str | None = None  # why this is not a usable 2xx/304, for the feed's status page
     elapsed: float = 0.0
@@ -349,7 +352,7 @@ class FeedFetcher:
             except httpx.InvalidURL as exc:
                 raise FetchError(f"bad redirect Location {location!r}: {exc}") from exc
             if still_permanent and result.status in _PERMANENT:
-                result.permanent_url = str(current)
+                result.permanent_url = normalize_feed_url(str(current))
             else:
                 still_permanent = False
         raise TooManyRedirectsError(f"more than {self._max_redirects} redirects")

@@ -183,7 +183,7 @@ async def _poll_one(
             if left:
                 # The next poll downloads the feed again (no 304) and takes the next of them.
                 outcome = _old_validators(feed, outcome)
-            _record_outcome(db, feed, outcome, parsed, now)
+            outcome = _record_outcome(db, feed, outcome, parsed, now)
             if result.status == 304 and outcome.last_error is None:
                 # Unchanged, so still serving the entries its tombstones stand for.
                 tombstones.refresh_feed(db, feed.id, now=now)
@@ -264,7 +264,7 @@ def _store_one_by_one(
         outcome = _old_validators(feed, outcome)
     try:
         with transaction(db):
-            _record_outcome(db, feed, outcome, parsed, now)
+            outcome = _record_outcome(db, feed, outcome, parsed, now)
     except Exception as again:
         log.exception("recording the poll of %s crashed", feed.url)
         error = f"the poll could not be recorded (internal error: {_brief(again)})"
@@ -342,7 +342,9 @@ def _record_outcome(
     outcome: PollOutcome,
     parsed: ParsedFeed | None,
     now: datetime,
-) -> None:
+) -> PollOutcome:
+    """Store `outcome` on the feed; returns it as stored (a move may have disabled the feed)."""
+    outcome = _settle_move(db, feed, outcome)
     fields: dict[str, object] = {
         "etag": outcome.etag,
         "last_modified": outcome.last_modified,
@@ -359,8 +361,7 @@ def _record_outcome(
         fields["last_success_at"] = now
     elif outcome.last_error:
         log.warning("feed %s failed: %s", feed.url, outcome.last_error)
-    # A permanent redirect: keep polling the new address, unless another row already has it.
-    if outcome.url != feed.url and feed_store.get_feed(db, outcome.url) is None:
+    if outcome.url != feed.url:
         log.info("feed %s moved permanently to %s", feed.url, outcome.url)
         fields["url"] = outcome.url
     if parsed is not None:
@@ -370,6 +371,22 @@ def _record_outcome(
         # The column holds whatever the publisher asked for, so a 304 honours a sy: period too.
         fields["ttl_minutes"] = parsed.asked_minutes
     feed_store.update_feed(db, feed.id, **fields)
+    return outcome
+
+
+def _settle_move(db: sqlite_utils.Database, feed: FeedRow, outcome: PollOutcome) -> PollOutcome:
+    """A permanent redirect moves the feed to its new address, unless another feed has it
+    already: the URL is UNIQUE, and polling on through the redirect would fetch that feed twice
+    every pass. The feed is then disabled, naming the one it became; its articles stay."""
+    if outcome.url == feed.url:
+        return outcome
+    other = feed_store.get_feed(db, outcome.url)
+    if other is None:
+        return outcome
+    reason = f"moved permanently to {outcome.url}, which is feed {other.id}; remove this one"
+    return dataclasses.replace(
+        outcome, url=feed.url, disabled_reason=outcome.disabled_reason or reason
+    )
 
 
 def _summarise(
