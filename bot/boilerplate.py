@@ -8,7 +8,9 @@ it from an article's text, and the summariser's sentence split drops such senten
 stored before (or from any other source).
 
 Conservative by design: a pattern matches a *whole* sentence or line, never a sentence that
-merely mentions reading, rights or a ©. A call to "read more" inside real prose stays.
+merely mentions reading, rights or a ©. A call to "read more" inside real prose stays. The one
+cut inside a sentence is a "Read more" glued to the ellipsis that ends a teaser ("...Read
+More"), and only at the very end of the text.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ _SENTENCE_PATTERNS = (
     # Links to the rest of the article.
     rf"(?:continue|keep) reading{_ARROWS}",
     rf"continue reading\s*[\"“'‘].+[\"”'’]{_ARROWS}",
+    rf"continue reading (?:on|at) {_NAME}{_ARROWS}",  # Medium's "Continue reading on Medium »"
     rf"read (?:more|on){_ARROWS}",
     r"read more: .+",  # a related story's headline between paragraphs
     r"read the (?:full|whole|complete|rest of the) (?:story|article|post|piece|report)"
@@ -67,6 +70,16 @@ _SENTENCE_PATTERNS = (
     rf"|continua a leggere|lees meer|verder lezen|leia mais|continuar lendo){_ARROWS}",
     # Pleas and credits.
     r"(?:sign up|subscribe) (?:for|to) (?:our|the|my) .*newsletters?\b.*",
+    r"subscribe now",
+    # Substack's sign-off: "Thanks for reading City Notes! Subscribe for free to receive new
+    # posts and support my work." A name at most: "Thanks for reading the report ..." goes on.
+    rf"thanks for reading(?: {_NAME})?[!.]?(?:\s+(?:subscribe for free to receive new posts and"
+    r" support (?:my|our) work|this post is public so feel free to share it))?",
+    # Share buttons as text: "Share this: Twitter Facebook". Only the label and network names,
+    # so "Share this with your neighbours." is a sentence and stays.
+    r"share this(?: (?:post|article|story|page))?:?(?:\s*(?:twitter|x|facebook|linkedin|reddit"
+    r"|e-?mail|print|whatsapp|telegram|pinterest|tumblr|pocket|mastodon|bluesky|threads"
+    r"|copy link)[,|•·]?){0,12}",
     # A link label about reading on or subscribing, a few words long: "Click here", "Click
     # here to read more.", "Click here for the full story.". Not "Click here to see the court
     # filing.", which names what the link holds.
@@ -97,12 +110,19 @@ _BOILERPLATE_RE = re.compile(
 _FIRST_CHARS = frozenset("[(©—–-")
 _OPENINGS = frozenset(
     """
-    the thi con kee rea rep seg wei meh lir leg lee lei ver sig sub cli cop all add wit
+    the thi con kee rea rep seg wei meh lir leg lee lei ver sig sub cli cop all add wit sha tha
     """.split()
 )
 # "[…]" or "[...]" ending a text or sentence, with whatever punctuation followed it.
 _TRUNCATION_RE = re.compile(r"\s*[\[(]\s*(?:…|\.\.\.)\s*[\])][\s.…]*$")
 _TRUNCATION_TAIL = 200  # how far back from the end such a marker is looked for
+# "... is guaranteed to be...Read More": a teaser's link glued to its ellipsis is one sentence
+# to the splitter. Cut only at the end of the text and only right after an ellipsis, so prose
+# that ends "... to read more" stays.
+_GLUED_MORE_RE = re.compile(
+    rf"(?:(?<=…)|(?<=\.\.\.))\s*read more{_ARROWS}[\s.!:;…]*$", re.IGNORECASE
+)
+_GLUED_MORE_TAIL = 40
 # Where a sentence may start inside a line: after terminal punctuation (and a closing quote or
 # bracket) and a space, before a capital, an opening quote or bracket, or a ©.
 _SENTENCE_START_RE = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+(?=[A-Z\[(\"“©—–-])")
@@ -159,7 +179,7 @@ def strip_boilerplate(text: str) -> str:
     lines = [line for line in text.split("\n") if not is_boilerplate(line)]
     budget = MAX_TRAILING
     while lines:
-        line = strip_truncation(lines[-1])
+        line = _strip_glued_more(strip_truncation(lines[-1]))
         end, cut = _strip_trailing_footers(line, budget)
         lines[-1] = line[:end]
         budget -= cut
@@ -169,6 +189,11 @@ def strip_boilerplate(text: str) -> str:
     if lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines)
+
+
+def _strip_glued_more(line: str) -> str:
+    m = _GLUED_MORE_RE.search(line, max(0, len(line) - _GLUED_MORE_TAIL))
+    return line if m is None else line[: m.start()]
 
 
 def _strip_trailing_footers(line: str, budget: int) -> tuple[int, int]:
