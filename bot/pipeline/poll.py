@@ -20,9 +20,10 @@ from bot.config import PollingConfig
 from bot.ingest.errors import FeedParseError
 from bot.ingest.fetcher import FeedFetcher, FetchResult
 from bot.ingest.parser import MAX_FEED_ENTRIES, ParsedFeed, parse_feed
-from bot.ingest.policy import FeedPollState, PollOutcome, apply_fetch_result, record_failure
+from bot.ingest.policy import PollOutcome, apply_fetch_result, record_failure
 from bot.models import Article
 from bot.pipeline.entries import entry_rows, insert_newest, newest_first, unstored
+from bot.pipeline.feed_state import poll_state, record_outcome
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store import tombstones
@@ -164,9 +165,13 @@ async def _poll_one(
     if parse_error is not None:
         # From the state before the fetch: its old validators make the next poll download (and
         # re-parse) the body instead of getting a 304.
-        outcome = record_failure(_state(feed), parse_error, done, max_failures=polling.max_failures)
+        outcome = record_failure(
+            poll_state(feed), parse_error, done, max_failures=polling.max_failures
+        )
     else:
-        outcome = apply_fetch_result(_state(feed), result, done, max_failures=polling.max_failures)
+        outcome = apply_fetch_result(
+            poll_state(feed), result, done, max_failures=polling.max_failures
+        )
     ttl_minutes = _ttl_minutes(feed, result, parsed, outcome)
     if ttl_minutes:
         # RSS <ttl> and sy:updatePeriod ask us not to poll more often than that; honour it when
@@ -183,7 +188,7 @@ async def _poll_one(
             if left:
                 # The next poll downloads the feed again (no 304) and takes the next of them.
                 outcome = _old_validators(feed, outcome)
-            outcome = _record_outcome(db, feed, outcome, parsed, now)
+            outcome = record_outcome(db, feed, outcome, parsed, now)
             if result.status == 304 and outcome.last_error is None:
                 # Unchanged, so still serving the entries its tombstones stand for.
                 tombstones.refresh_feed(db, feed.id, now=now)
@@ -264,7 +269,7 @@ def _store_one_by_one(
         outcome = _old_validators(feed, outcome)
     try:
         with transaction(db):
-            outcome = _record_outcome(db, feed, outcome, parsed, now)
+            outcome = record_outcome(db, feed, outcome, parsed, now)
     except Exception as again:
         log.exception("recording the poll of %s crashed", feed.url)
         error = f"the poll could not be recorded (internal error: {_brief(again)})"
@@ -311,9 +316,9 @@ def _record_crash(
 ) -> FeedResult:
     """Record an unexpected error as a failed poll (backoff, last_error), without the feed's
     parsed title or new validators: either may be what crashed."""
-    outcome = record_failure(_state(feed), error, now, max_failures=polling.max_failures)
+    outcome = record_failure(poll_state(feed), error, now, max_failures=polling.max_failures)
     with transaction(db):
-        _record_outcome(db, feed, outcome, None, now)
+        record_outcome(db, feed, outcome, None, now)
     status = "disabled" if outcome.disabled_reason else "failed"
     new = new or []
     return FeedResult(
@@ -322,70 +327,6 @@ def _record_crash(
         new_articles=len(new),
         error=outcome.last_error or outcome.disabled_reason,
         articles=new,
-    )
-
-
-def _state(feed: FeedRow) -> FeedPollState:
-    return FeedPollState(
-        url=feed.url,
-        etag=feed.etag,
-        last_modified=feed.last_modified,
-        consecutive_failures=feed.consecutive_failures,
-        poll_interval=feed.poll_interval,
-        disabled_reason=feed.disabled_reason,
-    )
-
-
-def _record_outcome(
-    db: sqlite_utils.Database,
-    feed: FeedRow,
-    outcome: PollOutcome,
-    parsed: ParsedFeed | None,
-    now: datetime,
-) -> PollOutcome:
-    """Store `outcome` on the feed; returns it as stored (a move may have disabled the feed)."""
-    outcome = _settle_move(db, feed, outcome)
-    fields: dict[str, object] = {
-        "etag": outcome.etag,
-        "last_modified": outcome.last_modified,
-        "consecutive_failures": outcome.consecutive_failures,
-        "next_poll_at": outcome.next_poll_at,
-        "last_polled_at": now,
-        "last_error": outcome.last_error,
-        "disabled_reason": outcome.disabled_reason,
-    }
-    if outcome.disabled_reason and not feed.disabled_reason:
-        fields["disabled_at"] = now
-        log.warning("feed %s disabled: %s", feed.url, outcome.disabled_reason)
-    if outcome.last_error is None:
-        fields["last_success_at"] = now
-    elif outcome.last_error:
-        log.warning("feed %s failed: %s", feed.url, outcome.last_error)
-    if outcome.url != feed.url:
-        log.info("feed %s moved permanently to %s", feed.url, outcome.url)
-        fields["url"] = outcome.url
-    if parsed is not None:
-        fields["title"] = parsed.title
-        # The site link decides which outlet the feed is (bot.store.feeds.outlet_key).
-        fields["site_url"] = parsed.link
-        # The column holds whatever the publisher asked for, so a 304 honours a sy: period too.
-        fields["ttl_minutes"] = parsed.asked_minutes
-    feed_store.update_feed(db, feed.id, **fields)
-    return outcome
-
-
-def _settle_move(db: sqlite_utils.Database, feed: FeedRow, outcome: PollOutcome) -> PollOutcome:
-    """A permanent redirect moves the feed to its new address, unless another feed has it
-    already: the URL is UNIQUE, and polling on through the redirect would fetch that feed twice
-    every pass. The feed is then disabled, naming the one it became; its articles stay."""
-    if outcome.url == feed.url:
-        return outcome
-    other = feed_store.get_feed(db, outcome.url)
-    if other is None:
-        return outcome
-    reason = f"moved permanently to {outcome.url}, which is feed {other.id}; remove this one"
-    return dataclasses.replace(
-        outcome, url=feed.url, disabled_reason=outcome.disabled_reason or reason
     )
 
 

@@ -1,0 +1,86 @@
+"""What a poll does to its feed's row: validators, backoff, errors, a move to a new address.
+
+The feed's stored state (`FeedPollState`, what `bot.ingest.policy` decides the next poll from)
+and the one place a decided `PollOutcome` is written back, so every path of a poll (stored,
+crashed, stored one entry at a time) records it alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.ingest.parser import ParsedFeed
+from bot.ingest.policy import FeedPollState, PollOutcome
+from bot.store import feeds as feed_store
+from bot.store.feeds import FeedRow
+
+log = logging.getLogger(__name__)
+
+
+def poll_state(feed: FeedRow) -> FeedPollState:
+    """What `bot.ingest.policy` decides the feed's next poll from."""
+    return FeedPollState(
+        url=feed.url,
+        etag=feed.etag,
+        last_modified=feed.last_modified,
+        consecutive_failures=feed.consecutive_failures,
+        poll_interval=feed.poll_interval,
+        disabled_reason=feed.disabled_reason,
+    )
+
+
+def record_outcome(
+    db: sqlite_utils.Database,
+    feed: FeedRow,
+    outcome: PollOutcome,
+    parsed: ParsedFeed | None,
+    now: datetime,
+) -> PollOutcome:
+    """Store `outcome` on the feed; returns it as stored (a move may have disabled the feed)."""
+    outcome = _settle_move(db, feed, outcome)
+    fields: dict[str, object] = {
+        "etag": outcome.etag,
+        "last_modified": outcome.last_modified,
+        "consecutive_failures": outcome.consecutive_failures,
+        "next_poll_at": outcome.next_poll_at,
+        "last_polled_at": now,
+        "last_error": outcome.last_error,
+        "disabled_reason": outcome.disabled_reason,
+    }
+    if outcome.disabled_reason and not feed.disabled_reason:
+        fields["disabled_at"] = now
+        log.warning("feed %s disabled: %s", feed.url, outcome.disabled_reason)
+    if outcome.last_error is None:
+        fields["last_success_at"] = now
+    elif outcome.last_error:
+        log.warning("feed %s failed: %s", feed.url, outcome.last_error)
+    if outcome.url != feed.url:
+        log.info("feed %s moved permanently to %s", feed.url, outcome.url)
+        fields["url"] = outcome.url
+    if parsed is not None:
+        fields["title"] = parsed.title
+        # The site link decides which outlet the feed is (bot.store.feeds.outlet_key).
+        fields["site_url"] = parsed.link
+        # The column holds whatever the publisher asked for, so a 304 honours a sy: period too.
+        fields["ttl_minutes"] = parsed.asked_minutes
+    feed_store.update_feed(db, feed.id, **fields)
+    return outcome
+
+
+def _settle_move(db: sqlite_utils.Database, feed: FeedRow, outcome: PollOutcome) -> PollOutcome:
+    """A permanent redirect moves the feed to its new address, unless another feed has it
+    already: the URL is UNIQUE, and polling on through the redirect would fetch that feed twice
+    every pass. The feed is then disabled, naming the one it became; its articles stay."""
+    if outcome.url == feed.url:
+        return outcome
+    other = feed_store.get_feed(db, outcome.url)
+    if other is None:
+        return outcome
+    reason = f"moved permanently to {outcome.url}, which is feed {other.id}; remove this one"
+    return dataclasses.replace(
+        outcome, url=feed.url, disabled_reason=outcome.disabled_reason or reason
+    )
