@@ -60,7 +60,11 @@ class _ListedInReport(logging.Filter):
     printed after the pass lists every failure, and each would otherwise show twice."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.name == "bot.pipeline.poll" and record.levelno == logging.WARNING)
+        return not (record.name in _REPORTED_BY and record.levelno == logging.WARNING)
+
+
+# The poll, and the recording of each feed's outcome ("feed X failed", "feed X disabled").
+_REPORTED_BY = frozenset({"bot.pipeline.poll", "bot.pipeline.feed_state"})
 
 
 @contextmanager
