@@ -42,6 +42,7 @@ from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import run_digest
 from bot.runner.health import HealthServer
 from bot.runner.jobs import ChannelJobs, digest_channels, make_scheduler
+from bot.runner.listen import bind_error
 from bot.runner.logs import configure_logging
 from bot.runner.platforms import (
     Backoff,
@@ -188,11 +189,15 @@ class Service:
                 # Fail at start, naming the variable: the health check is how a self-hoster
                 # supervises the bot, so running silently without it would hide the problem.
                 self.health_server = None
-                host, port = self.settings.health_host, self.settings.health_port
-                reason = os.strerror(exc.errno) if exc.errno else str(exc)
                 raise SettingsError(
-                    f"NEWSDIGEST_HEALTH_PORT: cannot listen on {host}:{port} "
-                    f"({reason}); free the port, choose another, or set it to 'off'"
+                    bind_error(
+                        exc,
+                        host=self.settings.health_host,
+                        port=self.settings.health_port,
+                        host_var="NEWSDIGEST_HEALTH_HOST",
+                        port_var="NEWSDIGEST_HEALTH_PORT",
+                        port_hint="free the port, choose another, or set it to 'off'",
+                    )
                 ) from None
         await self._start_platforms()
         self.register_adapter(ConsoleAdapter())
