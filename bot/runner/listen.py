@@ -48,3 +48,13 @@ def bind_error(
     if exc.errno in PORT_ERRNOS:
         return f"{port_var}: cannot listen on {host}:{port} ({reason}); {port_hint}"
     return f"{host_var}/{port_var}: cannot listen on {host}:{port} ({reason})"
+
+
+def is_bind_error(exc: BaseException) -> bool:
+    """An error from binding a listening socket (as asyncio's create_server raises it), not from
+    connecting somewhere: the host did not resolve, or the address or port cannot be had."""
+    if isinstance(exc, socket.gaierror):
+        return True
+    if not isinstance(exc, OSError) or type(exc) is not OSError:
+        return False  # aiohttp's client errors subclass OSError: a connection, not a listener
+    return exc.errno in PORT_ERRNOS | {errno.EADDRNOTAVAIL}

@@ -25,6 +25,9 @@ A connection for commands that ends mid-run for any other reason (Discord's gate
 on a close code it cannot resume) is reported with `service.platform_dropped(name, reason)`: the
 platform is stopped and handed back to the same retry with backoff as a failed start, unless
 `retry=False` (a setting to change, such as a privileged intent), which is only shown in /healthz.
+A platform listening for events itself (Slack's HTTP mode on SLACK_HOST:PORT) that cannot bind is
+not retried either (`listener_error`): one line names the variable to change, as for the health
+port, and the rest of the bot keeps running.
 
 A platform that also delivers without its connection and token (Discord's channel webhooks) has
 two more members, and is then not stopped in either case but disconnected, and stays running:
@@ -62,6 +65,7 @@ import sqlite_utils
 from bot.adapters.slack.auth import AUTH_ERRORS as SLACK_AUTH_ERRORS
 from bot.config import Config, PlatformConfigError, Secrets
 from bot.delivery.adapter import AuthDeliveryError, FatalPlatformError
+from bot.runner.listen import bind_error, is_bind_error
 from bot.store import channels as channel_store
 from bot.textutil import plural
 
@@ -152,6 +156,29 @@ def warn_unserved_channels(
 
 
 # --- starting, and retrying a start that failed ---------------------------------------------------
+
+# Platforms that can listen for events themselves (Slack's HTTP mode), and the variables that say
+# where: (host variable, port variable).
+LISTENER_VARIABLES: dict[str, tuple[str, str]] = {"slack": ("SLACK_HOST", "PORT")}
+
+
+def listener_error(platform: Platform, exc: BaseException) -> FatalPlatformError | None:
+    """A start that failed binding the platform's own listener (its port in use, its host not
+    resolving or not on this machine) as a setting to change, naming it, like the health port's;
+    None for any other error. No retry frees a port another process holds, and retrying it as a
+    network problem (with a traceback) never said which variable to change."""
+    variables = LISTENER_VARIABLES.get(platform.name)
+    settings: Any = getattr(platform, "settings", None)
+    if variables is None or getattr(settings, "mode", None) != "http" or not is_bind_error(exc):
+        return None
+    assert isinstance(exc, OSError)  # is_bind_error
+    host_var, port_var = variables
+    return FatalPlatformError(
+        bind_error(
+            exc, host=settings.host, port=settings.port, host_var=host_var, port_var=port_var
+        )
+    )
+
 
 # discord.py's exceptions for a bad token or a bot not allowed the intents it asks for.
 DISCORD_FATAL_ERRORS = frozenset({"LoginFailure", "PrivilegedIntentsRequired"})

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from bot.delivery.adapter import AuthDeliveryError, FatalPlatformError
-from bot.runner.platforms import Backoff, Platform, start_error_is_fatal
+from bot.runner.platforms import Backoff, Platform, listener_error, start_error_is_fatal
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
@@ -209,7 +209,8 @@ class PlatformStarter:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(platform.stop(), timeout=5)
             raise
-        except Exception as exc:
+        except Exception as caught:
+            exc = listener_error(platform, caught) or caught
             self.service.platform_errors[platform.name] = f"{type(exc).__name__}: {exc}"
             # Release what the half-done start opened (sessions, gateway tasks) before the next;
             # a platform reconnecting keeps what delivers without the connection.
