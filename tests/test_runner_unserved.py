@@ -38,3 +38,63 @@ async def test_channels_of_a_platform_without_its_token_are_named(
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert "2 slack channels will get nothing: SLACK_BOT_TOKEN is not set" in warnings
     assert "1 discord channel will get nothing: DISCORD_TOKEN is not set" in warnings
+
+
+async def test_discord_channels_without_a_webhook_are_named_when_the_token_is_missing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # One channel posts through its webhook, which needs no token, so Discord is started; the
+    # other needs the bot, and used to be first heard of when its first post paused it.
+    config = parse_config(
+        {
+            "channels": [
+                {
+                    "platform": "discord",
+                    "id": "234567890123456789",
+                    "name": "#webhooked",
+                    "webhook_url": "https://discord.com/api/webhooks/1/abc",
+                },
+                {"platform": "discord", "id": "234567890123456790", "name": "#bot-only"},
+            ]
+        }
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    settings = RunnerSettings(health_port=None, post_pace=0)
+    service = Service(config, core=core, settings=settings, env={})
+    caplog.set_level(logging.WARNING, logger="bot.runner.platforms")
+    try:
+        await service.start()
+        assert "discord" in service.outbox.adapters  # the webhook channel is served
+    finally:
+        await service.stop()
+        core.close()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "1 discord channel will get nothing: DISCORD_TOKEN is not set, and only channels with a"
+        " webhook_url post without it: #bot-only (discord:234567890123456790)"
+    ]
+
+
+async def test_no_warning_when_every_discord_channel_has_a_webhook(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = parse_config(
+        {
+            "channels": [
+                {
+                    "platform": "discord",
+                    "id": "234567890123456789",
+                    "webhook_url": "https://discord.com/api/webhooks/1/abc",
+                }
+            ]
+        }
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    service = Service(config, core=core, settings=RunnerSettings(health_port=None), env={})
+    caplog.set_level(logging.WARNING, logger="bot.runner.platforms")
+    try:
+        await service.start()
+    finally:
+        await service.stop()
+        core.close()
+    assert not [r for r in caplog.records if "will get nothing" in r.getMessage()]

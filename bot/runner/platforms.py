@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -138,21 +138,51 @@ def configured_platforms(
     return platforms, errors
 
 
+# The variable holding each built-in platform's token.
+TOKEN_VARIABLES: dict[str, str] = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
+
+
+def started_without_token(platforms: list[Platform], env: Mapping[str, str]) -> set[str]:
+    """The platforms built although their token is not set (Discord for its webhook channels)."""
+    return {
+        p.name
+        for p in platforms
+        if p.name in TOKEN_VARIABLES and not env.get(TOKEN_VARIABLES[p.name])
+    }
+
+
 def warn_unserved_channels(
-    db: sqlite_utils.Database, served: set[str], failed_env: set[str]
+    db: sqlite_utils.Database,
+    served: set[str],
+    failed_env: set[str],
+    *,
+    tokenless: Collection[str] = (),
 ) -> None:
     """Without its token a platform is not started at all, so its channels would silently get
-    nothing: log how many and which variable is missing."""
-    for platform, env_var in (("slack", "SLACK_BOT_TOKEN"), ("discord", "DISCORD_TOKEN")):
-        if platform in served or env_var in failed_env:  # a failed set-up is logged already
+    nothing: log how many and which variable is missing. A platform started without its token
+    (`tokenless`: Discord for its webhook channels) serves only the channels that need none; the
+    others get nothing either, and would otherwise first be heard of when a post pauses them."""
+    for platform, env_var in TOKEN_VARIABLES.items():
+        if env_var in failed_env:  # a failed set-up is logged already
             continue
-        count = sum(not c.paused_reason for c in channel_store.list_channels(db, platform))
-        if count:
+        if platform in served and platform not in tokenless:
+            continue
+        channels = [c for c in channel_store.list_channels(db, platform) if not c.paused_reason]
+        if platform in tokenless:
+            channels = [c for c in channels if not c.webhook_url]
+        if not channels:
+            continue
+        count = plural(len(channels), f"{platform} channel")
+        if platform in tokenless:
             log.warning(
-                "%s will get nothing: %s is not set",
-                plural(count, f"{platform} channel"),
+                "%s will get nothing: %s is not set, and only channels with a webhook_url "
+                "post without it: %s",
+                count,
                 env_var,
+                ", ".join(f"{c.name} ({c.key})" if c.name else c.key for c in channels),
             )
+        else:
+            log.warning("%s will get nothing: %s is not set", count, env_var)
 
 
 # --- starting, and retrying a start that failed ---------------------------------------------------

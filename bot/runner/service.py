@@ -48,6 +48,7 @@ from bot.runner.platforms import (
     Backoff,
     Platform,
     configured_platforms,
+    started_without_token,
     warn_unserved_channels,
 )
 from bot.runner.polling import Poller
@@ -246,7 +247,8 @@ class Service:
         self.chat_configured = bool(platforms or errors)
         self.platform_errors.update(errors)
         served = {p.name for p in platforms} | set(self.outbox.adapters)
-        warn_unserved_channels(self.db, served, set(errors))
+        tokenless = started_without_token(platforms, self.env) - set(self.outbox.adapters)
+        warn_unserved_channels(self.db, served, set(errors), tokenless=tokenless)
         await self.starter.start_all(platforms)
 
     async def _platform_started_late(self, platform: Platform) -> None:
