@@ -108,7 +108,7 @@ async def test_gateway_closed_for_good_is_restarted_with_backoff(
     assert str(UNRESUMABLE) in error and "restarting" in error
     health = service.health()
     assert health["status"] == "degraded" and not health["critical"]
-    assert any(p.startswith("discord platform: ") for p in health["problems"])
+    assert any(p.startswith("discord: ") for p in health["problems"])
     assert running_discord(service) is None
     assert "discord" not in service.outbox.adapters
     queue_story(service, "s2")
@@ -280,7 +280,7 @@ async def test_webhook_channels_keep_posting_while_the_gateway_restarts(
         assert str(UNRESUMABLE) in error and "restarting" in error
         health = service.health()
         assert health["status"] == "degraded" and not health["critical"]
-        assert any(p.startswith("discord platform: ") for p in health["problems"])
+        assert any(p.startswith("discord: ") for p in health["problems"])
         await eventually(old_client.is_closed)
         # ... the webhook channel's post goes out and is recorded as sent ...
         queue_story(service, "s1")

@@ -233,9 +233,7 @@ def assert_token_named_in_health(service: Service) -> None:
     assert health["status"] == "degraded" and not health["critical"]
     assert "DISCORD_TOKEN" in service.platform_errors["discord"]
     assert "not retried" in service.platform_errors["discord"]
-    assert any(
-        p.startswith("discord platform: ") and "DISCORD_TOKEN" in p for p in health["problems"]
-    )
+    assert any(p.startswith("discord: ") and "DISCORD_TOKEN" in p for p in health["problems"])
     outages = health["delivery_outages"]
     assert outages["discord"]["fatal"] is True and "DISCORD_TOKEN" in outages["discord"]["error"]
     assert "discord-webhook" not in outages

@@ -142,6 +142,13 @@ def configured_platforms(
 TOKEN_VARIABLES: dict[str, str] = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
 
 
+def platform_label(key: str) -> str:
+    """The platform's name for a `platform_errors` key: a platform that could not be set up is
+    keyed by its variable (SLACK_BOT_TOKEN), one that failed later by its name (slack)."""
+    names = {env_var: name for name, env_var in TOKEN_VARIABLES.items()}
+    return names.get(key, key)
+
+
 def started_without_token(platforms: list[Platform], env: Mapping[str, str]) -> set[str]:
     """The platforms built although their token is not set (Discord for its webhook channels)."""
     return {
@@ -234,6 +241,35 @@ def start_error_is_fatal(exc: BaseException) -> bool:
             code = None
         return code in SLACK_AUTH_ERRORS
     return False
+
+
+# What a Slack token refused at start is for, told by the method that refused it: Socket Mode's
+# connection is opened with the app-level token, everything else with the bot token.
+SLACK_TOKEN_HELP = {
+    "SLACK_APP_TOKEN": "Basic Information > App-Level Tokens",
+    "SLACK_BOT_TOKEN": "OAuth & Permissions > Bot User OAuth Token",
+}
+
+
+def slack_token_refused(exc: BaseException) -> str | None:
+    """Which Slack token a failed start was refused, with its code and what to do; None for any
+    other error. slack-sdk's own message is the request URL and the raw response over two lines,
+    which read badly in a log line or /healthz and never named the variable."""
+    if "SlackApiError" not in {cls.__name__ for cls in type(exc).__mro__}:
+        return None
+    response: Any = getattr(exc, "response", None)
+    try:
+        code = response["error"] if response is not None else None
+    except (KeyError, TypeError):
+        code = None
+    if code not in SLACK_AUTH_ERRORS:
+        return None
+    url = str(getattr(response, "api_url", "") or "")
+    env_var = "SLACK_APP_TOKEN" if url.endswith("apps.connections.open") else "SLACK_BOT_TOKEN"
+    return (
+        f"Slack refused {env_var} ({code}): put a valid one ({SLACK_TOKEN_HELP[env_var]}) in "
+        f"{env_var} and restart newsdigest"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,13 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from bot.delivery.adapter import AuthDeliveryError, FatalPlatformError
-from bot.runner.platforms import Backoff, Platform, listener_error, start_error_is_fatal
+from bot.runner.platforms import (
+    Backoff,
+    Platform,
+    listener_error,
+    slack_token_refused,
+    start_error_is_fatal,
+)
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
@@ -254,9 +260,13 @@ class PlatformStarter:
             self.service.platform_errors[platform.name] = f"not retried: {exc}"
             return
         # An AuthDeliveryError says what happened and what to do; a class name adds nothing.
-        message = str(exc) if isinstance(exc, AuthDeliveryError) else f"{type(exc).__name__}: {exc}"
+        message = (
+            str(exc)
+            if isinstance(exc, AuthDeliveryError)
+            else slack_token_refused(exc) or f"{type(exc).__name__}: {exc}"
+        )
         log.error(
-            "platform %s cannot start: authentication failed (%s); not retrying, check its token",
+            "platform %s cannot start, not retrying: authentication failed: %s",
             platform.name,
             message,
         )

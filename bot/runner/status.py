@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from bot.runner.platforms import platform_label
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
@@ -56,7 +57,11 @@ def service_health(service: Service) -> dict[str, Any]:
         }
         for name, o in reported.items()
     }
-    problems = [f"{name} platform: {error}" for name, error in service.platform_errors.items()]
+    # Read as "slack: <what is wrong>", like the outages below; a platform that could not even be
+    # set up is keyed by its token's variable, which the error names where it matters.
+    problems = [
+        f"{platform_label(name)}: {error}" for name, error in service.platform_errors.items()
+    ]
     problems += [f"{len(paused)} channel(s) paused"] if paused else []
     problems += [f"{name} {_outage_words(o)}: {o.error}" for name, o in reported.items()]
     # The bot cannot do its job at all: HTTP 503, so a supervisor can alert or restart. Chat
