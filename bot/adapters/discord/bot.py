@@ -19,6 +19,7 @@ import discord
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.discord.errors import AUTHENTICATION_FAILED, BOT_TOKEN_HELP, intents_refused
 from bot.adapters.discord.interactions import CommandRunner
+from bot.adapters.discord.quiet import quiet_voice_warning
 from bot.adapters.discord.slash import NewsTree, build_tree
 from bot.adapters.discord.views import DYNAMIC_ITEMS
 from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
@@ -39,6 +40,9 @@ def intents() -> discord.Intents:
 
 class DiscordBot(discord.Client):
     def __init__(self, runner: CommandRunner | None = None, **options: Any) -> None:
+        # Every client newsdigest makes (`run`'s and `discord sync`'s) is built here, and
+        # discord.py warns about voice support as it is built.
+        quiet_voice_warning()
         options.setdefault("intents", intents())
         # The client-wide default; every send passes AllowedMentions.none() explicitly as well.
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
