@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config_values import (
+    WEBHOOK_URL_EXAMPLE,
     ConfigError,
+    is_discord_webhook_url,
     opt_str,
     parse_duration,
     positive_int,
@@ -154,8 +156,13 @@ def parse_channel(raw: Any, index: int) -> ChannelConfig:
         raise ConfigError(
             f"{key}.webhook_url", f"only Discord channels have a webhook_url, not {platform}"
         )
-    if channel.webhook_url and not channel.webhook_url.startswith("https://"):
-        raise ConfigError(f"{key}.webhook_url", "must be an https:// Discord webhook URL")
+    if channel.webhook_url is not None and not is_discord_webhook_url(channel.webhook_url):
+        # The rule discord.py posts by: checked here, not at the first post hours later.
+        raise ConfigError(
+            f"{key}.webhook_url",
+            f"not a Discord webhook URL (Channel settings → Integrations → Webhooks → Copy "
+            f"Webhook URL), which looks like {WEBHOOK_URL_EXAMPLE}",
+        )
     return channel
 
 

@@ -21,6 +21,15 @@ MIN_INTERVAL = 60
 MAX_INTERVAL = 7 * 86400
 
 
+# discord.py's own rule (`discord.Webhook.from_url`), copied so loading the config does not import
+# discord.py; tests/test_config_webhook_url.py holds the two to the same answers. An URL this
+# refuses would load, then pause its channel at the first post.
+_DISCORD_WEBHOOK_RE = re.compile(
+    r"discord(?:app)?\.com/api/webhooks/(?P<id>[0-9]{17,20})/(?P<token>[A-Za-z0-9\.\-\_]{60,})"
+)
+WEBHOOK_URL_EXAMPLE = "https://discord.com/api/webhooks/<17-20 digit id>/<token of 60+ characters>"
+
+
 class ConfigError(ValueError):
     """The configuration is invalid; the message names the key and what is wrong."""
 
@@ -222,3 +231,9 @@ def retention_days(value: Any, window_hours: int, key: str = "storage.retention_
     if value and (problem := retention_problem(value, window_hours)):
         raise ConfigError(key, f"{problem} (0 keeps everything)")
     return value
+
+
+def is_discord_webhook_url(url: str) -> bool:
+    """Whether `url` is a Discord webhook URL discord.py will post to (https only: the URL holds
+    the webhook's token)."""
+    return url.startswith("https://") and _DISCORD_WEBHOOK_RE.search(url) is not None

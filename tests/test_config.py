@@ -9,6 +9,8 @@ import pytest
 
 from bot.config import ConfigError, Secrets, load_config, parse_config, resolve_config_path
 
+WEBHOOK = f"https://discord.com/api/webhooks/123456789012345678/{'T' * 68}"
+
 VALID = """
 database = "data/nd.db"
 
@@ -350,14 +352,12 @@ def test_the_shortest_retention_outlasts_the_longest_digest_lookback() -> None:
             "got '99999999999999999999'",
         ),
         (
-            "[[channels]]\nplatform = 'slack'\nid = 'C1'\n"
-            "webhook_url = 'https://discord.com/api/webhooks/1/abc'",
+            f"[[channels]]\nplatform = 'slack'\nid = 'C1'\nwebhook_url = '{WEBHOOK}'",
             "channels[0].webhook_url",
             "only Discord channels have a webhook_url, not slack",
         ),
         (
-            "[[channels]]\nplatform = 'console'\nid = 'team'\n"
-            "webhook_url = 'https://discord.com/api/webhooks/1/abc'",
+            f"[[channels]]\nplatform = 'console'\nid = 'team'\nwebhook_url = '{WEBHOOK}'",
             "channels[0].webhook_url",
             "only Discord channels have a webhook_url, not console",
         ),
@@ -378,10 +378,10 @@ def test_discord_ids_and_webhooks_that_are_fine_load(tmp_path: Path) -> None:
         write(
             tmp_path,
             "[[channels]]\nplatform = 'discord'\nid = '234567890123456789'\n"
-            "webhook_url = 'https://discord.com/api/webhooks/1/abc'\n"
+            f"webhook_url = '{WEBHOOK}'\n"
             "[[channels]]\nplatform = 'slack'\nid = '#news'\n"
             "[[channels]]\nplatform = 'console'\nid = 'team'\n",
         )
     )
     assert [c.id for c in config.channels] == ["234567890123456789", "#news", "team"]
-    assert config.channels[0].webhook_url == "https://discord.com/api/webhooks/1/abc"
+    assert config.channels[0].webhook_url == WEBHOOK

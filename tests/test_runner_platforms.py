@@ -22,7 +22,7 @@ def test_discord_webhook_channels_start_discord_without_a_token() -> None:
                 {
                     "platform": "discord",
                     "id": "123",
-                    "webhook_url": "https://discord.com/api/webhooks/1/abc",
+                    "webhook_url": f"https://discord.com/api/webhooks/123456789012345678/{'T' * 68}",
                 }
             ]
         }
