@@ -153,6 +153,10 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
         raise ConfigError("config", f"not valid TOML ({exc})", path) from None
     except UnicodeDecodeError:
         raise ConfigError("config", "not UTF-8 text", path) from None
+    except OSError as exc:
+        # A directory, a file without read permission, an I/O error: said in one line naming
+        # the file, as the file system put it.
+        raise ConfigError("config", f"cannot read the file: {exc.strerror or exc}", path) from None
     try:
         config = parse_config(raw)
     except ConfigError as exc:
