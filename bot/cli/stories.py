@@ -226,7 +226,12 @@ def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
 @pass_cli
 def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> None:
     """Show the digest CHANNEL (platform:id, id or name) would get now, without posting it."""
-    row = channel_store.find_channel(cli.reader.db, channel)
+    try:
+        row = channel_store.find_channel(cli.reader.db, channel)
+    except channel_store.AmbiguousChannelError as exc:
+        raise click.ClickException(
+            f"{exc}; name one by its platform:id, e.g. `newsdigest digest {exc.keys[0]}`"
+        ) from None
     if row is None:
         if any(channel in (f"{c.platform}:{c.id}", c.id, c.name) for c in cli.config.channels):
             # Read-only commands do not sync the config (see CliContext.core).

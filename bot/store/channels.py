@@ -15,6 +15,16 @@ class UnknownTopicError(LookupError):
     pass
 
 
+class AmbiguousChannelError(LookupError):
+    """A bare id or name that more than one channel goes by (the README's Slack and Discord
+    examples are both `#news`); `keys` are the `platform:id` keys that tell them apart."""
+
+    def __init__(self, ref: str, keys: list[str]) -> None:
+        self.ref = ref
+        self.keys = keys
+        super().__init__(f"{ref!r} is the id or name of {len(keys)} channels: {', '.join(keys)}")
+
+
 @dataclass(slots=True)
 class TopicRow:
     slug: str
@@ -133,13 +143,17 @@ def list_channels(db: sqlite_utils.Database, platform: str | None = None) -> lis
 
 
 def find_channel(db: sqlite_utils.Database, ref: str) -> ChannelRow | None:
-    """By 'platform:id', bare id, or name."""
+    """By 'platform:id', bare id, or name. A bare id or name several channels share raises
+    `AmbiguousChannelError`: picking one would show (or act on) a channel the user did not mean,
+    with nothing to say so."""
     if ":" in ref:
         platform, _, channel_id = ref.partition(":")
         found = get_channel(db, platform, channel_id)
         if found:
             return found
     rows = list(db["channels"].rows_where("channel_id = ? OR name = ?", [ref, ref], order_by="id"))
+    if len(rows) > 1:
+        raise AmbiguousChannelError(ref, [ChannelRow.from_row(r).key for r in rows])
     return ChannelRow.from_row(rows[0]) if rows else None
 
 
