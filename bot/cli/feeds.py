@@ -8,10 +8,12 @@ import click
 from rich.table import Column, Table
 
 from bot.cli.context import CliContext, pass_cli
+from bot.cli.opml_names import mark_names, marked_names
 from bot.cli.output import MiddleCut, duration, fit_table, table_console
 from bot.config import ConfigError, parse_duration
 from bot.feedaddress import blocked_address
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
+from bot.ingest.normalize import xml_text
 from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, read_opml
 from bot.render.text import clean
 from bot.store import feeds as feed_store
@@ -124,7 +126,9 @@ def feeds_enable(cli: CliContext, ref: str) -> None:
 def feeds_import(cli: CliContext, opml_file: Path) -> None:
     """Import feeds from an OPML file (skipping ones already present or not http/https)."""
     try:
-        contents = read_opml(opml_file.read_bytes())
+        data = opml_file.read_bytes()
+        contents = read_opml(data)
+        names = marked_names(data)
     except OpmlError as exc:
         raise click.ClickException(f"{opml_file}: {exc}") from None
     except OSError as exc:
@@ -140,7 +144,9 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
             feed = feed_store.add_feed(
                 cli.core.db,
                 url,
-                name=entry.title,
+                # A newsdigest export says which outlines carry a configured name; another
+                # reader's outline title is taken for the name, as it always was.
+                name=names.get(entry.url, entry.title),
                 interval=entry.interval or cli.config.polling.default_interval,
                 origin="opml",
             )
@@ -176,11 +182,11 @@ def feeds_export(cli: CliContext, output: Path | None, force: bool) -> None:
         # As `backup`: an export is often written next to the last one, and must not silently
         # replace a file (another export, a hand-edited subscription list).
         raise click.ClickException(f"{output} already exists (--force replaces it)")
-    feeds = [
-        OpmlFeed(url=f.url, title=f.display_name, interval=f.poll_interval)
-        for f in feed_store.list_feeds(cli.reader.db)
-    ]
-    data = export_opml(feeds)
+    rows = feed_store.list_feeds(cli.reader.db)
+    # The outline's text is the name the feed shows under (OPML wants one); whether that is a
+    # configured name or only the feed's title is said apart, for `feeds import` (opml_names).
+    feeds = [OpmlFeed(url=f.url, title=f.display_name, interval=f.poll_interval) for f in rows]
+    data = mark_names(export_opml(feeds), {xml_text(f.url): f.name for f in rows})
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
