@@ -95,8 +95,18 @@ class Config:
     admin_group: str | None = None
 
     def database_path(self) -> str:
-        """NEWSDIGEST_DB, else the config's `database`, else newsdigest.db."""
-        return os.environ.get("NEWSDIGEST_DB") or self.database or DEFAULT_DB_PATH
+        """NEWSDIGEST_DB, else the config's `database`, else newsdigest.db. A relative `database`
+        is relative to the config file's directory: the file names a place of its deployment,
+        which must not move with the directory a command is run from (a path typed on the
+        command line, NEWSDIGEST_DB, is relative to the current directory, as typed paths are)."""
+        env = os.environ.get("NEWSDIGEST_DB")
+        if env:
+            return env
+        if not self.database:
+            return DEFAULT_DB_PATH
+        if self.path is None or self.database == ":memory:" or Path(self.database).is_absolute():
+            return self.database
+        return str(self.path.parent / self.database)
 
 
 class PlatformConfigError(ValueError):

@@ -93,10 +93,15 @@ class CliContext:
     def _open(self, *, make_dirs: bool) -> NewsDigest:
         if self._core is None:
             path = self.config.database_path()
+            new = path != ":memory:" and not Path(path).exists()
             try:
                 db = open_database(path, make_dirs=make_dirs)
             except DatabaseOpenError as exc:
                 raise click.ClickException(self.db_problem(exc)) from None
+            if new:
+                # A write command run from the wrong directory, or with a mistyped path, would
+                # otherwise fill a database the bot never reads, and say nothing.
+                click.echo(f"Created a new database at {os.path.abspath(path)}", err=True)
             self._core = NewsDigest(self.config, db=db)
         return self._core
 

@@ -1,0 +1,49 @@
+"""A relative `database` in a config file is relative to that file, not to the directory a command
+is run from; and a write command that creates a database file says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = tmp_path / "site" / "config" / "newsdigest.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('database = "../data/newsdigest.db"\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("NEWSDIGEST_DB", raising=False)
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    return tmp_path
+
+
+def test_a_relative_database_is_next_to_the_config_file(site: Path) -> None:
+    runner = CliRunner()
+    added = runner.invoke(cli, ["feeds", "add", "https://a.example/rss"])
+    assert added.exit_code == 0, added.output
+    database = site / "site" / "data" / "newsdigest.db"
+    assert database.exists()
+    assert not (site / "elsewhere" / "data").exists()
+    assert f"Created a new database at {database}\n" in added.stderr
+    # The next write finds it: nothing more is created, and nothing said.
+    again = runner.invoke(cli, ["feeds", "add", "https://b.example/rss"])
+    assert again.exit_code == 0 and "Created" not in again.output
+    listed = runner.invoke(cli, ["feeds", "list"])
+    assert "a.example" in listed.stdout and "b.example" in listed.stdout
+
+
+def test_newsdigest_db_stays_relative_to_the_current_directory(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSDIGEST_DB", "here.db")
+    added = CliRunner().invoke(cli, ["topics", "add", "ai", "AI"])
+    assert added.exit_code == 0, added.output
+    assert (site / "elsewhere" / "here.db").exists()
+    assert f"Created a new database at {site / 'elsewhere' / 'here.db'}\n" in added.stderr
