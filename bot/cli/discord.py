@@ -45,6 +45,7 @@ def sync_command(guild_id: int | None, clear: bool) -> None:
         )
     if clear and guild_id is None:
         raise click.UsageError("--clear needs --guild ID.")
+    import aiohttp
     import discord
 
     from bot.adapters.discord.bot import sync_commands
@@ -59,6 +60,13 @@ def sync_command(guild_id: int | None, clear: bool) -> None:
         raise click.ClickException(
             f"Discord refused the sync: HTTP {exc.status} {exc.text}"
         ) from None
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        # No network, DNS, a proxy or firewall: the operator's to fix, and a traceback through
+        # aiohttp's connector says no more than its one line does. (asyncio.TimeoutError is
+        # TimeoutError since Python 3.11, and says nothing of itself.)
+        timed_out = isinstance(exc, TimeoutError) and not str(exc)
+        reason = "timed out" if timed_out else str(exc) or type(exc).__name__
+        raise click.ClickException(f"could not reach Discord: {reason}") from None
     where = f"server {guild_id}" if guild_id else "all servers (global)"
     if clear:
         click.echo(f"Removed the server-only commands from {where}.")
