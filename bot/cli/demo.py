@@ -23,6 +23,9 @@ def demo_command(output: Path) -> None:
     fetch path, clusters and summarises, prints the digest's story cards and writes an HTML
     preview.
     """
-    from bot.demo.run import run_demo
+    from bot.demo.run import DemoOutputError, run_demo
 
-    run_demo(output, Console())
+    try:
+        run_demo(output, Console())
+    except DemoOutputError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -25,9 +25,13 @@ from bot.feedserver import FeedServer, Reply
 from bot.render.console import render_digest_console
 from bot.render.html import render_digest_html
 from bot.store import channels as channel_store
-from bot.store.database import open_database, transaction, utcnow
+from bot.store.database import DatabaseOpenError, open_database, transaction, utcnow
 
 DEMO_CHANNEL = "team-news"
+
+
+class DemoOutputError(Exception):
+    """The output directory cannot be made or written to; the message is one line for the user."""
 
 
 @dataclass(slots=True)
@@ -55,10 +59,14 @@ def demo_config(server: FeedServer, db_path: Path, feeds: list[str]) -> Config:
 def run_demo(output_dir: Path, console: Console, *, now: datetime | None = None) -> DemoSummary:
     started = time.perf_counter()
     now = now or utcnow()
-    output_dir.mkdir(parents=True, exist_ok=True)
     db_path = output_dir / "demo.db"
-    for stale in output_dir.glob("demo.db*"):
-        stale.unlink()  # every demo run starts from an empty database
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for stale in output_dir.glob("demo.db*"):
+            stale.unlink()  # every demo run starts from an empty database
+    except OSError as exc:
+        where = exc.filename or output_dir
+        raise DemoOutputError(f"{where}: cannot write there: {exc.strerror or exc}") from None
     feeds = sample_feeds(now)
     routes = {
         path: Reply(body=body, content_type=ctype, etag=f'"{hash(body) & 0xFFFFFFFF:x}"')
@@ -66,7 +74,11 @@ def run_demo(output_dir: Path, console: Console, *, now: datetime | None = None)
     }
     with FeedServer(routes) as server:
         config = demo_config(server, db_path, list(feeds))
-        core = NewsDigest(config, db=open_database(db_path))
+        try:
+            db = open_database(db_path)
+        except DatabaseOpenError as exc:
+            raise DemoOutputError(str(exc)) from None
+        core = NewsDigest(config, db=db)
         try:
             core.sync_config()
             _make_demo_own(core)
@@ -80,7 +92,10 @@ def run_demo(output_dir: Path, console: Console, *, now: datetime | None = None)
             digest = core.digest(channel, now=utcnow())
             render_digest_console(digest, console)
             html_path = output_dir / "digest.html"
-            html_path.write_text(render_digest_html(digest), encoding="utf-8")
+            try:
+                html_path.write_text(render_digest_html(digest), encoding="utf-8")
+            except OSError as exc:
+                raise DemoOutputError(f"{html_path}: cannot write: {exc.strerror or exc}") from None
             summary = _summarise(core, report, digest, html_path, db_path, started)
         finally:
             core.close()
