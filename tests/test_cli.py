@@ -265,7 +265,7 @@ def test_opml_import_counts_and_explains_every_skipped_outline(
     result = runner.invoke(cli, ["feeds", "import", str(opml)])
     assert result.exit_code == 0
     assert f"Imported 1 feed (4 skipped) from {opml}" in result.output
-    assert "skipped https://old.example/rss: already a feed" in result.output
+    assert "skipped 1 feed already in the database" in result.output
     assert "skipped https://new.example/rss: listed twice in the file" in result.output
     assert "skipped ftp://files.example/rss: unsupported scheme ftp:" in result.output
     assert "skipped https://user:pw@c.example/rss: feed URLs with a user name" in result.output

@@ -10,6 +10,7 @@ from rich.table import Column, Table
 from bot.cli.context import CliContext, pass_cli
 from bot.cli.opml_names import mark_names, marked_names
 from bot.cli.output import MiddleCut, duration, fit_table, table_console
+from bot.cli.progress import progress_bar
 from bot.config import ConfigError, parse_duration
 from bot.feedaddress import blocked_address
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
@@ -134,33 +135,50 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     except OSError as exc:
         raise click.ClickException(f"{opml_file}: cannot read: {exc.strerror or exc}") from None
     added = 0
+    already = 0  # said as one count: a re-run of a big import would list thousands
     blocked: list[tuple[str, str]] = []  # as `feeds add` warns, once per imported URL
-    # Every outline that is not imported is counted and named with its reason, so the totals
-    # add up to what the file lists.
+    # Every outline that is not imported is counted and named with its reason (they are the
+    # user's to act on), so the totals add up to what the file lists.
     skipped = [(s.url, s.reason) for s in contents.skipped]
-    for entry in contents.feeds:
-        try:
-            url = check_feed_url(entry.url)
-            feed = feed_store.add_feed(
-                cli.core.db,
-                url,
-                # A newsdigest export says which outlines carry a configured name; another
-                # reader's outline title is taken for the name, as it always was.
-                name=names.get(entry.url, entry.title),
-                interval=entry.interval or cli.config.polling.default_interval,
-                origin="opml",
-            )
-            added += 1
-            reason = blocked_address(feed.url, cli.config.polling.allow_private_networks)
-            if reason:
-                blocked.append((feed.url, reason))
-        except FeedExistsError:
-            skipped.append((entry.url, "already a feed"))
-        except FeedUrlError as exc:
-            skipped.append((entry.url, str(exc)))
+    db = cli.core.db  # opened (and a new database said) before the bar takes the terminal
+    try:
+        with progress_bar("importing") as start:
+            advance = start(len(contents.feeds))
+            for entry in contents.feeds:
+                try:
+                    url = check_feed_url(entry.url)
+                    feed = feed_store.add_feed(
+                        db,
+                        url,
+                        # A newsdigest export says which outlines carry a configured name;
+                        # another reader's outline title is taken for the name, as it always was.
+                        name=names.get(entry.url, entry.title),
+                        interval=entry.interval or cli.config.polling.default_interval,
+                        origin="opml",
+                    )
+                    added += 1
+                    reason = blocked_address(feed.url, cli.config.polling.allow_private_networks)
+                    if reason:
+                        blocked.append((feed.url, reason))
+                except FeedExistsError:
+                    already += 1
+                except FeedUrlError as exc:
+                    skipped.append((entry.url, str(exc)))
+                advance()
+    except KeyboardInterrupt:
+        # Each feed is stored as it is added: what was added stays, and must be said.
+        click.echo(
+            f"Interrupted: {plural(added, 'feed')} of {len(contents.feeds)} added so far are "
+            f"kept; running `newsdigest feeds import {opml_file}` again skips them.",
+            err=True,
+        )
+        raise
     for url, reason in skipped:
         click.echo(f"skipped {url}: {reason}", err=True)
-    note = f" ({len(skipped)} skipped)" if skipped else ""
+    if already:
+        click.echo(f"skipped {plural(already, 'feed')} already in the database", err=True)
+    total_skipped = len(skipped) + already
+    note = f" ({total_skipped} skipped)" if total_skipped else ""
     click.echo(f"Imported {plural(added, 'feed')}{note} from {opml_file}")
     for url, reason in blocked:
         click.echo(f"Warning: {url}: {reason}", err=True)

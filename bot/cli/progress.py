@@ -1,5 +1,5 @@
-"""The progress bar the long-running commands (`eval`, `prune`) draw on stderr, only on a
-terminal: stdout stays pure (JSONL, a score, a report) either way."""
+"""The progress bar the long-running commands (`eval`, `prune`, `feeds import`) draw on stderr,
+only on a terminal: stdout stays pure (JSONL, a score, a report) either way."""
 
 from __future__ import annotations
 
