@@ -284,7 +284,7 @@ def _parse_llm(raw: dict[str, Any]) -> LLMConfig:
     )
     llm.api_key_env = opt_str(raw, "api_key_env", "llm.api_key_env") or llm.api_key_env
     if "timeout" in raw:
-        llm.timeout = float(positive_int(raw["timeout"], "llm.timeout"))
+        llm.timeout = positive_seconds(raw["timeout"], "llm.timeout")
     if "daily_token_budget" in raw:
         llm.daily_token_budget = positive_int(raw["daily_token_budget"], "llm.daily_token_budget")
     return llm
