@@ -65,7 +65,7 @@ def feeds_list(cli: CliContext) -> None:
         Column("name", no_wrap=True, overflow="ellipsis"),
         "url",
         Column("every", no_wrap=True),
-        Column("last success", no_wrap=True),
+        Column("last success (UTC)", no_wrap=True),
         "state",
     )
     for feed in feeds:

@@ -182,7 +182,7 @@ def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -
         Column("slug", no_wrap=True, overflow="ellipsis"),
         Column("sources", no_wrap=True),
         Column("headline", no_wrap=True, overflow="ellipsis"),
-        Column("updated", no_wrap=True),
+        Column("updated (UTC)", no_wrap=True),
     )
     for story in stories:
         # Headlines (and slugs made from them) are feed text: clean() strips the terminal
