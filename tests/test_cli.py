@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.config import Config
+from bot.demo.run import newsdigest_command
 
 COMMANDS = [
     [],
@@ -226,7 +227,7 @@ def test_demo_runs_offline_and_writes_the_preview(tmp_path: Path) -> None:
     assert "<!doctype html>" in html.lower() and "sources tracking" in html
     assert "<!channel>" not in html  # the injection item is escaped wherever it appears
     # The hint is one unwrapped line, however long the path.
-    hint = f"Try: NEWSDIGEST_DB={tmp_path / 'out' / 'demo.db'} newsdigest stories"
+    hint = f"Try: NEWSDIGEST_DB={tmp_path / 'out' / 'demo.db'} {newsdigest_command()} stories"
     assert hint in result.output.splitlines()
 
 

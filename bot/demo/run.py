@@ -8,7 +8,10 @@ console channel would get, printed, plus an HTML preview.
 from __future__ import annotations
 
 import asyncio
+import os
 import shlex
+import shutil
+import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -169,5 +172,23 @@ def _print_summary(summary: DemoSummary, console: Console) -> None:
         f"Time taken: {summary.seconds:.1f}s"
     )
     # On a line of its own and never wrapped, so it can be copied and pasted as it is.
-    hint = f"NEWSDIGEST_DB={shlex.quote(str(summary.db_path))} newsdigest stories"
+    hint = f"NEWSDIGEST_DB={shlex.quote(str(summary.db_path))} {newsdigest_command()} stories"
     console.print(f"Try: {escape(hint)}", soft_wrap=True)
+
+
+def newsdigest_command() -> str:
+    """How to run newsdigest from this shell: `newsdigest` when that is on PATH and is this
+    installation, else the `newsdigest` script beside this Python (after `make demo` on a fresh
+    machine only `.venv/bin/newsdigest` exists), else `python -m bot` with this Python."""
+    bin_dir = Path(sys.executable).parent
+    script = shutil.which("newsdigest", path=str(bin_dir))
+    if script is None:
+        return f"{shlex.quote(sys.executable)} -m bot"
+    on_path = shutil.which("newsdigest")
+    if on_path is not None and os.path.samefile(on_path, script):
+        return "newsdigest"
+    relative = os.path.relpath(script)
+    if relative.startswith(os.pardir) or os.path.isabs(relative):
+        return shlex.quote(script)
+    # `newsdigest` alone would be looked up on PATH, not here.
+    return shlex.quote(relative if os.sep in relative else f".{os.sep}{relative}")
