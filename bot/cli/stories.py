@@ -174,7 +174,7 @@ def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -
                 "sources (lower --min-sources to see the others)."
             )
         else:
-            click.echo(f"No stories in the last {hours}h. Run `newsdigest poll` first.")
+            click.echo(f"No stories in the last {hours}h. {_why_no_stories(cli)}")
         return
     # One line per story: a long headline is cut with '…' (piped, it is printed whole).
     # Slugs cut at the end still work as `newsdigest story PREFIX`.
@@ -196,6 +196,20 @@ def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -
     console = table_console()
     fit_table(table, console, {0: 12, 2: 24})
     console.print(table)
+
+
+def _why_no_stories(cli: CliContext) -> str:
+    """What to do about an empty listing. After a poll in which every feed failed, "run poll
+    first" sends the user to run it again, to the same failure: the errors are what to look at."""
+    polled = [f for f in feed_store.list_feeds(cli.reader.db) if f.last_polled_at is not None]
+    failing = [f for f in polled if f.consecutive_failures or f.disabled_reason]
+    if not failing:
+        return "Run `newsdigest poll` first."
+    if len(failing) == len(polled):
+        what = f"the last poll failed for every feed ({len(polled)})"
+    else:
+        what = f"{len(failing)} of {plural(len(polled), 'feed')} failed at the last poll"
+    return f"{what[0].upper()}{what[1:]}: `newsdigest feeds list` shows the errors."
 
 
 @click.command("story", cls=QueryCommand)
