@@ -13,6 +13,9 @@ from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store.database import open_database
 
+# A URL of the shape discord.py (and the config check) accepts.
+WEBHOOK = f"https://discord.com/api/webhooks/123456789012345678/{'T' * 68}"
+
 CONFIG = {
     "channels": [
         {"platform": "slack", "id": "C1"},
@@ -52,7 +55,7 @@ async def test_discord_channels_without_a_webhook_are_named_when_the_token_is_mi
                     "platform": "discord",
                     "id": "234567890123456789",
                     "name": "#webhooked",
-                    "webhook_url": "https://discord.com/api/webhooks/1/abc",
+                    "webhook_url": WEBHOOK,
                 },
                 {"platform": "discord", "id": "234567890123456790", "name": "#bot-only"},
             ]
@@ -84,7 +87,7 @@ async def test_no_warning_when_every_discord_channel_has_a_webhook(
                 {
                     "platform": "discord",
                     "id": "234567890123456789",
-                    "webhook_url": "https://discord.com/api/webhooks/1/abc",
+                    "webhook_url": WEBHOOK,
                 }
             ]
         }
