@@ -254,7 +254,10 @@ def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
     if raw_id and raw_id != raw_link:
         guid = raw_id
     elif link and not is_homepage(link):
-        guid = link  # fastfeedparser copies the link into id when there is no guid
+        # fastfeedparser copies the link into id when there is no guid. The stored URL drops
+        # the fragment, but the identity keeps it: a changelog's or a one-page blog's items
+        # are anchors on one page (page#v1-1, page#v1-0), and without it they are one GUID.
+        guid = _with_fragment(link, raw_link)
     else:
         # No id, and no link or only the site's home page (status pages give every item that):
         # a digest of what the item says, stable across polls.
@@ -266,6 +269,14 @@ def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
     return ParsedEntry(
         guid=guid, url=link, title=title, text=text, published=published, author=author
     )
+
+
+def _with_fragment(link: str, raw_link: str) -> str:
+    """`link` (canonical, so without a fragment) with the fragment `raw_link` has, if any.
+    A link without one keeps the GUID it always had; one with a fragment that was stored under
+    the bare link is still recognised by the store (same feed, canonical URL and title)."""
+    fragment = raw_link.partition("#")[2].strip()
+    return f"{link}#{fragment}" if fragment else link
 
 
 def _absolute(base: str | None, link: str) -> str | None:
