@@ -8,6 +8,9 @@ Character encoding, first match wins: a byte-order mark; the XML declaration's e
 Content-Type charset; UTF-8. The document's own word goes first because servers often send a
 stock charset for every file. (feedparser alone would let the HTTP charset win, per RFC 3023.)
 JSON Feed is UTF-8 by definition, so there the HTTP charset only decides bytes that are not UTF-8.
+
+XML documents then have the ampersands XML refuses repaired (`bot.ingest.decoding`): libxml2's
+recovery drops text at them without an error, so no fallback would ever be tried.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from urllib.parse import urljoin
 import fastfeedparser
 import feedparser
 
+from bot.ingest.decoding import repair_entities
 from bot.ingest.errors import FeedParseError
 from bot.ingest.normalize import (
     canonical_url,
@@ -126,6 +130,8 @@ def parse_feed(
     if not body.strip():
         raise FeedParseError("empty document")
     body = _to_utf8(body, content_type)
+    if body.lstrip()[:1] not in (b"{", b"["):
+        body = repair_entities(body)
     fast_error: str | None = None
     try:
         raw = fastfeedparser.parse(
