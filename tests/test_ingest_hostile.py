@@ -119,9 +119,9 @@ async def test_a_malformed_link_does_not_lose_the_feed(
 def test_an_entry_that_cannot_be_read_is_skipped_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     real = parser._entry
 
-    def entry(raw: Mapping[str, Any], base: str | None) -> parser.ParsedEntry:
+    def entry(raw: Mapping[str, Any], base: str | None, *title: Any) -> parser.ParsedEntry:
         if raw.get("title") == "Good story":
-            return real(raw, base)
+            return real(raw, base, *title)
         raise RuntimeError("parser bug")
 
     monkeypatch.setattr(parser, "_entry", entry)

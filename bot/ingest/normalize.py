@@ -27,6 +27,7 @@ __all__ = [
     "html_to_text",
     "parse_date",
     "strip_boilerplate",
+    "title_to_text",
     "to_utc",
 ]
 
@@ -130,6 +131,40 @@ def html_to_text(fragment: str | None) -> str:
                 el.tail = _xml_safe(el.tail)
         _mark_blocks(root)
     return _squash("".join(root.itertext()))
+
+
+# The formatting a title's HTML may carry. Anything else in angle brackets is taken for text: a
+# title is one line, and "#include </etc/shadow>" or "Why <script defer> beats <script async>"
+# name markup rather than use it (an HTML parser read both as tags and left "#include", "Why").
+_INLINE_TAGS = (
+    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "del", "dfn", "em",
+    "font", "i", "ins", "kbd", "mark", "nobr", "q", "s", "samp", "small", "span", "strike",
+    "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
+)  # fmt: skip
+_INLINE_TAG_RE = re.compile(
+    r"</?(?:" + "|".join(_INLINE_TAGS) + r")(?=[\s/>])[^<>]*>|<!--.*?-->", re.I | re.S
+)
+
+
+def title_to_text(fragment: str | None, *, plain: bool = False) -> str:
+    """A title (an entry's or a feed's) as one line of text. `plain` when the feed says it is
+    text (Atom's type="text"): nothing in it is markup or an entity then. Otherwise the inline
+    formatting tags are dropped (`<br>` is a space) and entities decoded; any other `<...>` is
+    kept as written."""
+    if not fragment:
+        return ""
+    fragment = fragment[:MAX_HTML_CHARS]
+    if not plain:
+        if "<" in fragment:
+            fragment = _INLINE_TAG_RE.sub(_inline_tag_gap, fragment)
+        if "&" in fragment:
+            fragment = html.unescape(fragment)
+    return _squash(fragment)
+
+
+def _inline_tag_gap(match: re.Match[str]) -> str:
+    tag = match.group(0)
+    return " " if tag[1:3].lower() == "br" and not tag[3:4].isalpha() else ""
 
 
 def cap_title(text: str, limit: int = MAX_TITLE_CHARS) -> str:

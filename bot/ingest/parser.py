@@ -40,7 +40,9 @@ from bot.ingest.normalize import (
     is_homepage,
     parse_date,
     strip_boilerplate,
+    title_to_text,
 )
+from bot.ingest.titles import text_title_flags, xhtml_titles
 
 log = logging.getLogger(__name__)
 
@@ -208,14 +210,18 @@ def _build(
     base = url or feed_link
     if base and feed_link:
         base = _absolute(base, feed_link) or url
-    title = cap_title(html_to_text(_str(feed.get("title")))) or None
-    unread = max(0, len(raw_entries) - MAX_FEED_ENTRIES)
-    if unread:
-        raw_entries = _newest(raw_entries, MAX_FEED_ENTRIES)
+    title = cap_title(title_to_text(_str(feed.get("title")))) or None
+    count = len(raw_entries)
+    plain_titles = text_title_flags(body, count) or [False] * count
+    titles = [_str(raw.get("title")) for raw in raw_entries]
+    if which == "fastfeedparser" and not all(titles):
+        titles = [t or x for t, x in zip(titles, xhtml_titles(body, count) or titles, strict=True)]
+    unread = max(0, count - MAX_FEED_ENTRIES)
+    kept = _newest(raw_entries, MAX_FEED_ENTRIES) if unread else range(count)
     entries = []
-    for raw in raw_entries:
+    for index in kept:
         try:
-            entries.append(_entry(raw, base))
+            entries.append(_entry(raw_entries[index], base, titles[index], plain_titles[index]))
         except Exception:
             # One entry we can't read must not cost the feed its other entries.
             log.exception("skipped an entry of %s that could not be read", url or base)
@@ -230,9 +236,10 @@ def _build(
     )
 
 
-def _newest(raw_entries: list[Any], count: int) -> list[Any]:
-    """The `count` newest of `raw_entries` by date, undated ones after the dated in document
-    order; in document order. Only dates are read, which costs far less than a whole entry."""
+def _newest(raw_entries: list[Any], count: int) -> list[int]:
+    """The indices of the `count` newest of `raw_entries` by date, undated ones after the dated
+    in document order; in document order. Only dates are read, which costs far less than a
+    whole entry."""
     keyed: list[tuple[bool, float, int]] = []
     for index, raw in enumerate(raw_entries):
         try:
@@ -240,21 +247,20 @@ def _newest(raw_entries: list[Any], count: int) -> list[Any]:
         except Exception:
             date = None  # an entry we cannot date is read as undated; `_entry` logs what is wrong
         keyed.append((date is None, -date.timestamp() if date else 0.0, index))
-    keep = sorted(index for _, _, index in sorted(keyed)[:count])
-    return [raw_entries[index] for index in keep]
+    return sorted(index for _, _, index in sorted(keyed)[:count])
 
 
-def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
+def _entry(
+    raw: Mapping[str, Any], base: str | None, raw_title: str, plain_title: bool
+) -> ParsedEntry:
+    """One entry. `raw_title` is its title as the document has it (`plain_title` when the feed
+    marks it as text: nothing in it is markup)."""
     raw_link = _str(raw.get("link")).strip()
     link = _absolute(base, raw_link) if raw_link else None
     # The GUID seed below reads the text as feeds gave it, so no stored entry changes its GUID.
     full_text = html_to_text(_body_html(raw))
     text = strip_boilerplate(full_text)
-    full_title = html_to_text(_str(raw.get("title")))
-    if not full_title and text:
-        words = text.split(maxsplit=_TITLE_FALLBACK_WORDS)
-        full_title = " ".join(words[:_TITLE_FALLBACK_WORDS])
-    title = cap_title(full_title)
+    title = cap_title(title_to_text(raw_title, plain=plain_title) or _first_words(text))
     published = _date(raw, "published") or _date(raw, "updated") or _date(raw, "created")
     raw_id = _str(raw.get("id")).strip()
     if raw_id and raw_id != raw_link:
@@ -267,14 +273,22 @@ def _entry(raw: Mapping[str, Any], base: str | None) -> ParsedEntry:
     else:
         # No id, and no link or only the site's home page (status pages give every item that):
         # a digest of what the item says, stable across polls.
+        # The title as it was read before titles had their own rule (`title_to_text`), so that
+        # a stored entry keeps its GUID.
+        seed_title = html_to_text(raw_title) or _first_words(text)
         seed = "\x1f".join(
-            [full_title, full_text[:500], published.isoformat() if published else ""]
+            [seed_title, full_text[:500], published.isoformat() if published else ""]
         )
         guid = "sha1:" + hashlib.sha1(seed.encode("utf-8")).hexdigest()
     author = cap_title(html_to_text(_str(raw.get("author")))) or None
     return ParsedEntry(
         guid=guid, url=link, title=title, text=text, published=published, author=author
     )
+
+
+def _first_words(text: str) -> str:
+    """A title for an entry that has none: the opening words of its text."""
+    return " ".join(text.split(maxsplit=_TITLE_FALLBACK_WORDS)[:_TITLE_FALLBACK_WORDS])
 
 
 def _with_fragment(link: str, raw_link: str) -> str:

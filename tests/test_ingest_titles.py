@@ -1,0 +1,114 @@
+"""Titles are one line of text, not an HTML document: only inline formatting tags are markup in
+them, an Atom title marked type="text" has none at all, and an XHTML title is read rather than
+lost. Fixtures written for these tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlite_utils
+
+from bot.config import PollingConfig
+from bot.feedserver import FeedServer, Reply
+from bot.ingest.parser import parse_feed
+from bot.pipeline.poll import poll_feeds
+from bot.store import feeds as feed_store
+
+
+def _rss_title(title: str) -> str:
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Dev notes</title>'
+        f"<item><title>{title}</title><link>https://dev.example/1</link></item></channel></rss>"
+    )
+    return parse_feed(body.encode()).entries[0].title
+
+
+def _atom(entry_title: str, summary: str = "<summary>Short note.</summary>") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        '<title type="text">Notes</title><id>urn:notes</id><entry><id>urn:notes:1</id>'
+        f'{entry_title}<link href="https://notes.example/1"/>'
+        f"<updated>2026-03-01T10:00:00Z</updated>{summary}</entry></feed>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("escaped", "shown"),
+    [
+        ("#include &lt;/etc/hosts&gt; is a bad idea", "#include </etc/hosts> is a bad idea"),
+        ("Why &lt;video autoplay&gt; annoys", "Why <video autoplay> annoys"),
+        ("Mind the &lt;dialog&gt; element", "Mind the <dialog> element"),
+        (
+            "&lt;em&gt;Update:&lt;/em&gt; rollout &lt;b&gt;paused&lt;/b&gt;",
+            "Update: rollout paused",
+        ),
+        ("Line one&lt;br/&gt;line two", "Line one line two"),
+        ("Tom &amp;amp; Jerry", "Tom & Jerry"),
+    ],
+)
+def test_rss_titles_lose_only_inline_formatting(escaped: str, shown: str) -> None:
+    assert _rss_title(escaped) == shown
+
+
+def test_atom_text_title_is_text() -> None:
+    title = '<title type="text">Styling &lt;b&gt; without &amp;amp; with CSS</title>'
+    assert parse_feed(_atom(title)).entries[0].title == "Styling <b> without &amp; with CSS"
+
+
+def test_atom_html_title_is_html() -> None:
+    title = '<title type="html">Styling &lt;b&gt;bold&lt;/b&gt; text</title>'
+    assert parse_feed(_atom(title)).entries[0].title == "Styling bold text"
+
+
+def test_text_title_flags_follow_each_entry() -> None:
+    entries = "".join(
+        f'<entry><id>urn:{n}</id><title type="{kind}">A &lt;b&gt;{n}&lt;/b&gt;</title>'
+        f'<link href="https://notes.example/{n}"/></entry>'
+        for n, kind in enumerate(["text", "html", "text"])
+    )
+    body = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>N</title>'
+        f"<id>urn:n</id>{entries}</feed>"
+    ).encode()
+    assert [e.title for e in parse_feed(body).entries] == ["A <b>0</b>", "A 1", "A <b>2</b>"]
+
+
+def test_atom_xhtml_title_is_read() -> None:
+    title = (
+        '<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        "Harbour <em>reopens</em> after &lt;storm&gt;</div></title>"
+    )
+    parsed = parse_feed(_atom(title, summary=""))
+    assert [e.title for e in parsed.entries] == ["Harbour reopens after <storm>"]
+
+
+def test_feed_title_keeps_its_brackets() -> None:
+    body = _atom('<title type="html">Lights out</title>').replace(
+        b'<title type="text">Notes</title>', b"<title>The &lt;canvas&gt; weekly</title>"
+    )
+    assert parse_feed(body).title == "The <canvas> weekly"
+
+
+def test_linkless_entry_keeps_its_guid() -> None:
+    # Computed with the rule before titles had their own: stored entries must not look new.
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Status</title><item>'
+        b"<title>Queue &lt;jobs&gt; delayed</title><description>Workers are catching up."
+        b"</description><pubDate>Mon, 02 Mar 2026 08:00:00 +0000</pubDate></item></channel></rss>"
+    )
+    assert parse_feed(body).entries[0].guid == "sha1:491eac5ad3192a79b6647ed73d4af2c7ccd876ab"
+
+
+async def test_polled_xhtml_titled_entry_without_body_is_stored(
+    db: sqlite_utils.Database, server: FeedServer
+) -> None:
+    title = (
+        '<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        "Bridge <b>closed</b> for repairs</div></title>"
+    )
+    server.route("/atom", Reply(body=_atom(title, summary=""), content_type="application/atom+xml"))
+    feed_store.add_feed(db, server.url("/atom"))
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    await poll_feeds(db, PollingConfig(allow_private_networks=True), now=now)
+    assert [r[0] for r in db.execute("SELECT title FROM articles")] == ["Bridge closed for repairs"]
