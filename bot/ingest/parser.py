@@ -33,6 +33,7 @@ import feedparser
 
 from bot.ingest.decoding import repair_entities
 from bot.ingest.errors import FeedParseError
+from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
 from bot.ingest.normalize import (
     canonical_url,
     cap_title,
@@ -131,8 +132,9 @@ def parse_feed(
     body = bytes(body)
     if not body.strip():
         raise FeedParseError("empty document")
-    body = _to_utf8(body, content_type)
-    if body.lstrip()[:1] not in (b"{", b"["):
+    body = _to_utf8(without_bom(body), content_type)
+    json_body = is_json(body)
+    if not json_body:
         body = repair_entities(body)
     fast_error: str | None = None
     try:
@@ -143,8 +145,11 @@ def parse_feed(
         fast_error = f"{type(exc).__name__}: {exc}"
     else:
         feed = raw.get("feed") or {}
-        if raw.get("entries") or feed.get("title"):
-            return _build(feed, raw.get("entries") or [], body, url, "fastfeedparser")
+        entries = raw.get("entries") or []
+        if entries or feed.get("title"):
+            if json_body:
+                link_external_urls(body, entries)
+            return _build(feed, entries, body, url, "fastfeedparser")
         fast_error = "no feed title and no entries"
     return _parse_slow(body, url, fast_error)
 
@@ -158,7 +163,7 @@ def _to_utf8(body: bytes, content_type: str | None) -> bytes:
     charset = _http_charset(content_type)
     if charset is None or body.startswith(_BOMS) or _XML_DECL_ENCODING_RE.match(body):
         return body
-    if body.lstrip()[:1] in (b"{", b"["):
+    if is_json(body):
         try:
             body.decode("utf-8")
             return body  # JSON's own rule; a header saying otherwise is the stock-charset case
