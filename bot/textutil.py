@@ -11,6 +11,16 @@ import unicodedata
 from functools import lru_cache
 
 _WORD_RE = re.compile(r"[\w][\w'’.-]*[\w]|[\w]", re.UNICODE)
+# Invisible characters that sit inside words: soft hyphen, zero-width space, non-joiner and
+# joiner, word joiner, and U+FEFF (a byte-order mark mid-text). A word does not continue across
+# them, so "Bundes\u00adtags\u00adwahl" was three words and a topic "bundestagswahl" missed it.
+# A zero-width joiner between two pictographs is kept: it makes one emoji of them (a family, a
+# flag), and no word is split there.
+_PICTO = "\u2300-\u23ff\u2600-\u27bf\ufe0f\U0001f000-\U0001faff"
+_INVISIBLE_RE = re.compile(
+    f"[\u00ad\u200b\u200c\u2060\ufeff]|(?<![{_PICTO}])\u200d|\u200d(?![{_PICTO}])"
+)
+_MAYBE_INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 # The kana voicing marks are combining marks after NFKD, but they are not accents: they make
@@ -55,12 +65,22 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 
+def strip_invisible(text: str) -> str:
+    """`text` without the invisible characters that split words (see `_INVISIBLE_RE`)."""
+    if _MAYBE_INVISIBLE_RE.search(text) is None:
+        return text
+    return _INVISIBLE_RE.sub("", text)
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: 'Zürich' and 'ZURICH' both fold to 'zurich', 'Łódź' to
     'lodz'. Marks that make another letter rather than accent one (the kana voicing marks) stay.
 
     Stored keys are made with it (`articles.title_key`, `stories.slug_key`): a change to what it
-    returns needs a migration that recomputes them (see migration 7).
+    returns needs a migration that recomputes them (see migration 7). Dropping the invisible
+    characters (`strip_invisible`) needed none: slugs are made of words, which never held them,
+    and titles are stored without them since; an older title that has one keeps its old key,
+    which only its own three-day duplicate check reads.
     """
     if text.isascii():
         return text.lower()
@@ -74,7 +94,7 @@ def _fold_cached(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", strip_invisible(text))
     # Only the non-ASCII characters (a few curly quotes, the odd accent) are looked at one by one.
     if not decomposed.isascii():
         decomposed = _NON_ASCII_RE.sub(_drop_combining, decomposed)

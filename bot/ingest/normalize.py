@@ -17,6 +17,7 @@ from lxml import etree
 
 from bot.boilerplate import strip_boilerplate
 from bot.feedurls import http_parts
+from bot.textutil import strip_invisible
 
 __all__ = [
     "MAX_HTML_CHARS",
@@ -215,7 +216,8 @@ def _xml_safe(text: str) -> str:
 
 
 def _squash(text: str) -> str:
-    text = _strip_controls(text)
+    # Invisible characters go at ingest, so stored text matches topics word for word.
+    text = strip_invisible(_strip_controls(text))
     # str.split() is the fastest whitespace squasher in CPython (several x a regex sub).
     lines = (" ".join(line.split()) for line in text.replace("\r", "\n").split("\n"))
     return "\n".join(filter(None, lines))
