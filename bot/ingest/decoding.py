@@ -1,4 +1,11 @@
-"""Feed bytes made readable before either parser sees them: HTML entities XML does not know.
+"""Feed bytes made readable before either parser sees them: their character encoding settled
+(`to_utf8`), and HTML entities XML does not know repaired (`repair_entities`).
+
+Encodings are mislabelled both ways. A feed declared (or, with no word at all, assumed) UTF-8
+often has windows-1252 bytes in it, which decoded as UTF-8 are U+FFFD; and a CMS that writes
+`encoding="windows-1252"` into every template may serve UTF-8, which read as declared is mojibake
+("Euro â‚¬"). Bytes that are not UTF-8 cannot be UTF-8, and non-ASCII bytes that are valid UTF-8
+are almost never anything else, so the bytes' own evidence goes first.
 
 Feeds are written by templates that think in HTML: `&nbsp;`, `&hellip;`, `Johnson & Johnson`, a
 link's `?id=42&section=world`. None of those is XML, and both parsers' recovery loses text over
@@ -11,11 +18,26 @@ browser would show.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from html.entities import html5
 
-__all__ = ["repair_entities"]
+from bot.ingest.jsonfeed import is_json
+
+__all__ = ["repair_entities", "to_utf8"]
+
+_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
+# The XML declaration's encoding: the bytes before the value (group 1) and the value (group 3).
+_XML_DECL_ENCODING_RE = re.compile(
+    rb"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([^"'>]*)\2""", re.I
+)
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
+         codecs.BOM_UTF16_BE)  # fmt: skip
+# Codecs (by Python's name) with one byte per character: the labels a UTF-8 document is
+# mistakenly given. Multi-byte ones (Shift JIS, GBK, EUC-KR) are left as declared.
+_SINGLE_BYTE_PREFIXES = ("iso8859", "cp125", "cp437", "cp850", "cp866", "cp874", "koi8", "mac-",
+                         "latin", "tis-620", "ascii")  # fmt: skip
 
 # An `&` that does not start a reference XML knows: a named one (group 1) or a bare `&`. Most
 # documents have none (outside CDATA), and one search tells so without building anything.
@@ -28,6 +50,100 @@ _NUMERIC: dict[bytes, bytes] = {
     for name, text in html5.items()
     if name.endswith(";")
 }
+
+
+def to_utf8(body: bytes, content_type: str | None) -> bytes:
+    """`body` as UTF-8 bytes when it is in an ASCII-compatible encoding both parsers would read
+    wrongly; otherwise unchanged. The charset is, first match wins: a byte-order mark; the XML
+    declaration; the HTTP Content-Type charset (never for JSON whose bytes are UTF-8); UTF-8.
+    Then the bytes are checked against it: not valid UTF-8 where UTF-8 is declared or assumed,
+    the bytes that are not are read as windows-1252; a single-byte charset declared, but the
+    bytes are valid UTF-8 with non-ASCII in them, UTF-8 it is.
+
+    Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
+    honour the header, and the same bytes then reach whichever of the two succeeds.
+    """
+    if body.startswith(_BOMS) or b"\x00" in body[:4]:
+        return body  # UTF-16 or UTF-32, which both parsers detect; none of the below applies
+    declaration = _XML_DECL_ENCODING_RE.match(body)
+    if declaration:
+        codec = _codec(declaration.group(3).decode("ascii", "replace"))
+        if codec == "utf-8":
+            return _repair_utf8(body)
+        if codec is not None and codec.startswith(_SINGLE_BYTE_PREFIXES) and _is_utf8(body):
+            # Relabelled, since both parsers would read the declaration again.
+            return declaration.expand(rb"\1\2utf-8\2") + body[declaration.end() :]
+        return body
+    charset = _http_charset(content_type)
+    if charset is None:
+        return _repair_utf8(body)
+    if is_json(body) and _is_utf8(body, or_ascii=True):
+        return body  # JSON is UTF-8 by definition: the header only decides bytes that are not
+    codec = _codec(charset)
+    if codec is None or codec in ("utf-8", "ascii"):
+        # UTF-8 already or a mislabel of it (text/* with a stock us-ascii), or a charset we
+        # cannot decode, which tells us nothing.
+        return _repair_utf8(body)
+    if codec.startswith(_SINGLE_BYTE_PREFIXES) and _is_utf8(body):
+        return body  # the stock charset of a server whose files are UTF-8
+    # Servers saying ISO-8859-1 mean windows-1252 (curly quotes, dashes), as browsers assume;
+    # a byte windows-1252 leaves undefined sends us back to true Latin-1.
+    tries = ("cp1252", codec) if codec == "iso8859-1" else (codec,)
+    for name in tries:
+        try:
+            return body.decode(name).encode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return body  # the header lied (those bytes are not in its charset): let the parsers sniff
+
+
+def _http_charset(content_type: str | None) -> str | None:
+    match = _CHARSET_RE.search(content_type or "")
+    return match.group(1) if match else None
+
+
+def _codec(label: str) -> str | None:
+    try:
+        return codecs.lookup(label.strip()).name
+    except LookupError:
+        return None
+
+
+def _is_utf8(body: bytes, *, or_ascii: bool = False) -> bool:
+    """Whether `body` decodes as UTF-8 (and, unless `or_ascii`, has non-ASCII in it: ASCII
+    alone is no evidence against a single-byte label)."""
+    if body.isascii():
+        return or_ascii
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _repair_utf8(body: bytes) -> bytes:
+    """`body`, meant as UTF-8, with each byte that is not UTF-8 read as windows-1252 (Latin-1
+    for the five bytes windows-1252 leaves undefined): the usual mix is a UTF-8 template with
+    text pasted in from a windows-1252 source, where reading the whole as windows-1252 would
+    garble the rest."""
+    if body.isascii():
+        return body
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("utf-8", "newsdigest-cp1252").encode("utf-8")
+    return body
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(_CP1252[b] for b in bad), error.end
+
+
+_CP1252 = [bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(256)]
+codecs.register_error("newsdigest-cp1252", _cp1252_bytes)
 
 
 def repair_entities(body: bytes) -> bytes:

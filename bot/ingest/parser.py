@@ -8,6 +8,8 @@ Character encoding, first match wins: a byte-order mark; the XML declaration's e
 Content-Type charset; UTF-8. The document's own word goes first because servers often send a
 stock charset for every file. (feedparser alone would let the HTTP charset win, per RFC 3023.)
 JSON Feed is UTF-8 by definition, so there the HTTP charset only decides bytes that are not UTF-8.
+The bytes then have the last word (`bot.ingest.decoding.to_utf8`): those that are not UTF-8 where
+UTF-8 is declared or assumed are windows-1252, and valid UTF-8 under a single-byte label is UTF-8.
 
 XML documents then have the ampersands XML refuses repaired (`bot.ingest.decoding`): libxml2's
 recovery drops text at them without an error, so no fallback would ever be tried.
@@ -16,7 +18,6 @@ recovery drops text at them without an error, so no fallback would ever be tried
 from __future__ import annotations
 
 import calendar
-import codecs
 import hashlib
 import io
 import logging
@@ -31,7 +32,7 @@ from urllib.parse import urljoin
 import fastfeedparser
 import feedparser
 
-from bot.ingest.decoding import repair_entities
+from bot.ingest.decoding import repair_entities, to_utf8
 from bot.ingest.errors import FeedParseError
 from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
 from bot.ingest.normalize import (
@@ -71,10 +72,6 @@ _SY_PERIOD_MINUTES = {
 # 2.0 feed by default, whatever the site's pace, and honouring it would poll those feeds hourly
 # instead of every 15 minutes; and an interval under an hour asks for nothing we do not do.
 SY_IGNORED_UP_TO_MINUTES = 60
-_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
-_XML_DECL_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=""", re.I)
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
-         codecs.BOM_UTF16_BE)  # fmt: skip
 _TITLE_FALLBACK_WORDS = 12
 # Entries read from one document, the newest by date (undated ones after, in document order).
 # The fetch's size cap bounds the bytes, not the items: 10 MB of tiny items is 100,000 entries,
@@ -132,7 +129,7 @@ def parse_feed(
     body = bytes(body)
     if not body.strip():
         raise FeedParseError("empty document")
-    body = _to_utf8(without_bom(body), content_type)
+    body = to_utf8(without_bom(body), content_type)
     json_body = is_json(body)
     if not json_body:
         body = repair_entities(body)
@@ -152,44 +149,6 @@ def parse_feed(
             return _build(feed, entries, body, url, "fastfeedparser")
         fast_error = "no feed title and no entries"
     return _parse_slow(body, url, fast_error)
-
-
-def _to_utf8(body: bytes, content_type: str | None) -> bytes:
-    """`body` re-encoded as UTF-8 when only the HTTP charset says what it is; else unchanged.
-
-    Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
-    honour the header, and the same bytes then reach whichever of the two succeeds.
-    """
-    charset = _http_charset(content_type)
-    if charset is None or body.startswith(_BOMS) or _XML_DECL_ENCODING_RE.match(body):
-        return body
-    if is_json(body):
-        try:
-            body.decode("utf-8")
-            return body  # JSON's own rule; a header saying otherwise is the stock-charset case
-        except UnicodeDecodeError:
-            pass
-    try:
-        codec = codecs.lookup(charset).name
-    except LookupError:
-        return body  # a charset we cannot decode tells us nothing
-    if codec in ("utf-8", "ascii"):
-        # Both are UTF-8 already or a mislabel of it (text/* with a stock us-ascii): leave them.
-        return body
-    # Servers saying ISO-8859-1 mean windows-1252 (curly quotes, dashes), as browsers assume;
-    # a byte windows-1252 leaves undefined sends us back to true Latin-1.
-    tries = ("cp1252", codec) if codec == "iso8859-1" else (codec,)
-    for name in tries:
-        try:
-            return body.decode(name).encode("utf-8")
-        except UnicodeDecodeError:
-            continue
-    return body  # the header lied (those bytes are not in its charset): let the parsers sniff
-
-
-def _http_charset(content_type: str | None) -> str | None:
-    match = _CHARSET_RE.search(content_type or "")
-    return match.group(1) if match else None
 
 
 def _parse_slow(body: bytes, url: str | None, fast_error: str) -> ParsedFeed:
