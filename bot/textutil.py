@@ -20,7 +20,9 @@ _PICTO = "\u2300-\u23ff\u2600-\u27bf\ufe0f\U0001f000-\U0001faff"
 _INVISIBLE_RE = re.compile(
     f"[\u00ad\u200b\u200c\u2060\ufeff]|(?<![{_PICTO}])\u200d|\u200d(?![{_PICTO}])"
 )
-_MAYBE_INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# A character class of all of them, for a search that finds none in most texts.
+INVISIBLE_CLASS = "\u00ad\u200b-\u200d\u2060\ufeff"
+_MAYBE_INVISIBLE_RE = re.compile(f"[{INVISIBLE_CLASS}]")
 _SPACE_RE = re.compile(r"\s+")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 # The kana voicing marks are combining marks after NFKD, but they are not accents: they make

@@ -176,10 +176,13 @@ def _build(
         base = _absolute(base, feed_link) or url
     title = cap_title(title_to_text(_str(feed.get("title")))) or None
     count = len(raw_entries)
-    plain_titles = text_title_flags(body, count) or [False] * count
     titles = [_str(raw.get("title")) for raw in raw_entries]
     if which == "fastfeedparser" and not all(titles):
         titles = [t or x for t, x in zip(titles, xhtml_titles(body, count) or titles, strict=True)]
+    # Which titles are marked as text only matters for one with markup or an entity in it; the
+    # scan of the whole document is left for those.
+    marked_up = any("<" in t or ("&" in t and ";" in t) for t in titles)
+    plain_titles = (text_title_flags(body, count) if marked_up else None) or [False] * count
     unread = max(0, count - MAX_FEED_ENTRIES)
     kept = _newest(raw_entries, MAX_FEED_ENTRIES) if unread else range(count)
     entries = []
