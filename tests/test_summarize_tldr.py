@@ -656,3 +656,5 @@ def test_the_core_is_chosen_among_leads_and_ties_keep_reading_order() -> None:
     backed = _bullet("A backed lead.", "Gazette", "Herald")
     assert core_first([lead, other, backed], [0, 0, 0]) == [backed, lead, other]
     assert core_first([], []) == [] and core_first([lead], [0]) == [lead]
+    # No bullet opens its article: nothing is promoted, however well backed.
+    assert core_first([lead, quoted], [3, 3]) == [lead, quoted]

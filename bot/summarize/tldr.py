@@ -120,10 +120,10 @@ def core_first(
     support check finds in other outlets most easily) ahead of the event, and cost ROUGE-L
     0.15-0.26 per subset; among leads the order's ROUGE-L is unchanged.
     """
-    if len(bullets) < 2:
+    # Position 0: the article's first sentence. With no such bullet, nothing competes.
+    leads = [i for i, position in enumerate(positions) if position == 0]
+    if len(bullets) < 2 or not leads:
         return list(bullets)
-    opening = min(positions)
-    leads = [i for i, position in enumerate(positions) if position == opening]
     backing = {i: independent_backing(bullets[i].sources, wire_groups) for i in leads}
     # max() keeps the first of equals, so ties stay in reading order.
     core = max(leads, key=backing.__getitem__)
