@@ -72,6 +72,24 @@ async def test_move_onto_an_existing_feed_disables_the_old_row(
     assert [r.path for r in server.requests] == ["/new"]
 
 
+async def test_move_onto_a_disabled_feed_keeps_polling_through_the_redirect(
+    server: FeedServer, db: sqlite_utils.Database
+) -> None:
+    server.route("/new", RSS)
+    server.redirect("/old", f"http://127.0.0.1:{server.port}/new", 301)
+    gone = feed_store.add_feed(db, server.url("/new"))
+    feed_store.update_feed(db, gone.id, disabled_reason="HTTP 404 ten times")
+    moved = feed_store.add_feed(db, server.url("/old"))
+
+    (result,) = (await poll_feeds(db, POLLING, now=T)).feeds
+
+    # Disabling this one too would leave nothing polling the address.
+    assert (result.feed.id, result.status) == (moved.id, "new")
+    by_id = {f.id: f for f in feed_store.list_feeds(db)}
+    assert by_id[moved.id].url == server.url("/old") and by_id[moved.id].disabled_reason is None
+    assert [f.id for f in feed_store.due_feeds(db, T + timedelta(days=1))] == [moved.id]
+
+
 async def test_two_feeds_moving_to_one_new_address_in_one_pass(
     server: FeedServer, db: sqlite_utils.Database
 ) -> None:

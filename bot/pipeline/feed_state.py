@@ -74,12 +74,21 @@ def record_outcome(
 def _settle_move(db: sqlite_utils.Database, feed: FeedRow, outcome: PollOutcome) -> PollOutcome:
     """A permanent redirect moves the feed to its new address, unless another feed has it
     already: the URL is UNIQUE, and polling on through the redirect would fetch that feed twice
-    every pass. The feed is then disabled, naming the one it became; its articles stay."""
+    every pass. The feed is then disabled, naming the one it became; its articles stay. Unless
+    that one is disabled itself (it failed, or someone turned it off): then nothing polls the
+    address, so this feed keeps its URL and goes on polling through the redirect."""
     if outcome.url == feed.url:
         return outcome
     other = feed_store.get_feed(db, outcome.url)
     if other is None:
         return outcome
+    if other.disabled_reason:
+        log.info(
+            "feed %s moved permanently to %s, the address of disabled feed %d: kept polling it"
+            " through the redirect",
+            feed.url, outcome.url, other.id,
+        )  # fmt: skip
+        return dataclasses.replace(outcome, url=feed.url)
     reason = f"moved permanently to {outcome.url}, which is feed {other.id}; remove this one"
     return dataclasses.replace(
         outcome, url=feed.url, disabled_reason=outcome.disabled_reason or reason
