@@ -55,6 +55,8 @@ def is_bind_error(exc: BaseException) -> bool:
     connecting somewhere: the host did not resolve, or the address or port cannot be had."""
     if isinstance(exc, socket.gaierror):
         return True
-    if not isinstance(exc, OSError) or type(exc) is not OSError:
-        return False  # aiohttp's client errors subclass OSError: a connection, not a listener
+    # aiohttp's client errors subclass OSError: a connection, not a listener. asyncio raises a
+    # bind error as OSError(errno, ...), which Python turns into PermissionError for EACCES.
+    if not isinstance(exc, OSError) or type(exc) not in (OSError, PermissionError):
+        return False
     return exc.errno in PORT_ERRNOS | {errno.EADDRNOTAVAIL}
