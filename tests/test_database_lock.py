@@ -125,3 +125,42 @@ def test_the_lock_refuses_a_second_holder_until_released(tmp_path: Path) -> None
 def test_an_in_memory_database_needs_no_lock() -> None:
     assert lock_database(":memory:") is None
     assert lock_database(":memory:") is None
+
+
+def test_a_refused_run_leaves_the_database_untouched(tmp_path: Path) -> None:
+    # Opening the database migrates it: a refused instance must not, under the running one.
+    config = tmp_path / "nd.toml"
+    config.write_text('[[channels]]\nplatform = "console"\nid = "team"\n', encoding="utf-8")
+    db = tmp_path / "nd.db"
+    lock = lock_database(str(db))
+    assert lock is not None
+    try:
+        refused = subprocess.run(
+            [sys.executable, "-m", "bot", "--config", str(config), "run"],
+            env=run_env(db),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        lock.release()
+    assert refused.returncode == 1
+    assert f"in use by another newsdigest run (pid {os.getpid()})" in refused.stderr
+    assert not db.exists()  # not created, so not migrated either
+
+
+def test_a_directory_as_the_database_is_refused_without_a_lock_file(tmp_path: Path) -> None:
+    config = tmp_path / "nd.toml"
+    config.write_text('[[channels]]\nplatform = "console"\nid = "team"\n', encoding="utf-8")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(config), "run"],
+        env=run_env(folder),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1
+    assert refused.stderr.endswith("cannot open: it is a directory\n")
+    assert not lock_path(str(folder)).exists()

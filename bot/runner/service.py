@@ -27,6 +27,7 @@ import os
 import signal
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.adapters.console import ConsoleAdapter
@@ -361,14 +362,19 @@ def run_service(config: Config) -> None:
     configure_logging()
     from bot.app import NewsDigest
 
-    # The database first, so a path that cannot be one gets its own error and no lock file;
-    # then the lock, held until the process exits: a second instance on the same database
-    # would resend the first one's in-flight posts (see `bot.store.lock`).
-    core = NewsDigest(config)
+    # The lock first, held until the process exits: a second instance on the same database
+    # would resend the first one's in-flight posts (see `bot.store.lock`), and opening the
+    # database migrates it, which a refused instance must not do to the running one's. A path
+    # that is a directory gets its own error first rather than a lock file beside it.
+    path = config.database_path()
+    if path != ":memory:" and Path(path).is_dir():
+        raise DatabaseOpenError(path, "cannot open: it is a directory")
+    lock = lock_database(path)
     try:
-        lock = lock_database(config.database_path())
-    except DatabaseOpenError:
-        core.close()
+        core = NewsDigest(config)
+    except BaseException:
+        if lock is not None:
+            lock.release()
         raise
     try:
         asyncio.run(Service(config, core=core, settings=settings).run_until_stopped())
