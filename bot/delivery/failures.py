@@ -5,8 +5,8 @@ while its channel is paused, or waiting out its route's trouble.
 Attempts are for failures that are the row's own: its payload refused, its card not built, an
 error nobody recognised. A platform that cannot be reached, fails (5xx) or rate-limits us
 (`TransientDeliveryError`) says nothing about the row: it waits as long as that lasts, with a
-growing backoff, and only `OutboxSettings.stale_after` ends it, or an hour's outage would drop
-every story queued meanwhile.
+growing backoff, and only `OutboxSettings.stale_after` ends it (for every kind of row:
+`bot.store.deliveries.stale_cutoff`), or an hour's outage would drop every story queued meanwhile.
 """
 
 from __future__ import annotations
@@ -95,12 +95,8 @@ def _row_wait(outbox: Outbox, row: DeliveryRow, retry_at: datetime, now: datetim
 
 
 def is_stale(outbox: Outbox, row: DeliveryRow, now: datetime) -> bool:
-    """A story post queued longer than `stale_after` is old news (`bot.delivery.prepare`)."""
-    return (
-        row.kind == "story"
-        and row.created_at is not None
-        and row.created_at < now - outbox.settings.stale_after
-    )
+    """Queued longer than `stale_after`: old news, given up (`bot.store.deliveries.stale_cutoff`)."""
+    return store.is_stale(row, now=now, stale_after=outbox.settings.stale_after)
 
 
 def check_later(
@@ -154,7 +150,7 @@ def lookup_failed(
     """Reconcile could not find out whether a `sending` row landed. The row stays `sending`
     (resending blindly could post twice), but it must not be asked about again on every drain:
     a channel that refuses us is paused (checked again on resume), a route that refuses us or
-    cannot be reached is held back (`Outages.down`; no attempt used, but a story post queued
+    cannot be reached is held back (`Outages.down`; no attempt used, but a row of any kind queued
     longer than `stale_after` is given up, not resent), and anything else is checked again with
     backoff, each check using up an attempt, so a lookup that never works ends in a visible
     failure, not a loop."""

@@ -15,8 +15,8 @@ request went out, a 5xx) and any unexpected exception take the same path on purp
 `sending` with a `next_attempt_at`, and once that time comes it is reconciled like a crash leftover
 instead of being resent blindly (`bot.delivery.failures`). Attempts count only failures that are
 the row's own (a refused payload, an unknown error): a platform that cannot be reached or fails
-holds its route back (`bot.delivery.outages`) and the row waits, until it is sent or, for a story
-post, until it goes stale. Building the card and settling rows that should no longer go out is
+holds its route back (`bot.delivery.outages`) and the row waits, until it is sent or goes stale
+(queued longer than `stale_after`: a story post, an update or a notice alike). Building the card and settling rows that should no longer go out is
 `bot.delivery.prepare`; notices are `bot.delivery.notices`.
 """
 
@@ -49,6 +49,7 @@ from bot.delivery.prepare import prepare
 from bot.delivery.reconcile import reconcile
 from bot.runner import digests
 from bot.runner.schedule import quiet_until
+from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.channels import ChannelRow
@@ -73,8 +74,9 @@ class OutboxSettings:
     max_refused_attempts: int = 3
     base_backoff: float = 30.0
     max_backoff: float = 3600.0
-    # A story post still queued after this long (a channel paused for days, then resumed) is
-    # old news: it is dropped as "stale" instead of flooding the channel. The story window.
+    # A row still queued after this long (a channel paused for days, then resumed; a platform
+    # failing for days) is old news: story post, update or notice, it is dropped as "stale"
+    # instead of flooding the channel or waiting forever. The story window.
     stale_after: timedelta = timedelta(hours=48)
     # The shortest time between a channel's post about a story and its update (the runner's).
     update_interval: timedelta = timedelta(hours=1)
@@ -221,16 +223,12 @@ class Outbox:
     def _expire_stale(self, now: datetime, report: DrainReport) -> None:
         # Every drain, not only as rows come up: the rows of a paused channel or of a route that
         # is down or withdrawn never come up, and would pile up for as long as that lasts.
-        expired = store.expire_stale(
-            self.db, queued_before=now - self.settings.stale_after, now=now
-        )
+        stale_after = self.settings.stale_after
+        expired = store.expire_stale(self.db, now=now, stale_after=stale_after)
+        expired += alert_store.expire_stale(self.db, now=now, stale_after=stale_after)
         if expired:
             report.failed += expired
-            log.info(
-                "%d queued story post(s) dropped: queued for over %s",
-                expired,
-                self.settings.stale_after,
-            )
+            log.info("%d queued post(s) dropped: queued for over %s", expired, stale_after)
 
     # --- sending ----------------------------------------------------------------------------
 

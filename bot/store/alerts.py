@@ -6,11 +6,12 @@ key. A notice is harmless to repeat, so a crash mid-send requeues it rather than
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
 from bot.store.database import iso
+from bot.store.deliveries import stale_cutoff
 from bot.store.durable import durable
 
 
@@ -76,3 +77,14 @@ def requeue_stale_alerts(db: sqlite_utils.Database) -> int:
     one leaves a channel wondering why its news stopped."""
     with durable(db):
         return db.execute("UPDATE alerts SET state = 'pending' WHERE state = 'sending'").rowcount
+
+
+def expire_stale(db: sqlite_utils.Database, *, now: datetime, stale_after: timedelta) -> int:
+    """Notices still pending past the stale rule (`bot.store.deliveries.stale_cutoff`), failed as
+    "stale": a notice the platform kept failing for two days is not sent after all."""
+    with durable(db):
+        return db.execute(
+            "UPDATE alerts SET state = 'failed', last_error = 'stale'"
+            " WHERE state = 'pending' AND created_at < ?",
+            [iso(stale_cutoff(now, stale_after))],
+        ).rowcount

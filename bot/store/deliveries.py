@@ -297,16 +297,33 @@ def due(
     )
 
 
-def expire_stale(db: sqlite_utils.Database, *, queued_before: datetime, now: datetime) -> int:
-    """Story posts still pending that were queued before `queued_before` are old news: failed as
-    "stale" (`OutboxSettings.stale_after`), whatever holds them up (a paused channel, a route
-    down or withdrawn, an outage). Done here rather than as each row comes up, because a row the
-    outbox cannot act on never comes up. Returns how many."""
+# The one stale rule (`OutboxSettings.stale_after`, the story window), for every kind of row: a
+# story post, a thread update (to a thread days old, after a long pause, it is noise; a resumed
+# channel's updates are planned afresh) and a notice (`bot.store.alerts.expire_stale`). A row
+# queued before the cutoff is given up, never sent. `is_stale` judges a row in hand (one that may
+# have landed, whose lookup keeps failing) and `expire_stale` every waiting row at once, both by
+# `stale_cutoff`, so the two cannot drift apart.
+
+
+def stale_cutoff(now: datetime, stale_after: timedelta) -> datetime:
+    return now - stale_after
+
+
+def is_stale(row: DeliveryRow, *, now: datetime, stale_after: timedelta) -> bool:
+    return row.created_at is not None and row.created_at < stale_cutoff(now, stale_after)
+
+
+def expire_stale(db: sqlite_utils.Database, *, now: datetime, stale_after: timedelta) -> int:
+    """Rows still pending that are stale, failed as "stale" whatever holds them up (a paused
+    channel, a route down or withdrawn, an outage). Done here rather than as each row comes up,
+    because a row the outbox cannot act on never comes up. A `sending` row is left to reconcile,
+    which looks for it first (`bot.delivery.failures.lookup_failed` gives it up if the lookup
+    cannot be made). Returns how many."""
     with durable(db):
         return db.execute(
             "UPDATE deliveries SET state = 'failed', last_error = 'stale', updated_at = ?"
-            " WHERE state = 'pending' AND kind = 'story' AND created_at < ?",
-            [iso(now), iso(queued_before)],
+            " WHERE state = 'pending' AND created_at < ?",
+            [iso(now), iso(stale_cutoff(now, stale_after))],
         ).rowcount
 
 
