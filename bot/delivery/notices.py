@@ -1,11 +1,15 @@
 """Sending the outbox's plain notices (`alerts`: a feed this channel relies on was disabled).
 
-A notice is simpler than a story post: nothing threads on it and repeating one after a crash is
-harmless, so it is sent at-least-once (`requeue_stale_alerts`) rather than reconciled.
+A notice is simpler than a story post: nothing threads on it and repeating one is harmless, so it
+is sent at-least-once rather than reconciled: after a crash (`requeue_stale_alerts`) and after a
+failure that may have landed all the same (a timeout, a 5xx), it is resent unchecked, a rare
+duplicate alert being accepted. Like every outbox row it is given up once queued longer than
+`stale_after` (`bot.store.alerts.expire_stale`).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -16,6 +20,8 @@ from bot.store import channels as channel_store
 
 if TYPE_CHECKING:
     from bot.delivery.outbox import DrainReport, Outbox
+
+log = logging.getLogger(__name__)
 
 
 async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
@@ -35,13 +41,24 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
         try:
             await adapter.post_text(channel, alert.text)
         except TransientDeliveryError as exc:
-            # Unreachable, failing or refusing every post: the route's trouble, not the notice's,
-            # so it waits with the route and is not given up (`bot.delivery.failures`).
-            retry_at = outbox.outages.down(
-                exc.route or route, exc, now=outbox.clock(), backoff=outbox.backoff
-            )
+            # The route was taking posts when this went out (`sender` let it through, after this
+            # drain's story posts), so the notice waits on its own backoff and does not hold its
+            # route back: a notice the platform always chokes on would otherwise stop every
+            # channel's posts on each retry. A real outage is found and shown by the posts that
+            # fail too. No attempt is used; the stale rule ends a wait that never does.
+            delay = exc.retry_after
+            if delay is None:
+                delay = outbox.backoff(alert.attempts + 1)
             store.set_alert_state(
-                outbox.db, alert.id, "pending", now=now, error=str(exc), next_attempt_at=retry_at
+                outbox.db,
+                alert.id,
+                "pending",
+                now=now,
+                error=str(exc),
+                next_attempt_at=now + timedelta(seconds=delay),
+            )
+            log.warning(
+                "notice %d to %s failed (%s); retrying in %.0fs", alert.id, channel.key, exc, delay
             )
         except PermanentDeliveryError as exc:
             store.set_alert_state(outbox.db, alert.id, "pending", now=now, error=str(exc))
