@@ -12,6 +12,7 @@ growing backoff, and only `OutboxSettings.stale_after` ends it (for every kind o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -60,8 +61,7 @@ def wait_for_route(
     landed all the same (`maybe_sent`: a timeout after the request went out, a 5xx) stays
     `sending`, to be looked for before it is resent."""
     now = outbox.clock()
-    retry_at = outbox.outages.down(exc.route or route, exc, now=now, backoff=outbox.backoff)
-    wait_until = _row_wait(outbox, row, retry_at, now)
+    wait_until, own = _row_wait(outbox, row, exc, exc.route or route, now)
     if exc.maybe_sent:
         store.hold_sending(
             outbox.db,
@@ -70,7 +70,7 @@ def wait_for_route(
             check_at=wait_until,
             error=str(exc),
             attempts=-1,
-            waited=True,
+            waited=own,
         )
         log.warning(
             "delivery %d may have been posted (%s); checking at %s before resending",
@@ -79,19 +79,39 @@ def wait_for_route(
             f"{wait_until:%H:%M:%S}",
         )
     else:
-        store.unclaim(outbox.db, row.id, now=now, next_attempt_at=wait_until, error=str(exc))
+        store.unclaim(
+            outbox.db, row.id, now=now, next_attempt_at=wait_until, error=str(exc), waited=own
+        )
     report.retried += 1
 
 
-def _row_wait(outbox: Outbox, row: DeliveryRow, retry_at: datetime, now: datetime) -> datetime:
-    """When a row the platform did not take is tried again: when its route is, unless the row
-    has waited before without the route staying down (its route recovered, the row failed again:
-    a payload some server chokes on), then the row's own backoff, so one such row neither
-    retries every half minute for two days nor holds its route up as often."""
+def _row_wait(
+    outbox: Outbox,
+    row: DeliveryRow,
+    exc: TransientDeliveryError,
+    route: str,
+    now: datetime,
+    *,
+    retry_at: Callable[[datetime], datetime] | None = None,
+) -> tuple[datetime, bool]:
+    """Marks the route down; returns when the row is tried again, and whether this failure is
+    the row's own wait (`DeliveryRow.waits`).
+
+    A route already down when the row failed (its outage not ended by a send since) failed the
+    row as it fails every row: the row is tried when the route is, and the wait is not the
+    row's, so after a long outage a channel's oldest row, the one that probed the route each
+    time, goes out with the rest, not its own backoff later. A failure with the route up (it
+    recovered, the row failed again: a payload some server chokes on) is the row's: from its
+    second such wait on, its own backoff applies, so one such row neither retries every half
+    minute for two days nor holds its route up as often. `retry_at` adjusts the route's time."""
+    own = route not in outbox.outages
+    route_retry = outbox.outages.down(route, exc, now=now, backoff=outbox.backoff)
+    if retry_at is not None:
+        route_retry = retry_at(route_retry)
     waits = row.waits + 1
-    if waits < 2:
-        return retry_at
-    return max(retry_at, now + timedelta(seconds=outbox.backoff(waits)))
+    if not own or waits < 2:
+        return route_retry, own
+    return max(route_retry, now + timedelta(seconds=outbox.backoff(waits))), own
 
 
 def is_stale(outbox: Outbox, row: DeliveryRow, now: datetime) -> bool:
@@ -170,15 +190,19 @@ def lookup_failed(
             )
             return
         route = exc.route or outbox.route_of(channel)
-        retry_at = outbox.outages.down(route, exc, now=now, backoff=outbox.backoff)
-        if retry_at <= now and route != outbox.route_of(channel):
-            # Another route than the channel's own, given up for the run (a Discord webhook
-            # channel's lookup needs the bot, whose token was refused): `blocked` holds back
-            # only the channel's own route, so without a later time the row would be asked
-            # about on every drain. It waits for a restart; looked at again hourly meanwhile.
-            retry_at = now + timedelta(seconds=outbox.settings.max_backoff)
-        check_at = _row_wait(outbox, row, retry_at, now)
-        store.hold_sending(outbox.db, row.id, now=now, check_at=check_at, error=error, waited=True)
+
+        def given_up(retry_at: datetime) -> datetime:
+            if retry_at <= now and route != outbox.route_of(channel):
+                # Another route than the channel's own, given up for the run (a Discord
+                # webhook channel's lookup needs the bot, whose token was refused): `blocked`
+                # holds back only the channel's own route, so without a later time the row
+                # would be asked about on every drain. It waits for a restart; looked at again
+                # hourly meanwhile.
+                return now + timedelta(seconds=outbox.settings.max_backoff)
+            return retry_at
+
+        check_at, own = _row_wait(outbox, row, exc, route, now, retry_at=given_up)
+        store.hold_sending(outbox.db, row.id, now=now, check_at=check_at, error=error, waited=own)
         return
     attempts = row.attempts + 1
     if attempts >= outbox.settings.max_attempts:

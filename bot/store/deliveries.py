@@ -41,8 +41,9 @@ class DeliveryRow:
     last_error: str | None
     sent_at: datetime | None
     created_at: datetime | None = None
-    # Sends in a row the platform did not take or answer (unreachable, 5xx, rate limited): they
-    # use no attempt, only lengthen the row's own wait (`bot.delivery.failures.wait_for_route`).
+    # Sends the platform did not take or answer (unreachable, 5xx, rate limited) while its route
+    # was otherwise up: they use no attempt, only lengthen the row's own wait. Failures while the
+    # route was already down are the outage's and not counted (`bot.delivery.failures._row_wait`).
     waits: int = 0
 
     @classmethod
@@ -217,14 +218,15 @@ def unclaim(
     now: datetime,
     next_attempt_at: datetime | None,
     error: str,
+    waited: bool = True,
 ) -> None:
     """Back to pending without using up the attempt (the platform, not the row, was at fault),
-    counted as one more wait (`DeliveryRow.waits`)."""
+    counted as one more wait (`DeliveryRow.waits`) if `waited`."""
     with durable(db):
         db.execute(
             "UPDATE deliveries SET state = 'pending', attempts = MAX(attempts - 1, 0),"
-            " waits = waits + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?",
-            [iso(next_attempt_at), error, iso(now), row_id],
+            " waits = waits + ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?",
+            [int(waited), iso(next_attempt_at), error, iso(now), row_id],
         )
 
 
@@ -241,8 +243,8 @@ def hold_sending(
     """The send failed in a way that may still have posted (a timeout): stay `sending`, so the
     next drain after `check_at` looks for the message before anything is resent. `attempts`
     adjusts the count: +1 for a failed check of such a row, which has no claim of its own to
-    count it; -1 to give back the claim's attempt when the platform, not the row, was at fault
-    (`waited`, which also counts one more wait)."""
+    count it; -1 to give back the claim's attempt when the platform, not the row, was at fault.
+    `waited` counts one more of the row's own waits (`DeliveryRow.waits`)."""
     with durable(db):
         db.execute(
             "UPDATE deliveries SET next_attempt_at = ?, last_error = ?, updated_at = ?,"
