@@ -32,7 +32,6 @@ def retry(
     outbox: Outbox,
     row: DeliveryRow,
     error: str,
-    retry_after: float | None,
     report: DrainReport,
     *,
     limit: int | None = None,
@@ -44,7 +43,7 @@ def retry(
         report.failed += 1
         log.error("delivery %d gave up after %d attempts: %s", row.id, attempts, error)
         return
-    delay = retry_after if retry_after is not None else outbox.backoff(attempts)
+    delay = outbox.backoff(attempts)
     store.release(
         outbox.db, row.id, now=now, next_attempt_at=now + timedelta(seconds=delay), error=error
     )
@@ -119,9 +118,7 @@ def is_stale(outbox: Outbox, row: DeliveryRow, now: datetime) -> bool:
     return store.is_stale(row, now=now, stale_after=outbox.settings.stale_after)
 
 
-def check_later(
-    outbox: Outbox, row: DeliveryRow, error: str, retry_after: float | None, report: DrainReport
-) -> None:
+def check_later(outbox: Outbox, row: DeliveryRow, error: str, report: DrainReport) -> None:
     now = outbox.clock()
     if row.attempts >= outbox.settings.max_attempts:
         # Out of attempts: give up without resending, so it cannot post twice either way.
@@ -129,7 +126,7 @@ def check_later(
         report.failed += 1
         log.error("delivery %d gave up after %d attempts: %s", row.id, row.attempts, error)
         return
-    delay = retry_after if retry_after is not None else outbox.backoff(max(row.attempts, 1))
+    delay = outbox.backoff(max(row.attempts, 1))
     store.hold_sending(
         outbox.db, row.id, now=now, check_at=now + timedelta(seconds=delay), error=error
     )

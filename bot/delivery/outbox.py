@@ -277,7 +277,7 @@ class Outbox:
             if row.attempts == 1:
                 log.exception("building delivery %d for %s failed", row.id, channel.key)
             error = f"could not build the card: {type(exc).__name__}: {exc}"
-            retry(self, row, error, None, report, limit=self.settings.max_refused_attempts)
+            retry(self, row, error, report, limit=self.settings.max_refused_attempts)
             return
         if prepared is None:
             return
@@ -325,12 +325,12 @@ class Outbox:
         except DeliveryError as exc:
             # The platform refused our payload (invalid_blocks, HTTP 400): the same card will be
             # refused again, so only a few tries (a later rebuild may differ), no traceback.
-            retry(self, claimed, str(exc), None, report, limit=self.settings.max_refused_attempts)
+            retry(self, claimed, str(exc), report, limit=self.settings.max_refused_attempts)
         except Exception as exc:
             # Unknown errors (a network library's own exception, a bug) may have posted: look
             # before resending.
             log.exception("delivery %d to %s raised", row.id, channel.key)
-            check_later(self, claimed, f"{type(exc).__name__}: {exc}", None, report)
+            check_later(self, claimed, f"{type(exc).__name__}: {exc}", report)
         else:
             self.outages.up(route)
             store.mark_sent(
