@@ -364,7 +364,8 @@ def _m013_summaries_name_outlets_by_site(db: sqlite_utils.Database) -> None:
 def _m014_delivery_waits(db: sqlite_utils.Database) -> None:
     # A send the platform did not take or answer (unreachable, 5xx, rate limited) no longer uses
     # one of the row's attempts, or an hour's outage dropped every queued story; the row counts
-    # such waits apart, so its own backoff still grows (bot.delivery.failures.wait_for_route).
+    # such failures apart, those with its route up only (the route's own outage backs it off),
+    # so a row that fails alone still backs off on its own (bot.delivery.failures._row_wait).
     _add_column(db, "deliveries", "waits", "INTEGER NOT NULL DEFAULT 0")
 
 
