@@ -7,6 +7,7 @@ the file: tokens come from the environment only (see `Secrets`).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
@@ -98,7 +99,9 @@ class Config:
         """NEWSDIGEST_DB, else the config's `database`, else newsdigest.db. A relative `database`
         is relative to the config file's directory: the file names a place of its deployment,
         which must not move with the directory a command is run from (a path typed on the
-        command line, NEWSDIGEST_DB, is relative to the current directory, as typed paths are)."""
+        command line, NEWSDIGEST_DB, is relative to the current directory, as typed paths are).
+        A database that exists only at the old reading, relative to the current directory, is
+        still the one used, with a warning, so an upgrade does not start on an empty one."""
         env = os.environ.get("NEWSDIGEST_DB")
         if env:
             return env
@@ -106,7 +109,29 @@ class Config:
             return DEFAULT_DB_PATH
         if self.path is None or self.database == ":memory:" or Path(self.database).is_absolute():
             return self.database
-        return str(self.path.parent / self.database)
+        beside = self.path.parent / self.database
+        if not beside.exists() and Path(self.database).exists():
+            # Before, a relative `database` was relative to the current directory. An existing
+            # deployment keeps its database there rather than starting an empty one beside the
+            # config file, and is told how to make the path mean one place.
+            _warn_moved_database(self.database, beside)
+            return self.database
+        return str(beside)
+
+
+_WARNED_MOVED: set[str] = set()
+
+
+def _warn_moved_database(database: str, beside: Path) -> None:
+    if database in _WARNED_MOVED:
+        return
+    _WARNED_MOVED.add(database)
+    logging.getLogger(__name__).warning(
+        "database = %r is read relative to the current directory, where %s exists; a relative "
+        "path in the config file now means %s (next to the file), which does not exist yet. "
+        "Using %s: write it as an absolute path in the config, or move the file next to it.",
+        database, os.path.abspath(database), beside, os.path.abspath(database),
+    )  # fmt: skip
 
 
 class PlatformConfigError(ValueError):

@@ -47,3 +47,29 @@ def test_newsdigest_db_stays_relative_to_the_current_directory(
     assert added.exit_code == 0, added.output
     assert (site / "elsewhere" / "here.db").exists()
     assert f"Created a new database at {site / 'elsewhere' / 'here.db'}\n" in added.stderr
+
+
+def test_an_existing_database_at_the_old_reading_is_still_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Before, `database = "newsdigest.db"` in config/newsdigest.toml, run from the deployment's
+    # directory, meant ./newsdigest.db. An upgrade must not move on to an empty
+    # config/newsdigest.db and leave the feeds, stories and delivery history behind.
+    deploy = tmp_path / "deploy"
+    (deploy / "config").mkdir(parents=True)
+    config = deploy / "config" / "newsdigest.toml"
+    config.write_text('database = "newsdigest.db"\n', encoding="utf-8")
+    monkeypatch.chdir(deploy)
+    monkeypatch.delenv("NEWSDIGEST_DB", raising=False)
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    runner = CliRunner()
+    with monkeypatch.context() as before:
+        # The old reading, as an existing deployment has it: a database in the current directory.
+        before.setenv("NEWSDIGEST_DB", "newsdigest.db")
+        assert runner.invoke(cli, ["feeds", "add", "https://a.example/rss"]).exit_code == 0
+
+    listed = runner.invoke(cli, ["feeds", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "a.example" in listed.stdout
+    assert not (deploy / "config" / "newsdigest.db").exists()
+    assert "write it as an absolute path in the config" in caplog.text

@@ -370,6 +370,9 @@ def run_service(config: Config) -> None:
     if path != ":memory:" and Path(path).is_dir():
         raise DatabaseOpenError(path, "cannot open: it is a directory")
     lock = lock_database(path)
+    # Which file this instance keeps its state in, in full: a relative path names a different
+    # file from another directory, and "where did my stories go" starts here.
+    log.info("database: %s", path if path == ":memory:" else os.path.abspath(path))
     try:
         core = NewsDigest(config)
     except BaseException:
