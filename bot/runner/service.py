@@ -370,15 +370,15 @@ def run_service(config: Config) -> None:
     if path != ":memory:" and Path(path).is_dir():
         raise DatabaseOpenError(path, "cannot open: it is a directory")
     lock = lock_database(path)
-    # Which file this instance keeps its state in, in full: a relative path names a different
-    # file from another directory, and "where did my stories go" starts here.
-    log.info("database: %s", path if path == ":memory:" else os.path.abspath(path))
     try:
         core = NewsDigest(config)
     except BaseException:
         if lock is not None:
             lock.release()
         raise
+    # Which file this instance keeps its state in, in full: a relative path names a different
+    # file from another directory, and "where did my stories go" starts here.
+    log.info("database: %s", path if path == ":memory:" else os.path.abspath(path))
     try:
         asyncio.run(Service(config, core=core, settings=settings).run_until_stopped())
     except SettingsError as exc:  # found at start, e.g. the health port is taken
