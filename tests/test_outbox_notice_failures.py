@@ -80,3 +80,52 @@ async def test_a_failed_notice_waits_its_own_backoff_then_goes_out(
     clock.now = T0 + timedelta(minutes=1)
     await outbox.drain()
     assert [m.text for m in chat.texts()] == ["a feed was disabled"]
+
+
+def test_a_notice_transient_failure_gives_its_attempt_back(db: sqlite_utils.Database) -> None:
+    # The reviewer's reproduction at the store: 'sending' takes an attempt, the platform's
+    # failure ('pending' again) gives it back.
+    channel = add_channel(db, "C1")
+    alert_store.enqueue_alert(db, channel.id, "feed:1", "a feed was disabled", now=T0)
+    alert_id = db.execute("SELECT id FROM alerts").fetchone()[0]
+    for _ in range(8):
+        alert_store.set_alert_state(db, alert_id, "sending", now=T0)
+        alert_store.set_alert_state(db, alert_id, "pending", now=T0, error="503")
+    assert alert_row(db)[1] == 0
+
+
+class FailsThenBreaks(FakeChatAdapter):
+    """Fails plain text posts with a 5xx `transient` times, then with an unrecognised error."""
+
+    transient = 8
+
+    async def post_text(self, channel, text):  # type: ignore[no-untyped-def]
+        if self.transient:
+            self.transient -= 1
+            raise TransientDeliveryError(HTTP_500)
+        raise RuntimeError("unexpected")
+
+
+async def test_transient_failures_leave_a_notice_its_attempts_and_grow_its_backoff(
+    db: sqlite_utils.Database,
+) -> None:
+    clock = Clock(T0)
+    outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clock)
+    chat = FailsThenBreaks("slack")
+    outbox.register(chat)
+    channel = add_channel(db, "C1")
+    alert_store.enqueue_alert(db, channel.id, "feed:1", "a feed was disabled", now=T0)
+    waits = []
+    while chat.transient:
+        await outbox.drain()
+        state, attempts, next_at = alert_row(db)
+        assert (state, attempts) == ("pending", 0)
+        retry_at = datetime.fromisoformat(next_at)
+        waits.append(retry_at - clock.now)
+        clock.now = retry_at
+    # The wait grows with the failures although no attempt counts them (from half a minute to
+    # a quarter of an hour or so after eight; jitter is +-20%).
+    assert waits[-1] > 6 * waits[0]
+    # One unrecognised error after eight platform failures uses one attempt, not the last one.
+    await outbox.drain()
+    assert alert_row(db)[:2] == ("pending", 1)

@@ -10,7 +10,8 @@ duplicate alert being accepted. Like every outbox row it is given up once queued
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.delivery.adapter import PermanentDeliveryError, TransientDeliveryError
@@ -45,10 +46,11 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
             # drain's story posts), so the notice waits on its own backoff and does not hold its
             # route back: a notice the platform always chokes on would otherwise stop every
             # channel's posts on each retry. A real outage is found and shown by the posts that
-            # fail too. No attempt is used; the stale rule ends a wait that never does.
+            # fail too. No attempt is used (`set_alert_state` gives back the one 'sending'
+            # took); the stale rule ends a wait that never does.
             delay = exc.retry_after
             if delay is None:
-                delay = outbox.backoff(alert.attempts + 1)
+                delay = _own_backoff(outbox, alert, now)
             store.set_alert_state(
                 outbox.db,
                 alert.id,
@@ -70,9 +72,28 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
             state = "failed" if alert.attempts + 1 >= outbox.settings.max_attempts else "pending"
             retry = now + timedelta(seconds=outbox.backoff(alert.attempts + 1))
             store.set_alert_state(
-                outbox.db, alert.id, state, now=now, error=str(exc), next_attempt_at=retry
+                outbox.db,
+                alert.id,
+                state,
+                now=now,
+                error=str(exc),
+                next_attempt_at=retry,
+                attempt_used=True,
             )
         else:
             outbox.outages.up(route)
             store.set_alert_state(outbox.db, alert.id, "sent", now=outbox.clock())
             report.alerts += 1
+
+
+def _own_backoff(outbox: Outbox, alert: store.AlertRow, now: datetime) -> float:
+    """Seconds a notice the platform failed waits before it is tried again.
+
+    Its transient failures use no attempt, so `attempts` cannot count them; the notice's age
+    does instead. Waiting about as long as it has been queued doubles the wait on each failure,
+    i.e. `Outbox.backoff` at the failure count that age implies (same base, cap and jitter as
+    every row's). Not `bot.delivery.failures`' route wait: that marks the route down, which a
+    notice must not do (see `send_alerts`)."""
+    base = outbox.settings.base_backoff
+    age = max((now - alert.created_at).total_seconds(), base)
+    return outbox.backoff(1 + math.floor(math.log2(age / base)))

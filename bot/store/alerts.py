@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.store.database import iso
+from bot.store.database import iso, parse_iso
 from bot.store.deliveries import stale_cutoff
 from bot.store.durable import durable
 
@@ -23,6 +23,7 @@ class AlertRow:
     text: str
     state: str
     attempts: int
+    created_at: datetime  # when it was queued: its own backoff grows with its age
 
 
 def enqueue_alert(
@@ -49,6 +50,7 @@ def due_alerts(db: sqlite_utils.Database, now: datetime) -> list[AlertRow]:
             text=r["text"],
             state=r["state"],
             attempts=r["attempts"],
+            created_at=parse_iso(r["created_at"]) or now,
         )
         for r in rows
     ]
@@ -62,13 +64,32 @@ def set_alert_state(
     now: datetime,
     error: str | None = None,
     next_attempt_at: datetime | None = None,
+    attempt_used: bool = False,
 ) -> None:
+    """Moves a notice to `state`. Going 'sending' uses an attempt, so a notice that crashes the
+    process mid-send is counted too; a 'sending' notice set back to 'pending' gets it back unless
+    `attempt_used` (a failure that is the notice's own, an error nobody recognised): a platform
+    that fails or cannot be reached, or a channel that refuses us, says nothing about the notice,
+    as with deliveries' `unclaim`."""
     with durable(db):
+        # SQLite evaluates every SET expression on the row as it was, so `state` below is the
+        # state before this update.
         db.execute(
-            "UPDATE alerts SET state = ?, last_error = ?, next_attempt_at = ?,"
-            " attempts = attempts + (? = 'sending'), sent_at = CASE WHEN ? = 'sent' THEN ?"
-            " ELSE sent_at END WHERE id = ?",
-            [state, error, iso(next_attempt_at), state, state, iso(now), alert_id],
+            "UPDATE alerts SET attempts = MAX(attempts + (? = 'sending')"
+            " - (state = 'sending' AND ? = 'pending' AND NOT ?), 0),"
+            " state = ?, last_error = ?, next_attempt_at = ?,"
+            " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?",
+            [
+                state,
+                state,
+                attempt_used,
+                state,
+                error,
+                iso(next_attempt_at),
+                state,
+                iso(now),
+                alert_id,
+            ],
         )
 
 
