@@ -14,9 +14,11 @@ from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.delivery.adapter import PostedMessage, TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.runner.digests import alert_disabled_feeds
 from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
+from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
@@ -115,3 +117,46 @@ def test_the_row_check_and_the_bulk_expiry_are_one_rule(db: sqlite_utils.Databas
     judged = {r.id for r in rows if store.is_stale(r, now=now, stale_after=STALE_AFTER)}
     assert store.expire_stale(db, now=now, stale_after=STALE_AFTER) == len(judged) == 2
     assert {r.id for r in store.in_state(db, "failed")} == judged
+
+
+def disabled_feed_notice(db: sqlite_utils.Database, clock: Clock, channel: ChannelRow) -> int:
+    """The feed behind the channel's posted story is disabled while the channel is paused; the
+    notice is queued (as every pass does) and the channel stays paused past `stale_after`."""
+    feed = feed_store.add_feed(db, "https://acme.test/feed")
+    db.execute("UPDATE articles SET feed_id = ? WHERE story_id = 's1'", [feed.id])
+    feed_store.update_feed(db, feed.id, disabled_reason="gone (410)", disabled_at=T0)
+    channel_store.update_channel(db, channel.id, paused_reason="slack refused to post")
+    assert alert_disabled_feeds(db, now=T0) == 1
+    clock.now = T0 + STALE_AFTER + timedelta(hours=1)
+    return feed.id
+
+
+async def test_a_feed_disabled_notice_waits_out_a_long_pause_while_the_feed_stays_disabled(
+    db: sqlite_utils.Database,
+) -> None:
+    """Reviewer's reproduction: failed as stale, it was never queued again (one notice per
+    disabling), so the channel was never told of a feed that stays disabled."""
+    chat = FakeChatAdapter("slack")
+    clock, outbox, channel = posted_story(db, chat)
+    await outbox.drain()
+    disabled_feed_notice(db, clock, channel)
+    report = await outbox.drain()
+    assert report.failed == 0 and not chat.texts()
+    channel_store.update_channel(db, channel.id, paused_reason=None)  # /watchlist resume
+    alert_disabled_feeds(db, now=clock.now)
+    await outbox.drain()
+    assert len(chat.texts()) == 1
+    assert db.execute("SELECT state FROM alerts").fetchall() == [("sent",)]
+
+
+async def test_a_feed_disabled_notice_goes_stale_once_the_feed_is_enabled_again(
+    db: sqlite_utils.Database,
+) -> None:
+    chat = FakeChatAdapter("slack")
+    clock, outbox, channel = posted_story(db, chat)
+    await outbox.drain()
+    feed_id = disabled_feed_notice(db, clock, channel)
+    feed_store.enable_feed(db, feed_id)
+    report = await outbox.drain()
+    assert report.failed == 1
+    assert db.execute("SELECT state, last_error FROM alerts").fetchall() == [("failed", "stale")]

@@ -4,7 +4,8 @@ A notice is simpler than a story post: nothing threads on it and repeating one i
 is sent at-least-once rather than reconciled: after a crash (`requeue_stale_alerts`) and after a
 failure that may have landed all the same (a timeout, a 5xx), it is resent unchecked, a rare
 duplicate alert being accepted. Like every outbox row it is given up once queued longer than
-`stale_after` (`bot.store.alerts.expire_stale`).
+`stale_after` (`bot.store.alerts.expire_stale`), except a "feed disabled" notice while its feed
+stays disabled: still news, and queued only once per disabling.
 """
 
 from __future__ import annotations

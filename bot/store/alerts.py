@@ -102,10 +102,21 @@ def requeue_stale_alerts(db: sqlite_utils.Database) -> int:
 
 def expire_stale(db: sqlite_utils.Database, *, now: datetime, stale_after: timedelta) -> int:
     """Notices still pending past the stale rule (`bot.store.deliveries.stale_cutoff`), failed as
-    "stale": a notice the platform kept failing for two days is not sent after all."""
+    "stale": a notice the platform kept failing for two days is not sent after all.
+
+    Except a "feed disabled" notice while its feed is still disabled (the same disabling): that
+    is still news, and nothing else would tell the channel, since `alert_disabled_feeds` queues
+    one notice per disabling (`feeds.alert_sent_at`). Exempting it is simpler than failing it and
+    requeuing a fresh one (a new key, and `alert_sent_at` cleared in step): it waits, e.g. for a
+    channel paused over a weekend to be resumed, as long as the feed stays disabled, and is failed
+    stale on the first drain after the feed is re-enabled or disabled anew (then with a notice of
+    its own). Its retries are still bounded by its backoff (hourly at most) and attempts."""
     with durable(db):
         return db.execute(
             "UPDATE alerts SET state = 'failed', last_error = 'stale'"
-            " WHERE state = 'pending' AND created_at < ?",
+            " WHERE state = 'pending' AND created_at < ?"
+            " AND NOT EXISTS (SELECT 1 FROM feeds f WHERE f.disabled_reason IS NOT NULL"
+            # The key `bot.runner.digests.alert_disabled_feeds` gives the notice.
+            " AND alerts.key = 'feed-disabled:' || f.id || ':' || COALESCE(f.disabled_at, ''))",
             [iso(stale_cutoff(now, stale_after))],
         ).rowcount
