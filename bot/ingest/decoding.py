@@ -58,7 +58,8 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     declaration; the HTTP Content-Type charset (never for JSON whose bytes are UTF-8); UTF-8.
     Then the bytes are checked against it: not valid UTF-8 where UTF-8 is declared or assumed,
     the bytes that are not are read as windows-1252; a single-byte charset declared, but the
-    bytes are valid UTF-8 with non-ASCII in them, UTF-8 it is.
+    bytes are valid UTF-8 with non-ASCII in them, UTF-8 it is. ISO-8859-1 means windows-1252,
+    as it does to browsers.
 
     Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
     honour the header, and the same bytes then reach whichever of the two succeeds.
@@ -73,6 +74,11 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
         if codec is not None and codec.startswith(_SINGLE_BYTE_PREFIXES) and _is_utf8(body):
             # Relabelled, since both parsers would read the declaration again.
             return declaration.expand(rb"\1\2utf-8\2") + body[declaration.end() :]
+        if codec == "iso8859-1":
+            # Read as windows-1252, as over HTTP below and in browsers (the five bytes it
+            # leaves undefined stay Latin-1), and relabelled since it is UTF-8 now.
+            text = body[declaration.end() :].decode("cp1252", "newsdigest-cp1252")
+            return declaration.expand(rb"\1\2utf-8\2") + text.encode("utf-8")
         return body
     charset = _http_charset(content_type)
     if charset is None:
