@@ -1,8 +1,11 @@
-"""Which charset bytes are read in when their label and their evidence disagree: an ISO-8859-1
-XML declaration means windows-1252, as the same label over HTTP does. Fixtures written for
-these tests."""
+"""Which charset bytes are read in when their label and their evidence disagree: bytes that
+are not UTF-8 where UTF-8 is declared are read in the server's charset when the bytes bear it
+out, and an ISO-8859-1 XML declaration means windows-1252, as the same label over HTTP does.
+Fixtures written for these tests."""
 
 from __future__ import annotations
+
+import pytest
 
 from bot.ingest.parser import parse_feed
 
@@ -16,6 +19,36 @@ def _rss(title: bytes, declaration: bytes = b"") -> bytes:
 
 def _title(body: bytes, content_type: str | None = None) -> str:
     return parse_feed(body, content_type=content_type).entries[0].title
+
+
+UTF8_DECL = b'<?xml version="1.0" encoding="utf-8"?>'
+
+
+@pytest.mark.parametrize(
+    ("charset", "title"),
+    [
+        ("windows-1251", "Курс рубля упал за неделю"),
+        ("koi8-r", "Выборы в городской совет"),
+        ("shift_jis", "大阪で新しい駅が開業"),
+        ("euc-kr", "부산 항구 확장 공사 시작"),
+    ],
+)
+def test_a_stock_utf8_declaration_yields_to_the_http_charset_the_bytes_bear_out(
+    charset: str, title: str
+) -> None:
+    # The CMS template says utf-8 whatever the site writes; the server knows better.
+    content_type = f"application/rss+xml; charset={charset}"
+    assert _title(_rss(title.encode(charset), UTF8_DECL), content_type) == title
+    # Bytes that are UTF-8 keep the declaration's word.
+    assert _title(_rss(title.encode("utf-8"), UTF8_DECL), content_type) == title
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "utf-16-le", "cp037"])
+def test_an_http_charset_that_is_not_ascii_compatible_is_no_evidence(charset: str) -> None:
+    # These bytes would decode in it without error, into nonsense.
+    title = "Zoë’s “naïve” résumé"
+    body = _rss(title.encode("cp1252"), UTF8_DECL)
+    assert _title(body, f"text/xml; charset={charset}") == title
 
 
 def test_an_iso_8859_1_xml_declaration_is_read_as_windows_1252() -> None:

@@ -57,9 +57,10 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     wrongly; otherwise unchanged. The charset is, first match wins: a byte-order mark; the XML
     declaration; the HTTP Content-Type charset (never for JSON whose bytes are UTF-8); UTF-8.
     Then the bytes are checked against it: not valid UTF-8 where UTF-8 is declared or assumed,
-    the bytes that are not are read as windows-1252; a single-byte charset declared, but the
-    bytes are valid UTF-8 with non-ASCII in them, UTF-8 it is. ISO-8859-1 means windows-1252,
-    as it does to browsers.
+    they are read in the HTTP charset if it is another and defines every byte, else the bytes
+    that are not UTF-8 are read as windows-1252; a single-byte charset declared, but the bytes
+    are valid UTF-8 with non-ASCII in them, UTF-8 it is. ISO-8859-1 means windows-1252, as it
+    does to browsers.
 
     Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
     honour the header, and the same bytes then reach whichever of the two succeeds.
@@ -70,7 +71,9 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     if declaration:
         codec = _codec(declaration.group(3).decode("ascii", "replace"))
         if codec == "utf-8":
-            return _repair_utf8(body)
+            # A template's stock declaration is weaker evidence than a server's charset that
+            # the bytes bear out: a windows-1251 site's feed is not windows-1252 one by one.
+            return _decode_http(body, content_type) or _repair_utf8(body)
         if codec is not None and codec.startswith(_SINGLE_BYTE_PREFIXES) and _is_utf8(body):
             # Relabelled, since both parsers would read the declaration again.
             return declaration.expand(rb"\1\2utf-8\2") + body[declaration.end() :]
@@ -101,6 +104,28 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
         except UnicodeDecodeError:
             continue
     return body  # the header lied (those bytes are not in its charset): let the parsers sniff
+
+
+def _decode_http(body: bytes, content_type: str | None) -> bytes | None:
+    """`body`, which is not UTF-8, as UTF-8 read in the HTTP charset when that is neither
+    UTF-8 nor windows-1252 (nor its ISO-8859-1 alias, which `_repair_utf8` reads the same but
+    keeps any UTF-8 in the mix) and every byte is defined in it; otherwise None. Only an
+    ASCII-compatible charset counts: read as UTF-16 or EBCDIC, an ASCII-compatible document
+    decodes without error into nonsense."""
+    if _is_utf8(body, or_ascii=True):
+        return None
+    codec = _codec(_http_charset(content_type) or "")
+    if codec is None or codec in ("utf-8", "ascii", "cp1252", "iso8859-1"):
+        return None
+    try:
+        if _ASCII_PROBE.decode(codec) != _ASCII_PROBE.decode("ascii"):
+            return None
+        return body.decode(codec).encode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+_ASCII_PROBE = bytes(range(0x20, 0x7F))
 
 
 def _http_charset(content_type: str | None) -> str | None:
