@@ -58,9 +58,9 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     declaration; the HTTP Content-Type charset (never for JSON whose bytes are UTF-8); UTF-8.
     Then the bytes are checked against it: not valid UTF-8 where UTF-8 is declared or assumed,
     they are read in the HTTP charset if it is another and defines every byte, else the bytes
-    that are not UTF-8 are read as windows-1252; a single-byte charset declared, but the bytes
-    are valid UTF-8 with non-ASCII in them, UTF-8 it is. ISO-8859-1 means windows-1252, as it
-    does to browsers.
+    that are not UTF-8 are read as windows-1252 if they look like it (`_looks_cp1252`); a
+    single-byte charset declared, but the bytes are valid UTF-8 with non-ASCII in them, UTF-8 it
+    is. ISO-8859-1 means windows-1252, as it does to browsers.
 
     Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
     honour the header, and the same bytes then reach whichever of the two succeeds.
@@ -156,14 +156,43 @@ def _repair_utf8(body: bytes) -> bytes:
     """`body`, meant as UTF-8, with each byte that is not UTF-8 read as windows-1252 (Latin-1
     for the five bytes windows-1252 leaves undefined): the usual mix is a UTF-8 template with
     text pasted in from a windows-1252 source, where reading the whole as windows-1252 would
-    garble the rest."""
+    garble the rest.
+
+    Only when the bad bytes look like windows-1252 text, though: undeclared Big5, Shift JIS,
+    EUC or KOI8-R read that way is Latin mojibake that gets indexed as words, where the
+    parsers' U+FFFD at least indexes as nothing, so such a document is left to them."""
     if body.isascii():
         return body
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        return body.decode("utf-8", "newsdigest-cp1252").encode("utf-8")
+        if _looks_cp1252(body):
+            return body.decode("utf-8", "newsdigest-cp1252").encode("utf-8")
     return body
+
+
+# A run of non-ASCII characters, once valid UTF-8 is decoded and each invalid byte is a lone
+# surrogate (U+DC80-U+DCFF) standing for itself.
+_NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f]+")
+
+
+def _looks_cp1252(body: bytes) -> bool:
+    """Whether the bytes of `body` that are not UTF-8 sit as in windows-1252 text: one or two
+    together between ASCII ('café', '“ouvert”', 'ação') in at least nine runs of ten. Every
+    character of CJK double-byte encodings is two high bytes, and a Cyrillic, Greek, Hebrew or
+    Thai single-byte word is a high byte per letter, so their runs are three bytes or longer
+    (Japanese and Chinese samples: about half of them; Western windows-1252 text: almost none)."""
+    text = body.decode("utf-8", "surrogateescape")
+    short = long = 0
+    for match in _NON_ASCII_RUN_RE.finditer(text):
+        run = match.group()
+        if not any("\udc80" <= c <= "\udcff" for c in run):
+            continue  # valid UTF-8 in a mixed document: no evidence either way
+        if len(run) <= 2:
+            short += 1
+        else:
+            long += 1
+    return long * 10 <= short + long
 
 
 def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
