@@ -6,7 +6,7 @@ Attempts are for failures that are the row's own: its payload refused, its card 
 error nobody recognised. A platform that cannot be reached, fails (5xx) or rate-limits us
 (`TransientDeliveryError`) says nothing about the row: it waits as long as that lasts, with a
 growing backoff, and only `OutboxSettings.stale_after` ends it (for every kind of row:
-`bot.store.deliveries.stale_cutoff`), or an hour's outage would drop every story queued meanwhile.
+`bot.store.stale.stale_cutoff`), or an hour's outage would drop every story queued meanwhile.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def _row_wait(
 
 
 def is_stale(outbox: Outbox, row: DeliveryRow, now: datetime) -> bool:
-    """Queued longer than `stale_after`: old news, given up (`bot.store.deliveries.stale_cutoff`)."""
+    """Queued longer than `stale_after`: old news, given up (`bot.store.stale.stale_cutoff`)."""
     return store.is_stale(row, now=now, stale_after=outbox.settings.stale_after)
 
 

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.store.database import iso, parse_iso
-from bot.store.deliveries import stale_cutoff
 from bot.store.durable import durable
+from bot.store.stale import stale_cutoff
 
 
 @dataclass(slots=True)
@@ -101,7 +101,7 @@ def requeue_stale_alerts(db: sqlite_utils.Database) -> int:
 
 
 def expire_stale(db: sqlite_utils.Database, *, now: datetime, stale_after: timedelta) -> int:
-    """Notices still pending past the stale rule (`bot.store.deliveries.stale_cutoff`), failed as
+    """Notices still pending past the stale rule (`bot.store.stale.stale_cutoff`), failed as
     "stale": a notice the platform kept failing for two days is not sent after all.
 
     Except a "feed disabled" notice while its feed is still disabled (the same disabling): that

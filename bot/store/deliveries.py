@@ -20,6 +20,7 @@ import sqlite_utils
 
 from bot.store.database import iso, parse_iso
 from bot.store.durable import durable
+from bot.store.stale import stale_cutoff
 
 STATES = ("pending", "sending", "sent", "failed")
 
@@ -297,18 +298,6 @@ def due(
         " ORDER BY turn, id LIMIT ?",
         [json.dumps(sorted(channels)), iso(now), limit],
     )
-
-
-# The one stale rule (`OutboxSettings.stale_after`, the story window), for every kind of row: a
-# story post, a thread update (to a thread days old, after a long pause, it is noise; a resumed
-# channel's updates are planned afresh) and a notice (`bot.store.alerts.expire_stale`). A row
-# queued before the cutoff is given up, never sent. `is_stale` judges a row in hand (one that may
-# have landed, whose lookup keeps failing) and `expire_stale` every waiting row at once, both by
-# `stale_cutoff`, so the two cannot drift apart.
-
-
-def stale_cutoff(now: datetime, stale_after: timedelta) -> datetime:
-    return now - stale_after
 
 
 def is_stale(row: DeliveryRow, *, now: datetime, stale_after: timedelta) -> bool:
