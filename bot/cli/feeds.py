@@ -8,13 +8,11 @@ import click
 from rich.table import Column, Table
 
 from bot.cli.context import CliContext, pass_cli
-from bot.cli.opml_names import mark_names, marked_names
 from bot.cli.output import MiddleCut, duration, fit_table, table_console
 from bot.cli.progress import progress_bar
 from bot.config import ConfigError, parse_duration
 from bot.feedaddress import blocked_address
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
-from bot.ingest.normalize import xml_text
 from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, read_opml
 from bot.render.text import clean
 from bot.store import feeds as feed_store
@@ -129,7 +127,6 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     try:
         data = opml_file.read_bytes()
         contents = read_opml(data)
-        names = marked_names(data)
     except OpmlError as exc:
         raise click.ClickException(f"{opml_file}: {exc}") from None
     except OSError as exc:
@@ -152,7 +149,7 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
                         url,
                         # A newsdigest export says which outlines carry a configured name;
                         # another reader's outline title is taken for the name, as it always was.
-                        name=names.get(entry.url, entry.title),
+                        name=entry.name if entry.named else entry.title,
                         interval=entry.interval or cli.config.polling.default_interval,
                         origin="opml",
                     )
@@ -202,9 +199,12 @@ def feeds_export(cli: CliContext, output: Path | None, force: bool) -> None:
         raise click.ClickException(f"{output} already exists (--force replaces it)")
     rows = feed_store.list_feeds(cli.reader.db)
     # The outline's text is the name the feed shows under (OPML wants one); whether that is a
-    # configured name or only the feed's title is said apart, for `feeds import` (opml_names).
-    feeds = [OpmlFeed(url=f.url, title=f.display_name, interval=f.poll_interval) for f in rows]
-    data = mark_names(export_opml(feeds), {xml_text(f.url): f.name for f in rows})
+    # configured name or only the feed's title is said apart (newsdigest:name), for `feeds import`.
+    feeds = [
+        OpmlFeed(url=f.url, title=f.display_name, interval=f.poll_interval, name=f.name, named=True)
+        for f in rows
+    ]
+    data = export_opml(feeds)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:

@@ -8,6 +8,13 @@ resolves no entities, loads no DTD and refuses inline ones: an OPML file is user
 A feed's poll interval travels in a namespaced attribute of its outline,
 `newsdigest:interval="7200"` (seconds), which other readers ignore; read back, it is clamped to
 the bounds `feeds add --interval` accepts, and an unreadable one is left out (the default).
+
+So does the name a feed is configured under, `newsdigest:name` (empty for none). OPML needs a
+`text` on every outline, so an export writes the feed's own title where no name is set; read back
+as a name, that title would be fixed (the site-name cut "Omega Times - World" → "Omega Times"
+would stop applying, a later retitling be ignored), so a round trip would change the cards. An
+outline without the attribute (another reader's file, an older export) has its title taken for
+the name, as before.
 """
 
 from __future__ import annotations
@@ -33,11 +40,15 @@ class OpmlFeed:
     html_url: str | None = None
     category: str | None = None  # the enclosing outline's title, for nested (folder) exports
     interval: int | None = None  # poll interval in seconds (newsdigest:interval), None: default
+    # The configured name (newsdigest:name, None: none), when `named`: the outline carries one.
+    name: str | None = None
+    named: bool = False
 
 
 # The namespace of newsdigest's own outline attributes (a name, never fetched).
 NEWSDIGEST_NS = "https://newsdigest.invalid/opml"
 _INTERVAL_ATTR = f"{{{NEWSDIGEST_NS}}}interval"
+_NAME_ATTR = f"{{{NEWSDIGEST_NS}}}name"
 
 
 @dataclass(slots=True, frozen=True)
@@ -113,7 +124,19 @@ def _walk(parent: etree._Element, category: str | None, out: OpmlContents, seen:
             else:
                 seen.add(url)
                 interval = _interval(el.get(_INTERVAL_ATTR))
-                out.feeds.append(OpmlFeed(url, title, _attr(el, "htmlUrl"), category, interval))
+                marked = el.get(_NAME_ATTR)
+                name = (marked.strip() or None) if marked is not None else None
+                out.feeds.append(
+                    OpmlFeed(
+                        url,
+                        title,
+                        _attr(el, "htmlUrl"),
+                        category,
+                        interval,
+                        name,
+                        named=marked is not None,
+                    )
+                )
         # Children of a feed outline are unusual but legal; they inherit the nearest folder.
         _walk(el, category if url else (title or category), out, seen)
 
@@ -153,5 +176,7 @@ def export_opml(feeds: Sequence[OpmlFeed], title: str = "newsdigest feeds") -> b
             attrs["htmlUrl"] = xml_text(feed.html_url)
         if feed.interval is not None:
             attrs[_INTERVAL_ATTR] = str(feed.interval)
+        if feed.named:
+            attrs[_NAME_ATTR] = xml_text(feed.name or "").strip()
         etree.SubElement(parent, "outline", attrs)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
