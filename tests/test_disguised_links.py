@@ -104,14 +104,15 @@ def test_discord_checks_the_raw_label_not_its_escaped_form() -> None:
 
 
 def test_the_note_names_a_look_alike_host_in_its_ascii_form() -> None:
-    # The note is the real host, so it must not itself read as the site it imitates.
+    # The note is the real host, so it must not itself read as the site it imitates. The link
+    # opens that same ASCII host: the one the check read, whatever the client's IDNA mapping.
     url = "https://\u0430pple.com/login"
     assert note_host(url) == "xn--pple-43d.com"
     assert slack_link(url, "apple.com sign-in") == (
-        "<https://\u0430pple.com/login|apple.com sign-in> (xn--pple-43d.com)"
+        "<https://xn--pple-43d.com/login|apple.com sign-in> (xn--pple-43d.com)"
     )
     assert masked_link("apple.com sign-in", url) == (
-        "[apple.com sign-in](https://%D0%B0pple.com/login) (xn--pple-43d.com)"
+        "[apple.com sign-in](https://xn--pple-43d.com/login) (xn--pple-43d.com)"
     )
 
 
@@ -268,11 +269,11 @@ def test_discord_title_cut_into_another_address_shows_the_real_host() -> None:
 
 
 def test_discord_title_naming_its_own_internationalised_host_gets_no_note() -> None:
-    # The embed url is percent-encoded ("m%C3%BCnchen.example"); the check reads the source's.
+    # The embed url holds the ASCII form of the host; the label names it in Unicode.
     card = _card_linking("München.example opens its new tram line", "Story", MUNICH)
     (embed,) = card_embeds(card)
     shown = embed.to_dict()
-    assert shown["url"] == "https://m%C3%BCnchen.example/tram"
+    assert shown["url"] == "https://xn--mnchen-3ya.example/tram"
     assert shown["title"] == "München.example opens its new tram line"
 
 

@@ -7,8 +7,6 @@ first (`clean`), because rich passes ESC sequences in Text straight to the termi
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -28,6 +26,7 @@ from bot.render.text import (
     safe_url,
     split_angles,
     story_command,
+    url_host,
 )
 
 _HEAD = Style(bold=True)
@@ -42,11 +41,12 @@ def _linked(label: str, url: str | None, style: Style | None = None) -> Text:
 
 
 def _host(url: str | None) -> Text:
-    """' (example.com)', linked: terminals without hyperlinks still show where it points."""
+    """' (example.com)', linked: terminals without hyperlinks still show where it points. The
+    host is read from the URL the link opens, so the two cannot disagree."""
     safe = safe_url(url)
     if safe is None:
         return Text()
-    return Text(" (") + _linked(urlsplit(safe).hostname or "", safe, _DIM) + Text(")")
+    return Text(" (") + _linked(url_host(safe), safe, _DIM) + Text(")")
 
 
 def _hanging(marker: str, *lines: Text) -> Table:

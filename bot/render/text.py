@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from bot.cards import Digest, StoryCard
-from bot.ingest.netguard import classify_ip, host_literal
 from bot.models import Angle
+
+# Re-exported: the renderers and adapters take all their shared helpers from here.
+from bot.render.links import safe_url as safe_url
+from bot.render.links import url_host as url_host
 
 SHORT_ANGLES = 3
 
@@ -82,18 +84,11 @@ _URLISH_RE = re.compile(
 _IDEOGRAPHIC_DOT_RE = re.compile(r"\u3002(?=[a-z0-9])", re.IGNORECASE)
 
 
-def url_host(url: str | None) -> str:
-    try:
-        return (urlsplit(url or "").hostname or "").removeprefix("www.")
-    except ValueError:
-        return ""
-
-
 def note_host(url: str | None) -> str:
-    """The host to show beside a disguised link: `url_host` with an internationalised name in
-    the ASCII ("xn--") form the browser resolves, so the note cannot itself be a look-alike
-    ("аpple.com" with a Cyrillic а shows as "xn--pple-43d.com")."""
-    return _host_key(url_host(url))
+    """The host to show beside a disguised link: the one a browser opens, in the ASCII ("xn--")
+    form it resolves, so the note cannot itself be a look-alike ("аpple.com" with a Cyrillic а
+    shows as "xn--pple-43d.com")."""
+    return url_host(url)
 
 
 def disguised_link(label: str, url: str | None) -> bool:
@@ -103,13 +98,13 @@ def disguised_link(label: str, url: str | None) -> bool:
 
     `label` is the raw feed text, not a platform's escaped form of it: escaping adds characters
     (Discord's zero-width space after "https") that would hide the address from the check."""
-    host = _host_key(url_host(url))
+    host = url_host(url)
     read = _as_read(label)
     if len(read) > _CHECK_CHARS:
         return True
     for match in _URLISH_RE.finditer(read):
         found = match.group(0)
-        shown = _host_key(url_host(found if "://" in found else "http://" + found))
+        shown = url_host(found if "://" in found else "http://" + found)
         if not shown or not host or (shown != host and not host.endswith("." + shown)):
             return True
     return False
@@ -132,18 +127,6 @@ def _as_read(label: str) -> str:
     return _IDEOGRAPHIC_DOT_RE.sub(".", shown)
 
 
-def _host_key(host: str) -> str:
-    """A host name in one comparable form: an internationalised label in its ASCII ("xn--")
-    form, as the browser resolves it, so "münchen.example" and "xn--mnchen-3ya.example" match."""
-    dotted = unicodedata.normalize("NFKC", host).replace("\u3002", ".")
-    return ".".join(_ascii_label(part) for part in dotted.split("."))
-
-
-def _ascii_label(part: str) -> str:
-    part = part.lower()
-    return part if part.isascii() else "xn--" + part.encode("punycode").decode("ascii")
-
-
 def clean(text: str | None) -> str:
     """One display line: control characters (ESC included) become spaces, invisible format
     characters go, runs of space squash."""
@@ -155,45 +138,6 @@ def clean(text: str | None) -> str:
         if ch not in _INVISIBLE
     ]
     return _SPACES_RE.sub(" ", "".join(kept)).strip()
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is a plain http(s) link with a host, else None (render as text, no link)."""
-    if not url:
-        return None
-    url = url.strip()
-    # Browsers drop tabs/newlines inside URLs ("java\tscript:"), so any such character is
-    # suspicious enough to refuse rather than normalise. Format characters (Cf: bidi overrides,
-    # zero-width joiners, soft hyphens) are invisible or reorder what is shown, so a printed URL
-    # could read as a different site than the one it opens.
-    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if _internal_host(parts.hostname):
-        return None
-    return url
-
-
-def _internal_host(host: str) -> bool:
-    """Whether `host` names this machine or a network behind it: localhost, or an address the
-    fetcher refuses by default (loopback, private, link-local such as the cloud metadata address,
-    reserved), in any spelling a browser accepts. A feed's link there is not a news page but a
-    one-click request from a reader's browser into their own network, so it is shown as text.
-    Links by name to an intranet host stay links: only DNS could tell, and renderers never ask."""
-    # Browsers read the ideographic and fullwidth stops in a host as dots ("127。0。0。1").
-    name = host.translate(_HOST_DOTS).rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    address = host_literal(name)
-    return address is not None and classify_ip(address) is not None
-
-
-_HOST_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 
 
 def bare_quote(quote: str | None) -> str:
