@@ -8,6 +8,7 @@ becomes several messages instead of an `invalid_blocks` error. All feed text goe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -251,21 +252,58 @@ def card_messages(
 
 
 def update_message(card: StoryCard, new_outlets: list[str]) -> SlackMessage:
-    """The thread reply when a posted story grows: who joined, and what they add."""
+    """The thread reply when a posted story grows: who joined, and what they add.
+
+    One message, so a reply never arrives half in the thread; what does not fit is named with
+    the `/story` command that shows it, as on a compact card, never dropped silently."""
     names = [esc(n, _NAME_CHARS) for n in new_outlets if n] or ["new reporting"]
     noun = "source" if card.source_count == 1 else "sources"
     lead = f"*Update:* {', '.join(names)} joined. Now {card.source_count} {noun} tracking."
-    blocks = sections(lead, [])
     bullets, angles = card.added_by(new_outlets)
-    if bullets:
-        lines = [_bullet_text(card, b) for b in bullets]
-        blocks += sections("*In the TL;DR with them*", lines)
-    if angles:
-        blocks += sections("*New angles*", [_angle_text(n, a) for n, a in enumerate(angles, 1)])
+    bullet_lines = [_bullet_text(card, b) for b in bullets]
+    angle_lines = [_angle_text(n, a) for n, a in enumerate(angles, 1)]
+    more = f"`/story {esc(card.slug, _NAME_CHARS)}`"
     text = truncate(
         f"Update on {slack_escape(card.headline)}: {card.source_count} {noun}", MAX_FALLBACK_CHARS
     )
-    return pack([blocks], fallback=text)[0]
+
+    def build(kept_bullets: int, kept_angles: int) -> list[Block]:
+        blocks = sections(lead, [])
+        if bullet_lines:
+            lines = bullet_lines[:kept_bullets]
+            if hidden := len(bullet_lines) - kept_bullets:
+                lines.append(f"_+{hidden} more: {more}_")
+            blocks += sections("*In the TL;DR with them*", lines)
+        if angle_lines:
+            lines = angle_lines[:kept_angles]
+            if hidden := len(angle_lines) - kept_angles:
+                lines.append(f"_+{hidden} more: {more}_")
+            blocks += sections("*New angles*", lines)
+        return blocks
+
+    def fits(blocks: list[Block]) -> bool:
+        return len(pack([blocks], fallback=text)) == 1
+
+    # Angles go first (the TL;DR says what the story is), then bullets from the end. Fewer
+    # lines never take more room, so the most that fit is found by bisection.
+    kept_bullets = len(bullet_lines)
+    kept_angles = _most_that_fit(len(angle_lines), lambda k: fits(build(kept_bullets, k)))
+    if kept_angles == 0:
+        kept_bullets = _most_that_fit(kept_bullets, lambda k: fits(build(k, 0)))
+    return SlackMessage(text=text, blocks=build(kept_bullets, kept_angles))
+
+
+def _most_that_fit(total: int, fits: Callable[[int], bool]) -> int:
+    """The largest k in 0..total with fits(k), for a `fits` that holds for every k below one
+    that does (0 is taken when nothing fits)."""
+    low, high = 0, total
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 # --- digests and replies -------------------------------------------------------------------------
