@@ -17,6 +17,7 @@ from bot.render.text import clean, disguised_link, note_host, safe_url, url_host
 # or closing our own bold/italic/code spans, without mangling identifiers.
 _MARKERS = {"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"}
 _EDGE_MARKER_RE = re.compile(r"(?<![\w])[*_~`]|[*_~`](?![\w])")
+_WORD_RE = re.compile(r"\w")
 # "@here" is only a mention with link_names (never set here), but a broken word costs nothing and
 # keeps the text inert if a proxy or a later Slack change starts parsing it.
 _BROADCAST_RE = re.compile(r"@(?=(?:here|channel|everyone)\b)", re.IGNORECASE)
@@ -64,7 +65,22 @@ def truncate(text: str, limit: int, *, escaped: bool = True) -> str:
         # An entity cut in half ("&am") would show as garbage; drop the partial one. Only at the
         # end: an earlier `&` without `;` after it (plain "AT&T") is text, not a cut entity.
         cut = _CUT_ENTITY_RE.sub("", cut)
-    return cut.rstrip() + "…"
+    cut = cut.rstrip()
+    if escaped and _cut_inside_word(text, cut):
+        # `slack_escape` keeps a marker between two letters ("x*y"): it formats nothing there.
+        # Cut right after it, the ellipsis puts it at a word edge, where it could close one of
+        # our own spans (or open one) with feed text; it gets the look-alike an edge marker gets.
+        cut = cut[:-1] + _MARKERS[cut[-1]]
+    return cut + "…"
+
+
+def _cut_inside_word(text: str, cut: str) -> bool:
+    """Whether `cut` (a prefix of `text`) ends in a formatting marker that had a word character
+    on both sides in `text`."""
+    if len(cut) < 2 or cut[-1] not in _MARKERS:
+        return False
+    after = text[len(cut) : len(cut) + 1]
+    return _WORD_RE.match(cut[-2]) is not None and _WORD_RE.match(after) is not None
 
 
 def link_url(url: str | None) -> str | None:
