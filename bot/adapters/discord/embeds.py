@@ -36,8 +36,8 @@ from bot.render.text import (
 )
 
 TITLE_LIMIT = 256
-# Angles in one update embed: with its description (at most 3,000), title (256), field names
-# and footer, two angle fields (1,024 each) stay inside Discord's 6,000 characters an embed.
+# Angles in one update embed: with its description (at most 3,000), title (256), field names,
+# footer and a "More angles" note (211), two angle fields (1,024 each) stay inside 6,000.
 MAX_UPDATE_ANGLES = 2
 DESCRIPTION_LIMIT = 4096
 FIELD_COUNT_LIMIT = 25
@@ -143,6 +143,10 @@ def update_embed(card: StoryCard, new_outlets: Sequence[str]) -> discord.Embed:
         name = fit(f"New angle: {escape(angle.source)}", 100)
         embed.add_field(name=name, value=_angle_value(angle), inline=False)
     embed.set_footer(text=footer_text(card))
+    if (hidden := len(angles) - MAX_UPDATE_ANGLES) > 0:
+        # Named as on a compact card: an update never drops an angle without a word.
+        note = fit(f"+{hidden} more (use /story {escape(card.slug)})", 200)
+        embed.add_field(name="More angles", value=note, inline=False)
     return embed
 
 

@@ -1,9 +1,10 @@
-"""A Slack thread update too big for one message names what it left out, never drops it."""
+"""A thread update too big for one message names what it left out, never drops it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.adapters.discord.embeds import EMBED_TOTAL_LIMIT, embed_size, update_embed
 from bot.adapters.slack.blocks import MAX_BLOCKS, MAX_MESSAGE_CHARS, block_chars, update_message
 from bot.cards import SourceLink, StoryCard
 from bot.models import Angle, Bullet
@@ -84,3 +85,12 @@ def test_an_update_that_fits_has_no_note() -> None:
             _angle_line(2, "New Outlet 1"),
         ]
     )
+
+
+def test_discord_update_names_the_angles_it_leaves_out() -> None:
+    # Discord's update embed holds two angles (see MAX_UPDATE_ANGLES): the rest are named too.
+    embed = update_embed(_card(tldr=[], angles=[_angle(o) for o in NEW]), NEW)
+    names = [f.name for f in embed.fields]
+    assert names == ["New angle: New Outlet 0", "New angle: New Outlet 1", "More angles"]
+    assert embed.fields[-1].value == "+10 more (use /story lighthouse-grant)"
+    assert embed_size(embed) <= EMBED_TOTAL_LIMIT
