@@ -90,12 +90,23 @@ class TokenBudget:
 
     def reserve(self, estimate: int) -> str | None:
         """Book `estimate` tokens if they fit today; the day booked (for `settle`), else None."""
+        day = self.today()
         with self._lock:
-            if not self.allows(estimate):
-                return None
-            day = self.today()
-            self._add(day, estimate)
-            return day
+            if self.db is None:
+                if self.used(day) + estimate > self.daily_limit:
+                    return None
+                self._add(day, estimate)
+                return day
+            # Check and booking are one statement: read-then-write let two processes on one
+            # database both pass on the same remaining budget (the lock only covers threads).
+            booked = self.db.execute(
+                f"insert into {self.TABLE} (day, tokens) select ?, ? where ? <= ? "
+                "on conflict(day) do update set tokens = tokens + excluded.tokens "
+                f"where {self.TABLE}.tokens + excluded.tokens <= ?",
+                [day, estimate, estimate, self.daily_limit, self.daily_limit],
+            ).rowcount
+            self.db.conn.commit()
+            return day if booked else None
 
     def settle(self, day: str, reserved: int, actual: int) -> None:
         """Replace a reservation by what the call really cost (0 if it never reached the server).
