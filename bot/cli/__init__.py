@@ -17,6 +17,7 @@ from bot.cli.prune import prune_command
 from bot.cli.stories import digest_command, poll_command, stories_command, story_command
 from bot.cli.topics import topics_group
 from bot.config import ConfigError
+from bot.runner.logs import quiet_http_clients
 from bot.store.database import is_busy
 
 
@@ -38,6 +39,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_http_clients()
     ctx.obj = CliContext(config_path=config_path)
     ctx.call_on_close(ctx.obj.close)
 

@@ -43,4 +43,14 @@ def configure_logging() -> None:
     # apscheduler logs every job run at INFO; its warnings (missed runs) are what matter.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    quiet_http_clients()
+
+
+def quiet_http_clients() -> None:
+    """Keep httpx and httpcore to warnings, whatever the root level.
+
+    httpx logs every request's URL at INFO, userinfo included: an LLM endpoint configured as
+    http://user:password@host would put its password in the log of any verbose run.
+    """
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
