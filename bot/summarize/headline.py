@@ -15,17 +15,23 @@ from bot.models import Article
 from bot.summarize.sentences import content_stems
 from bot.textutil import STOPWORDS, squash_spaces
 
+# A hyphen between two letters belongs to a name (The Times-Picayune, Al-Monitor, Post-Gazette);
+# a separator dash has spaces around it.
+_NAME_HYPHEN = r"(?<=\w)-(?=\w)"
 # " - Reuters", " | BBC News", " — The New York Times", " :: Site", " / Site", " » Site": a
 # separator, then a short site name.
 _SITE_SUFFIX_RE = re.compile(
-    r"\s+(?P<sep>::|[|\-–—:•·/»])\s+(?P<site>(?:(?!::)[^|\-–—:•·/»]){2,40})$"
+    r"\s+(?P<sep>::|[|\-–—:•·/»])\s+"
+    rf"(?P<site>(?:(?!::)[^|\-–—:•·/»]|{_NAME_HYPHEN}){{2,40}})$"
 )
 # Separators that are rare inside a title but common in one ("AC / DC fans", "Rates » markets"):
 # a tail after them is only cut when it reads as a site name, never on capitalisation alone.
 _RARE_SEPARATORS = frozenset({"::", "/", "»"})
 # "Reuters: Fed raises rates", "Market Pulse | Fed raises rates": a site name, then a separator.
 # Only cut when the name is a known outlet: "Ukraine: talks resume" is a title's own framing.
-_SITE_PREFIX_RE = re.compile(r"^(?P<site>[^:|/»\-–—]{2,40}?)\s*(?:::|[:|»]|\s[/\-–—])\s+")
+_SITE_PREFIX_RE = re.compile(
+    rf"^(?P<site>(?:[^:|/»\-–—]|{_NAME_HYPHEN}){{2,40}}?)\s*(?:::|[:|»]|\s[/\-–—])\s+"
+)
 # "... (Reuters)": a trailing parenthesised name.
 _PAREN_SUFFIX_RE = re.compile(r"\s*\((?P<site>[^()]{2,40})\)$")
 _SITE_WORDS_RE = re.compile(
