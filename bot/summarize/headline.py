@@ -8,12 +8,12 @@ clickbait framing and "WATCH:"-style labels.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.models import Article
+from bot.summarize.casing import case_forms, fix_shouting, is_shouted
 from bot.summarize.sentences import content_stems
-from bot.textutil import STOPWORDS, squash_spaces
+from bot.textutil import squash_spaces
 
 # A hyphen between two letters belongs to a name (The Times-Picayune, Al-Monitor, Post-Gazette);
 # a separator dash has spaces around it.
@@ -66,61 +66,6 @@ _CLICKBAIT_RE = re.compile(
     r"things to know|this is why|will shock|jaw-dropping|must see|the truth about|"
     r"everything we know|you need to see|goes viral|slams|destroys|epic)\b"
 )
-# Short all-caps words are usually acronyms (NASA, FBI, NYC) and keep their case in a shouted title
-# unless the story's own text writes them otherwise.
-_ACRONYM_MAX = 3
-# Ambiguous with a stopword, but in a shouted headline the country is far likelier than the pronoun.
-_SHOUTED_ACRONYMS = frozenset({"us"})
-# Emphasis words shouted inside an otherwise normal title ("SHOCKING video shows..."). Only these
-# are lowered there: any other all-caps word in a normal title is an acronym (US, WHO, IT, COVID).
-_EMPHASIS = frozenset(
-    """
-    shocking amazing incredible unbelievable insane stunning huge massive urgent horrifying
-    terrifying outrageous devastating heartbreaking breaking exclusive watch must
-    """.split()
-)
-# A word with its inner dots, apostrophes and ampersands (U.S., O'BRIEN, AT&T), any script.
-_TOKEN_RE = re.compile(r"[^\W_]+(?:[.'’&][^\W_]+)*\.?")
-# After these a capital only marks the start of a sentence or quote, not a proper noun.
-_SENTENCE_END = '.!?:;"“”«»(—–-|'
-_SHOUTED_SHARE = 0.75
-_SHOUTED_MIN_LETTERS = 8
-
-
-def is_shouted(text: str) -> bool:
-    """Most cased letters are uppercase (works for any cased script: Latin, Greek, Cyrillic)."""
-    cased = [c for c in text if c.isupper() or c.islower()]
-    if len(cased) <= _SHOUTED_MIN_LETTERS:
-        return False
-    return sum(c.isupper() for c in cased) / len(cased) >= _SHOUTED_SHARE
-
-
-def case_forms(texts: Iterable[str]) -> dict[str, str]:
-    """How the story's own text writes each word: 'fbi' -> 'FBI', 'powell' -> 'Powell'.
-
-    A shouted title has lost its case; the other titles and the article texts usually still have
-    it. A capital at a sentence start says nothing, so such words only count when they carry
-    capitals past the first letter (FBI, iPhone).
-    """
-    counts: dict[str, Counter[str]] = {}
-    for text in texts:
-        if not text or is_shouted(text):
-            continue
-        for match in _TOKEN_RE.finditer(text):
-            form = _bare(match.group(0))
-            before = text[max(0, match.start() - 20) : match.start()].rstrip()
-            starts_sentence = not before or before[-1] in _SENTENCE_END
-            if starts_sentence and not any(c.isupper() for c in form[1:]):
-                continue
-            counts.setdefault(form.casefold(), Counter())[form] += 1
-    return {key: forms.most_common(1)[0][0] for key, forms in counts.items()}
-
-
-def _bare(token: str) -> str:
-    """The token without a sentence's full stop; the final dot of "U.S." belongs to the word."""
-    if token.endswith(".") and "." not in token[:-1]:
-        return token[:-1]
-    return token
 
 
 def _norm_site(name: str) -> str:
@@ -176,59 +121,6 @@ def strip_site_prefix(title: str, site_names: Sequence[str] = ()) -> str:
         if len(rest.split()) >= 2:
             return rest
     return title
-
-
-def _recase_token(token: str, forms: Mapping[str, str]) -> str:
-    letters = [c for c in token if c.isalpha()]
-    if not letters or not "".join(letters).isupper():
-        return token
-    bare = _bare(token)
-    # Dotted and ampersand acronyms (U.S., AT&T) are unambiguous.
-    if "." in bare or "&" in bare:
-        return token
-    form = forms.get(bare.casefold())
-    if form is not None:
-        return form + token[len(bare) :]
-    key = bare.casefold()
-    if len(letters) == 1:
-        return token if token == "I" else token.lower()
-    # The short-word guess needs the stopword list, which is English: in other scripts short shouted
-    # words are mostly function words (ΚΑΙ, НА), so they are lowered unless the text says otherwise.
-    short_acronym = bare.isascii() and len(letters) <= _ACRONYM_MAX and key not in STOPWORDS
-    if key in _SHOUTED_ACRONYMS or short_acronym:
-        return token
-    return token.lower()
-
-
-def fix_shouting(title: str, forms: Mapping[str, str] | None = None) -> str:
-    """Sentence case for a shouted title; a normal title only loses shouted emphasis words.
-
-    Case is only rewritten when most of the title is uppercase: in a normal title an all-caps word
-    is an acronym (US, WHO, IT, COVID, UNESCO) and lowering it changes the meaning. In a shouted
-    title each word takes the case the story's own text gives it (``forms``, see ``case_forms``).
-    """
-    forms = forms or {}
-    if not is_shouted(title):
-        out = title
-        for match in reversed(list(_TOKEN_RE.finditer(title))):
-            token = match.group(0)
-            if len(token) > 3 and token.isupper() and token.casefold() in _EMPHASIS:
-                lowered = token.lower() if match.start() else token[:1] + token[1:].lower()
-                out = out[: match.start()] + lowered + out[match.end() :]
-        return out
-    pieces: list[str] = []
-    last = 0
-    for match in _TOKEN_RE.finditer(title):
-        pieces.append(title[last : match.start()])
-        pieces.append(_recase_token(match.group(0), forms))
-        last = match.end()
-    pieces.append(title[last:])
-    fixed = "".join(pieces)
-    # The first word of a sentence-case headline is capitalised, whatever its case in the text.
-    first = next((i for i, c in enumerate(fixed) if c.isalpha()), None)
-    if first is not None:
-        fixed = fixed[:first] + fixed[first].upper() + fixed[first + 1 :]
-    return fixed
 
 
 def clean_title(
