@@ -12,8 +12,20 @@ from bot.textutil import STOPWORDS
 # Short all-caps words are usually acronyms (NASA, FBI, NYC) and keep their case in a shouted title
 # unless the story's own text writes them otherwise.
 _ACRONYM_MAX = 3
-# Ambiguous with a stopword, but in a shouted headline the country is far likelier than the pronoun.
-_SHOUTED_ACRONYMS = frozenset({"us"})
+# Acronyms that keep their capitals in a shouted title even when the story's text never writes them:
+# most are longer than _ACRONYM_MAX, and US is a stopword, but in a shouted headline the country is
+# far likelier than the pronoun.
+_KNOWN_ACRONYMS = frozenset(
+    """
+    us usa uk eu un nato nasa fbi cia nsa covid ceo cfo gdp imf opec unesco unicef nhs bbc cnn
+    nba nfl nhl mlb fifa uefa ipo sec fda epa cdc irs doj gop lgbt lgbtq uae nyc
+    """.split()
+)
+# In a title that is not shouted as a whole, this many all-caps words of at least _SHOUTED_WORD
+# letters, none of them an acronym, in a row are shouting ("CITY COUNCIL APPROVES new budget"); a
+# lone all-caps word is more likely an acronym nobody listed.
+_SHOUTED_RUN = 2
+_SHOUTED_WORD = 3
 # Emphasis words shouted inside an otherwise normal title ("SHOCKING video shows..."). Only these
 # are lowered there: any other all-caps word in a normal title is an acronym (US, WHO, IT, COVID).
 _EMPHASIS = frozenset(
@@ -83,22 +95,24 @@ def _recase_token(token: str, forms: Mapping[str, str]) -> str:
     # The short-word guess needs the stopword list, which is English: in other scripts short shouted
     # words are mostly function words (ΚΑΙ, НА), so they are lowered unless the text says otherwise.
     short_acronym = bare.isascii() and len(letters) <= _ACRONYM_MAX and key not in STOPWORDS
-    if key in _SHOUTED_ACRONYMS or short_acronym:
+    if key in _KNOWN_ACRONYMS or short_acronym:
         return token
     return token.lower()
 
 
 def fix_shouting(title: str, forms: Mapping[str, str] | None = None) -> str:
-    """Sentence case for a shouted title; a normal title only loses shouted emphasis words.
+    """Sentence case for a shouted title; a normal title only loses its shouted runs of words and
+    shouted emphasis words.
 
-    Case is only rewritten when most of the title is uppercase: in a normal title an all-caps word
-    is an acronym (US, WHO, IT, COVID, UNESCO) and lowering it changes the meaning. In a shouted
-    title each word takes the case the story's own text gives it (``forms``, see ``case_forms``).
+    A lone all-caps word in a normal title is an acronym (US, WHO, IT, COVID, UNESCO) and lowering
+    it changes the meaning; a run of them that are not acronyms is shouting (see
+    ``shouted_runs``). Each word rewritten takes the case the story's own text gives it
+    (``forms``, see ``case_forms``).
     """
     forms = forms or {}
     if not is_shouted(title):
-        out = title
-        for match in reversed(list(_TOKEN_RE.finditer(title))):
+        out = _fix_shouted_runs(title, forms)
+        for match in reversed(list(_TOKEN_RE.finditer(out))):
             token = match.group(0)
             if len(token) > 3 and token.isupper() and token.casefold() in _EMPHASIS:
                 lowered = token.lower() if match.start() else token[:1] + token[1:].lower()
@@ -117,3 +131,62 @@ def fix_shouting(title: str, forms: Mapping[str, str] | None = None) -> str:
     if first is not None:
         fixed = fixed[:first] + fixed[first].upper() + fixed[first + 1 :]
     return fixed
+
+
+def _is_acronym(token: str, forms: Mapping[str, str]) -> bool:
+    bare = _bare(token)
+    if "." in bare or "&" in bare:
+        return True
+    form = forms.get(bare.casefold())
+    if form is not None:
+        return form.isupper()
+    return bare.casefold() in _KNOWN_ACRONYMS
+
+
+def _is_shouted_word(token: str, forms: Mapping[str, str]) -> bool:
+    letters = "".join(c for c in token if c.isalpha())
+    return len(letters) >= _SHOUTED_WORD and letters.isupper() and not _is_acronym(token, forms)
+
+
+def shouted_runs(title: str, forms: Mapping[str, str] | None = None) -> list[list[re.Match[str]]]:
+    """The all-caps runs of words in `title` that shout: each holds at least _SHOUTED_RUN words
+    that are not acronyms (known ones, or ones the story's text writes in capitals: ``forms``).
+
+    Numbers stay inside a run ("US ADDS 200,000 JOBS"), so they do not split one in two."""
+    forms = forms or {}
+    runs: list[list[re.Match[str]]] = [[]]
+    for match in _TOKEN_RE.finditer(title):
+        letters = "".join(c for c in match.group(0) if c.isalpha())
+        if not letters:
+            if runs[-1]:
+                runs[-1].append(match)
+        elif letters.isupper():
+            runs[-1].append(match)
+        elif runs[-1]:
+            runs.append([])
+    return [
+        run for run in runs if sum(_is_shouted_word(m.group(0), forms) for m in run) >= _SHOUTED_RUN
+    ]
+
+
+def _fix_shouted_runs(title: str, forms: Mapping[str, str]) -> str:
+    runs = shouted_runs(title, forms)
+    if not runs:
+        return title
+    out = title
+    for match in reversed([m for run in runs for m in run]):
+        token = match.group(0)
+        if _is_shouted_word(token, forms):
+            # Unlike a wholly shouted title's, a run's three-letter words are not taken for
+            # acronyms: the known ones and the text's own were ruled out above (FED RAISES RATES).
+            bare = _bare(token)
+            fixed = forms.get(bare.casefold(), bare.lower()) + token[len(bare) :]
+        else:
+            fixed = _recase_token(token, forms)
+        out = out[: match.start()] + fixed + out[match.end() :]
+    # A run opening the title opens the headline's sentence.
+    if not any(c.isalnum() for c in title[: runs[0][0].start()]):
+        first = next((i for i, c in enumerate(out) if c.isalpha()), None)
+        if first is not None:
+            out = out[:first] + out[first].upper() + out[first + 1 :]
+    return out

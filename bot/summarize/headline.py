@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bot.models import Article
-from bot.summarize.casing import case_forms, fix_shouting, is_shouted
+from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
 from bot.summarize.sentences import content_stems
 from bot.textutil import squash_spaces
 
@@ -178,20 +178,32 @@ def _badness(title: str) -> float:
     return bad
 
 
+_SHOUTED_PENALTY = 0.3
+
+
 def choose_headline(
     articles: Sequence[Article], probs: dict[str, float] | None = None
 ) -> tuple[str, int]:
     """The best cleaned title and the index of the article it came from.
 
     Titles are scored by how much of the shared story vocabulary they use (consensus words are the
-    neutral core), minus penalties for questions, clickbait and quote-led headlines. A clickbait
-    title is only used when every title is clickbait.
+    neutral core), minus penalties for questions, clickbait, shouting and quote-led headlines. A
+    clickbait title is only used when every title is clickbait.
     """
     sites = [a.source for a in articles]
-    # Only computed when needed: most clusters have no shouted title.
+    # Only computed when needed: most clusters have no shouted title. A title shouting in runs
+    # teaches nothing either: its "CITY COUNCIL" would pass for how the story writes the words.
     forms: dict[str, str] | None = None
-    if any(is_shouted(a.title) for a in articles):
-        forms = case_forms([t for a in articles for t in (a.title, a.text)])
+    loud = [is_shouted(a.title) or bool(shouted_runs(a.title)) for a in articles]
+    if any(loud):
+        forms = case_forms(
+            [
+                text
+                for article, shouts in zip(articles, loud, strict=True)
+                for text in ((article.text,) if shouts else (article.title, article.text))
+            ]
+        )
+        loud = [is_shouted(a.title) or bool(shouted_runs(a.title, forms)) for a in articles]
     best: tuple[float, str, int] | None = None
     cleaned_titles = [
         (index, cleaned)
@@ -208,7 +220,10 @@ def choose_headline(
             score = sum(probs.get(s, 0.0) for s in set(stems)) / (len(set(stems)) ** 0.5)
         else:
             score = float(len(set(stems)))
-        score *= 1.0 - min(0.9, _badness(cleaned))
+        # A recased shouted title is only as good as the case guessed for it: a title that never
+        # shouted is the safer headline when it tells the story as well.
+        bad = _badness(cleaned) + (_SHOUTED_PENALTY if loud[index] else 0.0)
+        score *= 1.0 - min(0.9, bad)
         if best is None or score > best[0]:
             best = (score, cleaned, index)
     if best is not None:
