@@ -5,6 +5,7 @@ needs none of this."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 
 from aiohttp import web
@@ -16,6 +17,9 @@ from slack_sdk.signature import Clock, SignatureVerifier
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+# Slack's timestamps are Unix seconds (10 digits until the year 2286). str.isdigit() also passes
+# '²' and strings too long for int(), which slack-sdk's verifier then raises on (a 500).
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
 class _FixedClock(Clock):
@@ -74,6 +78,6 @@ class EventsEndpoint:
     def signature_ok(self, raw: bytes, headers: Mapping[str, str]) -> bool:
         timestamp = headers.get("X-Slack-Request-Timestamp", "")
         signature = headers.get("X-Slack-Signature", "")
-        if self.verifier is None or not timestamp.isdigit() or not signature:
+        if self.verifier is None or not TIMESTAMP.fullmatch(timestamp) or not signature:
             return False
         return self.verifier.is_valid(body=raw, timestamp=timestamp, signature=signature)
