@@ -87,13 +87,15 @@ class AdminCheck:
         cached = self._users.get(user_id)
         if cached and self._clock() - cached[0] < self.ttl:
             return cached[1]
-        allowed = await self._workspace_admin(user_id)
-        if allowed is None:
-            # The lookup failed (e.g. rate limited): refuse this time, but do not remember it, or
-            # a real admin would be locked out for the whole ttl.
-            return user_id in await self._group_members() if self.admin_group else False
-        if not allowed and self.admin_group:
-            allowed = user_id in await self._group_members()
+        workspace_admin = await self._workspace_admin(user_id)
+        members: frozenset[str] | None = None
+        if not workspace_admin and self.admin_group:
+            members = await self._group_members()
+        allowed = bool(workspace_admin) or (members is not None and user_id in members)
+        if not allowed and (workspace_admin is None or (self.admin_group and members is None)):
+            # A lookup failed (e.g. rate limited): refuse this time, but do not remember it, or a
+            # real admin would be locked out for the whole ttl.
+            return False
         self._users[user_id] = (self._clock(), allowed)
         return allowed
 
@@ -106,7 +108,8 @@ class AdminCheck:
         user = response.get("user") or {}
         return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
-    async def _group_members(self) -> frozenset[str]:
+    async def _group_members(self) -> frozenset[str] | None:
+        """The admin group's members; None when Slack could not say (not cached)."""
         if self._group and self._clock() - self._group[0] < self.ttl:
             return self._group[1]
         members: frozenset[str] = frozenset()
@@ -119,6 +122,7 @@ class AdminCheck:
             log.warning(
                 "admin group %s lookup failed: %s", self.admin_group, exc.response.get("error")
             )
+            return None
         self._group = (self._clock(), members)
         return members
 
