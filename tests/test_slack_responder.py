@@ -82,3 +82,17 @@ async def test_a_refused_response_url_is_logged_and_falls_back(
         await responder.respond(slack_api.response_url("old"), text_body("hi"), "C1", "U1")
     assert "404 expired_url" in caplog.text
     assert [b["text"] for b in slack_api.calls_to("chat.postEphemeral")] == ["hi"]
+
+
+async def test_a_reply_the_connection_dropped_after_is_not_sent_again(
+    slack_api: FakeSlackAPI, responder: Responder, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Slack took the message, then the connection dropped before its answer: resending it (as
+    # slack-sdk's default connection-error retry does) would show the reply twice.
+    slack_api.response_url_drops.add("drop")
+    body = {"response_type": "in_channel", "text": "Posting 3 stories to this channel."}
+    with caplog.at_level(logging.ERROR):
+        await responder.respond(slack_api.response_url("drop"), body, "C1", "U1")
+    assert len(slack_api.calls_to("response_url:drop")) == 1
+    assert slack_api.calls_to("chat.postEphemeral") == []
+    assert "could not send a reply to U1" in caplog.text

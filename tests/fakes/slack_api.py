@@ -5,7 +5,8 @@ Point slack-sdk at `fake.api_url` (the app reads it from SLACK_API_URL). Each ca
 query string, so tests can compare exact payloads. Responses are Slack-shaped and stateful enough
 for the bot: posted messages get increasing `ts` values and show up in conversations.history with
 their metadata. `script()` queues one-off responses (a 429 with Retry-After, an error code).
-Response URLs (`fake.response_url()`) are served and recorded too.
+Response URLs (`fake.response_url()`) are served and recorded too; `response_url_errors` and
+`response_url_drops` make one answer an error or drop the connection after taking the message.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class FakeSlackAPI:
         self.group_members: dict[str, list[str]] = {}
         # response_url key -> (status, body) it answers instead of 200 "ok" (404 "used_url").
         self.response_url_errors: dict[str, tuple[int, str]] = {}
+        # response_url keys whose POSTs are taken (recorded) and then left unanswered: the
+        # connection drops, as when Slack posted the message but the answer was lost.
+        self.response_url_drops: set[str] = set()
         # channel id -> error code every chat.postMessage there gets (e.g. "not_in_channel").
         self.channel_errors: dict[str, str] = {}
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -163,6 +167,8 @@ class FakeSlackAPI:
     async def _response_url(self, request: web.Request) -> web.Response:
         key = request.match_info["key"]
         await self._record("response_url:" + key, request)
+        if key in self.response_url_drops and request.transport is not None:
+            request.transport.close()
         status, text = self.response_url_errors.get(key, (200, "ok"))
         return web.Response(status=status, text=text)
 

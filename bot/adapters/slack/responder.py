@@ -19,6 +19,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.replies import ephemeral_body, reply_messages, text_body
+from bot.adapters.slack.settings import retry_handlers
 
 if TYPE_CHECKING:
     from bot.commands.core import Reply
@@ -122,7 +123,7 @@ class Responder:
                 log.warning("Slack: a reply to %s could not be sent", user_id)
             return
         try:
-            webhook = AsyncWebhookClient(response_url, timeout=15)
+            webhook = AsyncWebhookClient(response_url, timeout=15, retry_handlers=retry_handlers())
             response = await webhook.send_dict({**body, "replace_original": False})
         except Exception:
             log.exception("Slack: could not send a reply to %s", user_id)

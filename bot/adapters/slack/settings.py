@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -83,11 +84,17 @@ def normalise_api_url(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """What slack-sdk may resend by itself, for the Web API client and response_url posts alike.
+
+    Only a 429 (slept through per Retry-After): Slack refused that request, so resending cannot
+    duplicate a post. A dropped connection or a 5xx may come after the message landed, so slack-
+    sdk's default connection-error retry is left out; the outbox checks the channel before
+    resending, and a command's reply is not resent at all."""
+    return [AsyncRateLimitErrorRetryHandler(max_retry_count=2)]
+
+
 def make_client(settings: SlackSettings, *, timeout: int = 15) -> AsyncWebClient:
     client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, timeout=timeout)
-    # Only a 429 is retried here (slept through per Retry-After): Slack refused that request, so
-    # resending cannot duplicate a post. A dropped connection or a 5xx may come after the message
-    # landed, so those go to the outbox, which checks the channel before resending. slack-sdk's
-    # default connection-error retry is removed for the same reason.
-    client.retry_handlers = [AsyncRateLimitErrorRetryHandler(max_retry_count=2)]
+    client.retry_handlers = retry_handlers()
     return client
