@@ -470,12 +470,12 @@ def block_action(
 async def test_buttons(h: Harness) -> None:
     add_story(h.core.db, "s1", ["Reuters", "AP"], now=utcnow())
     channel_store.upsert_topic(h.core.db, "chips", "chip")
+    channel = channel_store.ensure_channel(h.core.db, "slack", "C1")
 
     assert await h.interact(block_action("newsdigest_mute:s1", "s1", "b1", h.slack_api)) == 200
     [muted] = await h.slack_api.wait_for("response_url:b1")
     assert muted["response_type"] == "ephemeral" and "Muted" in muted["text"]
-    channel = channel_store.get_channel(h.core.db, "slack", "C1")
-    assert channel is not None and channel_store.muted_story_ids(h.core.db, channel.id) == {"s1"}
+    assert channel_store.muted_story_ids(h.core.db, channel.id) == {"s1"}
 
     assert (
         await h.interact(block_action("newsdigest_full:s1", "story-s1", "b2", h.slack_api)) == 200

@@ -19,6 +19,7 @@ from bot.adapters.slack.settings import SlackSettings
 from bot.app import NewsDigest
 from bot.commands.core import Commands
 from bot.config import Config
+from bot.store import channels as channel_store
 from bot.store.database import open_database, utcnow
 
 
@@ -58,6 +59,7 @@ async def test_mute_that_fails_answers_with_an_apology(
     slack_api: FakeSlackAPI, core: NewsDigest, bot: SlackBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_story(core.db, "s1", ["Reuters", "AP"], now=utcnow())
+    channel_store.ensure_channel(core.db, "slack", "C1")
     monkeypatch.setattr(slack_app.channel_store, "mute_story", locked)
     await bot._on_mute(ack, body("m", slack_api), {"value": "s1"})
     [answer] = slack_api.calls_to("response_url:m")

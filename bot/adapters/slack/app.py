@@ -66,6 +66,10 @@ class _OwnClientNotice(logging.Filter):
 logging.getLogger("slack_bolt.AsyncApp").addFilter(_OwnClientNotice())
 
 CHANGING_COMMANDS = frozenset({"follow", "unfollow", "watchlist", "digest"})
+NOT_SIGNED_UP = (
+    "Nothing to mute: this channel is not signed up for my posts (see `/watchlist`), so nothing "
+    "more about that story will be posted here."
+)
 
 
 class SlackBot:
@@ -305,12 +309,19 @@ class SlackBot:
     async def _mute(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         ctx = await self._context(body)
         db = self.commands.core.db
-        channel = channel_store.ensure_channel(db, "slack", ctx.channel_id, name=ctx.channel_name)
-        # The card may be older than a merge: mute the story it is part of now.
-        story_id = story_store.resolve_id(db, str(action.get("value", "")))
-        channel_store.mute_story(db, channel.id, story_id)
-        await self._changed()
-        text = "Muted: this channel will get no more posts or updates about that story."
+        # Not ensure_channel: a channel row signs the channel up for scheduled digests, so a mute
+        # clicked under a /story card in a channel that never signed up would start the very
+        # posts it asks to stop. Without a row nothing is posted there unasked, and mutes are
+        # kept per channel row, so there is nothing to record.
+        channel = channel_store.get_channel(db, "slack", ctx.channel_id)
+        if channel is None:
+            text = NOT_SIGNED_UP
+        else:
+            # The card may be older than a merge: mute the story it is part of now.
+            story_id = story_store.resolve_id(db, str(action.get("value", "")))
+            channel_store.mute_story(db, channel.id, story_id)
+            await self._changed()
+            text = "Muted: this channel will get no more posts or updates about that story."
         await self.responder.respond(
             body.get("response_url"), text_body(text), ctx.channel_id, ctx.user_id
         )
