@@ -5,7 +5,7 @@ not be paused); Cloudflare's 429 (it limits the IP) is the whole platform's, ret
 Discord refuses (401 on a request that carried it: revoked or reset) is fatal for the bot's
 delivery route (`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request),
 while a 401 on a webhook URL is that one channel's dead webhook. Also the one edit whose failure is
-swallowed (`edit_best_effort`), the check that an id is a Discord snowflake, and what to do about
+swallowed (`edit_best_effort`), whether a failed post may have landed (`maybe_posted`), the check that an id is a Discord snowflake, and what to do about
 gateway close code 4014 (`intents_refused`).
 """
 
@@ -112,6 +112,13 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
         # Webhooks carry no nonce: after a timeout the post may exist; look before resending.
         return TransientDeliveryError(f"{what}: {type(exc).__name__}: {exc}", maybe_sent=True)
     return DeliveryError(f"{what}: {type(exc).__name__}: {exc}")
+
+
+def maybe_posted(exc: BaseException) -> bool:
+    """Whether a failed post may still have created its message (a 5xx, a timeout, a connection
+    dropped after the request went out): sending it again blind could show it twice."""
+    error = translate_error(exc, "post")
+    return isinstance(error, TransientDeliveryError) and error.maybe_sent
 
 
 def _sent_bot_token(exc: discord.HTTPException) -> bool:

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.adapters.discord.embeds import (
@@ -21,9 +22,10 @@ from bot.adapters.discord.embeds import (
     pack_messages,
     split_content,
 )
-from bot.adapters.discord.errors import PLATFORM
+from bot.adapters.discord.errors import PLATFORM, maybe_posted
 from bot.adapters.discord.escape import escape, fit, neutralize_mentions
 from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
+from bot.adapters.discord.webhook import webhook_session
 from bot.commands.core import CommandContext, Commands, Reply
 from bot.config import Config
 from bot.render.text import clean
@@ -179,6 +181,7 @@ class CommandRunner:
         messages = render_reply(reply)
         first, rest = messages[0], messages[1:]
         ephemeral = reply.ephemeral
+        follow_ups = list(rest)
         if deferred is None and not interaction.response.is_done():
             kwargs = first.kwargs()
             if not first.embeds:
@@ -191,11 +194,18 @@ class CommandRunner:
         else:
             # The "thinking" message's visibility was fixed when deferring; replace it.
             await interaction.delete_original_response()
-            await interaction.followup.send(ephemeral=ephemeral, wait=True, **first.kwargs())
-        for message in rest:
-            if self.pace:
-                await asyncio.sleep(self.pace)
-            await interaction.followup.send(ephemeral=ephemeral, wait=True, **message.kwargs())
+            follow_ups.insert(0, first)
+        if not follow_ups:
+            return
+        async with webhook_session() as session:
+            hook = interaction.followup
+            # discord.py resends a follow-up POST on any 5xx, and follow-ups take no nonce for
+            # Discord to deduplicate by: this session ends that loop (see webhook.py).
+            hook.session = session
+            for index, message in enumerate(follow_ups):
+                if self.pace and message is not first:
+                    await asyncio.sleep(self.pace)
+                await _follow_up(hook, message, ephemeral, f"{index + 1} of {len(follow_ups)}")
 
     # --- autocomplete -----------------------------------------------------------------------------
 
@@ -228,6 +238,22 @@ class CommandRunner:
         feeds = feed_store.list_feeds(self.core.db)
         # Choice values are capped at 100 characters; the feed id always fits.
         return _choices(((str(f.id), f"{f.display_name} <{f.url}>") for f in feeds), current)
+
+
+async def _follow_up(hook: discord.Webhook, message: Outgoing, ephemeral: bool, which: str) -> None:
+    try:
+        await hook.send(ephemeral=ephemeral, wait=True, **message.kwargs())
+    except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        if not maybe_posted(exc):
+            raise
+        # Discord lists no follow-ups to look for it in (and an ephemeral one is in no channel's
+        # history), so a message that may exist is not sent again: a missing reply can be asked
+        # for again, a doubled one cannot be taken back.
+        log.warning(
+            "Discord: follow-up %s may or may not have been posted (%r); not sending it again",
+            which,
+            exc,
+        )
 
 
 def _choices(items: Any, current: str, limit: int = 25) -> list[discord.app_commands.Choice[str]]:

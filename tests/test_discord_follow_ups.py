@@ -1,0 +1,79 @@
+"""Interaction follow-ups are never posted twice: Discord may create a follow-up and still answer
+5xx (a gateway timeout after it landed), and follow-ups take no nonce, so the POST is not resent
+(discord.py's own webhook loop would resend it on any 5xx); the rest of the reply still goes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.discord_api import APP_ID, FakeDiscord
+from fakes.stories import add_channel, add_story
+from test_discord_commands import CHANNEL, EPHEMERAL, make_bot, slash
+
+from bot.adapters.discord.bot import DiscordBot
+from bot.app import NewsDigest
+from bot.config import Config
+from bot.store.database import open_database, utcnow
+
+FOLLOW_UP = rf"/webhooks/{APP_ID}/[^/]+"
+
+
+@pytest.fixture
+def core(tmp_path: Path) -> Iterator[NewsDigest]:
+    app = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "nd.db"))
+    yield app
+    app.close()
+
+
+@pytest.fixture
+async def bot(discord_api: FakeDiscord, core: NewsDigest) -> AsyncIterator[DiscordBot]:
+    client = await make_bot(core)
+    yield client
+    await client.close()
+
+
+def follow_ups(api: FakeDiscord) -> list[dict[str, Any]]:
+    """The follow-up messages that exist on Discord's side."""
+    return [m for m in api.messages.values() if m.get("webhook_id") == str(APP_ID)]
+
+
+async def test_a_replacing_follow_up_answered_5xx_after_it_landed_is_not_posted_again(
+    discord_api: FakeDiscord, bot: DiscordBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # /story defers publicly; "no such story" is private, so a follow-up replaces the thinking.
+    discord_api.fail_next("POST", FOLLOW_UP, 502, {"message": "Bad Gateway"}, landed=True)
+    with caplog.at_level(logging.WARNING):
+        await slash(bot, "story", query="zebra")
+    assert [p.status for p in discord_api.calls("POST", FOLLOW_UP)] == [502]
+    [landed] = follow_ups(discord_api)
+    assert "zebra" in landed["content"] and landed["flags"] & EPHEMERAL
+    assert "may or may not have been posted" in caplog.text
+
+
+async def test_the_rest_of_a_reply_goes_on_after_an_ambiguous_follow_up(
+    discord_api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    add_channel(core.db, str(CHANNEL), platform="discord")
+    for n in range(7):
+        add_story(core.db, f"s{n}", ["Reuters", "AP"], now=utcnow() - timedelta(hours=1))
+    # The heading edits the "thinking" message; seven cards follow in two messages (5 + 2).
+    discord_api.fail_next("POST", FOLLOW_UP, 503, {"message": "Unavailable"}, landed=True)
+    await slash(bot, "digest")
+    assert [p.status for p in discord_api.calls("POST", FOLLOW_UP)] == [503, 200]
+    assert [len(m["embeds"]) for m in follow_ups(discord_api)] == [5, 2]
+
+
+async def test_a_follow_up_refused_outright_still_raises(
+    discord_api: FakeDiscord, bot: DiscordBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A 4xx says the message was not created: nothing is hidden behind "may have been posted".
+    discord_api.fail_next("POST", FOLLOW_UP, 400, {"message": "Invalid Form Body", "code": 50035})
+    with caplog.at_level(logging.ERROR):
+        await slash(bot, "story", query="zebra")
+    assert "Discord command failed" in caplog.text
+    assert "may or may not have been posted" not in caplog.text
