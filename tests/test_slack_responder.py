@@ -91,8 +91,8 @@ async def test_a_reply_the_connection_dropped_after_is_not_sent_again(
     # slack-sdk's default connection-error retry does) would show the reply twice.
     slack_api.response_url_drops.add("drop")
     body = {"response_type": "in_channel", "text": "Posting 3 stories to this channel."}
-    with caplog.at_level(logging.ERROR):
+    with caplog.at_level(logging.WARNING):
         await responder.respond(slack_api.response_url("drop"), body, "C1", "U1")
     assert len(slack_api.calls_to("response_url:drop")) == 1
     assert slack_api.calls_to("chat.postEphemeral") == []
-    assert "could not send a reply to U1" in caplog.text
+    assert "a reply to U1 may not have been shown" in caplog.text

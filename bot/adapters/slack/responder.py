@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -125,6 +126,10 @@ class Responder:
         try:
             webhook = AsyncWebhookClient(response_url, timeout=15, retry_handlers=retry_handlers())
             response = await webhook.send_dict({**body, "replace_original": False})
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            # The reply may have been shown before the connection failed; never sent again.
+            log.warning("Slack: a reply to %s may not have been shown: %r", user_id, exc)
+            return
         except Exception:
             log.exception("Slack: could not send a reply to %s", user_id)
             return
