@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.models import Article
-from bot.summarize.quantities import SourceQuantities, quantities
+from bot.summarize.quantities import SourceQuantities, is_number_word, quantities
 from bot.summarize.sentences import content_stems, split_sentences, stem
 from bot.textutil import STOPWORDS, content_words, fold, squash_spaces
 
@@ -296,7 +296,9 @@ def _entity_spans(text: str) -> list[tuple[str, list[str], bool]]:
         span = match.group(0).strip(".'’-")
         tokens = span.split()
         at_start = bool(_SENTENCE_START_RE.search(text[: match.start()]))
-        while tokens and fold(_POSSESSIVE_RE.sub("", tokens[0])) in _COMMON_CAPS:
+        while tokens and (
+            fold(_POSSESSIVE_RE.sub("", tokens[0])) in _COMMON_CAPS or is_number_word(tokens[0])
+        ):
             tokens = tokens[1:]
         if not tokens:
             continue
@@ -329,9 +331,7 @@ def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
     raw_corpus = " ".join(sources)
     corpus = _fold_for_match(raw_corpus)
     # Read from the unfolded text: the case of "Mar." or "AM" does not matter, but "US$" does.
-    source_numbers = SourceQuantities(
-        raw_corpus, (_NUMBER_WORDS[m.group(0).lower()] for m in _NUMBER_WORD_RE.finditer(corpus))
-    )
+    source_numbers = SourceQuantities(raw_corpus)
     corpus_stems: set[str] | None = None
     missing: list[str] = []
     for span, parts, opener in _entity_spans(text):

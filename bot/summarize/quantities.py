@@ -4,12 +4,14 @@ A bare digit string is weak evidence: "$6.16 billion" in a source must not groun
 and the day of "March 12" must not ground "killed 12 people". Each number is read as a value
 (times its scale), a unit (a currency or per cent) and a role (a count, a date, a time, a label
 such as "F-35"), and a written number is grounded only by a source number agreeing on all three.
+Numbers written as words ("fourteen billion", "eight hundred", "thousands") are read the same way,
+so a spelling cannot carry an invented figure past the check that stops it in digits.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -27,7 +29,9 @@ _URL_RE = re.compile(r"(?<!\S)\S*?(?:://|www\.)\S*", re.IGNORECASE)
 # 2024"), or a letter it is glued to ("G7", "F-35", "Covid-19").
 _CURRENCY_BEFORE_RE = re.compile(r"(?:[A-Z]{1,2})?([$€£¥])\s?$")
 _MONTH_BEFORE_RE = re.compile(rf"\b{_MONTHS}\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?$")
-_LABEL_BEFORE_RE = re.compile(r"[^\W\d_]-?$")
+# \Z, not $: "$" also matches before a final line break, which made the "Two" opening a line
+# after a headline ending "... Act" a label.
+_LABEL_BEFORE_RE = re.compile(r"[^\W\d_]-?\Z")
 # "12/03/2024", "2024-03-12"; a hyphen alone is as often a range or a score ("10-12", "2-1").
 _NUMERIC_DATE_BEFORE_RE = re.compile(r"\d/$|\b\d{4}-(?:\d{1,2}-)?$")
 # ... and after it: a time, an ordinal or the month of a date, a scale, a unit.
@@ -63,13 +67,55 @@ _UNIT_WORDS |= {"yen": "¥", "jpy": "¥"}
 # A date, a year or an ordinal may ground one another ("the 12th" and "March 12"), never a count.
 _DAYLIKE = frozenset({"date", "year", "ordinal"})
 
+# Figures written as words. A lone "one" is left out: "one of the", "no one" are rarely a count;
+# in "one hundred" or "twenty-one" it is read.
+_SMALL_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+} | {
+    w: 10 * i
+    for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+}
+_MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 10**3, "million": 10**6}
+_MULTIPLIERS |= {"billion": 10**9, "trillion": 10**12}
+_NUMBER_WORD_RE = re.compile(
+    r"\b(?:" + "|".join([*_SMALL_NUMBERS, *_MULTIPLIERS]) + r")\b", re.IGNORECASE
+)
+# What may sit between the words of one number: "twenty-five", "two hundred and fifty".
+_WORD_GAP_RE = re.compile(r"\s*-\s*|\s+|\s+and\s+", re.IGNORECASE)
+# "14 million" is read with its digits; "a hundred" is a hundred.
+_DIGIT_BEFORE_RE = re.compile(r"\d[\s-]*$")
+_A_BEFORE_RE = re.compile(r"\ba\s+$", re.IGNORECASE)
+# Rough counts: "thousands" claims 2,000 up to a million, so it needs a source count in that range
+# (or a rougher source word inside it: "tens of thousands"), not any number at all.
+_ROUGH_RE = re.compile(
+    r"\b(?:(tens|dozens|hundreds)\s+of\s+)?(dozens|hundreds|thousands|millions|billions|trillions)\b",
+    re.IGNORECASE,
+)
+_ROUGH_SCALES = {"tens": 10, "dozens": 12, "hundreds": 100, "thousands": 10**3}
+_ROUGH_SCALES |= {"millions": 10**6, "billions": 10**9, "trillions": 10**12}
+_NUMBER_TOKEN_RE = re.compile(
+    rf"(?:{'|'.join([*_SMALL_NUMBERS, *_MULTIPLIERS, *_ROUGH_SCALES])})"
+    rf"(?:-(?:{'|'.join(_SMALL_NUMBERS)}))?",
+    re.IGNORECASE,
+)
+# "millions of dollars": the unit comes after an "of".
+_OF_UNIT_RE = re.compile(r"^\s+of(?=\s+(?:us\s)?(?:dollars|euros|pounds|yen)\b)", re.IGNORECASE)
+
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
+    """A number as read. A rough count ("thousands") runs from `value` up to, not including,
+    `upper`."""
+
     raw: str
     value: Decimal
     unit: str
     role: str
+    upper: Decimal | None = None
 
 
 def _unit(word: str) -> str:
@@ -100,10 +146,17 @@ def _role(before: str, after: str, value: Decimal, unit: str, scaled: bool) -> s
     return "count"
 
 
-def quantities(text: str) -> list[Quantity]:
-    """Every digit-written number in `text` (outside links) as a value, unit and role."""
-    text = _URL_RE.sub(" ", text)
-    found: list[Quantity] = []
+def _quantity(
+    raw: str, value: Decimal, before: str, after: str, rest: str, scaled: bool
+) -> Quantity:
+    """`raw` read in its context: `rest` is what follows it past any scale word."""
+    currency = _CURRENCY_BEFORE_RE.search(before)
+    unit_word = _UNIT_AFTER_RE.match(rest)
+    unit = currency.group(1) if currency else _unit(unit_word.group(1)) if unit_word else ""
+    return Quantity(raw, value, unit, _role(before, after, value, unit, scaled))
+
+
+def _digit_quantities(text: str) -> Iterator[tuple[int, Quantity]]:
     for match in _NUMBER_RE.finditer(text):
         raw = match.group(0).rstrip(".,")
         try:
@@ -115,31 +168,116 @@ def quantities(text: str) -> list[Quantity]:
         scale = _SCALE_AFTER_RE.match(after)
         if scale:
             value *= _SCALES[(scale.group(1) or scale.group(2)).lower()]
-            rest = after[scale.end() :]
+        rest = after[scale.end() :] if scale else after
+        yield match.start(), _quantity(raw, value, before, after, rest, bool(scale))
+
+
+def _joins(text: str, prev: re.Match[str], word: re.Match[str]) -> bool:
+    """Whether `word` continues the number `prev` ends: "twenty-five", "eight hundred", "two
+    hundred and fifty", but not "two or three", "five, six", "between two and three"."""
+    gap = text[prev.end() : word.start()]
+    if not _WORD_GAP_RE.fullmatch(gap):
+        return False
+    before, this = prev.group(0).lower(), word.group(0).lower()
+    with_and = "and" in gap.lower()
+    if this in _MULTIPLIERS:
+        return not with_and and _MULTIPLIERS.get(before, 0) < _MULTIPLIERS[this]
+    if before in _MULTIPLIERS:
+        return True
+    return not with_and and _SMALL_NUMBERS[before] >= 20 and 0 < _SMALL_NUMBERS[this] < 10
+
+
+def _word_value(run: list[re.Match[str]]) -> int:
+    total = current = 0
+    for match in run:
+        word = match.group(0).lower()
+        if word in _SMALL_NUMBERS:
+            current += _SMALL_NUMBERS[word]
+        elif _MULTIPLIERS[word] < 1000:
+            current = (current or 1) * _MULTIPLIERS[word]
         else:
-            rest = after
-        currency = _CURRENCY_BEFORE_RE.search(before)
+            total += (current or 1) * _MULTIPLIERS[word]
+            current = 0
+    return total + current
+
+
+def _word_runs(text: str) -> Iterator[list[re.Match[str]]]:
+    run: list[re.Match[str]] = []
+    for match in _NUMBER_WORD_RE.finditer(text):
+        if run and _joins(text, run[-1], match):
+            run.append(match)
+            continue
+        if run:
+            yield run
+        run = [match]
+    if run:
+        yield run
+
+
+def _word_quantities(text: str) -> Iterator[tuple[int, Quantity]]:
+    for run in _word_runs(text):
+        start, end = run[0].start(), run[-1].end()
+        if len(run) == 1 and run[0].group(0).lower() == "one":
+            continue
+        if run[0].group(0).lower() in _MULTIPLIERS:
+            if _DIGIT_BEFORE_RE.search(text[max(0, start - 8) : start]):
+                continue
+            article = _A_BEFORE_RE.search(text[max(0, start - 8) : start])
+            start -= len(article.group(0)) if article else 0
+        # Read by what follows only: a month before a word is the end of a sentence ("the end
+        # of May. Six Republicans ..."), not a date, and a word is never glued to a label.
+        after = text[end : end + 24]
+        value = Decimal(_word_value(run))
+        yield start, _quantity(text[start:end], value, "", after, after, False)
+    for match in _ROUGH_RE.finditer(text):
+        scale = _ROUGH_SCALES[match.group(2).lower()]
+        scale *= _ROUGH_SCALES[match.group(1).lower()] if match.group(1) else 1
+        low, high = 2 * scale, (1000 if scale >= 1000 and not match.group(1) else 10) * scale
+        after = text[match.end() : match.end() + 24]
+        of = _OF_UNIT_RE.match(after)
+        rest = after[of.end() :] if of else after
         unit_word = _UNIT_AFTER_RE.match(rest)
-        unit = currency.group(1) if currency else _unit(unit_word.group(1)) if unit_word else ""
-        found.append(Quantity(raw, value, unit, _role(before, after, value, unit, bool(scale))))
-    return found
+        unit = _unit(unit_word.group(1)) if unit_word else ""
+        yield match.start(), Quantity(match.group(0), Decimal(low), unit, "count", Decimal(high))
+
+
+def is_number_word(token: str) -> bool:
+    """Whether `token` is a figure written as one word ("Twenty-six", "Thousands"), which is
+    checked as a number: capitalised to open a sentence, it is no name."""
+    return _NUMBER_TOKEN_RE.fullmatch(token) is not None
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number in `text` (outside links), in digits or words, as a value, unit and role."""
+    text = _URL_RE.sub(" ", text)
+    found = [*_digit_quantities(text), *_word_quantities(text)]
+    return [q for _, q in sorted(found, key=lambda pair: pair[0])]
+
+
+def _agree(q: Quantity, source: Quantity) -> bool:
+    return q.role == source.role or (q.role in _DAYLIKE and source.role in _DAYLIKE)
 
 
 class SourceQuantities:
-    """The numbers of a set of source texts, for `grounds`.
+    """The numbers of a set of source texts, for `grounds`."""
 
-    `word_counts` are the values of figures the sources write as words ("twelve workers"), which
-    ground the same figure in digits as a plain count.
-    """
-
-    def __init__(self, corpus: str, word_counts: Iterable[str] = ()) -> None:
-        self._roles: dict[tuple[Decimal, str], set[str]] = {}
+    def __init__(self, corpus: str) -> None:
+        self._exact: dict[tuple[Decimal, str], list[Quantity]] = {}
+        self._counts: list[Quantity] = []
         for q in quantities(corpus):
-            self._roles.setdefault((q.value, q.unit), set()).add(q.role)
-        for value in word_counts:
-            self._roles.setdefault((Decimal(value), ""), set()).add("count")
+            if q.upper is None:
+                self._exact.setdefault((q.value, q.unit), []).append(q)
+            if q.role == "count":
+                self._counts.append(q)
 
     def grounds(self, q: Quantity) -> bool:
-        """Whether a source number has `q`'s value and unit in a compatible role."""
-        roles = self._roles.get((q.value, q.unit), set())
-        return q.role in roles or (q.role in _DAYLIKE and bool(roles & _DAYLIKE))
+        """Whether a source number has `q`'s value and unit in a compatible role; for a rough
+        count, whether a source count with its unit lies within its range."""
+        if q.upper is None:
+            return any(_agree(q, s) for s in self._exact.get((q.value, q.unit), ()))
+        return any(
+            s.unit == q.unit
+            and q.value <= s.value
+            and (s.value < q.upper if s.upper is None else s.upper <= q.upper)
+            for s in self._counts
+        )
