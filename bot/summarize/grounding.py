@@ -263,8 +263,12 @@ def is_verbatim(quote: str, source_text: str) -> bool:
     return _bounded(core).search(_norm_for_match(source_text)) is not None
 
 
+# Capital letters of the Latin, Greek and Cyrillic scripts: a name opening on "É" or "Ñ" is as
+# much a name as one opening on "E" or "N", and must be checked as one.
+_CAPITALS = "".join(re.escape(c) for c in map(chr, range(0x2000)) if c.isupper() or c.istitle())
 # Capitalised token sequences ("Preferred Networks", "U.S.", "NEC") that are not sentence starts.
-_ENTITY_RE = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’&.-]*)(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’&.-]*)*")
+_CAPITALISED = rf"[{_CAPITALS}][\w'’&.-]*"
+_ENTITY_RE = re.compile(rf"(?<![\w'’])(?:{_CAPITALISED})(?:\s+(?:of\s+|the\s+)?{_CAPITALISED})*")
 _NUMBER_RE = re.compile(r"\d[\d,.]*\d|\d")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
 # Words often capitalised for reasons other than being a name.
