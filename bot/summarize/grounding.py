@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.models import Article
-from bot.summarize.quantities import SourceQuantities, is_number_word, quantities
+from bot.summarize.quantities import (
+    SourceQuantities,
+    blank_date_words,
+    calendar_names,
+    is_number_word,
+    quantities,
+)
 from bot.summarize.sentences import content_stems, split_sentences, stem
 from bot.textutil import STOPWORDS, content_words, fold, squash_spaces
 
@@ -296,6 +302,7 @@ def _entity_spans(text: str) -> list[tuple[str, list[str], bool]]:
     sources, "Joe Biden" and "Supreme Court Commission" are looked up on their own.
     """
     found: list[tuple[str, list[str], bool]] = []
+    text = blank_date_words(text)
     for match in _ENTITY_RE.finditer(text):
         span = match.group(0).strip(".'’-")
         tokens = span.split()
@@ -355,6 +362,9 @@ def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
                 if stem(fold(entity)) in corpus_stems:
                     continue
             missing.append(entity)
+    # Weekdays and months are not names (see _COMMON_CAPS), but a wrong one is a wrong fact.
+    source_days = {key for _, key in calendar_names(raw_corpus)}
+    missing.extend(raw for raw, key in calendar_names(text) if key not in source_days)
     # With scale, unit and role: "$6.16 billion" is not "$6.16 million", nor "March 12" a count.
     missing.extend(q.raw for q in quantities(text) if not source_numbers.grounds(q))
     return missing

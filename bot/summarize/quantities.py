@@ -5,19 +5,21 @@ and the day of "March 12" must not ground "killed 12 people". Each number is rea
 (times its scale), a unit (a currency or per cent) and a role (a count, a date, a time, a label
 such as "F-35"), and a written number is grounded only by a source number agreeing on all three.
 Numbers written as words ("fourteen billion", "eight hundred", "thousands") are read the same way,
-so a spelling cannot carry an invented figure past the check that stops it in digits.
+so a spelling cannot carry an invented figure past the check that stops it in digits. A date
+keeps its month and a time its a.m. or p.m., and weekdays and months named in the text are read
+too (`calendar_names`): "April 12" is not the sources' "March 12", nor "Friday" their "Tuesday".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 # Capitalised, as dates are written: "12 may have died" is no date.
 _MONTHS = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
 _NUMBER_RE = re.compile(r"\d[\d,.]*\d|\d")
@@ -37,6 +39,8 @@ _NUMERIC_DATE_BEFORE_RE = re.compile(r"\d/$|\b\d{4}-(?:\d{1,2}-)?$")
 # ... and after it: a time, an ordinal or the month of a date, a scale, a unit.
 _TIME_AFTER_RE = re.compile(r"^(?::\d|\s?[ap]\.?m\b\.?)", re.IGNORECASE)
 _TIME_BEFORE_RE = re.compile(r"\d:$")
+# "3 p.m." is not "3 a.m.": the half of the day, read past the minutes of "10:30 am".
+_MERIDIEM_AFTER_RE = re.compile(r"^(?::\d\d)?\s?([ap])\.?m\b", re.IGNORECASE)
 _DATE_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\b")
 _NUMERIC_DATE_AFTER_RE = re.compile(r"^/\d|^-\d{1,2}-\d{1,2}\b")
 _ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
@@ -106,16 +110,64 @@ _NUMBER_TOKEN_RE = re.compile(
 _OF_UNIT_RE = re.compile(r"^\s+of(?=\s+(?:us\s)?(?:dollars|euros|pounds|yen)\b)", re.IGNORECASE)
 
 
+# Weekdays and months, for `calendar_names`. Unambiguous full names in any case ("TUESDAY");
+# "May" and "March" only capitalised, as words they are a verb. Abbreviations only with their
+# full stop ("Tue.", "Sept.") or, for a month, before a day ("Jan 12"): bare, "Sat", "Sun" and
+# "Jan" are words or names; and "The Sun." is a newspaper.
+_CALENDAR_FULL = (
+    "monday tuesday wednesday thursday friday saturday sunday january february april june july "
+    "august september october november december"
+).split()
+_DAY_ABBREVIATIONS = "mon tue tues wed weds thu thur thurs fri sat sun".split()
+_MONTH_ABBREVIATIONS = "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+
+
+def _capitalised(words: Iterable[str]) -> str:
+    return "|".join(f"{w[0].upper()}(?i:{w[1:]})" for w in sorted(words, key=len, reverse=True))
+
+
+_CALENDAR_RE = re.compile(
+    r"(?<![\w'’-])(?:"
+    rf"(?i:{'|'.join(_CALENDAR_FULL)})s?|{_capitalised(['may', 'march'])}"
+    rf"|(?P<short>(?<!the )(?<!The )(?:{_capitalised(_DAY_ABBREVIATIONS)})\."
+    rf"|(?:{_capitalised(_MONTH_ABBREVIATIONS)})(?:\.|(?=\s\d)))"
+    r")(?!\w)"
+)
+# The "PM" of "3 PM" ("A.M." of "3 A.M."): capitalised, but the time says it.
+_MERIDIEM_CAPS_RE = re.compile(r"(?<=\d)\s?[AP]\.?M\b\.?")
+
+
+def calendar_names(text: str) -> list[tuple[str, str]]:
+    """Weekdays and months named in `text`, each as written and as a key that is the same for
+    every spelling of it: "Tue.", "Tuesday" and "TUESDAY" are "tue", "Sept." is "sep"."""
+    return [(m.group(0), m.group(0)[:3].lower()) for m in _CALENDAR_RE.finditer(text)]
+
+
+def blank_date_words(text: str) -> str:
+    """`text` with "Tue.", "Sept." and the "PM" of "3 PM" blanked out, its length kept: for the
+    name check, which would take them for names the sources lack. They are checked as dates
+    and times (`calendar_names`, `quantities`); full names are among the name check's common
+    words already."""
+
+    def blank(match: re.Match[str]) -> str:
+        return " " * len(match.group(0))
+
+    text = _CALENDAR_RE.sub(lambda m: blank(m) if m.group("short") else m.group(0), text)
+    return _MERIDIEM_CAPS_RE.sub(blank, text)
+
+
 @dataclass(frozen=True, slots=True)
 class Quantity:
     """A number as read. A rough count ("thousands") runs from `value` up to, not including,
-    `upper`."""
+    `upper`; a date may carry its month ("mar") and a time its half of the day ("a", "p")."""
 
     raw: str
     value: Decimal
     unit: str
     role: str
     upper: Decimal | None = None
+    month: str | None = None
+    meridiem: str | None = None
 
 
 def _unit(word: str) -> str:
@@ -153,7 +205,15 @@ def _quantity(
     currency = _CURRENCY_BEFORE_RE.search(before)
     unit_word = _UNIT_AFTER_RE.match(rest)
     unit = currency.group(1) if currency else _unit(unit_word.group(1)) if unit_word else ""
-    return Quantity(raw, value, unit, _role(before, after, value, unit, scaled))
+    role = _role(before, after, value, unit, scaled)
+    month = meridiem = None
+    if role == "date":
+        named = _MONTH_BEFORE_RE.search(before) or _DATE_AFTER_RE.match(after)
+        month = named.group(1)[:3].lower() if named else None
+    elif role == "time":
+        half = _MERIDIEM_AFTER_RE.match(after)
+        meridiem = half.group(1).lower() if half else None
+    return Quantity(raw, value, unit, role, month=month, meridiem=meridiem)
 
 
 def _digit_quantities(text: str) -> Iterator[tuple[int, Quantity]]:
@@ -255,7 +315,14 @@ def quantities(text: str) -> list[Quantity]:
 
 
 def _agree(q: Quantity, source: Quantity) -> bool:
-    return q.role == source.role or (q.role in _DAYLIKE and source.role in _DAYLIKE)
+    """Same role (a date, year or ordinal for one another), and the same month and half of the
+    day where both say one: "April 12" is not the "March 12" of a source, nor "3 a.m." its "3 p.m."."""
+    if q.role != source.role and not (q.role in _DAYLIKE and source.role in _DAYLIKE):
+        return False
+    return all(
+        mine is None or theirs is None or mine == theirs
+        for mine, theirs in ((q.month, source.month), (q.meridiem, source.meridiem))
+    )
 
 
 class SourceQuantities:
