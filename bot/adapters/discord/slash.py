@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.interactions import CommandRunner
+from bot.adapters.discord.webhook import webhook_session
 
 log = logging.getLogger(__name__)
 Choices = list[app_commands.Choice[str]]
@@ -34,7 +35,12 @@ class NewsTree(app_commands.CommandTree[Any]):
         text = "Sorry, that command failed on our side. The bot's logs have the details."
         try:
             if interaction.response.is_done():
-                await interaction.followup.send(text, ephemeral=True)
+                # Through the session that does not resend on a 5xx: an apology posted twice
+                # is worse than one that may not have arrived (see webhook.py).
+                async with webhook_session() as session:
+                    hook = interaction.followup
+                    hook.session = session
+                    await hook.send(text, ephemeral=True)
             else:
                 await interaction.response.send_message(text, ephemeral=True)
         except discord.HTTPException:
