@@ -9,11 +9,17 @@ function, so a schedule that validates is the schedule that runs.
 Two more crontab(5) rules APScheduler does not follow on its own: when both day fields are
 restricted (neither starts with `*`), a day matching either fires (`0 9 1 * mon` is the 1st and
 every Monday), and a schedule that can never fire (`0 9 31 2 *`) is an error, not a silent no-op.
+
+And one about daylight saving time: a wall-clock time the clocks skip fires at the first instant
+after the gap, once, as Vixie cron and systemd do (`LocalTimeTrigger`). APScheduler 3 moves such
+a time an hour on within the day at best, and drops it when the gap starts at midnight (Santiago,
+Cairo, Beirut, Havana): a weekly digest then skipped a whole week. A wall time the clocks repeat
+fires at its first occurrence only.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -94,6 +100,84 @@ def _restricted(field: str) -> bool:
     return not (field.startswith("*") or field == "?")
 
 
+class LocalTimeTrigger(CronTrigger):
+    """A cron read as wall-clock times in `timezone`, each fired at the instant it arrives: a
+    time in a spring-forward gap at the gap's end (every time in one gap, there once), a time in
+    a fall-back repeat at its first pass only. The matching is the same cron's in UTC, whose
+    naive times are the wall-clock times, so the zone's offsets never bend it. A CronTrigger
+    subclass, so callers typed for one (and its `timezone`) keep working; the job and the
+    catch-up (`bot.runner.schedule.next_fire`) both use it, so they agree on every slot."""
+
+    def __init__(self, zoned: CronTrigger, wall: CronTrigger) -> None:
+        self.__setstate__(zoned.__getstate__())
+        self.zoned = zoned
+        self.wall = wall
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        # As CronTrigger reads its arguments: at or after `now`, strictly after the previous fire.
+        start = now.astimezone(UTC)
+        if previous_fire_time is not None:
+            previous = previous_fire_time.astimezone(UTC)
+            start = min(start, previous + timedelta(microseconds=1))
+            if start == previous:
+                start += timedelta(microseconds=1)
+        if start.microsecond:
+            start += timedelta(microseconds=1_000_000 - start.microsecond)
+        zone = self.timezone
+        # The wall time to search from. At the very end of a gap the skipped times, which fire
+        # now, lie before the wall clock's reading: start from the offset in force just before.
+        before = (start - timedelta(seconds=1)).astimezone(zone).utcoffset()
+        wall = min(
+            start.astimezone(zone).replace(tzinfo=None), (start + before).replace(tzinfo=None)
+        )
+        candidate = self.wall.get_next_fire_time(None, wall.replace(tzinfo=UTC))
+        while candidate is not None:
+            fires = _arrival(candidate.replace(tzinfo=None), zone)
+            if fires >= start:
+                return fires.astimezone(zone)
+            # Only the repeated hour of a fall-back has wall times whose instant is before
+            # `start`: a few steps at most.
+            candidate = self.wall.get_next_fire_time(candidate, candidate)
+        return None
+
+    def __str__(self) -> str:
+        return str(self.zoned)
+
+    def __repr__(self) -> str:
+        return f"<LocalTimeTrigger {self.zoned!r}>"
+
+
+def _arrival(wall: datetime, zone: tzinfo) -> datetime:
+    """The UTC instant the wall-clock time `wall` arrives in `zone`: its first occurrence when the
+    clocks repeat it, the end of the gap when they skip it."""
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if first.astimezone(zone).replace(tzinfo=None) == wall:
+        return first
+    # In a gap, fold=0 reads `wall` with the offset before the jump (an instant after it) and
+    # fold=1 with the one after (an instant before it): the jump lies between. Transitions fall
+    # on whole seconds, so bisect to the second.
+    early = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    low, high = early, first
+    offset = early.astimezone(zone).utcoffset()
+    while high - low > timedelta(seconds=1):
+        middle = low + timedelta(seconds=(high - low).total_seconds() // 2)
+        if middle.astimezone(zone).utcoffset() == offset:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def _crontab(fields: list[str], zone: tzinfo) -> CronTrigger:
+    if _restricted(fields[2]) and _restricted(fields[4]):
+        by_month_day = CronTrigger.from_crontab(" ".join([*fields[:4], "*"]), timezone=zone)
+        by_week_day = CronTrigger.from_crontab(" ".join([*fields[:2], "*", *fields[3:]]), zone)
+        return DayOrCronTrigger(by_month_day, by_week_day)
+    return CronTrigger.from_crontab(" ".join(fields), timezone=zone)
+
+
 def cron_trigger(cron: str, timezone: str) -> CronTrigger:
     fields = cron.split()
     if len(fields) != 5:
@@ -101,13 +185,7 @@ def cron_trigger(cron: str, timezone: str) -> CronTrigger:
     if fields[4] not in ("*", "?"):
         fields[4] = ",".join(_NAMES[d] for d in expand_days(fields[4]))
     zone = ZoneInfo(timezone)
-    trigger: CronTrigger
-    if _restricted(fields[2]) and _restricted(fields[4]):
-        by_month_day = CronTrigger.from_crontab(" ".join([*fields[:4], "*"]), timezone=zone)
-        by_week_day = CronTrigger.from_crontab(" ".join([*fields[:2], "*", *fields[3:]]), zone)
-        trigger = DayOrCronTrigger(by_month_day, by_week_day)
-    else:
-        trigger = CronTrigger.from_crontab(" ".join(fields), timezone=zone)
+    trigger = LocalTimeTrigger(_crontab(fields, zone), _crontab(fields, UTC))
     _check_fires(cron, trigger, zone)
     return trigger
 

@@ -29,7 +29,8 @@ _QUIET_RE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 
 def _repeated_wall_time(instant: datetime, trigger: CronTrigger) -> bool:
     """True for the second pass through a wall-clock time repeated when clocks fall back (fold=1
-    times that also existed an hour earlier). APScheduler fires on both; a digest should not."""
+    times that also existed an hour earlier). `bot.cron.cron_trigger`'s trigger never gives one;
+    this guards against any other trigger, as APScheduler's own fires on both passes."""
     local = instant.astimezone(trigger.timezone)
     if not local.fold:
         return False
