@@ -6,7 +6,7 @@ them, channel by channel and paced, and brackets every chat API call with durabl
     pending --claim (fsync)--> sending --API call--> sent (fsync)
                                       \\-> pending again (retry with backoff / channel paused)
                                       \\-> pending, no attempt used (the platform unreachable)
-                                      \\-> failed (out of attempts, or queued past stale_after)
+                                      \\-> failed (out of attempts, or waiting past stale_after)
 
 A crash between the claim and the final commit leaves the row in `sending`; such rows are
 reconciled before anything else is sent (`bot.delivery.reconcile`). A send that failed
@@ -16,7 +16,9 @@ request went out, a 5xx) and any unexpected exception take the same path on purp
 instead of being resent blindly (`bot.delivery.failures`). Attempts count only failures that are
 the row's own (a refused payload, an unknown error): a platform that cannot be reached or fails
 holds its route back (`bot.delivery.outages`) and the row waits, until it is sent or goes stale
-(queued longer than `stale_after`: a story post, an update or a notice alike). Building the card and settling rows that should no longer go out is
+(waiting `stale_after` past when it was meant to go out: a story post, an update or a notice
+alike; a hold for quiet hours or an update's interval is not waiting, `bot.store.stale`).
+Building the card and settling rows that should no longer go out is
 `bot.delivery.prepare`; notices are `bot.delivery.notices`.
 """
 
@@ -74,9 +76,10 @@ class OutboxSettings:
     max_refused_attempts: int = 3
     base_backoff: float = 30.0
     max_backoff: float = 3600.0
-    # A row still queued after this long (a channel paused for days, then resumed; a platform
-    # failing for days) is old news: story post, update or notice, it is dropped as "stale"
-    # instead of flooding the channel or waiting forever. The story window.
+    # A row still waiting this long after it was meant to go out (a channel paused for days,
+    # then resumed; a platform failing for days) is old news: story post, update or notice, it
+    # is dropped as "stale" instead of flooding the channel or waiting forever. The story
+    # window. A deliberate hold (quiet hours, an update's interval) does not count.
     stale_after: timedelta = timedelta(hours=48)
     # The shortest time between a channel's post about a story and its update (the runner's).
     update_interval: timedelta = timedelta(hours=1)
@@ -228,7 +231,7 @@ class Outbox:
         expired += alert_store.expire_stale(self.db, now=now, stale_after=stale_after)
         if expired:
             report.failed += expired
-            log.info("%d queued post(s) dropped: queued for over %s", expired, stale_after)
+            log.info("%d queued post(s) dropped: overdue by over %s", expired, stale_after)
 
     # --- sending ----------------------------------------------------------------------------
 
@@ -243,9 +246,10 @@ class Outbox:
             if (sender := self.sender(channel, now)) is None:
                 return
             if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
-                # Everything for this channel waits; store it so a restart keeps waiting too.
+                # Everything for this channel waits; store it so a restart keeps waiting too. A
+                # deliberate hold: the stale rule counts from its end (`store.hold`).
                 for waiting in rows[rows.index(row) :]:
-                    store.release(self.db, waiting.id, now=now, next_attempt_at=until)
+                    store.hold(self.db, waiting.id, now=now, until=until)
                 return
             await self.pace_channel(pk)
             if self.halted:

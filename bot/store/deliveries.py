@@ -20,7 +20,10 @@ import sqlite_utils
 
 from bot.store.database import iso, parse_iso
 from bot.store.durable import durable
-from bot.store.stale import stale_cutoff
+
+# The stale rule lives with its cutoff; the outbox knows these two by this module.
+from bot.store.stale import expire_stale as expire_stale
+from bot.store.stale import is_stale as is_stale
 
 STATES = ("pending", "sending", "sent", "failed")
 
@@ -42,6 +45,10 @@ class DeliveryRow:
     last_error: str | None
     sent_at: datetime | None
     created_at: datetime | None = None
+    # When the row was first meant to go out: its quiet-hours hold's or update interval's end, or
+    # when it was queued. The stale rule counts from here, so a deliberate hold is never the
+    # reason a row is dropped (`bot.store.stale`).
+    release_at: datetime | None = None
     # Sends the platform did not take or answer (unreachable, 5xx, rate limited) while its route
     # was otherwise up: they use no attempt, only lengthen the row's own wait. Failures while the
     # route was already down are the outage's and not counted (`bot.delivery.failures._row_wait`).
@@ -65,6 +72,7 @@ class DeliveryRow:
             last_error=row["last_error"],
             sent_at=parse_iso(row["sent_at"]),
             created_at=parse_iso(row["created_at"]),
+            release_at=parse_iso(row.get("release_at")),
             waits=row.get("waits") or 0,
         )
 
@@ -98,8 +106,9 @@ def enqueue_story(
     index on (story, channel) is what guarantees a channel never gets a story twice."""
     cursor = db.execute(
         "INSERT OR IGNORE INTO deliveries (story_id, channel_pk, kind, state, nonce,"
-        " next_attempt_at, created_at, updated_at) VALUES (?, ?, 'story', 'pending', ?, ?, ?, ?)",
-        [story_id, channel_pk, new_nonce(), iso(not_before), iso(now), iso(now)],
+        " next_attempt_at, release_at, created_at, updated_at)"
+        " VALUES (?, ?, 'story', 'pending', ?, ?, ?, ?, ?)",
+        [story_id, channel_pk, new_nonce(), *_times(now, not_before)],
     )
     return cursor.rowcount > 0
 
@@ -122,10 +131,16 @@ def enqueue_update(
         return False
     db.execute(
         "INSERT INTO deliveries (story_id, channel_pk, kind, state, nonce, next_attempt_at,"
-        " created_at, updated_at) VALUES (?, ?, 'update', 'pending', ?, ?, ?, ?)",
-        [story_id, channel_pk, new_nonce(), iso(not_before), iso(now), iso(now)],
+        " release_at, created_at, updated_at) VALUES (?, ?, 'update', 'pending', ?, ?, ?, ?, ?)",
+        [story_id, channel_pk, new_nonce(), *_times(now, not_before)],
     )
     return True
+
+
+def _times(now: datetime, not_before: datetime | None) -> list[str | None]:
+    """A new row's next_attempt_at, release_at, created_at and updated_at."""
+    release = max(now, not_before) if not_before is not None else now
+    return [iso(not_before), iso(release), iso(now), iso(now)]
 
 
 # --- state changes around an API call ---------------------------------------------------------
@@ -254,6 +269,19 @@ def hold_sending(
         )
 
 
+def hold(db: sqlite_utils.Database, row_id: int, *, now: datetime, until: datetime) -> None:
+    """Back to pending until `until`, the end of the channel's quiet hours. A row that has not
+    been tried yet was meant to go out then, so its stale clock starts there too; a row that has
+    failed keeps its own, or a platform failing for days would hold it past every night."""
+    with durable(db):
+        db.execute(
+            "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, last_error = NULL,"
+            " updated_at = ?, release_at = CASE WHEN attempts = 0 AND waits = 0"
+            " THEN MAX(COALESCE(release_at, created_at), ?) ELSE release_at END WHERE id = ?",
+            [iso(until), iso(now), iso(until), row_id],
+        )
+
+
 def mark_failed(db: sqlite_utils.Database, row_id: int, *, now: datetime, error: str) -> None:
     with durable(db):
         db.execute(
@@ -298,24 +326,6 @@ def due(
         " ORDER BY turn, id LIMIT ?",
         [json.dumps(sorted(channels)), iso(now), limit],
     )
-
-
-def is_stale(row: DeliveryRow, *, now: datetime, stale_after: timedelta) -> bool:
-    return row.created_at is not None and row.created_at < stale_cutoff(now, stale_after)
-
-
-def expire_stale(db: sqlite_utils.Database, *, now: datetime, stale_after: timedelta) -> int:
-    """Rows still pending that are stale, failed as "stale" whatever holds them up (a paused
-    channel, a route down or withdrawn, an outage). Done here rather than as each row comes up,
-    because a row the outbox cannot act on never comes up. A `sending` row is left to reconcile,
-    which looks for it first (`bot.delivery.failures.lookup_failed` gives it up if the lookup
-    cannot be made). Returns how many."""
-    with durable(db):
-        return db.execute(
-            "UPDATE deliveries SET state = 'failed', last_error = 'stale', updated_at = ?"
-            " WHERE state = 'pending' AND created_at < ?",
-            [iso(now), iso(stale_cutoff(now, stale_after))],
-        ).rowcount
 
 
 def in_state(db: sqlite_utils.Database, state: str) -> list[DeliveryRow]:

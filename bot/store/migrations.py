@@ -369,6 +369,17 @@ def _m014_delivery_waits(db: sqlite_utils.Database) -> None:
     _add_column(db, "deliveries", "waits", "INTEGER NOT NULL DEFAULT 0")
 
 
+def _m015_delivery_release_at(db: sqlite_utils.Database) -> None:
+    # The stale rule counts from when a row was meant to go out, not from its queuing, so a row
+    # held for quiet hours or an update's interval is not dropped unsent (bot.store.stale). A
+    # waiting row never tried can only be waiting for such a hold; others count from queuing.
+    _add_column(db, "deliveries", "release_at", "TEXT")
+    db.execute(
+        "UPDATE deliveries SET release_at = MAX(created_at, COALESCE(next_attempt_at, ''))"
+        " WHERE state = 'pending' AND attempts = 0 AND waits = 0"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -388,4 +399,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         _m013_summaries_name_outlets_by_site,
     ),
     (14, "deliveries count the platform's failures apart from attempts", _m014_delivery_waits),
+    (15, "deliveries go stale from when they were meant to go out", _m015_delivery_release_at),
 ]
