@@ -6,10 +6,13 @@ job sync or for those stories to change."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+import sqlite_utils
+
 from bot.runner import digests
+from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 
 if TYPE_CHECKING:
@@ -19,6 +22,10 @@ log = logging.getLogger(__name__)
 
 
 async def channel_changed(service: Service, before: ChannelRow, after: ChannelRow) -> None:
+    if before.schedule_signature != after.schedule_signature:
+        # Also while starting: the catch-up that start runs must not take a slot of the new
+        # schedule that passed before it was set for a missed digest.
+        channel_store.record_schedule_change(service.db, after.id, at=service.clock())
     if service.state != "running":
         # Start syncs the jobs and catches up from the database after the platforms are up, so
         # a change made while starting is picked up there; after stop nothing should run.
@@ -53,6 +60,28 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
     if queued or resumed:
         # On resume also for the posts queued before the pause, which may be due already.
         service.kick()
+
+
+class ScheduleChanges:
+    """Records the schedule changes made outside chat, which `channel_changed` never sees: by the
+    config file at start, or by another process (`newsdigest poll` syncing the config). The
+    service takes a `snapshot` before its config sync and `record`s on every job sync, which
+    compares each channel's `schedule_signature` with the last one seen."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, tuple[str, str, str]] = {}
+
+    def snapshot(self, db: sqlite_utils.Database) -> None:
+        self.seen = {c.id: c.schedule_signature for c in channel_store.list_channels(db)}
+
+    def record(self, db: sqlite_utils.Database, *, now: datetime) -> None:
+        seen = {}
+        for channel in channel_store.list_channels(db):
+            known = self.seen.get(channel.id)
+            if known is not None and known != channel.schedule_signature:
+                channel_store.record_schedule_change(db, channel.id, at=now)
+            seen[channel.id] = channel.schedule_signature
+        self.seen = seen
 
 
 def _resumed(before: ChannelRow, after: ChannelRow) -> bool:

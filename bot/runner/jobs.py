@@ -14,7 +14,9 @@ and there is nothing stale to de-duplicate. Fixed jobs:
 Misfires are handled on purpose: digest jobs coalesce (several missed runs make one digest) and
 accept a late run up to the catch-up window; a listener logs every missed run. Downtime is not a
 misfire APScheduler can see (the memory store starts empty), so `missed_digests` compares each
-channel's last recorded run with its schedule at start and the service sends one catch-up digest.
+channel's last recorded run with its schedule at start and the service sends one catch-up digest,
+for a slot that passed while that schedule was in force (`ChannelRow.schedule_changed_at`): a
+running job never fires for a slot before its schedule was set, so neither does a restart.
 A digest job carries the (cron, time zone) it was made for: one that fires after the channel's
 schedule changed, before a resync replaced it, skips rather than post off-schedule.
 """
@@ -173,7 +175,9 @@ def missed_digests(
             trigger = cron_trigger(channel.schedule, channel.timezone)
         except (ValueError, KeyError):
             continue
-        missed = missed_digest(trigger, last_run=last, now=now, window=window)
+        missed = missed_digest(
+            trigger, last_run=last, now=now, window=window, since=channel.schedule_changed_at
+        )
         if missed is not None:
             found.append((channel, missed))
     return found
@@ -194,4 +198,6 @@ def latest_fire(channel: ChannelRow, now: datetime, window: timedelta) -> dateti
     except (ValueError, KeyError):
         return None
     window = max(window, LATE_RUN_SLACK)
-    return missed_digest(trigger, last_run=now - window, now=now, window=window)
+    return missed_digest(
+        trigger, last_run=now - window, now=now, window=window, since=channel.schedule_changed_at
+    )

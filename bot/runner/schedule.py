@@ -69,15 +69,17 @@ def missed_digest(
     last_run: datetime | None,
     now: datetime,
     window: timedelta,
+    since: datetime | None = None,
 ) -> datetime | None:
     """The scheduled time of a digest missed while the bot was down, if one should still be sent.
 
     Only the latest missed run counts (several missed runs make one digest, not a burst), and only
     if it is at most `window` old: a digest from yesterday morning is news nobody wants at night.
+    Nor one before `since`, when the schedule was set: it was not due when it passed.
     """
     if last_run is None:
         return None
-    start = max(last_run, now - window)
+    start = max(last_run, now - window, since or last_run)
     # The most recent scheduled time in (start, now]; walk forward from the window's start.
     missed = None
     cursor = start

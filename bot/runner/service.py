@@ -38,7 +38,7 @@ from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests, shutdown
 from bot.runner.cards import CardSource
 from bot.runner.catch_up import catch_up
-from bot.runner.changes import channel_changed
+from bot.runner.changes import ScheduleChanges, channel_changed
 from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import run_digest
 from bot.runner.health import HealthServer
@@ -117,6 +117,7 @@ class Service:
         self.jobs = ChannelJobs(
             self.scheduler, self.run_digest, catch_up=self.settings.catch_up_window
         )
+        self.schedule_changes = ScheduleChanges()
         self.poller = Poller(core, self.on_poll_pass, clock=clock, fetcher=fetcher)
         self.pruner = Pruner(
             self.db,
@@ -177,6 +178,7 @@ class Service:
     async def start(self) -> None:
         self.state = "starting"
         self.started_at = self.clock()
+        self.schedule_changes.snapshot(self.db)
         synced = self.core.sync_config()
         config_file = str(self.core.config.path or "the config file")
         for note in removal_notes(synced, config_file):
@@ -296,8 +298,9 @@ class Service:
         return channels
 
     def sync_jobs(self) -> None:
-        channels = self.digest_channels()
         now = self.clock()
+        self.schedule_changes.record(self.db, now=now)
+        channels = self.digest_channels()
         for channel in channels:
             if digest_runs.last_digest_run(self.db, channel.id) is None:
                 # A baseline, so downtime from here on can be told apart from "never ran".

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
 from bot.config_entries import DEFAULT_SCHEDULE, DEFAULT_TIMEZONE
-from bot.store.database import iso, utcnow
+from bot.store.database import iso, parse_iso, utcnow
 
 
 class UnknownTopicError(LookupError):
@@ -50,14 +51,24 @@ class ChannelRow:
     quiet_hours: str | None
     webhook_url: str | None
     paused_reason: str | None
+    # When the runner saw the schedule, time zone or mode last change (None: not since this was
+    # recorded): an earlier slot of the schedule now in force was never due.
+    schedule_changed_at: datetime | None = None
 
     @property
     def key(self) -> str:
         return f"{self.platform}:{self.channel_id}"
 
+    @property
+    def schedule_signature(self) -> tuple[str, str, str]:
+        """What decides when the channel's digests are due."""
+        return (self.schedule, self.timezone, self.mode)
+
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> ChannelRow:
-        return cls(**{k: row[k] for k in cls.__slots__})  # type: ignore[attr-defined]
+        fields = {k: row.get(k) for k in cls.__slots__}  # type: ignore[attr-defined]
+        fields["schedule_changed_at"] = parse_iso(fields["schedule_changed_at"])
+        return cls(**fields)
 
 
 # --- topics -----------------------------------------------------------------------------------
@@ -160,6 +171,10 @@ def find_channel(db: sqlite_utils.Database, ref: str) -> ChannelRow | None:
 def update_channel(db: sqlite_utils.Database, pk: int, **fields: Any) -> ChannelRow:
     db["channels"].update(pk, fields)
     return get_channel_by_pk(db, pk)  # type: ignore[return-value]
+
+
+def record_schedule_change(db: sqlite_utils.Database, pk: int, *, at: datetime) -> None:
+    db.execute("UPDATE channels SET schedule_changed_at = ? WHERE id = ?", [iso(at), pk])
 
 
 # --- subscriptions ----------------------------------------------------------------------------

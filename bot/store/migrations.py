@@ -380,6 +380,12 @@ def _m015_delivery_release_at(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m016_channel_schedule_changed_at(db: sqlite_utils.Database) -> None:
+    # A digest slot counts as missed only if it passed while the schedule was in force: one of
+    # a schedule set later was never due (bot.runner.jobs.missed_digests). NULL: not known.
+    _add_column(db, "channels", "schedule_changed_at", "TEXT")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -400,4 +406,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     ),
     (14, "deliveries count the platform's failures apart from attempts", _m014_delivery_waits),
     (15, "deliveries go stale from when they were meant to go out", _m015_delivery_release_at),
+    (16, "channels remember when their schedule changed", _m016_channel_schedule_changed_at),
 ]
