@@ -319,7 +319,7 @@ def _find_feed(db: sqlite_utils.Database, ref: str) -> feed_store.FeedRow | None
     """The feed `ref` names: its id (`5` or `#5`, as /feeds list shows it) or its URL, in any
     spelling of it (`HTTPS://`, `:443`; Slack's <angle brackets>)."""
     ref = ref.strip().strip("<>")
-    if ref.startswith("#") and ref[1:].isdigit():
+    if ref.startswith("#") and feed_store.feed_id(ref[1:]) is not None:
         ref = ref[1:]
     return feed_store.get_feed(db, ref) or feed_store.get_feed(db, normalize_feed_url(ref))
 

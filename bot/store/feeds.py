@@ -237,10 +237,23 @@ def add_feed(
     return get_feed(db, url)  # type: ignore[return-value]
 
 
+# SQLite's largest integer: a bigger id names no feed (binding it would raise OverflowError).
+_MAX_ID = 2**63 - 1
+
+
+def feed_id(ref: str) -> int | None:
+    """The feed id `ref` spells, or None when it is not one. Only ASCII digits: str.isdigit()
+    also accepts "²" and "١", which int() then refuses or reads as an id nobody typed."""
+    return int(ref) if ref.isascii() and ref.isdigit() else None
+
+
 def get_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
     """A feed by id or URL."""
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        rows = list(db["feeds"].rows_where("id = ?", [int(ref)]))
+    number = ref if isinstance(ref, int) else feed_id(ref)
+    if number is not None:
+        if not 0 <= number <= _MAX_ID:
+            return None
+        rows = list(db["feeds"].rows_where("id = ?", [number]))
     else:
         rows = list(db["feeds"].rows_where("url = ?", [ref]))
     return FeedRow.from_row(rows[0]) if rows else None
