@@ -129,8 +129,12 @@ async def test_only_admins_change_a_shared_topic_query(core: NewsDigest) -> None
     assert channel_store.get_topic(core.db, "moon").query == "lunar OR moon"  # type: ignore[union-attr]
     same = await commands.dispatch("follow", "moon lunar OR moon", other)
     assert "now follows moon" in same.text
-    changed = await commands.dispatch("follow", "moon lunar", ADMIN)
-    assert "now follows moon" in changed.text or "already" not in changed.text
+    # Even an admin changes a shared topic's query only by saying so with `query:`.
+    unmarked = await commands.dispatch("follow", "moon lunar", ADMIN)
+    assert "its query was not changed" in unmarked.text and unmarked.ephemeral
+    assert channel_store.get_topic(core.db, "moon").query == "lunar OR moon"  # type: ignore[union-attr]
+    changed = await commands.dispatch("follow", "moon query: lunar", ADMIN)
+    assert "now follows moon" in changed.text, changed.text
     assert channel_store.get_topic(core.db, "moon").query == "lunar"  # type: ignore[union-attr]
 
 
@@ -204,10 +208,12 @@ async def test_following_again_with_the_same_query_is_not_announced(core: NewsDi
     again = await commands.dispatch("follow", "moon lunar OR moon", CTX)
     assert again.text == "This channel already follows moon." and again.ephemeral
     # A changed query is news for the channel, even though it already follows the topic.
-    changed = await commands.dispatch("follow", "moon lunar", ADMIN)
-    assert (
-        changed.text == "This channel now follows moon (matching lunar)." and not changed.ephemeral
+    changed = await commands.dispatch("follow", "moon query: lunar", ADMIN)
+    assert changed.text == (
+        "This channel now follows moon (matching lunar, changed from lunar OR moon for every "
+        "channel that follows it)."
     )
+    assert not changed.ephemeral
 
 
 async def test_follow_with_plain_words_for_a_new_topic_asks_which_was_meant(

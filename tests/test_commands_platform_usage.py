@@ -14,13 +14,16 @@ SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_
 DISCORD = CommandContext(platform="discord", channel_id="333", user_id="444", channel_name="news")
 
 SLACK_FOLLOW = (
-    "/follow <topic> [query]: follow a topic in this channel; with a query, create or change the "
-    'topic first. Example: /follow chips "chip export" OR semiconductor. A new topic\'s query of '
-    "plain words needs `query:` before it: /follow ml query: machine learning"
+    "/follow <topic> [query]: follow a topic in this channel; with a query, create the topic "
+    'first. Example: /follow chips "chip export" OR semiconductor. A new topic\'s query of '
+    "plain words needs `query:` before it: /follow ml query: machine learning. Admins change an "
+    "existing topic's query, for every channel that follows it, only with `query:`: "
+    "/follow chips query: chip OR semiconductor"
 )
 DISCORD_FOLLOW = (
     "/follow topic:<topic> [query:<query>]: follow a topic in this channel; with a query, create "
-    'or change the topic first. Example: /follow topic:chips query:"chip export" OR semiconductor'
+    "the topic first, or (admins only) change an existing topic's query for every channel that "
+    'follows it. Example: /follow topic:chips query:"chip export" OR semiconductor'
 )
 SLACK_WATCHLIST = (
     "/watchlist: this channel's topics and settings. Change them with: /watchlist schedule "

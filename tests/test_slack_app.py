@@ -284,10 +284,13 @@ async def test_admin_can_change_a_topics_query_with_follow(h: Harness) -> None:
     assert ack_text(body).startswith("The topic 'chips' already exists (chip); only admins")
     assert channel_store.get_topic(h.core.db, "chips").query == "chip"  # type: ignore[union-attr]
 
-    _, body = await h.slash("/follow", "chips semiconductor", user="UADMIN")
+    _, body = await h.slash("/follow", "chips query: semiconductor", user="UADMIN")
     assert body == ""
     [call] = await h.slack_api.wait_for("chat.postMessage")
-    assert call == public_text("This channel now follows chips (matching semiconductor).")
+    assert call == public_text(
+        "This channel now follows chips (matching semiconductor, changed from chip for every "
+        "channel that follows it)."
+    )
     assert channel_store.get_topic(h.core.db, "chips").query == "semiconductor"  # type: ignore[union-attr]
     assert {"user": "UADMIN"} in h.slack_api.calls_to("users.info")
 

@@ -42,10 +42,11 @@ COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 USAGE: dict[str, str] = {
     "story": "/story <slug | prefix | search words>: a story's full breakdown.",
     "follow": (
-        "/follow <topic> [query]: follow a topic in this channel; with a query, create or "
-        'change the topic first. Example: /follow chips "chip export" OR semiconductor. '
+        "/follow <topic> [query]: follow a topic in this channel; with a query, create the "
+        'topic first. Example: /follow chips "chip export" OR semiconductor. '
         "A new topic's query of plain words needs `query:` before it: "
-        "/follow ml query: machine learning"
+        "/follow ml query: machine learning. Admins change an existing topic's query, for every "
+        "channel that follows it, only with `query:`: /follow chips query: chip OR semiconductor"
     ),
     "unfollow": "/unfollow <topic>: stop following a topic in this channel.",
     "watchlist": (
@@ -63,7 +64,8 @@ DISCORD_USAGE: dict[str, str] = {
     "story": "/story query:<slug | prefix | search words>: a story's full breakdown.",
     "follow": (
         "/follow topic:<topic> [query:<query>]: follow a topic in this channel; with a query, "
-        'create or change the topic first. Example: /follow topic:chips query:"chip export" OR '
+        "create the topic first, or (admins only) change an existing topic's query for every "
+        'channel that follows it. Example: /follow topic:chips query:"chip export" OR '
         "semiconductor"
     ),
     "unfollow": "/unfollow topic:<topic>: stop following a topic in this channel.",

@@ -34,16 +34,21 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
             + _follow_command(ctx.platform, slug)
         )
     existing = channel_store.get_topic(db, slug)
-    if query and not explicit and _plain_words(query) and existing is None:
-        # `/follow machine learning`: a new topic `machine` matching "learning", or the topic
-        # `machine-learning`? Discord's topic option reads it as the latter, so do the same when
-        # that topic exists; otherwise ask rather than announce a topic nobody meant to create.
+    joined = ""
+    if query and not explicit and _plain_words(query):
+        # `/follow machine learning`: the topic `machine-learning`, as Discord's topic option
+        # reads it, whenever that topic exists, even when `machine` exists too: both platforms
+        # must follow the same topic for the same words.
         joined = "-".join([slug, *query.lower().split()])
         named = channel_store.get_topic(db, joined) if SLUG_RE.match(joined) else None
-        if named is None:
+        if named is not None:
+            slug, query, existing = joined, "", named
+        elif existing is None:
+            # Ask rather than announce a topic `machine` nobody meant to create.
             valid = joined if SLUG_RE.match(joined) else None
             return Reply(_ambiguous(ctx.platform, slug, query, valid, _known(db)))
-        slug, query, existing = joined, "", named
+        elif not SLUG_RE.match(joined):
+            joined = ""
     created = ""
     if query:
         try:
@@ -53,13 +58,11 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
         # The same query typed with curly quotes, other spacing or case is not a change: compare
         # what the queries mean, not their text, so it is neither refused nor announced again.
         changed = existing is None or not _same_query(existing.query, parsed)
-        # Topics are shared by every channel: changing one's query is an admin's call.
-        if existing is not None and changed and not ctx.is_admin:
-            return Reply(
-                f"The topic {slug!r} already exists ({existing.query}); only admins can change "
-                f"its query. Follow it as it is with {_follow_command(ctx.platform, slug)}, "
-                "or pick a new name."
-            )
+        # Topics are shared by every channel: changing one's query is an admin's call, and only
+        # when asked for with `query:` (Discord's query option always is): words after a name
+        # are too easily the rest of a name, or a guess at the topic's query.
+        if existing is not None and changed and not (ctx.is_admin and explicit):
+            return Reply(_exists(ctx, slug, existing.query, query, joined))
         channel = commands.signed_up(channel, ctx)
         # Announce the query only when this created the topic or changed it: repeating the
         # same /follow must not post the same news to the channel again. An unchanged query
@@ -73,6 +76,11 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
                 origin=existing.origin if existing else "chat",
             )
             created = f" (matching {parsed.describe()})"
+            if existing is not None:
+                created = (
+                    f" (matching {parsed.describe()}, changed from {existing.query} for every "
+                    "channel that follows it)"
+                )
     elif existing is None:
         return Reply(
             f"There is no topic {slug!r}. Create it with a query, e.g. "
@@ -84,6 +92,25 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     if not added and not created:
         return Reply(f"This channel already follows {slug}.")
     return Reply(f"This channel now follows {slug}{created}.", ephemeral=False)
+
+
+def _exists(ctx: CommandContext, slug: str, stored: str, query: str, joined: str) -> str:
+    """Why `/follow <slug> <query>` left the existing topic `slug` as it is, and the commands
+    that do what was likely meant. `joined`: the words read as one new topic name, if valid."""
+    follow_it = _follow_command(ctx.platform, slug)
+    text = f"The topic {slug!r} already exists ({stored})"
+    if not ctx.is_admin:
+        text += f"; only admins can change its query. Follow it as it is with {follow_it}"
+    else:
+        change = _follow_command(ctx.platform, slug, query, marked=True)
+        text += (
+            f"; its query was not changed. Follow it as it is with {follow_it}, or change its "
+            f"query for every channel that follows it by marking the new one: {change}"
+        )
+    if joined:
+        create = _follow_command(ctx.platform, joined, "<words>", marked=True)
+        return text + f". There is no topic {joined!r}; to create it: {create}."
+    return text + ("." if ctx.is_admin else ", or pick a new name.")
 
 
 def _same_query(stored: str, parsed: TopicQuery) -> bool:
