@@ -6,9 +6,12 @@ summariser) and offers the handful of operations everything else is built from.
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlite_utils
 
@@ -25,7 +28,7 @@ from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store import summaries as summary_store
 from bot.store.channels import ChannelRow
-from bot.store.database import open_database, utcnow
+from bot.store.database import BUSY_TIMEOUT_SECONDS, open_database, utcnow
 from bot.store.feeds import FeedRow
 from bot.store.stories import StoryRow
 from bot.store.sync import SyncReport, sync_config
@@ -122,40 +125,18 @@ class NewsDigest:
             self.db, story, self.summarizer, now=now or utcnow(), topics=topics, members=members
         )
 
-    def find_story(self, query: str, *, limit: int = 5) -> Lookup:
-        # A slug or alias given in full resolves by an indexed lookup, so old or small stories
-        # are found however many newer ones there are: letter for letter first, then folded
-        # (the order `find_story` uses). Only prefixes, search words and "did you mean" go
-        # through the capped candidate list below.
-        for names in (exact_forms(query), [slugify(query_text(query))]):
-            found = story_store.find_by_name(self.db, [n for n in names if n])
-            if found is not None:
-                story, reason = found
-                return Lookup(self._ref(story), [], reason)
-        aliases = story_store.aliases(self.db)
-        stories = story_store.recent_stories(self.db, since=None, min_sources=1, limit=5000)
-        titles = article_store.member_titles(self.db, [s.id for s in stories])
-        refs = [
-            StoryRef(
-                story_id=s.id,
-                slug=s.slug,
-                aliases=tuple(aliases.get(s.id, ())),
-                headline=s.headline,
-                last_seen=s.last_updated,
-                titles=tuple(titles.get(s.id, ())),
-            )
-            for s in stories
-        ]
-        return find_story(query, refs, limit=limit)
+    async def find_story_async(self, query: str, *, limit: int = 5) -> Lookup:
+        """`find_story` for code on the event loop (chat commands): reading up to 5,000 stories
+        and their titles and matching words against them take a noticeable time, so both run in
+        a worker thread, on a connection of its own (the loop's is never used from two
+        threads). An in-memory database exists only on the loop's connection: looked up there."""
+        path = _database_file(self.db)
+        if path is None:
+            return self.find_story(query, limit=limit)
+        return await asyncio.to_thread(_find_in_file, path, query, limit)
 
-    def _ref(self, story: StoryRow) -> StoryRef:
-        return StoryRef(
-            story_id=story.id,
-            slug=story.slug,
-            aliases=tuple(story_store.story_aliases(self.db, story.id)),
-            headline=story.headline,
-            last_seen=story.last_updated,
-        )
+    def find_story(self, query: str, *, limit: int = 5) -> Lookup:
+        return _find_story(self.db, query, limit)
 
     def story(self, story_id: str) -> StoryRow | None:
         return story_store.get_story(self.db, story_store.resolve_id(self.db, story_id))
@@ -192,3 +173,58 @@ class NewsDigest:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _find_story(db: sqlite_utils.Database, query: str, limit: int) -> Lookup:
+    # A slug or alias given in full resolves by an indexed lookup, so old or small stories
+    # are found however many newer ones there are: letter for letter first, then folded
+    # (the order `find_story` uses). Only prefixes, search words and "did you mean" go
+    # through the capped candidate list below.
+    for names in (exact_forms(query), [slugify(query_text(query))]):
+        found = story_store.find_by_name(db, [n for n in names if n])
+        if found is not None:
+            story, reason = found
+            return Lookup(_ref(db, story), [], reason)
+    aliases = story_store.aliases(db)
+    stories = story_store.recent_stories(db, since=None, min_sources=1, limit=5000)
+    titles = article_store.member_titles(db, [s.id for s in stories])
+    refs = [
+        StoryRef(
+            story_id=s.id,
+            slug=s.slug,
+            aliases=tuple(aliases.get(s.id, ())),
+            headline=s.headline,
+            last_seen=s.last_updated,
+            titles=tuple(titles.get(s.id, ())),
+        )
+        for s in stories
+    ]
+    return find_story(query, refs, limit=limit)
+
+
+def _ref(db: sqlite_utils.Database, story: StoryRow) -> StoryRef:
+    return StoryRef(
+        story_id=story.id,
+        slug=story.slug,
+        aliases=tuple(story_store.story_aliases(db, story.id)),
+        headline=story.headline,
+        last_seen=story.last_updated,
+    )
+
+
+def _database_file(db: sqlite_utils.Database) -> str | None:
+    """The file `db` is connected to; None for an in-memory database."""
+    for _, name, path in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return path or None
+    return None
+
+
+def _find_in_file(path: str, query: str, limit: int) -> Lookup:
+    """`_find_story` on a read-only connection of the calling thread's own. In WAL mode it
+    reads the last committed state while the loop's connection goes on writing."""
+    conn = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        return _find_story(sqlite_utils.Database(conn), query, limit)
+    finally:
+        conn.close()

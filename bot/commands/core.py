@@ -166,7 +166,7 @@ class Commands:
     async def _cmd_story(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         if not args:
             raise UsageError("Which story?")
-        found = self.core.find_story(args)
+        found = await self.core.find_story_async(args)
         if found.story is None:
             if found.suggestions:
                 names = ", ".join(f"`{s.slug}`" for s in found.suggestions)
