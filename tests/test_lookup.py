@@ -194,8 +194,9 @@ def test_words_as_typed_win_over_their_plural_or_singular(
 
 def test_a_plural_or_singular_that_is_a_stopword_does_not_match() -> None:
     # "doe" is not "does": the folding never reaches a stopword the query itself would drop, so
-    # the story naming Doe ranks above the newer one where "doe" only starts a word.
+    # the story naming Doe is the answer, and the newer one where "doe" only starts a word is
+    # offered next to it.
     law = ref("new-law", "What the new law does for renters", hours_ago=1)
     doe = ref("jane-doe", "Jane Doe named in lawsuit", hours_ago=5)
     found = find_story("doe", [law, doe])
-    assert found.suggestions[0] == doe
+    assert (found.story, found.suggestions) == (doe, [law])

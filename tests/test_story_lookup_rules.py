@@ -1,0 +1,72 @@
+"""/story: an exact slug, then a story with the typed words as whole words, outrank a story
+whose slug merely starts with them ("ai" is not "airline"). Real dispatch, real SQLite."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import NewsDigest
+from bot.commands import CommandContext, Commands
+from bot.config import Config
+from bot.store import stories as story_store
+from bot.store.database import open_database, transaction, utcnow
+
+CTX = CommandContext(platform="slack", channel_id="C9", user_id="U1", channel_name="news")
+
+
+def _story(core: NewsDigest, story_id: str, slug: str, headline: str, hours_ago: int) -> None:
+    seen = utcnow() - timedelta(hours=hours_ago)
+    story_store.create_story(core.db, story_id, slug, headline, seen)
+    story_store.update_counts(
+        core.db, story_id, article_count=1, outlet_count=1, source_count=2, last_updated=seen
+    )
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> NewsDigest:
+    core = NewsDigest(
+        Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "nd.db")
+    )
+    _story(core, "s1", "sovereign-ai", "Nations race to build sovereign AI", 2)
+    _story(core, "s2", "airline-strike", "Pilots strike at major airline", 1)
+    _story(core, "s3", "fed-rate-cut", "Fed announces rate cut", 1)
+    _story(core, "s4", "rates-rise-in-uk", "Bank of England raises rates", 0)
+    _story(core, "old", "harbour-blaze", "Harbour blaze", 3)
+    _story(core, "new", "harbour-fire-spreads", "Harbour fire spreads", 0)
+    with transaction(core.db):
+        story_store.merge(core.db, "old", "new")
+    return core
+
+
+@pytest.mark.parametrize(
+    ("typed", "story_id"),
+    [
+        ("ai", "s1"),  # a word of sovereign-ai, only the start of "airline"
+        ("rate", "s3"),  # a word of fed-rate-cut, only the start of "rates"
+        ("fed-rate-cut", "s3"),  # the exact slug
+        ("airl", "s2"),  # no story has the word: the one slug starting with it
+        ("harbour-blaze", "new"),  # a merged story's old slug
+    ],
+)
+async def test_story_resolves_by_the_rules_in_order(
+    news: NewsDigest, typed: str, story_id: str
+) -> None:
+    reply = await Commands(news).dispatch("story", typed, CTX)
+    assert [c.story_id for c in reply.cards] == [story_id], reply.text
+
+
+async def test_a_whole_word_answer_offers_the_prefix_matches(news: NewsDigest) -> None:
+    found = await news.find_story_async("rate")
+    assert found.story is not None and found.story.slug == "fed-rate-cut"
+    assert [s.slug for s in found.suggestions] == ["rates-rise-in-uk"]
+
+
+async def test_whole_words_in_two_stories_still_ask(news: NewsDigest) -> None:
+    _story(news, "s5", "ai-safety-summit", "AI safety summit opens", 0)
+    reply = await Commands(news).dispatch("story", "ai", CTX)
+    assert not reply.cards
+    assert reply.text.startswith("'ai' matches several stories. Did you mean: "), reply.text
+    assert "`ai-safety-summit`" in reply.text and "`sovereign-ai`" in reply.text
