@@ -6,12 +6,18 @@ without a database. The order of the rules is the contract users learn:
 1. the exact slug (or story id), then an alias (old slug of a story merged into another); a slug
    typed letter for letter beats one that only matches case- and accent-folded, since two
    non-Latin slugs can fold alike ("всё-банке", "все-банке");
-2. a slug prefix that only one story has;
-3. words searched over slug, headline and the titles of the story's articles, all of which must
-   match; when no story has the words as typed, their regular plural or singular count too, as
-   in topic queries ("vaccines" finds "vaccine"); a word in the slug or headline ranks above one only in member titles, and
-   one most of the titles use above one a single title uses;
-4. otherwise "did you mean" suggestions by edit distance and shared words.
+2. a story with every typed word as a whole word of its slug, headline or member titles ("rate"
+   is `fed-rate-cut`, not `rates-rise-in-uk` whose slug merely starts with it, which is offered
+   next to it); several such stories without a clear best are asked about;
+3. a slug prefix that only one story has;
+4. words searched over slug, headline and the titles of the story's articles, all of which must
+   match, a word's start matching too ("semicond"); when no story has the words as typed, their
+   regular plural or singular count too, as in topic queries ("vaccines" finds "vaccine"); a
+   word in the slug or headline ranks above one only in member titles, and one most of the
+   titles use above one a single title uses;
+5. otherwise "did you mean" suggestions by edit distance and shared words.
+
+Only the first 8 words of a query are searched (see `_MAX_QUERY_WORDS`).
 """
 
 from __future__ import annotations
@@ -19,34 +25,25 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
-from itertools import accumulate
 from typing import Literal
 
-from bot.textutil import STOPWORDS, fold, words
-from bot.topics.inflect import inflections
+from bot.textutil import STOPWORDS, words
+from bot.topics.corpus import MIN_PREFIX_WORD, Corpus, inflected, slugify, titles_of
 
 Reason = Literal["exact", "alias", "prefix", "search", "ambiguous", "none"]
 
-# Letters and digits of any script: slugs of non-Latin stories keep their own letters.
-_NON_SLUG_RE = re.compile(r"[\W_]+")
 # A search hit must beat the runner-up by this much to be returned on its own: roughly one
 # more exactly-matched word, so ties and near-ties are shown to the user instead of guessed.
 _CLEAR_MARGIN = 0.75
-_MIN_PREFIX_WORD = 3
 # textutil keeps "covid-19" and "japan's" whole; searching by their parts is friendlier.
 _INNER_PUNCT_RE = re.compile(r"[-.']+")
 # A word found only in member titles: below one in the headline or slug (1.0), above a prefix of
 # one (0.5); plus up to _TITLE_SHARE for the share of the titles that use it.
 _TITLE_WORD = 0.5
 _TITLE_SHARE = 0.25
-# Member titles searched per story, and characters per title: bounds on a search's cost.
-_MAX_TITLES = 50
-_MAX_TITLE_CHARS = 300
 # Query words searched and matched for "did you mean", and the characters of the query they are
 # taken from: a pasted paragraph costs no more than a headline.
 _MAX_QUERY_WORDS = 8
@@ -71,11 +68,6 @@ class Lookup:
     reason: Reason = "none"
 
 
-def slugify(text: str) -> str:
-    """Folded, lowercase, '-'-separated form used to compare what users type with slugs."""
-    return _NON_SLUG_RE.sub("-", fold(text)).strip("-")
-
-
 def query_text(query: str) -> str:
     """The query as typed, without surrounding space or the '#' some people put before slugs."""
     return query.strip().lstrip("#")
@@ -95,7 +87,7 @@ def _newest_first(refs: Iterable[StoryRef]) -> list[StoryRef]:
 def find_story(query: str, candidates: Sequence[StoryRef], *, limit: int = 5) -> Lookup:
     raw = query_text(query)
     key = slugify(raw)
-    corpus = _Corpus(candidates)
+    corpus = Corpus(candidates)
     prefixed: list[StoryRef] = []
     # An empty slug form (only punctuation or symbols) skips the slug rules, but the words of
     # the query are still searched in the headlines below.
@@ -152,7 +144,7 @@ def _named(candidates: Sequence[StoryRef], typed: set[str], raw: str) -> Lookup 
     return None
 
 
-def _named_folded(corpus: _Corpus, key: str) -> Lookup | None:
+def _named_folded(corpus: Corpus, key: str) -> Lookup | None:
     """`_named` comparing slug forms (`slugify`), as typed without accents or in other case."""
     refs = corpus.refs
     exact = [r for r, k in zip(refs, corpus.keys, strict=True) if k == key]
@@ -162,109 +154,6 @@ def _named_folded(corpus: _Corpus, key: str) -> Lookup | None:
     if alias:
         return Lookup(_newest_first(alias)[0], [], "alias")
     return None
-
-
-# Between stories in `_Corpus.texts` (the ASCII record separator; no word character).
-_RECORD = "\x1e"
-# A slug already in slug form, as nearly all are: slugify() would return it unchanged.
-_PLAIN_SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# ASCII characters that are not word characters (\w), as spaces: see `_spaced`.
-_ASCII_GAPS = str.maketrans(
-    {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_" or c == _RECORD)}
-)
-_TOKEN_RE = re.compile(r"\w+")
-
-
-def _slug_key(name: str) -> str:
-    return name if _PLAIN_SLUG_RE.fullmatch(name) else slugify(name)
-
-
-def _spaced(text: str) -> str:
-    """The `_terms` of `text` as one string, each word between spaces: " w" in it says some
-    word starts with w, and " w " that w is a word, tested at C speed: tokenizing every title of
-    thousands of stories in Python took seconds per /story."""
-    folded = fold(text)
-    if folded.isascii():
-        # str.translate is fast for ASCII; the regex handles every other script.
-        return f" {folded.translate(_ASCII_GAPS)} "
-    return f" {' '.join(_TOKEN_RE.findall(folded))} "
-
-
-class _Corpus:
-    """The candidates as one lookup compares them, each form made once and only when a rule
-    needs it: their slugs' and aliases' slug forms, and their searchable text (`_spaced`)."""
-
-    def __init__(self, refs: Sequence[StoryRef]) -> None:
-        self.refs = refs
-
-    @cached_property
-    def keys(self) -> list[str]:
-        return [_slug_key(r.slug) for r in self.refs]
-
-    @cached_property
-    def alias_keys(self) -> list[frozenset[str]]:
-        return [frozenset(_slug_key(a) for a in r.aliases) for r in self.refs]
-
-    @cached_property
-    def texts(self) -> list[str]:
-        """Each story's slug, headline and titles (`_spaced`)."""
-        parts: list[str] = []
-        for r in self.refs:
-            parts += (r.slug, r.headline, *_titles(r), _RECORD)
-        joined = "\n".join(parts)
-        if joined.isascii() and joined.count(_RECORD) == len(self.refs):
-            # All stories in one pass (fold() of ASCII is lower()), split apart again where
-            # the separator, which the translation keeps, was put.
-            return f" {joined.lower().translate(_ASCII_GAPS)} ".split(_RECORD)[:-1]
-        return [_spaced("\n".join([r.slug, r.headline, *_titles(r)])) for r in self.refs]
-
-    @cached_property
-    def everything(self) -> str:
-        """All the stories' `texts` in one, scanned at C speed for a word rather than story by
-        story in Python."""
-        return "".join(self.texts)
-
-    @cached_property
-    def _starts(self) -> list[int]:
-        return list(accumulate((len(t) for t in self.texts), initial=0))
-
-    def having(self, needle: str) -> set[int]:
-        """The indexes of the stories whose text contains `needle`."""
-        found: set[int] = set()
-        text, starts = self.everything, self._starts
-        at = text.find(needle)
-        while at >= 0:
-            i = bisect_right(starts, at) - 1
-            found.add(i)
-            at = text.find(needle, starts[i + 1])  # the next story's text: one hit is enough
-        return found
-
-    def pool(self, wanted: list[str]) -> list[StoryRef]:
-        """The stories in which every wanted word could score (`_word_score`): the word or one of
-        its forms as a word, or the word as the start of one. Only these are tokenized."""
-        pool: set[int] | None = None
-        for w in wanted:
-            found = set().union(*(self.having(n) for n in _needles(w)))
-            pool = found if pool is None else pool & found
-            if not pool:
-                return []
-        return [self.refs[i] for i in sorted(pool or ())]
-
-
-def _needles(w: str) -> list[str]:
-    """What `_Corpus.texts` hold where `w` could score: the word or one of its forms as a word,
-    or (when long enough to count as the start of one) the word starting one."""
-    if len(w) >= _MIN_PREFIX_WORD:
-        # Forms longer than the word start with it; only a shorter singular needs its own.
-        return [f" {f}" for f in _inflected(w) if f == w or not f.startswith(w)]
-    return [f" {f} " for f in _inflected(w) | {w}]
-
-
-def _titles(ref: StoryRef) -> Sequence[str]:
-    titles = ref.titles[:_MAX_TITLES]
-    if titles and max(map(len, titles)) > _MAX_TITLE_CHARS:
-        return [t[:_MAX_TITLE_CHARS] for t in titles]
-    return titles
 
 
 def _terms(text: str) -> list[str]:
@@ -283,17 +172,11 @@ def _story_words(ref: StoryRef) -> list[str]:
 
 
 def _title_terms(ref: StoryRef) -> list[list[str]]:
-    return [_terms(t) for t in _titles(ref)]
+    return [_terms(t) for t in titles_of(ref)]
 
 
 def _exact(w: str) -> set[str]:
     return {w}
-
-
-def _inflected(w: str) -> set[str]:
-    """`w` and its regular plural or singular (`inflections`, the folding topic queries use),
-    without forms that are stopwords ("doe" is not "does", "our" not "ours")."""
-    return {f for f in inflections(w) if f == w or f not in STOPWORDS}
 
 
 def _word_score(
@@ -309,7 +192,7 @@ def _word_score(
         if share:
             # "moon" in three of four titles beats "moon" in one of twenty.
             return _TITLE_WORD + _TITLE_SHARE * share, True
-    if len(w) >= _MIN_PREFIX_WORD:
+    if len(w) >= MIN_PREFIX_WORD:
         # Typing "semicond" should still find "semiconductor", but rank below a full word.
         if any(h.startswith(w) for h in have):
             return 0.5, False
@@ -318,7 +201,7 @@ def _word_score(
     return 0.0, False
 
 
-def _search(raw: str, corpus: _Corpus) -> list[tuple[float, bool, StoryRef]]:
+def _search(raw: str, corpus: Corpus) -> list[tuple[float, bool, StoryRef]]:
     """Candidates whose slug, headline and member titles contain every query word, best first,
     then newest, each with whether every word matched as a whole word. The words as typed
     first; only when no story has them, their plural or singular too: someone typing
@@ -329,7 +212,7 @@ def _search(raw: str, corpus: _Corpus) -> list[tuple[float, bool, StoryRef]]:
     if not wanted:
         return []
     pool = corpus.pool(wanted)
-    return _scored(wanted, pool, _exact) or _scored(wanted, pool, _inflected)
+    return _scored(wanted, pool, _exact) or _scored(wanted, pool, inflected)
 
 
 def _scored(
@@ -369,7 +252,7 @@ def _in_order(wanted: list[str], headline: list[str], forms_of: Callable[[str], 
     )
 
 
-def _did_you_mean(key: str, raw: str, corpus: _Corpus, limit: int) -> list[StoryRef]:
+def _did_you_mean(key: str, raw: str, corpus: Corpus, limit: int) -> list[StoryRef]:
     # Only slugs of the same first letter: a typo there is rare, and comparing every slug
     # costs milliseconds per thousand stories.
     named = [
@@ -389,7 +272,7 @@ def _did_you_mean(key: str, raw: str, corpus: _Corpus, limit: int) -> list[Story
     exact = [corpus.having(f" {w} ") for w in wanted]
     near = [
         set().union(*(corpus.having(f" {n} ") for n in found))
-        for found in _near_words(wanted, corpus)
+        for found in corpus.near_words(wanted)
     ]
     shared: list[tuple[int, StoryRef]] = []
     for i in set().union(*exact, *near):
@@ -400,38 +283,6 @@ def _did_you_mean(key: str, raw: str, corpus: _Corpus, limit: int) -> list[Story
         shared.append((common, corpus.refs[i]))
     shared.sort(key=lambda pair: (pair[0], pair[1].last_seen, pair[1].slug), reverse=True)
     return _merge(typo_hits, [ref for _, ref in shared])[:limit]
-
-
-def _near_words(wanted: list[str], corpus: _Corpus) -> list[set[str]]:
-    """For each wanted word, the stories' other words difflib finds close to it (ratio >= 0.8).
-    Compared once over the stories' distinct words, not story by story, and only with those of
-    its first letter (typos rarely hit the first) and of a length that can reach the cutoff (the
-    ratio is at most 2 * shorter / sum of lengths)."""
-    # The distinct words of those first letters and lengths only, by one regex scan: every word
-    # of thousands of stories made into a set took longer than all the rest.
-    lengths: dict[str, tuple[int, int]] = {}
-    for w in wanted:
-        lo, hi = lengths.get(w[0], (len(w), len(w)))
-        lengths[w[0]] = min(lo, -(-2 * len(w) // 3)), max(hi, 3 * len(w) // 2)
-    shapes = "|".join(f"{re.escape(c)}[^ ]{{{lo - 1},{hi - 1}}}" for c, (lo, hi) in lengths.items())
-    found = re.findall(f" ((?:{shapes}))(?= )", corpus.everything) if shapes else []
-    by_first: dict[str, list[str]] = {}
-    for v in set(found):
-        by_first.setdefault(v[0], []).append(v)
-    near: list[set[str]] = []
-    for w in wanted:
-        n = len(w)
-        # Deleting w's letters from v leaves those no match can use: with them left out, the
-        # matches can still reach the cutoff, a bound like quick_ratio's but at C speed.
-        others = str.maketrans("", "", w)
-        pool = [
-            v
-            for v in by_first.get(w[0], ())
-            if 5 * min(n, len(v) - len(v.translate(others))) >= 2 * (n + len(v))
-        ]
-        close = difflib.get_close_matches(w, pool, n=max(1, len(pool)), cutoff=0.8)
-        near.append(set(close) - {w})
-    return near
 
 
 def _merge(*groups: list[StoryRef]) -> list[StoryRef]:
