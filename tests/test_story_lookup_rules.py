@@ -7,8 +7,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from bot.adapters.discord.interactions import render_reply
+from bot.adapters.slack.replies import reply_messages
 from bot.app import NewsDigest
+from bot.cli import cli
 from bot.commands import CommandContext, Commands
 from bot.config import Config
 from bot.store import stories as story_store
@@ -70,3 +74,34 @@ async def test_whole_words_in_two_stories_still_ask(news: NewsDigest) -> None:
     assert not reply.cards
     assert reply.text.startswith("'ai' matches several stories. Did you mean: "), reply.text
     assert "`ai-safety-summit`" in reply.text and "`sovereign-ai`" in reply.text
+
+
+async def test_the_card_names_the_other_stories_the_words_match(news: NewsDigest) -> None:
+    reply = await Commands(news).dispatch("story", "rate", CTX)
+    assert [c.story_id for c in reply.cards] == ["s3"]
+    assert (
+        reply.see_also
+        == "Also matching 'rate': `rates-rise-in-uk` (`/story <slug>` for one of them)"
+    )
+    # Each platform shows that line after the card, as the bot's own words.
+    slack = reply_messages(reply)
+    escaped = reply.see_also.replace("<", "&lt;").replace(">", "&gt;")
+    assert slack[-1].blocks == [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": escaped, "verbatim": True}]}
+    ]
+    discord = render_reply(reply)
+    assert discord[-1].content == reply.see_also and not discord[-1].embeds
+    # An exact slug has nothing else to name.
+    exact = await Commands(news).dispatch("story", "fed-rate-cut", CTX)
+    assert exact.cards and exact.see_also == ""
+    assert len(reply_messages(exact)) == len(slack) - 1
+
+
+def test_the_cli_names_the_other_stories_the_words_match(news: NewsDigest, tmp_path: Path) -> None:
+    news.close()
+    result = CliRunner().invoke(
+        cli, ["story", "rate"], env={"NEWSDIGEST_DB": str(tmp_path / "nd.db"), "COLUMNS": "100"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Fed announces rate cut" in result.output
+    assert result.output.rstrip().endswith("Also matching 'rate': rates-rise-in-uk")

@@ -232,6 +232,10 @@ def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
     story = cli.reader.story(found.story.story_id)
     assert story is not None
     render_card_console(cli.reader.card(story), console, full=True)
+    if found.suggestions:
+        # The best match is shown; the others the words also name are one command away.
+        names = ", ".join(clean(s.slug) for s in found.suggestions)
+        console.print(f"Also matching {text!r}: {names}", markup=False, highlight=False)
 
 
 @click.command("digest")

@@ -29,6 +29,8 @@ class Reply:
     full: bool = False
     digest: Digest | None = None
     lines: list[str] = field(default_factory=list)
+    # The bot's own line after the cards: other stories the words also name (slugs only).
+    see_also: str = ""
 
 
 DigestPoster = Callable[[ChannelRow], Awaitable[int]]

@@ -181,7 +181,14 @@ class Commands:
         if story is None:
             return Reply(f"No story matches {args!r}.")
         card = await self.core.card_async(story)
-        return Reply(text=card.headline, ephemeral=False, cards=[card], full=True)
+        see_also = ""
+        if found.suggestions:
+            # The answer is the best match, not the only one: name the others it beat.
+            names = ", ".join(f"`{s.slug}`" for s in found.suggestions)
+            see_also = f"Also matching {args!r}: {names} (`/story <slug>` for one of them)"
+        return Reply(
+            text=card.headline, ephemeral=False, cards=[card], full=True, see_also=see_also
+        )
 
     async def _cmd_follow(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         return await topics.follow(self, args, ctx, channel)

@@ -67,6 +67,11 @@ def render_reply(reply: Reply) -> list[Outgoing]:
             packed = pack_messages(card_embeds(card, full=reply.full))
             out.append(Outgoing(embeds=packed[0], view=card_view([card])))
             out += [Outgoing(embeds=embeds) for embeds in packed[1:]]
+        if reply.see_also:
+            out += [
+                Outgoing(content=piece)
+                for piece in split_content(neutralize_mentions(reply.see_also))
+            ]
         return out
     # Reply text is the bot's own (it keeps its markdown); list lines carry feed titles and
     # user-written queries, so those are escaped.

@@ -37,6 +37,9 @@ def reply_messages(reply: Reply, *, hint: str | None = None) -> list[SlackMessag
         out: list[SlackMessage] = []
         for card in reply.cards:
             out += card_messages(card, full=reply.full)
+        if reply.see_also:
+            line = escape_trusted(reply.see_also)
+            out.append(SlackMessage(text=truncate(line, 3000), blocks=[context(line)]))
         return out
     limit = MAX_BLOCKS - (1 if hint else 0)
     blocks = text_blocks(reply.text, reply.lines, limit=limit)
