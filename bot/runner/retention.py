@@ -82,11 +82,13 @@ class Pruner:
             return None
         self.last_run, self.last_counts, self.last_error = now, total, None
         log.info(
-            "pruned %d stories, %d articles, %d posts' records, %d expired tombstones"
-            " (older than %d days; %d old stories kept for posts still to send)",
+            "pruned %d stories, %d articles, %d posts' records, %d finished notices,"
+            " %d expired tombstones (older than %d days; %d old stories kept for posts still"
+            " to send)",
             total.stories,
             total.articles,
             total.deliveries,
+            total.alerts,
             total.tombstones_expired,
             self.retention_days,
             total.kept_pending,

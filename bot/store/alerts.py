@@ -1,6 +1,13 @@
 """The `alerts` table: plain notices to a channel (a feed was disabled...), one per channel and
 key. A notice is harmless to repeat, so a crash mid-send requeues it rather than reconciling it
 (`requeue_stale_alerts`).
+
+Finished notices (sent, or failed) are deleted by retention once older than its cutoff
+(`delete_finished`). The key only has to outlive the chance of the same notice being queued again,
+which is far shorter: a digest's "more stories" notice is keyed by its slot, which runs once
+(`digest_runs` records it with the notice) and is caught up only while hours old; an instant
+pass's is keyed by the pass's time; a disabled feed's is queued once per disabling, which
+`feeds.alert_sent_at` records, not this table.
 """
 
 from __future__ import annotations
@@ -120,3 +127,24 @@ def expire_stale(db: sqlite_utils.Database, *, now: datetime, stale_after: timed
             " AND alerts.key = 'feed-disabled:' || f.id || ':' || COALESCE(f.disabled_at, ''))",
             [iso(stale_cutoff(now, stale_after))],
         ).rowcount
+
+
+# Counted from when a notice was sent, else queued: one a disabled feed held back (see
+# `expire_stale`) may be sent long after it was queued.
+_FINISHED_BEFORE = "state IN ('sent', 'failed') AND COALESCE(sent_at, created_at) < ?"
+
+
+def finished_count(db: sqlite_utils.Database, *, before: datetime) -> int:
+    """How many notices `delete_finished` would delete, all batches together."""
+    return db.execute(
+        f"SELECT COUNT(*) FROM alerts WHERE {_FINISHED_BEFORE}", [iso(before)]
+    ).fetchone()[0]
+
+
+def delete_finished(db: sqlite_utils.Database, *, before: datetime, limit: int) -> int:
+    """Delete up to `limit` notices sent or failed before `before`; never a pending or sending one,
+    which the outbox still owns. Returns how many; the caller holds the write transaction."""
+    return db.execute(
+        f"DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE {_FINISHED_BEFORE} LIMIT ?)",
+        [iso(before), limit],
+    ).rowcount

@@ -7,8 +7,9 @@ its cached summary (a column of the story row), its finished posts and updates (
 or `failed`) and channels' mutes of it. Never deleted: a story with a post or update still
 `pending` or `sending` (the outbox owns it; it goes on a later run, once finished); a story (or
 one merged into it) updated or given an article since the cutoff; anything inside the clustering
-window, which the cutoff must lie beyond. Plain notices (`alerts`) are not the story's: they are
-few, and their key is what keeps a notice from being sent twice.
+window, which the cutoff must lie beyond. Plain notices (`alerts`) are not the story's: finished
+ones (sent, or failed) go once older than the cutoff, long after their key could matter (see
+bot.store.alerts); a notice still to be sent is never deleted.
 
 The work is done in batches, each its own short write transaction (`BEGIN IMMEDIATE`, checked and
 deleted under the one lock), so the running bot waits for one batch at most; a dry run only reads,
@@ -25,7 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.store import tombstones
+from bot.store import alerts, tombstones
 from bot.store.database import iso, transaction
 
 # Old stories examined per write transaction: with their articles, deliveries and aliases a few
@@ -33,6 +34,7 @@ from bot.store.database import iso, transaction
 STORY_BATCH = 200
 ARTICLE_BATCH = 1000
 TOMBSTONE_BATCH = 5000
+ALERT_BATCH = 5000
 _IN = "IN (SELECT value FROM json_each(?))"
 
 
@@ -43,6 +45,7 @@ class PruneCounts:
     deliveries: int = 0
     aliases: int = 0
     mutes: int = 0
+    alerts: int = 0  # finished notices
     tombstones_expired: int = 0
     # Old stories kept for now because the outbox still has a post of theirs to send.
     kept_pending: int = 0
@@ -62,10 +65,11 @@ class Backlog:
     stories: int
     articles: int
     tombstones: int
+    alerts: int = 0
 
     @property
     def total(self) -> int:
-        return self.stories + self.articles + self.tombstones
+        return self.stories + self.articles + self.tombstones + self.alerts
 
 
 def cutoff(now: datetime, older_than: timedelta, window: timedelta) -> datetime:
@@ -86,7 +90,12 @@ def backlog(db: sqlite_utils.Database, *, before: datetime, now: datetime) -> Ba
     articles = db.execute(
         "SELECT COUNT(*) FROM articles WHERE story_id IS NULL AND seen_at < ?", [iso(before)]
     ).fetchone()[0]
-    return Backlog(stories, articles, tombstones.expired_count(db, now=now))
+    return Backlog(
+        stories,
+        articles,
+        tombstones.expired_count(db, now=now),
+        alerts.finished_count(db, before=before),
+    )
 
 
 def prune(
@@ -135,6 +144,7 @@ def prune_batches(
         with _batch(db, dry_run):
             counts = PruneCounts(articles=_delete_articles(db, rows, now, dry_run))
         yield counts, len(rows)
+    yield from _prune_alerts(db, before, dry_run)
     if dry_run:
         expired = tombstones.expired_count(db, now=now)
         if expired:
@@ -146,6 +156,21 @@ def prune_batches(
         if not expired:
             return
         yield PruneCounts(tombstones_expired=expired), expired
+
+
+def _prune_alerts(
+    db: sqlite_utils.Database, before: datetime, dry_run: bool
+) -> Iterator[tuple[PruneCounts, int]]:
+    if dry_run:
+        if finished := alerts.finished_count(db, before=before):
+            yield PruneCounts(alerts=finished), finished
+        return
+    while True:
+        with transaction(db):
+            deleted = alerts.delete_finished(db, before=before, limit=ALERT_BATCH)
+        if not deleted:
+            return
+        yield PruneCounts(alerts=deleted), deleted
 
 
 def tidy(db: sqlite_utils.Database) -> None:
