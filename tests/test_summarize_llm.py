@@ -10,12 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlite_utils
 from _loop_ticks import LoopTicks
 from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 
 from bot.models import Article, Summary
 from bot.outlets import outlet_names
+from bot.store.database import open_database
 from bot.summarize import LLMSettings, Summarizer, summarize
 from bot.summarize.llm import (
     MAX_RESPONSE_BYTES,
@@ -77,7 +77,7 @@ def _settings(url: str, **kw: Any) -> LLMSettings:
 
 def test_good_answer_is_used(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSDIGEST_TEST_KEY", "sk-test")
-    db = sqlite_utils.Database(memory=True)
+    db = open_database(":memory:")
     summary = Summarizer(_settings(endpoint), db=db).summarize(harbor_bridge_story())
     assert summary.writer == "llm"
     assert [b.text for b in summary.tldr] == GOOD["tldr"]
@@ -117,7 +117,7 @@ def test_endpoint_down_falls_back() -> None:
 
 
 def test_budget_exhausted_skips_the_call(endpoint: str) -> None:
-    db = sqlite_utils.Database(memory=True)
+    db = open_database(":memory:")
     budget = TokenBudget(5_000, db)
     budget.record(4_900)
     summary = Summarizer(_settings(endpoint, daily_token_budget=5_000), db=db).summarize(
@@ -128,7 +128,7 @@ def test_budget_exhausted_skips_the_call(endpoint: str) -> None:
 
 
 def test_budget_counts_spend_and_persists(endpoint: str) -> None:
-    db = sqlite_utils.Database(memory=True)
+    db = open_database(":memory:")
     summarizer = Summarizer(_settings(endpoint, daily_token_budget=2_000), db=db)
     assert summarizer.summarize(harbor_bridge_story()).writer == "llm"
     # 1,234 spent; the next call's estimate no longer fits in what is left of the day.
@@ -154,7 +154,7 @@ async def test_async_path(endpoint: str) -> None:
 
 def test_slow_drip_is_cut_at_the_overall_deadline(endpoint: str) -> None:
     FakeCompletions.drip = 0.05
-    budget_db = sqlite_utils.Database(memory=True)
+    budget_db = open_database(":memory:")
     start = time.monotonic()
     summary = Summarizer(_settings(endpoint, timeout=0.5), db=budget_db).summarize(
         harbor_bridge_story()

@@ -265,6 +265,15 @@ def _m016_channel_schedule_changed_at(db: sqlite_utils.Database) -> None:
     _add_column(db, "channels", "schedule_changed_at", "TEXT")
 
 
+def _m017_llm_usage(db: sqlite_utils.Database) -> None:
+    # The LLM writer's daily token spend (bot.summarize.llm.TokenBudget). It created the table
+    # itself on first use, outside any transaction, and beside another writer that failed at once
+    # with "database is locked": here it is made under the migrations' write lock. IF NOT EXISTS
+    # and the very schema sqlite-utils gave it, so a database that already has it migrates as is;
+    # the day is the key the budget's conditional upsert relies on.
+    db.execute("CREATE TABLE IF NOT EXISTS llm_usage (day TEXT PRIMARY KEY, tokens INTEGER)")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -286,4 +295,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (14, "deliveries count the platform's failures apart from attempts", _m014_delivery_waits),
     (15, "deliveries go stale from when they were meant to go out", _m015_delivery_release_at),
     (16, "channels remember when their schedule changed", _m016_channel_schedule_changed_at),
+    (17, "the LLM writer's daily token spend", _m017_llm_usage),
 ]

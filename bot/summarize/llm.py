@@ -61,7 +61,9 @@ class TokenBudget:
     Persisted in `llm_usage(day TEXT PK, tokens INT)` when a database is given, so a restart does
     not reset the spend; in memory otherwise. A call reserves its estimate up front and settles
     the difference afterwards: checking without reserving let parallel calls all pass on the same
-    remaining budget.
+    remaining budget. The table is the store's (migration 17, `bot.store.migrations`), so the
+    database must come from `open_database`: created here, beside another process's write, it
+    failed with "database is locked".
     """
 
     TABLE = "llm_usage"
@@ -71,8 +73,6 @@ class TokenBudget:
         self.db = db
         self._memory: dict[str, int] = {}
         self._lock = threading.Lock()
-        if db is not None and self.TABLE not in db.table_names():
-            db[self.TABLE].create({"day": str, "tokens": int}, pk="day")  # type: ignore[union-attr]
 
     @staticmethod
     def today() -> str:
