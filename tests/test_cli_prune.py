@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from fakes.stories import add_channel, add_story
 
 from bot.cli import cli
+from bot.store import alerts
 from bot.store import deliveries as delivery_store
 from bot.store.database import open_database, utcnow
 
@@ -127,3 +128,25 @@ def test_a_missing_database_is_an_error_not_a_new_file(
     assert result.exit_code == 1
     assert f"NEWSDIGEST_DB={missing}: no such database" in result.output
     assert not missing.exists()
+
+
+def test_the_report_counts_finished_notices_even_when_no_story_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "notices.db"
+    db = open_database(path)
+    channel = add_channel(db, "C1", mode="instant")
+    long_ago = utcnow() - timedelta(days=200)
+    alerts.enqueue_alert(db, channel.id, "instant-more:then", "3 more stories", now=long_ago)
+    (row,) = alerts.due_alerts(db, long_ago)
+    alerts.set_alert_state(db, row.id, "sending", now=long_ago)
+    alerts.set_alert_state(db, row.id, "sent", now=long_ago)
+    db.close()
+    monkeypatch.setenv("NEWSDIGEST_DB", str(path))
+    _config(tmp_path, monkeypatch, "")
+    result = CliRunner().invoke(cli, ["prune"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Deleted 0 stories, 0 articles"), result.output
+    assert "1 finished notice:" in result.output
+    again = CliRunner().invoke(cli, ["prune"])
+    assert again.output.startswith("Nothing older than 180 days"), again.output

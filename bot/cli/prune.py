@@ -72,9 +72,10 @@ def _report(counts: PruneCounts, days: int, before: str, dry_run: bool) -> str:
         plural(counts.deliveries, "post record"),
         plural(counts.aliases, "slug alias", "slug aliases"),
         plural(counts.mutes, "mute"),
+        plural(counts.alerts, "finished notice"),
     ]
     lines = []
-    if not counts.stories and not counts.articles:
+    if not counts.stories and not counts.articles and not counts.alerts:
         lines.append(f"Nothing {scope} to prune.")
     else:
         verb = "Would delete" if dry_run else "Deleted"
