@@ -67,6 +67,8 @@ def test_every_feed_outline_left_out_is_reported_with_its_reason() -> None:
       <outline text="JS" xmlUrl="javascript:alert(1)"/>
       <outline text="Relative" xmlUrl="/feeds/c.xml"/>
       <outline text="a folder, not a feed"/>
+      <outline type="rss" text="No address"/>
+      <outline type="RSS"/>
     </body></opml>"""
     contents = read_opml(data)
     assert [f.url for f in contents.feeds] == ["https://a.example/rss"]
@@ -75,4 +77,6 @@ def test_every_feed_outline_left_out_is_reported_with_its_reason() -> None:
         OpmlSkip("ftp://b.example/rss", "unsupported scheme ftp: (only http and https)"),
         OpmlSkip("javascript:alert(1)", "unsupported scheme javascript: (only http and https)"),
         OpmlSkip("/feeds/c.xml", "not an absolute URL (only http and https)"),
+        OpmlSkip("outline 'No address'", "a feed outline without an xmlUrl"),
+        OpmlSkip("an outline", "a feed outline without an xmlUrl"),
     ]

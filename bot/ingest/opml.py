@@ -2,8 +2,9 @@
 
 Import walks nested outlines (folders) and keeps every outline with an http(s) `xmlUrl`,
 titled by `title` or else `text`, with the enclosing folder as its category; every other outline
-with an `xmlUrl` is reported as skipped, with the reason, so an import can account for each. The XML parser
-resolves no entities, loads no DTD and refuses inline ones: an OPML file is user input.
+with an `xmlUrl`, or marked a feed (`type="rss"`) without one, is reported as skipped, with the
+reason, so an import can account for each. The XML parser resolves no entities, loads no DTD and
+refuses inline ones: an OPML file is user input.
 
 A feed's poll interval travels in a namespaced attribute of its outline,
 `newsdigest:interval="7200"` (seconds), which other readers ignore; read back, it is clamped to
@@ -108,13 +109,21 @@ def read_opml(data: bytes) -> OpmlContents:
     return contents
 
 
+# Outline types readers write for a subscription (OPML 2.0 names "rss"; others use these).
+_FEED_TYPES = frozenset({"rss", "atom", "feed", "json", "jsonfeed"})
+
+
 def _walk(parent: etree._Element, category: str | None, out: OpmlContents, seen: set[str]) -> None:
     for el in parent:
         if not isinstance(el.tag, str) or etree.QName(el).localname.lower() != "outline":
             continue
         title = _attr(el, "title") or _attr(el, "text")
         url = _attr(el, "xmlUrl")
-        if url:
+        if not url and (_attr(el, "type") or "").lower() in _FEED_TYPES:
+            # Marked as a feed but with nothing to poll: said, so the counts add up.
+            name = f"outline {title!r}" if title else "an outline"
+            out.skipped.append(OpmlSkip(name, "a feed outline without an xmlUrl"))
+        elif url:
             scheme = url.split(":", 1)[0].lower() if ":" in url else ""
             if scheme not in ("http", "https"):
                 reason = f"unsupported scheme {scheme}:" if scheme else "not an absolute URL"
