@@ -6,6 +6,13 @@ the shorter one's shingles also occur in the other. Containment, not Jaccard, be
 wire copy to different lengths, and a trimmed copy is still a copy. Quoted speech is left out:
 outlets that quote the same statement at length have not shared copy, they have heard the same
 speaker.
+
+Copy is judged on the article's text, not its headline: outlets rewrite a wire story's headline
+as a rule, and against a short RSS lead a rewritten headline's shingles outnumbered the shared
+ones, so a word-for-word republished lead passed for reporting of its own. The headline still
+counts for a pair where either text is too short to judge alone (a title-only feed, a one-line
+teaser): there it is most of the evidence, and it keeps a stock sentence two teasers share from
+passing for copy.
 """
 
 from __future__ import annotations
@@ -21,6 +28,10 @@ from bot.textutil import words
 SHINGLE_WORDS = 5  # long enough that shared phrasing of one event ("said on Tuesday") rarely hits
 MAX_WORDS = 250  # leads are where copy is shared; long bodies add cost, not evidence
 MIN_SHINGLES = 6  # below this an article is too short to call a copy of anything
+# A text with fewer shingles than this (about 15 words) is judged together with its headline: a
+# line that short may be one stock sentence ("Flights were cancelled across the region on
+# Monday") that two outlets happen to share, and it is no copy on its own.
+MIN_TEXT_SHINGLES = 11
 COPY_CONTAINMENT = 0.6  # share of the shorter text's shingles found in the other
 
 
@@ -49,12 +60,12 @@ _QUOTED_RE = re.compile(
 )
 
 
-def shingles(article: Article) -> set[int]:
+def shingles(text: str) -> set[int]:
     n = SHINGLE_WORDS
     out: set[int] = set()
     budget = MAX_WORDS
     # Shingles never span a removed quotation: the words on either side were not written together.
-    for part in _QUOTED_RE.split(f"{article.title}\n{article.text}"):
+    for part in _QUOTED_RE.split(text):
         tokens = words(part)[:budget]
         budget -= len(tokens)
         out.update(hash(tuple(tokens[i : i + n])) for i in range(len(tokens) - n + 1))
@@ -63,11 +74,34 @@ def shingles(article: Article) -> set[int]:
     return out
 
 
+def _headed(article: Article) -> str:
+    return f"{article.title}\n{article.text}"
+
+
 def copy_pairs(
     articles: Sequence[Article], threshold: float = COPY_CONTAINMENT
 ) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of articles whose text is near-identical."""
-    sets = [shingles(a) for a in articles]
+    """Index pairs (i < j) of articles whose text is near-identical: compared on their texts, or
+    where either is too short to judge alone, on their headlines and texts together."""
+    texts = [shingles(a.text) for a in articles]
+    long = [len(sh) >= MIN_TEXT_SHINGLES for sh in texts]
+    # Headed shingles only when some pair needs them: a short text's against any other's.
+    headed = [] if all(long) else [shingles(_headed(a)) for a in articles]
+    by_text = _shared_counts(texts)
+    by_headed = _shared_counts(headed)
+    pairs = []
+    for i, j in sorted(by_text.keys() | by_headed.keys()):
+        if long[i] and long[j]:
+            n, smaller = by_text.get((i, j), 0), min(len(texts[i]), len(texts[j]))
+        else:
+            n, smaller = by_headed.get((i, j), 0), min(len(headed[i]), len(headed[j]))
+        if smaller >= MIN_SHINGLES and n / smaller >= threshold:
+            pairs.append((i, j))
+    return pairs
+
+
+def _shared_counts(sets: Sequence[set[int]]) -> dict[tuple[int, int], int]:
+    """Shared shingles per pair (i < j) of sets that share any."""
     # Inverted index over shingles: only articles sharing some shingle are ever compared.
     postings: dict[int, list[int]] = defaultdict(list)
     for i, sh in enumerate(sets):
@@ -79,12 +113,7 @@ def copy_pairs(
             for a_pos, i in enumerate(ids):
                 for j in ids[a_pos + 1 :]:
                     shared[(i, j)] += 1
-    pairs = []
-    for (i, j), n in shared.items():
-        smaller = min(len(sets[i]), len(sets[j]))
-        if smaller >= MIN_SHINGLES and n / smaller >= threshold:
-            pairs.append((i, j))
-    return sorted(pairs)
+    return shared
 
 
 def independent_sources(articles: Sequence[Article]) -> tuple[int, list[list[str]]]:
