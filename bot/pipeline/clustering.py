@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 # Independent sources at which a story's slug is re-made from all its headlines (see settle_slug).
 SETTLE_SOURCES = 2
+DEFAULT_WINDOW_HOURS = 48  # how long a story stays open to new articles (`StoryClusterer`)
+DEFAULT_WINDOW = timedelta(hours=DEFAULT_WINDOW_HOURS)
 
 
 def new_story_id() -> str:
@@ -37,7 +39,9 @@ def new_story_id() -> str:
 
 
 class StoryClusterer:
-    def __init__(self, db: sqlite_utils.Database, *, window_hours: int = 48) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, *, window_hours: int = DEFAULT_WINDOW_HOURS
+    ) -> None:
         self.db = db
         self.window = timedelta(hours=window_hours)
         self.clusterer = OnlineClusterer(id_factory=new_story_id)
@@ -84,7 +88,7 @@ class StoryClusterer:
                         touched.add(survivor)
                     if story_store.get_story(self.db, decision.story_id) is None:
                         slug = make_slug([article], lambda s: story_store.slug_taken(self.db, s))
-                        first = article.when or utcnow()
+                        first = reported_at(article, self.window) or utcnow()
                         story_store.create_story(
                             self.db, decision.story_id, slug, article.title, first
                         )
@@ -92,7 +96,7 @@ class StoryClusterer:
                     touched.add(decision.story_id)
             for story_id in touched:
                 before = story_store.get_story(self.db, story_id)
-                refresh_counts(self.db, story_id)
+                refresh_counts(self.db, story_id, window=self.window)
                 if before is not None and before.source_count < SETTLE_SOURCES:
                     settle_slug(self.db, story_id)
         return touched
@@ -124,16 +128,33 @@ def settle_slug(db: sqlite_utils.Database, story_id: str) -> None:
         story_store.rename(db, story_id, slug)
 
 
-def refresh_counts(db: sqlite_utils.Database, story_id: str) -> None:
+def reported_at(article: Article, window: timedelta = DEFAULT_WINDOW) -> datetime | None:
+    """When the article reported its story, for the story's "first report": its published time,
+    which may rightly predate our poll (a slow feed, a backlog), unless that is more than the
+    clustering window before we saw it. A feed item that keeps its first version's date (a
+    running explainer updated today, dated two months ago) would otherwise make a two-hour-old
+    story read "60d after first report" and sink it in the recent stories. Such an article
+    reported the story when we saw it; so did one dated after we saw it (a clock or zone error).
+    """
+    if article.published is None or article.seen is None:
+        return article.when
+    if article.published < article.seen - window:
+        return article.seen
+    return min(article.published, article.seen)
+
+
+def refresh_counts(
+    db: sqlite_utils.Database, story_id: str, *, window: timedelta = DEFAULT_WINDOW
+) -> None:
     members = article_store.story_articles(db, story_id)
     if not members:
         return
     independent, _groups = independent_sources(members)
     last = max((a.seen or a.when or utcnow()) for a in members)
     story = story_store.get_story(db, story_id)
-    # The story was first reported when its earliest article was: one that joins late (a slow
-    # feed, a backlog) may predate the article that opened the story.
-    first = min((a.when for a in members if a.when), default=None)
+    # The story was first reported when its earliest article was (`reported_at`): one that joins
+    # late may predate the article that opened the story.
+    first = min(filter(None, (reported_at(a, window) for a in members)), default=None)
     if story is not None and (first is None or story.first_seen <= first):
         first = None  # already right; leave it
     story_store.update_counts(

@@ -1,0 +1,109 @@
+""" "As of 2h after first report": a story starts when it was first reported, which an article
+dated long before we saw it (a running explainer keeping its first version's date) must not move
+back; an outlet's published time a little before our poll still counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from _newsroom import Newsroom
+
+from bot.pipeline.clustering import StoryClusterer
+from bot.store import articles as article_store
+from bot.store import feeds as feed_store
+from bot.store import stories as story_store
+from bot.store.database import open_database
+
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+FEEDS = {
+    "alpha": ("Alpha", "https://alpha.example"),
+    "beta": ("Beta", "https://beta.example"),
+    "delta": ("Delta", "https://delta.example"),
+}
+ALPHA = (
+    "Kestrel lander touches down near lunar south pole",
+    "The European Space Agency said on Monday its Kestrel lander touched down near the lunar"
+    " south pole after a three day descent, making it the first European craft to land there.",
+)
+BETA = (
+    "European Kestrel lander reaches the Moon's south pole",
+    "Europe's Kestrel probe landed on the Moon on Monday, space agency officials said, after a"
+    " descent lasting three days. Mission controllers in Darmstadt celebrated as telemetry showed"
+    " the lander upright and drawing power from its panels.",
+)
+# Dated with its first version, two months ago; updated today with the landing.
+EXPLAINER = (
+    "Kestrel lander on the Moon: what the south pole landing means",
+    "Scientists hope the Kestrel lander will find water ice in permanently shadowed craters near"
+    " the lunar south pole. The European probe carries a drill and a small mass spectrometer, and"
+    " its landing on Monday opens a two week mission.",
+)
+
+
+async def test_a_stale_dated_article_joining_does_not_age_the_story(tmp_path: Path) -> None:
+    async with Newsroom(tmp_path, FEEDS, T0) as room:
+        room.publish("alpha", "a1", *ALPHA)
+        room.publish("beta", "b1", *BETA)
+        await room.poll()
+        room.now += timedelta(hours=2)
+        room.publish("delta", "d1", *EXPLAINER, published=T0 - timedelta(days=60))
+        await room.poll()
+
+        card = room.card()
+        assert card.outlet_count == 3
+        assert card.first_seen == T0
+        assert card.age_label == "as of 2h after first report"
+
+
+async def test_a_stale_dated_article_opening_a_story_does_not_age_it(tmp_path: Path) -> None:
+    # The story's creation and its growth judge the article alike: created from it alone, then
+    # refreshed, the story starts when we saw the explainer.
+    async with Newsroom(tmp_path, FEEDS, T0) as room:
+        room.publish("delta", "d1", *EXPLAINER, published=T0 - timedelta(days=60))
+        await room.poll()
+        room.now += timedelta(hours=2)
+
+        card = room.card()
+        assert card.first_seen == T0
+        assert card.age_label == "as of 2h after first report"
+
+
+def _first_report(tmp_path: Path, dates: list[tuple[datetime, datetime]]) -> datetime:
+    """The first report of a story whose articles were published and seen at `dates`, in turn."""
+    db = open_database(tmp_path / "nd.db")
+    feed = feed_store.add_feed(db, "https://x.example/rss")
+    stage = StoryClusterer(db, window_hours=48)
+    for n, (published, seen) in enumerate(dates):
+        title, text = (ALPHA, BETA)[n % 2]
+        row = {
+            "feed_id": feed.id,
+            "source": f"outlet{n}",
+            "guid": f"g{n}",
+            "url": f"https://x.example/{n}",
+            "canonical_url": f"https://x.example/{n}",
+            "title": title,
+            "text": text,
+            "published": published,
+            "seen_at": seen,
+        }
+        stage.assign(article_store.insert_new(db, [row]))
+    (story,) = story_store.recent_stories(db, since=T0 - timedelta(days=90), min_sources=1)
+    assert story.article_count == len(dates)
+    return story.first_seen
+
+
+def test_a_publication_time_within_the_window_is_the_first_report(tmp_path: Path) -> None:
+    # A slow feed: published three hours before we saw it, after the story opened.
+    late = (T0 - timedelta(hours=3), T0 + timedelta(hours=1))
+    assert _first_report(tmp_path, [(T0, T0), late]) == T0 - timedelta(hours=3)
+
+
+def test_a_publication_time_beyond_the_window_is_not(tmp_path: Path) -> None:
+    stale = (T0 - timedelta(hours=49), T0 + timedelta(hours=1))
+    assert _first_report(tmp_path, [(T0, T0), stale]) == T0
+
+
+def test_a_publication_time_after_we_saw_it_is_not(tmp_path: Path) -> None:
+    # Dated five hours ahead (a wrong time zone): the story opened when we saw it.
+    assert _first_report(tmp_path, [(T0 + timedelta(hours=5), T0)]) == T0
