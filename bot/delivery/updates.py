@@ -11,11 +11,20 @@ re-checks just before sending, since the story may have changed while the update
 An outlet that only republished wire copy adds no independent source and triggers nothing on
 its own; it is not forgotten either: the next update lists it among the new outlets, because the
 outbox names every outlet the channel has not seen yet (`new_outlets`).
+
+Outlets are compared as outlets (`bot.outlets.outlet_id`), not as the names posts stored: given
+the story's `members`, a name maps to its outlet through `bot.outlets.outlet_keys`, so a name a
+post stored under an older naming rule still stands for the outlet it named. An outlet's name is
+stable once shown (`bot.outlets.outlet_names`), so without `members` names compare as outlets
+for every post stored since.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+
+from bot.models import Article
+from bot.outlets import outlet_keys
 
 
 def worth_an_update(
@@ -25,9 +34,11 @@ def worth_an_update(
     wire_groups: Iterable[Sequence[str]],
     shown_count: int,
     shown_outlets: Iterable[str],
+    members: Sequence[Article] = (),
 ) -> bool:
     if source_count > shown_count:
         return True
-    shown = set(shown_outlets)
-    wired = {outlet for group in wire_groups for outlet in group}
-    return any(o not in shown and o not in wired for o in outlets)
+    keys = outlet_keys(members)
+    known = {keys.get(o, o) for o in shown_outlets}
+    known.update(keys.get(o, o) for group in wire_groups for o in group)
+    return any(keys.get(o, o) not in known for o in outlets)
