@@ -38,7 +38,16 @@ def worth_an_update(
 ) -> bool:
     if source_count > shown_count:
         return True
+    wired = [o for group in wire_groups for o in group]
+    return bool(unseen_outlets(outlets, [*shown_outlets, *wired], members))
+
+
+def unseen_outlets(
+    outlets: Sequence[str], shown_outlets: Iterable[str], members: Sequence[Article] = ()
+) -> list[str]:
+    """Those of `outlets` (the card's names) that `shown_outlets` (names a post stored) do not
+    name, compared as outlets through the story's `members` (see the module's docstring): what
+    an update announces as new."""
     keys = outlet_keys(members)
-    known = {keys.get(o, o) for o in shown_outlets}
-    known.update(keys.get(o, o) for group in wire_groups for o in group)
-    return any(keys.get(o, o) not in known for o in outlets)
+    shown = {keys.get(o, o) for o in shown_outlets}
+    return [o for o in outlets if keys.get(o, o) not in shown]
