@@ -14,6 +14,7 @@ from bot.cards import StoryCard
 from bot.delivery.adapter import PostedMessage
 from bot.delivery.failures import is_stale
 from bot.delivery.updates import worth_an_update
+from bot.store import articles as article_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
@@ -69,6 +70,7 @@ async def prepare(
         wire_groups=card.wire_groups,
         shown_count=previous.source_count,
         shown_outlets=previous.outlets,
+        members=article_store.story_articles(outbox.db, row.story_id),
     ):
         store.delete(outbox.db, row.id)  # nothing new since the last post or update
         return None

@@ -18,6 +18,7 @@ import sqlite_utils
 from bot.cluster.wire import independent_sources
 from bot.cron import cron_trigger
 from bot.delivery.updates import worth_an_update
+from bot.models import Article
 from bot.outlets import story_outlets
 from bot.pipeline.digest import (
     DEFAULT_LIMIT,
@@ -210,7 +211,7 @@ def enqueue_updates(
         pairs = [(story_id, pk) for story_id, pk in pairs if pk == channel_pk]
     if not pairs:
         return 0
-    sources: dict[str, tuple[int, list[str], list[list[str]]]] = {}
+    sources: dict[str, tuple[int, list[str], list[list[str]], list[Article]]] = {}
     with delivery_store.durable(db):
         for story_id, channel_pk in pairs:
             channel = channel_store.get_channel_by_pk(db, channel_pk)
@@ -220,14 +221,15 @@ def enqueue_updates(
             if story_id not in sources:
                 members = article_store.story_articles(db, story_id)
                 count, groups = independent_sources(members)
-                sources[story_id] = (count, story_outlets(members), groups)
-            count, outlets, groups = sources[story_id]
+                sources[story_id] = (count, story_outlets(members), groups, members)
+            count, outlets, groups, members = sources[story_id]
             if not worth_an_update(
                 source_count=count,
                 outlets=outlets,
                 wire_groups=groups,
                 shown_count=last.source_count,
                 shown_outlets=last.outlets,
+                members=members,
             ):
                 continue
             due = max(now, last.sent_at + interval)
