@@ -7,7 +7,7 @@ renderers all speak in these types, so each can be tested (and benchmarked) on i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 @dataclass(slots=True)
@@ -31,6 +31,20 @@ class Article:
     @property
     def when(self) -> datetime | None:
         return self.published or self.seen
+
+    def reported_at(self, window: timedelta) -> datetime | None:
+        """When the article reported its story, for the story's "first report" and the
+        clusterer's clock: its published time, which may rightly predate our poll (a slow feed, a
+        backlog), unless that is more than the clustering `window` before we saw it. A feed item
+        that keeps its first version's date (a running explainer updated today, dated two months
+        ago) would otherwise make a two-hour-old story read "60d after first report", and open a
+        story already out of the clusterer's window. Such an article reported the story when we
+        saw it; so did one dated after we saw it (a clock or zone error)."""
+        if self.published is None or self.seen is None:
+            return self.when
+        if self.published < self.seen - window:
+            return self.seen
+        return min(self.published, self.seen)
 
 
 @dataclass(slots=True)

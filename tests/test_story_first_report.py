@@ -69,6 +69,22 @@ async def test_a_stale_dated_article_opening_a_story_does_not_age_it(tmp_path: P
         assert card.age_label == "as of 2h after first report"
 
 
+async def test_todays_reports_join_the_story_a_stale_dated_article_opened(tmp_path: Path) -> None:
+    # The clusterer's clock is the story's, too: dated two months back, the explainer's story
+    # would be out of the window at once, and today's reports would open a second story.
+    async with Newsroom(tmp_path, FEEDS, T0) as room:
+        room.publish("delta", "d1", *EXPLAINER, published=T0 - timedelta(days=60))
+        await room.poll()
+        room.now += timedelta(hours=2)
+        room.publish("alpha", "a1", *ALPHA)
+        room.publish("beta", "b1", *BETA)
+        await room.poll()
+
+        card = room.card()  # one story: `card` unpacks exactly one
+        assert card.outlet_count == 3
+        assert card.first_seen == T0
+
+
 def _first_report(tmp_path: Path, dates: list[tuple[datetime, datetime]]) -> datetime:
     """The first report of a story whose articles were published and seen at `dates`, in turn."""
     db = open_database(tmp_path / "nd.db")

@@ -16,7 +16,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from operator import itemgetter
 
 from bot.cluster.analysis import Analysis
@@ -68,6 +68,7 @@ class OnlineClusterer:
         self._expiry: list[tuple[float, str]] = []  # (last_t, story id), lazily invalidated
         self._merged: dict[str, str] = {}  # absorbed id -> survivor id
         self._now: float | None = None
+        self._window = timedelta(hours=s.window_hours)
 
     # ---- public API -------------------------------------------------------------------------
 
@@ -140,7 +141,9 @@ class OnlineClusterer:
     # ---- building blocks --------------------------------------------------------------------
 
     def _doc(self, article: Article, prof: Profile | None = None) -> Doc:
-        when: datetime | None = article.published or article.seen
+        # A stale published date (an explainer dated weeks back) would open a story already out
+        # of the window, and today's reports a second one: the story's clock, not the feed's.
+        when: datetime | None = article.reported_at(self._window)
         if when is not None:
             t, dated = when.timestamp(), True
             self._now = t if self._now is None else max(self._now, t)

@@ -88,7 +88,7 @@ class StoryClusterer:
                         touched.add(survivor)
                     if story_store.get_story(self.db, decision.story_id) is None:
                         slug = make_slug([article], lambda s: story_store.slug_taken(self.db, s))
-                        first = reported_at(article, self.window) or utcnow()
+                        first = article.reported_at(self.window) or utcnow()
                         story_store.create_story(
                             self.db, decision.story_id, slug, article.title, first
                         )
@@ -128,21 +128,6 @@ def settle_slug(db: sqlite_utils.Database, story_id: str) -> None:
         story_store.rename(db, story_id, slug)
 
 
-def reported_at(article: Article, window: timedelta = DEFAULT_WINDOW) -> datetime | None:
-    """When the article reported its story, for the story's "first report": its published time,
-    which may rightly predate our poll (a slow feed, a backlog), unless that is more than the
-    clustering window before we saw it. A feed item that keeps its first version's date (a
-    running explainer updated today, dated two months ago) would otherwise make a two-hour-old
-    story read "60d after first report" and sink it in the recent stories. Such an article
-    reported the story when we saw it; so did one dated after we saw it (a clock or zone error).
-    """
-    if article.published is None or article.seen is None:
-        return article.when
-    if article.published < article.seen - window:
-        return article.seen
-    return min(article.published, article.seen)
-
-
 def refresh_counts(
     db: sqlite_utils.Database, story_id: str, *, window: timedelta = DEFAULT_WINDOW
 ) -> None:
@@ -152,9 +137,9 @@ def refresh_counts(
     independent, _groups = independent_sources(members)
     last = max((a.seen or a.when or utcnow()) for a in members)
     story = story_store.get_story(db, story_id)
-    # The story was first reported when its earliest article was (`reported_at`): one that joins
+    # The story was first reported when its earliest article was (`Article.reported_at`): one that joins
     # late may predate the article that opened the story.
-    first = min(filter(None, (reported_at(a, window) for a in members)), default=None)
+    first = min(filter(None, (a.reported_at(window) for a in members)), default=None)
     if story is not None and (first is None or story.first_seen <= first):
         first = None  # already right; leave it
     story_store.update_counts(
