@@ -20,6 +20,7 @@ from bot.runner import digests
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import deliveries as store
+from bot.store import stale
 from bot.store.database import open_database
 
 T0 = datetime(2027, 5, 3, 21, 0, tzinfo=UTC)
@@ -154,5 +155,5 @@ def test_an_upgrade_counts_a_waiting_row_from_the_end_of_its_hold(tmp_path: Path
     assert rows["s1"].release_at == T0 + timedelta(hours=9)
     assert rows["s2"].release_at is None
     now = T0 + timedelta(hours=9) + WINDOW - timedelta(minutes=1)
-    assert store.expire_stale(db, now=now, stale_after=WINDOW) == 1
+    assert stale.expire_stale(db, now=now, stale_after=WINDOW) == 1
     assert [r.story_id for r in store.in_state(db, "pending")] == ["s1"]

@@ -19,6 +19,7 @@ from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import feeds as feed_store
+from bot.store import stale
 from bot.store.channels import ChannelRow
 
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
@@ -114,8 +115,8 @@ def test_the_row_check_and_the_bulk_expiry_are_one_rule(db: sqlite_utils.Databas
         store.enqueue_story(db, story_id, channel.id, now=queued)
         store.enqueue_update(db, story_id, channel.id, now=queued, not_before=None)
     rows = store.in_state(db, "pending")
-    judged = {r.id for r in rows if store.is_stale(r, now=now, stale_after=STALE_AFTER)}
-    assert store.expire_stale(db, now=now, stale_after=STALE_AFTER) == len(judged) == 2
+    judged = {r.id for r in rows if stale.is_stale(r, now=now, stale_after=STALE_AFTER)}
+    assert stale.expire_stale(db, now=now, stale_after=STALE_AFTER) == len(judged) == 2
     assert {r.id for r in store.in_state(db, "failed")} == judged
 
 

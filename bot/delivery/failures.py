@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from bot.delivery.adapter import PermanentDeliveryError, TransientDeliveryError
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
+from bot.store import stale
 from bot.store.channels import ChannelRow
 from bot.store.deliveries import DeliveryRow
 
@@ -115,7 +116,7 @@ def _row_wait(
 
 def is_stale(outbox: Outbox, row: DeliveryRow, now: datetime) -> bool:
     """Queued longer than `stale_after`: old news, given up (`bot.store.stale.stale_cutoff`)."""
-    return store.is_stale(row, now=now, stale_after=outbox.settings.stale_after)
+    return stale.is_stale(row, now=now, stale_after=outbox.settings.stale_after)
 
 
 def check_later(outbox: Outbox, row: DeliveryRow, error: str, report: DrainReport) -> None:

@@ -56,6 +56,7 @@ from bot.store import alerts as alert_store
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
+from bot.store import stale
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
 from bot.store.deliveries import DeliveryRow
@@ -229,7 +230,7 @@ class Outbox:
         # Every drain, not only as rows come up: the rows of a paused channel or of a route that
         # is down or withdrawn never come up, and would pile up for as long as that lasts.
         stale_after = self.settings.stale_after
-        expired = store.expire_stale(self.db, now=now, stale_after=stale_after)
+        expired = stale.expire_stale(self.db, now=now, stale_after=stale_after)
         expired += alert_store.expire_stale(self.db, now=now, stale_after=stale_after)
         if expired:
             report.failed += expired

@@ -21,10 +21,6 @@ import sqlite_utils
 from bot.store.database import iso, parse_iso
 from bot.store.durable import durable
 
-# The stale rule lives with its cutoff; the outbox knows these two by this module.
-from bot.store.stale import expire_stale as expire_stale
-from bot.store.stale import is_stale as is_stale
-
 STATES = ("pending", "sending", "sent", "failed")
 
 
