@@ -11,6 +11,7 @@ from bot.outlets import outlet_names
 from bot.summarize import summarize
 from bot.summarize.grounding import ungrounded
 from bot.summarize.llm_check import LLMRejected, check_answer
+from bot.summarize.quantities import calendar_names
 
 SOURCES = [
     "The council will vote on March 12 at 3 p.m. on the plan, first proposed in September "
@@ -68,3 +69,8 @@ def test_the_llm_answer_with_the_wrong_weekday_is_rejected() -> None:
         check_answer(
             {"tldr": [wrong_day, bill]}, articles, outlet_names(articles), summarize(articles)
         )
+
+
+def test_a_weekday_in_a_name_dates_nothing() -> None:
+    assert ungrounded("Sales fell on Black Friday.", ["Retail sales fell on Black Friday."]) == []
+    assert calendar_names("Sales fell on Black Friday, then on Monday.") == [("Monday", "mon")]

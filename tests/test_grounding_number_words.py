@@ -96,3 +96,22 @@ def test_a_figure_opening_a_line_after_a_headline_is_a_count() -> None:
     ]
     assert ungrounded("Two senators asked Congress.", sources) == []
     assert ungrounded("2 senators asked Congress.", sources) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # A lone small number word counts what the sources name or give in other units.
+        ("Between two and three thousand people came.", "Between 2,000 and 3,000 people came."),
+        ("It was the first time in four decades.", "It was the first time in 40 years."),
+        ("The two leaders met on Monday.", "Biden and Xi met on Monday."),
+    ],
+)
+def test_a_small_number_word_in_a_claim_is_not_held_to_a_figure(text: str, source: str) -> None:
+    assert ungrounded(text, [source]) == []
+
+
+def test_a_number_word_from_eleven_up_is_still_checked() -> None:
+    assert ungrounded("The work may take eighteen months.", ["It may take 8 months."]) == [
+        "eighteen"
+    ]

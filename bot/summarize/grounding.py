@@ -366,5 +366,7 @@ def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
     source_days = {key for _, key in calendar_names(raw_corpus)}
     missing.extend(raw for raw, key in calendar_names(text) if key not in source_days)
     # With scale, unit and role: "$6.16 billion" is not "$6.16 million", nor "March 12" a count.
-    missing.extend(q.raw for q in quantities(text) if not source_numbers.grounds(q))
+    missing.extend(
+        q.raw for q in quantities(text, small_words=False) if not source_numbers.grounds(q)
+    )
     return missing

@@ -139,8 +139,24 @@ _MERIDIEM_CAPS_RE = re.compile(r"(?<=\d)\s?[AP]\.?M\b\.?")
 
 def calendar_names(text: str) -> list[tuple[str, str]]:
     """Weekdays and months named in `text`, each as written and as a key that is the same for
-    every spelling of it: "Tue.", "Tuesday" and "TUESDAY" are "tue", "Sept." is "sep"."""
-    return [(m.group(0), m.group(0)[:3].lower()) for m in _CALENDAR_RE.finditer(text)]
+    every spelling of it: "Tue.", "Tuesday" and "TUESDAY" are "tue", "Sept." is "sep". A day
+    that is part of a name ("Black Friday", "Super Tuesday") dates nothing and is left out."""
+    return [
+        (m.group(0), m.group(0)[:3].lower())
+        for m in _CALENDAR_RE.finditer(text)
+        if _word_before(text, m.start()) not in _NAMED_DAY_WORDS
+    ]
+
+
+# Words that make a weekday part of a name: a sale, a primary, a feast or an anniversary.
+_NAMED_DAY_WORDS = frozenset(
+    "black cyber good super ash holy easter palm bloody giving maundy shrove".split()
+)
+
+
+def _word_before(text: str, at: int) -> str:
+    words = text[max(0, at - 16) : at].split()
+    return words[-1].lower() if words else ""
 
 
 def blank_date_words(text: str) -> str:
@@ -274,10 +290,11 @@ def _word_runs(text: str) -> Iterator[list[re.Match[str]]]:
         yield run
 
 
-def _word_quantities(text: str) -> Iterator[tuple[int, Quantity]]:
+def _word_quantities(text: str, small_words: bool) -> Iterator[tuple[int, Quantity]]:
     for run in _word_runs(text):
         start, end = run[0].start(), run[-1].end()
-        if len(run) == 1 and run[0].group(0).lower() == "one":
+        small = len(run) == 1 and _SMALL_NUMBERS.get(run[0].group(0).lower(), 11) <= 10
+        if small and run[0].group(0).lower() == "one":
             continue
         if run[0].group(0).lower() in _MULTIPLIERS:
             if _DIGIT_BEFORE_RE.search(text[max(0, start - 8) : start]):
@@ -288,7 +305,10 @@ def _word_quantities(text: str) -> Iterator[tuple[int, Quantity]]:
         # of May. Six Republicans ..."), not a date, and a word is never glued to a label.
         after = text[end : end + 24]
         value = Decimal(_word_value(run))
-        yield start, _quantity(text[start:end], value, "", after, after, False)
+        quantity = _quantity(text[start:end], value, "", after, after, False)
+        if small and not small_words and quantity.meridiem is None:
+            continue  # a count in passing, but a time ("three a.m.") is checked
+        yield start, quantity
     for match in _ROUGH_RE.finditer(text):
         scale = _ROUGH_SCALES[match.group(2).lower()]
         scale *= _ROUGH_SCALES[match.group(1).lower()] if match.group(1) else 1
@@ -307,10 +327,15 @@ def is_number_word(token: str) -> bool:
     return _NUMBER_TOKEN_RE.fullmatch(token) is not None
 
 
-def quantities(text: str) -> list[Quantity]:
-    """Every number in `text` (outside links), in digits or words, as a value, unit and role."""
+def quantities(text: str, *, small_words: bool = True) -> list[Quantity]:
+    """Every number in `text` (outside links), in digits or words, as a value, unit and role.
+
+    `small_words=False` leaves out a lone number word up to ten: how prose counts what the
+    sources name or give in other units ("the two leaders", "four decades" for 40 years,
+    "between two and three thousand"), so a claim is not held to it; a source's "eight months"
+    still grounds a claim's "8 months". ("one" is left out always: a pronoun as often.)"""
     text = _URL_RE.sub(" ", text)
-    found = [*_digit_quantities(text), *_word_quantities(text)]
+    found = [*_digit_quantities(text), *_word_quantities(text, small_words)]
     return [q for _, q in sorted(found, key=lambda pair: pair[0])]
 
 
