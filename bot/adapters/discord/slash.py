@@ -12,6 +12,7 @@ import logging
 import shlex
 from typing import Any, Literal
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -43,7 +44,8 @@ class NewsTree(app_commands.CommandTree[Any]):
                     await hook.send(text, ephemeral=True)
             else:
                 await interaction.response.send_message(text, ephemeral=True)
-        except discord.HTTPException:
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError):
+            # A 5xx through the no-resend session is MaybePosted, an aiohttp error.
             log.warning("could not tell the user about the failure", exc_info=True)
 
 
