@@ -79,10 +79,7 @@ async def test_whole_words_in_two_stories_still_ask(news: NewsDigest) -> None:
 async def test_the_card_names_the_other_stories_the_words_match(news: NewsDigest) -> None:
     reply = await Commands(news).dispatch("story", "rate", CTX)
     assert [c.story_id for c in reply.cards] == ["s3"]
-    assert (
-        reply.see_also
-        == "Also matching 'rate': `rates-rise-in-uk` (`/story <slug>` for one of them)"
-    )
+    assert reply.see_also == "Also matching: `rates-rise-in-uk` (`/story <slug>` for one of them)"
     # Each platform shows that line after the card, as the bot's own words.
     slack = reply_messages(reply)
     escaped = reply.see_also.replace("<", "&lt;").replace(">", "&gt;")
@@ -95,6 +92,15 @@ async def test_the_card_names_the_other_stories_the_words_match(news: NewsDigest
     exact = await Commands(news).dispatch("story", "fed-rate-cut", CTX)
     assert exact.cards and exact.see_also == ""
     assert len(reply_messages(exact)) == len(slack) - 1
+
+
+async def test_the_public_line_does_not_repeat_what_was_typed(news: NewsDigest) -> None:
+    # The card goes to the whole channel: words typed after the ones searched must not ride
+    # along into it (a masked link under the bot's name).
+    typed = "rate" + " " * 300 + "[Your account is locked](https://evil.example/login) **NOW**"
+    reply = await Commands(news).dispatch("story", typed, CTX)
+    assert [c.story_id for c in reply.cards] == ["s3"] and not reply.ephemeral
+    assert reply.see_also == "Also matching: `rates-rise-in-uk` (`/story <slug>` for one of them)"
 
 
 def test_the_cli_names_the_other_stories_the_words_match(news: NewsDigest, tmp_path: Path) -> None:

@@ -183,9 +183,10 @@ class Commands:
         card = await self.core.card_async(story)
         see_also = ""
         if found.suggestions:
-            # The answer is the best match, not the only one: name the others it beat.
+            # The answer is the best match, not the only one: name the others it beat. Slugs
+            # only: the card is posted for the channel, and the words typed are anybody's.
             names = ", ".join(f"`{s.slug}`" for s in found.suggestions)
-            see_also = f"Also matching {args!r}: {names} (`/story <slug>` for one of them)"
+            see_also = f"Also matching: {names} (`/story <slug>` for one of them)"
         return Reply(
             text=card.headline, ephemeral=False, cards=[card], full=True, see_also=see_also
         )
