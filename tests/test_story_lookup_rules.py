@@ -111,3 +111,13 @@ def test_the_cli_names_the_other_stories_the_words_match(news: NewsDigest, tmp_p
     assert result.exit_code == 0, result.output
     assert "Fed announces rate cut" in result.output
     assert result.output.rstrip().endswith("Also matching 'rate': rates-rise-in-uk")
+
+
+async def test_the_start_of_a_slug_word_for_word_settles_words_in_several_stories(
+    news: NewsDigest,
+) -> None:
+    _story(news, "g1", "gaza-ceasefire-talks", "Ceasefire talks resume in Cairo", 2)
+    _story(news, "g2", "ceasefire-vote-un", "UN votes on Gaza ceasefire resolution", 0)
+    reply = await Commands(news).dispatch("story", "gaza-ceasefire", CTX)
+    assert [c.story_id for c in reply.cards] == ["g1"], reply.text
+    assert "`ceasefire-vote-un`" in reply.see_also

@@ -89,6 +89,7 @@ def find_story(query: str, candidates: Sequence[StoryRef], *, limit: int = 5) ->
     key = slugify(raw)
     corpus = Corpus(candidates)
     prefixed: list[StoryRef] = []
+    word_prefixed: list[StoryRef] = []  # slugs that start with the typed words, word by word
     # An empty slug form (only punctuation or symbols) skips the slug rules, but the words of
     # the query are still searched in the headlines below.
     if key:
@@ -100,6 +101,12 @@ def find_story(query: str, candidates: Sequence[StoryRef], *, limit: int = 5) ->
         prefixed = _newest_first(
             r for r, k in zip(candidates, corpus.keys, strict=True) if k.startswith(key)
         )
+        # Two words or more: one word at a slug's start ("ai" of ai-safety-summit) says no more
+        # than the same word elsewhere in another slug or headline.
+        if "-" in key:
+            word_prefixed = [
+                r for r, k in zip(candidates, corpus.keys, strict=True) if k.startswith(key + "-")
+            ]
 
     hits = _search(raw, corpus)
     whole = [(score, ref) for score, is_whole, ref in hits if is_whole]
@@ -108,6 +115,12 @@ def find_story(query: str, candidates: Sequence[StoryRef], *, limit: int = 5) ->
         # merely starts with it; those that only start with it are offered next to it.
         others = _merge([ref for _, ref in whole], prefixed, [ref for _, _, ref in hits])
         best = _clear_best(whole)
+        if best is None:
+            # Words in several stories, but the start of one slug word for word
+            # ("gaza-ceasefire" of gaza-ceasefire-talks): the slug the user read says which.
+            among = [ref for _, ref in whole]
+            started = [r for r in word_prefixed if r in among]
+            best = started[0] if len(started) == 1 else None
         if best is not None:
             return Lookup(best, [r for r in others if r is not best][:limit], "search")
         return Lookup(None, others[:limit], "ambiguous")
