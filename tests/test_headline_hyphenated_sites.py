@@ -4,6 +4,8 @@ after a dash stays."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.models import Article
 from bot.summarize import summarize
 from bot.summarize.headline import clean_title
@@ -58,3 +60,15 @@ def test_card_headline_credits_no_hyphenated_outlet() -> None:
     headline = summarize(articles).headline
     assert "Picayune" not in headline and "Gazette" not in headline
     assert headline.startswith("Flash flooding swamps New Orleans streets")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Apple Unveils Its Foldable iPhone - Hands-On",
+        "Trump Unveils Tariff Plan - Twenty-Five Percent",
+        "Israel and Hamas Agree to a Four-Day Truce - Follow-Up",
+    ],
+)
+def test_a_hyphenated_tail_that_only_looks_like_a_name_stays(title: str) -> None:
+    assert clean_title(title) == title

@@ -101,6 +101,9 @@ def strip_site_suffix(title: str, site_names: Sequence[str] = ()) -> str:
             and match.group("sep") not in _RARE_SEPARATORS
             and len(tail.split()) <= 3
             and all(w[:1].isupper() for w in tail.split())
+            # A hyphenated tail on looks alone is the title's own ("Hands-On", "Twenty-Five
+            # Percent"): it is cut as an outlet's name or with a site word (Post-Gazette).
+            and not re.search(_NAME_HYPHEN, tail)
         ):
             min_left = 4
         else:
