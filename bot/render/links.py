@@ -215,7 +215,9 @@ def safe_url(url: str | None) -> str | None:
     plain http(s) link to a public host; else None (render as text, no link)."""
     if not url:
         return None
-    url = url.strip(_C0_OR_SPACE)
+    # Unicode spaces at the ends too (a CMS's trailing &nbsp;), as before links were read the
+    # browsers' way: no address a feed means ends in one, and the link is rebuilt without it.
+    url = url.strip().strip(_C0_OR_SPACE)
     # Browsers drop tabs/newlines inside URLs ("java\tscript:"), so any such character is
     # suspicious enough to refuse rather than normalise. Format characters (Cf: bidi overrides,
     # zero-width joiners, soft hyphens) are invisible or reorder what is shown, so a printed URL
