@@ -144,33 +144,43 @@ def prune_batches(
         with _batch(db, dry_run):
             counts = PruneCounts(articles=_delete_articles(db, rows, now, dry_run))
         yield counts, len(rows)
-    yield from _prune_alerts(db, before, dry_run)
-    if dry_run:
-        expired = tombstones.expired_count(db, now=now)
-        if expired:
-            yield PruneCounts(tombstones_expired=expired), expired
-        return
-    while True:
-        with transaction(db):
-            expired = tombstones.expire(db, now=now, limit=TOMBSTONE_BATCH)
-        if not expired:
-            return
-        yield PruneCounts(tombstones_expired=expired), expired
+    yield from _in_batches(
+        db,
+        dry_run,
+        count=lambda: alerts.finished_count(db, before=before),
+        delete=lambda: alerts.delete_finished(db, before=before, limit=ALERT_BATCH),
+        counts=lambda n: PruneCounts(alerts=n),
+    )
+    yield from _in_batches(
+        db,
+        dry_run,
+        count=lambda: tombstones.expired_count(db, now=now),
+        delete=lambda: tombstones.expire(db, now=now, limit=TOMBSTONE_BATCH),
+        counts=lambda n: PruneCounts(tombstones_expired=n),
+    )
 
 
-def _prune_alerts(
-    db: sqlite_utils.Database, before: datetime, dry_run: bool
+def _in_batches(
+    db: sqlite_utils.Database,
+    dry_run: bool,
+    *,
+    count: Callable[[], int],
+    delete: Callable[[], int],
+    counts: Callable[[int], PruneCounts],
 ) -> Iterator[tuple[PruneCounts, int]]:
+    """Rows that need no story to go with them, deleted `delete()` at a time, each batch its
+    own short write transaction; a dry run only counts them."""
     if dry_run:
-        if finished := alerts.finished_count(db, before=before):
-            yield PruneCounts(alerts=finished), finished
+        if found := count():
+            yield counts(found), found
         return
-    while True:
-        with transaction(db):
-            deleted = alerts.delete_finished(db, before=before, limit=ALERT_BATCH)
-        if not deleted:
-            return
-        yield PruneCounts(alerts=deleted), deleted
+    while deleted := _committed(db, delete):
+        yield counts(deleted), deleted
+
+
+def _committed(db: sqlite_utils.Database, delete: Callable[[], int]) -> int:
+    with transaction(db):
+        return delete()
 
 
 def tidy(db: sqlite_utils.Database) -> None:
