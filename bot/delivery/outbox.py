@@ -49,11 +49,9 @@ from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
 from bot.delivery.prepare import prepare
 from bot.delivery.reconcile import reconcile
-from bot.delivery.updates import unseen_outlets
 from bot.runner import digests
 from bot.runner.schedule import quiet_until
 from bot.store import alerts as alert_store
-from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import stale
@@ -310,17 +308,15 @@ class Outbox:
         sender: tuple[ChatAdapter, str],
         row: DeliveryRow,
         claimed: DeliveryRow,
-        prepared: tuple[StoryCard, PostedMessage | None, DeliveryRow],
+        prepared: tuple[StoryCard, PostedMessage | None, list[str]],
         report: DrainReport,
     ) -> None:
         adapter, route = sender
-        card, original, previous = prepared
+        card, original, new_outlets = prepared
         try:
             if original is None:
                 posted = await adapter.post_card(channel, card, nonce=row.nonce)
             else:
-                members = article_store.story_articles(self.db, row.story_id)
-                new_outlets = unseen_outlets(card.outlets, previous.outlets, members)
                 posted = await adapter.post_update(
                     channel, original, card, new_outlets=new_outlets, nonce=row.nonce
                 )

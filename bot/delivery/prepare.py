@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bot.cards import StoryCard
 from bot.delivery.adapter import PostedMessage
 from bot.delivery.failures import is_stale
-from bot.delivery.updates import worth_an_update
+from bot.delivery.updates import unseen_outlets, worth_an_update
 from bot.store import articles as article_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 
 async def prepare(
     outbox: Outbox, channel: ChannelRow, row: DeliveryRow
-) -> tuple[StoryCard, PostedMessage | None, DeliveryRow] | None:
-    """The card, and for an update the message to reply to and what the channel saw last."""
+) -> tuple[StoryCard, PostedMessage | None, list[str]] | None:
+    """The card, and for an update the message to reply to and the outlets it names as new."""
     now = outbox.clock()
     if is_stale(outbox, row, now):
         store.mark_failed(outbox.db, row.id, now=now, error="stale")
@@ -46,7 +46,7 @@ async def prepare(
         store.mark_failed(outbox.db, row.id, now=outbox.clock(), error="story no longer exists")
         return None
     if row.kind != "update":
-        return card, None, row
+        return card, None, []
     first = store.story_post(outbox.db, row.story_id, row.channel_pk)
     if first is not None and first.state == "sending":
         # The original post is in flight or waiting to be checked: it shows the card of its
@@ -64,17 +64,20 @@ async def prepare(
         # latest count itself.
         store.delete(outbox.db, row.id)
         return None
+    members = article_store.story_articles(outbox.db, row.story_id)
     if not worth_an_update(
         source_count=card.source_count,
         outlets=card.outlets,
         wire_groups=card.wire_groups,
         shown_count=previous.source_count,
         shown_outlets=previous.outlets,
-        members=article_store.story_articles(outbox.db, row.story_id),
+        members=members,
     ):
         store.delete(outbox.db, row.id)  # nothing new since the last post or update
         return None
-    return card, PostedMessage(first.message_ref, first.thread_ref), previous
+    # Every outlet the channel has not been shown, wire copy's too (see bot.delivery.updates).
+    new_outlets = unseen_outlets(card.outlets, previous.outlets, members)
+    return card, PostedMessage(first.message_ref, first.thread_ref), new_outlets
 
 
 def follow_merge(outbox: Outbox, row: DeliveryRow) -> bool:
