@@ -7,11 +7,9 @@ summariser) and offers the handful of operations everything else is built from.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import sqlite_utils
 
@@ -28,7 +26,13 @@ from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store import summaries as summary_store
 from bot.store.channels import ChannelRow
-from bot.store.database import BUSY_TIMEOUT_SECONDS, open_database, utcnow
+from bot.store.database import (
+    BUSY_TIMEOUT_SECONDS,
+    connect_read_only,
+    database_file,
+    open_database,
+    utcnow,
+)
 from bot.store.feeds import FeedRow
 from bot.store.stories import StoryRow
 from bot.store.sync import SyncReport, sync_config
@@ -130,7 +134,7 @@ class NewsDigest:
         and their titles and matching words against them take a noticeable time, so both run in
         a worker thread, on a connection of its own (the loop's is never used from two
         threads). An in-memory database exists only on the loop's connection: looked up there."""
-        path = _database_file(self.db)
+        path = database_file(self.db)
         if path is None:
             return self.find_story(query, limit=limit)
         return await asyncio.to_thread(_find_in_file, path, query, limit)
@@ -212,18 +216,10 @@ def _ref(db: sqlite_utils.Database, story: StoryRow) -> StoryRef:
     )
 
 
-def _database_file(db: sqlite_utils.Database) -> str | None:
-    """The file `db` is connected to; None for an in-memory database."""
-    for _, name, path in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return path or None
-    return None
-
-
 def _find_in_file(path: str, query: str, limit: int) -> Lookup:
     """`_find_story` on a read-only connection of the calling thread's own. In WAL mode it
     reads the last committed state while the loop's connection goes on writing."""
-    conn = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    conn = connect_read_only(path, timeout=BUSY_TIMEOUT_SECONDS)
     try:
         return _find_story(sqlite_utils.Database(conn), query, limit)
     finally:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.store.database import connect_read_only, database_file
+
 # Pages per backup step: small enough for a smooth progress bar, large enough that a big
 # database is copied in a few hundred steps.
 STEP_PAGES = 1024
@@ -121,7 +123,7 @@ def _copy(source: sqlite3.Connection, tmp: Path, progress: Progress | None) -> i
 
 
 def _check(path: Path) -> None:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = connect_read_only(path)
     try:
         problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
@@ -136,8 +138,8 @@ def _check(path: Path) -> None:
 def _same_file(db: sqlite_utils.Database, dest: Path) -> bool:
     """Whether `dest` is the database or one of the files SQLite keeps beside it: replacing the
     write-ahead log or shared-memory file of a live database loses its latest commits."""
-    main = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
-    if not main:
+    main = database_file(db)
+    if main is None:
         return False
     for path in (main, *(main + suffix for suffix in ("-wal", "-shm", "-journal"))):
         if Path(path).exists() and dest.exists() and os.path.samefile(path, dest):

@@ -116,6 +116,20 @@ _ERRNO_CAUSES = {errno.EROFS: READ_ONLY, errno.EACCES: PERMISSION_DENIED,
 NEARLY_FULL_BYTES = 1 << 20
 
 
+def database_file(db: sqlite_utils.Database) -> str | None:
+    """The file `db` is connected to; None for an in-memory database."""
+    for _, name, path in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return path or None
+    return None
+
+
+def connect_read_only(path: str | Path, *, timeout: float = 5.0) -> sqlite3.Connection:
+    """A connection that can only read the database file at `path` (SQLite's own default
+    `timeout`, unless given)."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+
+
 def storage_problem(path: str, exc: sqlite3.Error | None = None) -> str | None:
     """What about where the database file lies explains a SQLite failure (`READ_ONLY`,
     `PERMISSION_DENIED` or `DISK_FULL`), or None. SQLite's own words ("unable to open database
