@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.cluster.online import OnlineClusterer
+from bot.cluster.settings import ClusterSettings
 from bot.cluster.slugs import make_slug
 from bot.cluster.wire import independent_sources
 from bot.models import Article
@@ -44,8 +45,13 @@ class StoryClusterer:
     ) -> None:
         self.db = db
         self.window = timedelta(hours=window_hours)
-        self.clusterer = OnlineClusterer(id_factory=new_story_id)
+        self.clusterer = self._new_clusterer()
         self._warmed = False
+
+    def _new_clusterer(self) -> OnlineClusterer:
+        # The configured window is the clusterer's: how long a story stays open to new articles.
+        hours = self.window / timedelta(hours=1)
+        return OnlineClusterer(ClusterSettings(window_hours=hours), id_factory=new_story_id)
 
     def warm_up(self, now: datetime | None = None) -> int:
         """Reload the active window's stories into the clusterer. Returns how many."""
@@ -69,7 +75,7 @@ class StoryClusterer:
             # The transaction rolled back but the in-memory clusterer kept the articles: rebuild it
             # from the database so the two agree, and let the backlog pass retry these articles.
             self.clusterer.close()
-            self.clusterer = OnlineClusterer(id_factory=new_story_id)
+            self.clusterer = self._new_clusterer()
             self._warmed = False
             raise
 
