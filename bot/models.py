@@ -27,6 +27,9 @@ class Article:
     # paper's section feeds are one outlet under whatever names. None: `source` stands for it.
     # Which outlet counts and names it: `bot.outlets`.
     outlet: str | None = None
+    # When the bot first read this article's feed. An entry it found then was already in the feed
+    # (its backlog): we could not have seen it sooner, so its own date stands.
+    feed_read_since: datetime | None = None
 
     @property
     def when(self) -> datetime | None:
@@ -35,16 +38,26 @@ class Article:
     def reported_at(self, window: timedelta) -> datetime | None:
         """When the article reported its story, for the story's "first report" and the
         clusterer's clock: its published time, which may rightly predate our poll (a slow feed, a
-        backlog), unless that is more than the clustering `window` before we saw it. A feed item
-        that keeps its first version's date (a running explainer updated today, dated two months
-        ago) would otherwise make a two-hour-old story read "60d after first report", and open a
-        story already out of the clusterer's window. Such an article reported the story when we
-        saw it; so did one dated after we saw it (a clock or zone error)."""
+        backlog), unless that is more than the clustering `window` before we saw it in a feed we
+        were already reading. A feed item that keeps its first version's date (a running
+        explainer updated today, dated two months ago) would otherwise make a two-hour-old story
+        read "60d after first report", and open a story already out of the clusterer's window.
+        Such an article reported the story when we saw it; so did one dated after we saw it (a
+        clock or zone error). An entry found the first time we read its feed keeps its date: a
+        new feed's backlog is old news, and read as "now" its week of unrelated items would look
+        simultaneous to the clusterer, which then merges them."""
         if self.published is None or self.seen is None:
             return self.when
-        if self.published < self.seen - window:
+        if self.published < self.seen - window and not self.in_backlog:
             return self.seen
         return min(self.published, self.seen)
+
+    @property
+    def in_backlog(self) -> bool:
+        """Found the first time the bot read its feed (unknown: not). Entries a first read left
+        for later, past `polling.max_new_entries`, are not: they arrive in a later read."""
+        since = self.feed_read_since
+        return since is not None and self.seen is not None and self.seen <= since
 
 
 @dataclass(slots=True)

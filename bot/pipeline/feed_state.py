@@ -68,6 +68,8 @@ def record_outcome(
         # The column holds whatever the publisher asked for, so a 304 honours a sy: period too.
         fields["ttl_minutes"] = parsed.asked_minutes
     feed_store.update_feed(db, feed.id, **fields)
+    if parsed is not None:
+        feed_store.mark_first_read(db, feed.id, now)
     return outcome
 
 

@@ -56,7 +56,7 @@ def insert_new(
     Each row: feed_id, source, guid, url, canonical_url, title, text, author, published, seen_at.
     """
     new: list[Article] = []
-    feed_outlets: dict[Any, str | None] = {}
+    feed_outlets: dict[Any, tuple[str | None, datetime | None]] = {}
     for row in rows:
         if _known_entry(db, row):
             continue
@@ -88,11 +88,16 @@ def insert_new(
             feed_id = record["feed_id"]
             if feed_id not in feed_outlets:
                 feed = db.execute(
-                    "SELECT url, site_url FROM feeds WHERE id = ?", [feed_id]
+                    "SELECT url, site_url, first_read_at FROM feeds WHERE id = ?", [feed_id]
                 ).fetchone()
-                feed_outlets[feed_id] = outlet_key(*feed) if feed else None
+                feed_outlets[feed_id] = (
+                    (outlet_key(feed[0], feed[1]), parse_iso(feed[2])) if feed else (None, None)
+                )
             article = _to_article(record)
-            article.outlet = feed_outlets[feed_id]
+            # A feed not read before is being read now: this poll's entries are its backlog.
+            article.outlet, article.feed_read_since = feed_outlets[feed_id]
+            if feed_id is not None and article.feed_read_since is None:
+                article.feed_read_since = article.seen
             new.append(article)
     return new
 
@@ -220,7 +225,8 @@ def _same_text(a: str, b: str) -> bool:
 
 # Articles with their feed's address and site link, which say which outlet published them.
 _SELECT = (
-    "SELECT a.*, f.url AS feed_url, f.site_url AS feed_site FROM articles a"
+    "SELECT a.*, f.url AS feed_url, f.site_url AS feed_site, f.first_read_at AS feed_first_read"
+    " FROM articles a"
     " LEFT JOIN feeds f ON f.id = a.feed_id"
 )
 _ORDER = " ORDER BY COALESCE(a.published, a.seen_at), a.id"
@@ -237,6 +243,7 @@ def _to_article(row: dict[str, Any]) -> Article:
         feed_id=row["feed_id"],
         seen=parse_iso(row["seen_at"]),
         outlet=outlet_key(row.get("feed_url"), row.get("feed_site")),
+        feed_read_since=parse_iso(row.get("feed_first_read")),
     )
 
 

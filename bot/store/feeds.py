@@ -294,6 +294,15 @@ def update_feed(db: sqlite_utils.Database, feed_id: int, **fields: Any) -> None:
     db["feeds"].update(feed_id, values)
 
 
+def mark_first_read(db: sqlite_utils.Database, feed_id: int, now: datetime) -> None:
+    """Record `now` as when the feed was first read, unless it was read before: what it held
+    then was its backlog (`Article.in_backlog`)."""
+    db.execute(
+        "UPDATE feeds SET first_read_at = ? WHERE id = ? AND first_read_at IS NULL",
+        [iso(now), feed_id],
+    )
+
+
 def enable_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
     feed = get_feed(db, ref)
     if feed is None:

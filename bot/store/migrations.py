@@ -274,6 +274,17 @@ def _m017_llm_usage(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS llm_usage (day TEXT PRIMARY KEY, tokens INTEGER)")
 
 
+def _m018_feed_first_read_at(db: sqlite_utils.Database) -> None:
+    # When the bot first read a feed: an entry dated before it was the feed's backlog, whose date
+    # is its own however old (`Article.reported_at`). For a feed read before this step, its
+    # earliest article's arrival is that first read, near enough.
+    _add_column(db, "feeds", "first_read_at", "TEXT")
+    db.execute(
+        "UPDATE feeds SET first_read_at = COALESCE("
+        "(SELECT MIN(seen_at) FROM articles WHERE articles.feed_id = feeds.id), last_success_at)"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -296,4 +307,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (15, "deliveries go stale from when they were meant to go out", _m015_delivery_release_at),
     (16, "channels remember when their schedule changed", _m016_channel_schedule_changed_at),
     (17, "the LLM writer's daily token spend", _m017_llm_usage),
+    (18, "feeds remember when they were first read", _m018_feed_first_read_at),
 ]
