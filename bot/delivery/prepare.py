@@ -14,7 +14,9 @@ from bot.cards import StoryCard
 from bot.delivery.adapter import PostedMessage
 from bot.delivery.failures import is_stale
 from bot.delivery.updates import unseen_outlets, worth_an_update
+from bot.pipeline.digest import matching_topics
 from bot.store import articles as article_store
+from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
@@ -40,6 +42,14 @@ async def prepare(
     if store.is_muted(outbox.db, row.story_id, channel.id):
         # Muted after this row was queued: "no more posts or updates about that story".
         store.mark_failed(outbox.db, row.id, now=outbox.clock(), error="story muted")
+        return None
+    if row.kind == "story" and not _still_wanted(outbox, channel, row.story_id):
+        # Queued for a topic the channel has since unfollowed, or whose query an admin narrowed:
+        # held for quiet hours, it would otherwise arrive the next morning all the same.
+        store.mark_failed(
+            outbox.db, row.id, now=outbox.clock(), error="no longer matches the channel's topics"
+        )
+        log.info("delivery %d to %s dropped: no longer matches its topics", row.id, channel.key)
         return None
     card = await outbox.card(row.story_id, channel)
     if card is None:
@@ -94,3 +104,12 @@ def follow_merge(outbox: Outbox, row: DeliveryRow) -> bool:
     store.repoint(outbox.db, row.id, resolved)
     row.story_id = resolved
     return True
+
+
+def _still_wanted(outbox: Outbox, channel: ChannelRow, story_id: str) -> bool:
+    """Whether the channel's topics, as they are now, still pick the story (`digest.select`'s
+    rule: a channel that follows no topic takes every story)."""
+    topics = channel_store.channel_topics(outbox.db, channel.id)
+    if not topics:
+        return True
+    return bool(matching_topics(topics, article_store.story_articles(outbox.db, story_id)))
