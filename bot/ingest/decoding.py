@@ -35,9 +35,22 @@ _XML_DECL_ENCODING_RE = re.compile(
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
          codecs.BOM_UTF16_BE)  # fmt: skip
 # Codecs (by Python's name) with one byte per character: the labels a UTF-8 document is
-# mistakenly given. Multi-byte ones (Shift JIS, GBK, EUC-KR) are left as declared.
+# mistakenly given.
 _SINGLE_BYTE_PREFIXES = ("iso8859", "cp125", "cp437", "cp850", "cp866", "cp874", "koi8", "mac-",
                          "latin", "tis-620", "ascii")  # fmt: skip
+# The legacy CJK charsets, each read as the wider set its writers' tools produce, as the WHATWG
+# encoding standard has browsers do: a site saying gb2312 or Shift_JIS writes GBK or Windows-31J,
+# and libxml2, held to the narrow set, stops at the first character outside it without an error
+# (the rest of the title and text lost, and no failure for the feedparser fallback to catch).
+_WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949",
+          "big5": "big5hkscs"}  # fmt: skip
+# WHATWG labels of those charsets that Python's codec registry does not know.
+_WHATWG_LABELS = {"x-gbk": "gb18030", "csgb2312": "gb18030", "csiso58gb231280": "gb18030",
+                  "gb_2312": "gb18030", "gb_2312-80": "gb18030", "x-sjis": "cp932",
+                  "windows-31j": "cp932", "cseuckr": "cp949", "csksc56011987": "cp949",
+                  "ks_c_5601-1989": "cp949", "ksc_5601": "cp949", "windows-949": "cp949",
+                  "cn-big5": "big5hkscs", "x-x-big5": "big5hkscs"}  # fmt: skip
+_CJK = frozenset(_WIDER.values())
 
 # An `&` that does not start a reference XML knows: a named one (group 1) or a bare `&`. Most
 # documents have none (outside CDATA), and one search tells so without building anything.
@@ -59,8 +72,10 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     Then the bytes are checked against it: not valid UTF-8 where UTF-8 is declared or assumed,
     they are read in the HTTP charset if it is another and defines every byte, else the bytes
     that are not UTF-8 are read as windows-1252 if they look like it (`_looks_cp1252`); a
-    single-byte charset declared, but the bytes are valid UTF-8 with non-ASCII in them, UTF-8 it
-    is. ISO-8859-1 means windows-1252, as it does to browsers.
+    single-byte or CJK charset declared, but the bytes are valid UTF-8 with non-ASCII in them,
+    UTF-8 it is. ISO-8859-1 means windows-1252, and gb2312, Shift_JIS, EUC-KR and Big5 the wider sets
+    their sites write (`_WIDER`), as they do to browsers; stray bytes in those sets become
+    U+FFFD.
 
     Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
     honour the header, and the same bytes then reach whichever of the two succeeds.
@@ -82,6 +97,14 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
             # leaves undefined stay Latin-1), and relabelled since it is UTF-8 now.
             text = body[declaration.end() :].decode("cp1252", "newsdigest-cp1252")
             return declaration.expand(rb"\1\2utf-8\2") + text.encode("utf-8")
+        if codec in _CJK:
+            # Relabelled whatever the outcome: libxml2 would read the narrow set again. A
+            # template's default over UTF-8 files is UTF-8, as for single-byte labels above;
+            # CJK text in these sets is never valid UTF-8 beyond a word or two.
+            rest = body[declaration.end() :]
+            if not _is_utf8(rest):
+                rest = rest.decode(codec, "replace").encode("utf-8")
+            return declaration.expand(rb"\1\2utf-8\2") + rest
         return body
     charset = _http_charset(content_type)
     if charset is None:
@@ -93,8 +116,12 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
         # UTF-8 already or a mislabel of it (text/* with a stock us-ascii), or a charset we
         # cannot decode, which tells us nothing.
         return _repair_utf8(body)
-    if codec.startswith(_SINGLE_BYTE_PREFIXES) and _is_utf8(body):
+    if (codec.startswith(_SINGLE_BYTE_PREFIXES) or codec in _CJK) and _is_utf8(body):
         return body  # the stock charset of a server whose files are UTF-8
+    if codec in _CJK:
+        # A stray byte costs a U+FFFD, not the feed: the parsers would otherwise take the
+        # undeclared bytes for UTF-8 and lose all of it.
+        return body.decode(codec, "replace").encode("utf-8")
     # Servers saying ISO-8859-1 mean windows-1252 (curly quotes, dashes), as browsers assume;
     # a byte windows-1252 leaves undefined sends us back to true Latin-1.
     tries = ("cp1252", codec) if codec == "iso8859-1" else (codec,)
@@ -120,7 +147,9 @@ def _decode_http(body: bytes, content_type: str | None) -> bytes | None:
     try:
         if _ASCII_PROBE.decode(codec) != _ASCII_PROBE.decode("ascii"):
             return None
-        return body.decode(codec).encode("utf-8")
+        # A stray byte in the CJK sets is a U+FFFD: under a utf-8 label, left undecoded, it
+        # would cost the rest of its element.
+        return body.decode(codec, "replace" if codec in _CJK else "strict").encode("utf-8")
     except UnicodeDecodeError:
         return None
 
@@ -134,10 +163,15 @@ def _http_charset(content_type: str | None) -> str | None:
 
 
 def _codec(label: str) -> str | None:
+    """Python's codec for a charset label, a legacy CJK one widened (`_WIDER`)."""
+    label = label.strip()
+    if whatwg := _WHATWG_LABELS.get(label.lower()):
+        return whatwg
     try:
-        return codecs.lookup(label.strip()).name
+        name = codecs.lookup(label).name
     except LookupError:
         return None
+    return _WIDER.get(name, name)
 
 
 def _is_utf8(body: bytes, *, or_ascii: bool = False) -> bool:
