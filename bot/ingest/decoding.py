@@ -67,19 +67,21 @@ _NUMERIC: dict[bytes, bytes] = {
 
 def to_utf8(body: bytes, content_type: str | None) -> bytes:
     """`body` as UTF-8 bytes when it is in an ASCII-compatible encoding both parsers would read
-    wrongly; otherwise unchanged. The charset is, first match wins: a byte-order mark; the XML
-    declaration; the HTTP Content-Type charset (never for JSON whose bytes are UTF-8); UTF-8.
-    Then the bytes are checked against it: not valid UTF-8 where UTF-8 is declared or assumed,
-    they are read in the HTTP charset if it is another and defines every byte, else the bytes
-    that are not UTF-8 are read as windows-1252 if they look like it (`_looks_cp1252`); a
-    single-byte or CJK charset declared, but the bytes are valid UTF-8 with non-ASCII in them,
-    UTF-8 it is. ISO-8859-1 means windows-1252, and gb2312, Shift_JIS, EUC-KR and Big5 the wider sets
-    their sites write (`_WIDER`), as they do to browsers; stray bytes in those sets become
-    U+FFFD.
+    wrongly; otherwise unchanged, but for a UTF-8 byte-order mark, which is dropped. The charset
+    is, first match wins: a byte-order mark; the XML declaration; the HTTP Content-Type charset
+    (never for JSON whose bytes are UTF-8); UTF-8. Then the bytes are checked against it: not
+    valid UTF-8 where UTF-8 is declared or assumed, they are read in the HTTP charset if it is
+    another and defines every byte, else the bytes that are not UTF-8 are read as windows-1252
+    if they look like it (`_looks_cp1252`); a single-byte or CJK charset declared, but the bytes
+    are valid UTF-8 with non-ASCII in them, UTF-8 it is. ISO-8859-1 means windows-1252, and
+    gb2312, Shift_JIS, EUC-KR and Big5 the wider sets their sites write (`_WIDER`), as they do
+    to browsers; stray bytes in those sets become U+FFFD.
 
     Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
     honour the header, and the same bytes then reach whichever of the two succeeds.
     """
+    if body.startswith(codecs.BOM_UTF8):
+        return _utf8_by_bom(body[len(codecs.BOM_UTF8) :])
     if body.startswith(_BOMS) or b"\x00" in body[:4]:
         return body  # UTF-16 or UTF-32, which both parsers detect; none of the below applies
     declaration = _XML_DECL_ENCODING_RE.match(body)
@@ -131,6 +133,18 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
         except UnicodeDecodeError:
             continue
     return body  # the header lied (those bytes are not in its charset): let the parsers sniff
+
+
+def _utf8_by_bom(body: bytes) -> bytes:
+    """`body`, which followed a UTF-8 byte-order mark, with its XML declaration saying utf-8.
+    The mark wins over the declaration and the HTTP charset (XML's rule, and browsers'), but
+    both parsers obey a declaration that contradicts it ("CafÃ© ZoÃ«" under iso-8859-1). The
+    mark is dropped: once the declaration agrees it adds nothing, and this module's
+    declaration match is anchored at the start of the document."""
+    declaration = _XML_DECL_ENCODING_RE.match(body)
+    if declaration and _codec(declaration.group(3).decode("ascii", "replace")) != "utf-8":
+        body = declaration.expand(rb"\1\2utf-8\2") + body[declaration.end() :]
+    return _repair_utf8(body)  # UTF-8 declared, so the usual windows-1252 strays are repaired
 
 
 def _decode_http(body: bytes, content_type: str | None) -> bytes | None:
