@@ -26,7 +26,7 @@ def without_bom(body: bytes) -> bytes:
     """`body` without a UTF-8 byte-order mark in front of JSON. RFC 8259 forbids one, but
     servers that write one exist, and neither parser takes the document for JSON with it (it
     was refused as "not a feed", failing the feed until it was disabled). An XML document keeps
-    its mark: there it says which encoding wins over the declaration."""
+    its mark here: `bot.ingest.decoding` reads it (it wins over the declaration) and drops it."""
     if body.startswith(codecs.BOM_UTF8) and is_json(body[3:]):
         return body[3:]
     return body
