@@ -38,9 +38,19 @@ _FILLER = frozenset(
     breaking live update updates latest news report reports reported video watch exclusive opinion
     analysis week weeks day days today yesterday tomorrow year years time first last amid over
     after before could would will may might plan plans set sets get gets make makes take takes
-    call calls back big top key major near way amp http https www
+    call calls back big top key major near way amp http https www low lows let vs
     """.split()
 )
+# A prefix written with a hyphen stays on its word ("anti-vax" -> "antivax", "re-election" ->
+# "reelection"), as does a lone letter ("x-ray", "e-mail"): split off, "re" or "anti" names nothing.
+# Other hyphens part words: "Russia-Ukraine" is two names, "U.S.-brokered" a name and a word.
+_BOUND_PREFIXES = frozenset(
+    "anti co counter cross ex mid multi non post pre pro re self semi sub super un vice".split()
+)
+# Contractions name nothing ("you'd", "can't"); a possessive "'s" is dropped from its name.
+_CONTRACTION_RE = re.compile(r"(?:n't|'(?:d|ll|re|ve|m))$")
+# An age ("18-year-old") is no name: as one word it read "18yearold".
+_AGE_RE = re.compile(r"\d+-(?:year|month|week|day)s?-old")
 # A name with a number ("Kestrel-2", "COVID-19", "F-35") keeps its hyphen: "kestrel2" misreads.
 _NAME_NUMBER_RE = re.compile(r"[a-z]+(?:-[a-z]+)*-\d+[a-z]?")
 # Web addresses in a headline: a site's name is a fine slug word ("example"), its scheme,
@@ -97,7 +107,7 @@ def _slug_word(word: str) -> str:
     "банк", "東京" -> "東京"): dropping them left every such story named "story", and chat
     commands accept Unicode.
     """
-    folded = fold(word).replace("'s", "")
+    folded = fold(word)
     if folded.isascii():
         if _NAME_NUMBER_RE.fullmatch(folded):
             return folded
@@ -107,15 +117,78 @@ def _slug_word(word: str) -> str:
     return own[:MAX_WORD_CHARS]
 
 
+def _tokens(text: str) -> list[str]:
+    # Tokens of the NFKC text, not of `words()`: non-Latin words keep their own letters, unfolded
+    # (see `_slug_word`); Latin tokens are folded one by one there.
+    return _TOKEN_RE.findall(_unlink(unicodedata.normalize("NFKC", text)))
+
+
+def _title_case(tokens: Sequence[str]) -> bool:
+    """Whether a headline capitalises nearly every word, so that only capitals mark a name."""
+    cased = sum(t[:1].isalpha() and t[:1] != t[:1].lower() for t in tokens)
+    return cased >= 0.6 * max(1, sum(t[:1].isalpha() for t in tokens))
+
+
+def _acronym(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _parts_named(token: str, title_case: bool, opens: bool) -> bool:
+    """Whether a hyphenated token joins names ("Russia-Ukraine", "U.S.-brokered", "Kyiv-based"),
+    not a compound word ("ceasefire", "white-collar"): a part capitalised where nothing else
+    would capitalise it (not the headline's first letter, nor in Title Case, where "White-Collar"
+    is too), or an acronym, and the joined form no word the news knows. Glued, "russiaukraine"
+    is also a word no background knows, so it outvoted the names it hid."""
+    parts = [p for p in token.split("-") if p]
+    if len({fold(p) for p in parts}) < 2:  # "Fei-Fei" is one name
+        return False
+    later = parts[1:] if opens else parts
+    capital = not title_case and any(p[:1].isupper() for p in later)
+    named = capital or any(_acronym(p) for p in parts)
+    return named and rarity(_slug_word(token)) >= _background().max_idf
+
+
+def _pieces(token: str, title_case: bool = False, opens: bool = False) -> list[str]:
+    """The words one headline token writes, as written: none for a contraction or an age, the
+    name without its possessive, a token split at its hyphens (see `_BOUND_PREFIXES`)."""
+    folded = fold(token)
+    if _CONTRACTION_RE.search(folded) or _AGE_RE.fullmatch(folded):
+        return []
+    if token[-2:-1] in ("'", "’") and token[-1:] in ("s", "S"):
+        token, folded = token[:-2], fold(token[:-2])
+    if (
+        "-" not in token
+        or _NAME_NUMBER_RE.fullmatch(folded)
+        or not _parts_named(token, title_case, opens)
+    ):
+        return [token]
+    out: list[str] = []
+    glue = ""
+    for part in token.split("-"):
+        if not part:
+            continue
+        lower = fold(part)
+        if lower in _BOUND_PREFIXES or (len(lower) == 1 and lower.isalpha()):
+            glue += part
+            continue
+        out.append(glue + part)
+        glue = ""
+    if glue:
+        out.append(glue)
+    return out
+
+
 def _slug_words(text: str) -> list[str]:
     """Lowercase words fit for a slug, in order of appearance."""
     out = []
-    # Tokens of the NFKC text, not of `words()`: non-Latin words keep their own letters, unfolded
-    # (see `_slug_word`); Latin tokens are folded one by one there.
-    for token in _TOKEN_RE.findall(_unlink(unicodedata.normalize("NFKC", text))):
-        w = _slug_word(token)
+    tokens = _tokens(text)
+    title_case = _title_case(tokens)
+    pieces = (p for i, t in enumerate(tokens) for p in _pieces(t, title_case, opens=i == 0))
+    for piece in pieces:
+        w = _slug_word(piece)
         # The stopword test on the word as written: "U.S." is a name, only "us" is a stopword.
-        stop = w in STOPWORDS and fold(token) in STOPWORDS
+        stop = w in STOPWORDS and fold(piece) in STOPWORDS
         if len(w) < 2 or stop or w in _FILLER or (w.isdigit() and len(w) != 4):
             continue
         out.append(w)
@@ -144,27 +217,27 @@ def _names(title: str) -> set[str]:
     """Slug words the headline writes as names: capitalised after its first word (in a sentence
     case headline) or in capitals ("AI", "U.S."). A rare verb is still a verb; names say which
     event this is."""
-    tokens = _TOKEN_RE.findall(_unlink(unicodedata.normalize("NFKC", title)))
-    cased = [t for t in tokens if t[:1].isalpha() and t[:1] != t[:1].lower()]
-    # Title Case capitalises every word, so there only capitals mark a name.
-    title_case = len(cased) >= 0.6 * max(1, sum(t[:1].isalpha() for t in tokens))
+    tokens = _tokens(title)
+    title_case = _title_case(tokens)
     out = set()
     for pos, token in enumerate(tokens):
-        letters = [c for c in token if c.isalpha()]
-        acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
-        if acronym or (token in cased and pos > 0 and not title_case):
-            out.add(_slug_word(token))
+        for piece in _pieces(token, title_case, opens=pos == 0):
+            capital = piece[:1].isalpha() and piece[:1] != piece[:1].lower()
+            if _acronym(piece) or (capital and pos > 0 and not title_case):
+                out.add(_slug_word(piece))
     return out
 
 
-def _ranked_words(articles: Sequence[Article]) -> tuple[list[str], list[str]]:
-    """Words by how many articles' titles (then leads) use them; and the lead title's words."""
+def _ranked_words(articles: Sequence[Article]) -> tuple[list[str], list[list[str]]]:
+    """Words by how many articles' titles (then leads) use them; and each title's words."""
     title_votes: Counter[str] = Counter()
     lead_votes: Counter[str] = Counter()
     first_pos: dict[str, int] = {}
     names: set[str] = set()
+    headlines: list[list[str]] = []
     for a in articles:
         tw = _slug_words(a.title or "")
+        headlines.append(tw)
         names |= _names(a.title or "")
         for pos, w in enumerate(tw):
             first_pos.setdefault(w, pos)
@@ -188,14 +261,32 @@ def _ranked_words(articles: Sequence[Article]) -> tuple[list[str], list[str]]:
             w,
         ),
     )
-    anchor = next((a.title for a in articles if a.title), "")
-    return ranked, _slug_words(anchor)
+    return ranked, headlines
 
 
-def _readable(chosen: list[str], anchor: list[str]) -> str:
-    """Chosen words in headline order where the headline has them ('japan-ai-consortium')."""
-    order = {w: i for i, w in reversed(list(enumerate(anchor)))}
-    return "-".join(sorted(chosen, key=lambda w: (order.get(w, len(anchor)), chosen.index(w))))
+def _readable(chosen: list[str], headlines: Sequence[list[str]]) -> str:
+    """Chosen words in headline order ('japan-ai-consortium', 'silicon-valley').
+
+    The headline with the most of them orders those (the first such: a story's first headline
+    when it has them all, as it did alone); a headline with the most of the rest orders them
+    after, and so on; words from leads only go last, by rank. One headline's order keeps a name
+    of two words the right way round, which the first headline could not when it lacked them.
+    """
+    order: dict[str, tuple[int, int]] = {}
+    rest = set(chosen)
+    sets = [set(h) for h in headlines]
+    group = 0
+    while rest:
+        best = max(range(len(sets)), key=lambda i: (len(rest & sets[i]), -i), default=None)
+        if best is None or not rest & sets[best]:
+            break
+        group += 1
+        for pos, w in reversed(list(enumerate(headlines[best]))):
+            if w in rest:
+                order[w] = (group, pos)
+        rest -= sets[best]
+    last = (group + 1, 0)
+    return "-".join(sorted(chosen, key=lambda w: (order.get(w, last), chosen.index(w))))
 
 
 def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
@@ -205,7 +296,7 @@ def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
     then a numeric suffix on a shorter slug (still at most four parts). A one-word slug only
     for a story with a single usable word.
     """
-    ranked, anchor = _ranked_words(articles)
+    ranked, headlines = _ranked_words(articles)
     if not ranked:
         ranked = ["story"]
     # One word only when the story has no second: a lone "trump" or "hamas" names no event, and
@@ -216,10 +307,10 @@ def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
     for extra in ranked[4:12]:
         candidates.append([*ranked[:2], extra])
     for words_ in candidates:
-        slug = _readable(words_, anchor)
+        slug = _readable(words_, headlines)
         if not taken(slug):
             return slug
-    base = _readable(ranked[: min(3, len(ranked))], anchor)
+    base = _readable(ranked[: min(3, len(ranked))], headlines)
     n = 2
     while taken(f"{base}-{n}"):
         n += 1
