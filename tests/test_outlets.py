@@ -222,8 +222,9 @@ def test_accounts_on_one_host_are_different_outlets(first: str, second: str) -> 
         (None, "  ", OMEGA, "feeds.omegatimes.example"),
         (None, "BBC News - Home", "https://feeds.bbci.co.uk/news/rss.xml", "BBC News - Home"),
         (None, "NYT > Top Stories", "https://rss.nytimes.com/top.xml", "NYT"),
-        # Neither part names the site: kept whole, or "Latest News" of two sites would be one name.
-        (None, "Latest News - World", OMEGA, "Latest News - World"),
+        # Neither part names the site, nor anyone: the site's host, since "Latest News" of two
+        # sites would be one name.
+        (None, "Latest News - World", OMEGA, "omegatimes.example"),
         (None, "Omega Times - World", "http://127.0.0.1:8080/feed", "Omega Times - World"),
         ("Omega World", "Omega Times - World", OMEGA, "Omega World"),
     ],
@@ -245,12 +246,13 @@ def test_outlet_name_uses_the_site_link() -> None:
 async def test_two_sites_called_news_are_two_names_on_the_card_as_in_the_summary(
     tmp_path: Path, now: datetime
 ) -> None:
-    """Two sites whose feeds are both called "News" are two outlets: the card listed "News"
-    twice while the summary credited "News" and "News (two.example)", so a bullet could name an
+    """Two sites whose feeds are both called "Courier" are two outlets: the card listed "Courier"
+    twice while the summary credited "Courier" and "Courier (two.example)", so a bullet could name an
     outlet the card did not. Section feeds of one site are still one name."""
     sites = [
-        Outlet("news-one", "News", "https://one.example/", "rss2"),
-        Outlet("news-two", "News", "https://two.example/", "atom"),
+        # A name, not a generic title such as "News", which now gives the site's host.
+        Outlet("news-one", "Courier", "https://one.example/", "rss2"),
+        Outlet("news-two", "Courier", "https://two.example/", "atom"),
         *SECTIONS[:2],
     ]
     routes: dict[str, Reply | bytes] = {}
@@ -263,7 +265,7 @@ async def test_two_sites_called_news_are_two_names_on_the_card_as_in_the_summary
     story = _only_story(core)
     members = article_store.story_articles(core.db, story.id)
     card = core.card(story)
-    assert sorted(card.outlets) == ["News", "News (two.example)", "Omega Times"]
+    assert sorted(card.outlets) == ["Courier", "Courier (two.example)", "Omega Times"]
     assert story.outlet_count == card.outlet_count == 3
     assert card.outlets == story_outlets(members) == list(dict.fromkeys(outlet_names(members)))
     named = {s for b in card.tldr for s in b.sources} | {a.source for a in card.angles}

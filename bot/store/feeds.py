@@ -127,6 +127,24 @@ _GENERIC_LABELS = frozenset(
     {"com", "org", "net", "edu", "gov", "info", "news", "blog", "blogs", "online", "media", "web"}
 )
 _SECTION_RE = re.compile(r"\s+(?:[-\u2013\u2014|>\u00bb\u203a/]|::)\s+|:\s+")
+# A separator or a "feed"/"RSS" word ending a title belongs to no name: "Rest of World -",
+# "TheWeek feed".
+_TITLE_TAIL_RE = re.compile(
+    r"(?:\s*(?:[-\u2013\u2014|>\u00bb\u203a/:]|::)|\s+(?:rss|atom|feeds?))+\s*$", re.IGNORECASE
+)
+# Words that make a feed's title without naming anyone: "Top Stories", "Latest News - World",
+# a search page's "News Search Records Found 1000". A title of only these (and numbers, and the
+# site's own name) says less than the site's host does, and two sites' "Top Stories" would read
+# as one outlet.
+_GENERIC_TITLE_WORDS = frozenset(
+    """
+    top stories story news latest breaking world home headlines headline feed feeds rss atom
+    search records record found results all and more the of in on from for front page main
+    section sections international national local politics crime tech technology business
+    sport sports science health entertainment opinion updates update articles today edition
+    """.split()
+)
+_NAME_WORDS = 4  # a title piece longer than this that names the site is a description
 
 
 def outlet_key(url: str | None, site_url: str | None = None) -> str | None:
@@ -181,22 +199,43 @@ def outlet_name(name: str | None, title: str | None, url: str, site_url: str | N
 
     The part kept must name the site, its letters matching a label of the site's host: a title
     such as "Latest News - Site A" must not become "Latest News", which another site's feed
-    may be called too. A feed with no site (a bare address) keeps its whole title."""
+    may be called too. A title that names no one ("Top Stories", "Latest News - World") gives
+    the site's host instead, for the same reason; one that names no site but is a name ("BBC
+    News - Home" on bbci.co.uk) is kept whole. A feed with no site (a bare address) keeps its
+    whole title."""
     if name:
         return name
-    title = " ".join((title or "").split())
+    title = _TITLE_TAIL_RE.sub("", " ".join((title or "").split()))
     if not title:
         return urlsplit(url).hostname or url
+    key = outlet_key(url, site_url)
+    labels = _site_labels(key)
     pieces = [p.strip() for p in _SECTION_RE.split(title)]
     if len(pieces) > 1:
-        labels = _site_labels(outlet_key(url, site_url))
         for piece in (pieces[0], pieces[-1]):
-            letters = "".join(ch for ch in fold(piece) if ch.isalnum())
-            if len(letters) >= 2 and any(
-                label in letters or (len(letters) >= 3 and letters in label) for label in labels
-            ):
+            if _names_site(piece, labels):
                 return piece
+    elif _names_site(title, labels) and len(title.split()) <= _NAME_WORDS:
+        return title
+    if key and _generic_title(title, labels):
+        return key
     return title
+
+
+def _names_site(piece: str, labels: list[str]) -> bool:
+    """Whether a title piece's letters match a label of the site's host ("NYT" of nytimes)."""
+    letters = "".join(ch for ch in fold(piece) if ch.isalnum())
+    return len(letters) >= 2 and any(
+        label in letters or (len(letters) >= 3 and letters in label) for label in labels
+    )
+
+
+def _generic_title(title: str, labels: list[str]) -> bool:
+    """Whether a title is made of words that name no one (see `_GENERIC_TITLE_WORDS`)."""
+    words = re.findall(r"\w+", fold(title))
+    return bool(words) and all(
+        w in _GENERIC_TITLE_WORDS or w.isdigit() or w in labels for w in words
+    )
 
 
 def _site_labels(key: str | None) -> list[str]:

@@ -1,0 +1,64 @@
+"""A feed whose title is no name ("Top Stories", a search page's title) appears under its site's
+host, and a title's trailing separator or "feed"/"RSS" word is no part of the outlet's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.store.feeds import outlet_name
+
+LOCAL = "http://127.0.0.1:8080/feed.xml"  # the site is known from the feed's link only
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "shown"),
+    [
+        # Titles that name nothing: two sites' "Top Stories" must not read as one outlet.
+        ("Top Stories", "https://www.harbourcast.example.au/news/", "harbourcast.example.au"),
+        (
+            "Harbourcast News Search Records Found 1000",
+            "https://www.harbourcast.example/",
+            "harbourcast.example",
+        ),
+        (
+            "World News: Breaking news, politics, crime, tech, and more",
+            "https://www.tidewater.example/",
+            "tidewater.example",
+        ),
+        ("Latest News - World", "https://feeds.omegatimes.example/world.xml", "omegatimes.example"),
+        # A trailing separator or "feed" word is cut; the name that is left names the site.
+        ("TheHarbour feed", "https://theharbour.example/", "TheHarbour"),
+        ("Omega Times RSS", "https://omegatimes.example/", "Omega Times"),
+        ("Rest of Tide -", "https://restoftide.example/", "Rest of Tide"),
+        ("Omega Times - World |", "https://omegatimes.example/", "Omega Times"),
+    ],
+)
+def test_a_generic_title_gives_the_sites_host(title: str, site: str, shown: str) -> None:
+    assert outlet_name(None, title, LOCAL, site) == shown
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "shown"),
+    [
+        # A real name kept, in the host or not.
+        ("Harbourcast News", "https://harbourcast.example/rss", "Harbourcast News"),
+        ("BBC News", "https://www.bbc.co.uk/news/rss.xml", "BBC News"),
+        ("BBC News - Home", "https://feeds.bbci.co.uk/news/rss.xml", "BBC News - Home"),
+        ("NYT > World News", "https://rss.nytimes.com/world.xml", "NYT"),
+        ("Reuters: World News", "https://www.reuters.com/world/rss", "Reuters"),
+        ("Spider-Man Daily", "https://omegatimes.example/", "Spider-Man Daily"),
+        ("The Morning Tide", "https://omegatimes.example/", "The Morning Tide"),
+        # A feed with no site keeps its title: there is no host to fall back on.
+        ("Top Stories", "http://127.0.0.1:8080/feed", "Top Stories"),
+        # A title that is only "feed" names nothing.
+        ("Feed", "https://omegatimes.example/feed", "omegatimes.example"),
+    ],
+)
+def test_a_title_that_names_an_outlet_is_kept(title: str, url: str, shown: str) -> None:
+    assert outlet_name(None, title, url) == shown
+
+
+def test_a_configured_name_always_wins() -> None:
+    assert outlet_name("Harbour Desk", "Top Stories", LOCAL, "https://harbour.example/") == (
+        "Harbour Desk"
+    )
