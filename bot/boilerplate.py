@@ -1,8 +1,8 @@
 """Feed boilerplate: the footers, links and truncation markers a CMS adds around an article.
 
 WordPress ends an excerpt with "The post <title> appeared first on <site>.", others with
-"Continue reading", "Read more", a newsletter plea, a copyright line or a wire credit, and cut
-excerpts with "[…]". None of it is reporting, yet each reads as a sentence, so it became TL;DR
+"Continue reading", "Read more", a newsletter plea, a copyright line, a wire or photo credit
+("(Image credit: AP)"), and cut excerpts with "[…]". None of it is reporting, yet each reads as a sentence, so it became TL;DR
 bullets and quotes. One definition serves both places that drop it: ingest normalisation strips
 it from an article's text, and the summariser's sentence split drops such sentences from text
 stored before (or from any other source).
@@ -40,6 +40,14 @@ _NAME_WORD = (
     r"|[&•|·:/–—-])"
 )
 _NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,9}}"
+# A photo credit names its photographer and agency joined by a slash, spaced or not ("Jane
+# Roe/Tide Agency", "AP Photo / Jane Roe"): a name as above, or names joined by "/".
+_CREDIT = rf"{_NAME_WORD}(?:(?:\s+|/){_NAME_WORD}){{0,11}}"
+_CREDIT_LABEL = (
+    r"(?:(?:(?:photo(?:graph)?|image|picture|pic|video|illustration|graphic)s?(?: credits?)?"
+    r"|credits?):"
+    r"|(?:photo(?:graph)?|image|picture)s? (?:by|courtesy(?: of)?))"
+)
 _YEAR = r"\d{4}(?:\s*[-–]\s*\d\d(?:\d\d)?)?"
 _RIGHTS = r"(?:[.,]?\s+all rights reserved)?"
 _DATE = (
@@ -99,6 +107,12 @@ _SENTENCE_PATTERNS = (
     r"\((?:additional )?reporting by [^()]+\)",
     r"(?:additional )?reporting by [^;()]+; (?:writing|editing) by .+",
     r"[—–-]*\s*with (?:additional )?reporting (?:by|from) [^.;()]{1,80}",
+    # Photo credits, a caption's line or one glued after the last sentence: "(Image credit:
+    # AP)", "(Photo: Getty Images)", "Photo: Jane Roe/Tide Agency". A name only after the
+    # label, so "Photo: the council released a picture ..." or "The photo, credited to AP,
+    # shows ..." is reporting and stays.
+    rf"\(\s*{_CREDIT_LABEL}\s*{_CREDIT}\s*\)",
+    rf"{_CREDIT_LABEL}\s*{_CREDIT}",
     # A truncation marker left on its own.
     r"[\[(]\s*(?:…|\.\.\.)\s*[\])]",
 )
@@ -111,6 +125,7 @@ _FIRST_CHARS = frozenset("[(©—–-")
 _OPENINGS = frozenset(
     """
     the thi con kee rea rep seg wei meh lir leg lee lei ver sig sub cli cop all add wit sha tha
+    pho ima pic vid ill gra cre
     """.split()
 )
 # "[…]" or "[...]" ending a text or sentence, with whatever punctuation followed it.
@@ -123,6 +138,10 @@ _GLUED_MORE_RE = re.compile(
     rf"(?:(?<=…)|(?<=\.\.\.))\s*read more{_ARROWS}[\s.!:;…]*$", re.IGNORECASE
 )
 _GLUED_MORE_TAIL = 40
+# A caption's credit glued to its last words with no full stop between ("... near Nuuk (Image
+# credit: Agency)") is no sentence of its own; cut only at the end of the text, like the above.
+_GLUED_CREDIT_RE = re.compile(rf"\s*\(\s*{_CREDIT_LABEL}\s*{_CREDIT}\s*\)[\s.]*$", re.IGNORECASE)
+_GLUED_CREDIT_TAIL = 200
 # Where a sentence may start inside a line: after terminal punctuation (and a closing quote or
 # bracket) and a space, before a capital, an opening quote or bracket, or a ©.
 _SENTENCE_START_RE = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+(?=[A-Z\[(\"“©—–-])")
@@ -193,6 +212,11 @@ def strip_boilerplate(text: str) -> str:
 
 def _strip_glued_more(line: str) -> str:
     m = _GLUED_MORE_RE.search(line, max(0, len(line) - _GLUED_MORE_TAIL))
+    if m is not None:
+        return line[: m.start()]
+    if not line.endswith((")", ").", ") ")):
+        return line
+    m = _GLUED_CREDIT_RE.search(line, max(0, len(line) - _GLUED_CREDIT_TAIL))
     return line if m is None else line[: m.start()]
 
 
