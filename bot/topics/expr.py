@@ -1,0 +1,81 @@
+"""The parsed form of a topic query: terms, `source:` filters and the operators over them, each
+able to say whether it matches a story and to describe itself the way `TopicQuery.describe`
+shows it. `bot.topics.query` has the syntax and builds these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.topics.inflect import inflections
+from bot.topics.storydoc import StoryDoc, contains_run, join_parts
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]
+
+    @cached_property
+    def forms(self) -> tuple[frozenset[str], ...]:
+        return tuple(inflections(w) for w in self.words)
+
+    def matches(self, doc: StoryDoc) -> bool:
+        return doc.has_forms(self.forms)
+
+    def describe(self) -> str:
+        text = join_parts(self.words)
+        return f'"{text}"' if " " in text else text
+
+
+@dataclass(frozen=True)
+class Source:
+    words: tuple[str, ...]
+
+    def matches(self, doc: StoryDoc) -> bool:
+        return any(contains_run(outlet, self.words) for outlet in doc.source_tokens)
+
+    def describe(self) -> str:
+        text = join_parts(self.words)
+        return f'source:"{text}"' if " " in text else f"source:{text}"
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+    def matches(self, doc: StoryDoc) -> bool:
+        return not self.child.matches(doc)
+
+    def describe(self) -> str:
+        inner = self.child.describe()
+        return f"NOT ({inner})" if isinstance(self.child, And | Or) else f"NOT {inner}"
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+    def matches(self, doc: StoryDoc) -> bool:
+        return all(c.matches(doc) for c in self.children)
+
+    def describe(self) -> str:
+        return " AND ".join(_wrap(c, Or) for c in self.children)
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+    def matches(self, doc: StoryDoc) -> bool:
+        return any(c.matches(doc) for c in self.children)
+
+    def describe(self) -> str:
+        # AND needs no parentheses under OR, but the explicit form is easier to read back.
+        return " OR ".join(_wrap(c, And) for c in self.children)
+
+
+Node = Term | Source | Not | And | Or
+
+
+def _wrap(node: Node, group: type) -> str:
+    return f"({node.describe()})" if isinstance(node, group) else node.describe()
