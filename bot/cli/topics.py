@@ -22,7 +22,8 @@ from bot.topics.query import QueryError, StoryDoc, TopicQuery
 QUERY_HELP = """Query syntax: words, "quoted phrases", AND / OR / NOT (or -word), parentheses and
 source:name filters; case- and accent-insensitive, matched on whole words (Chinese and Japanese:
 anywhere in the text) across all of a story's articles; a word also matches its plural or
-singular (chip, chips).
+singular (chip, chips). A negation leaves out a story only when it holds for the headline or for
+most of its articles (-source:tabloid: the tabloid's own stories).
 Example: (chip OR semiconductor) AND export -rumour source:reuters"""
 
 

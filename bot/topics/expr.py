@@ -44,7 +44,7 @@ class Not:
     child: Node
 
     def matches(self, doc: StoryDoc) -> bool:
-        return not self.child.matches(doc)
+        return not _central(self.child, doc)
 
     def describe(self) -> str:
         inner = self.child.describe()
@@ -75,6 +75,28 @@ class Or:
 
 
 Node = Term | Source | Not | And | Or
+
+
+def _central(node: Node, doc: StoryDoc) -> bool:
+    """Whether `node` holds for what the story is about: its headline, or more than half of its
+    articles. A story grows by articles that each mention more; judged on the whole story, one
+    passing mention ("Opposition lawmakers objected") would drop it from a channel that said
+    `-opposition`, and `-source:tabloid` would drop every story a tabloid also covered."""
+    head = doc.headline_doc
+    if head is not None and node.matches(head):
+        return True
+    if not doc.members:
+        return node.matches(doc)
+    articles = doc.members
+    needed = len(articles) // 2 + 1
+    hits = 0
+    for seen, article in enumerate(articles, start=1):
+        hits += node.matches(article)
+        if hits >= needed:
+            return True
+        if hits + len(articles) - seen < needed:
+            return False
+    return False
 
 
 def _wrap(node: Node, group: type) -> str:

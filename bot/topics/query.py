@@ -13,7 +13,12 @@ Syntax
     is an ordinary word.
 ``NOT crypto``, ``-crypto``
     Exclusion. The ``-`` form also works before a phrase, a group or a filter:
-    ``-"price target"``, ``-(sports OR celebrity)``, ``-source:tabloid``.
+    ``-"price target"``, ``-(sports OR celebrity)``, ``-source:tabloid``. It leaves out the
+    stories the negated part is central to: it holds for the story's headline, or for more than
+    half of its articles (each judged alone). ``chip -opposition`` keeps a chip story one of
+    whose articles quotes "opposition lawmakers"; ``-source:tabloid`` leaves out the tabloid's
+    own stories (it is their only outlet, or wrote most of their articles), not a big story a
+    tabloid also covered.
 ``(ai OR chips) AND export``
     Parentheses group terms.
 ``source:reuters``, ``source:"new york times"``
@@ -44,7 +49,8 @@ Parentheses may nest at most 20 deep.
 A query is checked against a whole story, not a single article: the story matches when the
 titles and texts of all its articles, taken together, satisfy the query. ``ai export`` matches
 a story where one outlet mentions AI and another the export rules. A phrase, though, must occur
-within one title or one paragraph.
+within one title or one paragraph, and a negation is judged on the headline and each article
+(above).
 """
 
 from __future__ import annotations

@@ -57,22 +57,53 @@ def join_parts(words: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class StoryDoc:
-    """The searchable text of one story. Derived indexes are built once, on first use."""
+    """The searchable text of one story. Derived indexes are built once, on first use.
+
+    `members` are its articles, each a StoryDoc of its own, and `headline` what the story is
+    called: a negated term is judged on those (see `bot.topics.expr.Not`). A StoryDoc built from
+    bare text is a story of one article.
+    """
 
     text: str
     sources: tuple[str, ...] = ()
+    headline: str = ""
+    members: tuple[StoryDoc, ...] = ()
 
     @classmethod
-    def from_articles(cls, articles: Sequence[Article]) -> StoryDoc:
+    def from_articles(cls, articles: Sequence[Article], headline: str | None = None) -> StoryDoc:
+        """The story of `articles`; `headline` defaults to the first report's title, which
+        settles what a story is about."""
         # Blank lines keep a phrase from running from one title into the next text.
-        segments = [f"{a.title}\n\n{a.text}" for a in articles]
+        members = tuple(
+            cls(text=f"{a.title}\n\n{a.text}", sources=(a.source,) if a.source else ())
+            for a in articles
+        )
         outlets = tuple(dict.fromkeys(a.source for a in articles if a.source))
-        return cls(text="\n\n".join(segments), sources=outlets)
+        if headline is None:
+            headline = articles[0].title if articles else ""
+        return cls(
+            text="\n\n".join(m.text for m in members),
+            sources=outlets,
+            headline=headline,
+            members=members,
+        )
+
+    @cached_property
+    def headline_doc(self) -> StoryDoc | None:
+        return StoryDoc(text=self.headline) if self.headline else None
 
     @cached_property
     def tokens(self) -> tuple[str, ...]:
         """Matching units in order, with a break marker between articles/paragraphs."""
         seq: list[str] = []
+        if self.members:
+            # The members' own tokens, so a story whose articles a negation looked at is not
+            # tokenised twice.
+            for member in self.members:
+                if seq:
+                    seq.append(BREAK)
+                seq.extend(member.tokens)
+            return tuple(seq)
         for segment in _SEGMENTBREAK_RE.split(self.text):
             if seq:
                 seq.append(BREAK)
