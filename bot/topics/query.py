@@ -37,7 +37,8 @@ Punctuation other than that is ignored (``c++`` is the word ``c``).
 
 A word also matches its regular English plural, and a plural its singular (``semiconductor``
 matches "semiconductors", ``company`` "companies", ``chips`` "chip"); in a phrase each word does
-(``"chip export"`` matches "chip exports"). See `bot.topics.inflect` for the limits. ``source:``
+(``"chip export"`` matches "chip exports"). See `bot.topics.inflect` for the limits: no form
+is derived that is a stopword or another common word (``good`` does not match "goods"). ``source:``
 names are matched as written.
 
 Chinese and Japanese are written without spaces, so there every character is its own unit and a
