@@ -20,7 +20,8 @@ from bot.topics.query import QueryError, StoryDoc, TopicQuery
 
 
 QUERY_HELP = """Query syntax: words, "quoted phrases", AND / OR / NOT (or -word), parentheses and
-source:name filters; case- and accent-insensitive, matched on whole words (Chinese and Japanese:
+source:name filters; case- and accent-insensitive (but US, AI, NATO in capitals mean the
+initialism, "US" or "U.S.", not "us"), matched on whole words (Chinese and Japanese:
 anywhere in the text) across all of a story's articles; a word also matches its plural or
 singular (chip, chips). A negation leaves out a story only when it holds for the headline or for
 most of its articles (-source:tabloid: the tabloid's own stories).

@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.topics.inflect import inflections
-from bot.topics.storydoc import StoryDoc, contains_run, join_parts
+from bot.topics.storydoc import CAPS_MARK, StoryDoc, contains_run, is_initialism, join_parts
+
+_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
+
+
+def _forms(word: str) -> frozenset[str]:
+    """The story tokens `word` matches: an initialism written in capitals ("US") only its
+    initialism ("US", "U.S."); any other word its inflections, each also in capitals."""
+    if is_initialism(word):
+        return frozenset((word.lower() + CAPS_MARK,))
+    forms = inflections(word)
+    return forms | {f + CAPS_MARK for f in forms if is_initialism(f.upper())}
 
 
 @dataclass(frozen=True)
@@ -17,14 +28,15 @@ class Term:
 
     @cached_property
     def forms(self) -> tuple[frozenset[str], ...]:
-        return tuple(inflections(w) for w in self.words)
+        return tuple(_forms(w) for w in self.words)
 
     def matches(self, doc: StoryDoc) -> bool:
         return doc.has_forms(self.forms)
 
     def describe(self) -> str:
         text = join_parts(self.words)
-        return f'"{text}"' if " " in text else text
+        # A word in capitals may be an operator's ("AND"): quoted, it stays a word.
+        return f'"{text}"' if " " in text or text in _OPERATOR_WORDS else text
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,10 @@ Precedence, tightest first: NOT, AND, OR. So ``a OR b c`` means ``a OR (b AND c)
 
 Matching ignores case and accents (``zurich`` matches "Zürich", ``lodz`` matches "Łódź"; the
 kana voicing marks are not accents: ``バス`` does not match "パス") and works on whole words:
-``ai`` does not match "said", but it does match "AI-powered", because hyphenated words,
-possessives ("Japan's") and dotted forms ("U.S.") are also matched by their parts.
+``ai`` does not match "said", but it does match "AI-powered", because hyphenated words and
+possessives ("Japan's") are also matched by their parts. A dotted initialism is one word
+(``us`` matches "U.S.", ``ai`` "A.I."), and a word of 2-4 letters written in capitals (``US``,
+``AI``, ``NATO``) asks for the initialism only: "US" or "U.S.", not the pronoun "us".
 Punctuation other than that is ignored (``c++`` is the word ``c``).
 
 A word also matches its regular English plural, and a plural its singular (``semiconductor``
@@ -61,7 +63,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.topics.expr import And, Node, Not, Or, Source, Term
-from bot.topics.storydoc import StoryDoc, parts
+from bot.topics.storydoc import StoryDoc, parts, query_parts
 
 _OPEN_QUOTES = {'"': '"', "“": "”", "„": "“"}
 _CLOSE_QUOTES = {'"', "”", "“"}
@@ -243,11 +245,11 @@ class _Parser:
                 raise self.error("unbalanced parenthesis", len(self.query))
             self.i += 1
             return node
-        found = tuple(parts(tok.value))
         if tok.kind == "SOURCE":
-            if not found:
+            if not (outlet := tuple(parts(tok.value))):
                 raise self.error("source: needs an outlet name", tok.pos)
-            return Source(found)
+            return Source(outlet)
+        found = tuple(query_parts(tok.value))
         if not found:
             what = "phrase" if tok.kind == "PHRASE" else "term"
             raise self.error(f"{what} has no words to search for", tok.pos)

@@ -35,6 +35,17 @@ _WORD_RUN_RE = re.compile(r"\w+")
 # Separates articles inside StoryDoc.text; a phrase never spans it.
 _SEGMENTBREAK_RE = re.compile(r"\n\s*\n")
 BREAK = ""  # never a \w+ match, so no phrase can match across it
+# Initialisms: a word of 2-4 capitals ("US", "NATO") or a dotted one in either case ("U.S.",
+# "a.i."), not inside a longer word (a spaceless script next to it is no word of it: "AI技術"),
+# nor a name joined by "&" ("AT&T", "S&P": a name, which reads the same in any case).
+_NOT_WORD_NEXT = f"(?<![^\\W{_SPACELESS}]|&)", f"(?![^\\W{_SPACELESS}]|&)"
+_INITIALISM_RE = re.compile(
+    f"{_NOT_WORD_NEXT[0]}(?<!\\.)(?:[A-Za-z](?:\\.[A-Za-z]){{1,3}}\\.?|[A-Z]{{2,4}}){_NOT_WORD_NEXT[1]}"
+)
+# Appended to an initialism's joined, lowercased form in a story's tokens ("U.S." -> "us_"), so
+# a query written in capitals ("US") can ask for it alone, not the pronoun "us"; a lowercase
+# query word asks for both. "_" is a \w character: the mark never splits a token.
+CAPS_MARK = "_"
 
 
 def parts(text: str) -> list[str]:
@@ -43,6 +54,33 @@ def parts(text: str) -> list[str]:
     folded = fold(text)
     # The plain \w+ scan is twice as fast, and ASCII text (most of it) has no spaceless script.
     return _WORD_RUN_RE.findall(folded) if folded.isascii() else _PART_RE.findall(folded)
+
+
+def _initialism_parts(text: str, mark: bool) -> list[str]:
+    """`parts`, but an initialism is one unit: joined ("U.S." -> "US"), then, with `mark`, as a
+    story indexes it ("us_"), else as a query writes it (capitals kept: "US", "us" for "u.s.")."""
+    if _INITIALISM_RE.search(text) is None:
+        return parts(text)
+    found: list[str] = []
+    last = 0
+    for match in _INITIALISM_RE.finditer(text):
+        found.extend(parts(text[last : match.start()]))
+        joined = match.group().replace(".", "")
+        found.append(joined.lower() + CAPS_MARK if mark else joined)
+        last = match.end()
+    found.extend(parts(text[last:]))
+    return found
+
+
+def query_parts(text: str) -> list[str]:
+    """A query's matching units: `parts`, with an initialism one unit and a word written in
+    capitals (2-4 letters: "US", "NATO") kept in capitals, where it asks for the initialism."""
+    return _initialism_parts(text, mark=False)
+
+
+def is_initialism(word: str) -> bool:
+    """Whether a `query_parts` unit asks for an initialism only ("US", not "us")."""
+    return 2 <= len(word) <= 4 and word.isascii() and word.isalpha() and word.isupper()
 
 
 def join_parts(words: Sequence[str]) -> str:
@@ -107,7 +145,7 @@ class StoryDoc:
         for segment in _SEGMENTBREAK_RE.split(self.text):
             if seq:
                 seq.append(BREAK)
-            seq.extend(parts(segment))
+            seq.extend(_initialism_parts(segment, mark=True))
         return tuple(seq)
 
     @cached_property
