@@ -24,7 +24,8 @@ source:name filters; case- and accent-insensitive (but US, AI, NATO in capitals 
 initialism, "US" or "U.S.", not "us"), matched on whole words (Chinese and Japanese:
 anywhere in the text) across all of a story's articles; a word also matches its plural or
 singular (chip, chips). A negation leaves out a story only when it holds for the headline or for
-most of its articles (-source:tabloid: the tabloid's own stories).
+most of its articles (-source:tabloid: the tabloid's own stories). At most 1,000 characters,
+100 terms, 12 words a phrase.
 Example: (chip OR semiconductor) AND export -rumour source:reuters"""
 
 

@@ -54,6 +54,9 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
         try:
             parsed = TopicQuery.parse(query)
         except QueryError as exc:
+            if exc.too_big:
+                # Echoing a pasted thousand-word query back would only bury the reason.
+                return Reply(f"That query is too big: {exc.message}.")
             return Reply(f"That query is not valid:\n```\n{exc}\n```")
         # The same query typed with curly quotes, other spacing or case is not a change: compare
         # what the queries mean, not their text, so it is neither refused nor announced again.

@@ -47,7 +47,8 @@ Chinese and Japanese are written without spaces, so there every character is its
 term matches anywhere in the text: ``日本`` matches "日本経済が回復". Other scripts, Korean
 included (it is written with spaces), keep whole-word matching.
 
-Parentheses may nest at most 20 deep.
+Parentheses may nest at most 20 deep, and a query is at most 1,000 characters, 100 terms
+(words, phrases and ``source:`` filters), and a phrase at most 12 words.
 
 A query is checked against a whole story, not a single article: the story matches when the
 titles and texts of all its articles, taken together, satisfy the query. ``ai export`` matches
@@ -71,21 +72,39 @@ _OPERATORS = {"AND", "OR", "NOT"}
 _SOURCE_PREFIX = "source:"
 # Real queries nest two or three deep; the cap keeps a pasted "((((..." far from the recursion limit.
 MAX_NESTING = 20
+# Every query is checked against every story a digest considers, on every run: these keep one
+# pasted query (800 phrases; a phrase of 300 words) from costing the digest minutes. Real topics
+# are a line or two: a handful of terms, phrases of a few words.
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 100
+MAX_PHRASE_WORDS = 12
+# How much of a long query an error message shows, around the problem.
+_SHOWN_CHARS = 76
 
 
 class QueryError(ValueError):
     """An invalid topic query; `position` is the 0-based character offset of the problem."""
 
-    def __init__(self, message: str, position: int, query: str) -> None:
+    def __init__(self, message: str, position: int, query: str, *, too_big: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.position = max(0, min(position, len(query)))
         self.query = query
+        # Over a size limit: a reply may say so without echoing the whole query back.
+        self.too_big = too_big
 
     def __str__(self) -> str:
         # Tabs/newlines would knock the caret out of line with the character it points at.
         shown = re.sub(r"\s", " ", self.query)
-        return f"{self.message} at {self.position}:\n  {shown}\n  {' ' * self.position}^"
+        start = 0
+        if len(shown) > _SHOWN_CHARS:
+            # A query over the size limit is a paste: show the part around the problem.
+            start = max(0, min(self.position - _SHOWN_CHARS // 2, len(shown) - _SHOWN_CHARS))
+            end = start + _SHOWN_CHARS
+            shown = ("…" if start else "") + shown[start:end] + ("…" if end < len(shown) else "")
+            start -= 1 if start else 0
+        caret = " " * (self.position - start)
+        return f"{self.message} at {self.position}:\n  {shown}\n  {caret}^"
 
 
 # --- lexer -----------------------------------------------------------------------------------
@@ -161,9 +180,17 @@ class _Parser:
 
     def __init__(self, query: str) -> None:
         self.query = query
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError(
+                f"query is longer than {MAX_QUERY_CHARS:,} characters ({len(query):,})",
+                MAX_QUERY_CHARS,
+                query,
+                too_big=True,
+            )
         self.toks = _tokenize(query)
         self.i = 0
         self.depth = 0
+        self.terms = 0
 
     def error(self, message: str, pos: int) -> QueryError:
         return QueryError(message, pos, self.query)
@@ -245,6 +272,11 @@ class _Parser:
                 raise self.error("unbalanced parenthesis", len(self.query))
             self.i += 1
             return node
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise QueryError(
+                f"query has more than {MAX_TERMS} terms", tok.pos, self.query, too_big=True
+            )
         if tok.kind == "SOURCE":
             if not (outlet := tuple(parts(tok.value))):
                 raise self.error("source: needs an outlet name", tok.pos)
@@ -253,6 +285,11 @@ class _Parser:
         if not found:
             what = "phrase" if tok.kind == "PHRASE" else "term"
             raise self.error(f"{what} has no words to search for", tok.pos)
+        if len(found) > MAX_PHRASE_WORDS:
+            what = "phrase" if tok.kind == "PHRASE" else "term"
+            raise QueryError(
+                f"{what} has more than {MAX_PHRASE_WORDS} words", tok.pos, self.query, too_big=True
+            )
         return Term(found)
 
 

@@ -189,11 +189,20 @@ class StoryDoc:
             return True
         toks = self.tokens
         n = len(phrase)
-        starts = sorted(i for form in phrase[0] for i in self._positions.get(form, ()))
-        return any(
-            start + n <= len(toks) and all(toks[start + k] in phrase[k] for k in range(1, n))
-            for start in starts
-        )
+        positions = self._positions
+        # Anchored on the phrase's rarest word: a phrase of common words ("the ... the x")
+        # then costs the occurrences of "x", not of "the" times the phrase's length.
+        counts = [sum(len(positions.get(form, ())) for form in forms) for forms in phrase]
+        anchor = counts.index(min(counts))
+        for hit in sorted(i for form in phrase[anchor] for i in positions.get(form, ())):
+            start = hit - anchor
+            if (
+                start >= 0
+                and start + n <= len(toks)
+                and all(toks[start + k] in phrase[k] for k in range(n))
+            ):
+                return True
+        return False
 
 
 def contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
