@@ -25,7 +25,8 @@ initialism, "US" or "U.S.", not "us"), matched on whole words (Chinese and Japan
 anywhere in the text) across all of a story's articles; a word also matches its plural or
 singular (chip, chips). A negation leaves out a story only when it holds for the headline or for
 most of its articles (-source:tabloid: the tabloid's own stories). At most 1,000 characters,
-100 terms, 12 words a phrase.
+100 terms, 12 words a phrase. Given as several shell words, one with spaces in it is a phrase
+(topics add chips "chip export" OR semiconductor).
 Example: (chip OR semiconductor) AND export -rumour source:reuters"""
 
 
@@ -45,7 +46,7 @@ def topics_group() -> None:
 )
 @pass_cli
 def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | None) -> None:
-    query = " ".join(words)
+    query = argv_query(words)
     if not SLUG_RE.match(slug):
         raise click.ClickException(f"topic slugs use lowercase letters, digits and '-': {slug!r}")
     parsed = _parse(query)
@@ -122,7 +123,7 @@ def topics_remove(cli: CliContext, slug: str) -> None:
 @MIN_SOURCES
 @pass_cli
 def topics_test(cli: CliContext, words: tuple[str, ...], hours: int, min_sources: int) -> None:
-    parsed = _parse(" ".join(words))
+    parsed = _parse(argv_query(words))
     stories = cli.reader.recent_stories(hours=hours, min_sources=min_sources, limit=2000)
     members = article_store.articles_for_stories(cli.reader.db, [s.id for s in stories])
     hits = [s for s in stories if parsed.matches(StoryDoc.from_articles(members[s.id]))]
@@ -137,6 +138,29 @@ def topics_test(cli: CliContext, words: tuple[str, ...], hours: int, min_sources
             f"  [bold]{escape(clean(story.slug))}[/bold]  {escape(clean(story.headline))}  "
             f"[dim]({plural(story.source_count, 'source')})[/dim]"
         )
+
+
+def argv_query(words: tuple[str, ...]) -> str:
+    """The query the command line's words make. Given as several words, one with spaces in it
+    was quoted for the shell as a phrase (`topics add chips "chip export" OR semiconductor`):
+    joined bare it would be "chip AND export", so it is quoted again. One with its own quotes,
+    parentheses or operators is an expression the shell quotes kept together, and is left as
+    it is; a single word is the whole query, typed inside one pair of shell quotes."""
+    if len(words) < 2:
+        return " ".join(words)
+    return " ".join(f'"{word}"' if _shell_phrase(word) else word for word in words)
+
+
+def _shell_phrase(word: str) -> bool:
+    parts = word.split()
+    return (
+        len(parts) > 1
+        and not any(ch in _QUOTES_AND_GROUPS for ch in word)
+        and not any(p in ("AND", "OR", "NOT") or p.startswith(("-", "source:")) for p in parts)
+    )
+
+
+_QUOTES_AND_GROUPS = frozenset("\"'“”„«»‹›()")
 
 
 def _parse(query: str) -> TopicQuery:
