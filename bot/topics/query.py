@@ -21,10 +21,11 @@ Syntax
     tabloid also covered.
 ``(ai OR chips) AND export``
     Parentheses group terms.
-``source:reuters``, ``source:"new york times"``
+``source:reuters``, ``source:"new york times"``, ``source:nytimes.com``
     Keep stories that at least one matching outlet is covering. The value matches whole
-    words of the outlet name, so ``source:times`` matches "The New York Times" and
-    "Financial Times", and ``source:nikkei`` matches "asia.nikkei.com".
+    words of the outlet name or of its site, so ``source:times`` matches "The New York Times"
+    and "Financial Times", and ``source:nytimes`` matches "The New York Times" at nytimes.com.
+    A name with spaces takes double quotes (single ones are refused).
 
 Precedence, tightest first: NOT, AND, OR. So ``a OR b c`` means ``a OR (b AND c)`` and
 ``NOT a b`` means ``(NOT a) AND b``.
@@ -158,6 +159,9 @@ def _tokenize(query: str) -> list[_Tok]:
             i = end
         elif query[i : i + len(_SOURCE_PREFIX)].lower() == _SOURCE_PREFIX:
             j = i + len(_SOURCE_PREFIX)
+            if j < len(query) and query[j] in "'‘":
+                # Read bare, source:'harbor times' would be source:harbor AND times.
+                raise QueryError('source: names are quoted with " (use double quotes)', j, query)
             if j < len(query) and query[j] in _OPEN_QUOTES:
                 text, end = _read_quoted(query, j)
             else:

@@ -106,6 +106,9 @@ class StoryDoc:
     sources: tuple[str, ...] = ()
     headline: str = ""
     members: tuple[StoryDoc, ...] = ()
+    # The outlets' sites (`Article.outlet`, "nytimes.com"): `source:` matches them as it does
+    # the names, since a site is how many people know an outlet.
+    sites: tuple[str, ...] = ()
 
     @classmethod
     def from_articles(cls, articles: Sequence[Article], headline: str | None = None) -> StoryDoc:
@@ -113,10 +116,15 @@ class StoryDoc:
         settles what a story is about."""
         # Blank lines keep a phrase from running from one title into the next text.
         members = tuple(
-            cls(text=f"{a.title}\n\n{a.text}", sources=(a.source,) if a.source else ())
+            cls(
+                text=f"{a.title}\n\n{a.text}",
+                sources=(a.source,) if a.source else (),
+                sites=(a.outlet,) if a.outlet else (),
+            )
             for a in articles
         )
         outlets = tuple(dict.fromkeys(a.source for a in articles if a.source))
+        sites = tuple(dict.fromkeys(a.outlet for a in articles if a.outlet))
         if headline is None:
             headline = articles[0].title if articles else ""
         return cls(
@@ -124,6 +132,7 @@ class StoryDoc:
             sources=outlets,
             headline=headline,
             members=members,
+            sites=sites,
         )
 
     @cached_property
@@ -161,7 +170,7 @@ class StoryDoc:
 
     @cached_property
     def source_tokens(self) -> tuple[tuple[str, ...], ...]:
-        return tuple(tuple(parts(s)) for s in self.sources)
+        return tuple(tuple(parts(s)) for s in (*self.sources, *self.sites))
 
     def has_phrase(self, phrase: Sequence[str]) -> bool:
         if not phrase:
