@@ -21,8 +21,8 @@ from bot.topics.query import QueryError, StoryDoc, TopicQuery
 
 QUERY_HELP = """Query syntax: words, "quoted phrases", AND / OR / NOT (or -word), parentheses and
 source:name filters; case- and accent-insensitive (but US, AI, NATO in capitals mean the
-initialism, "US" or "U.S.", not "us"), matched on whole words (Chinese and Japanese:
-anywhere in the text) across all of a story's articles; a word also matches its plural or
+initialism, "US" or "U.S.", not "us"), matched on whole words (Chinese, Japanese, Thai,
+Lao, Khmer, Burmese: anywhere in the text) across all of a story's articles; a word also matches its plural or
 singular (chip, chips). A negation leaves out a story only when it holds for the headline or for
 most of its articles (-source:tabloid: the tabloid's own stories). At most 1,000 characters,
 100 terms, 12 words a phrase. Given as several shell words, one with spaces in it is a phrase

@@ -44,9 +44,10 @@ matches "semiconductors", ``company`` "companies", ``chips`` "chip"); in a phras
 is derived that is a stopword or another common word (``good`` does not match "goods"). ``source:``
 names are matched as written.
 
-Chinese and Japanese are written without spaces, so there every character is its own unit and a
-term matches anywhere in the text: ``日本`` matches "日本経済が回復". Other scripts, Korean
-included (it is written with spaces), keep whole-word matching.
+Chinese, Japanese, Thai, Lao, Khmer and Burmese are written without spaces, so there every
+character is its own unit and a term matches anywhere in the text: ``日本`` matches
+"日本経済が回復". Other scripts, Korean included (it is written with spaces), keep whole-word
+matching, so a Korean particle joined to a word hides it (``한국`` does not match "한국은").
 
 Parentheses may nest at most 20 deep, and a query is at most 1,000 characters, 100 terms
 (words, phrases and ``source:`` filters), and a phrase at most 12 words.

@@ -17,11 +17,14 @@ from bot.textutil import fold
 if TYPE_CHECKING:
     from bot.models import Article
 
-# Han, Hiragana and Katakana (with the iteration marks and half-width kana): scripts written
-# without spaces between words, where a \w run is a whole clause rather than a word.
+# Han, Hiragana and Katakana (with the iteration marks and half-width kana), Thai, Lao, Khmer
+# and Myanmar: scripts written without spaces between words, where a \w run is a whole clause
+# rather than a word. Korean is written with spaces, so its words stay words, particles and all
+# ("한국은" is not the word 한국).
 _SPACELESS = (
     "\u3005-\u3007\u3021-\u3029\u3031-\u3035\u303b\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff"
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f"
 )
 _SPACELESS_RE = re.compile(f"[{_SPACELESS}]")
 # The parts of textutil words: its words split at their inner punctuation ("ai-powered" ->
@@ -50,7 +53,7 @@ CAPS_MARK = "_"
 
 def parts(text: str) -> list[str]:
     """Matching units of `text`: textutil words, split at their inner punctuation; single
-    characters in scripts written without spaces (Chinese, Japanese)."""
+    characters in scripts written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese)."""
     folded = fold(text)
     # The plain \w+ scan is twice as fast, and ASCII text (most of it) has no spaceless script.
     return _WORD_RUN_RE.findall(folded) if folded.isascii() else _PART_RE.findall(folded)
