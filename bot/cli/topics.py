@@ -126,7 +126,11 @@ def topics_test(cli: CliContext, words: tuple[str, ...], hours: int, min_sources
     parsed = _parse(argv_query(words))
     stories = cli.reader.recent_stories(hours=hours, min_sources=min_sources, limit=2000)
     members = article_store.articles_for_stories(cli.reader.db, [s.id for s in stories])
-    hits = [s for s in stories if parsed.matches(StoryDoc.from_articles(members[s.id]))]
+    hits = [
+        s
+        for s in stories
+        if parsed.matches(StoryDoc.from_articles(members[s.id], s.headline or None))
+    ]
     console = Console()
     console.print(
         f"{escape(parsed.describe())} matches {len(hits)} of {plural(len(stories), 'story', 'stories')} "

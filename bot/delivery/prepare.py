@@ -112,4 +112,6 @@ def _still_wanted(outbox: Outbox, channel: ChannelRow, story_id: str) -> bool:
     topics = channel_store.channel_topics(outbox.db, channel.id)
     if not topics:
         return True
-    return bool(matching_topics(topics, article_store.story_articles(outbox.db, story_id)))
+    story = story_store.get_story(outbox.db, story_id)
+    members = article_store.story_articles(outbox.db, story_id)
+    return bool(matching_topics(topics, members, story.headline if story else None))

@@ -61,8 +61,12 @@ def queued_story_count(db: sqlite_utils.Database, channel_pk: int) -> int:
     return int(row[0])
 
 
-def matching_topics(topics: list[TopicRow], members: list[Article]) -> list[str]:
-    doc = StoryDoc.from_articles(members)
+def matching_topics(
+    topics: list[TopicRow], members: list[Article], headline: str | None = None
+) -> list[str]:
+    """The topics that pick the story of `members`; `headline`, the one its card shows, is what a
+    negated term is checked against beside the articles (default: the first report's title)."""
+    doc = StoryDoc.from_articles(members, headline or None)
     matched = []
     for topic in topics:
         try:
@@ -120,7 +124,7 @@ def select(
     members = article_store.articles_for_stories(db, [s.id for s in stories])
     selection = Selection(chosen=[])
     for story in stories:
-        matched = matching_topics(topics, members[story.id]) if topics else []
+        matched = matching_topics(topics, members[story.id], story.headline) if topics else []
         if topics and not matched:
             continue
         if len(selection.chosen) >= limit:

@@ -44,7 +44,7 @@ class CardSource:
             story = self.core.story(story.id) or story
         followed = {t.slug for t in channel_store.channel_topics(self.db, channel.id)}
         every = channel_store.list_topics(self.db)
-        matched = matching_topics(every, members) if every else []
+        matched = matching_topics(every, members, story.headline) if every else []
         card = build_card(
             self.db,
             story,
