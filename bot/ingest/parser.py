@@ -73,6 +73,9 @@ _SY_PERIOD_MINUTES = {
 # instead of every 15 minutes; and an interval under an hour asks for nothing we do not do.
 SY_IGNORED_UP_TO_MINUTES = 60
 _TITLE_FALLBACK_WORDS = 12
+# A summary whose text is this many times longer than the content's is the entry's real body:
+# the content is a stub ("Short.") or only markup around a picture.
+_SUMMARY_WINS_AT = 2
 # Entries read from one document, the newest by date (undated ones after, in document order).
 # The fetch's size cap bounds the bytes, not the items: 10 MB of tiny items is 100,000 entries,
 # each costing an HTML pass. Five times what one poll stores (polling.max_new_entries); what is
@@ -225,7 +228,7 @@ def _entry(
     raw_link = _str(raw.get("link")).strip()
     link = _absolute(base, raw_link) if raw_link else None
     # The GUID seed below reads the text as feeds gave it, so no stored entry changes its GUID.
-    full_text = html_to_text(_body_html(raw))
+    full_text, seed_text = _body_text(raw)
     text = strip_boilerplate(full_text)
     title = cap_title(title_to_text(raw_title, plain=plain_title) or _first_words(text))
     published = _date(raw, "published") or _date(raw, "updated") or _date(raw, "created")
@@ -244,7 +247,7 @@ def _entry(
         # a stored entry keeps its GUID.
         seed_title = html_to_text(raw_title) or _first_words(text)
         seed = "\x1f".join(
-            [seed_title, full_text[:500], published.isoformat() if published else ""]
+            [seed_title, seed_text[:500], published.isoformat() if published else ""]
         )
         guid = "sha1:" + hashlib.sha1(seed.encode("utf-8")).hexdigest()
     author = cap_title(html_to_text(_str(raw.get("author")))) or None
@@ -276,16 +279,31 @@ def _absolute(base: str | None, link: str) -> str | None:
     return url if url.startswith(("http://", "https://")) else None
 
 
-def _body_html(raw: Mapping[str, Any]) -> str:
-    """The fullest text the entry carries: content if present, else summary/description."""
-    best = ""
+def _body_text(raw: Mapping[str, Any]) -> tuple[str, str]:
+    """The entry's text, and the text its GUID digest reads (the content whenever there is
+    any, as before the summary could win, so that no stored entry changes its GUID).
+
+    The content is the fuller body as a rule, but some CMSs fill it with no words at all (a
+    lone image, `<p></p>`) or a stub beside a real description; the summary wins then."""
+    content = ""
     for part in raw.get("content") or []:
         value = _str(part.get("value") if isinstance(part, Mapping) else part)
-        if len(value) > len(best):
-            best = value
-    if best:
-        return best
-    return _str(raw.get("summary")) or _str(raw.get("description"))
+        if len(value) > len(content):
+            content = value
+    summary = _str(raw.get("summary")) or _str(raw.get("description"))
+    if not content:
+        text = html_to_text(summary)
+        return text, text
+    text = html_to_text(content)
+    # A summary's text is never longer than its markup, so one that could not be much longer
+    # than the content's text is not converted: the usual full content beside a short teaser
+    # costs no second HTML pass.
+    if summary and summary != content and len(summary) > _SUMMARY_WINS_AT * len(text):
+        other = html_to_text(summary)
+        # Compared without boilerplate: a "The post ... appeared first on ..." line says nothing.
+        if len(strip_boilerplate(other)) > _SUMMARY_WINS_AT * len(strip_boilerplate(text)):
+            return other, text
+    return text, text
 
 
 def _date(raw: Mapping[str, Any], key: str) -> datetime | None:
