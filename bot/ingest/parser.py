@@ -188,10 +188,13 @@ def _build(
     plain_titles = (text_title_flags(body, count) if marked_up else None) or [False] * count
     unread = max(0, count - MAX_FEED_ENTRIES)
     kept = _newest(raw_entries, MAX_FEED_ENTRIES) if unread else range(count)
+    shared = _shared_ids(raw_entries)
     entries = []
     for index in kept:
         try:
-            entries.append(_entry(raw_entries[index], base, titles[index], plain_titles[index]))
+            entries.append(
+                _entry(raw_entries[index], base, titles[index], plain_titles[index], shared)
+            )
         except Exception:
             # One entry we can't read must not cost the feed its other entries.
             log.exception("skipped an entry of %s that could not be read", url or base)
@@ -220,11 +223,31 @@ def _newest(raw_entries: list[Any], count: int) -> list[int]:
     return sorted(index for _, _, index in sorted(keyed)[:count])
 
 
+def _shared_ids(raw_entries: list[Any]) -> frozenset[str]:
+    """The ids the document gives to entries with different links: such an id names no entry
+    (some CMSs put one constant in every item's guid), and as a GUID it would make the store
+    take each new story for a correction of the last. The same id on the same link twice is
+    one entry listed twice, and keeps it."""
+    link_of: dict[str, str] = {}
+    shared: set[str] = set()
+    for raw in raw_entries:
+        raw_id = _str(raw.get("id")).strip()
+        if raw_id:
+            link = _str(raw.get("link")).strip()
+            if link_of.setdefault(raw_id, link) != link:
+                shared.add(raw_id)
+    return frozenset(shared)
+
+
 def _entry(
-    raw: Mapping[str, Any], base: str | None, raw_title: str, plain_title: bool
+    raw: Mapping[str, Any],
+    base: str | None,
+    raw_title: str,
+    plain_title: bool,
+    shared_ids: frozenset[str] = frozenset(),
 ) -> ParsedEntry:
     """One entry. `raw_title` is its title as the document has it (`plain_title` when the feed
-    marks it as text: nothing in it is markup)."""
+    marks it as text: nothing in it is markup). An id in `shared_ids` is read as no id."""
     raw_link = _str(raw.get("link")).strip()
     link = _absolute(base, raw_link) if raw_link else None
     # The GUID seed below reads the text as feeds gave it, so no stored entry changes its GUID.
@@ -233,7 +256,7 @@ def _entry(
     title = cap_title(title_to_text(raw_title, plain=plain_title) or _first_words(text))
     published = _date(raw, "published") or _date(raw, "updated") or _date(raw, "created")
     raw_id = _str(raw.get("id")).strip()
-    if raw_id and raw_id != raw_link:
+    if raw_id and raw_id != raw_link and raw_id not in shared_ids and not _is_home_id(raw_id):
         guid = raw_id
     elif link and not is_homepage(link):
         # fastfeedparser copies the link into id when there is no guid. The stored URL drops
@@ -254,6 +277,12 @@ def _entry(
     return ParsedEntry(
         guid=guid, url=link, title=title, text=text, published=published, author=author
     )
+
+
+def _is_home_id(raw_id: str) -> bool:
+    """Whether an id is a site's home page, which some feeds give as every item's guid: like
+    the same page as every item's link, it names no entry."""
+    return raw_id.startswith(("http://", "https://")) and is_homepage(raw_id)
 
 
 def _first_words(text: str) -> str:
