@@ -27,6 +27,7 @@ __all__ = [
     "cap_title",
     "html_to_text",
     "parse_date",
+    "rfc822_spelling",
     "strip_boilerplate",
     "title_to_text",
     "to_utc",
@@ -253,6 +254,36 @@ def parse_date(value: str | None) -> datetime | None:
     except ValueError:
         pass
     try:
-        return to_utc(parsedate_to_datetime(value))
+        return to_utc(parsedate_to_datetime(rfc822_spelling(value)))
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+
+
+# A 12-hour clock ("3:00 PM", "02:02:33 p.m."), which RFC 822 parsers read as the morning.
+_TWELVE_HOUR_RE = re.compile(r"\b(\d{1,2}):(\d\d)(:\d\d)?\s*([AaPp])\.?[Mm]\.?(?![A-Za-z])")
+# GMT or UTC followed by an offset ("GMT-0500", "GMT+2", "UTC+05:30"): the offset is what counts,
+# and an RFC 822 parser stops at the zone name.
+_NAMED_OFFSET_RE = re.compile(r"\b(?:GMT|UTC?)\s*([+-])(\d{1,2})(?::?(\d\d))?\s*$")
+# An offset with a colon after the time ("22:30:00 -08:00"), which RFC 822 parsers ignore.
+_COLON_OFFSET_RE = re.compile(r"(\d\s*[+-]\d\d):(\d\d)\s*$")
+
+
+def rfc822_spelling(value: str) -> str:
+    """`value` with the clock and offset spelt the RFC 822 way, which feeds often do not: a
+    12-hour clock as 24-hour, "GMT-0500" as "-0500", "-08:00" as "-0800". Anything else is
+    returned as it is."""
+    if _TWELVE_HOUR_RE.search(value):
+        value = _TWELVE_HOUR_RE.sub(_twenty_four_hour, value)
+    if "GMT" in value or "UT" in value:
+        value = _NAMED_OFFSET_RE.sub(
+            lambda m: f"{m.group(1)}{int(m.group(2)):02d}{m.group(3) or '00'}", value
+        )
+    return _COLON_OFFSET_RE.sub(r"\1\2", value)
+
+
+def _twenty_four_hour(match: re.Match[str]) -> str:
+    hour, minute, seconds, half = match.groups()
+    hour_24 = int(hour) % 12 + (12 if half in "Pp" else 0)
+    if int(hour) > 12:
+        hour_24 = int(hour)  # "14:00 PM" says 14:00 twice over
+    return f"{hour_24:02d}:{minute}{seconds or ''}"

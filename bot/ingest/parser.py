@@ -23,7 +23,7 @@ import io
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +33,7 @@ import fastfeedparser
 import feedparser
 
 from bot.ingest.decoding import repair_entities, to_utf8
+from bot.ingest.entry_fields import document_entries, has_odd_dates
 from bot.ingest.errors import FeedParseError
 from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
 from bot.ingest.normalize import (
@@ -73,6 +74,8 @@ _SY_PERIOD_MINUTES = {
 # instead of every 15 minutes; and an interval under an hour asks for nothing we do not do.
 SY_IGNORED_UP_TO_MINUTES = 60
 _TITLE_FALLBACK_WORDS = 12
+# The entry dates read, first found first.
+_DATE_KEYS = ("published", "updated", "created")
 # A summary whose text is this many times longer than the content's is the entry's real body:
 # the content is a stub ("Short.") or only markup around a picture.
 _SUMMARY_WINS_AT = 2
@@ -179,6 +182,7 @@ def _build(
         base = _absolute(base, feed_link) or url
     title = cap_title(title_to_text(_str(feed.get("title")))) or None
     count = len(raw_entries)
+    _read_document(raw_entries, body)
     titles = [_str(raw.get("title")) for raw in raw_entries]
     if which == "fastfeedparser" and not all(titles):
         titles = [t or x for t, x in zip(titles, xhtml_titles(body, count) or titles, strict=True)]
@@ -207,6 +211,29 @@ def _build(
         parser=which,
         unread_entries=unread,
     )
+
+
+def _read_document(raw_entries: list[Any], body: bytes) -> None:
+    """Put right in `raw_entries` what the parser misread, from the document itself
+    (`bot.ingest.entry_fields`): dates with a 12-hour clock or an offset it dropped."""
+    if is_json(body) or not has_odd_dates(body):
+        return
+    found = document_entries(body, len(raw_entries))
+    if found is None:
+        return
+    for raw, entry in zip(raw_entries, found, strict=True):
+        if not isinstance(raw, MutableMapping):
+            continue
+        for key, text in entry.odd_dates.items():
+            date = parse_date(text)
+            if date is None:
+                continue  # the parser's reading stands: off by hours, but a date
+            misread = raw.get(key)
+            # fastfeedparser copies an Atom entry's <updated> into a missing published.
+            for copy in _DATE_KEYS:
+                if copy == key or (misread is not None and raw.get(copy) == misread):
+                    raw[copy] = date.isoformat()
+                    raw[f"{copy}_parsed"] = None  # feedparser's, which `_date` reads first
 
 
 def _newest(raw_entries: list[Any], count: int) -> list[int]:

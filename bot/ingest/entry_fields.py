@@ -1,0 +1,97 @@
+"""What the parsers misread or leave out of entries, read from the document itself.
+
+fastfeedparser hands over each date as its own ISO reading, and it misreads a 12-hour clock
+("02:02:33 PM" is 02:02) and an offset spelt "-08:00" or "GMT-0500" after an RFC 822 date (the
+offset is dropped); feedparser misreads the clock too. The raw text of such dates is read here,
+for `bot.ingest.normalize.parse_date` to read again.
+
+The document is parsed a second time (lxml, no network, no entities) only when a cheap scan of
+the bytes finds something to read, so most documents cost nothing more.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DocumentEntry", "document_entries", "has_odd_dates"]
+
+# Entry elements: RSS 2.0 and 0.9x, RSS 1.0 and 0.90 (RDF), Atom 1.0 and 0.3.
+_ENTRY_TAGS = (
+    "item",
+    "{http://purl.org/rss/1.0/}item",
+    "{http://my.netscape.com/rdf/simple/0.9/}item",
+    "{http://www.w3.org/2005/Atom}entry",
+    "{http://purl.org/atom/ns#}entry",
+)
+# An entry's date elements by local name, and which of the parsers' date keys each feeds.
+_DATE_KEYS = {
+    "pubDate": "published",
+    "date": "published",  # dc:date
+    "published": "published",
+    "issued": "published",
+    "updated": "updated",
+    "modified": "updated",
+    "created": "created",
+}
+# A date whose clock or offset the parsers misread: a 12-hour clock, an offset with a colon
+# after a space (an ISO date has none there), or GMT/UTC with an offset after it.
+_ODD_DATE = rb"\d\s*[AaPp]\.?[Mm]\b|\d\s+[+-]\d\d:\d\d|(?:GMT|UTC?)\s*[+-]\d"
+_ODD_DATE_RE = re.compile(_ODD_DATE.decode())
+# The same inside a date element, so that prose about "3 PM" in a description does not count.
+_ODD_DATE_ELEMENT_RE = re.compile(
+    rb"<(?:[\w.-]+:)?(?:pubDate|date|published|updated|issued|modified|created)(?:\s[^<>]*)?>"
+    rb"\s*(?:<!\[CDATA\[)?[^<>]{0,64}?(?:" + _ODD_DATE + rb")"
+)
+_XML_PARSER = etree.XMLParser(
+    recover=True, resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True
+)
+
+
+@dataclass(slots=True)
+class DocumentEntry:
+    """One entry as the document has it, for what the parsers did not give."""
+
+    # Raw date text by the parsers' key ("published", "updated", "created"), only for the
+    # dates the parsers misread (`has_odd_dates`).
+    odd_dates: dict[str, str] = field(default_factory=dict)
+
+
+def has_odd_dates(body: bytes) -> bool:
+    """Whether some date element in `body` is written in a form the parsers misread."""
+    return _ODD_DATE_ELEMENT_RE.search(body) is not None
+
+
+def document_entries(body: bytes, count: int) -> list[DocumentEntry] | None:
+    """The document's `count` entries in order; None when the document does not parse or has
+    another number of entries (then which is whose is not known)."""
+    try:
+        root = etree.fromstring(body, _XML_PARSER)
+    except (etree.LxmlError, ValueError):
+        log.debug("lxml could not read the document again", exc_info=True)
+        return None
+    if root is None:
+        return None
+    entries = [_entry(element) for element in root.iter(*_ENTRY_TAGS)]
+    return entries if len(entries) == count else None
+
+
+def _entry(element: etree._Element) -> DocumentEntry:
+    entry = DocumentEntry()
+    seen: set[str] = set()
+    # Children only: a <source> or media:group inside the entry has dates of its own.
+    for child in element.iterchildren(tag=etree.Element):
+        key = _DATE_KEYS.get(etree.QName(child).localname)
+        if key is None or key in seen:
+            continue
+        # The first element for a key is the one the parsers read; only it may be overridden.
+        seen.add(key)
+        text = (child.text or "").strip()
+        if _ODD_DATE_RE.search(text):
+            entry.odd_dates[key] = text
+    return entry
