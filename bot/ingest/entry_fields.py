@@ -3,7 +3,8 @@
 fastfeedparser hands over each date as its own ISO reading, and it misreads a 12-hour clock
 ("02:02:33 PM" is 02:02) and an offset spelt "-08:00" or "GMT-0500" after an RFC 822 date (the
 offset is dropped); feedparser misreads the clock too. The raw text of such dates is read here,
-for `bot.ingest.normalize.parse_date` to read again.
+for `bot.ingest.normalize.parse_date` to read again. And fastfeedparser's RSS 1.0 (RDF) path
+reads neither content:encoded nor dc:description, so an RDF item's bodies are read here too.
 
 The document is parsed a second time (lxml, no network, no entities) only when a cheap scan of
 the bytes finds something to read, so most documents cost nothing more.
@@ -19,7 +20,7 @@ from lxml import etree
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DocumentEntry", "document_entries", "has_odd_dates"]
+__all__ = ["DocumentEntry", "document_entries", "has_odd_dates", "is_rdf"]
 
 # Entry elements: RSS 2.0 and 0.9x, RSS 1.0 and 0.90 (RDF), Atom 1.0 and 0.3.
 _ENTRY_TAGS = (
@@ -48,6 +49,11 @@ _ODD_DATE_ELEMENT_RE = re.compile(
     rb"<(?:[\w.-]+:)?(?:pubDate|date|published|updated|issued|modified|created)(?:\s[^<>]*)?>"
     rb"\s*(?:<!\[CDATA\[)?[^<>]{0,64}?(?:" + _ODD_DATE + rb")"
 )
+_CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
+_DC_DESCRIPTION = "{http://purl.org/dc/elements/1.1/}description"
+# An RSS 1.0 document's root, within its first bytes (after the declaration and any comment).
+_RDF_ROOT_RE = re.compile(rb"<(?:[\w.-]+:)?RDF[\s>]")
+_RDF_HEAD_BYTES = 4096
 _XML_PARSER = etree.XMLParser(
     recover=True, resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True
 )
@@ -60,6 +66,9 @@ class DocumentEntry:
     # Raw date text by the parsers' key ("published", "updated", "created"), only for the
     # dates the parsers misread (`has_odd_dates`).
     odd_dates: dict[str, str] = field(default_factory=dict)
+    # content:encoded and dc:description as markup, when asked for (`bodies`).
+    content: str = ""
+    description: str = ""
 
 
 def has_odd_dates(body: bytes) -> bool:
@@ -67,9 +76,17 @@ def has_odd_dates(body: bytes) -> bool:
     return _ODD_DATE_ELEMENT_RE.search(body) is not None
 
 
-def document_entries(body: bytes, count: int) -> list[DocumentEntry] | None:
-    """The document's `count` entries in order; None when the document does not parse or has
-    another number of entries (then which is whose is not known)."""
+def is_rdf(body: bytes) -> bool:
+    """Whether `body` is an RSS 1.0 (RDF) document."""
+    return _RDF_ROOT_RE.search(body, 0, _RDF_HEAD_BYTES) is not None
+
+
+def document_entries(
+    body: bytes, count: int, *, bodies: bool = False
+) -> list[DocumentEntry] | None:
+    """The document's `count` entries in order, with their content:encoded and dc:description
+    when `bodies`; None when the document does not parse or has another number of entries
+    (then which is whose is not known)."""
     try:
         root = etree.fromstring(body, _XML_PARSER)
     except (etree.LxmlError, ValueError):
@@ -77,15 +94,21 @@ def document_entries(body: bytes, count: int) -> list[DocumentEntry] | None:
         return None
     if root is None:
         return None
-    entries = [_entry(element) for element in root.iter(*_ENTRY_TAGS)]
+    entries = [_entry(element, bodies) for element in root.iter(*_ENTRY_TAGS)]
     return entries if len(entries) == count else None
 
 
-def _entry(element: etree._Element) -> DocumentEntry:
+def _entry(element: etree._Element, bodies: bool) -> DocumentEntry:
     entry = DocumentEntry()
     seen: set[str] = set()
     # Children only: a <source> or media:group inside the entry has dates of its own.
     for child in element.iterchildren(tag=etree.Element):
+        if bodies and child.tag == _CONTENT_ENCODED and not entry.content:
+            entry.content = _inner_markup(child)
+            continue
+        if bodies and child.tag == _DC_DESCRIPTION and not entry.description:
+            entry.description = _inner_markup(child)
+            continue
         key = _DATE_KEYS.get(etree.QName(child).localname)
         if key is None or key in seen:
             continue
@@ -95,3 +118,14 @@ def _entry(element: etree._Element) -> DocumentEntry:
         if _ODD_DATE_RE.search(text):
             entry.odd_dates[key] = text
     return entry
+
+
+def _inner_markup(element: etree._Element) -> str:
+    """An element's content as markup: its text (CDATA or escaped HTML, the usual), and any
+    child elements serialised (XHTML written inline)."""
+    text = element.text or ""
+    if len(element):
+        text += "".join(
+            etree.tostring(child, encoding="unicode", with_tail=True) for child in element
+        )
+    return text

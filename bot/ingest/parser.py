@@ -33,7 +33,7 @@ import fastfeedparser
 import feedparser
 
 from bot.ingest.decoding import repair_entities, to_utf8
-from bot.ingest.entry_fields import document_entries, has_odd_dates
+from bot.ingest.entry_fields import document_entries, has_odd_dates, is_rdf
 from bot.ingest.errors import FeedParseError
 from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
 from bot.ingest.normalize import (
@@ -214,16 +214,24 @@ def _build(
 
 
 def _read_document(raw_entries: list[Any], body: bytes) -> None:
-    """Put right in `raw_entries` what the parser misread, from the document itself
-    (`bot.ingest.entry_fields`): dates with a 12-hour clock or an offset it dropped."""
-    if is_json(body) or not has_odd_dates(body):
+    """Put right in `raw_entries` what the parser misread or left out, from the document
+    itself (`bot.ingest.entry_fields`): dates with a 12-hour clock or an offset it dropped, and
+    an RSS 1.0 item's content:encoded and dc:description."""
+    if is_json(body):
         return
-    found = document_entries(body, len(raw_entries))
+    rdf = is_rdf(body)
+    if not rdf and not has_odd_dates(body):
+        return
+    found = document_entries(body, len(raw_entries), bodies=rdf)
     if found is None:
         return
     for raw, entry in zip(raw_entries, found, strict=True):
         if not isinstance(raw, MutableMapping):
             continue
+        if entry.content and not raw.get("content"):
+            raw["content"] = [{"value": entry.content}]
+        if entry.description and not (raw.get("summary") or raw.get("description")):
+            raw["description"] = entry.description
         for key, text in entry.odd_dates.items():
             date = parse_date(text)
             if date is None:
