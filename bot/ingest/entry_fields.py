@@ -4,7 +4,8 @@ fastfeedparser hands over each date as its own ISO reading, and it misreads a 12
 ("02:02:33 PM" is 02:02) and an offset spelt "-08:00" or "GMT-0500" after an RFC 822 date (the
 offset is dropped); feedparser misreads the clock too. The raw text of such dates is read here,
 for `bot.ingest.normalize.parse_date` to read again. And fastfeedparser's RSS 1.0 (RDF) path
-reads neither content:encoded nor dc:description, so an RDF item's bodies are read here too.
+reads neither content:encoded nor dc:description, so an RDF item's bodies are read here too, as
+is media:description (YouTube's Atom and other video feeds have no other text), which it skips.
 
 The document is parsed a second time (lxml, no network, no entities) only when a cheap scan of
 the bytes finds something to read, so most documents cost nothing more.
@@ -12,6 +13,7 @@ the bytes finds something to read, so most documents cost nothing more.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from lxml import etree
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DocumentEntry", "document_entries", "has_odd_dates", "is_rdf"]
+__all__ = ["DocumentEntry", "document_entries", "has_media", "has_odd_dates", "is_rdf"]
 
 # Entry elements: RSS 2.0 and 0.9x, RSS 1.0 and 0.90 (RDF), Atom 1.0 and 0.3.
 _ENTRY_TAGS = (
@@ -51,6 +53,8 @@ _ODD_DATE_ELEMENT_RE = re.compile(
 )
 _CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _DC_DESCRIPTION = "{http://purl.org/dc/elements/1.1/}description"
+_MEDIA_NAMESPACE = b"http://search.yahoo.com/mrss/"
+_MEDIA_DESCRIPTION = "{http://search.yahoo.com/mrss/}description"
 # An RSS 1.0 document's root, within its first bytes (after the declaration and any comment).
 _RDF_ROOT_RE = re.compile(rb"<(?:[\w.-]+:)?RDF[\s>]")
 _RDF_HEAD_BYTES = 4096
@@ -66,9 +70,11 @@ class DocumentEntry:
     # Raw date text by the parsers' key ("published", "updated", "created"), only for the
     # dates the parsers misread (`has_odd_dates`).
     odd_dates: dict[str, str] = field(default_factory=dict)
-    # content:encoded and dc:description as markup, when asked for (`bodies`).
+    # content:encoded, dc:description and media:description (in the entry or its media:group)
+    # as markup, when asked for (`bodies`).
     content: str = ""
     description: str = ""
+    media_description: str = ""
 
 
 def has_odd_dates(body: bytes) -> bool:
@@ -81,11 +87,16 @@ def is_rdf(body: bytes) -> bool:
     return _RDF_ROOT_RE.search(body, 0, _RDF_HEAD_BYTES) is not None
 
 
+def has_media(body: bytes) -> bool:
+    """Whether `body` declares the Media RSS namespace (media:description may be in it)."""
+    return _MEDIA_NAMESPACE in body
+
+
 def document_entries(
     body: bytes, count: int, *, bodies: bool = False
 ) -> list[DocumentEntry] | None:
-    """The document's `count` entries in order, with their content:encoded and dc:description
-    when `bodies`; None when the document does not parse or has another number of entries
+    """The document's `count` entries in order, with their content:encoded, dc:description and
+    media:description when `bodies`; None when the document does not parse or has another number of entries
     (then which is whose is not known)."""
     try:
         root = etree.fromstring(body, _XML_PARSER)
@@ -117,6 +128,12 @@ def _entry(element: etree._Element, bodies: bool) -> DocumentEntry:
         text = (child.text or "").strip()
         if _ODD_DATE_RE.search(text):
             entry.odd_dates[key] = text
+    if bodies:
+        media = next(element.iter(_MEDIA_DESCRIPTION), None)
+        if media is not None and media.text:
+            # Plain text unless marked html (the Media RSS default), so "<b>" in it is words.
+            text = media.text
+            entry.media_description = text if media.get("type") == "html" else html.escape(text)
     return entry
 
 

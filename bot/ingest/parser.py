@@ -33,7 +33,7 @@ import fastfeedparser
 import feedparser
 
 from bot.ingest.decoding import repair_entities, to_utf8
-from bot.ingest.entry_fields import document_entries, has_odd_dates, is_rdf
+from bot.ingest.entry_fields import document_entries, has_media, has_odd_dates, is_rdf
 from bot.ingest.errors import FeedParseError
 from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
 from bot.ingest.normalize import (
@@ -215,14 +215,16 @@ def _build(
 
 def _read_document(raw_entries: list[Any], body: bytes) -> None:
     """Put right in `raw_entries` what the parser misread or left out, from the document
-    itself (`bot.ingest.entry_fields`): dates with a 12-hour clock or an offset it dropped, and
-    an RSS 1.0 item's content:encoded and dc:description."""
+    itself (`bot.ingest.entry_fields`): dates with a 12-hour clock or an offset it dropped, an
+    RSS 1.0 item's content:encoded and dc:description, and the media:description of an entry
+    with no other body."""
     if is_json(body):
         return
     rdf = is_rdf(body)
-    if not rdf and not has_odd_dates(body):
+    media = not all(map(_has_body, raw_entries)) and has_media(body)
+    if not rdf and not media and not has_odd_dates(body):
         return
-    found = document_entries(body, len(raw_entries), bodies=rdf)
+    found = document_entries(body, len(raw_entries), bodies=rdf or media)
     if found is None:
         return
     for raw, entry in zip(raw_entries, found, strict=True):
@@ -232,6 +234,8 @@ def _read_document(raw_entries: list[Any], body: bytes) -> None:
             raw["content"] = [{"value": entry.content}]
         if entry.description and not (raw.get("summary") or raw.get("description")):
             raw["description"] = entry.description
+        if entry.media_description and not _has_body(raw):
+            raw["description"] = entry.media_description
         for key, text in entry.odd_dates.items():
             date = parse_date(text)
             if date is None:
@@ -242,6 +246,10 @@ def _read_document(raw_entries: list[Any], body: bytes) -> None:
                 if copy == key or (misread is not None and raw.get(copy) == misread):
                     raw[copy] = date.isoformat()
                     raw[f"{copy}_parsed"] = None  # feedparser's, which `_date` reads first
+
+
+def _has_body(raw: Mapping[str, Any]) -> bool:
+    return bool(raw.get("content") or raw.get("summary") or raw.get("description"))
 
 
 def _newest(raw_entries: list[Any], count: int) -> list[int]:
