@@ -292,14 +292,22 @@ def _entry(
     """One entry. `raw_title` is its title as the document has it (`plain_title` when the feed
     marks it as text: nothing in it is markup). An id in `shared_ids` is read as no id."""
     raw_link = _str(raw.get("link")).strip()
-    link = _absolute(base, raw_link) if raw_link else None
+    raw_id = _str(raw.get("id")).strip()
+    named = bool(raw_id) and raw_id not in shared_ids and not _is_home_id(raw_id)
+    if raw_link:
+        link = _absolute(base, raw_link)
+    elif named and raw_id.startswith(("http://", "https://")):
+        # An Atom entry linked only by its id, as an RSS item is by its permalink guid. The
+        # GUID stays the id as written.
+        link = _absolute(None, raw_id)
+    else:
+        link = None
     # The GUID seed below reads the text as feeds gave it, so no stored entry changes its GUID.
     full_text, seed_text = _body_text(raw)
     text = strip_boilerplate(full_text)
     title = cap_title(title_to_text(raw_title, plain=plain_title) or _first_words(text))
     published = _date(raw, "published") or _date(raw, "updated") or _date(raw, "created")
-    raw_id = _str(raw.get("id")).strip()
-    if raw_id and raw_id != raw_link and raw_id not in shared_ids and not _is_home_id(raw_id):
+    if named and raw_id != raw_link:
         guid = raw_id
     elif link and not is_homepage(link):
         # fastfeedparser copies the link into id when there is no guid. The stored URL drops
