@@ -276,7 +276,7 @@ def _shared_ids(raw_entries: list[Any]) -> frozenset[str]:
     for raw in raw_entries:
         raw_id = _str(raw.get("id")).strip()
         if raw_id:
-            link = _str(raw.get("link")).strip()
+            link = _entry_link(raw)
             if link_of.setdefault(raw_id, link) != link:
                 shared.add(raw_id)
     return frozenset(shared)
@@ -291,9 +291,15 @@ def _entry(
 ) -> ParsedEntry:
     """One entry. `raw_title` is its title as the document has it (`plain_title` when the feed
     marks it as text: nothing in it is markup). An id in `shared_ids` is read as no id."""
-    raw_link = _str(raw.get("link")).strip()
+    raw_link = _entry_link(raw)
     raw_id = _str(raw.get("id")).strip()
-    named = bool(raw_id) and raw_id not in shared_ids and not _is_home_id(raw_id)
+    # fastfeedparser copies the first link into a missing id, whatever its rel.
+    named = (
+        bool(raw_id)
+        and raw_id != _str(raw.get("link")).strip()
+        and raw_id not in shared_ids
+        and not _is_home_id(raw_id)
+    )
     if raw_link:
         link = _absolute(base, raw_link)
     elif named and raw_id.startswith(("http://", "https://")):
@@ -328,6 +334,18 @@ def _entry(
     return ParsedEntry(
         guid=guid, url=link, title=title, text=text, published=published, author=author
     )
+
+
+def _entry_link(raw: Mapping[str, Any]) -> str:
+    """The entry's page: its first link with rel="alternate" or none (Atom's default), else
+    the parser's `link`, which fastfeedparser takes from the first <link> whatever its rel
+    (a WordPress rel="edit" API address, say)."""
+    for candidate in raw.get("links") or []:
+        if isinstance(candidate, Mapping) and candidate.get("rel") in (None, "", "alternate"):
+            href = _str(candidate.get("href")).strip()
+            if href:
+                return href
+    return _str(raw.get("link")).strip()
 
 
 def _is_home_id(raw_id: str) -> bool:
