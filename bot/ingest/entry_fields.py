@@ -6,9 +6,11 @@ offset is dropped); feedparser misreads the clock too. The raw text of such date
 for `bot.ingest.normalize.parse_date` to read again. And fastfeedparser's RSS 1.0 (RDF) path
 reads neither content:encoded nor dc:description, so an RDF item's bodies are read here too, as
 is media:description (YouTube's Atom and other video feeds have no other text), which it skips.
+Neither parser (as called) applies xml:base to entry links; the base in effect is read here.
 
 The document is parsed a second time (lxml, no network, no entities) only when a cheap scan of
-the bytes finds something to read, so most documents cost nothing more.
+the bytes finds something to read, so most documents cost nothing more. `fill_from_document`
+puts what it finds into the parser's own entries, which `bot.ingest.parser` then reads as ever.
 """
 
 from __future__ import annotations
@@ -16,13 +18,25 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
+from bot.ingest.normalize import parse_date
+
 log = logging.getLogger(__name__)
 
-__all__ = ["DocumentEntry", "document_entries", "has_media", "has_odd_dates", "is_rdf"]
+__all__ = [
+    "DocumentEntry",
+    "document_entries",
+    "fill_from_document",
+    "has_media",
+    "has_odd_dates",
+    "has_xml_base",
+    "is_rdf",
+]
 
 # Entry elements: RSS 2.0 and 0.9x, RSS 1.0 and 0.90 (RDF), Atom 1.0 and 0.3.
 _ENTRY_TAGS = (
@@ -33,7 +47,7 @@ _ENTRY_TAGS = (
     "{http://purl.org/atom/ns#}entry",
 )
 # An entry's date elements by local name, and which of the parsers' date keys each feeds.
-_DATE_KEYS = {
+_DATE_ELEMENTS = {
     "pubDate": "published",
     "date": "published",  # dc:date
     "published": "published",
@@ -58,6 +72,8 @@ _MEDIA_DESCRIPTION = "{http://search.yahoo.com/mrss/}description"
 # An RSS 1.0 document's root, within its first bytes (after the declaration and any comment).
 _RDF_ROOT_RE = re.compile(rb"<(?:[\w.-]+:)?RDF[\s>]")
 _RDF_HEAD_BYTES = 4096
+# The parsers' entry date keys, in the order the parser reads them.
+_DATE_KEYS = ("published", "updated", "created")
 _XML_PARSER = etree.XMLParser(
     recover=True, resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True
 )
@@ -75,6 +91,64 @@ class DocumentEntry:
     content: str = ""
     description: str = ""
     media_description: str = ""
+    # The xml:base in effect for the entry (the feed's and its own, combined), if any.
+    base: str | None = None
+
+
+def fill_from_document(raw_entries: list[Any], body: bytes) -> list[str | None] | None:
+    """Put right in `raw_entries` (a parser's entries, for an XML `body`) what the parser
+    misread or left out: dates with a 12-hour clock or an offset it dropped, an RSS 1.0 item's
+    content:encoded and dc:description, and the media:description of an entry with no other
+    body. Returns each entry's xml:base when an entry has a relative link and the document sets
+    one, else None."""
+    rdf = is_rdf(body)
+    media = not all(map(_has_body, raw_entries)) and has_media(body)
+    relative = any(map(_has_relative_link, raw_entries)) and has_xml_base(body)
+    if not rdf and not media and not relative and not has_odd_dates(body):
+        return None
+    found = document_entries(body, len(raw_entries), bodies=rdf or media)
+    if found is None:
+        return None
+    for raw, entry in zip(raw_entries, found, strict=True):
+        if isinstance(raw, MutableMapping):
+            _fill(raw, entry)
+    return [entry.base for entry in found] if relative else None
+
+
+def _fill(raw: MutableMapping[str, Any], entry: DocumentEntry) -> None:
+    if entry.content and not raw.get("content"):
+        raw["content"] = [{"value": entry.content}]
+    if entry.description and not (raw.get("summary") or raw.get("description")):
+        raw["description"] = entry.description
+    if entry.media_description and not _has_body(raw):
+        raw["description"] = entry.media_description
+    for key, text in entry.odd_dates.items():
+        date = parse_date(text)
+        if date is None:
+            continue  # the parser's reading stands: off by hours, but a date
+        misread = raw.get(key)
+        # fastfeedparser copies an Atom entry's <updated> into a missing published.
+        for copy in _DATE_KEYS:
+            if copy == key or (misread is not None and raw.get(copy) == misread):
+                raw[copy] = date.isoformat()
+                raw[f"{copy}_parsed"] = None  # feedparser's, which the parser reads first
+
+
+def _has_body(raw: Mapping[str, Any]) -> bool:
+    return bool(raw.get("content") or raw.get("summary") or raw.get("description"))
+
+
+def _has_relative_link(raw: Mapping[str, Any]) -> bool:
+    """Whether any of the entry's links is not an absolute http(s) URL (a few too many is
+    harmless: it only costs the document pass)."""
+    hrefs = [raw.get("link")]
+    hrefs += [link.get("href") for link in raw.get("links") or [] if isinstance(link, Mapping)]
+    return any(
+        isinstance(href, str)
+        and href.strip()
+        and not href.lstrip().startswith(("http://", "https://"))
+        for href in hrefs
+    )
 
 
 def has_odd_dates(body: bytes) -> bool:
@@ -85,6 +159,11 @@ def has_odd_dates(body: bytes) -> bool:
 def is_rdf(body: bytes) -> bool:
     """Whether `body` is an RSS 1.0 (RDF) document."""
     return _RDF_ROOT_RE.search(body, 0, _RDF_HEAD_BYTES) is not None
+
+
+def has_xml_base(body: bytes) -> bool:
+    """Whether some element of `body` sets xml:base."""
+    return b"xml:base" in body
 
 
 def has_media(body: bytes) -> bool:
@@ -110,7 +189,7 @@ def document_entries(
 
 
 def _entry(element: etree._Element, bodies: bool) -> DocumentEntry:
-    entry = DocumentEntry()
+    entry = DocumentEntry(base=element.base)
     seen: set[str] = set()
     # Children only: a <source> or media:group inside the entry has dates of its own.
     for child in element.iterchildren(tag=etree.Element):
@@ -120,7 +199,7 @@ def _entry(element: etree._Element, bodies: bool) -> DocumentEntry:
         if bodies and child.tag == _DC_DESCRIPTION and not entry.description:
             entry.description = _inner_markup(child)
             continue
-        key = _DATE_KEYS.get(etree.QName(child).localname)
+        key = _DATE_ELEMENTS.get(etree.QName(child).localname)
         if key is None or key in seen:
             continue
         # The first element for a key is the one the parsers read; only it may be overridden.

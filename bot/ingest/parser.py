@@ -23,7 +23,7 @@ import io
 import logging
 import re
 import time
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -33,8 +33,9 @@ import fastfeedparser
 import feedparser
 
 from bot.ingest.decoding import repair_entities, to_utf8
-from bot.ingest.entry_fields import document_entries, has_media, has_odd_dates, is_rdf
+from bot.ingest.entry_fields import fill_from_document
 from bot.ingest.errors import FeedParseError
+from bot.ingest.intervals import SY_IGNORED_UP_TO_MINUTES, asked_ttl, asked_update_minutes
 from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
 from bot.ingest.normalize import (
     canonical_url,
@@ -49,33 +50,15 @@ from bot.ingest.titles import text_title_flags, xhtml_titles
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FeedParseError", "ParsedEntry", "ParsedFeed", "parse_feed"]
+__all__ = [
+    "SY_IGNORED_UP_TO_MINUTES",
+    "FeedParseError",
+    "ParsedEntry",
+    "ParsedFeed",
+    "parse_feed",
+]
 
-_TTL_RE = re.compile(rb"<(?:\w+:)?ttl>\s*(\d{1,6})\s*</(?:\w+:)?ttl>", re.I)
-# The RSS 1.0 syndication module (usually prefixed sy:), which fastfeedparser does not expose.
-# Any text is captured, so that a value we cannot honour is ignored rather than half-read.
-_SY_PERIOD_RE = re.compile(rb"<(?:\w+:)?updatePeriod>([^<]{0,64})</(?:\w+:)?updatePeriod>")
-_SY_FREQUENCY_RE = re.compile(rb"<(?:\w+:)?updateFrequency>([^<]{0,64})</(?:\w+:)?updateFrequency>")
-# Where the channel (or Atom feed) header ends: the first item or entry. Not <items>, which is
-# RSS 1.0's table of contents inside the channel.
-_FIRST_ITEM_RE = re.compile(rb"<(?:\w+:)?(?:item|entry)[\s/>]")
-# A frequency is a positive whole number; more digits than this divide any period to nothing.
-_SY_FREQUENCY_VALUE_RE = re.compile(r"[0-9]{1,12}")
-# sy:updatePeriod in minutes; a month and a year by their usual lengths (only a bound matters).
-_SY_PERIOD_MINUTES = {
-    "hourly": 60,
-    "daily": 24 * 60,
-    "weekly": 7 * 24 * 60,
-    "monthly": 30 * 24 * 60,
-    "yearly": 365 * 24 * 60,
-}
-# A sy: interval this short or shorter is not honoured. WordPress writes hourly/1 into every RSS
-# 2.0 feed by default, whatever the site's pace, and honouring it would poll those feeds hourly
-# instead of every 15 minutes; and an interval under an hour asks for nothing we do not do.
-SY_IGNORED_UP_TO_MINUTES = 60
 _TITLE_FALLBACK_WORDS = 12
-# The entry dates read, first found first.
-_DATE_KEYS = ("published", "updated", "created")
 # A summary whose text is this many times longer than the content's is the entry's real body:
 # the content is a stub ("Short.") or only markup around a picture.
 _SUMMARY_WINS_AT = 2
@@ -182,7 +165,7 @@ def _build(
         base = _absolute(base, feed_link) or url
     title = cap_title(title_to_text(_str(feed.get("title")))) or None
     count = len(raw_entries)
-    _read_document(raw_entries, body)
+    bases = None if is_json(body) else fill_from_document(raw_entries, body)
     titles = [_str(raw.get("title")) for raw in raw_entries]
     if which == "fastfeedparser" and not all(titles):
         titles = [t or x for t, x in zip(titles, xhtml_titles(body, count) or titles, strict=True)]
@@ -196,8 +179,9 @@ def _build(
     entries = []
     for index in kept:
         try:
+            entry_base = _entry_base(base, bases[index]) if bases else base
             entries.append(
-                _entry(raw_entries[index], base, titles[index], plain_titles[index], shared)
+                _entry(raw_entries[index], entry_base, titles[index], plain_titles[index], shared)
             )
         except Exception:
             # One entry we can't read must not cost the feed its other entries.
@@ -206,50 +190,22 @@ def _build(
         title=title,
         link=canonical_url(base) if base else None,
         entries=entries,
-        ttl_minutes=_ttl(feed, body),
-        update_minutes=_update_minutes(feed, body),
+        ttl_minutes=asked_ttl(feed, body),
+        update_minutes=asked_update_minutes(feed, body),
         parser=which,
         unread_entries=unread,
     )
 
 
-def _read_document(raw_entries: list[Any], body: bytes) -> None:
-    """Put right in `raw_entries` what the parser misread or left out, from the document
-    itself (`bot.ingest.entry_fields`): dates with a 12-hour clock or an offset it dropped, an
-    RSS 1.0 item's content:encoded and dc:description, and the media:description of an entry
-    with no other body."""
-    if is_json(body):
-        return
-    rdf = is_rdf(body)
-    media = not all(map(_has_body, raw_entries)) and has_media(body)
-    if not rdf and not media and not has_odd_dates(body):
-        return
-    found = document_entries(body, len(raw_entries), bodies=rdf or media)
-    if found is None:
-        return
-    for raw, entry in zip(raw_entries, found, strict=True):
-        if not isinstance(raw, MutableMapping):
-            continue
-        if entry.content and not raw.get("content"):
-            raw["content"] = [{"value": entry.content}]
-        if entry.description and not (raw.get("summary") or raw.get("description")):
-            raw["description"] = entry.description
-        if entry.media_description and not _has_body(raw):
-            raw["description"] = entry.media_description
-        for key, text in entry.odd_dates.items():
-            date = parse_date(text)
-            if date is None:
-                continue  # the parser's reading stands: off by hours, but a date
-            misread = raw.get(key)
-            # fastfeedparser copies an Atom entry's <updated> into a missing published.
-            for copy in _DATE_KEYS:
-                if copy == key or (misread is not None and raw.get(copy) == misread):
-                    raw[copy] = date.isoformat()
-                    raw[f"{copy}_parsed"] = None  # feedparser's, which `_date` reads first
-
-
-def _has_body(raw: Mapping[str, Any]) -> bool:
-    return bool(raw.get("content") or raw.get("summary") or raw.get("description"))
+def _entry_base(base: str | None, xml_base: str | None) -> str | None:
+    """What an entry's relative links resolve against: its xml:base, itself resolved against
+    the feed's address (an xml:base may be relative too)."""
+    if not xml_base:
+        return base
+    try:
+        return urljoin(base, xml_base) if base else xml_base
+    except ValueError:  # a malformed xml:base ("http://[oops/") is feed text, untrusted
+        return base
 
 
 def _newest(raw_entries: list[Any], count: int) -> list[int]:
@@ -412,54 +368,6 @@ def _date(raw: Mapping[str, Any], key: str) -> datetime | None:
         except (OverflowError, ValueError, OSError):
             return None
     return parse_date(_str(raw.get(key)))
-
-
-def _ttl(feed: Mapping[str, Any], body: bytes) -> int | None:
-    value = _str(feed.get("ttl"))
-    if not value:
-        # <ttl> belongs to the channel; an item's content may quote one (in CDATA or escaped).
-        match = _TTL_RE.search(_channel_header(body))
-        value = match.group(1).decode() if match else ""
-    try:
-        minutes = int(value.strip())
-    except ValueError:
-        return None
-    return minutes if minutes > 0 else None
-
-
-def _update_minutes(feed: Mapping[str, Any], body: bytes) -> int | None:
-    """sy:updatePeriod divided by sy:updateFrequency, in minutes (at least one). feedparser
-    reads both into the feed's metadata; for fastfeedparser they are looked up in the channel
-    header. Per the module, a missing period means daily and a missing frequency once; a value
-    that is there but not a known period or a positive whole number makes the pair say nothing.
-    """
-    period = _str(feed.get("sy_updateperiod"))
-    frequency = _str(feed.get("sy_updatefrequency"))
-    if not period.strip() and not frequency.strip():
-        head = _channel_header(body)
-        if match := _SY_PERIOD_RE.search(head):
-            period = match.group(1).decode("utf-8", "replace")
-        if match := _SY_FREQUENCY_RE.search(head):
-            frequency = match.group(1).decode("utf-8", "replace")
-    period, frequency = period.strip(), frequency.strip()
-    if not period and not frequency:
-        return None
-    minutes = _SY_PERIOD_MINUTES.get((period or "daily").lower())
-    if minutes is None:
-        return None  # an unknown period says nothing we could honour
-    if not frequency:
-        return minutes
-    if not _SY_FREQUENCY_VALUE_RE.fullmatch(frequency) or int(frequency) == 0:
-        return None  # "0", "-3", "2.5", "abc": guessing "once" would invent an interval
-    return max(1, minutes // int(frequency))
-
-
-def _channel_header(body: bytes) -> bytes:
-    """The document up to its first item or entry (within 64 KB): where the channel's own
-    elements are. Items' content may quote the same markup, in CDATA or escaped."""
-    head = body[:65536]
-    match = _FIRST_ITEM_RE.search(head)
-    return head[: match.start()] if match else head
 
 
 # A lone UTF-16 surrogate (JSON's "\ud800" alone) is a str no UTF-8 codec will write, so
