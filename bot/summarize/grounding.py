@@ -8,11 +8,8 @@ or counts is checked here against the articles before it may reach a card.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable
 
-from bot.models import Article
 from bot.summarize.quantities import (
     SourceQuantities,
     blank_date_words,
@@ -20,213 +17,39 @@ from bot.summarize.quantities import (
     is_number_word,
     quantities,
 )
-from bot.summarize.sentences import content_stems, split_sentences, stem
+from bot.summarize.sentences import stem
+from bot.summarize.support import (
+    Claim,
+    StoryEvidence,
+    carries,
+    claim,
+    figures,
+    negated,
+    outlet_stems,
+    story_evidence,
+    supporting_outlets,
+)
 from bot.textutil import STOPWORDS, content_words, fold, squash_spaces
 
-# Weighted share of a bullet's content words one source sentence must carry to report it. Below
-# a half because a bullet is one outlet's whole sentence and another outlet that reports the same
-# fact rarely repeats every detail of it (on the dev clusters most sentence pairs scoring 0.4-0.5
-# are the same fact told twice); the weighting, figures and negation keep it from overcounting.
-SUPPORT_SHARE = 0.4
-# Weight of a word every outlet of the story uses (the place, "fire", the weekday): such words are
-# true of the story, not of one claim in it, so they are next to no evidence that a sentence
-# reports the bullet. A word only one outlet uses weighs 1; weights fall linearly in between.
-COMMON_WEIGHT = 0.25
-# A sentence that says part of the bullet (the headline "Thousands evacuated as river floods
-# town" beside a bullet that adds the day and the cause) reports it when the bullet carries this
-# weighted share of the sentence's words, and at least this much weight: a short sentence of
-# the story's common words says nothing in particular.
-PART_SHARE = 0.45
-PART_MIN_WEIGHT = 1.5
-# Sentences checked per article: feeds carry leads and excerpts, and this bounds the cost.
-MAX_SUPPORT_SENTENCES = 40
+__all__ = [
+    "ELLIPSIS",
+    "Claim",
+    "StoryEvidence",
+    "carries",
+    "claim",
+    "entities",
+    "figures",
+    "is_verbatim",
+    "negated",
+    "numbers",
+    "outlet_stems",
+    "story_evidence",
+    "strip_ellipsis",
+    "supporting_outlets",
+    "ungrounded",
+]
+
 ELLIPSIS = "…"
-
-
-def outlet_stems(articles: Sequence[Article], outlet_of: Sequence[str]) -> dict[str, set[str]]:
-    by_outlet: dict[str, set[str]] = {}
-    for article, outlet in zip(articles, outlet_of, strict=True):
-        by_outlet.setdefault(outlet, set()).update(
-            content_stems(f"{article.title}\n{article.text}")
-        )
-    return by_outlet
-
-
-# What flips a claim: "police have not arrested" vs "police arrested". "No." before a figure is an
-# abbreviation ("No. 3"), not a negation.
-_NEGATION_RE = re.compile(
-    r"\b(?:not|no(?!\.\s*\d)|never|none|nobody|nothing|neither|nor|cannot|den(?:y|ies|ied|ying))\b"
-    r"|n[’']t\b",
-    re.IGNORECASE,
-)
-
-
-def negated(text: str) -> bool:
-    """Whether `text` carries a word that flips its claim (see `_NEGATION_RE`)."""
-    return _NEGATION_RE.search(text) is not None
-
-
-# Clause edges a negation does not reach across: "The fire, which was not deliberate, killed 12."
-_CLAUSE_RE = re.compile(
-    r"[,;:()\[\]—–]|\s-\s|\b(?:but|while|although|though|whereas|however)\b", re.IGNORECASE
-)
-# Figures written as words, so "Twelve workers died" carries the figure of "killed 12 workers".
-# "one" is left out: "one of the", "no one" are rarely a count.
-_NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-    if w != "_"
-} | {
-    w: str(10 * i)
-    for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)
-}
-_NUMBER_WORD_RE = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """A sentence (or bullet) as the support check compares it: words, figures, negated clauses."""
-
-    text: str
-    stems: frozenset[str]
-    figures: frozenset[str]
-
-    def negated_where(self, stems: set[str] | frozenset[str]) -> bool:
-        """Whether a clause carrying any of `stems` is negated: the polarity of that content."""
-        return any(negated and clause & stems for clause, negated in _clauses(self.text))
-
-
-# Clauses are only read for the few sentences that pass the word and figure checks, so they are
-# worked out on demand rather than for every sentence of every story.
-@lru_cache(maxsize=4096)
-def _clauses(text: str) -> tuple[tuple[frozenset[str], bool], ...]:
-    """Each clause's content stems and whether the clause is negated."""
-    return tuple(
-        (frozenset(content_stems(part)), negated(part))
-        for part in _CLAUSE_RE.split(text)
-        if part and part.strip()
-    )
-
-
-def _figure_value(token: str) -> str:
-    """One spelling per value: "1,200" and "1200" agree, as do "7.0" and "7"."""
-    plain = token.replace(",", "")
-    if "." in plain:
-        plain = plain.rstrip("0").rstrip(".")
-    return plain
-
-
-# A figure, not the digits of a name: "Covid-19", "F-35" and "G7" carry no count to compare.
-_FIGURE_RE = re.compile(r"(?<![\w.])(?<![A-Za-z]-)(?:\d[\d,.]*\d|\d)")
-
-
-def figures(text: str) -> frozenset[str]:
-    found = {_figure_value(m.group(0).rstrip(".,")) for m in _FIGURE_RE.finditer(text)}
-    found.update(_NUMBER_WORDS[m.group(0).lower()] for m in _NUMBER_WORD_RE.finditer(text))
-    return frozenset(found)
-
-
-@lru_cache(maxsize=16384)
-def claim(text: str) -> Claim:
-    return Claim(text, frozenset(content_stems(text)), figures(text))
-
-
-@dataclass(slots=True)
-class StoryEvidence:
-    """Every title and body sentence of a story, by outlet, and how many outlets use each word."""
-
-    outlets: list[str]
-    sentences: list[tuple[str, Claim]]
-    outlet_count: dict[str, int]
-
-    def weight(self, stem: str) -> float:
-        """1 for a word one outlet uses, COMMON_WEIGHT for one every outlet uses (see above)."""
-        n = len(self.outlets)
-        used_by = self.outlet_count.get(stem, 0)
-        if n <= 1 or used_by <= 1:
-            return 1.0
-        return 1.0 - (1.0 - COMMON_WEIGHT) * (used_by - 1) / (n - 1)
-
-
-def story_evidence(
-    articles: Sequence[Article],
-    outlet_of: Sequence[str],
-    by_outlet: dict[str, set[str]] | None = None,
-) -> StoryEvidence:
-    by_outlet = by_outlet if by_outlet is not None else outlet_stems(articles, outlet_of)
-    outlet_count: dict[str, int] = {}
-    for stems in by_outlet.values():
-        for s in stems:
-            outlet_count[s] = outlet_count.get(s, 0) + 1
-    sentences: list[tuple[str, Claim]] = []
-    for article, outlet in zip(articles, outlet_of, strict=True):
-        # A headline is a claim of its own: a title-only outlet reports what its headline says.
-        texts = [article.title, *split_sentences(article.text, MAX_SUPPORT_SENTENCES)]
-        sentences.extend((outlet, claim(t)) for t in texts if t.strip())
-    return StoryEvidence(list(by_outlet), sentences, outlet_count)
-
-
-def carries(bullet: Claim, sentence: Claim, evidence: StoryEvidence, share: float) -> bool:
-    """Whether one source sentence reports the bullet's claim.
-
-    Either its words cover `share` of the bullet's and it gives every figure the bullet gives, or
-    (a shorter report of the same fact, such as a headline) the bullet covers `PART_SHARE` of the
-    sentence's words and the two give the same figures; word shares are weighted away from the
-    story's common words. The two must agree on negation where they overlap ("have not arrested"
-    is not "was arrested").
-    """
-    shared = bullet.stems & sentence.stems
-    if not shared:
-        return False
-    weight = evidence.weight
-    got = sum(weight(s) for s in shared)
-    if not (
-        (bullet.figures <= sentence.figures and got >= share * _mass(bullet, weight))
-        or (
-            sentence.figures == bullet.figures
-            and got >= PART_MIN_WEIGHT
-            and got >= PART_SHARE * _mass(sentence, weight)
-        )
-    ):
-        return False
-    return bullet.negated_where(shared) == sentence.negated_where(shared)
-
-
-def _mass(c: Claim, weight: Callable[[str], float]) -> float:
-    return sum(weight(s) for s in c.stems)
-
-
-def supporting_outlets(
-    text: str,
-    origin: str | None,
-    articles: Sequence[Article],
-    outlet_of: Sequence[str],
-    share: float = SUPPORT_SHARE,
-    evidence: StoryEvidence | None = None,
-) -> list[str]:
-    """Outlets with a title or sentence that carries `text`'s claim (see `carries`), origin first.
-
-    One sentence must carry it, not the outlet's text as a whole: spread over a whole article,
-    the story's common words alone reach any share. Content words rather than exact wording,
-    because outlets paraphrase: "ruled police were entitled to immunity" and "sided with officers
-    seeking immunity" report the same fact.
-    """
-    evidence = evidence if evidence is not None else story_evidence(articles, outlet_of)
-    # The bullet was taken from its origin's text, so the origin reports it by construction.
-    result: list[str] = [origin] if origin in evidence.outlets else []
-    bullet = claim(text)
-    if not bullet.stems:
-        return result
-    backed = set(result)
-    for outlet, sentence in evidence.sentences:
-        if outlet not in backed and carries(bullet, sentence, evidence, share):
-            backed.add(outlet)
-    # Story order, as before: the card lists outlets the way the story does.
-    result.extend(o for o in evidence.outlets if o in backed and o not in result)
-    return result
 
 
 def _norm_for_match(text: str) -> str:
