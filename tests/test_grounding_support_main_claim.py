@@ -132,3 +132,27 @@ def test_the_opposite_claim_is_no_support() -> None:
         ("Fjord Post", "Ferry fire", "The engine fire forced no passengers to evacuate."),
     )
     assert _support(passengers, "Quay Herald", nobody) == ["Quay Herald"]
+
+
+def test_an_outlet_with_the_main_clause_but_not_the_tail_reports_the_bullet() -> None:
+    bullet = (
+        "The Lindmark council approved a new harbour bridge on Tuesday, ending a decade of "
+        "disputes between fishermen, ferry companies and the port authority over its landing."
+    )
+    articles = _story(
+        ("Quay Herald", "Harbour bridge approved", bullet),
+        (
+            "Fjord Post",
+            "Council votes for bridge",
+            "Lindmark councillors approved the new harbour bridge on Tuesday after a three-hour "
+            "debate in which critics of the mayor walked out of the chamber.",
+        ),
+        (
+            "Metro Sound",
+            "Critics walk out",
+            "Critics of the mayor walked out of the Lindmark council chamber on Tuesday during a "
+            "three-hour debate on ferry fares.",
+        ),
+    )
+    # Metro Sound was at the same meeting but reports no bridge.
+    assert _support(bullet, "Quay Herald", articles) == ["Quay Herald", "Fjord Post"]

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from bot.models import Article
+from bot.summarize.clauses import SUBORDINATORS
 from bot.summarize.quantities import quantities
 from bot.summarize.sentences import content_stems, split_sentences, stem
 
@@ -256,7 +257,13 @@ def story_evidence(
     return StoryEvidence(list(by_outlet), sentences, outlet_count)
 
 
-def carries(bullet: Claim, sentence: Claim, evidence: StoryEvidence, share: float) -> bool:
+def carries(
+    bullet: Claim,
+    sentence: Claim,
+    evidence: StoryEvidence,
+    share: float,
+    main: Claim | None = None,
+) -> bool:
     """Whether one source sentence reports the bullet's claim.
 
     Either its words cover `share` of the bullet's, or (a shorter report of the same fact, such
@@ -264,14 +271,23 @@ def carries(bullet: Claim, sentence: Claim, evidence: StoryEvidence, share: floa
     no figure; word shares are weighted away from the story's common words. Either way it must
     give the bullet's main figure and contradict none of the others (`figures_agree`), and the
     two must agree on negation where they overlap ("have not arrested" is not "was arrested").
+    `main`: the bullet's main clause (`main_clause`), whose words may stand in for the whole
+    bullet's in the first test: an outlet rarely repeats the tail another hung on the fact.
     """
     shared = bullet.stems & sentence.stems
     if not shared:
         return False
     weight = evidence.weight
     got = sum(weight(s) for s in shared)
+    main_got = sum(weight(s) for s in main.stems & sentence.stems) if main else 0.0
     if not (
-        (got >= share * _mass(bullet, weight) and figures_agree(bullet, sentence))
+        (
+            (
+                got >= share * _mass(bullet, weight)
+                or (main and main_got >= share * _mass(main, weight))
+            )
+            and figures_agree(bullet, sentence)
+        )
         or (
             got >= PART_MIN_WEIGHT
             and got >= PART_SHARE * _mass(sentence, weight)
@@ -284,6 +300,23 @@ def carries(bullet: Claim, sentence: Claim, evidence: StoryEvidence, share: floa
 
 def _mass(c: Claim, weight: Callable[[str], float]) -> float:
     return sum(weight(s) for s in c.stems)
+
+
+# Where a bullet's main clause may end: its first comma, semicolon, colon or dash.
+_MAIN_END_RE = re.compile(r"(?:,|;|:|\s[—–])\s")
+# A head this short is a name or a scene ("In Lindmark,"), not the claim.
+MAIN_MIN_WORDS = 6
+
+
+def main_clause(text: str) -> str:
+    """The words before the bullet's first clause break, when they read as its main clause:
+    "X approved the bridge on Tuesday" of "..., ending a decade of disputes" or "..., officials
+    said". A head opening on a subordinator ("After the storm hit,") is not; then `text`."""
+    head = _MAIN_END_RE.split(text, maxsplit=1)[0]
+    words = head.split()
+    if head == text or len(words) < MAIN_MIN_WORDS or words[0].casefold() in SUBORDINATORS:
+        return text
+    return head
 
 
 def supporting_outlets(
@@ -307,9 +340,11 @@ def supporting_outlets(
     bullet = claim(text)
     if not bullet.stems:
         return result
+    head = main_clause(text)
+    main = claim(head) if head != text else None
     backed = set(result)
     for outlet, sentence in evidence.sentences:
-        if outlet not in backed and carries(bullet, sentence, evidence, share):
+        if outlet not in backed and carries(bullet, sentence, evidence, share, main):
             backed.add(outlet)
     # Story order, as before: the card lists outlets the way the story does.
     result.extend(o for o in evidence.outlets if o in backed and o not in result)
