@@ -71,7 +71,19 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
     tokens = head.split()
     if not tokens or has_open_quote(head) or tokens[-1].strip("\"'”’").casefold() in WEAK_ENDINGS:
         return False
+    # A question cut short reads as a statement it never made.
+    if tail.rstrip(" \"'”’)").endswith("?"):
+        return False
     opener = tokens[0].casefold().strip("\"“‘'")
+    # "Speaking at the harbour celebrations": a participle phrase is no sentence until the
+    # clause it opens, after its comma, has its own verb ("celebrations" inside the phrase is
+    # as likely a plural as a verb).
+    if len(opener) >= 5 and opener.endswith(("ing", "ed")):
+        _, comma, clause = head.partition(", ")
+        if not comma or not has_verb([clause]):
+            return False
+    if _unfinished_report(head):
+        return False
     if opener in SUBORDINATORS and ", " not in head:
         return False
     # "That the report was written by X, two harbour veterans, amounts to a rebuke": a clause as the
@@ -106,6 +118,33 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
     return not any(seg.lstrip('"“').startswith("that ") for seg in first_two)
 
 
+# A "that" opening a reported clause ("says that the lawyer ..."), told from a relative or a
+# determiner ("the plan that critics oppose", "that bridge") by what follows it.
+_REPORT_THAT_RE = re.compile(
+    r"\b(?:that\s+(?=(?:the|a|an|his|her|its|their|this|these|those|he|she|it|they|we|there"
+    r"|if|when|once|unless)\b|[A-Z])|if|whether)\s+",
+    re.IGNORECASE,
+)
+_CONDITION_OPENERS = frozenset("if when once unless".split())
+
+
+def _unfinished_report(head: str) -> bool:
+    """Whether `head` ends inside a reported or conditional clause that has not got its verb
+    ("says that the shipyard's chief lawyer Anton Reis") or its consequence ("announced that if
+    the union and the port agree on a lease")."""
+    found = list(_REPORT_THAT_RE.finditer(head))
+    if not found:
+        return False
+    last = found[-1]
+    clause = head[last.end() :]
+    words = clause.split()
+    if not words:
+        return True
+    if last.group(0).casefold().startswith("that") and words[0].casefold() in _CONDITION_OPENERS:
+        return True
+    return not has_verb([clause])
+
+
 def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | None:
     """`sentence` cut at its last clause boundary within `max_words`, or None if no clean cut.
 
@@ -114,6 +153,8 @@ def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | Non
     """
     if len(sentence.split()) <= max_words:
         return sentence
+    if sentence.rstrip(" \"'”’)").endswith("?"):
+        return None
     best: str | None = None
     for match in _CLAUSE_BREAK_RE.finditer(sentence):
         head = sentence[: match.start()].rstrip()
@@ -222,8 +263,10 @@ def is_clause(text: str) -> bool:
 
 def has_verb(segments: list[str]) -> bool:
     previous = ""
+    previous_capital = False
     for segment in segments:
-        for token in _CLAUSE_TOKEN_RE.findall(segment):
+        tokens = _CLAUSE_TOKEN_RE.findall(segment)
+        for i, token in enumerate(tokens):
             low = token.casefold().replace("’", "'")
             lower_case = token[:1].islower()
             if low in VERB_WORDS or (lower_case and len(low) >= 5 and low.endswith("ed")):
@@ -235,7 +278,11 @@ def has_verb(segments: list[str]) -> bool:
                 and not low.endswith(("ss", "us", "is", "ics"))
                 and previous
                 and previous not in _NOT_BEFORE_VERB
+                # "the Harbour Day celebrations." ends on a plural after a name; "Skyforge plans
+                # a second mission" goes on past its verb.
+                and not (previous_capital and i == len(tokens) - 1)
             ):
                 return True
             previous = low
+            previous_capital = token[:1].isupper()
     return False
