@@ -156,3 +156,19 @@ def test_an_outlet_with_the_main_clause_but_not_the_tail_reports_the_bullet() ->
     )
     # Metro Sound was at the same meeting but reports no bridge.
     assert _support(bullet, "Quay Herald", articles) == ["Quay Herald", "Fjord Post"]
+
+
+def test_a_participle_opener_is_not_the_main_clause() -> None:
+    bullet = (
+        "Speaking at the Lindmark harbour celebrations, a parade of restored trawlers "
+        "underlined the mayor's promise to bring the fleet home."
+    )
+    articles = _story(
+        ("Quay Herald", "Mayor vows to reopen port", bullet),
+        (
+            "Fjord Post",
+            "Port to reopen",
+            "The mayor spoke at the Lindmark harbour celebrations on Saturday about ferry fares.",
+        ),
+    )
+    assert _support(bullet, "Quay Herald", articles) == ["Quay Herald"]

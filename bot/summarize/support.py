@@ -311,10 +311,13 @@ MAIN_MIN_WORDS = 6
 def main_clause(text: str) -> str:
     """The words before the bullet's first clause break, when they read as its main clause:
     "X approved the bridge on Tuesday" of "..., ending a decade of disputes" or "..., officials
-    said". A head opening on a subordinator ("After the storm hit,") is not; then `text`."""
+    said". A head opening on a subordinator or a participle is not; then `text`."""
     head = _MAIN_END_RE.split(text, maxsplit=1)[0]
     words = head.split()
-    if head == text or len(words) < MAIN_MIN_WORDS or words[0].casefold() in SUBORDINATORS:
+    opener = words[0].casefold() if words else ""
+    # "Speaking at the celebrations," is a scene like "After the storm,": the claim comes later.
+    scene = opener in SUBORDINATORS or (len(opener) >= 5 and opener.endswith(("ing", "ed")))
+    if head == text or len(words) < MAIN_MIN_WORDS or scene:
         return text
     return head
 
