@@ -118,6 +118,10 @@ def _pick_for_outlet(
     scored: list[tuple[float, str, Article, list[str]]] = []
     for article in articles:
         for position, sentence in enumerate(split_sentences(article.text, 30)):
+            # A feed teaser cut mid-sentence ("...and ask whether the...") says less than it
+            # seems to: as a line it would read as a finished claim.
+            if _is_teaser_cut(sentence):
+                continue
             stems = content_stems(sentence)
             novel = [s for s in dict.fromkeys(stems) if s not in other]
             if not novel or _mostly_restates(stems, tldr):
@@ -161,6 +165,10 @@ def _pick_for_outlet(
             key=lambda item: -item[0],
         )
     return best
+
+
+def _is_teaser_cut(sentence: str) -> bool:
+    return sentence.rstrip("\"'”’)] ").endswith(("..", ELLIPSIS))
 
 
 def _mostly_restates(
@@ -238,12 +246,20 @@ def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
         scored.append((len(focus_set & set(content_stems(form))), n_words, form))
     if scored:
         need = 0.6 * max(kept for kept, _, _ in scored)
-        return min((n, form) for kept, n, form in scored if kept >= need)[1].rstrip(".")
+        return _drop_stop(min((n, form) for kept, n, form in scored if kept >= need)[1])
     # No clean short form: the sentence up to its last clause boundary that fits.
     cut = cut_to_words(full, LINE_MAX_WORDS, 5)
     if cut and len(cut.split()) <= LINE_MAX_WORDS:
-        return cut.rstrip(".")
+        return _drop_stop(cut)
     return _cut_at_word(full)
+
+
+def _drop_stop(text: str) -> str:
+    """`text` without its one closing full stop (the line adds its own); an ellipsis or the dot
+    of "U.S." stays whole, since `angle_line` will not add a second mark after them."""
+    if text.endswith(".") and not text.endswith(".."):
+        return text[:-1]
+    return text
 
 
 def _cut_at_word(text: str) -> str:
@@ -254,7 +270,7 @@ def _cut_at_word(text: str) -> str:
     """
     words = text.split()
     if len(words) <= LINE_MAX_WORDS:
-        return text.rstrip(".")
+        return _drop_stop(text)
     head = " ".join(words[:LINE_MAX_WORDS]).rstrip(",;:—–-(\"“‘'«")
     return f"{head}{ELLIPSIS}"
 
@@ -263,8 +279,8 @@ def angle_line(pick: _Pick) -> str:
     """A short framing of what the outlet adds, then the detail in the outlet's own words."""
     key = pick.numbers[0] if pick.numbers else pick.names[0] if pick.names else ""
     detail = _detail(pick.sentence, pick.novel_words, key)
-    # A cut detail already ends in an ellipsis; a full stop after it would read "…."
-    end = "" if detail.endswith(ELLIPSIS) else "."
+    # A detail ending on its own mark ("…", "?", 'lamps!"') would read "?." with a stop added.
+    end = "" if detail.rstrip("\"'”’)]").endswith((ELLIPSIS, "..", ".", "?", "!")) else "."
     if pick.numbers and any(n in detail for n in pick.numbers):
         return f"Puts a figure on it: {detail}{end}"
     names = [n for n in pick.names if n in detail]
