@@ -13,6 +13,13 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from bot.models import Angle, Article, Bullet
+from bot.summarize.angle_facts import (
+    DEMONYM_RE,
+    NUMBER_RE,
+    is_telling_name,
+    is_year_like_date,
+    name_runs,
+)
 from bot.summarize.asides import has_open_quote
 from bot.summarize.candidates import leans_on_context, same_figure_restated
 from bot.summarize.clauses import clause_prefixes, cut_to_words
@@ -33,35 +40,6 @@ TLDR_MAX_CONTAINED = 0.75
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
 
-# Digits glued to a word ("Kestrel-2", "G7") are part of a name, not a figure.
-_NUMBER_RE = re.compile(
-    r"(?<![\w-])(?:[$€£¥]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion))?(?![\w-])"
-)
-_NAME_RUN_RE = re.compile(
-    r"(?<![\w'’])[A-Z][\w'’&-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’&-]*)*(?:\s+[A-Z]\.)?"
-)
-_STOP_NAMES = frozenset(
-    """
-    The A An This That These Those It He She They We I In On At For And But Or Of To By With From
-    As After Before While When Where What Why How Who Which There Here His Her Their Its Our
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
-    June July August September October November December Mr Mrs Ms Dr Sen Rep Gov Mayor President
-    Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
-    """.split()
-)
-# Offices before a name ("Secretary of State Hillary Clinton"): the person is the name, and an
-# office alone names no one in particular.
-_TITLES = frozenset(
-    """
-    Secretary Minister Prime Deputy Chancellor Senator Governor Lieutenant Chief Executive Attorney
-    General Director Chairman Chairwoman Chair Speaker Commissioner Ambassador Judge Justice
-    Officer Spokesman Spokeswoman Spokesperson Vice Acting Former King Queen Prince Princess Pope
-    Premier Leader Representative Councillor Councilman Councilwoman Sheriff Inspector
-    """.split()
-)
-_CONNECTORS = frozenset({"of", "de", "the"})
-_POSSESSIVE_END_RE = re.compile(r"['’]s?$")
-
 
 @dataclass(slots=True)
 class _Pick:
@@ -75,55 +53,6 @@ class _Pick:
     # The outlet's other sentences with novel content, best first: where the quote comes from, so
     # it adds to the line instead of repeating it.
     others: list[tuple[float, str, Article, list[str]]] = field(default_factory=list)
-
-
-def _names(sentence: str) -> list[str]:
-    """Capitalised runs after the first word of the sentence: people, companies, places."""
-    found: list[str] = []
-    for match in _NAME_RUN_RE.finditer(sentence):
-        tokens = match.group(0).split()
-        # The first word of a sentence is capitalised anyway: "Mayor Elena Brandt" -> "Elena Brandt".
-        if match.start() == 0:
-            tokens = tokens[1:]
-        # A headline or slogan in capitals ("SAVE OUR WETLANDS NOW") is shouting, not a name.
-        if len(tokens) > 2 and all(t.isupper() for t in tokens):
-            continue
-        tokens = _past_titles(tokens)
-        if all(t in _TITLES for t in tokens):
-            continue  # an office alone ("the Prime Minister") names no one in particular
-        name = " ".join(tokens).strip(".,'’")
-        # "Florida's largest cities": the name is Florida.
-        name = _POSSESSIVE_END_RE.sub("", name)
-        # A lone short acronym ("AI", "EU") is a topic more often than a name.
-        if name and not (len(tokens) == 1 and name.isupper() and len(name) <= 3):
-            found.append(name)
-    return found
-
-
-def _past_titles(tokens: list[str]) -> list[str]:
-    """`tokens` after leading function words, dates and offices; an office's "of State" or "of
-    the Treasury" goes with it. A title is only dropped before a name of two words or an "of":
-    "General Motors" and "Justice Department" are names themselves."""
-    while tokens and tokens[0] in _STOP_NAMES:
-        tokens = tokens[1:]
-    titled = False
-    while tokens and tokens[0] in _TITLES and (len(tokens) > 2 or tokens[1:2] == ["of"]):
-        tokens, titled = tokens[1:], True
-    if titled and tokens[:1] == ["of"]:
-        while tokens and tokens[0] in _CONNECTORS:
-            tokens = tokens[1:]
-        tokens = tokens[1:]
-    return tokens
-
-
-def _is_telling_name(name: str, article: Article) -> bool:
-    """Whether `name` is worth a "Names ..." framing: a proper name of two words or more, or one
-    word the outlet uses again (a lone capitalised word is as often a place in passing, an
-    adjective or a slogan as the detail's subject)."""
-    if len(name.split()) > 1:
-        return True
-    pattern = re.compile(rf"(?<![\w'’]){re.escape(name)}(?!\w)")
-    return len(pattern.findall(f"{article.title}\n{article.text}")) > 1
 
 
 class _OtherStems:
@@ -173,14 +102,14 @@ def _pick_for_outlet(
                 continue
             names = [
                 n
-                for n in _names(sentence)
-                if not all(s in other for s in content_stems(n)) and not _DEMONYM_RE.match(n)
+                for n in name_runs(sentence)
+                if not all(s in other for s in content_stems(n)) and not DEMONYM_RE.match(n)
             ]
             numbers = [
                 m.group(0).strip(" ,.")
-                for m in _NUMBER_RE.finditer(sentence)
+                for m in NUMBER_RE.finditer(sentence)
                 if stem(m.group(0).strip(" ,.$€£¥%").replace(",", "")) not in other
-                and not _is_year_like_date(m.group(0))
+                and not is_year_like_date(m.group(0))
             ]
             novelty = len(novel) + 1.5 * len(names) + 2.0 * len(numbers)
             # Prefer early sentences a little: leads carry the outlet's own framing.
@@ -254,12 +183,6 @@ def _stem_of(word: str) -> str:
     return stems[0] if stems else ""
 
 
-def _is_year_like_date(token: str) -> bool:
-    """Days of the month and years: dates say when, not how much."""
-    token = token.strip(" ,.")
-    return bool(re.fullmatch(r"\d{1,2}|(?:1[89]|20)\d\d", token))
-
-
 def _join(items: Sequence[str]) -> str:
     items = list(dict.fromkeys(items))
     if len(items) <= 1:
@@ -267,7 +190,6 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-_DEMONYM_RE = re.compile(r"^[A-Z][a-z]+(?:ern|ian|ean|ese|ish|ic|ans?)$")
 # A line should read at a glance: the detail, not the whole sentence again.
 LINE_MAX_WORDS = 24
 
@@ -332,7 +254,7 @@ def angle_line(pick: _Pick) -> str:
     # "Names Mara Quinn: Chief executive Mara Quinn said ..." says the name twice: when the
     # detail opens with the name, the framing need not repeat it.
     opening = len(" ".join(detail.split()[:4]))
-    named = [n for n in names if _is_telling_name(n, pick.article)]
+    named = [n for n in names if is_telling_name(n, pick.article)]
     if named and not any(detail.find(n) < opening for n in names):
         return f"Names {_join(named[:2])}: {detail}{end}"
     if names and _SPEECH_RE.search(detail):

@@ -1,0 +1,99 @@
+"""The checkable facts of an angle's sentence: the names and figures it gives.
+
+Names and figures count most towards what an outlet adds, and the line's framing ("Names ...",
+"Puts a figure on it") promises one; so a date, an office, a possessive or a shouted slogan must
+not pass for a name, nor a figure the card already gives for a new one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.models import Article
+
+# Digits glued to a word ("Kestrel-2", "G7") are part of a name, not a figure.
+NUMBER_RE = re.compile(
+    r"(?<![\w-])(?:[$€£¥]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion))?(?![\w-])"
+)
+_NAME_RUN_RE = re.compile(
+    r"(?<![\w'’])[A-Z][\w'’&-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’&-]*)*(?:\s+[A-Z]\.)?"
+)
+_STOP_NAMES = frozenset(
+    """
+    The A An This That These Those It He She They We I In On At For And But Or Of To By With From
+    As After Before While When Where What Why How Who Which There Here His Her Their Its Our
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December Mr Mrs Ms Dr Sen Rep Gov Mayor President
+    Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
+    """.split()
+)
+# Offices before a name ("Secretary of State Hillary Clinton"): the person is the name, and an
+# office alone names no one in particular.
+_TITLES = frozenset(
+    """
+    Secretary Minister Prime Deputy Chancellor Senator Governor Lieutenant Chief Executive Attorney
+    General Director Chairman Chairwoman Chair Speaker Commissioner Ambassador Judge Justice
+    Officer Spokesman Spokeswoman Spokesperson Vice Acting Former King Queen Prince Princess Pope
+    Premier Leader Representative Councillor Councilman Councilwoman Sheriff Inspector
+    """.split()
+)
+_CONNECTORS = frozenset({"of", "de", "the"})
+_POSSESSIVE_END_RE = re.compile(r"['’]s?$")
+
+
+DEMONYM_RE = re.compile(r"^[A-Z][a-z]+(?:ern|ian|ean|ese|ish|ic|ans?)$")
+
+
+def name_runs(sentence: str) -> list[str]:
+    """Capitalised runs after the first word of the sentence: people, companies, places."""
+    found: list[str] = []
+    for match in _NAME_RUN_RE.finditer(sentence):
+        tokens = match.group(0).split()
+        # The first word of a sentence is capitalised anyway: "Mayor Elena Brandt" -> "Elena Brandt".
+        if match.start() == 0:
+            tokens = tokens[1:]
+        # A headline or slogan in capitals ("SAVE OUR WETLANDS NOW") is shouting, not a name.
+        if len(tokens) > 2 and all(t.isupper() for t in tokens):
+            continue
+        tokens = _past_titles(tokens)
+        if all(t in _TITLES for t in tokens):
+            continue  # an office alone ("the Prime Minister") names no one in particular
+        name = " ".join(tokens).strip(".,'’")
+        # "Florida's largest cities": the name is Florida.
+        name = _POSSESSIVE_END_RE.sub("", name)
+        # A lone short acronym ("AI", "EU") is a topic more often than a name.
+        if name and not (len(tokens) == 1 and name.isupper() and len(name) <= 3):
+            found.append(name)
+    return found
+
+
+def _past_titles(tokens: list[str]) -> list[str]:
+    """`tokens` after leading function words, dates and offices; an office's "of State" or "of
+    the Treasury" goes with it. A title is only dropped before a name of two words or an "of":
+    "General Motors" and "Justice Department" are names themselves."""
+    while tokens and tokens[0] in _STOP_NAMES:
+        tokens = tokens[1:]
+    titled = False
+    while tokens and tokens[0] in _TITLES and (len(tokens) > 2 or tokens[1:2] == ["of"]):
+        tokens, titled = tokens[1:], True
+    if titled and tokens[:1] == ["of"]:
+        while tokens and tokens[0] in _CONNECTORS:
+            tokens = tokens[1:]
+        tokens = tokens[1:]
+    return tokens
+
+
+def is_telling_name(name: str, article: Article) -> bool:
+    """Whether `name` is worth a "Names ..." framing: a proper name of two words or more, or one
+    word the outlet uses again (a lone capitalised word is as often a place in passing, an
+    adjective or a slogan as the detail's subject)."""
+    if len(name.split()) > 1:
+        return True
+    pattern = re.compile(rf"(?<![\w'’]){re.escape(name)}(?!\w)")
+    return len(pattern.findall(f"{article.title}\n{article.text}")) > 1
+
+
+def is_year_like_date(token: str) -> bool:
+    """Days of the month and years: dates say when, not how much."""
+    token = token.strip(" ,.")
+    return bool(re.fullmatch(r"\d{1,2}|(?:1[89]|20)\d\d", token))
