@@ -8,8 +8,10 @@ not pass for a name, nor a figure the card already gives for a new one.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from bot.models import Article
+from bot.summarize.quantities import SourceQuantities, quantities
 
 # Digits glued to a word ("Kestrel-2", "G7") are part of a name, not a figure.
 NUMBER_RE = re.compile(
@@ -97,3 +99,27 @@ def is_year_like_date(token: str) -> bool:
     """Days of the month and years: dates say when, not how much."""
     token = token.strip(" ,.")
     return bool(re.fullmatch(r"\d{1,2}|(?:1[89]|20)\d\d", token))
+
+
+class KnownFigures:
+    """The figures each outlet and the card already give, read as values with scale and unit.
+
+    Compared by value, not by spelling: "$2.4 billion" in one outlet and "2.4bn dollars" in
+    another are the same figure, and a stem of "2.4 billion" never matched any single word, so
+    every scaled figure used to count as news. Kept per outlet, not as one union per outlet,
+    which would be quadratic in a story's outlets.
+    """
+
+    __slots__ = ("_by_outlet", "_told")
+
+    def __init__(self, texts_by_outlet: Mapping[str, str], told: str) -> None:
+        self._by_outlet = {o: SourceQuantities(t) for o, t in texts_by_outlet.items()}
+        self._told = SourceQuantities(told)
+
+    def known_to_others(self, figure: str, outlet: str) -> bool:
+        """Whether the card or an outlet other than `outlet` gives `figure` already."""
+        found = quantities(figure)
+        if not found:
+            return False
+        readers = [self._told, *(q for o, q in self._by_outlet.items() if o != outlet)]
+        return all(any(r.grounds(q) for r in readers) for q in found)

@@ -16,6 +16,7 @@ from bot.models import Angle, Article, Bullet
 from bot.summarize.angle_facts import (
     DEMONYM_RE,
     NUMBER_RE,
+    KnownFigures,
     is_telling_name,
     is_year_like_date,
     name_runs,
@@ -87,6 +88,7 @@ def _pick_for_outlet(
     articles: list[Article],
     other: Container[str],
     tldr: Sequence[tuple[frozenset[str], frozenset[str]]] = (),
+    known: KnownFigures | None = None,
 ) -> _Pick | None:
     best: _Pick | None = None
     scored: list[tuple[float, str, Article, list[str]]] = []
@@ -108,7 +110,7 @@ def _pick_for_outlet(
             numbers = [
                 m.group(0).strip(" ,.")
                 for m in NUMBER_RE.finditer(sentence)
-                if stem(m.group(0).strip(" ,.$€£¥%").replace(",", "")) not in other
+                if not _figure_known(m.group(0), outlet, other, known)
                 and not is_year_like_date(m.group(0))
             ]
             novelty = len(novel) + 1.5 * len(names) + 2.0 * len(numbers)
@@ -143,6 +145,16 @@ def _pick_for_outlet(
 
 def _is_teaser_cut(sentence: str) -> bool:
     return sentence.rstrip("\"'”’)] ").endswith(("..", ELLIPSIS))
+
+
+def _figure_known(
+    token: str, outlet: str, other: Container[str], known: KnownFigures | None
+) -> bool:
+    """Whether another outlet (or the card) gives the figure: spelt the same, which also covers a
+    time or a date read out of context here, or of the same value."""
+    if stem(token.strip(" ,.$€£¥%").replace(",", "")) in other:
+        return True
+    return known is not None and known.known_to_others(token.strip(" ,."), outlet)
 
 
 def _mostly_restates(
@@ -295,6 +307,10 @@ def build_angles(
         for name, arts in by_outlet.items()
     }
     counts = _outlet_counts(cache)
+    known = KnownFigures(
+        {o: "\n".join(f"{a.title}\n{a.text}" for a in arts) for o, arts in by_outlet.items()},
+        "\n".join([headline, *texts]),
+    )
     picks: list[_Pick] = []
     sole_angles: list[Angle] = []
     also: list[str] = []
@@ -302,7 +318,7 @@ def build_angles(
         if outlet == lead_outlet:
             continue
         other = _OtherStems(counts, cache[outlet])
-        pick = _pick_for_outlet(outlet, arts, other, bullets)
+        pick = _pick_for_outlet(outlet, arts, other, bullets, known)
         if pick is not None and pick.novelty >= MIN_NOVELTY:
             picks.append(pick)
         elif outlet in sole:
