@@ -9,11 +9,13 @@ its main rate at 3.5%…" under "Central bank holds key rate at 3.5%") gives way
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.boilerplate import is_boilerplate
 from bot.models import Article
-from bot.summarize.candidates import same_figure_restated, stem_overlap
+from bot.summarize.candidates import leans_on_context, same_figure_restated, stem_overlap
 from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
 from bot.summarize.sentences import content_stems
 
@@ -26,6 +28,16 @@ QUOTE_MIN_HEADLINE_SHARE = 0.5
 # A quote carrying this much of a bullet's content words (or of its own, when shorter) repeats
 # the bullet: the bar `angles` holds an angle's sentence to.
 QUOTE_MAX_CONTAINED = 0.75
+# Picture furniture the feed kept in the text: a caption's credit ("REUTERS/Jonathan Ernst",
+# "Credit Doug Mills/The New York Times"), a "Photo: ..." line, a "Story highlights" box glued to
+# its first item. Not reporting, yet each splits as a sentence.
+_CREDIT_RE = re.compile(
+    r"^(?:story highlights|credit|photo(?:graph)?s?|image|picture)\b"
+    r"|\b(?:REUTERS|AFP|AP Photo|Getty Images|EPA|Bloomberg|Xinhua)/"
+    r"|\((?:photo|image|picture)\b"
+    r"|\b[A-Z][\w.'’-]+ [A-Z][\w.'’-]+/(?:The )?[A-Z][\w ]+$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +78,20 @@ def pick_quote(others: Iterable[tuple[float, str, Article, list[str]]], told: To
     its article and novel words) that quotes verbatim and does not tell the card again; "" when
     none does (cards render an angle without a quote as the line alone)."""
     for _, sentence, article, focus in others:
+        if _unquotable(sentence):
+            continue
         quote = verbatim_quote(sentence, article.text, focus)
-        if quote and not told.retold_by(quote):
+        if quote and not leans_on_context(quote) and not told.retold_by(quote):
             return quote
     return ""
+
+
+def _unquotable(sentence: str) -> bool:
+    """A sentence that is no quote whatever it says: it opens on a word standing for what came
+    before ("But he ...", "That was ..."), which the card does not show, or it is boilerplate."""
+    return (
+        leans_on_context(sentence) or is_boilerplate(sentence) or bool(_CREDIT_RE.search(sentence))
+    )
 
 
 def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
@@ -80,7 +102,7 @@ def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str
     else:
         focus_set = {f.strip(",.;:\"“”'") for f in focus}
         first = next((i for i, w in enumerate(words) if w.strip(",.;:\"“”'") in focus_set), 0)
-        start = max(0, min(first - 4, len(words) - QUOTE_MAX_WORDS))
+        start = _window_start(words, first)
         window = words[start : start + QUOTE_MAX_WORDS]
         quote = " ".join(window).rstrip(",;:—–-")
         if start > 0:
@@ -89,3 +111,25 @@ def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str
             quote = f"{quote}{ELLIPSIS}"
     # Belt and braces: never ship a quote that does not check out against the outlet's text.
     return quote if is_verbatim(quote, source_text) else ""
+
+
+# A word ending like this closes a clause: the next one may open a quote.
+_CLAUSE_END = (",", ";", ":")
+_DASHES = frozenset("—–-")
+
+
+def _window_start(words: Sequence[str], first: int) -> int:
+    """Where a QUOTE_MAX_WORDS window over `words` that holds word `first` should start.
+
+    At the sentence's start when that reaches `first`, else at the latest clause boundary that
+    does, even if the window then runs short of the sentence's end: a window opened a fixed few
+    words back starts mid-phrase ("…talks in the harbour office, the union ..."). Without such a
+    boundary, a few words before `first`, as full a window as the sentence allows.
+    """
+    latest = len(words) - QUOTE_MAX_WORDS
+    if first < QUOTE_MAX_WORDS:
+        return 0
+    for i in range(first, max(0, first - QUOTE_MAX_WORDS + 1) - 1, -1):
+        if i > 0 and (words[i - 1].endswith(_CLAUSE_END) or words[i - 1] in _DASHES):
+            return i
+    return max(0, min(first - 4, latest))
