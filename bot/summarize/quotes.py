@@ -32,10 +32,10 @@ QUOTE_MAX_CONTAINED = 0.75
 # "Credit Doug Mills/The New York Times"), a "Photo: ..." line, a "Story highlights" box glued to
 # its first item. Not reporting, yet each splits as a sentence.
 _CREDIT_RE = re.compile(
-    r"^(?:story highlights|credit|photo(?:graph)?s?|image|picture)\b"
-    r"|\b(?:REUTERS|AFP|AP Photo|Getty Images|EPA|Bloomberg|Xinhua)/"
-    r"|\((?:photo|image|picture)\b"
-    r"|\b[A-Z][\w.'’-]+ [A-Z][\w.'’-]+/(?:The )?[A-Z][\w ]+$",
+    r"^(?:story highlights\b|(?:photo(?:graph)?|image|picture|credit)s?\s*:)"
+    r"|^credits?\s+(?-i:[A-Z][\w.'’-]+\s+[A-Z][\w.'’-]+)/"
+    r"|\b(?-i:REUTERS|AFP|AP Photo|Getty Images|EPA|Bloomberg|Xinhua)/"
+    r"|\((?:photo|image|picture)\b",
     re.IGNORECASE,
 )
 
@@ -89,9 +89,12 @@ def pick_quote(others: Iterable[tuple[float, str, Article, list[str]]], told: To
 def _unquotable(sentence: str) -> bool:
     """A sentence that is no quote whatever it says: it opens on a word standing for what came
     before ("But he ...", "That was ..."), which the card does not show, or it is boilerplate."""
-    return (
-        leans_on_context(sentence) or is_boilerplate(sentence) or bool(_CREDIT_RE.search(sentence))
-    )
+    return leans_on_context(sentence) or is_boilerplate(sentence) or is_credit(sentence)
+
+
+def is_credit(sentence: str) -> bool:
+    """Whether `sentence` is a picture credit, a "Photo: ..." line or a highlights box."""
+    return _CREDIT_RE.search(sentence) is not None
 
 
 def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
