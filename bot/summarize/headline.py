@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from bot.boilerplate import is_boilerplate
 from bot.models import Article
 from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
-from bot.summarize.sentences import content_stems
+from bot.summarize.clauses import cut_to_words
+from bot.summarize.grounding import ELLIPSIS
+from bot.summarize.quotes import is_credit
+from bot.summarize.sentences import content_stems, split_sentences
 from bot.textutil import squash_spaces
 
 # A hyphen between two letters belongs to a name (The Times-Picayune, Al-Monitor, Post-Gazette);
@@ -233,7 +237,36 @@ def choose_headline(
         return best[1], best[2]
     # No usable title: fall back to the start of the first text.
     for index, article in enumerate(articles):
-        text = squash_spaces(article.text)
-        if text:
-            return " ".join(text.split()[:12]).rstrip(".,;:"), index
+        headline = _headline_from_text(article.text)
+        if headline:
+            return headline, index
     return "Untitled story", 0
+
+
+# A headline made from body text: as long as a title may run before `_badness` marks it down.
+TEXT_HEADLINE_MAX_WORDS = 16
+# Sentences looked at for one that is not a credit or boilerplate: a caption comes first at most.
+_TEXT_HEADLINE_SENTENCES = 4
+
+
+def _headline_from_text(text: str) -> str:
+    """The first sentence of `text` that is reporting, as a headline.
+
+    Whole when short enough; else cut at its last clause boundary that fits, or at a word with
+    a visible ellipsis. A fixed count of words cut "...approved on Tuesday a plan" mid-phrase
+    and took in a caption's "Photo: Harbor Times staff." or "REUTERS/Jonathan Ernst".
+    """
+    sentences = split_sentences(squash_spaces(text), _TEXT_HEADLINE_SENTENCES)
+    reporting = [s for s in sentences if not is_boilerplate(s) and not is_credit(s)]
+    for sentence in reporting or sentences[:1]:
+        words = sentence.split()
+        if not words:
+            continue
+        if len(words) <= TEXT_HEADLINE_MAX_WORDS:
+            return clean_title(sentence)
+        cut = cut_to_words(sentence, TEXT_HEADLINE_MAX_WORDS, 5)
+        if cut:
+            return f"{clean_title(cut)}{ELLIPSIS}"
+        head = " ".join(words[:TEXT_HEADLINE_MAX_WORDS])
+        return f"{head.rstrip(',;:—–-')}{ELLIPSIS}"
+    return ""
