@@ -40,6 +40,9 @@ TLDR_MAX_OVERLAP = 0.6
 TLDR_MAX_CONTAINED = 0.75
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
+# What a word no other outlet uses counts for in an article's first sentence without a name or
+# figure of its own, against 1 elsewhere.
+LEAD_WORD_WEIGHT = 0.2
 
 
 @dataclass(slots=True)
@@ -51,6 +54,9 @@ class _Pick:
     names: list[str]
     numbers: list[str]
     novel_words: list[str]
+    # How much the outlet adds at all, for the "Also reporting" bar: its lead's reworded words
+    # count in full here, so an outlet whose only addition is in its lead keeps its angle.
+    added: float = 0.0
     # The outlet's other sentences with novel content, best first: where the quote comes from, so
     # it adds to the line instead of repeating it.
     others: list[tuple[float, str, Article, list[str]]] = field(default_factory=list)
@@ -91,6 +97,7 @@ def _pick_for_outlet(
     known: KnownFigures | None = None,
 ) -> _Pick | None:
     best: _Pick | None = None
+    added = 0.0
     scored: list[tuple[float, str, Article, list[str]]] = []
     for article in articles:
         for position, sentence in enumerate(split_sentences(article.text, 30)):
@@ -113,23 +120,29 @@ def _pick_for_outlet(
                 if not _figure_known(m.group(0), outlet, other, known)
                 and not is_year_like_date(m.group(0))
             ]
-            novelty = len(novel) + 1.5 * len(names) + 2.0 * len(numbers)
-            # Prefer early sentences a little: leads carry the outlet's own framing.
-            novelty /= 1.0 + 0.05 * position
+            # An outlet's lead tells the story every outlet tells, in its own words: reworded
+            # vocabulary is no addition there, while a name or figure of its own still is.
+            reworded = position == 0 and not names and not numbers
+            words_weight = LEAD_WORD_WEIGHT if reworded else 1.0
+            facts = 1.5 * len(names) + 2.0 * len(numbers)
+            novelty = words_weight * len(novel) + facts
+            # Prefer early sentences a little, past the lead: the outlet's main additions.
+            novelty /= 1.0 + 0.02 * position
+            full = (len(novel) + facts) / (1.0 + 0.02 * position)
             if sentence[:1] in '"“':
                 novelty *= 0.8
+                full *= 0.8
             novel_set = set(novel)
             words = [w for w in sentence.split() if _stem_of(w) in novel_set]
             scored.append((novelty, sentence, article, words))
             # A bullet's figure told again may still be quoted, but it is not what the outlet adds;
             # nor is a sentence opening on "She said ..." a line: the card does not show who.
-            if (
-                (best is None or novelty > best.novelty)
-                and not _gives_figure_of(stems, sentence, tldr)
-                and not leans_on_context(sentence)
-            ):
-                best = _Pick(outlet, article, sentence, novelty, names, numbers, words)
+            if not _gives_figure_of(stems, sentence, tldr) and not leans_on_context(sentence):
+                added = max(added, full)
+                if best is None or novelty > best.novelty:
+                    best = _Pick(outlet, article, sentence, novelty, names, numbers, words)
     if best is not None:
+        best.added = added
         line_stems = set(content_stems(best.sentence))
         best.others = sorted(
             (
@@ -319,7 +332,7 @@ def build_angles(
             continue
         other = _OtherStems(counts, cache[outlet])
         pick = _pick_for_outlet(outlet, arts, other, bullets, known)
-        if pick is not None and pick.novelty >= MIN_NOVELTY:
+        if pick is not None and pick.added >= MIN_NOVELTY:
             picks.append(pick)
         elif outlet in sole:
             # Its detail is a bullet, so its angle is the next best thing it adds (weak by the
