@@ -1,4 +1,4 @@
-""""Puts a figure on it" only for a figure the card and the other outlets do not give already;
+"""The "Puts a figure on it" framing only for a figure the card and the other outlets do not give already;
 a figure the outlet alone gives still earns it."""
 
 from __future__ import annotations
