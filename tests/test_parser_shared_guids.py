@@ -80,3 +80,10 @@ def test_a_feed_giving_every_item_the_home_page_id_keeps_announcing_stories() ->
     ]
     titles = {row[0] for row in db.execute("SELECT title FROM articles").fetchall()}
     assert titles == {"Oven repaired", "Night shift hiring"}
+
+
+def test_a_hash_routed_page_id_is_a_guid() -> None:
+    # "https://site/#/story" is a page of a single-page site, not its home page: kept as the
+    # entry's GUID, as before, so stored entries keep their ids across the upgrade.
+    (entry,) = _feed([("Rye loaf is back", "rye", f"{SITE}#/rye-is-back")])
+    assert entry.guid == f"{SITE}#/rye-is-back"

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import fastfeedparser
 import feedparser
@@ -307,7 +307,12 @@ def _entry_link(raw: Mapping[str, Any]) -> str:
 def _is_home_id(raw_id: str) -> bool:
     """Whether an id is a site's home page, which some feeds give as every item's guid: like
     the same page as every item's link, it names no entry."""
-    return raw_id.startswith(("http://", "https://")) and is_homepage(raw_id)
+    # A fragment names a page of a hash-routed site ("https://site/#/article-1"): an entry.
+    return (
+        raw_id.startswith(("http://", "https://"))
+        and is_homepage(raw_id)
+        and not urlsplit(raw_id).fragment
+    )
 
 
 def _first_words(text: str) -> str:
