@@ -279,10 +279,18 @@ def _m018_feed_first_read_at(db: sqlite_utils.Database) -> None:
     # is its own however old (`Article.reported_at`). For a feed read before this step, its
     # earliest article's arrival is that first read, near enough.
     _add_column(db, "feeds", "first_read_at", "TEXT")
+    # One pass over the articles, grouped: a lookup per feed walked the whole seen_at index for
+    # each feed with few articles (51 s at 400 feeds and 400,000 articles).
+    db.execute(
+        "CREATE TEMP TABLE first_seen AS"
+        " SELECT feed_id, MIN(seen_at) AS seen_at FROM articles"
+        " WHERE feed_id IS NOT NULL GROUP BY feed_id"
+    )
     db.execute(
         "UPDATE feeds SET first_read_at = COALESCE("
-        "(SELECT MIN(seen_at) FROM articles WHERE articles.feed_id = feeds.id), last_success_at)"
+        "(SELECT seen_at FROM first_seen WHERE first_seen.feed_id = feeds.id), last_success_at)"
     )
+    db.execute("DROP TABLE first_seen")
 
 
 MIGRATIONS: list[tuple[int, str, Migration]] = [
