@@ -93,7 +93,8 @@ def test_crash_at_random_moments(setup) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(20240506)
     killed = 0
     for _ in range(3):
-        proc = child(db_path, server.url, pace=0.03)
+        # Paced so that six posts a channel outlast the kills below on a fast machine too.
+        proc = child(db_path, server.url, pace=0.15)
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"
         # Anywhere in reconcile, enqueue, claim, post or record, including mid-commit.
