@@ -26,8 +26,8 @@ def _slug(*titles: str, taken: set[str] | None = None) -> str:
 @pytest.mark.parametrize(
     ("title", "words"),
     [
-        # Two names joined by a hyphen are two words, not "norvaliaostrek".
-        ("Norvalia-Ostrek border talks end in Tamsfield", ["norvalia", "ostrek", "border"]),
+        # Two names joined by a hyphen are one word that keeps it, not "norvaliaostrek".
+        ("Norvalia-Ostrek border talks end in Tamsfield", ["norvalia-ostrek", "border", "talks"]),
         # "U.S." keeps its name once split off: "us", not "usbrokered".
         ("New U.S.-brokered truce holds in Vardania", ["us", "brokered", "truce"]),
         # A contraction names nothing: "youd" and "cant" used to become slug words.
@@ -44,7 +44,10 @@ def test_slug_words_split_hyphens_and_drop_contractions(title: str, words: list[
 @pytest.mark.parametrize(
     ("title", "slug"),
     [
-        ("First day of Norvalia-Ostrek peace talks ends in Tamsfield", "norvalia-ostrek"),
+        ("First day of Norvalia-Ostrek peace talks ends in Tamsfield", "norvalia-ostrek-tamsfield"),
+        # A brand of two names takes one of a slug's words: the event keeps the other.
+        ("Marlow-Keene recalls 40,000 kettles in Vardania", "marlow-keene-vardania"),
+        ("Velmora-Dax sequel tops the box office", "velmora-dax-sequel"),
         ("You'd be surprised how many skaters train in Corvane", "skaters-corvane"),
         ("Corvane chess open won by Halbrook-born teen", "corvane-halbrook"),
     ],

@@ -99,6 +99,10 @@ def _unlink(text: str) -> str:
     return _URL_RE.sub(_site_name, text) if "." in text or "//" in text else text
 
 
+# Joins the parts of hyphenated names within one piece (`_pieces`): no headline token holds it.
+_JOINED = "\x1f"
+
+
 def _slug_word(word: str) -> str:
     """The slug form of one word: ascii when the word folds to ascii, else its own letters.
 
@@ -107,6 +111,8 @@ def _slug_word(word: str) -> str:
     "банк", "東京" -> "東京"): dropping them left every such story named "story", and chat
     commands accept Unicode.
     """
+    if _JOINED in word:  # names joined by a hyphen keep it: "russia-ukraine", "coca-cola"
+        return "-".join(filter(None, (_slug_word(part) for part in word.split(_JOINED))))
     folded = fold(word)
     if folded.isascii():
         if _NAME_NUMBER_RE.fullmatch(folded):
@@ -176,6 +182,11 @@ def _pieces(token: str, title_case: bool = False, opens: bool = False) -> list[s
         glue = ""
     if glue:
         out.append(glue)
+    # Names on both sides ("Russia-Ukraine", "Coca-Cola") are one word, hyphen kept: split, a
+    # brand's halves took both of a slug's words and the event none; glued, "russiaukraine" read
+    # as no word at all. A name and a plain word ("U.S.-brokered", "Kyiv-based") are two.
+    if len(out) > 1 and all(p[:1].isupper() for p in out):
+        return [_JOINED.join(out)]
     return out
 
 
