@@ -7,6 +7,8 @@ for the bot: posted messages get increasing `ts` values and show up in conversat
 their metadata. `script()` queues one-off responses (a 429 with Retry-After, an error code).
 Response URLs (`fake.response_url()`) are served and recorded too; `response_url_errors` and
 `response_url_drops` make one answer an error or drop the connection after taking the message.
+`script_raw()` answers with a body that is not JSON (a proxy's HTML page, a cut-off answer), as
+Slack's edge sometimes does, whether or not the call took effect.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from aiohttp import web
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 BOT_USER = "UBOT"
+# Bodies `script_raw` can answer with: a proxy's error page served as 200, and an answer cut off
+# mid-way (slack-sdk reports each differently, neither with a Slack error code).
+HTML_PAGE = "<html><body><h1>Gateway</h1></body></html>"
+TRUNCATED_JSON = '{"ok": true, "channel": "C1", "ts": "17000'
 
 
 @dataclass(slots=True)
@@ -41,6 +47,9 @@ class Scripted:
     landed: bool = False
     # Answered as usual: holds a place in the queue so a later call can be scripted.
     usual: bool = False
+    # Sent as is instead of `body` (not JSON: an HTML page, a truncated answer).
+    raw: str | None = None
+    content_type: str = "application/json"
 
 
 class FakeSlackAPI:
@@ -110,6 +119,25 @@ class FakeSlackAPI:
         `landed=True` the call is carried out first (a post that landed, then an error)."""
         self._scripted[method].append(Scripted(status, body or {"ok": True}, headers or {}, landed))
 
+    def script_raw(
+        self,
+        method: str,
+        text: str,
+        *,
+        status: int = 200,
+        content_type: str | None = None,
+        landed: bool = False,
+    ) -> None:
+        """The next call to `method` is answered with `text` verbatim (see `HTML_PAGE`,
+        `TRUNCATED_JSON`), served as HTML when it looks like HTML unless `content_type` says
+        otherwise; with `landed=True` the call is carried out first."""
+        if content_type is None:
+            html = text.lstrip().startswith("<")
+            content_type = "text/html" if html else "application/json"
+        self._scripted[method].append(
+            Scripted(status, {}, {}, landed, raw=text, content_type=content_type)
+        )
+
     def script_usual(self, method: str) -> None:
         """The next call to `method` is answered as usual; what is scripted after it applies to
         the calls after that (e.g. a card's second message)."""
@@ -158,6 +186,10 @@ class FakeSlackAPI:
                 return web.json_response(handler(body) if handler else {"ok": True})
             if scripted.landed and handler:
                 handler(body)
+            if scripted.raw is not None:
+                return web.Response(
+                    status=scripted.status, text=scripted.raw, content_type=scripted.content_type
+                )
             return web.json_response(
                 scripted.body, status=scripted.status, headers=scripted.headers
             )

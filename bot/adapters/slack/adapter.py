@@ -3,9 +3,9 @@
 Rate limits are handled in two layers: slack-sdk's retry handler sleeps through a 429's
 Retry-After (at most twice, see `settings.make_client`), and `ChannelPacer` keeps our own posts to
 about one per second per channel, Slack's documented posting rate, so a long digest does not
-provoke the 429 in the first place. A 5xx or a dropped connection is not retried by the client:
-the post may have landed, so it goes to the outbox as a transient error (`maybe_sent`), and the
-outbox asks `find_posted` before resending.
+provoke the 429 in the first place. A 5xx, an answer that is not JSON or a dropped connection is
+not retried by the client: the post may have landed, so it goes to the outbox as a transient
+error (`maybe_sent`), and the outbox asks `find_posted` before resending (`errors`).
 """
 
 from __future__ import annotations
@@ -16,17 +16,15 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.auth import AUTH_ERRORS
 from bot.adapters.slack.blocks import SlackMessage, card_messages, section, update_message
+from bot.adapters.slack.errors import delivery_error, error_code
 from bot.adapters.slack.escape import slack_escape, truncate
 from bot.adapters.slack.history import find_by_nonce
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
-    AuthDeliveryError,
     DeliveryError,
     PermanentDeliveryError,
     PlatformDeliveryError,
@@ -35,48 +33,14 @@ from bot.delivery.adapter import (
 )
 from bot.store.channels import ChannelRow
 
+# Re-exported: the mapping lived here first, and tests and callers import it from the adapter.
+__all__ = ["AUTH_ERRORS", "ChannelPacer", "SlackAdapter", "delivery_error", "story_metadata"]
+
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "newsdigest_story"
 UPDATE_EVENT_TYPE = "newsdigest_story_update"
 
-# The channel cannot take our posts until a human acts (unarchive, re-invite).
-PERMANENT_ERRORS = frozenset(
-    {
-        "channel_not_found",
-        "is_archived",
-        "not_in_channel",
-        "restricted_action",
-        # A read-only channel (only admins post), a thread-only channel (no top-level posts).
-        "restricted_action_read_only_channel",
-        "restricted_action_thread_only_channel",
-        "team_access_not_granted",
-        "ekm_access_denied",
-        "no_permission",
-    }
-)
-# For a code in AUTH_ERRORS on a send: the admin reads it in the log and /healthz.
-BOT_TOKEN_HELP = (
-    "the bot token no longer works: put a new one (OAuth & Permissions > Bot User OAuth Token) "
-    "in SLACK_BOT_TOKEN and restart newsdigest"
-)
-# Nothing in the workspace can be posted (the token lacks a scope): one platform-wide failure,
-# not a pause of every channel the next drain happens to try.
-PLATFORM_ERRORS = frozenset({"missing_scope"})
-# Slack's rate limit as a 429 ("ratelimited"), or as an HTTP 200 answer (chat.postMessage's
-# documented "rate_limited": the app posted too many messages).
-RATE_LIMITED = frozenset({"ratelimited", "rate_limited"})
-# The workspace is being moved into an Enterprise org: the Web API is unavailable until done.
-MIGRATING_ERRORS = frozenset({"team_added_to_org", "org_login_required"})
-TRANSIENT_ERRORS = (
-    frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
-    | RATE_LIMITED
-    | MIGRATING_ERRORS
-)
-# Refused before Slack did anything with the request.
-NOT_PROCESSED_ERRORS = (
-    frozenset({"service_unavailable", "request_timeout"}) | RATE_LIMITED | MIGRATING_ERRORS
-)
 # chat.update of the original card failing this way means it was deleted or is too old to edit;
 # the thread reply already landed, so the update is still a success.
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
@@ -116,39 +80,6 @@ class ChannelPacer:
                 return await call()
             finally:
                 self._last[channel_id] = self._clock()
-
-
-def delivery_error(exc: Exception, what: str) -> DeliveryError:
-    """A Slack failure as the outbox's error tree: permanent pauses the channel, transient retries."""
-    if isinstance(exc, SlackApiError):
-        response = exc.response
-        code = str(response.get("error") or "")
-        status = response.status_code
-        if code in AUTH_ERRORS:
-            return AuthDeliveryError(f"Slack {what}: {code}; {BOT_TOKEN_HELP}")
-        if code in PLATFORM_ERRORS:
-            return PlatformDeliveryError(f"Slack {what}: {code}")
-        if code in PERMANENT_ERRORS:
-            return PermanentDeliveryError(f"Slack {what}: {code}")
-        if status == 429 or code in RATE_LIMITED:
-            retry = response.headers.get("Retry-After") or response.headers.get("retry-after")
-            retry_after = float(retry[0] if isinstance(retry, list) else retry) if retry else None
-            return TransientDeliveryError(f"Slack {what}: rate limited", retry_after=retry_after)
-        if status >= 500 or code in TRANSIENT_ERRORS:
-            # Slack documents internal_error/fatal_error as "some aspect of the operation may
-            # have succeeded"; only a refusal before processing is known not to have posted.
-            return TransientDeliveryError(
-                f"Slack {what}: {code or status}", maybe_sent=code not in NOT_PROCESSED_ERRORS
-            )
-        # invalid_blocks, msg_too_long...: our bug, not the channel's; neither pause nor retry.
-        return DeliveryError(f"Slack {what}: {code or status}")
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        # Never connected, so nothing was sent.
-        return TransientDeliveryError(f"Slack {what}: {type(exc).__name__}: {exc}")
-    if isinstance(exc, asyncio.TimeoutError | aiohttp.ClientError | OSError):
-        # The request may have been written and processed before the answer got lost.
-        return TransientDeliveryError(f"Slack {what}: {type(exc).__name__}: {exc}", maybe_sent=True)
-    return DeliveryError(f"Slack {what}: {exc}")
 
 
 class SlackAdapter:
@@ -216,7 +147,7 @@ class SlackAdapter:
                 await self.post_message(channel_id, message, thread_ts=thread_ts)
                 return True
             except Exception as exc:
-                error = delivery_error(exc, "chat.postMessage")
+                error = _overflow_error(exc)
             if isinstance(error, PermanentDeliveryError | PlatformDeliveryError):
                 log.error("Slack: %s not posted, channel refuses posts: %s", where, error)
                 return False
@@ -271,14 +202,16 @@ class SlackAdapter:
                 text=first.text,
                 blocks=first.blocks,
             )
-        except SlackApiError as exc:
-            code = exc.response.get("error")
+        except Exception as exc:
+            code = error_code(exc)
             if code in UNEDITABLE_ERRORS:
                 log.info("story %s: original message can no longer be edited", card.story_id)
             else:
-                log.warning("story %s: could not edit the original card: %s", card.story_id, code)
-        except Exception as exc:
-            log.warning("story %s: could not edit the original card: %r", card.story_id, exc)
+                log.warning(
+                    "story %s: could not edit the original card: %s",
+                    card.story_id,
+                    code or delivery_error(exc, "chat.update"),
+                )
         return PostedMessage(message_ref=posted.message_ref, thread_ref=root)
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
@@ -322,6 +255,18 @@ class SlackAdapter:
             nonce=nonce,
             root=root,
             map_error=delivery_error,
+        )
+
+
+def _overflow_error(exc: Exception) -> DeliveryError:
+    """Never raises: an error escaping here would reach `post_card`, which would report the
+    whole card as failed and have it posted again, first message included."""
+    try:
+        return delivery_error(exc, "chat.postMessage")
+    except Exception:
+        log.exception("Slack: could not make sense of an overflow message's failure")
+        return TransientDeliveryError(
+            f"Slack chat.postMessage: {type(exc).__name__}: {exc}", maybe_sent=True
         )
 
 

@@ -1,0 +1,138 @@
+"""Slack failures as the outbox's error tree (`bot.delivery.adapter`): which ones pause the
+channel, which hold back all of Slack, which are our payload's fault, and which may have posted.
+
+slack-sdk's `SlackApiError.response` is not always a `SlackResponse`: an answer whose body is
+not JSON comes with aiohttp's raw response (a cut-off body) or, from some code paths, a str, and
+one with no body at all (an HTML page served as 200) as a `SlackResponse` with empty data. So
+the error code, status and headers are read here defensively, never assumed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+
+from bot.adapters.slack.auth import AUTH_ERRORS
+from bot.delivery.adapter import (
+    AuthDeliveryError,
+    DeliveryError,
+    PermanentDeliveryError,
+    PlatformDeliveryError,
+    TransientDeliveryError,
+)
+
+# The channel cannot take our posts until a human acts (unarchive, re-invite).
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "restricted_action",
+        # A read-only channel (only admins post), a thread-only channel (no top-level posts).
+        "restricted_action_read_only_channel",
+        "restricted_action_thread_only_channel",
+        "team_access_not_granted",
+        "ekm_access_denied",
+        "no_permission",
+    }
+)
+# For a code in AUTH_ERRORS on a send: the admin reads it in the log and /healthz.
+BOT_TOKEN_HELP = (
+    "the bot token no longer works: put a new one (OAuth & Permissions > Bot User OAuth Token) "
+    "in SLACK_BOT_TOKEN and restart newsdigest"
+)
+# Nothing in the workspace can be posted (the token lacks a scope): one platform-wide failure,
+# not a pause of every channel the next drain happens to try.
+PLATFORM_ERRORS = frozenset({"missing_scope"})
+# Slack's rate limit as a 429 ("ratelimited"), or as an HTTP 200 answer (chat.postMessage's
+# documented "rate_limited": the app posted too many messages).
+RATE_LIMITED = frozenset({"ratelimited", "rate_limited"})
+# The workspace is being moved into an Enterprise org: the Web API is unavailable until done.
+MIGRATING_ERRORS = frozenset({"team_added_to_org", "org_login_required"})
+TRANSIENT_ERRORS = (
+    frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+    | RATE_LIMITED
+    | MIGRATING_ERRORS
+)
+# Refused before Slack did anything with the request.
+NOT_PROCESSED_ERRORS = (
+    frozenset({"service_unavailable", "request_timeout"}) | RATE_LIMITED | MIGRATING_ERRORS
+)
+
+
+def error_code(exc: BaseException) -> str:
+    """Slack's error code ("invalid_blocks"), or "" when the answer carried none: no body, a
+    body that is not JSON, or not a Slack answer at all."""
+    data = getattr(getattr(exc, "response", None), "data", None)
+    if isinstance(data, Mapping):
+        return str(data.get("error") or "")
+    return ""
+
+
+def http_status(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)
+    # SlackResponse says status_code, aiohttp's raw ClientResponse says status.
+    for name in ("status_code", "status"):
+        status = getattr(response, name, None)
+        if isinstance(status, int):
+            return status
+    return None
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    headers: Any = getattr(getattr(exc, "response", None), "headers", None)
+    if not isinstance(headers, Mapping):
+        return None
+    retry = headers.get("Retry-After") or headers.get("retry-after")
+    if isinstance(retry, list):
+        retry = retry[0] if retry else None
+    try:
+        return float(retry) if retry else None
+    except (TypeError, ValueError):
+        return None
+
+
+def delivery_error(exc: Exception, what: str) -> DeliveryError:
+    """A Slack failure as the outbox's error tree: permanent pauses the channel, transient retries."""
+    if isinstance(exc, SlackApiError):
+        return _api_error(exc, what)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        # Never connected, so nothing was sent.
+        return TransientDeliveryError(f"Slack {what}: {type(exc).__name__}: {exc}")
+    if isinstance(exc, asyncio.TimeoutError | aiohttp.ClientError | OSError):
+        # The request may have been written and processed before the answer got lost.
+        return TransientDeliveryError(f"Slack {what}: {type(exc).__name__}: {exc}", maybe_sent=True)
+    return DeliveryError(f"Slack {what}: {exc}")
+
+
+def _api_error(exc: SlackApiError, what: str) -> DeliveryError:
+    code = error_code(exc)
+    status = http_status(exc)
+    if code in AUTH_ERRORS:
+        return AuthDeliveryError(f"Slack {what}: {code}; {BOT_TOKEN_HELP}")
+    if code in PLATFORM_ERRORS:
+        return PlatformDeliveryError(f"Slack {what}: {code}")
+    if code in PERMANENT_ERRORS:
+        return PermanentDeliveryError(f"Slack {what}: {code}")
+    if status == 429 or code in RATE_LIMITED:
+        return TransientDeliveryError(f"Slack {what}: rate limited", retry_after=_retry_after(exc))
+    if (status is not None and status >= 500) or code in TRANSIENT_ERRORS:
+        # Slack documents internal_error/fatal_error as "some aspect of the operation may
+        # have succeeded"; only a refusal before processing is known not to have posted.
+        return TransientDeliveryError(
+            f"Slack {what}: {code or status}", maybe_sent=code not in NOT_PROCESSED_ERRORS
+        )
+    if not code:
+        # No Slack answer to read (an HTML page from a proxy, a body cut off, none at all): the
+        # request got through, so the post may well have landed, and resending blindly would
+        # post it twice; nor is the row's payload shown to be at fault, so no attempt is used.
+        shown = f"HTTP {status}" if status is not None else "HTTP"
+        return TransientDeliveryError(
+            f"Slack {what}: answered {shown} with a body that is not JSON", maybe_sent=True
+        )
+    # invalid_blocks, msg_too_long...: our bug, not the channel's; neither pause nor retry.
+    return DeliveryError(f"Slack {what}: {code}")
