@@ -16,6 +16,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.errors import error_code
 from bot.delivery.adapter import DeliveryError, PostedMessage, TransientDeliveryError
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,13 @@ async def find_by_nonce(
         try:
             return await _search(client, channel_id, event_type, nonce, root)
         except SlackApiError as exc:
-            if exc.response.get("error") != "not_in_channel" or not await _join(client, channel_id):
+            if error_code(exc) != "not_in_channel" or not await _join(client, channel_id):
                 raise
             return await _search(client, channel_id, event_type, nonce, root)
     except SlackApiError as exc:
-        code = str(exc.response.get("error") or "")
+        # An answer that is not JSON has no code: `map_error` makes it a transient "could not
+        # check", which waits without using an attempt, as an outage does.
+        code = error_code(exc)
         if root and code == "thread_not_found":
             return None
         if code in CANNOT_READ_ERRORS:
@@ -100,7 +103,7 @@ async def _join(client: AsyncWebClient, channel_id: str) -> bool:
         log.info(
             "Slack: cannot read %s to check for a post, and joining failed: %s",
             channel_id,
-            exc.response.get("error"),
+            error_code(exc) or exc,
         )
         return False
     log.info("Slack: joined %s to check whether a post landed there", channel_id)
