@@ -73,7 +73,7 @@ def wait_for_route(
             waited=own,
         )
         log.warning(
-            "delivery %d may have been posted (%s); checking at %s before resending",
+            "delivery %d may have been posted (%s); checking the channel at %s before resending",
             row.id,
             exc,
             f"{wait_until:%H:%M:%S}",

@@ -84,7 +84,10 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
                 now=now,
             )
             outbox.plan_update(row.story_id)
-            log.info("delivery %d to %s had landed before the crash", row.id, channel.key)
+            # Rows get here after a crash, but as often after an ambiguous answer (a timeout, a
+            # 5xx, a body that is not JSON) with no crash at all: say where it was found.
+            where = "the story's thread" if row.kind == "update" else "the channel's history"
+            log.info("delivery %d to %s had landed (found in %s)", row.id, channel.key, where)
         elif row.attempts >= outbox.settings.max_attempts:
             error = row.last_error or "gave up"
             store.mark_failed(outbox.db, row.id, now=now, error=error)

@@ -151,7 +151,13 @@ class SlackAdapter:
             if isinstance(error, PermanentDeliveryError | PlatformDeliveryError):
                 log.error("Slack: %s not posted, channel refuses posts: %s", where, error)
                 return False
-            resend = isinstance(error, TransientDeliveryError) and not error.maybe_sent
+            if isinstance(error, TransientDeliveryError) and error.maybe_sent:
+                # Not resent (it would show twice if it did land); nor is its thread searched,
+                # since overflow messages carry no metadata to find them by. An error all the
+                # same: the card may be missing a part.
+                log.error("Slack: %s may not have been posted (not resent): %s", where, error)
+                return True
+            resend = isinstance(error, TransientDeliveryError)
             if not resend or attempt == OVERFLOW_TRIES:
                 log.error("Slack: %s not posted (try %d, given up): %s", where, attempt, error)
                 return True
