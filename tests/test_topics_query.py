@@ -207,9 +207,9 @@ def test_doc_indexes_are_built_once() -> None:
 @pytest.mark.parametrize(
     ("query", "position", "fragment"),
     [
-        ("(ai OR chips", 12, "unbalanced parenthesis"),
+        ("(ai OR chips", 0, "unbalanced parenthesis"),  # the ( left open
         ("ai OR chips)", 11, "unbalanced parenthesis"),
-        ("((ai)", 5, "unbalanced parenthesis"),
+        ("((ai)", 0, "unbalanced parenthesis"),
         ("()", 0, "empty parentheses"),
         ("ai AND", 3, "AND"),
         ("ai OR", 3, "OR"),
@@ -256,7 +256,9 @@ def test_a_long_run_of_negations_is_parsed_not_a_crash() -> None:
 def test_error_str_points_with_caret() -> None:
     with pytest.raises(QueryError) as info:
         TopicQuery.parse("(ai OR chips")
-    assert str(info.value) == ("unbalanced parenthesis at 12:\n  (ai OR chips\n              ^")
+    assert str(info.value) == (
+        "unbalanced parenthesis: this ( is never closed at 0:\n  (ai OR chips\n  ^"
+    )
 
 
 def test_error_caret_stays_aligned_with_tabs() -> None:

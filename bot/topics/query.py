@@ -62,6 +62,7 @@ within one title or one paragraph, and a negation is judged on the headline and 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -80,6 +81,8 @@ MAX_NESTING = 20
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 100
 MAX_PHRASE_WORDS = 12
+_UNCLOSED = "unbalanced parenthesis: this ( is never closed"
+_STRAY_CLOSE = "unbalanced parenthesis: this ) closes nothing"
 # How much of a long query an error message shows, around the problem.
 _SHOWN_CHARS = 76
 
@@ -105,8 +108,20 @@ class QueryError(ValueError):
             end = start + _SHOWN_CHARS
             shown = ("…" if start else "") + shown[start:end] + ("…" if end < len(shown) else "")
             start -= 1 if start else 0
-        caret = " " * (self.position - start)
+        caret = " " * _columns(shown[: self.position - start])
         return f"{self.message} at {self.position}:\n  {shown}\n  {caret}^"
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns `text` takes: counting characters put the caret two columns
+    short for every CJK or full-width character before the problem, and one past it for every
+    combining accent."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
 
 
 # --- lexer -----------------------------------------------------------------------------------
@@ -210,7 +225,7 @@ class _Parser:
         tok = self.peek()
         if tok is not None:
             # parse_or only stops early at a ')' nobody opened.
-            raise self.error("unbalanced parenthesis", tok.pos)
+            raise self.error(_STRAY_CLOSE, tok.pos)
         return node
 
     def parse_or(self) -> Node:
@@ -260,13 +275,13 @@ class _Parser:
         if tok.kind == "OP":
             raise self.error(f"{tok.value} needs a term before it", tok.pos)
         if tok.kind == ")":
-            raise self.error("unbalanced parenthesis", tok.pos)
+            raise self.error(_STRAY_CLOSE, tok.pos)
         self.i += 1
         if tok.kind == "(":
             if (nxt := self.peek()) is not None and nxt.kind == ")":
                 raise self.error("empty parentheses", tok.pos)
             if nxt is None:
-                raise self.error("unbalanced parenthesis", len(self.query))
+                raise self.error(_UNCLOSED, tok.pos)
             if self.depth == MAX_NESTING:
                 raise self.error(f"parentheses nested more than {MAX_NESTING} deep", tok.pos)
             self.depth += 1
@@ -274,7 +289,10 @@ class _Parser:
             self.depth -= 1
             close = self.peek()
             if close is None or close.kind != ")":
-                raise self.error("unbalanced parenthesis", len(self.query))
+                # parse_or stops only at a ')' or the end, and a deeper '(' left open would have
+                # failed first: this is the innermost '(' never closed. The end of the query, where
+                # the parser noticed, says nothing about which of several '(' needs its ')'.
+                raise self.error(_UNCLOSED, tok.pos)
             self.i += 1
             return node
         self.terms += 1
