@@ -19,9 +19,10 @@ from bot.topics.query import QueryError, StoryDoc, TopicQuery
 # Bounded so a huge value is a usage error, not an OverflowError in the date arithmetic.
 
 
-QUERY_HELP = """Query syntax: words, "quoted phrases", AND / OR / NOT (or -word), parentheses and
-source:name filters; case- and accent-insensitive (but US, AI, NATO in capitals mean the
-initialism, "US" or "U.S.", not "us"), matched on whole words (Chinese, Japanese, Thai,
+QUERY_HELP = """Query syntax: words, "quoted phrases" (or «…», „…“), AND / OR / NOT (or -word),
+parentheses and source:name filters (not a,b or a/b: write a OR b); case- and
+accent-insensitive (but US, AI, NATO in capitals mean the initialism, "US" or "U.S.", not
+"us"), matched on whole words (Chinese, Japanese, Thai,
 Lao, Khmer, Burmese: anywhere in the text) across all of a story's articles; a word also matches its plural or
 singular (chip, chips). A negation leaves out a story only when it holds for the headline or for
 most of its articles (-source:tabloid: the tabloid's own stories). At most 1,000 characters,

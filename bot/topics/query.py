@@ -7,7 +7,7 @@ Syntax
     Words. Adjacent terms must all match (implicit AND).
 ``"chip export"``
     A quoted phrase: the words must appear consecutively, in that order. Curly quotes
-    (“…”), as Slack sometimes inserts them, work too.
+    (“…”), as Slack sometimes inserts them, work too, and so do «…», ‹…›, »…«, „…“, „…” and ‚…’.
 ``ai OR chips``, ``ai AND chips``
     Boolean operators. They must be written in CAPITALS; a lowercase ``and``/``or``/``not``
     is an ordinary word.
@@ -36,7 +36,10 @@ kana voicing marks are not accents: ``バス`` does not match "パス") and work
 possessives ("Japan's") are also matched by their parts. A dotted initialism is one word
 (``us`` matches "U.S.", ``ai`` "A.I."), and a word of 2-4 letters written in capitals (``US``,
 ``AI``, ``NATO``) asks for the initialism only: "US" or "U.S.", not the pronoun "us".
-Punctuation other than that is ignored (``c++`` is the word ``c``).
+Punctuation other than that is ignored (``c++`` is the word ``c``), except that a ``,`` ``|``
+or ``/`` between two words (``ai/ml``, ``chips,semiconductors``) is an error: write ``OR`` or a
+space, or quote the name (``"tcp/ip"``). Figures (``9/11``, ``24/7``, ``1,000``) and links or
+sites (``example.com/news``) are fine.
 
 A word also matches its regular English plural, and a plural its singular (``semiconductor``
 matches "semiconductors", ``company`` "companies", ``chips`` "chip"); in a phrase each word does
@@ -69,8 +72,18 @@ from functools import lru_cache
 from bot.topics.expr import And, Node, Not, Or, Source, Term
 from bot.topics.storydoc import StoryDoc, parts, query_parts
 
-_OPEN_QUOTES = {'"': '"', "“": "”", "„": "“"}
+# Each opening quote and the marks that close it: English, German/Czech („…“), Polish and
+# Hungarian („…”), French and Russian («…», ‹…›), German and Danish (»…«). A straight " closes any
+# of them too, as a phone's autocorrect leaves a mix.
+_OPEN_QUOTES = {'"': '"', "“": "”", "„": "“”", "«": "»", "»": "«", "‹": "›", "›": "‹", "‚": "’‘"}
 _CLOSE_QUOTES = {'"', "”", "“"}
+_QUOTE_MARKS = "".join(_OPEN_QUOTES) + "”"
+# Between two words these read as "either" or a list, and as part of a word they made one phrase
+# ("chips,semiconductors") that matched nothing.
+_SEPARATORS = ",|/"
+# A link or a site ("example.com/news") keeps its slashes and commas: it is one name.
+_SCHEME_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_DOTTED_RE = re.compile(r"\w\.\w")
 _OPERATORS = {"AND", "OR", "NOT"}
 _SOURCE_PREFIX = "source:"
 # Real queries nest two or three deep; the cap keeps a pasted "((((..." far from the recursion limit.
@@ -136,20 +149,45 @@ class _Tok:
 
 def _read_quoted(query: str, i: int) -> tuple[str, int]:
     """Return (content, index after the closing quote) for a quote opening at `i`."""
-    closer = _OPEN_QUOTES[query[i]]
+    closers = _OPEN_QUOTES[query[i]] + '"'
     j = i + 1
-    while j < len(query) and query[j] != closer and not (closer != '"' and query[j] == '"'):
+    while j < len(query) and (query[j] not in closers or _apostrophe(query, j)):
         j += 1
     if j >= len(query):
         raise QueryError("unterminated quote", i, query)
     return query[i + 1 : j], j + 1
 
 
+def _apostrophe(query: str, j: int) -> bool:
+    # ’ also closes ‚…’, but between two letters (‚Macron’s plan’) it is the apostrophe.
+    return query[j] == "’" and query[j - 1 : j].isalnum() and query[j + 1 : j + 2].isalnum()
+
+
 def _read_bare(query: str, i: int) -> tuple[str, int]:
     j = i
-    while j < len(query) and not query[j].isspace() and query[j] not in "()" + '"“”„':
+    while j < len(query) and not query[j].isspace() and query[j] not in "()" + _QUOTE_MARKS:
         j += 1
     return query[i:j], j
+
+
+def _check_separators(query: str, i: int, text: str) -> None:
+    """Refuse a `,` `|` or `/` that joins two words (`ai/ml`): the words would be one phrase,
+    which the text never has. Figures (9/11, 24/7, 1,000) and links or sites are names."""
+    if len(text) == 1 and text in _SEPARATORS:
+        raise QueryError(f"{text} is not an operator: use OR or spaces between words", i, query)
+    host, slash, _ = text.partition("/")
+    if _SCHEME_RE.match(text) or (slash and _DOTTED_RE.search(host)):
+        return
+    for k in range(1, len(text) - 1):
+        before, ch, after = text[k - 1 : k + 2]
+        if ch in _SEPARATORS and before.isalnum() and after.isalnum():
+            if before.isdigit() and after.isdigit():
+                continue
+            # A pasted run of words glued by commas is not worth echoing back as a phrase.
+            hint = f' (or "{text}" in quotes to find it as written)' if len(text) <= 30 else ""
+            raise QueryError(
+                f"{ch} is not an operator: use OR or spaces between words{hint}", i + k, query
+            )
 
 
 def _tokenize(query: str) -> list[_Tok]:
@@ -187,6 +225,8 @@ def _tokenize(query: str) -> list[_Tok]:
         else:
             text, end = _read_bare(query, i)
             kind = "OP" if text in _OPERATORS else "TERM"
+            if kind == "TERM":
+                _check_separators(query, i, text)
             toks.append(_Tok(kind, i, text))
             i = end
     return toks
