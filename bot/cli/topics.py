@@ -20,8 +20,8 @@ from bot.topics.query import QueryError, StoryDoc, TopicQuery
 
 
 QUERY_HELP = """Query syntax: words, "quoted phrases" (or «…», „…“), AND / OR / NOT (or -word),
-parentheses and source:name filters (not a,b or a/b: write a OR b); case- and
-accent-insensitive (but US, AI, NATO in capitals mean the initialism, "US" or "U.S.", not
+parentheses and source:name filters (not a,b or a|b: write a OR b); case- and
+accent-insensitive (but US, IT, WHO in capitals mean the initialism, "US" or "U.S.", not
 "us"), matched on whole words (Chinese, Japanese, Thai,
 Lao, Khmer, Burmese: anywhere in the text) across all of a story's articles; a word also matches its plural or
 singular (chip, chips). A negation leaves out a story only when it holds for the headline or for

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from bot.textutil import STOPWORDS
 from bot.topics.inflect import inflections
 from bot.topics.storydoc import CAPS_MARK, StoryDoc, contains_run, is_initialism, join_parts
 
@@ -14,10 +15,14 @@ _OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
 
 
 def _forms(word: str) -> frozenset[str]:
-    """The story tokens `word` matches: an initialism written in capitals ("US") only its
-    initialism ("US", "U.S."); any other word its inflections, each also in capitals."""
+    """The story tokens `word` matches: an initialism written in capitals that is also a common
+    word ("US", "IT", "WHO") only its initialism ("US", "U.S."); any other word its inflections,
+    each also in capitals. "NATO" or "GPU" is no pronoun to keep apart: it matches "Nato" (as
+    British papers write it) and "GPUs" too."""
     if is_initialism(word):
-        return frozenset((word.lower() + CAPS_MARK,))
+        word = word.lower()
+        if word in STOPWORDS:
+            return frozenset((word + CAPS_MARK,))
     forms = inflections(word)
     return forms | {f + CAPS_MARK for f in forms if is_initialism(f.upper())}
 

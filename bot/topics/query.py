@@ -34,12 +34,12 @@ Matching ignores case and accents (``zurich`` matches "Zürich", ``lodz`` matche
 kana voicing marks are not accents: ``バス`` does not match "パス") and works on whole words:
 ``ai`` does not match "said", but it does match "AI-powered", because hyphenated words and
 possessives ("Japan's") are also matched by their parts. A dotted initialism is one word
-(``us`` matches "U.S.", ``ai`` "A.I."), and a word of 2-4 letters written in capitals (``US``,
-``AI``, ``NATO``) asks for the initialism only: "US" or "U.S.", not the pronoun "us".
-Punctuation other than that is ignored (``c++`` is the word ``c``), except that a ``,`` ``|``
-or ``/`` between two words (``ai/ml``, ``chips,semiconductors``) is an error: write ``OR`` or a
-space, or quote the name (``"tcp/ip"``). Figures (``9/11``, ``24/7``, ``1,000``) and links or
-sites (``example.com/news``) are fine.
+(``us`` matches "U.S.", ``ai`` "A.I."), and a common word of 2-4 letters written in capitals
+(``US``, ``IT``, ``WHO``) asks for the initialism only: "US" or "U.S.", not the pronoun "us"
+(``NATO`` is no common word: it matches "Nato" and "NATOs" too). Punctuation other than that is
+ignored (``c++`` is the word ``c``; ``tcp/ip`` is the phrase "TCP/IP"), except that a ``,`` or
+``|`` between two words (``chips,semiconductors``) is an error: write ``OR`` or a space.
+Figures (``9/11``, ``24/7``, ``1,000``) and links or sites (``example.com/news``) are fine.
 
 A word also matches its regular English plural, and a plural its singular (``semiconductor``
 matches "semiconductors", ``company`` "companies", ``chips`` "chip"); in a phrase each word does
@@ -80,7 +80,7 @@ _CLOSE_QUOTES = {'"', "”", "“"}
 _QUOTE_MARKS = "".join(_OPEN_QUOTES) + "”"
 # Between two words these read as "either" or a list, and as part of a word they made one phrase
 # ("chips,semiconductors") that matched nothing.
-_SEPARATORS = ",|/"
+_SEPARATORS = ",|"
 # A link or a site ("example.com/news") keeps its slashes and commas: it is one name.
 _SCHEME_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _DOTTED_RE = re.compile(r"\w\.\w")
@@ -171,7 +171,7 @@ def _read_bare(query: str, i: int) -> tuple[str, int]:
 
 
 def _check_separators(query: str, i: int, text: str) -> None:
-    """Refuse a `,` `|` or `/` that joins two words (`ai/ml`): the words would be one phrase,
+    """Refuse a `,` or `|` that joins two words (`a|b`): the words would be one phrase,
     which the text never has. Figures (9/11, 24/7, 1,000) and links or sites are names."""
     if len(text) == 1 and text in _SEPARATORS:
         raise QueryError(f"{text} is not an operator: use OR or spaces between words", i, query)

@@ -77,7 +77,8 @@ def _initialism_parts(text: str, mark: bool) -> list[str]:
 
 def query_parts(text: str) -> list[str]:
     """A query's matching units: `parts`, with an initialism one unit and a word written in
-    capitals (2-4 letters: "US", "NATO") kept in capitals, where it asks for the initialism."""
+    capitals (2-4 letters: "US", "NATO") kept in capitals, where a common word ("US") asks for
+    the initialism only (`bot.topics.expr`)."""
     return _initialism_parts(text, mark=False)
 
 
