@@ -37,6 +37,18 @@ SUBORDINATORS = frozenset(
     on at amid during despite with without following
     """.split()
 )
+# "The week after the storm hit the coast, ...": a time noun with its own clause sets the scene as
+# "After the storm hit the coast" would; its noun is no subject and the main clause follows the
+# comma. Told from "The day began ..." or "The year before was calmer" by the conjunction and by
+# what follows it (see `opens_time_phrase`).
+_TIME_PHRASE_RE = re.compile(
+    r"[\"“‘']?(?:(?:the|a|an|one|two|three|four|five|six|few|several|that|this|last|next)\s+"
+    r"(?:[a-z]+\s+)??)?"
+    r"(?:day|days|week|weeks|month|months|year|years|hour|hours|minute|minutes|night|nights"
+    r"|morning|afternoon|evening|weekend|moment|moments|decade|season|summer|winter|spring|autumn)"
+    r"\s+(?:before|after|since|when|until|as)\s+(\S+)",
+    re.IGNORECASE,
+)
 # Openers of a clause that is itself the sentence's subject ("Whether the deal holds is unclear").
 # "That" also opens "That plan was rejected, officials said": that cut is lost too, a small price.
 SENTENTIAL_SUBJECTS = frozenset({"that", "whether"})
@@ -50,6 +62,14 @@ _REPORT_END_RE = re.compile(
 
 _PUNCT = ".,:;!?\"'“”‘’"
 _ADVERBS = frozenset("never not also still already then later now once since".split())
+
+
+def opens_time_phrase(text: str) -> bool:
+    """Whether `text` opens on a time noun with a clause of its own ("The day before nuclear
+    talks were set to resume"), which is a scene-setting opener, not a subject."""
+    match = _TIME_PHRASE_RE.match(text)
+    # "The year before was calmer": "before" closes the subject and the verb follows it.
+    return bool(match) and match.group(1).casefold().strip(_PUNCT) not in VERB_WORDS
 
 
 def _first_verbish(tokens: list[str]) -> str:
@@ -84,7 +104,7 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
             return False
     if _unfinished_report(head):
         return False
-    if opener in SUBORDINATORS and ", " not in head:
+    if (opener in SUBORDINATORS or opens_time_phrase(head)) and ", " not in head:
         return False
     # "That the report was written by X, two harbour veterans, amounts to a rebuke": a clause as the
     # subject has its verb after the whole subject, past any comma, so no cut leaves a sentence.
@@ -250,7 +270,8 @@ def is_clause(text: str) -> bool:
     Kestrel-2, built by Skyforge." has lost the verb its source sentence had.
     """
     segments = COMMA_RE.split(text)
-    kept = [segments[0]]
+    # A time phrase's clause ("The week after the storm hit") is not the sentence's own.
+    kept = [] if opens_time_phrase(segments[0]) else [segments[0]]
     for i, segment in enumerate(segments[1:], start=1):
         # "X, built by Y, landed ..." or "X, in a letter, reversed ...": after an enclosed
         # segment, one opening with a past form is the predicate, not a second aside.
