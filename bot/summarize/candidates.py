@@ -280,10 +280,50 @@ def same_figure_restated(
 ) -> bool:
     """Whether two sentences state one figure (one's figures a part of the other's) and share
     more than `share` of the shorter one's words besides: the same fact in other words."""
-    if not (a_figures and b_figures and (a_figures <= b_figures or b_figures <= a_figures)):
+    if not (a_figures and b_figures):
+        return False
+    if not (_figures_within(a_figures, b_figures) or _figures_within(b_figures, a_figures)):
         return False
     # "48-hour" and "48 hours" are one figure and one word apart in two spellings.
     return stem_overlap(_split_compounds(a_stems), _split_compounds(b_stems)) > share
+
+
+def _figures_within(part: frozenset[str], whole: frozenset[str]) -> bool:
+    """Whether every figure of `part` is one of `whole`'s, or that figure rounded."""
+    return part <= whole or all(any(same_quantity(p, w) for w in whole) for p in part)
+
+
+# "over 212,000" for "212,672": a rounding keeps the first few digits, so the two lie this close.
+ROUNDING_SHARE = 0.02
+
+
+def same_quantity(a: str, b: str) -> bool:
+    """Whether figures `a` and `b` (as `figures` spells them) are one count, one of them rounded:
+    the round one has fewer significant digits, the exact one at least three (a "50" near "49" is
+    as likely another count), and they lie within `ROUNDING_SHARE`. Years are never rounded
+    ("in 2000", "in 2024")."""
+    if a == b:
+        return True
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return False
+    if _year_like(a) or _year_like(b) or x <= 0 or y <= 0:
+        return False
+    rough, exact = sorted((a, b), key=_significant_digits)
+    if _significant_digits(exact) < 3 or _significant_digits(rough) >= _significant_digits(exact):
+        return False
+    return abs(x - y) <= ROUNDING_SHARE * max(x, y)
+
+
+def _year_like(figure: str) -> bool:
+    return figure.isdigit() and len(figure) == 4 and figure[:2] in ("18", "19", "20", "21")
+
+
+def _significant_digits(figure: str) -> int:
+    digits = figure.replace(".", "").lstrip("0")
+    # An integer's trailing zeros are its rounding; a decimal's are already dropped by `figures`.
+    return len(digits if "." in figure else digits.rstrip("0"))
 
 
 @lru_cache(maxsize=4096)
