@@ -38,3 +38,29 @@ def test_counts_further_apart_or_years_stay_different_figures() -> None:
     c = _option("The port was last dredged in 2000, when the harbour served fishing boats.")
     d = _option("The port was rebuilt in 2024 to let container ships dock at the harbour.")
     assert not _repeats(c, d, params)
+
+
+def test_a_reworded_restatement_of_the_same_event_is_a_repeat() -> None:
+    # One subject, the same rare words (council, tram, airport): the shorter says nothing new.
+    params = TldrParams()
+    a = _option(
+        "The city council on Tuesday approved a $2.4 billion plan to extend the tram network "
+        "to the airport."
+    )
+    b = _option("The council gave the green light on Tuesday to the airport tram line.", 1)
+    assert _repeats(a, b, params) and _repeats(b, a, params)
+
+
+def test_the_same_subject_doing_something_else_is_no_repeat() -> None:
+    params = TldrParams()
+    a = _option(
+        "The city council on Tuesday approved a $2.4 billion plan to extend the tram network "
+        "to the airport."
+    )
+    # A new name or figure, or another event, is news of its own.
+    b = _option("The council will ask Mayor Ida Renner to open the airport tram line.", 1)
+    c = _option("The council voted to cut airport parking fees for residents.", 1)
+    d = _option("The council said the airport tram line would carry 9,000 riders a day.", 1)
+    assert not _repeats(a, b, params)
+    assert not _repeats(a, c, params)
+    assert not _repeats(a, d, params)

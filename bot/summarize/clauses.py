@@ -307,3 +307,68 @@ def has_verb(segments: list[str]) -> bool:
             previous = low
             previous_capital = token[:1].isupper()
     return False
+
+
+_DETERMINERS = frozenset("the a an this that these those its his her their our".split())
+
+
+def subject_head(text: str) -> str:
+    """The last word of `text`'s opening noun phrase, casefolded ("The city council on Tuesday
+    approved" → "council"), past an opener up to its comma; "" when the text opens otherwise.
+
+    Cues only, like `is_clause`: the phrase ends at a verb form, a function word or a comma.
+    """
+    first, comma, rest = text.partition(", ")
+    opener = first.split(maxsplit=1)[0].casefold().strip(_PUNCT) if first.split() else ""
+    if comma and (opener in SUBORDINATORS or opens_time_phrase(first)):
+        text = rest
+    head = ""
+    after_name = False
+    for token in text.split():
+        word = token.casefold().strip(_PUNCT + "()")
+        if not head and word in _DETERMINERS:
+            continue
+        lower = token[:1].islower()
+        if (
+            not word.isalpha()
+            or word in VERB_WORDS
+            or word in _NOT_BEFORE_VERB
+            or word in _ADVERBS
+            or (lower and len(word) >= 5 and word.endswith("ed"))
+            # "President Biden signs": after a name, "-s" is the verb ("rescue teams" a plural).
+            or (lower and after_name and word.endswith("s"))
+        ):
+            break
+        head = word
+        after_name = not lower
+        if token.endswith(","):
+            break
+    return head
+
+
+# A bullet opening with one of these leans on a sentence the card does not show ("Its ferry
+# resumes on Friday": whose?; "Also on board were ..."; "So when ..."). Bullets are read alone.
+_ANAPHORS = frozenset("he she it they its their his her also so yet and but".split())
+# "That brings the total to ...": a demonstrative standing for the previous sentence, told by
+# the verb after it ("That plan was ..." names its own subject and may stay).
+_DEMONSTRATIVES = frozenset("that this these those".split())
+
+
+def leans_on_context(text: str) -> bool:
+    """Whether `text` opens on a word standing for something said before it (a pronoun, "Also",
+    "That brings ..."): read alone, as a bullet or an angle line is, it leaves the reader asking
+    who or what."""
+    words = text.split(maxsplit=2)
+    if not words:
+        return False
+    first = words[0].casefold().rstrip(",")
+    if first in _ANAPHORS:
+        return True
+    if first in _DEMONSTRATIVES and len(words) > 1:
+        second = words[1].casefold().strip(",")
+        # A singular demonstrative's own verb mostly ends in -s ("That seems", "This means").
+        singular_verb = (
+            first in ("that", "this") and second.endswith("s") and not {"'", "’"} & set(second)
+        )
+        return second in VERB_WORDS or (singular_verb and len(second) > 3)
+    return False
