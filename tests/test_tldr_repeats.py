@@ -64,3 +64,14 @@ def test_the_same_subject_doing_something_else_is_no_repeat() -> None:
     assert not _repeats(a, b, params)
     assert not _repeats(a, c, params)
     assert not _repeats(a, d, params)
+
+
+def test_a_retelling_by_the_members_of_the_subject_is_a_repeat() -> None:
+    # "Councillors" and "the council" are one subject told two ways.
+    params = TldrParams()
+    a = _option(
+        "Councillors voted 9-2 on Tuesday to back a $2.4 billion tram expansion reaching the "
+        "airport."
+    )
+    b = _option("The council gave the green light on Tuesday to the airport tram line.", 1)
+    assert _repeats(a, b, params) and _repeats(b, a, params)

@@ -267,16 +267,29 @@ def _retold(a: Option, b: Option) -> bool:
     of its own."""
     short, full = sorted((a, b), key=lambda o: (len(o.stems), o.n_words))
     head = subject_head(short.text)
-    if not head or head != subject_head(full.text):
+    full_head = subject_head(full.text)
+    if not head or not full_head or _root(stem(head)) != _root(stem(full_head)):
         return False
-    shared = short.stems & full.stems
-    if stem(head) not in shared or stem_overlap(short.stems, full.stems) < RETOLD_SHARE:
+    short_stems = frozenset(map(_root, short.stems))
+    shared = short_stems & frozenset(map(_root, full.stems))
+    if _root(stem(head)) not in shared or len(shared) < RETOLD_SHARE * len(short_stems):
         return False
     if sum(1 for s in shared if DOC_FREQ.get(s, 0) <= RARE_DOCS) < RETOLD_RARE:
         return False
     if short.figures and not _figures_within(short.figures, full.figures):
         return False
     return all(name in full.text for name in entities(short.text))
+
+
+# "councillor" for "council", "investor" for "invest": the doer named from the body or act.
+_DOER_SUFFIXES = ("lor", "or", "er", "ist")
+
+
+def _root(word_stem: str) -> str:
+    for suffix in _DOER_SUFFIXES:
+        if word_stem.endswith(suffix) and len(word_stem) - len(suffix) >= 5:
+            return word_stem[: -len(suffix)]
+    return word_stem
 
 
 def same_figure_restated(
