@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.summarize.asides import accusing, has_open_quote
 from bot.summarize.clauses import (
@@ -24,6 +23,12 @@ from bot.summarize.clauses import (
 )
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import entities, figures
+from bot.summarize.restated import (
+    SAME_FIGURES_SHARE,
+    figures_within,
+    same_figure_restated,
+    stem_overlap,
+)
 from bot.summarize.sentences import Sentence, content_stems, stem
 from bot.summarize.wordmodel import DOC_FREQ
 from bot.textutil import STOPWORDS, words
@@ -41,11 +46,6 @@ MAX_FORM_SOURCES = 32
 # 4,133 per story, while 60 outlets of long comma-laden sentences would spend seconds.
 MAX_VARIANT_WORDS = 1_000
 MAX_STORY_VARIANT_WORDS = 12_000
-
-
-# Two sentences giving one figure are the same fact when they share more than this share of the
-# shorter one's words besides (see `same_figure_restated`).
-SAME_FIGURES_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,12 +230,6 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
     return out
 
 
-def stem_overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
-    """Share of the smaller set's content stems that the other has too: how far two bullets
-    repeat each other."""
-    return len(a & b) / max(1, min(len(a), len(b)))
-
-
 def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
     """Whether two bullets say the same thing: most of their words, or the same figures in other
     words ("Nine people were killed after a 7.1 quake…" / "At least nine people died when a
@@ -276,7 +270,7 @@ def _retold(a: Option, b: Option) -> bool:
         return False
     if sum(1 for s in shared if DOC_FREQ.get(s, 0) <= RARE_DOCS) < RETOLD_RARE:
         return False
-    if short.figures and not _figures_within(short.figures, full.figures):
+    if short.figures and not figures_within(short.figures, full.figures):
         return False
     return all(name in full.text for name in entities(short.text))
 
@@ -290,73 +284,6 @@ def _root(word_stem: str) -> str:
         if word_stem.endswith(suffix) and len(word_stem) - len(suffix) >= 5:
             return word_stem[: -len(suffix)]
     return word_stem
-
-
-def same_figure_restated(
-    a_stems: frozenset[str],
-    a_figures: frozenset[str],
-    b_stems: frozenset[str],
-    b_figures: frozenset[str],
-    share: float = SAME_FIGURES_SHARE,
-) -> bool:
-    """Whether two sentences state one figure (one's figures a part of the other's) and share
-    more than `share` of the shorter one's words besides: the same fact in other words."""
-    if not (a_figures and b_figures):
-        return False
-    if not (_figures_within(a_figures, b_figures) or _figures_within(b_figures, a_figures)):
-        return False
-    # "48-hour" and "48 hours" are one figure and one word apart in two spellings.
-    return stem_overlap(_split_compounds(a_stems), _split_compounds(b_stems)) > share
-
-
-def _figures_within(part: frozenset[str], whole: frozenset[str]) -> bool:
-    """Whether every figure of `part` is one of `whole`'s, or that figure rounded."""
-    return part <= whole or all(any(same_quantity(p, w) for w in whole) for p in part)
-
-
-# "over 212,000" for "212,672": a rounding keeps the first few digits, so the two lie this close.
-ROUNDING_SHARE = 0.02
-
-
-def same_quantity(a: str, b: str) -> bool:
-    """Whether figures `a` and `b` (as `figures` spells them) are one count, one of them rounded:
-    the round one has fewer significant digits, the exact one at least three (a "50" near "49" is
-    as likely another count), and they lie within `ROUNDING_SHARE`. Years are never rounded
-    ("in 2000", "in 2024")."""
-    if a == b:
-        return True
-    try:
-        x, y = float(a), float(b)
-    except ValueError:
-        return False
-    if _year_like(a) or _year_like(b) or x <= 0 or y <= 0:
-        return False
-    rough, exact = sorted((a, b), key=_significant_digits)
-    if _significant_digits(exact) < 3 or _significant_digits(rough) >= _significant_digits(exact):
-        return False
-    return abs(x - y) <= ROUNDING_SHARE * max(x, y)
-
-
-def _year_like(figure: str) -> bool:
-    return figure.isdigit() and len(figure) == 4 and figure[:2] in ("18", "19", "20", "21")
-
-
-def _significant_digits(figure: str) -> int:
-    digits = figure.replace(".", "").lstrip("0")
-    # An integer's trailing zeros are its rounding; a decimal's are already dropped by `figures`.
-    return len(digits if "." in figure else digits.rstrip("0"))
-
-
-@lru_cache(maxsize=4096)
-def _split_compounds(stems: frozenset[str]) -> frozenset[str]:
-    if not any("-" in s for s in stems):
-        return stems
-    return frozenset(
-        part if part[:1].isdigit() else stem(part)
-        for s in stems
-        for part in (s.split("-") if "-" in s else [s])
-        if part
-    )
 
 
 def value(combo: Sequence[Option], probs: dict[str, float], params: TldrParams) -> float:
