@@ -184,3 +184,15 @@ async def test_a_garbled_answer_to_editing_the_original_card_does_not_resend_the
     assert row.state == "sent" and row.attempts == 1
     assert len(slack_api.calls_to("chat.postMessage")) == 2
     assert not slack_api.calls_to("conversations.replies")  # nothing left in doubt
+
+
+async def test_a_card_answered_ok_without_its_ts_is_not_posted_again(
+    slack_api: FakeSlackAPI,
+) -> None:
+    # A proxy or a cut answer that still reads {"ok": true}: the post landed, but its ts is not
+    # there to record; taken for a refused payload, it was posted again.
+    world = World(slack_api)
+    slack_api.script_raw("chat.postMessage", '{"ok": true}', landed=True)
+    await world.drain_hours(3)
+    assert_one_card(world)
+    assert len(slack_api.calls_to("chat.postMessage")) == 1

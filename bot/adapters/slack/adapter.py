@@ -121,7 +121,14 @@ class SlackAdapter:
         if metadata:
             kwargs["metadata"] = metadata
         response = await self.pacer.run(channel_id, lambda: self.client.chat_postMessage(**kwargs))
-        return str(response["ts"])
+        ts = response.get("ts")
+        if not ts:
+            # "ok" but no ts (a proxy's or a cut answer): the post landed, but recorded as "None"
+            # no update could thread under it. Found in the channel, it gets its real ts.
+            raise TransientDeliveryError(
+                "Slack chat.postMessage: answered ok without the message's ts", maybe_sent=True
+            )
+        return str(ts)
 
     async def post_messages(
         self, channel_id: str, messages: list[SlackMessage], *, metadata: dict[str, Any] | None

@@ -98,6 +98,8 @@ def _retry_after(exc: BaseException) -> float | None:
 
 def delivery_error(exc: Exception, what: str) -> DeliveryError:
     """A Slack failure as the outbox's error tree: permanent pauses the channel, transient retries."""
+    if isinstance(exc, DeliveryError):  # already one (a post answered without its ts)
+        return exc
     if isinstance(exc, SlackApiError):
         return _api_error(exc, what)
     if isinstance(exc, aiohttp.ClientConnectorError):
