@@ -32,6 +32,8 @@ async def test_a_garbled_answer_is_one_warning_and_the_check_says_where_it_was_f
     assert_one_card(world)
     [warning] = logged(caplog, "may have been posted")
     assert NOT_JSON in warning and "checking the channel" in warning
+    # The one warning: not also "did not take a post", which would be wrong if it landed.
+    assert not logged(caplog, "did not take a post")
     assert "before resending" in warning
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert "AttributeError" not in caplog.text

@@ -118,8 +118,10 @@ class Outages(dict[str, PlatformOutage]):
         elif outage.shown:
             what = f"unreachable or failing for {failures} tries in a row"
         else:
-            # Not an outage yet: the row waits, the log says why, /healthz stays quiet.
-            log.warning("%s did not take a post (%s); retrying in %.0fs", route, exc, delay)
+            # Not an outage yet: the row waits, the log says why, /healthz stays quiet. A send
+            # that may have landed is the outbox's to tell: it looks in the channel first.
+            if not getattr(exc, "maybe_sent", False):
+                log.warning("%s did not take a post (%s); retrying in %.0fs", route, exc, delay)
             return retry_at
         log.error(
             "%s %s (%s); retrying in %.0fs",
