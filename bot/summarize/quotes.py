@@ -20,6 +20,7 @@ from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
 from bot.summarize.sentences import content_stems
 
 QUOTE_MAX_WORDS = 24
+_DEMONSTRATIVES = frozenset("that this these those".split())
 # A quote carrying this much of the headline's content words, which are at least this share of
 # its own, tells the headline again. Both: a short headline ("Apple earnings") is covered by any
 # quote naming its subject, and a long quote may carry a headline and much besides.
@@ -78,18 +79,61 @@ def pick_quote(others: Iterable[tuple[float, str, Article, list[str]]], told: To
     its article and novel words) that quotes verbatim and does not tell the card again; "" when
     none does (cards render an angle without a quote as the line alone)."""
     for _, sentence, article, focus in others:
-        if _unquotable(sentence):
+        if is_boilerplate(sentence) or is_credit(sentence):
             continue
-        quote = verbatim_quote(sentence, article.text, focus)
-        if quote and not leans_on_context(quote) and not told.retold_by(quote):
+        quote = _opened(verbatim_quote(sentence, article.text, focus))
+        if quote and not told.retold_by(quote):
             return quote
     return ""
 
 
-def _unquotable(sentence: str) -> bool:
-    """A sentence that is no quote whatever it says: it opens on a word standing for what came
-    before ("But he ...", "That was ..."), which the card does not show, or it is boilerplate."""
-    return leans_on_context(sentence) or is_boilerplate(sentence) or is_credit(sentence)
+# A quote may open on these only with the conjunction dropped: "But he stopped short ..." reads
+# as "…he stopped short ...", the ellipsis owning up to the cut.
+_CONJUNCTIONS = frozenset("and but so yet".split())
+# "So far, ...", "Yet another ...": no conjunction, the sentence opens there.
+_NOT_CONJOINED = frozenset("far much many long another again".split())
+_BE = frozenset("is was 's ’s has had will would".split())
+# Fewer words than this after a dropped conjunction ("But not yet.") are a fragment.
+_MIN_REST_WORDS = 5
+
+
+def _opened(quote: str) -> str:
+    """`quote` as it may open under an angle's line, or "" when it cannot stand alone.
+
+    A personal pronoun ("He said ...", "Their lawyer ...") is how news quotes open: the line
+    above names the outlet, and the quote is its reporting. What only points back at an unseen
+    sentence ("That was ...", "It was the ...", "Also, ...") says nothing alone, and is dropped.
+    """
+    if not quote:
+        return ""
+    cut = quote.startswith(ELLIPSIS)
+    body = quote.removeprefix(ELLIPSIS).lstrip()
+    words = body.split(maxsplit=2)
+    first = words[0].casefold().rstrip(",") if words else ""
+    second = words[1].casefold().strip(",") if len(words) > 1 else ""
+    if first in _CONJUNCTIONS and second not in _NOT_CONJOINED:
+        body = body.split(maxsplit=1)[1].lstrip(", ") if len(words) > 1 else ""
+        if len(body.split()) < _MIN_REST_WORDS:
+            return ""
+        cut = True
+    if _points_back(body):
+        return ""
+    return f"{ELLIPSIS}{body}" if cut else body
+
+
+def _points_back(text: str) -> bool:
+    words = text.split(maxsplit=2)
+    if not words:
+        return True
+    first = words[0].casefold().rstrip(",")
+    second = words[1].casefold().strip(",") if len(words) > 1 else ""
+    if first in _CONJUNCTIONS:
+        return second not in _NOT_CONJOINED  # "But and ..." or a second conjunction
+    if first in ("it", "it's", "it’s"):
+        # "It was the first ...": the sentence before said what "it" is. "It said ..." is a
+        # company or body speaking, and stays.
+        return first != "it" or second in _BE
+    return first == "also" or (first in _DEMONSTRATIVES and leans_on_context(text))
 
 
 def is_credit(sentence: str) -> bool:
