@@ -1,0 +1,66 @@
+"""A feed teaser cut mid-sentence ("... and ask whether the...") is no angle line, but what it
+says up to its last clean clause boundary is the outlet's own words and may be the quote, with an
+ellipsis owning up to the cut."""
+
+from __future__ import annotations
+
+from bot.models import Article
+from bot.summarize.angles import build_angles
+from bot.summarize.grounding import ELLIPSIS
+
+OUTLETS = ["Brine Ledger", "Cove Sentinel", "Marsh Dispatch"]
+SHARED = [
+    (
+        "Council caps houseboat moorings",
+        "The harbour council voted on Thursday to cap houseboat moorings on the river at 40. "
+        "Owners who overstay face fines.",
+    ),
+    (
+        "Houseboat moorings capped at 40",
+        "The harbour council on Thursday capped river moorings for houseboats at 40. "
+        "Boat owners said they would appeal.",
+    ),
+]
+
+
+def _third(text: str) -> tuple[str, str]:
+    articles = [
+        Article(id=str(i), source=o, title=t, text=x)
+        for i, (o, (t, x)) in enumerate(zip(OUTLETS, SHARED, strict=False))
+    ]
+    articles.append(Article(id="3", source=OUTLETS[2], title="Moorings curbed", text=text))
+    angles, _ = build_angles(articles, OUTLETS, OUTLETS[0])
+    third = [a for a in angles if a.source == OUTLETS[2]]
+    assert third, angles
+    return third[0].line, third[0].quote
+
+
+def test_a_teaser_cut_quotes_up_to_its_last_clause() -> None:
+    line, quote = _third(
+        "The rule also bans new licences in Heron Creek and Gull Creek from next spring. "
+        "Residents of the old Tern Quay moorings, some there since 1980, plan a legal challenge "
+        "at the High Court in Pell, and ask whether the..."
+    )
+    assert "Heron Creek" in line, line
+    assert quote == (
+        "Residents of the old Tern Quay moorings, some there since 1980, plan a legal challenge "
+        f"at the High Court in Pell{ELLIPSIS}"
+    ), quote
+
+
+def test_a_teaser_without_a_clause_boundary_quotes_up_to_its_cut() -> None:
+    _, quote = _third(
+        "The rule also bans new licences in Heron Creek and Gull Creek from next spring. "
+        "Residents of the old Tern Quay moorings fear for the livelihoods of boatbuilders and..."
+    )
+    assert quote == (
+        f"Residents of the old Tern Quay moorings fear for the livelihoods of boatbuilders{ELLIPSIS}"
+    ), quote
+
+
+def test_a_fragment_teaser_gives_no_quote() -> None:
+    _, quote = _third(
+        "The rule also bans new licences in Heron Creek and Gull Creek from next spring. "
+        "Tern Quay residents did not..."
+    )
+    assert "Tern" not in quote, quote
