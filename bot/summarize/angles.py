@@ -23,10 +23,10 @@ from bot.summarize.angle_facts import (
 )
 from bot.summarize.asides import has_open_quote
 from bot.summarize.candidates import leans_on_context, same_figure_restated
-from bot.summarize.clauses import clause_prefixes, cut_to_words, is_clause
+from bot.summarize.clauses import clause_prefixes, cut_to_words
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import ELLIPSIS, figures
-from bot.summarize.quotes import Told, pick_quote
+from bot.summarize.quotes import Told, pick_quote, teaser_quote
 from bot.summarize.sentences import content_stems, split_sentences, stem
 
 MAX_ANGLES = 6
@@ -40,10 +40,6 @@ TLDR_MAX_OVERLAP = 0.6
 TLDR_MAX_CONTAINED = 0.75
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
-# A teaser's clause prefix longer than this is windowed by the quote anyway.
-_TEASER_MAX_WORDS = 40
-# A teaser without a clean clause boundary is quoted up to its cut only when this long.
-_TEASER_MIN_WORDS = 8
 # What a word no other outlet uses counts for in an article's first sentence without a name or
 # figure of its own, against 1 elsewhere.
 LEAD_WORD_WEIGHT = 0.2
@@ -110,7 +106,7 @@ def _pick_for_outlet(
             # it is still the outlet's words, and as a quote its ellipsis owns up to the cut.
             quote_only = _is_teaser_cut(sentence)
             if quote_only:
-                sentence = _teaser_quote(sentence)
+                sentence = teaser_quote(sentence)
                 if not sentence:
                     continue
             stems = content_stems(sentence)
@@ -168,40 +164,6 @@ def _pick_for_outlet(
 
 def _is_teaser_cut(sentence: str) -> bool:
     return sentence.rstrip("\"'”’)] ").endswith(("..", ELLIPSIS))
-
-
-def _teaser_quote(sentence: str) -> str:
-    """A teaser cut's words for a quote, then an ellipsis: up to its last clean clause boundary,
-    or else up to the cut, when that holds a clause of some length and does not end on a word
-    that needs the next ("...the well-being of individuals and..." quotes to "individuals…");
-    "" for a fragment ("The core...", "Lohmeier did not...")."""
-    body = sentence.rstrip("\"'”’)] .…")
-    prefixes = clause_prefixes(body, _TEASER_MAX_WORDS, 6)
-    if prefixes:
-        head = prefixes[0]
-        if not body.startswith(head):
-            head = head[:-1]  # the full stop `clause_prefixes` gives a cut
-        return f"{head.rstrip(',;:—–- ')}{ELLIPSIS}"
-    words = body.split()
-    while words and words[-1].casefold().strip(",;:—–-\"“”'‘’(") in _DANGLING:
-        words.pop()
-    head = " ".join(words).rstrip(",;:—–-\"“‘'( ")
-    if len(words) < _TEASER_MIN_WORDS or not is_clause(head):
-        return ""
-    return f"{head}{ELLIPSIS}"
-
-
-# Words a phrase cannot end on: the cut took what they lead to.
-_DANGLING = frozenset(
-    """
-    a an the and or but nor of to in on at by for from with as than that which who whom whose
-    its his her their our your my this these those is are was were be been has have had will
-    would can could should may might must not no into onto upon about over under after before
-    between against during including such very more most less least some any each every
-    he she it they we i you due because while when where if whether although though so then
-    also just only said says told
-    """.split()
-)
 
 
 def _figure_known(

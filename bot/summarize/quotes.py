@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.boilerplate import is_boilerplate
 from bot.models import Article
 from bot.summarize.candidates import leans_on_context, same_figure_restated, stem_overlap
+from bot.summarize.clauses import clause_prefixes, is_clause
 from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
 from bot.summarize.sentences import content_stems
 
@@ -180,3 +181,43 @@ def _window_start(words: Sequence[str], first: int) -> int:
         if i > 0 and (words[i - 1].endswith(_CLAUSE_END) or words[i - 1] in _DASHES):
             return i
     return max(0, min(first - 4, latest))
+
+
+# A teaser's clause prefix longer than this is windowed by the quote anyway.
+_TEASER_MAX_WORDS = 40
+# A teaser without a clean clause boundary is quoted up to its cut only when this long.
+_TEASER_MIN_WORDS = 8
+
+
+def teaser_quote(sentence: str) -> str:
+    """A teaser cut's words for a quote, then an ellipsis: up to its last clean clause boundary,
+    or else up to the cut, when that holds a clause of some length and does not end on a word
+    that needs the next ("...the well-being of individuals and..." quotes to "individuals…");
+    "" for a fragment ("The core...", "Lohmeier did not...")."""
+    body = sentence.rstrip("\"'”’)] .…")
+    prefixes = clause_prefixes(body, _TEASER_MAX_WORDS, 6)
+    if prefixes:
+        head = prefixes[0]
+        if not body.startswith(head):
+            head = head[:-1]  # the full stop `clause_prefixes` gives a cut
+        return f"{head.rstrip(',;:—–- ')}{ELLIPSIS}"
+    words = body.split()
+    while words and words[-1].casefold().strip(",;:—–-\"“”'‘’(") in _DANGLING:
+        words.pop()
+    head = " ".join(words).rstrip(",;:—–-\"“‘'( ")
+    if len(words) < _TEASER_MIN_WORDS or not is_clause(head):
+        return ""
+    return f"{head}{ELLIPSIS}"
+
+
+# Words a phrase cannot end on: the cut took what they lead to.
+_DANGLING = frozenset(
+    """
+    a an the and or but nor of to in on at by for from with as than that which who whom whose
+    its his her their our your my this these those is are was were be been has have had will
+    would can could should may might must not no into onto upon about over under after before
+    between against during including such very more most less least some any each every
+    he she it they we i you due because while when where if whether although though so then
+    also just only said says told
+    """.split()
+)
