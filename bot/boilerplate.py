@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-__all__ = ["is_boilerplate", "strip_boilerplate", "strip_truncation"]
+__all__ = ["is_boilerplate", "is_credit", "strip_boilerplate", "strip_truncation"]
 
 # Each alternative is a whole sentence (matched with fullmatch, case-insensitive).
 _ARROWS = r"(?:\s*(?:→|»|›|>>|\.\.\.|…))?"
@@ -116,6 +116,17 @@ _SENTENCE_PATTERNS = (
     # A truncation marker left on its own.
     r"[\[(]\s*(?:…|\.\.\.)\s*[\])]",
 )
+# Picture furniture inside a sentence: a caption's agency credit ("Dockers cheer. REUTERS/Jane
+# Roe"), "Credit Doug Mills/The New York Times", "(Photo ...)", a "Story highlights" box glued to
+# its first item. Not whole-sentence boilerplate (the caption may carry reporting, so ingest keeps
+# it), but no quote and no headline.
+_CAPTION_CREDIT_RE = re.compile(
+    rf"^(?:story highlights\b|{_CREDIT_LABEL})"
+    r"|^credits?\s+(?-i:[A-Z][\w.'’-]+\s+[A-Z][\w.'’-]+)/"
+    r"|\b(?-i:REUTERS|AFP|AP Photo|Getty Images|EPA|Bloomberg|Xinhua)/"
+    r"|\((?:photo|image|picture)\b",
+    re.IGNORECASE,
+)
 _BOILERPLATE_RE = re.compile(
     "(?:" + "|".join(_SENTENCE_PATTERNS) + r")[\s.!:;…]*", re.IGNORECASE | re.DOTALL
 )
@@ -160,6 +171,12 @@ def is_boilerplate(sentence: str) -> bool:
     if sentence[0] not in _FIRST_CHARS and sentence[:3].lower() not in _OPENINGS:
         return False
     return _BOILERPLATE_RE.fullmatch(sentence) is not None
+
+
+def is_credit(sentence: str) -> bool:
+    """Whether `sentence` is or carries a picture credit, a "Photo: ..." line or a highlights box:
+    the photo-credit boilerplate above, or a credit inside a caption."""
+    return is_boilerplate(sentence) or _CAPTION_CREDIT_RE.search(sentence) is not None
 
 
 def strip_truncation(text: str) -> str:

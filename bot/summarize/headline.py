@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from bot.boilerplate import is_boilerplate
+from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
 from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
 from bot.summarize.clauses import cut_to_words
 from bot.summarize.grounding import ELLIPSIS
-from bot.summarize.quotes import is_credit
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.textutil import squash_spaces
 

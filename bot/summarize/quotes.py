@@ -9,11 +9,10 @@ its main rate at 3.5%…" under "Central bank holds key rate at 3.5%") gives way
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.boilerplate import is_boilerplate
+from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
 from bot.summarize.candidates import leans_on_context, same_figure_restated, stem_overlap
 from bot.summarize.clauses import clause_prefixes, is_clause
@@ -30,16 +29,6 @@ QUOTE_MIN_HEADLINE_SHARE = 0.5
 # A quote carrying this much of a bullet's content words (or of its own, when shorter) repeats
 # the bullet: the bar `angles` holds an angle's sentence to.
 QUOTE_MAX_CONTAINED = 0.75
-# Picture furniture the feed kept in the text: a caption's credit ("REUTERS/Jonathan Ernst",
-# "Credit Doug Mills/The New York Times"), a "Photo: ..." line, a "Story highlights" box glued to
-# its first item. Not reporting, yet each splits as a sentence.
-_CREDIT_RE = re.compile(
-    r"^(?:story highlights\b|(?:photo(?:graph)?|image|picture|credit)s?\s*:)"
-    r"|^credits?\s+(?-i:[A-Z][\w.'’-]+\s+[A-Z][\w.'’-]+)/"
-    r"|\b(?-i:REUTERS|AFP|AP Photo|Getty Images|EPA|Bloomberg|Xinhua)/"
-    r"|\((?:photo|image|picture)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +124,6 @@ def _points_back(text: str) -> bool:
         # company or body speaking, and stays.
         return first != "it" or second in _BE
     return first == "also" or (first in _DEMONSTRATIVES and leans_on_context(text))
-
-
-def is_credit(sentence: str) -> bool:
-    """Whether `sentence` is a picture credit, a "Photo: ..." line or a highlights box."""
-    return _CREDIT_RE.search(sentence) is not None
 
 
 def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
