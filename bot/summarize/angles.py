@@ -40,6 +40,9 @@ TLDR_MAX_OVERLAP = 0.6
 TLDR_MAX_CONTAINED = 0.75
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
+# The story's core terms (the headline's, the outlet's own title's, and any two outlets share) a
+# paragraph must use to be about the story at all.
+MIN_CORE_TERMS = 2
 # What a word no other outlet uses counts for in an article's first sentence without a name or
 # figure of its own, against 1 elsewhere.
 LEAD_WORD_WEIGHT = 0.2
@@ -95,11 +98,15 @@ def _pick_for_outlet(
     other: Container[str],
     tldr: Sequence[tuple[frozenset[str], frozenset[str]]] = (),
     known: KnownFigures | None = None,
+    core: frozenset[str] | None = None,
 ) -> _Pick | None:
+    if core is not None:
+        core = core.union(*(content_stems(a.title) for a in articles))
     best: _Pick | None = None
     added = 0.0
     scored: list[tuple[float, str, Article, list[str]]] = []
     for article in articles:
+        off_topic = _off_topic_paragraphs(article.text, core) if core is not None else []
         for position, sentence in enumerate(split_sentences(article.text, 30)):
             # A feed teaser cut mid-sentence ("...and ask whether the...") says less than it
             # seems to: as a line it would read as a finished claim. Up to its last clean clause
@@ -110,6 +117,10 @@ def _pick_for_outlet(
                 if not sentence:
                     continue
             stems = content_stems(sentence)
+            # Words no other outlet uses score, so a paragraph on another subject (a roundup's
+            # "pressure on Putin" under a singer's death) is the most novel of all.
+            if any(sentence in paragraph for paragraph in off_topic):
+                continue
             novel = [s for s in dict.fromkeys(stems) if s not in other]
             if not novel or _mostly_restates(stems, tldr):
                 continue
@@ -160,6 +171,19 @@ def _pick_for_outlet(
             key=lambda item: -item[0],
         )
     return best
+
+
+def _off_topic_paragraphs(text: str, core: frozenset[str]) -> list[str]:
+    """The paragraphs of `text` that use too few of the story's core terms to be about it.
+
+    By paragraph, not sentence: a sentence going on with its paragraph ("A ruling is expected by
+    November.") often names nothing of the story, while an editorial's aside on another subject
+    is a paragraph of its own. A text of one paragraph is the story's own article, all of it.
+    """
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    if len(paragraphs) < 2:
+        return []
+    return [p for p in paragraphs if len(core.intersection(content_stems(p))) < MIN_CORE_TERMS]
 
 
 def _is_teaser_cut(sentence: str) -> bool:
@@ -326,6 +350,7 @@ def build_angles(
         for name, arts in by_outlet.items()
     }
     counts = _outlet_counts(cache)
+    core = told.headline.union(s for s, n in counts.items() if n >= 2)
     known = KnownFigures(
         {o: "\n".join(f"{a.title}\n{a.text}" for a in arts) for o, arts in by_outlet.items()},
         "\n".join([headline, *texts]),
@@ -337,7 +362,7 @@ def build_angles(
         if outlet == lead_outlet:
             continue
         other = _OtherStems(counts, cache[outlet])
-        pick = _pick_for_outlet(outlet, arts, other, bullets, known)
+        pick = _pick_for_outlet(outlet, arts, other, bullets, known, core)
         if pick is not None and pick.added >= MIN_NOVELTY:
             picks.append(pick)
         elif outlet in sole:
