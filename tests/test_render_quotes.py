@@ -17,10 +17,11 @@ def test_one_enclosing_pair_is_removed() -> None:
 
 def test_marks_that_do_not_enclose_the_quote_stay() -> None:
     # A quote followed by attribution: removing the first mark would leave the second unpaired.
+    # Both stay, shown single: a renderer wraps the whole in “ ” (see test_quote_marks).
     said = '"The pier reopens in May," the harbour master said.'
-    assert bare_quote(said) == said
+    assert bare_quote(said) == "‘The pier reopens in May,’ the harbour master said."
     two = "“Soon,” she said, “very soon.”"
-    assert bare_quote(two) == two
+    assert bare_quote(two) == "‘Soon,’ she said, ‘very soon.’"
     assert bare_quote("'Soon,' she said, 'very soon.'") == "'Soon,' she said, 'very soon.'"
 
 

@@ -149,12 +149,42 @@ def bare_quote(quote: str | None) -> str:
     workers'") and is part of the words.
     """
     text = clean(quote)
-    if len(text) < 2 or text[-1] not in _QUOTE_PAIRS.get(text[0], ""):
-        return text
-    inner = text[1:-1]
-    if not _encloses(text[0], inner):
-        return text
-    return inner.strip()
+    if (
+        len(text) >= 2
+        and text[-1] in _QUOTE_PAIRS.get(text[0], "")
+        and _encloses(text[0], text[1:-1])
+    ):
+        text = text[1:-1].strip()
+    return nest_marks(text)
+
+
+_OPENING_DOUBLE = "“„"
+_CLOSING_DOUBLE = "”"
+# A straight mark opens a quotation at the start or after a space, bracket or dash.
+_STRAIGHT_OPENS_AFTER = " \t\n([{—–-…"
+
+
+def nest_marks(quote: str) -> str:
+    """`quote` with its double quotation marks made single, as a quote inside a quote is written:
+    every renderer wraps it in “ ”, and “Putin’s “negotiators … Ukraine.”” reads as two quotes.
+    An opening mark whose closing one fell outside the quote's window is dropped: left alone it
+    opens a quotation that never closes. Only the shown marks change: the card's quote stays the
+    outlet's words, as verified."""
+    body = quote.removeprefix("…")
+    if body[:1] in f'"{_OPENING_DOUBLE}' and not any(c in body[1:] for c in f'"{_CLOSING_DOUBLE}'):
+        quote = quote[: len(quote) - len(body)] + body[1:].lstrip()
+    out: list[str] = []
+    for i, ch in enumerate(quote):
+        if ch in _OPENING_DOUBLE:
+            out.append("‘")
+        elif ch in _CLOSING_DOUBLE:
+            out.append("’")
+        elif ch == '"':
+            opens = i == 0 or quote[i - 1] in _STRAIGHT_OPENS_AFTER
+            out.append("‘" if opens else "’")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _encloses(opening: str, inner: str) -> bool:

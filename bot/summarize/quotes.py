@@ -73,39 +73,8 @@ def pick_quote(others: Iterable[tuple[float, str, Article, list[str]]], told: To
             continue
         quote = _opened(verbatim_quote(sentence, article.text, focus))
         if quote and not told.retold_by(quote):
-            return nest_marks(quote)
+            return quote
     return ""
-
-
-_OPENING_DOUBLE = "“„"
-_CLOSING_DOUBLE = "”"
-# A straight mark opens a quotation at the start or after a space, bracket or dash.
-_STRAIGHT_OPENS_AFTER = " \t\n([{—–-…"
-
-
-def nest_marks(quote: str) -> str:
-    """`quote` with its double quotation marks made single, as a quote inside a quote is written.
-
-    Renderers wrap the quote in “ ” (`bot.render.text`), so a double mark inside would read
-    “Putin’s “negotiators … Ukraine.””. An opening mark whose closing one fell outside the
-    window is dropped: left alone it opens a quotation that never closes. Only marks change;
-    the words are checked verbatim before this.
-    """
-    body = quote.removeprefix(ELLIPSIS)
-    if body[:1] in f'"{_OPENING_DOUBLE}' and not any(c in body[1:] for c in f'"{_CLOSING_DOUBLE}'):
-        quote = quote[: len(quote) - len(body)] + body[1:].lstrip()
-    out: list[str] = []
-    for i, ch in enumerate(quote):
-        if ch in _OPENING_DOUBLE:
-            out.append("‘")
-        elif ch in _CLOSING_DOUBLE:
-            out.append("’")
-        elif ch == '"':
-            opens = i == 0 or quote[i - 1] in _STRAIGHT_OPENS_AFTER
-            out.append("‘" if opens else "’")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 # A quote may open on these only with the conjunction dropped: "But he stopped short ..." reads
