@@ -48,6 +48,25 @@ _CREDIT_LABEL = (
     r"|credits?):"
     r"|(?:photo(?:graph)?|image|picture)s? (?:by|courtesy(?: of)?))"
 )
+# Outside brackets a label may head a gallery's, a video's or a chart's own title ("Video:
+# Protesters Storm Parliament", "Photos: Queen Elizabeth II Lies in State"): after such a label
+# only a credit that shows itself one counts, photographer and agency joined by a slash or a
+# picture agency. A label that only ever heads a credit ("Photo:", "Image credit:", "Photos by")
+# takes any name, as in brackets.
+_CREDIT_ONLY_LABEL = (
+    r"(?:(?:photo(?:graph)?|image)(?: credits?)?|(?:photo|image)s? credits?|credits?):"
+    r"|(?:photo(?:graph)?|image|picture)s? (?:by|courtesy(?: of)?)"
+)
+_TITLE_LABEL = r"(?:photos|images|pictures?|pics?|videos?|illustrations?|graphics?):"
+_AGENCY = (
+    r"(?-i:AP|AFP|Reuters|REUTERS|Getty|EPA|EFE|Shutterstock|Alamy|PA|Bloomberg|Xinhua|dpa"
+    r"|Anadolu|NurPhoto|Sipa|iStock|Unsplash|Pool|NASA)"
+)
+_BARE_CREDIT = (
+    rf"(?:{_CREDIT_ONLY_LABEL})\s*{_CREDIT}"
+    rf"|{_TITLE_LABEL}\s*(?:(?=[^/]*\S/|.*\s/\s){_CREDIT}"
+    rf"|(?:{_NAME_WORD}\s+){{0,4}}{_AGENCY}\b(?:\s+{_NAME_WORD}){{0,2}})"
+)
 _YEAR = r"\d{4}(?:\s*[-–]\s*\d\d(?:\d\d)?)?"
 _RIGHTS = r"(?:[.,]?\s+all rights reserved)?"
 _DATE = (
@@ -112,7 +131,7 @@ _SENTENCE_PATTERNS = (
     # label, so "Photo: the council released a picture ..." or "The photo, credited to AP,
     # shows ..." is reporting and stays.
     rf"\(\s*{_CREDIT_LABEL}\s*{_CREDIT}\s*\)",
-    rf"{_CREDIT_LABEL}\s*{_CREDIT}",
+    _BARE_CREDIT,
     # A truncation marker left on its own.
     r"[\[(]\s*(?:…|\.\.\.)\s*[\])]",
 )

@@ -65,3 +65,20 @@ def test_a_credit_glued_to_a_caption_without_a_full_stop_is_cut_at_the_end() -> 
     assert strip_boilerplate(inside) == inside
     prose = "The council published it (photo: the damaged pier seen from the ferry)"
     assert strip_boilerplate(prose) == prose
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Video: Protesters Storm Parliament in Tbilisi",
+        "Photos: Queen Elizabeth II Lies in State at Westminster Hall",
+        "Pictures: Flooding in York and Leeds",
+        "Graphic: How the Fed Raised Rates in 2023",
+    ],
+)
+def test_a_captions_headline_under_a_label_is_reporting(line: str) -> None:
+    # A label heads a gallery's or a chart's own title too: outside brackets, after such a label
+    # only a credit that shows itself one (a slash, an agency) is boilerplate. ("Credit:" only
+    # ever heads a credit, so "Credit: Moody's Downgrades Israel" as a headline is still lost.)
+    text = f"The minister resigned on Monday.\n{line}\nThe protests went on."
+    assert strip_boilerplate(text) == text
