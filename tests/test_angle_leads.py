@@ -21,7 +21,8 @@ SHARED = [
 ]
 
 
-def _angle_of_third(text: str) -> tuple[str, str]:
+def angle_of_third(text: str) -> tuple[str, str]:
+    """The line and quote of the third outlet, whose text is `text`, beside two that agree."""
     articles = [
         Article(id=str(i), source=o, title=t, text=x)
         for i, (o, (t, x)) in enumerate(zip(OUTLETS, SHARED, strict=False))
@@ -34,7 +35,7 @@ def _angle_of_third(text: str) -> tuple[str, str]:
 
 
 def test_a_reworded_lead_gives_way_to_the_outlets_own_addition() -> None:
-    line, _ = _angle_of_third(
+    line, _ = angle_of_third(
         "Local officials approved sweeping curbs on floating homes late Thursday, handing "
         "riverside residents a long-sought win over absentee landlords. The rule also bans "
         "new licences in two creeks."
@@ -43,7 +44,7 @@ def test_a_reworded_lead_gives_way_to_the_outlets_own_addition() -> None:
 
 
 def test_an_addition_only_in_the_lead_is_still_the_angle() -> None:
-    line, _ = _angle_of_third(
+    line, _ = angle_of_third(
         "The harbour council capped houseboat moorings at 40 on Thursday after river warden "
         "Ilse Varnholt counted 112 boats in August. Owners who overstay face fines."
     )

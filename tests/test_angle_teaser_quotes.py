@@ -4,35 +4,9 @@ ellipsis owning up to the cut."""
 
 from __future__ import annotations
 
-from bot.models import Article
-from bot.summarize.angles import build_angles
+from test_angle_leads import angle_of_third as _third
+
 from bot.summarize.grounding import ELLIPSIS
-
-OUTLETS = ["Brine Ledger", "Cove Sentinel", "Marsh Dispatch"]
-SHARED = [
-    (
-        "Council caps houseboat moorings",
-        "The harbour council voted on Thursday to cap houseboat moorings on the river at 40. "
-        "Owners who overstay face fines.",
-    ),
-    (
-        "Houseboat moorings capped at 40",
-        "The harbour council on Thursday capped river moorings for houseboats at 40. "
-        "Boat owners said they would appeal.",
-    ),
-]
-
-
-def _third(text: str) -> tuple[str, str]:
-    articles = [
-        Article(id=str(i), source=o, title=t, text=x)
-        for i, (o, (t, x)) in enumerate(zip(OUTLETS, SHARED, strict=False))
-    ]
-    articles.append(Article(id="3", source=OUTLETS[2], title="Moorings curbed", text=text))
-    angles, _ = build_angles(articles, OUTLETS, OUTLETS[0])
-    third = [a for a in angles if a.source == OUTLETS[2]]
-    assert third, angles
-    return third[0].line, third[0].quote
 
 
 def test_a_teaser_cut_quotes_up_to_its_last_clause() -> None:

@@ -1,5 +1,6 @@
 """Which URL an Atom entry gets: its alternate link (rel="alternate" or no rel), not an earlier
-edit or enclosure link."""
+edit or enclosure link; with no link at all, its id when that is an http(s) URL (as an RSS item
+is linked by its permalink guid)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,17 @@ def test_a_lone_link_is_kept() -> None:
         '<id>tag:trams.example.org,2026:44</id><link href="https://trams.example.org/diary/44"/>'
     )
     assert entry.url == "https://trams.example.org/diary/44"
+
+
+def test_an_http_id_is_the_url_of_an_entry_without_links() -> None:
+    entry = _entry("<id>https://trams.example.org/diary/41</id>")
+    assert entry.url == "https://trams.example.org/diary/41"
+    assert entry.guid == "https://trams.example.org/diary/41"
+
+
+def test_a_tag_id_gives_no_url() -> None:
+    assert _entry("<id>tag:trams.example.org,2026:41</id>").url is None
+
+
+def test_a_home_page_id_gives_no_url() -> None:
+    assert _entry("<id>https://trams.example.org/</id>").url is None
