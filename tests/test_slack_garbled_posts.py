@@ -196,3 +196,17 @@ async def test_a_card_answered_ok_without_its_ts_is_not_posted_again(
     await world.drain_hours(3)
     assert_one_card(world)
     assert len(slack_api.calls_to("chat.postMessage")) == 1
+
+
+async def test_a_proxys_4xx_page_fails_the_row_in_its_own_attempts(slack_api: FakeSlackAPI) -> None:
+    # A 403 page from a proxy in front of Slack: refused before Slack read it. Nothing landed,
+    # so nothing to look for; the row's attempts count and it is given up in time, rather than
+    # held "maybe sent" for two days with every Slack channel backing off behind it.
+    world = World(slack_api)
+    for _ in range(MANY):
+        slack_api.script_raw("chat.postMessage", HTML_PAGE, status=403)
+    await world.drain_hours(MANY + 6)
+    [row] = world.rows("story")
+    assert row.state == "failed" and row.attempts == OutboxSettings().max_refused_attempts
+    assert world.cards() == []
+    assert not slack_api.calls_to("conversations.history")

@@ -128,6 +128,11 @@ def _api_error(exc: SlackApiError, what: str) -> DeliveryError:
         return TransientDeliveryError(
             f"Slack {what}: {code or status}", maybe_sent=code not in NOT_PROCESSED_ERRORS
         )
+    if not code and status is not None and 400 <= status < 500:
+        # Refused before Slack read it (a proxy's 403 or 407, a 413): nothing landed, and the
+        # row's own attempts count, as a refused payload's do, so it is given up in time
+        # instead of holding every Slack channel back for two days.
+        return DeliveryError(f"Slack {what}: answered HTTP {status} without a Slack error")
     if not code:
         # No Slack answer to read (an HTML page from a proxy, a body cut off, none at all): the
         # request got through, so the post may well have landed, and resending blindly would
