@@ -158,8 +158,8 @@ def bare_quote(quote: str | None) -> str:
     return nest_marks(text)
 
 
-_OPENING_DOUBLE = "“„"
-_CLOSING_DOUBLE = "”"
+# Each opening double mark -> the marks that can close it ("„…“" is German, "„…”" Polish).
+_DOUBLE_CLOSERS = {'"': '"”', "“": '"”', "„": '"“”'}
 # A straight mark opens a quotation at the start or after a space, bracket or dash.
 _STRAIGHT_OPENS_AFTER = " \t\n([{—–-…"
 
@@ -171,20 +171,41 @@ def nest_marks(quote: str) -> str:
     opens a quotation that never closes. Only the shown marks change: the card's quote stays the
     outlet's words, as verified."""
     body = quote.removeprefix("…")
-    if body[:1] in f'"{_OPENING_DOUBLE}' and not any(c in body[1:] for c in f'"{_CLOSING_DOUBLE}'):
+    closers = _DOUBLE_CLOSERS.get(body[:1])
+    if closers and not any(c in body[1:] for c in closers):
         quote = quote[: len(quote) - len(body)] + body[1:].lstrip()
     out: list[str] = []
+    # A German „ is closed by “, which elsewhere opens: without the pairing „…“ read ‘…‘.
+    german_open = straight_open = False
     for i, ch in enumerate(quote):
-        if ch in _OPENING_DOUBLE:
+        if ch == "„":
+            out.append("‚")
+            german_open = True
+        elif ch == "“":
             out.append("‘")
-        elif ch in _CLOSING_DOUBLE:
+            german_open = False
+        elif ch == "”":
             out.append("’")
+            german_open = False
         elif ch == '"':
-            opens = i == 0 or quote[i - 1] in _STRAIGHT_OPENS_AFTER
+            after = quote[i - 1] if i else " "
+            if after.isdigit() and _inch_mark(quote, i, straight_open):
+                out.append(ch)
+                continue
+            opens = after in _STRAIGHT_OPENS_AFTER and not german_open
+            straight_open = opens
+            german_open = False
             out.append("‘" if opens else "’")
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _inch_mark(quote: str, i: int, straight_open: bool) -> bool:
+    """Whether the straight mark at `i`, after a figure, is an inch mark (12" pipe, 5'11"):
+    one that no open quotation awaits is; one that an open quotation awaits is only when an odd
+    count of straight marks follows, one of them its close ("The beam is 8" short," he said)."""
+    return not straight_open or quote.count('"', i + 1) % 2 == 1
 
 
 def _encloses(opening: str, inner: str) -> bool:
