@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
 from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
-from bot.summarize.clauses import cut_to_words
+from bot.summarize.clauses import clause_prefixes, is_clause
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.textutil import squash_spaces
@@ -145,7 +145,10 @@ def clean_title(
         title = _TRAILING_LIVE_RE.sub("", title)
         if title == before:
             break
-    title = fix_shouting(title, forms)
+    return _headline_end(fix_shouting(title, forms))
+
+
+def _headline_end(title: str) -> str:
     title = title.rstrip(" !").strip()
     # A final full stop is not headline style, but the dot of "U.S." is part of the word.
     if title.endswith(".") and not re.search(r"(?:^|\s)(?:[^\W\d_]\.)+$", title):
@@ -246,6 +249,30 @@ def choose_headline(
 TEXT_HEADLINE_MAX_WORDS = 16
 # Sentences looked at for one that is not a credit or boilerplate: a caption comes first at most.
 _TEXT_HEADLINE_SENTENCES = 4
+# A clause cut without a verb of its own reads as a headline only when it says this much.
+_VERBLESS_CUT_WORDS = 10
+# "BRISTOL (AP) — ", "PORT ELLIS, Maine — ", "ST. CLOUD, Minn., May 3 (Reuters) -- ", "(CNN) — ",
+# "(Associated Press) BRISTOL (AP) — ": a wire story's dateline is no news, and words the
+# headline cannot spare.
+_DATELINE_RE = re.compile(
+    r"^(?:\([^()]{1,40}\)\s+)?(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}"
+    r"(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})?"
+    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"(?:\s*\([^()]{1,40}\))?"
+    r"|\([^()]{1,40}\))"
+    r"\s*(?:[—–]|-{1,2})\s+"
+)
+# "Jane Roe/Tide Agency" heading a part after " | ": a caption's credit (photographer/agency),
+# which `is_credit` only knows after a label or from a few agencies' own spelling.
+_SLASH_CREDIT_RE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s?/\s?[A-Z]")
+# A cut ending on one of these leaves a phrase hanging ("... flew to the", "... the plan will").
+_WEAK_ENDS = frozenset(
+    """
+    the a an of to at in on for from by with into about and or but as than that which who its
+    his her their our this these those is are was were be been has have had will would can could
+    should may might must not said says
+    """.split()
+)
 
 
 def _headline_from_text(text: str) -> str:
@@ -253,19 +280,67 @@ def _headline_from_text(text: str) -> str:
 
     Whole when short enough; else cut at its last clause boundary that fits, or at a word with
     a visible ellipsis. A fixed count of words cut "...approved on Tuesday a plan" mid-phrase
-    and took in a caption's "Photo: Harbor Times staff." or "REUTERS/Jonathan Ernst".
+    and took in a caption's "Photo: Harbor Times staff." or "REUTERS/Jonathan Ernst". The text
+    keeps its own case: only a title shouts, and its dateline, which does, is left out.
     """
     sentences = split_sentences(squash_spaces(text), _TEXT_HEADLINE_SENTENCES)
-    reporting = [s for s in sentences if not is_boilerplate(s) and not is_credit(s)]
-    for sentence in reporting or sentences[:1]:
+    reporting = [part for sentence in sentences for part in _bar_parts(sentence)]
+    for sentence in reporting or [_without_dateline(s) for s in sentences[:1]]:
         words = sentence.split()
         if not words:
             continue
         if len(words) <= TEXT_HEADLINE_MAX_WORDS:
-            return clean_title(sentence)
-        cut = cut_to_words(sentence, TEXT_HEADLINE_MAX_WORDS, 5)
-        if cut:
-            return f"{clean_title(cut)}{ELLIPSIS}"
-        head = " ".join(words[:TEXT_HEADLINE_MAX_WORDS])
-        return f"{head.rstrip(',;:—–-')}{ELLIPSIS}"
+            return _finish(sentence)
+        for cut in clause_prefixes(sentence, TEXT_HEADLINE_MAX_WORDS, 5):
+            n = len(cut.split())
+            if (is_clause(cut) or n >= _VERBLESS_CUT_WORDS) and not _in_name(words, n):
+                return f"{_finish(cut)}{ELLIPSIS}"
+        return f"{_finish(_word_cut(words))}{ELLIPSIS}"
     return ""
+
+
+def _without_dateline(sentence: str) -> str:
+    match = _DATELINE_RE.match(sentence)
+    if match is None or len(sentence[match.end() :].split()) < 3:
+        return sentence
+    return sentence[match.end() :]
+
+
+def _bar_parts(sentence: str) -> list[str]:
+    """The parts of `sentence` that are reporting, split at " | ", each without a label or a
+    dateline. The splitter leaves a caption glued to its credit ("... on Sunday night. | Jane
+    Roe/Tide Agency Crowds ...") or a page's "PHILADELPHIA | PHILADELPHIA (Reuters) - Eight
+    people ..." as one sentence: a credit goes, and a part that is no clause when another is."""
+    # Credits are told before labels go: "Photo: Jane Roe" is one by its label.
+    parts = [p for p in sentence.split(" | ") if not is_boilerplate(p) and not is_credit(p)]
+    if len(parts) > 1:
+        parts = [p for p in parts if not _SLASH_CREDIT_RE.match(p.strip())]
+    parts = [_without_dateline(_LABEL_RE.sub("", p.strip())) for p in parts]
+    parts = [p for p in parts if p]
+    if len(parts) > 1:
+        parts = [p for p in parts if is_clause(p)] or parts
+    return parts
+
+
+def _in_name(words: Sequence[str], n: int) -> bool:
+    """Whether a cut after `words[:n]` falls inside a run of capitalised words: "northern New"
+    of New Mexico, "Portland," of "Portland, Maine"."""
+    return 0 < n < len(words) and words[n - 1][:1].isupper() and words[n][:1].isupper()
+
+
+def _word_cut(words: Sequence[str]) -> str:
+    """The longest start of `words` within the limit that ends on neither a word that leaves a
+    phrase hanging nor inside a name; the plain limit when every end does (a list of names)."""
+    for n in range(TEXT_HEADLINE_MAX_WORDS, TEXT_HEADLINE_MAX_WORDS // 2, -1):
+        last = words[n - 1].strip(",;:\"“”'‘’()").casefold()
+        if last and last not in _WEAK_ENDS and not _in_name(words, n):
+            break
+    else:
+        n = TEXT_HEADLINE_MAX_WORDS
+    return " ".join(words[:n]).rstrip(",;:—–-")
+
+
+def _finish(text: str) -> str:
+    """`text` from an article's body in headline style: no label, no final full stop or "!"s.
+    Unlike `clean_title` it keeps the text's case: reporting does not shout."""
+    return _headline_end(_LABEL_RE.sub("", text))
