@@ -68,6 +68,21 @@ _UNIT_AFTER_RE = re.compile(
 )
 _UNIT_WORDS = {"dollar": "$", "usd": "$", "euro": "€", "eur": "€", "pound": "£", "gbp": "£"}
 _UNIT_WORDS |= {"yen": "¥", "jpy": "¥"}
+# What makes a number from 1800 to 2199 a year rather than a count: a word that dates ("in 2019",
+# "since 2008"), or an article or possessive before a year used as a modifier ("the 2024
+# elections", "Tesla's 2024 sales").
+_YEAR_BEFORE_RE = re.compile(
+    r"(?:\b(?:in|since|by|of|until|till|from|before|after|during|through|the)|['’]s)\s+$",
+    re.IGNORECASE,
+)
+# ... and what makes it a count: a plural noun after it ("2000 homes", "1820 cars"), not a verb
+# ("2019 was", "2024 marks").
+_COUNTED_AFTER_RE = re.compile(
+    r"^\s+(?:more\s+|other\s+|new\s+)?"
+    r"(?!(?:does|says|goes|gets|makes|marks|comes|takes|gives|shows|looks|seems|sees|saw)\b)"
+    r"(?:[a-z]{2,}[^\Ws\d_]s|people|children|men|women|staff"
+    r"|personnel|police|cattle|sheep)\b"
+)
 # A date, a year or an ordinal may ground one another ("the 12th" and "March 12"), never a count.
 _DAYLIKE = frozenset({"date", "year", "ordinal"})
 
@@ -195,7 +210,7 @@ def _unit(word: str) -> str:
     return _UNIT_WORDS.get(word.removeprefix("us").removesuffix("s"), "")
 
 
-def _role(before: str, after: str, value: Decimal, unit: str, scaled: bool) -> str:
+def _role(raw: str, before: str, after: str, value: Decimal, unit: str, scaled: bool) -> str:
     if _TIME_AFTER_RE.match(after) or _TIME_BEFORE_RE.search(before):
         return "time"
     if (
@@ -209,9 +224,17 @@ def _role(before: str, after: str, value: Decimal, unit: str, scaled: bool) -> s
         return "label"
     if _ORDINAL_AFTER_RE.match(after):
         return "ordinal"
-    if not unit and not scaled and value == value.to_integral_value() and 1800 <= value <= 2199:
+    if not unit and not scaled and _year(raw, before, after, value):
         return "year"
     return "count"
+
+
+def _year(raw: str, before: str, after: str, value: Decimal) -> bool:
+    """Whether a whole number in a year's range reads as one: never with a thousands separator
+    ("1,941"), and before a counted noun ("2000 homes") only when a dating word precedes it."""
+    if "," in raw or value != value.to_integral_value() or not 1800 <= value <= 2199:
+        return False
+    return _YEAR_BEFORE_RE.search(before) is not None or not _COUNTED_AFTER_RE.match(after)
 
 
 def _quantity(
@@ -221,7 +244,7 @@ def _quantity(
     currency = _CURRENCY_BEFORE_RE.search(before)
     unit_word = _UNIT_AFTER_RE.match(rest)
     unit = currency.group(1) if currency else _unit(unit_word.group(1)) if unit_word else ""
-    role = _role(before, after, value, unit, scaled)
+    role = _role(raw, before, after, value, unit, scaled)
     month = meridiem = None
     if role == "date":
         named = _MONTH_BEFORE_RE.search(before) or _DATE_AFTER_RE.match(after)
