@@ -69,10 +69,11 @@ _UNIT_AFTER_RE = re.compile(
 _UNIT_WORDS = {"dollar": "$", "usd": "$", "euro": "€", "eur": "€", "pound": "£", "gbp": "£"}
 _UNIT_WORDS |= {"yen": "¥", "jpy": "¥"}
 # What makes a number from 1800 to 2199 a year rather than a count: a word that dates ("in 2019",
-# "since 2008"), or an article or possessive before a year used as a modifier ("the 2024
-# elections", "Tesla's 2024 sales").
-_YEAR_BEFORE_RE = re.compile(
-    r"(?:\b(?:in|since|by|of|until|till|from|before|after|during|through|the)|['’]s)\s+$",
+# "since 2008"), or a determiner before a year used as a modifier ("the 2024 elections", "her
+# 2020 campaign", "Tesla's 2024 sales").
+YEAR_BEFORE_RE = re.compile(
+    r"(?:\b(?:in|since|by|of|until|till|from|before|after|during|through|the|this|that|his|her"
+    r"|its|their|our|whose)|['’]s)\s+$",
     re.IGNORECASE,
 )
 # ... and what makes it a count: a plural noun after it ("2000 homes", "1820 cars"), not a verb
@@ -234,7 +235,7 @@ def _year(raw: str, before: str, after: str, value: Decimal) -> bool:
     ("1,941"), and before a counted noun ("2000 homes") only when a dating word precedes it."""
     if "," in raw or value != value.to_integral_value() or not 1800 <= value <= 2199:
         return False
-    return _YEAR_BEFORE_RE.search(before) is not None or not _COUNTED_AFTER_RE.match(after)
+    return YEAR_BEFORE_RE.search(before) is not None or not _COUNTED_AFTER_RE.match(after)
 
 
 def _quantity(

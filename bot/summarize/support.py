@@ -2,8 +2,8 @@
 
 A sentence carries a bullet when it shares enough of the bullet's weighted words, gives the
 bullet's main figure and contradicts none of its other figures, and agrees with it on negation
-where the two overlap. Dates and years are left out of the figure check: an outlet that reports
-the fine without the weekday still reports the fine.
+where the two overlap. Dates are left out of the figure check: an outlet that reports the fine
+without the weekday still reports the fine. A year may be left out too, but not given as another.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from bot.models import Article
 from bot.summarize.clauses import SUBORDINATORS
-from bot.summarize.quantities import quantities
+from bot.summarize.quantities import YEAR_BEFORE_RE, quantities
 from bot.summarize.sentences import content_stems, split_sentences, stem
 
 # Weighted share of a bullet's content words one source sentence must carry to report it. Below
@@ -84,12 +84,16 @@ _NUMBER_WORD_RE = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGN
 @dataclass(frozen=True, slots=True)
 class Count:
     """A figure that counts something: its unit ("€", "%", else empty) and the word after it
-    ("passeng" of "300 passengers", "kill" of "14 killed"), a weak hint of what it counts."""
+    ("passeng" of "300 passengers", "kill" of "14 killed"), a weak hint of what it counts.
+    `role` "year" for a dated year ("in 2019"), which is never a claim's main figure."""
 
     value: Decimal
     upper: Decimal | None
     unit: str
     noun: str
+    role: str = "count"
+    # The two words before a year ("founded in"): what dates it, as the noun hints what a count is.
+    lead: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +103,13 @@ class Claim:
     text: str
     stems: frozenset[str]
     figures: frozenset[str]
-    # Counts in text order, dates, years and times left out: the first is the claim's main figure.
+    # Counts and years in text order, dates and times left out: the first count is the claim's
+    # main figure.
     counts: tuple[Count, ...] = ()
+
+    @property
+    def main_figure(self) -> Count | None:
+        return next((c for c in self.counts if c.role == "count"), None)
 
     def negated_where(self, stems: set[str] | frozenset[str]) -> bool:
         """Whether a negation in some clause reaches any of `stems`: the polarity of that content."""
@@ -131,19 +140,38 @@ _SCALE_WORDS = frozenset("thousand million billion trillion of more than about s
 _KIND_RE = re.compile(r"[^\W\d_][\w'’-]*")
 
 
+# What may follow a figure that ends its phrase: punctuation, the text's end, a preposition.
+_CLAUSE_GOES_ON_RE = re.compile(
+    r"\s*(?:[^\w\s]|$|(?:on|in|at|from|by|as|after|and|or|to|since|for|with)\b)", re.IGNORECASE
+)
+
+
 def _counts(text: str) -> tuple[Count, ...]:
     found: list[Count] = []
     cursor = 0
     for q in quantities(text):
         at = text.find(q.raw, cursor)
         cursor = at + len(q.raw) if at >= 0 else cursor
-        if q.role != "count":
+        role = q.role
+        # A year standing alone ("raised the toll to 1941 on Tuesday") may as well be a count,
+        # and read as a year it would be compared with nothing: an outlet's 1,419 would back it.
+        # One that qualifies a word ("joins 2020 race") is a year.
+        if (
+            role == "year"
+            and at >= 0
+            and not YEAR_BEFORE_RE.search(text[max(0, at - 24) : at])
+            and _CLAUSE_GOES_ON_RE.match(text, cursor)
+        ):
+            role = "count"
+        if role not in ("count", "year"):
             continue
-        noun = ""
+        noun = lead = ""
+        if role == "year":
+            lead = " ".join(text[max(0, at - 40) : at].casefold().split()[-2:])
         if at >= 0:
             after = (w.casefold() for w in _KIND_RE.findall(text[cursor : cursor + 40]))
             noun = next((stem(w) for w in after if w not in _SCALE_WORDS), "")
-        found.append(Count(q.value, q.upper, q.unit, noun))
+        found.append(Count(q.value, q.upper, q.unit, noun, role, lead))
     return tuple(found)
 
 
@@ -169,7 +197,7 @@ def same_amount(a: Decimal, b: Decimal) -> bool:
 def _same(a: Count, b: Count) -> bool:
     """One figure in two sentences: the word after it is left out, as "14 killed" and "killed
     14 workers" give one toll."""
-    if a.unit and b.unit and a.unit != b.unit:
+    if a.role != b.role or (a.unit and b.unit and a.unit != b.unit):
         return False
     if a.upper is not None or b.upper is not None:
         return a.value == b.value and a.upper == b.upper
@@ -178,9 +206,13 @@ def _same(a: Count, b: Count) -> bool:
 
 def _rival(a: Count, b: Count) -> bool:
     """Whether two different figures may be two statements of one quantity: nothing shows they
-    count different things (another unit, or another word after them)."""
-    if a.unit and b.unit and a.unit != b.unit:
+    count different things (another unit, or another word after them). Two years rival when
+    the same words date them: "founded in 1911" is not "founded in 1921", but "by 2030" and
+    "from 2005 levels" are two dates of one pledge."""
+    if a.role != b.role or (a.unit and b.unit and a.unit != b.unit):
         return False
+    if a.role == "year":
+        return a.lead == b.lead
     return a.noun == b.noun or not a.noun or not b.noun
 
 
@@ -190,11 +222,13 @@ def figures_agree(bullet: Claim, sentence: Claim, *, adds_none: bool = False) ->
     what may be the same quantity with another value is (see `_rival`).
     `adds_none`: the sentence may give no figure the bullet lacks (a shorter report of it)."""
     mine, theirs = bullet.counts, sentence.counts
-    if mine and not any(_same(mine[0], t) for t in theirs):
+    main = bullet.main_figure
+    if main and not any(_same(main, t) for t in theirs):
         return False
     missing = [m for m in mine if not any(_same(m, t) for t in theirs)]
     extra = [t for t in theirs if not any(_same(m, t) for m in mine)]
-    if adds_none and extra:
+    # A headline's year ("joins 2020 race") adds no claim the bullet lacks.
+    if adds_none and any(t.role == "count" for t in extra):
         return False
     return not any(_rival(m, t) for m in missing for t in extra)
 
