@@ -89,12 +89,21 @@ class FetchResult:
 _YEAR = 365 * 86400
 
 
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified we can send back: printable ASCII, as a header must be. A server
+    that sent bytes beyond it ("caf\xc3\xa9") got them stored, and every later request failed
+    to encode them until the feed was disabled; without one, the feed is fetched in full."""
+    if value and value.isascii() and value.isprintable():
+        return value
+    return None
+
+
 def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     """Retry-After as delta-seconds or HTTP-date, to an absolute UTC time (never before now)."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²" is a digit to isdigit(), not to int()
         # A year is already far past any wait the poller honours (it caps them); an absurd
         # value must not overflow the date arithmetic.
         seconds = int(value) if len(value) <= 12 else _YEAR
@@ -220,9 +229,9 @@ class FeedFetcher:
         started = time.monotonic()
         result = FetchResult(url=url)
         headers: dict[str, str] = {}
-        if etag:
+        if etag := _validator(etag):
             headers["If-None-Match"] = etag
-        if last_modified:
+        if last_modified := _validator(last_modified):
             headers["If-Modified-Since"] = last_modified
         try:
             await self._follow(url, headers, result)
@@ -304,8 +313,8 @@ class FeedFetcher:
                 if not location:
                     raise FetchError(f"HTTP {status} without a Location header")
                 return location
-            result.etag = resp.headers.get("ETag")
-            result.last_modified = resp.headers.get("Last-Modified")
+            result.etag = _validator(resp.headers.get("ETag"))
+            result.last_modified = _validator(resp.headers.get("Last-Modified"))
             result.content_type = resp.headers.get("Content-Type")
             if status in (429, 503):
                 result.retry_after = parse_retry_after(

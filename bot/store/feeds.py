@@ -353,6 +353,9 @@ def enable_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
         disabled_at=None,
         consecutive_failures=0,
         next_poll_at=None,
+        # A fresh start: validators the old failures may have been about are not sent again.
+        etag=None,
+        last_modified=None,
     )
     return get_feed(db, feed.id)
 

@@ -1,0 +1,57 @@
+"""Validators and Retry-After as servers really send them. An ETag or Last-Modified with bytes
+beyond ASCII was stored and sent back, and every later request failed to encode it ("internal
+error: UnicodeEncodeError") until the feed was disabled, which `feeds enable` did not undo. A
+Retry-After of "²" is a digit to str.isdigit() and crashed int(). Real fetcher and a loopback
+server; the store for `feeds enable`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.feedserver import FeedServer, Reply
+from bot.ingest.fetcher import FeedFetcher, parse_retry_after
+from bot.store import feeds as feed_store
+from bot.store.database import open_database
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<item><title>One</title><link>https://example.com/1</link></item></channel></rss>"""
+
+
+def _fetcher() -> FeedFetcher:
+    return FeedFetcher(allow_private_networks=True, timeout=5.0)
+
+
+async def test_a_validator_beyond_ascii_is_not_kept_and_the_next_poll_works(
+    server: FeedServer,
+) -> None:
+    # "café" in UTF-8, as a server writes it into the header's bytes.
+    server.route(
+        "/feed",
+        Reply(body=RSS, headers={"ETag": '"caf\u00c3\u00a9"', "Last-Modified": "Mon, 3 Mai\u00e9"}),
+    )
+    async with _fetcher() as f:
+        first = await f.fetch(server.url("/feed"))
+        assert first.ok and first.etag is None and first.last_modified is None
+        # A database that stored one before this fix sends nothing it cannot encode.
+        again = await f.fetch(server.url("/feed"), etag='"caf\u00e9"', last_modified="Mai\u00e9")
+    assert again.ok and again.status == 200, again.error
+    assert server.requests[-1].header("If-None-Match") is None
+
+
+def test_enabling_a_feed_again_drops_its_validators(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "nd.db")
+    feed = feed_store.add_feed(db, "https://x.example/rss")
+    feed_store.update_feed(
+        db, feed.id, etag='"bad"', last_modified="Mon", disabled_reason="failing", disabled_at=None
+    )
+    enabled = feed_store.enable_feed(db, feed.id)
+    assert enabled is not None
+    assert (enabled.etag, enabled.last_modified, enabled.disabled_reason) == (None, None, None)
+
+
+def test_a_retry_after_in_other_digits_is_ignored_not_a_crash() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert parse_retry_after("\u00b2", now) is None
+    assert parse_retry_after("\u0661\u0662", now) is None  # Arabic-Indic "12"
+    assert parse_retry_after("120", now) is not None
