@@ -122,8 +122,45 @@ def _points_back(text: str) -> bool:
     if first in ("it", "it's", "it’s"):
         # "It was the first ...": the sentence before said what "it" is. "It said ..." is a
         # company or body speaking, and stays.
-        return first != "it" or second in _BE
+        if first == "it" and second not in _BE:
+            return False
+        rest = [w.casefold().strip(",;:") for w in text.split()[1:8]]
+        return not _anticipates(rest if first == "it" else ["is", *rest])
     return first == "also" or (first in _DEMONSTRATIVES and leans_on_context(text))
+
+
+# What may stand between "It" and its predicate in "It was not immediately clear whether ...".
+_IT_AUXILIARIES = frozenset(
+    """
+    is was will would could can may might has had have be been remains remained seems seemed
+    appears appeared become became becomes not still also now immediately already yet n't
+    isn't wasn't won't hasn't
+    """.split()
+)
+# What opens the clause an anticipatory "it" stands for: "It is hard to see how ...".
+_EXTRAPOSED = frozenset("to that whether how for if why when what who where".split())
+_PREDICATE_NOT = frozenset("the a an this that these those his her its their our one".split())
+# "It is likely to ...", "It is set to ...": "it" is something said before, raised.
+_RAISING = frozenset("likely unlikely set due going able about certain sure bound poised".split())
+
+
+def _anticipates(words: Sequence[str]) -> bool:
+    """Whether `words` (what follows "It", casefolded) make "it" stand for a clause still to
+    come, so the sentence says what it means alone: "It is unclear whether ...", "It will take
+    two years ...", "It's hard to ...". Not "It was the ...", "It was approved by ..."."""
+    i = 0
+    while i < len(words) and words[i] in _IT_AUXILIARIES:
+        i += 1
+    if i == 0 or i >= len(words) or words[i] in _PREDICATE_NOT:
+        return False
+    predicate = words[i]
+    if predicate.rstrip(".") in ("take", "takes", "took"):
+        return True  # "It will take three years to ...": a span of time, not a thing
+    marker = next((w for w in words[i + 1 : i + 3] if w in _EXTRAPOSED), "")
+    if not marker:
+        return False
+    # "It is expected to cost ...", "It is likely to ...": the thing expected came before.
+    return marker != "to" or not (predicate.endswith("ed") or predicate in _RAISING)
 
 
 def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
