@@ -168,7 +168,8 @@ def _pick_for_outlet(
                 if item[1] != best.sentence
                 and _share(set(content_stems(item[1])), line_stems) < QUOTE_MAX_OVERLAP
             ),
-            key=lambda item: -item[0],
+            # A cut teaser owns up to its cut, but a complete sentence says more: teasers last.
+            key=lambda item: (item[1].endswith(ELLIPSIS), -item[0]),
         )
     return best
 

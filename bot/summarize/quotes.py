@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
 from bot.summarize.candidates import leans_on_context, same_figure_restated, stem_overlap
-from bot.summarize.clauses import clause_prefixes, is_clause
+from bot.summarize.clauses import clause_prefixes, has_verb, is_clause
 from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
 from bot.summarize.sentences import content_stems
 
@@ -223,14 +223,32 @@ def teaser_quote(sentence: str) -> str:
             head = head[:-1]  # the full stop `clause_prefixes` gives a cut
         return f"{head.rstrip(',;:—–- ')}{ELLIPSIS}"
     words = body.split()
-    while words and words[-1].casefold().strip(",;:—–-\"“”'‘’(") in _DANGLING:
+    while words and _dangles(words[-1]):
         words.pop()
     head = " ".join(words).rstrip(",;:—–-\"“‘'( ")
-    if len(words) < _TEASER_MIN_WORDS or not is_clause(head):
+    if len(words) < _TEASER_MIN_WORDS or not is_clause(head) or _open_clause(words):
         return ""
     return f"{head}{ELLIPSIS}"
 
 
+def _dangles(word: str) -> bool:
+    """Whether a phrase cannot end on `word`: a function word, or a possessive ("Holt's",
+    "the moorings'") whose noun the cut took."""
+    if word.endswith(("'s", "’s", "s'", "s’")):
+        return True
+    return word.casefold().strip(",;:—–-\"“”'‘’(") in _DANGLING
+
+
+def _open_clause(words: list[str]) -> bool:
+    """Whether `words` end in a that/whether/if clause with no verb yet ("... found that the
+    harbour"): the teaser was cut before it said what was found."""
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].casefold().strip(",;:\"“”'‘’(") in _OPENS_CLAUSE:
+            return not has_verb([" ".join(words[i + 1 :])])
+    return False
+
+
+_OPENS_CLAUSE = frozenset("that whether if".split())
 # Words a phrase cannot end on: the cut took what they lead to.
 _DANGLING = frozenset(
     """
