@@ -23,7 +23,7 @@ from bot.summarize.angle_facts import (
 )
 from bot.summarize.asides import has_open_quote
 from bot.summarize.candidates import leans_on_context, same_figure_restated
-from bot.summarize.clauses import clause_prefixes, cut_to_words
+from bot.summarize.clauses import clause_prefixes, cut_to_words, is_clause
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
@@ -284,15 +284,29 @@ def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
         n_words = len(form.split())
         if n_words > LINE_MAX_WORDS or has_open_quote(form) or (key and key not in form):
             continue
+        if _unfinished(form):
+            continue
         scored.append((len(focus_set & set(content_stems(form))), n_words, form))
     if scored:
         need = 0.6 * max(kept for kept, _, _ in scored)
         return _drop_stop(min((n, form) for kept, n, form in scored if kept >= need)[1])
     # No clean short form: the sentence up to its last clause boundary that fits.
     cut = cut_to_words(full, LINE_MAX_WORDS, 5)
-    if cut and len(cut.split()) <= LINE_MAX_WORDS:
+    if cut and len(cut.split()) <= LINE_MAX_WORDS and not _unfinished(cut):
         return _drop_stop(cut)
     return _cut_at_word(full)
+
+
+_DASH_RE = re.compile(r"\s[—–-]\s|\s[—–]|[—–]\s")
+
+
+def _unfinished(form: str) -> bool:
+    """Whether a cut form stops inside a dash or bracket aside ("said the group — which included
+    five"), or is a subject and its appositive with no verb ("Joe Manchin, a West Virginia
+    Democrat"): the full sentence said something, the form does not."""
+    if len(_DASH_RE.findall(form)) % 2 or form.count("(") > form.count(")"):
+        return True
+    return not is_clause(form)
 
 
 def _drop_stop(text: str) -> str:
