@@ -110,16 +110,27 @@ class KnownFigures:
     which would be quadratic in a story's outlets.
     """
 
-    __slots__ = ("_by_outlet", "_told")
+    __slots__ = ("_read", "_texts", "_told")
 
     def __init__(self, texts_by_outlet: Mapping[str, str], told: str) -> None:
-        self._by_outlet = {o: SourceQuantities(t) for o, t in texts_by_outlet.items()}
+        # Read on first need: most sentences' figures are settled by spelling before any text is
+        # parsed, and parsing every outlet's whole text up front was a fifth of the card's time.
+        self._texts = dict(texts_by_outlet)
+        self._read: dict[str, SourceQuantities] = {}
         self._told = SourceQuantities(told)
+
+    def _reader(self, outlet: str) -> SourceQuantities:
+        reader = self._read.get(outlet)
+        if reader is None:
+            reader = self._read[outlet] = SourceQuantities(self._texts[outlet])
+        return reader
 
     def known_to_others(self, figure: str, outlet: str) -> bool:
         """Whether the card or an outlet other than `outlet` gives `figure` already."""
         found = quantities(figure)
         if not found:
             return False
-        readers = [self._told, *(q for o, q in self._by_outlet.items() if o != outlet)]
-        return all(any(r.grounds(q) for r in readers) for q in found)
+        others = [o for o in self._texts if o != outlet]
+        return all(
+            self._told.grounds(q) or any(self._reader(o).grounds(q) for o in others) for q in found
+        )
