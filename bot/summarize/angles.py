@@ -21,6 +21,7 @@ from bot.summarize.angle_facts import (
     is_year_like_date,
     name_runs,
 )
+from bot.summarize.angle_topic import off_topic_paragraphs
 from bot.summarize.asides import has_open_quote
 from bot.summarize.candidates import leans_on_context, same_figure_restated
 from bot.summarize.clauses import clause_prefixes, cut_to_words, is_clause
@@ -40,9 +41,6 @@ TLDR_MAX_OVERLAP = 0.6
 TLDR_MAX_CONTAINED = 0.75
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
-# The story's core terms (the headline's, the outlet's own title's, and any two outlets share) a
-# paragraph must use to be about the story at all.
-MIN_CORE_TERMS = 2
 # What a word no other outlet uses counts for in an article's first sentence without a name or
 # figure of its own, against 1 elsewhere.
 LEAD_WORD_WEIGHT = 0.2
@@ -106,7 +104,7 @@ def _pick_for_outlet(
     added = 0.0
     scored: list[tuple[float, str, Article, list[str]]] = []
     for article in articles:
-        off_topic = _off_topic_paragraphs(article.text, core) if core is not None else []
+        off_topic = off_topic_paragraphs(article.text, core) if core is not None else []
         for position, sentence in enumerate(split_sentences(article.text, 30)):
             # A feed teaser cut mid-sentence ("...and ask whether the...") says less than it
             # seems to: as a line it would read as a finished claim. Up to its last clean clause
@@ -172,37 +170,6 @@ def _pick_for_outlet(
             key=lambda item: (item[1].endswith(ELLIPSIS), -item[0]),
         )
     return best
-
-
-def _off_topic_paragraphs(text: str, core: frozenset[str], limit: int = 30) -> list[str]:
-    """The paragraphs of `text` that use too few of the story's core terms to be about it.
-
-    By paragraph, not sentence: a sentence going on with its paragraph ("A ruling is expected by
-    November.") often names nothing of the story, while an editorial's aside on another subject
-    is a paragraph of its own. A text of one paragraph is the story's own article, all of it.
-    Only paragraphs holding the first `limit` sentences are read: the angle finder reads no
-    further.
-    """
-    paragraphs = [p for p in text.split("\n") if p.strip()]
-    if len(paragraphs) < 2:
-        return []
-    off: list[str] = []
-    single_off: list[str] = []
-    seen = read = 0
-    for paragraph in paragraphs:
-        if seen >= limit:
-            break
-        n = len(split_sentences(paragraph, limit - seen))
-        seen, read = seen + n, read + 1
-        if len(core.intersection(content_stems(paragraph))) < MIN_CORE_TERMS:
-            (single_off if n == 1 else off).append(paragraph)
-    # Ingest makes every block tag a line break, so a feed with a <p> per sentence gives each
-    # sentence a paragraph of its own, and an outlet's own detail rarely repeats two of the
-    # story's words. When most of a text so read is "off topic", the text is not: its breaks
-    # are no change of subject. A one-sentence aside among on-topic paragraphs still goes.
-    if 2 * len(single_off) <= read:
-        off += single_off
-    return off
 
 
 def _is_teaser_cut(sentence: str) -> bool:

@@ -1,0 +1,44 @@
+"""Whether an outlet's paragraph is about the story at all.
+
+Words no other outlet uses make an angle, so a paragraph on another subject (a roundup's
+"pressure on Putin" under a singer's death) would be the most novel text an outlet has.
+"""
+
+from __future__ import annotations
+
+from bot.summarize.sentences import content_stems, split_sentences
+
+# The story's core terms (the headline's, the outlet's own title's, and any two outlets share) a
+# paragraph must use to be about the story at all.
+MIN_CORE_TERMS = 2
+
+
+def off_topic_paragraphs(text: str, core: frozenset[str], limit: int = 30) -> list[str]:
+    """The paragraphs of `text` that use too few of the story's core terms to be about it.
+
+    By paragraph, not sentence: a sentence going on with its paragraph ("A ruling is expected by
+    November.") often names nothing of the story, while an editorial's aside on another subject
+    is a paragraph of its own. A text of one paragraph is the story's own article, all of it.
+    Only paragraphs holding the first `limit` sentences are read: the angle finder reads no
+    further.
+    """
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    if len(paragraphs) < 2:
+        return []
+    off: list[str] = []
+    single_off: list[str] = []
+    seen = read = 0
+    for paragraph in paragraphs:
+        if seen >= limit:
+            break
+        n = len(split_sentences(paragraph, limit - seen))
+        seen, read = seen + n, read + 1
+        if len(core.intersection(content_stems(paragraph))) < MIN_CORE_TERMS:
+            (single_off if n == 1 else off).append(paragraph)
+    # Ingest makes every block tag a line break, so a feed with a <p> per sentence gives each
+    # sentence a paragraph of its own, and an outlet's own detail rarely repeats two of the
+    # story's words. When most of a text so read is "off topic", the text is not: its breaks
+    # are no change of subject. A one-sentence aside among on-topic paragraphs still goes.
+    if 2 * len(single_off) <= read:
+        off += single_off
+    return off
