@@ -6,11 +6,12 @@ server; the store for `feeds enable`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.feedserver import FeedServer, Reply
-from bot.ingest.fetcher import FeedFetcher, parse_retry_after
+from bot.ingest.fetcher import FeedFetcher, FetchResult, parse_retry_after
+from bot.ingest.policy import FeedPollState, apply_fetch_result
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
 
@@ -55,3 +56,17 @@ def test_a_retry_after_in_other_digits_is_ignored_not_a_crash() -> None:
     assert parse_retry_after("\u00b2", now) is None
     assert parse_retry_after("\u0661\u0662", now) is None  # Arabic-Indic "12"
     assert parse_retry_after("120", now) is not None
+
+
+def test_a_forced_poll_inside_a_servers_wait_is_no_new_failure() -> None:
+    # `poll --all` fetches a feed that was told to wait: its "wait" again is not a failure,
+    # or three quick passes disabled it. Once due, a refusal counts as before.
+    now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    due = now + timedelta(hours=1)
+    state = FeedPollState(url="u", consecutive_failures=2, next_poll_at=due)
+    busy = FetchResult(url="u", status=429, error="HTTP 429", retry_after=now + timedelta(hours=2))
+    early = apply_fetch_result(state, busy, now, max_failures=3)
+    assert early.consecutive_failures == 2 and early.disabled_reason is None
+    assert early.next_poll_at == now + timedelta(hours=2)
+    late = apply_fetch_result(state, busy, due + timedelta(minutes=1), max_failures=3)
+    assert late.consecutive_failures == 3 and late.disabled_reason is not None

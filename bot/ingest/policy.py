@@ -49,6 +49,7 @@ class FeedPollState:
     consecutive_failures: int = 0
     poll_interval: int = 1800  # seconds
     disabled_reason: str | None = None
+    next_poll_at: datetime | None = None  # when the feed was due; a forced poll comes before
 
 
 @dataclass(slots=True)
@@ -109,6 +110,21 @@ def apply_fetch_result(
             has_new_body=False,
         )
     error = result.error or (f"HTTP {result.status}" if result.status else "unknown error")
+    due = state.next_poll_at
+    if result.status in (429, 503) and state.consecutive_failures and due and now < due:
+        # Polled before the wait it was given (`poll --all`): the server saying "wait" again is
+        # no new failure. Counted, three quick passes disabled a feed that only asked for time.
+        later = min(result.retry_after, now + MAX_RETRY_AFTER) if result.retry_after else due
+        return PollOutcome(
+            url=state.url,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            consecutive_failures=state.consecutive_failures,
+            next_poll_at=max(due, later),
+            disabled_reason=state.disabled_reason,
+            last_error=error,
+            has_new_body=False,
+        )
     return record_failure(
         state, error, now, max_failures=max_failures, rng=rng, retry_after=result.retry_after
     )

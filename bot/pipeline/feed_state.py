@@ -30,6 +30,7 @@ def poll_state(feed: FeedRow) -> FeedPollState:
         consecutive_failures=feed.consecutive_failures,
         poll_interval=feed.poll_interval,
         disabled_reason=feed.disabled_reason,
+        next_poll_at=feed.next_poll_at,
     )
 
 
