@@ -10,10 +10,15 @@ a 403, a 5xx) for the next matching requests. `revoke_token` makes Discord refus
 as it does once it is reset: 401 to every request that carries it (webhook URLs carry their own),
 and gateway close code 4004 at IDENTIFY or RESUME; `drop_gateway` closes the websockets, and
 `close_at_identify` makes IDENTIFY answered with a close code (4014: privileged intents).
+`garble_next` answers a request that would have succeeded with a body that is not a Discord
+answer (an HTML page, JSON cut off, a message without its id), or holds the answer back (`hang`),
+whether or not the request took effect first.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -60,6 +65,29 @@ class _Failure:
     landed: bool = False
 
 
+# Bodies that are not a Discord answer, with the Content-Type they come with.
+HTML_PAGE = (
+    "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+    "text/html",
+)
+TRUNCATED_JSON = ('{"id": "1000000000000000000", "channel_id": "1', "application/json")
+NO_ID = ('{"channel_id": "1", "content": ""}', "application/json")
+
+
+@dataclass(slots=True)
+class _Garble:
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    body: str
+    content_type: str
+    headers: dict[str, str]
+    times: int
+    landed: bool
+    # Seconds the answer is held back (until the fake closes, at the latest).
+    hang: float
+
+
 @dataclass
 class FakeDiscord:
     requests: list[Recorded] = field(default_factory=list)
@@ -73,6 +101,8 @@ class FakeDiscord:
     forbidden_channels: set[int] = field(default_factory=set)
     synced: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _failures: list[_Failure] = field(default_factory=list)
+    _garbles: list[_Garble] = field(default_factory=list)
+    _closing: asyncio.Event = field(default_factory=asyncio.Event)
     _nonces: dict[tuple[int, str], int] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000000000000000000))
     _runner: web.AppRunner | None = None
@@ -103,6 +133,7 @@ class FakeDiscord:
         return self.base
 
     async def close(self) -> None:
+        self._closing.set()
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -125,6 +156,39 @@ class FakeDiscord:
         self._failures.append(
             _Failure(method, re.compile(path), status, body, headers or {}, times, landed)
         )
+
+    def garble_next(
+        self,
+        method: str,
+        path: str,
+        answer: tuple[str, str] = HTML_PAGE,
+        *,
+        status: int = 200,
+        landed: bool = False,
+        times: int = 1,
+        hang: float = 0.0,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answer the next matching requests that would have succeeded with `answer` (a body and
+        its Content-Type) instead; `landed=True`: the request took effect first."""
+        body, content_type = answer
+        self._garbles.append(
+            _Garble(
+                method,
+                re.compile(path),
+                status,
+                body,
+                content_type,
+                headers or {},
+                times,
+                landed,
+                hang,
+            )
+        )
+
+    def hang_next(self, method: str, path: str, seconds: float, *, landed: bool = False) -> None:
+        """Hold the answer to the next matching request that would have succeeded."""
+        self.garble_next(method, path, ("{}", "application/json"), landed=landed, hang=seconds)
 
     def revoke_token(self, *, rest: bool = True, gateway: bool = True) -> None:
         self.rest_token_revoked = rest
@@ -229,6 +293,8 @@ class FakeDiscord:
         query = dict(request.query)
         if self.rest_token_revoked and request.headers.get("Authorization", "").startswith("Bot "):
             status, answer, headers = 401, {"message": "401: Unauthorized", "code": 0}, {}
+        elif garble := self._garble_for(request.method, path):
+            return await self._garbled(garble, request.method, path, query, body)
         else:
             status, answer, headers = self._answer(request.method, path, query, body)
         self.requests.append(Recorded(request.method, path, query, body, status))
@@ -237,6 +303,49 @@ class FakeDiscord:
         # Exactly "application/json", no charset: discord.py decodes JSON only on an exact match.
         headers = {**headers, "Content-Type": "application/json"}
         return web.Response(body=json.dumps(answer).encode(), status=status, headers=headers)
+
+    def _garble_for(self, method: str, path: str) -> _Garble | None:
+        for garble in self._garbles:
+            if garble.times > 0 and garble.method == method and garble.pattern.fullmatch(path):
+                return garble
+        return None
+
+    async def _garbled(
+        self, garble: _Garble, method: str, path: str, query: dict[str, str], body: Any
+    ) -> web.StreamResponse:
+        status, answer, headers = self._route(method, path, query, body)
+        if status >= 400:
+            # Only a success is garbled: a refusal (a thread not started yet) is answered as ever.
+            self.requests.append(Recorded(method, path, query, body, status))
+            headers = {**headers, "Content-Type": "application/json"}
+            return web.Response(body=json.dumps(answer).encode(), status=status, headers=headers)
+        garble.times -= 1
+        if not garble.landed:
+            self._undo(answer)
+        self.requests.append(Recorded(method, path, query, body, garble.status))
+        if garble.hang:
+            # The client gives up and closes; the fake's own close ends the wait.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), garble.hang)
+        headers = {**garble.headers, "Content-Type": garble.content_type}
+        return web.Response(body=garble.body.encode(), status=garble.status, headers=headers)
+
+    def _undo(self, answer: Any) -> None:
+        """Take back what a request that is to be lost did: the message it created, the thread
+        it started."""
+        if not isinstance(answer, dict) or "id" not in answer:
+            return
+        mid = int(answer["id"])
+        if answer.get("type") == 11:
+            self.messages[mid].pop("thread", None)
+            return
+        msg = self.messages.pop(mid, None)
+        if msg is None:
+            return
+        self.channels[int(msg["channel_id"])].remove(mid)
+        for key, value in list(self._nonces.items()):
+            if value == mid:
+                del self._nonces[key]
 
     def _answer(
         self, method: str, path: str, query: dict[str, str], body: Any

@@ -25,6 +25,7 @@ from bot.adapters.discord.errors import (
     THREAD_EXISTS,
     UNKNOWN_CHANNEL,
     WRONG_CHANNEL_TYPE,
+    answered,
     delivering,
     edit_best_effort,
     snowflake,
@@ -63,14 +64,18 @@ class DiscordBotAdapter:
         return self.client.get_partial_messageable(snowflake(channel.channel_id, "channel"))
 
     async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
-        async with delivering(f"post {card.slug} to {channel.key}"):
+        what = f"post {card.slug} to {channel.key}"
+        async with delivering(what):
             # discord.py sends `enforce_nonce` with every nonce: Discord then answers a retried
             # send with the message it already created instead of posting a duplicate.
-            message = await self._target(channel).send(
-                embeds=card_embeds(card),
-                view=card_view([card]),
-                nonce=discord_nonce(nonce),
-                allowed_mentions=NO_MENTIONS,
+            message = await answered(
+                self._target(channel).send(
+                    embeds=card_embeds(card),
+                    view=card_view([card]),
+                    nonce=discord_nonce(nonce),
+                    allowed_mentions=NO_MENTIONS,
+                ),
+                what,
             )
         return PostedMessage(message_ref=str(message.id))
 
@@ -85,7 +90,8 @@ class DiscordBotAdapter:
     ) -> PostedMessage:
         message_id = snowflake(posted.message_ref, "message")
         update = mark_update(update_embed(card, new_outlets), nonce)
-        async with delivering(f"update {card.slug} in {channel.key}"):
+        what = f"update {card.slug} in {channel.key}"
+        async with delivering(what):
 
             async def send(thread_id: int | None) -> None:
                 target = (
@@ -95,8 +101,11 @@ class DiscordBotAdapter:
                         thread_id, type=discord.ChannelType.public_thread
                     )
                 )
-                await target.send(
-                    embed=update, nonce=discord_nonce(nonce), allowed_mentions=NO_MENTIONS
+                await answered(
+                    target.send(
+                        embed=update, nonce=discord_nonce(nonce), allowed_mentions=NO_MENTIONS
+                    ),
+                    what,
                 )
 
             landed_in = await self.in_thread(channel, posted, card, send)
@@ -139,11 +148,15 @@ class DiscordBotAdapter:
                 raise
         channel_id = snowflake(channel.channel_id, "channel")
         message_id = snowflake(posted.message_ref, "message")
-        try:
+
+        async def start() -> int:
             data = await self.client.http.start_thread_with_message(
                 channel_id, message_id, name=thread_name(card), auto_archive_duration=1440
             )
-            thread_id = int(data["id"])
+            return int(data["id"])
+
+        try:
+            thread_id = await answered(start(), f"thread for {card.slug} in {channel.key}")
         except discord.Forbidden as exc:
             return await self._in_channel(channel, card, send, exc)
         except discord.HTTPException as exc:
@@ -180,7 +193,10 @@ class DiscordBotAdapter:
         target = self._target(channel)
         async with delivering(f"notice to {channel.key}"):
             for piece in split_content(escape_notice(text)):
-                await target.send(content=piece, allowed_mentions=NO_MENTIONS)
+                await answered(
+                    target.send(content=piece, allowed_mentions=NO_MENTIONS),
+                    f"notice to {channel.key}",
+                )
 
     async def find_posted(
         self,

@@ -5,8 +5,9 @@ not be paused); Cloudflare's 429 (it limits the IP) is the whole platform's, ret
 Discord refuses (401 on a request that carried it: revoked or reset) is fatal for the bot's
 delivery route (`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request),
 while a 401 on a webhook URL is that one channel's dead webhook. Also the one edit whose failure is
-swallowed (`edit_best_effort`), whether a failed post may have landed (`maybe_posted`), the check that an id is a Discord snowflake, and what to do about
-gateway close code 4014 (`intents_refused`).
+swallowed (`edit_best_effort`), whether a failed post may have landed (`maybe_posted`), a send
+whose answer is not a Discord message (`answered`), the check that an id is a Discord snowflake,
+and what to do about gateway close code 4014 (`intents_refused`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable
+from typing import TypeVar
 
 import aiohttp
 import discord
@@ -27,6 +29,13 @@ from bot.delivery.adapter import (
 )
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# What discord.py raises when a 2xx answer is not a Discord message: an HTML page comes back as a
+# str (TypeError indexing it), cut-off JSON as JSONDecodeError (a ValueError), a message without
+# its id as KeyError, all while building the Message after the request went through.
+GARBLED = (TypeError, ValueError, KeyError)
 
 PLATFORM = "discord"
 # The delivery routes of platform "discord" (`bot.delivery.adapter.delivery_route`): the bot, which
@@ -76,16 +85,39 @@ async def edit_best_effort(edit: Awaitable[object], what: str) -> None:
     swallowed: raising would make the outbox post the reply again."""
     try:
         await edit
-    except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+    except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError, *GARBLED) as exc:
         log.warning("%s: could not edit the original card: %r", what, exc)
 
 
+async def answered(send: Awaitable[T], what: str) -> T:
+    """Await one request that creates something on Discord (a post, a thread). Only this call is
+    covered, so the same exceptions raised by our own code elsewhere still surface as bugs."""
+    try:
+        return await send
+    except GARBLED as exc:
+        # The request got through, so the post may well have landed: the outbox looks before
+        # resending, and no attempt is used, as the row's payload is not shown to be at fault.
+        raise TransientDeliveryError(
+            f"{what}: Discord answered with a body that is not a Discord message "
+            f"({type(exc).__name__}: {exc})",
+            maybe_sent=True,
+        ) from exc
+
+
 def translate_error(exc: BaseException, what: str) -> DeliveryError:
+    if isinstance(exc, DeliveryError):
+        return exc
     if isinstance(exc, discord.RateLimited):
         # Only raised when a wait would exceed the client's max_ratelimit_timeout.
         return TransientDeliveryError(f"{what}: rate limited", retry_after=exc.retry_after)
     if isinstance(exc, discord.HTTPException):
         detail = f"{what}: HTTP {exc.status} (code {exc.code}) {exc.text}".strip()
+        if 400 <= exc.status < 500 and exc.status != 429 and not _discord_answer(exc):
+            # Refused before Discord read it (a proxy's 403 or 407 page, a 413): nothing landed
+            # and the channel has not refused us, so no pause; the row's own attempts count.
+            return DeliveryError(
+                f"{what}: answered HTTP {exc.status} without a Discord error: {exc.text[:200]}"
+            )
         if exc.code in PERMANENT_CODES:
             return PermanentDeliveryError(f"{what}: {PERMANENT_CODES[exc.code]}")
         if exc.status == 401:
@@ -119,6 +151,13 @@ def maybe_posted(exc: BaseException) -> bool:
     dropped after the request went out): sending it again blind could show it twice."""
     error = translate_error(exc, "post")
     return isinstance(error, TransientDeliveryError) and error.maybe_sent
+
+
+def _discord_answer(exc: discord.HTTPException) -> bool:
+    """Whether the error answer was Discord's JSON; discord.py decodes it only on this exact
+    Content-Type, and keeps anything else as text."""
+    headers = getattr(exc.response, "headers", None) or {}
+    return headers.get("Content-Type") == "application/json"
 
 
 def _sent_bot_token(exc: discord.HTTPException) -> bool:

@@ -12,7 +12,13 @@ from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
 from discord.utils import MISSING
 
 from bot.adapters.discord.embeds import card_embeds, split_content, update_embed
-from bot.adapters.discord.errors import PLATFORM, delivering, edit_best_effort, snowflake
+from bot.adapters.discord.errors import (
+    PLATFORM,
+    answered,
+    delivering,
+    edit_best_effort,
+    snowflake,
+)
 from bot.adapters.discord.messages import NO_MENTIONS, escape_notice, mark_update
 from bot.cards import StoryCard
 from bot.delivery.adapter import PermanentDeliveryError, PostedMessage
@@ -68,10 +74,11 @@ class DiscordWebhookAdapter:
 
     async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
         hook = self._hook(channel)
-        async with delivering(f"webhook post {card.slug} to {channel.key}"):
+        what = f"webhook post {card.slug} to {channel.key}"
+        async with delivering(what):
             # wait=True makes Discord return the message, whose id later edits need.
-            message = await hook.send(
-                embeds=card_embeds(card), wait=True, allowed_mentions=NO_MENTIONS
+            message = await answered(
+                hook.send(embeds=card_embeds(card), wait=True, allowed_mentions=NO_MENTIONS), what
             )
         return PostedMessage(message_ref=str(message.id))
 
@@ -88,19 +95,25 @@ class DiscordWebhookAdapter:
         message_id = snowflake(posted.message_ref, "message")
         thread_ref = posted.thread_ref
         update = mark_update(update_embed(card, new_outlets), nonce)
-        async with delivering(f"webhook update {card.slug} in {channel.key}"):
+        what = f"webhook update {card.slug} in {channel.key}"
+        async with delivering(what):
             if self.bot is not None:
 
                 async def send(thread_id: int | None) -> None:
                     # None: the bot cannot thread it, so a follow-up in the channel, as without it.
                     where = discord.Object(thread_id) if thread_id is not None else MISSING
-                    await hook.send(
-                        embed=update, thread=where, wait=True, allowed_mentions=NO_MENTIONS
+                    await answered(
+                        hook.send(
+                            embed=update, thread=where, wait=True, allowed_mentions=NO_MENTIONS
+                        ),
+                        what,
                     )
 
                 thread_ref = str(await self.bot.in_thread(channel, posted, card, send))
             else:
-                await hook.send(embed=update, wait=True, allowed_mentions=NO_MENTIONS)
+                await answered(
+                    hook.send(embed=update, wait=True, allowed_mentions=NO_MENTIONS), what
+                )
         await edit_best_effort(
             hook.edit_message(message_id, embeds=card_embeds(card), allowed_mentions=NO_MENTIONS),
             f"webhook update {card.slug} in {channel.key}",
@@ -109,9 +122,12 @@ class DiscordWebhookAdapter:
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         hook = self._hook(channel)
-        async with delivering(f"webhook notice to {channel.key}"):
+        what = f"webhook notice to {channel.key}"
+        async with delivering(what):
             for piece in split_content(escape_notice(text)):
-                await hook.send(content=piece, wait=True, allowed_mentions=NO_MENTIONS)
+                await answered(
+                    hook.send(content=piece, wait=True, allowed_mentions=NO_MENTIONS), what
+                )
 
     async def find_posted(
         self,
