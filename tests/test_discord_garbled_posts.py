@@ -21,6 +21,7 @@ from fakes.discord_api import HTML_PAGE, NO_ID, TRUNCATED_JSON, FakeDiscord
 from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
+from bot.adapters.discord.errors import SEND_TIMEOUT
 from bot.adapters.discord.routes import DiscordAdapter
 from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.delivery.outbox import Outbox, OutboxSettings
@@ -56,12 +57,13 @@ class World:
         route: str,
         *,
         bot: bool = True,
+        send_timeout: float = SEND_TIMEOUT,
     ) -> None:
         self.fake = fake
         self.now = T0
         self.db: sqlite_utils.Database = open_database(":memory:")
         fake.webhook_channels[WEBHOOK_ID] = CHANNEL
-        bot_adapter = DiscordBotAdapter(client) if bot else None
+        bot_adapter = DiscordBotAdapter(client, send_timeout=send_timeout) if bot else None
         self.adapter = DiscordAdapter(
             bot=bot_adapter, webhooks=DiscordWebhookAdapter(session, bot=bot_adapter)
         )

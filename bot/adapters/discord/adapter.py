@@ -8,6 +8,7 @@ DeliveryError tree in `bot.adapters.discord.errors`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -22,6 +23,7 @@ from bot.adapters.discord.embeds import (
 )
 from bot.adapters.discord.errors import (
     PLATFORM,
+    SEND_TIMEOUT,
     THREAD_EXISTS,
     UNKNOWN_CHANNEL,
     WRONG_CHANNEL_TYPE,
@@ -56,9 +58,16 @@ class DiscordBotAdapter:
 
     platform = PLATFORM
 
-    def __init__(self, client: discord.Client, *, history_limit: int = HISTORY_LIMIT) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        *,
+        history_limit: int = HISTORY_LIMIT,
+        send_timeout: float = SEND_TIMEOUT,
+    ) -> None:
         self.client = client
         self.history_limit = history_limit
+        self.send_timeout = send_timeout
 
     def _target(self, channel: ChannelRow) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(snowflake(channel.channel_id, "channel"))
@@ -76,6 +85,7 @@ class DiscordBotAdapter:
                     allowed_mentions=NO_MENTIONS,
                 ),
                 what,
+                timeout=self.send_timeout,
             )
         return PostedMessage(message_ref=str(message.id))
 
@@ -106,6 +116,7 @@ class DiscordBotAdapter:
                         embed=update, nonce=discord_nonce(nonce), allowed_mentions=NO_MENTIONS
                     ),
                     what,
+                    timeout=self.send_timeout,
                 )
 
             landed_in = await self.in_thread(channel, posted, card, send)
@@ -114,7 +125,8 @@ class DiscordBotAdapter:
             self._target(channel)
             .get_partial_message(message_id)
             .edit(embeds=card_embeds(card), allowed_mentions=NO_MENTIONS),
-            f"update {card.slug} in {channel.key}",
+            what,
+            timeout=self.send_timeout,
         )
         return PostedMessage(message_ref=posted.message_ref, thread_ref=str(landed_in))
 
@@ -156,7 +168,9 @@ class DiscordBotAdapter:
             return int(data["id"])
 
         try:
-            thread_id = await answered(start(), f"thread for {card.slug} in {channel.key}")
+            thread_id = await answered(
+                start(), f"thread for {card.slug} in {channel.key}", timeout=self.send_timeout
+            )
         except discord.Forbidden as exc:
             return await self._in_channel(channel, card, send, exc)
         except discord.HTTPException as exc:
@@ -196,6 +210,7 @@ class DiscordBotAdapter:
                 await answered(
                     target.send(content=piece, allowed_mentions=NO_MENTIONS),
                     f"notice to {channel.key}",
+                    timeout=self.send_timeout,
                 )
 
     async def find_posted(
@@ -240,7 +255,11 @@ class DiscordBotAdapter:
 
         async with delivering(f"history of {channel.key}"):
             try:
-                return await self._find(channel, kind, parent, search)
+                # Paged history of up to two channels: a hung page holds the drain as a hung
+                # send does, and raises TimeoutError, which `delivering` takes as transient.
+                return await asyncio.wait_for(
+                    self._find(channel, kind, parent, search), 2 * self.send_timeout
+                )
             except discord.Forbidden as exc:
                 if webhook_id is None:
                     raise

@@ -12,6 +12,7 @@ and what to do about gateway close code 4014 (`intents_refused`).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable
@@ -31,6 +32,11 @@ from bot.delivery.adapter import (
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# Seconds a bot request may take. discord.py's own session allows 300, and the outbox drains every
+# channel under one lock, so one hung request held back every post, Slack's too; webhooks' session
+# allows 30 (`webhook.WEBHOOK_TIMEOUT`), and the bot's route is held to the same.
+SEND_TIMEOUT = 30.0
 
 # What discord.py raises when a 2xx answer is not a Discord message: an HTML page comes back as a
 # str (TypeError indexing it), cut-off JSON as JSONDecodeError (a ValueError), a message without
@@ -80,20 +86,30 @@ def intents_refused(intents: discord.Intents | None) -> str:
     )
 
 
-async def edit_best_effort(edit: Awaitable[object], what: str) -> None:
+async def edit_best_effort(
+    edit: Awaitable[object], what: str, *, timeout: float = SEND_TIMEOUT
+) -> None:
     """Refresh the original card after an update's reply landed. A failure is logged and
     swallowed: raising would make the outbox post the reply again."""
     try:
-        await edit
+        await asyncio.wait_for(edit, timeout)
     except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError, *GARBLED) as exc:
         log.warning("%s: could not edit the original card: %r", what, exc)
 
 
-async def answered(send: Awaitable[T], what: str) -> T:
-    """Await one request that creates something on Discord (a post, a thread). Only this call is
-    covered, so the same exceptions raised by our own code elsewhere still surface as bugs."""
+async def answered(send: Awaitable[T], what: str, *, timeout: float | None = None) -> T:
+    """Await one request that creates something on Discord (a post, a thread), for at most
+    `timeout` seconds. Only this call is covered, so the same exceptions raised by our own code
+    elsewhere still surface as bugs."""
     try:
-        return await send
+        return await asyncio.wait_for(send, timeout)
+    except TimeoutError as exc:
+        if timeout is None:
+            raise  # the session's own timeout: `delivering` says what it means
+        # Sent but unanswered: it may have landed, so look before resending.
+        raise TransientDeliveryError(
+            f"{what}: no answer from Discord within {timeout:g} s", maybe_sent=True
+        ) from exc
     except GARBLED as exc:
         # The request got through, so the post may well have landed: the outbox looks before
         # resending, and no attempt is used, as the row's payload is not shown to be at fault.
