@@ -194,8 +194,9 @@ def _too_many_requests(exc: discord.HTTPException, detail: str) -> TransientDeli
         retry_after: float | None = float(headers.get("Retry-After", ""))
     except ValueError:
         retry_after = None
-    if headers.get("Via"):
+    if headers.get("Via") and _discord_answer(exc):
         # Discord's own limit, still hit after discord.py's retries: this request's bucket only.
+        # Cloudflare's page is not JSON, whatever Via a proxy on the way added.
         return TransientDeliveryError(detail, retry_after=retry_after)
     return PlatformDeliveryError(detail, retry_after=retry_after)
 

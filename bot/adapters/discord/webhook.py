@@ -4,6 +4,7 @@ the bot cannot see the channel (a server it is not in): then it behaves as witho
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -37,6 +38,13 @@ class MaybePosted(aiohttp.ClientError):
 
 async def _no_blind_resend(req: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
     response = await handler(req)
+    if response.status == 429 and not await _json_body(response):
+        # discord.py reads `retry_after` from a 429 that carries `Via` (Discord's own limit) and
+        # crashes on a page instead; one that is not Discord's JSON is Cloudflare's (a proxy
+        # on the way can add the Via), as discord.py itself takes it on the bot's route.
+        text = await response.text(errors="replace")
+        response.release()
+        raise discord.HTTPException(response, text)
     if req.method == "POST" and response.status >= 500:
         # discord.py resends a webhook POST on any 5xx, up to five times, and webhooks take no
         # nonce for Discord to deduplicate by: raising here ends its loop, and the outbox's
@@ -44,6 +52,16 @@ async def _no_blind_resend(req: ClientRequest, handler: ClientHandlerType) -> Cl
         response.release()
         raise MaybePosted(f"HTTP {response.status} from Discord after a webhook post")
     return response
+
+
+async def _json_body(response: ClientResponse) -> bool:
+    if response.headers.get("Content-Type") != "application/json":
+        return False  # discord.py decodes nothing else
+    try:
+        json.loads(await response.read())
+    except ValueError:
+        return False
+    return True
 
 
 def webhook_session() -> aiohttp.ClientSession:

@@ -1,0 +1,49 @@
+"""Webhook posts answered in ways discord.py does not expect. A 429 whose body is a page, not
+Discord's JSON (Cloudflare's, with a `Via` added by a proxy on the way), is a rate limit: nothing
+was posted, so nothing to look for, and no attempt is used; discord.py itself crashed reading
+`retry_after` from it.
+
+Real outbox and Discord adapter against the fake REST API; assertions on what the fake recorded."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import discord
+import pytest
+from fakes.discord_api import HTML_PAGE, FakeDiscord
+from test_discord_garbled_posts import CHANNEL, HOOK_POST, World, assert_no_tracebacks
+
+from bot.adapters.discord.webhook import webhook_session
+
+RATE_LIMITED = {"Via": "1.1 google", "Retry-After": "1"}
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[Any]:
+    async with webhook_session() as session:
+        yield session
+
+
+@pytest.mark.parametrize("bot", [True, False], ids=["with-bot", "no-bot"])
+async def test_a_webhook_429_page_is_a_rate_limit_and_the_card_goes_out_once(
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    caplog: pytest.LogCaptureFixture,
+    bot: bool,
+) -> None:
+    caplog.set_level(logging.INFO)
+    world = World(discord_api, discord_client, session, "webhook", bot=bot)
+    discord_api.garble_next("POST", HOOK_POST, HTML_PAGE, status=429, headers=RATE_LIMITED)
+    await world.drain_hours(3)
+    [card] = world.cards()
+    [row] = world.rows("story")
+    assert row.state == "sent" and row.message_ref == card["id"] and row.attempts == 1
+    assert [c.status for c in discord_api.calls("POST", HOOK_POST)] == [429, 200]
+    # Refused, not maybe posted: nothing to look for.
+    assert not discord_api.calls("GET", rf"/channels/{CHANNEL}/messages")
+    assert "may have been posted" not in caplog.text
+    assert_no_tracebacks(caplog)
