@@ -47,3 +47,28 @@ async def test_a_webhook_429_page_is_a_rate_limit_and_the_card_goes_out_once(
     assert not discord_api.calls("GET", rf"/channels/{CHANNEL}/messages")
     assert "may have been posted" not in caplog.text
     assert_no_tracebacks(caplog)
+
+
+@pytest.mark.parametrize("answer", ["502", "html"])
+async def test_without_a_bot_a_maybe_posted_card_is_resent_with_a_warning(
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    caplog: pytest.LogCaptureFixture,
+    answer: str,
+) -> None:
+    # No bot token: nothing can read the webhook's channel, so whether the card landed cannot be
+    # known. It is resent (a story must not be lost), and the admin is told it may show twice.
+    caplog.set_level(logging.INFO)
+    world = World(discord_api, discord_client, session, "webhook", bot=False)
+    if answer == "502":
+        discord_api.fail_next("POST", HOOK_POST, 502, {"message": "Bad Gateway"}, landed=True)
+    else:
+        discord_api.garble_next("POST", HOOK_POST, HTML_PAGE, landed=True)
+    await world.drain_hours(3)
+    assert len(world.cards()) == 2
+    [row] = world.rows("story")
+    assert row.state == "sent" and row.message_ref == world.cards()[-1]["id"]
+    [warning] = [r for r in caplog.records if "no bot token" in r.getMessage()]
+    assert warning.levelno == logging.WARNING and "twice" in warning.getMessage()
+    assert_no_tracebacks(caplog)

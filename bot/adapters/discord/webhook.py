@@ -5,6 +5,7 @@ the bot cannot see the channel (a server it is not in): then it behaves as witho
 from __future__ import annotations
 
 import json
+import logging
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -27,6 +28,8 @@ from bot.store.channels import ChannelRow
 
 if TYPE_CHECKING:
     from bot.adapters.discord.adapter import DiscordBotAdapter
+
+log = logging.getLogger(__name__)
 
 WEBHOOK_TIMEOUT = aiohttp.ClientTimeout(total=30)
 
@@ -157,8 +160,16 @@ class DiscordWebhookAdapter:
         parent: PostedMessage | None = None,
     ) -> PostedMessage | None:
         # Webhooks cannot read history; with a bot in the channel we can look for the webhook's
-        # messages. Without one, a crash between send and record may repeat that one message.
+        # messages. Without one there is no way to look, and a story must not be lost, so it is
+        # resent: the admin is told why a card may show twice.
         if self.bot is None:
+            log.warning(
+                "%s: a %s may have been posted through the webhook already, and is resent; it "
+                "may show twice, as no bot token (DISCORD_TOKEN) is configured to look in the "
+                "channel",
+                channel.key,
+                "card" if kind == "story" else kind,
+            )
             return None
         hook = self._hook(channel)
         return await self.bot.find_posted(
