@@ -67,6 +67,29 @@ def test_a_forced_poll_inside_a_servers_wait_is_no_new_failure() -> None:
     busy = FetchResult(url="u", status=429, error="HTTP 429", retry_after=now + timedelta(hours=2))
     early = apply_fetch_result(state, busy, now, max_failures=3)
     assert early.consecutive_failures == 2 and early.disabled_reason is None
-    assert early.next_poll_at == now + timedelta(hours=2)
+    assert early.next_poll_at == due  # not pushed back: the first poll once due counts
     late = apply_fetch_result(state, busy, due + timedelta(minutes=1), max_failures=3)
     assert late.consecutive_failures == 3 and late.disabled_reason is not None
+
+
+def test_a_server_down_for_good_is_disabled_however_often_poll_all_runs() -> None:
+    now = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+    state = FeedPollState(url="u", poll_interval=1800)
+    for _ in range(7 * 48):  # a week of `poll --all` every half hour
+        busy = FetchResult(
+            url="u", status=503, error="HTTP 503", retry_after=now + timedelta(hours=1)
+        )
+        out = apply_fetch_result(state, busy, now, max_failures=10)
+        if out.disabled_reason:
+            break
+        state.consecutive_failures, state.next_poll_at = out.consecutive_failures, out.next_poll_at
+        now += timedelta(minutes=30)
+    assert out.disabled_reason is not None
+
+
+def test_an_early_poll_that_fails_otherwise_counts() -> None:
+    # Only a server's own "wait" is forgiven: a 500 or a timeout on an early poll counts.
+    now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    state = FeedPollState(url="u", consecutive_failures=1, next_poll_at=now + timedelta(hours=1))
+    broken = FetchResult(url="u", status=500, error="HTTP 500")
+    assert apply_fetch_result(state, broken, now).consecutive_failures == 2

@@ -111,16 +111,18 @@ def apply_fetch_result(
         )
     error = result.error or (f"HTTP {result.status}" if result.status else "unknown error")
     due = state.next_poll_at
-    if result.status in (429, 503) and state.consecutive_failures and due and now < due:
+    asked_to_wait = result.status in (429, 503) and result.retry_after is not None
+    if asked_to_wait and state.consecutive_failures and due and now < due:
         # Polled before the wait it was given (`poll --all`): the server saying "wait" again is
         # no new failure. Counted, three quick passes disabled a feed that only asked for time.
-        later = min(result.retry_after, now + MAX_RETRY_AFTER) if result.retry_after else due
+        # The feed stays due when it was: its first poll from then on counts, so a server that
+        # is down for good still gets the feed disabled, however often `--all` runs.
         return PollOutcome(
             url=state.url,
             etag=state.etag,
             last_modified=state.last_modified,
             consecutive_failures=state.consecutive_failures,
-            next_poll_at=max(due, later),
+            next_poll_at=due,
             disabled_reason=state.disabled_reason,
             last_error=error,
             has_new_body=False,
