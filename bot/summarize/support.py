@@ -197,6 +197,10 @@ def same_amount(a: Decimal, b: Decimal) -> bool:
 def _same(a: Count, b: Count) -> bool:
     """One figure in two sentences: the word after it is left out, as "14 killed" and "killed
     14 workers" give one toll."""
+    if {a.role, b.role} == {"year", "count"}:
+        # "2022 profits" and "profits … in 2022", "the toll rose to 1941" and "1941 killed": one
+        # number read two ways where the words around it are all that tell.
+        return a.value == b.value and 1800 <= a.value <= 2199
     if a.role != b.role or (a.unit and b.unit and a.unit != b.unit):
         return False
     if a.upper is not None or b.upper is not None:
