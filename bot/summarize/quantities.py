@@ -68,9 +68,8 @@ _UNIT_AFTER_RE = re.compile(
 )
 _UNIT_WORDS = {"dollar": "$", "usd": "$", "euro": "€", "eur": "€", "pound": "£", "gbp": "£"}
 _UNIT_WORDS |= {"yen": "¥", "jpy": "¥"}
-# What makes a number from 1800 to 2199 a year rather than a count: a word that dates ("in 2019",
-# "since 2008"), or a determiner before a year used as a modifier ("the 2024 elections", "her
-# 2020 campaign", "Tesla's 2024 sales").
+# What makes a number from 1800 to 2199 a year, not a count: a dating word ("in 2019", "since
+# 2008") or a determiner ("the 2024 elections", "her 2020 campaign", "Tesla's 2024 sales").
 YEAR_BEFORE_RE = re.compile(
     r"(?:\b(?:in|since|by|of|until|till|from|before|after|during|through|the|this|that|his|her"
     r"|its|their|our|whose)|['’]s)\s+$",
