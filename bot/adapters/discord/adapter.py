@@ -27,6 +27,7 @@ from bot.adapters.discord.errors import (
     THREAD_EXISTS,
     UNKNOWN_CHANNEL,
     WRONG_CHANNEL_TYPE,
+    NotAMessage,
     answered,
     delivering,
     edit_best_effort,
@@ -165,6 +166,8 @@ class DiscordBotAdapter:
             data = await self.client.http.start_thread_with_message(
                 channel_id, message_id, name=thread_name(card), auto_archive_duration=1440
             )
+            if not isinstance(data, dict) or not str(data.get("id", "")).isdigit():
+                raise NotAMessage(f"answered {str(data)[:200]!r}")
             return int(data["id"])
 
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable
 from typing import TypeVar
@@ -40,8 +41,19 @@ SEND_TIMEOUT = 30.0
 
 # What discord.py raises when a 2xx answer is not a Discord message: an HTML page comes back as a
 # str (TypeError indexing it), cut-off JSON as JSONDecodeError (a ValueError), a message without
-# its id as KeyError, all while building the Message after the request went through.
+# its id as KeyError, all while building the Message after the request went through. The same
+# types come from its checks before any request (11 embeds, a payload it cannot encode), which
+# are our bugs: `garbled` tells them apart.
 GARBLED = (TypeError, ValueError, KeyError)
+# Where discord.py builds a message from Discord's answer, as (file under discord/, function):
+# an error raised under one of these came after the request went through.
+READING_ANSWER = frozenset(
+    {
+        ("state.py", "create_message"),
+        ("message.py", "__init__"),
+        ("webhook/async_.py", "_create_message"),
+    }
+)
 
 PLATFORM = "discord"
 # The delivery routes of platform "discord" (`bot.delivery.adapter.delivery_route`): the bot, which
@@ -111,6 +123,8 @@ async def answered(send: Awaitable[T], what: str, *, timeout: float | None = Non
             f"{what}: no answer from Discord within {timeout:g} s", maybe_sent=True
         ) from exc
     except GARBLED as exc:
+        if not garbled(exc):
+            raise  # discord.py refused our payload before sending it: a bug, to surface
         # The request got through, so the post may well have landed: the outbox looks before
         # resending, and no attempt is used, as the row's payload is not shown to be at fault.
         raise TransientDeliveryError(
@@ -118,6 +132,28 @@ async def answered(send: Awaitable[T], what: str, *, timeout: float | None = Non
             f"({type(exc).__name__}: {exc})",
             maybe_sent=True,
         ) from exc
+
+
+class NotAMessage(ValueError):
+    """A 2xx answer to a request that creates something, read by our own code, that is not the
+    JSON object with an id Discord sends."""
+
+
+def garbled(exc: BaseException) -> bool:
+    """Whether `exc` came from reading Discord's answer rather than from discord.py's checks of
+    our payload before the request, which raise the same types."""
+    if isinstance(exc, json.JSONDecodeError | NotAMessage):
+        return True  # only decoding an answer raises it; encoding ours raises TypeError
+    if not isinstance(exc, GARBLED):
+        return False
+    tb = exc.__traceback__
+    while tb is not None:
+        path = tb.tb_frame.f_code.co_filename.replace("\\", "/")
+        _, sep, module = path.rpartition("/discord/")
+        if sep and (module, tb.tb_frame.f_code.co_name) in READING_ANSWER:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def translate_error(exc: BaseException, what: str) -> DeliveryError:

@@ -22,7 +22,7 @@ from bot.adapters.discord.embeds import (
     pack_messages,
     split_content,
 )
-from bot.adapters.discord.errors import GARBLED, PLATFORM, maybe_posted
+from bot.adapters.discord.errors import GARBLED, PLATFORM, garbled, maybe_posted
 from bot.adapters.discord.escape import escape, fit, neutralize_mentions
 from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
 from bot.adapters.discord.webhook import webhook_session
@@ -250,9 +250,9 @@ async def _follow_up(hook: discord.Webhook, message: Outgoing, ephemeral: bool, 
     try:
         await hook.send(ephemeral=ephemeral, wait=True, **kwargs)
     except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError, *GARBLED) as exc:
-        # A body that is not a Discord message answered a request that went through (GARBLED is
-        # caught around this send only, so our own bugs elsewhere still surface).
-        if not isinstance(exc, GARBLED) and not maybe_posted(exc):
+        # A body that is not a Discord message answered a request that went through; the same
+        # types raised by discord.py's checks before the request are our bugs, and surface.
+        if not garbled(exc) and not maybe_posted(exc):
             raise
         # Discord lists no follow-ups to look for it in (and an ephemeral one is in no channel's
         # history), so a message that may exist is not sent again: a missing reply can be asked
