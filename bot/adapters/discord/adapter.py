@@ -70,6 +70,13 @@ class DiscordBotAdapter:
         self.history_limit = history_limit
         self.send_timeout = send_timeout
 
+    @property
+    def send_budget(self) -> float:
+        """How long one creating request may take. discord.py sleeps a rate limit out inside the
+        call, up to the client's max_ratelimit_timeout, and cutting that sleep short would take a
+        plain 429 for a post that may have landed: the send timeout is on top of it."""
+        return self.send_timeout + (self.client.http.max_ratelimit_timeout or 0.0)
+
     def _target(self, channel: ChannelRow) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(snowflake(channel.channel_id, "channel"))
 
@@ -86,7 +93,7 @@ class DiscordBotAdapter:
                     allowed_mentions=NO_MENTIONS,
                 ),
                 what,
-                timeout=self.send_timeout,
+                timeout=self.send_budget,
             )
         return PostedMessage(message_ref=str(message.id))
 
@@ -117,7 +124,7 @@ class DiscordBotAdapter:
                         embed=update, nonce=discord_nonce(nonce), allowed_mentions=NO_MENTIONS
                     ),
                     what,
-                    timeout=self.send_timeout,
+                    timeout=self.send_budget,
                 )
 
             landed_in = await self.in_thread(channel, posted, card, send)
@@ -127,7 +134,7 @@ class DiscordBotAdapter:
             .get_partial_message(message_id)
             .edit(embeds=card_embeds(card), allowed_mentions=NO_MENTIONS),
             what,
-            timeout=self.send_timeout,
+            timeout=self.send_budget,
         )
         return PostedMessage(message_ref=posted.message_ref, thread_ref=str(landed_in))
 
@@ -172,7 +179,7 @@ class DiscordBotAdapter:
 
         try:
             thread_id = await answered(
-                start(), f"thread for {card.slug} in {channel.key}", timeout=self.send_timeout
+                start(), f"thread for {card.slug} in {channel.key}", timeout=self.send_budget
             )
         except discord.Forbidden as exc:
             return await self._in_channel(channel, card, send, exc)
@@ -213,7 +220,7 @@ class DiscordBotAdapter:
                 await answered(
                     target.send(content=piece, allowed_mentions=NO_MENTIONS),
                     f"notice to {channel.key}",
-                    timeout=self.send_timeout,
+                    timeout=self.send_budget,
                 )
 
     async def find_posted(

@@ -17,7 +17,12 @@ import aiohttp
 import discord
 
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
-from bot.adapters.discord.errors import AUTHENTICATION_FAILED, BOT_TOKEN_HELP, intents_refused
+from bot.adapters.discord.errors import (
+    AUTHENTICATION_FAILED,
+    BOT_TOKEN_HELP,
+    SEND_TIMEOUT,
+    intents_refused,
+)
 from bot.adapters.discord.interactions import CommandRunner
 from bot.adapters.discord.quiet import quiet_voice_warning
 from bot.adapters.discord.slash import NewsTree, build_tree
@@ -46,6 +51,9 @@ class DiscordBot(discord.Client):
         options.setdefault("intents", intents())
         # The client-wide default; every send passes AllowedMentions.none() explicitly as well.
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        # A rate limit longer than this comes back as RateLimited with its retry_after, for the
+        # outbox to wait out, instead of being slept inside a send that would then time out.
+        options.setdefault("max_ratelimit_timeout", SEND_TIMEOUT)
         super().__init__(**options)
         self.runner = runner
         self.tree: NewsTree = build_tree(self)
