@@ -33,3 +33,26 @@ def test_a_year_read_as_either_is_one_figure(bullet: str) -> None:
         for i, (o, t) in enumerate(zip(OUTLETS, TEXTS, strict=True))
     ]
     assert supporting_outlets(bullet, None, articles, OUTLETS) == OUTLETS
+
+
+@pytest.mark.parametrize(
+    ("bullet", "text"),
+    [
+        # A count at a sentence's start is still a count: 200 is not 2000.
+        (
+            "2000 people marched through Harbor Square",
+            "Police said 200 people marched through Harbor Square on Saturday.",
+        ),
+        # The separator settles "2,000" a count: "in 2000" is a date, not the same figure.
+        (
+            "Floods destroyed 2,000 homes in the valley",
+            "Floods destroyed homes in the valley, as they last did in 2000.",
+        ),
+    ],
+)
+def test_a_count_and_another_figure_are_not_one(bullet: str, text: str) -> None:
+    articles = [
+        Article(id="0", source=OUTLETS[0], title="Harbor news", text=text),
+        Article(id="1", source=OUTLETS[1], title="Harbor news", text=text),
+    ]
+    assert supporting_outlets(bullet, None, articles, OUTLETS) == []

@@ -231,12 +231,10 @@ def _role(raw: str, before: str, after: str, value: Decimal, unit: str, scaled: 
 
 def _year(raw: str, before: str, after: str, value: Decimal) -> bool:
     """Whether a whole number in a year's range reads as one: never with a thousands separator
-    ("1,941"); before a counted noun ("2000 homes") only when a dating word precedes it, or
-    nothing does (a headline's "2022 profits", "2024 elections")."""
+    ("1,941"), and before a counted noun ("2000 homes") only when a dating word precedes it."""
     if "," in raw or value != value.to_integral_value() or not 1800 <= value <= 2199:
         return False
-    dated = not before.strip() or YEAR_BEFORE_RE.search(before) is not None
-    return dated or not _COUNTED_AFTER_RE.match(after)
+    return YEAR_BEFORE_RE.search(before) is not None or not _COUNTED_AFTER_RE.match(after)
 
 
 def _quantity(

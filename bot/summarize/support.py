@@ -94,6 +94,7 @@ class Count:
     role: str = "count"
     # The two words before a year ("founded in"): what dates it, as the noun hints what a count is.
     lead: str = ""
+    grouped: bool = False  # written with a thousands separator ("2,000"): a count, never a year
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,7 @@ def _counts(text: str) -> tuple[Count, ...]:
         if at >= 0:
             after = (w.casefold() for w in _KIND_RE.findall(text[cursor : cursor + 40]))
             noun = next((stem(w) for w in after if w not in _SCALE_WORDS), "")
-        found.append(Count(q.value, q.upper, q.unit, noun, role, lead))
+        found.append(Count(q.value, q.upper, q.unit, noun, role, lead, "," in q.raw))
     return tuple(found)
 
 
@@ -198,9 +199,11 @@ def _same(a: Count, b: Count) -> bool:
     """One figure in two sentences: the word after it is left out, as "14 killed" and "killed
     14 workers" give one toll."""
     if {a.role, b.role} == {"year", "count"}:
-        # "2022 profits" and "profits … in 2022", "the toll rose to 1941" and "1941 killed": one
-        # number read two ways where the words around it are all that tell.
-        return a.value == b.value and 1800 <= a.value <= 2199
+        # "2022 profits" and "profits … in 2022", "built 1932" and "built in 1932": one number
+        # read two ways where the words around it are all that tell. Not "2,000 homes" and "in
+        # 2000": the separator settles it a count.
+        count = a if a.role == "count" else b
+        return a.value == b.value and 1800 <= a.value <= 2199 and not count.grouped
     if a.role != b.role or (a.unit and b.unit and a.unit != b.unit):
         return False
     if a.upper is not None or b.upper is not None:
