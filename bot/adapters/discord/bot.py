@@ -254,8 +254,9 @@ class DiscordPlatform:
 async def sync_commands(
     token: str, *, guild_id: int | None = None, clear: bool = False
 ) -> list[str]:
-    """Register the command tree over REST only (no gateway); the names Discord now has."""
-    client = DiscordBot()
+    """Register the command tree over REST only (no gateway); the names Discord now has. A
+    one-off command waits out any rate limit, as an operator would: no outbox to hand it to."""
+    client = DiscordBot(max_ratelimit_timeout=None)
     try:
         await client.login(token)
         guild = discord.Object(guild_id) if guild_id is not None else None

@@ -142,8 +142,8 @@ class NotAMessage(ValueError):
 def garbled(exc: BaseException) -> bool:
     """Whether `exc` came from reading Discord's answer rather than from discord.py's checks of
     our payload before the request, which raise the same types."""
-    if isinstance(exc, json.JSONDecodeError | NotAMessage):
-        return True  # only decoding an answer raises it; encoding ours raises TypeError
+    if isinstance(exc, json.JSONDecodeError | NotAMessage | UnicodeDecodeError):
+        return True  # only decoding an answer raises these; encoding ours raises TypeError
     if not isinstance(exc, GARBLED):
         return False
     tb = exc.__traceback__
