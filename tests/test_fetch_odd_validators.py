@@ -92,4 +92,6 @@ def test_an_early_poll_that_fails_otherwise_counts() -> None:
     now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
     state = FeedPollState(url="u", consecutive_failures=1, next_poll_at=now + timedelta(hours=1))
     broken = FetchResult(url="u", status=500, error="HTTP 500")
-    assert apply_fetch_result(state, broken, now).consecutive_failures == 2
+    out = apply_fetch_result(state, broken, now)
+    assert out.consecutive_failures == 2
+    assert out.next_poll_at >= now + timedelta(hours=1)  # the wait it had is not cut short

@@ -127,8 +127,13 @@ def apply_fetch_result(
             last_error=error,
             has_new_body=False,
         )
+    retry_after = result.retry_after
+    if state.consecutive_failures and due and now < due:
+        # Any other failure of an early poll counts, but never brings the feed's next poll
+        # before the wait it was already given (a server's three days are not forgotten).
+        retry_after = max(retry_after or due, due)
     return record_failure(
-        state, error, now, max_failures=max_failures, rng=rng, retry_after=result.retry_after
+        state, error, now, max_failures=max_failures, rng=rng, retry_after=retry_after
     )
 
 
