@@ -512,7 +512,7 @@ def test_a_bullet_never_opens_on_a_pronoun_it_cannot_resolve() -> None:
 def test_bullets_that_lean_on_a_sentence_the_card_does_not_show(
     text: str, leans_on_another_sentence: bool
 ) -> None:
-    from bot.summarize.candidates import leans_on_context
+    from bot.summarize.clauses import leans_on_context
 
     assert leans_on_context(text) is leans_on_another_sentence
 

@@ -23,11 +23,11 @@ from bot.summarize.angle_facts import (
 )
 from bot.summarize.angle_topic import off_topic_paragraphs
 from bot.summarize.asides import has_open_quote
-from bot.summarize.candidates import leans_on_context, same_figure_restated
-from bot.summarize.clauses import clause_prefixes, cut_to_words, is_clause
+from bot.summarize.clauses import clause_prefixes, cut_to_words, is_clause, leans_on_context
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
+from bot.summarize.restated import same_figure_restated
 from bot.summarize.sentences import content_stems, split_sentences, stem
 
 MAX_ANGLES = 6

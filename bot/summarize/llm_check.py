@@ -16,7 +16,6 @@ from typing import Any
 
 from bot.models import Angle, Article, Bullet, Summary
 from bot.summarize.angles import MAX_ANGLES
-from bot.summarize.candidates import stem_overlap
 from bot.summarize.grounding import (
     claim,
     is_verbatim,
@@ -26,6 +25,7 @@ from bot.summarize.grounding import (
     ungrounded,
 )
 from bot.summarize.quotes import QUOTE_MAX_WORDS
+from bot.summarize.restated import stem_overlap
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.textutil import squash_spaces
 

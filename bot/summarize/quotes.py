@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
-from bot.summarize.candidates import leans_on_context, same_figure_restated, stem_overlap
-from bot.summarize.clauses import clause_prefixes, has_verb, is_clause
+from bot.summarize.clauses import clause_prefixes, has_verb, is_clause, leans_on_context
 from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
+from bot.summarize.restated import same_figure_restated, stem_overlap
 from bot.summarize.sentences import content_stems
 
 QUOTE_MAX_WORDS = 24
