@@ -71,3 +71,10 @@ def test_a_cut_never_splits_a_place_name() -> None:
     assert headline.endswith(ELLIPSIS), headline
     assert not headline.removesuffix(ELLIPSIS).endswith("New"), headline
     assert len(headline.split()) <= 16, headline
+
+
+def test_a_name_before_a_dash_is_no_dateline_when_it_is_an_initialism() -> None:
+    headline = _headline(
+        "U.S. — Marovia trade talks collapsed on Friday after negotiators failed to agree."
+    )
+    assert headline.startswith("U.S. — Marovia trade talks collapsed")

@@ -255,7 +255,7 @@ _VERBLESS_CUT_WORDS = 10
 # "(Associated Press) BRISTOL (AP) — ": a wire story's dateline is no news, and words the
 # headline cannot spare.
 _DATELINE_RE = re.compile(
-    r"^(?:\([^()]{1,40}\)\s+)?(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}"
+    r"^(?:\([^()]{1,40}\)\s+)?(?:[A-Z]{2}[A-Z.'’-]*(?:\s+[A-Z][A-Z.'’-]+){0,3}"
     r"(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})?"
     r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"(?:\s*\([^()]{1,40}\))?"
@@ -264,7 +264,9 @@ _DATELINE_RE = re.compile(
 )
 # "Jane Roe/Tide Agency" heading a part after " | ": a caption's credit (photographer/agency),
 # which `is_credit` only knows after a label or from a few agencies' own spelling.
-_SLASH_CREDIT_RE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s?/\s?[A-Z]")
+_SLASH_CREDIT_RE = re.compile(
+    r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s?/\s?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\W*$"
+)
 # A cut ending on one of these leaves a phrase hanging ("... flew to the", "... the plan will").
 _WEAK_ENDS = frozenset(
     """
