@@ -98,6 +98,23 @@ def _validator(value: str | None) -> str | None:
     return None
 
 
+# Second-level labels under which a country's sites register ("bbc.co.uk", "abc.net.au"): the
+# site is the label before them. Enough to tell sites apart without the public suffix list.
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"})
+
+
+def site_key(host: str | None) -> str:
+    """What one per-host limit covers: the site, not the host name as written. Thirty feeds on
+    thirty subdomains of one blog platform, or one server spelt "LOCALHOST" and "localhost.",
+    are one server to be polite to."""
+    name = (host or "").lower().rstrip(".")
+    labels = name.split(".")
+    if len(labels) <= 2 or name.replace(".", "").isdigit() or ":" in name:
+        return name  # a site's own name, an IPv4 or an IPv6 address
+    keep = 3 if len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
 def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     """Retry-After as delta-seconds or HTTP-date, to an absolute UTC time (never before now)."""
     if not value:
@@ -151,7 +168,7 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
 class FeedFetcher:
     """Async context manager that fetches feeds politely and safely.
 
-    `per_host_limit` bounds simultaneous requests to one host (keyed by host name, per hop);
+    `per_host_limit` bounds simultaneous requests to one site (`site_key`, per hop);
     `total_limit` bounds the whole fetcher. `timeout` is a wall-clock budget for a whole fetch,
     redirects included, so a server dripping one byte at a time cannot hold a slot forever;
     time spent queueing for a slot does not count against it.
@@ -276,8 +293,7 @@ class FeedFetcher:
                     resolver=self._resolver,
                 )
             budget -= time.monotonic() - started
-            host = (current.host or "").lower()
-            async with self._host_slots[host], self._total_slots:
+            async with self._host_slots[site_key(current.host)], self._total_slots:
                 started = time.monotonic()
                 async with self._deadline(budget):
                     location = await self._request(current, headers, result)
