@@ -122,3 +122,15 @@ def test_a_stored_slug_made_by_the_old_rule_is_never_remade(tmp_path: Path) -> N
     stage.assign(settle._add(db, 2))
     assert settle._only_story(db).source_count == 3
     assert settle._only_story(db).slug == "nordtel-languagemodel"
+
+
+def test_a_slug_never_says_a_word_twice() -> None:
+    titles = (
+        "Norvalia hammers Ostrek again as envoys broker a third round of peace talks",
+        "First day of Norvalia-Ostrek peace talks ends in Tamsfield",
+        "Ostrek and Norvalia Hold Talks in Tamsfield",
+    )
+    # Shorter slugs taken, so it reaches for more of its ranked words.
+    slug = _slug(*titles, taken={"ostrek-tamsfield", "ostrek-norvalia-tamsfield"})
+    parts = slug.split("-")
+    assert len(parts) == len(set(parts)), slug

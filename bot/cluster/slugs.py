@@ -300,6 +300,20 @@ def _readable(chosen: list[str], headlines: Sequence[list[str]]) -> str:
     return "-".join(sorted(chosen, key=lambda w: (order.get(w, last), chosen.index(w))))
 
 
+def _without_repeats(ranked: Sequence[str]) -> list[str]:
+    """`ranked` without a word a better-ranked one already spells: "ukraine" after
+    "russia-ukraine", "kestrel" after "kestrel-2" (a slug "ukraine-russia-ukraine" said it twice)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for word in ranked:
+        parts = set(word.split("-"))
+        if parts & seen:
+            continue
+        out.append(word)
+        seen |= parts
+    return out
+
+
 def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
     """A free slug of 1-4 distinctive words from `articles` (lowercase, hyphenated).
 
@@ -308,6 +322,7 @@ def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
     for a story with a single usable word.
     """
     ranked, headlines = _ranked_words(articles)
+    ranked = _without_repeats(ranked)
     if not ranked:
         ranked = ["story"]
     # One word only when the story has no second: a lone "trump" or "hamas" names no event, and
