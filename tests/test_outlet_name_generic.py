@@ -62,3 +62,17 @@ def test_a_configured_name_always_wins() -> None:
     assert outlet_name("Harbour Desk", "Top Stories", LOCAL, "https://harbour.example/") == (
         "Harbour Desk"
     )
+
+
+def test_a_feeds_word_after_the_sites_name_is_left_out() -> None:
+    # "Quill Radio Topics: World" is Quill Radio's; "News" stays, being many outlets' own name.
+
+    site = "https://www.quillradio.example/sections/world/"
+    assert (
+        outlet_name(None, "QuillRadio Topics: World", "https://feeds.quillradio.example/r", site)
+        == "QuillRadio"
+    )
+    assert (
+        outlet_name(None, "QuillRadio News - World", "https://feeds.quillradio.example/r", site)
+        == "QuillRadio News"
+    )

@@ -132,6 +132,9 @@ _SECTION_RE = re.compile(r"\s+(?:[-\u2013\u2014|>\u00bb\u203a/]|::)\s+|:\s+")
 _TITLE_TAIL_RE = re.compile(
     r"(?:\s*(?:[-\u2013\u2014|>\u00bb\u203a/:]|::)|\s+(?:rss|atom|feeds?))+\s*$", re.IGNORECASE
 )
+# A feed's word after the site's name in the piece kept ("NPR Topics: World" is NPR's): never
+# "News", which is in many outlets' own names.
+_PIECE_TAIL_RE = re.compile(r"\s+(?:topics?|headlines|latest|updates)$", re.IGNORECASE)
 # Words that make a feed's title without naming anyone: "Top Stories", "Latest News - World",
 # a search page's "News Search Records Found 1000". A title of only these (and numbers, and the
 # site's own name) says less than the site's host does, and two sites' "Top Stories" would read
@@ -214,7 +217,11 @@ def outlet_name(name: str | None, title: str | None, url: str, site_url: str | N
     if len(pieces) > 1:
         for piece in (pieces[0], pieces[-1]):
             if _names_site(piece, labels):
-                return piece
+                return (
+                    _PIECE_TAIL_RE.sub("", piece)
+                    if _names_site(_PIECE_TAIL_RE.sub("", piece), labels)
+                    else piece
+                )
     elif _names_site(title, labels) and len(title.split()) <= _NAME_WORDS:
         return title
     if key and _generic_title(title, labels):
