@@ -173,10 +173,13 @@ def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str
         first = next((i for i, w in enumerate(words) if w.strip(",.;:\"“”'") in focus_set), 0)
         start = _window_start(words, first)
         window = words[start : start + QUOTE_MAX_WORDS]
+        cut = start + QUOTE_MAX_WORDS < len(words)
+        if cut:
+            window = _window_end(window, first - start)
         quote = " ".join(window).rstrip(",;:—–-")
         if start > 0:
             quote = f"{ELLIPSIS}{quote}"
-        if start + QUOTE_MAX_WORDS < len(words):
+        if cut:
             quote = f"{quote}{ELLIPSIS}"
     # Belt and braces: never ship a quote that does not check out against the outlet's text.
     return quote if is_verbatim(quote, source_text) else ""
@@ -185,6 +188,34 @@ def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str
 # A word ending like this closes a clause: the next one may open a quote.
 _CLAUSE_END = (",", ";", ":")
 _DASHES = frozenset("—–-")
+# A cut window ends at a clause boundary this few words from its end, rather than mid-phrase.
+_CLAUSE_NEAR = 6
+_OPEN_MARKS = ('"', "“", "‘", "'")
+_CLOSE_MARKS = ('"', "”", "’", "'")
+
+
+def _window_end(window: list[str], first: int) -> list[str]:
+    """`window` (a window cut before its sentence's end) ended where a reader sees a phrase
+    finish: at a clause boundary when one is near, before a quotation it opened but the cut
+    left unclosed, and never on a word that leads to what the cut took ("...learned of the").
+    Word `first` (the one the quote is for) is kept."""
+    for i in range(len(window) - 1, max(first, len(window) - _CLAUSE_NEAR) - 1, -1):
+        if window[i].endswith(_CLAUSE_END) or window[i] in _DASHES:
+            window = window[: i + 1]
+            break
+    opened = None
+    for i, word in enumerate(window):
+        core = word.rstrip(",.;:!?)")
+        if opened is None and word.startswith(_OPEN_MARKS) and not core.endswith(_CLOSE_MARKS):
+            opened = i
+        elif opened is not None and core.endswith(_CLOSE_MARKS):
+            opened = None
+    if opened is not None and opened > first:
+        window = window[:opened]
+    end = len(window)
+    while end > first + 1 and _dangles(window[end - 1]):
+        end -= 1
+    return window[:end]
 
 
 def _window_start(words: Sequence[str], first: int) -> int:
