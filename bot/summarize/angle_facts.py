@@ -8,10 +8,14 @@ not pass for a name, nor a figure the card already gives for a new one.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping, Sequence
 
 from bot.models import Article
+from bot.summarize.grounding import figures
 from bot.summarize.quantities import SourceQuantities, quantities
+from bot.summarize.quotes import QUOTE_MAX_HEADLINE, QUOTE_MIN_HEADLINE_SHARE
+from bot.summarize.restated import same_figure_restated
+from bot.summarize.sentences import stem
 
 # Digits glued to a word ("Kestrel-2", "G7") are part of a name, not a figure.
 NUMBER_RE = re.compile(
@@ -43,7 +47,11 @@ _CONNECTORS = frozenset({"of", "de", "the"})
 _POSSESSIVE_END_RE = re.compile(r"['’]s?$")
 
 
-DEMONYM_RE = re.compile(r"^[A-Z][a-z]+(?:ern|ian|ean|ese|ish|ic|ans?)$")
+# "Latin American", "South African": a people, not a name. The first word is one of a few, as
+# any first name before "Brian" or "Christian" would read as a demonym too.
+DEMONYM_RE = re.compile(
+    r"^(?:(?:North|South|East|West|Central|Latin|Saudi)\s)?[A-Z][a-z]+(?:ern|ian|ean|ese|ish|ic|ans?)$"
+)
 
 
 def name_runs(sentence: str) -> list[str]:
@@ -134,3 +142,62 @@ class KnownFigures:
         return all(
             self._told.grounds(q) or any(self._reader(o).grounds(q) for o in others) for q in found
         )
+
+
+# A sentence sharing more of its content words with a TL;DR bullet is the story, not an angle.
+TLDR_MAX_OVERLAP = 0.6
+# A sentence carrying this much of a bullet's content words (or a short sentence this much of
+# its own) repeats the bullet. Higher than the bar above: at 0.6 of the smaller set, sentences
+# that only share a bullet's setting (place, people) were cut too, and with them real quotes.
+TLDR_MAX_CONTAINED = 0.75
+
+
+def figure_known(
+    token: str, outlet: str, other: Container[str], known: KnownFigures | None
+) -> bool:
+    """Whether another outlet (or the card) gives the figure: spelt the same, which also covers a
+    time or a date read out of context here, or of the same value."""
+    if stem(token.strip(" ,.$€£¥%").replace(",", "")) in other:
+        return True
+    return known is not None and known.known_to_others(token.strip(" ,."), outlet)
+
+
+def retells_headline(stems: list[str], headline: frozenset[str]) -> bool:
+    """Whether the sentence is the card's headline in other words, by the bar a quote is held
+    to: as a line it tells the reader what the card's top already did."""
+    own = set(stems)
+    on_headline = len(own & headline)
+    return (
+        bool(headline)
+        and on_headline >= QUOTE_MAX_HEADLINE * len(headline)
+        and on_headline >= QUOTE_MIN_HEADLINE_SHARE * len(own)
+    )
+
+
+def mostly_restates(
+    stems: list[str], tldr: Sequence[tuple[frozenset[str], frozenset[str]]]
+) -> bool:
+    """Whether the sentence mostly says what a TL;DR bullet says, or carries most of a bullet.
+
+    Measured over the sentence's own words only, a long sentence containing a whole bullet
+    slipped under the bar and its quote repeated the bullet; so the overlap over the smaller of
+    the two counts too.
+    """
+    own = set(stems)
+    for bullet, _ in tldr:
+        shared = len(own & bullet)
+        if shared / max(1, len(own)) >= TLDR_MAX_OVERLAP:
+            return True
+        if shared / max(1, min(len(own), len(bullet))) >= TLDR_MAX_CONTAINED:
+            return True
+    return False
+
+
+def gives_figure_of(
+    stems: list[str], sentence: str, tldr: Sequence[tuple[frozenset[str], frozenset[str]]]
+) -> bool:
+    """Whether the sentence states a TL;DR bullet's figure again, in other words."""
+    if not tldr:
+        return False
+    own, figs = frozenset(stems), figures(sentence)
+    return any(same_figure_restated(own, figs, bullet, bfigs) for bullet, bfigs in tldr)

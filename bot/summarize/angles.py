@@ -17,28 +17,25 @@ from bot.summarize.angle_facts import (
     DEMONYM_RE,
     NUMBER_RE,
     KnownFigures,
+    figure_known,
+    gives_figure_of,
     is_telling_name,
     is_year_like_date,
+    mostly_restates,
     name_runs,
+    retells_headline,
 )
 from bot.summarize.angle_topic import off_topic_paragraphs
 from bot.summarize.asides import has_open_quote
 from bot.summarize.clauses import clause_prefixes, cut_to_words, is_clause, leans_on_context
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import ELLIPSIS, figures
-from bot.summarize.quotes import Told, pick_quote, teaser_quote
-from bot.summarize.restated import same_figure_restated
-from bot.summarize.sentences import content_stems, split_sentences, stem
+from bot.summarize.quotes import Told, pick_quote, teaser_quote, verbatim_quote
+from bot.summarize.sentences import content_stems, split_sentences
 
 MAX_ANGLES = 6
 # A quote sentence sharing more of its content words with the line's sentence adds too little.
 QUOTE_MAX_OVERLAP = 0.5
-# A sentence sharing more of its content words with a TL;DR bullet is the story, not an angle.
-TLDR_MAX_OVERLAP = 0.6
-# A sentence carrying this much of a bullet's content words (or a short sentence this much of
-# its own) repeats the bullet. Higher than the bar above: at 0.6 of the smaller set, sentences
-# that only share a bullet's setting (place, people) were cut too, and with them real quotes.
-TLDR_MAX_CONTAINED = 0.75
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
 # What a word no other outlet uses counts for in an article's first sentence without a name or
@@ -97,6 +94,7 @@ def _pick_for_outlet(
     tldr: Sequence[tuple[frozenset[str], frozenset[str]]] = (),
     known: KnownFigures | None = None,
     core: frozenset[str] | None = None,
+    headline: frozenset[str] = frozenset(),
 ) -> _Pick | None:
     if core is not None:
         core = core.union(*(content_stems(a.title) for a in articles))
@@ -120,7 +118,7 @@ def _pick_for_outlet(
             if any(sentence in paragraph for paragraph in off_topic):
                 continue
             novel = [s for s in dict.fromkeys(stems) if s not in other]
-            if not novel or _mostly_restates(stems, tldr):
+            if not novel or mostly_restates(stems, tldr):
                 continue
             names = [
                 n
@@ -130,7 +128,7 @@ def _pick_for_outlet(
             numbers = [
                 m.group(0).strip(" ,.")
                 for m in NUMBER_RE.finditer(sentence)
-                if not _figure_known(m.group(0), outlet, other, known)
+                if not figure_known(m.group(0), outlet, other, known)
                 and not is_year_like_date(m.group(0))
             ]
             # An outlet's lead tells the story every outlet tells, in its own words: reworded
@@ -152,7 +150,13 @@ def _pick_for_outlet(
             # nor is a sentence opening on "She said ..." a line: the card does not show who.
             if quote_only:
                 continue
-            if not _gives_figure_of(stems, sentence, tldr) and not leans_on_context(sentence):
+            # A sentence retelling the headline may be quoted for a figure it adds, but as a
+            # line it is the card's top again.
+            if (
+                not gives_figure_of(stems, sentence, tldr)
+                and not leans_on_context(sentence)
+                and (numbers or not retells_headline(stems, headline))
+            ):
                 added = max(added, full)
                 if best is None or novelty > best.novelty:
                     best = _Pick(outlet, article, sentence, novelty, names, numbers, words)
@@ -174,45 +178,6 @@ def _pick_for_outlet(
 
 def _is_teaser_cut(sentence: str) -> bool:
     return sentence.rstrip("\"'”’)] ").endswith(("..", ELLIPSIS))
-
-
-def _figure_known(
-    token: str, outlet: str, other: Container[str], known: KnownFigures | None
-) -> bool:
-    """Whether another outlet (or the card) gives the figure: spelt the same, which also covers a
-    time or a date read out of context here, or of the same value."""
-    if stem(token.strip(" ,.$€£¥%").replace(",", "")) in other:
-        return True
-    return known is not None and known.known_to_others(token.strip(" ,."), outlet)
-
-
-def _mostly_restates(
-    stems: list[str], tldr: Sequence[tuple[frozenset[str], frozenset[str]]]
-) -> bool:
-    """Whether the sentence mostly says what a TL;DR bullet says, or carries most of a bullet.
-
-    Measured over the sentence's own words only, a long sentence containing a whole bullet
-    slipped under the bar and its quote repeated the bullet; so the overlap over the smaller of
-    the two counts too.
-    """
-    own = set(stems)
-    for bullet, _ in tldr:
-        shared = len(own & bullet)
-        if shared / max(1, len(own)) >= TLDR_MAX_OVERLAP:
-            return True
-        if shared / max(1, min(len(own), len(bullet))) >= TLDR_MAX_CONTAINED:
-            return True
-    return False
-
-
-def _gives_figure_of(
-    stems: list[str], sentence: str, tldr: Sequence[tuple[frozenset[str], frozenset[str]]]
-) -> bool:
-    """Whether the sentence states a TL;DR bullet's figure again, in other words."""
-    if not tldr:
-        return False
-    own, figs = frozenset(stems), figures(sentence)
-    return any(same_figure_restated(own, figs, bullet, bfigs) for bullet, bfigs in tldr)
 
 
 def _share(a: set[str], b: set[str]) -> float:
@@ -257,11 +222,20 @@ def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
     if scored:
         need = 0.6 * max(kept for kept, _, _ in scored)
         return _drop_stop(min((n, form) for kept, n, form in scored if kept >= need)[1])
-    # No clean short form: the sentence up to its last clause boundary that fits.
+    # No clean short form: the sentence up to its last clause boundary that fits, if that keeps
+    # the key (cut before it, the line is only the story's setting: the TL;DR again). A key the
+    # compressor dropped with an aside ("(R-Ky.)") was no detail worth the line.
+    key = key if key in full else ""
     cut = cut_to_words(full, LINE_MAX_WORDS, 5)
-    if cut and len(cut.split()) <= LINE_MAX_WORDS and not _unfinished(cut):
+    if cut and len(cut.split()) <= LINE_MAX_WORDS and not _unfinished(cut) and key in cut:
         return _drop_stop(cut)
-    return _cut_at_word(full)
+    line = _cut_at_word(full)
+    if key in line:
+        return line
+    # The key lies past a line's length from the start: the clause that holds it, cut where a
+    # quote would be; with no such window, "" drops the pick.
+    window = verbatim_quote(full, full, key.split()[-1:])
+    return _drop_stop(window) if key in window else ""
 
 
 _DASH_RE = re.compile(r"\s[—–-]\s|\s[—–]|[—–]\s")
@@ -301,6 +275,8 @@ def angle_line(pick: _Pick) -> str:
     """A short framing of what the outlet adds, then the detail in the outlet's own words."""
     key = pick.numbers[0] if pick.numbers else pick.names[0] if pick.names else ""
     detail = _detail(pick.sentence, pick.novel_words, key)
+    if not detail:
+        return ""
     # A detail ending on its own mark ("…", "?", 'lamps!"') would read "?." with a stop added.
     end = "" if detail.rstrip("\"'”’)]").endswith((ELLIPSIS, "..", ".", "?", "!")) else "."
     if pick.numbers and any(n in detail for n in pick.numbers):
@@ -362,7 +338,7 @@ def build_angles(
         if outlet == lead_outlet:
             continue
         other = _OtherStems(counts, cache[outlet])
-        pick = _pick_for_outlet(outlet, arts, other, bullets, known, core)
+        pick = _pick_for_outlet(outlet, arts, other, bullets, known, core, told.headline)
         if pick is not None and pick.added >= MIN_NOVELTY:
             picks.append(pick)
         elif outlet in sole:
@@ -382,6 +358,9 @@ def build_angles(
     ranked += [p.outlet for p in picks if p.outlet not in sole]
     keep = set(ranked[:max_angles])
     angles = [_angle(p, told) for p in picks if p.outlet in keep]
+    # An outlet whose detail no line can hold is listed, not given a line without it.
+    also += [a.source for a in angles if not a.line and a.source not in sole]
+    angles = [a for a in angles if a.line]
     also += [p.outlet for p in picks if p.outlet not in keep and p.outlet not in sole]
     # Weak by the novelty measure: listed after the outlets' own angles.
     angles += [a for a in sole_angles if a.source in keep]
