@@ -55,3 +55,26 @@ def test_an_outlet_adding_only_an_off_topic_paragraph_adds_nothing() -> None:
     )
     assert all(a.source != OUTLETS[2] for a in angles), angles
     assert OUTLETS[2] in also
+
+
+def test_words_two_outlets_share_by_chance_do_not_make_a_paragraph_on_topic() -> None:
+    # Both reports mention the peace talks she sang at; the roundup's other item is about talks
+    # and peace too, but none of the story's own words (its headline's, the outlet's title's).
+    wire = OBITUARY + " She sang for the nation at the harbour peace talks in 1998."
+    harbour = (
+        "Folk singer Mara Lind has died at 71, her family said. Her ballads sold millions of"
+        " records, and she sang for the nation at the harbour peace talks in 1998."
+    )
+    roundup = (
+        "Tributes poured in for folk singer Mara Lind, who died at 71. Lind recorded her last"
+        " album of ballads in a converted chapel near Galway in 2019.\n"
+        "Elsewhere, envoys said peace talks between the two nations would resume next week in"
+        " Oslo, with a draft ceasefire on the table."
+    )
+    articles = _articles(roundup)
+    articles[0].text, articles[1].text = wire, harbour
+    articles[2].title = "Voices of the day"
+    angles, _ = build_angles(articles, OUTLETS, OUTLETS[0])
+    for angle in angles:
+        if angle.source == OUTLETS[2]:
+            assert "Oslo" not in angle.line and "Oslo" not in angle.quote, angle

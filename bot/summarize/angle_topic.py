@@ -7,14 +7,22 @@ Words no other outlet uses make an angle, so a paragraph on another subject (a r
 from __future__ import annotations
 
 from bot.summarize.sentences import content_stems, split_sentences
+from bot.summarize.wordmodel import DOC_FREQ
 
 # The story's core terms (the headline's, the outlet's own title's, and any two outlets share) a
 # paragraph must use to be about the story at all.
 MIN_CORE_TERMS = 2
+# A shared word in at most this many of the lexicon's 7,356 articles ("harbour", "ceasefire") is
+# the story's own as much as a headline word is; "talks", "peace", "nation" are everyone's.
+DISTINCT_DOCS = 40
 
 
-def off_topic_paragraphs(text: str, core: frozenset[str], limit: int = 30) -> list[str]:
-    """The paragraphs of `text` that use too few of the story's core terms to be about it.
+def off_topic_paragraphs(
+    text: str, core: frozenset[str], limit: int = 30, own: frozenset[str] = frozenset()
+) -> list[str]:
+    """The paragraphs of `text` that use too few of the story's core terms to be about it, or,
+    given `own` (the headline's and the outlet's own title's words), none of those: a roundup's
+    other item shares "talks", "nation" and "peace" with whatever else two outlets covered.
 
     By paragraph, not sentence: a sentence going on with its paragraph ("A ruling is expected by
     November.") often names nothing of the story, while an editorial's aside on another subject
@@ -33,7 +41,8 @@ def off_topic_paragraphs(text: str, core: frozenset[str], limit: int = 30) -> li
             break
         n = len(split_sentences(paragraph, limit - seen))
         seen, read = seen + n, read + 1
-        if len(core.intersection(content_stems(paragraph))) < MIN_CORE_TERMS:
+        shared = core.intersection(content_stems(paragraph))
+        if len(shared) < MIN_CORE_TERMS or (own and not _distinct(shared, own)):
             (single_off if n == 1 else off).append(paragraph)
     # Ingest makes every block tag a line break, so a feed with a <p> per sentence gives each
     # sentence a paragraph of its own, and an outlet's own detail rarely repeats two of the
@@ -42,3 +51,9 @@ def off_topic_paragraphs(text: str, core: frozenset[str], limit: int = 30) -> li
     if 2 * len(single_off) <= read:
         off += single_off
     return off
+
+
+def _distinct(shared: set[str], own: frozenset[str]) -> bool:
+    """Whether the core words a paragraph shares include one of the story's own: a word of the
+    headline or the outlet's title, or one few articles use."""
+    return not own.isdisjoint(shared) or any(DOC_FREQ.get(s, 0) <= DISTINCT_DOCS for s in shared)

@@ -96,13 +96,14 @@ def _pick_for_outlet(
     core: frozenset[str] | None = None,
     headline: frozenset[str] = frozenset(),
 ) -> _Pick | None:
+    own = headline.union(*(content_stems(a.title) for a in articles))
     if core is not None:
-        core = core.union(*(content_stems(a.title) for a in articles))
+        core = core.union(own)
     best: _Pick | None = None
     added = 0.0
     scored: list[tuple[float, str, Article, list[str]]] = []
     for article in articles:
-        off_topic = off_topic_paragraphs(article.text, core) if core is not None else []
+        off_topic = off_topic_paragraphs(article.text, core, own=own) if core is not None else []
         for position, sentence in enumerate(split_sentences(article.text, 30)):
             # A feed teaser cut mid-sentence ("...and ask whether the...") says less than it
             # seems to: as a line it would read as a finished claim. Up to its last clean clause
