@@ -39,3 +39,15 @@ def test_a_cut_quote_does_not_end_on_a_dangling_word(sentence: str) -> None:
 def test_a_short_sentence_is_quoted_whole() -> None:
     sentence = "The warden said the fees were worse than 'what the council had promised'."
     assert verbatim_quote(sentence, sentence, ["warden"]) == sentence
+
+
+def test_a_window_finds_its_word_in_a_possessive() -> None:
+
+    sentence = (
+        "The port authority met on Monday with shipping firms, unions, ferry operators, the"
+        " coastguard, two insurers and the harbour police for six long hours in the old customs"
+        " house, and in the end it agreed that Ilse Varnholt’s plan for night pilots would go"
+        " ahead in March."
+    )
+    quote = verbatim_quote(sentence, sentence, ["Varnholt"])
+    assert "Varnholt’s plan" in quote, quote

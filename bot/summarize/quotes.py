@@ -163,14 +163,20 @@ def _anticipates(words: Sequence[str]) -> bool:
     return marker != "to" or not (predicate.endswith("ed") or predicate in _RAISING)
 
 
+def _bare(word: str) -> str:
+    """A word as a focus is matched: no punctuation around it, no possessive ("Trump’s")."""
+    word = word.strip(",.;:\"“”'")
+    return word[:-2] if word[-2:] in ("'s", "’s") else word
+
+
 def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
     """A word-boundary window of `sentence` around its novel words, with ellipses where cut."""
     words = sentence.split()
     if len(words) <= QUOTE_MAX_WORDS:
         quote = sentence
     else:
-        focus_set = {f.strip(",.;:\"“”'") for f in focus}
-        first = next((i for i, w in enumerate(words) if w.strip(",.;:\"“”'") in focus_set), 0)
+        focus_set = {_bare(f) for f in focus}
+        first = next((i for i, w in enumerate(words) if _bare(w) in focus_set), 0)
         start = _window_start(words, first)
         window = words[start : start + QUOTE_MAX_WORDS]
         cut = start + QUOTE_MAX_WORDS < len(words)
