@@ -217,11 +217,8 @@ def outlet_name(name: str | None, title: str | None, url: str, site_url: str | N
     if len(pieces) > 1:
         for piece in (pieces[0], pieces[-1]):
             if _names_site(piece, labels):
-                return (
-                    _PIECE_TAIL_RE.sub("", piece)
-                    if _names_site(_PIECE_TAIL_RE.sub("", piece), labels)
-                    else piece
-                )
+                trimmed = _PIECE_TAIL_RE.sub("", piece)
+                return trimmed if _names_site(trimmed, labels) else piece
     elif _names_site(title, labels) and len(title.split()) <= _NAME_WORDS:
         return title
     if key and _generic_title(title, labels):
