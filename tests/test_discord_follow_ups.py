@@ -1,6 +1,9 @@
 """Interaction follow-ups are never posted twice: Discord may create a follow-up and still answer
 5xx (a gateway timeout after it landed), and follow-ups take no nonce, so the POST is not resent
-(discord.py's own webhook loop would resend it on any 5xx); the rest of the reply still goes."""
+(discord.py's own webhook loop would resend it on any 5xx); the rest of the reply still goes.
+A follow-up answered with a body that is not a Discord message (a proxy's HTML page served as
+200, JSON cut off, a message without its id) is the same: logged as maybe posted, not sent again,
+and the rest of the reply goes; it escaped with a traceback and dropped the rest."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.discord_api import APP_ID, FakeDiscord
+from fakes.discord_api import APP_ID, HTML_PAGE, NO_ID, TRUNCATED_JSON, FakeDiscord
 from fakes.stories import add_channel, add_story
 from test_discord_commands import CHANNEL, EPHEMERAL, make_bot, slash
 
@@ -93,3 +96,26 @@ async def test_the_failure_apology_answered_5xx_after_it_landed_is_not_posted_ag
     assert "could not tell the user about the failure" in caplog.text
     [apology] = follow_ups(discord_api)
     assert "failed on our side" in apology["content"] and apology["flags"] & EPHEMERAL
+
+
+@pytest.mark.parametrize(
+    "answer", [HTML_PAGE, TRUNCATED_JSON, NO_ID], ids=["html", "truncated", "no-id"]
+)
+async def test_the_rest_of_a_reply_goes_on_after_a_garbled_follow_up(
+    discord_api: FakeDiscord,
+    bot: DiscordBot,
+    core: NewsDigest,
+    caplog: pytest.LogCaptureFixture,
+    answer: tuple[str, str],
+) -> None:
+    caplog.set_level(logging.INFO)
+    add_channel(core.db, str(CHANNEL), platform="discord")
+    for n in range(7):
+        add_story(core.db, f"s{n}", ["Reuters", "AP"], now=utcnow() - timedelta(hours=1))
+    # The heading edits the "thinking" message; seven cards follow in two messages (5 + 2).
+    discord_api.garble_next("POST", FOLLOW_UP, answer, landed=True)
+    await slash(bot, "digest")
+    assert len(discord_api.calls("POST", FOLLOW_UP)) == 2
+    assert [len(m["embeds"]) for m in follow_ups(discord_api)] == [5, 2]
+    assert "may or may not have been posted" in caplog.text
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
