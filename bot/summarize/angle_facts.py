@@ -11,7 +11,7 @@ import re
 from collections.abc import Container, Mapping, Sequence
 
 from bot.models import Article
-from bot.summarize.grounding import figures
+from bot.summarize.grounding import POSSESSIVE_RE, figures
 from bot.summarize.quantities import SourceQuantities, quantities
 from bot.summarize.quotes import QUOTE_MAX_HEADLINE, QUOTE_MIN_HEADLINE_SHARE
 from bot.summarize.restated import same_figure_restated
@@ -44,7 +44,6 @@ _TITLES = frozenset(
     """.split()
 )
 _CONNECTORS = frozenset({"of", "de", "the"})
-_POSSESSIVE_END_RE = re.compile(r"['’]s?$")
 
 
 # "Latin American", "South African": a people, not a name. The first word is one of a few, as
@@ -70,7 +69,7 @@ def name_runs(sentence: str) -> list[str]:
             continue  # an office alone ("the Prime Minister") names no one in particular
         name = " ".join(tokens).strip(".,'’")
         # "Florida's largest cities": the name is Florida.
-        name = _POSSESSIVE_END_RE.sub("", name)
+        name = POSSESSIVE_RE.sub("", name)
         # A lone short acronym ("AI", "EU") is a topic more often than a name.
         if name and not (len(tokens) == 1 and name.isupper() and len(name) <= 3):
             found.append(name)

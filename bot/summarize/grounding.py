@@ -114,7 +114,7 @@ _COMMON_CAPS = frozenset(
 
 
 # "Macron's", "the Workers'": the name is what the sources must carry, not its possessive form.
-_POSSESSIVE_RE = re.compile(r"['’]s$|(?<=s)['’]$")
+POSSESSIVE_RE = re.compile(r"['’]s$|(?<=s)['’]$")
 
 
 def _entity_spans(text: str) -> list[tuple[str, list[str], bool]]:
@@ -131,7 +131,7 @@ def _entity_spans(text: str) -> list[tuple[str, list[str], bool]]:
         tokens = span.split()
         at_start = bool(_SENTENCE_START_RE.search(text[: match.start()]))
         while tokens and (
-            fold(_POSSESSIVE_RE.sub("", tokens[0])) in _COMMON_CAPS or is_number_word(tokens[0])
+            fold(POSSESSIVE_RE.sub("", tokens[0])) in _COMMON_CAPS or is_number_word(tokens[0])
         ):
             tokens = tokens[1:]
         if not tokens:
@@ -139,7 +139,7 @@ def _entity_spans(text: str) -> list[tuple[str, list[str], bool]]:
         parts: list[str] = []
         current: list[str] = []
         for token in tokens:
-            bare = _POSSESSIVE_RE.sub("", token)
+            bare = POSSESSIVE_RE.sub("", token)
             current.append(bare)
             if bare != token:
                 parts.append(" ".join(current))
