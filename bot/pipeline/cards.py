@@ -61,7 +61,7 @@ def save_summary(
     summary_store.store_summary(db, story.id, summary, member_count)
     headline = story_store.bounded_headline(summary.headline)
     if headline and headline != story.headline:
-        db["stories"].update(story.id, {"headline": headline})
+        db.table("stories").update(story.id, {"headline": headline})
 
 
 # Members a story's listed headline is chosen from while no card is cached for its size: every

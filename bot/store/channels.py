@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -66,9 +67,9 @@ class ChannelRow:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> ChannelRow:
-        fields = {k: row.get(k) for k in cls.__slots__}  # type: ignore[attr-defined]
-        fields["schedule_changed_at"] = parse_iso(fields["schedule_changed_at"])
-        return cls(**fields)
+        values: dict[str, Any] = {f.name: row.get(f.name) for f in dataclasses.fields(cls)}
+        values["schedule_changed_at"] = parse_iso(values["schedule_changed_at"])
+        return cls(**values)
 
 
 # --- topics -----------------------------------------------------------------------------------
@@ -89,9 +90,9 @@ def upsert_topic(
         record["config_hash"] = config_hash
     if existing is None:
         record["created_at"] = iso(utcnow())
-        db["topics"].insert(record)
+        db.table("topics").insert(record)
     else:
-        db["topics"].update(slug, record)
+        db.table("topics").update(slug, record)
     return get_topic(db, slug)  # type: ignore[return-value]
 
 
@@ -169,7 +170,7 @@ def find_channel(db: sqlite_utils.Database, ref: str) -> ChannelRow | None:
 
 
 def update_channel(db: sqlite_utils.Database, pk: int, **fields: Any) -> ChannelRow:
-    db["channels"].update(pk, fields)
+    db.table("channels").update(pk, fields)
     return get_channel_by_pk(db, pk)  # type: ignore[return-value]
 
 

@@ -267,7 +267,7 @@ def add_feed(
     url = normalize_feed_url(url)  # one spelling per feed, so the check below finds duplicates
     if db.execute("SELECT 1 FROM feeds WHERE url = ?", [url]).fetchone():
         raise FeedExistsError(f"feed already added: {url}")
-    db["feeds"].insert(
+    db.table("feeds").insert(
         {
             "url": url,
             "name": name,
@@ -334,7 +334,7 @@ def next_due_time(db: sqlite_utils.Database) -> datetime | None:
 
 def update_feed(db: sqlite_utils.Database, feed_id: int, **fields: Any) -> None:
     values = {k: iso(v) if isinstance(v, datetime) else v for k, v in fields.items()}
-    db["feeds"].update(feed_id, values)
+    db.table("feeds").update(feed_id, values)
 
 
 def mark_first_read(db: sqlite_utils.Database, feed_id: int, now: datetime) -> None:

@@ -252,10 +252,10 @@ def _prune_stories(
     counts.deliveries = _delete(db, "deliveries", f"story_id {_IN}", ids, dry_run)
     counts.mutes = _delete(db, "muted_stories", f"story_id {_IN}", ids, dry_run)
     counts.aliases = _delete(db, "story_aliases", f"story_id {_IN}", ids, dry_run)
-    members = db.execute(
+    articles = db.execute(
         f"SELECT id, feed_id, canonical_url, title_key FROM articles WHERE story_id {_IN}", ids
     ).fetchall()
-    counts.articles = _delete_articles(db, members, now, dry_run)
+    counts.articles = _delete_articles(db, articles, now, dry_run)
     # Stories merged away first: they point at their survivor.
     _delete(db, "stories", f"merged_into IS NOT NULL AND id {_IN}", ids, dry_run)
     _delete(db, "stories", f"id {_IN}", ids, dry_run)

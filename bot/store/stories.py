@@ -147,7 +147,7 @@ def story_aliases(db: sqlite_utils.Database, story_id: str) -> list[str]:
 def create_story(
     db: sqlite_utils.Database, story_id: str, slug: str, headline: str, first_seen: datetime
 ) -> None:
-    db["stories"].insert(
+    db.table("stories").insert(
         {
             "id": story_id,
             "slug": slug,
@@ -197,7 +197,7 @@ def update_counts(
         fields["first_seen"] = iso(first_seen)
     if headline:
         fields["headline"] = bounded_headline(headline)
-    db["stories"].update(story_id, fields)
+    db.table("stories").update(story_id, fields)
 
 
 def merge(db: sqlite_utils.Database, absorbed: str, survivor: str) -> None:

@@ -23,7 +23,7 @@ def cached_summary(db: sqlite_utils.Database, story_id: str, article_count: int)
 def store_summary(
     db: sqlite_utils.Database, story_id: str, summary: Summary, article_count: int
 ) -> None:
-    db["stories"].update(
+    db.table("stories").update(
         story_id,
         {"summary_json": summary_to_json(summary), "summary_article_count": article_count},
     )

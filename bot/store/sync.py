@@ -152,7 +152,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
         "SELECT id, platform, channel_id, name FROM channels WHERE origin = 'config'"
     ):
         if (row["platform"], row["channel_id"]) not in wanted:
-            db["channels"].update(
+            db.table("channels").update(
                 row["id"],
                 {
                     "origin": "chat",
@@ -190,7 +190,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
             "config_hash": digest,
         }
         if row is None:
-            db["channels"].insert(
+            db.table("channels").insert(
                 {
                     "platform": channel.platform,
                     "channel_id": channel.id,
@@ -206,6 +206,6 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
             if row[2] == REMOVED_FROM_CONFIG:
                 fields["paused_reason"] = None
                 report.channels_resumed += 1
-            db["channels"].update(pk, fields)
+            db.table("channels").update(pk, fields)
         channel_store.set_subscriptions(db, pk, channel.topics)
         report.channels_synced += 1
