@@ -37,9 +37,10 @@ class HealthServer:
             # Port taken (or host not ours): release the runner; the caller reports it.
             await self.stop()
             raise
-        server = site._server
-        if server is not None and getattr(server, "sockets", None):
-            self.port = server.sockets[0].getsockname()[1]
+        # The bound port, for port 0 ("any free one").
+        addresses = self._runner.addresses
+        if addresses:
+            self.port = addresses[0][1]
         log.info("health endpoint on http://%s:%d/healthz", self.host, self.port)
         return self.port
 

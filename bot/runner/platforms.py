@@ -83,6 +83,14 @@ class Platform(Protocol):
     async def stop(self) -> None: ...
 
 
+class ReconnectablePlatform(Platform, Protocol):
+    """A platform that also delivers without its connection and token (see above)."""
+
+    def runs_without_connection(self) -> bool: ...
+
+    async def disconnect(self) -> None: ...
+
+
 PlatformFactory = Callable[[Config, Secrets], Platform]
 
 # env var -> "module:function" (imported only when the variable is set) or a factory.
@@ -112,7 +120,7 @@ def _resolve(target: str | PlatformFactory) -> PlatformFactory:
         return target
     module_name, _, attr = target.partition(":")
     factory: Any = getattr(importlib.import_module(module_name), attr)
-    return factory  # type: ignore[no-any-return]
+    return factory
 
 
 def configured_platforms(

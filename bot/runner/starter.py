@@ -7,12 +7,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from bot.delivery.adapter import AuthDeliveryError, FatalPlatformError
 from bot.runner.platforms import (
     Backoff,
     Platform,
+    ReconnectablePlatform,
     listener_error,
     slack_token_refused,
     start_error_is_fatal,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _runs_without_connection(platform: Platform) -> bool:
+def _runs_without_connection(platform: Platform) -> TypeGuard[ReconnectablePlatform]:
     """Whether the platform still delivers with its connection and token gone (see the module's
     docstring); such a platform is disconnected instead of stopped."""
     check = getattr(platform, "runs_without_connection", None)
@@ -50,7 +51,7 @@ class PlatformStarter:
         self.pending: list[Platform] = []
         self.tasks: set[asyncio.Task[None]] = set()
         # Running platforms whose connection is being restarted while they deliver without it.
-        self.reconnecting: set[Platform] = set()
+        self.reconnecting: set[ReconnectablePlatform] = set()
         # Platforms given up mid-run, being stopped; waited for on shutdown, not cancelled.
         self.stopping: set[asyncio.Task[None]] = set()
 
@@ -173,7 +174,7 @@ class PlatformStarter:
         except Exception:
             log.exception("stopping platform %s failed", platform.name)
 
-    async def _disconnect(self, platform: Platform) -> None:
+    async def _disconnect(self, platform: ReconnectablePlatform) -> None:
         try:
             await asyncio.wait_for(platform.disconnect(), timeout=10)
         except Exception:
@@ -220,8 +221,8 @@ class PlatformStarter:
             self.service.platform_errors[platform.name] = f"{type(exc).__name__}: {exc}"
             # Release what the half-done start opened (sessions, gateway tasks) before the next;
             # a platform reconnecting keeps what delivers without the connection.
-            reconnecting = platform in self.reconnecting
-            release = platform.disconnect if reconnecting else platform.stop
+            reconnecting = next((p for p in self.reconnecting if p is platform), None)
+            release = reconnecting.disconnect if reconnecting is not None else platform.stop
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(release(), timeout=5)
             return exc
