@@ -156,6 +156,20 @@ async def test_revoked_app_token_fails_start_promptly_as_fatal(
     await platform.stop()
 
 
+async def test_socket_mode_without_app_token_names_the_setting(
+    slack_api: FakeSlackAPI, slack_core: NewsDigest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings made by hand skip `from_env`'s check; slack-bolt would fall back to the
+    environment and fail with a bare KeyError instead of naming what to set."""
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    settings = SlackSettings(bot_token=BOT_TOKEN, mode="socket", api_url=slack_api.api_url)
+    bot = SlackBot(Commands(slack_core), settings)
+    with pytest.raises(SlackConfigError, match="SLACK_APP_TOKEN"):
+        await asyncio.wait_for(bot.start(), 5)
+    assert slack_api.calls_to("apps.connections.open") == []
+    await bot.stop()
+
+
 async def test_unreachable_websocket_times_out_instead_of_hanging(
     slack_api: FakeSlackAPI, slack_core: NewsDigest
 ) -> None:

@@ -164,8 +164,7 @@ class SlackAdapter:
                 # same: the card may be missing a part.
                 log.error("Slack: %s may not have been posted (not resent): %s", where, error)
                 return True
-            resend = isinstance(error, TransientDeliveryError)
-            if not resend or attempt == OVERFLOW_TRIES:
+            if not isinstance(error, TransientDeliveryError) or attempt == OVERFLOW_TRIES:
                 log.error("Slack: %s not posted (try %d, given up): %s", where, attempt, error)
                 return True
             log.warning("Slack: %s not posted (try %d, retrying): %s", where, attempt, error)

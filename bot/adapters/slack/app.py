@@ -42,7 +42,7 @@ from bot.adapters.slack.replies import (
     text_body,
 )
 from bot.adapters.slack.responder import Responder
-from bot.adapters.slack.settings import SlackSettings, make_client
+from bot.adapters.slack.settings import SlackConfigError, SlackSettings, make_client
 from bot.adapters.slack.socket import SocketConnection
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
@@ -144,9 +144,12 @@ class SlackBot:
         )
 
     async def start_socket(self) -> None:
+        app_token = self.settings.app_token
+        if app_token is None:  # only settings made by hand: `from_env` refuses it already
+            raise SlackConfigError("Slack Socket Mode needs SLACK_APP_TOKEN")
         self.socket = SocketConnection(
             self.app,
-            self.settings.app_token,
+            app_token,
             connect_timeout=self.connect_timeout,
             on_auth_lost=self.on_auth_lost,
         )
