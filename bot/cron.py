@@ -129,6 +129,8 @@ class LocalTimeTrigger(CronTrigger):
         # The wall time to search from. At the very end of a gap the skipped times, which fire
         # now, lie before the wall clock's reading: start from the offset in force just before.
         before = (start - timedelta(seconds=1)).astimezone(zone).utcoffset()
+        # astimezone() has just converted into the zone, which it refuses without an offset.
+        assert before is not None
         wall = min(
             start.astimezone(zone).replace(tzinfo=None), (start + before).replace(tzinfo=None)
         )

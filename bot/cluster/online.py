@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import itemgetter
@@ -75,7 +75,7 @@ class OnlineClusterer:
     def add(self, article: Article) -> Assignment:
         return self._decide(self._doc(article))
 
-    def add_many(self, articles: Iterable[Article]) -> Iterator[Assignment]:
+    def add_many(self, articles: Iterable[Article]) -> Generator[Assignment, None, None]:
         """`add` for each article in order, lazily. Same decisions; a big batch has its text
         analysed ahead in a worker process (see `analysis.py`) while the decisions are made here."""
         for article, prof in self._analysis.profiles(articles):

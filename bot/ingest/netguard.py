@@ -129,11 +129,11 @@ def classify_ip(ip: IPAddress | str) -> tuple[str, bool] | None:
             never = [c for c in found if not c[1]]
             return (never or found)[0]
         return None
-    for net, reason in _NEVER_V6:
-        if addr in net:
+    for net6, reason in _NEVER_V6:
+        if addr in net6:
             return reason, False
-    for net, reason in _PRIVATE_V6:
-        if addr in net:
+    for net6, reason in _PRIVATE_V6:
+        if addr in net6:
             return reason, True
     if addr not in _GLOBAL_UNICAST:
         return "reserved", False

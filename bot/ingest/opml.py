@@ -121,8 +121,8 @@ def _walk(parent: etree._Element, category: str | None, out: OpmlContents, seen:
         url = _attr(el, "xmlUrl")
         if not url and (_attr(el, "type") or "").lower() in _FEED_TYPES:
             # Marked as a feed but with nothing to poll: said, so the counts add up.
-            name = f"outline {title!r}" if title else "an outline"
-            out.skipped.append(OpmlSkip(name, "a feed outline without an xmlUrl"))
+            outline = f"outline {title!r}" if title else "an outline"
+            out.skipped.append(OpmlSkip(outline, "a feed outline without an xmlUrl"))
         elif url:
             scheme = url.split(":", 1)[0].lower() if ":" in url else ""
             if scheme not in ("http", "https"):
@@ -174,7 +174,7 @@ def export_opml(feeds: Sequence[OpmlFeed], title: str = "newsdigest feeds") -> b
         parent = body
         category = xml_text(feed.category or "")
         if category:
-            parent = folders.get(category)  # type: ignore[assignment]
+            parent = folders.get(category)
             if parent is None:
                 parent = etree.SubElement(body, "outline", text=category, title=category)
                 folders[category] = parent

@@ -53,7 +53,7 @@ def off_topic_paragraphs(
     return off
 
 
-def _distinct(shared: set[str], own: frozenset[str]) -> bool:
+def _distinct(shared: frozenset[str], own: frozenset[str]) -> bool:
     """Whether the core words a paragraph shares include one of the story's own: a word of the
     headline or the outlet's title, or one few articles use."""
     return not own.isdisjoint(shared) or any(DOC_FREQ.get(s, 0) <= DISTINCT_DOCS for s in shared)

@@ -69,7 +69,7 @@ def opens_time_phrase(text: str) -> bool:
     talks were set to resume"), which is a scene-setting opener, not a subject."""
     match = _TIME_PHRASE_RE.match(text)
     # "The year before was calmer": "before" closes the subject and the verb follows it.
-    return bool(match) and match.group(1).casefold().strip(_PUNCT) not in VERB_WORDS
+    return match is not None and match.group(1).casefold().strip(_PUNCT) not in VERB_WORDS
 
 
 def _first_verbish(tokens: list[str]) -> str:

@@ -127,8 +127,8 @@ def story_context(
     titles = {s for a in articles for s in content_stems(a.title)}
     counts: dict[str, int] = {}
     for stems in by_outlet.values():
-        for s in stems:
-            counts[s] = counts.get(s, 0) + 1
+        for word in stems:
+            counts[word] = counts.get(word, 0) + 1
     consensus = {s for s, n in counts.items() if n >= 2}
     top = sorted(probs.values(), reverse=True)[:_TOP_WORDS]
     peers = [set(content_stems(a.title)) for a in articles]

@@ -138,7 +138,7 @@ def _starts_sentence(text: str, at: int) -> bool:
     if not first.islower():
         return True  # caseless script
     word = _WORD_START_RE.match(text, at)
-    return bool(word) and any(c.isupper() for c in word.group(0)[1:])
+    return word is not None and any(c.isupper() for c in word.group(0)[1:])
 
 
 def _clean(chunk: str) -> str:

@@ -179,7 +179,7 @@ def _check_separators(query: str, i: int, text: str) -> None:
     if _SCHEME_RE.match(text) or (slash and _DOTTED_RE.search(host)):
         return
     for k in range(1, len(text) - 1):
-        before, ch, after = text[k - 1 : k + 2]
+        before, ch, after = text[k - 1], text[k], text[k + 1]
         if ch in _SEPARATORS and before.isalnum() and after.isalnum():
             if before.isdigit() and after.isdigit():
                 continue
