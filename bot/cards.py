@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.models import Angle, Bullet
 from bot.outlets import independent_backing
@@ -121,7 +121,7 @@ class Digest:
         return f"{label} ({self.more} more not shown)" if self.more else label
 
 
-def humanize_delta(delta) -> str:  # type: ignore[no-untyped-def]
+def humanize_delta(delta: timedelta) -> str:
     seconds = max(0, int(delta.total_seconds()))
     if seconds < 3600:
         return f"{max(1, seconds // 60)}m" if seconds >= 60 else "0m"

@@ -92,7 +92,7 @@ def eval_cluster(
     "length in words) per subset instead of printing the summaries. Needs rouge-score.",
 )
 @click.option("--json", "as_json", is_flag=True, help="With --score: one JSON object.")
-def eval_summarize(input_file, score: bool, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def eval_summarize(input_file: IO[str], score: bool, as_json: bool) -> None:
     """Summarise stories.
 
     Input, one per line: {"cluster_id","articles":[...]} (both required, at least one article),

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import click
 from rich.console import Console
@@ -82,7 +83,7 @@ def _logs_above(console: Console) -> Iterator[None]:
         root.handlers = saved
 
 
-def _now():  # type: ignore[no-untyped-def]
+def _now() -> datetime:
     from bot.store.database import utcnow
 
     return utcnow()

@@ -20,7 +20,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from bot.app import NewsDigest
+from bot.app import NewsDigest, PassReport
 from bot.cards import Digest
 from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
 from bot.demo.feeds import sample_feeds
@@ -125,7 +125,7 @@ def _make_demo_own(core: NewsDigest) -> None:
         )
 
 
-async def _poll(core: NewsDigest, console: Console):  # type: ignore[no-untyped-def]
+async def _poll(core: NewsDigest, console: Console) -> PassReport:
     from bot.cli.stories import poll_with_progress, print_poll_report
 
     report = await poll_with_progress(core, console, all_feeds=True)
@@ -135,7 +135,7 @@ async def _poll(core: NewsDigest, console: Console):  # type: ignore[no-untyped-
 
 def _summarise(
     core: NewsDigest,
-    report,  # type: ignore[no-untyped-def]
+    report: PassReport,
     digest: Digest,
     html_path: Path,
     db_path: Path,

@@ -30,6 +30,7 @@ from bot.store.database import iso, transaction
 if TYPE_CHECKING:
     from bot.app import NewsDigest, PassReport
     from bot.ingest.fetcher import FeedFetcher
+    from bot.pipeline.poll import FeedResult
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ class Poller:
         finally:
             self.inflight.difference_update(f.id for f in batch)
 
-    def _jitter(self, results: list) -> None:  # type: ignore[type-arg]
+    def _jitter(self, results: list[FeedResult]) -> None:
         db = self.core.db
         with transaction(db):
             for result in results:

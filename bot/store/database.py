@@ -14,6 +14,7 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
 
 import sqlite_utils
 
@@ -276,7 +277,12 @@ class transaction:
             self.owner = True
         return self.db
 
-    def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if not self.owner:
             return
         if exc_type is None:

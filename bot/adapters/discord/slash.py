@@ -24,7 +24,7 @@ Choices = list[app_commands.Choice[str]]
 
 
 def _runner(interaction: discord.Interaction[Any]) -> CommandRunner:
-    return interaction.client.runner  # type: ignore[attr-defined,no-any-return]
+    return interaction.client.runner
 
 
 class NewsTree(app_commands.CommandTree[Any]):

@@ -34,7 +34,7 @@ class Runner(Protocol):
 
 def _runner(interaction: discord.Interaction[Any]) -> Runner:
     # The client built in bot.py carries the runner; buttons never see the core directly.
-    return interaction.client.runner  # type: ignore[attr-defined,no-any-return]
+    return interaction.client.runner
 
 
 def _custom_id(prefix: str, value: str) -> str:
