@@ -1,6 +1,6 @@
 # Two commands work on a fresh machine (Python >= 3.11 and make, nothing else installed by hand):
 #   make demo   set up .venv if missing, install, run the offline demo
-#   make test   set up .venv if missing, install, lint and run the whole test suite
+#   make test   set up .venv if missing, install, lint, type-check and run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -21,11 +21,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check --quiet bot tests bench
+	$(BIN)/mypy bot
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/mypy bot
 
 format: $(STAMP)
 	$(BIN)/ruff format bot tests bench
@@ -37,4 +39,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/summary_quality.py
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache
+	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .mypy_cache
