@@ -131,6 +131,13 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
         raise click.ClickException(f"{opml_file}: {exc}") from None
     except OSError as exc:
         raise click.ClickException(f"{opml_file}: cannot read: {exc.strerror or exc}") from None
+    if contents.guessed_encoding:
+        # A wrong guess garbles the names (not the URLs): said, so they can be checked.
+        click.echo(
+            f"{opml_file} is not UTF-8 and names no other encoding: read as "
+            f"{contents.guessed_encoding} (a guess: check the feeds' names)",
+            err=True,
+        )
     added = 0
     already = 0  # said as one count: a re-run of a big import would list thousands
     blocked: list[tuple[str, str]] = []  # as `feeds add` warns, once per imported URL

@@ -25,7 +25,7 @@ from html.entities import html5
 
 from bot.ingest.jsonfeed import is_json
 
-__all__ = ["repair_entities", "to_utf8"]
+__all__ = ["file_to_utf8", "repair_entities", "to_utf8"]
 
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
 # The XML declaration's encoding: the bytes before the value (group 1) and the value (group 3).
@@ -133,6 +133,22 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
         except UnicodeDecodeError:
             continue
     return body  # the header lied (those bytes are not in its charset): let the parsers sniff
+
+
+def file_to_utf8(body: bytes) -> tuple[bytes, str | None]:
+    """`to_utf8` for a document read from a file, with no HTTP header to go by (an OPML
+    subscription list), and the encoding its bytes were taken to be when nothing said it: old
+    readers export windows-1252 or Latin-1 without a declaration, which XML reads as UTF-8 and
+    refuses. The guess is "windows-1252" when bytes that are not UTF-8 were read as it (in a
+    file that declares nothing, or says UTF-8); None when the bytes are UTF-8, declare their own
+    encoding, or could not be read as windows-1252 either (left for the parser to refuse)."""
+    out = to_utf8(body, None)
+    if out == body or _is_utf8(body, or_ascii=True) or not _is_utf8(out, or_ascii=True):
+        return out, None
+    declaration = _XML_DECL_ENCODING_RE.match(body.removeprefix(codecs.BOM_UTF8))
+    if declaration and _codec(declaration.group(3).decode("ascii", "replace")) != "utf-8":
+        return out, None  # read as it says (ISO-8859-1 as windows-1252, as browsers do)
+    return out, "windows-1252"
 
 
 def _utf8_by_bom(body: bytes) -> bytes:

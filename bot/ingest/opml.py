@@ -28,6 +28,7 @@ from email.utils import format_datetime
 from lxml import etree
 
 from bot.config_values import MAX_INTERVAL, MIN_INTERVAL
+from bot.ingest.decoding import file_to_utf8
 from bot.ingest.errors import OpmlError
 from bot.ingest.normalize import xml_text
 
@@ -62,6 +63,9 @@ class OpmlSkip:
 class OpmlContents:
     feeds: list[OpmlFeed]
     skipped: list[OpmlSkip]
+    # The encoding the file was read in when it had to be guessed (its bytes are not UTF-8 and
+    # it declares none), for the import to say; None when the file said, or is UTF-8.
+    guessed_encoding: str | None = None
 
 
 def _safe_parser() -> etree.XMLParser:
@@ -89,10 +93,19 @@ def read_opml(data: bytes) -> OpmlContents:
     """`parse_opml`, plus each feed outline it left out and why."""
     if not isinstance(data, bytes | bytearray):
         raise TypeError("parse_opml takes the file's bytes")
+    # An old reader's export is often windows-1252 with no declaration, which XML takes for
+    # UTF-8 and refuses; the feeds' charset rules decide, so both read a file's bytes alike.
+    text, guessed = file_to_utf8(bytes(data))
     try:
-        root = etree.fromstring(bytes(data), _safe_parser())
+        root = etree.fromstring(text, _safe_parser())
     except etree.XMLSyntaxError as exc:
-        raise OpmlError(f"not well-formed XML: {exc}") from exc
+        hint = ""
+        if "encoding" in str(exc).lower() and not _utf8(text):
+            hint = (
+                " (the file is not UTF-8 and its encoding could not be guessed: save it as"
+                ' UTF-8, or declare it: <?xml version="1.0" encoding="..."?>)'
+            )
+        raise OpmlError(f"not well-formed XML: {exc}{hint}") from exc
     if root is None:
         raise OpmlError("empty document")
     dtd = root.getroottree().docinfo.internalDTD
@@ -104,9 +117,17 @@ def read_opml(data: bytes) -> OpmlContents:
     body = next((c for c in root if etree.QName(c).localname.lower() == "body"), None)
     if body is None:
         raise OpmlError("OPML document has no <body>")
-    contents = OpmlContents(feeds=[], skipped=[])
+    contents = OpmlContents(feeds=[], skipped=[], guessed_encoding=guessed)
     _walk(body, None, contents, set())
     return contents
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # Outline types readers write for a subscription (OPML 2.0 names "rss"; others use these).
