@@ -2,9 +2,11 @@
 
 Import walks nested outlines (folders) and keeps every outline with an http(s) `xmlUrl`,
 titled by `title` or else `text`, with the enclosing folder as its category; every other outline
-with an `xmlUrl`, or marked a feed (`type="rss"`) without one, is reported as skipped, with the
-reason, so an import can account for each. The XML parser resolves no entities, loads no DTD and
-refuses inline ones: an OPML file is user input.
+with an `xmlUrl`, marked a feed (`type="rss"`) without one, or naming only a site (`htmlUrl`), is
+reported as skipped, with the reason, so an import can account for each. The XML parser
+resolves no entities, loads no DTD and refuses inline ones: an OPML file is user input. A file
+that is not UTF-8 and declares no encoding is read as feeds are (`bot.ingest.decoding`), and the
+guess is said.
 
 A feed's poll interval travels in a namespaced attribute of its outline,
 `newsdigest:interval="7200"` (seconds), which other readers ignore; read back, it is clamped to
@@ -134,13 +136,22 @@ def _utf8(data: bytes) -> bool:
 _FEED_TYPES = frozenset({"rss", "atom", "feed", "json", "jsonfeed"})
 
 
+def _is_outline(el: etree._Element) -> bool:
+    return isinstance(el.tag, str) and etree.QName(el).localname.lower() == "outline"
+
+
 def _walk(parent: etree._Element, category: str | None, out: OpmlContents, seen: set[str]) -> None:
     for el in parent:
-        if not isinstance(el.tag, str) or etree.QName(el).localname.lower() != "outline":
+        if not _is_outline(el):
             continue
         title = _attr(el, "title") or _attr(el, "text")
         url = _attr(el, "xmlUrl")
-        if not url and (_attr(el, "type") or "").lower() in _FEED_TYPES:
+        page = _attr(el, "htmlUrl")
+        if not url and page and not any(_is_outline(c) for c in el):
+            # A site without its feed (a bookmark, or a reader's lost subscription). Its feed
+            # could be discovered from the page, but an import fetches nothing: said instead.
+            out.skipped.append(OpmlSkip(page, "a web page, not a feed: add the feed's address"))
+        elif not url and (_attr(el, "type") or "").lower() in _FEED_TYPES:
             # Marked as a feed but with nothing to poll: said, so the counts add up.
             outline = f"outline {title!r}" if title else "an outline"
             out.skipped.append(OpmlSkip(outline, "a feed outline without an xmlUrl"))
