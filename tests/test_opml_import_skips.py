@@ -67,3 +67,50 @@ def test_feeds_import_names_the_pages_it_skipped(import_file: Import) -> None:
         "skipped https://gazette.example/: a web page, not a feed: add the feed's address",
         "skipped https://tides.example/: a web page, not a feed: add the feed's address",
     ]
+
+
+TWO_SPELLINGS = b"""<?xml version="1.0"?><opml version="2.0"><body>
+  <outline text="Loud" xmlUrl="HTTP://Example.com:80/feed"/>
+  <outline text="Quiet" xmlUrl="http://example.com/feed"/>
+  <outline text="Secure" xmlUrl="https://Lantern.example:443/news?Page=1"/>
+  <outline text="Secure again" xmlUrl="https://lantern.example/news?Page=1#top"/>
+  <outline text="Path case differs" xmlUrl="https://lantern.example/News?Page=1"/>
+</body></opml>"""
+
+
+def test_two_spellings_of_one_url_are_one_feed_listed_twice() -> None:
+    contents = read_opml(TWO_SPELLINGS)
+    assert [f.url for f in contents.feeds] == [
+        "HTTP://Example.com:80/feed",
+        "https://Lantern.example:443/news?Page=1",
+        "https://lantern.example/News?Page=1",  # a path's case may name another feed
+    ]
+    assert contents.skipped == [
+        OpmlSkip(
+            "http://example.com/feed",
+            "listed twice in the file (first as HTTP://Example.com:80/feed)",
+        ),
+        OpmlSkip(
+            "https://lantern.example/news?Page=1#top",
+            "listed twice in the file (first as https://Lantern.example:443/news?Page=1)",
+        ),
+    ]
+
+
+def test_feeds_import_tells_a_duplicate_in_the_file_from_one_already_subscribed(
+    import_file: Import,
+) -> None:
+    path, first = import_file(TWO_SPELLINGS)
+    assert first.exit_code == 0, first.output
+    assert first.stdout == f"Imported 3 feeds (2 skipped) from {path}\n"
+    # Was: "skipped 2 feeds already in the database", of a database that had none of them.
+    assert skips(first) == [
+        "skipped http://example.com/feed: listed twice in the file "
+        "(first as HTTP://Example.com:80/feed)",
+        "skipped https://lantern.example/news?Page=1#top: listed twice in the file "
+        "(first as https://Lantern.example:443/news?Page=1)",
+    ]
+    _, again = import_file(TWO_SPELLINGS)
+    assert again.exit_code == 0, again.output
+    assert skips(again)[-1] == "skipped 3 feeds already in the database"
+    assert len(skips(again)) == 3

@@ -3,10 +3,11 @@
 Import walks nested outlines (folders) and keeps every outline with an http(s) `xmlUrl`,
 titled by `title` or else `text`, with the enclosing folder as its category; every other outline
 with an `xmlUrl`, marked a feed (`type="rss"`) without one, or naming only a site (`htmlUrl`), is
-reported as skipped, with the reason, so an import can account for each. The XML parser
-resolves no entities, loads no DTD and refuses inline ones: an OPML file is user input. A file
-that is not UTF-8 and declares no encoding is read as feeds are (`bot.ingest.decoding`), and the
-guess is said.
+reported as skipped, with the reason, so an import can account for each. A URL listed twice is
+found in any spelling of it (`HTTP://Example.com:80/feed` is `http://example.com/feed`), as
+the store compares them. The XML parser resolves no entities, loads no DTD and refuses inline
+ones: an OPML file is user input. A file that is not UTF-8 and declares no encoding is read as
+feeds are (`bot.ingest.decoding`), and the guess is said.
 
 A feed's poll interval travels in a namespaced attribute of its outline,
 `newsdigest:interval="7200"` (seconds), which other readers ignore; read back, it is clamped to
@@ -30,6 +31,7 @@ from email.utils import format_datetime
 from lxml import etree
 
 from bot.config_values import MAX_INTERVAL, MIN_INTERVAL
+from bot.feedurls import normalize_feed_url
 from bot.ingest.decoding import file_to_utf8
 from bot.ingest.errors import OpmlError
 from bot.ingest.normalize import xml_text
@@ -120,7 +122,7 @@ def read_opml(data: bytes) -> OpmlContents:
     if body is None:
         raise OpmlError("OPML document has no <body>")
     contents = OpmlContents(feeds=[], skipped=[], guessed_encoding=guessed)
-    _walk(body, None, contents, set())
+    _walk(body, None, contents, {})
     return contents
 
 
@@ -140,7 +142,11 @@ def _is_outline(el: etree._Element) -> bool:
     return isinstance(el.tag, str) and etree.QName(el).localname.lower() == "outline"
 
 
-def _walk(parent: etree._Element, category: str | None, out: OpmlContents, seen: set[str]) -> None:
+def _walk(
+    parent: etree._Element, category: str | None, out: OpmlContents, seen: dict[str, str]
+) -> None:
+    """Feeds and skips under `parent`; `seen` maps each feed URL's one spelling
+    (`normalize_feed_url`) to the spelling it was first listed in."""
     for el in parent:
         if not _is_outline(el):
             continue
@@ -160,10 +166,12 @@ def _walk(parent: etree._Element, category: str | None, out: OpmlContents, seen:
             if scheme not in ("http", "https"):
                 reason = f"unsupported scheme {scheme}:" if scheme else "not an absolute URL"
                 out.skipped.append(OpmlSkip(url, f"{reason} (only http and https)"))
-            elif url in seen:
-                out.skipped.append(OpmlSkip(url, "listed twice in the file"))
+            elif (first := seen.get(normalize_feed_url(url))) is not None:
+                # Compared as stored: HTTP://Example.com:80/feed is http://example.com/feed.
+                again = "" if first == url else f" (first as {first})"
+                out.skipped.append(OpmlSkip(url, f"listed twice in the file{again}"))
             else:
-                seen.add(url)
+                seen[normalize_feed_url(url)] = url
                 interval = _interval(el.get(_INTERVAL_ATTR))
                 marked = el.get(_NAME_ATTR)
                 name = (marked.strip() or None) if marked is not None else None
