@@ -1,4 +1,8 @@
-"""`feeds import` warns about feeds on addresses polling refuses (loopback), as `feeds add`."""
+"""`feeds import` refuses a feed on an address polling refuses (loopback, private, localhost
+names, the link-local metadata service), naming the reason, where `feeds add` stores one with a
+warning: an OPML file is often made elsewhere, and a warning among hundreds of lines is missed
+while the feed sits in the list never polled. With polling.allow_private_networks set, private
+addresses are imported; link-local ones never are."""
 
 from __future__ import annotations
 
@@ -8,12 +12,20 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from bot.store.database import open_database
+from bot.store.feeds import list_feeds
 
 OPML = b"""<?xml version="1.0"?><opml version="2.0"><body>
 <outline text="Local" xmlUrl="http://127.0.0.1:9/a.xml"/>
 <outline text="Also local" xmlUrl="http://[::1]:9/b.xml"/>
 <outline text="Public" xmlUrl="https://example.org/c.xml"/>
+<outline text="Metadata" xmlUrl="http://169.254.169.254/latest/meta-data/"/>
+<outline text="Office" xmlUrl="http://10.20.30.40/news.rss"/>
+<outline text="Named" xmlUrl="http://LocalHost:8080/feed"/>
+<outline text="Dev" xmlUrl="http://site.localhost/feed"/>
 </body></opml>"""
+
+PRIVATE = "(set polling.allow_private_networks = true to allow it), then import again"
 
 
 @pytest.fixture
@@ -26,23 +38,60 @@ def opml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_import_warns_once_per_blocked_url(opml: Path) -> None:
+def stored(tmp_path: Path) -> list[str]:
+    return [f.url for f in list_feeds(open_database(tmp_path / "nd.db"))]
+
+
+def test_import_refuses_internal_addresses_with_the_reason(opml: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["feeds", "import", str(opml)])
     assert result.exit_code == 0, result.output
-    assert "Imported 3 feeds" in result.stdout
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
-    assert len(warnings) == 2
-    assert warnings[0].startswith("Warning: http://127.0.0.1:9/a.xml: ")
-    assert warnings[1].startswith("Warning: http://[::1]:9/b.xml: ")
-    assert all("loopback" in w and "polling will fail until then" in w for w in warnings)
-    # The same words as `feeds add` uses for the same URL.
-    added = CliRunner().invoke(cli, ["feeds", "add", "http://127.0.0.1:9/d.xml"])
-    assert warnings[0].split(": ", 2)[2] in added.stderr.replace("Warning: ", "")
+    assert result.stdout == f"Imported 1 feed (6 skipped) from {opml}\n"
+    assert [line for line in result.stderr.splitlines() if line.startswith("skipped ")] == [
+        f"skipped http://127.0.0.1:9/a.xml: refusing to fetch from loopback address 127.0.0.1 "
+        f"{PRIVATE}",
+        f"skipped http://[::1]:9/b.xml: refusing to fetch from loopback address ::1 {PRIVATE}",
+        "skipped http://169.254.169.254/latest/meta-data/: refusing to fetch from link-local "
+        "address 169.254.169.254; no setting allows it",
+        f"skipped http://10.20.30.40/news.rss: refusing to fetch from private address "
+        f"10.20.30.40 {PRIVATE}",
+        f"skipped http://LocalHost:8080/feed: refusing to fetch from loopback address localhost "
+        f"{PRIVATE}",
+        f"skipped http://site.localhost/feed: refusing to fetch from loopback address "
+        f"site.localhost {PRIVATE}",
+    ]
+    assert "Warning" not in result.stderr
+    assert stored(tmp_path) == ["https://example.org/c.xml"]
 
 
-def test_no_warning_when_private_networks_are_allowed(opml: Path, tmp_path: Path) -> None:
+def test_private_addresses_are_imported_when_the_operator_allows_them(
+    opml: Path, tmp_path: Path
+) -> None:
     config = tmp_path / "nd.toml"
     config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["--config", str(config), "feeds", "import", str(opml)])
     assert result.exit_code == 0, result.output
+    assert result.stdout == f"Imported 6 feeds (1 skipped) from {opml}\n"
+    assert (
+        "skipped http://169.254.169.254/latest/meta-data/: refusing to fetch from link-local "
+        "address 169.254.169.254; no setting allows it"
+    ) in result.stderr
     assert "Warning" not in result.stderr
+    assert stored(tmp_path) == [
+        "http://127.0.0.1:9/a.xml",
+        "http://[::1]:9/b.xml",
+        "https://example.org/c.xml",
+        "http://10.20.30.40/news.rss",
+        "http://localhost:8080/feed",
+        "http://site.localhost/feed",
+    ]
+
+
+def test_feeds_add_warns_of_a_localhost_name_as_of_its_address(opml: Path) -> None:
+    # `feeds add` keeps storing with a warning; a name polling takes for 127.0.0.1 without DNS
+    # is now warned about as the address itself was.
+    result = CliRunner().invoke(cli, ["feeds", "add", "http://localhost:8080/feed"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "Warning: refusing to fetch from loopback address localhost (set "
+        "polling.allow_private_networks = true to allow it); polling will fail until then"
+    )

@@ -11,7 +11,7 @@ from bot.cli.context import CliContext, pass_cli
 from bot.cli.output import MiddleCut, duration, fit_table, table_console
 from bot.cli.progress import progress_bar
 from bot.config import ConfigError, parse_duration
-from bot.feedaddress import blocked_address
+from bot.feedaddress import blocked_address, refused_address
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, read_opml
 from bot.render.text import clean
@@ -140,7 +140,7 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
         )
     added = 0
     already = 0  # said as one count: a re-run of a big import would list thousands
-    blocked: list[tuple[str, str]] = []  # as `feeds add` warns, once per imported URL
+    allow_private = cli.config.polling.allow_private_networks
     # Every outline that is not imported is counted and named with its reason (they are the
     # user's to act on), so the totals add up to what the file lists.
     skipped = [(s.url, s.reason) for s in contents.skipped]
@@ -151,19 +151,23 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
             for entry in contents.feeds:
                 try:
                     url = check_feed_url(entry.url)
-                    feed = feed_store.add_feed(
-                        db,
-                        url,
-                        # A newsdigest export says which outlines carry a configured name;
-                        # another reader's outline title is taken for the name, as it always was.
-                        name=entry.name if entry.named else entry.title,
-                        interval=entry.interval or cli.config.polling.default_interval,
-                        origin="opml",
-                    )
-                    added += 1
-                    reason = blocked_address(feed.url, cli.config.polling.allow_private_networks)
-                    if reason:
-                        blocked.append((feed.url, reason))
+                    refused = refused_address(url, allow_private)
+                    if refused:
+                        # Not stored with a warning, as by `feeds add` (see bot.feedaddress).
+                        reason, settable = refused
+                        then = ", then import again" if settable else "; no setting allows it"
+                        skipped.append((entry.url, f"{reason}{then}"))
+                    else:
+                        feed_store.add_feed(
+                            db,
+                            url,
+                            # A newsdigest export says which outlines carry a configured name;
+                            # another reader's outline title is the name, as it always was.
+                            name=entry.name if entry.named else entry.title,
+                            interval=entry.interval or cli.config.polling.default_interval,
+                            origin="opml",
+                        )
+                        added += 1
                 except FeedExistsError:
                     already += 1
                 except FeedUrlError as exc:
@@ -184,8 +188,6 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     total_skipped = len(skipped) + already
     note = f" ({total_skipped} skipped)" if total_skipped else ""
     click.echo(f"Imported {plural(added, 'feed')}{note} from {opml_file}")
-    for url, reason in blocked:
-        click.echo(f"Warning: {url}: {reason}", err=True)
 
 
 @feeds_group.command("export")

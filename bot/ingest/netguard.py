@@ -40,6 +40,7 @@ __all__ = [
     "check_url",
     "classify_ip",
     "host_literal",
+    "is_local_name",
     "resolve_host",
     "system_resolver",
 ]
@@ -173,6 +174,12 @@ def host_literal(host: str) -> IPAddress | None:
     return None
 
 
+def is_local_name(host: str) -> bool:
+    """Whether `host` is "localhost" or a name under it, the machine itself (RFC 6761)."""
+    name = host.strip("[]").rstrip(".").lower()
+    return name == "localhost" or name.endswith(".localhost")
+
+
 async def system_resolver(host: str, port: int) -> list[str]:
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -196,7 +203,7 @@ async def resolve_host(
     literal = host_literal(name)
     if literal is not None:
         addrs: list[IPAddress] = [literal]
-    elif name == "localhost" or name.endswith(".localhost"):
+    elif is_local_name(name):
         addrs = [ipaddress.IPv4Address("127.0.0.1")]  # RFC 6761: never ask DNS about these
     else:
         try:
