@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -58,14 +59,18 @@ def feeds_list(cli: CliContext) -> None:
         return
     # Narrow terminal: URLs lose their middle (MiddleCut), names their end, errors wrap; the
     # id, interval and date keep their width.
-    table = Table(
+    # A folder column only when there are folders (from an OPML import): most lists have none.
+    foldered = any(feed.folder for feed in feeds)
+    columns = [
         Column("id", no_wrap=True),
         Column("name", no_wrap=True, overflow="ellipsis"),
-        "url",
+        *([Column("folder", no_wrap=True, overflow="ellipsis")] if foldered else []),
+        Column("url"),
         Column("every", no_wrap=True),
         Column("last success (UTC)", no_wrap=True),
-        "state",
-    )
+        Column("state"),
+    ]
+    table = Table(*columns)
     for feed in feeds:
         if feed.disabled_reason:
             state = f"[red]disabled[/red]: {_esc(feed.disabled_reason)}"
@@ -79,13 +84,16 @@ def feeds_list(cli: CliContext) -> None:
             str(feed.id),
             # An unnamed feed (no name, no title yet) is "-": the URL is in the next column.
             _esc(feed.name or feed.title or "-"),
+            *([_esc(feed.folder or "")] if foldered else []),
             MiddleCut(clean(feed.url)),
             duration(feed.poll_interval),
             last,
             state,
         )
     console = table_console()
-    fit_table(table, console, {2: 20, 1: 8, 5: 10})
+    shift = 1 if foldered else 0  # the url and state columns move right of the folder
+    flexible = {2 + shift: 20, 1: 8, **({2: 6} if foldered else {}), 5 + shift: 10}
+    fit_table(table, console, flexible)
     console.print(table)
 
 
@@ -139,6 +147,7 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
             err=True,
         )
     added = 0
+    folders: Counter[str] = Counter()  # feeds added per folder, in the file's order
     already = 0  # said as one count: a re-run of a big import would list thousands
     allow_private = cli.config.polling.allow_private_networks
     # Every outline that is not imported is counted and named with its reason (they are the
@@ -166,8 +175,11 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
                             name=entry.name if entry.named else entry.title,
                             interval=entry.interval or cli.config.polling.default_interval,
                             origin="opml",
+                            folder=entry.category,
                         )
                         added += 1
+                        if entry.category:
+                            folders[entry.category] += 1
                 except FeedExistsError:
                     already += 1
                 except FeedUrlError as exc:
@@ -188,6 +200,9 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     total_skipped = len(skipped) + already
     note = f" ({total_skipped} skipped)" if total_skipped else ""
     click.echo(f"Imported {plural(added, 'feed')}{note} from {opml_file}")
+    if folders:
+        shown = ", ".join(f"{clean(name)} ({count})" for name, count in folders.items())
+        click.echo(f"Folders: {shown}")
 
 
 @feeds_group.command("export")
@@ -210,7 +225,14 @@ def feeds_export(cli: CliContext, output: Path | None, force: bool) -> None:
     # The outline's text is the name the feed shows under (OPML wants one); whether that is a
     # configured name or only the feed's title is said apart (newsdigest:name), for `feeds import`.
     feeds = [
-        OpmlFeed(url=f.url, title=f.display_name, interval=f.poll_interval, name=f.name, named=True)
+        OpmlFeed(
+            url=f.url,
+            title=f.display_name,
+            category=f.folder,  # written back as the folder outline it was imported from
+            interval=f.poll_interval,
+            name=f.name,
+            named=True,
+        )
         for f in rows
     ]
     data = export_opml(feeds)

@@ -52,6 +52,7 @@ class FeedRow:
     disabled_reason: str | None
     ttl_minutes: int | None
     site_url: str | None = None
+    folder: str | None = None  # the OPML folder it was imported from, None: none
 
     @property
     def display_name(self) -> str:
@@ -81,6 +82,7 @@ class FeedRow:
             disabled_reason=row["disabled_reason"],
             ttl_minutes=row["ttl_minutes"],
             site_url=row.get("site_url"),
+            folder=row.get("folder"),
         )
 
 
@@ -263,6 +265,7 @@ def add_feed(
     interval: int = 900,
     origin: str = "cli",
     config_hash: str | None = None,
+    folder: str | None = None,
 ) -> FeedRow:
     url = normalize_feed_url(url)  # one spelling per feed, so the check below finds duplicates
     if db.execute("SELECT 1 FROM feeds WHERE url = ?", [url]).fetchone():
@@ -271,6 +274,7 @@ def add_feed(
         {
             "url": url,
             "name": name,
+            "folder": folder,
             "poll_interval": interval,
             "origin": origin,
             "config_hash": config_hash,

@@ -293,6 +293,12 @@ def _m018_feed_first_read_at(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE first_seen")
 
 
+def _m019_feed_folder(db: sqlite_utils.Database) -> None:
+    # The folder an OPML import found a feed in ("Tech"), kept for `feeds list` and for the next
+    # export to put it back in. NULL: none, as for every feed added before.
+    _add_column(db, "feeds", "folder", "TEXT")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -316,4 +322,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (16, "channels remember when their schedule changed", _m016_channel_schedule_changed_at),
     (17, "the LLM writer's daily token spend", _m017_llm_usage),
     (18, "feeds remember when they were first read", _m018_feed_first_read_at),
+    (19, "feeds keep the folder an OPML file put them in", _m019_feed_folder),
 ]
