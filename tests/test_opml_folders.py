@@ -134,3 +134,18 @@ def test_folder_column_fits_a_narrow_terminal(tmp_path: Path) -> None:
     cells = [cell.strip() for cell in row.split("│")]
     assert cells[3].startswith("A fo") and cells[3].endswith("…")  # cut, as names are
     assert cells[4].endswith("north.xml")  # the URL keeps its end
+
+
+def test_a_re_run_puts_feeds_imported_without_folders_in_them(env: Path) -> None:
+    db = open_database(env / "nd.db")
+    add_feed(db, "https://circuit.example/rss", origin="opml")  # imported before folders
+    add_feed(db, "https://kernel.example/atom", origin="cli", folder="Mine")
+    db.conn.close()
+    path = env / "subs.opml"
+    path.write_bytes(FOLDERS)
+    result = CliRunner().invoke(cli, ["feeds", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "skipped 2 feeds already in the database (1 now in the file's folder)" in result.stderr
+    folders = {f.url: f.folder for f in list_feeds(open_database(env / "nd.db"))}
+    assert folders["https://circuit.example/rss"] == "Tech"
+    assert folders["https://kernel.example/atom"] == "Mine"  # a folder it has is kept

@@ -149,6 +149,7 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     added = 0
     folders: Counter[str] = Counter()  # feeds added per folder, in the file's order
     already = 0  # said as one count: a re-run of a big import would list thousands
+    refoldered = 0  # of those, the ones put in the file's folder
     allow_private = cli.config.polling.allow_private_networks
     # Every outline that is not imported is counted and named with its reason (they are the
     # user's to act on), so the totals add up to what the file lists.
@@ -182,6 +183,12 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
                             folders[entry.category] += 1
                 except FeedExistsError:
                     already += 1
+                    # A feed imported before folders were kept gets its folder from a re-run;
+                    # one it has already is never replaced.
+                    existing = feed_store.get_feed(db, url)
+                    if entry.category and existing is not None and existing.folder is None:
+                        feed_store.update_feed(db, existing.id, folder=entry.category)
+                        refoldered += 1
                 except FeedUrlError as exc:
                     skipped.append((entry.url, str(exc)))
                 advance()
@@ -196,7 +203,8 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     for url, reason in skipped:
         click.echo(f"skipped {url}: {reason}", err=True)
     if already:
-        click.echo(f"skipped {plural(already, 'feed')} already in the database", err=True)
+        placed = f" ({refoldered} now in the file's folder)" if refoldered else ""
+        click.echo(f"skipped {plural(already, 'feed')} already in the database{placed}", err=True)
     total_skipped = len(skipped) + already
     note = f" ({total_skipped} skipped)" if total_skipped else ""
     click.echo(f"Imported {plural(added, 'feed')}{note} from {opml_file}")
