@@ -62,7 +62,9 @@ def test_a_page_without_its_feed_is_skipped_with_the_reason() -> None:
 def test_feeds_import_names_the_pages_it_skipped(import_file: Import) -> None:
     path, result = import_file(PAGE_ONLY)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Imported 2 feeds (2 skipped) from {path}\n"
+    assert result.stdout == (
+        f"Imported 2 feeds (2 skipped) from {path}\nFolders: Folder with a page (1)\n"
+    )
     assert skips(result) == [
         "skipped https://gazette.example/: a web page, not a feed: add the feed's address",
         "skipped https://tides.example/: a web page, not a feed: add the feed's address",
