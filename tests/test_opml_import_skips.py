@@ -116,3 +116,18 @@ def test_feeds_import_tells_a_duplicate_in_the_file_from_one_already_subscribed(
     assert again.exit_code == 0, again.output
     assert skips(again)[-1] == "skipped 3 feeds already in the database"
     assert len(skips(again)) == 3
+
+
+def test_the_help_says_what_import_skips_and_keeps() -> None:
+    result = CliRunner().invoke(cli, ["feeds", "import", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for promise in (
+        "listed twice in the file",
+        "only a web page (htmlUrl)",
+        "polling.allow_private_networks = true",
+        "Folders are kept",
+        "windows-1252",
+        "Nothing is fetched",
+    ):
+        assert promise in text, promise

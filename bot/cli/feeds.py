@@ -131,7 +131,23 @@ def feeds_enable(cli: CliContext, ref: str) -> None:
 @click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_cli
 def feeds_import(cli: CliContext, opml_file: Path) -> None:
-    """Import feeds from an OPML file (skipping ones already present or not http/https)."""
+    """Import feeds and their folders from an OPML file.
+
+    \b
+    Each outline that is not imported is listed with the reason:
+    - already in the database (counted in one line), or listed twice in
+      the file (in any spelling of its URL: case, default port);
+    - not http(s), or only a web page (htmlUrl) without its feed;
+    - on an address polling refuses (loopback, private, localhost): imported
+      only with polling.allow_private_networks = true; link-local (cloud
+      metadata) addresses never.
+    Folders are kept: `feeds list` shows them and `feeds export` writes them
+    back; a re-run puts feeds that have no folder yet into theirs. A file that
+    is not UTF-8 and declares no encoding is read as windows-1252, and the
+    import says so.
+    Nothing is fetched: feeds are polled later. A progress bar shows on a
+    terminal; an interrupted import keeps what it added.
+    """
     try:
         data = opml_file.read_bytes()
         contents = read_opml(data)
