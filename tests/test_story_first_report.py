@@ -217,8 +217,12 @@ def test_an_upgraded_database_takes_each_feeds_first_articles_as_its_backlog(
     with monkeypatch.context() as patch:
         patch.setattr(database, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 17])
         old = open_database(path)
-    read = feed_store.add_feed(old, "https://x.example/rss")
-    never = feed_store.add_feed(old, "https://y.example/rss")
+    for url in ("https://x.example/rss", "https://y.example/rss"):
+        # As the old code stored them (today's add_feed writes columns of later migrations).
+        old["feeds"].insert(  # type: ignore[union-attr]
+            {"url": url, "poll_interval": 900, "origin": "cli", "created_at": iso(T0)}
+        )
+    read, never = feed_store.list_feeds(old)
     for guid, seen in (("first", T0), ("later", T0 + timedelta(hours=1))):
         # As the old code stored them (today's insert reads the new column).
         row = _stale_row(read.id, guid, seen)
