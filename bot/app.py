@@ -7,7 +7,9 @@ summariser) and offers the handful of operations everything else is built from.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,8 +48,19 @@ MAX_LOOKBACK_HOURS = 10 * 366 * 24
 
 @dataclass(slots=True)
 class PassReport:
-    poll: PollReport
+    poll: PollReport  # its `seconds` are the fetch's
     touched_stories: set[str]
+    clustered: int = 0  # articles clustered after the fetch
+    cluster_seconds: float = 0.0
+
+    @property
+    def seconds(self) -> float:
+        """The whole pass: fetching, then clustering."""
+        return self.poll.seconds + self.cluster_seconds
+
+
+# Told how many of the backlog's articles are clustered so far, and how many there are.
+ClusterProgress = Callable[[int, int], None]
 
 
 class NewsDigest:
@@ -65,6 +78,9 @@ class NewsDigest:
                 daily_token_budget=config.llm.daily_token_budget,
             )
         self.summarizer = Summarizer(llm=llm, db=self.db)
+        # One clustering at a time: passes overlap in the service, and the clusterer takes one
+        # batch at a time (`assign_in_batches` yields the loop between its commits).
+        self._clustering = asyncio.Lock()
 
     def sync_config(self) -> SyncReport:
         return sync_config(self.db, self.config)
@@ -78,6 +94,7 @@ class NewsDigest:
         now: datetime | None = None,
         fetcher: FeedFetcher | None = None,
         on_feed_done: ProgressCallback | None = None,
+        on_cluster_progress: ClusterProgress | None = None,
     ) -> PassReport:
         report = await poll_feeds(
             self.db,
@@ -88,11 +105,37 @@ class NewsDigest:
             on_feed_done=on_feed_done,
             retention_days=self.config.storage.retention_days,
         )
-        # Cluster whatever is stored without a story, read fresh from the database: this pass's new
-        # articles, those of an earlier interrupted pass, and never the same article twice when
-        # several passes overlap (another pass may already have clustered ours).
-        touched = self.clusterer.cluster_backlog()
-        return PassReport(poll=report, touched_stories=touched)
+        started = time.monotonic()
+        touched: set[str] = set()
+        clustered = await self.cluster_backlog(touched, on_progress=on_cluster_progress)
+        return PassReport(
+            poll=report,
+            touched_stories=touched,
+            clustered=clustered,
+            cluster_seconds=time.monotonic() - started,
+        )
+
+    async def cluster_backlog(
+        self, touched: set[str], *, on_progress: ClusterProgress | None = None
+    ) -> int:
+        """Cluster whatever is stored without a story, read fresh from the database: this pass's
+        new articles, those of an earlier interrupted pass, and never the same article twice when
+        several passes overlap (another pass may already have clustered ours). Commits in batches
+        and awaits between them, so a big backlog neither holds the event loop for its whole
+        length nor ignores a cancellation (Ctrl-C): cancelled, the batches done stay done and
+        the next pass clusters the rest. Returns how many articles were clustered; the stories
+        that changed are added to `touched` as each batch commits."""
+        async with self._clustering:
+            articles = self.clusterer.backlog()
+            if on_progress is not None:
+                on_progress(0, len(articles))
+            done = 0
+            with closing(self.clusterer.assign_in_batches(articles, touched)) as batches:
+                for done in batches:
+                    if on_progress is not None:
+                        on_progress(done, len(articles))
+                    await asyncio.sleep(0)
+            return done
 
     def ingest(self, articles: Sequence[Article]) -> set[str]:
         """Cluster articles that were stored by other means (tests, imports)."""

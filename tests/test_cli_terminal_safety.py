@@ -100,7 +100,7 @@ class _FakeCore:
     def __init__(self, db: Any) -> None:
         self.db = db
 
-    async def poll(self, *, feeds: Any, on_feed_done: Any) -> PassReport:
+    async def poll(self, *, feeds: Any, on_feed_done: Any, **_: Any) -> PassReport:
         results = [FeedResult(feed=f, status="failed", error="bad feed: " + EVIL) for f in feeds]
         for result in results:
             on_feed_done(result)
@@ -118,10 +118,18 @@ def test_poll_progress_and_report_strip_escape_sequences_from_feed_names(
     console = Console(file=buf, width=300, force_terminal=False, color_system=None)
     report = asyncio.run(poll_with_progress(_FakeCore(db), console, all_feeds=True))  # type: ignore[arg-type]
     print_poll_report(report, console)
-    db.close()
     output = buf.getvalue()
     assert "Feed Tram" in output and "bad feed" in output
     _assert_terminal_safe(output)
+    # On a terminal the bar shows the feed's name too; only Rich's own cursor control may
+    # reach the terminal, none of the feed's escapes.
+    bar = StringIO()
+    terminal = Console(file=bar, width=300, force_terminal=True, color_system=None)
+    asyncio.run(poll_with_progress(_FakeCore(db), terminal, all_feeds=True))  # type: ignore[arg-type]
+    db.close()
+    assert "Feed Tram" in bar.getvalue()
+    for escape in ("\x1b[2J", "\x1b[31m", "\x1b]8", "\x9b", "\u202e"):
+        assert escape not in bar.getvalue()
 
 
 @pytest.mark.parametrize("command", [["stories"], ["topics", "test", "tram"]])

@@ -12,7 +12,14 @@ import click
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Column, Table
 
 from bot.app import NewsDigest, PassReport
@@ -29,31 +36,42 @@ from bot.textutil import plural
 
 
 async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: bool) -> PassReport:
+    """The polling pass with a bar for the fetch, then one for the clustering (a first poll's
+    backlog of thousands of articles takes a while), both on a terminal only."""
     feeds = feed_store.list_feeds(core.db) if all_feeds else None
     total = len(feeds) if feeds is not None else len(feed_store.due_feeds(core.db, _now()))
     with (
         Progress(
-            TextColumn("polling feeds"),
+            TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             TextColumn("{task.fields[last]}"),
             console=console,
             transient=False,
+            # Off a terminal the bar would print only its last frame: stderr stays the report.
+            disable=not console.is_terminal,
         ) as progress,
         _logs_above(progress.console),
     ):
-        task = progress.add_task("poll", total=total, last="")
+        task = progress.add_task("polling feeds", total=total, last="")
+        clustering: list[TaskID] = []
 
         def done(result: FeedResult) -> None:
             # Feed names come from the feed itself: clean() drops ESC/bidi controls that Rich's
             # markup escape leaves in, which would otherwise drive the terminal.
             progress.update(task, advance=1, last=escape(clean(result.feed.display_name)[:40]))
 
+        def clustered(count: int, of: int) -> None:
+            if not clustering:
+                progress.update(task, last="")
+                clustering.append(progress.add_task("clustering   ", total=of, last="articles"))
+            progress.update(clustering[0], completed=count)
+
         active = [f for f in feeds if not f.disabled_reason] if feeds is not None else None
         if active is not None:
             progress.update(task, total=len(active))
-        return await core.poll(feeds=active, on_feed_done=done)
+        return await core.poll(feeds=active, on_feed_done=done, on_cluster_progress=clustered)
 
 
 class _ListedInReport(logging.Filter):
@@ -91,11 +109,18 @@ def _now() -> datetime:
 
 def print_poll_report(report: PassReport, console: Console) -> None:
     poll = report.poll
+    # The time is the whole pass's: a big backlog's clustering can take far longer than the fetch.
+    took = f"{report.seconds:.1f}s"
+    if report.cluster_seconds >= 1:
+        took += f" (fetching {poll.seconds:.1f}s, clustering {report.cluster_seconds:.1f}s)"
     console.print(
-        f"Polled {plural(len(poll.feeds), 'feed')} in {poll.seconds:.1f}s: "
+        f"Polled {plural(len(poll.feeds), 'feed')} in {took}: "
         f"{plural(len(poll.new_articles), 'new article')}, "
         f"{plural(len(report.touched_stories), 'story', 'stories')} new or updated."
     )
+    if (earlier := report.clustered - len(poll.new_articles)) > 0:
+        # Otherwise "0 new articles, 2491 stories updated" would puzzle.
+        console.print(f"Also clustered {plural(earlier, 'article')} an earlier pass had left.")
     for failed in poll.failed:
         console.print(
             f"  [red]✗[/red] {escape(clean(failed.feed.display_name))}: "
@@ -121,7 +146,17 @@ def poll_command(cli: CliContext, all_feeds: bool) -> None:
     """
     console = Console(stderr=True)
     core = cli.synced_core
-    report = asyncio.run(poll_with_progress(core, console, all_feeds=all_feeds))
+    try:
+        report = asyncio.run(poll_with_progress(core, console, all_feeds=all_feeds))
+    except KeyboardInterrupt:
+        # Each feed's articles were committed as it was fetched, and clustering commits batch by
+        # batch: nothing is lost, and what is not clustered yet waits for the next pass.
+        click.echo(
+            "Interrupted: the articles fetched so far are stored; the next poll clusters those "
+            "not clustered yet.",
+            err=True,
+        )
+        raise click.exceptions.Abort() from None
     print_poll_report(report, console)
     _explain_skipped(core, report, console)
     polled = report.poll.feeds

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable, Sequence
 from contextlib import closing
 from datetime import datetime, timedelta
+from itertools import islice
 
 import sqlite_utils
 
-from bot.cluster.online import OnlineClusterer
+from bot.cluster.online import Assignment, OnlineClusterer
 from bot.cluster.settings import ClusterSettings
 from bot.cluster.slugs import make_slug
 from bot.cluster.wire import independent_sources
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 SETTLE_SOURCES = 2
 DEFAULT_WINDOW_HOURS = 48  # how long a story stays open to new articles (`StoryClusterer`)
 DEFAULT_WINDOW = timedelta(hours=DEFAULT_WINDOW_HOURS)
+# Articles per transaction when a backlog is clustered (`assign_in_batches`): a few tenths of a
+# second each, so a big first poll shows progress, an interrupt is honoured promptly and keeps
+# what was done, and the service's event loop gets a turn between batches.
+BACKLOG_BATCH = 100
 
 
 def new_story_id() -> str:
@@ -65,13 +70,43 @@ class StoryClusterer:
         return len(active)
 
     def assign(self, articles: Iterable[Article]) -> set[str]:
-        """Cluster articles in arrival order; return the ids of the stories that changed."""
+        """Cluster articles in arrival order, in one transaction; return the ids of the stories
+        that changed."""
+        ordered = list(articles)
+        touched: set[str] = set()
+        for _ in self.assign_in_batches(ordered, touched, batch_size=max(len(ordered), 1)):
+            pass
+        return touched
+
+    def assign_in_batches(
+        self, articles: Sequence[Article], touched: set[str], *, batch_size: int | None = None
+    ) -> Generator[int, None, None]:
+        """`assign`, committing every `batch_size` articles: yields how many are clustered after
+        each commit, and adds the ids of the stories that changed to `touched`. A caller may stop
+        (close the iterator) at any yield: what was yielded is committed and the clusterer holds
+        exactly that, the rest stays unclustered for `backlog` to return again. `batch_size` is
+        BACKLOG_BATCH unless given."""
         if not self._warmed:
             self.warm_up()
         ordered = sorted(articles, key=lambda a: (a.when or utcnow(), a.id))
+        size = batch_size or BACKLOG_BATCH
+        done = 0
         try:
-            return self._assign(ordered)
-        except Exception:
+            # A big batch (a backlog) has its text analysed ahead in a worker process; the
+            # decisions are those of one `add` after another, however the commits cut them.
+            # Closed on the way out, even on an error: the worker must not outlive the batch.
+            with closing(self.clusterer.add_many(ordered)) as decisions:
+                pairs = zip(ordered, decisions, strict=True)
+                while done < len(ordered):
+                    done += self._commit(islice(pairs, size), touched)
+                    if done == len(ordered):
+                        # Run the analysis to its end, so it finishes as a whole batch (the
+                        # worker's statistics taken over) rather than as one stopped early.
+                        next(pairs, None)
+                    yield done
+        except GeneratorExit:
+            raise  # stopped between commits: the clusterer and the database agree
+        except BaseException:
             # The transaction rolled back but the in-memory clusterer kept the articles: rebuild it
             # from the database so the two agree, and let the backlog pass retry these articles.
             self.clusterer.close()
@@ -79,37 +114,42 @@ class StoryClusterer:
             self._warmed = False
             raise
 
-    def _assign(self, ordered: list[Article]) -> set[str]:
-        touched: set[str] = set()
+    def _commit(self, pairs: Iterable[tuple[Article, Assignment]], touched: set[str]) -> int:
+        """Store one batch's decisions and refresh the stories they changed; how many articles."""
+        changed: set[str] = set()
+        absorbed: set[str] = set()
+        count = 0
         with transaction(self.db):
-            # A big batch (a backlog) has its text analysed ahead in a worker process; the
-            # decisions are those of one `add` after another.
-            # Closed on the way out, even on an error: the worker must not outlive the batch.
-            with closing(self.clusterer.add_many(ordered)) as decisions:
-                for article, decision in zip(ordered, decisions, strict=True):
-                    for absorbed, survivor in decision.merges:
-                        log.info("merging story %s into %s", absorbed, survivor)
-                        story_store.merge(self.db, absorbed, survivor)
-                        touched.discard(absorbed)
-                        touched.add(survivor)
-                    if story_store.get_story(self.db, decision.story_id) is None:
-                        slug = make_slug([article], lambda s: story_store.slug_taken(self.db, s))
-                        first = article.reported_at(self.window) or utcnow()
-                        story_store.create_story(
-                            self.db, decision.story_id, slug, article.title, first
-                        )
-                    article_store.set_story(self.db, article.id, decision.story_id)
-                    touched.add(decision.story_id)
-            for story_id in touched:
+            for article, decision in pairs:
+                count += 1
+                for gone, survivor in decision.merges:
+                    log.info("merging story %s into %s", gone, survivor)
+                    story_store.merge(self.db, gone, survivor)
+                    changed.discard(gone)
+                    absorbed.add(gone)
+                    changed.add(survivor)
+                if story_store.get_story(self.db, decision.story_id) is None:
+                    slug = make_slug([article], lambda s: story_store.slug_taken(self.db, s))
+                    first = article.reported_at(self.window) or utcnow()
+                    story_store.create_story(self.db, decision.story_id, slug, article.title, first)
+                article_store.set_story(self.db, article.id, decision.story_id)
+                changed.add(decision.story_id)
+            for story_id in changed:
                 before = story_store.get_story(self.db, story_id)
                 refresh_counts(self.db, story_id, window=self.window)
                 if before is not None and before.source_count < SETTLE_SOURCES:
                     settle_slug(self.db, story_id)
-        return touched
+        touched.difference_update(absorbed)
+        touched.update(changed)
+        return count
+
+    def backlog(self) -> list[Article]:
+        """Stored articles that have no story yet: a pass's new ones, and an interrupted pass's."""
+        return article_store.unclustered(self.db)
 
     def cluster_backlog(self) -> set[str]:
         """Cluster stored articles that have no story yet (e.g. after a crash mid-pass)."""
-        return self.assign(article_store.unclustered(self.db))
+        return self.assign(self.backlog())
 
 
 def settle_slug(db: sqlite_utils.Database, story_id: str) -> None:
