@@ -26,6 +26,16 @@ def table_console() -> Console:
     return Console(width=_PIPED_WIDTH)
 
 
+def plain_console(*, stderr: bool = False) -> Console:
+    """A console for lines of text (reports, matches, errors) on stdout or stderr. Piped, Rich
+    would wrap them at 80 columns, mid-phrase (a story's "(3" at the end of one line,
+    "sources)" on the next); piped, a line stays one line, as `table_console` keeps rows whole."""
+    console = Console(stderr=stderr)
+    if _isatty(console.file):
+        return console
+    return Console(stderr=stderr, soft_wrap=True)
+
+
 def fit_table(table: Table, console: Console, flexible: dict[int, int]) -> None:
     """Fit `table` to `console`'s width by narrowing only the `flexible` columns (index: the
     fewest cells it keeps), in the order given: each gets its floor first, then the room left

@@ -24,7 +24,7 @@ from rich.table import Column, Table
 
 from bot.app import NewsDigest, PassReport
 from bot.cli.context import HOURS, MIN_SOURCES, POSITIVE, CliContext, QueryCommand, pass_cli
-from bot.cli.output import fit_table, table_console
+from bot.cli.output import fit_table, plain_console, table_console
 from bot.pipeline.poll import FeedResult
 from bot.render.console import render_card_console, render_digest_console
 from bot.render.text import clean
@@ -144,7 +144,7 @@ def poll_command(cli: CliContext, all_feeds: bool) -> None:
     Polls the feeds that are due (--all: every enabled feed). Exits with status 1 when every
     feed polled failed.
     """
-    console = Console(stderr=True)
+    console = plain_console(stderr=True)
     core = cli.synced_core
     try:
         report = asyncio.run(poll_with_progress(core, console, all_feeds=all_feeds))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.context import HOURS, MIN_SOURCES, CliContext, QueryCommand, pass_cli
-from bot.cli.output import table_console
+from bot.cli.output import plain_console, table_console
 from bot.config_entries import SLUG_RE
 from bot.render.text import clean
 from bot.store import articles as article_store
@@ -132,7 +131,7 @@ def topics_test(cli: CliContext, words: tuple[str, ...], hours: int, min_sources
         for s in stories
         if parsed.matches(StoryDoc.from_articles(members[s.id], s.headline or None))
     ]
-    console = Console()
+    console = plain_console()
     console.print(
         f"{escape(parsed.describe())} matches {len(hits)} of {plural(len(stories), 'story', 'stories')} "
         f"from the last {hours}h"
