@@ -85,3 +85,13 @@ def test_feeds_enable_on_an_enabled_feed_says_so_and_plurals_agree(env: Path) ->
     assert "1 failures" not in runner.invoke(cli, ["feeds", "list"]).output
     enabled = runner.invoke(cli, ["feeds", "enable", "1"])  # backing off: enabling resets it
     assert "Enabled feed 1" in enabled.output
+
+
+def test_digest_without_any_channel_says_where_channels_come_from(env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["feeds", "add", "https://a.example/rss"]).exit_code == 0
+    result = runner.invoke(cli, ["digest", "x"])
+    assert result.exit_code == 1
+    words = " ".join(result.output.split())
+    assert "no channel 'x': there are no channels yet" in words
+    assert "[[channels]]" in words and "console:terminal" in words

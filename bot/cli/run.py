@@ -13,7 +13,8 @@ def run_command(cli: CliContext) -> None:
     """Run the bot: poll feeds on their schedules, cluster, and post digests.
 
     Slack starts when SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set; with neither,
-    digests are printed to the terminal (an hourly `console:terminal` channel). A health endpoint
+    digests are printed to the terminal (an hourly `console:terminal` channel, created when `run`
+    starts: from then on `newsdigest digest console:terminal` previews it). A health endpoint
     answers GET /healthz on $NEWSDIGEST_HEALTH_PORT (default 8080, `off` to disable). Logs are
     JSON lines on stderr (NEWSDIGEST_LOG_FORMAT=text for plain). Stop with Ctrl-C or SIGTERM.
     """

@@ -293,7 +293,16 @@ def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> No
                 f"channel {channel!r} is in the config file but not yet in the database: "
                 "`newsdigest poll` or `newsdigest run` syncs the config"
             )
-        known = ", ".join(c.key for c in channel_store.list_channels(cli.reader.db)) or "none"
-        raise click.ClickException(f"no channel {channel!r} (known: {known})")
+        known = ", ".join(c.key for c in channel_store.list_channels(cli.reader.db))
+        if known:
+            raise click.ClickException(f"no channel {channel!r} (known: {known})")
+        # None at all: say where channels come from, or the user is left guessing.
+        raise click.ClickException(
+            f"no channel {channel!r}: there are no channels yet. Declare one under [[channels]] "
+            "in the config file (then `newsdigest poll` or `newsdigest run` adds it), or invite "
+            "the bot to a Slack or Discord channel and sign it up there (/follow TOPIC) while "
+            "`newsdigest run` runs; "
+            "`console:terminal` exists once `newsdigest run` has started without a chat platform"
+        )
     digest = cli.reader.digest(row, include_delivered=include_delivered)
     render_digest_console(digest, Console())
