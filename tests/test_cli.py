@@ -103,8 +103,11 @@ def test_feeds_add_refuses_an_interval_beyond_a_week(env: dict[str, str]) -> Non
     result = runner.invoke(
         cli, ["feeds", "add", "https://news.example/rss", "--interval", "99999999999d"]
     )
-    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
-    assert result.output == ("Error: --interval: '99999999999d' is longer than the 7-day maximum\n")
+    # A bad option value is a usage error (exit 2), as `prune --older-than` already was.
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert result.output.endswith(
+        "Error: Invalid value for '--interval': '99999999999d' is longer than the 7-day maximum\n"
+    )
     # Refused before anything was stored: not even a database was created.
     assert "no such database" in runner.invoke(cli, ["feeds", "list"]).output
     week = runner.invoke(cli, ["feeds", "add", "https://news.example/rss", "--interval", "7d"])

@@ -40,3 +40,19 @@ def test_feeds_add_and_list_show_the_interval_stored(
     listed = runner.invoke(cli, ["feeds", "list"])
     row = next(line for line in listed.stdout.splitlines() if "example.org/a.xml" in line)
     assert f" {shown} " in row
+
+
+@pytest.mark.parametrize("interval", ["5s", "15x", ""])
+def test_a_bad_interval_is_a_usage_error(runner: CliRunner, interval: str) -> None:
+    # Exit 2, as any bad option value (`prune --older-than 5`), not 1 as a failed command.
+    added = runner.invoke(
+        cli, ["feeds", "add", "https://example.org/a.xml", "--interval", interval]
+    )
+    assert added.exit_code == 2, added.output
+    assert "Invalid value for '--interval'" in added.output
+
+
+def test_add_help_names_the_config_default(runner: CliRunner) -> None:
+    # The default is the config's, not always 15m.
+    words = " ".join(runner.invoke(cli, ["feeds", "add", "--help"]).output.split())
+    assert "[default: the config's polling.default_interval, 15m unless set]" in words

@@ -16,7 +16,6 @@ from bot.cli.feeds import feeds_group
 from bot.cli.prune import prune_command
 from bot.cli.stories import digest_command, poll_command, stories_command, story_command
 from bot.cli.topics import topics_group
-from bot.config import ConfigError
 from bot.runner.logs import quiet_http_clients
 from bot.store.database import is_busy
 
@@ -36,6 +35,10 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     """newsdigest: poll news feeds, cluster articles into stories, post digest cards.
 
     The database is $NEWSDIGEST_DB, else the config's `database`, else ./newsdigest.db.
+
+    Exit status: 0 done; 1 an error (a feed, the configuration, the database, or `poll` with
+    every feed failing); 2 a usage error (an unknown option, a bad option value); 130
+    interrupted (Ctrl-C).
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -82,9 +85,6 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except ConfigError as exc:
-        click.echo(f"Error: invalid configuration: {exc}", err=True)
-        sys.exit(2)
     except sqlite3.Error as exc:
         # The database failing under a command (locked past the busy timeout, disk full, a
         # read-only file) is the user's to act on, not a bug: one line, not a traceback.

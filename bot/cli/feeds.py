@@ -26,20 +26,32 @@ def feeds_group() -> None:
     """Add, list, remove, import and export the feeds to poll."""
 
 
+def _interval(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    """`--interval` in seconds; a value that is no interval is a usage error (exit 2)."""
+    if value is None:
+        return None
+    try:
+        return parse_duration(value, "--interval")
+    except ConfigError as exc:
+        raise click.BadParameter(exc.problem, param_hint="'--interval'") from None
+
+
 @feeds_group.command("add")
 @click.argument("url")
 @click.option("--name", help="Outlet name shown on cards [default: the feed's own title].")
-@click.option("--interval", default=None, help="Poll interval, e.g. 15m or 1h [default: 15m].")
+@click.option(
+    "--interval",
+    default=None,
+    callback=_interval,
+    help="Poll interval, e.g. 15m or 1h "
+    "[default: the config's polling.default_interval, 15m unless set].",
+)
 @pass_cli
-def feeds_add(cli: CliContext, url: str, name: str | None, interval: str | None) -> None:
+def feeds_add(cli: CliContext, url: str, name: str | None, interval: int | None) -> None:
     """Add a feed by its http(s) URL."""
     try:
         url = check_feed_url(url)
-        seconds = (
-            parse_duration(interval, "--interval")
-            if interval
-            else cli.config.polling.default_interval
-        )
+        seconds = interval or cli.config.polling.default_interval
         feed = feed_store.add_feed(cli.core.db, url, name=name, interval=seconds, origin="cli")
     except (FeedUrlError, ConfigError, FeedExistsError) as exc:
         raise click.ClickException(str(exc)) from None
