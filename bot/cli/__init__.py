@@ -26,7 +26,9 @@ from bot.store.database import is_busy
     "config_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="TOML config file [default: $NEWSDIGEST_CONFIG, else config/newsdigest.toml].",
+    help="TOML config file [default: $NEWSDIGEST_CONFIG, else config/newsdigest.toml]. Also "
+    "accepted after the command (`newsdigest poll --config FILE`); given in both places, the "
+    "one after the command wins.",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.version_option(__version__, prog_name="newsdigest")
@@ -71,6 +73,36 @@ def _register_optional_commands() -> None:
 
 
 _register_optional_commands()
+
+
+def _set_config_path(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    cli_ctx = ctx.find_object(CliContext)
+    if cli_ctx is not None:  # the group's callback made it; nothing has read the config yet
+        cli_ctx.config_path = value
+
+
+def _accept_config_after(group: click.Group) -> None:
+    """Give every command the group's `--config` too: `newsdigest poll --config FILE` is how
+    most people type it, and click only knows options where they are declared. It sets the
+    same path, so given in both places the one after the command wins (it is parsed later)."""
+    for command in group.commands.values():
+        command.params.append(
+            click.Option(
+                ["--config", "config_path"],
+                type=click.Path(dir_okay=False),
+                default=None,
+                expose_value=False,
+                callback=_set_config_path,
+                help="TOML config file (as `newsdigest --config`).",
+            )
+        )
+        if isinstance(command, click.Group):
+            _accept_config_after(command)
+
+
+_accept_config_after(cli)
 
 
 def main() -> None:
