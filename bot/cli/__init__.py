@@ -1,10 +1,29 @@
 """The `newsdigest` command line. Each command group lives in its own module."""
 
+# ruff: noqa: E402 - the Ctrl-C handler for start-up is installed before the slow imports
+
 from __future__ import annotations
+
+import signal
+import sys
+import threading
+from types import FrameType
+
+
+def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
+    # Ctrl-C while the modules below load (most of a second): the console script imports this
+    # module before `main()` and its handling run, and an interrupt was a KeyboardInterrupt
+    # traceback. SystemExit passes through the imports quietly.
+    sys.stderr.write("Aborted.\n")
+    raise SystemExit(130)
+
+
+# Only the main thread may set a handler (an import from another thread keeps Python's own).
+_starting = threading.current_thread() is threading.main_thread()
+_saved_handler = signal.signal(signal.SIGINT, _interrupted_while_starting) if _starting else None
 
 import logging
 import sqlite3
-import sys
 
 import click
 
@@ -103,6 +122,8 @@ def _accept_config_after(group: click.Group) -> None:
 
 
 _accept_config_after(cli)
+if _starting:
+    signal.signal(signal.SIGINT, _saved_handler if _saved_handler is not None else signal.SIG_DFL)
 
 
 def main() -> None:
@@ -111,7 +132,7 @@ def main() -> None:
         # with ctx.exit(code) as that code instead of raising it: both are passed on here, or
         # `poll` failing every feed would exit 0.
         code = cli.main(prog_name="newsdigest", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("Aborted.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
