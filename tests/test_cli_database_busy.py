@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,3 +75,49 @@ def test_other_sqlite_errors_are_one_line(
     monkeypatch.setattr(database, "migrate", fail)
     assert _main(["stories"], monkeypatch) == 1
     assert capsys.readouterr().err == "Error: database error: disk I/O error\n"
+
+
+WAITING = "waiting for the database: another newsdigest process is writing…\n"
+
+
+def _run(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    """`_main` for a command that may succeed (main() then returns)."""
+    monkeypatch.setattr(sys, "argv", ["newsdigest", *args])
+    try:
+        main()
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    return 0
+
+
+def test_a_long_wait_is_said_once_and_the_command_then_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Waiting used to be silent for up to the 30 s busy timeout.
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 10.0)
+    monkeypatch.setattr(database, "WAIT_NOTICE_SECONDS", 0.2)
+    open_database(tmp_path / "nd.db").close()
+    conn = sqlite3.connect(tmp_path / "nd.db", isolation_level=None, check_same_thread=False)
+    conn.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.0, lambda: conn.execute("ROLLBACK"))
+    release.start()
+    try:
+        assert _run(["feeds", "add", "https://a.example/rss"], monkeypatch) == 0
+    finally:
+        release.join()
+        conn.close()
+    captured = capsys.readouterr()
+    assert captured.err == WAITING and "Added feed 1" in captured.out
+    # A write that gets the lock at once says nothing.
+    assert _run(["topics", "add", "chips", "chip"], monkeypatch) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_run_sets_no_waiting_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`newsdigest run`'s writes wait as they always did: no notice, no extra PRAGMAs."""
+    seen: list[object] = []
+    monkeypatch.setattr(
+        "bot.runner.service.run_service", lambda config: seen.append(database._wait_notice)
+    )
+    assert _run(["run"], monkeypatch) == 0
+    assert seen == [None]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 
@@ -36,7 +37,7 @@ from bot.cli.prune import prune_command
 from bot.cli.stories import digest_command, poll_command, stories_command, story_command
 from bot.cli.topics import topics_group
 from bot.runner.logs import quiet_http_clients
-from bot.store.database import is_busy
+from bot.store.database import is_busy, notice_waits
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -66,6 +67,23 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     quiet_http_clients()
     ctx.obj = CliContext(config_path=config_path)
     ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand != "run":  # the service waits as it always did, and logs
+        notice_waits(_say_waiting())
+        ctx.call_on_close(lambda: notice_waits(None))
+
+
+def _say_waiting() -> Callable[[], None]:
+    """Said once a command's write has waited a second for another process's (a running bot's,
+    a cron poll's) lock: the wait lasts up to half a minute and was silent."""
+    said = False
+
+    def say() -> None:
+        nonlocal said
+        if not said:
+            said = True
+            click.echo("waiting for the database: another newsdigest process is writing…", err=True)
+
+    return say
 
 
 cli.add_command(feeds_group)

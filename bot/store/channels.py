@@ -10,7 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.config_entries import DEFAULT_SCHEDULE, DEFAULT_TIMEZONE
-from bot.store.database import iso, parse_iso, utcnow
+from bot.store.database import iso, parse_iso, transaction, utcnow
 
 
 class UnknownTopicError(LookupError):
@@ -84,16 +84,16 @@ def upsert_topic(
     origin: str = "cli",
     config_hash: str | None = None,
 ) -> TopicRow:
-    existing = get_topic(db, slug)
     record = {"slug": slug, "query": query, "title": title, "origin": origin}
     if config_hash is not None:
         record["config_hash"] = config_hash
-    if existing is None:
-        record["created_at"] = iso(utcnow())
-        db.table("topics").insert(record)
-    else:
-        db.table("topics").update(slug, record)
-    return get_topic(db, slug)  # type: ignore[return-value]
+    with transaction(db):  # the look and the write together
+        if get_topic(db, slug) is None:
+            record["created_at"] = iso(utcnow())
+            db.table("topics").insert(record)
+        else:
+            db.table("topics").update(slug, record)
+        return get_topic(db, slug)  # type: ignore[return-value]
 
 
 def get_topic(db: sqlite_utils.Database, slug: str) -> TopicRow | None:
@@ -112,8 +112,9 @@ def list_topics(db: sqlite_utils.Database) -> list[TopicRow]:
 
 
 def remove_topic(db: sqlite_utils.Database, slug: str) -> bool:
-    db.execute("DELETE FROM subscriptions WHERE topic_slug = ?", [slug])
-    return db.execute("DELETE FROM topics WHERE slug = ?", [slug]).rowcount > 0
+    with transaction(db):  # no topic left without its subscriptions' removal, or the reverse
+        db.execute("DELETE FROM subscriptions WHERE topic_slug = ?", [slug])
+        return db.execute("DELETE FROM topics WHERE slug = ?", [slug]).rowcount > 0
 
 
 # --- channels ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -263,6 +264,43 @@ def _pending(db: sqlite_utils.Database) -> list[int]:
     return [version for version, _, _ in MIGRATIONS if version not in done]
 
 
+# How long a write waits for another process's lock before the waiting is said (`notice_waits`).
+WAIT_NOTICE_SECONDS = 1.0
+_wait_notice: Callable[[], None] | None = None
+
+
+def notice_waits(notice: Callable[[], None] | None) -> None:
+    """Have `notice` called when a write transaction has waited WAIT_NOTICE_SECONDS for another
+    connection's lock and goes on waiting (up to the busy timeout): the command line says so,
+    instead of seeming to hang for half a minute. Unset (the service), a write waits as before,
+    without the two extra PRAGMAs the notice costs each transaction."""
+    global _wait_notice
+    _wait_notice = notice
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    notice = _wait_notice
+    first = WAIT_NOTICE_SECONDS
+    if notice is None or first >= BUSY_TIMEOUT_SECONDS:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    # SQLite's busy handler cannot call back into Python: wait the first stretch, say so, then
+    # wait out the rest of the busy timeout.
+    conn.execute(f"PRAGMA busy_timeout = {int(first * 1000)}")
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+        notice()
+        conn.execute(f"PRAGMA busy_timeout = {int((BUSY_TIMEOUT_SECONDS - first) * 1000)}")
+        conn.execute("BEGIN IMMEDIATE")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+
+
 class transaction:
     """BEGIN IMMEDIATE ... COMMIT, rolling back on error. Nested use joins the outer transaction."""
 
@@ -273,7 +311,7 @@ class transaction:
     def __enter__(self) -> sqlite_utils.Database:
         conn = self.db.conn
         if not conn.in_transaction:
-            conn.execute("BEGIN IMMEDIATE")
+            _begin_immediate(conn)
             self.owner = True
         return self.db
 

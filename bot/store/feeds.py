@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 import sqlite_utils
 
 from bot.feedurls import normalize_feed_url
-from bot.store.database import iso, parse_iso, utcnow
+from bot.store.database import iso, parse_iso, transaction, utcnow
 from bot.textutil import fold
 
 
@@ -268,20 +268,23 @@ def add_feed(
     folder: str | None = None,
 ) -> FeedRow:
     url = normalize_feed_url(url)  # one spelling per feed, so the check below finds duplicates
-    if db.execute("SELECT 1 FROM feeds WHERE url = ?", [url]).fetchone():
-        raise FeedExistsError(f"feed already added: {url}")
-    db.table("feeds").insert(
-        {
-            "url": url,
-            "name": name,
-            "folder": folder,
-            "poll_interval": interval,
-            "origin": origin,
-            "config_hash": config_hash,
-            "created_at": iso(utcnow()),
-        }
-    )
-    return get_feed(db, url)  # type: ignore[return-value]
+    # One transaction: the check and the insert see the same table, and a command line waiting
+    # for another process's lock says so (`bot.store.database.notice_waits`).
+    with transaction(db):
+        if db.execute("SELECT 1 FROM feeds WHERE url = ?", [url]).fetchone():
+            raise FeedExistsError(f"feed already added: {url}")
+        db.table("feeds").insert(
+            {
+                "url": url,
+                "name": name,
+                "folder": folder,
+                "poll_interval": interval,
+                "origin": origin,
+                "config_hash": config_hash,
+                "created_at": iso(utcnow()),
+            }
+        )
+        return get_feed(db, url)  # type: ignore[return-value]
 
 
 # SQLite's largest integer: a bigger id names no feed (binding it would raise OverflowError).
@@ -314,12 +317,13 @@ def remove_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
     """Remove a feed; its articles stay (stories keep their sources), and so do the tombstones of
     its pruned articles (the foreign key sets their feed NULL), so the feed re-added or moved to
     another address does not serve them as new."""
-    feed = get_feed(db, ref)
-    if feed is None:
-        return None
-    db.execute("UPDATE articles SET feed_id = NULL WHERE feed_id = ?", [feed.id])
-    db.execute("DELETE FROM feeds WHERE id = ?", [feed.id])
-    return feed
+    with transaction(db):  # both statements or neither
+        feed = get_feed(db, ref)
+        if feed is None:
+            return None
+        db.execute("UPDATE articles SET feed_id = NULL WHERE feed_id = ?", [feed.id])
+        db.execute("DELETE FROM feeds WHERE id = ?", [feed.id])
+        return feed
 
 
 def due_feeds(db: sqlite_utils.Database, now: datetime) -> list[FeedRow]:
@@ -351,21 +355,22 @@ def mark_first_read(db: sqlite_utils.Database, feed_id: int, now: datetime) -> N
 
 
 def enable_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
-    feed = get_feed(db, ref)
-    if feed is None:
-        return None
-    update_feed(
-        db,
-        feed.id,
-        disabled_reason=None,
-        disabled_at=None,
-        consecutive_failures=0,
-        next_poll_at=None,
-        # A fresh start: validators the old failures may have been about are not sent again.
-        etag=None,
-        last_modified=None,
-    )
-    return get_feed(db, feed.id)
+    with transaction(db):
+        feed = get_feed(db, ref)
+        if feed is None:
+            return None
+        update_feed(
+            db,
+            feed.id,
+            disabled_reason=None,
+            disabled_at=None,
+            consecutive_failures=0,
+            next_poll_at=None,
+            # A fresh start: validators the old failures may have been about are not sent again.
+            etag=None,
+            last_modified=None,
+        )
+        return get_feed(db, feed.id)
 
 
 def failing_feeds(db: sqlite_utils.Database) -> list[FeedRow]:
