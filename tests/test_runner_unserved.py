@@ -101,3 +101,67 @@ async def test_no_warning_when_every_discord_channel_has_a_webhook(
         await service.stop()
         core.close()
     assert not [r for r in caplog.records if "will get nothing" in r.getMessage()]
+
+
+async def test_healthz_reports_channels_without_their_token_as_degraded(tmp_path: Path) -> None:
+    # An env file the service manager never loaded leaves every token unset: the bot ran, said
+    # "ok" and printed its digests to the terminal, the only sign a line in the start-up log.
+    config = parse_config(CONFIG)
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    service = Service(config, core=core, settings=RunnerSettings(health_port=None), env={})
+    try:
+        await service.start()
+        health = service.health()
+    finally:
+        await service.stop()
+        core.close()
+    assert health["status"] == "degraded" and not health["critical"]
+    assert health["problems"] == [
+        "2 slack channels will get nothing: SLACK_BOT_TOKEN is not set",
+        "1 discord channel will get nothing: DISCORD_TOKEN is not set",
+    ]
+    assert health["unserved_channels"] == {
+        "slack": "2 slack channels will get nothing: SLACK_BOT_TOKEN is not set",
+        "discord": "1 discord channel will get nothing: DISCORD_TOKEN is not set",
+    }
+
+
+async def test_healthz_names_discord_channels_that_need_the_missing_bot_token(
+    tmp_path: Path,
+) -> None:
+    config = parse_config(
+        {
+            "channels": [
+                {"platform": "discord", "id": "234567890123456789", "webhook_url": WEBHOOK},
+                {"platform": "discord", "id": "234567890123456790"},
+            ]
+        }
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    service = Service(config, core=core, settings=RunnerSettings(health_port=None), env={})
+    try:
+        await service.start()
+        health = service.health()
+    finally:
+        await service.stop()
+        core.close()
+    assert health["status"] == "degraded"
+    assert health["problems"] == [
+        "1 discord channel will get nothing: DISCORD_TOKEN is not set (only channels with a"
+        " webhook_url post without it)"
+    ]
+
+
+async def test_healthz_is_ok_when_every_channel_is_served(tmp_path: Path) -> None:
+    config = parse_config(
+        {"channels": [{"platform": "discord", "id": "234567890123456789", "webhook_url": WEBHOOK}]}
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    service = Service(config, core=core, settings=RunnerSettings(health_port=None), env={})
+    try:
+        await service.start()
+        health = service.health()
+    finally:
+        await service.stop()
+        core.close()
+    assert health["problems"] == [] and health["unserved_channels"] == {}

@@ -172,13 +172,18 @@ def warn_unserved_channels(
     failed_env: set[str],
     *,
     tokenless: Collection[str] = (),
-) -> None:
+) -> dict[str, str]:
     """Without its token a platform is not started at all, so its channels would silently get
     nothing: log how many and which variable is missing. A platform started without its token
     (`tokenless`: Discord for its webhook channels) serves only the channels that need none; the
-    others get nothing either, and would otherwise first be heard of when a post pauses them."""
+    others get nothing either, and would otherwise first be heard of when a post pauses them.
+
+    Returns the same, one line per platform, for /healthz's `problems`: a start-up warning is
+    read by nobody when an env file the service manager never loaded leaves every token unset,
+    and the bot then looked healthy while its digests went to the terminal."""
+    unserved: dict[str, str] = {}
     for platform, env_var in TOKEN_VARIABLES.items():
-        if env_var in failed_env:  # a failed set-up is logged already
+        if env_var in failed_env:  # a failed set-up is logged and reported already
             continue
         if platform in served and platform not in tokenless:
             continue
@@ -187,17 +192,20 @@ def warn_unserved_channels(
             channels = [c for c in channels if not c.webhook_url]
         if not channels:
             continue
-        count = plural(len(channels), f"{platform} channel")
+        problem = (
+            f"{plural(len(channels), f'{platform} channel')} will get nothing: {env_var} is not set"
+        )
         if platform in tokenless:
             log.warning(
-                "%s will get nothing: %s is not set, and only channels with a webhook_url "
-                "post without it: %s",
-                count,
-                env_var,
+                "%s, and only channels with a webhook_url post without it: %s",
+                problem,
                 ", ".join(f"{c.name} ({c.key})" if c.name else c.key for c in channels),
             )
+            problem += " (only channels with a webhook_url post without it)"
         else:
-            log.warning("%s will get nothing: %s is not set", count, env_var)
+            log.warning("%s", problem)
+        unserved[platform] = problem
+    return unserved
 
 
 # --- starting, and retrying a start that failed ---------------------------------------------------

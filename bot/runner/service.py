@@ -127,6 +127,8 @@ class Service:
         )
         self.platforms: list[Platform] = []
         self.platform_errors: dict[str, str] = {}
+        # Platforms with configured channels that get nothing this run, their token not set.
+        self.unserved_channels: dict[str, str] = {}
         self.starter = PlatformStarter(
             self,
             backoff=Backoff(self.settings.platform_retry_initial, self.settings.platform_retry_max),
@@ -251,7 +253,9 @@ class Service:
         self.platform_errors.update(errors)
         served = {p.name for p in platforms} | set(self.outbox.adapters)
         tokenless = started_without_token(platforms, self.env) - set(self.outbox.adapters)
-        warn_unserved_channels(self.db, served, set(errors), tokenless=tokenless)
+        self.unserved_channels = warn_unserved_channels(
+            self.db, served, set(errors), tokenless=tokenless
+        )
         await self.starter.start_all(platforms)
 
     async def _platform_started_late(self, platform: Platform) -> None:

@@ -1,5 +1,6 @@
 """What `/healthz` reports about a running `Service`: scheduler state, whether the database takes
-writes, last successful poll, failing feeds, paused channels, platform errors and outages (a
+writes, last successful poll, failing feeds, paused channels, platform errors, channels whose
+platform's token is not set (`unserved_channels`, fixed for the run), and outages (a
 route refusing posts, or unreachable or failing several times in a row), the outbox backlog, and the last prune (retention). Channels removed from the config file (paused by
 the sync) are listed under `removed_channels`, not as a problem. The server that answers the request is `bot.runner.health`.
 
@@ -62,6 +63,8 @@ def service_health(service: Service) -> dict[str, Any]:
     problems = [
         f"{platform_label(name)}: {error}" for name, error in service.platform_errors.items()
     ]
+    # Configured channels whose platform's token is not set: nothing reaches them all run.
+    problems += list(service.unserved_channels.values())
     problems += [f"{len(paused)} channel(s) paused"] if paused else []
     problems += [f"{name} {_outage_words(o)}: {o.error}" for name, o in reported.items()]
     # The bot cannot do its job at all: HTTP 503, so a supervisor can alert or restart. Chat
@@ -94,6 +97,7 @@ def service_health(service: Service) -> dict[str, Any]:
         "removed_channels": [c.key for c in removed],
         "platforms": sorted(service.outbox.adapters),
         "platform_errors": service.platform_errors,
+        "unserved_channels": service.unserved_channels,
         # A delivery route (a platform; Discord's bot or webhooks) refusing every post: retried
         # (a missing scope) or, for a refused token, not retried this run; or unreachable or
         # failing time after time (its posts wait, using no attempt). No channel paused.
