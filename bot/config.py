@@ -176,22 +176,30 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
     """Load and validate the config. A missing default file is an empty config that is never
     synced (see `Config.missing_path`); a missing file the user named explicitly is an error."""
     path = resolve_config_path(explicit)
-    named = bool(explicit or os.environ.get("NEWSDIGEST_CONFIG"))
+    # Where the name came from: a stale NEWSDIGEST_CONFIG in the environment is easily forgotten,
+    # and "file not found" alone sent people looking at the command line. (`explicit` is what
+    # the CLI's --config gave.)
+    source = None
+    if explicit:
+        source = "--config"
+    elif os.environ.get("NEWSDIGEST_CONFIG"):
+        source = "$NEWSDIGEST_CONFIG"
     if not path.exists():
-        if named or required:
-            raise ConfigError("config", f"file not found: {path}")
+        if source or required:
+            origin = f" (from {source})" if source else ""
+            raise ConfigError("", f"file not found: {path}{origin}")
         return Config(missing_path=path)
     try:
         # A byte-order mark (Windows editors save one) is no TOML statement: read past it.
         raw = tomllib.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("config", f"not valid TOML ({exc})", path) from None
+        raise ConfigError("", f"not valid TOML ({exc})", path) from None
     except UnicodeDecodeError:
-        raise ConfigError("config", "not UTF-8 text", path) from None
+        raise ConfigError("", "not UTF-8 text", path) from None
     except OSError as exc:
         # A directory, a file without read permission, an I/O error: said in one line naming
         # the file, as the file system put it.
-        raise ConfigError("config", f"cannot read the file: {exc.strerror or exc}", path) from None
+        raise ConfigError("", f"cannot read the file: {exc.strerror or exc}", path) from None
     try:
         config = parse_config(raw)
     except ConfigError as exc:

@@ -38,7 +38,9 @@ class ConfigError(ValueError):
         self.problem = problem
         self.path = path
         where = f"{path}: " if path else ""
-        super().__init__(f"{where}{key}: {problem}")
+        # A problem with the file as a whole (missing, not TOML) has no key to name.
+        what = f"{key}: " if key else ""
+        super().__init__(f"{where}{what}{problem}")
 
 
 def parse_duration(value: Any, key: str) -> int:
