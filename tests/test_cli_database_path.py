@@ -107,3 +107,43 @@ def test_a_database_from_a_newer_version_is_refused(
         open_database(path)
     with sqlite3.connect(path) as conn:  # left as it was
         assert conn.execute("SELECT COUNT(*) FROM feeds").fetchone()[0] == 0
+
+
+def test_a_relative_database_in_the_config_is_quoted_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The error quoted 'config/data/nd.db' as the config's value, which the file does not
+    # contain, and dropped the hint that `poll` or `run` creates the database.
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "newsdigest.toml").write_text(
+        'database = "data/nd.db"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSDIGEST_DB", raising=False)
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", "config/newsdigest.toml")
+    resolved = tmp_path / "config" / "data" / "nd.db"
+    result = CliRunner().invoke(cli, ["stories"])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: database = 'data/nd.db' in config/newsdigest.toml (resolved to {resolved}): "
+        f"no such database (the directory {Path('config/data')} does not exist; "
+        "`newsdigest poll` or `newsdigest run` creates it)\n"
+    )
+    (tmp_path / "config" / "data").mkdir()  # the directory there, the file not
+    result = CliRunner().invoke(cli, ["feeds", "list"])
+    assert result.output == (
+        f"Error: database = 'data/nd.db' in config/newsdigest.toml (resolved to {resolved}): "
+        "no such database (`newsdigest poll` or `newsdigest run` creates it)\n"
+    )
+
+
+def test_an_absolute_database_in_the_config_is_not_resolved_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "nd.toml"
+    missing = tmp_path / "nowhere" / "nd.db"
+    config.write_text(f"database = {str(missing)!r}\n", encoding="utf-8")
+    monkeypatch.delenv("NEWSDIGEST_DB", raising=False)
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    result = CliRunner().invoke(cli, ["stories"])
+    assert result.output.startswith(f"Error: database = {str(missing)!r} in {config}: no such")

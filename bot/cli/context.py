@@ -106,11 +106,16 @@ class CliContext:
         return self._core
 
     def db_problem(self, exc: DatabaseOpenError) -> str:
+        """The problem, naming the path as the user wrote it and where: the config's `database`
+        is quoted as the file has it (a relative one is read from the file's directory, so the
+        path it resolved to is said too, not passed off as the value)."""
         where = exc.path
         if os.environ.get("NEWSDIGEST_DB"):
             where = f"NEWSDIGEST_DB={exc.path}"
-        elif self.config.database:
-            where = f"database = {exc.path!r} ({self.config_file()})"
+        elif given := self.config.database:
+            where = f"database = {given!r} in {self.config_file()}"
+            if given != ":memory:" and not Path(given).is_absolute():
+                where += f" (resolved to {os.path.abspath(exc.path)})"
         return f"{where}: {exc.problem}"
 
     @property

@@ -67,7 +67,9 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
             raise DatabaseOpenError(path, "cannot open: it is a directory")
         if not make_dirs and not Path(path).parent.is_dir():
             raise DatabaseOpenError(
-                path, f"no such database (the directory {Path(path).parent} does not exist)"
+                path,
+                f"no such database (the directory {Path(path).parent} does not exist; "
+                f"{CREATES_IT})",
             )
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +107,8 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
 
 
 # A read-only command's database file is missing: a mistyped path, or nothing stored yet.
-NO_DATABASE = "no such database (`newsdigest poll` or `newsdigest run` creates it)"
+CREATES_IT = "`newsdigest poll` or `newsdigest run` creates it"
+NO_DATABASE = f"no such database ({CREATES_IT})"
 READ_ONLY = "the file or its directory is read-only"
 PERMISSION_DENIED = "permission denied (this user may not write the file or its directory)"
 NOT_WRITABLE = "the file or its directory is not writable"  # read-only mount or permission: unknown
