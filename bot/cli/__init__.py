@@ -38,6 +38,7 @@ from bot.cli.stories import digest_command, poll_command, stories_command, story
 from bot.cli.topics import topics_group
 from bot.runner.logs import quiet_http_clients
 from bot.store.database import is_busy, notice_waits
+from bot.store.readonly import is_read_only_error
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -169,4 +170,10 @@ def database_problem(exc: sqlite3.Error) -> str:
     """A SQLite error as one line for the user."""
     if is_busy(exc):
         return "the database is busy: another newsdigest process is writing to it; try again"
+    if is_read_only_error(exc):
+        # A command that edits, on a database this user may only read (opened read-only).
+        return (
+            "this command writes, and the database is read-only for this user: run it as one "
+            "who can write the file and its directory"
+        )
     return f"database error: {exc}"

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
+import sqlite_utils
 
 from bot.app import MAX_LOOKBACK_HOURS, NewsDigest
 from bot.config import Config, ConfigError, load_config
 from bot.store.database import NO_DATABASE, DatabaseOpenError, open_database
+from bot.store.readonly import open_read_only, writable
 from bot.store.sync import removal_notes
 
 # Option types the commands share.
@@ -88,7 +91,20 @@ class CliContext:
             path = self.config.database_path()
             if path != ":memory:" and Path(path).parent.is_dir() and not Path(path).exists():
                 raise click.ClickException(self.db_problem(DatabaseOpenError(path, NO_DATABASE)))
+            if path != ":memory:" and Path(path).is_file() and not writable(path):
+                # A read-only mount, or the service's file that this user may only read: opening
+                # it as usual (migrating, switching on WAL) is a write and was refused, so nothing
+                # could be read. A command here that edits rows fails on its write, and says so.
+                self._core = NewsDigest(self.config, db=self._open_db(open_read_only, path))
         return self._open(make_dirs=False)
+
+    def _open_db(
+        self, opener: Callable[[str], sqlite_utils.Database], path: str
+    ) -> sqlite_utils.Database:
+        try:
+            return opener(path)
+        except DatabaseOpenError as exc:
+            raise click.ClickException(self.db_problem(exc)) from None
 
     def _open(self, *, make_dirs: bool) -> NewsDigest:
         if self._core is None:

@@ -3,6 +3,7 @@ links, independent-source count and the freshness line."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from bot.outlets import outlet_names, story_outlets
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store import summaries as summary_store
+from bot.store.readonly import is_read_only_error
 from bot.store.stories import StoryRow
 from bot.summarize import Summarizer, summary_input
 from bot.summarize.headline import choose_headline
@@ -34,7 +36,13 @@ def build_card(
     summary = summary_store.cached_summary(db, story.id, len(members))
     if summary is None:
         summary = summarizer.summarize(members)
-        save_summary(db, story, summary, len(members))
+        try:
+            save_summary(db, story, summary, len(members))
+        except sqlite3.OperationalError as exc:
+            # A database opened read-only (a command run by a user who may only read it): the
+            # cache only saves the next card the work, so the card is shown uncached.
+            if not is_read_only_error(exc):
+                raise
     independent, wire_groups = independent_sources(members)
     return StoryCard(
         story_id=story.id,

@@ -66,11 +66,7 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
         if Path(path).is_dir():
             raise DatabaseOpenError(path, "cannot open: it is a directory")
         if not make_dirs and not Path(path).parent.is_dir():
-            raise DatabaseOpenError(
-                path,
-                f"no such database (the directory {Path(path).parent} does not exist; "
-                f"{CREATES_IT})",
-            )
+            raise DatabaseOpenError(path, missing_database(path) or NO_DATABASE)
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -83,7 +79,7 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
             path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
         )
         db = sqlite_utils.Database(conn)
-        _refuse_foreign(db, path)
+        refuse_foreign(db, path)
         if path != ":memory:":
             _enable_wal(db)
     except sqlite3.DatabaseError as exc:
@@ -93,7 +89,7 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
             raise DatabaseOpenError(path, "not a newsdigest database") from None
         if conn is not None:
             conn.close()
-        raise DatabaseOpenError(path, _cannot_open(path, exc)) from None
+        raise DatabaseOpenError(path, cannot_open(path, exc)) from None
     db.execute("PRAGMA foreign_keys = ON")
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     # NORMAL is durable enough in WAL mode for articles; the outbox asks for FULL around its writes.
@@ -109,6 +105,19 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
 # A read-only command's database file is missing: a mistyped path, or nothing stored yet.
 CREATES_IT = "`newsdigest poll` or `newsdigest run` creates it"
 NO_DATABASE = f"no such database ({CREATES_IT})"
+
+
+def missing_database(path: str) -> str | None:
+    """What a command that creates nothing says of a database file that is not there; None when
+    it is (or is in memory)."""
+    if path == ":memory:" or Path(path).exists():
+        return None
+    parent = Path(path).parent
+    if not parent.is_dir():
+        return f"no such database (the directory {parent} does not exist; {CREATES_IT})"
+    return NO_DATABASE
+
+
 READ_ONLY = "the file or its directory is read-only"
 PERMISSION_DENIED = "permission denied (this user may not write the file or its directory)"
 NOT_WRITABLE = "the file or its directory is not writable"  # read-only mount or permission: unknown
@@ -178,7 +187,7 @@ def _failed_write(exc: sqlite3.Error | None) -> bool:
     return name.startswith("SQLITE_IOERR") or "disk I/O error" in str(exc)
 
 
-def _cannot_open(path: str, exc: sqlite3.Error) -> str:
+def cannot_open(path: str, exc: sqlite3.Error) -> str:
     cause = storage_problem(path, exc) if path != ":memory:" else None
     return f"cannot open: {cause} (SQLite: {exc})" if cause else f"cannot open: {exc}"
 
@@ -208,7 +217,7 @@ def is_busy(exc: sqlite3.Error) -> bool:
     return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
-def _refuse_foreign(db: sqlite_utils.Database, path: str) -> None:
+def refuse_foreign(db: sqlite_utils.Database, path: str) -> None:
     # Another program's SQLite file (tables, none of them ours): migrating would add our tables
     # to it. Reading the table list also makes SQLite check the header, so a non-database file
     # fails here, before anything is written to it.
@@ -230,7 +239,7 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
     Two processes may open the same file at once (a restarted `run` and a cron `poll`): each
     migration's transaction takes the write lock first and only then reads what is applied, so the
     second process waits for the first and skips what it did instead of repeating it."""
-    if _pending(db) == []:
+    if pending_migrations(db) == []:
         return []  # the usual case, decided without the write lock: nothing to wait for
     ran: list[int] = []
     for version, name, step in MIGRATIONS:
@@ -251,7 +260,7 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
     return ran
 
 
-def _pending(db: sqlite_utils.Database) -> list[int]:
+def pending_migrations(db: sqlite_utils.Database) -> list[int]:
     """The migrations still to apply. Raises DatabaseOpenError for a file a newer version has
     migrated: its schema may lack what this code reads or writes (a dropped or renamed column),
     and quietly working on it could corrupt what the newer version relies on."""
