@@ -13,7 +13,8 @@ from bot.cli import cli
 from bot.store import backup as backup_module
 from bot.store import feeds as feed_store
 from bot.store.backup import BackupError, backup
-from bot.store.database import NO_DATABASE, open_database
+from bot.store.database import MIGRATIONS, NO_DATABASE, DatabaseOpenError, open_database
+from bot.store.readonly import open_to_copy
 
 
 @pytest.fixture
@@ -181,3 +182,69 @@ def test_backup_help_says_how_to_restore() -> None:
     result = CliRunner().invoke(cli, ["backup", "--help"])
     assert result.exit_code == 0
     assert "copy the backup over the database file" in " ".join(result.stdout.split())
+
+
+def _versions(path: Path) -> list[int]:
+    conn = sqlite3.connect(path)
+    try:
+        return [row[0] for row in conn.execute("SELECT version FROM schema_migrations")]
+    finally:
+        conn.close()
+
+
+def _checkpointed(path: Path) -> bytes:
+    """The file's bytes with every commit in it and no -wal or -shm beside it (a clean stop)."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path.read_bytes()
+
+
+def test_backup_copies_a_database_from_a_newer_version_without_touching_it(
+    db_path: Path, tmp_path: Path
+) -> None:
+    # Someone who went back to an older version: every other command refuses the file, and a
+    # copy to keep before anything else is exactly what they need.
+    newer = max(version for version, _, _ in MIGRATIONS) + 1
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO schema_migrations VALUES (?, 'future', '2027-01-01')", [newer])
+    conn.close()
+    before = _checkpointed(db_path)
+    refused = CliRunner().invoke(cli, ["stories"])
+    assert refused.exit_code == 1 and "created by a newer newsdigest" in refused.output
+    assert refused.output.endswith(
+        ": upgrade newsdigest, or restore the backup taken before the upgrade (`newsdigest backup`)\n"
+    )
+    dest = tmp_path / "copy.db"
+    result = _invoke(str(dest))
+    assert result.exit_code == 0, result.output
+    assert newer in _versions(dest) and _feed_urls(dest) == _feed_urls(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_backup_takes_an_older_database_as_it_is(db_path: Path, tmp_path: Path) -> None:
+    # The copy worth having before an upgrade is the database before its migrations.
+    latest = max(version for version, _, _ in MIGRATIONS)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM schema_migrations WHERE version = ?", [latest])
+    conn.close()
+    result = _invoke(str(tmp_path / "copy.db"))
+    assert result.exit_code == 0, result.output
+    assert latest not in _versions(db_path) and latest not in _versions(tmp_path / "copy.db")
+
+
+def test_backup_refuses_what_is_not_a_newsdigest_database(db_path: Path, tmp_path: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db_path.write_text("shopping list\n" * 200, encoding="utf-8")
+    result = _invoke(str(tmp_path / "copy.db"))
+    assert result.output == f"Error: NEWSDIGEST_DB={db_path}: not a newsdigest database\n"
+    with pytest.raises(DatabaseOpenError, match="not a newsdigest database"):
+        open_to_copy(db_path)
+    with sqlite3.connect(db_path.parent / "other.db") as conn:  # another program's file
+        conn.execute("CREATE TABLE photos (id INTEGER)")
+    conn.close()
+    with pytest.raises(DatabaseOpenError, match="not a newsdigest database"):
+        open_to_copy(db_path.parent / "other.db")

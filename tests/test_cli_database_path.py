@@ -101,7 +101,8 @@ def test_a_database_from_a_newer_version_is_refused(
         assert result.exit_code == 1, args
         assert result.output == (
             f"Error: NEWSDIGEST_DB={path}: created by a newer newsdigest "
-            f"(schema {known + 1}; this version knows up to {known})\n"
+            f"(schema {known + 1}; this version knows up to {known}): upgrade newsdigest, or "
+            "restore the backup taken before the upgrade (`newsdigest backup`)\n"
         )
     with pytest.raises(DatabaseOpenError, match="newer newsdigest"):
         open_database(path)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import sqlite_utils
 
 from bot.cli.context import CliContext, pass_cli
 from bot.cli.progress import Advance, progress_bar
-from bot.store.backup import BackupError, backup
-from bot.store.database import NO_DATABASE, DatabaseOpenError
+from bot.store.backup import BackupError, BackupResult, backup
 
 
 @click.command("backup")
@@ -20,14 +20,23 @@ def backup_command(cli: CliContext, dest: Path, force: bool) -> None:
     """Write a consistent copy of the database to DEST (a file), checked before it is kept.
 
     Safe while `newsdigest run` is writing: unlike copying the file, it cannot catch the database
-    between a write and its log. The copy is one self-contained SQLite file. To restore, stop the
-    bot, copy the backup over the database file (removing any -wal and -shm files beside it), and
-    start the bot again.
+    between a write and its log. The database is copied as it is, never upgraded: also one a newer
+    newsdigest wrote, or one this user may only read. The copy is one self-contained SQLite file.
+    To restore, stop the bot, copy the backup over the database file (removing any -wal and -shm
+    files beside it), and start the bot again.
     """
     path = cli.config.database_path()
-    if path == ":memory:":  # nothing lasting to copy
-        raise click.ClickException(cli.db_problem(DatabaseOpenError(path, NO_DATABASE)))
-    db = cli.reader.db  # a mistyped NEWSDIGEST_DB is an error, not an empty database to copy
+    # Opened only to read, never migrated: a backup is wanted before an upgrade, and by someone
+    # who went back to an older version and whose database that version refuses to open.
+    db = cli.database_to_copy()
+    try:
+        result = _copy(db, dest, force)
+    finally:
+        db.conn.close()
+    click.echo(f"Backed up {path} to {result.path} ({_size(result.bytes)}).")
+
+
+def _copy(db: sqlite_utils.Database, dest: Path, force: bool) -> BackupResult:
     with progress_bar("backup") as start:
         advance: Advance | None = None
         done = 0
@@ -41,10 +50,9 @@ def backup_command(cli: CliContext, dest: Path, force: bool) -> None:
             done = copied
 
         try:
-            result = backup(db, dest, overwrite=force, progress=on_progress)
+            return backup(db, dest, overwrite=force, progress=on_progress)
         except BackupError as exc:
             raise click.ClickException(str(exc)) from None
-    click.echo(f"Backed up {path} to {result.path} ({_size(result.bytes)}).")
 
 
 def _size(n: int) -> str:

@@ -12,8 +12,8 @@ import sqlite_utils
 
 from bot.app import MAX_LOOKBACK_HOURS, NewsDigest
 from bot.config import Config, ConfigError, load_config
-from bot.store.database import NO_DATABASE, DatabaseOpenError, open_database
-from bot.store.readonly import open_read_only, writable
+from bot.store.database import NO_DATABASE, DatabaseOpenError, missing_database, open_database
+from bot.store.readonly import open_read_only, open_to_copy, writable
 from bot.store.sync import removal_notes
 
 # Option types the commands share.
@@ -97,6 +97,17 @@ class CliContext:
                 # could be read. A command here that edits rows fails on its write, and says so.
                 self._core = NewsDigest(self.config, db=self._open_db(open_read_only, path))
         return self._open(make_dirs=False)
+
+    def database_to_copy(self) -> sqlite_utils.Database:
+        """The database opened only to read it, neither migrated nor written, whatever version
+        wrote it (`backup`: a safe copy of a file a newer version migrated, or of one this user
+        may only read). The caller closes it."""
+        path = self.config.database_path()
+        if problem := missing_database(path) or (NO_DATABASE if path == ":memory:" else None):
+            # A mistyped NEWSDIGEST_DB is an error, not an empty database to copy; an in-memory
+            # one has nothing lasting to copy.
+            raise click.ClickException(self.db_problem(DatabaseOpenError(path, problem)))
+        return self._open_db(open_to_copy, path)
 
     def _open_db(
         self, opener: Callable[[str], sqlite_utils.Database], path: str

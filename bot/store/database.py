@@ -271,7 +271,8 @@ def pending_migrations(db: sqlite_utils.Database) -> list[int]:
         raise DatabaseOpenError(
             path or ":memory:",
             f"created by a newer newsdigest (schema {max(unknown)}; "
-            f"this version knows up to {max(known)})",
+            f"this version knows up to {max(known)}): upgrade newsdigest, or restore the "
+            "backup taken before the upgrade (`newsdigest backup`)",
         )
     return [version for version, _, _ in MIGRATIONS if version not in done]
 
