@@ -133,6 +133,21 @@ def fix_shouting(title: str, forms: Mapping[str, str] | None = None) -> str:
     return fixed
 
 
+def likely_acronym(word: str) -> bool:
+    """Whether an all-caps `word` reads as an acronym with no story text to ask: dotted or with an
+    ampersand (U.S., AT&T), a known one (NASA, NATO), or short and no English word (FBI, not
+    THE). The same guess a shouted title's words are kept by."""
+    letters = "".join(c for c in word if c.isalpha())
+    if not letters or not letters.isupper():
+        return False
+    bare = _bare(word)
+    if "." in bare or "&" in bare:
+        return True
+    key = bare.casefold()
+    short = bare.isascii() and 1 < len(letters) <= _ACRONYM_MAX and key not in STOPWORDS
+    return short or key in _KNOWN_ACRONYMS
+
+
 def _is_acronym(token: str, forms: Mapping[str, str]) -> bool:
     bare = _bare(token)
     if "." in bare or "&" in bare:

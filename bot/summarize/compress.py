@@ -27,13 +27,8 @@ from bot.summarize.clauses import (
     ensure_period,
     has_verb,
 )
+from bot.summarize.datelines import without_dateline
 
-# "WASHINGTON (Reuters) -", "LONDON —", "NEW YORK, May 3 (AP) —"
-_DATELINE_RE = re.compile(
-    r"^(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3})"
-    r"(?:,\s*(?:[A-Z][\w.]*\s*){1,3}?)?(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-    r"\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s+"
-)
 _SOURCE_TAG_RE = re.compile(r"^\((?:AP|Reuters|AFP|CNN|UPI)\)\s*[—–-]*\s*")
 # The comma is required: without it the phrase may be the start of a longer one ("So far,",
 # "In addition to the fines,", "Later this year,") and stripping its first word changes it.
@@ -83,7 +78,7 @@ def compress(sentence: str) -> str:
     """A shorter form of `sentence` that keeps its facts; the original when no rule applies."""
     text = sentence.strip()
     text = _SOURCE_TAG_RE.sub("", text)
-    text = _DATELINE_RE.sub("", text, count=1)
+    text = without_dateline(text)
     text = parentheticals_dropped(text)
     text = _LEAD_DISCOURSE_RE.sub("", text, count=1)
     lead = _LEAD_ATTRIB_RE.match(text)

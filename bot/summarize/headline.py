@@ -14,6 +14,7 @@ from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
 from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
 from bot.summarize.clauses import clause_prefixes, is_clause
+from bot.summarize.datelines import without_dateline
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.textutil import squash_spaces
@@ -251,17 +252,6 @@ TEXT_HEADLINE_MAX_WORDS = 16
 _TEXT_HEADLINE_SENTENCES = 4
 # A clause cut without a verb of its own reads as a headline only when it says this much.
 _VERBLESS_CUT_WORDS = 10
-# "BRISTOL (AP) — ", "PORT ELLIS, Maine — ", "ST. CLOUD, Minn., May 3 (Reuters) -- ", "(CNN) — ",
-# "(Associated Press) BRISTOL (AP) — ": a wire story's dateline is no news, and words the
-# headline cannot spare.
-_DATELINE_RE = re.compile(
-    r"^(?:\([^()]{1,40}\)\s+)?(?:[A-Z]{2}[A-Z.'’-]*(?:\s+[A-Z][A-Z.'’-]+){0,3}"
-    r"(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})?"
-    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-    r"(?:\s*\([^()]{1,40}\))?"
-    r"|\([^()]{1,40}\))"
-    r"\s*(?:[—–]|-{1,2})\s+"
-)
 # "Jane Roe/Tide Agency" heading a part after " | ": a caption's credit (photographer/agency),
 # which `is_credit` only knows after a label or from a few agencies' own spelling.
 _SLASH_CREDIT_RE = re.compile(
@@ -287,7 +277,7 @@ def _headline_from_text(text: str) -> str:
     """
     sentences = split_sentences(squash_spaces(text), _TEXT_HEADLINE_SENTENCES)
     reporting = [part for sentence in sentences for part in _bar_parts(sentence)]
-    for sentence in reporting or [_without_dateline(s) for s in sentences[:1]]:
+    for sentence in reporting or [without_dateline(s) for s in sentences[:1]]:
         words = sentence.split()
         if not words:
             continue
@@ -301,13 +291,6 @@ def _headline_from_text(text: str) -> str:
     return ""
 
 
-def _without_dateline(sentence: str) -> str:
-    match = _DATELINE_RE.match(sentence)
-    if match is None or len(sentence[match.end() :].split()) < 3:
-        return sentence
-    return sentence[match.end() :]
-
-
 def _bar_parts(sentence: str) -> list[str]:
     """The parts of `sentence` that are reporting, split at " | ", each without a label or a
     dateline. The splitter leaves a caption glued to its credit ("... on Sunday night. | Jane
@@ -317,7 +300,7 @@ def _bar_parts(sentence: str) -> list[str]:
     parts = [p for p in sentence.split(" | ") if not is_boilerplate(p) and not is_credit(p)]
     if len(parts) > 1:
         parts = [p for p in parts if not _SLASH_CREDIT_RE.match(p.strip())]
-    parts = [_without_dateline(_LABEL_RE.sub("", p.strip())) for p in parts]
+    parts = [without_dateline(_LABEL_RE.sub("", p.strip())) for p in parts]
     parts = [p for p in parts if p]
     if len(parts) > 1:
         parts = [p for p in parts if is_clause(p)] or parts

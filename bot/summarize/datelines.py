@@ -1,0 +1,50 @@
+"""Datelines: the place, and maybe the wire's tag, a report opens with ("BRISTOL (AP) — ",
+"PORT ELLIS, Maine — ", "ST. CLOUD, Minn., May 3 (Reuters) -- ", "(CNN) — "). It is no news,
+and words neither a bullet nor a headline can spare.
+
+A dateline names a place. Most shapes say so themselves: a state or country after a comma, a
+date, a wire's tag in brackets, a place of several words. One word in capitals before a dash
+says nothing by its shape: "BRISTOL — Crews cleared ..." opens with a place, "NASA — The
+agency said ..." or "NATO — the alliance's ..." with the sentence's subject. Such a word is a
+dateline only when it is no acronym (`likely_acronym`, the guess a shouted title's words are
+kept by) and the sentence after the dash starts as a sentence does, with a capital: words that
+run on in lower case are an aside about the name before the dash.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.summarize.casing import likely_acronym
+
+_DATELINE_RE = re.compile(
+    r"^(?P<wire>\([^()]{1,40}\)\s+)?"
+    r"(?:(?P<place>[A-Z]{2}[A-Z.'’-]*(?:\s+[A-Z][A-Z.'’-]+){0,3})"
+    r"(?P<region>,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})?"
+    r"(?P<date>,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"(?P<tag>\s*\([^()]{1,40}\))?"
+    r"|\([^()]{1,40}\))"
+    r"\s*(?:[—–]|-{1,2})\s+"
+)
+# What must be left after a dateline: a dateline and two words are a caption, not a sentence.
+_MIN_WORDS_AFTER = 3
+
+
+def dateline_end(sentence: str) -> int:
+    """Where `sentence`'s dateline ends (0 when it has none)."""
+    match = _DATELINE_RE.match(sentence)
+    if match is None:
+        return 0
+    rest = sentence[match.end() :]
+    if len(rest.split()) < _MIN_WORDS_AFTER:
+        return 0
+    place = match.group("place")
+    lone = place is not None and not any(match.group(g) for g in ("wire", "region", "date", "tag"))
+    if lone and len(place.split()) == 1 and (likely_acronym(place) or rest[:1].islower()):
+        return 0
+    return match.end()
+
+
+def without_dateline(sentence: str) -> str:
+    """`sentence` less its opening dateline, if it has one."""
+    return sentence[dateline_end(sentence) :]
