@@ -43,18 +43,18 @@ _NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,9}}"
 # A photo credit names its photographer and agency joined by a slash, spaced or not ("Jane
 # Roe/Tide Agency", "AP Photo / Jane Roe"): a name as above, or names joined by "/".
 _CREDIT = rf"{_NAME_WORD}(?:(?:\s+|/){_NAME_WORD}){{0,11}}"
-_CREDIT_LABEL = (
-    r"(?:(?:(?:photo(?:graph)?|image|picture|pic|video|illustration|graphic)s?(?: credits?)?"
-    r"|credits?):"
+_PICTURE_LABEL = (
+    r"(?:(?:photo(?:graph)?|image|picture|pic|video|illustration|graphic)s?(?: credits?)?:"
     r"|(?:photo(?:graph)?|image|picture)s? (?:by|courtesy(?: of)?))"
 )
+_CREDIT_LABEL = rf"(?:{_PICTURE_LABEL}|credits?:)"
 # Outside brackets a label may head a gallery's, a video's or a chart's own title ("Video:
 # Protesters Storm Parliament", "Photos: Queen Elizabeth II Lies in State"): after such a label
 # only a credit that shows itself one counts, photographer and agency joined by a slash or a
 # picture agency. A label that only ever heads a credit ("Photo:", "Image credit:", "Photos by")
 # takes any name, as in brackets.
 _CREDIT_ONLY_LABEL = (
-    r"(?:(?:photo(?:graph)?|image)(?: credits?)?|(?:photo|image)s? credits?|credits?):"
+    r"(?:(?:photo(?:graph)?|image)(?: credits?)?|(?:photo|image)s? credits?):"
     r"|(?:photo(?:graph)?|image|picture)s? (?:by|courtesy(?: of)?)"
 )
 _TITLE_LABEL = r"(?:photos|images|pictures?|pics?|videos?|illustrations?|graphics?):"
@@ -62,10 +62,34 @@ _AGENCY = (
     r"(?-i:AP|AFP|Reuters|REUTERS|Getty|EPA|EFE|Shutterstock|Alamy|PA|Bloomberg|Xinhua|dpa"
     r"|Anadolu|NurPhoto|Sipa|iStock|Unsplash|Pool|NASA)"
 )
+# A credit that shows itself one: photographer and agency joined by a slash, or an agency.
+_SHOWN_CREDIT = (
+    rf"(?:(?=[^/]*\S/|.*\s/\s){_CREDIT}"
+    rf"|(?:{_NAME_WORD}\s+){{0,4}}{_AGENCY}\b(?:\s+{_NAME_WORD}){{0,2}})"
+)
+# A bare "Credit:" heads a credit-market item or a film's credits as well as a picture's ("Credit:
+# Moody's Downgrades Israel"): after it, besides a credit that shows itself one, only a name as a
+# credit gives it, a person's or a press's: two to four capitalised words ("Jane Roe", "Harbour
+# Press", "Dr. A. Roe"), maybe with ", Affiliation" or "for/via Outlet". A possessive or a
+# capitalised little word ("To", "In") makes a headline of it, not a name.
+_LITTLE_WORD = (
+    r"(?-i:To|In|On|At|Of|For|By|As|The|A|An|And|Or|But|With|From|Over|After|Into|Off|Up|Out"
+    r"|Is|Are|Was|Were|Will|Be|Has|Have|Not|No)\b"
+)
+_PERSON_WORD = (
+    r"(?!{_LITTLE_WORD})(?-i:(?:Dr|Mr|Mrs|Ms|Prof)\.|[A-Z]\."
+    r"|(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+).replace("{_LITTLE_WORD}", _LITTLE_WORD)
+_PERSON = rf"{_PERSON_WORD}(?:\s+{_PERSON_WORD}){{1,3}}(?![\w'’])"
+# Where a name ends inside a caption: a headline's words would run on.
+_NAME_ENDS = r"(?=\s*(?:$|[,./|;]|(?:for|via)\b))"
+_CREDIT_NAMED = (
+    rf"credits?:\s*(?:{_SHOWN_CREDIT}|{_PERSON}(?:,\s*{_NAME}|\s+(?:for|via)\s+{_NAME})?)"
+)
 _BARE_CREDIT = (
     rf"(?:{_CREDIT_ONLY_LABEL})\s*{_CREDIT}"
-    rf"|{_TITLE_LABEL}\s*(?:(?=[^/]*\S/|.*\s/\s){_CREDIT}"
-    rf"|(?:{_NAME_WORD}\s+){{0,4}}{_AGENCY}\b(?:\s+{_NAME_WORD}){{0,2}})"
+    rf"|{_TITLE_LABEL}\s*{_SHOWN_CREDIT}"
+    rf"|{_CREDIT_NAMED}"
 )
 _YEAR = r"\d{4}(?:\s*[-–]\s*\d\d(?:\d\d)?)?"
 _RIGHTS = r"(?:[.,]?\s+all rights reserved)?"
@@ -140,7 +164,7 @@ _SENTENCE_PATTERNS = (
 # its first item. Not whole-sentence boilerplate (the caption may carry reporting, so ingest keeps
 # it), but no quote and no headline.
 _CAPTION_CREDIT_RE = re.compile(
-    rf"^(?:story highlights\b|{_CREDIT_LABEL})"
+    rf"^(?:story highlights\b|{_PICTURE_LABEL}|credits?:\s*(?:{_SHOWN_CREDIT}|{_PERSON}{_NAME_ENDS}))"
     r"|^credits?\s+(?-i:[A-Z][\w.'’-]+\s+[A-Z][\w.'’-]+)/"
     r"|\b(?-i:REUTERS|AFP|AP Photo|Getty Images|EPA|Bloomberg|Xinhua)/"
     r"|\((?:photo|image|picture)\b",

@@ -78,7 +78,7 @@ def test_a_credit_glued_to_a_caption_without_a_full_stop_is_cut_at_the_end() -> 
 )
 def test_a_captions_headline_under_a_label_is_reporting(line: str) -> None:
     # A label heads a gallery's or a chart's own title too: outside brackets, after such a label
-    # only a credit that shows itself one (a slash, an agency) is boilerplate. ("Credit:" only
-    # ever heads a credit, so "Credit: Moody's Downgrades Israel" as a headline is still lost.)
+    # only a credit that shows itself one (a slash, an agency) is boilerplate. (A bare "Credit:"
+    # also takes a name: tests/test_boilerplate_credit_label.py.)
     text = f"The minister resigned on Monday.\n{line}\nThe protests went on."
     assert strip_boilerplate(text) == text
