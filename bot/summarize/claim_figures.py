@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
-from bot.summarize.quantities import YEAR_BEFORE_RE, quantities
+from bot.summarize.quantities import COUNTED_AFTER_RE, YEAR_BEFORE_RE, quantities
 from bot.summarize.sentences import stem
 
 
@@ -33,8 +34,22 @@ class Count:
     # The two words before a year ("founded in"): what dates it, as the noun hints what a count is.
     lead: str = ""
     grouped: bool = False  # written with a thousands separator ("2,000"): a count, never a year
+    # Before a noun of things counted ("2000 people", "2000 homes"), not one a year qualifies
+    # ("2022 profits"): a count, unless the other reading is only a year by its determiner.
+    counted: bool = False
+    # A year after a word that dates it ("since 2000", "in 2000"), not a determiner ("the 2000").
+    dated: bool = False
 
 
+# Nouns a year qualifies as the period or the event it names ("2022 profits", "the 2024
+# elections"): a number in a year's range before one may be either reading. Stemmed below.
+_YEAR_NOUNS = """
+    profits sales earnings revenues results returns figures accounts budgets forecasts estimates
+    targets levels prices rates taxes emissions elections primaries midterms polls games olympics
+    finals playoffs championships awards graduates models editions campaigns season seasons
+    """.split()
+# Words that date the year after them (`YEAR_BEFORE_RE` less its determiners).
+_DATING_WORDS = frozenset("in since by of until till from before after during through".split())
 # What may sit between a figure and what it counts.
 _SCALE_WORDS = frozenset("thousand million billion trillion of more than about some".split())
 _KIND_RE = re.compile(r"[^\W\d_][\w'’-]*")
@@ -44,6 +59,11 @@ _KIND_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _CLAUSE_GOES_ON_RE = re.compile(
     r"\s*(?:[^\w\s]|$|(?:on|in|at|from|by|as|after|and|or|to|since|for|with)\b)", re.IGNORECASE
 )
+
+
+@lru_cache(maxsize=1)
+def _year_noun_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in _YEAR_NOUNS)
 
 
 def claim_counts(text: str) -> tuple[Count, ...]:
@@ -71,7 +91,16 @@ def claim_counts(text: str) -> tuple[Count, ...]:
         if at >= 0:
             after = (w.casefold() for w in _KIND_RE.findall(text[cursor : cursor + 40]))
             noun = next((stem(w) for w in after if w not in _SCALE_WORDS), "")
-        found.append(Count(q.value, q.upper, q.unit, noun, role, lead, "," in q.raw))
+        counted = (
+            role == "count"
+            and at >= 0
+            and COUNTED_AFTER_RE.match(text[cursor : cursor + 40]) is not None
+            and noun not in _year_noun_stems()
+        )
+        dated = role == "year" and lead.rpartition(" ")[2].lstrip("(\"“‘'") in _DATING_WORDS
+        found.append(
+            Count(q.value, q.upper, q.unit, noun, role, lead, "," in q.raw, counted, dated)
+        )
     return tuple(found)
 
 
@@ -100,9 +129,12 @@ def _same(a: Count, b: Count) -> bool:
     if {a.role, b.role} == {"year", "count"}:
         # "2022 profits" and "profits … in 2022", "built 1932" and "built in 1932": one number
         # read two ways where the words around it are all that tell. Not "2,000 homes" and "in
-        # 2000": the separator settles it a count.
-        count = a if a.role == "count" else b
-        return a.value == b.value and 1800 <= a.value <= 2199 and not count.grouped
+        # 2000": the separator settles it a count; nor "2000 people" and "since 2000", each
+        # settled by its words, a counted noun and a dating word.
+        count, year = (a, b) if a.role == "count" else (b, a)
+        if count.grouped or (count.counted and year.dated):
+            return False
+        return a.value == b.value and 1800 <= a.value <= 2199
     if a.role != b.role or (a.unit and b.unit and a.unit != b.unit):
         return False
     if a.upper is not None or b.upper is not None:

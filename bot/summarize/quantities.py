@@ -77,7 +77,7 @@ YEAR_BEFORE_RE = re.compile(
 )
 # ... and what makes it a count: a plural noun after it ("2000 homes", "1820 cars"), not a verb
 # ("2019 was", "2024 marks").
-_COUNTED_AFTER_RE = re.compile(
+COUNTED_AFTER_RE = re.compile(
     r"^\s+(?:more\s+|other\s+|new\s+)?"
     r"(?!(?:does|says|goes|gets|makes|marks|comes|takes|gives|shows|looks|seems|sees|saw)\b)"
     r"(?:[a-z]{2,}[^\Ws\d_]s|people|children|men|women|staff"
@@ -234,7 +234,7 @@ def _year(raw: str, before: str, after: str, value: Decimal) -> bool:
     ("1,941"), and before a counted noun ("2000 homes") only when a dating word precedes it."""
     if "," in raw or value != value.to_integral_value() or not 1800 <= value <= 2199:
         return False
-    return YEAR_BEFORE_RE.search(before) is not None or not _COUNTED_AFTER_RE.match(after)
+    return YEAR_BEFORE_RE.search(before) is not None or not COUNTED_AFTER_RE.match(after)
 
 
 def _quantity(
