@@ -24,10 +24,21 @@ COMMA_RE = re.compile(r",\s")
 
 
 _CLAUSE_BREAK_RE = re.compile(r"(?:,|;|:|\s[—–]|\s-)\s")
+# Words no phrase ends on, cut or whole: each leads to words that follow it (an article, a
+# possessive, a preposition, a conjunction, a relative, an auxiliary). The one list every cut
+# is checked against: a bullet's clause, a headline's and a quote's window.
 WEAK_ENDINGS = frozenset(
-    "a an the and or but of to in on at for with by from as that which who whose its their his her "
-    "is are was were be been has have had will would could should may might than".split()
+    """
+    a an the and or but nor of to in into on onto upon at for with by from about as than that
+    which who whom whose its their his her our my your is are was were be been has have had will
+    would can could should may might must
+    """.split()
 )
+# ... and inside a sentence, at a cut shown with an ellipsis (a headline's, a quote's window):
+# there a demonstrative is a determiner whose noun was cut ("... approved this"), "not" has lost
+# what it negates and a reporting verb its report. A whole sentence may end on them: "The mayor
+# denied this.", "..., officials said."
+MID_CUT_ENDINGS = WEAK_ENDINGS | frozenset("this these those not said says told".split())
 
 
 # Openers of a subordinate clause or a scene-setting phrase: the main clause comes after them.

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
 from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
-from bot.summarize.clauses import clause_prefixes, is_clause
+from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes, is_clause
 from bot.summarize.datelines import without_dateline
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.sentences import content_stems, split_sentences
@@ -257,14 +257,6 @@ _VERBLESS_CUT_WORDS = 10
 _SLASH_CREDIT_RE = re.compile(
     r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s?/\s?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\W*$"
 )
-# A cut ending on one of these leaves a phrase hanging ("... flew to the", "... the plan will").
-_WEAK_ENDS = frozenset(
-    """
-    the a an of to at in on for from by with into about and or but as than that which who its
-    his her their our this these those is are was were be been has have had will would can could
-    should may might must not said says
-    """.split()
-)
 
 
 def _headline_from_text(text: str) -> str:
@@ -318,7 +310,7 @@ def _word_cut(words: Sequence[str]) -> str:
     phrase hanging nor inside a name; the plain limit when every end does (a list of names)."""
     for n in range(TEXT_HEADLINE_MAX_WORDS, TEXT_HEADLINE_MAX_WORDS // 2, -1):
         last = words[n - 1].strip(",;:\"“”'‘’()").casefold()
-        if last and last not in _WEAK_ENDS and not _in_name(words, n):
+        if last and last not in MID_CUT_ENDINGS and not _in_name(words, n):
             break
     else:
         n = TEXT_HEADLINE_MAX_WORDS

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
-from bot.summarize.clauses import clause_prefixes, has_verb, is_clause, leans_on_context
+from bot.summarize.clauses import (
+    MID_CUT_ENDINGS,
+    clause_prefixes,
+    has_verb,
+    is_clause,
+    leans_on_context,
+)
 from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
 from bot.summarize.restated import same_figure_restated, stem_overlap
 from bot.summarize.sentences import content_stems
@@ -286,14 +292,15 @@ def _open_clause(words: list[str]) -> bool:
 
 
 _OPENS_CLAUSE = frozenset("that whether if".split())
-# Words a phrase cannot end on: the cut took what they lead to.
-_DANGLING = frozenset(
+# A quote's window is cut to a few words around what its outlet adds, and shown as that
+# outlet's words: besides `MID_CUT_ENDINGS` it may not end on a subject pronoun, a subordinator,
+# a quantifier or an adverb that leads on ("... the council said it", "... because", "... more
+# than some", "... and then"): a longer phrase may end on them, a quoted fragment rarely does.
+_QUOTE_ENDINGS = frozenset(
     """
-    a an the and or but nor of to in on at by for from with as than that which who whom whose
-    its his her their our your my this these those is are was were be been has have had will
-    would can could should may might must not no into onto upon about over under after before
-    between against during including such very more most less least some any each every
-    he she it they we i you due because while when where if whether although though so then
-    also just only said says told
+    no over under after before between against during including such very more most less least
+    some any each every he she it they we i you due because while when where if whether although
+    though so then also just only
     """.split()
 )
+_DANGLING = MID_CUT_ENDINGS | _QUOTE_ENDINGS
