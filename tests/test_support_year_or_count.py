@@ -15,8 +15,7 @@ OUTLETS = ["Harbor Times", "Daily Ledger"]
 
 def _backers(bullet: str, text: str) -> list[str]:
     articles = [
-        Article(id=str(i), source=o, title="Harbor news", text=text)
-        for i, o in enumerate(OUTLETS)
+        Article(id=str(i), source=o, title="Harbor news", text=text) for i, o in enumerate(OUTLETS)
     ]
     return supporting_outlets(bullet, None, articles, OUTLETS)
 
