@@ -21,7 +21,7 @@ from bot.summarize.clauses import (
     is_clause,
     leans_on_context,
 )
-from bot.summarize.grounding import ELLIPSIS, figures, is_verbatim
+from bot.summarize.grounding import ELLIPSIS, POSSESSIVE_RE, figures, is_verbatim
 from bot.summarize.restated import same_figure_restated, stem_overlap
 from bot.summarize.sentences import content_stems
 
@@ -170,9 +170,9 @@ def _anticipates(words: Sequence[str]) -> bool:
 
 
 def _bare(word: str) -> str:
-    """A word as a focus is matched: no punctuation around it, no possessive ("Trump’s")."""
-    word = word.strip(",.;:\"“”'")
-    return word[:-2] if word[-2:] in ("'s", "’s") else word
+    """A word as a focus is matched: no punctuation around it, no possessive ("Trump’s", and a
+    plural's "the moorings’", which keeps its "s"), by grounding's one possessive pattern."""
+    return POSSESSIVE_RE.sub("", word.strip(",.;:\"“”'"))
 
 
 def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
