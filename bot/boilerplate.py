@@ -160,14 +160,16 @@ _SENTENCE_PATTERNS = (
     r"[\[(]\s*(?:…|\.\.\.)\s*[\])]",
 )
 # Picture furniture inside a sentence: a caption's agency credit ("Dockers cheer. REUTERS/Jane
-# Roe"), "Credit Doug Mills/The New York Times", "(Photo ...)", a "Story highlights" box glued to
-# its first item. Not whole-sentence boilerplate (the caption may carry reporting, so ingest keeps
-# it), but no quote and no headline.
+# Roe"), "Credit Doug Mills/The New York Times", "(Photo ...)", an archive photo's "FILE - ...",
+# a "Story highlights" box glued to its first item. Not whole-sentence boilerplate (the caption
+# may carry reporting, so ingest keeps it), but no quote, no headline and no TL;DR bullet.
 _CAPTION_CREDIT_RE = re.compile(
     rf"^(?:story highlights\b|{_PICTURE_LABEL}|credits?:\s*(?:{_SHOWN_CREDIT}|{_PERSON}{_NAME_ENDS}))"
     r"|^credits?\s+(?-i:[A-Z][\w.'’-]+\s+[A-Z][\w.'’-]+)/"
     r"|\b(?-i:REUTERS|AFP|AP Photo|Getty Images|EPA|Bloomberg|Xinhua)/"
-    r"|\((?:photo|image|picture)\b",
+    r"|\((?:photo|image|picture)\b"
+    # The wire's mark on an archive photo's caption: "FILE - In this 2016 file photo, ...".
+    r"|^(?:\([^()]{1,40}\)\s+)?(?-i:FILE)\s*(?:[—–]|-{1,2})\s",
     re.IGNORECASE,
 )
 _BOILERPLATE_RE = re.compile(

@@ -8,7 +8,8 @@ says nothing by its shape: "BRISTOL — Crews cleared ..." opens with a place, "
 agency said ..." or "NATO — the alliance's ..." with the sentence's subject. Such a word is a
 dateline only when it is no acronym (`likely_acronym`, the guess a shouted title's words are
 kept by) and the sentence after the dash starts as a sentence does, with a capital: words that
-run on in lower case are an aside about the name before the dash.
+run on in lower case are an aside about the name before the dash. The wire's "FILE -" before an
+archive photo's caption is no place either, and stays to say what the sentence is.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ _DATELINE_RE = re.compile(
     r"|\([^()]{1,40}\))"
     r"\s*(?:[—–]|-{1,2})\s+"
 )
+# The wire's mark on an archive photo's caption ("FILE - In this 2016 file photo, ..."): no
+# place, and what tells a reader the sentence is a caption, not reporting.
+_CAPTION_MARKS = frozenset({"FILE"})
 # What must be left after a dateline: a dateline and two words are a caption, not a sentence.
 _MIN_WORDS_AFTER = 3
 
@@ -39,6 +43,8 @@ def dateline_end(sentence: str) -> int:
     if len(rest.split()) < _MIN_WORDS_AFTER:
         return 0
     place = match.group("place")
+    if place in _CAPTION_MARKS:
+        return 0
     lone = place is not None and not any(match.group(g) for g in ("wire", "region", "date", "tag"))
     if lone and len(place.split()) == 1 and (likely_acronym(place) or rest[:1].islower()):
         return 0

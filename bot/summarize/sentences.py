@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.boilerplate import is_boilerplate, strip_truncation
+from bot.boilerplate import is_boilerplate, is_credit, strip_truncation
 from bot.models import Article
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
 
@@ -230,7 +230,10 @@ def article_sentences(
     result: list[Sentence] = []
     for index, article in enumerate(articles):
         for position, text in enumerate(split_sentences(article.text, max_per_article)):
-            result.append(make_sentence(text, outlet_of[index], index, position))
+            # A photo's caption ("FILE - In this 2016 file photo, ...") describes a picture, not
+            # the news: no bullet. Its position still counts, as the reader sees it there.
+            if not is_credit(text):
+                result.append(make_sentence(text, outlet_of[index], index, position))
     return result
 
 
