@@ -11,6 +11,8 @@ Conservative by design: a pattern matches a *whole* sentence or line, never a se
 merely mentions reading, rights or a ©. A call to "read more" inside real prose stays. The one
 cut inside a sentence is a "Read more" glued to the ellipsis that ends a teaser ("...Read
 More"), and only at the very end of the text.
+
+Top-level, like `bot.textutil`, so the summariser does not load the fetching stack.
 """
 
 from __future__ import annotations

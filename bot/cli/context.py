@@ -1,4 +1,10 @@
-"""Lazily opened config, database and core, shared by every CLI command."""
+"""Lazily opened config, database and core, shared by every CLI command.
+
+The database is opened the way a command needs it: `reader` for commands that only read (no
+config sync, nothing created, a file this user may not write opened read-only), `core` for
+commands that add rows, `synced_core` for `poll` (the config synced first), and
+`database_to_copy` for `backup` (neither migrated nor written).
+"""
 
 from __future__ import annotations
 

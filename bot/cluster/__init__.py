@@ -3,6 +3,14 @@
 - `online.OnlineClusterer`: assigns each arriving article to a story; later evidence may only merge.
 - `slugs.make_slug` / `slugs.SlugBook`: readable, unique, stable story slugs.
 - `wire.independent_sources`: outlets that ran the same copy count once.
+
+Underneath: `profile` and `features` (an article's weighed terms, entities and figures, IDF from
+live counts blended with the shipped `background` table), `marks` (typed dates and figures that
+tell one occurrence of a recurring event from the next), `pair` (the fitted pair model), `scoring`
+(time and same-outlet penalties, the bound that skips hopeless candidates), `index` (the open
+stories' inverted index), `analysis` (profiles, ahead of time in a worker process for a big
+batch) and `settings` (the tuned knobs). An article's clock is `bot.models.Article.reported_at`,
+and the window is `[clustering] window_hours`.
 """
 
 from bot.cluster.online import Assignment, OnlineClusterer

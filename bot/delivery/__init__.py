@@ -1,2 +1,10 @@
 """Getting cards into chat channels: the adapter protocol every platform implements, and the
-outbox that makes delivery effectively-once."""
+outbox that makes delivery effectively-once.
+
+`adapter` (the `ChatAdapter` protocol, its error tree, `delivery_route`), `outbox` (the drain
+loop: claim, send, mark sent, paced per channel), `prepare` (a row's card, or why it no longer
+goes out), `failures` (retry, check before resending, give up, wait out the route's trouble),
+`reconcile` (rows a crash left `sending`, checked before anything else is sent), `outages` (per
+delivery route), `notices` (plain notices, at-least-once) and `updates` (is a thread update
+worth posting). The rows are queued by `bot.runner.digests`; the stale rule is `bot.store.stale`.
+"""

@@ -1,6 +1,13 @@
 """Feed ingestion: fetch politely and safely, parse, normalise. Pure of storage.
 
-The poller (owned by the store layer) drives it::
+Modules: `netguard` (no internal addresses, on every redirect hop), `fetcher` (conditional GET,
+size cap, per-site limits), `bodies` (Content-Encoding undone within the cap), `policy` (a fetch
+outcome -> the feed's next state), `decoding` (charset and entity repairs before parsing),
+`parser` (bytes -> `ParsedFeed`), with `entry_fields`, `titles`, `intervals` and `jsonfeed` for
+what the parsers miss, `normalize` (URLs, HTML -> text, dates, length caps), `opml` (import and
+export) and `errors`.
+
+The poller (`bot.pipeline.poll`) drives it::
 
     async with FeedFetcher() as fetcher:
         result = await fetcher.fetch(state.url, etag=state.etag, last_modified=state.last_modified)

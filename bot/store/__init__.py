@@ -1,9 +1,20 @@
-"""SQLite storage, one module per noun: feeds, articles, stories, channels (with topics,
-subscriptions and mutes), deliveries (the outbox), alerts (plain notices), digest_runs (the last
-digest each channel got), retention (pruning old stories) and tombstones (what is kept of
-pruned articles), plus database (open, migrations, transactions), durable (fsync'd
-commits) and sync (config file -> database). Functions take a `sqlite_utils.Database` and return
-plain rows or dataclasses, in the flat style of sqlite-utils itself."""
+"""SQLite storage, one module per noun. Functions take a `sqlite_utils.Database` and return
+plain rows or dataclasses, in the flat style of sqlite-utils itself.
+
+- The file: `database` (open, WAL, busy timeout, transactions; a file SQLite cannot open says
+  why when the file system can), `migrations` (numbered, append-only steps run under the write
+  lock, so two processes starting together apply each once; step 1 is `schema_v1`, word for
+  word), `durable` (fsync'd commits for the outbox), `lock` (one `newsdigest run` per database),
+  `readonly` (a database this user may only read), `backup` (`newsdigest backup`).
+- The news: `feeds` (polling state, and the outlet a feed belongs to), `articles` (dedupe),
+  `tombstones` (what is kept of pruned articles), `stories` (members, merges, slug aliases),
+  `summaries` (a story's cached card words), `retention` (pruning old stories).
+- The channels: `channels` (with topics, subscriptions and mutes), `sync` (config file ->
+  database).
+- The outbox: `deliveries` (story posts and thread updates), `alerts` (plain notices), `stale`
+  (the one stale rule for both), `quiet_holds` (posts held for quiet hours), `grown_posts` (sent
+  posts whose story grew since), `digest_runs` (the last digest each channel got).
+"""
 
 from bot.store.database import open_database, transaction
 

@@ -1,6 +1,10 @@
 """`DiscordWebhookAdapter`: posting through a channel's webhook URL, with no gateway and no bot
 token needed; with a bot also available it threads updates and finds posts through the bot, unless
-the bot cannot see the channel (a server it is not in): then it behaves as without a bot."""
+the bot cannot see the channel (a server it is not in): then it behaves as without a bot.
+
+Without a bot nothing can look in the channel, so a post that may have landed (a 5xx, a timeout,
+an answer that is not a Discord message) is resent with a warning that it may show twice: a
+duplicate is accepted rather than a lost story."""
 
 from __future__ import annotations
 
