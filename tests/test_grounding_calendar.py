@@ -9,9 +9,9 @@ from test_summarize_fixtures import harbor_bridge_story
 
 from bot.outlets import outlet_names
 from bot.summarize import summarize
+from bot.summarize.calendar_words import calendar_names
 from bot.summarize.grounding import ungrounded
 from bot.summarize.llm_check import LLMRejected, check_answer
-from bot.summarize.quantities import calendar_names
 
 SOURCES = [
     "The council will vote on March 12 at 3 p.m. on the plan, first proposed in September "

@@ -10,13 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.summarize.quantities import (
-    SourceQuantities,
-    blank_date_words,
-    calendar_names,
-    is_number_word,
-    quantities,
-)
+from bot.summarize.calendar_words import blank_date_words, calendar_names
+from bot.summarize.quantities import SourceQuantities, is_number_word, quantities
 from bot.summarize.sentences import stem
 from bot.summarize.support import (
     Claim,

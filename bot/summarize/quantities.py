@@ -5,17 +5,21 @@ and the day of "March 12" must not ground "killed 12 people". Each number is rea
 (times its scale), a unit (a currency or per cent) and a role (a count, a date, a time, a label
 such as "F-35"), and a written number is grounded only by a source number agreeing on all three.
 Numbers written as words ("fourteen billion", "eight hundred", "thousands") are read the same way,
-so a spelling cannot carry an invented figure past the check that stops it in digits. A date
-keeps its month and a time its a.m. or p.m., and weekdays and months named in the text are read
-too (`calendar_names`): "April 12" is not the sources' "March 12", nor "Friday" their "Tuesday".
+so a spelling cannot carry an invented figure past the check that stops it in digits, and so are
+ordinals and fractions (`ordinal_words`: "third", "two-thirds"). A date keeps its month and a time
+its a.m. or p.m. ("14:30" is 2:30 p.m.); weekdays and months named in the text are read in
+`calendar_words`: "April 12" is not the sources' "March 12", nor "Friday" their "Tuesday".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from bot.summarize.ordinal_words import TOKEN_RE as _ORDINAL_TOKEN_RE
+from bot.summarize.ordinal_words import ordinal_words
 
 # Capitalised, as dates are written: "12 may have died" is no date.
 _MONTHS = (
@@ -41,6 +45,7 @@ _TIME_AFTER_RE = re.compile(r"^(?::\d|\s?[ap]\.?m\b\.?)", re.IGNORECASE)
 _TIME_BEFORE_RE = re.compile(r"\d:$")
 # "3 p.m." is not "3 a.m.": the half of the day, read past the minutes of "10:30 am".
 _MERIDIEM_AFTER_RE = re.compile(r"^(?::\d\d)?\s?([ap])\.?m\b", re.IGNORECASE)
+_CLOCK_AFTER_RE = re.compile(r"^:\d\d\b")
 _DATE_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\b")
 _NUMERIC_DATE_AFTER_RE = re.compile(r"^/\d|^-\d{1,2}-\d{1,2}\b")
 _ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
@@ -125,68 +130,6 @@ _NUMBER_TOKEN_RE = re.compile(
 _OF_UNIT_RE = re.compile(r"^\s+of(?=\s+(?:us\s)?(?:dollars|euros|pounds|yen)\b)", re.IGNORECASE)
 
 
-# Weekdays and months, for `calendar_names`. Unambiguous full names in any case ("TUESDAY");
-# "May" and "March" only capitalised, as words they are a verb. Abbreviations only with their
-# full stop ("Tue.", "Sept.") or, for a month, before a day ("Jan 12"): bare, "Sat", "Sun" and
-# "Jan" are words or names; and "The Sun." is a newspaper.
-_CALENDAR_FULL = (
-    "monday tuesday wednesday thursday friday saturday sunday january february april june july "
-    "august september october november december"
-).split()
-_DAY_ABBREVIATIONS = "mon tue tues wed weds thu thur thurs fri sat sun".split()
-_MONTH_ABBREVIATIONS = "jan feb mar apr jun jul aug sep sept oct nov dec".split()
-
-
-def _capitalised(words: Iterable[str]) -> str:
-    return "|".join(f"{w[0].upper()}(?i:{w[1:]})" for w in sorted(words, key=len, reverse=True))
-
-
-_CALENDAR_RE = re.compile(
-    r"(?<![\w'’-])(?:"
-    rf"(?i:{'|'.join(_CALENDAR_FULL)})s?|{_capitalised(['may', 'march'])}"
-    rf"|(?P<short>(?<!the )(?<!The )(?:{_capitalised(_DAY_ABBREVIATIONS)})\."
-    rf"|(?:{_capitalised(_MONTH_ABBREVIATIONS)})(?:\.|(?=\s\d)))"
-    r")(?!\w)"
-)
-# The "PM" of "3 PM" ("A.M." of "3 A.M."): capitalised, but the time says it.
-_MERIDIEM_CAPS_RE = re.compile(r"(?<=\d)\s?[AP]\.?M\b\.?")
-
-
-def calendar_names(text: str) -> list[tuple[str, str]]:
-    """Weekdays and months named in `text`, each as written and as a key that is the same for
-    every spelling of it: "Tue.", "Tuesday" and "TUESDAY" are "tue", "Sept." is "sep". A day
-    that is part of a name ("Black Friday", "Super Tuesday") dates nothing and is left out."""
-    return [
-        (m.group(0), m.group(0)[:3].lower())
-        for m in _CALENDAR_RE.finditer(text)
-        if _word_before(text, m.start()) not in _NAMED_DAY_WORDS
-    ]
-
-
-# Words that make a weekday part of a name: a sale, a primary, a feast or an anniversary.
-_NAMED_DAY_WORDS = frozenset(
-    "black cyber good super ash holy easter palm bloody giving maundy shrove".split()
-)
-
-
-def _word_before(text: str, at: int) -> str:
-    words = text[max(0, at - 16) : at].split()
-    return words[-1].lower() if words else ""
-
-
-def blank_date_words(text: str) -> str:
-    """`text` with "Tue.", "Sept." and the "PM" of "3 PM" blanked out, its length kept: for the
-    name check, which would take them for names the sources lack. They are checked as dates
-    and times (`calendar_names`, `quantities`); full names are among the name check's common
-    words already."""
-
-    def blank(match: re.Match[str]) -> str:
-        return " " * len(match.group(0))
-
-    text = _CALENDAR_RE.sub(lambda m: blank(m) if m.group("short") else m.group(0), text)
-    return _MERIDIEM_CAPS_RE.sub(blank, text)
-
-
 @dataclass(frozen=True, slots=True)
 class Quantity:
     """A number as read. A rough count ("thousands") runs from `value` up to, not including,
@@ -252,6 +195,9 @@ def _quantity(
     elif role == "time":
         half = _MERIDIEM_AFTER_RE.match(after)
         meridiem = half.group(1).lower() if half else None
+        if meridiem is None and _CLOCK_AFTER_RE.match(after) and (value == 0 or 12 < value < 24):
+            # "14:30" is "2:30 p.m." and "00:15" is "12:15 a.m.": one time, two clocks.
+            value, meridiem = (value - 12, "p") if value else (Decimal(12), "a")
     return Quantity(raw, value, unit, role, month=month, meridiem=meridiem)
 
 
@@ -347,7 +293,10 @@ def _word_quantities(text: str, small_words: bool) -> Iterator[tuple[int, Quanti
 def is_number_word(token: str) -> bool:
     """Whether `token` is a figure written as one word ("Twenty-six", "Thousands"), which is
     checked as a number: capitalised to open a sentence, it is no name."""
-    return _NUMBER_TOKEN_RE.fullmatch(token) is not None
+    return (
+        _NUMBER_TOKEN_RE.fullmatch(token) is not None
+        or _ORDINAL_TOKEN_RE.fullmatch(token) is not None
+    )
 
 
 def quantities(text: str, *, small_words: bool = True) -> list[Quantity]:
@@ -358,7 +307,16 @@ def quantities(text: str, *, small_words: bool = True) -> list[Quantity]:
     "between two and three thousand"), so a claim is not held to it; a source's "eight months"
     still grounds a claim's "8 months". ("one" is left out always: a pronoun as often.)"""
     text = _URL_RE.sub(" ", text)
-    found = [*_digit_quantities(text), *_word_quantities(text, small_words)]
+    found = [*_digit_quantities(text)]
+    for word in ordinal_words(text):
+        # "first" and "second" are as often "at first" and a unit of time: like a small count,
+        # a claim is not held to them.
+        if small_words or word.role == "fraction" or word.value > 2:
+            raw = text[word.start : word.end]
+            found.append((word.start, Quantity(raw, word.value, "", word.role)))
+        # "two" of "two-thirds" and "twenty" of "twenty-first" are no count of their own.
+        text = text[: word.start] + " " * (word.end - word.start) + text[word.end :]
+    found += _word_quantities(text, small_words)
     return [q for _, q in sorted(found, key=lambda pair: pair[0])]
 
 
