@@ -120,3 +120,18 @@ async def test_unfollowing_the_last_topic_says_every_story_comes_now(core: NewsD
         "at least 3 independent sources will be posted once posting resumes; /follow a topic to "
         "narrow it."
     )
+
+
+async def test_follow_reads_every_quote_the_query_language_accepts(core: NewsDigest) -> None:
+    """«…», ‹…›, »…« and ‚…’ quote a phrase in a topic query as "…" does, so /follow must see
+    them as query syntax too: a quoted phrase is a query, not the rest of a topic name, and a
+    `query:` inside the quotes is part of the phrase, not the marker."""
+    commands = Commands(core)
+    french = await commands.dispatch("follow", "eu «trade deal»", ADMIN)
+    assert french.text.startswith("This channel now follows eu"), french.text
+    assert _stored_query(core, "eu") == "«trade deal»"
+    single = await commands.dispatch("follow", "port ‹dock strike›", ADMIN)
+    assert single.text.startswith("This channel now follows port"), single.text
+    marked = await commands.dispatch("follow", "search «query: rewrite» OR engines", ADMIN)
+    assert marked.text.startswith("This channel now follows search"), marked.text
+    assert _stored_query(core, "search") == "«query: rewrite» OR engines"

@@ -13,7 +13,7 @@ from bot.config_entries import MAX_SLUG, SLUG_RE
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 from bot.textutil import fold, plural
-from bot.topics.query import QueryError, TopicQuery
+from bot.topics.query import QUOTE_MARKS, QueryError, TopicQuery
 
 if TYPE_CHECKING:
     from bot.commands.core import Commands
@@ -132,7 +132,8 @@ def _known(db: sqlite_utils.Database) -> str:
 # `query:` (Discord's option name; on Slack the way to give a query of plain words) as a word of
 # its own or the start of one ("query:chip").
 _MARKER_RE = re.compile(r"(?:^|(?<=\s))query:", re.IGNORECASE)
-_QUERY_SYNTAX = '"“”„()'
+# The query language's own quotes: «…» or ‹…› quote a phrase as "…" does.
+_QUERY_SYNTAX = QUOTE_MARKS + "()"
 
 
 def _split_follow(args: str) -> tuple[str, str, bool]:
@@ -181,7 +182,7 @@ def _topic_slug(db: sqlite_utils.Database, typed: str) -> str:
 def _plain_words(query: str) -> bool:
     """True for words with no query syntax (quotes, brackets, AND/OR/NOT, -word, source:): the
     text could as well be the rest of a topic name typed with spaces."""
-    if any(ch in query for ch in '"“”„()'):
+    if any(ch in query for ch in _QUERY_SYNTAX):
         return False
     return not any(
         w in ("AND", "OR", "NOT") or w.startswith("-") or ":" in w for w in query.split()

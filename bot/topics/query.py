@@ -77,7 +77,8 @@ from bot.topics.storydoc import StoryDoc, parts, query_parts
 # of them too, as a phone's autocorrect leaves a mix.
 _OPEN_QUOTES = {'"': '"', "“": "”", "„": "“”", "«": "»", "»": "«", "‹": "›", "›": "‹", "‚": "’‘"}
 _CLOSE_QUOTES = {'"', "”", "“"}
-_QUOTE_MARKS = "".join(_OPEN_QUOTES) + "”"
+# Every quote mark the lexer reads, for callers that must tell query syntax from plain words.
+QUOTE_MARKS = "".join(_OPEN_QUOTES) + "”"
 # Between two words these read as "either" or a list, and as part of a word they made one phrase
 # ("chips,semiconductors") that matched nothing.
 _SEPARATORS = ",|"
@@ -165,7 +166,7 @@ def _apostrophe(query: str, j: int) -> bool:
 
 def _read_bare(query: str, i: int) -> tuple[str, int]:
     j = i
-    while j < len(query) and not query[j].isspace() and query[j] not in "()" + _QUOTE_MARKS:
+    while j < len(query) and not query[j].isspace() and query[j] not in "()" + QUOTE_MARKS:
         j += 1
     return query[i:j], j
 
