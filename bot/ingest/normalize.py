@@ -28,6 +28,7 @@ __all__ = [
     "html_to_text",
     "parse_date",
     "rfc822_spelling",
+    "same_page_url",
     "strip_boilerplate",
     "title_to_text",
     "to_utc",
@@ -70,6 +71,43 @@ def canonical_url(url: str) -> str:
     pairs = [p for p in re.split(r"[&;]", parts.query) if p]
     kept = sorted(p for p in pairs if not _is_tracking(p.partition("=")[0]))
     return urlunsplit((scheme, netloc, parts.path or "/", "&".join(kept), ""))
+
+
+# Hosts that serve a site's pages in another dress: "amp.", "m." or "mobile." before a domain.
+_DRESS_HOSTS = ("amp.", "m.", "mobile.")
+# "?outputType=amp", "?output=amp", "?amp", "?amp=1": the AMP page at the article's address.
+_AMP_QUERY_RE = re.compile(r"(?:amp(?:=(?:1|true)?)?|(?:outputtype|output)=amp)", re.I)
+# A slug's last segment: words joined by hyphens, or digits (an id). "/reviews/amp" is a page.
+_SLUG_RE = re.compile(r"[^/]*(?:-|\d)[^/]*")
+
+
+def same_page_url(url: str) -> str:
+    """`url` (canonical) without the marks of an AMP or mobile copy of its page, to tell that two
+    links are one article: `amp.` or `m.` hosts, an `/amp/` first segment, an `/amp` last one or
+    `.amp` ending after a slug, and `?amp`, `?outputType=amp`. Not for display: the copy's own
+    address still works. Conservative, as two pages taken for one lose an article: a host left
+    with one label, `/amp` after a word that is no slug, or `?amp=0` stay as they are."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return url
+    netloc = parts.netloc
+    host = netloc.rpartition("@")[2]
+    for dress in _DRESS_HOSTS:
+        if host.lower().startswith(dress) and "." in host[len(dress) :].split(":")[0]:
+            netloc = netloc[: len(netloc) - len(host)] + host[len(dress) :]
+            break
+    # A trailing slash stays as the copy has it: WordPress serves "/slug/" as "/slug/amp/".
+    slash = "/" if parts.path.endswith("/") else ""
+    core = parts.path.strip("/").split("/")
+    path = parts.path
+    if len(core) >= 2 and core[0].lower() == "amp":
+        path = "/" + "/".join(core[1:]) + slash
+    elif len(core) >= 2 and core[-1].lower() == "amp" and _SLUG_RE.fullmatch(core[-2]):
+        path = "/" + "/".join(core[:-1]) + slash
+    elif core[-1].lower().endswith(".amp") and _SLUG_RE.fullmatch(core[-1][:-4]):
+        path = "/" + "/".join([*core[:-1], core[-1][:-4]]) + slash
+    pairs = [p for p in parts.query.split("&") if p and not _AMP_QUERY_RE.fullmatch(p)]
+    return urlunsplit((parts.scheme, netloc, path, "&".join(pairs), parts.fragment))
 
 
 # Elements whose content is never prose, dropped with their text.

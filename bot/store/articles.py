@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from bot.ingest.normalize import is_homepage
+from bot.ingest.normalize import is_homepage, same_page_url
 from bot.models import Article
 from bot.store import tombstones
 from bot.store.database import iso, parse_iso
@@ -60,9 +60,13 @@ def insert_new(
     for row in rows:
         if _known_entry(db, row):
             continue
-        if _pruned(db, row):
+        # Compared, and stored for comparing, without the marks of an AMP or mobile copy: an
+        # aggregator linking the AMP page carries the outlet's article, not a second one. The
+        # entry's id keeps the link as served, as retention's tombstones know it.
+        page = same_page_url(row["canonical_url"]) if row.get("canonical_url") else None
+        if _pruned(db, row, page):
             continue
-        if _seen_before(db, row):
+        if _seen_before(db, row, page):
             continue
         record = {
             "id": entry_id(row),
@@ -70,7 +74,7 @@ def insert_new(
             "source": row["source"],
             "guid": row.get("guid"),
             "url": row.get("url"),
-            "canonical_url": row.get("canonical_url"),
+            "canonical_url": page,
             "title": row["title"],
             "title_key": title_key(row["title"]),
             "text": row.get("text") or "",
@@ -108,13 +112,13 @@ def entry_id(row: dict[str, Any]) -> str:
     return article_id(str(row.get("feed_id") or row["source"]), guid)
 
 
-def _pruned(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
+def _pruned(db: sqlite_utils.Database, row: dict[str, Any], page: str | None) -> bool:
     """Whether retention deleted this entry: a feed serving it again gets no new article."""
     return tombstones.matches(
         db,
         entry_key=entry_id(row),
         feed_id=row.get("feed_id"),
-        canonical_url=row.get("canonical_url"),
+        canonical_url=page,
         title_key=title_key(row["title"]),
         now=row["seen_at"],
     )
@@ -149,11 +153,10 @@ def _known_entry(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
     return True
 
 
-def _seen_before(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
+def _seen_before(db: sqlite_utils.Database, row: dict[str, Any], url: str | None) -> bool:
     """The same article under another GUID: its canonical URL when `_same_page_repeat` says so,
     or its outlet and title within a few days when `_republished` says so (a recurring "Morning
     briefing" next week is a new article)."""
-    url = row.get("canonical_url")
     if url and not is_homepage(url) and _same_page_repeat(db, row, url):
         return True
     when = row.get("published") or row["seen_at"]
