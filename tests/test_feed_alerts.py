@@ -1,5 +1,5 @@
 """Naming a feed in chat: the disabled-feed alert and /feeds list give its URL as well as its id
-(a removed feed's id is handed out again), the alert tells a config-declared feed to be removed
+(an id from an old listing may name no feed now), the alert tells a config-declared feed to be removed
 from the config file, and /feeds remove takes the id as listed or the URL in any spelling. The
 real service and poller against loopback feeds, real SQLite, the fake chat adapter."""
 

@@ -297,9 +297,9 @@ def test_a_removed_feeds_tombstones_stay_so_re_adding_it_brings_nothing_back(
     assert tombstones.count(db) == 1
     assert db.execute("SELECT feed_id FROM pruned_entries").fetchone()[0] is None
 
-    # Re-added under its old id (the highest id is handed out again) and under a new one.
+    # Re-added (under a new id: a removed feed's id is never given again) and under a new address.
     again = feed_store.add_feed(db, "https://desk.example/feed")
-    assert again.id == feed.id
+    assert again.id != feed.id
     other = feed_store.add_feed(db, "https://desk.example/other")
     later = [{**entry, "feed_id": f.id, "seen_at": LATER} for f in (again, other)]
     assert article_store.insert_new(db, later) == []

@@ -19,7 +19,7 @@ from types import TracebackType
 
 import sqlite_utils
 
-from bot.store.migrations import MIGRATIONS
+from bot.store.migrations import FOREIGN_KEYS_OFF, MIGRATIONS
 
 log = logging.getLogger(__name__)
 
@@ -243,19 +243,26 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
         return []  # the usual case, decided without the write lock: nothing to wait for
     ran: list[int] = []
     for version, name, step in MIGRATIONS:
-        with transaction(db):
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-            if version in applied_migrations(db):
-                continue
-            log.info("applying migration %d: %s", version, name)
-            step(db)
-            db.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                [version, name, iso(utcnow())],
-            )
+        keys_on = version in FOREIGN_KEYS_OFF and db.execute("PRAGMA foreign_keys").fetchone()[0]
+        if keys_on:
+            db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with transaction(db):
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+                if version in applied_migrations(db):
+                    continue
+                log.info("applying migration %d: %s", version, name)
+                step(db)
+                db.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    [version, name, iso(utcnow())],
+                )
+        finally:
+            if keys_on:
+                db.execute("PRAGMA foreign_keys = ON")
         ran.append(version)
     return ran
 

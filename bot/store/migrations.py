@@ -5,6 +5,7 @@ built by the same steps. Applying them is bot.store.database.migrate's job.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sqlite_utils
@@ -299,6 +300,60 @@ def _m019_feed_folder(db: sqlite_utils.Database) -> None:
     _add_column(db, "feeds", "folder", "TEXT")
 
 
+def _m020_feed_ids_never_reused(db: sqlite_utils.Database) -> None:
+    # A plain INTEGER PRIMARY KEY gives a new row the highest id + 1, so removing the newest feed
+    # and adding another gave the new feed the removed one's id. Entries are keyed by feed id and
+    # GUID (articles, tombstones): the new feed's entries with the old one's GUIDs were taken for
+    # its known, pruned or corrected articles; and a `feeds remove 7` typed from an old listing
+    # removed the new feed. AUTOINCREMENT never gives an id twice. SQLite cannot add it in place:
+    # the table is rebuilt from its own CREATE statement (which carries every column added since),
+    # with foreign keys off (see FOREIGN_KEYS_OFF) so dropping the old table leaves the articles'
+    # and tombstones' feed ids alone. Copying the ids sets the sequence to the highest kept one;
+    # an id removed before this step and above it leaves no trace and may be given once more.
+    row = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'feeds'"
+    ).fetchone()
+    if "AUTOINCREMENT" in row[0].upper():
+        return
+    create, found = re.subn(
+        r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b",
+        "id INTEGER PRIMARY KEY AUTOINCREMENT",
+        row[0],
+        count=1,
+        flags=re.IGNORECASE,
+    )
+    create, named = re.subn(
+        r"^CREATE\s+TABLE\s+(?:\"feeds\"|\[feeds\]|`feeds`|feeds)",
+        "CREATE TABLE feeds_new",
+        create,
+        flags=re.IGNORECASE,
+    )
+    if not (found and named):
+        raise RuntimeError(f"migration 20: unexpected feeds table: {row[0]}")
+    indexes = [
+        r[0]
+        for r in db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'feeds' AND sql IS NOT NULL"
+            " AND type IN ('index', 'trigger')"
+        )
+    ]
+    columns = ", ".join(f'"{c.name}"' for c in db["feeds"].columns)
+    count = db.execute("SELECT COUNT(*) FROM feeds").fetchone()[0]
+    db.execute(create)
+    db.execute(f"INSERT INTO feeds_new ({columns}) SELECT {columns} FROM feeds")
+    db.execute("DROP TABLE feeds")
+    db.execute("ALTER TABLE feeds_new RENAME TO feeds")
+    for sql in indexes:
+        db.execute(sql)
+    if db.execute("SELECT COUNT(*) FROM feeds").fetchone()[0] != count:
+        raise RuntimeError("migration 20: feeds lost in the copy")
+
+
+# Migrations that rebuild a table others reference, run with foreign keys off: with them on,
+# DROP TABLE deletes its rows first and ON DELETE SET NULL empties every article's feed_id.
+# (The pragma is a no-op inside a transaction, so `migrate` sets it around the step's.)
+FOREIGN_KEYS_OFF = frozenset({20})
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -323,4 +378,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (17, "the LLM writer's daily token spend", _m017_llm_usage),
     (18, "feeds remember when they were first read", _m018_feed_first_read_at),
     (19, "feeds keep the folder an OPML file put them in", _m019_feed_folder),
+    (20, "a removed feed's id is never given to another", _m020_feed_ids_never_reused),
 ]
