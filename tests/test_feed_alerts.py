@@ -71,7 +71,8 @@ async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
         removed = await commands.dispatch(
             "feeds", "remove " + chat_url.replace("http://", "HTTP://"), ADMIN
         )
-        # A new feed gets the removed feed's id: the alert's commands name the URL, not the id.
+        # A new feed gets an id of its own, never the removed feed's #2: an old alert or listing
+        # naming #2 cannot reach it (and the alert's commands name the URL anyway).
         await commands.dispatch("feeds", f"add {server.url('/new.xml')}", ADMIN)
         relisted = await commands.dispatch("feeds", "list", ADMIN)
         await stop(service)
@@ -92,4 +93,4 @@ async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
     ]
     assert refused.text == f"{config_url} is declared in the config file; remove it there."
     assert removed.text == f"Removed feed {chat_url}."
-    assert relisted.lines[1] == f"#2 {server.url('/new.xml')} <{server.url('/new.xml')}> (ok)"
+    assert relisted.lines[1] == f"#3 {server.url('/new.xml')} <{server.url('/new.xml')}> (ok)"
