@@ -2,7 +2,8 @@
 as 200, JSON cut off mid-way, a message without its id) says nothing about whether the post
 landed. The bot must look in the channel before resending, and such answers must not use up the
 row's attempts: each story ends up in the channel exactly once, and nothing is dropped once
-Discord answers properly again. A proxy's 4xx page, though, is a refusal: the row's own.
+Discord answers properly again. A 4xx, though, whatever its body (a proxy's page, Discord's
+JSON cut off), is a refusal: the row's own; and a 429 a rate limit.
 
 Real outbox and Discord adapter (discord.py over HTTP, the bot's route and a webhook channel with
 the bot) against the fake REST API; every assertion is on what the fake recorded."""
@@ -274,14 +275,26 @@ async def test_a_garbled_answer_to_editing_the_original_card_does_not_resend_the
 
 
 @ROUTES
-async def test_a_proxys_4xx_page_fails_the_row_in_its_own_attempts(
-    discord_api: FakeDiscord, discord_client: discord.Client, session: Any, route: str
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [(HTML_PAGE, 403), (TRUNCATED_JSON, 400), (TRUNCATED_JSON, 403), (TRUNCATED_JSON, 404)],
+    ids=["html-403", "truncated-400", "truncated-403", "truncated-404"],
+)
+async def test_a_4xx_fails_the_row_in_its_own_attempts_whatever_its_body(
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    route: str,
+    answer: tuple[str, str],
+    status: int,
 ) -> None:
-    # A 403 page from a proxy in front of Discord: refused before Discord read it. Nothing
-    # landed, so nothing to look for; nor is it the channel's refusal, so the channel is not
-    # paused; the row's attempts count and it is given up in time.
+    # A 4xx is a refusal whether or not its body can be read: a proxy's 403 page in front of
+    # Discord, or Discord's JSON cut off on the way. Nothing landed, so nothing to look for (a
+    # cut-off body was taken for a success's and waited on until the row went stale); nor is
+    # the channel known to refuse us, so it is not paused; the row's attempts count and it is
+    # given up in time.
     world = World(discord_api, discord_client, session, route)
-    discord_api.garble_next("POST", world.post, HTML_PAGE, status=403, times=MANY)
+    discord_api.garble_next("POST", world.post, answer, status=status, times=MANY)
     await world.drain_hours(MANY + 6)
     [row] = world.rows("story")
     assert row.state == "failed" and row.attempts == OutboxSettings().max_refused_attempts
@@ -289,3 +302,21 @@ async def test_a_proxys_4xx_page_fails_the_row_in_its_own_attempts(
     assert not discord_api.calls("GET", rf"/channels/{CHANNEL}/messages")
     channel = channel_store.get_channel(world.db, "discord", str(CHANNEL))
     assert channel is not None and channel.paused_reason is None
+
+
+@ROUTES
+async def test_a_429_with_its_body_cut_off_is_still_a_rate_limit(
+    discord_api: FakeDiscord, discord_client: discord.Client, session: Any, route: str
+) -> None:
+    # Refused, not maybe sent: no looking in the channel, no attempt used, the wait kept.
+    world = World(discord_api, discord_client, session, route)
+    discord_api.garble_next(
+        "POST", world.post, TRUNCATED_JSON, status=429, headers={"Retry-After": "600"}
+    )
+    await world.outbox.drain()
+    [row] = world.rows("story")
+    assert row.state == "pending" and row.attempts == 0
+    assert not discord_api.calls("GET", rf"/channels/{CHANNEL}/messages")
+    await world.drain_hours(2)
+    assert_one_card(world)
+    assert not discord_api.calls("GET", rf"/channels/{CHANNEL}/messages")

@@ -1,7 +1,8 @@
 """Discord's errors as the outbox's DeliveryError tree: a channel that cannot take posts (403,
 Unknown Channel, Unknown Webhook) is permanent; 5xx, timeouts and connection errors are transient;
 a 400 about our own payload is neither (retrying will not help, but the channel is fine and must
-not be paused); Cloudflare's 429 (it limits the IP) is the whole platform's, retried; a bot token
+not be paused), and so is any 4xx whose body cannot be read (a proxy's page, JSON cut off:
+`unreadable_error`), which is refused, not "maybe sent"; Cloudflare's 429 (it limits the IP) is the whole platform's, retried; a bot token
 Discord refuses (401 on a request that carried it: revoked or reset) is fatal for the bot's
 delivery route (`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request),
 while a 401 on a webhook URL is that one channel's dead webhook. Also the one edit whose failure is
@@ -125,6 +126,9 @@ async def answered(send: Awaitable[T], what: str, *, timeout: float | None = Non
     except GARBLED as exc:
         if not garbled(exc):
             raise  # discord.py refused our payload before sending it: a bug, to surface
+        refused = unreadable_error(exc)
+        if refused is not None:
+            raise translate_error(refused, what) from exc
         # The request got through, so the post may well have landed: the outbox looks before
         # resending, and no attempt is used, as the row's payload is not shown to be at fault.
         raise TransientDeliveryError(
@@ -156,9 +160,33 @@ def garbled(exc: BaseException) -> bool:
     return False
 
 
+def unreadable_error(exc: BaseException) -> discord.HTTPException | None:
+    """The HTTP error behind `exc`, an answer discord.py could not decode (JSON cut off, bytes
+    that are not UTF-8), when its status was 4xx or 5xx. discord.py decodes every answer before
+    it looks at the status, so such a refusal raised as a garbled success does and was taken for
+    "maybe sent"; what the status says does not depend on the body (as for Slack: a 4xx without
+    a readable error is a refused payload), and a 429 stays a rate limit."""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "json_or_text" and code.co_filename.replace("\\", "/").endswith(
+            "/discord/http.py"
+        ):
+            response = tb.tb_frame.f_locals.get("response")
+            status = getattr(response, "status", None)
+            if not isinstance(status, int) or status < 400:
+                return None
+            body = exc.doc if isinstance(exc, json.JSONDecodeError) else ""
+            return discord.HTTPException(response, body)
+        tb = tb.tb_next
+    return None
+
+
 def translate_error(exc: BaseException, what: str) -> DeliveryError:
     if isinstance(exc, DeliveryError):
         return exc
+    if isinstance(exc, GARBLED) and (refused := unreadable_error(exc)) is not None:
+        exc = refused
     if isinstance(exc, discord.RateLimited):
         # Only raised when a wait would exceed the client's max_ratelimit_timeout.
         return TransientDeliveryError(f"{what}: rate limited", retry_after=exc.retry_after)
@@ -244,6 +272,12 @@ async def delivering(what: str) -> AsyncIterator[None]:
     except DeliveryError:
         raise
     except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        raise translate_error(exc, what) from exc
+    except GARBLED as exc:
+        # An edit or a read answered with an error whose body was cut off: an HTTP error as any
+        # other. Anything else of these types is a bug, and surfaces.
+        if unreadable_error(exc) is None:
+            raise
         raise translate_error(exc, what) from exc
 
 
