@@ -12,18 +12,15 @@ from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from bot.cards import Digest, StoryCard
 from bot.config import Config
-from bot.ingest.fetcher import FeedFetcher
 from bot.models import Article
-from bot.pipeline.cards import build_card, save_summary
-from bot.pipeline.clustering import StoryClusterer
 from bot.pipeline.digest import DEFAULT_LIMIT, select
-from bot.pipeline.poll import PollReport, ProgressCallback, poll_feeds
-from bot.runner.digests import digest_start
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store import summaries as summary_store
@@ -38,12 +35,16 @@ from bot.store.database import (
 from bot.store.feeds import FeedRow
 from bot.store.stories import StoryRow
 from bot.store.sync import SyncReport, sync_config
-from bot.summarize import LLMSettings, Summarizer
 from bot.topics.lookup import Lookup, StoryRef, exact_forms, find_story, query_text, slugify
 
-# The furthest back a listing may look (ten years). The CLI options are bounded by it so a huge
-# `--hours` gets click's usual range error instead of an OverflowError from `now - timedelta`.
-MAX_LOOKBACK_HOURS = 10 * 366 * 24
+if TYPE_CHECKING:
+    # The fetcher (httpx, the feed parsers), the clusterer, the summariser and the scheduler's
+    # cron (apscheduler) take most of a second to import: each is imported where it is first
+    # used, so a command that only lists what is stored (`newsdigest stories`) starts quickly.
+    from bot.ingest.fetcher import FeedFetcher
+    from bot.pipeline.clustering import StoryClusterer
+    from bot.pipeline.poll import PollReport, ProgressCallback
+    from bot.summarize import Summarizer
 
 
 @dataclass(slots=True)
@@ -67,20 +68,33 @@ class NewsDigest:
     def __init__(self, config: Config, db: sqlite_utils.Database | None = None) -> None:
         self.config = config
         self.db = db if db is not None else open_database(config.database_path())
-        self.clusterer = StoryClusterer(self.db, window_hours=config.story_window_hours)
-        llm = None
-        if config.llm is not None:
-            llm = LLMSettings(
-                base_url=config.llm.base_url,
-                model=config.llm.model,
-                api_key_env=config.llm.api_key_env,
-                timeout=config.llm.timeout,
-                daily_token_budget=config.llm.daily_token_budget,
-            )
-        self.summarizer = Summarizer(llm=llm, db=self.db)
         # One clustering at a time: passes overlap in the service, and the clusterer takes one
         # batch at a time (`assign_in_batches` yields the loop between its commits).
         self._clustering = asyncio.Lock()
+
+    # The clusterer and the summariser are made on first use: a command that only reads what is
+    # stored needs neither, and importing them is most of the CLI's start-up time.
+
+    @cached_property
+    def clusterer(self) -> StoryClusterer:
+        from bot.pipeline.clustering import StoryClusterer
+
+        return StoryClusterer(self.db, window_hours=self.config.story_window_hours)
+
+    @cached_property
+    def summarizer(self) -> Summarizer:
+        from bot.summarize import LLMSettings, Summarizer
+
+        llm = None
+        if self.config.llm is not None:
+            llm = LLMSettings(
+                base_url=self.config.llm.base_url,
+                model=self.config.llm.model,
+                api_key_env=self.config.llm.api_key_env,
+                timeout=self.config.llm.timeout,
+                daily_token_budget=self.config.llm.daily_token_budget,
+            )
+        return Summarizer(llm=llm, db=self.db)
 
     def sync_config(self) -> SyncReport:
         return sync_config(self.db, self.config)
@@ -96,6 +110,8 @@ class NewsDigest:
         on_feed_done: ProgressCallback | None = None,
         on_cluster_progress: ClusterProgress | None = None,
     ) -> PassReport:
+        from bot.pipeline.poll import poll_feeds
+
         report = await poll_feeds(
             self.db,
             self.config.polling,
@@ -154,6 +170,8 @@ class NewsDigest:
     def card(
         self, story: StoryRow, *, now: datetime | None = None, topics: Sequence[str] = ()
     ) -> StoryCard:
+        from bot.pipeline.cards import build_card
+
         return build_card(self.db, story, self.summarizer, now=now or utcnow(), topics=topics)
 
     async def card_async(
@@ -162,6 +180,8 @@ class NewsDigest:
         """`card` for code on the event loop (chat commands): a summary not yet written is written
         off the loop, since an LLM call can take seconds and a big story's extractive pass about
         one, and chat, the scheduler and /healthz share the loop. SQLite stays on the loop."""
+        from bot.pipeline.cards import build_card, save_summary
+
         members = self.story_members(story.id)
         if summary_store.cached_summary(self.db, story.id, len(members)) is None:
             summary = await self.summarizer.asummarize(members)
@@ -199,6 +219,9 @@ class NewsDigest:
         include_delivered: bool = False,
         limit: int = DEFAULT_LIMIT,
     ) -> Digest:
+        from bot.pipeline.cards import build_card
+        from bot.runner.digests import digest_start
+
         now = now or utcnow()
         # The window the scheduled digest would cover now, by the runner's own rule.
         since = digest_start(self.db, channel, now=now)

@@ -12,15 +12,24 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import sqlite_utils
 
-from bot.app import MAX_LOOKBACK_HOURS, NewsDigest
 from bot.config import Config, ConfigError, load_config
 from bot.store.database import NO_DATABASE, DatabaseOpenError, missing_database, open_database
 from bot.store.readonly import open_read_only, open_to_copy, writable
 from bot.store.sync import removal_notes
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    # Imported when a command opens the database (`_new_core`): not for `--help`.
+    from bot.app import NewsDigest
+
+# The furthest back a listing may look (ten years). The CLI options are bounded by it so a huge
+# `--hours` gets click's usual range error instead of an OverflowError from `now - timedelta`.
+MAX_LOOKBACK_HOURS = 10 * 366 * 24
 
 # Option types the commands share.
 HOURS = click.IntRange(1, MAX_LOOKBACK_HOURS)  # how far back to look, as far as stories are kept
@@ -101,7 +110,7 @@ class CliContext:
                 # A read-only mount, or the service's file that this user may only read: opening
                 # it as usual (migrating, switching on WAL) is a write and was refused, so nothing
                 # could be read. A command here that edits rows fails on its write, and says so.
-                self._core = NewsDigest(self.config, db=self._open_db(open_read_only, path))
+                self._core = _new_core(self.config, self._open_db(open_read_only, path))
         return self._open(make_dirs=False)
 
     def database_to_copy(self) -> sqlite_utils.Database:
@@ -135,7 +144,7 @@ class CliContext:
                 # A write command run from the wrong directory, or with a mistyped path, would
                 # otherwise fill a database the bot never reads, and say nothing.
                 click.echo(f"Created a new database at {os.path.abspath(path)}", err=True)
-            self._core = NewsDigest(self.config, db=db)
+            self._core = _new_core(self.config, db)
         return self._core
 
     def db_problem(self, exc: DatabaseOpenError) -> str:
@@ -174,6 +183,12 @@ class CliContext:
         if self._core is not None:
             self._core.close()
             self._core = None
+
+
+def _new_core(config: Config, db: sqlite_utils.Database) -> NewsDigest:
+    from bot.app import NewsDigest
+
+    return NewsDigest(config, db=db)
 
 
 pass_cli = click.make_pass_decorator(CliContext)
