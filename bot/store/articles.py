@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from bot.ingest.normalize import is_homepage, same_page_url
 from bot.models import Article
 from bot.store import tombstones
 from bot.store.database import iso, parse_iso
@@ -55,6 +54,8 @@ def insert_new(
 
     Each row: feed_id, source, guid, url, canonical_url, title, text, author, published, seen_at.
     """
+    from bot.ingest.normalize import same_page_url  # see `tombstones.url_key`
+
     new: list[Article] = []
     feed_outlets: dict[Any, tuple[str | None, datetime | None]] = {}
     for row in rows:
@@ -157,6 +158,8 @@ def _seen_before(db: sqlite_utils.Database, row: dict[str, Any], url: str | None
     """The same article under another GUID: its canonical URL when `_same_page_repeat` says so,
     or its outlet and title within a few days when `_republished` says so (a recurring "Morning
     briefing" next week is a new article)."""
+    from bot.ingest.normalize import is_homepage  # see `tombstones.url_key`
+
     if url and not is_homepage(url) and _same_page_repeat(db, row, url):
         return True
     when = row.get("published") or row["seen_at"]
@@ -196,6 +199,8 @@ def _same_page_repeat(db: sqlite_utils.Database, row: dict[str, Any], url: str) 
 
 def _republished(url: str | None, text: str, other_url: str | None, other_text: str) -> bool:
     """Whether two items with the same outlet and title, days apart at most, are one article."""
+    from bot.ingest.normalize import is_homepage  # see `tombstones.url_key`
+
     if not url or not other_url or is_homepage(url) or is_homepage(other_url):
         return True  # nothing to tell them apart by but the title: the old, cautious rule
     if _page_key(url) == _page_key(other_url):

@@ -30,7 +30,6 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.ingest.normalize import is_homepage
 from bot.store.database import iso
 
 # Long past any feed still serving the entry: feeds that keep items for months refresh it anyway.
@@ -54,6 +53,10 @@ def _digest(text: str) -> str:
 
 def url_key(canonical_url: str | None) -> str | None:
     """The hashed canonical URL, or None when it cannot identify an entry (none, a home page)."""
+    # Imported on use: the normaliser brings lxml and the boilerplate patterns, which commands
+    # that only read or prune the database (importing this module) would load for nothing.
+    from bot.ingest.normalize import is_homepage
+
     if not canonical_url or is_homepage(canonical_url):
         return None
     return _digest(canonical_url)
