@@ -7,8 +7,6 @@ gateway connection), so it works while the bot itself is running elsewhere.
 
 from __future__ import annotations
 
-import asyncio
-
 import click
 
 from bot.config import Secrets
@@ -45,6 +43,8 @@ def sync_command(guild_id: int | None, clear: bool) -> None:
         )
     if clear and guild_id is None:
         raise click.UsageError("--clear needs --guild ID.")
+    import asyncio
+
     import aiohttp
     import discord
 

@@ -12,13 +12,14 @@ from bot.cli.context import CliContext, pass_cli
 from bot.cli.output import MiddleCut, duration, fit_table, table_console
 from bot.cli.progress import progress_bar
 from bot.config import ConfigError, parse_duration
-from bot.feedaddress import blocked_address, refused_address
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
-from bot.ingest.opml import OpmlError, OpmlFeed, export_opml, read_opml
 from bot.render.text import clean
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedExistsError
 from bot.textutil import plural
+
+# The address checks (netguard, httpx) and OPML (lxml) are imported by the commands that use
+# them: `feeds list` and the rest start without them.
 
 
 @click.group("feeds")
@@ -49,6 +50,8 @@ def _interval(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @pass_cli
 def feeds_add(cli: CliContext, url: str, name: str | None, interval: int | None) -> None:
     """Add a feed by its http(s) URL."""
+    from bot.feedaddress import blocked_address
+
     try:
         url = check_feed_url(url)
         seconds = interval or cli.config.polling.default_interval
@@ -160,6 +163,9 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     Nothing is fetched: feeds are polled later. A progress bar shows on a
     terminal; an interrupted import keeps what it added.
     """
+    from bot.feedaddress import refused_address
+    from bot.ingest.opml import OpmlError, read_opml
+
     try:
         data = opml_file.read_bytes()
         contents = read_opml(data)
@@ -253,6 +259,8 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
 @pass_cli
 def feeds_export(cli: CliContext, output: Path | None, force: bool) -> None:
     """Export the feed list as OPML (to stdout, or to --output)."""
+    from bot.ingest.opml import OpmlFeed, export_opml
+
     if output is not None and output.exists() and not force:
         # As `backup`: an export is often written next to the last one, and must not silently
         # replace a file (another export, a hand-edited subscription list).

@@ -2,35 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Column, Table
 
-from bot.app import NewsDigest, PassReport
 from bot.cli.context import HOURS, MIN_SOURCES, POSITIVE, CliContext, QueryCommand, pass_cli
 from bot.cli.output import fit_table, plain_console, table_console
-from bot.pipeline.poll import FeedResult
 from bot.render.console import render_card_console, render_digest_console
 from bot.render.text import clean
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.textutil import plural
+
+if TYPE_CHECKING:
+    # The core, with the fetcher, clusterer and summariser, comes with the database
+    # (CliContext), and the progress bar with `poll`: `stories` starts without them.
+    from rich.progress import TaskID
+
+    from bot.app import NewsDigest, PassReport
+    from bot.pipeline.poll import FeedResult
 
 # Bounded so a huge value is a usage error, not an OverflowError in the date arithmetic.
 
@@ -38,6 +35,8 @@ from bot.textutil import plural
 async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: bool) -> PassReport:
     """The polling pass with a bar for the fetch, then one for the clustering (a first poll's
     backlog of thousands of articles takes a while), both on a terminal only."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     feeds = feed_store.list_feeds(core.db) if all_feeds else None
     total = len(feeds) if feeds is not None else len(feed_store.due_feeds(core.db, _now()))
     with (
@@ -90,6 +89,8 @@ _REPORTED_BY = frozenset({"bot.pipeline.poll", "bot.pipeline.feed_state"})
 def _logs_above(console: Console) -> Iterator[None]:
     """While the progress bar is live, log through its console, which prints above the bar,
     instead of the plain stderr handler, whose lines were glued onto the bar."""
+    from rich.logging import RichHandler
+
     root = logging.getLogger()
     handler = RichHandler(console=console, show_path=False, markup=False)
     handler.addFilter(_ListedInReport())
@@ -144,6 +145,8 @@ def poll_command(cli: CliContext, all_feeds: bool) -> None:
     Polls the feeds that are due (--all: every enabled feed). Exits with status 1 when every
     feed polled failed.
     """
+    import asyncio
+
     console = plain_console(stderr=True)
     core = cli.synced_core
     try:
