@@ -12,9 +12,9 @@ from types import FrameType
 
 
 def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
-    # Ctrl-C while the modules below load (most of a second): the console script imports this
-    # module before `main()` and its handling run, and an interrupt was a KeyboardInterrupt
-    # traceback. SystemExit passes through the imports quietly.
+    # Ctrl-C while the modules below load (a few tenths of a second): the console script
+    # imports this module before `main()` and its handling run, and an interrupt was a
+    # KeyboardInterrupt traceback. SystemExit passes through the imports quietly.
     sys.stderr.write("Aborted.\n")
     raise SystemExit(130)
 
