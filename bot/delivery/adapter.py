@@ -7,11 +7,14 @@ adapters never decide, they only send and report what happened.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.cards import StoryCard
 from bot.store.channels import ChannelRow
+
+log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
@@ -100,7 +103,12 @@ class ChatAdapter(Protocol):
     """A platform's adapter. It may also have `route(channel) -> str`, naming the delivery route
     a channel's posts take when the platform has more than one, each with credentials or a
     connection of its own: outages are recorded per route, and the runner withdraws only the
-    route named like the platform when the platform's connection ends (`delivery_route`)."""
+    route named like the platform when the platform's connection ends (`delivery_route`).
+
+    And `async refresh_card(channel, posted, card) -> None`, when the platform can edit a posted
+    card: make the original message show `card` (best-effort, logging its own failure). An
+    update whose reply is found landed after its answer was lost never got to its edit, so the
+    outbox makes it then (`refresh_card` below)."""
 
     platform: str
 
@@ -154,3 +162,24 @@ def delivery_route(adapter: ChatAdapter, channel: ChannelRow) -> str:
     neither), so a refused bot token or a gateway restart holds up only the bot's channels."""
     route = getattr(adapter, "route", None)
     return str(route(channel)) if callable(route) else adapter.platform
+
+
+async def refresh_card(
+    adapter: ChatAdapter, channel: ChannelRow, posted: PostedMessage, card: StoryCard
+) -> None:
+    """Edit a story's original card to `card`, through the adapter's `refresh_card` if it has one.
+    The edit sets the card's whole state, so making it twice is harmless; a failure is logged,
+    never raised: the update it follows is delivered either way."""
+    refresh = getattr(adapter, "refresh_card", None)
+    if not callable(refresh):
+        return
+    try:
+        await refresh(channel, posted, card)
+    except Exception as exc:
+        log.warning(
+            "%s: could not refresh the card of story %s: %s: %s",
+            channel.key,
+            card.story_id,
+            type(exc).__name__,
+            exc,
+        )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.delivery.adapter import PostedMessage
+from bot.delivery.adapter import ChatAdapter, PostedMessage, refresh_card
 from bot.delivery.failures import lookup_failed
 from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
@@ -83,6 +83,10 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
                 outlets=shown_outlets,
                 now=now,
             )
+            if row.kind == "update" and parent is not None:
+                # The reply is there, but the card's edit, made after its answer, never was:
+                # the card would show the old count under a thread telling the new one.
+                await _refresh_card(outbox, adapter, channel, row, parent)
             outbox.plan_update(row.story_id)
             # Rows get here after a crash, but as often after an ambiguous answer (a timeout, a
             # 5xx, a body that is not JSON) with no crash at all: say where it was found.
@@ -110,3 +114,20 @@ async def _current(outbox: Outbox, row: DeliveryRow, channel: ChannelRow) -> tup
     if card is None:
         return row.source_count, row.outlets
     return card.source_count, list(card.outlets)
+
+
+async def _refresh_card(
+    outbox: Outbox,
+    adapter: ChatAdapter,
+    channel: ChannelRow,
+    row: DeliveryRow,
+    card_ref: PostedMessage,
+) -> None:
+    """The original card edited to the story as it is now, as the update's send would have."""
+    try:
+        card = await outbox.card(row.story_id, channel)
+    except Exception:  # the row is settled; only the card's count lags until the next update
+        log.exception("building the card for delivery %d failed", row.id)
+        return
+    if card is not None:
+        await refresh_card(adapter, channel, card_ref, card)

@@ -118,9 +118,16 @@ class FakeChatAdapter:
                 new_outlets=list(new_outlets),
             )
         )
-        self.edits.append((posted.message_ref, card.source_count))
+        # As the real adapters do: the card is edited once the reply's answer is in, so an
+        # answer lost leaves the card unedited.
         self._maybe_fail_after()
+        self.edits.append((posted.message_ref, card.source_count))
         return PostedMessage(ref, posted.thread_ref)
+
+    async def refresh_card(
+        self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
+    ) -> None:
+        self.edits.append((posted.message_ref, card.source_count))
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         self._maybe_fail()

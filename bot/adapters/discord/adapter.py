@@ -106,7 +106,8 @@ class DiscordBotAdapter:
         new_outlets: list[str],
         nonce: str,
     ) -> PostedMessage:
-        message_id = snowflake(posted.message_ref, "message")
+        # A card ref that is no Discord id fails here, before the reply, not at the edit after it.
+        snowflake(posted.message_ref, "message")
         update = mark_update(update_embed(card, new_outlets), nonce)
         what = f"update {card.slug} in {channel.key}"
         async with delivering(what):
@@ -128,15 +129,22 @@ class DiscordBotAdapter:
                 )
 
             landed_in = await self.in_thread(channel, posted, card, send)
-        # The re-rendered card carries the new source count; components are left as they are.
+        await self.refresh_card(channel, posted, card)
+        return PostedMessage(message_ref=posted.message_ref, thread_ref=str(landed_in))
+
+    async def refresh_card(
+        self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
+    ) -> None:
+        """The original card re-rendered, with the story's source count now; its components are
+        left as they are. Logged, never raised."""
+        message_id = snowflake(posted.message_ref, "message")
         await edit_best_effort(
             self._target(channel)
             .get_partial_message(message_id)
             .edit(embeds=card_embeds(card), allowed_mentions=NO_MENTIONS),
-            what,
+            f"update {card.slug} in {channel.key}",
             timeout=self.send_budget,
         )
-        return PostedMessage(message_ref=posted.message_ref, thread_ref=str(landed_in))
 
     async def in_thread(
         self,

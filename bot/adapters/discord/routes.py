@@ -121,6 +121,12 @@ class DiscordAdapter:
                 channel, posted, card, new_outlets=new_outlets, nonce=nonce
             )
 
+    async def refresh_card(
+        self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
+    ) -> None:
+        with self._watching():
+            await self._for(channel).refresh_card(channel, posted, card)
+
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         with self._watching():
             await self._for(channel).post_text(channel, text)

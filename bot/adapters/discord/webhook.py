@@ -117,7 +117,8 @@ class DiscordWebhookAdapter:
         nonce: str,
     ) -> PostedMessage:
         hook = self._hook(channel)
-        message_id = snowflake(posted.message_ref, "message")
+        # A card ref that is no Discord id fails here, before the reply, not at the edit after it.
+        snowflake(posted.message_ref, "message")
         thread_ref = posted.thread_ref
         update = mark_update(update_embed(card, new_outlets), nonce)
         what = f"webhook update {card.slug} in {channel.key}"
@@ -139,11 +140,20 @@ class DiscordWebhookAdapter:
                 await answered(
                     hook.send(embed=update, wait=True, allowed_mentions=NO_MENTIONS), what
                 )
+        await self.refresh_card(channel, posted, card)
+        return PostedMessage(message_ref=posted.message_ref, thread_ref=thread_ref)
+
+    async def refresh_card(
+        self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
+    ) -> None:
+        """The original card edited through the webhook that posted it; logged, never raised."""
+        message_id = snowflake(posted.message_ref, "message")
         await edit_best_effort(
-            hook.edit_message(message_id, embeds=card_embeds(card), allowed_mentions=NO_MENTIONS),
+            self._hook(channel).edit_message(
+                message_id, embeds=card_embeds(card), allowed_mentions=NO_MENTIONS
+            ),
             f"webhook update {card.slug} in {channel.key}",
         )
-        return PostedMessage(message_ref=posted.message_ref, thread_ref=thread_ref)
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         hook = self._hook(channel)

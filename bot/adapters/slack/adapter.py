@@ -206,6 +206,13 @@ class SlackAdapter:
             raise delivery_error(exc, "chat.postMessage") from exc
         # The reply landed, so the update is delivered: refreshing the original card's count is
         # best-effort, since failing here would make the outbox post the reply again.
+        await self.refresh_card(channel, posted, card)
+        return PostedMessage(message_ref=posted.message_ref, thread_ref=root)
+
+    async def refresh_card(
+        self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
+    ) -> None:
+        """chat.update of the original card's first message to `card`; logged, never raised."""
         first = card_messages(card)[0]
         try:
             await self.client.chat_update(
@@ -224,7 +231,6 @@ class SlackAdapter:
                     card.story_id,
                     code or delivery_error(exc, "chat.update"),
                 )
-        return PostedMessage(message_ref=posted.message_ref, thread_ref=root)
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         """A notice whose text may carry feed-derived parts (a feed's own title): every line is
