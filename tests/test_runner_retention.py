@@ -113,3 +113,19 @@ async def test_the_first_prune_waits_a_while_after_start(tmp_path: Path) -> None
         assert timedelta(minutes=5) < delay <= timedelta(minutes=10)
     finally:
         await stop(service)
+
+
+async def test_the_last_prune_is_still_shown_after_a_restart(tmp_path: Path) -> None:
+    service = _service(tmp_path)
+    add_story(service.db, "old", ["A", "B"], now=T0)
+    await service.start()
+    try:
+        await _run_prune_job(service)
+    finally:
+        await stop(service)
+
+    restarted = _service(tmp_path)
+    health = restarted.health()["retention"]
+    restarted.core.close()
+    assert health["last_prune"] == iso(NOW)
+    assert health["last_pruned"]["stories"] == 1 and health["last_error"] is None

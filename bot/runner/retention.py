@@ -4,7 +4,8 @@ The first run comes a while after start, not at it: a restart should not add a l
 start-up's catch-up, and a bot restarted more often than daily still prunes. The job runs on the
 event loop (the shared SQLite connection lives there) and yields it between batches, so polls and
 the outbox carry on while a large backlog is deleted. A failure is logged and retried the next day;
-it never stops the service.
+it never stops the service. The last prune's time and counts are kept in the database
+(`bot.store.service_state`): /healthz shows them after a restart, not "never" until the next.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import datetime, timedelta
 
 import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.store import retention
-from bot.store.database import utcnow
+from bot.store import retention, service_state
+from bot.store.database import iso, parse_iso, utcnow
 from bot.store.retention import PruneCounts
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,31 @@ class Pruner:
         self.last_run: datetime | None = None
         self.last_counts: PruneCounts | None = None
         self.last_error: str | None = None
+        self._load_last()
+
+    def _load_last(self) -> None:
+        """The last prune before this start, so /healthz does not say "never" after a restart."""
+        try:
+            stored = service_state.load(self.db, service_state.LAST_PRUNE)
+            if stored:
+                self.last_run = parse_iso(stored["at"])
+                # Only the counts this version knows: an older or newer one may store others.
+                known = {f.name for f in fields(PruneCounts)}
+                counts = {k: int(v) for k, v in stored["counts"].items() if k in known}
+                self.last_counts = PruneCounts(**counts)
+        except Exception:  # only /healthz's history suffers
+            log.warning("could not read the last prune's record", exc_info=True)
+
+    def _save_last(self, now: datetime, counts: PruneCounts) -> None:
+        try:
+            service_state.save(
+                self.db,
+                service_state.LAST_PRUNE,
+                {"at": iso(now), "counts": counts.as_dict()},
+                now=now,
+            )
+        except Exception:  # the prune is done; only its record after a restart is lost
+            log.warning("could not record the prune", exc_info=True)
 
     def schedule(self, scheduler: AsyncIOScheduler) -> None:
         if not self.retention_days:
@@ -81,6 +108,7 @@ class Pruner:
             )
             return None
         self.last_run, self.last_counts, self.last_error = now, total, None
+        self._save_last(now, total)
         log.info(
             "pruned %d stories, %d articles, %d posts' records, %d finished notices,"
             " %d expired tombstones (older than %d days; %d old stories kept for posts still"

@@ -354,6 +354,15 @@ def _m020_feed_ids_never_reused(db: sqlite_utils.Database) -> None:
 # (The pragma is a no-op inside a transaction, so `migrate` sets it around the step's.)
 FOREIGN_KEYS_OFF = frozenset({20})
 
+def _m021_service_state(db: sqlite_utils.Database) -> None:
+    # What `newsdigest run` must still know after a restart, one JSON value per key
+    # (bot.store.service_state): the last prune's time and counts, which /healthz shows.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS service_state ("
+        "key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL)"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -379,4 +388,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (18, "feeds remember when they were first read", _m018_feed_first_read_at),
     (19, "feeds keep the folder an OPML file put them in", _m019_feed_folder),
     (20, "a removed feed's id is never given to another", _m020_feed_ids_never_reused),
+    (21, "the service's state across restarts (the last prune)", _m021_service_state),
 ]
