@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.delivery.adapter import PermanentDeliveryError, TransientDeliveryError
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
-from bot.store import stale
+from bot.store import route_waits, stale
 from bot.store.channels import ChannelRow
 from bot.store.deliveries import DeliveryRow
 
@@ -225,3 +225,19 @@ def lookup_failed(
         exc,
         delay,
     )
+
+
+def retry_route(outbox: Outbox, route: str) -> None:
+    """The route's connection is back (Slack's Socket Mode reconnected) before its backoff ended:
+    its posts are tried now, once, rather than up to an hour later. The rows that waited for it
+    come first again, so a channel's posts still go out in order; should the route fail again,
+    it backs off as before."""
+    now = outbox.clock()
+    outage = outbox.outages.get(route)
+    if outage is None or outage.fatal or outage.retry_at <= now:
+        return
+    until, outage.retry_at = outage.retry_at, now
+    channels = [c.id for c in channel_store.list_channels(outbox.db) if outbox.route_of(c) == route]
+    rows = route_waits.retry_now(outbox.db, channels, now=now, until=until)
+    log.info("%s is back: its %d waiting post(s) are tried now", route, rows)
+    outbox.kick()

@@ -44,7 +44,7 @@ from bot.delivery.adapter import (
     TransientDeliveryError,
     delivery_route,
 )
-from bot.delivery.failures import check_later, pause_channel, retry, wait_for_route
+from bot.delivery.failures import check_later, pause_channel, retry, retry_route, wait_for_route
 from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
 from bot.delivery.prepare import prepare
@@ -159,6 +159,10 @@ class Outbox:
     def kick(self) -> None:
         """Ask the background loop to drain now (new rows were enqueued)."""
         self._wake.set()
+
+    def retry_route(self, route: str) -> None:
+        """The route's connection is back: try its posts now (`failures.retry_route`)."""
+        retry_route(self, route)
 
     # --- the background loop ----------------------------------------------------------------
 
