@@ -165,6 +165,11 @@ class Service:
         with `retry=False` only reported (`bot.runner.starter.PlatformStarter.dropped`)."""
         self.starter.dropped(name, reason, retry=retry)
 
+    def platform_reconnected(self, name: str) -> None:
+        """A running platform's connection is back after a drop (Slack's Socket Mode): its
+        posts waiting out a backoff are tried now, once."""
+        self.outbox.retry_route(name)
+
     async def post_digest(self, channel: ChannelRow) -> int:
         """`/digest` in chat: queue the channel's digest now; the outbox posts it."""
         count = digests.enqueue_digest(self.db, channel, now=self.clock())

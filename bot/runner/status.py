@@ -1,7 +1,9 @@
 """What `/healthz` reports about a running `Service`: scheduler state, whether the database takes
 writes, last successful poll, failing feeds, paused channels, platform errors, channels whose
 platform's token is not set (`unserved_channels`, fixed for the run), and outages (a
-route refusing posts, or unreachable or failing several times in a row), the outbox backlog, and the last prune (retention). Channels removed from the config file (paused by
+route refusing posts, or unreachable or failing several times in a row), a platform's connection
+down for a while (Slack's Socket Mode: `disconnected`), the outbox backlog, and the last prune
+(retention). Channels removed from the config file (paused by
 the sync) are listed under `removed_channels`, not as a problem. The server that answers the request is `bot.runner.health`.
 
 "degraded" lists its reasons under `problems`. Two of them stop the bot doing its job while the
@@ -63,6 +65,11 @@ def service_health(service: Service) -> dict[str, Any]:
     problems = [
         f"{platform_label(name)}: {error}" for name, error in service.platform_errors.items()
     ]
+    disconnected = _disconnected(service)
+    problems += [
+        f"{platform_label(name)}: {d['error']} (since {d['since']})"
+        for name, d in disconnected.items()
+    ]
     # Configured channels whose platform's token is not set: nothing reaches them all run.
     problems += list(service.unserved_channels.values())
     problems += [f"{len(paused)} channel(s) paused"] if paused else []
@@ -98,6 +105,8 @@ def service_health(service: Service) -> dict[str, Any]:
         "platforms": sorted(service.outbox.adapters),
         "platform_errors": service.platform_errors,
         "unserved_channels": service.unserved_channels,
+        # A running platform's connection for commands (Slack's Socket Mode) down for a while.
+        "disconnected": disconnected,
         # A delivery route (a platform; Discord's bot or webhooks) refusing every post: retried
         # (a missing scope) or, for a refused token, not retried this run; or unreachable or
         # failing time after time (its posts wait, using no attempt). No channel paused.
@@ -105,6 +114,18 @@ def service_health(service: Service) -> dict[str, Any]:
         "jobs": len(service.scheduler.get_jobs()),
         "retention": _retention(service),
     }
+
+
+def _disconnected(service: Service) -> dict[str, dict[str, str | None]]:
+    """Running platforms whose connection has been down past a reconnect's moment (a platform's
+    optional `connection_problem()`, see `bot.runner.platforms`)."""
+    found: dict[str, dict[str, str | None]] = {}
+    for platform in service.platforms:
+        check = getattr(platform, "connection_problem", None)
+        if callable(check) and (problem := check()) is not None:
+            since, error = problem
+            found[platform.name] = {"since": iso(since), "error": error}
+    return found
 
 
 def _outage_words(outage: PlatformOutage) -> str:

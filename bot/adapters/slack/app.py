@@ -87,6 +87,7 @@ class SlackBot:
         connect_timeout: float = 30.0,
         on_change: Callable[[], object] | None = None,
         on_auth_lost: Callable[[str], object] | None = None,
+        on_reconnect: Callable[[], object] | None = None,
     ) -> None:
         self.commands = commands
         self.settings = settings
@@ -104,6 +105,7 @@ class SlackBot:
         self.on_change = on_change
         # The runner's hook for a token refused mid-run (Socket Mode's reconnect), with the reason.
         self.on_auth_lost = on_auth_lost
+        self.on_reconnect = on_reconnect  # Socket Mode back after a drop: retry queued posts
         self.responder = Responder(self.client, self.adapter)
         # Signatures are checked by the HTTP endpoint (with an injectable clock, before bolt spends
         # an auth.test on a forged request); Socket Mode needs none.
@@ -152,6 +154,7 @@ class SlackBot:
             app_token,
             connect_timeout=self.connect_timeout,
             on_auth_lost=self.on_auth_lost,
+            on_back=self.on_reconnect,
         )
         await self.socket.start()
 

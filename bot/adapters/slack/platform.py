@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.adapters.slack.app import SlackBot
@@ -29,17 +30,25 @@ class SlackPlatform:
         """Connect (auth.test, then Socket Mode or the HTTP listener), then hand the outbox our
         adapter. Commands go to `service.commands`, whose /digest enqueues through the outbox."""
         lost = getattr(service, "platform_lost", None)
+        back = getattr(service, "platform_reconnected", None)
         bot = SlackBot(
             service.commands,
             self.settings,
             on_change=getattr(service, "kick", None),
             on_auth_lost=(lambda reason: lost(self.name, reason)) if lost else None,
+            on_reconnect=(lambda: back(self.name)) if back else None,
         )
         # Set before start: when start fails or is cancelled, the runner calls stop(), which must
         # find the half-started bot to close its listener or websocket.
         self.bot = bot
         await bot.start()
         service.register_adapter(bot.adapter)
+
+    def connection_problem(self) -> tuple[datetime, str] | None:
+        """(since when, what) while Socket Mode has been disconnected for more than a moment;
+        None in HTTP mode, where Slack calls us and there is no connection to lose."""
+        socket = self.bot.socket if self.bot is not None else None
+        return socket.problem() if socket is not None else None
 
     async def stop(self) -> None:
         if self.bot is not None:

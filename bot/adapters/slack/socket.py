@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.auth import AUTH_ERRORS
+from bot.adapters.slack.socket_watch import SocketWatch, sdk_logger
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,9 @@ APP_TOKEN_HELP = (
     "out with SLACK_BOT_TOKEN): put a new one (Basic Information > App-Level Tokens) in "
     "SLACK_APP_TOKEN and restart newsdigest"
 )
+
+# slack-sdk's ping, and its retry of a lost connection, every this many seconds (slack-bolt's).
+PING_INTERVAL = 10.0
 
 
 class SocketConnection:
@@ -34,6 +39,7 @@ class SocketConnection:
         *,
         connect_timeout: float,
         on_auth_lost: Callable[[str], object] | None,
+        on_back: Callable[[], object] | None = None,
     ) -> None:
         self.app = app
         self.app_token = app_token
@@ -43,11 +49,17 @@ class SocketConnection:
         self.on_auth_lost = on_auth_lost
         self.handler: Any = None  # slack-bolt's AsyncSocketModeHandler, while open
         self._closing: set[asyncio.Task[None]] = set()
+        # The runner's hook for the connection coming back after a drop (`SocketWatch`).
+        self.on_back = on_back
+        self.watch: SocketWatch | None = None  # while open
+        self._watching: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-        self.handler = handler = AsyncSocketModeHandler(self.app, self.app_token)
+        self.handler = handler = AsyncSocketModeHandler(
+            self.app, self.app_token, logger=sdk_logger(), ping_interval=PING_INTERVAL
+        )
         try:
             # slack-sdk's connect() retries *every* exception forever ("Retrying..."), so a
             # revoked app token would hang start() and the whole service behind it. Asking for
@@ -61,7 +73,13 @@ class SocketConnection:
             await self._close_handler()
             raise
         self._watch_reconnects(handler)
+        self.watch = SocketWatch(handler.client.is_connected, on_back=self.on_back)
+        self._watching = asyncio.create_task(self.watch.run(), name="slack-socket-watch")
         log.info("Slack: Socket Mode connected")
+
+    def problem(self) -> tuple[datetime, str] | None:
+        """(since when, what) while the connection has been down for more than a moment."""
+        return self.watch.problem() if self.watch is not None else None
 
     def _watch_reconnects(self, handler: Any) -> None:
         """Give up Socket Mode when a reconnect's token is refused.
@@ -104,6 +122,9 @@ class SocketConnection:
             log.exception("Slack: reporting the refused token to the runner failed")
 
     async def _close_handler(self) -> None:
+        watching, self._watching, self.watch = self._watching, None, None
+        if watching is not None:
+            watching.cancel()
         handler, self.handler = self.handler, None
         if handler is not None:
             try:
