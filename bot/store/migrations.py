@@ -354,6 +354,7 @@ def _m020_feed_ids_never_reused(db: sqlite_utils.Database) -> None:
 # (The pragma is a no-op inside a transaction, so `migrate` sets it around the step's.)
 FOREIGN_KEYS_OFF = frozenset({20})
 
+
 def _m021_service_state(db: sqlite_utils.Database) -> None:
     # What `newsdigest run` must still know after a restart, one JSON value per key
     # (bot.store.service_state): the last prune's time and counts, which /healthz shows.
