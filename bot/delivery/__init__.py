@@ -4,7 +4,8 @@ outbox that makes delivery effectively-once.
 `adapter` (the `ChatAdapter` protocol, its error tree, `delivery_route`), `outbox` (the drain
 loop: claim, send, mark sent, paced per channel), `prepare` (a row's card, or why it no longer
 goes out), `failures` (retry, check before resending, give up, wait out the route's trouble),
-`reconcile` (rows a crash left `sending`, checked before anything else is sent), `outages` (per
-delivery route), `notices` (plain notices, at-least-once) and `updates` (is a thread update
+`reconcile` (rows a crash left `sending`, checked before anything else is sent; an update found
+landed gets the card edit its lost answer skipped, the adapter's `refresh_card`), `outages` (per
+delivery route; `failures.retry_route` ends a route's backoff when its connection is back), `notices` (plain notices, at-least-once) and `updates` (is a thread update
 worth posting). The rows are queued by `bot.runner.digests`; the stale rule is `bot.store.stale`.
 """

@@ -13,7 +13,9 @@ plain rows or dataclasses, in the flat style of sqlite-utils itself.
   database).
 - The outbox: `deliveries` (story posts and thread updates), `alerts` (plain notices), `stale`
   (the one stale rule for both), `quiet_holds` (posts held for quiet hours), `grown_posts` (sent
-  posts whose story grew since), `digest_runs` (the last digest each channel got).
+  posts whose story grew since), `digest_runs` (the last digest each channel got), `route_waits`
+  (posts waiting out their route's outage, brought forward when its connection is back).
+- The service: `service_state` (what `newsdigest run` keeps across restarts: the last prune).
 """
 
 from bot.store.database import open_database, transaction
