@@ -71,6 +71,11 @@ class NewsDigest:
         # One clustering at a time: passes overlap in the service, and the clusterer takes one
         # batch at a time (`assign_in_batches` yields the loop between its commits).
         self._clustering = asyncio.Lock()
+        # Stories changed by the committed batches of a pass that then failed or was cancelled:
+        # the next pass to finish reports them, or the service's planner (instant posts, thread
+        # updates) would not hear of them until they changed again. In memory is enough: at
+        # start, catch-up plans instant posts and updates from what is stored.
+        self._unreported: set[str] = set()
 
     # The clusterer and the summariser are made on first use: a command that only reads what is
     # stored needs neither, and importing them is most of the CLI's start-up time.
@@ -140,17 +145,26 @@ class NewsDigest:
         and awaits between them, so a big backlog neither holds the event loop for its whole
         length nor ignores a cancellation (Ctrl-C): cancelled, the batches done stay done and
         the next pass clusters the rest. Returns how many articles were clustered; the stories
-        that changed are added to `touched` as each batch commits."""
+        that changed are added to `touched` once the pass has finished, with those of earlier
+        passes whose batches committed before they failed or were cancelled."""
         async with self._clustering:
-            articles = self.clusterer.backlog()
-            if on_progress is not None:
-                on_progress(0, len(articles))
-            done = 0
-            with closing(self.clusterer.assign_in_batches(articles, touched)) as batches:
-                for done in batches:
-                    if on_progress is not None:
-                        on_progress(done, len(articles))
-                    await asyncio.sleep(0)
+            # The earlier passes' stories go through this pass's batches, so a story merged
+            # into another meanwhile is reported as the one it became.
+            changed, self._unreported = self._unreported, set()
+            try:
+                articles = self.clusterer.backlog()
+                if on_progress is not None:
+                    on_progress(0, len(articles))
+                done = 0
+                with closing(self.clusterer.assign_in_batches(articles, changed)) as batches:
+                    for done in batches:
+                        if on_progress is not None:
+                            on_progress(done, len(articles))
+                        await asyncio.sleep(0)
+            except BaseException:
+                self._unreported = changed
+                raise
+            touched.update(changed)
             return done
 
     def ingest(self, articles: Sequence[Article]) -> set[str]:

@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -16,6 +17,7 @@ from bot.cli.stories import poll_with_progress, print_poll_report
 from bot.config import Config
 from bot.pipeline import clustering
 from bot.pipeline.poll import PollReport
+from bot.runner.polling import Poller
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
@@ -128,3 +130,72 @@ def test_the_reported_time_is_the_whole_pass() -> None:
     )
     print_poll_report(report, console)
     assert "in 31.1s (fetching 3.1s, clustering 28.0s)" in out.getvalue()
+
+
+# Three batches of four about three unrelated subjects, so no later batch touches an earlier
+# batch's stories again.
+TOPICS = [
+    ("Glacier", "glacier meltwater lake bursts its moraine dam above the valley"),
+    ("Stadium", "stadium roof panels torn loose by gale before the cup final"),
+    ("Vaccine", "vaccine trial enrols volunteers across northern provinces"),
+]
+
+
+def _core_with_three_topics(tmp_path: Path) -> NewsDigest:
+    core = NewsDigest(Config(), db=open_database(tmp_path / "nd.db"))
+    feed = feed_store.add_feed(core.db, "https://y.example/rss")
+    rows = [
+        {
+            "feed_id": feed.id,
+            "source": f"Outlet {i % 4}",
+            "guid": f"t{i}",
+            "url": f"https://y.example/{i}",
+            "canonical_url": f"https://y.example/{i}",
+            "title": f"{TOPICS[i // 4][0]}: {TOPICS[i // 4][1]}",
+            "text": f"Report {i}: the {TOPICS[i // 4][1]}, officials said.",
+            "published": NOW + timedelta(minutes=i),
+            "seen_at": NOW + timedelta(minutes=i),
+        }
+        for i in range(12)
+    ]
+    article_store.insert_new(core.db, rows)
+    return core
+
+
+def test_stories_of_a_failed_pass_s_committed_batches_reach_the_next_pass_s_planner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service's planner (instant posts, thread updates) hears of a pass's stories from its
+    report: a pass that fails after some batches committed has none, so the next pass must
+    report those stories, or they are not planned until they change again."""
+    monkeypatch.setattr(clustering, "BACKLOG_BATCH", 4)
+    core = _core_with_three_topics(tmp_path)
+    real = clustering.refresh_counts
+    failed: list[bool] = []
+
+    def fails_once_in_the_third_batch(*args: Any, **kwargs: Any) -> None:
+        # The batch's own uncommitted writes are visible on the same connection.
+        if not failed and _clustered(core) > 8:
+            failed.append(True)
+            raise OSError("disk full")
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(clustering, "refresh_counts", fails_once_in_the_third_batch)
+    reported: list[set[str]] = []
+
+    async def on_pass(report: PassReport) -> None:
+        reported.append(set(report.touched_stories))
+
+    async def two_passes() -> None:
+        poller = Poller(core, on_pass, clock=lambda: NOW)
+        await poller._run([], NOW)  # logs the failure, as the service does
+        assert failed and not reported and _clustered(core) == 8
+        await poller._run([], NOW)
+
+    asyncio.run(two_passes())
+    live = {r[0] for r in core.db.execute("SELECT id FROM stories WHERE merged_into IS NULL")}
+    assert _clustered(core) == 12 and len(live) >= 3
+    assert reported[0] == live
+    # Reported once: a third pass with nothing new has nothing to tell.
+    assert asyncio.run(core.poll(feeds=[])).touched_stories == set()
+    core.close()

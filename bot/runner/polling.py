@@ -134,9 +134,12 @@ class Poller:
             self.last_pass = self.clock()
             await self.on_pass(report)
         except asyncio.CancelledError:
-            # Shutdown: stored articles not yet clustered are picked up by the next start.
+            # Shutdown: stored articles not yet clustered are picked up by the next start, whose
+            # catch-up plans instant posts and updates for the batches this pass committed.
             raise
         except Exception:
+            # The stories of the batches it committed are reported by the next pass (the core
+            # keeps them until one finishes).
             log.exception("polling pass over %d feeds failed", len(batch))
         finally:
             self.inflight.difference_update(f.id for f in batch)
