@@ -56,3 +56,22 @@ def test_ctrl_c_handling_is_python_s_own_once_started() -> None:
         check=True,
     )
     assert result.stdout == "True\n"
+
+
+def test_an_ignored_ctrl_c_stays_ignored_while_starting(tmp_path: Path) -> None:
+    """A background job of a non-interactive shell inherits SIGINT ignored: a Ctrl-C meant for
+    the foreground must not stop it, in its first second either."""
+    child = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n" + CHILD.replace(
+        '"--help"', '"--version"'
+    ).replace("main()\n", "assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN\nmain()\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSDIGEST_DB": str(tmp_path / "nd.db")}
+    result = subprocess.run(
+        [sys.executable, "-c", child],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("newsdigest, version")

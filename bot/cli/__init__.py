@@ -19,9 +19,16 @@ def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(130)
 
 
-# Only the main thread may set a handler (an import from another thread keeps Python's own).
-_starting = threading.current_thread() is threading.main_thread()
-_saved_handler = signal.signal(signal.SIGINT, _interrupted_while_starting) if _starting else None
+# Only in place of Python's own handler, and only from the main thread (the one thread that may
+# set one): an inherited "ignore" (a background job of a non-interactive shell) must go on
+# ignoring Ctrl-C, and a program that imports this module keeps a handler of its own.
+_saved_handler = signal.getsignal(signal.SIGINT)
+_starting = (
+    threading.current_thread() is threading.main_thread()
+    and _saved_handler is signal.default_int_handler
+)
+if _starting:
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
 
 import logging
 import sqlite3
@@ -142,7 +149,7 @@ def _accept_config_after(group: click.Group) -> None:
 
 _accept_config_after(cli)
 if _starting:
-    signal.signal(signal.SIGINT, _saved_handler if _saved_handler is not None else signal.SIG_DFL)
+    signal.signal(signal.SIGINT, _saved_handler)
 
 
 def main() -> None:
