@@ -122,6 +122,16 @@ def test_the_terminal_shows_a_clustering_bar_and_a_pipe_no_bar(tmp_path: Path) -
     core.close()
 
 
+def test_the_terminal_shows_no_clustering_bar_with_nothing_to_cluster(tmp_path: Path) -> None:
+    core = NewsDigest(Config(), db=open_database(tmp_path / "nd.db"))
+    terminal = StringIO()
+    console = Console(file=terminal, width=120, force_terminal=True, color_system=None)
+    asyncio.run(poll_with_progress(core, console, all_feeds=True))
+    assert "polling feeds" in terminal.getvalue()
+    assert "clustering" not in terminal.getvalue()
+    core.close()
+
+
 def test_the_reported_time_is_the_whole_pass() -> None:
     out = StringIO()
     console = Console(file=out, width=300, force_terminal=False, color_system=None)

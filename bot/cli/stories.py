@@ -64,6 +64,8 @@ async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: b
         def clustered(count: int, of: int) -> None:
             if not clustering:
                 progress.update(task, last="")
+                if of == 0:
+                    return  # nothing to cluster: an empty 0/0 bar would say nothing
                 clustering.append(progress.add_task("clustering   ", total=of, last="articles"))
             progress.update(clustering[0], completed=count)
 
