@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from bot.credit_names import named_credit_end
+
 __all__ = ["is_boilerplate", "is_credit", "strip_boilerplate", "strip_truncation"]
 
 # Each alternative is a whole sentence (matched with fullmatch, case-insensitive).
@@ -70,24 +72,21 @@ _SHOWN_CREDIT = (
     rf"|(?:{_NAME_WORD}\s+){{0,4}}{_AGENCY}\b(?:\s+{_NAME_WORD}){{0,2}})"
 )
 # A bare "Credit:" heads a credit-market item or a film's credits as well as a picture's ("Credit:
-# Moody's Downgrades Israel"): after it, besides a credit that shows itself one, only a name as a
-# credit gives it, a person's or a press's: two to four capitalised words ("Jane Roe", "Harbour
-# Press", "Dr. A. Roe"), maybe with ", Affiliation" or "for/via Outlet". A possessive or a
-# capitalised little word ("To", "In") makes a headline of it, not a name.
-_LITTLE_WORD = (
-    r"(?-i:To|In|On|At|Of|For|By|As|The|A|An|And|Or|But|With|From|Over|After|Into|Off|Up|Out"
-    r"|Is|Are|Was|Were|Will|Be|Has|Have|Not|No)\b"
-)
-_PERSON_WORD = (
-    r"(?!{_LITTLE_WORD})(?-i:(?:Dr|Mr|Mrs|Ms|Prof)\.|[A-Z]\."
-    r"|(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
-).replace("{_LITTLE_WORD}", _LITTLE_WORD)
-_PERSON = rf"{_PERSON_WORD}(?:\s+{_PERSON_WORD}){{1,3}}(?![\w'’])"
-# Where a name ends inside a caption: a headline's words would run on.
-_NAME_ENDS = r"(?=\s*(?:$|[,./|;]|(?:for|via)\b))"
+# Moody's Downgrades Israel"): after it, besides a credit that shows itself one, only a credit
+# as a picture's is given counts: "Courtesy of ...", a handout's or a pool's, or a name, a
+# person's or a press's, maybe with ", Affiliation" or "for/via Outlet". Whether the words are
+# a name or a headline is `bot.credit_names`' rule, read in `_named_credit` below.
 _CREDIT_NAMED = (
-    rf"credits?:\s*(?:{_SHOWN_CREDIT}|{_PERSON}(?:,\s*{_NAME}|\s+(?:for|via)\s+{_NAME})?)"
+    rf"credits?:\s*(?:{_SHOWN_CREDIT}|courtesy(?: of)?\s+{_CREDIT}"
+    rf"|(?:handout|pool|file)(?: (?:photo|image|picture)s?)?(?:\s*/\s*{_CREDIT})?)"
 )
+_CREDIT_HEAD_RE = re.compile(r"credits?:\s*", re.IGNORECASE)
+# What may follow a credit's name on its line: an affiliation, or the outlet it worked for.
+_AFTER_NAME_RE = re.compile(
+    rf"(?:,\s*{_NAME}|\s+(?:for|via)\s+{_NAME})?[\s.!:;…]*", re.IGNORECASE | re.DOTALL
+)
+# Where a name ends inside a caption: a headline's words would run on.
+_NAME_ENDS_RE = re.compile(r"\s*(?:$|[,./|;]|(?:for|via)\b)", re.IGNORECASE)
 _BARE_CREDIT = (
     rf"(?:{_CREDIT_ONLY_LABEL})\s*{_CREDIT}"
     rf"|{_TITLE_LABEL}\s*{_SHOWN_CREDIT}"
@@ -166,7 +165,7 @@ _SENTENCE_PATTERNS = (
 # a "Story highlights" box glued to its first item. Not whole-sentence boilerplate (the caption
 # may carry reporting, so ingest keeps it), but no quote, no headline and no TL;DR bullet.
 _CAPTION_CREDIT_RE = re.compile(
-    rf"^(?:story highlights\b|{_PICTURE_LABEL}|credits?:\s*(?:{_SHOWN_CREDIT}|{_PERSON}{_NAME_ENDS}))"
+    rf"^(?:story highlights\b|{_PICTURE_LABEL}|{_CREDIT_NAMED})"
     r"|^credits?\s+(?-i:[A-Z][\w.'’-]+\s+[A-Z][\w.'’-]+)/"
     r"|\b(?-i:REUTERS|AFP|AP Photo|Getty Images|EPA|Bloomberg|Xinhua)/"
     r"|\((?:photo|image|picture)\b"
@@ -217,13 +216,27 @@ def is_boilerplate(sentence: str) -> bool:
         return False
     if sentence[0] not in _FIRST_CHARS and sentence[:3].lower() not in _OPENINGS:
         return False
-    return _BOILERPLATE_RE.fullmatch(sentence) is not None
+    if _BOILERPLATE_RE.fullmatch(sentence) is not None:
+        return True
+    end = _named_credit(sentence)
+    return end is not None and _AFTER_NAME_RE.fullmatch(sentence, end) is not None
 
 
 def is_credit(sentence: str) -> bool:
     """Whether `sentence` is or carries a picture credit, a "Photo: ..." line or a highlights box:
     the photo-credit boilerplate above, or a credit inside a caption."""
-    return is_boilerplate(sentence) or _CAPTION_CREDIT_RE.search(sentence) is not None
+    if is_boilerplate(sentence) or _CAPTION_CREDIT_RE.search(sentence) is not None:
+        return True
+    end = _named_credit(sentence)
+    return end is not None and _NAME_ENDS_RE.match(sentence, end) is not None
+
+
+def _named_credit(line: str) -> int | None:
+    """Where the person's or press's name after a bare "Credit:" opening `line` ends, or None."""
+    if line[:6].lower() != "credit" or len(line) > MAX_CHARS:
+        return None
+    head = _CREDIT_HEAD_RE.match(line)
+    return None if head is None else named_credit_end(line, head.end())
 
 
 def strip_truncation(text: str) -> str:
