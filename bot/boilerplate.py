@@ -22,7 +22,7 @@ from bisect import bisect_left
 
 from bot.credit_names import named_credit_end
 
-__all__ = ["is_boilerplate", "is_credit", "strip_boilerplate", "strip_truncation"]
+__all__ = ["is_boilerplate", "is_caption", "is_credit", "strip_boilerplate", "strip_truncation"]
 
 # Each alternative is a whole sentence (matched with fullmatch, case-insensitive).
 _ARROWS = r"(?:\s*(?:→|»|›|>>|\.\.\.|…))?"
@@ -160,17 +160,36 @@ _SENTENCE_PATTERNS = (
     # A truncation marker left on its own.
     r"[\[(]\s*(?:…|\.\.\.)\s*[\])]",
 )
-# Picture furniture inside a sentence: a caption's agency credit ("Dockers cheer. REUTERS/Jane
-# Roe"), "Credit Doug Mills/The New York Times", "(Photo ...)", an archive photo's "FILE - ...",
-# a "Story highlights" box glued to its first item. Not whole-sentence boilerplate (the caption
-# may carry reporting, so ingest keeps it), but no quote, no headline and no TL;DR bullet.
-_CAPTION_CREDIT_RE = re.compile(
-    rf"^(?:story highlights\b|{_PICTURE_LABEL}|{_CREDIT_NAMED})"
-    r"|^credits?\s+(?-i:[A-Z][\w.'’-]+\s+[A-Z][\w.'’-]+)/"
-    r"|\b(?-i:REUTERS|AFP|AP Photo|Getty Images|EPA|Bloomberg|Xinhua)/"
-    r"|\((?:photo|image|picture)\b"
+# An agency's credit in a caption: the agency, a slash and the photographer or a second agency
+# ("REUTERS/Jane Roe", "AFP/Getty Images", "REUTERS/Stringer"), ending the sentence or glued
+# before the next one ("... on Sunday. REUTERS/Jane Roe Rangers closed ..."). Not such a pair
+# inside prose, where lowercase words run on after it: "a Bloomberg/Morning Consult poll shows",
+# "the EPA/DOT rule", "the AFP/Getty photographer".
+_CAP_WORD = r"(?-i:[A-Z][\w.'’-]*)"
+_AGENCY_SLASH = (
+    r"\b(?-i:REUTERS|AFP|AP Photo|Getty Images|EPA|Bloomberg|Xinhua)/"
+    rf"(?:{_CAP_WORD}(?:(?:\s+|/){_CAP_WORD}){{1,3}}"
+    r"(?=\s*(?:$|[.;|–—-])|\s+(?-i:[A-Z])[\w'’]*\s+(?-i:[a-z]))"
+    rf"|(?:{_AGENCY}(?:\s+Images)?|(?-i:[A-Z][a-z][\w'’-]*))(?=\s*(?:$|[.;|])))"
+)
+# A caption's or a credit's opening: a picture label, a credit label before a credit, "Credit
+# Doug Mills/The New York Times", an agency's credit, an archive photo's "FILE - ...".
+_CAPTION_START = (
+    rf"(?:{_PICTURE_LABEL}|{_CREDIT_NAMED}"
+    r"|credits?\s+(?-i:[A-Z][\w.'’-]+\s+[A-Z][\w.'’-]+)/"
+    rf"|{_AGENCY_SLASH}"
     # The wire's mark on an archive photo's caption: "FILE - In this 2016 file photo, ...".
-    r"|^(?:\([^()]{1,40}\)\s+)?(?-i:FILE)\s*(?:[—–]|-{1,2})\s",
+    r"|(?:\([^()]{1,40}\)\s+)?(?-i:FILE)\s*(?:[—–]|-{1,2})\s)"
+)
+# A line that is a caption, by how it opens: picture furniture, never a TL;DR bullet or an
+# angle's line. What merely carries a credit-like word inside its prose stays reporting.
+_CAPTION_LINE_RE = re.compile(rf"^{_CAPTION_START}", re.IGNORECASE)
+# Picture furniture anywhere in a sentence, for the quote and the headline, which must not carry
+# it: besides a caption's opening, an agency's credit after the caption's last words ("Dockers
+# cheer. REUTERS/Jane Roe"), "(Photo ...)", a "Story highlights" box glued to its first item.
+# Not whole-sentence boilerplate (the caption may carry reporting, so ingest keeps it).
+_CAPTION_CREDIT_RE = re.compile(
+    rf"^(?:story highlights\b|{_CAPTION_START})|{_AGENCY_SLASH}|\((?:photo|image|picture)\b",
     re.IGNORECASE,
 )
 _BOILERPLATE_RE = re.compile(
@@ -224,11 +243,24 @@ def is_boilerplate(sentence: str) -> bool:
 
 def is_credit(sentence: str) -> bool:
     """Whether `sentence` is or carries a picture credit, a "Photo: ..." line or a highlights box:
-    the photo-credit boilerplate above, or a credit inside a caption."""
+    the photo-credit boilerplate above, or a credit inside a caption. What a quote or a headline
+    must not show."""
     if is_boilerplate(sentence) or _CAPTION_CREDIT_RE.search(sentence) is not None:
         return True
     end = _named_credit(sentence)
     return end is not None and _NAME_ENDS_RE.match(sentence, end) is not None
+
+
+def is_caption(line: str) -> bool:
+    """Whether `line` as a whole is a picture's caption or credit: boilerplate, or a line opening
+    as one ("Photo: ...", "Credit: Jane Roe. ...", "REUTERS/Jane Roe ...", "FILE - ..."). What the
+    TL;DR and the angles pass over; a sentence of reporting that merely holds a credit-like word
+    ("A Bloomberg/Morning Consult poll shows ...") is not one."""
+    line = line.strip()
+    if is_boilerplate(line) or _CAPTION_LINE_RE.match(line) is not None:
+        return True
+    end = _named_credit(line)
+    return end is not None and _NAME_ENDS_RE.match(line, end) is not None
 
 
 def _named_credit(line: str) -> int | None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
-from bot.boilerplate import is_credit
+from bot.boilerplate import is_caption
 from bot.models import Angle, Article, Bullet
 from bot.summarize.angle_facts import (
     DEMONYM_RE,
@@ -106,8 +106,8 @@ def _pick_for_outlet(
     for article in articles:
         off_topic = off_topic_paragraphs(article.text, core, own=own) if core is not None else []
         for position, sentence in enumerate(split_sentences(article.text, 30)):
-            if is_credit(sentence):
-                continue  # a photo's caption describes a picture: no line, as it is no quote
+            if is_caption(sentence):
+                continue  # a photo's caption describes a picture: no line
             # A feed teaser cut mid-sentence ("...and ask whether the...") says less than it
             # seems to: as a line it would read as a finished claim. Up to its last clean clause
             # it is still the outlet's words, and as a quote its ellipsis owns up to the cut.

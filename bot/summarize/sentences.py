@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.boilerplate import is_boilerplate, is_credit, strip_truncation
+from bot.boilerplate import is_boilerplate, is_caption, strip_truncation
 from bot.models import Article
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
 
@@ -141,9 +141,14 @@ def _starts_sentence(text: str, at: int) -> bool:
     return word is not None and any(c.isupper() for c in word.group(0)[1:])
 
 
+# A "Story highlights" box's label glued to its first item: the item is the outlet's sentence.
+_HIGHLIGHTS_RE = re.compile(r"^story highlights:?\s+(?=(?-i:[A-Z])|[\"“‘'])", re.IGNORECASE)
+
+
 def _clean(chunk: str) -> str:
-    """A sentence without a trailing truncation marker, or "" when it is feed boilerplate."""
-    chunk = strip_truncation(chunk.strip())
+    """A sentence without a trailing truncation marker or a "Story highlights" box's label, or ""
+    when it is feed boilerplate."""
+    chunk = _HIGHLIGHTS_RE.sub("", strip_truncation(chunk.strip()), count=1)
     return "" if is_boilerplate(chunk) else chunk
 
 
@@ -232,7 +237,7 @@ def article_sentences(
         for position, text in enumerate(split_sentences(article.text, max_per_article)):
             # A photo's caption ("FILE - In this 2016 file photo, ...") describes a picture, not
             # the news: no bullet. Its position still counts, as the reader sees it there.
-            if not is_credit(text):
+            if not is_caption(text):
                 result.append(make_sentence(text, outlet_of[index], index, position))
     return result
 
