@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.summarize.asides import accusing, has_open_quote
 from bot.summarize.clauses import (
+    SENTENCE_END_WEAK,
     WEAK_ENDINGS,
     clause_prefixes,
     is_clause,
@@ -146,6 +147,7 @@ def _forms(sentence: str, params: TldrParams, sources: Sequence[str] | None = No
     `sources`: the variants to cut (`_variant_sources` of the sentence by default).
     """
     texts: list[str] = []
+    cuts: set[str] = set()
     tokens = sentence.split()
     if len(tokens) > MAX_SENTENCE_WORDS:
         # Too long to use whole even with asides dropped: only its opening clauses, cut from the
@@ -154,23 +156,37 @@ def _forms(sentence: str, params: TldrParams, sources: Sequence[str] | None = No
         if not accusing(sentence):
             window = " ".join(tokens[:MAX_SENTENCE_WORDS])
             texts = clause_prefixes(window, params.max_words, params.min_bullet_words)
+            cuts.update(texts)
     else:
         for variant in _variant_sources(sentence) if sources is None else sources:
             texts.append(variant)
-            texts.extend(clause_prefixes(variant, params.max_words, params.min_bullet_words))
+            prefixes = clause_prefixes(variant, params.max_words, params.min_bullet_words)
+            texts.extend(prefixes)
+            cuts.update(prefixes)
     # A feed excerpt cut mid-sentence ("...shot and killed after...", "... Costa and") is only
     # usable up to a clause.
+    whole = set(texts) - cuts
     out = [
         t
         for t in dict.fromkeys(texts)
         if not t.rstrip("\"'”’").endswith(("..", "…"))
-        and t.split()[-1].strip(".\"'”’").casefold() not in WEAK_ENDINGS
+        and t.split()[-1].strip(".\"'”’").casefold() not in _weak_endings(t, t in whole)
     ]
     # A shorter form must still be a sentence: cutting "X, built by Y, landed ..." after "Y" drops
     # the main verb. The whole sentence is kept even when the check doubts it: it was written so.
     if is_clause(sentence):
         out = [t for t in out if t == sentence or is_clause(t)]
     return out
+
+
+def _weak_endings(text: str, whole: bool) -> frozenset[str]:
+    """The words `text` may not end on: a cut, or a text that stops without a full stop (a feed
+    excerpt cut short), may not end on any of `WEAK_ENDINGS`; a whole sentence that ends with
+    its own full stop may end on a stranded preposition or a modal ("... as many as they can.",
+    "... what the dispute was about."), only not on a word that always leads on."""
+    if whole and text.rstrip("\"'”’)").endswith((".", "!", "?")):
+        return SENTENCE_END_WEAK
+    return WEAK_ENDINGS
 
 
 def _unbalanced(text: str) -> bool:

@@ -34,6 +34,11 @@ WEAK_ENDINGS = frozenset(
     would can could should may might must
     """.split()
 )
+# ... of which a whole sentence, ending with its own full stop, may end on all but these: a
+# preposition or a modal may be stranded ("... as they can.", "... was about.", "... in May."),
+# an article, a conjunction, a possessive determiner or "than" always leads on: such a sentence
+# is a feed's excerpt cut short, its full stop added.
+SENTENCE_END_WEAK = frozenset("a an the and or but nor its their our my your whose than".split())
 # ... and inside a sentence, at a cut shown with an ellipsis (a headline's, a quote's window):
 # there a demonstrative is a determiner whose noun was cut ("... approved this"), "not" has lost
 # what it negates and a reporting verb its report. A whole sentence may end on them: "The mayor
