@@ -263,15 +263,25 @@ def _headline_from_text(text: str) -> str:
     """The first sentence of `text` that is reporting, as a headline.
 
     Whole when short enough; else cut at its last clause boundary that fits, or at a word with
-    a visible ellipsis. A fixed count of words cut "...approved on Tuesday a plan" mid-phrase
-    and took in a caption's "Photo: Harbor Times staff." or "REUTERS/Jonathan Ernst". The text
-    keeps its own case: only a title shouts, and its dateline, which does, is left out.
+    a visible ellipsis. A teaser its feed cut off ("... is suing President...") is cut before
+    the cut, or gives way to the next sentence. A fixed count of words cut "...approved on
+    Tuesday a plan" mid-phrase and took in a caption's "Photo: Harbor Times staff." or
+    "REUTERS/Jonathan Ernst". The text keeps its own case: only a title shouts, and its
+    dateline, which does, is left out.
     """
     sentences = split_sentences(squash_spaces(text), _TEXT_HEADLINE_SENTENCES)
     reporting = [part for sentence in sentences for part in _bar_parts(sentence)]
     for sentence in reporting or [without_dateline(s) for s in sentences[:1]]:
         words = sentence.split()
         if not words:
+            continue
+        cut_off = _TEASER_CUT_RE.search(sentence)
+        if cut_off is not None:
+            # A teaser the feed cut ("... is suing President...") ends on a word its cut may
+            # have fallen in or after: the headline ends before it, or the next sentence serves.
+            teaser = _teaser_headline(sentence[: cut_off.start()])
+            if teaser:
+                return teaser
             continue
         if len(words) <= TEXT_HEADLINE_MAX_WORDS:
             return _finish(sentence)
@@ -280,6 +290,30 @@ def _headline_from_text(text: str) -> str:
             if (is_clause(cut) or n >= _VERBLESS_CUT_WORDS) and not _in_name(words, n):
                 return f"{_finish(cut)}{ELLIPSIS}"
         return f"{_finish(_word_cut(words))}{ELLIPSIS}"
+    return ""
+
+
+# The ellipsis a feed ends a cut teaser with, and the comma or dash it may follow.
+_TEASER_CUT_RE = re.compile(r"[\s,;:—–-]*(?:\.\.\.|…)[\s.…]*$")
+# A teaser's headline keeps at least this many words, or the next sentence serves.
+_TEASER_MIN_WORDS = 4
+
+
+def _teaser_headline(text: str) -> str:
+    """A headline from a teaser's `text`, cut off by its feed where it ends: its last clean
+    clause, else its words up to the one the cut left (which may be half of a name: "President"
+    of "President Ola Berg"), ending on no word that leads on; "" when too little is left. The
+    ellipsis shows the cut, once."""
+    words = text.split()
+    for cut in clause_prefixes(text, TEXT_HEADLINE_MAX_WORDS, _TEASER_MIN_WORDS):
+        if is_clause(cut) and not _in_name(words, len(cut.split())):
+            return f"{_finish(cut)}{ELLIPSIS}"
+    for n in range(min(len(words) - 1, TEXT_HEADLINE_MAX_WORDS), _TEASER_MIN_WORDS - 1, -1):
+        last = words[n - 1]
+        if last.endswith((",", ";", ":")) or last.casefold() in MID_CUT_ENDINGS:
+            continue
+        if not _in_name(words, n):
+            return f"{_finish(' '.join(words[:n]))}{ELLIPSIS}"
     return ""
 
 
