@@ -10,8 +10,7 @@ the repo) and produces, with `--write`:
 Training examples come from replaying the stories through the real clusterer's candidate search,
 teacher-forced (each article is then attached to its gold story), so the negatives are exactly the
 near-miss stories the online clusterer has to turn down. The rival feature is measured among the
-candidates the online (narrower) search would return, as scoring sees it (plain and local, see
-`pair.py`). Replays use several corpus sizes so the
+candidates the online (narrower) search would return, as scoring sees it. Replays use several corpus sizes so the
 fit holds on a young corpus as well as a busy one. The background table used while replaying is
 built from the *other* half of the stories, so a story's own words never look common to it.
 """
@@ -103,12 +102,9 @@ def replay(
         narrow = c._candidates(doc)
         c.settings = wide
         sims = {id(st): dot(doc.vec, st.centroid) / st.norm for st in narrow}
-        local = c._index.local_weights(doc.vec, online.burst_stories)
-        locals_ = {id(st): dot(local, st.centroid) / st.norm for st in narrow}
         for story in cands:
             rival = max((v for k, v in sims.items() if k != id(story)), default=0.0)
-            local_rival = max((v for k, v in locals_.items() if k != id(story)), default=0.0)
-            xs.append(c._features(doc, story, rival=rival, local_rival=local_rival))
+            xs.append(c._features(doc, story, rival=rival))
             ys.append(int(story is open_.get(gold)))
         if gold in open_:
             c._attach(open_[gold], doc)

@@ -152,20 +152,14 @@ def test_score_bound_is_never_below_the_real_log_odds_whatever_the_weights():
             doc = c._doc(a)
             cands = c._candidates(doc)
             sims = [dot(doc.vec, st.centroid) / st.norm for st in cands]
-            local = c._index.local_weights(doc.vec, c.settings.burst_stories)
-            locals_ = [dot(local, st.centroid) / st.norm for st in cands]
-            for story, rival, loc, loc_rival in zip(
-                cands, best_others(sims), locals_, best_others(locals_), strict=True
-            ):
+            for story, rival in zip(cands, best_others(sims), strict=True):
                 members = story.members[-c.settings.max_members_compared :]
-                feats = c._features(doc, story, rival=rival, local_rival=loc_rival)
-                exact = c.model.logit(feats)
+                exact = c.model.logit(c._features(doc, story, rival=rival))
                 raw = dot(doc.vec, story.centroid)
                 best = min(raw, 1.0)
-                sim = raw / story.norm
-                capped = bound.at(best, min(raw / len(members), best), sim, rival, loc, loc_rival)
+                capped = bound.at(best, min(raw / len(members), best), raw / story.norm, rival)
                 fulls = [dot(doc.vec, m.vec) for m in members]
-                tight = bound.at(max(fulls), sum(fulls) / len(fulls), sim, rival, loc, loc_rival)
+                tight = bound.at(max(fulls), sum(fulls) / len(fulls), raw / story.norm, rival)
                 assert capped >= tight - 1e-9 and tight >= exact - 1e-9
                 gap = bound.figures_gap([figure_features(doc.p, m.p) for m in members])
                 assert gap <= 0.0 and tight + gap >= exact - 1e-9

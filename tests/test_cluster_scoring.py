@@ -10,11 +10,11 @@ from bot.cluster.pair import FIGURE_NAMES, STORY_NAMES, PairModel
 from bot.cluster.scoring import Bound
 from bot.cluster.settings import ClusterSettings
 
-_EXACT = ("max_full", "mean_full", "centroid", "rival", "local_centroid", "local_rival")
+_EXACT = ("max_full", "mean_full", "centroid", "rival")
 
 
 def _corners(
-    free: list[int], fixed: dict[int, float], exact: tuple[float, ...]
+    free: list[int], fixed: dict[int, float], exact: tuple[float, float, float, float]
 ) -> Iterator[list[float]]:
     """Every corner of the box of the `free` features (each 0 or 1), with the `fixed` ones and
     the four the bound reads exactly (`_EXACT`, in that order) set as given."""
@@ -37,9 +37,8 @@ def test_bound_holds_at_every_corner_of_the_feature_ranges():
         bound = Bound.of(model, ClusterSettings())
         best, centroid, rival = rng.random(), rng.random(), rng.random()
         mean = best * rng.random()  # the mean pair cosine never exceeds the best one
-        local = (centroid * rng.random(), rival * rng.random())  # a discount only lowers them
-        top = bound.at(best, mean, centroid, rival, *local)
-        for feats in _corners(free, {}, (best, mean, centroid, rival, *local)):
+        top = bound.at(best, mean, centroid, rival)
+        for feats in _corners(free, {}, (best, mean, centroid, rival)):
             assert top >= model.logit(feats) - 1e-9
 
 
@@ -59,8 +58,7 @@ def test_figure_features_tighten_the_bound_and_it_still_holds():
         assert gap <= 0.0
         best, centroid, rival = rng.random(), rng.random(), rng.random()
         mean = best * rng.random()
-        local = (centroid * rng.random(), rival * rng.random())
-        top = bound.at(best, mean, centroid, rival, *local) + gap
+        top = bound.at(best, mean, centroid, rival) + gap
         actual = dict(zip(figures, map(max, zip(*members, strict=True)), strict=True))
-        for feats in _corners(free, actual, (best, mean, centroid, rival, *local)):
+        for feats in _corners(free, actual, (best, mean, centroid, rival)):
             assert top >= model.logit(feats) - 1e-9

@@ -106,20 +106,6 @@ class StoryIndex:
             self.slots[slot] = None
             self._free.append(slot)
 
-    def local_weights(self, vec: dict[str, float], burst_stories: float) -> dict[str, float]:
-        """`vec` with each term discounted by how many open stories have it right now: weight
-        / (1 + (stories - 1) / `burst_stories`). One story (or none) leaves a term as it is.
-
-        The IDF says how rare a word is in the news at large; this, how common it is among the
-        stories an article could join right now (the pair model's local features)."""
-        get = self.postings.get
-        out: dict[str, float] = {}
-        for t, v in vec.items():
-            posting = get(t)
-            n = len(posting) if posting is not None else 0
-            out[t] = v / (1.0 + (n - 1) / burst_stories) if n > 1 else v
-        return out
-
     def candidates(self, p: Profile, s: ClusterSettings) -> list[Story]:
         """The open stories most similar to `p.vec` through its strongest terms, best first."""
         vec = p.vec

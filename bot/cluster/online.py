@@ -91,13 +91,9 @@ class OnlineClusterer:
         cands = self._candidates(doc)
         raws = [dot(doc.vec, story.centroid) for story in cands]
         rivals = best_others([r / st.norm for r, st in zip(raws, cands, strict=True)])
-        local = self._index.local_weights(doc.vec, s.burst_stories) if cands else {}
-        locals_ = [dot(local, st.centroid) / st.norm for st in cands]
         scored = [
-            (self._score(doc, story, rival=rival, local=loc, raw=raw), story)
-            for story, rival, loc, raw in zip(
-                cands, rivals, zip(locals_, best_others(locals_), strict=True), raws, strict=True
-            )
+            (self._score(doc, story, rival=rival, raw=raw), story)
+            for story, rival, raw in zip(cands, rivals, raws, strict=True)
         ]
         scored.sort(key=itemgetter(0), reverse=True)
         if scored and scored[0][0] >= s.join_logit:
@@ -160,27 +156,14 @@ class OnlineClusterer:
     def _candidates(self, doc: Doc) -> list[Story]:
         return self._index.candidates(doc.p, self.settings)
 
-    def _features(self, doc: Doc, story: Story, *, rival: float, local_rival: float) -> list[float]:
+    def _features(self, doc: Doc, story: Story, *, rival: float) -> list[float]:
         s = self.settings
         centroid_sim = dot(doc.vec, story.centroid) / story.norm
-        local = self._index.local_weights(doc.vec, s.burst_stories)
-        local_sim = dot(local, story.centroid) / story.norm
         members = [m.p for m in story.members[-s.max_members_compared :]]
-        return story_features(
-            doc.p, members, centroid_sim, rival=rival, local_sim=local_sim, local_rival=local_rival
-        )
+        return story_features(doc.p, members, centroid_sim, rival=rival)
 
-    def _score(
-        self,
-        doc: Doc,
-        story: Story,
-        *,
-        rival: float,
-        local: tuple[float, float],
-        raw: float | None = None,
-    ) -> float:
+    def _score(self, doc: Doc, story: Story, *, rival: float, raw: float | None = None) -> float:
         """`rival`: the article's best centroid similarity to any *other* candidate story;
-        `local`: the centroid similarity and the rival in local weights (see `story_features`);
         `raw`: dot(doc.vec, story.centroid) when the caller already has it."""
         if story.norm2 <= 0.0:
             return -100.0
@@ -193,8 +176,7 @@ class OnlineClusterer:
         centroid_sim = raw / story.norm
         best = raw if raw < 1.0 else 1.0
         mean = raw / len(members)
-        local_sim, local_rival = local
-        top = bound.at(best, mean if mean < best else best, centroid_sim, rival, *local)
+        top = bound.at(best, mean if mean < best else best, centroid_sim, rival)
         # Most candidates are ruled out here. A score below the floor is never acted on, only
         # ranked below the decision thresholds, so it may leave out a penalty that can't raise it.
         if top < bound.floor and bound.penalty_nonnegative:
@@ -219,19 +201,10 @@ class OnlineClusterer:
         # same order: the pair dot product is `raw`, to the last bit.
         single = len(story.members) == 1
         fulls = [raw] if single else [dot(xv, p.vec) for p in profiles]
-        top = bound.at(max(fulls), sum(fulls) / len(fulls), centroid_sim, rival, *local) - pen + gap
+        top = bound.at(max(fulls), sum(fulls) / len(fulls), centroid_sim, rival) - pen + gap
         if top < bound.floor:
             return top
-        feats = story_features(
-            x,
-            profiles,
-            centroid_sim,
-            fulls,
-            figures,
-            rival=rival,
-            local_sim=local_sim,
-            local_rival=local_rival,
-        )
+        feats = story_features(x, profiles, centroid_sim, fulls, figures, rival=rival)
         return self.model.logit(feats) - pen
 
     def _story_score(self, a: Story, b: Story) -> float:
@@ -244,10 +217,8 @@ class OnlineClusterer:
             for y in bm:
                 # No rival is known here: count the pair's own similarity as one, so a merge
                 # needs evidence beyond it (a missing rival would read as "nothing else close").
-                # Nor a local discount: both stories are open, so every word they share counts
-                # two open stories at least, and the discount would mark down just their overlap.
                 sim = dot(x.vec, y.vec)
-                f = story_features(x.p, [y.p], sim, rival=sim, local_sim=sim, local_rival=sim)
+                f = story_features(x.p, [y.p], sim, rival=sim)
                 total += self.model.logit(f) - penalty(x, [y], s)
         return total / (len(am) * len(bm))
 

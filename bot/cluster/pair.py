@@ -11,12 +11,6 @@ count. Per story: the best pair for each, the mean whole-article cosine, the cos
 centroid, and the *rival*: the article's best centroid cosine to another candidate story. A close
 look-alike makes any join less safe, and look-alikes multiply with the number of open stories,
 which a per-pair probability alone can't see (precision then falls as the corpus grows).
-The centroid cosine and the rival come twice: as they are, and *local*, with the article's terms
-discounted by how many open stories have them (`StoryIndex.local_weights`). IDF says how rare a
-word is in the news at large, not how common it is this week (a president's name in a third of
-the open stories). The fit weighs the *difference* of the two: similarity that runs through the
-week's common words raises the odds of a join a little, and counts a little more against a join
-when it makes another story a rival; together +0.008 B-cubed F1 on the busy-week stream.
 """
 
 from __future__ import annotations
@@ -38,14 +32,7 @@ FIGURE_NAMES = (
     "fig_conflict",
 )
 PAIR_NAMES = ("full", "title", "lead", "cross", "ent", *FIGURE_NAMES)
-STORY_NAMES = (
-    *(f"max_{n}" for n in PAIR_NAMES),
-    "mean_full",
-    "centroid",
-    "rival",
-    "local_centroid",
-    "local_rival",
-)
+STORY_NAMES = (*(f"max_{n}" for n in PAIR_NAMES), "mean_full", "centroid", "rival")
 
 
 def figure_features(x: Profile, y: Profile) -> tuple[float, ...]:
@@ -100,8 +87,6 @@ def story_features(
     figures: Sequence[tuple[float, ...]] | None = None,
     *,
     rival: float,
-    local_sim: float,
-    local_rival: float,
 ) -> list[float]:
     """Features of `x` against a story, through its `members` (most recent ones suffice).
 
@@ -110,8 +95,6 @@ def story_features(
     `rival`: `x`'s best centroid similarity to another candidate story (0 when there is none);
     required, since a forgotten rival would read as "nothing else close", the most join-friendly
     value.
-    `local_sim`, `local_rival`: the centroid similarity and the rival with the article's terms
-    discounted by how many open stories have them (`StoryIndex.local_weights`); required too.
     """
     best = [0.0] * len(PAIR_NAMES)
     total = 0.0
@@ -121,7 +104,7 @@ def story_features(
         )
         total += f[0]
         best = list(map(max, best, f))  # max keeps the earlier value on ties, as `>` did
-    return [*best, total / max(len(members), 1), centroid_sim, rival, local_sim, local_rival]
+    return [*best, total / max(len(members), 1), centroid_sim, rival]
 
 
 def best_others(sims: Sequence[float]) -> list[float]:

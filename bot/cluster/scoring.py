@@ -53,8 +53,8 @@ class Bound:
     """Constants of the upper bound on a story's log-odds, derived from one model's weights.
 
     The whole-article pair cosines are >= 0 and sum to the centroid dot product over all members,
-    so that dot product caps the best and the mean pair cosine; the centroid similarities and the
-    rivals (plain and local) are known exactly; every other feature lies in [0, 1], so a positive weight adds at most
+    so that dot product caps the best and the mean pair cosine; the centroid similarity and the
+    rival are known exactly; every other feature lies in [0, 1], so a positive weight adds at most
     itself and a negative one at most nothing.
     """
 
@@ -64,8 +64,6 @@ class Bound:
     w_mean_full: float
     w_centroid: float
     w_rival: float
-    w_local: float
-    w_local_rival: float
     floor: float  # the lowest decision threshold: below it a score changes nothing
     penalty_nonnegative: bool  # then the bound holds before `penalty` is subtracted, too
     w_figures: tuple[float, ...]  # weights of the `FIGURE_NAMES` maxima, in that order
@@ -76,8 +74,7 @@ class Bound:
         w = model.weights
         i_max, i_mean = STORY_NAMES.index("max_full"), STORY_NAMES.index("mean_full")
         i_cen, i_riv = STORY_NAMES.index("centroid"), STORY_NAMES.index("rival")
-        i_loc, i_lriv = STORY_NAMES.index("local_centroid"), STORY_NAMES.index("local_rival")
-        exact = (i_max, i_mean, i_cen, i_riv, i_loc, i_lriv)
+        exact = (i_max, i_mean, i_cen, i_riv)
         rest = sum(max(v, 0.0) for i, v in enumerate(w) if i not in exact)
         w_figures = tuple(w[STORY_NAMES.index(f"max_{n}")] for n in FIGURE_NAMES)
         return cls(
@@ -87,8 +84,6 @@ class Bound:
             w_mean_full=max(w[i_mean], 0.0),
             w_centroid=w[i_cen],
             w_rival=w[i_riv],
-            w_local=w[i_loc],
-            w_local_rival=w[i_lriv],
             floor=min(s.join_logit, s.merge_probe),
             # The same-outlet term is a max with 0; the time term has the sign of `time_logit`.
             penalty_nonnegative=s.time_logit >= 0.0,
@@ -96,25 +91,14 @@ class Bound:
             figures_cap=sum(max(v, 0.0) for v in w_figures),
         )
 
-    def at(
-        self,
-        best: float,
-        mean: float,
-        centroid_sim: float,
-        rival: float,
-        local_sim: float,
-        local_rival: float,
-    ) -> float:
-        """The bound, given caps (or exact values) of the best and mean whole-article cosine;
-        the story-level similarities (see `story_features`) are known exactly."""
+    def at(self, best: float, mean: float, centroid_sim: float, rival: float) -> float:
+        """The bound, given caps (or exact values) of the best and mean whole-article cosine."""
         return (
             self.base
             + self.w_max_full * best
             + self.w_mean_full * mean
             + self.w_centroid * centroid_sim
             + self.w_rival * rival
-            + self.w_local * local_sim
-            + self.w_local_rival * local_rival
         )
 
     def figures_gap(self, figures: Sequence[tuple[float, ...]]) -> float:

@@ -29,10 +29,6 @@ class ClusterSettings:
     candidate_floor: float = 0.0  # partial centroid similarity needed to be scored in full
     max_posting: int = 50  # index terms shared by more open stories than this are skipped
     max_members_compared: int = 4  # a big story is compared through its most recent members
-    # How common a word is among the open stories (the week's president, war or virus), beside
-    # its IDF: in the *local* similarities (see `pair.py`) a term counts
-    # 1 / (1 + (open stories with it - 1) / burst_stories) of its weight.
-    burst_stories: float = 10.0
     features: FeatureWeights = field(default_factory=FeatureWeights)
     idf_prior: float = 0.01
     idf_pseudo_docs: float = 300.0
