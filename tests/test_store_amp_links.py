@@ -14,6 +14,7 @@ from bot.config import PollingConfig
 from bot.feedserver import FeedServer
 from bot.ingest.normalize import same_page_url
 from bot.pipeline.poll import poll_feeds
+from bot.store import articles, tombstones
 from bot.store import feeds as feed_store
 
 POLLING = PollingConfig(allow_private_networks=True, timeout=5.0)
@@ -68,3 +69,57 @@ async def test_an_amp_link_from_another_feed_is_the_same_article(
 )
 def test_an_address_that_only_looks_like_amp_is_left_alone(url: str) -> None:
     assert same_page_url(url) == url
+
+
+AMP = "https://amp.news.example.com/world/2030/01/harbor-bridge-closes"
+
+
+def _entry(feed_id: int, source: str, guid: str, text: str) -> dict[str, object]:
+    return {
+        "feed_id": feed_id,
+        "source": source,
+        "guid": guid,
+        "url": AMP,
+        "canonical_url": AMP,
+        "title": "Millbrook closes its harbor bridge",
+        "text": text,
+        "author": None,
+        "published": T0,
+        "seen_at": T0,
+    }
+
+
+def _two_feeds(db: sqlite_utils.Database) -> tuple[int, int]:
+    first = feed_store.add_feed(db, "https://one.example/feed")
+    second = feed_store.add_feed(db, "https://two.example/feed")
+    return first.id, second.id
+
+
+def test_an_amp_link_stored_before_pages_were_compared_still_matches(
+    db: sqlite_utils.Database,
+) -> None:
+    # An article stored by a version that kept the AMP address as its canonical URL.
+    one, two = _two_feeds(db)
+    [stored] = articles.insert_new(db, [_entry(one, "Headlines", "agg-1", "Cracks in the span.")])
+    db.execute("UPDATE articles SET canonical_url = ? WHERE id = ?", [AMP, stored.id])
+    again = _entry(two, "Roundup", "rnd-9", "Engineers shut the crossing overnight.")
+    assert articles.insert_new(db, [again]) == []
+
+
+def test_an_amp_link_pruned_before_pages_were_compared_stays_pruned(
+    db: sqlite_utils.Database,
+) -> None:
+    # Its tombstone hashes the AMP address, as retention recorded it then.
+    one, two = _two_feeds(db)
+    entry = _entry(one, "Headlines", "agg-1", "Cracks in the span.")
+    tombstones.record(
+        db,
+        [
+            tombstones.Tombstone(
+                articles.entry_id(entry), one, AMP, articles.title_key(str(entry["title"]))
+            )
+        ],
+        now=T0,
+    )
+    again = _entry(two, "Roundup", "rnd-9", "Engineers shut the crossing overnight.")
+    assert articles.insert_new(db, [again]) == []

@@ -63,11 +63,14 @@ def insert_new(
             continue
         # Compared, and stored for comparing, without the marks of an AMP or mobile copy: an
         # aggregator linking the AMP page carries the outlet's article, not a second one. The
-        # entry's id keeps the link as served, as retention's tombstones know it.
-        page = same_page_url(row["canonical_url"]) if row.get("canonical_url") else None
-        if _pruned(db, row, page):
+        # entry's id keeps the link as served, as retention's tombstones know it. Rows and
+        # tombstones stored before this rule hold the link as served, so both forms are looked up.
+        served = row.get("canonical_url") or None
+        page = same_page_url(served) if served else None
+        forms = [u for u in dict.fromkeys([page, served]) if u]
+        if _pruned(db, row, forms):
             continue
-        if _seen_before(db, row, page):
+        if _seen_before(db, row, page, forms):
             continue
         record = {
             "id": entry_id(row),
@@ -113,13 +116,13 @@ def entry_id(row: dict[str, Any]) -> str:
     return article_id(str(row.get("feed_id") or row["source"]), guid)
 
 
-def _pruned(db: sqlite_utils.Database, row: dict[str, Any], page: str | None) -> bool:
+def _pruned(db: sqlite_utils.Database, row: dict[str, Any], urls: list[str]) -> bool:
     """Whether retention deleted this entry: a feed serving it again gets no new article."""
     return tombstones.matches(
         db,
         entry_key=entry_id(row),
         feed_id=row.get("feed_id"),
-        canonical_url=page,
+        canonical_urls=urls,
         title_key=title_key(row["title"]),
         now=row["seen_at"],
     )
@@ -154,13 +157,16 @@ def _known_entry(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
     return True
 
 
-def _seen_before(db: sqlite_utils.Database, row: dict[str, Any], url: str | None) -> bool:
-    """The same article under another GUID: its canonical URL when `_same_page_repeat` says so,
-    or its outlet and title within a few days when `_republished` says so (a recurring "Morning
-    briefing" next week is a new article)."""
+def _seen_before(
+    db: sqlite_utils.Database, row: dict[str, Any], url: str | None, forms: list[str]
+) -> bool:
+    """The same article under another GUID: its canonical URL (`url`, or any of its `forms`) when
+    `_same_page_repeat` says so, or its outlet and title within a few days when `_republished`
+    says so (a recurring "Morning briefing" next week is a new article)."""
     from bot.ingest.normalize import is_homepage  # see `tombstones.url_key`
 
-    if url and not is_homepage(url) and _same_page_repeat(db, row, url):
+    pages = [u for u in forms if not is_homepage(u)]
+    if pages and _same_page_repeat(db, row, pages):
         return True
     when = row.get("published") or row["seen_at"]
     low, high = iso(when - TITLE_DEDUPE_WINDOW), iso(when + TITLE_DEDUPE_WINDOW)
@@ -175,23 +181,24 @@ def _seen_before(db: sqlite_utils.Database, row: dict[str, Any], url: str | None
     )
 
 
-def _same_page_repeat(db: sqlite_utils.Database, row: dict[str, Any], url: str) -> bool:
-    """Whether a stored article with this canonical URL is this entry again. A shared URL alone is
+def _same_page_repeat(db: sqlite_utils.Database, row: dict[str, Any], urls: list[str]) -> bool:
+    """Whether a stored article with one of these canonical URLs is this entry again. A shared URL alone is
     no proof: a status page or changelog links every item to one index (/incidents), like the
     home page some feeds give every item. So it counts when the other copy came from another feed
     (a republish: the aggregator and the outlet), has the same folded title (a GUID that changes
     every poll), or the same text (a retitled republish)."""
+    marks = ", ".join("?" * len(urls))
     other_feed_or_title = db.execute(
-        "SELECT 1 FROM articles WHERE canonical_url = ?"
+        f"SELECT 1 FROM articles WHERE canonical_url IN ({marks})"
         " AND (feed_id IS NOT ? OR source IS NOT ? OR title_key = ?) LIMIT 1",
-        [url, row.get("feed_id"), row["source"], title_key(row["title"])],
+        [*urls, row.get("feed_id"), row["source"], title_key(row["title"])],
     ).fetchone()
     if other_feed_or_title:
         return True
     # Bounded: an index page shared by hundreds of incidents compares against the latest few.
     texts = db.execute(
-        "SELECT text FROM articles WHERE canonical_url = ? ORDER BY seen_at DESC LIMIT ?",
-        [url, _SHARED_URL_TEXT_CHECKS],
+        f"SELECT text FROM articles WHERE canonical_url IN ({marks}) ORDER BY seen_at DESC LIMIT ?",
+        [*urls, _SHARED_URL_TEXT_CHECKS],
     ).fetchall()
     text = row.get("text") or ""
     return any(_same_text(text, other or "") for (other,) in texts)

@@ -85,15 +85,20 @@ def matches(
     *,
     entry_key: str,
     feed_id: int | None,
-    canonical_url: str | None,
+    canonical_urls: list[str],
     title_key: str,
     now: datetime,
 ) -> bool:
-    """Whether this incoming entry is a pruned article served again; refreshes its tombstone."""
+    """Whether this incoming entry is a pruned article served again; refreshes its tombstone.
+    `canonical_urls` are the forms its URL may have been tombstoned under: the page's (without
+    AMP or mobile marks) and, for tombstones recorded before that rule, the link as served."""
     row = db.execute(
         "SELECT entry_key, last_seen FROM pruned_entries WHERE entry_key = ?", [entry_key]
     ).fetchone()
-    if row is None and (key := url_key(canonical_url)) is not None:
+    keys = [k for k in dict.fromkeys(url_key(u) for u in canonical_urls) if k is not None]
+    for key in keys:
+        if row is not None:
+            break
         row = db.execute(
             "SELECT entry_key, last_seen FROM pruned_entries WHERE url_key = ?"
             " AND (feed_id IS NOT ? OR title_hash = ?) LIMIT 1",
