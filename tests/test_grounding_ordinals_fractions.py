@@ -5,9 +5,12 @@ invented figure and is rejected."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from bot.summarize.grounding import ungrounded
+from bot.summarize.ordinal_words import ordinal_words
 
 SOURCES = [
     "Roughly one-third of the ferry's crew stayed ashore, and half of the passengers asked for a "
@@ -57,3 +60,36 @@ def test_an_invented_figure_in_another_spelling_is_not_grounded(
     text: str, missing: list[str]
 ) -> None:
     assert ungrounded(text, SOURCES) == missing
+
+
+BLAST_SOURCES = [
+    "Firefighters said a second blast shook the fuel yard on Friday, an hour after the first one."
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "a second" followed by a comma or a full stop counts blasts; it shares nothing.
+        "A second, stronger blast shook the fuel yard on Friday.",
+        "An hour after the first one came a second.",
+    ],
+)
+def test_a_or_an_before_an_ordinal_and_a_comma_counts(text: str) -> None:
+    assert ungrounded(text, BLAST_SOURCES) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "role"),
+    [
+        ("Wait a second, she said.", 2, "ordinal"),
+        ("He asked for a second.", 2, "ordinal"),
+        ("The yard saw a third, smaller fire.", 3, "ordinal"),
+        ("A third of the tanks were empty.", Decimal(1) / 3, "fraction"),
+        ("Prices fell by one third.", Decimal(1) / 3, "fraction"),
+        ("Two-thirds of the tanks were empty.", Decimal(2) / 3, "fraction"),
+    ],
+)
+def test_a_share_needs_of_after_a_or_an(text: str, value: Decimal | int, role: str) -> None:
+    [found] = ordinal_words(text)
+    assert (found.value, found.role) == (value, role)

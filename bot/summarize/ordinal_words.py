@@ -44,9 +44,11 @@ _WORD_RE = re.compile(
     r"(?![\w'’])",
     re.IGNORECASE,
 )
-# A fraction is a share of something ("a third of", "cut by a third."); "a third term" and "a
-# third-term mayor" count.
+# A fraction is a share of something ("one third of", "cut by one third."); "a third term" and
+# "a third-term mayor" count. After "a" or "an" only "of" names a share: "a third, larger blast"
+# and "asked for a second." count; and "second" or "first" is never a share ("half" is).
 _SHARE_AFTER_RE = re.compile(r"^(?:\s+of\b|\s*(?:(?!-\w)[^\w\s]|$)|\s+(?:more|less|fewer)\b)")
+_SHARE_OF_RE = re.compile(r"^\s+of\b")
 # After an ordinal, "half" is a period ("the second half"); "and a half" ends a mixed number
 # ("two and a half years"), not read; and "half-hour" is one word.
 _PERIOD_BEFORE_RE = re.compile(rf"\b(?:other|last|{'|'.join(_ORDINALS)})\s+$", re.IGNORECASE)
@@ -94,7 +96,8 @@ def _read(text: str, match: re.Match[str]) -> OrdinalWord | None:
         return OrdinalWord(
             match.start(), match.end(), Decimal(numerator) / _DENOMINATORS[word], "fraction"
         )
-    if numerator is not None and (numerator > 1 or _SHARE_AFTER_RE.match(after)):
+    share_re = _SHARE_OF_RE if num and num.lower() in ("a", "an") else _SHARE_AFTER_RE
+    if numerator is not None and _ORDINALS[word] >= 3 and (numerator > 1 or share_re.match(after)):
         return OrdinalWord(
             match.start(), match.end(), Decimal(numerator) / _ORDINALS[word], "fraction"
         )
