@@ -28,8 +28,11 @@ from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE, story_metadata
 from bot.adapters.slack.blocks import update_message
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
+from bot.store import channels as channel_store
 from bot.store import deliveries as store
-from bot.store.database import open_database
+from bot.store import stories as story_store
+from bot.store.channels import ChannelRow
+from bot.store.database import open_database, transaction
 
 
 def slack_card_says(world: SlackWorld) -> str:
@@ -164,3 +167,52 @@ async def test_the_fake_edits_after_the_reply_as_the_adapters_do(lost: bool) -> 
     await outbox.drain()
     assert chat.edits == [(chat.cards()[0].ref, 3)]
     assert len(chat.updates()) == 1
+
+
+async def _update_answer_lost(chat: FakeChatAdapter) -> tuple[Outbox, ChannelRow, dict[str, str]]:
+    """Stories s1 and s2 posted in one channel, then s1 grows and its update's reply lands with
+    its answer lost: the row waits, `sending`, for the check. Returns each story's card ref."""
+    db = open_database(":memory:")
+    base = make_card_source(db, T0)
+
+    def cards(story_id: str, channel: ChannelRow) -> Any:
+        # As the real card source does: a merged story's card is its survivor's.
+        return base(story_store.resolve_id(db, story_id), channel)
+
+    outbox = Outbox(db, cards, settings=OutboxSettings(pace=0), clock=lambda: T0)
+    outbox.register(chat)
+    channel = add_channel(db, "C1")
+    add_story(db, "s1", ["A", "B"], now=T0)
+    add_story(db, "s2", ["C", "D"], now=T0)
+    digests.enqueue_digest(db, channel, now=T0)
+    await outbox.drain()
+    grow_story(db, "s1", ["E"], now=T0)
+    digests.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0))
+    chat.failures_after = [RuntimeError("connection reset")]
+    await outbox.drain()
+    [waiting] = store.in_state(db, "sending")
+    assert (waiting.kind, waiting.story_id) == ("update", "s1")
+    chat.edits.clear()
+    return outbox, channel, {c.story_id: c.ref for c in chat.cards()}
+
+
+async def test_a_card_merged_away_before_the_check_is_not_edited_into_the_survivor() -> None:
+    chat = FakeChatAdapter("slack")
+    outbox, _channel, refs = await _update_answer_lost(chat)
+    with transaction(outbox.db):
+        story_store.merge(outbox.db, "s1", "s2")
+    outbox.clock = lambda: T0 + timedelta(hours=2)
+    await outbox.drain()
+    # Found landed all the same; s1's card stays as it was, not a second copy of s2's.
+    assert [r.state for r in store.in_state(outbox.db, "sending")] == []
+    assert all(ref != refs["s1"] for ref, _count in chat.edits)
+
+
+async def test_a_card_muted_before_the_check_is_not_edited() -> None:
+    chat = FakeChatAdapter("slack")
+    outbox, channel, _refs = await _update_answer_lost(chat)
+    channel_store.mute_story(outbox.db, channel.id, "s1")
+    outbox.clock = lambda: T0 + timedelta(hours=2)
+    await outbox.drain()
+    assert [r.state for r in store.in_state(outbox.db, "sending")] == []
+    assert chat.edits == []

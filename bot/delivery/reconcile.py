@@ -83,7 +83,7 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
                 outlets=shown_outlets,
                 now=now,
             )
-            if row.kind == "update" and parent is not None:
+            if row.kind == "update" and parent is not None and _card_editable(outbox, row):
                 # The reply is there, but the card's edit, made after its answer, never was:
                 # the card would show the old count under a thread telling the new one.
                 await _refresh_card(outbox, adapter, channel, row, parent)
@@ -103,6 +103,16 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
         report.reconciled += 1
     if alert_store.requeue_stale_alerts(outbox.db):
         log.info("requeued notices interrupted by a crash")
+
+
+def _card_editable(outbox: Outbox, row: DeliveryRow) -> bool:
+    """Whether the story's card may still be edited to the story as it is now. Not once the
+    story was merged into another: the row keeps the absorbed id only when the channel has both
+    cards (`_merge_deliveries` leaves the absorbed one as it was), and editing it would show the
+    survivor twice. Not once muted in the channel either, as `prepare` sends it nothing more."""
+    if story_store.resolve_id(outbox.db, row.story_id) != row.story_id:
+        return False
+    return not store.is_muted(outbox.db, row.story_id, row.channel_pk)
 
 
 async def _current(outbox: Outbox, row: DeliveryRow, channel: ChannelRow) -> tuple[int, list[str]]:
