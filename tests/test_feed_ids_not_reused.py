@@ -122,3 +122,27 @@ def test_a_migration_that_fails_leaves_foreign_keys_on(
         database.migrate(conn)
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert 20 not in applied_migrations(conn)
+
+
+def test_the_rebuild_refuses_to_run_with_foreign_keys_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Inside a transaction already open, `PRAGMA foreign_keys = OFF` does nothing: dropping the
+    # old feeds table would then set every article's feed id to NULL. It must stop instead.
+    path = tmp_path / "nd.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 19])
+        old = open_database(path)
+    feed_store.add_feed(old, "https://a.example/feed")
+    row = {"source": "A", "guid": "101", "url": None, "canonical_url": None, "text": "Words."}
+    row |= {"author": None, "published": T0, "seen_at": T0, "feed_id": 1, "title": "Bridge"}
+    article_store.insert_new(old, [row])
+    old.conn.close()
+    conn = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("BEGIN")
+    with pytest.raises(RuntimeError, match="foreign keys"):
+        database.migrate(conn)
+    conn.execute("ROLLBACK")
+    assert conn.execute("SELECT feed_id FROM articles").fetchall() == [(1,)]
+    assert 20 not in applied_migrations(conn)

@@ -330,6 +330,12 @@ def _m020_feed_ids_never_reused(db: sqlite_utils.Database) -> None:
     )
     if not (found and named):
         raise RuntimeError(f"migration 20: unexpected feeds table: {row[0]}")
+    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        # `migrate` run inside a transaction already open: its pragma did nothing, and the drop
+        # below would empty every article's and tombstone's feed id. Better not to upgrade.
+        raise RuntimeError(
+            "migration 20: foreign keys are on; run migrations outside a transaction"
+        )
     indexes = [
         r[0]
         for r in db.execute(
