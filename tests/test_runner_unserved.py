@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.app import NewsDigest
-from bot.config import parse_config
+from bot.config import Config, parse_config
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store.database import open_database
@@ -23,6 +24,18 @@ CONFIG = {
         {"platform": "discord", "id": "123"},
     ]
 }
+
+
+async def _health_at_start(config: Config, tmp_path: Path) -> dict[str, Any]:
+    """What `/healthz` says once the service has started with no tokens in its environment."""
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    service = Service(config, core=core, settings=RunnerSettings(health_port=None), env={})
+    try:
+        await service.start()
+        return service.health()
+    finally:
+        await service.stop()
+        core.close()
 
 
 async def test_channels_of_a_platform_without_its_token_are_named(
@@ -107,14 +120,7 @@ async def test_healthz_reports_channels_without_their_token_as_degraded(tmp_path
     # An env file the service manager never loaded leaves every token unset: the bot ran, said
     # "ok" and printed its digests to the terminal, the only sign a line in the start-up log.
     config = parse_config(CONFIG)
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    service = Service(config, core=core, settings=RunnerSettings(health_port=None), env={})
-    try:
-        await service.start()
-        health = service.health()
-    finally:
-        await service.stop()
-        core.close()
+    health = await _health_at_start(config, tmp_path)
     assert health["status"] == "degraded" and not health["critical"]
     assert health["problems"] == [
         "2 slack channels will get nothing: SLACK_BOT_TOKEN is not set",
@@ -137,14 +143,7 @@ async def test_healthz_names_discord_channels_that_need_the_missing_bot_token(
             ]
         }
     )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    service = Service(config, core=core, settings=RunnerSettings(health_port=None), env={})
-    try:
-        await service.start()
-        health = service.health()
-    finally:
-        await service.stop()
-        core.close()
+    health = await _health_at_start(config, tmp_path)
     assert health["status"] == "degraded"
     assert health["problems"] == [
         "1 discord channel will get nothing: DISCORD_TOKEN is not set (only channels with a"
@@ -156,12 +155,5 @@ async def test_healthz_is_ok_when_every_channel_is_served(tmp_path: Path) -> Non
     config = parse_config(
         {"channels": [{"platform": "discord", "id": "234567890123456789", "webhook_url": WEBHOOK}]}
     )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    service = Service(config, core=core, settings=RunnerSettings(health_port=None), env={})
-    try:
-        await service.start()
-        health = service.health()
-    finally:
-        await service.stop()
-        core.close()
+    health = await _health_at_start(config, tmp_path)
     assert health["problems"] == [] and health["unserved_channels"] == {}

@@ -18,6 +18,7 @@ from fakes.discord_api import TRUNCATED_JSON as DISCORD_TRUNCATED
 from fakes.discord_api import FakeDiscord
 from fakes.slack_api import FakeSlackAPI
 from fakes.stories import add_channel, add_story, grow_story, make_card_source
+from sqlite_utils import Database
 from test_discord_garbled_posts import ROUTES
 from test_discord_garbled_posts import World as DiscordWorld
 from test_slack_garbled_posts import T0, TRUNCATED_JSON
@@ -128,9 +129,9 @@ class NoEdits(FakeChatAdapter):
     refresh_card = None  # type: ignore[assignment]
 
 
-async def test_a_platform_that_cannot_edit_is_left_alone() -> None:
-    """The console cannot edit what it printed: no `refresh_card`, nothing asked of it."""
-    chat = NoEdits("slack")
+async def _post_then_update(chat: FakeChatAdapter, *, lose_answer: bool) -> Database:
+    """Post story s1 to one channel, grow it by a source and send its update (its answer lost
+    after landing when `lose_answer`), then drain again two hours on, when a lost one is checked."""
     db = open_database(":memory:")
     outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=lambda: T0)
     outbox.register(chat)
@@ -140,10 +141,18 @@ async def test_a_platform_that_cannot_edit_is_left_alone() -> None:
     await outbox.drain()
     grow_story(db, "s1", ["C"], now=T0)
     digests.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0))
-    chat.failures_after = [RuntimeError("connection reset")]
+    if lose_answer:
+        chat.failures_after = [RuntimeError("connection reset")]
     await outbox.drain()
     outbox.clock = lambda: T0 + timedelta(hours=2)
     await outbox.drain()
+    return db
+
+
+async def test_a_platform_that_cannot_edit_is_left_alone() -> None:
+    """The console cannot edit what it printed: no `refresh_card`, nothing asked of it."""
+    chat = NoEdits("slack")
+    db = await _post_then_update(chat, lose_answer=True)
     assert [r.state for r in store.in_state(db, "sent")] == ["sent", "sent"]
     assert chat.edits == []
 
@@ -151,20 +160,7 @@ async def test_a_platform_that_cannot_edit_is_left_alone() -> None:
 @pytest.mark.parametrize("lost", [True, False])
 async def test_the_fake_edits_after_the_reply_as_the_adapters_do(lost: bool) -> None:
     chat = FakeChatAdapter("slack")
-    db = open_database(":memory:")
-    outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=lambda: T0)
-    outbox.register(chat)
-    channel = add_channel(db, "C1")
-    add_story(db, "s1", ["A", "B"], now=T0)
-    digests.enqueue_digest(db, channel, now=T0)
-    await outbox.drain()
-    grow_story(db, "s1", ["C"], now=T0)
-    digests.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0))
-    if lost:
-        chat.failures_after = [RuntimeError("connection reset")]
-    await outbox.drain()
-    outbox.clock = lambda: T0 + timedelta(hours=2)
-    await outbox.drain()
+    await _post_then_update(chat, lose_answer=lost)
     assert chat.edits == [(chat.cards()[0].ref, 3)]
     assert len(chat.updates()) == 1
 
