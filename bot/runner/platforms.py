@@ -30,9 +30,10 @@ not retried either (`listener_error`): one line names the variable to change, as
 port, and the rest of the bot keeps running.
 
 A platform with a connection for commands that its client restores by itself (Slack's Socket
-Mode) may also have `connection_problem() -> (since, what) | None`, shown in /healthz while the
-connection has been down past a routine reconnect, and call `service.platform_reconnected(name)`
-when it is back: the posts waiting out a backoff are then tried at once.
+Mode, Discord's gateway) may also have `connection_problem() -> (since, what) | None`, shown in
+/healthz while the connection has been down past a routine reconnect, and call
+`service.platform_reconnected(name)` when it is back: the posts waiting out a backoff are then
+tried at once.
 
 A platform that also delivers without its connection and token (Discord's channel webhooks) has
 two more members, and is then not stopped in either case but disconnected, and stays running:
@@ -90,9 +91,10 @@ class Platform(Protocol):
 
 class ReconnectablePlatform(Platform, Protocol):
     """A platform with a connection for commands that its client restores by itself (Slack's Socket
-    Mode) may also have `connection_problem() -> (since, what) | None`, shown in /healthz while the
-    connection has been down past a routine reconnect, and call `service.platform_reconnected(name)`
-    when it is back: the posts waiting out a backoff are then tried at once.
+    Mode, Discord's gateway) may also have `connection_problem() -> (since, what) | None`, shown in
+    /healthz while the connection has been down past a routine reconnect, and call
+    `service.platform_reconnected(name)` when it is back: the posts waiting out a backoff are then
+    tried at once.
 
     A platform that also delivers without its connection and token (see above)."""
 

@@ -2,7 +2,7 @@
 writes, last successful poll, failing feeds, paused channels, platform errors, channels whose
 platform's token is not set (`unserved_channels`, fixed for the run), and outages (a
 route refusing posts, or unreachable or failing several times in a row), a platform's connection
-down for a while (Slack's Socket Mode: `disconnected`), the outbox backlog, and the last prune
+down for a while (Slack's Socket Mode, Discord's gateway: `disconnected`), the outbox backlog, and the last prune
 (retention). Channels removed from the config file (paused by
 the sync) are listed under `removed_channels`, not as a problem. The server that answers the request is `bot.runner.health`.
 
@@ -105,7 +105,8 @@ def service_health(service: Service) -> dict[str, Any]:
         "platforms": sorted(service.outbox.adapters),
         "platform_errors": service.platform_errors,
         "unserved_channels": service.unserved_channels,
-        # A running platform's connection for commands (Slack's Socket Mode) down for a while.
+        # A running platform's connection for commands (Slack's Socket Mode, Discord's gateway)
+        # down for a while.
         "disconnected": disconnected,
         # A delivery route (a platform; Discord's bot or webhooks) refusing every post: retried
         # (a missing scope) or, for a refused token, not retried this run; or unreachable or

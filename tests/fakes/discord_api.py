@@ -8,8 +8,9 @@ Discord answer 400 Invalid Form Body, so a renderer that overflows fails the tes
 it would fail in production. `fail_next` queues error answers (a 429 with `Via` and a JSON body,
 a 403, a 5xx) for the next matching requests. `revoke_token` makes Discord refuse the bot token
 as it does once it is reset: 401 to every request that carries it (webhook URLs carry their own),
-and gateway close code 4004 at IDENTIFY or RESUME; `drop_gateway` closes the websockets, and
-`close_at_identify` makes IDENTIFY answered with a close code (4014: privileged intents).
+and gateway close code 4004 at IDENTIFY or RESUME; `drop_gateway` closes the websockets,
+`gateway_down` refuses new ones (an outage), and `close_at_identify` makes IDENTIFY answered
+with a close code (4014: privileged intents).
 `garble_next` answers a request that would have succeeded with a body that is not a Discord
 answer (an HTML page, JSON cut off, a message without its id), or holds the answer back (`hang`),
 whether or not the request took effect first.
@@ -116,6 +117,9 @@ class FakeDiscord:
     gateway_token_revoked: bool = False
     # Close code sent instead of READY (e.g. 4014 for a privileged intent not enabled).
     identify_close_code: int | None = None
+    # The gateway unreachable (a 503 instead of the websocket), as in an outage; RESUMEs answered.
+    gateway_down: bool = False
+    resumed: int = 0
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -242,6 +246,8 @@ class FakeDiscord:
     # --- the gateway (just enough to connect, identify, be ready and receive events) ---------
 
     async def _gateway_socket(self, request: web.Request) -> web.StreamResponse:
+        if self.gateway_down:
+            return web.Response(status=503, text="upstream connect error")
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._sockets.append(ws)
@@ -267,6 +273,9 @@ class FakeDiscord:
                     "application": {"id": str(APP_ID), "flags": 0},
                 }
                 await self._dispatch(ws, "READY", ready)
+            elif frame["op"] == 6:
+                self.resumed += 1
+                await self._dispatch(ws, "RESUMED", {})
         self._sockets.remove(ws)
         return ws
 

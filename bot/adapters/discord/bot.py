@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
 
 import aiohttp
@@ -23,6 +24,7 @@ from bot.adapters.discord.errors import (
     SEND_TIMEOUT,
     intents_refused,
 )
+from bot.adapters.discord.gateway_watch import GatewayWatch, gateway_open
 from bot.adapters.discord.interactions import CommandRunner
 from bot.adapters.discord.quiet import quiet_voice_warning
 from bot.adapters.discord.slash import NewsTree, build_tree
@@ -110,6 +112,9 @@ class DiscordPlatform:
         self.adapter: DiscordAdapter | None = None
         self._session: aiohttp.ClientSession | None = None
         self._gateway: asyncio.Task[None] | None = None
+        # Whether the bot's gateway is connected, while it runs (`GatewayWatch`).
+        self.watch: GatewayWatch | None = None
+        self._watching: asyncio.Task[None] | None = None
         # Set by stop(): the gateway ending then is our own doing, not a failure to report.
         self._stopping = False
         # Why Discord refused the token at a start: a later start (the runner's, when webhook
@@ -157,6 +162,21 @@ class DiscordPlatform:
             self._gateway.add_done_callback(
                 lambda task: self._gateway_ended(task, adapter, lost, dropped)
             )
+            self._watch_gateway(self.client)
+
+    def _watch_gateway(self, client: discord.Client | None) -> None:
+        """Watch the bot's gateway, for /healthz and the log."""
+        if client is None:
+            return
+        self.watch = GatewayWatch(
+            lambda: gateway_open(client), webhooks=self.runs_without_connection()
+        )
+        self._watching = asyncio.create_task(self.watch.run(), name="discord-gateway-watch")
+
+    def connection_problem(self) -> tuple[datetime, str] | None:
+        """(since when, what) while the bot's gateway has been down for more than a moment; None
+        without a bot (webhook channels alone need no gateway)."""
+        return self.watch.problem() if self.watch is not None else None
 
     def _gateway_ended(
         self,
@@ -234,6 +254,9 @@ class DiscordPlatform:
         open session meanwhile (the runner withdraws the bot's route, or the token is refused),
         until `start` reconnects the bot or `stop` ends it all."""
         self._stopping = True
+        watching, self._watching, self.watch = self._watching, None, None
+        if watching is not None:
+            watching.cancel()
         if self.adapter is not None:
             self.adapter.detach_bot("the Discord bot is disconnected; its gateway is restarting")
         client, gateway = self.client, self._gateway

@@ -1,0 +1,155 @@
+"""The bot's Discord gateway unreachable mid-run (an outage discord.py rides out by itself):
+/healthz says so once it has been down past a routine reconnect, the log says so once each way,
+while webhook channels keep posting. The real service, Discord platform and adapters against the
+fake Discord REST API and gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.discord_api import FakeDiscord
+from fakes.runner import discord_service, queue_story, running
+
+from bot.adapters.discord import gateway_watch
+from bot.adapters.discord.bot import DiscordPlatform
+from bot.adapters.discord.gateway_watch import GatewayWatch
+from bot.config import ChannelConfig
+from bot.runner.service import Service
+
+T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
+BOT_CHANNEL = 111111111111111111
+HOOK_CHANNEL = 333333333333333333
+WEBHOOK_ID = 444444444444444444
+WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'T' * 68}"
+
+
+@pytest.fixture
+async def service(
+    discord_gateway: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Service]:
+    # Seconds shrunk to fractions: the watch's look and its grace.
+    monkeypatch.setattr(gateway_watch, "WATCH_INTERVAL", 0.02)
+    monkeypatch.setattr(gateway_watch, "DOWN_GRACE", 0.5)
+    discord_gateway.webhook_channels[WEBHOOK_ID] = HOOK_CHANNEL
+    channels = [
+        ChannelConfig(platform="discord", id=str(BOT_CHANNEL), min_sources=1),
+        ChannelConfig(
+            platform="discord", id=str(HOOK_CHANNEL), min_sources=1, webhook_url=WEBHOOK_URL
+        ),
+    ]
+    service = discord_service(tmp_path, channels, clock=lambda: T0, with_slack=False)
+    async with running(service):
+        yield service
+
+
+async def eventually(check: Callable[[], object], timeout: float = 15.0) -> None:
+    async def poll() -> None:
+        while not check():
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+def discord_problems(health: dict[str, Any]) -> list[str]:
+    return [p for p in health["problems"] if p.startswith("discord")]
+
+
+async def test_a_lost_gateway_shows_in_healthz_and_is_logged_once_each_way(
+    service: Service, discord_gateway: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = discord_gateway
+    caplog.set_level(logging.INFO)
+    assert service.health()["disconnected"] == {}
+    # The gateway drops and cannot be reached for a while; discord.py keeps retrying.
+    api.gateway_down = True
+    await api.drop_gateway(4000)
+    await eventually(lambda: service.health()["disconnected"])
+    health = service.health()
+    assert health["status"] == "degraded" and not health["critical"]
+    [problem] = discord_problems(health)
+    assert "gateway disconnected" in problem and "slash commands" in problem
+    assert "webhook_url" in problem and "keep posting" in problem
+    assert health["disconnected"]["discord"]["since"] is not None
+    # Nothing is queued, so no failed post would have told /healthz: the webhook channel posts.
+    queue_story(service, "s1", T0)
+    await service.outbox.drain()
+    assert len(api.channel_messages(HOOK_CHANNEL)) == 1
+
+    api.gateway_down = False  # Discord is back: discord.py resumes the session
+    await eventually(lambda: not service.health()["disconnected"])
+    assert api.resumed >= 1
+    assert discord_problems(service.health()) == []
+    ours = [r for r in caplog.records if r.name == gateway_watch.__name__]
+    assert [r.levelname for r in ours] == ["WARNING", "INFO"]
+    assert "gateway disconnected" in ours[0].getMessage()
+    assert "back after" in ours[1].getMessage()
+
+
+async def test_a_webhook_only_discord_has_no_gateway_to_report(
+    discord_api: FakeDiscord, tmp_path: Path
+) -> None:
+    discord_api.webhook_channels[WEBHOOK_ID] = HOOK_CHANNEL
+    channels = [
+        ChannelConfig(
+            platform="discord", id=str(HOOK_CHANNEL), min_sources=1, webhook_url=WEBHOOK_URL
+        )
+    ]
+    service = discord_service(tmp_path, channels, clock=lambda: T0, with_slack=False)
+    service.env = {}  # no DISCORD_TOKEN: webhooks alone
+    async with running(service):
+        [platform] = [p for p in service.platforms if p.name == "discord"]
+        assert isinstance(platform, DiscordPlatform) and platform.client is None
+        assert platform.connection_problem() is None
+        assert service.health()["disconnected"] == {}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_a_routine_reconnect_is_silent_but_still_retries_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    state = {"up": True}
+    backs: list[int] = []
+    clock = Clock()
+    watch = GatewayWatch(
+        lambda: state["up"], on_back=lambda: backs.append(1), grace=45, clock=clock
+    )
+    watch.check()
+    state["up"] = False
+    watch.check()
+    clock.now += timedelta(seconds=5)
+    watch.check()
+    assert watch.problem() is None  # within the grace
+    state["up"] = True
+    watch.check()
+    watch.check()
+    assert backs == [1]  # once for the return, not at every look
+    assert [r for r in caplog.records if r.name == gateway_watch.__name__] == []
+
+
+def test_a_long_drop_warns_once_and_reports_since_when(caplog: pytest.LogCaptureFixture) -> None:
+    state = {"up": False}
+    clock = Clock()
+    watch = GatewayWatch(lambda: state["up"], grace=45, clock=clock)
+    watch.check()
+    for _ in range(20):
+        clock.now += timedelta(seconds=10)
+        watch.check()
+    problem = watch.problem()
+    assert problem is not None and problem[0] == T0
+    assert "webhook" not in problem[1]  # no webhook channels: nothing else posts
+    warnings = [r for r in caplog.records if r.name == gateway_watch.__name__]
+    assert [r.levelname for r in warnings] == ["WARNING"]
