@@ -1,7 +1,8 @@
 """The bot's Discord gateway unreachable mid-run (an outage discord.py rides out by itself):
 /healthz says so once it has been down past a routine reconnect, the log says so once each way,
-while webhook channels keep posting. The real service, Discord platform and adapters against the
-fake Discord REST API and gateway."""
+and when it is back the posts waiting out Discord's backoff go at once, the bot's and the
+webhooks'. The real service, Discord platform and adapters against the fake Discord REST API and
+gateway; the service's clock stands still, so only the reconnect can bring the posts forward."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 from fakes.discord_api import FakeDiscord
-from fakes.runner import discord_service, queue_story, running
+from fakes.runner import delivery_rows, discord_service, queue_story, running
 
 from bot.adapters.discord import gateway_watch
 from bot.adapters.discord.bot import DiscordPlatform
@@ -27,6 +28,7 @@ BOT_CHANNEL = 111111111111111111
 HOOK_CHANNEL = 333333333333333333
 WEBHOOK_ID = 444444444444444444
 WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'T' * 68}"
+DOWN = {"message": "upstream connect error", "code": 0}
 
 
 @pytest.fixture
@@ -89,6 +91,37 @@ async def test_a_lost_gateway_shows_in_healthz_and_is_logged_once_each_way(
     assert [r.levelname for r in ours] == ["WARNING", "INFO"]
     assert "gateway disconnected" in ours[0].getMessage()
     assert "back after" in ours[1].getMessage()
+
+
+async def test_its_return_sends_the_posts_waiting_out_the_backoff_on_both_routes(
+    service: Service, discord_gateway: FakeDiscord
+) -> None:
+    api = discord_gateway
+    # Discord fails a post on each route (a 503: it may have landed): both routes back off, and
+    # the rows wait for the end of the backoff, which the standing clock never reaches.
+    api.fail_next("POST", r"/channels/\d+/messages", 503, DOWN)
+    api.fail_next("POST", rf"/webhooks/{WEBHOOK_ID}/\w+", 503, DOWN)
+    queue_story(service, "s1", T0)
+    await service.outbox.drain()
+    assert {r.state for r in delivery_rows(service, "discord")} == {"sending"}
+    assert set(service.outbox.outages) == {"discord", "discord-webhook"}
+    assert all(o.retry_at > T0 for o in service.outbox.outages.values())
+
+    api.gateway_down = True
+    await api.drop_gateway(4000)
+    [platform] = [p for p in service.platforms if isinstance(p, DiscordPlatform)]
+    await eventually(lambda: platform.watch is not None and platform.watch.down_since)
+    await service.outbox.drain()
+    assert api.channel_messages(BOT_CHANNEL) == []  # still waiting out the backoff
+
+    api.gateway_down = False
+    await eventually(lambda: {r.state for r in delivery_rows(service, "discord")} == {"sent"})
+    # Each looked for first (it may have landed), then posted once.
+    assert len(api.channel_messages(BOT_CHANNEL)) == 1
+    assert len(api.channel_messages(HOOK_CHANNEL)) == 1
+    assert service.outbox.outages == {}
+    await asyncio.sleep(0.2)  # the watch keeps looking: no second retry, nothing posted twice
+    assert len(api.channel_messages(BOT_CHANNEL)) == 1
 
 
 async def test_a_webhook_only_discord_has_no_gateway_to_report(

@@ -160,9 +160,10 @@ class Outbox:
         """Ask the background loop to drain now (new rows were enqueued)."""
         self._wake.set()
 
-    def retry_route(self, route: str) -> None:
-        """The route's connection is back: try its posts now (`failures.retry_route`)."""
-        retry_route(self, route)
+    def retry_route(self, *routes: str) -> None:
+        """The routes' connection is back: try their posts now (`failures.retry_route`)."""
+        for route in routes:
+            retry_route(self, route)
 
     # --- the background loop ----------------------------------------------------------------
 

@@ -32,8 +32,8 @@ port, and the rest of the bot keeps running.
 A platform with a connection for commands that its client restores by itself (Slack's Socket
 Mode, Discord's gateway) may also have `connection_problem() -> (since, what) | None`, shown in
 /healthz while the connection has been down past a routine reconnect, and call
-`service.platform_reconnected(name)` when it is back: the posts waiting out a backoff are then
-tried at once.
+`service.platform_reconnected(name, *routes)` when it is back: the posts waiting out a backoff on
+those delivery routes (by default the one named like the platform) are then tried at once.
 
 A platform that also delivers without its connection and token (Discord's channel webhooks) has
 two more members, and is then not stopped in either case but disconnected, and stays running:
@@ -93,8 +93,8 @@ class ReconnectablePlatform(Platform, Protocol):
     """A platform with a connection for commands that its client restores by itself (Slack's Socket
     Mode, Discord's gateway) may also have `connection_problem() -> (since, what) | None`, shown in
     /healthz while the connection has been down past a routine reconnect, and call
-    `service.platform_reconnected(name)` when it is back: the posts waiting out a backoff are then
-    tried at once.
+    `service.platform_reconnected(name, *routes)` when it is back: the posts waiting out a backoff
+    on those routes are then tried at once.
 
     A platform that also delivers without its connection and token (see above)."""
 

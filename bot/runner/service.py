@@ -165,10 +165,10 @@ class Service:
         with `retry=False` only reported (`bot.runner.starter.PlatformStarter.dropped`)."""
         self.starter.dropped(name, reason, retry=retry)
 
-    def platform_reconnected(self, name: str) -> None:
-        """A running platform's connection is back after a drop (Slack's Socket Mode): its
-        posts waiting out a backoff are tried now, once."""
-        self.outbox.retry_route(name)
+    def platform_reconnected(self, name: str, *routes: str) -> None:
+        """A running platform's connection is back after a drop (Slack's Socket Mode, Discord's
+        gateway): posts waiting out a backoff on `routes` (default: `name`) are tried now, once."""
+        self.outbox.retry_route(*(routes or (name,)))
 
     async def post_digest(self, channel: ChannelRow) -> int:
         """`/digest` in chat: queue the channel's digest now; the outbox posts it."""

@@ -20,8 +20,10 @@ import discord
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.discord.errors import (
     AUTHENTICATION_FAILED,
+    BOT_ROUTE,
     BOT_TOKEN_HELP,
     SEND_TIMEOUT,
+    WEBHOOK_ROUTE,
     intents_refused,
 )
 from bot.adapters.discord.gateway_watch import GatewayWatch, gateway_open
@@ -162,14 +164,19 @@ class DiscordPlatform:
             self._gateway.add_done_callback(
                 lambda task: self._gateway_ended(task, adapter, lost, dropped)
             )
-            self._watch_gateway(self.client)
+            self._watch_gateway(self.client, getattr(service, "platform_reconnected", None))
 
-    def _watch_gateway(self, client: discord.Client | None) -> None:
-        """Watch the bot's gateway, for /healthz and the log."""
+    def _watch_gateway(
+        self, client: discord.Client | None, back: Callable[..., object] | None
+    ) -> None:
+        """Watch the bot's gateway; when it is back after a drop, both routes' posts waiting out a
+        backoff are tried at once: Discord is reachable again. The webhooks' route is tried too,
+        once per return, as the outage that dropped the gateway most likely held them up as well."""
         if client is None:
             return
+        on_back = (lambda: back(self.name, BOT_ROUTE, WEBHOOK_ROUTE)) if back else None
         self.watch = GatewayWatch(
-            lambda: gateway_open(client), webhooks=self.runs_without_connection()
+            lambda: gateway_open(client), webhooks=self.runs_without_connection(), on_back=on_back
         )
         self._watching = asyncio.create_task(self.watch.run(), name="discord-gateway-watch")
 
