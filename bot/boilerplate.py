@@ -71,22 +71,26 @@ _SHOWN_CREDIT = (
     rf"(?:(?=[^/]*\S/|.*\s/\s){_CREDIT}"
     rf"|(?:{_NAME_WORD}\s+){{0,4}}{_AGENCY}\b(?:\s+{_NAME_WORD}){{0,2}})"
 )
+# Where a name ends inside a caption: a headline's words would run on.
+_NAME_END = r"\s*(?:$|[,./|;]|(?:for|via)\b)"
 # A bare "Credit:" heads a credit-market item or a film's credits as well as a picture's ("Credit:
 # Moody's Downgrades Israel"): after it, besides a credit that shows itself one, only a credit
 # as a picture's is given counts: "Courtesy of ...", a handout's or a pool's, or a name, a
 # person's or a press's, maybe with ", Affiliation" or "for/via Outlet". Whether the words are
 # a name or a headline is `bot.credit_names`' rule, read in `_named_credit` below.
+# "Handout", "Pool", "File" stand alone as a credit, or before a slash and a name: a word that
+# merely starts with one ("Pooled funds grew ...", "File sharing was blamed ...") is reporting.
 _CREDIT_NAMED = (
     rf"credits?:\s*(?:{_SHOWN_CREDIT}|courtesy(?: of)?\s+{_CREDIT}"
-    rf"|(?:handout|pool|file)(?: (?:photo|image|picture)s?)?(?:\s*/\s*{_CREDIT})?)"
+    rf"|(?:handout|pool|file)(?: (?:photo|image|picture)s?)?\b(?:\s*/\s*{_CREDIT})?"
+    rf"(?={_NAME_END}))"
 )
 _CREDIT_HEAD_RE = re.compile(r"credits?:\s*", re.IGNORECASE)
 # What may follow a credit's name on its line: an affiliation, or the outlet it worked for.
 _AFTER_NAME_RE = re.compile(
     rf"(?:,\s*{_NAME}|\s+(?:for|via)\s+{_NAME})?[\s.!:;…]*", re.IGNORECASE | re.DOTALL
 )
-# Where a name ends inside a caption: a headline's words would run on.
-_NAME_ENDS_RE = re.compile(r"\s*(?:$|[,./|;]|(?:for|via)\b)", re.IGNORECASE)
+_NAME_ENDS_RE = re.compile(_NAME_END, re.IGNORECASE)
 _BARE_CREDIT = (
     rf"(?:{_CREDIT_ONLY_LABEL})\s*{_CREDIT}"
     rf"|{_TITLE_LABEL}\s*{_SHOWN_CREDIT}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.boilerplate import is_boilerplate, is_credit, strip_boilerplate
+from bot.boilerplate import is_boilerplate, is_caption, is_credit, strip_boilerplate
 from bot.credit_names import named_credit_end
 from bot.summarize.headline import _headline_from_text
 
@@ -86,3 +86,26 @@ def test_a_name_ends_where_the_caption_runs_on() -> None:
     text = "Credit: Dr. B. Okafor. Crowds gathered."
     assert text[: named_credit_end(text, len("Credit: "))] == "Credit: Dr. B. Okafor"
     assert is_credit(text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Credit: Pooled savings rose 3% in June, the lender said.",
+        "Credit: Filers of late returns paid more in fines.",
+        "Credit: Handouts to small ferry firms ended in March.",
+        "Credit: File transfers were slowed by the outage.",
+    ],
+)
+def test_a_word_starting_like_handout_pool_or_file_is_reporting(line: str) -> None:
+    assert not is_caption(line), line
+    assert not is_credit(line), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Credit: Handout", "Credit: Pool", "Credit: File", "Credit: File photo/Nell Okafor"],
+)
+def test_handout_pool_or_file_alone_is_a_credit(line: str) -> None:
+    assert is_caption(line), line
+    assert is_credit(line), line
