@@ -48,3 +48,34 @@ def test_too_short_a_teaser_gives_way_to_the_next_text() -> None:
     assert _headline("Ferry sued...", "The ferry company was sued on Monday.") == (
         "The ferry company was sued on Monday"
     )
+
+
+@pytest.mark.parametrize(
+    ("teaser", "expected"),
+    [
+        ("Storm floods the quay...", f"Storm floods the quay{ELLIPSIS}"),
+        ("Quay flooded...", f"Quay flooded{ELLIPSIS}"),
+        ("Ferry staff welcomed “the...", f"Ferry staff welcomed{ELLIPSIS}"),
+        (
+            "The trustees of Port Ellis Ferries Ltd. ...",
+            f"The trustees of Port Ellis Ferries Ltd{ELLIPSIS}",
+        ),
+    ],
+)
+def test_a_short_teaser_alone_keeps_its_words(teaser: str, expected: str) -> None:
+    assert _headline(teaser) == expected
+
+
+@pytest.mark.parametrize(
+    ("teaser", "expected"),
+    [
+        ("Ferry crews agreed (but the...", f"Ferry crews agreed{ELLIPSIS}"),
+        (
+            # "May" may be the verb: the cut goes back past it too, never ends on the dash.
+            "Crews said the quay would reopen in May — but the ...",
+            f"Crews said the quay would reopen{ELLIPSIS}",
+        ),
+    ],
+)
+def test_a_teaser_ends_on_no_bracket_dash_or_word_that_leads_on(teaser: str, expected: str) -> None:
+    assert _headline(teaser) == expected

@@ -238,11 +238,13 @@ def choose_headline(
             best = (score, cleaned, index)
     if best is not None:
         return best[1], best[2]
-    # No usable title: fall back to the start of the first text.
-    for index, article in enumerate(articles):
-        headline = _headline_from_text(article.text)
-        if headline:
-            return headline, index
+    # No usable title: fall back to the start of the first text; a teaser cut too short for a
+    # clean end only when no text gives better, but kept rather than lost.
+    for short_ok in (False, True):
+        for index, article in enumerate(articles):
+            headline = _headline_from_text(article.text, short_ok)
+            if headline:
+                return headline, index
     return "Untitled story", 0
 
 
@@ -259,7 +261,7 @@ _SLASH_CREDIT_RE = re.compile(
 )
 
 
-def _headline_from_text(text: str) -> str:
+def _headline_from_text(text: str, short_ok: bool = True) -> str:
     """The first sentence of `text` that is reporting, as a headline.
 
     Whole when short enough; else cut at its last clause boundary that fits, or at a word with
@@ -267,8 +269,10 @@ def _headline_from_text(text: str) -> str:
     the cut, or gives way to the next sentence. A fixed count of words cut "...approved on
     Tuesday a plan" mid-phrase and took in a caption's "Photo: Harbor Times staff." or
     "REUTERS/Jonathan Ernst". The text keeps its own case: only a title shouts, and its
-    dateline, which does, is left out.
+    dateline, which does, is left out. With `short_ok`, a teaser too short to cut cleanly ("Fire
+    hits the harbour...") is kept whole when no later sentence serves, never lost.
     """
+    short = ""
     sentences = split_sentences(squash_spaces(text), _TEXT_HEADLINE_SENTENCES)
     reporting = [part for sentence in sentences for part in _bar_parts(sentence)]
     for sentence in reporting or [without_dateline(s) for s in sentences[:1]]:
@@ -282,6 +286,8 @@ def _headline_from_text(text: str) -> str:
             teaser = _teaser_headline(sentence[: cut_off.start()])
             if teaser:
                 return teaser
+            if short_ok and not short:
+                short = _short_teaser(sentence[: cut_off.start()])
             continue
         if len(words) <= TEXT_HEADLINE_MAX_WORDS:
             return _finish(sentence)
@@ -290,13 +296,15 @@ def _headline_from_text(text: str) -> str:
             if (is_clause(cut) or n >= _VERBLESS_CUT_WORDS) and not _in_name(words, n):
                 return f"{_finish(cut)}{ELLIPSIS}"
         return f"{_finish(_word_cut(words))}{ELLIPSIS}"
-    return ""
+    return short
 
 
 # The ellipsis a feed ends a cut teaser with, and the comma or dash it may follow.
 _TEASER_CUT_RE = re.compile(r"[\s,;:—–-]*(?:\.\.\.|…)[\s.…]*$")
 # A teaser's headline keeps at least this many words, or the next sentence serves.
 _TEASER_MIN_WORDS = 4
+# Looked through to the word a cut ends on: "(and" leads on as "and" does.
+_QUOTES_AND_BRACKETS = "\"“”'‘’()[]"
 
 
 def _teaser_headline(text: str) -> str:
@@ -309,12 +317,37 @@ def _teaser_headline(text: str) -> str:
         if is_clause(cut) and not _in_name(words, len(cut.split())):
             return f"{_finish(cut)}{ELLIPSIS}"
     for n in range(min(len(words) - 1, TEXT_HEADLINE_MAX_WORDS), _TEASER_MIN_WORDS - 1, -1):
-        last = words[n - 1]
-        if last.endswith((",", ";", ":")) or last.casefold() in MID_CUT_ENDINGS:
-            continue
-        if not _in_name(words, n):
-            return f"{_finish(' '.join(words[:n]))}{ELLIPSIS}"
+        if not _dangles(words[n - 1]) and not _in_name(words, n):
+            return _with_cut(" ".join(words[:n]))
     return ""
+
+
+def _short_teaser(text: str) -> str:
+    """A teaser too short for `_teaser_headline`: all its words up to the feed's cut, less a last
+    word that leads on ("Harbour officials praised "the") while two words remain."""
+    words = text.split()
+    n = len(words)
+    while n > 2 and _dangles(words[n - 1]):
+        n -= 1
+    return _with_cut(" ".join(words[:n]))
+
+
+def _dangles(word: str) -> bool:
+    """Whether a cut after `word` leaves a phrase hanging: a word that leads on ("the", "(and"),
+    a bare dash or quote, or a comma's pause."""
+    bare = word.strip(_QUOTES_AND_BRACKETS)
+    return (
+        word.endswith((",", ";", ":"))
+        or not bare.strip("—–-")
+        or bare.casefold() in MID_CUT_ENDINGS
+    )
+
+
+def _with_cut(text: str) -> str:
+    """`text` as a headline the feed's cut ends: one ellipsis, after no dash, comma or opening
+    bracket; "" when nothing is left."""
+    head = _finish(text).rstrip(" ,;:—–-(“[‘")
+    return f"{head}{ELLIPSIS}" if head else ""
 
 
 def _bar_parts(sentence: str) -> list[str]:
