@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 from fakes.discord_api import FakeDiscord
 from fakes.runner import delivery_rows, discord_service, queue_story, running
@@ -20,7 +21,7 @@ from fakes.runner import delivery_rows, discord_service, queue_story, running
 from bot.adapters.discord import gateway_watch
 from bot.adapters.discord.bot import DiscordPlatform
 from bot.adapters.discord.gateway_watch import GatewayWatch
-from bot.config import ChannelConfig
+from bot.config import ChannelConfig, Config
 from bot.runner.service import Service
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
@@ -186,3 +187,45 @@ def test_a_long_drop_warns_once_and_reports_since_when(caplog: pytest.LogCapture
     assert "webhook" not in problem[1]  # no webhook channels: nothing else posts
     warnings = [r for r in caplog.records if r.name == gateway_watch.__name__]
     assert [r.levelname for r in warnings] == ["WARNING"]
+
+
+async def test_a_gateway_given_up_on_shows_only_why_not_a_disconnect_that_waits_for_its_return(
+    service: Service, discord_gateway: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Privileged intents switched off mid-run (close code 4014): not retried, as it cannot come
+    # back before a config change and a restart, so no "until it is back" beside the reason.
+    caplog.set_level(logging.INFO)
+    discord_gateway.close_at_identify(4014)
+    await discord_gateway.drop_gateway(4014)
+    await eventually(lambda: "discord" in service.platform_errors)
+    await asyncio.sleep(gateway_watch.DOWN_GRACE * 2)  # past the watch's grace
+    health = service.health()
+    [problem] = discord_problems(health)
+    assert "not retried" in problem and "4014" in problem
+    assert health["disconnected"] == {}
+    assert [r for r in caplog.records if r.name == gateway_watch.__name__] == []
+
+
+@pytest.mark.parametrize(
+    "ended", [discord.PrivilegedIntentsRequired(None), RuntimeError("socket gone")]
+)
+async def test_without_a_runner_to_retry_it_an_ended_gateway_stops_being_watched(
+    ended: Exception,
+) -> None:
+    # Run without the runner's callbacks: the gateway is given up on for the rest of the run.
+    platform = DiscordPlatform(Config(), token="t")
+
+    async def gateway() -> None:
+        raise ended
+
+    task = asyncio.create_task(gateway())
+    await asyncio.wait({task})
+    platform._gateway = task
+    unused: Any = object()  # neither the client nor the adapter is looked at on these paths
+    platform._watch_gateway(unused, None)
+    watching = platform._watching
+    assert watching is not None and platform.watch is not None
+    platform._gateway_ended(task, unused, lost=None, dropped=None)
+    assert platform.connection_problem() is None
+    await asyncio.sleep(0)
+    assert watching.cancelled()

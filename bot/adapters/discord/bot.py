@@ -180,6 +180,11 @@ class DiscordPlatform:
         )
         self._watching = asyncio.create_task(self.watch.run(), name="discord-gateway-watch")
 
+    def _stop_watch(self) -> None:
+        watching, self._watching, self.watch = self._watching, None, None
+        if watching is not None:
+            watching.cancel()
+
     def connection_problem(self) -> tuple[datetime, str] | None:
         """(since when, what) while the bot's gateway has been down for more than a moment; None
         without a bot (webhook channels alone need no gateway)."""
@@ -200,6 +205,9 @@ class DiscordPlatform:
         to the runner to start Discord again with backoff, or commands would stop arriving."""
         if self._stopping or task.cancelled() or task is not self._gateway:
             return
+        # Given up on: no reconnect is coming, so the watch would only add a second problem
+        # ("until it is back") beside the reason it ended; a retry starts a new watch.
+        self._stop_watch()
         exc = task.exception()
         reason = token_refused(exc) if exc is not None else None
         if reason is None:
@@ -261,9 +269,7 @@ class DiscordPlatform:
         open session meanwhile (the runner withdraws the bot's route, or the token is refused),
         until `start` reconnects the bot or `stop` ends it all."""
         self._stopping = True
-        watching, self._watching, self.watch = self._watching, None, None
-        if watching is not None:
-            watching.cancel()
+        self._stop_watch()
         if self.adapter is not None:
             self.adapter.detach_bot("the Discord bot is disconnected; its gateway is restarting")
         client, gateway = self.client, self._gateway
