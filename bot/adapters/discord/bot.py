@@ -175,9 +175,7 @@ class DiscordPlatform:
         if client is None:
             return
         on_back = (lambda: back(self.name, BOT_ROUTE, WEBHOOK_ROUTE)) if back else None
-        self.watch = GatewayWatch(
-            lambda: gateway_open(client), webhooks=self.runs_without_connection(), on_back=on_back
-        )
+        self.watch = GatewayWatch(lambda: gateway_open(client), on_back=on_back)
         self._watching = asyncio.create_task(self.watch.run(), name="discord-gateway-watch")
 
     def _stop_watch(self) -> None:

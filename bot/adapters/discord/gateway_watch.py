@@ -29,8 +29,11 @@ log = logging.getLogger(__name__)
 WATCH_INTERVAL = 5.0
 DOWN_GRACE = 45.0
 
-DOWN = "gateway disconnected: slash commands and buttons get no answer until it is back"
-WEBHOOKS_GO_ON = " (channels with a webhook_url do not need it and keep posting)"
+# Posting, the bot's included, is REST and goes on: said, or readers take every channel to wait.
+DOWN = (
+    "gateway disconnected: slash commands and buttons get no answer until it is back"
+    " (posts from the bot and from webhooks do not need it and go on over REST)"
+)
 
 
 def gateway_open(client: discord.Client) -> bool:
@@ -41,21 +44,18 @@ def gateway_open(client: discord.Client) -> bool:
 
 
 class GatewayWatch:
-    """The gateway's state, from `is_connected`, polled by `run`. `webhooks`: whether some of the
-    platform's channels post through a webhook, which the problem then says keep posting."""
+    """The gateway's state, from `is_connected`, polled by `run`."""
 
     def __init__(
         self,
         is_connected: Callable[[], bool],
         *,
-        webhooks: bool = False,
         on_back: Callable[[], object] | None = None,
         interval: float | None = None,
         grace: float | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.is_connected = is_connected
-        self.webhooks = webhooks
         self.on_back = on_back
         # Read here, not as defaults, so a test can shorten the module's values.
         self.interval = WATCH_INTERVAL if interval is None else interval
@@ -69,7 +69,7 @@ class GatewayWatch:
         since = self.down_since
         if since is None or (self.clock() - since).total_seconds() < self.grace:
             return None
-        return since, DOWN + (WEBHOOKS_GO_ON if self.webhooks else "")
+        return since, DOWN
 
     def check(self) -> None:
         try:
