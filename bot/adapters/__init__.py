@@ -1,2 +1,3 @@
 """Chat platform adapters: `console` here, `slack/` and `discord/` as subpackages. Each implements
-`bot.delivery.adapter.ChatAdapter`; see `bot.runner.platforms` for how the service starts them."""
+`bot.delivery.adapter.ChatAdapter`; see `bot.runner.platforms` for how the service starts them.
+`connection_watch` follows Slack's Socket Mode and Discord's gateway connections for both."""
