@@ -4,6 +4,7 @@ lost. Fixtures written for these tests."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -112,3 +113,25 @@ async def test_polled_xhtml_titled_entry_without_body_is_stored(
     now = datetime(2026, 3, 1, 12, tzinfo=UTC)
     await poll_feeds(db, PollingConfig(allow_private_networks=True), now=now)
     assert [r[0] for r in db.execute("SELECT title FROM articles")] == ["Bridge closed for repairs"]
+
+
+@pytest.mark.parametrize(
+    ("escaped", "shown"),
+    [
+        ("Budget vote &lt;!-- desk note --&gt;delayed", "Budget vote delayed"),
+        ("Two &lt;!-- a --&gt;notes&lt;!-- b --&gt; gone", "Two notes gone"),
+        ("Open &lt;!-- never closed", "Open <!-- never closed"),
+        ("Closed &lt;!-- x --&gt; then &lt;!-- open", "Closed then <!-- open"),
+    ],
+)
+def test_comments_in_titles_are_dropped_and_an_unclosed_one_kept(escaped: str, shown: str) -> None:
+    assert _rss_title(escaped) == shown
+
+
+def test_a_title_of_unclosed_comment_openers_parses_in_linear_time() -> None:
+    # 240,000 characters of "<!--" with no "-->": the lazy comment regex scanned to the end from
+    # each opener, about 80 s in one GIL-holding call that froze the bot's event loop.
+    started = time.perf_counter()
+    title = _rss_title("&lt;!--" * 60_000)
+    assert time.perf_counter() - started < 5
+    assert title.startswith("<!--<!--") and title.endswith("…")
