@@ -40,7 +40,9 @@ async def test_unfollow_and_watchlist(core: NewsDigest) -> None:
     await commands.dispatch("follow", "moon lunar OR moon", CTX)
     listing = await commands.dispatch("watchlist", "", CTX)
     assert listing.ephemeral
-    assert "min-sources: 2" in listing.text and listing.lines == ["moon: lunar OR moon"]
+    assert "min-sources: 2" in listing.text and list(map(str, listing.lines)) == [
+        "moon: lunar OR moon"
+    ]
     gone = await commands.dispatch("unfollow", "moon", CTX)
     assert "no longer follows moon" in gone.text
     missing = await commands.dispatch("unfollow", "moon", CTX)
@@ -82,7 +84,7 @@ async def test_feeds_add_is_for_admins_only(core: NewsDigest) -> None:
     hostile = await commands.dispatch("feeds", "add file:///etc/passwd", ADMIN)
     assert "only http" in hostile.text
     listing = await commands.dispatch("feeds", "list", CTX)
-    assert any("new.example" in line for line in listing.lines)
+    assert any("new.example" in str(line) for line in listing.lines)
     removed = await commands.dispatch("feeds", "remove https://new.example/rss", ADMIN)
     assert "Removed" in removed.text
 

@@ -90,7 +90,7 @@ async def test_watchlist_of_an_unknown_channel_shows_the_defaults(core: NewsDige
     dm = CommandContext(platform="slack", channel_id="D1", user_id="U1")
     reply = await Commands(core).dispatch("watchlist", "", dm)
     assert "Mode: digest" in reply.text and "min-sources: 2" in reply.text
-    assert reply.lines[0].startswith("Following no topics")
+    assert str(reply.lines[0]).startswith("Following no topics")
 
 
 async def test_configuring_commands_register_the_channel(core: NewsDigest) -> None:
@@ -133,7 +133,7 @@ async def test_rejected_commands_do_not_register_the_channel(
 
 async def test_watchlist_show_is_the_read_only_view_on_slack_too(core: NewsDigest) -> None:
     reply = await Commands(core).dispatch("watchlist", "show", CTX)
-    assert reply.text.startswith("Mode: digest") and reply.lines[0].startswith("Following no")
+    assert reply.text.startswith("Mode: digest") and str(reply.lines[0]).startswith("Following no")
 
 
 async def test_follow_of_an_existing_topic_registers_the_channel(core: NewsDigest) -> None:

@@ -87,10 +87,10 @@ async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
         "Its stories will be missing until it is fixed. An admin can re-enable it with "
         f"newsdigest feeds enable {chat_url}, or remove it with /feeds remove {chat_url}.",
     ]
-    assert listing.lines == [
+    assert list(map(str, listing.lines)) == [
         f"#1 alpha <{config_url}> (disabled: {GONE}; in the config file)",
         f"#2 beta <{chat_url}> (disabled: {GONE})",
     ]
     assert refused.text == f"{config_url} is declared in the config file; remove it there."
     assert removed.text == f"Removed feed {chat_url}."
-    assert relisted.lines[1] == f"#3 {server.url('/new.xml')} <{server.url('/new.xml')}> (ok)"
+    assert str(relisted.lines[1]) == f"#3 {server.url('/new.xml')} <{server.url('/new.xml')}> (ok)"

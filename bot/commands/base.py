@@ -20,6 +20,22 @@ class CommandContext:
     is_admin: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ListLine:
+    """One line of a reply's list. `text` and `note` are untrusted (a feed's own title, the
+    error its server sent, a typed query): adapters show them literally, never as formatting or
+    links. `url`, between them, is the one address kept whole, to click or copy into a command
+    (/feeds remove takes it)."""
+
+    text: str
+    url: str | None = None
+    note: str = ""
+
+    def __str__(self) -> str:
+        parts = [self.text, f"<{self.url}>" if self.url else "", self.note]
+        return " ".join(p for p in parts if p)
+
+
 @dataclass(slots=True)
 class Reply:
     text: str
@@ -28,7 +44,7 @@ class Reply:
     cards: list[StoryCard] = field(default_factory=list)
     full: bool = False
     digest: Digest | None = None
-    lines: list[str] = field(default_factory=list)
+    lines: list[ListLine] = field(default_factory=list)
     # The bot's own line after the cards: other stories the words also name (slugs only).
     see_also: str = ""
 

@@ -15,7 +15,14 @@ import sqlite_utils
 
 from bot.app import NewsDigest
 from bot.commands import topics, watchlist
-from bot.commands.base import ChannelChange, CommandContext, DigestPoster, Reply, UsageError
+from bot.commands.base import (
+    ChannelChange,
+    CommandContext,
+    DigestPoster,
+    ListLine,
+    Reply,
+    UsageError,
+)
 from bot.commands.watchlist import split_args
 from bot.config_entries import (
     DEFAULT_SCHEDULE,
@@ -321,7 +328,7 @@ class Commands:
     def describe_channel(self, channel: ChannelRow) -> str:
         return watchlist.describe_channel(channel)
 
-    def watchlist_lines(self, channel: ChannelRow) -> list[str]:
+    def watchlist_lines(self, channel: ChannelRow) -> list[ListLine]:
         return watchlist.watchlist_lines(self.core.db, channel)
 
 
@@ -334,7 +341,7 @@ def _find_feed(db: sqlite_utils.Database, ref: str) -> feed_store.FeedRow | None
     return feed_store.get_feed(db, ref) or feed_store.get_feed(db, normalize_feed_url(ref))
 
 
-def _feed_line(feed: feed_store.FeedRow) -> str:
+def _feed_line(feed: feed_store.FeedRow) -> ListLine:
     """One feed of /feeds list: its id and URL (either is what /feeds remove takes; the URL is
     the unambiguous one, as a removed feed's id can be given to a new feed), and its state."""
     state = "ok"
@@ -343,4 +350,4 @@ def _feed_line(feed: feed_store.FeedRow) -> str:
     elif feed.consecutive_failures:
         state = f"{plural(feed.consecutive_failures, 'failure')}: {feed.last_error}"
     where = "; in the config file" if feed.origin == "config" else ""
-    return f"#{feed.id} {feed.display_name} <{feed.url}> ({state}{where})"
+    return ListLine(f"#{feed.id} {feed.display_name}", feed.url, f"({state}{where})")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from bot.commands.base import CommandContext, Reply, UsageError
+from bot.commands.base import CommandContext, ListLine, Reply, UsageError
 from bot.commands.schedule import ScheduleError, describe_schedule, parse_schedule, schedule_usage
 from bot.config_values import (
     ConfigError,
@@ -144,15 +144,17 @@ def describe_channel(channel: ChannelRow) -> str:
     return text
 
 
-def watchlist_lines(db: sqlite_utils.Database, channel: ChannelRow) -> list[str]:
+def watchlist_lines(db: sqlite_utils.Database, channel: ChannelRow) -> list[ListLine]:
     topics = channel_store.channel_topics(db, channel.id)
     if not topics:
         return [
             # Worded for both platforms: Discord's /follow takes `topic:`, Slack's the bare name.
-            "Following no topics: every story with enough sources is included. Follow a topic "
-            "with /follow to narrow it."
+            ListLine(
+                "Following no topics: every story with enough sources is included. Follow a "
+                "topic with /follow to narrow it."
+            )
         ]
-    return [f"{t.slug}: {t.query}" for t in topics]
+    return [ListLine(f"{t.slug}: {t.query}") for t in topics]
 
 
 def split_args(args: str) -> list[str]:

@@ -23,9 +23,10 @@ from bot.adapters.discord.embeds import (
     split_content,
 )
 from bot.adapters.discord.errors import GARBLED, PLATFORM, garbled, maybe_posted
-from bot.adapters.discord.escape import escape, fit, neutralize_mentions
+from bot.adapters.discord.escape import escape, fit, link_url, neutralize_mentions
 from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
 from bot.adapters.discord.webhook import webhook_session
+from bot.commands.base import ListLine
 from bot.commands.core import CommandContext, Commands, Reply
 from bot.config import Config
 from bot.render.text import clean
@@ -73,12 +74,21 @@ def render_reply(reply: Reply) -> list[Outgoing]:
                 for piece in split_content(neutralize_mentions(reply.see_also))
             ]
         return out
-    # Reply text is the bot's own (it keeps its markdown); list lines carry feed titles and
-    # user-written queries, so those are escaped.
+    # Reply text is the bot's own (it keeps its markdown); list lines carry feed titles, server
+    # errors and user-written queries, so those are escaped.
     text = neutralize_mentions(reply.text)
     if reply.lines:
-        text += "\n" + "\n".join(f"• {escape(line, keep_links=True)}" for line in reply.lines)
+        text += "\n" + "\n".join(f"• {_list_line(line)}" for line in reply.lines)
     return [Outgoing(content=piece) for piece in split_content(text)]
+
+
+def _list_line(line: ListLine) -> str:
+    """Text and note escaped with their addresses broken; the line's own address whole, in
+    `<...>` (clickable, no preview) so it can be copied into /feeds remove as it is."""
+    target = link_url(line.url)
+    shown = f"<{target}>" if target else escape(line.url, keep_links=True)
+    parts = [escape(line.text), shown if line.url else "", escape(line.note)]
+    return " ".join(p for p in parts if p)
 
 
 def _digest_messages(reply: Reply) -> list[Outgoing]:

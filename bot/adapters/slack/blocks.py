@@ -20,6 +20,7 @@ from bot.adapters.slack.escape import (
     truncate,
 )
 from bot.cards import Digest, StoryCard
+from bot.commands.base import ListLine
 from bot.config_entries import SLUG_RE
 from bot.models import Angle, Bullet
 from bot.render.text import bare_quote, digest_heading, split_angles, url_host
@@ -322,16 +323,23 @@ def digest_messages(digest: Digest) -> list[SlackMessage]:
 
 
 def text_blocks(
-    text: str, lines: list[str] | None = None, *, limit: int = MAX_BLOCKS
+    text: str, lines: list[ListLine] | None = None, *, limit: int = MAX_BLOCKS
 ) -> list[Block]:
     """Bot text (which may quote user input) plus bullet lines, as one message's blocks."""
     blocks = sections(truncate(escape_trusted(text), MAX_SECTION_CHARS), [])
-    bullets = [f"• {escape_trusted(line)}" for line in lines or []]
+    bullets = [f"• {list_line(line)}" for line in lines or []]
     body = sections("", bullets)
     room = limit - len(blocks)
     if len(body) > room:
         body = [*body[: room - 1], context("…list shortened to fit one message.")]
     return blocks + body
+
+
+def list_line(line: ListLine) -> str:
+    """A reply's list line: its text and note literal (a feed title's `*` or a server's
+    `https://…` neither formats nor links), its address a link."""
+    parts = [slack_escape(line.text), slack_link(line.url, line.url) if line.url else ""]
+    return " ".join(p for p in [*parts, slack_escape(line.note)] if p)
 
 
 def pack(
