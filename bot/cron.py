@@ -27,6 +27,7 @@ from apscheduler.triggers.cron import CronTrigger
 # crontab(5) numbering: Sunday is 0 and also 7.
 _NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 _NUMBER = {name: i for i, name in enumerate(_NAMES)}
+_FULL = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 
 
 def _day(token: str) -> int:
@@ -38,9 +39,13 @@ def _day(token: str) -> int:
         if number > 7:
             raise ValueError(f"day of week {number} is out of range 0-7")
         return number
-    if token[:3] in _NUMBER and len(token) >= 3:
-        return _NUMBER[token[:3]]
-    raise ValueError(f"{token!r} is not a day of the week")
+    # A day's name cut anywhere after its third letter ("tues", "thurs", "friday"), as saved
+    # schedules may hold. Nothing else: a word that merely starts with a day ("mon#1", Quartz's
+    # "first Monday"; "sunny") must not pass for that day.
+    for number, name in enumerate(_FULL):
+        if len(token) >= 3 and name.startswith(token):
+            return number
+    raise ValueError(f"{token!r} is not a day of the week (sun-sat, sunday-saturday or 0-7)")
 
 
 def expand_days(field: str) -> list[int]:

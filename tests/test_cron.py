@@ -111,3 +111,16 @@ def test_a_schedule_that_never_fires_is_refused(cron: str) -> None:
     # A date that only exists in leap years is fine; so is a day list that rescues Feb 31.
     assert cron_trigger("0 9 29 2 *", "UTC") is not None
     assert next_fire(cron_trigger("0 9 31 2 mon", "UTC"), datetime(2027, 1, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    "field", ["mon#1", "sunny", "monthly", "fri-sunday_", "5L", "1#1", "tuesdays"]
+)
+def test_a_word_that_only_starts_with_a_day_is_refused(field: str) -> None:
+    # "mon#1" is Quartz's "first Monday": read as "mon" it fired every Monday.
+    with pytest.raises(ValueError, match="is not a day of the week"):
+        expand_days(field)
+
+
+def test_full_and_cut_day_names_are_days() -> None:
+    assert expand_days("monday-wednes,Sunday,thurs") == expand_days("mon-wed,sun,thu")
