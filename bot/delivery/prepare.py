@@ -43,13 +43,15 @@ async def prepare(
         # Muted after this row was queued: "no more posts or updates about that story".
         store.mark_failed(outbox.db, row.id, now=outbox.clock(), error="story muted")
         return None
-    if row.kind == "story" and not _still_wanted(outbox, channel, row.story_id):
-        # Queued for a topic the channel has since unfollowed, or whose query an admin narrowed:
-        # held for quiet hours, it would otherwise arrive the next morning all the same.
-        store.mark_failed(
-            outbox.db, row.id, now=outbox.clock(), error="no longer matches the channel's topics"
-        )
-        log.info("delivery %d to %s dropped: no longer matches its topics", row.id, channel.key)
+    unwanted = _unwanted_because(outbox, channel, row.story_id) if row.kind == "story" else None
+    if unwanted:
+        # The channel's settings changed since the row was queued (a topic unfollowed or
+        # narrowed, min-sources raised): held for quiet hours, it would otherwise arrive the next
+        # morning all the same. Deleted, not failed: a failed row marks the story as delivered
+        # for good, and it should still come when it matches again (a topic followed back, or
+        # enough sources). Nothing was sent; the row was never claimed.
+        store.delete(outbox.db, row.id)
+        log.info("delivery %d to %s dropped: %s", row.id, channel.key, unwanted)
         return None
     card = await outbox.card(row.story_id, channel)
     if card is None:
@@ -106,12 +108,17 @@ def follow_merge(outbox: Outbox, row: DeliveryRow) -> bool:
     return True
 
 
-def _still_wanted(outbox: Outbox, channel: ChannelRow, story_id: str) -> bool:
-    """Whether the channel's topics, as they are now, still pick the story (`digest.select`'s
-    rule: a channel that follows no topic takes every story)."""
+def _unwanted_because(outbox: Outbox, channel: ChannelRow, story_id: str) -> str | None:
+    """Why the channel, as it is set now, would no longer pick the story, or None if it would
+    (`digest.select`'s rules: enough independent sources, and a topic that matches unless the
+    channel follows none)."""
+    story = story_store.get_story(outbox.db, story_id)
+    if story is not None and story.source_count < channel.min_sources:
+        return f"fewer sources ({story.source_count}) than the channel's min-sources now"
     topics = channel_store.channel_topics(outbox.db, channel.id)
     if not topics:
-        return True
-    story = story_store.get_story(outbox.db, story_id)
+        return None
     members = article_store.story_articles(outbox.db, story_id)
-    return bool(matching_topics(topics, members, story.headline if story else None))
+    if matching_topics(topics, members, story.headline if story else None):
+        return None
+    return "no longer matches the channel's topics"
