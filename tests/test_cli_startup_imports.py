@@ -29,6 +29,7 @@ main()
 HEAVY_PACKAGES = {
     "slack_bolt", "slack_sdk", "discord", "aiohttp", "apscheduler",  # chat and scheduler
     "httpx", "feedparser", "fastfeedparser", "lxml",  # the fetcher and the feed parsers
+    "publicsuffixlist",  # parsed on first use (a real host's site), ~0.1 s
 }
 HEAVY_MODULES = ("bot.cluster", "bot.summarize", "bot.pipeline.clustering", "bot.pipeline.cards",
                  "bot.pipeline.poll", "bot.ingest.fetcher", "bot.ingest.parser", "bot.runner.digests")

@@ -28,6 +28,7 @@ import httpcore
 import httpx
 
 from bot import USER_AGENT
+from bot.domains import registrable_domain
 from bot.feedurls import normalize_feed_url
 from bot.ingest.bodies import BodyDecoder
 from bot.ingest.errors import (
@@ -98,21 +99,14 @@ def _validator(value: str | None) -> str | None:
     return None
 
 
-# Second-level labels under which a country's sites register ("bbc.co.uk", "abc.net.au"): the
-# site is the label before them. Enough to tell sites apart without the public suffix list.
-_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"})
-
-
 def site_key(host: str | None) -> str:
     """What one per-host limit covers: the site, not the host name as written. Thirty feeds on
     thirty subdomains of one blog platform, or one server spelt "LOCALHOST" and "localhost.",
-    are one server to be polite to."""
+    are one server to be polite to. So the site is read by the ICANN section of the public
+    suffix list only: "foo.blogspot.com" and "bar.blogspot.com" are someone's own blogs, but
+    blogspot.com's servers answer for both (`bot.domains`)."""
     name = (host or "").lower().rstrip(".")
-    labels = name.split(".")
-    if len(labels) <= 2 or name.replace(".", "").isdigit() or ":" in name:
-        return name  # a site's own name, an IPv4 or an IPv6 address
-    keep = 3 if len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
-    return ".".join(labels[-keep:])
+    return registrable_domain(name, private=False) or name  # an address, a single label
 
 
 def parse_retry_after(value: str | None, now: datetime) -> datetime | None:

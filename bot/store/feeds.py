@@ -1,16 +1,21 @@
 """The feeds table: what to poll, and the polite-polling state of each feed; and which outlet a
 feed belongs to.
 
-An outlet is a site, not a feed: a paper's World, Business and Opinion feeds are one outlet when
-"N sources" are counted (`outlet_key`), and its articles appear under the paper's name
-(`outlet_name`). The key is the host of the feed's site link (the channel's <link>, or the feed's
-own URL until a poll has seen one) without a leading www./feeds./rss. label. An aggregator feed is
+An outlet is a site, not a feed: a paper's World, Business and Opinion feeds are one outlet when "N
+sources" are counted (`outlet_key`), and its articles appear under the paper's name (`outlet_name`).
+The key is the host of the feed's site link (the channel's <link>, or the feed's own URL until a
+poll has seen one) without a leading www./feeds./rss. label, never cut past the site's registrable
+domain (the public suffix list with its private section: "rss.github.io" is someone's blog, not
+GitHub). The key is the host, not the registrable domain: the list names few of the platforms where
+each subdomain is another publisher (Substack, WordPress.com, Tumblr, Ghost and Medium are not in
+it), so cutting every host to its domain would count all newsletters of one platform as one outlet;
+a paper's feeds on several hosts are one outlet by the site link they share. An aggregator feed is
 one outlet like any other feed, keyed by its own site, never by the sites its items link to: an
-item's link is the publisher's claim, and ten items of one aggregator are one feed's choice, not
-ten independent reports. Platforms that host many publishers under paths of one host (GitHub,
-Medium, Reddit, YouTube, FeedBurner, Bluesky, Telegram...) add the publisher's path to the key,
-as does an account path on any host (mastodon.social/@name, a tilde server's ~name); a feed on a
-bare address (127.0.0.1, localhost) has no site, and its name stands for its outlet, as before.
+item's link is the publisher's claim, and ten items of one aggregator are one feed's choice, not ten
+independent reports. Platforms that host many publishers under paths of one host (GitHub, Medium,
+Reddit, YouTube, FeedBurner, Bluesky, Telegram...) add the publisher's path to the key, as does an
+account path on any host (mastodon.social/@name, a tilde server's ~name); a feed on a bare address
+(127.0.0.1, localhost) has no site, and its name stands for its outlet, as before.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import sqlite_utils
 
+from bot.domains import registrable_domain
 from bot.feedurls import normalize_feed_url
 from bot.store.database import iso, parse_iso, transaction, utcnow
 from bot.textutil import fold
@@ -175,8 +181,13 @@ def _site_key(url: str | None) -> str | None:
     except ValueError:
         pass
     labels = host.split(".")
-    while len(labels) > 2 and labels[0] in _FEED_LABELS:
-        labels = labels[1:]
+    if len(labels) > 2 and labels[0] in _FEED_LABELS:
+        # Only here is the list needed (loading it costs ~0.1 s); a host that is a public suffix
+        # itself has nothing to cut.
+        site = registrable_domain(host, private=True)
+        keep = site.count(".") + 1 if site else len(labels)
+        while len(labels) > keep and labels[0] in _FEED_LABELS:
+            labels = labels[1:]
     host = ".".join(labels)
     host = _HOST_ALIASES.get(host, host)
     segments = [s for s in parts.path.lower().split("/") if s]
