@@ -123,3 +123,39 @@ def test_an_amp_link_pruned_before_pages_were_compared_stays_pruned(
     )
     again = _entry(two, "Roundup", "rnd-9", "Engineers shut the crossing overnight.")
     assert articles.insert_new(db, [again]) == []
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [AMP, "https://m.news.example.com/world/2030/01/harbor-bridge-closes"],
+)
+def test_the_same_outlet_and_title_on_an_amp_link_stored_before_is_the_same_page(
+    db: sqlite_utils.Database, stored: str
+) -> None:
+    # One feed served the article by its AMP (or mobile) link, stored as served by an older
+    # version; it now serves the canonical link under a new GUID, the text reworded. Outlet and
+    # title match, and the two links name one page: one article, as URL dedupe would say.
+    one, _ = _two_feeds(db)
+    [first] = articles.insert_new(db, [_entry(one, "Headlines", "agg-1", "Cracks in the span.")])
+    db.execute("UPDATE articles SET canonical_url = ? WHERE id = ?", [stored, first.id])
+    again = {
+        **_entry(one, "Headlines", "agg-2", "Engineers shut the crossing overnight."),
+        "url": PAGE,
+        "canonical_url": PAGE,
+    }
+    assert articles.insert_new(db, [again]) == []
+
+
+def test_the_same_outlet_and_title_on_another_page_is_still_new(
+    db: sqlite_utils.Database,
+) -> None:
+    # A recurring title on another page with other text stays a new article.
+    one, _ = _two_feeds(db)
+    articles.insert_new(db, [_entry(one, "Headlines", "agg-1", "Cracks in the span.")])
+    other = "https://news.example.com/world/2030/01/harbor-bridge-reopens"
+    again = {
+        **_entry(one, "Headlines", "agg-2", "Engineers shut the crossing overnight."),
+        "url": other,
+        "canonical_url": other,
+    }
+    assert [a.url for a in articles.insert_new(db, [again])] == [other]

@@ -216,7 +216,11 @@ def _republished(url: str | None, text: str, other_url: str | None, other_text: 
 
 
 def _page_key(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
+    """The page a URL names, as URL dedupe compares them: without the marks of an AMP or mobile
+    copy (`same_page_url`; a row stored before that rule keeps its AMP link), nor a www. label."""
+    from bot.ingest.normalize import same_page_url  # see `tombstones.url_key`
+
+    parts = urlsplit(same_page_url(url))
     host = (parts.hostname or "").removeprefix("www.")
     return host, parts.path.rstrip("/")
 
