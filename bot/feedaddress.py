@@ -1,11 +1,11 @@
-"""Whether a feed URL names an address the fetcher will refuse, said when the feed is added.
+"""Whether a feed URL names an address the fetcher will refuse, checked when the feed is added.
 
-`newsdigest feeds add` and the chat command `/feeds add` store such a feed anyway, with a warning
-(`blocked_address`): one address typed by the operator, who sees the warning at once and may
-change the setting later. `newsdigest feeds import` refuses it instead (`refused_address`): an
-OPML file is user input, often made elsewhere, and a warning among hundreds of lines is easily
-missed, while the feed would sit in the list never polled; the operator who means it sets
-`polling.allow_private_networks` and imports again.
+Every way of adding a feed refuses it, with one reason (`refusal`): `newsdigest feeds add`, the
+chat command `/feeds add` and `newsdigest feeds import`. Stored with a warning, such a feed would
+sit in the list failing at every poll, and a warning is easily missed (among hundreds of lines of
+an OPML import, or by the admin who typed the command in chat while the operator owns the
+config). A loopback or private address is allowed by `polling.allow_private_networks`, and the
+reason says so; a link-local (cloud metadata), multicast or reserved one by no setting.
 
 Only what is known without DNS is caught here: an IP address in any form the resolver accepts,
 and localhost names. The fetcher checks every resolved address again, at every fetch and
@@ -49,15 +49,11 @@ def refused_address(url: str, allow_private_networks: bool) -> tuple[str, bool] 
     return None
 
 
-def blocked_address(url: str, allow_private_networks: bool) -> str | None:
-    """Why polling will refuse the URL's host and for how long, when it is an address the
-    fetcher blocks (the fetcher checks resolved names too; this only catches the obvious case at
-    add time). A private address waits for a setting; a link-local, multicast or reserved one
-    no setting allows, and "until then" would point at nothing."""
+def refusal(url: str, allow_private_networks: bool, *, retry: str) -> str | None:
+    """Why a feed at `url` is not added: polling would refuse its host. None when it may be
+    added. `retry` is what to do once the setting allows it ("import again")."""
     found = refused_address(url, allow_private_networks)
     if found is None:
         return None
     reason, settable = found
-    if settable:
-        return f"{reason}; polling will fail until then"
-    return f"{reason}; no setting allows it, so it will never be polled: remove it"
+    return f"{reason}, then {retry}" if settable else f"{reason}; no setting allows it"

@@ -1,5 +1,6 @@
-"""`/feeds add` of a URL whose host is an address the fetcher refuses: the feed is stored (as by
-`newsdigest feeds add`), and the reply says polling will fail rather than promise it."""
+"""`/feeds add` of a URL whose host is an address the fetcher refuses: not stored (as by
+`newsdigest feeds add` and `feeds import`), and the reply says why and which setting, if any,
+allows it. Stored, the feed would fail at every poll."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.config import Config
 from bot.store.database import open_database
+from bot.store.feeds import list_feeds
 
 SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
 
@@ -30,18 +32,28 @@ def guarded_core(sample_config: Config, tmp_path: Path) -> Iterator[NewsDigest]:
     app.close()
 
 
-async def test_feeds_add_warns_of_a_private_address(guarded_core: NewsDigest) -> None:
+PRIVATE = "(set polling.allow_private_networks = true to allow it), then add it again."
+
+
+async def test_feeds_add_refuses_a_private_address(guarded_core: NewsDigest) -> None:
     admin = dataclasses.replace(SLACK, is_admin=True)
-    reply = await Commands(guarded_core).dispatch("feeds", "add http://10.0.0.5/rss.xml", admin)
+    commands = Commands(guarded_core)
+    reply = await commands.dispatch("feeds", "add http://10.0.0.5/rss.xml", admin)
     assert reply.text == (
-        "Added feed http://10.0.0.5/rss.xml.\n"
-        "Warning: refusing to fetch from private address 10.0.0.5 (set "
-        "polling.allow_private_networks = true to allow it); polling will fail until then."
+        "Not added: http://10.0.0.5/rss.xml: refusing to fetch from private address 10.0.0.5 "
+        f"{PRIVATE}"
     )
-    public = await Commands(guarded_core).dispatch("feeds", "add https://news.example/rss", admin)
+    loopback = await commands.dispatch("feeds", "add http://localhost:8080/feed", admin)
+    assert loopback.text == (
+        "Not added: http://localhost:8080/feed: refusing to fetch from loopback address "
+        f"localhost {PRIVATE}"
+    )
+    assert list_feeds(guarded_core.db) == []
+    public = await commands.dispatch("feeds", "add https://news.example/rss", admin)
     assert public.text == (
         "Added feed https://news.example/rss. It will be polled within a few minutes."
     )
+    assert [f.url for f in list_feeds(guarded_core.db)] == ["https://news.example/rss"]
 
 
 async def test_feeds_add_of_a_private_address_allowed_by_the_config(core: NewsDigest) -> None:
@@ -63,15 +75,17 @@ async def test_an_empty_feed_list_says_how_to_add_one_in_the_platforms_syntax(
     assert reply.text == f"No feeds yet. An admin can add one with {add}."
 
 
-async def test_an_address_no_setting_allows_is_not_promised_for_later(
-    guarded_core: NewsDigest,
+@pytest.mark.parametrize("allowed", [False, True])
+async def test_an_address_no_setting_allows_is_never_added(
+    guarded_core: NewsDigest, core: NewsDigest, allowed: bool
 ) -> None:
+    app = core if allowed else guarded_core
     admin = dataclasses.replace(SLACK, is_admin=True)
-    reply = await Commands(guarded_core).dispatch(
+    reply = await Commands(app).dispatch(
         "feeds", "add http://169.254.169.254/latest/meta-data", admin
     )
     assert reply.text == (
-        "Added feed http://169.254.169.254/latest/meta-data.\n"
-        "Warning: refusing to fetch from link-local address 169.254.169.254; no setting allows "
-        "it, so it will never be polled: remove it."
+        "Not added: http://169.254.169.254/latest/meta-data: refusing to fetch from link-local "
+        "address 169.254.169.254; no setting allows it."
     )
+    assert [f for f in list_feeds(app.db) if "169.254" in f.url] == []

@@ -1,8 +1,7 @@
-"""`feeds import` refuses a feed on an address polling refuses (loopback, private, localhost
-names, the link-local metadata service), naming the reason, where `feeds add` stores one with a
-warning: an OPML file is often made elsewhere, and a warning among hundreds of lines is missed
-while the feed sits in the list never polled. With polling.allow_private_networks set, private
-addresses are imported; link-local ones never are."""
+"""`feeds import` and `feeds add` refuse a feed on an address polling refuses (loopback,
+private, localhost names, the link-local metadata service), naming the reason. Stored, the feed
+would sit in the list failing at every poll; `feeds add` used to store it with a warning. With
+polling.allow_private_networks set, private addresses are added; link-local ones never are."""
 
 from __future__ import annotations
 
@@ -86,12 +85,51 @@ def test_private_addresses_are_imported_when_the_operator_allows_them(
     ]
 
 
-def test_feeds_add_warns_of_a_localhost_name_as_of_its_address(opml: Path) -> None:
-    # `feeds add` keeps storing with a warning; a name polling takes for 127.0.0.1 without DNS
-    # is now warned about as the address itself was.
-    result = CliRunner().invoke(cli, ["feeds", "add", "http://localhost:8080/feed"])
-    assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines()[-1] == (
-        "Warning: refusing to fetch from loopback address localhost (set "
-        "polling.allow_private_networks = true to allow it); polling will fail until then"
-    )
+ADD_AGAIN = "(set polling.allow_private_networks = true to allow it), then add it again"
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (
+            "http://127.0.0.1:9/a.xml",
+            f"refusing to fetch from loopback address 127.0.0.1 {ADD_AGAIN}",
+        ),
+        ("http://[::1]:9/b.xml", f"refusing to fetch from loopback address ::1 {ADD_AGAIN}"),
+        (
+            "http://10.20.30.40/news.rss",
+            f"refusing to fetch from private address 10.20.30.40 {ADD_AGAIN}",
+        ),
+        (
+            "http://localhost:8080/feed",
+            f"refusing to fetch from loopback address localhost {ADD_AGAIN}",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            "refusing to fetch from link-local address 169.254.169.254; no setting allows it",
+        ),
+    ],
+)
+def test_feeds_add_refuses_internal_addresses_as_import_does(
+    opml: Path, tmp_path: Path, url: str, reason: str
+) -> None:
+    result = CliRunner().invoke(cli, ["feeds", "add", url])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {url}: {reason}\n"
+    assert stored(tmp_path) == []
+
+
+def test_feeds_add_takes_private_addresses_when_the_operator_allows_them(
+    opml: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "nd.toml"
+    config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
+    base = ["--config", str(config), "feeds", "add"]
+    added = CliRunner().invoke(cli, [*base, "http://10.20.30.40/news.rss"])
+    assert added.exit_code == 0, added.output
+    assert "refusing" not in added.stderr
+    metadata = CliRunner().invoke(cli, [*base, "http://169.254.169.254/latest/meta-data/"])
+    assert metadata.exit_code == 1
+    assert "link-local address 169.254.169.254; no setting allows it" in metadata.stderr
+    assert stored(tmp_path) == ["http://10.20.30.40/news.rss"]

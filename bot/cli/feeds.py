@@ -50,18 +50,18 @@ def _interval(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @pass_cli
 def feeds_add(cli: CliContext, url: str, name: str | None, interval: int | None) -> None:
     """Add a feed by its http(s) URL."""
-    from bot.feedaddress import blocked_address
+    from bot.feedaddress import refusal
 
     try:
         url = check_feed_url(url)
+        refused = refusal(url, cli.config.polling.allow_private_networks, retry="add it again")
+        if refused:
+            raise click.ClickException(f"{url}: {refused}")
         seconds = interval or cli.config.polling.default_interval
         feed = feed_store.add_feed(cli.core.db, url, name=name, interval=seconds, origin="cli")
     except (FeedUrlError, ConfigError, FeedExistsError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Added feed {feed.id}: {feed.url} (every {duration(feed.poll_interval)})")
-    blocked = blocked_address(feed.url, cli.config.polling.allow_private_networks)
-    if blocked:
-        click.echo(f"Warning: {blocked}", err=True)
 
 
 @feeds_group.command("list")
@@ -163,7 +163,7 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     Nothing is fetched: feeds are polled later. A progress bar shows on a
     terminal; an interrupted import keeps what it added.
     """
-    from bot.feedaddress import refused_address
+    from bot.feedaddress import refusal
     from bot.ingest.opml import OpmlError, read_opml
 
     try:
@@ -195,12 +195,9 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
             for entry in contents.feeds:
                 try:
                     url = check_feed_url(entry.url)
-                    refused = refused_address(url, allow_private)
+                    refused = refusal(url, allow_private, retry="import again")
                     if refused:
-                        # Not stored with a warning, as by `feeds add` (see bot.feedaddress).
-                        reason, settable = refused
-                        then = ", then import again" if settable else "; no setting allows it"
-                        skipped.append((entry.url, f"{reason}{then}"))
+                        skipped.append((entry.url, refused))
                     else:
                         feed_store.add_feed(
                             db,

@@ -28,7 +28,7 @@ from bot.config_entries import (
     DEFAULT_SCHEDULE,
     DEFAULT_TIMEZONE,
 )
-from bot.feedaddress import blocked_address
+from bot.feedaddress import refusal
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.pipeline.digest import queued_story_count
 from bot.runner.schedule import quiet_until
@@ -301,18 +301,19 @@ class Commands:
                 else "/feeds remove takes one URL or id."
             )
         if action == "add":
+            polling = self.core.config.polling
             try:
                 url = check_feed_url(rest[0])
+                # Refused as by `newsdigest feeds add` and `feeds import` (bot.feedaddress):
+                # stored, it would fail at every poll.
+                refused = refusal(url, polling.allow_private_networks, retry="add it again")
+                if refused:
+                    return Reply(f"Not added: {url}: {refused}.")
                 feed = feed_store.add_feed(
-                    db, url, interval=self.core.config.polling.default_interval, origin="chat"
+                    db, url, interval=polling.default_interval, origin="chat"
                 )
             except (FeedUrlError, FeedExistsError) as exc:
                 return Reply(str(exc))
-            # Stored anyway, as the CLI does (the setting may change), but the fetcher will
-            # refuse it: "It will be polled" would send the admin looking elsewhere.
-            blocked = blocked_address(feed.url, self.core.config.polling.allow_private_networks)
-            if blocked:
-                return Reply(f"Added feed {feed.url}.\nWarning: {blocked}.")
             return Reply(f"Added feed {feed.url}. It will be polled within a few minutes.")
         found = _find_feed(db, rest[0])
         if found is None:
