@@ -23,6 +23,8 @@ from bot.store.database import open_database
 from bot.store.sync import removal_notes, sync_config
 
 FULL = """
+[polling]
+allow_private_networks = true  # `feeds add` takes the loopback feed below
 [[feeds]]
 url = "http://127.0.0.1:9/rss"
 [[feeds]]
