@@ -14,11 +14,14 @@ from bot.textutil import STOPWORDS
 _ACRONYM_MAX = 3
 # Acronyms that keep their capitals in a shouted title even when the story's text never writes them:
 # most are longer than _ACRONYM_MAX, and US is a stopword, but in a shouted headline the country is
-# far likelier than the pronoun.
+# far likelier than the pronoun. The second line's agencies and bodies are said as words (FEMA,
+# OSHA), so before a dash they would pass for a dateline's city too (see `datelines`).
 _KNOWN_ACRONYMS = frozenset(
     """
     us usa uk eu un nato nasa fbi cia nsa covid ceo cfo gdp imf opec unesco unicef nhs bbc cnn
     nba nfl nhl mlb fifa uefa ipo sec fda epa cdc irs doj gop lgbt lgbtq uae nyc
+    fema osha noaa usda nist ntsb nhtsa usps ncaa aarp naacp aclu asean oecd iaea unhcr unrwa
+    icao nafta cern darpa
     """.split()
 )
 # In a title that is not shouted as a whole, this many all-caps words of at least _SHOUTED_WORD

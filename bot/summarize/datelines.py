@@ -6,10 +6,19 @@ A dateline names a place. Most shapes say so themselves: a state or country afte
 date, a wire's tag in brackets, a place of several words. One word in capitals before a dash
 says nothing by its shape: "BRISTOL — Crews cleared ..." opens with a place, "NASA — The
 agency said ..." or "NATO — the alliance's ..." with the sentence's subject. Such a word is a
-dateline only when it is no acronym (`likely_acronym`, the guess a shouted title's words are
-kept by) and the sentence after the dash starts as a sentence does, with a capital: words that
-run on in lower case are an aside about the name before the dash. The wire's "FILE -" before an
-archive photo's caption is no place either, and stays to say what the sentence is.
+dateline only when nothing marks it as a name:
+
+- it is no acronym `likely_acronym` knows (short, dotted, or a known one: NASA, FEMA, OSHA), the
+  guess a shouted title's words are kept by;
+- it has a vowel: a place's name is said, an initialism (NTSB, HHS) is spelt;
+- the sentence after the dash starts as a sentence does, with a capital: words that run on in
+  lower case are an aside about the name before the dash;
+- the sentence does not open by naming the word's kind ("The agency said ...", "The group's
+  ..."): a report's first sentence has nothing else for "the agency" to point back to, and no
+  place is an agency. This catches acronyms no list holds.
+
+The wire's "FILE -" before an archive photo's caption is no place either, and stays to say what
+the sentence is.
 """
 
 from __future__ import annotations
@@ -32,6 +41,14 @@ _DATELINE_RE = re.compile(
 _CAPTION_MARKS = frozenset({"FILE"})
 # What must be left after a dateline: a dateline and two words are a caption, not a sentence.
 _MIN_WORDS_AFTER = 3
+# Kinds of organisation an acronym names; "The agency said ..." right after a dash points back
+# to the word before it. Words a city also has ("council", "mayor", "police") are left out.
+_BACK_REFERENCE_RE = re.compile(
+    r"(?i:the)\s+(?:agency|administration|alliance|bureau|organi[sz]ation|group|union|regulator"
+    r"|commission|institute|association|authority|federation|league|bloc|coalition|watchdog"
+    r"|foundation|charity|nonprofit|company|firm)\b"
+)
+_VOWELS = frozenset("AEIOUY")
 
 
 def dateline_end(sentence: str) -> int:
@@ -46,9 +63,20 @@ def dateline_end(sentence: str) -> int:
     if place in _CAPTION_MARKS:
         return 0
     lone = place is not None and not any(match.group(g) for g in ("wire", "region", "date", "tag"))
-    if lone and len(place.split()) == 1 and (likely_acronym(place) or rest[:1].islower()):
+    if lone and len(place.split()) == 1 and _names_no_place(place, rest):
         return 0
     return match.end()
+
+
+def _names_no_place(word: str, rest: str) -> bool:
+    """Whether a lone capitalised `word` before a dash, with `rest` after it, is the sentence's
+    subject rather than a place (the rules in the module's docstring)."""
+    return (
+        likely_acronym(word)
+        or not _VOWELS.intersection(word)
+        or rest[:1].islower()
+        or _BACK_REFERENCE_RE.match(rest) is not None
+    )
 
 
 def without_dateline(sentence: str) -> str:
