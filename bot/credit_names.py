@@ -13,12 +13,16 @@ reads the words' shape, no list of names:
   ends the name, and a caller takes the line for a credit only when the name ends it (or a
   comma, a slash, "for"/"via" follows).
 
+- A word past the first that is a headline's verb of movement or action ("Oil Jumps", "Markets
+  Slide", "Fed Raises Rates") makes the words a headline: a short list of verbs in both forms,
+  none of them a common surname. Endings alone do not tell: "Nils Dahl", "Jane Evans" and "Ana
+  Pires" end like plurals or verbs.
+
 So "Jane Roe", "Harbour Press", "Hans Roe", "John Henry Williams" are credits, and "Moody's
-Downgrades Israel" or "Lender Pulls Out Of Port Deal" is reporting. A short headline in title
-case with none of those signs ("Fed Raises Rates") reads as a name and is taken for a credit:
-telling it from a name by its words' endings lost real credits ("Hans Roe", "Mary Ann Harding"),
-and reporting taken for a credit costs less than a photographer's name run into a story's
-headline.
+Downgrades Israel", "Markets Slide" or "Lender Pulls Out Of Port Deal" is reporting. A short
+headline in title case with none of those signs ("Ferry Chief Quits") still reads as a name and
+is taken for a credit: reporting taken for a credit costs less than a photographer's name run
+into a story's headline.
 """
 
 from __future__ import annotations
@@ -43,6 +47,17 @@ _LITTLE = frozenset(
     """.split()
 )
 _MAX_NAME_WORDS = 4
+# What markets and prices do in the headlines a bare "Credit:" also heads ("Credit: Oil Jumps"),
+# and a few verbs a short headline turns on. Left out: verbs that are surnames too (Close, Say,
+# Hunt, Cook, Rush, Sparks, Banks, and Win of Burmese names).
+_HEADLINE_VERBS = frozenset(
+    """
+    jump slide fall rise soar plunge tumble climb gain drop sink surge dip ease rally rebound
+    slump slip edge retreat advance widen narrow tighten steady weaken strengthen recover stall
+    spike crash sour extend hit raise cut lift lower hike trim slash boost sell buy warn lose
+    double halve near beat miss falter stumble sag skid dive fade shrink swell jolt rattle
+    """.split()
+)
 
 
 def named_credit_end(text: str, pos: int) -> int | None:
@@ -73,4 +88,19 @@ def named_credit_end(text: str, pos: int) -> int | None:
         cursor = m.end()
     if not words or len(words) > _MAX_NAME_WORDS or len(words) + titled < 2:
         return None
+    if any(_headline_verb(word) for word in words[1:]):
+        return None
     return end
+
+
+def _headline_verb(word: str) -> bool:
+    """Whether `word` is one of `_HEADLINE_VERBS`, as it is or with the -s a headline gives it
+    ("Jumps", "Rallies", "Slashes")."""
+    low = word.casefold()
+    if low in _HEADLINE_VERBS:
+        return True
+    if low.endswith("ies"):
+        return f"{low[:-3]}y" in _HEADLINE_VERBS
+    if low.endswith("es") and low[:-2] in _HEADLINE_VERBS:
+        return True
+    return low.endswith("s") and low[:-1] in _HEADLINE_VERBS

@@ -1,8 +1,9 @@
 """After a bare "Credit:" a name is a credit whatever its shape (initials, particles, a hyphen,
 capitals, "Courtesy of ...", a handout), and a headline that shows itself one (a possessive, a
 lowercase word, a run-on past four words) is reporting: "Credit:" also heads a credit-market
-item. A short title-case headline ("Fed Raises Rates") reads as a name: the rule in
-bot/credit_names.py does not guess from word endings, which lost real photographers' credits."""
+item. A short title-case headline without one of a headline's verbs ("Ferry Chief Quits") reads
+as a name: the rule in bot/credit_names.py does not guess from word endings, which lost real
+photographers' credits."""
 
 from __future__ import annotations
 
