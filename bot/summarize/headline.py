@@ -16,6 +16,7 @@ from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_r
 from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes, is_clause
 from bot.summarize.datelines import without_dateline
 from bot.summarize.grounding import ELLIPSIS
+from bot.summarize.quote_marks import balanced_cut
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.textutil import squash_spaces
 
@@ -290,12 +291,12 @@ def _headline_from_text(text: str, short_ok: bool = True) -> str:
                 short = _short_teaser(sentence[: cut_off.start()])
             continue
         if len(words) <= TEXT_HEADLINE_MAX_WORDS:
-            return _finish(sentence)
+            return balanced_cut(_finish(sentence), "")
         for cut in clause_prefixes(sentence, TEXT_HEADLINE_MAX_WORDS, 5):
             n = len(cut.split())
             if (is_clause(cut) or n >= _VERBLESS_CUT_WORDS) and not _in_name(words, n):
-                return f"{_finish(cut)}{ELLIPSIS}"
-        return f"{_finish(_word_cut(words))}{ELLIPSIS}"
+                return balanced_cut(_finish(cut), ELLIPSIS)
+        return balanced_cut(_finish(_word_cut(words)), ELLIPSIS)
     return short
 
 
@@ -315,7 +316,7 @@ def _teaser_headline(text: str) -> str:
     words = text.split()
     for cut in clause_prefixes(text, TEXT_HEADLINE_MAX_WORDS, _TEASER_MIN_WORDS):
         if is_clause(cut) and not _in_name(words, len(cut.split())):
-            return f"{_finish(cut)}{ELLIPSIS}"
+            return balanced_cut(_finish(cut), ELLIPSIS)
     for n in range(min(len(words) - 1, TEXT_HEADLINE_MAX_WORDS), _TEASER_MIN_WORDS - 1, -1):
         if not _dangles(words[n - 1]) and not _in_name(words, n):
             return _with_cut(" ".join(words[:n]))
@@ -345,9 +346,8 @@ def _dangles(word: str) -> bool:
 
 def _with_cut(text: str) -> str:
     """`text` as a headline the feed's cut ends: one ellipsis, after no dash, comma or opening
-    bracket; "" when nothing is left."""
-    head = _finish(text).rstrip(" ,;:—–-(“[‘")
-    return f"{head}{ELLIPSIS}" if head else ""
+    bracket, and no quotation left open; "" when nothing is left."""
+    return balanced_cut(_finish(text).rstrip(" ,;:—–-(“[‘"), ELLIPSIS)
 
 
 def _bar_parts(sentence: str) -> list[str]:

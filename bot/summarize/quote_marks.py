@@ -1,0 +1,90 @@
+"""Quotation marks a cut leaves open: a headline cut from a teaser or a long sentence may end
+inside a quotation ("Minister says 'we will not…"), and a quote opened and never closed reads as
+broken. `balanced_cut` closes it after the ellipsis, or cuts before it when the quotation has
+too few words to be worth keeping.
+
+Single marks are also apostrophes: "don’t" (between letters), "the ’90s" (before a digit),
+"the protesters' demands" (a plural's possessive, before a lower-case word). Only a mark at a
+word's start opens a quotation, and only one at a word's end closes it.
+"""
+
+from __future__ import annotations
+
+from bot.summarize.clauses import MID_CUT_ENDINGS
+
+# Opening mark -> the mark that closes it in a headline.
+_CLOSERS = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "'": "'"}
+_DOUBLE_CLOSING = "”»"
+# What a mark opening a quotation follows: the start, a space, a bracket, a dash, another mark.
+_OPENS_AFTER = " \t\n([{—–-/“„«‘\"'"
+# A quotation left open holding fewer words than this is cut off rather than closed.
+_MIN_QUOTED_WORDS = 2
+# ... and only when this many words are left before it ("Harbour minister…" says too little).
+_MIN_WORDS_BEFORE = 3
+
+
+def open_quotes(text: str) -> list[int]:
+    """Where the quotations still open at the end of `text` start, outermost first."""
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if ch in "“„«":
+            stack.append(i)
+        elif ch in _DOUBLE_CLOSING:
+            _close(stack, text, "“„«")
+        elif ch == '"':
+            if any(text[j] == '"' for j in stack):
+                _close(stack, text, '"')
+            elif before in _OPENS_AFTER:
+                stack.append(i)
+        elif ch in "‘'":
+            if before in _OPENS_AFTER and after.isalpha():
+                stack.append(i)
+            elif _closes_single(text, i, stack):
+                _close(stack, text, "‘'")
+        elif ch == "’" and _closes_single(text, i, stack):
+            _close(stack, text, "‘'")
+    return stack
+
+
+def _closes_single(text: str, i: int, stack: list[int]) -> bool:
+    """Whether the single mark at `text[i]` ends a quotation rather than standing for a letter."""
+    if not any(text[j] in "‘'" for j in stack):
+        return False
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before.isspace() or after.isalnum():
+        return False  # "’90s", "don’t"
+    # "the harbour pilots' union": a plural's possessive runs on into a lower-case word.
+    rest = text[i + 1 :].lstrip(" ")
+    return not (before in "sS" and after == " " and rest[:1].islower())
+
+
+def _close(stack: list[int], text: str, marks: str) -> None:
+    """Pop the innermost quotation opened by one of `marks` (and any opened inside it)."""
+    for depth in range(len(stack) - 1, -1, -1):
+        if text[stack[depth]] in marks:
+            del stack[depth:]
+            return
+
+
+def balanced_cut(head: str, ellipsis: str) -> str:
+    """`head`, a headline cut short, with `ellipsis` after it and no quotation left open: closed
+    after the ellipsis ("says 'we will not…'"), or cut before its mark when it would hold too few
+    words and enough is left before it ("welcomed “the…" → "welcomed…"); "" when nothing is.
+    A whole sentence (no `ellipsis`) whose quotation runs on into the next one keeps its words
+    and has the quotation closed."""
+    opens = open_quotes(head)
+    if not opens:
+        return f"{head}{ellipsis}" if head else ""
+    first = opens[0]
+    before = head[:first].split()
+    # "said the 'final…" cut before its quotation would end on "the", which leads on.
+    while before and before[-1].casefold() in MID_CUT_ENDINGS:
+        before.pop()
+    few = len(head[first + 1 :].split()) < _MIN_QUOTED_WORDS
+    if ellipsis and few and len(before) >= _MIN_WORDS_BEFORE:
+        return " ".join(before).rstrip(" ,;:—–-([{") + ellipsis
+    closers = "".join(_CLOSERS[head[i]] for i in reversed(opens))
+    return f"{head}{ellipsis}{closers}"
