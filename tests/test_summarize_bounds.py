@@ -30,8 +30,8 @@ from bot.summarize.candidates import (
     sentence_options,
 )
 from bot.summarize.compress import MAX_VARIANTS, variants
-from bot.summarize.headline import strip_site_suffix
 from bot.summarize.sentences import make_sentence, split_sentences
+from bot.summarize.site_names import strip_site_suffix
 from tests.test_summarize_fixtures import art, harbor_bridge_story
 
 T = TypeVar("T")
