@@ -18,6 +18,8 @@ _CALENDAR_FULL = (
     "monday tuesday wednesday thursday friday saturday sunday january february april june july "
     "august september october november december"
 ).split()
+# The full names any text capitalises, whatever its case (a shouted title's "TUESDAY").
+CAPITALISED_NAMES = frozenset(_CALENDAR_FULL)
 _DAY_ABBREVIATIONS = "mon tue tues wed weds thu thur thurs fri sat sun".split()
 _MONTH_ABBREVIATIONS = "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 

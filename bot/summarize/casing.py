@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from bot.summarize.calendar_words import CAPITALISED_NAMES
 from bot.textutil import STOPWORDS
 
 # Short all-caps words are usually acronyms (NASA, FBI, NYC) and keep their case in a shouted title
@@ -100,7 +101,14 @@ def _recase_token(token: str, forms: Mapping[str, str]) -> str:
     short_acronym = bare.isascii() and len(letters) <= _ACRONYM_MAX and key not in STOPWORDS
     if key in _KNOWN_ACRONYMS or short_acronym:
         return token
-    return token.lower()
+    return _lowered(token)
+
+
+def _lowered(token: str) -> str:
+    """A shouted word the story's text does not spell, lowered: a weekday or a month keeps its
+    capital ("TUESDAY" → "Tuesday")."""
+    low = token.lower()
+    return low.capitalize() if _bare(low) in CAPITALISED_NAMES else low
 
 
 def fix_shouting(title: str, forms: Mapping[str, str] | None = None) -> str:
@@ -198,7 +206,7 @@ def _fix_shouted_runs(title: str, forms: Mapping[str, str]) -> str:
             # Unlike a wholly shouted title's, a run's three-letter words are not taken for
             # acronyms: the known ones and the text's own were ruled out above (FED RAISES RATES).
             bare = _bare(token)
-            fixed = forms.get(bare.casefold(), bare.lower()) + token[len(bare) :]
+            fixed = forms.get(bare.casefold(), _lowered(bare)) + token[len(bare) :]
         else:
             fixed = _recase_token(token, forms)
         out = out[: match.start()] + fixed + out[match.end() :]

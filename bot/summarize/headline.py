@@ -1,8 +1,9 @@
 """The card headline: the most representative source title, cleaned up.
 
 A title is picked rather than written so the headline is always something an outlet actually
-published; cleanup then removes what makes titles bad card headlines: site suffixes (`site_names`), shouting,
-clickbait framing and "WATCH:"-style labels.
+published; cleanup then removes what makes titles bad card headlines: site suffixes
+(`site_names`), shouting, clickbait framing and "WATCH:"-style labels. A story with no usable
+title takes its first sentence of reporting instead, in the case the story writes it.
 """
 
 from __future__ import annotations
@@ -158,8 +159,17 @@ def choose_headline(
         for index, article in enumerate(articles):
             headline = _headline_from_text(article.text, short_ok)
             if headline:
-                return headline, index
+                return _unshouted(headline, articles), index
     return "Untitled story", 0
+
+
+def _unshouted(headline: str, articles: Sequence[Article]) -> str:
+    """`headline`, from a body text that shouts ("THE COUNCIL VOTED TO CLOSE THE QUAY"), in the
+    case the story's other texts give its words, as a shouted title is: a headline never shouts."""
+    if not is_shouted(headline) and not shouted_runs(headline):
+        return headline
+    forms = case_forms([text for a in articles for text in (a.title, a.text)])
+    return fix_shouting(headline, forms)
 
 
 # A headline made from body text: as long as a title may run before `_badness` marks it down.
