@@ -113,7 +113,8 @@ async def test_its_return_sends_the_posts_waiting_out_the_backoff_on_both_routes
     api.gateway_down = True
     await api.drop_gateway(4000)
     [platform] = [p for p in service.platforms if isinstance(p, DiscordPlatform)]
-    await eventually(lambda: platform.watch is not None and platform.watch.down_since)
+    # Down past the grace: an outage, declared, whose end says Discord is reachable again.
+    await eventually(lambda: platform.watch is not None and platform.watch.warned)
     await service.outbox.drain()
     assert api.channel_messages(BOT_CHANNEL) == []  # still waiting out the backoff
 
@@ -153,9 +154,11 @@ class Clock:
         return self.now
 
 
-def test_a_routine_reconnect_is_silent_but_still_retries_once(
+async def test_a_routine_reconnect_is_silent_and_retries_no_route(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # Discord asks for a reconnect now and then: back within the grace, no outage was declared,
+    # so nothing says Discord was unreachable and no route's backoff is cut short.
     caplog.set_level(logging.INFO)
     state = {"up": True}
     backs: list[int] = []
@@ -163,27 +166,60 @@ def test_a_routine_reconnect_is_silent_but_still_retries_once(
     watch = GatewayWatch(
         lambda: state["up"], on_back=lambda: backs.append(1), grace=45, clock=clock
     )
-    watch.check()
+    await watch.check()
     state["up"] = False
-    watch.check()
+    await watch.check()
     clock.now += timedelta(seconds=5)
-    watch.check()
+    await watch.check()
     assert watch.problem() is None  # within the grace
     state["up"] = True
-    watch.check()
-    watch.check()
-    assert backs == [1]  # once for the return, not at every look
+    await watch.check()
+    await watch.check()
+    assert backs == []
     assert [r for r in caplog.records if r.name == gateway_watch.__name__] == []
 
 
-def test_a_long_drop_warns_once_and_reports_since_when(caplog: pytest.LogCaptureFixture) -> None:
+async def test_the_end_of_a_declared_outage_retries_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    state = {"up": False}
+    backs: list[int] = []
+    clock = Clock()
+    watch = GatewayWatch(
+        lambda: state["up"], on_back=lambda: backs.append(1), grace=45, clock=clock
+    )
+    await watch.check()
+    clock.now += timedelta(seconds=50)
+    await watch.check()  # past the grace: the down notice
+    state["up"] = True
+    await watch.check()
+    await watch.check()
+    assert backs == [1]  # once for the return, not at every look
+    ours = [r.levelname for r in caplog.records if r.name == gateway_watch.__name__]
+    assert ours == ["WARNING", "INFO"]
+
+
+async def test_a_look_that_raises_counts_as_down() -> None:
+    # A client being torn down may raise when asked: taken as down for now, not a crash.
+    def torn_down() -> bool:
+        raise AttributeError("ws")
+
+    watch = GatewayWatch(torn_down, grace=45, clock=Clock())
+    await watch.check()
+    assert watch.down_since == T0
+
+
+async def test_a_long_drop_warns_once_and_reports_since_when(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     state = {"up": False}
     clock = Clock()
     watch = GatewayWatch(lambda: state["up"], grace=45, clock=clock)
-    watch.check()
+    await watch.check()
     for _ in range(20):
         clock.now += timedelta(seconds=10)
-        watch.check()
+        await watch.check()
     problem = watch.problem()
     assert problem is not None and problem[0] == T0
     warnings = [r for r in caplog.records if r.name == gateway_watch.__name__]

@@ -5,8 +5,10 @@ own logs (Slack's at every retry), while slash commands and buttons get no answe
 the platforms' REST APIs, may go on fine. `ConnectionWatch` asks the client whether it is
 connected every few seconds (no request: it looks at the socket the client holds): a connection
 down longer than the grace is one WARNING and a problem in /healthz, with since when, and its
-return one INFO; a routine reconnect, over within the grace, says nothing. Each return also calls
-`on_back` (the runner retries the platform's queued posts then, not at the end of their backoff).
+return one INFO; a routine reconnect, over within the grace, says nothing. A return calls `on_back`
+(the runner retries the platform's queued posts then, not at the end of their backoff): every
+return, or with `outage_only` only the end of a drop that was declared (logged as down), as a
+routine reconnect then says nothing about the routes.
 The platform modules (`slack.socket_watch`, `discord.gateway_watch`) give it what they know.
 """
 
@@ -34,6 +36,7 @@ class ConnectionWatch:
     …"), `it` the failed `on_back`'s ("telling the runner the connection is back failed"),
     `event` their events (`<event>_down`, `<event>_up`); `down` gives the problem's text when
     asked, and `on_drop` runs once as a drop starts. The records go to `log`, the platform's.
+    `on_back` runs at each return, or with `outage_only` only at the end of a declared outage.
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class ConnectionWatch:
         log: logging.Logger,
         on_back: Callable[[], object] | None = None,
         on_drop: Callable[[], object] | None = None,
+        outage_only: bool = False,
         interval: float = WATCH_INTERVAL,
         grace: float = DOWN_GRACE,
         clock: Callable[[], datetime] = utcnow,
@@ -58,6 +62,7 @@ class ConnectionWatch:
         self.log = log
         self.on_back = on_back
         self.on_drop = on_drop
+        self.outage_only = outage_only
         self.interval = interval
         self.grace = grace
         self.clock = clock
@@ -77,14 +82,16 @@ class ConnectionWatch:
         if up:
             if self.down_since is None:
                 return
-            if self.warned:
+            declared = self.warned
+            if declared:
                 self.log.info(
                     f"{self.platform}: {self.connection} back after %.0fs",
                     (now - self.down_since).total_seconds(),
                     extra={"event": f"{self.event}_up"},
                 )
             self.down_since, self.warned = None, False
-            self._back()
+            if declared or not self.outage_only:
+                self._back()
             return
         if self.down_since is None:
             self.down_since = now
@@ -100,7 +107,7 @@ class ConnectionWatch:
                 extra={"event": f"{self.event}_down"},
             )
 
-    async def poll(self) -> None:
+    async def check(self) -> None:
         """One look, awaiting `is_connected` if it is async."""
         try:
             up = self.is_connected()
@@ -121,4 +128,4 @@ class ConnectionWatch:
     async def run(self) -> None:
         while True:
             await asyncio.sleep(self.interval)
-            await self.poll()
+            await self.check()

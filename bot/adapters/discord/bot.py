@@ -169,9 +169,10 @@ class DiscordPlatform:
     def _watch_gateway(
         self, client: discord.Client | None, back: Callable[..., object] | None
     ) -> None:
-        """Watch the bot's gateway; when it is back after a drop, both routes' posts waiting out a
-        backoff are tried at once: Discord is reachable again. The webhooks' route is tried too,
-        once per return, as the outage that dropped the gateway most likely held them up as well."""
+        """Watch the bot's gateway; when it is back after an outage (declared past the grace, not
+        a routine reconnect), both routes' posts waiting out a backoff are tried at once: Discord
+        is reachable again. The webhooks' route is tried too, once per return, as the outage that
+        dropped the gateway most likely held them up as well."""
         if client is None:
             return
         on_back = (lambda: back(self.name, BOT_ROUTE, WEBHOOK_ROUTE)) if back else None

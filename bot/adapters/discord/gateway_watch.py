@@ -4,9 +4,10 @@ discord.py reconnects a dropped gateway by itself, with a backoff that grows to 
 says so only in its own log; meanwhile slash commands and buttons get no answer, while posts
 (over REST, or a channel's webhook) may go on fine, so nothing else in /healthz notices.
 `GatewayWatch` is `bot.adapters.connection_watch.ConnectionWatch` on `gateway_open` (the socket
-the client holds). Its `on_back` matters here too: a connected gateway shows Discord is reachable
-again, so the runner retries the posts waiting out Discord's backoff then rather than up to an
-hour later.
+the client holds). Its `on_back` matters here too: a gateway back after an outage (one declared,
+past the grace) shows Discord is reachable again, so the runner retries the posts waiting out
+Discord's backoff then rather than up to an hour later. A routine reconnect (Discord asks for one
+now and then) shows nothing of the kind, so it retries nothing.
 """
 
 from __future__ import annotations
@@ -62,17 +63,9 @@ class GatewayWatch(ConnectionWatch):
             down=lambda: DOWN,
             log=log,
             on_back=on_back,
+            outage_only=True,
             # Read here, not as defaults, so a test can shorten the module's values.
             interval=WATCH_INTERVAL if interval is None else interval,
             grace=DOWN_GRACE if grace is None else grace,
             clock=clock,
         )
-        self._is_open = is_connected  # typed sync, for `check`
-
-    def check(self) -> None:
-        """One look, without awaiting: discord.py's socket state is read in place."""
-        try:
-            up = self._is_open()
-        except Exception:  # a client being torn down: take it as down for now
-            up = False
-        self.seen(up)

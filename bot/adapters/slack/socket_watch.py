@@ -109,6 +109,3 @@ class SocketWatch(ConnectionWatch):
             grace=DOWN_GRACE if grace is None else grace,
             clock=clock,
         )
-
-    async def check(self) -> None:
-        await self.poll()
