@@ -5,7 +5,9 @@ outbox that makes delivery effectively-once.
 loop: claim, send, mark sent, paced per channel), `prepare` (a row's card, or why it no longer
 goes out), `failures` (retry, check before resending, give up, wait out the route's trouble),
 `reconcile` (rows a crash left `sending`, checked before anything else is sent; an update found
-landed gets the card edit its lost answer skipped, the adapter's `refresh_card`), `outages` (per
+landed gets the card edit its lost answer skipped, queued as a row), `card_edits` (an edit of a
+card an update could not make, sent later through the adapter's `refresh_card`, never the reply
+again), `outages` (per
 delivery route; `failures.retry_route` ends a route's backoff when its connection is back), `notices` (plain notices, at-least-once) and `updates` (is a thread update
 worth posting). The rows are queued by `bot.runner.digests`; the stale rule is `bot.store.stale`.
 """

@@ -7,14 +7,11 @@ adapters never decide, they only send and report what happened.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.cards import StoryCard
 from bot.store.channels import ChannelRow
-
-log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
@@ -93,10 +90,15 @@ class PermanentDeliveryError(DeliveryError):
 
 @dataclass(frozen=True, slots=True)
 class PostedMessage:
-    """Where a card landed: enough to reply in its thread and edit it later."""
+    """Where a card landed: enough to reply in its thread and edit it later.
+
+    `card_unedited`, from `post_update` only: the reply landed but the edit of the original card
+    failed (a 5xx, a timeout), so the card still shows the old count; the outbox makes the edit
+    later, as a row of its own (`bot.store.card_refreshes`)."""
 
     message_ref: str
     thread_ref: str | None = None
+    card_unedited: bool = False
 
 
 class ChatAdapter(Protocol):
@@ -106,9 +108,11 @@ class ChatAdapter(Protocol):
     route named like the platform when the platform's connection ends (`delivery_route`).
 
     And `async refresh_card(channel, posted, card) -> None`, when the platform can edit a posted
-    card: make the original message show `card` (best-effort, logging its own failure). An
-    update whose reply is found landed after its answer was lost never got to its edit, so the
-    outbox makes it then (`refresh_card` below)."""
+    card: make the original message show `card`, raising the `DeliveryError` tree as a post
+    does; a card deleted or too old to edit is nothing to do, not an error. The edit sets the
+    card's whole state, so making it twice is harmless. The outbox calls it for an edit an
+    update could not make (`PostedMessage.card_unedited`), and for an update whose reply was
+    found landed after its answer was lost, which never got to its edit (`refreshes_cards`)."""
 
     platform: str
 
@@ -128,8 +132,8 @@ class ChatAdapter(Protocol):
     ) -> PostedMessage:
         """A story posted earlier has grown: reply in its thread (marked with `nonce`, so
         `find_posted` can find it) and edit the original message's source count. Once the reply
-        landed the update counts as sent: a failed edit of the original is logged, not raised,
-        because raising would resend the reply."""
+        landed the update counts as sent: a failed edit of the original is logged and returned as
+        `card_unedited=True`, not raised, because raising would resend the reply."""
         ...
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
@@ -164,22 +168,6 @@ def delivery_route(adapter: ChatAdapter, channel: ChannelRow) -> str:
     return str(route(channel)) if callable(route) else adapter.platform
 
 
-async def refresh_card(
-    adapter: ChatAdapter, channel: ChannelRow, posted: PostedMessage, card: StoryCard
-) -> None:
-    """Edit a story's original card to `card`, through the adapter's `refresh_card` if it has one.
-    The edit sets the card's whole state, so making it twice is harmless; a failure is logged,
-    never raised: the update it follows is delivered either way."""
-    refresh = getattr(adapter, "refresh_card", None)
-    if not callable(refresh):
-        return
-    try:
-        await refresh(channel, posted, card)
-    except Exception as exc:
-        log.warning(
-            "%s: could not refresh the card of story %s: %s: %s",
-            channel.key,
-            card.story_id,
-            type(exc).__name__,
-            exc,
-        )
+def refreshes_cards(adapter: ChatAdapter) -> bool:
+    """Whether the adapter can edit a posted card (`ChatAdapter.refresh_card`)."""
+    return callable(getattr(adapter, "refresh_card", None))

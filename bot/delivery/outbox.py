@@ -19,7 +19,9 @@ holds its route back (`bot.delivery.outages`) and the row waits, until it is sen
 (waiting `stale_after` past when it was meant to go out: a story post, an update or a notice
 alike; a hold for quiet hours or an update's interval is not waiting, `bot.store.stale`).
 Building the card and settling rows that should no longer go out is
-`bot.delivery.prepare`; notices are `bot.delivery.notices`.
+`bot.delivery.prepare`; notices are `bot.delivery.notices`. An update whose reply landed but whose
+edit of the original card failed is sent all the same, and the edit becomes a row of its own
+(`bot.store.card_refreshes`), retried like a post but never resending the reply.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.cards import StoryCard
+from bot.delivery import card_edits
 from bot.delivery.adapter import (
     ChatAdapter,
     DeliveryError,
@@ -319,14 +322,19 @@ class Outbox:
         adapter, route = sender
         card, original, new_outlets = prepared
         try:
-            if original is None:
+            if card_edits.is_edit(row) and original is not None:
+                posted = await card_edits.edit(adapter, channel, original, card)
+            elif original is None:
                 posted = await adapter.post_card(channel, card, nonce=row.nonce)
             else:
                 posted = await adapter.post_update(
                     channel, original, card, new_outlets=new_outlets, nonce=row.nonce
                 )
         except PermanentDeliveryError as exc:
-            pause_channel(self, channel, str(exc), row, report)
+            if card_edits.is_edit(row):
+                card_edits.refused(self, channel, row, exc, report)
+            else:
+                pause_channel(self, channel, str(exc), row, report)
         except TransientDeliveryError as exc:
             # Unreachable, failing, rate limiting, or refusing every post: the route's trouble
             # (the channel's own, or one its post needed as well), not this row's.
@@ -342,6 +350,8 @@ class Outbox:
             check_later(self, claimed, f"{type(exc).__name__}: {exc}", report)
         else:
             self.outages.up(route)
+            if row.kind == "update":
+                card_edits.after_update(self, channel, row, posted)
             store.mark_sent(
                 self.db,
                 row.id,

@@ -1,7 +1,8 @@
 """Preparing a due delivery before it is claimed: the card, and for an update the message to
-reply to and what the channel saw last. Rows that should no longer be sent are settled here
-instead (stale, muted, story gone, merged into one the channel already has, an update with
-nothing new).
+reply to and what the channel saw last (for an edit of a card, `bot.store.card_refreshes`, the
+message to edit). Rows that should no longer be sent are settled here instead (stale, muted,
+story gone, merged into one the channel already has, an update with nothing new, an edit of a
+card merged away).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.delivery.failures import is_stale
 from bot.delivery.updates import unseen_outlets, worth_an_update
 from bot.pipeline.digest import matching_topics
 from bot.store import articles as article_store
+from bot.store import card_refreshes
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
@@ -37,6 +39,8 @@ async def prepare(
         store.mark_failed(outbox.db, row.id, now=now, error="stale")
         log.info("delivery %d to %s dropped: queued since %s", row.id, channel.key, row.created_at)
         return None
+    if row.kind == card_refreshes.REFRESH:
+        return await _refresh(outbox, channel, row)
     if not follow_merge(outbox, row):
         return None
     if store.is_muted(outbox.db, row.story_id, channel.id):
@@ -90,6 +94,38 @@ async def prepare(
     # Every outlet the channel has not been shown, wire copy's too (see bot.delivery.updates).
     new_outlets = unseen_outlets(card.outlets, previous.outlets, members)
     return card, PostedMessage(first.message_ref, first.thread_ref), new_outlets
+
+
+async def _refresh(
+    outbox: Outbox, channel: ChannelRow, row: DeliveryRow
+) -> tuple[StoryCard, PostedMessage | None, list[str]] | None:
+    """An edit of the story's card: the card as it is now, and the message to edit. Never moved
+    to the story it was merged into, unlike a post: see `card_editable`."""
+    now = outbox.clock()
+    if not card_editable(outbox, row.story_id, row.channel_pk):
+        store.mark_failed(outbox.db, row.id, now=now, error="story merged away or muted")
+        log.info("card edit %d in %s dropped: story merged away or muted", row.id, channel.key)
+        return None
+    first = store.story_post(outbox.db, row.story_id, row.channel_pk)
+    if first is None or first.state != "sent" or not first.message_ref:
+        store.mark_failed(outbox.db, row.id, now=now, error="no posted card to edit")
+        return None
+    card = await outbox.card(row.story_id, channel)
+    if card is None:
+        store.mark_failed(outbox.db, row.id, now=outbox.clock(), error="story no longer exists")
+        return None
+    return card, PostedMessage(first.message_ref, first.thread_ref), []
+
+
+def card_editable(outbox: Outbox, story_id: str, channel_pk: int) -> bool:
+    """Whether the story's card in the channel may still be edited to the story as it is now.
+    Not once the story was merged into another: a row keeps the absorbed id only when the
+    channel has both cards (`_merge_deliveries` leaves the absorbed one as it was), and editing
+    it would show the survivor twice. Not once muted in the channel either, as `prepare` sends it
+    nothing more."""
+    if story_store.resolve_id(outbox.db, story_id) != story_id:
+        return False
+    return not store.is_muted(outbox.db, story_id, channel_pk)
 
 
 def follow_merge(outbox: Outbox, row: DeliveryRow) -> bool:

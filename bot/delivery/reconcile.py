@@ -3,8 +3,11 @@ is sent.
 
 The adapter's `find_posted` looks for the message (Slack: the bot's message metadata in recent
 history); if it landed, the row is marked sent, otherwise it goes back to pending and is resent
-with the same nonce (which Discord de-duplicates by itself). Notices interrupted by a crash are
-simply requeued.
+with the same nonce (which Discord de-duplicates by itself). An update found landed is owed the
+edit of its card its lost answer skipped: queued as a row of its own (`bot.store.card_refreshes`),
+sent in the same drain. An edit of a card left `sending` is made again, never looked for: it sets
+the card's whole state, so making it twice is harmless. Notices interrupted by a crash are simply
+requeued.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.delivery.adapter import ChatAdapter, PostedMessage, refresh_card
+from bot.delivery.adapter import PostedMessage, refreshes_cards
 from bot.delivery.failures import lookup_failed
+from bot.delivery.prepare import card_editable
 from bot.store import alerts as alert_store
+from bot.store import card_refreshes
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
@@ -37,6 +42,12 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
             continue
         if row.next_attempt_at is not None and row.next_attempt_at > outbox.clock():
             continue  # an ambiguous failure, checked once its backoff is over
+        if row.kind == card_refreshes.REFRESH:
+            store.release(
+                outbox.db, row.id, now=outbox.clock(), next_attempt_at=None, error="resend"
+            )
+            report.reconciled += 1
+            continue
         channel = channel_store.get_channel_by_pk(outbox.db, row.channel_pk)
         if channel is None or channel.paused_reason:
             continue  # a paused channel's rows are checked once it is resumed
@@ -74,6 +85,18 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
                 # Claimed by a version that stored nothing with the claim: today's card is the
                 # best guess left.
                 shown_count, shown_outlets = await _current(outbox, row, channel)
+            if (
+                row.kind == "update"
+                and parent is not None
+                and refreshes_cards(adapter)
+                and card_editable(outbox, row.story_id, row.channel_pk)
+            ):
+                # The reply is there, but the card's edit, made after its answer, never was:
+                # the card would show the old count under a thread telling the new one. Queued
+                # before the update is recorded, so a crash in between loses neither.
+                card_refreshes.enqueue(
+                    outbox.db, row.story_id, row.channel_pk, now=now, not_before=None
+                )
             store.mark_sent(
                 outbox.db,
                 row.id,
@@ -83,10 +106,6 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
                 outlets=shown_outlets,
                 now=now,
             )
-            if row.kind == "update" and parent is not None and _card_editable(outbox, row):
-                # The reply is there, but the card's edit, made after its answer, never was:
-                # the card would show the old count under a thread telling the new one.
-                await _refresh_card(outbox, adapter, channel, row, parent)
             outbox.plan_update(row.story_id)
             # Rows get here after a crash, but as often after an ambiguous answer (a timeout, a
             # 5xx, a body that is not JSON) with no crash at all: say where it was found.
@@ -105,16 +124,6 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
         log.info("requeued notices interrupted by a crash")
 
 
-def _card_editable(outbox: Outbox, row: DeliveryRow) -> bool:
-    """Whether the story's card may still be edited to the story as it is now. Not once the
-    story was merged into another: the row keeps the absorbed id only when the channel has both
-    cards (`_merge_deliveries` leaves the absorbed one as it was), and editing it would show the
-    survivor twice. Not once muted in the channel either, as `prepare` sends it nothing more."""
-    if story_store.resolve_id(outbox.db, row.story_id) != row.story_id:
-        return False
-    return not store.is_muted(outbox.db, row.story_id, row.channel_pk)
-
-
 async def _current(outbox: Outbox, row: DeliveryRow, channel: ChannelRow) -> tuple[int, list[str]]:
     try:
         card = await outbox.card(row.story_id, channel)
@@ -124,20 +133,3 @@ async def _current(outbox: Outbox, row: DeliveryRow, channel: ChannelRow) -> tup
     if card is None:
         return row.source_count, row.outlets
     return card.source_count, list(card.outlets)
-
-
-async def _refresh_card(
-    outbox: Outbox,
-    adapter: ChatAdapter,
-    channel: ChannelRow,
-    row: DeliveryRow,
-    card_ref: PostedMessage,
-) -> None:
-    """The original card edited to the story as it is now, as the update's send would have."""
-    try:
-        card = await outbox.card(row.story_id, channel)
-    except Exception:  # the row is settled; only the card's count lags until the next update
-        log.exception("building the card for delivery %d failed", row.id)
-        return
-    if card is not None:
-        await refresh_card(adapter, channel, card_ref, card)

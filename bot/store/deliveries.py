@@ -362,11 +362,12 @@ def story_post(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> Del
 
 
 def last_sent(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> DeliveryRow | None:
-    """The most recent post or update of this story that reached the channel."""
+    """The most recent post or update of this story that reached the channel (an edit of its
+    card, `bot.store.card_refreshes`, shows no news of its own)."""
     found = _rows(
         db,
         "SELECT * FROM deliveries WHERE story_id = ? AND channel_pk = ? AND state = 'sent'"
-        " ORDER BY sent_at DESC, id DESC LIMIT 1",
+        " AND kind != 'refresh' ORDER BY sent_at DESC, id DESC LIMIT 1",
         [story_id, channel_pk],
     )
     return found[0] if found else None

@@ -4,7 +4,7 @@ The update planner (`bot.runner.digests`) asks after every poll which sent posts
 have more independent sources, or an outlet the channel was not shown; at start, `catch_up` asks
 which posted stories changed after their post while the bot was down, and a resumed channel which
 of its posted stories changed while it was paused. Both read the outbox's
-sent rows (`deliveries`) beside the stories.
+sent rows (`deliveries`) beside the stories; an edit of a card (`card_refreshes`) is not one.
 """
 
 from __future__ import annotations
@@ -38,13 +38,14 @@ def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tup
           AND (s.source_count > (
               SELECT l.source_count FROM deliveries l
               WHERE l.story_id = d.story_id AND l.channel_pk = d.channel_pk AND l.state = 'sent'
+                AND l.kind != 'refresh'
               ORDER BY l.sent_at DESC, l.id DESC LIMIT 1)
             OR EXISTS (
               SELECT 1 FROM articles a WHERE a.story_id = d.story_id AND a.source NOT IN (
                   SELECT value FROM json_each(COALESCE((
                       SELECT l.outlets FROM deliveries l
                       WHERE l.story_id = d.story_id AND l.channel_pk = d.channel_pk
-                        AND l.state = 'sent'
+                        AND l.state = 'sent' AND l.kind != 'refresh'
                       ORDER BY l.sent_at DESC, l.id DESC LIMIT 1), '[]')))))
           AND NOT EXISTS (
               SELECT 1 FROM deliveries u

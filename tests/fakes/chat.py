@@ -38,6 +38,8 @@ class FakeChatAdapter:
         self.failures: list[Exception | None] = []
         # Exceptions to raise after the next posts landed (a timeout on the response).
         self.failures_after: list[Exception | None] = []
+        # Exceptions to raise from the next edits of a card, in order (None = succeed).
+        self.edit_failures: list[Exception | None] = []
         self.calls = 0
         # find_posted calls: (kind, nonce, parent).
         self.lookups: list[tuple[str, str, PostedMessage | None]] = []
@@ -121,12 +123,17 @@ class FakeChatAdapter:
         # As the real adapters do: the card is edited once the reply's answer is in, so an
         # answer lost leaves the card unedited.
         self._maybe_fail_after()
-        self.edits.append((posted.message_ref, card.source_count))
+        try:
+            await self.refresh_card(channel, posted, card)
+        except Exception:  # as the real adapters do: the reply stands, the edit is owed
+            return PostedMessage(ref, posted.thread_ref, card_unedited=True)
         return PostedMessage(ref, posted.thread_ref)
 
     async def refresh_card(
         self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
     ) -> None:
+        if self.edit_failures and (exc := self.edit_failures.pop(0)) is not None:
+            raise exc
         self.edits.append((posted.message_ref, card.source_count))
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:

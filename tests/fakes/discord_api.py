@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import itertools
 import json
 import re
@@ -322,6 +323,8 @@ class FakeDiscord:
     async def _garbled(
         self, garble: _Garble, method: str, path: str, query: dict[str, str], body: Any
     ) -> web.StreamResponse:
+        # What an edit that is to be lost changes, put back after it.
+        before = copy.deepcopy(self.messages) if method == "PATCH" else None
         status, answer, headers = self._route(method, path, query, body)
         if status >= 400:
             # Only a success is garbled: a refusal (a thread not started yet) is answered as ever.
@@ -329,7 +332,9 @@ class FakeDiscord:
             headers = {**headers, "Content-Type": "application/json"}
             return web.Response(body=json.dumps(answer).encode(), status=status, headers=headers)
         garble.times -= 1
-        if not garble.landed:
+        if not garble.landed and before is not None:
+            self.messages.update(before)
+        elif not garble.landed:
             self._undo(answer)
         self.requests.append(Recorded(method, path, query, body, garble.status))
         if garble.hang:

@@ -30,7 +30,8 @@ from bot.adapters.discord.errors import (
     NotAMessage,
     answered,
     delivering,
-    edit_best_effort,
+    edit_after_reply,
+    edit_card,
     snowflake,
 )
 from bot.adapters.discord.messages import (
@@ -129,16 +130,16 @@ class DiscordBotAdapter:
                 )
 
             landed_in = await self.in_thread(channel, posted, card, send)
-        await self.refresh_card(channel, posted, card)
-        return PostedMessage(message_ref=posted.message_ref, thread_ref=str(landed_in))
+        edited = await edit_after_reply(self.refresh_card(channel, posted, card), what)
+        return PostedMessage(posted.message_ref, str(landed_in), card_unedited=not edited)
 
     async def refresh_card(
         self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
     ) -> None:
         """The original card re-rendered, with the story's source count now; its components are
-        left as they are. Logged, never raised."""
+        left as they are. Raises as a post does (`edit_card`)."""
         message_id = snowflake(posted.message_ref, "message")
-        await edit_best_effort(
+        await edit_card(
             self._target(channel)
             .get_partial_message(message_id)
             .edit(embeds=card_embeds(card), allowed_mentions=NO_MENTIONS),

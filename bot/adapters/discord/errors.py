@@ -5,8 +5,8 @@ not be paused), and so is any 4xx whose body cannot be read (a proxy's page, JSO
 `unreadable_error`), which is refused, not "maybe sent"; Cloudflare's 429 (it limits the IP) is the whole platform's, retried; a bot token
 Discord refuses (401 on a request that carried it: revoked or reset) is fatal for the bot's
 delivery route (`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request),
-while a 401 on a webhook URL is that one channel's dead webhook. Also the one edit whose failure is
-swallowed (`edit_best_effort`), whether a failed post may have landed (`maybe_posted`), a send
+while a 401 on a webhook URL is that one channel's dead webhook. Also the card's edit (`edit_card`,
+and `edit_after_reply`, which reports a failure instead of raising it), whether a failed post may have landed (`maybe_posted`), a send
 whose answer is not a Discord message (`answered`), the check that an id is a Discord snowflake,
 and what to do about gateway close code 4014 (`intents_refused`).
 """
@@ -99,15 +99,31 @@ def intents_refused(intents: discord.Intents | None) -> str:
     )
 
 
-async def edit_best_effort(
-    edit: Awaitable[object], what: str, *, timeout: float = SEND_TIMEOUT
-) -> None:
-    """Refresh the original card after an update's reply landed. A failure is logged and
-    swallowed: raising would make the outbox post the reply again."""
+async def edit_card(edit: Awaitable[object], what: str, *, timeout: float = SEND_TIMEOUT) -> None:
+    """Edit the original card (`refresh_card`), raising the DeliveryError tree as a post does: a
+    timeout or a 5xx is transient. A card deleted meanwhile (Unknown Message) is nothing to edit."""
+    async with delivering(what):
+        try:
+            await answered(edit, what, timeout=timeout)
+        except discord.NotFound as exc:
+            if exc.code != UNKNOWN_MESSAGE:
+                raise
+            log.info("%s: the original card is gone, nothing to edit", what)
+
+
+async def edit_after_reply(edit: Awaitable[None], what: str) -> bool:
+    """The card's edit once an update's reply landed: whether it was made. A failure is logged,
+    not raised, as raising would make the outbox post the reply again; it makes the edit later
+    (`PostedMessage.card_unedited`)."""
     try:
-        await asyncio.wait_for(edit, timeout)
-    except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError, *GARBLED) as exc:
-        log.warning("%s: could not edit the original card: %r", what, exc)
+        await edit
+    except DeliveryError as exc:
+        log.warning("%s: could not edit the original card (tried again later): %s", what, exc)
+        return False
+    except Exception:
+        log.exception("%s: could not edit the original card (tried again later)", what)
+        return False
+    return True
 
 
 async def answered(send: Awaitable[T], what: str, *, timeout: float | None = None) -> T:

@@ -20,9 +20,11 @@ from discord.utils import MISSING
 from bot.adapters.discord.embeds import card_embeds, split_content, update_embed
 from bot.adapters.discord.errors import (
     PLATFORM,
+    SEND_TIMEOUT,
     answered,
     delivering,
-    edit_best_effort,
+    edit_after_reply,
+    edit_card,
     snowflake,
 )
 from bot.adapters.discord.messages import NO_MENTIONS, escape_notice, mark_update
@@ -84,10 +86,16 @@ class DiscordWebhookAdapter:
     platform = PLATFORM
 
     def __init__(
-        self, session: aiohttp.ClientSession, *, bot: DiscordBotAdapter | None = None
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        bot: DiscordBotAdapter | None = None,
+        send_timeout: float = SEND_TIMEOUT,
     ) -> None:
         self.session = session
         self.bot = bot
+        # How long an edit of a card may take; posts have the session's own timeout.
+        self.send_timeout = send_timeout
 
     def _hook(self, channel: ChannelRow) -> discord.Webhook:
         try:
@@ -140,19 +148,21 @@ class DiscordWebhookAdapter:
                 await answered(
                     hook.send(embed=update, wait=True, allowed_mentions=NO_MENTIONS), what
                 )
-        await self.refresh_card(channel, posted, card)
-        return PostedMessage(message_ref=posted.message_ref, thread_ref=thread_ref)
+        edited = await edit_after_reply(self.refresh_card(channel, posted, card), what)
+        return PostedMessage(posted.message_ref, thread_ref, card_unedited=not edited)
 
     async def refresh_card(
         self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
     ) -> None:
-        """The original card edited through the webhook that posted it; logged, never raised."""
+        """The original card edited through the webhook that posted it. Raises as a post does
+        (`edit_card`)."""
         message_id = snowflake(posted.message_ref, "message")
-        await edit_best_effort(
+        await edit_card(
             self._hook(channel).edit_message(
                 message_id, embeds=card_embeds(card), allowed_mentions=NO_MENTIONS
             ),
             f"webhook update {card.slug} in {channel.key}",
+            timeout=self.send_timeout,
         )
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:

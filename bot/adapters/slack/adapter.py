@@ -41,8 +41,8 @@ log = logging.getLogger(__name__)
 EVENT_TYPE = "newsdigest_story"
 UPDATE_EVENT_TYPE = "newsdigest_story_update"
 
-# chat.update of the original card failing this way means it was deleted or is too old to edit;
-# the thread reply already landed, so the update is still a success.
+# chat.update of the original card failing this way means it was deleted or is too old to edit:
+# nothing to edit, and nothing to try again.
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 # An overflow message Slack provably did not take (a 429 left over after the client's own retries,
 # a connection never made) is tried this often; any other failure is not retried, since the
@@ -204,15 +204,25 @@ class SlackAdapter:
             )
         except Exception as exc:
             raise delivery_error(exc, "chat.postMessage") from exc
-        # The reply landed, so the update is delivered: refreshing the original card's count is
-        # best-effort, since failing here would make the outbox post the reply again.
-        await self.refresh_card(channel, posted, card)
+        # The reply landed, so the update is delivered: an edit of the original card that fails
+        # is not raised, since that would make the outbox post the reply again; the outbox makes
+        # the edit later instead.
+        try:
+            await self.refresh_card(channel, posted, card)
+        except Exception as exc:
+            log.warning(
+                "story %s: could not edit the original card (tried again later): %s",
+                card.story_id,
+                exc,
+            )
+            return PostedMessage(posted.message_ref, thread_ref=root, card_unedited=True)
         return PostedMessage(message_ref=posted.message_ref, thread_ref=root)
 
     async def refresh_card(
         self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
     ) -> None:
-        """chat.update of the original card's first message to `card`; logged, never raised."""
+        """chat.update of the original card's first message to `card`. Raises as a post does,
+        but for a card deleted or too old to edit: nothing to do."""
         first = card_messages(card)[0]
         try:
             await self.client.chat_update(
@@ -222,15 +232,10 @@ class SlackAdapter:
                 blocks=first.blocks,
             )
         except Exception as exc:
-            code = error_code(exc)
-            if code in UNEDITABLE_ERRORS:
+            if error_code(exc) in UNEDITABLE_ERRORS:
                 log.info("story %s: original message can no longer be edited", card.story_id)
-            else:
-                log.warning(
-                    "story %s: could not edit the original card: %s",
-                    card.story_id,
-                    code or delivery_error(exc, "chat.update"),
-                )
+                return
+            raise delivery_error(exc, "chat.update") from exc
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         """A notice whose text may carry feed-derived parts (a feed's own title): every line is
