@@ -44,15 +44,25 @@ class DeliveryError(Exception):
 
 
 class TransientDeliveryError(DeliveryError):
+    """`rate_limited`: a 429 the client did not wait out. The route waits `retry_after` (else the
+    outbox's backoff) as for any transient failure, but the log says so once per episode, as a
+    warning: being asked to slow down is no outage."""
+
     # The delivery route at fault when it is not the channel's own (`PlatformDeliveryError`).
     route: str | None = None
 
     def __init__(
-        self, message: str, *, retry_after: float | None = None, maybe_sent: bool = False
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        maybe_sent: bool = False,
+        rate_limited: bool = False,
     ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.maybe_sent = maybe_sent
+        self.rate_limited = rate_limited
 
 
 class PlatformDeliveryError(TransientDeliveryError):
@@ -67,8 +77,11 @@ class PlatformDeliveryError(TransientDeliveryError):
         retry_after: float | None = None,
         maybe_sent: bool = False,
         route: str | None = None,
+        rate_limited: bool = False,
     ) -> None:
-        super().__init__(message, retry_after=retry_after, maybe_sent=maybe_sent)
+        super().__init__(
+            message, retry_after=retry_after, maybe_sent=maybe_sent, rate_limited=rate_limited
+        )
         self.route = route
 
 

@@ -9,6 +9,9 @@ for it and no row uses up an attempt; the route's sends back off together (growi
 failure) and `/healthz` lists the outage until a send succeeds again. A route that is only
 unreachable or failing (`TransientDeliveryError`) is held back the same way, but `/healthz` lists
 it only once TRANSIENT_RUN such failures came in a row: one 503 or one leftover 429 is no outage.
+A rate limit (`TransientDeliveryError.rate_limited`, even one of the whole route, such as
+Cloudflare's) is held back the same way, but logged once per episode, as a warning, until a send
+gets through: not as an ERROR at every retry.
 
 A refused credential (`AuthDeliveryError`: a revoked or invalid token) is fatal instead: retrying
 cannot fix it, so the route stays blocked for the rest of the run, its rows stay pending (not
@@ -42,6 +45,8 @@ class PlatformOutage:
     fatal: bool = False
     # Only unreachable or failing so far, never refusing us: reported from TRANSIENT_RUN on.
     transient: bool = False
+    # Its last failure was a rate limit (logged once, as the episode began).
+    rate_limited: bool = False
 
     @property
     def shown(self) -> bool:
@@ -77,7 +82,8 @@ class Outages(dict[str, PlatformOutage]):
         previous = self.get(route)
         if previous is not None and previous.fatal:
             return now  # a send that was already under way when the route was given up
-        refused = isinstance(exc, PlatformDeliveryError)
+        rate_limited = exc.rate_limited
+        refused = isinstance(exc, PlatformDeliveryError) and not rate_limited
         if (
             previous is not None
             and now < previous.retry_at
@@ -110,9 +116,24 @@ class Outages(dict[str, PlatformOutage]):
         delay = exc.retry_after if exc.retry_after is not None else backoff(failures)
         retry_at = now + timedelta(seconds=delay)
         outage = PlatformOutage(
-            error=str(exc), since=since, retry_at=retry_at, failures=failures, transient=transient
+            error=str(exc),
+            since=since,
+            retry_at=retry_at,
+            failures=failures,
+            transient=transient,
+            rate_limited=rate_limited,
         )
         self[route] = outage
+        if rate_limited:
+            if previous is None or not previous.rate_limited:
+                log.warning(
+                    "%s rate limits us (%s); retrying in %.0fs, until a post gets through",
+                    route,
+                    exc,
+                    delay,
+                    extra={"event": "platform_rate_limited", "platform": route},
+                )
+            return retry_at
         if not transient:
             what = "refuses every post"
         elif outage.shown:

@@ -130,6 +130,8 @@ def _disconnected(service: Service) -> dict[str, dict[str, str | None]]:
 
 
 def _outage_words(outage: PlatformOutage) -> str:
+    if outage.rate_limited:
+        return f"rate limited ({plural(outage.failures, 'time')} in a row)"
     if outage.transient:
         return f"unreachable or failing ({plural(outage.failures, 'failure')} in a row)"
     return "refuses posts (not retried)" if outage.fatal else "refuses posts"

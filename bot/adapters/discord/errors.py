@@ -17,7 +17,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable
+import math
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import TypeVar
 
 import aiohttp
@@ -229,7 +230,7 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
         if isinstance(exc, discord.Forbidden | discord.NotFound):
             return PermanentDeliveryError(detail)
         if exc.status == 429:
-            return _too_many_requests(exc, detail)
+            return _too_many_requests(exc, what)
         if exc.status >= 500:
             # A 5xx (a gateway timeout in particular) can come after the message was created.
             return TransientDeliveryError(detail, maybe_sent=True)
@@ -265,20 +266,39 @@ def _sent_bot_token(exc: discord.HTTPException) -> bool:
     return str(headers.get("Authorization", "")).startswith("Bot ")
 
 
-def _too_many_requests(exc: discord.HTTPException, detail: str) -> TransientDeliveryError:
-    """A 429 discord.py did not wait out. Without a `Via` header it comes from Cloudflare, which
-    limits the whole IP (often for long): every channel is refused alike, so it is the platform's
-    outage, and its Retry-After must be kept or the outbox hammers on after a short backoff."""
+def _too_many_requests(exc: discord.HTTPException, what: str) -> TransientDeliveryError:
+    """A 429 discord.py did not wait out: a rate limit, waited out as its headers ask
+    (`rate_limit_wait`). Without a `Via` header, or with a body that is not Discord's JSON
+    (Cloudflare's page, or a proxy's, whatever Via a proxy on the way added), it comes from
+    Cloudflare, which limits the whole IP (often for long): every channel is refused alike, so it
+    holds back the platform's route, and its wait must be kept or the outbox hammers on after a
+    short backoff. A page is not put in the message: the log and /healthz would carry its HTML."""
     headers = getattr(exc.response, "headers", None) or {}
-    try:
-        retry_after: float | None = float(headers.get("Retry-After", ""))
-    except ValueError:
-        retry_after = None
-    if headers.get("Via") and _discord_answer(exc):
+    wait = rate_limit_wait(headers)
+    if not _discord_answer(exc):
+        detail = (
+            f"{what}: HTTP 429 answered with a page, not Discord's JSON (Cloudflare or a proxy)"
+        )
+        return PlatformDeliveryError(detail, retry_after=wait, rate_limited=True)
+    detail = f"{what}: HTTP 429 (code {exc.code}) {exc.text}".strip()
+    if headers.get("Via"):
         # Discord's own limit, still hit after discord.py's retries: this request's bucket only.
-        # Cloudflare's page is not JSON, whatever Via a proxy on the way added.
-        return TransientDeliveryError(detail, retry_after=retry_after)
-    return PlatformDeliveryError(detail, retry_after=retry_after)
+        return TransientDeliveryError(detail, retry_after=wait, rate_limited=True)
+    return PlatformDeliveryError(detail, retry_after=wait, rate_limited=True)
+
+
+def rate_limit_wait(headers: Mapping[str, str]) -> float | None:
+    """Seconds a 429 asks us to wait: its Retry-After, else Discord's X-RateLimit-Reset-After;
+    None when neither is a number of seconds (an HTTP date, garbage, absent), so the outbox's own
+    backoff applies (30 s, doubling up to hourly): never a retry at once."""
+    for name in ("Retry-After", "X-RateLimit-Reset-After"):
+        try:
+            seconds = float(headers.get(name, ""))
+        except ValueError:
+            continue
+        if math.isfinite(seconds) and seconds >= 0:
+            return seconds
+    return None
 
 
 @contextlib.asynccontextmanager
