@@ -1,0 +1,45 @@
+"""A fake of Discord's REST API on 127.0.0.1, for discord.py pointed at it via `Route.BASE`.
+
+It records every request (method, path, query, JSON body) and keeps just enough state to answer
+like Discord: messages per channel (with nonce de-duplication when `enforce_nonce` is set),
+threads started from messages, webhook executions, interaction callbacks and their
+`@original` messages, and command syncs. It also enforces the embed/content limits that make
+Discord answer 400 Invalid Form Body, so a renderer that overflows fails the test the same way
+it would fail in production. `fail_next` queues error answers (a 429 with `Via` and a JSON body,
+a 403, a 5xx) for the next matching requests. `revoke_token` makes Discord refuse the bot token
+as it does once it is reset: 401 to every request that carries it (webhook URLs carry their own),
+and gateway close code 4004 at IDENTIFY or RESUME; `drop_gateway` closes the websockets,
+`gateway_down` refuses new ones (an outage), and `close_at_identify` makes IDENTIFY answered
+with a close code (4014: privileged intents).
+`garble_next` answers a request that would have succeeded with a body that is not a Discord
+answer (an HTML page, JSON cut off, a message without its id), or holds the answer back (`hang`),
+whether or not the request took effect first.
+"""
+
+from fakes.discord_api.answers import (
+    APP_ID,
+    BOT_ID,
+    BOT_USER,
+    GUILD_ID,
+    HTML_PAGE,
+    NO_ID,
+    TRUNCATED_JSON,
+    Recorded,
+)
+from fakes.discord_api.interactions import watchlist_show
+from fakes.discord_api.limits import validate_message
+from fakes.discord_api.server import FakeDiscord
+
+__all__ = [
+    "APP_ID",
+    "BOT_ID",
+    "BOT_USER",
+    "GUILD_ID",
+    "HTML_PAGE",
+    "NO_ID",
+    "TRUNCATED_JSON",
+    "FakeDiscord",
+    "Recorded",
+    "validate_message",
+    "watchlist_show",
+]

@@ -1,0 +1,192 @@
+"""The fake's messages: channel posts (with nonce de-duplication), history, edits, threads
+started from messages and webhook executions, as REST handlers answering (status, body, headers)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from fakes.discord_api.answers import BOT_ID, BOT_USER, GUILD_ID, now_iso
+from fakes.discord_api.limits import validate_message
+
+
+class Messages:
+    """Mixed into `FakeDiscord`, whose fields it uses."""
+
+    messages: dict[int, dict[str, Any]]
+    channels: dict[int, list[int]]
+    webhook_channels: dict[int, int]
+    gone_channels: set[int]
+    forbidden_channels: set[int]
+    _nonces: dict[tuple[int, str], int]
+    _ids: itertools.count[int]
+
+    def forget_nonces(self) -> None:
+        """Discord de-duplicates a repeated nonce only for a few minutes; call this when a test
+        lets more time than that pass."""
+        self._nonces.clear()
+
+    def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
+        return [self.messages[m] for m in self.channels.get(channel_id, [])]
+
+    def add_message(self, channel_id: int, **overrides: Any) -> dict[str, Any]:
+        """Seed history (e.g. someone else's message, or ours from before a crash)."""
+        msg = self._message(channel_id, overrides)
+        msg.update({k: v for k, v in overrides.items() if k in ("author", "webhook_id")})
+        return msg
+
+    def _create_message(self, body: Any, query: Any, channel: str) -> tuple[int, Any, dict]:
+        if errors := validate_message(body):
+            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        cid = int(channel)
+        starter = self.messages.get(cid)
+        if cid in self.gone_channels or (starter is not None and "thread" not in starter):
+            # A message id is a channel only once a thread was started from the message.
+            return 404, {"message": "Unknown Channel", "code": 10003}, {}
+        if cid in self.forbidden_channels:
+            return 403, {"message": "Missing Permissions", "code": 50013}, {}
+        nonce = body.get("nonce")
+        if nonce and body.get("enforce_nonce") and (cid, nonce) in self._nonces:
+            # Discord answers a repeated nonce with the message it already created.
+            return 200, self.messages[self._nonces[(cid, nonce)]], {}
+        msg = self._message(cid, body)
+        if nonce:
+            self._nonces[(cid, nonce)] = int(msg["id"])
+        return 200, msg, {}
+
+    def _history(self, body: Any, query: dict[str, str], channel: str) -> tuple[int, Any, dict]:
+        limit = int(query.get("limit", "50"))
+        ids = list(reversed(self.channels.get(int(channel), [])))[:limit]
+        # Discord does not return nonces in channel history; only the create response has it.
+        out = [{k: v for k, v in self.messages[i].items() if k != "nonce"} for i in ids]
+        return 200, out, {}
+
+    def _edit_message(self, body: Any, query: Any, channel: str, mid: str) -> tuple[int, Any, dict]:
+        msg = self.messages.get(int(mid))
+        if msg is None or msg["channel_id"] != channel:
+            return 404, {"message": "Unknown Message", "code": 10008}, {}
+        if errors := validate_message(body):
+            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        for key in ("content", "embeds", "components", "flags"):
+            if key in body:
+                msg[key] = body[key]
+        msg["edited_timestamp"] = now_iso()
+        return 200, msg, {}
+
+    def _start_thread(self, body: Any, query: Any, channel: str, mid: str) -> tuple[int, Any, dict]:
+        msg = self.messages.get(int(mid))
+        if msg is None:
+            return 404, {"message": "Unknown Message", "code": 10008}, {}
+        if "thread" in msg:
+            return (
+                400,
+                {"message": "A thread has already been created for this message", "code": 160004},
+                {},
+            )
+        thread = {
+            "id": mid,
+            "type": 11,
+            "guild_id": str(GUILD_ID),
+            "parent_id": channel,
+            "owner_id": str(BOT_ID),
+            "name": body.get("name", ""),
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": body.get("auto_archive_duration", 1440),
+                "archive_timestamp": now_iso(),
+                "locked": False,
+            },
+        }
+        msg["thread"] = thread
+        return 201, thread, {}
+
+    def _execute_webhook(
+        self, body: Any, query: Any, wid: str, token: str
+    ) -> tuple[int, Any, dict]:
+        if errors := validate_message(body):
+            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        channel = self.webhook_channels.get(int(wid), 0)
+        if thread := query.get("thread_id"):
+            starter = self.messages.get(int(thread))
+            if starter is not None and "thread" not in starter:
+                return 404, {"message": "Unknown Channel", "code": 10003}, {}
+            channel = int(thread)
+        msg = self._message(channel, body)
+        msg["webhook_id"] = wid
+        msg["interaction_token"] = token
+        if query.get("wait") in ("true", "1", "True"):
+            return 200, msg, {}
+        return 204, None, {}
+
+    def _edit_webhook(
+        self, body: Any, query: Any, wid: str, token: str, mid: str
+    ) -> tuple[int, Any, dict]:
+        key = self.originals.get(token) if mid == "@original" else int(mid)
+        msg = self.messages.get(key or 0)
+        if msg is None:
+            return 404, {"message": "Unknown Message", "code": 10008}, {}
+        if errors := validate_message(body):
+            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        for k in ("content", "embeds", "components", "flags"):
+            if k in body:
+                msg[k] = body[k]
+        msg["edited_timestamp"] = now_iso()
+        return 200, msg, {}
+
+    def _delete_webhook(
+        self, body: Any, query: Any, wid: str, token: str, mid: str
+    ) -> tuple[int, Any, dict]:
+        key = self.originals.get(token) if mid == "@original" else int(mid)
+        msg = self.messages.pop(key or 0, None)
+        if msg is None:
+            return 404, {"message": "Unknown Message", "code": 10008}, {}
+        self.channels[int(msg["channel_id"])].remove(int(msg["id"]))
+        return 204, None, {}
+
+    def _undo(self, answer: Any) -> None:
+        """Take back what a request that is to be lost did: the message it created, the thread
+        it started."""
+        if not isinstance(answer, dict) or "id" not in answer:
+            return
+        mid = int(answer["id"])
+        if answer.get("type") == 11:
+            self.messages[mid].pop("thread", None)
+            return
+        msg = self.messages.pop(mid, None)
+        if msg is None:
+            return
+        self.channels[int(msg["channel_id"])].remove(mid)
+        for key, value in list(self._nonces.items()):
+            if value == mid:
+                del self._nonces[key]
+
+    def _message(self, channel: int, body: dict[str, Any]) -> dict[str, Any]:
+        mid = next(self._ids)
+        msg: dict[str, Any] = {
+            "id": str(mid),
+            "channel_id": str(channel),
+            "author": body.get("author", BOT_USER),
+            "content": body.get("content") or "",
+            "timestamp": now_iso(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": body.get("flags", 0),
+        }
+        if body.get("nonce"):
+            msg["nonce"] = body["nonce"]
+        self.messages[mid] = msg
+        self.channels.setdefault(channel, []).append(mid)
+        return msg
