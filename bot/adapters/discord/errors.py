@@ -5,10 +5,11 @@ not be paused), and so is any 4xx whose body cannot be read (a proxy's page, JSO
 `unreadable_error`), which is refused, not "maybe sent"; Cloudflare's 429 (it limits the IP) is the whole platform's, retried; a bot token
 Discord refuses (401 on a request that carried it: revoked or reset) is fatal for the bot's
 delivery route (`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request),
-while a 401 on a webhook URL is that one channel's dead webhook. Also the card's edit (`edit_card`,
-and `edit_after_reply`, which reports a failure instead of raising it), whether a failed post may have landed (`maybe_posted`), a send
-whose answer is not a Discord message (`answered`), the check that an id is a Discord snowflake,
-and what to do about gateway close code 4014 (`intents_refused`).
+while a 401 on a webhook URL is that one channel's dead webhook; every 429 is a rate limit, waited
+as its headers ask (`rate_limit_wait`). Also the card's edit (`edit_card`, and `edit_after_reply`,
+which reports a failure instead of raising it), whether a failed post may have landed
+(`maybe_posted`), a send whose answer is not a Discord message (`answered`), the check that an id
+is a Discord snowflake, and what to do about gateway close code 4014 (`intents_refused`).
 """
 
 from __future__ import annotations
