@@ -27,7 +27,25 @@ from apscheduler.triggers.cron import CronTrigger
 # crontab(5) numbering: Sunday is 0 and also 7.
 _NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 _NUMBER = {name: i for i, name in enumerate(_NAMES)}
-_FULL = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+# Day names as people write them, by cron's three letters: the one table for the chat's friendly
+# schedules and for cron fields (schedules saved before cron fields were checked hold "weds" or
+# "fridays", and must keep running).
+DAY_SPELLINGS = {
+    "sun": ("sun", "sunday"),
+    "mon": ("mon", "monday"),
+    "tue": ("tue", "tues", "tuesday"),
+    "wed": ("wed", "weds", "wednesday"),
+    "thu": ("thu", "thur", "thurs", "thursday"),
+    "fri": ("fri", "friday"),
+    "sat": ("sat", "saturday"),
+}
+# Every spelling, and a full name's plural ("sundays 10:00"), to cron's three letters.
+DAY_NAMES = {
+    spelling: day
+    for day, spellings in DAY_SPELLINGS.items()
+    for name in spellings
+    for spelling in (name, name + "s" if name.endswith("day") else name)
+}
 
 
 def _day(token: str) -> int:
@@ -39,12 +57,10 @@ def _day(token: str) -> int:
         if number > 7:
             raise ValueError(f"day of week {number} is out of range 0-7")
         return number
-    # A day's name cut anywhere after its third letter ("tues", "thurs", "friday"), as saved
-    # schedules may hold. Nothing else: a word that merely starts with a day ("mon#1", Quartz's
+    # Nothing but a spelling of a day: a word that merely starts with one ("mon#1", Quartz's
     # "first Monday"; "sunny") must not pass for that day.
-    for number, name in enumerate(_FULL):
-        if len(token) >= 3 and name.startswith(token):
-            return number
+    if token in DAY_NAMES:
+        return _NUMBER[DAY_NAMES[token]]
     raise ValueError(f"{token!r} is not a day of the week (sun-sat, sunday-saturday or 0-7)")
 
 

@@ -7,29 +7,13 @@ import shlex
 from dataclasses import dataclass
 
 from bot.config_values import ConfigError, canonical_timezone, validate_schedule
-from bot.cron import NeverFiresError, cron_trigger
+from bot.cron import DAY_NAMES, NeverFiresError, cron_trigger
 
 _DAYS = {
     "daily": "*",
     "everyday": "*",
     "weekdays": "mon-fri",
     "weekends": "sat,sun",
-}
-# Day names and their common abbreviations (and plurals, "sundays 10:00") → cron's three letters.
-_DAY_SPELLINGS = {
-    "mon": ("mon", "monday"),
-    "tue": ("tue", "tues", "tuesday"),
-    "wed": ("wed", "weds", "wednesday"),
-    "thu": ("thu", "thur", "thurs", "thursday"),
-    "fri": ("fri", "friday"),
-    "sat": ("sat", "saturday"),
-    "sun": ("sun", "sunday"),
-}
-_DAY_NAMES = {
-    spelling: day
-    for day, spellings in _DAY_SPELLINGS.items()
-    for name in spellings
-    for spelling in (name, name + "s" if name.endswith("day") else name)
 }
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -128,7 +112,7 @@ def _days(token: str) -> str:
     for name in token.split(","):
         bounds = name.split("-")
         for bound in bounds:
-            if bound not in _DAY_NAMES:
+            if bound not in DAY_NAMES:
                 shown = f"{bound!r} is not a day name" if bound else f"{token!r} misses a day"
                 raise ScheduleError(
                     f"{shown}: DAYS is daily, weekdays, weekends or a day list "
@@ -136,7 +120,7 @@ def _days(token: str) -> str:
                 )
         if len(bounds) > 2:
             raise ScheduleError(f"{name!r} is not a day range like mon-fri")
-        days.append("-".join(_DAY_NAMES[b] for b in bounds))
+        days.append("-".join(DAY_NAMES[b] for b in bounds))
     return ",".join(days)
 
 
