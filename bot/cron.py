@@ -57,10 +57,16 @@ def _day(token: str) -> int:
         if number > 7:
             raise ValueError(f"day of week {number} is out of range 0-7")
         return number
-    # Nothing but a spelling of a day: a word that merely starts with one ("mon#1", Quartz's
+    # A spelling of a day, a full name cut after at least three letters ("wednes", "satur"), or
+    # either with a plural "s" ("mons"): schedules saved before cron fields were checked may
+    # hold any of these. Nothing else: a word that merely starts with a day ("mon#1", Quartz's
     # "first Monday"; "sunny") must not pass for that day.
-    if token in DAY_NAMES:
-        return _NUMBER[DAY_NAMES[token]]
+    for word in dict.fromkeys((token, token.removesuffix("s"))):
+        if word in DAY_NAMES:
+            return _NUMBER[DAY_NAMES[word]]
+        for day, spellings in DAY_SPELLINGS.items():
+            if len(word) >= 3 and spellings[-1].startswith(word):
+                return _NUMBER[day]
     raise ValueError(f"{token!r} is not a day of the week (sun-sat, sunday-saturday or 0-7)")
 
 

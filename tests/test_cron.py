@@ -114,7 +114,7 @@ def test_a_schedule_that_never_fires_is_refused(cron: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "field", ["mon#1", "sunny", "monthly", "fri-sunday_", "5L", "1#1", "wednes"]
+    "field", ["mon#1", "sunny", "monthly", "fri-sunday_", "5L", "1#1", "mondayy", "sundae"]
 )
 def test_a_word_that_only_starts_with_a_day_is_refused(field: str) -> None:
     # "mon#1" is Quartz's "first Monday": read as "mon" it fired every Monday.
@@ -125,3 +125,4 @@ def test_a_word_that_only_starts_with_a_day_is_refused(field: str) -> None:
 def test_full_and_cut_day_names_are_days() -> None:
     # Spellings schedules saved before cron fields were checked may hold.
     assert expand_days("monday-weds,Sundays,thurs,fridays") == expand_days("mon-wed,sun,thu,fri")
+    assert expand_days("mons,wednes,satur,thursd,frid") == expand_days("mon,wed,sat,thu,fri")

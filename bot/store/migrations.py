@@ -5,11 +5,11 @@ built by the same steps. Applying them is bot.store.database.migrate's job.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import sqlite_utils
 
+from bot.store.feed_ids import give_feeds_autoincrement
 from bot.store.schema_v1 import create_initial_schema
 from bot.topics.lookup import slugify
 
@@ -301,58 +301,9 @@ def _m019_feed_folder(db: sqlite_utils.Database) -> None:
 
 
 def _m020_feed_ids_never_reused(db: sqlite_utils.Database) -> None:
-    # A plain INTEGER PRIMARY KEY gives a new row the highest id + 1, so removing the newest feed
-    # and adding another gave the new feed the removed one's id. Entries are keyed by feed id and
-    # GUID (articles, tombstones): the new feed's entries with the old one's GUIDs were taken for
-    # its known, pruned or corrected articles; and a `feeds remove 7` typed from an old listing
-    # removed the new feed. AUTOINCREMENT never gives an id twice. SQLite cannot add it in place:
-    # the table is rebuilt from its own CREATE statement (which carries every column added since),
-    # with foreign keys off (see FOREIGN_KEYS_OFF) so dropping the old table leaves the articles'
-    # and tombstones' feed ids alone. Copying the ids sets the sequence to the highest kept one;
-    # an id removed before this step and above it leaves no trace and may be given once more.
-    row = db.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'feeds'"
-    ).fetchone()
-    if "AUTOINCREMENT" in row[0].upper():
-        return
-    create, found = re.subn(
-        r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b",
-        "id INTEGER PRIMARY KEY AUTOINCREMENT",
-        row[0],
-        count=1,
-        flags=re.IGNORECASE,
-    )
-    create, named = re.subn(
-        r"^CREATE\s+TABLE\s+(?:\"feeds\"|\[feeds\]|`feeds`|feeds)",
-        "CREATE TABLE feeds_new",
-        create,
-        flags=re.IGNORECASE,
-    )
-    if not (found and named):
-        raise RuntimeError(f"migration 20: unexpected feeds table: {row[0]}")
-    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
-        # `migrate` run inside a transaction already open: its pragma did nothing, and the drop
-        # below would empty every article's and tombstone's feed id. Better not to upgrade.
-        raise RuntimeError(
-            "migration 20: foreign keys are on; run migrations outside a transaction"
-        )
-    indexes = [
-        r[0]
-        for r in db.execute(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = 'feeds' AND sql IS NOT NULL"
-            " AND type IN ('index', 'trigger')"
-        )
-    ]
-    columns = ", ".join(f'"{c.name}"' for c in db["feeds"].columns)
-    count = db.execute("SELECT COUNT(*) FROM feeds").fetchone()[0]
-    db.execute(create)
-    db.execute(f"INSERT INTO feeds_new ({columns}) SELECT {columns} FROM feeds")
-    db.execute("DROP TABLE feeds")
-    db.execute("ALTER TABLE feeds_new RENAME TO feeds")
-    for sql in indexes:
-        db.execute(sql)
-    if db.execute("SELECT COUNT(*) FROM feeds").fetchone()[0] != count:
-        raise RuntimeError("migration 20: feeds lost in the copy")
+    # Removing the newest feed and adding another gave the new feed the removed one's id, and
+    # entries are keyed by feed id and GUID (bot.store.feed_ids has the whole story).
+    give_feeds_autoincrement(db)
 
 
 # Migrations that rebuild a table others reference, run with foreign keys off: with them on,
@@ -368,6 +319,13 @@ def _m021_service_state(db: sqlite_utils.Database) -> None:
         "CREATE TABLE IF NOT EXISTS service_state ("
         "key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL)"
     )
+
+
+def _m022_card_edit_rows(db: sqlite_utils.Database) -> None:
+    # No table changes: deliveries may now hold rows of kind 'refresh' (a card edit left to
+    # retry, bot.delivery.card_edits). The version step is the point: an older newsdigest takes
+    # any row that is no 'update' for a story post, and would post the card a second time.
+    pass
 
 
 MIGRATIONS: list[tuple[int, str, Migration]] = [
@@ -396,4 +354,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (19, "feeds keep the folder an OPML file put them in", _m019_feed_folder),
     (20, "a removed feed's id is never given to another", _m020_feed_ids_never_reused),
     (21, "the service's state across restarts (the last prune)", _m021_service_state),
+    (22, "deliveries may hold card edits left to retry", _m022_card_edit_rows),
 ]
