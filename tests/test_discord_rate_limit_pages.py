@@ -139,3 +139,21 @@ def test_a_429_that_is_discords_own_json_keeps_its_bucket_only() -> None:
     error = translate_error(exc, f"post to discord:{CHANNEL}")
     assert type(error) is TransientDeliveryError
     assert error.retry_after == 3 and error.rate_limited
+
+
+@pytest.mark.parametrize(("retry_after", "shown"), [("3600", True), ("20", False)])
+async def test_a_long_rate_limit_shows_in_healthz_at_once(
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    retry_after: str,
+    shown: bool,
+) -> None:
+    # Cloudflare's hour-long ban is an outage from its first answer, not after three hours of
+    # silence; a short leftover wait stays out of /healthz until it repeats.
+    world = World(discord_api, discord_client, session, "bot")
+    ban = {"Retry-After": retry_after}
+    discord_api.garble_next("POST", world.post, HTML_PAGE, status=429, headers=ban)
+    await world.outbox.drain()
+    assert world.cards() == []
+    assert ("discord" in world.outbox.outages.reported()) is shown

@@ -8,7 +8,8 @@ platforms the platform itself, for Discord the bot ("discord") or a channel's we
 for it and no row uses up an attempt; the route's sends back off together (growing with each
 failure) and `/healthz` lists the outage until a send succeeds again. A route that is only
 unreachable or failing (`TransientDeliveryError`) is held back the same way, but `/healthz` lists
-it only once TRANSIENT_RUN such failures came in a row: one 503 or one leftover 429 is no outage.
+it only once TRANSIENT_RUN such failures came in a row, or its wait reaches TRANSIENT_SPAN: one 503
+or one leftover 429 is no outage, an hour's Retry-After is.
 A rate limit (`TransientDeliveryError.rate_limited`, even one of the whole route, such as
 Cloudflare's) is held back the same way, but logged once per episode, as a warning, until a send
 gets through: not as an ERROR at every retry.
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 # Failures in a row, with no send getting through in between, before a route that is unreachable
 # or failing counts as down in /healthz: with the backoff, about a minute and a half of trouble.
 TRANSIENT_RUN = 3
+# ...or at once, when one wait is that long: Cloudflare's 429 page with a Retry-After of an hour
+# would otherwise take three hours of silence to show.
+TRANSIENT_SPAN = timedelta(seconds=90)
 
 
 @dataclass(slots=True)
@@ -47,10 +51,12 @@ class PlatformOutage:
     transient: bool = False
     # Its last failure was a rate limit (logged once, as the episode began).
     rate_limited: bool = False
+    # How long its last failure holds the route back.
+    wait: timedelta = timedelta(0)
 
     @property
     def shown(self) -> bool:
-        return not self.transient or self.failures >= TRANSIENT_RUN
+        return not self.transient or self.failures >= TRANSIENT_RUN or self.wait >= TRANSIENT_SPAN
 
 
 class Outages(dict[str, PlatformOutage]):
@@ -122,6 +128,7 @@ class Outages(dict[str, PlatformOutage]):
             failures=failures,
             transient=transient,
             rate_limited=rate_limited,
+            wait=retry_at - now,
         )
         self[route] = outage
         if rate_limited:
