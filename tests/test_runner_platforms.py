@@ -38,7 +38,7 @@ def test_a_slack_config_error_is_one_line_without_a_traceback(
     caplog.set_level(logging.ERROR, logger="bot.runner.platforms")
     env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_MODE": "socket"}
     platforms, errors = configured_platforms(parse_config({}), env)
-    assert platforms == [] and "SLACK_APP_TOKEN" in errors["SLACK_BOT_TOKEN"]
+    assert platforms == [] and "SLACK_APP_TOKEN" in errors["slack"]
     (record,) = caplog.records
     assert record.exc_info is None
     assert "SLACK_APP_TOKEN" in record.getMessage()

@@ -138,7 +138,8 @@ def _resolve(target: str | PlatformFactory) -> PlatformFactory:
 def configured_platforms(
     config: Config, env: Mapping[str, str]
 ) -> tuple[list[Platform], dict[str, str]]:
-    """The platforms whose variable is set, and an error per platform that could not be built."""
+    """The platforms whose variable is set, and an error per platform that could not be built,
+    keyed by the platform's name like every later error (`platform_key`)."""
     secrets = Secrets.from_env(dict(env))
     platforms: list[Platform] = []
     errors: dict[str, str] = {}
@@ -151,10 +152,10 @@ def configured_platforms(
         except PlatformConfigError as exc:
             # A setting to fix, which the message names: a traceback would only bury it.
             log.error("could not set up the platform for %s: %s", env_var, exc)
-            errors[env_var] = str(exc)
+            errors[platform_key(env_var)] = str(exc)
         except Exception as exc:
             log.exception("could not set up the platform for %s", env_var)
-            errors[env_var] = f"{type(exc).__name__}: {exc}"
+            errors[platform_key(env_var)] = f"{type(exc).__name__}: {exc}"
     return platforms, errors
 
 
@@ -162,11 +163,13 @@ def configured_platforms(
 TOKEN_VARIABLES: dict[str, str] = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
 
 
-def platform_label(key: str) -> str:
-    """The platform's name for a `platform_errors` key: a platform that could not be set up is
-    keyed by its variable (SLACK_BOT_TOKEN), one that failed later by its name (slack)."""
-    names = {env_var: name for name, env_var in TOKEN_VARIABLES.items()}
-    return names.get(key, key)
+def platform_key(env_var: str) -> str:
+    """The `platform_errors` key for a platform that could not be built from `env_var`: its name
+    (slack), as for an error at any later point, so monitoring reads one key whatever went wrong
+    (the message names the variable). A platform registered under another variable has no name
+    until it is built, and is keyed by that variable."""
+    names = {variable: name for name, variable in TOKEN_VARIABLES.items()}
+    return names.get(env_var, env_var)
 
 
 def started_without_token(platforms: list[Platform], env: Mapping[str, str]) -> set[str]:
@@ -186,7 +189,7 @@ def started_without_token(platforms: list[Platform], env: Mapping[str, str]) -> 
 def warn_unserved_channels(
     db: sqlite_utils.Database,
     served: set[str],
-    failed_env: set[str],
+    failed: set[str],
     *,
     tokenless: Collection[str] = (),
 ) -> dict[str, str]:
@@ -200,7 +203,7 @@ def warn_unserved_channels(
     and the bot then looked healthy while its digests went to the terminal."""
     unserved: dict[str, str] = {}
     for platform, env_var in TOKEN_VARIABLES.items():
-        if env_var in failed_env:  # a failed set-up is logged and reported already
+        if platform in failed:  # a failed set-up is logged and reported already
             continue
         if platform in served and platform not in tokenless:
             continue

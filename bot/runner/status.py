@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from bot.runner.platforms import platform_label
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
@@ -60,16 +59,10 @@ def service_health(service: Service) -> dict[str, Any]:
         }
         for name, o in reported.items()
     }
-    # Read as "slack: <what is wrong>", like the outages below; a platform that could not even be
-    # set up is keyed by its token's variable, which the error names where it matters.
-    problems = [
-        f"{platform_label(name)}: {error}" for name, error in service.platform_errors.items()
-    ]
+    # Read as "slack: <what is wrong>", like the outages below.
+    problems = [f"{name}: {error}" for name, error in service.platform_errors.items()]
     disconnected = _disconnected(service)
-    problems += [
-        f"{platform_label(name)}: {d['error']} (since {d['since']})"
-        for name, d in disconnected.items()
-    ]
+    problems += [f"{name}: {d['error']} (since {d['since']})" for name, d in disconnected.items()]
     # Configured channels whose platform's token is not set: nothing reaches them all run.
     problems += list(service.unserved_channels.values())
     problems += [f"{len(paused)} channel(s) paused"] if paused else []
