@@ -2,7 +2,9 @@
 
 `/healthz`'s `platform_errors` is keyed by the platform's name (`slack`, `discord`) whatever went
 wrong, so monitoring reading `platform_errors.slack` sees a missing app token as well as Slack
-being unreachable; the message says what is wrong.
+being unreachable; the message says what is wrong. And a network failure at start (no name
+resolution, refused, timed out, TLS) is one log line, not aiohttp's traceback: it is expected
+and retried, while an unexpected exception (a bug) keeps its traceback.
 
 The real service, its health server on 127.0.0.1 port 0, the real Slack and Discord platforms
 pointed at a loopback port nothing listens on.
@@ -10,10 +12,14 @@ pointed at a loopback port nothing listens on.
 
 from __future__ import annotations
 
+import json
+import logging
 import socket
+import ssl
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 import httpx
 import pytest
@@ -21,7 +27,10 @@ from fakes.runner import stop
 from fakes.slack_api import BOT_TOKEN
 
 from bot.app import NewsDigest
-from bot.config import ChannelConfig, Config
+from bot.config import ChannelConfig, Config, Secrets
+from bot.runner import platforms as platform_module
+from bot.runner.logs import JsonFormatter
+from bot.runner.platforms import network_error
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store.database import open_database
@@ -106,3 +115,79 @@ async def test_healthz_keys_slack_unreachable_in_http_mode_as_slack(
     (key,) = body["platform_errors"]
     assert key == "slack"
     assert "Cannot connect to host 127.0.0.1" in body["platform_errors"]["slack"]
+
+
+async def test_a_network_failure_at_start_is_one_line_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.runner.starter")
+    slack_unreachable(monkeypatch, "socket")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-fake")
+    discord_unreachable(monkeypatch)
+    service = make_service(
+        tmp_path,
+        {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": "xapp-1-fake", "DISCORD_TOKEN": "fake"},
+    )
+    await service.start()
+    await stop(service)
+    failed = [r for r in caplog.records if "failed to start" in r.getMessage()]
+    assert sorted(r.platform for r in failed) == ["discord", "slack"]  # type: ignore[attr-defined]
+    for record in failed:
+        assert record.levelno == logging.ERROR
+        assert record.exc_info is None
+        line = JsonFormatter().format(record)
+        assert "\n" not in line and "exc" not in json.loads(line)
+        assert "Cannot connect to host 127.0.0.1" in record.getMessage()
+        assert record.getMessage().endswith("retrying in the background")
+
+
+class BuggyPlatform:
+    """A platform whose start hits a bug in our own code."""
+
+    name = "buggy"
+
+    async def start(self, service: Service) -> None:
+        raise KeyError("channel_id")
+
+    async def stop(self) -> None:
+        return None
+
+
+async def test_an_unexpected_exception_at_start_keeps_its_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def factory(config: Config, secrets: Secrets) -> BuggyPlatform:
+        return BuggyPlatform()
+
+    monkeypatch.setitem(platform_module.PLATFORM_FACTORIES, "BUGGY_TOKEN", factory)
+    caplog.set_level(logging.INFO, logger="bot.runner.starter")
+    service = make_service(tmp_path, {"BUGGY_TOKEN": "x"})
+    await service.start()
+    try:
+        body = await healthz(service)
+    finally:
+        await stop(service)
+    (record,) = [r for r in caplog.records if "failed to start" in r.getMessage()]
+    assert record.exc_info is not None and record.exc_info[0] is KeyError
+    assert "Traceback" in json.loads(JsonFormatter().format(record))["exc"]
+    assert body["platform_errors"] == {"buggy": "KeyError: 'channel_id'"}
+
+
+def test_network_errors_are_told_from_bugs() -> None:
+    key: Any = type("Key", (), {"host": "discord.com", "port": 443, "ssl": True})()
+    dns = aiohttp.ClientConnectorDNSError(key, socket.gaierror(-2, "Name or service not known"))
+    wrapped = RuntimeError("could not reach Slack")
+    wrapped.__cause__ = dns
+    for exc in (
+        dns,
+        wrapped,  # a platform's own error raised from the network's
+        ConnectionRefusedError(111, "Connection refused"),
+        TimeoutError("Discord did not become ready within 60s"),
+        ssl.SSLCertVerificationError("certificate verify failed"),
+        aiohttp.ServerDisconnectedError(),
+    ):
+        assert network_error(exc), exc
+    bug = KeyError("x")
+    bug.__context__ = ConnectionError("handled earlier")  # only a cause counts
+    for exc in (bug, RuntimeError("boom"), ValueError("bad"), FileNotFoundError("x")):
+        assert not network_error(exc), exc

@@ -62,10 +62,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+import socket
+import ssl
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+import aiohttp
 import sqlite_utils
 
 from bot.adapters.slack.auth import AUTH_ERRORS as SLACK_AUTH_ERRORS
@@ -276,6 +279,31 @@ def start_error_is_fatal(exc: BaseException) -> bool:
         except (KeyError, TypeError):
             code = None
         return code in SLACK_AUTH_ERRORS
+    return False
+
+
+# The network failing under a start (the platform's client libraries speak aiohttp): no name
+# resolution, refused or reset, timed out, TLS failing (a certificate, an intercepting proxy).
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (
+    socket.gaierror,
+    ConnectionError,
+    TimeoutError,
+    ssl.SSLError,
+    aiohttp.ClientConnectionError,
+)
+
+
+def network_error(exc: BaseException) -> bool:
+    """Whether a failed start is the network's doing, also when a platform re-raised it as its
+    own error (`raise ... from`). Expected while a machine boots or a link is down, and said in
+    one line by the message; a traceback is kept for anything else, which is a bug."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, NETWORK_ERRORS):
+            return True
+        seen.add(id(current))
+        current = current.__cause__
     return False
 
 

@@ -15,6 +15,7 @@ from bot.runner.platforms import (
     Platform,
     ReconnectablePlatform,
     listener_error,
+    network_error,
     slack_token_refused,
     start_error_is_fatal,
 )
@@ -64,12 +65,15 @@ class PlatformStarter:
             if start_error_is_fatal(exc):
                 await self._give_up(platform, exc)
             else:
+                # A network failure is expected (a platform that cannot connect at start) and
+                # its message says what failed; a traceback is for a bug.
                 log.error(
                     "platform %s failed to start: %s: %s; retrying in the background",
                     platform.name,
                     type(exc).__name__,
                     exc,
-                    exc_info=exc,
+                    exc_info=None if network_error(exc) else exc,
+                    extra={"event": "platform_start_failed", "platform": platform.name},
                 )
                 self.pending.append(platform)
 
@@ -198,7 +202,7 @@ class PlatformStarter:
                 if await self._give_up(platform, exc):
                     await self.on_late_start(platform)
                 return
-            # One line per retry: the first failure already logged the traceback.
+            # One line per retry: the first failure logged a traceback if one could help.
             log.warning(
                 "platform %s still failing to start (retry %d): %s: %s; next retry in %.0fs",
                 platform.name,
