@@ -20,7 +20,7 @@ from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
-from bot.store.sync import removal_notes, sync_config
+from bot.store.sync import sync_config, sync_notes
 
 FULL = """
 [polling]
@@ -93,7 +93,7 @@ def test_feeds_added_on_the_command_line_or_by_import_survive_an_empty_config(
         empty = tmp_path / "empty.toml"
         empty.write_text("", encoding="utf-8")
         report = sync_config(db, load_config(empty))
-        assert removal_notes(report, "x") == []
+        assert sync_notes(report, "x") == []
         assert len(feed_store.list_feeds(db)) == 2
         assert [t.slug for t in channel_store.list_topics(db)] == ["mine"]
     finally:
@@ -134,7 +134,7 @@ def test_the_demo_database_survives_a_sync_with_an_unrelated_config(tmp_path: Pa
     try:
         before = [f.url for f in feed_store.list_feeds(db)]
         report = sync_config(db, load_config(empty))
-        assert removal_notes(report, str(empty)) == []
+        assert sync_notes(report, str(empty)) == []
         assert [f.url for f in feed_store.list_feeds(db)] == before
         assert len(before) == summary.feeds_polled
         channel = channel_store.get_channel(db, "console", DEMO_CHANNEL)

@@ -79,13 +79,15 @@ def test_an_old_database_keeps_its_feeds_and_stops_reusing_ids(
     )
     feed_store.remove_feed(old, "3")  # the newest: its id is the one the old table gave again
     before = [tuple(r) for r in old.execute("SELECT * FROM feeds ORDER BY id")]
+    # Later migrations may add columns: the rows are compared on the ones they had.
+    columns = ", ".join(f'"{c.name}"' for c in old["feeds"].columns)
     assert 20 not in applied_migrations(old)
     old.conn.close()
 
     db = open_database(path)
 
     assert 20 in applied_migrations(db)
-    assert [tuple(r) for r in db.execute("SELECT * FROM feeds ORDER BY id")] == before
+    assert [tuple(r) for r in db.execute(f"SELECT {columns} FROM feeds ORDER BY id")] == before
     # What refers to the feeds still does, and the foreign keys still act.
     assert db.execute("SELECT feed_id FROM articles").fetchall() == [(2,)]
     assert db.execute("SELECT feed_id FROM pruned_entries").fetchall() == [(2,)]

@@ -19,7 +19,7 @@ import click
 from bot.config import Config, ConfigError, load_config
 from bot.store.database import NO_DATABASE, DatabaseOpenError, missing_database, open_database
 from bot.store.readonly import open_read_only, open_to_copy, writable
-from bot.store.sync import removal_notes
+from bot.store.sync import sync_notes
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -170,7 +170,7 @@ class CliContext:
         if not self._synced:
             report = core.sync_config()
             self._synced = True
-            for note in removal_notes(report, self.config_file()):
+            for note in sync_notes(report, self.config_file()):
                 click.echo(note, err=True)
         return core
 

@@ -63,7 +63,7 @@ from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import DatabaseOpenError, utcnow
 from bot.store.lock import lock_database
-from bot.store.sync import removal_notes
+from bot.store.sync import sync_notes
 
 if TYPE_CHECKING:
     from bot.app import NewsDigest, PassReport
@@ -188,7 +188,7 @@ class Service:
         self.schedule_changes.snapshot(self.db)
         synced = self.core.sync_config()
         config_file = str(self.core.config.path or "the config file")
-        for note in removal_notes(synced, config_file):
+        for note in sync_notes(synced, config_file):
             log.warning("%s", note)
         if self.settings.health_port is not None:
             self.health_server = HealthServer(

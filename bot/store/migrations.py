@@ -328,6 +328,14 @@ def _m022_card_edit_rows(db: sqlite_utils.Database) -> None:
     pass
 
 
+def _m023_config_takeover(db: sqlite_utils.Database) -> None:
+    # A feed, topic or channel added by command or chat that the config file then declares is
+    # the file's while it does; its origin before is kept, so taking the entry out of the file
+    # hands the row back instead of deleting it (bot.store.sync). NULL: the file created it.
+    for table in ("feeds", "topics", "channels"):
+        _add_column(db, table, "origin_before_config", "TEXT")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -355,4 +363,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (20, "a removed feed's id is never given to another", _m020_feed_ids_never_reused),
     (21, "the service's state across restarts (the last prune)", _m021_service_state),
     (22, "deliveries may hold card edits left to retry", _m022_card_edit_rows),
+    (23, "rows the config file took over remember their origin", _m023_config_takeover),
 ]

@@ -7,6 +7,14 @@ Feeds and topics removed from the file are removed from the database only if the
 them; a channel removed from the file is paused (its delivery history stays), and un-paused
 when it comes back.
 
+The file is the source of truth for what it declares, including a feed, topic or channel that
+was added before by command (`feeds add`, `feeds import`, `topics add`) or in chat: the file
+takes it over, which the sync says once (`sync_notes`), and the row remembers its origin
+(`origin_before_config`). Taking the entry out of the file hands the row back to that origin,
+as the file left it, rather than deleting (or pausing) it: the file may only take away what it
+made. Declining to take such a row over instead would leave the file's entry silently without
+effect, and an admin reading the file could no longer tell what the bot does.
+
 Only a config file that was found is synced: with none (the default path missing, e.g. a command
 run from another directory) nothing is added or removed, so a stray run cannot wipe what the real
 file declared.
@@ -32,6 +40,18 @@ log = logging.getLogger(__name__)
 # Also how a channel back in the file is recognised as paused by us, not by a person in chat.
 REMOVED_FROM_CONFIG = "removed from the config file (/watchlist resume to keep it)"
 
+# How a row the file did not create came to be, by its origin, for the sync's notes.
+_ADDED_BY = {
+    "feed": {"cli": "added with `feeds add`", "opml": "added with `feeds import`"},
+    "topic": {"cli": "added with `topics add`"},
+    "channel": {"runner": "added by `newsdigest run`"},
+}
+_ADDED_ANYHOW = {"chat": "added in chat", "demo": "added by the demo"}
+
+
+def _added_by(kind: str, origin: str) -> str:
+    return _ADDED_BY[kind].get(origin) or _ADDED_ANYHOW.get(origin) or f"added ({origin})"
+
 
 @dataclass(slots=True)
 class SyncReport:
@@ -44,16 +64,21 @@ class SyncReport:
     channels_resumed: int = 0
     skipped: bool = False
     topics_recreated: set[str] = field(default_factory=set)
-    # What the sync took away, by name, for the caller to say (`removal_notes`): a config file
+    # What the sync took away, by name, for the caller to say (`sync_notes`): a config file
     # that lost its entries (or an unrelated, empty one) must not empty a database silently.
     removed_feeds: list[str] = field(default_factory=list)
     removed_topics: list[str] = field(default_factory=list)
     paused_channels: list[str] = field(default_factory=list)
+    # Rows added by command or chat that the file took over, or handed back, as
+    # "feed URL, added with `feeds add`": a row changing hands is said once, when it does.
+    taken_over: list[str] = field(default_factory=list)
+    handed_back: list[str] = field(default_factory=list)
 
 
-def removal_notes(report: SyncReport, config_file: str) -> list[str]:
-    """One line per kind of row the sync removed or paused, with the count and the names:
-    "config: removed 8 feeds no longer in config/newsdigest.toml: URL, URL, ..."."""
+def sync_notes(report: SyncReport, config_file: str) -> list[str]:
+    """One line per kind of row the sync removed or paused, with the count and the names
+    ("config: removed 8 feeds no longer in config/newsdigest.toml: URL, URL, ..."), and one per
+    row it took over from, or handed back to, a command or chat."""
     notes = []
     for verb, kind, names in (
         ("removed", "feed", report.removed_feeds),
@@ -63,6 +88,15 @@ def removal_notes(report: SyncReport, config_file: str) -> list[str]:
         if names:
             count = f"{len(names)} {kind if len(names) == 1 else kind + 's'}"
             notes.append(f"config: {verb} {count} no longer in {config_file}: {', '.join(names)}")
+    notes.extend(
+        f"config: {what}, is now managed by {config_file} (taking it out of the file hands it back)"
+        for what in report.taken_over
+    )
+    notes.extend(
+        f"config: {what}, is no longer in {config_file}: kept, as the file left it, and "
+        "managed as before"
+        for what in report.handed_back
+    )
     return notes
 
 
@@ -88,16 +122,25 @@ def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport) -
     # Config feeds are matched on the URL the file names (config_url), not the URL polled: a 301
     # moves the latter, and the move, validators and history must survive restarts.
     for row in db.execute_returning_dicts(
-        "SELECT id, COALESCE(config_url, url) AS named FROM feeds WHERE origin = 'config'"
+        "SELECT id, COALESCE(config_url, url) AS named, origin_before_config AS before"
+        " FROM feeds WHERE origin = 'config'"
     ):
-        if row["named"] not in wanted:
+        if row["named"] in wanted:
+            continue
+        if row["before"]:
+            # Not the file's to delete. config_url stays, so declaring it again finds it.
+            feed_store.update_feed(
+                db, row["id"], origin=row["before"], origin_before_config=None, config_hash=None
+            )
+            report.handed_back.append(f"feed {row['named']}, {_added_by('feed', row['before'])}")
+        else:
             feed_store.remove_feed(db, row["id"])
             report.feeds_removed += 1
             report.removed_feeds.append(row["named"])
     for feed in config.feeds:
         digest = _hash(feed)
         found = db.execute(
-            "SELECT id, config_hash FROM feeds WHERE config_url = ? OR url = ?"
+            "SELECT id, config_hash, origin FROM feeds WHERE config_url = ? OR url = ?"
             " ORDER BY config_url IS NULL LIMIT 1",
             [feed.url, feed.url],
         ).fetchone()
@@ -112,7 +155,12 @@ def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport) -
             )
             feed_store.update_feed(db, added.id, config_url=feed.url)
             report.feeds_added += 1
-        elif found[1] != digest:
+            continue
+        taken: dict[str, Any] = {}
+        if found[2] != "config":
+            taken = {"origin_before_config": found[2]}
+            report.taken_over.append(f"feed {feed.url}, {_added_by('feed', found[2])}")
+        if taken or found[1] != digest:
             feed_store.update_feed(
                 db,
                 found[0],
@@ -121,56 +169,88 @@ def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport) -
                 origin="config",
                 config_hash=digest,
                 config_url=feed.url,
+                **taken,
             )
             report.feeds_updated += 1
 
 
 def _sync_topics(db: sqlite_utils.Database, config: Config, report: SyncReport) -> None:
     wanted = {t.slug for t in config.topics}
-    for row in db.execute_returning_dicts("SELECT slug FROM topics WHERE origin = 'config'"):
-        if row["slug"] not in wanted:
+    for row in db.execute_returning_dicts(
+        "SELECT slug, origin_before_config AS before FROM topics WHERE origin = 'config'"
+    ):
+        if row["slug"] in wanted:
+            continue
+        if row["before"]:
+            # Not the file's to delete: it stays, with the query the file gave it, and the
+            # channels following it keep it.
+            db.execute(
+                "UPDATE topics SET origin = ?, origin_before_config = NULL, config_hash = NULL"
+                " WHERE slug = ?",
+                [row["before"], row["slug"]],
+            )
+            report.handed_back.append(f"topic {row['slug']}, {_added_by('topic', row['before'])}")
+        else:
             channel_store.remove_topic(db, row["slug"])
             report.removed_topics.append(row["slug"])
     for topic in config.topics:
         digest = _hash(topic)
-        row = db.execute("SELECT config_hash FROM topics WHERE slug = ?", [topic.slug]).fetchone()
+        row = db.execute(
+            "SELECT config_hash, origin FROM topics WHERE slug = ?", [topic.slug]
+        ).fetchone()
         if row is None:
             report.topics_recreated.add(topic.slug)
-        if row is None or row[0] != digest:
+        taken = row is not None and row[1] != "config"
+        if row is None or taken or row[0] != digest:
             channel_store.upsert_topic(
                 db, topic.slug, topic.query, title=topic.title, origin="config", config_hash=digest
             )
             report.topics_synced += 1
+        if taken:
+            db.execute(
+                "UPDATE topics SET origin_before_config = ? WHERE slug = ?", [row[1], topic.slug]
+            )
+            report.taken_over.append(f"topic {topic.slug}, {_added_by('topic', row[1])}")
 
 
 def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport) -> None:
     wanted = {(c.platform, c.id) for c in config.channels}
     # A channel removed from the file is paused, not deleted: its delivery history is what stops
     # it getting the same stories again if it comes back. It becomes chat-managed, so a resume in
-    # chat sticks.
+    # chat sticks. One the file took over is handed back, unpaused: the file did not start it.
     for row in db.execute_returning_dicts(
-        "SELECT id, platform, channel_id, name FROM channels WHERE origin = 'config'"
+        "SELECT id, platform, channel_id, name, origin_before_config AS before FROM channels"
+        " WHERE origin = 'config'"
     ):
-        if (row["platform"], row["channel_id"]) not in wanted:
+        if (row["platform"], row["channel_id"]) in wanted:
+            continue
+        key = f"{row['platform']}:{row['channel_id']}"
+        named = f"{row['name']} ({key})" if row["name"] else key
+        if row["before"]:
             db.table("channels").update(
                 row["id"],
-                {
-                    "origin": "chat",
-                    "config_hash": None,
-                    "paused_reason": REMOVED_FROM_CONFIG,
-                },
+                {"origin": row["before"], "origin_before_config": None, "config_hash": None},
             )
-            report.channels_paused += 1
-            key = f"{row['platform']}:{row['channel_id']}"
-            report.paused_channels.append(f"{row['name']} ({key})" if row["name"] else key)
+            report.handed_back.append(f"channel {named}, {_added_by('channel', row['before'])}")
+            continue
+        db.table("channels").update(
+            row["id"],
+            {
+                "origin": "chat",
+                "config_hash": None,
+                "paused_reason": REMOVED_FROM_CONFIG,
+            },
+        )
+        report.channels_paused += 1
+        report.paused_channels.append(named)
     for channel in config.channels:
         digest = _hash(channel)
         row = db.execute(
-            "SELECT id, config_hash, paused_reason FROM channels"
+            "SELECT id, config_hash, paused_reason, origin FROM channels"
             " WHERE platform = ? AND channel_id = ?",
             [channel.platform, channel.id],
         ).fetchone()
-        if row is not None and row[1] == digest:
+        if row is not None and row[3] == "config" and row[1] == digest:
             # Unchanged entry: chat's /follow and /unfollow stand, but a config topic that was
             # deleted and has just been re-created is followed again, or the channel's topic
             # filter would vanish and its digest widen to every story.
@@ -206,6 +286,12 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
             if row[2] == REMOVED_FROM_CONFIG:
                 fields["paused_reason"] = None
                 report.channels_resumed += 1
+            elif row[3] != "config":
+                # Added in chat (or by `run`) before the file declared it.
+                fields["origin_before_config"] = row[3]
+                key = f"{channel.platform}:{channel.id}"
+                named = f"{channel.name} ({key})" if channel.name else key
+                report.taken_over.append(f"channel {named}, {_added_by('channel', row[3])}")
             db.table("channels").update(pk, fields)
         channel_store.set_subscriptions(db, pk, channel.topics)
         report.channels_synced += 1
