@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.config_entries import (
     DEFAULT_POLL_INTERVAL,
+    SLUG_RE,
     ChannelConfig,
     FeedConfig,
     TopicConfig,
@@ -343,9 +344,12 @@ def _check_references(config: Config) -> None:
                 f"channels[{i}].id", f"duplicate channel {channel.platform}:{channel.id}"
             )
         channels.add(ident)
+        # A topic not under [[topics]] may be one added with `topics add` or in chat: only the
+        # sync, which sees the database, can tell (bot.store.sync). A name no topic can have is
+        # refused here, without a database.
         for j, topic in enumerate(channel.topics):
-            if topic not in seen:
+            if topic not in seen and not SLUG_RE.match(topic):
                 raise ConfigError(
                     f"channels[{i}].topics[{j}]",
-                    f"unknown topic {topic!r} (define it under [[topics]])",
+                    f"{topic!r} is no topic name (lowercase letters, digits and '-')",
                 )

@@ -1,6 +1,7 @@
 """The config's entries: the `[[feeds]]`, `[[topics]]` and `[[channels]]` tables, each one's
 dataclass and the parsing of one table into it. How they fit together (duplicates, a channel's
-topics being defined) is checked with the whole config, in `bot.config`."""
+topics being names of topics) is checked with the whole config, in `bot.config`; whether a
+channel's topic exists, in the file or the database, by the sync (`bot.store.sync`)."""
 
 from __future__ import annotations
 

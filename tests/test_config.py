@@ -120,9 +120,9 @@ def test_shipped_example_config_is_valid() -> None:
             "positive",
         ),
         (
-            "[[channels]]\nplatform = 'slack'\nid = 'C1'\ntopics = ['nope']",
+            "[[channels]]\nplatform = 'slack'\nid = 'C1'\ntopics = ['Chip exports']",
             "channels[0].topics[0]",
-            "unknown topic",
+            "'Chip exports' is no topic name",
         ),
         (
             "[[channels]]\nplatform = 'slack'\nid = 'C1'\nquiet_hours = '10pm'",

@@ -1,9 +1,13 @@
 """The config file and rows added by command or chat: declaring one takes it over (said once),
-taking it out of the file hands it back instead of deleting it. Real SQLite files, the real
-CLI."""
+taking it out of the file hands it back instead of deleting it; a channel in the file may follow
+a topic added with `topics add`. Real SQLite files, the real CLI."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,9 +16,12 @@ from click.testing import CliRunner, Result
 
 from bot.cli import cli
 from bot.config import ChannelConfig, Config, FeedConfig, TopicConfig
+from bot.config_values import ConfigError
+from bot.demo.feeds import sample_feeds
+from bot.feedserver import FeedServer
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
-from bot.store.database import open_database
+from bot.store.database import open_database, utcnow
 from bot.store.sync import sync_config, sync_notes
 
 HEAD = "[polling]\nallow_private_networks = true\n"
@@ -178,3 +185,122 @@ def test_feeds_from_an_opml_import_or_chat_are_named_as_such(tmp_path: Path) -> 
     assert topic is not None and (topic.query, topic.origin) == ("lunar", "chat")
     assert report.removed_feeds == [] and report.removed_topics == []
     db.close()
+
+
+def test_a_config_channel_follows_a_topic_added_with_topics_add(
+    site: Path, sample_server: FeedServer
+) -> None:
+    # The Quick start's order: a topic from the command line, then a channel in the file.
+    assert _run("topics", "add", "nordland", "nordland", "--title", "Nordland").exit_code == 0
+    feeds = "".join(
+        f'[[feeds]]\nurl = "{sample_server.url(p)}"\n' for p in sorted(sample_feeds(utcnow()))
+    )
+    _write(
+        site,
+        feeds + '[[topics]]\nslug = "fires"\nquery = "wildfire"\n'
+        '[[channels]]\nplatform = "console"\nid = "team"\ntopics = ["fires", "nordland"]\n',
+    )
+    polled = _run("poll")
+    assert "invalid configuration" not in polled.output
+    db = _db(site)
+    channel = channel_store.get_channel(db, "console", "team")
+    assert channel is not None
+    assert sorted(t.slug for t in channel_store.channel_topics(db, channel.id)) == [
+        "fires",
+        "nordland",
+    ]
+    db.close()
+    digest = _run("digest", "console:team")
+    assert digest.exit_code == 0, digest.output
+    assert "Nordland" in digest.output  # the story the command line's topic picks
+    # The topic stays the command line's: the file only follows it.
+    assert _topic(site, "nordland") == ("nordland", "cli")
+    # And `topics remove` would leave the file's channel naming nothing: refused, saying where.
+    refused = _run("topics", "remove", "nordland")
+    assert refused.exit_code == 1
+    assert "followed by console:team in config/newsdigest.toml" in refused.output
+
+
+def test_a_channel_topic_found_nowhere_refuses_the_whole_config(site: Path) -> None:
+    _write(
+        site,
+        f'[[feeds]]\nurl = "{FEED}"\n[[topics]]\nslug = "rates"\nquery = "rate"\n'
+        '[[channels]]\nplatform = "console"\nid = "team"\ntopics = ["rates", "chips"]\n',
+    )
+    polled = _run("poll")
+    assert polled.exit_code == 1
+    assert polled.output.splitlines()[-1] + "\n" == (
+        "Error: invalid configuration: config/newsdigest.toml: channels[0].topics[1]: unknown "
+        "topic 'chips': neither under [[topics]] in the file nor in the database (define it "
+        "under [[topics]], or add it with `newsdigest topics add chips QUERY`)\n"
+    )
+    db = _db(site)
+    # All or nothing: the feed and topic before the bad channel were not synced either.
+    assert feed_store.list_feeds(db) == [] and channel_store.list_topics(db) == []
+    db.close()
+    # A command that does not sync reads the same file without complaint; and once the topic
+    # is added from the command line, the file syncs.
+    assert _run("topics", "add", "chips", "chip").exit_code == 0
+    assert "invalid configuration" not in _run("poll").output
+
+
+def test_the_sync_raises_config_error_naming_the_key(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "nd.db")
+    config = Config(
+        path=tmp_path / "newsdigest.toml",
+        channels=[ChannelConfig(platform="slack", id="C1", topics=["nope"])],
+    )
+    with pytest.raises(ConfigError) as caught:
+        sync_config(db, config)
+    assert caught.value.key == "channels[0].topics[0]"
+    assert channel_store.get_channel(db, "slack", "C1") is None
+    db.close()
+
+
+def test_the_quick_starts_channel_follows_its_topics_add_topic(site: Path) -> None:
+    """README's Quick start as written: `topics add chips …`, then its ```toml block."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"^```toml\n(.*?)^```", quick_start, re.M | re.S)
+    assert 'topics = ["rates", "chips"]' in block
+    assert _run("topics", "add", "chips", '"chip export" OR semiconductor').exit_code == 0
+    _write(site, block)
+    polled = _run("poll")
+    assert polled.exit_code == 0, polled.output
+    db = _db(site)
+    channel = channel_store.get_channel(db, "slack", "C0123456789")
+    assert channel is not None
+    assert sorted(t.slug for t in channel_store.channel_topics(db, channel.id)) == [
+        "chips",
+        "rates",
+    ]
+    db.close()
+
+
+def test_run_refuses_a_channel_topic_found_nowhere_in_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "nd.toml"
+    config.write_text(
+        '[[channels]]\nplatform = "console"\nid = "team"\ntopics = ["chips"]\n', encoding="utf-8"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "NEWSDIGEST_DB": str(tmp_path / "nd.db"),
+        "NEWSDIGEST_HEALTH_PORT": "off",
+    }
+    for token in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN"):
+        env.pop(token, None)
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(config), "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert refused.stderr.endswith(
+        f"Error: invalid configuration: {config}: channels[0].topics[0]: unknown topic 'chips': "
+        "neither under [[topics]] in the file nor in the database (define it under [[topics]], "
+        "or add it with `newsdigest topics add chips QUERY`)\n"
+    )

@@ -168,7 +168,10 @@ class CliContext:
         empty the database unnoticed."""
         core = self.core
         if not self._synced:
-            report = core.sync_config()
+            try:
+                report = core.sync_config()
+            except ConfigError as exc:  # a channel's topic found neither in the file nor the db
+                raise click.ClickException(f"invalid configuration: {exc}") from None
             self._synced = True
             for note in sync_notes(report, self.config_file()):
                 click.echo(note, err=True)

@@ -98,6 +98,14 @@ def topics_remove(cli: CliContext, slug: str) -> None:
         raise click.ClickException(
             f"topic {slug} is declared in {cli.config_file()}; remove it there"
         )
+    followers = [c for c in cli.config.channels if slug in c.topics]
+    if followers:
+        # The file's channel would lose it now and the next sync refuse the whole file.
+        who = ", ".join(f"{c.platform}:{c.id}" for c in followers)
+        raise click.ClickException(
+            f"topic {slug} is followed by {who} in {cli.config_file()}; take it out of "
+            "that channel's topics first"
+        )
     # A channel following no topic gets every story: say so rather than widen it silently.
     widened = [
         c.name or c.key

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.adapters.console import ConsoleAdapter
 from bot.cards import StoryCard
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests, shutdown
@@ -395,6 +395,8 @@ def run_service(config: Config) -> None:
         asyncio.run(Service(config, core=core, settings=settings).run_until_stopped())
     except SettingsError as exc:  # found at start, e.g. the health port is taken
         raise SystemExit(f"Error: {exc}") from None
+    except ConfigError as exc:  # found by the sync: a channel's topic that exists nowhere
+        raise SystemExit(f"Error: invalid configuration: {exc}") from None
     finally:
         if lock is not None:
             lock.release()

@@ -15,6 +15,10 @@ as the file left it, rather than deleting (or pausing) it: the file may only tak
 made. Declining to take such a row over instead would leave the file's entry silently without
 effect, and an admin reading the file could no longer tell what the bot does.
 
+A channel's topic may be one the file declares or one already in the database (`topics add`,
+chat's /follow): only the sync, which sees both, can tell a name found in neither, and refuses
+the whole config naming the key (nothing is applied).
+
 Only a config file that was found is synced: with none (the default path missing, e.g. a command
 run from another directory) nothing is added or removed, so a stray run cannot wipe what the real
 file declared.
@@ -30,7 +34,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.database import iso, transaction, utcnow
@@ -105,6 +109,8 @@ def _hash(entry: Any) -> str:
 
 
 def sync_config(db: sqlite_utils.Database, config: Config) -> SyncReport:
+    """Sync the config into `db`, all or nothing: ConfigError (naming the key) for a channel
+    following a topic neither the file nor the database has."""
     report = SyncReport()
     if config.missing_path is not None:
         log.debug("no config file at %s: the database is left as it is", config.missing_path)
@@ -113,6 +119,7 @@ def sync_config(db: sqlite_utils.Database, config: Config) -> SyncReport:
     with transaction(db):
         _sync_feeds(db, config, report)
         _sync_topics(db, config, report)
+        _check_channel_topics(db, config)
         _sync_channels(db, config, report)
     return report
 
@@ -211,6 +218,26 @@ def _sync_topics(db: sqlite_utils.Database, config: Config, report: SyncReport) 
                 "UPDATE topics SET origin_before_config = ? WHERE slug = ?", [row[1], topic.slug]
             )
             report.taken_over.append(f"topic {topic.slug}, {_added_by('topic', row[1])}")
+
+
+def _check_channel_topics(db: sqlite_utils.Database, config: Config) -> None:
+    """A channel's topic is one the file declares or one in the database (run after the
+    topics' sync, so a topic the file just removed is gone)."""
+    declared = {t.slug for t in config.topics}
+    for i, channel in enumerate(config.channels):
+        for j, slug in enumerate(channel.topics):
+            if (
+                slug in declared
+                or db.execute("SELECT 1 FROM topics WHERE slug = ?", [slug]).fetchone()
+            ):
+                continue
+            raise ConfigError(
+                f"channels[{i}].topics[{j}]",
+                f"unknown topic {slug!r}: neither under [[topics]] in the file nor in the "
+                f"database (define it under [[topics]], or add it with `newsdigest topics add "
+                f"{slug} QUERY`)",
+                config.path,
+            )
 
 
 def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport) -> None:
