@@ -97,41 +97,63 @@ class Config:
     admin_group: str | None = None
 
     def database_path(self) -> str:
-        """NEWSDIGEST_DB, else the config's `database`, else newsdigest.db. A relative `database`
-        is relative to the config file's directory: the file names a place of its deployment,
-        which must not move with the directory a command is run from (a path typed on the
-        command line, NEWSDIGEST_DB, is relative to the current directory, as typed paths are).
-        A database that exists only at the old reading, relative to the current directory, is
-        still the one used, with a warning, so an upgrade does not start on an empty one."""
+        """NEWSDIGEST_DB, else the config's `database`, else newsdigest.db next to the config
+        file (./newsdigest.db when there is no config file). A relative `database` is relative to
+        the config file's directory: the file names a place of its deployment, which must not
+        move with the directory a command is run from (a path typed on the command line,
+        NEWSDIGEST_DB, is relative to the current directory, as typed paths are). A file that
+        names no database is read as `database = "newsdigest.db"`, for the same reason.
+
+        A database that exists only where an older version looked, relative to the current
+        directory, is still the one used, with a warning, so an upgrade does not start on an
+        empty one."""
         env = os.environ.get("NEWSDIGEST_DB")
         if env:
             return env
-        if not self.database:
-            return DEFAULT_DB_PATH
-        if self.path is None or self.database == ":memory:" or Path(self.database).is_absolute():
-            return self.database
-        beside = self.path.parent / self.database
-        if not beside.exists() and Path(self.database).exists():
-            # Before, a relative `database` was relative to the current directory. An existing
-            # deployment keeps its database there rather than starting an empty one beside the
-            # config file, and is told how to make the path mean one place.
-            _warn_moved_database(self.database, beside)
-            return self.database
+        if self.path is None:
+            return self.database or DEFAULT_DB_PATH
+        database = self.database or DEFAULT_DB_PATH
+        if database == ":memory:" or Path(database).is_absolute():
+            return database
+        beside = self.path.parent / database
+        if beside.exists():
+            return str(beside)
+        for old in _older_readings(database):
+            if Path(old).exists():
+                # An existing deployment keeps its database rather than starting an empty one
+                # beside the config file, and is told how to make the path mean one place.
+                _warn_moved_database(self.path, self.database, old, beside)
+                return old
         return str(beside)
 
 
-_WARNED_MOVED: set[str] = set()
+def _older_readings(database: str) -> list[str]:
+    """Where older versions put the database a config file's relative `database` (or its absence)
+    names: relative to the current directory. A file that named none meant ./newsdigest.db, so a
+    file that now names a newsdigest.db (the shipped one says `../newsdigest.db`) also looks
+    there."""
+    readings = [database]
+    if Path(database).name == DEFAULT_DB_PATH and database != DEFAULT_DB_PATH:
+        readings.append(DEFAULT_DB_PATH)
+    return readings
 
 
-def _warn_moved_database(database: str, beside: Path) -> None:
-    if database in _WARNED_MOVED:
+_WARNED_MOVED: set[tuple[Path, str]] = set()
+
+
+def _warn_moved_database(config: Path, database: str | None, old: str, beside: Path) -> None:
+    # Once per process (`run` reads the path more than once), per file and place.
+    key = (config.resolve(), os.path.abspath(old))
+    if key in _WARNED_MOVED:
         return
-    _WARNED_MOVED.add(database)
+    _WARNED_MOVED.add(key)
+    named = f"database = {database!r}" if database else f"naming no database ({DEFAULT_DB_PATH!r})"
+    keep = os.path.relpath(os.path.abspath(old), os.path.abspath(config.parent))
     logging.getLogger(__name__).warning(
-        "database = %r is read relative to the current directory, where %s exists; a relative "
-        "path in the config file now means %s (next to the file), which does not exist yet. "
-        "Using %s: write it as an absolute path in the config, or move the file next to it.",
-        database, os.path.abspath(database), beside, os.path.abspath(database),
+        "%s, %s, means %s (next to the file), which does not exist yet; using %s, found in the "
+        "current directory, where an older newsdigest put it. To use it from any directory, set "
+        "database = %r (relative to the file) or an absolute path in %s.",
+        config, named, beside, os.path.abspath(old), keep, config,
     )  # fmt: skip
 
 

@@ -72,4 +72,92 @@ def test_an_existing_database_at_the_old_reading_is_still_used(
     assert listed.exit_code == 0, listed.output
     assert "a.example" in listed.stdout
     assert not (deploy / "config" / "newsdigest.db").exists()
-    assert "write it as an absolute path in the config" in caplog.text
+    assert "or an absolute path in" in caplog.text
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "config" / "newsdigest.toml"
+
+
+def _checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh clone: the shipped config in clone/config/, no database yet."""
+    clone = tmp_path / "clone"
+    (clone / "config").mkdir(parents=True)
+    (clone / "config" / "newsdigest.toml").write_text(SHIPPED.read_text("utf-8"), "utf-8")
+    monkeypatch.delenv("NEWSDIGEST_DB", raising=False)
+    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
+    return clone
+
+
+def test_the_shipped_config_names_one_database_from_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # README followed literally from another directory: `--config ../clone/config/...` filled
+    # elsewhere/newsdigest.db, and `feeds list` in the clone showed nothing.
+    clone = _checkout(tmp_path, monkeypatch)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    runner = CliRunner()
+    added = runner.invoke(
+        cli,
+        ["--config", "../clone/config/newsdigest.toml", "feeds", "add", "https://a.example/rss"],
+    )
+    assert added.exit_code == 0, added.output
+    assert f"Created a new database at {clone / 'newsdigest.db'}\n" in added.stderr
+    assert not (elsewhere / "newsdigest.db").exists()
+    monkeypatch.chdir(clone)  # the default config, found from the checkout's root
+    listed = runner.invoke(cli, ["feeds", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "a.example" in listed.stdout
+
+
+def test_a_config_naming_no_database_keeps_it_next_to_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "site" / "bot.toml"
+    config.parent.mkdir()
+    config.write_text("", encoding="utf-8")
+    monkeypatch.delenv("NEWSDIGEST_DB", raising=False)
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    runner = CliRunner()
+    for i, where in enumerate(("one", "two")):
+        (tmp_path / where).mkdir()
+        monkeypatch.chdir(tmp_path / where)
+        added = runner.invoke(cli, ["feeds", "add", f"https://{where}.example/rss"])
+        assert added.exit_code == 0, added.output
+        assert ("Created a new database" in added.stderr) == (i == 0)
+    assert not (tmp_path / "one" / "newsdigest.db").exists()
+    listed = runner.invoke(cli, ["feeds", "list"])
+    assert "one.example" in listed.stdout and "two.example" in listed.stdout
+    assert (tmp_path / "site" / "newsdigest.db").exists()
+
+
+@pytest.mark.parametrize("names", ["", 'database = "../newsdigest.db"\n'])
+def test_an_existing_database_in_the_current_directory_survives_the_upgrade(
+    names: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Before, a config file naming no database meant ./newsdigest.db. A deployment that runs
+    # from elsewhere than the file's home (a service's working directory) keeps its database,
+    # whether its file still names none or now says what the shipped one says.
+    config = tmp_path / "etc" / "config" / "newsdigest.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(names, encoding="utf-8")
+    workdir = tmp_path / "var"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    runner = CliRunner()
+    with monkeypatch.context() as before:
+        before.setenv("NEWSDIGEST_DB", "newsdigest.db")
+        assert runner.invoke(cli, ["feeds", "add", "https://a.example/rss"]).exit_code == 0
+    monkeypatch.delenv("NEWSDIGEST_DB", raising=False)
+
+    listed = runner.invoke(cli, ["feeds", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "a.example" in listed.stdout
+    assert not list(tmp_path.glob("etc/**/*.db"))
+    keep = "../../var/newsdigest.db"
+    assert f"database = {keep!r} (relative to the file)" in caplog.text
