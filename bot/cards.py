@@ -103,6 +103,9 @@ class StoryCard:
         return bullets, [a for a in self.angles if a.source.casefold() in fresh]
 
 
+DIGEST_TITLE = "News digest"
+
+
 @dataclass(slots=True)
 class Digest:
     """The cards one channel gets in one posting, newest-important first."""
@@ -110,7 +113,7 @@ class Digest:
     channel: str
     cards: list[StoryCard]
     generated_at: datetime
-    title: str = "News digest"
+    title: str = DIGEST_TITLE
     more: int = 0  # stories that qualified but did not fit: the heading says so
 
     @property

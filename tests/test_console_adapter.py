@@ -1,15 +1,21 @@
 """The console adapter's header line names the channel once with a '#': a config name written as
-Slack shows it ("#ops", as the README's examples are) is not printed "##ops"."""
+Slack shows it ("#ops", as the README's examples are) is not printed "##ops". A scheduled digest
+is headed as `newsdigest digest` previews it; an instant post is a "new story"."""
 
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlite_utils
+from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.adapters.console import ConsoleAdapter
+from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.runner import digests
 from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
 
 
 @pytest.mark.parametrize(
@@ -23,3 +29,38 @@ async def test_the_channel_header_has_one_hash(
     out = io.StringIO()
     await ConsoleAdapter(file=out, width=100).post_text(channel, "Feed disabled.")
     assert out.getvalue() == f"{header} · notice\nFeed disabled.\n"
+
+
+NOON = datetime(2027, 5, 4, 12, 0, tzinfo=UTC)
+
+
+async def _print_queued(db: sqlite_utils.Database, mode: str) -> str:
+    channel = add_channel(db, "team", platform="console", mode=mode)
+    for story in ("rail", "ferry"):
+        add_story(db, story, ["A", "B"], now=NOON - timedelta(hours=1))
+    if mode == "digest":
+        assert digests.enqueue_digest(db, channel, now=NOON, scheduled_for=NOON) == 2
+    else:
+        for story in ("rail", "ferry"):
+            delivery_store.enqueue_story(db, story, channel.id, now=NOON)
+    out = io.StringIO()
+    outbox = Outbox(
+        db, make_card_source(db, NOON), settings=OutboxSettings(pace=0), clock=lambda: NOON
+    )
+    outbox.register(ConsoleAdapter(file=out, width=100))
+    assert (await outbox.drain()).sent == 2
+    return out.getvalue()
+
+
+async def test_a_scheduled_digest_is_headed_like_its_preview(db: sqlite_utils.Database) -> None:
+    # Each card of a digest was labelled "#team · new story", as if posted on its own.
+    printed = await _print_queued(db, "digest")
+    assert "News digest · #team · 2027-05-04 12:00 UTC · 2 stories" in printed
+    assert "new story" not in printed
+    assert printed.count("rail") >= 1 and printed.count("ferry") >= 1
+
+
+async def test_an_instant_post_says_it_is_a_new_story(db: sqlite_utils.Database) -> None:
+    printed = await _print_queued(db, "instant")
+    assert printed.count("#team · new story") == 2
+    assert "News digest" not in printed

@@ -7,16 +7,25 @@ is no history to search, so after a crash a card may be printed again; that is h
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 from typing import TextIO
 
 from rich.console import Console
+from rich.rule import Rule
 from rich.text import Text
 
-from bot.cards import StoryCard
+from bot.cards import DIGEST_TITLE, StoryCard
 from bot.delivery.adapter import PostedMessage
 from bot.render.console import render_card_console
-from bot.render.text import clean
+from bot.render.text import clean, format_time
 from bot.store.channels import ChannelRow
+from bot.textutil import plural
+
+
+def _shown(channel: ChannelRow) -> str:
+    name = clean(channel.name or channel.channel_id)
+    # A name written as Slack shows it ("#news", as the README's examples are) keeps its '#'.
+    return name if name.startswith("#") else f"#{name}"
 
 
 class ConsoleAdapter:
@@ -25,15 +34,25 @@ class ConsoleAdapter:
     def __init__(self, file: TextIO | None = None, *, width: int | None = None) -> None:
         self.console = Console(file=file, width=width, soft_wrap=False)
         self._ids = itertools.count(1)
+        # Cards still to come under a digest's heading, per channel.
+        self._digest_left: dict[int, int] = {}
 
     def _header(self, channel: ChannelRow, label: str) -> None:
-        name = clean(channel.name or channel.channel_id)
-        # A name written as Slack shows it ("#news", as the README's examples are) keeps its '#'.
-        shown = name if name.startswith("#") else f"#{name}"
-        self.console.print(Text(f"{shown} · {label}", style="dim"))
+        self.console.print(Text(f"{_shown(channel)} · {label}", style="dim"))
+
+    def begin_digest(self, channel: ChannelRow, count: int, now: datetime) -> None:
+        """The heading `newsdigest digest CHANNEL` prints, before a scheduled digest's cards
+        (which were each labelled "new story", as if posted on their own)."""
+        heading = f"{DIGEST_TITLE} · {_shown(channel)} · {format_time(now)}"
+        stories = plural(count, "story", "stories")
+        self.console.print(Rule(Text(f"{heading} · {stories}", style="bold")))
+        self._digest_left[channel.id] = count
 
     async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
-        self._header(channel, "new story")
+        if self._digest_left.get(channel.id, 0) > 0:
+            self._digest_left[channel.id] -= 1  # under its digest's heading
+        else:
+            self._header(channel, "new story")
         render_card_console(card, self.console)
         ref = f"console-{next(self._ids)}"
         return PostedMessage(message_ref=ref, thread_ref=ref)

@@ -125,7 +125,11 @@ class ChatAdapter(Protocol):
     does; a card deleted or too old to edit is nothing to do, not an error. The edit sets the
     card's whole state, so making it twice is harmless. The outbox calls it for an edit an
     update could not make (`PostedMessage.card_unedited`), and for an update whose reply was
-    found landed after its answer was lost, which never got to its edit (`refreshes_cards`)."""
+    found landed after its answer was lost, which never got to its edit (`refreshes_cards`).
+
+    And `begin_digest(channel, count, now) -> None`, when the platform shows a digest's
+    heading: called before the first of `count` new story cards a digest channel's drain sends
+    together (the console prints the preview's "News digest · #team · … · 2 stories")."""
 
     platform: str
 

@@ -245,6 +245,9 @@ class Outbox:
     # --- sending ----------------------------------------------------------------------------
 
     async def _drain_channel(self, pk: int, rows: list[DeliveryRow], report: DrainReport) -> None:
+        # A digest channel's new stories due together are its digest: an adapter that can head
+        # them (the console's "News digest · #team · 2 stories") is told before the first.
+        digest = sum(row.kind == "story" for row in rows)
         for row in rows:
             if self.halted:
                 return
@@ -263,6 +266,10 @@ class Outbox:
             await self.pace_channel(pk)
             if self.halted:
                 return
+            if digest and row.kind == "story" and channel.mode == "digest":
+                if (begin := getattr(sender[0], "begin_digest", None)) is not None:
+                    begin(channel, digest, now)
+                digest = 0
             await self._send_one(channel, sender, row, report)
 
     async def pace_channel(self, pk: int) -> None:
