@@ -34,3 +34,14 @@ def test_sync_timing_out_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(cli, ["discord", "sync"], env={"DISCORD_TOKEN": "t"})
     assert result.exit_code == 1
     assert result.output == "Error: could not reach Discord: timed out\n"
+
+
+def test_clear_without_guild_is_a_usage_error_even_without_a_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # It said "DISCORD_TOKEN is not set" (1); setting the token then only led to the usage error.
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    result = CliRunner().invoke(cli, ["discord", "sync", "--clear"])
+    assert result.exit_code == 2, result.output
+    assert "--clear needs --guild ID." in result.output
+    assert "DISCORD_TOKEN" not in result.output

@@ -36,13 +36,13 @@ def sync_command(guild_id: int | None, clear: bool) -> None:
 
     Uses DISCORD_TOKEN. Run it once after setup and again after upgrading newsdigest.
     """
+    if clear and guild_id is None:  # a wrong command line is said first, whatever else is wrong
+        raise click.UsageError("--clear needs --guild ID.")
     token = Secrets.from_env().discord_token
     if not token:
         raise click.ClickException(
             "DISCORD_TOKEN is not set (the bot token from the Developer Portal)."
         )
-    if clear and guild_id is None:
-        raise click.UsageError("--clear needs --guild ID.")
     import asyncio
 
     import aiohttp
