@@ -1,19 +1,27 @@
 """`newsdigest run` as a real process: starts with no chat platform configured (console only)
-and stops cleanly within a few seconds of SIGTERM."""
+and stops cleanly within a few seconds of SIGTERM or Ctrl-C (SIGINT), exiting 0 as its --help
+says; the hourly terminal channel is made only when there is no console channel already."""
 
 from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_sigterm_stops_the_bot_within_seconds(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_stops_the_bot_within_seconds(sig: signal.Signals, tmp_path: Path) -> None:
     config = tmp_path / "nd.toml"
     config.write_text('[[channels]]\nplatform = "console"\nid = "team"\n', encoding="utf-8")
     env = {
@@ -40,8 +48,23 @@ def test_sigterm_stops_the_bot_within_seconds(tmp_path: Path) -> None:
     else:
         raise AssertionError("bot did not start:\n" + "".join(seen))
     started = time.monotonic()
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(sig)
     _out, rest = proc.communicate(timeout=15)
     assert proc.returncode == 0, rest
     assert time.monotonic() - started < 5
     assert '"event": "stopped"' in (rest or "")
+    # The config's console channel prints the digests: no `console:terminal` was added.
+    with sqlite3.connect(tmp_path / "nd.db") as conn:
+        keys = conn.execute("SELECT platform, channel_id FROM channels").fetchall()
+    assert keys == [("console", "team")]
+
+
+def test_run_help_says_what_a_stop_exits_with_and_when_the_terminal_channel_is_made() -> None:
+    # It said Ctrl-C exited 130 (it exits 0) and that `run` always made the terminal channel.
+    text = " ".join(CliRunner().invoke(cli, ["run", "--help"]).output.split())
+    assert (
+        "Stop with Ctrl-C or SIGTERM: the bot finishes the post it is sending and exits 0" in text
+    )
+    assert "With neither token and no console channel in the database, `run` creates" in text
+    top = " ".join(CliRunner().invoke(cli, ["--help"]).output.split())
+    assert "`run` is a service: stopped by Ctrl-C or SIGTERM it exits 0." in top

@@ -70,7 +70,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
     Exit status: 0 done; 1 an error (a feed, the configuration, the database, or `poll` with
     every feed failing); 2 a usage error (an unknown option, a bad option value); 130
-    interrupted (Ctrl-C).
+    interrupted (Ctrl-C). `run` is a service: stopped by Ctrl-C or SIGTERM it exits 0.
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

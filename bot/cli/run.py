@@ -12,11 +12,17 @@ from bot.cli.context import CliContext, pass_cli
 def run_command(cli: CliContext) -> None:
     """Run the bot: poll feeds on their schedules, cluster, and post digests.
 
-    Slack starts when SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set; with neither,
-    digests are printed to the terminal (an hourly `console:terminal` channel, created when `run`
-    starts: from then on `newsdigest digest console:terminal` previews it). A health endpoint
-    answers GET /healthz on $NEWSDIGEST_HEALTH_PORT (default 8080, `off` to disable). Logs are
-    JSON lines on stderr (NEWSDIGEST_LOG_FORMAT=text for plain). Stop with Ctrl-C or SIGTERM.
+    Slack starts when SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set. Console
+    channels (`platform = "console"` in the config) print their digests to the terminal on their
+    own schedules. With neither token and no console channel in the database, `run` creates an
+    hourly `console:terminal` channel at start, so digests are printed anyway (from then on
+    `newsdigest digest console:terminal` previews it). A health endpoint answers GET /healthz on
+    $NEWSDIGEST_HEALTH_PORT (default 8080, `off` to disable). Logs are JSON lines on stderr
+    (NEWSDIGEST_LOG_FORMAT=text for plain).
+
+    Stop with Ctrl-C or SIGTERM: the bot finishes the post it is sending and exits 0, a clean
+    stop, not the 130 of an interrupted command (a second signal exits at once with 1). Ctrl-C
+    while it is still loading, before the bot has started, is an interruption: 130.
     """
     from bot.runner.service import run_service
     from bot.store.database import DatabaseOpenError
