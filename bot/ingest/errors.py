@@ -12,6 +12,7 @@ The tree, httpx-style (catch a branch to handle a whole family)::
     │   ├── FetchTimeoutError       -- whole-fetch deadline, not just one socket read
     │   └── BadEncodingError        -- Content-Encoding we did not ask for, or corrupt data
     ├── FeedParseError              -- bytes arrived but are not a feed we can read
+    │   └── NotAFeedError           -- a web page where a feed's address belongs
     └── OpmlError                   -- an OPML document we cannot read
 
 `FeedFetcher.fetch` never raises these for network trouble: it folds them into
@@ -60,6 +61,10 @@ class BadEncodingError(FetchError):
 
 class FeedParseError(IngestError):
     """The body is not a readable RSS/Atom/JSON feed; the message says why."""
+
+
+class NotAFeedError(FeedParseError):
+    """The body is a web page, not a feed; the message says which feed it names, if any."""
 
 
 class OpmlError(IngestError):

@@ -35,6 +35,7 @@ from bot.feedurls import normalize_feed_url
 from bot.ingest.decoding import file_to_utf8
 from bot.ingest.errors import OpmlError
 from bot.ingest.normalize import xml_text
+from bot.ingest.shape import WEB_PAGE
 
 __all__ = ["OpmlError", "OpmlFeed", "OpmlSkip", "export_opml", "parse_opml", "read_opml"]
 
@@ -156,7 +157,7 @@ def _walk(
         if not url and page and not any(_is_outline(c) for c in el):
             # A site without its feed (a bookmark, or a reader's lost subscription). Its feed
             # could be discovered from the page, but an import fetches nothing: said instead.
-            out.skipped.append(OpmlSkip(page, "a web page, not a feed: add the feed's address"))
+            out.skipped.append(OpmlSkip(page, WEB_PAGE))
         elif not url and (_attr(el, "type") or "").lower() in _FEED_TYPES:
             # Marked as a feed but with nothing to poll: said, so the counts add up.
             outline = f"outline {title!r}" if title else "an outline"

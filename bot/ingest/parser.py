@@ -34,7 +34,7 @@ import feedparser
 
 from bot.ingest.decoding import repair_entities, to_utf8
 from bot.ingest.entry_fields import fill_from_document
-from bot.ingest.errors import FeedParseError
+from bot.ingest.errors import FeedParseError, NotAFeedError
 from bot.ingest.intervals import SY_IGNORED_UP_TO_MINUTES, asked_ttl, asked_update_minutes
 from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
 from bot.ingest.normalize import (
@@ -46,6 +46,7 @@ from bot.ingest.normalize import (
     strip_boilerplate,
     title_to_text,
 )
+from bot.ingest.shape import missing_end, web_page_problem
 from bot.ingest.titles import text_title_flags, xhtml_titles
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,8 @@ class ParsedFeed:
     parser: str = "fastfeedparser"
     # Entries of the document left unread past MAX_FEED_ENTRIES.
     unread_entries: int = 0
+    # The root's closing tag ("</rss>") when the document stops before it: kept, but said.
+    missing_end: str | None = None
 
     @property
     def asked_minutes(self) -> int | None:
@@ -135,9 +138,13 @@ def parse_feed(
         if entries or feed.get("title"):
             if json_body:
                 link_external_urls(body, entries)
-            return _build(feed, entries, body, url, "fastfeedparser")
-        fast_error = "no feed title and no entries"
-    return _parse_slow(body, url, fast_error)
+            parsed = _build(feed, entries, body, url, "fastfeedparser")
+        else:
+            fast_error = "no feed title and no entries"
+    if fast_error is not None:
+        parsed = _parse_slow(body, url, fast_error)
+    parsed.missing_end = None if json_body else missing_end(body)
+    return parsed
 
 
 def _parse_slow(body: bytes, url: str | None, fast_error: str) -> ParsedFeed:
@@ -151,6 +158,8 @@ def _parse_slow(body: bytes, url: str | None, fast_error: str) -> ParsedFeed:
     feed = raw.get("feed") or {}
     entries = raw.get("entries") or []
     if not raw.get("version") and not entries:
+        if page := web_page_problem(body, url):
+            raise NotAFeedError(page)
         reason = raw.get("bozo_exception") or "not RSS, Atom or JSON Feed"
         raise FeedParseError(f"not a feed: {reason} (fastfeedparser: {fast_error})")
     return _build(feed, entries, body, url, "feedparser")

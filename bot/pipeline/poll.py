@@ -17,7 +17,7 @@ import sqlite_utils
 
 from bot import user_agent
 from bot.config import PollingConfig
-from bot.ingest.errors import FeedParseError
+from bot.ingest.errors import FeedParseError, NotAFeedError
 from bot.ingest.fetcher import FeedFetcher, FetchResult
 from bot.ingest.parser import MAX_FEED_ENTRIES, ParsedFeed, parse_feed
 from bot.ingest.policy import PollOutcome, apply_fetch_result, record_failure
@@ -157,6 +157,8 @@ async def _poll_one(
                 url=result.final_url or result.url,
                 content_type=result.content_type,
             )
+        except NotAFeedError as exc:
+            parse_error = str(exc)  # the OPML import's words: no parser's complaint about HTML
         except FeedParseError as exc:
             parse_error = f"malformed feed: {exc}"
         except Exception as exc:
@@ -195,8 +197,17 @@ async def _poll_one(
     except Exception as exc:
         log.exception("storing %s crashed", feed.url)
         return _store_one_by_one(db, polling, feed, outcome, result, parsed, rows, now, exc)
-    summary = _summarise(feed, outcome, result, parsed, new)
-    return _note_capped(summary, parsed, left)
+    summary = _note_capped(_summarise(feed, outcome, result, parsed, new), parsed, left)
+    if parsed is not None and parsed.missing_end and not summary.error:
+        # Kept, since what came before the cut is as good as ever; said, since the rest of the
+        # feed (and an ok with 0 items) would otherwise pass for all there is.
+        note = (
+            f"the feed looks cut off (no closing {parsed.missing_end}): kept the "
+            f"{plural(len(parsed.entries), 'entry', 'entries')} before the cut"
+        )
+        log.warning("feed %s: %s", feed.url, note)
+        summary = dataclasses.replace(summary, error=note)
+    return summary
 
 
 def _old_validators(feed: FeedRow, outcome: PollOutcome) -> PollOutcome:
