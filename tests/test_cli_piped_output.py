@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.feedserver import FeedServer, Reply
+from bot.store import feeds as feed_store
 from bot.store import stories as story_store
 from bot.store.database import open_database, utcnow
 
@@ -130,3 +131,34 @@ def test_piped_stories_show_whole_headlines_and_slugs(
         assert story.headline in listing
         assert story.slug in listing
     assert "…" not in listing
+
+
+ERROR = (
+    "malformed feed: not a feed: <unknown>:2:0: syntax error (fastfeedparser: ValueError: "
+    "Content appears to be HTML, not a valid RSS/Atom feed)"
+)
+
+
+@pytest.mark.parametrize("columns", [80, 90, 100])
+def test_feeds_list_on_a_terminal_keeps_a_failing_feed_readable(
+    env: dict[str, str], columns: int
+) -> None:
+    # At 90 columns the state column got ~10 cells, so this error wrapped over ~25 lines and
+    # names were cut to "Beta D…". Now the row stays one line and the error is printed whole
+    # under the table, across the window.
+    db = open_database(env["NEWSDIGEST_DB"])
+    feed_store.add_feed(db, "https://alpha.example/news/rss.xml", name="Alpha Times", origin="cli")
+    beta = feed_store.add_feed(
+        db, "https://beta.example/page.html", name="Beta Daily", origin="cli"
+    )
+    feed_store.update_feed(db, beta.id, last_error=ERROR, consecutive_failures=3)
+    db.close()
+    listing = on_terminal(env, columns, "feeds", "list")
+    lines = listing.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    (row,) = [line for line in lines if "Beta Daily" in line and "│" in line]
+    assert "3 failures" in row
+    assert not any(line.startswith("│    │") for line in lines)  # no row's cell wrapped
+    below = " ".join(line for line in lines if "│" not in line and "┃" not in line)
+    assert f"2 Beta Daily (3 failures): {ERROR}" in " ".join(below.split())
+    assert len(lines) <= 13

@@ -9,7 +9,7 @@ import click
 from rich.table import Column, Table
 
 from bot.cli.context import CliContext, pass_cli
-from bot.cli.output import MiddleCut, duration, fit_table, table_console
+from bot.cli.output import MiddleCut, duration, fit_table, is_piped, table_console
 from bot.cli.progress import progress_bar
 from bot.config import ConfigError, parse_duration
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
@@ -72,8 +72,13 @@ def feeds_list(cli: CliContext) -> None:
     if not feeds:
         click.echo("No feeds yet. Add one with: newsdigest feeds add URL")
         return
-    # Narrow terminal: URLs lose their middle (MiddleCut), names their end, errors wrap; the
-    # id, interval and date keep their width.
+    console = table_console()
+    # On a terminal the state is one line ("3 failures: malformed feed: not a…") and each whole
+    # error is printed under the table, across the window: wrapped inside a narrow column, one
+    # error took some 25 lines. Piped, the table keeps every cell whole, errors included.
+    brief = not is_piped(console)
+    # Narrow terminal: URLs lose their middle (MiddleCut), names and states their end; the id,
+    # interval and date keep their width.
     # A folder column only when there are folders (from an OPML import): most lists have none.
     foldered = any(feed.folder for feed in feeds)
     columns = [
@@ -82,34 +87,43 @@ def feeds_list(cli: CliContext) -> None:
         *([Column("folder", no_wrap=True, overflow="ellipsis")] if foldered else []),
         Column("url"),
         Column("every", no_wrap=True),
-        Column("last success (UTC)", no_wrap=True),
-        Column("state"),
+        # On a terminal the header takes two lines, so the column is as wide as its dates.
+        Column("last success\n(UTC)" if brief else "last success (UTC)", no_wrap=True),
+        Column("state", no_wrap=brief, overflow="ellipsis" if brief else "fold"),
     ]
     table = Table(*columns)
+    errors: list[str] = []
     for feed in feeds:
+        name = feed.name or feed.title or "-"
         if feed.disabled_reason:
-            state = f"[red]disabled[/red]: {_esc(feed.disabled_reason)}"
+            status, error = "[red]disabled[/red]", feed.disabled_reason
         elif feed.consecutive_failures:
             failures = plural(feed.consecutive_failures, "failure")
-            state = f"[yellow]{failures}[/yellow]: {_esc(feed.last_error or '')}"
+            status, error = f"[yellow]{failures}[/yellow]", feed.last_error or ""
         else:
-            state = "ok"
+            status, error = "ok", ""
+        state = f"{status}: {_esc(error)}" if error else status
+        if brief and error:
+            errors.append(f"{feed.id} {_esc(name)} ({status}): {_esc(error)}")
         last = feed.last_success_at.strftime("%Y-%m-%d %H:%M") if feed.last_success_at else "never"
         table.add_row(
             str(feed.id),
             # An unnamed feed (no name, no title yet) is "-": the URL is in the next column.
-            _esc(feed.name or feed.title or "-"),
+            _esc(name),
             *([_esc(feed.folder or "")] if foldered else []),
             MiddleCut(clean(feed.url)),
             duration(feed.poll_interval),
             last,
             state,
         )
-    console = table_console()
     shift = 1 if foldered else 0  # the url and state columns move right of the folder
-    flexible = {2 + shift: 20, 1: 8, **({2: 6} if foldered else {}), 5 + shift: 10}
+    # Room goes first to names (short, and what people look for), then the state, then the URL,
+    # which loses its middle gracefully.
+    flexible = {1: 12, 5 + shift: 13, 2 + shift: 16, **({2: 6} if foldered else {})}
     fit_table(table, console, flexible)
     console.print(table)
+    for line in errors:
+        console.print(line, highlight=False)
 
 
 @feeds_group.command("remove")

@@ -26,6 +26,11 @@ def table_console() -> Console:
     return Console(width=_PIPED_WIDTH)
 
 
+def is_piped(console: Console) -> bool:
+    """Whether `console` came from `table_console` for a pipe: every cell printed whole."""
+    return console.width >= _PIPED_WIDTH
+
+
 def plain_console(*, stderr: bool = False) -> Console:
     """A console for lines of text (reports, matches, errors) on stdout or stderr. Piped, Rich
     would wrap them at 80 columns, mid-phrase (a story's "(3" at the end of one line,
