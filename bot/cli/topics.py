@@ -26,17 +26,28 @@ Lao, Khmer, Burmese: anywhere in the text) across all of a story's articles; a w
 singular (chip, chips). A negation leaves out a story only when it holds for the headline or for
 most of its articles (-source:tabloid: the tabloid's own stories). At most 1,000 characters,
 100 terms, 12 words a phrase. Given as several shell words, one with spaces in it is a phrase
-(topics add chips "chip export" OR semiconductor).
+({example}).
 Example: (chip OR semiconductor) AND export -rumour source:reuters"""
 
 
-@click.group("topics", help=f"Add, list, remove and test topics.\n\n{QUERY_HELP}")
+def query_help(example: str) -> str:
+    """The query syntax, its shell example written as the command at hand is typed."""
+    return QUERY_HELP.format(example=example)
+
+
+ADD_EXAMPLE = 'topics add chips "chip export" OR semiconductor'
+TEST_EXAMPLE = 'topics test "chip export" OR semiconductor -rumour --hours 24'
+
+
+@click.group("topics", help=f"Add, list, remove and test topics.\n\n{query_help(ADD_EXAMPLE)}")
 def topics_group() -> None:
     pass
 
 
 @topics_group.command(
-    "add", cls=QueryCommand, help=f"Add or replace the topic SLUG matching QUERY.\n\n{QUERY_HELP}"
+    "add",
+    cls=QueryCommand,
+    help=f"Add or replace the topic SLUG matching QUERY.\n\n{query_help(ADD_EXAMPLE)}",
 )
 @click.argument("slug")
 @click.argument("words", metavar="QUERY", nargs=-1, required=True)
@@ -124,7 +135,9 @@ def topics_remove(cli: CliContext, slug: str) -> None:
 
 
 @topics_group.command(
-    "test", cls=QueryCommand, help=f"Show which recent stories QUERY would match.\n\n{QUERY_HELP}"
+    "test",
+    cls=QueryCommand,
+    help=f"Show which recent stories QUERY would match.\n\n{query_help(TEST_EXAMPLE)}",
 )
 @click.argument("words", metavar="QUERY", nargs=-1, required=True)
 @click.option("--hours", default=72, show_default=True, type=HOURS, help="How far back to look.")
