@@ -84,7 +84,21 @@ def test_feeds_enable_on_an_enabled_feed_says_so_and_plurals_agree(env: Path) ->
     assert "1 failure" in runner.invoke(cli, ["feeds", "list"]).output
     assert "1 failures" not in runner.invoke(cli, ["feeds", "list"]).output
     enabled = runner.invoke(cli, ["feeds", "enable", "1"])  # backing off: enabling resets it
-    assert "Enabled feed 1" in enabled.output
+    # It said "Enabled feed 1", of a feed that was never disabled.
+    words = " ".join(enabled.output.split())
+    assert words.startswith("Feed 1 was not disabled, but is backing off after 1 failure in a row")
+    assert "; reset, so the next pass polls it: http://127.0.0.1:9/a" in words
+    assert "Enabled" not in words
+    assert "1 failure" not in runner.invoke(cli, ["feeds", "list"]).output  # the reset is real
+
+
+def test_topics_test_help_has_its_own_example() -> None:
+    # `topics test --help` showed `topics add chips ...` as the way to type a query.
+    text = " ".join(CliRunner().invoke(cli, ["topics", "test", "--help"]).output.split())
+    assert '(topics test "chip export" OR semiconductor -rumour --hours 24)' in text
+    assert "topics add" not in text
+    added = " ".join(CliRunner().invoke(cli, ["topics", "add", "--help"]).output.split())
+    assert '(topics add chips "chip export" OR semiconductor)' in added
 
 
 def test_digest_without_any_channel_says_where_channels_come_from(env: Path) -> None:

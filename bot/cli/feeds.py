@@ -153,7 +153,17 @@ def feeds_enable(cli: CliContext, ref: str) -> None:
     # Also for a feed backing off after failures: enabling resets the backoff.
     feed = feed_store.enable_feed(cli.reader.db, before.id)
     assert feed is not None
-    click.echo(f"Enabled feed {feed.id}: {feed.url}")
+    if before.disabled_reason:
+        click.echo(f"Enabled feed {feed.id}: {feed.url}")
+        return
+    # Not disabled, only failing: "Enabled" claimed a change that was not made.
+    failures = plural(before.consecutive_failures, "failure")
+    last = " ".join((before.last_error or "").split())
+    click.echo(
+        f"Feed {feed.id} was not disabled, but is backing off after {failures} in a row"
+        + (f" (last: {last})" if last else "")
+        + f"; reset, so the next pass polls it: {feed.url}"
+    )
 
 
 @feeds_group.command("import")
