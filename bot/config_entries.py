@@ -140,8 +140,8 @@ def parse_channel(raw: Any, index: int) -> ChannelConfig:
     channel.topics = str_list(raw.get("topics", []), f"{key}.topics")
     channel.timezone = opt_str(raw, "timezone", f"{key}.timezone") or DEFAULT_TIMEZONE
     validate_timezone(channel.timezone, f"{key}.timezone")
-    channel.schedule = opt_str(raw, "schedule", f"{key}.schedule") or DEFAULT_SCHEDULE
-    validate_schedule(channel.schedule, channel.timezone, f"{key}.schedule")
+    schedule = opt_str(raw, "schedule", f"{key}.schedule") or DEFAULT_SCHEDULE
+    channel.schedule = _schedule(schedule, channel.timezone, key)
     channel.mode = opt_str(raw, "mode", f"{key}.mode") or "digest"
     if channel.mode not in MODES:
         raise ConfigError(f"{key}.mode", f"must be 'digest' or 'instant', got {channel.mode!r}")
@@ -169,3 +169,32 @@ def parse_channel(raw: Any, index: int) -> ChannelConfig:
 
 def _is_snowflake(value: str) -> bool:
     return _SNOWFLAKE_RE.match(value) is not None and 0 < int(value) < 2**64
+
+
+def _schedule(text: str, timezone: str, key: str) -> str:
+    """A channel's schedule as cron: a cron as written, or the form `/watchlist schedule` takes
+    in chat ("weekdays 09:00", "mon,wed,fri 07:30"), read by the chat's own parser so the two
+    cannot drift apart. Its time zone is the channel's `timezone`."""
+    try:
+        validate_schedule(text, timezone, f"{key}.schedule")
+        return text
+    except ConfigError:
+        pass
+    # Only for a schedule that is not a cron: the commands package is not loaded for every
+    # config read.
+    from bot.commands.schedule import ScheduleError, parse_schedule
+
+    try:
+        parsed = parse_schedule(text, default_timezone=timezone)
+    except ScheduleError as exc:
+        raise ConfigError(
+            f"{key}.schedule",
+            f'{exc} (got {text!r}; write 5 cron fields, "0 9 * * mon-fri", or DAYS HH:MM, '
+            '"weekdays 09:00")',
+        ) from None
+    if parsed.timezone != timezone:
+        raise ConfigError(
+            f"{key}.schedule",
+            f"the time zone goes in {key}.timezone, not in the schedule (got {text!r})",
+        )
+    return parsed.cron

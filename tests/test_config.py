@@ -385,3 +385,37 @@ def test_discord_ids_and_webhooks_that_are_fine_load(tmp_path: Path) -> None:
     )
     assert [c.id for c in config.channels] == ["234567890123456789", "#news", "team"]
     assert config.channels[0].webhook_url == WEBHOOK
+
+
+@pytest.mark.parametrize(
+    ("written", "cron"),
+    [
+        ("weekdays 09:00", "0 9 * * mon-fri"),
+        ("mon, wed 7:30", "30 7 * * mon,wed"),
+        ("daily 18:00", "0 18 * * *"),
+        ("0 9 * * mon-fri", "0 9 * * mon-fri"),
+    ],
+)
+def test_a_channel_schedule_takes_the_chat_form_too(written: str, cron: str) -> None:
+    # The file took only cron, where `/watchlist schedule weekdays 09:00` took this form.
+    raw = {"channels": [{"platform": "console", "id": "t", "schedule": written}]}
+    assert parse_config(raw).channels[0].schedule == cron
+
+
+def test_a_schedule_that_is_neither_form_shows_both() -> None:
+    raw = {"channels": [{"platform": "console", "id": "t", "schedule": "fortnightly 09:00"}]}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw)
+    assert str(caught.value).startswith("channels[0].schedule: 'fortnightly' is not a day name")
+    assert 'write 5 cron fields, "0 9 * * mon-fri", or DAYS HH:MM, "weekdays 09:00"' in str(
+        caught.value
+    )
+
+
+def test_a_time_zone_in_the_schedule_must_be_the_channels() -> None:
+    channel = {"platform": "console", "id": "t", "timezone": "Europe/Berlin"}
+    same = {"channels": [{**channel, "schedule": "weekdays 09:00 Europe/Berlin"}]}
+    assert parse_config(same).channels[0].schedule == "0 9 * * mon-fri"
+    other = {"channels": [{**channel, "schedule": "weekdays 09:00 Asia/Tokyo"}]}
+    with pytest.raises(ConfigError, match=r"the time zone goes in channels\[0\]\.timezone"):
+        parse_config(other)
