@@ -12,10 +12,12 @@ dateline only when nothing marks it as a name:
   guess a shouted title's words are kept by;
 - it has a vowel: a place's name is said, an initialism (NTSB, HHS) is spelt;
 - the sentence after the dash starts as a sentence does, with a capital: words that run on in
-  lower case are an aside about the name before the dash;
-- the sentence does not open by naming the word's kind ("The agency said ...", "The group's
-  ..."): a report's first sentence has nothing else for "the agency" to point back to, and no
-  place is an agency. This catches acronyms no list holds.
+  lower case are an aside about the name before the dash.
+
+Past its first letter, what the sentence after the dash says is no sign: "WASHINGTON — The
+administration proposed ...", "GENEVA — The organization said ..." or "LONDON — The company said
+..." point back to the headline, not to the dateline. So a spoken acronym no list holds ("KELVA — The agency said ...")
+reads as a place and goes, as GENEVA would: only a list can tell the two apart.
 
 The wire's "FILE -" before an archive photo's caption is no place either, and stays to say what
 the sentence is.
@@ -41,13 +43,6 @@ _DATELINE_RE = re.compile(
 _CAPTION_MARKS = frozenset({"FILE"})
 # What must be left after a dateline: a dateline and two words are a caption, not a sentence.
 _MIN_WORDS_AFTER = 3
-# Kinds of organisation an acronym names; "The agency said ..." right after a dash points back
-# to the word before it. Words a city also has ("council", "mayor", "police") are left out.
-_BACK_REFERENCE_RE = re.compile(
-    r"(?i:the)\s+(?:agency|administration|alliance|bureau|organi[sz]ation|group|union|regulator"
-    r"|commission|institute|association|authority|federation|league|bloc|coalition|watchdog"
-    r"|foundation|charity|nonprofit|company|firm)\b"
-)
 _VOWELS = frozenset("AEIOUY")
 
 
@@ -71,12 +66,7 @@ def dateline_end(sentence: str) -> int:
 def _names_no_place(word: str, rest: str) -> bool:
     """Whether a lone capitalised `word` before a dash, with `rest` after it, is the sentence's
     subject rather than a place (the rules in the module's docstring)."""
-    return (
-        likely_acronym(word)
-        or not _VOWELS.intersection(word)
-        or rest[:1].islower()
-        or _BACK_REFERENCE_RE.match(rest) is not None
-    )
+    return likely_acronym(word) or not _VOWELS.intersection(word) or rest[:1].islower()
 
 
 def without_dateline(sentence: str) -> str:
