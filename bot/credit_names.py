@@ -15,8 +15,9 @@ reads the words' shape, no list of names:
 
 - A word past the first that is a headline's verb of movement or action ("Oil Jumps", "Markets
   Slide", "Fed Raises Rates") makes the words a headline: a short list of verbs in both forms,
-  none of them a common surname. Endings alone do not tell: "Nils Dahl", "Jane Evans" and "Ana
-  Pires" end like plurals or verbs.
+  none of them a common surname as it is or with its -s ("Sells", "Near"). The -es form counts
+  only after a hissing sound ("Slashes"), so "Gaines" and "Hites" are no verbs. Endings alone do
+  not tell: "Nils Dahl", "Jane Evans" and "Ana Pires" end like plurals or verbs.
 
 So "Jane Roe", "Harbour Press", "Hans Roe", "John Henry Williams" are credits, and "Moody's
 Downgrades Israel", "Markets Slide" or "Lender Pulls Out Of Port Deal" is reporting. A short
@@ -48,16 +49,20 @@ _LITTLE = frozenset(
 )
 _MAX_NAME_WORDS = 4
 # What markets and prices do in the headlines a bare "Credit:" also heads ("Credit: Oil Jumps"),
-# and a few verbs a short headline turns on. Left out: verbs that are surnames too (Close, Say,
-# Hunt, Cook, Rush, Sparks, Banks, and Win of Burmese names).
+# and a few verbs a short headline turns on. Left out: verbs that are surnames too, as they are
+# or with their -s (Close, Say, Hunt, Cook, Rush, Sparks, Banks, Sells, Near, and Win of Burmese
+# names).
 _HEADLINE_VERBS = frozenset(
     """
     jump slide fall rise soar plunge tumble climb gain drop sink surge dip ease rally rebound
     slump slip edge retreat advance widen narrow tighten steady weaken strengthen recover stall
-    spike crash sour extend hit raise cut lift lower hike trim slash boost sell buy warn lose
-    double halve near beat miss falter stumble sag skid dive fade shrink swell jolt rattle
+    spike crash sour extend hit raise cut lift lower hike trim slash boost buy warn lose
+    double halve beat miss falter stumble sag skid dive fade shrink swell jolt rattle
     """.split()
 )
+# A verb takes -es only after a hissing sound ("Slashes", "Misses"); elsewhere an -es word is a
+# name's ("Gaines", "Hites"), not a verb's.
+_ES_STEMS = ("s", "sh", "ch", "x", "z")
 
 
 def named_credit_end(text: str, pos: int) -> int | None:
@@ -101,6 +106,6 @@ def _headline_verb(word: str) -> bool:
         return True
     if low.endswith("ies"):
         return f"{low[:-3]}y" in _HEADLINE_VERBS
-    if low.endswith("es") and low[:-2] in _HEADLINE_VERBS:
+    if low.endswith("es") and low[:-2].endswith(_ES_STEMS) and low[:-2] in _HEADLINE_VERBS:
         return True
     return low.endswith("s") and low[:-1] in _HEADLINE_VERBS

@@ -42,3 +42,32 @@ def test_a_short_market_headline_after_credit_is_reporting(line: str) -> None:
 def test_a_name_after_credit_stays_a_credit(line: str) -> None:
     assert is_credit(line), line
     assert strip_boilerplate(f"The quay reopened.\n{line}") == "The quay reopened."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # "-es" is a verb's ending only after a hissing sound: Gaines and Hites are no "gain(s)"
+        # or "hit(s)".
+        "Credit: Rachel Gaines",
+        "Credit: Rachel Gaines/Reuters",
+        "Credit: Omar Hites",
+        # Surnames that are a market verb with its -s, or as it is.
+        "Credit: Tom Sells",
+        "Credit: Ivy Sells for The Harbour Times",
+        "Credit: Holly Near",
+    ],
+)
+def test_a_surname_that_ends_like_a_verb_stays_a_credit(line: str) -> None:
+    assert is_credit(line), line
+    assert is_caption(line), line
+    assert strip_boilerplate(f"The quay reopened.\n{line}") == "The quay reopened."
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Credit: Oil Jumps", "Credit: Markets Slide", "Credit: Zinc Misses", "Credit: Bank Crashes"],
+)
+def test_a_verb_with_its_s_or_es_still_makes_a_headline(line: str) -> None:
+    assert not is_credit(line), line
+    assert not is_caption(line), line
