@@ -4,17 +4,28 @@ broken. `balanced_cut` closes it after the ellipsis, or cuts before it when the 
 too few words to be worth keeping.
 
 Single marks are also apostrophes: "don’t" (between letters), "the ’90s" (before a digit),
-"the protesters' demands" (a plural's possessive, before a lower-case word). Only a mark at a
-word's start opens a quotation, and only one at a word's end closes it.
+"the protesters' demands" (a plural's possessive). Only a mark at a word's start opens a
+quotation, and only one at a word's end closes it. Inside an open single quotation, a mark after
+"s" is a possessive only when a word a possessive can lead to follows ("'the owners' offer ...");
+before a little word ("a ‘total mess’ as ...", "‘no respect for workers’ while ...") it closes
+the quotation: a possessive never runs on into "as" or "while".
+
+A double quotation may open with one kind of mark and close with another (a straight " and a
+curly ” or “ mixed by a feed or a hand): any closing double mark ends any double quotation.
 """
 
 from __future__ import annotations
 
 from bot.summarize.clauses import MID_CUT_ENDINGS
+from bot.textutil import STOPWORDS
 
 # Opening mark -> the mark that closes it in a headline.
 _CLOSERS = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "'": "'"}
 _DOUBLE_CLOSING = "”»"
+_DOUBLE_OPENERS = '“„«"'
+# Little words a plural's possessive may still lead to ("the owners' own union", "the crews' new
+# rota"); every other one of STOPWORDS follows a closed quotation, not a possessive.
+_AFTER_POSSESSIVE = frozenset("own new other others many few only same most more every".split())
 # What a mark opening a quotation follows: the start, a space, a bracket, a dash, another mark.
 _OPENS_AFTER = " \t\n([{—–-/“„«‘\"'"
 # A quotation left open holding fewer words than this is cut off rather than closed.
@@ -32,10 +43,10 @@ def open_quotes(text: str) -> list[int]:
         if ch in "“„«":
             stack.append(i)
         elif ch in _DOUBLE_CLOSING:
-            _close(stack, text, "“„«")
+            _close(stack, text, _DOUBLE_OPENERS)
         elif ch == '"':
-            if any(text[j] == '"' for j in stack):
-                _close(stack, text, '"')
+            if any(text[j] == '"' for j in stack) or _closes_curly(before, after, text, stack):
+                _close(stack, text, _DOUBLE_OPENERS)
             elif before in _OPENS_AFTER:
                 stack.append(i)
         elif ch in "‘'":
@@ -48,6 +59,14 @@ def open_quotes(text: str) -> list[int]:
     return stack
 
 
+def _closes_curly(before: str, after: str, text: str, stack: list[int]) -> bool:
+    """Whether a straight " ends a quotation a curly mark opened (“safe," he said): one is open
+    and the mark does not stand as an opener would, at a word's start."""
+    if not any(text[j] in "“„«" for j in stack):
+        return False
+    return not (before in _OPENS_AFTER and after.isalnum())
+
+
 def _closes_single(text: str, i: int, stack: list[int]) -> bool:
     """Whether the single mark at `text[i]` ends a quotation rather than standing for a letter."""
     if not any(text[j] in "‘'" for j in stack):
@@ -56,9 +75,15 @@ def _closes_single(text: str, i: int, stack: list[int]) -> bool:
     after = text[i + 1] if i + 1 < len(text) else " "
     if before.isspace() or after.isalnum():
         return False  # "’90s", "don’t"
-    # "the harbour pilots' union": a plural's possessive runs on into a lower-case word.
-    rest = text[i + 1 :].lstrip(" ")
-    return not (before in "sS" and after == " " and rest[:1].islower())
+    # "'the owners' offer": a plural's possessive runs on into a lower-case word, never into
+    # "as" or "while", which follow a closed quotation.
+    if before not in "sS" or after != " ":
+        return True
+    following = text[i + 1 :].split(maxsplit=1)
+    word = following[0].rstrip(",;:.!?…") if following else ""
+    if not word[:1].islower():
+        return True
+    return word in STOPWORDS and word not in _AFTER_POSSESSIVE
 
 
 def _close(stack: list[int], text: str, marks: str) -> None:
