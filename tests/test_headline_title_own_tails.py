@@ -1,7 +1,9 @@
 """A tail after " - " or " | " is cut from a headline only when it names a site. Measured on
 real feeds (bench notes in the commit): no site suffix was left, but parts of a series and who a
 claim comes from were cut as if they were outlets, which made two parts of a series read alike
-and turned "... – CDC" into a bare claim. Those tails stay; site names still go."""
+and turned "... – CDC" into a bare claim. Those tails stay; site names still go, also when they
+hold a number or an ordinal ("FOX 13 Tampa Bay", "BBC One"): a part of a series is a series
+word and its number ("Part II") or an ordinal and a word ("Second Edition"), nothing more."""
 
 from __future__ import annotations
 
@@ -41,3 +43,34 @@ def test_a_tail_that_is_the_titles_own_stays(title: str) -> None:
 )
 def test_a_site_name_still_goes(title: str, sites: tuple[str, ...]) -> None:
     assert clean_title(title, sites) == "Storm closes the harbour bridge for a week"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Ferry fares rise again | FOX 13 Tampa Bay",
+        "Harbour bridge closes for repairs - Channel 4 News",
+        "Council approves new budget - BBC One",
+        # Invented outlets whose names hold a number or an ordinal beside a site word.
+        "Ferry fares rise again for the winter | WGUL 7 News",
+        "Harbour bridge closes for repairs - Gullport Channel 9 TV",
+        "Council approves new budget - First Coast Daily",
+        "Council approves new budget - Tidewater Radio Two",
+    ],
+)
+def test_an_outlet_whose_name_holds_a_number_goes(title: str) -> None:
+    # The story's own outlet is another: the tail goes on its shape, not by its name.
+    headline = title.replace(" | ", " - ").rsplit(" - ", 1)[0]
+    assert clean_title(title, ("Harbour Daily",)) == headline
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Mapping the old quay walls with a drone - Part 2 of 3",
+        "Ferry engine rebuild diary - Episode 12",
+        "The harbour podcast - Final Edition",
+    ],
+)
+def test_a_series_part_stays_beside_a_story_outlet(title: str) -> None:
+    assert clean_title(title, ("Harbour Daily",)) == title

@@ -1,6 +1,7 @@
 """Site names in titles: " - Reuters", " | Harbour Daily", "Market Pulse: ...". No headline
 should credit one outlet, so a tail or head naming a site goes; a tail that only looks like one
-("Apple sues Samsung - again", "... - Part II", "... – CDC") is the title's own and stays.
+("Apple sues Samsung - again", "... - Part II", "... – CDC") is the title's own and stays; a
+number in a longer tail is an outlet's channel ("| FOX 13 Tampa Bay", "- BBC One") and goes.
 """
 
 from __future__ import annotations
@@ -42,12 +43,17 @@ _WELL_KNOWN_OUTLETS = frozenset(
     interfax|yonhap|kyodo|kyodo news|al jazeera|haaretz|politico|axios|semafor|dw|france 24
     """.split("|")
 )
-# A tail that is the title's own, whatever its shape: a part of a series ("Part II", "Post 2",
-# "Second Edition", "Session 151"), or who a claim comes from ("... indoors – CDC", "... - PM",
-# "... – report", "... - Iran defence ministry"), which a headline must keep to stay a claim.
-_SERIES_WORD_RE = re.compile(
-    r"(?i)\b(?:\d+|[ivx]+|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third"
-    r"|fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|last)\b"
+# A tail that is the title's own: a part of a series ("Part II", "Post 2", "Second Edition",
+# "Session 151"), or who a claim comes from ("... indoors – CDC", "... - PM", "... – report",
+# "... - Iran defence ministry"), which a headline must keep to stay a claim. A series part is a
+# series word and its number, or an ordinal and a word, and nothing else: a number in a longer
+# tail is an outlet's channel ("FOX 13 Tampa Bay", "Channel 4 News", "BBC One").
+_NUMBER = r"(?:\d+|[ivx]+|one|two|three|four|five|six|seven|eight|nine|ten)"
+_ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|last)"
+_SERIES_TAIL_RE = re.compile(
+    r"(?i)(?:part|post|episode|chapter|session|volume|vol\.|book|issue|round|day|week|stage"
+    rf"|season|lesson|step|edition|update|leg|act|no\.)\s+{_NUMBER}(?:\s+of\s+{_NUMBER})?"
+    rf"|{_ORDINAL}\s+\w+"
 )
 # Whoever says it, as the tail's last word in any case: no outlet is named for one.
 _SPEAKERS = frozenset(
@@ -61,18 +67,21 @@ _SPEAKERS = frozenset(
 _SOURCES = frozenset("report reports study survey poll data statement filing experts".split())
 
 
-def _title_own_tail(tail: str) -> bool:
-    """Whether `tail`, after a separator, belongs to the title (see `_SERIES_WORD_RE`)."""
+def _series_part(tail: str) -> bool:
+    """Whether `tail` names a part of a series ("Part II", "Second Edition"), not an outlet."""
+    if _SERIES_TAIL_RE.fullmatch(tail) is None:
+        return False
+    # "Post 2" is a blog's second post, but "Second Times" or "Final Report" name no part.
+    return _SITE_WORDS_RE.search(tail.split(maxsplit=1)[1]) is None
+
+
+def _attribution(tail: str) -> bool:
+    """Whether `tail` says who a claim comes from (see `_SPEAKERS`), or is lower case throughout."""
     words = tail.split()
     if not words or "." in tail:
         return False  # "news.com.au" names a site in lower case
     last = words[-1].strip("()[]\"'“”‘’,!?")
-    return (
-        _SERIES_WORD_RE.search(tail) is not None
-        or not any(c.isupper() for c in tail)
-        or last.casefold() in _SPEAKERS
-        or last in _SOURCES
-    )
+    return not any(c.isupper() for c in tail) or last.casefold() in _SPEAKERS or last in _SOURCES
 
 
 def _norm_site(name: str) -> str:
@@ -101,7 +110,7 @@ def strip_site_suffix(title: str, site_names: Sequence[str] = ()) -> str:
         left = len(title[: match.start()].split())
         if _norm_site(tail) in known:
             min_left = 1
-        elif _title_own_tail(tail):
+        elif _series_part(tail) or _attribution(tail):
             return title
         elif _SITE_WORDS_RE.search(tail):
             min_left = 3
