@@ -362,6 +362,6 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (19, "feeds keep the folder an OPML file put them in", _m019_feed_folder),
     (20, "a removed feed's id is never given to another", _m020_feed_ids_never_reused),
     (21, "the service's state across restarts (the last prune)", _m021_service_state),
-    (22, "deliveries may hold card edits left to retry", _m022_card_edit_rows),
+    (22, "deliveries may hold card edits still to be made", _m022_card_edit_rows),
     (23, "rows the config file took over remember their origin", _m023_config_takeover),
 ]
