@@ -111,40 +111,65 @@ def test_the_shipped_config_names_one_database_from_any_directory(
     assert "a.example" in listed.stdout
 
 
-def test_a_config_naming_no_database_keeps_it_next_to_the_file(
+def test_a_config_naming_no_database_keeps_the_current_directorys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A service in its own working directory, its config naming no database: one command run
+    # from elsewhere must not create a database next to the file that the service would then
+    # switch to, empty (it read "no database" as "next to the file" for a while).
     config = tmp_path / "site" / "bot.toml"
     config.parent.mkdir()
     config.write_text("", encoding="utf-8")
     monkeypatch.delenv("NEWSDIGEST_DB", raising=False)
     monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
     runner = CliRunner()
-    for i, where in enumerate(("one", "two")):
-        (tmp_path / where).mkdir()
+    for where, host in (("service", "a"), ("home", "b"), ("service", "c")):
+        (tmp_path / where).mkdir(exist_ok=True)
         monkeypatch.chdir(tmp_path / where)
-        added = runner.invoke(cli, ["feeds", "add", f"https://{where}.example/rss"])
+        added = runner.invoke(cli, ["feeds", "add", f"https://{host}.{where}.example/rss"])
         assert added.exit_code == 0, added.output
-        assert ("Created a new database" in added.stderr) == (i == 0)
-    assert not (tmp_path / "one" / "newsdigest.db").exists()
+    assert not (tmp_path / "site" / "newsdigest.db").exists()
+    monkeypatch.chdir(tmp_path / "service")
     listed = runner.invoke(cli, ["feeds", "list"])
-    assert "one.example" in listed.stdout and "two.example" in listed.stdout
-    assert (tmp_path / "site" / "newsdigest.db").exists()
+    assert "a.service.example" in listed.stdout and "c.service.example" in listed.stdout
+    assert "home.example" not in listed.stdout
 
 
-@pytest.mark.parametrize("names", ["", 'database = "../newsdigest.db"\n'])
+def test_a_database_in_both_places_is_named_in_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = tmp_path / "etc" / "newsdigest.toml"
+    config.parent.mkdir()
+    config.write_text('database = "newsdigest.db"\n', encoding="utf-8")
+    workdir = tmp_path / "var"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    runner = CliRunner()
+    with monkeypatch.context() as before:
+        before.setenv("NEWSDIGEST_DB", "newsdigest.db")  # where an older version put it
+        assert runner.invoke(cli, ["feeds", "add", "https://old.example/rss"]).exit_code == 0
+    monkeypatch.setenv("NEWSDIGEST_DB", str(config.parent / "newsdigest.db"))
+    assert runner.invoke(cli, ["feeds", "add", "https://new.example/rss"]).exit_code == 0
+    monkeypatch.delenv("NEWSDIGEST_DB")
+
+    listed = runner.invoke(cli, ["feeds", "list"])
+    assert "new.example" in listed.stdout and "old.example" not in listed.stdout
+    assert "another newsdigest database" in caplog.text
+    assert str(workdir / "newsdigest.db") in caplog.text
+
+
 def test_an_existing_database_in_the_current_directory_survives_the_upgrade(
-    names: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # Before, a config file naming no database meant ./newsdigest.db. A deployment that runs
-    # from elsewhere than the file's home (a service's working directory) keeps its database,
-    # whether its file still names none or now says what the shipped one says.
+    # The shipped file named no database: ./newsdigest.db. A deployment that runs from elsewhere
+    # than the file's home (a service's working directory) keeps its database when its file
+    # now says what the shipped one says.
     config = tmp_path / "etc" / "config" / "newsdigest.toml"
     config.parent.mkdir(parents=True)
-    config.write_text(names, encoding="utf-8")
+    config.write_text('database = "../newsdigest.db"\n', encoding="utf-8")
     workdir = tmp_path / "var"
     workdir.mkdir()
     monkeypatch.chdir(workdir)
