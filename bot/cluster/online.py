@@ -32,7 +32,12 @@ from bot.cluster.pair import (
 from bot.cluster.profile import Profile
 from bot.cluster.scoring import HOUR, Bound, penalty
 from bot.cluster.settings import ClusterSettings
+from bot.cluster.specifics import conflicts_any
 from bot.models import Article
+
+# The log-odds of a story the article can't join (nothing to compare, or another occurrence of
+# a templated item: `specifics.py`): below every decision threshold.
+VETOED = -100.0
 
 
 @dataclass
@@ -166,7 +171,7 @@ class OnlineClusterer:
         """`rival`: the article's best centroid similarity to any *other* candidate story;
         `raw`: dot(doc.vec, story.centroid) when the caller already has it."""
         if story.norm2 <= 0.0:
-            return -100.0
+            return VETOED
         members = story.members[-self.settings.max_members_compared :]
         bound = self._bound
         if bound.model is not self.model:  # the model may be swapped (training, tests)
@@ -205,13 +210,20 @@ class OnlineClusterer:
         if top < bound.floor:
             return top
         feats = story_features(x, profiles, centroid_sim, fulls, figures, rival=rival)
-        return self.model.logit(feats) - pen
+        score = self.model.logit(feats) - pen
+        # Checked last, and only where it could matter: a score below the floor is never acted on.
+        if score >= bound.floor and conflicts_any(x, profiles):
+            return VETOED
+        return score
 
     def _story_score(self, a: Story, b: Story) -> float:
         """Average linkage: the mean pair log-odds between the two stories' recent members."""
         s = self.settings
         am = a.members[-s.max_members_compared :]
         bm = b.members[-s.max_members_compared :]
+        # Two occurrences of a templated item stay apart however alike they read, as on a join.
+        if any(conflicts_any(x.p, [y.p for y in bm]) for x in am):
+            return VETOED
         total = 0.0
         for x in am:
             for y in bm:

@@ -23,6 +23,7 @@ from bot.cluster.features import (
     title_case,
 )
 from bot.cluster.marks import marks
+from bot.cluster.specifics import identifiers, shape
 from bot.textutil import STOPWORDS, fold
 
 # A capitalised token in running prose (not at a sentence start): a name, place or organisation.
@@ -41,6 +42,8 @@ class Raw:
     ents: set[str]  # "p:name" single proper nouns and "e:multi word" runs
     nums: set[str]  # normalised figures ("4000", "9.4")
     marks: dict[str, frozenset[str]]  # typed date and figure mentions (see marks.py)
+    ids: dict[str, frozenset[str]]  # labelled identifiers ("draw" -> {"4127"}, specifics.py)
+    shape: tuple[str, ...]  # headline words, when a template conflict could involve it
 
     def all_keys(self) -> set[str]:
         return self.full.keys() | self.ents | self.nums
@@ -59,6 +62,8 @@ class Profile:
     ent_norm: float  # sqrt(sum idf^2) of ents
     nums: frozenset[str]
     marks: dict[str, frozenset[str]]
+    ids: dict[str, frozenset[str]]
+    shape: tuple[str, ...]
     # The strongest terms of `vec`, strongest first (the order of a stable sort): the article's
     # query to the story index, ranked here because that doesn't depend on any clustering
     # decision, so for a batch the analysis worker does it instead of the deciding process.
@@ -144,6 +149,7 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
     ents = _proper_nouns(lead, lead_titled) | _proper_nouns(title, title_titled)
     ents.update("e:" + e for e in lead_ents)
     ents.update("e:" + e for e in title_ents)
+    head = title + "\n" + lead  # where an article states its date, figures and identifiers
     return Raw(
         # Sublinear term frequency: a name repeated ten times is not ten times the evidence.
         full={t: 1.0 + math.log(f) if f > 1.0 else f for t, f in full.items()},
@@ -151,7 +157,9 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
         lead=_counts(lead_terms),
         ents=ents,
         nums=_numbers(title) | _numbers(lead),
-        marks=marks(title + "\n" + lead),
+        marks=marks(head),
+        ids=identifiers(head),
+        shape=shape(title),
     )
 
 
@@ -190,5 +198,7 @@ def weigh_profile(
         ent_norm=math.sqrt(sum([v * v for v in ents.values()])),
         nums=frozenset(raw.nums),
         marks=raw.marks,
+        ids=raw.ids,
+        shape=raw.shape,
         strongest=tuple([t for t, _ in strongest]),
     )

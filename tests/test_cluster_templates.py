@@ -1,0 +1,236 @@
+"""Templated items (a daily draw, per-district warnings, market closes, match results) stay one
+story per occurrence, while follow-ups of one event whose figures change still join it.
+
+All text is our own, written for these tests."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from types import SimpleNamespace
+
+from _cluster_fixtures import article
+
+from bot.cluster.online import OnlineClusterer
+from bot.cluster.settings import ClusterSettings
+from bot.cluster.specifics import conflict, identifiers, shape
+from bot.models import Article
+
+OUTLETS = ("Harbor Daily", "Northern Post", "Metro Wire", "Coastal Times")
+
+
+def _ids(settings: ClusterSettings | None = None) -> OnlineClusterer:
+    counter = itertools.count(1)
+    return OnlineClusterer(settings, id_factory=lambda: f"s{next(counter)}")
+
+
+def _stories(items: Sequence[tuple[str, Article]], c: OnlineClusterer | None = None) -> dict:
+    """Occurrence name -> the set of story ids its articles ended in."""
+    c = c or _ids()
+    assigned = [(name, c.add(a).story_id) for name, a in items]
+    out: dict[str, set[str]] = {}
+    for name, sid in assigned:
+        out.setdefault(name, set()).add(c.resolve(sid))
+    return out
+
+
+def _one_story_each(stories: dict[str, set[str]]) -> None:
+    assert all(len(s) == 1 for s in stories.values()), stories
+    assert len(set.union(*stories.values())) == len(stories), stories
+
+
+def _daily(reports: list[tuple[str, str, str]], day_hours: float = 24.0) -> list:
+    """(occurrence, title, lead) a day apart, each told by every outlet within the hour."""
+    items = []
+    for day, (name, title, lead) in enumerate(reports):
+        for k, source in enumerate(OUTLETS):
+            hours = day * day_hours + k * 0.25
+            aid = f"{name}-{k}"
+            items.append((name, article(aid, source, title, lead, hours)))
+    return items
+
+
+def test_a_daily_lottery_draw_is_one_story_per_draw():
+    reports = [
+        (
+            f"draw-{n}",
+            f"National lottery results for draw {n}",
+            f"The winning numbers in national lottery draw {n} were {balls}, the operator said. "
+            "No ticket matched all six numbers and the jackpot rolls over to the next draw.",
+        )
+        for n, balls in (
+            (4127, "3, 11, 19, 24, 38 and 41"),
+            (4128, "7, 12, 20, 29, 33 and 45"),
+            (4129, "2, 9, 16, 27, 31 and 40"),
+        )
+    ]
+    _one_story_each(_stories(_daily(reports)))
+
+
+def test_storm_warnings_for_different_districts_are_separate_stories():
+    reports = [
+        (
+            f"district-{d}",
+            f"Severe storm warning issued for district {d}",
+            f"Forecasters issued a severe storm warning for district {d}, with gusts of up to "
+            "110 km/h and heavy rain expected overnight. Residents were told to stay indoors.",
+        )
+        for d in (4, 7, 12)
+    ]
+    # The same day, hours apart: time can't separate them, only the district can.
+    _one_story_each(_stories(_daily(reports, day_hours=3.0)))
+
+
+def test_market_closes_on_consecutive_days_are_one_story_per_day():
+    reports = [
+        (
+            "monday",
+            "Markets close: Dow up 120 points",
+            "Stocks finished higher, with the Dow up 120 points as bank shares rallied and "
+            "bond yields eased at the close of trading.",
+        ),
+        (
+            "tuesday",
+            "Markets close: Dow down 80 points",
+            "Stocks finished lower, with the Dow down 80 points as bank shares slipped and "
+            "bond yields climbed at the close of trading.",
+        ),
+    ]
+    _one_story_each(_stories(_daily(reports)))
+
+
+def test_a_template_naming_another_weekday_is_another_day():
+    reports = [
+        (
+            day,
+            f"Pollen forecast for {day.title()}: levels high across the region",
+            "Grass pollen levels will be high across the region, the weather service said, "
+            "advising hay fever sufferers to keep windows closed.",
+        )
+        for day in ("monday", "tuesday", "wednesday")
+    ]
+    _one_story_each(_stories(_daily(reports)))
+
+
+def test_results_of_different_fixtures_are_separate_stories():
+    reports = [
+        (
+            "first",
+            "Harbour league: Rovers 3-1 Athletic",
+            "Rovers beat Athletic 3-1 in the harbour league on Saturday, with two goals "
+            "after half-time settling the match in front of a full stadium.",
+        ),
+        (
+            "second",
+            "Harbour league: Rovers 0-2 Wanderers",
+            "Rovers lost 0-2 to Wanderers in the harbour league on Saturday, with two goals "
+            "after half-time settling the match in front of a full stadium.",
+        ),
+    ]
+    _one_story_each(_stories(_daily(reports, day_hours=1.0)))
+
+
+def test_follow_ups_whose_figures_change_still_join_the_event():
+    # Tolls rise, magnitudes are revised, counts grow: one event, whatever the latest figure.
+    events = {
+        "floods": [
+            (
+                "Death toll from Tessaly floods rises to 12",
+                "The death toll from floods in Tessaly rose to 12 on Monday as rescuers reached "
+                "villages cut off by the swollen Arno river, officials said.",
+            ),
+            (
+                "Death toll from Tessaly floods rises to 15",
+                "The death toll from floods in Tessaly rose to 15 as rescuers reached more "
+                "villages cut off by the swollen Arno river, officials said.",
+            ),
+            (
+                "Tessaly floods: toll climbs to 19, thousands evacuated",
+                "At least 19 people have died in the Tessaly floods and 6,000 were evacuated "
+                "from villages along the swollen Arno river, officials said.",
+            ),
+        ],
+        "quake": [
+            (
+                "Quake of magnitude 6.1 strikes off Kelvar coast",
+                "An earthquake of magnitude 6.1 struck off the Kelvar coast early on Tuesday, "
+                "shaking buildings in the port city of Marrow, the seismology institute said.",
+            ),
+            (
+                "Quake of magnitude 6.2 strikes off Kelvar coast",
+                "An earthquake of magnitude 6.2 struck off the Kelvar coast early on Tuesday, "
+                "shaking buildings in the port city of Marrow, the seismology institute said.",
+            ),
+            (
+                "Kelvar quake revised to magnitude 6.2; Marrow counts damage",
+                "The seismology institute revised the earthquake off the Kelvar coast to "
+                "magnitude 6.2 from 6.1 as the port city of Marrow counted damaged buildings.",
+            ),
+        ],
+    }
+    items = []
+    for e, (name, reports) in enumerate(events.items()):
+        for k, (title, lead) in enumerate(reports):
+            hours = k * 5.0 + e * 0.5
+            items.append((name, article(f"{name}-{k}", OUTLETS[k], title, lead, hours)))
+    _one_story_each(_stories(items))
+
+
+def test_stories_of_two_draws_are_never_merged():
+    # Every article opens a story of its own (joins are off) and any two stories that read alike
+    # merge: the draws still end apart, while the stories of one draw merge as before.
+    never_join = ClusterSettings(join_logit=50.0, merge_probe=-50.0, merge_logit=-50.0)
+    items = []
+    for day, n in enumerate((4127, 4128)):
+        for k, source in enumerate(OUTLETS[:2]):
+            title = f"National lottery results for draw {n}"
+            lead = f"The winning numbers in national lottery draw {n} were drawn tonight."
+            items.append((f"draw-{n}", article(f"{n}-{k}", source, title, lead, day + k * 0.1)))
+    # A report naming no draw reads like both: joined (merged) to one, it must not bridge them.
+    general = article(
+        "general",
+        "Metro Wire",
+        "National lottery results",
+        "The winning numbers in the national lottery were drawn tonight.",
+        1.2,
+    )
+    c = _ids(never_join)
+    stories = _stories(items, c)
+    c.add(general)
+    stories = {name: {c.resolve(s) for s in sids} for name, sids in stories.items()}
+    _one_story_each(stories)
+
+
+def test_identifiers_are_labelled_numbers_not_quantities():
+    assert identifiers("Lottery results for draw No. 4127") == {"draw": frozenset({"4127"})}
+    assert identifiers("Recount ordered\nVoters in the 6th District and district 9") == {
+        "district": frozenset({"6", "9"})
+    }
+    # Amounts, tolls, magnitudes and scales an event climbs identify nothing.
+    for text in (
+        "Death toll rises to 15",
+        "Quake of magnitude 6.2",
+        "Storm upgraded to category 4",
+        "Region moves to stage 3 restrictions",
+        "Round 2.5 of talks",
+    ):
+        assert identifiers(text) == {}, text
+
+
+def _p(title: str, lead: str = "") -> SimpleNamespace:
+    return SimpleNamespace(ids=identifiers(f"{title}\n{lead}"), shape=shape(title))
+
+
+def test_template_conflicts_need_a_near_identical_headline():
+    assert conflict(_p("Dow up 120 at the close"), _p("Dow down 80 at the close"))
+    assert conflict(_p("Rovers 3-1 Athletic in league"), _p("Rovers 0–2 Wanderers in league"))
+    # The same figure moving on within one event, or a headline that only shares a few words.
+    assert not conflict(_p("Toll rises to 12 in floods"), _p("Toll rises to 15 in floods"))
+    assert not conflict(_p("Harris breaks 50-50 tie in Senate"), _p("Senate passes bill 51-50"))
+    assert not conflict(_p("Shares fall 3% on Monday"), _p("Shares rebound on Tuesday after fall"))
+
+
+def test_a_count_after_a_label_word_is_no_identifier():
+    assert identifiers("Strike enters its 4th week\nEarlier this week 12 people were hurt") == {}
+    assert identifiers("Rovers reach the 3rd round") == {"round": frozenset({"3"})}
+    assert identifiers("Game #3 tonight") == {"game": frozenset({"3"})}
