@@ -27,6 +27,12 @@ CUT_WITH_ITEM = (
     b"<item><title>Ferry timetable changes</title><link>https://harbour.example/a</link>"
     b"<guid>a</guid></item>\n"
 )
+# Whole, after a note that mentions a tag: the note's <br> is no root left unclosed.
+NOTED = (
+    b'<?xml version="1.0"?>\n<!-- items use <br> between paragraphs -->\n'
+    + CUT_WITH_ITEM
+    + b"</channel></rss>\n"
+)
 
 
 @pytest.fixture
@@ -36,6 +42,7 @@ def server() -> Iterator[FeedServer]:
         "/bare.html": Reply(body=BARE_PAGE, **HTML),  # type: ignore[arg-type]
         "/cut.xml": Reply(body=CUT),
         "/cut-item.xml": Reply(body=CUT_WITH_ITEM),
+        "/noted.xml": Reply(body=NOTED),
     }
     with FeedServer(routes) as srv:
         yield srv
@@ -86,3 +93,13 @@ def test_a_cut_off_feed_is_kept_and_said(
     code, out = _poll(runner, server.url(path))
     assert code == 0  # what arrived is still read
     assert f"the feed looks cut off (no closing </rss>): kept the {kept} before the cut" in out
+
+
+def test_a_whole_feed_after_a_note_naming_a_tag_is_not_cut_off(
+    server: FeedServer, runner: CliRunner
+) -> None:
+    code, out = _poll(runner, server.url("/noted.xml"))
+    assert code == 0
+    assert "cut off" not in out and "</br>" not in out
+    listed = " ".join(runner.invoke(cli, ["feeds", "list"]).output.split())
+    assert "cut off" not in listed

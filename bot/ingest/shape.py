@@ -12,8 +12,11 @@ from urllib.parse import urljoin, urlsplit
 # The start of an HTML page, past a BOM, whitespace, comments and a doctype: what no feed opens
 # with (an XHTML-bodied Atom entry sits inside <feed>, never at the top).
 _HTML_START = re.compile(rb"\A(?:\s|<!--.*?-->)*(?:<!doctype\s+html\b|<html\b)", re.I | re.S)
-# The first element of an XML document: not a declaration, processing instruction or comment.
-_ROOT = re.compile(rb"<(?![?!/])([A-Za-z_][\w:.\-]*)")
+# An element's name, up to what ends it (non-ASCII letters are legal in XML names).
+_NAME = re.compile(rb"[A-Za-z_:\x80-\xff][^\s/>]*")
+# Where markup may begin: a stray "<" (text, or "</x>" before any element) is passed over in C,
+# not one loop turn each.
+_MARKUP = re.compile(rb"<[!?A-Za-z_:\x80-\xff]")
 # Feed formats a page may advertise with <link rel="alternate" type="…" href="…">.
 FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/json"}
@@ -66,11 +69,82 @@ class _FeedLinks(HTMLParser):
 def missing_end(body: bytes) -> str | None:
     """The closing tag an XML feed lacks, e.g. "</rss>", when the document stops before its
     root element's end (a download cut short, a publisher's crashed script): the parsers keep
-    what came before, silently. None for a whole document (or one with no root to speak of)."""
-    root = _ROOT.search(body)
-    if root is None:
+    what came before, silently. None for a whole document, one whose root closes itself
+    (`<rss version="2.0"/>`), or one with no root to speak of."""
+    found = _root(body)
+    if found is None:
         return None
-    name = root.group(1)
-    if body.rfind(b"</" + name, root.end()) == -1:
-        return f"</{name.decode('ascii', 'replace')}>"
+    name, tag_end = found
+    missing = f"</{name.decode('utf-8', 'replace')}>"
+    if tag_end < 0:
+        return missing  # cut inside the root's own start tag
+    if body[tag_end - 1 : tag_end] == b"/":
+        return None
+    close = body.rfind(b"</" + name, tag_end)
+    # A closing tag cut before its ">" lost nothing; "</rss2>" is another element's.
+    after = body[close + 2 + len(name) : close + 3 + len(name)]
+    if close < 0 or not (after in (b"", b">") or after.isspace()):
+        return missing
     return None
+
+
+def _root(body: bytes) -> tuple[bytes, int] | None:
+    """The root element's name and the index of the `>` ending its start tag (-1 when the
+    document stops inside it). The prologue is skipped whole, since any part of it may mention
+    a tag ("<!-- entries use <br> -->"): the XML declaration and processing instructions,
+    comments, the doctype, CDATA. Found with `find` (and a one-byte look for "<"), never a lazy
+    regex, so a hostile run of unclosed openers stays linear."""
+    pos = 0
+    while found := _MARKUP.search(body, pos):
+        start = found.start()
+        if body.startswith(b"<!--", start):
+            pos = _past(body, b"-->", start + 4)
+        elif body.startswith(b"<![CDATA[", start):
+            pos = _past(body, b"]]>", start + 9)
+        elif body.startswith(b"<?", start):
+            pos = _past(body, b"?>", start + 2)
+        elif body.startswith(b"<!", start):
+            pos = _past_doctype(body, start + 2)
+        else:
+            name = _NAME.match(body, start + 1)
+            assert name is not None  # _MARKUP saw its first character
+            return name.group(), _start_tag_end(body, name.end())
+        if pos < 0:
+            return None  # the prologue never ends: no root to speak of
+    return None
+
+
+def _past(body: bytes, close: bytes, pos: int) -> int:
+    end = body.find(close, pos)
+    return -1 if end < 0 else end + len(close)
+
+
+def _past_doctype(body: bytes, pos: int) -> int:
+    """Past a `<!DOCTYPE …>` begun before `pos`, with its internal subset in [brackets], whose
+    entity and element declarations end in `>` of their own."""
+    end = body.find(b">", pos)
+    bracket = body.find(b"[", pos, len(body) if end < 0 else end)
+    if bracket < 0:
+        return -1 if end < 0 else end + 1
+    close = body.find(b"]", bracket + 1)
+    return -1 if close < 0 else _past(body, b">", close + 1)
+
+
+def _start_tag_end(body: bytes, pos: int) -> int:
+    """The index of the `>` ending the start tag whose attributes begin at `pos`, past quoted
+    values (which may hold a `>`); -1 when the document stops first. Each search stops at the
+    nearest candidate found so far, so no byte is scanned more than a few times."""
+    gt = body.find(b">", pos)
+    while gt >= 0:
+        double = body.find(b'"', pos, gt)
+        single = body.find(b"'", pos, gt if double < 0 else double)
+        quote = single if single >= 0 else double
+        if quote < 0:
+            return gt
+        pos = body.find(body[quote : quote + 1], quote + 1)
+        if pos < 0:
+            return -1
+        pos += 1
+        if pos > gt:
+            gt = body.find(b">", pos)
+    return -1

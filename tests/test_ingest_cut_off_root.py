@@ -1,0 +1,101 @@
+"""Which element a feed must close: the root, found past everything a prologue may hold. A note
+before the root that mentions a tag ("entries use <br>") is no root, and a root that closes
+itself is a whole (empty) document; neither may be reported as cut off at every poll."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.ingest.parser import parse_feed
+from bot.ingest.shape import missing_end
+
+DECL = b'<?xml version="1.0" encoding="utf-8"?>\n'
+CHANNEL = (
+    b'<rss version="2.0"><channel><title>Quay Notes</title><item><title>Lock gates reopen'
+    b"</title><link>https://quay.example/1</link></item></channel></rss>\n"
+)
+
+WHOLE_WITH_PROLOGUE = {
+    "comment-with-a-tag": DECL + b"<!-- items use <br> between paragraphs -->\n" + CHANNEL,
+    "comment-with-markup": DECL + b'<!-- made by <b>our</b> <a href="/x">tool</a> -->' + CHANNEL,
+    "stylesheet-pi": DECL + b'<?xml-stylesheet type="text/xsl" href="<style>.xsl"?>' + CHANNEL,
+    "doctype": DECL + b'<!DOCTYPE rss PUBLIC "-//Netscape//DTD RSS 0.91//EN" "x.dtd">' + CHANNEL,
+    "doctype-subset": DECL
+    + b"<!DOCTYPE rss [<!ENTITY brand '<em>Quay</em>'> <!-- <hr> -->]>\n"
+    + CHANNEL,
+    "cdata-before-root": b"<![CDATA[<p>stray]]>" + CHANNEL,
+    "closing-tag-spaced": CHANNEL.replace(b"</rss>", b"</rss >"),
+    "gt-in-root-attribute": CHANNEL.replace(b'version="2.0"', b'version="2.0" note="a>b"'),
+}
+
+
+@pytest.mark.parametrize("body", WHOLE_WITH_PROLOGUE.values(), ids=WHOLE_WITH_PROLOGUE.keys())
+def test_a_whole_feed_after_a_prologue_naming_tags_is_whole(body: bytes) -> None:
+    assert missing_end(body) is None
+    parsed = parse_feed(body, url="https://quay.example/feed")
+    assert [e.title for e in parsed.entries] == ["Lock gates reopen"]
+    assert parsed.missing_end is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        DECL + b'<rss version="2.0"/>',
+        DECL + b"<!-- empty for now -->\n<rss version='2.0' />\n",
+        b'<feed xmlns="http://www.w3.org/2005/Atom" title="a/b"/>',
+    ],
+)
+def test_a_root_that_closes_itself_is_whole(body: bytes) -> None:
+    assert missing_end(body) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "missing"),
+    [
+        # The cut is still found past the same prologues.
+        (DECL + b"<!-- items use <br> -->\n" + CHANNEL[:90], "</rss>"),
+        (DECL + b"<!DOCTYPE rss [<!ENTITY x '<b>'>]>" + CHANNEL[:-8], "</rss>"),
+        # Stopping inside the root's own start tag, or its quoted attribute.
+        (DECL + b'<rss version="2.0"', "</rss>"),
+        (DECL + b'<rss version="2.', "</rss>"),
+        # A later element whose name starts like the root's closes nothing.
+        (b"<rss><channel><title>a</title></channel></rss2>", "</rss>"),
+        (b'<rdf:RDF xmlns:rdf="x"><channel><title>a</title></channel>', "</rdf:RDF>"),
+    ],
+)
+def test_a_feed_cut_off_after_its_prologue_is_still_found(body: bytes, missing: str) -> None:
+    assert missing_end(body) == missing
+
+
+def test_a_closing_tag_that_lost_only_its_bracket_lost_nothing() -> None:
+    assert missing_end(CHANNEL.rstrip()[:-1]) is None  # "...</channel></rss"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"just text", b"<!-- a comment never closed <rss>", b"<?xml version='1.0'", b"< <"],
+)
+def test_no_root_to_speak_of(body: bytes) -> None:
+    assert missing_end(body) is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<!--" * 500_000,
+        b"<?" * 500_000,
+        b"<![CDATA[" * 500_000,
+        b"<!DOCTYPE x [" * 500_000,
+        b"</" * 500_000,
+        b"<" * 1_000_000,
+        b"<rss " + b"a='>' " * 200_000 + b">",
+    ],
+    ids=["comments", "pis", "cdata", "doctypes", "strays", "angles", "quoted-attributes"],
+)
+def test_hostile_openers_take_linear_time(body: bytes) -> None:
+    started = time.perf_counter()
+    missing_end(body)
+    # Quadratic scanning of a megabyte would take minutes; linear takes milliseconds.
+    assert time.perf_counter() - started < 2.0
