@@ -21,6 +21,13 @@ PAGE = b"""<!DOCTYPE html>
 </head><body><p>Ferries run late again.</p></body></html>
 """
 BARE_PAGE = b"<html><head><title>Nothing here</title></head><body>Hello</body></html>"
+# A maintenance page served at the feed's own address, still advertising that address.
+SELF_PAGE = (
+    b'<!doctype html><html><head><link rel="alternate" type="application/rss+xml" '
+    b'href="/feed/"></head><body>Back soon</body></html>'
+)
+# The same, reached by a redirect from the address it advertises.
+MOVED_PAGE = SELF_PAGE.replace(b"/feed/", b"/moved/")
 CUT = b"<rss><channel><title>oops"
 CUT_WITH_ITEM = (
     b'<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>'
@@ -43,6 +50,9 @@ def server() -> Iterator[FeedServer]:
         "/cut.xml": Reply(body=CUT),
         "/cut-item.xml": Reply(body=CUT_WITH_ITEM),
         "/noted.xml": Reply(body=NOTED),
+        "/feed/": Reply(body=SELF_PAGE, **HTML),  # type: ignore[arg-type]
+        "/maintenance.html": Reply(body=MOVED_PAGE, **HTML),  # type: ignore[arg-type]
+        "/moved/": Reply(status=302, headers={"Location": "/maintenance.html"}),
     }
     with FeedServer(routes) as srv:
         yield srv
@@ -82,6 +92,16 @@ def test_a_web_page_advertising_nothing(server: FeedServer, runner: CliRunner) -
     code, out = _poll(runner, server.url("/bare.html"))
     assert code == 1
     assert "a web page, not a feed: add the feed's address (the page names none)" in out
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/moved/"])
+def test_a_web_page_naming_the_polled_address_names_none(
+    path: str, server: FeedServer, runner: CliRunner
+) -> None:
+    code, out = _poll(runner, server.url(path))
+    assert code == 1
+    assert "a web page, not a feed: add the feed's address (the page names none)" in out
+    assert "names its feed" not in out
 
 
 @pytest.mark.parametrize(

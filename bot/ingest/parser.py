@@ -109,10 +109,15 @@ class ParsedFeed:
 
 
 def parse_feed(
-    body: bytes, *, url: str | None = None, content_type: str | None = None
+    body: bytes,
+    *,
+    url: str | None = None,
+    content_type: str | None = None,
+    polled_url: str | None = None,
 ) -> ParsedFeed:
     """Parse a feed document. `url` (where it was fetched from) resolves relative links;
-    `content_type` (the HTTP header) gives the charset of a document that does not name its own.
+    `content_type` (the HTTP header) gives the charset of a document that does not name its own;
+    a web page never names `polled_url` (asked for, then redirected to `url`) as the feed.
 
     Raises `FeedParseError` with the reason when neither parser finds a feed in `body`.
     """
@@ -142,12 +147,12 @@ def parse_feed(
         else:
             fast_error = "no feed title and no entries"
     if fast_error is not None:
-        parsed = _parse_slow(body, url, fast_error)
+        parsed = _parse_slow(body, url, fast_error, polled_url)
     parsed.missing_end = None if json_body else missing_end(body)
     return parsed
 
 
-def _parse_slow(body: bytes, url: str | None, fast_error: str) -> ParsedFeed:
+def _parse_slow(body: bytes, url: str | None, fast_error: str, polled: str | None) -> ParsedFeed:
     try:
         # A file object, never the bytes themselves: feedparser tries open() on a bytes or str
         # argument first, so a body that reads like a path would make it parse a local file.
@@ -158,7 +163,7 @@ def _parse_slow(body: bytes, url: str | None, fast_error: str) -> ParsedFeed:
     feed = raw.get("feed") or {}
     entries = raw.get("entries") or []
     if not raw.get("version") and not entries:
-        if page := web_page_problem(body, url):
+        if page := web_page_problem(body, url, polled):
             raise NotAFeedError(page)
         reason = raw.get("bozo_exception") or "not RSS, Atom or JSON Feed"
         raise FeedParseError(f"not a feed: {reason} (fastfeedparser: {fast_error})")

@@ -9,6 +9,8 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from bot.feedurls import normalize_feed_url
+
 # The start of an HTML page, past a BOM, whitespace, comments and a doctype: what no feed opens
 # with (an XHTML-bodied Atom entry sits inside <feed>, never at the top).
 _HTML_START = re.compile(rb"\A(?:\s|<!--.*?-->)*(?:<!doctype\s+html\b|<html\b)", re.I | re.S)
@@ -24,11 +26,15 @@ FEED_TYPES = frozenset(
 WEB_PAGE = "a web page, not a feed: add the feed's address"
 
 
-def web_page_problem(body: bytes, url: str | None) -> str | None:
-    """What to say about `body` when it is a web page, naming the feed it advertises if any."""
+def web_page_problem(body: bytes, url: str | None, polled_url: str | None = None) -> str | None:
+    """What to say about `body` when it is a web page, naming the feed it advertises if any.
+    `url` is where the page came from, `polled_url` the address asked for when a redirect led
+    there: a page naming either as its feed (a maintenance page served at the feed's address)
+    names nothing worth adding."""
     if not _HTML_START.match(body):
         return None
-    feeds = advertised_feeds(body, url)
+    own = {_same_address(u) for u in (url, polled_url) if u}
+    feeds = [f for f in advertised_feeds(body, url) if _same_address(f) not in own]
     if not feeds:
         return f"{WEB_PAGE} (the page names none)"
     return f"{WEB_PAGE}; the page names its feed: {feeds[0]}"
@@ -49,6 +55,14 @@ def advertised_feeds(body: bytes, url: str | None) -> list[str]:
         if urlsplit(absolute).scheme in ("http", "https") and absolute not in found:
             found.append(absolute)
     return found
+
+
+def _same_address(url: str) -> str:
+    # Stored feeds' one spelling, less what sites answer alike: "/feed/" and "/feed", and
+    # http:// and https:// (the one redirects to the other).
+    normal = normalize_feed_url(url).partition("://")[2]
+    path, query_mark, query = normal.partition("?")
+    return path.rstrip("/") + query_mark + query
 
 
 class _FeedLinks(HTMLParser):

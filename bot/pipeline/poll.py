@@ -156,6 +156,7 @@ async def _poll_one(
                 result.body,
                 url=result.final_url or result.url,
                 content_type=result.content_type,
+                polled_url=feed.url,
             )
         except NotAFeedError as exc:
             parse_error = str(exc)  # the OPML import's words: no parser's complaint about HTML
