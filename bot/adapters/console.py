@@ -34,8 +34,8 @@ class ConsoleAdapter:
     def __init__(self, file: TextIO | None = None, *, width: int | None = None) -> None:
         self.console = Console(file=file, width=width, soft_wrap=False)
         self._ids = itertools.count(1)
-        # Cards still to come under a digest's heading, per channel.
-        self._digest_left: dict[int, int] = {}
+        # Channels whose digest heading is showing: their cards go under it, unlabelled.
+        self._headed: set[int] = set()
 
     def _header(self, channel: ChannelRow, label: str) -> None:
         self.console.print(Text(f"{_shown(channel)} · {label}", style="dim"))
@@ -46,12 +46,13 @@ class ConsoleAdapter:
         heading = f"{DIGEST_TITLE} · {_shown(channel)} · {format_time(now)}"
         stories = plural(count, "story", "stories")
         self.console.print(Rule(Text(f"{heading} · {stories}", style="bold")))
-        self._digest_left[channel.id] = count
+        self._headed.add(channel.id)
+
+    def end_digest(self, channel: ChannelRow) -> None:
+        self._headed.discard(channel.id)
 
     async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
-        if self._digest_left.get(channel.id, 0) > 0:
-            self._digest_left[channel.id] -= 1  # under its digest's heading
-        else:
+        if channel.id not in self._headed:
             self._header(channel, "new story")
         render_card_console(card, self.console)
         ref = f"console-{next(self._ids)}"

@@ -127,9 +127,11 @@ class ChatAdapter(Protocol):
     update could not make (`PostedMessage.card_unedited`), and for an update whose reply was
     found landed after its answer was lost, which never got to its edit (`refreshes_cards`).
 
-    And `begin_digest(channel, count, now) -> None`, when the platform shows a digest's
-    heading: called before the first of `count` new story cards a digest channel's drain sends
-    together (the console prints the preview's "News digest · #team · … · 2 stories")."""
+    And `begin_digest(channel, count, now) -> None` with `end_digest(channel) -> None`, when
+    the platform shows a digest's heading: begin is called before the first of the `count` new
+    story cards a digest channel's drain has prepared to send together (the console prints the
+    preview's "News digest · #team · … · 2 stories"), end once the drain is done with the
+    channel, whether all of them went out or not (`bot.delivery.digest_heading`)."""
 
     platform: str
 

@@ -43,14 +43,14 @@ from bot.delivery.adapter import (
     ChatAdapter,
     DeliveryError,
     PermanentDeliveryError,
-    PostedMessage,
     TransientDeliveryError,
     delivery_route,
 )
+from bot.delivery.digest_heading import close_digest, open_digest
 from bot.delivery.failures import check_later, pause_channel, retry, retry_route, wait_for_route
 from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
-from bot.delivery.prepare import prepare
+from bot.delivery.prepare import Prepared, prepare_or_retry
 from bot.delivery.reconcile import reconcile
 from bot.runner import digests
 from bot.runner.schedule import quiet_until
@@ -245,32 +245,41 @@ class Outbox:
     # --- sending ----------------------------------------------------------------------------
 
     async def _drain_channel(self, pk: int, rows: list[DeliveryRow], report: DrainReport) -> None:
-        # A digest channel's new stories due together are its digest: an adapter that can head
-        # them (the console's "News digest · #team · 2 stories") is told before the first.
-        digest = sum(row.kind == "story" for row in rows)
-        for row in rows:
-            if self.halted:
-                return
-            channel = channel_store.get_channel_by_pk(self.db, pk)
-            if channel is None or channel.paused_reason:
-                return
-            now = self.clock()
-            if (sender := self.sender(channel, now)) is None:
-                return
-            if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
-                # Everything for this channel waits; store it so a restart keeps waiting too. A
-                # deliberate hold: the stale rule counts from its end (`store.hold`).
-                for waiting in rows[rows.index(row) :]:
-                    store.hold(self.db, waiting.id, now=now, until=until)
-                return
-            await self.pace_channel(pk)
-            if self.halted:
-                return
-            if digest and row.kind == "story" and channel.mode == "digest":
-                if (begin := getattr(sender[0], "begin_digest", None)) is not None:
-                    begin(channel, digest, now)
-                digest = 0
-            await self._send_one(channel, sender, row, report)
+        # A digest channel's new stories due together are its digest: prepared before their
+        # heading on a platform that shows one, which is closed after them (`digest_heading`).
+        ready: dict[int, Prepared | None] = {}
+        headed: tuple[ChatAdapter, ChannelRow] | None = None
+        try:
+            for index, row in enumerate(rows):
+                if self.halted:
+                    return
+                channel = channel_store.get_channel_by_pk(self.db, pk)
+                if channel is None or channel.paused_reason:
+                    return
+                now = self.clock()
+                if (sender := self.sender(channel, now)) is None:
+                    return
+                if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
+                    # Everything for this channel waits; store it so a restart keeps waiting
+                    # too. A deliberate hold: the stale rule counts from its end (`store.hold`).
+                    for waiting in rows[index:]:
+                        store.hold(self.db, waiting.id, now=now, until=until)
+                    return
+                await self.pace_channel(pk)
+                if self.halted:
+                    return
+                if headed is None and row.kind == "story" and channel.mode == "digest":
+                    headed = sender[0], channel
+                    ready = await open_digest(self, channel, sender[0], rows[index:], report)
+                if row.id in ready:
+                    prepared = ready.pop(row.id)
+                else:
+                    prepared = await prepare_or_retry(self, channel, row, report)
+                if prepared is not None:
+                    await self._send_one(channel, sender, row, prepared, report)
+        finally:
+            if headed is not None:
+                close_digest(*headed)
 
     async def pace_channel(self, pk: int) -> None:
         last = self._last_post.get(pk)
@@ -285,22 +294,11 @@ class Outbox:
         channel: ChannelRow,
         sender: tuple[ChatAdapter, str],
         row: DeliveryRow,
+        prepared: Prepared,
         report: DrainReport,
     ) -> None:
-        # Build everything that can fail for local reasons before the claim, so a claimed row
-        # means "an API call may have started" and nothing else.
-        try:
-            prepared = await prepare(self, channel, row)
-        except Exception as exc:
-            # The row was never claimed, so count this attempt here or it would retry forever.
-            row.attempts = store.count_attempt(self.db, row.id, now=self.clock())
-            if row.attempts == 1:
-                log.exception("building delivery %d for %s failed", row.id, channel.key)
-            error = f"could not build the card: {type(exc).__name__}: {exc}"
-            retry(self, row, error, report, limit=self.settings.max_refused_attempts)
-            return
-        if prepared is None:
-            return
+        # Everything that can fail for local reasons was built before the claim (`prepare`), so
+        # a claimed row means "an API call may have started" and nothing else.
         card = prepared[0]
         claimed = store.claim(
             self.db,
@@ -323,7 +321,7 @@ class Outbox:
         sender: tuple[ChatAdapter, str],
         row: DeliveryRow,
         claimed: DeliveryRow,
-        prepared: tuple[StoryCard, PostedMessage | None, list[str]],
+        prepared: Prepared,
         report: DrainReport,
     ) -> None:
         adapter, route = sender

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.cards import StoryCard
 from bot.delivery.adapter import PostedMessage
-from bot.delivery.failures import is_stale
+from bot.delivery.failures import is_stale, retry
 from bot.delivery.updates import unseen_outlets, worth_an_update
 from bot.pipeline.digest import matching_topics
 from bot.store import articles as article_store
@@ -25,14 +25,31 @@ from bot.store.channels import ChannelRow
 from bot.store.deliveries import DeliveryRow
 
 if TYPE_CHECKING:
-    from bot.delivery.outbox import Outbox
+    from bot.delivery.outbox import DrainReport, Outbox
 
 log = logging.getLogger(__name__)
 
+# The card, and for an update the message to reply to and the outlets it names as new.
+Prepared = tuple[StoryCard, PostedMessage | None, list[str]]
 
-async def prepare(
-    outbox: Outbox, channel: ChannelRow, row: DeliveryRow
-) -> tuple[StoryCard, PostedMessage | None, list[str]] | None:
+
+async def prepare_or_retry(
+    outbox: Outbox, channel: ChannelRow, row: DeliveryRow, report: DrainReport
+) -> Prepared | None:
+    """`prepare`, with a card that cannot be built counted as one of the row's attempts and
+    retried: the row was never claimed, so nothing else counts it and it would retry forever."""
+    try:
+        return await prepare(outbox, channel, row)
+    except Exception as exc:
+        row.attempts = store.count_attempt(outbox.db, row.id, now=outbox.clock())
+        if row.attempts == 1:
+            log.exception("building delivery %d for %s failed", row.id, channel.key)
+        error = f"could not build the card: {type(exc).__name__}: {exc}"
+        retry(outbox, row, error, report, limit=outbox.settings.max_refused_attempts)
+        return None
+
+
+async def prepare(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Prepared | None:
     """The card, and for an update the message to reply to and the outlets it names as new."""
     now = outbox.clock()
     if is_stale(outbox, row, now):
@@ -96,9 +113,7 @@ async def prepare(
     return card, PostedMessage(first.message_ref, first.thread_ref), new_outlets
 
 
-async def _refresh(
-    outbox: Outbox, channel: ChannelRow, row: DeliveryRow
-) -> tuple[StoryCard, PostedMessage | None, list[str]] | None:
+async def _refresh(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Prepared | None:
     """An edit of the story's card: the card as it is now, and the message to edit. Never moved
     to the story it was merged into, unlike a post: see `card_editable`."""
     now = outbox.clock()

@@ -1,0 +1,48 @@
+"""The heading over a scheduled digest, on a platform that shows one (the console prints the
+preview's "News digest · #team · … · 2 stories" above the cards). It states how many cards
+follow, so the digest's new stories are prepared before it is shown: a row settled there
+(muted, merged into a story the channel has, story gone, no longer wanted) is not counted. It
+is closed when the drain is done with the channel, so none of it carries over to a later
+drain, or to a post of the channel switched to instant.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.delivery.adapter import ChatAdapter
+from bot.delivery.prepare import Prepared, prepare_or_retry
+from bot.store.channels import ChannelRow
+from bot.store.deliveries import DeliveryRow
+
+if TYPE_CHECKING:
+    from bot.delivery.outbox import DrainReport, Outbox
+
+
+async def open_digest(
+    outbox: Outbox,
+    channel: ChannelRow,
+    adapter: ChatAdapter,
+    rows: list[DeliveryRow],
+    report: DrainReport,
+) -> dict[int, Prepared | None]:
+    """Prepare the new stories among `rows` (a digest channel's, due now) and head the cards
+    that will go out, if the adapter shows a heading; {} when it does not, and every row is
+    prepared as it comes up, as on any other channel."""
+    begin = getattr(adapter, "begin_digest", None)
+    if begin is None:
+        return {}
+    ready: dict[int, Prepared | None] = {}
+    for row in rows:
+        if row.kind == "story":
+            ready[row.id] = await prepare_or_retry(outbox, channel, row, report)
+    count = sum(prepared is not None for prepared in ready.values())
+    if count:
+        begin(channel, count, outbox.clock())
+    return ready
+
+
+def close_digest(adapter: ChatAdapter, channel: ChannelRow) -> None:
+    """The digest's cards are over, all sent or not: what the adapter posts next is on its own."""
+    if (end := getattr(adapter, "end_digest", None)) is not None:
+        end(channel)
