@@ -27,13 +27,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import fastfeedparser
 import feedparser
 
 from bot.ingest.decoding import repair_entities, to_utf8
 from bot.ingest.entry_fields import fill_from_document
+from bot.ingest.entry_links import absolute_link, entry_base, is_home_id, with_fragment
 from bot.ingest.errors import FeedParseError, NotAFeedError
 from bot.ingest.intervals import SY_IGNORED_UP_TO_MINUTES, asked_ttl, asked_update_minutes
 from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
@@ -176,7 +176,7 @@ def _build(
     feed_link = _str(feed.get("link")) or None
     base = url or feed_link
     if base and feed_link:
-        base = _absolute(base, feed_link) or url
+        base = absolute_link(base, feed_link) or url
     title = cap_title(title_to_text(_str(feed.get("title")))) or None
     count = len(raw_entries)
     bases = None if is_json(body) else fill_from_document(raw_entries, body)
@@ -193,9 +193,11 @@ def _build(
     entries = []
     for index in kept:
         try:
-            entry_base = _entry_base(base, bases[index]) if bases else base
+            resolve_against = entry_base(base, bases[index]) if bases else base
             entries.append(
-                _entry(raw_entries[index], entry_base, titles[index], plain_titles[index], shared)
+                _entry(
+                    raw_entries[index], resolve_against, titles[index], plain_titles[index], shared
+                )
             )
         except Exception:
             # One entry we can't read must not cost the feed its other entries.
@@ -209,17 +211,6 @@ def _build(
         parser=which,
         unread_entries=unread,
     )
-
-
-def _entry_base(base: str | None, xml_base: str | None) -> str | None:
-    """What an entry's relative links resolve against: its xml:base, itself resolved against
-    the feed's address (an xml:base may be relative too)."""
-    if not xml_base:
-        return base
-    try:
-        return urljoin(base, xml_base) if base else xml_base
-    except ValueError:  # a malformed xml:base ("http://[oops/") is feed text, untrusted
-        return base
 
 
 def _newest(raw_entries: list[Any], count: int) -> list[int]:
@@ -268,14 +259,14 @@ def _entry(
         bool(raw_id)
         and raw_id != _str(raw.get("link")).strip()
         and raw_id not in shared_ids
-        and not _is_home_id(raw_id)
+        and not is_home_id(raw_id)
     )
     if raw_link:
-        link = _absolute(base, raw_link)
+        link = absolute_link(base, raw_link)
     elif named and raw_id.startswith(("http://", "https://")):
         # An Atom entry linked only by its id, as an RSS item is by its permalink guid. The
         # GUID stays the id as written.
-        link = _absolute(None, raw_id)
+        link = absolute_link(None, raw_id)
     else:
         link = None
     # The GUID seed below reads the text as feeds gave it, so no stored entry changes its GUID.
@@ -289,7 +280,7 @@ def _entry(
         # fastfeedparser copies the link into id when there is no guid. The stored URL drops
         # the fragment, but the identity keeps it: a changelog's or a one-page blog's items
         # are anchors on one page (page#v1-1, page#v1-0), and without it they are one GUID.
-        guid = _with_fragment(link, raw_link)
+        guid = with_fragment(link, raw_link)
     else:
         # No id, and no link or only the site's home page (status pages give every item that):
         # a digest of what the item says, stable across polls.
@@ -318,38 +309,9 @@ def _entry_link(raw: Mapping[str, Any]) -> str:
     return _str(raw.get("link")).strip()
 
 
-def _is_home_id(raw_id: str) -> bool:
-    """Whether an id is a site's home page, which some feeds give as every item's guid: like
-    the same page as every item's link, it names no entry."""
-    # A fragment names a page of a hash-routed site ("https://site/#/article-1"): an entry.
-    return (
-        raw_id.startswith(("http://", "https://"))
-        and is_homepage(raw_id)
-        and not urlsplit(raw_id).fragment
-    )
-
-
 def _first_words(text: str) -> str:
     """A title for an entry that has none: the opening words of its text."""
     return " ".join(text.split(maxsplit=_TITLE_FALLBACK_WORDS)[:_TITLE_FALLBACK_WORDS])
-
-
-def _with_fragment(link: str, raw_link: str) -> str:
-    """`link` (canonical, so without a fragment) with the fragment `raw_link` has, if any.
-    A link without one keeps the GUID it always had; one with a fragment that was stored under
-    the bare link is still recognised by the store (same feed, canonical URL and title)."""
-    fragment = raw_link.partition("#")[2].strip()
-    return f"{link}#{fragment}" if fragment else link
-
-
-def _absolute(base: str | None, link: str) -> str | None:
-    """`link` resolved against `base`, in canonical form; None unless it is a usable http(s)
-    URL. urljoin raises on some malformed links ("http://[oops/x"): feed text is untrusted."""
-    try:
-        url = canonical_url(urljoin(base, link) if base else link)
-    except ValueError:
-        return None
-    return url if url.startswith(("http://", "https://")) else None
 
 
 def _body_text(raw: Mapping[str, Any]) -> tuple[str, str]:

@@ -1,0 +1,49 @@
+"""An entry's links: resolved against the feed and its xml:base, canonical, and told apart from
+a site's home page, which some feeds give as every entry's link or id. Feed text is untrusted:
+a malformed link is no link, never an exception."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from bot.ingest.normalize import canonical_url, is_homepage
+
+
+def entry_base(base: str | None, xml_base: str | None) -> str | None:
+    """What an entry's relative links resolve against: its xml:base, itself resolved against
+    the feed's address (an xml:base may be relative too)."""
+    if not xml_base:
+        return base
+    try:
+        return urljoin(base, xml_base) if base else xml_base
+    except ValueError:  # a malformed xml:base ("http://[oops/") is feed text, untrusted
+        return base
+
+
+def absolute_link(base: str | None, link: str) -> str | None:
+    """`link` resolved against `base`, in canonical form; None unless it is a usable http(s)
+    URL. urljoin raises on some malformed links ("http://[oops/x"): feed text is untrusted."""
+    try:
+        url = canonical_url(urljoin(base, link) if base else link)
+    except ValueError:
+        return None
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def with_fragment(link: str, raw_link: str) -> str:
+    """`link` (canonical, so without a fragment) with the fragment `raw_link` has, if any.
+    A link without one keeps the GUID it always had; one with a fragment that was stored under
+    the bare link is still recognised by the store (same feed, canonical URL and title)."""
+    fragment = raw_link.partition("#")[2].strip()
+    return f"{link}#{fragment}" if fragment else link
+
+
+def is_home_id(raw_id: str) -> bool:
+    """Whether an id is a site's home page, which some feeds give as every item's guid: like
+    the same page as every item's link, it names no entry."""
+    # A fragment names a page of a hash-routed site ("https://site/#/article-1"): an entry.
+    return (
+        raw_id.startswith(("http://", "https://"))
+        and is_homepage(raw_id)
+        and not urlsplit(raw_id).fragment
+    )
