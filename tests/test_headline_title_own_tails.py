@@ -2,8 +2,9 @@
 real feeds (bench notes in the commit): no site suffix was left, but parts of a series and who a
 claim comes from were cut as if they were outlets, which made two parts of a series read alike
 and turned "... – CDC" into a bare claim. Those tails stay; site names still go, also when they
-hold a number or an ordinal ("FOX 13 Tampa Bay", "BBC One"): a part of a series is a series
-word and its number ("Part II") or an ordinal and a word ("Second Edition"), nothing more."""
+hold a number or an ordinal ("FOX 13 Tampa Bay", "BBC One"). A numbered tail is an outlet's only
+beside a broadcaster's word, a call sign or a known outlet: on real dev and review feeds, "EF
+Free (Post 2)", "Database First" and "Album (2025) Review" are the post's own."""
 
 from __future__ import annotations
 
@@ -74,3 +75,32 @@ def test_an_outlet_whose_name_holds_a_number_goes(title: str) -> None:
 )
 def test_a_series_part_stays_beside_a_story_outlet(title: str) -> None:
     assert clean_title(title, ("Harbour Daily",)) == title
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A numbered tail without a broadcaster's word is a post's or a work's own name.
+        "Setting up sign-in - No Database (Post 2)",
+        "Schema Mapping For Web Apps - Code First",
+        "Star Voyage: Deep Orbit - First Contact Online",
+        "Quiet Harbour Rising - Lanterns Below (2025) Review",
+        "Salt and Rust Again - Tidal Radio Hymns (2019) Review",
+        "Lighthouse Keeping For Beginners - Harbour Logs (Part 3)",
+        "A Gentle Introduction to Tide Tables (Chartkit 4)",
+    ],
+)
+def test_a_numbered_tail_without_a_broadcaster_stays(title: str) -> None:
+    assert clean_title(title, ("Dev Notes",)) == title
+
+
+@pytest.mark.parametrize(
+    ("title", "sites"),
+    [
+        ("Ferry fares rise again for the winter - KGUL 5", ("Harbour Daily",)),
+        # The story's own outlet, named with a number and more words.
+        ("Ferry fares rise again for the winter - Gullport Wire 24 English", ("Gullport Wire",)),
+    ],
+)
+def test_a_numbered_call_sign_or_outlet_still_goes(title: str, sites: tuple[str, ...]) -> None:
+    assert clean_title(title, sites) == "Ferry fares rise again for the winter"
