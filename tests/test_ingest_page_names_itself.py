@@ -4,9 +4,11 @@ page names its feed: <the same address>" would send a person round in a circle."
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from bot.ingest.errors import NotAFeedError
+from bot.ingest.errors import FeedParseError, NotAFeedError
 from bot.ingest.parser import parse_feed
 from bot.ingest.shape import web_page_problem
 
@@ -69,3 +71,18 @@ def test_another_query_or_path_is_another_address(href: str) -> None:
     assert web_page_problem(_page(href), "https://harbour.example/feed/") == (
         f"a web page, not a feed: add the feed's address; the page names its feed: {href}"
     )
+
+
+def test_a_run_of_comments_before_no_feed_is_read_in_linear_time() -> None:
+    # Forty empty comments and then text: the old pattern tried every grouping of the comments
+    # (0.4 s at 22, doubling with each more), one GIL-holding call that froze the bot.
+    started = time.perf_counter()
+    with pytest.raises(FeedParseError):
+        parse_feed(b"<!---->" * 40_000 + b"not a feed")
+    assert time.perf_counter() - started < 5
+
+
+def test_a_page_behind_comments_is_still_a_page() -> None:
+    body = b"<!-- build 7 -->\n<!-- cache -->\n<!DOCTYPE html><html><head></head><body>Hi</body></html>"
+    with pytest.raises(NotAFeedError, match="a web page, not a feed"):
+        parse_feed(body)
