@@ -99,3 +99,42 @@ def test_hostile_openers_take_linear_time(body: bytes) -> None:
     missing_end(body)
     # Quadratic scanning of a megabyte would take minutes; linear takes milliseconds.
     assert time.perf_counter() - started < 2.0
+
+
+def _items(n: int) -> bytes:
+    return b"".join(
+        b"<item><title>Tide note %d</title><link>https://quay.example/%d</link>"
+        b"<description>The harbour master posted tide note %d for the week.</description></item>"
+        % (i, i, i)
+        for i in range(n)
+    )
+
+
+HEAD = DECL + b'<rss version="2.0"><channel><title>Quay Notes</title>'
+ATOM_HEAD = DECL + b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Quay</title><id>urn:q</id>'
+
+
+def test_an_item_the_cut_went_through_is_left_for_the_next_whole_read() -> None:
+    whole = _items(3)
+    cut = HEAD + whole[: whole.rindex(b"for the week")]
+    parsed = parse_feed(cut, url="https://quay.example/feed")
+    assert parsed.missing_end == "</rss>"
+    assert [e.title for e in parsed.entries] == ["Tide note 0", "Tide note 1"]
+
+
+def test_a_cut_between_items_keeps_every_item() -> None:
+    parsed = parse_feed(HEAD + _items(3), url="https://quay.example/feed")
+    assert parsed.missing_end == "</rss>"
+    assert [e.title for e in parsed.entries] == ["Tide note 0", "Tide note 1", "Tide note 2"]
+
+
+def test_an_atom_entry_the_cut_went_through_is_left_too() -> None:
+    entry = (
+        b"<entry><id>urn:q:%d</id><title>Berth %d</title><link href='https://quay.example/b%d'/>"
+        b"<updated>2026-03-0%dT10:00:00Z</updated><summary>Berth %d is free from noon.</summary>"
+        b"</entry>"
+    )
+    body = ATOM_HEAD + b"".join(entry % (i, i, i, i + 1, i) for i in range(2))
+    parsed = parse_feed(body[: body.rindex(b"free from")], url="https://quay.example/atom")
+    assert parsed.missing_end == "</feed>"
+    assert [e.title for e in parsed.entries] == ["Berth 0"]

@@ -46,7 +46,7 @@ from bot.ingest.normalize import (
     strip_boilerplate,
     title_to_text,
 )
-from bot.ingest.shape import missing_end, web_page_problem
+from bot.ingest.shape import entry_cut_through, missing_end, web_page_problem
 from bot.ingest.titles import text_title_flags, xhtml_titles
 
 log = logging.getLogger(__name__)
@@ -149,6 +149,10 @@ def parse_feed(
     if fast_error is not None:
         parsed = _parse_slow(body, url, fast_error, polled_url)
     parsed.missing_end = None if json_body else missing_end(body)
+    if parsed.missing_end and entry_cut_through(body, len(parsed.entries)):
+        # Entries are in document order, so the last is the one the cut went through: stored
+        # now, its text would end mid-sentence on a card. The next whole read brings it.
+        parsed.entries.pop()
     return parsed
 
 

@@ -118,6 +118,21 @@ def missing_end(body: bytes) -> str | None:
     return None
 
 
+# An entry's start and end tags in RSS/RDF (<item>) and Atom (<entry>).
+_ENTRY_OPEN = re.compile(rb"<(?:item|entry)[\s>/]")
+_ENTRY_CLOSES = (b"</item", b"</entry")
+
+
+def entry_cut_through(body: bytes, parsed_entries: int) -> bool:
+    """Whether a cut-off feed stops inside its last entry (an <item> or <entry> opened after the
+    last one closed) and the parser made an entry of that part: the last of `parsed_entries`,
+    when it holds one entry per start tag. Its text ends mid-sentence: no entry to store yet."""
+    last_close = max(body.rfind(c) for c in _ENTRY_CLOSES)
+    if _ENTRY_OPEN.search(body, max(0, last_close)) is None:
+        return False
+    return len(_ENTRY_OPEN.findall(body)) == parsed_entries
+
+
 def _root(body: bytes) -> tuple[bytes, int] | None:
     """The root element's name and the index of the `>` ending its start tag (-1 when the
     document stops inside it). The prologue is skipped whole, since any part of it may mention
