@@ -14,6 +14,7 @@ import pytest
 
 from bot.ingest.errors import FeedParseError
 from bot.ingest.parser import parse_feed
+from bot.ingest.shape import entry_cut_through
 
 DATA = Path(
     os.environ.get("NEWSDIGEST_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -70,8 +71,11 @@ def test_matches_fastfeedparser_expected_outputs() -> None:
     checked = 0
     for source, expected_path in _integration_pairs():
         expected = json.loads(expected_path.read_text(encoding="utf-8"))
-        feed = parse_feed(source.read_bytes())
-        assert len(feed.entries) == len(expected["entries"]), source.name
+        body = source.read_bytes()
+        feed = parse_feed(body)
+        # The entry a cut-off feed stops inside (osm-pl.xml ends mid-item) is left out on purpose.
+        cut = 1 if feed.missing_end and entry_cut_through(body, len(expected["entries"])) else 0
+        assert len(feed.entries) == len(expected["entries"]) - cut, source.name
         want_title = (expected.get("feed") or {}).get("title")
         if want_title and "<" not in want_title and "&" not in want_title:
             assert feed.title == " ".join(want_title.split()), source.name
