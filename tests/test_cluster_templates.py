@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from types import SimpleNamespace
 
 from _cluster_fixtures import article
 
 from bot.cluster.online import OnlineClusterer
 from bot.cluster.settings import ClusterSettings
-from bot.cluster.specifics import conflict, identifiers, shape
 from bot.models import Article
 
 OUTLETS = ("Harbor Daily", "Northern Post", "Metro Wire", "Coastal Times")
@@ -201,36 +199,71 @@ def test_stories_of_two_draws_are_never_merged():
     _one_story_each(stories)
 
 
-def test_identifiers_are_labelled_numbers_not_quantities():
-    assert identifiers("Lottery results for draw No. 4127") == {"draw": frozenset({"4127"})}
-    assert identifiers("Recount ordered\nVoters in the 6th District and district 9") == {
-        "district": frozenset({"6", "9"})
+def test_a_recap_naming_the_next_game_in_its_lead_joins_the_game():
+    # Identifiers are read from headlines: leads name the last or next game of the series.
+    items = [
+        (
+            "game",
+            article(
+                "g0",
+                "Harbor Daily",
+                "Rovers beat Athletic to take 3-2 series lead",
+                "Dana Brook scored 38 as the Rovers beat Athletic in Game 5 on Wednesday night to "
+                "move within one win of the conference finals at Tessaly Arena.",
+                0.0,
+            ),
+        ),
+        (
+            "game",
+            article(
+                "g1",
+                "Northern Post",
+                "Brook scores 38 as Rovers top Athletic, lead series 3-2",
+                "Dana Brook had 38 points as the Rovers beat Athletic on Wednesday night at "
+                "Tessaly Arena; Game 6 is Friday.",
+                1.0,
+            ),
+        ),
+    ]
+    stories = _stories(items)
+    assert len(stories["game"]) == 1, stories
+
+
+def test_another_outlets_later_score_or_local_weekday_joins_the_event():
+    # Across outlets a score or a weekday differs by timing: the live score and the final one,
+    # a quake dated in UTC and in local time.
+    events = {
+        "derby": [
+            (
+                "Harbor Daily",
+                "Rovers 1-0 Athletic: Harbour derby – live",
+                "Dana Brook put Rovers ahead against Athletic at Tessaly Park with a first-half "
+                "header; Athletic have barely had the ball in the Harbour derby.",
+            ),
+            (
+                "Northern Post",
+                "Rovers 2-1 Athletic: Harbour derby – live",
+                "Rovers held on to beat Athletic at Tessaly Park after Brook's header and a late "
+                "goal from Sam Vale; Athletic had pulled one back in the Harbour derby.",
+            ),
+        ],
+        "quake": [
+            (
+                "Metro Wire",
+                "Magnitude 6.9 earthquake hits Kelvar coast on Monday",
+                "A strong earthquake struck off the Kelvar coast, prompting tsunami warnings along "
+                "the southern shore, the national seismology institute said.",
+            ),
+            (
+                "Coastal Times",
+                "Magnitude 6.9 earthquake hits Kelvar coast on Tuesday",
+                "A powerful earthquake struck off the Kelvar coast early Tuesday, triggering "
+                "tsunami warnings on the southern shore, the national seismology institute said.",
+            ),
+        ],
     }
-    # Amounts, tolls, magnitudes and scales an event climbs identify nothing.
-    for text in (
-        "Death toll rises to 15",
-        "Quake of magnitude 6.2",
-        "Storm upgraded to category 4",
-        "Region moves to stage 3 restrictions",
-        "Round 2.5 of talks",
-    ):
-        assert identifiers(text) == {}, text
-
-
-def _p(title: str, lead: str = "") -> SimpleNamespace:
-    return SimpleNamespace(ids=identifiers(f"{title}\n{lead}"), shape=shape(title))
-
-
-def test_template_conflicts_need_a_near_identical_headline():
-    assert conflict(_p("Dow up 120 at the close"), _p("Dow down 80 at the close"))
-    assert conflict(_p("Rovers 3-1 Athletic in league"), _p("Rovers 0–2 Wanderers in league"))
-    # The same figure moving on within one event, or a headline that only shares a few words.
-    assert not conflict(_p("Toll rises to 12 in floods"), _p("Toll rises to 15 in floods"))
-    assert not conflict(_p("Harris breaks 50-50 tie in Senate"), _p("Senate passes bill 51-50"))
-    assert not conflict(_p("Shares fall 3% on Monday"), _p("Shares rebound on Tuesday after fall"))
-
-
-def test_a_count_after_a_label_word_is_no_identifier():
-    assert identifiers("Strike enters its 4th week\nEarlier this week 12 people were hurt") == {}
-    assert identifiers("Rovers reach the 3rd round") == {"round": frozenset({"3"})}
-    assert identifiers("Game #3 tonight") == {"game": frozenset({"3"})}
+    items = []
+    for e, (name, reports) in enumerate(events.items()):
+        for k, (source, title, lead) in enumerate(reports):
+            items.append((name, article(f"{name}-{k}", source, title, lead, e * 0.3 + k * 1.0)))
+    _one_story_each(_stories(items))

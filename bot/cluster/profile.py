@@ -158,7 +158,7 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
         ents=ents,
         nums=_numbers(title) | _numbers(lead),
         marks=marks(head),
-        ids=identifiers(head),
+        ids=identifiers(title),  # a lead names the next game too: "Game 6 is Friday"
         shape=shape(title),
     )
 

@@ -9,13 +9,18 @@ Numbers of one event may change between reports (a death toll rises from 12 to 1
 magnitude is revised from 6.1 to 6.2, a price moves), so differing *quantities* never veto. Only
 these do, when both sides state one and they share no value:
 
-- a labelled number, in the headline or lead: "draw 4127", "district 4", "game 3", "flight 370",
-  "the 6th district". The labels name one of a series; scales that an event climbs ("stage",
-  "level", "phase", "category") are quantities and are left out;
-- in near-identical headlines (a template: all but a word or two the same), a date ("March 3",
-  "Monday"), a match score ("3-1" / "0-2") and a reversed direction with another figure ("up
-  120" / "down 80"): the same fixture or measurement on another day. Outside a template these
-  say little: one report of a Senate vote gives the 50-50 split, another the 51-50 tie-break.
+- a labelled number in the headline: "draw 4127", "district 4", "game 3", "flight 370", "the 6th
+  district". Not in the lead: a recap names the next game ("Game 6 is Friday"), a match report
+  next week's fixture. The labels name one of a series; counts of one event's progress ("stage",
+  "phase", "week" of a strike, "round" of talks, which outlets also number differently) are left
+  out. An area ("zone 9", "district 4") vetoes only within one outlet: across outlets, reports of
+  one fire or flood name the different areas it reached;
+- within one outlet, in near-identical headlines (its template: all but a few words the same), a
+  date ("March 3", "Monday"), a match score ("3-1" / "0-2") and a reversed direction with
+  another figure ("up 120" / "down 80"): the same fixture or measurement on another day. Across
+  outlets these differ for one event by timing alone (a live score against the final one, a
+  weekday in another time zone), and outside a template they say little: one report of a Senate
+  vote gives the 50-50 split, another the 51-50 tie-break.
 """
 
 from __future__ import annotations
@@ -29,11 +34,11 @@ from typing import Protocol
 from bot.textutil import words
 
 # Labels that name one of a series (which draw, district, match), never an amount.
-_LABELS = (
-    "draw|district|ward|precinct|zone|game|round|week|matchday|gameweek|episode|season|flight|route"
-)
+_LABELS = "draw|district|ward|precinct|zone|game|matchday|gameweek|episode|season|flight|route"
+# Areas: one event (a fire, a flood, a storm) reaches several, so they veto within one outlet only.
+_AREA_LABELS = frozenset("district ward precinct zone".split())
 # An ordinal before a label may count instead ("the strike enters its 4th week"): only these.
-_ORDINAL_LABELS = "district|ward|precinct|round|game"
+_ORDINAL_LABELS = "district|ward|precinct|game"
 _ORDINAL_LABEL_SET = frozenset(_ORDINAL_LABELS.split("|"))
 _NUMBER_RE = re.compile(r"[0-9]+")
 _ORDINAL_SUFFIXES = frozenset(["st", "nd", "rd", "th"])
@@ -44,10 +49,15 @@ _WORD_RE = re.compile(r"[A-Za-z]+")
 _LABEL_SET = frozenset(_LABELS.split("|"))
 _NUMBER_SIGNS = frozenset(["no.", "no", "number", "#"])
 _TIME_WORDS = frozenset("this last next that each every per".split())
-# A figure that goes on as an amount or a range: "round 2.5", "week 3-4", "zone 4%".
-_AMOUNT_AFTER_RE = re.compile(r"[.,]\d|[-–/%]| ?per")
+# A figure that goes on as an amount, a range or a code: "game 2.5", "zone 3-4", "zone 4%",
+# "flight 7C2216" (a carrier's code, the same flight as "flight 2216": not flight 7).
+_AMOUNT_AFTER_RE = re.compile(r"[.,]\d|[-–/%A-Za-z]| ?per")
+# The rest of a list after a plural label: "zones 4 and 5", "districts 3, 6 or 9".
+_LIST_RE = re.compile(r"(?:,? (?:and|or|&)|,) ?([0-9]{1,6})\b(?![.,]\d|[-–/%])")
 # A headline word that is a match score (or a vote's tally): "3-1", "51-49".
 _SCORE_RE = re.compile(r"\d{1,3}-\d{1,3}")
+# A score of a match still being played: the next one of the same match is no other fixture.
+_LIVE = frozenset("live half-time halftime leads lead".split())
 
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _MONTHS = frozenset(
@@ -62,7 +72,7 @@ _DATE_WORDS = _WEEKDAYS | {d + "'s" for d in _WEEKDAYS}
 
 
 def identifiers(text: str) -> dict[str, frozenset[str]]:
-    """Label -> the labelled numbers `text` (headline and lead) states ("draw" -> {"4127"})."""
+    """Label -> the labelled numbers `text` (a headline) states ("draw" -> {"4127"})."""
     found: dict[str, set[str]] = {}
     if not _has_digit(text):  # half the articles: a C-level check, 8x cheaper than a regex scan
         return {}
@@ -81,7 +91,12 @@ def identifiers(text: str) -> dict[str, frozenset[str]]:
             continue
         label = _label_before(text, start)
         if label:
-            found.setdefault(label, set()).add(str(int(digits)))
+            values = found.setdefault(label, set())
+            values.add(str(int(digits)))
+            if text[start - 2 : start - 1] in ("s", "S"):  # a plural label: "zones 4 and 5" is both
+                while (more := _LIST_RE.match(text, end)) is not None:
+                    values.add(str(int(more.group(1))))
+                    end = more.end()
     return {k: frozenset(v) for k, v in found.items()}
 
 
@@ -129,46 +144,71 @@ class Specific(Protocol):
     def ids(self) -> dict[str, frozenset[str]]: ...
     @property
     def shape(self) -> tuple[str, ...]: ...
+    @property
+    def marks(self) -> dict[str, frozenset[str]]: ...
 
 
-def conflict(a: Specific, b: Specific) -> bool:
+class Sourced(Protocol):
+    """An article with its outlet (a `Doc`): some specifics veto only within one outlet."""
+
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def p(self) -> Specific: ...
+
+
+def conflict(a: Specific, b: Specific, *, same_outlet: bool) -> bool:
     """Are the two articles about different occurrences (see the module docstring)?"""
     ids_a, ids_b = a.ids, b.ids
     if ids_a and ids_b:
         for label, values in ids_a.items():
             other = ids_b.get(label)
-            if other is not None and values.isdisjoint(other):
+            if (
+                other is not None
+                and values.isdisjoint(other)
+                and (same_outlet or label not in _AREA_LABELS)
+            ):
                 return True
     shape_a, shape_b = a.shape, b.shape
-    if shape_a and shape_b and shape_a != shape_b:
-        return _template_conflict(shape_a, shape_b)
+    if same_outlet and shape_a and shape_b and shape_a != shape_b:
+        return _template_conflict(a, b)
     return False
 
 
-def conflicts_any(x: Specific, ys: Iterable[Specific]) -> bool:
+def conflicts_any(x: Sourced, ys: Iterable[Sourced]) -> bool:
     """Does `x` conflict with any of `ys` (a story's members)? Then it is another occurrence."""
-    if not x.ids and not x.shape:  # most articles: nothing that could conflict
+    p = x.p
+    if not p.ids and not p.shape:  # most articles: nothing that could conflict
         return False
-    return any(conflict(x, y) for y in ys)
+    # An unknown outlet is no outlet in common: the same-outlet rules need to know it is one.
+    src = x.source
+    return any(conflict(p, y.p, same_outlet=src is not None and src == y.source) for y in ys)
 
 
-def _template_conflict(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+def _template_conflict(pa: Specific, pb: Specific) -> bool:
+    a, b = pa.shape, pb.shape
     ca, cb = Counter(a), Counter(b)
     only_a, only_b = ca - cb, cb - ca
-    # A template: at most two words swapped on either side, at least three kept.
-    if len(a) - only_a.total() < 3 or only_a.total() > 2 or only_b.total() > 2:
+    # A template: at most two words swapped on either side, at least three kept; or three
+    # ("Dow up 120, S&P 500 gains" / "Dow down 80, S&P 500 slips": the figure, its direction, a
+    # verb) in a longer headline, twice that kept: in a short one three words are another headline.
+    kept, swapped = len(a) - only_a.total(), max(only_a.total(), only_b.total())
+    if kept < 3 or swapped > 3 or (swapped == 3 and kept < 6):
         return False
     if any(map(_disjoint, _dates(a), _dates(b))):
         return True
-    # Another result of the same fixture, or another fixture of the same side.
+    # Another result of the same fixture, or another fixture of the same side; a live score and
+    # the half-time or final one are one match.
     if any(map(_SCORE_RE.fullmatch, only_a)) and any(map(_SCORE_RE.fullmatch, only_b)):
-        return True
-    # The same measurement going the other way, with another figure: another day's reading.
+        return _LIVE.isdisjoint(a) and _LIVE.isdisjoint(b)
+    # The same measurement going the other way, with another figure: another day's reading,
+    # unless both reports name the same day (the morning's fall, then the close's rise).
     if any(map(_has_digit, only_a)) and any(map(_has_digit, only_b)):
-        return bool(
-            (_UP.intersection(only_a) and _DOWN.intersection(only_b))
-            or (_DOWN.intersection(only_a) and _UP.intersection(only_b))
+        reversed_ = (_UP.intersection(only_a) and _DOWN.intersection(only_b)) or (
+            _DOWN.intersection(only_a) and _UP.intersection(only_b)
         )
+        days_a, days_b = pa.marks.get("w"), pb.marks.get("w")
+        return bool(reversed_) and not (days_a and days_b and not days_a.isdisjoint(days_b))
     return False
 
 
