@@ -24,6 +24,27 @@ _INVISIBLE_RE = re.compile(
 INVISIBLE_CLASS = "\u00ad\u200b-\u200d\u2060\ufeff"
 _MAYBE_INVISIBLE_RE = re.compile(f"[{INVISIBLE_CLASS}]")
 _SPACE_RE = re.compile(r"\s+")
+# Every quotation the project reads, once: each opening mark and the marks that close it.
+# English, German/Czech („…“), Polish and Hungarian („…”), French and Russian («…», ‹…›), German
+# and Danish (»…«), low single (‚…’), CJK corner brackets (「…」, 『…』), and the single marks
+# that are apostrophes too (‘…’, '…'), which readers must tell from "don't" (summarize.quote_marks
+# does). Topic queries read all but those two (topics.query); the LLM check reads them all.
+QUOTATION_PAIRS: dict[str, str] = {
+    '"': '"',
+    "“": "”",
+    "„": "“”",
+    "«": "»",
+    "»": "«",
+    "‹": "›",
+    "›": "‹",
+    "‚": "’‘",
+    "「": "」",
+    "『": "』",
+    "‘": "’",
+    "'": "'",
+}
+# Single marks that also stand for letters ("don't", "the ’90s", "the pilots' union").
+APOSTROPHE_MARKS = "'‘’"
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 # The kana voicing marks are combining marks after NFKD, but they are not accents: they make
 # "バ" (ba) of "ハ" (ha), so dropping them made バス (bus) match パスワード (password). They are

@@ -17,10 +17,10 @@ curly ” or “ mixed by a feed or a hand): any closing double mark ends any do
 from __future__ import annotations
 
 from bot.summarize.clauses import MID_CUT_ENDINGS
-from bot.textutil import STOPWORDS
+from bot.textutil import APOSTROPHE_MARKS, QUOTATION_PAIRS, STOPWORDS
 
 # Opening mark -> the mark that closes it in a headline.
-_CLOSERS = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "'": "'"}
+_CLOSERS = {opener: closers[0] for opener, closers in QUOTATION_PAIRS.items()}
 _DOUBLE_CLOSING = "”»"
 _DOUBLE_OPENERS = '“„«"'
 # Little words a plural's possessive may still lead to ("the owners' own union", "the crews' new
@@ -69,7 +69,7 @@ def _closes_curly(before: str, after: str, text: str, stack: list[int]) -> bool:
 
 def _closes_single(text: str, i: int, stack: list[int]) -> bool:
     """Whether the single mark at `text[i]` ends a quotation rather than standing for a letter."""
-    if not any(text[j] in "‘'" for j in stack):
+    if not any(text[j] in "‘'‚" for j in stack):
         return False
     before = text[i - 1] if i else " "
     after = text[i + 1] if i + 1 < len(text) else " "
@@ -113,3 +113,47 @@ def balanced_cut(head: str, ellipsis: str) -> str:
         return " ".join(before).rstrip(" ,;:—–-([{") + ellipsis
     closers = "".join(_CLOSERS[head[i]] for i in reversed(opens))
     return f"{head}{ellipsis}{closers}"
+
+
+def quoted_spans(text: str) -> list[str]:
+    """The words inside every closed quotation of `text`, in any marks of `QUOTATION_PAIRS`.
+
+    A single mark is read as in `open_quotes`: 'would begin next week' after "said" is a
+    quotation, the apostrophes of "don't", "the ’90s" and "the pilots' union" are not. A
+    quotation left open is no span (nothing says where its words end).
+    """
+    spans: list[str] = []
+    stack: list[int] = []
+
+    def close(i: int, marks: str) -> None:
+        for depth in range(len(stack) - 1, -1, -1):
+            if text[stack[depth]] in marks:
+                spans.append(text[stack[depth] + 1 : i])
+                del stack[depth:]
+                return
+
+    for i, ch in enumerate(text):
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if ch in APOSTROPHE_MARKS:
+            if ch != "’" and before in _OPENS_AFTER and after.isalpha():
+                stack.append(i)
+            elif _closes_single(text, i, stack):
+                close(i, "‘'‚")
+            continue
+        if ch == '"':
+            if any(text[j] == '"' for j in stack) or _closes_curly(before, after, text, stack):
+                close(i, _DOUBLE_OPENERS)
+            elif before in _OPENS_AFTER:
+                stack.append(i)
+            continue
+        # The innermost open quotation this mark closes ("“" closes „…“ but opens “…”; "»"
+        # closes «…» but opens »…«); any closing double mark ends any double quotation.
+        closing = [j for j in stack if ch in QUOTATION_PAIRS[text[j]]]
+        if ch in _DOUBLE_CLOSING and any(text[j] in _DOUBLE_OPENERS for j in stack):
+            close(i, _DOUBLE_OPENERS)
+        elif closing:
+            close(i, text[closing[-1]])
+        elif ch in QUOTATION_PAIRS:
+            stack.append(i)
+    return spans

@@ -69,13 +69,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.textutil import APOSTROPHE_MARKS, QUOTATION_PAIRS
 from bot.topics.expr import And, Node, Not, Or, Source, Term
 from bot.topics.storydoc import StoryDoc, parts, query_parts
 
-# Each opening quote and the marks that close it: English, German/Czech („…“), Polish and
-# Hungarian („…”), French and Russian («…», ‹…›), German and Danish (»…«). A straight " closes any
-# of them too, as a phone's autocorrect leaves a mix.
-_OPEN_QUOTES = {'"': '"', "“": "”", "„": "“”", "«": "»", "»": "«", "‹": "›", "›": "‹", "‚": "’‘"}
+# Each opening quote and the marks that close it (`QUOTATION_PAIRS`, shared with the summaries),
+# but for the single marks that are apostrophes too: a query word "don't" is no quotation. A
+# straight " closes any of them too, as a phone's autocorrect leaves a mix.
+_OPEN_QUOTES = {o: c for o, c in QUOTATION_PAIRS.items() if o not in APOSTROPHE_MARKS}
 _CLOSE_QUOTES = {'"', "”", "“"}
 # Every quote mark the lexer reads, for callers that must tell query syntax from plain words.
 QUOTE_MARKS = "".join(_OPEN_QUOTES) + "”"
