@@ -35,6 +35,7 @@ from bot.eval.rouge import subset_order
 from bot.models import Article, Bullet
 from bot.outlets import outlet_names
 from bot.summarize import summarize
+from bot.summarize.attribution import attributable
 from bot.summarize.grounding import is_verbatim
 from bot.summarize.sentences import content_stems, split_sentences
 
@@ -83,12 +84,6 @@ def lexrank_baseline(articles: Sequence[Article], threshold: float = 0.1) -> str
         picked.append(sentences[i])
         used += len(sentences[i].split())
     return " ".join(" ".join(picked).split()[:MAX_WORDS])
-
-
-def attributable(line: str, outlet: str, texts: dict[str, str]) -> bool:
-    stems = set(content_stems(line))
-    own = len(stems & set(content_stems(texts[outlet])))
-    return all(own >= len(stems & set(content_stems(t))) for o, t in texts.items() if o != outlet)
 
 
 def adds_to_line(quote: str, line: str) -> bool:

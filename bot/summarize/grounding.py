@@ -42,6 +42,7 @@ __all__ = [
     "strip_ellipsis",
     "supporting_outlets",
     "ungrounded",
+    "unnamed",
 ]
 
 ELLIPSIS = "…"
@@ -158,9 +159,26 @@ def numbers(text: str) -> list[str]:
 def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
     """Entities and numbers of `text` that no source contains: evidence of invention."""
     raw_corpus = " ".join(sources)
-    corpus = _fold_for_match(raw_corpus)
+    missing = _unnamed(text, raw_corpus)
+    # Weekdays and months are not names (see _COMMON_CAPS), but a wrong one is a wrong fact.
+    source_days = {key for _, key in calendar_names(raw_corpus)}
+    missing.extend(raw for raw, key in calendar_names(text) if key not in source_days)
     # Read from the unfolded text: the case of "Mar." or "AM" does not matter, but "US$" does.
     source_numbers = SourceQuantities(raw_corpus)
+    # With scale, unit and role: "$6.16 billion" is not "$6.16 million", nor "March 12" a count.
+    missing.extend(
+        q.raw for q in quantities(text, small_words=False) if not source_numbers.grounds(q)
+    )
+    return missing
+
+
+def unnamed(text: str, sources: Iterable[str]) -> list[str]:
+    """The names of `text` (see `entities`) that no source contains; dates and numbers aside."""
+    return _unnamed(text, " ".join(sources))
+
+
+def _unnamed(text: str, raw_corpus: str) -> list[str]:
+    corpus = _fold_for_match(raw_corpus)
     corpus_stems: set[str] | None = None
     missing: list[str] = []
     for span, parts, opener in _entity_spans(text):
@@ -180,11 +198,4 @@ def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
                 if stem(fold(entity)) in corpus_stems:
                     continue
             missing.append(entity)
-    # Weekdays and months are not names (see _COMMON_CAPS), but a wrong one is a wrong fact.
-    source_days = {key for _, key in calendar_names(raw_corpus)}
-    missing.extend(raw for raw, key in calendar_names(text) if key not in source_days)
-    # With scale, unit and role: "$6.16 billion" is not "$6.16 million", nor "March 12" a count.
-    missing.extend(
-        q.raw for q in quantities(text, small_words=False) if not source_numbers.grounds(q)
-    )
     return missing

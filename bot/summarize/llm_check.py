@@ -5,6 +5,13 @@ type-checked before use, and every fact it states is tied back to the sources. A
 not check out raises LLMRejected and the caller keeps the extractive summary. The checks are
 deliberately stricter than the extractive writer needs, because that writer copies source words
 and the model does not.
+
+What the card says about its sources must be true too: a bullet is credited only to the outlets
+that report it (`attribution.credited_outlets`: a carrying sentence, the same names, every quote
+verbatim), and one that none reports is rejected; an angle line must be attributable to its own
+outlet and its quote be in that outlet's text. Quotations are read in every mark the project
+knows (`quote_marks.quoted_spans`). The model may not name or count the outlets, nor write
+markup, mentions or links (`llm_prose`), even ones a (hostile) article holds.
 """
 
 from __future__ import annotations
@@ -16,14 +23,9 @@ from typing import Any
 
 from bot.models import Angle, Article, Bullet, Summary
 from bot.summarize.angles import MAX_ANGLES
-from bot.summarize.grounding import (
-    claim,
-    is_verbatim,
-    negated,
-    strip_ellipsis,
-    supporting_outlets,
-    ungrounded,
-)
+from bot.summarize.attribution import attributable, credited_outlets, outlet_texts, quotations
+from bot.summarize.grounding import claim, is_verbatim, negated, strip_ellipsis, ungrounded
+from bot.summarize.llm_prose import ProseRejected, check_prose
 from bot.summarize.quotes import QUOTE_MAX_WORDS
 from bot.summarize.restated import stem_overlap
 from bot.summarize.sentences import content_stems, split_sentences
@@ -33,14 +35,6 @@ MAX_TLDR_WORDS = 55
 MIN_BULLETS, MAX_BULLETS = 2, 3
 # Two bullets sharing this much of the shorter one's content words say the same thing twice.
 BULLET_MAX_OVERLAP = 0.6
-# Links, chat markup and mentions are not news prose; the model may only repeat ones the sources
-# carry (renderers escape mentions too, but a link in a neutral summary line is already wrong).
-_MARKUP_RE = re.compile(r"\S*(?:://|www\.|[<>@])\S*", re.I)
-
-
-# Quoted spans inside a bullet or line: double quotes of either kind, and curly single quotes
-# (straight single quotes are apostrophes too often to pair up).
-_QUOTED_RE = re.compile(r'"([^"]+)"|“([^”]+)”|‘([^’]+)’')
 # The attribution an angle line opens with ("Adds that ...") says who, not what: it is left out
 # of the support check, which compares what the line claims with what the outlet wrote.
 _ATTRIBUTION_RE = re.compile(
@@ -77,18 +71,22 @@ def _text(item: dict[str, Any], key: str) -> str:
     return value.strip()
 
 
-def _no_foreign_markup(text: str, corpus: str) -> None:
-    for token in _MARKUP_RE.findall(text):
-        if token not in corpus:
-            raise LLMRejected(f"link or markup not in any source: {token!r}")
+def _check_prose(text: str, outlets: Sequence[str]) -> None:
+    try:
+        check_prose(text, outlets)
+    except ProseRejected as exc:
+        raise LLMRejected(str(exc)) from None
 
 
 class _Sources:
     """The story's text, indexed once for the checks below."""
 
-    def __init__(self, articles: Sequence[Article]) -> None:
+    def __init__(self, articles: Sequence[Article], outlets: Sequence[str] | None = None) -> None:
         self.texts = [f"{a.title}\n{a.text}" for a in articles]
-        self.corpus = "\n".join(self.texts)
+        outlets = outlets if outlets is not None else [a.source for a in articles]
+        self.by_outlet = outlet_texts(articles, outlets)
+        # Both the outlets as the card names them and each feed's own name.
+        self.names = list(dict.fromkeys([*outlets, *(a.source for a in articles)]))
         self.sentences = [
             (s, set(content_stems(s)))
             for a in articles
@@ -146,10 +144,9 @@ def _check_quote(quote: str, homes: Sequence[str], line: str) -> None:
 
 
 def _check_quoted_spans(text: str, homes: Sequence[str]) -> None:
-    """Every span a bullet or line puts in quotation marks must be a verbatim quote."""
-    for match in _QUOTED_RE.finditer(text):
-        span = next(g for g in match.groups() if g is not None)
-        _check_quote(span.strip(), homes, text)
+    """Every span a bullet or line puts in quotation marks, of any kind, must be a verbatim quote."""
+    for span in quotations(text):
+        _check_quote(span, homes, text)
 
 
 def _check_polarity(text: str, sources: _Sources) -> None:
@@ -166,14 +163,14 @@ def _check_polarity(text: str, sources: _Sources) -> None:
         raise LLMRejected(f"{text!r} flips its source sentence {closest!r}")
 
 
-def _check_bullets(texts: list[str], sources: _Sources) -> None:
+def _check_bullets(texts: list[str], sources: _Sources, outlets: Sequence[str]) -> None:
     if not MIN_BULLETS <= len(texts) <= MAX_BULLETS:
         raise LLMRejected(f"tldr must have {MIN_BULLETS}-{MAX_BULLETS} bullets")
     if sum(len(t.split()) for t in texts) > MAX_TLDR_WORDS:
         raise LLMRejected("tldr over the word limit")
     stems = [set(content_stems(t)) for t in texts]
     for i, text in enumerate(texts):
-        _no_foreign_markup(text, sources.corpus)
+        _check_prose(text, outlets)
         missing = ungrounded(text, sources.texts)
         if missing:
             raise LLMRejected(f"tldr names or counts what no source says: {missing}")
@@ -208,8 +205,12 @@ def _check_angles(
         if len(strip_ellipsis(quote).split()) > QUOTE_MAX_WORDS:
             raise LLMRejected(f"quote longer than {QUOTE_MAX_WORDS} words")
         own_texts = [f"{a.title}\n{a.text}" for a in own]
+        _check_prose(line, sources.names)
+        # A quote is the outlet's own words, which may name it; markup is refused all the same.
+        _check_prose(quote, ())
         _check_quote(quote, own_texts, line)
-        _no_foreign_markup(line, sources.corpus)
+        if not attributable(line, outlet, sources.by_outlet):
+            raise LLMRejected(f"angle line says more of another outlet than of {outlet}: {line!r}")
         # The line says what this outlet reports, so its names, numbers, quotes and polarity are
         # checked against that outlet's text. (Not the bullets' word-share support check: a
         # line describes a framing, "Puts a price on the damage", more than it restates one.)
@@ -238,14 +239,14 @@ def check_answer(
         raise LLMRejected("answer is not a JSON object")
     if not articles:
         raise LLMRejected("no articles to check against")
-    sources = _Sources(articles)
+    sources = _Sources(articles, outlets)
     texts = _strings(answer.get("tldr"), "tldr")
-    _check_bullets(texts, sources)
+    _check_bullets(texts, sources, sources.names)
     tldr: list[Bullet] = []
     for text in texts:
-        support = supporting_outlets(text, None, articles, outlets)
+        support = credited_outlets(text, articles, outlets)
         if not support:
-            raise LLMRejected(f"no outlet supports bullet {text!r}")
+            raise LLMRejected(f"no outlet reports bullet {text!r}")
         tldr.append(Bullet(text=text, sources=support))
     lead = outlets[0]
     angles = _check_angles(answer.get("angles"), articles, outlets, lead, sources)
