@@ -190,6 +190,8 @@ class Service:
         config_file = str(self.core.config.path or "the config file")
         for note in sync_notes(synced, config_file):
             log.warning("%s", note)
+        if self.core.config.llm is not None:
+            _ = self.core.summarizer  # now, so a too-small token budget is warned of at start
         if self.settings.health_port is not None:
             self.health_server = HealthServer(
                 self.health, host=self.settings.health_host, port=self.settings.health_port

@@ -155,6 +155,21 @@ def estimate_tokens(messages: Sequence[dict[str, str]]) -> int:
     return sum(len(m["content"]) for m in messages) // 4 + MAX_COMPLETION_TOKENS
 
 
+# A headline's length, for the estimate of a full call: titles are cut at 600 characters, but
+# real ones run to about a hundred.
+_TYPICAL_TITLE_CHARS = 100
+
+
+def full_call_estimate() -> int:
+    """The estimate of a call for a story of MAX_ARTICLES articles of MAX_ARTICLE_CHARS each:
+    a daily budget below it leaves large stories to the extractive writer every time."""
+    article = Article(
+        id="", source="", title="x" * _TYPICAL_TITLE_CHARS, text="x" * MAX_ARTICLE_CHARS
+    )
+    outlets = [f"Outlet {i}" for i in range(MAX_ARTICLES)]
+    return estimate_tokens(build_messages([article] * MAX_ARTICLES, outlets))
+
+
 def _content(payload: Any) -> str:
     try:
         content = payload["choices"][0]["message"]["content"]
@@ -242,6 +257,15 @@ class LLMWriter:
     def __init__(self, settings: LLMSettings, budget: TokenBudget) -> None:
         self.settings = settings
         self.budget = budget
+        full = full_call_estimate()
+        if budget.daily_limit < full:
+            log.warning(
+                "llm.daily_token_budget is %d tokens, below the estimated %d of one call for a "
+                "story of %d articles: such stories will always get the extractive summary",
+                budget.daily_limit,
+                full,
+                MAX_ARTICLES,
+            )
 
     def _api_key(self) -> str:
         """The configured key, stripped of surrounding whitespace.
@@ -298,7 +322,15 @@ class LLMWriter:
 
     def _reserve(self, estimate: int) -> str | None:
         day = self.budget.reserve(estimate)
-        if day is None:
+        if day is None and estimate > self.budget.daily_limit:
+            # Nothing may have been spent at all: saying "spent" sent operators looking for usage.
+            log.info(
+                "this story's estimated %d tokens exceed the daily budget of %d; using the "
+                "extractive summary",
+                estimate,
+                self.budget.daily_limit,
+            )
+        elif day is None:
             log.info("LLM daily token budget spent; using the extractive summary")
         return day
 
