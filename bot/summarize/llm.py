@@ -2,8 +2,8 @@
 
 Any OpenAI-compatible chat-completions endpoint works (OpenAI, vLLM, llama.cpp, Ollama). The
 model's answer is only used if it passes the grounding checks: every name and number it writes
-must occur in a source, every quote must be verbatim in its outlet's text, and the TL;DR must fit
-the card. Anything else (hallucination, timeout, HTTP error, malformed, too deeply nested or
+must occur in a source, every quote must be verbatim in its outlet's text, every bullet is
+credited only to the outlets that report it, and the TL;DR must fit the card (`llm_check`). Anything else (hallucination, timeout, HTTP error, malformed, too deeply nested or
 oversized JSON, spent budget) yields the extractive summary, so a flaky endpoint can degrade the
 prose but never the facts.
 """
