@@ -143,3 +143,37 @@ async def test_each_digest_gets_its_own_heading(db: sqlite_utils.Database) -> No
     assert f"{HEADING} · 2 stories" in printed
     assert "News digest · #desk · 2027-05-05 12:00 UTC · 1 story" in printed
     assert "new story" not in printed
+
+
+async def test_quiet_hours_beginning_mid_digest_leave_settled_rows_settled(
+    db: sqlite_utils.Database,
+) -> None:
+    # The digest's rows are prepared before its heading, so a muted one is settled (failed)
+    # before the first card goes out; quiet hours that begin right after that card hold the
+    # rest, and must not bring the muted one back to pending.
+    channel = add_channel(db, "desk", platform="console", mode="digest", quiet_hours="12:01-13:00")
+    for story in ("ferry", "quay", "locks"):
+        add_story(db, story, ["Gazette", "Courier"], now=NOON - timedelta(hours=1))
+    assert digests.enqueue_digest(db, channel, now=NOON, scheduled_for=NOON) == 3
+    channel_store.mute_story(db, channel.id, "locks")
+    clock = {"now": NOON}
+    outbox = Outbox(
+        db,
+        make_card_source(db, NOON),
+        settings=OutboxSettings(pace=0),
+        clock=lambda: clock["now"],
+    )
+    console = ConsoleAdapter(file=io.StringIO(), width=120)
+    post_card = console.post_card
+
+    async def post_then_quiet(ch: ChannelRow, card: StoryCard, *, nonce: str) -> object:
+        posted = await post_card(ch, card, nonce=nonce)
+        clock["now"] = NOON + timedelta(minutes=2)
+        return posted
+
+    console.post_card = post_then_quiet  # type: ignore[method-assign,assignment]
+    outbox.register(console)
+    await outbox.drain()
+    states = dict(db.execute("SELECT story_id, state FROM deliveries").fetchall())
+    assert states["locks"] == "failed"
+    assert sorted(states.values()) == ["failed", "pending", "sent"]

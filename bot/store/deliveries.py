@@ -268,12 +268,17 @@ def hold_sending(
 def hold(db: sqlite_utils.Database, row_id: int, *, now: datetime, until: datetime) -> None:
     """Back to pending until `until`, the end of the channel's quiet hours. A row that has not
     been tried yet was meant to go out then, so its stale clock starts there too; a row that has
-    failed keeps its own, or a platform failing for days would hold it past every night."""
+    failed keeps its own, or a platform failing for days would hold it past every night.
+
+    Only a row still pending is held: the drain that meets quiet hours may already have settled
+    some of its rows (a digest's are prepared before its heading), and a row given up on, muted
+    or sent must stay so."""
     with durable(db):
         db.execute(
-            "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, last_error = NULL,"
+            "UPDATE deliveries SET next_attempt_at = ?, last_error = NULL,"
             " updated_at = ?, release_at = CASE WHEN attempts = 0 AND waits = 0"
-            " THEN MAX(COALESCE(release_at, created_at), ?) ELSE release_at END WHERE id = ?",
+            " THEN MAX(COALESCE(release_at, created_at), ?) ELSE release_at END"
+            " WHERE id = ? AND state = 'pending'",
             [iso(until), iso(now), iso(until), row_id],
         )
 
