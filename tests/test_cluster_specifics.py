@@ -91,26 +91,46 @@ def test_a_reversed_reading_is_another_day_unless_both_name_the_same_day():
     assert not _one(morning, close)
 
 
-def test_areas_veto_within_one_outlet_only():
-    # One fire reaches several evacuation zones; each outlet names the ones it heard of.
-    a = _p("Evacuation ordered for zone 4 as Ridge fire spreads")
-    b = _p("Ridge fire: evacuation order expanded to zone 9")
-    assert not _two(a, b)
-    assert _one(a, b)
-    # A draw or a game is one of a series whoever reports it.
-    assert _two(_p("Lottery results for draw 4127"), _p("Lottery results for draw 4128"))
+def test_areas_veto_within_one_outlets_template_only():
+    # One outlet's warning per district: the number is the only word swapped.
+    four = _p("Storm warning issued for district 4")
+    seven = _p("Storm warning issued for district 7")
+    assert _one(four, seven)
+    assert _one(
+        _p("Boil-water notice for the 4th district"), _p("Boil-water notice for the 7th district")
+    )
+    assert _one(
+        _p("Boil-water notice lifted for ward 3 on Friday"),
+        _p("Boil-water notice lifted for ward 5 on Saturday"),
+    )
+    # Across outlets, one fire reaches several zones; each names the ones it heard of.
+    assert not _two(four, seven)
+    # One outlet's follow-up of one fire names the next zone in other words.
+    first = _p("Ridge wildfire forces evacuations in zone 4")
+    assert not _one(first, _p("Ridge wildfire: evacuations expand to zone 9"))
+    assert not _one(
+        _p("Evacuation ordered for zone 4 as Ridge fire spreads"),
+        _p("Ridge fire: evacuation order expanded to zone 9"),
+    )
+    # An aggregator's feed is one outlet: its items name the outlet that wrote each report.
+    assert not _one(
+        _p("Ridge wildfire forces evacuations in zone 4 - Harbor Daily"),
+        _p("Ridge wildfire forces evacuations in zone 9 - Northern Post"),
+    )
+    # A draw or a game is one of a series whoever reports it, however worded.
+    assert _two(_p("Lottery results for draw 4127"), _p("Draw 4128: the winning numbers"))
 
 
 def test_the_veto_reads_the_outlet_of_each_member():
     def doc(source: str | None, title: str) -> SimpleNamespace:
         return SimpleNamespace(source=source, p=_p(title))
 
-    zone4 = doc("harbor daily", "Evacuation ordered for zone 4 as Ridge fire spreads")
-    zone9 = "Ridge fire: evacuation order expanded to zone 9"
+    zone4 = doc("harbor daily", "Ridge fire: evacuation ordered for zone 4")
+    zone9 = "Ridge fire: evacuation ordered for zone 9"
     assert conflicts_any(zone4, [doc("metro wire", zone9), doc("harbor daily", zone9)])
     assert not conflicts_any(zone4, [doc("metro wire", zone9)])
     # Two articles of unknown outlets are not known to share one.
-    zone4_unknown = doc(None, "Evacuation ordered for zone 4 as Ridge fire spreads")
+    zone4_unknown = doc(None, "Ridge fire: evacuation ordered for zone 4")
     assert not conflicts_any(zone4_unknown, [doc(None, zone9)])
 
 

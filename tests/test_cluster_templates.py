@@ -267,3 +267,30 @@ def test_another_outlets_later_score_or_local_weekday_joins_the_event():
         for k, (source, title, lead) in enumerate(reports):
             items.append((name, article(f"{name}-{k}", source, title, lead, e * 0.3 + k * 1.0)))
     _one_story_each(_stories(items))
+
+
+def test_an_outlets_follow_up_naming_the_next_zone_joins_the_fire():
+    # Areas veto only in a template (the number the one swap): a reworded follow-up of one
+    # fire is the same event, from one outlet or from an aggregator's feed of several.
+    lead = (
+        "A fast-moving wildfire north of Easton forced evacuations on Tuesday as winds picked "
+        "up, fire officials said. Crews were battling the Easton blaze from the air and on the "
+        "ground."
+    )
+    pairs = {
+        "outlet": [
+            ("Harbor Daily", "Easton wildfire forces evacuations in zone 4", 0.0),
+            ("Harbor Daily", "Easton wildfire: evacuations expand to zone 9", 2.0),
+        ],
+        "aggregator": [
+            ("Google News", "Easton wildfire forces evacuations in zone 4 - Harbor Daily", 0.0),
+            ("Google News", "Easton wildfire forces evacuations in zone 9 - Northern Post", 0.5),
+        ],
+    }
+    for name, reports in pairs.items():
+        items = [
+            (name, article(f"{name}-{k}", source, title, lead, hours))
+            for k, (source, title, hours) in enumerate(reports)
+        ]
+        stories = _stories(items)
+        assert len(stories[name]) == 1, (name, stories)

@@ -13,14 +13,16 @@ these do, when both sides state one and they share no value:
   district". Not in the lead: a recap names the next game ("Game 6 is Friday"), a match report
   next week's fixture. The labels name one of a series; counts of one event's progress ("stage",
   "phase", "week" of a strike, "round" of talks, which outlets also number differently) are left
-  out. An area ("zone 9", "district 4") vetoes only within one outlet: across outlets, reports of
-  one fire or flood name the different areas it reached;
+  out. Areas ("zone 9", "district 4") are read as below instead;
 - within one outlet, in near-identical headlines (its template: all but a few words the same), a
-  date ("March 3", "Monday"), a match score ("3-1" / "0-2") and a reversed direction with
-  another figure ("up 120" / "down 80"): the same fixture or measurement on another day. Across
-  outlets these differ for one event by timing alone (a live score against the final one, a
-  weekday in another time zone), and outside a template they say little: one report of a Senate
-  vote gives the 50-50 split, another the 51-50 tie-break.
+  date ("March 3", "Monday"), a match score ("3-1" / "0-2"), a reversed direction with another
+  figure ("up 120" / "down 80"): the same fixture or measurement on another day; and an area
+  when its number is one of at most two words swapped ("Storm warning for district 4" / "... 7").
+  Across outlets these differ for one event by timing alone (a live score against the final one,
+  a weekday in another time zone, the zones a fire had reached when each wrote), and outside a
+  template they say little: one report of a Senate vote gives the 50-50 split, another the 51-50
+  tie-break, and an outlet's follow-up of one fire names the next zone in other words
+  ("... forces evacuations in zone 4", then "... evacuations expand to zone 9").
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from bot.textutil import words
 
 # Labels that name one of a series (which draw, district, match), never an amount.
 _LABELS = "draw|district|ward|precinct|zone|game|matchday|gameweek|episode|season|flight|route"
-# Areas: one event (a fire, a flood, a storm) reaches several, so they veto within one outlet only.
+# Areas: one event (a fire, a flood, a storm) reaches several, so they veto in a template only.
 _AREA_LABELS = frozenset("district ward precinct zone".split())
 # An ordinal before a label may count instead ("the strike enters its 4th week"): only these.
 _ORDINAL_LABELS = "district|ward|precinct|game"
@@ -160,18 +162,17 @@ class Sourced(Protocol):
 def conflict(a: Specific, b: Specific, *, same_outlet: bool) -> bool:
     """Are the two articles about different occurrences (see the module docstring)?"""
     ids_a, ids_b = a.ids, b.ids
+    areas: list[tuple[frozenset[str], frozenset[str]]] = []
     if ids_a and ids_b:
         for label, values in ids_a.items():
             other = ids_b.get(label)
-            if (
-                other is not None
-                and values.isdisjoint(other)
-                and (same_outlet or label not in _AREA_LABELS)
-            ):
-                return True
+            if other is not None and values.isdisjoint(other):
+                if label not in _AREA_LABELS:
+                    return True
+                areas.append((values, other))
     shape_a, shape_b = a.shape, b.shape
     if same_outlet and shape_a and shape_b and shape_a != shape_b:
-        return _template_conflict(a, b)
+        return _template_conflict(a, b, areas)
     return False
 
 
@@ -185,7 +186,10 @@ def conflicts_any(x: Sourced, ys: Iterable[Sourced]) -> bool:
     return any(conflict(p, y.p, same_outlet=src is not None and src == y.source) for y in ys)
 
 
-def _template_conflict(pa: Specific, pb: Specific) -> bool:
+def _template_conflict(
+    pa: Specific, pb: Specific, areas: list[tuple[frozenset[str], frozenset[str]]]
+) -> bool:
+    """`areas`: each area label's numbers on either side, where the two share none."""
     a, b = pa.shape, pb.shape
     ca, cb = Counter(a), Counter(b)
     only_a, only_b = ca - cb, cb - ca
@@ -196,6 +200,12 @@ def _template_conflict(pa: Specific, pb: Specific) -> bool:
     if kept < 3 or swapped > 3 or (swapped == 3 and kept < 6):
         return False
     if any(map(_disjoint, _dates(a), _dates(b))):
+        return True
+    # Another area's copy of the same warning: the numbers are the swap, with one word at most
+    # beside them. An outlet's follow-up of one fire rewords more as it names the next zone.
+    if swapped <= 2 and any(
+        _swaps(values_a, only_a) and _swaps(values_b, only_b) for values_a, values_b in areas
+    ):
         return True
     # Another result of the same fixture, or another fixture of the same side; a live score and
     # the half-time or final one are one match.
@@ -220,6 +230,15 @@ def _dates(tokens: tuple[str, ...]) -> tuple[set[str], set[str]]:
         if word.rstrip(".") in _MONTHS and nxt.isdigit() and len(nxt) <= 2:
             month_days.add(f"{word.rstrip('.')[:3]} {int(nxt)}")
     return days, month_days
+
+
+def _swaps(values: frozenset[str], swapped: Counter[str]) -> bool:
+    """Is one of the area numbers `values` among the `swapped` words ("4", "4th")?"""
+    for word in swapped:
+        digits = word.rstrip("stndrh")
+        if digits.isascii() and digits.isdigit() and str(int(digits)) in values:
+            return True
+    return False
 
 
 def _disjoint(a: set[str], b: set[str]) -> bool:
