@@ -23,7 +23,7 @@ class Article:
     feed_id: int | None = None
     # When the bot first saw it; used for "as of 2h after first report" when `published` is absent.
     seen: datetime | None = None
-    # Which outlet (site) published it, when its feed names one (bot.store.feeds.outlet_key): a
+    # Which outlet (site) published it, when its feed names one (bot.store.feed_outlets.outlet_key): a
     # paper's section feeds are one outlet under whatever names. None: `source` stands for it.
     # Which outlet counts and names it: `bot.outlets`.
     outlet: str | None = None

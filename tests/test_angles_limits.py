@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from bot.models import Angle, Article
 from bot.render.text import render_card_text
 from bot.summarize.angles import LINE_MAX_WORDS, build_angles
@@ -100,3 +102,14 @@ def test_long_sentence_carrying_a_whole_bullet_is_neither_line_nor_quote() -> No
     assert angles and "volunteers" in angles[0].line
     for angle in angles:
         assert "Pilar Oyelaran" not in angle.quote and "Pilar Oyelaran" not in angle.line
+
+
+def test_thousands_of_names_glued_into_one_word_are_weighed_quickly() -> None:
+    # "Qaaaa/Qaaab/..." is one word of thousands of capitalised names; each was looked for in
+    # the outlet's whole text, about 25 s of CPU for one angle of a 60,000-character entry.
+    names = "/".join(f"Q{a}{b}{c}" for a in "abcdefghij" for b in "abcdefghij" for c in "abcdefgh")
+    articles = _lead_and_other(f"The town board approved a new library. {names * 7}")
+    started = time.perf_counter()
+    angles, _ = build_angles(articles, [a.source for a in articles], "Valley Ledger")
+    assert time.perf_counter() - started < 5
+    assert all(len(a.line.split()) <= LINE_MAX_WORDS + _FRAMING_MAX_WORDS for a in angles)

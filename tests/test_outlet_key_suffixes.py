@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.store.feeds import outlet_key
+from bot.store.feed_outlets import outlet_key
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,11 @@ host, and a title's trailing separator or "feed"/"RSS" word is no part of the ou
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from bot.store.feeds import outlet_name
+from bot.store.feed_outlets import outlet_name
 
 LOCAL = "http://127.0.0.1:8080/feed.xml"  # the site is known from the feed's link only
 
@@ -76,3 +78,11 @@ def test_a_feeds_word_after_the_sites_name_is_left_out() -> None:
         outlet_name(None, "QuillRadio News - World", "https://feeds.quillradio.example/r", site)
         == "QuillRadio News"
     )
+
+
+def test_a_title_of_separators_is_read_in_linear_time() -> None:
+    # Each of the " -" began a possible tail that ran to the end: quadratic in the title.
+    started = time.perf_counter()
+    shown = outlet_name(None, "Omega Times" + " -" * 50_000, LOCAL, "https://omegatimes.example/")
+    assert time.perf_counter() - started < 1
+    assert shown == "Omega Times"

@@ -23,7 +23,7 @@ from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store import stories as story_store
 from bot.store.database import open_database
-from bot.store.feeds import outlet_key, outlet_name
+from bot.store.feed_outlets import outlet_key, outlet_name
 from bot.summarize import summarize
 
 # The lunar-lander story of the sample news, as three section desks of one paper would run it.

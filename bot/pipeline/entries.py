@@ -16,7 +16,7 @@ from bot.ingest.normalize import canonical_url
 from bot.ingest.parser import ParsedFeed
 from bot.models import Article
 from bot.store import articles as article_store
-from bot.store import feeds as feed_store
+from bot.store.feed_outlets import outlet_name
 from bot.store.feeds import FeedRow
 
 # A feed item dated in the future is clock skew or a scheduled post: treat it as published now.
@@ -30,10 +30,10 @@ def entry_rows(
     feed: FeedRow, parsed: ParsedFeed, url: str, now: datetime, oldest: datetime | None = None
 ) -> list[dict[str, object]]:
     """The rows `bot.store.articles.insert_new` takes for a parsed feed's entries, as seen at
-    `now`: under the feed's outlet name (`bot.store.feeds.outlet_name`), an entry with neither
+    `now`: under the feed's outlet name (`bot.store.feed_outlets.outlet_name`), an entry with neither
     title nor text left out, and, with `oldest` (the retention cutoff), one dated before it.
     A date before web feeds is taken as none, and one in the future as `now`."""
-    source = feed_store.outlet_name(feed.name, parsed.title, url, parsed.link)
+    source = outlet_name(feed.name, parsed.title, url, parsed.link)
     rows: list[dict[str, object]] = []
     for entry in parsed.entries:
         if not entry.title and not entry.text:

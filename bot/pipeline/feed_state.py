@@ -64,7 +64,7 @@ def record_outcome(
         fields["url"] = outcome.url
     if parsed is not None:
         fields["title"] = parsed.title
-        # The site link decides which outlet the feed is (bot.store.feeds.outlet_key).
+        # The site link decides which outlet the feed is (bot.store.feed_outlets.outlet_key).
         fields["site_url"] = parsed.link
         # The column holds whatever the publisher asked for, so a 304 honours a sy: period too.
         fields["ttl_minutes"] = parsed.asked_minutes

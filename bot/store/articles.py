@@ -24,7 +24,7 @@ import sqlite_utils
 from bot.models import Article
 from bot.store import tombstones
 from bot.store.database import iso, parse_iso
-from bot.store.feeds import outlet_key
+from bot.store.feed_outlets import outlet_key
 from bot.store.summaries import invalidate_summary
 from bot.textutil import fold, squash_spaces, words
 

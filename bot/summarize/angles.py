@@ -285,7 +285,10 @@ def angle_line(pick: _Pick) -> str:
     end = "" if detail.rstrip("\"'”’)]").endswith((ELLIPSIS, "..", ".", "?", "!")) else "."
     if pick.numbers and any(n in detail for n in pick.numbers):
         return f"Puts a figure on it: {detail}{end}"
-    names = [n for n in pick.names if n in detail]
+    # Each name is looked for in the outlet's whole text (`is_telling_name`): a hostile text of
+    # thousands of names glued into one word ("REUTERS/REUTERS/...") cost half a minute of CPU
+    # an angle. A real detail names a handful; only the first two telling ones are shown.
+    names = list(dict.fromkeys(n for n in pick.names if n in detail))[:MAX_NAMES_WEIGHED]
     # "Names Mara Quinn: Chief executive Mara Quinn said ..." says the name twice: when the
     # detail opens with the name, the framing need not repeat it.
     opening = len(" ".join(detail.split()[:4]))
@@ -298,6 +301,8 @@ def angle_line(pick: _Pick) -> str:
 
 
 _SPEECH_RE = re.compile(r"\b(?:said|says|told|argued|warned|wrote|added)\b")
+# Names of a detail weighed for its framing, at most (see `angle_line`).
+MAX_NAMES_WEIGHED = 12
 
 
 def build_angles(

@@ -18,7 +18,9 @@ from collections.abc import Iterable
 _MARKUP_RE = re.compile(
     r"(?<![\w.])@\w"
     r"|<[@!#]"
-    r"|\b[a-z][a-z0-9+.-]*://"
+    # A scheme starts where a run of scheme characters starts: with a plain \b, every letter
+    # after a "." or "-" of "a.a.a.a..." began one and scanned to the run's end (quadratic).
+    r"|(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://"
     r"|\bwww\."
     r"|\]\s*\("
     r"|<[^<>\s|]+\|"
@@ -40,8 +42,16 @@ class ProseRejected(ValueError):
     """Model prose holding markup, a mention, a link or a claim about the sources."""
 
 
+# Longer than any bullet, angle line or quote a card shows: an endpoint that ignores max_tokens
+# (or is not what it claims) gets no regex run over a megabyte of its answer.
+MAX_PROSE_CHARS = 2_000
+
+
 def check_prose(text: str, outlet_names: Iterable[str]) -> None:
-    """Raise ProseRejected if `text` holds markup or names or counts the story's outlets."""
+    """Raise ProseRejected if `text` is over-long, holds markup, or names or counts the story's
+    outlets."""
+    if len(text) > MAX_PROSE_CHARS:
+        raise ProseRejected(f"model text of {len(text)} characters (at most {MAX_PROSE_CHARS})")
     markup = _MARKUP_RE.search(text)
     if markup:
         raise ProseRejected(f"markup, mention or link in model text: {markup.group(0)!r}")
