@@ -104,3 +104,32 @@ def test_a_numbered_tail_without_a_broadcaster_stays(title: str) -> None:
 )
 def test_a_numbered_call_sign_or_outlet_still_goes(title: str, sites: tuple[str, ...]) -> None:
     assert clean_title(title, sites) == "Ferry fares rise again for the winter"
+
+
+@pytest.mark.parametrize(
+    ("title", "tail"),
+    [
+        # Invented outlets named with a spelled number, an ordinal, a lone letter or a domain.
+        ("Gulls spotted nesting on the old ferry roof", "Page Nine"),
+        ("Five quick harbour suppers for weeknights", "One Blue Harbour"),
+        ("Storm lashes the quay overnight with heavy rain", "ten.gullport.com.au"),
+        ("Council approves the new quay budget plan", "X Harbour Magazine"),
+        ("Council approves the new quay budget plan", "The Last Tide"),
+        ("Council approves the new quay budget plan", "Seven Gulls"),
+    ],
+)
+def test_an_outlet_named_with_a_spelled_number_or_a_domain_goes(title: str, tail: str) -> None:
+    # Before, any number word in the tail read as a series part, so these outlets stayed.
+    assert clean_title(f"{title} - {tail}", ("Harbour Daily",)) == title
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Council approves the new quay budget plan - Volume One",
+        "Notes on harbour cranes - Final Edition",
+        "Porting the tide tables - Release XIV",
+    ],
+)
+def test_a_series_part_with_a_number_word_still_stays(title: str) -> None:
+    assert clean_title(title, ("Harbour Daily",)) == title

@@ -47,12 +47,21 @@ _WELL_KNOWN_OUTLETS = frozenset(
 # A tail that is the title's own: one holding a number or an ordinal ("Part II", "Post 2",
 # "Second Edition", "EF Free (Post 2)", "Database First", "Lanterns Below (2025) Review"), or who
 # a claim comes from ("... indoors – CDC", "... - PM", "... – report", "... - Iran defence
-# ministry"), which a headline must keep to stay a claim. A number names an outlet only beside a
-# broadcaster's word or a known outlet ("FOX 13 Tampa Bay", "Channel 4 News", "BBC One"):
-# numbered tails in real dev and review feeds are a post's own far more often than a site.
+# ministry"), which a headline must keep to stay a claim. A number names an outlet beside a
+# site's or a broadcaster's word or a known outlet ("FOX 13 Tampa Bay", "Channel 4 News", "BBC
+# One"): numbered tails in real dev and review feeds are a post's own far more often than a site.
 _NUMBER = r"(?:\d+|[ivx]+|one|two|three|four|five|six|seven|eight|nine|ten)"
 _ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|last)"
-_NUMBERED_RE = re.compile(rf"(?i)\b(?:{_NUMBER}|{_ORDINAL})\b")
+# Outside a series ending only digits and roman numerals of two letters or more count: a spelled
+# number or a lone letter is a name's as often ("Page Six", "One Green Planet", "X Magazine").
+_NUMBERED_RE = re.compile(rf"\d|\b[IVX]{{2,}}\b|(?i:\b{_ORDINAL}\b)")
+# An ordinal after a leading "The" is a name's ("The Last Word"); a post's part has no article
+# ("Second Edition", "Code First").
+_THE_ORDINAL_RE = re.compile(rf"(?i)^the\s+{_ORDINAL}\b")
+# A domain names a site ("nine.com.au", "stuff.co.nz"); "Python 3.12" or "Node.js" do not.
+_DOMAIN_RE = re.compile(
+    r"(?i)\w\.(?:com|org|net|edu|gov|io|co|uk|au|nz|ca|ie|in|de|fr|us|info|news|tv|me)\b"
+)
 # Words of a station's or a paper's name; a call sign before its channel ("KTLA 5") is one too.
 # "Online", "Review", "Sky" and "Network" are left out: "First Assault Online" is a game, "(2025)
 # Review" a record review, "Neural Network 2" a post.
@@ -86,7 +95,14 @@ def _numbered_own(tail: str, known: set[str]) -> bool:
     """Whether `tail` holds a number or an ordinal and so is the title's own, not an outlet."""
     if _OWN_ENDING_RE.search(tail):
         return True
-    if _NUMBERED_RE.search(tail) is None:
+    # A domain or a site's word names an outlet however it is numbered ("- nine.com.au", "- X
+    # Magazine", "| FOX 13 Tampa Bay"); "Online" beside a number is a game's ("First Contact
+    # Online"), as in `_BROADCAST_WORDS_RE`.
+    if _DOMAIN_RE.search(tail) or any(
+        word.casefold() != "online" for word in _SITE_WORDS_RE.findall(tail)
+    ):
+        return False
+    if _NUMBERED_RE.search(tail) is None or _THE_ORDINAL_RE.match(tail):
         return False
     # A known outlet inside the tail ("France 24 English"); two-letter ones ("ft", "ap") would
     # match too many words of a title's own.
