@@ -138,3 +138,26 @@ def test_an_atom_entry_the_cut_went_through_is_left_too() -> None:
     parsed = parse_feed(body[: body.rindex(b"free from")], url="https://quay.example/atom")
     assert parsed.missing_end == "</feed>"
     assert [e.title for e in parsed.entries] == ["Berth 0"]
+
+
+@pytest.mark.parametrize(
+    "part", [b"<?x?>", b"<!x>", b"<!---->"], ids=["pis", "doctypes", "comments"]
+)
+def test_a_long_prologue_is_given_up_on_quickly(part: bytes) -> None:
+    # Ten megabytes of prologue parts cost a loop turn each: seconds of every poll, before the
+    # scan was capped. Past the cap no root is looked for, so no cut is said.
+    body = part * (10_000_000 // len(part)) + HEAD + _items(1)
+    started = time.perf_counter()
+    assert missing_end(body) is None
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_whole_feed_after_a_long_licence_comment_is_still_checked() -> None:
+    licence = b"<!-- " + b"Quay Notes may be shared with credit. " * 200 + b"-->\n"
+    assert len(licence) > 4_000
+    cut = DECL + licence + HEAD + _items(2)
+    assert missing_end(cut) == "</rss>"
+    assert missing_end(cut + b"</channel></rss>\n") is None
+    parsed = parse_feed(cut + b"</channel></rss>\n", url="https://quay.example/feed")
+    assert parsed.missing_end is None
+    assert [e.title for e in parsed.entries] == ["Tide note 0", "Tide note 1"]

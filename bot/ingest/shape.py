@@ -100,7 +100,7 @@ def missing_end(body: bytes) -> str | None:
     """The closing tag an XML feed lacks, e.g. "</rss>", when the document stops before its
     root element's end (a download cut short, a publisher's crashed script): the parsers keep
     what came before, silently. None for a whole document, one whose root closes itself
-    (`<rss version="2.0"/>`), or one with no root to speak of."""
+    (`<rss version="2.0"/>`), or one with no root to speak of (`_PROLOGUE_LIMIT`)."""
     found = _root(body)
     if found is None:
         return None
@@ -133,14 +133,22 @@ def entry_cut_through(body: bytes, parsed_entries: int) -> bool:
     return len(_ENTRY_OPEN.findall(body)) == parsed_entries
 
 
+# How far into a document its root element may start. A real prologue (declaration, stylesheet,
+# a licence comment, a doctype) is a few hundred bytes; each of its parts costs a loop turn here,
+# so ten megabytes of "<?x?>" took seconds of every poll. Past this the root is not looked for:
+# no cut is reported, and the document is read as the parsers find it.
+_PROLOGUE_LIMIT = 64 * 1024
+
+
 def _root(body: bytes) -> tuple[bytes, int] | None:
     """The root element's name and the index of the `>` ending its start tag (-1 when the
     document stops inside it). The prologue is skipped whole, since any part of it may mention
     a tag ("<!-- entries use <br> -->"): the XML declaration and processing instructions,
     comments, the doctype, CDATA. Found with `find` (and a one-byte look for "<"), never a lazy
-    regex, so a hostile run of unclosed openers stays linear."""
+    regex, so a hostile run of unclosed openers stays linear. None when the root does not start
+    within `_PROLOGUE_LIMIT` bytes."""
     pos = 0
-    while found := _MARKUP.search(body, pos):
+    while found := _MARKUP.search(body, pos, _PROLOGUE_LIMIT):
         start = found.start()
         if body.startswith(b"<!--", start):
             pos = _past(body, b"-->", start + 4)
