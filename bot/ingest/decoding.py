@@ -292,7 +292,7 @@ def repair_entities(body: bytes) -> bytes:
 
     parts: list[bytes] = []
     pos = 0
-    for start, end in _verbatim_sections(body):
+    for start, end in verbatim_sections(body):
         parts.append(_FIX_RE.sub(fix, body[pos:start]))
         parts.append(body[start:end])
         pos = end
@@ -300,7 +300,7 @@ def repair_entities(body: bytes) -> bytes:
     return b"".join(parts)
 
 
-def _verbatim_sections(body: bytes) -> Iterator[tuple[int, int]]:
+def verbatim_sections(body: bytes) -> Iterator[tuple[int, int]]:
     """(start, end) of each CDATA section and comment, in order; one left open runs to the end
     of the document. Found with `find`, so a document of unclosed openers stays linear (a lazy
     regex would scan to the end from every one of them)."""

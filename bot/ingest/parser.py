@@ -46,7 +46,7 @@ from bot.ingest.normalize import (
     strip_boilerplate,
     title_to_text,
 )
-from bot.ingest.shape import entry_cut_through, missing_end, web_page_problem
+from bot.ingest.shape import cut_entry_starts, missing_end, web_page_problem
 from bot.ingest.titles import text_title_flags, xhtml_titles
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,9 @@ def parse_feed(
     json_body = is_json(body)
     if not json_body:
         body = repair_entities(body)
+    end = None if json_body else missing_end(body)
+    # A cut-off feed that stops inside an entry: that entry is left out (`_build`).
+    cut_starts = cut_entry_starts(body) if end else None
     fast_error: str | None = None
     try:
         raw = fastfeedparser.parse(
@@ -143,20 +146,18 @@ def parse_feed(
         if entries or feed.get("title"):
             if json_body:
                 link_external_urls(body, entries)
-            parsed = _build(feed, entries, body, url, "fastfeedparser")
+            parsed = _build(feed, entries, body, url, "fastfeedparser", cut_starts)
         else:
             fast_error = "no feed title and no entries"
     if fast_error is not None:
-        parsed = _parse_slow(body, url, fast_error, polled_url)
-    parsed.missing_end = None if json_body else missing_end(body)
-    if parsed.missing_end and entry_cut_through(body, len(parsed.entries)):
-        # Entries are in document order, so the last is the one the cut went through: stored
-        # now, its text would end mid-sentence on a card. The next whole read brings it.
-        parsed.entries.pop()
+        parsed = _parse_slow(body, url, fast_error, polled_url, cut_starts)
+    parsed.missing_end = end
     return parsed
 
 
-def _parse_slow(body: bytes, url: str | None, fast_error: str, polled: str | None) -> ParsedFeed:
+def _parse_slow(
+    body: bytes, url: str | None, fast_error: str, polled: str | None, cut_starts: int | None
+) -> ParsedFeed:
     try:
         # A file object, never the bytes themselves: feedparser tries open() on a bytes or str
         # argument first, so a body that reads like a path would make it parse a local file.
@@ -171,12 +172,19 @@ def _parse_slow(body: bytes, url: str | None, fast_error: str, polled: str | Non
             raise NotAFeedError(page)
         reason = raw.get("bozo_exception") or "not RSS, Atom or JSON Feed"
         raise FeedParseError(f"not a feed: {reason} (fastfeedparser: {fast_error})")
-    return _build(feed, entries, body, url, "feedparser")
+    return _build(feed, entries, body, url, "feedparser", cut_starts)
 
 
 def _build(
-    feed: Mapping[str, Any], raw_entries: list[Any], body: bytes, url: str | None, which: str
+    feed: Mapping[str, Any],
+    raw_entries: list[Any],
+    body: bytes,
+    url: str | None,
+    which: str,
+    cut_starts: int | None = None,
 ) -> ParsedFeed:
+    """A `ParsedFeed` of the parser's `raw_entries`. `cut_starts` is the number of entry start
+    tags of a document cut off inside its last entry (`cut_entry_starts`)."""
     feed_link = _str(feed.get("link")) or None
     base = url or feed_link
     if base and feed_link:
@@ -191,8 +199,13 @@ def _build(
     # scan of the whole document is left for those.
     marked_up = any("<" in t or ("&" in t and ";" in t) for t in titles)
     plain_titles = (text_title_flags(body, count) if marked_up else None) or [False] * count
-    unread = max(0, count - MAX_FEED_ENTRIES)
-    kept = _newest(raw_entries, MAX_FEED_ENTRIES) if unread else range(count)
+    # Entries are in document order: when the parser made one per start tag, the last is the one
+    # the cut went through. Stored now, its text would end mid-sentence on a card; the next whole
+    # read brings it. It is left out before the newest are chosen, so it takes no whole one's
+    # place, and only by its index, so no whole entry is ever dropped for it.
+    whole = count - 1 if cut_starts is not None and cut_starts == count else count
+    unread = max(0, whole - MAX_FEED_ENTRIES)
+    kept = _newest(raw_entries[:whole], MAX_FEED_ENTRIES) if unread else range(whole)
     shared = _shared_ids(raw_entries)
     entries = []
     for index in kept:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from itertools import chain
 from urllib.parse import urljoin, urlsplit
 
 from bot.feedurls import normalize_feed_url
+from bot.ingest.decoding import verbatim_sections
 
 # The start of an HTML page, once whitespace and comments are passed: what no feed opens with
 # (an XHTML-bodied Atom entry sits inside <feed>, never at the top).
@@ -118,19 +120,34 @@ def missing_end(body: bytes) -> str | None:
     return None
 
 
-# An entry's start and end tags in RSS/RDF (<item>) and Atom (<entry>).
-_ENTRY_OPEN = re.compile(rb"<(?:item|entry)[\s>/]")
-_ENTRY_CLOSES = (b"</item", b"</entry")
+# An entry's start and end tags in RSS/RDF (<item>) and Atom (<entry>), with or without a
+# namespace prefix (<atom:entry>). A closing tag cut before its ">" closed its entry.
+_ENTRY_TAG = re.compile(
+    rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]|</(?:[\w.-]+:)?(?:item|entry)(?:[\s>]|\Z)"
+)
+
+
+def cut_entry_starts(body: bytes) -> int | None:
+    """The number of entry start tags in a cut-off feed that stops inside its last entry (an
+    <item> or <entry> opened after the last one closed): that entry is the last of as many.
+    None when it stops between entries. Tags inside CDATA sections and comments are an entry's
+    text ("<![CDATA[use <item> tags]]>"), not counted; the sections are passed with `find`."""
+    starts = 0
+    inside = False
+    pos = 0
+    for start, end in chain(verbatim_sections(body), [(len(body), len(body))]):
+        for tag in _ENTRY_TAG.finditer(body, pos, start):
+            inside = tag.group()[1:2] != b"/"
+            starts += inside
+        pos = end
+    return starts if inside else None
 
 
 def entry_cut_through(body: bytes, parsed_entries: int) -> bool:
-    """Whether a cut-off feed stops inside its last entry (an <item> or <entry> opened after the
-    last one closed) and the parser made an entry of that part: the last of `parsed_entries`,
-    when it holds one entry per start tag. Its text ends mid-sentence: no entry to store yet."""
-    last_close = max(body.rfind(c) for c in _ENTRY_CLOSES)
-    if _ENTRY_OPEN.search(body, max(0, last_close)) is None:
-        return False
-    return len(_ENTRY_OPEN.findall(body)) == parsed_entries
+    """Whether a cut-off feed stops inside its last entry and the parser made an entry of that
+    part: the last of `parsed_entries`, when it holds one entry per start tag. Its text ends
+    mid-sentence: no entry to store yet."""
+    return cut_entry_starts(body) == parsed_entries
 
 
 # How far into a document its root element may start. A real prologue (declaration, stylesheet,
