@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -28,11 +29,18 @@ main()
 """
 
 
+def _default_sigint() -> None:
+    # A suite run as a background job of a non-interactive shell hands its children an ignored
+    # SIGINT, which the bot rightly keeps ignoring (bot.cli); this test is about the default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_while_starting_exits_130_quietly(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSDIGEST_DB": str(tmp_path / "nd.db")}
     result = subprocess.run(
         [sys.executable, "-c", CHILD],
         env=env,
+        preexec_fn=_default_sigint,
         capture_output=True,
         text=True,
         timeout=60,
