@@ -29,13 +29,77 @@ _MARKUP_RE = re.compile(
     r"|~[^~\s](?:[^~]*[^~\s])?~",
     re.IGNORECASE,
 )
-# "all outlets", "every source", "most reports", "four of the outlets", "several media outlets".
+# A verb saying what an outlet (or a count of them) reports, with the auxiliaries and adverbs a
+# model puts between: "report", "have reported", "also say", "were first to report".
+_REPORTING_VERB = (
+    r"(?i:(?:(?:also|all|both|first|earlier|now|have|has|had|is|are|was|were|each)\s+){0,2}"
+    r"(?:report(?:s|ed|ing)?|say(?:s|ing)?|said|write(?:s)?|wrote|writing|note(?:s|d)?|"
+    r"add(?:s|ed)?|agree(?:s|d)?|confirm(?:s|ed)?|carr(?:y|ies|ied)|cover(?:s|ed)?|"
+    r"cite(?:s|d)?|quote(?:s|d)?|describe(?:s|d)?|claim(?:s|ed)?|state(?:s|d)?|"
+    r"mention(?:s|ed)?|highlight(?:s|ed)?|reveal(?:s|ed)?|learn(?:s|ed)|told|citing)\b)"
+)
+# Outlets counted as the coverage: "all outlets report", "most news outlets say", "four of the
+# publications said", "reported by three outlets". Only nouns that mean the press, and only next
+# to a reporting verb: "12 reports of looting" and "several sources close to the talks" are news
+# (police reports, unnamed people), not a count of the card's outlets.
+_QUANTITY = (
+    r"(?:all|every|each|most|many|several|both|multiple|\d+|two|three|four|five|six|seven|"
+    r"eight|nine|ten)"
+)
+_PRESS = (
+    r"(?:of\s+the\s+)?(?:(?:news|media)\s+)?(?:outlets?|publications?|newspapers?|media|"
+    r"news\s+sites?|(?:news|media)\s+organi[sz]ations?)"
+)
 _COUNTED_SOURCES_RE = re.compile(
-    r"\b(?:all|every|each|most|many|several|both|multiple|\d+|two|three|four|five|six|seven|"
-    r"eight|nine|ten)\s+(?:of\s+the\s+)?(?:news\s+|media\s+)?(?:outlets?|sources?|reports|"
-    r"publications?|newspapers?|organi[sz]ations)\b",
+    rf"\b{_QUANTITY}\s+{_PRESS}\s+{_REPORTING_VERB}"
+    rf"|\b(?:(?:reported|covered|confirmed|carried|cited|noted|mentioned)\s+(?:by|in|across)|"
+    rf"according\s+to|across)\s+(?:the\s+)?{_QUANTITY}\s+{_PRESS}\b",
     re.IGNORECASE,
 )
+# Attribution around an outlet's name: "according to X", "per X", "reported by X", "told X",
+# "X's reporting", "X:" opening the line. The name itself is matched case-sensitively.
+_ATTRIBUTION_BEFORE = (
+    r"(?i:\b(?:according\s+to|per|(?:reported|quoted|cited|carried|confirmed)\s+(?:by|in)|"
+    r"told|in\s+an?\s+interview\s+with)\s+(?:the\s+)?)"
+)
+_ATTRIBUTION_AFTER = (
+    r"(?i:'s\s+(?:report(?:s|ing)?|coverage|story|article|reporters?|sources?|analysis))"
+)
+
+
+def _name_pattern(name: str) -> str | None:
+    """The outlet's name as a regex, or None for an empty one.
+
+    A leading "The" may be left off or written lower-case ("the Coastline Times"), but only when
+    more than one word remains: "The Hill" stripped to "Hill" would match "Capitol Hill".
+    """
+    name = " ".join(name.split())
+    rest = name.removeprefix("The ")
+    if not rest:
+        return None
+    words = r"\s+".join(re.escape(w) for w in rest.split())
+    if rest == name:
+        return words
+    # "the Hill" is the place ("lawmakers on the Hill said"); only "The Hill" is the outlet.
+    the = r"(?:[Tt]he\s+)?" if len(rest.split()) > 1 else r"The\s+"
+    return the + words
+
+
+def _names_outlet(name: str, text: str) -> bool:
+    """Whether `text` says what the outlet `name` reports: its name next to a reporting verb or
+    attribution. A bare mention is news, not a claim about the sources: NPR in a story about
+    NPR's funding, which its own sources name as a subject."""
+    pattern = _name_pattern(name)
+    if pattern is None:
+        return False
+    bounded = rf"(?<!\w){pattern}(?!\w)"
+    claim = (
+        rf"{bounded}(?:,)?\s+{_REPORTING_VERB}"
+        rf"|{bounded}{_ATTRIBUTION_AFTER}"
+        rf"|{_ATTRIBUTION_BEFORE}{bounded}"
+        rf"|^\s*{bounded}\s*:"
+    )
+    return re.search(claim, text) is not None
 
 
 class ProseRejected(ValueError):
@@ -59,7 +123,5 @@ def check_prose(text: str, outlet_names: Iterable[str]) -> None:
     if counted:
         raise ProseRejected(f"model text counts the outlets: {counted.group(0)!r}")
     for name in outlet_names:
-        bare = name.removeprefix("The ").strip()
-        # Case-sensitive: an outlet called "Independent" is not "an independent inquiry".
-        if bare and re.search(rf"(?<!\w){re.escape(bare)}(?!\w)", text):
+        if _names_outlet(name, text):
             raise ProseRejected(f"model text names the outlet {name!r}")

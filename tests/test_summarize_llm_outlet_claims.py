@@ -1,0 +1,162 @@
+"""The LLM writer refuses only real claims about the sources: an outlet's name next to a
+reporting verb or attribution, a count of the outlets as the coverage. News that merely holds a
+number before "reports", "several sources" or an outlet's name as a subject passes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fakes.llm_api import FakeCompletions, chat_body, serve_completions
+
+from bot.models import Article, Summary
+from bot.summarize import LLMSettings, Summarizer, summarize
+from bot.summarize.llm_prose import ProseRejected, check_prose
+from tests.test_summarize_fixtures import harbor_bridge_story
+
+
+def _article(i: str, source: str, title: str, text: str) -> Article:
+    return Article(id=i, source=source, title=title, text=text, url=f"https://{i}.example/x")
+
+
+def flood_story() -> list[Article]:
+    """An invented flood; one outlet is called "The Hill" and another quotes unnamed sources."""
+    return [
+        _article(
+            "f1",
+            "Valley Gazette",
+            "Floods hit Dunmore after record rain",
+            "Police in Dunmore received 12 reports of looting overnight after record rain "
+            "flooded the town centre on Sunday. The river peaked at 4.2 metres.",
+        ),
+        _article(
+            "f2",
+            "The Hill",
+            "Dunmore floods: Capitol Hill weighs aid",
+            "Lawmakers on Capitol Hill said on Monday they would consider emergency aid for "
+            "Dunmore after floods on Sunday. The river peaked at 4.2 metres.",
+        ),
+        _article(
+            "f3",
+            "Regional Wire",
+            "Dunmore flood aid talks",
+            "Several sources close to the talks said a deal on flood aid for Dunmore was near. "
+            "Floods hit the town on Sunday after record rain.",
+        ),
+    ]
+
+
+def funding_story() -> list[Article]:
+    """An invented vote on public media funding, reported by one of the broadcasters it cuts."""
+    return [
+        _article(
+            "n1",
+            "NPR",
+            "Senate votes to cut NPR funding",
+            "The Senate voted 51-49 on Thursday to cut federal funding for NPR and PBS by "
+            "$1.1 billion.",
+        ),
+        _article(
+            "n2",
+            "Capitol Report",
+            "Public media funding cut passes Senate",
+            "The Senate passed a $1.1 billion cut to NPR and PBS funding on Thursday, 51-49.",
+        ),
+    ]
+
+
+FLOOD_CORE = "Record rain flooded Dunmore's town centre on Sunday."
+HONEST = {
+    "a number before reports": (
+        flood_story,
+        [FLOOD_CORE, "Police in Dunmore received 12 reports of looting overnight."],
+    ),
+    "several sources": (
+        flood_story,
+        [
+            FLOOD_CORE,
+            "Several sources close to the talks said a deal on flood aid for Dunmore was near.",
+        ],
+    ),
+    "a place sharing a word with an outlet": (
+        flood_story,
+        [
+            FLOOD_CORE,
+            "Lawmakers on Capitol Hill said they would consider emergency aid for Dunmore.",
+        ],
+    ),
+    "an outlet the story is about": (
+        funding_story,
+        [
+            "Federal funding for NPR and PBS will be cut by $1.1 billion.",
+            "The Senate passed the cut to NPR and PBS funding 51-49.",
+        ],
+    ),
+}
+
+
+@pytest.fixture()
+def endpoint() -> Iterator[str]:
+    with serve_completions(b"") as url:
+        yield url
+
+
+def _ask(url: str, bullets: list[str], story: list[Article]) -> Summary:
+    FakeCompletions.body = chat_body(json.dumps({"tldr": bullets}))
+    settings = LLMSettings(base_url=url, model="test-model", api_key_env="NEWSDIGEST_TEST_KEY")
+    return Summarizer(settings).summarize(story)
+
+
+@pytest.mark.parametrize("case", HONEST.values(), ids=HONEST.keys())
+def test_honest_bullets_are_used(endpoint: str, case: tuple) -> None:
+    make_story, bullets = case
+    summary = _ask(endpoint, bullets, make_story())
+    assert summary.writer == "llm"
+    assert [b.text for b in summary.tldr] == bullets
+
+
+HARBOR_CORE = (
+    "Millbrook closed its harbor bridge on Tuesday after a storm left cracks in the main span."
+)
+DISHONEST = {
+    "naming an outlet": "Harbor Daily reports the repair bill could reach $14 million.",
+    "counting the outlets": "All outlets report the repair bill could reach $14 million.",
+    "attributing to an outlet": (
+        "The repair bill could reach $14 million, according to the Coastline Times."
+    ),
+}
+
+
+@pytest.mark.parametrize("bullet", DISHONEST.values(), ids=DISHONEST.keys())
+def test_claims_about_the_sources_are_still_refused(endpoint: str, bullet: str) -> None:
+    summary = _ask(endpoint, [HARBOR_CORE, bullet], harbor_bridge_story())
+    assert summary == summarize(harbor_bridge_story())
+
+
+@pytest.mark.parametrize(
+    ("text", "outlets"),
+    [
+        ("Lawmakers told The Hill they would back the aid.", ["The Hill"]),
+        ("NPR said it would cut 10 jobs.", ["NPR"]),
+        ("Per Harbor Daily, the bridge stays shut.", ["Harbor Daily"]),
+        ("Harbor Daily's reporting puts the bill at $14 million.", ["Harbor Daily"]),
+        ("The bill was reported by three outlets.", []),
+        ("Most news organizations say the bill is $14 million.", []),
+    ],
+)
+def test_attribution_and_counts_in_other_words_are_refused(text: str, outlets: list[str]) -> None:
+    with pytest.raises(ProseRejected):
+        check_prose(text, outlets)
+
+
+@pytest.mark.parametrize(
+    ("text", "outlets"),
+    [
+        ("Lawmakers on the Hill said they would back the aid.", ["The Hill"]),
+        ("The river hit 4.2 metres, police said in 12 reports.", []),
+        ("Both sources said the deal was near.", []),
+    ],
+)
+def test_news_that_only_looks_like_attribution_passes(text: str, outlets: list[str]) -> None:
+    check_prose(text, outlets)
