@@ -103,8 +103,14 @@ def test_areas_veto_within_one_outlets_template_only():
         _p("Boil-water notice lifted for ward 3 on Friday"),
         _p("Boil-water notice lifted for ward 5 on Saturday"),
     )
+    # However short: only "ward" and "results" are kept, but nothing else differs.
+    assert _one(_p("Ward 3 results"), _p("Ward 5 results"))
+    assert _one(_p("Zone 4 closed"), _p("Zone 9 closed"))
     # Across outlets, one fire reaches several zones; each names the ones it heard of.
     assert not _two(four, seven)
+    assert not _two(_p("Ward 3 results"), _p("Ward 5 results"))
+    # A short headline that also swaps a word is no template copy.
+    assert not _one(_p("Zone 4 closed"), _p("Zone 9 reopens"))
     # One outlet's follow-up of one fire names the next zone in other words.
     first = _p("Ridge wildfire forces evacuations in zone 4")
     assert not _one(first, _p("Ridge wildfire: evacuations expand to zone 9"))

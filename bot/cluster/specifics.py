@@ -17,7 +17,8 @@ these do, when both sides state one and they share no value:
 - within one outlet, in near-identical headlines (its template: all but a few words the same), a
   date ("March 3", "Monday"), a match score ("3-1" / "0-2"), a reversed direction with another
   figure ("up 120" / "down 80"): the same fixture or measurement on another day; and an area
-  when its number is one of at most two words swapped ("Storm warning for district 4" / "... 7").
+  when its number is one of at most two words swapped ("Storm warning for district 4" / "... 7"),
+  or the only word swapped however short the headline ("Ward 3 results" / "Ward 5 results").
   Across outlets these differ for one event by timing alone (a live score against the final one,
   a weekday in another time zone, the zones a fire had reached when each wrote), and outside a
   template they say little: one report of a Senate vote gives the 50-50 split, another the 51-50
@@ -197,6 +198,12 @@ def _template_conflict(
     # ("Dow up 120, S&P 500 gains" / "Dow down 80, S&P 500 slips": the figure, its direction, a
     # verb) in a longer headline, twice that kept: in a short one three words are another headline.
     kept, swapped = len(a) - only_a.total(), max(only_a.total(), only_b.total())
+    # Identical but for the area's number ("Ward 3 results" / "Ward 5 results"): another area's
+    # copy however short the template, which the three kept words below would let through.
+    if swapped == 1 and any(
+        _swaps(values_a, only_a) and _swaps(values_b, only_b) for values_a, values_b in areas
+    ):
+        return True
     if kept < 3 or swapped > 3 or (swapped == 3 and kept < 6):
         return False
     if any(map(_disjoint, _dates(a), _dates(b))):
