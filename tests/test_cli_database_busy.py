@@ -117,7 +117,7 @@ def test_run_sets_no_waiting_notice(monkeypatch: pytest.MonkeyPatch) -> None:
     """`newsdigest run`'s writes wait as they always did: no notice, no extra PRAGMAs."""
     seen: list[object] = []
     monkeypatch.setattr(
-        "bot.runner.service.run_service", lambda config: seen.append(database._wait_notice)
+        "bot.runner.launch.run_service", lambda config: seen.append(database._wait_notice)
     )
     assert _run(["run"], monkeypatch) == 0
     assert seen == [None]

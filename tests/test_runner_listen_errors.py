@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.runner import service as service_module
-from bot.runner.service import Service, run_service
+from bot.runner import launch
+from bot.runner.launch import run_service
+from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings, SettingsError
 
 
@@ -63,7 +64,7 @@ def test_run_exits_with_one_line_naming_the_host(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NEWSDIGEST_HEALTH_HOST", "nosuchhost.invalid")
     monkeypatch.setenv("NEWSDIGEST_HEALTH_PORT", "0")
-    monkeypatch.setattr(service_module, "configure_logging", lambda: None)  # keep pytest's
+    monkeypatch.setattr(launch, "configure_logging", lambda: None)  # keep pytest's
     with pytest.raises(SystemExit) as raised:
         run_service(Config(database=str(tmp_path / "nd.db")))
     message = str(raised.value.code)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.runner import service as service_module
-from bot.runner.service import Service, run_service
+from bot.runner import launch
+from bot.runner.launch import run_service
+from bot.runner.service import Service
 from bot.runner.settings import MAXIMUM, RunnerSettings, SettingsError
 
 
@@ -76,7 +77,7 @@ def test_run_exits_with_one_line_on_a_busy_health_port(
     for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NEWSDIGEST_HEALTH_PORT", str(port))
-    monkeypatch.setattr(service_module, "configure_logging", lambda: None)  # keep pytest's
+    monkeypatch.setattr(launch, "configure_logging", lambda: None)  # keep pytest's
     try:
         with pytest.raises(SystemExit) as raised:
             run_service(Config(database=str(tmp_path / "nd.db")))

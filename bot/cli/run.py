@@ -24,7 +24,7 @@ def run_command(cli: CliContext) -> None:
     stop, not the 130 of an interrupted command (a second signal exits at once with 1). Ctrl-C
     while it is still loading, before the bot has started, is an interruption: 130.
     """
-    from bot.runner.service import run_service
+    from bot.runner.launch import run_service
     from bot.store.database import DatabaseOpenError
 
     try:

@@ -27,12 +27,11 @@ import os
 import signal
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.adapters.console import ConsoleAdapter
 from bot.cards import StoryCard
-from bot.config import Config, ConfigError
+from bot.config import Config
 from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests, shutdown
@@ -44,7 +43,6 @@ from bot.runner.digest_job import run_digest
 from bot.runner.health import HealthServer
 from bot.runner.jobs import ChannelJobs, digest_channels, make_scheduler
 from bot.runner.listen import bind_error
-from bot.runner.logs import configure_logging
 from bot.runner.platforms import (
     Backoff,
     Platform,
@@ -61,8 +59,7 @@ from bot.store import channels as channel_store
 from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
-from bot.store.database import DatabaseOpenError, utcnow
-from bot.store.lock import lock_database
+from bot.store.database import utcnow
 from bot.store.sync import sync_notes
 
 if TYPE_CHECKING:
@@ -365,40 +362,3 @@ class Service:
 
     def health(self) -> dict[str, Any]:
         return service_health(self)
-
-
-def run_service(config: Config) -> None:
-    try:
-        settings = RunnerSettings.from_env()
-    except SettingsError as exc:
-        # A typo in the environment is the operator's to fix: say which variable, no traceback.
-        raise SystemExit(f"Error: {exc}") from None
-    configure_logging()
-    from bot.app import NewsDigest
-
-    # The lock first, held until the process exits: a second instance on the same database
-    # would resend the first one's in-flight posts (see `bot.store.lock`), and opening the
-    # database migrates it, which a refused instance must not do to the running one's. A path
-    # that is a directory gets its own error first rather than a lock file beside it.
-    path = config.database_path()
-    if path != ":memory:" and Path(path).is_dir():
-        raise DatabaseOpenError(path, "cannot open: it is a directory")
-    lock = lock_database(path)
-    try:
-        core = NewsDigest(config)
-    except BaseException:
-        if lock is not None:
-            lock.release()
-        raise
-    # Which file this instance keeps its state in, in full: a relative path names a different
-    # file from another directory, and "where did my stories go" starts here.
-    log.info("database: %s", path if path == ":memory:" else os.path.abspath(path))
-    try:
-        asyncio.run(Service(config, core=core, settings=settings).run_until_stopped())
-    except SettingsError as exc:  # found at start, e.g. the health port is taken
-        raise SystemExit(f"Error: {exc}") from None
-    except ConfigError as exc:  # found by the sync: a channel's topic that exists nowhere
-        raise SystemExit(f"Error: invalid configuration: {exc}") from None
-    finally:
-        if lock is not None:
-            lock.release()
