@@ -60,7 +60,7 @@ async def prepare(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Prep
         return await _refresh(outbox, channel, row)
     if not follow_merge(outbox, row):
         return None
-    if store.is_muted(outbox.db, row.story_id, channel.id):
+    if channel_store.is_muted(outbox.db, row.story_id, channel.id):
         # Muted after this row was queued: "no more posts or updates about that story".
         store.mark_failed(outbox.db, row.id, now=outbox.clock(), error="story muted")
         return None
@@ -140,7 +140,7 @@ def card_editable(outbox: Outbox, story_id: str, channel_pk: int) -> bool:
     nothing more."""
     if story_store.resolve_id(outbox.db, story_id) != story_id:
         return False
-    return not store.is_muted(outbox.db, story_id, channel_pk)
+    return not channel_store.is_muted(outbox.db, story_id, channel_pk)
 
 
 def follow_merge(outbox: Outbox, row: DeliveryRow) -> bool:

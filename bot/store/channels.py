@@ -231,3 +231,16 @@ def muted_story_ids(db: sqlite_utils.Database, channel_pk: int) -> set[str]:
         r[0]
         for r in db.execute("SELECT story_id FROM muted_stories WHERE channel_pk = ?", [channel_pk])
     }
+
+
+# A mute of the story itself, or of a story merged into it (a button on an old card).
+_MUTED_SQL = """EXISTS (
+    SELECT 1 FROM muted_stories m WHERE m.channel_pk = {channel} AND (m.story_id = {story}
+        OR m.story_id IN (SELECT id FROM stories WHERE merged_into = {story})))"""
+# For a query over deliveries aliased `d`.
+MUTED = _MUTED_SQL.format(channel="d.channel_pk", story="d.story_id")
+
+
+def is_muted(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> bool:
+    sql = "SELECT " + _MUTED_SQL.format(channel="?", story="?")
+    return bool(db.execute(sql, [channel_pk, story_id, story_id]).fetchone()[0])

@@ -378,18 +378,6 @@ def last_sent(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> Deli
     return found[0] if found else None
 
 
-# A mute of the story itself, or of a story merged into it (a button on an old card).
-_MUTED_SQL = """EXISTS (
-    SELECT 1 FROM muted_stories m WHERE m.channel_pk = {channel} AND (m.story_id = {story}
-        OR m.story_id IN (SELECT id FROM stories WHERE merged_into = {story})))"""
-MUTED = _MUTED_SQL.format(channel="d.channel_pk", story="d.story_id")
-
-
-def is_muted(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> bool:
-    sql = "SELECT " + _MUTED_SQL.format(channel="?", story="?")
-    return bool(db.execute(sql, [channel_pk, story_id, story_id]).fetchone()[0])
-
-
 def ever_queued(db: sqlite_utils.Database, channel_pk: int) -> bool:
     """Whether any story was ever queued for the channel (by a digest or at once), sent or not."""
     sql = "SELECT 1 FROM deliveries WHERE channel_pk = ? LIMIT 1"

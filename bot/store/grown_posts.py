@@ -15,8 +15,8 @@ from datetime import datetime
 
 import sqlite_utils
 
+from bot.store.channels import MUTED
 from bot.store.database import iso
-from bot.store.deliveries import MUTED
 
 
 def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tuple[str, int]]:
