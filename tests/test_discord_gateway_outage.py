@@ -18,6 +18,7 @@ import pytest
 from fakes.discord_api import FakeDiscord
 from fakes.runner import delivery_rows, discord_service, queue_story, running
 
+from bot.adapters import connection_watch
 from bot.adapters.discord import gateway_watch
 from bot.adapters.discord.bot import DiscordPlatform
 from bot.adapters.discord.gateway_watch import GatewayWatch
@@ -37,8 +38,8 @@ async def service(
     discord_gateway: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Service]:
     # Seconds shrunk to fractions: the watch's look and its grace.
-    monkeypatch.setattr(gateway_watch, "WATCH_INTERVAL", 0.02)
-    monkeypatch.setattr(gateway_watch, "DOWN_GRACE", 0.5)
+    monkeypatch.setattr(connection_watch, "WATCH_INTERVAL", 0.02)
+    monkeypatch.setattr(connection_watch, "DOWN_GRACE", 0.5)
     discord_gateway.webhook_channels[WEBHOOK_ID] = HOOK_CHANNEL
     channels = [
         ChannelConfig(platform="discord", id=str(BOT_CHANNEL), min_sources=1),
@@ -235,7 +236,7 @@ async def test_a_gateway_given_up_on_shows_only_why_not_a_disconnect_that_waits_
     discord_gateway.close_at_identify(4014)
     await discord_gateway.drop_gateway(4014)
     await eventually(lambda: "discord" in service.platform_errors)
-    await asyncio.sleep(gateway_watch.DOWN_GRACE * 2)  # past the watch's grace
+    await asyncio.sleep(connection_watch.DOWN_GRACE * 2)  # past the watch's grace
     health = service.health()
     [problem] = discord_problems(health)
     assert "not retried" in problem and "4014" in problem

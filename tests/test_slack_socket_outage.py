@@ -17,6 +17,7 @@ import pytest
 from fakes.runner import delivery_rows, queue_story, stop
 from fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlackAPI
 
+from bot.adapters import connection_watch
 from bot.adapters.slack import socket as slack_socket
 from bot.adapters.slack import socket_watch
 from bot.adapters.slack.socket_watch import SocketWatch, sdk_logger
@@ -35,8 +36,8 @@ async def service(
 ) -> AsyncIterator[Service]:
     # Seconds shrunk to fractions: slack-sdk's retry, the watch's look and its grace.
     monkeypatch.setattr(slack_socket, "PING_INTERVAL", 0.2)
-    monkeypatch.setattr(socket_watch, "WATCH_INTERVAL", 0.02)
-    monkeypatch.setattr(socket_watch, "DOWN_GRACE", 0.5)
+    monkeypatch.setattr(connection_watch, "WATCH_INTERVAL", 0.02)
+    monkeypatch.setattr(connection_watch, "DOWN_GRACE", 0.5)
     config = Config(
         database=str(tmp_path / "nd.db"),
         channels=[ChannelConfig(platform="slack", id="C1", min_sources=1)],

@@ -19,6 +19,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import ClassVar
 
 from bot.store.database import utcnow
 
@@ -32,42 +33,45 @@ DOWN_GRACE = 45.0
 class ConnectionWatch:
     """One platform connection's state, from `is_connected` (sync or async), polled by `run`.
 
-    `platform` and `connection` make the log lines ("Slack: Socket Mode connection back after
-    …"), `it` the failed `on_back`'s ("telling the runner the connection is back failed"),
-    `event` their events (`<event>_down`, `<event>_up`); `down` gives the problem's text when
-    asked, and `on_drop` runs once as a drop starts. The records go to `log`, the platform's.
-    `on_back` runs at each return, or with `outage_only` only at the end of a declared outage.
+    A platform's watch says, as class attributes, who it is: `platform` and `connection` make
+    the log lines ("Slack: Socket Mode connection back after …"), `it` the failed `on_back`'s
+    ("telling the runner the connection is back failed"), `event` their events (`<event>_down`,
+    `<event>_up`); the records go to `log`, the platform's. `down()` gives the problem's text
+    when asked, and `on_drop()` runs once as a drop starts. `on_back` runs at each return, or
+    with `outage_only` only at the end of a declared outage.
     """
+
+    platform: ClassVar[str]
+    connection: ClassVar[str]
+    it: ClassVar[str]
+    event: ClassVar[str]
+    log: ClassVar[logging.Logger]
+    outage_only: ClassVar[bool] = False
 
     def __init__(
         self,
         is_connected: Callable[[], Awaitable[bool] | bool],
         *,
-        platform: str,
-        connection: str,
-        it: str,
-        event: str,
-        down: Callable[[], str],
-        log: logging.Logger,
         on_back: Callable[[], object] | None = None,
-        on_drop: Callable[[], object] | None = None,
-        outage_only: bool = False,
-        interval: float = WATCH_INTERVAL,
-        grace: float = DOWN_GRACE,
+        interval: float | None = None,
+        grace: float | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.is_connected = is_connected
-        self.platform, self.connection, self.it, self.event = platform, connection, it, event
-        self.down = down
-        self.log = log
         self.on_back = on_back
-        self.on_drop = on_drop
-        self.outage_only = outage_only
-        self.interval = interval
-        self.grace = grace
+        # Read as a watch starts, not as defaults, so a test can shorten the module's values.
+        self.interval = WATCH_INTERVAL if interval is None else interval
+        self.grace = DOWN_GRACE if grace is None else grace
         self.clock = clock
         self.down_since: datetime | None = None
         self.warned = False
+
+    def down(self) -> str:
+        """What is wrong while the connection is down, for the log and /healthz."""
+        raise NotImplementedError
+
+    def on_drop(self) -> None:
+        """Runs once as a drop starts."""
 
     def problem(self) -> tuple[datetime, str] | None:
         """(since when, what) while the connection has been down longer than the grace."""
@@ -95,8 +99,7 @@ class ConnectionWatch:
             return
         if self.down_since is None:
             self.down_since = now
-            if self.on_drop is not None:
-                self.on_drop()
+            self.on_drop()
         elif not self.warned and (now - self.down_since).total_seconds() >= self.grace:
             self.warned = True
             since, what = self.problem() or (self.down_since, self.down())

@@ -13,20 +13,12 @@ now and then) shows nothing of the kind, so it retries nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 import discord
 
-from bot.adapters import connection_watch
 from bot.adapters.connection_watch import ConnectionWatch
-from bot.store.database import utcnow
 
 log = logging.getLogger(__name__)
-
-# Discord's own, so a test can shorten them here (they are read as a watch starts).
-WATCH_INTERVAL = connection_watch.WATCH_INTERVAL
-DOWN_GRACE = connection_watch.DOWN_GRACE
 
 # Posting, the bot's included, is REST and goes on: said, or readers take every channel to wait.
 DOWN = (
@@ -45,27 +37,12 @@ def gateway_open(client: discord.Client) -> bool:
 class GatewayWatch(ConnectionWatch):
     """The gateway's state, from `is_connected`, polled by `run`."""
 
-    def __init__(
-        self,
-        is_connected: Callable[[], bool],
-        *,
-        on_back: Callable[[], object] | None = None,
-        interval: float | None = None,
-        grace: float | None = None,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        super().__init__(
-            is_connected,
-            platform="Discord",
-            connection="gateway connection",
-            it="gateway",
-            event="discord_gateway",
-            down=lambda: DOWN,
-            log=log,
-            on_back=on_back,
-            outage_only=True,
-            # Read here, not as defaults, so a test can shorten the module's values.
-            interval=WATCH_INTERVAL if interval is None else interval,
-            grace=DOWN_GRACE if grace is None else grace,
-            clock=clock,
-        )
+    platform = "Discord"
+    connection = "gateway connection"
+    it = "gateway"
+    event = "discord_gateway"
+    log = log
+    outage_only = True
+
+    def down(self) -> str:
+        return DOWN

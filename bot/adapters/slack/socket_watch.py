@@ -11,18 +11,11 @@ client's own `is_connected()`, whose WARNING and /healthz problem name that last
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime
 
-from bot.adapters import connection_watch
 from bot.adapters.connection_watch import ConnectionWatch
-from bot.store.database import utcnow
 
 log = logging.getLogger(__name__)
 
-# Slack's own, so a test can shorten them here (they are read as a watch starts).
-WATCH_INTERVAL = connection_watch.WATCH_INTERVAL
-DOWN_GRACE = connection_watch.DOWN_GRACE
 DOWN = (
     "Socket Mode disconnected: slash commands and buttons get no answer until it is "
     "back (posts still go out)"
@@ -73,39 +66,18 @@ def sdk_logger() -> logging.Logger:
     return logger
 
 
-def _down() -> str:
-    return f"{DOWN}; last error: {_NOISE.last}" if _NOISE.last else DOWN
-
-
-def _forget_last_error() -> None:
-    # A new drop's WARNING names its own reconnect's error, not one from a drop before.
-    _NOISE.last = None
-
-
 class SocketWatch(ConnectionWatch):
     """The connection's state, from `is_connected` (slack-sdk's client's), polled by `run`."""
 
-    def __init__(
-        self,
-        is_connected: Callable[[], Awaitable[bool]],
-        *,
-        on_back: Callable[[], object] | None = None,
-        interval: float | None = None,
-        grace: float | None = None,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        super().__init__(
-            is_connected,
-            platform="Slack",
-            connection="Socket Mode connection",
-            it="connection",
-            event="slack_socket",
-            down=_down,
-            log=log,
-            on_back=on_back,
-            on_drop=_forget_last_error,
-            # Read here, not as defaults, so a test can shorten the module's values.
-            interval=WATCH_INTERVAL if interval is None else interval,
-            grace=DOWN_GRACE if grace is None else grace,
-            clock=clock,
-        )
+    platform = "Slack"
+    connection = "Socket Mode connection"
+    it = "connection"
+    event = "slack_socket"
+    log = log
+
+    def down(self) -> str:
+        return f"{DOWN}; last error: {_NOISE.last}" if _NOISE.last else DOWN
+
+    def on_drop(self) -> None:
+        # A new drop's WARNING names its own reconnect's error, not one from a drop before.
+        _NOISE.last = None
