@@ -1,7 +1,8 @@
 """Whether a feed URL names an address the fetcher will refuse, checked when the feed is added.
 
 Every way of adding a feed refuses it, with one reason (`refusal`): `newsdigest feeds add`, the
-chat command `/feeds add` and `newsdigest feeds import`. Stored with a warning, such a feed would
+chat command `/feeds add`, `newsdigest feeds import` and the config file's sync (which skips the
+entry, says so and syncs the rest: `bot.store.sync`). Stored with a warning, such a feed would
 sit in the list failing at every poll, and a warning is easily missed (among hundreds of lines of
 an OPML import, or by the admin who typed the command in chat while the operator owns the
 config). A loopback or private address is allowed by `polling.allow_private_networks`, and the

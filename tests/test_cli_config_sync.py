@@ -14,6 +14,8 @@ from bot.store.database import open_database
 from bot.store.sync import REMOVED_FROM_CONFIG
 
 CONFIG = """
+[polling]
+allow_private_networks = true  # the feed below is on loopback, which the sync refuses otherwise
 [[feeds]]
 url = "http://127.0.0.1:9/rss"
 [[topics]]

@@ -19,6 +19,16 @@ A channel's topic may be one the file declares or one already in the database (`
 chat's /follow): only the sync, which sees both, can tell a name found in neither, and refuses
 the whole config naming the key (nothing is applied).
 
+A feed whose address polling refuses (loopback, private, link-local: `bot.feedaddress`, as
+`feeds add`, `/feeds add` and `feeds import` refuse it) is not synced, and the rest of the file
+is: the sync says which entry and why (`sync_notes`), at every start, until the entry or
+`polling.allow_private_networks` changes. Stored, it would sit in the list failing at every poll.
+A row the file made for such an entry (stored by a version before this check) is removed, as if
+the entry were out of the file: polling refused it every time, so it holds no history worth a
+disabled row (its articles stay, as with any removed feed), and one rule then holds whichever
+version stored it. A row the file took over from a command is handed back, as the file may only
+take away what it made.
+
 Only a config file that was found is synced: with none (the default path missing, e.g. a command
 run from another directory) nothing is added or removed, so a stray run cannot wipe what the real
 file declared.
@@ -35,6 +45,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.config import Config, ConfigError
+from bot.feedaddress import refusal
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.database import iso, transaction, utcnow
@@ -77,13 +88,17 @@ class SyncReport:
     # "feed URL, added with `feeds add`": a row changing hands is said once, when it does.
     taken_over: list[str] = field(default_factory=list)
     handed_back: list[str] = field(default_factory=list)
+    # Feed entries polling would refuse, not synced: "feeds[2] (URL): why[; what became of the
+    # row an older version stored for it]".
+    refused_feeds: list[str] = field(default_factory=list)
 
 
 def sync_notes(report: SyncReport, config_file: str) -> list[str]:
     """One line per kind of row the sync removed or paused, with the count and the names
     ("config: removed 8 feeds no longer in config/newsdigest.toml: URL, URL, ..."), and one per
-    row it took over from, or handed back to, a command or chat."""
-    notes = []
+    row it took over from, or handed back to, a command or chat; and one per feed entry that
+    is not synced because polling would refuse its address."""
+    notes = [f"config: {config_file}: {what}" for what in report.refused_feeds]
     for verb, kind, names in (
         ("removed", "feed", report.removed_feeds),
         ("removed", "topic", report.removed_topics),
@@ -124,8 +139,20 @@ def sync_config(db: sqlite_utils.Database, config: Config) -> SyncReport:
     return report
 
 
+def _refused_feeds(config: Config) -> dict[str, str]:
+    """The declared feeds polling would refuse, by URL: "feeds[i] (URL): why"."""
+    allow = config.polling.allow_private_networks
+    refused: dict[str, str] = {}
+    for i, feed in enumerate(config.feeds):
+        why = refusal(feed.url, allow, retry="restart")
+        if why is not None:
+            refused[feed.url] = f"feeds[{i}] ({feed.url}): not synced: {why}"
+    return refused
+
+
 def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport) -> None:
-    wanted = {f.url: f for f in config.feeds}
+    refused = _refused_feeds(config)
+    wanted = {f.url: f for f in config.feeds if f.url not in refused}
     # Config feeds are matched on the URL the file names (config_url), not the URL polled: a 301
     # moves the latter, and the move, validators and history must survive restarts.
     for row in db.execute_returning_dicts(
@@ -134,17 +161,28 @@ def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport) -
     ):
         if row["named"] in wanted:
             continue
+        named = row["named"]
         if row["before"]:
             # Not the file's to delete. config_url stays, so declaring it again finds it.
             feed_store.update_feed(
                 db, row["id"], origin=row["before"], origin_before_config=None, config_hash=None
             )
-            report.handed_back.append(f"feed {row['named']}, {_added_by('feed', row['before'])}")
+            if named in refused:
+                was = _added_by("feed", row["before"])
+                refused[named] += f"; the feed, {was}, is no longer managed by the file"
+            else:
+                report.handed_back.append(f"feed {named}, {_added_by('feed', row['before'])}")
         else:
             feed_store.remove_feed(db, row["id"])
             report.feeds_removed += 1
-            report.removed_feeds.append(row["named"])
+            if named in refused:
+                refused[named] += "; the feed an earlier version stored for it is removed"
+            else:
+                report.removed_feeds.append(named)
+    report.refused_feeds.extend(refused.values())
     for feed in config.feeds:
+        if feed.url in refused:
+            continue
         digest = _hash(feed)
         found = db.execute(
             "SELECT id, config_hash, origin FROM feeds WHERE config_url = ? OR url = ?"
