@@ -2,7 +2,8 @@
 writes, last successful poll, failing feeds, paused channels, platform errors, channels whose
 platform's token is not set (`unserved_channels`, fixed for the run), and outages (a
 route refusing posts, or unreachable or failing several times in a row), a platform's connection
-down for a while (Slack's Socket Mode, Discord's gateway: `disconnected`), the outbox backlog, and the last prune
+down for a while (Slack's Socket Mode, Discord's gateway: `disconnected`), the outbox backlog
+(posts under `deliveries`, card edits an update could not make under `card_edits`), and the last prune
 (retention). Channels removed from the config file (paused by
 the sync) are listed under `removed_channels`, not as a problem. The server that answers the request is `bot.runner.health`.
 
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from bot.store import card_refreshes
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
@@ -91,8 +93,11 @@ def service_health(service: Service) -> dict[str, Any]:
             }
             for f in failing[:100]
         ],
+        # Posts (stories, thread updates) only: a card edit retried after its update's reply
+        # landed is no post waiting, and is counted apart.
         "pending_deliveries": counts["pending"] + counts["sending"],
         "deliveries": counts,
+        "card_edits": card_refreshes.counts(service.db),
         "paused_channels": [{"channel": c.key, "reason": c.paused_reason} for c in paused],
         "removed_channels": [c.key for c in removed],
         "platforms": sorted(service.outbox.adapters),

@@ -17,7 +17,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.store.database import iso
-from bot.store.deliveries import new_nonce
+from bot.store.deliveries import STATES, new_nonce
 from bot.store.durable import durable
 
 REFRESH = "refresh"
@@ -66,3 +66,12 @@ def _drop(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> int:
         " AND state IN ('pending', 'sending')",
         [REFRESH, story_id, channel_pk],
     ).rowcount
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """The card edits by state, for `/healthz` beside the posts (`deliveries.counts`)."""
+    found = dict.fromkeys(STATES, 0)
+    sql = "SELECT state, COUNT(*) FROM deliveries WHERE kind = ? GROUP BY state"
+    for state, n in db.execute(sql, [REFRESH]):
+        found[state] = n
+    return found

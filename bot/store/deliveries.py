@@ -385,7 +385,11 @@ def ever_queued(db: sqlite_utils.Database, channel_pk: int) -> bool:
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Posts (stories and their updates) by state. An edit of a posted card (`refresh`,
+    `bot.store.card_refreshes.counts`) is no post: counted here, a card edit retried a few times
+    read as a post backlog."""
     found = dict.fromkeys(STATES, 0)
-    for state, n in db.execute("SELECT state, COUNT(*) FROM deliveries GROUP BY state"):
+    sql = "SELECT state, COUNT(*) FROM deliveries WHERE kind != 'refresh' GROUP BY state"
+    for state, n in db.execute(sql):
         found[state] = n
     return found

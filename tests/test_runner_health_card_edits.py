@@ -1,0 +1,61 @@
+"""/healthz counts posts (stories and thread updates) apart from card edits: an edit of a card
+that an update could not make (`refresh`, retried by the outbox after the reply landed) is no
+post waiting, and shows under `card_edits`. Real service, SQLite file and health server; the
+in-memory chat platform fails the edit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from fakes.chat import FakeChatAdapter
+from fakes.runner import stop
+from fakes.stories import add_story, grow_story
+
+from bot.app import NewsDigest
+from bot.config import ChannelConfig, Config
+from bot.delivery.adapter import TransientDeliveryError
+from bot.runner import digests
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
+from bot.store import channels as channel_store
+from bot.store.database import open_database
+
+T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
+NONE = {"pending": 0, "sending": 0, "sent": 0, "failed": 0}
+
+
+async def test_a_card_edit_waiting_is_no_pending_post(tmp_path: Path) -> None:
+    config = Config(
+        database=str(tmp_path / "nd.db"),
+        channels=[ChannelConfig(platform="slack", id="C1", min_sources=1)],
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    settings = RunnerSettings(health_port=0, health_host="127.0.0.1", post_pace=0)
+    service = Service(config, core=core, settings=settings, clock=lambda: T0, env={})
+    chat = FakeChatAdapter("slack")
+    service.register_adapter(chat)
+    await service.start()
+    assert service.health_server is not None
+    url = f"http://127.0.0.1:{service.health_server.port}/healthz"
+    channel = channel_store.get_channel(service.db, "slack", "C1")
+    assert channel is not None
+
+    add_story(service.db, "s1", ["A", "B"], now=T0)
+    digests.enqueue_digest(service.db, channel, now=T0)
+    await service.outbox.drain()
+    grow_story(service.db, "s1", ["C"], now=T0)
+    assert digests.enqueue_updates(service.db, {"s1"}, now=T0, interval=timedelta(0))
+    chat.edit_failures = [TransientDeliveryError("Slack chat.update: internal_error")]
+    await service.outbox.drain()  # the update's reply lands, its edit of the card does not
+    assert len(chat.updates()) == 1 and chat.edits == []
+
+    async with httpx.AsyncClient() as client:
+        body = (await client.get(url)).json()
+    await stop(service)
+
+    assert body["deliveries"] == {**NONE, "sent": 2}  # the card and its update
+    assert body["pending_deliveries"] == 0
+    assert body["card_edits"] == {**NONE, "pending": 1}
+    assert body["status"] == "ok"
