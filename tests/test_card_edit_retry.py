@@ -23,6 +23,7 @@ from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
+from bot.adapters.discord.errors import SEND_TIMEOUT
 from bot.adapters.discord.routes import DiscordAdapter
 from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE, ChannelPacer, SlackAdapter
@@ -164,13 +165,19 @@ async def session() -> AsyncIterator[Any]:
 
 
 def discord_room(
-    api: FakeDiscord, client: discord.Client, session: Any, tmp_path: Path, route: str
+    api: FakeDiscord,
+    client: discord.Client,
+    session: Any,
+    tmp_path: Path,
+    route: str,
+    *,
+    edit_timeout: float = EDIT_TIMEOUT,
 ) -> Room:
     api.webhook_channels[WEBHOOK_ID] = CHANNEL
 
     def adapter() -> ChatAdapter:
         bot = DiscordBotAdapter(client)
-        hooks = DiscordWebhookAdapter(session, bot=bot, send_timeout=EDIT_TIMEOUT)
+        hooks = DiscordWebhookAdapter(session, bot=bot, send_timeout=edit_timeout)
         return DiscordAdapter(bot=bot, webhooks=hooks)
 
     room = Room(tmp_path / "nd.db", adapter, "discord", str(CHANNEL))
@@ -213,7 +220,7 @@ async def test_discord_an_edit_that_failed_is_retried_and_the_reply_posted_once(
         edit = rf"/channels/{CHANNEL}/messages/\d+"
         discord_api.fail_next("PATCH", edit, 503, {"message": "Service Unavailable", "code": 0})
     else:
-        # No answer in time (discord.py resends a webhook's edit on a 5xx by itself).
+        # No answer in time (a 5xx: see the test below).
         edit = rf"/webhooks/{WEBHOOK_ID}/[^/]+/messages/\d+"
         discord_api.hang_next("PATCH", edit, 5.0)
     await room.first_failed_edit(restart)
@@ -232,3 +239,34 @@ async def test_discord_an_edit_that_failed_is_retried_and_the_reply_posted_once(
     # The card and the reply (a first try into the thread before it was started is refused).
     assert [c.status for c in discord_api.calls("POST", post) if c.status < 400] == [200, 200]
     assert not discord_api.calls("GET", r"/channels/\d+/messages")  # nothing looked for
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+async def test_discord_a_webhook_edit_failing_with_a_5xx_is_retried_by_the_outbox(
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    tmp_path: Path,
+    status: int,
+) -> None:
+    """The first 5xx reaches the outbox: discord.py does not try the edit again by itself (some
+    25 s of its own retries, within the drain), and the outbox's backoff makes it later."""
+    # The edit's real timeout: discord.py's first retry, a second later, would come within it.
+    room = discord_room(
+        discord_api, discord_client, session, tmp_path, "webhook", edit_timeout=SEND_TIMEOUT
+    )
+    await room.outbox.drain()
+    await room.grow()
+    edit = rf"/webhooks/{WEBHOOK_ID}/[^/]+/messages/\d+"
+    discord_api.fail_next("PATCH", edit, status, {"message": "Server Error", "code": 0})
+
+    await room.first_failed_edit(restart=False)
+    assert [c.status for c in discord_api.calls("PATCH", edit)] == [status]  # tried once
+    card, _ = discord_messages(discord_api)
+    assert sources_tracking(card["embeds"]) == 2
+
+    await room.retry_edit()
+    card, updates = discord_messages(discord_api)
+    assert sources_tracking(card["embeds"]) == 3
+    assert [c.status for c in discord_api.calls("PATCH", edit)] == [status, 200]
+    assert len(updates) == 1  # the reply, posted once

@@ -4,7 +4,11 @@ the bot cannot see the channel (a server it is not in): then it behaves as witho
 
 Without a bot nothing can look in the channel, so a post that may have landed (a 5xx, a timeout,
 an answer that is not a Discord message) is resent with a warning that it may show twice: a
-duplicate is accepted rather than a lost story."""
+duplicate is accepted rather than a lost story.
+
+The webhook session (`webhook_session`) ends discord.py's own retries of a 5xx at the first one:
+a post's, which would resend it blind, and an edit's, which would hold the drain for some 25 s;
+the outbox retries both, as it retries every send."""
 
 from __future__ import annotations
 
@@ -60,7 +64,29 @@ async def _no_blind_resend(req: ClientRequest, handler: ClientHandlerType) -> Cl
         # "maybe sent" path looks for the message (through the bot, when there is one) instead.
         response.release()
         raise MaybePosted(f"HTTP {response.status} from Discord after a webhook post")
+    if req.method == "PATCH" and response.status >= 500:
+        # An edit of a card. discord.py would try it five times over some 25 s (no setting
+        # changes that), within the one call the outbox waits on, holding up every channel's
+        # drain; and an update's edit could time out after its reply landed. Raised at the
+        # first 5xx as discord.py raises after its last, the outbox retries the edit (a
+        # `refresh` row) with its own backoff and outage rules, as it does every other send.
+        body = await _error_body(response)
+        response.release()
+        raise discord.DiscordServerError(response, body)
     return response
+
+
+async def _error_body(response: ClientResponse) -> dict[str, object] | str:
+    """The error answer as discord.py keeps it: Discord's JSON as a dict, anything else as text."""
+    text = (await response.read()).decode("utf-8", errors="replace")
+    if response.headers.get("Content-Type") == "application/json":
+        try:
+            found = json.loads(text)
+        except ValueError:
+            return text
+        if isinstance(found, dict):
+            return found
+    return text
 
 
 async def _json_body(response: ClientResponse) -> bool:
