@@ -45,7 +45,6 @@ from typing import Any
 import sqlite_utils
 
 from bot.config import Config, ConfigError
-from bot.feedaddress import refusal
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.database import iso, transaction, utcnow
@@ -141,6 +140,10 @@ def sync_config(db: sqlite_utils.Database, config: Config) -> SyncReport:
 
 def _refused_feeds(config: Config) -> dict[str, str]:
     """The declared feeds polling would refuse, by URL: "feeds[i] (URL): why"."""
+    # Here, not at the top: it loads the fetcher's netguard (httpx), and every command imports
+    # this module while only `poll` and `run` sync.
+    from bot.feedaddress import refusal
+
     allow = config.polling.allow_private_networks
     refused: dict[str, str] = {}
     for i, feed in enumerate(config.feeds):
