@@ -9,8 +9,9 @@ Modules. Headline: `headline`, `site_names`, `casing`, `datelines`, `quote_marks
 `wordmodel` -> `candidates` (beam search, `restated` as the repeat check) -> `rerank` ->
 `grounding` + `support` + `claim_figures` (which outlets back each bullet). Angles: `angles`,
 `angle_topic`, `angle_facts`, `quotes`. The LLM writer: `llm` -> `llm_check`, with
-`quantities`, `attribution` (which outlets a model bullet may credit) and `llm_prose` (no
-markup, mentions, links or claims about the outlets). Shipped numbers: `lexicon`, `_weights`, `_rerank_weights`. Outlets are keyed and
+`quantities`, `attribution` (which outlets a model bullet may credit), `speakers` (a quote
+given to the speaker its source names) and `llm_prose` (no markup, mentions, links or claims
+about the outlets). Shipped numbers: `lexicon`, `_weights`, `_rerank_weights`. Outlets are keyed and
 named by `bot.outlets`, as the card counts them.
 """
 

@@ -10,7 +10,8 @@ What the card says about its sources must be true too: a bullet is credited only
 that report it (`attribution.credited_outlets`: a carrying sentence, the same names, every quote
 verbatim), and one that none reports is rejected; an angle line must be attributable to its own
 outlet and its quote be in that outlet's text. Quotations are read in every mark the project
-knows (`quote_marks.quoted_spans`). The model may not name or count the outlets, nor write
+knows (`quote_marks.quoted_spans`); one the model gives to a speaker must be given to the one
+its source names, when the source plainly names one (`speakers`). The model may not name or count the outlets, nor write
 markup, mentions or links (`llm_prose`), even ones a (hostile) article holds.
 """
 
@@ -29,6 +30,7 @@ from bot.summarize.llm_prose import ProseRejected, check_prose
 from bot.summarize.quotes import QUOTE_MAX_WORDS
 from bot.summarize.restated import stem_overlap
 from bot.summarize.sentences import content_stems, split_sentences
+from bot.summarize.speakers import misattributed
 from bot.textutil import squash_spaces
 
 MAX_TLDR_WORDS = 55
@@ -144,9 +146,13 @@ def _check_quote(quote: str, homes: Sequence[str], line: str) -> None:
 
 
 def _check_quoted_spans(text: str, homes: Sequence[str]) -> None:
-    """Every span a bullet or line puts in quotation marks, of any kind, must be a verbatim quote."""
+    """Every span a bullet or line puts in quotation marks, of any kind, must be a verbatim quote,
+    given to the speaker the sources give it to when they plainly name one."""
     for span in quotations(text):
         _check_quote(span, homes, text)
+    wrong = misattributed(text, homes)
+    if wrong is not None:
+        raise LLMRejected(f"quote {wrong!r} given to another speaker than its source names")
 
 
 def _check_polarity(text: str, sources: _Sources) -> None:

@@ -122,13 +122,19 @@ def quoted_spans(text: str) -> list[str]:
     quotation, the apostrophes of "don't", "the ’90s" and "the pilots' union" are not. A
     quotation left open is no span (nothing says where its words end).
     """
-    spans: list[str] = []
+    return [text[start:end] for start, end in quotation_bounds(text)]
+
+
+def quotation_bounds(text: str) -> list[tuple[int, int]]:
+    """Where the words of each quotation `quoted_spans` finds start and end in `text` (the marks
+    are just outside), in the order the quotations close."""
+    spans: list[tuple[int, int]] = []
     stack: list[int] = []
 
     def close(i: int, marks: str) -> None:
         for depth in range(len(stack) - 1, -1, -1):
             if text[stack[depth]] in marks:
-                spans.append(text[stack[depth] + 1 : i])
+                spans.append((stack[depth] + 1, i))
                 del stack[depth:]
                 return
 
