@@ -66,6 +66,27 @@ def funding_story() -> list[Article]:
     ]
 
 
+def closures_story() -> list[Article]:
+    """An invented publisher closing its papers: newspapers are the story's subject."""
+    return [
+        _article(
+            "c1",
+            "Press Gazette",
+            "Lindell Media to close a dozen papers",
+            "12 newspapers owned by Lindell Media said on Monday they would close by March, "
+            "blaming falling advertising.",
+        ),
+        _article(
+            "c2",
+            "Media Desk",
+            "Lindell Media shuts titles",
+            "Lindell Media will shut 12 regional newspapers by March after advertising fell, "
+            "the company said on Monday.",
+        ),
+    ]
+
+
+CLOSURES_CORE = "Lindell Media blamed falling advertising for the closures."
 FLOOD_CORE = "Record rain flooded Dunmore's town centre on Sunday."
 HONEST = {
     "a number before reports": (
@@ -85,6 +106,10 @@ HONEST = {
             FLOOD_CORE,
             "Lawmakers on Capitol Hill said they would consider emergency aid for Dunmore.",
         ],
+    ),
+    "a number of newspapers as the story's subject": (
+        closures_story,
+        ["12 newspapers said they would close by March.", CLOSURES_CORE],
     ),
     "an outlet the story is about": (
         funding_story,
@@ -132,6 +157,35 @@ DISHONEST = {
 def test_claims_about_the_sources_are_still_refused(endpoint: str, bullet: str) -> None:
     summary = _ask(endpoint, [HARBOR_CORE, bullet], harbor_bridge_story())
     assert summary == summarize(harbor_bridge_story())
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "2 outlets report Lindell Media will shut 12 newspapers by March.",
+        "Both newspapers report Lindell Media will shut 12 newspapers by March.",
+        "Lindell Media will shut 12 newspapers, according to two outlets.",
+    ],
+)
+def test_counting_the_outlets_is_refused_in_a_story_about_newspapers(
+    endpoint: str, bullet: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    summary = _ask(endpoint, [bullet, CLOSURES_CORE], closures_story())
+    assert summary == summarize(closures_story())
+    assert "counts the outlets" in caplog.text
+
+
+def test_a_count_of_the_press_is_news_only_when_a_source_gives_it() -> None:
+    sources = ["Ten regional newspapers said they would close by March."]
+    check_prose("10 newspapers said they would close.", [], sources)
+    check_prose("Ten newspapers said they would close.", [], sources)
+    with pytest.raises(ProseRejected):
+        check_prose("10 newspapers said they would close.", [])
+    with pytest.raises(ProseRejected):
+        check_prose("3 newspapers report the closures.", [], sources)
+    with pytest.raises(ProseRejected):
+        # The count is the sources', the noun is not: "outlets" counts the card's outlets.
+        check_prose("10 outlets report the closures.", [], sources)
 
 
 @pytest.mark.parametrize(

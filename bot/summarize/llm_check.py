@@ -73,9 +73,9 @@ def _text(item: dict[str, Any], key: str) -> str:
     return value.strip()
 
 
-def _check_prose(text: str, outlets: Sequence[str]) -> None:
+def _check_prose(text: str, outlets: Sequence[str], sources: Sequence[str] = ()) -> None:
     try:
-        check_prose(text, outlets)
+        check_prose(text, outlets, sources)
     except ProseRejected as exc:
         raise LLMRejected(str(exc)) from None
 
@@ -176,7 +176,7 @@ def _check_bullets(texts: list[str], sources: _Sources, outlets: Sequence[str]) 
         raise LLMRejected("tldr over the word limit")
     stems = [set(content_stems(t)) for t in texts]
     for i, text in enumerate(texts):
-        _check_prose(text, outlets)
+        _check_prose(text, outlets, sources.texts)
         missing = ungrounded(text, sources.texts)
         if missing:
             raise LLMRejected(f"tldr names or counts what no source says: {missing}")
@@ -211,7 +211,7 @@ def _check_angles(
         if len(strip_ellipsis(quote).split()) > QUOTE_MAX_WORDS:
             raise LLMRejected(f"quote longer than {QUOTE_MAX_WORDS} words")
         own_texts = [f"{a.title}\n{a.text}" for a in own]
-        _check_prose(line, sources.names)
+        _check_prose(line, sources.names, sources.texts)
         # A quote is the outlet's own words, which may name it; markup is refused all the same.
         _check_prose(quote, ())
         _check_quote(quote, own_texts, line)
