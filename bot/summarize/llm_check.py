@@ -8,11 +8,13 @@ and the model does not.
 
 What the card says about its sources must be true too: a bullet is credited only to the outlets
 that report it (`attribution.credited_outlets`: a carrying sentence, the same names, every quote
-verbatim), and one that none reports is rejected; an angle line must be attributable to its own
-outlet and its quote be in that outlet's text. Quotations are read in every mark the project
-knows (`quote_marks.quoted_spans`); one the model gives to a speaker must be given to the one
-its source names, when the source plainly names one (`speakers`). The model may not name or count the outlets, nor write
-markup, mentions or links (`llm_prose`), even ones a (hostile) article holds.
+verbatim), and one that none reports is rejected, as is one whose decisive verb ("acquired",
+"convicted") no sentence carrying it states (`claim_verbs`); an angle line must be attributable to
+its own outlet and its quote be in that outlet's text. Quotations are read in every mark the
+project knows (`quote_marks.quoted_spans`); one the model gives to a speaker must be given to the
+one its source names, when the source plainly names one (`speakers`). The model may not name or
+count the outlets, nor write markup, mentions or links (`llm_prose`), even ones a (hostile) article
+holds.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 from bot.models import Angle, Article, Bullet, Summary
 from bot.summarize.angles import MAX_ANGLES
 from bot.summarize.attribution import attributable, credited_outlets, outlet_texts, quotations
+from bot.summarize.claim_verbs import changed_verb
 from bot.summarize.grounding import claim, is_verbatim, negated, strip_ellipsis, ungrounded
 from bot.summarize.llm_prose import ProseRejected, check_prose
 from bot.summarize.quotes import QUOTE_MAX_WORDS
@@ -250,6 +253,9 @@ def check_answer(
     _check_bullets(texts, sources, sources.names)
     tldr: list[Bullet] = []
     for text in texts:
+        verb = changed_verb(text, articles, outlets)
+        if verb is not None:
+            raise LLMRejected(f"bullet {text!r} says {verb!r}, which no sentence carrying it says")
         support = credited_outlets(text, articles, outlets)
         if not support:
             raise LLMRejected(f"no outlet reports bullet {text!r}")
