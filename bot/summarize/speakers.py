@@ -128,8 +128,10 @@ def source_speakers(quote: str, sources: Iterable[str]) -> list[frozenset[str]]:
     pattern = _pattern(quote)
     found: list[frozenset[str]] = []
     for text in sources:
-        bounds = quotation_bounds(text)
-        for match in pattern.finditer(text):
+        matches = list(pattern.finditer(text))
+        # Reading a text's quotation marks is the costly part: only where the quote occurs.
+        bounds = quotation_bounds(text) if matches else []
+        for match in matches:
             around = [(s, e) for s, e in bounds if s <= match.start() and match.end() <= e]
             # The outermost quotation holds the marks a speech verb stands beside.
             start, end = (
