@@ -6,12 +6,13 @@ reported as `channels[0].timezone: unknown IANA time zone 'Europe/Berln'`.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.timezones import suggest_zones, zones_by_folded_name
 
 _DURATION_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d)?\s*$")
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
@@ -86,31 +87,17 @@ def validate_schedule(schedule: str, timezone: str, key: str) -> None:
 
 def validate_timezone(name: str, key: str) -> None:
     """The config file's check: the zone exactly as the tz database spells it, since the file's
-    value is used as written. A wrong case is refused naming the right one."""
+    value is used as written (chat is stricter: `bot.timezones.chat_timezone`). An unknown name is
+    refused naming the zones it probably means ("Berlin", "europe/berlin")."""
     try:
         ZoneInfo(name)
         return
     except (ZoneInfoNotFoundError, ValueError):
         pass
-    known = _zones_by_folded_name().get(name.casefold())
-    hint = f" (did you mean {known!r}?)" if known else ""
+    known = zones_by_folded_name().get(name.casefold())
+    suggestions = [known] if known else suggest_zones(name)
+    hint = f" (did you mean {' or '.join(repr(z) for z in suggestions)}?)" if suggestions else ""
     raise ConfigError(key, f"unknown IANA time zone {name!r}{hint}")
-
-
-def canonical_timezone(name: str, key: str) -> str:
-    """The zone a person typed in chat, in any case, in the tz database's spelling
-    ("europe/berlin" → "Europe/Berlin"); ConfigError if there is no such zone."""
-    known = _zones_by_folded_name().get(name.casefold())
-    if known is not None:
-        return known
-    validate_timezone(name, key)  # a zone the list lacks but ZoneInfo loads, or the error
-    return name
-
-
-@functools.cache
-def _zones_by_folded_name() -> dict[str, str]:
-    # Read from disk once (~30 ms); no two zones differ only in case.
-    return {zone.casefold(): zone for zone in available_timezones()}
 
 
 # A dash typed with spaces around it, or as an en or em dash (what phones and Discord's keyboard

@@ -226,3 +226,24 @@ def _check_fires(cron: str, trigger: CronTrigger, zone: tzinfo) -> None:
         raise NeverFiresError(
             f"{cron!r} never fires: no date has that day of the month in that month"
         )
+
+
+def shortest_gap(cron: str) -> timedelta:
+    """The shortest time between two fires of `cron`, for refusing one that fires too often. The
+    minute and hour fields decide it, read on a wall clock (a clock change never makes two fires
+    look close); the day fields are taken as every day, which only adds the gap from a day's last
+    fire to the next day's first (searching a sparse day field could take seconds)."""
+    minute, hour = cron.split()[:2]
+    trigger = cron_trigger(f"{minute} {hour} * * *", "UTC")
+    start = datetime(2000, 1, 3, tzinfo=UTC)
+    first = trigger.get_next_fire_time(None, start)
+    assert first is not None  # every day has a fire of any valid minute and hour
+    shortest = timedelta(days=1)
+    previous = first
+    while shortest > timedelta(minutes=1):
+        following = trigger.get_next_fire_time(previous, previous)
+        if following is None or following - first > timedelta(days=1):
+            break
+        shortest = min(shortest, following - previous)
+        previous = following
+    return shortest

@@ -70,7 +70,7 @@ def test_a_comma_before_the_time_zone_is_a_pause(text: str, cron: str, tz: str) 
         ("mon,frisbee 07:30", "'frisbee' is not a day name"),
         ("mon,,fri 07:30", "'mon,,fri' misses a day"),
         ("mon-wed-fri 07:30", "'mon-wed-fri' is not a day range like mon-fri"),
-        ("daily 09:00 Mars/Base", "unknown IANA"),
+        ("daily 09:00 Mars/Base", "Mars/Base is not a time zone I know"),
         ("cron 0 9 *", "5 fields"),
     ],
 )

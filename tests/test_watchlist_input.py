@@ -133,7 +133,10 @@ async def test_a_cron_schedules_zone_is_case_insensitive_too(core: NewsDigest) -
 
 async def test_an_unknown_zone_is_still_refused(core: NewsDigest) -> None:
     reply = await Commands(core).dispatch("watchlist", "schedule daily 9:00 europe/berln", SLACK)
-    assert reply.text == "unknown IANA time zone 'europe/berln'\nUsage: " + SCHEDULE_USAGE
+    assert reply.text == (
+        "europe/berln is not a time zone I know. Did you mean Europe/Berlin?\nUsage: "
+        + SCHEDULE_USAGE
+    )
     assert channel_store.get_channel(core.db, "slack", "C7") is None
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
+from datetime import timedelta
 
-from bot.config_values import ConfigError, canonical_timezone, validate_schedule
-from bot.cron import DAY_NAMES, NeverFiresError, cron_trigger
+from bot.config_values import ConfigError, validate_schedule
+from bot.cron import DAY_NAMES, NeverFiresError, cron_trigger, shortest_gap
+from bot.timezones import ZoneError, chat_timezone
 
 _DAYS = {
     "daily": "*",
@@ -21,16 +23,20 @@ _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # one are read as a cron without the `cron` keyword (Discord's `when:` option takes one as is).
 _CRON_MINUTE_RE = re.compile(r"^[0-9*][0-9*,/-]*$")
 
+# A digest is a round-up: one more often than this is a stream of near-empty posts, which is
+# what `instant` mode does properly (each story once, as it qualifies).
+MIN_DIGEST_GAP = timedelta(minutes=30)
+
 SCHEDULE_USAGE = (
-    "schedule DAYS HH:MM [TIME_ZONE], where DAYS is daily, weekdays, weekends or a list like "
-    "mon,wed,fri; or: schedule [cron] '<5 cron fields>' [TIME_ZONE]. "
+    "schedule [DAYS] HH:MM [TIME_ZONE], where DAYS is daily (the default), weekdays, weekends or "
+    "a list like mon,wed,fri; or: schedule [cron] '<5 cron fields>' [TIME_ZONE]. "
     "Example: schedule weekdays 09:00 Europe/Berlin"
 )
 
 # Discord passes the `when:` option as is, so a cron needs no quotes (see `_CRON_MINUTE_RE`).
 DISCORD_SCHEDULE_USAGE = (
-    "/watchlist schedule when:DAYS HH:MM [TIME_ZONE], where DAYS is daily, weekdays, weekends or "
-    "a list like mon,wed,fri; or when:<5 cron fields> [TIME_ZONE]. "
+    "/watchlist schedule when:[DAYS] HH:MM [TIME_ZONE], where DAYS is daily (the default), "
+    "weekdays, weekends or a list like mon,wed,fri; or when:<5 cron fields> [TIME_ZONE]. "
     "Example: /watchlist schedule when:weekdays 09:00 Europe/Berlin"
 )
 
@@ -70,21 +76,42 @@ def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
     keyword = parts[0].lower() == "cron"
     tokens = " ".join(parts[1:] if keyword else parts).split()
     if keyword or (len(tokens) >= 4 and _CRON_MINUTE_RE.match(tokens[0])):
-        timezone = default_timezone
-        if len(tokens) == 6:
-            timezone = tokens.pop()
+        typed = tokens.pop() if len(tokens) == 6 else None
         if len(tokens) != 5:
             raise ScheduleError(f"a cron schedule has 5 fields, got {len(tokens)}")
-        return _checked(" ".join(tokens), timezone)
+        cron = " ".join(tokens)
+        schedule = _checked(cron, _zone(typed, default_timezone))
+        if shortest_gap(cron) < MIN_DIGEST_GAP:
+            minutes = int(MIN_DIGEST_GAP.total_seconds() // 60)
+            raise ScheduleError(
+                f"{cron!r} would post a digest more often than every {minutes} minutes, the "
+                "most a digest may come. For each story as soon as it qualifies, switch the "
+                "channel to instant mode (/watchlist mode) instead"
+            )
+        return schedule
+    if _TIME_RE.match(parts[0]):
+        # A time alone is every day's: "schedule 09:00" as people say it.
+        parts.insert(0, "daily")
     if len(parts) not in (2, 3):
-        raise ScheduleError("expected DAYS HH:MM [TIME_ZONE], or 5 cron fields [TIME_ZONE]")
+        raise ScheduleError("expected [DAYS] HH:MM [TIME_ZONE], or 5 cron fields [TIME_ZONE]")
     days = _days(parts[0].lower())
     match = _TIME_RE.match(parts[1])
     if not match:
         raise ScheduleError(f"{parts[1]!r} is not a time like 09:00")
     hour, minute = int(match.group(1)), int(match.group(2))
-    timezone = parts[2] if len(parts) == 3 else default_timezone
+    timezone = _zone(parts[2] if len(parts) == 3 else None, default_timezone)
     return _checked(f"{minute} {hour} * * {days}", timezone)
+
+
+def _zone(typed: str | None, default: str) -> str:
+    """The zone typed with a schedule, checked as chat checks zones; else the channel's own,
+    as saved (a zone saved before those checks keeps working until it is changed)."""
+    if typed is None:
+        return default
+    try:
+        return chat_timezone(typed)
+    except ZoneError as exc:
+        raise ScheduleError(str(exc)) from None
 
 
 def describe_schedule(cron: str, timezone: str) -> str:
@@ -126,8 +153,6 @@ def _days(token: str) -> str:
 
 def _checked(cron: str, timezone: str) -> Schedule:
     try:
-        # Setting values are case-insensitive in chat: "europe/berlin" is stored "Europe/Berlin".
-        timezone = canonical_timezone(timezone, "time zone")
         try:
             cron_trigger(cron, timezone)
         except NeverFiresError as exc:

@@ -1,0 +1,181 @@
+"""A time zone as a person types it in chat: the tz database's name for it, or why not in plain
+words with the zones they probably meant.
+
+People type what their calendar shows ("EST", "CET", "UTC+2") or their city ("Berlin"). The
+abbreviations that load at all (EST, MST, HST) are fixed offsets: a New York team's 09:00 "EST"
+digest would come at 10:00 all summer. So abbreviations and bare offsets are refused, naming the
+place's zone, which follows its summer time; UTC and GMT, which have none, are kept. A city is
+answered with the zones named after it.
+
+The config file keeps its own, stricter check (`bot.config_values.validate_timezone`: the name as
+written) and gets the same suggestions when a name is unknown.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.textutil import fold
+
+# Abbreviations people type for a region's time, and the zones that follow that region's clocks.
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("est", "edt", "et", "est5edt"), ("America/New_York",)),
+    **dict.fromkeys(("cst", "cdt", "ct", "cst6cdt"), ("America/Chicago",)),
+    # Arizona keeps standard time all year; the rest of Mountain time does not.
+    **dict.fromkeys(("mst", "mdt", "mt", "mst7mdt"), ("America/Denver", "America/Phoenix")),
+    **dict.fromkeys(("pst", "pdt", "pt", "pst8pdt"), ("America/Los_Angeles",)),
+    **dict.fromkeys(("akst", "akdt"), ("America/Anchorage",)),
+    "hst": ("Pacific/Honolulu",),
+    **dict.fromkeys(("cet", "cest", "met", "mest"), ("Europe/Berlin", "Europe/Paris")),
+    **dict.fromkeys(("eet", "eest"), ("Europe/Athens", "Europe/Helsinki")),
+    **dict.fromkeys(("wet", "west"), ("Europe/Lisbon",)),
+    "bst": ("Europe/London",),
+    "ist": ("Asia/Kolkata", "Europe/Dublin"),
+    **dict.fromkeys(("aest", "aedt"), ("Australia/Sydney",)),
+    "jst": ("Asia/Tokyo",),
+}
+# "UTC+2", "GMT-05:00", "+0530": an offset, which never changes for summer time.
+_OFFSET_RE = re.compile(r"^(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?::?([0-5]\d))?$", re.I)
+# Zones offered for an offset: large cities, so the suggestion is one people recognise.
+_MAJOR_ZONES = (
+    "Pacific/Honolulu",
+    "America/Anchorage",
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Chicago",
+    "America/Mexico_City",
+    "America/New_York",
+    "America/Halifax",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Lisbon",
+    "Africa/Lagos",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Africa/Johannesburg",
+    "Africa/Cairo",
+    "Europe/Athens",
+    "Europe/Istanbul",
+    "Europe/Moscow",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Dhaka",
+    "Asia/Bangkok",
+    "Asia/Jakarta",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Australia/Brisbane",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+# What a typed name may be shown as in a reply; anything else is "that" (it is the user's text).
+_SHOWABLE_RE = re.compile(r"^[\w+\-/:. ]{1,40}$")
+EXAMPLE = "Europe/Berlin or America/New_York"
+
+
+class ZoneError(ValueError):
+    """The message says, in plain words, what is wrong and what to type instead."""
+
+
+@functools.cache
+def zones_by_folded_name() -> dict[str, str]:
+    # Read from disk once (~30 ms); no two zones differ only in case.
+    return {zone.casefold(): zone for zone in available_timezones()}
+
+
+def chat_timezone(typed: str) -> str:
+    """The zone `typed` names, in the tz database's spelling ("europe/berlin" →
+    "Europe/Berlin"); ZoneError for an abbreviation, an offset or an unknown name."""
+    name = typed.strip()
+    shown = name if _SHOWABLE_RE.match(name) else "That"
+    folded = name.casefold()
+    if folded in _ABBREVIATIONS:
+        zones = " or ".join(_ABBREVIATIONS[folded])
+        raise ZoneError(
+            f"{shown} is an abbreviation, which stays at one offset from UTC all year, so digests "
+            f"would come an hour off while summer time is on. Use the place's zone instead, "
+            f"which follows its clock changes: {zones}."
+        )
+    if (offset := _OFFSET_RE.match(name)) is not None:
+        near = _zones_at_offset(offset)
+        examples = f", e.g. {' or '.join(near)}" if near else f", like {EXAMPLE}"
+        raise ZoneError(
+            f"{shown} is an offset from UTC, which does not follow summer time, so digests would "
+            f"come an hour off part of the year. Give the place's zone instead{examples} "
+            "(or type your city and I will suggest its zone)."
+        )
+    known = zones_by_folded_name().get(folded)
+    if known is not None:
+        return known
+    try:
+        ZoneInfo(name)  # a zone missing from the list that still loads
+        return name
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    raise ZoneError(f"{shown} is not a time zone I know. {unknown_zone_hint(name)}")
+
+
+def unknown_zone_hint(name: str) -> str:
+    """What to say after "unknown time zone": the zones it probably means, or how zones are
+    named."""
+    suggestions = suggest_zones(name)
+    if suggestions:
+        return f"Did you mean {' or '.join(suggestions)}?"
+    return f"Time zones are named by region and city, like {EXAMPLE}."
+
+
+def suggest_zones(name: str, limit: int = 3) -> list[str]:
+    """Zones named after the city `name` ("Berlin", "new york", "São Paulo"), or, failing that,
+    zones spelt nearly like it ("Europe/Berln")."""
+    key = _city_key(name)
+    if not key:
+        return []
+    cities = _zones_by_city()
+    if key in cities:
+        return cities[key][:limit]
+    if "/" in name:
+        folded = zones_by_folded_name()
+        close = difflib.get_close_matches(name.casefold(), list(folded), n=limit, cutoff=0.85)
+        return [folded[c] for c in close]
+    close = difflib.get_close_matches(key, list(cities), n=limit, cutoff=0.85)
+    return [zone for city in close for zone in cities[city]][:limit]
+
+
+def _city_key(name: str) -> str:
+    last = name.strip().rsplit("/", 1)[-1]
+    return " ".join(fold(last.replace("_", " ").replace("-", " ")).casefold().split())
+
+
+@functools.cache
+def _zones_by_city() -> dict[str, list[str]]:
+    cities: dict[str, list[str]] = {}
+    for zone in sorted(available_timezones()):
+        # Region/City zones only: "EST" or "Cuba" name no city.
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/")):
+            cities.setdefault(_city_key(zone), []).append(zone)
+    return cities
+
+
+def _zones_at_offset(match: re.Match[str]) -> list[str]:
+    sign = -1 if match.group(1) in "-\u2212" else 1
+    minutes = sign * (int(match.group(2)) * 60 + int(match.group(3) or 0))
+    year = datetime.now().year
+    # Zones whose winter or summer offset it is; those where it is the winter one first.
+    ranked = []
+    for zone in _MAJOR_ZONES:
+        info = ZoneInfo(zone)
+        offsets = [datetime(year, month, 1, tzinfo=info).utcoffset() for month in (1, 7)]
+        hits = [
+            i for i, o in enumerate(offsets) if o is not None and o.total_seconds() == minutes * 60
+        ]
+        if hits:
+            ranked.append((hits[0], zone))
+    return [zone for _, zone in sorted(ranked, key=lambda r: r[0])][:3]
