@@ -15,7 +15,6 @@ from test_discord_commands import CHANNEL, answer, make_bot, slash
 from bot.adapters.discord.bot import DiscordBot
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
-from bot.commands.core import USAGE
 from bot.commands.schedule import SCHEDULE_USAGE
 from bot.config import ConfigError, load_config
 from bot.store import channels as channel_store
@@ -59,12 +58,13 @@ async def test_quiet_hours_that_are_no_range_are_still_refused(core: NewsDigest)
     bad = await commands.dispatch("watchlist", "quiet 22:00 – 7", SLACK)
     assert bad.text == (
         "Quiet hours look like 22:00-07:00 (or `off`), got '22:00 – 7'.\nUsage: "
-        + USAGE["watchlist"]
+        "/watchlist quiet 22:00-07:00 | /watchlist quiet off"
     )
     empty = await commands.dispatch("watchlist", "quiet '09:00 – 09:00'", SLACK)
     assert empty.text == (
         "Quiet hours 09:00-09:00 start and end at the same time, so they would never apply. "
-        "Give a range like 22:00-07:00, or off.\nUsage: " + USAGE["watchlist"]
+        "Give a range like 22:00-07:00, or off.\nUsage: "
+        "/watchlist quiet 22:00-07:00 | /watchlist quiet off"
     )
     assert channel_store.get_channel(core.db, "slack", "C7") is None
 

@@ -47,6 +47,9 @@ class Reply:
     lines: list[ListLine] = field(default_factory=list)
     # The bot's own line after the cards: other stories the words also name (slugs only).
     see_also: str = ""
+    # Where all of a list too long for one chat reply can be seen ("run `newsdigest feeds list`
+    # for all"): adapters that cut `lines` say how many they left out, then this.
+    see_all: str = ""
 
 
 DigestPoster = Callable[[ChannelRow], Awaitable[int]]
@@ -55,4 +58,10 @@ ChannelChange = Callable[[ChannelRow, ChannelRow], Awaitable[None]]
 
 
 class UsageError(ValueError):
-    """Bad input: the reply is the message plus the command's usage."""
+    """Bad input: the reply is the message plus a usage. With `usage`, the one line for the
+    setting or form whose value was wrong (a short error buried under the command's whole usage
+    goes unread); without, the command's shape was wrong and its full usage follows."""
+
+    def __init__(self, message: str, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage

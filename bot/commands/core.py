@@ -131,7 +131,7 @@ class Commands:
         try:
             return await handler(args, ctx, channel)
         except UsageError as exc:
-            return Reply(f"{exc}\nUsage: {usage(command, ctx.platform)}")
+            return Reply(f"{exc}\nUsage: {exc.usage or usage(command, ctx.platform)}")
         except Exception:
             # A bug must never show a stack trace in chat; the log has it.
             log.exception("command /%s %r failed", command, args)
@@ -259,9 +259,11 @@ class Commands:
                     if channel.id and channel_store.channel_topics(self.core.db, channel.id)
                     else ""
                 )
+                # The command as this platform takes it: Discord's /watchlist needs `show`.
+                show = "/watchlist show" if channel.platform == "discord" else "/watchlist"
                 return (
                     f"Nothing to post to this channel yet: no recent story{topics_part} has at "
-                    f"least {sources}. /watchlist shows its settings."
+                    f"least {sources}. {show} shows its settings."
                 )
             return "Nothing new for this channel since its last digest."
         stories = plural(waiting, "story", "stories")
@@ -287,7 +289,11 @@ class Commands:
                 add = "/feeds add url:<url>" if ctx.platform == "discord" else "/feeds add <url>"
                 return Reply(f"No feeds yet. An admin can add one with {add}.")
             lines = [_feed_line(f) for f in feeds]
-            return Reply(f"{plural(len(feeds), 'feed')}:", lines=lines)
+            return Reply(
+                f"{plural(len(feeds), 'feed')}:",
+                lines=lines,
+                see_all="run `newsdigest feeds list` on the bot's host for all",
+            )
         if action not in ("add", "remove"):
             raise UsageError(f"Unknown action {action!r}.")
         if not ctx.is_admin:
@@ -351,4 +357,6 @@ def _feed_line(feed: feed_store.FeedRow) -> ListLine:
     elif feed.consecutive_failures:
         state = f"{plural(feed.consecutive_failures, 'failure')}: {feed.last_error}"
     where = "; in the config file" if feed.origin == "config" else ""
-    return ListLine(f"#{feed.id} {feed.display_name}", feed.url, f"({state}{where})")
+    # A feed without a title of its own is named by its URL, which the line shows anyway.
+    name = f" {feed.display_name}" if feed.display_name != feed.url else ""
+    return ListLine(f"#{feed.id}{name}", feed.url, f"({state}{where})")

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from bot.commands.core import Commands
 
 
+# /follow's form on Slack and on Discord, for a name that is wrong where the rest was right.
+_FOLLOW_USAGE = ("/follow <topic> [query]", "/follow topic:<topic> [query:<query>]")
+
+
 async def follow(commands: Commands, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
     typed, query, explicit = _split_follow(args)
     if not typed:
@@ -26,12 +30,13 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     db = commands.core.db
     slug = _topic_slug(db, typed)
     if not SLUG_RE.match(slug):
-        raise UsageError(_bad_name(typed, slug))
+        raise UsageError(_bad_name(typed, slug), _FOLLOW_USAGE[ctx.platform == "discord"])
     if explicit and not query:
         # `query:` with nothing after it: not "follow the topic as it is", a query left out.
         raise UsageError(
             f"The query after `query:` is empty. To follow {slug} as it is: "
-            + _follow_command(ctx.platform, slug)
+            + _follow_command(ctx.platform, slug),
+            _FOLLOW_USAGE[ctx.platform == "discord"],
         )
     existing = channel_store.get_topic(db, slug)
     joined = ""

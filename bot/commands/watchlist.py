@@ -21,6 +21,7 @@ from bot.store import channels as channel_store
 from bot.store import quiet_holds
 from bot.store.channels import ChannelRow
 from bot.store.sync import REMOVED_FROM_CONFIG
+from bot.timezones import ZoneError, chat_timezone
 
 if TYPE_CHECKING:
     from bot.commands.core import Commands
@@ -47,14 +48,43 @@ async def watchlist(
     return Reply("Saved. " + describe_channel(channel), lines=watchlist_lines(db, channel))
 
 
+# Each setting's own usage line, on Slack and on Discord: a bad value gets this one, not the whole
+# /watchlist usage (which is for a setting name that is wrong).
+_SETTING_USAGE: dict[str, tuple[str, str]] = {
+    "mode": ("/watchlist mode digest|instant", "/watchlist mode mode:digest|instant"),
+    "min-sources": ("/watchlist min-sources N (1 to 50)", "/watchlist min-sources count:N"),
+    "quiet": (
+        "/watchlist quiet 22:00-07:00 | /watchlist quiet off",
+        "/watchlist quiet hours:22:00-07:00 | /watchlist quiet hours:off",
+    ),
+    "timezone": ("/watchlist timezone Europe/Berlin", "/watchlist timezone zone:Europe/Berlin"),
+}
+_TIMEZONE_NAMES = ("timezone", "tz", "zone", "time-zone", "time_zone")
+
+
+def setting_usage(setting: str, platform: str) -> str:
+    slack, discord = _SETTING_USAGE[setting]
+    return discord if platform == "discord" else slack
+
+
 def _changes(
     setting: str, values: list[str], channel: ChannelRow, platform: str
 ) -> dict[str, Any] | Reply:
     """The columns a `/watchlist <setting> <values>` sets; raises UsageError on bad input."""
-    if setting == "min" and values and values[0].lower() == "sources":
-        # `min sources 3`: the setting's name as two words, as people say it (and as /watchlist
-        # used to list it), is `min-sources`.
-        setting, values = "min-sources", values[1:]
+    if setting in ("min", "time") and values and values[0].lower() in ("sources", "zone"):
+        # `min sources 3`, `time zone UTC`: the setting's name as two words, as people say it
+        # (and as /watchlist used to list min-sources).
+        setting, values = f"{setting}-{values[0].lower()}", values[1:]
+    if setting in _TIMEZONE_NAMES:
+        typed = " ".join(values)
+        usage = setting_usage("timezone", platform)
+        if not typed:
+            raise UsageError("Which time zone?", usage)
+        try:
+            # Only the zone: the schedule's days and time stay as they are.
+            return {"timezone": chat_timezone(typed)}
+        except ZoneError as exc:
+            raise UsageError(str(exc), usage) from None
     if setting == "schedule":
         try:
             schedule = parse_schedule(" ".join(values), default_timezone=channel.timezone)
@@ -65,13 +95,19 @@ def _changes(
         # Setting names are case-insensitive, so their values are too: `MODE Instant` works.
         values = [v.lower() for v in values]
         if values not in (["digest"], ["instant"]):
-            raise UsageError("Mode is `digest` (on the schedule) or `instant` (as stories break).")
+            raise UsageError(
+                "Mode is `digest` (on the schedule) or `instant` (as stories break).",
+                setting_usage("mode", platform),
+            )
         return {"mode": values[0]}
     if setting in ("min-sources", "min_sources", "minsources"):
         # ASCII digits only: str.isdigit() accepts '²' and other digits int() rejects.
         value = values[0] if len(values) == 1 else ""
         if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 50:
-            raise UsageError("min-sources takes a whole number from 1 to 50.")
+            raise UsageError(
+                "min-sources takes a whole number from 1 to 50.",
+                setting_usage("min-sources", platform),
+            )
         return {"min_sources": int(value)}
     if setting == "quiet":
         typed = " ".join(values)
@@ -88,11 +124,13 @@ def _changes(
                 # hours; do not show it as some.
                 raise UsageError(
                     f"Quiet hours {value} start and end at the same time, so they would never "
-                    "apply. Give a range like 22:00-07:00, or off."
+                    "apply. Give a range like 22:00-07:00, or off.",
+                    setting_usage("quiet", platform),
                 ) from None
             # Quote everything that was typed, not just the first word after `quiet`.
             raise UsageError(
-                f"Quiet hours look like 22:00-07:00 (or `off`), got {typed!r}."
+                f"Quiet hours look like 22:00-07:00 (or `off`), got {typed!r}.",
+                setting_usage("quiet", platform),
             ) from None
         return {"quiet_hours": value}
     if setting == "resume":

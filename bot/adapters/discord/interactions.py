@@ -39,6 +39,8 @@ NO_MENTIONS = discord.AllowedMentions.none()
 DEFER_FIRST = frozenset({"story", "digest"})
 # Replies that are public when they succeed; the deferral's visibility is chosen to match.
 PUBLIC_ON_SUCCESS = frozenset({"story", "follow", "unfollow", "digest"})
+# A long list (129 feeds) came as 18 messages a second apart; past this many it is cut.
+MAX_LIST_MESSAGES = 3
 
 
 @dataclass(slots=True)
@@ -74,12 +76,35 @@ def render_reply(reply: Reply) -> list[Outgoing]:
                 for piece in split_content(neutralize_mentions(reply.see_also))
             ]
         return out
+    return [Outgoing(content=piece) for piece in _text_pieces(reply)]
+
+
+def _text_pieces(reply: Reply) -> list[str]:
+    """The reply's text and list lines in at most `MAX_LIST_MESSAGES` messages: a list longer
+    than that is cut, the last line saying how many lines were left out and `see_all`."""
     # Reply text is the bot's own (it keeps its markdown); list lines carry feed titles, server
     # errors and user-written queries, so those are escaped.
     text = neutralize_mentions(reply.text)
-    if reply.lines:
-        text += "\n" + "\n".join(f"• {_list_line(line)}" for line in reply.lines)
-    return [Outgoing(content=piece) for piece in split_content(text)]
+    bullets = [f"• {_list_line(line)}" for line in reply.lines]
+    pieces = split_content("\n".join([text, *bullets]))
+    if len(pieces) <= MAX_LIST_MESSAGES:
+        return pieces
+
+    def cut(kept: int) -> list[str]:
+        dropped = len(bullets) - kept
+        notice = f"… and {dropped} more {'line' if dropped == 1 else 'lines'}"
+        notice += f" ({reply.see_all})." if reply.see_all else "."
+        return split_content("\n".join([text, *bullets[:kept], notice]))
+
+    # The most lines that fit, by bisection: each try splits the whole text once.
+    low, high = 0, len(bullets) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(cut(middle)) <= MAX_LIST_MESSAGES:
+            low = middle
+        else:
+            high = middle - 1
+    return cut(low)
 
 
 def _list_line(line: ListLine) -> str:

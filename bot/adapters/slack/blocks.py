@@ -323,16 +323,39 @@ def digest_messages(digest: Digest) -> list[SlackMessage]:
 
 
 def text_blocks(
-    text: str, lines: list[ListLine] | None = None, *, limit: int = MAX_BLOCKS
+    text: str, lines: list[ListLine] | None = None, *, limit: int = MAX_BLOCKS, see_all: str = ""
 ) -> list[Block]:
-    """Bot text (which may quote user input) plus bullet lines, as one message's blocks."""
+    """Bot text (which may quote user input) plus bullet lines, as one message's blocks: within
+    `limit` blocks and `MAX_MESSAGE_CHARS` (sections of 3,000 each would allow 150,000). Lines
+    that do not fit are counted in a last line, with `see_all`, where to see them all."""
     blocks = sections(truncate(escape_trusted(text), MAX_SECTION_CHARS), [])
     bullets = [f"• {list_line(line)}" for line in lines or []]
     body = sections("", bullets)
-    room = limit - len(blocks)
-    if len(body) > room:
-        body = [*body[: room - 1], context("…list shortened to fit one message.")]
-    return blocks + body
+    used = sum(block_chars(b) for b in blocks)
+    if len(blocks) + len(body) <= limit and used + sum(block_chars(b) for b in body) <= (
+        MAX_MESSAGE_CHARS
+    ):
+        return blocks + body
+    budget = MAX_MESSAGE_CHARS - used - _CUT_ROOM
+    kept: list[str] = []
+    for bullet in bullets:
+        budget -= len(bullet) + 1  # and its newline
+        if budget < 0:
+            break
+        kept.append(bullet)
+    body = sections("", kept)
+    while kept and len(blocks) + len(body) + 1 > limit:
+        kept.pop()
+        body = sections("", kept)
+    dropped = len(bullets) - len(kept)
+    notice = f"… and {dropped} more {'line' if dropped == 1 else 'lines'}"
+    notice += f" ({see_all})." if see_all else "."
+    return [*blocks, *body, context(escape_trusted(notice))]
+
+
+# Kept out of a cut list's budget: the notice, and what each section adds to its text as
+# `block_chars` counts it ("type", "section", "mrkdwn": under 30 characters a block).
+_CUT_ROOM = 400 + MAX_BLOCKS * 30
 
 
 def list_line(line: ListLine) -> str:

@@ -1,0 +1,166 @@
+"""Time zones and schedules as typed in chat: abbreviations and bare offsets (fixed all year, an
+hour off in summer) are refused naming the place's zone, a city gets its zone suggested, the zone
+can be changed alone, a time alone is every day's, and a digest cannot come more often than every
+30 minutes. Schedules saved before any of this keep loading, from the database and the config
+file. Real dispatch, real SQLite file, real config file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fakes.stories import add_channel
+
+from bot.app import NewsDigest
+from bot.commands import CommandContext, Commands
+from bot.commands.schedule import ScheduleError, parse_schedule
+from bot.config import Config, ConfigError, load_config
+from bot.cron import cron_trigger, shortest_gap
+from bot.store import channels as channel_store
+from bot.store.database import open_database
+from bot.timezones import ZoneError, chat_timezone
+
+SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1")
+
+
+@pytest.fixture
+def core(tmp_path: Path) -> Iterator[NewsDigest]:
+    app = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "nd.db"))
+    yield app
+    app.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("EST", "America/New_York"),
+        ("edt", "America/New_York"),
+        ("PST", "America/Los_Angeles"),
+        ("CST", "America/Chicago"),
+        ("CET", "Europe/Berlin"),
+        ("EST5EDT", "America/New_York"),
+        ("BST", "Europe/London"),
+    ],
+)
+def test_an_abbreviation_is_refused_naming_the_places_zone(typed: str, zone: str) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule(f"weekdays 09:00 {typed}")
+    message = str(caught.value)
+    assert message.startswith(f"{typed} is an abbreviation")
+    assert zone in message and "summer time" in message
+    assert "IANA" not in message
+
+
+@pytest.mark.parametrize(("typed", "example"), [("UTC+2", "Africa/Johannesburg"), ("GMT-5", "")])
+def test_an_offset_is_refused_with_zones_at_that_offset(typed: str, example: str) -> None:
+    with pytest.raises(ZoneError) as caught:
+        chat_timezone(typed)
+    assert str(caught.value).startswith(f"{typed} is an offset from UTC")
+    assert example in str(caught.value)
+    if typed == "GMT-5":
+        # Its winter offset first: New York before Chicago (at UTC-5 only in summer).
+        assert "e.g. America/New_York" in str(caught.value)
+
+
+@pytest.mark.parametrize(("typed", "zone"), [("UTC", "UTC"), ("gmt", "GMT"), ("utc", "UTC")])
+def test_utc_and_gmt_are_kept(typed: str, zone: str) -> None:
+    assert parse_schedule(f"daily 09:00 {typed}").timezone == zone
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("Berlin", "Europe/Berlin"),
+        ("new_york", "America/New_York"),
+        ("São_Paulo", "America/Sao_Paulo"),
+        ("Berln", "Europe/Berlin"),
+        ("Europe/Berln", "Europe/Berlin"),
+    ],
+)
+def test_a_city_gets_its_zone_suggested(typed: str, suggested: str) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule(f"daily 09:00 {typed}")
+    assert str(caught.value) == f"{typed} is not a time zone I know. Did you mean {suggested}?"
+
+
+async def test_the_zone_alone_is_changed_keeping_the_schedule(core: NewsDigest) -> None:
+    commands = Commands(core)
+    await commands.dispatch("watchlist", "schedule weekdays 07:30 Europe/Berlin", SLACK)
+    reply = await commands.dispatch("watchlist", "timezone america/new_york", SLACK)
+    assert reply.text.startswith("Saved. Mode: digest · schedule: weekdays 07:30 America/New_York")
+    channel = channel_store.get_channel(core.db, "slack", "C7")
+    assert channel is not None
+    assert (channel.schedule, channel.timezone) == ("30 7 * * mon-fri", "America/New_York")
+    # "time zone" as two words, and a refusal with the setting's own usage line only.
+    refused = await commands.dispatch("watchlist", "time zone EST", SLACK)
+    assert refused.text.endswith("America/New_York.\nUsage: /watchlist timezone Europe/Berlin")
+    assert channel_store.get_channel(core.db, "slack", "C7") == channel
+
+
+async def test_a_time_alone_is_every_days(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("watchlist", "schedule 08:15 Asia/Tokyo", SLACK)
+    assert reply.text.startswith("Saved. Mode: digest · schedule: daily 08:15 Asia/Tokyo")
+    assert parse_schedule("9:00").cron == "0 9 * * *"
+
+
+@pytest.mark.parametrize("cron", ["*/1 * * * *", "* * * * *", "*/15 * * * *", "0,10 9 * * *"])
+async def test_a_digest_more_often_than_every_30_minutes_is_refused(
+    core: NewsDigest, cron: str
+) -> None:
+    reply = await Commands(core).dispatch("watchlist", f"schedule {cron}", SLACK)
+    assert reply.text.startswith(f"'{cron}' would post a digest more often than every 30 minutes")
+    assert "instant mode" in reply.text
+    assert channel_store.get_channel(core.db, "slack", "C7") is None
+
+
+@pytest.mark.parametrize("cron", ["*/30 * * * *", "0 * * * *", "0 9,18 * * 1-5"])
+def test_schedules_at_the_floor_or_rarer_are_saved(cron: str) -> None:
+    assert parse_schedule(cron).cron == cron
+
+
+def test_the_gap_is_read_across_midnight_too() -> None:
+    assert shortest_gap("50 23 * * *").total_seconds() == 86400
+    assert shortest_gap("0,50 23 * * *").total_seconds() == 50 * 60
+    assert shortest_gap("10,50 0,23 * * *").total_seconds() == 20 * 60
+
+
+async def test_schedules_saved_before_these_checks_keep_working(core: NewsDigest) -> None:
+    # A channel saved by an older version: a fixed-offset zone and a digest every 5 minutes.
+    channel = add_channel(core.db, "C7", schedule="*/5 * * * *", timezone="EST")
+    trigger = cron_trigger(channel.schedule, channel.timezone)
+    start = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    assert trigger.get_next_fire_time(None, start) is not None
+    commands = Commands(core)
+    shown = await commands.dispatch("watchlist", "", SLACK)
+    assert shown.text.startswith("Mode: digest · schedule: cron '*/5 * * * *' EST")
+    # Changing another setting is not refused for what was saved before.
+    reply = await commands.dispatch("watchlist", "min-sources 3", SLACK)
+    assert reply.text.startswith("Saved.")
+    # A new time without a zone keeps the saved zone.
+    reply = await commands.dispatch("watchlist", "schedule daily 08:00", SLACK)
+    assert reply.text.startswith("Saved. Mode: digest · schedule: daily 08:00 EST")
+
+
+def _config(tmp_path: Path, channel: str) -> Path:
+    path = tmp_path / "newsdigest.toml"
+    path.write_text(f'[[channels]]\nplatform = "slack"\nid = "C1"\n{channel}\n', encoding="utf-8")
+    return path
+
+
+def test_the_config_file_keeps_loading_what_it_loaded(tmp_path: Path) -> None:
+    # The file is used as written: an existing EST channel must still start.
+    config = load_config(_config(tmp_path, 'timezone = "EST"\nschedule = "*/5 * * * *"'))
+    assert (config.channels[0].timezone, config.channels[0].schedule) == ("EST", "*/5 * * * *")
+    # The chat's forms, read by the chat's parser: a time alone is every day's there too.
+    config = load_config(_config(tmp_path, 'timezone = "Europe/Oslo"\nschedule = "07:00"'))
+    assert config.channels[0].schedule == "0 7 * * *"
+
+
+def test_the_config_file_suggests_a_citys_zone(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(_config(tmp_path, 'timezone = "Berlin"'))
+    assert str(caught.value).endswith(
+        "channels[0].timezone: unknown IANA time zone 'Berlin' (did you mean 'Europe/Berlin'?)"
+    )
