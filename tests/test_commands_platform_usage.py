@@ -27,19 +27,22 @@ DISCORD_FOLLOW = (
 )
 SLACK_WATCHLIST = (
     "/watchlist: this channel's topics and settings. Change them with: /watchlist schedule "
-    "weekdays 09:00 Europe/Berlin | /watchlist mode digest|instant | /watchlist min-sources N | "
-    "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist resume"
+    "weekdays 09:00 Europe/Berlin | /watchlist timezone Europe/Berlin | "
+    "/watchlist mode digest|instant | /watchlist min-sources N | "
+    "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist mute <story> | "
+    "/watchlist unmute <story> | /watchlist resume"
 )
 DISCORD_WATCHLIST = (
     "/watchlist show: this channel's topics and settings. Change them with: /watchlist schedule "
-    "when:weekdays 09:00 Europe/Berlin | /watchlist mode mode:digest|instant | /watchlist "
+    "when:weekdays 09:00 Europe/Berlin | /watchlist timezone zone:Europe/Berlin | "
+    "/watchlist mode mode:digest|instant | /watchlist "
     "min-sources count:N | /watchlist quiet hours:22:00-07:00 | /watchlist quiet hours:off | "
-    "/watchlist resume"
+    "/watchlist mute story:<story> | /watchlist unmute story:<story> | /watchlist resume"
 )
 # Written out, not imported: the test must also fail (not just not import) on code without it.
 DISCORD_SCHEDULE_USAGE = (
-    "/watchlist schedule when:DAYS HH:MM [TIME_ZONE], where DAYS is daily, weekdays, weekends "
-    "or a list like mon,wed,fri; or when:<5 cron fields> [TIME_ZONE]. "
+    "/watchlist schedule when:[DAYS] HH:MM [TIME_ZONE], where DAYS is daily (the default), "
+    "weekdays, weekends or a list like mon,wed,fri; or when:<5 cron fields> [TIME_ZONE]. "
     "Example: /watchlist schedule when:weekdays 09:00 Europe/Berlin"
 )
 SLACK_STORY = "/story <slug | prefix | search words>: a story's full breakdown."

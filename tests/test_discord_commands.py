@@ -475,6 +475,35 @@ async def test_autocomplete_topics_and_stories(
     ]
 
 
+async def test_mute_unmute_and_timezone_subcommands(
+    api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    await slash(bot, "watchlist", "min-sources", count=2)  # signs the channel up
+    await slash(bot, "watchlist", "mute", story="story-aaaaaaaaaaaa")
+    assert answer(api)["content"].endswith("Undo with /watchlist unmute story:story-aaaaaaaaaaaa")
+    assert channel_store.muted_story_ids(core.db, channel(core).id) == {"aaaaaaaaaaaa"}
+    # Autocomplete offers the muted stories only.
+    await interact(bot, payload(4, command("watchlist", "unmute", story="", focused="story")))
+    choices = callbacks(api)[-1].body["data"]["choices"]
+    assert choices == [
+        {"name": "Story aaaaaaaaaaaa (story-aaaaaaaaaaaa)", "value": "story-aaaaaaaaaaaa"}
+    ]
+    await slash(bot, "watchlist", "unmute", story="story-aaaaaaaaaaaa")
+    assert answer(api)["content"].startswith("Unmuted story-aaaaaaaaaaaa")
+    assert channel_store.muted_story_ids(core.db, channel(core).id) == set()
+
+    await slash(bot, "watchlist", "schedule", when="weekdays 07:30")
+    await slash(bot, "watchlist", "timezone", zone="america/new_york")
+    assert (channel(core).schedule, channel(core).timezone) == (
+        "30 7 * * mon-fri",
+        "America/New_York",
+    )
+    # A city typed into the zone option finds its zone first.
+    await interact(bot, payload(4, command("watchlist", "timezone", zone="berlin", focused="zone")))
+    choices = callbacks(api)[-1].body["data"]["choices"]
+    assert choices[0] == {"name": "Europe/Berlin", "value": "Europe/Berlin"}
+
+
 # --- buttons --------------------------------------------------------------------------------------
 
 

@@ -103,7 +103,28 @@ async def test_discord_sync_registers_the_commands(api: FakeDiscord) -> None:
     synced = {c["name"]: c for c in api.synced[str(GUILD_ID)]}
     assert list(synced) == names
     subcommands = [o["name"] for o in synced["watchlist"]["options"]]
-    assert subcommands == ["show", "schedule", "mode", "min-sources", "quiet", "resume"]
+    assert subcommands == [
+        "show",
+        "schedule",
+        "timezone",
+        "mode",
+        "min-sources",
+        "quiet",
+        "mute",
+        "unmute",
+        "resume",
+    ]
+    # The options each new subcommand registers, as the core reads them back.
+    options = {o["name"]: o.get("options", []) for o in synced["watchlist"]["options"]}
+    assert [(o["name"], o["required"], o.get("autocomplete")) for o in options["timezone"]] == [
+        ("zone", True, True)
+    ]
+    assert [(o["name"], o["required"], o.get("autocomplete")) for o in options["unmute"]] == [
+        ("story", True, True)
+    ]
+    assert [(o["name"], o["required"], o.get("autocomplete")) for o in options["mute"]] == [
+        ("story", True, True)
+    ]
     assert [o["name"] for o in synced["feeds"]["options"]] == ["list", "add", "remove"]
 
     result = await asyncio.to_thread(

@@ -74,5 +74,7 @@ async def test_mute_in_a_signed_up_channel_is_recorded_and_changes_nothing_else(
     before = channel_store.ensure_channel(h.core.db, "slack", "C1")
     answer = await mute_from_story_card(h)
     assert answer["text"].startswith("Muted")
+    # The undo, named where the mute is confirmed.
+    assert answer["text"].endswith("Undo with `/watchlist unmute story-s1`.")
     assert channel_store.muted_story_ids(h.core.db, before.id) == {"s1"}
     assert channel_store.list_channels(h.core.db) == [before]

@@ -58,9 +58,10 @@ USAGE: dict[str, str] = {
     "unfollow": "/unfollow <topic>: stop following a topic in this channel.",
     "watchlist": (
         "/watchlist: this channel's topics and settings. Change them with: "
-        "/watchlist schedule weekdays 09:00 Europe/Berlin | /watchlist mode digest|instant | "
-        "/watchlist min-sources N | /watchlist quiet 22:00-07:00 | /watchlist quiet off | "
-        "/watchlist resume"
+        "/watchlist schedule weekdays 09:00 Europe/Berlin | /watchlist timezone Europe/Berlin | "
+        "/watchlist mode digest|instant | /watchlist min-sources N | "
+        "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist mute <story> | "
+        "/watchlist unmute <story> | /watchlist resume"
     ),
     "digest": "/digest: post this channel's digest now (stories it has not had yet).",
     "feeds": "/feeds add <url> | /feeds list | /feeds remove <url or #id> (admins only for add/remove).",
@@ -79,8 +80,10 @@ DISCORD_USAGE: dict[str, str] = {
     "watchlist": (
         "/watchlist show: this channel's topics and settings. Change them with: "
         "/watchlist schedule when:weekdays 09:00 Europe/Berlin | "
+        "/watchlist timezone zone:Europe/Berlin | "
         "/watchlist mode mode:digest|instant | /watchlist min-sources count:N | "
-        "/watchlist quiet hours:22:00-07:00 | /watchlist quiet hours:off | /watchlist resume"
+        "/watchlist quiet hours:22:00-07:00 | /watchlist quiet hours:off | "
+        "/watchlist mute story:<story> | /watchlist unmute story:<story> | /watchlist resume"
     ),
     "digest": USAGE["digest"],
     "feeds": (

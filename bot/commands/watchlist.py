@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from bot.commands import mutes
 from bot.commands.base import CommandContext, ListLine, Reply, UsageError
 from bot.commands.schedule import ScheduleError, describe_schedule, parse_schedule, schedule_usage
 from bot.config_values import (
@@ -35,7 +36,13 @@ async def watchlist(
     if not args or args.lower() == "show":
         return Reply(describe_channel(channel), lines=watchlist_lines(db, channel))
     words = split_args(args)
-    changes = _changes(words[0].lower(), words[1:], channel, ctx.platform)
+    setting = words[0].lower()
+    if setting in ("mute", "unmute"):
+        # The story as typed after the setting (quotes and all, as /story takes it).
+        ref = args.split(None, 1)[1] if len(args.split(None, 1)) > 1 else ""
+        handler = mutes.mute if setting == "mute" else mutes.unmute
+        return await handler(commands, ref.strip(), ctx, channel)
+    changes = _changes(setting, words[1:], channel, ctx.platform)
     if isinstance(changes, Reply):
         return changes
     # Only now, with the input valid, does the channel get a row (see Commands._channel).
@@ -183,16 +190,19 @@ def describe_channel(channel: ChannelRow) -> str:
 
 
 def watchlist_lines(db: sqlite_utils.Database, channel: ChannelRow) -> list[ListLine]:
+    """The topics the channel follows, then the stories it muted (each with its undo)."""
     topics = channel_store.channel_topics(db, channel.id)
     if not topics:
-        return [
+        lines = [
             # Worded for both platforms: Discord's /follow takes `topic:`, Slack's the bare name.
             ListLine(
                 "Following no topics: every story with enough sources is included. Follow a "
                 "topic with /follow to narrow it."
             )
         ]
-    return [ListLine(f"{t.slug}: {t.query}") for t in topics]
+    else:
+        lines = [ListLine(f"{t.slug}: {t.query}") for t in topics]
+    return lines + mutes.muted_lines(db, channel)
 
 
 def split_args(args: str) -> list[str]:

@@ -226,6 +226,37 @@ def mute_story(db: sqlite_utils.Database, channel_pk: int, story_id: str) -> Non
     )
 
 
+def unmute_story(db: sqlite_utils.Database, channel_pk: int, story_id: str) -> bool:
+    """Lift the channel's mute of the story and of the stories merged into it (any of them
+    mutes the whole, see `MUTED`); False if none was muted."""
+    cursor = db.execute(
+        "DELETE FROM muted_stories WHERE channel_pk = ? AND (story_id = ?"
+        " OR story_id IN (SELECT id FROM stories WHERE merged_into = ?))",
+        [channel_pk, story_id, story_id],
+    )
+    return cursor.rowcount > 0
+
+
+@dataclass(frozen=True, slots=True)
+class MutedStory:
+    story_id: str
+    slug: str
+    headline: str
+
+
+def muted_stories(db: sqlite_utils.Database, channel_pk: int) -> list[MutedStory]:
+    """The live stories muted in the channel, latest mute first: a mute of a story since merged
+    away is shown as the story it is part of now, once."""
+    rows = db.execute(
+        "SELECT live.id, live.slug, live.headline, MAX(m.created_at) AS muted_at"
+        " FROM muted_stories m JOIN stories s ON s.id = m.story_id"
+        " JOIN stories live ON live.id = COALESCE(s.merged_into, s.id)"
+        " WHERE m.channel_pk = ? GROUP BY live.id ORDER BY muted_at DESC, live.slug",
+        [channel_pk],
+    ).fetchall()
+    return [MutedStory(story_id=r[0], slug=r[1], headline=r[2]) for r in rows]
+
+
 def muted_story_ids(db: sqlite_utils.Database, channel_pk: int) -> set[str]:
     return {
         r[0]

@@ -272,6 +272,28 @@ class CommandRunner:
         stories = self.core.recent_stories(hours=72, limit=200)
         return _choices(((s.slug, f"{s.headline} ({s.slug})") for s in stories), current)
 
+    def muted_story_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[discord.app_commands.Choice[str]]:
+        from bot.store import channels as channel_store
+
+        channel = channel_store.get_channel(self.core.db, PLATFORM, str(interaction.channel_id))
+        if channel is None:
+            return []
+        muted = channel_store.muted_stories(self.core.db, channel.id)
+        return _choices(((m.slug, f"{m.headline} ({m.slug})") for m in muted), current)
+
+    def zone_choices(self, current: str) -> list[discord.app_commands.Choice[str]]:
+        from bot.timezones import suggest_zones, zones_by_folded_name
+
+        zones = sorted(zones_by_folded_name().values())
+        # A city typed ("berlin") finds its zone before zones that merely contain the letters.
+        named = suggest_zones(current) if current.strip() else []
+        rest = _choices(((z, z) for z in zones if z not in named), current)
+        return [discord.app_commands.Choice(name=z, value=z) for z in named] + rest[
+            : 25 - len(named)
+        ]
+
     def feed_choices(self, current: str) -> list[discord.app_commands.Choice[str]]:
         from bot.store import feeds as feed_store
 

@@ -122,6 +122,15 @@ def _watchlist_group() -> app_commands.Group:
     async def schedule(interaction: discord.Interaction[Any], when: str) -> None:
         await _run(interaction, "watchlist", f"schedule {when}")
 
+    @group.command(name="timezone", description="The channel's time zone (the schedule is kept)")
+    @app_commands.describe(zone="e.g. Europe/Berlin or America/New_York; a city finds its zone")
+    async def timezone(interaction: discord.Interaction[Any], zone: str) -> None:
+        await _run(interaction, "watchlist", f"timezone {shlex.quote(zone.strip())}")
+
+    @timezone.autocomplete("zone")
+    async def timezone_zone(interaction: discord.Interaction[Any], current: str) -> Choices:
+        return _runner(interaction).zone_choices(current)
+
     @group.command(name="mode", description="Digest on the schedule, or instant as stories break")
     async def mode(
         interaction: discord.Interaction[Any], mode: Literal["digest", "instant"]
@@ -137,6 +146,24 @@ def _watchlist_group() -> app_commands.Group:
     @group.command(name="quiet", description="Hours without posts, e.g. 22:00-07:00, or 'off'")
     async def quiet(interaction: discord.Interaction[Any], hours: str) -> None:
         await _run(interaction, "watchlist", f"quiet {shlex.quote(hours.strip())}")
+
+    @group.command(name="mute", description="No more posts or updates about a story here")
+    @app_commands.describe(story="The story's slug, as its card shows it")
+    async def mute(interaction: discord.Interaction[Any], story: str) -> None:
+        await _run(interaction, "watchlist", f"mute {story.strip()}")
+
+    @mute.autocomplete("story")
+    async def mute_story(interaction: discord.Interaction[Any], current: str) -> Choices:
+        return _runner(interaction).story_choices(current)
+
+    @group.command(name="unmute", description="Posts and updates about a muted story again")
+    @app_commands.describe(story="A story muted in this channel (/watchlist show lists them)")
+    async def unmute(interaction: discord.Interaction[Any], story: str) -> None:
+        await _run(interaction, "watchlist", f"unmute {story.strip()}")
+
+    @unmute.autocomplete("story")
+    async def unmute_story(interaction: discord.Interaction[Any], current: str) -> Choices:
+        return _runner(interaction).muted_story_choices(interaction, current)
 
     @group.command(name="resume", description="Resume posting after the channel was paused")
     async def resume(interaction: discord.Interaction[Any]) -> None:

@@ -44,6 +44,7 @@ from bot.adapters.slack.replies import (
 from bot.adapters.slack.responder import Responder
 from bot.adapters.slack.settings import SlackConfigError, SlackSettings, make_client
 from bot.adapters.slack.socket import SocketConnection
+from bot.commands.mutes import unmute_command
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
 
@@ -327,7 +328,9 @@ class SlackBot:
             story_id = story_store.resolve_id(db, str(action.get("value", "")))
             channel_store.mute_story(db, channel.id, story_id)
             await self._changed()
-            text = "Muted: this channel will get no more posts or updates about that story."
+            story = story_store.get_story(db, story_id)
+            undo = f" Undo with `{unmute_command('slack', story.slug)}`." if story else ""
+            text = f"Muted: this channel will get no more posts or updates about that story.{undo}"
         await self.responder.respond(
             body.get("response_url"), text_body(text), ctx.channel_id, ctx.user_id
         )
