@@ -14,8 +14,10 @@ SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_
 DISCORD = CommandContext(platform="discord", channel_id="333", user_id="444", channel_name="news")
 SLACK_WATCHLIST = (
     "/watchlist: this channel's topics and settings. Change them with: /watchlist schedule "
-    "weekdays 09:00 Europe/Berlin | /watchlist mode digest|instant | /watchlist min-sources N | "
-    "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist resume"
+    "weekdays 09:00 Europe/Berlin | /watchlist timezone Europe/Berlin | "
+    "/watchlist mode digest|instant | /watchlist min-sources N | "
+    "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist mute <story> | "
+    "/watchlist unmute <story> | /watchlist resume"
 )
 
 
@@ -54,7 +56,7 @@ async def test_min_sources_without_a_number_or_min_alone_are_refused(core: NewsD
     commands = Commands(core)
     missing = await commands.dispatch("watchlist", "min sources", SLACK)
     assert missing.text == (
-        f"min-sources takes a whole number from 1 to 50.\nUsage: {SLACK_WATCHLIST}"
+        "min-sources takes a whole number from 1 to 50.\nUsage: /watchlist min-sources N (1 to 50)"
     )
     alone = await commands.dispatch("watchlist", "min 3", SLACK)
     assert alone.text == f"Unknown setting 'min'.\nUsage: {SLACK_WATCHLIST}"
