@@ -502,6 +502,10 @@ async def test_mute_unmute_and_timezone_subcommands(
     await interact(bot, payload(4, command("watchlist", "timezone", zone="berlin", focused="zone")))
     choices = callbacks(api)[-1].body["data"]["choices"]
     assert choices[0] == {"name": "Europe/Berlin", "value": "Europe/Berlin"}
+    # Abbreviations, which chat refuses, are not offered.
+    await interact(bot, payload(4, command("watchlist", "timezone", zone="est", focused="zone")))
+    offered = [c["value"] for c in callbacks(api)[-1].body["data"]["choices"]]
+    assert offered and "EST" not in offered and "EST5EDT" not in offered
 
 
 # --- buttons --------------------------------------------------------------------------------------

@@ -286,7 +286,10 @@ class CommandRunner:
     def zone_choices(self, current: str) -> list[discord.app_commands.Choice[str]]:
         from bot.timezones import suggest_zones, zones_by_folded_name
 
-        zones = sorted(zones_by_folded_name().values())
+        # Region/City names only (and UTC, GMT): "EST" or "CET" would be offered, then refused.
+        zones = sorted(
+            z for z in zones_by_folded_name().values() if "/" in z or z in ("UTC", "GMT")
+        )
         # A city typed ("berlin") finds its zone before zones that merely contain the letters.
         named = suggest_zones(current) if current.strip() else []
         rest = _choices(((z, z) for z in zones if z not in named), current)
