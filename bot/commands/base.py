@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.cards import Digest, StoryCard
+from bot.render.literal import unmarked
 from bot.store.channels import ChannelRow
 
 
@@ -38,6 +39,10 @@ class ListLine:
 
 @dataclass(slots=True)
 class Reply:
+    """What a command answers. `text` is the bot's own and keeps its markup; the parts of it a
+    user typed are wrapped with `bot.render.literal.literal`. `text` itself comes without those
+    marks; `marked`, set from it, keeps them for the adapters, which escape those parts."""
+
     text: str
     # Errors, help and settings are shown only to the person who asked.
     ephemeral: bool = True
@@ -50,6 +55,13 @@ class Reply:
     # Where all of a list too long for one chat reply can be seen ("run `newsdigest feeds list`
     # for all"): adapters that cut `lines` say how many they left out, then this.
     see_all: str = ""
+    # Set from `text` when left empty; given, as `dataclasses.replace` passes it on, it is kept.
+    marked: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.marked:
+            self.marked = self.text
+        self.text = unmarked(self.text)
 
 
 DigestPoster = Callable[[ChannelRow], Awaitable[int]]

@@ -31,6 +31,7 @@ from bot.config_entries import (
 from bot.feedaddress import refusal
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.pipeline.digest import queued_story_count
+from bot.render.literal import literal, quoted
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import deliveries
@@ -42,6 +43,11 @@ from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.textutil import plural
 
 log = logging.getLogger(__name__)
+
+# How much of a typed word or address a reply quotes back: enough to recognise it; a paste
+# echoed in full would bury the reply (and take several messages on Discord).
+_ECHO_CHARS = 60
+_ECHO_URL_CHARS = 200
 
 COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 
@@ -125,7 +131,8 @@ class Commands:
         args = args.strip()
         if command not in COMMANDS:
             return Reply(
-                f"Unknown command {command!r}. Commands: " + ", ".join(f"/{c}" for c in COMMANDS)
+                f"Unknown command {quoted(command, _ECHO_CHARS)}. Commands: "
+                + ", ".join(f"/{c}" for c in COMMANDS)
             )
         if args.lower() in ("help", "-h", "--help"):
             return Reply(usage(command, ctx.platform))
@@ -177,6 +184,7 @@ class Commands:
         if not args:
             raise UsageError("Which story?")
         found = await self.core.find_story_async(args)
+        shown = quoted(args, _ECHO_CHARS)
         if found.story is None:
             if found.suggestions:
                 names = ", ".join(f"`{s.slug}`" for s in found.suggestions)
@@ -185,11 +193,11 @@ class Commands:
                     if found.reason == "ambiguous"
                     else "is not a story I know"
                 )
-                return Reply(f"{args!r} {verb}. Did you mean: {names}?")
-            return Reply(f"No story matches {args!r}. Try a few words from its headline.")
+                return Reply(f"{shown} {verb}. Did you mean: {names}?")
+            return Reply(f"No story matches {shown}. Try a few words from its headline.")
         story = self.core.story(found.story.story_id)
         if story is None:
-            return Reply(f"No story matches {args!r}.")
+            return Reply(f"No story matches {shown}.")
         card = await self.core.card_async(story)
         see_also = ""
         if found.suggestions:
@@ -298,7 +306,7 @@ class Commands:
                 see_all="run `newsdigest feeds list` on the bot's host for all",
             )
         if action not in ("add", "remove"):
-            raise UsageError(f"Unknown action {action!r}.")
+            raise UsageError(f"Unknown action {quoted(action, _ECHO_CHARS)}.")
         if not ctx.is_admin:
             return Reply(
                 "Only admins can add or remove feeds (workspace admins on Slack, Manage Server on Discord, or the configured admin users and group)."
@@ -322,11 +330,12 @@ class Commands:
                     db, url, interval=polling.default_interval, origin="chat"
                 )
             except (FeedUrlError, FeedExistsError) as exc:
-                return Reply(str(exc))
+                # The message quotes the URL as typed: all of it is shown literally.
+                return Reply(literal(str(exc)))
             return Reply(f"Added feed {feed.url}. It will be polled within a few minutes.")
         found = _find_feed(db, rest[0])
         if found is None:
-            return Reply(f"No feed {rest[0]!r}. See /feeds list.")
+            return Reply(f"No feed {quoted(rest[0], _ECHO_URL_CHARS)}. See /feeds list.")
         if found.origin == "config":
             # The next restart would add it back with its polling state reset.
             return Reply(f"{found.url} is declared in the config file; remove it there.")

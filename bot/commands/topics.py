@@ -10,6 +10,7 @@ import sqlite_utils
 
 from bot.commands.base import CommandContext, Reply, UsageError
 from bot.config_entries import MAX_SLUG, SLUG_RE
+from bot.render.literal import literal, quoted
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 from bot.textutil import fold, plural
@@ -62,7 +63,7 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
             if exc.too_big:
                 # Echoing a pasted thousand-word query back would only bury the reason.
                 return Reply(f"That query is too big: {exc.message}.")
-            return Reply(f"That query is not valid:\n```\n{exc}\n```")
+            return Reply(f"That query is not valid:\n```\n{_in_fence(str(exc))}\n```")
         # The same query typed with curly quotes, other spacing or case is not a change: compare
         # what the queries mean, not their text, so it is neither refused nor announced again.
         changed = existing is None or not _same_query(existing.query, parsed)
@@ -83,11 +84,11 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
                 title=existing.title if existing else None,
                 origin=existing.origin if existing else "chat",
             )
-            created = f" (matching {parsed.describe()})"
+            created = f" (matching {literal(parsed.describe())})"
             if existing is not None:
                 created = (
-                    f" (matching {parsed.describe()}, changed from {existing.query} for every "
-                    "channel that follows it)"
+                    f" (matching {literal(parsed.describe())}, changed from "
+                    f"{literal(existing.query)} for every channel that follows it)"
                 )
     elif existing is None:
         return Reply(
@@ -106,11 +107,11 @@ def _exists(ctx: CommandContext, slug: str, stored: str, query: str, joined: str
     """Why `/follow <slug> <query>` left the existing topic `slug` as it is, and the commands
     that do what was likely meant. `joined`: the words read as one new topic name, if valid."""
     follow_it = _follow_command(ctx.platform, slug)
-    text = f"The topic {slug!r} already exists ({stored})"
+    text = f"The topic {slug!r} already exists ({literal(stored)})"
     if not ctx.is_admin:
         text += f"; only admins can change its query. Follow it as it is with {follow_it}"
     else:
-        change = _follow_command(ctx.platform, slug, query, marked=True)
+        change = _follow_command(ctx.platform, slug, literal(query), marked=True)
         text += (
             f"; its query was not changed. Follow it as it is with {follow_it}, or change its "
             f"query for every channel that follows it by marking the new one: {change}"
@@ -161,7 +162,7 @@ def _bad_name(typed: str, slug: str) -> str:
     if len(slug) > MAX_SLUG:
         # Not echoed: a pasted paragraph would bury the one thing to fix.
         return f"Topic names are at most {MAX_SLUG} characters long; that one has {len(slug)}."
-    text = f"Topic names use only a-z, 0-9 and '-', at most {MAX_SLUG} characters: {typed!r}"
+    text = f"Topic names use only a-z, 0-9 and '-', at most {MAX_SLUG} characters: {quoted(typed, _ECHO_CHARS)}"
     folded = fold(slug)
     # Accented letters fold into a name ("café" is "cafe"); a '+' or '_' would just vanish
     # ("c++" is not "c"), so for those the rule alone is the answer.
@@ -198,13 +199,24 @@ def _ambiguous(platform: str, slug: str, query: str, joined: str | None, known: 
     """Both readings of `/follow <new-word> <words>`, each as a command that does it."""
     text = f"There is no topic {slug!r}" + (f" or {joined!r}" if joined else "")
     text += (
-        f". Known topics: {known}. To create {slug!r} matching {query}, mark the query: "
-        + _follow_command(platform, slug, query, marked=True)
+        f". Known topics: {known}. To create {slug!r} matching {literal(query)}, mark the query: "
+        + _follow_command(platform, slug, literal(query), marked=True)
     )
     if joined:
         create = _follow_command(platform, joined, "<words>", marked=True)
         text += f" (or, to create {joined!r}: {create})"
     return text + "."
+
+
+# A typed name quoted back in full up to this length (topic names are at most MAX_SLUG).
+_ECHO_CHARS = MAX_SLUG + 1
+
+
+def _in_fence(text: str) -> str:
+    """`text` safe inside a ``` code block on Slack and Discord: a ``` of its own would close the
+    block and let the rest format. Inside the block nothing else formats, so the backticks get
+    the look-alike `ˋ` (one column each: the caret under the query stays in line)."""
+    return text.replace("`", "ˋ")
 
 
 _EXAMPLE_QUERY = '"some phrase" OR keyword'
@@ -234,7 +246,8 @@ async def unfollow(
     if not channel_store.unfollow(db, channel.id, slug):
         following = ", ".join(t.slug for t in channel_store.channel_topics(db, channel.id))
         return Reply(
-            f"This channel does not follow {slug!r} (it follows: {following or 'nothing'})."
+            f"This channel does not follow {quoted(slug, _ECHO_CHARS)} "
+            f"(it follows: {following or 'nothing'})."
         )
     text = f"This channel no longer follows {slug}."
     if not channel_store.channel_topics(db, channel.id):

@@ -17,6 +17,7 @@ from bot.config_values import (
     tidy_quiet_hours,
     validate_quiet_hours,
 )
+from bot.render.literal import literal, quoted
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import quiet_holds
@@ -96,7 +97,9 @@ def _changes(
         try:
             schedule = parse_schedule(" ".join(values), default_timezone=channel.timezone)
         except ScheduleError as exc:
-            return Reply(f"{exc}\nUsage: {schedule_usage(platform)}")
+            # Its words quote the days, time, cron or zone as typed (and are the config check's
+            # too, so they carry no marks): shown literally, all of it.
+            return Reply(f"{literal(str(exc))}\nUsage: {schedule_usage(platform)}")
         return {"schedule": schedule.cron, "timezone": schedule.timezone}
     if setting == "mode":
         # Setting names are case-insensitive, so their values are too: `MODE Instant` works.
@@ -136,7 +139,7 @@ def _changes(
                 ) from None
             # Quote everything that was typed, not just the first word after `quiet`.
             raise UsageError(
-                f"Quiet hours look like 22:00-07:00 (or `off`), got {typed!r}.",
+                f"Quiet hours look like 22:00-07:00 (or `off`), got {quoted(typed, 60)}.",
                 setting_usage("quiet", platform),
             ) from None
         return {"quiet_hours": value}
@@ -145,7 +148,7 @@ def _changes(
             # Nothing to undo: a "Saved." here would suggest something was paused and changed.
             return Reply("Posting to this channel is not paused, so there is nothing to resume.")
         return {"paused_reason": None}
-    raise UsageError(f"Unknown setting {setting!r}.")
+    raise UsageError(f"Unknown setting {quoted(setting, 60)}.")
 
 
 # Settings after which posts held until the old quiet hours end may be due sooner.

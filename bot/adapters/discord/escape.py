@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from bot.render.literal import spans
 from bot.render.text import clean, disguised_link, note_host, safe_url
 
 ELLIPSIS = "…"
@@ -43,15 +44,31 @@ def neutralize_mentions(text: str) -> str:
     return _MASS_MENTION.sub(lambda m: f"@{_ZWSP}{m.group(1)}", text)
 
 
-def escape(text: str | None, *, keep_links: bool = False) -> str:
+def bot_text(text: str) -> str:
+    """A command reply's text: the bot's own markdown kept (but no mass ping), the parts marked
+    as typed by a user (`bot.render.literal`) escaped as untrusted text. A typed part within a
+    line gets only the inline escapes: a `#` there heads nothing, and a backslash before it
+    would show."""
+    out = ""
+    for part, typed in spans(text):
+        if not typed:
+            out += neutralize_mentions(part)
+        else:
+            out += escape(part, line_start=not out or out.endswith("\n"))
+    return out
+
+
+def escape(text: str | None, *, keep_links: bool = False, line_start: bool = True) -> str:
     """One line of untrusted feed text, safe to drop anywhere in an embed or a message.
 
     `keep_links`: leave bare addresses clickable, for text a user of the server typed themselves
-    (a command reply listing the feed URLs they added, to copy into `/feeds remove`)."""
+    (a command reply listing the feed URLs they added, to copy into `/feeds remove`).
+    `line_start=False`: the text goes inside a line, where `#`, `>`, `-` or `1.` start nothing."""
     line = clean(text)
     line = _INLINE.sub(r"\\\1", line)
-    line = _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", line)
-    line = _ORDERED.sub(r"\1\\.", line)
+    if line_start:
+        line = _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", line)
+        line = _ORDERED.sub(r"\1\\.", line)
     if not keep_links:
         line = _BARE_URL.sub(lambda m: m.group(1) + _ZWSP, line)
     return neutralize_mentions(line)

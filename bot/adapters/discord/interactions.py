@@ -23,7 +23,7 @@ from bot.adapters.discord.embeds import (
     split_content,
 )
 from bot.adapters.discord.errors import GARBLED, PLATFORM, garbled, maybe_posted
-from bot.adapters.discord.escape import escape, fit, link_url, neutralize_mentions
+from bot.adapters.discord.escape import bot_text, escape, fit, link_url, neutralize_mentions
 from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
 from bot.adapters.discord.webhook import webhook_session
 from bot.commands.base import ListLine
@@ -82,9 +82,9 @@ def render_reply(reply: Reply) -> list[Outgoing]:
 def _text_pieces(reply: Reply) -> list[str]:
     """The reply's text and list lines in at most `MAX_LIST_MESSAGES` messages: a list longer
     than that is cut, the last line saying how many lines were left out and `see_all`."""
-    # Reply text is the bot's own (it keeps its markdown); list lines carry feed titles, server
-    # errors and user-written queries, so those are escaped.
-    text = neutralize_mentions(reply.text)
+    # Reply text is the bot's own (it keeps its markdown) but for the parts a user typed; list
+    # lines carry feed titles, server errors and user-written queries: those are escaped.
+    text = bot_text(reply.marked)
     bullets = [f"• {_list_line(line)}" for line in reply.lines]
     pieces = split_content("\n".join([text, *bullets]))
     if len(pieces) <= MAX_LIST_MESSAGES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.render.literal import spans
 from bot.render.text import clean, disguised_link, note_host, safe_url, url_host
 
 # Slack's emphasis markers only take effect at a word edge ("*bold*", not "3*4" or "snake_case"),
@@ -37,7 +38,12 @@ def slack_escape(text: str | None, *, formatting: bool = True) -> str:
 
 def escape_trusted(text: str) -> str:
     """Bot-authored text (command replies, usage) that may quote user input: keep its newlines and
-    formatting but make any `<...>` literal so nothing pings or links."""
+    formatting but make any `<...>` literal so nothing pings or links. The parts marked as typed
+    by a user (`bot.render.literal`) are escaped as untrusted text: no bold, no code span."""
+    return "".join(slack_escape(part) if typed else _trusted(part) for part, typed in spans(text))
+
+
+def _trusted(text: str) -> str:
     out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BROADCAST_RE.sub("@" + _ZWSP, out)
 

@@ -42,10 +42,10 @@ def reply_messages(reply: Reply, *, hint: str | None = None) -> list[SlackMessag
             out.append(SlackMessage(text=truncate(line, 3000), blocks=[context(line)]))
         return out
     limit = MAX_BLOCKS - (1 if hint else 0)
-    blocks = text_blocks(reply.text, reply.lines, limit=limit, see_all=reply.see_all)
+    blocks = text_blocks(reply.marked, reply.lines, limit=limit, see_all=reply.see_all)
     if hint:
         blocks.append(context(hint))
-    return [SlackMessage(text=truncate(escape_trusted(reply.text), 3000), blocks=blocks)]
+    return [SlackMessage(text=truncate(escape_trusted(reply.marked), 3000), blocks=blocks)]
 
 
 def ephemeral_body(message: SlackMessage) -> dict[str, Any]:
