@@ -190,6 +190,6 @@ _QUOTES_AND_GROUPS = frozenset("\"'“”„«»‹›()")
 
 def _parse(query: str) -> TopicQuery:
     try:
-        return TopicQuery.parse(query)
+        return TopicQuery.parse_typed(query)
     except QueryError as exc:
         raise click.ClickException(f"invalid query:\n{exc}") from None

@@ -58,7 +58,7 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     created = ""
     if query:
         try:
-            parsed = TopicQuery.parse(query)
+            parsed = TopicQuery.parse_typed(query)
         except QueryError as exc:
             if exc.too_big:
                 # Echoing a pasted thousand-word query back would only bury the reason.

@@ -11,8 +11,14 @@ Syntax
     「…」 and 『…』 quote a phrase set apart by spaces (``首相 「辞任 表明」``); inside a word
     (``首相「辞任」へ``), or left unclosed, they are part of the word.
 ``ai OR chips``, ``ai AND chips``
-    Boolean operators. They must be written in CAPITALS; a lowercase ``and``/``or``/``not``
-    is an ordinary word.
+    Boolean operators. They must be written in CAPITALS. A query typed in chat or on the command
+    line (`TopicQuery.parse_typed`) refuses a lowercase ``or`` between two terms and a ``not``
+    before one (``chip or semiconductor`` would need the word "or" too): write ``OR``/``NOT``, or
+    quote the phrase (``"salt or pepper"``) to find it as written. A lowercase ``and`` is an
+    ordinary word, as are ``or``/``not`` in saved and config queries, which keep their meaning.
+``'lunar lander'``
+    Single quotes make no phrase (they are apostrophes too: don't, O'Brien, rock 'n' roll), so a
+    typed query refuses two or more words between them and asks for double quotes.
 ``NOT crypto``, ``-crypto``
     Exclusion. The ``-`` form also works before a phrase, a group or a filter:
     ``-"price target"``, ``-(sports OR celebrity)``, ``-source:tabloid``. It leaves out the
@@ -244,6 +250,14 @@ class TopicQuery:
         """Parse `query`, raising QueryError. Repeated calls for one string are cached."""
         return _parse_cached(query)
 
+    @classmethod
+    def parse_typed(cls, query: str) -> TopicQuery:
+        """`parse`, for a query someone is saving now: also refuses the spellings that read
+        as one thing and search for another (`check_typed`)."""
+        parsed = cls.parse(query)
+        check_typed(query)
+        return parsed
+
     def matches(self, doc: StoryDoc) -> bool:
         return self.root.matches(doc)
 
@@ -260,3 +274,77 @@ def _parse_cached(query: str) -> TopicQuery:
     # The digest stage re-parses each channel topic for every story; a parsed query is
     # immutable, so sharing it is safe (errors are not cached and are raised afresh).
     return TopicQuery(source_text=query, root=_Parser(query).parse())
+
+
+# --- typed queries -----------------------------------------------------------------------------
+
+_LOWER_OPERATORS = {"or": "OR", "not": "NOT"}
+_ENDS_TERM = {"TERM", "PHRASE", "SOURCE", ")"}
+_STARTS_TERM = {"TERM", "PHRASE", "SOURCE", "(", "-"}
+_SINGLE_OPEN = "'‘"
+_SINGLE_CLOSE = "'’"
+
+
+def check_typed(query: str) -> None:
+    """Refuse, for a query being saved, a lowercase `or` between two terms or `not` before one,
+    and words in single quotes: each parses, but as a search for something else than meant
+    (`chip or semiconductor` needs the word "or" too; `'lunar lander'` is two loose words)."""
+    toks = tokenize(query)
+    for i, tok in enumerate(toks):
+        if tok.kind != "TERM":
+            continue
+        word = tok.value.lower()
+        if word not in _LOWER_OPERATORS or tok.value == _LOWER_OPERATORS[word]:
+            continue
+        before = toks[i - 1] if i else None
+        after = toks[i + 1] if i + 1 < len(toks) else None
+        starts = after is not None and (
+            after.kind in _STARTS_TERM or (after.kind == "OP" and after.value == "NOT")
+        )
+        if word == "or" and before is not None and before.kind in _ENDS_TERM and starts:
+            phrase = _phrase_around(query, before, after)
+            raise QueryError(
+                f'"{tok.value}" in lowercase is a word to find: write OR in capitals to match '
+                f"either word, or quote the phrase ({phrase}) to find it as written",
+                tok.pos,
+                query,
+            )
+        if word == "not" and starts and (before is None or before.kind != "-"):
+            phrase = _phrase_around(query, tok, after)
+            raise QueryError(
+                f'"{tok.value}" in lowercase is a word to find: write NOT in capitals (or -word) '
+                f"to leave a word out, or quote the phrase ({phrase}) to find it as written",
+                tok.pos,
+                query,
+            )
+    _check_single_quotes(query, toks)
+
+
+def _phrase_around(query: str, first: Tok, last: Tok | None) -> str:
+    """The words from `first` to `last` as a quoted phrase to copy, when both are plain words."""
+    if last is None or first.kind != "TERM" or last.kind != "TERM":
+        return '"salt or pepper"'
+    return '"' + query[first.pos : last.pos + len(last.value)] + '"'
+
+
+def _check_single_quotes(query: str, toks: list[Tok]) -> None:
+    """Refuse a run of two or more words between single quotes at word edges. One quoted word
+    ('n', 'plan') finds the same either way, and an apostrophe inside a word (O'Brien) or at
+    one end only (students', or '90s: a quote opens before a letter) pairs with nothing."""
+    opened: Tok | None = None
+    for tok in toks:
+        if tok.kind != "TERM":
+            opened = None
+            continue
+        if opened is None and tok.value[:1] in _SINGLE_OPEN and tok.value[1:2].isalpha():
+            if tok.value[-1:] in _SINGLE_CLOSE and len(tok.value) > 1:
+                continue  # one word in quotes
+            opened = tok
+        elif opened is not None and tok.value[-1:] in _SINGLE_CLOSE:
+            words = query[opened.pos + 1 : tok.pos + len(tok.value) - 1]
+            raise QueryError(
+                f'single quotes do not make a phrase: write "{words}" in double quotes to '
+                "find the words together (without quotes, each is found anywhere)",
+                opened.pos,
+                query,
+            )

@@ -1,0 +1,98 @@
+"""A lowercase `or` between two words, or `not` before one, reads as an operator but searched for
+the word ("chip or semiconductor" needed "chip", "or" and "semiconductor"), and words in single
+quotes read as a phrase but were loose words. A query being saved (/follow, `newsdigest topics
+add` and `topics test`) refuses them with the fix; a quoted phrase, apostrophes and queries saved
+earlier keep working."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.app import NewsDigest
+from bot.cli import cli
+from bot.commands import CommandContext, Commands
+from bot.store import channels as channel_store
+from bot.store.database import open_database
+from bot.topics.query import QueryError, StoryDoc, TopicQuery
+
+SLACK = CommandContext(platform="slack", channel_id="C9", user_id="U1", channel_name="news")
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("chip or semiconductor", 'quote the phrase ("chip or semiconductor")'),
+        ("chip Or semiconductor", "write OR in capitals"),
+        ("(ai or ml) export", "write OR in capitals"),
+        ("chip not crypto", "write NOT in capitals (or -word)"),
+        ("not crypto", 'quote the phrase ("not crypto")'),
+        ("'lunar lander' OR moon", 'write "lunar lander" in double quotes'),
+        ("‘lunar lander’ OR moon", 'write "lunar lander" in double quotes'),
+    ],
+)
+def test_a_typed_query_refuses_what_reads_as_something_else(query: str, says: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        TopicQuery.parse_typed(query)
+    assert says in caught.value.message
+    # Saved and config queries parse as they always did: their meaning does not change.
+    TopicQuery.parse(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "chip OR semiconductor",
+        '"salt or pepper"',
+        "“to be or not to be”",
+        "or chip",  # no term before it: only a word
+        "chip or",  # nor after it
+        "NOT crypto",
+        "-not chip",  # the word "not" left out
+        "chip and semiconductor",
+        "rock 'n' roll",
+        "O'Brien don't",
+        "the '90s students' union",
+        "Macron's 'plan'",
+    ],
+)
+def test_a_typed_query_keeps_what_means_what_it_says(query: str) -> None:
+    TopicQuery.parse_typed(query)
+
+
+def test_a_quoted_phrase_with_or_finds_it_as_written() -> None:
+    query = TopicQuery.parse_typed('"salt or pepper"')
+    assert query.matches(StoryDoc(text="Salt or pepper: the great debate"))
+    assert not query.matches(StoryDoc(text="Salt prices rise, pepper too"))
+
+
+async def test_follow_refuses_a_lowercase_or_with_the_fix(core: NewsDigest) -> None:
+    commands = Commands(core)
+    reply = await commands.dispatch("follow", "lower query: chip or semiconductor", SLACK)
+    assert reply.text.startswith("That query is not valid:\n```\n"), reply.text
+    assert "write OR in capitals" in reply.text
+    assert channel_store.get_topic(core.db, "lower") is None
+    quoted = await commands.dispatch("follow", 'lower query: "salt or pepper"', SLACK)
+    assert quoted.text == 'This channel now follows lower (matching "salt or pepper").'
+
+
+async def test_a_topic_saved_with_a_lowercase_or_still_follows(core: NewsDigest) -> None:
+    channel_store.upsert_topic(core.db, "old", "chip or semiconductor", origin="chat")
+    reply = await Commands(core).dispatch("follow", "old", SLACK)
+    assert reply.text == "This channel now follows old."
+
+
+@pytest.mark.parametrize("command", [["topics", "add", "lower"], ["topics", "test"]])
+def test_the_command_line_refuses_it_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    config = tmp_path / "nd.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    open_database(tmp_path / "nd.db").close()
+    result = CliRunner().invoke(cli, [*command, "chip", "or", "semiconductor"])
+    assert result.exit_code == 1, result.output
+    assert "write OR in capitals" in result.output
