@@ -35,7 +35,15 @@ from bot.store.database import (
 from bot.store.feeds import FeedRow
 from bot.store.stories import StoryRow
 from bot.store.sync import SyncReport, sync_config
-from bot.topics.lookup import Lookup, StoryRef, exact_forms, find_story, query_text, slugify
+from bot.topics.lookup import (
+    Lookup,
+    StoryRef,
+    article_url,
+    exact_forms,
+    find_story,
+    query_text,
+    slugify,
+)
 
 if TYPE_CHECKING:
     # The fetcher (httpx, the feed parsers), the clusterer, the summariser and the scheduler's
@@ -260,6 +268,13 @@ class NewsDigest:
 
 
 def _find_story(db: sqlite_utils.Database, query: str, limit: int) -> Lookup:
+    url = article_url(query)
+    if url is not None:
+        # A link to one of its articles names a story as surely as its slug; a link the store
+        # does not hold names none (its words are an address, not a headline).
+        story_id = article_store.story_of_url(db, url)
+        found = story_store.find_by_name(db, [story_id]) if story_id else None
+        return Lookup(_ref(db, found[0]), [], "url") if found else Lookup(None, [], "none")
     # A slug or alias given in full resolves by an indexed lookup, so old or small stories
     # are found however many newer ones there are: letter for letter first, then folded
     # (the order `find_story` uses). Only prefixes, search words and "did you mean" go

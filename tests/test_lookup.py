@@ -155,7 +155,7 @@ def test_nothing_close_gives_no_suggestions() -> None:
 
 def test_empty_query_suggests_recent() -> None:
     result = find_story("  ", ALL, limit=2)
-    assert (result.story, result.reason) == (None, "none")
+    assert (result.story, result.reason) == (None, "unusable")
     assert result.suggestions == [JAPAN_AI, FED]
 
 

@@ -1,4 +1,5 @@
-"""Platform-neutral chat commands (see core.py) and schedule parsing."""
+"""Platform-neutral chat commands (see core.py; /story in story.py, /follow in topics.py,
+/watchlist in watchlist.py) and schedule parsing."""
 
 from bot.commands.core import USAGE, CommandContext, Commands, Reply
 

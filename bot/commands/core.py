@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.app import NewsDigest
-from bot.commands import topics, watchlist
+from bot.commands import story, topics, watchlist
 from bot.commands.base import (
     ChannelChange,
     CommandContext,
@@ -53,7 +53,7 @@ COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 
 # The commands as typed on Slack (and any platform that passes the text after the command as is).
 USAGE: dict[str, str] = {
-    "story": "/story <slug | prefix | search words>: a story's full breakdown.",
+    "story": "/story <slug | prefix | search words | article link>: a story's full breakdown.",
     "follow": (
         "/follow <topic> [query]: follow a topic in this channel; with a query, create the "
         'topic first. Example: /follow chips "chip export" OR semiconductor. '
@@ -75,7 +75,7 @@ USAGE: dict[str, str] = {
 # Discord's slash commands take named options and /watchlist and /feeds only as subcommands (see
 # bot/adapters/discord/slash.py): the Slack forms above are refused there, so teach these.
 DISCORD_USAGE: dict[str, str] = {
-    "story": "/story query:<slug | prefix | search words>: a story's full breakdown.",
+    "story": "/story query:<slug | prefix | search words | article link>: a story's full breakdown.",
     "follow": (
         "/follow topic:<topic> [query:<query>]: follow a topic in this channel; with a query, "
         "create the topic first, or (admins only) change an existing topic's query for every "
@@ -181,33 +181,7 @@ class Commands:
     # --- commands -------------------------------------------------------------------------------
 
     async def _cmd_story(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
-        if not args:
-            raise UsageError("Which story?")
-        found = await self.core.find_story_async(args)
-        shown = quoted(args, _ECHO_CHARS)
-        if found.story is None:
-            if found.suggestions:
-                names = ", ".join(f"`{s.slug}`" for s in found.suggestions)
-                verb = (
-                    "matches several stories"
-                    if found.reason == "ambiguous"
-                    else "is not a story I know"
-                )
-                return Reply(f"{shown} {verb}. Did you mean: {names}?")
-            return Reply(f"No story matches {shown}. Try a few words from its headline.")
-        story = self.core.story(found.story.story_id)
-        if story is None:
-            return Reply(f"No story matches {shown}.")
-        card = await self.core.card_async(story)
-        see_also = ""
-        if found.suggestions:
-            # The answer is the best match, not the only one: name the others it beat. Slugs
-            # only: the card is posted for the channel, and the words typed are anybody's.
-            names = ", ".join(f"`{s.slug}`" for s in found.suggestions)
-            see_also = f"Also matching: {names} (`/story <slug>` for one of them)"
-        return Reply(
-            text=card.headline, ephemeral=False, cards=[card], full=True, see_also=see_also
-        )
+        return await story.story(self, args)
 
     async def _cmd_follow(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         return await topics.follow(self, args, ctx, channel)

@@ -315,3 +315,29 @@ def count(db: sqlite_utils.Database, since: datetime | None = None) -> int:
     return db.execute("SELECT COUNT(*) FROM articles WHERE seen_at >= ?", [iso(since)]).fetchone()[
         0
     ]
+
+
+def story_of_url(db: sqlite_utils.Database, url: str) -> str | None:
+    """The story holding the article at `url` (as a reader pastes it: with tracking
+    parameters, the AMP or mobile copy, http for https, with or without www.), newest first;
+    None when no clustered article has it. The story may since have been merged away: the
+    caller resolves that."""
+    from bot.ingest.normalize import canonical_url, same_page_url  # see `tombstones.url_key`
+
+    page = canonical_url(url)
+    forms = [page, same_page_url(page)]
+    for form in list(forms):
+        parts = urlsplit(form)
+        host = parts.netloc
+        other_host = host.removeprefix("www.") if host.startswith("www.") else f"www.{host}"
+        for scheme in ("https", "http"):
+            for netloc in (host, other_host):
+                forms.append(parts._replace(scheme=scheme, netloc=netloc).geturl())
+    wanted = list(dict.fromkeys(forms))
+    marks = ", ".join("?" * len(wanted))
+    row = db.execute(
+        f"SELECT story_id FROM articles WHERE canonical_url IN ({marks})"
+        " AND story_id IS NOT NULL ORDER BY seen_at DESC LIMIT 1",
+        wanted,
+    ).fetchone()
+    return row[0] if row else None

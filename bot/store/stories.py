@@ -103,6 +103,14 @@ def find_by_name(
     return None
 
 
+def was_merged(db: sqlite_utils.Database, slug: str) -> bool:
+    """Whether `slug` names a story merged into another (else an alias is a story's old name)."""
+    row = db.execute(
+        "SELECT 1 FROM stories WHERE slug = ? AND merged_into IS NOT NULL LIMIT 1", [slug]
+    ).fetchone()
+    return row is not None
+
+
 def _live(db: sqlite_utils.Database, story_id: str) -> StoryRow | None:
     """The story a lookup lands on, if `/story` may show it (what `recent_stories` lists)."""
     story = get_story(db, resolve_id(db, story_id))

@@ -17,6 +17,11 @@ without a database. The order of the rules is the contract users learn:
    titles use above one a single title uses;
 5. otherwise "did you mean" suggestions by edit distance and shared words.
 
+A query with no word to search for (only punctuation or emoji, or one stopword such as "the" or
+"a") is no search: past rule 1 it finds nothing and offers the newest stories as such (reason
+"unusable"), rather than a story that happens to hold "the". Several stopwords ("the who") are
+still searched. A link to an article (`article_url`) is looked up by the store, not here.
+
 Only the first 8 words of a query are searched (see `_MAX_QUERY_WORDS`).
 """
 
@@ -33,7 +38,7 @@ from typing import Literal
 from bot.textutil import STOPWORDS, words
 from bot.topics.corpus import MIN_PREFIX_WORD, Corpus, inflected, slugify, titles_of
 
-Reason = Literal["exact", "alias", "prefix", "search", "ambiguous", "none"]
+Reason = Literal["exact", "alias", "url", "prefix", "search", "ambiguous", "unusable", "none"]
 
 # A search hit must beat the runner-up by this much to be returned on its own: roughly one
 # more exactly-matched word, so ties and near-ties are shown to the user instead of guessed.
@@ -48,6 +53,8 @@ _TITLE_SHARE = 0.25
 # taken from: a pasted paragraph costs no more than a headline.
 _MAX_QUERY_WORDS = 8
 _MAX_QUERY_CHARS = 300
+# A pasted article link, maybe in the <angle brackets> that keep Discord from previewing it.
+_URL_RE = re.compile(r"<?(https?://[^\s<>]+)>?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,19 @@ class Lookup:
 def query_text(query: str) -> str:
     """The query as typed, without surrounding space or the '#' some people put before slugs."""
     return query.strip().lstrip("#")
+
+
+def article_url(query: str) -> str | None:
+    """The address, when the whole query is one http(s) link."""
+    found = _URL_RE.fullmatch(query.strip())
+    return found.group(1) if found else None
+
+
+def searchable(query: str) -> bool:
+    """Whether the query has a word to search for: one that is no stopword, or two stopwords
+    (a name such as "the who"); not "the", "a", "!!!" or "🚀🚀"."""
+    found = set(_terms(query_text(query)[:_MAX_QUERY_CHARS]))
+    return len(found) >= 2 or any(w not in STOPWORDS for w in found)
 
 
 def exact_forms(query: str) -> list[str]:
@@ -98,6 +118,10 @@ def find_story(query: str, candidates: Sequence[StoryRef], *, limit: int = 5) ->
         for named in (_named(candidates, typed, raw), _named_folded(corpus, key)):
             if named is not None:
                 return named
+    if not searchable(raw):
+        # Past the names, "the" would pick whichever story has it alone in its headline.
+        return Lookup(None, _newest_first(candidates)[:limit], "unusable")
+    if key:
         prefixed = _newest_first(
             r for r, k in zip(candidates, corpus.keys, strict=True) if k.startswith(key)
         )
@@ -133,8 +157,6 @@ def find_story(query: str, candidates: Sequence[StoryRef], *, limit: int = 5) ->
         ranked = _merge([ref for _, _, ref in hits], prefixed)
         return Lookup(None, ranked[:limit], "ambiguous")
 
-    if not key:
-        return Lookup(None, _newest_first(candidates)[:limit], "none")
     return Lookup(None, _did_you_mean(key, raw, corpus, limit), "none")
 
 
