@@ -160,6 +160,10 @@ def test_poll_stories_story_and_digest(
     assert "4 sources tracking this story" in story.output
     missing = runner.invoke(cli, ["story", "qqqq"])
     assert missing.exit_code != 0 and "No story matches" in missing.output
+    # A word that is no search offers the newest stories as such, not as "did you mean".
+    the = runner.invoke(cli, ["story", "the"])
+    assert the.exit_code != 0 and "it has no word to search for. Recent stories: " in the.output
+    assert "Did you mean" not in the.output
     unknown_channel = runner.invoke(cli, ["digest", "nowhere"])
     assert unknown_channel.exit_code != 0 and "no channel" in unknown_channel.output
 

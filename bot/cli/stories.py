@@ -267,7 +267,11 @@ def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
             # Several stories match: "no story matches" would be false.
             raise click.ClickException(f"{text!r} matches several stories: {names}. Which one?")
         message = f"No story matches {text!r}."
-        if names:
+        if found.reason == "unusable":
+            # "the" or "!!!": nothing was searched; the newest stories are no guess at it.
+            message = f"No story matches {text!r}: it has no word to search for."
+            message += f" Recent stories: {names}." if names else ""
+        elif names:
             message += f" Did you mean: {names}?"
         raise click.ClickException(message)
     story = cli.reader.story(found.story.story_id)
