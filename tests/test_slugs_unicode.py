@@ -41,8 +41,9 @@ def test_lookup_finds_non_latin_stories() -> None:
     assert find_story("Мэрия Казани", [bridge, fire]).story == bridge
     found = find_story("складе", [bridge, fire])
     assert (found.story, found.reason) == (fire, "search")
-    # Nothing searchable at all: the newest stories are suggested.
-    assert find_story("«»", [bridge, fire]).reason == "none"
+    # Nothing searchable at all: the newest stories are offered, as such.
+    nothing = find_story("«»", [bridge, fire])
+    assert (nothing.story, nothing.reason, len(nothing.suggestions)) == (None, "unusable", 2)
 
 
 def test_discord_button_keeps_a_unicode_slug() -> None:
