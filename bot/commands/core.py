@@ -75,7 +75,9 @@ USAGE: dict[str, str] = {
 # Discord's slash commands take named options and /watchlist and /feeds only as subcommands (see
 # bot/adapters/discord/slash.py): the Slack forms above are refused there, so teach these.
 DISCORD_USAGE: dict[str, str] = {
-    "story": "/story query:<slug | prefix | search words | article link>: a story's full breakdown.",
+    "story": (
+        "/story query:<slug | prefix | search words | article link>: a story's full breakdown."
+    ),
     "follow": (
         "/follow topic:<topic> [query:<query>]: follow a topic in this channel; with a query, "
         "create the topic first, or (admins only) change an existing topic's query for every "

@@ -162,7 +162,8 @@ def _bad_name(typed: str, slug: str) -> str:
     if len(slug) > MAX_SLUG:
         # Not echoed: a pasted paragraph would bury the one thing to fix.
         return f"Topic names are at most {MAX_SLUG} characters long; that one has {len(slug)}."
-    text = f"Topic names use only a-z, 0-9 and '-', at most {MAX_SLUG} characters: {quoted(typed, _ECHO_CHARS)}"
+    shown = quoted(typed, _ECHO_CHARS)
+    text = f"Topic names use only a-z, 0-9 and '-', at most {MAX_SLUG} characters: {shown}"
     folded = fold(slug)
     # Accented letters fold into a name ("café" is "cafe"); a '+' or '_' would just vanish
     # ("c++" is not "c"), so for those the rule alone is the answer.
