@@ -109,8 +109,10 @@ class NewsDigest:
             )
         return Summarizer(llm=llm, db=self.db)
 
-    def sync_config(self) -> SyncReport:
-        return sync_config(self.db, self.config)
+    def sync_config(self, *, retry: str = "restart") -> SyncReport:
+        """The config synced in (`bot.store.sync.sync_config`); `retry` is the advice its notes
+        give for a refused feed address, fit for the command that syncs."""
+        return sync_config(self.db, self.config, retry=retry)
 
     # --- fetch -> parse -> store -> cluster ---------------------------------------------------
 

@@ -169,7 +169,9 @@ class CliContext:
         core = self.core
         if not self._synced:
             try:
-                report = core.sync_config()
+                # `poll` syncs each time it runs: a refused feed address is in once the
+                # setting allows it and poll runs again, no restart needed.
+                report = core.sync_config(retry="poll again")
             except ConfigError as exc:  # a channel's topic found neither in the file nor the db
                 raise click.ClickException(f"invalid configuration: {exc}") from None
             self._synced = True

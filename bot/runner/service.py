@@ -183,7 +183,7 @@ class Service:
         self.state = "starting"
         self.started_at = self.clock()
         self.schedule_changes.snapshot(self.db)
-        synced = self.core.sync_config()
+        synced = self.core.sync_config(retry="restart")  # read at start only
         config_file = str(self.core.config.path or "the config file")
         for note in sync_notes(synced, config_file):
             log.warning("%s", note)

@@ -122,23 +122,25 @@ def _hash(entry: Any) -> str:
     return hashlib.sha256(json.dumps(asdict(entry), sort_keys=True).encode()).hexdigest()[:16]
 
 
-def sync_config(db: sqlite_utils.Database, config: Config) -> SyncReport:
+def sync_config(db: sqlite_utils.Database, config: Config, *, retry: str = "restart") -> SyncReport:
     """Sync the config into `db`, all or nothing: ConfigError (naming the key) for a channel
-    following a topic neither the file nor the database has."""
+    following a topic neither the file nor the database has. `retry` ends the note on a feed
+    entry whose address is refused ("…, then restart"): what to do once the setting allows it
+    with the command that syncs, since `run` syncs at start and `poll` each time it runs."""
     report = SyncReport()
     if config.missing_path is not None:
         log.debug("no config file at %s: the database is left as it is", config.missing_path)
         report.skipped = True
         return report
     with transaction(db):
-        _sync_feeds(db, config, report)
+        _sync_feeds(db, config, report, retry)
         _sync_topics(db, config, report)
         _check_channel_topics(db, config)
         _sync_channels(db, config, report)
     return report
 
 
-def _refused_feeds(config: Config) -> dict[str, str]:
+def _refused_feeds(config: Config, retry: str) -> dict[str, str]:
     """The declared feeds polling would refuse, by URL: "feeds[i] (URL): why"."""
     # Here, not at the top: it loads the fetcher's netguard (httpx), and every command imports
     # this module while only `poll` and `run` sync.
@@ -147,14 +149,14 @@ def _refused_feeds(config: Config) -> dict[str, str]:
     allow = config.polling.allow_private_networks
     refused: dict[str, str] = {}
     for i, feed in enumerate(config.feeds):
-        why = refusal(feed.url, allow, retry="restart")
+        why = refusal(feed.url, allow, retry=retry)
         if why is not None:
             refused[feed.url] = f"feeds[{i}] ({feed.url}): not synced: {why}"
     return refused
 
 
-def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport) -> None:
-    refused = _refused_feeds(config)
+def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport, retry: str) -> None:
+    refused = _refused_feeds(config, retry)
     wanted = {f.url: f for f in config.feeds if f.url not in refused}
     # Config feeds are matched on the URL the file names (config_url), not the URL polled: a 301
     # moves the latter, and the move, validators and history must survive restarts.
