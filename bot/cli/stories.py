@@ -83,8 +83,9 @@ class _ListedInReport(logging.Filter):
         return not (record.name in _REPORTED_BY and record.levelno == logging.WARNING)
 
 
-# The poll, and the recording of each feed's outcome ("feed X failed", "feed X disabled").
-_REPORTED_BY = frozenset({"bot.pipeline.poll", "bot.pipeline.feed_state"})
+# The poll, its entries ("feed X: skipped all 12 entries: each is older than the retention")
+# and the recording of each feed's outcome ("feed X failed", "feed X disabled").
+_REPORTED_BY = frozenset({"bot.pipeline.poll", "bot.pipeline.entries", "bot.pipeline.feed_state"})
 
 
 @contextmanager
@@ -130,9 +131,11 @@ def print_poll_report(report: PassReport, console: Console) -> None:
             f"{escape(clean(failed.error) or 'failed')}"
         )
     for warned in poll.warned:
+        # A capped poll may have left old entries out too: one line per feed, saying both.
+        notes = "; ".join(note for note in (warned.error, warned.notice) if note)
         console.print(
             f"  [yellow]![/yellow] {escape(clean(warned.feed.display_name))}: "
-            f"{escape(clean(warned.error or ''))}"
+            f"{escape(clean(notes))}"
         )
 
 

@@ -2,11 +2,14 @@
 
 Dates are made plausible here (a CMS's lost date, a scheduled post's future one); which of the
 rows are new is the store's call (`bot.store.articles.insert_new`). One poll stores at most
-`polling.max_new_entries` new ones per feed, the newest first (`insert_newest`).
+`polling.max_new_entries` new ones per feed, the newest first (`insert_newest`). Entries dated
+before the retention cutoff are left out, and said (`old_entries_note`): a feed whose items are
+all older would otherwise poll "ok" with nothing in it, and no reason given.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
@@ -18,6 +21,9 @@ from bot.models import Article
 from bot.store import articles as article_store
 from bot.store.feed_outlets import outlet_name
 from bot.store.feeds import FeedRow
+from bot.textutil import plural
+
+log = logging.getLogger(__name__)
 
 # A feed item dated in the future is clock skew or a scheduled post: treat it as published now.
 MAX_FUTURE_SKEW = timedelta(minutes=10)
@@ -28,13 +34,15 @@ OLDEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 
 def entry_rows(
     feed: FeedRow, parsed: ParsedFeed, url: str, now: datetime, oldest: datetime | None = None
-) -> list[dict[str, object]]:
+) -> tuple[list[dict[str, object]], int]:
     """The rows `bot.store.articles.insert_new` takes for a parsed feed's entries, as seen at
     `now`: under the feed's outlet name (`bot.store.feed_outlets.outlet_name`), an entry with neither
-    title nor text left out, and, with `oldest` (the retention cutoff), one dated before it.
+    title nor text left out, and, with `oldest` (the retention cutoff), one dated before it;
+    and how many were left out as dated before `oldest`.
     A date before web feeds is taken as none, and one in the future as `now`."""
     source = outlet_name(feed.name, parsed.title, url, parsed.link)
     rows: list[dict[str, object]] = []
+    too_old = 0
     for entry in parsed.entries:
         if not entry.title and not entry.text:
             continue
@@ -42,6 +50,7 @@ def entry_rows(
         if published is not None and published < OLDEST_PLAUSIBLE:
             published = None  # a placeholder, not a date: taken as undated rather than as old
         if oldest is not None and published is not None and published < oldest:
+            too_old += 1
             continue  # undated entries are kept: nothing says they are old
         if published is not None and published > now + MAX_FUTURE_SKEW:
             published = now
@@ -60,7 +69,32 @@ def entry_rows(
                 "seen_at": now,
             }
         )
-    return rows
+    return rows, too_old
+
+
+def old_entries_note(feed: FeedRow, too_old: int, kept: int, retention_days: int) -> str | None:
+    """What to say of the `too_old` entries a poll of `feed` left out as older than the
+    retention, beside the `kept` rows it had otherwise; None when nothing is worth saying.
+
+    Said on the feed's first read (why a new feed brought fewer articles than it lists), and
+    whenever nothing else was left (why it brought none). Logged once, at that first read: a
+    WARNING when none was left, else INFO; later polls only at DEBUG, since a feed keeps serving
+    the same old items, poll after poll, and `run` would repeat itself all day."""
+    if not too_old:
+        return None
+    cutoff = f"the {retention_days}-day retention (storage.retention_days)"
+    if kept:
+        note = f"skipped {plural(too_old, 'entry', 'entries')} older than {cutoff}"
+    elif too_old == 1:
+        note = f"skipped its only entry: it is older than {cutoff}"
+    else:
+        note = f"skipped all {too_old} entries: each is older than {cutoff}"
+    first_read = feed.first_read_at is None
+    level = logging.DEBUG
+    if first_read:
+        level = logging.INFO if kept else logging.WARNING
+    log.log(level, "feed %s: %s", feed.url, note)
+    return note if first_read or not kept else None
 
 
 def newest_first(rows: list[dict[str, object]]) -> list[dict[str, object]]:

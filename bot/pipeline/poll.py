@@ -22,7 +22,13 @@ from bot.ingest.fetcher import FeedFetcher, FetchResult
 from bot.ingest.parser import MAX_FEED_ENTRIES, ParsedFeed, parse_feed
 from bot.ingest.policy import PollOutcome, apply_fetch_result, record_failure
 from bot.models import Article
-from bot.pipeline.entries import entry_rows, insert_newest, newest_first, unstored
+from bot.pipeline.entries import (
+    entry_rows,
+    insert_newest,
+    newest_first,
+    old_entries_note,
+    unstored,
+)
 from bot.pipeline.feed_state import poll_state, record_outcome
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
@@ -45,6 +51,8 @@ class FeedResult:
     entries: int = 0
     error: str | None = None
     articles: list[Article] = field(default_factory=list, repr=False)
+    too_old: int = 0  # entries dated before the retention cutoff, not stored
+    notice: str | None = None  # why entries were left out, when worth saying (entries.py)
 
 
 @dataclass(slots=True)
@@ -59,8 +67,13 @@ class PollReport:
 
     @property
     def warned(self) -> list[FeedResult]:
-        """Polls that worked but left something out (an entry that could not be stored)."""
-        return [r for r in self.feeds if r.error and r.status not in ("failed", "disabled")]
+        """Polls that worked but left something out (an entry that could not be stored, or
+        older than the retention) and say so in their `error` or `notice`."""
+        return [
+            r
+            for r in self.feeds
+            if (r.error or r.notice) and r.status not in ("failed", "disabled")
+        ]
 
 
 ProgressCallback = Callable[[FeedResult], None]
@@ -95,7 +108,6 @@ async def poll_feeds(
     most likely one whose tombstone expired (a feed disabled or answering 304 for over a year)."""
     started = time.perf_counter()
     now = now or utcnow()
-    oldest = now - timedelta(days=retention_days) if retention_days > 0 else None
     targets = list(feeds) if feeds is not None else feed_store.due_feeds(db, now)
     report = PollReport()
     own_fetcher = fetcher is None
@@ -107,7 +119,7 @@ async def poll_feeds(
 
         async def one(feed: FeedRow) -> None:
             try:
-                result = await _poll_one(db, polling, fetcher, feed, now, started, oldest)
+                result = await _poll_one(db, polling, fetcher, feed, now, started, retention_days)
             except Exception as exc:
                 # A bug on our side: recorded like any failure, so the feed backs off and its
                 # owner sees why, instead of being fetched again on every tick with no error.
@@ -138,7 +150,7 @@ async def _poll_one(
     feed: FeedRow,
     now: datetime,
     started: float,
-    oldest: datetime | None = None,
+    retention_days: int = 0,
 ) -> FeedResult:
     result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     # The next poll counts from when this one finished, not from the pass's `now`: a feed that
@@ -184,7 +196,11 @@ async def _poll_one(
         earliest = done + max(ttl, timedelta(0))
         if outcome.next_poll_at < earliest:
             outcome = dataclasses.replace(outcome, next_poll_at=earliest)
-    rows = entry_rows(feed, parsed, result.url, now, oldest) if parsed is not None else []
+    oldest = now - timedelta(days=retention_days) if retention_days > 0 else None
+    rows: list[dict[str, object]] = []
+    too_old = 0
+    if parsed is not None:
+        rows, too_old = entry_rows(feed, parsed, result.url, now, oldest)
     try:
         with transaction(db):
             new, left = insert_newest(db, rows, polling.max_new_entries)
@@ -197,8 +213,10 @@ async def _poll_one(
                 tombstones.refresh_feed(db, feed.id, now=now)
     except Exception as exc:
         log.exception("storing %s crashed", feed.url)
-        return _store_one_by_one(db, polling, feed, outcome, result, parsed, rows, now, exc)
+        stored = _store_one_by_one(db, polling, feed, outcome, result, parsed, rows, now, exc)
+        return _note_old(stored, too_old, len(rows), retention_days)
     summary = _note_capped(_summarise(feed, outcome, result, parsed, new), parsed, left)
+    summary = _note_old(summary, too_old, len(rows), retention_days)
     if parsed is not None and parsed.missing_end and not summary.error:
         # Kept, since what came before the cut is as good as ever; said, since the rest of the
         # feed (and an ok with 0 items) would otherwise pass for all there is.
@@ -209,6 +227,15 @@ async def _poll_one(
         log.warning("feed %s: %s", feed.url, note)
         summary = dataclasses.replace(summary, error=note)
     return summary
+
+
+def _note_old(summary: FeedResult, too_old: int, kept: int, retention_days: int) -> FeedResult:
+    """`summary` with the entries left out as older than the retention counted, and said
+    when worth it (`entries.old_entries_note`); a failed poll's error says enough."""
+    if not too_old or summary.status in ("failed", "disabled"):
+        return dataclasses.replace(summary, too_old=too_old)
+    note = old_entries_note(summary.feed, too_old, kept, retention_days)
+    return dataclasses.replace(summary, too_old=too_old, notice=note)
 
 
 def _old_validators(feed: FeedRow, outcome: PollOutcome) -> PollOutcome:

@@ -38,6 +38,7 @@ class FeedRow:
     ttl_minutes: int | None
     site_url: str | None = None
     folder: str | None = None  # the OPML folder it was imported from, None: none
+    first_read_at: datetime | None = None  # None: no poll has read its entries yet
 
     @property
     def display_name(self) -> str:
@@ -68,6 +69,7 @@ class FeedRow:
             ttl_minutes=row["ttl_minutes"],
             site_url=row.get("site_url"),
             folder=row.get("folder"),
+            first_read_at=parse_iso(row.get("first_read_at")),
         )
 
 
