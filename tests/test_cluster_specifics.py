@@ -8,7 +8,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from bot.cluster.marks import marks
-from bot.cluster.specifics import conflict, conflicts_any, identifiers, shape
+from bot.cluster.specifics import byline, conflict, conflicts_any, identifiers, shape
 
 
 def test_identifiers_are_labelled_numbers_not_quantities():
@@ -30,7 +30,10 @@ def test_identifiers_are_labelled_numbers_not_quantities():
 def _p(title: str, lead: str = "") -> SimpleNamespace:
     # As `profile.py` reads an article: identifiers and shape from the headline, days from both.
     return SimpleNamespace(
-        ids=identifiers(title), shape=shape(title), marks=marks(f"{title}\n{lead}")
+        ids=identifiers(title),
+        shape=shape(title),
+        marks=marks(f"{title}\n{lead}"),
+        byline=byline(title),
     )
 
 
@@ -166,3 +169,17 @@ def test_a_code_is_not_its_leading_digit_and_a_list_is_read_whole():
     }
     # A singular label is followed by one figure only: "zone 4 and 5 people" is zone 4.
     assert identifiers("Zone 4 and 5 people hurt") == {"zone": frozenset({"4"})}
+
+
+def test_a_headline_tail_names_an_aggregators_outlet():
+    assert byline("Easton wildfire forces evacuations - Reuters") == "reuters"
+    assert byline("Easton wildfire forces evacuations | Harbor Daily") == "harbor daily"
+    # Not an outlet: a figure, a day, a lowercase clause, no tail at all.
+    for title in (
+        "Markets close - Dow up 120",
+        "Pollen forecast - Monday",
+        "Rovers 1-0 Athletic: derby - live",
+        "Easton wildfire - what we know",
+        "Easton wildfire forces evacuations",
+    ):
+        assert byline(title) == "", title

@@ -23,7 +23,7 @@ from bot.cluster.features import (
     title_case,
 )
 from bot.cluster.marks import marks
-from bot.cluster.specifics import identifiers, shape
+from bot.cluster.specifics import byline, identifiers, shape
 from bot.textutil import STOPWORDS, fold
 
 # A capitalised token in running prose (not at a sentence start): a name, place or organisation.
@@ -44,6 +44,7 @@ class Raw:
     marks: dict[str, frozenset[str]]  # typed date and figure mentions (see marks.py)
     ids: dict[str, frozenset[str]]  # labelled identifiers ("draw" -> {"4127"}, specifics.py)
     shape: tuple[str, ...]  # headline words, when a template conflict could involve it
+    byline: str  # the outlet a headline's tail names ("... - Reuters"), "" for none
 
     def all_keys(self) -> set[str]:
         return self.full.keys() | self.ents | self.nums
@@ -64,6 +65,7 @@ class Profile:
     marks: dict[str, frozenset[str]]
     ids: dict[str, frozenset[str]]
     shape: tuple[str, ...]
+    byline: str
     # The strongest terms of `vec`, strongest first (the order of a stable sort): the article's
     # query to the story index, ranked here because that doesn't depend on any clustering
     # decision, so for a batch the analysis worker does it instead of the deciding process.
@@ -160,6 +162,7 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
         marks=marks(head),
         ids=identifiers(title),  # a lead names the next game too: "Game 6 is Friday"
         shape=shape(title),
+        byline=byline(title),
     )
 
 
@@ -200,5 +203,6 @@ def weigh_profile(
         marks=raw.marks,
         ids=raw.ids,
         shape=raw.shape,
+        byline=raw.byline,
         strongest=tuple([t for t, _ in strongest]),
     )

@@ -24,6 +24,9 @@ these do, when both sides state one and they share no value:
   template they say little: one report of a Senate vote gives the 50-50 split, another the 51-50
   tie-break, and an outlet's follow-up of one fire names the next zone in other words
   ("... forces evacuations in zone 4", then "... evacuations expand to zone 9").
+
+An aggregator's feed is one source, but its items name the outlet that wrote each ("... -
+Reuters"): two naming different outlets share no template (`byline`).
 """
 
 from __future__ import annotations
@@ -72,6 +75,15 @@ _DOWN = frozenset("down fall falls fell drop drops lower slip slips sink sinks d
 # Most headlines state no figure and no day: only those that do keep their words for the
 # template comparison (the only kind a template conflict can involve).
 _DATE_WORDS = _WEEKDAYS | {d + "'s" for d in _WEEKDAYS}
+# An outlet named at a headline's end, as an aggregator's items carry it: "... - Reuters".
+_BYLINE_RE = re.compile(r"\s[-\u2013\u2014|]\s+([^-\u2013\u2014|:]{2,40})$")
+_NOT_OUTLETS = (
+    _WEEKDAYS
+    | _MONTHS
+    | frozenset(
+        "today tonight live latest update updates video photos opinion analysis explainer".split()
+    )
+)
 
 
 def identifiers(text: str) -> dict[str, frozenset[str]]:
@@ -140,6 +152,24 @@ def shape(title: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
+def byline(title: str) -> str:
+    """The outlet a headline's tail names ("... - Reuters" -> "reuters"), "" for none.
+
+    An aggregator's feed is one source, but its items are each the named outlet's: two of them
+    share no template unless they name the same one."""
+    if "-" not in title and "|" not in title and "\u2013" not in title and "\u2014" not in title:
+        return ""
+    m = _BYLINE_RE.search(title)
+    if m is None:
+        return ""
+    name = m.group(1).strip()
+    names = name.split()
+    if not 1 <= len(names) <= 4 or _has_digit(name) or not name[:1].isupper():
+        return ""
+    folded = " ".join(words(name))
+    return "" if folded in _NOT_OUTLETS else folded
+
+
 class Specific(Protocol):
     """What the veto reads of an article (a `Profile`)."""
 
@@ -149,6 +179,8 @@ class Specific(Protocol):
     def shape(self) -> tuple[str, ...]: ...
     @property
     def marks(self) -> dict[str, frozenset[str]]: ...
+    @property
+    def byline(self) -> str: ...
 
 
 class Sourced(Protocol):
@@ -184,7 +216,17 @@ def conflicts_any(x: Sourced, ys: Iterable[Sourced]) -> bool:
         return False
     # An unknown outlet is no outlet in common: the same-outlet rules need to know it is one.
     src = x.source
-    return any(conflict(p, y.p, same_outlet=src is not None and src == y.source) for y in ys)
+    return any(
+        conflict(p, y.p, same_outlet=src is not None and src == y.source and _same_byline(p, y.p))
+        for y in ys
+    )
+
+
+def _same_byline(a: Specific, b: Specific) -> bool:
+    # An aggregator's items name their outlets: two naming others are two outlets' reports. An
+    # outlet that signs only some of its headlines is still itself.
+    by_a, by_b = a.byline, b.byline
+    return by_a == by_b or not by_a or not by_b
 
 
 def _template_conflict(
