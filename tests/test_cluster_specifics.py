@@ -16,10 +16,10 @@ def test_identifiers_are_labelled_numbers_not_quantities():
     assert identifiers("Recount ordered\nVoters in the 6th District and district 9") == {
         "district": frozenset({"6", "9"})
     }
-    # Amounts, tolls, magnitudes and scales an event climbs identify nothing.
+    # Amounts, tolls and scales an event climbs identify nothing (a magnitude vetoes only days
+    # apart: see test_days_apart_specifics).
     for text in (
         "Death toll rises to 15",
-        "Quake of magnitude 6.2",
         "Storm upgraded to category 4",
         "Region moves to stage 3 restrictions",
         "Round 2.5 of talks",
@@ -132,7 +132,7 @@ def test_areas_veto_within_one_outlets_template_only():
 
 def test_the_veto_reads_the_outlet_of_each_member():
     def doc(source: str | None, title: str) -> SimpleNamespace:
-        return SimpleNamespace(source=source, p=_p(title))
+        return SimpleNamespace(source=source, t=0.0, dated=True, p=_p(title))
 
     zone4 = doc("harbor daily", "Ridge fire: evacuation ordered for zone 4")
     zone9 = "Ridge fire: evacuation ordered for zone 9"
@@ -169,6 +169,40 @@ def test_a_code_is_not_its_leading_digit_and_a_list_is_read_whole():
     }
     # A singular label is followed by one figure only: "zone 4 and 5 people" is zone 4.
     assert identifiers("Zone 4 and 5 people hurt") == {"zone": frozenset({"4"})}
+
+
+def _apart(a: SimpleNamespace, b: SimpleNamespace, *, same_outlet: bool = True) -> bool:
+    return conflict(a, b, same_outlet=same_outlet, apart=True)
+
+
+def test_days_apart_specifics():
+    # One outlet's market wrap, the same way both days: another session only when days apart.
+    monday, wednesday = (
+        _p("Stocks rise as tech shares rally"),
+        _p("Stocks rise as bank shares gain"),
+    )
+    assert _apart(monday, wednesday)
+    assert not _one(monday, wednesday)
+    assert not _apart(monday, wednesday, same_outlet=False)
+    # A disaster's figure rising is no market's move.
+    assert not _apart(
+        _p("Death toll rises as floods spread"), _p("Death toll rises as rain returns")
+    )
+    # A page of the day opens with its name; a follow-up that says "today" further on is none.
+    gold = _p("Gold price today: gold edges higher")
+    assert _apart(gold, _p("Gold price today: gold climbs to $2,671 an ounce"))
+    assert _apart(gold, _p("Gold price today: gold edges higher"))
+    assert not _apart(
+        _p("Storm Kelda: rain warning today for the coast"),
+        _p("Storm Kelda: flood warning today for the coast"),
+    )
+    # A magnitude: read in its usual spellings, vetoing only days apart and beyond a revision.
+    for text in ("Magnitude 5.4 quake", "5.4-magnitude quake", "M 5.4 - 20 km SW of Tessaly"):
+        assert identifiers(text) == {"magnitude": frozenset({"5.4"})}, text
+    first, second = _p("Magnitude 5.4 quake shakes Kelvar"), _p("Magnitude 4.8 quake shakes Kelvar")
+    assert _apart(first, second, same_outlet=False)
+    assert not _two(first, second)
+    assert not _apart(first, _p("Magnitude 5.6 quake shakes Kelvar"), same_outlet=False)
 
 
 def test_a_headline_tail_names_an_aggregators_outlet():

@@ -6,8 +6,9 @@ every word, so the pair model (which weighs overlap) would join them, and one st
 days. What tells them apart is a specific that says *which* occurrence it is: an identifier.
 
 Numbers of one event may change between reports (a death toll rises from 12 to 15, a quake's
-magnitude is revised from 6.1 to 6.2, a price moves), so differing *quantities* never veto. Only
-these do, when both sides state one and they share no value:
+magnitude is revised from 6.1 to 6.2, a price moves), so differing *quantities* never veto (a
+magnitude only days apart: `days.py`). Only these do, when both sides state one and share no
+value:
 
 - a labelled number in the headline: "draw 4127", "district 4", "game 3", "flight 370", "the 6th
   district". Not in the lead: a recap names the next game ("Game 6 is Friday"), a match report
@@ -25,6 +26,9 @@ these do, when both sides state one and they share no value:
   tie-break, and an outlet's follow-up of one fire names the next zone in other words
   ("... forces evacuations in zone 4", then "... evacuations expand to zone 9").
 
+Some occurrences differ by the day alone (one outlet's market wraps, its page of the day, a
+region's quakes): `days.py` holds those rules, which veto only between reports days apart.
+
 An aggregator's feed is one source, but its items name the outlet that wrote each ("... -
 Reuters"): two naming different outlets share no template (`byline`).
 """
@@ -37,6 +41,8 @@ from collections.abc import Iterable
 from itertools import pairwise
 from typing import Protocol
 
+from bot.cluster import days
+from bot.cluster.days import DOWN, UP
 from bot.textutil import words
 
 # Labels that name one of a series (which draw, district, match), never an amount.
@@ -70,10 +76,8 @@ _MONTHS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
-_UP = frozenset("up rise rises rose gain gains higher climb climbs jump jumps advance".split())
-_DOWN = frozenset("down fall falls fell drop drops lower slip slips sink sinks decline".split())
-# Most headlines state no figure and no day: only those that do keep their words for the
-# template comparison (the only kind a template conflict can involve).
+# Most headlines state no figure, no day and no market's move: only those that do keep their
+# words for the template comparison (the only kind a template conflict can involve).
 _DATE_WORDS = _WEEKDAYS | {d + "'s" for d in _WEEKDAYS}
 # An outlet named at a headline's end, as an aggregator's items carry it: "... - Reuters".
 _BYLINE_RE = re.compile(r"\s[-\u2013\u2014|]\s+([^-\u2013\u2014|:]{2,40})$")
@@ -91,6 +95,9 @@ def identifiers(text: str) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     if not _has_digit(text):  # half the articles: a C-level check, 8x cheaper than a regex scan
         return {}
+    quakes = days.magnitudes(text)  # a label of its own: it vetoes only days apart
+    if quakes:
+        found["magnitude"] = quakes
     for m in _NUMBER_RE.finditer(text):
         start, end = m.span()
         digits = m.group()
@@ -142,14 +149,18 @@ def _label_before(text: str, start: int) -> str:
 
 
 def shape(title: str) -> tuple[str, ...]:
-    """The headline's folded words when it states a figure or a weekday, else () (see above)."""
+    """The headline's folded words when it states a figure, a day or a market's move, else ()."""
     digits = _has_digit(title)
-    if not digits and "day" not in title.lower():
+    low = title.lower()
+    market = days.may_name_market(low)
+    if not digits and not market and "day" not in low and "tonight" not in low:
         return ()
     tokens = words(title.replace("–", "-"))  # "3–1" is one token, as "3-1" is
-    if not digits and _DATE_WORDS.isdisjoint(tokens):
-        return ()
-    return tuple(tokens)
+    if digits or not (_DATE_WORDS.isdisjoint(tokens) and days.TODAY.isdisjoint(tokens)):
+        return tuple(tokens)
+    if market and days.reads_market(tokens):
+        return tuple(tokens)
+    return ()
 
 
 def byline(title: str) -> str:
@@ -184,28 +195,42 @@ class Specific(Protocol):
 
 
 class Sourced(Protocol):
-    """An article with its outlet (a `Doc`): some specifics veto only within one outlet."""
+    """An article with its outlet and time (a `Doc`): some specifics veto only within one
+    outlet, some only between reports on two days."""
 
     @property
     def source(self) -> str | None: ...
     @property
+    def t(self) -> float: ...
+    @property
+    def dated(self) -> bool: ...
+    @property
     def p(self) -> Specific: ...
 
 
-def conflict(a: Specific, b: Specific, *, same_outlet: bool) -> bool:
-    """Are the two articles about different occurrences (see the module docstring)?"""
+def conflict(a: Specific, b: Specific, *, same_outlet: bool, apart: bool = False) -> bool:
+    """Are the two articles about different occurrences (see the module docstring)?
+
+    `apart`: both are dated, at least `APART_HOURS` apart."""
     ids_a, ids_b = a.ids, b.ids
     areas: list[tuple[frozenset[str], frozenset[str]]] = []
     if ids_a and ids_b:
         for label, values in ids_a.items():
             other = ids_b.get(label)
             if other is not None and values.isdisjoint(other):
-                if label not in _AREA_LABELS:
+                if label == "magnitude":
+                    if apart and days.other_quake(values, other):
+                        return True
+                elif label not in _AREA_LABELS:
                     return True
-                areas.append((values, other))
+                else:
+                    areas.append((values, other))
     shape_a, shape_b = a.shape, b.shape
-    if same_outlet and shape_a and shape_b and shape_a != shape_b:
-        return _template_conflict(a, b, areas)
+    if same_outlet and shape_a and shape_b:
+        if shape_a != shape_b:
+            return _template_conflict(a, b, areas, apart)
+        # The same page of the day, word for word, on another day.
+        return apart and days.page(shape_a) is not None
     return False
 
 
@@ -215,9 +240,14 @@ def conflicts_any(x: Sourced, ys: Iterable[Sourced]) -> bool:
     if not p.ids and not p.shape:  # most articles: nothing that could conflict
         return False
     # An unknown outlet is no outlet in common: the same-outlet rules need to know it is one.
-    src = x.source
+    src, t, dated = x.source, x.t, x.dated
     return any(
-        conflict(p, y.p, same_outlet=src is not None and src == y.source and _same_byline(p, y.p))
+        conflict(
+            p,
+            y.p,
+            same_outlet=src is not None and src == y.source and _same_byline(p, y.p),
+            apart=dated and y.dated and abs(t - y.t) >= days.APART_S,
+        )
         for y in ys
     )
 
@@ -230,9 +260,13 @@ def _same_byline(a: Specific, b: Specific) -> bool:
 
 
 def _template_conflict(
-    pa: Specific, pb: Specific, areas: list[tuple[frozenset[str], frozenset[str]]]
+    pa: Specific,
+    pb: Specific,
+    areas: list[tuple[frozenset[str], frozenset[str]]],
+    apart: bool,
 ) -> bool:
-    """`areas`: each area label's numbers on either side, where the two share none."""
+    """`areas`: each area label's numbers on either side, where the two share none; `apart`: as
+    for `conflict`."""
     a, b = pa.shape, pb.shape
     ca, cb = Counter(a), Counter(b)
     only_a, only_b = ca - cb, cb - ca
@@ -240,6 +274,9 @@ def _template_conflict(
     # ("Dow up 120, S&P 500 gains" / "Dow down 80, S&P 500 slips": the figure, its direction, a
     # verb) in a longer headline, twice that kept: in a short one three words are another headline.
     kept, swapped = len(a) - only_a.total(), max(only_a.total(), only_b.total())
+    # A page of the day on another day: "Gold price today: ..." however the rest reads.
+    if apart and days.same_page(a, b):
+        return True
     # Identical but for the area's number ("Ward 3 results" / "Ward 5 results"): another area's
     # copy however short the template, which the three kept words below would let through.
     if swapped == 1 and any(
@@ -249,6 +286,9 @@ def _template_conflict(
     if kept < 3 or swapped > 3 or (swapped == 3 and kept < 6):
         return False
     if any(map(_disjoint, _dates(a), _dates(b))):
+        return True
+    # A market's reading on another day, whichever way it went.
+    if apart and days.sessions(a, b, ca, cb):
         return True
     # Another area's copy of the same warning: the numbers are the swap, with one word at most
     # beside them. An outlet's follow-up of one fire rewords more as it names the next zone.
@@ -263,8 +303,8 @@ def _template_conflict(
     # The same measurement going the other way, with another figure: another day's reading,
     # unless both reports name the same day (the morning's fall, then the close's rise).
     if any(map(_has_digit, only_a)) and any(map(_has_digit, only_b)):
-        reversed_ = (_UP.intersection(only_a) and _DOWN.intersection(only_b)) or (
-            _DOWN.intersection(only_a) and _UP.intersection(only_b)
+        reversed_ = (UP.intersection(only_a) and DOWN.intersection(only_b)) or (
+            DOWN.intersection(only_a) and UP.intersection(only_b)
         )
         days_a, days_b = pa.marks.get("w"), pb.marks.get("w")
         return bool(reversed_) and not (days_a and days_b and not days_a.isdisjoint(days_b))

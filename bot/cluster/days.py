@@ -1,0 +1,104 @@
+"""Specifics that tell two occurrences apart only when the reports are days apart.
+
+Some recurring items differ by their day alone: one outlet's market wrap goes the same way two
+days running ("Stocks rise as tech rallies" on Monday, "Stocks rise as banks gain" on Wednesday),
+a page of the day keeps its name ("Gold price today: ..."), a region has another quake. Hours
+apart the same differences are one event's: the morning's wrap and the close's, a page updated
+through the day, a magnitude revised or read by another agency. So these veto a join (see
+`specifics.conflict`) only between two reports both dated and at least `APART_HOURS` apart:
+
+- within one outlet's template, a market's reading with a move on both sides: another session.
+  Only markets (`MARKETS`): "Death toll rises as ..." twice is one disaster's follow-up;
+- within one outlet, one page of the day by its name, however the rest of the headline reads, even
+  word for word. A follow-up that says "today" further on ("Storm Kelda: flood warning today for
+  the coast") names no page;
+- a quake's magnitude in the headline, across outlets too, when the two differ by more than a
+  revision or another agency's reading (a few tenths): another quake in the same region.
+
+Storms and shootings days apart in one region state no such specific: they still join when their
+words match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# Reports this far apart, both dated, are on two days: a daily item's next occurrence, or a quake
+# days after another. A revised figure or a reworded update comes within hours.
+APART_HOURS = 16.0
+APART_S = APART_HOURS * 3600.0
+
+UP = frozenset("up rise rises rose gain gains higher climb climbs jump jumps advance".split())
+DOWN = frozenset("down fall falls fell drop drops lower slip slips sink sinks decline".split())
+_MOVES = (
+    UP
+    | DOWN
+    | frozenset(
+        "rally rallies surge surges soar soars slump slumps tumble tumbles slide slides edge edges "
+        "dip dips steady flat mixed".split()
+    )
+)
+# What a market's reading is about.
+MARKETS = frozenset(
+    """stock stocks shares equities market markets dow nasdaq ftse nikkei dax sensex index
+    indexes indices futures bonds yields treasuries oil crude gold silver bitcoin dollar euro
+    yen sterling rupee rates prices""".split()
+)
+TODAY = frozenset(["today", "today's", "tonight"])
+# A quake's magnitude ("magnitude 5.4", "5.4-magnitude", USGS's "M 5.4").
+_MAGNITUDE_RE = re.compile(
+    r"(?=[Mm\d])(?:\b[Mm]agnitude[- ]?(\d(?:\.\d)?)\b|\b(\d(?:\.\d)?)[- ]?[Mm]agnitude\b"
+    r"|\bM ?(\d\.\d)\b)"
+)
+# 7.7 and 7.8 (two agencies), 6.1 revised to 6.3: one quake.
+_MAGNITUDE_TENTHS = 3
+
+
+def may_name_market(low: str) -> bool:
+    """Could the lowercased headline `low` name a market's move? Told by its words as split on
+    spaces (a word with a comma stuck to it is missed): a fraction of the cost of tokenising it,
+    or of looking for each market's name in it."""
+    parts = low.split()
+    return not MARKETS.isdisjoint(parts) and not _MOVES.isdisjoint(parts)
+
+
+def reads_market(tokens: list[str] | tuple[str, ...]) -> bool:
+    """Does the headline name a market and a move?"""
+    return not MARKETS.isdisjoint(tokens) and not _MOVES.isdisjoint(tokens)
+
+
+def sessions(a: tuple[str, ...], b: tuple[str, ...], ca: Counter[str], cb: Counter[str]) -> bool:
+    """Are the template's two headlines (words `a`, `b`, their counts `ca`, `cb`) readings of one
+    market, each with a move? Days apart, two sessions."""
+    return not MARKETS.isdisjoint(ca & cb) and not _MOVES.isdisjoint(a) and not _MOVES.isdisjoint(b)
+
+
+def page(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The name of the page of the day a headline opens with: its words up to "today", or the
+    two after a leading "today's"; None for a headline that only says "today" further on."""
+    for i, token in enumerate(tokens[:4]):
+        if token in TODAY:
+            name = tokens[: max(i + 1, 3)]
+            return name if len(name) >= 3 else None
+    return None
+
+
+def same_page(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Do both headlines open with one page of the day ("gold price today: ...")?"""
+    name = page(a)
+    return name is not None and name == page(b)
+
+
+def magnitudes(text: str) -> set[str]:
+    """The quake magnitudes a headline states ("5.4"); call only for one with a digit."""
+    if "agnitude" not in text and "M" not in text:
+        return set()
+    return {f"{float(next(filter(None, m.groups()))):.1f}" for m in _MAGNITUDE_RE.finditer(text)}
+
+
+def other_quake(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Are the magnitudes `a` and `b` further apart than a revision ("6.1" / "6.3")?"""
+    return all(
+        abs(round(float(x) * 10) - round(float(y) * 10)) > _MAGNITUDE_TENTHS for x in a for y in b
+    )
