@@ -128,3 +128,15 @@ def test_a_story_with_one_usable_word_still_gets_it():
     arts = [Article(id="x", source="s", title="Eurovision!", text="")]
     assert make_slug(arts, lambda s: False) == "eurovision"
     assert make_slug(arts, {"eurovision"}.__contains__) == "eurovision-2"
+
+
+def test_a_new_slug_is_never_a_taken_slug_in_another_order():
+    # "iran-us" beside "us-iran" names two stories a reader can't tell apart.
+    taken = {"us-iran"}
+    a = article("a", "X", "Iran and U.S. trade blame over stalled talks", "")
+    assert make_slug([a], lambda s: False) == "iran-us"
+    slug = make_slug([a], lambda s: s in taken)
+    assert set(slug.split("-")) > {"iran", "us"}, slug
+    # Three or four words are checked in every order too.
+    taken = {"blame-iran-us"}
+    assert make_slug([a], lambda s: s in taken | {"iran-us"}) not in {"iran-us-blame", "iran-us"}

@@ -90,3 +90,47 @@ def test_a_story_already_sent_to_a_channel_keeps_its_slug(tmp_path: Path) -> Non
     stage.assign(_add(db, 1))
     assert _only_story(db).source_count == 2
     assert _only_story(db).slug == story.slug
+
+
+def _report(
+    db: sqlite_utils.Database, guid: str, title: str, text: str, at: datetime
+) -> list[Article]:
+    row = {
+        "source": "Capital Wire",
+        "guid": guid,
+        "url": f"https://x.example/{guid}",
+        "title": title,
+        "text": text,
+        "published": at,
+        "seen_at": at,
+    }
+    return article_store.insert_new(db, [row])
+
+
+def test_a_new_story_is_not_named_an_older_slug_in_another_order(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "nd.db")
+    stage = StoryClusterer(db)
+    stage.assign(
+        _report(
+            db,
+            "g1",
+            "U.S. and Iran end second round of talks",
+            "Negotiators left the lakeside venue after six hours of meetings.",
+            NOW,
+        )
+    )
+    (first,) = [r["slug"] for r in db["stories"].rows]
+    assert first == "us-iran"
+    stage.assign(
+        _report(
+            db,
+            "g2",
+            "Iran and U.S. trade blame over stalled talks",
+            "Each side said the other had walked back an earlier offer on sanctions.",
+            NOW + timedelta(hours=3),
+        )
+    )
+    slugs = {r["slug"] for r in db["stories"].rows_where("merged_into IS NULL")}
+    assert first in slugs and len(slugs) == 2  # the shown slug never changes
+    (second,) = slugs - {first}
+    assert set(second.split("-")) != set(first.split("-")), second

@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import permutations
 
 from bot.cluster.analysis import new_stats
 from bot.cluster.features import TermStats, content_terms
@@ -314,11 +315,18 @@ def _without_repeats(ranked: Sequence[str]) -> list[str]:
     return out
 
 
+def _reordering_taken(words_: Sequence[str], taken: Callable[[str], bool]) -> bool:
+    """Whether the slug of `words_` in any order is taken. "iran-us" beside "us-iran" names two
+    stories that read as one: a reader can't tell which link was which. At most 4! lookups."""
+    return any(taken("-".join(order)) for order in dict.fromkeys(permutations(words_)))
+
+
 def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
     """A free slug of 1-4 distinctive words from `articles` (lowercase, hyphenated).
 
     Tries the top two words, then three, then four; then other top words in place of the last;
-    then a numeric suffix on a shorter slug (still at most four parts). A one-word slug only
+    then a numeric suffix on a shorter slug (still at most four parts). Words whose slug is
+    taken in another order count as taken. A one-word slug only
     for a story with a single usable word.
     """
     ranked, headlines = _ranked_words(articles)
@@ -334,7 +342,7 @@ def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
         candidates.append([*ranked[:2], extra])
     for words_ in candidates:
         slug = _readable(words_, headlines)
-        if not taken(slug):
+        if not _reordering_taken(words_, taken):
             return slug
     base = _readable(ranked[: min(3, len(ranked))], headlines)
     n = 2
