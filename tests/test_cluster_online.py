@@ -358,3 +358,29 @@ def _same_as_one_by_one(monkeypatch: pytest.MonkeyPatch, worker_main: str) -> No
     many = _ids()
     assert list(many.add_many(items)) == expected
     assert many._stats._df == one._stats._df
+
+
+def test_one_shared_name_is_not_enough_to_join_the_only_open_story():
+    # Two events that share only a leader's name: with no other story open there is no rival to
+    # hold the model back, and its log-odds alone would join them (a real pair: a leader's
+    # outburst at a president, and another country backing strikes, told to that leader).
+    outburst = article(
+        "a",
+        "Harbor Daily",
+        "Marek Halvorsen's outburst at the Veldan president stirs anger at home",
+        "Prime Minister Marek Halvorsen of Veldan drew criticism after he mocked the country's "
+        "president for refusing a pardon request, and opposition leaders called the remarks an "
+        "insult.",
+    )
+    strikes = article(
+        "b",
+        "Northern Post",
+        "Ostrava told allies it would back missile strikes on Kerran, officials say",
+        "Ostrava privately told Marek Halvorsen that it would support strikes on Kerran missile "
+        "sites if talks collapse, two officials said on Tuesday.",
+        hours=2.0,
+    )
+    loose = OnlineClusterer(ClusterSettings(min_join_similarity=0.0))
+    assert loose.add(outburst).story_id == loose.add(strikes).story_id  # the model alone joins
+    c = OnlineClusterer()
+    assert c.add(outburst).story_id != c.add(strikes).story_id

@@ -35,8 +35,8 @@ from bot.cluster.settings import ClusterSettings
 from bot.cluster.specifics import conflicts_any
 from bot.models import Article
 
-# The log-odds of a story the article can't join (nothing to compare, or another occurrence of
-# a templated item: `specifics.py`): below every decision threshold.
+# The log-odds of a story the article can't join (nothing to compare, no member alike enough, or
+# another occurrence of a templated item: `specifics.py`): below every decision threshold.
 VETOED = -100.0
 
 
@@ -206,6 +206,8 @@ class OnlineClusterer:
         # same order: the pair dot product is `raw`, to the last bit.
         single = len(story.members) == 1
         fulls = [raw] if single else [dot(xv, p.vec) for p in profiles]
+        if max(fulls) < self.settings.min_join_similarity:
+            return VETOED
         top = bound.at(max(fulls), sum(fulls) / len(fulls), centroid_sim, rival) - pen + gap
         if top < bound.floor:
             return top
