@@ -3,7 +3,7 @@ verb ("Ada Brill, a Dutch engineer."), never a cut inside a dash or bracket asid
 
 from __future__ import annotations
 
-from bot.summarize.angles import _detail
+from bot.summarize.angle_lines import _detail
 from bot.summarize.clauses import is_clause
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.models import Article
-from bot.summarize.angles import _detail, build_angles
+from bot.summarize.angle_lines import _detail
+from bot.summarize.angles import build_angles
 
 LEAD = "Kettle Valley News"
 LEAD_TEXT = (

@@ -6,7 +6,8 @@ import time
 
 from bot.models import Angle, Article
 from bot.render.text import render_card_text
-from bot.summarize.angles import LINE_MAX_WORDS, build_angles
+from bot.summarize.angle_lines import LINE_MAX_WORDS
+from bot.summarize.angles import build_angles
 from bot.summarize.grounding import ELLIPSIS
 from tests.test_render import make_card
 
