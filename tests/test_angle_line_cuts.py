@@ -14,7 +14,8 @@ def test_a_subject_and_its_appositive_is_no_line() -> None:
     )
     focus = ["Brill", "Dutch", "engineer", "Soll", "Belgian", "surveyor", "authority", "survey"]
     line = _detail(sentence, focus)
-    assert is_clause(line), line
+    # "" when no form reads as a sentence: the outlet's next detail gets the line.
+    assert not line or is_clause(line), line
 
 
 def test_a_line_never_ends_inside_a_dash_aside() -> None:

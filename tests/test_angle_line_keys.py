@@ -25,11 +25,21 @@ def _angles(other_text: str, headline: str = "") -> list[str]:
 
 def test_a_cut_line_keeps_its_key_name() -> None:
     sentence = (
+        "Crews from Tern Quay and Gull Creek rowed the whole course in record time on the river, "
+        "and organisers said the old fishing villages of Pellmouth and Orrin Bay would host the "
+        "next regatta for the first time."
+    )
+    line = _detail(sentence, ["harbour", "Tern", "Quay", "Gull", "Creek"], "Tern Quay")
+    assert line.startswith("Crews from Tern Quay") and line.endswith("on the river"), line
+
+
+def test_a_long_line_with_no_clause_boundary_past_its_key_is_no_line() -> None:
+    # Cut at a word, it read "... are celebrating the…": no thought of its own.
+    sentence = (
         "Crowds in the harbour towns, from Tern Quay and Gull Creek to the old fishing villages "
         "of Pellmouth and Orrin Bay, are celebrating the start of the regatta season this weekend."
     )
-    line = _detail(sentence, ["harbour", "Tern", "Quay", "Gull", "Creek"], "Tern Quay")
-    assert "Tern Quay" in line, line
+    assert _detail(sentence, ["harbour", "Tern", "Quay", "Gull", "Creek"], "Tern Quay") == ""
 
 
 def test_a_line_that_is_the_headline_again_is_not_shown() -> None:

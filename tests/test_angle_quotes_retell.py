@@ -58,7 +58,7 @@ def test_a_quote_giving_a_bullets_figure_in_other_words_gives_way() -> None:
 
 def test_a_quote_with_a_figure_the_card_lacks_is_kept_though_it_repeats_the_headline() -> None:
     articles = _rate_story(
-        "Governor Ada Lind said inflation, at 3.1% in May, was easing more slowly than hoped. "
+        "Governor Ada Lind said inflation, at 3.1% in May, was easing more slowly than hoped.\n"
         "The Velmar central bank held its key interest rate at 4.25% for a ninth month, with "
         "12 of 14 analysts expecting it."
     )
@@ -84,7 +84,7 @@ def test_a_short_headline_does_not_silence_every_quote_naming_its_subject() -> N
             source="Coast Courier",
             title="Kestrel beats forecasts",
             text="Chief executive Mara Lund said the firm will hire 300 engineers in Lisbon and "
-            "Porto. " + quote,
+            "Porto. " + quote + " The report came out before the market opened.",
         ),
     ]
     angles, _ = build_angles(

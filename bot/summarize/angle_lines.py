@@ -13,11 +13,19 @@ from collections.abc import Sequence
 from bot.models import Article
 from bot.summarize.angle_facts import is_telling_name
 from bot.summarize.asides import has_open_quote
-from bot.summarize.clauses import clause_prefixes, cut_to_words, is_clause
+from bot.summarize.clauses import (
+    SUBORDINATORS,
+    VERB_WORDS,
+    clause_prefixes,
+    cut_to_words,
+    has_verb,
+    is_clause,
+    opens_time_phrase,
+)
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import ELLIPSIS
-from bot.summarize.quotes import verbatim_quote
 from bot.summarize.sentences import content_stems
+from bot.textutil import STOPWORDS
 
 
 def stem_of(word: str) -> str:
@@ -50,9 +58,7 @@ def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
     scored: list[tuple[int, int, str]] = []
     for form in dict.fromkeys(forms):
         n_words = len(form.split())
-        if n_words > LINE_MAX_WORDS or has_open_quote(form) or (key and key not in form):
-            continue
-        if _unfinished(form):
+        if n_words > LINE_MAX_WORDS or (key and key not in form) or _broken(full, form):
             continue
         scored.append((len(focus_set & set(content_stems(form))), n_words, form))
     if scored:
@@ -63,15 +69,80 @@ def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
     # compressor dropped with an aside ("(R-Ky.)") was no detail worth the line.
     key = key if key in full else ""
     cut = cut_to_words(full, LINE_MAX_WORDS, 5)
-    if cut and len(cut.split()) <= LINE_MAX_WORDS and not _unfinished(cut) and key in cut:
+    if cut and len(cut.split()) <= LINE_MAX_WORDS and key in cut and not _broken(full, cut):
         return _drop_stop(cut)
-    line = _cut_at_word(full)
-    if key in line:
-        return line
-    # The key lies past a line's length from the start: the clause that holds it, cut where a
-    # quote would be; with no such window, "" drops the pick.
-    window = verbatim_quote(full, full, key.split()[-1:])
-    return _drop_stop(window) if key in window else ""
+    # The whole sentence is one, whatever the verb cues say ("rebuilt" is none of them).
+    if len(full.split()) <= LINE_MAX_WORDS and not (has_open_quote(full) or _stray_closing(full)):
+        return _drop_stop(full)
+    # Nothing shorter reads as a thought of its own: cut at a word, the line ended on "from Hong
+    # Kong to Buenos…" or "in the…", and a window from the middle opened on someone's closing
+    # quotation mark. "" lets the outlet's next detail have the line.
+    return ""
+
+
+def _broken(full: str, form: str) -> bool:
+    """Whether `form`, a form of the sentence `full`, is no sentence of its own: an aside or
+    quotation left open, no verb, or a cut at a comma that ends no clause."""
+    return has_open_quote(form) or _stray_closing(form) or _unfinished(form) or _torn(full, form)
+
+
+# Closing double marks: one before any opening mark means the form starts inside a quotation.
+_CLOSING = "”»"
+_OPENING = "“«"
+
+
+def _stray_closing(form: str) -> bool:
+    """Whether `form` closes a quotation it never opened ("…objective,” said ..."): it starts
+    inside someone's words, which a line would then pass off as the outlet's."""
+    depth = 0
+    for ch in form:
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING:
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
+
+
+# After a comma, a word like these goes on with a clause, not with the noun phrase before it.
+_CLAUSE_GOES_ON = frozenset("who whom whose which where when while whereas as but and or".split())
+
+
+def _torn(full: str, form: str) -> bool:
+    """Whether `form` is `full` cut at a comma that ends no clause: inside a list of words ("to
+    represent the glittery, gritty ..."), between a place and its country ("held in Chamonix,
+    France"), or after an opening phrase whose main clause never comes ("In the century since
+    they were first held in Chamonix, France.")."""
+    head = form.removesuffix(".").rstrip()
+    if head == full.removesuffix(".").rstrip() or not full.startswith(head):
+        return False
+    opener, comma, rest = head.partition(", ")
+    first = opener.split()[0].casefold().strip("\"“‘'") if opener.split() else ""
+    if comma and (first in SUBORDINATORS or opens_time_phrase(opener)) and not has_verb([rest]):
+        return True
+    tail = full[len(head) :]
+    if not tail.startswith(", "):
+        return False
+    last = head.split()[-1].strip("\"“”‘’'")
+    following = tail[2:].split()
+    if not following or not last:
+        return False
+    nxt = following[0]
+    bare = nxt.strip(",.;:\"“”‘’'")
+    if not bare:
+        return False
+    if last[:1].isupper() and bare[:1].isupper():
+        # "Chamonix, France," or "Chamonix, France.": the comma sits inside a place's name.
+        return nxt.endswith((",", ".")) or len(following) == 1
+    low = bare.casefold()
+    if not all(w.replace("-", "").isalpha() and w.islower() for w in (last, bare)):
+        return False
+    if last.casefold() in STOPWORDS or low in STOPWORDS or low in _CLAUSE_GOES_ON:
+        return False
+    # A verb, a participle or an adverb after the comma opens a clause; another plain word goes
+    # on with a list or the noun phrase the cut tore.
+    return not (low in VERB_WORDS or low.endswith(("ing", "ed", "ly")))
 
 
 _DASH_RE = re.compile(r"\s[—–-]\s|\s[—–]|[—–]\s")
@@ -92,19 +163,6 @@ def _drop_stop(text: str) -> str:
     if text.endswith(".") and not text.endswith(".."):
         return text[:-1]
     return text
-
-
-def _cut_at_word(text: str) -> str:
-    """`text` cut to LINE_MAX_WORDS words with an ellipsis.
-
-    The line describes the outlet's detail rather than quoting it, so a visible cut is honest; a
-    whole 50-word sentence is not a line anyone reads at a glance.
-    """
-    words = text.split()
-    if len(words) <= LINE_MAX_WORDS:
-        return _drop_stop(text)
-    head = " ".join(words[:LINE_MAX_WORDS]).rstrip(",;:—–-(\"“‘'«")
-    return f"{head}{ELLIPSIS}"
 
 
 def angle_line(

@@ -53,9 +53,11 @@ class _Pick:
     # How much the outlet adds at all, for the "Also reporting" bar: its lead's reworded words
     # count in full here, so an outlet whose only addition is in its lead keeps its angle.
     added: float = 0.0
-    # The outlet's other sentences with novel content, best first: where the quote comes from, so
-    # it adds to the line instead of repeating it.
-    others: list[tuple[float, str, Article, list[str]]] = field(default_factory=list)
+    # Every sentence of the outlet with novel content: where the quote comes from.
+    scored: list[tuple[float, str, Article, list[str]]] = field(default_factory=list)
+    # The outlet's next details, best first: the line when no complete short form of this
+    # sentence's detail exists.
+    alternates: list[_Pick] = field(default_factory=list)
 
 
 class _OtherStems:
@@ -97,7 +99,7 @@ def _pick_for_outlet(
     own = headline.union(*(content_stems(a.title) for a in articles))
     if core is not None:
         core = core.union(own)
-    best: _Pick | None = None
+    candidates: list[_Pick] = []
     added = 0.0
     scored: list[tuple[float, str, Article, list[str]]] = []
     for article in articles:
@@ -159,22 +161,57 @@ def _pick_for_outlet(
                 and (numbers or not retells_headline(stems, headline))
             ):
                 added = max(added, full)
-                if best is None or novelty > best.novelty:
-                    best = _Pick(outlet, article, sentence, novelty, names, numbers, words)
-    if best is not None:
-        best.added = added
-        line_stems = set(content_stems(best.sentence))
-        best.others = sorted(
-            (
-                item
-                for item in scored
-                if item[1] != best.sentence
-                and _share(set(content_stems(item[1])), line_stems) < QUOTE_MAX_OVERLAP
-            ),
-            # A cut teaser owns up to its cut, but a complete sentence says more: teasers last.
-            key=lambda item: (item[1].endswith(ELLIPSIS), -item[0]),
-        )
+                candidates.append(_Pick(outlet, article, sentence, novelty, names, numbers, words))
+    if not candidates:
+        return None
+    # Stable: of equal novelty the earlier sentence leads, as before.
+    candidates.sort(key=lambda p: -p.novelty)
+    best = candidates[0]
+    best.added = added
+    best.scored = scored
+    best.alternates = candidates[1:MAX_ALTERNATES]
     return best
+
+
+# Details of an outlet tried for its line, at most: each costs the compressor's forms.
+MAX_ALTERNATES = 6
+
+
+def _quote_pool(
+    pick: _Pick, scored: Sequence[tuple[float, str, Article, list[str]]]
+) -> list[tuple[float, str, Article, list[str]]]:
+    """The sentences a quote under `pick`'s line may come from, best first.
+
+    Only the line's own article, whose link the angle carries: a quote from the outlet's other
+    article read as said in this one. Not a feed's description: one paragraph of a sentence or
+    two is the outlet's own summary, and in quotation marks it reads as someone's words. And
+    never the line's sentence again, nor one sharing most of its words: the quote adds to it.
+    """
+    if _is_description(pick.article):
+        return []
+    line_stems = set(content_stems(pick.sentence))
+    return sorted(
+        (
+            item
+            for item in scored
+            if item[2] is pick.article
+            and item[1] != pick.sentence
+            and _share(set(content_stems(item[1])), line_stems) < QUOTE_MAX_OVERLAP
+        ),
+        # A cut teaser owns up to its cut, but a complete sentence says more: teasers last.
+        key=lambda item: (item[1].endswith(ELLIPSIS), -item[0]),
+    )
+
+
+# A text of one paragraph with at most this many sentences is a feed's description, not a body.
+DESCRIPTION_MAX_SENTENCES = 2
+
+
+def _is_description(article: Article) -> bool:
+    text = article.text.strip()
+    if "\n" in text:
+        return False
+    return len(split_sentences(text, DESCRIPTION_MAX_SENTENCES + 1)) <= DESCRIPTION_MAX_SENTENCES
 
 
 def _is_teaser_cut(sentence: str) -> bool:
@@ -252,10 +289,22 @@ def build_angles(
     angles = [a for a in angles if a.line]
     also += [p.outlet for p in picks if p.outlet not in keep and p.outlet not in sole]
     # Weak by the novelty measure: listed after the outlets' own angles.
-    angles += [a for a in sole_angles if a.source in keep]
+    angles += [a for a in sole_angles if a.source in keep and a.line]
     return angles, also
 
 
 def _angle(pick: _Pick, told: Told) -> Angle:
-    line = angle_line(pick.sentence, pick.article, pick.names, pick.numbers, pick.novel_words)
-    return Angle(pick.outlet, line, pick_quote(pick.others, told), pick.article.url)
+    """The outlet's angle from its best detail that makes a line, with a quote and link from
+    that detail's article; a line of "" when none does (the outlet is listed instead)."""
+    for candidate in [pick, *pick.alternates]:
+        line = angle_line(
+            candidate.sentence,
+            candidate.article,
+            candidate.names,
+            candidate.numbers,
+            candidate.novel_words,
+        )
+        if line:
+            quote = pick_quote(_quote_pool(candidate, pick.scored), told)
+            return Angle(pick.outlet, line, quote, candidate.article.url)
+    return Angle(pick.outlet, "", "", pick.article.url)
