@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bot.summarize.grounding import ELLIPSIS
-from bot.summarize.quotes import _dangles, verbatim_quote
+from bot.summarize.quotes import dangles as _dangles
+from bot.summarize.quotes import verbatim_quote
 
 SENTENCES = [
     # A quotation opened inside the window and closed after it.

@@ -14,14 +14,17 @@ from dataclasses import dataclass
 
 from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
+from bot.summarize.clause_ends import lacks_main_clause, list_comma
 from bot.summarize.clauses import (
     MID_CUT_ENDINGS,
     clause_prefixes,
+    clean_cut,
     has_verb,
     is_clause,
     leans_on_context,
 )
 from bot.summarize.grounding import ELLIPSIS, POSSESSIVE_RE, figures, is_verbatim
+from bot.summarize.quote_marks import open_quotes
 from bot.summarize.restated import same_figure_restated, stem_overlap
 from bot.summarize.sentences import content_stems
 
@@ -187,47 +190,102 @@ def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str
         window = words[start : start + QUOTE_MAX_WORDS]
         cut = start + QUOTE_MAX_WORDS < len(words)
         if cut:
-            window = _window_end(window, first - start)
+            rest = words[start + len(window) :]
+            ended = _clause_end(window, first - start, rest) or _phrase_end(
+                window, first - start, rest
+            )
+            if not ended:
+                return ""
+            window = ended
         quote = " ".join(window).rstrip(",;:—–-")
         if start > 0:
             quote = f"{ELLIPSIS}{quote}"
         if cut:
             quote = f"{quote}{ELLIPSIS}"
+    # A quotation the window opened but never closes ("He ‘had a ringside seat ... for years…")
+    # leaves the reader unsure whose words end where.
+    if _inner_open(quote.replace(ELLIPSIS, " ").strip()):
+        return ""
     # Belt and braces: never ship a quote that does not check out against the outlet's text.
     return quote if is_verbatim(quote, source_text) else ""
+
+
+def _clause_end(window: list[str], first: int, rest: Sequence[str]) -> list[str]:
+    """`window` (cut before its sentence's end, `rest` the words the cut took) ended at its last
+    clause boundary at or past word `first` where the words read as a whole thought; [] when no
+    boundary does. Cut at a word, a quote said nothing ("...told the paper that he learned…") or
+    held a condition without its consequence ("If he did decide to go to war, or even…")."""
+    for i in range(len(window) - 1, first - 1, -1):
+        word = window[i]
+        dash = i + 1 < len(window) and window[i + 1] in _DASHES
+        if not (word.endswith(_CLAUSE_END) or dash):
+            continue
+        head = " ".join(window[: i + 1]).rstrip(",;:—–- ")
+        tail = " ".join([*window[i + 1 :], *rest])
+        prior = window[i - 1] if i > 0 else ""
+        if word.endswith(",") and tail and list_comma(word, tail.split()[0], prior):
+            continue
+        # "... internal opposition but, in 1978": the comma closes an aside the conjunction
+        # opened, and its clause is still to come.
+        segments = head.split(", ")
+        if len(segments) > 1 and segments[-2].split()[-1:] in _OPENS_ASIDE:
+            continue
+        # A quotation the window opens with may run past its end: renderers do not show its
+        # mark hanging. One opened later must close inside.
+        core = head.lstrip("\"“‘'")
+        if is_clause(core) and clean_cut(core, tail) and not lacks_main_clause(core):
+            return window[: i + 1]
+    return []
+
+
+def _inner_open(text: str) -> list[int]:
+    """Where quotations still open at the end of `text` start, but for one opening the text."""
+    return [i for i in open_quotes(text) if i > 0]
+
+
+_OPENS_ASIDE = [[w] for w in "but and or so yet while because although though".split()]
+# Words that open a phrase of their own: a cut just before one ends the phrase before it ("...
+# confirms what we knew | from the very start"), where a cut anywhere else may end inside one.
+PHRASE_OPENERS = frozenset(
+    """
+    of in on at for with by from to into onto over under after before during since until about
+    against between among through across near amid despite without within and or but that which
+    who whom whose where when while as than because although though if whether down up past
+    above below along beside toward towards off behind beyond around throughout
+    """.split()
+)
+# A phrase-cut quote shorter than this says too little to be worth its ellipses.
+_PHRASE_QUOTE_MIN_WORDS = 10
+# "... told the paper that he learned…": a report cut this few words after its verb says nothing.
+_REPORT_MIN_WORDS = 5
+_REPORTING = frozenset("said says told tells that".split())
+
+
+def _phrase_end(window: list[str], first: int, rest: Sequence[str]) -> list[str]:
+    """`window` ended where a phrase ends (before a preposition, conjunction or relative), when
+    no clause boundary serves: not on a function word, not inside a name or a quotation, and
+    only if what is left is a main clause that says something; [] when no such end exists."""
+    after = [*window, *rest[:2]]
+    low = max(first + 1, _PHRASE_QUOTE_MIN_WORDS)
+    for end in range(len(window), low - 1, -1):
+        last, nxt = window[end - 1], after[end] if end < len(after) else ""
+        if nxt.casefold() not in PHRASE_OPENERS or dangles(last) or last[-1:] in ",;:":
+            continue
+        if last[:1].isupper() and after[end + 1 : end + 2] and after[end + 1][:1].isupper():
+            continue  # "the University | of Pell": inside a name
+        head = " ".join(window[:end])
+        if _inner_open(head) or not is_clause(head) or lacks_main_clause(head):
+            continue
+        reported = [i for i, w in enumerate(window[:end]) if w.casefold() in _REPORTING]
+        if reported and end - reported[-1] - 1 < _REPORT_MIN_WORDS:
+            continue
+        return window[:end]
+    return []
 
 
 # A word ending like this closes a clause: the next one may open a quote.
 _CLAUSE_END = (",", ";", ":")
 _DASHES = frozenset("—–-")
-# A cut window ends at a clause boundary this few words from its end, rather than mid-phrase.
-_CLAUSE_NEAR = 6
-_OPEN_MARKS = ('"', "“", "‘", "'")
-_CLOSE_MARKS = ('"', "”", "’", "'")
-
-
-def _window_end(window: list[str], first: int) -> list[str]:
-    """`window` (a window cut before its sentence's end) ended where a reader sees a phrase
-    finish: at a clause boundary when one is near, before a quotation it opened but the cut
-    left unclosed, and never on a word that leads to what the cut took ("...learned of the").
-    Word `first` (the one the quote is for) is kept."""
-    for i in range(len(window) - 1, max(first, len(window) - _CLAUSE_NEAR) - 1, -1):
-        if window[i].endswith(_CLAUSE_END) or window[i] in _DASHES:
-            window = window[: i + 1]
-            break
-    opened = None
-    for i, word in enumerate(window):
-        core = word.rstrip(",.;:!?)")
-        if opened is None and word.startswith(_OPEN_MARKS) and not core.endswith(_CLOSE_MARKS):
-            opened = i
-        elif opened is not None and core.endswith(_CLOSE_MARKS):
-            opened = None
-    if opened is not None and opened > first:
-        window = window[:opened]
-    end = len(window)
-    while end > first + 1 and _dangles(window[end - 1]):
-        end -= 1
-    return window[:end]
 
 
 def _window_start(words: Sequence[str], first: int) -> int:
@@ -266,7 +324,7 @@ def teaser_quote(sentence: str) -> str:
             head = head[:-1]  # the full stop `clause_prefixes` gives a cut
         return f"{head.rstrip(',;:—–- ')}{ELLIPSIS}"
     words = body.split()
-    while words and _dangles(words[-1]):
+    while words and dangles(words[-1]):
         words.pop()
     head = " ".join(words).rstrip(",;:—–-\"“‘'( ")
     if len(words) < _TEASER_MIN_WORDS or not is_clause(head) or _open_clause(words):
@@ -274,7 +332,7 @@ def teaser_quote(sentence: str) -> str:
     return f"{head}{ELLIPSIS}"
 
 
-def _dangles(word: str) -> bool:
+def dangles(word: str) -> bool:
     """Whether a phrase cannot end on `word`: a function word, or a possessive ("Holt's",
     "the moorings'") whose noun the cut took."""
     if word.endswith(("'s", "’s", "s'", "s’")):

@@ -1,0 +1,58 @@
+"""A quote windowed out of a long sentence is a span that says something: it ends at a clause
+boundary or a phrase's end, never just after "told the paper that he", never on a condition
+without its consequence, and never with a quotation it opened left unclosed."""
+
+from __future__ import annotations
+
+from bot.summarize.grounding import ELLIPSIS
+from bot.summarize.quote_marks import open_quotes
+from bot.summarize.quotes import verbatim_quote
+
+
+def _quote(sentence: str, focus: str) -> str:
+    return verbatim_quote(sentence, sentence, [focus])
+
+
+def test_a_report_cut_just_after_its_verb_is_no_quote() -> None:
+    sentence = (
+        "Ilse Varnholt, who has repaired the lock gates at Tern Quay for thirty long winters, told "
+        "the Pellmouth Gazette that she learned of the closure from a notice pinned to the gate of "
+        "the yard on Monday."
+    )
+    quote = _quote(sentence, "Varnholt")
+    body = quote.removesuffix(ELLIPSIS)
+    assert not body.endswith(("that she learned", "that she", "learned of")), quote
+
+
+def test_a_condition_cut_before_its_consequence_is_no_quote() -> None:
+    sentence = (
+        "If the harbour board did decide to close the yard, or even sell the western slipway, it "
+        "would be “a far larger blow than anything the storms did,” the union's Marit Olsberg "
+        "said on Tuesday evening."
+    )
+    quote = _quote(sentence, "harbour")
+    assert (
+        quote
+        != f"If the harbour board did decide to close the yard, or even sell the western slipway{ELLIPSIS}"
+    )
+    assert not quote.endswith(f"slipway{ELLIPSIS}"), quote
+
+
+def test_a_quotation_opened_inside_the_window_is_closed_in_it_or_not_quoted() -> None:
+    sentence = (
+        "He ‘had a ringside seat to the long decline of the Tern Quay yards, a trade founded in "
+        "1890 partly by his grandfather and run for years by his uncles,’ the harbour historian "
+        "wrote in her column."
+    )
+    quote = _quote(sentence, "ringside")
+    assert not open_quotes(quote.replace(ELLIPSIS, " ").strip()[1:]), quote
+
+
+def test_neither_a_list_of_adjectives_nor_a_report_before_its_content_ends_a_quote() -> None:
+    sentence = (
+        "But the harbour master spoke for many in the deeply divided, badly frightened crews of "
+        "the western yards when she said that the board would have to rebuild trust first."
+    )
+    quote = _quote(sentence, "harbour")
+    assert not quote.endswith(f"divided{ELLIPSIS}"), quote
+    assert not quote.endswith(f"that the board{ELLIPSIS}"), quote
