@@ -72,3 +72,16 @@ def test_a_line_never_opens_inside_someone_elses_quotation() -> None:
         detail = line.split(": ", 1)[-1]
         assert not detail.startswith(ELLIPSIS), line
         assert detail.find("”") == -1 or -1 < detail.find("“") < detail.find("”"), line
+
+
+def test_with_no_whole_form_anywhere_a_long_line_ends_where_a_phrase_ends() -> None:
+    # The outlet's only detail, 38 words without a clause boundary: cut at its 24th word it
+    # ended "... villages above the…".
+    lines = _lines(
+        "Lantern makers from Gull Creek carried more than nine hundred paper lanterns down the old "
+        "quarry road past the three hill villages above the bay and on to the island ferries in "
+        "the early hours of the morning."
+    )
+    assert lines and "Gull Creek" in lines[0], lines
+    detail = lines[0].split(": ", 1)[-1]
+    assert detail.endswith(ELLIPSIS) and not _ends_mid_phrase(detail.removesuffix(ELLIPSIS)), lines

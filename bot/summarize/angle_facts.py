@@ -15,14 +15,16 @@ from bot.summarize.grounding import POSSESSIVE_RE, figures
 from bot.summarize.quantities import SourceQuantities, quantities
 from bot.summarize.quotes import QUOTE_MAX_HEADLINE, QUOTE_MIN_HEADLINE_SHARE
 from bot.summarize.restated import same_figure_restated
-from bot.summarize.sentences import stem
+from bot.summarize.sentences import content_stems, stem
 
 # Digits glued to a word ("Kestrel-2", "G7") are part of a name, not a figure.
 NUMBER_RE = re.compile(
     r"(?<![\w-])(?:[$€£¥]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion))?(?![\w-])"
 )
+# "Geneva Center for Security Policy" is one name: cut at "for", the label named "Geneva Center".
 _NAME_RUN_RE = re.compile(
-    r"(?<![\w'’])[A-Z][\w'’&-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’&-]*)*(?:\s+[A-Z]\.)?"
+    r"(?<![\w'’])[A-Z][\w'’&-]*(?:\s+(?:of\s+|de\s+|the\s+|for\s+)?[A-Z][\w'’&-]*)*"
+    r"(?:\s+[A-Z]\.)?"
 )
 _STOP_NAMES = frozenset(
     """
@@ -43,7 +45,7 @@ _TITLES = frozenset(
     Premier Leader Representative Councillor Councilman Councilwoman Sheriff Inspector
     """.split()
 )
-_CONNECTORS = frozenset({"of", "de", "the"})
+_CONNECTORS = frozenset({"of", "de", "the", "for"})
 
 
 # "Latin American", "South African": a people, not a name. The first word is one of a few, as
@@ -64,6 +66,10 @@ def name_runs(sentence: str) -> list[str]:
         # A headline or slogan in capitals ("SAVE OUR WETLANDS NOW") is shouting, not a name.
         if len(tokens) > 2 and all(t.isupper() for t in tokens):
             continue
+        # "the Royal Family’s X account": the name is the Royal Family, what it owns is not.
+        owner = next((i for i, t in enumerate(tokens[:-1]) if POSSESSIVE_RE.search(t)), None)
+        if owner is not None:
+            tokens = tokens[: owner + 1]
         tokens = _past_titles(tokens)
         if all(t in _TITLES for t in tokens):
             continue  # an office alone ("the Prime Minister") names no one in particular
@@ -90,6 +96,18 @@ def _past_titles(tokens: list[str]) -> list[str]:
             tokens = tokens[1:]
         tokens = tokens[1:]
     return tokens
+
+
+def known_person(name: str, other: Container[str]) -> bool:
+    """Whether `name` is a person's name ("Alexey Navalny") whose surname some other outlet uses:
+    it is the story's subject spelt another way ("Alexei Navalny"), not a name the others lack.
+    Names with a connector ("Center for Security Policy") are institutions: all their words
+    count, as the caller checks."""
+    tokens = name.split()
+    if len(tokens) < 2 or any(t in _CONNECTORS for t in tokens):
+        return False
+    surname = content_stems(POSSESSIVE_RE.sub("", tokens[-1]))
+    return bool(surname) and all(s in other for s in surname)
 
 
 def is_telling_name(name: str, article: Article) -> bool:
@@ -190,6 +208,27 @@ def mostly_restates(
         if shared / max(1, min(len(own), len(bullet))) >= TLDR_MAX_CONTAINED:
             return True
     return False
+
+
+# A sentence sharing this much of its content words with a bullet, whose words no other outlet
+# uses are fewer than the next share and which names no one and gives no figure of its own, tells
+# the bullet's fact in other words ("reached an understanding on key principles" under "agreed
+# to a set of guiding principles"): no angle.
+REWORDED_MIN_SHARED = 0.4
+REWORDED_MAX_NOVEL = 0.5
+
+
+def rewords_bullet(
+    stems: Sequence[str],
+    novel: Sequence[str],
+    tldr: Sequence[tuple[frozenset[str], frozenset[str]]],
+) -> bool:
+    """Whether a sentence without a name or figure of its own retells a TL;DR bullet in its own
+    words (see REWORDED_MIN_SHARED)."""
+    own = set(stems)
+    if not own or len(set(novel)) >= REWORDED_MAX_NOVEL * len(own):
+        return False
+    return any(len(own & bullet) >= REWORDED_MIN_SHARED * len(own) for bullet, _ in tldr)
 
 
 def gives_figure_of(

@@ -13,19 +13,18 @@ from collections.abc import Sequence
 from bot.models import Article
 from bot.summarize.angle_facts import is_telling_name
 from bot.summarize.asides import has_open_quote
+from bot.summarize.clause_ends import lacks_main_clause, list_comma
 from bot.summarize.clauses import (
-    SUBORDINATORS,
-    VERB_WORDS,
     clause_prefixes,
     cut_to_words,
-    has_verb,
     is_clause,
-    opens_time_phrase,
 )
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import ELLIPSIS
+from bot.summarize.quote_marks import open_quotes
+from bot.summarize.quotes import PHRASE_OPENERS
+from bot.summarize.quotes import dangles as _dangles
 from bot.summarize.sentences import content_stems
-from bot.textutil import STOPWORDS
 
 
 def stem_of(word: str) -> str:
@@ -42,15 +41,26 @@ def _join(items: Sequence[str]) -> str:
 
 # A line should read at a glance: the detail, not the whole sentence again.
 LINE_MAX_WORDS = 24
+# ... but a whole sentence up to this long beats a cut one, when no detail has a short form.
+WHOLE_LINE_MAX_WORDS = 32
 
 
-def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
+def _detail(
+    sentence: str,
+    focus: Sequence[str],
+    key: str = "",
+    phrase_cut: bool = False,
+    keep_focus: bool = False,
+) -> str:
     """A short complete form of `sentence` keeping `key` and most of the outlet's novel words.
 
     Forms come from the TL;DR compressor, so they start where the sentence starts (no line
     opening mid-clause, "said the town's...") and end at a clause boundary (no "used to make.").
     The shortest form that keeps the key detail and 60% of what the fullest form keeps wins: the
-    quote below the line carries the rest.
+    quote below the line carries the rest. With `phrase_cut` (when none of the outlet's details
+    has such a form), a long sentence may be cut at the end of a phrase instead (`_phrase_cut`).
+    With `keep_focus` (the sentence restates a bullet and `focus` is what it adds), a form must
+    keep 60% of the focus words the sentence has, not of what its best form keeps.
     """
     focus_set = {stem_of(f) for f in focus} - {""}
     full = compress(sentence)
@@ -61,6 +71,9 @@ def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
         if n_words > LINE_MAX_WORDS or (key and key not in form) or _broken(full, form):
             continue
         scored.append((len(focus_set & set(content_stems(form))), n_words, form))
+    whole = len(focus_set & set(content_stems(full)))
+    if keep_focus:
+        scored = [item for item in scored if item[0] >= PHRASE_MIN_FOCUS * whole]
     if scored:
         need = 0.6 * max(kept for kept, _, _ in scored)
         return _drop_stop(min((n, form) for kept, n, form in scored if kept >= need)[1])
@@ -69,21 +82,65 @@ def _detail(sentence: str, focus: Sequence[str], key: str = "") -> str:
     # compressor dropped with an aside ("(R-Ky.)") was no detail worth the line.
     key = key if key in full else ""
     cut = cut_to_words(full, LINE_MAX_WORDS, 5)
-    if cut and len(cut.split()) <= LINE_MAX_WORDS and key in cut and not _broken(full, cut):
+    keeps = not keep_focus or len(focus_set & set(content_stems(cut or ""))) >= (
+        PHRASE_MIN_FOCUS * whole
+    )
+    fits = bool(cut) and len((cut or "").split()) <= LINE_MAX_WORDS and key in (cut or "")
+    if cut and fits and keeps and not _broken(full, cut):
         return _drop_stop(cut)
     # The whole sentence is one, whatever the verb cues say ("rebuilt" is none of them).
     if len(full.split()) <= LINE_MAX_WORDS and not (has_open_quote(full) or _stray_closing(full)):
         return _drop_stop(full)
-    # Nothing shorter reads as a thought of its own: cut at a word, the line ended on "from Hong
-    # Kong to Buenos…" or "in the…", and a window from the middle opened on someone's closing
-    # quotation mark. "" lets the outlet's next detail have the line.
+    # Nothing shorter reads as a thought of its own. Cut at the 24th word, the line ended on
+    # "from Hong Kong to Buenos…" or "in the…", and a window from the middle opened on someone's
+    # closing quotation mark: "" lets the outlet's next detail have the line, and only when none
+    # has a whole form is the sentence cut where a phrase ends.
+    if not phrase_cut:
+        return ""
+    # A whole sentence a little past the cap says more than any cut of it.
+    if len(full.split()) <= WHOLE_LINE_MAX_WORDS and not _broken(full, full):
+        return _drop_stop(full)
+    return _phrase_cut(full, key, focus_set)
+
+
+# A phrase cut shorter than this says too little to be worth its ellipsis.
+_PHRASE_MIN_WORDS = 10
+# ... and one keeping less than this share of the sentence's novel words cut off its detail.
+PHRASE_MIN_FOCUS = 0.6
+
+
+def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
+    """`full` cut with an ellipsis at the last phrase end within LINE_MAX_WORDS words that keeps
+    `key` and most of the `focus` stems the sentence has: before a preposition, conjunction or
+    relative, never on a function word or inside a name ("Bulgarian dissident Georgi…"), a
+    quotation or an aside; "" when there is none."""
+    words = full.split()
+    need = PHRASE_MIN_FOCUS * len(focus & set(content_stems(full)))
+    for end in range(min(LINE_MAX_WORDS, len(words) - 1), _PHRASE_MIN_WORDS - 1, -1):
+        last, nxt = words[end - 1], words[end]
+        if nxt.casefold() not in PHRASE_OPENERS or _dangles(last):
+            continue
+        if last[:1].isupper() and words[end + 1 : end + 2] and words[end + 1][:1].isupper():
+            continue  # "the University | of Pell": inside a name
+        if last[-1:] in ",;:" or last in ("—", "–", "-"):
+            continue  # a clause boundary there was already weighed as one, and refused
+        head = " ".join(words[:end])
+        if key not in head or has_open_quote(head) or open_quotes(head) or _stray_closing(head):
+            continue
+        if len(focus & set(content_stems(head))) < need:
+            break  # shorter cuts keep no more of it
+        if _unfinished(head) or lacks_main_clause(head):
+            continue
+        return f"{head}{ELLIPSIS}"
     return ""
 
 
 def _broken(full: str, form: str) -> bool:
     """Whether `form`, a form of the sentence `full`, is no sentence of its own: an aside or
     quotation left open, no verb, or a cut at a comma that ends no clause."""
-    return has_open_quote(form) or _stray_closing(form) or _unfinished(form) or _torn(full, form)
+    if has_open_quote(form) or open_quotes(form) or _stray_closing(form):
+        return True
+    return _unfinished(form) or _torn(full, form)
 
 
 # Closing double marks: one before any opening mark means the form starts inside a quotation.
@@ -105,10 +162,6 @@ def _stray_closing(form: str) -> bool:
     return False
 
 
-# After a comma, a word like these goes on with a clause, not with the noun phrase before it.
-_CLAUSE_GOES_ON = frozenset("who whom whose which where when while whereas as but and or".split())
-
-
 def _torn(full: str, form: str) -> bool:
     """Whether `form` is `full` cut at a comma that ends no clause: inside a list of words ("to
     represent the glittery, gritty ..."), between a place and its country ("held in Chamonix,
@@ -117,32 +170,13 @@ def _torn(full: str, form: str) -> bool:
     head = form.removesuffix(".").rstrip()
     if head == full.removesuffix(".").rstrip() or not full.startswith(head):
         return False
-    opener, comma, rest = head.partition(", ")
-    first = opener.split()[0].casefold().strip("\"“‘'") if opener.split() else ""
-    if comma and (first in SUBORDINATORS or opens_time_phrase(opener)) and not has_verb([rest]):
+    if lacks_main_clause(head):
         return True
     tail = full[len(head) :]
-    if not tail.startswith(", "):
-        return False
-    last = head.split()[-1].strip("\"“”‘’'")
-    following = tail[2:].split()
-    if not following or not last:
-        return False
-    nxt = following[0]
-    bare = nxt.strip(",.;:\"“”‘’'")
-    if not bare:
-        return False
-    if last[:1].isupper() and bare[:1].isupper():
-        # "Chamonix, France," or "Chamonix, France.": the comma sits inside a place's name.
-        return nxt.endswith((",", ".")) or len(following) == 1
-    low = bare.casefold()
-    if not all(w.replace("-", "").isalpha() and w.islower() for w in (last, bare)):
-        return False
-    if last.casefold() in STOPWORDS or low in STOPWORDS or low in _CLAUSE_GOES_ON:
-        return False
-    # A verb, a participle or an adverb after the comma opens a clause; another plain word goes
-    # on with a list or the noun phrase the cut tore.
-    return not (low in VERB_WORDS or low.endswith(("ing", "ed", "ly")))
+    following = tail[2:].split(maxsplit=1)
+    words = head.split()
+    prior = words[-2] if len(words) > 1 else ""
+    return tail.startswith(", ") and bool(following) and list_comma(words[-1], following[0], prior)
 
 
 _DASH_RE = re.compile(r"\s[—–-]\s|\s[—–]|[—–]\s")
@@ -165,17 +199,35 @@ def _drop_stop(text: str) -> str:
     return text
 
 
+# A place named after these ("festivities from Hong Kong to ...", "first held in Chamonix") is
+# where the detail happens, not who or what it is about: no "Names ..." framing for it.
+_LOCATIVES = frozenset("in from across near outside throughout around".split())
+
+
+def _in_passing(name: str, detail: str) -> bool:
+    at = detail.find(name)
+    before = detail[:at].split()[-1:] if at > 0 else []
+    if not before:
+        return False
+    word = before[0].casefold()
+    # "from Hong Kong to Buenos Aires": both ends of the span are places.
+    return word in _LOCATIVES or (word == "to" and " from " in detail[:at])
+
+
 def angle_line(
     sentence: str,
     article: Article,
     names: Sequence[str],
     numbers: Sequence[str],
     novel_words: Sequence[str],
+    phrase_cut: bool = False,
+    keep_focus: bool = False,
 ) -> str:
     """A short framing of what the outlet adds (`names` and `numbers` are the sentence's own,
-    `novel_words` the words no other outlet uses), then the detail in the outlet's own words."""
+    `novel_words` the words no other outlet uses), then the detail in the outlet's own words;
+    `phrase_cut` and `keep_focus` as for `_detail`."""
     key = numbers[0] if numbers else names[0] if names else ""
-    detail = _detail(sentence, novel_words, key)
+    detail = _detail(sentence, novel_words, key, phrase_cut, keep_focus)
     if not detail:
         return ""
     # A detail ending on its own mark ("…", "?", 'lamps!"') would read "?." with a stop added.
@@ -189,7 +241,7 @@ def angle_line(
     # "Names Mara Quinn: Chief executive Mara Quinn said ..." says the name twice: when the
     # detail opens with the name, the framing need not repeat it.
     opening = len(" ".join(detail.split()[:4]))
-    named = [n for n in names if is_telling_name(n, article)]
+    named = [n for n in names if is_telling_name(n, article) and not _in_passing(n, detail)]
     if named and not any(detail.find(n) < opening for n in names):
         return f"Names {_join(named[:2])}: {detail}{end}"
     if names and _SPEECH_RE.search(detail):

@@ -1,10 +1,14 @@
-"""Whether an outlet's paragraph is about the story at all.
+"""Whether an outlet's paragraph is about the story at all, and whether its words are its own.
 
 Words no other outlet uses make an angle, so a paragraph on another subject (a roundup's
-"pressure on Putin" under a singer's death) would be the most novel text an outlet has.
+"pressure on Putin" under a singer's death) would be the most novel text an outlet has; and so
+would another publication's words an outlet relays ("..., said Politico"; a roundup's excerpt
+of a Washington Post column), which as its angle would credit it with them.
 """
 
 from __future__ import annotations
+
+import re
 
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.wordmodel import DOC_FREQ
@@ -57,3 +61,53 @@ def _distinct(shared: frozenset[str], own: frozenset[str]) -> bool:
     """Whether the core words a paragraph shares include one of the story's own: a word of the
     headline or the outlet's title, or one few articles use."""
     return not own.isdisjoint(shared) or any(DOC_FREQ.get(s, 0) <= DISTINCT_DOCS for s in shared)
+
+
+# Another publication, as an outlet names the one it quotes: "The Washington Post", "Politico’s
+# Jamie Dettmer", "the BBC’s correspondent". A name ending in one of these words, or one of them.
+_PUBLICATION = (
+    r"(?:[Tt]he\s+)?(?:[A-Z][\w.&-]*\s+){0,3}"
+    r"(?:Post|Times|Journal|Guardian|Telegraph|Herald|Tribune|Review|Magazine|Atlantic|Economist"
+    r"|Globe|Mail|Express|Independent|Observer|Gazette|Chronicle|Politico|Reuters|Bloomberg|CNN"
+    r"|CNBC|BBC|NPR|Axios|Slate|Monde|Spiegel|Insider|Newsweek|Vox)(?:['’]s)?\b"
+)
+_SAYS = r"(?:said|says|wrote|writes|reported|reports|told|noted|argued|argues|according\s+to)"
+# "..., said Politico", "The Jerusalem Post reported", "..., to CNBC.": the words are that
+# publication's (or given to it), relayed by the outlet.
+_CREDITS_PUBLICATION_RE = re.compile(
+    rf"\b{_SAYS}\s+{_PUBLICATION}|{_PUBLICATION}\s+{_SAYS}\b|,\s+to\s+{_PUBLICATION}"
+)
+# A roundup's byline paragraph: "Jane Roe at The Washington Post", "Bloomberg editorial board".
+_BYLINE_RE = re.compile(
+    rf"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,3}}\s+(?:at|in|for)\s+{_PUBLICATION}$"
+    r"|^(?:[A-Z][\w.&'’-]*\s+){1,4}editorial board$"
+)
+_BYLINE_MAX_WORDS = 12
+
+
+def credits_publication(sentence: str) -> bool:
+    """Whether `sentence` gives its words to another publication ("..., said Politico"): as an
+    outlet's angle it would credit the outlet with what it relays."""
+    return _CREDITS_PUBLICATION_RE.search(sentence) is not None
+
+
+def relayed_paragraphs(text: str) -> list[str]:
+    """The paragraphs of `text` under a byline naming another publication's writer ("Jane Roe at
+    The Washington Post"), up to the next short line, and the short line just above the byline
+    (the column's own title): a roundup's excerpt of someone else's column, which is no reporting
+    of the outlet's own."""
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    relayed: list[str] = []
+    under_byline = False
+    for i, paragraph in enumerate(paragraphs):
+        if len(paragraph.split()) <= _BYLINE_MAX_WORDS:
+            under_byline = _BYLINE_RE.match(paragraph) is not None
+            if under_byline and i > 0 and len(paragraphs[i - 1].split()) <= _TITLE_MAX_WORDS:
+                relayed.append(paragraphs[i - 1])
+        elif under_byline:
+            relayed.append(paragraph)
+    return relayed
+
+
+# A column's title above its byline is at most this long.
+_TITLE_MAX_WORDS = 20

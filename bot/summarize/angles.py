@@ -20,12 +20,14 @@ from bot.summarize.angle_facts import (
     figure_known,
     gives_figure_of,
     is_year_like_date,
+    known_person,
     mostly_restates,
     name_runs,
     retells_headline,
+    rewords_bullet,
 )
 from bot.summarize.angle_lines import angle_line, stem_of
-from bot.summarize.angle_topic import off_topic_paragraphs
+from bot.summarize.angle_topic import credits_publication, off_topic_paragraphs, relayed_paragraphs
 from bot.summarize.clauses import leans_on_context
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
@@ -36,6 +38,9 @@ MAX_ANGLES = 6
 QUOTE_MAX_OVERLAP = 0.5
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
+# A sentence restating a TL;DR bullet is still an outlet's detail when it goes on with this many
+# words no other outlet and no bullet uses ("..., only weeks before the April 12 election").
+RESTATED_MIN_NEW = 4
 # What a word no other outlet uses counts for in an article's first sentence without a name or
 # figure of its own, against 1 elsewhere.
 LEAD_WORD_WEIGHT = 0.2
@@ -53,6 +58,8 @@ class _Pick:
     # How much the outlet adds at all, for the "Also reporting" bar: its lead's reworded words
     # count in full here, so an outlet whose only addition is in its lead keeps its angle.
     added: float = 0.0
+    # The sentence restates a bullet and goes on with its own detail: the line must keep that.
+    restates: bool = False
     # Every sentence of the outlet with novel content: where the quote comes from.
     scored: list[tuple[float, str, Article, list[str]]] = field(default_factory=list)
     # The outlet's next details, best first: the line when no complete short form of this
@@ -104,6 +111,8 @@ def _pick_for_outlet(
     scored: list[tuple[float, str, Article, list[str]]] = []
     for article in articles:
         off_topic = off_topic_paragraphs(article.text, core, own=own) if core is not None else []
+        # Another publication's words, relayed: neither the outlet's line nor its quote.
+        off_topic += relayed_paragraphs(article.text)
         for position, sentence in enumerate(split_sentences(article.text, 30)):
             if is_caption(sentence):
                 continue  # a photo's caption describes a picture: no line
@@ -118,15 +127,22 @@ def _pick_for_outlet(
             stems = content_stems(sentence)
             # Words no other outlet uses score, so a paragraph on another subject (a roundup's
             # "pressure on Putin" under a singer's death) is the most novel of all.
-            if any(sentence in paragraph for paragraph in off_topic):
+            if any(sentence in paragraph for paragraph in off_topic) or credits_publication(
+                sentence
+            ):
                 continue
             novel = [s for s in dict.fromkeys(stems) if s not in other]
-            if not novel or mostly_restates(stems, tldr):
+            # A sentence going on past a bullet's fact with its own ("..., only weeks before the
+            # April 12 election") is the outlet's detail, the bullet's part its setting.
+            goes_on = _goes_on(sentence, _beyond(novel, tldr))
+            if not novel or (mostly_restates(stems, tldr) and not goes_on):
                 continue
             names = [
                 n
                 for n in name_runs(sentence)
-                if not all(s in other for s in content_stems(n)) and not DEMONYM_RE.match(n)
+                if not all(s in other for s in content_stems(n))
+                and not known_person(n, other)
+                and not DEMONYM_RE.match(n)
             ]
             numbers = [
                 m.group(0).strip(" ,.")
@@ -156,12 +172,21 @@ def _pick_for_outlet(
             # A sentence retelling the headline may be quoted for a figure it adds, but as a
             # line it is the card's top again.
             if (
-                not gives_figure_of(stems, sentence, tldr)
+                (goes_on or not gives_figure_of(stems, sentence, tldr))
+                and (names or numbers or goes_on or not rewords_bullet(stems, novel, tldr))
                 and not leans_on_context(sentence)
+                and not _points_back(sentence)
                 and (numbers or not retells_headline(stems, headline))
             ):
                 added = max(added, full)
-                candidates.append(_Pick(outlet, article, sentence, novelty, names, numbers, words))
+                candidate = _Pick(outlet, article, sentence, novelty, names, numbers, words)
+                if goes_on and (
+                    mostly_restates(stems, tldr) or gives_figure_of(stems, sentence, tldr)
+                ):
+                    beyond = set(_beyond(novel, tldr))
+                    candidate.novel_words = [w for w in words if stem_of(w) in beyond]
+                    candidate.restates = True
+                candidates.append(candidate)
     if not candidates:
         return None
     # Stable: of equal novelty the earlier sentence leads, as before.
@@ -196,6 +221,7 @@ def _quote_pool(
             for item in scored
             if item[2] is pick.article
             and item[1] != pick.sentence
+            and not _points_back(item[1])
             and _share(set(content_stems(item[1])), line_stems) < QUOTE_MAX_OVERLAP
         ),
         # A cut teaser owns up to its cut, but a complete sentence says more: teasers last.
@@ -212,6 +238,41 @@ def _is_description(article: Article) -> bool:
     if "\n" in text:
         return False
     return len(split_sentences(text, DESCRIPTION_MAX_SENTENCES + 1)) <= DESCRIPTION_MAX_SENTENCES
+
+
+def _beyond(
+    novel: Sequence[str], tldr: Sequence[tuple[frozenset[str], frozenset[str]]]
+) -> list[str]:
+    """The novel stems no TL;DR bullet uses either."""
+    told = frozenset().union(*(stems for stems, _ in tldr))
+    return [s for s in novel if s not in told]
+
+
+def _goes_on(sentence: str, beyond: Sequence[str]) -> bool:
+    """Whether `beyond` (a sentence's stems no other outlet and no bullet has) makes a detail of
+    its own: enough words, one of them a name, a date or a figure (not "after a long search")."""
+    if len(beyond) < RESTATED_MIN_NEW:
+        return False
+    stems = set(beyond)
+    return any(
+        w[:1].isupper() or w[:1].isdigit()
+        for w in sentence.split()[1:]
+        if stem_of(w.strip(".,;:\"“”‘’'()")) in stems
+    )
+
+
+_DEMONSTRATIVES = frozenset("this that these those".split())
+
+
+def _points_back(sentence: str) -> bool:
+    """Whether `sentence` opens on a demonstrative standing for what came before it, by a past
+    tense after it ("This occurred just hours after ...", "That followed ..."): `leans_on_context`
+    reads only present forms there. As a line alone, it leaves the reader asking what did."""
+    words = sentence.split(maxsplit=2)
+    if len(words) < 2 or words[0].casefold() not in _DEMONSTRATIVES:
+        return False
+    second = words[1].casefold().strip(",")
+    return len(second) > 4 and second.endswith("ed")
 
 
 def _is_teaser_cut(sentence: str) -> bool:
@@ -296,15 +357,19 @@ def build_angles(
 def _angle(pick: _Pick, told: Told) -> Angle:
     """The outlet's angle from its best detail that makes a line, with a quote and link from
     that detail's article; a line of "" when none does (the outlet is listed instead)."""
-    for candidate in [pick, *pick.alternates]:
-        line = angle_line(
-            candidate.sentence,
-            candidate.article,
-            candidate.names,
-            candidate.numbers,
-            candidate.novel_words,
-        )
-        if line:
-            quote = pick_quote(_quote_pool(candidate, pick.scored), told)
-            return Angle(pick.outlet, line, quote, candidate.article.url)
+    # A whole form of any of its details first; only then one cut where a phrase ends.
+    for phrase_cut in (False, True):
+        for candidate in [pick, *pick.alternates]:
+            line = angle_line(
+                candidate.sentence,
+                candidate.article,
+                candidate.names,
+                candidate.numbers,
+                candidate.novel_words,
+                phrase_cut,
+                keep_focus=candidate.restates,
+            )
+            if line:
+                quote = pick_quote(_quote_pool(candidate, pick.scored), told)
+                return Angle(pick.outlet, line, quote, candidate.article.url)
     return Angle(pick.outlet, "", "", pick.article.url)
