@@ -85,3 +85,17 @@ def test_with_no_whole_form_anywhere_a_long_line_ends_where_a_phrase_ends() -> N
     assert lines and "Gull Creek" in lines[0], lines
     detail = lines[0].split(": ", 1)[-1]
     assert detail.endswith(ELLIPSIS) and not _ends_mid_phrase(detail.removesuffix(ELLIPSIS)), lines
+
+
+def test_neither_a_report_without_its_content_nor_a_possessive_subject_is_a_line() -> None:
+    # "... admitted this week…" says nothing of what was admitted, and "The guild's treasurer
+    # Odile Marchetti of Gull Creek" has no verb (the possessive's "s" read as one).
+    sentence = (
+        "The lantern guild's long-serving treasurer Odile Marchetti of Gull Creek, who has kept "
+        "the books for two decades, admitted this week that the festival had spent its entire "
+        "reserve on the new floating stage."
+    )
+    line = _detail(sentence, ["Marchetti", "Gull", "Creek", "reserve"], "Gull Creek", True)
+    assert not line.endswith(f"this week{ELLIPSIS}"), line
+    assert not line.endswith(f"admitted{ELLIPSIS}"), line
+    assert not line.endswith("Gull Creek"), line

@@ -16,7 +16,9 @@ from bot.summarize.asides import has_open_quote
 from bot.summarize.clause_ends import lacks_main_clause, list_comma
 from bot.summarize.clauses import (
     clause_prefixes,
+    clean_cut,
     cut_to_words,
+    has_verb,
     is_clause,
 )
 from bot.summarize.compress import compress, variants
@@ -109,10 +111,17 @@ _PHRASE_MIN_WORDS = 10
 PHRASE_MIN_FOCUS = 0.6
 
 
+# Words that lead on to an infinitive: "patients who are likely | to benefit".
+_LEADS_TO = frozenset("likely unlikely able unable set due going about poised expected".split())
+# A cut before these takes what a verb reports or asks ("admitted this week | that he ..."),
+# or leaves a relative clause's noun waiting for it.
+_REPORTS = frozenset("that whether if".split())
+
+
 def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
     """`full` cut with an ellipsis at the last phrase end within LINE_MAX_WORDS words that keeps
-    `key` and most of the `focus` stems the sentence has: before a preposition, conjunction or
-    relative, never on a function word or inside a name ("Bulgarian dissident Georgi…"), a
+    `key`, or with no key most of the `focus` stems the sentence has: before a preposition or a
+    conjunction, never on a function word or inside a name ("Bulgarian dissident Georgi…"), a
     quotation or an aside; "" when there is none."""
     words = full.split()
     need = PHRASE_MIN_FOCUS * len(focus & set(content_stems(full)))
@@ -127,9 +136,21 @@ def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
         head = " ".join(words[:end])
         if key not in head or has_open_quote(head) or open_quotes(head) or _stray_closing(head):
             continue
-        if len(focus & set(content_stems(head))) < need:
+        # A cut keeping the key (the name or figure the outlet alone gives) keeps its detail.
+        if not key and len(focus & set(content_stems(head))) < need:
             break  # shorter cuts keep no more of it
+        if nxt.casefold() in _REPORTS or len(head.rsplit(", ", 1)[-1].split()) <= 2:
+            continue  # "... admitted this week | that ...", "... on Monday, days | after ..."
         if _unfinished(head) or lacks_main_clause(head):
+            continue
+        # The checks a clause-boundary cut passes: no report without its content ("said that
+        # the type | of ..."), no lone subordinate clause, no accusation left stated as fact.
+        if not clean_cut(head, " ".join(words[end:])):
+            continue
+        reported = head.rsplit(" that ", 1)
+        if len(reported) == 2 and not has_verb([reported[1]]):
+            continue  # "... told the paper that the war is over and that the type | of ..."
+        if last.casefold() in _LEADS_TO:
             continue
         return f"{head}{ELLIPSIS}"
     return ""
@@ -188,7 +209,11 @@ def _unfinished(form: str) -> bool:
     Democrat"): the full sentence said something, the form does not."""
     if len(_DASH_RE.findall(form)) % 2 or form.count("(") > form.count(")"):
         return True
-    return not is_clause(form)
+    # "The guild's treasurer Odile Marchetti": a possessive's "s" is no verb's.
+    return not is_clause(_POSSESSIVE_S_RE.sub("", form))
+
+
+_POSSESSIVE_S_RE = re.compile(r"(?<=\w)['’]s\b")
 
 
 def _drop_stop(text: str) -> str:
