@@ -96,3 +96,13 @@ def test_a_bullets_fact_in_other_words_is_not_a_detail_the_others_lack() -> None
     )
     angles, also = build_angles([lead, other], [LEAD, OTHER], LEAD, tldr=[bullet])
     assert not angles and also == [OTHER], angles
+
+
+def test_a_sentence_going_on_quoting_a_publication_credited_just_before_is_relayed() -> None:
+    angles, _ = _angles(
+        "Despite “calm on the quays,” said Al Jazeera, the board is hiring relief pilots. Recent "
+        "moves by the board “put two tugboats and a spare launch on the estuary.” "
+        "Deckhands from Gull Creek will crew the relief ferry until Friday."
+    )
+    assert angles and "Gull Creek" in angles[0].line, angles
+    assert all("tugboats" not in a.line + a.quote for a in angles), angles

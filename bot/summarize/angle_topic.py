@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.summarize.quote_marks import quoted_spans
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.wordmodel import DOC_FREQ
 
@@ -69,7 +70,8 @@ _PUBLICATION = (
     r"(?:[Tt]he\s+)?(?:[A-Z][\w.&-]*\s+){0,3}"
     r"(?:Post|Times|Journal|Guardian|Telegraph|Herald|Tribune|Review|Magazine|Atlantic|Economist"
     r"|Globe|Mail|Express|Independent|Observer|Gazette|Chronicle|Politico|Reuters|Bloomberg|CNN"
-    r"|CNBC|BBC|NPR|Axios|Slate|Monde|Spiegel|Insider|Newsweek|Vox)(?:['’]s)?\b"
+    r"|CNBC|BBC|NPR|NBC|ABC|CBS|AFP|Jazeera|Axios|Slate|Monde|Spiegel|Insider|Newsweek|Vox"
+    r"|Haaretz|Xinhua|Tass)(?:['’]s)?\b"
 )
 _SAYS = r"(?:said|says|wrote|writes|reported|reports|told|noted|argued|argues|according\s+to)"
 # "..., said Politico", "The Jerusalem Post reported", "..., to CNBC.": the words are that
@@ -89,6 +91,17 @@ def credits_publication(sentence: str) -> bool:
     """Whether `sentence` gives its words to another publication ("..., said Politico"): as an
     outlet's angle it would credit the outlet with what it relays."""
     return _CREDITS_PUBLICATION_RE.search(sentence) is not None
+
+
+def relays(previous: str, sentence: str, text: str) -> bool:
+    """Whether `sentence` of `text` gives another publication's words: it credits one, or it
+    goes on quoting one the sentence before it, in the same paragraph, credited ("..., said Al
+    Jazeera. Recent moves "put two carriers ..."")."""
+    if credits_publication(sentence):
+        return True
+    if not previous or not credits_publication(previous) or not quoted_spans(sentence):
+        return False
+    return f"{previous} {sentence}" in text
 
 
 def relayed_paragraphs(text: str) -> list[str]:

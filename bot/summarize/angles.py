@@ -27,7 +27,7 @@ from bot.summarize.angle_facts import (
     rewords_bullet,
 )
 from bot.summarize.angle_lines import angle_line, stem_of
-from bot.summarize.angle_topic import credits_publication, off_topic_paragraphs, relayed_paragraphs
+from bot.summarize.angle_topic import off_topic_paragraphs, relayed_paragraphs, relays
 from bot.summarize.clauses import leans_on_context
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
@@ -113,7 +113,9 @@ def _pick_for_outlet(
         off_topic = off_topic_paragraphs(article.text, core, own=own) if core is not None else []
         # Another publication's words, relayed: neither the outlet's line nor its quote.
         off_topic += relayed_paragraphs(article.text)
+        previous = ""
         for position, sentence in enumerate(split_sentences(article.text, 30)):
+            relayed, previous = relays(previous, sentence, article.text), sentence
             if is_caption(sentence):
                 continue  # a photo's caption describes a picture: no line
             # A feed teaser cut mid-sentence ("...and ask whether the...") says less than it
@@ -127,9 +129,7 @@ def _pick_for_outlet(
             stems = content_stems(sentence)
             # Words no other outlet uses score, so a paragraph on another subject (a roundup's
             # "pressure on Putin" under a singer's death) is the most novel of all.
-            if any(sentence in paragraph for paragraph in off_topic) or credits_publication(
-                sentence
-            ):
+            if relayed or any(sentence in paragraph for paragraph in off_topic):
                 continue
             novel = [s for s in dict.fromkeys(stems) if s not in other]
             # A sentence going on past a bullet's fact with its own ("..., only weeks before the
