@@ -3,8 +3,9 @@
 A slug is made from the words its articles' headlines agree on, the rarer in the news (the
 clusterer's shipped background IDF) and the more name-like the better, and then kept: it must not
 change once shown, or links people shared would break. The pipeline names a story from its first
-article, and once more from all headlines when a second source joins, before any channel is sent
-it (`pipeline.clustering.settle_slug`; the first name stays as an alias). `SlugBook` is the same
+article, and once more from all its headlines when a second source joins (those it has at that
+article, however a backlog was cut into commits), before any channel is sent it
+(`pipeline.clustering.settle_slug`; the first name stays as an alias). `SlugBook` is the same
 rule in memory (assign once, survive merges); `make_slug` only picks words.
 """
 

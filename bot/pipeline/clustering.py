@@ -21,7 +21,7 @@ from bot.cluster.settings import ClusterSettings
 from bot.cluster.slugs import make_slug
 from bot.cluster.wire import independent_sources
 from bot.models import Article
-from bot.outlets import story_outlets
+from bot.outlets import outlet_id, story_outlets
 from bot.pipeline.cards import story_headline
 from bot.store import articles as article_store
 from bot.store import stories as story_store
@@ -134,14 +134,34 @@ class StoryClusterer:
                     story_store.create_story(self.db, decision.story_id, slug, article.title, first)
                 article_store.set_story(self.db, article.id, decision.story_id)
                 changed.add(decision.story_id)
+                # Named as each article lands, not at the commit's end: a story's second source,
+                # and the slugs other stories take around it, then come in article order, so the
+                # same articles get the same slugs however a backlog is cut into commits.
+                if not decision.created or decision.merges:  # else it has just the one source
+                    self._settle_at_second_source(decision.story_id)
             for story_id in changed:
-                before = story_store.get_story(self.db, story_id)
                 refresh_counts(self.db, story_id, window=self.window)
-                if before is not None and before.source_count < SETTLE_SOURCES:
-                    settle_slug(self.db, story_id)
         touched.difference_update(absorbed)
         touched.update(changed)
         return count
+
+    def _settle_at_second_source(self, story_id: str) -> None:
+        """`settle_slug` the moment the story's second independent source has joined it, from
+        the headlines it has then (as a commit of one article would)."""
+        story = story_store.get_story(self.db, story_id)
+        if story is None or story.source_count >= SETTLE_SOURCES:
+            return  # named already, or the counts of an earlier commit say it had two before
+        members = article_store.story_articles(self.db, story_id)
+        # Outlets bound the independent sources, and cost nothing to count against copy_pairs.
+        if len({outlet_id(a) for a in members}) < SETTLE_SOURCES:
+            return
+        sources, _groups = independent_sources(members)
+        if sources < SETTLE_SOURCES:
+            return
+        # The count stored first (the commit's end refreshes the rest): `settle_slug` reads it,
+        # and the story's next article sees the story named.
+        story_store.set_source_count(self.db, story_id, sources)
+        settle_slug(self.db, story_id)
 
     def backlog(self) -> list[Article]:
         """Stored articles that have no story yet: a pass's new ones, and an interrupted pass's."""

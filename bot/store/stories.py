@@ -208,6 +208,11 @@ def update_counts(
     db.table("stories").update(story_id, fields)
 
 
+def set_source_count(db: sqlite_utils.Database, story_id: str, source_count: int) -> None:
+    """Only the independent sources, ahead of `update_counts` (the story's other counts wait)."""
+    db.execute("UPDATE stories SET source_count = ? WHERE id = ?", [source_count, story_id])
+
+
 def merge(db: sqlite_utils.Database, absorbed: str, survivor: str) -> None:
     """Move the absorbed story's articles to the survivor and keep its slug as an alias."""
     row = get_story(db, absorbed)
