@@ -107,6 +107,11 @@ class Analysis:
         self._worker: _Worker | None = None  # only while a big batch is being analysed
         self._busy = False  # a batch is being analysed ahead: `self.stats` lags behind it
 
+    @property
+    def busy(self) -> bool:
+        """A batch is being analysed ahead: `stats` lags behind the articles handed out."""
+        return self._busy
+
     def profile(self, article: Article) -> Profile:
         if self._busy:
             raise RuntimeError("an article was added while an add_many batch was still open")

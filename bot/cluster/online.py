@@ -14,10 +14,11 @@ from __future__ import annotations
 import heapq
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import itemgetter
+from typing import Any
 
 from bot.cluster.analysis import Analysis
 from bot.cluster.features import dot
@@ -29,11 +30,14 @@ from bot.cluster.pair import (
     figure_features,
     story_features,
 )
-from bot.cluster.profile import Profile
+from bot.cluster.profile import Profile, raw_profile, unpack_idf, weigh_profile
 from bot.cluster.scoring import HOUR, Bound, penalty
 from bot.cluster.settings import ClusterSettings
 from bot.cluster.specifics import conflicts_any
 from bot.models import Article
+
+# `OnlineClusterer.state()`: plain JSON-ready values (df, n, scale, now, stories).
+ClustererState = dict[str, Any]
 
 # The log-odds of a story the article can't join (nothing to compare, no member alike enough, or
 # another occurrence of a templated item: `specifics.py`): below every decision threshold.
@@ -45,6 +49,9 @@ class Assignment:
     story_id: str  # the story the article now belongs to
     created: bool  # True if a new story was opened for it
     merges: list[tuple[str, str]]  # (absorbed_story_id, surviving_story_id) decided during this add
+    # The article's IDF as weighed on arrival (`profile.pack_idf`): stored, it lets `resume`
+    # rebuild the article's profile exactly. The clusterer keeps no copy.
+    idf: bytes = b""
 
 
 def _source_key(source: str | None) -> str | None:
@@ -78,13 +85,18 @@ class OnlineClusterer:
     # ---- public API -------------------------------------------------------------------------
 
     def add(self, article: Article) -> Assignment:
-        return self._decide(self._doc(article))
+        return self._handed(self._doc(article))
 
     def add_many(self, articles: Iterable[Article]) -> Generator[Assignment, None, None]:
         """`add` for each article in order, lazily. Same decisions; a big batch has its text
         analysed ahead in a worker process (see `analysis.py`) while the decisions are made here."""
         for article, prof in self._analysis.profiles(articles):
-            yield self._decide(self._doc(article, prof))
+            yield self._handed(self._doc(article, prof))
+
+    def _handed(self, doc: Doc) -> Assignment:
+        decision = self._decide(doc)
+        decision.idf, doc.p.idf = doc.p.idf, b""
+        return decision
 
     def close(self) -> None:
         """Stop the analysis worker, if one was started (it also stops with this object)."""
@@ -124,6 +136,50 @@ class OnlineClusterer:
         else:
             for doc in docs:
                 self._attach(live, doc)
+        self._expire()
+
+    def state(self) -> ClustererState | None:
+        """What, with the stored articles and their `Assignment.idf`, lets `resume` go on exactly
+        as this clusterer would: the IDF statistics (every article ever added counts, decayed),
+        the stream's clock, and the open stories, least recently touched first, with their
+        members in order. None while a batch is analysed ahead: the statistics are the worker's
+        until it ends."""
+        if self._analysis.busy:
+            return None
+        df, n, scale = self._stats.counts()
+        return {
+            "df": df,
+            "n": n,
+            "scale": scale,
+            "now": self._now,
+            "stories": [
+                [sid, [d.article_id for d in st.members]] for sid, st in self._active.items()
+            ],
+        }
+
+    def resume(
+        self, state: ClustererState, stored: Mapping[str, tuple[Article, bytes | None]]
+    ) -> None:
+        """Take up from `state` (of `state()`) on a new clusterer: `stored` maps its members' ids
+        to each article and its IDF as weighed on arrival. A member no longer stored is left out;
+        one without its IDF (or whose text changed) is weighed with the statistics as they are."""
+        self._stats.set_counts((dict(state["df"]), float(state["n"]), float(state["scale"])))
+        s = self.settings
+        for story_id, member_ids in state["stories"]:
+            docs = []
+            for article_id in member_ids:
+                if article_id not in stored:
+                    continue
+                article, packed = stored[article_id]
+                raw = raw_profile(article.title or "", article.text or "", s.features)
+                idf = unpack_idf(raw, packed) if packed else None
+                # Counted in the statistics already: weighed with them, never added again.
+                prof = weigh_profile(raw, self._stats, s.features.max_terms, s.query_terms, idf)
+                prof.idf = b""
+                docs.append(self._doc(article, prof))
+            if docs:
+                self._open(story_id, docs)
+        self._now = state["now"]
         self._expire()
 
     def resolve(self, story_id: str) -> str:

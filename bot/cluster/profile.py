@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
+from array import array
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -70,6 +72,10 @@ class Profile:
     # query to the story index, ranked here because that doesn't depend on any clustering
     # decision, so for a batch the analysis worker does it instead of the deciding process.
     strongest: tuple[str, ...]
+    # The IDF the article was weighed with (`pack_idf`), for the pipeline to store: with it a
+    # restart rebuilds this very profile (`weigh_profile(raw, ..., idf=unpack_idf(...))`) rather
+    # than one weighed with the statistics of the day. Emptied once handed over (`take_idf`).
+    idf: bytes = b""
 
 
 def _counts(terms: list[str]) -> dict[str, float]:
@@ -205,4 +211,25 @@ def weigh_profile(
         shape=raw.shape,
         byline=raw.byline,
         strongest=tuple([t for t, _ in strongest]),
+        idf=pack_idf(raw, idf),
     )
+
+
+def pack_idf(raw: Raw, idf: dict[str, float]) -> bytes:
+    """The IDF of `raw`'s weighed keys as doubles in the keys' sorted order (8 bytes a key), after
+    a checksum of those keys (4 bytes)."""
+    keys = sorted(raw.weighed_keys())
+    return _keys_sum(keys) + array("d", map(idf.__getitem__, keys)).tobytes()
+
+
+def unpack_idf(raw: Raw, packed: bytes) -> dict[str, float] | None:
+    """`pack_idf` read back against the same text's keys; None when they are not the keys it was
+    packed with (the article's text was corrected since)."""
+    keys = sorted(raw.weighed_keys())
+    if len(packed) != 4 + 8 * len(keys) or packed[:4] != _keys_sum(keys):
+        return None
+    return dict(zip(keys, array("d", packed[4:]), strict=True))
+
+
+def _keys_sum(keys: list[str]) -> bytes:
+    return zlib.crc32("\n".join(keys).encode("utf-8", "surrogatepass")).to_bytes(4, "little")

@@ -1,8 +1,14 @@
 """The cluster stage: assign new articles to stories and keep the stories table in step.
 
-The online clusterer holds only the active window in memory; at start it is rebuilt from the stories
-updated within that window, so a restart neither forgets live stories nor reloads everything ever
-seen.
+The online clusterer holds only the active window in memory. Each commit stores what it needs to
+go on exactly after a restart: every article's IDF as it was weighed (`article_weights`), and the
+clusterer's own state (service_state 'clusterer': the IDF statistics, the stream's clock, the open
+stories and their members in order, about 0.4-1 MB of JSON). A restart rebuilds the open stories
+from those, so it neither forgets live stories nor reloads everything ever seen, and decides on
+what comes next as a process that never stopped would. Without a saved state (an older database,
+or a crash amid a batch analysed ahead, when the statistics were the worker's) the stories updated
+within the window are re-weighed with their own articles' statistics instead: nearly the same
+decisions (5 of 2,474 differed on the labelled dev stream), not exactly.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from bot.models import Article
 from bot.outlets import outlet_id, story_outlets
 from bot.pipeline.cards import story_headline
 from bot.store import articles as article_store
+from bot.store import service_state
 from bot.store import stories as story_store
 from bot.store.database import transaction, utcnow
 from bot.topics.lookup import slugify
@@ -38,6 +45,8 @@ DEFAULT_WINDOW = timedelta(hours=DEFAULT_WINDOW_HOURS)
 # second each, so a big first poll shows progress, an interrupt is honoured promptly and keeps
 # what was done, and the service's event loop gets a turn between batches.
 BACKLOG_BATCH = 100
+# The `service_state` key of the clusterer's state as of the last commit (`StoryClusterer._save`).
+CLUSTERER_STATE = "clusterer"
 
 
 def new_story_id() -> str:
@@ -52,6 +61,7 @@ class StoryClusterer:
         self.window = timedelta(hours=window_hours)
         self.clusterer = self._new_clusterer()
         self._warmed = False
+        self._unsaved = False  # the last commit could not save the clusterer's state
 
     def _new_clusterer(self) -> OnlineClusterer:
         # The configured window is the clusterer's: how long a story stays open to new articles.
@@ -59,7 +69,18 @@ class StoryClusterer:
         return OnlineClusterer(ClusterSettings(window_hours=hours), id_factory=new_story_id)
 
     def warm_up(self, now: datetime | None = None) -> int:
-        """Reload the active window's stories into the clusterer. Returns how many."""
+        """Reload the active window's stories into the clusterer. Returns how many.
+
+        With the state the last commit saved, exactly as the clusterer had them (see `_save`);
+        without it (an older database, a crash amid a big batch), the stories updated within the
+        window, re-weighed with their own articles' statistics: a few decisions later on may then
+        differ from those of a clusterer that never stopped."""
+        state = service_state.load(self.db, CLUSTERER_STATE)
+        if state is not None:
+            ids = [a for _sid, members in state["stories"] for a in members]
+            self.clusterer.resume(state, article_store.clustered(self.db, ids))
+            self._warmed = True
+            return len(self.clusterer.active_story_ids())
         now = now or utcnow()
         active = story_store.active_stories(self.db, now - self.window)
         members = article_store.articles_for_stories(self.db, [s.id for s in active])
@@ -103,6 +124,9 @@ class StoryClusterer:
                         # Run the analysis to its end, so it finishes as a whole batch (the
                         # worker's statistics taken over) rather than as one stopped early.
                         next(pairs, None)
+                        if self._unsaved:
+                            with transaction(self.db):
+                                self._save()
                     yield done
         except GeneratorExit:
             raise  # stopped between commits: the clusterer and the database agree
@@ -132,7 +156,7 @@ class StoryClusterer:
                     slug = make_slug([article], lambda s: story_store.slug_taken(self.db, s))
                     first = article.reported_at(self.window) or utcnow()
                     story_store.create_story(self.db, decision.story_id, slug, article.title, first)
-                article_store.set_story(self.db, article.id, decision.story_id)
+                article_store.set_story(self.db, article.id, decision.story_id, decision.idf)
                 changed.add(decision.story_id)
                 # Named as each article lands, not at the commit's end: a story's second source,
                 # and the slugs other stories take around it, then come in article order, so the
@@ -141,9 +165,21 @@ class StoryClusterer:
                     self._settle_at_second_source(decision.story_id)
             for story_id in changed:
                 refresh_counts(self.db, story_id, window=self.window)
+            self._save()
         touched.difference_update(absorbed)
         touched.update(changed)
         return count
+
+    def _save(self) -> None:
+        """Store the clusterer's state with the commit it belongs to, so a restart resumes from
+        exactly there (`warm_up`). Amid a batch analysed ahead there is none to store (the
+        statistics are the worker's): the stale one is dropped, and the batch's end saves."""
+        state = self.clusterer.state()
+        self._unsaved = state is None
+        if state is None:
+            service_state.forget(self.db, CLUSTERER_STATE)
+        else:
+            service_state.save(self.db, CLUSTERER_STATE, state, now=utcnow())
 
     def _settle_at_second_source(self, story_id: str) -> None:
         """`settle_slug` the moment the story's second independent source has joined it, from

@@ -266,8 +266,33 @@ def _to_article(row: dict[str, Any]) -> Article:
     )
 
 
-def set_story(db: sqlite_utils.Database, article_id_: str, story_id: str) -> None:
+def set_story(db: sqlite_utils.Database, article_id_: str, story_id: str, idf: bytes = b"") -> None:
+    """File the article under its story, with the IDF it was clustered with (see `clustered`)."""
     db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id_])
+    if idf:
+        db.execute(
+            "INSERT OR REPLACE INTO article_weights (article_id, idf) VALUES (?, ?)",
+            [article_id_, idf],
+        )
+
+
+def clustered(db: sqlite_utils.Database, ids: Sequence[str]) -> dict[str, tuple[Article, bytes]]:
+    """Articles by id, each with the IDF it was clustered with (b"" when none was kept), for the
+    clusterer to take up its open stories again after a restart."""
+    out: dict[str, tuple[Article, bytes]] = {}
+    for start in range(0, len(ids), 500):  # under SQLite's limit on bound parameters
+        chunk = list(ids[start : start + 500])
+        marks = ",".join("?" for _ in chunk)
+        rows = db.execute_returning_dicts(
+            f"SELECT a.*, f.url AS feed_url, f.site_url AS feed_site,"
+            f" f.first_read_at AS feed_first_read, w.idf AS clustered_idf FROM articles a"
+            f" LEFT JOIN feeds f ON f.id = a.feed_id"
+            f" LEFT JOIN article_weights w ON w.article_id = a.id WHERE a.id IN ({marks})",
+            chunk,
+        )
+        for row in rows:
+            out[row["id"]] = (_to_article(row), row["clustered_idf"] or b"")
+    return out
 
 
 def story_articles(db: sqlite_utils.Database, story_id: str) -> list[Article]:

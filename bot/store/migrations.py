@@ -336,6 +336,17 @@ def _m023_config_takeover(db: sqlite_utils.Database) -> None:
         _add_column(db, table, "origin_before_config", "TEXT")
 
 
+def _m024_article_weights(db: sqlite_utils.Database) -> None:
+    # Each clustered article's IDF as it was weighed on arrival (bot.cluster.profile.pack_idf):
+    # with the clusterer's saved state (service_state 'clusterer') a restart rebuilds the open
+    # stories' profiles exactly, not with the statistics of the day. Gone with its article.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS article_weights ("
+        "article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+        " idf BLOB NOT NULL) WITHOUT ROWID"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -364,4 +375,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (21, "the service's state across restarts (the last prune)", _m021_service_state),
     (22, "deliveries may hold card edits still to be made", _m022_card_edit_rows),
     (23, "rows the config file took over remember their origin", _m023_config_takeover),
+    (24, "clustered articles keep the weights they were clustered with", _m024_article_weights),
 ]

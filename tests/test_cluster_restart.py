@@ -1,0 +1,142 @@
+"""A restart takes clustering up exactly where it stopped: the same IDF statistics, the same open
+stories with the same member profiles, and so the same decisions on what comes next as a bot that
+never stopped. The stream is the demo's sample news (written for the project), round after round
+a day apart, so stories stay open across the restart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from bot.cluster.online import OnlineClusterer
+from bot.demo.sample_news import ITEMS, OUTLETS
+from bot.pipeline.clustering import StoryClusterer
+from bot.store import articles as article_store
+from bot.store.database import open_database, transaction
+
+NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+ROUNDS = 5
+NAMES = {o.slug: o.name for o in OUTLETS}
+# Words that make one round's items news of their own day (a repeated title would be a
+# duplicate), and keep the statistics moving.
+DAY_WORDS = ["harvest", "tunnel", "regatta", "census", "glacier"]
+
+
+def _rows() -> list[dict[str, Any]]:
+    rows = []
+    for rnd in range(ROUNDS):
+        for i, item in enumerate(ITEMS):
+            when = NOW + timedelta(days=rnd, hours=-item.hours_ago)
+            extra = f" Officials also mentioned the {DAY_WORDS[(rnd + i) % len(DAY_WORDS)]}."
+            rows.append(
+                {
+                    "source": NAMES[item.outlet],
+                    "guid": f"r{rnd}-{i}",
+                    "url": f"https://news.example/{rnd}/{i}",
+                    "canonical_url": f"https://news.example/{rnd}/{i}",
+                    "title": f"{item.title}, {DAY_WORDS[rnd]} edition",
+                    "text": item.text + extra,
+                    "published": when,
+                    "seen_at": when,
+                }
+            )
+    return rows
+
+
+Decisions = dict[str, tuple[str, tuple[tuple[str, str], ...]]]
+
+
+class Recorder:
+    """Each article's decision, with stories named by the guid of the article that opened them
+    (story ids are random)."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.guid = {r[0]: r[1] for r in db.execute("SELECT id, guid FROM articles")}
+        self.opener: dict[str, str] = {}
+        self.decisions: Decisions = {}
+
+    def watch(self, stage: StoryClusterer) -> None:
+        add_many = stage.clusterer.add_many
+
+        def recorded(articles: Any) -> Iterator[Any]:
+            articles = list(articles)
+            for article, decision in zip(articles, add_many(articles), strict=True):
+                if decision.created:
+                    self.opener.setdefault(decision.story_id, self.guid[article.id])
+                name = self.opener.get
+                merges = tuple(sorted((name(g, "?"), name(k, "?")) for g, k in decision.merges))
+                self.decisions[self.guid[article.id]] = (name(decision.story_id, "?"), merges)
+                yield decision
+
+        stage.clusterer.add_many = recorded  # type: ignore[method-assign]
+
+
+def _cluster(stage: StoryClusterer, articles: list[Any], batch: int) -> None:
+    for _ in stage.assign_in_batches(articles, set(), batch_size=batch):
+        pass
+
+
+def _profiles(clusterer: OnlineClusterer, guid: dict[str, str]) -> dict[str, Any]:
+    """Open stories' members' profiles, by guid."""
+    return {
+        guid[doc.article_id]: doc.p
+        for story in clusterer._active.values()  # the open stories a restart rebuilds
+        for doc in story.members
+    }
+
+
+def _run(tmp_path: Path, name: str, cut: int | None) -> tuple[Recorder, StoryClusterer]:
+    db = open_database(tmp_path / f"{name}.db")
+    article_store.insert_new(db, _rows())
+    rec = Recorder(db)
+    backlog = StoryClusterer(db).backlog()
+    stage = StoryClusterer(db)
+    stage.warm_up(now=NOW)
+    rec.watch(stage)
+    _cluster(stage, backlog[: cut or len(backlog)], batch=10)
+    if cut is not None:
+        stage.clusterer.close()
+        # A new process: only what the database holds carries over.
+        stage = StoryClusterer(db)
+        stage.warm_up(now=backlog[cut - 1].seen)
+        rec.watch(stage)
+        _cluster(stage, backlog[cut:], batch=10)
+    return rec, stage
+
+
+@pytest.mark.parametrize("cut", [45, 77, 120])
+def test_a_restarted_clusterer_goes_on_as_one_that_never_stopped(tmp_path: Path, cut: int) -> None:
+    continuous, one = _run(tmp_path, "continuous", None)
+    restarted, two = _run(tmp_path, "restarted", cut)
+    assert len(continuous.decisions) == ROUNDS * len(ITEMS)
+    # Exactly the same weights: every article ever clustered counts, not only the open stories'.
+    after, before = two.clusterer.state(), one.clusterer.state()
+    assert after is not None and before is not None
+    assert (after["df"], after["n"], after["scale"]) == (before["df"], before["n"], before["scale"])
+    # The same open stories, least recently touched first, with their members in order.
+    named = [[restarted.guid[a] for a in members] for _sid, members in after["stories"]]
+    assert named == [[continuous.guid[a] for a in members] for _sid, members in before["stories"]]
+    assert _profiles(two.clusterer, restarted.guid) == _profiles(one.clusterer, continuous.guid)
+    assert restarted.decisions == continuous.decisions
+
+
+def test_without_a_saved_state_the_window_s_stories_are_still_restored(tmp_path: Path) -> None:
+    """A database from before the state was saved (or a crash amid a big batch): the stories of
+    the window come back, weighed anew, and new reports still join them."""
+    db = open_database(tmp_path / "old.db")
+    rows = _rows()[: len(ITEMS)]
+    article_store.insert_new(db, rows)
+    stage = StoryClusterer(db)
+    _cluster(stage, stage.backlog(), batch=10)
+    with transaction(db):
+        db.execute("DELETE FROM service_state")
+        db.execute("DELETE FROM article_weights")
+    later = StoryClusterer(db)
+    restored = later.warm_up(now=NOW)
+    assert restored == len(stage.clusterer.active_story_ids()) > 0
+    assert sorted(later.clusterer.active_story_ids()) == sorted(stage.clusterer.active_story_ids())
