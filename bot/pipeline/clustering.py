@@ -8,7 +8,8 @@ from those, so it neither forgets live stories nor reloads everything ever seen,
 what comes next as a process that never stopped would. Without a saved state (an older database,
 or a crash amid a batch analysed ahead, when the statistics were the worker's) the stories updated
 within the window are re-weighed with their own articles' statistics instead: nearly the same
-decisions (5 of 2,474 differed on the labelled dev stream), not exactly.
+decisions (10 of 6,840 later ones differed on the labelled dev stream, 106 of 5,496 on 5,000
+undated articles), not exactly.
 """
 
 from __future__ import annotations
