@@ -182,17 +182,23 @@ def _schedule(text: str, timezone: str, key: str) -> str:
         pass
     # Only for a schedule that is not a cron: the commands package is not loaded for every
     # config read.
-    from bot.commands.schedule import ScheduleError, parse_schedule
+    from bot.commands.schedule import ScheduleError, ScheduleZoneError, parse_config_schedule
 
     try:
-        parsed = parse_schedule(text, default_timezone=timezone)
+        parsed = parse_config_schedule(text, timezone)
+    except ScheduleZoneError as exc:
+        raise ConfigError(
+            f"{key}.schedule", f"{exc} (got {text!r}; the time zone goes in {key}.timezone)"
+        ) from None
     except ScheduleError as exc:
         raise ConfigError(
             f"{key}.schedule",
-            f'{exc} (got {text!r}; write 5 cron fields, "0 9 * * mon-fri", or DAYS HH:MM, '
+            f'{exc} (got {text!r}; write 5 cron fields, "0 9 * * mon-fri", or [DAYS] HH:MM, '
             '"weekdays 09:00")',
         ) from None
     if parsed.timezone != timezone:
+        # A zone in the schedule may only repeat the channel's ("weekdays 09:00 EST" beside
+        # timezone = "EST", in any case), as it could before chat's stricter zone checks.
         raise ConfigError(
             f"{key}.schedule",
             f"the time zone goes in {key}.timezone, not in the schedule (got {text!r})",

@@ -407,7 +407,7 @@ def test_a_schedule_that_is_neither_form_shows_both() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(raw)
     assert str(caught.value).startswith("channels[0].schedule: 'fortnightly' is not a day name")
-    assert 'write 5 cron fields, "0 9 * * mon-fri", or DAYS HH:MM, "weekdays 09:00"' in str(
+    assert 'write 5 cron fields, "0 9 * * mon-fri", or [DAYS] HH:MM, "weekdays 09:00"' in str(
         caught.value
     )
 

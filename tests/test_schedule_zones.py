@@ -164,3 +164,38 @@ def test_the_config_file_suggests_a_citys_zone(tmp_path: Path) -> None:
     assert str(caught.value).endswith(
         "channels[0].timezone: unknown IANA time zone 'Berlin' (did you mean 'Europe/Berlin'?)"
     )
+
+
+@pytest.mark.parametrize(
+    ("zone", "schedule", "cron"),
+    [
+        # A zone in the schedule repeating the channel's, abbreviation or offset, in any case.
+        ("EST", "weekdays 09:00 EST", "0 9 * * mon-fri"),
+        ("EST", "weekdays 09:00 est", "0 9 * * mon-fri"),
+        ("EST5EDT", "mon,wed 07:30 EST5EDT", "30 7 * * mon,wed"),
+        ("Etc/GMT+5", "0 9 * * 1-5 Etc/GMT+5", "0 9 * * 1-5"),
+        ("America/New_York", "cron '0 9 * * 1-5' america/new_york", "0 9 * * 1-5"),
+        # The chat's floor is chat's: the file's cron never had one, with `cron` or without.
+        ("UTC", "cron '*/5 * * * *'", "*/5 * * * *"),
+        ("EST", "cron '*/5 * * * *' EST", "*/5 * * * *"),
+    ],
+)
+def test_a_config_schedule_that_loaded_before_chats_checks_still_loads(
+    tmp_path: Path, zone: str, schedule: str, cron: str
+) -> None:
+    config = load_config(_config(tmp_path, f'timezone = "{zone}"\nschedule = "{schedule}"'))
+    assert (config.channels[0].schedule, config.channels[0].timezone) == (cron, zone)
+
+
+def test_a_config_schedules_unknown_zone_is_refused_naming_the_timezone_key(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(_config(tmp_path, 'schedule = "weekdays 09:00 Europe/Berln"'))
+    message = str(caught.value)
+    assert "unknown IANA time zone 'Europe/Berln'" in message
+    assert message.endswith("the time zone goes in channels[0].timezone)")
+    assert "cron fields" not in message
+    # Another zone than the channel's, as before: the zone has one place in the file.
+    with pytest.raises(ConfigError, match=r"the time zone goes in channels\[0\]\.timezone"):
+        load_config(_config(tmp_path, 'timezone = "UTC"\nschedule = "weekdays 09:00 EST"'))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.config_values import ConfigError, validate_schedule
+from bot.config_values import ConfigError, validate_schedule, validate_timezone
 from bot.cron import DAY_NAMES, NeverFiresError, cron_trigger, shortest_gap
-from bot.timezones import ZoneError, chat_timezone
+from bot.timezones import ZoneError, chat_timezone, zones_by_folded_name
 
 _DAYS = {
     "daily": "*",
@@ -58,6 +59,10 @@ class ScheduleError(ValueError):
     pass
 
 
+class ScheduleZoneError(ScheduleError):
+    """The schedule's time zone is what is wrong, not its days or time."""
+
+
 @dataclass(frozen=True, slots=True)
 class Schedule:
     cron: str
@@ -65,6 +70,28 @@ class Schedule:
 
 
 def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
+    """A schedule typed in chat: its zone checked as chat checks zones (no "EST"), and refused
+    if it would post a digest more often than `MIN_DIGEST_GAP`."""
+    schedule = _read(text, default_timezone, _chat_zone)
+    if shortest_gap(schedule.cron) < MIN_DIGEST_GAP:
+        minutes = int(MIN_DIGEST_GAP.total_seconds() // 60)
+        raise ScheduleError(
+            f"{schedule.cron!r} would post a digest more often than every {minutes} minutes, "
+            "the most a digest may come. For each story as soon as it qualifies, switch the "
+            "channel to instant mode (/watchlist mode) instead"
+        )
+    return schedule
+
+
+def parse_config_schedule(text: str, timezone: str) -> Schedule:
+    """A config file's `schedule` in the chat form, read as the file was read before chat's
+    checks: a zone in it may be any the tz database loads, in any case ("EST", "est"), and no
+    floor applies (the file's 5 cron fields never had one). A file that loaded keeps loading
+    with the same meaning; the chat checks are for what people type now."""
+    return _read(text, timezone, _file_zone)
+
+
+def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], str]) -> Schedule:
     try:
         # Quotes group the cron fields ("cron '0 9 * * 1-5' Europe/Berlin", as SCHEDULE_USAGE
         # shows); splitting on spaces alone left them glued to the first and last field.
@@ -79,16 +106,7 @@ def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
         typed = tokens.pop() if len(tokens) == 6 else None
         if len(tokens) != 5:
             raise ScheduleError(f"a cron schedule has 5 fields, got {len(tokens)}")
-        cron = " ".join(tokens)
-        schedule = _checked(cron, _zone(typed, default_timezone))
-        if shortest_gap(cron) < MIN_DIGEST_GAP:
-            minutes = int(MIN_DIGEST_GAP.total_seconds() // 60)
-            raise ScheduleError(
-                f"{cron!r} would post a digest more often than every {minutes} minutes, the "
-                "most a digest may come. For each story as soon as it qualifies, switch the "
-                "channel to instant mode (/watchlist mode) instead"
-            )
-        return schedule
+        return _checked(" ".join(tokens), zone(typed, default_timezone))
     if _TIME_RE.match(parts[0]):
         # A time alone is every day's: "schedule 09:00" as people say it.
         parts.insert(0, "daily")
@@ -99,11 +117,11 @@ def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
     if not match:
         raise ScheduleError(f"{parts[1]!r} is not a time like 09:00")
     hour, minute = int(match.group(1)), int(match.group(2))
-    timezone = _zone(parts[2] if len(parts) == 3 else None, default_timezone)
+    timezone = zone(parts[2] if len(parts) == 3 else None, default_timezone)
     return _checked(f"{minute} {hour} * * {days}", timezone)
 
 
-def _zone(typed: str | None, default: str) -> str:
+def _chat_zone(typed: str | None, default: str) -> str:
     """The zone typed with a schedule, checked as chat checks zones; else the channel's own,
     as saved (a zone saved before those checks keeps working until it is changed)."""
     if typed is None:
@@ -111,7 +129,23 @@ def _zone(typed: str | None, default: str) -> str:
     try:
         return chat_timezone(typed)
     except ZoneError as exc:
-        raise ScheduleError(str(exc)) from None
+        raise ScheduleZoneError(str(exc)) from None
+
+
+def _file_zone(typed: str | None, default: str) -> str:
+    """The zone typed in a config file's schedule in the tz database's spelling, in any case
+    ("est" is "EST"), as the file's schedules were read before chat's checks; else the
+    channel's."""
+    if typed is None:
+        return default
+    known = zones_by_folded_name().get(typed.casefold())
+    if known is not None:
+        return known
+    try:
+        validate_timezone(typed, "time zone")
+    except ConfigError as exc:
+        raise ScheduleZoneError(exc.problem) from None
+    return typed
 
 
 def describe_schedule(cron: str, timezone: str) -> str:
