@@ -17,6 +17,7 @@ from bot.adapters.slack.blocks import MAX_MESSAGE_CHARS, block_chars
 from bot.adapters.slack.replies import reply_messages
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
+from bot.commands.base import Reply
 from bot.commands.core import USAGE
 from bot.config import Config
 from bot.store import feeds as feed_store
@@ -125,6 +126,17 @@ async def test_a_short_list_is_not_cut(core: NewsDigest) -> None:
     assert "more lines" not in (message.content or "")
     [slack] = reply_messages(reply)
     assert all(b["type"] == "section" for b in slack.blocks)
+
+
+def test_a_long_text_with_no_list_is_sent_whole_on_discord() -> None:
+    # Nothing to leave out: every word goes, with no "… and 0 more lines" after it.
+    text = " ".join(f"word{i}" for i in range(1700))
+    messages = render_reply(Reply(text))
+    contents = [m.content or "" for m in messages]
+    assert len(contents) > MAX_LIST_MESSAGES
+    assert all(utf16_len(c) <= 2000 for c in contents)
+    assert "".join(contents) == text
+    assert not any("more line" in c for c in contents)
 
 
 async def test_an_unnamed_feed_shows_its_url_once(core: NewsDigest) -> None:

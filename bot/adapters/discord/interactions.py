@@ -87,7 +87,9 @@ def _text_pieces(reply: Reply) -> list[str]:
     text = bot_text(reply.marked)
     bullets = [f"• {_list_line(line)}" for line in reply.lines]
     pieces = split_content("\n".join([text, *bullets]))
-    if len(pieces) <= MAX_LIST_MESSAGES:
+    if len(pieces) <= MAX_LIST_MESSAGES or not bullets:
+        # A long text with no list has no lines to leave out: all of it is sent, as before
+        # lists were cut ("… and 0 more lines" would cut nothing and say so).
         return pieces
 
     def cut(kept: int) -> list[str]:
