@@ -4,10 +4,14 @@ which Discord refuses, must not be what a Discord user is taught. Real dispatch,
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
+from bot.commands.core import USAGE
 from bot.commands.schedule import SCHEDULE_USAGE
 
 SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
@@ -86,3 +90,24 @@ async def test_schedule_usage_is_in_the_platforms_syntax(
         "'monkey' is not a day name: DAYS is daily, weekdays, weekends or a day list like "
         "mon,wed,fri or mon-fri (monday, tues, thurs... also work)\nUsage: " + usage
     )
+
+
+def test_slacks_manifest_hints_every_watchlist_setting() -> None:
+    # What Slack shows as /watchlist is typed: a setting missing there is one nobody finds.
+    manifest = (Path(__file__).parent.parent / "config" / "slack-manifest.yml").read_text("utf-8")
+    block = manifest.split("- command: /watchlist", 1)[1].split("- command:", 1)[0]
+    match = re.search(r'usage_hint: "(.*)"', block)
+    assert match is not None
+    hinted = set(re.findall(r"(?:^\[|\| )([a-z-]+)", match.group(1)))
+    settings = set(re.findall(r"/watchlist ([a-z-]+)", USAGE["watchlist"]))
+    assert settings == {
+        "schedule",
+        "timezone",
+        "mode",
+        "min-sources",
+        "quiet",
+        "mute",
+        "unmute",
+        "resume",
+    }
+    assert settings <= hinted
