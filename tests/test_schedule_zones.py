@@ -6,6 +6,7 @@ file. Real dispatch, real SQLite file, real config file."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -124,6 +125,44 @@ def test_the_gap_is_read_across_midnight_too() -> None:
     assert shortest_gap("50 23 * * *").total_seconds() == 86400
     assert shortest_gap("0,50 23 * * *").total_seconds() == 50 * 60
     assert shortest_gap("10,50 0,23 * * *").total_seconds() == 20 * 60
+
+
+@pytest.mark.parametrize(
+    ("cron", "minutes"),
+    [
+        # Monday 23:50 is followed by the next Monday's 00:00, not by a 00:00 ten minutes later.
+        ("0,50 0,23 * * 1", 50),
+        ("0,50 0,23 * * mon,wed,fri", 50),
+        ("0,50 0,23 * * sat,sun", 10),  # Saturday 23:50, Sunday 00:00
+        ("0,50 0,23 * * fri-mon", 10),
+        ("0,50 0,23 28 2 *", 50),
+        ("0,50 0,23 28,29 2 *", 10),  # in a leap year
+        ("0,50 0,23 1,31 1,12 *", 10),  # 31 December, 1 January
+        ("0,50 0,23 1 * *", 50),
+        ("0,50 0,23 28 2 1", 10),  # either day field: a Monday 1 March follows 28 February
+        ("0,50 0,23 */2 * *", 10),  # the 31st, then the 1st
+    ],
+)
+def test_the_gap_across_midnight_counts_only_when_two_days_in_a_row_fire(
+    cron: str, minutes: int
+) -> None:
+    assert shortest_gap(cron).total_seconds() == minutes * 60
+
+
+def test_a_weekly_schedule_with_close_times_across_midnight_is_saved() -> None:
+    assert parse_schedule("cron '0,50 0,23 * * 1'").cron == "0,50 0,23 * * 1"
+    with pytest.raises(ScheduleError, match="more often than every 30 minutes"):
+        parse_schedule("cron '0,50 0,23 * * 0,6'")
+
+
+def test_the_gap_is_found_quickly_on_any_days() -> None:
+    # The slowest kind: both day fields restricted and no two days in a row, so the whole
+    # 28-year calendar cycle is read (~0.3 s here); every minute and hour of the day listed.
+    odd = ",".join(str(m) for m in range(1, 60, 2))
+    start = time.perf_counter()
+    assert shortest_gap(f"{odd} */2 31 2,4 mon,wed,fri").total_seconds() == 120
+    assert shortest_gap("0,50 0,23 31 2,4 mon,wed,fri").total_seconds() == 50 * 60
+    assert time.perf_counter() - start < 3
 
 
 async def test_schedules_saved_before_these_checks_keep_working(core: NewsDigest) -> None:
