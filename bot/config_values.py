@@ -92,7 +92,7 @@ def validate_timezone(name: str, key: str) -> None:
     try:
         ZoneInfo(name)
         return
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         pass
     known = zones_by_folded_name().get(name.casefold())
     suggestions = [known] if known else suggest_zones(name)

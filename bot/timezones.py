@@ -4,7 +4,9 @@ words with the zones they probably meant.
 People type what their calendar shows ("EST", "CET", "UTC+2") or their city ("Berlin"). The
 abbreviations that load at all (EST, MST, HST) are fixed offsets: a New York team's 09:00 "EST"
 digest would come at 10:00 all summer. So abbreviations and bare offsets are refused, naming the
-place's zone, which follows its summer time; UTC and GMT, which have none, are kept. A city is
+place's zone, which follows its summer time; UTC and GMT, which have none, are kept (and a zero
+offset is UTC). So are only the tz database's listed names of places: `localtime` (the server's),
+`Factory`, `right/...` (leap seconds) and `Etc/GMT+5` (a fixed offset) are refused. A city is
 answered with the zones named after it.
 
 The config file keeps its own, stricter check (`bot.config_values.validate_timezone`: the name as
@@ -17,7 +19,7 @@ import difflib
 import functools
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from bot.textutil import fold
 
@@ -40,6 +42,11 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 }
 # "UTC+2", "GMT-05:00", "+0530": an offset, which never changes for summer time.
 _OFFSET_RE = re.compile(r"^(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?::?([0-5]\d))?$", re.I)
+# "Etc/GMT+5": a fixed offset, five hours behind UTC (POSIX signs). Etc/GMT+0 and -0 are UTC.
+_ETC_OFFSET_RE = re.compile(r"^etc/gmt([+-])(\d{1,2})$", re.I)
+# Names in the tz database's list that are no place's zone: the server's own setting, and the
+# placeholder for "zone not set".
+_NOT_PLACES = frozenset(("localtime", "factory"))
 # Zones offered for an offset: large cities, so the suggestion is one people recognise.
 _MAJOR_ZONES = (
     "Pacific/Honolulu",
@@ -93,7 +100,8 @@ def zones_by_folded_name() -> dict[str, str]:
 
 def chat_timezone(typed: str) -> str:
     """The zone `typed` names, in the tz database's spelling ("europe/berlin" →
-    "Europe/Berlin"); ZoneError for an abbreviation, an offset or an unknown name."""
+    "Europe/Berlin"; "UTC+0" → "UTC"); ZoneError for an abbreviation, an offset, a zone that is
+    not a place's (the server's `localtime`, `Factory`, a fixed `Etc/GMT+5`) or an unknown name."""
     name = typed.strip()
     shown = name if _SHOWABLE_RE.match(name) else "That"
     folded = name.casefold()
@@ -104,23 +112,44 @@ def chat_timezone(typed: str) -> str:
             f"would come an hour off while summer time is on. Use the place's zone instead, "
             f"which follows its clock changes: {zones}."
         )
-    if (offset := _OFFSET_RE.match(name)) is not None:
-        near = _zones_at_offset(offset)
+    minutes = _offset_minutes(name)
+    if minutes == 0:
+        return "UTC"  # no summer time to miss: "UTC+0" is UTC
+    if minutes is not None:
+        near = _zones_at_offset(minutes)
         examples = f", e.g. {' or '.join(near)}" if near else f", like {EXAMPLE}"
         raise ZoneError(
             f"{shown} is an offset from UTC, which does not follow summer time, so digests would "
             f"come an hour off part of the year. Give the place's zone instead{examples} "
             "(or type your city and I will suggest its zone)."
         )
+    # "posix/Europe/Berlin" is the same file as "Europe/Berlin", under the name people know.
+    folded = folded.removeprefix("posix/")
+    if folded.startswith("right/"):
+        plain = zones_by_folded_name().get(folded.removeprefix("right/"))
+        instead = f" Use {plain} instead." if plain else ""
+        raise ZoneError(
+            f"{shown} counts leap seconds, which no clock does: digests would come 27 seconds "
+            f"late.{instead}"
+        )
     known = zones_by_folded_name().get(folded)
-    if known is not None:
+    if known is not None and known.casefold() not in _NOT_PLACES:
         return known
-    try:
-        ZoneInfo(name)  # a zone missing from the list that still loads
-        return name
-    except (ZoneInfoNotFoundError, ValueError):
-        pass
+    # Only names in the tz database's list: what else ZoneInfo loads is no place's zone
+    # ("posixrules"), and an over-long name made it raise OSError.
     raise ZoneError(f"{shown} is not a time zone I know. {unknown_zone_hint(name)}")
+
+
+def likely_zones(typed: str, limit: int = 3) -> list[str]:
+    """The zones chat would accept that `typed` probably means: an abbreviation's or an
+    offset's (the ones its refusal names), else a city's (`suggest_zones`)."""
+    folded = typed.strip().casefold()
+    if folded in _ABBREVIATIONS:
+        return list(_ABBREVIATIONS[folded])[:limit]
+    minutes = _offset_minutes(typed.strip())
+    if minutes is not None:
+        return ["UTC"] if minutes == 0 else _zones_at_offset(minutes)[:limit]
+    return suggest_zones(typed, limit)
 
 
 def unknown_zone_hint(name: str) -> str:
@@ -164,9 +193,18 @@ def _zones_by_city() -> dict[str, list[str]]:
     return cities
 
 
-def _zones_at_offset(match: re.Match[str]) -> list[str]:
+def _offset_minutes(name: str) -> int | None:
+    """The offset from UTC, in minutes east, that `name` is if it is one: "UTC+2", "+05:30",
+    "Etc/GMT+5" (whose sign is POSIX's, the other way round: UTC-5)."""
+    if (etc := _ETC_OFFSET_RE.match(name)) is not None:
+        return -int(etc.group(1) + "1") * int(etc.group(2)) * 60
+    if (match := _OFFSET_RE.match(name)) is None:
+        return None
     sign = -1 if match.group(1) in "-\u2212" else 1
-    minutes = sign * (int(match.group(2)) * 60 + int(match.group(3) or 0))
+    return sign * (int(match.group(2)) * 60 + int(match.group(3) or 0))
+
+
+def _zones_at_offset(minutes: int) -> list[str]:
     year = datetime.now().year
     # Zones whose winter or summer offset it is; those where it is the winter one first.
     ranked = []

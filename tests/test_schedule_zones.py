@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from fakes.stories import add_channel
 
+from bot.adapters.discord.interactions import CommandRunner
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.commands.schedule import ScheduleError, parse_schedule
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, load_config, parse_config
 from bot.cron import cron_trigger, shortest_gap
 from bot.store import channels as channel_store
 from bot.store.database import open_database
@@ -238,3 +239,59 @@ def test_a_config_schedules_unknown_zone_is_refused_naming_the_timezone_key(
     # Another zone than the channel's, as before: the zone has one place in the file.
     with pytest.raises(ConfigError, match=r"the time zone goes in channels\[0\]\.timezone"):
         load_config(_config(tmp_path, 'timezone = "UTC"\nschedule = "weekdays 09:00 EST"'))
+
+
+@pytest.mark.parametrize("typed", ["UTC+0", "GMT+0", "+00:00", "utc-0", "Etc/GMT+0"])
+def test_a_zero_offset_is_utc(typed: str) -> None:
+    assert chat_timezone(typed) == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        # The server's own zone, a placeholder, a rules file: no place's clock.
+        ("localtime", "is not a time zone I know"),
+        ("Factory", "is not a time zone I know"),
+        ("posixrules", "is not a time zone I know"),
+        ("right/UTC", "counts leap seconds, which no clock does: digests would come 27 seconds"),
+        # POSIX signs: five hours behind UTC, all year.
+        ("Etc/GMT+5", "is an offset from UTC, which does not follow summer time"),
+    ],
+)
+def test_a_zone_that_is_no_places_clock_is_refused(typed: str, said: str) -> None:
+    with pytest.raises(ZoneError) as caught:
+        chat_timezone(typed)
+    assert said in str(caught.value)
+    if typed == "Etc/GMT+5":
+        assert "e.g. America/New_York" in str(caught.value)
+
+
+def test_a_posix_zone_is_saved_under_its_usual_name() -> None:
+    assert chat_timezone("posix/Europe/Berlin") == "Europe/Berlin"
+
+
+@pytest.mark.parametrize("typed", ["x" * 300, "Europe/" + "x" * 300])
+async def test_an_over_long_zone_is_refused_in_plain_words(core: NewsDigest, typed: str) -> None:
+    reply = await Commands(core).dispatch("watchlist", f"timezone {typed}", SLACK)
+    assert reply.text.startswith("That is not a time zone I know.")
+    with pytest.raises(ConfigError, match="unknown IANA time zone"):
+        parse_config({"channels": [{"platform": "slack", "id": "C1", "timezone": typed}]})
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("los ang", "America/Los_Angeles"),
+        ("ho chi", "Asia/Ho_Chi_Minh"),
+        ("pst", "America/Los_Angeles"),
+        ("CET", "Europe/Berlin"),
+        ("est", "America/New_York"),
+        ("berlin", "Europe/Berlin"),
+    ],
+)
+def test_discord_offers_the_zone_meant(core: NewsDigest, typed: str, first: str) -> None:
+    runner = CommandRunner(Commands(core), Config())
+    choices = runner.zone_choices(typed)
+    assert choices and choices[0].value == first
+    # Each one offered is one chat accepts.
+    assert all(chat_timezone(c.value) == c.value for c in choices)

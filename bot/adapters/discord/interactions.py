@@ -286,15 +286,18 @@ class CommandRunner:
         return _choices(((m.slug, f"{m.headline} ({m.slug})") for m in muted), current)
 
     def zone_choices(self, current: str) -> list[discord.app_commands.Choice[str]]:
-        from bot.timezones import suggest_zones, zones_by_folded_name
+        from bot.timezones import likely_zones, zones_by_folded_name
 
         # Region/City names only (and UTC, GMT): "EST" or "CET" would be offered, then refused.
         zones = sorted(
             z for z in zones_by_folded_name().values() if "/" in z or z in ("UTC", "GMT")
         )
-        # A city typed ("berlin") finds its zone before zones that merely contain the letters.
-        named = suggest_zones(current) if current.strip() else []
-        rest = _choices(((z, z) for z in zones if z not in named), current)
+        # A city typed ("berlin") finds its zone before zones that merely contain the letters,
+        # and an abbreviation ("pst") the zones chat's refusal of it names.
+        named = likely_zones(current) if current.strip() else []
+        # Zone names have "_" where people type a space: "los ang" is America/Los_Angeles.
+        typed = "_".join(current.split())
+        rest = _choices(((z, z) for z in zones if z not in named), typed)
         return [discord.app_commands.Choice(name=z, value=z) for z in named] + rest[
             : 25 - len(named)
         ]
