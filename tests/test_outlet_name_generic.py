@@ -1,5 +1,5 @@
 """A feed whose title is no name ("Top Stories", a search page's title) appears under its site's
-host, and a title's trailing separator or "feed"/"RSS" word is no part of the outlet's name."""
+host, or under the site's name when the title gives it among its generic words, and a title's trailing separator or "feed"/"RSS" word is no part of the outlet's name."""
 
 from __future__ import annotations
 
@@ -17,11 +17,6 @@ LOCAL = "http://127.0.0.1:8080/feed.xml"  # the site is known from the feed's li
     [
         # Titles that name nothing: two sites' "Top Stories" must not read as one outlet.
         ("Top Stories", "https://www.harbourcast.example.au/news/", "harbourcast.example.au"),
-        (
-            "Harbourcast News Search Records Found 1000",
-            "https://www.harbourcast.example/",
-            "harbourcast.example",
-        ),
         (
             "World News: Breaking news, politics, crime, tech, and more",
             "https://www.tidewater.example/",
@@ -58,6 +53,29 @@ def test_a_generic_title_gives_the_sites_host(title: str, site: str, shown: str)
 )
 def test_a_title_that_names_an_outlet_is_kept(title: str, url: str, shown: str) -> None:
     assert outlet_name(None, title, url) == shown
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "shown"),
+    [
+        # A search page's title names the site among words that name no one: the name, not
+        # the host ("harbourcast.example" read as a web address on every card).
+        (
+            "Harbourcast News Search Records Found 1000",
+            "https://www.harbourcast.example/",
+            "Harbourcast",
+        ),
+        (
+            "Top Stories and Latest News from QuillRadio",
+            "https://quillradio.example/",
+            "QuillRadio",
+        ),
+    ],
+)
+def test_a_generic_title_that_names_the_site_gives_that_name(
+    title: str, site: str, shown: str
+) -> None:
+    assert outlet_name(None, title, LOCAL, site) == shown
 
 
 def test_a_configured_name_always_wins() -> None:

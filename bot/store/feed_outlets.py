@@ -166,7 +166,8 @@ def outlet_name(name: str | None, title: str | None, url: str, site_url: str | N
     The part kept must name the site, its letters matching a label of the site's host: a title
     such as "Latest News - Site A" must not become "Latest News", which another site's feed
     may be called too. A title that names no one ("Top Stories", "Latest News - World") gives
-    the site's host instead, for the same reason; one that names no site but is a name ("BBC
+    the site's host instead, for the same reason, or the site's name where it is among those words
+    ("Omega News Search Records Found 1000" is "Omega"); one that names no site but is a name ("BBC
     News - Home" on bbci.co.uk) is kept whole. A feed with no site (a bare address) keeps its
     whole title."""
     if name:
@@ -185,7 +186,7 @@ def outlet_name(name: str | None, title: str | None, url: str, site_url: str | N
     elif _names_site(title, labels) and len(title.split()) <= _NAME_WORDS:
         return title
     if key and _generic_title(title, labels):
-        return key
+        return _site_words(title, labels) or key
     return title
 
 
@@ -202,6 +203,18 @@ def _generic_title(title: str, labels: list[str]) -> bool:
     words = re.findall(r"\w+", fold(title))
     return bool(words) and all(
         w in _GENERIC_TITLE_WORDS or w.isdigit() or w in labels for w in words
+    )
+
+
+def _site_words(title: str, labels: list[str]) -> str:
+    """The words of a generic title that are the site's name, as the title writes them: "Omega"
+    of "Omega News Search Records Found 1000" on omega.example. A search page titled so names
+    its site once among the generic words, which read better as the site's own name than as
+    its host does."""
+    return " ".join(
+        word
+        for word in title.split()
+        if (letters := "".join(ch for ch in fold(word) if ch.isalnum())) and letters in labels
     )
 
 
