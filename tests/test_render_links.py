@@ -18,6 +18,7 @@ from bot.adapters.discord.escape import masked_link
 from bot.adapters.slack.blocks import card_messages
 from bot.adapters.slack.escape import slack_link
 from bot.cards import SourceLink, StoryCard
+from bot.models import Angle
 from bot.render.console import render_card_console
 from bot.render.html import render_card_html
 from bot.render.text import disguised_link, render_card_text, safe_url, url_host
@@ -230,3 +231,25 @@ def test_a_trailing_unicode_space_is_dropped_not_the_link() -> None:
     assert safe_url("https://example.com/news\xa0") == "https://example.com/news"
     assert safe_url("\u2003https://example.com/news") == "https://example.com/news"
     assert safe_url("https://exa\xa0mple.com/") is None  # inside the address: refused, as before
+
+
+def test_an_outlet_named_by_its_host_is_not_followed_by_that_host_in_the_console() -> None:
+    # A feed with no name of its own appears under its host: "(host)" after it said it twice.
+    card = _card("https://www.harbourcast.example/a/1", "Quay reopens")
+    card.sources = [SourceLink("harbourcast.example", "Quay reopens", card.sources[0].url)]
+    card.angles = [Angle("harbourcast.example", "Adds the cost.", "", card.sources[0].url)]
+    console = Console(file=StringIO(), width=200, color_system=None)
+    render_card_console(card, console)
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    lines = [line.strip(" │") for line in output.splitlines() if "harbourcast" in line]
+    assert lines == ["• harbourcast.example: Quay reopens", "1. harbourcast.example"]
+
+
+def test_an_outlet_named_otherwise_still_shows_the_host_it_links_to() -> None:
+    # The host in brackets is the link's real destination: a name that is another host keeps it.
+    card = _card("https://evil.example/x", "Quay reopens")
+    card.sources = [SourceLink("bank.example", "Quay reopens", "https://evil.example/x")]
+    console = Console(file=StringIO(), width=200, color_system=None)
+    render_card_console(card, console)
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "• bank.example: Quay reopens (evil.example)" in output

@@ -40,13 +40,19 @@ def _linked(label: str, url: str | None, style: Style | None = None) -> Text:
     return Text(label, style=(style or Style()) + link_style)
 
 
-def _host(url: str | None) -> Text:
+def _host(url: str | None, shown: str = "") -> Text:
     """' (example.com)', linked: terminals without hyperlinks still show where it points. The
-    host is read from the URL the link opens, so the two cannot disagree."""
+    host is read from the URL the link opens, so the two cannot disagree. Nothing when `shown`
+    (the outlet's name beside it) is that host already: "site.example: ... (site.example)"
+    tells the reader nothing the name did not."""
     safe = safe_url(url)
-    if safe is None:
+    if safe is None or _is_host(shown, safe):
         return Text()
     return Text(" (") + _linked(url_host(safe), safe, _DIM) + Text(")")
+
+
+def _is_host(name: str, url: str) -> bool:
+    return bool(name) and name.casefold().removeprefix("www.") == url_host(url).casefold()
 
 
 def _hanging(marker: str, *lines: Text) -> Table:
@@ -63,7 +69,14 @@ def _section(title: str) -> Text:
 
 
 def _angle(n: int, angle: Angle) -> Table:
-    head = Text(clean(angle.source), style=_OUTLET) + _host(angle.url)
+    name = clean(angle.source)
+    safe = safe_url(angle.url)
+    # An outlet known by its host is that host: its name is the link, and shows where it points.
+    head = (
+        _linked(name, safe, _OUTLET)
+        if safe and _is_host(name, safe)
+        else Text(name, style=_OUTLET) + _host(angle.url)
+    )
     rows = [head, Text(clean(angle.line))]
     if quote := bare_quote(angle.quote):
         rows.append(Text(f"“{quote}”", style=Style(italic=True)))
@@ -93,7 +106,7 @@ def card_renderable(card: StoryCard, full: bool = False) -> Panel:
             line = Text(clean(link.source), style=_OUTLET)
             line.append(": ")
             line.append_text(_linked(clean(link.title), link.url))
-            rows.append(_hanging("  • ", line + _host(link.url)))
+            rows.append(_hanging("  • ", line + _host(link.url, clean(link.source))))
 
     shown, hidden = split_angles(card, full)
     if shown:
