@@ -13,7 +13,13 @@ from collections.abc import Mapping, Sequence
 
 from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
-from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
+from bot.summarize.casing import (
+    case_forms,
+    fix_shouting,
+    is_shouted,
+    is_title_cased,
+    shouted_runs,
+)
 from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes, is_clause
 from bot.summarize.datelines import without_dateline
 from bot.summarize.grounding import ELLIPSIS
@@ -104,6 +110,13 @@ def _badness(title: str) -> float:
 
 
 _SHOUTED_PENALTY = 0.3
+# An explainer's or a question's opening word, as a title writes it ("WHO" is the agency).
+_EXPLAINER_RE = re.compile(r"^[\"“‘']?(?:What|Where|Why|How|Who|When|Which)\s")
+
+
+def _asks(title: str) -> bool:
+    """Whether `title` asks or explains rather than reports: a question, or "What ... means"."""
+    return title.rstrip("\"”’' ").endswith("?") or _EXPLAINER_RE.match(title) is not None
 
 
 def choose_headline(
@@ -119,7 +132,11 @@ def choose_headline(
     # Only computed when needed: most clusters have no shouted title. A title shouting in runs
     # teaches nothing either: its "CITY COUNCIL" would pass for how the story writes the words.
     forms: dict[str, str] | None = None
-    loud = [is_shouted(a.title) or bool(shouted_runs(a.title)) for a in articles]
+    # A title capitalising every word has lost its case as a shouted one has.
+    loud = [
+        is_shouted(a.title) or is_title_cased(a.title) or bool(shouted_runs(a.title))
+        for a in articles
+    ]
     if any(loud):
         forms = case_forms(
             [
@@ -128,7 +145,10 @@ def choose_headline(
                 for text in ((article.text,) if shouts else (article.title, article.text))
             ]
         )
-        loud = [is_shouted(a.title) or bool(shouted_runs(a.title, forms)) for a in articles]
+        loud = [
+            is_shouted(a.title) or is_title_cased(a.title) or bool(shouted_runs(a.title, forms))
+            for a in articles
+        ]
     best: tuple[float, str, int] | None = None
     cleaned_titles = [
         (index, cleaned)
@@ -139,6 +159,10 @@ def choose_headline(
     # plain title beats "You won't believe ..." however much story vocabulary the bait uses.
     if any(not _CLICKBAIT_RE.search(cleaned) for _, cleaned in cleaned_titles):
         cleaned_titles = [(i, c) for i, c in cleaned_titles if not _CLICKBAIT_RE.search(c)]
+    # So is a question or an explainer ("Where is ...?", "What the vote means for ..."): a card
+    # headline says what happened, which another outlet's title does when there is one.
+    if any(not _asks(cleaned) for _, cleaned in cleaned_titles):
+        cleaned_titles = [(i, c) for i, c in cleaned_titles if not _asks(c)]
     for index, cleaned in cleaned_titles:
         stems = content_stems(cleaned)
         if probs:

@@ -1,0 +1,78 @@
+"""The card headline reports: a question or an explainer title gives way to another outlet's
+declarative one, and a title that capitalises every word is told in the case the story's own
+text writes its words, names keeping their capitals."""
+
+from __future__ import annotations
+
+from bot.models import Article
+from bot.summarize.casing import case_forms, fix_shouting, is_title_cased
+from bot.summarize.headline import choose_headline
+
+_TEXT = (
+    "The harbour board of Port Wren voted on Monday to close the old ferry quay for repairs. "
+    "Board chair Ilse Varga said the quay would temporarily close until the spring."
+)
+
+
+def _story(*titles: str) -> list[Article]:
+    return [
+        Article(id=f"a{n}", source=f"Outlet {n}", title=title, text=_TEXT)
+        for n, title in enumerate(titles)
+    ]
+
+
+def test_an_explainer_title_gives_way_to_a_declarative_one() -> None:
+    for explainer in (
+        "What the Port Wren Ferry Quay Closure Means for Harbour Commuters and Trade",
+        "What We Learned From the Port Wren Harbour Board Vote on the Ferry Quay",
+        "Where Will Port Wren Ferries Dock Once the Old Quay Closes?",
+    ):
+        articles = _story(explainer, "Port Wren board votes to close old ferry quay")
+        assert choose_headline(articles)[0] == "Port Wren board votes to close old ferry quay"
+
+
+def test_a_question_is_kept_when_every_title_asks() -> None:
+    articles = _story("Where will Port Wren ferries dock?", "Why is the Port Wren quay closing?")
+    assert choose_headline(articles)[0].endswith("?")
+
+
+def test_a_declarative_title_opening_on_an_acronym_is_not_a_question() -> None:
+    # "WHO" is the agency, not the question word.
+    articles = _story("WHO backs Port Wren harbour clinic plan", "Port Wren harbour clinic")
+    assert choose_headline(articles)[0] == "WHO backs Port Wren harbour clinic plan"
+
+
+def test_every_word_capitalised_is_told_in_the_texts_case() -> None:
+    forms = case_forms([_TEXT])
+    title = "Port Wren Board Votes To Temporarily Close Old Ferry Quay For Repairs"
+    assert is_title_cased(title)
+    assert fix_shouting(title, forms) == (
+        "Port Wren board votes to temporarily close old ferry quay for repairs"
+    )
+
+
+def test_headline_style_title_case_is_left_alone() -> None:
+    # Small words in lower case: the outlet's house style, whose capitals mark its words.
+    title = "Port Wren Board Votes to Close Old Ferry Quay for Repairs"
+    assert not is_title_cased(title)
+    assert fix_shouting(title, case_forms([_TEXT])) == title
+
+
+def test_a_title_the_text_does_not_spell_keeps_its_case() -> None:
+    # With too few of its words in the story's text, recasing would be a guess.
+    title = "Lighthouse Keeping For Beginners - Harbour Logs"
+    assert fix_shouting(title, case_forms([_TEXT])) == title
+
+
+def test_a_title_cased_headline_is_recased_when_chosen() -> None:
+    articles = [
+        Article(
+            id="a0",
+            source="Outlet 0",
+            title="Harbour Board Of Port Wren Votes To Close Old Ferry Quay",
+            text=_TEXT,
+        )
+    ]
+    assert (
+        choose_headline(articles)[0] == "Harbour board of Port Wren votes to close old ferry quay"
+    )
