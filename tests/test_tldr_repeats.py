@@ -75,3 +75,73 @@ def test_a_retelling_by_the_members_of_the_subject_is_a_repeat() -> None:
     )
     b = _option("The council gave the green light on Tuesday to the airport tram line.", 1)
     assert _repeats(a, b, params) and _repeats(b, a, params)
+
+
+def test_one_core_claim_told_with_other_background_is_a_repeat() -> None:
+    # The same vote told with another verb, and each bullet hangs its own background on it: a
+    # reader learns the one fact twice.
+    params = TldrParams()
+    a = _option(
+        "Lundia's parliament voted to censure Premier Oskar Malm, three months after he "
+        "succeeded Vera Lind."
+    )
+    b = _option(
+        "Lundia's parliament has voted to dismiss acting Premier Oskar Malm from office as he "
+        "faces bribery charges.",
+        1,
+    )
+    assert _repeats(a, b, params) and _repeats(b, a, params)
+
+
+def test_a_closure_told_as_a_verb_and_as_a_noun_is_one_fact() -> None:
+    params = TldrParams()
+    a = _option("Norland says it temporarily shut the Kessel Channel — a busy tanker lane.")
+    b = _option(
+        "Norland announced the temporary shutdown of the Kessel Channel for naval exercises as "
+        "its envoys met their neighbours for a second round of border talks.",
+        1,
+    )
+    assert _repeats(a, b, params) and _repeats(b, a, params)
+
+
+def test_a_swearing_in_told_inside_a_longer_bullet_is_a_repeat() -> None:
+    params = TldrParams()
+    a = _option("Lundia is opening a new era as Oskar Malm is sworn in as prime minister.")
+    b = _option(
+        "Lundia's new prime minister has been sworn in after his party won the snap election "
+        "last month, the first vote since the 2023 strikes.",
+        1,
+    )
+    assert _repeats(a, b, params) and _repeats(b, a, params)
+
+
+def test_the_same_actors_in_another_event_are_no_repeat() -> None:
+    params = TldrParams()
+    a = _option(
+        "Lundia's parliament voted to censure Premier Oskar Malm, three months after he "
+        "succeeded Vera Lind."
+    )
+    # The same parliament and premier, doing something else.
+    b = _option(
+        "Oskar Malm said he would challenge the censure in the supreme court, calling it a plot.",
+        1,
+    )
+    c = _option("Lundia's parliament will elect a new premier from its ranks on Friday.", 1)
+    # One verb and place, other figures: another count.
+    d = _option("Police arrested nine people in Tarn after the protest turned violent.")
+    e = _option("Police arrested two people in Tarn on Sunday, a day before the vote.", 1)
+    assert not _repeats(a, b, params)
+    assert not _repeats(a, c, params)
+    assert not _repeats(d, e, params)
+
+
+def test_one_event_dated_two_ways_is_a_repeat() -> None:
+    # Each telling gives its own dates and an age; without them they share most words.
+    params = TldrParams()
+    a = _option("Ada Wren, 31, was struck by a falling crane in Tarn's old port last week.")
+    b = _option(
+        "Ada Wren died on Sunday, three days after being struck in Tarn by a crane that "
+        "toppled in the old port.",
+        1,
+    )
+    assert _repeats(a, b, params) and _repeats(b, a, params)

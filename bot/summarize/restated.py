@@ -4,9 +4,12 @@ quotes all ask it, so a card never tells one fact twice in other words."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from bot.summarize.sentences import stem
+from bot.summarize.claim_figures import claim_counts
+from bot.summarize.sentences import content_stems, stem
+from bot.summarize.support import figures
 
 # Two sentences giving one figure are the same fact when they share more than this share of the
 # shorter one's words besides (see `same_figure_restated`).
@@ -83,4 +86,100 @@ def _split_compounds(stems: frozenset[str]) -> frozenset[str]:
         for s in stems
         for part in (s.split("-") if "-" in s else [s])
         if part
+    )
+
+
+# Where a sentence's core claim ends: a clause break ("X voted to remove Y, ending ...") or a
+# conjunction opening a clause of its own ("X was sworn in after his party won ..."). A break
+# this early ("Jane Roe, 23, ...") is inside the subject.
+_CORE_END_RE = re.compile(
+    r"(?:,|;|:|\s[—–-])\s|\s(?:as|after|while|when|because|amid|following|before|since|despite|"
+    r"although|though|whereas|until)\s"
+)
+_CORE_MIN_WORDS = 4
+# A core of fewer content words is a scene or a name, not a claim.
+_CORE_MIN_STEMS = 3
+# Share of one sentence's core words the other must have for the two to tell one fact. On the
+# real cards the repeats' cores share 0.86-1.0; the benchmarks' distinct pairs rarely pass 0.8.
+SAME_CORE_SHARE = 0.8
+
+
+@lru_cache(maxsize=8192)
+def core_claim(text: str) -> str:
+    """`text` up to its first clause break or conjunction after `_CORE_MIN_WORDS` words: the
+    subject, verb and object that say what happened ("Peru's Congress voted to impeach the
+    president" of "..., four months after he took office")."""
+    for match in _CORE_END_RE.finditer(text):
+        head = text[: match.start()]
+        if len(head.split()) >= _CORE_MIN_WORDS:
+            return head
+    return text
+
+
+# Derivational endings a stem may keep that its relatives lack: "temporarili"/"temporari",
+# "closur"/"close". Cut once, and only from a stem that keeps four letters.
+_DERIVED_ENDINGS = ("ili", "li", "ur", "i", "e")
+
+
+@lru_cache(maxsize=16384)
+def stem_root(word_stem: str) -> str:
+    """A stem with a derivational ending cut, so "closed" and "closure" compare as one word."""
+    for ending in _DERIVED_ENDINGS:
+        if word_stem.endswith(ending) and len(word_stem) - len(ending) >= 4:
+            return word_stem[: -len(ending)]
+    return word_stem
+
+
+def roots(stems: frozenset[str]) -> frozenset[str]:
+    return frozenset(map(stem_root, stems))
+
+
+def same_core(a_text: str, a_stems: frozenset[str], b_text: str, b_stems: frozenset[str]) -> bool:
+    """Whether one sentence's core claim (`core_claim`) is told in the other: its content words
+    there in the same or a related form ("impeach President Jerí" / "remove President Jerí from
+    office" share all but the verb; "closed the strait" / "closure of the strait") and its
+    figures too. The rest of each sentence is background hung on the one fact."""
+    for text, other_text, other in ((a_text, b_text, b_stems), (b_text, a_text, a_stems)):
+        core = core_claim(text)
+        core_stems = roots(frozenset(content_stems(core)))
+        if len(core_stems) < _CORE_MIN_STEMS:
+            continue
+        shared = core_stems & roots(other)
+        if len(shared) < SAME_CORE_SHARE * len(core_stems):
+            continue
+        core_figures = figures(core)
+        if not core_figures or figures_within(core_figures, figures(other_text)):
+            return True
+    return False
+
+
+# Words that date or count a fact rather than tell it: two tellings of one event give it other
+# dates ("last week", "on Saturday") and ages ("23"), which should not make them read as two.
+_DATING_STEMS = frozenset(
+    stem(w)
+    for w in """
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tonight tomorrow
+    last week weekend day days month months year years hour hours night morning evening
+    afternoon earlier ago
+    """.split()
+)
+
+
+@lru_cache(maxsize=16384)
+def undated(stems: frozenset[str]) -> frozenset[str]:
+    """`stems` without dates, times and figures (see `_DATING_STEMS`)."""
+    return frozenset(s for s in stems if s not in _DATING_STEMS and not s[:1].isdigit())
+
+
+def counts_differ(a_text: str, b_text: str) -> bool:
+    """Whether the two sentences count one thing differently ("arrested nine people" / "arrested
+    two people"): two events, however alike their words. Counts of different things (an age, a
+    number of days) say nothing either way."""
+    a_counts = claim_counts(a_text)
+    b_counts = claim_counts(b_text)
+    return any(
+        x.noun == y.noun and x.value != y.value
+        for x in a_counts
+        for y in b_counts
+        if x.noun and x.role == y.role == "count"
     )
