@@ -10,6 +10,7 @@ length).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -107,6 +108,26 @@ class Candidate:
 
     options: tuple[Option, ...]
     value: float
+
+
+# A gallery's or a video's teaser ("A look back at the life of ...", "In pictures: ...", "Watch
+# as ..."): it points at pictures, and says nothing happened.
+_TEASER_RE = re.compile(
+    r"^(?:(?:a|an|our|here'?s a|here is a|take a)\s+(?:\w+\s+)?(?:look|glimpse|journey)\s+"
+    r"(?:back\s+)?(?:at|into|through|inside)|in\s+(?:pictures|photos|images)\b|"
+    r"(?:see|view|watch|browse)\s+(?:the\s+|our\s+)?(?:photos|pictures|images|video|gallery)\b|"
+    r"photos?\s*:|watch\s*:|watch\s+as\b)",
+    re.IGNORECASE,
+)
+
+
+# "A look at the figures shows ...": the look is the subject of a finding, which is reporting.
+_FINDING_RE = re.compile(r"\b(?:shows?|suggests?|reveals?|finds?|confirms?)\b")
+
+
+def is_teaser(text: str) -> bool:
+    """Whether `text` is a gallery's or a video's teaser rather than reporting (see `_TEASER_RE`)."""
+    return _TEASER_RE.match(text.lstrip("\"“‘' ")) is not None and not _FINDING_RE.search(text)
 
 
 _DANGLING_STARTS = frozenset("he she it they them his her their this these those but".split())
@@ -221,6 +242,7 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
             or key in seen
             or _unbalanced(full)
             or leans_on_context(full)
+            or is_teaser(full)
         ):
             continue
         seen.add(key)

@@ -92,6 +92,11 @@ class Claim:
     counts: tuple[Count, ...] = ()
 
     @property
+    def word_stems(self) -> frozenset[str]:
+        """The stems of the claim's words that are not names: what it says happened."""
+        return _word_stems(self.text)
+
+    @property
     def main_figure(self) -> Count | None:
         return main_figure(self.counts)
 
@@ -117,6 +122,15 @@ def _negated_scopes(text: str) -> tuple[frozenset[str], ...]:
         start = match.start() - len(words_before[-1]) - 1 if words_before else 0
         scopes.append(frozenset(content_stems(part[max(0, start) :])))
     return tuple(scopes)
+
+
+@lru_cache(maxsize=16384)
+def _word_stems(text: str) -> frozenset[str]:
+    """Content stems of `text`'s words written in lower case: a name keeps its capital wherever
+    it stands. A capitalised first word may be either ("Fire", "Iran") and is left out; the
+    claim's verb and objects follow it."""
+    kept = [t for t in text.split() if not t.lstrip("\"“‘'(")[:1].isupper()]
+    return frozenset(content_stems(" ".join(kept)))
 
 
 def _figure_value(token: str) -> str:
@@ -195,7 +209,10 @@ def carries(
     bullet's in the first test: an outlet rarely repeats the tail another hung on the fact.
     """
     shared = bullet.stems & sentence.stems
-    if not shared:
+    # Names alone ("Iran", "the Strait of Hormuz") say what the sentence is about, not that it
+    # tells the bullet's claim: "Iran held drills in the strait" shares every name of "Iran
+    # closed the strait" and reports something else.
+    if not shared & bullet.word_stems:
         return False
     weight = evidence.weight
     got = sum(weight(s) for s in shared)
