@@ -11,8 +11,8 @@ from __future__ import annotations
 from bot.models import Article
 from bot.outlets import outlet_names
 from bot.summarize import summarize
-from bot.summarize.candidates import is_teaser
 from bot.summarize.grounding import supporting_outlets
+from bot.summarize.introduced import is_teaser
 
 
 def _story(*outlets: tuple[str, str, str]) -> list[Article]:

@@ -6,13 +6,14 @@ replaced by the extractive summary whenever it names or counts something the sou
 
 Modules. Headline: `headline`, `site_names`, `casing`, `datelines`, `quote_marks`. TL;DR (`tldr`
 drives it): `sentences` -> `compress` + `asides` + `clauses` (shorter forms, cuts) -> `wordmodel`
--> `candidates` (beam search, `restated` as the repeat check) -> `rerank` -> `grounding` +
-`support` + `claim_figures` (which outlets back each bullet). Angles: `angles`, `angle_topic`,
-`angle_facts`, `quotes`. The LLM writer: `llm` -> `llm_check`, with `quantities`, `attribution`
-(which outlets a model bullet may credit), `speakers` (a quote given to the speaker its source
-names), `claim_verbs` (a decisive verb its sentence states) and `llm_prose` (no markup, mentions,
-links or claims about the outlets). Shipped numbers: `lexicon`, `_weights`, `_rerank_weights`.
-Outlets are keyed and named by `bot.outlets`, as the card counts them.
+-> `candidates` (beam search, `restated` as the repeat check, `introduced` for what a bullet read
+alone leans on) -> `rerank` -> `grounding` + `support` + `claim_figures` (which outlets back each
+bullet). Angles: `angles`, `angle_topic`, `angle_facts`, `quotes`. The LLM writer: `llm` ->
+`llm_check`, with `quantities`, `attribution` (which outlets a model bullet may credit),
+`speakers` (a quote given to the speaker its source names), `claim_verbs` (a decisive verb its
+sentence states) and `llm_prose` (no markup, mentions, links or claims about the outlets).
+Shipped numbers: `lexicon`, `_weights`, `_rerank_weights`. Outlets are keyed and named by
+`bot.outlets`, as the card counts them.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ length).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,8 +24,11 @@ from bot.summarize.clauses import (
 )
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import entities, figures
+from bot.summarize.introduced import is_teaser, leans_on_earlier, overtaken, turns_to_other_news
 from bot.summarize.restated import (
+    RARE_DOCS,
     SAME_FIGURES_SHARE,
+    core_claim,
     counts_differ,
     figures_within,
     same_core,
@@ -108,26 +110,6 @@ class Candidate:
 
     options: tuple[Option, ...]
     value: float
-
-
-# A gallery's or a video's teaser ("A look back at the life of ...", "In pictures: ...", "Watch
-# as ..."): it points at pictures, and says nothing happened.
-_TEASER_RE = re.compile(
-    r"^(?:(?:a|an|our|here'?s a|here is a|take a)\s+(?:\w+\s+)?(?:look|glimpse|journey)\s+"
-    r"(?:back\s+)?(?:at|into|through|inside)|in\s+(?:pictures|photos|images)\b|"
-    r"(?:see|view|watch|browse)\s+(?:the\s+|our\s+)?(?:photos|pictures|images|video|gallery)\b|"
-    r"photos?\s*:|watch\s*:|watch\s+as\b)",
-    re.IGNORECASE,
-)
-
-
-# "A look at the figures shows ...": the look is the subject of a finding, which is reporting.
-_FINDING_RE = re.compile(r"\b(?:shows?|suggests?|reveals?|finds?|confirms?)\b")
-
-
-def is_teaser(text: str) -> bool:
-    """Whether `text` is a gallery's or a video's teaser rather than reporting (see `_TEASER_RE`)."""
-    return _TEASER_RE.match(text.lstrip("\"“‘' ")) is not None and not _FINDING_RE.search(text)
 
 
 _DANGLING_STARTS = frozenset("he she it they them his her their this these those but".split())
@@ -243,6 +225,8 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
             or _unbalanced(full)
             or leans_on_context(full)
             or is_teaser(full)
+            or leans_on_earlier(full, core_claim(full))
+            or turns_to_other_news(sentence.text)
         ):
             continue
         seen.add(key)
@@ -272,7 +256,9 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
                 )
         if forms:
             out.append(forms)
-    return out
+    # The announcement of an event the story reports as done would contradict the report.
+    drop = overtaken([(forms[0].text, forms[0].stems) for forms in out])
+    return [forms for n, forms in enumerate(out) if n not in drop]
 
 
 def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
@@ -297,9 +283,6 @@ def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
     )
 
 
-# A stem in at most this many of the lexicon's 7,356 training articles names the event ("tram",
-# "airport", "council"), not the news at large ("Tuesday", "president").
-RARE_DOCS = 150
 # A retelling shares at least this many rare stems, and this share of the shorter one's words
 # (the tram pair shares half; "the council voted to cut airport fees" shares 0.29 and is news).
 # On the benchmarks 0.3-0.4 and two or three rare stems all cost NeuS 0.02 ROUGE-1.

@@ -23,9 +23,11 @@ from bot.summarize.casing import (
 from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes, is_clause
 from bot.summarize.datelines import without_dateline
 from bot.summarize.grounding import ELLIPSIS
+from bot.summarize.introduced import previews
 from bot.summarize.quote_marks import balanced_cut
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.site_names import strip_site_prefix, strip_site_suffix
+from bot.summarize.wordmodel import DOC_FREQ
 from bot.textutil import squash_spaces
 
 _LABEL_WORDS = (
@@ -114,6 +116,15 @@ _SHOUTED_PENALTY = 0.3
 _EXPLAINER_RE = re.compile(r"^[\"“‘']?(?:What|Where|Why|How|Who|When|Which)\s")
 
 
+# Rare words two titles share to be about one event (as the TL;DR's retelling check counts them).
+_EVENT_RARE_WORDS = 2
+_RARE_DOCS = 150
+
+
+def _one_event(a: Sequence[str], b: Sequence[str]) -> bool:
+    return sum(1 for s in set(a) & set(b) if DOC_FREQ.get(s, 0) <= _RARE_DOCS) >= _EVENT_RARE_WORDS
+
+
 def _asks(title: str) -> bool:
     """Whether `title` asks or explains rather than reports: a question, or "What ... means"."""
     return title.rstrip("\"”’' ").endswith("?") or _EXPLAINER_RE.match(title) is not None
@@ -163,6 +174,14 @@ def choose_headline(
     # headline says what happened, which another outlet's title does when there is one.
     if any(not _asks(cleaned) for _, cleaned in cleaned_titles):
         cleaned_titles = [(i, c) for i, c in cleaned_titles if not _asks(c)]
+    # An announcement ("X and Y to hold talks in Tarn") is out of date once another outlet's
+    # title reports that event: the card says what happened, not what was to happen.
+    reports = [content_stems(c) for _, c in cleaned_titles if not previews(c)]
+    cleaned_titles = [
+        (i, c)
+        for i, c in cleaned_titles
+        if not previews(c) or not any(_one_event(content_stems(c), r) for r in reports)
+    ]
     for index, cleaned in cleaned_titles:
         stems = content_stems(cleaned)
         if probs:

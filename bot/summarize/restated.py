@@ -11,6 +11,10 @@ from bot.summarize.claim_figures import claim_counts
 from bot.summarize.sentences import content_stems, stem
 from bot.summarize.support import figures
 
+# A stem in at most this many of the lexicon's 7,356 training articles names the event ("tram",
+# "airport", "council"), not the news at large ("Tuesday", "president").
+RARE_DOCS = 150
+
 # Two sentences giving one figure are the same fact when they share more than this share of the
 # shorter one's words besides (see `same_figure_restated`).
 SAME_FIGURES_SHARE = 0.3
