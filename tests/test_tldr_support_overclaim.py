@@ -79,3 +79,23 @@ def test_a_gallery_teaser_is_no_bullet() -> None:
     bullets = [b.text for b in summarize(articles).tldr]
     assert bullets
     assert not any(b.startswith("A look back") for b in bullets)
+
+
+def test_many_shared_names_tell_the_claim_in_other_words() -> None:
+    visit = (
+        "Foreign Minister Ilse Varga visited Lundia on Monday and praised Premier Oskar Malm's "
+        "close ties with Norland."
+    )
+    articles = _story(
+        ("Quay Herald", "Varga praises Malm in Lundia", visit),
+        (
+            "Fjord Post",
+            "In Lundia, Ilse Varga Hails Norland's Bond With Oskar Malm",
+            "The minister spoke at a dinner in the capital.",
+        ),
+        ("Metro Sound", "Lundia budget passes", "Lundia's parliament passed the budget."),
+    )
+    assert supporting_outlets(visit, "Quay Herald", articles, outlet_names(articles)) == [
+        "Quay Herald",
+        "Fjord Post",
+    ]

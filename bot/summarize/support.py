@@ -33,6 +33,9 @@ COMMON_WEIGHT = 0.25
 # the story's common words says nothing in particular.
 PART_SHARE = 0.45
 PART_MIN_WEIGHT = 1.5
+# Shared name words (stems) that tell a claim without a word of its own: three or four people
+# and places in one relation, not one actor and one place.
+NAMES_ALONE_WORDS = 4
 # Sentences checked per article: feeds carry leads and excerpts, and this bounds the cost.
 MAX_SUPPORT_SENTENCES = 40
 
@@ -211,8 +214,9 @@ def carries(
     shared = bullet.stems & sentence.stems
     # Names alone ("Iran", "the Strait of Hormuz") say what the sentence is about, not that it
     # tells the bullet's claim: "Iran held drills in the strait" shares every name of "Iran
-    # closed the strait" and reports something else.
-    if not shared & bullet.word_stems:
+    # closed the strait" and reports something else. Many names together do tell it: "In
+    # Hungary, Marco Rubio stresses Trump's support for Viktor Orban" is the bullet's visit.
+    if not shared & bullet.word_stems and len(shared) < NAMES_ALONE_WORDS:
         return False
     weight = evidence.weight
     got = sum(weight(s) for s in shared)
