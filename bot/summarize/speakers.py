@@ -9,14 +9,23 @@ A speaker is read only where the text makes it plain: a name right after the quo
 speech verb ('"...," Ruiz said', '"...," said Mayor Ruiz'), or, before it in the same sentence,
 the last name followed by a speech verb ('Ruiz told reporters: "..."'). A pronoun, a role in
 lower case ("the mayor said") or no speech verb at all is no speaker: a quote whose speaker the
-source leaves unclear is never held against the model. Names are compared by their words less
-titles, so "Mayor Elena Ruiz", "Ruiz" and "Elena Ruiz" are one speaker.
+source leaves unclear is never held against the model. Names are read less titles, and two are
+one speaker when the words of one are all in the other ("Ruiz", "Elena Ruiz", "Mayor Elena Ruiz")
+or they end in the same surname ("Ukrainian President Zelensky", "Volodymyr Zelensky"): a shared
+title, party or nationality ("Democratic Senator Ann Ruiz", "Democratic Senator Tom Hale") is no
+shared person.
+
+A quote the source's sentence gives to a name before it and then to another after it ('Gov. Hale
+called the storm "the worst in decades", Mayor Ruiz said') is one person's words reported by
+another: either may be named.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 
 from bot.summarize.quote_marks import quotation_bounds
 from bot.textutil import fold
@@ -65,29 +74,65 @@ _NOT_NAME_WORDS = frozenset(
     spokesperson judge justice officer detective inspector sergeant sgt captain capt commander
     colonel col lieutenant lt king queen prince princess pope bishop father rev mr mrs ms miss
     dr prof professor sir dame lord lady chair chairman chairwoman ceo councillor councilor
+    gov jr sr ii iii police authorities officials prosecutors investigators witnesses residents
     monday tuesday wednesday thursday friday saturday sunday
     """.split()
 )
 _LOOKBACK_CHARS = 300
+# Occurrences of one quote read in one source: an honest article repeats a quote a few times; a
+# hostile one repeating it thousands of times gets no more reads than this.
+_MAX_READS = 50
 _LOOKAHEAD_CHARS = 120
 
 
-def name_key(name: str) -> frozenset[str]:
-    """The words that identify whoever `name` is, folded, less titles, pronouns and openers."""
+# A speaker's name: its words in order, folded, less titles, pronouns and openers; () for none.
+Name = tuple[str, ...]
+
+
+def name_key(name: str) -> Name:
+    """The words that identify whoever `name` is, in order, folded, less titles and openers."""
     words = (fold(w.strip(".,'’")).removesuffix("'s") for w in name.split())
-    return frozenset(w for w in words if w and w not in _NOT_NAME_WORDS)
+    return tuple(dict.fromkeys(w for w in words if w and w not in _NOT_NAME_WORDS))
 
 
-def speaker(text: str, start: int, end: int) -> frozenset[str]:
-    """The key (`name_key`) of whoever `text` gives the quotation at `text[start:end]` (its marks
-    included) to; empty when the text does not make it plain."""
+def same_speaker(one: Name, other: Name) -> bool:
+    """Whether two names can be one person: the words of one all in the other, or one surname.
+
+    Any one shared word would make "Ukrainian Foreign Minister Dmytro Kuleba" the Ukrainian
+    president; a surname and a subset keep "Zelensky", "President Volodymyr Zelensky" and
+    "Ukrainian President Zelensky" one man (and "Xi" one with "Xi Jinping").
+    """
+    if not one or not other:
+        return False
+    mine, theirs = set(one), set(other)
+    return mine <= theirs or theirs <= mine or one[-1] == other[-1]
+
+
+def speaker(text: str, start: int, end: int) -> Name:
+    """The name (`name_key`) of whoever `text` gives the quotation at `text[start:end]` (its
+    marks included) to; () when the text does not make it plain."""
+    after = _speaker_after(text, start, end)
+    return after or _speaker_before(text, start)
+
+
+def speakers(text: str, start: int, end: int) -> list[Name]:
+    """Everyone `text` plainly gives the quotation at `text[start:end]` to: the name after it
+    and the one before it in its sentence ('Gov. Hale called the storm "...", Mayor Ruiz said'
+    reports Hale's words), [] when the text names no one."""
+    found = (_speaker_after(text, start, end), _speaker_before(text, start))
+    return [name for name in dict.fromkeys(found) if name]
+
+
+def _speaker_after(text: str, start: int, end: int) -> Name:
     tail = text[end : end + _LOOKAHEAD_CHARS]
     closed = text[start:end].rstrip("\"”’'»«“‘ ").endswith((".", "…"))
     after = None if closed else _AFTER_RE.match(tail)
     if after:
-        key = name_key(after.group("inverted") or after.group("name"))
-        if key:
-            return key
+        return name_key(after.group("inverted") or after.group("name"))
+    return ()
+
+
+def _speaker_before(text: str, start: int) -> Name:
     lead_in = text[max(0, start - _LOOKBACK_CHARS) : start]
     ends = list(_SENTENCE_END_RE.finditer(lead_in))
     if ends:
@@ -100,7 +145,7 @@ def speaker(text: str, start: int, end: int) -> frozenset[str]:
         for match in _LEAD_IN_RE.finditer(lead_in)
         if (key := name_key(match.group("name") or match.group("according")))
     ]
-    return named[-1] if named else frozenset()
+    return named[-1] if named else ()
 
 
 def _pattern(quote: str) -> re.Pattern[str]:
@@ -119,30 +164,51 @@ def _pattern(quote: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + "".join(parts) + r"(?!\w)")
 
 
-def source_speakers(quote: str, sources: Iterable[str]) -> list[frozenset[str]]:
-    """Who the sources plainly give `quote` to, one key per occurrence whose speaker is clear.
+def _outermost(bounds: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The quotations no other holds, as sorted starts and their ends: `quotation_bounds` nests
+    them, so the one holding a match is found by bisection, not by a scan of every quotation
+    (a long article quoting the same words hundreds of times made that quadratic)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted(bounds, key=lambda span: (span[0], -span[1])):
+        if ends and e <= ends[-1]:
+            continue  # inside the last outer quotation
+        starts.append(s)
+        ends.append(e)
+    return starts, ends
+
+
+def source_speakers(quote: str, sources: Iterable[str]) -> Iterator[list[Name]]:
+    """Who the sources plainly give `quote` to: for each occurrence whose speaker is clear,
+    everyone its text gives it to (`speakers`); at most _MAX_READS occurrences of a source.
 
     An occurrence inside a longer quotation is read at that quotation's marks; one outside any
     quotation (the model quoting a source's plain words) where it stands.
     """
     pattern = _pattern(quote)
-    found: list[frozenset[str]] = []
     for text in sources:
-        matches = list(pattern.finditer(text))
+        matches = pattern.finditer(text)
+        first = next(matches, None)
+        if first is None:
+            continue
         # Reading a text's quotation marks is the costly part: only where the quote occurs.
-        bounds = quotation_bounds(text) if matches else []
-        for match in matches:
-            around = [(s, e) for s, e in bounds if s <= match.start() and match.end() <= e]
+        starts, ends = _outermost(quotation_bounds(text))
+        read: set[tuple[int, int]] = set()
+        for match in itertools.chain([first], matches):
+            k = bisect_right(starts, match.start()) - 1
             # The outermost quotation holds the marks a speech verb stands beside.
-            start, end = (
-                (min(s for s, _ in around) - 1, max(e for _, e in around) + 1)
-                if around
-                else (match.start(), match.end())
-            )
-            key = speaker(text, start, end)
-            if key:
-                found.append(key)
-    return found
+            if k >= 0 and match.end() <= ends[k]:
+                start, end = starts[k] - 1, ends[k] + 1
+            else:
+                start, end = match.start(), match.end()
+            if (start, end) in read:
+                continue  # the same quotation, matched again further in
+            if len(read) == _MAX_READS:
+                break
+            read.add((start, end))
+            names = speakers(text, start, end)
+            if names:
+                yield names
 
 
 def misattributed(text: str, sources: Iterable[str]) -> str | None:
@@ -157,7 +223,12 @@ def misattributed(text: str, sources: Iterable[str]) -> str | None:
         claimed = speaker(text, start - 1, end + 1)
         if not claimed or not quote:
             continue
-        given = source_speakers(quote, homes)
-        if given and not any(claimed & key for key in given):
-            return quote
+        named = False
+        for names in source_speakers(quote, homes):
+            named = True
+            if any(same_speaker(claimed, name) for name in names):
+                break
+        else:
+            if named:
+                return quote
     return None
