@@ -189,6 +189,35 @@ def test_a_count_of_the_press_is_news_only_when_a_source_gives_it() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "According to three newspapers, the mayor resigned.",
+        "Three newspapers report that the mayor resigned.",
+        "The mayor resigned, as reported by three newspapers.",
+        "3 newspapers said the mayor resigned.",
+    ],
+)
+def test_a_count_the_sources_give_still_may_not_count_the_outlets(text: str) -> None:
+    # The sources count three newspapers as news; the model may not count its outlets with it.
+    sources = ["Three newspapers in the county will close by March, their owner said."]
+    with pytest.raises(ProseRejected, match="counts the outlets"):
+        check_prose(text, [], sources)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Three newspapers said they would close by March.",
+        "Three newspapers said that their last editions would be printed in March.",
+        "Three newspapers agreed to merge.",
+    ],
+)
+def test_the_press_as_the_story_s_subject_passes(text: str) -> None:
+    sources = ["Three newspapers in the county will close by March, their owner said."]
+    check_prose(text, [], sources)
+
+
+@pytest.mark.parametrize(
     ("text", "outlets"),
     [
         ("Lawmakers told The Hill they would back the aid.", ["The Hill"]),
