@@ -406,10 +406,8 @@ CHANGED_HELD_OUT: list[tuple[str, str]] = [
     ),
 ]
 
-# Changed bullets above that the check lets through: the verb is the source's own (a tense or a
-# modal changed, not the verb), or the source holds its stem as a noun ("proposed a ban").
+# Changed bullets above that the check lets through: the verb is the source's own in another tense
+# ("will cut" told as "has cut"), and "cut" is no decisive verb.
 MISSED = {
     "Harbor Rail has cut 300 jobs this year.",
-    "The city banned cars in the old town from May.",
-    "The mill will stop making paper in June.",
 }

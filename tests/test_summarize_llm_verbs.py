@@ -1,7 +1,10 @@
 """A model bullet that keeps a sentence's names and figures but changes what happened is refused:
 "Acme acquired Birch for $4 million" when the sources say Acme bid $4 million for Birch. Only
 decisive verbs (a deal done, a verdict, a death, a vote's outcome) are held to their supporting
-sentence, so honest paraphrase, which changes other verbs freely, still reaches the card."""
+sentence, so honest paraphrase, which changes other verbs freely, still reaches the card; one event
+told from its other side ("sold" for "bought") or in a phrase ("washed away") is the same fact,
+and a verb in a sense that decides nothing ("fired on", "raised concerns") is not checked. A
+bullet may not say surely what its sentence says only may or will happen ("agreed to buy")."""
 
 from __future__ import annotations
 
@@ -18,12 +21,15 @@ from _llm_paraphrases import (
     OTHER_FACT,
     verb_story,
 )
+from _llm_paraphrases_more import CHANGED_MODALITY, CHANGED_OTHER, HONEST_OTHER_WORDS
 from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 
 from bot.models import Article, Summary
 from bot.summarize import LLMSettings, Summarizer, summarize
 from bot.summarize.claim_verbs import main_verbs
 from bot.summarize.llm_check import LLMRejected, check_answer
+from bot.summarize.modality import DONE, FUTURE, HEDGED, level_before, tokens
+from bot.summarize.verb_groups import GROUPS, decisive_group
 
 BID = "Acme bid $4 million for the furniture maker Birch on Tuesday."
 
@@ -99,8 +105,91 @@ def test_honest_paraphrases_pass(sentence: str, bullet: str) -> None:
     ("sentence", "bullet"), [c for c in CHANGED + CHANGED_HELD_OUT if c[1] not in MISSED]
 )
 def test_a_changed_decisive_verb_is_refused(sentence: str, bullet: str) -> None:
-    with pytest.raises(LLMRejected, match="which no sentence carrying it says"):
+    with pytest.raises(LLMRejected, match=r"which (no sentence|the sentences) carrying it"):
         _check(sentence, bullet)
+
+
+@pytest.mark.parametrize(("sentence", "bullet"), HONEST_OTHER_WORDS)
+def test_one_event_from_its_other_side_or_in_a_phrase_passes(sentence: str, bullet: str) -> None:
+    _check(sentence, bullet)
+
+
+@pytest.mark.parametrize(("sentence", "bullet"), CHANGED_MODALITY)
+def test_what_may_or_will_happen_told_as_done_is_refused(sentence: str, bullet: str) -> None:
+    with pytest.raises(LLMRejected, match="only say may or will happen"):
+        _check(sentence, bullet)
+
+
+@pytest.mark.parametrize(("sentence", "bullet"), CHANGED_OTHER)
+def test_another_decisive_fact_is_refused(sentence: str, bullet: str) -> None:
+    with pytest.raises(LLMRejected):
+        _check(sentence, bullet)
+
+
+def test_a_verb_s_group_is_its_own() -> None:
+    verbs = [stem for group in GROUPS for stem in group.verbs]
+    assert len(verbs) == len(set(verbs))
+
+
+@pytest.mark.parametrize(
+    ("clause", "verb", "decisive"),
+    [
+        ("The hospital fired two surgeons", "fired", True),
+        ("Soldiers fired on protesters", "fired", False),
+        ("Police fired tear gas at the crowd", "fired", False),
+        ("The bank raised its key rate to 4.5%", "raised", True),
+        ("The report raised fresh questions", "raised", False),
+        ("The council paid $2 million for the library", "paid", True),
+        ("The council paid tribute to Reed", "paid", False),
+        ("Smith beat Jones", "beat", True),
+        ("Acme beat forecasts", "beat", False),
+        ("Three hikers lost their lives", "lost", False),
+        ("Jones lost the race to Smith", "lost", True),
+        ("The Senate passed the bill", "passed", True),
+        ("Cases passed one million", "passed", False),
+        ("The board approved the merger", "approved", True),
+        ("The court dismissed the lawsuit", "dismissed", False),
+        ("Google will begin preventing ads", "begin", False),
+        ("Acme launched a phone", "launched", False),
+    ],
+)
+def test_a_verb_is_checked_only_in_its_decisive_sense(
+    clause: str, verb: str, decisive: bool
+) -> None:
+    words = tokens(clause)
+    assert (decisive_group(verb, words, words.index(verb)) is not None) == decisive
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verb", "level"),
+    [
+        ("Acme bought Birch", "bought", DONE),
+        ("Police said they had arrested two men", "arrested", DONE),
+        ("Acme, which could face a fine, bought Birch", "bought", DONE),
+        ("Acme agreed to buy Birch", "buy", FUTURE),
+        ("Acme said it would buy Birch", "buy", FUTURE),
+        ("The bridge is set to reopen", "reopen", FUTURE),
+        ("Reed could be charged", "charged", HEDGED),
+        ("a plan that would ban cars", "ban", FUTURE),
+        ("the council proposed a ban on cars", "ban", HEDGED),
+        ("Reed faces up to ten years in prison", "prison", HEDGED),
+        ("the mayor called for a ban", "ban", HEDGED),
+    ],
+)
+def test_a_clause_s_own_words_say_how_surely_it_happened(
+    sentence: str, verb: str, level: int
+) -> None:
+    words = tokens(sentence)
+    assert level_before(words, words.index(verb)) == level
+
+
+def test_facing_charges_is_being_charged() -> None:
+    words = tokens("Reed faces charges of fraud")
+    assert level_before(words, words.index("charges")) == HEDGED
+    group = decisive_group("charged")
+    assert group is not None
+    assert level_before(words, words.index("charges"), group.not_hedges) == DONE
+    _check("Tom Reed faces three charges of fraud.", "Tom Reed was charged with fraud.")
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ and the model does not.
 What the card says about its sources must be true too: a bullet is credited only to the outlets
 that report it (`attribution.credited_outlets`: a carrying sentence, the same names, every quote
 verbatim), and one that none reports is rejected, as is one whose decisive verb ("acquired",
-"convicted") no sentence carrying it states (`claim_verbs`); an angle line must be attributable to
+"convicted") no sentence carrying it states, or states only as what may happen (`claim_verbs`); an angle line must be attributable to
 its own outlet and its quote be in that outlet's text. Quotations are read in every mark the
 project knows (`quote_marks.quoted_spans`); one the model gives to a speaker must be given to the
 one its source names, when the source plainly names one (`speakers`). The model may not name or
@@ -253,9 +253,16 @@ def check_answer(
     _check_bullets(texts, sources, sources.names)
     tldr: list[Bullet] = []
     for text in texts:
-        verb = changed_verb(text, articles, outlets)
-        if verb is not None:
-            raise LLMRejected(f"bullet {text!r} says {verb!r}, which no sentence carrying it says")
+        changed = changed_verb(text, articles, outlets)
+        if changed is not None and changed.hedged:
+            raise LLMRejected(
+                f"bullet {text!r} says {changed.verb!r} surely, which the sentences carrying it"
+                " only say may or will happen"
+            )
+        if changed is not None:
+            raise LLMRejected(
+                f"bullet {text!r} says {changed.verb!r}, which no sentence carrying it says"
+            )
         support = credited_outlets(text, articles, outlets)
         if not support:
             raise LLMRejected(f"no outlet reports bullet {text!r}")
