@@ -174,6 +174,8 @@ def test_a_verb_is_checked_only_in_its_decisive_sense(
         ("the council proposed a ban on cars", "ban", HEDGED),
         ("Reed faces up to ten years in prison", "prison", HEDGED),
         ("the mayor called for a ban", "ban", HEDGED),
+        ("Police can confirm two men were arrested", "arrested", DONE),
+        ("Acme made an offer and has bought Birch", "bought", DONE),
     ],
 )
 def test_a_clause_s_own_words_say_how_surely_it_happened(
@@ -181,6 +183,18 @@ def test_a_clause_s_own_words_say_how_surely_it_happened(
 ) -> None:
     words = tokens(sentence)
     assert level_before(words, words.index(verb)) == level
+
+
+def test_a_bullet_in_the_present_progressive_says_what_will_happen() -> None:
+    _check(
+        "The United States will end its combat mission in Lowland this year.",
+        "The United States is ending its combat mission in Lowland this year.",
+    )
+    with pytest.raises(LLMRejected, match="only say may or will happen"):
+        _check(
+            "The United States will end its combat mission in Lowland this year.",
+            "The United States ended its combat mission in Lowland this year.",
+        )
 
 
 def test_facing_charges_is_being_charged() -> None:
@@ -204,6 +218,7 @@ def test_facing_charges_is_being_charged() -> None:
         ("Officials said the bridge reopened on Friday.", ["reopened"]),
         ("Acme made a $4 million bid for Birch.", []),
         ("Electric car sales doubled in May.", ["doubled"]),
+        ("A man who was charged with fraud was jailed on Monday.", []),
     ],
 )
 def test_the_main_verb_is_read_past_auxiliaries_reporting_and_light_verbs(

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from bot.models import Article
 from bot.summarize.clauses import VERB_WORDS
-from bot.summarize.modality import level_before, tokens
+from bot.summarize.modality import DONE, FUTURE, level_before, tokens
 from bot.summarize.sentences import stem
 from bot.summarize.support import SUPPORT_SHARE, carries, claim, main_clause, story_evidence
 from bot.summarize.verb_groups import Group, decisive_group
@@ -60,6 +60,7 @@ _LEADS_ON = frozenset(
     refuses refused fail fails failed move moves moved try tries tried need needs needed
     """.split()
 )
+_RELATIVES = frozenset("who whom whose which".split())
 _DETERMINERS = frozenset("the a an its his her their our this that these those".split())
 _TOKEN_RE = re.compile(r"[A-Za-z][\w'’-]*")
 
@@ -104,6 +105,10 @@ def _main_verb_at(words: list[str]) -> list[int]:
         if low in _REPORTING:
             i += 1
             continue
+        if any(w.casefold() in _RELATIVES for w in words[1:i]):
+            # "A man who was charged ... was sentenced": the verb is the subject's relative
+            # clause's, and where that clause ends is not read.
+            return []
         found.append(i)
         if low in _LEADS_ON and i + 2 < len(words) and words[i + 1].casefold() == "to":
             found.append(i + 2)
@@ -140,6 +145,8 @@ def changed_verb(
     verb = clause[verbs[0]].casefold()
     # "could be charged" claims nothing a source must state surely: HEDGED passes any level.
     said = level_before(clause, verbs[0])
+    if said == DONE and _progressive(clause, verbs[0]):
+        said = FUTURE  # "is ending its mission" tells what "will end it" does
     levels = [_surest(group, words) for group in groups for words in carrying]
     stated = [level for level in levels if level is not None]
     if not stated:
@@ -147,6 +154,16 @@ def changed_verb(
     if min(stated) > said:
         return VerbProblem(verb, hedged=True)
     return None
+
+
+_PRESENT_BE = frozenset({"is", "are", "am"})
+
+
+def _progressive(words: list[str], at: int) -> bool:
+    """Whether `words[at]` is in the present progressive ("is ending"), which a report uses for
+    what is about to happen as much as for what is happening."""
+    before = words[at - 1].casefold() if at else ""
+    return before in _PRESENT_BE and words[at].casefold().endswith("ing")
 
 
 def _surest(group: Group, words: list[str]) -> int | None:

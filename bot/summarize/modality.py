@@ -10,7 +10,9 @@ like. A bullet may say no more than its source: a DONE bullet needs a DONE occur
 a DONE or FUTURE one ("agreed to buy" supports "will buy"), a HEDGED one anything.
 
 Only the clause's own words are read, a few back: "Acme, which could face a fine, bought Birch"
-says Acme bought Birch; "a plan that would ban cars" says no ban happened.
+and "Acme may appeal, officials said, and has bought Birch" say Acme bought Birch; "a plan that
+would ban cars" says no ban happened. A reporting verb opens the clause it reports: "police can
+confirm two men were arrested" says they were.
 """
 
 from __future__ import annotations
@@ -46,8 +48,15 @@ _CLAUSE_STARTS = frozenset(
     """
     , ; : ( ) [ ] — – but when while because since after before although though which who whom
     where that then until once
+    say says said tell tells told confirm confirms confirmed announce announces announced report
+    reports reported state states stated add adds added note notes noted according
     """.split()
 )
+# "and" or "or" right before a verb (but for auxiliaries) joins another clause: "Acme made an
+# offer and has bought Birch"; before a noun it joins what one verb governs ("faces charges and
+# up to ten years in prison").
+_JOINS = frozenset("and or".split())
+_AUXILIARY = frozenset("has have had is are was were been be being also then later finally".split())
 # How far back a clause's words can put its verb off ("faces charges of fraud and up to ten years
 # in prison").
 LOOKBACK_TOKENS = 10
@@ -67,6 +76,8 @@ def level_before(words: list[str], at: int, exempt: frozenset[str] = frozenset()
     for k in range(at - 1, max(-1, at - 1 - LOOKBACK_TOKENS), -1):
         word = words[k].casefold()
         if word in _CLAUSE_STARTS:
+            break
+        if word in _JOINS and all(w.casefold() in _AUXILIARY for w in words[k + 1 : at]):
             break
         if word in exempt:
             continue
