@@ -200,3 +200,21 @@ def test_a_plural_or_singular_that_is_a_stopword_does_not_match() -> None:
     doe = ref("jane-doe", "Jane Doe named in lawsuit", hours_ago=5)
     found = find_story("doe", [law, doe])
     assert (found.story, found.suggestions) == (doe, [law])
+
+
+def test_a_lone_stopword_that_names_a_story_still_finds_it() -> None:
+    # Country, agency and month names in capitals are stopwords when lowercased; typed alone
+    # they are what someone is looking for, not a query with nothing in it.
+    trade = ref("us-trade-talks", "US and Canada reopen lumber talks", hours_ago=1)
+    outage = ref("it-outage-clinics", "IT outage closes clinics across the region", hours_ago=2)
+    month = ref("may-steps-down", "May steps down as club chair", hours_ago=3)
+    opening = ref("new-bridge-opens", "New bridge opens over the estuary", hours_ago=4)
+    refs = [trade, outage, month, opening]
+    assert find_story("US", refs).story == trade
+    assert find_story("us", refs).story == trade
+    assert find_story("IT", refs).story == outage
+    assert find_story("May", refs).story == month
+    assert find_story("new", refs).story == opening
+    # An article alone still names nothing.
+    assert find_story("the", refs).reason == "unusable"
+    assert find_story("An", refs).reason == "unusable"

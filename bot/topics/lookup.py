@@ -17,10 +17,11 @@ without a database. The order of the rules is the contract users learn:
    titles use above one a single title uses;
 5. otherwise "did you mean" suggestions by edit distance and shared words.
 
-A query with no word to search for (only punctuation or emoji, or one stopword such as "the" or
-"a") is no search: past rule 1 it finds nothing and offers the newest stories as such (reason
-"unusable"), rather than a story that happens to hold "the". Several stopwords ("the who") are
-still searched. A link to an article (`article_url`) is looked up by the store, not here.
+A query with no word to search for (only punctuation or emoji, or an article alone: "the", "a",
+"an") is no search: past rule 1 it finds nothing and offers the newest stories as such (reason
+"unusable"), rather than a story that happens to hold "the". Other stopwords alone are words
+people look for ("US", "WHO", "May", "IT", "new") and are searched, as are several articles or
+stopwords together ("the who"). A link to an article (`article_url`) is looked up by the store, not here.
 
 Only the first 8 words of a query are searched (see `_MAX_QUERY_WORDS`).
 """
@@ -55,6 +56,8 @@ _MAX_QUERY_WORDS = 8
 _MAX_QUERY_CHARS = 300
 # A pasted article link, maybe in the <angle brackets> that keep Discord from previewing it.
 _URL_RE = re.compile(r"<?(https?://[^\s<>]+)>?", re.IGNORECASE)
+# Words that alone name no story: any headline may hold them.
+_ARTICLES = frozenset({"a", "an", "the"})
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,11 @@ def article_url(query: str) -> str | None:
 
 
 def searchable(query: str) -> bool:
-    """Whether the query has a word to search for: one that is no stopword, or two stopwords
-    (a name such as "the who"); not "the", "a", "!!!" or "🚀🚀"."""
+    """Whether the query has a word to search for: anything but an article alone, "!!!" or
+    "🚀🚀". A stopword alone is searched: it is often a name in capitals ("US", "WHO", "IT",
+    "May"), and the one story with it in its headline is the one meant; an article names none."""
     found = set(_terms(query_text(query)[:_MAX_QUERY_CHARS]))
-    return len(found) >= 2 or any(w not in STOPWORDS for w in found)
+    return len(found) >= 2 or any(w not in _ARTICLES for w in found)
 
 
 def exact_forms(query: str) -> list[str]:
