@@ -1,8 +1,8 @@
 """A lowercase `or` between two words, or `not` before one, reads as an operator but searched for
 the word ("chip or semiconductor" needed "chip", "or" and "semiconductor"), and words in single
 quotes read as a phrase but were loose words. A query being saved (/follow, `newsdigest topics
-add` and `topics test`) refuses them with the fix; a quoted phrase, apostrophes and queries saved
-earlier keep working."""
+add`) refuses them with the fix; a quoted phrase, apostrophes and queries saved earlier keep
+working, and `topics test` runs them as the digest does, with a note."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ from bot.store.database import open_database
 from bot.topics.query import QueryError, StoryDoc, TopicQuery
 
 SLACK = CommandContext(platform="slack", channel_id="C9", user_id="U1", channel_name="news")
+ADMIN = CommandContext(
+    platform="slack", channel_id="C9", user_id="U2", channel_name="news", is_admin=True
+)
 
 
 @pytest.mark.parametrize(
@@ -84,15 +87,71 @@ async def test_a_topic_saved_with_a_lowercase_or_still_follows(core: NewsDigest)
     assert reply.text == "This channel now follows old."
 
 
-@pytest.mark.parametrize("command", [["topics", "add", "lower"], ["topics", "test"]])
-def test_the_command_line_refuses_it_too(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
-) -> None:
+def _cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "nd.toml"
     config.write_text("", encoding="utf-8")
     monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
     monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
     open_database(tmp_path / "nd.db").close()
-    result = CliRunner().invoke(cli, [*command, "chip", "or", "semiconductor"])
+
+
+def test_the_command_line_refuses_it_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _cli_env(tmp_path, monkeypatch)
+    result = CliRunner().invoke(cli, ["topics", "add", "lower", "chip", "or", "semiconductor"])
     assert result.exit_code == 1, result.output
     assert "write OR in capitals" in result.output
+
+
+def test_topics_test_runs_such_a_query_as_the_digest_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A config topic spelt `chip or wafer` is matched that way by every digest: its dry run
+    # must show that, noting that a new query so spelt would be refused.
+    _cli_env(tmp_path, monkeypatch)
+    result = CliRunner().invoke(cli, ["topics", "test", "chip", "or", "semiconductor"])
+    assert result.exit_code == 0, result.output
+    assert "write OR in capitals" in result.stderr
+    assert "matches 0 of 0 stories" in result.stdout
+
+
+async def test_follow_never_suggests_a_command_it_would_refuse(core: NewsDigest) -> None:
+    # `/follow <new name> <words>` asks whether the words are a query or the rest of a name; for
+    # words /follow refuses as a query, the refusal and its fix are the answer.
+    commands = Commands(core)
+    for args, fix in [
+        ("kilns kiln or furnace", "write OR in capitals"),
+        ("lunar 'lunar lander'", 'write "lunar lander" in double quotes'),
+    ]:
+        reply = await commands.dispatch("follow", args, ADMIN)
+        assert "mark the query" not in reply.text, reply.text
+        assert fix in reply.text
+        assert channel_store.get_topic(core.db, args.split()[0]) is None
+
+
+async def test_an_existing_topics_own_query_typed_again_just_follows_it(
+    core: NewsDigest,
+) -> None:
+    channel_store.upsert_topic(core.db, "legacy", "kiln or furnace", origin="config")
+    commands = Commands(core)
+    reply = await commands.dispatch("follow", "legacy kiln or furnace", SLACK)
+    assert reply.text == "This channel now follows legacy."
+    again = await commands.dispatch("follow", "legacy query: kiln or furnace", ADMIN)
+    assert again.text == "This channel already follows legacy."
+    assert channel_store.get_topic(core.db, "legacy").query == "kiln or furnace"  # type: ignore[union-attr]
+    # A different query so spelt is still refused to the admin who would save it.
+    changed = await commands.dispatch("follow", "legacy query: kiln or oven", ADMIN)
+    assert "write OR in capitals" in changed.text
+
+
+async def test_a_pasted_paragraph_is_not_echoed_in_full(core: NewsDigest) -> None:
+    paste = " ".join(["harvest"] * 400)
+    commands = Commands(core)
+    reply = await commands.dispatch("follow", f"newtopic {paste}", ADMIN)
+    assert "mark the query" in reply.text
+    assert len(reply.text) < 700, len(reply.text)
+    assert "<your query>" in reply.text
+    channel_store.upsert_topic(core.db, "grain", "wheat", origin="chat")
+    # Short enough to parse (1,000 characters), too long to echo in a hint.
+    exists = await commands.dispatch("follow", "grain " + " ".join(["harvesting"] * 60), ADMIN)
+    assert "already exists" in exists.text
+    assert len(exists.text) < 700, len(exists.text)

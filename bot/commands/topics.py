@@ -14,7 +14,7 @@ from bot.render.literal import literal, quoted
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 from bot.textutil import fold, plural
-from bot.topics.query import QUOTE_MARKS, QueryError, TopicQuery
+from bot.topics.query import QUOTE_MARKS, QueryError, TopicQuery, check_typed
 
 if TYPE_CHECKING:
     from bot.commands.core import Commands
@@ -58,15 +58,21 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     created = ""
     if query:
         try:
-            parsed = TopicQuery.parse_typed(query)
+            parsed = TopicQuery.parse(query)
+            # The same query typed with curly quotes, other spacing or case is not a change:
+            # compare what the queries mean, not their text, so it is neither refused nor
+            # announced again.
+            changed = existing is None or not _same_query(existing.query, parsed)
+            # A lowercase `or` is refused only in a query about to be saved (or shown to an
+            # admin as the command that saves it): the topic's own query typed again, as the
+            # config file spells it, just follows it.
+            if changed and (existing is None or ctx.is_admin):
+                check_typed(query)
         except QueryError as exc:
             if exc.too_big:
                 # Echoing a pasted thousand-word query back would only bury the reason.
                 return Reply(f"That query is too big: {exc.message}.")
             return Reply(f"That query is not valid:\n```\n{_in_fence(str(exc))}\n```")
-        # The same query typed with curly quotes, other spacing or case is not a change: compare
-        # what the queries mean, not their text, so it is neither refused nor announced again.
-        changed = existing is None or not _same_query(existing.query, parsed)
         # Topics are shared by every channel: changing one's query is an admin's call, and only
         # when asked for with `query:` (Discord's query option always is): words after a name
         # are too easily the rest of a name, or a guess at the topic's query.
@@ -111,7 +117,7 @@ def _exists(ctx: CommandContext, slug: str, stored: str, query: str, joined: str
     if not ctx.is_admin:
         text += f"; only admins can change its query. Follow it as it is with {follow_it}"
     else:
-        change = _follow_command(ctx.platform, slug, literal(query), marked=True)
+        change = _follow_command(ctx.platform, slug, _query_to_copy(query), marked=True)
         text += (
             f"; its query was not changed. Follow it as it is with {follow_it}, or change its "
             f"query for every channel that follows it by marking the new one: {change}"
@@ -191,17 +197,23 @@ def _plain_words(query: str) -> bool:
     text could as well be the rest of a topic name typed with spaces."""
     if any(ch in query for ch in _QUERY_SYNTAX):
         return False
-    return not any(
-        w in ("AND", "OR", "NOT") or w.startswith("-") or ":" in w for w in query.split()
-    )
+    if any(w in ("AND", "OR", "NOT") or w.startswith("-") or ":" in w for w in query.split()):
+        return False
+    try:
+        # "chip or wafer" and "'lunar lander'" were meant as a query, one /follow refuses: its
+        # fix is the answer, not a `query:` command that would be refused in turn.
+        check_typed(query)
+    except QueryError:
+        return False
+    return True
 
 
 def _ambiguous(platform: str, slug: str, query: str, joined: str | None, known: str) -> str:
     """Both readings of `/follow <new-word> <words>`, each as a command that does it."""
     text = f"There is no topic {slug!r}" + (f" or {joined!r}" if joined else "")
     text += (
-        f". Known topics: {known}. To create {slug!r} matching {literal(query)}, mark the query: "
-        + _follow_command(platform, slug, literal(query), marked=True)
+        f". Known topics: {known}. To create {slug!r} matching {literal(query, _ECHO_QUERY_CHARS)}"
+        ", mark the query: " + _follow_command(platform, slug, _query_to_copy(query), marked=True)
     )
     if joined:
         create = _follow_command(platform, joined, "<words>", marked=True)
@@ -211,6 +223,15 @@ def _ambiguous(platform: str, slug: str, query: str, joined: str | None, known: 
 
 # A typed name quoted back in full up to this length (topic names are at most MAX_SLUG).
 _ECHO_CHARS = MAX_SLUG + 1
+# A typed query quoted back in full up to this length: a real query fits, and a pasted
+# paragraph echoed in a hint, twice, would bury the hint.
+_ECHO_QUERY_CHARS = 200
+
+
+def _query_to_copy(query: str) -> str:
+    """`query` for a command to copy: in full when it is short enough to echo (a cut one would
+    be another query), else a placeholder for it."""
+    return literal(query) if len(query) <= _ECHO_QUERY_CHARS else "<your query>"
 
 
 def _in_fence(text: str) -> str:

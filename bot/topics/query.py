@@ -11,8 +11,8 @@ Syntax
     「…」 and 『…』 quote a phrase set apart by spaces (``首相 「辞任 表明」``); inside a word
     (``首相「辞任」へ``), or left unclosed, they are part of the word.
 ``ai OR chips``, ``ai AND chips``
-    Boolean operators. They must be written in CAPITALS. A query typed in chat or on the command
-    line (`TopicQuery.parse_typed`) refuses a lowercase ``or`` between two terms and a ``not``
+    Boolean operators. They must be written in CAPITALS. A new query typed in chat or on the
+    command line (`TopicQuery.parse_typed`) refuses a lowercase ``or`` between two terms and a ``not``
     before one (``chip or semiconductor`` would need the word "or" too): write ``OR``/``NOT``, or
     quote the phrase (``"salt or pepper"``) to find it as written. A lowercase ``and`` is an
     ordinary word, as are ``or``/``not`` in saved and config queries, which keep their meaning.
