@@ -40,18 +40,18 @@ async def test_feeds_add_refuses_a_private_address(guarded_core: NewsDigest) -> 
     commands = Commands(guarded_core)
     reply = await commands.dispatch("feeds", "add http://10.0.0.5/rss.xml", admin)
     assert reply.text == (
-        "Not added: http://10.0.0.5/rss.xml: refusing to fetch from private address 10.0.0.5 "
+        "Not added: `http://10.0.0.5/rss.xml`: refusing to fetch from private address 10.0.0.5 "
         f"{PRIVATE}"
     )
     loopback = await commands.dispatch("feeds", "add http://localhost:8080/feed", admin)
     assert loopback.text == (
-        "Not added: http://localhost:8080/feed: refusing to fetch from loopback address "
+        "Not added: `http://localhost:8080/feed`: refusing to fetch from loopback address "
         f"localhost {PRIVATE}"
     )
     assert list_feeds(guarded_core.db) == []
     public = await commands.dispatch("feeds", "add https://news.example/rss", admin)
     assert public.text == (
-        "Added feed https://news.example/rss. It will be polled within a few minutes."
+        "Added feed `https://news.example/rss`. It will be polled within a few minutes."
     )
     assert [f.url for f in list_feeds(guarded_core.db)] == ["https://news.example/rss"]
 
@@ -60,7 +60,7 @@ async def test_feeds_add_of_a_private_address_allowed_by_the_config(core: NewsDi
     admin = dataclasses.replace(SLACK, is_admin=True)
     reply = await Commands(core).dispatch("feeds", "add http://10.0.0.5/rss.xml", admin)
     assert reply.text == (
-        "Added feed http://10.0.0.5/rss.xml. It will be polled within a few minutes."
+        "Added feed `http://10.0.0.5/rss.xml`. It will be polled within a few minutes."
     )
 
 
@@ -85,7 +85,7 @@ async def test_an_address_no_setting_allows_is_never_added(
         "feeds", "add http://169.254.169.254/latest/meta-data", admin
     )
     assert reply.text == (
-        "Not added: http://169.254.169.254/latest/meta-data: refusing to fetch from link-local "
+        "Not added: `http://169.254.169.254/latest/meta-data`: refusing to fetch from link-local "
         "address 169.254.169.254; no setting allows it."
     )
     assert [f for f in list_feeds(app.db) if "169.254" in f.url] == []

@@ -80,7 +80,7 @@ async def test_feeds_add_is_for_admins_only(core: NewsDigest) -> None:
     assert "Only admins can add or remove feeds" in refused.text
     assert feed_store.get_feed(core.db, "https://new.example/rss") is None
     added = await commands.dispatch("feeds", "add <https://new.example/rss>", ADMIN)
-    assert "Added feed https://new.example/rss" in added.text
+    assert "Added feed `https://new.example/rss`" in added.text
     hostile = await commands.dispatch("feeds", "add file:///etc/passwd", ADMIN)
     assert "only http" in hostile.text
     listing = await commands.dispatch("feeds", "list", CTX)

@@ -5,6 +5,8 @@ query cannot close the code block its error is shown in. The bot's own markup st
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.adapters.discord.interactions import render_reply
@@ -34,6 +36,8 @@ def _inert_on_slack(text: str) -> None:
 
 
 def _inert_on_discord(text: str) -> None:
+    # Inside a code span (a cron, a URL to copy back) Discord formats and links nothing.
+    text = re.sub(r"`[^`]*`", "", text)
     for live in ("*bold*", "[x](", "||x||", "https://evil.example"):
         assert live not in text, text
 

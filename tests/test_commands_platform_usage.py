@@ -87,7 +87,7 @@ async def test_schedule_usage_is_in_the_platforms_syntax(
 ) -> None:
     reply = await Commands(core).dispatch("watchlist", "schedule monkey 07:30", ctx)
     assert reply.text == (
-        "'monkey' is not a day name: DAYS is daily, weekdays, weekends or a day list like "
+        "`monkey` is not a day name: DAYS is daily, weekdays, weekends or a day list like "
         "mon,wed,fri or mon-fri (monday, tues, thurs... also work)\nUsage: " + usage
     )
 

@@ -407,7 +407,7 @@ async def test_feeds_add_allowed_for_manage_server_or_admin_role(
         roles=roles,
         url="https://example.com/feed.xml",
     )
-    assert answer(api)["content"].startswith("Added feed https://example.com/feed.xml.")
+    assert answer(api)["content"].startswith("Added feed `https://example.com/feed.xml`.")
     await slash(bot, "feeds", "list")
     assert "example.com/feed.xml" in answer(api)["content"]
 
@@ -430,7 +430,7 @@ async def test_a_second_role_named_like_the_admin_role_is_not_admin(
     # The real role still works when admin.group names it by ID.
     core.config.admin_group = str(EDITORS_ROLE)
     await slash(bot, "feeds", "add", roles=(EDITORS_ROLE,), url="https://example.com/feed.xml")
-    assert answer(api)["content"].startswith("Added feed https://example.com/feed.xml.")
+    assert answer(api)["content"].startswith("Added feed `https://example.com/feed.xml`.")
 
 
 @pytest.mark.parametrize("username", ["345678901234567890", "alice"])
@@ -451,7 +451,7 @@ async def test_a_user_listed_by_id_is_admin(
 ) -> None:
     core.config.admin_users = [str(USER)]
     await slash(bot, "feeds", "add", url="https://example.com/feed.xml")
-    assert answer(api)["content"].startswith("Added feed https://example.com/feed.xml.")
+    assert answer(api)["content"].startswith("Added feed `https://example.com/feed.xml`.")
 
 
 # --- autocomplete ---------------------------------------------------------------------------------

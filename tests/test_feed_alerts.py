@@ -60,7 +60,7 @@ async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
         commands = service.commands
         chat_url = server.url("/chat.xml")
         added = await commands.dispatch("feeds", f"add {chat_url}", ADMIN)
-        assert added.text.startswith(f"Added feed {chat_url}.")
+        assert added.text.startswith(f"Added feed `{chat_url}`.")
         for _ in range(2):  # the stories, posted; then 410 Gone
             report = await core.poll(feeds=feed_store.list_feeds(service.db), now=now)
             await service.on_poll_pass(report)
@@ -91,7 +91,7 @@ async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
         f"#1 alpha <{config_url}> (disabled: {GONE}; in the config file)",
         f"#2 beta <{chat_url}> (disabled: {GONE})",
     ]
-    assert refused.text == f"{config_url} is declared in the config file; remove it there."
-    assert removed.text == f"Removed feed {chat_url}."
+    assert refused.text == f"`{config_url}` is declared in the config file; remove it there."
+    assert removed.text == f"Removed feed `{chat_url}`."
     # Unnamed, it is named by its URL, shown once.
     assert str(relisted.lines[1]) == f"#3 <{server.url('/new.xml')}> (ok)"

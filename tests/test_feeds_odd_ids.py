@@ -37,7 +37,7 @@ async def test_feeds_remove_by_id_still_works(core: NewsDigest) -> None:
     feed = feed_store.get_feed(core.db, "https://example.com/feed")
     assert feed is not None
     reply = await commands.dispatch("feeds", f"remove #{feed.id}", ADMIN)
-    assert reply.text == "Removed feed https://example.com/feed.", reply.text
+    assert reply.text == "Removed feed `https://example.com/feed`.", reply.text
 
 
 @pytest.mark.parametrize("action", ["remove", "enable"])

@@ -112,7 +112,7 @@ async def test_a_digest_more_often_than_every_30_minutes_is_refused(
     core: NewsDigest, cron: str
 ) -> None:
     reply = await Commands(core).dispatch("watchlist", f"schedule {cron}", SLACK)
-    assert reply.text.startswith(f"'{cron}' would post a digest more often than every 30 minutes")
+    assert reply.text.startswith(f"`{cron}` would post a digest more often than every 30 minutes")
     assert "instant mode" in reply.text
     assert channel_store.get_channel(core.db, "slack", "C7") is None
 

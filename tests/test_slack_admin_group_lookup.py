@@ -42,13 +42,13 @@ async def test_a_failed_group_lookup_refuses_once_and_is_not_remembered(
     assert REFUSED in ack_text(body)
 
     _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UGROUP")
-    assert "Added feed https://feeds.example/a" in ack_text(body)
+    assert "Added feed `https://feeds.example/a`" in ack_text(body)
     assert len(h.slack_api.calls_to("usergroups.users.list")) == 2 - (method == "usergroups.list")
 
     # A lookup that worked is remembered: the next command asks Slack nothing more.
     calls = len(h.slack_api.calls)
     _, body = await h.slash("/feeds", "add https://feeds.example/b", user="UGROUP")
-    assert "Added feed https://feeds.example/b" in ack_text(body)
+    assert "Added feed `https://feeds.example/b`" in ack_text(body)
     assert len(h.slack_api.calls) == calls
 
 

@@ -325,7 +325,7 @@ async def test_escaped_ampersand_in_a_query_is_stored_as_typed(h: Harness) -> No
 )
 async def test_feed_url_from_slack_markup_is_stored_unescaped(h: Harness, sent: str) -> None:
     _, body = await h.slash("/feeds", sent, user="UCONFIG")
-    assert ack_text(body).startswith("Added feed https://feeds.example/rss?a=1&amp;b=2.")
+    assert ack_text(body).startswith("Added feed `https://feeds.example/rss?a=1&amp;b=2`.")
     assert [f.url for f in feed_store.list_feeds(h.core.db)] == [
         "https://feeds.example/rss?a=1&b=2"
     ]
@@ -405,9 +405,9 @@ async def test_feeds_admin_rules(h: Harness) -> None:
     _, body = await h.slash("/feeds", "add https://feeds.example/rss", user="UNOBODY")
     assert "Only admins can add or remove feeds" in ack_text(body)
     _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UADMIN")
-    assert "Added feed https://feeds.example/a" in ack_text(body)
+    assert "Added feed `https://feeds.example/a`" in ack_text(body)
     _, body = await h.slash("/feeds", "add https://feeds.example/b", user="UGROUP")
-    assert "Added feed https://feeds.example/b" in ack_text(body)
+    assert "Added feed `https://feeds.example/b`" in ack_text(body)
     calls_before = len(h.slack_api.calls)
     _, body = await h.slash("/feeds", "remove https://feeds.example/b", user="UCONFIG")
     assert "Removed feed" in ack_text(body)
@@ -522,7 +522,7 @@ async def test_a_failed_admin_lookup_is_not_remembered(h: Harness) -> None:
     _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UADMIN")
     assert "Only admins can add or remove feeds" in ack_text(body)  # fail closed...
     _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UADMIN")
-    assert "Added feed https://feeds.example/a" in ack_text(body)  # ...but only this once
+    assert "Added feed `https://feeds.example/a`" in ack_text(body)  # ...but only this once
 
 
 async def test_starting_with_the_token_in_the_environment_logs_no_bolt_warning(

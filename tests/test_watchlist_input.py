@@ -88,7 +88,7 @@ async def test_discord_quiet_hours_take_spaces_and_dashes(
 async def test_a_word_that_only_starts_like_a_day_is_refused(core: NewsDigest) -> None:
     reply = await Commands(core).dispatch("watchlist", "schedule monkey 07:30", SLACK)
     assert reply.text == (
-        "'monkey' is not a day name: DAYS is daily, weekdays, weekends or a day list like "
+        "`monkey` is not a day name: DAYS is daily, weekdays, weekends or a day list like "
         "mon,wed,fri or mon-fri (monday, tues, thurs... also work)\nUsage: " + SCHEDULE_USAGE
     )
     assert reply.ephemeral

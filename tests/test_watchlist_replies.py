@@ -84,6 +84,6 @@ async def test_a_day_list_takes_spaces_after_its_commas(
 async def test_a_day_list_ending_in_a_comma_is_still_refused(core: NewsDigest) -> None:
     reply = await Commands(core).dispatch("watchlist", "schedule mon, 07:30", SLACK)
     assert reply.text == (
-        "'mon,' misses a day: DAYS is daily, weekdays, weekends or a day list like "
+        "`mon,` misses a day: DAYS is daily, weekdays, weekends or a day list like "
         "mon,wed,fri or mon-fri (monday, tues, thurs... also work)\nUsage: " + SCHEDULE_USAGE
     )

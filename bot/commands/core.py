@@ -31,7 +31,7 @@ from bot.config_entries import (
 from bot.feedaddress import refusal
 from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.pipeline.digest import queued_story_count
-from bot.render.literal import literal, quoted
+from bot.render.literal import code, literal, quoted
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import deliveries
@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 # echoed in full would bury the reply (and take several messages on Discord).
 _ECHO_CHARS = 60
 _ECHO_URL_CHARS = 200
+# A refused URL's message: its reason and the URL as typed, cut past what a real URL needs.
+_ECHO_ERROR_CHARS = 300
 
 COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 
@@ -301,22 +303,26 @@ class Commands:
                 # stored, it would fail at every poll.
                 refused = refusal(url, polling.allow_private_networks, retry="add it again")
                 if refused:
-                    return Reply(f"Not added: {url}: {refused}.")
+                    return Reply(f"Not added: {code(url)}: {literal(refused)}.")
                 feed = feed_store.add_feed(
                     db, url, interval=polling.default_interval, origin="chat"
                 )
-            except (FeedUrlError, FeedExistsError) as exc:
-                # The message quotes the URL as typed: all of it is shown literally.
-                return Reply(literal(str(exc)))
-            return Reply(f"Added feed {feed.url}. It will be polled within a few minutes.")
+            except FeedExistsError:
+                # The address to copy into /feeds remove: shown as code, exactly as stored.
+                return Reply(f"That feed is already added: {code(url)}")
+            except FeedUrlError as exc:
+                # The message quotes the URL as typed: shown literally, and cut, since a pasted
+                # paragraph is no URL to copy back.
+                return Reply(literal(str(exc), _ECHO_ERROR_CHARS))
+            return Reply(f"Added feed {code(feed.url)}. It will be polled within a few minutes.")
         found = _find_feed(db, rest[0])
         if found is None:
             return Reply(f"No feed {quoted(rest[0], _ECHO_URL_CHARS)}. See /feeds list.")
         if found.origin == "config":
             # The next restart would add it back with its polling state reset.
-            return Reply(f"{found.url} is declared in the config file; remove it there.")
+            return Reply(f"{code(found.url)} is declared in the config file; remove it there.")
         feed_store.remove_feed(db, found.id)
-        return Reply(f"Removed feed {found.url}.")
+        return Reply(f"Removed feed {code(found.url)}.")
 
     # --- helpers shared with adapters -------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from bot.config_values import (
     tidy_quiet_hours,
     validate_quiet_hours,
 )
-from bot.render.literal import literal, quoted
+from bot.render.literal import code, literal, quoted
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import quiet_holds
@@ -97,9 +98,7 @@ def _changes(
         try:
             schedule = parse_schedule(" ".join(values), default_timezone=channel.timezone)
         except ScheduleError as exc:
-            # Its words quote the days, time, cron or zone as typed (and are the config check's
-            # too, so they carry no marks): shown literally, all of it.
-            return Reply(f"{literal(str(exc))}\nUsage: {schedule_usage(platform)}")
+            return Reply(f"{_with_code(str(exc))}\nUsage: {schedule_usage(platform)}")
         return {"schedule": schedule.cron, "timezone": schedule.timezone}
     if setting == "mode":
         # Setting names are case-insensitive, so their values are too: `MODE Instant` works.
@@ -213,3 +212,28 @@ def split_args(args: str) -> list[str]:
         return shlex.split(args)
     except ValueError:
         return args.split()
+
+
+# A value a message quotes as Python's repr does: '...' or, holding a ', "...".
+_REPR_QUOTED_RE = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _with_code(message: str) -> str:
+    """A schedule error (the config check's words too, so it carries no marks) for a reply: all
+    of it typed text, the days, time, cron or zone it quotes as code, so `*/15 * * * *` copies
+    back as typed (Slack would show an escaped `*` as a look-alike)."""
+    out, at = "", 0
+    for found in _REPR_QUOTED_RE.finditer(message):
+        out += _spaced_literal(message[at : found.start()]) + code(found.group(0)[1:-1])
+        at = found.end()
+    return out + _spaced_literal(message[at:])
+
+
+def _spaced_literal(text: str) -> str:
+    # The adapters draw a typed part as one trimmed line: the spaces that part it from the code
+    # spans beside it stay outside.
+    core = text.strip()
+    if not core:
+        return text
+    start = text.index(core)
+    return text[:start] + literal(core) + text[start + len(core) :]

@@ -7,24 +7,51 @@ untrusted, as feed text is: on Discord `[x](https://evil.example)` would be a ma
 it themselves: they wrap it with `literal`, and each adapter draws the wrapped parts with its own
 escaping for untrusted text (`spans`) and the rest as the bot's text. Anything else reading the
 reply sees the text without the marks (`unmarked`).
+
+Typed text that is meant to be copied back (a feed URL, a cron schedule) is wrapped with `code`
+instead: the adapters show it in a code span, where nothing formats, so it needs no escape that
+would change it (Discord's backslash before `_`, Slack's look-alike `∗` for `*`) and copies as
+it was typed.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 # Private-use characters: no keyboard types them, and they are stripped from what they wrap, so
 # typed text can neither end its own span early nor open one.
 _OPEN = "\ue000"
 _CLOSE = "\ue001"
+# Right after _OPEN: the span is shown as code (`code`).
+_CODE = "\ue002"
+_MARKS = (_OPEN, _CLOSE, _CODE)
 ELLIPSIS = "…"
+
+Kind = Literal["bot", "typed", "code"]
 
 
 def literal(text: str, limit: int | None = None) -> str:
     """`text` marked as typed by a user, cut to `limit` characters (ending in an ellipsis): a
     pasted paragraph echoed back in full would bury the reply."""
-    inner = text.replace(_OPEN, "").replace(_CLOSE, "")
-    if limit is not None and len(inner) > limit:
-        inner = inner[: max(0, limit - 1)].rstrip() + ELLIPSIS
-    return f"{_OPEN}{inner}{_CLOSE}"
+    return f"{_OPEN}{_cut(_strip_marks(text), limit)}{_CLOSE}"
+
+
+def code(text: str, limit: int | None = None) -> str:
+    """`text` marked as typed, to be shown verbatim in a code span (see the module docstring).
+    Cut as `literal` cuts, which only a text too long to copy anyway should need."""
+    return f"{_OPEN}{_CODE}{_cut(_strip_marks(text), limit)}{_CLOSE}"
+
+
+def _strip_marks(text: str) -> str:
+    for mark in _MARKS:
+        text = text.replace(mark, "")
+    return text
+
+
+def _cut(text: str, limit: int | None) -> str:
+    if limit is not None and len(text) > limit:
+        return text[: max(0, limit - 1)].rstrip() + ELLIPSIS
+    return text
 
 
 def quoted(text: str, limit: int | None = None) -> str:
@@ -32,27 +59,35 @@ def quoted(text: str, limit: int | None = None) -> str:
     return f"'{literal(text, limit)}'"
 
 
-def spans(text: str) -> list[tuple[str, bool]]:
-    """`text` as (part, typed) pairs in order. A mark left open runs to the end (shown escaped:
-    the safe side); a closing mark outside a span is dropped."""
-    out: list[tuple[str, bool]] = []
+def parts(text: str) -> list[tuple[str, Kind]]:
+    """`text` as (part, kind) pairs in order: the bot's text, typed text (`literal`) or typed
+    text to show as code (`code`). A mark left open runs to the end (shown escaped: the safe
+    side); a closing mark outside a span is dropped."""
+    out: list[tuple[str, Kind]] = []
     rest = text
     while rest:
         start = rest.find(_OPEN)
         if start < 0:
-            out.append((rest.replace(_CLOSE, ""), False))
+            out.append((_strip_marks(rest), "bot"))
             break
         if start:
-            out.append((rest[:start].replace(_CLOSE, ""), False))
+            out.append((_strip_marks(rest[:start]), "bot"))
         end = rest.find(_CLOSE, start + 1)
+        inner = rest[start + 1 :] if end < 0 else rest[start + 1 : end]
+        kind: Kind = "code" if inner.startswith(_CODE) else "typed"
+        out.append((_strip_marks(inner), kind))
         if end < 0:
-            out.append((rest[start + 1 :], True))
             break
-        out.append((rest[start + 1 : end], True))
         rest = rest[end + 1 :]
-    return [(part, is_typed) for part, is_typed in out if part]
+    return [(part, kind) for part, kind in out if part]
+
+
+def spans(text: str) -> list[tuple[str, bool]]:
+    """`parts` as (part, typed) pairs, for a reader that shows code as any typed text."""
+    return [(part, kind != "bot") for part, kind in parts(text)]
 
 
 def unmarked(text: str) -> str:
-    """`text` without the marks `literal` adds."""
-    return text.replace(_OPEN, "").replace(_CLOSE, "")
+    """`text` without the marks `literal` adds; a `code` part between backticks, as plain text
+    sets apart what to copy (and as the console shows it)."""
+    return "".join(f"`{part}`" if kind == "code" else part for part, kind in parts(text))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from bot.render.literal import spans
+from bot.render.literal import parts
 from bot.render.text import clean, disguised_link, note_host, safe_url
 
 ELLIPSIS = "…"
@@ -46,13 +46,18 @@ def neutralize_mentions(text: str) -> str:
 
 def bot_text(text: str) -> str:
     """A command reply's text: the bot's own markdown kept (but no mass ping), the parts marked
-    as typed by a user (`bot.render.literal`) escaped as untrusted text. A typed part within a
+    as typed by a user (`bot.render.literal`) escaped as untrusted text, those to copy back
+    (`code`) in a code span. A typed part within a
     line gets only the inline escapes: a `#` there heads nothing, and a backslash before it
     would show."""
     out = ""
-    for part, typed in spans(text):
-        if not typed:
+    for part, kind in parts(text):
+        if kind == "bot":
             out += neutralize_mentions(part)
+        elif kind == "code":
+            # A code span shows its text verbatim (a backslash escape would show), links
+            # nothing and formats nothing: only a backtick of its own could end it early.
+            out += "`" + neutralize_mentions(clean(part).replace("`", "ˋ")) + "`"
         else:
             out += escape(part, line_start=not out or out.endswith("\n"))
     return out

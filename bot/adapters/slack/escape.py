@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.render.literal import spans
+from bot.render.literal import parts
 from bot.render.text import clean, disguised_link, note_host, safe_url, url_host
 
 # Slack's emphasis markers only take effect at a word edge ("*bold*", not "3*4" or "snake_case"),
@@ -39,8 +39,17 @@ def slack_escape(text: str | None, *, formatting: bool = True) -> str:
 def escape_trusted(text: str) -> str:
     """Bot-authored text (command replies, usage) that may quote user input: keep its newlines and
     formatting but make any `<...>` literal so nothing pings or links. The parts marked as typed
-    by a user (`bot.render.literal`) are escaped as untrusted text: no bold, no code span."""
-    return "".join(slack_escape(part) if typed else _trusted(part) for part, typed in spans(text))
+    by a user (`bot.render.literal`) are escaped as untrusted text: no bold, no code span; those
+    to copy back (`code`) go in a code span, where no marker formats, so they keep their `*`."""
+    drawn = {"bot": _trusted, "typed": slack_escape, "code": _code_span}
+    return "".join(drawn[kind](part) for part, kind in parts(text))
+
+
+def _code_span(text: str) -> str:
+    # Inside `...` Slack formats nothing but still reads `<...>` and entities, so those are
+    # escaped; a backtick of its own would end the span early.
+    flat = _trusted(clean(text)).replace("`", _MARKERS["`"])
+    return f"`{flat}`"
 
 
 def _trusted(text: str) -> str:

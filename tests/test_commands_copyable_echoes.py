@@ -1,0 +1,81 @@
+"""A feed URL or a cron schedule a reply quotes is one to copy back (into /feeds remove, into
+/watchlist schedule): it is shown in a code span, as typed, on both platforms. Escaping it as
+other typed text broke it (Discord's `https\u200b://…\\_`, Slack's look-alike `∗` and `ˍ`), and
+the bot's own wording round an admin's URL showed its markup raw."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.adapters.discord.interactions import render_reply
+from bot.adapters.slack.replies import reply_messages
+from bot.app import NewsDigest
+from bot.commands import CommandContext, Commands
+from bot.commands.base import Reply
+from bot.render.literal import code, literal, parts, unmarked
+from bot.store import feeds as feed_store
+
+SLACK = CommandContext(platform="slack", channel_id="C9", user_id="U2", is_admin=True)
+DISCORD = CommandContext(platform="discord", channel_id="D1", user_id="U8", is_admin=True)
+# Valid as a URL, full of markup: emphasis, a spoiler and a masked link.
+MARKED_URL = "https://news.example/a_*b*_/||x||/[x](https://evil.example)"
+
+
+def _drawn(reply: Reply, ctx: CommandContext) -> str:
+    if ctx.platform == "discord":
+        return "\n".join(m.content or "" for m in render_reply(reply))
+    return "\n".join(m.text for m in reply_messages(reply))
+
+
+def test_code_marks_a_span_every_reader_sees() -> None:
+    text = f"Added {code('a_b*')} for {literal('x')}."
+    assert parts(text) == [
+        ("Added ", "bot"),
+        ("a_b*", "code"),
+        (" for ", "bot"),
+        ("x", "typed"),
+        (".", "bot"),
+    ]
+    assert unmarked(text) == "Added `a_b*` for x."
+
+
+@pytest.mark.parametrize("ctx", [SLACK, DISCORD], ids=["slack", "discord"])
+async def test_an_existing_feeds_url_comes_back_as_typed(
+    core: NewsDigest, ctx: CommandContext
+) -> None:
+    commands = Commands(core)
+    url = "https://news.example/feed_x_"
+    await commands.dispatch("feeds", f"add {url}", ctx)
+    again = await commands.dispatch("feeds", f"add {url}", ctx)
+    assert f"`{url}`" in _drawn(again, ctx)
+    removed = await commands.dispatch("feeds", f"remove {url}", ctx)
+    assert _drawn(removed, ctx) == f"Removed feed `{url}`."
+
+
+@pytest.mark.parametrize("ctx", [SLACK, DISCORD], ids=["slack", "discord"])
+async def test_an_admins_url_shows_no_markup(core: NewsDigest, ctx: CommandContext) -> None:
+    added = await Commands(core).dispatch("feeds", f"add {MARKED_URL}", ctx)
+    drawn = _drawn(added, ctx)
+    # All of it inside one code span, where neither platform formats or links anything.
+    assert drawn.startswith(f"Added feed `{MARKED_URL}`."), drawn
+    assert drawn.count("`") == 2
+
+
+@pytest.mark.parametrize("ctx", [SLACK, DISCORD], ids=["slack", "discord"])
+async def test_a_config_feeds_url_is_shown_as_code(core: NewsDigest, ctx: CommandContext) -> None:
+    feed = next(f for f in feed_store.list_feeds(core.db) if f.origin == "config")
+    reply = await Commands(core).dispatch("feeds", f"remove {feed.url}", ctx)
+    assert _drawn(reply, ctx).startswith(f"`{feed.url}` is declared in the config file")
+
+
+@pytest.mark.parametrize("ctx", [SLACK, DISCORD], ids=["slack", "discord"])
+async def test_a_refused_cron_copies_back(core: NewsDigest, ctx: CommandContext) -> None:
+    reply = await Commands(core).dispatch("watchlist", "schedule */15 * * * *", ctx)
+    drawn = _drawn(reply, ctx)
+    assert drawn.startswith("`*/15 * * * *` would post a digest more often"), drawn
+
+
+async def test_a_pasted_paragraph_as_a_feed_is_not_echoed_in_full(core: NewsDigest) -> None:
+    reply = await Commands(core).dispatch("feeds", "add " + "x" * 3000, SLACK)
+    assert "http" in reply.text
+    assert len(reply.text) < 400, len(reply.text)
