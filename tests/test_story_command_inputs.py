@@ -154,3 +154,29 @@ async def test_an_old_name_of_a_renamed_story_says_so(news: NewsDigest) -> None:
     reply = await Commands(news).dispatch("story", "skyforge-kestrel", SLACK)
     assert [c.story_id for c in reply.cards] == ["kes"]
     assert reply.see_also == "`skyforge-kestrel` is an earlier name of `kestrel-lands`"
+
+
+async def test_an_old_name_of_a_story_merged_in_is_not_called_the_survivors(
+    news: NewsDigest,
+) -> None:
+    # `dome-plan` was the first name of a story renamed and then merged into `kes`: not an
+    # earlier name of `kes` itself. The store keeps no record of whose alias it was, so the
+    # note claims neither.
+    with transaction(news.db):
+        story_store.rename(news.db, "kes", "kestrel-lands")
+        _story(news, "dome", "dome-plan", "Lunar dome plan unveiled", 3)
+        _article(news, "dome", "https://dome.example/plan", "Lunar dome plan")
+        story_store.rename(news.db, "dome", "lunar-dome-plan")
+        story_store.merge(news.db, "dome", "kes")
+    reply = await Commands(news).dispatch("story", "dome-plan", SLACK)
+    assert [c.story_id for c in reply.cards] == ["kes"]
+    assert "is an earlier name of" not in reply.see_also
+    assert reply.see_also == (
+        "`dome-plan` is an earlier name; it now leads to `kestrel-lands`, the story shown above"
+    )
+    # The merged story's own last name still says it was merged.
+    merged = await Commands(news).dispatch("story", "lunar-dome-plan", SLACK)
+    assert (
+        merged.see_also
+        == "`lunar-dome-plan` was merged into `kestrel-lands`, the story shown above"
+    )

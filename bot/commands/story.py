@@ -51,7 +51,7 @@ async def story(commands: Commands, args: str) -> Reply:
     card = await commands.core.card_async(row)
     notes = []
     if found.reason == "alias":
-        notes.append(_alias_note(commands, args, found.story.aliases, row.slug))
+        notes.append(_alias_note(commands, args, found.story.aliases, row.slug, row.id))
     if found.suggestions:
         # The answer is the best match, not the only one: name the others it beat. Slugs only:
         # the card is posted for the channel, and the words typed are anybody's.
@@ -61,13 +61,19 @@ async def story(commands: Commands, args: str) -> Reply:
     )
 
 
-def _alias_note(commands: Commands, typed: str, aliases: tuple[str, ...], slug: str) -> str:
+def _alias_note(
+    commands: Commands, typed: str, aliases: tuple[str, ...], slug: str, story_id: str
+) -> str:
     """Why `/story <old name>` shows a story of another slug: the old one was merged into it, or
     was its own earlier name. Only a name the store holds is repeated (the card is public)."""
     forms = {*exact_forms(typed), slugify(query_text(typed))}
     alias = next((a for a in aliases if a in forms or slugify(a) in forms), None)
     if alias is None:
         return f"Shown under its current name, `{slug}`"
-    if story_store.was_merged(commands.core.db, alias):
+    db = commands.core.db
+    if story_store.was_merged(db, alias):
         return f"`{alias}` was merged into `{slug}`, the story shown above"
+    if story_store.absorbed_any(db, story_id):
+        # The earlier name of this story or of one merged into it: the store cannot tell which.
+        return f"`{alias}` is an earlier name; it now leads to `{slug}`, the story shown above"
     return f"`{alias}` is an earlier name of `{slug}`"

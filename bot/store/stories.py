@@ -111,6 +111,13 @@ def was_merged(db: sqlite_utils.Database, slug: str) -> bool:
     return row is not None
 
 
+def absorbed_any(db: sqlite_utils.Database, story_id: str) -> bool:
+    """Whether another story was merged into this one: its aliases may then be that story's old
+    names as well as its own (a merge moves them and keeps no record of whose they were)."""
+    row = db.execute("SELECT 1 FROM stories WHERE merged_into = ? LIMIT 1", [story_id]).fetchone()
+    return row is not None
+
+
 def _live(db: sqlite_utils.Database, story_id: str) -> StoryRow | None:
     """The story a lookup lands on, if `/story` may show it (what `recent_stories` lists)."""
     story = get_story(db, resolve_id(db, story_id))
