@@ -74,6 +74,8 @@ def _slack_text(reply: Reply) -> str:
         "http://gazette.example/news/library-opens-sundays?utm_source=share",
         "https://amp.gazette.example/news/library-opens-sundays",
         f"<{LIBRARY_URL}>",
+        # The same page with a trailing slash.
+        f"{LIBRARY_URL}/",
     ],
 )
 async def test_an_article_link_opens_the_story_holding_it(news: NewsDigest, pasted: str) -> None:
@@ -87,6 +89,20 @@ async def test_a_link_to_an_article_of_a_merged_story_opens_the_survivor(
 ) -> None:
     reply = await Commands(news).dispatch("story", "https://harbour.example/ferry-route", SLACK)
     assert [c.story_id for c in reply.cards] == ["lib"], reply.text
+
+
+async def test_a_link_stored_with_a_trailing_slash_is_found_without_it(news: NewsDigest) -> None:
+    with transaction(news.db):
+        _article(news, "kes", "https://lunar.example/kestrel/landing/", "Kestrel lands")
+    for pasted in (
+        "https://lunar.example/kestrel/landing",
+        "https://lunar.example/kestrel/landing/",
+    ):
+        reply = await Commands(news).dispatch("story", pasted, SLACK)
+        assert [c.story_id for c in reply.cards] == ["kes"], reply.text
+    # A site's front page is no article of any story.
+    home = await Commands(news).dispatch("story", "https://lunar.example/", SLACK)
+    assert not home.cards
 
 
 async def test_an_unknown_link_says_no_story_holds_it(news: NewsDigest) -> None:

@@ -344,7 +344,8 @@ def count(db: sqlite_utils.Database, since: datetime | None = None) -> int:
 
 def story_of_url(db: sqlite_utils.Database, url: str) -> str | None:
     """The story holding the article at `url` (as a reader pastes it: with tracking
-    parameters, the AMP or mobile copy, http for https, with or without www.), newest first;
+    parameters, the AMP or mobile copy, http for https, with or without www. or a trailing
+    `/`), newest first;
     None when no clustered article has it. The story may since have been merged away: the
     caller resolves that."""
     from bot.ingest.normalize import canonical_url, same_page_url  # see `tombstones.url_key`
@@ -355,9 +356,15 @@ def story_of_url(db: sqlite_utils.Database, url: str) -> str | None:
         parts = urlsplit(form)
         host = parts.netloc
         other_host = host.removeprefix("www.") if host.startswith("www.") else f"www.{host}"
+        # `/news/x/` and `/news/x` are one page on nearly every site; a feed and a reader's
+        # address bar often disagree on the slash. The site's root keeps its one `/`.
+        path = parts.path
+        other_path = path.rstrip("/") if path.endswith("/") else f"{path}/"
+        paths = (path, other_path) if other_path.strip("/") else (path,)
         for scheme in ("https", "http"):
             for netloc in (host, other_host):
-                forms.append(parts._replace(scheme=scheme, netloc=netloc).geturl())
+                for each in paths:
+                    forms.append(parts._replace(scheme=scheme, netloc=netloc, path=each).geturl())
     wanted = list(dict.fromkeys(forms))
     marks = ", ".join("?" * len(wanted))
     row = db.execute(
