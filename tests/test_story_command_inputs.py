@@ -196,3 +196,9 @@ async def test_an_old_name_of_a_story_merged_in_is_not_called_the_survivors(
         merged.see_also
         == "`lunar-dome-plan` was merged into `kestrel-lands`, the story shown above"
     )
+
+
+def test_slacks_usage_hint_for_story_mentions_links() -> None:
+    manifest = (Path(__file__).parent.parent / "config" / "slack-manifest.yml").read_text("utf-8")
+    story = manifest.split("- command: /story", 1)[1].split("- command:", 1)[0]
+    assert "link" in story

@@ -33,6 +33,10 @@ ADMIN = CommandContext(
         ("chip not crypto", "write NOT in capitals (or -word)"),
         ("not crypto", 'quote the phrase ("not crypto")'),
         ("'lunar lander' OR moon", 'write "lunar lander" in double quotes'),
+        # Round a filter or a group no phrase can be quoted: the fix is the query with OR.
+        ("source:bbc or source:cnn", "(source:bbc OR source:cnn)"),
+        ("kiln or (oven OR furnace)", "(kiln OR (oven OR furnace))"),
+        ("chip not (a OR b)", "(chip NOT (a OR b))"),
         ("‘lunar lander’ OR moon", 'write "lunar lander" in double quotes'),
     ],
 )
@@ -40,6 +44,7 @@ def test_a_typed_query_refuses_what_reads_as_something_else(query: str, says: st
     with pytest.raises(QueryError) as caught:
         TopicQuery.parse_typed(query)
     assert says in caught.value.message
+    assert "salt or pepper" not in caught.value.message  # an example unrelated to the query
     # Saved and config queries parse as they always did: their meaning does not change.
     TopicQuery.parse(query)
 
@@ -59,6 +64,7 @@ def test_a_typed_query_refuses_what_reads_as_something_else(query: str, says: st
         "O'Brien don't",
         "the '90s students' union",
         "Macron's 'plan'",
+        "Not Forgotten",  # a title: "Not" with a capital, and a capitalised word after it
     ],
 )
 def test_a_typed_query_keeps_what_means_what_it_says(query: str) -> None:

@@ -14,7 +14,8 @@ Syntax
     Boolean operators. They must be written in CAPITALS. A new query typed in chat or on the
     command line (`TopicQuery.parse_typed`) refuses a lowercase ``or`` between two terms and a ``not``
     before one (``chip or semiconductor`` would need the word "or" too): write ``OR``/``NOT``, or
-    quote the phrase (``"salt or pepper"``) to find it as written. A lowercase ``and`` is an
+    quote the phrase (``"salt or pepper"``) to find it as written. ``Not`` opening a title
+    (``Not Forgotten``) is a word. A lowercase ``and`` is an
     ordinary word, as are ``or``/``not`` in saved and config queries, which keep their meaning.
 ``'lunar lander'``
     Single quotes make no phrase (they are apostrophes too: don't, O'Brien, rock 'n' roll), so a
@@ -302,29 +303,42 @@ def check_typed(query: str) -> None:
             after.kind in _STARTS_TERM or (after.kind == "OP" and after.value == "NOT")
         )
         if word == "or" and before is not None and before.kind in _ENDS_TERM and starts:
-            phrase = _phrase_around(query, before, after)
-            raise QueryError(
-                f'"{tok.value}" in lowercase is a word to find: write OR in capitals to match '
-                f"either word, or quote the phrase ({phrase}) to find it as written",
-                tok.pos,
-                query,
-            )
+            fix = "write OR in capitals to match either word"
+            raise QueryError(_lowercase_fix(query, tok, fix, before, after), tok.pos, query)
         if word == "not" and starts and (before is None or before.kind != "-"):
-            phrase = _phrase_around(query, tok, after)
-            raise QueryError(
-                f'"{tok.value}" in lowercase is a word to find: write NOT in capitals (or -word) '
-                f"to leave a word out, or quote the phrase ({phrase}) to find it as written",
-                tok.pos,
-                query,
-            )
+            if before is None and _title_words(tok, after):
+                continue  # "Not Forgotten": a title, as its capitals say
+            fix = "write NOT in capitals (or -word) to leave a word out"
+            raise QueryError(_lowercase_fix(query, tok, fix, tok, after), tok.pos, query)
     _check_single_quotes(query, toks)
 
 
-def _phrase_around(query: str, first: Tok, last: Tok | None) -> str:
-    """The words from `first` to `last` as a quoted phrase to copy, when both are plain words."""
-    if last is None or first.kind != "TERM" or last.kind != "TERM":
-        return '"salt or pepper"'
-    return '"' + query[first.pos : last.pos + len(last.value)] + '"'
+def _title_words(tok: Tok, after: Tok | None) -> bool:
+    """`Not` then a capitalised word, as a title is written, not `not` or `NOT`."""
+    return (
+        tok.value == "Not"
+        and after is not None
+        and after.kind == "TERM"
+        and after.value[:1].isupper()
+    )
+
+
+# How much of a query a refusal's suggested fix repeats.
+_FIX_CHARS = 120
+
+
+def _lowercase_fix(query: str, tok: Tok, fix: str, first: Tok, last: Tok | None) -> str:
+    """Why a lowercase `or`/`not` is refused, and the fixes to copy: the phrase quoted when the
+    words round it are plain words, else the query with the operator in capitals (a phrase
+    "source:bbc or source:cnn" would find nothing)."""
+    text = f'"{tok.value}" in lowercase is a word to find: {fix}'
+    if last is not None and first.kind == "TERM" and last.kind == "TERM":
+        phrase = query[first.pos : last.pos + len(last.value)]
+        return text + f', or quote the phrase ("{phrase}") to find it as written'
+    fixed = query[: tok.pos] + tok.value.upper() + query[tok.pos + len(tok.value) :]
+    if len(fixed) > _FIX_CHARS:
+        fixed = fixed[: _FIX_CHARS - 1].rstrip() + "…"
+    return text + f" ({fixed})"
 
 
 def _check_single_quotes(query: str, toks: list[Tok]) -> None:

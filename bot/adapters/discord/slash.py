@@ -57,7 +57,9 @@ def build_tree(client: discord.Client) -> NewsTree:
     tree = NewsTree(client)
 
     @tree.command(name="story", description="A story's full breakdown")
-    @app_commands.describe(query="Story slug, the start of it, or words from its headline")
+    @app_commands.describe(
+        query="Story slug, the start of it, words from its headline, or an article's link"
+    )
     @app_commands.guild_only()
     async def story(interaction: discord.Interaction[Any], query: str) -> None:
         await _run(interaction, "story", query)
