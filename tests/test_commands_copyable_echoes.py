@@ -79,3 +79,14 @@ async def test_a_pasted_paragraph_as_a_feed_is_not_echoed_in_full(core: NewsDige
     reply = await Commands(core).dispatch("feeds", "add " + "x" * 3000, SLACK)
     assert "http" in reply.text
     assert len(reply.text) < 400, len(reply.text)
+
+
+@pytest.mark.parametrize("ctx", [SLACK, DISCORD], ids=["slack", "discord"])
+async def test_a_very_long_feed_url_stays_in_one_message(
+    core: NewsDigest, ctx: CommandContext
+) -> None:
+    # Split across Discord messages, a code span would end early and let the rest format.
+    added = await Commands(core).dispatch("feeds", "add https://example.com/" + "a" * 3000, ctx)
+    drawn = _drawn(added, ctx)
+    assert "\n" not in drawn and len(drawn) < 700, len(drawn)
+    assert drawn.count("`") == 2

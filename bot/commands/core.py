@@ -50,6 +50,9 @@ _ECHO_CHARS = 60
 _ECHO_URL_CHARS = 200
 # A refused URL's message: its reason and the URL as typed, cut past what a real URL needs.
 _ECHO_ERROR_CHARS = 300
+# A stored feed URL to copy back is shown whole up to this length: a longer one would be split
+# across Discord messages, and a code span cut in two lets the rest format.
+_ECHO_CODE_CHARS = 500
 
 COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 
@@ -303,26 +306,30 @@ class Commands:
                 # stored, it would fail at every poll.
                 refused = refusal(url, polling.allow_private_networks, retry="add it again")
                 if refused:
-                    return Reply(f"Not added: {code(url)}: {literal(refused)}.")
+                    return Reply(f"Not added: {code(url, _ECHO_CODE_CHARS)}: {literal(refused)}.")
                 feed = feed_store.add_feed(
                     db, url, interval=polling.default_interval, origin="chat"
                 )
             except FeedExistsError:
                 # The address to copy into /feeds remove: shown as code, exactly as stored.
-                return Reply(f"That feed is already added: {code(url)}")
+                return Reply(f"That feed is already added: {code(url, _ECHO_CODE_CHARS)}")
             except FeedUrlError as exc:
                 # The message quotes the URL as typed: shown literally, and cut, since a pasted
                 # paragraph is no URL to copy back.
                 return Reply(literal(str(exc), _ECHO_ERROR_CHARS))
-            return Reply(f"Added feed {code(feed.url)}. It will be polled within a few minutes.")
+            return Reply(
+                f"Added feed {code(feed.url, _ECHO_CODE_CHARS)}. It will be polled within a few minutes."
+            )
         found = _find_feed(db, rest[0])
         if found is None:
             return Reply(f"No feed {quoted(rest[0], _ECHO_URL_CHARS)}. See /feeds list.")
         if found.origin == "config":
             # The next restart would add it back with its polling state reset.
-            return Reply(f"{code(found.url)} is declared in the config file; remove it there.")
+            return Reply(
+                f"{code(found.url, _ECHO_CODE_CHARS)} is declared in the config file; remove it there."
+            )
         feed_store.remove_feed(db, found.id)
-        return Reply(f"Removed feed {code(found.url)}.")
+        return Reply(f"Removed feed {code(found.url, _ECHO_CODE_CHARS)}.")
 
     # --- helpers shared with adapters -------------------------------------------------------------
 

@@ -214,6 +214,8 @@ def split_args(args: str) -> list[str]:
         return args.split()
 
 
+# A typed value shown as code whole up to this length (a cron or a day list is far shorter).
+_ECHO_CODE_CHARS = 200
 # A value a message quotes as Python's repr does: '...' or, holding a ', "...".
 _REPR_QUOTED_RE = re.compile(r"'[^']*'|\"[^\"]*\"")
 
@@ -224,7 +226,9 @@ def _with_code(message: str) -> str:
     back as typed (Slack would show an escaped `*` as a look-alike)."""
     out, at = "", 0
     for found in _REPR_QUOTED_RE.finditer(message):
-        out += _spaced_literal(message[at : found.start()]) + code(found.group(0)[1:-1])
+        out += _spaced_literal(message[at : found.start()]) + code(
+            found.group(0)[1:-1], _ECHO_CODE_CHARS
+        )
         at = found.end()
     return out + _spaced_literal(message[at:])
 
