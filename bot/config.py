@@ -38,7 +38,7 @@ from bot.config_values import (
     str_list,
     table,
 )
-from bot.database_location import database_path
+from bot.database_location import database_path, database_to_write
 
 DEFAULT_CONFIG_PATH = Path("config/newsdigest.toml")
 DEFAULT_RETENTION_DAYS = 180
@@ -99,6 +99,11 @@ class Config:
         """NEWSDIGEST_DB, else the config's `database`, else ./newsdigest.db
         (`bot.database_location`)."""
         return database_path(self.database, self.path)
+
+    def database_to_write(self, *, create: bool) -> str:
+        """`database_path` for a process that writes: raises DatabaseChoiceError when the
+        config's relative `database` could mean two files (`bot.database_location`)."""
+        return database_to_write(self.database, self.path, create=create)
 
 
 class PlatformConfigError(ValueError):

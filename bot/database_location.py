@@ -3,6 +3,7 @@ warnings that keep an upgraded deployment on the database it already has."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -45,6 +46,73 @@ def database_path(database: str | None, config: Path | None) -> str:
     return str(beside)
 
 
+class DatabaseChoiceError(Exception):
+    """A process that writes cannot tell which database the config's relative `database` means:
+    one exists next to the file and another where an older version read the path (the current
+    directory), or none exists yet and this directory is not where the service runs. The message
+    is for the operator, without a traceback."""
+
+
+def database_to_write(database: str | None, config: Path | None, *, create: bool) -> str:
+    """`database_path` for a process that writes. Raises DatabaseChoiceError when two databases
+    could be meant: `run` or a write to the file's one would fork a deployment onto the database
+    it has not been using (a chat-made channel missing, stories posted again), so neither is
+    written until the operator says which. With `create` false (a command, not `run`), a
+    relative path that exists nowhere is not created next to the file unless this directory is
+    also where an older version would have put it: from elsewhere, the service's own database
+    may be in a directory this command cannot see."""
+    if os.environ.get("NEWSDIGEST_DB") or not database or config is None:
+        return database_path(database, config)
+    if database == ":memory:" or Path(database).is_absolute():
+        return database
+    beside = config.parent / database
+    older = [old for old in _older_readings(database) if Path(old).exists()]
+    if beside.exists():
+        others = [old for old in older if not Path(old).samefile(beside)]
+        if others:
+            raise DatabaseChoiceError(_two_databases(config, database, beside, others[0]))
+    elif not older and not create and not _same_place(beside, _older_readings(database)):
+        raise DatabaseChoiceError(
+            f"no database at {beside.resolve()} (database = {database!r} in {config}, read "
+            f"relative to the file) and none at {os.path.abspath(database)} (where an older "
+            "newsdigest read it, relative to the current directory). Not creating one from "
+            f"here: the service's database may be in its own directory. Run this from the "
+            "service's directory, or set an absolute path as `database`; `newsdigest run` (or "
+            f"this command run from {config.parent.resolve()}) creates it where the file says."
+        )
+    return database_path(database, config)
+
+
+def _same_place(beside: Path, readings: list[str]) -> bool:
+    """Whether the file's reading of the path and an older (current directory's) one are the
+    same file, so that creating it cannot split anything."""
+    return any(Path(old).resolve() == beside.resolve() for old in readings)
+
+
+def _two_databases(config: Path, database: str, beside: Path, old: str) -> str:
+    from bot.store.contents import what_it_holds
+
+    here, there = str(beside.resolve()), os.path.abspath(old)
+    return (
+        f"two newsdigest databases for database = {database!r} in {config}:\n"
+        f"  {here} (next to the file, where this version reads it): {what_it_holds(here)}\n"
+        f"  {there} (in the current directory, where an older newsdigest read it): "
+        f"{what_it_holds(there)}\n"
+        "Refusing to write to either until you choose. Keep one by naming it with an absolute "
+        f"path in {config}:\n"
+        f"  database = {_toml(there)}\n"
+        "or\n"
+        f"  database = {_toml(here)}\n"
+        "or move the other file away (with its -wal and -shm files, the service stopped). "
+        "Commands that only read use the first meanwhile."
+    )
+
+
+def _toml(path: str) -> str:
+    # A TOML basic string is JSON's string syntax for any path (backslashes, quotes).
+    return json.dumps(path, ensure_ascii=False)
+
+
 def _older_readings(database: str) -> list[str]:
     """Where older versions put the database a config file's relative `database` names: relative
     to the current directory. The shipped file named none (./newsdigest.db), so a file that now
@@ -61,15 +129,19 @@ _WARNED_MOVED: set[tuple[Path, str]] = set()
 def _warn_two_databases(config: Path, database: str, beside: Path) -> None:
     """The file's database exists, and so does another where an older version looked: say which
     one is used, so a deployment split between the two is found rather than silently served."""
+    from bot.store.contents import what_it_holds
+
     for old in _older_readings(database):
         if Path(old).exists() and not Path(old).samefile(beside):
             _warn_once(
                 config,
                 old,
-                "%s names %s (database = %r); another newsdigest database, %s, is in the current "
-                "directory, where an older newsdigest put it, and is not used. Move or remove the "
-                "one you do not want.",
-                config, beside, database, os.path.abspath(old),
+                "%s names %s (database = %r; %s); another newsdigest database, %s, is in the "
+                "current directory, where an older newsdigest put it, and is not used (%s). "
+                "`newsdigest run` and commands that write refuse both until you set an absolute "
+                "`database` path or move the one you do not want away.",
+                config, beside, database, what_it_holds(beside), os.path.abspath(old),
+                what_it_holds(old),
             )  # fmt: skip
             return
 

@@ -24,11 +24,17 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_a_relative_database_is_next_to_the_config_file(site: Path) -> None:
+def test_a_relative_database_is_next_to_the_config_file(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     runner = CliRunner()
-    added = runner.invoke(cli, ["feeds", "add", "https://a.example/rss"])
-    assert added.exit_code == 0, added.output
     database = site / "site" / "data" / "newsdigest.db"
+    # Created from the file's directory, where older versions' reading (relative to the current
+    # directory) names the same file: nothing can be split by creating it.
+    with monkeypatch.context() as there:
+        there.chdir(site / "site" / "config")
+        added = runner.invoke(cli, ["feeds", "add", "https://a.example/rss"])
+    assert added.exit_code == 0, added.output
     assert database.exists()
     assert not (site / "elsewhere" / "data").exists()
     assert f"Created a new database at {database}\n" in added.stderr
@@ -98,17 +104,34 @@ def test_the_shipped_config_names_one_database_from_any_directory(
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     runner = CliRunner()
+    with monkeypatch.context() as in_clone:
+        in_clone.chdir(clone)  # README's first steps, in the checkout, create the database
+        first = runner.invoke(cli, ["feeds", "add", "https://first.example/rss"])
+    assert first.exit_code == 0, first.output
+    assert f"Created a new database at {clone / 'newsdigest.db'}\n" in first.stderr
     added = runner.invoke(
         cli,
         ["--config", "../clone/config/newsdigest.toml", "feeds", "add", "https://a.example/rss"],
     )
     assert added.exit_code == 0, added.output
-    assert f"Created a new database at {clone / 'newsdigest.db'}\n" in added.stderr
+    assert "Created" not in added.stderr
     assert not (elsewhere / "newsdigest.db").exists()
     monkeypatch.chdir(clone)  # the default config, found from the checkout's root
     listed = runner.invoke(cli, ["feeds", "list"])
     assert listed.exit_code == 0, listed.output
-    assert "a.example" in listed.stdout
+    assert "a.example" in listed.stdout and "first.example" in listed.stdout
+
+
+def test_a_fresh_clone_creates_its_database_from_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shipped `database = "../newsdigest.db"`, run from the checkout's root as README says:
+    # the file's reading and an older version's (./newsdigest.db) are one file, so `poll` creates.
+    clone = _checkout(tmp_path, monkeypatch)
+    monkeypatch.chdir(clone)
+    polled = CliRunner().invoke(cli, ["poll"])
+    assert f"Created a new database at {clone / 'newsdigest.db'}\n" in polled.stderr
+    assert (clone / "newsdigest.db").exists()
 
 
 def test_a_config_naming_no_database_keeps_the_current_directorys(

@@ -1,8 +1,8 @@
 """Lazily opened config, database and core, shared by every CLI command.
 
 The database is opened the way a command needs it: `reader` for commands that only read (no
-config sync, nothing created, a file this user may not write opened read-only), `core` for
-commands that add rows, `synced_core` for `poll` (the config synced first), and
+config sync, nothing created, a file this user may not write opened read-only), `editor` for
+commands that edit rows already there, `core` for commands that add rows, `synced_core` for `poll` (the config synced first), and
 `database_to_copy` for `backup` (neither migrated nor written).
 """
 
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.config import Config, ConfigError, load_config
+from bot.database_location import DatabaseChoiceError
 from bot.store.database import NO_DATABASE, DatabaseOpenError, missing_database, open_database
 from bot.store.readonly import open_read_only, open_to_copy, writable
 from bot.store.sync import sync_notes
@@ -80,6 +81,7 @@ class CliContext:
     _config: Config | None = None
     _core: NewsDigest | None = field(default=None, repr=False)
     _synced: bool = False
+    _write_checked: bool = False
 
     @property
     def config(self) -> Config:
@@ -95,7 +97,23 @@ class CliContext:
         """The core on the database as it is. Commands that only read or edit the database use
         this: syncing the config is a write that reads the config relative to the current
         directory, so a look from elsewhere must not be able to change what the bot does."""
+        self._check_write()
         return self._open(make_dirs=True)
+
+    @property
+    def editor(self) -> NewsDigest:
+        """`reader` for commands that edit rows already there (`feeds remove`, `prune`): they
+        create nothing, and, like `core`, refuse a database the config's path may not mean."""
+        self._check_write()
+        return self.reader
+
+    def _check_write(self) -> None:
+        if not self._write_checked:
+            try:
+                self.config.database_to_write(create=False)
+            except DatabaseChoiceError as exc:
+                raise click.ClickException(str(exc)) from None
+            self._write_checked = True
 
     @property
     def reader(self) -> NewsDigest:

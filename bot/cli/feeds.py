@@ -137,7 +137,7 @@ def feeds_remove(cli: CliContext, ref: str) -> None:
         raise click.ClickException(
             f"feed {feed.url} is declared in {cli.config_file()}; remove it there"
         )
-    feed_store.remove_feed(cli.reader.db, feed.id)
+    feed_store.remove_feed(cli.editor.db, feed.id)
     click.echo(f"Removed feed {feed.id}: {feed.url}")
 
 
@@ -151,7 +151,7 @@ def feeds_enable(cli: CliContext, ref: str) -> None:
         click.echo(f"Feed {before.id} was already enabled: {before.url}")
         return
     # Also for a feed backing off after failures: enabling resets the backoff.
-    feed = feed_store.enable_feed(cli.reader.db, before.id)
+    feed = feed_store.enable_feed(cli.editor.db, before.id)
     assert feed is not None
     if before.disabled_reason:
         click.echo(f"Enabled feed {feed.id}: {feed.url}")

@@ -47,7 +47,8 @@ def prune_command(cli: CliContext, days: int | None, dry_run: bool) -> None:
             return
     if problem := retention_problem(days, config.story_window_hours):
         raise click.BadParameter(problem, param_hint="'--older-than'")
-    db = cli.reader.db  # a mistyped NEWSDIGEST_DB is an error, not an empty database to prune
+    # A mistyped NEWSDIGEST_DB is an error, not an empty database to prune; a dry run only reads.
+    db = cli.reader.db if dry_run else cli.editor.db
     now = utcnow()
     older_than = timedelta(days=days)
     before = retention.cutoff(now, older_than, timedelta(hours=config.story_window_hours))

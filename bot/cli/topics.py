@@ -100,7 +100,7 @@ def topics_list(cli: CliContext) -> None:
 @pass_cli
 def topics_remove(cli: CliContext, slug: str) -> None:
     """Remove a topic (channels stop following it)."""
-    db = cli.reader.db
+    db = cli.editor.db
     topic = channel_store.get_topic(db, slug)
     if topic is None:
         raise click.ClickException(f"no topic {slug!r} (see: newsdigest topics list)")

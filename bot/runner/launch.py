@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from bot.config import Config, ConfigError
+from bot.database_location import DatabaseChoiceError
 from bot.runner.logs import configure_logging
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings, SettingsError
@@ -31,7 +32,11 @@ def run_service(config: Config) -> None:
     # would resend the first one's in-flight posts (see `bot.store.lock`), and opening the
     # database migrates it, which a refused instance must not do to the running one's. A path
     # that is a directory gets its own error first rather than a lock file beside it.
-    path = config.database_path()
+    try:
+        # Two databases the config could mean: started on either, it would fork the deployment.
+        path = config.database_to_write(create=True)
+    except DatabaseChoiceError as exc:
+        raise SystemExit(f"Error: {exc}") from None
     if path != ":memory:" and Path(path).is_dir():
         raise DatabaseOpenError(path, "cannot open: it is a directory")
     lock = lock_database(path)
