@@ -14,6 +14,7 @@ from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.textutil import plural
 from bot.topics.query import QueryError, StoryDoc, TopicQuery, check_typed
+from bot.topics.saved import flagged_topics, saved_query_note
 
 # Bounded so a huge value is a usage error, not an OverflowError in the date arithmetic.
 
@@ -93,6 +94,16 @@ def topics_list(cli: CliContext) -> None:
             escape(topic.slug), escape(clean(topic.display_title)), escape(clean(topic.query))
         )
     table_console().print(table)
+    flagged = flagged_topics([(t.slug, t.query) for t in topics])
+    if flagged:
+        # Saved before a typed query was checked, or from the config: they keep their meaning.
+        console = plain_console()
+        console.print(
+            f"{plural(len(flagged), 'query', 'queries')} would be refused if typed today and "
+            "may not match what was meant (`topics test --topic SLUG` shows what it matches):"
+        )
+        for slug, note in flagged:
+            console.print(f"  {escape(slug)}: {escape(clean(str(note)))}")
 
 
 @topics_group.command("remove")
@@ -137,28 +148,43 @@ def topics_remove(cli: CliContext, slug: str) -> None:
 @topics_group.command(
     "test",
     cls=QueryCommand,
-    help=f"Show which recent stories QUERY would match.\n\n{query_help(TEST_EXAMPLE)}",
+    help=f"Show which recent stories QUERY (or the saved topic --topic SLUG) would match.\n\n{query_help(TEST_EXAMPLE)}",
 )
-@click.argument("words", metavar="QUERY", nargs=-1, required=True)
+@click.argument("words", metavar="QUERY", nargs=-1)
+@click.option(
+    "--topic",
+    "slug",
+    metavar="SLUG",
+    help="Test the saved topic SLUG's query as the digest reads it, instead of a QUERY.",
+)
 @click.option("--hours", default=72, show_default=True, type=HOURS, help="How far back to look.")
 @MIN_SOURCES
 @pass_cli
-def topics_test(cli: CliContext, words: tuple[str, ...], hours: int, min_sources: int) -> None:
-    query = argv_query(words)
-    # As the digest reads it: a config query spelt `chip or wafer` is tested as it runs, with
-    # the note that a new query so spelt would be refused.
-    try:
-        parsed = TopicQuery.parse(query)
-    except QueryError as exc:
-        raise click.ClickException(f"invalid query:\n{exc}") from None
-    try:
-        check_typed(query)
-    except QueryError as exc:
-        click.echo(
-            f"Note: topics add and /follow refuse this query as typed ({exc.message}); "
-            "a saved or config query spelt so is read as below.",
-            err=True,
-        )
+def topics_test(
+    cli: CliContext, words: tuple[str, ...], slug: str | None, hours: int, min_sources: int
+) -> None:
+    if slug is not None:
+        if words:
+            raise click.UsageError("give a QUERY or --topic SLUG, not both")
+        parsed = _saved(cli, slug)
+    elif not words:
+        raise click.UsageError("Missing argument 'QUERY' (or --topic SLUG to test a saved topic).")
+    else:
+        query = argv_query(words)
+        # As the digest reads it: a config query spelt `chip or wafer` is tested as it runs,
+        # with the note that a new query so spelt would be refused.
+        try:
+            parsed = TopicQuery.parse(query)
+        except QueryError as exc:
+            raise click.ClickException(f"invalid query:\n{exc}") from None
+        try:
+            check_typed(query)
+        except QueryError as exc:
+            click.echo(
+                f"Note: topics add and /follow refuse this query as typed ({exc.message}); "
+                "a saved or config query spelt so is read as below.",
+                err=True,
+            )
     stories = cli.reader.recent_stories(hours=hours, min_sources=min_sources, limit=2000)
     members = article_store.articles_for_stories(cli.reader.db, [s.id for s in stories])
     hits = [
@@ -200,6 +226,21 @@ def _shell_phrase(word: str) -> bool:
 
 
 _QUOTES_AND_GROUPS = frozenset("\"'“”„«»‹›()")
+
+
+def _saved(cli: CliContext, slug: str) -> TopicQuery:
+    """The saved topic's query as the digest reads it: not the typed check, which a query
+    saved before it (or in the config) may fail while still matching what it always did."""
+    topic = channel_store.get_topic(cli.reader.db, slug)
+    if topic is None:
+        raise click.ClickException(f"no topic {slug!r} (see: newsdigest topics list)")
+    try:
+        parsed = TopicQuery.parse(topic.query)
+    except QueryError as exc:
+        raise click.ClickException(f"topic {slug}'s query is invalid:\n{exc}") from None
+    if note := saved_query_note(topic.query):
+        click.echo(f"Note: {slug}: {clean(str(note))}", err=True)
+    return parsed
 
 
 def _parse(query: str) -> TopicQuery:

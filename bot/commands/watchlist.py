@@ -25,6 +25,7 @@ from bot.store import quiet_holds
 from bot.store.channels import ChannelRow
 from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.timezones import ZoneError, chat_timezone
+from bot.topics.saved import saved_query_note
 
 if TYPE_CHECKING:
     from bot.commands.core import Commands
@@ -203,7 +204,12 @@ def watchlist_lines(db: sqlite_utils.Database, channel: ChannelRow) -> list[List
             )
         ]
     else:
-        lines = [ListLine(f"{t.slug}: {t.query}") for t in topics]
+        # A saved query the typed check now refuses keeps its meaning: said beside it.
+        lines = [
+            ListLine(f"{t.slug}: {t.query}", note=note.short if note else "")
+            for t in topics
+            for note in [saved_query_note(t.query)]
+        ]
     return lines + mutes.muted_lines(db, channel)
 
 

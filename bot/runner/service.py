@@ -61,6 +61,7 @@ from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
 from bot.store.sync import sync_notes
+from bot.topics.saved import flagged_warning
 
 if TYPE_CHECKING:
     from bot.app import NewsDigest, PassReport
@@ -187,6 +188,9 @@ class Service:
         config_file = str(self.core.config.path or "the config file")
         for note in sync_notes(synced, config_file):
             log.warning("%s", note)
+        topics = [(t.slug, t.query) for t in channel_store.list_topics(self.db)]
+        if flagged := flagged_warning(topics):
+            log.warning("%s", flagged)
         if self.core.config.llm is not None:
             _ = self.core.summarizer  # now, so a too-small token budget is warned of at start
         if self.settings.health_port is not None:
