@@ -113,3 +113,38 @@ async def test_watchlist_notes_a_flagged_topic(core: NewsDigest) -> None:
         '("or" is a word to find here, not the operator OR)'
     )
     assert lines["fine: chip OR semiconductor"] == ""
+
+
+@pytest.mark.parametrize(
+    ("zone", "ctx", "note"),
+    [
+        ("EST", SLACK, "EST has no summer time; /watchlist timezone America/New_York follows it."),
+        (
+            "Etc/GMT+5",
+            DISCORD,
+            "Etc/GMT+5 has no summer time; /watchlist timezone zone:America/New_York follows it.",
+        ),
+        ("MST", SLACK, "MST has no summer time; /watchlist timezone America/Denver follows it."),
+    ],
+)
+async def test_watchlist_nudges_a_fixed_offset_zone(
+    core: NewsDigest, zone: str, ctx: CommandContext, note: str
+) -> None:
+    channel = channel_store.ensure_channel(core.db, ctx.platform, ctx.channel_id)
+    channel_store.update_channel(core.db, channel.id, timezone=zone)
+    reply = await Commands(core).dispatch("watchlist", "", ctx)
+    assert reply.text.endswith(f"\n{note}"), reply.text
+    # The saved zone is unchanged: the note only says how to change it.
+    again = channel_store.get_channel(core.db, ctx.platform, ctx.channel_id)
+    assert again is not None and again.timezone == zone
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "PST8PDT", "CET", "Etc/GMT-3"])
+async def test_no_nudge_for_zones_that_change_or_have_no_better_place(
+    core: NewsDigest, zone: str
+) -> None:
+    # PST8PDT and CET follow summer time; UTC+3 all year (Moscow) has no zone to move to.
+    channel = channel_store.ensure_channel(core.db, "slack", "C7")
+    channel_store.update_channel(core.db, channel.id, timezone=zone)
+    reply = await Commands(core).dispatch("watchlist", "", SLACK)
+    assert "summer time" not in reply.text

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import shlex
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
 
@@ -24,7 +25,7 @@ from bot.store import channels as channel_store
 from bot.store import quiet_holds
 from bot.store.channels import ChannelRow
 from bot.store.sync import REMOVED_FROM_CONFIG
-from bot.timezones import ZoneError, chat_timezone
+from bot.timezones import ZoneError, chat_timezone, likely_zones
 from bot.topics.saved import saved_query_note
 
 if TYPE_CHECKING:
@@ -184,12 +185,46 @@ def describe_channel(channel: ChannelRow) -> str:
     text = f"Mode: {channel.mode} · schedule: {schedule} · min-sources: {channel.min_sources}"
     if channel.quiet_hours:
         text += f" · quiet hours: {channel.quiet_hours}"
+    if note := _fixed_zone_note(channel):
+        text += f"\n{note}"
     if channel.paused_reason == REMOVED_FROM_CONFIG:
         # Not a fault to fix: the file no longer lists the channel; the reason says how to keep it.
         text += f"\nPosting is paused: {channel.paused_reason}."
     elif channel.paused_reason:
         text += f"\nPosting is paused: {channel.paused_reason}. Fix it, then /watchlist resume."
     return text
+
+
+def _fixed_zone_note(channel: ChannelRow) -> str:
+    """For a zone saved before chat refused fixed offsets (EST, Etc/GMT+5, from the config or an
+    older version): it keeps its offset all year, so a 09:00 digest comes at 10:00 by the
+    place's clock all summer. Said with a zone whose standard time it is and that follows
+    summer time, not changed: a team on that offset all year (Moscow's) is suggested nothing."""
+    zone = channel.timezone
+    try:
+        chat_timezone(zone)
+        return ""  # accepted as typed today (UTC among them)
+    except ZoneError:
+        pass
+    offsets = _offsets(zone)
+    if len(offsets) != 1:
+        return ""  # PST8PDT, CET: refused as typed, but their clocks do change
+    places = [z for z in likely_zones(zone) if len(o := _offsets(z)) > 1 and min(o) in offsets]
+    if not places:
+        return ""
+    option = "zone:" if channel.platform == "discord" else ""
+    return f"{zone} has no summer time; /watchlist timezone {option}{places[0]} follows it."
+
+
+def _offsets(zone: str) -> set[timedelta]:
+    """The zone's offsets from UTC in January and July: one for a zone without summer time."""
+    try:
+        info = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return set()
+    year = datetime.now(UTC).year
+    found = (datetime(year, month, 1, tzinfo=info).utcoffset() for month in (1, 7))
+    return {offset for offset in found if offset is not None}
 
 
 def watchlist_lines(db: sqlite_utils.Database, channel: ChannelRow) -> list[ListLine]:
