@@ -15,6 +15,13 @@ through the day, a magnitude revised or read by another agency. So these veto a 
 - a quake's magnitude in the headline, across outlets too, when the two differ by more than a
   revision or another agency's reading (a few tenths): another quake in the same region.
 
+Each is settled against the whole story, not the pair alone (`specifics.conflicts_any`): a
+magnitude vetoes only when it is more than a revision from every magnitude the story states (a
+quake revised from 8.0 to 8.8 within the hour, reported as 8.8 the next day, is one quake), and
+an outlet's wrap or page only when that outlet alone reports the story: one that other outlets
+report is an event running over days ("Aerovance shares fall as airlines ground ..." then "...
+as regulators ground ..."; "Storm Kelda today: ..." twice), not a daily item.
+
 Storms and shootings days apart in one region state no such specific: they still join when their
 words match.
 """
@@ -35,15 +42,16 @@ _MOVES = (
     UP
     | DOWN
     | frozenset(
-        "rally rallies surge surges soar soars slump slumps tumble tumbles slide slides edge edges "
-        "dip dips steady flat mixed".split()
+        "rally rallies surge surges soar soars slump slumps tumble tumbles slide slides dip dips "
+        "steady flat mixed".split()
     )
 )
-# What a market's reading is about.
+# What a market's reading is about ("street": Wall Street). Not "prices" or "edge": food prices
+# soar, a skater edges out a rival for gold, and neither is a session.
 MARKETS = frozenset(
-    """stock stocks shares equities market markets dow nasdaq ftse nikkei dax sensex index
+    """stock stocks shares equities market markets street dow nasdaq ftse nikkei dax sensex index
     indexes indices futures bonds yields treasuries oil crude gold silver bitcoin dollar euro
-    yen sterling rupee rates prices""".split()
+    yen sterling rupee rates""".split()
 )
 TODAY = frozenset(["today", "today's", "tonight"])
 # A quake's magnitude ("magnitude 5.4", "5.4-magnitude", USGS's "M 5.4").
@@ -75,12 +83,13 @@ def sessions(a: tuple[str, ...], b: tuple[str, ...], ca: Counter[str], cb: Count
 
 
 def page(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The name of the page of the day a headline opens with: its words up to "today", or the
-    two after a leading "today's"; None for a headline that only says "today" further on."""
+    """The name of the page of the day a headline opens with: its words up to "today" ("weather
+    today", "gold price today"), or "today's" and the two after it; None for a headline that only
+    says "today" further on."""
     for i, token in enumerate(tokens[:4]):
         if token in TODAY:
-            name = tokens[: max(i + 1, 3)]
-            return name if len(name) >= 3 else None
+            name = tokens[: i + 1] if i else tokens[:3]
+            return name if len(name) >= 2 + (not i) else None
     return None
 
 

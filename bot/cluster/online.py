@@ -270,7 +270,7 @@ class OnlineClusterer:
         feats = story_features(x, profiles, centroid_sim, fulls, figures, rival=rival)
         score = self.model.logit(feats) - pen
         # Checked last, and only where it could matter: a score below the floor is never acted on.
-        if score >= bound.floor and conflicts_any(doc, members):
+        if score >= bound.floor and conflicts_any(doc, members, story.members):
             return VETOED
         return score
 
@@ -280,7 +280,7 @@ class OnlineClusterer:
         am = a.members[-s.max_members_compared :]
         bm = b.members[-s.max_members_compared :]
         # Two occurrences of a templated item stay apart however alike they read, as on a join.
-        if any(conflicts_any(x, bm) for x in am):
+        if any(conflicts_any(x, bm, b.members, a.members) for x in am):
             return VETOED
         total = 0.0
         for x in am:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from typing import Protocol
 
@@ -208,48 +208,95 @@ class Sourced(Protocol):
     def p(self) -> Specific: ...
 
 
-def conflict(a: Specific, b: Specific, *, same_outlet: bool, apart: bool = False) -> bool:
-    """Are the two articles about different occurrences (see the module docstring)?
+# Why two articles are other occurrences (`_why`): a bit each. A rule of days (`days.py`) is
+# settled against the whole story (`conflicts_any`), the others by the pair alone.
+_HARD = 1  # an identifier or the outlet's template says so
+_QUAKE = 2  # magnitudes a few tenths apart, days apart
+_OUTLET_DAYS = 4  # one outlet's market wraps or page of the day, days apart
 
-    `apart`: both are dated, at least `APART_HOURS` apart."""
+
+def conflict(a: Specific, b: Specific, *, same_outlet: bool, apart: bool = False) -> bool:
+    """Are the two articles about different occurrences (see the module docstring), read as a
+    pair? `apart`: both are dated, at least `APART_HOURS` apart."""
+    return _why(a, b, same_outlet=same_outlet, apart=apart) != 0
+
+
+def _why(a: Specific, b: Specific, *, same_outlet: bool, apart: bool) -> int:
     ids_a, ids_b = a.ids, b.ids
     areas: list[tuple[frozenset[str], frozenset[str]]] = []
+    why = 0
     if ids_a and ids_b:
         for label, values in ids_a.items():
             other = ids_b.get(label)
             if other is not None and values.isdisjoint(other):
                 if label == "magnitude":
                     if apart and days.other_quake(values, other):
-                        return True
+                        why = _QUAKE
                 elif label not in _AREA_LABELS:
-                    return True
+                    return _HARD
                 else:
                     areas.append((values, other))
     shape_a, shape_b = a.shape, b.shape
     if same_outlet and shape_a and shape_b:
         if shape_a != shape_b:
-            return _template_conflict(a, b, areas, apart)
+            return why | _template_conflict(a, b, areas, apart)
         # The same page of the day, word for word, on another day.
-        return apart and days.page(shape_a) is not None
-    return False
+        if apart and days.page(shape_a) is not None:
+            return why | _OUTLET_DAYS
+    return why
 
 
-def conflicts_any(x: Sourced, ys: Iterable[Sourced]) -> bool:
-    """Does `x` conflict with any of `ys` (a story's members)? Then it is another occurrence."""
+def conflicts_any(
+    x: Sourced,
+    ys: Iterable[Sourced],
+    story: Sequence[Sourced] = (),
+    joining: Sequence[Sourced] = (),
+) -> bool:
+    """Does `x` conflict with any of `ys` (a story's members)? Then it is another occurrence.
+
+    A rule of days is settled against the whole `story` (all its members; `ys` when empty), and
+    what a merge brings along with `x` (`joining`, the other story's members): a magnitude vetoes
+    only when it is a revision away from every magnitude the story states (a quake revised from
+    8.0 to 8.8 within the hour, then reported as 8.8 the next day, is one quake), and one outlet's
+    market wrap or page of the day only when that outlet alone reports the story (other outlets
+    reporting it make it an event that runs over days, not a daily item)."""
     p = x.p
     if not p.ids and not p.shape:  # most articles: nothing that could conflict
         return False
     # An unknown outlet is no outlet in common: the same-outlet rules need to know it is one.
     src, t, dated = x.source, x.t, x.dated
-    return any(
-        conflict(
+    members = list(ys)
+    whole = story or members
+    for y in members:
+        why = _why(
             p,
             y.p,
             same_outlet=src is not None and src == y.source and _same_byline(p, y.p),
             apart=dated and y.dated and abs(t - y.t) >= days.APART_S,
         )
-        for y in ys
+        if why & _HARD:
+            return True
+        if why & _QUAKE and _another_quake([x, *joining], whole):
+            return True
+        if why & _OUTLET_DAYS and _one_outlet(x, whole) and _one_outlet(x, joining):
+            return True
+    return False
+
+
+def _another_quake(ours: Sequence[Sourced], story: Sequence[Sourced]) -> bool:
+    """Is every magnitude `ours` state more than a revision from every one the story states?"""
+    theirs = [m for y in story if (m := y.p.ids.get("magnitude")) is not None]
+    return all(
+        days.other_quake(mine, other)
+        for x in ours
+        if (mine := x.p.ids.get("magnitude")) is not None
+        for other in theirs
     )
+
+
+def _one_outlet(x: Sourced, reports: Sequence[Sourced]) -> bool:
+    """Are all `reports` `x`'s outlet's own?"""
+    return all(y.source == x.source and _same_byline(x.p, y.p) for y in reports)
 
 
 def _same_byline(a: Specific, b: Specific) -> bool:
@@ -264,9 +311,9 @@ def _template_conflict(
     pb: Specific,
     areas: list[tuple[frozenset[str], frozenset[str]]],
     apart: bool,
-) -> bool:
-    """`areas`: each area label's numbers on either side, where the two share none; `apart`: as
-    for `conflict`."""
+) -> int:
+    """`_HARD`, `_OUTLET_DAYS`, both or 0 (see `_why`). `areas`: each area label's numbers on
+    either side, where the two share none; `apart`: as for `conflict`."""
     a, b = pa.shape, pb.shape
     ca, cb = Counter(a), Counter(b)
     only_a, only_b = ca - cb, cb - ca
@@ -274,21 +321,34 @@ def _template_conflict(
     # ("Dow up 120, S&P 500 gains" / "Dow down 80, S&P 500 slips": the figure, its direction, a
     # verb) in a longer headline, twice that kept: in a short one three words are another headline.
     kept, swapped = len(a) - only_a.total(), max(only_a.total(), only_b.total())
-    # A page of the day on another day: "Gold price today: ..." however the rest reads.
-    if apart and days.same_page(a, b):
-        return True
+    template = not (kept < 3 or swapped > 3 or (swapped == 3 and kept < 6))
+    # A page of the day on another day ("Gold price today: ..." however the rest reads), or a
+    # market's reading on another day, whichever way it went.
+    daily = apart and (days.same_page(a, b) or (template and days.sessions(a, b, ca, cb)))
+    hard = _template_hard(pa, pb, areas, template, only_a, only_b)
+    return (_HARD if hard else 0) | (_OUTLET_DAYS if daily else 0)
+
+
+def _template_hard(
+    pa: Specific,
+    pb: Specific,
+    areas: list[tuple[frozenset[str], frozenset[str]]],
+    template: bool,
+    only_a: Counter[str],
+    only_b: Counter[str],
+) -> bool:
+    """The template's rules that need no day apart (see `_template_conflict`)."""
+    a, b = pa.shape, pb.shape
+    swapped = max(only_a.total(), only_b.total())
     # Identical but for the area's number ("Ward 3 results" / "Ward 5 results"): another area's
     # copy however short the template, which the three kept words below would let through.
     if swapped == 1 and any(
         _swaps(values_a, only_a) and _swaps(values_b, only_b) for values_a, values_b in areas
     ):
         return True
-    if kept < 3 or swapped > 3 or (swapped == 3 and kept < 6):
+    if not template:
         return False
     if any(map(_disjoint, _dates(a), _dates(b))):
-        return True
-    # A market's reading on another day, whichever way it went.
-    if apart and days.sessions(a, b, ca, cb):
         return True
     # Another area's copy of the same warning: the numbers are the swap, with one word at most
     # beside them. An outlet's follow-up of one fire rewords more as it names the next zone.

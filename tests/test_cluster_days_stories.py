@@ -1,0 +1,193 @@
+"""Real stories that run over two days are not split by the rules of days (`bot/cluster/days.py`):
+a quake's revised magnitude, one outlet's near-identical headlines on a story other outlets
+report too, a page of the day that is a storm's. One outlet's daily items alone still split,
+including two-word page names and Wall Street's wraps.
+
+All text is our own, written for these tests."""
+
+from __future__ import annotations
+
+import itertools
+
+from _cluster_fixtures import article
+
+from bot.cluster import days
+from bot.cluster.online import OnlineClusterer
+from bot.models import Article
+from bot.textutil import words
+
+
+def _partition(items: list[Article]) -> list[list[str]]:
+    counter = itertools.count(1)
+    c = OnlineClusterer(id_factory=lambda: f"s{next(counter)}")
+    assigned = [(a.id, c.add(a).story_id) for a in items]
+    groups: dict[str, list[str]] = {}
+    for aid, sid in assigned:
+        groups.setdefault(c.resolve(sid), []).append(aid)
+    return sorted(groups.values())
+
+
+def _one_story(items: list[Article]) -> None:
+    assert _partition(items) == [[a.id for a in items]]
+
+
+def test_a_quake_revised_within_the_hour_and_reported_by_its_new_magnitude_next_day():
+    lead = (
+        "A powerful undersea earthquake struck off the Kelvar peninsula early on Tuesday, "
+        "setting off tsunami warnings along the Marrow Sea and sending coastal towns to higher "
+        "ground, the seismology institute and civil defence officials said."
+    )
+    _one_story(
+        [
+            article("q0", "Harbor Daily", "Magnitude 8.0 earthquake strikes off Kelvar", lead, 0.0),
+            article(
+                "q1",
+                "Northern Post",
+                "Tsunami alert after 8.0-magnitude quake off Kelvar",
+                lead,
+                0.4,
+            ),
+            article(
+                "q2",
+                "Metro Wire",
+                "Kelvar quake upgraded to magnitude 8.8, one of the strongest",
+                lead,
+                1.5,
+            ),
+            article(
+                "q3",
+                "Coastal Times",
+                "Magnitude 8.8 Kelvar quake: waves reach Marrow coast",
+                lead,
+                18.0,
+            ),
+        ]
+    )
+
+
+def test_one_outlets_like_headlines_a_day_apart_join_a_story_other_outlets_report():
+    grounding = (
+        "Aviation regulators grounded the Skylark 900 jet after a second crash in five months, "
+        "and shares in planemaker Aerovance fell sharply as airlines parked their fleets, "
+        "officials and analysts said."
+    )
+    bank = (
+        "The central bank is widely expected to leave its main interest rate unchanged at its "
+        "two-day meeting, with policymakers divided over how fast inflation is easing, "
+        "economists said."
+    )
+    _one_story(
+        [
+            article(
+                "g0",
+                "Harbor Daily",
+                "Aerovance shares fall as airlines ground Skylark 900 jets",
+                grounding,
+                0.0,
+            ),
+            article(
+                "g1",
+                "Northern Post",
+                "Airlines ground Aerovance Skylark 900 after second crash",
+                grounding,
+                1.0,
+            ),
+            article(
+                "g2",
+                "Harbor Daily",
+                "Aerovance shares fall as regulators ground Skylark 900 jets",
+                grounding,
+                20.0,
+            ),
+        ]
+    )
+    _one_story(
+        [
+            article(
+                "c0",
+                "Harbor Daily",
+                "Central bank set to hold rates steady as inflation eases",
+                bank,
+                0.0,
+            ),
+            article(
+                "c1",
+                "Northern Post",
+                "Central bank meeting: policymakers weigh a pause on hikes",
+                bank,
+                2.0,
+            ),
+            article(
+                "c2",
+                "Harbor Daily",
+                "Central bank holds rates steady as inflation eases",
+                bank,
+                20.0,
+            ),
+        ]
+    )
+
+
+def test_a_storms_page_of_the_day_joins_the_storm_other_outlets_report():
+    lead = (
+        "Storm Kelda battered the Easton coast with gales and heavy rain, flooding seafront "
+        "homes and cutting power to thousands, the coastguard and the weather service said."
+    )
+    _one_story(
+        [
+            article(
+                "s0",
+                "Harbor Daily",
+                "Storm Kelda today: red warning for the Easton coast",
+                lead,
+                0.0,
+            ),
+            article(
+                "s1",
+                "Northern Post",
+                "Storm Kelda brings gales and heavy rain to Easton",
+                lead,
+                1.0,
+            ),
+            article(
+                "s2",
+                "Harbor Daily",
+                "Storm Kelda today: clean-up begins on the Easton coast",
+                lead,
+                22.0,
+            ),
+        ]
+    )
+
+
+def test_one_outlets_daily_items_alone_still_split():
+    wrap = (
+        "Shares on Wall Street closed higher, traders said, with the main indexes extending "
+        "their gains as bond yields eased and the dollar held steady."
+    )
+    forecast = (
+        "Here is the forecast for the Easton region, with temperatures, rain and wind for the "
+        "day ahead from the weather service."
+    )
+    pairs = [
+        ("Wall Street climbs as tech rallies", "Wall Street climbs as banks gain", wrap, 44.0),
+        (
+            "Weather today: sunny spells for Easton",
+            "Weather today: heavy rain for Easton",
+            forecast,
+            24.0,
+        ),
+    ]
+    for k, (first, second, lead, hours) in enumerate(pairs):
+        items = [
+            article(f"d{k}-0", "Harbor Daily", first, lead, 0.0),
+            article(f"d{k}-1", "Harbor Daily", second, lead, hours),
+        ]
+        assert _partition(items) == [[f"d{k}-0"], [f"d{k}-1"]], first
+
+
+def test_a_market_needs_a_markets_name_not_any_price_or_medal():
+    assert days.reads_market(words("Stocks edge higher as banks gain"))
+    assert days.reads_market(words("Wall Street slips as tech sells off"))
+    assert not days.reads_market(words("Cucumber prices soar as heat hits farms"))
+    assert not days.reads_market(words("Brook and Ivo edge out rivals for ice-dance gold"))
