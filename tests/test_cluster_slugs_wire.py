@@ -140,3 +140,14 @@ def test_a_new_slug_is_never_a_taken_slug_in_another_order():
     # Three or four words are checked in every order too.
     taken = {"blame-iran-us"}
     assert make_slug([a], lambda s: s in taken | {"iran-us"}) not in {"iran-us-blame", "iran-us"}
+
+
+def test_a_numbered_slug_is_never_a_taken_numbered_slug_in_another_order():
+    # Every plain name taken: the fallback numbers one, and must not number another word order
+    # of a story already numbered ("us-iran-stalled-2" beside "iran-us-stalled-2").
+    a = article("a", "X", "Iran and U.S. trade blame over stalled talks", "")
+    plain_taken = lambda s: not s[-1].isdigit()  # noqa: E731 (every unnumbered slug)
+    assert make_slug([a], plain_taken) == "iran-us-stalled-2"
+    taken = {"us-iran-stalled-2", "stalled-iran-us-3"}
+    slug = make_slug([a], lambda s: plain_taken(s) or s in taken)
+    assert slug == "iran-us-stalled-4", slug

@@ -316,10 +316,13 @@ def _without_repeats(ranked: Sequence[str]) -> list[str]:
     return out
 
 
-def _reordering_taken(words_: Sequence[str], taken: Callable[[str], bool]) -> bool:
-    """Whether the slug of `words_` in any order is taken. "iran-us" beside "us-iran" names two
-    stories that read as one: a reader can't tell which link was which. At most 4! lookups."""
-    return any(taken("-".join(order)) for order in dict.fromkeys(permutations(words_)))
+def _reordering_taken(
+    words_: Sequence[str], taken: Callable[[str], bool], suffix: str = ""
+) -> bool:
+    """Whether the slug of `words_` in any order (then `suffix`) is taken. "iran-us" beside
+    "us-iran" names two stories that read as one: a reader can't tell which link was which. At
+    most 4! lookups."""
+    return any(taken("-".join(order) + suffix) for order in dict.fromkeys(permutations(words_)))
 
 
 def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
@@ -327,7 +330,7 @@ def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
 
     Tries the top two words, then three, then four; then other top words in place of the last;
     then a numeric suffix on a shorter slug (still at most four parts). Words whose slug is
-    taken in another order count as taken. A one-word slug only
+    taken in another order count as taken, numbered ones too. A one-word slug only
     for a story with a single usable word.
     """
     ranked, headlines = _ranked_words(articles)
@@ -345,9 +348,11 @@ def make_slug(articles: Sequence[Article], taken: Callable[[str], bool]) -> str:
         slug = _readable(words_, headlines)
         if not _reordering_taken(words_, taken):
             return slug
-    base = _readable(ranked[: min(3, len(ranked))], headlines)
+    chosen = ranked[: min(3, len(ranked))]
+    base = _readable(chosen, headlines)
     n = 2
-    while taken(f"{base}-{n}"):
+    # Numbered too, "iran-us-stalled-2" beside "us-iran-stalled-2" reads as the same story.
+    while _reordering_taken(chosen, taken, f"-{n}"):
         n += 1
     return f"{base}-{n}"
 
