@@ -384,3 +384,25 @@ def test_one_shared_name_is_not_enough_to_join_the_only_open_story():
     assert loose.add(outburst).story_id == loose.add(strikes).story_id  # the model alone joins
     c = OnlineClusterer()
     assert c.add(outburst).story_id != c.add(strikes).story_id
+
+
+def test_a_headline_word_beyond_names_lets_a_weakly_alike_report_join():
+    # One event told in few common words (whole-article cosine ~0.16): the headlines share what
+    # happened ("police reform"), not only a name, so the report joins the only open story.
+    talks = article(
+        "a",
+        "Harbor Daily",
+        "Police reform talks collapse after months of cross-party negotiations",
+        "Negotiators from both parties ended months of talks on Wednesday without a deal on how "
+        "officers are trained and disciplined, aides said, blaming each other for the impasse.",
+    )
+    vow = article(
+        "b",
+        "Northern Post",
+        "Halvorsen vows to act alone after police reform bill dies in parliament",
+        "Marek Halvorsen said he would use executive orders to change how officers are trained, "
+        "after the opposition walked away from the bill.",
+        hours=3.0,
+    )
+    c = OnlineClusterer()
+    assert c.add(talks).story_id == c.add(vow).story_id

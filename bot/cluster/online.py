@@ -262,7 +262,13 @@ class OnlineClusterer:
         # same order: the pair dot product is `raw`, to the last bit.
         single = len(story.members) == 1
         fulls = [raw] if single else [dot(xv, p.vec) for p in profiles]
-        if max(fulls) < self.settings.min_join_similarity:
+        # Alike this little, with no other story in sight (no rival to hold the model back) and
+        # headlines sharing nothing but names: two events of one person, not one event.
+        if (
+            max(fulls) < self.settings.min_join_similarity
+            and rival <= 0.0
+            and _names_only(x, profiles)
+        ):
             return VETOED
         top = bound.at(max(fulls), sum(fulls) / len(fulls), centroid_sim, rival) - pen + gap
         if top < bound.floor:
@@ -348,6 +354,24 @@ class OnlineClusterer:
         if len(self._expiry) > 4 * len(self._active) + 1024:  # keep stale heap entries bounded
             self._expiry = [(st.last_t, sid) for sid, st in self._active.items()]
             heapq.heapify(self._expiry)
+
+
+def _names_only(x: Profile, members: Sequence[Profile]) -> bool:
+    """Does `x`'s headline share no word with any member's but the names (people, places,
+    organisations) either text names? A shared word that says what happened ("debate",
+    "reform", "bridge") is evidence of one event; a shared name alone is not."""
+    mine = x.title.keys()
+    own = _names(x)
+    for p in members:
+        shared = mine & p.title.keys()
+        if shared and not shared <= own | _names(p):
+            return False
+    return True
+
+
+def _names(p: Profile) -> set[str]:
+    """The words of the names `p`'s text states ("p:trump", "e:donald trump")."""
+    return {w for key in p.ents for w in key[2:].split()}
 
 
 def _outranks(a: Story, b: Story) -> bool:
