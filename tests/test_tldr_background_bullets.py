@@ -1,23 +1,25 @@
 """A TL;DR bullet is read without the article it came from: it may not continue a sentence the
 card does not show ("... were also found", "The talks came as ..."), tell a year-old event as
-news, name someone by surname alone, or announce an event the story reports as done; and the
+news, or announce an event the story reports as done; and the
 headline is not the announcement either.
 
 Every sentence here is invented. Reviewers found "Six victims were also found dead ...",
 "The direct talks last week came as ...", "X opened last year's conference ...", "Meta declined
-to comment on Sánchez's call ..." with Sánchez never introduced, and "will meet in Geneva
+to comment on Sánchez's call ...", and "will meet in Geneva
 Tuesday" beside "agreed ... at talks in Geneva on Tuesday" under the headline "... to hold talks".
 """
 
 from __future__ import annotations
 
-from bot.models import Article, Bullet
+from datetime import UTC, datetime
+
+from bot.models import Article
+from bot.summarize import summarize
 from bot.summarize.candidates import TldrParams, sentence_options
 from bot.summarize.headline import choose_headline
-from bot.summarize.introduced import full_forms, leans_on_earlier, turns_to_other_news
+from bot.summarize.introduced import leans_on_earlier, turns_to_other_news
 from bot.summarize.restated import core_claim
-from bot.summarize.sentences import make_sentence
-from bot.summarize.tldr import introduced
+from bot.summarize.sentences import make_sentence, split_sentences
 
 
 def _leans(text: str) -> bool:
@@ -50,37 +52,56 @@ def test_a_continuing_sentence_offers_no_bullet_form() -> None:
     assert [forms[0].sentence.position for forms in groups] == [0]
 
 
-STORY = [
-    "Harbour chief Ilse Varga said on Monday that the ferry union would be fined.",
-    "The union declined to comment on Varga's call for a fine.",
-]
-
-
-def test_a_surname_alone_gets_the_full_name_the_story_gives() -> None:
-    forms = full_forms(STORY)
-    bullets = [
-        Bullet("The Tarn ferry union struck for a third day on Monday.", ["A"]),
-        Bullet("The union declined to comment on Varga's call for a fine.", ["B"]),
+def _bullets_of(*texts: tuple[str, str]) -> list[str]:
+    when = datetime(2026, 3, 2, tzinfo=UTC)
+    articles = [
+        Article(
+            id=str(n),
+            source=source,
+            url=f"https://{n}.example/a",
+            published=when,
+            title=title,
+            text=text,
+        )
+        for n, (source, title, text) in enumerate(
+            (f"Outlet {n}", t.split(" || ")[0], t.split(" || ")[1]) for n, t in enumerate(texts)
+        )
     ]
-    texts = [b.text for b in introduced(bullets, forms, "Tarn ferry strike enters third day", 55)]
-    assert texts[1] == "The union declined to comment on Ilse Varga's call for a fine."
-    assert texts[0] == bullets[0].text
+    return [b.text for b in summarize(articles).tldr]
 
 
-def test_a_surname_the_card_already_introduced_is_left_alone() -> None:
-    forms = full_forms(STORY)
-    second = Bullet("The union declined to comment on Varga's call for a fine.", ["B"])
-    first = Bullet("Harbour chief Ilse Varga called for the ferry union to be fined.", ["A"])
-    assert introduced([first, second], forms, "Tarn ferry strike", 55)[1].text == second.text
-    # ... or in the headline, or when the full name would overrun the word budget.
-    assert introduced([second], forms, "Ilse Varga calls for fine", 55)[0].text == second.text
-    assert introduced([second], forms, "Tarn ferry strike", 11)[0].text == second.text
+def _sources(*texts: str) -> list[str]:
+    return [s for t in texts for s in split_sentences(t.split(" || ")[1])]
 
 
-def test_a_surname_two_people_share_is_not_guessed() -> None:
-    forms = full_forms([*STORY, "Her deputy, Otto Varga, backed the union."])
-    bullet = Bullet("The union declined to comment on Varga's call for a fine.", ["B"])
-    assert introduced([bullet], forms, "Tarn ferry strike", 55)[0].text == bullet.text
+def test_a_bullet_keeps_the_sources_words_for_a_name() -> None:
+    # "the Abbot" is a title, not the surname of "Tova Abbot"; "Varga" is said of two people, one
+    # named in full only where her name opens a sentence; the chant is a quote.
+    first = (
+        "Monks meet the Abbot over the ferry fares || "
+        "Monks from nine islands met the Abbot at the harbour chapel on Monday to protest the "
+        "ferry fares. Port economist Tova Abbot told reporters the fares had doubled since May. "
+        'Ilse Varga wrote the petition the monks delivered. Protesters chanted "Down with Varga '
+        'and her fares" outside the port office, where Piet Varga, her former husband, works.'
+    )
+    second = (
+        "Island monks press the Abbot on ferry fares || "
+        "On Monday monks from nine islands met the Abbot at the harbour chapel to protest the "
+        "ferry fares. The petition by Varga was signed by four thousand islanders. "
+        'Protesters chanted "Down with Varga and her fares" outside the port office.'
+    )
+    source = _sources(first, second)
+    bullets = _bullets_of(first, second)
+    assert bullets
+    for bullet in bullets:
+        assert "Tova Abbot" not in bullet or "Port economist" in bullet
+        assert "Piet Varga" not in bullet or "former husband" in bullet
+        assert "Ilse Varga" not in bullet or bullet.startswith("Ilse Varga wrote")
+        # Each bullet is a source sentence or a cut of one: no word the sentence lacks.
+        assert any(
+            set(bullet.rstrip(".").split()) <= set(s.split()) | {s.split()[-1].rstrip(".")}
+            for s in source
+        ), bullet
 
 
 def test_an_announcement_the_story_reports_done_is_no_bullet() -> None:

@@ -1,110 +1,19 @@
-"""What a bullet leans on that the card has not introduced: a person named by surname alone
-("Meta declined to comment on Sánchez's call", which gets the full name the story gives), an
-"also" continuing a sentence the card does not show ("Six victims were also found dead"), or an
-event referred back to ("The talks last week came as ..."), which make no bullet. A TL;DR
-bullet is read without the article it came from.
+"""What a bullet leans on that the card has not introduced: an "also" continuing a sentence the
+card does not show, or an event referred back to ("The talks last week came as ..."), which
+make no bullet. A TL;DR bullet is read without the article it came from. Its words stay the
+source's: a person a bullet names by surname alone is not given a first name here, since
+guessing which person (or whether "the Pope" is a person's name at all) puts words in the
+source's mouth.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 
-from bot.summarize.grounding import POSSESSIVE_RE, entities
 from bot.summarize.restated import RARE_DOCS, core_claim, undated
 from bot.summarize.sentences import stem
 from bot.summarize.wordmodel import DOC_FREQ
-
-# A surname in at least this many of the lexicon's 7,356 training articles is one readers know
-# alone ("Trump", "Obama", "Putin"), as is a place ("Korea" of "South Korea"). One in fewer
-# ("Sánchez", "Jerí") needs the full name somewhere on the card.
-KNOWN_NAME_DOCS = 50
-# Words that make a longer name a title or a place, not a person's full name ("Strait of
-# Hormuz", "The Hague"): their last word alone is not a surname.
-_NOT_PERSON_WORDS = frozenset({"of", "the", "de", "for", "and"})
-
-
-_LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
-
-
-def _tokens(name: str) -> tuple[str, ...]:
-    return tuple(POSSESSIVE_RE.sub("", t) for t in name.split())
-
-
-def full_forms(texts: Iterable[str]) -> dict[str, str]:
-    """Per surname, the one full name the story gives it ("Sánchez": "Pedro Sánchez" of "Prime
-    Minister Pedro Sánchez"): a capitalised given name before it that the story never writes in
-    lower case (not "Minister", not "Builder" opening a sentence). A surname two people share in
-    the story ("Ann Roe", "Bo Roe") has none: which one a bullet means is not known."""
-    texts = list(texts)
-    # Words the story writes in lower case: titles and common words, whatever case a sentence
-    # start gives them.
-    lower = {w for text in texts for w in _LOWER_WORD_RE.findall(text)}
-    found: dict[str, set[str]] = {}
-    for text in texts:
-        for name in _names(text):
-            if len(name) < 2 or _NOT_PERSON_WORDS & {t.casefold() for t in name}:
-                continue
-            # A name opening its sentence may open on a common word ("Builder Brakk will ...").
-            if len(name) == 2 and text.lstrip("\"“‘'(").startswith(name[0]):
-                continue
-            given, surname = name[-2], name[-1]
-            if given.isalpha() and given.casefold() not in lower and _name_like(surname):
-                found.setdefault(surname, set()).add(f"{given} {surname}")
-    return {surname: next(iter(forms)) for surname, forms in found.items() if len(forms) == 1}
-
-
-def _name_like(word: str) -> bool:
-    return len(word) >= 3 and word[:1].isupper() and word.replace("-", "").isalpha()
-
-
-@lru_cache(maxsize=8192)
-def _names(text: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(_tokens(name) for name in entities(text))
-
-
-def introduce(text: str, forms: dict[str, str], known: Iterable[str] = ()) -> str:
-    """`text` with the first mention of each person it names by surname alone given in full
-    ("Meta declined to comment on Pedro Sánchez's call"), when the story names them in full
-    (`full_forms`), the reader has not met them (`known`: surnames already named in full) and
-    does not know the surname alone (see `KNOWN_NAME_DOCS`). Both words are the story's own."""
-    names = _names(text)
-    known = set(known)
-    for surname in unknown_short_names(text):
-        if surname not in forms or surname in known:
-            continue
-        if any(len(n) > 1 and n[-1] == surname for n in names):
-            continue  # named in full here, or with a title ("Mr. Roe")
-        match = re.search(rf"(?<![\w'’.-]){re.escape(surname)}(?![\w-])", text)
-        if match is None or _after_capital(text, match.start()):
-            continue
-        text = text[: match.start()] + forms[surname] + text[match.start() + len(surname) :]
-    return text
-
-
-def unknown_short_names(text: str) -> frozenset[str]:
-    """The one-word names in `text` readers may not know alone (see `KNOWN_NAME_DOCS`)."""
-    return frozenset(
-        n[0]
-        for n in _names(text)
-        if len(n) == 1
-        and _name_like(n[0])
-        and DOC_FREQ.get(stem(n[0].casefold()), 0) < KNOWN_NAME_DOCS
-    )
-
-
-def named_in_full(text: str) -> frozenset[str]:
-    """The surnames `text` gives with a name or title before them: whom it introduces."""
-    return frozenset(n[-1] for n in _names(text) if len(n) >= 2)
-
-
-def _after_capital(text: str, at: int) -> bool:
-    """Whether the word at `at` follows a capitalised word: part of a longer name, or after a
-    title ("Mr.", "Gov.") the entity reader split off."""
-    before = text[:at].split()
-    return bool(before) and before[-1][:1].isupper() and not before[-1].endswith((",", ";", ":"))
-
 
 # "Six victims were also found dead", "The company has also said": an "also" in the main
 # clause adds to something said before it.

@@ -11,7 +11,6 @@ centrality, position, length.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from bot.models import Article, Bullet
 from bot.outlets import independent_backing
@@ -24,12 +23,6 @@ from bot.summarize.candidates import (
     sentence_options,
 )
 from bot.summarize.grounding import outlet_stems, story_evidence, supporting_outlets
-from bot.summarize.introduced import (
-    full_forms,
-    introduce,
-    named_in_full,
-    unknown_short_names,
-)
 from bot.summarize.rerank import StoryContext, choose, story_context
 from bot.summarize.sentences import Sentence, article_sentences, content_stems
 from bot.summarize.wordmodel import MAX_SENTENCES, word_probabilities
@@ -106,38 +99,7 @@ def build_tldr(
         )
         for text, sentence in picked
     ]
-    ordered = core_first(bullets, [sentence.position for _, sentence in picked], wire_groups)
-    # The story's names are read only when a bullet gives one alone: most give none.
-    if not any(unknown_short_names(b.text) for b in ordered):
-        return ordered
-    full_names = full_forms(
-        s.text for s in article_sentences(list(articles), list(outlet_of), MAX_SENTENCES)
-    )
-    return introduced(ordered, full_names, headline, (params or TldrParams()).max_words)
-
-
-def introduced(
-    bullets: Sequence[Bullet], full_names: dict[str, str], headline: str, max_words: int
-) -> list[Bullet]:
-    """`bullets` in their order, each person a bullet names by surname alone given their full
-    name where the card has not (the headline and earlier bullets introduce), within the word
-    budget: "Meta declined to comment on Sánchez's call" read as a bullet leaves the reader
-    asking who Sánchez is. After the choice, so the full name changes which bullets are
-    chosen as little as it changes what they say (before it, NeuS lost 0.11 ROUGE-1)."""
-    if not full_names:
-        return list(bullets)
-    known = set(named_in_full(headline))
-    room = max_words - sum(len(b.text.split()) for b in bullets)
-    out: list[Bullet] = []
-    for bullet in bullets:
-        text = introduce(bullet.text, full_names, known)
-        added = len(text.split()) - len(bullet.text.split())
-        if added and added <= room:
-            room -= added
-            bullet = replace(bullet, text=text)
-        known |= named_in_full(bullet.text)
-        out.append(bullet)
-    return out
+    return core_first(bullets, [sentence.position for _, sentence in picked], wire_groups)
 
 
 def core_first(
