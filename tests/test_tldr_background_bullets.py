@@ -17,7 +17,12 @@ from bot.models import Article
 from bot.summarize import summarize
 from bot.summarize.candidates import TldrParams, sentence_options
 from bot.summarize.headline import choose_headline
-from bot.summarize.introduced import leans_on_earlier, turns_to_other_news
+from bot.summarize.introduced import (
+    is_teaser,
+    leans_on_earlier,
+    turns_to_other_news,
+    without_also,
+)
 from bot.summarize.restated import core_claim
 from bot.summarize.sentences import make_sentence, split_sentences
 
@@ -27,7 +32,7 @@ def _leans(text: str) -> bool:
 
 
 def test_a_sentence_continuing_another_is_no_bullet() -> None:
-    assert _leans("Four more crew members were also pulled from the water near the pier.")
+    assert _leans("The harbour master, too, said the pier had been unsafe for weeks.")
     assert _leans("The emergency talks on Monday came as envoys tried to save the truce.")
     assert _leans("Ada Wren opened last year's regatta with a speech attacking the harbour board.")
     assert turns_to_other_news("And, the port of Tarn reopens to ferries today.")
@@ -38,18 +43,30 @@ def test_a_sentence_continuing_another_is_no_bullet() -> None:
     assert not turns_to_other_news("And the board approved the plan on Monday.")
 
 
-def test_a_continuing_sentence_offers_no_bullet_form() -> None:
+def test_too_much_and_last_year_as_a_measure_are_the_sentences_own_news() -> None:
+    # "too" meaning "excessively", and last year as what this year is measured against.
+    assert not _leans("Tides rose too fast for the crews to finish the sea wall.")
+    assert not _leans("Ferry traffic fell by a third compared with last year, the port said.")
+    assert not _leans("The ferry line made a profit of 3 million crowns last year.")
+    assert not _leans("Islanders now pay more for a crossing than they did two years ago.")
+    # A report that opens like a gallery's caption, or on a journey, is reporting.
+    assert not is_teaser("In photos released by the coastguard, the trawler is seen listing.")
+    assert not is_teaser("A journey across the strait took the lifeboat crew five hours.")
+    assert is_teaser("In pictures: the Tarn regatta through the years")
+
+
+def test_an_also_sentence_is_offered_without_the_also() -> None:
     params = TldrParams()
+    also = "Two more crew members were also found alive in a lifeboat near the pier."
     sentences = [
-        make_sentence(
-            "Four more crew members were also pulled from the water near the pier.", "A", 0, 1
-        ),
-        make_sentence(
-            "Four crew members were pulled from the water near the pier on Monday.", "A", 0, 0
-        ),
+        make_sentence(also, "A", 0, 1),
+        make_sentence("The trawler sank off Tarn on Monday with nine crew on board.", "A", 0, 0),
     ]
-    groups = sentence_options(sentences, params)
-    assert [forms[0].sentence.position for forms in groups] == [0]
+    texts = {form.text for forms in sentence_options(sentences, params) for form in forms}
+    assert "Two more crew members were found alive in a lifeboat near the pier." in texts
+    assert not any(" also " in text for text in texts)
+    # "not only ... but also" reads wrong without the word: no bullet.
+    assert without_also("The storm hit not only Tarn but also the islands to its north.") is None
 
 
 def _bullets_of(*texts: tuple[str, str]) -> list[str]:

@@ -24,7 +24,13 @@ from bot.summarize.clauses import (
 )
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import entities, figures
-from bot.summarize.introduced import is_teaser, leans_on_earlier, overtaken, turns_to_other_news
+from bot.summarize.introduced import (
+    is_teaser,
+    leans_on_earlier,
+    overtaken,
+    turns_to_other_news,
+    without_also,
+)
 from bot.summarize.restated import (
     RARE_DOCS,
     SAME_FIGURES_SHARE,
@@ -216,7 +222,12 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
     seen: set[str] = set()
     budget = MAX_STORY_VARIANT_WORDS
     for sentence in sentences:
-        full = compress(sentence.text)
+        # "Six victims were also found dead": a bullet gives the fact without the "also", which
+        # added it to a sentence the card may not show.
+        plain = without_also(compress(sentence.text))
+        if plain is None:
+            continue
+        full = plain
         key = full.casefold()
         n_full = len(full.split())
         if (

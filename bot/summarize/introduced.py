@@ -16,8 +16,15 @@ from bot.summarize.sentences import stem
 from bot.summarize.wordmodel import DOC_FREQ
 
 # "Six victims were also found dead", "The company has also said": an "also" in the main
-# clause adds to something said before it.
-_ALSO_RE = re.compile(r"^[^,;:—–]{0,60}?\s(?:also|too)\s", re.IGNORECASE)
+# clause adds to something said before it. Without the word the sentence states its own fact
+# ("Six victims were found dead ..."), which is how a bullet gives it (`without_also`).
+_ALSO_RE = re.compile(r"^[^,;:—–]{0,60}?\s(also)\s", re.IGNORECASE)
+# "not only ... but also", "also known as": the word is part of a phrase, not an addition.
+_ALSO_PHRASE_BEFORE = frozenset({"but", "only"})
+_ALSO_PHRASE_AFTER = frozenset({"known", "called", "named"})
+# "The mayor, too, said ...", "Fares rose too.": "too" as "also" stands beside commas or ends the
+# sentence; "too fast", "too strong" mean excessively and are the sentence's own claim.
+_TOO_RE = re.compile(r"^[^;:—–]{0,60}?(?:,\s*too\b|\stoo\s*[.!]?$)", re.IGNORECASE)
 # "The talks last week came as ...", "The move comes after ...": the subject stands for an event
 # the article told before, and the sentence gives its background.
 _CAME_AS_RE = re.compile(
@@ -29,16 +36,52 @@ _CAME_AS_RE = re.compile(
 
 # "X opened last year's conference with ...": an event of a year before, told as background.
 _LAST_YEAR_RE = re.compile(r"\b(?:last year['’]s|a year ago|years ago|last year)\b", re.IGNORECASE)
+# "... compared with last year", "higher than a year ago", "up from last year": last year as the
+# measure of this year's news, not the time of the event told.
+_COMPARED_RE = re.compile(
+    r"\b(?:than|compared|from|since|versus|vs\.?|against|over)\b(?:\s+\S+){0,3}\s*$",
+    re.IGNORECASE,
+)
+
+
+def without_also(text: str) -> str | None:
+    """`text` with the "also" of its main clause left out ("Six victims were found dead in the
+    school"), the rest word for word; `text` itself when it has none; None when the word is part
+    of a phrase ("not only ... but also") that reads wrong without it."""
+    match = _ALSO_RE.match(text)
+    if match is None:
+        return text
+    before = text[: match.start(1)].split()
+    after = text[match.end(1) :].split()
+    if (before and before[-1].casefold() in _ALSO_PHRASE_BEFORE) or (
+        after and after[0].casefold().strip(",.") in _ALSO_PHRASE_AFTER
+    ):
+        return None
+    return text[: match.start(1)].rstrip() + text[match.end(1) :]
+
+
+def _of_a_year_before(core: str) -> bool:
+    """Whether a main clause tells an event of a year before: "opened last year's regatta".
+    Not last year as a comparison ("than a year ago") or a year's result ("a profit of $2
+    billion last year"): this year's news, measured."""
+    if any(ch.isdigit() for ch in core):
+        return False
+    for match in _LAST_YEAR_RE.finditer(core):
+        possessive = match.group(0).casefold().startswith("last year") and len(match.group(0)) > 9
+        if possessive or not _COMPARED_RE.search(core[: match.start()]):
+            return True
+    return False
 
 
 def leans_on_earlier(text: str, core: str = "") -> bool:
-    """Whether `text` continues a sentence it was not the first of: "also" in its main clause,
+    """Whether `text` continues a sentence it was not the first of: "too" beside its subject,
     or an event referred back to and given background ("The talks came as ..."); or whether its
-    main clause (`core`) tells of a year before, the story's background, not its news."""
+    main clause (`core`) tells of a year before, the story's background, not its news. An "also"
+    is left out instead (`without_also`)."""
     return (
-        _ALSO_RE.match(text) is not None
+        _TOO_RE.match(text) is not None
         or _CAME_AS_RE.match(text) is not None
-        or (bool(core) and _LAST_YEAR_RE.search(core) is not None)
+        or (bool(core) and _of_a_year_before(core))
     )
 
 
@@ -69,8 +112,8 @@ def previews(text: str) -> bool:
 # A gallery's or a video's teaser ("A look back at the life of ...", "In pictures: ...", "Watch
 # as ..."): it points at pictures, and says nothing happened.
 _TEASER_RE = re.compile(
-    r"^(?:(?:a|an|our|here'?s a|here is a|take a)\s+(?:\w+\s+)?(?:look|glimpse|journey)\s+"
-    r"(?:back\s+)?(?:at|into|through|inside)|in\s+(?:pictures|photos|images)\b|"
+    r"^(?:(?:a|an|our|here'?s a|here is a|take a)\s+(?:\w+\s+)?(?:look|glimpse)\s+"
+    r"(?:back\s+)?(?:at|into|inside)|in\s+(?:pictures|photos|images)\s*(?:[:|–—-]|$)|"
     r"(?:see|view|watch|browse)\s+(?:the\s+|our\s+)?(?:photos|pictures|images|video|gallery)\b|"
     r"photos?\s*:|watch\s*:|watch\s+as\b)",
     re.IGNORECASE,
