@@ -8,7 +8,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from bot.summarize.calendar_words import CAPITALISED_NAMES
-from bot.summarize.sentences import stem
 from bot.textutil import STOPWORDS
 
 # Short all-caps words are usually acronyms (NASA, FBI, NYC) and keep their case in a shouted title
@@ -57,11 +56,10 @@ def is_shouted(text: str) -> bool:
 
 # Short words that headline title case (AP, Chicago, the NYT's) leaves in lower case. A title
 # that capitalises them too ("Mayor To Open Bridge In Spring") capitalises every word: its
-# capitals say nothing of which words are names, as a shouted title's do not.
+# capitals say nothing of which words are names, so it teaches no word's case (`case_forms`).
+# It is still shown as written: recasing it from the text lowered names ("Theresa may backs").
 _TITLE_CASE_SMALL = frozenset("a an the of to in on at for by and or as".split())
 _TITLE_CASE_MIN_WORDS = 4
-# Share of a title-cased title's words the story's text must write before it is recased.
-_TITLE_CASE_KNOWN_SHARE = 0.6
 
 
 def is_title_cased(text: str) -> bool:
@@ -141,8 +139,6 @@ def fix_shouting(title: str, forms: Mapping[str, str] | None = None) -> str:
     (``forms``, see ``case_forms``).
     """
     forms = forms or {}
-    if is_title_cased(title):
-        return _sentence_case(title, forms)
     if not is_shouted(title):
         out = _fix_shouted_runs(title, forms)
         for match in reversed(list(_TOKEN_RE.finditer(out))):
@@ -164,42 +160,6 @@ def fix_shouting(title: str, forms: Mapping[str, str] | None = None) -> str:
     if first is not None:
         fixed = fixed[:first] + fixed[first].upper() + fixed[first + 1 :]
     return fixed
-
-
-def _sentence_case(title: str, forms: Mapping[str, str]) -> str:
-    """A title that capitalises every word, in the case the story's own text writes each word
-    ("Strait Of Hormuz Closes Amid Talks" → "Strait of Hormuz closes amid talks"), or another
-    form of it ("closed" for "Closes"). A word the text never writes keeps its capital (it may be
-    a name), unless it is a stopword: a name lowered reads worse than a common word left
-    capitalised. Unless the text gives most words, the title stays as it is: a guess at a few
-    words would leave a title in neither case."""
-    lower_stems = {stem(key) for key, form in forms.items() if form[:1].islower()}
-    named_stems = {stem(key) for key, form in forms.items() if form[:1].isupper()}
-    pieces: list[str] = []
-    last = 0
-    known = total = 0
-    for n, match in enumerate(_TOKEN_RE.finditer(title)):
-        token = match.group(0)
-        bare = _bare(token)
-        if n and token[:1].isupper() and not any(c.isupper() for c in bare[1:]):
-            total += 1
-            form = forms.get(bare.casefold())
-            word_stem = stem(bare.casefold())
-            if form is not None:
-                token = form + token[len(bare) :]
-                known += 1
-            elif word_stem in lower_stems and word_stem not in named_stems:
-                token = token.lower()
-                known += 1
-            elif bare.casefold() in STOPWORDS:
-                token = token.lower()
-        pieces.append(title[last : match.start()])
-        pieces.append(token)
-        last = match.end()
-    pieces.append(title[last:])
-    if known < _TITLE_CASE_KNOWN_SHARE * total:
-        return title
-    return "".join(pieces)
 
 
 def likely_acronym(word: str) -> bool:

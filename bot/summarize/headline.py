@@ -13,13 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
-from bot.summarize.casing import (
-    case_forms,
-    fix_shouting,
-    is_shouted,
-    is_title_cased,
-    shouted_runs,
-)
+from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
 from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes, is_clause
 from bot.summarize.datelines import without_dateline
 from bot.summarize.grounding import ELLIPSIS
@@ -143,11 +137,7 @@ def choose_headline(
     # Only computed when needed: most clusters have no shouted title. A title shouting in runs
     # teaches nothing either: its "CITY COUNCIL" would pass for how the story writes the words.
     forms: dict[str, str] | None = None
-    # A title capitalising every word has lost its case as a shouted one has.
-    loud = [
-        is_shouted(a.title) or is_title_cased(a.title) or bool(shouted_runs(a.title))
-        for a in articles
-    ]
+    loud = [is_shouted(a.title) or bool(shouted_runs(a.title)) for a in articles]
     if any(loud):
         forms = case_forms(
             [
@@ -156,10 +146,7 @@ def choose_headline(
                 for text in ((article.text,) if shouts else (article.title, article.text))
             ]
         )
-        loud = [
-            is_shouted(a.title) or is_title_cased(a.title) or bool(shouted_runs(a.title, forms))
-            for a in articles
-        ]
+        loud = [is_shouted(a.title) or bool(shouted_runs(a.title, forms)) for a in articles]
     best: tuple[float, str, int] | None = None
     cleaned_titles = [
         (index, cleaned)
