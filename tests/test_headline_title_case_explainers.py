@@ -5,8 +5,10 @@ the text lowered names)."""
 from __future__ import annotations
 
 from bot.models import Article
+from bot.outlets import outlet_names
 from bot.summarize.casing import case_forms, fix_shouting, is_title_cased
 from bot.summarize.headline import choose_headline
+from bot.summarize.wordmodel import word_probabilities
 
 _TEXT = (
     "The harbour board of Port Wren voted on Monday to close the old ferry quay for repairs. "
@@ -29,6 +31,16 @@ def test_an_explainer_title_gives_way_to_a_declarative_one() -> None:
     ):
         articles = _story(explainer, "Port Wren board votes to close old ferry quay")
         assert choose_headline(articles)[0] == "Port Wren board votes to close old ferry quay"
+
+
+def test_an_explainer_is_kept_over_a_declarative_title_off_the_story() -> None:
+    # The other outlet's title is its own angle: none of the story's words.
+    explainer = "What We Learned From the Port Wren Harbour Board Vote on the Ferry Quay"
+    angle = "Island Fishing Fleets Look Different From the Ones Tourists Photograph"
+    for order in ((explainer, angle), (angle, explainer)):
+        articles = _story(*order)
+        probs = word_probabilities(articles, outlet_names(articles))
+        assert choose_headline(articles, probs)[0] == explainer
 
 
 def test_a_question_is_kept_when_every_title_asks() -> None:
