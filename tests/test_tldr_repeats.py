@@ -145,3 +145,14 @@ def test_one_event_dated_two_ways_is_a_repeat() -> None:
         1,
     )
     assert _repeats(a, b, params) and _repeats(b, a, params)
+
+
+def test_two_actors_doing_the_same_on_other_days_are_two_facts() -> None:
+    params = TldrParams()
+    a = _option("The Senate approved the bill on Monday night.")
+    b = _option("The Assembly approved the bill on Thursday after a long debate.", 1)
+    assert not _repeats(a, b, params) and not _repeats(b, a, params)
+    # One actor's one event dated two ways stays a repeat.
+    c = _option("The Norland assembly passed the ferry bill on Thursday after a long debate.", 1)
+    d = _option("The Norland assembly passed the ferry bill late last week.", 2)
+    assert _repeats(c, d, params)

@@ -37,6 +37,7 @@ from bot.summarize.restated import (
     core_claim,
     counts_differ,
     figures_within,
+    names_differ,
     same_core,
     same_figure_restated,
     stem_overlap,
@@ -285,9 +286,9 @@ def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
         return True
     if same_core(a.text, a.stems, b.text, b.stems):
         return True
-    if stem_overlap(
-        undated(a.stems), undated(b.stems)
-    ) > params.max_overlap_undated and not counts_differ(a.text, b.text):
+    if stem_overlap(undated(a.stems), undated(b.stems)) > params.max_overlap_undated and not (
+        counts_differ(a.text, b.text) or names_differ(a.text, b.text)
+    ):
         return True
     return same_figure_restated(
         a.stems, a.figures, b.stems, b.figures, params.max_overlap_same_figures

@@ -10,6 +10,7 @@ from functools import lru_cache
 from bot.summarize.claim_figures import claim_counts
 from bot.summarize.sentences import content_stems, stem
 from bot.summarize.support import figures
+from bot.textutil import STOPWORDS
 
 # A stem in at most this many of the lexicon's 7,356 training articles names the event ("tram",
 # "airport", "council"), not the news at large ("Tuesday", "president").
@@ -187,3 +188,26 @@ def counts_differ(a_text: str, b_text: str) -> bool:
         for y in b_counts
         if x.noun and x.role == y.role == "count"
     )
+
+
+_CAPITALISED_RE = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
+
+
+def _name_stems(text: str) -> frozenset[str]:
+    """Stems of `text`'s capitalised words, its first too ("Senate", "House"), less common words
+    and dates: who acts and where."""
+    return undated(
+        frozenset(
+            stem(word.casefold())
+            for word in _CAPITALISED_RE.findall(text)
+            if word.casefold() not in STOPWORDS
+        )
+    )
+
+
+def names_differ(a_text: str, b_text: str) -> bool:
+    """Whether each sentence names someone or somewhere the other does not ("The Senate passed
+    the bill on Monday" / "The House passed the bill on Wednesday"): two actors, two events,
+    however alike the rest."""
+    a, b = _name_stems(a_text), _name_stems(b_text)
+    return bool(a - b) and bool(b - a)
