@@ -70,6 +70,18 @@ def test_a_title_that_names_an_outlet_is_kept(title: str, url: str, shown: str) 
             "https://quillradio.example/",
             "QuillRadio",
         ),
+        # A name said twice is one name.
+        (
+            "Harbourcast News Search Results For Harbourcast Found 1000",
+            "https://harbourcast.example/",
+            "Harbourcast",
+        ),
+        # A generic word that is also a label of the host names no site: the host.
+        (
+            "World News Search Records Found 1000",
+            "https://world.quillradio.example/",
+            "world.quillradio.example",
+        ),
     ],
 )
 def test_a_generic_title_that_names_the_site_gives_that_name(

@@ -211,11 +211,16 @@ def _site_words(title: str, labels: list[str]) -> str:
     of "Omega News Search Records Found 1000" on omega.example. A search page titled so names
     its site once among the generic words, which read better as the site's own name than as
     its host does."""
-    return " ".join(
-        word
-        for word in title.split()
-        if (letters := "".join(ch for ch in fold(word) if ch.isalnum())) and letters in labels
-    )
+    found: list[str] = []
+    seen: set[str] = set()
+    for word in title.split():
+        letters = "".join(ch for ch in fold(word) if ch.isalnum())
+        # A generic word ("World" of world.omega.example) names no site, and a name said twice
+        # ("Omega ... For Omega") is one name.
+        if letters in labels and letters not in _GENERIC_TITLE_WORDS and letters not in seen:
+            seen.add(letters)
+            found.append(word)
+    return " ".join(found)
 
 
 def _site_labels(key: str | None) -> list[str]:
