@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
@@ -205,12 +205,15 @@ class TermStats:
         self._scale = 1.0
         self._df: dict[str, float] = {}
         self._n = 0.0
+        # Terms counted since `take_changes`, for a caller that stores the counts to rewrite only
+        # those; None when every count is to be rewritten (never taken yet, a rescale, new counts).
+        self._changed: set[str] | None = None
 
     @property
     def n_docs(self) -> float:
         return self._n / self._scale
 
-    def add(self, terms: Iterable[str]) -> None:
+    def add(self, terms: Collection[str]) -> None:
         self._scale *= self._decay
         if self._scale < 0.5:  # once per half-life: fold the scale in and prune faded terms
             self._rescale()
@@ -219,6 +222,8 @@ class TermStats:
         df = self._df
         for t in terms:
             df[t] = df.get(t, 0.0) + inc
+        if self._changed is not None:
+            self._changed.update(terms)
 
     def counts(self) -> tuple[dict[str, float], float, float]:
         """The live counts (not the background table): what a replica needs to weigh the same."""
@@ -226,6 +231,19 @@ class TermStats:
 
     def set_counts(self, counts: tuple[dict[str, float], float, float]) -> None:
         self._df, self._n, self._scale = counts
+        self._changed = None
+
+    def take_changes(self) -> dict[str, float] | None:
+        """The counts (in the stored units) of the terms counted since the last call, or None when
+        all of them may have changed since (the first call, a rescale, `set_counts`): what a
+        caller keeping a copy of the counts must write to stay equal to them. A term's units
+        change only when it is counted (a document's decay is in the scale), so the copy's other
+        entries stay right. Tracking starts with the first call."""
+        changed, self._changed = self._changed, set()
+        if changed is None:
+            return None
+        df = self._df
+        return {t: df[t] for t in changed}
 
     def _rescale(self) -> None:
         s = self._scale
@@ -233,6 +251,7 @@ class TermStats:
         self._bg_seen = {}
         self._n *= s
         self._scale = 1.0
+        self._changed = None  # every unit changed, and the faded terms are gone
 
     def idfs(self, terms: Iterable[str]) -> dict[str, float]:
         """`idf` of each term, with the per-call constants hoisted (the hot path of weighing)."""

@@ -36,7 +36,7 @@ from bot.cluster.settings import ClusterSettings
 from bot.cluster.specifics import conflicts_any
 from bot.models import Article
 
-# `OnlineClusterer.state()`: plain JSON-ready values (df, n, scale, now, stories).
+# `OnlineClusterer.state()`: plain JSON-ready values (n, scale, now, stories).
 ClustererState = dict[str, Any]
 
 # The log-odds of a story the article can't join (nothing to compare, no member alike enough, or
@@ -139,16 +139,15 @@ class OnlineClusterer:
         self._expire()
 
     def state(self) -> ClustererState | None:
-        """What, with the stored articles and their `Assignment.idf`, lets `resume` go on exactly
-        as this clusterer would: the IDF statistics (every article ever added counts, decayed),
-        the stream's clock, and the open stories, least recently touched first, with their
-        members in order. None while a batch is analysed ahead: the statistics are the worker's
-        until it ends."""
+        """What, with the IDF statistics' counts (`idf_counts`) and the stored articles and their
+        `Assignment.idf`, lets `resume` go on exactly as this clusterer would: the statistics'
+        scalars, the stream's clock, and the open stories, least recently touched first, with
+        their members in order. None while a batch is analysed ahead: the statistics are the
+        worker's until it ends. Its size is the open stories' members', not the vocabulary's."""
         if self._analysis.busy:
             return None
-        df, n, scale = self._stats.counts()
+        _df, n, scale = self._stats.counts()
         return {
-            "df": df,
             "n": n,
             "scale": scale,
             "now": self._now,
@@ -157,15 +156,37 @@ class OnlineClusterer:
             ],
         }
 
+    def idf_changes(self) -> Mapping[str, float] | None:
+        """The IDF statistics' counts (term -> stored units) of the terms counted since the last
+        call, for a copy of `idf_counts` to stay equal; None when all may have changed (the first
+        call, once per half-life, after a batch analysed ahead). Not while a batch is analysed
+        (`state()` is None)."""
+        return self._stats.take_changes()
+
+    def idf_counts(self) -> Mapping[str, float]:
+        """All the IDF statistics' counts, to go with `state()`."""
+        return self._stats.counts()[0]
+
     def resume(
-        self, state: ClustererState, stored: Mapping[str, tuple[Article, bytes | None]]
+        self,
+        state: ClustererState,
+        counts: dict[str, float],
+        stored: Mapping[str, tuple[Article, bytes | None]],
     ) -> None:
-        """Take up from `state` (of `state()`) on a new clusterer: `stored` maps its members' ids
-        to each article and its IDF as weighed on arrival. A member no longer stored is left out;
-        one without its IDF (or whose text changed) is weighed with the statistics as they are."""
-        self._stats.set_counts((dict(state["df"]), float(state["n"]), float(state["scale"])))
+        """Take up from `state` (of `state()`) on a new clusterer, with `counts` the statistics'
+        counts (`idf_counts`) as of it: `stored` maps its members' ids to each article and its
+        IDF as weighed on arrival. A member no longer stored is left out; one without its IDF (or
+        whose text changed) is weighed with the statistics as they are. Raises ValueError (or
+        TypeError, KeyError) on a state of another shape."""
+        n, scale, now = float(state["n"]), float(state["scale"]), state["now"]
+        if now is not None:
+            now = float(now)
+        self._stats.set_counts((counts, n, scale))
+        self._stats.take_changes()  # `counts` is the copy: changes are counted from here
         s = self.settings
         for story_id, member_ids in state["stories"]:
+            if not isinstance(story_id, str) or not all(isinstance(a, str) for a in member_ids):
+                raise ValueError(f"a saved story is not an id and its members' ids: {story_id!r}")
             docs = []
             for article_id in member_ids:
                 if article_id not in stored:
@@ -179,7 +200,7 @@ class OnlineClusterer:
                 docs.append(self._doc(article, prof))
             if docs:
                 self._open(story_id, docs)
-        self._now = state["now"]
+        self._now = now
         self._expire()
 
     def resolve(self, story_id: str) -> str:

@@ -2,14 +2,22 @@
 
 The online clusterer holds only the active window in memory. Each commit stores what it needs to
 go on exactly after a restart: every article's IDF as it was weighed (`article_weights`), and the
-clusterer's own state (service_state 'clusterer': the IDF statistics, the stream's clock, the open
-stories and their members in order, about 0.4-1 MB of JSON). A restart rebuilds the open stories
-from those, so it neither forgets live stories nor reloads everything ever seen, and decides on
-what comes next as a process that never stopped would. Without a saved state (an older database,
-or a crash amid a batch analysed ahead, when the statistics were the worker's) the stories updated
-within the window are re-weighed with their own articles' statistics instead: nearly the same
-decisions (10 of 6,840 later ones differed on the labelled dev stream, 106 of 5,496 on 5,000
-undated articles), not exactly.
+clusterer's own state (`store/clusterer_state`: the IDF statistics' counts, of which a commit
+rewrites only its articles' terms, and a small JSON value of the stream's clock and the open
+stories with their members in order). A restart rebuilds the open stories from those, so it
+neither forgets live stories nor reloads everything ever seen, and decides on what comes next as a
+process that never stopped would. Without a usable saved state (an older database, a crash amid a
+batch analysed ahead, when the statistics were the worker's, a state that can't be read, or one
+that misses what another process clustered) the stories updated within the window are re-weighed
+with their own articles' statistics instead: nearly the same decisions (10 of 6,840 later ones
+differed on the labelled dev stream, 106 of 5,496 on 5,000 undated articles), not exactly.
+
+Two processes may cluster into one database (`newsdigest poll` while `newsdigest run` is up).
+Every save carries a new token, and a clusterer saves only over the state it last read or saved:
+so a saved state accounts for every commit since, and one that finds another token withdraws the
+state instead (a start then restores from the database). Before a pass, a clusterer that finds
+another token takes up the database's view again (the other's state, or the database's stories),
+so it sees the other's stories too.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from bot.models import Article
 from bot.outlets import outlet_id, story_outlets
 from bot.pipeline.cards import story_headline
 from bot.store import articles as article_store
-from bot.store import service_state
+from bot.store import clusterer_state
 from bot.store import stories as story_store
 from bot.store.database import transaction, utcnow
 from bot.topics.lookup import slugify
@@ -47,7 +55,10 @@ DEFAULT_WINDOW = timedelta(hours=DEFAULT_WINDOW_HOURS)
 # what was done, and the service's event loop gets a turn between batches.
 BACKLOG_BATCH = 100
 # The `service_state` key of the clusterer's state as of the last commit (`StoryClusterer._save`).
-CLUSTERER_STATE = "clusterer"
+CLUSTERER_STATE = clusterer_state.KEY
+# `StoryClusterer._token` when the saved state misses what this clusterer holds: no save's token,
+# so the next pass takes up the database's view again.
+_OUT_OF_STEP = ""
 
 
 def new_story_id() -> str:
@@ -63,6 +74,10 @@ class StoryClusterer:
         self.clusterer = self._new_clusterer()
         self._warmed = False
         self._unsaved = False  # the last commit could not save the clusterer's state
+        # The token of the saved state this clusterer's memory is (None: there is none yet): it
+        # saves only over that one, and takes up the database's view again when it changed.
+        self._token: str | None = None
+        self._log = clusterer_state.Log()  # the stored IDF counts' sizes
 
     def _new_clusterer(self) -> OnlineClusterer:
         # The configured window is the clusterer's: how long a story stays open to new articles.
@@ -75,13 +90,31 @@ class StoryClusterer:
         With the state the last commit saved, exactly as the clusterer had them (see `_save`);
         without it (an older database, a crash amid a big batch), the stories updated within the
         window, re-weighed with their own articles' statistics: a few decisions later on may then
-        differ from those of a clusterer that never stopped."""
-        state = service_state.load(self.db, CLUSTERER_STATE)
-        if state is not None:
-            ids = [a for _sid, members in state["stories"] for a in members]
-            self.clusterer.resume(state, article_store.clustered(self.db, ids))
-            self._warmed = True
-            return len(self.clusterer.active_story_ids())
+        differ from those of a clusterer that never stopped. A state that can't be read (cut
+        short, of another version) is dropped, with a warning, and restored without."""
+        try:
+            saved = clusterer_state.read(self.db)
+            self._token = saved.token if saved is not None else None
+            if saved is not None and saved.state is not None:
+                ids = [a for _sid, members in saved.state["stories"] for a in members]
+                stored = article_store.clustered(self.db, ids)
+                self.clusterer.resume(saved.state, saved.counts, stored)
+                self._log = saved.log
+                self._warmed = True
+                return len(self.clusterer.active_story_ids())
+        except Exception as exc:  # whatever it is, the old restore still works
+            log.warning(
+                "the clusterer's saved state could not be read (%s: %s); dropped it and restored"
+                " the window's stories from the database instead",
+                type(exc).__name__,
+                exc,
+            )
+            self.clusterer.close()
+            self.clusterer = self._new_clusterer()
+            self._token = uuid.uuid4().hex
+            with transaction(self.db):
+                clusterer_state.withdraw(self.db, token=self._token, now=utcnow())
+        self._log = clusterer_state.Log()  # the stored counts are not this clusterer's
         now = now or utcnow()
         active = story_store.active_stories(self.db, now - self.window)
         members = article_store.articles_for_stories(self.db, [s.id for s in active])
@@ -108,6 +141,13 @@ class StoryClusterer:
         (close the iterator) at any yield: what was yielded is committed and the clusterer holds
         exactly that, the rest stays unclustered for `backlog` to return again. `batch_size` is
         BACKLOG_BATCH unless given."""
+        if self._warmed and articles and clusterer_state.writer(self.db) != self._token:
+            # Another process clustered since this one last saved: what this one holds misses
+            # its stories.
+            log.info("another process clustered articles: taking up the database's stories again")
+            self.clusterer.close()
+            self.clusterer = self._new_clusterer()
+            self._warmed = False
         if not self._warmed:
             self.warm_up()
         ordered = sorted(articles, key=lambda a: (a.when or utcnow(), a.id))
@@ -174,13 +214,25 @@ class StoryClusterer:
     def _save(self) -> None:
         """Store the clusterer's state with the commit it belongs to, so a restart resumes from
         exactly there (`warm_up`). Amid a batch analysed ahead there is none to store (the
-        statistics are the worker's): the stale one is dropped, and the batch's end saves."""
+        statistics are the worker's): the stale one is dropped, and the batch's end saves. Saved
+        only over the state this clusterer last read or saved: over another process's, it would
+        lose that one's stories, so the state is dropped instead (a start restores without)."""
+        token = uuid.uuid4().hex  # every change to the saved value has a token of its own
+        if clusterer_state.writer(self.db) != self._token:
+            clusterer_state.withdraw(self.db, token=token, now=utcnow())
+            self._token = _OUT_OF_STEP
+            self._unsaved = False  # nothing to save until the next pass takes up the database's
+            return
         state = self.clusterer.state()
         self._unsaved = state is None
         if state is None:
-            service_state.forget(self.db, CLUSTERER_STATE)
+            clusterer_state.withdraw(self.db, token=token, now=utcnow())
         else:
-            service_state.save(self.db, CLUSTERER_STATE, state, now=utcnow())
+            changed, counts = self.clusterer.idf_changes(), self.clusterer.idf_counts()
+            clusterer_state.write(
+                self.db, state, changed, counts, self._log, token=token, now=utcnow()
+            )
+        self._token = token
 
     def _settle_at_second_source(self, story_id: str) -> None:
         """`settle_slug` the moment the story's second independent source has joined it, from

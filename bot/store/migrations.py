@@ -347,6 +347,18 @@ def _m024_article_weights(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m025_clusterer_idf(db: sqlite_utils.Database) -> None:
+    # The clusterer's IDF statistics as a log of JSON rows (bot.store.clusterer_state): a commit
+    # adds its articles' terms, where one JSON value of all of them grew with the vocabulary
+    # (~1 MB at 10k articles) and was rewritten whole at every commit.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS clusterer_idf (seq INTEGER PRIMARY KEY, counts TEXT NOT NULL)"
+    )
+    # The old whole state: the next commit saves the new one (a start before restores as an
+    # older database's).
+    db.execute("DELETE FROM service_state WHERE key = 'clusterer'")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -376,4 +388,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (22, "deliveries may hold card edits still to be made", _m022_card_edit_rows),
     (23, "rows the config file took over remember their origin", _m023_config_takeover),
     (24, "clustered articles keep the weights they were clustered with", _m024_article_weights),
+    (25, "the clusterer's IDF statistics, written as a log", _m025_clusterer_idf),
 ]

@@ -1,6 +1,6 @@
 """The `service_state` table: what the bot keeps across restarts that belongs to no other table,
 one JSON value per key (the last prune's time and counts, `LAST_PRUNE`; the clusterer's state as of
-the last commit, `bot.pipeline.clustering.CLUSTERER_STATE`)."""
+the last commit, but for its IDF counts, `bot.store.clusterer_state.KEY`)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,3 @@ def save(db: sqlite_utils.Database, key: str, value: Any, *, now: datetime) -> N
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
         [key, json.dumps(value), iso(now)],
     )
-
-
-def forget(db: sqlite_utils.Database, key: str) -> None:
-    db.execute("DELETE FROM service_state WHERE key = ?", [key])
