@@ -119,8 +119,10 @@ def test_a_restarted_clusterer_goes_on_as_one_that_never_stopped(tmp_path: Path,
     assert after is not None and before is not None
     assert two.clusterer._stats.counts() == one.clusterer._stats.counts()
     # The same open stories, least recently touched first, with their members in order.
-    named = [[restarted.guid[a] for a in members] for _sid, members in after["stories"]]
-    assert named == [[continuous.guid[a] for a in members] for _sid, members in before["stories"]]
+    named = [[restarted.guid[a] for a in members] for _sid, members in two.clusterer.open_stories()]
+    assert named == [
+        [continuous.guid[a] for a in members] for _sid, members in one.clusterer.open_stories()
+    ]
     assert _profiles(two.clusterer, restarted.guid) == _profiles(one.clusterer, continuous.guid)
     assert restarted.decisions == continuous.decisions
 

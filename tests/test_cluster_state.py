@@ -86,8 +86,11 @@ def test_each_commit_stores_only_its_terms_and_the_copy_stays_exact(
             _insert(db, rows)
             assert len(stage.backlog()) == len(rows)
             _pass(stage)
-            # After every commit, the stored counts are the clusterer's, to the last bit.
+            # After every commit, the stored counts are the clusterer's, to the last bit, and
+            # the stored stories its open stories, in order.
             assert _stored_counts(db) == stats.counts()[0]
+            saved = clusterer_state.read(db)
+            assert saved is not None and saved.stories == stage.clusterer.open_stories()
             (last,) = db.execute(
                 "SELECT length(counts) FROM clusterer_idf ORDER BY seq DESC LIMIT 1"
             ).fetchone()
@@ -109,40 +112,61 @@ def test_each_commit_stores_only_its_terms_and_the_copy_stays_exact(
     _insert(db, [{**_row(ITEMS[0], "late", hours=5), "title": "Late report"}])
     _pass(again)
     assert _stored_counts(db) == again.clusterer._stats.counts()[0]
+    saved = clusterer_state.read(db)
+    assert saved is not None and saved.stories == again.clusterer.open_stories()
+    # The stories stored are the open ones: closed ones go (the window is two days).
+    assert len(saved.stories) == len(again.clusterer.active_story_ids())
 
 
 # ---- F2: a state that can't be read -------------------------------------------------------------
 
 
-def _truncated(value: str) -> str:
-    return value[: len(value) // 2]
+def _set_value(db: sqlite_utils.Database, change: Any) -> None:
+    (value,) = db.execute("SELECT value FROM service_state WHERE key = 'clusterer'").fetchone()
+    db.execute("UPDATE service_state SET value = ? WHERE key = 'clusterer'", [change(value)])
 
 
-def _missing_stories(value: str) -> str:
-    state = json.loads(value)
-    del state["stories"]
-    return json.dumps(state)
+def _truncated(db: sqlite_utils.Database) -> None:
+    _set_value(db, lambda value: value[: len(value) // 2])
 
 
-def _a_list(value: str) -> str:
-    return "[]"
+def _missing_key(db: sqlite_utils.Database) -> None:
+    _set_value(
+        db, lambda value: json.dumps({k: v for k, v in json.loads(value).items() if k != "n"})
+    )
 
 
-def _other_version(value: str) -> str:
-    return json.dumps({**json.loads(value), "version": 999})
+def _a_list(db: sqlite_utils.Database) -> None:
+    _set_value(db, lambda value: "[]")
 
 
-def _wrong_type(value: str) -> str:
-    return json.dumps({**json.loads(value), "n": "many"})
+def _other_version(db: sqlite_utils.Database) -> None:
+    _set_value(db, lambda value: json.dumps({**json.loads(value), "version": 999}))
 
 
-def _story_not_a_pair(value: str) -> str:
-    return json.dumps({**json.loads(value), "stories": [["abc"]]})
+def _wrong_type(db: sqlite_utils.Database) -> None:
+    _set_value(db, lambda value: json.dumps({**json.loads(value), "n": "many"}))
+
+
+def _members_not_ids(db: sqlite_utils.Database) -> None:
+    db.execute("UPDATE clusterer_stories SET members = '[[1, 2]]'")
+
+
+def _counts_cut_short(db: sqlite_utils.Database) -> None:
+    db.execute("UPDATE clusterer_idf SET counts = substr(counts, 1, 20)")
 
 
 @pytest.mark.parametrize(
     "spoil",
-    [_truncated, _missing_stories, _a_list, _other_version, _wrong_type, _story_not_a_pair],
+    [
+        _truncated,
+        _missing_key,
+        _a_list,
+        _other_version,
+        _wrong_type,
+        _members_not_ids,
+        _counts_cut_short,
+    ],
 )
 def test_an_unreadable_state_is_dropped_with_a_warning_and_clustering_goes_on(
     tmp_path: Path, spoil: Any, caplog: pytest.LogCaptureFixture
@@ -152,9 +176,8 @@ def test_an_unreadable_state_is_dropped_with_a_warning_and_clustering_goes_on(
     first = StoryClusterer(db)
     _pass(first)
     first.clusterer.close()
-    (value,) = db.execute("SELECT value FROM service_state WHERE key = 'clusterer'").fetchone()
     with transaction(db):
-        db.execute("UPDATE service_state SET value = ? WHERE key = 'clusterer'", [spoil(value)])
+        spoil(db)
 
     for rnd in (1, 2):  # the next process, and the one after it
         stage = StoryClusterer(db)
@@ -263,3 +286,22 @@ def test_a_save_over_another_process_s_state_drops_it(
     restarted.warm_up(now=NOW)
     assert _story_of(db, "x") in restarted.clusterer.active_story_ids()
     assert _story_of(db, "y") in restarted.clusterer.active_story_ids()
+
+
+def test_a_saved_story_whose_articles_were_pruned_is_not_kept(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "news.db")
+    _insert(db, _rows(ITEMS[:8]))
+    first = StoryClusterer(db)
+    _pass(first)
+    first.clusterer.close()
+    gone = first.clusterer.active_story_ids()[0]
+    with transaction(db):  # as a prune would (the window is shorter than any retention, but)
+        db.execute("DELETE FROM articles WHERE story_id = ?", [gone])
+    again = StoryClusterer(db)
+    again.warm_up(now=NOW)
+    assert gone not in again.clusterer.active_story_ids()
+    _insert(db, _rows(ITEMS[8:10], 1))
+    _pass(again)
+    saved = clusterer_state.read(db)
+    assert saved is not None and saved.stories == again.clusterer.open_stories()
+    assert gone not in {sid for sid, _ in saved.stories}

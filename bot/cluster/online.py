@@ -36,7 +36,7 @@ from bot.cluster.settings import ClusterSettings
 from bot.cluster.specifics import conflicts_any
 from bot.models import Article
 
-# `OnlineClusterer.state()`: plain JSON-ready values (n, scale, now, stories).
+# `OnlineClusterer.state()`: plain JSON-ready values (n, scale, now).
 ClustererState = dict[str, Any]
 
 # The log-odds of a story the article can't join (nothing to compare, no member alike enough, or
@@ -81,6 +81,9 @@ class OnlineClusterer:
         self._merged: dict[str, str] = {}  # absorbed id -> survivor id
         self._now: float | None = None
         self._window = timedelta(hours=s.window_hours)
+        # Open stories changed, and stories closed, since `story_changes` (None: not tracked yet).
+        self._touched: set[str] | None = None
+        self._closed: set[str] = set()
 
     # ---- public API -------------------------------------------------------------------------
 
@@ -139,22 +142,33 @@ class OnlineClusterer:
         self._expire()
 
     def state(self) -> ClustererState | None:
-        """What, with the IDF statistics' counts (`idf_counts`) and the stored articles and their
-        `Assignment.idf`, lets `resume` go on exactly as this clusterer would: the statistics'
-        scalars, the stream's clock, and the open stories, least recently touched first, with
-        their members in order. None while a batch is analysed ahead: the statistics are the
-        worker's until it ends. Its size is the open stories' members', not the vocabulary's."""
+        """What, with the IDF statistics' counts (`idf_counts`), the open stories (`open_stories`)
+        and the stored articles and their `Assignment.idf`, lets `resume` go on exactly as this
+        clusterer would: the statistics' scalars and the stream's clock. None while a batch is
+        analysed ahead: the statistics are the worker's until it ends."""
         if self._analysis.busy:
             return None
         _df, n, scale = self._stats.counts()
-        return {
-            "n": n,
-            "scale": scale,
-            "now": self._now,
-            "stories": [
-                [sid, [d.article_id for d in st.members]] for sid, st in self._active.items()
-            ],
-        }
+        return {"n": n, "scale": scale, "now": self._now}
+
+    def open_stories(self) -> list[tuple[str, list[str]]]:
+        """The open stories, least recently touched first, with their members' ids in order."""
+        return [(sid, [d.article_id for d in st.members]) for sid, st in self._active.items()]
+
+    def story_changes(self) -> tuple[list[tuple[str, list[str]]], list[str] | None]:
+        """For a copy of `open_stories` to stay equal: the open stories changed since the last
+        call (in their order, after all the others), and the ids of the stories closed since;
+        all of them, and None, when the copy is to be replaced whole (the first call)."""
+        touched, self._touched = self._touched, set()
+        closed, self._closed = self._closed, set()
+        if touched is None:
+            return self.open_stories(), None
+        changed = [
+            (sid, [d.article_id for d in st.members])
+            for sid, st in self._active.items()
+            if sid in touched
+        ]
+        return changed, sorted(closed)
 
     def idf_changes(self) -> Mapping[str, float] | None:
         """The IDF statistics' counts (term -> stored units) of the terms counted since the last
@@ -171,11 +185,12 @@ class OnlineClusterer:
         self,
         state: ClustererState,
         counts: dict[str, float],
+        stories: Sequence[tuple[str, Sequence[str]]],
         stored: Mapping[str, tuple[Article, bytes | None]],
     ) -> None:
-        """Take up from `state` (of `state()`) on a new clusterer, with `counts` the statistics'
-        counts (`idf_counts`) as of it: `stored` maps its members' ids to each article and its
-        IDF as weighed on arrival. A member no longer stored is left out; one without its IDF (or
+        """Take up from `state` (of `state()`) on a new clusterer, with `counts` and `stories`
+        the statistics' counts and the open stories as of it: `stored` maps the stories' members'
+        ids to each article and its IDF as weighed on arrival. A member no longer stored is left out; one without its IDF (or
         whose text changed) is weighed with the statistics as they are. Raises ValueError (or
         TypeError, KeyError) on a state of another shape."""
         n, scale, now = float(state["n"]), float(state["scale"]), state["now"]
@@ -184,7 +199,7 @@ class OnlineClusterer:
         self._stats.set_counts((counts, n, scale))
         self._stats.take_changes()  # `counts` is the copy: changes are counted from here
         s = self.settings
-        for story_id, member_ids in state["stories"]:
+        for story_id, member_ids in stories:
             if not isinstance(story_id, str) or not all(isinstance(a, str) for a in member_ids):
                 raise ValueError(f"a saved story is not an id and its members' ids: {story_id!r}")
             docs = []
@@ -202,6 +217,9 @@ class OnlineClusterer:
                 self._open(story_id, docs)
         self._now = now
         self._expire()
+        # `stories` is the copy: changes count from here, and those not opened again (their
+        # articles pruned since) are closed.
+        self._touched, self._closed = set(), {sid for sid, _ in stories} - self._active.keys()
 
     def resolve(self, story_id: str) -> str:
         """Follow merges to the surviving story id (an unknown id resolves to itself)."""
@@ -331,6 +349,8 @@ class OnlineClusterer:
         story.last_t = max(story.last_t, doc.t)
         self._active.move_to_end(story.id)
         heapq.heappush(self._expiry, (story.last_t, story.id))
+        if self._touched is not None:
+            self._touched.add(story.id)
 
     def _revisit(self, story: Story, others: list[Story]) -> list[tuple[str, str]]:
         """Merge open stories that the newly grown `story` shows to be the same event."""
@@ -357,6 +377,9 @@ class OnlineClusterer:
     def _drop(self, story: Story) -> None:
         self._active.pop(story.id, None)
         self._index.drop(story)
+        if self._touched is not None:
+            self._touched.discard(story.id)
+            self._closed.add(story.id)
 
     def _expire(self) -> None:
         """Close stories that aged out of the window, and the least recent beyond `max_active`."""

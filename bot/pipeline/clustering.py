@@ -2,9 +2,9 @@
 
 The online clusterer holds only the active window in memory. Each commit stores what it needs to
 go on exactly after a restart: every article's IDF as it was weighed (`article_weights`), and the
-clusterer's own state (`store/clusterer_state`: the IDF statistics' counts, of which a commit
-rewrites only its articles' terms, and a small JSON value of the stream's clock and the open
-stories with their members in order). A restart rebuilds the open stories from those, so it
+clusterer's own state (`store/clusterer_state`: the IDF statistics' counts, the open stories with
+their members in order, the stream's clock; a commit writes only its articles' terms and the
+stories it changed). A restart rebuilds the open stories from those, so it
 neither forgets live stories nor reloads everything ever seen, and decides on what comes next as a
 process that never stopped would. Without a usable saved state (an older database, a crash amid a
 batch analysed ahead, when the statistics were the worker's, a state that can't be read, or one
@@ -96,9 +96,9 @@ class StoryClusterer:
             saved = clusterer_state.read(self.db)
             self._token = saved.token if saved is not None else None
             if saved is not None and saved.state is not None:
-                ids = [a for _sid, members in saved.state["stories"] for a in members]
+                ids = [a for _sid, members in saved.stories for a in members]
                 stored = article_store.clustered(self.db, ids)
-                self.clusterer.resume(saved.state, saved.counts, stored)
+                self.clusterer.resume(saved.state, saved.counts, saved.stories, stored)
                 self._log = saved.log
                 self._warmed = True
                 return len(self.clusterer.active_story_ids())
@@ -229,8 +229,17 @@ class StoryClusterer:
             clusterer_state.withdraw(self.db, token=token, now=utcnow())
         else:
             changed, counts = self.clusterer.idf_changes(), self.clusterer.idf_counts()
+            stories, closed = self.clusterer.story_changes()
             clusterer_state.write(
-                self.db, state, changed, counts, self._log, token=token, now=utcnow()
+                self.db,
+                state,
+                changed,
+                counts,
+                stories,
+                closed,
+                self._log,
+                token=token,
+                now=utcnow(),
             )
         self._token = token
 

@@ -1,15 +1,16 @@
-"""The clusterer's saved state (`bot.pipeline.clustering`), in two parts so a commit writes what it
-changed rather than everything: the IDF statistics' counts in `clusterer_idf`, and a small JSON
-value in `service_state` under `KEY` (the statistics' scalars, the stream's clock, the open stories
-and their members, a format version and the token of the save that wrote it). Both are written in
-the commit they belong to.
+"""The clusterer's saved state (`bot.pipeline.clustering`), in parts so a commit writes what it
+changed rather than everything: the IDF statistics' counts in `clusterer_idf`, the open stories in
+`clusterer_stories` (a row a story: its members, and its place in the order they were last
+touched; a commit rewrites the stories it changed and deletes those it closed), and a small JSON
+value in `service_state` under `KEY` (the statistics' scalars, the stream's clock, a format
+version and the token of the save that wrote it). All are written in the commit they belong to.
 
 The counts are a log: a row of all of them, then a row a commit of the counts of the terms its
 articles had (a term's stored units change only when it is counted). Rows in place of one row a
 term, whose B-tree a commit's few hundred scattered terms touched a page each of (~4 KB of WAL a
 term). Once the rows after the first outweigh it, the next save writes all the counts in one
-again: a commit's cost stays in proportion to its own terms, and reading them back to about twice
-the counts' size.
+again: a commit's cost stays in proportion to its own terms, and the rows hold at most about
+twice the counts.
 
 A state is withdrawn, not deleted, when none can be saved: the value then holds only a version
 and a new token. So every change to the value has its own token, and a clusterer that finds
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -47,10 +48,12 @@ class StateError(ValueError):
 
 @dataclass(slots=True)
 class Log:
-    """The stored counts' sizes, for `write` to tell when to write them whole again."""
+    """What `write` keeps track of between saves: the stored counts' sizes, to tell when to write
+    them whole again, and the place of the next story written."""
 
     whole: int = 0  # bytes of the row of all the counts (0: none yet, or not known to be right)
     since: int = 0  # bytes of the rows after it
+    place: int = 0  # above every stored story's
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,7 @@ class Saved:
     token: str  # of the save (or withdrawal) that wrote it
     state: dict[str, Any] | None  # None when withdrawn: restore from the database
     counts: dict[str, float]  # the IDF statistics' counts (empty when withdrawn)
+    stories: list[tuple[str, list[str]]] = field(default_factory=list)  # open, least recent first
     log: Log = field(default_factory=Log)
 
 
@@ -76,15 +80,18 @@ def read(db: sqlite_utils.Database) -> Saved | None:
             raise StateError("no writer")
         if state.get("withdrawn"):
             return Saved(token, None, {})
-        if not isinstance(state.get("stories"), list):
-            raise StateError("no stories")
         rows = [r[0] for r in db.execute("SELECT counts FROM clusterer_idf ORDER BY seq")]
+        stories = db.execute(
+            "SELECT story_id, members, place FROM clusterer_stories ORDER BY place"
+        ).fetchall()
     if not rows:
         raise StateError("no counts")
     counts: dict[str, float] = {}
     for row in rows:
         counts.update(json.loads(row))
-    return Saved(token, state, counts, Log(len(rows[0]), sum(map(len, rows[1:]))))
+    place = stories[-1][2] + 1 if stories else 0
+    log = Log(len(rows[0]), sum(map(len, rows[1:])), place)
+    return Saved(token, state, counts, [(s, json.loads(m)) for s, m, _ in stories], log)
 
 
 def writer(db: sqlite_utils.Database) -> str | None:
@@ -106,14 +113,28 @@ def write(
     state: dict[str, Any],
     changed: Mapping[str, float] | None,
     counts: Mapping[str, float],
+    stories: Sequence[tuple[str, Sequence[str]]],
+    closed: Sequence[str] | None,
     log: Log,
     *,
     token: str,
     now: datetime,
 ) -> None:
     """Store `state` under `token`, with the counts of the terms `changed` since the last save
-    (None: they all may have), or all the `counts` when the log is long enough. `log` is this
-    clusterer's, kept up to date here."""
+    (None: they all may have), or all the `counts` when the log is long enough; the `stories`
+    changed since (in order, after the others), and those `closed` (None: `stories` are all of
+    them). `log` is this clusterer's, kept up to date here."""
+    if closed is None:
+        db.execute("DELETE FROM clusterer_stories")
+    else:
+        db.conn.executemany(
+            "DELETE FROM clusterer_stories WHERE story_id = ?", [(s,) for s in closed]
+        )
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO clusterer_stories (story_id, members, place) VALUES (?, ?, ?)",
+        [(s, json.dumps(list(m)), log.place + i) for i, (s, m) in enumerate(stories)],
+    )
+    log.place += len(stories)
     text = None if changed is None or not log.whole else json.dumps(changed)
     if text is None or log.since + len(text) > max(log.whole, MIN_LOG):
         text = json.dumps(counts)

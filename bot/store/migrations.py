@@ -347,12 +347,18 @@ def _m024_article_weights(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m025_clusterer_idf(db: sqlite_utils.Database) -> None:
+def _m025_clusterer_state(db: sqlite_utils.Database) -> None:
     # The clusterer's IDF statistics as a log of JSON rows (bot.store.clusterer_state): a commit
     # adds its articles' terms, where one JSON value of all of them grew with the vocabulary
     # (~1 MB at 10k articles) and was rewritten whole at every commit.
     db.execute(
         "CREATE TABLE IF NOT EXISTS clusterer_idf (seq INTEGER PRIMARY KEY, counts TEXT NOT NULL)"
+    )
+    # Its open stories, a row each, so a commit rewrites only those it changed: their members'
+    # ids (JSON) and their place in the order they were last touched.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS clusterer_stories ("
+        "story_id TEXT PRIMARY KEY, members TEXT NOT NULL, place INTEGER NOT NULL) WITHOUT ROWID"
     )
     # The old whole state: the next commit saves the new one (a start before restores as an
     # older database's).
@@ -388,5 +394,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (22, "deliveries may hold card edits still to be made", _m022_card_edit_rows),
     (23, "rows the config file took over remember their origin", _m023_config_takeover),
     (24, "clustered articles keep the weights they were clustered with", _m024_article_weights),
-    (25, "the clusterer's IDF statistics, written as a log", _m025_clusterer_idf),
+    (25, "the clusterer's state in parts a commit updates", _m025_clusterer_state),
 ]
