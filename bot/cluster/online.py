@@ -190,9 +190,9 @@ class OnlineClusterer:
     ) -> None:
         """Take up from `state` (of `state()`) on a new clusterer, with `counts` and `stories`
         the statistics' counts and the open stories as of it: `stored` maps the stories' members'
-        ids to each article and its IDF as weighed on arrival. A member no longer stored is left out; one without its IDF (or
-        whose text changed) is weighed with the statistics as they are. Raises ValueError (or
-        TypeError, KeyError) on a state of another shape."""
+        ids to each article and its IDF as weighed on arrival. A member no longer stored is left
+        out; one without its IDF (or whose text changed) is weighed with the statistics as they
+        are. Raises ValueError (or TypeError, KeyError) on a state of another shape."""
         n, scale, now = float(state["n"]), float(state["scale"]), state["now"]
         if now is not None:
             now = float(now)
@@ -217,8 +217,7 @@ class OnlineClusterer:
                 self._open(story_id, docs)
         self._now = now
         self._expire()
-        # `stories` is the copy: changes count from here, and those not opened again (their
-        # articles pruned since) are closed.
+        # `stories` is the copy: changes count from here; those not reopened (pruned) are closed.
         self._touched, self._closed = set(), {sid for sid, _ in stories} - self._active.keys()
 
     def resolve(self, story_id: str) -> str:
