@@ -214,7 +214,22 @@ def test_a_lone_stopword_that_names_a_story_still_finds_it() -> None:
     assert find_story("us", refs).story == trade
     assert find_story("IT", refs).story == outage
     assert find_story("May", refs).story == month
-    assert find_story("new", refs).story == opening
+    assert find_story("New", refs).story == opening
     # An article alone still names nothing.
     assert find_story("the", refs).reason == "unusable"
     assert find_story("An", refs).reason == "unusable"
+
+
+@pytest.mark.parametrize("word", ["will", "and", "of", "is", "he", "this", "new", "may", "who"])
+def test_a_lone_lowercase_function_word_is_no_search(word: str) -> None:
+    # "will" opened the Fed story because its headline says "it will wait", and "and" the trade
+    # talks; "of" found nothing and offered nothing. Like "the", they name no story: the newest
+    # are offered as such.
+    fed = ref("fed-holds-rates", "Fed holds rates, says it will wait", hours_ago=1)
+    talks = ref("us-china-talks", "US and China resume trade talks", hours_ago=2)
+    may = ref("may-memoir", "Theresa May publishes memoir", hours_ago=3)
+    found = find_story(word, [talks, fed, may])
+    assert (found.story, found.reason) == (None, "unusable")
+    assert found.suggestions == [fed, talks, may]
+    # Typed as a name, the same word is searched.
+    assert find_story(word.capitalize(), [talks, fed, may]).reason != "unusable"

@@ -17,11 +17,13 @@ without a database. The order of the rules is the contract users learn:
    titles use above one a single title uses;
 5. otherwise "did you mean" suggestions by edit distance and shared words.
 
-A query with no word to search for (only punctuation or emoji, or an article alone: "the", "a",
-"an") is no search: past rule 1 it finds nothing and offers the newest stories as such (reason
-"unusable"), rather than a story that happens to hold "the". Other stopwords alone are words
-people look for ("US", "WHO", "May", "IT", "new") and are searched, as are several articles or
-stopwords together ("the who"). A link to an article (`article_url`) is looked up by the store, not here.
+A query with no word to search for (only punctuation or emoji, an article alone: "the", "a",
+"an", or another function word alone in lowercase: "will", "of", "new") is no search: past rule 1
+it finds nothing and offers the newest stories as such (reason "unusable"), rather than a story
+that happens to hold "will". A stopword alone typed with a capital is a name people look for
+("US", "WHO", "IT", "May", "New") and is searched, as is "us" (the country, typed the quick way),
+and so are several articles or stopwords together ("the who"). A link to an article
+(`article_url`) is looked up by the store, not here.
 
 Only the first 8 words of a query are searched (see `_MAX_QUERY_WORDS`).
 """
@@ -58,6 +60,9 @@ _MAX_QUERY_CHARS = 300
 _URL_RE = re.compile(r"<?(https?://[^\s<>]+)>?", re.IGNORECASE)
 # Words that alone name no story: any headline may hold them.
 _ARTICLES = frozenset({"a", "an", "the"})
+# A lowercase stopword alone that still means a name: "us" is the country far more often than
+# the pronoun in headlines, while "will", "and" or "new" would open whichever story holds them.
+_LOWERCASE_NAMES = frozenset({"us"})
 
 
 @dataclass(frozen=True)
@@ -90,11 +95,22 @@ def article_url(query: str) -> str | None:
 
 
 def searchable(query: str) -> bool:
-    """Whether the query has a word to search for: anything but an article alone, "!!!" or
-    "🚀🚀". A stopword alone is searched: it is often a name in capitals ("US", "WHO", "IT",
-    "May"), and the one story with it in its headline is the one meant; an article names none."""
-    found = set(_terms(query_text(query)[:_MAX_QUERY_CHARS]))
-    return len(found) >= 2 or any(w not in _ARTICLES for w in found)
+    """Whether the query has a word to search for: not "!!!" or "🚀🚀", an article alone, or
+    another stopword alone in lowercase ("will", "of"). A stopword alone typed with a capital is
+    searched: it is often a name ("US", "WHO", "IT", "May"), and the one story with it in its
+    headline is the one meant; "will" would open a story that "says it will wait"."""
+    text = query_text(query)[:_MAX_QUERY_CHARS]
+    found = set(_terms(text))
+    if len(found) >= 2:
+        return True
+    if not found:
+        return False
+    (word,) = found
+    if word in _ARTICLES:
+        return False
+    if word not in STOPWORDS:
+        return True
+    return word in _LOWERCASE_NAMES or any(ch.isupper() for ch in text)
 
 
 def exact_forms(query: str) -> list[str]:
