@@ -90,3 +90,31 @@ async def test_a_very_long_feed_url_stays_in_one_message(
     drawn = _drawn(added, ctx)
     assert "\n" not in drawn and len(drawn) < 700, len(drawn)
     assert drawn.count("`") == 2
+
+
+@pytest.mark.parametrize("ctx", [SLACK, DISCORD], ids=["slack", "discord"])
+async def test_a_feed_url_with_a_backtick_copies_back(
+    core: NewsDigest, ctx: CommandContext
+) -> None:
+    # A backtick would end the span, and the look-alike (ˋ) the adapters show instead copied
+    # back as another address: "No feed …". Percent-encoded, it is the same feed.
+    commands = Commands(core)
+    added = await commands.dispatch("feeds", "add https://news.example/feed?tag=a`b", ctx)
+    shown = "https://news.example/feed?tag=a%60b"
+    assert _drawn(added, ctx).startswith(f"Added feed `{shown}`."), _drawn(added, ctx)
+    assert added.text.startswith(f"Added feed `{shown}`.")
+    removed = await commands.dispatch("feeds", f"remove {shown}", ctx)
+    assert _drawn(removed, ctx) == f"Removed feed `{shown}`."
+    assert feed_store.get_feed_by_url(core.db, "https://news.example/feed?tag=a`b") is None
+
+
+async def test_a_feed_stored_with_60_is_found_by_its_backtick(core: NewsDigest) -> None:
+    # Discord's /feeds list links encode the backtick; a URL typed either way names the feed.
+    feed_store.add_feed(core.db, "https://news.example/x%60y")
+    removed = await Commands(core).dispatch("feeds", "remove https://news.example/x`y", DISCORD)
+    assert removed.text == "Removed feed `https://news.example/x%60y`."
+
+
+def test_a_backtick_in_other_code_is_a_look_alike_in_plain_text() -> None:
+    # A cron holds no backtick; one typed anyway must not end the span of the plain text.
+    assert unmarked(f"{code('a`b')} is no schedule") == "`aˋb` is no schedule"

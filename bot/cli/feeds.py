@@ -12,7 +12,7 @@ from bot.cli.context import CliContext, pass_cli
 from bot.cli.output import MiddleCut, duration, fit_table, is_piped, table_console
 from bot.cli.progress import progress_bar
 from bot.config import ConfigError, parse_duration
-from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
+from bot.feedurls import FeedUrlError, check_feed_url
 from bot.render.text import clean
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedExistsError
@@ -312,9 +312,9 @@ def feeds_export(cli: CliContext, output: Path | None, force: bool) -> None:
 
 
 def _find_feed(cli: CliContext, ref: str) -> feed_store.FeedRow:
-    """The feed with id or URL `ref`, the URL also in any spelling of it (`HTTPS://`, `:443`)."""
-    db = cli.reader.db
-    feed = feed_store.get_feed(db, ref) or feed_store.get_feed(db, normalize_feed_url(ref.strip()))
+    """The feed with id or URL `ref`, the URL also in any spelling of it (`HTTPS://`, `:443`,
+    `%60` for a backtick)."""
+    feed = feed_store.get_feed_by_url(cli.reader.db, ref)
     if feed is None:
         raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
     return feed

@@ -29,9 +29,9 @@ from bot.config_entries import (
     DEFAULT_TIMEZONE,
 )
 from bot.feedaddress import refusal
-from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
+from bot.feedurls import FeedUrlError, check_feed_url
 from bot.pipeline.digest import queued_story_count
-from bot.render.literal import code, literal, quoted
+from bot.render.literal import literal, quoted, url_code
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import deliveries
@@ -306,19 +306,22 @@ class Commands:
                 # stored, it would fail at every poll.
                 refused = refusal(url, polling.allow_private_networks, retry="add it again")
                 if refused:
-                    return Reply(f"Not added: {code(url, _ECHO_CODE_CHARS)}: {literal(refused)}.")
+                    return Reply(
+                        f"Not added: {url_code(url, _ECHO_CODE_CHARS)}: {literal(refused)}."
+                    )
                 feed = feed_store.add_feed(
                     db, url, interval=polling.default_interval, origin="chat"
                 )
             except FeedExistsError:
-                # The address to copy into /feeds remove: shown as code, exactly as stored.
-                return Reply(f"That feed is already added: {code(url, _ECHO_CODE_CHARS)}")
+                # The address to copy into /feeds remove: shown as code, as stored (a backtick
+                # as %60, which names the same feed).
+                return Reply(f"That feed is already added: {url_code(url, _ECHO_CODE_CHARS)}")
             except FeedUrlError as exc:
                 # The message quotes the URL as typed: shown literally, and cut, since a pasted
                 # paragraph is no URL to copy back.
                 return Reply(literal(str(exc), _ECHO_ERROR_CHARS))
             return Reply(
-                f"Added feed {code(feed.url, _ECHO_CODE_CHARS)}. It will be polled within a few minutes."
+                f"Added feed {url_code(feed.url, _ECHO_CODE_CHARS)}. It will be polled within a few minutes."
             )
         found = _find_feed(db, rest[0])
         if found is None:
@@ -326,10 +329,10 @@ class Commands:
         if found.origin == "config":
             # The next restart would add it back with its polling state reset.
             return Reply(
-                f"{code(found.url, _ECHO_CODE_CHARS)} is declared in the config file; remove it there."
+                f"{url_code(found.url, _ECHO_CODE_CHARS)} is declared in the config file; remove it there."
             )
         feed_store.remove_feed(db, found.id)
-        return Reply(f"Removed feed {code(found.url, _ECHO_CODE_CHARS)}.")
+        return Reply(f"Removed feed {url_code(found.url, _ECHO_CODE_CHARS)}.")
 
     # --- helpers shared with adapters -------------------------------------------------------------
 
@@ -342,11 +345,11 @@ class Commands:
 
 def _find_feed(db: sqlite_utils.Database, ref: str) -> feed_store.FeedRow | None:
     """The feed `ref` names: its id (`5` or `#5`, as /feeds list shows it) or its URL, in any
-    spelling of it (`HTTPS://`, `:443`; Slack's <angle brackets>)."""
+    spelling of it (`HTTPS://`, `:443`, `%60` for a backtick; Slack's <angle brackets>)."""
     ref = ref.strip().strip("<>")
     if ref.startswith("#") and feed_store.feed_id(ref[1:]) is not None:
         ref = ref[1:]
-    return feed_store.get_feed(db, ref) or feed_store.get_feed(db, normalize_feed_url(ref))
+    return feed_store.get_feed_by_url(db, ref)
 
 
 def _feed_line(feed: feed_store.FeedRow) -> ListLine:

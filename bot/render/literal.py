@@ -26,6 +26,8 @@ _CLOSE = "\ue001"
 _CODE = "\ue002"
 _MARKS = (_OPEN, _CLOSE, _CODE)
 ELLIPSIS = "…"
+# What a backtick inside a code span is shown as: a backtick would end the span early.
+CODE_BACKTICK = "ˋ"
 
 Kind = Literal["bot", "typed", "code"]
 
@@ -40,6 +42,13 @@ def code(text: str, limit: int | None = None) -> str:
     """`text` marked as typed, to be shown verbatim in a code span (see the module docstring).
     Cut as `literal` cuts, which only a text too long to copy anyway should need."""
     return f"{_OPEN}{_CODE}{_cut(_strip_marks(text), limit)}{_CLOSE}"
+
+
+def url_code(url: str, limit: int | None = None) -> str:
+    """A URL as `code`, its backticks percent-encoded: a backtick would end the span, so the
+    adapters show one as a look-alike (ˋ), which copies back as another address. `%60` is how a
+    browser sends it, and /feeds remove reads it as the backtick (`bot.store.feeds`)."""
+    return code(url.replace("`", "%60"), limit)
 
 
 def _strip_marks(text: str) -> str:
@@ -89,5 +98,9 @@ def spans(text: str) -> list[tuple[str, bool]]:
 
 def unmarked(text: str) -> str:
     """`text` without the marks `literal` adds; a `code` part between backticks, as plain text
-    sets apart what to copy (and as the console shows it)."""
-    return "".join(f"`{part}`" if kind == "code" else part for part, kind in parts(text))
+    sets apart what to copy (and as the console shows it), a backtick of its own as the
+    look-alike the adapters show (a URL has none: `url_code`)."""
+    return "".join(
+        f"`{part.replace('`', CODE_BACKTICK)}`" if kind == "code" else part
+        for part, kind in parts(text)
+    )

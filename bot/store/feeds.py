@@ -125,6 +125,24 @@ def get_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
     return FeedRow.from_row(rows[0]) if rows else None
 
 
+def get_feed_by_url(db: sqlite_utils.Database, url: str) -> FeedRow | None:
+    """The feed at `url` as typed or in its stored spelling (`HTTPS://`, `:443`), a backtick and
+    `%60` read alike: replies show a feed's backtick percent-encoded (in a code span it would end
+    the span), and so do Discord's links, so a copied URL must find the feed stored with one."""
+    url = url.strip()
+    found = get_feed(db, url) or get_feed(db, normalize_feed_url(url))
+    if found is not None or feed_id(url) is not None:
+        return found
+    if "`" not in url and "%60" not in url:
+        return None
+    loose = normalize_feed_url(url).replace("%60", "`")
+    # Oldest first, should both spellings be stored: the same order as /feeds list.
+    rows = list(
+        db["feeds"].rows_where("replace(url, '%60', '`') = ?", [loose], order_by="id", limit=1)
+    )
+    return FeedRow.from_row(rows[0]) if rows else None
+
+
 def list_feeds(db: sqlite_utils.Database) -> list[FeedRow]:
     return [FeedRow.from_row(r) for r in db["feeds"].rows_where(order_by="id")]
 

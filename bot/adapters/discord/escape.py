@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from bot.render.literal import parts
+from bot.render.literal import CODE_BACKTICK, parts
 from bot.render.text import clean, disguised_link, note_host, safe_url
 
 ELLIPSIS = "…"
@@ -57,7 +57,7 @@ def bot_text(text: str) -> str:
         elif kind == "code":
             # A code span shows its text verbatim (a backslash escape would show), links
             # nothing and formats nothing: only a backtick of its own could end it early.
-            out += "`" + neutralize_mentions(clean(part).replace("`", "ˋ")) + "`"
+            out += "`" + neutralize_mentions(clean(part).replace("`", CODE_BACKTICK)) + "`"
         else:
             out += escape(part, line_start=not out or out.endswith("\n"))
     return out
