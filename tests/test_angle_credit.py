@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.models import Angle, Article
 from bot.summarize.angle_facts import name_runs
+from bot.summarize.angle_topic import credits_publication
 from bot.summarize.angles import build_angles
 
 LEAD = "Kettle Valley News"
@@ -106,3 +107,26 @@ def test_a_sentence_going_on_quoting_a_publication_credited_just_before_is_relay
     )
     assert angles and "Gull Creek" in angles[0].line, angles
     assert all("tugboats" not in a.line + a.quote for a in angles), angles
+
+
+def test_agencies_and_broadcasters_are_publications_too() -> None:
+    for credit in (
+        "The pier was closed, The Associated Press said.",
+        "The pier was closed, the AP reported.",
+        "The pier was closed, Fox News said.",
+        "The pier was closed, CBS News reported.",
+        "The pier was closed, according to Agence France-Presse.",
+        "The pier was closed, said Sky News.",
+    ):
+        assert credits_publication(credit), credit
+
+
+def test_a_company_named_like_a_paper_is_no_publication() -> None:
+    # Its own statement is news the outlet reports, not words it relays from another paper.
+    for statement in (
+        "Canada Post said deliveries would resume on Friday.",
+        "The Royal Mail said deliveries would resume on Friday.",
+        "American Express said card fees would not change.",
+    ):
+        assert not credits_publication(statement), statement
+    assert credits_publication("Deliveries will resume, the Daily Mail reported.")
