@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.models import Angle, Article
 from bot.summarize.angle_facts import name_runs
-from bot.summarize.angle_topic import credits_publication
+from bot.summarize.angle_topic import credits_publication, quotes_no_one
 from bot.summarize.angles import build_angles
 
 LEAD = "Kettle Valley News"
@@ -130,3 +130,23 @@ def test_a_company_named_like_a_paper_is_no_publication() -> None:
     ):
         assert not credits_publication(statement), statement
     assert credits_publication("Deliveries will resume, the Daily Mail reported.")
+
+
+def test_a_line_quoting_someone_it_does_not_name_is_not_the_outlets_detail() -> None:
+    # The speaker is named a sentence before: the line alone would give his words to the outlet.
+    angles, _ = _angles(
+        "Retired harbour master Ivo Renn spoke on a radio show on Sunday. The closure could cost "
+        "Pellmouth “a season of empty berths that would leave the estuary without its 14 winter "
+        "ferries.” "
+        "Deckhands from Gull Creek will crew the relief ferry until Friday."
+    )
+    assert angles, angles
+    assert all("empty berths" not in a.line for a in angles), angles
+
+
+def test_a_line_quoting_someone_it_names_may_stay() -> None:
+    assert not quotes_no_one(
+        "The closure could bring “a season of empty berths on the estuary,” Ivo Renn said."
+    )
+    assert not quotes_no_one("Crews called the rota ‘ringside’ seating for the storms.")
+    assert quotes_no_one("The closure could bring “a season of empty berths on the estuary.”")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.summarize.quote_marks import quoted_spans
+from bot.summarize.quote_marks import quotation_bounds, quoted_spans
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.wordmodel import DOC_FREQ
 
@@ -116,6 +116,35 @@ def relays(previous: str, sentence: str, text: str) -> bool:
     if not previous or not credits_publication(previous) or not quoted_spans(sentence):
         return False
     return f"{previous} {sentence}" in text
+
+
+# Quoted words past this many are someone's statement, not a title or a scare-quoted word.
+_QUOTATION_MIN_WORDS = 4
+# A verb giving words to someone ("said", "told", "shouted", "according to"), by its stem: a
+# verb missed here only hides a line, so the list leans wide.
+_SPEECH_RE = re.compile(
+    r"\b(?:say|said|tell|told|add|warn|writ|wrote|argu|insist|note|ask|claim|call|describ|urg"
+    r"|predict|shout|yell|chant|cr(?:y|ie)|tweet|post|read|repl(?:y|ie)|stat|declar|vow|promis"
+    r"|pledg|explain|announc|stress|recall|admit|acknowledg|conced|remark|quot|quip|jok|dub"
+    r"|label|brand|term|accord)\w*",
+    re.IGNORECASE,
+)
+
+
+def quotes_no_one(sentence: str) -> bool:
+    """Whether `sentence` quotes someone's statement without naming who said it ('The conflict
+    could create "something that would put the regime on a path to collapse."'): the speaker is
+    in a sentence before it, and as an angle's line the words would read as the outlet's own."""
+    bounds = quotation_bounds(sentence)
+    if sum(len(sentence[a:b].split()) for a, b in bounds) < _QUOTATION_MIN_WORDS:
+        return False
+    outside, last = [], 0
+    for start, end in sorted(bounds):
+        if start >= last:
+            outside.append(sentence[last:start])
+            last = end
+    outside.append(sentence[last:])
+    return _SPEECH_RE.search(" ".join(outside)) is None
 
 
 def relayed_paragraphs(text: str) -> list[str]:

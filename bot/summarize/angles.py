@@ -27,7 +27,12 @@ from bot.summarize.angle_facts import (
     rewords_bullet,
 )
 from bot.summarize.angle_lines import angle_line, stem_of
-from bot.summarize.angle_topic import off_topic_paragraphs, relayed_paragraphs, relays
+from bot.summarize.angle_topic import (
+    off_topic_paragraphs,
+    quotes_no_one,
+    relayed_paragraphs,
+    relays,
+)
 from bot.summarize.clauses import leans_on_context
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
@@ -170,12 +175,14 @@ def _pick_for_outlet(
             if quote_only:
                 continue
             # A sentence retelling the headline may be quoted for a figure it adds, but as a
-            # line it is the card's top again.
+            # line it is the card's top again; one quoting someone it does not name would pass
+            # that person's words off as the outlet's.
             if (
                 (goes_on or not gives_figure_of(stems, sentence, tldr))
                 and (names or numbers or goes_on or not rewords_bullet(stems, novel, tldr))
                 and not leans_on_context(sentence)
                 and not _points_back(sentence)
+                and not quotes_no_one(sentence)
                 and (numbers or not retells_headline(stems, headline))
             ):
                 added = max(added, full)
