@@ -51,6 +51,14 @@ def test_a_name_label_keeps_the_whole_name_of_an_institution() -> None:
     )
 
 
+def test_for_between_two_names_does_not_join_them() -> None:
+    runs = name_runs("Last summer the striker left Tolberg for Kessington Rovers in a late deal.")
+    assert "Tolberg" in runs and "Kessington Rovers" in runs, runs
+    assert name_runs("She joined the Orrin Bay Campaign for Clean Water in May.") == [
+        "Orrin Bay Campaign for Clean Water"
+    ]
+
+
 def test_what_a_possessive_owns_is_not_part_of_the_name() -> None:
     runs = name_runs("A statement on the Harbour Board’s X account thanked the crews.")
     assert "Harbour Board" in runs and not any("X" in r.split() for r in runs), runs

@@ -59,27 +59,60 @@ def name_runs(sentence: str) -> list[str]:
     """Capitalised runs after the first word of the sentence: people, companies, places."""
     found: list[str] = []
     for match in _NAME_RUN_RE.finditer(sentence):
-        tokens = match.group(0).split()
-        # The first word of a sentence is capitalised anyway: "Mayor Elena Brandt" -> "Elena Brandt".
-        if match.start() == 0:
-            tokens = tokens[1:]
-        # A headline or slogan in capitals ("SAVE OUR WETLANDS NOW") is shouting, not a name.
-        if len(tokens) > 2 and all(t.isupper() for t in tokens):
-            continue
-        # "the Royal Family’s X account": the name is the Royal Family, what it owns is not.
-        owner = next((i for i, t in enumerate(tokens[:-1]) if POSSESSIVE_RE.search(t)), None)
-        if owner is not None:
-            tokens = tokens[: owner + 1]
-        tokens = _past_titles(tokens)
-        if all(t in _TITLES for t in tokens):
-            continue  # an office alone ("the Prime Minister") names no one in particular
-        name = " ".join(tokens).strip(".,'’")
-        # "Florida's largest cities": the name is Florida.
-        name = POSSESSIVE_RE.sub("", name)
-        # A lone short acronym ("AI", "EU") is a topic more often than a name.
-        if name and not (len(tokens) == 1 and name.isupper() and len(name) <= 3):
-            found.append(name)
+        for number, tokens in enumerate(_split_at_for(match.group(0).split())):
+            # The first word of a sentence is capitalised anyway: "Mayor Elena Brandt" -> "Elena
+            # Brandt".
+            if match.start() == 0 and number == 0:
+                tokens = tokens[1:]
+            name = _name_of(tokens)
+            if name:
+                found.append(name)
     return found
+
+
+def _name_of(tokens: list[str]) -> str:
+    """The name a capitalised run's `tokens` give, or "" for none."""
+    # A headline or slogan in capitals ("SAVE OUR WETLANDS NOW") is shouting, not a name.
+    if len(tokens) > 2 and all(t.isupper() for t in tokens):
+        return ""
+    # "the Royal Family’s X account": the name is the Royal Family, what it owns is not.
+    owner = next((i for i, t in enumerate(tokens[:-1]) if POSSESSIVE_RE.search(t)), None)
+    if owner is not None:
+        tokens = tokens[: owner + 1]
+    tokens = _past_titles(tokens)
+    if all(t in _TITLES for t in tokens):
+        return ""  # an office alone ("the Prime Minister") names no one in particular
+    # "Florida's largest cities": the name is Florida.
+    name = POSSESSIVE_RE.sub("", " ".join(tokens).strip(".,'’"))
+    # A lone short acronym ("AI", "EU") is a topic more often than a name.
+    if len(tokens) == 1 and name.isupper() and len(name) <= 3:
+        return ""
+    return name
+
+
+# "for" is inside a name only after an institution's or an office's word ("Center for Security
+# Policy", "Secretary for Health"); elsewhere it joins two names: "left Barcelona for Paris".
+_FOR_HEADS = frozenset(
+    """
+    Center Centre Institute Institution Council Committee Foundation Society Association Office
+    Department Ministry Commission Agency Fund Alliance Coalition Campaign Movement League Union
+    Board School College Academy Organisation Organization Bureau Service Trust Network Federation
+    Partnership Secretary Minister Commissioner Coordinator Envoy Representative Advocates Project
+    Program Programme Initiative Forum Party Group Fellowship Court Tribunal
+    """.split()
+)
+
+
+def _split_at_for(tokens: list[str]) -> list[list[str]]:
+    """A capitalised run's `tokens` as the names it holds: split at each "for" that follows no
+    institution's word."""
+    pieces: list[list[str]] = [[]]
+    for i, token in enumerate(tokens):
+        if token == "for" and i > 0 and tokens[i - 1] not in _FOR_HEADS:
+            pieces.append([])
+        else:
+            pieces[-1].append(token)
+    return [piece for piece in pieces if piece]
 
 
 def _past_titles(tokens: list[str]) -> list[str]:
