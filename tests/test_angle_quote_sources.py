@@ -65,6 +65,20 @@ def test_a_feeds_two_sentence_description_is_not_quoted() -> None:
     assert quote == "", quote
 
 
+def test_a_description_with_a_line_break_is_not_quoted_either() -> None:
+    description = Article(
+        id="2",
+        source=OTHER,
+        title="Crossings halted",
+        text="Union organiser Marit Olsberg vowed to keep the Pellmouth boats idle until talks "
+        "reopen.\nThe harbour master, Ines Calloway, said the night ferry would be the first to "
+        "run again.",
+    )
+    line, quote, _ = _angle(description)
+    assert line
+    assert quote == "", quote
+
+
 def test_an_article_body_is_still_quoted() -> None:
     body = Article(
         id="2",

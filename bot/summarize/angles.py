@@ -236,14 +236,13 @@ def _quote_pool(
     )
 
 
-# A text of one paragraph with at most this many sentences is a feed's description, not a body.
+# A text of at most this many sentences is a feed's description, not a body: in one paragraph
+# or, with a credit line under it ("...\nThis is a photo gallery curated by our editors."), two.
 DESCRIPTION_MAX_SENTENCES = 2
 
 
 def _is_description(article: Article) -> bool:
     text = article.text.strip()
-    if "\n" in text:
-        return False
     return len(split_sentences(text, DESCRIPTION_MAX_SENTENCES + 1)) <= DESCRIPTION_MAX_SENTENCES
 
 
