@@ -65,14 +65,15 @@ def test_a_feeds_two_sentence_description_is_not_quoted() -> None:
     assert quote == "", quote
 
 
-def test_a_description_with_a_line_break_is_not_quoted_either() -> None:
+def test_a_description_with_a_note_under_it_is_not_quoted_either() -> None:
     description = Article(
         id="2",
         source=OTHER,
         title="Crossings halted",
-        text="Union organiser Marit Olsberg vowed to keep the Pellmouth boats idle until talks "
-        "reopen.\nThe harbour master, Ines Calloway, said the night ferry would be the first to "
-        "run again.",
+        text="Union organiser Marit Olsberg vowed to keep the ferry strike going and every "
+        "crossing halted until talks reopen. The harbour master, Ines Calloway, said the night "
+        "ferry would be the first crossing to run after the strike.\nThis is a photo gallery "
+        "curated by our picture editors.",
     )
     line, quote, _ = _angle(description)
     assert line

@@ -8,6 +8,7 @@ is a verbatim span of the outlet's text, trimmed only at word boundaries.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
@@ -236,14 +237,24 @@ def _quote_pool(
     )
 
 
-# A text of at most this many sentences is a feed's description, not a body: in one paragraph
-# or, with a credit line under it ("...\nThis is a photo gallery curated by our editors."), two.
+# A text of one paragraph with at most this many sentences is a feed's description, not a body.
 DESCRIPTION_MAX_SENTENCES = 2
+# A line about the item itself under a description ("This is a photo gallery curated by our
+# editors."): no paragraph of a body.
+_FEED_NOTE_RE = re.compile(
+    r"^(?:This|The following) (?:is an?|story|article|video|gallery|report|post)\b"
+    r"|\bcurated by\b|\bphoto editors\b",
+    re.IGNORECASE,
+)
 
 
 def _is_description(article: Article) -> bool:
-    text = article.text.strip()
-    return len(split_sentences(text, DESCRIPTION_MAX_SENTENCES + 1)) <= DESCRIPTION_MAX_SENTENCES
+    paragraphs = [p.strip() for p in article.text.split("\n") if p.strip()]
+    paragraphs = [p for p in paragraphs if not _FEED_NOTE_RE.search(p)] or paragraphs
+    if len(paragraphs) != 1:
+        return False
+    found = split_sentences(paragraphs[0], DESCRIPTION_MAX_SENTENCES + 1)
+    return len(found) <= DESCRIPTION_MAX_SENTENCES
 
 
 def _beyond(
