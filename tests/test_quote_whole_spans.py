@@ -56,3 +56,32 @@ def test_neither_a_list_of_adjectives_nor_a_report_before_its_content_ends_a_quo
     quote = _quote(sentence, "harbour")
     assert not quote.endswith(f"divided{ELLIPSIS}"), quote
     assert not quote.endswith(f"that the board{ELLIPSIS}"), quote
+
+
+def test_a_quote_does_not_end_inside_a_list() -> None:
+    sentence = (
+        "Congratulatory messages for council leader Anna Holt, expected to become the next mayor, "
+        "poured in from Lyon, Oslo, the U.S., Japan and other nations after the count."
+    )
+    quote = _quote(sentence, "Congratulatory")
+    assert not quote.endswith((f"the U.S.{ELLIPSIS}", f"Oslo{ELLIPSIS}")), quote
+
+
+def test_a_quote_does_not_end_before_the_complement_its_clause_needs() -> None:
+    hosted = (
+        "In the more than a century since the fair was first held in Tolberg, Vennmark, in 1924, "
+        "the festival has been hosted by 21 cities across 13 countries and three continents."
+    )
+    larger = (
+        "If the council did decide to shut the western yard, or even sell the slipway, it would "
+        "be “something much larger, likely” than “anything the storms of the last decade did to "
+        "the port,” she said."
+    )
+    urged = (
+        "Orla Brenne, who heads a small research group in Pellmouth and has studied the estuary "
+        "for more than a full decade, has urged guests to stay away from the harbour gala on Friday."
+    )
+    for sentence, focus in ((hosted, "fair"), (larger, "council"), (urged, "Brenne")):
+        quote = _quote(sentence, focus)
+        body = quote.removesuffix(ELLIPSIS).rstrip("”’")
+        assert not body.endswith(("hosted", "likely", "urged guests", "first held")), quote

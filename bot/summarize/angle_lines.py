@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from bot.models import Article
 from bot.summarize.angle_facts import is_telling_name
 from bot.summarize.asides import has_open_quote
-from bot.summarize.clause_ends import lacks_main_clause, list_comma
+from bot.summarize.clause_ends import (
+    in_comma_list,
+    lacks_main_clause,
+    list_comma,
+    lone_subordinate,
+    needs_next,
+)
 from bot.summarize.clauses import (
     clause_prefixes,
     clean_cut,
@@ -133,6 +139,8 @@ def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
             continue  # "the University | of Pell": inside a name
         if last[-1:] in ",;:" or last in ("—", "–", "-"):
             continue  # a clause boundary there was already weighed as one, and refused
+        if needs_next(words[:end], nxt):
+            continue  # "... has been hosted | by 21 cities", "... much larger | than ..."
         head = " ".join(words[:end])
         if key not in head or has_open_quote(head) or open_quotes(head) or _stray_closing(head):
             continue
@@ -141,7 +149,7 @@ def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
             break  # shorter cuts keep no more of it
         if nxt.casefold() in _REPORTS or len(head.rsplit(", ", 1)[-1].split()) <= 2:
             continue  # "... admitted this week | that ...", "... on Monday, days | after ..."
-        if _unfinished(head) or lacks_main_clause(head):
+        if _unfinished(head) or lacks_main_clause(head) or lone_subordinate(head):
             continue
         # The checks a clause-boundary cut passes: no report without its content ("said that
         # the type | of ..."), no lone subordinate clause, no accusation left stated as fact.
@@ -197,7 +205,9 @@ def _torn(full: str, form: str) -> bool:
     following = tail[2:].split(maxsplit=1)
     words = head.split()
     prior = words[-2] if len(words) > 1 else ""
-    return tail.startswith(", ") and bool(following) and list_comma(words[-1], following[0], prior)
+    if not tail.startswith(", ") or not following:
+        return False
+    return list_comma(words[-1], following[0], prior) or in_comma_list(head + ",", tail[2:])
 
 
 _DASH_RE = re.compile(r"\s[—–-]\s|\s[—–]|[—–]\s")

@@ -67,3 +67,81 @@ def list_comma(before: str, after: str, prior: str = "") -> bool:
     # A verb, a participle or an adverb after the comma opens a clause; another plain word goes
     # on with a list or the noun phrase the cut tore.
     return not (low in VERB_WORDS or low.endswith(("ing", "ed", "ly")))
+
+
+# A list's item is this short: "Lyon", "the U.S.", "other nations".
+_ITEM_MAX_WORDS = 3
+
+
+def in_comma_list(head: str, tail: str) -> bool:
+    """Whether a cut after `head` (ending on a comma) and before `tail` falls inside a list of
+    short items: two items before it ("from Lyon, Oslo, the U.S.,"), or one before it and one
+    after that goes on to the list's end ("from Lyon, | Oslo and other nations"). Neither side
+    holds a verb: "On Monday, the mayor said ..." is a phrase before its clause."""
+    items = COMMA_RE.split(head.rstrip(", "))
+    nxt = COMMA_RE.split(tail, maxsplit=1)[0].rstrip(".;:")
+    if not _item(items[-1]):
+        return False
+    if len(items) >= 3 and _item(items[-2]):
+        return True
+    words = nxt.split()
+    # The next item runs on to "and"/"or" closing the list ("Japan and other nations").
+    closes = any(w in _COORDINATORS for w in words[1 : _ITEM_MAX_WORDS + 1])
+    return (
+        len(items) >= 2
+        and bool(words)
+        and not has_verb([nxt])
+        and (len(words) <= _ITEM_MAX_WORDS or closes)
+    )
+
+
+def _item(segment: str) -> bool:
+    words = segment.split()
+    return 0 < len(words) <= _ITEM_MAX_WORDS and not has_verb([segment])
+
+
+# Be-forms: a participle after one is passive, and its "by ..." says who did it.
+_BE_FORMS = frozenset("is are was were be been being".split())
+# Verbs that ask for what comes next: "has urged guests | to leave", "asked the board | to ...".
+_ASKING = frozenset(
+    "urge urges urged ask asks asked warn warns warned order orders ordered call calls called"
+    " tell tells told".split()
+)
+# How close an asking verb must be for the cut to take its complement.
+_ASKING_REACH = 4
+
+
+def needs_next(head_words: list[str], nxt: str) -> bool:
+    """Whether a phrase cut between `head_words` and the word `nxt` takes the complement the
+    clause needs: a comparative's "than" ("something much larger, likely | than ..."), a
+    passive's agent ("the festival has been hosted | by 21 cities"), or what an asking verb asks
+    ("has urged guests | to leave")."""
+    low = nxt.casefold().strip(_PUNCT)
+    recent = [w.casefold().strip(_PUNCT) for w in head_words[-_ASKING_REACH:]]
+    if low == "than":
+        return True
+    if low == "by" and any(w in _BE_FORMS for w in recent[-3:]):
+        return True
+    return low == "to" and any(w in _ASKING for w in recent)
+
+
+# Words that open a subordinate clause, never a main one.
+_SUBORDINATE = frozenset(
+    "if although though because since when while until unless once whereas before after".split()
+)
+
+
+def lone_subordinate(head: str) -> bool:
+    """Whether `head`, with no comma, is only a subordinate clause or a phrase holding one ("If
+    the council did decide to shut the yard", "In the century since the fair was first held"):
+    a cut there ends before the main clause it leads to. A subordinator after the first verb
+    ("The mayor resigned after the vote") is no opener."""
+    words = [w.casefold().strip(_PUNCT) for w in head.split()]
+    if not words or COMMA_RE.search(head) or words[0] not in SUBORDINATORS:
+        return False
+    for i, word in enumerate(words):
+        if word in _SUBORDINATE:
+            return True
+        if has_verb([" ".join(head.split()[: i + 1])]):
+            return False
+    return False

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
-from bot.summarize.clause_ends import lacks_main_clause, list_comma
+from bot.summarize.clause_ends import (
+    in_comma_list,
+    lacks_main_clause,
+    list_comma,
+    lone_subordinate,
+    needs_next,
+)
 from bot.summarize.clauses import (
     MID_CUT_ENDINGS,
     clause_prefixes,
@@ -223,7 +229,11 @@ def _clause_end(window: list[str], first: int, rest: Sequence[str]) -> list[str]
         head = " ".join(window[: i + 1]).rstrip(",;:—–- ")
         tail = " ".join([*window[i + 1 :], *rest])
         prior = window[i - 1] if i > 0 else ""
-        if word.endswith(",") and tail and list_comma(word, tail.split()[0], prior):
+        if (
+            word.endswith(",")
+            and tail
+            and (list_comma(word, tail.split()[0], prior) or in_comma_list(head, tail))
+        ):
             continue
         # "... internal opposition but, in 1978": the comma closes an aside the conjunction
         # opened, and its clause is still to come.
@@ -273,9 +283,13 @@ def _phrase_end(window: list[str], first: int, rest: Sequence[str]) -> list[str]
             continue
         if last[:1].isupper() and after[end + 1 : end + 2] and after[end + 1][:1].isupper():
             continue  # "the University | of Pell": inside a name
+        if needs_next(window[:end], nxt):
+            continue  # "... has been hosted | by 21 cities", "... much larger | than ..."
         head = " ".join(window[:end])
         if _inner_open(head) or not is_clause(head) or lacks_main_clause(head):
             continue
+        if lone_subordinate(head):
+            continue  # "In the century since the fair was first held | in Tolberg ..."
         reported = [i for i, w in enumerate(window[:end]) if w.casefold() in _REPORTING]
         if reported and end - reported[-1] - 1 < _REPORT_MIN_WORDS:
             continue
