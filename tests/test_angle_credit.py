@@ -158,3 +158,15 @@ def test_a_line_quoting_someone_it_names_may_stay() -> None:
     )
     assert not quotes_no_one("Crews called the rota ‘ringside’ seating for the storms.")
     assert quotes_no_one("The closure could bring “a season of empty berths on the estuary.”")
+
+
+def test_a_bullet_told_again_with_only_a_weekday_more_is_no_detail() -> None:
+    bullet = (
+        "Harbour pilot Mirela Vostanek was dismissed after a ferry ran aground near the estuary."
+    )
+    angles, also = _angles(
+        "Port authorities formally dismissed veteran harbour pilot Mirela Vostanek on Wednesday "
+        "after a ferry ran aground near the estuary.",
+        tldr=[bullet],
+    )
+    assert not angles and also == [OTHER], angles

@@ -26,13 +26,19 @@ _NAME_RUN_RE = re.compile(
     r"(?<![\w'’])[A-Z][\w'’&-]*(?:\s+(?:of\s+|de\s+|the\s+|for\s+)?[A-Z][\w'’&-]*)*"
     r"(?:\s+[A-Z]\.)?"
 )
-_STOP_NAMES = frozenset(
+# Days and months: capitalised, but they say when, not who or what.
+CALENDAR_WORDS = frozenset(
+    """
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December
+    Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
+    """.split()
+)
+_STOP_NAMES = CALENDAR_WORDS | frozenset(
     """
     The A An This That These Those It He She They We I In On At For And But Or Of To By With From
     As After Before While When Where What Why How Who Which There Here His Her Their Its Our
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
-    June July August September October November December Mr Mrs Ms Dr Sen Rep Gov Mayor President
-    Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
+    Mr Mrs Ms Dr Sen Rep Gov Mayor President
     """.split()
 )
 # Offices before a name ("Secretary of State Hillary Clinton"): the person is the name, and an

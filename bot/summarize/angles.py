@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from bot.boilerplate import is_caption
 from bot.models import Angle, Article, Bullet
 from bot.summarize.angle_facts import (
+    CALENDAR_WORDS,
     DEMONYM_RE,
     NUMBER_RE,
     KnownFigures,
@@ -267,14 +268,16 @@ def _beyond(
 
 def _goes_on(sentence: str, beyond: Sequence[str]) -> bool:
     """Whether `beyond` (a sentence's stems no other outlet and no bullet has) makes a detail of
-    its own: enough words, one of them a name, a date or a figure (not "after a long search")."""
+    its own: enough words, one of them a name, a date or a figure (not "after a long search").
+    A weekday or a month alone is no name: "filed charges Monday" is the bullet again."""
     if len(beyond) < RESTATED_MIN_NEW:
         return False
     stems = set(beyond)
+    bare = (w.strip(".,;:\"“”‘’'()") for w in sentence.split()[1:])
     return any(
-        w[:1].isupper() or w[:1].isdigit()
-        for w in sentence.split()[1:]
-        if stem_of(w.strip(".,;:\"“”‘’'()")) in stems
+        (w[:1].isupper() and w not in CALENDAR_WORDS) or w[:1].isdigit()
+        for w in bare
+        if stem_of(w) in stems
     )
 
 
