@@ -133,3 +133,18 @@ def test_capitals_glued_with_no_separator_are_read_in_linear_time() -> None:
         started = time.process_time()
         build_angles(articles, [a.source for a in articles], "Valley Ledger")
         assert time.process_time() - started < 3, unit
+
+
+def test_an_outlets_one_long_detail_with_no_cut_is_its_line_whole() -> None:
+    # Over WHOLE_LINE_MAX_WORDS and with no phrase end keeping its names, the outlet was listed
+    # as adding nothing, though no other outlet names the clinic or the rents.
+    long_sentence = (
+        "The mayor said she raised some of the thorniest questions facing the valley during a "
+        "long and often tense meeting with the governor, including flood defences along the "
+        "Marrow, rising rents in Dock Street and the closed Ridge Hollow clinic."
+    )
+    articles = _lead_and_other(long_sentence)
+    angles, also = build_angles(articles, [a.source for a in articles], "Valley Ledger")
+    assert [a.source for a in angles] == ["Ridge Courier"] and not also, (angles, also)
+    assert "Ridge Hollow clinic" in angles[0].line, angles
+    assert ELLIPSIS not in angles[0].line, angles

@@ -51,6 +51,10 @@ def _join(items: Sequence[str]) -> str:
 LINE_MAX_WORDS = 24
 # ... but a whole sentence up to this long beats a cut one, when no detail has a short form.
 WHOLE_LINE_MAX_WORDS = 32
+# ... and one up to this long, when no detail has a cut either: an outlet whose one detail is a
+# long sentence ("..., including Moscow's aggression toward Ukraine, alleged cyberattacks ...
+# and jailed dissident Alexei Navalny") still adds it, and "Also reporting" would say it does not.
+LONG_LINE_MAX_WORDS = 45
 
 
 def _detail(
@@ -59,6 +63,7 @@ def _detail(
     key: str = "",
     phrase_cut: bool = False,
     keep_focus: bool = False,
+    long_whole: bool = False,
 ) -> str:
     """A short complete form of `sentence` keeping `key` and most of the outlet's novel words.
 
@@ -68,7 +73,9 @@ def _detail(
     quote below the line carries the rest. With `phrase_cut` (when none of the outlet's details
     has such a form), a long sentence may be cut at the end of a phrase instead (`_phrase_cut`).
     With `keep_focus` (the sentence restates a bullet and `focus` is what it adds), a form must
-    keep 60% of the focus words the sentence has, not of what its best form keeps.
+    keep 60% of the focus words the sentence has, not of what its best form keeps. With
+    `long_whole` (when no detail of the outlet has a phrase cut either), the whole sentence up
+    to LONG_LINE_MAX_WORDS instead of any cut.
     """
     focus_set = {stem_of(f) for f in focus} - {""}
     full = compress(sentence)
@@ -108,6 +115,9 @@ def _detail(
     # A whole sentence a little past the cap says more than any cut of it.
     if len(full.split()) <= WHOLE_LINE_MAX_WORDS and not _broken(full, full):
         return _drop_stop(full)
+    if long_whole:
+        whole_fits = len(full.split()) <= LONG_LINE_MAX_WORDS and not _broken(full, full)
+        return _drop_stop(full) if whole_fits else ""
     return _phrase_cut(full, key, focus_set)
 
 
@@ -257,12 +267,13 @@ def angle_line(
     novel_words: Sequence[str],
     phrase_cut: bool = False,
     keep_focus: bool = False,
+    long_whole: bool = False,
 ) -> str:
     """A short framing of what the outlet adds (`names` and `numbers` are the sentence's own,
     `novel_words` the words no other outlet uses), then the detail in the outlet's own words;
-    `phrase_cut` and `keep_focus` as for `_detail`."""
+    `phrase_cut`, `keep_focus` and `long_whole` as for `_detail`."""
     key = numbers[0] if numbers else names[0] if names else ""
-    detail = _detail(sentence, novel_words, key, phrase_cut, keep_focus)
+    detail = _detail(sentence, novel_words, key, phrase_cut, keep_focus, long_whole)
     if not detail:
         return ""
     # A detail ending on its own mark ("…", "?", 'lamps!"') would read "?." with a stop added.

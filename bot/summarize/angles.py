@@ -377,8 +377,9 @@ def build_angles(
 def _angle(pick: _Pick, told: Told) -> Angle:
     """The outlet's angle from its best detail that makes a line, with a quote and link from
     that detail's article; a line of "" when none does (the outlet is listed instead)."""
-    # A whole form of any of its details first; only then one cut where a phrase ends.
-    for phrase_cut in (False, True):
+    # A whole form of any of its details first; only then one cut where a phrase ends; only
+    # then a long sentence whole.
+    for phrase_cut, long_whole in ((False, False), (True, False), (True, True)):
         for candidate in [pick, *pick.alternates]:
             line = angle_line(
                 candidate.sentence,
@@ -388,6 +389,7 @@ def _angle(pick: _Pick, told: Told) -> Angle:
                 candidate.novel_words,
                 phrase_cut,
                 keep_focus=candidate.restates,
+                long_whole=long_whole,
             )
             if line:
                 quote = pick_quote(_quote_pool(candidate, pick.scored), told)
