@@ -1,5 +1,6 @@
-"""Where a cut ends no clause, though a comma is there: inside a list or a place's name, or
-after an opening phrase whose main clause never comes.
+"""Where a cut ends no clause, though a comma or a phrase's end is there: inside a list or a
+place's name, after an opening phrase whose main clause never comes, or before the complement
+a clause needs ("has been hosted | by 21 cities", "much larger | than ...").
 
 `clauses.clean_cut` takes a comma for a clause boundary; an angle's line and a quote's window,
 shown as the outlet's words, are held to these checks too ("to represent the glittery.", "In
