@@ -157,6 +157,7 @@ def test_a_line_quoting_someone_it_names_may_stay() -> None:
         "The closure could bring “a season of empty berths on the estuary,” Ivo Renn said."
     )
     assert not quotes_no_one("Crews called the rota ‘ringside’ seating for the storms.")
+    assert not quotes_no_one("“The berths are not safe yet, not at all,” Renn cautioned.")
     assert quotes_no_one("The closure could bring “a season of empty berths on the estuary.”")
 
 

@@ -126,7 +126,9 @@ _SPEECH_RE = re.compile(
     r"\b(?:say|said|tell|told|add|warn|writ|wrote|argu|insist|note|ask|claim|call|describ|urg"
     r"|predict|shout|yell|chant|cr(?:y|ie)|tweet|post|read|repl(?:y|ie)|stat|declar|vow|promis"
     r"|pledg|explain|announc|stress|recall|admit|acknowledg|conced|remark|quot|quip|jok|dub"
-    r"|label|brand|term|accord)\w*",
+    r"|label|brand|term|accord|caution|tout|boast|complain|lament|contend|maintain|assert|alleg"
+    r"|observ|respond|retort|wonder|recount|testif|confirm|den(?:y|ie)|emphas|reiterat|hail"
+    r"|blast|slam|decr|critici|prais|mock|suggest|conclud|express)\w*",
     re.IGNORECASE,
 )
 
