@@ -65,6 +65,12 @@ def test_a_quote_does_not_end_inside_a_list() -> None:
     )
     quote = _quote(sentence, "Congratulatory")
     assert not quote.endswith((f"the U.S.{ELLIPSIS}", f"Oslo{ELLIPSIS}")), quote
+    listed = (
+        "Congratulatory messages for council leader Anna Holt, expected to become the next mayor "
+        "of the city, poured in from Lyon, Oslo, the U.S., Japan and other nations."
+    )
+    quote = _quote(listed, "Congratulatory")
+    assert not quote.endswith(f"Japan{ELLIPSIS}"), quote
 
 
 def test_a_quote_does_not_end_before_the_complement_its_clause_needs() -> None:

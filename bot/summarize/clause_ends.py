@@ -115,12 +115,16 @@ _ASKING_REACH = 4
 def needs_next(head_words: list[str], nxt: str) -> bool:
     """Whether a phrase cut between `head_words` and the word `nxt` takes the complement the
     clause needs: a comparative's "than" ("something much larger, likely | than ..."), a
-    passive's agent ("the festival has been hosted | by 21 cities"), or what an asking verb asks
-    ("has urged guests | to leave")."""
+    passive's agent ("the festival has been hosted | by 21 cities"), what an asking verb asks
+    ("has urged guests | to leave"), or a list's last item ("Lyon, Oslo | and Rome")."""
     low = nxt.casefold().strip(_PUNCT)
     recent = [w.casefold().strip(_PUNCT) for w in head_words[-_ASKING_REACH:]]
     if low == "than":
         return True
+    if low in ("and", "or"):
+        # "from India, Pakistan, the U.S., China | and other nations": the list's last item.
+        items = COMMA_RE.split(" ".join(head_words))
+        return len(items) >= 2 and _item(items[-1])
     if low == "by" and any(w in _BE_FORMS for w in recent[-3:]):
         return True
     return low == "to" and any(w in _ASKING for w in recent)

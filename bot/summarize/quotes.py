@@ -286,6 +286,8 @@ def _phrase_end(window: list[str], first: int, rest: Sequence[str]) -> list[str]
         if needs_next(window[:end], nxt):
             continue  # "... has been hosted | by 21 cities", "... much larger | than ..."
         head = " ".join(window[:end])
+        if len(head.rsplit(", ", 1)[-1].split()) <= 2:
+            continue  # "..., poured | in from Lyon": a comma's clause cut before it says anything
         if _inner_open(head) or not is_clause(head) or lacks_main_clause(head):
             continue
         if lone_subordinate(head):
