@@ -209,6 +209,8 @@ def _pick_for_outlet(
 
 # Details of an outlet tried for its line, at most: each costs the compressor's forms.
 MAX_ALTERNATES = 6
+# Names and figures of its own a detail needs to be shown whole past WHOLE_LINE_MAX_WORDS.
+LONG_LINE_MIN_FACTS = 2
 
 
 def _quote_pool(
@@ -381,6 +383,9 @@ def _angle(pick: _Pick, told: Told) -> Angle:
     # then a long sentence whole.
     for phrase_cut, long_whole in ((False, False), (True, False), (True, True)):
         for candidate in [pick, *pick.alternates]:
+            # A long sentence is worth its length for facts of its own, not as the story retold.
+            if long_whole and len(candidate.names) + len(candidate.numbers) < LONG_LINE_MIN_FACTS:
+                continue
             line = angle_line(
                 candidate.sentence,
                 candidate.article,
