@@ -99,3 +99,12 @@ def test_neither_a_report_without_its_content_nor_a_possessive_subject_is_a_line
     assert not line.endswith(f"this week{ELLIPSIS}"), line
     assert not line.endswith(f"admitted{ELLIPSIS}"), line
     assert not line.endswith("Gull Creek"), line
+
+
+def test_a_series_of_predicates_is_not_cut_before_its_last() -> None:
+    sentence = (
+        "The harbour board shook the trust of the pilots with its threats to sell Tern Quay, "
+        "raised mooring fees on friend and foe alike, and ignored the union's safety report."
+    )
+    detail = _detail(sentence, ["fees", "mooring", "union"])
+    assert not detail.endswith("alike"), detail

@@ -81,6 +81,10 @@ def in_comma_list(head: str, tail: str) -> bool:
     holds a verb: "On Monday, the mayor said ..." is a phrase before its clause."""
     items = COMMA_RE.split(head.rstrip(", "))
     nxt = COMMA_RE.split(tail, maxsplit=1)[0].rstrip(".;:")
+    # "shook the alliance, imposed tariffs on friend and foe, | and undermined ...": a series of
+    # predicates cut before its last.
+    if len(items) >= 2 and nxt.split()[:1] in (["and"], ["or"]) and _predicate(items[-1]):
+        return True
     if not _item(items[-1]):
         return False
     if len(items) >= 3 and _item(items[-2]):
@@ -94,6 +98,13 @@ def in_comma_list(head: str, tail: str) -> bool:
         and not has_verb([nxt])
         and (len(words) <= _ITEM_MAX_WORDS or closes)
     )
+
+
+def _predicate(segment: str) -> bool:
+    """Whether `segment` opens on a verb with no subject before it ("imposed tariffs ...")."""
+    first = segment.split()[0] if segment.split() else ""
+    low = first.strip(_PUNCT)
+    return low.islower() and (low in VERB_WORDS or (len(low) > 4 and low.endswith("ed")))
 
 
 def _item(segment: str) -> bool:
