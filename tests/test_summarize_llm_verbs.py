@@ -21,6 +21,7 @@ from _llm_paraphrases import (
     OTHER_FACT,
     verb_story,
 )
+from _llm_paraphrases_governed import HONEST_HEDGE_ELSEWHERE
 from _llm_paraphrases_more import CHANGED_MODALITY, CHANGED_OTHER, HONEST_OTHER_WORDS
 from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 
@@ -120,6 +121,11 @@ def test_what_may_or_will_happen_told_as_done_is_refused(sentence: str, bullet: 
         _check(sentence, bullet)
 
 
+@pytest.mark.parametrize(("sentence", "bullet"), HONEST_HEDGE_ELSEWHERE)
+def test_a_hedge_governing_another_word_puts_nothing_off(sentence: str, bullet: str) -> None:
+    _check(sentence, bullet)
+
+
 @pytest.mark.parametrize(("sentence", "bullet"), CHANGED_OTHER)
 def test_another_decisive_fact_is_refused(sentence: str, bullet: str) -> None:
     with pytest.raises(LLMRejected):
@@ -176,6 +182,15 @@ def test_a_verb_is_checked_only_in_its_decisive_sense(
         ("the mayor called for a ban", "ban", HEDGED),
         ("Police can confirm two men were arrested", "arrested", DONE),
         ("Acme made an offer and has bought Birch", "bought", DONE),
+        ("Acme agreed on Monday to buy Birch", "buy", FUTURE),
+        ("Reed is expected to be charged", "charged", HEDGED),
+        ("Acme is considering buying Birch", "buying", HEDGED),
+        ("Acme proposed a $4 million takeover of Birch", "takeover", HEDGED),
+        ("Lind was asked to resign", "resign", HEDGED),
+        ("The storm expected on Monday destroyed 40 homes", "destroyed", DONE),
+        ("A man facing fraud charges was jailed", "jailed", DONE),
+        ("The proposed merger was approved", "approved", DONE),
+        ("Hopes of a deal faded as the union rejected the offer", "rejected", DONE),
     ],
 )
 def test_a_clause_s_own_words_say_how_surely_it_happened(
