@@ -49,3 +49,47 @@ HONEST_HEDGE_ELSEWHERE: list[tuple[str, str]] = [
         "The union rejected the pay offer from Skyvale on Monday.",
     ),
 ]
+
+# Changed: the bullet's verb is the other side of the sentence's event, said of the same subject.
+CHANGED_ROLES: list[tuple[str, str]] = [
+    (
+        "Smith lost the mayoral race to Jones on Sunday.",
+        "Smith beat Jones in the mayoral race on Sunday.",
+    ),
+    (
+        "The Harlow Hawks lost 3-1 to the Deering Owls in the cup final on Saturday.",
+        "The Harlow Hawks beat the Deering Owls 3-1 in the cup final on Saturday.",
+    ),
+    (
+        "Acme sold the bakery chain Birch to Cole Foods for $4 million on Monday.",
+        "Acme bought the bakery chain Birch from Cole Foods for $4 million on Monday.",
+    ),
+    (
+        "Jones was defeated by Smith in the mayoral race on Sunday.",
+        "Jones won the mayoral race against Smith on Sunday.",
+    ),
+]
+
+# Honest: the other side of the event, said of the sentence's other party.
+HONEST_ROLES: list[tuple[str, str]] = [
+    (
+        "Cole Foods bought the bakery chain Birch from Acme for $4 million on Monday.",
+        "Acme sold the bakery chain Birch to Cole Foods for $4 million on Monday.",
+    ),
+    (
+        "Jones was defeated by Smith in the mayoral race on Sunday.",
+        "Smith beat Jones in the mayoral race on Sunday.",
+    ),
+    (
+        "The Harlow Hawks beat the Deering Owls 3-1 in the cup final on Saturday.",
+        "The Deering Owls lost the cup final 3-1 to the Harlow Hawks on Saturday.",
+    ),
+    (
+        "Ostra's owners sold the battery maker to Vell Motors for $900 million on Monday.",
+        "Vell Motors bought battery maker Ostra for $900 million on Monday.",
+    ),
+    (
+        "Smith lost the mayoral race to Jones on Sunday.",
+        "Jones beat Smith in the mayoral race on Sunday.",
+    ),
+]

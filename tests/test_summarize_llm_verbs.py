@@ -21,7 +21,7 @@ from _llm_paraphrases import (
     OTHER_FACT,
     verb_story,
 )
-from _llm_paraphrases_governed import HONEST_HEDGE_ELSEWHERE
+from _llm_paraphrases_governed import CHANGED_ROLES, HONEST_HEDGE_ELSEWHERE, HONEST_ROLES
 from _llm_paraphrases_more import CHANGED_MODALITY, CHANGED_OTHER, HONEST_OTHER_WORDS
 from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 
@@ -123,6 +123,21 @@ def test_what_may_or_will_happen_told_as_done_is_refused(sentence: str, bullet: 
 
 @pytest.mark.parametrize(("sentence", "bullet"), HONEST_HEDGE_ELSEWHERE)
 def test_a_hedge_governing_another_word_puts_nothing_off(sentence: str, bullet: str) -> None:
+    _check(sentence, bullet)
+
+
+@pytest.mark.parametrize(("sentence", "bullet"), CHANGED_ROLES)
+def test_the_other_side_of_the_event_said_of_the_same_party_is_refused(
+    sentence: str, bullet: str
+) -> None:
+    with pytest.raises(LLMRejected, match="say did the other side of it"):
+        _check(sentence, bullet)
+
+
+@pytest.mark.parametrize(("sentence", "bullet"), HONEST_ROLES)
+def test_the_other_side_of_the_event_said_of_the_other_party_passes(
+    sentence: str, bullet: str
+) -> None:
     _check(sentence, bullet)
 
 

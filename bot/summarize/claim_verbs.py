@@ -26,6 +26,7 @@ from typing import NamedTuple
 from bot.models import Article
 from bot.summarize.clauses import VERB_WORDS
 from bot.summarize.modality import DONE, FUTURE, level_before, tokens
+from bot.summarize.roles import flipped
 from bot.summarize.sentences import stem
 from bot.summarize.support import SUPPORT_SHARE, carries, claim, main_clause, story_evidence
 from bot.summarize.verb_groups import Group, decisive_group
@@ -120,10 +121,12 @@ def _main_verb_at(words: list[str]) -> list[int]:
 
 class VerbProblem(NamedTuple):
     """A bullet's decisive verb no carrying sentence states (`hedged` False) or states only as
-    what may or will happen while the bullet says it surely (`hedged` True)."""
+    what may or will happen while the bullet says it surely (`hedged` True), or states of its
+    other party what the bullet says its subject did (`reversed` True: `roles`)."""
 
     verb: str
     hedged: bool
+    reversed: bool = False
 
 
 def changed_verb(
@@ -153,6 +156,8 @@ def changed_verb(
         return VerbProblem(verb, hedged=False)
     if min(stated) > said:
         return VerbProblem(verb, hedged=True)
+    if flipped(clause, verbs[0], carrying, groups[0].verbs):
+        return VerbProblem(verb, hedged=False, reversed=True)
     return None
 
 

@@ -259,6 +259,11 @@ def check_answer(
                 f"bullet {text!r} says {changed.verb!r} surely, which the sentences carrying it"
                 " only say may or will happen"
             )
+        if changed is not None and changed.reversed:
+            raise LLMRejected(
+                f"bullet {text!r} says {changed.verb!r} of the party the sentences carrying it"
+                " say did the other side of it"
+            )
         if changed is not None:
             raise LLMRejected(
                 f"bullet {text!r} says {changed.verb!r}, which no sentence carrying it says"

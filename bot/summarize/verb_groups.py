@@ -2,7 +2,8 @@
 
 A group is one event told from any side: "Acme bought Birch" and "Birch's owner sold it to Acme",
 "Smith beat Jones" and "Jones lost to Smith" are one fact, so a bullet saying either is held only
-to a sentence saying one of the group's words. Its `verbs` are the bullet verbs checked; its
+to a sentence saying one of the group's words, and `roles` checks the bullet gives each side to
+the party its sentence does. Its `verbs` are the bullet verbs checked; its
 `words` (the verbs and more, some of them two-word phrases) are what a supporting sentence may
 say it in: "gutted" or "washed away" for "destroyed", "lost their lives" for "killed", "struck a
 deal" for "signed a deal".
