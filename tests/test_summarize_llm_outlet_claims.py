@@ -207,6 +207,23 @@ def test_a_count_the_sources_give_still_may_not_count_the_outlets(text: str) -> 
 @pytest.mark.parametrize(
     "text",
     [
+        "According to three newspapers, the Orrin mine will close in May.",
+        "Three newspapers reported that the Orrin mine would close in May.",
+        "The Orrin mine will close in May, according to 3 newspapers.",
+    ],
+)
+def test_a_count_of_reporting_press_a_source_gives_itself_passes(text: str) -> None:
+    sources = ["Three regional newspapers reported that the Orrin mine would close in May."]
+    check_prose(text, [], sources)
+    with pytest.raises(ProseRejected, match="counts the outlets"):
+        check_prose(text.replace("hree", "wo").replace("3", "2"), [], sources)
+    with pytest.raises(ProseRejected, match="counts the outlets"):
+        check_prose(text.replace("newspapers", "outlets"), [], sources)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Three newspapers said they would close by March.",
         "Three newspapers said that their last editions would be printed in March.",
         "Three newspapers agreed to merge.",

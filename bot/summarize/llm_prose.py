@@ -7,8 +7,9 @@ outlets report a bullet, from the sources; a model line naming an outlet ("Harbo
 reports ...") or counting them ("all outlets report ...") would state it a second time, unchecked;
 a count the sources give themselves, of the press as the story's subject saying what it does
 itself ("12 newspapers said they would close"), is the story's news; "according to three
-newspapers" or "three newspapers report that ..." counts the card's outlets whatever the sources
-say.
+newspapers" or "three newspapers report that ..." counts the card's outlets, unless a source
+itself says that many of that press reported it ("Three newspapers reported that the mine would
+close"): then it relays the source.
 """
 
 from __future__ import annotations
@@ -71,15 +72,18 @@ _COUNT_WORDS = dict(
 _COUNT_SPELLINGS = {**_COUNT_WORDS, **{d: w for w, d in _COUNT_WORDS.items()}}
 
 
-def _count_in_sources(count: str, press: str, sources: Sequence[str]) -> bool:
+def _count_in_sources(
+    count: str, press: str, sources: Sequence[str], *, reporting: bool = False
+) -> bool:
     """Whether a source counts the same press itself ("12 newspapers", "12 regional newspapers"):
     then the count is the story's news (papers that close, outlets that were raided), not the
-    model counting the card's outlets, which no source does."""
+    model counting the card's outlets, which no source does. With `reporting`, only a count the
+    source makes the subject of a reporting verb ("Three newspapers reported that ...")."""
     spellings = {count.casefold(), _COUNT_SPELLINGS.get(count.casefold(), count.casefold())}
     noun = press.split()[-1].casefold().removesuffix("s")
     pattern = re.compile(
         rf"\b(?:{'|'.join(map(re.escape, spellings))})\s+(?:[\w'’-]+\s+){{0,2}}"
-        rf"{re.escape(noun)}s?\b",
+        rf"{re.escape(noun)}s?\b" + (rf",?\s+{_REPORTING_VERB}" if reporting else ""),
         re.IGNORECASE,
     )
     return any(pattern.search(text) for text in sources)
@@ -164,18 +168,21 @@ def check_prose(text: str, outlet_names: Iterable[str], sources: Sequence[str] =
     """Raise ProseRejected if `text` is over-long, holds markup, or names or counts the story's
     outlets. A count of the press that one of `sources` gives itself is news, not a count of the
     outlets, when the press is the subject saying what it does itself: "12 newspapers said they
-    would close" when a source says 12 newspapers will."""
+    would close" when a source says 12 newspapers will; so is "according to three newspapers"
+    when a source says "three newspapers reported"."""
     if len(text) > MAX_PROSE_CHARS:
         raise ProseRejected(f"model text of {len(text)} characters (at most {MAX_PROSE_CHARS})")
     markup = _MARKUP_RE.search(text)
     if markup:
         raise ProseRejected(f"markup, mention or link in model text: {markup.group(0)!r}")
     for counted in _COUNTED_SOURCES_RE.finditer(text):
-        if not (
-            _is_story_subject(counted, text)
-            and _count_in_sources(counted.group("count"), counted.group("press"), sources)
-        ):
-            raise ProseRejected(f"model text counts the outlets: {counted.group(0)!r}")
+        count = counted.group("count") or counted.group("count2")
+        press = counted.group("press") or counted.group("press2")
+        if _is_story_subject(counted, text) and _count_in_sources(count, press, sources):
+            continue  # the press is the story's news
+        if _count_in_sources(count, press, sources, reporting=True):
+            continue  # a source's own "three newspapers reported that ...", relayed
+        raise ProseRejected(f"model text counts the outlets: {counted.group(0)!r}")
     for name in outlet_names:
         if _names_outlet(name, text):
             raise ProseRejected(f"model text names the outlet {name!r}")
