@@ -1,13 +1,14 @@
 """A time zone as a person types it in chat: the tz database's name for it, or why not in plain
 words with the zones they probably meant.
 
-People type what their calendar shows ("EST", "CET", "UTC+2") or their city ("Berlin"). The
-abbreviations that load at all (EST, MST, HST) are fixed offsets: a New York team's 09:00 "EST"
-digest would come at 10:00 all summer. So abbreviations and bare offsets are refused, naming the
-place's zone, which follows its summer time; UTC and GMT, which have none, are kept (and a zero
-offset is UTC). So are only the tz database's listed names of places: `localtime` (the server's),
-`Factory`, `right/...` (leap seconds) and `Etc/GMT+5` (a fixed offset) are refused. A city is
-answered with the zones named after it.
+People type what their calendar shows ("EST", "CET", "UTC+2") or their city ("Berlin"). Some
+abbreviations load as fixed offsets (EST, MST, HST): a New York team's 09:00 "EST" digest would
+come at 10:00 all summer. So abbreviations and bare offsets are refused, naming the place's zone,
+which follows its summer time. EST5EDT, PST8PDT and CET do follow summer time, but are old names
+the tz database keeps for compatibility, and are refused as that. UTC and GMT, which have no
+summer time, are kept (and a zero offset is UTC). So are only the tz database's listed names of
+places: `localtime` (the server's), `Factory`, `right/...` (leap seconds) and `Etc/GMT+5` (a fixed
+offset) are refused. A city is answered with the zones named after it.
 
 The config file keeps its own, stricter check (`bot.config_values.validate_timezone`: the name as
 written) and gets the same suggestions when a name is unknown.
@@ -98,6 +99,16 @@ def zones_by_folded_name() -> dict[str, str]:
     return {zone.casefold(): zone for zone in available_timezones()}
 
 
+def _changes_clocks(folded: str) -> bool:
+    """Whether the tz database's zone `folded` (case-folded) moves its clocks during the year."""
+    zone = zones_by_folded_name().get(folded)
+    if zone is None:
+        return False
+    info = ZoneInfo(zone)
+    winter, summer = (datetime(2026, month, 1, tzinfo=info).utcoffset() for month in (1, 7))
+    return winter != summer
+
+
 def chat_timezone(typed: str) -> str:
     """The zone `typed` names, in the tz database's spelling ("europe/berlin" →
     "Europe/Berlin"; "UTC+0" → "UTC"); ZoneError for an abbreviation, an offset, a zone that is
@@ -107,6 +118,14 @@ def chat_timezone(typed: str) -> str:
     folded = name.casefold()
     if folded in _ABBREVIATIONS:
         zones = " or ".join(_ABBREVIATIONS[folded])
+        if _changes_clocks(folded):
+            # EST5EDT, PST8PDT, CET: the tz database does load these, with summer time, but as
+            # old names kept for compatibility, not a place's zone with its own history.
+            style = "POSIX-style " if any(c.isdigit() for c in folded) else ""
+            raise ZoneError(
+                f"{shown} is an old {style}name the tz database keeps only for compatibility, "
+                f"not a place's zone. Use the place's zone instead: {zones}."
+            )
         raise ZoneError(
             f"{shown} is an abbreviation, which stays at one offset from UTC all year, so digests "
             f"would come an hour off while summer time is on. Use the place's zone instead, "
