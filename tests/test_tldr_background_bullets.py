@@ -69,6 +69,31 @@ def test_an_also_sentence_is_offered_without_the_also() -> None:
     assert without_also("The storm hit not only Tarn but also the islands to its north.") is None
 
 
+def test_an_also_in_a_quotation_a_title_or_a_not_only_is_kept() -> None:
+    # A quotation is the speaker's words: the sentence makes no bullet rather than misquote.
+    assert without_also('The minister said "we will also raise harbour taxes" in May.') is None
+    assert without_also("The minister said “we will also raise harbour taxes” in May.") is None
+    # A title-cased "Also" names a work, not an addition.
+    title = "The orchestra played Also Sprach Zarathustra at the regatta's opening."
+    assert without_also(title) == title
+    # "not only ... but (will) also": the word answers the "not only".
+    assert without_also("The plan not only cuts fares but will also add two ferries.") is None
+
+
+def test_a_bullet_never_drops_an_also_from_a_quotation() -> None:
+    quoted = '"we will also raise harbour taxes"'
+    bullets = _bullets_of(
+        "Tarn ferry fares to rise, minister says || Ferry fares to Tarn will rise by a fifth in "
+        f"May, the transport minister said on Monday. The minister said {quoted} before the "
+        "summer season opens. Islanders have protested the fares for months outside the port.",
+        "Minister announces ferry fare rise for Tarn || The transport minister said on Monday "
+        f"that ferry fares to Tarn will rise by a fifth in May. He told reporters {quoted} before "
+        "the summer season opens. Island councils called the rise unfair to island families.",
+    )
+    assert bullets
+    assert not any("we will raise harbour taxes" in bullet for bullet in bullets)
+
+
 def _bullets_of(*texts: tuple[str, str]) -> list[str]:
     when = datetime(2026, 3, 2, tzinfo=UTC)
     articles = [

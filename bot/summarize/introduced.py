@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
+from bot.summarize.quote_marks import quotation_bounds
 from bot.summarize.restated import RARE_DOCS, core_claim, undated
 from bot.summarize.sentences import stem
 from bot.summarize.wordmodel import DOC_FREQ
 
 # "Six victims were also found dead", "The company has also said": an "also" in the main
 # clause adds to something said before it. Without the word the sentence states its own fact
-# ("Six victims were found dead ..."), which is how a bullet gives it (`without_also`).
-_ALSO_RE = re.compile(r"^[^,;:—–]{0,60}?\s(also)\s", re.IGNORECASE)
+# ("Six victims were found dead ..."), which is how a bullet gives it (`without_also`). Only the
+# lowercase word: "played Also Sprach Zarathustra" names a work, and dropping it misnames it.
+_ALSO_RE = re.compile(r"^[^,;:—–]{0,60}?\s(also)\s")
 # "not only ... but also", "also known as": the word is part of a phrase, not an addition.
 _ALSO_PHRASE_BEFORE = frozenset({"but", "only"})
 _ALSO_PHRASE_AFTER = frozenset({"known", "called", "named"})
@@ -47,14 +50,23 @@ _COMPARED_RE = re.compile(
 def without_also(text: str) -> str | None:
     """`text` with the "also" of its main clause left out ("Six victims were found dead in the
     school"), the rest word for word; `text` itself when it has none; None when the word is part
-    of a phrase ("not only ... but also") that reads wrong without it."""
+    of a phrase ("not only ... but also") that reads wrong without it, or stands inside a
+    quotation: a bullet never changes what someone is quoted as saying, so the sentence makes no
+    bullet, as an "also" sentence made none before."""
     match = _ALSO_RE.match(text)
     if match is None:
         return text
+    if any(start <= match.start(1) < end for start, end in quotation_bounds(text)):
+        return None
     before = text[: match.start(1)].split()
     after = text[match.end(1) :].split()
-    if (before and before[-1].casefold() in _ALSO_PHRASE_BEFORE) or (
-        after and after[0].casefold().strip(",.") in _ALSO_PHRASE_AFTER
+    folded = [word.casefold() for word in before]
+    # "not only cuts fares but will also add ferries": the "also" answers the "not only".
+    not_only = any(a == "not" and b == "only" for a, b in pairwise(folded))
+    if (
+        not_only
+        or (folded and folded[-1] in _ALSO_PHRASE_BEFORE)
+        or (after and after[0].casefold().strip(",.") in _ALSO_PHRASE_AFTER)
     ):
         return None
     return text[: match.start(1)].rstrip() + text[match.end(1) :]
