@@ -191,3 +191,36 @@ def test_a_market_needs_a_markets_name_not_any_price_or_medal():
     assert days.reads_market(words("Wall Street slips as tech sells off"))
     assert not days.reads_market(words("Cucumber prices soar as heat hits farms"))
     assert not days.reads_market(words("Brook and Ivo edge out rivals for ice-dance gold"))
+
+
+def test_an_outlets_next_daily_item_splits_though_another_outlet_ran_its_own():
+    # Two outlets' wraps (or pages of the day) of one day are one story; the next day's by one
+    # of them is another, though the story it would join has two outlets.
+    wrap = (
+        "Shares on Wall Street closed higher, traders said, with the main indexes extending "
+        "their gains as bond yields eased and the dollar held steady."
+    )
+    cases = [
+        (
+            "Stocks rally as tech shares gain",
+            "Stocks rally as tech shares climb",
+            "Stocks rally as bank shares gain",
+        ),
+        (
+            "Gold price today: gold rises to record on rate bets",
+            "Gold price today: gold hits record on rate bets",
+            "Gold price today: gold slips from record high",
+        ),
+        (
+            "Wall Street climbs as tech rallies",
+            "Wall Street climbs as tech stocks rally",
+            "Wall Street climbs as banks gain",
+        ),
+    ]
+    for k, (first, other, next_day) in enumerate(cases):
+        items = [
+            article(f"w{k}-0", "Harbor Daily", first, wrap, 0.0),
+            article(f"w{k}-1", "Northern Post", other, wrap, 0.5),
+            article(f"w{k}-2", "Harbor Daily", next_day, wrap, 24.0),
+        ]
+        assert _partition(items) == [[f"w{k}-0", f"w{k}-1"], [f"w{k}-2"]], next_day

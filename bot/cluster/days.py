@@ -18,9 +18,11 @@ through the day, a magnitude revised or read by another agency. So these veto a 
 Each is settled against the whole story, not the pair alone (`specifics.conflicts_any`): a
 magnitude vetoes only when it is more than a revision from every magnitude the story states (a
 quake revised from 8.0 to 8.8 within the hour, reported as 8.8 the next day, is one quake), and
-an outlet's wrap or page only when that outlet alone reports the story: one that other outlets
-report is an event running over days ("Aerovance shares fall as airlines ground ..." then "...
-as regulators ground ..."; "Storm Kelda today: ..." twice), not a daily item.
+an outlet's wrap or page only when the story is that outlet's alone or other outlets' like daily
+items (their own "Stocks rally as tech shares climb" beside its "... tech shares gain"): one that
+other outlets report otherwise is an event running over days ("Aerovance shares fall as airlines
+ground ..." then "... as regulators ground ..."; "Storm Kelda today: ..." twice), not a daily
+item.
 
 Storms and shootings days apart in one region state no such specific: they still join when their
 words match.
@@ -80,6 +82,24 @@ def sessions(a: tuple[str, ...], b: tuple[str, ...], ca: Counter[str], cb: Count
     """Are the template's two headlines (words `a`, `b`, their counts `ca`, `cb`) readings of one
     market, each with a move? Days apart, two sessions."""
     return not MARKETS.isdisjoint(ca & cb) and not _MOVES.isdisjoint(a) and not _MOVES.isdisjoint(b)
+
+
+def template(a: tuple[str, ...], only_a: Counter[str], only_b: Counter[str]) -> bool:
+    """Are headline `a` and another (`only_a`, `only_b`: the words each has that the other does
+    not) one template? At most two words swapped on either side, at least three kept; or three
+    ("Dow up 120, S&P 500 gains" / "Dow down 80, S&P 500 slips": the figure, its direction, a
+    verb) in a longer headline, twice that kept: in a short one three words are another headline."""
+    kept, swapped = len(a) - only_a.total(), max(only_a.total(), only_b.total())
+    return not (kept < 3 or swapped > 3 or (swapped == 3 and kept < 6))
+
+
+def daily_pair(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Are `a` and `b` (two headlines' words) one page of the day, or near-identical readings of
+    one market, whatever their days?"""
+    if not a or not b:
+        return False
+    ca, cb = Counter(a), Counter(b)
+    return same_page(a, b) or (template(a, ca - cb, cb - ca) and sessions(a, b, ca, cb))
 
 
 def page(tokens: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -258,8 +258,9 @@ def conflicts_any(
     what a merge brings along with `x` (`joining`, the other story's members): a magnitude vetoes
     only when it is a revision away from every magnitude the story states (a quake revised from
     8.0 to 8.8 within the hour, then reported as 8.8 the next day, is one quake), and one outlet's
-    market wrap or page of the day only when that outlet alone reports the story (other outlets
-    reporting it make it an event that runs over days, not a daily item)."""
+    market wrap or page of the day only when the story is that outlet's alone or other outlets'
+    like daily items (other outlets reporting it otherwise make it an event that runs over days,
+    not a daily item)."""
     p = x.p
     if not p.ids and not p.shape:  # most articles: nothing that could conflict
         return False
@@ -278,7 +279,7 @@ def conflicts_any(
             return True
         if why & _QUAKE and _another_quake([x, *joining], whole):
             return True
-        if why & _OUTLET_DAYS and _one_outlet(x, whole) and _one_outlet(x, joining):
+        if why & _OUTLET_DAYS and _daily_only(x, [*whole, *joining]):
             return True
     return False
 
@@ -294,9 +295,18 @@ def _another_quake(ours: Sequence[Sourced], story: Sequence[Sourced]) -> bool:
     )
 
 
-def _one_outlet(x: Sourced, reports: Sequence[Sourced]) -> bool:
-    """Are all `reports` `x`'s outlet's own?"""
-    return all(y.source == x.source and _same_byline(x.p, y.p) for y in reports)
+def _daily_only(x: Sourced, reports: Sequence[Sourced]) -> bool:
+    """Are all `reports` `x`'s outlet's own, or other outlets' daily items like one of them (their
+    own wrap of the same market, the same page of the day)? Then the story is a daily item's, not
+    an event's: another outlet's wrap beside yesterday's made it no event running over days."""
+    own = [x.p.shape]
+    others: list[tuple[str, ...]] = []
+    for y in reports:
+        if y.source == x.source and _same_byline(x.p, y.p):
+            own.append(y.p.shape)
+        else:
+            others.append(y.p.shape)
+    return all(any(days.daily_pair(a, b) for a in own) for b in others)
 
 
 def _same_byline(a: Specific, b: Specific) -> bool:
@@ -317,11 +327,7 @@ def _template_conflict(
     a, b = pa.shape, pb.shape
     ca, cb = Counter(a), Counter(b)
     only_a, only_b = ca - cb, cb - ca
-    # A template: at most two words swapped on either side, at least three kept; or three
-    # ("Dow up 120, S&P 500 gains" / "Dow down 80, S&P 500 slips": the figure, its direction, a
-    # verb) in a longer headline, twice that kept: in a short one three words are another headline.
-    kept, swapped = len(a) - only_a.total(), max(only_a.total(), only_b.total())
-    template = not (kept < 3 or swapped > 3 or (swapped == 3 and kept < 6))
+    template = days.template(a, only_a, only_b)
     # A page of the day on another day ("Gold price today: ..." however the rest reads), or a
     # market's reading on another day, whichever way it went.
     daily = apart and (days.same_page(a, b) or (template and days.sessions(a, b, ca, cb)))
