@@ -48,8 +48,8 @@ def database_path(database: str | None, config: Path | None) -> str:
 
 class DatabaseChoiceError(Exception):
     """A process that writes cannot tell which database the config's relative `database` means:
-    one exists next to the file and another where an older version read the path (the current
-    directory), or none exists yet and this directory is not where the service runs. The message
+    one exists next to the file and another, holding newsdigest data, where an older version read
+    the path (the current directory), or none exists yet and this directory is not where the service runs. The message
     is for the operator, without a traceback."""
 
 
@@ -61,6 +61,8 @@ def database_to_write(database: str | None, config: Path | None, *, create: bool
     relative path that exists nowhere is not created next to the file unless this directory is
     also where an older version would have put it: from elsewhere, the service's own database
     may be in a directory this command cannot see."""
+    from bot.store.contents import holds_newsdigest_data
+
     if os.environ.get("NEWSDIGEST_DB") or not database or config is None:
         return database_path(database, config)
     if database == ":memory:" or Path(database).is_absolute():
@@ -68,7 +70,11 @@ def database_to_write(database: str | None, config: Path | None, *, create: bool
     beside = config.parent / database
     older = [old for old in _older_readings(database) if Path(old).exists()]
     if beside.exists():
-        others = [old for old in older if not Path(old).samefile(beside)]
+        # Only a file with a deployment's data is "the other one": a zero-byte file, another
+        # program's SQLite file or an unused newsdigest one is warned about, not refused over.
+        others = [
+            old for old in older if not Path(old).samefile(beside) and holds_newsdigest_data(old)
+        ]
         if others:
             raise DatabaseChoiceError(_two_databases(config, database, beside, others[0]))
     elif not older and not create and not _same_place(beside, _older_readings(database)):
@@ -129,10 +135,19 @@ _WARNED_MOVED: set[tuple[Path, str]] = set()
 def _warn_two_databases(config: Path, database: str, beside: Path) -> None:
     """The file's database exists, and so does another where an older version looked: say which
     one is used, so a deployment split between the two is found rather than silently served."""
-    from bot.store.contents import what_it_holds
+    from bot.store.contents import holds_newsdigest_data, what_it_holds
 
     for old in _older_readings(database):
         if Path(old).exists() and not Path(old).samefile(beside):
+            if not holds_newsdigest_data(old):
+                _warn_once(
+                    config,
+                    old,
+                    "%s names %s (database = %r); %s in the current directory, where an older "
+                    "newsdigest put its database, is not used: it holds nothing to keep (%s).",
+                    config, beside, database, os.path.abspath(old), what_it_holds(old),
+                )  # fmt: skip
+                return
             _warn_once(
                 config,
                 old,

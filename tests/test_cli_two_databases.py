@@ -144,3 +144,53 @@ def test_an_absolute_path_settles_it(split: Path, monkeypatch: pytest.MonkeyPatc
     added = _invoke(split / "home", monkeypatch, "feeds", "add", "https://more.example/rss")
     assert added.exit_code == 0, added.output
     assert _feeds(work) == ["https://more.example/rss", "https://old.example/rss"]
+
+
+@pytest.fixture
+def in_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """etc/newsdigest.toml's database, etc/newsdigest.db, holds a channel; commands run from
+    home/."""
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "home").mkdir()
+    (tmp_path / "etc" / "newsdigest.toml").write_text(
+        'database = "newsdigest.db"\n', encoding="utf-8"
+    )
+    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "etc" / "newsdigest.db"))
+    assert CliRunner().invoke(cli, ["feeds", "add", "https://old.example/rss"]).exit_code == 0
+    with sqlite3.connect(tmp_path / "etc" / "newsdigest.db") as conn:
+        conn.execute(
+            "INSERT INTO channels (platform, channel_id, schedule, timezone, created_at) "
+            "VALUES ('slack', 'C1', '0 8 * * *', 'UTC', '2026-01-01T00:00:00+00:00')"
+        )
+    monkeypatch.delenv("NEWSDIGEST_DB")
+    return tmp_path
+
+
+@pytest.mark.parametrize("kind", ["zero bytes", "another program's", "unused newsdigest"])
+def test_a_stray_file_without_newsdigest_data_is_no_second_database(
+    in_use: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, kind: str
+) -> None:
+    stray = in_use / "home" / "newsdigest.db"
+    if kind == "zero bytes":
+        stray.write_bytes(b"")
+    elif kind == "another program's":
+        with sqlite3.connect(stray) as conn:
+            conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+            conn.execute("INSERT INTO photos (name) VALUES ('harbour.jpg')")
+        conn.close()
+    else:
+        # A poll with no feeds made it, and nothing used it since.
+        monkeypatch.setenv("NEWSDIGEST_DB", str(stray))
+        assert CliRunner().invoke(cli, ["poll"]).exit_code == 0
+        monkeypatch.delenv("NEWSDIGEST_DB")
+        assert stray.stat().st_size > 0
+    added = _invoke(in_use / "home", monkeypatch, "feeds", "add", "https://more.example/rss")
+    assert added.exit_code == 0, added.output
+    assert "two newsdigest databases" not in added.output
+    assert _feeds(in_use / "etc" / "newsdigest.db") == [
+        "https://more.example/rss",
+        "https://old.example/rss",
+    ]
+    assert f"{stray} in the current directory" in caplog.text
+    assert "is not used: it holds nothing to keep" in caplog.text

@@ -45,6 +45,41 @@ def what_it_holds(path: str | Path) -> str:
     return ", ".join(said) if said else "no newsdigest data"
 
 
+# What makes a file a deployment's database, worth refusing to write until the operator chooses:
+# stories, posts, channels, a poll, or a feed or topic someone added (the config file's are copied
+# into any database a command opens). A zero-byte file, another program's SQLite file, or one a
+# command created and nothing used (0 stories, 0 channels, never polled) holds none of it.
+_DATA_SQL = (
+    "SELECT 1 FROM stories LIMIT 1",
+    "SELECT 1 FROM deliveries LIMIT 1",
+    "SELECT 1 FROM channels LIMIT 1",
+    "SELECT 1 FROM feeds WHERE last_polled_at IS NOT NULL OR origin != 'config' LIMIT 1",
+    "SELECT 1 FROM topics WHERE origin != 'config' LIMIT 1",
+)
+
+
+def holds_newsdigest_data(path: str | Path) -> bool:
+    """Whether the file at `path` holds a newsdigest deployment's data (see `_DATA_SQL`). A file
+    that is locked or cannot be opened might: it counts, so that nothing is chosen over it."""
+    try:
+        conn = connect_read_only(path, timeout=1.0)
+    except sqlite3.Error:
+        return True
+    try:
+        for sql in _DATA_SQL:
+            try:
+                if conn.execute(sql).fetchone() is not None:
+                    return True
+            except sqlite3.OperationalError as exc:
+                if "no such" not in str(exc):  # locked, busy, unreadable: it may hold data
+                    return True
+            except sqlite3.DatabaseError:  # "file is not a database": another program's file
+                return False
+        return False
+    finally:
+        conn.close()
+
+
 def _count(
     conn: sqlite3.Connection, sql: str, noun: str, nouns: str | None = None, *, tail: str = ""
 ) -> str | None:
