@@ -50,7 +50,12 @@ class DatabaseChoiceError(Exception):
     """A process that writes cannot tell which database the config's relative `database` means:
     one exists next to the file and another, holding newsdigest data, where an older version read
     the path (the current directory), or none exists yet and this directory is not where the service runs. The message
-    is for the operator, without a traceback."""
+    is for the operator, without a traceback. `create_from`: for a database that exists nowhere
+    yet, the directory a command may create it from (None when two exist)."""
+
+    def __init__(self, message: str, create_from: Path | None = None) -> None:
+        super().__init__(message)
+        self.create_from = create_from
 
 
 def database_to_write(database: str | None, config: Path | None, *, create: bool) -> str:
@@ -78,15 +83,25 @@ def database_to_write(database: str | None, config: Path | None, *, create: bool
         if others:
             raise DatabaseChoiceError(_two_databases(config, database, beside, others[0]))
     elif not older and not create and not _same_place(beside, _older_readings(database)):
+        home = _creating_directory(database, config)
         raise DatabaseChoiceError(
-            f"no database at {beside.resolve()} (database = {database!r} in {config}, read "
-            f"relative to the file) and none at {os.path.abspath(database)} (where an older "
-            "newsdigest read it, relative to the current directory). Not creating one from "
-            f"here: the service's database may be in its own directory. Run this from the "
-            "service's directory, or set an absolute path as `database`; `newsdigest run` (or "
-            f"this command run from {config.parent.resolve()}) creates it where the file says."
+            f"no database yet at {beside.resolve()} (database = {database!r} in {config}, "
+            f"relative to the file). Not creating it from {os.getcwd()}: the service may run "
+            "from another directory and keep its database in that one. `newsdigest run`, or this command "
+            f"run from {home}, creates it where the file says; or set an absolute path as "
+            "`database`.",
+            create_from=home,
         )
     return database_path(database, config)
+
+
+def _creating_directory(database: str, config: Path) -> Path:
+    """A directory where a command may create the file's relative `database`: one where an older
+    version's reading of the path (relative to the current directory) is the same file, so no
+    second database can start. For a newsdigest.db that is where the file goes; else the
+    config file's own directory."""
+    beside = (config.parent / database).resolve()
+    return beside.parent if Path(database).name == DEFAULT_DB_PATH else config.parent.resolve()
 
 
 def _same_place(beside: Path, readings: list[str]) -> bool:

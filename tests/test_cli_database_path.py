@@ -114,7 +114,8 @@ def test_a_relative_database_in_the_config_is_quoted_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The error quoted 'config/data/nd.db' as the config's value, which the file does not
-    # contain, and dropped the hint that `poll` or `run` creates the database.
+    # contain, and dropped the hint that `poll` or `run` creates the database. From here a poll
+    # would not create it (the service may keep its database elsewhere): the hint says where.
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "newsdigest.toml").write_text(
         'database = "data/nd.db"\n', encoding="utf-8"
@@ -128,13 +129,14 @@ def test_a_relative_database_in_the_config_is_quoted_as_written(
     assert result.output == (
         f"Error: database = 'data/nd.db' in config/newsdigest.toml (resolved to {resolved}): "
         f"no such database (the directory {Path('config/data')} does not exist; "
-        "`newsdigest poll` or `newsdigest run` creates it)\n"
+        f"`newsdigest run`, or `newsdigest poll` run from {tmp_path / 'config'}, creates it)\n"
     )
     (tmp_path / "config" / "data").mkdir()  # the directory there, the file not
     result = CliRunner().invoke(cli, ["feeds", "list"])
     assert result.output == (
         f"Error: database = 'data/nd.db' in config/newsdigest.toml (resolved to {resolved}): "
-        "no such database (`newsdigest poll` or `newsdigest run` creates it)\n"
+        "no such database (`newsdigest run`, or `newsdigest poll` run from "
+        f"{tmp_path / 'config'}, creates it)\n"
     )
 
 

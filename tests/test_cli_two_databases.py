@@ -63,10 +63,18 @@ def test_a_command_from_elsewhere_does_not_create_a_second_database(
         result = _invoke(deployment / "home", monkeypatch, *args)
         assert result.exit_code == 1, (args, result.output)
         said = result.output
-        assert f"no database at {deployment / 'etc' / 'newsdigest.db'}" in said
-        assert "Run this from the service's directory, or set an absolute path" in said
+        assert f"no database yet at {deployment / 'etc' / 'newsdigest.db'}" in said
+        assert f"Not creating it from {deployment / 'home'}" in said
+        assert f"or this command run from {deployment / 'etc'}, creates it" in said
+        assert "or set an absolute path" in said
+        assert "older newsdigest" not in said
     assert not (deployment / "etc" / "newsdigest.db").exists()
     assert not (deployment / "home" / "newsdigest.db").exists()
+    # A command that reads says what creates it from where, as the refusal does: not a bare
+    # "`newsdigest poll` creates it" that the poll from here then refuses.
+    listed = _invoke(deployment / "home", monkeypatch, "stories")
+    assert listed.exit_code == 1
+    assert f"`newsdigest poll` run from {deployment / 'etc'}, creates it" in listed.output
     # From the service's directory the old database is found and written, as before.
     added = _invoke(deployment / "work", monkeypatch, "feeds", "add", "https://new.example/rss")
     assert added.exit_code == 0, added.output

@@ -18,7 +18,13 @@ import click
 
 from bot.config import Config, ConfigError, load_config
 from bot.database_location import DatabaseChoiceError
-from bot.store.database import NO_DATABASE, DatabaseOpenError, missing_database, open_database
+from bot.store.database import (
+    CREATES_IT,
+    NO_DATABASE,
+    DatabaseOpenError,
+    missing_database,
+    open_database,
+)
 from bot.store.readonly import open_read_only, open_to_copy, writable
 from bot.store.sync import sync_notes
 
@@ -122,14 +128,28 @@ class CliContext:
         file and "No stories in the last 48h", as if the bot had found nothing."""
         if self._core is None:
             path = self.config.database_path()
-            if path != ":memory:" and Path(path).parent.is_dir() and not Path(path).exists():
-                raise click.ClickException(self.db_problem(DatabaseOpenError(path, NO_DATABASE)))
+            if path != ":memory:" and not Path(path).exists():
+                raise click.ClickException(
+                    self.db_problem(DatabaseOpenError(path, self._no_database(path)))
+                )
             if path != ":memory:" and Path(path).is_file() and not writable(path):
                 # A read-only mount, or the service's file that this user may only read: opening
                 # it as usual (migrating, switching on WAL) is a write and was refused, so nothing
                 # could be read. A command here that edits rows fails on its write, and says so.
                 self._core = _new_core(self.config, self._open_db(open_read_only, path))
         return self._open(make_dirs=False)
+
+    def _no_database(self, path: str) -> str:
+        """What a reader says of a database that does not exist: what creates it, from where. A
+        `poll` from this directory may refuse to (`database_to_write`): then it says where from."""
+        problem = missing_database(path) or NO_DATABASE
+        try:
+            self.config.database_to_write(create=False)
+        except DatabaseChoiceError as exc:
+            if exc.create_from is not None:
+                where = f"`newsdigest run`, or `newsdigest poll` run from {exc.create_from}"
+                return problem.replace(CREATES_IT, f"{where}, creates it")
+        return problem
 
     def database_to_copy(self) -> sqlite_utils.Database:
         """The database opened only to read it, neither migrated nor written, whatever version
