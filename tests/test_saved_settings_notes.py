@@ -118,13 +118,31 @@ async def test_watchlist_notes_a_flagged_topic(core: NewsDigest) -> None:
 @pytest.mark.parametrize(
     ("zone", "ctx", "note"),
     [
-        ("EST", SLACK, "EST has no summer time; /watchlist timezone America/New_York follows it."),
+        (
+            "EST",
+            SLACK,
+            "EST keeps one offset all year (no summer time). If your clocks change, use "
+            "/watchlist timezone America/New_York; if not, EST is right.",
+        ),
         (
             "Etc/GMT+5",
             DISCORD,
-            "Etc/GMT+5 has no summer time; /watchlist timezone zone:America/New_York follows it.",
+            "Etc/GMT+5 keeps one offset all year (no summer time). If your clocks change, use "
+            "/watchlist timezone zone:America/New_York; if not, Etc/GMT+5 is right.",
         ),
-        ("MST", SLACK, "MST has no summer time; /watchlist timezone America/Denver follows it."),
+        # Denver changes its clocks, Phoenix (Arizona) does not; Sydney does, Brisbane not.
+        (
+            "MST",
+            SLACK,
+            "MST keeps one offset all year (no summer time). If your clocks change, use "
+            "/watchlist timezone America/Denver; if not, America/Phoenix.",
+        ),
+        (
+            "Etc/GMT-10",
+            DISCORD,
+            "Etc/GMT-10 keeps one offset all year (no summer time). If your clocks change, use "
+            "/watchlist timezone zone:Australia/Sydney; if not, zone:Australia/Brisbane.",
+        ),
     ],
 )
 async def test_watchlist_nudges_a_fixed_offset_zone(

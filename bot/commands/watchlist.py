@@ -198,8 +198,9 @@ def describe_channel(channel: ChannelRow) -> str:
 def _fixed_zone_note(channel: ChannelRow) -> str:
     """For a zone saved before chat refused fixed offsets (EST, Etc/GMT+5, from the config or an
     older version): it keeps its offset all year, so a 09:00 digest comes at 10:00 by the
-    place's clock all summer. Said with a zone whose standard time it is and that follows
-    summer time, not changed: a team on that offset all year (Moscow's) is suggested nothing."""
+    place's clock all summer, where clocks change. Said with a zone whose standard time it is
+    and that follows summer time, and one on that offset all year when there is one (Phoenix
+    for MST), not changed: a team on that offset all year (Moscow's) is suggested nothing."""
     zone = channel.timezone
     try:
         chat_timezone(zone)
@@ -209,11 +210,19 @@ def _fixed_zone_note(channel: ChannelRow) -> str:
     offsets = _offsets(zone)
     if len(offsets) != 1:
         return ""  # PST8PDT, CET: refused as typed, but their clocks do change
-    places = [z for z in likely_zones(zone) if len(o := _offsets(z)) > 1 and min(o) in offsets]
+    likely = likely_zones(zone)
+    places = [z for z in likely if len(o := _offsets(z)) > 1 and min(o) in offsets]
     if not places:
         return ""
+    # Whether the team's clocks change is theirs to say: MST is Denver's winter and Phoenix's
+    # whole year, UTC+10 Sydney's winter and Brisbane's whole year.
+    fixed = [z for z in likely if _offsets(z) == offsets]
     option = "zone:" if channel.platform == "discord" else ""
-    return f"{zone} has no summer time; /watchlist timezone {option}{places[0]} follows it."
+    otherwise = f"{option}{fixed[0]}" if fixed else f"{zone} is right"
+    return (
+        f"{zone} keeps one offset all year (no summer time). If your clocks change, use "
+        f"/watchlist timezone {option}{places[0]}; if not, {otherwise}."
+    )
 
 
 def _offsets(zone: str) -> set[timedelta]:
