@@ -7,6 +7,7 @@ can keep the absorbed story's id (and slug) resolving to the survivor.
 Cost per article depends on the active window only: stories leave it once their newest article is
 older than `window_hours` before the newest article seen (or when more than `max_active` are open),
 and candidates come from an inverted index over active stories' terms, not a scan (`index.py`).
+Whether two open stories are one event, and which survives, is `merge.py`'s.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from bot.cluster.analysis import Analysis
 from bot.cluster.features import dot
 from bot.cluster.index import Doc, Story, StoryIndex
+from bot.cluster.merge import VETOED, outranks, story_score
 from bot.cluster.pair import (
     PairModel,
     best_others,
@@ -38,10 +40,6 @@ from bot.models import Article
 
 # `OnlineClusterer.state()`: plain JSON-ready values (n, scale, now).
 ClustererState = dict[str, Any]
-
-# The log-odds of a story the article can't join (nothing to compare, no member alike enough, or
-# another occurrence of a templated item: `specifics.py`): below every decision threshold.
-VETOED = -100.0
 
 
 @dataclass
@@ -318,24 +316,6 @@ class OnlineClusterer:
             return VETOED
         return score
 
-    def _story_score(self, a: Story, b: Story) -> float:
-        """Average linkage: the mean pair log-odds between the two stories' recent members."""
-        s = self.settings
-        am = a.members[-s.max_members_compared :]
-        bm = b.members[-s.max_members_compared :]
-        # Two occurrences of a templated item stay apart however alike they read, as on a join.
-        if any(conflicts_any(x, bm, b.members, a.members) for x in am):
-            return VETOED
-        total = 0.0
-        for x in am:
-            for y in bm:
-                # No rival is known here: count the pair's own similarity as one, so a merge
-                # needs evidence beyond it (a missing rival would read as "nothing else close").
-                sim = dot(x.vec, y.vec)
-                f = story_features(x.p, [y.p], sim, rival=sim)
-                total += self.model.logit(f) - penalty(x, [y], s)
-        return total / (len(am) * len(bm))
-
     def _open(self, story_id: str, docs: list[Doc]) -> Story:
         story = self._index.open(story_id, docs[0].t)
         self._active[story_id] = story
@@ -358,9 +338,9 @@ class OnlineClusterer:
         for other in others:
             if other.id not in self._active or story.id not in self._active:
                 continue
-            if self._story_score(story, other) < s.merge_logit:
+            if story_score(story, other, self.model, s) < s.merge_logit:
                 continue
-            keep, gone = (story, other) if _outranks(story, other) else (other, story)
+            keep, gone = (story, other) if outranks(story, other) else (other, story)
             self._absorb(keep, gone)
             merges.append((gone.id, keep.id))
             story = keep
@@ -415,10 +395,3 @@ def _names_only(x: Profile, members: Sequence[Profile]) -> bool:
 def _names(p: Profile) -> set[str]:
     """The words of the names `p`'s text states ("p:trump", "e:donald trump")."""
     return {w for key in p.ents for w in key[2:].split()}
-
-
-def _outranks(a: Story, b: Story) -> bool:
-    """The survivor of a merge: the bigger story, then the older one (its id and slug stay)."""
-    if len(a.members) != len(b.members):
-        return len(a.members) > len(b.members)
-    return a.members[0].t <= b.members[0].t
