@@ -6,21 +6,21 @@ import io
 
 import pytest
 
-from bot.cluster import analysis
+from bot.cluster import analysis_worker
 
 
-def _reader(data: bytes) -> analysis._Worker:
+def _reader(data: bytes) -> analysis_worker.Worker:
     # Only what `recv` touches: the reply pipe and the hang deadline.
-    worker = object.__new__(analysis._Worker)
+    worker = object.__new__(analysis_worker.Worker)
     worker._out = io.BufferedReader(io.BytesIO(data))  # type: ignore[assignment]
-    worker._deadline = analysis._Deadline()
+    worker._deadline = analysis_worker._Deadline()
     return worker
 
 
 def _frames(*replies: object) -> bytes:
     out = io.BytesIO()
     for reply in replies:
-        analysis._reply(out, reply)
+        analysis_worker._reply(out, reply)
     return out.getvalue()
 
 

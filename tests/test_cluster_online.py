@@ -228,7 +228,9 @@ def test_add_many_finishes_inline_when_the_worker_fails(monkeypatch):
     def no_process(self, settings, stats):
         raise OSError("fork: resource temporarily unavailable")
 
-    real_recv = analysis._Worker.recv
+    from bot.cluster import analysis_worker
+
+    real_recv = analysis_worker.Worker.recv
     for breakage in ("start", "checkpointed", "no checkpoint"):
         calls = {"n": 0}
 
@@ -240,9 +242,9 @@ def test_add_many_finishes_inline_when_the_worker_fails(monkeypatch):
 
         with monkeypatch.context() as m:
             if breakage == "start":
-                m.setattr(analysis._Worker, "__init__", no_process)
+                m.setattr(analysis_worker.Worker, "__init__", no_process)
             else:
-                m.setattr(analysis._Worker, "recv", dies_on_third_reply)
+                m.setattr(analysis_worker.Worker, "recv", dies_on_third_reply)
                 m.setattr(analysis, "CHECKPOINT", 1 if breakage == "checkpointed" else 100)
             many = _ids()
             got = list(many.add_many(items))
@@ -274,13 +276,15 @@ def test_a_batch_stopped_early_stops_its_worker_at_once(monkeypatch):
 def test_a_hung_worker_is_stopped_and_the_batch_finishes_inline(monkeypatch, caplog):
     # A worker that stops answering (rather than dying) would hang the poll pass for good: past
     # its deadline it is killed, and the batch finishes inline with the same decisions.
-    from bot.cluster import analysis
+    from bot.cluster import analysis, analysis_worker
 
     items = _small_batches(monkeypatch, analysis)
-    monkeypatch.setattr(analysis, "PIPE_TIMEOUT", 0.5)
+    monkeypatch.setattr(analysis_worker, "PIPE_TIMEOUT", 0.5)
     # Takes the first byte of its input, then never reads or answers again.
     monkeypatch.setattr(
-        analysis, "_WORKER_MAIN", "import sys, time; sys.stdin.buffer.read(1); time.sleep(60)"
+        analysis_worker,
+        "_WORKER_MAIN",
+        "import sys, time; sys.stdin.buffer.read(1); time.sleep(60)",
     )
     one = _ids()
     expected = [one.add(a) for a in items]
@@ -331,7 +335,7 @@ def test_stray_bytes_on_the_worker_stdout_finish_the_batch_inline(monkeypatch, c
     _same_as_one_by_one(
         monkeypatch,
         "import os; os.write(1, b'note: loading the stemmer\\n'); "
-        "from bot.cluster.analysis import _serve; _serve()",
+        "from bot.cluster.analysis_worker import serve; serve()",
     )
     assert "garbled" in caplog.text and "analysing the rest inline" in caplog.text
 
@@ -339,8 +343,9 @@ def test_stray_bytes_on_the_worker_stdout_finish_the_batch_inline(monkeypatch, c
 def test_writes_to_fd_1_while_serving_go_to_stderr_not_into_replies(monkeypatch, caplog, capfd):
     _same_as_one_by_one(
         monkeypatch,
-        "import os; from bot.cluster import analysis as a; profile = a._profile; "
-        "a._profile = lambda *args: (os.write(1, b'stray'), profile(*args))[1]; a._serve()",
+        "import os; from bot.cluster import analysis as a, analysis_worker as w; "
+        "profile = a._profile; "
+        "a._profile = lambda *args: (os.write(1, b'stray'), profile(*args))[1]; w.serve()",
     )
     # The worker served the whole batch: nothing fell back to inline analysis.
     assert "inline" not in caplog.text
@@ -349,10 +354,10 @@ def test_writes_to_fd_1_while_serving_go_to_stderr_not_into_replies(monkeypatch,
 
 def _same_as_one_by_one(monkeypatch: pytest.MonkeyPatch, worker_main: str) -> None:
     """A batch through a worker running `worker_main` decides, and counts terms, as `add` does."""
-    from bot.cluster import analysis
+    from bot.cluster import analysis, analysis_worker
 
     items = _small_batches(monkeypatch, analysis)
-    monkeypatch.setattr(analysis, "_WORKER_MAIN", worker_main)
+    monkeypatch.setattr(analysis_worker, "_WORKER_MAIN", worker_main)
     one = _ids()
     expected = [one.add(a) for a in items]
     many = _ids()

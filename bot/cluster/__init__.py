@@ -10,8 +10,8 @@ tell one occurrence of a recurring event from the next), `specifics` and `days` 
 joining another occurrence of a templated item), `pair` (the fitted pair model), `scoring`
 (time and same-outlet penalties, the bound that skips hopeless candidates), `merge` (when two
 open stories are one event, and which survives), `index` (the open stories' inverted index),
-`analysis` (profiles, ahead of time in a worker process for a big batch) and `settings` (the
-tuned knobs). An article's clock is `bot.models.Article.reported_at`,
+`analysis` (profiles, ahead of time in a worker process for a big batch; the process and its
+pipe are `analysis_worker`) and `settings` (the tuned knobs). An article's clock is `bot.models.Article.reported_at`,
 and the window is `[clustering] window_hours`.
 """
 
