@@ -4,11 +4,12 @@ An outlet's angle is found in its own words: the sentence carrying the most cont
 outlet has (names and numbers count most, they are the checkable facts). The line describing it
 is built from that sentence's own novel words, so it is attributable to the outlet, and the quote
 is a verbatim span of the outlet's text, trimmed only at word boundaries.
+
+Which of the outlet's sentences that quote may come from is `angle_quotes.py`'s.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ from bot.summarize.angle_facts import (
     rewords_bullet,
 )
 from bot.summarize.angle_lines import angle_line, stem_of
+from bot.summarize.angle_quotes import points_back, quote_pool
 from bot.summarize.angle_topic import (
     off_topic_paragraphs,
     quotes_no_one,
@@ -41,8 +43,6 @@ from bot.summarize.quotes import Told, pick_quote, teaser_quote
 from bot.summarize.sentences import content_stems, split_sentences
 
 MAX_ANGLES = 6
-# A quote sentence sharing more of its content words with the line's sentence adds too little.
-QUOTE_MAX_OVERLAP = 0.5
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
 # A sentence restating a TL;DR bullet is still an outlet's detail when it goes on with this many
@@ -183,7 +183,7 @@ def _pick_for_outlet(
                 (goes_on or not gives_figure_of(stems, sentence, tldr))
                 and (names or numbers or goes_on or not rewords_bullet(stems, novel, tldr))
                 and not leans_on_context(sentence)
-                and not _points_back(sentence)
+                and not points_back(sentence)
                 and not quotes_no_one(sentence)
                 and (numbers or not retells_headline(stems, headline))
             ):
@@ -213,53 +213,6 @@ MAX_ALTERNATES = 6
 LONG_LINE_MIN_FACTS = 2
 
 
-def _quote_pool(
-    pick: _Pick, scored: Sequence[tuple[float, str, Article, list[str]]]
-) -> list[tuple[float, str, Article, list[str]]]:
-    """The sentences a quote under `pick`'s line may come from, best first.
-
-    Only the line's own article, whose link the angle carries: a quote from the outlet's other
-    article read as said in this one. Not a feed's description: one paragraph of a sentence or
-    two is the outlet's own summary, and in quotation marks it reads as someone's words. And
-    never the line's sentence again, nor one sharing most of its words: the quote adds to it.
-    """
-    if _is_description(pick.article):
-        return []
-    line_stems = set(content_stems(pick.sentence))
-    return sorted(
-        (
-            item
-            for item in scored
-            if item[2] is pick.article
-            and item[1] != pick.sentence
-            and not _points_back(item[1])
-            and _share(set(content_stems(item[1])), line_stems) < QUOTE_MAX_OVERLAP
-        ),
-        # A cut teaser owns up to its cut, but a complete sentence says more: teasers last.
-        key=lambda item: (item[1].endswith(ELLIPSIS), -item[0]),
-    )
-
-
-# A text of one paragraph with at most this many sentences is a feed's description, not a body.
-DESCRIPTION_MAX_SENTENCES = 2
-# A line about the item itself under a description ("This is a photo gallery curated by our
-# editors."): no paragraph of a body.
-_FEED_NOTE_RE = re.compile(
-    r"^(?:This|The following) (?:is an?|story|article|video|gallery|report|post)\b"
-    r"|\bcurated by\b|\bphoto editors\b",
-    re.IGNORECASE,
-)
-
-
-def _is_description(article: Article) -> bool:
-    paragraphs = [p.strip() for p in article.text.split("\n") if p.strip()]
-    paragraphs = [p for p in paragraphs if not _FEED_NOTE_RE.search(p)] or paragraphs
-    if len(paragraphs) != 1:
-        return False
-    found = split_sentences(paragraphs[0], DESCRIPTION_MAX_SENTENCES + 1)
-    return len(found) <= DESCRIPTION_MAX_SENTENCES
-
-
 def _beyond(
     novel: Sequence[str], tldr: Sequence[tuple[frozenset[str], frozenset[str]]]
 ) -> list[str]:
@@ -283,26 +236,8 @@ def _goes_on(sentence: str, beyond: Sequence[str]) -> bool:
     )
 
 
-_DEMONSTRATIVES = frozenset("this that these those".split())
-
-
-def _points_back(sentence: str) -> bool:
-    """Whether `sentence` opens on a demonstrative standing for what came before it, by a past
-    tense after it ("This occurred just hours after ...", "That followed ..."): `leans_on_context`
-    reads only present forms there. As a line alone, it leaves the reader asking what did."""
-    words = sentence.split(maxsplit=2)
-    if len(words) < 2 or words[0].casefold() not in _DEMONSTRATIVES:
-        return False
-    second = words[1].casefold().strip(",")
-    return len(second) > 4 and second.endswith("ed")
-
-
 def _is_teaser_cut(sentence: str) -> bool:
     return sentence.rstrip("\"'”’)] ").endswith(("..", ELLIPSIS))
-
-
-def _share(a: set[str], b: set[str]) -> float:
-    return len(a & b) / max(1, len(a))
 
 
 def build_angles(
@@ -397,6 +332,8 @@ def _angle(pick: _Pick, told: Told) -> Angle:
                 long_whole=long_whole,
             )
             if line:
-                quote = pick_quote(_quote_pool(candidate, pick.scored), told)
+                quote = pick_quote(
+                    quote_pool(candidate.sentence, candidate.article, pick.scored), told
+                )
                 return Angle(pick.outlet, line, quote, candidate.article.url)
     return Angle(pick.outlet, "", "", pick.article.url)
