@@ -24,8 +24,9 @@ from fakes.slack_api import BOT_TOKEN, BOT_USER, FakeSlackAPI
 from fakes.stories import add_story
 
 from bot.adapters.slack.adapter import ChannelPacer
-from bot.adapters.slack.app import SlackBot, command_text
+from bot.adapters.slack.app import SlackBot
 from bot.adapters.slack.blocks import card_messages, text_blocks
+from bot.adapters.slack.command_text import command_text
 from bot.adapters.slack.escape import escape_trusted
 from bot.adapters.slack.settings import SlackSettings
 from bot.app import NewsDigest

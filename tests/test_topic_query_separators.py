@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.slack.app import command_text
+from bot.adapters.slack.command_text import command_text
 from bot.topics import QueryError, StoryDoc, TopicQuery
 
 

@@ -5,7 +5,8 @@ module only translates, and `bot.adapters.slack.responder` gets the reply to the
 Acknowledgement: Slack wants an answer within 3 seconds. A command runs as a task; if it finishes
 within `ack_budget` and its reply is ephemeral, the reply *is* the ack (no extra call, works in
 channels the bot is not in). Otherwise the ack goes out first and the result follows by
-chat.postMessage (public) or the response_url (ephemeral).
+chat.postMessage (public) or the response_url (ephemeral). A command's text is read back as the
+user typed it by `command_text`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.adapters.slack.blocks import (
     SlackMessage,
     text_blocks,
 )
+from bot.adapters.slack.command_text import command_text
 from bot.adapters.slack.endpoint import EventsEndpoint
 from bot.adapters.slack.escape import escape_trusted
 from bot.adapters.slack.guards import AdminCheck, SeenRequests, request_key
@@ -368,33 +370,6 @@ class SlackBot:
 
 
 _ANY_COMMAND = re.compile(r"^/.+")
-# Slack's markup in a command's text: <https://x|label>, <https://x>, <#C1|name>, <@U1|name>, <!here>.
-_MARKUP_RE = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
-
-
-def command_text(text: str) -> str:
-    """A slash command's `text` as the user typed it.
-
-    Slack HTML-escapes `&`, `<` and `>` in it and wraps links (and, if the app asks, channels and
-    users) in `<...>`; left as is, `/follow att "AT&T"` would store `AT&amp;T`, which never
-    matches. Every literal `<` arrives as `&lt;`, so a real `<` always opens markup.
-    """
-    text = _MARKUP_RE.sub(_unwrap, text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def _unwrap(match: re.Match[str]) -> str:
-    target, label = match.group(1), match.group(2)
-    if target.startswith("#"):
-        return f"#{label}" if label else target
-    if target.startswith("@"):
-        return f"@{label.lstrip('@')}" if label else target
-    if target.startswith("!"):
-        return label or "@" + target[1:].split("^")[0]
-    if target.lower().startswith(("mailto:", "tel:")):
-        return label or target.split(":", 1)[1]
-    # A web link: the address, not its label, which Slack may have shortened.
-    return target
 
 
 def _action(prefix: str) -> re.Pattern[str]:
