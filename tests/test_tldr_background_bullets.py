@@ -73,6 +73,23 @@ def test_an_also_in_a_quotation_a_title_or_a_not_only_is_kept() -> None:
     # A quotation is the speaker's words: the sentence makes no bullet rather than misquote.
     assert without_also('The minister said "we will also raise harbour taxes" in May.') is None
     assert without_also("The minister said “we will also raise harbour taxes” in May.") is None
+    # A single quotation closing after a plural-looking word ("fees' next") is still one.
+    assert (
+        without_also("The minister said the port 'will also raise harbour fees' next summer.")
+        is None
+    )
+    assert (
+        without_also("The minister said the port ‘will also raise harbour fees’ next summer.")
+        is None
+    )
+    # A possessive before the word opens no quotation: the "also" is dropped as before.
+    assert without_also("The workers' union also declared a strike.") == (
+        "The workers' union declared a strike."
+    )
+    assert (
+        without_also("The mayor's office also said fares rise.")
+        == "The mayor's office said fares rise."
+    )
     # A title-cased "Also" names a work, not an addition.
     title = "The orchestra played Also Sprach Zarathustra at the regatta's opening."
     assert without_also(title) == title
@@ -92,6 +109,21 @@ def test_a_bullet_never_drops_an_also_from_a_quotation() -> None:
     )
     assert bullets
     assert not any("we will raise harbour taxes" in bullet for bullet in bullets)
+
+
+def test_a_bullet_never_drops_an_also_from_a_single_quoted_quotation() -> None:
+    for opening, closing in (("'", "'"), ("‘", "’")):
+        quoted = f"the port {opening}will also raise harbour fees{closing} next summer"
+        bullets = _bullets_of(
+            "Tarn ferry fares to rise, minister says || Ferry fares to Tarn will rise by a fifth "
+            f"in May, the transport minister said on Monday. The minister said {quoted}, "
+            "angering islanders. Islanders have protested the fares for months outside the port.",
+            "Minister announces ferry fare rise for Tarn || The transport minister said on Monday "
+            f"that ferry fares to Tarn will rise by a fifth in May. He told reporters {quoted}, "
+            "angering islanders. Island councils called the rise unfair to island families.",
+        )
+        assert bullets
+        assert not any("will raise harbour fees" in bullet for bullet in bullets)
 
 
 def _bullets_of(*texts: tuple[str, str]) -> list[str]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from bot.summarize.quote_marks import quotation_bounds
+from bot.summarize.quote_marks import open_quotes, quotation_bounds
 from bot.summarize.restated import RARE_DOCS, core_claim, undated
 from bot.summarize.sentences import stem
 from bot.summarize.wordmodel import DOC_FREQ
@@ -57,6 +57,10 @@ def without_also(text: str) -> str | None:
     if match is None:
         return text
     if any(start <= match.start(1) < end for start, end in quotation_bounds(text)):
+        return None
+    # `quotation_bounds` may read a single quotation's close as a possessive ("the port 'will
+    # also raise harbour fees' next summer"); a quotation still open before the word is enough.
+    if open_quotes(text[: match.start(1)]):
         return None
     before = text[: match.start(1)].split()
     after = text[match.end(1) :].split()
