@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import cli
+from bot.store.contents import holds_newsdigest_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -202,3 +203,35 @@ def test_a_stray_file_without_newsdigest_data_is_no_second_database(
     ]
     assert f"{stray} in the current directory" in caplog.text
     assert "is not used: it holds nothing to keep" in caplog.text
+
+
+def test_a_damaged_stray_database_still_counts_as_a_second_one(
+    in_use: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A deployment's database whose schema page is damaged ("malformed") may hold its stories
+    # and channels: writing to the other file would fork them, so the command refuses.
+    stray = in_use / "home" / "newsdigest.db"
+    monkeypatch.setenv("NEWSDIGEST_DB", str(stray))
+    assert CliRunner().invoke(cli, ["poll"]).exit_code == 0
+    monkeypatch.delenv("NEWSDIGEST_DB")
+    with sqlite3.connect(stray) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.execute(
+            "INSERT INTO channels (platform, channel_id, schedule, timezone, created_at) "
+            "VALUES ('slack', 'C9', '0 8 * * *', 'UTC', '2026-01-01T00:00:00+00:00')"
+        )
+    conn.close()
+    with stray.open("r+b") as raw:  # page 1's b-tree header, just after the 100-byte file header
+        raw.seek(100)
+        raw.write(b"\x0d\xff\xff\xff\xff\xff\xff\xff")
+    assert holds_newsdigest_data(stray)
+    added = _invoke(in_use / "home", monkeypatch, "feeds", "add", "https://more.example/rss")
+    assert added.exit_code == 1, added.output
+    assert "two newsdigest databases" in added.output
+    assert _feeds(in_use / "etc" / "newsdigest.db") == ["https://old.example/rss"]
+
+
+def test_a_file_that_is_not_a_database_holds_no_newsdigest_data(tmp_path: Path) -> None:
+    notes = tmp_path / "newsdigest.db"
+    notes.write_text("harbour fees, ferry timetable, notes for Monday\n" * 200, encoding="utf-8")
+    assert not holds_newsdigest_data(notes)

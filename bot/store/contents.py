@@ -73,8 +73,10 @@ def holds_newsdigest_data(path: str | Path) -> bool:
             except sqlite3.OperationalError as exc:
                 if "no such" not in str(exc):  # locked, busy, unreadable: it may hold data
                     return True
-            except sqlite3.DatabaseError:  # "file is not a database": another program's file
-                return False
+            except sqlite3.DatabaseError as exc:
+                # "file is not a database": another program's file. A damaged one
+                # ("malformed") may be a deployment's data: it counts, like a locked one.
+                return exc.sqlite_errorname != "SQLITE_NOTADB"
         return False
     finally:
         conn.close()
