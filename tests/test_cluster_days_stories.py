@@ -224,3 +224,86 @@ def test_an_outlets_next_daily_item_splits_though_another_outlet_ran_its_own():
             article(f"w{k}-2", "Harbor Daily", next_day, wrap, 24.0),
         ]
         assert _partition(items) == [[f"w{k}-0", f"w{k}-1"], [f"w{k}-2"]], next_day
+
+
+def test_outlets_headlines_that_keep_a_name_are_an_event_running_over_days():
+    # Other outlets' near-copies with a market word and a move, or a page of the day, are still
+    # that event's reports when the words they keep name a company, a storm or a place: the next
+    # day's by one of them joins (only generic wraps and pages split, as the test above).
+    grounding = (
+        "Aviation regulators grounded the Skylark 900 jet after a second crash in five months, "
+        "and shares in planemaker Aerovance fell sharply as airlines parked their fleets, "
+        "officials and analysts said."
+    )
+    recall = (
+        "Carmaker Voltera recalled 400,000 electric cars over a battery fault that can cause "
+        "fires, and its shares slid as analysts warned of heavy costs, the company said."
+    )
+    storm = (
+        "Storm Kelda battered the Easton coast with gales and heavy rain, flooding seafront "
+        "homes and cutting power to thousands, the coastguard and the weather service said."
+    )
+    election = (
+        "Vote counting in the Marrowland general election continued through the night, with "
+        "the Centre Alliance ahead in most districts and turnout at a record high, officials said."
+    )
+    cases = [
+        (
+            grounding,
+            "Aerovance shares fall as airlines ground Skylark 900 jets",
+            "Aerovance shares tumble as airlines ground Skylark 900 jets",
+            "Aerovance shares fall as regulators ground Skylark 900 jets",
+        ),
+        (
+            recall,
+            "Voltera shares slide after battery fire recall",
+            "Voltera shares drop after battery fire recall",
+            "Voltera shares slide again after battery fire recall widens",
+        ),
+        (
+            storm,
+            "Storm Kelda today: red warning for the Easton coast",
+            "Storm Kelda today: gales and heavy rain hit Easton",
+            "Storm Kelda today: clean-up begins on the Easton coast",
+        ),
+        (
+            election,
+            "Marrowland election today: Centre Alliance leads early count",
+            "Marrowland election today: record turnout as count goes on",
+            "Marrowland election today: Centre Alliance wins majority",
+        ),
+    ]
+    for k, (lead, first, other, next_day) in enumerate(cases):
+        _one_story(
+            [
+                article(f"n{k}-0", "Harbor Daily", first, lead, 0.0),
+                article(f"n{k}-1", "Northern Post", other, lead, 1.0),
+                article(f"n{k}-2", "Harbor Daily", next_day, lead, 22.0),
+            ]
+        )
+    # A third outlet's like headline changes nothing.
+    _one_story(
+        [
+            article("n9-0", "Harbor Daily", cases[0][1], grounding, 0.0),
+            article("n9-1", "Northern Post", cases[0][2], grounding, 1.0),
+            article("n9-2", "Metro Wire", cases[0][2].replace("tumble", "slide"), grounding, 2.0),
+            article("n9-3", "Harbor Daily", cases[0][3], grounding, 20.0),
+        ]
+    )
+
+
+def test_two_outlets_weather_pages_split_from_the_next_days():
+    forecast = (
+        "Showers will clear from the west by the afternoon, with sunny spells and a light breeze "
+        "and highs a little above the seasonal average, forecasters said."
+    )
+    items = [
+        article(
+            "wx-0", "Harbor Daily", "Weather today: showers clearing, sunny later", forecast, 0.0
+        ),
+        article("wx-1", "Northern Post", "Weather today: showers then sunshine", forecast, 0.5),
+        article(
+            "wx-2", "Harbor Daily", "Weather today: cloudy with rain by evening", forecast, 24.0
+        ),
+    ]
+    assert _partition(items) == [["wx-0", "wx-1"], ["wx-2"]]

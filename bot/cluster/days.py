@@ -18,11 +18,12 @@ through the day, a magnitude revised or read by another agency. So these veto a 
 Each is settled against the whole story, not the pair alone (`specifics.conflicts_any`): a
 magnitude vetoes only when it is more than a revision from every magnitude the story states (a
 quake revised from 8.0 to 8.8 within the hour, reported as 8.8 the next day, is one quake), and
-an outlet's wrap or page only when the story is that outlet's alone or other outlets' like daily
-items (their own "Stocks rally as tech shares climb" beside its "... tech shares gain"): one that
-other outlets report otherwise is an event running over days ("Aerovance shares fall as airlines
-ground ..." then "... as regulators ground ..."; "Storm Kelda today: ..." twice), not a daily
-item.
+an outlet's wrap or page only when the story is that outlet's alone or other outlets' like generic
+daily items (their own "Stocks rally as tech shares climb" beside its "... tech shares gain"): one
+that other outlets report otherwise, or with headlines whose kept words name a company, a storm or
+a place ("Aerovance shares fall as airlines ground ..." and "... tumble as ...", then "... fall as
+regulators ground ..."; "Storm Kelda today: ..." from two outlets), is an event running over
+days, not a daily item.
 
 Storms and shootings days apart in one region state no such specific: they still join when their
 words match.
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 
 # Reports this far apart, both dated, are on two days: a daily item's next occurrence, or a quake
 # days after another. A revised figure or a reworded update comes within hours.
@@ -93,13 +95,27 @@ def template(a: tuple[str, ...], only_a: Counter[str], only_b: Counter[str]) -> 
     return not (kept < 3 or swapped > 3 or (swapped == 3 and kept < 6))
 
 
-def daily_pair(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Are `a` and `b` (two headlines' words) one page of the day, or near-identical readings of
-    one market, whatever their days?"""
+# A market's own name's words, named in every wrap of it ("Wall Street", "Dow Jones", "S&P 500"):
+# a template keeping them is still anyone's daily item.
+_MARKET_NAMES = MARKETS | frozenset("wall jones s&p".split())
+
+
+def daily_pair(
+    a: tuple[str, ...], b: tuple[str, ...], ents_a: Collection[str], ents_b: Collection[str]
+) -> bool:
+    """Are `a` and `b` (two headlines' words) one generic page of the day, or near-identical
+    generic readings of one market, whatever their days? Generic: the words both keep are no
+    proper noun of either article (`ents_*`: "p:name" keys) but a market's name. "Aerovance
+    shares fall as ..." beside "Aerovance shares tumble as ...", "Storm Kelda today: ..." twice:
+    two outlets' headlines of one event running over days, not their daily items."""
     if not a or not b:
         return False
     ca, cb = Counter(a), Counter(b)
-    return same_page(a, b) or (template(a, ca - cb, cb - ca) and sessions(a, b, ca, cb))
+    if not (same_page(a, b) or (template(a, ca - cb, cb - ca) and sessions(a, b, ca, cb))):
+        return False
+    return not any(
+        w not in _MARKET_NAMES and ("p:" + w in ents_a or "p:" + w in ents_b) for w in ca & cb
+    )
 
 
 def page(tokens: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import Protocol
 
@@ -192,6 +192,8 @@ class Specific(Protocol):
     def marks(self) -> dict[str, frozenset[str]]: ...
     @property
     def byline(self) -> str: ...
+    @property
+    def ents(self) -> Mapping[str, float]: ...
 
 
 class Sourced(Protocol):
@@ -259,8 +261,8 @@ def conflicts_any(
     only when it is a revision away from every magnitude the story states (a quake revised from
     8.0 to 8.8 within the hour, then reported as 8.8 the next day, is one quake), and one outlet's
     market wrap or page of the day only when the story is that outlet's alone or other outlets'
-    like daily items (other outlets reporting it otherwise make it an event that runs over days,
-    not a daily item)."""
+    like generic daily items (other outlets reporting it otherwise, or in headlines that keep a
+    name, make it an event that runs over days, not a daily item)."""
     p = x.p
     if not p.ids and not p.shape:  # most articles: nothing that could conflict
         return False
@@ -296,17 +298,14 @@ def _another_quake(ours: Sequence[Sourced], story: Sequence[Sourced]) -> bool:
 
 
 def _daily_only(x: Sourced, reports: Sequence[Sourced]) -> bool:
-    """Are all `reports` `x`'s outlet's own, or other outlets' daily items like one of them (their
-    own wrap of the same market, the same page of the day)? Then the story is a daily item's, not
-    an event's: another outlet's wrap beside yesterday's made it no event running over days."""
-    own = [x.p.shape]
-    others: list[tuple[str, ...]] = []
+    """Are all `reports` `x`'s outlet's own, or other outlets' generic daily items like one of
+    them (their own wrap of the same market, the same page of the day, keeping no name)? Then
+    the story is a daily item's, not an event's (see `days.daily_pair`)."""
+    own = [x.p]
+    others: list[Specific] = []
     for y in reports:
-        if y.source == x.source and _same_byline(x.p, y.p):
-            own.append(y.p.shape)
-        else:
-            others.append(y.p.shape)
-    return all(any(days.daily_pair(a, b) for a in own) for b in others)
+        (own if y.source == x.source and _same_byline(x.p, y.p) else others).append(y.p)
+    return all(any(days.daily_pair(a.shape, b.shape, a.ents, b.ents) for a in own) for b in others)
 
 
 def _same_byline(a: Specific, b: Specific) -> bool:
