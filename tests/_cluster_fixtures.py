@@ -1,9 +1,14 @@
-"""Synthetic articles for the clustering tests (our own text; never the evaluation data)."""
+"""Synthetic articles for the clustering tests (our own text; never the evaluation data), and
+the clusterer runs that the template tests read them through."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from bot.cluster.online import OnlineClusterer
+from bot.cluster.settings import ClusterSettings
 from bot.models import Article
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -95,3 +100,27 @@ def event_articles(dated: bool = True) -> list[tuple[str, Article]]:
                 (name, article(f"{name}-{k}", source, title, text, k * 2.0 + e * 0.5, dated))
             )
     return out
+
+
+def numbered_clusterer(settings: ClusterSettings | None = None) -> OnlineClusterer:
+    """A clusterer whose story ids are s1, s2, ... in the order it opens them."""
+    counter = itertools.count(1)
+    return OnlineClusterer(settings, id_factory=lambda: f"s{next(counter)}")
+
+
+def stories_of(
+    items: Sequence[tuple[str, Article]], clusterer: OnlineClusterer | None = None
+) -> dict[str, set[str]]:
+    """Occurrence name -> the set of story ids its articles ended in (merges followed)."""
+    c = clusterer or numbered_clusterer()
+    assigned = [(name, c.add(a).story_id) for name, a in items]
+    out: dict[str, set[str]] = {}
+    for name, sid in assigned:
+        out.setdefault(name, set()).add(c.resolve(sid))
+    return out
+
+
+def assert_one_story_each(stories: dict[str, set[str]]) -> None:
+    """Each occurrence is one story, and no two occurrences share one."""
+    assert all(len(s) == 1 for s in stories.values()), stories
+    assert len(set.union(*stories.values())) == len(stories), stories

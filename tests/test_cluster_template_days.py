@@ -6,29 +6,7 @@ All text is our own, written for these tests."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
-
-from _cluster_fixtures import article
-
-from bot.cluster.online import OnlineClusterer
-from bot.models import Article
-
-
-def _stories(items: Sequence[tuple[str, Article]]) -> dict[str, set[str]]:
-    """Occurrence name -> the set of story ids its articles ended in."""
-    counter = itertools.count(1)
-    c = OnlineClusterer(id_factory=lambda: f"s{next(counter)}")
-    assigned = [(name, c.add(a).story_id) for name, a in items]
-    out: dict[str, set[str]] = {}
-    for name, sid in assigned:
-        out.setdefault(name, set()).add(c.resolve(sid))
-    return out
-
-
-def _one_story_each(stories: dict[str, set[str]]) -> None:
-    assert all(len(s) == 1 for s in stories.values()), stories
-    assert len(set.union(*stories.values())) == len(stories), stories
+from _cluster_fixtures import article, assert_one_story_each, stories_of
 
 
 def _one_outlet(source: str, reports: list[tuple[str, str, str, float]]) -> list:
@@ -51,7 +29,7 @@ def test_one_outlets_market_wraps_on_two_days_are_two_stories():
             ("wednesday", "Stocks rise as bank shares gain", lead, 44.0),
         ],
     )
-    _one_story_each(_stories(items))
+    assert_one_story_each(stories_of(items))
 
 
 def test_a_page_of_the_day_is_one_story_a_day():
@@ -81,7 +59,7 @@ def test_a_page_of_the_day_is_one_story_a_day():
             ],
         ),
     ]
-    _one_story_each(_stories(items))
+    assert_one_story_each(stories_of(items))
 
 
 def test_two_quakes_in_one_region_days_apart_are_two_stories():
@@ -133,7 +111,7 @@ def test_two_quakes_in_one_region_days_apart_are_two_stories():
             article("u2", "Quake Feed", "M 3.9 - 20 km SW of Tessaly", "Origin time: Tuesday.", 30),
         ),
     ]
-    _one_story_each(_stories(items))
+    assert_one_story_each(stories_of(items))
 
 
 def test_a_quakes_follow_ups_days_later_still_join_it():
@@ -174,7 +152,7 @@ def test_a_quakes_follow_ups_days_later_still_join_it():
             ),
         ),
     ]
-    stories = _stories(items)
+    stories = stories_of(items)
     assert len(stories["quake"]) == 1, stories
 
 
@@ -205,7 +183,7 @@ def test_an_aggregators_one_word_outlets_are_not_one_template():
             (name, article(f"{name}-{k}", "Google News", title, lead, hours))
             for k, (title, lead, hours) in enumerate(reports)
         ]
-        stories = _stories(items)
+        stories = stories_of(items)
         assert len(stories[name]) == 1, (name, stories)
 
 
@@ -215,7 +193,7 @@ def test_an_aggregators_items_of_one_outlet_keep_its_template():
         (f"ward-{n}", article(f"w{n}", "Google News", f"Ward {n} results - Reuters", lead, n / 10))
         for n in (3, 5)
     ]
-    _one_story_each(_stories(items))
+    assert_one_story_each(stories_of(items))
 
 
 def test_a_storm_reported_over_three_days_stays_one_story():
@@ -246,5 +224,5 @@ def test_a_storm_reported_over_three_days_stays_one_story():
         for d, reports in enumerate(days)
         for k, (source, title) in enumerate(reports)
     ]
-    stories = _stories(items)
+    stories = stories_of(items)
     assert len(stories["storm"]) == 1, stories

@@ -5,36 +5,11 @@ All text is our own, written for these tests."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
+from _cluster_fixtures import article, assert_one_story_each, numbered_clusterer, stories_of
 
-from _cluster_fixtures import article
-
-from bot.cluster.online import OnlineClusterer
 from bot.cluster.settings import ClusterSettings
-from bot.models import Article
 
 OUTLETS = ("Harbor Daily", "Northern Post", "Metro Wire", "Coastal Times")
-
-
-def _ids(settings: ClusterSettings | None = None) -> OnlineClusterer:
-    counter = itertools.count(1)
-    return OnlineClusterer(settings, id_factory=lambda: f"s{next(counter)}")
-
-
-def _stories(items: Sequence[tuple[str, Article]], c: OnlineClusterer | None = None) -> dict:
-    """Occurrence name -> the set of story ids its articles ended in."""
-    c = c or _ids()
-    assigned = [(name, c.add(a).story_id) for name, a in items]
-    out: dict[str, set[str]] = {}
-    for name, sid in assigned:
-        out.setdefault(name, set()).add(c.resolve(sid))
-    return out
-
-
-def _one_story_each(stories: dict[str, set[str]]) -> None:
-    assert all(len(s) == 1 for s in stories.values()), stories
-    assert len(set.union(*stories.values())) == len(stories), stories
 
 
 def _daily(reports: list[tuple[str, str, str]], day_hours: float = 24.0) -> list:
@@ -62,7 +37,7 @@ def test_a_daily_lottery_draw_is_one_story_per_draw():
             (4129, "2, 9, 16, 27, 31 and 40"),
         )
     ]
-    _one_story_each(_stories(_daily(reports)))
+    assert_one_story_each(stories_of(_daily(reports)))
 
 
 def test_storm_warnings_for_different_districts_are_separate_stories():
@@ -76,7 +51,7 @@ def test_storm_warnings_for_different_districts_are_separate_stories():
         for d in (4, 7, 12)
     ]
     # The same day, hours apart: time can't separate them, only the district can.
-    _one_story_each(_stories(_daily(reports, day_hours=3.0)))
+    assert_one_story_each(stories_of(_daily(reports, day_hours=3.0)))
 
 
 def test_market_closes_on_consecutive_days_are_one_story_per_day():
@@ -94,7 +69,7 @@ def test_market_closes_on_consecutive_days_are_one_story_per_day():
             "bond yields climbed at the close of trading.",
         ),
     ]
-    _one_story_each(_stories(_daily(reports)))
+    assert_one_story_each(stories_of(_daily(reports)))
 
 
 def test_a_template_naming_another_weekday_is_another_day():
@@ -107,7 +82,7 @@ def test_a_template_naming_another_weekday_is_another_day():
         )
         for day in ("monday", "tuesday", "wednesday")
     ]
-    _one_story_each(_stories(_daily(reports)))
+    assert_one_story_each(stories_of(_daily(reports)))
 
 
 def test_results_of_different_fixtures_are_separate_stories():
@@ -125,7 +100,7 @@ def test_results_of_different_fixtures_are_separate_stories():
             "after half-time settling the match in front of a full stadium.",
         ),
     ]
-    _one_story_each(_stories(_daily(reports, day_hours=1.0)))
+    assert_one_story_each(stories_of(_daily(reports, day_hours=1.0)))
 
 
 def test_follow_ups_whose_figures_change_still_join_the_event():
@@ -171,7 +146,7 @@ def test_follow_ups_whose_figures_change_still_join_the_event():
         for k, (title, lead) in enumerate(reports):
             hours = k * 5.0 + e * 0.5
             items.append((name, article(f"{name}-{k}", OUTLETS[k], title, lead, hours)))
-    _one_story_each(_stories(items))
+    assert_one_story_each(stories_of(items))
 
 
 def test_stories_of_two_draws_are_never_merged():
@@ -192,11 +167,11 @@ def test_stories_of_two_draws_are_never_merged():
         "The winning numbers in the national lottery were drawn tonight.",
         1.2,
     )
-    c = _ids(never_join)
-    stories = _stories(items, c)
+    c = numbered_clusterer(never_join)
+    stories = stories_of(items, c)
     c.add(general)
     stories = {name: {c.resolve(s) for s in sids} for name, sids in stories.items()}
-    _one_story_each(stories)
+    assert_one_story_each(stories)
 
 
 def test_a_recap_naming_the_next_game_in_its_lead_joins_the_game():
@@ -225,7 +200,7 @@ def test_a_recap_naming_the_next_game_in_its_lead_joins_the_game():
             ),
         ),
     ]
-    stories = _stories(items)
+    stories = stories_of(items)
     assert len(stories["game"]) == 1, stories
 
 
@@ -266,7 +241,7 @@ def test_another_outlets_later_score_or_local_weekday_joins_the_event():
     for e, (name, reports) in enumerate(events.items()):
         for k, (source, title, lead) in enumerate(reports):
             items.append((name, article(f"{name}-{k}", source, title, lead, e * 0.3 + k * 1.0)))
-    _one_story_each(_stories(items))
+    assert_one_story_each(stories_of(items))
 
 
 def test_an_outlets_follow_up_naming_the_next_zone_joins_the_fire():
@@ -292,5 +267,5 @@ def test_an_outlets_follow_up_naming_the_next_zone_joins_the_fire():
             (name, article(f"{name}-{k}", source, title, lead, hours))
             for k, (source, title, hours) in enumerate(reports)
         ]
-        stories = _stories(items)
+        stories = stories_of(items)
         assert len(stories[name]) == 1, (name, stories)
