@@ -3,15 +3,15 @@ credited only to the outlets that report it, and the model may not name or count
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fakes.llm_api import FakeCompletions, chat_body, serve_completions
+from _llm_writer import llm_summary
+from fakes.llm_api import serve_completions
 
 from bot.models import Article, Summary
-from bot.summarize import LLMSettings, Summarizer, summarize
+from bot.summarize import summarize
 from bot.topics.query import QUOTE_MARKS
 from tests.test_summarize_fixtures import harbor_bridge_story
 
@@ -71,9 +71,7 @@ def endpoint() -> Iterator[str]:
 
 
 def _ask(url: str, answer: Any, story: list[Article]) -> Summary:
-    FakeCompletions.body = chat_body(json.dumps(answer))
-    settings = LLMSettings(base_url=url, model="test-model", api_key_env="NEWSDIGEST_TEST_KEY")
-    return Summarizer(settings).summarize(story)
+    return llm_summary(url, answer, story)
 
 
 def test_apostrophes_are_no_quotations(endpoint: str) -> None:

@@ -4,14 +4,14 @@ number before "reports", "several sources" or an outlet's name as a subject pass
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
-from fakes.llm_api import FakeCompletions, chat_body, serve_completions
+from _llm_writer import llm_summary
+from fakes.llm_api import serve_completions
 
 from bot.models import Article, Summary
-from bot.summarize import LLMSettings, Summarizer, summarize
+from bot.summarize import summarize
 from bot.summarize.llm_prose import ProseRejected, check_prose
 from tests.test_summarize_fixtures import harbor_bridge_story
 
@@ -128,9 +128,7 @@ def endpoint() -> Iterator[str]:
 
 
 def _ask(url: str, bullets: list[str], story: list[Article]) -> Summary:
-    FakeCompletions.body = chat_body(json.dumps({"tldr": bullets}))
-    settings = LLMSettings(base_url=url, model="test-model", api_key_env="NEWSDIGEST_TEST_KEY")
-    return Summarizer(settings).summarize(story)
+    return llm_summary(url, {"tldr": bullets}, story)
 
 
 @pytest.mark.parametrize("case", HONEST.values(), ids=HONEST.keys())

@@ -5,15 +5,15 @@ pronoun, a role, no speech verb) is never held against the model."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 
 import pytest
-from fakes.llm_api import FakeCompletions, chat_body, serve_completions
+from _llm_writer import llm_summary
+from fakes.llm_api import serve_completions
 
 from bot.models import Article, Summary
-from bot.summarize import LLMSettings, Summarizer, summarize
+from bot.summarize import summarize
 from bot.summarize.speakers import misattributed, name_key, same_speaker, speaker
 
 HERALD, WIRE = "Coast Herald", "Bay Wire"
@@ -51,9 +51,7 @@ def endpoint() -> Iterator[str]:
 
 
 def _ask(url: str, bullets: list[str], story: list[Article]) -> Summary:
-    FakeCompletions.body = chat_body(json.dumps({"tldr": bullets}))
-    settings = LLMSettings(base_url=url, model="test-model", api_key_env="NEWSDIGEST_TEST_KEY")
-    return Summarizer(settings).summarize(story)
+    return llm_summary(url, {"tldr": bullets}, story)
 
 
 WRONG_SPEAKER = {

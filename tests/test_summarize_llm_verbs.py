@@ -8,7 +8,6 @@ bullet may not say surely what its sentence says only may or will happen ("agree
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
@@ -23,10 +22,11 @@ from _llm_paraphrases import (
 )
 from _llm_paraphrases_governed import CHANGED_ROLES, HONEST_HEDGE_ELSEWHERE, HONEST_ROLES
 from _llm_paraphrases_more import CHANGED_MODALITY, CHANGED_OTHER, HONEST_OTHER_WORDS
-from fakes.llm_api import FakeCompletions, chat_body, serve_completions
+from _llm_writer import llm_summary
+from fakes.llm_api import serve_completions
 
 from bot.models import Article, Summary
-from bot.summarize import LLMSettings, Summarizer, summarize
+from bot.summarize import summarize
 from bot.summarize.claim_verbs import main_verbs
 from bot.summarize.llm_check import LLMRejected, check_answer
 from bot.summarize.modality import DONE, FUTURE, HEDGED, level_before, tokens
@@ -62,9 +62,7 @@ def endpoint() -> Iterator[str]:
 
 
 def _ask(url: str, bullets: list[str]) -> Summary:
-    FakeCompletions.body = chat_body(json.dumps({"tldr": bullets}))
-    settings = LLMSettings(base_url=url, model="test-model", api_key_env="NEWSDIGEST_TEST_KEY")
-    return Summarizer(settings).summarize(bid_story())
+    return llm_summary(url, {"tldr": bullets}, bid_story())
 
 
 BOARD = "Birch's board will meet next week to weigh the offer."
