@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from bot.cluster.bylines import byline
 from bot.cluster.marks import marks
-from bot.cluster.specifics import byline, conflict, conflicts_any, identifiers, shape
+from bot.cluster.specifics import conflict, conflicts_any, identifiers, shape
 
 
 def test_identifiers_are_labelled_numbers_not_quantities():

@@ -40,7 +40,12 @@ _YEAR_CUE_RE = re.compile(
     r"(?:\b(?i:in)|(?:January|February|March|April|May|June|July|August|September|October"
     r"|November|December|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?: \d{1,2})?,?) $"
 )
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# Month names and their abbreviations as words ("sept", "dec"), for readers of folded words.
+MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
 # Every figure in one pass (a few per text), typed afterwards: currency sign, digits, unit.
 _FIG_RE = re.compile(
     r"(?=[$£€\d])([$£€]\s?)?(\d[\d,]*(?:\.\d+)?)(?:\s*(%)|\s*(percentage points?|percent|per cent"
@@ -63,7 +68,7 @@ def marks(text: str) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for name, abbrev in _DATE_RE.findall(text):
         word = name.lower() or _ABBREV[abbrev.lower()]
-        found.setdefault("w" if word in _WEEKDAYS else "m", set()).add(word)
+        found.setdefault("w" if word in WEEKDAYS else "m", set()).add(word)
     if "May" in text or "March" in text:
         for word in _PREP_MONTH_RE.findall(text):
             found.setdefault("m", set()).add(word.lower())

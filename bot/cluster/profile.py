@@ -16,6 +16,7 @@ from array import array
 from dataclasses import dataclass
 from operator import itemgetter
 
+from bot.cluster.bylines import byline
 from bot.cluster.features import (
     FeatureWeights,
     TermStats,
@@ -25,7 +26,7 @@ from bot.cluster.features import (
     title_case,
 )
 from bot.cluster.marks import marks
-from bot.cluster.specifics import byline, identifiers, shape
+from bot.cluster.specifics import identifiers, shape
 from bot.textutil import STOPWORDS, fold
 
 # A capitalised token in running prose (not at a sentence start): a name, place or organisation.

@@ -30,7 +30,7 @@ Some occurrences differ by the day alone (one outlet's market wraps, its page of
 region's quakes): `days.py` holds those rules, which veto only between reports days apart.
 
 An aggregator's feed is one source, but its items name the outlet that wrote each ("... -
-Reuters"): two naming different outlets share no template (`byline`).
+Reuters"): two naming different outlets share no template (`bylines.py`).
 """
 
 from __future__ import annotations
@@ -42,8 +42,10 @@ from itertools import pairwise
 from typing import Protocol
 
 from bot.cluster import days
+from bot.cluster.bylines import same_byline
 from bot.cluster.days import DOWN, UP
-from bot.textutil import words
+from bot.cluster.marks import MONTHS, WEEKDAYS
+from bot.textutil import has_digit, words
 
 # Labels that name one of a series (which draw, district, match), never an amount.
 _LABELS = "draw|district|ward|precinct|zone|game|matchday|gameweek|episode|season|flight|route"
@@ -71,29 +73,15 @@ _SCORE_RE = re.compile(r"\d{1,3}-\d{1,3}")
 # A score of a match still being played: the next one of the same match is no other fixture.
 _LIVE = frozenset("live half-time halftime leads lead".split())
 
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-_MONTHS = frozenset(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
-)
 # Most headlines state no figure, no day and no market's move: only those that do keep their
 # words for the template comparison (the only kind a template conflict can involve).
-_DATE_WORDS = _WEEKDAYS | {d + "'s" for d in _WEEKDAYS}
-# An outlet named at a headline's end, as an aggregator's items carry it: "... - Reuters".
-_BYLINE_RE = re.compile(r"\s[-\u2013\u2014|]\s+([^-\u2013\u2014|:]{2,40})$")
-_NOT_OUTLETS = (
-    _WEEKDAYS
-    | _MONTHS
-    | frozenset(
-        "today tonight live latest update updates video photos opinion analysis explainer".split()
-    )
-)
+_DATE_WORDS = WEEKDAYS | {d + "'s" for d in WEEKDAYS}
 
 
 def identifiers(text: str) -> dict[str, frozenset[str]]:
     """Label -> the labelled numbers `text` (a headline) states ("draw" -> {"4127"})."""
     found: dict[str, set[str]] = {}
-    if not _has_digit(text):  # half the articles: a C-level check, 8x cheaper than a regex scan
+    if not has_digit(text):  # half the articles: a C-level check, 8x cheaper than a regex scan
         return {}
     quakes = days.magnitudes(text)  # a label of its own: it vetoes only days apart
     if quakes:
@@ -150,7 +138,7 @@ def _label_before(text: str, start: int) -> str:
 
 def shape(title: str) -> tuple[str, ...]:
     """The headline's folded words when it states a figure, a day or a market's move, else ()."""
-    digits = _has_digit(title)
+    digits = has_digit(title)
     low = title.lower()
     market = days.may_name_market(low)
     if not digits and not market and "day" not in low and "tonight" not in low:
@@ -161,24 +149,6 @@ def shape(title: str) -> tuple[str, ...]:
     if market and days.reads_market(tokens):
         return tuple(tokens)
     return ()
-
-
-def byline(title: str) -> str:
-    """The outlet a headline's tail names ("... - Reuters" -> "reuters"), "" for none.
-
-    An aggregator's feed is one source, but its items are each the named outlet's: two of them
-    share no template unless they name the same one."""
-    if "-" not in title and "|" not in title and "\u2013" not in title and "\u2014" not in title:
-        return ""
-    m = _BYLINE_RE.search(title)
-    if m is None:
-        return ""
-    name = m.group(1).strip()
-    names = name.split()
-    if not 1 <= len(names) <= 4 or _has_digit(name) or not name[:1].isupper():
-        return ""
-    folded = " ".join(words(name))
-    return "" if folded in _NOT_OUTLETS else folded
 
 
 class Specific(Protocol):
@@ -274,7 +244,7 @@ def conflicts_any(
         why = _why(
             p,
             y.p,
-            same_outlet=src is not None and src == y.source and _same_byline(p, y.p),
+            same_outlet=src is not None and src == y.source and same_byline(p.byline, y.p.byline),
             apart=dated and y.dated and abs(t - y.t) >= days.APART_S,
         )
         if why & _HARD:
@@ -304,15 +274,10 @@ def _daily_only(x: Sourced, reports: Sequence[Sourced]) -> bool:
     own = [x.p]
     others: list[Specific] = []
     for y in reports:
-        (own if y.source == x.source and _same_byline(x.p, y.p) else others).append(y.p)
+        (own if y.source == x.source and same_byline(x.p.byline, y.p.byline) else others).append(
+            y.p
+        )
     return all(any(days.daily_pair(a.shape, b.shape, a.ents, b.ents) for a in own) for b in others)
-
-
-def _same_byline(a: Specific, b: Specific) -> bool:
-    # An aggregator's items name their outlets: two naming others are two outlets' reports. An
-    # outlet that signs only some of its headlines is still itself.
-    by_a, by_b = a.byline, b.byline
-    return by_a == by_b or not by_a or not by_b
 
 
 def _template_conflict(
@@ -367,7 +332,7 @@ def _template_hard(
         return _LIVE.isdisjoint(a) and _LIVE.isdisjoint(b)
     # The same measurement going the other way, with another figure: another day's reading,
     # unless both reports name the same day (the morning's fall, then the close's rise).
-    if any(map(_has_digit, only_a)) and any(map(_has_digit, only_b)):
+    if any(map(has_digit, only_a)) and any(map(has_digit, only_b)):
         reversed_ = (UP.intersection(only_a) and DOWN.intersection(only_b)) or (
             DOWN.intersection(only_a) and UP.intersection(only_b)
         )
@@ -378,10 +343,10 @@ def _template_hard(
 
 def _dates(tokens: tuple[str, ...]) -> tuple[set[str], set[str]]:
     """(weekdays, month days) the headline names: each kind conflicts only with its own."""
-    days = {t.removesuffix("'s") for t in tokens if t.removesuffix("'s") in _WEEKDAYS}
+    days = {t.removesuffix("'s") for t in tokens if t.removesuffix("'s") in WEEKDAYS}
     month_days = set()
     for word, nxt in pairwise(tokens):
-        if word.rstrip(".") in _MONTHS and nxt.isdigit() and len(nxt) <= 2:
+        if word.rstrip(".") in MONTHS and nxt.isdigit() and len(nxt) <= 2:
             month_days.add(f"{word.rstrip('.')[:3]} {int(nxt)}")
     return days, month_days
 
@@ -397,7 +362,3 @@ def _swaps(values: frozenset[str], swapped: Counter[str]) -> bool:
 
 def _disjoint(a: set[str], b: set[str]) -> bool:
     return bool(a) and bool(b) and a.isdisjoint(b)
-
-
-def _has_digit(text: str) -> bool:
-    return any(map(text.__contains__, "0123456789"))
