@@ -3,18 +3,31 @@
 This is the cheap, synchronous check (scheme, host, no credentials). The address guard in
 `bot.ingest.netguard` runs again on every fetch and every redirect hop, since DNS can change.
 `normalize_feed_url` is the form a feed is stored and compared in, so
-`HTTPS://News.Example:443/rss#top` is recognised as the feed `https://news.example/rss`.
+`HTTPS://News.Example:443/rss#top` is recognised as the feed `https://news.example/rss`, and
+`https://news.example/a%60b` as `https://news.example/a`b` (RFC 3986's normalisation, section 6.2.2,
+where it cannot change what the server is asked for).
 """
 
 from __future__ import annotations
 
 import re
+import string
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Dot-separated labels of letters (any script: IDNs), digits, '-' and '_', or an IPv6 literal.
 _HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|[0-9a-f:.]+)$", re.IGNORECASE)
+
+
+# Characters RFC 3986 allows nowhere raw (controls, space, " < > \ ^ ` { | } and non-ASCII):
+# percent-encoded (as UTF-8) they are the one valid spelling of the same address, so both
+# spellings must meet there. `[` and `]` are reserved (gen-delims), so left as written.
+_NOT_ALLOWED_RAW_RE = re.compile(r'[\x00-\x20\x7f"<>\\^`{|}]|[^\x00-\x7f]')
+_ESCAPE_RE = re.compile(r"%([0-9A-Fa-f]{2})")
+# Percent-decoding these never changes a URL's meaning (RFC 3986 section 2.3); any other escape
+# (%2F, %3F, %26, %3D, %40 ...) may mean something else than its character written raw.
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
 
 
 class FeedUrlError(ValueError):
@@ -49,13 +62,42 @@ def check_feed_url(url: str) -> str:
 def normalize_feed_url(url: str) -> str:
     """`url` in the one spelling feeds are stored and compared in: scheme and host in lower case,
     no default port (:80 for http, :443 for https), no #fragment (never sent to the server), and
-    `/` for an empty path. The path and query are kept as written: servers may tell case apart
-    there. A URL that does not parse is returned as it is (check_feed_url refuses those)."""
+    `/` for an empty path. In the path and query, characters not allowed raw are percent-encoded,
+    escapes are in upper case (`%2f` is `%2F`) and those of unreserved characters decoded (`%7E`
+    is `~`); the rest is kept as written: servers may tell case apart there, and an escaped
+    delimiter (`%2F`) is not the delimiter. A URL that does not parse is returned as it is
+    (check_feed_url refuses those)."""
     found = http_parts(url)
     if found is None or found[0].username or found[0].password:
         return url
     parts, scheme, netloc = found
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    path = "/".join(_path_segment(segment) for segment in (parts.path or "/").split("/"))
+    return urlunsplit((scheme, netloc, path, _one_spelling(parts.query), ""))
+
+
+def _one_spelling(text: str) -> str:
+    """A path segment or a query with its escapes spelt one way (see normalize_feed_url)."""
+    text = _ESCAPE_RE.sub(_decoded_if_unreserved, text)
+    return _NOT_ALLOWED_RAW_RE.sub(_percent_encoded, text)
+
+
+def _path_segment(segment: str) -> str:
+    spelt = _one_spelling(segment)
+    if spelt in (".", "..") and spelt != segment:
+        # "%2E%2E" decoded would be a ".." the HTTP client resolves away (/a/../b is /b): a
+        # different request than the one written. Only its escapes' case is made one.
+        return _ESCAPE_RE.sub(lambda m: m.group(0).upper(), segment)
+    return spelt
+
+
+def _decoded_if_unreserved(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else match.group(0).upper()
+
+
+def _percent_encoded(match: re.Match[str]) -> str:
+    # surrogatepass: a lone surrogate (no keyboard types one) still gets one spelling, no crash.
+    return "".join(f"%{byte:02X}" for byte in match.group(0).encode("utf-8", "surrogatepass"))
 
 
 def http_parts(url: str) -> tuple[SplitResult, str, str] | None:

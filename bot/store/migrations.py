@@ -10,6 +10,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from bot.store.feed_ids import give_feeds_autoincrement
+from bot.store.feed_spellings import respell_feed_urls
 from bot.store.schema_v1 import create_initial_schema
 from bot.topics.lookup import slugify
 
@@ -211,26 +212,9 @@ def _m011_tombstones_outlive_their_feed(db: sqlite_utils.Database) -> None:
 
 
 def _m012_one_spelling_per_feed_url(db: sqlite_utils.Database) -> None:
-    # Feed URLs are stored and compared in one spelling (bot.feedurls.normalize_feed_url). A row
-    # stored before in another one ("HTTPS://B.EXAMPLE:443/feed#top") would no longer match the
-    # config's normalised URL: the next sync would drop it and add it anew, losing its polling
-    # state. Rewritten here instead; a row whose normal spelling another row already has keeps
-    # its own, as the two were separate feeds until now and stay so.
-    from bot.feedurls import normalize_feed_url
-
-    rows = db.execute("SELECT id, url, config_url FROM feeds ORDER BY id").fetchall()
-    taken = {url for _, url, _ in rows}
-    for feed_id, url, config_url in rows:
-        normal = normalize_feed_url(url)
-        if normal != url and normal not in taken:
-            db.execute("UPDATE feeds SET url = ? WHERE id = ?", [normal, feed_id])
-            taken.discard(url)
-            taken.add(normal)
-        if config_url is not None and normalize_feed_url(config_url) != config_url:
-            db.execute(
-                "UPDATE feeds SET config_url = ? WHERE id = ?",
-                [normalize_feed_url(config_url), feed_id],
-            )
+    # Feed URLs are stored and compared in one spelling (scheme and host case, default ports,
+    # fragments): rows stored before are rewritten in it (bot.store.feed_spellings).
+    respell_feed_urls(db)
 
 
 def _m013_summaries_name_outlets_by_site(db: sqlite_utils.Database) -> None:
@@ -365,6 +349,12 @@ def _m025_clusterer_state(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM service_state WHERE key = 'clusterer'")
 
 
+def _m026_feed_url_escapes_in_one_spelling(db: sqlite_utils.Database) -> None:
+    # Feed URLs' percent-escapes have one spelling too (`a`b` is `a%60b`, `%7e` is `~`): rows
+    # stored before are rewritten in it, two rows that now meet both kept (bot.store.feed_spellings).
+    respell_feed_urls(db)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -395,4 +385,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (23, "rows the config file took over remember their origin", _m023_config_takeover),
     (24, "clustered articles keep the weights they were clustered with", _m024_article_weights),
     (25, "the clusterer's state in parts a commit updates", _m025_clusterer_state),
+    (26, "feed URLs' percent-escapes in one spelling", _m026_feed_url_escapes_in_one_spelling),
 ]
