@@ -10,8 +10,10 @@ reply sees the text without the marks (`unmarked`).
 
 Typed text that is meant to be copied back (a feed URL, a cron schedule) is wrapped with `code`
 instead: the adapters show it in a code span, where nothing formats, so it needs no escape that
-would change it (Discord's backslash before `_`, Slack's look-alike `∗` for `*`) and copies as
-it was typed.
+would change it (Discord's backslash before `_`, Slack's look-alike `∗` for `*`, the zero-width
+space that breaks "@everyone" elsewhere) and copies as it was typed. Nor does it ping: Slack
+reads a broadcast only as `<!everyone>` (its `<` is escaped there too), and every Discord
+message the bot sends allows no mentions.
 """
 
 from __future__ import annotations

@@ -57,7 +57,11 @@ def bot_text(text: str) -> str:
         elif kind == "code":
             # A code span shows its text verbatim (a backslash escape would show), links
             # nothing and formats nothing: only a backtick of its own could end it early.
-            out += "`" + neutralize_mentions(clean(part).replace("`", CODE_BACKTICK)) + "`"
+            # "@everyone" is kept as typed, so the span copies back as the URL it shows (a
+            # zero-width space in it named no feed). Discord may still parse a mention inside
+            # code, but every message this text goes out in allows none (interactions'
+            # NO_MENTIONS: allowed_mentions with an empty parse list), so it pings no one.
+            out += "`" + clean(part).replace("`", CODE_BACKTICK) + "`"
         else:
             out += escape(part, line_start=not out or out.endswith("\n"))
     return out

@@ -47,14 +47,21 @@ def escape_trusted(text: str) -> str:
 
 def _code_span(text: str) -> str:
     # Inside `...` Slack formats nothing but still reads `<...>` and entities, so those are
-    # escaped; a backtick of its own would end the span early.
-    flat = _trusted(clean(text)).replace("`", _MARKERS["`"])
+    # escaped: no `<!everyone>` can form. A backtick of its own would end the span early.
+    # "@everyone" is kept as typed, so the span copies back as the URL it shows: a zero-width
+    # space after the `@` made `/feeds remove` answer "No feed". Written out it pings no one:
+    # Slack reads a broadcast only as `<!everyone>` (or with link_names, never sent), and our
+    # blocks are verbatim, where Slack does not touch plain text (docs.slack.dev, text object).
+    flat = _entities(clean(text)).replace("`", _MARKERS["`"])
     return f"`{flat}`"
 
 
 def _trusted(text: str) -> str:
-    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BROADCAST_RE.sub("@" + _ZWSP, out)
+    return _BROADCAST_RE.sub("@" + _ZWSP, _entities(text))
+
+
+def _entities(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def plain(text: str | None, limit: int | None = None) -> str:
