@@ -21,7 +21,7 @@ from bot.store import card_refreshes
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
-from bot.store.channels import ChannelRow
+from bot.store.channels import MUTED_ERROR, ChannelRow
 from bot.store.deliveries import DeliveryRow
 
 if TYPE_CHECKING:
@@ -61,8 +61,9 @@ async def prepare(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Prep
     if not follow_merge(outbox, row):
         return None
     if channel_store.is_muted(outbox.db, row.story_id, channel.id):
-        # Muted after this row was queued: "no more posts or updates about that story".
-        store.mark_failed(outbox.db, row.id, now=outbox.clock(), error="story muted")
+        # Muted after this row was queued: "no more posts or updates about that story". Never
+        # claimed, so nothing reached the channel; an unmute catches up (`bot.runner.unmutes`).
+        store.mark_failed(outbox.db, row.id, now=outbox.clock(), error=MUTED_ERROR)
         return None
     unwanted = _unwanted_because(outbox, channel, row.story_id) if row.kind == "story" else None
     if unwanted:
@@ -118,8 +119,11 @@ async def _refresh(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Pre
     to the story it was merged into, unlike a post: see `card_editable`."""
     now = outbox.clock()
     if not card_editable(outbox, row.story_id, row.channel_pk):
-        store.mark_failed(outbox.db, row.id, now=now, error="story merged away or muted")
-        log.info("card edit %d in %s dropped: story merged away or muted", row.id, channel.key)
+        # Told apart: an unmute makes the edit a mute held back (`bot.runner.unmutes`).
+        merged = story_store.resolve_id(outbox.db, row.story_id) != row.story_id
+        error = "story merged away" if merged else MUTED_ERROR
+        store.mark_failed(outbox.db, row.id, now=now, error=error)
+        log.info("card edit %d in %s dropped: %s", row.id, channel.key, error)
         return None
     first = store.story_post(outbox.db, row.story_id, row.channel_pk)
     if first is None or first.state != "sent" or not first.message_ref:

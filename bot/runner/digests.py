@@ -205,38 +205,49 @@ def enqueue_updates(
     """Queue a thread update for each channel (with `channel_pk`, only that one) that was shown a
     story which has since gained independent sources or a new outlet with reporting of its own
     (`bot.delivery.updates`), no sooner than `interval` after the channel's last post about it."""
+    with delivery_store.durable(db):
+        return plan_updates(db, story_ids, now=now, interval=interval, channel_pk=channel_pk)
+
+
+def plan_updates(
+    db: sqlite_utils.Database,
+    story_ids: Iterable[str],
+    *,
+    now: datetime,
+    interval: timedelta,
+    channel_pk: int | None = None,
+) -> int:
+    """`enqueue_updates` within the caller's durable transaction (an unmute's, which lifts the
+    mute and queues its catch-up in one)."""
     queued = 0
     pairs = grown_posts.grown_posts(db, story_ids)
     if channel_pk is not None:
         pairs = [(story_id, pk) for story_id, pk in pairs if pk == channel_pk]
-    if not pairs:
-        return 0
     sources: dict[str, tuple[int, list[str], list[list[str]], list[Article]]] = {}
-    with delivery_store.durable(db):
-        for story_id, channel_pk in pairs:
-            channel = channel_store.get_channel_by_pk(db, channel_pk)
-            last = delivery_store.last_sent(db, story_id, channel_pk)
-            if channel is None or channel.paused_reason or last is None or last.sent_at is None:
-                continue
-            if story_id not in sources:
-                members = article_store.story_articles(db, story_id)
-                count, groups = independent_sources(members)
-                sources[story_id] = (count, story_outlets(members), groups, members)
-            count, outlets, groups, members = sources[story_id]
-            if not worth_an_update(
-                source_count=count,
-                outlets=outlets,
-                wire_groups=groups,
-                shown_count=last.source_count,
-                shown_outlets=last.outlets,
-                members=members,
-            ):
-                continue
-            due = max(now, last.sent_at + interval)
-            due = release_time(due, channel.quiet_hours, channel.timezone)
-            queued += delivery_store.enqueue_update(
-                db, story_id, channel_pk, now=now, not_before=due if due > now else None
-            )
+    for story_id, pk in pairs:
+        channel = channel_store.get_channel_by_pk(db, pk)
+        last = delivery_store.last_sent(db, story_id, pk)
+        if channel is None or channel.paused_reason or last is None or last.sent_at is None:
+            continue
+        if story_id not in sources:
+            members = article_store.story_articles(db, story_id)
+            count, groups = independent_sources(members)
+            sources[story_id] = (count, story_outlets(members), groups, members)
+        count, outlets, groups, members = sources[story_id]
+        if not worth_an_update(
+            source_count=count,
+            outlets=outlets,
+            wire_groups=groups,
+            shown_count=last.source_count,
+            shown_outlets=last.outlets,
+            members=members,
+        ):
+            continue
+        due = max(now, last.sent_at + interval)
+        due = release_time(due, channel.quiet_hours, channel.timezone)
+        queued += delivery_store.enqueue_update(
+            db, story_id, pk, now=now, not_before=due if due > now else None
+        )
     return queued
 
 

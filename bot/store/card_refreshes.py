@@ -34,21 +34,24 @@ def enqueue(
     """A pending edit of the story's card in the channel, due at `not_before` (None: now), in
     place of any still waiting."""
     with durable(db):
-        _drop(db, story_id, channel_pk)
-        db.execute(
-            "INSERT INTO deliveries (story_id, channel_pk, kind, state, nonce, next_attempt_at,"
-            " release_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
-            [
-                story_id,
-                channel_pk,
-                REFRESH,
-                new_nonce(),
-                iso(not_before),
-                iso(now),
-                iso(now),
-                iso(now),
-            ],
-        )
+        add(db, story_id, channel_pk, now=now, not_before=not_before)
+
+
+def add(
+    db: sqlite_utils.Database,
+    story_id: str,
+    channel_pk: int,
+    *,
+    now: datetime,
+    not_before: datetime | None,
+) -> None:
+    """`enqueue` within the caller's durable transaction (an unmute's, `bot.runner.unmutes`)."""
+    _drop(db, story_id, channel_pk)
+    db.execute(
+        "INSERT INTO deliveries (story_id, channel_pk, kind, state, nonce, next_attempt_at,"
+        " release_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
+        [story_id, channel_pk, REFRESH, new_nonce(), iso(not_before), iso(now), iso(now), iso(now)],
+    )
 
 
 def drop(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> int:

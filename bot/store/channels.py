@@ -226,6 +226,11 @@ def mute_story(db: sqlite_utils.Database, channel_pk: int, story_id: str) -> Non
     )
 
 
+# The `last_error` of an outbox row settled unsent because its story was muted in its channel
+# (`bot.delivery.prepare`): what an unmute catches up on (`bot.runner.unmutes`).
+MUTED_ERROR = "story muted"
+
+
 def unmute_story(db: sqlite_utils.Database, channel_pk: int, story_id: str) -> bool:
     """Lift the channel's mute of the story and of the stories merged into it (any of them
     mutes the whole, see `MUTED`); False if none was muted."""
