@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -120,6 +120,7 @@ class Commands:
         clock: Callable[[], datetime] = utcnow,
         kick_outbox: Callable[[], None] | None = None,
         on_channel_change: ChannelChange | None = None,
+        update_interval: timedelta = timedelta(hours=1),
     ) -> None:
         self.core = core
         # The runner wires this to the delivery outbox so a digest asked for in chat is
@@ -132,6 +133,9 @@ class Commands:
         # The runner reschedules the channel's digest job here at once: left to the periodic
         # resync (up to a minute), the job of the old schedule could still fire and post.
         self.on_channel_change = on_channel_change
+        # The runner's shortest time between a post about a story and its update, which the
+        # catch-up update after an unmute keeps too.
+        self.update_interval = update_interval
 
     async def dispatch(self, command: str, args: str, ctx: CommandContext) -> Reply:
         command = command.lstrip("/").lower()

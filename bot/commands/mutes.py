@@ -1,5 +1,8 @@
 """/watchlist mute and unmute: the stories a channel gets no more posts or updates about.
 
+An unmute catches the channel up once with the story as it is now (`bot.runner.unmutes`): one
+thread update on what it missed, or its card if it never got one, never each post held back.
+
 A story is named as for /story (its slug, the start of it, or a slug it had before a merge); only
 words from a headline are not enough to mute or unmute, since the best match of a few words may
 be another story. Replies name stories by slug only, never by what was typed.
@@ -7,12 +10,15 @@ be another story. Replies name stories by slug only, never by what was typed.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from bot.commands.base import CommandContext, ListLine, Reply, UsageError
 from bot.render.text import clean
+from bot.runner import unmutes
+from bot.runner.unmutes import CatchUp
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow, MutedStory
@@ -102,11 +108,33 @@ async def unmute(commands: Commands, ref: str, ctx: CommandContext, channel: Cha
                 f"{found.story.slug} is not muted in this channel. Muted here: {listed}{more}."
             )
         return Reply(f"No muted story matches that. Muted here: {listed}{more}.")
-    channel_store.unmute_story(db, channel.id, target.story_id)
-    return Reply(
-        f"Unmuted {target.slug}: this channel will get its posts and updates again "
-        "(those held back meanwhile are not sent)."
+    done = unmutes.unmute(
+        db,
+        channel,
+        target.story_id,
+        now=commands.clock(),
+        interval=commands.update_interval,
+        window=timedelta(hours=commands.core.config.story_window_hours),
     )
+    if done.catch_up in _QUEUED_NOW and commands.kick_outbox is not None:
+        commands.kick_outbox()
+    return Reply(
+        f"Unmuted {target.slug}: this channel will get its posts and updates again"
+        + _CATCH_UP_TEXT[done.catch_up]
+    )
+
+
+# What the channel gets of what it missed (`bot.runner.unmutes`), said after "…again".
+_CATCH_UP_TEXT = {
+    CatchUp.NOTHING: ".",
+    CatchUp.UPDATE: ", starting with one update in its thread on what it missed while muted.",
+    CatchUp.EDIT: ", starting with its card brought up to date.",
+    CatchUp.CARD: ", starting with its card.",
+    CatchUp.NEXT_DIGEST: ", starting with its card in the next digest.",
+    CatchUp.QUEUED: "; what was queued for it before the mute goes out as planned.",
+}
+# Catch-ups queued for the outbox now rather than left to a digest or an existing row.
+_QUEUED_NOW = frozenset({CatchUp.UPDATE, CatchUp.EDIT, CatchUp.CARD})
 
 
 def muted_lines(db: sqlite_utils.Database, channel: ChannelRow) -> list[ListLine]:

@@ -4,7 +4,7 @@ failed (a 5xx, a timeout) is recorded as sent, and the edit is queued, to be tri
 outbox's first backoff and from then on like any post (route outages, backoff, a restart, the
 stale rule), through the adapter's `refresh_card` alone, so the reply is never posted again. An
 update whose own edit landed supersedes any still waiting; `bot.delivery.prepare` drops one whose
-story was merged away or muted meanwhile.
+story was merged away or muted meanwhile (an unmute makes the edit after all, `bot.runner.unmutes`).
 """
 
 from __future__ import annotations

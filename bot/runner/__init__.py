@@ -5,7 +5,8 @@ Start at `bot.runner.service`.
 `schedule`, `polling`, `digest_job` and `retention` are the scheduled work; `digests` decides
 what each channel gets (scheduled digests, instant posts and thread updates, the latter two
 planned after every poll) as outbox rows, `cards` builds the outbox's cards, `catch_up` makes up
-at start for time spent down, `changes` applies settings changed in chat; `platforms` and
-`starter` plug in and (re)start chat platforms; `status`, `health` and `listen` are `/healthz`;
-`console` is the terminal channel; `logs` the JSON log lines.
+at start for time spent down, `changes` applies settings changed in chat, `unmutes` catches a
+channel up once on a story it unmutes; `platforms` and `starter` plug in and (re)start chat
+platforms; `status`, `health` and `listen` are `/healthz`; `console` is the terminal channel;
+`logs` the JSON log lines.
 """

@@ -110,6 +110,7 @@ class Service:
             clock=self.clock,
             kick_outbox=self.kick,
             on_channel_change=self.channel_changed,
+            update_interval=self.settings.update_interval,
         )
         self.scheduler = make_scheduler()
         self.jobs = ChannelJobs(
