@@ -35,6 +35,7 @@ def _p(title: str, lead: str = "") -> SimpleNamespace:
         shape=shape(title),
         marks=marks(f"{title}\n{lead}"),
         byline=byline(title),
+        ents={},
     )
 
 

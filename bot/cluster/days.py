@@ -13,17 +13,28 @@ through the day, a magnitude revised or read by another agency. So these veto a 
   word for word. A follow-up that says "today" further on ("Storm Kelda: flood warning today for
   the coast") names no page;
 - a quake's magnitude in the headline, across outlets too, when the two differ by more than a
-  revision or another agency's reading (a few tenths): another quake in the same region.
+  revision or another agency's reading (a few tenths): another quake in the same region;
+- across outlets too, one market read going opposite ways ("Wall Street climbs as tech rallies",
+  then "Wall Street slips as tech sells off"), however the rest reads: another session. Only
+  when what moved names no one (see below): "Aerovance shares fall ...", then "... rise ...", is
+  one company's saga.
 
 Each is settled against the whole story, not the pair alone (`specifics.conflicts_any`): a
 magnitude vetoes only when it is more than a revision from every magnitude the story states (a
-quake revised from 8.0 to 8.8 within the hour, reported as 8.8 the next day, is one quake), and
-an outlet's wrap or page only when the story is that outlet's alone or other outlets' like generic
+quake revised from 8.0 to 8.8 within the hour, reported as 8.8 the next day, is one quake); an
+outlet's wrap or page only when the story is that outlet's alone or other outlets' like generic
 daily items (their own "Stocks rally as tech shares climb" beside its "... tech shares gain"): one
 that other outlets report otherwise, or with headlines whose kept words name a company, a storm or
 a place ("Aerovance shares fall as airlines ground ..." and "... tumble as ...", then "... fall as
 regulators ground ..."; "Storm Kelda today: ..." from two outlets), is an event running over
-days, not a daily item.
+days, not a daily item; and a session going the other way only when the story holds nothing but
+generic market readings.
+
+A market's reading is generic by what moved (`subject`: the words before the move), not by its
+cause: "Stocks rally as Fed holds rates" names the Fed, as most wraps name the Fed, the ECB, OPEC
+or a jobs report, but what rallied is anyone's stocks. A list of such institutions would never
+be complete, and document frequencies don't tell them apart (the Fed is rarer in the shipped
+background than most companies); where the name stands does.
 
 Storms and shootings days apart in one region state no such specific: they still join when their
 words match.
@@ -42,14 +53,10 @@ APART_S = APART_HOURS * 3600.0
 
 UP = frozenset("up rise rises rose gain gains higher climb climbs jump jumps advance".split())
 DOWN = frozenset("down fall falls fell drop drops lower slip slips sink sinks decline".split())
-_MOVES = (
-    UP
-    | DOWN
-    | frozenset(
-        "rally rallies surge surges soar soars slump slumps tumble tumbles slide slides dip dips "
-        "steady flat mixed".split()
-    )
-)
+# Which way a market's reading went: a figure's direction (`UP`, `DOWN`) or a verb's.
+_RISES = UP | frozenset("rally rallies surge surges soar soars".split())
+_FALLS = DOWN | frozenset("slump slumps tumble tumbles slide slides dip dips".split())
+_MOVES = _RISES | _FALLS | frozenset("steady flat mixed".split())
 # What a market's reading is about ("street": Wall Street). Not "prices" or "edge": food prices
 # soar, a skater edges out a rival for gold, and neither is a session.
 MARKETS = frozenset(
@@ -111,10 +118,59 @@ def daily_pair(
     if not a or not b:
         return False
     ca, cb = Counter(a), Counter(b)
-    if not (same_page(a, b) or (template(a, ca - cb, cb - ca) and sessions(a, b, ca, cb))):
+    kept = ca & cb
+    if same_page(a, b):
+        return not _named(kept, ents_a, ents_b)
+    if not (template(a, ca - cb, cb - ca) and sessions(a, b, ca, cb)):
         return False
-    return not any(
-        w not in _MARKET_NAMES and ("p:" + w in ents_a or "p:" + w in ents_b) for w in ca & cb
+    # Only the market's side of the move: "Stocks rally as Fed holds rates" twice keeps the Fed,
+    # but as the day's cause; what moved is anyone's market, not the Fed.
+    return not _named(kept.keys() & (set(subject(a)) | set(subject(b))), ents_a, ents_b)
+
+
+def subject(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """What a market's reading says moved: the headline's words before its first move ("wall",
+    "street" of "Wall Street slips as tech sells off"; "aerovance", "shares" of "Aerovance shares
+    fall as ..."). The words after are the day's cause, which recurs in every wrap (the Fed, the
+    ECB, OPEC, a jobs report) however generic the wrap, so a name there names no event."""
+    for i, token in enumerate(tokens):
+        if token in _MOVES:
+            return tokens[:i]
+    return tokens
+
+
+def _named(kept: Collection[str], ents_a: Collection[str], ents_b: Collection[str]) -> bool:
+    """Is one of the words `kept` a proper noun of either article (not a market's own name)?"""
+    return any(w not in _MARKET_NAMES and ("p:" + w in ents_a or "p:" + w in ents_b) for w in kept)
+
+
+def generic_reading(tokens: tuple[str, ...], ents: Collection[str]) -> bool:
+    """Does the headline read a market whose side of the move names no one ("Stocks slip as Fed
+    signals patience", not "Aerovance shares fall as ...")? Anyone's daily wrap, not an event."""
+    return reads_market(tokens) and not _named(subject(tokens), ents, ())
+
+
+def _direction(tokens: tuple[str, ...]) -> int:
+    """Which way the headline's first move goes: 1 up, -1 down, 0 neither (steady, mixed)."""
+    for token in tokens:
+        if token in _MOVES:
+            return 1 if token in _RISES else -1 if token in _FALLS else 0
+    return 0
+
+
+def other_session(
+    a: tuple[str, ...], b: tuple[str, ...], ents_a: Collection[str], ents_b: Collection[str]
+) -> bool:
+    """Are `a` and `b` (two headlines' words) one generic market's readings going opposite ways,
+    from any outlets ("Wall Street climbs as tech rallies" / "Wall Street slips as tech sells
+    off")? Days apart, two sessions, however the rest reads."""
+    way = _direction(a)
+    return (
+        way != 0
+        and way == -_direction(b)
+        and not MARKETS.isdisjoint(set(a) & set(b))
+        and generic_reading(a, ents_a)
+        and generic_reading(b, ents_b)
     )
 
 

@@ -185,6 +185,7 @@ class Sourced(Protocol):
 _HARD = 1  # an identifier or the outlet's template says so
 _QUAKE = 2  # magnitudes a few tenths apart, days apart
 _OUTLET_DAYS = 4  # one outlet's market wraps or page of the day, days apart
+_SESSION = 8  # a generic market going the other way, days apart, from any outlet
 
 
 def conflict(a: Specific, b: Specific, *, same_outlet: bool, apart: bool = False) -> bool:
@@ -209,7 +210,11 @@ def _why(a: Specific, b: Specific, *, same_outlet: bool, apart: bool) -> int:
                 else:
                     areas.append((values, other))
     shape_a, shape_b = a.shape, b.shape
-    if same_outlet and shape_a and shape_b:
+    if not (shape_a and shape_b):
+        return why
+    if apart and days.other_session(shape_a, shape_b, a.ents, b.ents):
+        why |= _SESSION
+    if same_outlet:
         if shape_a != shape_b:
             return why | _template_conflict(a, b, areas, apart)
         # The same page of the day, word for word, on another day.
@@ -253,7 +258,16 @@ def conflicts_any(
             return True
         if why & _OUTLET_DAYS and _daily_only(x, [*whole, *joining]):
             return True
+        if why & _SESSION and _sessions_only([x, *joining, *whole]):
+            return True
     return False
+
+
+def _sessions_only(reports: Sequence[Sourced]) -> bool:
+    """Are all `reports` generic market readings ("Stocks slip as ...", not "Aerovance shares
+    fall as ...")? Then a reading going the other way days later is another session; a story
+    with other reports is an event that moved markets, and may move them back."""
+    return all(days.generic_reading(y.p.shape, y.p.ents) for y in reports)
 
 
 def _another_quake(ours: Sequence[Sourced], story: Sequence[Sourced]) -> bool:
