@@ -109,6 +109,7 @@ def test_a_story_merged_into_an_old_one_goes_with_it(db: sqlite_utils.Database) 
 
     assert _story_ids(db) == set()
     assert counts.stories == 2 and counts.articles == 2 and counts.deliveries == 1
+    assert _count(db, "story_merges") == 0  # the record of the merge goes with both
 
 
 def test_a_merged_story_whose_survivor_is_recent_stays(db: sqlite_utils.Database) -> None:

@@ -9,7 +9,8 @@ plain rows or dataclasses, in the flat style of sqlite-utils itself.
   `readonly` (a database this user may only read), `backup` (`newsdigest backup`).
 - The news: `feeds` (polling state, and the outlet a feed belongs to), `articles` (dedupe),
   `tombstones` (what is kept of pruned articles), `stories` (members, merges, slug aliases),
-  `summaries` (a story's cached card words), `retention` (pruning old stories).
+  `story_names` (what became of an old slug: each merge and rename, recorded), `summaries` (a
+  story's cached card words), `retention` (pruning old stories).
 - The channels: `channels` (with topics, subscriptions and mutes), `sync` (config file ->
   database).
 - The outbox: `deliveries` (story posts and thread updates), `card_refreshes` (edits of a posted

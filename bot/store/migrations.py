@@ -355,6 +355,12 @@ def _m026_feed_url_escapes_in_one_spelling(db: sqlite_utils.Database) -> None:
     respell_feed_urls(db)
 
 
+def _m027_merge_history(db: sqlite_utils.Database) -> None:
+    from bot.store.story_names import add_merge_history  # it imports bot.store.database
+
+    add_merge_history(db)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -386,4 +392,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (24, "clustered articles keep the weights they were clustered with", _m024_article_weights),
     (25, "the clusterer's state in parts a commit updates", _m025_clusterer_state),
     (26, "feed URLs' percent-escapes in one spelling", _m026_feed_url_escapes_in_one_spelling),
+    (27, "each merge recorded, and whose old name each alias was", _m027_merge_history),
 ]

@@ -2,14 +2,14 @@
 points at them, and articles that never joined a story, once they are that old.
 
 What goes with a story: its articles (each tombstoned first, see bot.store.tombstones, so a feed
-still serving one does not bring it back as new), the stories merged into it, its slug aliases,
-its cached summary (a column of the story row), its finished posts and updates (deliveries `sent`
-or `failed`) and channels' mutes of it. Never deleted: a story with a post or update still
-`pending` or `sending` (the outbox owns it; it goes on a later run, once finished); a story (or
-one merged into it) updated or given an article since the cutoff; anything inside the clustering
-window, which the cutoff must lie beyond. Plain notices (`alerts`) are not the story's: finished
-ones (sent, or failed) go once older than the cutoff, long after their key could matter (see
-bot.store.alerts); a notice still to be sent is never deleted.
+still serving one does not bring it back as new), the stories merged into it and the record of each
+merge, its slug aliases, its cached summary (a column of the story row), its finished posts and
+updates (deliveries `sent` or `failed`) and channels' mutes of it. Never deleted: a story with a
+post or update still `pending` or `sending` (the outbox owns it; it goes on a later run, once
+finished); a story (or one merged into it) updated or given an article since the cutoff; anything
+inside the clustering window, which the cutoff must lie beyond. Plain notices (`alerts`) are not
+the story's: finished ones (sent, or failed) go once older than the cutoff, long after their key
+could matter (see bot.store.alerts); a notice still to be sent is never deleted.
 
 The work is done in batches, each its own short write transaction (`BEGIN IMMEDIATE`, checked and
 deleted under the one lock), so the running bot waits for one batch at most; a dry run only reads,
@@ -256,7 +256,8 @@ def _prune_stories(
         f"SELECT id, feed_id, canonical_url, title_key FROM articles WHERE story_id {_IN}", ids
     ).fetchall()
     counts.articles = _delete_articles(db, articles, now, dry_run)
-    # Stories merged away first: they point at their survivor.
+    # Stories merged away first: they point at their survivor, as their merges' rows do.
+    _delete(db, "story_merges", f"absorbed_id {_IN}", ids, dry_run)
     _delete(db, "stories", f"merged_into IS NOT NULL AND id {_IN}", ids, dry_run)
     _delete(db, "stories", f"id {_IN}", ids, dry_run)
     return counts

@@ -1,7 +1,8 @@
 """The stories table: one row per event, its members (articles.story_id), merges and slugs.
 
 A merge never deletes a story: the absorbed row points at the survivor (`merged_into`) and its slug
-becomes an alias, so a `/story old-slug` link posted yesterday still resolves.
+becomes an alias, so a `/story old-slug` link posted yesterday still resolves. What happened to
+each old name, merge by merge, is recorded apart (`story_names`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any, Literal
 
 import sqlite_utils
 
+from bot.store import story_names
 from bot.store.database import iso, parse_iso, utcnow
 from bot.topics.lookup import slugify
 
@@ -103,21 +105,6 @@ def find_by_name(
     return None
 
 
-def was_merged(db: sqlite_utils.Database, slug: str) -> bool:
-    """Whether `slug` names a story merged into another (else an alias is a story's old name)."""
-    row = db.execute(
-        "SELECT 1 FROM stories WHERE slug = ? AND merged_into IS NOT NULL LIMIT 1", [slug]
-    ).fetchone()
-    return row is not None
-
-
-def absorbed_any(db: sqlite_utils.Database, story_id: str) -> bool:
-    """Whether another story was merged into this one: its aliases may then be that story's old
-    names as well as its own (a merge moves them and keeps no record of whose they were)."""
-    row = db.execute("SELECT 1 FROM stories WHERE merged_into = ? LIMIT 1", [story_id]).fetchone()
-    return row is not None
-
-
 def _live(db: sqlite_utils.Database, story_id: str) -> StoryRow | None:
     """The story a lookup lands on, if `/story` may show it (what `recent_stories` lists)."""
     story = get_story(db, resolve_id(db, story_id))
@@ -138,7 +125,9 @@ def slug_settled(db: sqlite_utils.Database, story_id: str) -> bool:
     )
 
 
-def rename(db: sqlite_utils.Database, story_id: str, slug: str) -> None:
+def rename(
+    db: sqlite_utils.Database, story_id: str, slug: str, *, now: datetime | None = None
+) -> None:
     """Give the story a new slug; the old one stays as an alias, so whatever it was typed into
     (a `/story` search, `newsdigest stories`) still finds the story."""
     row = get_story(db, story_id)
@@ -147,8 +136,9 @@ def rename(db: sqlite_utils.Database, story_id: str, slug: str) -> None:
     db.execute(
         "INSERT OR IGNORE INTO story_aliases (slug, slug_key, story_id, created_at)"
         " VALUES (?, ?, ?, ?)",
-        [row.slug, slugify(row.slug), story_id, iso(utcnow())],
+        [row.slug, slugify(row.slug), story_id, iso(now or utcnow())],
     )
+    story_names.record_rename(db, story_id, row.slug)
     db.execute(
         "UPDATE stories SET slug = ?, slug_key = ? WHERE id = ?", [slug, slugify(slug), story_id]
     )
@@ -220,22 +210,26 @@ def set_source_count(db: sqlite_utils.Database, story_id: str, source_count: int
     db.execute("UPDATE stories SET source_count = ? WHERE id = ?", [source_count, story_id])
 
 
-def merge(db: sqlite_utils.Database, absorbed: str, survivor: str) -> None:
+def merge(
+    db: sqlite_utils.Database, absorbed: str, survivor: str, *, now: datetime | None = None
+) -> None:
     """Move the absorbed story's articles to the survivor and keep its slug as an alias."""
     row = get_story(db, absorbed)
     if row is None or absorbed == survivor:
         return
+    now = now or utcnow()
     db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [survivor, absorbed])
     db.execute("UPDATE story_aliases SET story_id = ? WHERE story_id = ?", [survivor, absorbed])
     db.execute(
         "INSERT OR IGNORE INTO story_aliases (slug, slug_key, story_id, created_at)"
         " VALUES (?, ?, ?, ?)",
-        [row.slug, slugify(row.slug), survivor, iso(utcnow())],
+        [row.slug, slugify(row.slug), survivor, iso(now)],
     )
     db.execute(
         "UPDATE stories SET merged_into = ?, article_count = 0 WHERE id = ?", [survivor, absorbed]
     )
     db.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", [survivor, absorbed])
+    story_names.record_merge(db, absorbed, survivor, now)
     _merge_deliveries(db, absorbed, survivor)
     # A mute of either half is a mute of the merged story.
     db.execute(
