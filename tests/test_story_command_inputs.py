@@ -4,7 +4,7 @@ replies drawn by the Slack and Discord adapters."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,10 +18,14 @@ from bot.config import Config
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store.database import open_database, transaction, utcnow
+from tests.fakes.clock import Clock
 
 SLACK = CommandContext(platform="slack", channel_id="C9", user_id="U1", channel_name="news")
 DISCORD = CommandContext(platform="discord", channel_id="D1", user_id="U8")
 LIBRARY_URL = "https://www.gazette.example/news/library-opens-sundays"
+# When the fixture's renames and merges happen, and the day the replies are asked for.
+MERGED = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+TODAY = Clock(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
 
 
 def _story(core: NewsDigest, story_id: str, slug: str, headline: str, hours_ago: int) -> None:
@@ -56,7 +60,7 @@ def news(tmp_path: Path) -> NewsDigest:
         _story(core, "kes", "skyforge-kestrel", "Kestrel lander reaches the lunar south pole", 0)
         _article(core, "lib", LIBRARY_URL, "Library opens on Sundays")
         _article(core, "ferry", "https://harbour.example/ferry-route", "Ferry wins route")
-        story_store.merge(core.db, "ferry", "lib")
+        story_store.merge(core.db, "ferry", "lib", now=MERGED)
     return core
 
 
@@ -153,9 +157,9 @@ async def test_typed_markup_is_echoed_literally(news: NewsDigest) -> None:
 
 
 async def test_a_merged_slug_says_where_it_went_on_both_platforms(news: NewsDigest) -> None:
-    reply = await Commands(news).dispatch("story", "ferry-blueline", SLACK)
+    reply = await Commands(news, clock=TODAY).dispatch("story", "ferry-blueline", SLACK)
     assert [c.story_id for c in reply.cards] == ["lib"] and not reply.ephemeral
-    note = "`ferry-blueline` was merged into `central-library`, the story shown above"
+    note = "`ferry-blueline` was merged into `central-library` on 29 Nov (it now has 1 source)"
     assert reply.see_also == note
     slack = reply_messages(reply)
     assert any(note in str(m.blocks) for m in slack[1:]), slack
@@ -166,36 +170,38 @@ async def test_a_merged_slug_says_where_it_went_on_both_platforms(news: NewsDige
 
 async def test_an_old_name_of_a_renamed_story_says_so(news: NewsDigest) -> None:
     with transaction(news.db):
-        story_store.rename(news.db, "kes", "kestrel-lands")
-    reply = await Commands(news).dispatch("story", "skyforge-kestrel", SLACK)
+        story_store.rename(news.db, "kes", "kestrel-lands", now=MERGED)
+    reply = await Commands(news, clock=TODAY).dispatch("story", "skyforge-kestrel", SLACK)
     assert [c.story_id for c in reply.cards] == ["kes"]
-    assert reply.see_also == "`skyforge-kestrel` is an earlier name of `kestrel-lands`"
+    assert reply.see_also == "`skyforge-kestrel` was renamed `kestrel-lands` on 29 Nov"
 
 
 async def test_an_old_name_of_a_story_merged_in_is_not_called_the_survivors(
     news: NewsDigest,
 ) -> None:
     # `dome-plan` was the first name of a story renamed and then merged into `kes`: not an
-    # earlier name of `kes` itself. The store keeps no record of whose alias it was, so the
-    # note claims neither.
+    # earlier name of `kes` itself, and the reply says whose it was.
     with transaction(news.db):
-        story_store.rename(news.db, "kes", "kestrel-lands")
+        story_store.rename(news.db, "kes", "kestrel-lands", now=MERGED)
         _story(news, "dome", "dome-plan", "Lunar dome plan unveiled", 3)
         _article(news, "dome", "https://dome.example/plan", "Lunar dome plan")
-        story_store.rename(news.db, "dome", "lunar-dome-plan")
-        story_store.merge(news.db, "dome", "kes")
-    reply = await Commands(news).dispatch("story", "dome-plan", SLACK)
+        story_store.rename(news.db, "dome", "lunar-dome-plan", now=MERGED)
+        story_store.merge(news.db, "dome", "kes", now=TODAY.now)
+    commands = Commands(news, clock=TODAY)
+    reply = await commands.dispatch("story", "dome-plan", SLACK)
     assert [c.story_id for c in reply.cards] == ["kes"]
-    assert "is an earlier name of" not in reply.see_also
     assert reply.see_also == (
-        "`dome-plan` is an earlier name; it now leads to `kestrel-lands`, the story shown above"
+        "`dome-plan` was renamed `lunar-dome-plan` on 29 Nov, then merged into `kestrel-lands`"
+        " on 30 Nov (it now has 1 source)"
     )
-    # The merged story's own last name still says it was merged.
-    merged = await Commands(news).dispatch("story", "lunar-dome-plan", SLACK)
-    assert (
-        merged.see_also
-        == "`lunar-dome-plan` was merged into `kestrel-lands`, the story shown above"
+    # The merged story's own last name says it was merged.
+    merged = await commands.dispatch("story", "lunar-dome-plan", SLACK)
+    assert merged.see_also == (
+        "`lunar-dome-plan` was merged into `kestrel-lands` on 30 Nov (it now has 1 source)"
     )
+    # And the survivor's own earlier name is its own.
+    own = await commands.dispatch("story", "skyforge-kestrel", SLACK)
+    assert own.see_also == "`skyforge-kestrel` was renamed `kestrel-lands` on 29 Nov"
 
 
 def test_slacks_usage_hint_for_story_mentions_links() -> None:

@@ -16,9 +16,12 @@ from rich.table import Column, Table
 from bot.cli.context import HOURS, MIN_SOURCES, POSITIVE, CliContext, QueryCommand, pass_cli
 from bot.cli.output import fit_table, plain_console, table_console
 from bot.render.console import render_card_console, render_digest_console
+from bot.render.old_names import old_name_line
 from bot.render.text import clean
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
+from bot.store import story_names
+from bot.store.database import utcnow
 from bot.textutil import plural
 
 if TYPE_CHECKING:
@@ -279,7 +282,20 @@ def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
         raise click.ClickException(message)
     story = cli.reader.story(found.story.story_id)
     assert story is not None
-    render_card_console(cli.reader.card(story), console, full=True)
+    card = cli.reader.card(story)
+    render_card_console(card, console, full=True)
+    if found.reason == "alias":
+        # An old name: what became of it, as `/story` says it in chat, on one line however
+        # wide the terminal (it wraps it; a pipe gets the line whole).
+        line = old_name_line(
+            story_names.typed_history(cli.reader.db, text, found.story.aliases),
+            story_id=story.id,
+            slug=story.slug,
+            sources=card.source_count,
+            code=clean,
+            now=utcnow(),
+        )
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     if found.suggestions:
         # The best match is shown; the others the words also name are one command away.
         names = ", ".join(clean(s.slug) for s in found.suggestions)

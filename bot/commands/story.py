@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 from bot.commands.base import Reply, UsageError
 from bot.render.literal import quoted
-from bot.store import stories as story_store
-from bot.topics.lookup import article_url, exact_forms, query_text, slugify
+from bot.render.old_names import old_name_line
+from bot.store import story_names
+from bot.topics.lookup import article_url
 
 if TYPE_CHECKING:
     from bot.commands.core import Commands
+    from bot.store.stories import StoryRow
 
 # How much of the words typed a reply quotes back: enough to recognise them. A pasted page
 # echoed in full buried the answer (and took three messages on Discord).
@@ -51,7 +53,7 @@ async def story(commands: Commands, args: str) -> Reply:
     card = await commands.core.card_async(row)
     notes = []
     if found.reason == "alias":
-        notes.append(_alias_note(commands, args, found.story.aliases, row.slug, row.id))
+        notes.append(_alias_note(commands, args, found.story.aliases, row, card.source_count))
     if found.suggestions:
         # The answer is the best match, not the only one: name the others it beat. Slugs only:
         # the card is posted for the channel, and the words typed are anybody's.
@@ -62,18 +64,16 @@ async def story(commands: Commands, args: str) -> Reply:
 
 
 def _alias_note(
-    commands: Commands, typed: str, aliases: tuple[str, ...], slug: str, story_id: str
+    commands: Commands, typed: str, aliases: tuple[str, ...], row: StoryRow, sources: int
 ) -> str:
-    """Why `/story <old name>` shows a story of another slug: the old one was merged into it, or
-    was its own earlier name. Only a name the store holds is repeated (the card is public)."""
-    forms = {*exact_forms(typed), slugify(query_text(typed))}
-    alias = next((a for a in aliases if a in forms or slugify(a) in forms), None)
-    if alias is None:
-        return f"Shown under its current name, `{slug}`"
-    db = commands.core.db
-    if story_store.was_merged(db, alias):
-        return f"`{alias}` was merged into `{slug}`, the story shown above"
-    if story_store.absorbed_any(db, story_id):
-        # The earlier name of this story or of one merged into it: the store cannot tell which.
-        return f"`{alias}` is an earlier name; it now leads to `{slug}`, the story shown above"
-    return f"`{alias}` is an earlier name of `{slug}`"
+    """Why `/story <old name>` shows a story of another slug, in one line: what the old name
+    went through, rename by rename and merge by merge, and the card's count of sources. Only
+    names the store holds are repeated (the card is public), never the words typed."""
+    return old_name_line(
+        story_names.typed_history(commands.core.db, typed, aliases),
+        story_id=row.id,
+        slug=row.slug,
+        sources=sources,
+        code=lambda slug: f"`{slug}`",
+        now=commands.clock(),
+    )
