@@ -1,4 +1,4 @@
-"""Migration 26 on a database the previous schema made, with its renames and merges made by the
+"""Migration 27 on a database the previous schema made, with its renames and merges made by the
 store's own code as it ran before (the merge and rename records switched off): every old name
 resolves as before, `/story` says of each what the file can tell (which story it went into and
 when, "what is now" when the old record cannot say), and merges after the upgrade are recorded.
@@ -75,7 +75,7 @@ async def test_an_upgraded_database_keeps_every_old_name_and_tells_its_history(
 
     core = news_at(tmp_path / "nd.db")
 
-    assert 26 in applied_migrations(core.db)
+    assert 27 in applied_migrations(core.db)
     assert {name: _resolved(core, name) for name in before} == before
     notes = {name: (await note_for(core, name))[0] for name in before}
     assert notes == {

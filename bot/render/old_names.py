@@ -3,7 +3,7 @@
 
 Like a redirect notice, it names the old name, what it became and when, and nothing more: each
 rename or merge on the way (from `store/story_names`), the story shown last. A step the database
-does not know (a merge recorded before migration 26) is said as such, never guessed.
+does not know (a merge recorded before migration 27) is said as such, never guessed.
 """
 
 from __future__ import annotations
