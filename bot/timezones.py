@@ -11,7 +11,9 @@ places: `localtime` (the server's), `Factory`, `right/...` (leap seconds) and `E
 offset) are refused. A city is answered with the zones named after it.
 
 The config file keeps its own, stricter check (`bot.config_values.validate_timezone`: the name as
-written) and gets the same suggestions when a name is unknown.
+written) and gets the same suggestions when a name is unknown. It keeps loading a zone chat refuses
+(EST), so an existing deployment's fire times never change; `fixed_offset` says what such a zone
+costs, for the config's warnings (`bot.config_warnings`) and /watchlist's note alike.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo, available_timezones
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.textutil import fold
 
@@ -236,3 +239,61 @@ def _zones_at_offset(minutes: int) -> list[str]:
         if hits:
             ranked.append((hits[0], zone))
     return [zone for _, zone in sorted(ranked, key=lambda r: r[0])][:3]
+
+
+@dataclass(frozen=True, slots=True)
+class FixedOffset:
+    """A zone on one offset all year (EST) that is the standard time of a place whose clocks
+    change (New York): by that place's clock, what it times comes late all summer."""
+
+    offset: timedelta  # the zone's offset from UTC, all year
+    place: str  # a zone whose winter offset it is, and which follows summer time
+    shift: timedelta  # how far that place's clocks go forward in summer
+    fixed: str | None  # a place on that offset all year that the name may mean (MST: Phoenix)
+
+
+def fixed_offset(zone: str) -> FixedOffset | None:
+    """What is off about `zone`, a name chat refuses that keeps one offset all year, or None: for
+    a zone chat accepts (UTC, America/Panama), one whose clocks change (CET, PST8PDT), and one
+    on an offset no likely place has as its winter time (HST: Honolulu's clocks never change)."""
+    try:
+        chat_timezone(zone)
+        return None  # accepted as typed today
+    except ZoneError:
+        pass
+    offsets = zone_offsets(zone)
+    if len(offsets) != 1:
+        return None
+    likely = likely_zones(zone)
+    places = [z for z in likely if len(o := zone_offsets(z)) > 1 and min(o) in offsets]
+    if not places:
+        return None
+    place_offsets = zone_offsets(places[0])
+    # Whether the team's clocks change is theirs to say: MST is Denver's winter and Phoenix's
+    # whole year, UTC+10 Sydney's winter and Brisbane's whole year.
+    fixed = [z for z in likely if zone_offsets(z) == offsets]
+    return FixedOffset(
+        offset=next(iter(offsets)),
+        place=places[0],
+        shift=max(place_offsets) - min(place_offsets),
+        fixed=fixed[0] if fixed else None,
+    )
+
+
+def zone_offsets(zone: str) -> set[timedelta]:
+    """The zone's offsets from UTC in January and July: one for a zone without summer time."""
+    try:
+        info = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return set()
+    year = datetime.now(UTC).year
+    found = (datetime(year, month, 1, tzinfo=info).utcoffset() for month in (1, 7))
+    return {offset for offset in found if offset is not None}
+
+
+def leap_second_zone(zone: str) -> str | None:
+    """The plain zone a `right/...` zone (which counts leap seconds) is of, or None for any
+    other name."""
+    if not zone.casefold().startswith("right/"):
+        return None
+    return zones_by_folded_name().get(zone.casefold().removeprefix("right/"))

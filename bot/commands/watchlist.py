@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
 
@@ -25,7 +24,7 @@ from bot.store import channels as channel_store
 from bot.store import quiet_holds
 from bot.store.channels import ChannelRow
 from bot.store.sync import REMOVED_FROM_CONFIG
-from bot.timezones import ZoneError, chat_timezone, likely_zones
+from bot.timezones import ZoneError, chat_timezone, fixed_offset
 from bot.topics.saved import saved_query_note
 
 if TYPE_CHECKING:
@@ -202,38 +201,15 @@ def _fixed_zone_note(channel: ChannelRow) -> str:
     and that follows summer time, and one on that offset all year when there is one (Phoenix
     for MST), not changed: a team on that offset all year (Moscow's) is suggested nothing."""
     zone = channel.timezone
-    try:
-        chat_timezone(zone)
-        return ""  # accepted as typed today (UTC among them)
-    except ZoneError:
-        pass
-    offsets = _offsets(zone)
-    if len(offsets) != 1:
-        return ""  # PST8PDT, CET: refused as typed, but their clocks do change
-    likely = likely_zones(zone)
-    places = [z for z in likely if len(o := _offsets(z)) > 1 and min(o) in offsets]
-    if not places:
+    advice = fixed_offset(zone)
+    if advice is None:
         return ""
-    # Whether the team's clocks change is theirs to say: MST is Denver's winter and Phoenix's
-    # whole year, UTC+10 Sydney's winter and Brisbane's whole year.
-    fixed = [z for z in likely if _offsets(z) == offsets]
     option = "zone:" if channel.platform == "discord" else ""
-    otherwise = f"{option}{fixed[0]}" if fixed else f"{zone} is right"
+    otherwise = f"{option}{advice.fixed}" if advice.fixed else f"{zone} is right"
     return (
         f"{zone} keeps one offset all year (no summer time). If your clocks change, use "
-        f"/watchlist timezone {option}{places[0]}; if not, {otherwise}."
+        f"/watchlist timezone {option}{advice.place}; if not, {otherwise}."
     )
-
-
-def _offsets(zone: str) -> set[timedelta]:
-    """The zone's offsets from UTC in January and July: one for a zone without summer time."""
-    try:
-        info = ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return set()
-    year = datetime.now(UTC).year
-    found = (datetime(year, month, 1, tzinfo=info).utcoffset() for month in (1, 7))
-    return {offset for offset in found if offset is not None}
 
 
 def watchlist_lines(db: sqlite_utils.Database, channel: ChannelRow) -> list[ListLine]:
