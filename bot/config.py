@@ -94,6 +94,10 @@ class Config:
     llm: LLMConfig | None = None
     admin_users: list[str] = field(default_factory=list)
     admin_group: str | None = None
+    # Values the file keeps that chat refuses (EST, a digest every 5 minutes), one line per
+    # channel entry, set by load_config: said at `run`'s start and by `poll`, `digest` and
+    # `feeds`, never acted on (`bot.config_warnings`).
+    warnings: list[str] = field(default_factory=list)
 
     def database_path(self) -> str:
         """NEWSDIGEST_DB, else the config's `database`, else ./newsdigest.db
@@ -177,6 +181,11 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
     except ConfigError as exc:
         raise ConfigError(exc.key, exc.problem, path) from None
     config.path = path
+    if config.channels:
+        # Only with channels to judge: the cron module is not loaded for every config read.
+        from bot.config_warnings import config_warnings
+
+        config.warnings = config_warnings(config.channels, raw.get("channels", []), path)
     return config
 
 

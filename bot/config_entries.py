@@ -30,6 +30,9 @@ DEFAULT_SCHEDULE = "0 9 * * *"
 DEFAULT_TIMEZONE = "UTC"
 PLATFORMS = ("slack", "discord", "console")
 MODES = ("digest", "instant")
+# The most `/watchlist min-sources` takes; the file keeps a larger value, with a warning
+# (`bot.config_warnings`).
+MAX_MIN_SOURCES = 50
 MAX_SLUG = 63  # a topic name's length limit, which chat's /follow states in its refusal
 SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_SLUG - 1}}}$")
 # A Discord id (a "snowflake") is an unsigned 64-bit number written in ASCII digits.

@@ -236,6 +236,13 @@ def _check_fires(cron: str, trigger: CronTrigger, zone: tzinfo) -> None:
         )
 
 
+# A digest is a round-up: one more often than this is a stream of near-empty posts, which is
+# what `instant` mode does properly (each story once, as it qualifies). Chat refuses such a
+# schedule (`bot.commands.schedule`); the config file keeps it, with a warning
+# (`bot.config_warnings`).
+MIN_DIGEST_GAP = timedelta(minutes=30)
+
+
 def shortest_gap(cron: str) -> timedelta:
     """The shortest time between two fires of `cron`, for refusing one that fires too often; a
     day when no two fires are closer than that. Read on a wall clock (a clock change never makes

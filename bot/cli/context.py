@@ -88,6 +88,10 @@ class CliContext:
     _core: NewsDigest | None = field(default=None, repr=False)
     _synced: bool = False
     _write_checked: bool = False
+    # Set by the commands an operator checks the file's channels with (`poll`, `digest`,
+    # `feeds`): the config's warnings (`Config.warnings`) are printed on stderr as it loads.
+    # Set before anything reads the config, since `--config` after the command is read late.
+    warn_config: bool = False
 
     @property
     def config(self) -> Config:
@@ -96,6 +100,9 @@ class CliContext:
                 self._config = load_config(self.config_path)
             except ConfigError as exc:
                 raise click.ClickException(f"invalid configuration: {exc}") from None
+            if self.warn_config:
+                for warning in self._config.warnings:
+                    click.echo(f"Warning: {warning}", err=True)
         return self._config
 
     @property

@@ -23,8 +23,11 @@ from bot.textutil import plural
 
 
 @click.group("feeds")
-def feeds_group() -> None:
+@pass_cli
+def feeds_group(cli: CliContext) -> None:
     """Add, list, remove, import and export the feeds to poll."""
+    # The config is read later, by the command, which may name it (`feeds list --config F`).
+    cli.warn_config = True
 
 
 def _interval(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:

@@ -156,6 +156,7 @@ def poll_command(cli: CliContext, all_feeds: bool) -> None:
     import asyncio
 
     console = plain_console(stderr=True)
+    cli.warn_config = True
     core = cli.synced_core
     try:
         report = asyncio.run(poll_with_progress(core, console, all_feeds=all_feeds))
@@ -308,6 +309,7 @@ def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
 @pass_cli
 def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> None:
     """Show the digest CHANNEL (platform:id, id or name) would get now, without posting it."""
+    cli.warn_config = True
     try:
         row = channel_store.find_channel(cli.reader.db, channel)
     except channel_store.AmbiguousChannelError as exc:

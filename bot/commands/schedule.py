@@ -6,10 +6,9 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from bot.config_values import ConfigError, validate_schedule, validate_timezone
-from bot.cron import DAY_NAMES, NeverFiresError, cron_trigger, shortest_gap
+from bot.cron import DAY_NAMES, MIN_DIGEST_GAP, NeverFiresError, cron_trigger, shortest_gap
 from bot.timezones import ZoneError, chat_timezone, zones_by_folded_name
 
 _DAYS = {
@@ -23,10 +22,6 @@ _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # A cron's first (minute) field, which no DAYS word looks like: four or more fields starting with
 # one are read as a cron without the `cron` keyword (Discord's `when:` option takes one as is).
 _CRON_MINUTE_RE = re.compile(r"^[0-9*][0-9*,/-]*$")
-
-# A digest is a round-up: one more often than this is a stream of near-empty posts, which is
-# what `instant` mode does properly (each story once, as it qualifies).
-MIN_DIGEST_GAP = timedelta(minutes=30)
 
 SCHEDULE_USAGE = (
     "schedule [DAYS] HH:MM [TIME_ZONE], where DAYS is daily (the default), weekdays, weekends or "

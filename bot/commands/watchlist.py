@@ -12,6 +12,7 @@ import sqlite_utils
 from bot.commands import mutes
 from bot.commands.base import CommandContext, ListLine, Reply, UsageError
 from bot.commands.schedule import ScheduleError, describe_schedule, parse_schedule, schedule_usage
+from bot.config_entries import MAX_MIN_SOURCES
 from bot.config_values import (
     ConfigError,
     quiet_hours_shape,
@@ -62,7 +63,10 @@ async def watchlist(
 # /watchlist usage (which is for a setting name that is wrong).
 _SETTING_USAGE: dict[str, tuple[str, str]] = {
     "mode": ("/watchlist mode digest|instant", "/watchlist mode mode:digest|instant"),
-    "min-sources": ("/watchlist min-sources N (1 to 50)", "/watchlist min-sources count:N"),
+    "min-sources": (
+        f"/watchlist min-sources N (1 to {MAX_MIN_SOURCES})",
+        "/watchlist min-sources count:N",
+    ),
     "quiet": (
         "/watchlist quiet 22:00-07:00 | /watchlist quiet off",
         "/watchlist quiet hours:22:00-07:00 | /watchlist quiet hours:off",
@@ -113,9 +117,9 @@ def _changes(
     if setting in ("min-sources", "min_sources", "minsources"):
         # ASCII digits only: str.isdigit() accepts '²' and other digits int() rejects.
         value = values[0] if len(values) == 1 else ""
-        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 50:
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_MIN_SOURCES:
             raise UsageError(
-                "min-sources takes a whole number from 1 to 50.",
+                f"min-sources takes a whole number from 1 to {MAX_MIN_SOURCES}.",
                 setting_usage("min-sources", platform),
             )
         return {"min_sources": int(value)}

@@ -189,6 +189,8 @@ class Service:
         config_file = str(self.core.config.path or "the config file")
         for note in sync_notes(synced, config_file):
             log.warning("%s", note)
+        for warning in self.core.config.warnings:  # values chat refuses, kept as written
+            log.warning("%s", warning, extra={"event": "config_warning"})
         topics = [(t.slug, t.query) for t in channel_store.list_topics(self.db)]
         if flagged := flagged_warning(topics):
             log.warning("%s", flagged)

@@ -1,0 +1,146 @@
+"""What the config file keeps accepting that chat refuses, said once each time the file is loaded.
+
+The file is used as written: a deployment whose channel says `timezone = "EST"` or
+`schedule = "*/5 * * * *"` must go on starting, and firing, exactly as before
+(`bot.config_entries`). Chat refuses those values for reasons that hold for the file as much: a
+zone on one offset all year where clocks change times everything an hour late all summer, and a
+digest more often than every 30 minutes is a stream of near-empty posts. So each channel entry
+holding such a value gets one warning, naming the file, the entry, each value, why it matters and
+what to write instead. `newsdigest run` logs them at start; `poll`, `digest` and the `feeds`
+commands print them on stderr. Nothing here changes what the file means.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.config_entries import MAX_MIN_SOURCES, ChannelConfig
+from bot.cron import MIN_DIGEST_GAP, shortest_gap
+from bot.timezones import fixed_offset, leap_second_zone
+
+
+def config_warnings(
+    channels: list[ChannelConfig], raw_channels: list[Any], path: Path | None
+) -> list[str]:
+    """One line per channel entry with values chat would refuse, in file order. `raw_channels`
+    is the file's `[[channels]]` array, for quoting each value as written."""
+    where = f"{path}: " if path else ""
+    warnings = []
+    for index, channel in enumerate(channels):
+        raw = raw_channels[index] if index < len(raw_channels) else {}
+        written = raw if isinstance(raw, dict) else {}
+        problems = [
+            problem
+            for problem in (
+                _zone_problem(channel),
+                _schedule_problem(channel, written.get("schedule", channel.schedule)),
+                _min_sources_problem(channel),
+            )
+            if problem
+        ]
+        if problems:
+            warnings.append(
+                f"{where}channels[{index}] ({_label(channel)}): {' '.join(problems)} (Loaded "
+                "as written: nothing changes until the entry is edited.)"
+            )
+    return warnings
+
+
+def _label(channel: ChannelConfig) -> str:
+    key = f"{channel.platform}:{channel.id}"
+    return f"{channel.name}, {key}" if channel.name else key
+
+
+def _timed(channel: ChannelConfig) -> str:
+    """What the channel's time zone times, as the warning names it ("" for nothing)."""
+    digests = channel.mode == "digest"
+    if digests and channel.quiet_hours:
+        return "digests and quiet hours"
+    if digests:
+        return "digests"
+    return "quiet hours" if channel.quiet_hours else ""
+
+
+def _zone_problem(channel: ChannelConfig) -> str:
+    zone = channel.timezone
+    timed = _timed(channel)
+    if not timed:
+        return ""  # an instant channel without quiet hours: its zone times nothing
+    if (plain := leap_second_zone(zone)) is not None:
+        return (
+            f"timezone = {_quoted(zone)} counts leap seconds, which no clock does: {timed} "
+            f"will be 27 seconds late. Use timezone = {_quoted(plain)}."
+        )
+    if zone == "localtime":
+        return (
+            f"timezone = \"localtime\" is this server's own zone setting, not a place's: {timed} "
+            "move whenever the server (or its container image) is set to another zone. Use the "
+            'place\'s zone, like timezone = "Europe/Berlin" or "America/New_York".'
+        )
+    fixed = fixed_offset(zone)
+    if fixed is None:
+        return ""
+    city = fixed.place.rsplit("/", 1)[-1].replace("_", " ")
+    otherwise = (
+        f'"{fixed.fixed}" if your clocks never change'
+        if fixed.fixed
+        else "your city's zone if its clocks never change"
+    )
+    return (
+        f"timezone = {_quoted(zone)} is {_utc(fixed.offset)} all year: where clocks change for "
+        f"summer, as in {city}, {timed} will be {_duration(fixed.shift)} late all summer. Use "
+        f"timezone = {_quoted(fixed.place)}, which follows the clock changes (or {otherwise})."
+    )
+
+
+def _schedule_problem(channel: ChannelConfig, written: Any) -> str:
+    if channel.mode != "digest":
+        return ""  # an instant channel's schedule fires nothing
+    try:
+        gap = shortest_gap(channel.schedule)
+    except (ValueError, TypeError):
+        return ""  # loaded, so it runs; a warning must never be what stops a file loading
+    if gap >= MIN_DIGEST_GAP:
+        return ""
+    floor = _duration(MIN_DIGEST_GAP)
+    shown = _quoted(written if isinstance(written, str) else channel.schedule)
+    return (
+        f"schedule = {shown} posts a digest as often as every {_duration(gap, every=True)}, "
+        f"a stream of near-empty posts: chat refuses a digest more often than every {floor}. "
+        f'Use a schedule at least {floor} apart, like "0 * * * *" (hourly), or mode = "instant" '
+        "to post each story once as it qualifies."
+    )
+
+
+def _min_sources_problem(channel: ChannelConfig) -> str:
+    if channel.min_sources <= MAX_MIN_SOURCES:
+        return ""
+    return (
+        f"min_sources = {channel.min_sources} is over {MAX_MIN_SOURCES}, the most chat accepts: "
+        f"a story needs {channel.min_sources} different outlets before this channel gets it, so "
+        f"it will get few stories or none. Use {MAX_MIN_SOURCES} or fewer."
+    )
+
+
+def _quoted(value: str) -> str:
+    # As TOML writes a basic string, so the fix can be pasted into the file.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _utc(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def _duration(span: timedelta, *, every: bool = False) -> str:
+    minutes = int(span.total_seconds() // 60)
+    if minutes == 60:
+        return "hour" if every else "an hour"
+    if minutes == 1 and every:
+        return "minute"
+    return f"{minutes} minutes"
