@@ -81,3 +81,5 @@ def test_the_shipped_configs_examples_load_switched_on(
     assert config.feeds and config.topics and config.channels
     assert config.llm is not None
     assert config.channels[0].topics == [t.slug for t in config.topics]
+    # The examples are what to copy: none is warned of (bot.config_warnings).
+    assert config.warnings == []
