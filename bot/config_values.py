@@ -87,7 +87,8 @@ def validate_schedule(schedule: str, timezone: str, key: str) -> None:
 
 def validate_timezone(name: str, key: str) -> None:
     """The config file's check: the zone exactly as the tz database spells it, since the file's
-    value is used as written (chat is stricter: `bot.timezones.chat_timezone`). An unknown name is
+    value is used as written (chat is stricter: `bot.timezones.chat_timezone`; what it refuses
+    here is warned of, `bot.config_warnings`). An unknown name is
     refused naming the zones it probably means ("Berlin", "europe/berlin")."""
     try:
         ZoneInfo(name)

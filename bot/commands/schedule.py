@@ -82,7 +82,8 @@ def parse_config_schedule(text: str, timezone: str) -> Schedule:
     """A config file's `schedule` in the chat form, read as the file was read before chat's
     checks: a zone in it may be any the tz database loads, in any case ("EST", "est"), and no
     floor applies (the file's 5 cron fields never had one). A file that loaded keeps loading
-    with the same meaning; the chat checks are for what people type now."""
+    with the same meaning; the chat checks are for what people type now, and what they would
+    refuse in the file is warned of (`bot.config_warnings`)."""
     return _read(text, timezone, _file_zone)
 
 
