@@ -40,7 +40,26 @@ class UnsupportedURLError(UnsafeURLError):
 
 
 class BlockedAddressError(UnsafeURLError):
-    """The host is, or resolves to, an address feeds must not reach (SSRF guard)."""
+    """The host is, or resolves to, an address feeds must not reach (SSRF guard).
+
+    Beside the message, what a poll needs to say it as a feed's lasting state: the `address`,
+    its `kind` ("private", "link-local"), whether `polling.allow_private_networks` would allow it
+    (`settable`) and the `host` name it was resolved from (None for an address as written)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        address: str | None = None,
+        kind: str | None = None,
+        settable: bool = False,
+        host: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.address = address
+        self.kind = kind
+        self.settable = settable
+        self.host = host
 
 
 class TooManyRedirectsError(FetchError):

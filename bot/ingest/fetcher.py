@@ -32,6 +32,7 @@ from bot.domains import registrable_domain
 from bot.feedurls import normalize_feed_url
 from bot.ingest.bodies import BodyDecoder
 from bot.ingest.errors import (
+    BlockedAddressError,
     FetchError,
     FetchTimeoutError,
     ResponseTooLargeError,
@@ -49,7 +50,7 @@ log = logging.getLogger(__name__)
 if importlib.util.find_spec("sniffio") is None:
     sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
-__all__ = ["ACCEPT", "FeedFetcher", "FetchResult", "parse_retry_after"]
+__all__ = ["ACCEPT", "FeedFetcher", "FetchResult", "Refusal", "parse_retry_after", "refusal_phrase"]
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -59,6 +60,14 @@ ACCEPT = (
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _CHUNK = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """An address the network guard refused on the way to a feed."""
+
+    what: str  # "feeds.example resolves to private address 10.0.0.5" (`refusal_phrase`)
+    settable: bool  # polling.allow_private_networks would allow it
 
 
 @dataclass(slots=True)
@@ -76,6 +85,9 @@ class FetchResult:
     elapsed: float = 0.0
     final_url: str | None = None  # last URL actually requested (after any redirect)
     content_type: str | None = None
+    # Set when the network guard refused an address on the way: unlike a timeout or a 5xx, no
+    # retry can change that until the address or the settings do.
+    refused: Refusal | None = None
 
     @property
     def ok(self) -> bool:
@@ -130,6 +142,29 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     except OverflowError:
         # Year 9999 west of UTC cannot be shifted to UTC: no usable date, like an unparsable one.
         return None
+
+
+def refusal_phrase(exc: BlockedAddressError, url: str, final_url: str | None) -> str:
+    """What the guard refused, said as a feed's state: "feeds.example resolves to private
+    address 10.0.0.5", or "private address 10.0.0.5" for an address as written; with the hop
+    when a redirect led there. The hint of the guard's message (the setting) is the caller's."""
+    if exc.address is None or exc.kind is None:
+        what = str(exc)  # not an address (a unix socket): the message is all there is
+    elif exc.host is not None:
+        what = f"{exc.host} resolves to {exc.kind} address {exc.address}"
+    else:
+        what = f"{exc.kind} address {exc.address}"
+    if final_url is not None and final_url != url and final_url != _spelt(url):
+        what = f"redirected to {final_url}: {what}"
+    return what
+
+
+def _spelt(url: str) -> str:
+    """`url` as httpx spells it (what `FetchResult.final_url` holds for the first hop)."""
+    try:
+        return str(httpx.URL(url))
+    except httpx.InvalidURL:
+        return url
 
 
 @functools.cache
@@ -246,6 +281,9 @@ class FeedFetcher:
             headers["If-Modified-Since"] = last_modified
         try:
             await self._follow(url, headers, result)
+        except BlockedAddressError as exc:
+            result.error = str(exc)
+            result.refused = Refusal(refusal_phrase(exc, url, result.final_url), exc.settable)
         except FetchError as exc:
             result.error = str(exc)
         except httpx.TimeoutException as exc:

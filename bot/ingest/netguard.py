@@ -151,7 +151,12 @@ def check_ip(ip: IPAddress | str, *, allow_private_networks: bool = False) -> No
         return
     # Name the setting where it can help: this line is what `poll` and `feeds list` show.
     hint = " (set polling.allow_private_networks = true to allow it)" if private_ok else ""
-    raise BlockedAddressError(f"refusing to fetch from {reason} address {ip}{hint}")
+    raise BlockedAddressError(
+        f"refusing to fetch from {reason} address {ip}{hint}",
+        address=str(ip),
+        kind=reason,
+        settable=private_ok,
+    )
 
 
 def host_literal(host: str) -> IPAddress | None:
@@ -218,7 +223,13 @@ async def resolve_host(
             check_ip(addr, allow_private_networks=allow_private_networks)
         except BlockedAddressError as exc:
             if literal is None:
-                raise BlockedAddressError(f"{exc} (resolved from {name})") from None
+                raise BlockedAddressError(
+                    f"{exc} (resolved from {name})",
+                    address=exc.address,
+                    kind=exc.kind,
+                    settable=exc.settable,
+                    host=name,
+                ) from None
             raise
     return addrs
 

@@ -6,7 +6,11 @@ here can be checked with fixed times. Rules, in the spirit of miniflux's refresh
 * 200/304: success. Failures reset; ETag/Last-Modified kept for the next conditional GET;
   a 301/308 chain moves the feed's URL; the next poll is one `poll_interval` away.
 * 410 Gone: disabled at once; the publisher has said the feed will not come back.
-* Anything else (network error, refused address, oversized body, 4xx/5xx): a failure.
+* An address the network guard refuses (the host resolves to a private or link-local address,
+  or a redirect leads to one): disabled at once, the reason starting "refused: " and naming the
+  address. No retry can change that until the address or the settings do, so retrying with
+  backoff only failed, and logged, at every poll; `feeds enable` checks the address again.
+* Anything else (network error, oversized body, 4xx/5xx): a failure.
   The retry waits an exponentially growing, jittered delay ("equal jitter": uniformly between
   half and all of `poll_interval * 2**(n-1)`, capped at a day), so a struggling host is not
   hammered and feeds that failed together do not retry together. After `max_failures` in a row
@@ -29,14 +33,19 @@ __all__ = [
     "MAX_INTERVAL",
     "MAX_RETRY_AFTER",
     "MIN_INTERVAL",
+    "REFUSED",
     "FeedPollState",
     "PollOutcome",
     "apply_fetch_result",
     "backoff_delay",
     "record_failure",
+    "refused_reason",
 ]
 
 MAX_BACKOFF = 24 * 3600
+# How a disabled reason for a refused address begins (`refused_reason`), for `feeds enable` to
+# know it checks the address again before enabling.
+REFUSED = "refused: "
 MAX_RETRY_AFTER = timedelta(days=7)
 _rng = random.Random()
 
@@ -97,16 +106,21 @@ def apply_fetch_result(
             last_error=None,
             has_new_body=result.status != 304 and result.body is not None,
         )
-    if result.status == 410:
-        reason = "feed is gone (HTTP 410); remove it or re-enable it by hand"
+    if result.refused is not None or result.status == 410:
+        if result.refused is not None:
+            reason = refused_reason(result.refused.what, settable=result.refused.settable)
+            error = result.error or reason
+        else:
+            reason = "feed is gone (HTTP 410); remove it or re-enable it by hand"
+            error = "HTTP 410 Gone"
         return PollOutcome(
             url=state.url,
             etag=state.etag,
             last_modified=state.last_modified,
             consecutive_failures=state.consecutive_failures + 1,
             next_poll_at=now + timedelta(seconds=MAX_BACKOFF),
-            disabled_reason=reason,
-            last_error="HTTP 410 Gone",
+            disabled_reason=state.disabled_reason or reason,
+            last_error=error,
             has_new_body=False,
         )
     error = result.error or (f"HTTP {result.status}" if result.status else "unknown error")
@@ -168,6 +182,17 @@ def record_failure(
         last_error=error,
         has_new_body=False,
     )
+
+
+def refused_reason(what: str, *, settable: bool) -> str:
+    """The disabled reason of a feed whose address the guard refuses (`what`, the fetcher's
+    `refusal_phrase`), with what makes it pollable again."""
+    if settable:
+        fix = "set polling.allow_private_networks = true to allow it, or fix the address"
+    else:
+        what += ", which no setting allows"
+        fix = "fix the address"
+    return f"{REFUSED}{what}; {fix}, then re-enable the feed (newsdigest feeds enable)"
 
 
 def _interval(poll_interval: int) -> int:

@@ -20,7 +20,7 @@ from bot.config import PollingConfig
 from bot.ingest.errors import FeedParseError, NotAFeedError
 from bot.ingest.fetcher import FeedFetcher, FetchResult
 from bot.ingest.parser import MAX_FEED_ENTRIES, ParsedFeed, parse_feed
-from bot.ingest.policy import PollOutcome, apply_fetch_result, record_failure
+from bot.ingest.policy import REFUSED, PollOutcome, apply_fetch_result, record_failure
 from bot.models import Article
 from bot.pipeline.entries import (
     entry_rows,
@@ -384,11 +384,15 @@ def _summarise(
         status = "not_modified"
     else:
         status = "new" if new else "unchanged"
+    error = outcome.last_error or outcome.disabled_reason
+    if outcome.disabled_reason and outcome.disabled_reason.startswith(REFUSED):
+        # The reason names the address as the guard's error does, and says what to do.
+        error = outcome.disabled_reason
     return FeedResult(
         feed=feed,
         status=status,
         new_articles=len(new),
         entries=len(parsed.entries) if parsed else 0,
-        error=outcome.last_error or outcome.disabled_reason,
+        error=error,
         articles=new,
     )
