@@ -14,6 +14,7 @@ from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
 from bot.ingest.fetcher import FeedFetcher
 from bot.pipeline.poll import poll_feeds
+from bot.runner.digests import disabled_feed_text
 from bot.store import feeds as feed_store
 from bot.store.database import utcnow
 
@@ -123,3 +124,22 @@ async def test_a_feed_refused_later_polls_again_once_allowed(db: sqlite_utils.Da
         feed_store.enable_feed(db, feed.id)
         report = await poll_feeds(db, LOOPBACK_OK)
     assert report.feeds[0].status == "new"
+
+
+def test_the_alert_for_a_refused_feed_does_not_count_failed_polls() -> None:
+    reason = "refused: feeds.example resolves to private address 10.0.0.5; fix the address"
+    feed = {
+        "id": 4,
+        "url": "http://feeds.example/rss.xml",
+        "name": None,
+        "title": None,
+        "origin": "chat",
+        "disabled_reason": reason,
+        "consecutive_failures": 1,
+    }
+    text = disabled_feed_text(feed)
+    assert text.startswith(
+        "The feed http://feeds.example/rss.xml (http://feeds.example/rss.xml, feed #4) was "
+        f"disabled: {reason}. "
+    )
+    assert "failed poll" not in text

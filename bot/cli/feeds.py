@@ -148,16 +148,31 @@ def feeds_remove(cli: CliContext, ref: str) -> None:
 @click.argument("ref")
 @pass_cli
 def feeds_enable(cli: CliContext, ref: str) -> None:
-    """Re-enable a disabled feed by id or URL and poll it at the next pass."""
+    """Re-enable a disabled feed by id or URL and poll it at the next pass.
+
+    A feed disabled because its address was refused (its host resolves to a
+    private or link-local address) has the address checked again first, and
+    stays disabled, saying why, while it is still refused.
+    """
+    from bot.ingest.policy import REFUSED
+
     before = _find_feed(cli, ref)
     if not before.disabled_reason and not before.consecutive_failures:
         click.echo(f"Feed {before.id} was already enabled: {before.url}")
         return
+    unchecked = ""
+    if before.disabled_reason and before.disabled_reason.startswith(REFUSED):
+        still, unchecked = _refused_now(cli, before.url)
+        if still is not None:
+            # The reason as of now (the address or the setting may have changed since); the
+            # feed stays disabled from when it was, so no second alert goes out.
+            feed_store.update_feed(cli.editor.db, before.id, disabled_reason=still)
+            raise click.ClickException(f"feed {before.id} not enabled: {still}")
     # Also for a feed backing off after failures: enabling resets the backoff.
     feed = feed_store.enable_feed(cli.editor.db, before.id)
     assert feed is not None
     if before.disabled_reason:
-        click.echo(f"Enabled feed {feed.id}: {feed.url}")
+        click.echo(f"Enabled feed {feed.id}: {feed.url}{unchecked}")
         return
     # Not disabled, only failing: "Enabled" claimed a change that was not made.
     failures = plural(before.consecutive_failures, "failure")
@@ -312,6 +327,32 @@ def feeds_export(cli: CliContext, output: Path | None, force: bool) -> None:
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
         click.echo(f"Wrote {plural(len(feeds), 'feed')} to {output}")
+
+
+def _refused_now(cli: CliContext, url: str) -> tuple[str | None, str]:
+    """Whether the network guard still refuses `url`'s host, checked now as a poll would (DNS
+    included): the feed's new disabled reason, or None; and, when the check could not be made
+    (no DNS answer, a timeout), a note saying the next poll makes it."""
+    import asyncio
+
+    from bot.ingest.errors import BlockedAddressError
+    from bot.ingest.fetcher import refusal_phrase
+    from bot.ingest.netguard import check_url
+    from bot.ingest.policy import refused_reason
+
+    polling = cli.config.polling
+    check = check_url(url, allow_private_networks=polling.allow_private_networks)
+    try:
+        asyncio.run(asyncio.wait_for(check, polling.timeout))
+    except BlockedAddressError as exc:
+        return refused_reason(refusal_phrase(exc, url, None), settable=exc.settable), ""
+    except Exception as exc:  # the address is the poll's to judge, as for any feed
+        return (
+            None,
+            f" (its address could not be checked now: {exc or type(exc).__name__}; "
+            "the next poll checks it)",
+        )
+    return None, ""
 
 
 def _find_feed(cli: CliContext, ref: str) -> feed_store.FeedRow:

@@ -201,8 +201,8 @@ def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> 
         )
     if disabled:
         console.print(
-            f"{plural(len(disabled), 'feed')} disabled after repeated failures "
-            "(newsdigest feeds list; newsdigest feeds enable ID)."
+            f"{plural(len(disabled), 'feed')} disabled, not polled "
+            "(newsdigest feeds list says why; newsdigest feeds enable ID)."
         )
 
 

@@ -18,6 +18,7 @@ import sqlite_utils
 from bot.cluster.wire import independent_sources
 from bot.cron import cron_trigger
 from bot.delivery.updates import worth_an_update
+from bot.ingest.policy import REFUSED
 from bot.models import Article
 from bot.outlets import story_outlets
 from bot.pipeline.digest import (
@@ -341,9 +342,12 @@ def disabled_feed_text(feed: dict[str, Any]) -> str:
         remove = "or remove it from the config file's [[feeds]]"
     else:
         remove = f"or remove it with /feeds remove {feed['url']}"
+    how = "was disabled"
+    if not feed["disabled_reason"].startswith(REFUSED):
+        # A refused address is disabled at its first poll: "after 1 failed poll" says nothing.
+        how += f" after {plural(feed['consecutive_failures'], 'failed poll')}"
     return (
-        f"The feed {name} ({feed['url']}, feed #{feed['id']}) was disabled after "
-        f"{plural(feed['consecutive_failures'], 'failed poll')}: {feed['disabled_reason']}. "
+        f"The feed {name} ({feed['url']}, feed #{feed['id']}) {how}: {feed['disabled_reason']}. "
         f"Its stories will be missing until it is fixed. An admin can re-enable it with "
         f"newsdigest feeds enable {feed['url']}, {remove}."
     )

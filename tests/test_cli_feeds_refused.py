@@ -1,0 +1,93 @@
+"""A feed refused at poll time (its address is one the network guard refuses) is disabled with the
+reason, which `feeds list` and chat's /feeds list show; `feeds enable` checks the address again
+and enables it only once it is allowed."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.app import NewsDigest
+from bot.cli import cli
+from bot.commands import CommandContext, Commands
+from bot.config import load_config
+from bot.feedserver import FeedServer, Reply
+from bot.store import feeds as feed_store
+from bot.store.database import open_database
+
+RSS = b"""<rss version="2.0"><channel><title>Harbour Desk</title>
+<item><guid>1</guid><title>Ferry timetable changes</title><link>https://h.example/1</link></item>
+</channel></rss>"""
+
+
+def _allow(config: Path, allowed: bool) -> None:
+    value = "true" if allowed else "false"
+    config.write_text(f"[polling]\nallow_private_networks = {value}\n", encoding="utf-8")
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "nd.toml"
+    _allow(path, True)
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(path))
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    return path
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_refused_feed_is_disabled_shown_and_enabled_once_allowed(
+    config: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    with FeedServer({"/rss.xml": Reply(body=RSS)}) as server:
+        url = server.url("/rss.xml")
+        assert runner.invoke(cli, ["feeds", "add", url]).exit_code == 0
+        _allow(config, False)  # the operator turns the setting off: the feed is now refused
+
+        polled = runner.invoke(cli, ["poll"])
+        assert polled.exit_code == 1
+        reason = (
+            "refused: loopback address 127.0.0.1; set polling.allow_private_networks = true to "
+            "allow it, or fix the address, then re-enable the feed (newsdigest feeds enable)"
+        )
+        assert reason in _words(polled.output)
+        assert server.requests == []
+
+        listed = _words(runner.invoke(cli, ["feeds", "list"]).output)
+        assert f"disabled: {reason}" in listed
+
+        # Chat's feed list shows the same reason.
+        db = open_database(tmp_path / "nd.db")
+        core = NewsDigest(load_config(config), db=db)
+        ctx = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
+        reply = asyncio.run(Commands(core).dispatch("feeds", "list", ctx))
+        assert any(f"(disabled: {reason})" == line.note for line in reply.lines)
+        core.close()
+
+        # No longer fetched, however the pass is asked for.
+        assert runner.invoke(cli, ["poll", "--all"]).exit_code == 0
+        assert server.requests == []
+
+        # Enabling checks the address again: still refused, still disabled, and said.
+        refused = runner.invoke(cli, ["feeds", "enable", "1"])
+        assert refused.exit_code == 1
+        assert f"feed 1 not enabled: {reason}" in _words(refused.output)
+        db = open_database(tmp_path / "nd.db")
+        assert feed_store.get_feed(db, 1).disabled_reason == reason  # type: ignore[union-attr]
+        db.close()
+
+        _allow(config, True)
+        enabled = runner.invoke(cli, ["feeds", "enable", "1"])
+        assert enabled.exit_code == 0, enabled.output
+        assert enabled.output.strip() == f"Enabled feed 1: {url}"
+        polled = runner.invoke(cli, ["poll"])
+        assert polled.exit_code == 0 and "1 new article" in polled.output
+        assert len(server.requests) == 1
+    listed = _words(runner.invoke(cli, ["feeds", "list"]).output)
+    assert "disabled" not in listed and "refused" not in listed
