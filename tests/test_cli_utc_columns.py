@@ -35,4 +35,4 @@ def test_time_columns_say_utc(
     ]
     feeds = runner.invoke(cli, ["feeds", "list"]).stdout
     header = feeds.splitlines()[1]
-    assert "last success (UTC)" in [c.strip() for c in header.split("┃")]
+    assert "last poll (UTC)" in [c.strip() for c in header.split("┃")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -70,7 +71,17 @@ def feeds_add(cli: CliContext, url: str, name: str | None, interval: int | None)
 @feeds_group.command("list")
 @pass_cli
 def feeds_list(cli: CliContext) -> None:
-    """List feeds with their polling state."""
+    """List feeds with their polling state and last poll.
+
+    \b
+    The state is what the last poll came to: "ok: 3 new", "ok: nothing new",
+    "ok: not modified" (with any note the poll printed: entries left for later
+    polls, or older than the retention), "2 failures: <the last error>"
+    (backing off), "disabled: <why>" (not polled until `feeds enable`), or
+    "not polled yet". A failing feed's state says when it last succeeded.
+    On a terminal each row is one line, and the whole error or note is printed
+    under the table; piped, every cell is whole.
+    """
     feeds = feed_store.list_feeds(cli.reader.db)
     if not feeds:
         click.echo("No feeds yet. Add one with: newsdigest feeds add URL")
@@ -91,24 +102,19 @@ def feeds_list(cli: CliContext) -> None:
         Column("url"),
         Column("every", no_wrap=True),
         # On a terminal the header takes two lines, so the column is as wide as its dates.
-        Column("last success\n(UTC)" if brief else "last success (UTC)", no_wrap=True),
+        Column("last poll\n(UTC)" if brief else "last poll (UTC)", no_wrap=True),
         Column("state", no_wrap=brief, overflow="ellipsis" if brief else "fold"),
     ]
     table = Table(*columns)
-    errors: list[str] = []
+    below: list[str] = []
     for feed in feeds:
         name = feed.name or feed.title or "-"
-        if feed.disabled_reason:
-            status, error = "[red]disabled[/red]", feed.disabled_reason
-        elif feed.consecutive_failures:
-            failures = plural(feed.consecutive_failures, "failure")
-            status, error = f"[yellow]{failures}[/yellow]", feed.last_error or ""
-        else:
-            status, error = "ok", ""
-        state = f"{status}: {_esc(error)}" if error else status
-        if brief and error:
-            errors.append(f"{feed.id} {_esc(name)} ({status}): {_esc(error)}")
-        last = feed.last_success_at.strftime("%Y-%m-%d %H:%M") if feed.last_success_at else "never"
+        status, detail = _state(feed)
+        # "ok: 3 new; stored the newest 200 ...", "2 failures: HTTP 503"
+        state = f"{status}{'; ' if status.startswith('ok') else ': '}{_esc(detail)}"
+        state = state if detail else status
+        if brief and detail:
+            below.append(f"{feed.id} {_esc(name)} ({status}): {_esc(detail)}")
         table.add_row(
             str(feed.id),
             # An unnamed feed (no name, no title yet) is "-": the URL is in the next column.
@@ -116,7 +122,7 @@ def feeds_list(cli: CliContext) -> None:
             *([_esc(feed.folder or "")] if foldered else []),
             MiddleCut(clean(feed.url)),
             duration(feed.poll_interval),
-            last,
+            _when(feed.last_polled_at),
             state,
         )
     shift = 1 if foldered else 0  # the url and state columns move right of the folder
@@ -125,8 +131,32 @@ def feeds_list(cli: CliContext) -> None:
     flexible = {1: 12, 5 + shift: 13, 2 + shift: 16, **({2: 6} if foldered else {})}
     fit_table(table, console, flexible)
     console.print(table)
-    for line in errors:
+    for line in below:
         console.print(line, highlight=False)
+
+
+def _state(feed: feed_store.FeedRow) -> tuple[str, str]:
+    """The feed's state as `feeds list` shows it: a short status (Rich markup) and the detail
+    after it (untrusted text: an error, a reason, a note), empty when there is none."""
+    since = ""
+    if feed.last_success_at and feed.last_success_at != feed.last_polled_at:
+        since = f" (last success {_when(feed.last_success_at)} UTC)"
+    if feed.disabled_reason:
+        return "[red]disabled[/red]", feed.disabled_reason + since
+    if feed.consecutive_failures:
+        failures = plural(feed.consecutive_failures, "failure")
+        return f"[yellow]{failures}[/yellow]", (feed.last_error or "") + since
+    if feed.last_polled_at is None:
+        return "not polled yet", ""
+    if feed.last_outcome == "re-enabled":
+        return "re-enabled", ""
+    # A poll before the outcome was kept says only that it worked.
+    outcome = f"ok: {feed.last_outcome}" if feed.last_outcome else "ok"
+    return outcome, feed.last_note or ""
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
 
 
 @feeds_group.command("remove")

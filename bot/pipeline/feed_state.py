@@ -2,7 +2,8 @@
 
 The feed's stored state (`FeedPollState`, what `bot.ingest.policy` decides the next poll from)
 and the one place a decided `PollOutcome` is written back, so every path of a poll (stored,
-crashed, stored one entry at a time) records it alike.
+crashed, stored one entry at a time) records it alike; then what the poll came to and noted, for
+`feeds list` (`remember_poll`).
 """
 
 from __future__ import annotations
@@ -72,6 +73,29 @@ def record_outcome(
     if parsed is not None:
         feed_store.mark_first_read(db, feed.id, now)
     return outcome
+
+
+# The outcome `feeds list` shows for a poll's status (`poll.FeedResult.status`).
+_OUTCOMES = {"unchanged": "nothing new", "not_modified": "not modified"}
+
+
+def remember_poll(
+    db: sqlite_utils.Database,
+    feed_id: int,
+    status: str,
+    new: int,
+    notes: tuple[str | None, ...],
+) -> None:
+    """Keep what the poll came to ("3 new", "not modified") and, unless it failed (the feed's
+    last_error says why), the `notes` it printed, for `feeds list`. A failure to keep them is
+    logged, never the poll's: its articles and state are stored already."""
+    outcome = f"{new} new" if status == "new" else _OUTCOMES.get(status, status)
+    failed = status in ("failed", "disabled")
+    note = None if failed else "; ".join(n for n in notes if n) or None
+    try:
+        feed_store.record_poll(db, feed_id, outcome, note)
+    except Exception:
+        log.exception("recording the outcome of feed %d's poll crashed", feed_id)
 
 
 def _settle_move(db: sqlite_utils.Database, feed: FeedRow, outcome: PollOutcome) -> PollOutcome:

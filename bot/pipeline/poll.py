@@ -29,7 +29,7 @@ from bot.pipeline.entries import (
     old_entries_note,
     unstored,
 )
-from bot.pipeline.feed_state import poll_state, record_outcome
+from bot.pipeline.feed_state import poll_state, record_outcome, remember_poll
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store import tombstones
@@ -125,6 +125,8 @@ async def poll_feeds(
                 # owner sees why, instead of being fetched again on every tick with no error.
                 log.exception("polling %s crashed", feed.url)
                 result = _record_crash(db, polling, feed, now, f"polling crashed: {_brief(exc)}")
+            notes = (result.error, result.notice)
+            remember_poll(db, feed.id, result.status, result.new_articles, notes)
             report.feeds.append(result)
             if on_feed_done is not None:
                 on_feed_done(result)

@@ -39,6 +39,10 @@ class FeedRow:
     site_url: str | None = None
     folder: str | None = None  # the OPML folder it was imported from, None: none
     first_read_at: datetime | None = None  # None: no poll has read its entries yet
+    # What the last poll came to ("3 new", "nothing new", "not modified", "failed", "disabled";
+    # "re-enabled" by `feeds enable`) and what it noted beside an error (`record_poll`).
+    last_outcome: str | None = None
+    last_note: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -70,6 +74,8 @@ class FeedRow:
             site_url=row.get("site_url"),
             folder=row.get("folder"),
             first_read_at=parse_iso(row.get("first_read_at")),
+            last_outcome=row.get("last_outcome"),
+            last_note=row.get("last_note"),
         )
 
 
@@ -203,8 +209,20 @@ def enable_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
             # A fresh start: validators the old failures may have been about are not sent again.
             etag=None,
             last_modified=None,
+            # Not the failure that disabled it any more: `feeds list` says so until it is polled.
+            last_outcome="re-enabled",
+            last_note=None,
         )
         return get_feed(db, feed.id)
+
+
+def record_poll(db: sqlite_utils.Database, feed_id: int, outcome: str, note: str | None) -> None:
+    """Keep what a poll of the feed came to and noted, for `feeds list`."""
+    with transaction(db):
+        db.execute(
+            "UPDATE feeds SET last_outcome = ?, last_note = ? WHERE id = ?",
+            [outcome, note, feed_id],
+        )
 
 
 def failing_feeds(db: sqlite_utils.Database) -> list[FeedRow]:

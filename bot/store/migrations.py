@@ -361,6 +361,13 @@ def _m027_merge_history(db: sqlite_utils.Database) -> None:
     add_merge_history(db)
 
 
+def _m028_feed_poll_outcome(db: sqlite_utils.Database) -> None:
+    # What a feed's last poll came to ("3 new", "not modified") and the note it printed, if any
+    # (entries left past the cap or older than the retention), for `feeds list`.
+    _add_column(db, "feeds", "last_outcome", "TEXT")
+    _add_column(db, "feeds", "last_note", "TEXT")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -393,4 +400,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (25, "the clusterer's state in parts a commit updates", _m025_clusterer_state),
     (26, "feed URLs' percent-escapes in one spelling", _m026_feed_url_escapes_in_one_spelling),
     (27, "each merge recorded, and whose old name each alias was", _m027_merge_history),
+    (28, "feeds remember their last poll's outcome and note", _m028_feed_poll_outcome),
 ]
