@@ -3,14 +3,14 @@
 Every way of adding a feed refuses it, with one reason (`refusal`): `newsdigest feeds add`, the
 chat command `/feeds add`, `newsdigest feeds import` and the config file's sync (which skips the
 entry, says so and syncs the rest: `bot.store.sync`). Stored with a warning, such a feed would
-sit in the list failing at every poll, and a warning is easily missed (among hundreds of lines of
+sit in the list, disabled at its first poll, and a warning is easily missed (among hundreds of lines of
 an OPML import, or by the admin who typed the command in chat while the operator owns the
 config). A loopback or private address is allowed by `polling.allow_private_networks`, and the
 reason says so; a link-local (cloud metadata), multicast or reserved one by no setting.
 
 Only what is known without DNS is caught here: an IP address in any form the resolver accepts,
 and localhost names. The fetcher checks every resolved address again, at every fetch and
-redirect.
+redirect, and a feed refused there is disabled at that poll with the reason (`bot.ingest.policy`).
 """
 
 from __future__ import annotations

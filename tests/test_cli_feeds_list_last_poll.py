@@ -4,6 +4,7 @@ piped whole and on an 80-column terminal one line a row with the notes under the
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,22 @@ def test_on_an_80_column_terminal_notes_go_under_the_table(tmp_path: Path) -> No
     assert f"2 Archive Desk (ok: nothing new): {OLD_NOTE}" in below
     assert "3 - (1 failure): HTTP 503 Service Unavailable" in below
     assert "Harbour Desk (ok" not in below  # a poll with nothing to note adds no line
+
+
+def test_a_failing_feed_says_when_it_last_succeeded(config: Path, tmp_path: Path) -> None:
+    db = open_database(tmp_path / "nd.db")
+    feed = feed_store.add_feed(db, "https://beta.example/rss.xml", name="Beta Daily")
+    feed_store.update_feed(
+        db,
+        feed.id,
+        consecutive_failures=2,
+        last_error="HTTP 502 Bad Gateway",
+        last_success_at=datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
+        last_polled_at=datetime(2026, 3, 2, 9, 45, tzinfo=UTC),
+        last_outcome="failed",
+    )
+    db.close()
+    listed = _words(CliRunner().invoke(cli, ["feeds", "list"]).output)
+    assert (
+        "│ 2026-03-02 09:45 │ 2 failures: HTTP 502 Bad Gateway (last success 2026-03-01 08:30 UTC) │"
+    ) in listed

@@ -86,6 +86,8 @@ def test_refused_feed_is_disabled_shown_and_enabled_once_allowed(
         enabled = runner.invoke(cli, ["feeds", "enable", "1"])
         assert enabled.exit_code == 0, enabled.output
         assert enabled.output.strip() == f"Enabled feed 1: {url}"
+        # Until its next poll the list says so, rather than the refusal or a bare "ok".
+        assert "│ re-enabled │" in _words(runner.invoke(cli, ["feeds", "list"]).output)
         polled = runner.invoke(cli, ["poll"])
         assert polled.exit_code == 0 and "1 new article" in polled.output
         assert len(server.requests) == 1

@@ -307,7 +307,7 @@ class Commands:
             try:
                 url = check_feed_url(rest[0])
                 # Refused as by `newsdigest feeds add` and `feeds import` (bot.feedaddress):
-                # stored, it would fail at every poll.
+                # stored, it would be disabled at its first poll.
                 refused = refusal(url, polling.allow_private_networks, retry="add it again")
                 if refused:
                     return Reply(

@@ -22,7 +22,9 @@ the whole config naming the key (nothing is applied).
 A feed whose address polling refuses (loopback, private, link-local: `bot.feedaddress`, as
 `feeds add`, `/feeds add` and `feeds import` refuse it) is not synced, and the rest of the file
 is: the sync says which entry and why (`sync_notes`), at every start, until the entry or
-`polling.allow_private_networks` changes. Stored, it would sit in the list failing at every poll.
+`polling.allow_private_networks` changes. Stored, it would only be disabled at its first poll, as
+a feed whose host name resolves to such an address is (`bot.ingest.policy`: the sync resolves no
+names), and stay so until `feeds enable`, where skipping it follows the file.
 A row the file made for such an entry (stored by a version before this check) is removed, as if
 the entry were out of the file: polling refused it every time, so it holds no history worth a
 disabled row (its articles stay, as with any removed feed), and one rule then holds whichever
