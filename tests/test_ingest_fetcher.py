@@ -241,6 +241,9 @@ async def test_dns_rebinding_between_check_and_connect_is_caught(server: FeedSer
         assert f.rebinding_guard
         result = await f.fetch(f"http://rebind.test:{server.port}/feed")
     assert result.error and "loopback" in result.error
+    # Refused like an answer the pre-check saw: the poll disables the feed, naming the name.
+    assert result.refused is not None
+    assert result.refused.what == "rebind.test resolves to loopback address 127.0.0.1"
     assert server.requests == []
 
 
