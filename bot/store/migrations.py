@@ -12,6 +12,8 @@ import sqlite_utils
 from bot.store.feed_ids import give_feeds_autoincrement
 from bot.store.feed_spellings import respell_feed_urls
 from bot.store.schema_v1 import create_initial_schema
+from bot.store.schema_v2 import add_column as _add_column
+from bot.store.schema_v2 import create_runner_tables
 from bot.topics.lookup import slugify
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -21,44 +23,8 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     create_initial_schema(db)
 
 
-def _add_column(db: sqlite_utils.Database, table: str, column: str, decl: str) -> None:
-    if column not in {c.name for c in db[table].columns}:
-        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
-
-
 def _m002_runner(db: sqlite_utils.Database) -> None:
-    """Bookkeeping for the long-running service: what each post showed (so an update can name the
-    outlets that joined since), the last digest run per channel (so a digest missed while the bot
-    was down is sent once), a per-feed alert marker, and a small outbox for plain notices.
-    Idempotent, so a database whose migration record was lost still upgrades."""
-    _add_column(db, "deliveries", "outlets", "TEXT")
-    _add_column(db, "feeds", "alert_sent_at", "TEXT")
-    db.executescript(
-        """
-        CREATE INDEX IF NOT EXISTS deliveries_channel_story ON deliveries(channel_pk, story_id);
-        CREATE TABLE IF NOT EXISTS digest_runs (
-            channel_pk INTEGER PRIMARY KEY REFERENCES channels(id) ON DELETE CASCADE,
-            scheduled_for TEXT NOT NULL,
-            ran_at TEXT NOT NULL,
-            stories INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE TABLE IF NOT EXISTS alerts (
-            id INTEGER PRIMARY KEY,
-            channel_pk INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
-            key TEXT NOT NULL,
-            text TEXT NOT NULL,
-            state TEXT NOT NULL DEFAULT 'pending',
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_attempt_at TEXT,
-            last_error TEXT,
-            created_at TEXT NOT NULL,
-            sent_at TEXT,
-            UNIQUE (channel_pk, key),
-            CHECK (state IN ('pending', 'sending', 'sent', 'failed'))
-        );
-        CREATE INDEX IF NOT EXISTS alerts_state ON alerts(state);
-        """
-    )
+    create_runner_tables(db)
 
 
 def _m003_feed_config_url(db: sqlite_utils.Database) -> None:
