@@ -206,8 +206,11 @@ def enqueue_updates(
     """Queue a thread update for each channel (with `channel_pk`, only that one) that was shown a
     story which has since gained independent sources or a new outlet with reporting of its own
     (`bot.delivery.updates`), no sooner than `interval` after the channel's last post about it."""
+    pairs = _grown_pairs(db, story_ids, channel_pk)
+    if not pairs:  # most calls: nothing grew, so no write lock (another process may hold it)
+        return 0
     with delivery_store.durable(db):
-        return plan_updates(db, story_ids, now=now, interval=interval, channel_pk=channel_pk)
+        return _queue_updates(db, pairs, now=now, interval=interval)
 
 
 def plan_updates(
@@ -220,10 +223,23 @@ def plan_updates(
 ) -> int:
     """`enqueue_updates` within the caller's durable transaction (an unmute's, which lifts the
     mute and queues its catch-up in one)."""
-    queued = 0
+    return _queue_updates(db, _grown_pairs(db, story_ids, channel_pk), now=now, interval=interval)
+
+
+def _grown_pairs(
+    db: sqlite_utils.Database, story_ids: Iterable[str], channel_pk: int | None
+) -> list[tuple[str, int]]:
+    """(story, channel) for each post whose story has grown since, only `channel_pk`'s if given."""
     pairs = grown_posts.grown_posts(db, story_ids)
     if channel_pk is not None:
         pairs = [(story_id, pk) for story_id, pk in pairs if pk == channel_pk]
+    return list(pairs)
+
+
+def _queue_updates(
+    db: sqlite_utils.Database, pairs: list[tuple[str, int]], *, now: datetime, interval: timedelta
+) -> int:
+    queued = 0
     sources: dict[str, tuple[int, list[str], list[list[str]], list[Article]]] = {}
     for story_id, pk in pairs:
         channel = channel_store.get_channel_by_pk(db, pk)
