@@ -242,31 +242,47 @@ async def test_discord_an_edit_that_failed_is_retried_and_the_reply_posted_once(
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
-async def test_discord_a_webhook_edit_failing_with_a_5xx_is_retried_by_the_outbox(
+@pytest.mark.parametrize("route", ["bot", "webhook"])
+async def test_discord_an_edit_failing_with_a_5xx_is_tried_once_per_pass_and_retried_by_the_outbox(
     discord_api: FakeDiscord,
     discord_client: discord.Client,
     session: Any,
     tmp_path: Path,
     status: int,
+    route: str,
 ) -> None:
-    """The first 5xx reaches the outbox: discord.py does not try the edit again by itself (some
-    25 s of its own retries, within the drain), and the outbox's backoff makes it later."""
+    """Each pass sends the edit once, and the first 5xx reaches the outbox: discord.py does not
+    try it again by itself (some 25 s of its own retries of a 500, 502 or 504, within the pass
+    and under the outbox's one drain), and the outbox's backoff makes it later, until Discord
+    is healthy again. Counted on the fake: one request per pass."""
     # The edit's real timeout: discord.py's first retry, a second later, would come within it.
     room = discord_room(
-        discord_api, discord_client, session, tmp_path, "webhook", edit_timeout=SEND_TIMEOUT
+        discord_api, discord_client, session, tmp_path, route, edit_timeout=SEND_TIMEOUT
     )
     await room.outbox.drain()
     await room.grow()
-    edit = rf"/webhooks/{WEBHOOK_ID}/[^/]+/messages/\d+"
-    discord_api.fail_next("PATCH", edit, status, {"message": "Server Error", "code": 0})
+    if route == "bot":
+        edit = rf"/channels/{CHANNEL}/messages/\d+"
+    else:
+        edit = rf"/webhooks/{WEBHOOK_ID}/[^/]+/messages/\d+"
+    discord_api.fail_next("PATCH", edit, status, {"message": "Server Error", "code": 0}, times=9)
 
     await room.first_failed_edit(restart=False)
     assert [c.status for c in discord_api.calls("PATCH", edit)] == [status]  # tried once
     card, _ = discord_messages(discord_api)
     assert sources_tracking(card["embeds"]) == 2
 
+    # Still failing at the retry: one more request, and the edit waits again.
+    room.now += timedelta(hours=1)
+    await room.outbox.drain()
+    assert [c.status for c in discord_api.calls("PATCH", edit)] == [status, status]
+    [row] = room.rows("refresh")
+    assert row.state in ("pending", "sending") and row.next_attempt_at is not None
+    assert row.next_attempt_at > room.now
+
+    discord_api.heal()
     await room.retry_edit()
     card, updates = discord_messages(discord_api)
     assert sources_tracking(card["embeds"]) == 3
-    assert [c.status for c in discord_api.calls("PATCH", edit)] == [status, 200]
+    assert [c.status for c in discord_api.calls("PATCH", edit)] == [status, status, 200]
     assert len(updates) == 1  # the reply, posted once

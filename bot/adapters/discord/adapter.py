@@ -1,9 +1,10 @@
 """ChatAdapter implementations for Discord: `DiscordBotAdapter` posts as the bot (REST via
-discord.py), and `DiscordAdapter` (`bot.adapters.discord.routes`), the one the runner registers
-for platform "discord", sends each channel through its webhook (`bot.adapters.discord.webhook`)
-when it has a `webhook_url` and through the bot otherwise. The outbox paces posts per channel;
-discord.py honours every rate-limit bucket and 429 on top of that. Errors become the
-DeliveryError tree in `bot.adapters.discord.errors`.
+discord.py; its edits of a card are requests of our own, `bot.adapters.discord.rest`), and
+`DiscordAdapter` (`bot.adapters.discord.routes`), the one the runner registers for platform
+"discord", sends each channel through its webhook (`bot.adapters.discord.webhook`) when it has a
+`webhook_url` and through the bot otherwise. The outbox paces posts per channel; discord.py
+honours every rate-limit bucket and 429 on top of that. Errors become the DeliveryError tree in
+`bot.adapters.discord.errors`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from bot.adapters.discord.messages import (
     mark_update,
     update_mark,
 )
+from bot.adapters.discord.rest import BUCKET_WAIT, BotRest
 from bot.adapters.discord.routes import DiscordAdapter
 from bot.adapters.discord.views import card_view
 from bot.cards import StoryCard
@@ -68,6 +70,7 @@ class DiscordBotAdapter:
         send_timeout: float = SEND_TIMEOUT,
     ) -> None:
         self.client = client
+        self.rest = BotRest(client)
         self.history_limit = history_limit
         self.send_timeout = send_timeout
 
@@ -137,14 +140,17 @@ class DiscordBotAdapter:
         self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
     ) -> None:
         """The original card re-rendered, with the story's source count now; its components are
-        left as they are. Raises as a post does (`edit_card`)."""
+        left as they are. Raises as a post does (`edit_card`), at the first 5xx: the request is
+        our own (`bot.adapters.discord.rest`), not discord.py's, which would retry it for 25 s."""
         message_id = snowflake(posted.message_ref, "message")
+        payload = {
+            "embeds": [embed.to_dict() for embed in card_embeds(card)],
+            "allowed_mentions": NO_MENTIONS.to_dict(),
+        }
         await edit_card(
-            self._target(channel)
-            .get_partial_message(message_id)
-            .edit(embeds=card_embeds(card), allowed_mentions=NO_MENTIONS),
+            self.rest.edit_message(snowflake(channel.channel_id, "channel"), message_id, payload),
             f"update {card.slug} in {channel.key}",
-            timeout=self.send_budget,
+            timeout=self.send_timeout + BUCKET_WAIT,
         )
 
     async def in_thread(

@@ -32,6 +32,7 @@ from bot.adapters.discord.errors import (
     snowflake,
 )
 from bot.adapters.discord.messages import NO_MENTIONS, escape_notice, mark_update
+from bot.adapters.discord.rest import error_body
 from bot.cards import StoryCard
 from bot.delivery.adapter import PermanentDeliveryError, PostedMessage
 from bot.store.channels import ChannelRow
@@ -70,23 +71,10 @@ async def _no_blind_resend(req: ClientRequest, handler: ClientHandlerType) -> Cl
         # drain; and an update's edit could time out after its reply landed. Raised at the
         # first 5xx as discord.py raises after its last, the outbox retries the edit (a
         # `refresh` row) with its own backoff and outage rules, as it does every other send.
-        body = await _error_body(response)
+        body = await error_body(response)
         response.release()
         raise discord.DiscordServerError(response, body)
     return response
-
-
-async def _error_body(response: ClientResponse) -> dict[str, object] | str:
-    """The error answer as discord.py keeps it: Discord's JSON as a dict, anything else as text."""
-    text = (await response.read()).decode("utf-8", errors="replace")
-    if response.headers.get("Content-Type") == "application/json":
-        try:
-            found = json.loads(text)
-        except ValueError:
-            return text
-        if isinstance(found, dict):
-            return found
-    return text
 
 
 async def _json_body(response: ClientResponse) -> bool:

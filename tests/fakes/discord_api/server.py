@@ -93,6 +93,10 @@ class FakeDiscord(Messages, Gateway, Interactions):
             Failure(method, re.compile(path), status, body, headers or {}, times, landed)
         )
 
+    def heal(self) -> None:
+        """Drop the error answers still queued by `fail_next`: Discord is healthy again."""
+        self._failures.clear()
+
     def garble_next(
         self,
         method: str,
