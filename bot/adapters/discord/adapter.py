@@ -150,7 +150,8 @@ class DiscordBotAdapter:
         await edit_card(
             self.rest.edit_message(snowflake(channel.channel_id, "channel"), message_id, payload),
             f"update {card.slug} in {channel.key}",
-            timeout=self.send_timeout + BUCKET_WAIT,
+            # The request's time, and a short rate limit waited out before it and after a 429.
+            timeout=self.send_timeout + 2 * BUCKET_WAIT,
         )
 
     async def in_thread(

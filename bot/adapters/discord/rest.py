@@ -8,9 +8,12 @@ outbox's backoff; its session takes no hook to stop that, as the webhooks' does
 The request goes over the bot client's own connection pool, proxy, token and User-Agent. It
 answers as discord.py would raise (`discord.HTTPException` and its kinds, built from the
 response), so `errors.translate_error` reads it as any other: a 5xx is transient, a 401 the bot
-token's, a 429 a rate limit with its wait. Discord's rate-limit headers are kept per channel (its
-message edits' bucket): a channel whose bucket is spent waits for it to refill, briefly in the
-call, else as a rate limit the outbox waits out, where discord.py would sleep the whole wait.
+token's, a 429 a rate limit with its wait. Rate limits are kept as discord.py keeps them, but for
+long waits: Discord's headers are kept per channel (its message edits' bucket), and a channel
+whose bucket is spent waits for it to refill; a 429 from Discord itself is waited out and the
+edit sent again, once. Either wait is made in the call only up to `BUCKET_WAIT`; a longer one is
+raised as a rate limit with its wait, for the outbox to wait out (holding back the bot's route, as
+any rate limit left to it), where discord.py would sleep it out under the outbox's drain.
 
 Only the edit goes this way: it has no effect twice (the same embeds again), needs no answer back,
 and carries no view to register. Posts stay on discord.py, whose nonce with `enforce_nonce` makes
@@ -33,8 +36,8 @@ from bot.delivery.adapter import TransientDeliveryError
 
 log = logging.getLogger(__name__)
 
-# Longest wait for a spent bucket within the call; a longer one is the outbox's to wait out.
-# Discord's message buckets refill within a few seconds.
+# Longest wait for a spent bucket or a 429 within the call; a longer one is the outbox's to wait
+# out. Discord's message buckets refill within a few seconds.
 BUCKET_WAIT = 5.0
 
 
@@ -47,15 +50,30 @@ class BotRest:
         self._refills: dict[int, float] = {}
 
     async def edit_message(self, channel_id: int, message_id: int, payload: dict[str, Any]) -> None:
-        """PATCH the message once; raises discord.py's exception for any answer but a 2xx."""
-        await self._wait_for_bucket(channel_id)
-        http = self.client.http
+        """PATCH the message; raises discord.py's exception for any answer but a 2xx. Only a 429
+        asking for a short wait is tried again, once: Discord did not take that request."""
         route = discord.http.Route(
             "PATCH",
             "/channels/{channel_id}/messages/{message_id}",
             channel_id=channel_id,
             message_id=message_id,
         )
+        for tries in range(2):
+            await self._wait_for_bucket(channel_id)
+            error, wait = await self._send(route, channel_id, payload)
+            if error is None:
+                return
+            if tries or wait is None:
+                raise error
+            log.debug("edits in channel %d: rate limited, retrying in %.2f s", channel_id, wait)
+            await asyncio.sleep(wait)
+
+    async def _send(
+        self, route: discord.http.Route, channel_id: int, payload: dict[str, Any]
+    ) -> tuple[discord.HTTPException | None, float | None]:
+        """One request: no error once it took, else the error to raise and, for a 429 to wait
+        out in the call, its wait."""
+        http = self.client.http
         headers = {
             "Authorization": f"Bot {http.token}",
             "User-Agent": http.user_agent,
@@ -68,7 +86,8 @@ class BotRest:
                 connector_owner=False,
                 cookie_jar=aiohttp.DummyCookieJar(),
             ) as session,
-            session.patch(
+            session.request(
+                route.method,
                 route.url,
                 data=json.dumps(payload),
                 headers=headers,
@@ -79,8 +98,9 @@ class BotRest:
             if response.status != 429:
                 self._note_bucket(channel_id, response)
             if 200 <= response.status < 300:
-                return  # the edited message is not needed: whatever the body, it took
-            raise http_error(response, await error_body(response))
+                return None, None  # the edited message is not needed: whatever the body, it took
+            body = await error_body(response)
+            return http_error(response, body), _short_rate_limit(response, body)
 
     async def _wait_for_bucket(self, channel_id: int) -> None:
         refill = self._refills.get(channel_id)
@@ -114,6 +134,19 @@ class BotRest:
             return
         if math.isfinite(reset_after) and reset_after > 0:
             self._refills[channel_id] = self.client.loop.time() + reset_after
+
+
+def _short_rate_limit(response: ClientResponse, body: dict[str, Any] | str) -> float | None:
+    """The wait a 429 from Discord itself asks (`Via` and its JSON, as discord.py tells it from
+    Cloudflare's), when it is short enough to wait in the call, as discord.py would."""
+    if response.status != 429 or not response.headers.get("Via") or not isinstance(body, dict):
+        return None
+    wait = body.get("retry_after")
+    if isinstance(wait, bool) or not isinstance(wait, int | float):
+        return None
+    if not math.isfinite(wait) or not 0 <= wait <= BUCKET_WAIT:
+        return None
+    return float(wait)
 
 
 def http_error(response: ClientResponse, body: dict[str, Any] | str) -> discord.HTTPException:
