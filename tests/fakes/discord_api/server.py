@@ -1,6 +1,7 @@
 """`FakeDiscord`: the fake REST API served on 127.0.0.1 (and its gateway), what it records, and
 the answers a test queues (`fail_next`, `garble_next`, `hang_next`, `rate_limit_next`,
-`revoke_token`). The handlers are its mixins' (`messages`, `gateway`, `interactions`)."""
+`revoke_token`) and `heal`, which drops the error answers still queued. The handlers are its
+mixins' (`messages`, `gateway`, `interactions`)."""
 
 from __future__ import annotations
 
