@@ -15,9 +15,10 @@ through the day, a magnitude revised or read by another agency. So these veto a 
 - a quake's magnitude in the headline, across outlets too, when the two differ by more than a
   revision or another agency's reading (a few tenths): another quake in the same region;
 - across outlets too, one market read going opposite ways ("Wall Street climbs as tech rallies",
-  then "Wall Street slips as tech sells off"), however the rest reads: another session. Only
-  when what moved names no one (see below): "Aerovance shares fall ...", then "... rise ...", is
-  one company's saga.
+  then "Wall Street slips as tech sells off"): another session. Only when what moved names no one
+  (see below): "Aerovance shares fall ...", then "... rise ...", is one company's saga; and only
+  when the two name no cause in common (`shared_cause`): "Oil soars as Iran closes Strait of
+  Hormuz", then "Oil falls as Iran reopens Strait of Hormuz", is the event's follow-up.
 
 Each is settled against the whole story, not the pair alone (`specifics.conflicts_any`): a
 magnitude vetoes only when it is more than a revision from every magnitude the story states (a
@@ -28,13 +29,21 @@ that other outlets report otherwise, or with headlines whose kept words name a c
 a place ("Aerovance shares fall as airlines ground ..." and "... tumble as ...", then "... fall as
 regulators ground ..."; "Storm Kelda today: ..." from two outlets), is an event running over
 days, not a daily item; and a session going the other way only when the story holds nothing but
-generic market readings.
+generic market readings, none naming the cause the new one names.
 
 A market's reading is generic by what moved (`subject`: the words before the move), not by its
 cause: "Stocks rally as Fed holds rates" names the Fed, as most wraps name the Fed, the ECB, OPEC
 or a jobs report, but what rallied is anyone's stocks. A list of such institutions would never
 be complete, and document frequencies don't tell them apart (the Fed is rarer in the shipped
 background than most companies); where the name stands does.
+
+A cause is one event's when two readings share two of its distinctive words that are not all one
+name: "Iran ... Strait of Hormuz", "steel tariffs", "Skylark jets", "$100,000 ... ETF". Who acts
+alone ("the Fed", "Fed's Powell", "the Bank of Japan", "tech") is no event, however rare its name:
+the Fed holds rates one day and signals patience the next, and each day's wraps name it. Nor are
+the wraps' own words ("tariff fears", "rate cut hopes", "inflation data") or a change's size. The
+price: two wraps a day apart that share such a pair of words ("... as OPEC weighs output cut",
+"... as OPEC delays output cut") stay one story, as all wraps from two outlets did before.
 
 Storms and shootings days apart in one region state no such specific: they still join when their
 words match.
@@ -45,6 +54,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection
+from functools import lru_cache
+
+from bot.cluster.background import load_background
+from bot.cluster.features import TermStats, stem
+from bot.textutil import STOPWORDS, has_digit
 
 # Reports this far apart, both dated, are on two days: a daily item's next occurrence, or a quake
 # days after another. A revised figure or a reworded update comes within hours.
@@ -171,7 +185,106 @@ def other_session(
         and not MARKETS.isdisjoint(set(a) & set(b))
         and generic_reading(a, ents_a)
         and generic_reading(b, ents_b)
+        and not shared_cause(a, b, ents_a, ents_b)
     )
+
+
+# The wraps' own words for a cause: a mood ("tariff fears", "rate cut hopes"), a release ("inflation
+# data", "bank earnings"), a mark ("record high"). Any two wraps may share them.
+_WRAP_TERMS = frozenset(
+    map(
+        stem,
+        """fears fear worries worry concerns jitters hopes hope optimism pessimism uncertainty
+        sentiment bets traders investors prices price data report earnings session record high
+        low""".split(),
+    )
+)
+_MARKET_TERMS = frozenset(map(stem, _MARKET_NAMES))
+# What follows a change's size ("2 percent", "300 points"): no level of the cause's.
+_CHANGE_UNITS = frozenset("percent pct points pts bps".split())
+# Words inside one name: "Strait of Hormuz", "Bank of Japan".
+_NAME_JOINS = frozenset(["of", "the"])
+# Below this IDF in the shipped background (a word in about 2% of news articles or more), a word
+# names no one event: a verb of every day's news ("holds", "closes", "take effect"), a name in
+# all of it ("Trump", "China").
+_RARE_IDF = 4.0
+
+
+def shared_cause(
+    a: tuple[str, ...], b: tuple[str, ...], ents_a: Collection[str], ents_b: Collection[str]
+) -> bool:
+    """Do two market readings (headline words `a`, `b`) name one cause, so that going the other
+    way days later they are one event's, not two sessions ("Oil soars as Iran closes Strait of
+    Hormuz", then "Oil falls as Iran reopens Strait of Hormuz")? At least two distinctive words
+    of the cause in common, not all of one name (see `_causes`)."""
+    causes_a = _causes(a, ents_a)
+    if len(causes_a) < 2:  # most wraps: a cause of one distinctive word at most
+        return False
+    causes_b = _causes(b, ents_b)
+    shared = causes_a.keys() & causes_b.keys()
+    if len(shared) < 2:
+        return False
+    # One name is one word however it is spelt out: fewer names in one headline than the other
+    # can only mean two shared words belong to one.
+    return min(len({causes_a[t] for t in shared}), len({causes_b[t] for t in shared})) >= 2
+
+
+def _causes(tokens: tuple[str, ...], ents: Collection[str]) -> dict[str, str]:
+    """The distinctive words of a reading's cause (its words after the move), stemmed, each
+    mapped to the name it is part of (its first such word: "strait" and "hormuz" of "Strait of
+    Hormuz", "fed" and "powell" of "Fed's Powell"), or to itself.
+
+    Not distinctive: a market's own name and moves, the wraps' own vocabulary (`_WRAP_TERMS`),
+    words common in news at large (`_rare`: "holds", "take effect", "Trump"), and a change's
+    size ("falls 2%", "climbs 300 points"); a level ("past $100,000") is. Who acts alone, the
+    Fed, the ECB or "tech", is one word: a cause of every week's wraps, and so no event."""
+    out: dict[str, str] = {}
+    rest = tokens[len(subject(tokens)) + 1 :]
+    name: str | None = None  # the current run of names' first distinctive word ("" before one)
+    j = 0
+    while j < len(rest):
+        word = rest[j]
+        if has_digit(word):
+            end = j + 1
+            while end < len(rest) and has_digit(rest[end]):  # "100", "000" of "$100,000"
+                end += 1
+            if j and (end == len(rest) or rest[end] not in _CHANGE_UNITS):
+                figure = " ".join(rest[j:end])
+                out[figure] = figure
+            j, name = end, None
+            continue
+        j += 1
+        key = word.removesuffix("'s")
+        proper = "p:" + key in ents
+        if proper:
+            name = "" if name is None else name
+        elif name is not None and word not in _NAME_JOINS:  # "Bank of Japan" goes on
+            name = None
+        if len(key) < 2 or key in STOPWORDS or key in _MOVES:
+            continue
+        term = stem(key)
+        if term in _WRAP_TERMS or term in _MARKET_TERMS or not _rare(term):
+            continue
+        if proper:
+            name = name or term
+            out[term] = name
+        else:
+            out[term] = term
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _rare(term: str) -> bool:
+    """Is `term` distinctive in news at large, by the shipped background's IDF? (Every term is,
+    without one: then wraps sharing a common word join as they did before this rule.)"""
+    return _background().idfs([term])[term] >= _RARE_IDF
+
+
+@lru_cache(maxsize=1)
+def _background() -> TermStats:
+    """Document frequencies of the background alone: a word's rarity in news at large, the same
+    in every process and at every point of the stream."""
+    return TermStats(background=load_background())
 
 
 def page(tokens: tuple[str, ...]) -> tuple[str, ...] | None:

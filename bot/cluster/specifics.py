@@ -258,16 +258,22 @@ def conflicts_any(
             return True
         if why & _OUTLET_DAYS and _daily_only(x, [*whole, *joining]):
             return True
-        if why & _SESSION and _sessions_only([x, *joining, *whole]):
+        if why & _SESSION and _sessions_only([x, *joining], whole):
             return True
     return False
 
 
-def _sessions_only(reports: Sequence[Sourced]) -> bool:
-    """Are all `reports` generic market readings ("Stocks slip as ...", not "Aerovance shares
-    fall as ...")? Then a reading going the other way days later is another session; a story
-    with other reports is an event that moved markets, and may move them back."""
-    return all(days.generic_reading(y.p.shape, y.p.ents) for y in reports)
+def _sessions_only(ours: Sequence[Sourced], story: Sequence[Sourced]) -> bool:
+    """Are all reports, `ours` and the `story`'s, generic market readings ("Stocks slip as ...",
+    not "Aerovance shares fall as ..."), none of ours naming a cause one of the story's names
+    ("... as Iran reopens Strait of Hormuz" beside "... as Iran closes Strait of Hormuz")? Then a
+    reading going the other way days later is another session; a story with other reports, or
+    with its cause named again, is an event that moved markets, and may move them back."""
+    if not all(days.generic_reading(y.p.shape, y.p.ents) for y in (*ours, *story)):
+        return False
+    return not any(
+        days.shared_cause(a.p.shape, b.p.shape, a.p.ents, b.p.ents) for a in ours for b in story
+    )
 
 
 def _another_quake(ours: Sequence[Sourced], story: Sequence[Sourced]) -> bool:
