@@ -5,7 +5,7 @@ sentence going on past a bullet's fact with a fact of its own is the outlet's de
 from __future__ import annotations
 
 from bot.models import Angle, Article
-from bot.summarize.angle_facts import name_runs
+from bot.summarize.angle_names import name_runs
 from bot.summarize.angle_topic import credits_publication, quotes_no_one
 from bot.summarize.angles import build_angles
 

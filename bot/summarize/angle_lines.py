@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from bot.models import Article
-from bot.summarize.angle_facts import is_telling_name
+from bot.summarize.angle_names import is_telling_name
 from bot.summarize.asides import has_open_quote
 from bot.summarize.clause_ends import (
     in_comma_list,

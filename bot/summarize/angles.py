@@ -16,20 +16,17 @@ from dataclasses import dataclass, field
 from bot.boilerplate import is_caption
 from bot.models import Angle, Article, Bullet
 from bot.summarize.angle_facts import (
-    CALENDAR_WORDS,
-    DEMONYM_RE,
     NUMBER_RE,
     KnownFigures,
     figure_known,
     gives_figure_of,
     is_year_like_date,
-    known_person,
     mostly_restates,
-    name_runs,
     retells_headline,
     rewords_bullet,
 )
 from bot.summarize.angle_lines import angle_line, stem_of
+from bot.summarize.angle_names import CALENDAR_WORDS, DEMONYM_RE, known_person, name_runs
 from bot.summarize.angle_quotes import points_back, quote_pool
 from bot.summarize.angle_topic import (
     off_topic_paragraphs,
