@@ -11,12 +11,18 @@ from collections.abc import Container
 
 from bot.models import Article
 from bot.summarize.grounding import POSSESSIVE_RE
-from bot.summarize.sentences import content_stems
+from bot.summarize.sentences import ABBREVIATIONS, content_stems
 
+# One word of a name: a dotted acronym ("U.S.", "D.C."), an abbreviation the sentence splitter
+# does not end a sentence at ("Rep.", "Sen.", "Jr."), an initial ("W." of "George W. Bush") or a
+# capitalised word. Without the dotted forms a name stopped at the dot: "George W" and "Bush".
+_ABBREVIATED = "|".join(
+    sorted((re.escape(a.capitalize()) for a in ABBREVIATIONS if a.isalpha()), key=len, reverse=True)
+)
+_NAME_WORD = rf"(?:[A-Z](?:\.[A-Z])+\.?|(?:{_ABBREVIATED})\.|[A-Z]\.|[A-Z][\w'’&-]*)"
 # "Geneva Center for Security Policy" is one name: cut at "for", the label named "Geneva Center".
 _NAME_RUN_RE = re.compile(
-    r"(?<![\w'’])[A-Z][\w'’&-]*(?:\s+(?:of\s+|de\s+|the\s+|for\s+)?[A-Z][\w'’&-]*)*"
-    r"(?:\s+[A-Z]\.)?"
+    rf"(?<![\w'’.]){_NAME_WORD}(?:\s+(?:of\s+|de\s+|the\s+|for\s+)?{_NAME_WORD})*"
 )
 # Days and months: capitalised, but they say when, not who or what.
 CALENDAR_WORDS = frozenset(
@@ -26,11 +32,11 @@ CALENDAR_WORDS = frozenset(
     Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
     """.split()
 )
+_WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 _STOP_NAMES = CALENDAR_WORDS | frozenset(
     """
     The A An This That These Those It He She They We I In On At For And But Or Of To By With From
     As After Before While When Where What Why How Who Which There Here His Her Their Its Our
-    Mr Mrs Ms Dr Sen Rep Gov Mayor President
     """.split()
 )
 # Offices before a name ("Secretary of State Hillary Clinton"): the person is the name, and an
@@ -40,10 +46,24 @@ _TITLES = frozenset(
     Secretary Minister Prime Deputy Chancellor Senator Governor Lieutenant Chief Executive Attorney
     General Director Chairman Chairwoman Chair Speaker Commissioner Ambassador Judge Justice
     Officer Spokesman Spokeswoman Spokesperson Vice Acting Former King Queen Prince Princess Pope
-    Premier Leader Representative Councillor Councilman Councilwoman Sheriff Inspector
+    Premier Leader Representative Councillor Councilman Councilwoman Sheriff Inspector Editor
+    Correspondent Adviser Advisor Administrator Superintendent Treasurer Whip
     """.split()
 )
+# Titles that only ever stand before a person, so one word after them is a name ("Mr. Obama",
+# "Sen. Hirono"); a dot makes an abbreviation one ("Gen. Milley", but "Gen Z").
+_HONORIFICS = frozenset("Mr Mrs Ms Dr Sen Rep Gov Mayor President".split())
+_DOTTED_HONORIFICS = _HONORIFICS | frozenset(
+    "Mx Prof Sens Reps Lt Gen Col Maj Capt Sgt Cmdr Adm Rev Hon Pres Supt Det".split()
+)
+# Party words before a person ("Democrat Joe Manchin"); before an institution's word they are
+# part of its name ("Republican National Committee").
+_PARTY_WORDS = frozenset(
+    "Democrat Democratic Republican GOP Independent Labour Conservative Tory Liberal".split()
+)
 _CONNECTORS = frozenset({"of", "de", "the", "for"})
+# Roman numerals end names ("World War I", "Henry V."); any other letter with a dot is an initial.
+_NUMERALS = frozenset("I V X".split())
 
 
 # "Latin American", "South African": a people, not a name. The first word is one of a few, as
@@ -51,16 +71,25 @@ _CONNECTORS = frozenset({"of", "de", "the", "for"})
 DEMONYM_RE = re.compile(
     r"^(?:(?:North|South|East|West|Central|Latin|Saudi)\s)?[A-Z][a-z]+(?:ern|ian|ean|ese|ish|ic|ans?)$"
 )
+# Marks a sentence may open with before its first word, and that quote a phrase.
+_OPENING_MARKS = "\"'“‘«([ "
+_OPEN_QUOTES = "\"“‘«'"
+_CLOSE_QUOTES = "\"”’»'"
 
 
 def name_runs(sentence: str) -> list[str]:
     """Capitalised runs after the first word of the sentence: people, companies, places."""
     found: list[str] = []
     for match in _NAME_RUN_RE.finditer(sentence):
+        # A run in quotation marks of its own is a phrase someone said or titled ("shouting
+        # “Allahu Akbar”"), not someone the sentence names.
+        if _quoted(sentence, match.start(), match.end()):
+            continue
+        # The first word of a sentence is capitalised anyway, after an opening quote too:
+        # "Mayor Elena Brandt" -> "Elena Brandt", '“Maybe I was wrong,”' -> no name.
+        first = not sentence[: match.start()].strip(_OPENING_MARKS)
         for number, tokens in enumerate(_split_at_for(match.group(0).split())):
-            # The first word of a sentence is capitalised anyway: "Mayor Elena Brandt" -> "Elena
-            # Brandt".
-            if match.start() == 0 and number == 0:
+            if first and number == 0:
                 tokens = tokens[1:]
             name = _name_of(tokens)
             if name:
@@ -68,24 +97,79 @@ def name_runs(sentence: str) -> list[str]:
     return found
 
 
+def _quoted(sentence: str, start: int, end: int) -> bool:
+    before = sentence[start - 1 : start] if start else ""
+    after = sentence[end:].lstrip(".,;:!?")[:1]
+    return bool(before and after) and before in _OPEN_QUOTES and after in _CLOSE_QUOTES
+
+
 def _name_of(tokens: list[str]) -> str:
     """The name a capitalised run's `tokens` give, or "" for none."""
     # A headline or slogan in capitals ("SAVE OUR WETLANDS NOW") is shouting, not a name.
     if len(tokens) > 2 and all(t.isupper() for t in tokens):
         return ""
-    # "the Royal Family’s X account": the name is the Royal Family, what it owns is not.
+    # "the Royal Family’s X account", "Boris Johnson’s Conservative Party": the name is the
+    # owner, what it owns is not; but a plural's possessive before an institution's word is
+    # part of its name: "Jackson Women’s Health Organization", "the Veterans’ Affairs Office".
     owner = next((i for i, t in enumerate(tokens[:-1]) if POSSESSIVE_RE.search(t)), None)
-    if owner is not None:
+    if owner is not None and not (
+        _is_plural_possessive(tokens[owner]) and tokens[-1] in _FOR_HEADS
+    ):
         tokens = tokens[: owner + 1]
-    tokens = _past_titles(tokens)
-    if all(t in _TITLES for t in tokens):
-        return ""  # an office alone ("the Prime Minister") names no one in particular
-    # "Florida's largest cities": the name is Florida.
-    name = POSSESSIVE_RE.sub("", " ".join(tokens).strip(".,'’"))
-    # A lone short acronym ("AI", "EU") is a topic more often than a name.
-    if len(tokens) == 1 and name.isupper() and len(name) <= 3:
+    tokens = _past_party(_past_titles(tokens))
+    # "John R." cut off by a comma or the sentence's end, "Sen." whose name never came, "the
+    # Cabinet Monday": a name does not end on an initial, a title or a weekday (a month may end
+    # one: "Theresa May").
+    while tokens and (
+        _is_initial(tokens[-1])
+        or tokens[-1] in _WEEKDAYS
+        or (tokens[-1].endswith(".") and tokens[-1].rstrip(".") in _DOTTED_HONORIFICS)
+    ):
+        tokens = tokens[:-1]
+    # An office alone ("the Prime Minister", "Democratic Reps.") names no one in particular.
+    if all(
+        _is_title(t) or _is_title(t.rstrip(".").removesuffix("s")) or t in _PARTY_WORDS
+        for t in tokens
+    ):
+        return ""
+    # "Florida's largest cities": the name is Florida. A dotted acronym keeps its last dot.
+    name = " ".join(tokens).strip(",'’")
+    if not _DOTTED_RE.fullmatch(tokens[-1]):
+        name = name.rstrip(".")
+    name = POSSESSIVE_RE.sub("", name)
+    # A lone short acronym ("AI", "EU", "U.S.") is a topic more often than a name.
+    if len(tokens) == 1 and name.isupper() and len(name.replace(".", "")) <= 3:
         return ""
     return name
+
+
+_DOTTED_RE = re.compile(r"[A-Z](?:\.[A-Z])+\.?")
+# English plurals not ending in "s", whose possessive takes "’s".
+_IRREGULAR_PLURALS = frozenset("Women Men Children People".split())
+
+
+def _is_plural_possessive(token: str) -> bool:
+    return token.endswith(("s’", "s'")) or POSSESSIVE_RE.sub("", token) in _IRREGULAR_PLURALS
+
+
+def _is_initial(token: str) -> bool:
+    return len(token) == 2 and token[0].isupper() and token[1] == "." and token[0] not in _NUMERALS
+
+
+def _is_title(token: str) -> bool:
+    """Whether `token` is an office or an honorific; "Director-General" is one too."""
+    base = token.rstrip(".")
+    if base in _TITLES or base in _HONORIFICS:
+        return True
+    if token.endswith(".") and base in _DOTTED_HONORIFICS:
+        return True
+    parts = base.split("-")
+    return len(parts) > 1 and all(p in _TITLES for p in parts)
+
+
+def _is_honorific(token: str) -> bool:
+    base = token.rstrip(".")
+    return base in _HONORIFICS or (token.endswith(".") and base in _DOTTED_HONORIFICS)
 
 
 # "for" is inside a name only after an institution's or an office's word ("Center for Security
@@ -96,7 +180,8 @@ _FOR_HEADS = frozenset(
     Department Ministry Commission Agency Fund Alliance Coalition Campaign Movement League Union
     Board School College Academy Organisation Organization Bureau Service Trust Network Federation
     Partnership Secretary Minister Commissioner Coordinator Envoy Representative Advocates Project
-    Program Programme Initiative Forum Party Group Fellowship Court Tribunal
+    Program Programme Initiative Forum Party Group Fellowship Court Tribunal Conference Caucus
+    Convention Hospital
     """.split()
 )
 
@@ -115,16 +200,37 @@ def _split_at_for(tokens: list[str]) -> list[list[str]]:
 
 def _past_titles(tokens: list[str]) -> list[str]:
     """`tokens` after leading function words, dates and offices; an office's "of State" or "of
-    the Treasury" goes with it. A title is only dropped before a name of two words or an "of":
-    "General Motors" and "Justice Department" are names themselves."""
-    while tokens and tokens[0] in _STOP_NAMES:
+    the Treasury" goes with it. A title is only dropped before a name of two words or an "of"
+    ("General Motors" and "Justice Department" are names themselves), an honorific before any
+    name. What stands before the last such office describes the person: "New York Democratic
+    Rep. Grace Meng", "Republican National Committee Chairman Reince Priebus"."""
+    while tokens and (tokens[0].rstrip(".") in _STOP_NAMES or tokens[0] in _CONNECTORS):
         tokens = tokens[1:]
+    for i in range(len(tokens) - 2, -1, -1):
+        rest = tokens[i + 1 :]
+        named = len(rest) > 1 or _is_honorific(tokens[i])
+        if named and _is_title(tokens[i]) and not (rest[0] in _CONNECTORS or _is_title(rest[0])):
+            tokens = rest
+            break
     titled = False
-    while tokens and tokens[0] in _TITLES and (len(tokens) > 2 or tokens[1:2] == ["of"]):
+    while tokens and _is_title(tokens[0]) and (len(tokens) > 2 or tokens[1:2] == ["of"]):
         tokens, titled = tokens[1:], True
     if titled and tokens[:1] == ["of"]:
         while tokens and tokens[0] in _CONNECTORS:
             tokens = tokens[1:]
+        tokens = tokens[1:]
+    return tokens
+
+
+def _past_party(tokens: list[str]) -> list[str]:
+    """`tokens` without the party words before a person's name: one of two words or more, with
+    no connector or institution's word ("Democratic Socialists of America" stays whole)."""
+    while (
+        len(tokens) > 2
+        and tokens[0] in _PARTY_WORDS
+        and tokens[-1] not in _FOR_HEADS
+        and not any(t in _CONNECTORS for t in tokens)
+    ):
         tokens = tokens[1:]
     return tokens
 
@@ -144,8 +250,15 @@ def known_person(name: str, other: Container[str]) -> bool:
 def is_telling_name(name: str, article: Article) -> bool:
     """Whether `name` is worth a "Names ..." framing: a proper name of two words or more, or one
     word the outlet uses again (a lone capitalised word is as often a place in passing, an
-    adjective or a slogan as the detail's subject)."""
+    adjective or a slogan as the detail's subject), and never in lowercase: a word the outlet
+    also writes "fog" or "black" is a common word capitalised at a sentence's start or for
+    emphasis, not a name."""
     if len(name.split()) > 1:
         return True
-    pattern = re.compile(rf"(?<![\w'’]){re.escape(name)}(?!\w)")
-    return len(pattern.findall(f"{article.title}\n{article.text}")) > 1
+    if name.lower() != name and _word_re(name.lower()).search(article.text):
+        return False
+    return len(_word_re(name).findall(f"{article.title}\n{article.text}")) > 1
+
+
+def _word_re(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w'’]){re.escape(word)}(?!\w)")

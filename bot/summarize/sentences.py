@@ -23,7 +23,7 @@ from bot.textutil import STOPWORDS, content_words, squash_spaces, words
 _STEMMER = snowballstemmer.stemmer("english")
 
 # Words that end with a dot but do not end a sentence when followed by a capitalised word.
-_ABBREVIATIONS = frozenset(
+ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof gov sen rep gen lt col maj capt sgt cmdr adm st jr sr rev hon pres
     inc corp co ltd llc bros dept univ assn est fig v vs etc approx no nos vol op
@@ -96,7 +96,7 @@ def _is_abbreviation(chunk: str) -> bool:
     if not token:
         return False
     low = token.casefold()
-    if low in _ABBREVIATIONS:
+    if low in ABBREVIATIONS:
         return True
     # Initials and dotted acronyms: "F.", "U.S.", "D.C.", "R-Ky."; a lone lowercase letter is
     # one half of an abbreviation in any language ("z. B.", "d. h.", "a. m."), not a sentence.
