@@ -108,3 +108,11 @@ def test_a_word_the_outlet_also_writes_in_lowercase_is_no_name() -> None:
     assert not is_telling_name("Fog", article)
     article.text = "The levy was drafted by Okonkwo. Okonkwo declined to comment on the toll."
     assert is_telling_name("Okonkwo", article)
+
+
+def test_a_person_named_again_by_surname_is_listed_once() -> None:
+    line = _line(
+        "The county approved the toll. The ferry line of Dagny Solberg lost half its trade when "
+        "Solberg cut fares last year."
+    )
+    assert _label(line) == "Dagny Solberg", line

@@ -288,11 +288,21 @@ def angle_line(
     # detail opens with the name, the framing need not repeat it.
     opening = len(" ".join(detail.split()[:4]))
     named = [n for n in names if is_telling_name(n, article) and not _in_passing(n, detail)]
+    named = _whole_names(named)
     if named and not any(detail.find(n) < opening for n in names):
         return f"Names {_join(named[:2])}: {detail}{end}"
     if names and _SPEECH_RE.search(detail):
         return f"Adds a voice: {detail}{end}"
     return f"Adds a detail the others lack: {detail}{end}"
+
+
+def _whole_names(names: Sequence[str]) -> list[str]:
+    """`names` without those inside another of them: "Zarif" once "Mohammad Javad Zarif" is
+    named is the same man again ("Names Mohammad Javad Zarif and Zarif")."""
+    padded = [f" {n} " for n in names]
+    return [
+        n for n, p in zip(names, padded, strict=True) if not any(p in o and p != o for o in padded)
+    ]
 
 
 _SPEECH_RE = re.compile(r"\b(?:said|says|told|argued|warned|wrote|added)\b")
