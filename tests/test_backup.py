@@ -3,7 +3,9 @@ while another connection keeps writing."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -248,3 +250,26 @@ def test_backup_refuses_what_is_not_a_newsdigest_database(db_path: Path, tmp_pat
     conn.close()
     with pytest.raises(DatabaseOpenError, match="not a newsdigest database"):
         open_to_copy(db_path.parent / "other.db")
+
+
+@pytest.mark.parametrize("link", [False, True])
+def test_force_never_replaces_a_fifo_or_a_link_to_one(
+    db_path: Path, tmp_path: Path, link: bool
+) -> None:
+    # A device behaves alike (as root, `backup /dev/full --force` made /dev/full a regular file);
+    # a FIFO in tmp_path is the same kind of not-a-file without touching /dev.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    dest = fifo
+    if link:
+        dest = tmp_path / "link-to-pipe"
+        dest.symlink_to(fifo)
+    for args in ([str(dest)], [str(dest), "--force"]):
+        result = _invoke(*args)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [
+            f"Error: {dest} is a FIFO (named pipe), not a regular file; name a file for the backup"
+        ]
+    assert stat.S_ISFIFO(os.stat(dest).st_mode)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]

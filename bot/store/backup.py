@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,6 +61,11 @@ def backup(
     dest = Path(dest)
     if dest.is_dir():
         raise BackupError(f"{dest} is a directory; name the backup file")
+    kind = _special_kind(dest)
+    if kind is not None:
+        # The rename would put a regular file where the device, FIFO or socket was (as root,
+        # `/dev/full` became a file), so --force never replaces one.
+        raise BackupError(f"{dest} is {kind}, not a regular file; name a file for the backup")
     if _same_file(db, dest):
         raise BackupError(f"{dest} is the database itself, or a file SQLite keeps beside it")
     if dest.exists() and not overwrite:
@@ -133,6 +139,23 @@ def _check(path: Path) -> None:
         raise BackupError(f"the copy failed SQLite's check: {'; '.join(problems[:3])}")
     if "schema_migrations" not in tables:
         raise BackupError("the copy holds no newsdigest schema")
+
+
+def _special_kind(dest: Path) -> str | None:
+    """What `dest` (or what it links to) is when it exists and is not a regular file."""
+    try:
+        mode = dest.stat().st_mode  # follows a symlink: a link to a device is a device here
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def _same_file(db: sqlite_utils.Database, dest: Path) -> bool:
