@@ -46,3 +46,24 @@ def test_title_replaces_it(runner: CliRunner, tmp_path: Path) -> None:
 def test_a_new_topic_without_title_has_none(runner: CliRunner, tmp_path: Path) -> None:
     runner.invoke(cli, ["topics", "add", "chips", "chip"])
     assert _topic(tmp_path) == (None, "chip")
+
+
+def test_replacing_a_query_says_what_it_replaced(runner: CliRunner, tmp_path: Path) -> None:
+    # A topic is shared by every channel following it: a reused slug must not swap its query
+    # silently.
+    runner.invoke(cli, ["topics", "add", "chips", '"chip export" OR semiconductor'])
+    again = runner.invoke(cli, ["topics", "add", "chips", "wafer AND fab"])
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines() == [
+        'Topic chips: replaced ""chip export" OR semiconductor" with "wafer AND fab"'
+    ]
+    assert _topic(tmp_path) == (None, "wafer AND fab")
+    helped = " ".join(runner.invoke(cli, ["topics", "add", "--help"]).output.split())
+    assert "(printing the query it replaced)" in helped
+
+
+def test_the_same_query_spelt_otherwise_is_no_replacement(runner: CliRunner) -> None:
+    runner.invoke(cli, ["topics", "add", "chips", "chip AND export"])
+    again = runner.invoke(cli, ["topics", "add", "chips", "chip  AND   export"])
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines() == ["Topic chips: chip AND export"]

@@ -48,7 +48,11 @@ def topics_group() -> None:
 @topics_group.command(
     "add",
     cls=QueryCommand,
-    help=f"Add or replace the topic SLUG matching QUERY.\n\n{query_help(ADD_EXAMPLE)}",
+    help=(
+        "Add the topic SLUG matching QUERY, or replace an existing topic's query for every "
+        "channel that follows it (printing the query it replaced)."
+        f"\n\n{query_help(ADD_EXAMPLE)}"
+    ),
 )
 @click.argument("slug")
 @click.argument("words", metavar="QUERY", nargs=-1, required=True)
@@ -74,7 +78,12 @@ def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | 
     if title is None and existing is not None:
         title = existing.title  # replacing the query keeps the title unless --title is given
     channel_store.upsert_topic(cli.core.db, slug, query, title=title, origin="cli")
-    click.echo(f"Topic {slug}: {parsed.describe()}")
+    if existing is not None and not _same_meaning(existing.query, parsed):
+        # The operator's command needs no `query:` marker as /follow does, but a topic is
+        # shared by every channel following it: a typo'd slug must not replace one unnoticed.
+        click.echo(f'Topic {slug}: replaced "{clean(existing.query)}" with "{query}"')
+    else:
+        click.echo(f"Topic {slug}: {parsed.describe()}")
 
 
 @topics_group.command("list")
@@ -241,6 +250,14 @@ def _saved(cli: CliContext, slug: str) -> TopicQuery:
     if note := saved_query_note(topic.query):
         click.echo(f"Note: {slug}: {clean(str(note))}", err=True)
     return parsed
+
+
+def _same_meaning(stored: str, parsed: TopicQuery) -> bool:
+    """Whether the stored query means what `parsed` does (other quotes or spacing are no change)."""
+    try:
+        return TopicQuery.parse(stored).root == parsed.root
+    except QueryError:
+        return False
 
 
 def _parse(query: str) -> TopicQuery:
