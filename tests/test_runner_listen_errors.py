@@ -64,7 +64,7 @@ def test_run_exits_with_one_line_naming_the_host(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NEWSDIGEST_HEALTH_HOST", "nosuchhost.invalid")
     monkeypatch.setenv("NEWSDIGEST_HEALTH_PORT", "0")
-    monkeypatch.setattr(launch, "configure_logging", lambda: None)  # keep pytest's
+    monkeypatch.setattr(launch, "configure_logging", lambda log_format: None)  # keep pytest's
     with pytest.raises(SystemExit) as raised:
         run_service(Config(database=str(tmp_path / "nd.db")))
     message = str(raised.value.code)

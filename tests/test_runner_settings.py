@@ -23,6 +23,8 @@ from bot.runner.settings import MAXIMUM, RunnerSettings, SettingsError
         ("NEWSDIGEST_POLL_TICK", "soon"),
         ("NEWSDIGEST_POST_PACE", "-1"),
         ("NEWSDIGEST_SHUTDOWN_GRACE", "nan"),
+        ("NEWSDIGEST_LOG_FORMAT", "xml"),
+        ("NEWSDIGEST_LOG_FORMAT", "txt"),
     ],
 )
 def test_bad_value_names_the_variable(name: str, value: str) -> None:
@@ -77,7 +79,7 @@ def test_run_exits_with_one_line_on_a_busy_health_port(
     for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NEWSDIGEST_HEALTH_PORT", str(port))
-    monkeypatch.setattr(launch, "configure_logging", lambda: None)  # keep pytest's
+    monkeypatch.setattr(launch, "configure_logging", lambda log_format: None)  # keep pytest's
     try:
         with pytest.raises(SystemExit) as raised:
             run_service(Config(database=str(tmp_path / "nd.db")))
@@ -101,3 +103,15 @@ def test_run_exits_cleanly_on_a_huge_catch_up_window(monkeypatch: pytest.MonkeyP
     with pytest.raises(SystemExit) as raised:
         run_service(Config())
     assert str(raised.value.code).startswith("Error: NEWSDIGEST_CATCHUP_WINDOW must be at most")
+
+
+def test_log_format_is_json_or_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert RunnerSettings.from_env({}).log_format == "json"
+    assert RunnerSettings.from_env({"NEWSDIGEST_LOG_FORMAT": ""}).log_format == "json"
+    assert RunnerSettings.from_env({"NEWSDIGEST_LOG_FORMAT": " Text "}).log_format == "text"
+    assert RunnerSettings.from_env({"NEWSDIGEST_LOG_FORMAT": "JSON"}).log_format == "json"
+    # A typo used to fall back to JSON without a word; now it stops `run` as the others do.
+    monkeypatch.setenv("NEWSDIGEST_LOG_FORMAT", "txt")
+    with pytest.raises(SystemExit) as raised:
+        run_service(Config())
+    assert raised.value.code == "Error: NEWSDIGEST_LOG_FORMAT must be 'json' or 'text', got 'txt'"

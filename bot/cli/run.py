@@ -18,7 +18,7 @@ def run_command(cli: CliContext) -> None:
     hourly `console:terminal` channel at start, so digests are printed anyway (from then on
     `newsdigest digest console:terminal` previews it). A health endpoint answers GET /healthz on
     $NEWSDIGEST_HEALTH_PORT (default 8080, `off` to disable). Logs are JSON lines on stderr
-    (NEWSDIGEST_LOG_FORMAT=text for plain).
+    (NEWSDIGEST_LOG_FORMAT=text for plain; json or text, else an error).
 
     Stop with Ctrl-C or SIGTERM: the bot finishes the post it is sending and exits 0, a clean
     stop, not the 130 of an interrupted command (a second signal exits at once with 1). Ctrl-C

@@ -25,7 +25,7 @@ def run_service(config: Config) -> None:
     except SettingsError as exc:
         # A typo in the environment is the operator's to fix: say which variable, no traceback.
         raise SystemExit(f"Error: {exc}") from None
-    configure_logging()
+    configure_logging(settings.log_format)
     from bot.app import NewsDigest
 
     # The lock first, held until the process exits: a second instance on the same database

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from datetime import UTC, datetime
 
@@ -28,13 +27,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging() -> None:
-    """JSON lines unless NEWSDIGEST_LOG_FORMAT=text; at least INFO, since a service that logs only
+def configure_logging(log_format: str = "json") -> None:
+    """JSON lines, or plain text for `text` (NEWSDIGEST_LOG_FORMAT, read and checked by
+    `RunnerSettings`); at least INFO, since a service that logs only
     warnings cannot be followed. Keeps a more verbose level the CLI's -v flags asked for."""
     root = logging.getLogger()
     level = min(root.level or logging.INFO, logging.INFO)
     handler = logging.StreamHandler(sys.stderr)
-    if os.environ.get("NEWSDIGEST_LOG_FORMAT", "json").lower() == "text":
+    if log_format == "text":
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     else:
         handler.setFormatter(JsonFormatter())

@@ -4,7 +4,8 @@ NEWSDIGEST_HEALTH_PORT (default 8080; `off` disables, 0 picks a free port), NEWS
 (default 127.0.0.1, since the body lists feed URLs and errors), NEWSDIGEST_POLL_TICK,
 NEWSDIGEST_UPDATE_INTERVAL, NEWSDIGEST_CATCHUP_WINDOW, NEWSDIGEST_POST_PACE,
 NEWSDIGEST_SHUTDOWN_GRACE, NEWSDIGEST_START_SPREAD (seconds, each with an upper bound in
-`MAXIMUM`). A bad or out-of-range value raises `SettingsError` naming the variable.
+`MAXIMUM`), NEWSDIGEST_LOG_FORMAT (`json`, the default, or `text`). A bad or out-of-range value
+raises `SettingsError` naming the variable.
 NEWSDIGEST_CATCHUP_WINDOW=0 turns catch-up off: a digest missed while the bot was down (or
 delayed) is not sent late.
 """
@@ -62,6 +63,18 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int | None:
     return int(raw)
 
 
+LOG_FORMATS = ("json", "text")
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    raw = env.get("NEWSDIGEST_LOG_FORMAT", "").strip()
+    value = raw.lower() or "json"
+    if value not in LOG_FORMATS:
+        # `xml` or a typo (`txt`) used to give JSON without a word, as if the setting were read.
+        raise SettingsError(f"NEWSDIGEST_LOG_FORMAT must be 'json' or 'text', got {raw!r}")
+    return value
+
+
 @dataclass(slots=True)
 class RunnerSettings:
     # Loopback by default: /healthz lists feed URLs and error messages. Set
@@ -75,6 +88,7 @@ class RunnerSettings:
     shutdown_grace: float = 5.0
     sync_interval: float = 60.0
     start_spread: float = 300.0
+    log_format: str = "json"
     # A chat platform whose start failed (network down at boot) is retried after 5 s, 10 s, ...
     # at most every 5 minutes. Not read from the environment; tests make them tiny.
     platform_retry_initial: float = 5.0
@@ -92,4 +106,5 @@ class RunnerSettings:
             post_pace=_seconds(env, "NEWSDIGEST_POST_PACE", 1.0),
             shutdown_grace=_seconds(env, "NEWSDIGEST_SHUTDOWN_GRACE", 5.0),
             start_spread=_seconds(env, "NEWSDIGEST_START_SPREAD", 300.0),
+            log_format=_log_format(env),
         )
