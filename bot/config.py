@@ -95,8 +95,9 @@ class Config:
     admin_users: list[str] = field(default_factory=list)
     admin_group: str | None = None
     # Values the file keeps that chat refuses (EST, a digest every 5 minutes), one line per
-    # channel entry, set by load_config: said at `run`'s start and by `poll`, `digest` and
-    # `feeds`, never acted on (`bot.config_warnings`).
+    # channel entry (`bot.config_warnings`), after values loaded otherwise than written (a
+    # retention under the minimum), set by load_config: said at `run`'s start and by `poll`,
+    # `digest`, `feeds` and `prune`.
     warnings: list[str] = field(default_factory=list)
 
     def database_path(self) -> str:
@@ -181,11 +182,13 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
     except ConfigError as exc:
         raise ConfigError(exc.key, exc.problem, path) from None
     config.path = path
+    # parse_config's own (a value kept at a minimum, a feed listed twice), then the channels'.
+    config.warnings = [f"{path}: {warning}" for warning in config.warnings]
     if config.channels:
         # Only with channels to judge: the cron module is not loaded for every config read.
         from bot.config_warnings import config_warnings
 
-        config.warnings = config_warnings(config.channels, raw.get("channels", []), path)
+        config.warnings += config_warnings(config.channels, raw.get("channels", []), path)
     return config
 
 
@@ -222,7 +225,9 @@ def parse_config(raw: dict[str, Any]) -> Config:
                 f"{hours} is longer than the {MAX_WINDOW_HOURS}-hour (30-day) maximum",
             )
         config.story_window_hours = hours
-    config.storage = _parse_storage(table(raw, "storage"), config.story_window_hours)
+    config.storage = _parse_storage(
+        table(raw, "storage"), config.story_window_hours, config.warnings
+    )
     llm = table(raw, "llm")
     if llm:
         config.llm = _parse_llm(llm)
@@ -280,11 +285,13 @@ def _contact(value: str) -> str:
     return value
 
 
-def _parse_storage(raw: dict[str, Any], window_hours: int) -> StorageConfig:
+def _parse_storage(raw: dict[str, Any], window_hours: int, warnings: list[str]) -> StorageConfig:
     reject_unknown(raw, {"retention_days"}, "storage")
     storage = StorageConfig()
     if "retention_days" in raw:
-        storage.retention_days = retention_days(raw["retention_days"], window_hours)
+        storage.retention_days = retention_days(
+            raw["retention_days"], window_hours, warnings=warnings
+        )
     return storage
 
 

@@ -192,6 +192,9 @@ def boolean(value: Any, key: str) -> bool:
 # overflows, and 0 already means "keep everything".
 MIN_RETENTION_DAYS = 9
 MAX_RETENTION_DAYS = 36_500
+# The minimum was 7 until the digest's lookback raised it (16ef526). A file written then still
+# loads, kept at the minimum with a warning: an upgraded service must not exit at every start.
+FORMER_MIN_RETENTION_DAYS = 7
 
 
 def retention_problem(days: int, window_hours: int) -> str | None:
@@ -212,12 +215,26 @@ def retention_problem(days: int, window_hours: int) -> str | None:
     return None
 
 
-def retention_days(value: Any, window_hours: int, key: str = "storage.retention_days") -> int:
-    """`[storage] retention_days`: 0 (keep everything) or a usable retention, see above."""
+def retention_days(
+    value: Any,
+    window_hours: int,
+    key: str = "storage.retention_days",
+    warnings: list[str] | None = None,
+) -> int:
+    """`[storage] retention_days`: 0 (keep everything) or a usable retention, see above. A value
+    the former minimum allowed is raised to the minimum, with a line added to `warnings`."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(
             key, f"expected a whole number of days (0 keeps everything), got {value!r}"
         )
+    if FORMER_MIN_RETENTION_DAYS <= value < MIN_RETENTION_DAYS and warnings is not None:
+        warnings.append(
+            f"{key} = {value} is under the {MIN_RETENTION_DAYS}-day minimum (a weekly digest, "
+            f"or one caught up after downtime, looks back 8 days, and its stories must still be "
+            f"there): {MIN_RETENTION_DAYS} days are kept. Set retention_days = "
+            f"{MIN_RETENTION_DAYS} or more (0 keeps everything)."
+        )
+        value = MIN_RETENTION_DAYS
     if value and (problem := retention_problem(value, window_hours)):
         raise ConfigError(key, f"{problem} (0 keeps everything)")
     return value

@@ -8,7 +8,7 @@ import click
 
 from bot.cli.context import CliContext, pass_cli
 from bot.cli.progress import progress_bar
-from bot.config_values import retention_problem
+from bot.config_values import MIN_RETENTION_DAYS, retention_problem
 from bot.store import retention
 from bot.store.database import utcnow
 from bot.store.retention import PruneCounts
@@ -22,8 +22,11 @@ from bot.textutil import plural
     type=int,
     default=None,
     metavar="DAYS",
-    help="Delete stories whose newest article is older than DAYS "
-    "[default: the config's storage.retention_days, 180 unless set].",
+    help=f"Delete stories whose newest article is older than DAYS: at least "
+    f"{MIN_RETENTION_DAYS} (a digest looks back up to 8 days) and longer than the clustering "
+    "window [default: the config's storage.retention_days, 180 unless set]. Not 0: "
+    "storage.retention_days = 0 in the config keeps everything (`prune` then deletes nothing "
+    "without --older-than), but --older-than 0 would mean everything is old.",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be deleted; delete nothing.")
 @pass_cli
@@ -36,6 +39,7 @@ def prune_command(cli: CliContext, days: int | None, dry_run: bool) -> None:
     hash, so a feed still serving it does not bring it back as new. Safe while the bot runs:
     the work is done in short batches.
     """
+    cli.warn_config = True  # a retention under the minimum is said, with what is used
     config = cli.config
     if days is None:
         days = config.storage.retention_days
@@ -46,6 +50,9 @@ def prune_command(cli: CliContext, days: int | None, dry_run: bool) -> None:
             )
             return
     if problem := retention_problem(days, config.story_window_hours):
+        if days == 0:
+            # In the config 0 keeps everything; here it would read as "delete everything".
+            problem += " (0 means keep everything only as storage.retention_days in the config)"
         raise click.BadParameter(problem, param_hint="'--older-than'")
     # A mistyped NEWSDIGEST_DB is an error, not an empty database to prune; a dry run only reads.
     db = cli.reader.db if dry_run else cli.editor.db
