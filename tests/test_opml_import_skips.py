@@ -131,3 +131,22 @@ def test_the_help_says_what_import_skips_and_keeps() -> None:
         "Nothing is fetched",
     ):
         assert promise in text, promise
+
+
+def test_a_trailing_slash_is_another_url_and_the_help_says_so() -> None:
+    # The README promised duplicates "in any spelling of the URL"; a trailing slash may name
+    # another resource on the server, so it is kept, and the docs say where the line is.
+    contents = read_opml(b"""<?xml version="1.0"?><opml version="2.0"><body>
+      <outline text="Slash" xmlUrl="https://NEWS.example.org/rss/"/>
+      <outline text="No slash" xmlUrl="https://news.example.org/rss"/>
+    </body></opml>""")
+    assert [f.url for f in contents.feeds] == [
+        "https://NEWS.example.org/rss/",
+        "https://news.example.org/rss",
+    ]
+    assert contents.skipped == []
+    help_text = " ".join(CliRunner().invoke(cli, ["feeds", "import", "--help"]).stdout.split())
+    assert "a trailing / or the path's case is another URL" in help_text
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text("utf-8").split())
+    assert "in any spelling of the URL" not in readme
+    assert "`https://NEWS.example.org/rss/` and `https://news.example.org/rss` are both" in readme

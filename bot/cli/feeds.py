@@ -223,7 +223,9 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     \b
     Each outline that is not imported is listed with the reason:
     - already in the database (counted in one line), or listed twice in
-      the file (in any spelling of its URL: case, default port);
+      the file (also spelt otherwise: scheme and host case, a default port,
+      a #fragment, %7E for ~; a trailing / or the path's case is another
+      URL, imported as a feed of its own);
     - not http(s), or only a web page (htmlUrl) without its feed;
     - on an address polling refuses (loopback, private, localhost): imported
       only with polling.allow_private_networks = true; link-local (cloud

@@ -4,8 +4,9 @@ Import walks nested outlines (folders) and keeps every outline with an http(s) `
 titled by `title` or else `text`, with the enclosing folder as its category; every other outline
 with an `xmlUrl`, marked a feed (`type="rss"`) without one, or naming only a site (`htmlUrl`), is
 reported as skipped, with the reason, so an import can account for each. A URL listed twice is
-found in any spelling of it (`HTTP://Example.com:80/feed` is `http://example.com/feed`), as
-the store compares them. The XML parser resolves no entities, loads no DTD and refuses inline
+found in the spellings the store compares as one (`HTTP://Example.com:80/feed` is
+`http://example.com/feed`, `bot.feedurls.normalize_feed_url`); a trailing `/` or the path's case
+is another URL, which a server may answer otherwise, so both are imported. The XML parser resolves no entities, loads no DTD and refuses inline
 ones: an OPML file is user input. A file that is not UTF-8 and declares no encoding is read as
 feeds are (`bot.ingest.decoding`), and the guess is said.
 
