@@ -64,8 +64,9 @@ def normalize_feed_url(url: str) -> str:
     no default port (:80 for http, :443 for https), no #fragment (never sent to the server), and
     `/` for an empty path. In the path and query, characters not allowed raw are percent-encoded,
     escapes are in upper case (`%2f` is `%2F`) and those of unreserved characters decoded (`%7E`
-    is `~`); the rest is kept as written: servers may tell case apart there, and an escaped
-    delimiter (`%2F`) is not the delimiter. A URL that does not parse is returned as it is
+    is `~`, but not where it would follow a stray `%` as a hex digit and make it an escape); the
+    rest is kept as written: servers may tell case apart there, and an escaped delimiter (`%2F`)
+    is not the delimiter. Normalising twice is normalising once. A URL that does not parse is returned as it is
     (check_feed_url refuses those)."""
     found = http_parts(url)
     if found is None or found[0].username or found[0].password:
@@ -77,8 +78,34 @@ def normalize_feed_url(url: str) -> str:
 
 def _one_spelling(text: str) -> str:
     """A path segment or a query with its escapes spelt one way (see normalize_feed_url)."""
-    text = _ESCAPE_RE.sub(_decoded_if_unreserved, text)
-    return _NOT_ALLOWED_RAW_RE.sub(_percent_encoded, text)
+    out: list[str] = []
+    written = 0
+    for match in _ESCAPE_RE.finditer(text):
+        out.append(text[written : match.start()])
+        written = match.end()
+        char = chr(int(match.group(1), 16))
+        if char in _UNRESERVED and not _would_complete_escape(out, char):
+            out.append(char)
+        else:
+            out.append(match.group(0).upper())
+    out.append(text[written:])
+    return _NOT_ALLOWED_RAW_RE.sub(_percent_encoded, "".join(out))
+
+
+def _would_complete_escape(out: list[str], char: str) -> bool:
+    """Whether `char` written raw after `out` would make a stray `%` (one not followed by two hex
+    digits) the start of an escape: `%%34%31` decoded to `%41` would be read as `A` the next
+    time, and by the server as another character than the `%` it was sent."""
+    if char not in string.hexdigits:
+        return False
+    tail = ""
+    for piece in reversed(out):
+        tail = piece[-2:] + tail
+        if len(tail) >= 2:
+            break
+    tail = tail[-2:]
+    # An escape is appended whole, so a `%` among the last two characters is a stray one.
+    return tail.endswith("%") or (len(tail) == 2 and tail[0] == "%" and tail[1] in string.hexdigits)
 
 
 def _path_segment(segment: str) -> str:
