@@ -208,9 +208,12 @@ def parse_config(raw: dict[str, Any]) -> Config:
     config = Config()
     config.database = opt_str(raw, "database", "database")
     config.polling = _parse_polling(table(raw, "polling"))
-    config.feeds = [
-        parse_feed(f, i, config.polling.default_interval) for i, f in enumerate(array(raw, "feeds"))
-    ]
+    raw_feeds = array(raw, "feeds")
+    config.feeds = _one_entry_per_feed(
+        [parse_feed(f, i, config.polling.default_interval) for i, f in enumerate(raw_feeds)],
+        raw_feeds,
+        config.warnings,
+    )
     config.topics = [parse_topic(t, i) for i, t in enumerate(array(raw, "topics"))]
     config.channels = [parse_channel(c, i) for i, c in enumerate(array(raw, "channels"))]
     clustering = table(raw, "clustering")
@@ -311,6 +314,45 @@ def _parse_llm(raw: dict[str, Any]) -> LLMConfig:
     return llm
 
 
+def _one_entry_per_feed(
+    feeds: list[FeedConfig], raw_feeds: list[Any], warnings: list[str]
+) -> list[FeedConfig]:
+    """The feeds with one entry per URL. A URL written twice alike is an error, as it always was;
+    two spellings of one URL (`a%7eb` and `a~b`, `HTTPS://X` and `https://x`) loaded as two feeds
+    before spellings were made one, so a file that has them must still start: the first entry is
+    kept, and a warning names both."""
+    first: dict[str, int] = {}
+    kept: list[FeedConfig] = []
+    for i, feed in enumerate(feeds):
+        j = first.setdefault(feed.url, i)
+        if j == i:
+            kept.append(feed)
+            continue
+        written, earlier = _written_url(raw_feeds[i]), _written_url(raw_feeds[j])
+        if written == earlier:
+            raise ConfigError(f"feeds[{i}].url", f"duplicate feed {feed.url!r}")
+        unused = [
+            setting
+            for setting, value, kept_value in (
+                ("name", feed.name, feeds[j].name),
+                ("interval", feed.interval, feeds[j].interval),
+            )
+            if value != kept_value
+        ]
+        ignored = f" (its {' and '.join(unused)} unused)" if unused else ""
+        warnings.append(
+            f"feeds[{i}].url = {written!r} is feeds[{j}].url = {earlier!r} spelt another way, "
+            f"one feed, {feed.url}: loaded once, as feeds[{j}]; feeds[{i}] is ignored{ignored}. "
+            f"Remove feeds[{i}] from the file."
+        )
+    return kept
+
+
+def _written_url(raw: Any) -> str:
+    url = raw if isinstance(raw, str) else raw.get("url", "")
+    return str(url).strip()
+
+
 def _check_references(config: Config) -> None:
     slugs = [t.slug for t in config.topics]
     seen: set[str] = set()
@@ -318,11 +360,6 @@ def _check_references(config: Config) -> None:
         if slug in seen:
             raise ConfigError(f"topics[{i}].slug", f"duplicate topic {slug!r}")
         seen.add(slug)
-    urls: set[str] = set()
-    for i, feed in enumerate(config.feeds):
-        if feed.url in urls:
-            raise ConfigError(f"feeds[{i}].url", f"duplicate feed {feed.url!r}")
-        urls.add(feed.url)
     channels: set[tuple[str, str]] = set()
     for i, channel in enumerate(config.channels):
         ident = (channel.platform, channel.id)

@@ -101,9 +101,14 @@ def test_opml_import_skips_other_spellings_of_a_feed(env: Path) -> None:
 
 
 @pytest.mark.parametrize("spelling", SPELLINGS)
-def test_config_refuses_another_spelling_of_a_feed_it_lists(env: Path, spelling: str) -> None:
+def test_config_loads_another_spelling_of_a_feed_it_lists_once(env: Path, spelling: str) -> None:
     path = env / "dup.toml"
     path.write_text(f"[[feeds]]\nurl = '{FEED}'\n[[feeds]]\nurl = '{spelling}'\n", "utf-8")
+    config = load_config(path)
+    assert [f.url for f in config.feeds] == [FEED]
+    (warning,) = config.warnings
+    assert f"feeds[1].url = {spelling.strip()!r} is feeds[0].url = {FEED!r}" in warning
+    path.write_text(f"[[feeds]]\nurl = '{FEED}'\n[[feeds]]\nurl = '{FEED}'\n", "utf-8")
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert (info.value.key, info.value.problem) == ("feeds[1].url", f"duplicate feed {FEED!r}")

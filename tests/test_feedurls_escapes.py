@@ -98,13 +98,22 @@ async def test_feeds_add_in_chat_refuses_a_backtick_spelt_out(core: NewsDigest) 
     assert urls.count("https://example.com/a%60b") == 1 and "https://example.com/a`b" not in urls
 
 
-def test_config_refuses_two_escapings_of_one_feed(tmp_path: Path) -> None:
+def test_config_loads_two_escapings_of_one_feed_once_with_a_warning(tmp_path: Path) -> None:
+    # Such a file loaded as two feeds before escapes had one spelling: it must still start.
     path = tmp_path / "dup.toml"
     path.write_text(
         "[[feeds]]\nurl = 'https://example.com/a%60b'\n[[feeds]]\nurl = 'https://example.com/a`b'\n",
         "utf-8",
     )
-    with pytest.raises(ConfigError) as info:
+    config = load_config(path)
+    assert [f.url for f in config.feeds] == ["https://example.com/a%60b"]
+    assert config.warnings == [
+        f"{path}: feeds[1].url = 'https://example.com/a`b' is feeds[0].url = "
+        "'https://example.com/a%60b' spelt another way, one feed, https://example.com/a%60b: "
+        "loaded once, as feeds[0]; feeds[1] is ignored. Remove feeds[1] from the file."
+    ]
+    path.write_text("[[feeds]]\nurl = 'https://example.com/a%60b'\n" * 2, "utf-8")
+    with pytest.raises(ConfigError) as info:  # the same URL written twice alike, as always
         load_config(path)
     assert (info.value.key, info.value.problem) == (
         "feeds[1].url",
