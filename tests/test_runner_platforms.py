@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
 import pytest
 
 from bot.config import parse_config
+from bot.runner import platforms as platforms_module
 from bot.runner.platforms import configured_platforms
 
 
@@ -41,4 +43,27 @@ def test_a_slack_config_error_is_one_line_without_a_traceback(
     assert platforms == [] and "SLACK_APP_TOKEN" in errors["slack"]
     (record,) = caplog.records
     assert record.exc_info is None
-    assert "SLACK_APP_TOKEN" in record.getMessage()
+    # Was "could not set up the platform for SLACK_BOT_TOKEN: ...": which platform, and what to do.
+    assert record.getMessage() == (
+        "Slack is not started: SLACK_MODE=socket needs SLACK_APP_TOKEN (an xapp- token with "
+        "connections:write; Basic Information > App-Level Tokens), or set SLACK_MODE=http. Fix "
+        "that in the service's environment and restart; the rest of the bot runs without Slack"
+    )
+
+
+def test_a_platform_that_fails_to_build_is_named_with_its_traceback(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(config: object, secrets: object) -> NoReturn:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(platforms_module.PLATFORM_FACTORIES, "DISCORD_TOKEN", broken)
+    caplog.set_level(logging.ERROR, logger="bot.runner.platforms")
+    platforms, errors = configured_platforms(parse_config({}), {"DISCORD_TOKEN": "t"})
+    assert platforms == [] and errors == {"discord": "RuntimeError: boom"}
+    (record,) = caplog.records
+    assert record.exc_info is not None
+    assert record.getMessage() == (
+        "Discord is not started: setting it up failed (a bug, not a setting); "
+        "the rest of the bot runs without Discord"
+    )

@@ -150,17 +150,29 @@ def configured_platforms(
         wanted = PLATFORM_WANTED_WITHOUT_TOKEN.get(env_var)
         if not env.get(env_var) and not (wanted and wanted(config)):
             continue
+        shown = PLATFORM_NAMES.get(platform_key(env_var), env_var)
         try:
             platforms.append(_resolve(target)(config, secrets))
         except PlatformConfigError as exc:
             # A setting to fix, which the message names: a traceback would only bury it.
-            log.error("could not set up the platform for %s: %s", env_var, exc)
+            log.error(
+                "%s is not started: %s. Fix that in the service's environment and restart; "
+                "the rest of the bot runs without %s",
+                shown, str(exc).rstrip("."), shown,
+            )  # fmt: skip
             errors[platform_key(env_var)] = str(exc)
         except Exception as exc:
-            log.exception("could not set up the platform for %s", env_var)
+            log.exception(
+                "%s is not started: setting it up failed (a bug, not a setting); "
+                "the rest of the bot runs without %s",
+                shown, shown,
+            )  # fmt: skip
             errors[platform_key(env_var)] = f"{type(exc).__name__}: {exc}"
     return platforms, errors
 
+
+# Each built-in platform as a log line names it.
+PLATFORM_NAMES: dict[str, str] = {"slack": "Slack", "discord": "Discord"}
 
 # The variable holding each built-in platform's token.
 TOKEN_VARIABLES: dict[str, str] = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
