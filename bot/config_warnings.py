@@ -6,8 +6,9 @@ The file is used as written: a deployment whose channel says `timezone = "EST"` 
 zone on one offset all year where clocks change times everything an hour late all summer, and a
 digest more often than every 30 minutes is a stream of near-empty posts. So each channel entry
 holding such a value gets one warning, naming the file, the entry, each value, why it matters and
-what to write instead. `newsdigest run` logs them at start; `poll`, `digest` and the `feeds`
-commands print them on stderr. Nothing here changes what the file means.
+what to write instead. `newsdigest run` logs them at start; `poll`, `digest`, `prune` and the
+`feeds` commands print them on stderr (with `Config.warnings`' other lines: a retention kept at
+the minimum, a feed listed in two spellings). Nothing here changes what the file means.
 """
 
 from __future__ import annotations
