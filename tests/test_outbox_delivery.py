@@ -145,12 +145,14 @@ async def test_grown_story_gets_one_update_per_interval(world) -> None:  # type:
     clock.now = later
     await outbox.drain()
     assert not chat.updates()  # held until an hour after the first post
+    # The card need not wait: a silent edit shows the count at once.
+    assert chat.edits == [(chat.cards()[0].ref, 4)]
     clock.now = T0 + interval
     await outbox.drain()
     (update,) = chat.updates()
     assert update.thread_ref == chat.cards()[0].ref
     assert update.new_outlets == ["C", "D"] and update.source_count == 4
-    assert chat.edits == [(chat.cards()[0].ref, 4)]
+    assert chat.edits == [(chat.cards()[0].ref, 4)] * 2
     # No growth since: no update.
     assert digests.enqueue_updates(db, {"s1"}, now=clock.now, interval=interval) == 0
 

@@ -48,12 +48,17 @@ async def test_growth_committed_before_a_crash_is_planned_at_start(tmp_path: Pat
     later = T0 + timedelta(minutes=30)
     service, chat = make_service(tmp_path, later)
     await service.start()
-    (row,) = delivery_store.in_state(service.db, "pending")
-    assert row.kind == "update" and row.story_id == "s1"
+    waiting = delivery_store.in_state(service.db, "pending")
+    (row,) = [r for r in waiting if r.kind == "update"]
+    assert row.story_id == "s1"
     assert row.next_attempt_at == T0 + timedelta(hours=1)  # the update interval still applies
+    # Meanwhile the card's count is to be edited to 2 (silently, by the next drain).
+    assert [r.kind for r in waiting if r.kind != "update"] == ["refresh"]
     # Another restart queues nothing more: the update is already waiting.
     await stop(service)
     service, _chat = make_service(tmp_path, later)
     await service.start()
-    assert len(delivery_store.in_state(service.db, "pending")) == 1
+    assert [r.kind for r in delivery_store.in_state(service.db, "pending")] == [
+        r.kind for r in waiting
+    ]
     await stop(service)

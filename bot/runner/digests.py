@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
 from bot.cluster.wire import independent_sources
 from bot.cron import cron_trigger
-from bot.delivery.updates import worth_an_update
+from bot.delivery.update_pacing import reply_gap
+from bot.delivery.updates import unseen_outlets, worth_an_update
 from bot.ingest.policy import REFUSED
 from bot.models import Article
 from bot.outlets import story_outlets
@@ -30,7 +31,7 @@ from bot.pipeline.digest import (
     select,
 )
 from bot.runner.schedule import missed_digest, next_fire, quiet_until, release_time
-from bot.store import alerts, digest_runs, grown_posts
+from bot.store import alerts, card_refreshes, digest_runs, grown_posts
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
@@ -205,7 +206,9 @@ def enqueue_updates(
 ) -> int:
     """Queue a thread update for each channel (with `channel_pk`, only that one) that was shown a
     story which has since gained independent sources or a new outlet with reporting of its own
-    (`bot.delivery.updates`), no sooner than `interval` after the channel's last post about it."""
+    (`bot.delivery.updates`), paced from the channel's last post or reply about it
+    (`bot.delivery.update_pacing`: `interval`, doubling while the story keeps growing); while a
+    reply waits, an edit of the card keeps its count current. Returns the updates queued."""
     pairs = _grown_pairs(db, story_ids, channel_pk)
     if not pairs:  # most calls: nothing grew, so no write lock (another process may hold it)
         return 0
@@ -240,7 +243,7 @@ def _queue_updates(
     db: sqlite_utils.Database, pairs: list[tuple[str, int]], *, now: datetime, interval: timedelta
 ) -> int:
     queued = 0
-    sources: dict[str, tuple[int, list[str], list[list[str]], list[Article]]] = {}
+    sources: dict[str, _Story] = {}
     for story_id, pk in pairs:
         channel = channel_store.get_channel_by_pk(db, pk)
         last = delivery_store.last_sent(db, story_id, pk)
@@ -249,23 +252,47 @@ def _queue_updates(
         if story_id not in sources:
             members = article_store.story_articles(db, story_id)
             count, groups = independent_sources(members)
-            sources[story_id] = (count, story_outlets(members), groups, members)
-        count, outlets, groups, members = sources[story_id]
+            sources[story_id] = _Story(count, story_outlets(members), groups, members)
+        story = sources[story_id]
         if not worth_an_update(
-            source_count=count,
-            outlets=outlets,
-            wire_groups=groups,
+            source_count=story.sources,
+            outlets=story.outlets,
+            wire_groups=story.wire_groups,
             shown_count=last.source_count,
             shown_outlets=last.outlets,
-            members=members,
+            members=story.members,
         ):
             continue
-        due = max(now, last.sent_at + interval)
-        due = release_time(due, channel.quiet_hours, channel.timezone)
-        queued += delivery_store.enqueue_update(
-            db, story_id, pk, now=now, not_before=due if due > now else None
-        )
+        waiting = grown_posts.waiting_update(db, story_id, pk)
+        if waiting is None:
+            gap = reply_gap(grown_posts.sent_replies(db, story_id, pk), interval=interval)
+            due = release_time(max(now, last.sent_at + gap), channel.quiet_hours, channel.timezone)
+            queued += delivery_store.enqueue_update(
+                db, story_id, pk, now=now, not_before=due if due > now else None
+            )
+        else:
+            due = waiting.next_attempt_at or now
+        # The reply waits; the card need not: a silent edit shows the count it has reached.
+        if due > now and _card_behind(db, story_id, pk, story):
+            card_refreshes.ensure(db, story_id, pk, now=now)
     return queued
+
+
+class _Story(NamedTuple):
+    sources: int  # independent sources
+    outlets: list[str]
+    wire_groups: list[list[str]]
+    members: list[Article]
+
+
+def _card_behind(db: sqlite_utils.Database, story_id: str, pk: int, story: _Story) -> bool:
+    """Whether the story's card in the channel shows another count or misses an outlet."""
+    shown = grown_posts.card_shows(db, story_id, pk)
+    if shown is None:
+        return False
+    if story.sources != shown.source_count:
+        return True
+    return bool(unseen_outlets(story.outlets, shown.outlets, story.members))
 
 
 def enqueue_missed_updates(

@@ -82,6 +82,8 @@ class RunnerSettings:
     health_host: str = "127.0.0.1"
     health_port: int | None = 8080
     poll_tick: float = 5.0
+    # The shortest gap from a card to its first thread reply; each next reply of a story that
+    # keeps growing waits twice the gap before, up to 8 times this (`bot.delivery.update_pacing`).
     update_interval: timedelta = timedelta(hours=1)
     catch_up_window: timedelta = timedelta(hours=6)
     post_pace: float = 1.0

@@ -8,6 +8,10 @@ refresh row never counts as something the channel was shown (`deliveries.last_se
 `grown_posts` leave it out): the thread's last update says that. Each pair of story and channel
 has at most one waiting: the edit shows the story as it is when made, so a newer one supersedes
 it, and an edit that lands with a later update drops it (`drop`).
+
+The update planner queues one too (`ensure`): a story that grows while its thread reply waits
+out its paced gap (`bot.delivery.update_pacing`) gets its card edited at once, silently, and the
+reply comes later.
 """
 
 from __future__ import annotations
@@ -52,6 +56,21 @@ def add(
         " release_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
         [story_id, channel_pk, REFRESH, new_nonce(), iso(not_before), iso(now), iso(now), iso(now)],
     )
+
+
+def ensure(db: sqlite_utils.Database, story_id: str, channel_pk: int, *, now: datetime) -> bool:
+    """An edit of the story's card due now, unless one is waiting already (it shows the story
+    as it is when made): the update planner's, to keep a card's count current while its reply
+    waits (`bot.delivery.update_pacing`). Within the caller's transaction; True if queued."""
+    waiting = db.execute(
+        "SELECT 1 FROM deliveries WHERE kind = ? AND story_id = ? AND channel_pk = ?"
+        " AND state IN ('pending', 'sending')",
+        [REFRESH, story_id, channel_pk],
+    ).fetchone()
+    if waiting:
+        return False
+    add(db, story_id, channel_pk, now=now, not_before=None)
+    return True
 
 
 def drop(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> int:

@@ -1,4 +1,5 @@
-"""Posts that may be due an update: stories that grew after a channel was shown them.
+"""Posts that may be due an update: stories that grew after a channel was shown them, and what
+the planner paces them by (a thread's sent replies, what its card shows now).
 
 The update planner (`bot.runner.digests`) asks after every poll which sent posts' stories now
 have more independent sources, or an outlet the channel was not shown; at start, `catch_up` asks
@@ -16,14 +17,15 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.store.channels import MUTED
-from bot.store.database import iso
+from bot.store.database import iso, parse_iso
+from bot.store.deliveries import DeliveryRow
 
 
 def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tuple[str, int]]:
     """(story, channel) pairs where the story now has more independent sources than the channel
     was last shown, or an outlet it was not shown (the caller decides whether that outlet adds
-    anything, see `bot.delivery.updates`); no update is already waiting, and the channel has not
-    muted the story."""
+    anything, see `bot.delivery.updates`), and the channel has not muted the story. A pair whose
+    update is already waiting is one too: the card may still need an edit while it waits."""
     ids = list(story_ids)
     if not ids:
         return []
@@ -47,10 +49,6 @@ def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tup
                       WHERE l.story_id = d.story_id AND l.channel_pk = d.channel_pk
                         AND l.state = 'sent' AND l.kind != 'refresh'
                       ORDER BY l.sent_at DESC, l.id DESC LIMIT 1), '[]')))))
-          AND NOT EXISTS (
-              SELECT 1 FROM deliveries u
-              WHERE u.story_id = d.story_id AND u.channel_pk = d.channel_pk
-                AND u.kind = 'update' AND u.state IN ('pending', 'sending'))
           AND NOT {MUTED}
         ORDER BY d.id
         """.replace("{MUTED}", MUTED),
@@ -75,3 +73,42 @@ def posted_stories_changed_since(
             [iso(since)] if channel_pk is None else [iso(since), channel_pk],
         )
     ]
+
+
+def sent_replies(
+    db: sqlite_utils.Database, story_id: str, channel_pk: int
+) -> list[tuple[datetime, datetime]]:
+    """The story's thread replies the channel got, oldest first: (when first queued, when sent),
+    what `bot.delivery.update_pacing` paces the next one by."""
+    rows = db.execute(
+        "SELECT created_at, sent_at FROM deliveries WHERE story_id = ? AND channel_pk = ?"
+        " AND kind = 'update' AND state = 'sent' ORDER BY sent_at, id",
+        [story_id, channel_pk],
+    ).fetchall()
+    found = []
+    for queued, sent in rows:
+        at = parse_iso(sent)
+        if at is not None:
+            found.append((parse_iso(queued) or at, at))
+    return found
+
+
+def waiting_update(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> DeliveryRow | None:
+    """The story's update queued for the channel and not sent yet (its gap, quiet hours)."""
+    found = db.execute_returning_dicts(
+        "SELECT * FROM deliveries WHERE story_id = ? AND channel_pk = ? AND kind = 'update'"
+        " AND state IN ('pending', 'sending') LIMIT 1",
+        [story_id, channel_pk],
+    )
+    return DeliveryRow.from_row(found[0]) if found else None
+
+
+def card_shows(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> DeliveryRow | None:
+    """The last thing sent that set the story's card in the channel: its post, a reply (which
+    edits the card too) or an edit of its own (`card_refreshes`)."""
+    found = db.execute_returning_dicts(
+        "SELECT * FROM deliveries WHERE story_id = ? AND channel_pk = ? AND state = 'sent'"
+        " ORDER BY sent_at DESC, id DESC LIMIT 1",
+        [story_id, channel_pk],
+    )
+    return DeliveryRow.from_row(found[0]) if found else None

@@ -5,7 +5,7 @@ update (to a thread days old, after a long pause, it is noise; a resumed channel
 planned afresh) and a notice (`bot.store.alerts.expire_stale`). A row still waiting
 `stale_after` past the time it was meant to go out is given up, never sent: old news rather than
 a flood after a long pause or outage. For a delivery row that time is its `release_at`, the end
-of a hold put on it on purpose (quiet hours, an update's interval of up to 30 days), else when it
+of a hold put on it on purpose (quiet hours, an update's paced gap, up to 8 times an interval of up to 30 days), else when it
 was queued; counting from the queuing instead dropped every row held longer than the window
 unsent. `is_stale` judges a row in hand (one that may have landed, whose lookup keeps failing)
 and the `expire_stale`s of deliveries (here) and alerts every waiting row at once, all by
