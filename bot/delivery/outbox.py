@@ -85,7 +85,8 @@ class OutboxSettings:
     # is dropped as "stale" instead of flooding the channel or waiting forever. The story
     # window. A deliberate hold (quiet hours, an update's interval) does not count.
     stale_after: timedelta = timedelta(hours=48)
-    # The shortest time between a channel's post about a story and its update (the runner's).
+    # The shortest time between a channel's post about a story and its first update (the
+    # runner's); later ones are paced from it (`bot.delivery.update_pacing`).
     update_interval: timedelta = timedelta(hours=1)
 
 
@@ -306,6 +307,7 @@ class Outbox:
             self.clock(),
             source_count=card.source_count,
             outlets=list(card.outlets),
+            headline=card.headline,
         )
         if claimed is None:
             return

@@ -1,6 +1,6 @@
 """Preparing a due delivery before it is claimed: the card, and for an update the message to
 reply to and what the channel saw last (for an edit of a card, `bot.store.card_refreshes`, the
-message to edit). Rows that should no longer be sent are settled here instead (stale, muted,
+message to edit); an update's or edit's card keeps the headline the card was posted with. Rows that should no longer be sent are settled here instead (stale, muted,
 story gone, merged into one the channel already has, an update with nothing new, an edit of a
 card merged away).
 """
@@ -8,6 +8,7 @@ card merged away).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -111,6 +112,7 @@ async def prepare(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Prep
         return None
     # Every outlet the channel has not been shown, wire copy's too (see bot.delivery.updates).
     new_outlets = unseen_outlets(card.outlets, previous.outlets, members)
+    card = as_posted(card, first)
     return card, PostedMessage(first.message_ref, first.thread_ref), new_outlets
 
 
@@ -133,7 +135,18 @@ async def _refresh(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Pre
     if card is None:
         store.mark_failed(outbox.db, row.id, now=outbox.clock(), error="story no longer exists")
         return None
-    return card, PostedMessage(first.message_ref, first.thread_ref), []
+    return as_posted(card, first), PostedMessage(first.message_ref, first.thread_ref), []
+
+
+def as_posted(card: StoryCard, post: DeliveryRow) -> StoryCard:
+    """The card for an edit of `post` (and its thread's reply): the story as it is now under the
+    headline the card was sent with. A team that saw a card should not find it renamed under
+    them, nor its thread replies "on" a headline they never saw; `/story` and new posts show the
+    story's headline now. A post sent before headlines were stored shows the current one."""
+    if post.headline is None or post.headline == card.headline:
+        return card
+    # A copy: the card source may hand out a cached card, which others must see unchanged.
+    return replace(card, headline=post.headline)
 
 
 def card_editable(outbox: Outbox, story_id: str, channel_pk: int) -> bool:

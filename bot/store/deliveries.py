@@ -49,6 +49,8 @@ class DeliveryRow:
     # was otherwise up: they use no attempt, only lengthen the row's own wait. Failures while the
     # route was already down are the outage's and not counted (`bot.delivery.failures._row_wait`).
     waits: int = 0
+    # The headline the card was sent with: its edits keep it (`bot.delivery.prepare`).
+    headline: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> DeliveryRow:
@@ -70,6 +72,7 @@ class DeliveryRow:
             created_at=parse_iso(row["created_at"]),
             release_at=parse_iso(row.get("release_at")),
             waits=row.get("waits") or 0,
+            headline=row.get("headline"),
         )
 
 
@@ -159,19 +162,22 @@ def claim(
     *,
     source_count: int | None = None,
     outlets: list[str] | None = None,
+    headline: str | None = None,
 ) -> DeliveryRow | None:
     """pending -> sending, durably, before the API call. None if someone else moved it first.
 
-    The count and outlets of the card about to be sent are stored with the claim: if the send
-    has to be reconciled later, what the channel was shown is this card, not the story by then."""
+    The count, outlets and headline of the card about to be sent are stored with the claim: if
+    the send has to be reconciled later, what the channel was shown is this card, not the story
+    by then."""
     with durable(db):
         cursor = db.execute(
             "UPDATE deliveries SET state = 'sending', attempts = attempts + 1,"
             " source_count = COALESCE(?, source_count), outlets = COALESCE(?, outlets),"
-            " updated_at = ? WHERE id = ? AND state = 'pending'",
+            " headline = COALESCE(?, headline), updated_at = ? WHERE id = ? AND state = 'pending'",
             [
                 source_count,
                 json.dumps(outlets) if outlets is not None else None,
+                headline,
                 iso(now),
                 row_id,
             ],

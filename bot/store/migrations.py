@@ -334,6 +334,17 @@ def _m028_feed_poll_outcome(db: sqlite_utils.Database) -> None:
     _add_column(db, "feeds", "last_note", "TEXT")
 
 
+def _m029_posted_headlines(db: sqlite_utils.Database) -> None:
+    # A posted card keeps the headline it was sent with when edited (bot.delivery.prepare). Those
+    # sent before were sent with a headline nobody stored: the story's own now is the best guess,
+    # and keeps them from being renamed from here on.
+    _add_column(db, "deliveries", "headline", "TEXT")
+    db.execute(
+        "UPDATE deliveries SET headline = (SELECT headline FROM stories WHERE id = story_id)"
+        " WHERE kind = 'story' AND state IN ('sending', 'sent')"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -367,4 +378,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (26, "feed URLs' percent-escapes in one spelling", _m026_feed_url_escapes_in_one_spelling),
     (27, "each merge recorded, and whose old name each alias was", _m027_merge_history),
     (28, "feeds remember their last poll's outcome and note", _m028_feed_poll_outcome),
+    (29, "posts remember the headline their card was sent with", _m029_posted_headlines),
 ]
