@@ -5,6 +5,8 @@ outbox's first backoff and from then on like any post (route outages, backoff, a
 stale rule), through the adapter's `refresh_card` alone, so the reply is never posted again. An
 update whose own edit landed supersedes any still waiting; `bot.delivery.prepare` drops one whose
 story was merged away or muted meanwhile (an unmute makes the edit after all, `bot.runner.unmutes`).
+The update planner queues such rows too, due at once, for a story that grew while its thread
+reply waits out its paced gap (`bot.delivery.update_pacing`): the same silent edit, no reply.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ writes, last successful poll, failing feeds, paused channels, platform errors, c
 platform's token is not set (`unserved_channels`, fixed for the run), and outages (a
 route refusing posts, or unreachable or failing several times in a row), a platform's connection
 down for a while (Slack's Socket Mode, Discord's gateway: `disconnected`), the outbox backlog
-(posts under `deliveries`, card edits an update could not make under `card_edits`), and the last prune
+(posts under `deliveries`, card edits made on their own under `card_edits`), and the last prune
 (retention). Channels removed from the config file (paused by
 the sync) are listed under `removed_channels`, not as a problem. The server that answers the request is `bot.runner.health`.
 
@@ -93,8 +93,8 @@ def service_health(service: Service) -> dict[str, Any]:
             }
             for f in failing[:100]
         ],
-        # Posts (stories, thread updates) only: a card edit retried after its update's reply
-        # landed is no post waiting, and is counted apart.
+        # Posts (stories, thread updates) only: a card edit (made while its reply waits, or
+        # retried after its update's reply landed) is no post waiting, and is counted apart.
         "pending_deliveries": counts["pending"] + counts["sending"],
         "deliveries": counts,
         "card_edits": card_refreshes.counts(service.db),
