@@ -20,12 +20,17 @@ from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE, ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
+from bot.cards import StoryCard
+from bot.cluster.wire import independent_sources
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.delivery.update_pacing import reply_gap
+from bot.pipeline.clustering import refresh_counts
 from bot.runner import digests
 from bot.runner.unmutes import CatchUp, unmute
+from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
+from bot.store.channels import ChannelRow
 from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
@@ -213,6 +218,74 @@ async def test_an_unmute_catch_up_is_paced_as_any_reply_and_edits_the_card_at_on
     world.now = T0 + 3 * HOUR
     await world.poll()
     assert [named(r) for r in world.replies()] == [["C"], ["D"]]
+
+
+WIRE = " ".join(f"agency{i} harbour council vote lighthouse grant" for i in range(8))
+OWN = " ".join(f"own{i} mayor interview tells our reporter why" for i in range(8))
+
+
+def report(world: World, outlet: str, text: str) -> None:
+    """`outlet` reports story s1 with `text`, seen now."""
+    (article,) = article_store.insert_new(
+        world.db,
+        [{"source": outlet, "guid": outlet, "title": outlet, "text": text, "seen_at": world.now}],
+    )
+    article_store.set_story(world.db, article.id, "s1")
+    refresh_counts(world.db, "s1")
+
+
+def counted_as_the_card_does(world: World) -> None:
+    """Cards count wire copy once, as `bot.pipeline.cards.build_card` does."""
+    plain = make_card_source(world.db, T0)
+
+    def card_for(story_id: str, channel: ChannelRow) -> StoryCard | None:
+        card = plain(story_id, channel)
+        if card is not None:
+            members = article_store.story_articles(world.db, story_id)
+            card.source_count, card.wire_groups = independent_sources(members)
+        return card
+
+    world.outbox.card_source = card_for
+
+
+async def test_wire_copy_alone_edits_the_card_and_is_named_with_the_next_reply(
+    slack_api: FakeSlackAPI, tmp_path: Path
+) -> None:
+    world = World(slack_api, tmp_path / "nd.db")
+    counted_as_the_card_does(world)
+    await world.poll()
+    world.now = T0 + HOUR
+    report(world, "C", WIRE)
+    await world.poll()
+    assert [named(r) for r in world.replies()] == [["C"]]
+    world.now = T0 + 90 * MINUTE
+    report(world, "D", WIRE)  # the agency's copy again: no new source, no reply
+    await world.poll()
+    assert len(world.replies()) == 1
+    assert "*3 sources tracking this story* · 4 outlets (shared wire copy" in str(world.card())
+    world.now = T0 + 4 * HOUR
+    report(world, "E", OWN)
+    await world.poll()
+    assert [named(r) for r in world.replies()] == [["C"], ["D", "E"]]
+
+
+async def test_a_card_source_counting_otherwise_gets_one_edit_not_one_per_drain(
+    slack_api: FakeSlackAPI, tmp_path: Path
+) -> None:
+    # The plain test card source counts outlets, the planner independent sources: the card can
+    # never show what the planner counts. It must not be edited again at every planning.
+    world = World(slack_api, tmp_path / "nd.db")
+    await world.poll()
+    world.now = T0 + HOUR
+    report(world, "C", WIRE)
+    await world.poll()
+    world.now = T0 + 90 * MINUTE
+    report(world, "D", WIRE)
+    for minutes in range(90, 120, 5):
+        world.now = T0 + minutes * MINUTE
+        await world.poll()
+    # The first reply's own edit, then one edit for D.
+    assert len(slack_api.calls_to("chat.update")) == 2
 
 
 def test_the_gap_doubles_within_a_run_and_starts_over_after_a_quiet_spell() -> None:

@@ -35,6 +35,7 @@ from bot.store import alerts, card_refreshes, digest_runs, grown_posts
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
+from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
 from bot.textutil import plural
@@ -254,26 +255,26 @@ def _queue_updates(
             count, groups = independent_sources(members)
             sources[story_id] = _Story(count, story_outlets(members), groups, members)
         story = sources[story_id]
-        if not worth_an_update(
+        news = worth_an_update(
             source_count=story.sources,
             outlets=story.outlets,
             wire_groups=story.wire_groups,
             shown_count=last.source_count,
             shown_outlets=last.outlets,
             members=story.members,
-        ):
-            continue
-        waiting = grown_posts.waiting_update(db, story_id, pk)
-        if waiting is None:
+        )
+        due: datetime | None = None  # when the thread's next reply goes out; None: no reply
+        if (waiting := grown_posts.waiting_update(db, story_id, pk)) is not None:
+            due = waiting.next_attempt_at or now
+        elif news:
             gap = reply_gap(grown_posts.sent_replies(db, story_id, pk), interval=interval)
             due = release_time(max(now, last.sent_at + gap), channel.quiet_hours, channel.timezone)
             queued += delivery_store.enqueue_update(
                 db, story_id, pk, now=now, not_before=due if due > now else None
             )
-        else:
-            due = waiting.next_attempt_at or now
-        # The reply waits; the card need not: a silent edit shows the count it has reached.
-        if due > now and _card_behind(db, story_id, pk, story):
+        # The reply waits (or wire copy alone joined, worth none); the card need not: a silent
+        # edit shows the count and outlets the story has reached.
+        if (due is None or due > now) and _card_behind(db, story_id, pk, story):
             card_refreshes.ensure(db, story_id, pk, now=now)
     return queued
 
@@ -290,6 +291,13 @@ def _card_behind(db: sqlite_utils.Database, story_id: str, pk: int, story: _Stor
     shown = grown_posts.card_shows(db, story_id, pk)
     if shown is None:
         return False
+    if shown.kind == card_refreshes.REFRESH and shown.sent_at is not None:
+        # Edited on its own since the story last changed: it shows all the card source makes
+        # of the story. Were that ever to count otherwise than here, every drain's planning
+        # would edit the card again, forever.
+        current = story_store.get_story(db, story_id)
+        if current is not None and shown.sent_at >= current.last_updated:
+            return False
     if story.sources != shown.source_count:
         return True
     return bool(unseen_outlets(story.outlets, shown.outlets, story.members))
