@@ -1,8 +1,8 @@
 """Preparing a due delivery before it is claimed: the card, and for an update the message to
 reply to and what the channel saw last (for an edit of a card, `bot.store.card_refreshes`, the
-message to edit); an update's or edit's card keeps the headline the card was posted with. Rows that should no longer be sent are settled here instead (stale, muted,
-story gone, merged into one the channel already has, an update with nothing new, an edit of a
-card merged away).
+message to edit); an update's or edit's card keeps the headline the card was posted with. Rows
+that should no longer be sent are settled here instead (stale, muted, story gone, merged into one
+the channel already has, an update with nothing new, an edit of a card merged away).
 """
 
 from __future__ import annotations

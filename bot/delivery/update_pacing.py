@@ -5,9 +5,9 @@ The gap doubles with each reply of a run: `interval` (the runner's `update_inter
 by default) after the card, then twice that after the first reply, four times after the second,
 and at most `MAX_FACTOR` times (eight hours) after any later one. A story steadily growing for a
 day gets five replies instead of one an hour. A run ends when the story went quiet: news first
-seen more than the longest gap after the last reply (it had nothing new for a whole working
-day's stretch) makes that reply the first of a new run, so a story that comes back hours later is
-told at once and the one after it comes again after twice the interval.
+seen more than the longest gap (8 h) after the last reply makes that reply the first of a new
+run, so a story that comes back hours later is told at once, and the reply after it comes twice
+the interval later, as after a card's first.
 
 Nothing is dropped or delayed on the card itself: while a reply waits out its gap, the planner
 edits the card to the story's count (silent, no notification, `bot.runner.digests`), and the

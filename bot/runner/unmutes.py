@@ -12,8 +12,8 @@ memory:
   not shown (the planner's own rule, `bot.delivery.updates`, against its last post or update). It
   names every outlet that joined meanwhile and edits the card to the current count, and it is
   paced and held for quiet hours as any update is (`bot.delivery.update_pacing`): a reply due
-  later than now waits, and the card is edited to the count at once. With no news, the edit of the card a
-  mute held back, if one did; else nothing.
+  later than now waits, and the card is edited to the count at once. With no news, the edit of
+  the card a mute held back, if one did; else nothing.
 - A story whose card never reached it: a card the mute held back is forgotten (it was never
   claimed, so nothing reached the channel), and the story is a candidate again like any the
   channel has not had. An instant channel gets it now if it still qualifies (its topics and
