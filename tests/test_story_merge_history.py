@@ -148,3 +148,67 @@ def test_the_command_line_says_it_too_on_one_line(
     )
     assert line in result.output.splitlines(), result.output
     assert "4 sources tracking this story" in result.output  # the story shown is the live one
+
+
+async def test_a_story_renamed_twice_names_each_rename_on_its_day(tmp_path: Path) -> None:
+    core = news_at(tmp_path / "nd.db")
+    with transaction(core.db):
+        add_story(core.db, "kes", "skyforge-kestrel")
+        story_store.rename(core.db, "kes", "kestrel-lands", now=RENAMED)
+        story_store.rename(core.db, "kes", "kestrel-returns", now=FIRST)
+    note, reply = await note_for(core, "skyforge-kestrel")
+    assert [c.story_id for c in reply.cards] == ["kes"]
+    assert note == (
+        "`skyforge-kestrel` was renamed `kestrel-lands` on 27 Nov, then `kestrel-returns` on 28 Nov"
+    )
+    note, _ = await note_for(core, "kestrel-lands")
+    assert note == "`kestrel-lands` was renamed `kestrel-returns` on 28 Nov"
+
+
+async def test_a_merge_names_the_survivor_as_it_was_that_day(tmp_path: Path) -> None:
+    core = news_at(tmp_path / "nd.db")
+    with transaction(core.db):
+        add_story(core.db, "bus", "bus-lane-plan")
+        add_story(core.db, "tram", "tram-line-plan")
+        story_store.merge(core.db, "bus", "tram", now=FIRST)
+        story_store.rename(core.db, "tram", "city-transit-plan", now=SECOND)
+    note, reply = await note_for(core, "bus-lane-plan")
+    assert [c.story_id for c in reply.cards] == ["tram"]
+    assert note == (
+        "`bus-lane-plan` was merged into `tram-line-plan` on 28 Nov"
+        " (now `city-transit-plan`, with 2 sources)"
+    )
+
+
+async def test_a_story_renamed_between_two_merges_says_so(tmp_path: Path) -> None:
+    between = datetime(2026, 11, 29, 14, 0, tzinfo=UTC)
+    core = news_at(tmp_path / "nd.db")
+    with transaction(core.db):
+        add_story(core.db, "dock", "harbour-dock-strike")
+        add_story(core.db, "ferry", "ferry-fares-rise")
+        add_story(core.db, "port", "port-workers-walk-out")
+        story_store.merge(core.db, "dock", "ferry", now=FIRST)
+        story_store.rename(core.db, "ferry", "ferry-strike-spreads", now=between)
+        story_store.merge(core.db, "ferry", "port", now=SECOND)
+    note, _ = await note_for(core, "harbour-dock-strike")
+    assert note == (
+        "`harbour-dock-strike` was merged into `ferry-fares-rise` on 28 Nov, then "
+        "`ferry-fares-rise` renamed `ferry-strike-spreads` on 29 Nov, then "
+        "merged into `port-workers-walk-out` on 30 Nov (it now has 3 sources)"
+    )
+
+
+async def test_a_long_chain_of_renames_and_merges_counts_both(tmp_path: Path) -> None:
+    core = news_at(tmp_path / "nd.db")
+    with transaction(core.db):
+        add_story(core.db, "a", "a-one")
+        add_story(core.db, "b", "b-two")
+        story_store.rename(core.db, "a", "a-uno", now=RENAMED)
+        story_store.rename(core.db, "a", "a-eins", now=RENAMED)
+        story_store.rename(core.db, "a", "a-yksi", now=FIRST)
+        story_store.merge(core.db, "a", "b", now=SECOND)
+    note, _ = await note_for(core, "a-one")
+    assert note == (
+        "`a-one` was renamed `a-uno` on 27 Nov, then 3 more renames and merges, the last into"
+        " `b-two` on 30 Nov (it now has 2 sources)"
+    )

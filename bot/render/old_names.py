@@ -2,13 +2,14 @@
 "`ferry-blueline` was merged into `central-library` on 30 Nov (it now has 7 sources)".
 
 Like a redirect notice, it names the old name, what it became and when, and nothing more: each
-rename or merge on the way (from `store/story_names`), the story shown last. A step the database
+rename or merge on the way (from `store/story_names`), every story named as it was called that
+day, the story shown last (with its current name too, when it has been renamed since). A step the database
 does not know (a merge recorded before migration 27) is said as such, never guessed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from itertools import pairwise
 
@@ -40,21 +41,46 @@ def old_name_line(
     verb, target = _what(first, slug, code)
     parts = [f"{code(first.old)} was {verb} {target}{_on(first, now)}"]
     if len(steps) > _MAX_STEPS:
-        more = "more merges" if first.kind == "merged" else "merges"
-        _, target = _what(last, slug, code)
-        parts.append(f"then {len(steps) - 1} {more}, the last {target}{_on(last, now)}")
+        last_to = _into(last, slug, code)
+        parts.append(f"then {_counted(first, steps[1:])}, the last {last_to}{_on(last, now)}")
     else:
-        for before, step in pairwise(steps):
-            verb, target = _what(step, slug, code)
-            # After a merge another story went on: named ("then `b` into `c`"); after a
-            # rename the same one did ("then merged into `c`").
-            who = code(step.old) if before.kind == "merged" else verb
-            parts.append(f"then {who} {target}{_on(step, now)}")
+        parts += [
+            f"then {_then(before, step, slug, code)}{_on(step, now)}"
+            for before, step in pairwise(steps)
+        ]
     line = ", ".join(parts)
-    if last.new_id == story_id or last.new is None:
-        return line + ("" if last.kind == "renamed" else f" (it now has {_sources(sources)})")
-    # The record stops short of the story shown (a damaged chain): say only where it leads.
-    return f"{line}; it now leads to {code(slug)}"
+    if last.new_id != story_id and last.new is not None:
+        # The record stops short of the story shown (a damaged chain): say only where it leads.
+        return f"{line}; it now leads to {code(slug)}"
+    if last.kind == "renamed":
+        return line
+    if last.new not in (None, slug):
+        # Merged into the story shown, named as it was that day: it has been renamed since.
+        return f"{line} (now {code(slug)}, with {_sources(sources)})"
+    return f"{line} (it now has {_sources(sources)})"
+
+
+def _then(before: Step, step: Step, slug: str, code: Callable[[str], str]) -> str:
+    """A step after the first, said briefly: the same story goes on ("renamed `c`" after a
+    rename: "`c`"; "merged into `c`"), or, after a merge, the story it went into (named)."""
+    verb, target = _what(step, slug, code)
+    if before.kind == "merged":
+        return f"{code(step.old)} {'renamed ' if step.kind == 'renamed' else ''}{target}"
+    return target if step.kind == "renamed" else f"{verb} {target}"
+
+
+def _counted(first: Step, rest: Sequence[Step]) -> str:
+    """The steps after the first, counted: "3 more merges", "2 renames and merges"."""
+    kinds = [k for k in ("renamed", "merged") if any(s.kind == k for s in rest)]
+    nouns = " and ".join("renames" if k == "renamed" else "merges" for k in kinds)
+    more = "more " if first.kind in kinds else ""
+    return f"{len(rest)} {more}{nouns}"
+
+
+def _into(step: Step, slug: str, code: Callable[[str], str]) -> str:
+    """What the last of the counted steps led to: "into `e`", "to `e`"."""
+    _, target = _what(step, slug, code)
+    return target if step.kind == "merged" else f"to {target}"
 
 
 def _what(step: Step, slug: str, code: Callable[[str], str]) -> tuple[str, str]:

@@ -25,11 +25,13 @@ from bot.topics.lookup import exact_forms, query_text, slugify
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One thing that happened to the name: its story was renamed, or merged into another."""
+    """One step from the name to the story it leads to: a story renamed, or merged into another
+    (the name's own story, or one that absorbed it on the way)."""
 
     kind: Literal["renamed", "merged"]
     old: str  # the story's slug before the step
-    new: str | None  # its new slug, or the survivor's; None: a merge whose survivor is unknown
+    # Its new slug, or the survivor's as it was that day; None: a merge whose survivor is unknown
+    new: str | None
     new_id: str | None  # the story the step led to (None as above)
     at: datetime | None  # None: recorded before migration 27 without a time
 
@@ -81,43 +83,110 @@ def history(db: sqlite_utils.Database, name: str) -> NameHistory | None:
     reported as the story that has it."""
     row = db.execute("SELECT id, merged_into FROM stories WHERE slug = ?", [name]).fetchone()
     if row is not None:
-        return NameHistory(name, _merges_from(db, row[0])) if row[1] is not None else None
+        return NameHistory(name, _steps_from(db, row[0], name)) if row[1] is not None else None
     alias = db.execute(
-        "SELECT a.owner_id, a.created_at, s.slug FROM story_aliases a"
+        "SELECT a.owner_id, s.slug FROM story_aliases a"
         " LEFT JOIN stories s ON s.id = a.owner_id WHERE a.slug = ?",
         [name],
     ).fetchone()
-    if alias is None:
-        return None
-    owner, renamed_at, owner_slug = alias
-    if owner is None or owner_slug is None:
-        return NameHistory(name, ())
-    rename = Step("renamed", name, owner_slug, owner, parse_iso(renamed_at))
-    return NameHistory(name, (rename, *_merges_from(db, owner)))
+    if alias is None or alias[0] is None or alias[1] is None:
+        return None if alias is None else NameHistory(name, ())
+    return NameHistory(name, _steps_from(db, alias[0], name))
 
 
-def _merges_from(db: sqlite_utils.Database, story_id: str) -> tuple[Step, ...]:
-    """The merges from `story_id` on, in order, read in one query. A story is absorbed at most
-    once (the table's key), so the chain has no branches; a cycle, which no merge makes but a
-    damaged file might hold, ends where it would repeat (UNION drops the repeated row)."""
+def _steps_from(db: sqlite_utils.Database, story_id: str, name: str) -> tuple[Step, ...]:
+    """Each rename and merge from the story's name `name` on: its own renames, then each merge,
+    naming both stories as they were called that day, with a survivor's renames between its
+    absorbing a story and being absorbed itself. The last survivor's later renames are no steps:
+    the story shown bears its current name."""
+    merges = _merges_from(db, story_id)
+    names = _names_of(db, {story_id, *(m[1] for m in merges if m[1] is not None)})
+    steps = _renames(story_id, names.get(story_id, []), start=name, until=None)
+    for i, (absorbed, survivor, at) in enumerate(merges):
+        old = _name_at(names.get(absorbed, []), None)
+        if survivor is None:
+            steps.append(Step("merged", old, None, None, at))
+            break
+        became = _name_at(names.get(survivor, []), at)
+        steps.append(Step("merged", old, became, survivor, at))
+        if i + 1 < len(merges):
+            steps += _renames(
+                survivor, names.get(survivor, []), start=became, until=merges[i + 1][2]
+            )
+    return tuple(steps)
+
+
+# A story's names in the order it bore them: each with when it was left (None: the slug it has).
+_Names = list[tuple[str, datetime | None]]
+
+
+def _names_of(db: sqlite_utils.Database, story_ids: set[str]) -> dict[str, _Names]:
+    """The names of the stories, read in one query: each alias a story bore (`owner_id`, left
+    when it was made; two made at once, in the order they were), then its slug. A merged
+    story's slug is also its own alias, made by the merge; it is its last name either way."""
+    marks = ", ".join("?" * len(story_ids))
+    rows = db.execute(
+        "SELECT owner_id, slug, created_at, 0, rowid FROM story_aliases"
+        f" WHERE owner_id IN ({marks})"
+        f" UNION ALL SELECT id, slug, NULL, 1, rowid FROM stories WHERE id IN ({marks})"
+        " ORDER BY 4, 3, 5",
+        [*story_ids, *story_ids],
+    ).fetchall()
+    names: dict[str, _Names] = {}
+    for owner, slug, left, _, _ in rows:
+        bore = names.setdefault(owner, [])
+        bore[:] = [n for n in bore if n[0] != slug]  # the slug itself, as its alias, goes last
+        bore.append((slug, parse_iso(left) if left is not None else None))
+    return names
+
+
+def _name_at(names: _Names, at: datetime | None) -> str:
+    """The name borne at `at` (the first not left by then); None: the last one."""
+    if at is not None:
+        for slug, left in names:
+            if left is not None and left > at:
+                return slug
+    return names[-1][0] if names else ""
+
+
+def _renames(story_id: str, names: _Names, *, start: str, until: datetime | None) -> list[Step]:
+    """The story's renames from its name `start` on to the one borne at `until` (None: to its
+    last name)."""
+    end = _name_at(names, until)
+    slugs = [slug for slug, _ in names]
+    if start not in slugs or end not in slugs:
+        return []
+    first, last = slugs.index(start), slugs.index(end)
+    return [
+        Step("renamed", names[i][0], names[i + 1][0], story_id, names[i][1])
+        for i in range(first, last)
+    ]
+
+
+def _merges_from(
+    db: sqlite_utils.Database, story_id: str
+) -> list[tuple[str, str | None, datetime | None]]:
+    """The merges from `story_id` on, in order, read in one query: (absorbed, survivor, when),
+    the survivor None where it is unknown (and the chain ends there). A story is absorbed at
+    most once (the table's key), so the chain has no branches; a cycle, which no merge makes
+    but a damaged file might hold, ends where it would repeat (UNION drops the repeated row)."""
     rows = db.execute(
         "WITH RECURSIVE hop(absorbed_id, survivor_id, merged_at) AS ("
         " SELECT absorbed_id, survivor_id, merged_at FROM story_merges WHERE absorbed_id = ?"
         " UNION SELECT m.absorbed_id, m.survivor_id, m.merged_at"
         " FROM story_merges m JOIN hop ON m.absorbed_id = hop.survivor_id)"
-        " SELECT hop.absorbed_id, a.slug, hop.survivor_id, s.slug, hop.merged_at FROM hop"
-        " JOIN stories a ON a.id = hop.absorbed_id LEFT JOIN stories s ON s.id = hop.survivor_id",
+        " SELECT hop.absorbed_id, s.id, hop.merged_at FROM hop"
+        " LEFT JOIN stories s ON s.id = hop.survivor_id",
         [story_id],
     ).fetchall()
     by_absorbed = {r[0]: r for r in rows}
-    steps: list[Step] = []
+    merges: list[tuple[str, str | None, datetime | None]] = []
     at: str | None = story_id
     while at is not None and at in by_absorbed:
-        _absorbed, old, survivor, new, merged_at = by_absorbed.pop(at)
-        known = survivor if new is not None else None
-        steps.append(Step("merged", old, new, known, parse_iso(merged_at)))
-        at = known
-    return tuple(steps)
+        _absorbed, survivor, merged_at = by_absorbed.pop(at)
+        merges.append((at, survivor, parse_iso(merged_at) if merged_at else None))
+        at = survivor
+    return merges
 
 
 def add_merge_history(db: sqlite_utils.Database) -> None:
