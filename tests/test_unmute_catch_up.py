@@ -11,133 +11,27 @@ connection to the file and a new core, commands, outbox and adapter, as a new pr
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-import discord
-import pytest
-from fakes.discord_api import FakeDiscord
-from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
-from fakes.stories import add_channel, add_story, grow_story, make_card_source
+from fakes.slack_api import FakeSlackAPI
+from fakes.stories import add_channel, add_story, grow_story
 
-from bot.adapters.discord.adapter import DiscordBotAdapter
-from bot.adapters.discord.routes import DiscordAdapter
-from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE, ChannelPacer, SlackAdapter
-from bot.adapters.slack.settings import SlackSettings, make_client
-from bot.app import NewsDigest
-from bot.commands import CommandContext, Commands
-from bot.config import Config
-from bot.delivery.adapter import ChatAdapter
-from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE
+from bot.commands import CommandContext
 from bot.runner import digests
-from bot.store import channels as channel_store
 from bot.store import deliveries as store
-from bot.store.database import open_database
-
-T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)  # a Monday, at the channels' digest time
-HOUR = timedelta(hours=1)
-DISCORD_CHANNEL = 111111111111111111
-RESTART = pytest.mark.parametrize("restart", [False, True], ids=["same-run", "restart"])
-
-
-def sources_tracking(payload: Any) -> int:
-    """The count in "N sources tracking this story" in a card's blocks or embeds."""
-    found = re.search(r"(\d+) sources tracking this story", json.dumps(payload))
-    assert found is not None, payload
-    return int(found.group(1))
-
-
-class Room:
-    """One channel on a database file, driven as the service drives it: poll passes plan
-    instant posts and updates, digests come at 09:00, and people type /watchlist."""
-
-    def __init__(
-        self,
-        path: Path,
-        make_adapter: Callable[[], ChatAdapter],
-        platform: str,
-        channel_id: str,
-        *,
-        mode: str = "digest",
-    ) -> None:
-        self.path = path
-        self.make_adapter = make_adapter
-        self.ctx = CommandContext(platform=platform, channel_id=channel_id, user_id="U1")
-        self.now = T0
-        self.start()
-        self.channel = add_channel(self.db, channel_id, platform=platform, mode=mode)
-
-    def start(self) -> None:
-        self.db = open_database(self.path)
-        self.core = NewsDigest(Config(database=str(self.path)), db=self.db)
-        self.outbox = Outbox(
-            self.db,
-            make_card_source(self.db, T0),
-            settings=OutboxSettings(pace=0),
-            clock=lambda: self.now,
-        )
-        self.outbox.register(self.make_adapter())
-        self.commands = Commands(
-            self.core, clock=lambda: self.now, kick_outbox=self.outbox.kick, update_interval=HOUR
-        )
-
-    def restart(self) -> None:
-        self.core.close()
-        self.start()
-
-    async def watchlist(self, args: str) -> str:
-        return (await self.commands.dispatch("watchlist", args, self.ctx)).text
-
-    async def poll(self, story_id: str, outlets: list[str]) -> None:
-        """An hour on, a poll pass that adds `outlets` to the story (none: it touches no story),
-        planned as the service plans a pass, then the outbox's drain."""
-        self.now += HOUR
-        if outlets:
-            grow_story(self.db, story_id, outlets, now=self.now)
-            if self.channel.mode == "instant":
-                digests.enqueue_instant(self.db, self.channel, now=self.now, story_ids={story_id})
-            digests.enqueue_updates(self.db, {story_id}, now=self.now, interval=HOUR)
-        await self.outbox.drain()
-
-    async def digest(self) -> None:
-        """The channel's next 09:00 digest, and the drain that posts it."""
-        self.now = self.now.replace(hour=9, minute=0) + timedelta(days=1)
-        digests.enqueue_digest(self.db, self.channel, now=self.now, scheduled_for=self.now)
-        await self.outbox.drain()
-
-
-# --- Slack ------------------------------------------------------------------------------------
-
-
-def slack_room(api: FakeSlackAPI, tmp_path: Path, *, mode: str = "digest") -> Room:
-    def adapter() -> ChatAdapter:
-        client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=api.api_url))
-        return SlackAdapter(client, pacer=ChannelPacer(0))
-
-    return Room(tmp_path / "nd.db", adapter, "slack", "C1", mode=mode)
-
-
-def slack_posts(api: FakeSlackAPI) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The top-level posts and the thread replies, as chat.postMessage got them."""
-    posts = api.calls_to("chat.postMessage")
-    return [p for p in posts if "thread_ts" not in p], [p for p in posts if "thread_ts" in p]
-
-
-def lead(reply: dict[str, Any]) -> str:
-    return str(reply["blocks"][0]["text"]["text"])
-
-
-async def posted_card(room: Room, api: FakeSlackAPI) -> dict[str, Any]:
-    """Story s1 (outlets A and B) in the channel's digest."""
-    add_story(room.db, "s1", ["A", "B"], now=T0 - HOUR)
-    digests.enqueue_digest(room.db, room.channel, now=T0, scheduled_for=T0)
-    await room.outbox.drain()
-    [card], replies = slack_posts(api)
-    assert not replies and sources_tracking(card["blocks"]) == 2
-    return card
+from tests._unmute_rooms import (
+    HOUR,
+    RESTART,
+    T0,
+    card_ts,
+    lead,
+    posted_card,
+    slack_posts,
+    slack_room,
+    sources_tracking,
+)
 
 
 @RESTART
@@ -183,11 +77,6 @@ async def test_updates_held_by_a_mute_come_as_one_update_after_the_unmute(
     await room.poll("s1", ["F"])
     _, updates = slack_posts(slack_api)
     assert [lead(u) for u in updates[1:]] == ["*Update:* F joined. Now 6 sources tracking."]
-
-
-def card_ts(api: FakeSlackAPI) -> str:
-    [card] = [m for m in api.messages["C1"] if "thread_ts" not in m]
-    return str(card["ts"])
 
 
 async def test_mute_and_unmute_with_nothing_new_posts_nothing(
@@ -311,47 +200,49 @@ async def test_unmute_in_one_channel_leaves_the_others_mute(
     assert [r["channel"] for r in replies] == ["C1"]
 
 
-# --- Discord, an instant channel --------------------------------------------------------------
-
-
-def discord_room(client: discord.Client, tmp_path: Path) -> Room:
-    def adapter() -> ChatAdapter:
-        return DiscordAdapter(bot=DiscordBotAdapter(client), webhooks=None)
-
-    return Room(tmp_path / "nd.db", adapter, "discord", str(DISCORD_CHANNEL), mode="instant")
-
-
-def discord_cards(api: FakeDiscord) -> list[dict[str, Any]]:
-    return [
-        m
-        for m in api.channel_messages(DISCORD_CHANNEL)
-        if not any((e.get("title") or "").startswith("Update:") for e in m.get("embeds", []))
-    ]
-
-
-@RESTART
-async def test_instant_a_story_that_qualified_while_muted_is_posted_at_the_unmute(
-    discord_api: FakeDiscord,
-    discord_client: discord.Client,
-    tmp_path: Path,
-    restart: bool,
+async def test_a_card_still_queued_at_the_unmute_goes_out_as_queued(
+    slack_api: FakeSlackAPI, tmp_path: Path
 ) -> None:
-    room = discord_room(discord_client, tmp_path)
-    add_story(room.db, "s1", ["A"], now=T0)
-    room.channel = channel_store.update_channel(room.db, room.channel.id, min_sources=2)
-    # Muted by its slug (from /story) before it had enough sources for this channel.
-    assert (await room.watchlist("mute story-s1")).startswith("Muted story-s1")
-    await room.poll("s1", ["B"])  # qualifies now: held back
-    await room.poll("s1", ["C"])
-    assert discord_cards(discord_api) == []
-    if restart:
-        room.restart()
+    """Muted and unmuted between the digest's queuing and its drain: the card was never held
+    back, and goes out with the digest as the one post of the story, as it is then."""
+    room = slack_room(slack_api, tmp_path)
+    add_story(room.db, "s1", ["A", "B"], now=T0 - HOUR)
+    digests.enqueue_digest(room.db, room.channel, now=T0, scheduled_for=T0)
+    assert await room.watchlist("mute story-s1")
+    grow_story(room.db, "s1", ["C"], now=room.now)
 
     reply = await room.watchlist("unmute story-s1")
-    assert reply.endswith("again, starting with its card.")
+    assert reply == (
+        "Unmuted story-s1: this channel will get its posts and updates again; what was queued "
+        "for it before the mute goes out as planned."
+    )
     await room.outbox.drain()
     await room.poll("s1", [])
+    await room.digest()
 
-    [card] = discord_cards(discord_api)
-    assert sources_tracking(card["embeds"]) == 3
-    assert len(discord_api.channel_messages(DISCORD_CHANNEL)) == 1  # no update on top
+    [card], replies = slack_posts(slack_api)
+    assert not replies and sources_tracking(card["blocks"]) == 3
+    assert not store.in_state(room.db, "pending")
+
+
+async def test_a_card_given_up_on_before_the_mute_stays_given_up(
+    slack_api: FakeSlackAPI, tmp_path: Path
+) -> None:
+    """The digest's card went stale (the bot was down for days) before the story was muted:
+    the unmute owes nothing, and does not post it after all."""
+    room = slack_room(slack_api, tmp_path)
+    add_story(room.db, "s1", ["A", "B"], now=T0 - HOUR)
+    digests.enqueue_digest(room.db, room.channel, now=T0, scheduled_for=T0)
+    room.now += timedelta(days=3)
+    room.restart()
+    await room.outbox.drain()
+    assert [(r.state, r.last_error) for r in store.in_state(room.db, "failed")] == [
+        ("failed", "stale")
+    ]
+    assert await room.watchlist("mute story-s1")
+
+    reply = await room.watchlist("unmute story-s1")
+    assert reply == "Unmuted story-s1: this channel will get its posts and updates again."
+    await room.outbox.drain()
+    await room.poll("s1", [])
+    assert slack_posts(slack_api) == ([], [])
