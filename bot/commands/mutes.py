@@ -10,7 +10,6 @@ be another story. Replies name stories by slug only, never by what was typed.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import sqlite_utils
@@ -114,7 +113,6 @@ async def unmute(commands: Commands, ref: str, ctx: CommandContext, channel: Cha
         target.story_id,
         now=commands.clock(),
         interval=commands.update_interval,
-        window=timedelta(hours=commands.core.config.story_window_hours),
     )
     if done.catch_up in _QUEUED_NOW and commands.kick_outbox is not None:
         commands.kick_outbox()
@@ -130,6 +128,9 @@ _CATCH_UP_TEXT = {
     CatchUp.UPDATE: ", starting with one update in its thread on what it missed while muted.",
     CatchUp.EDIT: ", starting with its card brought up to date.",
     CatchUp.CARD: ", starting with its card.",
+    CatchUp.CARD_ON_RESUME: (
+        ", starting with its card when posting here resumes, if the story is still news then."
+    ),
     CatchUp.NEXT_DIGEST: ", starting with its card in the next digest.",
     CatchUp.QUEUED: "; what was queued for it before the mute goes out as planned.",
 }

@@ -26,6 +26,7 @@ from bot.pipeline.digest import (
     DEFAULT_LIMIT,
     DEFAULT_WINDOW,
     MAX_LOOKBACK,
+    Selection,
     digest_since,
     matching_topics,
     select,
@@ -150,18 +151,7 @@ def enqueue_instant(
     arrive at once on /watchlist resume)."""
     if channel.paused_reason:
         return 0
-    # Narrow to the touched stories before the limit: filtering after it dropped a story that
-    # just qualified whenever 50 bigger undelivered ones were in the window. A touched story the
-    # limit leaves out is not touched by the next pass: the notice counts it, /digest posts it.
-    since = now - INSTANT_WINDOW
-    selection = select(
-        db,
-        channel,
-        since=since,
-        reported_since=since,
-        limit=INSTANT_LIMIT,
-        story_ids=story_ids,
-    )
+    selection = instant_selection(db, channel, now=now, story_ids=story_ids)
     if not selection.chosen:
         return 0
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
@@ -186,6 +176,30 @@ def enqueue_instant(
             selection.more,
         )
     return queued
+
+
+def instant_selection(
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    *,
+    now: datetime,
+    story_ids: set[str] | None = None,
+) -> Selection:
+    """What instant mode posts to the channel at `now` (paused or not: callers decide that), of
+    `story_ids` if given. One rule for a poll pass, a resume and an unmute (`bot.runner.unmutes`),
+    which must not post what the others would not. Reads only: no transaction of its own."""
+    # Narrow to the touched stories before the limit: filtering after it dropped a story that
+    # just qualified whenever 50 bigger undelivered ones were in the window. A touched story the
+    # limit leaves out is not touched by the next pass: the notice counts it, /digest posts it.
+    since = now - INSTANT_WINDOW
+    return select(
+        db,
+        channel,
+        since=since,
+        reported_since=since,
+        limit=INSTANT_LIMIT,
+        story_ids=story_ids,
+    )
 
 
 def instant_more_text(more: int) -> str:

@@ -16,9 +16,11 @@ memory:
   the card a mute held back, if one did; else nothing.
 - A story whose card never reached it: a card the mute held back is forgotten (it was never
   claimed, so nothing reached the channel), and the story is a candidate again like any the
-  channel has not had. An instant channel gets it now if it still qualifies (its topics and
-  minimum sources, reported within the story window); a digest channel in its next digest, by
-  that digest's own selection.
+  channel has not had. An instant channel gets it now if instant mode would post it now (its
+  own selection, `digests.instant_selection`: its topics and minimum sources, news reported
+  within `INSTANT_WINDOW`); a paused one gets nothing queued, and /watchlist resume posts it if
+  it is still news then, as it does every story the pause held back. A digest channel gets it in
+  its next digest, by that digest's own selection.
 - A post or update still queued (held for quiet hours, say) goes out as queued, showing the story
   as it is then; a row given up on for another reason (stale, refused) stays given up.
 """
@@ -47,6 +49,7 @@ class CatchUp(enum.Enum):
     UPDATE = "update"  # one thread update queued
     EDIT = "edit"  # the card's edit the mute held back, queued
     CARD = "card"  # the card queued now (an instant channel)
+    CARD_ON_RESUME = "card on resume"  # a paused instant channel's card, left to the resume
     NEXT_DIGEST = "next digest"  # the card comes with the next digest
     QUEUED = "queued"  # a post or update queued before the mute goes out as queued
 
@@ -64,16 +67,15 @@ def unmute(
     *,
     now: datetime,
     interval: timedelta,
-    window: timedelta,
 ) -> Unmuted:
     """Lift the channel's mute of the (live) story and queue its catch-up (see the module
-    docstring). `interval` is the update planner's, `window` the story window."""
+    docstring). `interval` is the update planner's."""
     with delivery_store.durable(db):
         if not channel_store.unmute_story(db, channel.id, story_id):
             return Unmuted(unmuted=False)
         post = delivery_store.story_post(db, story_id, channel.id)
         if post is None or _held_back(post):
-            return Unmuted(True, _owed_card(db, channel, story_id, post, now=now, window=window))
+            return Unmuted(True, _owed_card(db, channel, story_id, post, now=now))
         if post.state != "sent":
             return Unmuted(True, CatchUp.QUEUED if post.state != "failed" else CatchUp.NOTHING)
         if digests.plan_updates(db, [story_id], now=now, interval=interval, channel_pk=channel.id):
@@ -97,17 +99,19 @@ def _owed_card(
     held: DeliveryRow | None,
     *,
     now: datetime,
-    window: timedelta,
 ) -> CatchUp:
     """The card of a story the channel never got, as the channel gets any card."""
     if held is not None:
         # Settled before its claim, so it never reached the channel: the story is undelivered.
         db.execute("DELETE FROM deliveries WHERE id = ?", [held.id])
     if channel.mode == "instant":
-        since = now - window
-        picked = select(db, channel, since=since, reported_since=since, story_ids={story_id})
+        # Instant mode's own rule, so an unmute posts no story a poll pass would not (old news).
+        picked = digests.instant_selection(db, channel, now=now, story_ids={story_id})
         if not picked.chosen:
             return CatchUp.NOTHING
+        if channel.paused_reason:
+            # Nothing is posted there now; the resume queues what is news by then.
+            return CatchUp.CARD_ON_RESUME
         hold = quiet_until(now, channel.quiet_hours, channel.timezone)
         delivery_store.enqueue_story(db, story_id, channel.id, now=now, not_before=hold)
         return CatchUp.CARD
