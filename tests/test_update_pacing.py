@@ -211,7 +211,7 @@ async def test_an_unmute_catch_up_is_paced_as_any_reply_and_edits_the_card_at_on
     await world.poll("D")
     assert world.card_count() == 3  # muted: not even the card is touched
     world.now = T0 + 150 * MINUTE
-    done = unmute(world.db, world.channel, "s1", now=world.now, interval=HOUR, window=2 * DAY)
+    done = unmute(world.db, world.channel, "s1", now=world.now, interval=HOUR)
     assert done.catch_up is CatchUp.UPDATE
     await world.outbox.drain()
     assert len(world.replies()) == 1 and world.card_count() == 4
