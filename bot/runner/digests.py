@@ -224,11 +224,13 @@ def enqueue_updates(
     (`bot.delivery.updates`), paced from the channel's last post or reply about it
     (`bot.delivery.update_pacing`: `interval`, doubling while the story keeps growing); while a
     reply waits, an edit of the card keeps its count current. Returns the updates queued."""
-    pairs = _grown_pairs(db, story_ids, channel_pk)
-    if not pairs:  # most calls: nothing grew, so no write lock (another process may hold it)
-        return 0
-    with delivery_store.durable(db):
-        return _queue_updates(db, pairs, now=now, interval=interval)
+    story_ids = list(story_ids)
+    if not _grown_pairs(db, story_ids, channel_pk):
+        return 0  # most calls: nothing grew, so no write lock (another process may hold it)
+    with delivery_store.durable(db):  # read again under the lock: a /mute may have come between
+        return _queue_updates(
+            db, _grown_pairs(db, story_ids, channel_pk), now=now, interval=interval
+        )
 
 
 def plan_updates(
