@@ -98,7 +98,10 @@ class BotRest:
             if response.status != 429:
                 self._note_bucket(channel_id, response)
             if 200 <= response.status < 300:
-                return None, None  # the edited message is not needed: whatever the body, it took
+                # The edited message is not needed (whatever the body, it took), but read to the
+                # end, the connection goes back to the pool for the next edit, not closed.
+                await response.read()
+                return None, None
             body = await error_body(response)
             return http_error(response, body), _short_rate_limit(response, body)
 
