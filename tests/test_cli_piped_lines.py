@@ -53,7 +53,8 @@ def test_topic_matches_are_one_line_each(tmp_path: Path) -> None:
     db.close()
     result = CliRunner().invoke(cli, ["topics", "test", "strike"])
     assert result.exit_code == 0, result.output
-    assert f"harbour-cranes-strike  {HEADLINE}  (3 sources)\n" in result.stdout
+    # The line ends with where the query's term was found (`topics test` says why it matched).
+    assert f"harbour-cranes-strike  {HEADLINE}  (3 sources)  strike: headline\n" in result.stdout
 
 
 def test_poll_failures_are_one_line_each() -> None:

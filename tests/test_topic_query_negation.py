@@ -59,10 +59,13 @@ def test_negating_a_source_leaves_out_only_its_own_stories() -> None:
 
 
 def test_positive_terms_still_match_across_the_whole_story() -> None:
-    assert matches("ministry suppliers", CHIP_STORY)
+    # Each term where the story says what it is about (tests/test_topic_match_prominence.py),
+    # in different articles: "export" in one title, "curbs" in another.
+    assert matches("export curbs", CHIP_STORY)
     assert matches("source:tabloid chip", [*CHIP_STORY, art(4, "The Tabloid", "Chip war!", "")])
     # A double negation is the positive term again, story-wide.
-    assert matches("NOT NOT opposition", CHIP_STORY)
+    assert matches("NOT NOT curbs", CHIP_STORY)
+    assert not matches("NOT NOT opposition", CHIP_STORY)  # one outlet's passing mention
 
 
 def test_a_negated_group_is_judged_per_article_too() -> None:

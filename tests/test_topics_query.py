@@ -185,16 +185,19 @@ def test_terms_spread_across_articles_match_the_story() -> None:
     ]
     story = StoryDoc.from_articles(articles)
     assert story.sources == ("Nikkei Asia", "Reuters")
-    assert TopicQuery.parse("softbank AND chips").matches(story)
+    # Each term where the story says what it is about: its reports' titles here. (A term one
+    # of two outlets mentions only in its text, "softbank" or "chips", is a passing mention:
+    # tests/test_topic_match_prominence.py.)
+    assert TopicQuery.parse("consortium AND fund").matches(story)
     assert TopicQuery.parse("consortium source:reuters").matches(story)
     # A negation leaves out what the story is about (its headline, or most of its articles),
     # not a story one of two outlets also covered (tests/test_topic_query_negation.py).
     assert TopicQuery.parse("consortium -source:reuters").matches(story)
-    assert TopicQuery.parse("(ai softbank) NOT tokyo").matches(story)
-    assert not TopicQuery.parse("(ai softbank) NOT japan").matches(story)  # the headline's
+    assert TopicQuery.parse("(ai consortium) NOT tokyo").matches(story)
+    assert not TopicQuery.parse("(ai consortium) NOT japan").matches(story)  # the headline's
     # Neither article alone satisfies it.
     for single in articles:
-        assert not TopicQuery.parse("softbank chips").matches(StoryDoc.from_articles([single]))
+        assert not TopicQuery.parse("consortium fund").matches(StoryDoc.from_articles([single]))
 
 
 def test_doc_indexes_are_built_once() -> None:

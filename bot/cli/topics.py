@@ -23,9 +23,11 @@ QUERY_HELP = """Query syntax: words, "quoted phrases" (or «…», „…“), A
 parentheses and source:name filters (not a,b or a|b: write a OR b); case- and
 accent-insensitive (but US, IT, WHO in capitals mean the initialism, "US" or "U.S.", not
 "us"), matched on whole words (Chinese, Japanese, Thai,
-Lao, Khmer, Burmese: anywhere in the text) across all of a story's articles; a word also matches its plural or
+Lao, Khmer, Burmese: inside a run of text too) where a story says what it is about: a headline,
+the leads (first 60 words) of two of its outlets (of its only one), or 4 mentions in all its
+articles; OR'd terms count together. A word also matches its plural or
 singular (chip, chips). A negation leaves out a story only when it holds for the headline or for
-most of its articles (-source:tabloid: the tabloid's own stories). At most 1,000 characters,
+most of its articles, anywhere in them (-source:tabloid: the tabloid's own stories). At most 1,000 characters,
 100 terms, 12 words a phrase. Given as several shell words, one with spaces in it is a phrase
 ({example}).
 Example: (chip OR semiconductor) AND export -rumour source:reuters"""
@@ -196,21 +198,24 @@ def topics_test(
             )
     stories = cli.reader.recent_stories(hours=hours, min_sources=min_sources, limit=2000)
     members = article_store.articles_for_stories(cli.reader.db, [s.id for s in stories])
+    # As the digest matches (`pipeline.digest.matching_topics`), saying where each term was found.
     hits = [
-        s
+        (s, why)
         for s in stories
-        if parsed.matches(StoryDoc.from_articles(members[s.id], s.headline or None))
+        if (why := parsed.reasons(StoryDoc.from_articles(members[s.id], s.headline or None)))
+        is not None
     ]
     console = plain_console()
     console.print(
         f"{escape(parsed.describe())} matches {len(hits)} of {plural(len(stories), 'story', 'stories')} "
         f"from the last {hours}h"
     )
-    for story in hits:
+    for story, why in hits:
         console.print(
             # Feed text: clean() strips terminal escapes, escape() the Rich markup.
             f"  [bold]{escape(clean(story.slug))}[/bold]  {escape(clean(story.headline))}  "
             f"[dim]({plural(story.source_count, 'source')})[/dim]"
+            + (f"  [dim]{escape(clean('; '.join(why)))}[/dim]" if why else "")
         )
 
 

@@ -36,7 +36,7 @@ class Term:
         return tuple(_forms(w) for w in self.words)
 
     def matches(self, doc: StoryDoc) -> bool:
-        return doc.has_forms(self.forms)
+        return doc.why((self.forms,)) is not None
 
     def describe(self) -> str:
         text = join_parts(self.words)
@@ -83,8 +83,20 @@ class And:
 class Or:
     children: tuple[Node, ...]
 
+    @cached_property
+    def terms(self) -> tuple[Term, ...]:
+        """The terms among the branches: weighed together, as one topic's words
+        (`StoryDoc.why`)."""
+        return tuple(c for c in self.children if isinstance(c, Term))
+
+    @cached_property
+    def others(self) -> tuple[Node, ...]:
+        return tuple(c for c in self.children if not isinstance(c, Term))
+
     def matches(self, doc: StoryDoc) -> bool:
-        return any(c.matches(doc) for c in self.children)
+        if self.terms and doc.why(tuple(t.forms for t in self.terms)) is not None:
+            return True
+        return any(c.matches(doc) for c in self.others)
 
     def describe(self) -> str:
         # AND needs no parentheses under OR, but the explicit form is easier to read back.
@@ -114,6 +126,33 @@ def _central(node: Node, doc: StoryDoc) -> bool:
         if hits + len(articles) - seen < needed:
             return False
     return False
+
+
+def reasons(node: Node, doc: StoryDoc) -> list[str] | None:
+    """Why `node` matches the story, a line for each term or group of OR'd terms that made it
+    ("vaccine: headline", "covid OR vaccine: leads of 2 outlets"), or None when it does not.
+    Of an OR's branches, the first that holds speaks; a negation that holds adds nothing."""
+    if isinstance(node, Term | Or):
+        terms = (node,) if isinstance(node, Term) else node.terms
+        if terms and (found := doc.why(tuple(t.forms for t in terms))) is not None:
+            why, which = found
+            return [f"{' OR '.join(terms[i].describe() for i in which)}: {why}"]
+        if isinstance(node, Term):
+            return None
+        for child in node.others:
+            if (lines := reasons(child, doc)) is not None:
+                return lines
+        return None
+    if isinstance(node, Source):
+        return [node.describe()] if node.matches(doc) else None
+    if isinstance(node, Not):
+        return [] if node.matches(doc) else None
+    lines = []
+    for child in node.children:
+        if (more := reasons(child, doc)) is None:
+            return None
+        lines += more
+    return lines
 
 
 def _wrap(node: Node, group: type) -> str:

@@ -24,7 +24,7 @@ Syntax
     Exclusion. The ``-`` form also works before a phrase, a group or a filter:
     ``-"price target"``, ``-(sports OR celebrity)``, ``-source:tabloid``. It leaves out the
     stories the negated part is central to: it holds for the story's headline, or for more than
-    half of its articles (each judged alone). ``chip -opposition`` keeps a chip story one of
+    half of its articles (each judged alone, on its whole text). ``chip -opposition`` keeps a chip story one of
     whose articles quotes "opposition lawmakers"; ``-source:tabloid`` leaves out the tabloid's
     own stories (it is their only outlet, or wrote most of their articles), not a big story a
     tabloid also covered.
@@ -57,18 +57,27 @@ is derived that is a stopword or another common word (``good`` does not match "g
 names are matched as written.
 
 Chinese, Japanese, Thai, Lao, Khmer and Burmese are written without spaces, so there every
-character is its own unit and a term matches anywhere in the text: ``日本`` matches
+character is its own unit and a term matches inside a run of text: ``日本`` matches
 "日本経済が回復". Other scripts, Korean included (it is written with spaces), keep whole-word
 matching, so a Korean particle joined to a word hides it (``한국`` does not match "한국은").
 
 Parentheses may nest at most 20 deep, and a query is at most 1,000 characters, 100 terms
 (words, phrases and ``source:`` filters), and a phrase at most 12 words.
 
-A query is checked against a whole story, not a single article: the story matches when the
-titles and texts of all its articles, taken together, satisfy the query. ``ai export`` matches
-a story where one outlet mentions AI and another the export rules. A phrase, though, must occur
-within one title or one paragraph, and a negation is judged on the headline and each article
-(above).
+A query is checked against what a story is about, not a single article, nor every word of
+every article. A term (word or phrase) holds where the story says it: in its headline or any of
+its articles' titles; in the leads (the first 60 words after the title) of two or more of its
+outlets, or of its only outlet; or, said only further down, when it comes up at least 4 times
+in all its articles. A passing mention ("a major booster of efforts", a profile's "served in
+Afghanistan") matches nothing. Terms joined by OR count together, as one topic's words: one
+outlet's lead saying "covid" and another's "vaccine" are two leads for ``covid OR vaccine``.
+Terms joined by AND each hold on their own, anywhere in the story: ``ai export`` matches a story
+one outlet headlines "AI" and another "export rules". A phrase must occur within one title or
+one paragraph. A negation is judged on the headline and each article's whole text (above): it
+is the positive terms a channel follows that must be what a story is about, while a story it
+does not want is left out when the negated words are in its headline or most of its articles,
+however they are said. (`bot.topics.storydoc` weighs where a term stands; ``newsdigest topics
+test`` shows it for each story.)
 """
 
 from __future__ import annotations
@@ -76,7 +85,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.topics.expr import And, Node, Not, Or, Source, Term
+from bot.topics.expr import And, Node, Not, Or, Source, Term, reasons
 from bot.topics.lexer import QUOTE_MARKS, QueryError, Tok, tokenize
 from bot.topics.storydoc import StoryDoc, parts, query_parts
 
@@ -261,6 +270,10 @@ class TopicQuery:
 
     def matches(self, doc: StoryDoc) -> bool:
         return self.root.matches(doc)
+
+    def reasons(self, doc: StoryDoc) -> list[str] | None:
+        """Why the story matches, a line per term ("vaccine: headline"), or None if it does not."""
+        return reasons(self.root, doc)
 
     def describe(self) -> str:
         """The query as understood: folded words, explicit operators, minimal grouping."""

@@ -1,4 +1,6 @@
-"""A story as topic queries see it: all its articles' words, in order, with outlet names.
+"""A story as topic queries see it: all its articles' words, in order, with outlet names, and
+where in a story a term stands (`StoryDoc.why`): a story is about what its headlines and its
+reports' leads say, not what one paragraph mentions in passing.
 
 A phrase must occur within one title or one paragraph, so articles and paragraphs are separated
 by a break marker that no query word can match.
@@ -7,7 +9,7 @@ by a break marker that no query word can match.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -49,6 +51,19 @@ _INITIALISM_RE = re.compile(
 # a query written in capitals ("US") can ask for it alone, not the pronoun "us"; a lowercase
 # query word asks for both. "_" is a \w character: the mark never splits a token.
 CAPS_MARK = "_"
+
+# A report's lead: the words after its title that say what it is about (the first sentence or
+# two; a feed's summary is often little more). Words as written, space to space ("$70 mln" is two,
+# "U.S.-led" one); and at most so many characters, for scripts written without spaces.
+LEAD_WORDS = 60
+LEAD_CHARS = 480
+_SPACED_WORD_RE = re.compile(r"\S+")
+# A term said in a lead counts when this many outlets' leads say it, or the story's only outlet's:
+# one lead's aside ("as the economy recovers from the pandemic") is not what a story is about.
+LEAD_OUTLETS = 2
+# Said only further down, a term counts when the story comes back to it this often in all: "a
+# major booster of efforts", or a profile's "served in Afghanistan", once or twice, does not.
+BODY_MENTIONS = 4
 
 
 def parts(text: str) -> list[str]:
@@ -101,9 +116,10 @@ def join_parts(words: Sequence[str]) -> str:
 class StoryDoc:
     """The searchable text of one story. Derived indexes are built once, on first use.
 
-    `members` are its articles, each a StoryDoc of its own, and `headline` what the story is
-    called: a negated term is judged on those (see `bot.topics.expr.Not`). A StoryDoc built from
-    bare text is a story of one article.
+    `members` are its articles, each a StoryDoc of its own whose `text` opens with its `title`,
+    and `headline` what the story is called: a term is found where they say what the story is
+    about (`why`), and a negated term is judged on each (see `bot.topics.expr.Not`). A StoryDoc
+    built from bare text is one text a term may be found anywhere in.
     """
 
     text: str
@@ -113,6 +129,9 @@ class StoryDoc:
     # The outlets' sites (`Article.outlet`, "nytimes.com"): `source:` matches them as it does
     # the names, since a site is how many people know an outlet.
     sites: tuple[str, ...] = ()
+    # A member's title, and its title and lead (`lead_of`): the starts of its `text`.
+    title: str = ""
+    lead: str = ""
 
     @classmethod
     def from_articles(cls, articles: Sequence[Article], headline: str | None = None) -> StoryDoc:
@@ -124,6 +143,8 @@ class StoryDoc:
                 text=f"{a.title}\n\n{a.text}",
                 sources=(a.source,) if a.source else (),
                 sites=(a.outlet,) if a.outlet else (),
+                title=a.title,
+                lead=f"{a.title}\n\n{lead_of(a.text)}",
             )
             for a in articles
         )
@@ -155,11 +176,17 @@ class StoryDoc:
                     seq.append(BREAK)
                 seq.extend(member.tokens)
             return tuple(seq)
-        for segment in _SEGMENTBREAK_RE.split(self.text):
-            if seq:
-                seq.append(BREAK)
-            seq.extend(_initialism_parts(segment, mark=True))
-        return tuple(seq)
+        return _segment_tokens(self.text)
+
+    @cached_property
+    def title_end(self) -> int:
+        """Where, in a member's `tokens`, its title ends (`text` opens with it)."""
+        return len(_segment_tokens(self.title))
+
+    @cached_property
+    def lead_end(self) -> int:
+        """Where, in a member's `tokens`, its lead ends."""
+        return len(_segment_tokens(self.lead))
 
     @cached_property
     def word_set(self) -> frozenset[str]:
@@ -193,13 +220,17 @@ class StoryDoc:
 
     def has_forms(self, phrase: Sequence[frozenset[str]]) -> bool:
         """`has_phrase` where each position may be any of its forms (a word's inflections)."""
+        if len(phrase) == 1:
+            return not phrase[0].isdisjoint(self.word_set)
+        return next(self._starts(phrase), None) is not None
+
+    def _starts(self, phrase: Sequence[frozenset[str]]) -> Iterator[int]:
+        """Where in `tokens` `phrase` (each position any of its forms) starts, in order."""
         if not phrase:
-            return False
+            return
         words = self.word_set
         if not all(forms & words for forms in phrase):
-            return False
-        if len(phrase) == 1:
-            return True
+            return
         toks = self.tokens
         n = len(phrase)
         positions = self._positions
@@ -214,8 +245,75 @@ class StoryDoc:
                 and start + n <= len(toks)
                 and all(toks[start + k] in phrase[k] for k in range(n))
             ):
-                return True
-        return False
+                yield start
+
+    def why(self, phrases: Sequence[Sequence[frozenset[str]]]) -> tuple[str, list[int]] | None:
+        """Why the story is about one of `phrases` (alternatives, each position of each any of its
+        forms), and which of them made it, or None when it only mentions them in passing:
+        "headline" (the story's or a report's title), "leads of N outlets" (`LEAD_OUTLETS` or
+        more; "lead" of a story's only outlet: a report's first `LEAD_WORDS` words) or
+        "N mentions" (`BODY_MENTIONS` or more in all its reports). Alternatives are weighed
+        together: one outlet's lead saying "covid" and another's "vaccine" are two leads on the
+        topic of `covid OR vaccine`. Bare text has no parts: a phrase anywhere in it is "text"."""
+        if not self.members:
+            hits = [i for i, phrase in enumerate(phrases) if self.has_forms(phrase)]
+            return ("text", hits[:1]) if hits else None
+        if (head := self.headline_doc) is not None:
+            for i, phrase in enumerate(phrases):
+                if head.has_forms(phrase):
+                    return "headline", [i]
+        found = [
+            (i, m, starts)
+            for i, phrase in enumerate(phrases)
+            for m in self.members
+            if (starts := list(m._starts(phrase)))
+        ]
+        for i, m, starts in found:
+            if starts[0] + len(phrases[i]) <= m.title_end:
+                return "headline", [i]
+        in_leads = [
+            (i, m.outlet) for i, m, starts in found if starts[0] + len(phrases[i]) <= m.lead_end
+        ]
+        leads = {outlet for _, outlet in in_leads}
+        if len(leads) >= LEAD_OUTLETS or (leads and len({m.outlet for m in self.members}) == 1):
+            why = f"leads of {len(leads)} outlets" if len(leads) > 1 else "lead"
+            return why, sorted({i for i, _ in in_leads})
+        # Where, not how many phrases: `tax OR taxes` finds "taxes" twice, one mention.
+        said = len({(id(m), start) for _, m, starts in found for start in starts})
+        if said >= BODY_MENTIONS:
+            return f"{said} mentions", sorted({i for i, *_ in found})
+        return None
+
+    @cached_property
+    def outlet(self) -> tuple[str, ...] | int:
+        """Who a member speaks for: its outlet's site or name, or (neither known) itself. One
+        paper's two section feeds are one voice."""
+        return self.sites or self.sources or id(self)
+
+
+def lead_of(text: str) -> str:
+    """The start of `text` that is its lead: `LEAD_WORDS` words, cut at a word's end, or
+    `LEAD_CHARS` characters if fewer."""
+    end = 0
+    for count, word in enumerate(_SPACED_WORD_RE.finditer(text)):
+        if count == LEAD_WORDS:
+            break
+        if word.end() > LEAD_CHARS:
+            # A run of Chinese or Japanese has no spaces to cut at; each character is a word.
+            end = end or LEAD_CHARS
+            break
+        end = word.end()
+    return text[:end]
+
+
+def _segment_tokens(text: str) -> tuple[str, ...]:
+    """The matching units of `text`, a break marker between its blank-line-separated parts."""
+    seq: list[str] = []
+    for segment in _SEGMENTBREAK_RE.split(text):
+        if seq:
+            seq.append(BREAK)
+        seq.extend(_initialism_parts(segment, mark=True))
+    return tuple(seq)
 
 
 def contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
