@@ -17,6 +17,7 @@ NEEDS_DATA = (
     "cluster_quality",
     "cluster_speed",
     "summary_quality",
+    "topic_match",
     "train_cluster_model",
     "train_summary_model",
 )
