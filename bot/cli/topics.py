@@ -159,7 +159,7 @@ def topics_remove(cli: CliContext, slug: str) -> None:
 @topics_group.command(
     "test",
     cls=QueryCommand,
-    help=f"Show which recent stories QUERY (or the saved topic --topic SLUG) would match.\n\n{query_help(TEST_EXAMPLE)}",
+    help=f"Show which recent stories QUERY (or the saved topic --topic SLUG) would match, and where each says the query's terms.\n\n{query_help(TEST_EXAMPLE)}",
 )
 @click.argument("words", metavar="QUERY", nargs=-1)
 @click.option(
