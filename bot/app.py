@@ -20,7 +20,6 @@ import sqlite_utils
 from bot.cards import Digest, StoryCard
 from bot.config import Config
 from bot.models import Article
-from bot.pipeline.digest import DEFAULT_LIMIT, select
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store import summaries as summary_store
@@ -241,17 +240,25 @@ class NewsDigest:
         *,
         now: datetime | None = None,
         include_delivered: bool = False,
-        limit: int = DEFAULT_LIMIT,
+        limit: int | None = None,
     ) -> Digest:
+        """The digest the channel would get now (`bot.runner.digests.digest_selection`): its
+        cards, and a line for each story beyond them. `limit` overrides its size."""
         from bot.pipeline.cards import build_card
-        from bot.runner.digests import digest_start
+        from bot.runner.digests import digest_selection
+        from bot.runner.overflow import overflow_line
 
         now = now or utcnow()
-        # The window the scheduled digest would cover now, by the runner's own rule.
-        since = digest_start(self.db, channel, now=now)
-        selection = select(
-            self.db, channel, since=since, include_delivered=include_delivered, limit=limit
+        selection = digest_selection(
+            self.db,
+            channel,
+            now=now,
+            default_size=self.config.digest_size,
+            include_delivered=include_delivered,
         )
+        if limit is not None:
+            ranked = selection.chosen + selection.overflow
+            selection.chosen, selection.overflow = ranked[:limit], ranked[limit:]
         cards = [
             build_card(
                 self.db, c.story, self.summarizer, now=now, topics=c.topics, members=c.members
@@ -263,6 +270,7 @@ class NewsDigest:
             cards=cards,
             generated_at=now,
             more=selection.more,
+            also=[overflow_line(c) for c in selection.overflow],
         )
 
     def close(self) -> None:

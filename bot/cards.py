@@ -115,6 +115,8 @@ class Digest:
     generated_at: datetime
     title: str = DIGEST_TITLE
     more: int = 0  # stories that qualified but did not fit: the heading says so
+    # A plain-text line for each of those (`bot.runner.overflow.overflow_line`), in rank order.
+    also: list[str] = field(default_factory=list)
 
     @property
     def count_label(self) -> str:

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.config_entries import (
+    DEFAULT_DIGEST_SIZE,
     DEFAULT_POLL_INTERVAL,
     SLUG_RE,
     ChannelConfig,
     FeedConfig,
     TopicConfig,
+    digest_size,
     parse_channel,
     parse_feed,
     parse_topic,
@@ -90,6 +92,8 @@ class Config:
     topics: list[TopicConfig] = field(default_factory=list)
     channels: list[ChannelConfig] = field(default_factory=list)
     story_window_hours: int = 48
+    # Cards in a digest of a channel that sets none (`[digests] size`).
+    digest_size: int = DEFAULT_DIGEST_SIZE
     storage: StorageConfig = field(default_factory=StorageConfig)
     llm: LLMConfig | None = None
     admin_users: list[str] = field(default_factory=list)
@@ -203,6 +207,7 @@ def parse_config(raw: dict[str, Any]) -> Config:
         "storage",
         "llm",
         "admin",
+        "digests",
     }
     reject_unknown(raw, known, "")
     config = Config()
@@ -228,6 +233,10 @@ def parse_config(raw: dict[str, Any]) -> Config:
                 f"{hours} is longer than the {MAX_WINDOW_HOURS}-hour (30-day) maximum",
             )
         config.story_window_hours = hours
+    digests = table(raw, "digests")
+    reject_unknown(digests, {"size"}, "digests")
+    if "size" in digests:
+        config.digest_size = digest_size(digests["size"], "digests.size")
     config.storage = _parse_storage(
         table(raw, "storage"), config.story_window_hours, config.warnings
     )

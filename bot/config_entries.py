@@ -33,6 +33,13 @@ MODES = ("digest", "instant")
 # The most `/watchlist min-sources` takes; the file keeps a larger value, with a warning
 # (`bot.config_warnings`).
 MAX_MIN_SOURCES = 50
+# Cards in one digest: the default, and the bounds a channel's or the default's value must keep
+# (`[digests] size`, `[[channels]] digest_size`, `/watchlist digest-size`). Past 50 a digest is
+# a flood of messages (and the outbox paces them a second apart); the stories beyond the cards
+# are listed after them anyway (bot.runner.overflow).
+DEFAULT_DIGEST_SIZE = 10
+MIN_DIGEST_SIZE = 1
+MAX_DIGEST_SIZE = 50
 MAX_SLUG = 63  # a topic name's length limit, which chat's /follow states in its refusal
 SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_SLUG - 1}}}$")
 # A Discord id (a "snowflake") is an unsigned 64-bit number written in ASCII digits.
@@ -65,6 +72,24 @@ class ChannelConfig:
     min_sources: int = 2
     quiet_hours: str | None = None
     webhook_url: str | None = None
+    # None: the config's default (`[digests] size`), resolved when a digest is made, so chat's
+    # channels and the file's follow one default.
+    digest_size: int | None = None
+
+
+def digest_size(value: object, key: str) -> int:
+    """A digest's number of cards, from MIN_DIGEST_SIZE to MAX_DIGEST_SIZE."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not MIN_DIGEST_SIZE <= value <= MAX_DIGEST_SIZE
+    ):
+        raise ConfigError(
+            key,
+            f"expected a whole number of cards from {MIN_DIGEST_SIZE} to {MAX_DIGEST_SIZE}, "
+            f"got {value!r}",
+        )
+    return value
 
 
 def parse_feed(raw: Any, index: int, default_interval: int) -> FeedConfig:
@@ -123,6 +148,7 @@ def parse_channel(raw: Any, index: int) -> ChannelConfig:
             "min_sources",
             "quiet_hours",
             "webhook_url",
+            "digest_size",
         },
         key,
     )
@@ -150,6 +176,8 @@ def parse_channel(raw: Any, index: int) -> ChannelConfig:
         raise ConfigError(f"{key}.mode", f"must be 'digest' or 'instant', got {channel.mode!r}")
     if "min_sources" in raw:
         channel.min_sources = positive_int(raw["min_sources"], f"{key}.min_sources")
+    if "digest_size" in raw:
+        channel.digest_size = digest_size(raw["digest_size"], f"{key}.digest_size")
     channel.quiet_hours = opt_str(raw, "quiet_hours", f"{key}.quiet_hours")
     if channel.quiet_hours:
         validate_quiet_hours(channel.quiet_hours, f"{key}.quiet_hours")

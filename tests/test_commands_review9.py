@@ -185,7 +185,10 @@ def test_a_bare_cron_is_checked_like_one_with_the_keyword(text: str, message: st
 async def test_slack_watchlist_schedule_takes_a_bare_cron(core: NewsDigest) -> None:
     commands = Commands(core)
     reply = await commands.dispatch("watchlist", "schedule 0 9 1 * mon", SLACK)
-    assert reply.text == "Saved. Mode: digest · schedule: cron '0 9 1 * mon' UTC · min-sources: 2"
+    assert reply.text == (
+        "Saved. Mode: digest · schedule: cron '0 9 1 * mon' UTC · min-sources: 2"
+        " · digest-size: 10 (default)"
+    )
     assert _channel(core).schedule == "0 9 1 * mon"
     never = await commands.dispatch("watchlist", "schedule 0 9 31 2 *", SLACK)
     assert never.text.startswith("`0 9 31 2 *` never fires")

@@ -113,8 +113,10 @@ async def test_stories_past_the_limit_are_announced_after_the_cards() -> None:
 
     assert len(chat.cards()) == 10
     [note] = chat.texts()
-    assert note.text.startswith("...and 3 more stories matched this channel")
-    assert "/story" in note.text
+    # Listed, not just counted: each story the cards left out has a line of its own.
+    assert note.text.startswith("Also matching this channel, without a card in this digest")
+    for slug in ("story-s10", "story-s11", "story-s12"):
+        assert f"/story {slug}" in note.text
     # The notice comes after the digest's cards, not before them.
     assert chat.messages[-1] is note
 

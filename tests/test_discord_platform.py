@@ -109,6 +109,7 @@ async def test_discord_sync_registers_the_commands(api: FakeDiscord) -> None:
         "timezone",
         "mode",
         "min-sources",
+        "digest-size",
         "quiet",
         "mute",
         "unmute",

@@ -152,4 +152,6 @@ async def test_a_digest_keeps_the_newest_of_stories_with_as_many_sources(tmp_pat
     # Newest news first; the two oldest are the ones that did not fit.
     assert [m.text.split(" council")[0] for m in chat.cards()] == PLACES[:10]
     [note] = chat.texts()
-    assert note.text.startswith("...and 2 more stories matched this channel")
+    # Listed after the cards, each with its own line.
+    assert note.text.startswith("Also matching this channel, without a card in this digest")
+    assert [line.split(" council")[0][2:] for line in note.text.splitlines()[1:]] == PLACES[10:]

@@ -25,6 +25,8 @@ NO_TOPICS = (
     "Follow a topic with /follow to narrow it."
 )
 SAVED = "Saved. Mode: digest · schedule: daily 09:00 UTC · min-sources: 2 · quiet hours: "
+# A digest channel says how many cards its digest has, here the default.
+SIZE = " · digest-size: 10 (default)"
 
 
 def _quiet(core: NewsDigest, platform: str, channel_id: str) -> str | None:
@@ -49,7 +51,7 @@ def _quiet(core: NewsDigest, platform: str, channel_id: str) -> str | None:
 )
 async def test_slack_quiet_hours_take_spaces_and_dashes(core: NewsDigest, typed: str) -> None:
     reply = await Commands(core).dispatch("watchlist", f"quiet {typed}", SLACK)
-    assert reply.text == SAVED + "22:00-07:00"
+    assert reply.text == SAVED + "22:00-07:00" + SIZE
     assert _quiet(core, "slack", "C7") == "22:00-07:00"
 
 
@@ -81,7 +83,7 @@ async def test_discord_quiet_hours_take_spaces_and_dashes(
     discord_api: FakeDiscord, bot: DiscordBot, core: NewsDigest, hours: str
 ) -> None:
     await slash(bot, "watchlist", "quiet", hours=hours)
-    assert answer(discord_api)["content"] == SAVED + "22:00-07:00\n" + NO_TOPICS
+    assert answer(discord_api)["content"] == SAVED + "22:00-07:00" + SIZE + "\n" + NO_TOPICS
     assert _quiet(core, "discord", str(CHANNEL)) == "22:00-07:00"
 
 
@@ -97,7 +99,7 @@ async def test_a_word_that_only_starts_like_a_day_is_refused(core: NewsDigest) -
 
 async def test_day_names_are_saved_as_cron_days(core: NewsDigest) -> None:
     reply = await Commands(core).dispatch("watchlist", "schedule Tues,Thursday 07:30", SLACK)
-    assert reply.text == ("Saved. Mode: digest · schedule: tue,thu 07:30 UTC · min-sources: 2")
+    assert reply.text == "Saved. Mode: digest · schedule: tue,thu 07:30 UTC · min-sources: 2" + SIZE
     channel = channel_store.get_channel(core.db, "slack", "C7")
     assert channel is not None and channel.schedule == "30 7 * * tue,thu"
 
@@ -116,7 +118,10 @@ async def test_time_zones_are_case_insensitive_in_chat(
     core: NewsDigest, typed: str, zone: str
 ) -> None:
     reply = await Commands(core).dispatch("watchlist", f"schedule {typed}", SLACK)
-    assert reply.text == f"Saved. Mode: digest · schedule: weekdays 09:00 {zone} · min-sources: 2"
+    assert (
+        reply.text
+        == f"Saved. Mode: digest · schedule: weekdays 09:00 {zone} · min-sources: 2{SIZE}"
+    )
     channel = channel_store.get_channel(core.db, "slack", "C7")
     assert channel is not None and channel.timezone == zone
 
@@ -127,7 +132,7 @@ async def test_a_cron_schedules_zone_is_case_insensitive_too(core: NewsDigest) -
     )
     assert (
         reply.text
-        == "Saved. Mode: digest · schedule: cron '0 9 * * 1-5' Asia/Kolkata · min-sources: 2"
+        == "Saved. Mode: digest · schedule: cron '0 9 * * 1-5' Asia/Kolkata · min-sources: 2" + SIZE
     )
 
 

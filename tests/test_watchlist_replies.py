@@ -15,7 +15,7 @@ DISCORD = CommandContext(platform="discord", channel_id="333", user_id="444", ch
 SLACK_WATCHLIST = (
     "/watchlist: this channel's topics and settings. Change them with: /watchlist schedule "
     "weekdays 09:00 Europe/Berlin | /watchlist timezone Europe/Berlin | "
-    "/watchlist mode digest|instant | /watchlist min-sources N | "
+    "/watchlist mode digest|instant | /watchlist min-sources N | /watchlist digest-size N | "
     "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist mute <story> | "
     "/watchlist unmute <story> | /watchlist resume"
 )
@@ -38,7 +38,10 @@ async def test_an_instant_channels_schedule_says_it_is_for_digest_mode(
     shown = await commands.dispatch("watchlist", "", ctx)
     assert shown.text == f"Mode: instant · {schedule} · min-sources: 2"
     back = await commands.dispatch("watchlist", "mode digest", ctx)
-    assert back.text == "Saved. Mode: digest · schedule: weekdays 07:00 UTC · min-sources: 2"
+    assert (
+        back.text
+        == "Saved. Mode: digest · schedule: weekdays 07:00 UTC · min-sources: 2 · digest-size: 10 (default)"
+    )
 
 
 # --- min sources, typed as two words -------------------------------------------------------------
@@ -47,7 +50,10 @@ async def test_an_instant_channels_schedule_says_it_is_for_digest_mode(
 @pytest.mark.parametrize("typed", ["min sources 3", "MIN Sources 3", "min-sources 3"])
 async def test_min_sources_is_taken_as_two_words(core: NewsDigest, typed: str) -> None:
     reply = await Commands(core).dispatch("watchlist", typed, SLACK)
-    assert reply.text == "Saved. Mode: digest · schedule: daily 09:00 UTC · min-sources: 3"
+    assert (
+        reply.text
+        == "Saved. Mode: digest · schedule: daily 09:00 UTC · min-sources: 3 · digest-size: 10 (default)"
+    )
     channel = channel_store.get_channel(core.db, "slack", "C7")
     assert channel is not None and channel.min_sources == 3
 
@@ -78,7 +84,10 @@ async def test_a_day_list_takes_spaces_after_its_commas(
     core: NewsDigest, typed: str, days: str
 ) -> None:
     reply = await Commands(core).dispatch("watchlist", f"schedule {typed}", SLACK)
-    assert reply.text == f"Saved. Mode: digest · schedule: {days} 07:30 UTC · min-sources: 2"
+    assert (
+        reply.text
+        == f"Saved. Mode: digest · schedule: {days} 07:30 UTC · min-sources: 2 · digest-size: 10 (default)"
+    )
 
 
 async def test_a_day_list_ending_in_a_comma_is_still_refused(core: NewsDigest) -> None:

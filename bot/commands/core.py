@@ -70,7 +70,7 @@ USAGE: dict[str, str] = {
     "watchlist": (
         "/watchlist: this channel's topics and settings. Change them with: "
         "/watchlist schedule weekdays 09:00 Europe/Berlin | /watchlist timezone Europe/Berlin | "
-        "/watchlist mode digest|instant | /watchlist min-sources N | "
+        "/watchlist mode digest|instant | /watchlist min-sources N | /watchlist digest-size N | "
         "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist mute <story> | "
         "/watchlist unmute <story> | /watchlist resume"
     ),
@@ -95,6 +95,7 @@ DISCORD_USAGE: dict[str, str] = {
         "/watchlist schedule when:weekdays 09:00 Europe/Berlin | "
         "/watchlist timezone zone:Europe/Berlin | "
         "/watchlist mode mode:digest|instant | /watchlist min-sources count:N | "
+        "/watchlist digest-size cards:N | "
         "/watchlist quiet hours:22:00-07:00 | /watchlist quiet hours:off | "
         "/watchlist mute story:<story> | /watchlist unmute story:<story> | /watchlist resume"
     ),
@@ -341,7 +342,7 @@ class Commands:
     # --- helpers shared with adapters -------------------------------------------------------------
 
     def describe_channel(self, channel: ChannelRow) -> str:
-        return watchlist.describe_channel(channel)
+        return watchlist.describe_channel(channel, self.core.config.digest_size)
 
     def watchlist_lines(self, channel: ChannelRow) -> list[ListLine]:
         return watchlist.watchlist_lines(self.core.db, channel)

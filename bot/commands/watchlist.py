@@ -12,7 +12,12 @@ import sqlite_utils
 from bot.commands import mutes
 from bot.commands.base import CommandContext, ListLine, Reply, UsageError
 from bot.commands.schedule import ScheduleError, describe_schedule, parse_schedule, schedule_usage
-from bot.config_entries import MAX_MIN_SOURCES
+from bot.config_entries import (
+    DEFAULT_DIGEST_SIZE,
+    MAX_DIGEST_SIZE,
+    MAX_MIN_SOURCES,
+    MIN_DIGEST_SIZE,
+)
 from bot.config_values import (
     ConfigError,
     quiet_hours_shape,
@@ -37,8 +42,9 @@ async def watchlist(
 ) -> Reply:
     db = commands.core.db
     # `show` is Discord's spelling of the bare command (the README uses it for both).
+    default_size = commands.core.config.digest_size
     if not args or args.lower() == "show":
-        return Reply(describe_channel(channel), lines=watchlist_lines(db, channel))
+        return Reply(describe_channel(channel, default_size), lines=watchlist_lines(db, channel))
     words = split_args(args)
     setting = words[0].lower()
     if setting in ("mute", "unmute"):
@@ -56,7 +62,9 @@ async def watchlist(
         _release_quiet_holds(commands, before)
     if commands.on_channel_change is not None:
         await commands.on_channel_change(before, channel)
-    return Reply("Saved. " + describe_channel(channel), lines=watchlist_lines(db, channel))
+    return Reply(
+        "Saved. " + describe_channel(channel, default_size), lines=watchlist_lines(db, channel)
+    )
 
 
 # Each setting's own usage line, on Slack and on Discord: a bad value gets this one, not the whole
@@ -66,6 +74,11 @@ _SETTING_USAGE: dict[str, tuple[str, str]] = {
     "min-sources": (
         f"/watchlist min-sources N (1 to {MAX_MIN_SOURCES})",
         "/watchlist min-sources count:N",
+    ),
+    "digest-size": (
+        f"/watchlist digest-size N ({MIN_DIGEST_SIZE} to {MAX_DIGEST_SIZE}) | "
+        "/watchlist digest-size default",
+        "/watchlist digest-size cards:N | /watchlist digest-size cards:0 (the default)",
     ),
     "quiet": (
         "/watchlist quiet 22:00-07:00 | /watchlist quiet off",
@@ -123,6 +136,8 @@ def _changes(
                 setting_usage("min-sources", platform),
             )
         return {"min_sources": int(value)}
+    if setting in ("digest-size", "digest_size", "digestsize", "size"):
+        return {"digest_size": _digest_size(values, platform)}
     if setting == "quiet":
         typed = " ".join(values)
         # Spaces around the dash ("22:00 - 07:00", as Slack splits it or Discord's option keeps
@@ -155,6 +170,24 @@ def _changes(
     raise UsageError(f"Unknown setting {quoted(setting, 60)}.")
 
 
+def _digest_size(values: list[str], platform: str) -> int | None:
+    """The cards a digest of the channel has; None: the configured default (`default`, or 0,
+    which is how Discord's whole-number option says it)."""
+    value = values[0].lower() if len(values) == 1 else ""
+    if value in ("default", "0"):
+        return None
+    if not (value.isascii() and value.isdigit()) or not (
+        MIN_DIGEST_SIZE <= int(value) <= MAX_DIGEST_SIZE
+    ):
+        raise UsageError(
+            f"digest-size takes a whole number of cards from {MIN_DIGEST_SIZE} to "
+            f"{MAX_DIGEST_SIZE}, or `default`. The stories beyond the cards are listed after "
+            "them.",
+            setting_usage("digest-size", platform),
+        )
+    return int(value)
+
+
 # Settings after which posts held until the old quiet hours end may be due sooner.
 _RELEASING = {"quiet_hours", "timezone", "paused_reason"}
 
@@ -177,7 +210,7 @@ def _release_quiet_holds(commands: Commands, before: ChannelRow) -> None:
         commands.kick_outbox()
 
 
-def describe_channel(channel: ChannelRow) -> str:
+def describe_channel(channel: ChannelRow, default_size: int = DEFAULT_DIGEST_SIZE) -> str:
     schedule = describe_schedule(channel.schedule, channel.timezone)
     if channel.mode == "instant":
         # Instant channels get no digest job: a schedule shown (or "Saved.") without this reads
@@ -188,6 +221,10 @@ def describe_channel(channel: ChannelRow) -> str:
     text = f"Mode: {channel.mode} · schedule: {schedule} · min-sources: {channel.min_sources}"
     if channel.quiet_hours:
         text += f" · quiet hours: {channel.quiet_hours}"
+    if channel.mode == "digest":
+        # As the setting is typed, with whether it is the channel's own or the default.
+        size = channel.digest_size or default_size
+        text += f" · digest-size: {size}" + ("" if channel.digest_size else " (default)")
     if note := _fixed_zone_note(channel):
         text += f"\n{note}"
     if channel.paused_reason == REMOVED_FROM_CONFIG:

@@ -4,12 +4,14 @@ were not posted to it before, and are not muted there."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from bot.config_entries import DEFAULT_DIGEST_SIZE
 from bot.models import Article
+from bot.pipeline.digest_rank import fresh_first
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
@@ -24,7 +26,9 @@ log = logging.getLogger(__name__)
 # of old news).
 DEFAULT_WINDOW = timedelta(hours=48)
 MAX_LOOKBACK = timedelta(days=8)
-DEFAULT_LIMIT = 10
+# Cards in one digest, unless the config (`[digests] size`, a channel's `digest_size`) or
+# `/watchlist digest-size` says otherwise (`bot.config_entries`).
+DEFAULT_LIMIT = DEFAULT_DIGEST_SIZE
 
 
 @dataclass(slots=True)
@@ -84,9 +88,14 @@ def matching_topics(
 @dataclass(slots=True)
 class Selection:
     chosen: list[Candidate]
-    # Stories that qualified but did not fit under the limit: the digest says how many, so they
-    # do not vanish silently.
-    more: int = 0
+    # Stories that qualified but did not fit under the limit, in rank order: a digest lists
+    # them after its cards (an instant catch-up counts them), so they do not vanish silently.
+    # They are not marked delivered: a later digest may still post one as a card.
+    overflow: list[Candidate] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return len(self.overflow)
 
 
 def digest_since(now: datetime, previous: datetime | None) -> datetime:
@@ -106,9 +115,12 @@ def select(
     include_delivered: bool = False,
     story_ids: set[str] | None = None,
     reported_since: datetime | None = None,
+    seen_since: datetime | None = None,
 ) -> Selection:
-    """Stories updated since `since` for this channel, biggest first (among equals the most
-    recently first reported), at most `limit`, and how many more qualified. A channel that follows
+    """Stories updated since `since` for this channel, at most `limit`, and those that qualified
+    beyond it. With `seen_since` (a digest: the channel's last one), those new to the channel
+    since then first (`bot.pipeline.digest_rank`); without, biggest first (among equals the most
+    recently first reported). A channel that follows
     no topic gets every story that clears its minimum number of independent sources. `story_ids`
     narrows the pool before the limit applies, so a small story that just changed is not crowded
     out by bigger ones it was not asked about. `reported_since` keeps only stories with a report
@@ -122,13 +134,12 @@ def select(
         skip |= delivered_story_ids(db, channel.id)
     stories = [s for s in stories if s.id not in skip and (story_ids is None or s.id in story_ids)]
     members = article_store.articles_for_stories(db, [s.id for s in stories])
-    selection = Selection(chosen=[])
+    found = []
     for story in stories:
         matched = matching_topics(topics, members[story.id], story.headline) if topics else []
         if topics and not matched:
             continue
-        if len(selection.chosen) >= limit:
-            selection.more += 1
-            continue
-        selection.chosen.append(Candidate(story=story, members=members[story.id], topics=matched))
-    return selection
+        found.append(Candidate(story=story, members=members[story.id], topics=matched))
+    if seen_since is not None:
+        found.sort(key=lambda c: fresh_first(c.story, c.members, seen_since))
+    return Selection(chosen=found[:limit], overflow=found[limit:])

@@ -19,6 +19,7 @@ from bot.cards import Digest, StoryCard
 from bot.models import Angle
 from bot.render.text import (
     also_label,
+    also_title,
     bare_quote,
     clean,
     digest_heading,
@@ -133,8 +134,19 @@ def render_card_console(card: StoryCard, console: Console, full: bool = False) -
 
 
 def render_digest_console(digest: Digest, console: Console) -> None:
-    console.print(Rule(Text(digest_heading(digest), style=_HEAD)))
+    heading = Text(digest_heading(digest), style=_HEAD)
+    if console.is_terminal:
+        console.print(Rule(heading))
+    else:
+        # Piped or written to a file there is no screen width to fit: a rule would cut the
+        # heading at 80 columns ("(119 more n…"), so it is printed whole, on a line of its own.
+        console.print(heading, soft_wrap=True)
     if not digest.cards:
         console.print(Text("No new stories.", style=_DIM))
     for card in digest.cards:
         console.print(card_renderable(card))
+    if digest.also:
+        console.print(Text(also_title(digest), style=_HEAD), soft_wrap=True)
+        for line in digest.also:
+            # Whole lines, never cut: each ends in the link and the /story slug to copy.
+            console.print(Text(clean(line)), soft_wrap=True)

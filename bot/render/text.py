@@ -11,7 +11,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from bot.cards import Digest, StoryCard
+from bot.cards import DIGEST_TITLE, Digest, StoryCard
 from bot.models import Angle
 
 # Re-exported: the renderers and adapters take all their shared helpers from here.
@@ -259,6 +259,19 @@ def format_time(when: datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M") + (f" {zone}" if zone else "")
 
 
+# Slack and Discord head a digest of at least this many cards: over one card a heading is a
+# second message saying what the card shows.
+CHAT_HEADED_CARDS = 2
+
+
+def chat_digest_heading(count: int, now: datetime) -> str | None:
+    """The heading Slack and Discord post before a scheduled digest's `count` cards (plain text:
+    the channel is where it is posted; `bot.delivery.digest_heading`); None for a lone card."""
+    if count < CHAT_HEADED_CARDS:
+        return None
+    return f"{DIGEST_TITLE} · {format_time(now)} · {count} stories"
+
+
 def digest_heading(digest: Digest) -> str:
     return (
         f"{clean(digest.title)} · {clean(digest.channel)} · "
@@ -318,4 +331,12 @@ def render_digest_text(digest: Digest) -> str:
         if i:
             parts += ["", "-" * 72]
         parts += ["", render_card_text(card)]
+    if digest.also:
+        parts += ["", "-" * 72, "", also_title(digest), *(clean(line) for line in digest.also)]
     return "\n".join(parts) + "\n"
+
+
+def also_title(digest: Digest) -> str:
+    """The title over a preview's list of the stories beyond its cards (`Digest.also`)."""
+    noun = "story" if len(digest.also) == 1 else "stories"
+    return f"Also matching, without a card ({len(digest.also)} {noun}):"

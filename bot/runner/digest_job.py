@@ -55,5 +55,7 @@ async def run_digest(
         # since this slot.
         log.info("digest for %s at %s already sent; skipping", channel.key, iso(when))
         return
-    digests.enqueue_digest(db, channel, now=now, scheduled_for=when)
+    digests.enqueue_digest(
+        db, channel, now=now, scheduled_for=when, default_size=service.config.digest_size
+    )
     service.outbox.kick()

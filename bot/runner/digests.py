@@ -31,6 +31,7 @@ from bot.pipeline.digest import (
     matching_topics,
     select,
 )
+from bot.runner.overflow import overflow_notices
 from bot.runner.schedule import missed_digest, next_fire, quiet_until, release_time
 from bot.store import alerts, card_refreshes, digest_runs, grown_posts
 from bot.store import articles as article_store
@@ -59,27 +60,29 @@ def enqueue_digest(
     *,
     now: datetime,
     scheduled_for: datetime | None = None,
-    limit: int = DEFAULT_LIMIT,
+    default_size: int = DEFAULT_LIMIT,
 ) -> int:
     """Queue one digest for the channel and record the run. Returns the number of stories.
 
     The digest covers what changed since the channel's previous digest (see `digest_start`), so a
     Monday digest after a weekend, or a weekly one, does not lose the days a fixed window would.
-    Stories that qualify beyond `limit` are announced in a notice instead of dropped silently."""
+    It has the channel's `digest_size` cards (else `default_size`), newest to the channel first
+    (`digest_selection`); the stories that qualify beyond them are listed after the cards
+    (`bot.runner.overflow`) instead of dropped silently."""
     slot = scheduled_for or now
-    selection = select(
-        db, channel, since=digest_start(db, channel, now=now, slot=slot), limit=limit
-    )
+    selection = digest_selection(db, channel, now=now, slot=slot, default_size=default_size)
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
     with delivery_store.durable(db):
         queued = sum(
             delivery_store.enqueue_story(db, c.story.id, channel.id, now=now, not_before=not_before)
             for c in selection.chosen
         )
-        if selection.more:
-            alerts.enqueue_alert(
-                db, channel.id, f"digest-more:{iso(slot)}", more_text(selection.more), now=now
-            )
+        notices = overflow_notices(channel.platform, selection.overflow)
+        for index, text in enumerate(notices):
+            # The first keeps the key the count had: a digest queued before an upgrade and
+            # queued again after it does not get both.
+            key = f"digest-more:{iso(slot)}" + (f":{index + 1}" if index else "")
+            alerts.enqueue_alert(db, channel.id, key, text, now=now)
         digest_runs.record_digest_run(
             db, channel.id, scheduled_for=scheduled_for or now, now=now, stories=queued
         )
@@ -93,12 +96,35 @@ def enqueue_digest(
     return queued
 
 
-def more_text(more: int) -> str:
-    """The notice for stories a digest had no room for (plain text: adapters escape notices)."""
-    return (
-        f"...and {plural(more, 'more story', 'more stories')} matched this channel but did not "
-        "fit in this digest. "
-        "/digest posts the next ones from the last two days; /story <words> finds any story."
+def digest_size(channel: ChannelRow, default_size: int = DEFAULT_LIMIT) -> int:
+    """The cards in the channel's digest: its own `digest_size`, else the configured default."""
+    return channel.digest_size or default_size
+
+
+def digest_selection(
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    *,
+    now: datetime,
+    slot: datetime | None = None,
+    default_size: int = DEFAULT_LIMIT,
+    include_delivered: bool = False,
+) -> Selection:
+    """The digest the channel gets for `slot` (default `now`): its window (`digest_start`), its
+    size, and the rank by what is new since its last digest (`bot.pipeline.digest_rank`). The
+    scheduled digest and every preview use this one rule, so a preview shows what is posted."""
+    since = digest_start(db, channel, now=now, slot=slot)
+    last = digest_runs.last_digest_ran_at(db, channel.id)
+    # A channel never sent a digest has seen none of the window; nor has one whose last digest
+    # is older than the window's start.
+    seen_since = since if last is None or last < since else last
+    return select(
+        db,
+        channel,
+        since=since,
+        limit=digest_size(channel, default_size),
+        include_delivered=include_delivered,
+        seen_since=seen_since,
     )
 
 

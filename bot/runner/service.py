@@ -171,7 +171,9 @@ class Service:
 
     async def post_digest(self, channel: ChannelRow) -> int:
         """`/digest` in chat: queue the channel's digest now; the outbox posts it."""
-        count = digests.enqueue_digest(self.db, channel, now=self.clock())
+        count = digests.enqueue_digest(
+            self.db, channel, now=self.clock(), default_size=self.config.digest_size
+        )
         self.outbox.kick()
         return count
 

@@ -55,6 +55,8 @@ class ChannelRow:
     # When the runner saw the schedule, time zone or mode last change (None: not since this was
     # recorded): an earlier slot of the schedule now in force was never due.
     schedule_changed_at: datetime | None = None
+    # Cards in one digest; None: the configured default (`bot.runner.digests.digest_size`).
+    digest_size: int | None = None
 
     @property
     def key(self) -> str:

@@ -31,3 +31,9 @@ def record_digest_run(
         " ran_at = excluded.ran_at, stories = excluded.stories",
         [channel_pk, iso(scheduled_for), iso(now), stories],
     )
+
+
+def last_digest_ran_at(db: sqlite_utils.Database, channel_pk: int) -> datetime | None:
+    """When the channel's last digest was queued: what it listed was what had arrived by then."""
+    row = db.execute("SELECT ran_at FROM digest_runs WHERE channel_pk = ?", [channel_pk]).fetchone()
+    return parse_iso(row[0]) if row else None

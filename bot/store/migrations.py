@@ -345,6 +345,12 @@ def _m029_posted_headlines(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m030_channel_digest_size(db: sqlite_utils.Database) -> None:
+    # Cards in the channel's digest, as its config entry or /watchlist digest-size set it; NULL:
+    # the configured default (`[digests] size`, else bot.pipeline.digest.DEFAULT_LIMIT).
+    _add_column(db, "channels", "digest_size", "INTEGER")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -379,4 +385,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (27, "each merge recorded, and whose old name each alias was", _m027_merge_history),
     (28, "feeds remember their last poll's outcome and note", _m028_feed_poll_outcome),
     (29, "posts remember the headline their card was sent with", _m029_posted_headlines),
+    (30, "channels may set how many cards a digest has", _m030_channel_digest_size),
 ]

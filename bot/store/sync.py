@@ -120,8 +120,17 @@ def sync_notes(report: SyncReport, config_file: str) -> list[str]:
     return notes
 
 
+# Keys added to an entry after its hash was first stored: left out while unset, so an upgrade
+# does not read every unchanged entry as edited (and write the file's values over chat's).
+_ADDED_LATER = ("digest_size",)
+
+
 def _hash(entry: Any) -> str:
-    return hashlib.sha256(json.dumps(asdict(entry), sort_keys=True).encode()).hexdigest()[:16]
+    fields = asdict(entry)
+    for key in _ADDED_LATER:
+        if fields.get(key, 0) is None:
+            del fields[key]
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def sync_config(db: sqlite_utils.Database, config: Config, *, retry: str = "restart") -> SyncReport:
@@ -336,6 +345,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
             "timezone": channel.timezone,
             "mode": channel.mode,
             "min_sources": channel.min_sources,
+            "digest_size": channel.digest_size,
             "quiet_hours": channel.quiet_hours,
             "webhook_url": channel.webhook_url,
             "origin": "config",

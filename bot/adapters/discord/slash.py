@@ -145,6 +145,12 @@ def _watchlist_group() -> app_commands.Group:
     ) -> None:
         await _run(interaction, "watchlist", f"min-sources {count}")
 
+    @group.command(name="digest-size", description="Cards in a digest (0: the default)")
+    async def digest_size(
+        interaction: discord.Interaction[Any], cards: app_commands.Range[int, 0, 50]
+    ) -> None:
+        await _run(interaction, "watchlist", f"digest-size {cards}")
+
     @group.command(name="quiet", description="Hours without posts, e.g. 22:00-07:00, or 'off'")
     async def quiet(interaction: discord.Interaction[Any], hours: str) -> None:
         await _run(interaction, "watchlist", f"quiet {shlex.quote(hours.strip())}")
