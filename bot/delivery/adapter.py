@@ -131,7 +131,10 @@ class ChatAdapter(Protocol):
     the platform shows a digest's heading: begin is called before the first of the `count` new
     story cards a digest channel's drain has prepared to send together (the console prints the
     preview's "News digest · #team · … · 2 stories"), end once the drain is done with the
-    channel, whether all of them went out or not (`bot.delivery.digest_heading`)."""
+    channel, whether all of them went out or not (`bot.delivery.digest_heading`). A chat
+    platform's begin is a coroutine that posts the heading as a message of its own and returns
+    whether it did (Slack and Discord head digests of two cards or more); its errors are the
+    `DeliveryError` tree, and never hold the cards back."""
 
     platform: str
 

@@ -1,22 +1,32 @@
 """The heading over a scheduled digest, on a platform that shows one (the console prints the
-preview's "News digest · #team · … · 2 stories" above the cards). It states how many cards
-follow, so the digest's new stories are prepared before it is shown: a row settled there
-(muted, merged into a story the channel has, story gone, no longer wanted) is not counted. It
-is closed when the drain is done with the channel, so none of it carries over to a later
-drain, or to a post of the channel switched to instant.
+preview's "News digest · #team · … · 2 stories" above the cards; Slack and Discord post
+"News digest · … · 2 stories" as a message of its own, so a team sees where a digest's cards
+start). It states how many cards follow, so the digest's new stories are prepared before it is
+shown: a row settled there (muted, merged into a story the channel has, story gone, no longer
+wanted) is not counted. It is closed when the drain is done with the channel, so none of it
+carries over to a later drain, or to a post of the channel switched to instant.
+
+A chat platform's heading is a plain message, not an outbox row: like a notice it is
+at-least-once, and it never holds the cards back. One that fails is logged and the cards go out
+without it; a drain cut short (a crash, an outage) heads the cards still to go when it resumes.
+Every card stays a top-level message of its own, so each story's updates still thread under it.
 """
 
 from __future__ import annotations
 
+import inspect
+import logging
 from typing import TYPE_CHECKING
 
-from bot.delivery.adapter import ChatAdapter
+from bot.delivery.adapter import ChatAdapter, DeliveryError
 from bot.delivery.prepare import Prepared, prepare_or_retry
 from bot.store.channels import ChannelRow
 from bot.store.deliveries import DeliveryRow
 
 if TYPE_CHECKING:
     from bot.delivery.outbox import DrainReport, Outbox
+
+log = logging.getLogger(__name__)
 
 
 async def open_digest(
@@ -38,7 +48,16 @@ async def open_digest(
             ready[row.id] = await prepare_or_retry(outbox, channel, row, report)
     count = sum(prepared is not None for prepared in ready.values())
     if count:
-        begin(channel, count, outbox.clock())
+        posted = begin(channel, count, outbox.clock())
+        if inspect.isawaitable(posted):
+            try:
+                posted = await posted
+            except DeliveryError as exc:
+                log.warning("digest heading for %s not posted: %s", channel.key, exc)
+                posted = True  # a request was made
+            if posted:
+                # A chat post: the first card keeps the channel's pace after it.
+                await outbox.pace_channel(channel.id)
     return ready
 
 

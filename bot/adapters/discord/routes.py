@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.adapters.discord.errors import BOT_ROUTE, PLATFORM, WEBHOOK_ROUTE
@@ -19,6 +20,7 @@ from bot.delivery.adapter import (
     PlatformDeliveryError,
     PostedMessage,
 )
+from bot.render.text import chat_digest_heading
 from bot.store.channels import ChannelRow
 
 if TYPE_CHECKING:
@@ -126,6 +128,14 @@ class DiscordAdapter:
     ) -> None:
         with self._watching():
             await self._for(channel).refresh_card(channel, posted, card)
+
+    async def begin_digest(self, channel: ChannelRow, count: int, now: datetime) -> bool:
+        """A scheduled digest's heading, a message before its cards, if it has several
+        (`bot.delivery.digest_heading`); whether it posted one."""
+        if (text := chat_digest_heading(count, now)) is None:
+            return False
+        await self.post_text(channel, text)
+        return True
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         with self._watching():

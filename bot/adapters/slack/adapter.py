@@ -14,12 +14,19 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.auth import AUTH_ERRORS
-from bot.adapters.slack.blocks import SlackMessage, card_messages, section, update_message
+from bot.adapters.slack.blocks import (
+    SlackMessage,
+    card_messages,
+    header,
+    section,
+    update_message,
+)
 from bot.adapters.slack.errors import delivery_error, error_code
 from bot.adapters.slack.escape import slack_escape, truncate
 from bot.adapters.slack.history import find_by_nonce
@@ -31,6 +38,7 @@ from bot.delivery.adapter import (
     PostedMessage,
     TransientDeliveryError,
 )
+from bot.render.text import chat_digest_heading
 from bot.store.channels import ChannelRow
 
 # Re-exported: the mapping lived here first, and tests and callers import it from the adapter.
@@ -236,6 +244,18 @@ class SlackAdapter:
                 log.info("story %s: original message can no longer be edited", card.story_id)
                 return
             raise delivery_error(exc, "chat.update") from exc
+
+    async def begin_digest(self, channel: ChannelRow, count: int, now: datetime) -> bool:
+        """A scheduled digest's heading, a message before its cards, if it has several
+        (`bot.delivery.digest_heading`); whether it posted one."""
+        if (text := chat_digest_heading(count, now)) is None:
+            return False
+        message = SlackMessage(text=slack_escape(text), blocks=[header(text)])
+        try:
+            await self.post_message(channel.channel_id, message)
+        except Exception as exc:
+            raise delivery_error(exc, "chat.postMessage") from exc
+        return True
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         """A notice whose text may carry feed-derived parts (a feed's own title): every line is
