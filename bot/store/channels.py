@@ -57,6 +57,11 @@ class ChannelRow:
     schedule_changed_at: datetime | None = None
     # Cards in one digest; None: the configured default (`bot.runner.digests.digest_size`).
     digest_size: int | None = None
+    # When the pause in `paused_reason` began (None: not paused, or paused before this was kept
+    # and its reason does not say).
+    paused_at: datetime | None = None
+    # Who made the row: "config" (the file declares it), "chat", "runner", ... (`store.sync`).
+    origin: str | None = None
 
     @property
     def key(self) -> str:
@@ -71,6 +76,7 @@ class ChannelRow:
     def from_row(cls, row: dict[str, Any]) -> ChannelRow:
         values: dict[str, Any] = {f.name: row.get(f.name) for f in dataclasses.fields(cls)}
         values["schedule_changed_at"] = parse_iso(values["schedule_changed_at"])
+        values["paused_at"] = parse_iso(values["paused_at"])
         return cls(**values)
 
 
@@ -173,8 +179,35 @@ def find_channel(db: sqlite_utils.Database, ref: str) -> ChannelRow | None:
 
 
 def update_channel(db: sqlite_utils.Database, pk: int, **fields: Any) -> ChannelRow:
+    """Set `fields`. A pause set (`paused_reason`) is dated now unless `paused_at` is given; a
+    pause lifted loses its date."""
+    if "paused_reason" in fields and "paused_at" not in fields:
+        fields["paused_at"] = iso(utcnow()) if fields["paused_reason"] else None
+    elif isinstance(fields.get("paused_at"), datetime):
+        fields["paused_at"] = iso(fields["paused_at"])
     db.table("channels").update(pk, fields)
     return get_channel_by_pk(db, pk)  # type: ignore[return-value]
+
+
+# The start of a pause the outbox sets when the platform refuses the channel's posts
+# (`bot.delivery.failures`): "slack refused to post (...)". A pause for another reason (the entry
+# taken out of the config file, `bot.store.sync`) is no refusal.
+REFUSED_TO_POST = "refused to post ("
+
+
+def refused(platform: str, paused_reason: str | None) -> bool:
+    """Paused because the platform refused to post there."""
+    return (paused_reason or "").startswith(f"{platform} {REFUSED_TO_POST}")
+
+
+def pending_posts(db: sqlite_utils.Database) -> dict[int, int]:
+    """Posts (stories and their updates) waiting or in flight, by channel pk; a card edit is no
+    post (`bot.store.deliveries.counts`)."""
+    rows = db.execute(
+        "SELECT channel_pk, COUNT(*) FROM deliveries WHERE kind != 'refresh'"
+        " AND state IN ('pending', 'sending') GROUP BY channel_pk"
+    )
+    return {pk: n for pk, n in rows}
 
 
 def record_schedule_change(db: sqlite_utils.Database, pk: int, *, at: datetime) -> None:

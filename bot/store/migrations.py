@@ -5,6 +5,7 @@ built by the same steps. Applying them is bot.store.database.migrate's job.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sqlite_utils
@@ -351,6 +352,24 @@ def _m030_channel_digest_size(db: sqlite_utils.Database) -> None:
     _add_column(db, "channels", "digest_size", "INTEGER")
 
 
+def _m031_channel_paused_at(db: sqlite_utils.Database) -> None:
+    # When a channel's pause began, for `newsdigest channels list`. A pause from before is dated
+    # from its reason when the reason says (the outbox's "... on 2027-05-03 10:00 UTC").
+    _add_column(db, "channels", "paused_at", "TEXT")
+    rows = db.execute(
+        "SELECT id, paused_reason FROM channels WHERE paused_reason IS NOT NULL AND paused_at IS NULL"
+    ).fetchall()
+    for pk, reason in rows:
+        if found := _PAUSE_DATE_RE.search(reason):
+            db.execute(
+                "UPDATE channels SET paused_at = ? WHERE id = ?",
+                [f"{found.group(1)}T{found.group(2)}:00+00:00", pk],
+            )
+
+
+_PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -386,4 +405,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (28, "feeds remember their last poll's outcome and note", _m028_feed_poll_outcome),
     (29, "posts remember the headline their card was sent with", _m029_posted_headlines),
     (30, "channels may set how many cards a digest has", _m030_channel_digest_size),
+    (31, "channels remember when their pause began", _m031_channel_paused_at),
 ]
