@@ -44,6 +44,14 @@ MAX_SLUG = 63  # a topic name's length limit, which chat's /follow states in its
 SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_SLUG - 1}}}$")
 # A Discord id (a "snowflake") is an unsigned 64-bit number written in ASCII digits.
 _SNOWFLAKE_RE = re.compile(r"^[0-9]{1,20}$")
+# A Slack conversation id: C (a channel), G (a private channel made before 2020) or D (a direct
+# message), then capital letters and digits ("C0123456789"). Its name ("#team-news") is no id:
+# Slack refuses it as channel_not_found at the first post.
+_SLACK_ID_RE = re.compile(r"^[CGD][A-Z0-9]+$")
+SLACK_ID_HELP = (
+    "a Slack channel id looks like C0123456789, not a name (in Slack, click the channel's name: "
+    "the id is at the bottom of its details; or copy the channel's link, which ends with it)"
+)
 
 
 @dataclass(slots=True)
@@ -165,6 +173,9 @@ def parse_channel(raw: Any, index: int) -> ChannelConfig:
             f"a Discord channel id is a number (Developer Mode → Copy Channel ID), "
             f"got {channel.id!r}",
         )
+    if platform == "slack" and not _SLACK_ID_RE.match(channel.id):
+        # Caught here too, not as channel_not_found at the first post.
+        raise ConfigError(f"{key}.id", f"{SLACK_ID_HELP}, got {channel.id!r}")
     channel.name = opt_str(raw, "name", f"{key}.name")
     channel.topics = str_list(raw.get("topics", []), f"{key}.topics")
     channel.timezone = opt_str(raw, "timezone", f"{key}.timezone") or DEFAULT_TIMEZONE
