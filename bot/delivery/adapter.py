@@ -98,7 +98,13 @@ class FatalPlatformError(Exception):
 
 
 class PermanentDeliveryError(DeliveryError):
-    pass
+    """The channel refuses our posts until a person acts: the outbox pauses it. `fix`, when the
+    adapter knows it from the platform's answer, says what to do ("invite the bot ..."); it
+    ends the pause reason shown in /watchlist, `newsdigest channels list` and the log."""
+
+    def __init__(self, message: str, *, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.fix = fix
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,18 +141,44 @@ def check_later(outbox: Outbox, row: DeliveryRow, error: str, report: DrainRepor
 
 
 def pause_channel(
-    outbox: Outbox, channel: ChannelRow, error: str, row: DeliveryRow, report: DrainReport
+    outbox: Outbox,
+    channel: ChannelRow,
+    exc: PermanentDeliveryError,
+    row: DeliveryRow,
+    report: DrainReport,
 ) -> None:
     """The channel cannot take posts. Keep the row pending (nothing is lost) and pause the
-    channel until someone fixes it and runs /watchlist resume."""
-    store.release(outbox.db, row.id, now=outbox.clock(), next_attempt_at=None, error=error)
-    _pause(outbox, channel, error, report)
+    channel until someone fixes it and resumes it (/watchlist resume, `newsdigest channels
+    resume`, or for a config channel a new `webhook_url`)."""
+    store.release(outbox.db, row.id, now=outbox.clock(), next_attempt_at=None, error=str(exc))
+    pause_refused(outbox, channel, exc, report)
 
 
-def _pause(outbox: Outbox, channel: ChannelRow, error: str, report: DrainReport) -> None:
+def pause_reason(channel: ChannelRow, exc: PermanentDeliveryError, now: datetime) -> str:
+    """'slack refused to post (Slack post: not_in_channel) on 2027-05-03 10:00 UTC: invite the
+    bot ...; it is the config file's [[channels]] entry with id = "C0123"': what happened, the
+    adapter's fix if it knows one, and, for a channel the file declares, which entry, since a
+    wrong id or webhook URL is fixed there."""
+    reason = f"{channel.platform} {channel_store.REFUSED_TO_POST}{exc}) on {now:%Y-%m-%d %H:%M} UTC"
+    if exc.fix:
+        reason += f": {exc.fix}"
+    if channel.origin == "config":
+        reason += (
+            f"; it is the config file's [[channels]] entry with platform = "
+            f'"{channel.platform}", id = "{channel.channel_id}"'
+        )
+    return reason
+
+
+def pause_refused(
+    outbox: Outbox, channel: ChannelRow, exc: PermanentDeliveryError, report: DrainReport
+) -> None:
+    """Pause the channel its platform refused (a post, a notice, a lookup), saying why."""
     now = outbox.clock()
-    reason = f"{channel.platform} refused to post ({error}) on {now:%Y-%m-%d %H:%M} UTC"
-    channel_store.update_channel(outbox.db, channel.id, paused_reason=reason)
+    reason = pause_reason(channel, exc, now)
+    channel_store.update_channel(outbox.db, channel.id, paused_reason=reason, paused_at=now)
+    if outbox.on_pause is not None:
+        outbox.on_pause(channel.id)
     report.paused.append(channel.key)
     log.error(
         "pausing channel %s: %s",
@@ -176,7 +202,7 @@ def lookup_failed(
     error = f"could not check whether it was posted: {type(exc).__name__}: {exc}"
     if isinstance(exc, PermanentDeliveryError):
         store.hold_sending(outbox.db, row.id, now=now, check_at=now, error=error)
-        _pause(outbox, channel, str(exc), report)
+        pause_refused(outbox, channel, exc, report)
         return
     if isinstance(exc, TransientDeliveryError):
         if is_stale(outbox, row, now):

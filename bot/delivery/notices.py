@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.delivery.adapter import PermanentDeliveryError, TransientDeliveryError
+from bot.delivery.failures import pause_refused
 from bot.runner.schedule import quiet_until
 from bot.store import alerts as store
 from bot.store import channels as channel_store
@@ -65,10 +66,7 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
             )
         except PermanentDeliveryError as exc:
             store.set_alert_state(outbox.db, alert.id, "pending", now=now, error=str(exc))
-            channel_store.update_channel(
-                outbox.db, channel.id, paused_reason=f"{channel.platform} refused to post ({exc})"
-            )
-            report.paused.append(channel.key)
+            pause_refused(outbox, channel, exc, report)
         except Exception as exc:
             state = "failed" if alert.attempts + 1 >= outbox.settings.max_attempts else "pending"
             retry = now + timedelta(seconds=outbox.backoff(alert.attempts + 1))

@@ -127,6 +127,8 @@ class Outbox:
         self.withdrawn: set[str] = set()
         # Set on shutdown: finish the send in progress, start no new one.
         self.halted = False
+        # Told each channel it pauses, by pk (`bot.runner.changes.ScheduleChanges.saw_paused`).
+        self.on_pause: Callable[[int], None] | None = None
 
     def register(self, adapter: ChatAdapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -341,7 +343,7 @@ class Outbox:
             if card_edits.is_edit(row):
                 card_edits.refused(self, channel, row, exc, report)
             else:
-                pause_channel(self, channel, str(exc), row, report)
+                pause_channel(self, channel, exc, row, report)
         except TransientDeliveryError as exc:
             # Unreachable, failing, rate limiting, or refusing every post: the route's trouble
             # (the channel's own, or one its post needed as well), not this row's.

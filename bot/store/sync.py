@@ -5,7 +5,8 @@ hash of the config entry it came from, and is only overwritten when that entry c
 setting changed in chat survives restarts until the admin edits the same entry in the file.
 Feeds and topics removed from the file are removed from the database only if the file created
 them; a channel removed from the file is paused (its delivery history stays), and un-paused
-when it comes back.
+when it comes back; one its platform refused (paused by the outbox), when its entry's
+`webhook_url` changes, a new way to post (`lifted_pauses` says so).
 
 The file is the source of truth for what it declares, including a feed, topic or channel that
 was added before by command (`feeds add`, `feeds import`, `topics add`) or in chat: the file
@@ -46,9 +47,10 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.config import Config, ConfigError
+from bot.config import ChannelConfig, Config, ConfigError
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
+from bot.store.channels import refused
 from bot.store.database import iso, transaction, utcnow
 
 log = logging.getLogger(__name__)
@@ -92,13 +94,17 @@ class SyncReport:
     # Feed entries polling would refuse, not synced: "feeds[2] (URL): why[; what became of the
     # row an older version stored for it]".
     refused_feeds: list[str] = field(default_factory=list)
+    # Channels paused for a refused post whose entry now posts another way (a new webhook_url):
+    # "channel NAME (KEY): ... (it was paused: why)".
+    lifted_pauses: list[str] = field(default_factory=list)
 
 
 def sync_notes(report: SyncReport, config_file: str) -> list[str]:
     """One line per kind of row the sync removed or paused, with the count and the names
     ("config: removed 8 feeds no longer in config/newsdigest.toml: URL, URL, ..."), and one per
-    row it took over from, or handed back to, a command or chat; and one per feed entry that
-    is not synced because polling would refuse its address."""
+    row it took over from, or handed back to, a command or chat; one per feed entry that is not
+    synced because polling would refuse its address; and one per channel whose pause it lifted
+    because its webhook_url changed."""
     notes = [f"config: {config_file}: {what}" for what in report.refused_feeds]
     for verb, kind, names in (
         ("removed", "feed", report.removed_feeds),
@@ -117,6 +123,7 @@ def sync_notes(report: SyncReport, config_file: str) -> list[str]:
         "managed as before"
         for what in report.handed_back
     )
+    notes.extend(f"config: {what}" for what in report.lifted_pauses)
     return notes
 
 
@@ -320,6 +327,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 "origin": "chat",
                 "config_hash": None,
                 "paused_reason": REMOVED_FROM_CONFIG,
+                "paused_at": iso(utcnow()),
             },
         )
         report.channels_paused += 1
@@ -327,7 +335,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
     for channel in config.channels:
         digest = _hash(channel)
         row = db.execute(
-            "SELECT id, config_hash, paused_reason, origin FROM channels"
+            "SELECT id, config_hash, paused_reason, origin, webhook_url FROM channels"
             " WHERE platform = ? AND channel_id = ?",
             [channel.platform, channel.id],
         ).fetchone()
@@ -367,13 +375,33 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
             # removed from the channel, a person pausing it in chat).
             if row[2] == REMOVED_FROM_CONFIG:
                 fields["paused_reason"] = None
+                fields["paused_at"] = None
                 report.channels_resumed += 1
-            elif row[3] != "config":
+            elif refused(channel.platform, row[2]) and row[4] != channel.webhook_url:
+                # Its platform refused it, and it now posts another way (a new webhook_url, or
+                # the bot): tried again, as a webhook-only channel has no /watchlist resume. A new
+                # id is another row, never paused.
+                fields["paused_reason"] = None
+                fields["paused_at"] = None
+                report.channels_resumed += 1
+                report.lifted_pauses.append(
+                    f"channel {_named(channel)}: its webhook_url changed, so its pause is lifted "
+                    f"and posting resumes (it was paused: {row[2]})"
+                )
+                log.info(
+                    "channel %s:%s: webhook_url changed, pause lifted", channel.platform, channel.id
+                )
+            if row[3] != "config" and row[2] != REMOVED_FROM_CONFIG:
                 # Added in chat (or by `run`) before the file declared it.
                 fields["origin_before_config"] = row[3]
-                key = f"{channel.platform}:{channel.id}"
-                named = f"{channel.name} ({key})" if channel.name else key
-                report.taken_over.append(f"channel {named}, {_added_by('channel', row[3])}")
+                report.taken_over.append(
+                    f"channel {_named(channel)}, {_added_by('channel', row[3])}"
+                )
             db.table("channels").update(pk, fields)
         channel_store.set_subscriptions(db, pk, channel.topics)
         report.channels_synced += 1
+
+
+def _named(channel: ChannelConfig) -> str:
+    key = f"{channel.platform}:{channel.id}"
+    return f"{channel.name} ({key})" if channel.name else key

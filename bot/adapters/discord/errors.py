@@ -69,6 +69,14 @@ WEBHOOK_ROUTE = "discord-webhook"
 PERMANENT_CODES = {10003: "Unknown Channel", 10015: "Unknown Webhook", 50001: "Missing Access"}
 PERMANENT_CODES |= {50013: "Missing Permissions", 50007: "Cannot send messages to this user"}
 PERMANENT_CODES |= {50027: "Invalid Webhook Token"}
+# A channel's webhook URL refused: deleted, or its token wrong. Posting through the bot needs no
+# webhook, so the fix is a new URL (or none) in the file; its sync lifts the pause.
+WEBHOOK_CODES = frozenset({10015, 50027})
+WEBHOOK_FIX = (
+    "make a new webhook (Channel settings > Integrations > Webhooks > Copy Webhook URL) and put "
+    "it in the channel's webhook_url in the config file: the next sync (the bot's start, or "
+    "`newsdigest poll`) resumes posting"
+)
 UNKNOWN_MESSAGE = 10008
 UNKNOWN_CHANNEL = 10003
 THREAD_EXISTS = 160004
@@ -217,14 +225,17 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
                 f"{what}: answered HTTP {exc.status} without a Discord error: {exc.text[:200]}"
             )
         if exc.code in PERMANENT_CODES:
-            return PermanentDeliveryError(f"{what}: {PERMANENT_CODES[exc.code]}")
+            fix = WEBHOOK_FIX if exc.code in WEBHOOK_CODES else None
+            return PermanentDeliveryError(f"{what}: {PERMANENT_CODES[exc.code]}", fix=fix)
         if exc.status == 401:
             if _sent_bot_token(exc):
                 # Every bot channel fails alike and no retry helps until someone sets a new token;
                 # the bot's route, even when a webhook channel's post needed the bot.
                 return AuthDeliveryError(f"{detail}; {BOT_TOKEN_HELP}", route=BOT_ROUTE)
             # A webhook URL's own token: that channel's webhook was deleted or its URL is wrong.
-            return PermanentDeliveryError(f"{what}: webhook refused (HTTP 401): {exc.text}")
+            return PermanentDeliveryError(
+                f"{what}: webhook refused (HTTP 401): {exc.text}", fix=WEBHOOK_FIX
+            )
         if exc.code == UNKNOWN_MESSAGE:
             # The message was deleted, not the channel: nothing to pause.
             return DeliveryError(detail)

@@ -40,6 +40,16 @@ PERMANENT_ERRORS = frozenset(
         "no_permission",
     }
 )
+# What a person does about the codes that have one fix, said in the pause reason.
+_INVITE = "invite the bot with /invite @newsdigest in the channel"
+PERMANENT_FIXES = {
+    # Also a private channel the bot is not in: Slack does not tell it from a wrong id.
+    "channel_not_found": (
+        "check the channel id (Slack shows it at the bottom of the channel's details, and it "
+        f"ends the channel's link), and for a private channel {_INVITE}"
+    ),
+    "not_in_channel": _INVITE,
+}
 # For a code in AUTH_ERRORS on a send: the admin reads it in the log and /healthz.
 BOT_TOKEN_HELP = (
     "the bot token no longer works: put a new one (OAuth & Permissions > Bot User OAuth Token) "
@@ -119,7 +129,7 @@ def _api_error(exc: SlackApiError, what: str) -> DeliveryError:
     if code in PLATFORM_ERRORS:
         return PlatformDeliveryError(f"Slack {what}: {code}")
     if code in PERMANENT_ERRORS:
-        return PermanentDeliveryError(f"Slack {what}: {code}")
+        return PermanentDeliveryError(f"Slack {what}: {code}", fix=PERMANENT_FIXES.get(code))
     if status == 429 or code in RATE_LIMITED:
         return TransientDeliveryError(f"Slack {what}: rate limited", retry_after=_retry_after(exc))
     if (status is not None and status >= 500) or code in TRANSIENT_ERRORS:
