@@ -37,6 +37,7 @@ import click
 
 from bot import __version__
 from bot.cli.backup import backup_command
+from bot.cli.channels import channels_group
 from bot.cli.context import CliContext
 from bot.cli.eval import eval_group
 from bot.cli.feeds import feeds_group
@@ -98,6 +99,7 @@ def _say_waiting() -> Callable[[], None]:
 
 cli.add_command(feeds_group)
 cli.add_command(topics_group)
+cli.add_command(channels_group)
 cli.add_command(poll_command)
 cli.add_command(stories_command)
 cli.add_command(story_command)

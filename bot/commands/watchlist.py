@@ -52,6 +52,8 @@ async def watchlist(
         ref = args.split(None, 1)[1] if len(args.split(None, 1)) > 1 else ""
         handler = mutes.mute if setting == "mute" else mutes.unmute
         return await handler(commands, ref.strip(), ctx, channel)
+    if setting == "resume":
+        return await _resume(commands, channel)
     changes = _changes(setting, words[1:], channel, ctx.platform)
     if isinstance(changes, Reply):
         return changes
@@ -162,11 +164,6 @@ def _changes(
                 setting_usage("quiet", platform),
             ) from None
         return {"quiet_hours": value}
-    if setting == "resume":
-        if not channel.paused_reason:
-            # Nothing to undo: a "Saved." here would suggest something was paused and changed.
-            return Reply("Posting to this channel is not paused, so there is nothing to resume.")
-        return {"paused_reason": None}
     raise UsageError(f"Unknown setting {quoted(setting, 60)}.")
 
 
@@ -188,26 +185,58 @@ def _digest_size(values: list[str], platform: str) -> int | None:
     return int(value)
 
 
+async def _resume(commands: Commands, channel: ChannelRow) -> Reply:
+    if not channel.paused_reason:
+        # Nothing to undo: a "Saved." here would suggest something was paused and changed.
+        return Reply("Posting to this channel is not paused, so there is nothing to resume.")
+    before = channel  # a paused channel has a row: only the outbox and the sync pause one
+    channel, released = resume_channel(commands.core.db, before, now=commands.clock())
+    if released and commands.kick_outbox is not None:
+        commands.kick_outbox()
+    if commands.on_channel_change is not None:
+        await commands.on_channel_change(before, channel)
+    return Reply(
+        "Saved. " + describe_channel(channel, commands.core.config.digest_size),
+        lines=watchlist_lines(commands.core.db, channel),
+    )
+
+
+def resume_channel(
+    db: sqlite_utils.Database, channel: ChannelRow, *, now: datetime
+) -> tuple[ChannelRow, int]:
+    """Lift the channel's pause: /watchlist resume, and `newsdigest channels resume` from another
+    process. The posts the pause held stay queued and go out; posts held for its quiet hours are
+    due now (`release_quiet_holds`). What the pause kept from being queued (an instant channel's
+    stories, thread updates) the running service queues (`bot.runner.changes.catch_up_resumed`):
+    at once for /watchlist, at its next job sync (a minute) for a change made elsewhere, or at
+    its next start. Returns the row and how many quiet-hours posts were released."""
+    after = channel_store.update_channel(db, channel.id, paused_reason=None)
+    return after, release_quiet_holds(db, channel, now=now)
+
+
 # Settings after which posts held until the old quiet hours end may be due sooner.
-_RELEASING = {"quiet_hours", "timezone", "paused_reason"}
+_RELEASING = {"quiet_hours", "timezone"}
 
 
 def _release_quiet_holds(commands: Commands, before: ChannelRow) -> None:
+    released = release_quiet_holds(commands.core.db, before, now=commands.clock())
+    if released and commands.kick_outbox is not None:
+        commands.kick_outbox()
+
+
+def release_quiet_holds(db: sqlite_utils.Database, before: ChannelRow, *, now: datetime) -> int:
     """The outbox stores a post held for quiet hours as due when they end, and does not look
     again until then: without this, `quiet off` would still leave tonight's digest until 07:00.
     Rows due at an end of the channel's *old* quiet hours are made due now; the outbox re-checks
-    the new settings when it sends."""
+    the new settings when it sends. Returns how many."""
     spec, zone = before.quiet_hours, before.timezone
     if not spec:
-        return
+        return 0
 
     def held_until(when: datetime) -> bool:
         return quiet_until(when - timedelta(seconds=1), spec, zone) == when
 
-    db, now = commands.core.db, commands.clock()
-    released = quiet_holds.release_held(db, before.id, now=now, held_until=held_until)
-    if released and commands.kick_outbox is not None:
-        commands.kick_outbox()
+    return quiet_holds.release_held(db, before.id, now=now, held_until=held_until)
 
 
 def describe_channel(channel: ChannelRow, default_size: int = DEFAULT_DIGEST_SIZE) -> str:

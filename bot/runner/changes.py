@@ -31,57 +31,84 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
         # a change made while starting is picked up there; after stop nothing should run.
         return
     # Cheap and idempotent: only a channel whose (schedule, time zone) or mode changed gets its
-    # job replaced, so the old schedule's job can no longer fire.
-    service.sync_jobs()
-    queued = 0
+    # job replaced, so the old schedule's job can no longer fire. It also catches up a channel
+    # it sees resumed (this one, if it saw it paused): not done twice, or a resumed instant
+    # channel would get twice instant mode's limit.
+    caught_up = service.sync_jobs()
+    if _resumed(before, after):
+        if after.id not in caught_up:
+            catch_up_resumed(service, after)
+        return
     if _instant_wants_more(before, after) and after.platform in service.outbox.adapters:
-        # Stories that qualify under the new setting (or qualified while the channel was paused,
-        # when poll passes queue nothing for it) were skipped by earlier passes and may not be
-        # touched again: queue them now. Instant mode's window and limit, with its notice for
-        # the rest, bound how many, so a long pause does not end in a flood.
+        # Stories that qualify under the new setting were skipped by earlier passes and may not
+        # be touched again: queue them now. Instant mode's window and limit, with its notice
+        # for the rest, bound how many.
         queued = digests.enqueue_instant(service.db, after, now=service.clock(), story_ids=None)
         if queued:
             log.info("channel %s: %d stories now qualify for instant posts", after.key, queued)
-    resumed = _resumed(before, after)
-    if resumed:
-        # Poll passes plan no updates for a paused channel, and a story that has stopped
-        # growing is not planned again: plan what it missed, as the start-up catch-up does.
-        # Not tied to the platform being up: updates wait in the outbox, as a pass's do.
-        updates = digests.enqueue_missed_updates(
-            service.db,
-            now=service.clock(),
-            window=timedelta(hours=service.config.story_window_hours),
-            interval=service.settings.update_interval,
-            channel_pk=after.id,
-        )
-        if updates:
-            log.info("channel %s resumed: %d thread updates planned", after.key, updates)
-        queued += updates
-    if queued or resumed:
-        # On resume also for the posts queued before the pause, which may be due already.
-        service.kick()
+            service.kick()
+
+
+def catch_up_resumed(service: Service, channel: ChannelRow) -> None:
+    """A channel's pause was lifted (/watchlist resume, `newsdigest channels resume`, a config
+    sync after its webhook_url changed): queue what the pause held back. Poll passes queue
+    nothing for a paused channel and do not touch a story again once it stops changing, so an
+    instant channel gets the stories that qualified meanwhile (instant mode's window and limit,
+    with its notice for the rest, so a long pause does not end in a flood), and every channel
+    the thread updates for posted stories that grew, as the start-up catch-up plans them."""
+    now = service.clock()
+    if channel.mode == "instant" and channel.platform in service.outbox.adapters:
+        queued = digests.enqueue_instant(service.db, channel, now=now, story_ids=None)
+        if queued:
+            log.info("channel %s: %d stories now qualify for instant posts", channel.key, queued)
+    # Not tied to the platform being up: updates wait in the outbox, as a pass's do.
+    updates = digests.enqueue_missed_updates(
+        service.db,
+        now=now,
+        window=timedelta(hours=service.config.story_window_hours),
+        interval=service.settings.update_interval,
+        channel_pk=channel.id,
+    )
+    if updates:
+        log.info("channel %s resumed: %d thread updates planned", channel.key, updates)
+    # Also for the posts queued before the pause, which may be due already.
+    service.kick()
 
 
 class ScheduleChanges:
-    """Records the schedule changes made outside chat, which `channel_changed` never sees: by the
-    config file at start, or by another process (`newsdigest poll` syncing the config). The
-    service takes a `snapshot` before its config sync and `record`s on every job sync, which
-    compares each channel's `schedule_signature` with the last one seen."""
+    """Records the changes made outside chat, which `channel_changed` never sees: by the config
+    file at start, or by another process (`newsdigest poll` syncing the config, `newsdigest
+    channels resume`). The service takes a `snapshot` before its config sync and `record`s on
+    every job sync, which compares each channel's `schedule_signature` with the last one seen,
+    and returns the channels whose pause was lifted since (for `catch_up_resumed`)."""
 
     def __init__(self) -> None:
         self.seen: dict[int, tuple[str, str, str]] = {}
+        self.paused: set[int] = set()
 
     def snapshot(self, db: sqlite_utils.Database) -> None:
-        self.seen = {c.id: c.schedule_signature for c in channel_store.list_channels(db)}
+        channels = channel_store.list_channels(db)
+        self.seen = {c.id: c.schedule_signature for c in channels}
+        self.paused = {c.id for c in channels if c.paused_reason}
 
-    def record(self, db: sqlite_utils.Database, *, now: datetime) -> None:
-        seen = {}
+    def saw_paused(self, channel_pk: int) -> None:
+        """The service paused the channel (its outbox, `Outbox.on_pause`): a resume from now
+        on is one, even before the next job sync has seen the pause."""
+        self.paused.add(channel_pk)
+
+    def record(self, db: sqlite_utils.Database, *, now: datetime) -> list[ChannelRow]:
+        seen, paused, resumed = {}, set(), []
         for channel in channel_store.list_channels(db):
             known = self.seen.get(channel.id)
             if known is not None and known != channel.schedule_signature:
                 channel_store.record_schedule_change(db, channel.id, at=now)
             seen[channel.id] = channel.schedule_signature
-        self.seen = seen
+            if channel.paused_reason:
+                paused.add(channel.id)
+            elif channel.id in self.paused:
+                resumed.append(channel)
+        self.seen, self.paused = seen, paused
+        return resumed
 
 
 def _resumed(before: ChannelRow, after: ChannelRow) -> bool:
@@ -90,11 +117,8 @@ def _resumed(before: ChannelRow, after: ChannelRow) -> bool:
 
 def _instant_wants_more(before: ChannelRow, after: ChannelRow) -> bool:
     """True when an instant channel now takes stories it did not before: it just switched to
-    instant mode, lowered its minimum number of independent sources, or was resumed."""
+    instant mode or lowered its minimum number of independent sources (a resume is
+    `catch_up_resumed`'s)."""
     if after.mode != "instant" or after.paused_reason:
         return False
-    return (
-        before.mode != "instant"
-        or after.min_sources < before.min_sources
-        or _resumed(before, after)
-    )
+    return before.mode != "instant" or after.min_sources < before.min_sources

@@ -37,7 +37,7 @@ from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests, shutdown
 from bot.runner.cards import CardSource
 from bot.runner.catch_up import catch_up
-from bot.runner.changes import ScheduleChanges, channel_changed
+from bot.runner.changes import ScheduleChanges, catch_up_resumed, channel_changed
 from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import run_digest
 from bot.runner.health import HealthServer
@@ -117,6 +117,7 @@ class Service:
             self.scheduler, self.run_digest, catch_up=self.settings.catch_up_window
         )
         self.schedule_changes = ScheduleChanges()
+        self.outbox.on_pause = self.schedule_changes.saw_paused
         self.poller = Poller(core, self.on_poll_pass, clock=clock, fetcher=fetcher)
         self.pruner = Pruner(
             self.db,
@@ -314,9 +315,17 @@ class Service:
             channels = without_runner_console(self.db, channels)
         return channels
 
-    def sync_jobs(self) -> None:
+    def sync_jobs(self) -> set[int]:
+        """Digest jobs as the database says; returns the channels (pks) seen resumed since the
+        last look, whose catch-up (`catch_up_resumed`) this queued."""
         now = self.clock()
-        self.schedule_changes.record(self.db, now=now)
+        resumed = self.schedule_changes.record(self.db, now=now)
+        if self.state != "running":
+            # Start's catch-up queues what every channel missed, the resumed ones included.
+            resumed = []
+        for channel in resumed:
+            log.info("channel %s was resumed: catching up on what its pause held", channel.key)
+            catch_up_resumed(self, channel)
         channels = self.digest_channels()
         for channel in channels:
             if digest_runs.last_digest_run(self.db, channel.id) is None:
@@ -327,6 +336,7 @@ class Service:
         changed, removed = self.jobs.sync(channels)
         if changed or removed:
             log.info("digest jobs: %d added or changed, %d removed", changed, removed)
+        return {c.id for c in resumed}
 
     async def _catch_up(self, *, platform: str | None = None) -> None:
         await catch_up(self, platform=platform)

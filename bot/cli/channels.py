@@ -1,0 +1,165 @@
+"""`newsdigest channels ...`: the channels the bot posts to, whether each is paused and why, and
+resuming one: the command line's /watchlist resume, for a channel no chat command reaches (a
+Discord channel posting through a webhook alone, with no bot to answer /watchlist)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import click
+from rich.markup import escape
+from rich.table import Column, Table
+
+from bot.cli.context import CliContext, pass_cli
+from bot.cli.output import fit_table, is_piped, table_console
+from bot.render.text import clean
+from bot.store import channels as channel_store
+from bot.store.channels import ChannelRow
+from bot.store.database import utcnow
+from bot.textutil import plural
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+# The schedule's words and the resume come from bot.commands (which loads the scheduler's cron
+# parser): imported by the commands that use them, so `--help` starts without them.
+
+
+@click.group("channels")
+def channels_group() -> None:
+    """List the channels the bot posts to, and resume a paused one.
+
+    \b
+    The bot pauses a channel that refuses its posts (the bot removed from it,
+    the channel archived, a Discord webhook deleted): nothing is posted there,
+    and what was queued waits, until it is resumed. In chat that is
+    /watchlist resume; `channels resume` does the same from here, also for a
+    Discord channel that posts through a webhook alone (no bot, no /watchlist).
+    A channel taken out of the config file is paused too (kept with its
+    history); resuming it keeps it, managed from chat.
+    """
+
+
+@channels_group.command("list")
+@pass_cli
+def channels_list(cli: CliContext) -> None:
+    """List channels: each one's mode and schedule, posts waiting, and whether it is paused.
+
+    \b
+    "waiting" counts the posts (stories, thread updates) queued or in flight;
+    a paused channel's wait until it is resumed. A paused channel's state says
+    since when (UTC) and why; on a terminal the table keeps one line a channel
+    and each whole reason is printed under it, piped every cell is whole.
+    """
+    from bot.commands.schedule import describe_schedule
+
+    db = cli.reader.db
+    channels = channel_store.list_channels(db)
+    if not channels:
+        click.echo(
+            "No channels yet. Declare one under [[channels]] in the config file (then "
+            "`newsdigest poll` or `newsdigest run` adds it), or sign one up in chat (/follow)."
+        )
+        return
+    waiting = channel_store.pending_posts(db)
+    console = table_console()
+    brief = not is_piped(console)
+    table = Table(
+        Column("channel", no_wrap=True),
+        Column("name", no_wrap=True, overflow="ellipsis"),
+        Column("mode: schedule", no_wrap=True, overflow="ellipsis"),
+        Column("waiting", no_wrap=True, justify="right"),
+        Column("state", no_wrap=brief, overflow="ellipsis" if brief else "fold"),
+    )
+    below: list[str] = []
+    for channel in channels:
+        if brief and channel.paused_reason:
+            below.append(f"{channel.key} {_state(channel, whole=True)}")
+        table.add_row(
+            escape(channel.key),
+            escape(clean(channel.name or "-")),
+            # An instant channel keeps its schedule for digest mode, but posts on none.
+            "instant"
+            if channel.mode == "instant"
+            else f"digest: {describe_schedule(channel.schedule, channel.timezone)}",
+            str(waiting.get(channel.id, 0)),
+            escape(_state(channel, whole=not brief)),
+        )
+    # Room goes to the state first (what the list is for), then names and schedules.
+    fit_table(table, console, {4: 24, 1: 8, 2: 10})
+    console.print(table)
+    for line in below:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    paused = [c for c in channels if c.paused_reason]
+    if paused:
+        click.echo(
+            f"{plural(len(paused), 'channel')} paused: fix the cause, then "
+            f"`newsdigest channels resume {paused[0].key}` (or /watchlist resume in the channel)."
+        )
+
+
+def _state(channel: ChannelRow, *, whole: bool = False) -> str:
+    """'posting', 'paused since 2027-05-03 10:00', and with `whole` the reason after it."""
+    if not channel.paused_reason:
+        return "posting"
+    since = f" since {_when(channel.paused_at)}" if channel.paused_at else ""
+    return f"paused{since}" + (f": {clean(channel.paused_reason)}" if whole else "")
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+@channels_group.command("resume")
+@click.argument("channel")
+@pass_cli
+def channels_resume(cli: CliContext, channel: str) -> None:
+    """Resume posting to a paused CHANNEL (platform:id, id or name).
+
+    \b
+    The same as /watchlist resume in the channel: the posts it held go out,
+    and the running bot queues what the pause kept back (an instant channel's
+    stories that qualified meanwhile, thread updates for stories that grew)
+    within a minute, or at its next start. Fix the cause first (invite the bot
+    back, unarchive the channel), or the next post pauses it again. For a
+    Discord webhook refused, a new webhook_url in the config file resumes the
+    channel by itself at the next sync (`newsdigest poll`, or the bot's start).
+    """
+    from bot.commands.watchlist import resume_channel
+
+    db = cli.editor.db
+    row = find(db, channel, "resume")
+    if not row.paused_reason:
+        click.echo(f"Channel {describe(row)} is not paused, so there is nothing to resume.")
+        return
+    since = f" since {_when(row.paused_at)}" if row.paused_at else ""
+    resume_channel(db, row, now=utcnow())
+    waiting = channel_store.pending_posts(db).get(row.id, 0)
+    click.echo(f"Resumed {describe(row)}, paused{since}: {clean(row.paused_reason)}")
+    if waiting:
+        click.echo(
+            f"{plural(waiting, 'post')} it held will go out: within a minute if the bot is "
+            "running, else at its next start."
+        )
+
+
+def describe(channel: ChannelRow) -> str:
+    return f"{clean(channel.name)} ({channel.key})" if channel.name else channel.key
+
+
+def find(db: sqlite_utils.Database, ref: str, command: str) -> ChannelRow:
+    """The channel REF names, or a ClickException saying which ones there are."""
+    try:
+        row = channel_store.find_channel(db, ref)
+    except channel_store.AmbiguousChannelError as exc:
+        raise click.ClickException(
+            f"{exc}; name one by its platform:id, e.g. `newsdigest channels {command} "
+            f"{exc.keys[0]}`"
+        ) from None
+    if row is None:
+        known = ", ".join(c.key for c in channel_store.list_channels(db))
+        raise click.ClickException(
+            f"no channel {ref!r}" + (f" (known: {known})" if known else ": there are no channels")
+        )
+    return row
