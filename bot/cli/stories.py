@@ -334,5 +334,13 @@ def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> No
             "`newsdigest run` runs; "
             "`console:terminal` exists once `newsdigest run` has started without a chat platform"
         )
+    if row.paused_reason:
+        # The preview is what the channel would get, were it posting: say that it is not.
+        since = f" since {row.paused_at:%Y-%m-%d %H:%M} UTC" if row.paused_at else ""
+        click.echo(
+            f"Note: posting to {row.key} is paused{since} ({clean(row.paused_reason)}); nothing "
+            f"is posted there until it is resumed: `newsdigest channels resume {row.key}`",
+            err=True,
+        )
     digest = cli.reader.digest(row, include_delivered=include_delivered)
     render_digest_console(digest, Console())

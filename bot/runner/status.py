@@ -3,8 +3,10 @@ writes, last successful poll, failing feeds, paused channels, platform errors, c
 platform's token is not set (`unserved_channels`, fixed for the run), and outages (a
 route refusing posts, or unreachable or failing several times in a row), a platform's connection
 down for a while (Slack's Socket Mode, Discord's gateway: `disconnected`), the outbox backlog
-(posts under `deliveries`, card edits made on their own under `card_edits`), and the last prune
-(retention). Channels removed from the config file (paused by
+(posts by state under `deliveries`; `pending_deliveries`, the posts waiting or in flight to
+channels that are not paused, apart from `held_for_paused_channels`, the posts a pause holds
+until someone resumes the channel; card edits made on their own under `card_edits`), and
+the last prune (retention). Channels removed from the config file (paused by
 the sync) are listed under `removed_channels`, not as a problem. The server that answers the request is `bot.runner.health`.
 
 "degraded" lists its reasons under `problems`. Two of them stop the bot doing its job while the
@@ -41,6 +43,8 @@ def service_health(service: Service) -> dict[str, Any]:
     removed = [c for c in channels if c.paused_reason == REMOVED_FROM_CONFIG]
     paused = [c for c in channels if c.paused_reason and c.paused_reason != REMOVED_FROM_CONFIG]
     counts = delivery_store.counts(service.db)
+    waiting = channel_store.pending_posts(service.db)
+    held = sum(waiting.get(c.id, 0) for c in channels if c.paused_reason)
     last_ok = service.poller.last_success
     if last_ok is None:
         row = service.db.execute("SELECT MAX(last_success_at) FROM feeds").fetchone()
@@ -95,7 +99,11 @@ def service_health(service: Service) -> dict[str, Any]:
         ],
         # Posts (stories, thread updates) only: a card edit (made while its reply waits, or
         # retried after its update's reply landed) is no post waiting, and is counted apart.
-        "pending_deliveries": counts["pending"] + counts["sending"],
+        # Posts for a paused channel are held, not waiting: they go out only once someone
+        # resumes it, so counted in this a backlog monitor would alert until then. They are
+        # `held_for_paused_channels`; `deliveries` counts every post by state, held ones too.
+        "pending_deliveries": counts["pending"] + counts["sending"] - held,
+        "held_for_paused_channels": held,
         "deliveries": counts,
         "card_edits": card_refreshes.counts(service.db),
         "paused_channels": [{"channel": c.key, "reason": c.paused_reason} for c in paused],
