@@ -23,9 +23,9 @@ def test_old_pauses_are_dated_from_their_reason(tmp_path: Path) -> None:
     for channel_id, reason in reasons.items():
         row = channel_store.ensure_channel(db, "slack", channel_id)
         db.execute("UPDATE channels SET paused_reason = ? WHERE id = ?", [reason, row.id])
-    # As a database from before migration 29 was.
+    # As a database from before migration 31 was.
     db.execute("ALTER TABLE channels DROP COLUMN paused_at")
-    db.execute("DELETE FROM schema_migrations WHERE version = 29")
+    db.execute("DELETE FROM schema_migrations WHERE version = 31")
     db.conn.close()
 
     db = open_database(path)
