@@ -28,7 +28,7 @@ _DATE_RE = re.compile(
 _PREP_MONTH_RE = re.compile(
     r"(?<![\w-])(?i:in|of|since|until|by|from|through|last|next|early|late|mid-?) (May|March)\b"
 )
-_ABBREV = {
+ABBREV = {
     "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
     "jul": "july", "aug": "august", "sep": "september", "sept": "september", "oct": "october",
     "nov": "november", "dec": "december",
@@ -67,7 +67,7 @@ def marks(text: str) -> dict[str, frozenset[str]]:
     """Kind -> the values `text` mentions of it (kinds not mentioned are absent)."""
     found: dict[str, set[str]] = {}
     for name, abbrev in _DATE_RE.findall(text):
-        word = name.lower() or _ABBREV[abbrev.lower()]
+        word = name.lower() or ABBREV[abbrev.lower()]
         found.setdefault("w" if word in WEEKDAYS else "m", set()).add(word)
     if "May" in text or "March" in text:
         for word in _PREP_MONTH_RE.findall(text):

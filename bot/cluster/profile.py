@@ -26,6 +26,7 @@ from bot.cluster.features import (
     title_case,
 )
 from bot.cluster.marks import marks
+from bot.cluster.periods import periods
 from bot.cluster.specifics import identifiers, shape
 from bot.textutil import STOPWORDS, fold
 
@@ -48,6 +49,7 @@ class Raw:
     ids: dict[str, frozenset[str]]  # labelled identifiers ("draw" -> {"4127"}, specifics.py)
     shape: tuple[str, ...]  # headline words, when a template conflict could involve it
     byline: str  # the outlet a headline's tail names ("... - Reuters"), "" for none
+    periods: dict[str, frozenset[str]]  # the report's stated periods (see periods.py)
 
     def all_keys(self) -> set[str]:
         return self.full.keys() | self.ents | self.nums
@@ -69,6 +71,7 @@ class Profile:
     ids: dict[str, frozenset[str]]
     shape: tuple[str, ...]
     byline: str
+    periods: dict[str, frozenset[str]]
     # The strongest terms of `vec`, strongest first (the order of a stable sort): the article's
     # query to the story index, ranked here because that doesn't depend on any clustering
     # decision, so for a batch the analysis worker does it instead of the deciding process.
@@ -159,6 +162,7 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
     ents.update("e:" + e for e in lead_ents)
     ents.update("e:" + e for e in title_ents)
     head = title + "\n" + lead  # where an article states its date, figures and identifiers
+    typed = marks(head)
     return Raw(
         # Sublinear term frequency: a name repeated ten times is not ten times the evidence.
         full={t: 1.0 + math.log(f) if f > 1.0 else f for t, f in full.items()},
@@ -166,10 +170,11 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
         lead=_counts(lead_terms),
         ents=ents,
         nums=_numbers(title) | _numbers(lead),
-        marks=marks(head),
+        marks=typed,
         ids=identifiers(title),  # a lead names the next game too: "Game 6 is Friday"
         shape=shape(title),
         byline=byline(title),
+        periods=periods(title, head, not typed.keys().isdisjoint("%$c")),
     )
 
 
@@ -211,6 +216,7 @@ def weigh_profile(
         ids=raw.ids,
         shape=raw.shape,
         byline=raw.byline,
+        periods=raw.periods,
         strongest=tuple([t for t, _ in strongest]),
         idf=pack_idf(raw, idf),
     )

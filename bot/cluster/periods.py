@@ -1,0 +1,100 @@
+"""The period a recurring report covers: two periods are two occurrences, however alike they read.
+
+A monthly jobs report, a price index, weekly jobless claims: each occurrence repeats the last
+one's words ("US employers added N jobs in <month>", "claims fell to N in the week ended <day>"),
+so the pair model joins them, and the typed conflicts of `marks.py` rarely hold it back: they read
+the lead too, and leads name neighbouring months for context ("the biggest gain since August",
+"after April's disappointing report"), so July's report and August's "agree" on a month. What
+tells the occurrences apart is the period each report states:
+
+- a month the headline reads as its period: "in July", "for July", "during July", "July's".
+  Not a month after "since", "by", "until", "from" or "to" (a reference point or a deadline:
+  "prices surge by most since August 2008", "... to retire by February"), nor one with a day
+  ("on July 4": a date, not a period). Only the headline: a lead names other months as context;
+- a week named by the day it ended, in the headline or lead: "the week ended May 1".
+
+Only in a report of a measure: an article whose headline and lead state a figure (a count, a
+percentage, an amount). One festival moved from June to September, reported by one outlet as
+"... will not go ahead in June" and by another as "... to be held in September", is one story.
+
+Settled against the whole story, as the rules of `days.py` are: a report is another occurrence
+only when the story's members that state a period agree among themselves (they share one) and
+the report shares none with them. A story that already states two periods is one across them
+(a round-up "from May to July", a reader's "jobs in June and July"), and vetoes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from bot.cluster.marks import ABBREV
+
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+# A month as the period of what the headline reports, with the months listed after it ("in May
+# and June", "in May through July"). Case-insensitive prepositions: headlines are Title Case.
+_PERIOD_RE = re.compile(
+    rf"(?:\b(?i:in|for|during|over) {_MONTH}\b(?!['’]s)|\b{_MONTH}['’]s\b)(?! \d{{1,2}}\b)"
+    rf"((?:(?:,|,? (?:and|or|to|through|-|–)) {_MONTH}\b)*)"
+)
+_LISTED_RE = re.compile(_MONTH)
+_WEEK_RE = re.compile(
+    r"\bweek (?:that )?end(?:ed|ing|s)(?: on)?,? (?:[A-Z][a-z]+,? )?"
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? (\d{1,2})(?!\d)"
+)
+
+
+def periods(title: str, head: str, measured: bool) -> dict[str, frozenset[str]]:
+    """Kind -> the periods stated: "m" the months of `title`, "wk" the weeks `head` (headline and
+    lead) names by their last day ("may 8"). Kinds not stated are absent. `measured`: does `head`
+    state a figure (a count, a percentage, an amount)? Else the article reports no measure, and
+    a month in its headline is an event's ("festival will not go ahead in June"), not a
+    report's: none is read."""
+    found: dict[str, frozenset[str]] = {}
+    if not measured:
+        return found
+    months = set()
+    for m in _PERIOD_RE.finditer(title):
+        months.add((m.group(1) or m.group(2)).lower())
+        months.update(w.lower() for w in _LISTED_RE.findall(m.group(3)))
+    if months:
+        found["m"] = frozenset(months)
+    if "week" in head:
+        weeks = {f"{_month(mon)} {int(day)}" for mon, day in _WEEK_RE.findall(head)}
+        if weeks:
+            found["wk"] = frozenset(weeks)
+    return found
+
+
+def _month(word: str) -> str:
+    low = word.lower()
+    return ABBREV.get(low[:4] if low.startswith("sept") else low[:3], low)
+
+
+def other_period(
+    ours: Iterable[Mapping[str, frozenset[str]]], theirs: Iterable[Mapping[str, frozenset[str]]]
+) -> bool:
+    """Are the reports `ours` (their `periods`) another occurrence than a story's `theirs`? For
+    some kind of period, each side's statements agree among themselves and the sides share none
+    (see the module docstring)."""
+    mine = [p for p in ours if p]
+    if not mine:
+        return False
+    others = [p for p in theirs if p]
+    for kind in ("m", "wk"):
+        a = [p[kind] for p in mine if kind in p]
+        b = [p[kind] for p in others if kind in p]
+        if (
+            a
+            and b
+            and _agree(a)
+            and _agree(b)
+            and frozenset().union(*a).isdisjoint(frozenset().union(*b))
+        ):
+            return True
+    return False
+
+
+def _agree(stated: list[frozenset[str]]) -> bool:
+    """Do the statements share a period (one common to all)?"""
+    return bool(frozenset.intersection(*stated))
