@@ -8,6 +8,8 @@ from bot.cluster.features import FeatureWeights
 from bot.cluster.periods import other_period, periods
 from bot.cluster.profile import raw_profile
 
+W = FeatureWeights()
+
 
 def _months(title: str) -> frozenset[str]:
     return periods(title, title, True).get("m", frozenset())
@@ -63,3 +65,26 @@ def test_a_story_that_already_spans_periods_vetoes_nothing():
     assert not other_period([august, july], [july])
     # Another kind of period does not count against a month.
     assert not other_period([{"wk": frozenset({"may 8"})}], [july])
+
+
+def test_a_headline_count_is_read_in_a_report_of_a_period_only():
+    week = raw_profile(
+        "Claims fall to 473,000", "Claims fell to 473,000 last week, the ministry said.", W
+    )
+    assert week.periods == {"fig": {f"{473000.0:.3g}"}}
+    toll = raw_profile("Toll rises to 1,500", "Rescuers found more survivors on Friday.", W)
+    assert "fig" not in toll.periods
+
+
+def test_counts_conflict_at_the_precision_of_the_rounder():
+    def fig(*values: float) -> dict[str, frozenset[str]]:
+        return {"fig": frozenset(f"{v:.3g}" for v in values)}
+
+    assert other_period([fig(473000)], [fig(498000)])
+    assert not other_period([fig(385000)], [fig(400000)])  # "below 400,000"
+    assert not other_period([fig(1.434e6)], [fig(1.4e6)])
+    # A story whose headlines already give other counts is no reading of one figure.
+    assert not other_period([fig(1500)], [fig(1200), fig(1300)])
+    # One stated week: two measures of it, not two weeks.
+    may8 = {"wk": frozenset({"may 8"})}
+    assert not other_period([{**fig(3.1e6), **may8}], [{**fig(2.1e7), **may8}])

@@ -165,3 +165,84 @@ def test_a_story_whose_headlines_name_two_months_still_joins():
         article("f2", "Coastal Times", "Kessel harbour festival moved to September", fest, 2.0),
     ]
     assert _partition(festival) == [["f0", "f1", "f2"]]
+
+
+WEEKLY_LEAD = (
+    "The number of people in Norland filing new claims for unemployment benefits fell to {n} "
+    "last week, the labour ministry said on Thursday, a fresh pandemic low as employers kept "
+    "their workers and the reopening gathered pace."
+)
+
+
+def _weekly(prefix: str, rows: list[tuple[str, str, str]], start: float) -> list[Article]:
+    return [
+        article(f"{prefix}{i}", source, title, WEEKLY_LEAD.format(n=n), start + i)
+        for i, (source, title, n) in enumerate(rows)
+    ]
+
+
+def test_claims_of_two_weeks_with_another_headline_figure_are_two_stories():
+    # No week named by its day: the headline figures of one measure, "last week", tell them apart.
+    first = _weekly(
+        "a",
+        [
+            ("Harbor Daily", "Norland jobless claims fell to 498,000 last week", "498,000"),
+            ("Metro Wire", "Norland claims drop to 498,000, a pandemic low", "498,000"),
+        ],
+        0.0,
+    )
+    second = _weekly(
+        "b",
+        [
+            ("Northern Post", "Norland jobless claims fall to 473,000 last week", "473,000"),
+            ("Business Ledger", "Norland claims drop to 473,000, another low", "473,000"),
+        ],
+        3.0,
+    )
+    assert _partition(first + second) == [["a0", "a1"], ["b0", "b1"]]
+
+
+def test_one_weeks_figures_rounded_or_of_two_measures_still_join():
+    # "Below 400,000" is 385,000 at its precision; and a cumulative count beside the week's,
+    # for the same week, is one report.
+    rounded = _weekly(
+        "r",
+        [
+            ("Harbor Daily", "Norland jobless claims dip below 400,000 last week", "385,000"),
+            ("Metro Wire", "Norland jobless claims drop to 385,000 last week", "385,000"),
+        ],
+        0.0,
+    )
+    assert _partition(rounded) == [["r0", "r1"]]
+    lead = (
+        "New claims for unemployment benefits in Norland rose to 3.1 million in the week ended "
+        "April 25, the labour ministry said on Thursday, as shutdowns spread and factories, "
+        "shops and restaurants closed across the country."
+    )
+    measures = [
+        article("m0", "Harbor Daily", "Norland jobless claims rise to 3.1 million", lead, 0.0),
+        article("m1", "Metro Wire", "Norland jobless claims: 3.1 million more file", lead, 0.5),
+        article("m2", "Northern Post", "21 million in Norland have now filed claims", lead, 1.0),
+    ]
+    assert _partition(measures) == [["m0", "m1", "m2"]]
+
+
+def test_a_rising_toll_is_no_report_of_a_period():
+    lead = (
+        "Rescuers in the Kelvar valley pulled more survivors from collapsed buildings on "
+        "Wednesday as the death toll from the earthquake rose past {n}, officials said, and "
+        "aid convoys reached the worst-hit towns."
+    )
+    toll = [
+        article(
+            "t0", "Harbor Daily", "Kelvar quake death toll passes 1,200", lead.format(n="1,200")
+        ),
+        article(
+            "t1",
+            "Metro Wire",
+            "Kelvar quake: death toll rises to 1,500",
+            lead.format(n="1,500"),
+            3.0,
+        ),
+    ]
+    assert _partition(toll) == [["t0", "t1"]]

@@ -11,9 +11,16 @@ tells the occurrences apart is the period each report states:
   Not a month after "since", "by", "until", "from" or "to" (a reference point or a deadline:
   "prices surge by most since August 2008", "... to retire by February"), nor one with a day
   ("on July 4": a date, not a period). Only the headline: a lead names other months as context;
-- a week named by the day it ended, in the headline or lead: "the week ended May 1".
+- a week named by the day it ended, in the headline or lead: "the week ended May 1";
+- failing both, the headline's count, in a report of a period (its headline or lead says "last
+  week", "last month", "the week ended", "in <month>"): "Claims fell to 498,000 last week" and
+  "Claims fall to 473,000 ..." are two weeks. Figures are compared at the precision of the rounder
+  ("below 400,000" is 385,000; "1.4 million" is 1.434 million), and only where the two sides
+  share no stated period: for one week's report, "3.1 million claims" and "21 million have now
+  filed" are two measures, not two weeks. A death toll that climbs from 1,200 to 1,500 is no
+  report of a period, and is left alone.
 
-Only in a report of a measure: an article whose headline and lead state a figure (a count, a
+Months and weeks only in a report of a measure: an article whose headline and lead state a figure (a count, a
 percentage, an amount). One festival moved from June to September, reported by one outlet as
 "... will not go ahead in June" and by another as "... to be held in September", is one story.
 
@@ -42,14 +49,22 @@ _WEEK_RE = re.compile(
     r"\bweek (?:that )?end(?:ed|ing|s)(?: on)?,? (?:[A-Z][a-z]+,? )?"
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? (\d{1,2})(?!\d)"
 )
+# What makes an article a report of a period, for its headline's count (see above).
+_REPORT_RE = re.compile(
+    r"\b(?i:last|previous|prior) (?i:week|month)\b|\bweek (?:end(?:ed|ing)|earlier)\b"
+    rf"|\b(?i:in|for|during) {_MONTH}\b"
+)
 
 
-def periods(title: str, head: str, measured: bool) -> dict[str, frozenset[str]]:
+def periods(
+    title: str, head: str, measured: bool, counts: frozenset[str] = frozenset()
+) -> dict[str, frozenset[str]]:
     """Kind -> the periods stated: "m" the months of `title`, "wk" the weeks `head` (headline and
-    lead) names by their last day ("may 8"). Kinds not stated are absent. `measured`: does `head`
+    lead) names by their last day ("may 8"), "fig" the headline's `counts` (`marks` values) when
+    `head` reads as a report of a period. Kinds not stated are absent. `measured`: does `head`
     state a figure (a count, a percentage, an amount)? Else the article reports no measure, and
     a month in its headline is an event's ("festival will not go ahead in June"), not a
-    report's: none is read."""
+    report's: no month or week is read."""
     found: dict[str, frozenset[str]] = {}
     if not measured:
         return found
@@ -63,6 +78,8 @@ def periods(title: str, head: str, measured: bool) -> dict[str, frozenset[str]]:
         weeks = {f"{_month(mon)} {int(day)}" for mon, day in _WEEK_RE.findall(head)}
         if weeks:
             found["wk"] = frozenset(weeks)
+    if counts and _REPORT_RE.search(head):
+        found["fig"] = counts
     return found
 
 
@@ -76,23 +93,54 @@ def other_period(
 ) -> bool:
     """Are the reports `ours` (their `periods`) another occurrence than a story's `theirs`? For
     some kind of period, each side's statements agree among themselves and the sides share none
-    (see the module docstring)."""
+    (see the module docstring); for the headline's count, only where the sides share no stated
+    period."""
     mine = [p for p in ours if p]
     if not mine:
         return False
     others = [p for p in theirs if p]
+    shared = False  # a period both sides state: their figures are then two measures of it
     for kind in ("m", "wk"):
         a = [p[kind] for p in mine if kind in p]
         b = [p[kind] for p in others if kind in p]
-        if (
-            a
-            and b
-            and _agree(a)
-            and _agree(b)
-            and frozenset().union(*a).isdisjoint(frozenset().union(*b))
-        ):
-            return True
-    return False
+        if not (a and b):
+            continue
+        if frozenset().union(*a).isdisjoint(frozenset().union(*b)):
+            if _agree(a) and _agree(b):
+                return True
+        else:
+            shared = True
+    if shared:
+        return False
+    a = [p["fig"] for p in mine if "fig" in p]
+    b = [p["fig"] for p in others if "fig" in p]
+    if not (a and b):
+        return False
+    ua, ub = frozenset().union(*a), frozenset().union(*b)
+    return not any(_same(x, y) for x in ua for y in ub) and _figures_agree(a) and _figures_agree(b)
+
+
+def _sig(value: str) -> int:
+    """Significant digits of a `marks` count ("4.98e+05": 3; "4e+05", a round 400,000: 1)."""
+    mantissa = value.split("e")[0]
+    return len(mantissa.replace(".", "").lstrip("0")) or 1
+
+
+def _same(a: str, b: str) -> bool:
+    """One figure at the precision of the rounder ("400,000" and "385,000"; "1.4 million" and
+    "1.434 million")?"""
+    n = min(_sig(a), _sig(b))
+    return float(f"{float(a):.{n}g}") == float(f"{float(b):.{n}g}")
+
+
+def _figures_agree(stated: list[frozenset[str]]) -> bool:
+    """Does every two statements' counts share one (`_same`)? A story whose headlines already
+    give other counts (a toll as it rises, or two measures) is not one reading of one figure."""
+    return all(
+        any(_same(x, y) for x in s for y in t)
+        for i, s in enumerate(stated)
+        for t in stated[i + 1 :]
+    )
 
 
 def _agree(stated: list[frozenset[str]]) -> bool:

@@ -174,7 +174,9 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
         ids=identifiers(title),  # a lead names the next game too: "Game 6 is Friday"
         shape=shape(title),
         byline=byline(title),
-        periods=periods(title, head, not typed.keys().isdisjoint("%$c")),
+        periods=periods(
+            title, head, not typed.keys().isdisjoint("%$c"), marks(title).get("c", frozenset())
+        ),
     )
 
 
