@@ -36,7 +36,6 @@ def _p(title: str, lead: str = "") -> SimpleNamespace:
         marks=marks(f"{title}\n{lead}"),
         byline=byline(title),
         ents={},
-        periods={},  # the headlines here state no period (tests/test_cluster_periods.py)
     )
 
 

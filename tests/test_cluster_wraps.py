@@ -135,12 +135,7 @@ def test_what_moved_is_read_before_the_move():
 
 def _doc(source: str, title: str, hours: float, ents: dict[str, float]) -> SimpleNamespace:
     p = SimpleNamespace(
-        ids=identifiers(title),
-        shape=shape(title),
-        marks={},
-        byline=byline(title),
-        ents=ents,
-        periods={},  # a market's wrap states no period of a report
+        ids=identifiers(title), shape=shape(title), marks={}, byline=byline(title), ents=ents
     )
     return SimpleNamespace(source=source, t=hours * 3600.0, dated=True, p=p)
 

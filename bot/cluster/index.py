@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import mul, truediv
 
 from bot.cluster.profile import Profile
@@ -39,6 +39,9 @@ class Story:
     norm: float  # its square root, kept for the candidate ranking's inner loop
     last_t: float  # the story is in the index under its centroid's terms
     slot: int = -1  # row of the story in the index's postings and the norm table
+    # The periods its members state (`periods.py`), those that state one: few stories have any,
+    # and the veto reads these rather than every member.
+    periods: list[dict[str, frozenset[str]]] = field(default_factory=list)
 
 
 class StoryIndex:
@@ -70,6 +73,8 @@ class StoryIndex:
     def add(self, story: Story, doc: Doc) -> None:
         """`doc` joins `story`: its centroid, norm and postings grow by the article's vector."""
         story.members.append(doc)
+        if doc.p.periods:
+            story.periods.append(doc.p.periods)
         c = story.centroid
         postings = self.postings
         slot = story.slot

@@ -12,12 +12,14 @@ from __future__ import annotations
 from bot.cluster.features import dot
 from bot.cluster.index import Story
 from bot.cluster.pair import PairModel, story_features
+from bot.cluster.periods import other_period
 from bot.cluster.scoring import penalty
 from bot.cluster.settings import ClusterSettings
 from bot.cluster.specifics import conflicts_any
 
-# The log-odds of a story the article can't join (nothing to compare, no member alike enough, or
-# another occurrence of a templated item: `specifics.py`): below every decision threshold.
+# The log-odds of a story the article can't join (nothing to compare, no member alike enough,
+# another occurrence of a templated item: `specifics.py`, or of a recurring report: `periods.py`):
+# below every decision threshold.
 VETOED = -100.0
 
 
@@ -25,8 +27,11 @@ def story_score(a: Story, b: Story, model: PairModel, s: ClusterSettings) -> flo
     """Average linkage: the mean pair log-odds between the two stories' recent members."""
     am = a.members[-s.max_members_compared :]
     bm = b.members[-s.max_members_compared :]
-    # Two occurrences of a templated item stay apart however alike they read, as on a join.
-    if any(conflicts_any(x, bm, b.members, a.members) for x in am):
+    # Two occurrences of a templated item, or two periods' reports of a recurring release, stay
+    # apart however alike they read, as on a join.
+    if other_period(a.periods, b.periods) or any(
+        conflicts_any(x, bm, b.members, a.members) for x in am
+    ):
         return VETOED
     total = 0.0
     for x in am:

@@ -32,6 +32,7 @@ from bot.cluster.pair import (
     figure_features,
     story_features,
 )
+from bot.cluster.periods import other_period
 from bot.cluster.profile import Profile, raw_profile, unpack_idf, weigh_profile
 from bot.cluster.scoring import HOUR, Bound, penalty
 from bot.cluster.settings import ClusterSettings
@@ -312,7 +313,9 @@ class OnlineClusterer:
         feats = story_features(x, profiles, centroid_sim, fulls, figures, rival=rival)
         score = self.model.logit(feats) - pen
         # Checked last, and only where it could matter: a score below the floor is never acted on.
-        if score >= bound.floor and conflicts_any(doc, members, story.members):
+        if score >= bound.floor and (
+            conflicts_any(doc, members, story.members) or other_period([x.periods], story.periods)
+        ):
             return VETOED
         return score
 

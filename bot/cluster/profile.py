@@ -175,7 +175,11 @@ def raw_profile(title: str, text: str, w: FeatureWeights) -> Raw:
         shape=shape(title),
         byline=byline(title),
         periods=periods(
-            title, head, not typed.keys().isdisjoint("%$c"), marks(title).get("c", frozenset())
+            title,
+            head,
+            not typed.keys().isdisjoint("%$c"),
+            # A headline's counts are among the head's: most heads state none.
+            marks(title).get("c", frozenset()) if "c" in typed else frozenset(),
         ),
     )
 

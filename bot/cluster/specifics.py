@@ -45,7 +45,6 @@ from bot.cluster import days
 from bot.cluster.bylines import same_byline
 from bot.cluster.days import DOWN, UP
 from bot.cluster.marks import MONTHS, WEEKDAYS
-from bot.cluster.periods import other_period
 from bot.textutil import has_digit, words
 
 # Labels that name one of a series (which draw, district, match), never an amount.
@@ -165,8 +164,6 @@ class Specific(Protocol):
     def byline(self) -> str: ...
     @property
     def ents(self) -> Mapping[str, float]: ...
-    @property
-    def periods(self) -> dict[str, frozenset[str]]: ...
 
 
 class Sourced(Protocol):
@@ -240,19 +237,14 @@ def conflicts_any(
     8.0 to 8.8 within the hour, then reported as 8.8 the next day, is one quake), and one outlet's
     market wrap or page of the day only when the story is that outlet's alone or other outlets'
     like generic daily items (other outlets reporting it otherwise, or in headlines that keep a
-    name, make it an event that runs over days, not a daily item). So is a report of another
-    period (`periods.py`): `x` with `joining` against the whole story."""
+    name, make it an event that runs over days, not a daily item)."""
     p = x.p
-    members = list(ys)
-    whole = story or members
-    if (p.periods or joining) and other_period(
-        [p.periods, *(y.p.periods for y in joining)], (y.p.periods for y in whole)
-    ):
-        return True
     if not p.ids and not p.shape:  # most articles: nothing that could conflict
         return False
     # An unknown outlet is no outlet in common: the same-outlet rules need to know it is one.
     src, t, dated = x.source, x.t, x.dated
+    members = list(ys)
+    whole = story or members
     for y in members:
         why = _why(
             p,
