@@ -44,6 +44,9 @@ ABBREVIATIONS = frozenset(
     dhr mevr mw blz bijv zgn drs ir
     """.split()
 )
+# "Saint", "Fort" and "Mount" before a place's name ("St. Louis", "Ft. Lauderdale", "Mt. Vernon"):
+# part of the name. Capitalised only, so "a drop of 6 ft. The ..." still ends a sentence.
+PLACE_ABBREVIATIONS = frozenset({"St", "Ft", "Mt"})
 # A day of the month before a month's name, as German, Dutch and the Nordic languages write a
 # date ("bis zum 3. März"): an ordinal, not the end of a sentence ending in "3".
 _ORDINAL_MONTHS = frozenset(
@@ -96,7 +99,7 @@ def _is_abbreviation(chunk: str) -> bool:
     if not token:
         return False
     low = token.casefold()
-    if low in ABBREVIATIONS:
+    if low in ABBREVIATIONS or token in PLACE_ABBREVIATIONS:
         return True
     # Initials and dotted acronyms: "F.", "U.S.", "D.C.", "R-Ky."; a lone lowercase letter is
     # one half of an abbreviation in any language ("z. B.", "d. h.", "a. m."), not a sentence.
