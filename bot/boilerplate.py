@@ -188,6 +188,11 @@ _CAPTION_START = (
 # A line that is a caption, by how it opens: picture furniture, never a TL;DR bullet or an
 # angle's line. What merely carries a credit-like word inside its prose stays reporting.
 _CAPTION_LINE_RE = re.compile(rf"^{_CAPTION_START}", re.IGNORECASE)
+# A photo gallery's buttons, glued to the caption they sit under ("... at the market. Hide
+# Caption 2 of 6 Photos: ...", "— Jane Roe + Read Caption Share Photo"): no prose says these.
+_GALLERY_BUTTONS_RE = re.compile(
+    r"\b(?:(?:read|hide|toggle) caption|share photo|enlarge this image)\b", re.IGNORECASE
+)
 # Picture furniture anywhere in a sentence, for the quote and the headline, which must not carry
 # it: besides a caption's opening, an agency's credit after the caption's last words ("Dockers
 # cheer. REUTERS/Jane Roe"), "(Photo ...)", a "Story highlights" box glued to its first item.
@@ -257,11 +262,14 @@ def is_credit(sentence: str) -> bool:
 
 def is_caption(line: str) -> bool:
     """Whether `line` as a whole is a picture's caption or credit: boilerplate, or a line opening
-    as one ("Photo: ...", "Credit: Jane Roe. ...", "REUTERS/Jane Roe ...", "FILE - ..."). What the
+    as one ("Photo: ...", "Credit: Jane Roe. ...", "REUTERS/Jane Roe ...", "FILE - ...") or
+    carrying a gallery's buttons ("Hide Caption"). What the
     TL;DR and the angles pass over; a sentence of reporting that merely holds a credit-like word
     ("A Bloomberg/Morning Consult poll shows ...") is not one."""
     line = line.strip()
     if is_boilerplate(line) or _CAPTION_LINE_RE.match(line) is not None:
+        return True
+    if _GALLERY_BUTTONS_RE.search(line) is not None:
         return True
     end = _named_credit(line)
     return end is not None and _NAME_ENDS_RE.match(line, end) is not None
