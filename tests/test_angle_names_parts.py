@@ -5,7 +5,18 @@ word only ever used before another word and a gallery's buttons are not."""
 from __future__ import annotations
 
 from bot.boilerplate import is_caption
+from bot.summarize.angle_names import name_runs
 from bot.summarize.sentences import split_sentences
+
+
+def test_saint_fort_and_mount_stay_with_the_place() -> None:
+    runs = name_runs("Voters in Ft. Carrow and Mt. Hollis lined up before dawn.")
+    assert runs == ["Ft. Carrow", "Mt. Hollis"], runs
+
+
+def test_a_place_opening_the_sentence_keeps_its_saint() -> None:
+    runs = name_runs("St. Aldric officials said the ferry would stop at noon.")
+    assert runs == ["St. Aldric"], runs
 
 
 def test_fort_and_mount_end_no_sentence_but_a_unit_still_may() -> None:
@@ -15,6 +26,49 @@ def test_fort_and_mount_end_no_sentence_but_a_unit_still_may() -> None:
         "The cliff there drops 6 ft.",
         "The path stays shut.",
     ]
+
+
+def test_a_party_and_state_after_a_lawmaker_names_no_one() -> None:
+    runs = name_runs(
+        "The repeal was filed by Sen. Marla Quennel, D-Vt., and Rep. Tobias Arvel (R-Ohio), "
+        "backed by Sen. Ida Brenn, R-W.Va."
+    )
+    assert runs == ["Marla Quennel", "Tobias Arvel", "Ida Brenn"], runs
+
+
+def test_party_of_state_in_words_names_no_one_either() -> None:
+    runs = name_runs("Sen. Ida Brenn, Republican of Ohio, voted against the toll.")
+    assert runs == ["Ida Brenn"], runs
+
+
+def test_a_numbers_label_and_a_slogan_opening_on_no_are_no_names() -> None:
+    assert name_runs("Protesters gathered outside No. 4 Harbour Row at dusk.") == ["Harbour Row"]
+    runs = name_runs("Ferry crews marched behind a No Toll Bridge banner on Friday.")
+    assert runs == [], runs
+
+
+def test_an_ampersand_joins_a_firm_but_not_two_people() -> None:
+    runs = name_runs("Dockers at Kettle & Bramwell Co. walked out over the toll.")
+    assert runs == ["Kettle & Bramwell Co"], runs
+    runs = name_runs("The toll was mocked by comedians Rosa Kettle & Ivo Bramwell on air.")
+    assert runs == ["Rosa Kettle", "Ivo Bramwell"], runs
+
+
+def test_an_adjective_compound_on_a_name_is_no_name() -> None:
+    runs = name_runs("The toll was designed by a Fenwick-based engineering firm last spring.")
+    assert runs == [], runs
+    runs = name_runs("The Republican-led Harbour Council voted on the toll.")
+    assert runs == ["Harbour Council"], runs
+
+
+def test_a_title_after_an_adjective_compound_keeps_its_capitalised_opening() -> None:
+    runs = name_runs("He opposed the Labour-drafted For the Ferries Act last week.")
+    assert runs == ["For the Ferries Act"], runs
+
+
+def test_a_headline_in_title_case_is_no_name() -> None:
+    runs = name_runs("Her column ran as Every Toll Booth Keeps Calling Me Names on Monday.")
+    assert runs == [], runs
 
 
 def test_a_line_carrying_a_gallerys_buttons_is_a_caption() -> None:

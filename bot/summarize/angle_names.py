@@ -6,23 +6,29 @@ so a date, an office, a possessive or a shouted slogan must not pass for a name.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Container
 
 from bot.models import Article
 from bot.summarize.grounding import POSSESSIVE_RE
-from bot.summarize.sentences import ABBREVIATIONS, content_stems
+from bot.summarize.sentences import ABBREVIATIONS, PLACE_ABBREVIATIONS, content_stems
 
 # One word of a name: a dotted acronym ("U.S.", "D.C."), an abbreviation the sentence splitter
 # does not end a sentence at ("Rep.", "Sen.", "Jr."), an initial ("W." of "George W. Bush") or a
 # capitalised word. Without the dotted forms a name stopped at the dot: "George W" and "Bush".
 _ABBREVIATED = "|".join(
-    sorted((re.escape(a.capitalize()) for a in ABBREVIATIONS if a.isalpha()), key=len, reverse=True)
+    sorted(
+        {re.escape(a.capitalize()) for a in ABBREVIATIONS if a.isalpha()} | PLACE_ABBREVIATIONS,
+        key=len,
+        reverse=True,
+    )
 )
 _NAME_WORD = rf"(?:[A-Z](?:\.[A-Z])+\.?|(?:{_ABBREVIATED})\.|[A-Z]\.|[A-Z][\w'’&-]*)"
 # "Geneva Center for Security Policy" is one name: cut at "for", the label named "Geneva Center".
+# An ampersand between capitalised words joins a firm's names: "Procter & Gamble".
 _NAME_RUN_RE = re.compile(
-    rf"(?<![\w'’.]){_NAME_WORD}(?:\s+(?:of\s+|de\s+|the\s+|for\s+)?{_NAME_WORD})*"
+    rf"(?<![\w'’.]){_NAME_WORD}(?:\s+(?:of\s+|de\s+|the\s+|for\s+|&\s+)?{_NAME_WORD})*"
 )
 # Days and months: capitalised, but they say when, not who or what.
 CALENDAR_WORDS = frozenset(
@@ -61,7 +67,7 @@ _DOTTED_HONORIFICS = _HONORIFICS | frozenset(
 _PARTY_WORDS = frozenset(
     "Democrat Democratic Republican GOP Independent Labour Conservative Tory Liberal".split()
 )
-_CONNECTORS = frozenset({"of", "de", "the", "for"})
+_CONNECTORS = frozenset({"of", "de", "the", "for", "&"})
 # Roman numerals end names ("World War I", "Henry V."); any other letter with a dot is an initial.
 _NUMERALS = frozenset("I V X".split())
 
@@ -85,16 +91,40 @@ def name_runs(sentence: str) -> list[str]:
         # “Allahu Akbar”"), not someone the sentence names.
         if _quoted(sentence, match.start(), match.end()):
             continue
+        run = match.group(0).split()
+        if _is_party_tag(sentence, match.start()):
+            continue
+        # "No. 10 Downing Street", "Vol. 3": an abbreviation before a number numbers something.
+        if run[-1].rstrip(".").lower() in ABBREVIATIONS and _NUMBER_NEXT_RE.match(
+            sentence, match.end()
+        ):
+            run = run[:-1]
         # The first word of a sentence is capitalised anyway, after an opening quote too:
-        # "Mayor Elena Brandt" -> "Elena Brandt", '“Maybe I was wrong,”' -> no name.
-        first = not sentence[: match.start()].strip(_OPENING_MARKS)
-        for number, tokens in enumerate(_split_at_for(match.group(0).split())):
+        # "Mayor Elena Brandt" -> "Elena Brandt", '“Maybe I was wrong,”' -> no name. Not the
+        # "St." of "St. Louis officials said": it belongs to the place.
+        first = not sentence[: match.start()].strip(_OPENING_MARKS) and not (
+            len(run) > 1 and run[0].rstrip(".") in PLACE_ABBREVIATIONS
+        )
+        pieces = [p for part in _split_at_ampersand(run) for p in _split_at_for(part)]
+        for number, tokens in enumerate(pieces):
             if first and number == 0:
                 tokens = tokens[1:]
             name = _name_of(tokens)
             if name:
                 found.append(name)
     return found
+
+
+_NUMBER_NEXT_RE = re.compile(r"\s*\d")
+# A party and a state after a member of Congress, "Sen. Ed Markey (D-Mass.)" or "Sen. Joe
+# Manchin, D-W.Va., said": set off like an aside, it says where they sit, and names no one.
+_PARTY_TAG_RE = re.compile(r"[RDI]-(?:[A-Z][a-z]*\.?){1,2}(?=[),;:]|\s*$)")
+
+
+def _is_party_tag(sentence: str, start: int) -> bool:
+    return sentence[:start].rstrip().endswith(("(", ",")) and bool(
+        _PARTY_TAG_RE.match(sentence, start)
+    )
 
 
 def _quoted(sentence: str, start: int, end: int) -> bool:
@@ -108,6 +138,22 @@ def _name_of(tokens: list[str]) -> str:
     # A headline or slogan in capitals ("SAVE OUR WETLANDS NOW") is shouting, not a name.
     if len(tokens) > 2 and all(t.isupper() for t in tokens):
         return ""
+    # "a New York-based band", "the Democrat-pushed For the People Act": a compound on a
+    # participle or "-style" is an adjective. A name may follow it, as written: its capitalised
+    # "For" is its own, as no sentence's word after an adjective would be capitalised.
+    modifier = max((i for i, t in enumerate(tokens) if _is_modifier(t)), default=-1)
+    as_written = modifier >= 0
+    tokens = tokens[modifier + 1 :]
+    # A phrase in title case ("The Same Person Calling Me Names Is Back"): a pronoun or a form
+    # of "to be" inside a long capitalised run is a headline's, never a name's.
+    if len(tokens) > 3 and any(t in _PHRASE_WORDS for t in tokens[1:]):
+        return ""
+    # "No Deal", "No More Wars", "No." of "No. 10": a slogan or a number's label, no name.
+    if tokens and tokens[0].rstrip(".") == "No":
+        return ""
+    # "Sen. Susan Collins, Republican of Maine": like "R-Maine", where she sits, no name.
+    if len(tokens) > 2 and tokens[0] in _PARTY_WORDS and tokens[1] == "of":
+        return ""
     # "the Royal Family’s X account", "Boris Johnson’s Conservative Party": the name is the
     # owner, what it owns is not; but a plural's possessive before an institution's word is
     # part of its name: "Jackson Women’s Health Organization", "the Veterans’ Affairs Office".
@@ -116,7 +162,7 @@ def _name_of(tokens: list[str]) -> str:
         _is_plural_possessive(tokens[owner]) and tokens[-1] in _FOR_HEADS
     ):
         tokens = tokens[: owner + 1]
-    tokens = _past_party(_past_titles(tokens))
+    tokens = _past_party(_past_titles(tokens, as_written))
     # "John R." cut off by a comma or the sentence's end, "Sen." whose name never came, "the
     # Cabinet Monday": a name does not end on an initial, a title or a weekday (a month may end
     # one: "Theresa May").
@@ -144,6 +190,18 @@ def _name_of(tokens: list[str]) -> str:
 
 
 _DOTTED_RE = re.compile(r"[A-Z](?:\.[A-Z])+\.?")
+# The lowercase tail of an adjective compound: a participle ("New York-based", "Democratic-led")
+# or one of a few words that make adjectives of names. Not any lowercase tail: a Korean given
+# name's second syllable is one ("Kim Jong-un", "Choe Kang-il").
+_MODIFIER_TAIL_RE = re.compile(r"-(?:[a-z]+ed|style|era|born|run|made|like|type)$")
+# Pronouns and forms of "to be" that a headline in title case carries and a name does not.
+_PHRASE_WORDS = frozenset("Me My You Your We Us Him Them Is Are Was Were Am".split())
+
+
+def _is_modifier(token: str) -> bool:
+    return bool(_MODIFIER_TAIL_RE.search(POSSESSIVE_RE.sub("", token)))
+
+
 # English plurals not ending in "s", whose possessive takes "’s".
 _IRREGULAR_PLURALS = frozenset("Women Men Children People".split())
 
@@ -198,13 +256,32 @@ def _split_at_for(tokens: list[str]) -> list[list[str]]:
     return [piece for piece in pieces if piece]
 
 
-def _past_titles(tokens: list[str]) -> list[str]:
+def _split_at_ampersand(tokens: list[str]) -> list[list[str]]:
+    """A capitalised run's `tokens` split at each "&" that joins two names rather than makes
+    one: "Procter & Gamble", "Merck & Co" and "Fish & Wildlife Service" are one firm or body,
+    "Mike Trapp & Royce Adkins" two people (a name of two words or more on each side)."""
+    pieces: list[list[str]] = [[]]
+    for i, token in enumerate(tokens):
+        right = list(itertools.takewhile(lambda t: t != "&", tokens[i + 1 :]))
+        if token == "&" and len(pieces[-1]) > 1 and len(right) > 1 and right[-1] not in _FOR_HEADS:
+            pieces.append([])
+        else:
+            pieces[-1].append(token)
+    return [piece for piece in pieces if piece]
+
+
+def _past_titles(tokens: list[str], as_written: bool = False) -> list[str]:
     """`tokens` after leading function words, dates and offices; an office's "of State" or "of
     the Treasury" goes with it. A title is only dropped before a name of two words or an "of"
     ("General Motors" and "Justice Department" are names themselves), an honorific before any
     name. What stands before the last such office describes the person: "New York Democratic
-    Rep. Grace Meng", "Republican National Committee Chairman Reince Priebus"."""
-    while tokens and (tokens[0].rstrip(".") in _STOP_NAMES or tokens[0] in _CONNECTORS):
+    Rep. Grace Meng", "Republican National Committee Chairman Reince Priebus". `as_written`
+    keeps the leading function words: the run is a title, "For the People Act"."""
+    while (
+        tokens
+        and not as_written
+        and (tokens[0].rstrip(".") in _STOP_NAMES or tokens[0] in _CONNECTORS)
+    ):
         tokens = tokens[1:]
     for i in range(len(tokens) - 2, -1, -1):
         rest = tokens[i + 1 :]
