@@ -5,7 +5,8 @@ word only ever used before another word and a gallery's buttons are not."""
 from __future__ import annotations
 
 from bot.boilerplate import is_caption
-from bot.summarize.angle_names import name_runs
+from bot.models import Article
+from bot.summarize.angle_names import is_telling_name, name_runs
 from bot.summarize.sentences import split_sentences
 
 
@@ -69,6 +70,24 @@ def test_a_title_after_an_adjective_compound_keeps_its_capitalised_opening() -> 
 def test_a_headline_in_title_case_is_no_name() -> None:
     runs = name_runs("Her column ran as Every Toll Booth Keeps Calling Me Names on Monday.")
     assert runs == [], runs
+
+
+def test_a_word_only_ever_written_before_another_word_is_no_name() -> None:
+    article = Article(
+        id="1",
+        source="Fenwick Tribune",
+        title="Bridge toll set",
+        text=(
+            "The Harbour variant spread along the quay. Doctors said the Harbour variant "
+            "spread faster than the last, and Harbour-19 cases doubled."
+        ),
+    )
+    assert not is_telling_name("Harbour", article)
+    article.text = "The levy was drafted by Okonkwo in May. Okonkwo variant rules came later."
+    assert is_telling_name("Okonkwo", article)
+    # Before a verb a word is the sentence's subject, which a modifier never is.
+    article.text = "Under the deal Harbourton formally apologised. Harbourton wants more ferries."
+    assert is_telling_name("Harbourton", article)
 
 
 def test_a_line_carrying_a_gallerys_buttons_is_a_caption() -> None:

@@ -13,6 +13,7 @@ from collections.abc import Container
 from bot.models import Article
 from bot.summarize.grounding import POSSESSIVE_RE
 from bot.summarize.sentences import ABBREVIATIONS, PLACE_ABBREVIATIONS, content_stems
+from bot.textutil import STOPWORDS
 
 # One word of a name: a dotted acronym ("U.S.", "D.C."), an abbreviation the sentence splitter
 # does not end a sentence at ("Rep.", "Sen.", "Jr."), an initial ("W." of "George W. Bush") or a
@@ -329,12 +330,34 @@ def is_telling_name(name: str, article: Article) -> bool:
     word the outlet uses again (a lone capitalised word is as often a place in passing, an
     adjective or a slogan as the detail's subject), and never in lowercase: a word the outlet
     also writes "fog" or "black" is a common word capitalised at a sentence's start or for
-    emphasis, not a name."""
+    emphasis, not a name. Nor is a word the outlet only ever writes before another word, "the
+    Delta variant", "a Web site", "Covid patients" or "Covid-19": a modifier, not who or what."""
     if len(name.split()) > 1:
         return True
     if name.lower() != name and _word_re(name.lower()).search(article.text):
         return False
-    return len(_word_re(name).findall(f"{article.title}\n{article.text}")) > 1
+    text = f"{article.title}\n{article.text}"
+    uses = [m.end() for m in _word_re(name).finditer(text)]
+    return len(uses) > 1 and any(_stands_alone(text, end) for end in uses)
+
+
+_NEXT_WORD_RE = re.compile(r"\s+([A-Za-z][\w'’]*)")
+
+
+def _stands_alone(text: str, end: int) -> bool:
+    """Whether the word ending at `end` stands for itself there: before punctuation, its
+    possessive, a function word or a verb ("Okonkwo said", "by Okonkwo.", "Okonkwo’s", "Okonkwo
+    warned", "Tokyo formally apologised"), not before a hyphen, another capitalised word or a
+    lowercase word it describes ("the Delta variant"). A verb is told from a noun by its ending
+    only ("-ed", or an adverb's "-ly"): "Okonkwo wrote" reads as a modifier, the safe side, as
+    a word taken for a modifier loses the line its "Names" framing and nothing else."""
+    if text.startswith("-", end):
+        return False
+    following = _NEXT_WORD_RE.match(text, end)
+    if following is None:
+        return True
+    word = following.group(1)
+    return word.islower() and (word in STOPWORDS or word.endswith(("ed", "ly")))
 
 
 def _word_re(word: str) -> re.Pattern[str]:
