@@ -90,6 +90,7 @@ def test_refused_feed_is_disabled_shown_and_enabled_once_allowed(
         assert "│ re-enabled │" in _words(runner.invoke(cli, ["feeds", "list"]).output)
         polled = runner.invoke(cli, ["poll"])
         assert polled.exit_code == 0 and "1 new article" in polled.output
-        assert len(server.requests) == 1
+        # `feeds enable` went the way a poll goes (its GET, no body read), then the poll.
+        assert len(server.requests) == 2
     listed = _words(runner.invoke(cli, ["feeds", "list"]).output)
     assert "disabled" not in listed and "refused" not in listed

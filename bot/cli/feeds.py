@@ -10,6 +10,7 @@ import click
 from rich.table import Column, Table
 
 from bot.cli.context import CliContext, pass_cli
+from bot.cli.feeds_enable import feeds_enable
 from bot.cli.output import MiddleCut, duration, fit_table, is_piped, table_console
 from bot.cli.progress import progress_bar
 from bot.config import ConfigError, parse_duration
@@ -29,6 +30,10 @@ def feeds_group(cli: CliContext) -> None:
     """Add, list, remove, import and export the feeds to poll."""
     # The config is read later, by the command, which may name it (`feeds list --config F`).
     cli.warn_config = True
+
+
+# In a module of its own, with the checks it makes again of a refused feed's address.
+feeds_group.add_command(feeds_enable)
 
 
 def _interval(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
@@ -172,46 +177,6 @@ def feeds_remove(cli: CliContext, ref: str) -> None:
         )
     feed_store.remove_feed(cli.editor.db, feed.id)
     click.echo(f"Removed feed {feed.id}: {feed.url}")
-
-
-@feeds_group.command("enable")
-@click.argument("ref")
-@pass_cli
-def feeds_enable(cli: CliContext, ref: str) -> None:
-    """Re-enable a disabled feed by id or URL and poll it at the next pass.
-
-    A feed disabled because its address was refused (its host resolves to a
-    private or link-local address) has the address checked again first, and
-    stays disabled, saying why, while it is still refused.
-    """
-    from bot.ingest.policy import REFUSED
-
-    before = _find_feed(cli, ref)
-    if not before.disabled_reason and not before.consecutive_failures:
-        click.echo(f"Feed {before.id} was already enabled: {before.url}")
-        return
-    unchecked = ""
-    if before.disabled_reason and before.disabled_reason.startswith(REFUSED):
-        still, unchecked = _refused_now(cli, before.url)
-        if still is not None:
-            # The reason as of now (the address or the setting may have changed since); the
-            # feed stays disabled from when it was, so no second alert goes out.
-            feed_store.update_feed(cli.editor.db, before.id, disabled_reason=still)
-            raise click.ClickException(f"feed {before.id} not enabled: {still}")
-    # Also for a feed backing off after failures: enabling resets the backoff.
-    feed = feed_store.enable_feed(cli.editor.db, before.id)
-    assert feed is not None
-    if before.disabled_reason:
-        click.echo(f"Enabled feed {feed.id}: {feed.url}{unchecked}")
-        return
-    # Not disabled, only failing: "Enabled" claimed a change that was not made.
-    failures = plural(before.consecutive_failures, "failure")
-    last = " ".join((before.last_error or "").split())
-    click.echo(
-        f"Feed {feed.id} was not disabled, but is backing off after {failures} in a row"
-        + (f" (last: {last})" if last else "")
-        + f"; reset, so the next pass polls it: {feed.url}"
-    )
 
 
 @feeds_group.command("import")
@@ -359,32 +324,6 @@ def feeds_export(cli: CliContext, output: Path | None, force: bool) -> None:
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
         click.echo(f"Wrote {plural(len(feeds), 'feed')} to {output}")
-
-
-def _refused_now(cli: CliContext, url: str) -> tuple[str | None, str]:
-    """Whether the network guard still refuses `url`'s host, checked now as a poll would (DNS
-    included): the feed's new disabled reason, or None; and, when the check could not be made
-    (no DNS answer, a timeout), a note saying the next poll makes it."""
-    import asyncio
-
-    from bot.ingest.errors import BlockedAddressError
-    from bot.ingest.fetcher import refusal_phrase
-    from bot.ingest.netguard import check_url
-    from bot.ingest.policy import refused_reason
-
-    polling = cli.config.polling
-    check = check_url(url, allow_private_networks=polling.allow_private_networks)
-    try:
-        asyncio.run(asyncio.wait_for(check, polling.timeout))
-    except BlockedAddressError as exc:
-        return refused_reason(refusal_phrase(exc, url, None), settable=exc.settable), ""
-    except Exception as exc:  # the address is the poll's to judge, as for any feed
-        return (
-            None,
-            f" (its address could not be checked now: {exc or type(exc).__name__}; "
-            "the next poll checks it)",
-        )
-    return None, ""
 
 
 def _find_feed(cli: CliContext, ref: str) -> feed_store.FeedRow:

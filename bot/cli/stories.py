@@ -158,6 +158,7 @@ def poll_command(cli: CliContext, all_feeds: bool) -> None:
     console = plain_console(stderr=True)
     cli.warn_config = True
     core = cli.synced_core
+    _enable_allowed(core, console)
     try:
         report = asyncio.run(poll_with_progress(core, console, all_feeds=all_feeds))
     except KeyboardInterrupt:
@@ -175,6 +176,18 @@ def poll_command(cli: CliContext, all_feeds: bool) -> None:
     if polled and len(report.poll.failed) == len(polled):
         # A cron job or script should notice a pass where nothing could be fetched.
         click.get_current_context().exit(1)
+
+
+def _enable_allowed(core: NewsDigest, console: Console) -> None:
+    """Feeds refused an address the setting now allows, enabled to be polled in this pass."""
+    from bot.pipeline.refusals import enable_allowed
+
+    allow = core.config.polling.allow_private_networks
+    for feed in enable_allowed(core.db, allow_private_networks=allow):
+        console.print(
+            f"Enabled feed {feed.id} again: polling.allow_private_networks now allows the address"
+            f" it was refused ({escape(clean(feed.url))})."
+        )
 
 
 def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> None:
@@ -199,9 +212,17 @@ def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> 
             f"{'its' if len(waiting) == 1 else 'their'} next interval "
             "(newsdigest poll --all polls them now)."
         )
-    if disabled:
+    # A feed this pass disabled was polled: its ✗ line above says why.
+    disabled_now = [f for f in disabled if f.id in polled]
+    disabled_before = [f for f in disabled if f.id not in polled]
+    if disabled_now:
         console.print(
-            f"{plural(len(disabled), 'feed')} disabled, not polled "
+            f"{plural(len(disabled_now), 'feed')} disabled by this poll, as said above "
+            "(newsdigest feeds enable ID once fixed)."
+        )
+    if disabled_before:
+        console.print(
+            f"{plural(len(disabled_before), 'feed')} disabled, not polled "
             "(newsdigest feeds list says why; newsdigest feeds enable ID)."
         )
 

@@ -40,6 +40,7 @@ from bot.ingest.errors import (
     UnsupportedURLError,
 )
 from bot.ingest.netguard import GuardedNetworkBackend, Resolver, check_url, system_resolver
+from bot.ingest.refusal import Refusal, refusal_of, refusal_phrase
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +61,6 @@ ACCEPT = (
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _CHUNK = 65536
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """An address the network guard refused on the way to a feed."""
-
-    what: str  # "feeds.example resolves to private address 10.0.0.5" (`refusal_phrase`)
-    settable: bool  # polling.allow_private_networks would allow it
 
 
 @dataclass(slots=True)
@@ -142,29 +135,6 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     except OverflowError:
         # Year 9999 west of UTC cannot be shifted to UTC: no usable date, like an unparsable one.
         return None
-
-
-def refusal_phrase(exc: BlockedAddressError, url: str, final_url: str | None) -> str:
-    """What the guard refused, said as a feed's state: "feeds.example resolves to private
-    address 10.0.0.5", or "private address 10.0.0.5" for an address as written; with the hop
-    when a redirect led there. The hint of the guard's message (the setting) is the caller's."""
-    if exc.address is None or exc.kind is None:
-        what = str(exc)  # not an address (a unix socket): the message is all there is
-    elif exc.host is not None:
-        what = f"{exc.host} resolves to {exc.kind} address {exc.address}"
-    else:
-        what = f"{exc.kind} address {exc.address}"
-    if final_url is not None and final_url != url and final_url != _spelt(url):
-        what = f"redirected to {final_url}: {what}"
-    return what
-
-
-def _spelt(url: str) -> str:
-    """`url` as httpx spells it (what `FetchResult.final_url` holds for the first hop)."""
-    try:
-        return str(httpx.URL(url))
-    except httpx.InvalidURL:
-        return url
 
 
 @functools.cache
@@ -269,9 +239,18 @@ class FeedFetcher:
         await self._client.aclose()
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        body: bool = True,
     ) -> FetchResult:
-        """GET `url` conditionally. Never raises for network or server trouble."""
+        """GET `url` conditionally. Never raises for network or server trouble.
+
+        `body=False` follows the redirects, every hop through the guard as a poll does, but
+        leaves a 2xx's body unread (`body` None): whether the feed can be reached, not what it
+        holds (`feeds enable` checking a refused feed again)."""
         started = time.monotonic()
         result = FetchResult(url=url)
         headers: dict[str, str] = {}
@@ -280,16 +259,17 @@ class FeedFetcher:
         if last_modified := _validator(last_modified):
             headers["If-Modified-Since"] = last_modified
         try:
-            await self._follow(url, headers, result)
+            await self._follow(url, headers, result, body)
         except BlockedAddressError as exc:
             result.error = str(exc)
-            result.refused = Refusal(refusal_phrase(exc, url, result.final_url), exc.settable)
+            result.refused = refusal_of(exc, url, result.final_url)
         except FetchError as exc:
             result.error = str(exc)
         except httpx.TimeoutException as exc:
             result.error = f"timed out ({type(exc).__name__})"
         except httpx.HTTPError as exc:
-            result.error = f"{type(exc).__name__}: {exc or 'network error'}"
+            # str(), not the exception: an exception is truthy even when its message is empty.
+            result.error = f"{type(exc).__name__}: {str(exc) or 'network error'}"
         except OSError as exc:
             result.error = f"network error: {exc}"
         except (httpx.InvalidURL, httpx.StreamError) as exc:
@@ -307,7 +287,9 @@ class FeedFetcher:
         result.elapsed = time.monotonic() - started
         return result
 
-    async def _follow(self, url: str, headers: dict[str, str], result: FetchResult) -> None:
+    async def _follow(
+        self, url: str, headers: dict[str, str], result: FetchResult, body: bool = True
+    ) -> None:
         budget = self._timeout
         try:
             current = httpx.URL(url)
@@ -328,7 +310,7 @@ class FeedFetcher:
             async with self._host_slots[site_key(current.host)], self._total_slots:
                 started = time.monotonic()
                 async with self._deadline(budget):
-                    location = await self._request(current, headers, result)
+                    location = await self._request(current, headers, result, body)
                 budget -= time.monotonic() - started
             if location is None:
                 return
@@ -351,7 +333,7 @@ class FeedFetcher:
             raise FetchTimeoutError(f"timed out after {self._timeout:g}s") from None
 
     async def _request(
-        self, url: httpx.URL, headers: dict[str, str], result: FetchResult
+        self, url: httpx.URL, headers: dict[str, str], result: FetchResult, body: bool = True
     ) -> str | None:
         """One hop. Returns the Location to follow, or None when `result` is final."""
         async with self._client.stream("GET", url, headers=headers) as resp:
@@ -373,7 +355,8 @@ class FeedFetcher:
             if not 200 <= status < 300:
                 result.error = f"HTTP {status} {resp.reason_phrase}".rstrip()
                 return None
-            result.body = await self._read_body(resp)
+            if body:
+                result.body = await self._read_body(resp)
             return None
 
     async def _read_body(self, resp: httpx.Response) -> bytes:

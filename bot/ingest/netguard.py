@@ -68,7 +68,10 @@ _PRIVATE_V4: tuple[tuple[ipaddress.IPv4Network, str], ...] = (
     (_N4("172.16.0.0/12"), "private"),
     (_N4("192.168.0.0/16"), "private"),
     (_N4("100.64.0.0/10"), "carrier-grade NAT"),
-    (_N4("198.18.0.0/15"), "private"),
+    # Benchmarking (RFC 2544), never routed on the internet; but a fake-IP proxy (Clash,
+    # sing-box) answers every name from it and carries the connection to the real host, so it
+    # is named for what it is and allowed by the setting, like the private ranges.
+    (_N4("198.18.0.0/15"), "benchmarking"),
 )
 _NEVER_V6: tuple[tuple[ipaddress.IPv6Network, str], ...] = (
     (_N6("::/128"), "unspecified"),
@@ -83,7 +86,10 @@ _PRIVATE_V6: tuple[tuple[ipaddress.IPv6Network, str], ...] = (
     (_N6("::1/128"), "loopback"),
     (_N6("fc00::/7"), "private"),
     (_N6("fec0::/10"), "private"),
-    (_N6("64:ff9b:1::/48"), "private"),  # local-use NAT64 (RFC 8215): translates to anywhere
+    # Local-use NAT64 (RFC 8215): translates to anywhere, with the IPv4 address in a place only
+    # the network's own translator knows (its prefix may be /48 to /96), so it cannot be judged
+    # by the address it embeds as the well-known 64:ff9b::/96 is.
+    (_N6("64:ff9b:1::/48"), "local-use NAT64"),
 )
 _GLOBAL_UNICAST = _N6("2000::/3")
 _NAT64 = _N6("64:ff9b::/96")

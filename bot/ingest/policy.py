@@ -6,10 +6,16 @@ here can be checked with fixed times. Rules, in the spirit of miniflux's refresh
 * 200/304: success. Failures reset; ETag/Last-Modified kept for the next conditional GET;
   a 301/308 chain moves the feed's URL; the next poll is one `poll_interval` away.
 * 410 Gone: disabled at once; the publisher has said the feed will not come back.
-* An address the network guard refuses (the host resolves to a private or link-local address,
-  or a redirect leads to one): disabled at once, the reason starting "refused: " and naming the
-  address. No retry can change that until the address or the settings do, so retrying with
-  backoff only failed, and logged, at every poll; `feeds enable` checks the address again.
+* An address the network guard refuses, written in the URL or in a redirect's Location (a
+  private or link-local IP, localhost): disabled at once, the reason starting "refused: " and
+  naming the address. No retry can change that until the address or the settings do;
+  `feeds enable` checks it again, and a pass finding the setting now allows it re-enables the
+  feed (`bot.pipeline.refusals`).
+* An address refused as a DNS answer gave it (the host *resolves to* one): a failure like any
+  other, since the answer can change: a VPN or split-horizon DNS answering 10.x for a while, a
+  blocker answering 0.0.0.0, a fake-IP proxy answering 198.18.x.x. Only when it lasts to
+  `max_failures` in a row (as for a server that stays down: some 3.5 days at a 30-minute
+  interval) is the feed disabled, its reason the refusal's, saying the DNS answer may be why.
 * Anything else (network error, oversized body, 4xx/5xx): a failure.
   The retry waits an exponentially growing, jittered delay ("equal jitter": uniformly between
   half and all of `poll_interval * 2**(n-1)`, capped at a day), so a struggling host is not
@@ -21,14 +27,17 @@ here can be checked with fixed times. Rules, in the spirit of miniflux's refresh
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config_values import MAX_INTERVAL, MIN_INTERVAL
 from bot.ingest.fetcher import FetchResult
+from bot.ingest.refusal import Refusal
 
 __all__ = [
+    "ALLOW_HINT",
     "MAX_BACKOFF",
     "MAX_INTERVAL",
     "MAX_RETRY_AFTER",
@@ -36,6 +45,7 @@ __all__ = [
     "REFUSED",
     "FeedPollState",
     "PollOutcome",
+    "allowed_now",
     "apply_fetch_result",
     "backoff_delay",
     "record_failure",
@@ -46,6 +56,8 @@ MAX_BACKOFF = 24 * 3600
 # How a disabled reason for a refused address begins (`refused_reason`), for `feeds enable` to
 # know it checks the address again before enabling.
 REFUSED = "refused: "
+# What a refused reason says when the setting would allow the address (`allowed_now`).
+ALLOW_HINT = "set polling.allow_private_networks = true"
 MAX_RETRY_AFTER = timedelta(days=7)
 _rng = random.Random()
 
@@ -106,9 +118,10 @@ def apply_fetch_result(
             last_error=None,
             has_new_body=result.status != 304 and result.body is not None,
         )
-    if result.refused is not None or result.status == 410:
-        if result.refused is not None:
-            reason = refused_reason(result.refused.what, settable=result.refused.settable)
+    refused = result.refused
+    if (refused is not None and not refused.dns) or result.status == 410:
+        if refused is not None:
+            reason = refused_reason(refused)
             error = result.error or reason
         else:
             reason = "feed is gone (HTTP 410); remove it or re-enable it by hand"
@@ -123,7 +136,32 @@ def apply_fetch_result(
             last_error=error,
             has_new_body=False,
         )
+    if refused is not None:
+        # Said as the feed's state, not as the guard's exception: "2 failures: refused: ...".
+        hint = " (polling.allow_private_networks would allow it)" if refused.settable else ""
+        error = f"{REFUSED}{refused.what}{hint}"
+        outcome = _failure(state, result, error, now, max_failures=max_failures, rng=rng)
+        if outcome.disabled_reason and not state.disabled_reason:
+            # Disabled by the count: the refusal is why, and its reason is what `feeds enable`
+            # and a pass's re-enabling read.
+            failures = outcome.consecutive_failures
+            reason = refused_reason(refused, failures=failures)
+            outcome = dataclasses.replace(outcome, disabled_reason=reason)
+        return outcome
     error = result.error or (f"HTTP {result.status}" if result.status else "unknown error")
+    return _failure(state, result, error, now, max_failures=max_failures, rng=rng)
+
+
+def _failure(
+    state: FeedPollState,
+    result: FetchResult,
+    error: str,
+    now: datetime,
+    *,
+    max_failures: int,
+    rng: random.Random | None,
+) -> PollOutcome:
+    """A failed fetch's outcome, with what a server asked and an early poll's rules."""
     due = state.next_poll_at
     asked_to_wait = result.status in (429, 503) and result.retry_after is not None
     if asked_to_wait and state.consecutive_failures and due and now < due:
@@ -184,15 +222,47 @@ def record_failure(
     )
 
 
-def refused_reason(what: str, *, settable: bool) -> str:
-    """The disabled reason of a feed whose address the guard refuses (`what`, the fetcher's
-    `refusal_phrase`), with what makes it pollable again."""
-    if settable:
-        fix = "set polling.allow_private_networks = true to allow it, or fix the address"
-    else:
+def refused_reason(refused: Refusal, *, failures: int | None = None) -> str:
+    """The disabled reason of a feed whose address the guard refuses, with what makes it
+    pollable again; `failures`, when a DNS answer's refusal lasted that many polls in a row."""
+    what = refused.what
+    if not refused.settable:
         what += ", which no setting allows"
-        fix = "fix the address"
+    if failures is not None and failures > 1:
+        what += f", at the last of {failures} failed polls in a row"
+    if not refused.dns:
+        fix = f"{ALLOW_HINT} to allow it, or fix the address" if refused.settable else ""
+        fix = fix or "fix the address"
+    elif refused.kind == "unspecified":
+        fix = (
+            "a DNS blocker (Pi-hole, AdGuard) answers so for a name it blocks: allow the name "
+            "there, or fix the address"
+        )
+    elif refused.kind == "benchmarking":
+        fix = f"a fake-IP proxy (Clash, sing-box) answers so for every name: {ALLOW_HINT}"
+    elif refused.kind == "local-use NAT64":
+        fix = f"the network's own NAT64 (DNS64) answers so: {ALLOW_HINT}"
+    elif refused.settable:
+        fix = (
+            "if the name is public, a VPN, split-horizon DNS or a DNS blocker answers so: check "
+            f"the machine's DNS; if the feed is on your network, {ALLOW_HINT}"
+        )
+    else:
+        fix = (
+            "if the name is public, a VPN or DNS blocker answers so: check the machine's DNS; "
+            "or fix the address"
+        )
     return f"{REFUSED}{what}; {fix}, then re-enable the feed (newsdigest feeds enable)"
+
+
+def allowed_now(reason: str | None, *, allow_private_networks: bool) -> bool:
+    """Whether a feed disabled with `reason` was refused an address the setting now allows."""
+    return (
+        allow_private_networks
+        and reason is not None
+        and reason.startswith(REFUSED)
+        and ALLOW_HINT in reason
+    )
 
 
 def _interval(poll_interval: int) -> int:

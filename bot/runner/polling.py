@@ -104,6 +104,11 @@ class Poller:
 
             self.fetcher = make_fetcher(self.core.config.polling)
         self.spread = int(spread)
+        # The config is read at start: a setting turned on since enables the feeds it allows.
+        from bot.pipeline.refusals import enable_allowed
+
+        allow = self.core.config.polling.allow_private_networks
+        enable_allowed(self.core.db, allow_private_networks=allow)
         spread_overdue(self.core.db, self.clock(), window=self.spread)
 
     async def tick(self) -> int:

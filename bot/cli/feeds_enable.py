@@ -1,0 +1,123 @@
+"""`newsdigest feeds enable`: a disabled feed polled again, and a refused one only once its
+address is allowed.
+
+A feed disabled because the network guard refused its address has the whole way to it checked
+again first, as a poll goes: every redirect hop through the guard, every resolved address; the
+feed's body is not read. So a feed refused at a redirect (to 169.254.169.254, say) is not
+"Enabled" only to be disabled, and alerted about, again at the next poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import click
+
+from bot.cli.context import CliContext, pass_cli
+from bot.config import PollingConfig
+from bot.store import feeds as feed_store
+from bot.textutil import plural
+
+__all__ = ["feeds_enable"]
+
+
+@click.command("enable")
+@click.argument("ref", required=False)
+@click.option(
+    "--refused",
+    "all_refused",
+    is_flag=True,
+    help="Check every feed disabled as refused again, and enable those now allowed.",
+)
+@pass_cli
+def feeds_enable(cli: CliContext, ref: str | None, all_refused: bool) -> None:
+    """Re-enable a disabled feed by id or URL and poll it at the next pass.
+
+    A feed disabled because its address was refused (its host is or resolves
+    to a private or link-local address, or a redirect led to one) has the way
+    to it checked again first, redirects included, and stays disabled, saying
+    why, while it is still refused. --refused does so for every such feed.
+    """
+    from bot.cli.feeds import _find_feed
+    from bot.ingest.policy import REFUSED
+
+    if all_refused == (ref is not None):
+        raise click.UsageError("give a feed's id or URL, or --refused (not both)")
+    if ref is None:
+        _enable_refused(cli)
+        return
+    before = _find_feed(cli, ref)
+    if not before.disabled_reason and not before.consecutive_failures:
+        click.echo(f"Feed {before.id} was already enabled: {before.url}")
+        return
+    unchecked = ""
+    if before.disabled_reason and before.disabled_reason.startswith(REFUSED):
+        ((still, unchecked),) = asyncio.run(_refused_now(cli.config.polling, [before.url]))
+        if still is not None:
+            # The reason as of now (the address or the setting may have changed since); the
+            # feed stays disabled from when it was, so no second alert goes out.
+            feed_store.update_feed(cli.editor.db, before.id, disabled_reason=still)
+            raise click.ClickException(f"feed {before.id} not enabled: {still}")
+    # Also for a feed backing off after failures: enabling resets the backoff.
+    feed = feed_store.enable_feed(cli.editor.db, before.id)
+    assert feed is not None
+    if before.disabled_reason:
+        click.echo(f"Enabled feed {feed.id}: {feed.url}{unchecked}")
+        return
+    # Not disabled, only failing: "Enabled" claimed a change that was not made.
+    failures = plural(before.consecutive_failures, "failure")
+    last = " ".join((before.last_error or "").split())
+    click.echo(
+        f"Feed {feed.id} was not disabled, but is backing off after {failures} in a row"
+        + (f" (last: {last})" if last else "")
+        + f"; reset, so the next pass polls it: {feed.url}"
+    )
+
+
+def _enable_refused(cli: CliContext) -> None:
+    """`--refused`: every feed disabled as refused checked again, all through one fetcher."""
+    from bot.ingest.policy import REFUSED
+
+    refused = [
+        f
+        for f in feed_store.list_feeds(cli.reader.db)
+        if f.disabled_reason and f.disabled_reason.startswith(REFUSED)
+    ]
+    if not refused:
+        click.echo("No feed is disabled as refused.")
+        return
+    checked = asyncio.run(_refused_now(cli.config.polling, [f.url for f in refused]))
+    enabled = 0
+    for feed, (still, unchecked) in zip(refused, checked, strict=True):
+        if still is not None:
+            feed_store.update_feed(cli.editor.db, feed.id, disabled_reason=still)
+            click.echo(f"Feed {feed.id} not enabled: {still}")
+            continue
+        feed_store.enable_feed(cli.editor.db, feed.id)
+        enabled += 1
+        click.echo(f"Enabled feed {feed.id}: {feed.url}{unchecked}")
+    click.echo(f"Enabled {enabled} of {plural(len(refused), 'refused feed')}.")
+
+
+async def _refused_now(polling: PollingConfig, urls: Sequence[str]) -> list[tuple[str | None, str]]:
+    """For each of `urls`, whether the way to it is still refused, checked now as a poll goes
+    (each redirect hop, each DNS answer; no body read): the feed's new disabled reason, or None;
+    and, when the check could not be made (no DNS answer, a timeout, a 5xx), a note saying the
+    next poll makes it."""
+    from bot.ingest.policy import refused_reason
+    from bot.pipeline.poll import make_fetcher
+
+    async with make_fetcher(polling) as fetcher:
+        results = await asyncio.gather(*(fetcher.fetch(url, body=False) for url in urls))
+    out: list[tuple[str | None, str]] = []
+    for result in results:
+        if result.refused is not None:
+            out.append((refused_reason(result.refused), ""))
+        elif result.error is not None:
+            # The address is the poll's to judge, as for any feed.
+            note = f" (it could not be checked now: {result.error}; the next poll checks it)"
+            out.append((None, note))
+        else:
+            out.append((None, ""))
+    return out
