@@ -113,3 +113,14 @@ def test_a_failing_feed_says_when_it_last_succeeded(config: Path, tmp_path: Path
     assert (
         "│ 2026-03-02 09:45 │ 2 failures: HTTP 502 Bad Gateway (last success 2026-03-01 08:30 UTC) │"
     ) in listed
+
+
+def test_a_state_without_detail_is_whole_on_an_80_column_terminal(tmp_path: Path) -> None:
+    # "not polled yet" has nothing under the table to finish it: cut to "not polled y…", the
+    # state was lost on the common terminal width.
+    env = cli_env(tmp_path)
+    long = "https://feeds.example-news-organisation.com/" + "section/" * 4 + "rss.xml"
+    newsdigest(env, "feeds", "add", long, "--name", "Example News Organisation")
+    shown = on_terminal(env, 80, "feeds", "list")
+    assert "│ not polled yet │" in shown
+    assert max(len(line) for line in shown.splitlines()) <= 80

@@ -133,7 +133,7 @@ def feeds_list(cli: CliContext) -> None:
     shift = 1 if foldered else 0  # the url and state columns move right of the folder
     # Room goes first to names (short, and what people look for), then the state, then the URL,
     # which loses its middle gracefully.
-    flexible = {1: 12, 5 + shift: 13, 2 + shift: 16, **({2: 6} if foldered else {})}
+    flexible = {1: 12, 5 + shift: 16, 2 + shift: 16, **({2: 6} if foldered else {})}
     fit_table(table, console, flexible)
     console.print(table)
     for line in below:
