@@ -10,7 +10,8 @@ reason says so; a link-local (cloud metadata), multicast or reserved one by no s
 
 Only what is known without DNS is caught here: an IP address in any form the resolver accepts,
 and localhost names. The fetcher checks every resolved address again, at every fetch and
-redirect, and a feed refused there is disabled at that poll with the reason (`bot.ingest.policy`).
+redirect: a feed refused an address as written is disabled at that poll with the reason, one a DNS
+answer gave is retried with backoff (`bot.ingest.policy`).
 """
 
 from __future__ import annotations

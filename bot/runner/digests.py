@@ -437,7 +437,8 @@ def disabled_feed_text(feed: dict[str, Any]) -> str:
         remove = f"or remove it with /feeds remove {feed['url']}"
     how = "was disabled"
     if not feed["disabled_reason"].startswith(REFUSED):
-        # A refused address is disabled at its first poll: "after 1 failed poll" says nothing.
+        # A refused address as written is disabled at its first poll ("after 1 failed poll"
+        # says nothing), and a lasting DNS refusal's reason counts its polls itself.
         how += f" after {plural(feed['consecutive_failures'], 'failed poll')}"
     return (
         f"The feed {name} ({feed['url']}, feed #{feed['id']}) {how}: {feed['disabled_reason']}. "
