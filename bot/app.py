@@ -33,7 +33,8 @@ from bot.store.database import (
 )
 from bot.store.feeds import FeedRow
 from bot.store.stories import StoryRow
-from bot.store.sync import SyncReport, sync_config
+from bot.store.sync import sync_config
+from bot.store.sync_report import SyncReport
 from bot.topics.lookup import (
     Lookup,
     StoryRef,

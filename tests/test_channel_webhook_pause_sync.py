@@ -22,7 +22,8 @@ from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store.database import open_database
-from bot.store.sync import REMOVED_FROM_CONFIG, sync_config, sync_notes
+from bot.store.sync import REMOVED_FROM_CONFIG, sync_config
+from bot.store.sync_report import sync_notes
 
 T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
 HOOK_CHANNEL = "333333333333333333"

@@ -16,7 +16,8 @@ from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig, TopicCo
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
-from bot.store.sync import sync_config, sync_notes
+from bot.store.sync import sync_config
+from bot.store.sync_report import sync_notes
 
 PUBLIC = "https://news.example/rss"
 PRIVATE = "http://10.0.0.5/rss.xml"

@@ -20,7 +20,8 @@ from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
-from bot.store.sync import sync_config, sync_notes
+from bot.store.sync import sync_config
+from bot.store.sync_report import sync_notes
 
 FULL = """
 [polling]

@@ -22,7 +22,8 @@ from bot.feedserver import FeedServer
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.database import open_database, utcnow
-from bot.store.sync import sync_config, sync_notes
+from bot.store.sync import sync_config
+from bot.store.sync_report import sync_notes
 
 HEAD = "[polling]\nallow_private_networks = true\n"
 FEED = "http://127.0.0.1:9/a.xml"

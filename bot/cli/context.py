@@ -26,7 +26,7 @@ from bot.store.database import (
     open_database,
 )
 from bot.store.readonly import open_read_only, open_to_copy, writable
-from bot.store.sync import sync_notes
+from bot.store.sync_report import sync_notes
 
 if TYPE_CHECKING:
     import sqlite_utils

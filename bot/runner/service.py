@@ -60,7 +60,7 @@ from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
-from bot.store.sync import sync_notes
+from bot.store.sync_report import sync_notes
 from bot.topics.saved import flagged_warning
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ plain rows or dataclasses, in the flat style of sqlite-utils itself.
   `story_names` (what became of an old slug: each merge and rename, recorded), `summaries` (a
   story's cached card words), `retention` (pruning old stories).
 - The channels: `channels` (with topics, subscriptions and mutes), `sync` (config file ->
-  database).
+  database), `sync_report` (what a sync did, and the notes that tell the admin).
 - The outbox: `deliveries` (story posts and thread updates), `card_refreshes` (edits of a posted
   card an update could not make, or made while its paced reply waits, rows of their own),
   `alerts` (plain notices), `stale` (the one stale rule for both), `quiet_holds` (posts held for

@@ -6,12 +6,12 @@ setting changed in chat survives restarts until the admin edits the same entry i
 Feeds and topics removed from the file are removed from the database only if the file created
 them; a channel removed from the file is paused (its delivery history stays), and un-paused
 when it comes back; one its platform refused (paused by the outbox), when its entry's
-`webhook_url` changes, a new way to post (`lifted_pauses` says so).
+`webhook_url` changes, a new way to post (`SyncReport.lifted_pauses` says so).
 
 The file is the source of truth for what it declares, including a feed, topic or channel that
 was added before by command (`feeds add`, `feeds import`, `topics add`) or in chat: the file
-takes it over, which the sync says once (`sync_notes`), and the row remembers its origin
-(`origin_before_config`). Taking the entry out of the file hands the row back to that origin,
+takes it over, which the sync says once (`sync_report.sync_notes`), and the row remembers its
+origin (`origin_before_config`). Taking the entry out of the file hands the row back to that origin,
 as the file left it, rather than deleting (or pausing) it: the file may only take away what it
 made. Declining to take such a row over instead would leave the file's entry silently without
 effect, and an admin reading the file could no longer tell what the bot does.
@@ -22,7 +22,7 @@ the whole config naming the key (nothing is applied).
 
 A feed whose address polling refuses (loopback, private, link-local: `bot.feedaddress`, as
 `feeds add`, `/feeds add` and `feeds import` refuse it) is not synced, and the rest of the file
-is: the sync says which entry and why (`sync_notes`), at every start, until the entry or
+is: the sync says which entry and why (`sync_report.sync_notes`), at every start, until the entry or
 `polling.allow_private_networks` changes. Stored, it would only be disabled at its first poll, as
 a feed whose host name resolves to such an address is (`bot.ingest.policy`: the sync resolves no
 names), and stay so until `feeds enable`, where skipping it follows the file.
@@ -42,7 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 import sqlite_utils
@@ -52,79 +52,12 @@ from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.channels import refused
 from bot.store.database import iso, transaction, utcnow
+from bot.store.sync_report import SyncReport, added_by
 
 log = logging.getLogger(__name__)
 
 # Also how a channel back in the file is recognised as paused by us, not by a person in chat.
 REMOVED_FROM_CONFIG = "removed from the config file (/watchlist resume to keep it)"
-
-# How a row the file did not create came to be, by its origin, for the sync's notes.
-_ADDED_BY = {
-    "feed": {"cli": "added with `feeds add`", "opml": "added with `feeds import`"},
-    "topic": {"cli": "added with `topics add`"},
-    "channel": {"runner": "added by `newsdigest run`"},
-}
-_ADDED_ANYHOW = {"chat": "added in chat", "demo": "added by the demo"}
-
-
-def _added_by(kind: str, origin: str) -> str:
-    return _ADDED_BY[kind].get(origin) or _ADDED_ANYHOW.get(origin) or f"added ({origin})"
-
-
-@dataclass(slots=True)
-class SyncReport:
-    feeds_added: int = 0
-    feeds_updated: int = 0
-    feeds_removed: int = 0
-    topics_synced: int = 0
-    channels_synced: int = 0
-    channels_paused: int = 0
-    channels_resumed: int = 0
-    skipped: bool = False
-    topics_recreated: set[str] = field(default_factory=set)
-    # What the sync took away, by name, for the caller to say (`sync_notes`): a config file
-    # that lost its entries (or an unrelated, empty one) must not empty a database silently.
-    removed_feeds: list[str] = field(default_factory=list)
-    removed_topics: list[str] = field(default_factory=list)
-    paused_channels: list[str] = field(default_factory=list)
-    # Rows added by command or chat that the file took over, or handed back, as
-    # "feed URL, added with `feeds add`": a row changing hands is said once, when it does.
-    taken_over: list[str] = field(default_factory=list)
-    handed_back: list[str] = field(default_factory=list)
-    # Feed entries polling would refuse, not synced: "feeds[2] (URL): why[; what became of the
-    # row an older version stored for it]".
-    refused_feeds: list[str] = field(default_factory=list)
-    # Channels paused for a refused post whose entry now posts another way (a new webhook_url):
-    # "channel NAME (KEY): ... (it was paused: why)".
-    lifted_pauses: list[str] = field(default_factory=list)
-
-
-def sync_notes(report: SyncReport, config_file: str) -> list[str]:
-    """One line per kind of row the sync removed or paused, with the count and the names
-    ("config: removed 8 feeds no longer in config/newsdigest.toml: URL, URL, ..."), and one per
-    row it took over from, or handed back to, a command or chat; one per feed entry that is not
-    synced because polling would refuse its address; and one per channel whose pause it lifted
-    because its webhook_url changed."""
-    notes = [f"config: {config_file}: {what}" for what in report.refused_feeds]
-    for verb, kind, names in (
-        ("removed", "feed", report.removed_feeds),
-        ("removed", "topic", report.removed_topics),
-        ("paused", "channel", report.paused_channels),
-    ):
-        if names:
-            count = f"{len(names)} {kind if len(names) == 1 else kind + 's'}"
-            notes.append(f"config: {verb} {count} no longer in {config_file}: {', '.join(names)}")
-    notes.extend(
-        f"config: {what}, is now managed by {config_file} (taking it out of the file hands it back)"
-        for what in report.taken_over
-    )
-    notes.extend(
-        f"config: {what}, is no longer in {config_file}: kept, as the file left it, and "
-        "managed as before"
-        for what in report.handed_back
-    )
-    notes.extend(f"config: {what}" for what in report.lifted_pauses)
-    return notes
 
 
 # Keys added to an entry after its hash was first stored: left out while unset, so an upgrade
@@ -191,10 +124,10 @@ def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport, r
                 db, row["id"], origin=row["before"], origin_before_config=None, config_hash=None
             )
             if named in refused:
-                was = _added_by("feed", row["before"])
+                was = added_by("feed", row["before"])
                 refused[named] += f"; the feed, {was}, is no longer managed by the file"
             else:
-                report.handed_back.append(f"feed {named}, {_added_by('feed', row['before'])}")
+                report.handed_back.append(f"feed {named}, {added_by('feed', row['before'])}")
         else:
             feed_store.remove_feed(db, row["id"])
             report.feeds_removed += 1
@@ -227,7 +160,7 @@ def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport, r
         taken: dict[str, Any] = {}
         if found[2] != "config":
             taken = {"origin_before_config": found[2]}
-            report.taken_over.append(f"feed {feed.url}, {_added_by('feed', found[2])}")
+            report.taken_over.append(f"feed {feed.url}, {added_by('feed', found[2])}")
         if taken or found[1] != digest:
             feed_store.update_feed(
                 db,
@@ -257,7 +190,7 @@ def _sync_topics(db: sqlite_utils.Database, config: Config, report: SyncReport) 
                 " WHERE slug = ?",
                 [row["before"], row["slug"]],
             )
-            report.handed_back.append(f"topic {row['slug']}, {_added_by('topic', row['before'])}")
+            report.handed_back.append(f"topic {row['slug']}, {added_by('topic', row['before'])}")
         else:
             channel_store.remove_topic(db, row["slug"])
             report.removed_topics.append(row["slug"])
@@ -278,7 +211,7 @@ def _sync_topics(db: sqlite_utils.Database, config: Config, report: SyncReport) 
             db.execute(
                 "UPDATE topics SET origin_before_config = ? WHERE slug = ?", [row[1], topic.slug]
             )
-            report.taken_over.append(f"topic {topic.slug}, {_added_by('topic', row[1])}")
+            report.taken_over.append(f"topic {topic.slug}, {added_by('topic', row[1])}")
 
 
 def _check_channel_topics(db: sqlite_utils.Database, config: Config) -> None:
@@ -319,7 +252,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 row["id"],
                 {"origin": row["before"], "origin_before_config": None, "config_hash": None},
             )
-            report.handed_back.append(f"channel {named}, {_added_by('channel', row['before'])}")
+            report.handed_back.append(f"channel {named}, {added_by('channel', row['before'])}")
             continue
         db.table("channels").update(
             row["id"],
@@ -395,7 +328,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 # Added in chat (or by `run`) before the file declared it.
                 fields["origin_before_config"] = row[3]
                 report.taken_over.append(
-                    f"channel {_named(channel)}, {_added_by('channel', row[3])}"
+                    f"channel {_named(channel)}, {added_by('channel', row[3])}"
                 )
             db.table("channels").update(pk, fields)
         channel_store.set_subscriptions(db, pk, channel.topics)

@@ -1,0 +1,80 @@
+"""What a config sync did, and the notes that tell the admin (`sync_notes`).
+
+The sync itself (`sync`) decides what happens to each feed, topic and channel row; this module
+owns the record of it (`SyncReport`: counts, and the rows removed, paused, taken over, handed
+back, refused or resumed, by name) and its wording, including how a row the file did not create
+came to be (`added_by`). Apart because its callers (`poll`, `run`) only read the report, and the
+wording is one place to keep consistent whichever kind of row it speaks of.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# How a row the file did not create came to be, by its origin, for the sync's notes.
+_ADDED_BY = {
+    "feed": {"cli": "added with `feeds add`", "opml": "added with `feeds import`"},
+    "topic": {"cli": "added with `topics add`"},
+    "channel": {"runner": "added by `newsdigest run`"},
+}
+_ADDED_ANYHOW = {"chat": "added in chat", "demo": "added by the demo"}
+
+
+def added_by(kind: str, origin: str) -> str:
+    return _ADDED_BY[kind].get(origin) or _ADDED_ANYHOW.get(origin) or f"added ({origin})"
+
+
+@dataclass(slots=True)
+class SyncReport:
+    feeds_added: int = 0
+    feeds_updated: int = 0
+    feeds_removed: int = 0
+    topics_synced: int = 0
+    channels_synced: int = 0
+    channels_paused: int = 0
+    channels_resumed: int = 0
+    skipped: bool = False
+    topics_recreated: set[str] = field(default_factory=set)
+    # What the sync took away, by name, for the caller to say (`sync_notes`): a config file
+    # that lost its entries (or an unrelated, empty one) must not empty a database silently.
+    removed_feeds: list[str] = field(default_factory=list)
+    removed_topics: list[str] = field(default_factory=list)
+    paused_channels: list[str] = field(default_factory=list)
+    # Rows added by command or chat that the file took over, or handed back, as
+    # "feed URL, added with `feeds add`": a row changing hands is said once, when it does.
+    taken_over: list[str] = field(default_factory=list)
+    handed_back: list[str] = field(default_factory=list)
+    # Feed entries polling would refuse, not synced: "feeds[2] (URL): why[; what became of the
+    # row an older version stored for it]".
+    refused_feeds: list[str] = field(default_factory=list)
+    # Channels paused for a refused post whose entry now posts another way (a new webhook_url):
+    # "channel NAME (KEY): ... (it was paused: why)".
+    lifted_pauses: list[str] = field(default_factory=list)
+
+
+def sync_notes(report: SyncReport, config_file: str) -> list[str]:
+    """One line per kind of row the sync removed or paused, with the count and the names
+    ("config: removed 8 feeds no longer in config/newsdigest.toml: URL, URL, ..."), and one per
+    row it took over from, or handed back to, a command or chat; one per feed entry that is not
+    synced because polling would refuse its address; and one per channel whose pause it lifted
+    because its webhook_url changed."""
+    notes = [f"config: {config_file}: {what}" for what in report.refused_feeds]
+    for verb, kind, names in (
+        ("removed", "feed", report.removed_feeds),
+        ("removed", "topic", report.removed_topics),
+        ("paused", "channel", report.paused_channels),
+    ):
+        if names:
+            count = f"{len(names)} {kind if len(names) == 1 else kind + 's'}"
+            notes.append(f"config: {verb} {count} no longer in {config_file}: {', '.join(names)}")
+    notes.extend(
+        f"config: {what}, is now managed by {config_file} (taking it out of the file hands it back)"
+        for what in report.taken_over
+    )
+    notes.extend(
+        f"config: {what}, is no longer in {config_file}: kept, as the file left it, and "
+        "managed as before"
+        for what in report.handed_back
+    )
+    notes.extend(f"config: {what}" for what in report.lifted_pauses)
+    return notes
