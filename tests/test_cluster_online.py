@@ -126,8 +126,8 @@ def test_resolve_unknown_id_is_itself():
 
 
 def test_score_shortcuts_never_change_a_decision():
-    # `_score` skips full features when an upper bound on the log-odds is below every decision
-    # threshold; with the shortcut disabled the assignments must be identical.
+    # `join_score` skips full features when an upper bound on the log-odds is below every
+    # decision threshold; with the shortcut disabled the assignments must be identical.
     for dated in (True, False):
         items = event_articles(dated=dated)
         fast = _run(_ids(), items)
@@ -138,7 +138,7 @@ def test_score_shortcuts_never_change_a_decision():
 
 def test_score_bound_is_never_below_the_real_log_odds_whatever_the_weights():
     # The shortcut is only safe while the bound really is an upper bound. A retrain may flip the
-    # sign of any weight, so check `_score`'s bounds against models with random weights.
+    # sign of any weight, so check `join_score`'s bounds against models with random weights.
     rng = random.Random(5)
     items = [a for _, a in event_articles()]
     for trial in range(20):

@@ -33,8 +33,8 @@ def test_first_words_counts_spaces_as_the_split_did():
 
 
 def test_a_one_article_story_scores_its_centroid_as_its_article():
-    # `_score` takes the article-to-member dot product of a one-article story to be the one with
-    # its centroid; that holds bit for bit only while the centroid is a copy of the vector.
+    # `join_score` takes the article-to-member dot product of a one-article story to be the one
+    # with its centroid; that holds bit for bit only while the centroid is a copy of the vector.
     counter = itertools.count(1)
     c = OnlineClusterer(id_factory=lambda: f"s{next(counter)}")
     items = [a for _, a in event_articles()]

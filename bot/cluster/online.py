@@ -7,7 +7,8 @@ can keep the absorbed story's id (and slug) resolving to the survivor.
 Cost per article depends on the active window only: stories leave it once their newest article is
 older than `window_hours` before the newest article seen (or when more than `max_active` are open),
 and candidates come from an inverted index over active stories' terms, not a scan (`index.py`).
-Whether two open stories are one event, and which survives, is `merge.py`'s.
+Whether an article joins a candidate (the score, its shortcuts and vetoes) is `join.py`'s;
+whether two open stories are one event, and which survives, is `merge.py`'s.
 """
 
 from __future__ import annotations
@@ -24,19 +25,12 @@ from typing import Any
 from bot.cluster.analysis import Analysis
 from bot.cluster.features import dot
 from bot.cluster.index import Doc, Story, StoryIndex
-from bot.cluster.merge import VETOED, outranks, story_score
-from bot.cluster.pair import (
-    PairModel,
-    best_others,
-    default_model,
-    figure_features,
-    story_features,
-)
-from bot.cluster.periods import other_period
+from bot.cluster.join import join_score
+from bot.cluster.merge import outranks, story_score
+from bot.cluster.pair import PairModel, best_others, default_model, story_features
 from bot.cluster.profile import Profile, raw_profile, unpack_idf, weigh_profile
-from bot.cluster.scoring import HOUR, Bound, penalty
+from bot.cluster.scoring import HOUR, Bound
 from bot.cluster.settings import ClusterSettings
-from bot.cluster.specifics import conflicts_any
 from bot.models import Article
 
 # `OnlineClusterer.state()`: plain JSON-ready values (n, scale, now).
@@ -110,8 +104,11 @@ class OnlineClusterer:
         cands = self._candidates(doc)
         raws = [dot(doc.vec, story.centroid) for story in cands]
         rivals = best_others([r / st.norm for r, st in zip(raws, cands, strict=True)])
+        bound = self._bound
+        if bound.model is not self.model:  # the model may be swapped (training, tests)
+            bound = self._bound = Bound.of(self.model, s)
         scored = [
-            (self._score(doc, story, rival=rival, raw=raw), story)
+            (join_score(doc, story, self.model, bound, s, rival=rival, raw=raw), story)
             for story, rival, raw in zip(cands, rivals, raws, strict=True)
         ]
         scored.sort(key=itemgetter(0), reverse=True)
@@ -260,65 +257,6 @@ class OnlineClusterer:
         members = [m.p for m in story.members[-s.max_members_compared :]]
         return story_features(doc.p, members, centroid_sim, rival=rival)
 
-    def _score(self, doc: Doc, story: Story, *, rival: float, raw: float | None = None) -> float:
-        """`rival`: the article's best centroid similarity to any *other* candidate story;
-        `raw`: dot(doc.vec, story.centroid) when the caller already has it."""
-        if story.norm2 <= 0.0:
-            return VETOED
-        members = story.members[-self.settings.max_members_compared :]
-        bound = self._bound
-        if bound.model is not self.model:  # the model may be swapped (training, tests)
-            bound = self._bound = Bound.of(self.model, self.settings)
-        if raw is None:
-            raw = dot(doc.vec, story.centroid)
-        centroid_sim = raw / story.norm
-        best = raw if raw < 1.0 else 1.0
-        mean = raw / len(members)
-        top = bound.at(best, mean if mean < best else best, centroid_sim, rival)
-        # Most candidates are ruled out here. A score below the floor is never acted on, only
-        # ranked below the decision thresholds, so it may leave out a penalty that can't raise it.
-        if top < bound.floor and bound.penalty_nonnegative:
-            return top
-        pen = penalty(doc, members, self.settings)
-        top -= pen
-        if top < bound.floor:
-            return top
-        # Tighter with the figure features first: set comparisons, where the member cosines below
-        # are a dot product each (and rule out fewer: the bound already caps them by `raw`).
-        x = doc.p
-        profiles = [m.p for m in members]
-        figures = [figure_features(x, p) for p in profiles]
-        gap = bound.figures_gap(figures)
-        top += gap
-        if top < bound.floor:
-            return top
-        # Then with the actual pair cosines of the compared members; the remaining pair features
-        # (headline, lead, cross, entities) cost three to four more dots per member.
-        xv = doc.vec
-        # A story of one article has that article's vector as its centroid, term for term in the
-        # same order: the pair dot product is `raw`, to the last bit.
-        single = len(story.members) == 1
-        fulls = [raw] if single else [dot(xv, p.vec) for p in profiles]
-        # Alike this little, with no other story in sight (no rival to hold the model back) and
-        # headlines sharing nothing but names: two events of one person, not one event.
-        if (
-            max(fulls) < self.settings.min_join_similarity
-            and rival <= 0.0
-            and _names_only(x, profiles)
-        ):
-            return VETOED
-        top = bound.at(max(fulls), sum(fulls) / len(fulls), centroid_sim, rival) - pen + gap
-        if top < bound.floor:
-            return top
-        feats = story_features(x, profiles, centroid_sim, fulls, figures, rival=rival)
-        score = self.model.logit(feats) - pen
-        # Checked last, and only where it could matter: a score below the floor is never acted on.
-        if score >= bound.floor and (
-            conflicts_any(doc, members, story.members) or other_period([x.periods], story.periods)
-        ):
-            return VETOED
-        return score
-
     def _open(self, story_id: str, docs: list[Doc]) -> Story:
         story = self._index.open(story_id, docs[0].t)
         self._active[story_id] = story
@@ -380,21 +318,3 @@ class OnlineClusterer:
         if len(self._expiry) > 4 * len(self._active) + 1024:  # keep stale heap entries bounded
             self._expiry = [(st.last_t, sid) for sid, st in self._active.items()]
             heapq.heapify(self._expiry)
-
-
-def _names_only(x: Profile, members: Sequence[Profile]) -> bool:
-    """Does `x`'s headline share no word with any member's but the names (people, places,
-    organisations) either text names? A shared word that says what happened ("debate",
-    "reform", "bridge") is evidence of one event; a shared name alone is not."""
-    mine = x.title.keys()
-    own = _names(x)
-    for p in members:
-        shared = mine & p.title.keys()
-        if shared and not shared <= own | _names(p):
-            return False
-    return True
-
-
-def _names(p: Profile) -> set[str]:
-    """The words of the names `p`'s text states ("p:trump", "e:donald trump")."""
-    return {w for key in p.ents for w in key[2:].split()}
