@@ -48,7 +48,7 @@ def resume_as_the_service_does(room: Room) -> None:
         clock=lambda: room.now,
         outbox=room.outbox,
         kick=room.outbox.kick,
-        sync_jobs=lambda: None,
+        sync_jobs=lambda: set(),  # the channels it caught up: none here
         config=SimpleNamespace(story_window_hours=48),
         settings=SimpleNamespace(update_interval=HOUR),
     )
