@@ -130,8 +130,10 @@ class ChatAdapter(Protocol):
     card: make the original message show `card`, raising the `DeliveryError` tree as a post
     does; a card deleted or too old to edit is nothing to do, not an error. The edit sets the
     card's whole state, so making it twice is harmless. The outbox calls it for an edit an
-    update could not make (`PostedMessage.card_unedited`), and for an update whose reply was
-    found landed after its answer was lost, which never got to its edit (`refreshes_cards`).
+    update could not make (`PostedMessage.card_unedited`), for an update whose reply was
+    found landed after its answer was lost, which never got to its edit (`refreshes_cards`),
+    and for a story that grew while its thread reply waits. A platform without it is named in
+    `CARDS_STAY_AS_POSTED`, so the planner queues no edit for its channels.
 
     And `begin_digest(channel, count, now) -> None` with `end_digest(channel) -> None`, when
     the platform shows a digest's heading: begin is called before the first of the `count` new
@@ -199,3 +201,14 @@ def delivery_route(adapter: ChatAdapter, channel: ChannelRow) -> str:
 def refreshes_cards(adapter: ChatAdapter) -> bool:
     """Whether the adapter can edit a posted card (`ChatAdapter.refresh_card`)."""
     return callable(getattr(adapter, "refresh_card", None))
+
+
+# Platforms whose adapter has no `refresh_card`: a card printed to a terminal stays as printed.
+# The update planner asks by name: it runs without the adapters, which register later (at start)
+# or not at all (the CLI), and must not queue an edit the outbox could only drop.
+CARDS_STAY_AS_POSTED = frozenset({"console"})
+
+
+def platform_edits_cards(platform: str) -> bool:
+    """Whether a posted card on `platform` can be edited: the planner's `refreshes_cards`."""
+    return platform not in CARDS_STAY_AS_POSTED

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.cards import StoryCard
-from bot.delivery.adapter import PostedMessage
+from bot.delivery.adapter import PostedMessage, refreshes_cards
 from bot.delivery.failures import is_stale, retry
 from bot.delivery.updates import unseen_outlets, worth_an_update
 from bot.pipeline.digest import matching_topics
@@ -120,6 +120,16 @@ async def _refresh(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Pre
     """An edit of the story's card: the card as it is now, and the message to edit. Never moved
     to the story it was merged into, unlike a post: see `card_editable`."""
     now = outbox.clock()
+    adapter = outbox.adapters.get(channel.platform)
+    if adapter is not None and not refreshes_cards(adapter):
+        # Queued before the planner knew the platform cannot edit (an older version's row):
+        # nothing to send, and nothing the channel missed. Sent, it would raise and be checked
+        # and retried as a send that may have landed.
+        store.delete(outbox.db, row.id)
+        log.info(
+            "card edit %d in %s dropped: %s edits no card", row.id, channel.key, channel.platform
+        )
+        return None
     if not card_editable(outbox, row.story_id, row.channel_pk):
         # Told apart: an unmute makes the edit a mute held back (`bot.runner.unmutes`).
         merged = story_store.resolve_id(outbox.db, row.story_id) != row.story_id

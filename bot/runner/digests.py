@@ -17,6 +17,7 @@ import sqlite_utils
 
 from bot.cluster.wire import independent_sources
 from bot.cron import cron_trigger
+from bot.delivery.adapter import platform_edits_cards
 from bot.delivery.update_pacing import reply_gap
 from bot.delivery.updates import unseen_outlets, worth_an_update
 from bot.ingest.policy import REFUSED
@@ -316,7 +317,11 @@ def _queue_updates(
             )
         # The reply waits (or wire copy alone joined, worth none); the card need not: a silent
         # edit shows the count and outlets the story has reached.
-        if (due is None or due > now) and _card_behind(db, story_id, pk, story):
+        if (
+            (due is None or due > now)
+            and platform_edits_cards(channel.platform)
+            and _card_behind(db, story_id, pk, story)
+        ):
             card_refreshes.ensure(db, story_id, pk, now=now)
     return queued
 
