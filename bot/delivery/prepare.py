@@ -141,6 +141,8 @@ async def _refresh(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Pre
     if first is None or first.state != "sent" or not first.message_ref:
         store.mark_failed(outbox.db, row.id, now=now, error="no posted card to edit")
         return None
+    members = article_store.story_articles(outbox.db, row.story_id)
+    card_refreshes.note_members(outbox.db, row.id, members)
     card = await outbox.card(row.story_id, channel)
     if card is None:
         store.mark_failed(outbox.db, row.id, now=outbox.clock(), error="story no longer exists")

@@ -38,7 +38,6 @@ from bot.store import alerts, card_refreshes, digest_runs, grown_posts
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
-from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
 from bot.textutil import plural
@@ -338,13 +337,14 @@ def _card_behind(db: sqlite_utils.Database, story_id: str, pk: int, story: _Stor
     shown = grown_posts.card_shows(db, story_id, pk)
     if shown is None:
         return False
-    if shown.kind == card_refreshes.REFRESH and shown.sent_at is not None:
-        # Edited on its own since the story last changed: it shows all the card source makes
-        # of the story. Were that ever to count otherwise than here, every drain's planning
-        # would edit the card again, forever.
-        current = story_store.get_story(db, story_id)
-        if current is not None and shown.sent_at >= current.last_updated:
-            return False
+    if shown.kind == card_refreshes.REFRESH and card_refreshes.shown_members(
+        db, shown.id
+    ) == card_refreshes.members_key(story.members):
+        # Edited on its own from these very articles: it shows all the card source makes of
+        # them. Were that ever to count otherwise than here, every drain's planning would edit
+        # the card again, forever. Not "edited since the story last changed": a merge's
+        # articles were seen before it, as were a poll pass's still coming in.
+        return False
     if story.sources != shown.source_count:
         return True
     return bool(unseen_outlets(story.outlets, shown.outlets, story.members))

@@ -11,16 +11,22 @@ it, and an edit that lands with a later update drops it (`drop`).
 
 The update planner queues one too (`ensure`): a story that grows while its thread reply waits
 out its paced gap (`bot.delivery.update_pacing`) gets its card edited at once, silently, and the
-reply comes later.
+reply comes later. Each edit notes which articles the story had when its card was built
+(`note_members`, `deliveries.shown_members`): the planner edits again only once they differ
+(`members_key`). Not by time: a merge brings in articles seen before the edit, and a poll pass
+stamps its articles with when it started, so an edit made during the pass would hide them.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlite_utils
 
-from bot.store.database import iso
+from bot.models import Article
+from bot.store.database import iso, transaction
 from bot.store.deliveries import STATES, new_nonce
 from bot.store.durable import durable
 
@@ -71,6 +77,32 @@ def ensure(db: sqlite_utils.Database, story_id: str, channel_pk: int, *, now: da
         return False
     add(db, story_id, channel_pk, now=now, not_before=None)
     return True
+
+
+def members_key(members: Sequence[Article]) -> str:
+    """The story's articles, in a few bytes: a join, a merge or a prune changes it."""
+    digest = hashlib.blake2b(digest_size=8)
+    for article_id in sorted(a.id for a in members):
+        digest.update(article_id.encode() + b"\0")
+    return f"{len(members)}:{digest.hexdigest()}"
+
+
+def note_members(db: sqlite_utils.Database, row_id: int, members: Sequence[Article]) -> None:
+    """Record on an edit about to be sent the articles its card is built from. Noted before
+    the card is built: an article joining in between makes the planner look again, never
+    miss it."""
+    with transaction(db):
+        db.execute(
+            "UPDATE deliveries SET shown_members = ? WHERE id = ? AND kind = ?",
+            [members_key(members), row_id, REFRESH],
+        )
+
+
+def shown_members(db: sqlite_utils.Database, row_id: int) -> str | None:
+    """The `members_key` of the story when the edit `row_id` was made; None if not noted (an
+    edit sent before migration 32)."""
+    found = db.execute("SELECT shown_members FROM deliveries WHERE id = ?", [row_id]).fetchone()
+    return found[0] if found else None
 
 
 def drop(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> int:

@@ -370,6 +370,12 @@ def _m031_channel_paused_at(db: sqlite_utils.Database) -> None:
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
+def _m032_card_edit_members(db: sqlite_utils.Database) -> None:
+    # The articles a card edit's story had (bot.store.card_refreshes.members_key): the planner
+    # edits the card again once they differ. NULL: an edit sent before, compared by its counts.
+    _add_column(db, "deliveries", "shown_members", "TEXT")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
@@ -406,4 +412,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (29, "posts remember the headline their card was sent with", _m029_posted_headlines),
     (30, "channels may set how many cards a digest has", _m030_channel_digest_size),
     (31, "channels remember when their pause began", _m031_channel_paused_at),
+    (32, "card edits remember which articles their story had", _m032_card_edit_members),
 ]
