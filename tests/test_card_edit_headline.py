@@ -28,6 +28,7 @@ from bot.adapters.discord.webhook import webhook_session
 from bot.runner import digests
 from bot.store import database
 from bot.store import deliveries as store
+from bot.store import stories as story_store
 from bot.store.database import open_database
 from bot.store.migrations import MIGRATIONS
 
@@ -107,7 +108,7 @@ def test_an_upgrade_keeps_posted_cards_under_the_headline_they_have_now(
 ) -> None:
     path = tmp_path / "nd.db"
     with monkeypatch.context() as patch:
-        patch.setattr(database, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 27])
+        patch.setattr(database, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 28])
         db = open_database(path)
         channel = add_channel(db, "C1")
         add_story(db, "s1", ["A", "B"], now=T0)
@@ -122,3 +123,36 @@ def test_an_upgrade_keeps_posted_cards_under_the_headline_they_have_now(
     rename(db)
     post = store.story_post(db, "s1", channel.id)
     assert post is not None and post.headline == "Story s1"
+
+
+def test_an_upgrade_leaves_a_merged_story_s_card_to_show_the_headline_of_the_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # C1 was posted s1, C2 s0; then s1 was merged into s0, which moved C1's card onto s0. That
+    # card never showed s0's headline: frozen under it, every edit would show one it never had.
+    path = tmp_path / "nd.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 28])
+        db = open_database(path)
+        c1, c2 = add_channel(db, "C1"), add_channel(db, "C2")
+        for story_id in ("s0", "s1", "s3"):
+            add_story(db, story_id, [f"{story_id}-A", f"{story_id}-B"], now=T0)
+        for n, (story_id, channel) in enumerate([("s1", c1), ("s0", c2), ("s3", c1)]):
+            db.execute(
+                "INSERT INTO deliveries (story_id, channel_pk, kind, state, nonce, message_ref,"
+                " source_count, outlets, sent_at, created_at, updated_at)"
+                " VALUES (?, ?, 'story', 'sent', ?, ?, 2, '[]', ?, ?, ?)",
+                [story_id, channel.id, f"n{n}", f"{n}.0", *[T0.isoformat()] * 3],
+            )
+        story_store.merge(db, "s1", "s0", now=T0 + HOUR)
+        db.close()
+    db = open_database(path)
+    moved = store.story_post(db, "s0", c1.id)
+    assert moved is not None and moved.nonce == "n0"
+    assert moved.headline is None
+    # s0's own card in C2 may as well have been s1's, as far as the database tells: the same.
+    own = store.story_post(db, "s0", c2.id)
+    assert own is not None and own.headline is None
+    # A story that absorbed none keeps the headline it has now, as before.
+    other = store.story_post(db, "s3", c1.id)
+    assert other is not None and other.headline == "Story s3"

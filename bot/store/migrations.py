@@ -338,11 +338,16 @@ def _m028_feed_poll_outcome(db: sqlite_utils.Database) -> None:
 def _m029_posted_headlines(db: sqlite_utils.Database) -> None:
     # A posted card keeps the headline it was sent with when edited (bot.delivery.prepare). Those
     # sent before were sent with a headline nobody stored: the story's own now is the best guess,
-    # and keeps them from being renamed from here on.
+    # and keeps them from being renamed from here on. Not for a card that may be a merged
+    # story's, moved onto the survivor (`stories.posted_as`): it never showed the survivor's
+    # headline, and left NULL it shows the story's headline at each edit, as it did before.
     _add_column(db, "deliveries", "headline", "TEXT")
     db.execute(
         "UPDATE deliveries SET headline = (SELECT headline FROM stories WHERE id = story_id)"
-        " WHERE kind = 'story' AND state IN ('sending', 'sent')"
+        " WHERE kind = 'story' AND state IN ('sending', 'sent') AND NOT EXISTS ("
+        " SELECT 1 FROM stories m WHERE m.merged_into = deliveries.story_id AND NOT EXISTS ("
+        " SELECT 1 FROM deliveries o WHERE o.channel_pk = deliveries.channel_pk"
+        " AND o.story_id = m.id AND o.kind = 'story'))"
     )
 
 
