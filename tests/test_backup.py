@@ -273,3 +273,34 @@ def test_force_never_replaces_a_fifo_or_a_link_to_one(
     assert stat.S_ISFIFO(os.stat(dest).st_mode)
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_symbolic_link_is_refused_forced_or_not_and_left_as_it_was(
+    db_path: Path, tmp_path: Path, dangling: bool
+) -> None:
+    # Replaced by the rename, the link became a regular file and what it pointed at kept the
+    # old backup; a dangling one was replaced even without --force, as if nothing were there.
+    target = tmp_path / "backups" / "latest.db"
+    target.parent.mkdir()
+    if not dangling:
+        target.write_bytes(b"an older backup")
+    link = tmp_path / "nd-backup.db"
+    link.symlink_to(target)
+    for args in ([str(link)], [str(link), "--force"]):
+        result = _invoke(*args)
+        assert result.exit_code == 1
+        missing = ", which does not exist" if dangling else ""
+        assert result.stderr.splitlines() == [
+            f"Error: {link} is a symbolic link (to {target}{missing});"
+            " name the file itself for the backup"
+        ]
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.exists() is not dangling
+    if not dangling:
+        assert target.read_bytes() == b"an older backup"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")) == []
+    # Named itself, the file is replaced as any other.
+    if not dangling:
+        assert _invoke(str(target), "--force").exit_code == 0
+        assert _feed_urls(target) == _feed_urls(db_path)

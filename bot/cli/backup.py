@@ -14,7 +14,11 @@ from bot.store.backup import BackupError, BackupResult, backup
 
 @click.command("backup")
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace DEST if it is an existing regular file.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace DEST if it is an existing regular file (never a symbolic link).",
+)
 @pass_cli
 def backup_command(cli: CliContext, dest: Path, force: bool) -> None:
     """Write a consistent copy of the database to DEST (a file), checked before it is kept.

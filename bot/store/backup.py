@@ -68,6 +68,15 @@ def backup(
         raise BackupError(f"{dest} is {kind}, not a regular file; name a file for the backup")
     if _same_file(db, dest):
         raise BackupError(f"{dest} is the database itself, or a file SQLite keeps beside it")
+    if dest.is_symlink():
+        # The rename would replace the link itself and leave what it points at as it was;
+        # writing through it would replace a file the command does not name (`cp` refuses a
+        # dangling one for that reason). Which one was meant only the user knows: they name it.
+        missing = "" if dest.exists() else ", which does not exist"
+        raise BackupError(
+            f"{dest} is a symbolic link (to {os.readlink(dest)}{missing});"
+            " name the file itself for the backup"
+        )
     if dest.exists() and not overwrite:
         raise BackupError(f"{dest} already exists (--force replaces it)")
     if not dest.parent.is_dir():
