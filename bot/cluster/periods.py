@@ -12,13 +12,18 @@ tells the occurrences apart is the period each report states:
   "prices surge by most since August 2008", "... to retire by February"), nor one with a day
   ("on July 4": a date, not a period). Only the headline: a lead names other months as context;
 - a week named by the day it ended, in the headline or lead: "the week ended May 1";
-- failing both, the headline's count, in a report of a period (its headline or lead says "last
-  week", "last month", "the week ended", "in <month>"): "Claims fell to 498,000 last week" and
-  "Claims fall to 473,000 ..." are two weeks. Figures are compared at the precision of the rounder
-  ("below 400,000" is 385,000; "1.4 million" is 1.434 million), and only where the two sides
-  share no stated period: for one week's report, "3.1 million claims" and "21 million have now
-  filed" are two measures, not two weeks. A death toll that climbs from 1,200 to 1,500 is no
-  report of a period, and is left alone.
+- failing both, the headline's count, in a report of a period: its headline or lead gives a
+  figure for "last week", "last month", "the week ended", "in <month>" (the figure a few words
+  before the period in one clause, "fell to 498,000 last week", "added 612,000 jobs in March",
+  or right after it, "fell last week to 473,000"): "Claims fell to 498,000 last week" and
+  "Claims fall to 473,000 ..." are two weeks. A period on something else is no report of one:
+  a possessive ("the toll from last week's quake rises to 1,500"), or one in another clause
+  ("the wildfire that began last week", "arrests since last week"); follow-up coverage names
+  the disaster's week that way while its toll climbs. Figures are compared at the precision of
+  the rounder ("below 400,000" is 385,000; "1.4 million" is 1.434 million), and only where the
+  two sides share no stated period: for one week's report, "3.1 million claims" and "21 million
+  have now filed" are two measures, not two weeks. A death toll that climbs from 1,200 to 1,500
+  is no report of a period, and is left alone.
 
 Months and weeks only in a report of a measure: an article whose headline and lead state a figure (a count, a
 percentage, an amount). One festival moved from June to September, reported by one outlet as
@@ -49,11 +54,25 @@ _WEEK_RE = re.compile(
     r"\bweek (?:that )?end(?:ed|ing|s)(?: on)?,? (?:[A-Z][a-z]+,? )?"
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? (\d{1,2})(?!\d)"
 )
-# What makes an article a report of a period, for its headline's count (see above).
+# A period a report may be of, for its headline's count (see above), with the words that lead
+# into it ("in the week ended", "for the previous week"). Not a possessive: "last week's quake"
+# is the quake's week, not the figure's.
 _REPORT_RE = re.compile(
-    r"\b(?i:last|previous|prior) (?i:week|month)\b|\bweek (?:end(?:ed|ing)|earlier)\b"
-    rf"|\b(?i:in|for|during) {_MONTH}\b"
+    r"\b(?:(?i:in|for|during|over) )?(?:(?i:the|a) )?"
+    r"(?:(?i:last|previous|prior) (?i:week|month)\b(?!['’]s)|week (?:end(?:ed|ing)|earlier)\b)"
+    rf"|\b(?i:in|for|during) {_MONTH}\b(?!['’]s)(?! \d{{1,2}}\b)"
 )
+# What ends the clause a figure and its period share: punctuation (not a figure's "498,000" or
+# "3.1"), a subordinate clause ("the wildfire that began last week", "since last week") or a
+# preposition that hangs the period on something else ("1,200 in the quake last week").
+_BREAK_RE = re.compile(
+    r"[;:!?()\n—–]|[.,](?!\d)|\b(?i:that|which|who|whose|when|where|after|since|before|until"
+    r"|following|as|while|because|amid|despite|over|in|on|at|with|from|into|during|for)\b"
+)
+_FIGURE_RE = re.compile(r"[$£€]?\d")
+# A figure right after its period: "fell last week to 473,000", "rose last month by 12,000".
+_AFTER_RE = re.compile(r"\s+(?i:to|by|at)\s+(?:\S+\s+){0,3}?[$£€]?\d")
+_NEAR = 5  # words between a figure and its period: "498,000 people filed claims last week"
 
 
 def periods(
@@ -78,9 +97,22 @@ def periods(
         weeks = {f"{_month(mon)} {int(day)}" for mon, day in _WEEK_RE.findall(head)}
         if weeks:
             found["wk"] = frozenset(weeks)
-    if counts and _REPORT_RE.search(head):
+    if counts and any(_measured(head, m) for m in _REPORT_RE.finditer(head)):
         found["fig"] = counts
     return found
+
+
+def _measured(head: str, period: re.Match[str]) -> bool:
+    """Is `period` the period of a figure: one in its clause a few words before it ("claims fell
+    to 498,000 last week", "added 612,000 jobs in March") or right after it ("fell last week to
+    473,000")? A period on another part of the sentence ("the wildfire that began last week",
+    "arrests since last week") makes no report of a period of the headline's count."""
+    before = head[max(0, period.start() - 120) : period.start()]
+    clause = max((cut.end() for cut in _BREAK_RE.finditer(before)), default=0)
+    words = before[clause:].split()[-_NEAR:]
+    if any(_FIGURE_RE.match(w) for w in words):
+        return True
+    return _AFTER_RE.match(head, period.end()) is not None
 
 
 def _month(word: str) -> str:
