@@ -44,13 +44,18 @@ MAX_SLUG = 63  # a topic name's length limit, which chat's /follow states in its
 SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_SLUG - 1}}}$")
 # A Discord id (a "snowflake") is an unsigned 64-bit number written in ASCII digits.
 _SNOWFLAKE_RE = re.compile(r"^[0-9]{1,20}$")
-# A Slack conversation id: C (a channel), G (a private channel made before 2020) or D (a direct
-# message), then capital letters and digits ("C0123456789"). Its name ("#team-news") is no id:
-# Slack refuses it as channel_not_found at the first post.
-_SLACK_ID_RE = re.compile(r"^[CGD][A-Z0-9]+$")
+# What Slack's chat.postMessage takes as `channel`: "an encoded ID or channel name". An id is
+# C (a channel), G (a private channel made before 2020), D (a direct message), or U/W (a user:
+# the bot's direct messages with them), then capitals and digits ("C0123456789"); a name is
+# "#team-news" or "team-news". All of them post, so all load; a name or a user id gets a warning
+# (`bot.config_warnings`): it works for posting only.
+SLACK_ID_RE = re.compile(r"^[CGDUW][A-Z0-9]+$")
+# Neither an id nor a name has a space or a slash: such a value (a typo, a pasted link) could
+# never post, and is refused at load rather than as channel_not_found at the first post.
+_SLACK_IMPOSSIBLE_RE = re.compile(r"[\s/]|^#?$")
 SLACK_ID_HELP = (
-    "a Slack channel id looks like C0123456789, not a name (in Slack, click the channel's name: "
-    "the id is at the bottom of its details; or copy the channel's link, which ends with it)"
+    "a Slack channel id looks like C0123456789 (in Slack, click the channel's name: the id is at "
+    "the bottom of its details; or copy the channel's link, which ends with it)"
 )
 
 
@@ -173,9 +178,12 @@ def parse_channel(raw: Any, index: int) -> ChannelConfig:
             f"a Discord channel id is a number (Developer Mode → Copy Channel ID), "
             f"got {channel.id!r}",
         )
-    if platform == "slack" and not _SLACK_ID_RE.match(channel.id):
+    if platform == "slack" and _SLACK_IMPOSSIBLE_RE.search(channel.id):
         # Caught here too, not as channel_not_found at the first post.
-        raise ConfigError(f"{key}.id", f"{SLACK_ID_HELP}, got {channel.id!r}")
+        raise ConfigError(
+            f"{key}.id",
+            f"{SLACK_ID_HELP}; no channel id or name has a space or a slash, got {channel.id!r}",
+        )
     channel.name = opt_str(raw, "name", f"{key}.name")
     channel.topics = str_list(raw.get("topics", []), f"{key}.topics")
     channel.timezone = opt_str(raw, "timezone", f"{key}.timezone") or DEFAULT_TIMEZONE

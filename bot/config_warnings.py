@@ -4,7 +4,10 @@ The file is used as written: a deployment whose channel says `timezone = "EST"` 
 `schedule = "*/5 * * * *"` must go on starting, and firing, exactly as before
 (`bot.config_entries`). Chat refuses those values for reasons that hold for the file as much: a
 zone on one offset all year where clocks change times everything an hour late all summer, and a
-digest more often than every 30 minutes is a stream of near-empty posts. So each channel entry
+digest more often than every 30 minutes is a stream of near-empty posts. Likewise a Slack
+channel given by its name or a user id: Slack posts to it, but takes only a conversation's id to
+edit a posted card or read the history, and a name stops posting once the channel is renamed.
+So each channel entry
 holding such a value gets one warning, naming the file, the entry, each value, why it matters and
 what to write instead. `newsdigest run` logs them at start; `poll`, `digest`, `prune` and the
 `feeds` commands print them on stderr (with `Config.warnings`' other lines: a retention kept at
@@ -14,11 +17,12 @@ the minimum, a feed listed in two spellings). Nothing here changes what the file
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.config_entries import MAX_MIN_SOURCES, ChannelConfig
+from bot.config_entries import MAX_MIN_SOURCES, SLACK_ID_RE, ChannelConfig
 from bot.cron import MIN_DIGEST_GAP, shortest_gap
 from bot.timezones import fixed_offset, leap_second_zone
 
@@ -39,6 +43,7 @@ def config_warnings(
                 _zone_problem(channel),
                 _schedule_problem(channel, written.get("schedule", channel.schedule)),
                 _min_sources_problem(channel),
+                _slack_id_problem(channel.platform, channel.id),
             )
             if problem
         ]
@@ -123,6 +128,45 @@ def _min_sources_problem(channel: ChannelConfig) -> str:
         f"min_sources = {channel.min_sources} is over {MAX_MIN_SOURCES}, the most chat accepts: "
         f"a story needs {channel.min_sources} different outlets before this channel gets it, so "
         f"it will get few stories or none. Use {MAX_MIN_SOURCES} or fewer."
+    )
+
+
+# Where Slack shows a conversation's id, said in each warning about one.
+_FIND_ID = (
+    "in Slack, click the channel's name: the id is at the bottom of its details; or copy the "
+    "channel's link, which ends with it"
+)
+# A Slack id typed in lower case: a letter, then letters and digits, at least one a digit (so
+# "general" or "design" is a name).
+_LOWER_ID_RE = re.compile(r"^[cgduw](?=[a-z0-9]*\d)[a-z0-9]+$")
+
+
+def _slack_id_problem(platform: str, value: str) -> str:
+    if platform != "slack":
+        return ""
+    if SLACK_ID_RE.match(value):
+        if value[0] in "UW":
+            return (
+                f"id = {_quoted(value)} is a person's user id: digests go to the bot's direct "
+                "messages with them, but Slack edits a posted card (its source count) only by "
+                "the direct message's own id, and /watchlist there knows it by that id, as "
+                "another channel. Use that id (D…, which ends the direct message's "
+                f'link), or a channel\'s, like id = "C0123456789" ({_FIND_ID}).'
+            )
+        return ""
+    if _LOWER_ID_RE.match(value):
+        # Not changed: Slack shows ids in capitals and does not say lower case is the same id.
+        return (
+            f"id = {_quoted(value)} looks like a Slack id in lower case, which Slack never "
+            f"shows: if posts fail with channel_not_found, write it as Slack does, "
+            f"id = {_quoted(value.upper())} ({_FIND_ID})."
+        )
+    return (
+        f"id = {_quoted(value)} is the channel's name, not its id: Slack posts to it, but "
+        "posting stops (channel_not_found) once the channel is renamed; Slack edits a posted "
+        "card (its source count) and reads the channel to check a post only by id; and chat "
+        "(/watchlist there, inviting the bot) knows the channel by its id, as another channel "
+        f'with digests of its own. Use the id, like id = "C0123456789" ({_FIND_ID}).'
     )
 
 

@@ -379,12 +379,11 @@ def test_discord_ids_and_webhooks_that_are_fine_load(tmp_path: Path) -> None:
             tmp_path,
             "[[channels]]\nplatform = 'discord'\nid = '234567890123456789'\n"
             f"webhook_url = '{WEBHOOK}'\n"
-            "[[channels]]\nplatform = 'slack'\nid = 'C0123456789'\n"
-            "[[channels]]\nplatform = 'console'\nid = '#team'\n",
+            "[[channels]]\nplatform = 'slack'\nid = '#news'\n"
+            "[[channels]]\nplatform = 'console'\nid = 'team'\n",
         )
     )
-    # A console channel's id is any name; a Slack one's is checked (test_config_slack_channel_ids).
-    assert [c.id for c in config.channels] == ["234567890123456789", "C0123456789", "#team"]
+    assert [c.id for c in config.channels] == ["234567890123456789", "#news", "team"]
     assert config.channels[0].webhook_url == WEBHOOK
 
 

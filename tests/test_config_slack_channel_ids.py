@@ -1,6 +1,10 @@
-"""A Slack channel's `id` in the config file is checked when the file loads, as a Discord one is:
-a channel name ("#team-news") is refused naming the file and the key, and saying where Slack
-shows the id, rather than found out as channel_not_found at the first post, hours later."""
+"""A Slack channel's `id` in the config file loads in every form Slack's chat.postMessage posts
+to ("an encoded ID or channel name"): a channel, private channel or direct message id, a user id
+(the bot's direct messages with that person), or the channel's name. Those that work only for
+posting (a name breaks when the channel is renamed; Slack edits a posted card only by a
+conversation's id) load as written with a warning saying where Slack shows the id. A value no
+id or name could be (a space inside, a pasted link) is refused naming the file and the key,
+rather than found out as channel_not_found at the first post, hours later."""
 
 from __future__ import annotations
 
@@ -21,39 +25,115 @@ id = "234567890123456789"
 platform = "slack"
 id = "{id}"
 """
+FIND_ID = (
+    "in Slack, click the channel's name: the id is at the bottom of its details; or copy the "
+    "channel's link, which ends with it"
+)
+KEPT = "(Loaded as written: nothing changes until the entry is edited.)"
+
+
+def _load(tmp_path: Path, typed: str) -> tuple[Path, list[str], str]:
+    path = tmp_path / "nd.toml"
+    path.write_text(ENTRY.format(id=typed), encoding="utf-8")
+    config = load_config(str(path))
+    return path, config.warnings, config.channels[1].id
+
+
+@pytest.mark.parametrize("typed", ["#team-news", "team-news", "general", "design-2"])
+def test_a_channel_name_loads_as_written_with_a_warning(tmp_path: Path, typed: str) -> None:
+    path, warnings, loaded = _load(tmp_path, typed)
+    assert loaded == typed
+    assert warnings == [
+        f'{path}: channels[1] (slack:{typed}): id = "{typed}" is the channel\'s name, not its '
+        "id: Slack posts to it, but posting stops (channel_not_found) once the channel is "
+        "renamed; Slack edits a posted card (its source count) and reads the channel to check a "
+        "post only by id; and chat (/watchlist there, inviting the bot) knows the channel by "
+        "its id, as another channel with digests of its own. Use the id, like "
+        f'id = "C0123456789" ({FIND_ID}). {KEPT}'
+    ]
+
+
+@pytest.mark.parametrize("typed", ["U0123ABCD", "W0123ABCD"])
+def test_a_user_id_loads_as_written_with_a_warning(tmp_path: Path, typed: str) -> None:
+    path, warnings, loaded = _load(tmp_path, typed)
+    assert loaded == typed
+    assert warnings == [
+        f'{path}: channels[1] (slack:{typed}): id = "{typed}" is a person\'s user id: digests '
+        "go to the bot's direct messages with them, but Slack edits a posted card (its source "
+        "count) only by the direct message's own id, and /watchlist there knows it by that "
+        "id, as another channel. Use that id (D…, which ends the direct "
+        f"message's link), or a channel's, like id = \"C0123456789\" ({FIND_ID}). {KEPT}"
+    ]
+
+
+def test_a_lower_case_id_loads_unchanged_with_a_warning(tmp_path: Path) -> None:
+    # Not upper-cased: Slack does not document lower case as the same id.
+    path, warnings, loaded = _load(tmp_path, "c0123456789")
+    assert loaded == "c0123456789"
+    assert warnings == [
+        f'{path}: channels[1] (slack:c0123456789): id = "c0123456789" looks like a Slack id in '
+        "lower case, which Slack never shows: if posts fail with channel_not_found, write it as "
+        f'Slack does, id = "C0123456789" ({FIND_ID}). {KEPT}'
+    ]
+
+
+@pytest.mark.parametrize("typed", ["C0123456789", "G01ABCDEF", "D0ABC12345", "C1"])
+def test_channel_private_and_dm_ids_load_without_a_warning(tmp_path: Path, typed: str) -> None:
+    _, warnings, loaded = _load(tmp_path, typed)
+    assert (loaded, warnings) == (typed, [])
+    assert parse_config({"channels": [{"platform": "slack", "id": typed}]}).channels[0].id == typed
 
 
 @pytest.mark.parametrize(
-    "typed", ["#team-news", "team-news", "c0123456789", "C0123 456", "U0123ABC"]
+    "typed",
+    ["team news", "C0123 456", "#", "https://acme.slack.com/archives/C0123456789", "C01\\t23"],
 )
-def test_a_slack_name_or_other_id_is_refused_naming_the_file_and_key(
+def test_a_value_no_id_or_name_could_be_is_refused_naming_the_file_and_key(
     tmp_path: Path, typed: str
 ) -> None:
     path = tmp_path / "nd.toml"
     path.write_text(ENTRY.format(id=typed), encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(str(path))
+    value = typed.replace("\\t", "\t")
     assert str(caught.value) == (
-        f"{path}: channels[1].id: a Slack channel id looks like C0123456789, not a name (in "
-        "Slack, click the channel's name: the id is at the bottom of its details; or copy the "
-        f"channel's link, which ends with it), got {typed!r}"
+        f"{path}: channels[1].id: a Slack channel id looks like C0123456789 (in Slack, click the "
+        "channel's name: the id is at the bottom of its details; or copy the channel's link, "
+        f"which ends with it); no channel id or name has a space or a slash, got {value!r}"
     )
 
 
-@pytest.mark.parametrize("typed", ["C0123456789", "G01ABCDEF", "D0ABC12345", "C1"])
-def test_channel_private_and_dm_ids_load(typed: str) -> None:
-    config = parse_config({"channels": [{"platform": "slack", "id": typed}]})
-    assert config.channels[0].id == typed
+def test_an_empty_id_is_refused() -> None:
+    for typed in ("", "   "):
+        with pytest.raises(ConfigError) as caught:
+            parse_config({"channels": [{"platform": "slack", "id": typed}]})
+        assert caught.value.key == "channels[0].id"
 
 
 def test_the_cli_refuses_the_file_before_doing_anything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "nd.toml"
-    path.write_text(ENTRY.format(id="#team-news"), encoding="utf-8")
+    path.write_text(ENTRY.format(id="team news"), encoding="utf-8")
     monkeypatch.setenv("NEWSDIGEST_CONFIG", str(path))
     monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
     result = CliRunner().invoke(cli, ["poll"])
     assert result.exit_code == 1
     assert "channels[1].id: a Slack channel id looks like C0123456789" in result.output
     assert not (tmp_path / "nd.db").exists()
+
+
+def test_the_cli_runs_with_a_channel_name_and_warns_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file that posted before the id check must go on working after an upgrade.
+    path = tmp_path / "nd.toml"
+    path.write_text(ENTRY.format(id="#team-news"), encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(path))
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    result = CliRunner().invoke(cli, ["poll"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Warning:") == 1
+    assert 'channels[1] (slack:#team-news): id = "#team-news" is the channel\'s name' in (
+        result.stderr
+    )
