@@ -66,7 +66,7 @@ async def prepare(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Prep
         # claimed, so nothing reached the channel; an unmute catches up (`bot.runner.unmutes`).
         store.mark_failed(outbox.db, row.id, now=outbox.clock(), error=MUTED_ERROR)
         return None
-    unwanted = _unwanted_because(outbox, channel, row.story_id) if row.kind == "story" else None
+    unwanted = _unwanted_because(outbox, channel, row) if row.kind == "story" else None
     if unwanted:
         # The channel's settings changed since the row was queued (a topic unfollowed or
         # narrowed, min-sources raised): held for quiet hours, it would otherwise arrive the next
@@ -188,17 +188,25 @@ def follow_merge(outbox: Outbox, row: DeliveryRow) -> bool:
     return True
 
 
-def _unwanted_because(outbox: Outbox, channel: ChannelRow, story_id: str) -> str | None:
-    """Why the channel, as it is set now, would no longer pick the story, or None if it would
-    (`digest.select`'s rules: enough independent sources, and a topic that matches unless the
-    channel follows none)."""
-    story = story_store.get_story(outbox.db, story_id)
+def _unwanted_because(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> str | None:
+    """Why the channel, as it is set now, would no longer pick the row's story, or None if it
+    would (`digest.select`'s rules: enough independent sources, and a topic that matches unless the
+    channel follows none). Only a change to the channel drops a row, never the story's growth:
+    a story its topics no longer pick as it is now is kept if they still pick it as it was when
+    the row was queued (a one-outlet story picked by its lead that a second outlet joined
+    overnight). Topics unfollowed, or a query narrowed, pick neither."""
+    story = story_store.get_story(outbox.db, row.story_id)
     if story is not None and story.source_count < channel.min_sources:
         return f"fewer sources ({story.source_count}) than the channel's min-sources now"
     topics = channel_store.channel_topics(outbox.db, channel.id)
     if not topics:
         return None
-    members = article_store.story_articles(outbox.db, story_id)
-    if matching_topics(topics, members, story.headline if story else None):
+    members = article_store.story_articles(outbox.db, row.story_id)
+    headline = story.headline if story else None
+    if matching_topics(topics, members, headline):
+        return None
+    queued = row.created_at
+    then = [a for a in members if queued is not None and a.seen is not None and a.seen <= queued]
+    if then and len(then) < len(members) and matching_topics(topics, then, headline):
         return None
     return "no longer matches the channel's topics"
