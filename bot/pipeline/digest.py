@@ -141,5 +141,5 @@ def select(
             continue
         found.append(Candidate(story=story, members=members[story.id], topics=matched))
     if seen_since is not None:
-        found.sort(key=lambda c: fresh_first(c.story, c.members, seen_since))
+        found.sort(key=lambda c: fresh_first(c.story, c.members, seen_since, channel.min_sources))
     return Selection(chosen=found[:limit], overflow=found[limit:])

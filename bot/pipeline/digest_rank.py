@@ -5,11 +5,14 @@ what only in the list after them. Ranking by size alone put a story days old fir
 had grown by absorbing others, week after week, while fresh two-source stories were crowded
 out. The rank is instead, highest first:
 
-1. the independent sources that reported the story since the channel's last digest (a story
-   that is wholly new counts all of them; one the channel could have seen in its last
-   digest's list counts only what it gained since). A report's time is when it was
-   published, never later than when it was seen (`reported`): a feed's backlog of
-   four-day-old items, stored in one poll, is not news to anyone, however big its story;
+1. the independent sources new to the channel since its last digest (`new_sources`): those the
+   bot stored after that digest ran. A story the channel could not have had then (nothing
+   stored yet, or fewer sources than its min-sources) counts all of them; one it could have
+   seen in its last digest's cards or list counts only what it gained since. When a report was
+   stored, not published, says whether the channel saw it: a report published at 07:55 and
+   first polled at 08:05 was in no 08:00 digest. Publication time only discounts old news
+   (`OLD_NEWS`): a feed's backlog of four-day-old items, stored in one poll, is not news to
+   anyone, however big its story;
 2. its newest report (`last_reported`), so among equals the fresher news leads;
 3. its total independent sources, then its id: a fixed order for ties, so a preview and the
    scheduled digest made from the same database pick the same cards.
@@ -21,13 +24,17 @@ report count once, whichever side of the line they fall on.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.cluster.wire import independent_sources
 from bot.models import Article
 from bot.store.stories import StoryRow
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
+# A report published this long before the channel's last digest is old news whenever the bot
+# stored it: a new feed's backlog, or a feed listing old items late. Feeds lag by minutes or
+# hours, so a report published shortly before the digest and stored after it is still new.
+OLD_NEWS = timedelta(days=1)
 
 
 def reported(article: Article) -> datetime:
@@ -44,19 +51,30 @@ def last_reported(members: Sequence[Article]) -> datetime:
     return max((reported(a) for a in members), default=_NEVER)
 
 
-def new_sources(members: Sequence[Article], since: datetime) -> int:
-    """Independent sources the story gained after `since`: all of them minus those it had
-    then (articles reported at or before `since`)."""
-    before = [a for a in members if reported(a) <= since]
-    return independent_sources(members)[0] - independent_sources(before)[0]
+def stored(article: Article) -> datetime:
+    """When the bot stored the article (its publication time if that is unknown)."""
+    return article.seen or article.when or _NEVER
+
+
+def new_sources(members: Sequence[Article], since: datetime, min_sources: int = 1) -> int:
+    """Independent sources new to a channel whose last digest ran at `since` and which wants
+    stories of `min_sources`: all of them, minus old news (`OLD_NEWS`), minus those stored by
+    `since` if they were enough for the channel to have had the story then."""
+    cutoff = since - OLD_NEWS
+    old = [a for a in members if a.published is not None and a.published < cutoff]
+    earlier = [
+        a for a in members if stored(a) <= since and (a.published is None or a.published >= cutoff)
+    ]
+    had = [*old, *earlier] if independent_sources(earlier)[0] >= min_sources else old
+    return independent_sources(members)[0] - independent_sources(had)[0]
 
 
 def fresh_first(
-    story: StoryRow, members: Sequence[Article], since: datetime
+    story: StoryRow, members: Sequence[Article], since: datetime, min_sources: int = 1
 ) -> tuple[int, float, int, str]:
     """The sort key (ascending) that puts the story newest to the channel first."""
     return (
-        -new_sources(members, since),
+        -new_sources(members, since, min_sources),
         -last_reported(members).timestamp(),
         -story.source_count,
         story.id,
