@@ -198,6 +198,9 @@ class StoryDoc:
 
     @cached_property
     def word_set(self) -> frozenset[str]:
+        if self.members:
+            # Its articles' words, which matching looks at anyway: no second pass over the text.
+            return frozenset().union(*(m.word_set for m in self.members))
         return frozenset(self.tokens) - {BREAK}
 
     @cached_property
@@ -237,16 +240,21 @@ class StoryDoc:
         if not phrase:
             return
         words = self.word_set
-        if not all(forms & words for forms in phrase):
+        present = [forms & words for forms in phrase]
+        if not all(present):
             return
         toks = self.tokens
+        if len(phrase) == 1:
+            yield from sorted(_occurrences(toks, present[0]))
+            return
         n = len(phrase)
-        positions = self._positions
         # Anchored on the phrase's rarest word: a phrase of common words ("the ... the x")
-        # then costs the occurrences of "x", not of "the" times the phrase's length.
-        counts = [sum(len(positions.get(form, ())) for form in forms) for forms in phrase]
+        # then costs the occurrences of "x", not of "the" times the phrase's length. Words are
+        # found by scanning (in C), not from an index of every word of every report, which a
+        # story's matching would otherwise build for each of its articles.
+        counts = [sum(toks.count(form) for form in forms) for forms in present]
         anchor = counts.index(min(counts))
-        for hit in sorted(i for form in phrase[anchor] for i in positions.get(form, ())):
+        for hit in sorted(_occurrences(toks, present[anchor])):
             start = hit - anchor
             if (
                 start >= 0
@@ -270,9 +278,12 @@ class StoryDoc:
             for i, phrase in enumerate(phrases):
                 if head.has_forms(phrase):
                     return "headline", [i]
+        words = self.word_set
         found = [
             (i, m, starts)
             for i, phrase in enumerate(phrases)
+            # A word no article says rules out the phrase before each article is looked at.
+            if all(not forms.isdisjoint(words) for forms in phrase)
             for m in self.members
             if (starts := list(m._starts(phrase)))
         ]
@@ -316,6 +327,15 @@ def first_report(articles: Sequence[Article]) -> int:
         return (seen is None, seen or _LATEST, a.published is None, a.published or _LATEST, k)
 
     return min(range(len(articles)), key=key)
+
+
+def _occurrences(toks: tuple[str, ...], forms: frozenset[str]) -> Iterator[int]:
+    """Where in `toks` any of `forms` (each known to occur) stands."""
+    for form in forms:
+        at = -1
+        for _ in range(toks.count(form)):
+            at = toks.index(form, at + 1)
+            yield at
 
 
 def lead_of(text: str) -> str:
