@@ -17,7 +17,8 @@ from bot.store import channels as channel_store
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow, TopicRow
 from bot.store.stories import StoryRow
-from bot.topics.query import QueryError, StoryDoc, TopicQuery
+from bot.topics.answers import ANSWERS, parsed, story_key
+from bot.topics.query import QueryError, StoryDoc
 
 log = logging.getLogger(__name__)
 
@@ -69,18 +70,26 @@ def matching_topics(
     topics: list[TopicRow], members: list[Article], headline: str | None = None
 ) -> list[str]:
     """The topics that pick the story of `members`; `headline`, the one its card shows, is what a
-    negated term is checked against beside the articles (default: the first report's title)."""
-    doc = StoryDoc.from_articles(members, headline or None)
+    negated term is checked against beside the articles (default: the first report's title).
+    A topic that answered for the story as it is now answers again from memory (`answers`)."""
+    story = story_key(members, headline or None)
+    doc: StoryDoc | None = None
     matched = []
     for topic in topics:
-        try:
-            query = TopicQuery.parse(topic.query)
-        except QueryError as exc:
-            # Queries are checked when they are saved, so this is an older database or a hand
-            # edit: one bad topic must not stop every card that is checked against it.
-            log.warning("topic %s has an invalid query, skipped: %s", topic.slug, exc)
-            continue
-        if query.matches(doc):
+        known = ANSWERS.get(story, topic.query)
+        if known is None:
+            try:
+                query = parsed(topic.query)
+            except QueryError as exc:
+                # Queries are checked when they are saved, so this is an older database or a
+                # hand edit: one bad topic must not stop every card that is checked against it.
+                log.warning("topic %s has an invalid query, skipped: %s", topic.slug, exc)
+                continue
+            if doc is None:
+                doc = StoryDoc.from_articles(members, headline or None)
+            known = query.matches(doc)
+            ANSWERS.put(story, topic.query, known)
+        if known:
             matched.append(topic.slug)
     return matched
 
