@@ -17,6 +17,7 @@ from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.config import Config, ConfigError, load_config
 from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.render.literal import unmarked, url_link
 from bot.runner import digests
 from bot.store import channels as channel_store
 from bot.store import digest_runs
@@ -214,11 +215,13 @@ async def test_overflow_lines_name_headline_sources_slug_and_link(tmp_path: Path
     # A link a browser would not open as shown is left out, never printed.
     _link(db, "s1", "javascript:alert(1)")
     assert digests.enqueue_digest(db, channel, now=MONDAY, default_size=1) == 1
-    assert _notices(db) == [
+    # The link is marked as the bot's (`url_link`): the adapters make it open.
+    assert [unmarked(text) for text in _notices(db)] == [
         "Also matching this channel, without a card in this digest (2 stories):\n"
         "• Story s1 · 2 sources · /story story-s1\n"
         "• Story s2 · 1 source · /story story-s2 · https://news.example/harbour-lights?id=7"
     ]
+    assert url_link("https://news.example/harbour-lights?id=7") in _notices(db)[0]
 
 
 async def test_listed_stories_are_not_delivered_and_never_posted_twice(tmp_path: Path) -> None:
@@ -248,7 +251,7 @@ async def test_listed_stories_are_not_delivered_and_never_posted_twice(tmp_path:
     assert len(_notices(db)) == 1
 
 
-def test_overflow_notices_fit_a_discord_message_and_cap_the_list(tmp_path: Path) -> None:
+def test_overflow_notice_is_one_discord_message_and_counts_the_rest(tmp_path: Path) -> None:
     from bot.runner.overflow import MAX_LISTED
 
     db = _db(tmp_path)
@@ -257,20 +260,16 @@ def test_overflow_notices_fit_a_discord_message_and_cap_the_list(tmp_path: Path)
         add_story(db, f"s{i:02}", ["A", "B"], now=MONDAY - timedelta(minutes=i + 1))
         _link(db, f"s{i:02}", f"https://news.example/2027/03/08/a-long-address-for-story-{i:02}")
     assert digests.enqueue_digest(db, channel, now=MONDAY, default_size=5) == 5
-    notices = _notices(db)
-    assert len(notices) > 1
-    assert all(len(text) <= 1500 for text in notices)
-    lines = [line for text in notices for line in text.splitlines()]
+    [notice] = _notices(db)
+    lines = notice.splitlines()
     listed = [line for line in lines if line.startswith("• ")]
-    assert len(listed) == MAX_LISTED
-    assert lines[-1].startswith("...and 10 more stories. /digest posts the next ones")
+    assert 0 < len(listed) <= MAX_LISTED
+    assert lines[-1] == f"…and {40 - len(listed)} more: /digest or /story <words>"
     keys = [r[0] for r in db.execute("SELECT key FROM alerts ORDER BY id")]
-    # The first keeps the count's key (a digest queued again after an upgrade gets one list).
-    assert keys[0].count(":") == keys[1].count(":") - 1
-    assert len(set(keys)) == len(keys)
+    assert keys == ["digest-more:2027-03-08T09:00:00+00:00"]
 
 
 def test_no_list_when_everything_fits() -> None:
-    from bot.runner.overflow import overflow_notices
+    from bot.runner.overflow import overflow_notice
 
-    assert overflow_notices("slack", []) == []
+    assert overflow_notice("slack", []) is None

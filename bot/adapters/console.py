@@ -17,6 +17,7 @@ from rich.text import Text
 from bot.cards import DIGEST_TITLE, StoryCard
 from bot.delivery.adapter import PostedMessage
 from bot.render.console import render_card_console
+from bot.render.literal import unmarked
 from bot.render.text import clean, format_time
 from bot.store.channels import ChannelRow
 from bot.textutil import plural
@@ -76,7 +77,7 @@ class ConsoleAdapter:
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         self._header(channel, "notice")
-        self.console.print(Text(clean(text)))
+        self.console.print(Text(clean(unmarked(text))))
 
     async def find_posted(
         self,

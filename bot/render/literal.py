@@ -8,6 +8,12 @@ it themselves: they wrap it with `literal`, and each adapter draws the wrapped p
 escaping for untrusted text (`spans`) and the rest as the bot's text. Anything else reading the
 reply sees the text without the marks (`unmarked`).
 
+A notice's link is the bot's own (a story's first report, `bot.runner.overflow`) beside untrusted
+feed text: it is wrapped with `url_link`, and each adapter shows it as a link that opens (on
+Discord and Slack `<url>`: clickable, no preview) if it passes the safe-link check
+(`bot.render.links.safe_url`, re-checked by the adapter), and escaped as any typed text otherwise.
+Feed text put beside it goes through `strip_marks`, so it can neither open such a part nor end one.
+
 Typed text that is meant to be copied back (a feed URL, a cron schedule) is wrapped with `code`
 instead: the adapters show it in a code span, where nothing formats, so it needs no escape that
 would change it (Discord's backslash before `_`, Slack's look-alike `∗` for `*`, the zero-width
@@ -26,12 +32,14 @@ _OPEN = "\ue000"
 _CLOSE = "\ue001"
 # Right after _OPEN: the span is shown as code (`code`).
 _CODE = "\ue002"
-_MARKS = (_OPEN, _CLOSE, _CODE)
+# Right after _OPEN: the span is a link the bot put there (`url_link`).
+_LINK = "\ue003"
+_MARKS = (_OPEN, _CLOSE, _CODE, _LINK)
 ELLIPSIS = "…"
 # What a backtick inside a code span is shown as: a backtick would end the span early.
 CODE_BACKTICK = "ˋ"
 
-Kind = Literal["bot", "typed", "code"]
+Kind = Literal["bot", "typed", "code", "link"]
 
 
 def literal(text: str, limit: int | None = None) -> str:
@@ -53,6 +61,17 @@ def url_code(url: str, limit: int | None = None) -> str:
     return code(url.replace("`", "%60"), limit)
 
 
+def url_link(url: str) -> str:
+    """`url` marked as a link the bot shows: clickable where the adapter's safe-link check passes
+    it, escaped as typed text where not (see the module docstring)."""
+    return f"{_OPEN}{_LINK}{_strip_marks(url)}{_CLOSE}"
+
+
+def strip_marks(text: str) -> str:
+    """`text` without any mark: feed text a reply or notice puts beside marked parts."""
+    return _strip_marks(text)
+
+
 def _strip_marks(text: str) -> str:
     for mark in _MARKS:
         text = text.replace(mark, "")
@@ -71,8 +90,8 @@ def quoted(text: str, limit: int | None = None) -> str:
 
 
 def parts(text: str) -> list[tuple[str, Kind]]:
-    """`text` as (part, kind) pairs in order: the bot's text, typed text (`literal`) or typed
-    text to show as code (`code`). A mark left open runs to the end (shown escaped: the safe
+    """`text` as (part, kind) pairs in order: the bot's text, typed text (`literal`), typed
+    text to show as code (`code`) or a link the bot shows (`url_link`). A mark left open runs to the end (shown escaped: the safe
     side); a closing mark outside a span is dropped."""
     out: list[tuple[str, Kind]] = []
     rest = text
@@ -85,7 +104,11 @@ def parts(text: str) -> list[tuple[str, Kind]]:
             out.append((_strip_marks(rest[:start]), "bot"))
         end = rest.find(_CLOSE, start + 1)
         inner = rest[start + 1 :] if end < 0 else rest[start + 1 : end]
-        kind: Kind = "code" if inner.startswith(_CODE) else "typed"
+        kind: Kind = "typed"
+        if inner.startswith(_CODE):
+            kind = "code"
+        elif inner.startswith(_LINK):
+            kind = "link"
         out.append((_strip_marks(inner), kind))
         if end < 0:
             break

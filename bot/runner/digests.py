@@ -32,9 +32,10 @@ from bot.pipeline.digest import (
     matching_topics,
     select,
 )
-from bot.runner.overflow import overflow_notices
+from bot.render.literal import strip_marks
+from bot.runner.overflow import overflow_notice
 from bot.runner.schedule import missed_digest, next_fire, quiet_until, release_time
-from bot.store import alerts, card_refreshes, digest_runs, grown_posts
+from bot.store import alerts, card_refreshes, digest_runs, grown_posts, listed_stories
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
@@ -77,12 +78,7 @@ def enqueue_digest(
             delivery_store.enqueue_story(db, c.story.id, channel.id, now=now, not_before=not_before)
             for c in selection.chosen
         )
-        notices = overflow_notices(channel.platform, selection.overflow)
-        for index, text in enumerate(notices):
-            # The first keeps the key the count had: a digest queued before an upgrade and
-            # queued again after it does not get both.
-            key = f"digest-more:{iso(slot)}" + (f":{index + 1}" if index else "")
-            alerts.enqueue_alert(db, channel.id, key, text, now=now)
+        _enqueue_overflow(db, channel, selection, slot=slot, now=now)
         digest_runs.record_digest_run(
             db, channel.id, scheduled_for=scheduled_for or now, now=now, stories=queued
         )
@@ -94,6 +90,28 @@ def enqueue_digest(
         extra={"event": "digest", "channel": channel.key, "stories": queued},
     )
     return queued
+
+
+def _enqueue_overflow(
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    selection: Selection,
+    *,
+    slot: datetime,
+    now: datetime,
+) -> None:
+    """The notice listing the stories beyond the digest's cards (`bot.runner.overflow`), and the
+    record of what it lists, so the next digest does not list them again unless they grew."""
+    ids = [c.story.id for c in selection.overflow]
+    before = listed_stories.listed_sources(db, channel.id, ids)
+    notice = overflow_notice(channel.platform, selection.overflow, before)
+    # The key the count had: a digest queued again (a restart's catch-up) gets one list.
+    if notice is None or not alerts.enqueue_alert(
+        db, channel.id, f"digest-more:{iso(slot)}", notice.text, now=now
+    ):
+        return
+    listed = [(c.story.id, c.story.source_count) for c in notice.listed]
+    listed_stories.record_listed(db, channel.id, listed, now=now)
 
 
 def digest_size(channel: ChannelRow, default_size: int = DEFAULT_LIMIT) -> int:
@@ -435,6 +453,8 @@ def disabled_feed_text(feed: dict[str, Any]) -> str:
     feed's id is reused once it is removed (SQLite hands out the highest id again), so an old
     alert's id could point at another feed. A feed declared in the config file is removed there:
     /feeds remove refuses it, and the next start would add it back."""
+    # Feed text may hold the marks of a link the adapters would open (`url_link`): stripped.
+    feed = {k: strip_marks(v) if isinstance(v, str) else v for k, v in feed.items()}
     name = feed["name"] or feed["title"] or feed["url"]
     if feed["origin"] == "config":
         remove = "or remove it from the config file's [[feeds]]"

@@ -3,77 +3,126 @@
 Counting them ("…and 12 more") left them invisible: on a busy week a channel's extra stories
 were crowded out digest after digest with no way to see what they were. Each one gets a line
 instead, in the digest's rank order: its headline, its number of independent sources, the
-`/story` command that shows its card, and the first report's link.
+`/story` command that shows its card, and the first report's link (marked with `url_link`, so
+the adapters make it a link that opens while they escape the headline as feed text).
 
-The list goes out as plain notices (`bot.store.alerts`), after the cards, as the count did.
-Like the count, it does not mark a story delivered: a story listed here may still get a card in
-a later digest (it then ranks by what it gained since, `bot.pipeline.digest_rank`), and never
-gets two. Each notice is kept within one message of the channel's platform (`_BUDGET`, with
-room for the adapter's escaping); at most `MAX_LISTED` stories are listed, and a last line
-counts the rest, so a huge backlog is not a wall of messages.
+The list is one plain notice (`bot.store.alerts`), after the cards, as the count was, and one
+message on every platform: lines are taken while the notice, escaped, stays within the
+platform's message (`_LIMIT`, counted by `escaped_bound`), at most `MAX_LISTED` of them, and a
+last line counts the rest. A story listed to the channel by an earlier digest is not listed
+again unless it has gained sources since (`bot.store.listed_stories`); it is counted with the
+rest. Like the count, a listing does not mark a story delivered: a story listed here may still
+get a card in a later digest (it then ranks by what it gained since,
+`bot.pipeline.digest_rank`), and never gets two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from bot.models import Article
 from bot.pipeline.digest import Candidate
 from bot.render.links import safe_url
+from bot.render.literal import parts, strip_marks, url_link
 from bot.textutil import plural
 
-MAX_LISTED = 30
+MAX_LISTED = 10
 _HEADLINE_CHARS = 120
-# Characters of unescaped text per notice. Discord takes 2,000 per message and escapes markdown
-# with backslashes; Slack's notice is one section of 3,000, and escapes &, < and > as entities.
-# Both leave room for those; a platform not named has no small limit.
-_BUDGET = {"discord": 1500, "slack": 2200}
-_DEFAULT_BUDGET = 4000
+# A notice's size as each platform counts it, once escaped: Discord's message content (2,000
+# UTF-16 units) and Slack's section (3,000 characters), each less a margin. A platform not named
+# has no small limit.
+_LIMIT = {"discord": 1980, "slack": 2950}
+_DEFAULT_LIMIT = 4000
+# What the adapters' escaping may turn one character into, at most: Slack writes `&` as `&amp;`
+# and `<`, `>` as `&lt;`, `&gt;`; Discord puts a backslash before markdown characters and a
+# zero-width space into "https://" and "@everyone". Other characters stay one (two if astral).
+_GROWS = {"&": 5, "<": 4, ">": 4, **{ch: 2 for ch in "\\*_~|`[]#-+.:@()"}}
+# In a link, characters either adapter's link check leaves as they are; any other is
+# percent-encoded (3 per UTF-8 byte), and Slack writes a link's `&` as `&amp;`.
+_URL_KEPT = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:/?#@!$'*+,;=%~-._"
+)
+REST_HINT = "/digest or /story <words>"
 
 
-def overflow_notices(platform: str, overflow: Sequence[Candidate]) -> list[str]:
-    """The notices listing `overflow` (in order) for a channel on `platform`; [] if empty."""
+@dataclass(frozen=True, slots=True)
+class OverflowNotice:
+    text: str
+    listed: list[Candidate]  # the stories it has a line for
+
+
+def overflow_notice(
+    platform: str, overflow: Sequence[Candidate], listed_before: Mapping[str, int] | None = None
+) -> OverflowNotice | None:
+    """The notice listing `overflow` (in order) for a channel on `platform`; None if empty.
+    `listed_before`: the stories listed to the channel by earlier digests, with the sources each
+    had then; such a story gets no line unless it has more now."""
     if not overflow:
-        return []
-    listed = [overflow_line(c) for c in overflow[:MAX_LISTED]]
-    rest = len(overflow) - len(listed)
-    budget = _BUDGET.get(platform, _DEFAULT_BUDGET)
+        return None
+    before = listed_before or {}
+    fresh = [c for c in overflow if c.story.source_count > before.get(c.story.id, -1)]
+    again = len(overflow) - len(fresh)
+    limit = _LIMIT.get(platform, _DEFAULT_LIMIT)
     title = (
         f"Also matching this channel, without a card in this digest "
         f"({plural(len(overflow), 'story', 'stories')}):"
     )
-    notices: list[str] = []
-    current = [title]
-    used = len(title)
-    for line in listed:
-        if used + 1 + len(line) > budget and len(current) > 1:
-            notices.append("\n".join(current))
-            current, used = [], 0
-        current.append(line)
-        used += len(line) + 1
-    if rest:
-        current.append(
-            f"...and {plural(rest, 'more story', 'more stories')}. /digest posts the next ones; "
-            "/story <words> finds any story."
+    lines: list[str] = []
+    for candidate in fresh[:MAX_LISTED]:
+        line = overflow_line(candidate, marked=True)
+        rest = _rest_line(len(overflow) - len(lines) - 1, again)
+        if escaped_bound("\n".join([title, *lines, line, *rest])) > limit:
+            break
+        lines.append(line)
+    listed = fresh[: len(lines)]
+    if not lines:
+        text = (
+            f"{plural(len(overflow), 'more story matches', 'more stories match')} this channel "
+            f"without a card, listed in an earlier digest: {REST_HINT}"
         )
-    notices.append("\n".join(current))
-    return notices
+        return OverflowNotice(text, [])
+    return OverflowNotice(
+        "\n".join([title, *lines, *_rest_line(len(overflow) - len(lines), again)]), listed
+    )
 
 
-def overflow_line(candidate: Candidate) -> str:
-    """'• Headline · 3 sources · /story slug · https://…' (plain text: adapters escape it)."""
+def _rest_line(rest: int, again: int) -> list[str]:
+    """The last line, counting the stories without a line (`again` of them listed before)."""
+    if rest <= 0:
+        return []
+    before = f" ({again} listed in an earlier digest)" if again else ""
+    return [f"…and {rest} more{before}: {REST_HINT}"]
+
+
+def escaped_bound(text: str) -> int:
+    """At most how long `text` is once an adapter has escaped it (`_GROWS`, `_URL_KEPT`)."""
+    total = 0
+    for part, kind in parts(text):
+        if kind == "link":
+            total += 2 + sum(
+                5 if ch == "&" else 1 if ch in _URL_KEPT else 3 * len(ch.encode()) for ch in part
+            )
+        else:
+            total += sum(_GROWS.get(ch, 2 if ord(ch) > 0xFFFF else 1) for ch in part)
+    return total
+
+
+def overflow_line(candidate: Candidate, *, marked: bool = False) -> str:
+    """'• Headline · 3 sources · /story slug · https://…'. Plain text, which adapters escape;
+    `marked`: the link marked (`url_link`) for a notice, whose adapters make it open."""
     story = candidate.story
-    headline = " ".join(story.headline.split())
+    headline = " ".join(strip_marks(story.headline).split())
     if len(headline) > _HEADLINE_CHARS:
         headline = headline[: _HEADLINE_CHARS - 1].rstrip() + "…"
-    parts = [
+    fields = [
         f"• {headline}",
         plural(story.source_count, "source"),
-        f"/story {story.slug}",
+        f"/story {strip_marks(story.slug)}",
     ]
     if (url := first_link(candidate.members)) is not None:
-        parts.append(url)
-    return " · ".join(parts)
+        fields.append(url_link(url) if marked else url)
+    return " · ".join(fields)
 
 
 def first_link(members: Sequence[Article]) -> str | None:

@@ -372,6 +372,12 @@ def _m031_channel_paused_at(db: sqlite_utils.Database) -> None:
             )
 
 
+def _m033_listed_stories(db: sqlite_utils.Database) -> None:
+    from bot.store.listed_stories import create_listed_stories  # it imports bot.store.database
+
+    create_listed_stories(db)
+
+
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
@@ -418,4 +424,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (30, "channels may set how many cards a digest has", _m030_channel_digest_size),
     (31, "channels remember when their pause began", _m031_channel_paused_at),
     (32, "card edits remember which articles their story had", _m032_card_edit_members),
+    (33, "stories a digest listed after its cards, per channel", _m033_listed_stories),
 ]

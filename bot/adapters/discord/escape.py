@@ -62,6 +62,8 @@ def bot_text(text: str) -> str:
             # code, but every message this text goes out in allows none (interactions'
             # NO_MENTIONS: allowed_mentions with an empty parse list), so it pings no one.
             out += "`" + clean(part).replace("`", CODE_BACKTICK) + "`"
+        elif kind == "link":
+            out += trusted_link(part)
         else:
             out += escape(part, line_start=not out or out.endswith("\n"))
     return out
@@ -81,6 +83,27 @@ def escape(text: str | None, *, keep_links: bool = False, line_start: bool = Tru
     if not keep_links:
         line = _BARE_URL.sub(lambda m: m.group(1) + _ZWSP, line)
     return neutralize_mentions(line)
+
+
+def notice_line(line: str) -> str:
+    """One line of a notice: every part escaped as untrusted text (a feed's title may be in it),
+    but for the links the bot marked (`bot.render.literal.url_link`), which open."""
+    out = ""
+    for part, kind in parts(line):
+        if kind == "link":
+            out += trusted_link(part)
+        else:
+            # `escape` trims the part: the spaces around a link are the line's own.
+            lead, tail = part[: len(part) - len(part.lstrip())], part[len(part.rstrip()) :]
+            out += lead + escape(part, line_start=not out) + tail
+    return out
+
+
+def trusted_link(url: str) -> str:
+    """A link the bot put in its text as `<url>`: clickable, and no preview under the message.
+    A URL the safe-link check refuses is escaped as feed text instead: shown, never linked."""
+    target = link_url(url)
+    return f"<{target}>" if target else escape(url, line_start=False)
 
 
 def fit(text: str, limit: int) -> str:

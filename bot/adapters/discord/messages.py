@@ -9,7 +9,7 @@ import hashlib
 
 import discord
 
-from bot.adapters.discord.escape import escape
+from bot.adapters.discord.escape import notice_line
 
 NO_MENTIONS = discord.AllowedMentions.none()
 NONCE_LIMIT = 25
@@ -17,8 +17,9 @@ NONCE_LIMIT = 25
 
 def escape_notice(text: str) -> str:
     """A notice may carry feed-derived parts (a feed's own title): escape every line as untrusted
-    text, so it can neither ping nor pass for the bot's own formatting or links."""
-    return "\n".join(escape(line) for line in text.splitlines())
+    text, so it can neither ping nor pass for the bot's own formatting or links; only the links
+    the bot marked in it open (`bot.adapters.discord.escape.notice_line`)."""
+    return "\n".join(notice_line(line) for line in text.splitlines())
 
 
 def discord_nonce(nonce: str) -> str:

@@ -28,7 +28,7 @@ from bot.adapters.slack.blocks import (
     update_message,
 )
 from bot.adapters.slack.errors import delivery_error, error_code
-from bot.adapters.slack.escape import slack_escape, truncate
+from bot.adapters.slack.escape import notice_line, slack_escape, truncate
 from bot.adapters.slack.history import find_by_nonce
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
@@ -259,8 +259,9 @@ class SlackAdapter:
 
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         """A notice whose text may carry feed-derived parts (a feed's own title): every line is
-        escaped as untrusted, so nothing in it can ping, link or format."""
-        body = "\n".join(slack_escape(line) for line in text.splitlines())
+        escaped as untrusted, so nothing in it can ping, link or format, but for the links the
+        bot marked in it (`notice_line`)."""
+        body = "\n".join(notice_line(line) for line in text.splitlines())
         # section() marks the text verbatim: otherwise Slack would link a "#general" or a URL
         # in a feed's title on its own.
         message = SlackMessage(text=truncate(body, 3000), blocks=[section(body)])

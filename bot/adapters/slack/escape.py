@@ -41,8 +41,29 @@ def escape_trusted(text: str) -> str:
     formatting but make any `<...>` literal so nothing pings or links. The parts marked as typed
     by a user (`bot.render.literal`) are escaped as untrusted text: no bold, no code span; those
     to copy back (`code`) go in a code span, where no marker formats, so they keep their `*`."""
-    drawn = {"bot": _trusted, "typed": slack_escape, "code": _code_span}
+    drawn = {"bot": _trusted, "typed": slack_escape, "code": _code_span, "link": trusted_link}
     return "".join(drawn[kind](part) for part, kind in parts(text))
+
+
+def notice_line(line: str) -> str:
+    """One line of a notice: every part escaped as untrusted text (a feed's title may be in it),
+    but for the links the bot marked (`bot.render.literal.url_link`), which open."""
+    return "".join(
+        trusted_link(part) if kind == "link" else _spaced(part, slack_escape(part))
+        for part, kind in parts(line)
+    )
+
+
+def _spaced(raw: str, escaped: str) -> str:
+    """`escaped` with the spaces around `raw`, which escaping trims: those around a link."""
+    return raw[: len(raw) - len(raw.lstrip())] + escaped + raw[len(raw.rstrip()) :]
+
+
+def trusted_link(url: str) -> str:
+    """A link the bot put in its text as `<url>`: clickable (the bot's messages never unfurl). A
+    URL the safe-link check refuses is escaped as feed text instead: shown, never linked."""
+    target = link_url(url)
+    return f"<{target}>" if target else slack_escape(url)
 
 
 def _code_span(text: str) -> str:
