@@ -6,8 +6,9 @@ stays untrusted here and every renderer must treat it as such.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.models import Angle, Bullet
@@ -47,6 +48,22 @@ class StoryCard:
     # Shared topics this story matched that the channel does not follow yet: what its "Follow
     # <topic>" button offers (offering one it already follows would be a button that does nothing).
     follow_topics: list[str] = field(default_factory=list)
+    # The link of the article whose title `headline` is (`bot.models.Summary.headline_url`);
+    # None when not known (a summary cached before, a headline no source's title is).
+    headline_url: str | None = None
+
+    @property
+    def title_urls(self) -> list[str | None]:
+        """The links a card's title may open, best first: the article its headline is the title
+        of, then each source's in order (a renderer takes the first it can link)."""
+        return [self.headline_url, *(s.url for s in self.sources)]
+
+    def with_headline(self, headline: str) -> StoryCard:
+        """A copy under another `headline` (the one a posted card keeps), its title linking the
+        source whose title that headline is, if one is (else the renderer's fallback)."""
+        wanted = _words(headline)
+        url = next((s.url for s in self.sources if wanted and _words(s.title) >= wanted), None)
+        return replace(self, headline=headline, headline_url=url)
 
     @property
     def outlet_count(self) -> int:
@@ -124,6 +141,12 @@ class Digest:
         noun = "story" if len(self.cards) == 1 else "stories"
         label = f"{len(self.cards)} {noun}"
         return f"{label} ({self.more} more not shown)" if self.more else label
+
+
+def _words(text: str) -> set[str]:
+    """A title's words, folded: a chosen headline is a source's title with a site name, a
+    shout or a "!" taken off (`bot.summarize.headline.clean_title`), so its words are a subset."""
+    return set(re.findall(r"\w+", text.casefold()))
 
 
 def humanize_delta(delta: timedelta) -> str:

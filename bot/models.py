@@ -87,3 +87,6 @@ class Summary:
     angles: list[Angle]
     also_reporting: list[str] = field(default_factory=list)
     writer: str = "extractive"
+    # The link of the article whose title the headline is (`choose_headline`'s pick), which a
+    # card's title opens: the first source's article is often another outlet's other headline.
+    headline_url: str | None = None

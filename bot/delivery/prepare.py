@@ -8,7 +8,6 @@ the channel already has, an update with nothing new, an edit of a card merged aw
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -158,7 +157,7 @@ def as_posted(card: StoryCard, post: DeliveryRow) -> StoryCard:
     if post.headline is None or post.headline == card.headline:
         return card
     # A copy: the card source may hand out a cached card, which others must see unchanged.
-    return replace(card, headline=post.headline)
+    return card.with_headline(post.headline)
 
 
 def card_editable(outbox: Outbox, story_id: str, channel_pk: int) -> bool:

@@ -59,6 +59,7 @@ def build_card(
         wire_groups=wire_groups,
         topics=list(topics),
         writer=summary.writer,
+        headline_url=summary.headline_url if summary.headline else None,
     )
 
 

@@ -91,14 +91,20 @@ def summarize(articles: Sequence[Article], params: TldrParams | None = None) -> 
         return Summary(headline="", tldr=[], angles=[])
     outlets = outlet_names(members)
     probs = word_probabilities(members, outlets)
-    headline, _ = choose_headline(members, probs)
+    headline, pick = choose_headline(members, probs)
     # Wire copy as the card counts it, so the bullet put first is the one it shows best backed.
     _, wire_groups = independent_sources(members)
     tldr = build_tldr(members, outlets, params, probs, headline, wire_groups)
     # The lead is the outlet the core bullet was taken from: its angle would tell the TL;DR again.
     lead = tldr[0].sources[0] if tldr and tldr[0].sources else outlets[0]
     angles, also = build_angles(members, outlets, lead, tldr=tldr, headline=headline)
-    return Summary(headline=headline, tldr=tldr, angles=angles, also_reporting=also)
+    return Summary(
+        headline=headline,
+        tldr=tldr,
+        angles=angles,
+        also_reporting=also,
+        headline_url=members[pick].url if pick < len(members) else None,
+    )
 
 
 class Summarizer:

@@ -162,8 +162,9 @@ def _head_embed(card: StoryCard) -> discord.Embed:
     if card.tldr:
         lines += ["", "**TL;DR**"]
         lines += [_bullet_line(card, b) for b in card.tldr]
-    # Percent-encoded as in the masked source links, so the title opens the same address.
-    urls = ((link_url(s.url), s.url) for s in card.sources)
+    # The article whose title the headline is, else the first source's. Percent-encoded as in
+    # the masked source links, so the title opens the same address.
+    urls = ((link_url(u), u) for u in card.title_urls)
     url, source_url = next(
         ((u, s) for u, s in urls if u and utf16_len(u) <= EMBED_URL_LIMIT), (None, None)
     )
