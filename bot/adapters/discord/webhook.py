@@ -8,10 +8,15 @@ duplicate is accepted rather than a lost story.
 
 The webhook session (`webhook_session`) ends discord.py's own retries of a 5xx at the first one:
 a post's, which would resend it blind, and an edit's, which would hold the drain for some 25 s;
-the outbox retries both, as it retries every send."""
+the outbox retries both, as it retries every send.
+
+A thread update that goes into the channel itself (no bot, or one that cannot thread there) is
+titled with the story's headline and links the card it updates: its title and a last line jump to
+the card's message (`card_link`, with the server and channel the webhook's own GET names)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import TYPE_CHECKING
@@ -31,6 +36,7 @@ from bot.adapters.discord.errors import (
     edit_card,
     snowflake,
 )
+from bot.adapters.discord.escape import fit, utf16_len
 from bot.adapters.discord.messages import NO_MENTIONS, escape_notice, mark_update
 from bot.adapters.discord.rest import error_body
 from bot.cards import StoryCard
@@ -110,6 +116,8 @@ class DiscordWebhookAdapter:
         self.bot = bot
         # How long an edit of a card may take; posts have the session's own timeout.
         self.send_timeout = send_timeout
+        # Each webhook's server and channel, from its GET: what a link to its card needs.
+        self._places: dict[int, tuple[int, int]] = {}
 
     def _hook(self, channel: ChannelRow) -> discord.Webhook:
         try:
@@ -150,20 +158,40 @@ class DiscordWebhookAdapter:
                 async def send(thread_id: int | None) -> None:
                     # None: the bot cannot thread it, so a follow-up in the channel, as without it.
                     where = discord.Object(thread_id) if thread_id is not None else MISSING
+                    embed = update
+                    if thread_id is None:
+                        embed = pointing(update, await self.card_link(hook, posted.message_ref))
                     await answered(
                         hook.send(
-                            embed=update, thread=where, wait=True, allowed_mentions=NO_MENTIONS
+                            embed=embed, thread=where, wait=True, allowed_mentions=NO_MENTIONS
                         ),
                         what,
                     )
 
                 thread_ref = str(await self.bot.in_thread(channel, posted, card, send))
             else:
+                embed = pointing(update, await self.card_link(hook, posted.message_ref))
                 await answered(
-                    hook.send(embed=update, wait=True, allowed_mentions=NO_MENTIONS), what
+                    hook.send(embed=embed, wait=True, allowed_mentions=NO_MENTIONS), what
                 )
         edited = await edit_after_reply(self.refresh_card(channel, posted, card), what)
         return PostedMessage(posted.message_ref, thread_ref, card_unedited=not edited)
+
+    async def card_link(self, hook: discord.Webhook, message_ref: str) -> str | None:
+        """The jump link to a card the webhook posted, or None if its server is not known: the
+        webhook's GET (asked once per webhook) names its server and channel. Failing, the update
+        goes out without a link rather than not at all, and the next one asks again."""
+        if hook.id not in self._places:
+            try:
+                found = await asyncio.wait_for(hook.fetch(prefer_auth=False), self.send_timeout)
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError, ValueError) as exc:
+                log.info("webhook %s: no link to the card (%s)", hook.id, exc)
+                return None
+            if found.guild_id is None or found.channel_id is None:
+                return None
+            self._places[hook.id] = (found.guild_id, found.channel_id)
+        guild_id, channel_id = self._places[hook.id]
+        return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_ref}"
 
     async def refresh_card(
         self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
@@ -213,3 +241,19 @@ class DiscordWebhookAdapter:
         return await self.bot.find_posted(
             channel, story_id=story_id, nonce=nonce, kind=kind, parent=parent, webhook_id=hook.id
         )
+
+
+CARD_LINE = "Jump to the story's card"
+
+
+def pointing(update: discord.Embed, link: str | None) -> discord.Embed:
+    """An update posted in the channel, not in the card's thread: its title ("Update:
+    <headline>") and a last line link the card, so it reads as news of that story."""
+    if link is None:
+        return update
+    line = f"[{CARD_LINE}]({link})"
+    pointed = update.copy()
+    pointed.url = link
+    room = 3000 - utf16_len(line) - 1
+    pointed.description = f"{fit(update.description or '', room)}\n{line}"
+    return pointed

@@ -123,6 +123,15 @@ class Messages:
             return 200, msg, {}
         return 204, None, {}
 
+    def _get_webhook(self, body: Any, query: Any, wid: str, token: str) -> tuple[int, Any, dict]:
+        """The webhook object, as GET /webhooks/{id}/{token} answers it: no user, its guild."""
+        channel = self.webhook_channels.get(int(wid))
+        if channel is None:
+            return 404, {"message": "Unknown Webhook", "code": 10015}, {}
+        hook = {"id": wid, "type": 1, "name": "newsdigest", "avatar": None, "token": token}
+        hook.update(channel_id=str(channel), guild_id=str(GUILD_ID), application_id=None)
+        return 200, hook, {}
+
     def _edit_webhook(
         self, body: Any, query: Any, wid: str, token: str, mid: str
     ) -> tuple[int, Any, dict]:

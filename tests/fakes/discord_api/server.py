@@ -243,6 +243,7 @@ class FakeDiscord(Messages, Gateway, Interactions):
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._start_thread),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
             ("POST", r"/webhooks/(\d+)/([^/]+)", self._execute_webhook),
+            ("GET", r"/webhooks/(\d+)/([^/]+)", self._get_webhook),
             ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/(@original|\d+)", self._edit_webhook),
             ("DELETE", r"/webhooks/(\d+)/([^/]+)/messages/(@original|\d+)", self._delete_webhook),
             ("PUT", r"/applications/(\d+)/commands", self._sync_global),
