@@ -113,11 +113,16 @@ class PostedMessage:
 
     `card_unedited`, from `post_update` only: the reply landed but the edit of the original card
     failed (a 5xx, a timeout), so the card still shows the old count; the outbox makes the edit
-    later, as a row of its own (`bot.store.card_refreshes`)."""
+    later, as a row of its own (`bot.store.card_refreshes`).
+
+    `replied`, for `post_update`: whether the card may have had a reply before. False when the
+    channel was sent none under it, so a platform whose threads are started on demand (Discord)
+    starts one before the first reply instead of trying the reply first."""
 
     message_ref: str
     thread_ref: str | None = None
     card_unedited: bool = False
+    replied: bool = True
 
 
 class ChatAdapter(Protocol):

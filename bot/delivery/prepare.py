@@ -112,7 +112,9 @@ async def prepare(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Prep
     # Every outlet the channel has not been shown, wire copy's too (see bot.delivery.updates).
     new_outlets = unseen_outlets(card.outlets, previous.outlets, members)
     card = as_posted(card, first)
-    return card, PostedMessage(first.message_ref, first.thread_ref), new_outlets
+    # The channel's last news of the story is its card: no reply under it yet.
+    replied = previous.kind != "story"
+    return card, PostedMessage(first.message_ref, first.thread_ref, replied=replied), new_outlets
 
 
 async def _refresh(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> Prepared | None:

@@ -165,8 +165,9 @@ class DiscordBotAdapter:
         `send(None)` posts in the channel itself. Returns the id of where it landed.
 
         A thread started from a message shares the message's id, so the outbox's thread_ref
-        (which defaults to the message id) is right even before the thread exists; sending
-        first and starting the thread on Unknown Channel costs one request only once.
+        (which defaults to the message id) is right even before the thread exists. A card with
+        no reply yet (`PostedMessage.replied`) gets its thread started first; otherwise the reply
+        is sent first, and the thread started on Unknown Channel (a thread someone deleted).
 
         A refusal that concerns threads only must not pause a channel whose cards go through, so
         the update is posted in the channel instead: a bot without Create Public Threads or Send
@@ -174,14 +175,15 @@ class DiscordBotAdapter:
         thread in a thread), a webhook channel in a server the bot is not in. Should the channel
         refuse too, that refusal is the channel's and stands."""
         thread_id = snowflake(posted.thread_ref or posted.message_ref, "thread")
-        try:
-            await send(thread_id)
-            return thread_id
-        except discord.Forbidden as exc:
-            return await self._in_channel(channel, card, send, exc)
-        except discord.NotFound as exc:
-            if exc.code != UNKNOWN_CHANNEL:
-                raise
+        if posted.replied:
+            try:
+                await send(thread_id)
+                return thread_id
+            except discord.Forbidden as exc:
+                return await self._in_channel(channel, card, send, exc)
+            except discord.NotFound as exc:
+                if exc.code != UNKNOWN_CHANNEL:
+                    raise
         channel_id = snowflake(channel.channel_id, "channel")
         message_id = snowflake(posted.message_ref, "message")
 
