@@ -10,8 +10,17 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from bot.store.feed_ids import give_feeds_autoincrement
-from bot.store.feed_spellings import respell_feed_urls
+from bot.store.feed_migrations import (
+    m003_feed_config_url,
+    m010_pruned_entries,
+    m011_tombstones_outlive_their_feed,
+    m012_one_spelling_per_feed_url,
+    m018_feed_first_read_at,
+    m019_feed_folder,
+    m020_feed_ids_never_reused,
+    m026_feed_url_escapes_in_one_spelling,
+    m028_feed_poll_outcome,
+)
 from bot.store.schema_v1 import create_initial_schema
 from bot.store.schema_v2 import add_column as _add_column
 from bot.store.schema_v2 import create_runner_tables
@@ -26,14 +35,6 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
 
 def _m002_runner(db: sqlite_utils.Database) -> None:
     create_runner_tables(db)
-
-
-def _m003_feed_config_url(db: sqlite_utils.Database) -> None:
-    # A feed from the config keeps the URL the file names, apart from the URL we poll: a 301 moves
-    # the latter, and the next config sync must still recognise the row as the same feed.
-    if "config_url" not in db["feeds"].columns_dict:
-        db.execute("ALTER TABLE feeds ADD COLUMN config_url TEXT")
-    db.execute("UPDATE feeds SET config_url = url WHERE origin = 'config' AND config_url IS NULL")
 
 
 def _m004_softer_dedupe_indexes(db: sqlite_utils.Database) -> None:
@@ -125,65 +126,6 @@ def _m009_write_probe(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m010_pruned_entries(db: sqlite_utils.Database) -> None:
-    # Retention deletes old articles, but feeds keep serving old items for months: what is left
-    # of each deleted article lets ingest recognise it (bot.store.tombstones). Hashed keys keep a
-    # row near 80 bytes. (Migration 11 makes them outlive their feed.) Deleting a story's posts looks deliveries up by story, which no index led with before.
-    db.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS pruned_entries (
-            entry_key TEXT PRIMARY KEY,
-            feed_id INTEGER REFERENCES feeds(id) ON DELETE CASCADE,
-            url_key TEXT,
-            title_hash TEXT,
-            last_seen TEXT NOT NULL
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS pruned_entries_url ON pruned_entries(url_key)
-            WHERE url_key IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS pruned_entries_feed ON pruned_entries(feed_id);
-        CREATE INDEX IF NOT EXISTS pruned_entries_last_seen ON pruned_entries(last_seen);
-        CREATE INDEX IF NOT EXISTS deliveries_story ON deliveries(story_id);
-        """
-    )
-
-
-def _m011_tombstones_outlive_their_feed(db: sqlite_utils.Database) -> None:
-    # A removed feed's tombstones were deleted with it (ON DELETE CASCADE), so re-adding the feed,
-    # or its entries arriving from a new address (http -> https, a moved feed), brought every
-    # pruned item it still serves back as new. Like its articles, they now keep their hashes
-    # with the feed set NULL, which the canonical-URL rule counts as another feed. SQLite cannot
-    # alter a foreign key: the table is rebuilt. A feed_id with no feed (deleted with foreign
-    # keys off) becomes NULL, or the copy would fail the new table's constraint. The feed index
-    # gains last_seen: a feed answering 304 refreshes its stale tombstones (WHERE feed_id = ? AND
-    # last_seen < ?), which then reads only the rows it writes, not all of the feed's every poll.
-    db.executescript(
-        """
-        CREATE TABLE pruned_entries_new (
-            entry_key TEXT PRIMARY KEY,
-            feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
-            url_key TEXT,
-            title_hash TEXT,
-            last_seen TEXT NOT NULL
-        ) WITHOUT ROWID;
-        INSERT INTO pruned_entries_new (entry_key, feed_id, url_key, title_hash, last_seen)
-            SELECT entry_key, (SELECT id FROM feeds WHERE id = pruned_entries.feed_id),
-                url_key, title_hash, last_seen
-            FROM pruned_entries;
-        DROP TABLE pruned_entries;
-        ALTER TABLE pruned_entries_new RENAME TO pruned_entries;
-        CREATE INDEX pruned_entries_url ON pruned_entries(url_key) WHERE url_key IS NOT NULL;
-        CREATE INDEX pruned_entries_feed ON pruned_entries(feed_id, last_seen);
-        CREATE INDEX pruned_entries_last_seen ON pruned_entries(last_seen);
-        """
-    )
-
-
-def _m012_one_spelling_per_feed_url(db: sqlite_utils.Database) -> None:
-    # Feed URLs are stored and compared in one spelling (scheme and host case, default ports,
-    # fragments): rows stored before are rewritten in it (bot.store.feed_spellings).
-    respell_feed_urls(db)
-
-
 def _m013_summaries_name_outlets_by_site(db: sqlite_utils.Database) -> None:
     # Cached summaries name outlets by feed (a paper's section feeds as two outlets, each
     # crediting bullets); the summariser now keys them by site. The cache is keyed by member
@@ -226,40 +168,6 @@ def _m017_llm_usage(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS llm_usage (day TEXT PRIMARY KEY, tokens INTEGER)")
 
 
-def _m018_feed_first_read_at(db: sqlite_utils.Database) -> None:
-    # When the bot first read a feed: an entry dated before it was the feed's backlog, whose date
-    # is its own however old (`Article.reported_at`). For a feed read before this step, its
-    # earliest article's arrival is that first read, near enough.
-    _add_column(db, "feeds", "first_read_at", "TEXT")
-    # One pass over the articles, grouped: a lookup per feed walked the whole seen_at index for
-    # each feed with few articles (51 s at 400 feeds and 400,000 articles).
-    db.execute(
-        "CREATE TEMP TABLE first_seen AS"
-        " SELECT feed_id, MIN(seen_at) AS seen_at FROM articles"
-        " WHERE feed_id IS NOT NULL GROUP BY feed_id"
-    )
-    db.execute(
-        "UPDATE feeds SET first_read_at = COALESCE("
-        "(SELECT seen_at FROM first_seen WHERE first_seen.feed_id = feeds.id), last_success_at)"
-    )
-    db.execute("DROP TABLE first_seen")
-
-
-def _m019_feed_folder(db: sqlite_utils.Database) -> None:
-    # The folder an OPML import found a feed in ("Tech"), kept for `feeds list` and for the next
-    # export to put it back in. NULL: none, as for every feed added before.
-    _add_column(db, "feeds", "folder", "TEXT")
-
-
-def _m020_feed_ids_never_reused(db: sqlite_utils.Database) -> None:
-    # Removing the newest feed and adding another gave the new feed the removed one's id, and
-    # entries are keyed by feed id and GUID (bot.store.feed_ids has the whole story).
-    give_feeds_autoincrement(db)
-
-
-# Migrations that rebuild a table others reference, run with foreign keys off: with them on,
-# DROP TABLE deletes its rows first and ON DELETE SET NULL empties every article's feed_id.
-# (The pragma is a no-op inside a transaction, so `migrate` sets it around the step's.)
 FOREIGN_KEYS_OFF = frozenset({20})
 
 
@@ -316,23 +224,10 @@ def _m025_clusterer_state(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM service_state WHERE key = 'clusterer'")
 
 
-def _m026_feed_url_escapes_in_one_spelling(db: sqlite_utils.Database) -> None:
-    # Feed URLs' percent-escapes have one spelling too (`a`b` is `a%60b`, `%7e` is `~`): rows
-    # stored before are rewritten in it, two rows that now meet both kept (bot.store.feed_spellings).
-    respell_feed_urls(db)
-
-
 def _m027_merge_history(db: sqlite_utils.Database) -> None:
     from bot.store.story_names import add_merge_history  # it imports bot.store.database
 
     add_merge_history(db)
-
-
-def _m028_feed_poll_outcome(db: sqlite_utils.Database) -> None:
-    # What a feed's last poll came to ("3 new", "not modified") and the note it printed, if any
-    # (entries left past the cap or older than the retention), for `feeds list`.
-    _add_column(db, "feeds", "last_outcome", "TEXT")
-    _add_column(db, "feeds", "last_note", "TEXT")
 
 
 def _m029_posted_headlines(db: sqlite_utils.Database) -> None:
@@ -390,16 +285,16 @@ def _m032_card_edit_members(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", _m001_initial),
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
-    (3, "feeds remember the URL the config names", _m003_feed_config_url),
+    (3, "feeds remember the URL the config names", m003_feed_config_url),
     (4, "title and URL duplicates decided in code", _m004_softer_dedupe_indexes),
     (5, "folded story slugs, indexed", _m005_folded_slugs),
     (6, "posts recorded without outlets get their story's", _m006_posted_outlets_backfill),
     (7, "folded keys recomputed: letters with strokes, kana voicing", _m007_refold_keys),
     (8, "indexes for merges and a story's aliases", _m008_merge_and_alias_indexes),
     (9, "a row for the health check's write probe", _m009_write_probe),
-    (10, "tombstones of pruned articles; deliveries by story", _m010_pruned_entries),
-    (11, "tombstones outlive their feed", _m011_tombstones_outlive_their_feed),
-    (12, "feed URLs in one spelling", _m012_one_spelling_per_feed_url),
+    (10, "tombstones of pruned articles; deliveries by story", m010_pruned_entries),
+    (11, "tombstones outlive their feed", m011_tombstones_outlive_their_feed),
+    (12, "feed URLs in one spelling", m012_one_spelling_per_feed_url),
     (
         13,
         "cached summaries rewritten with outlets named by site",
@@ -409,17 +304,17 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (15, "deliveries go stale from when they were meant to go out", _m015_delivery_release_at),
     (16, "channels remember when their schedule changed", _m016_channel_schedule_changed_at),
     (17, "the LLM writer's daily token spend", _m017_llm_usage),
-    (18, "feeds remember when they were first read", _m018_feed_first_read_at),
-    (19, "feeds keep the folder an OPML file put them in", _m019_feed_folder),
-    (20, "a removed feed's id is never given to another", _m020_feed_ids_never_reused),
+    (18, "feeds remember when they were first read", m018_feed_first_read_at),
+    (19, "feeds keep the folder an OPML file put them in", m019_feed_folder),
+    (20, "a removed feed's id is never given to another", m020_feed_ids_never_reused),
     (21, "the service's state across restarts (the last prune)", _m021_service_state),
     (22, "deliveries may hold card edits still to be made", _m022_card_edit_rows),
     (23, "rows the config file took over remember their origin", _m023_config_takeover),
     (24, "clustered articles keep the weights they were clustered with", _m024_article_weights),
     (25, "the clusterer's state in parts a commit updates", _m025_clusterer_state),
-    (26, "feed URLs' percent-escapes in one spelling", _m026_feed_url_escapes_in_one_spelling),
+    (26, "feed URLs' percent-escapes in one spelling", m026_feed_url_escapes_in_one_spelling),
     (27, "each merge recorded, and whose old name each alias was", _m027_merge_history),
-    (28, "feeds remember their last poll's outcome and note", _m028_feed_poll_outcome),
+    (28, "feeds remember their last poll's outcome and note", m028_feed_poll_outcome),
     (29, "posts remember the headline their card was sent with", _m029_posted_headlines),
     (30, "channels may set how many cards a digest has", _m030_channel_digest_size),
     (31, "channels remember when their pause began", _m031_channel_paused_at),
