@@ -4,10 +4,11 @@ plain rows or dataclasses, in the flat style of sqlite-utils itself.
 - The file: `database` (open, WAL, busy timeout, transactions; a file SQLite cannot open says
   why when the file system can), `migrations` (numbered, append-only steps run under the write
   lock, so two processes starting together apply each once; step 1 is `schema_v1`, word for
-  word, step 2 (the service's bookkeeping tables) `schema_v2`; `feed_migrations` holds the feeds' and tombstones' steps, `feed_ids` and `feed_spellings` the
-  longer of them: ids never reused, stored
-  URLs rewritten in their one spelling), `durable` (fsync'd commits for the outbox), `lock` (one `newsdigest run` per database),
-  `readonly` (a database this user may only read), `backup` (`newsdigest backup`).
+  word, step 2 (the service's bookkeeping tables) `schema_v2`; `feed_migrations` holds the
+  feeds' and tombstones' steps, `feed_ids` and `feed_spellings` the longer of them: ids never
+  reused, stored URLs rewritten in their one spelling), `durable` (fsync'd commits for the
+  outbox), `lock` (one `newsdigest run` per database), `readonly` (a database this user may only
+  read), `backup` (`newsdigest backup`).
 - The news: `feeds` (polling state, and the outlet a feed belongs to), `articles` (dedupe),
   `tombstones` (what is kept of pruned articles), `stories` (members, merges, slug aliases),
   `story_names` (what became of an old slug: each merge and rename, recorded), `summaries` (a
