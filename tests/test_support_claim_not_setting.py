@@ -131,20 +131,3 @@ def test_the_subject_and_the_place_are_not_what_happened() -> None:
         ),
     )
     assert _support(protest, "Quay Herald", articles) == ["Quay Herald", "Metro Sound"]
-
-
-def test_without_denies_its_object_not_the_rest_of_the_clause() -> None:
-    # "without the long delays of the closed bridge" goes without the delays: the bridge and the
-    # ferry it shares with the bullet are still asserted.
-    reopened = "The Lindmark council reopened the harbour bridge for three weeks on Friday."
-    articles = _story(
-        ("Quay Herald", "Harbour bridge reopens", reopened),
-        (
-            "Fjord Post",
-            "Council acts on harbour",
-            "The Lindmark council reopened the harbour bridge for three weeks so ferries can run "
-            "without the long delays of the closed bridge.",
-        ),
-        ("Metro Sound", "Harbour news", "The ferry timetable changes next month."),
-    )
-    assert _support(reopened, "Quay Herald", articles) == ["Quay Herald", "Fjord Post"]

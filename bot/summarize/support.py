@@ -134,13 +134,6 @@ _WITHOUT_RE = re.compile(
     r"\b(?:without|forgo(?:es|ing|ne)?|forwent|ditch(?:es|ed|ing)?|stop(?:s|ped|ping)?\s+\w+ing)\b",
     re.IGNORECASE,
 )
-# Where what "without" denies ends: "without the devastating effects of the shutdown" goes without
-# the effects, not the government. "to" goes on: "without the need to wear a mask".
-_DENIED_END_RE = re.compile(
-    r"\b(?:of|in|on|at|for|from|by|and|or|as|while|because|during|after|before|since|until|"
-    r"when|if|than|so)\b",
-    re.IGNORECASE,
-)
 
 
 # Clauses are only read for the few sentences that pass the word and figure checks, so they are
@@ -159,8 +152,7 @@ def _negated_scopes(text: str) -> tuple[frozenset[str], ...]:
             start = match.start() - len(words_before[-1]) - 1 if words_before else 0
             scopes.append(frozenset(content_stems(part[max(0, start) :])))
         elif part and (without := _WITHOUT_RE.search(part)) is not None:
-            denied = _DENIED_END_RE.split(part[without.end() :], maxsplit=1)[0]
-            scopes.append(frozenset(content_stems(denied)))
+            scopes.append(frozenset(content_stems(part[without.end() :])))
     return tuple(scopes)
 
 
