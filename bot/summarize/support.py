@@ -1,11 +1,9 @@
 """Which outlets report a TL;DR bullet: one of their sentences must carry its claim.
 
-A sentence carries a bullet when it shares enough of the bullet's weighted words and a word of
-what the bullet says happened (its predicate, not only its subject, names and day), gives the
+A sentence carries a bullet when it shares enough of the bullet's weighted words, gives the
 bullet's main figure and contradicts none of its other figures, and agrees with it on negation
-where the two overlap ("without masks" is not "wear masks"). Dates are left out of the figure
-check: an outlet that reports the fine without the weekday still reports the fine. A year may be
-left out too, but not given as another.
+where the two overlap. Dates are left out of the figure check: an outlet that reports the fine
+without the weekday still reports the fine. A year may be left out too, but not given as another.
 """
 
 from __future__ import annotations
@@ -16,11 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.models import Article
-from bot.summarize.casing import is_shouted, is_title_cased
 from bot.summarize.claim_figures import Count, claim_counts, figures_agree, main_figure
 from bot.summarize.clauses import SUBORDINATORS
-from bot.summarize.predicate import predicate
-from bot.summarize.sentences import content_stems, split_sentences, stem
+from bot.summarize.sentences import content_stems, split_sentences
 
 # Weighted share of a bullet's content words one source sentence must carry to report it. Below
 # a half because a bullet is one outlet's whole sentence and another outlet that reports the same
@@ -37,18 +33,9 @@ COMMON_WEIGHT = 0.25
 # the story's common words says nothing in particular.
 PART_SHARE = 0.45
 PART_MIN_WEIGHT = 1.5
-# Weekdays, months and "today": when a claim happened, not what happened nor a name.
-_DATE_STEMS = frozenset(
-    stem(w)
-    for w in """
-    monday tuesday wednesday thursday friday saturday sunday today yesterday tonight january
-    february april june july august september october november december
-    """.split()
-)
-# Shared names that tell a claim without a word of its own: three people and places in one
-# relation, not one actor and one place. A name is one however many words it has: "the Centers
-# for Disease Control and Prevention" is one agency, not four words of evidence.
-NAMES_ALONE = 3
+# Shared name words (stems) that tell a claim without a word of its own: three or four people
+# and places in one relation, not one actor and one place.
+NAMES_ALONE_WORDS = 4
 # Sentences checked per article: feeds carry leads and excerpts, and this bounds the cost.
 MAX_SUPPORT_SENTENCES = 40
 
@@ -113,27 +100,12 @@ class Claim:
         return _word_stems(self.text)
 
     @property
-    def name_parts(self) -> dict[str, int]:
-        """Per stem of a name of several words, how many stems that name has (see `_name_parts`)."""
-        return _name_parts(self.text)
-
-    @property
     def main_figure(self) -> Count | None:
         return main_figure(self.counts)
 
     def negated_where(self, stems: set[str] | frozenset[str]) -> bool:
         """Whether a negation in some clause reaches any of `stems`: the polarity of that content."""
         return any(scope & stems for scope in _negated_scopes(self.text))
-
-
-# What a claim goes without: "can venture outdoors without masks", "can forgo wearing a mask",
-# "ditch masks", "stop wearing masks" all deny the masks that "should wear masks" asserts. Only
-# the words after it are denied: "fired without warning" still says the firing happened. Not a
-# negation of the whole claim (`negated`): "without" is no "not".
-_WITHOUT_RE = re.compile(
-    r"\b(?:without|forgo(?:es|ing|ne)?|forwent|ditch(?:es|ed|ing)?|stop(?:s|ped|ping)?\s+\w+ing)\b",
-    re.IGNORECASE,
-)
 
 
 # Clauses are only read for the few sentences that pass the word and figure checks, so they are
@@ -147,12 +119,11 @@ def _negated_scopes(text: str) -> tuple[frozenset[str], ...]:
     scopes: list[frozenset[str]] = []
     for part in _CLAUSE_RE.split(text):
         match = _NEGATION_RE.search(part) if part else None
-        if match is not None:
-            words_before = part[: match.start()].split()
-            start = match.start() - len(words_before[-1]) - 1 if words_before else 0
-            scopes.append(frozenset(content_stems(part[max(0, start) :])))
-        elif part and (without := _WITHOUT_RE.search(part)) is not None:
-            scopes.append(frozenset(content_stems(part[without.end() :])))
+        if match is None:
+            continue
+        words_before = part[: match.start()].split()
+        start = match.start() - len(words_before[-1]) - 1 if words_before else 0
+        scopes.append(frozenset(content_stems(part[max(0, start) :])))
     return tuple(scopes)
 
 
@@ -163,37 +134,6 @@ def _word_stems(text: str) -> frozenset[str]:
     claim's verb and objects follow it."""
     kept = [t for t in text.split() if not t.lstrip("\"“‘'(")[:1].isupper()]
     return frozenset(content_stems(" ".join(kept)))
-
-
-# A name of several capitalised words, with the small words inside names: "Centers for Disease
-# Control and Prevention", "Bank of England", "Marco Rubio".
-_NAME_RUN_RE = re.compile(
-    r"[A-Z][\w'’.&-]*(?:\s+(?:(?:of|for|and|the|de|du|la|del|von|van)\s+)*[A-Z][\w'’.&-]*)+"
-)
-
-_OF_FOR_RE = re.compile(r"\s(?:of|for)\s")
-_AND_RE = re.compile(r"\s+and\s+")
-
-
-@lru_cache(maxsize=16384)
-def _name_parts(text: str) -> dict[str, int]:
-    """The stems of each name of several words in `text`, mapped to how many there are, so that
-    the name weighs as one word. Not in a title-cased or shouted headline, whose capitals mark no
-    names; a stem the text also writes in lower case is a word of its own; a weekday is no part
-    of a name ("CDC Tuesday")."""
-    if is_title_cased(text) or is_shouted(text):
-        return {}
-    lower = _word_stems(text)
-    parts: dict[str, int] = {}
-    for match in _NAME_RUN_RE.finditer(text):
-        run = match.group(0)
-        # "Control and Prevention" is one name's; "Zimmerman and O'Mara" are two.
-        for name in [run] if _OF_FOR_RE.search(run) else _AND_RE.split(run):
-            stems = {s for s in content_stems(name) if s not in _DATE_STEMS}
-            if len(stems) > 1:
-                for s in stems - lower:
-                    parts[s] = min(parts.get(s, len(stems)), len(stems))
-    return parts
 
 
 def _figure_value(token: str) -> str:
@@ -276,52 +216,31 @@ def carries(
     # tells the bullet's claim: "Iran held drills in the strait" shares every name of "Iran
     # closed the strait" and reports something else. Many names together do tell it: "In
     # Hungary, Marco Rubio stresses Trump's support for Viktor Orban" is the bullet's visit.
-    if not shared & bullet.word_stems and _units(shared - _DATE_STEMS, bullet) < NAMES_ALONE:
+    if not shared & bullet.word_stems and len(shared) < NAMES_ALONE_WORDS:
         return False
     weight = evidence.weight
     got = sum(weight(s) for s in shared)
     main_got = sum(weight(s) for s in main.stems & sentence.stems) if main else 0.0
-    # A sentence that covers the bullet's words must also say some of what it says happened, not
-    # only share its subject, names and setting: "Harris held a press conference in Texas"
-    # shares "Vice President Kamala Harris ... Texas" with "Harris visited the border in El
-    # Paso, Texas" and says nothing of a visit. Only a word: outlets paraphrase the rest ("met"
-    # for "held a meeting"). A shorter report (a headline) passes on its own words, which the
-    # bullet must cover.
-    covers = (
-        (got >= share * _mass(bullet, weight) or (main and main_got >= share * _mass(main, weight)))
-        and figures_agree(bullet.counts, sentence.counts)
-        and _tells_predicate(bullet, shared)
-    )
-    part = (
-        got >= PART_MIN_WEIGHT
-        and got >= PART_SHARE * _mass(sentence, weight)
-        and figures_agree(bullet.counts, sentence.counts, adds_none=True)
-    )
-    if not (covers or part):
+    if not (
+        (
+            (
+                got >= share * _mass(bullet, weight)
+                or (main and main_got >= share * _mass(main, weight))
+            )
+            and figures_agree(bullet.counts, sentence.counts)
+        )
+        or (
+            got >= PART_MIN_WEIGHT
+            and got >= PART_SHARE * _mass(sentence, weight)
+            and figures_agree(bullet.counts, sentence.counts, adds_none=True)
+        )
+    ):
         return False
     return bullet.negated_where(shared) == sentence.negated_where(shared)
 
 
-def _tells_predicate(c: Claim, shared: frozenset[str]) -> bool:
-    """Whether `shared` holds a word of `c`'s predicate (`predicate`: from its verb on, its
-    names and dates aside), or the predicate has no such word to hold."""
-    said = _predicate_stems(c.text)
-    return not said or bool(said & shared)
-
-
-@lru_cache(maxsize=4096)
-def _predicate_stems(text: str) -> frozenset[str]:
-    return _word_stems(predicate(text)) - _DATE_STEMS
-
-
 def _mass(c: Claim, weight: Callable[[str], float]) -> float:
     return sum(weight(s) for s in c.stems)
-
-
-def _units(stems: set[str] | frozenset[str], c: Claim) -> float:
-    """How many names and words `stems` make in `c`, a name of several words one."""
-    parts = c.name_parts
-    return sum(1 / parts.get(s, 1) for s in stems)
 
 
 # Where a bullet's main clause may end: its first comma, semicolon, colon or dash.
