@@ -26,7 +26,7 @@ from bot.commands import CommandContext, Commands
 from bot.config import Config
 from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)  # a Monday, at the channels' digest time
@@ -91,7 +91,7 @@ class Room:
             grow_story(self.db, story_id, outlets, now=self.now)
             if self.channel.mode == "instant":
                 digests.enqueue_instant(self.db, self.channel, now=self.now, story_ids={story_id})
-            digests.enqueue_updates(self.db, {story_id}, now=self.now, interval=HOUR)
+            update_planner.enqueue_updates(self.db, {story_id}, now=self.now, interval=HOUR)
         await self.outbox.drain()
 
     async def digest(self) -> None:

@@ -25,7 +25,7 @@ from test_slack_garbled_posts import T0
 from test_slack_garbled_posts import World as SlackWorld
 
 from bot.adapters.discord.webhook import webhook_session
-from bot.runner import digests
+from bot.runner import update_planner
 from bot.store import database
 from bot.store import deliveries as store
 from bot.store import stories as story_store
@@ -55,7 +55,7 @@ async def test_slack_edits_keep_the_posted_headline_and_new_posts_show_the_new_o
     rename(world.db)
     # The story grows: the card is edited at once, the reply comes an hour after the card.
     grow_story(world.db, "s1", ["C"], now=world.now)
-    assert digests.enqueue_updates(world.db, {"s1"}, now=world.now, interval=HOUR) == 1
+    assert update_planner.enqueue_updates(world.db, {"s1"}, now=world.now, interval=HOUR) == 1
     await world.outbox.drain()
     world.now += HOUR
     await world.outbox.drain()
@@ -63,7 +63,7 @@ async def test_slack_edits_keep_the_posted_headline_and_new_posts_show_the_new_o
     assert reply["text"] == "Update on Story s1: 3 sources"
     world.now += HOUR / 2
     grow_story(world.db, "s1", ["D"], now=world.now)
-    digests.enqueue_updates(world.db, {"s1"}, now=world.now, interval=HOUR)
+    update_planner.enqueue_updates(world.db, {"s1"}, now=world.now, interval=HOUR)
     await world.outbox.drain()
     edits = slack_api.calls_to("chat.update")
     assert len(world.updates()) == 1  # the next reply waits out its gap

@@ -30,7 +30,7 @@ from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE, ChannelPacer, SlackAda
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import update_planner
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.database import open_database
@@ -82,7 +82,10 @@ class Room:
     async def grow(self) -> None:
         """The posted story gains an outlet: one thread update is queued."""
         grow_story(self.db, "s1", ["C"], now=self.now)
-        assert digests.enqueue_updates(self.db, {"s1"}, now=self.now, interval=timedelta(0)) == 1
+        assert (
+            update_planner.enqueue_updates(self.db, {"s1"}, now=self.now, interval=timedelta(0))
+            == 1
+        )
 
     def rows(self, kind: str) -> list[store.DeliveryRow]:
         return [

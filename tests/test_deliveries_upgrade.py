@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fakes.stories import add_channel, add_story, grow_story
 
-from bot.runner import digests
+from bot.runner import update_planner
 from bot.store import deliveries as store
 from bot.store.database import open_database
 
@@ -36,9 +36,9 @@ async def test_an_upgrade_does_not_announce_outlets_already_shown(tmp_path: Path
     channel_pk = old_database(tmp_path / "nd.db")
     db = open_database(tmp_path / "nd.db")
     later = T0 + timedelta(hours=3)
-    assert digests.enqueue_updates(db, ["s1"], now=later, interval=timedelta(0)) == 0
+    assert update_planner.enqueue_updates(db, ["s1"], now=later, interval=timedelta(0)) == 0
     post = store.story_post(db, "s1", channel_pk)
     assert post is not None and post.outlets == ["A", "B"]
     # Real growth after the upgrade is still announced.
     grow_story(db, "s1", ["C"], now=later)
-    assert digests.enqueue_updates(db, ["s1"], now=later, interval=timedelta(0)) == 1
+    assert update_planner.enqueue_updates(db, ["s1"], now=later, interval=timedelta(0)) == 1

@@ -26,7 +26,7 @@ from bot.adapters.discord.errors import SEND_TIMEOUT
 from bot.adapters.discord.routes import DiscordAdapter
 from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import update_planner
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.database import open_database
@@ -97,7 +97,10 @@ class World:
     async def grow(self) -> None:
         """The posted story gains an outlet: one thread update is queued."""
         grow_story(self.db, "s1", ["C"], now=self.now)
-        assert digests.enqueue_updates(self.db, {"s1"}, now=self.now, interval=timedelta(0)) == 1
+        assert (
+            update_planner.enqueue_updates(self.db, {"s1"}, now=self.now, interval=timedelta(0))
+            == 1
+        )
 
     def cards(self) -> list[dict[str, Any]]:
         return [m for m in self.fake.channel_messages(CHANNEL) if not _is_update(m)]

@@ -22,7 +22,7 @@ from fakes.stories import add_story, grow_story
 
 from bot.adapters.discord.bot import DiscordPlatform
 from bot.config import ChannelConfig
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.runner.service import Service
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
@@ -269,7 +269,7 @@ async def test_revoked_bot_token_on_a_send_leaves_webhook_channels_posting(
         # with the refused token.
         refused = refused_requests(api)
         grow_story(service.db, "s1", ["C"], now=T0 - timedelta(hours=1))
-        digests.enqueue_updates(service.db, ["s1"], now=T0, interval=timedelta(0))
+        update_planner.enqueue_updates(service.db, ["s1"], now=T0, interval=timedelta(0))
         add_story(service.db, "s2", ["A", "B"], now=T0 - timedelta(hours=1))
         hook = channel_store.get_channel(service.db, "discord", HOOK_CHANNEL)
         assert hook is not None
@@ -325,7 +325,7 @@ async def test_bot_token_refused_for_a_webhook_channels_thread_is_the_bots_outag
         # the bot's token is refused there (the webhook's own request is not).
         api.revoke_token(gateway=False)
         grow_story(service.db, "s1", ["C"], now=T0 - timedelta(hours=1))
-        digests.enqueue_updates(service.db, ["s1"], now=T0, interval=timedelta(0))
+        update_planner.enqueue_updates(service.db, ["s1"], now=T0, interval=timedelta(0))
         await service.outbox.drain()
         # Refused, it used no attempt, and the next try went without the bot: a follow-up in the
         # channel. (The service's own outbox loop may have made that try already.)

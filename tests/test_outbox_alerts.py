@@ -9,7 +9,7 @@ from fakes.chat import FakeChatAdapter
 from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import feed_alerts
 from bot.store import channels as channel_store
 from bot.store.database import open_database
 
@@ -38,7 +38,7 @@ async def test_feed_nobody_relied_on_alerts_nobody() -> None:
     db, outbox, chat = world()
     add_channel(db, "C1")
     add_channel(db, "C2")
-    assert digests.alert_disabled_feeds(db, now=T0) == 0
+    assert feed_alerts.alert_disabled_feeds(db, now=T0) == 0
     await outbox.drain()
     assert not chat.texts()
 
@@ -49,7 +49,7 @@ async def test_channels_following_matching_topics_are_alerted() -> None:
     add_channel(db, "C2")
     channel_store.upsert_topic(db, "floods", "flood")
     channel_store.follow(db, follower.id, "floods")
-    assert digests.alert_disabled_feeds(db, now=T0) == 1
+    assert feed_alerts.alert_disabled_feeds(db, now=T0) == 1
     await outbox.drain()
     (alert,) = chat.texts()
     assert alert.channel_id == "C1"

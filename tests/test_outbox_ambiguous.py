@@ -10,7 +10,7 @@ from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.delivery.adapter import PostedMessage, TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.store import deliveries as store
 from bot.store.database import open_database
 
@@ -71,7 +71,7 @@ async def test_interrupted_update_is_reconciled_in_the_thread() -> None:
     await outbox.drain()
     (card,) = chat.cards()
     grow_story(db, "s1", ["C"], now=T0)
-    assert digests.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0)) == 1
+    assert update_planner.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0)) == 1
     # The update landed, then the process died before recording it.
     row = store.claim(db, store.in_state(db, "pending")[0].id, T0)
     assert row is not None
@@ -95,7 +95,7 @@ async def test_lost_update_is_resent() -> None:
     db, _clock, outbox = world(chat)
     await outbox.drain()
     grow_story(db, "s1", ["C"], now=T0)
-    digests.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0))
+    update_planner.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0))
     store.claim(db, store.in_state(db, "pending")[0].id, T0)  # died before posting
     await outbox.drain()
     assert len(chat.updates()) == 1

@@ -12,7 +12,7 @@ from fakes.stories import add_channel, make_card_source
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.delivery.updates import worth_an_update
 from bot.pipeline.clustering import refresh_counts
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.store import articles as article_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
@@ -47,11 +47,11 @@ async def test_new_angle_without_count_growth_gets_an_update() -> None:
     later = T0 + timedelta(hours=2)
     # C ran both agency texts: A, B and C turn out to be one wire source. No update for that.
     add(db, "C", WIRE_A + " " + WIRE_B)
-    assert digests.enqueue_updates(db, {"s1"}, now=later, interval=timedelta(0)) == 0
+    assert update_planner.enqueue_updates(db, {"s1"}, now=later, interval=timedelta(0)) == 0
     # D reports on its own: the count is back at 2 (as shown), but D is a new voice.
     add(db, "D", OWN)
     assert story_store.get_story(db, "s1").source_count == 2  # type: ignore[union-attr]
-    assert digests.enqueue_updates(db, {"s1"}, now=later, interval=timedelta(0)) == 1
+    assert update_planner.enqueue_updates(db, {"s1"}, now=later, interval=timedelta(0)) == 1
     await outbox.drain()
     (update,) = chat.updates()
     assert sorted(update.new_outlets) == ["C", "D"]  # the wire-copy outlet is named in the update

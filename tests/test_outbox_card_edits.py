@@ -16,7 +16,7 @@ from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.delivery.adapter import PermanentDeliveryError, TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
@@ -54,7 +54,9 @@ class World:
 
     async def update(self, outlet: str, *, edit_fails: bool) -> None:
         grow_story(self.db, "s1", [outlet], now=self.clock.now)
-        assert digests.enqueue_updates(self.db, {"s1"}, now=self.clock.now, interval=timedelta(0))
+        assert update_planner.enqueue_updates(
+            self.db, {"s1"}, now=self.clock.now, interval=timedelta(0)
+        )
         if edit_fails:
             self.chat.edit_failures = [EDIT_FAILS]
         await self.outbox.drain()

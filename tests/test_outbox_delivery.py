@@ -12,7 +12,7 @@ from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.delivery.adapter import PermanentDeliveryError, TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import digests, feed_alerts, update_planner
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.database import open_database
@@ -138,10 +138,10 @@ async def test_grown_story_gets_one_update_per_interval(world) -> None:  # type:
     interval = timedelta(hours=1)
     later = T0 + timedelta(minutes=10)
     grow_story(db, "s1", ["C"], now=later)
-    assert digests.enqueue_updates(db, {"s1"}, now=later, interval=interval) == 1
+    assert update_planner.enqueue_updates(db, {"s1"}, now=later, interval=interval) == 1
     # More growth before the update goes out: still one waiting update.
     grow_story(db, "s1", ["D"], now=later)
-    assert digests.enqueue_updates(db, {"s1"}, now=later, interval=interval) == 0
+    assert update_planner.enqueue_updates(db, {"s1"}, now=later, interval=interval) == 0
     clock.now = later
     await outbox.drain()
     assert not chat.updates()  # held until an hour after the first post
@@ -154,7 +154,7 @@ async def test_grown_story_gets_one_update_per_interval(world) -> None:  # type:
     assert update.new_outlets == ["C", "D"] and update.source_count == 4
     assert chat.edits == [(chat.cards()[0].ref, 4)] * 2
     # No growth since: no update.
-    assert digests.enqueue_updates(db, {"s1"}, now=clock.now, interval=interval) == 0
+    assert update_planner.enqueue_updates(db, {"s1"}, now=clock.now, interval=interval) == 0
 
 
 async def test_a_poll_pass_touching_more_stories_than_sql_parameters_plans_updates(world) -> None:  # type: ignore[no-untyped-def]
@@ -199,8 +199,8 @@ async def test_disabled_feed_alerts_dependent_channels_once(world) -> None:  # t
         "UPDATE feeds SET disabled_reason = 'HTTP 404', disabled_at = ?, consecutive_failures = 10",
         ["2024-05-06T09:00:00+00:00"],
     )
-    assert digests.alert_disabled_feeds(db, now=T0) == 1
-    assert digests.alert_disabled_feeds(db, now=T0) == 0
+    assert feed_alerts.alert_disabled_feeds(db, now=T0) == 1
+    assert feed_alerts.alert_disabled_feeds(db, now=T0) == 0
     await outbox.drain()
     (alert,) = chat.texts()
     assert alert.channel_id == "C1" and other.channel_id != alert.channel_id

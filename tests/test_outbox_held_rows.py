@@ -16,7 +16,7 @@ from fakes.stories import add_channel, add_story, grow_story, make_card_source
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import update_planner
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import deliveries as store
@@ -92,7 +92,7 @@ async def test_an_update_deferred_past_the_window_by_its_interval_is_posted(
     await outbox.drain()
     clock.now = T0 + timedelta(hours=1)
     grow_story(db, "s1", ["B", "C"], now=clock.now)
-    assert digests.enqueue_updates(db, ["s1"], now=clock.now, interval=interval) == 1
+    assert update_planner.enqueue_updates(db, ["s1"], now=clock.now, interval=interval) == 1
     await outbox.drain()  # the card's edit to the count goes at once, silently
     clock.now = T0 + interval - timedelta(minutes=1)
     await outbox.drain()

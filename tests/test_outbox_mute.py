@@ -8,7 +8,7 @@ from fakes.chat import FakeChatAdapter
 from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.database import open_database
@@ -33,7 +33,7 @@ async def test_muted_story_gets_no_update() -> None:
     await outbox.drain()
     channel_store.mute_story(db, channel.id, "s1")
     grow_story(db, "s1", ["C"], now=LATER)
-    assert digests.enqueue_updates(db, {"s1"}, now=LATER, interval=timedelta(0)) == 0
+    assert update_planner.enqueue_updates(db, {"s1"}, now=LATER, interval=timedelta(0)) == 0
     await outbox.drain()
     assert not chat.updates()
 
@@ -43,7 +43,7 @@ async def test_update_queued_before_the_mute_is_dropped() -> None:
     digests.enqueue_digest(db, channel, now=T0)
     await outbox.drain()
     grow_story(db, "s1", ["C"], now=LATER)
-    assert digests.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0)) == 1
+    assert update_planner.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0)) == 1
     channel_store.mute_story(db, channel.id, "s1")
     await outbox.drain()
     assert not chat.updates()
@@ -58,4 +58,4 @@ async def test_mute_of_an_absorbed_story_mutes_the_survivor() -> None:
     db.execute("UPDATE stories SET merged_into = 's1' WHERE id = 'old'")
     channel_store.mute_story(db, channel.id, "old")  # the button on the absorbed story's card
     grow_story(db, "s1", ["C"], now=LATER)
-    assert digests.enqueue_updates(db, {"s1"}, now=LATER, interval=timedelta(0)) == 0
+    assert update_planner.enqueue_updates(db, {"s1"}, now=LATER, interval=timedelta(0)) == 0

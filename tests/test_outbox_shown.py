@@ -18,7 +18,7 @@ from bot.cards import StoryCard
 from bot.delivery import outbox as outbox_module
 from bot.delivery.adapter import PostedMessage, TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import update_planner
 from bot.store import deliveries as store
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database
@@ -47,7 +47,7 @@ async def test_growth_while_a_post_waits_to_be_checked_is_announced(tmp_path: Pa
     # B joins while the row waits to be checked; the planner has nothing to reply to yet.
     clock.now = T0 + timedelta(minutes=1)
     grow_story(db, "s1", ["B"], now=clock.now)
-    assert digests.enqueue_updates(db, ["s1"], now=clock.now, interval=HOUR) == 0
+    assert update_planner.enqueue_updates(db, ["s1"], now=clock.now, interval=HOUR) == 0
     clock.now = T0 + 2 * HOUR
     await outbox.drain()  # the check finds the card
     post = store.story_post(db, "s1", channel.id)
@@ -71,7 +71,7 @@ class GrowsWhilePosting(FakeChatAdapter):
 
     async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
         grow_story(self.db, "s1", ["B"], now=self.clock())
-        digests.enqueue_updates(self.db, ["s1"], now=self.clock(), interval=HOUR)
+        update_planner.enqueue_updates(self.db, ["s1"], now=self.clock(), interval=HOUR)
         return await super().post_card(channel, card, nonce=nonce)
 
 
@@ -132,6 +132,6 @@ async def test_a_failed_update_plan_does_not_stop_the_channel(
     def locked(*args: Any, **kwargs: Any) -> int:
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(outbox_module.digests, "enqueue_updates", locked)
+    monkeypatch.setattr(outbox_module.update_planner, "enqueue_updates", locked)
     report = await outbox.drain()
     assert report.sent == 2 and [m.story_id for m in chat.cards()] == ["s1", "s2"]

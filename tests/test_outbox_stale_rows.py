@@ -14,7 +14,7 @@ from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.delivery.adapter import PostedMessage, TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner.digests import alert_disabled_feeds
+from bot.runner.feed_alerts import alert_disabled_feeds
 from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store

@@ -17,7 +17,7 @@ from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
 from bot.ingest.fetcher import FeedFetcher
 from bot.pipeline.poll import poll_feeds
-from bot.runner.digests import disabled_feed_text
+from bot.runner.feed_alerts import disabled_feed_text
 from bot.runner.polling import Poller
 from bot.store import feeds as feed_store
 from bot.store.database import utcnow

@@ -11,7 +11,7 @@ import pytest
 import sqlite_utils
 from fakes.stories import add_channel, add_story
 
-from bot.runner.digests import alert_disabled_feeds
+from bot.runner.feed_alerts import alert_disabled_feeds
 from bot.runner.retention import Pruner
 from bot.store import alerts, retention
 from bot.store.database import iso

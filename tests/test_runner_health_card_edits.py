@@ -16,7 +16,7 @@ from fakes.stories import add_story, grow_story
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config
 from bot.delivery.adapter import TransientDeliveryError
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
@@ -46,7 +46,7 @@ async def test_a_card_edit_waiting_is_no_pending_post(tmp_path: Path) -> None:
     digests.enqueue_digest(service.db, channel, now=T0)
     await service.outbox.drain()
     grow_story(service.db, "s1", ["C"], now=T0)
-    assert digests.enqueue_updates(service.db, {"s1"}, now=T0, interval=timedelta(0))
+    assert update_planner.enqueue_updates(service.db, {"s1"}, now=T0, interval=timedelta(0))
     chat.edit_failures = [TransientDeliveryError("Slack chat.update: internal_error")]
     await service.outbox.drain()  # the update's reply lands, its edit of the card does not
     assert len(chat.updates()) == 1 and chat.edits == []

@@ -19,7 +19,7 @@ from fakes.stories import add_story
 from bot.app import NewsDigest
 from bot.commands.base import CommandContext
 from bot.config import ChannelConfig, Config
-from bot.runner import digests
+from bot.runner import feed_alerts
 from bot.runner.jobs import QuietShutdownCancel
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
@@ -94,14 +94,14 @@ async def test_digest_jobs_are_scheduled_before_the_start_up_catch_up(
     clock = Clock(T0 - timedelta(hours=1))
     service, _chat = make_service(tmp_path, clock)
     seen: list[tuple[bool, datetime | None]] = []
-    real = digests.alert_disabled_feeds
+    real = feed_alerts.alert_disabled_feeds
 
     def during_catch_up(db: object, *, now: datetime) -> int:
         job = service.scheduler.get_job("digest:1")
         seen.append((service.scheduler.running, getattr(job, "next_run_time", None)))
         return real(db, now=now)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(digests, "alert_disabled_feeds", during_catch_up)
+    monkeypatch.setattr(feed_alerts, "alert_disabled_feeds", during_catch_up)
     await service.start()
     await stop(service)
     ((running, next_run),) = seen

@@ -21,7 +21,7 @@ from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE, ChannelPacer, SlackAda
 from bot.adapters.slack.blocks import card_messages
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import update_planner
 from bot.store import deliveries as store
 from bot.store.database import open_database
 
@@ -65,7 +65,10 @@ class World:
     async def grow(self) -> None:
         """The posted story gains an outlet: one thread update is queued."""
         grow_story(self.db, "s1", ["C"], now=self.now)
-        assert digests.enqueue_updates(self.db, {"s1"}, now=self.now, interval=timedelta(0)) == 1
+        assert (
+            update_planner.enqueue_updates(self.db, {"s1"}, now=self.now, interval=timedelta(0))
+            == 1
+        )
 
     def cards(self) -> list[dict[str, Any]]:
         return [m for m in self.fake.messages["C1"] if "thread_ts" not in m]

@@ -19,7 +19,7 @@ from fakes.stories import add_channel, add_story, grow_story
 
 from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE
 from bot.commands import CommandContext
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.store import deliveries as store
 from tests._unmute_rooms import (
     HOUR,
@@ -42,7 +42,7 @@ async def test_updates_held_by_a_mute_come_as_one_update_after_the_unmute(
     card = await posted_card(room, slack_api)
     # An update is queued, not yet due (the update interval), when the story is muted.
     grow_story(room.db, "s1", ["C"], now=room.now)
-    assert digests.enqueue_updates(room.db, {"s1"}, now=room.now, interval=HOUR) == 1
+    assert update_planner.enqueue_updates(room.db, {"s1"}, now=room.now, interval=HOUR) == 1
     assert (await room.watchlist("mute story-s1")).startswith("Muted story-s1")
     if restart:
         room.restart()
@@ -110,7 +110,7 @@ async def test_an_update_still_queued_at_the_unmute_is_the_catch_up_and_none_is_
     room.now += HOUR / 2
     grow_story(room.db, "s1", ["C"], now=room.now)
     # Due an hour after the card (the update interval): still queued through the mute.
-    assert digests.enqueue_updates(room.db, {"s1"}, now=room.now, interval=HOUR) == 1
+    assert update_planner.enqueue_updates(room.db, {"s1"}, now=room.now, interval=HOUR) == 1
     assert await room.watchlist("mute story-s1")
     room.now += HOUR / 4
     grow_story(room.db, "s1", ["D"], now=room.now)

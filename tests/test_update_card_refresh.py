@@ -28,7 +28,7 @@ from bot.adapters.discord.webhook import webhook_session
 from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE, story_metadata
 from bot.adapters.slack.blocks import update_message
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
@@ -140,7 +140,7 @@ async def _post_then_update(chat: FakeChatAdapter, *, lose_answer: bool) -> Data
     digests.enqueue_digest(db, channel, now=T0)
     await outbox.drain()
     grow_story(db, "s1", ["C"], now=T0)
-    digests.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0))
+    update_planner.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0))
     if lose_answer:
         chat.failures_after = [RuntimeError("connection reset")]
     await outbox.drain()
@@ -183,7 +183,7 @@ async def _update_answer_lost(chat: FakeChatAdapter) -> tuple[Outbox, ChannelRow
     digests.enqueue_digest(db, channel, now=T0)
     await outbox.drain()
     grow_story(db, "s1", ["E"], now=T0)
-    digests.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0))
+    update_planner.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0))
     chat.failures_after = [RuntimeError("connection reset")]
     await outbox.drain()
     [waiting] = store.in_state(db, "sending")

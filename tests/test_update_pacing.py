@@ -25,7 +25,7 @@ from bot.cluster.wire import independent_sources
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.delivery.update_pacing import reply_gap
 from bot.pipeline.clustering import refresh_counts
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.runner.unmutes import CatchUp, unmute
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
@@ -77,7 +77,7 @@ class World:
         drains."""
         if outlets:
             grow_story(self.db, "s1", list(outlets), now=self.now)
-        digests.enqueue_updates(self.db, {"s1"}, now=self.now, interval=HOUR)
+        update_planner.enqueue_updates(self.db, {"s1"}, now=self.now, interval=HOUR)
         await self.outbox.drain()
 
     def card(self) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from fakes.stories import add_story, grow_story
 from test_update_pacing import HOUR, MINUTE, T0, World, named
 
 from bot.pipeline.clustering import refresh_counts
-from bot.runner import digests
+from bot.runner import update_planner
 from bot.store import stories as story_store
 
 
@@ -68,13 +68,13 @@ async def test_an_edit_made_during_a_poll_pass_does_not_hide_that_pass_s_later_o
     started = T0 + 90 * MINUTE
     grow_story(world.db, "s1", ["D"], now=started)
     world.now = started + MINUTE
-    digests.enqueue_updates(world.db, {"s1"}, now=world.now, interval=HOUR)
+    update_planner.enqueue_updates(world.db, {"s1"}, now=world.now, interval=HOUR)
     await world.outbox.drain()
     assert world.card_count() == 4
     # A later feed of the same pass brings E, seen "at 10:30", before that edit.
     grow_story(world.db, "s1", ["E"], now=started)
     world.now = started + 2 * MINUTE
-    digests.enqueue_updates(world.db, {"s1"}, now=world.now, interval=HOUR)
+    update_planner.enqueue_updates(world.db, {"s1"}, now=world.now, interval=HOUR)
     await world.outbox.drain()
     assert world.card_count() == 5
     assert len(world.replies()) == 1

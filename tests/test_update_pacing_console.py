@@ -23,7 +23,7 @@ from bot.adapters.discord.webhook import DiscordWebhookAdapter
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.delivery.adapter import platform_edits_cards, refreshes_cards
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.store import card_refreshes
 from bot.store.database import open_database
 
@@ -53,7 +53,7 @@ class Terminal:
     async def poll(self, *outlets: str) -> None:
         if outlets:
             grow_story(self.db, "s1", list(outlets), now=self.now)
-        digests.enqueue_updates(self.db, {"s1"}, now=self.now, interval=HOUR)
+        update_planner.enqueue_updates(self.db, {"s1"}, now=self.now, interval=HOUR)
         await self.outbox.drain()
 
     def rows(self, kind: str) -> list[tuple[str, str | None]]:

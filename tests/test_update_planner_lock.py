@@ -14,7 +14,7 @@ from fakes.stories import grow_story
 from sqlite_utils import Database
 from test_update_pacing import HOUR, T0, World
 
-from bot.runner import digests
+from bot.runner import update_planner
 from bot.store import channels as channel_store
 from bot.store import grown_posts
 from bot.store.database import open_database
@@ -27,7 +27,7 @@ def test_nothing_grown_returns_without_the_write_lock(tmp_path: Path) -> None:
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        queued = digests.enqueue_updates(
+        queued = update_planner.enqueue_updates(
             db, ["no-such-story"], now=datetime.now(UTC), interval=timedelta(hours=1)
         )
     finally:
@@ -56,7 +56,7 @@ async def test_a_mute_that_lands_between_the_read_and_the_lock_is_honoured(
 
     muted: list[bool] = []
     monkeypatch.setattr(grown_posts, "grown_posts", read_then_mute)
-    queued = digests.enqueue_updates(world.db, {"s1"}, now=world.now, interval=HOUR)
+    queued = update_planner.enqueue_updates(world.db, {"s1"}, now=world.now, interval=HOUR)
     await world.outbox.drain()
     assert muted and queued == 0
     assert world.replies() == []

@@ -10,6 +10,6 @@ card an update could not make, sent later through the adapter's `refresh_card`, 
 again), `outages` (per delivery route; `failures.retry_route` ends a route's backoff when its
 connection is back), `notices` (plain notices, at-least-once), `updates` (is a thread update
 worth posting) and `update_pacing` (how soon after the last one: a gap that doubles while the
-story keeps growing). The rows are queued by `bot.runner.digests`; the stale rule is
-`bot.store.stale`.
+story keeps growing). The rows are queued by `bot.runner.digests` (digests and instant posts) and
+`bot.runner.update_planner` (thread updates); the stale rule is `bot.store.stale`.
 """

@@ -52,7 +52,7 @@ from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
 from bot.delivery.prepare import Prepared, prepare_or_retry
 from bot.delivery.reconcile import reconcile
-from bot.runner import digests
+from bot.runner import update_planner
 from bot.runner.schedule import quiet_until
 from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
@@ -385,7 +385,7 @@ class Outbox:
         now. The planner skipped it then (nothing to reply to yet) and the story may never be
         touched again."""
         try:
-            digests.enqueue_updates(
+            update_planner.enqueue_updates(
                 self.db, [story_id], now=self.clock(), interval=self.settings.update_interval
             )
         except Exception:  # the post is recorded; a failed plan must not stop the drain

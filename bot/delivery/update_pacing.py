@@ -10,8 +10,8 @@ run, so a story that comes back hours later is told at once, and the reply after
 the interval later, as after a card's first.
 
 Nothing is dropped or delayed on the card itself: while a reply waits out its gap, the planner
-edits the card to the story's count (silent, no notification, `bot.runner.digests`), and the
-reply, when it comes, names every outlet that joined since the last reply, not only since the
+edits the card to the story's count (silent, no notification, `bot.runner.update_planner`), and
+the reply, when it comes, names every outlet that joined since the last reply, not only since the
 last edit (`bot.delivery.updates.unseen_outlets` against the last post or reply).
 
 The run is read from the outbox's rows alone (when each reply was first queued, which is when

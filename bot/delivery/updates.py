@@ -1,7 +1,7 @@
 """When a story a channel was shown deserves a thread update.
 
-The rule, shared by the planner (`bot.runner.digests.enqueue_updates`) and the outbox (which
-re-checks just before sending, since the story may have changed while the update waited):
+The rule, shared by the planner (`bot.runner.update_planner.enqueue_updates`) and the outbox
+(which re-checks just before sending, since the story may have changed while the update waited):
 
 - the story gained independent sources since the channel's last post or update about it, or
 - an outlet the channel was not shown joined with reporting of its own: not a wire copy of

@@ -3,8 +3,9 @@ Start at `bot.runner.service`.
 
 `service` wires the parts and `shutdown` stops them; `settings` reads the environment; `jobs`,
 `schedule`, `polling`, `digest_job` and `retention` are the scheduled work; `digests` decides
-what each channel gets (scheduled digests, instant posts and thread updates, the latter two
-planned after every poll) as outbox rows, `cards` builds the outbox's cards, `catch_up` makes up
+what each channel gets as outbox rows (scheduled digests, and instant posts after every poll),
+`update_planner` the thread updates to stories that grew (after every poll and every post),
+`feed_alerts` the one notice about a disabled feed, `cards` builds the outbox's cards, `catch_up` makes up
 at start for time spent down, `changes` applies settings changed in chat, `unmutes` catches a
 channel up once on a story it unmutes; `platforms` and `starter` plug in and (re)start chat
 platforms; `status`, `health` and `listen` are `/healthz`; `console` is the terminal channel;

@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.runner import digests
+from bot.runner import digests, feed_alerts, update_planner
 from bot.runner.jobs import missed_digests
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
@@ -43,10 +43,10 @@ async def catch_up(service: Service, *, platform: str | None = None) -> None:
     for channel in wanted(service.instant_channels()):
         digests.enqueue_instant(db, channel, now=now)
     if platform is None:
-        digests.alert_disabled_feeds(db, now=now)
+        feed_alerts.alert_disabled_feeds(db, now=now)
         # A crash between a pass committing its clustering and `on_poll_pass` loses that pass's
         # update planning.
-        digests.enqueue_missed_updates(
+        update_planner.enqueue_missed_updates(
             db,
             now=now,
             window=timedelta(hours=service.config.story_window_hours),

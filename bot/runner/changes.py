@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 
@@ -62,7 +62,7 @@ def catch_up_resumed(service: Service, channel: ChannelRow) -> None:
         if queued:
             log.info("channel %s: %d stories now qualify for instant posts", channel.key, queued)
     # Not tied to the platform being up: updates wait in the outbox, as a pass's do.
-    updates = digests.enqueue_missed_updates(
+    updates = update_planner.enqueue_missed_updates(
         service.db,
         now=now,
         window=timedelta(hours=service.config.story_window_hours),

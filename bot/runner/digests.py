@@ -9,35 +9,22 @@ crash leaves either the whole decision or none of it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
 
 import sqlite_utils
 
-from bot.cluster.wire import independent_sources
 from bot.cron import cron_trigger
-from bot.delivery.adapter import platform_edits_cards
-from bot.delivery.update_pacing import reply_gap
-from bot.delivery.updates import unseen_outlets, worth_an_update
-from bot.ingest.policy import REFUSED
-from bot.models import Article
-from bot.outlets import story_outlets
 from bot.pipeline.digest import (
     DEFAULT_LIMIT,
     DEFAULT_WINDOW,
     MAX_LOOKBACK,
     Selection,
     digest_since,
-    matching_topics,
     select,
 )
-from bot.render.literal import strip_marks
 from bot.runner.overflow import overflow_notice
-from bot.runner.schedule import missed_digest, next_fire, quiet_until, release_time
-from bot.store import alerts, card_refreshes, digest_runs, grown_posts, listed_stories
-from bot.store import articles as article_store
-from bot.store import channels as channel_store
+from bot.runner.schedule import missed_digest, next_fire, quiet_until
+from bot.store import alerts, digest_runs, listed_stories
 from bot.store import deliveries as delivery_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
@@ -252,221 +239,4 @@ def instant_more_text(more: int) -> str:
         f"...and {plural(more, 'more story', 'more stories')} reached this channel's minimum "
         "number of sources, more than "
         "it is sent at once. /digest posts the next ones; /story <words> finds any story."
-    )
-
-
-def enqueue_updates(
-    db: sqlite_utils.Database,
-    story_ids: Iterable[str],
-    *,
-    now: datetime,
-    interval: timedelta,
-    channel_pk: int | None = None,
-) -> int:
-    """Queue a thread update for each channel (with `channel_pk`, only that one) that was shown a
-    story which has since gained independent sources or a new outlet with reporting of its own
-    (`bot.delivery.updates`), paced from the channel's last post or reply about it
-    (`bot.delivery.update_pacing`: `interval`, doubling while the story keeps growing); while a
-    reply waits, an edit of the card keeps its count current. Returns the updates queued."""
-    story_ids = list(story_ids)
-    if not _grown_pairs(db, story_ids, channel_pk):
-        return 0  # most calls: nothing grew, so no write lock (another process may hold it)
-    with delivery_store.durable(db):  # read again under the lock: a /mute may have come between
-        return _queue_updates(
-            db, _grown_pairs(db, story_ids, channel_pk), now=now, interval=interval
-        )
-
-
-def plan_updates(
-    db: sqlite_utils.Database,
-    story_ids: Iterable[str],
-    *,
-    now: datetime,
-    interval: timedelta,
-    channel_pk: int | None = None,
-) -> int:
-    """`enqueue_updates` within the caller's durable transaction (an unmute's, which lifts the
-    mute and queues its catch-up in one)."""
-    return _queue_updates(db, _grown_pairs(db, story_ids, channel_pk), now=now, interval=interval)
-
-
-def _grown_pairs(
-    db: sqlite_utils.Database, story_ids: Iterable[str], channel_pk: int | None
-) -> list[tuple[str, int]]:
-    """(story, channel) for each post whose story has grown since, only `channel_pk`'s if given."""
-    pairs = grown_posts.grown_posts(db, story_ids)
-    if channel_pk is not None:
-        pairs = [(story_id, pk) for story_id, pk in pairs if pk == channel_pk]
-    return list(pairs)
-
-
-def _queue_updates(
-    db: sqlite_utils.Database, pairs: list[tuple[str, int]], *, now: datetime, interval: timedelta
-) -> int:
-    queued = 0
-    sources: dict[str, _Story] = {}
-    for story_id, pk in pairs:
-        channel = channel_store.get_channel_by_pk(db, pk)
-        last = delivery_store.last_sent(db, story_id, pk)
-        if channel is None or channel.paused_reason or last is None or last.sent_at is None:
-            continue
-        if story_id not in sources:
-            members = article_store.story_articles(db, story_id)
-            count, groups = independent_sources(members)
-            sources[story_id] = _Story(count, story_outlets(members), groups, members)
-        story = sources[story_id]
-        news = worth_an_update(
-            source_count=story.sources,
-            outlets=story.outlets,
-            wire_groups=story.wire_groups,
-            shown_count=last.source_count,
-            shown_outlets=last.outlets,
-            members=story.members,
-        )
-        due: datetime | None = None  # when the thread's next reply goes out; None: no reply
-        if (waiting := grown_posts.waiting_update(db, story_id, pk)) is not None:
-            due = waiting.next_attempt_at or now
-        elif news:
-            gap = reply_gap(grown_posts.sent_replies(db, story_id, pk), interval=interval)
-            due = release_time(max(now, last.sent_at + gap), channel.quiet_hours, channel.timezone)
-            queued += delivery_store.enqueue_update(
-                db, story_id, pk, now=now, not_before=due if due > now else None
-            )
-        # The reply waits (or wire copy alone joined, worth none); the card need not: a silent
-        # edit shows the count and outlets the story has reached.
-        if (
-            (due is None or due > now)
-            and platform_edits_cards(channel.platform)
-            and _card_behind(db, story_id, pk, story)
-        ):
-            card_refreshes.ensure(db, story_id, pk, now=now)
-    return queued
-
-
-class _Story(NamedTuple):
-    sources: int  # independent sources
-    outlets: list[str]
-    wire_groups: list[list[str]]
-    members: list[Article]
-
-
-def _card_behind(db: sqlite_utils.Database, story_id: str, pk: int, story: _Story) -> bool:
-    """Whether the story's card in the channel shows another count or misses an outlet."""
-    shown = grown_posts.card_shows(db, story_id, pk)
-    if shown is None:
-        return False
-    if shown.kind == card_refreshes.REFRESH and card_refreshes.shown_members(
-        db, shown.id
-    ) == card_refreshes.members_key(story.members):
-        # Edited on its own from these very articles: it shows all the card source makes of
-        # them. Were that ever to count otherwise than here, every drain's planning would edit
-        # the card again, forever. Not "edited since the story last changed": a merge's
-        # articles were seen before it, as were a poll pass's still coming in.
-        return False
-    if story.sources != shown.source_count:
-        return True
-    return bool(unseen_outlets(story.outlets, shown.outlets, story.members))
-
-
-def enqueue_missed_updates(
-    db: sqlite_utils.Database,
-    *,
-    now: datetime,
-    window: timedelta,
-    interval: timedelta,
-    channel_pk: int | None = None,
-) -> int:
-    """Plan the updates poll passes did not: for posted stories (to `channel_pk`, or to any
-    channel) that changed within `window` and after their post. Run at start, where a crash may
-    have lost a pass's planning, and when a channel is resumed, as passes skip paused channels and
-    do not touch a story again once it stops growing. Planning again only queues what is not
-    queued or sent, so this is safe to repeat."""
-    grown = grown_posts.posted_stories_changed_since(db, now - window, channel_pk=channel_pk)
-    return enqueue_updates(db, grown, now=now, interval=interval, channel_pk=channel_pk)
-
-
-def _interested_channels(
-    db: sqlite_utils.Database, feed_id: int, *, stories: int = 50
-) -> list[int]:
-    """Channels following a topic that matches one of the feed's latest stories."""
-    story_ids = [
-        r[0]
-        for r in db.execute(
-            "SELECT story_id FROM articles WHERE feed_id = ? AND story_id IS NOT NULL"
-            " GROUP BY story_id ORDER BY MAX(id) DESC LIMIT ?",
-            [feed_id, stories],
-        )
-    ]
-    members = [article_store.story_articles(db, sid) for sid in story_ids]
-    found = []
-    for channel in channel_store.list_channels(db):
-        topics = channel_store.channel_topics(db, channel.id)
-        if topics and any(m and matching_topics(topics, m) for m in members):
-            found.append(channel.id)
-    return found
-
-
-def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
-    """One notice per disabled feed to the channels that relied on it: those that were posted a
-    story with an article from it, else those following a topic that matches one of its stories.
-    A feed no channel relied on alerts nobody (it is logged, and /healthz lists it): telling every
-    channel about a feed none of them reads is noise. Re-disabling after a re-enable alerts again.
-
-    The text is plain, and the feed's name, title and URL come from the feed itself: adapters
-    escape notices as untrusted text."""
-    feeds = db.execute_returning_dicts(
-        "SELECT id, url, name, title, origin, disabled_reason, disabled_at, consecutive_failures"
-        " FROM feeds WHERE disabled_reason IS NOT NULL"
-        " AND (alert_sent_at IS NULL OR alert_sent_at < COALESCE(disabled_at, ''))"
-    )
-    queued = 0
-    for feed in feeds:
-        dependent = [
-            r[0]
-            for r in db.execute(
-                "SELECT DISTINCT d.channel_pk FROM deliveries d"
-                " JOIN articles a ON a.story_id = d.story_id WHERE a.feed_id = ?",
-                [feed["id"]],
-            )
-        ]
-        targets = dependent or _interested_channels(db, feed["id"])
-        text = disabled_feed_text(feed)
-        key = f"feed-disabled:{feed['id']}:{feed['disabled_at'] or ''}"
-        with delivery_store.durable(db):
-            for pk in targets:
-                queued += alerts.enqueue_alert(db, pk, key, text, now=now)
-            db.execute("UPDATE feeds SET alert_sent_at = ? WHERE id = ?", [iso(now), feed["id"]])
-        log.warning(
-            "feed %s disabled: %s; alerting %s (none relied on it)"
-            if not targets
-            else "feed %s disabled: %s; alerting %s",
-            feed["url"],
-            feed["disabled_reason"],
-            plural(len(targets), "channel"),
-            extra={"event": "feed_disabled", "feed": feed["url"]},
-        )
-    return queued
-
-
-def disabled_feed_text(feed: dict[str, Any]) -> str:
-    """The alert for a disabled feed. The commands it suggests name the feed by URL, not id: a
-    feed's id is reused once it is removed (SQLite hands out the highest id again), so an old
-    alert's id could point at another feed. A feed declared in the config file is removed there:
-    /feeds remove refuses it, and the next start would add it back."""
-    # Feed text may hold the marks of a link the adapters would open (`url_link`): stripped.
-    feed = {k: strip_marks(v) if isinstance(v, str) else v for k, v in feed.items()}
-    name = feed["name"] or feed["title"] or feed["url"]
-    if feed["origin"] == "config":
-        remove = "or remove it from the config file's [[feeds]]"
-    else:
-        remove = f"or remove it with /feeds remove {feed['url']}"
-    how = "was disabled"
-    if not feed["disabled_reason"].startswith(REFUSED):
-        # A refused address as written is disabled at its first poll ("after 1 failed poll"
-        # says nothing), and a lasting DNS refusal's reason counts its polls itself.
-        how += f" after {plural(feed['consecutive_failures'], 'failed poll')}"
-    return (
-        f"The feed {name} ({feed['url']}, feed #{feed['id']}) {how}: {feed['disabled_reason']}. "
-        f"Its stories will be missing until it is fixed. An admin can re-enable it with "
-        f"newsdigest feeds enable {feed['url']}, {remove}."
     )

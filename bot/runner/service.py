@@ -34,7 +34,7 @@ from bot.cards import StoryCard
 from bot.config import Config
 from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests, shutdown
+from bot.runner import digests, feed_alerts, shutdown, update_planner
 from bot.runner.cards import CardSource
 from bot.runner.catch_up import catch_up
 from bot.runner.changes import ScheduleChanges, catch_up_resumed, channel_changed
@@ -366,11 +366,11 @@ class Service:
         if touched:
             for channel in self.instant_channels():
                 digests.enqueue_instant(self.db, channel, now=now, story_ids=touched)
-            digests.enqueue_updates(
+            update_planner.enqueue_updates(
                 self.db, touched, now=now, interval=self.settings.update_interval
             )
         if report.poll.failed:
-            digests.alert_disabled_feeds(self.db, now=now)
+            feed_alerts.alert_disabled_feeds(self.db, now=now)
         self.outbox.kick()
 
     async def card_for_async(self, story_id: str, channel: ChannelRow) -> StoryCard | None:

@@ -35,7 +35,7 @@ import sqlite_utils
 
 from bot.cron import cron_trigger
 from bot.pipeline.digest import select
-from bot.runner import digests
+from bot.runner import digests, update_planner
 from bot.runner.schedule import next_fire, quiet_until
 from bot.store import card_refreshes
 from bot.store import channels as channel_store
@@ -78,7 +78,9 @@ def unmute(
             return Unmuted(True, _owed_card(db, channel, story_id, post, now=now))
         if post.state != "sent":
             return Unmuted(True, CatchUp.QUEUED if post.state != "failed" else CatchUp.NOTHING)
-        if digests.plan_updates(db, [story_id], now=now, interval=interval, channel_pk=channel.id):
+        if update_planner.plan_updates(
+            db, [story_id], now=now, interval=interval, channel_pk=channel.id
+        ):
             return Unmuted(True, CatchUp.UPDATE)
         if _update_waiting(db, story_id, channel.id):
             return Unmuted(True, CatchUp.QUEUED)  # it names all the channel was not shown

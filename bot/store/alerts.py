@@ -112,8 +112,9 @@ def expire_stale(db: sqlite_utils.Database, *, now: datetime, stale_after: timed
     "stale": a notice the platform kept failing for two days is not sent after all.
 
     Except a "feed disabled" notice while its feed is still disabled (the same disabling): that
-    is still news, and nothing else would tell the channel, since `alert_disabled_feeds` queues
-    one notice per disabling (`feeds.alert_sent_at`). Exempting it is simpler than failing it and
+    is still news, and nothing else would tell the channel, since
+    `bot.runner.feed_alerts.alert_disabled_feeds` queues one notice per disabling
+    (`feeds.alert_sent_at`). Exempting it is simpler than failing it and
     requeuing a fresh one (a new key, and `alert_sent_at` cleared in step): it waits, e.g. for a
     channel paused over a weekend to be resumed, as long as the feed stays disabled, and is failed
     stale on the first drain after the feed is re-enabled or disabled anew (then with a notice of
@@ -123,7 +124,7 @@ def expire_stale(db: sqlite_utils.Database, *, now: datetime, stale_after: timed
             "UPDATE alerts SET state = 'failed', last_error = 'stale'"
             " WHERE state = 'pending' AND created_at < ?"
             " AND NOT EXISTS (SELECT 1 FROM feeds f WHERE f.disabled_reason IS NOT NULL"
-            # The key `bot.runner.digests.alert_disabled_feeds` gives the notice.
+            # The key `bot.runner.feed_alerts.alert_disabled_feeds` gives the notice.
             " AND alerts.key = 'feed-disabled:' || f.id || ':' || COALESCE(f.disabled_at, ''))",
             [iso(stale_cutoff(now, stale_after))],
         ).rowcount

@@ -1,7 +1,7 @@
 """Posts that may be due an update: stories that grew after a channel was shown them, and what
 the planner paces them by (a thread's sent replies, what its card shows now).
 
-The update planner (`bot.runner.digests`) asks after every poll which sent posts' stories now
+The update planner (`bot.runner.update_planner`) asks after every poll which sent posts' stories now
 have more independent sources, or an outlet the channel was not shown; at start, `catch_up` asks
 which posted stories changed after their post while the bot was down, and a resumed channel which
 of its posted stories changed while it was paused. Both read the outbox's

@@ -1,0 +1,113 @@
+"""Feed alerts: the one-time notice to the channels that relied on a feed once it is disabled.
+
+Which channels relied on it (those posted one of its stories, else those following a topic that
+matches one), and the notice's text. The notice is an `alerts` row the outbox sends like any
+other (`bot.delivery.notices`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.ingest.policy import REFUSED
+from bot.pipeline.digest import matching_topics
+from bot.render.literal import strip_marks
+from bot.store import alerts
+from bot.store import articles as article_store
+from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
+from bot.store.database import iso
+from bot.textutil import plural
+
+log = logging.getLogger(__name__)
+
+
+def _interested_channels(
+    db: sqlite_utils.Database, feed_id: int, *, stories: int = 50
+) -> list[int]:
+    """Channels following a topic that matches one of the feed's latest stories."""
+    story_ids = [
+        r[0]
+        for r in db.execute(
+            "SELECT story_id FROM articles WHERE feed_id = ? AND story_id IS NOT NULL"
+            " GROUP BY story_id ORDER BY MAX(id) DESC LIMIT ?",
+            [feed_id, stories],
+        )
+    ]
+    members = [article_store.story_articles(db, sid) for sid in story_ids]
+    found = []
+    for channel in channel_store.list_channels(db):
+        topics = channel_store.channel_topics(db, channel.id)
+        if topics and any(m and matching_topics(topics, m) for m in members):
+            found.append(channel.id)
+    return found
+
+
+def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
+    """One notice per disabled feed to the channels that relied on it: those that were posted a
+    story with an article from it, else those following a topic that matches one of its stories.
+    A feed no channel relied on alerts nobody (it is logged, and /healthz lists it): telling every
+    channel about a feed none of them reads is noise. Re-disabling after a re-enable alerts again.
+
+    The text is plain, and the feed's name, title and URL come from the feed itself: adapters
+    escape notices as untrusted text."""
+    feeds = db.execute_returning_dicts(
+        "SELECT id, url, name, title, origin, disabled_reason, disabled_at, consecutive_failures"
+        " FROM feeds WHERE disabled_reason IS NOT NULL"
+        " AND (alert_sent_at IS NULL OR alert_sent_at < COALESCE(disabled_at, ''))"
+    )
+    queued = 0
+    for feed in feeds:
+        dependent = [
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT d.channel_pk FROM deliveries d"
+                " JOIN articles a ON a.story_id = d.story_id WHERE a.feed_id = ?",
+                [feed["id"]],
+            )
+        ]
+        targets = dependent or _interested_channels(db, feed["id"])
+        text = disabled_feed_text(feed)
+        key = f"feed-disabled:{feed['id']}:{feed['disabled_at'] or ''}"
+        with delivery_store.durable(db):
+            for pk in targets:
+                queued += alerts.enqueue_alert(db, pk, key, text, now=now)
+            db.execute("UPDATE feeds SET alert_sent_at = ? WHERE id = ?", [iso(now), feed["id"]])
+        log.warning(
+            "feed %s disabled: %s; alerting %s (none relied on it)"
+            if not targets
+            else "feed %s disabled: %s; alerting %s",
+            feed["url"],
+            feed["disabled_reason"],
+            plural(len(targets), "channel"),
+            extra={"event": "feed_disabled", "feed": feed["url"]},
+        )
+    return queued
+
+
+def disabled_feed_text(feed: dict[str, Any]) -> str:
+    """The alert for a disabled feed. The commands it suggests name the feed by URL, not id: a
+    feed's id is reused once it is removed (SQLite hands out the highest id again), so an old
+    alert's id could point at another feed. A feed declared in the config file is removed there:
+    /feeds remove refuses it, and the next start would add it back."""
+    # Feed text may hold the marks of a link the adapters would open (`url_link`): stripped.
+    feed = {k: strip_marks(v) if isinstance(v, str) else v for k, v in feed.items()}
+    name = feed["name"] or feed["title"] or feed["url"]
+    if feed["origin"] == "config":
+        remove = "or remove it from the config file's [[feeds]]"
+    else:
+        remove = f"or remove it with /feeds remove {feed['url']}"
+    how = "was disabled"
+    if not feed["disabled_reason"].startswith(REFUSED):
+        # A refused address as written is disabled at its first poll ("after 1 failed poll"
+        # says nothing), and a lasting DNS refusal's reason counts its polls itself.
+        how += f" after {plural(feed['consecutive_failures'], 'failed poll')}"
+    return (
+        f"The feed {name} ({feed['url']}, feed #{feed['id']}) {how}: {feed['disabled_reason']}. "
+        f"Its stories will be missing until it is fixed. An admin can re-enable it with "
+        f"newsdigest feeds enable {feed['url']}, {remove}."
+    )
