@@ -1,15 +1,16 @@
 """Getting cards into chat channels: the adapter protocol every platform implements, and the
 outbox that makes delivery effectively-once.
 
-`adapter` (the `ChatAdapter` protocol, its error tree, `delivery_route`), `outbox` (the drain
-loop: claim, send, mark sent, paced per channel), `prepare` (a row's card, or why it no longer
-goes out), `failures` (retry, check before resending, give up, wait out the route's trouble),
-`reconcile` (rows a crash left `sending`, checked before anything else is sent; an update found
-landed gets the card edit its lost answer skipped, queued as a row), `card_edits` (an edit of a
-card an update could not make, sent later through the adapter's `refresh_card`, never the reply
-again), `outages` (per delivery route; `failures.retry_route` ends a route's backoff when its
-connection is back), `notices` (plain notices, at-least-once), `updates` (is a thread update
-worth posting) and `update_pacing` (how soon after the last one: a gap that doubles while the
-story keeps growing). The rows are queued by `bot.runner.digests` (digests and instant posts) and
-`bot.runner.update_planner` (thread updates); the stale rule is `bot.store.stale`.
+`adapter` (the `ChatAdapter` protocol, its error tree, `delivery_route`), `outbox` (the drain loop:
+which rows go out, paced per channel), `send` (one row: claim, API call, mark sent or hand the
+failure on), `prepare` (a row's card, or why it no longer goes out), `failures` (retry, check
+before resending, give up, wait out the route's trouble), `reconcile` (rows a crash left `sending`,
+checked before anything else is sent; an update found landed gets the card edit its lost answer
+skipped, queued as a row), `card_edits` (an edit of a card an update could not make, sent later
+through the adapter's `refresh_card`, never the reply again), `outages` (per delivery route;
+`failures.retry_route` ends a route's backoff when its connection is back), `notices` (plain
+notices, at-least-once), `updates` (is a thread update worth posting) and `update_pacing` (how soon
+after the last one: a gap that doubles while the story keeps growing). The rows are queued by
+`bot.runner.digests` (digests and instant posts) and `bot.runner.update_planner` (thread updates);
+the stale rule is `bot.store.stale`.
 """

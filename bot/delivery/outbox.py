@@ -1,7 +1,8 @@
 """The delivery outbox: effectively-once posting of story cards, updates and notices.
 
-Deciding what a channel gets (bot.runner.digests) only inserts `deliveries` rows. This module sends
-them, channel by channel and paced, and brackets every chat API call with durable state changes:
+Deciding what a channel gets (bot.runner.digests, bot.runner.update_planner) only inserts
+`deliveries` rows. This module sends them, channel by channel and paced, and brackets every chat
+API call with durable state changes (one row's claim, call and outcome are `bot.delivery.send`):
 
     pending --claim (fsync)--> sending --API call--> sent (fsync)
                                       \\-> pending again (retry with backoff / channel paused)
@@ -38,20 +39,14 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.cards import StoryCard
-from bot.delivery import card_edits
-from bot.delivery.adapter import (
-    ChatAdapter,
-    DeliveryError,
-    PermanentDeliveryError,
-    TransientDeliveryError,
-    delivery_route,
-)
+from bot.delivery.adapter import ChatAdapter, delivery_route
 from bot.delivery.digest_heading import close_digest, open_digest
-from bot.delivery.failures import check_later, pause_channel, retry, retry_route, wait_for_route
+from bot.delivery.failures import retry_route
 from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
 from bot.delivery.prepare import Prepared, prepare_or_retry
 from bot.delivery.reconcile import reconcile
+from bot.delivery.send import send_one
 from bot.runner import update_planner
 from bot.runner.schedule import quiet_until
 from bot.store import alerts as alert_store
@@ -279,7 +274,7 @@ class Outbox:
                 else:
                     prepared = await prepare_or_retry(self, channel, row, report)
                 if prepared is not None:
-                    await self._send_one(channel, sender, row, prepared, report)
+                    await send_one(self, channel, sender, row, prepared, report)
         finally:
             if headed is not None:
                 close_digest(*headed)
@@ -291,94 +286,6 @@ class Outbox:
             if wait > 0:
                 await self.sleep(wait)
         self._last_post[pk] = time.monotonic()
-
-    async def _send_one(
-        self,
-        channel: ChannelRow,
-        sender: tuple[ChatAdapter, str],
-        row: DeliveryRow,
-        prepared: Prepared,
-        report: DrainReport,
-    ) -> None:
-        # Everything that can fail for local reasons was built before the claim (`prepare`), so
-        # a claimed row means "an API call may have started" and nothing else.
-        card = prepared[0]
-        claimed = store.claim(
-            self.db,
-            row.id,
-            self.clock(),
-            source_count=card.source_count,
-            outlets=list(card.outlets),
-            headline=card.headline,
-        )
-        if claimed is None:
-            return
-        self.in_flight.add(row.id)
-        try:
-            await self._post(channel, sender, row, claimed, prepared, report)
-        finally:
-            self.in_flight.discard(row.id)
-
-    async def _post(
-        self,
-        channel: ChannelRow,
-        sender: tuple[ChatAdapter, str],
-        row: DeliveryRow,
-        claimed: DeliveryRow,
-        prepared: Prepared,
-        report: DrainReport,
-    ) -> None:
-        adapter, route = sender
-        card, original, new_outlets = prepared
-        try:
-            if card_edits.is_edit(row) and original is not None:
-                posted = await card_edits.edit(adapter, channel, original, card)
-            elif original is None:
-                posted = await adapter.post_card(channel, card, nonce=row.nonce)
-            else:
-                posted = await adapter.post_update(
-                    channel, original, card, new_outlets=new_outlets, nonce=row.nonce
-                )
-        except PermanentDeliveryError as exc:
-            if card_edits.is_edit(row):
-                card_edits.refused(self, channel, row, exc, report)
-            else:
-                pause_channel(self, channel, exc, row, report)
-        except TransientDeliveryError as exc:
-            # Unreachable, failing, rate limiting, or refusing every post: the route's trouble
-            # (the channel's own, or one its post needed as well), not this row's.
-            wait_for_route(self, claimed, exc, route, report)
-        except DeliveryError as exc:
-            # The platform refused our payload (invalid_blocks, HTTP 400): the same card will be
-            # refused again, so only a few tries (a later rebuild may differ), no traceback.
-            retry(self, claimed, str(exc), report, limit=self.settings.max_refused_attempts)
-        except Exception as exc:
-            # Unknown errors (a network library's own exception, a bug) may have posted: look
-            # before resending.
-            log.exception("delivery %d to %s raised", row.id, channel.key)
-            check_later(self, claimed, f"{type(exc).__name__}: {exc}", report)
-        else:
-            self.outages.up(route)
-            if row.kind == "update":
-                card_edits.after_update(self, channel, row, posted)
-            store.mark_sent(
-                self.db,
-                row.id,
-                message_ref=posted.message_ref,
-                thread_ref=posted.thread_ref or posted.message_ref,
-                source_count=card.source_count,
-                outlets=list(card.outlets),
-                now=self.clock(),
-            )
-            report.sent += 1
-            self.plan_update(row.story_id)
-            log.info(
-                "posted %s %s to %s",
-                row.kind,
-                row.story_id,
-                channel.key,
-                extra={"event": "delivered", "kind": row.kind, "story": row.story_id},
-            )
 
     def plan_update(self, story_id: str) -> None:
         """Once a post is recorded: if the story grew while it was being sent, queue the update
