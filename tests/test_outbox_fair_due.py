@@ -14,6 +14,7 @@ from bot.delivery.adapter import AuthDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
+from bot.store import due_rows
 from bot.store.database import transaction
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -89,11 +90,11 @@ def test_channels_take_turns_within_the_limit(db: sqlite_utils.Database) -> None
     busy, quiet = add_channel(db, "C1"), add_channel(db, "C2")
     queue(db, [busy.id], "busy", 5)
     queue(db, [quiet.id], "quiet", 2)
-    rows = store.due(db, T0, [busy.id, quiet.id], limit=4)
+    rows = due_rows.due(db, T0, [busy.id, quiet.id], limit=4)
     assert [r.story_id for r in rows] == ["busy-0", "quiet-0", "busy-1", "quiet-1"]
     # Each channel's rows in the order they were queued (a post before its update).
-    assert [r.story_id for r in store.due(db, T0, [busy.id])] == [f"busy-{n}" for n in range(5)]
-    assert store.due(db, T0, []) == []
+    assert [r.story_id for r in due_rows.due(db, T0, [busy.id])] == [f"busy-{n}" for n in range(5)]
+    assert due_rows.due(db, T0, []) == []
 
 
 async def test_rows_that_cannot_be_sent_still_go_stale(db: sqlite_utils.Database) -> None:

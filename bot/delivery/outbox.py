@@ -52,7 +52,7 @@ from bot.runner.schedule import quiet_until
 from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
-from bot.store import stale
+from bot.store import due_rows, stale
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
 from bot.store.deliveries import DeliveryRow
@@ -180,7 +180,7 @@ class Outbox:
             timeout = idle
             # Rows that were due when this drain started and are still waiting cannot go out
             # yet; a resume, a registered adapter or the idle timer picks them up.
-            due = store.next_attempt_time(self.db, after=started)
+            due = due_rows.next_attempt_time(self.db, after=started)
             if due is not None:
                 timeout = min(idle, max(0.05, (due - self.clock()).total_seconds()))
             waiter = asyncio.ensure_future(self._wake.wait())
@@ -202,7 +202,7 @@ class Outbox:
             now = self.clock()
             self._expire_stale(now, report)
             by_channel: dict[int, list[DeliveryRow]] = {}
-            for row in store.due(self.db, now, self.ready_channels(now)):
+            for row in due_rows.due(self.db, now, self.ready_channels(now)):
                 by_channel.setdefault(row.channel_pk, []).append(row)
             # Every channel's sends must be over before the lock is released: a failure in one
             # channel (say "database is locked" while recording a post) must not leave another

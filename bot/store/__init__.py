@@ -15,12 +15,13 @@ plain rows or dataclasses, in the flat style of sqlite-utils itself.
   story's cached card words), `retention` (pruning old stories).
 - The channels: `channels` (with topics, subscriptions and mutes), `sync` (config file ->
   database), `sync_report` (what a sync did, and the notes that tell the admin).
-- The outbox: `deliveries` (story posts and thread updates), `card_refreshes` (edits of a posted
-  card an update could not make, or made while its paced reply waits, rows of their own),
-  `alerts` (plain notices), `stale` (the one stale rule for both), `quiet_holds` (posts held for
-  quiet hours), `grown_posts` (sent posts whose story grew since, their thread's replies, what
-  their card shows), `digest_runs` (the last digest each channel got), `route_waits` (posts
-  waiting out their route's outage, brought forward when its connection is back).
+- The outbox: `deliveries` (story posts and thread updates), `due_rows` (which are due now, and
+  when the next one comes due), `card_refreshes` (edits of a posted card an update could not make,
+  or made while its paced reply waits, rows of their own), `alerts` (plain notices), `stale` (the
+  one stale rule for both), `quiet_holds` (posts held for quiet hours), `grown_posts` (sent posts
+  whose story grew since, their thread's replies, what their card shows), `digest_runs` (the last
+  digest each channel got), `route_waits` (posts waiting out their route's outage, brought forward
+  when its connection is back).
 - The service: `service_state` (what `newsdigest run` keeps across restarts: the last prune).
 """
 

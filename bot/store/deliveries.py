@@ -1,19 +1,20 @@
 """The `deliveries` table, the delivery outbox: story posts and their thread updates, one row per
-story, channel and kind, and the queries the outbox drains it by.
+story, channel and kind, their state changes and the queries on them.
 
 A delivery row moves pending -> sending -> sent | failed. Every state change that brackets a chat
 API call is committed with `synchronous = FULL` (see `bot.store.durable`), so after a power cut or
-SIGKILL the row says truthfully whether a send may have started. Notices live in
-`bot.store.alerts`, the last digest each channel got in `bot.store.digest_runs`.
+SIGKILL the row says truthfully whether a send may have started. Which rows are due, and when the
+next one comes due, is `bot.store.due_rows`; notices live in `bot.store.alerts`, the last digest
+each channel got in `bot.store.digest_runs`.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
@@ -314,53 +315,8 @@ def delete(db: sqlite_utils.Database, row_id: int) -> None:
 # --- queries ----------------------------------------------------------------------------------
 
 
-def due(
-    db: sqlite_utils.Database, now: datetime, channels: Collection[int], *, limit: int = 500
-) -> list[DeliveryRow]:
-    """Pending rows whose time has come in `channels` (those the outbox can post to now), each
-    channel's oldest first (top-level posts before their updates).
-
-    Channels take turns (every channel's first row, then every second one...), so no channel's
-    backlog, however old, keeps the others' rows past the limit. Rows of the channels left out
-    (paused, their route withdrawn or down) are not even read: such rows can pile up, and the
-    oldest 500 of them once hid every newer row from the outbox."""
-    return _rows(
-        db,
-        "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY channel_pk ORDER BY id) AS turn"
-        " FROM deliveries WHERE state = 'pending'"
-        " AND channel_pk IN (SELECT value FROM json_each(?))"
-        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?))"
-        " ORDER BY turn, id LIMIT ?",
-        [json.dumps(sorted(channels)), iso(now), limit],
-    )
-
-
 def in_state(db: sqlite_utils.Database, state: str) -> list[DeliveryRow]:
     return _rows(db, "SELECT * FROM deliveries WHERE state = ? ORDER BY id", [state])
-
-
-def next_attempt_time(db: sqlite_utils.Database, *, after: datetime) -> datetime | None:
-    """When the earliest deferred row (retry, quiet hours, update interval) comes due, counting
-    only rows not yet due at `after`: a row already due then had its chance in the drain that
-    started at `after`, so if it is still waiting it cannot be sent now (its channel is paused,
-    its platform has no adapter or is down) and waking for it would only spin.
-
-    Times are stored to the second, so a row stored at `after`'s own second may have been due
-    already or deferred to a moment later in that second: it wakes the loop once, a second
-    later, by which time it is either sent or plainly stuck."""
-    floor = iso(after)
-    row = db.execute(
-        "SELECT MIN(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'sending')"
-        " AND next_attempt_at >= ?"
-        " UNION ALL SELECT MIN(next_attempt_at) FROM alerts WHERE state = 'pending'"
-        " AND next_attempt_at >= ?",
-        [floor, floor],
-    ).fetchall()
-    times = [parse_iso(r[0]) for r in row if r[0]]
-    earliest = min((t for t in times if t is not None), default=None)
-    if earliest is not None and earliest <= after:
-        return earliest + timedelta(seconds=1)
-    return earliest
 
 
 def story_post(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> DeliveryRow | None:
