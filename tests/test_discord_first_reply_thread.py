@@ -16,7 +16,7 @@ from test_discord_garbled_posts import CHANNEL, ROUTES
 from test_discord_garbled_posts import World as DiscordWorld
 
 from bot.adapters.discord.webhook import webhook_session
-from bot.runner import digests
+from bot.runner import update_planner
 
 
 @pytest.fixture
@@ -52,7 +52,9 @@ async def test_the_first_reply_starts_the_thread_then_goes_in_it(
     world.now += timedelta(hours=3)
     start = len(discord_api.requests)
     grow_story(world.db, "s1", ["D"], now=world.now)
-    assert digests.enqueue_updates(world.db, {"s1"}, now=world.now, interval=timedelta(0)) == 1
+    assert (
+        update_planner.enqueue_updates(world.db, {"s1"}, now=world.now, interval=timedelta(0)) == 1
+    )
     await world.drain_hours(0)
     assert _requests(discord_api, start) == [("POST", "reply", 200)]
     assert len(world.updates()) == 2

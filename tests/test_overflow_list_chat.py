@@ -22,7 +22,7 @@ from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests
+from bot.runner import digests, feed_alerts
 from bot.runner.overflow import MAX_LISTED
 from bot.store import channels as channel_store
 from bot.store.database import open_database
@@ -137,7 +137,7 @@ def test_only_a_marked_safe_link_opens() -> None:
         "disabled_reason": "HTTP 410",
         "consecutive_failures": 4,
     }
-    text = digests.disabled_feed_text(feed)
+    text = feed_alerts.disabled_feed_text(feed)
     assert "<https://evil" not in notice_line(text)
     assert "<https://evil" not in slack_notice_line(text)
 
