@@ -14,11 +14,13 @@ tells the occurrences apart is the period each report states:
 - a week named by the day it ended, in the headline or lead: "the week ended May 1";
 - failing both, the headline's count, in a report of a period: its headline or lead gives a
   figure for "last week", "last month", "the week ended", "in <month>" (the figure a few words
-  before the period in one clause, "fell to 498,000 last week", "added 612,000 jobs in March",
-  or right after it, "fell last week to 473,000"): "Claims fell to 498,000 last week" and
-  "Claims fall to 473,000 ..." are two weeks. A period on something else is no report of one:
-  a possessive ("the toll from last week's quake rises to 1,500"), or one in another clause
-  ("the wildfire that began last week", "arrests since last week"); follow-up coverage names
+  before the period in one clause, "fell to 498,000 last week", "rose to 498,000 in the U.S.
+  last week", "added 612,000 jobs in March", right after it, "fell last week, to 473,000", or
+  in the sentence the period opens, "Last week, claims fell by 12,000 to 498,000"): "Claims
+  fell to 498,000 last week" and "Claims fall to 473,000 ..." are two weeks. A period on
+  something else is no report of one: a possessive ("the toll from last week's quake rises to
+  1,500"), or one in another clause ("the wildfire that began last week", "arrests since last
+  week", "1,200 died in the quake last week"); follow-up coverage names
   the disaster's week that way while its toll climbs. Figures are compared at the precision of
   the rounder ("below 400,000" is 385,000; "1.4 million" is 1.434 million), and only where the
   two sides share no stated period: for one week's report, "3.1 million claims" and "21 million
@@ -62,16 +64,34 @@ _REPORT_RE = re.compile(
     r"(?:(?i:last|previous|prior) (?i:week|month)\b(?!['’]s)|week (?:end(?:ed|ing)|earlier)\b)"
     rf"|\b(?i:in|for|during) {_MONTH}\b(?!['’]s)(?! \d{{1,2}}\b)"
 )
+# A dot that ends no clause: a figure's ("3.1"), a dotted acronym's ("U.S.", "U.K.") or an
+# abbreviation's ("Jan. 9", "Sen. Ford"). Lookbehinds are fixed-width: one per length.
+_NO_STOP = (
+    r"(?!\d)(?<!\b[A-Z]\.)(?<!\b[A-Z])"
+    r"(?<!\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Sen|Rep|Gov|Gen|Mrs|Col))"
+    r"(?<!\b(?:Mr|Ms|Dr|St|Lt|No))(?<!\bSept)"
+)
 # What ends the clause a figure and its period share: punctuation (not a figure's "498,000" or
-# "3.1"), a subordinate clause ("the wildfire that began last week", "since last week") or a
-# preposition that hangs the period on something else ("1,200 in the quake last week").
+# "3.1", nor "U.S."), a subordinate clause ("the wildfire that began last week", "since last
+# week") or a preposition that hangs the period on something else ("1,200 in the quake last
+# week"). Not a preposition whose place or name runs up to the period: "rose to 498,000 in the
+# U.S. last week" is the figure's week.
 _BREAK_RE = re.compile(
-    r"[;:!?()\n—–]|[.,](?!\d)|\b(?i:that|which|who|whose|when|where|after|since|before|until"
-    r"|following|as|while|because|amid|despite|over|in|on|at|with|from|into|during|for)\b"
+    rf"[;:!?()\n—–]|,(?!\d)|\.{_NO_STOP}|\b(?i:that|which|who|whose|when|where|after|since"
+    r"|before|until|following|as|while|because|amid|despite|over|into|during|for)\b"
+    r"|\b(?i:in|on|at|with|from)\b(?!(?: the)?(?: [A-Z][\w.&'’-]*)+\s*\Z)"
+)
+# What ends the sentence a leading period opens ("Last week, initial claims fell by 12,000 to
+# 498,000."): its end, or a subordinate clause ("Last week, a quake struck the city that killed
+# 1,200" is the quake's week, not the figure's).
+_SENTENCE_END_RE = re.compile(
+    rf"[;:!?\n]|\.{_NO_STOP}|\b(?i:that|which|who|whose|when|where|after|since|before|until"
+    r"|following|while|because|amid|despite)\b"
 )
 _FIGURE_RE = re.compile(r"[$£€]?\d")
-# A figure right after its period: "fell last week to 473,000", "rose last month by 12,000".
-_AFTER_RE = re.compile(r"\s+(?i:to|by|at)\s+(?:\S+\s+){0,3}?[$£€]?\d")
+# A figure right after its period: "fell last week to 473,000", "rose last month by 12,000",
+# "fell last week, to 473,000".
+_AFTER_RE = re.compile(r",?\s+(?i:to|by|at)\s+(?:\S+\s+){0,3}?[$£€]?\d")
 _NEAR = 5  # words between a figure and its period: "498,000 people filed claims last week"
 
 
@@ -104,15 +124,32 @@ def periods(
 
 def _measured(head: str, period: re.Match[str]) -> bool:
     """Is `period` the period of a figure: one in its clause a few words before it ("claims fell
-    to 498,000 last week", "added 612,000 jobs in March") or right after it ("fell last week to
-    473,000")? A period on another part of the sentence ("the wildfire that began last week",
-    "arrests since last week") makes no report of a period of the headline's count."""
+    to 498,000 last week", "added 612,000 jobs in March"), right after it ("fell last week to
+    473,000") or, for a period that opens a sentence ("Last week, claims fell by 12,000 to
+    498,000", "In March, employers added 498,000 jobs"), anywhere in the sentence it opens? A
+    period on another part of the sentence ("the wildfire that began last week", "arrests since
+    last week") makes no report of a period of the headline's count."""
     before = head[max(0, period.start() - 120) : period.start()]
     clause = max((cut.end() for cut in _BREAK_RE.finditer(before)), default=0)
     words = before[clause:].split()[-_NEAR:]
     if any(_FIGURE_RE.match(w) for w in words):
         return True
-    return _AFTER_RE.match(head, period.end()) is not None
+    if _AFTER_RE.match(head, period.end()) is not None:
+        return True
+    if not head.startswith(",", period.end()) or not _opens_sentence(before):
+        return False
+    end = _SENTENCE_END_RE.search(head, period.end())
+    rest = head[period.end() + 1 : end.start() if end else len(head)]
+    return _FIGURE_RE.search(rest) is not None
+
+
+def _opens_sentence(before: str) -> bool:
+    """Does the text `before` a phrase end where a sentence starts (nothing, a line break, or a
+    sentence's closing stop)?"""
+    text = before.rstrip(" ")
+    if not text or text.endswith("\n"):
+        return True
+    return text[-1] in ".!?" and _SENTENCE_END_RE.match(text, len(text) - 1) is not None
 
 
 def _month(word: str) -> str:
