@@ -1,6 +1,7 @@
-"""What is and is not part of a name in a "Names ..." label: "St." of a place and "&" of a firm
-are, a party-state aside, a number's "No.", an adjective compound, a headline in title case, a
-word only ever used before another word and a gallery's buttons are not."""
+"""What is and is not part of a name in a "Names ..." label: "St." of a place, "&" of a firm and
+the "No" a group's name opens on are; a party-state aside, a number's "No.", an adjective
+compound, a headline in title case, a word only ever used before another word and a gallery's
+buttons are not."""
 
 from __future__ import annotations
 
@@ -42,9 +43,28 @@ def test_party_of_state_in_words_names_no_one_either() -> None:
     assert runs == ["Ida Brenn"], runs
 
 
-def test_a_numbers_label_and_a_slogan_opening_on_no_are_no_names() -> None:
+def test_a_numbers_label_and_a_lone_no_are_no_names() -> None:
     assert name_runs("Protesters gathered outside No. 4 Harbour Row at dusk.") == ["Harbour Row"]
-    runs = name_runs("Ferry crews marched behind a No Toll Bridge banner on Friday.")
+    runs = name_runs("The council said No to the toll on Friday.")
+    assert runs == [], runs
+
+
+def test_a_group_whose_name_opens_on_no_is_named_wherever_it_stands() -> None:
+    # One rule for the run wherever it starts: after a verb, after "the", after "Backers of".
+    for sentence in (
+        "Organisers said No Tolls would march to the bridge on Friday.",
+        "Organisers of the No Tolls marches met the council.",
+        "Backers of No Tolls met the council.",
+    ):
+        runs = name_runs(sentence)
+        assert runs == ["No Tolls"], (sentence, runs)
+
+
+def test_a_pronoun_in_a_groups_name_after_a_lead_in_keeps_the_name() -> None:
+    runs = name_runs("Members of Together We Ferry rallied at the bridge.")
+    assert runs == ["Together We Ferry"], runs
+    # A form of "to be" still reads as a title's: "Who Is Paying" names no one.
+    runs = name_runs("Viewers of Who Is Paying wrote in.")
     assert runs == [], runs
 
 

@@ -145,12 +145,24 @@ def _name_of(tokens: list[str]) -> str:
     modifier = max((i for i, t in enumerate(tokens) if _is_modifier(t)), default=-1)
     as_written = modifier >= 0
     tokens = tokens[modifier + 1 :]
-    # A phrase in title case ("The Same Person Calling Me Names Is Back"): a pronoun or a form
-    # of "to be" inside a long capitalised run is a headline's, never a name's.
-    if len(tokens) > 3 and any(t in _PHRASE_WORDS for t in tokens[1:]):
+    # A phrase in title case ("The Same Person Calling Me Names Is Back", "Who Is Running"): a
+    # pronoun inside a long capitalised run, or a form of "to be" inside one of three words, is
+    # a headline's, never a name's. Read past what leads into the name ("Members of", an
+    # office): "Members of United We Dream" names "United We Dream".
+    core = tokens
+    while core and (core[0] in _CONNECTORS or _is_title(core[0])):
+        core = core[1:]
+    if (len(core) > 3 and any(t in _PHRASE_WORDS for t in core[1:])) or (
+        len(core) > 2 and any(t in _TO_BE for t in core[1:])
+    ):
         return ""
-    # "No Deal", "No More Wars", "No." of "No. 10": a slogan or a number's label, no name.
-    if tokens and tokens[0].rstrip(".") == "No":
+    # "No." of "No. 10" labels a number, and a lone "No" ("said No to the plan") is a word; a
+    # name may open on it: "No Labels", "the No Kings protests".
+    if (
+        tokens
+        and tokens[0].rstrip(".") == "No"
+        and (tokens[0].endswith(".") or len(tokens) == 1 or tokens[1] in _CONNECTORS)
+    ):
         return ""
     # "Sen. Susan Collins, Republican of Maine": like "R-Maine", where she sits, no name.
     if len(tokens) > 2 and tokens[0] in _PARTY_WORDS and tokens[1] == "of":
@@ -196,7 +208,8 @@ _DOTTED_RE = re.compile(r"[A-Z](?:\.[A-Z])+\.?")
 # name's second syllable is one ("Kim Jong-un", "Choe Kang-il").
 _MODIFIER_TAIL_RE = re.compile(r"-(?:[a-z]+ed|style|era|born|run|made|like|type)$")
 # Pronouns and forms of "to be" that a headline in title case carries and a name does not.
-_PHRASE_WORDS = frozenset("Me My You Your We Us Him Them Is Are Was Were Am".split())
+_TO_BE = frozenset("Is Are Was Were Am".split())
+_PHRASE_WORDS = frozenset("Me My You Your We Us Him Them".split()) | _TO_BE
 
 
 def _is_modifier(token: str) -> bool:
