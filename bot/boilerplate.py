@@ -189,9 +189,14 @@ _CAPTION_START = (
 # angle's line. What merely carries a credit-like word inside its prose stays reporting.
 _CAPTION_LINE_RE = re.compile(rf"^{_CAPTION_START}", re.IGNORECASE)
 # A photo gallery's buttons, glued to the caption they sit under ("... at the market. Hide
-# Caption 2 of 6 Photos: ...", "— Jane Roe + Read Caption Share Photo"): no prose says these.
+# Caption 2 of 6 Photos: ...", "— Jane Roe + Read Caption Share Photo", "Enlarge this image
+# toggle caption Jane Roe/AP"). Written as the pages write them, and only where they read as
+# buttons: two run together, a gallery's counter after "Hide Caption", or a label alone on a
+# short line. Prose says the same words ("lets users share photo albums", "hide caption
+# settings"), in lowercase and among other words.
+_BUTTON = r"(?:Hide Caption|Read Caption|Share Photo|Enlarge this image|i?[Tt]oggle caption)"
 _GALLERY_BUTTONS_RE = re.compile(
-    r"\b(?:(?:read|hide|toggle) caption|share photo|enlarge this image)\b", re.IGNORECASE
+    rf"\b{_BUTTON}(?:\s*[+|]?\s*{_BUTTON}\b| \d+ of \d+\b)|^\W*{_BUTTON}\b(?:\W+\w+){{0,5}}\W*$"
 )
 # Picture furniture anywhere in a sentence, for the quote and the headline, which must not carry
 # it: besides a caption's opening, an agency's credit after the caption's last words ("Dockers

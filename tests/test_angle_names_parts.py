@@ -114,3 +114,16 @@ def test_a_line_carrying_a_gallerys_buttons_is_a_caption() -> None:
     assert is_caption("Fur coats at the Harbour market.— Rosa Kettle + Read Caption Share Photo")
     assert is_caption("Ferries at the quay in 1950. Hide Caption 2 of 6 Photos: Old ferries")
     assert not is_caption("She read the caption aloud before sharing the photo with the court.")
+
+
+def test_a_gallerys_buttons_alone_or_run_together_are_a_caption() -> None:
+    assert is_caption("Enlarge this image toggle caption Rosa Kettle/AP")
+    assert is_caption("toggle caption Rosa Kettle/Harbour Daily")
+    assert is_caption("Share Photo")
+
+
+def test_prose_using_the_buttons_words_is_no_caption() -> None:
+    # The same words in a sentence of reporting: lowercase, among other words.
+    assert not is_caption("The update lets users share photo albums with relatives in one tap.")
+    assert not is_caption("Critics said the app would hide caption settings from deaf users.")
+    assert not is_caption("Viewers should read caption warnings before the ferry film starts.")
