@@ -109,6 +109,27 @@ def test_enable_follows_the_redirect_the_feed_was_refused_at(config: Path, tmp_p
         assert _reason(tmp_path, 1) is None
 
 
+def test_enable_says_the_address_is_allowed_when_the_server_answers_an_error(
+    config: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    with FeedServer({"/rss.xml": TO_METADATA}) as server:
+        assert runner.invoke(cli, ["feeds", "add", server.url("/rss.xml")]).exit_code == 0
+        runner.invoke(cli, ["poll"])
+        assert _reason(tmp_path, 1) == METADATA
+
+        # The redirect is gone and the feed with it: the address was checked, and allowed.
+        server.route("/rss.xml", Reply(status=410))
+        enabled = runner.invoke(cli, ["feeds", "enable", "1"])
+    assert enabled.exit_code == 0, enabled.output
+    said = _words(enabled.output)
+    assert "could not be checked" not in said
+    assert said == (
+        f"Enabled feed 1: {server.url('/rss.xml')} (the address is allowed; the server answered "
+        "HTTP 410 Gone, so the next poll disables it as gone)"
+    )
+
+
 def test_enable_refused_checks_every_refused_feed(config: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     routes = {"/a.xml": Reply(body=RSS), "/b.xml": TO_METADATA, "/c.xml": Reply(status=503)}
@@ -126,10 +147,11 @@ def test_enable_refused_checks_every_refused_feed(config: Path, tmp_path: Path) 
     lines = checked.output.splitlines()
     assert lines[0] == f"Enabled feed 1: {server.url('/a.xml')}"
     assert lines[1] == f"Feed 2 not enabled: {METADATA}"
-    # A server that answers 503 now is the next poll's to judge; the note says what happened.
+    # A server that answers 503 now is the next poll's to judge; the note says what happened:
+    # the address was checked, and allowed.
     assert lines[2] == (
-        f"Enabled feed 3: {server.url('/c.xml')} (it could not be checked now: HTTP 503 "
-        "Service Unavailable; the next poll checks it)"
+        f"Enabled feed 3: {server.url('/c.xml')} (the address is allowed; the server answered "
+        "HTTP 503 Service Unavailable, which the next poll counts as a failure)"
     )
     assert lines[3] == "Enabled 2 of 3 refused feeds."
     assert _reason(tmp_path, 2) == METADATA

@@ -103,8 +103,8 @@ def _enable_refused(cli: CliContext) -> None:
 async def _refused_now(polling: PollingConfig, urls: Sequence[str]) -> list[tuple[str | None, str]]:
     """For each of `urls`, whether the way to it is still refused, checked now as a poll goes
     (each redirect hop, each DNS answer; no body read): the feed's new disabled reason, or None;
-    and, when the check could not be made (no DNS answer, a timeout, a 5xx), a note saying the
-    next poll makes it."""
+    and a note when the server answered with an error (the address is allowed; what the next
+    poll makes of the answer) or the check could not be made (no DNS answer, a timeout)."""
     from bot.ingest.policy import refused_reason
     from bot.pipeline.poll import make_fetcher
 
@@ -114,8 +114,18 @@ async def _refused_now(polling: PollingConfig, urls: Sequence[str]) -> list[tupl
     for result in results:
         if result.refused is not None:
             out.append((refused_reason(result.refused), ""))
+        elif result.error is not None and result.status is not None:
+            # The server answered: every hop to it was checked and allowed. What it answered
+            # is the poll's to judge, as for any feed.
+            then = (
+                "so the next poll disables it as gone"
+                if result.status == 410
+                else "which the next poll counts as a failure"
+            )
+            note = f" (the address is allowed; the server answered {result.error}, {then})"
+            out.append((None, note))
         elif result.error is not None:
-            # The address is the poll's to judge, as for any feed.
+            # No answer (no DNS answer, a timeout): the address is the poll's to judge.
             note = f" (it could not be checked now: {result.error}; the next poll checks it)"
             out.append((None, note))
         else:
