@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,8 @@ BOT_USER = "UBOT"
 # mid-way (slack-sdk reports each differently, neither with a Slack error code).
 HTML_PAGE = "<html><body><h1>Gateway</h1></body></html>"
 TRUNCATED_JSON = '{"ok": true, "channel": "C1", "ts": "17000'
+# What Slack's calls other than chat.postMessage take as `channel`: a conversation's own id.
+CONVERSATION_ID_RE = re.compile(r"^[CGD][A-Z0-9]+$")
 
 
 @dataclass(slots=True)
@@ -69,6 +72,14 @@ class FakeSlackAPI:
         # Public channels the bot posts to (chat:write.public) without being a member: history
         # and replies there answer not_in_channel until conversations.join.
         self.not_joined: set[str] = set()
+        # Channel names ("team-news", no "#") -> ids: chat.postMessage posts to a name, as Slack
+        # does, and conversations.list lists them; every other call answers a name, as a user
+        # id, with channel_not_found. `list_page_size` makes conversations.list paginate.
+        self.channel_names: dict[str, str] = {}
+        self.list_page_size = 100
+        # User id -> the id of the bot's direct messages with them (conversations.open); when
+        # not set, "D" + the user id without its first letter.
+        self.dm_channels: dict[str, str] = {}
         self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self._ts = itertools.count(1)
         self._changed = asyncio.Event()
@@ -238,9 +249,20 @@ class FakeSlackAPI:
     def _apps_connections_open(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
 
+    def conversation_of(self, channel: str) -> str | None:
+        """The conversation chat.postMessage posts in for `channel`: an id as is, a user's
+        direct message, a known name's channel; None for an unknown name."""
+        if re.match(r"^[UW][A-Z0-9]+$", channel):
+            return self.dm_channels.get(channel, "D" + channel[1:])
+        if CONVERSATION_ID_RE.match(channel):
+            return channel
+        return self.channel_names.get(channel.removeprefix("#"))
+
     def _chat_postMessage(self, body: dict[str, Any]) -> dict[str, Any]:
-        channel = body.get("channel", "")
-        if error := self.channel_errors.get(channel):
+        channel = self.conversation_of(body.get("channel", ""))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if error := self.channel_errors.get(channel) or self.channel_errors.get(body["channel"]):
             return {"ok": False, "error": error}
         ts = f"1700000000.{next(self._ts):06d}"
         message = {"type": "message", "ts": ts, "text": body.get("text", ""), "bot_id": "BBOT"}
@@ -251,6 +273,8 @@ class FakeSlackAPI:
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _chat_update(self, body: dict[str, Any]) -> dict[str, Any]:
+        if not CONVERSATION_ID_RE.match(body.get("channel", "")):
+            return {"ok": False, "error": "channel_not_found"}
         for message in self.messages.get(body.get("channel", ""), []):
             if message["ts"] == body.get("ts"):
                 message.update({k: body[k] for k in ("text", "blocks") if k in body})
@@ -266,6 +290,8 @@ class FakeSlackAPI:
         return {"ok": True, "channel": {"id": channel, "is_member": True}}
 
     def _conversations_history(self, body: dict[str, Any]) -> dict[str, Any]:
+        if not CONVERSATION_ID_RE.match(body.get("channel", "")):
+            return {"ok": False, "error": "channel_not_found"}
         if body.get("channel", "") in self.not_joined:
             return {"ok": False, "error": "not_in_channel"}
         with_metadata = str(body.get("include_all_metadata")) in ("1", "true", "True")
@@ -277,6 +303,8 @@ class FakeSlackAPI:
         return {"ok": True, "messages": list(reversed(top_level)), "has_more": False}
 
     def _conversations_replies(self, body: dict[str, Any]) -> dict[str, Any]:
+        if not CONVERSATION_ID_RE.match(body.get("channel", "")):
+            return {"ok": False, "error": "channel_not_found"}
         if body.get("channel", "") in self.not_joined:
             return {"ok": False, "error": "not_in_channel"}
         with_metadata = str(body.get("include_all_metadata")) in ("1", "true", "True")
@@ -289,6 +317,24 @@ class FakeSlackAPI:
         if not thread:
             return {"ok": False, "error": "thread_not_found"}
         return {"ok": True, "messages": thread, "has_more": False}
+
+    def _conversations_list(self, body: dict[str, Any]) -> dict[str, Any]:
+        listed = [{"id": cid, "name": name} for name, cid in self.channel_names.items()]
+        start = int(body.get("cursor") or 0)
+        end = start + min(self.list_page_size, int(body.get("limit") or 100))
+        more = str(end) if end < len(listed) else ""
+        return {
+            "ok": True,
+            "channels": listed[start:end],
+            "response_metadata": {"next_cursor": more},
+        }
+
+    def _conversations_open(self, body: dict[str, Any]) -> dict[str, Any]:
+        users = str(body.get("users", ""))
+        dm = self.conversation_of(users)
+        if "," in users or dm is None or not dm.startswith("D"):
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": dm}}
 
     def _users_info(self, body: dict[str, Any]) -> dict[str, Any]:
         user = body.get("user", "")

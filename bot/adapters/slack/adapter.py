@@ -27,6 +27,7 @@ from bot.adapters.slack.blocks import (
     section,
     update_message,
 )
+from bot.adapters.slack.conversations import ConversationIds
 from bot.adapters.slack.errors import delivery_error, error_code
 from bot.adapters.slack.escape import notice_line, slack_escape, truncate
 from bot.adapters.slack.history import find_by_nonce
@@ -103,6 +104,7 @@ class SlackAdapter:
         self.client = client
         self.pacer = pacer or ChannelPacer()
         self._sleep = sleep
+        self.conversations = ConversationIds(client)
 
     # --- low level, shared with the command handlers -----------------------------------------------
 
@@ -129,6 +131,7 @@ class SlackAdapter:
         if metadata:
             kwargs["metadata"] = metadata
         response = await self.pacer.run(channel_id, lambda: self.client.chat_postMessage(**kwargs))
+        self.conversations.learn(channel_id, response.get("channel"))
         ts = response.get("ts")
         if not ts:
             # "ok" but no ts (a proxy's or a cut answer): the post landed, but recorded as "None"
@@ -233,8 +236,9 @@ class SlackAdapter:
         but for a card deleted or too old to edit: nothing to do."""
         first = card_messages(card)[0]
         try:
+            conversation = await self._conversation(channel, "chat.update")
             await self.client.chat_update(
-                channel=channel.channel_id,
+                channel=conversation,
                 ts=posted.message_ref,
                 text=first.text,
                 blocks=first.blocks,
@@ -292,14 +296,30 @@ class SlackAdapter:
             event_type = UPDATE_EVENT_TYPE
         else:
             root, event_type = None, EVENT_TYPE
+        try:
+            conversation = await self._conversation(channel, "conversations.history")
+        except Exception as exc:
+            raise delivery_error(exc, "conversations.list") from exc
         return await find_by_nonce(
             self.client,
-            channel.channel_id,
+            conversation,
             event_type=event_type,
             nonce=nonce,
             root=root,
             map_error=delivery_error,
         )
+
+    async def _conversation(self, channel: ChannelRow, what: str) -> str:
+        """The id `what` takes for a channel configured by name or user id (`conversations`).
+        Unknown, it is a plain DeliveryError: neither the channel's fault (no pause) nor an
+        outage (Slack is not held back); a lookup then ends in a visible failure, not a resend."""
+        conversation = await self.conversations.resolve(channel.channel_id)
+        if conversation is None:
+            raise DeliveryError(
+                f"Slack {what}: cannot tell the conversation id of {channel.channel_id!r} (Slack "
+                "takes only an id here); put the channel's id in the config file"
+            )
+        return conversation
 
 
 def _overflow_error(exc: Exception) -> DeliveryError:
