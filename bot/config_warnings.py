@@ -6,9 +6,9 @@ The file is used as written: a deployment whose channel says `timezone = "EST"` 
 zone on one offset all year where clocks change times everything an hour late all summer, and a
 digest more often than every 30 minutes is a stream of near-empty posts. Likewise a Slack
 channel given by its name or a user id: Slack posts to it, but takes only a conversation's id to
-edit a posted card or read the history, and a name stops posting once the channel is renamed.
-So each channel entry
-holding such a value gets one warning, naming the file, the entry, each value, why it matters and
+edit a posted card or read the history, which the bot then has to look up (needing scopes an
+older install may lack), and a name stops posting once the channel is renamed. So each channel
+entry holding such a value gets one warning, naming the file, the entry, each value, why it matters and
 what to write instead. `newsdigest run` logs them at start; `poll`, `digest`, `prune` and the
 `feeds` commands print them on stderr (with `Config.warnings`' other lines: a retention kept at
 the minimum, a feed listed in two spellings). Nothing here changes what the file means.
@@ -136,6 +136,12 @@ _FIND_ID = (
     "in Slack, click the channel's name: the id is at the bottom of its details; or copy the "
     "channel's link, which ends with it"
 )
+# Said with each: the sync keys a channel by its id as written (`bot.store.sync`), so the switch
+# is a new channel, and the entry as written is paused as removed from the file.
+_SWITCH_LATER = (
+    "Switching later makes it a new channel for the bot: the entry as written now is paused, "
+    "as removed from the file, with its history and any settings changed for it outside the file."
+)
 # A Slack id typed in lower case: a letter, then letters and digits, at least one a digit (so
 # "general" or "design" is a name).
 _LOWER_ID_RE = re.compile(r"^[cgduw](?=[a-z0-9]*\d)[a-z0-9]+$")
@@ -148,10 +154,12 @@ def _slack_id_problem(platform: str, value: str) -> str:
         if value[0] in "UW":
             return (
                 f"id = {_quoted(value)} is a person's user id: digests go to the bot's direct "
-                "messages with them, but Slack edits a posted card (its source count) only by "
-                "the direct message's own id, and /watchlist there knows it by that id, as "
-                "another channel. Use that id (D…, which ends the direct message's "
-                f'link), or a channel\'s, like id = "C0123456789" ({_FIND_ID}).'
+                "messages with them, but to edit a posted card (its source count) or check "
+                "whether a post landed, the bot must look up the direct message's own id, which "
+                "needs the im:write scope (reinstall the app from config/slack-manifest.yml if "
+                "it lacks it); and /watchlist there knows it by that id, as another channel. "
+                "Use that id (D…, which ends the direct message's "
+                f'link), or a channel\'s, like id = "C0123456789" ({_FIND_ID}). {_SWITCH_LATER}'
             )
         return ""
     if _LOWER_ID_RE.match(value):
@@ -163,10 +171,12 @@ def _slack_id_problem(platform: str, value: str) -> str:
         )
     return (
         f"id = {_quoted(value)} is the channel's name, not its id: Slack posts to it, but "
-        "posting stops (channel_not_found) once the channel is renamed; Slack edits a posted "
-        "card (its source count) and reads the channel to check a post only by id; and chat "
-        "(/watchlist there, inviting the bot) knows the channel by its id, as another channel "
-        f'with digests of its own. Use the id, like id = "C0123456789" ({_FIND_ID}).'
+        "posting stops (channel_not_found) once the channel is renamed; to edit a posted card "
+        "(its source count) or check whether a post landed, the bot must look up the id, which "
+        "needs the channels:read and groups:read scopes (and the bot in a private channel); and "
+        "chat (/watchlist there, inviting the bot) knows the channel by its id, as another "
+        f'channel with digests of its own. Use the id, like id = "C0123456789" ({_FIND_ID}). '
+        f"{_SWITCH_LATER}"
     )
 
 

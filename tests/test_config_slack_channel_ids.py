@@ -15,6 +15,9 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.config import ConfigError, load_config, parse_config
+from bot.store import channels as channel_store
+from bot.store.database import open_database
+from bot.store.sync import REMOVED_FROM_CONFIG, sync_config
 
 ENTRY = """
 [[channels]]
@@ -30,6 +33,10 @@ FIND_ID = (
     "channel's link, which ends with it"
 )
 KEPT = "(Loaded as written: nothing changes until the entry is edited.)"
+SWITCH = (
+    "Switching later makes it a new channel for the bot: the entry as written now is paused, as "
+    "removed from the file, with its history and any settings changed for it outside the file."
+)
 
 
 def _load(tmp_path: Path, typed: str) -> tuple[Path, list[str], str]:
@@ -46,10 +53,11 @@ def test_a_channel_name_loads_as_written_with_a_warning(tmp_path: Path, typed: s
     assert warnings == [
         f'{path}: channels[1] (slack:{typed}): id = "{typed}" is the channel\'s name, not its '
         "id: Slack posts to it, but posting stops (channel_not_found) once the channel is "
-        "renamed; Slack edits a posted card (its source count) and reads the channel to check a "
-        "post only by id; and chat (/watchlist there, inviting the bot) knows the channel by "
-        "its id, as another channel with digests of its own. Use the id, like "
-        f'id = "C0123456789" ({FIND_ID}). {KEPT}'
+        "renamed; to edit a posted card (its source count) or check whether a post landed, the "
+        "bot must look up the id, which needs the channels:read and groups:read scopes (and the "
+        "bot in a private channel); and chat (/watchlist there, inviting the bot) knows the "
+        "channel by its id, as another channel with digests of its own. Use the id, like "
+        f'id = "C0123456789" ({FIND_ID}). {SWITCH} {KEPT}'
     ]
 
 
@@ -59,10 +67,12 @@ def test_a_user_id_loads_as_written_with_a_warning(tmp_path: Path, typed: str) -
     assert loaded == typed
     assert warnings == [
         f'{path}: channels[1] (slack:{typed}): id = "{typed}" is a person\'s user id: digests '
-        "go to the bot's direct messages with them, but Slack edits a posted card (its source "
-        "count) only by the direct message's own id, and /watchlist there knows it by that "
-        "id, as another channel. Use that id (D…, which ends the direct "
-        f"message's link), or a channel's, like id = \"C0123456789\" ({FIND_ID}). {KEPT}"
+        "go to the bot's direct messages with them, but to edit a posted card (its source "
+        "count) or check whether a post landed, the bot must look up the direct message's own "
+        "id, which needs the im:write scope (reinstall the app from config/slack-manifest.yml "
+        "if it lacks it); and /watchlist there knows it by that id, as another channel. Use "
+        "that id (D…, which ends the direct message's link), or a channel's, like "
+        f'id = "C0123456789" ({FIND_ID}). {SWITCH} {KEPT}'
     ]
 
 
@@ -137,3 +147,14 @@ def test_the_cli_runs_with_a_channel_name_and_warns_once(
     assert 'channels[1] (slack:#team-news): id = "#team-news" is the channel\'s name' in (
         result.stderr
     )
+
+
+def test_switching_a_name_to_the_id_is_a_new_channel_as_the_warning_says() -> None:
+    """The sync keys a channel by its id as written: the warning's "switching later" holds."""
+    db = open_database(":memory:")
+    for typed in ("#team-news", "C0TEAM"):
+        sync_config(db, parse_config({"channels": [{"platform": "slack", "id": typed}]}))
+    rows = {row.channel_id: row for row in channel_store.list_channels(db)}
+    assert set(rows) == {"#team-news", "C0TEAM"}
+    assert rows["C0TEAM"].paused_reason is None
+    assert rows["#team-news"].paused_reason == REMOVED_FROM_CONFIG
