@@ -8,6 +8,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from _refused_feeds import RSS, allow_private, refused_config, words
 from click.testing import CliRunner
 
 from bot.app import NewsDigest
@@ -18,27 +19,10 @@ from bot.feedserver import FeedServer, Reply
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
 
-RSS = b"""<rss version="2.0"><channel><title>Harbour Desk</title>
-<item><guid>1</guid><title>Ferry timetable changes</title><link>https://h.example/1</link></item>
-</channel></rss>"""
-
-
-def _allow(config: Path, allowed: bool) -> None:
-    value = "true" if allowed else "false"
-    config.write_text(f"[polling]\nallow_private_networks = {value}\n", encoding="utf-8")
-
 
 @pytest.fixture
 def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "nd.toml"
-    _allow(path, True)
-    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(path))
-    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
-    return path
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split())
+    return refused_config(tmp_path, monkeypatch)
 
 
 def test_refused_feed_is_disabled_shown_and_enabled_once_allowed(
@@ -48,7 +32,7 @@ def test_refused_feed_is_disabled_shown_and_enabled_once_allowed(
     with FeedServer({"/rss.xml": Reply(body=RSS)}) as server:
         url = server.url("/rss.xml")
         assert runner.invoke(cli, ["feeds", "add", url]).exit_code == 0
-        _allow(config, False)  # the operator turns the setting off: the feed is now refused
+        allow_private(config, False)  # the operator turns the setting off: the feed is now refused
 
         polled = runner.invoke(cli, ["poll"])
         assert polled.exit_code == 1
@@ -56,10 +40,10 @@ def test_refused_feed_is_disabled_shown_and_enabled_once_allowed(
             "refused: loopback address 127.0.0.1; set polling.allow_private_networks = true to "
             "allow it, or fix the address, then re-enable the feed (newsdigest feeds enable)"
         )
-        assert reason in _words(polled.output)
+        assert reason in words(polled.output)
         assert server.requests == []
 
-        listed = _words(runner.invoke(cli, ["feeds", "list"]).output)
+        listed = words(runner.invoke(cli, ["feeds", "list"]).output)
         assert f"disabled: {reason}" in listed
 
         # Chat's feed list shows the same reason.
@@ -77,20 +61,20 @@ def test_refused_feed_is_disabled_shown_and_enabled_once_allowed(
         # Enabling checks the address again: still refused, still disabled, and said.
         refused = runner.invoke(cli, ["feeds", "enable", "1"])
         assert refused.exit_code == 1
-        assert f"feed 1 not enabled: {reason}" in _words(refused.output)
+        assert f"feed 1 not enabled: {reason}" in words(refused.output)
         db = open_database(tmp_path / "nd.db")
         assert feed_store.get_feed(db, 1).disabled_reason == reason  # type: ignore[union-attr]
         db.close()
 
-        _allow(config, True)
+        allow_private(config, True)
         enabled = runner.invoke(cli, ["feeds", "enable", "1"])
         assert enabled.exit_code == 0, enabled.output
         assert enabled.output.strip() == f"Enabled feed 1: {url}"
         # Until its next poll the list says so, rather than the refusal or a bare "ok".
-        assert "│ re-enabled │" in _words(runner.invoke(cli, ["feeds", "list"]).output)
+        assert "│ re-enabled │" in words(runner.invoke(cli, ["feeds", "list"]).output)
         polled = runner.invoke(cli, ["poll"])
         assert polled.exit_code == 0 and "1 new article" in polled.output
         # `feeds enable` went the way a poll goes (its GET, no body read), then the poll.
         assert len(server.requests) == 2
-    listed = _words(runner.invoke(cli, ["feeds", "list"]).output)
+    listed = words(runner.invoke(cli, ["feeds", "list"]).output)
     assert "disabled" not in listed and "refused" not in listed

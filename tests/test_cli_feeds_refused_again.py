@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from _refused_feeds import RSS, allow_private, refused_config, words
 from click.testing import CliRunner
 
 from bot.cli import cli
@@ -17,32 +18,11 @@ from bot.ingest.fetcher import FeedFetcher
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
 
-RSS = b"""<rss version="2.0"><channel><title>Harbour Desk</title>
-<item><guid>1</guid><title>Ferry timetable changes</title><link>https://h.example/1</link></item>
-</channel></rss>"""
 TO_METADATA = Reply(status=302, headers={"Location": "http://169.254.169.254/latest"})
 METADATA = (
     "refused: redirected to http://169.254.169.254/latest: link-local address 169.254.169.254, "
     "which no setting allows; fix the address, then re-enable the feed (newsdigest feeds enable)"
 )
-
-
-def _allow(config: Path, allowed: bool) -> None:
-    value = "true" if allowed else "false"
-    config.write_text(f"[polling]\nallow_private_networks = {value}\n", encoding="utf-8")
-
-
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "nd.toml"
-    _allow(path, True)
-    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(path))
-    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
-    return path
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _reason(tmp_path: Path, feed_id: int) -> str | None:
@@ -55,6 +35,11 @@ def _reason(tmp_path: Path, feed_id: int) -> str | None:
         db.close()
 
 
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return refused_config(tmp_path, monkeypatch)
+
+
 def test_turning_the_setting_on_enables_the_feeds_it_allows_at_the_next_poll(
     config: Path, tmp_path: Path
 ) -> None:
@@ -62,15 +47,15 @@ def test_turning_the_setting_on_enables_the_feeds_it_allows_at_the_next_poll(
     with FeedServer({"/rss.xml": Reply(body=RSS), "/moved.xml": TO_METADATA}) as server:
         for path in ("/rss.xml", "/moved.xml"):
             assert runner.invoke(cli, ["feeds", "add", server.url(path)]).exit_code == 0
-        _allow(config, False)
+        allow_private(config, False)
         first = runner.invoke(cli, ["poll"])
         assert first.exit_code == 1  # both refused: 127.0.0.1 as written, at once
-        assert "2 feeds disabled by this poll" in _words(first.output)
+        assert "2 feeds disabled by this poll" in words(first.output)
         assert "not polled" not in first.output  # they were polled, just now
 
-        _allow(config, True)  # the operator fixes the setting: no `feeds enable` by hand
+        allow_private(config, True)  # the operator fixes the setting: no `feeds enable` by hand
         second = runner.invoke(cli, ["poll"])
-        said = _words(second.output)
+        said = words(second.output)
         assert "Enabled feed 1 again: polling.allow_private_networks now allows" in said
         assert "Enabled feed 2 again" in said
         assert "1 new article" in said
@@ -81,7 +66,7 @@ def test_turning_the_setting_on_enables_the_feeds_it_allows_at_the_next_poll(
         assert _reason(tmp_path, 2) == METADATA
 
         third = runner.invoke(cli, ["poll", "--all"])
-        said = _words(third.output)
+        said = words(third.output)
         assert "Enabled feed" not in said  # the setting cannot allow the link-local address
         assert "1 feed disabled, not polled" in said
         # Each polled once after the setting allowed them; nothing after feed 2's refusal.
@@ -99,7 +84,7 @@ def test_enable_follows_the_redirect_the_feed_was_refused_at(config: Path, tmp_p
         # not "Enabled" only to be disabled, and alerted about, again at the next poll.
         refused = runner.invoke(cli, ["feeds", "enable", "1"])
         assert refused.exit_code == 1
-        assert f"feed 1 not enabled: {METADATA}" in _words(refused.output)
+        assert f"feed 1 not enabled: {METADATA}" in words(refused.output)
         assert _reason(tmp_path, 1) == METADATA
 
         server.route("/rss.xml", RSS)  # the publisher fixes the redirect
@@ -122,7 +107,7 @@ def test_enable_says_the_address_is_allowed_when_the_server_answers_an_error(
         server.route("/rss.xml", Reply(status=410))
         enabled = runner.invoke(cli, ["feeds", "enable", "1"])
     assert enabled.exit_code == 0, enabled.output
-    said = _words(enabled.output)
+    said = words(enabled.output)
     assert "could not be checked" not in said
     assert said == (
         f"Enabled feed 1: {server.url('/rss.xml')} (the address is allowed; the server answered "
@@ -136,10 +121,10 @@ def test_enable_refused_checks_every_refused_feed(config: Path, tmp_path: Path) 
     with FeedServer(routes) as server:
         for path in ("/a.xml", "/b.xml", "/c.xml"):
             assert runner.invoke(cli, ["feeds", "add", server.url(path)]).exit_code == 0
-        _allow(config, False)
+        allow_private(config, False)
         runner.invoke(cli, ["poll"])
         assert all(_reason(tmp_path, i) for i in (1, 2, 3))
-        _allow(config, True)
+        allow_private(config, True)
         server.requests.clear()
 
         checked = runner.invoke(cli, ["feeds", "enable", "--refused"])
