@@ -69,8 +69,11 @@ def test_a_story_matched_again_is_not_read_again(builds: list[int]) -> None:
 def test_what_changes_the_story_or_the_query_is_matched_afresh(builds: list[int]) -> None:
     strike = [topic("strikes", "strike")]
     assert matching_topics(strike, FERRY) == []
-    # A correction puts the strike in the first report's lead.
-    corrected = [replace(FERRY[0], text="A crew strike forced the cuts."), FERRY[1]]
+    # Corrections put the strike in both outlets' leads.
+    corrected = [
+        replace(FERRY[0], text="A crew strike forced the cuts."),
+        replace(FERRY[1], text="Commuters face longer waits from Monday as the strike goes on."),
+    ]
     assert matching_topics(strike, corrected) == ["strikes"]
     # The story grows: a third outlet's headline says it.
     grown = [*FERRY, Article(id="f3", source="Coast Courier", title="Ferry strike looms", text="")]

@@ -36,23 +36,22 @@ def why(query: str, articles: list[Article]) -> list[str] | None:
     return TopicQuery.parse(query).reasons(doc(articles))
 
 
-# A councillor charged over campaign money: three outlets, and a later one recalls, in passing,
-# where he once served. (The first report's lead counts alone: it began the story.)
+# A councillor charged over campaign money: three outlets, and one of them recalls, in passing,
+# where he once served.
 CHARGED = [
     art(
         1,
         "Harbor Times",
         "Councillor Brann charged over campaign funds",
         "Prosecutors charged councillor Aldo Brann on Tuesday with spending campaign money on "
-        "holidays and school fees.",
+        "holidays and school fees.\nBrann, who served with the navy in Kestovia before entering "
+        "politics, denied wrongdoing.",
     ),
     art(
         2,
         "Daily Ledger",
         "Brann denies misusing donations",
-        "Councillor Aldo Brann said he would fight the charges, calling them a political attack."
-        "\nBrann, who served with the navy in Kestovia before entering politics, denied "
-        "wrongdoing.",
+        "Councillor Aldo Brann said he would fight the charges, calling them a political attack.",
     ),
     art(
         3,
@@ -130,8 +129,7 @@ def test_or_terms_count_together_once_per_place() -> None:
         art(2, "Daily Ledger", "Pharmacies stock up", "A new vaccine reaches shelves on Friday."),
         art(3, "Coast Courier", "Queues at clinics", "Many waited over an hour."),
     ]
-    # The first report's lead counts alone (it began the story); a later one's does not.
-    assert why("covid", story) == ["covid: first report's lead"]
+    assert not matches("covid", story)
     assert not matches("vaccine", story)
     assert why("covid OR vaccine", story) == ["covid OR vaccine: leads of 2 outlets"]
     # A word and its plural find the same words: two mentions, not four.
@@ -145,8 +143,8 @@ def test_or_terms_count_together_once_per_place() -> None:
 
 def test_each_and_term_must_be_what_the_story_is_about() -> None:
     story = [
-        art(1, "Harbor Times", "Ferry fares rise", "Fares go up in May."),
-        art(2, "Daily Ledger", "Ferry tickets cost more", "Fuel costs.\nA strike was ruled out."),
+        art(1, "Harbor Times", "Ferry fares rise", "Fares go up in May.\nA strike was ruled out."),
+        art(2, "Daily Ledger", "Ferry tickets cost more", "Operators blamed fuel."),
     ]
     assert not matches("ferry strike", story)
     assert why("ferry fuel", story) is None
@@ -210,9 +208,7 @@ def test_topics_test_says_where_each_term_was_found(
     assert found.exit_code == 0, found.output
     assert found.output.startswith('"chip export" OR semiconductor matches 1 of ')
     assert '"chip export": headline' in found.output
-    # Of the chip story's three outlets, only the first to report it says "semiconductors",
-    # once, in its lead: the report that began the story says what it is about.
+    # One of the chip story's three outlets says "semiconductors", once, in its lead.
     alone = runner.invoke(cli, ["topics", "test", "semiconductor"])
     assert alone.exit_code == 0, alone.output
-    assert alone.output.startswith("semiconductor matches 1 of ")
-    assert "semiconductor: first report's lead" in alone.output
+    assert alone.output.startswith("semiconductor matches 0 of ")

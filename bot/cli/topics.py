@@ -24,8 +24,7 @@ parentheses and source:name filters (not a,b or a|b: write a OR b); case- and
 accent-insensitive (but US, IT, WHO in capitals mean the initialism, "US" or "U.S.", not
 "us"), matched on whole words (Chinese, Japanese, Thai,
 Lao, Khmer, Burmese: inside a run of text too) where a story says what it is about: a headline,
-the leads (first 60 words) of two of its outlets (of its only one, or of its first report), or
-4 mentions in all its
+the leads (first 60 words) of two of its outlets (of its only one), or 4 mentions in all its
 articles; OR'd terms count together. A word also matches its plural or
 singular (chip, chips). A negation leaves out a story only when it holds for the headline or for
 most of its articles, anywhere in them (-source:tabloid: the tabloid's own stories). At most 1,000 characters,

@@ -67,8 +67,7 @@ Parentheses may nest at most 20 deep, and a query is at most 1,000 characters, 1
 A query is checked against what a story is about, not a single article, nor every word of
 every article. A term (word or phrase) holds where the story says it: in its headline or any of
 its articles' titles; in the leads (the first 60 words after the title) of two or more of its
-outlets, or of its only outlet, or of its first report (the one that began the story, however
-many outlets join it later); or, said only further down, when it comes up at least 4 times
+outlets, or of its only outlet; or, said only further down, when it comes up at least 4 times
 in all its articles. A passing mention ("a major booster of efforts", a profile's "served in
 Afghanistan") matches nothing. Terms joined by OR count together, as one topic's words: one
 outlet's lead saying "covid" and another's "vaccine" are two leads for ``covid OR vaccine``.

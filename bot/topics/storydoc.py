@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -59,16 +58,12 @@ CAPS_MARK = "_"
 LEAD_WORDS = 60
 LEAD_CHARS = 480
 _SPACED_WORD_RE = re.compile(r"\S+")
-# A term said in a lead counts when this many outlets' leads say it, or the story's only outlet's,
-# or its first report's: one later lead's aside ("as the economy recovers from the pandemic") is
-# not what a story is about, but the report that began the story introduces it, and keeps doing
-# so as others join (a story that matched on its one lead must not stop matching when a second
-# outlet's lead words it otherwise).
+# A term said in a lead counts when this many outlets' leads say it, or the story's only outlet's:
+# one lead's aside ("as the economy recovers from the pandemic") is not what a story is about.
 LEAD_OUTLETS = 2
 # Said only further down, a term counts when the story comes back to it this often in all: "a
 # major booster of efforts", or a profile's "served in Afghanistan", once or twice, does not.
 BODY_MENTIONS = 4
-_LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 def parts(text: str) -> list[str]:
@@ -137,8 +132,6 @@ class StoryDoc:
     # A member's title, and its title and lead (`lead_of`): the starts of its `text`.
     title: str = ""
     lead: str = ""
-    # Which of `members` is the story's first report (`first_report`), whose lead counts alone.
-    first: int = 0
 
     @classmethod
     def from_articles(cls, articles: Sequence[Article], headline: str | None = None) -> StoryDoc:
@@ -165,7 +158,6 @@ class StoryDoc:
             headline=headline,
             members=members,
             sites=sites,
-            first=first_report(articles),
         )
 
     @cached_property
@@ -267,8 +259,8 @@ class StoryDoc:
         """Why the story is about one of `phrases` (alternatives, each position of each any of its
         forms), and which of them made it, or None when it only mentions them in passing:
         "headline" (the story's or a report's title), "leads of N outlets" (`LEAD_OUTLETS` or
-        more; "lead" of a story's only outlet: a report's first `LEAD_WORDS` words), "first
-        report's lead" (the report that began the story, `first_report`) or "N mentions" (`BODY_MENTIONS` or more in all its reports). Alternatives are weighed
+        more; "lead" of a story's only outlet: a report's first `LEAD_WORDS` words) or
+        "N mentions" (`BODY_MENTIONS` or more in all its reports). Alternatives are weighed
         together: one outlet's lead saying "covid" and another's "vaccine" are two leads on the
         topic of `covid OR vaccine`. Bare text has no parts: a phrase anywhere in it is "text"."""
         if not self.members:
@@ -291,15 +283,12 @@ class StoryDoc:
             if starts[0] + len(phrases[i]) <= m.title_end:
                 return "headline", [i]
         in_leads = [
-            (i, m.outlet, m) for i, m, starts in found if starts[0] + len(phrases[i]) <= m.lead_end
+            (i, m.outlet) for i, m, starts in found if starts[0] + len(phrases[i]) <= m.lead_end
         ]
-        leads = {outlet for _, outlet, _ in in_leads}
+        leads = {outlet for _, outlet in in_leads}
         if len(leads) >= LEAD_OUTLETS or (leads and len({m.outlet for m in self.members}) == 1):
             why = f"leads of {len(leads)} outlets" if len(leads) > 1 else "lead"
-            return why, sorted({i for i, _, _ in in_leads})
-        first = self.members[self.first] if self.first < len(self.members) else None
-        if opening := sorted({i for i, _, m in in_leads if m is first}):
-            return "first report's lead", opening
+            return why, sorted({i for i, _ in in_leads})
         # Where, not how many phrases: `tax OR taxes` finds "taxes" twice, one mention.
         said = len({(id(m), start) for _, m, starts in found for start in starts})
         if said >= BODY_MENTIONS:
@@ -311,22 +300,6 @@ class StoryDoc:
         """Who a member speaks for: its outlet's site or name, or (neither known) itself. One
         paper's two section feeds are one voice."""
         return self.sites or self.sources or id(self)
-
-
-def first_report(articles: Sequence[Article]) -> int:
-    """Which of `articles` began their story: the first the bot stored (then the first
-    published, then the first given). By when it was seen, not published: a report that arrives
-    later dated earlier (a slow feed) joined a story that already had its introduction, and a
-    story's first report must not change as it grows."""
-    if not articles:
-        return 0
-
-    def key(k: int) -> tuple[bool, datetime, bool, datetime, int]:
-        a = articles[k]
-        seen = a.seen or a.published
-        return (seen is None, seen or _LATEST, a.published is None, a.published or _LATEST, k)
-
-    return min(range(len(articles)), key=key)
 
 
 def _occurrences(toks: tuple[str, ...], forms: frozenset[str]) -> Iterator[int]:
