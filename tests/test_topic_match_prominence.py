@@ -65,6 +65,7 @@ CHARGED = [
 def test_a_passing_mention_in_one_article_does_not_match() -> None:
     assert not matches("kestovia OR kestovian", CHARGED)
     assert why("kestovia", CHARGED) is None
+    assert why("navy", CHARGED) is None  # in the first report's lead, but one outlet's aside
     # What it is about still matches, from a title or from two leads.
     assert why("indictment", CHARGED) == ["indictment: headline"]
     assert why("campaign", CHARGED) == ["campaign: headline"]
