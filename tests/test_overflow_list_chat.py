@@ -24,6 +24,7 @@ from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests, feed_alerts
 from bot.runner.overflow import MAX_LISTED
+from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store.database import open_database
 
@@ -206,6 +207,12 @@ def _listed(db: sqlite_utils.Database) -> list[str]:
     return [line.split(" · ")[0][2:] for line in text.splitlines() if line.startswith("• ")]
 
 
+def _sent(db: sqlite_utils.Database) -> None:
+    """The latest notice sent, as the outbox does: a listing counts only once it is."""
+    (alert_id,) = db.execute("SELECT MAX(id) FROM alerts").fetchone()
+    alert_store.set_alert_state(db, alert_id, "sent", now=NOON)
+
+
 def test_a_story_is_listed_again_only_once_it_has_gained_sources(tmp_path: Path) -> None:
     db = open_database(tmp_path / "nd.db")
     channel = add_channel(db, "C1")
@@ -214,6 +221,7 @@ def test_a_story_is_listed_again_only_once_it_has_gained_sources(tmp_path: Path)
     assert digests.enqueue_digest(db, channel, now=NOON, default_size=1) == 1
     first = _listed(db)
     assert len(first) == 3
+    _sent(db)
     # The next day: two of them still without a card, one grown since, one new story.
     tomorrow = NOON + timedelta(days=1)
     grown = first[-1].removeprefix("Story ")
@@ -239,6 +247,7 @@ def test_a_backlog_listed_before_is_one_line(tmp_path: Path) -> None:
     for story in ("quay", "locks", "ferry"):
         add_story(db, story, ["Gazette", "Courier"], now=NOON - timedelta(hours=1))
     assert digests.enqueue_digest(db, channel, now=NOON, default_size=1) == 1
+    _sent(db)
     # No room for a card the next day, and nothing new: the two listed are counted, not listed.
     tomorrow = NOON + timedelta(days=1)
     assert digests.enqueue_digest(db, channel, now=tomorrow, default_size=0) == 0

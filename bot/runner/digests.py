@@ -92,13 +92,15 @@ def _enqueue_overflow(
     ids = [c.story.id for c in selection.overflow]
     before = listed_stories.listed_sources(db, channel.id, ids)
     notice = overflow_notice(channel.platform, selection.overflow, before)
+    if notice is None:
+        return
     # The key the count had: a digest queued again (a restart's catch-up) gets one list.
-    if notice is None or not alerts.enqueue_alert(
-        db, channel.id, f"digest-more:{iso(slot)}", notice.text, now=now
-    ):
+    alert_id = alerts.queue_alert(db, channel.id, f"digest-more:{iso(slot)}", notice.text, now=now)
+    if alert_id is None:
         return
     listed = [(c.story.id, c.story.source_count) for c in notice.listed]
-    listed_stories.record_listed(db, channel.id, listed, now=now)
+    # Counted as listed only once the notice is sent (`bot.store.listed_stories`).
+    listed_stories.record_listed(db, channel.id, listed, alert_id=alert_id, now=now)
 
 
 def digest_size(channel: ChannelRow, default_size: int = DEFAULT_LIMIT) -> int:

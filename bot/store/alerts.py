@@ -12,11 +12,13 @@ pass's is keyed by the pass's time; a disabled feed's is queued once per disabli
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from bot.store import listed_stories
 from bot.store.database import iso, parse_iso
 from bot.store.durable import durable
 from bot.store.stale import stale_cutoff
@@ -36,11 +38,19 @@ class AlertRow:
 def enqueue_alert(
     db: sqlite_utils.Database, channel_pk: int, key: str, text: str, *, now: datetime
 ) -> bool:
+    """Queue the notice; False if the channel already had one with this key."""
+    return queue_alert(db, channel_pk, key, text, now=now) is not None
+
+
+def queue_alert(
+    db: sqlite_utils.Database, channel_pk: int, key: str, text: str, *, now: datetime
+) -> int | None:
+    """`enqueue_alert`, returning the new notice's id (None if the key was queued before)."""
     cursor = db.execute(
         "INSERT OR IGNORE INTO alerts (channel_pk, key, text, created_at) VALUES (?, ?, ?, ?)",
         [channel_pk, key, text, iso(now)],
     )
-    return cursor.rowcount > 0
+    return cursor.lastrowid if cursor.rowcount > 0 else None
 
 
 def due_alerts(db: sqlite_utils.Database, now: datetime) -> list[AlertRow]:
@@ -145,7 +155,14 @@ def finished_count(db: sqlite_utils.Database, *, before: datetime) -> int:
 def delete_finished(db: sqlite_utils.Database, *, before: datetime, limit: int) -> int:
     """Delete up to `limit` notices sent or failed before `before`; never a pending or sending one,
     which the outbox still owns. Returns how many; the caller holds the write transaction."""
+    ids = [
+        row[0]
+        for row in db.execute(
+            f"SELECT id FROM alerts WHERE {_FINISHED_BEFORE} LIMIT ?", [iso(before), limit]
+        )
+    ]
+    # The stories a digest's notice listed outlive it (`bot.store.listed_stories`).
+    listed_stories.forget_notices(db, ids)
     return db.execute(
-        f"DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE {_FINISHED_BEFORE} LIMIT ?)",
-        [iso(before), limit],
+        "DELETE FROM alerts WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
     ).rowcount

@@ -5,6 +5,12 @@ A story listed once is not listed again by the next digest unless it has gained 
 on a busy week the same backlog was listed digest after digest. A listing is no delivery (the
 outbox's `deliveries` are): a listed story may still get its one card. Rows go with their
 channel and with their story (retention deletes old stories), by foreign key.
+
+A listing counts once its notice was sent (`alert_id`, migration 34): a notice still pending,
+or failed (stale after a channel's long pause, out of attempts, refused), never reached the
+channel, whose next digest lists the story again. A row whose notice is gone has NULL: sent,
+then deleted by retention (`forget_notices`), or listed before migration 34 by a notice not
+found then.
 """
 
 from __future__ import annotations
@@ -37,8 +43,10 @@ def listed_sources(
     if not story_ids:
         return {}
     rows = db.execute(
-        "SELECT story_id, sources FROM listed_stories WHERE channel_pk = ?"
-        " AND story_id IN (SELECT value FROM json_each(?))",
+        "SELECT l.story_id, l.sources FROM listed_stories l"
+        " LEFT JOIN alerts a ON a.id = l.alert_id"
+        " WHERE l.channel_pk = ? AND l.story_id IN (SELECT value FROM json_each(?))"
+        " AND (l.alert_id IS NULL OR a.state = 'sent')",
         [channel_pk, json.dumps(list(story_ids))],
     ).fetchall()
     return {story_id: sources for story_id, sources in rows}
@@ -49,13 +57,49 @@ def record_listed(
     channel_pk: int,
     listed: Iterable[tuple[str, int]],
     *,
+    alert_id: int,
     now: datetime,
 ) -> None:
-    """Record (story, sources) pairs as listed to the channel at `now`; the caller holds the
-    write transaction (the digest's, with the notice that lists them)."""
+    """Record (story, sources) pairs as listed to the channel at `now` by the notice `alert_id`,
+    which they count as once it is sent; the caller holds the write transaction (the digest's,
+    with the notice). A story listed before is overwritten: it is listed again only with more
+    sources than it had, so the earlier listing no longer decides anything."""
     db.conn.executemany(
-        "INSERT INTO listed_stories (channel_pk, story_id, sources, listed_at) VALUES (?, ?, ?, ?)"
+        "INSERT INTO listed_stories (channel_pk, story_id, sources, listed_at, alert_id)"
+        " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT(channel_pk, story_id) DO UPDATE SET sources = excluded.sources,"
-        " listed_at = excluded.listed_at",
-        [(channel_pk, story_id, sources, iso(now)) for story_id, sources in listed],
+        " listed_at = excluded.listed_at, alert_id = excluded.alert_id",
+        [(channel_pk, story_id, sources, iso(now), alert_id) for story_id, sources in listed],
+    )
+
+
+def forget_notices(db: sqlite_utils.Database, alert_ids: Sequence[int]) -> None:
+    """Before retention deletes the notices `alert_ids` (all finished): the listings of a sent
+    one keep counting, with no notice (NULL); a failed one's listed nothing, and go. Done here,
+    not by foreign key, because a deleted notice's id may be given to a new one."""
+    ids = json.dumps(list(alert_ids))
+    db.execute(
+        "DELETE FROM listed_stories WHERE alert_id IN (SELECT id FROM alerts"
+        " WHERE state != 'sent' AND id IN (SELECT value FROM json_each(?)))",
+        [ids],
+    )
+    db.execute(
+        "UPDATE listed_stories SET alert_id = NULL"
+        " WHERE alert_id IN (SELECT value FROM json_each(?))",
+        [ids],
+    )
+
+
+def add_alert_ids(db: sqlite_utils.Database) -> None:
+    """Migration 34's body: each listing names the notice that listed it. A row from before is
+    matched to its digest's notice, queued in the same transaction at the same moment (the
+    latest, as the row was overwritten by the latest); one whose notice retention deleted keeps
+    NULL and counts, as every listing did before."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(listed_stories)")}
+    if "alert_id" not in columns:
+        db.execute("ALTER TABLE listed_stories ADD COLUMN alert_id INTEGER")
+    db.execute(
+        "UPDATE listed_stories SET alert_id = (SELECT MAX(a.id) FROM alerts a"
+        " WHERE a.channel_pk = listed_stories.channel_pk AND a.created_at = listed_stories.listed_at"
+        " AND a.key LIKE 'digest-more:%') WHERE alert_id IS NULL"
     )

@@ -273,6 +273,12 @@ def _m033_listed_stories(db: sqlite_utils.Database) -> None:
     create_listed_stories(db)
 
 
+def _m034_listed_by_notice(db: sqlite_utils.Database) -> None:
+    from bot.store.listed_stories import add_alert_ids
+
+    add_alert_ids(db)
+
+
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
@@ -320,4 +326,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (31, "channels remember when their pause began", _m031_channel_paused_at),
     (32, "card edits remember which articles their story had", _m032_card_edit_members),
     (33, "stories a digest listed after its cards, per channel", _m033_listed_stories),
+    (34, "listed stories name the notice that listed them", _m034_listed_by_notice),
 ]
