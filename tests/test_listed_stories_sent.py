@@ -1,7 +1,7 @@
 """A story a digest listed after its cards counts as listed to the channel only once the notice
 that listed it was sent: a notice still pending, failed, or expired stale never reached the
-channel, whose next digest lists the story again. Real SQLite files, the real outbox and fake
-Slack server for the sent notice."""
+channel, whose next digest lists the story again. And a story counts as listed if a story merged
+into it was. Real SQLite files, the real outbox and fake Slack server for the sent notice."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
 from bot.store import alerts
+from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database
 
@@ -115,6 +116,28 @@ def test_retention_drops_a_failed_notices_listings(tmp_path: Path) -> None:
     assert db.execute("SELECT COUNT(*) FROM listed_stories").fetchone()[0] == 0
     _next_digest(db, channel)
     assert set(listed) <= set(_listed(db))
+    db.close()
+
+
+def test_a_story_something_listed_was_merged_into_is_listed(tmp_path: Path) -> None:
+    db, channel, listed = _three(tmp_path)
+    alerts.set_alert_state(db, _alert_id(db), "sent", now=NOON)
+    # A new story, never listed, absorbs a listed one: the same news, nothing gained.
+    add_story(db, "bridge", ["Gazette", "Courier"], now=NOON + timedelta(hours=1))
+    story_store.merge(db, listed[0], "bridge", now=NOON + timedelta(hours=1))
+    _next_digest(db, channel)
+    assert "bridge" not in _listed(db)
+    assert _latest(db).startswith(EARLIER)
+    db.close()
+
+
+def test_a_merged_story_that_gained_sources_is_listed_again(tmp_path: Path) -> None:
+    db, channel, listed = _three(tmp_path)
+    alerts.set_alert_state(db, _alert_id(db), "sent", now=NOON)
+    add_story(db, "bridge", ["Gazette", "Courier", "Herald"], now=NOON + timedelta(hours=1))
+    story_store.merge(db, listed[0], "bridge", now=NOON + timedelta(hours=1))
+    _next_digest(db, channel)
+    assert _listed(db) == ["bridge"]
     db.close()
 
 

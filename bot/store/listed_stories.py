@@ -10,7 +10,9 @@ A listing counts once its notice was sent (`alert_id`, migration 34): a notice s
 or failed (stale after a channel's long pause, out of attempts, refused), never reached the
 channel, whose next digest lists the story again. A row whose notice is gone has NULL: sent,
 then deleted by retention (`forget_notices`), or listed before migration 34 by a notice not
-found then.
+found then. A story counts as listed, too, if a story merged into it was (`stories.merged_into`,
+which always names the surviving story): otherwise the merge's survivor would list the absorbed
+story's news as new.
 """
 
 from __future__ import annotations
@@ -43,11 +45,17 @@ def listed_sources(
     if not story_ids:
         return {}
     rows = db.execute(
-        "SELECT l.story_id, l.sources FROM listed_stories l"
+        "WITH wanted(id) AS (SELECT value FROM json_each(?)),"
+        # Each story wanted, and the stories merged into it.
+        " members(root, id) AS (SELECT id, id FROM wanted"
+        " UNION ALL SELECT s.merged_into, s.id FROM stories s"
+        " WHERE s.merged_into IN (SELECT id FROM wanted))"
+        " SELECT m.root, MAX(l.sources) FROM members m"
+        " JOIN listed_stories l ON l.channel_pk = ? AND l.story_id = m.id"
         " LEFT JOIN alerts a ON a.id = l.alert_id"
-        " WHERE l.channel_pk = ? AND l.story_id IN (SELECT value FROM json_each(?))"
-        " AND (l.alert_id IS NULL OR a.state = 'sent')",
-        [channel_pk, json.dumps(list(story_ids))],
+        " WHERE l.alert_id IS NULL OR a.state = 'sent'"
+        " GROUP BY m.root",
+        [json.dumps(list(story_ids)), channel_pk],
     ).fetchall()
     return {story_id: sources for story_id, sources in rows}
 
