@@ -7,24 +7,42 @@ answer a name or a user id with channel_not_found: left as it was, a card edit t
 failed, and checking whether a post landed after a timeout or a crash paused the channel.
 
 So the adapter remembers the id every successful post answers with (`learn`), and, when it has
-none yet (after a restart, before the first post), looks it up once: a user's direct message
-with conversations.open (scope im:write), a name in conversations.list (channels:read,
-groups:read; public channels and the private ones the bot is in). The answer is kept for the
-process's life; a name Slack cannot find is looked up again next time (it may have been created
-or the bot invited since), and `resolve` says None, for the caller to treat as "cannot tell".
+none yet (after a restart, before the first post), looks it up: a user's direct message with
+conversations.open (scope im:write), a name in conversations.list (channels:read, groups:read;
+public channels and the private ones the bot is in). An id found is kept for the process's life.
+
+conversations.list is rate limited per workspace (Tier 2, about 20 calls a minute), so it is
+walked once for every name at a time: one walk, the only one in flight, fills the map for all
+of them. A name the walk did not find (or a lookup Slack refused, a scope missing) is not asked
+about again for `NOT_FOUND_FOR`: `resolve` says None meanwhile, for the caller to treat as
+"cannot tell", and after that it is looked up again (the channel may have been created or the
+bot invited since). A lookup Slack rate limits is that lookup's failure, a plain
+`DeliveryError` for the row that needed it: the limit is the lookup method's own, so it must
+not hold back every Slack post as an outage would; no lookup of that method is made again
+before its Retry-After has passed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.auth import AUTH_ERRORS
-from bot.adapters.slack.errors import TRANSIENT_ERRORS, error_code
+from bot.adapters.slack.errors import (
+    RATE_LIMITED,
+    TRANSIENT_ERRORS,
+    error_code,
+    http_status,
+    retry_after,
+)
+from bot.delivery.adapter import DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +53,34 @@ _USER_ID_RE = re.compile(r"^[UW][A-Z0-9]+$")
 # found by then is reported as not found rather than listing for minutes.
 LIST_LIMIT = 1000
 LIST_PAGES = 20
+# How long a name a walk did not find (or a lookup Slack refused) stands before it is asked again:
+# every card edit and post check in its channel would otherwise walk the whole list.
+NOT_FOUND_FOR = 300.0
+# A 429 without a readable Retry-After: Slack's rate limit windows are a minute.
+RATE_LIMIT_WAIT = 60.0
+LIST = "conversations.list"
+OPEN = "conversations.open"
 
 
 class ConversationIds:
-    """Configured channel value ("#team-news", "U0123") -> the conversation id Slack uses."""
+    """Configured channel value ("#team-news", "U0123") -> the conversation id Slack uses.
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    `clock` (seconds, monotonic) times the not-found answers and the waits after a 429."""
+
+    def __init__(
+        self, client: AsyncWebClient, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._client = client
+        self._clock = clock
         self._known: dict[str, str] = {}
+        # Configured value -> when it may be looked up again (not found, or refused).
+        self._unresolved: dict[str, float] = {}
+        # Every channel name the last walk listed -> its id, and when that walk ended.
+        self._listed: dict[str, str] = {}
+        self._listed_at: float | None = None
+        self._walking = asyncio.Lock()
+        # Lookup method -> when it may be called again after a 429.
+        self._limited_until: dict[str, float] = {}
 
     def learn(self, configured: str, answered: Any) -> None:
         """chat.postMessage's answer names the conversation it posted in (`channel`)."""
@@ -50,22 +88,32 @@ class ConversationIds:
             return
         if CONVERSATION_ID_RE.match(answered):
             self._known[configured] = answered
+            self._unresolved.pop(configured, None)
 
     async def resolve(self, configured: str) -> str | None:
-        """The conversation id, or None when Slack would not say (not found, a scope missing)."""
+        """The conversation id, or None when Slack would not say (not found, a scope missing).
+
+        Raises a plain `DeliveryError` when the lookup is rate limited, and Slack's own error
+        for a dead token or an outage, which fail every other call as well."""
         if CONVERSATION_ID_RE.match(configured):
             return configured
         if known := self._known.get(configured):
             return known
+        if self._unresolved.get(configured, float("-inf")) > self._clock():
+            return None
+        by_user = bool(_USER_ID_RE.match(configured))
+        method = OPEN if by_user else LIST
         try:
-            if _USER_ID_RE.match(configured):
+            if by_user:
                 found = await self._open_dm(configured)
             else:
                 found = await self._by_name(configured.removeprefix("#"))
         except SlackApiError as exc:
             code = error_code(exc)
-            # A dead token, an outage or a rate limit says nothing about the channel: raised,
-            # it is mapped as the same failure of any other call is.
+            if http_status(exc) == 429 or code in RATE_LIMITED:
+                raise self._rate_limited(method, configured, exc) from exc
+            # A dead token or an outage says nothing about the channel: raised, it is mapped
+            # as the same failure of any other call is.
             if not code or code in AUTH_ERRORS or code in TRANSIENT_ERRORS:
                 raise
             log.warning(
@@ -74,43 +122,90 @@ class ConversationIds:
                 configured,
                 code,
                 "im:write is needed for a user id"
-                if _USER_ID_RE.match(configured)
+                if by_user
                 else "channels:read and groups:read are needed for a name",
             )
+            self._unresolved[configured] = self._clock() + NOT_FOUND_FOR
             return None
         if found is None:
-            log.warning(
-                "Slack: no channel named %s that the bot can see (renamed, archived, or private "
-                "without the bot); the bot cannot edit its cards or check its posts there. Put "
-                "the channel's id in the config file",
-                configured,
-            )
+            if configured not in self._unresolved:
+                log.warning(
+                    "Slack: no channel named %s that the bot can see (renamed, archived, or "
+                    "private without the bot); the bot cannot edit its cards or check its posts "
+                    "there. Put the channel's id in the config file",
+                    configured,
+                )
+            self._unresolved[configured] = self._clock() + NOT_FOUND_FOR
             return None
         log.info("Slack: %s is conversation %s", configured, found)
         self._known[configured] = found
+        self._unresolved.pop(configured, None)
         return found
 
+    def _rate_limited(self, method: str, configured: str, exc: SlackApiError) -> DeliveryError:
+        wait = retry_after(exc)
+        wait = RATE_LIMIT_WAIT if wait is None else wait
+        self._limited_until[method] = self._clock() + wait
+        log.warning(
+            "Slack: %s rate limited looking up %s; no lookup for %.0fs", method, configured, wait
+        )
+        return DeliveryError(
+            f"Slack {method}: rate limited looking up the conversation id of {configured!r}; "
+            f"looked up again after {wait:.0f}s"
+        )
+
+    def _check_limit(self, method: str) -> None:
+        """Within a 429's Retry-After the lookup fails at once, without asking Slack."""
+        wait = self._limited_until.get(method, 0.0) - self._clock()
+        if wait > 0:
+            raise DeliveryError(
+                f"Slack {method}: rate limited; the conversation id is looked up again in "
+                f"{wait:.0f}s"
+            )
+
     async def _open_dm(self, user: str) -> str | None:
+        self._check_limit(OPEN)
         response = await self._client.conversations_open(users=user)
         channel = response.get("channel") or {}
         found = channel.get("id") if isinstance(channel, dict) else None
         return found if isinstance(found, str) and found else None
 
     async def _by_name(self, name: str) -> str | None:
-        cursor: str | None = None
-        for _ in range(LIST_PAGES):
-            kwargs: dict[str, Any] = {
-                "types": "public_channel,private_channel",
-                "exclude_archived": True,
-                "limit": LIST_LIMIT,
-            }
-            if cursor:
-                kwargs["cursor"] = cursor
-            response = await self._client.conversations_list(**kwargs)
-            for channel in response.get("channels") or []:
-                if channel.get("name") == name and isinstance(channel.get("id"), str):
-                    return str(channel["id"])
-            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-            if not cursor:
+        # One walk at a time: lookups that come while one runs wait for it and read its map.
+        async with self._walking:
+            if found := self._listed.get(name):
+                return found
+            walked = self._listed_at
+            if walked is not None and self._clock() - walked < NOT_FOUND_FOR:
                 return None
-        return None
+            self._check_limit(LIST)
+            await self._walk()
+            return self._listed.get(name)
+
+    async def _walk(self) -> None:
+        """Every channel the bot can see, name -> id. The pages read before a failure are kept:
+        their ids are right, though a name missing from them is not known to be missing."""
+        listed: dict[str, str] = {}
+        cursor: str | None = None
+        try:
+            for _ in range(LIST_PAGES):
+                kwargs: dict[str, Any] = {
+                    "types": "public_channel,private_channel",
+                    "exclude_archived": True,
+                    "limit": LIST_LIMIT,
+                }
+                if cursor:
+                    kwargs["cursor"] = cursor
+                response = await self._client.conversations_list(**kwargs)
+                for channel in response.get("channels") or []:
+                    name, cid = channel.get("name"), channel.get("id")
+                    if isinstance(name, str) and isinstance(cid, str):
+                        listed[name] = cid
+                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    break
+        except BaseException:
+            self._listed.update(listed)
+            raise
+        self._listed = listed
+        self._listed_at = self._clock()

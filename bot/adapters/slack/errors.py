@@ -93,7 +93,8 @@ def http_status(exc: BaseException) -> int | None:
     return None
 
 
-def _retry_after(exc: BaseException) -> float | None:
+def retry_after(exc: BaseException) -> float | None:
+    """The seconds a 429's Retry-After asks for, or None when it says nothing readable."""
     headers: Any = getattr(getattr(exc, "response", None), "headers", None)
     if not isinstance(headers, Mapping):
         return None
@@ -131,7 +132,7 @@ def _api_error(exc: SlackApiError, what: str) -> DeliveryError:
     if code in PERMANENT_ERRORS:
         return PermanentDeliveryError(f"Slack {what}: {code}", fix=PERMANENT_FIXES.get(code))
     if status == 429 or code in RATE_LIMITED:
-        return TransientDeliveryError(f"Slack {what}: rate limited", retry_after=_retry_after(exc))
+        return TransientDeliveryError(f"Slack {what}: rate limited", retry_after=retry_after(exc))
     if (status is not None and status >= 500) or code in TRANSIENT_ERRORS:
         # Slack documents internal_error/fatal_error as "some aspect of the operation may
         # have succeeded"; only a refusal before processing is known not to have posted.
