@@ -90,6 +90,53 @@ async def test_update_for_a_card_posted_in_a_thread_channel(
     assert found.message_ref == api.channel_messages(CHANNEL)[1]["id"]
 
 
+MISSING_PERMISSIONS = {"message": "Missing Permissions", "code": 50013}
+
+
+def no_reply_yet(posted: PostedMessage) -> PostedMessage:
+    # A card the channel has had no update under: the thread is started before the reply.
+    return PostedMessage(posted.message_ref, thread_ref=posted.message_ref, replied=False)
+
+
+async def test_a_bot_that_may_not_start_threads_replies_in_one_someone_else_started(
+    api: FakeDiscord, client: discord.Client
+) -> None:
+    # No Create Public Threads, but Send Messages in Threads: a member started the story's thread.
+    adapter = DiscordBotAdapter(client)
+    posted = await adapter.post_card(channel_row(), card(3), nonce="d3")
+    api.messages[int(posted.message_ref)]["thread"] = {"id": posted.message_ref}
+    api.fail_next("POST", r"/channels/\d+/messages/\d+/threads", 403, MISSING_PERMISSIONS)
+    updated = await adapter.post_update(
+        channel_row(), no_reply_yet(posted), card(5), new_outlets=["Outlet 4"], nonce="u1"
+    )
+    assert titles(api, int(posted.message_ref)) == [UPDATE_TITLE]
+    assert titles(api, CHANNEL)[1:] == []
+    assert updated.thread_ref == posted.message_ref
+    found = await adapter.find_posted(
+        channel_row(), story_id=card().story_id, nonce="u1", kind="update", parent=updated
+    )
+    assert found is not None and found.thread_ref == posted.message_ref
+
+
+@pytest.mark.parametrize("thread", ["none", "forbidden"])
+async def test_no_thread_to_reply_in_and_none_to_start_posts_in_the_channel(
+    api: FakeDiscord, client: discord.Client, thread: str
+) -> None:
+    adapter = DiscordBotAdapter(client)
+    posted = await adapter.post_card(channel_row(), card(3), nonce="d3")
+    if thread == "forbidden":  # started by someone, but the bot may not send in threads either
+        api.messages[int(posted.message_ref)]["thread"] = {"id": posted.message_ref}
+        api.forbidden_channels.add(int(posted.message_ref))
+    api.fail_next("POST", r"/channels/\d+/messages/\d+/threads", 403, MISSING_PERMISSIONS)
+    updated = await adapter.post_update(
+        channel_row(), no_reply_yet(posted), card(5), new_outlets=["Outlet 4"], nonce="u1"
+    )
+    assert titles(api, CHANNEL)[1:] == [UPDATE_TITLE]
+    assert updated.thread_ref == str(CHANNEL)
+    # The thread was tried once, then the channel.
+    assert len(api.calls("POST", rf"/channels/{posted.message_ref}/messages")) == 1
+
+
 # --- a webhook channel in a server the bot is not in ----------------------------------------------
 
 

@@ -170,7 +170,8 @@ class DiscordBotAdapter:
         is sent first, and the thread started on Unknown Channel (a thread someone deleted).
 
         A refusal that concerns threads only must not pause a channel whose cards go through, so
-        the update is posted in the channel instead: a bot without Create Public Threads or Send
+        the update is posted in the channel instead (after one try in a thread someone else
+        started, when the bot may not start it): a bot without Create Public Threads or Send
         Messages in Threads (403), a channel that is itself a thread (Discord will not start a
         thread in a thread), a webhook channel in a server the bot is not in. Should the channel
         refuse too, that refusal is the channel's and stands."""
@@ -200,6 +201,8 @@ class DiscordBotAdapter:
                 start(), f"thread for {card.slug} in {channel.key}", timeout=self.send_budget
             )
         except discord.Forbidden as exc:
+            if not posted.replied:
+                return await self._in_their_thread(channel, card, send, message_id, exc)
             return await self._in_channel(channel, card, send, exc)
         except discord.HTTPException as exc:
             if exc.code == WRONG_CHANNEL_TYPE:
@@ -211,6 +214,27 @@ class DiscordBotAdapter:
             await send(thread_id)
         except discord.Forbidden as exc:
             return await self._in_channel(channel, card, send, exc)
+        return thread_id
+
+    async def _in_their_thread(
+        self,
+        channel: ChannelRow,
+        card: StoryCard,
+        send: Callable[[int | None], Awaitable[None]],
+        thread_id: int,
+        refusal: discord.Forbidden,
+    ) -> int:
+        """The bot may not start threads (no Create Public Threads), but someone else may have
+        started the story's one, and Send Messages in Threads is enough to reply there: tried
+        once, before the channel. Only a reply tried first (`replied`) would have found it."""
+        try:
+            await send(thread_id)
+        except discord.Forbidden as exc:
+            return await self._in_channel(channel, card, send, exc)
+        except discord.NotFound as exc:
+            if exc.code != UNKNOWN_CHANNEL:
+                raise
+            return await self._in_channel(channel, card, send, refusal)
         return thread_id
 
     async def _in_channel(
