@@ -19,6 +19,7 @@ from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes, is_clause
 from bot.summarize.datelines import without_dateline
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.introduced import previews
+from bot.summarize.media_pages import is_media_page
 from bot.summarize.quote_marks import balanced_cut
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.site_names import strip_site_prefix, strip_site_suffix
@@ -107,6 +108,9 @@ def _badness(title: str) -> float:
 
 
 _SHOUTED_PENALTY = 0.3
+# A video, gallery or live page's title: the card's title links it, and a reader expects an
+# article to read, so a text article's title as good as it, or nearly, heads the card instead.
+_MEDIA_PAGE_PENALTY = 0.3
 # An explainer's or a question's opening word, as a title writes it ("WHO" is the agency).
 _EXPLAINER_RE = re.compile(r"^[\"“‘']?(?:What|Where|Why|How|Who|When|Which)\s")
 
@@ -166,8 +170,9 @@ def choose_headline(
     """The best cleaned title and the index of the article it came from.
 
     Titles are scored by how much of the shared story vocabulary they use (consensus words are the
-    neutral core), minus penalties for questions, clickbait, shouting and quote-led headlines. A
-    clickbait title is only used when every title is clickbait.
+    neutral core), minus penalties for questions, clickbait, shouting, quote-led headlines and
+    a video, gallery or live page's title (`media_pages`: the card's title links the article).
+    A clickbait title is only used when every title is clickbait.
     """
     sites = [a.source for a in articles]
     # Only computed when needed: most clusters have no shouted title. A title shouting in runs
@@ -204,6 +209,7 @@ def choose_headline(
         for i, c in cleaned_titles
         if not previews(c) or not any(_one_event(content_stems(c), r) for r in reports)
     ]
+    media = [is_media_page(a) for a in articles]
     for index, cleaned in cleaned_titles:
         stems = content_stems(cleaned)
         if probs:
@@ -213,6 +219,8 @@ def choose_headline(
         # A recased shouted title is only as good as the case guessed for it: a title that never
         # shouted is the safer headline when it tells the story as well.
         bad = _badness(cleaned) + (_SHOUTED_PENALTY if loud[index] else 0.0)
+        if media[index]:
+            bad += _MEDIA_PAGE_PENALTY
         score *= 1.0 - min(0.9, bad)
         if best is None or score > best[0]:
             best = (score, cleaned, index)

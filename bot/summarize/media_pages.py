@@ -1,0 +1,39 @@
+"""Whether an article is a video, gallery, audio or live page rather than a text article.
+
+A card's title links the article its headline came from; a reader who clicks it expects to read
+the story, so a media page's title gives way to an equally good one from a text article
+(`bot.summarize.headline`). A feed rarely says which kind an entry is: its address does
+("/video/", "/news/av/", "/gallery/"), its title's label ("WATCH: ...") or its teaser ("In
+pictures: ...") may.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from bot.models import Article
+from bot.summarize.introduced import is_teaser
+
+# Path segments naming a page of moving pictures, photos, sound or a running live page. Whole
+# segments only: a slug's words ("/watchdog-fines-bank", "/live-music-returns") are no sign.
+_MEDIA_SEGMENTS = frozenset(
+    """
+    video videos av watch gallery galleries photos pictures in-pictures live live-news
+    live-updates podcast podcasts audio
+    """.split()
+)
+# A title's own label for what the page is ("WATCH:", "Video |", "In pictures:", "(video)").
+_MEDIA_TITLE_RE = re.compile(
+    r"(?i)^(?:watch(?:\s+live)?|video|photos?|listen|in pictures)\s*[:|\-–—]|"
+    r"[\[(](?:video|photos?|watch)[\])]\s*$"
+)
+
+
+def is_media_page(article: Article) -> bool:
+    """Whether `article` is a video, gallery, audio or live page (see the module docstring)."""
+    if article.url:
+        path = urlsplit(article.url).path.casefold()
+        if any(segment in _MEDIA_SEGMENTS for segment in path.split("/")):
+            return True
+    return bool(_MEDIA_TITLE_RE.search(article.title.strip())) or is_teaser(article.text)
