@@ -9,7 +9,6 @@ title takes its first sentence of reporting instead, in the case the story write
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from bot.boilerplate import is_boilerplate, is_credit
@@ -17,6 +16,7 @@ from bot.models import Article
 from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
 from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes, is_clause
 from bot.summarize.datelines import without_dateline
+from bot.summarize.explainers import RARE_DOCS, reporting_titles
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.introduced import previews
 from bot.summarize.media_pages import is_media_page
@@ -111,57 +111,14 @@ _SHOUTED_PENALTY = 0.3
 # A video, gallery or live page's title: the card's title links it, and a reader expects an
 # article to read, so a text article's title as good as it, or nearly, heads the card instead.
 _MEDIA_PAGE_PENALTY = 0.3
-# An explainer's or a question's opening word, as a title writes it ("WHO" is the agency).
-_EXPLAINER_RE = re.compile(r"^[\"“‘']?(?:What|Where|Why|How|Who|When|Which)\s")
 
 
 # Rare words two titles share to be about one event (as the TL;DR's retelling check counts them).
 _EVENT_RARE_WORDS = 2
-_RARE_DOCS = 150
 
 
 def _one_event(a: Sequence[str], b: Sequence[str]) -> bool:
-    return sum(1 for s in set(a) & set(b) if DOC_FREQ.get(s, 0) <= _RARE_DOCS) >= _EVENT_RARE_WORDS
-
-
-def _asks(title: str) -> bool:
-    """Whether `title` asks or explains rather than reports: a question, or "What ... means"."""
-    return title.rstrip("\"”’' ").endswith("?") or _EXPLAINER_RE.match(title) is not None
-
-
-# An article's lead, which says what its story is; a long text touches many stories' words.
-_LEAD_CHARS = 400
-
-
-def _reporting_titles(
-    titles: list[tuple[int, str]], articles: Sequence[Article]
-) -> list[tuple[int, str]]:
-    """`titles` without the questions and explainers when a declarative title tells the story
-    as fully as they do; else all of them, a question marked down as any is (`_badness`): "What
-    we learned from X's speech" is not ruled out by another outlet's opinion title that never
-    names X. How fully is how many of a title's rarer words (the event's, not "Trump" or
-    "Europe") the story's other articles use in their titles and leads: what the outlets agree
-    the story is about, not one outlet's angle."""
-    asking = [(i, c) for i, c in titles if _asks(c)]
-    telling = [(i, c) for i, c in titles if not _asks(c)]
-    if not asking or not telling:
-        return titles
-    words = [
-        set(content_stems(a.title)) | set(content_stems(a.text[:_LEAD_CHARS])) for a in articles
-    ]
-    used = Counter(s for stems in words for s in stems)
-
-    def on_topic(index: int, title: str) -> int:
-        return sum(
-            1
-            for s in set(content_stems(title))
-            if used[s] - (s in words[index]) > 0 and DOC_FREQ.get(s, 0) <= _RARE_DOCS
-        )
-
-    bar = max(on_topic(i, c) for i, c in asking)
-    if any(on_topic(i, c) >= bar for i, c in telling):
-        return telling
-    return titles
+    return sum(1 for s in set(a) & set(b) if DOC_FREQ.get(s, 0) <= RARE_DOCS) >= _EVENT_RARE_WORDS
 
 
 def choose_headline(
@@ -200,7 +157,7 @@ def choose_headline(
         cleaned_titles = [(i, c) for i, c in cleaned_titles if not _CLICKBAIT_RE.search(c)]
     # So is a question or an explainer ("Where is ...?", "What the vote means for ..."): a card
     # headline says what happened, which another outlet's title does when it tells this story.
-    cleaned_titles = _reporting_titles(cleaned_titles, articles)
+    cleaned_titles = reporting_titles(cleaned_titles, articles)
     # An announcement ("X and Y to hold talks in Tarn") is out of date once another outlet's
     # title reports that event: the card says what happened, not what was to happen.
     reports = [content_stems(c) for _, c in cleaned_titles if not previews(c)]
