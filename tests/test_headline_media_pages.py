@@ -51,6 +51,14 @@ def test_what_marks_a_media_page() -> None:
     assert is_media_page(
         _article(0, "Port Wren quay", "https://a.example/n/1", "In pictures: the old quay.")
     )
+    assert is_media_page(
+        _article(0, "Photos of the last ferry at Port Wren", "https://a.example/1")
+    )
+    assert is_media_page(_article(0, "Port Wren Quay in Photos and Video", "https://a.example/1"))
+    # Reporting about photos is no gallery.
+    assert not is_media_page(
+        _article(0, "Photos show Port Wren quay cracks", "https://a.example/1")
+    )
     # A slug's words are no sign: only a whole path segment is.
     for url in (
         "https://a.example/news/watchdog-fines-port-wren",

@@ -23,10 +23,12 @@ _MEDIA_SEGMENTS = frozenset(
     live-updates podcast podcasts audio
     """.split()
 )
-# A title's own label for what the page is ("WATCH:", "Video |", "In pictures:", "(video)").
+# A title's own word for what the page is ("WATCH:", "Video |", "In pictures:", "(video)",
+# "Photos of ...", "... in Photos and Video").
 _MEDIA_TITLE_RE = re.compile(
     r"(?i)^(?:watch(?:\s+live)?|video|photos?|listen|in pictures)\s*[:|\-–—]|"
-    r"[\[(](?:video|photos?|watch)[\])]\s*$"
+    r"[\[(](?:video|photos?|watch)[\])]\s*$|^(?:photos|pictures|images)\s+(?:of|from)\s|"
+    r"\bin\s+(?:photos|pictures|images)\b"
 )
 
 
