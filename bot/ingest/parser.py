@@ -94,6 +94,10 @@ class ParsedFeed:
     unread_entries: int = 0
     # The root's closing tag ("</rss>") when the document stops before it: kept, but said.
     missing_end: str | None = None
+    # Other names the feed gives its publisher (its description, its managing editor's name),
+    # for a feed whose title names no one: ABC Australia's "Top Stories" is edited by
+    # "... (ABC News)", Boston.com's "World News: Breaking news, ..." is described "Boston.com".
+    other_names: tuple[str, ...] = ()
 
     @property
     def asked_minutes(self) -> int | None:
@@ -227,7 +231,26 @@ def _build(
         update_minutes=asked_update_minutes(feed, body),
         parser=which,
         unread_entries=unread,
+        other_names=_other_names(feed),
     )
+
+
+# RSS's <managingEditor> is "email (Name)"; the name is the publisher's, the address is not.
+_EDITOR_NAME_RE = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def _other_names(feed: Mapping[str, Any]) -> tuple[str, ...]:
+    """The feed's description and its editor's name, as `ParsedFeed.other_names`."""
+    names = [html_to_text(_str(feed.get("subtitle")))]
+    detail = feed.get("author_detail")
+    editor = _str(detail.get("name")) if isinstance(detail, Mapping) else ""
+    if not editor:
+        editor = _str(feed.get("author"))
+        if "@" in editor:
+            match = _EDITOR_NAME_RE.search(editor)
+            editor = match.group(1) if match else ""
+    names.append(html_to_text(editor))
+    return tuple(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
 
 
 def _newest(raw_entries: list[Any], count: int) -> list[int]:

@@ -40,7 +40,7 @@ def entry_rows(
     title nor text left out, and, with `oldest` (the retention cutoff), one dated before it;
     and how many were left out as dated before `oldest`.
     A date before web feeds is taken as none, and one in the future as `now`."""
-    source = outlet_name(feed.name, parsed.title, url, parsed.link)
+    source = outlet_name(feed.name, parsed.title, url, parsed.link, parsed.other_names)
     rows: list[dict[str, object]] = []
     too_old = 0
     for entry in parsed.entries:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+from collections.abc import Sequence
 from urllib.parse import parse_qs, urlsplit
 
 from bot.domains import registrable_domain
@@ -92,6 +93,10 @@ _GENERIC_TITLE_WORDS = frozenset(
     """.split()
 )
 _NAME_WORDS = 4  # a title piece longer than this that names the site is a description
+# A name that is a domain ("CBSNews.com", "Boston.com", "stuff.co.nz"): the part before its suffix.
+_DOMAIN_NAME_RE = re.compile(r"([A-Za-z][A-Za-z0-9]*)\.(?:com|net|org|co\.uk|com\.au|co\.nz)")
+# Where an acronym ends and a capitalised word begins: "CBS|News", "NY|Times".
+_ACRONYM_END_RE = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def outlet_key(url: str | None, site_url: str | None = None) -> str | None:
@@ -158,7 +163,13 @@ def _without_tail(title: str) -> str:
             return title
 
 
-def outlet_name(name: str | None, title: str | None, url: str, site_url: str | None = None) -> str:
+def outlet_name(
+    name: str | None,
+    title: str | None,
+    url: str,
+    site_url: str | None = None,
+    others: Sequence[str] = (),
+) -> str:
     """The name a feed's articles appear under: its configured name, always; else its title, cut
     to the site's name when the title adds a section ("Omega Times - World" on omegatimes.example
     is "Omega Times"; "World | Omega Times" too); else its host.
@@ -169,25 +180,51 @@ def outlet_name(name: str | None, title: str | None, url: str, site_url: str | N
     the site's host instead, for the same reason, or the site's name where it is among those words
     ("Omega News Search Records Found 1000" is "Omega"); one that names no site but is a name ("BBC
     News - Home" on bbci.co.uk) is kept whole. A feed with no site (a bare address) keeps its
-    whole title."""
+    whole title.
+
+    Before the host, the feed's `others` (`bot.ingest.parser.ParsedFeed.other_names`: its
+    description, its editor's name) are asked, the first that names the site in a few words:
+    ABC Australia's "Top Stories" feed is "ABC News" by its editor, not "abc.net.au". A name
+    written as a domain whose capitals mark an acronym ("CBSNews.com") goes by its words ("CBS
+    News"); "Boston.com" or "WSJ.com" mark none, and stay as the site writes them."""
     if name:
         return name
     title = _without_tail(" ".join((title or "").split()))
-    if not title:
-        return urlsplit(url).hostname or url
     key = outlet_key(url, site_url)
     labels = _site_labels(key)
+    if not title:
+        return _other_name(others, labels) or urlsplit(url).hostname or url
     pieces = [p.strip() for p in _SECTION_RE.split(title)]
     if len(pieces) > 1:
         for piece in (pieces[0], pieces[-1]):
             if _names_site(piece, labels):
                 trimmed = _PIECE_TAIL_RE.sub("", piece)
-                return trimmed if _names_site(trimmed, labels) else piece
+                return _as_words(trimmed if _names_site(trimmed, labels) else piece)
     elif _names_site(title, labels) and len(title.split()) <= _NAME_WORDS:
-        return title
+        return _as_words(title)
     if key and _generic_title(title, labels):
-        return _site_words(title, labels) or key
+        return _other_name(others, labels) or _site_words(title, labels) or key
     return title
+
+
+def _other_name(others: Sequence[str], labels: list[str]) -> str | None:
+    """The first of a feed's other names that names its site in a few words, as `_as_words`."""
+    for other in others:
+        other = _without_tail(" ".join(other.split()))
+        if other and len(other.split()) <= _NAME_WORDS and _names_site(other, labels):
+            return _as_words(other)
+    return None
+
+
+def _as_words(name: str) -> str:
+    """A name written as a domain with an acronym run into a word ("CBSNews.com", "NYTimes.com")
+    as those words ("CBS News"): the site's own capitals say where its words part, where a
+    lower-case host ("cbsnews") says nothing. Any other name is kept as written."""
+    match = _DOMAIN_NAME_RE.fullmatch(name)
+    if match is None:
+        return name
+    words = _ACRONYM_END_RE.sub(" ", match.group(1))
+    return words if words != match.group(1) else name
 
 
 def _names_site(piece: str, labels: list[str]) -> bool:
