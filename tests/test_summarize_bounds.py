@@ -182,7 +182,11 @@ def test_many_long_outlets_summarise_promptly() -> None:
     ]
     summary = _within(TIMEOUT, lambda: summarize(story))
     assert summary.tldr
-    assert len(summary.angles) + len(summary.also_reporting) == 59
+    # Every outlet but the card's two leads (the core bullet's, the headline's) is accounted for.
+    leads = {summary.tldr[0].sources[0], f"Outlet {summary.headline.split()[2]}"}
+    assert len(leads) == 2
+    shown = {a.source for a in summary.angles} | set(summary.also_reporting)
+    assert shown == {f"Outlet {k}" for k in range(60)} - leads
 
 
 def test_real_sized_articles_pass_unbounded() -> None:

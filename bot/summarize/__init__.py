@@ -97,7 +97,10 @@ def summarize(articles: Sequence[Article], params: TldrParams | None = None) -> 
     tldr = build_tldr(members, outlets, params, probs, headline, wire_groups)
     # The lead is the outlet the core bullet was taken from: its angle would tell the TL;DR again.
     lead = tldr[0].sources[0] if tldr and tldr[0].sources else outlets[0]
-    angles, also = build_angles(members, outlets, lead, tldr=tldr, headline=headline)
+    headline_outlet = outlets[pick] if pick < len(members) else None
+    angles, also = build_angles(
+        members, outlets, lead, tldr=tldr, headline=headline, headline_outlet=headline_outlet
+    )
     return Summary(
         headline=headline,
         tldr=tldr,

@@ -244,8 +244,13 @@ def build_angles(
     max_angles: int = MAX_ANGLES,
     tldr: Sequence[str | Bullet] = (),
     headline: str = "",
+    headline_outlet: str | None = None,
 ) -> tuple[list[Angle], list[str]]:
     """Angles for outlets other than the lead, best first, and the outlets that add nothing.
+
+    `headline_outlet` is the outlet whose title the card's headline is: like the lead it is
+    never "adding nothing", since the card leads with its words, though it may still have an
+    angle of its own.
 
     `tldr` is the card's bullets (or their texts): a sentence that mostly restates one is not an
     angle; `headline` the card's, which no quote should tell again either. An outlet that is a bullet's only source is never "adding nothing" (it is left out of
@@ -275,6 +280,8 @@ def build_angles(
     picks: list[_Pick] = []
     sole_angles: list[Angle] = []
     also: list[str] = []
+    # The card's lead sources: the core bullet's and the headline's.
+    leads = {o for o in (lead_outlet, headline_outlet) if o}
     for outlet, arts in by_outlet.items():
         if outlet == lead_outlet:
             continue
@@ -289,7 +296,7 @@ def build_angles(
             # bullet would say the same thing twice on one card.
             if pick is not None:
                 sole_angles.append(_angle(pick, told))
-        else:
+        elif outlet not in leads:
             also.append(outlet)
     picks.sort(key=lambda p: -p.novelty)
     # Sole sources take the places first: past the cap an outlet goes to "Also reporting", which
@@ -300,9 +307,9 @@ def build_angles(
     keep = set(ranked[:max_angles])
     angles = [_angle(p, told) for p in picks if p.outlet in keep]
     # An outlet whose detail no line can hold is listed, not given a line without it.
-    also += [a.source for a in angles if not a.line and a.source not in sole]
+    also += [a.source for a in angles if not a.line and a.source not in sole | leads]
     angles = [a for a in angles if a.line]
-    also += [p.outlet for p in picks if p.outlet not in keep and p.outlet not in sole]
+    also += [p.outlet for p in picks if p.outlet not in keep and p.outlet not in sole | leads]
     # Weak by the novelty measure: listed after the outlets' own angles.
     angles += [a for a in sole_angles if a.source in keep and a.line]
     return angles, also

@@ -275,7 +275,13 @@ def check_answer(
     lead = outlets[0]
     angles = _check_angles(answer.get("angles"), articles, outlets, lead, sources)
     covered = {a.source for a in angles}
-    also = [o for o in dict.fromkeys(outlets) if o not in covered and o != lead]
+    # The headline's outlet leads the card with its words: it is never "adding nothing".
+    leads = {lead} | {
+        o
+        for a, o in zip(articles, outlets, strict=True)
+        if base.headline_url and a.url == base.headline_url
+    }
+    also = [o for o in dict.fromkeys(outlets) if o not in covered and o not in leads]
     if not angles:
         # The model found nothing to add; the extractive angles are still grounded and useful.
         angles, also = base.angles, base.also_reporting
