@@ -246,7 +246,10 @@ class OnlineClusterer:
             t, dated = (self._now if self._now is not None else 0.0), False
         if prof is None:
             prof = self._analysis.profile(article)
-        return Doc(article.id, _source_key(article.source), t, dated, prof, prof.vec)
+        # The outlet is its site where the feed names one: two sites that both go by "ABC News"
+        # are two outlets, and a paper's section feeds under two names are one.
+        source = _source_key(article.outlet or article.source)
+        return Doc(article.id, source, t, dated, prof, prof.vec)
 
     def _candidates(self, doc: Doc) -> list[Story]:
         return self._index.candidates(doc.p, self.settings)
