@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from bot.models import Article
-from bot.summarize.angle_names import is_telling_name, name_runs
+from bot.summarize.angle_names import is_telling_name
 from bot.summarize.asides import has_open_quote
 from bot.summarize.clause_ends import (
     in_comma_list,
@@ -32,7 +32,7 @@ from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.quote_marks import open_quotes
 from bot.summarize.quotes import PHRASE_OPENERS
 from bot.summarize.quotes import dangles as _dangles
-from bot.summarize.sentences import content_stems, split_sentences
+from bot.summarize.sentences import content_stems
 
 
 def stem_of(word: str) -> str:
@@ -290,29 +290,10 @@ def angle_line(
     named = [n for n in names if is_telling_name(n, article) and not _in_passing(n, detail)]
     named = _whole_names(named)
     if named and not any(detail.find(n) < opening for n in names):
-        return f"Names {_join([whole_name(n, article) for n in named[:2]])}: {detail}{end}"
+        return f"Names {_join(named[:2])}: {detail}{end}"
     if names and _SPEECH_RE.search(detail):
         return f"Adds a voice: {detail}{end}"
     return f"Adds a detail the others lack: {detail}{end}"
-
-
-# Sentences of an outlet's text read for the name a surname was introduced by: an article
-# introduces a person early, and a hostile text of endless sentences costs no more than these.
-_INTRODUCTION_SENTENCES = 60
-
-
-def whole_name(name: str, article: Article) -> str:
-    """`name` as the outlet introduced it when the detail gives a surname alone ("..., said
-    Gardner" after "correspondent Frank Gardner"): a label names the person, and a surname alone
-    reads as if the card expected it known. `name` itself when the text gives no fuller name or
-    two ("Adaeze Okafor" and "Emeka Okafor": which one spoke is not for the label to guess)."""
-    if " " in name:
-        return name
-    fuller: set[str] = set()
-    for sentence in split_sentences(article.text, _INTRODUCTION_SENTENCES):
-        if name in sentence:
-            fuller.update(r for r in name_runs(sentence) if r.split()[-1] == name and " " in r)
-    return fuller.pop() if len(fuller) == 1 else name
 
 
 def _whole_names(names: Sequence[str]) -> list[str]:
