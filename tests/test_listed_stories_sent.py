@@ -79,10 +79,14 @@ def test_a_notice_expired_stale_listed_nothing(tmp_path: Path) -> None:
     db.close()
 
 
-def test_a_notice_still_pending_has_not_listed_yet(tmp_path: Path) -> None:
-    db, channel, listed = _three(tmp_path)
+def test_a_notice_still_pending_counts_so_the_next_digest_does_not_list_again(
+    tmp_path: Path,
+) -> None:
+    # Held for quiet hours or an outage, it will go out: listing the stories again meanwhile
+    # would send the same lines twice when the hold ends.
+    db, channel, _ = _three(tmp_path)
     _next_digest(db, channel)
-    assert set(listed) <= set(_listed(db))
+    assert _latest(db).startswith(EARLIER)
     db.close()
 
 

@@ -10,9 +10,10 @@ The list is one plain notice (`bot.store.alerts`), after the cards, as the count
 message on every platform: lines are taken while the notice, escaped, stays within the
 platform's message (`_LIMIT`, counted by `escaped_bound`), at most `MAX_LISTED` of them, and a
 last line counts the rest. A story listed to the channel by an earlier digest is not listed
-again unless it has gained sources since (`bot.store.listed_stories`: once the notice listing
-it was sent, and a story merged into it listed counts); it is counted with the rest. Like the count, a listing does not mark a story delivered: a story listed here may still
-get a card in a later digest (it then ranks by what it gained since,
+again unless it has gained sources since (`bot.store.listed_stories`: unless the notice listing
+it failed, and a story merged into it listed counts); it is counted with the rest. Like the
+count, a listing does not mark a story delivered: a story listed here may still get a card in a
+later digest (it then ranks by what it gained since,
 `bot.pipeline.digest_rank`), and never gets two.
 """
 

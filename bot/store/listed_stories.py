@@ -6,9 +6,10 @@ on a busy week the same backlog was listed digest after digest. A listing is no 
 outbox's `deliveries` are): a listed story may still get its one card. Rows go with their
 channel and with their story (retention deletes old stories), by foreign key.
 
-A listing counts once its notice was sent (`alert_id`, migration 34): a notice still pending,
-or failed (stale after a channel's long pause, out of attempts, refused), never reached the
-channel, whose next digest lists the story again. A row whose notice is gone has NULL: sent,
+A listing counts unless its notice failed (`alert_id`, migration 34): a failed notice (stale
+after a channel's long pause, out of attempts, refused) never reached the channel, whose next
+digest lists the story again. One still pending (held for quiet hours, or an outage) will go
+out: counting it keeps a digest meanwhile from listing the same stories a second time. A row whose notice is gone has NULL: sent,
 then deleted by retention (`forget_notices`), or listed before migration 34 by a notice not
 found then. A story counts as listed, too, if a story merged into it was (`stories.merged_into`,
 which always names the surviving story): otherwise the merge's survivor would list the absorbed
@@ -53,7 +54,7 @@ def listed_sources(
         " SELECT m.root, MAX(l.sources) FROM members m"
         " JOIN listed_stories l ON l.channel_pk = ? AND l.story_id = m.id"
         " LEFT JOIN alerts a ON a.id = l.alert_id"
-        " WHERE l.alert_id IS NULL OR a.state = 'sent'"
+        " WHERE l.alert_id IS NULL OR a.state != 'failed'"
         " GROUP BY m.root",
         [json.dumps(list(story_ids)), channel_pk],
     ).fetchall()
