@@ -1,12 +1,14 @@
 """Readable story slugs: `japan-ai-consortium`, not `story-8f3a2c`.
 
 A slug is made from the words its articles' headlines agree on, the rarer in the news (the
-clusterer's shipped background IDF) and the more name-like the better, and then kept: it must not
-change once shown, or links people shared would break. The pipeline names a story from its first
-article, and once more from all its headlines when a second source joins (those it has at that
-article, however a backlog was cut into commits), before any channel is sent it
-(`pipeline.clustering.settle_slug`; the first name stays as an alias). `SlugBook` is the same
-rule in memory (assign once, survive merges); `make_slug` only picks words.
+clusterer's shipped background IDF) and the more name-like the better; a word only one later
+report has goes after those two share, and of a word and its variant ("syria", "syrian") only
+one is used. Then it is kept: it must not change once shown, or links people shared would
+break. The pipeline names a story from its first article, and once more from all its headlines
+when a second source joins (those it has at that article, however a backlog was cut into
+commits), before any channel is sent it (`pipeline.clustering.settle_slug`; the first name stays
+as an alias). `SlugBook` is the same rule in memory (assign once, survive merges); `make_slug`
+only picks words.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from itertools import permutations
 from bot.cluster.analysis import new_stats
 from bot.cluster.features import TermStats, content_terms
 from bot.cluster.settings import ClusterSettings
+from bot.cluster.slug_links import unlink
 from bot.models import Article
 from bot.textutil import STOPWORDS, fold
 
@@ -55,52 +58,6 @@ _CONTRACTION_RE = re.compile(r"(?:n't|'(?:d|ll|re|ve|m))$")
 _AGE_RE = re.compile(r"\d+-(?:year|month|week|day)s?-old")
 # A name with a number ("Kestrel-2", "COVID-19", "F-35") keeps its hyphen: "kestrel2" misreads.
 _NAME_NUMBER_RE = re.compile(r"[a-z]+(?:-[a-z]+)*-\d+[a-z]?")
-# Web addresses in a headline: a site's name is a fine slug word ("example"), its scheme,
-# "www", top-level domain and path are not. Bare domains only with a common top-level domain,
-# so "U.S." or "Node.js" stay words.
-#
-# Titles and leads come from feeds, so the pattern must stay linear on hostile text ("a." * 30000,
-# "a-" * 30000 + "."). A bare domain starts only at the start of a dotted name: not after a
-# label's letter or hyphen, nor right after a label's dot (`(?<![\w-])(?<![\w-]\.)`). An earlier
-# start covers every later one inside the same name, so each character is scanned by at most one
-# try; starting at every letter (as `\b` did) rescanned the rest of the name from each, which was
-# quadratic (`"a." * 3000` took 17 s). Labels are also bounded as in DNS (at most 63 characters,
-# and at most 8 of them before the top-level domain), capping the work of any one try.
-_TLDS = frozenset(
-    """
-    com org net edu gov mil int info biz io co ai app dev news tv ly gg xyz online site
-    uk de fr es nl eu ca au jp cn ru br ch se dk fi pl at be
-    example test invalid localhost
-    """.split()
-)
-_BARE_TLDS = sorted(_TLDS - {"at", "be"}, key=len, reverse=True)
-_URL_RE = re.compile(
-    r"\b(?:https?://|www\.)(?P<host>[^\s/?#:]*)\S*"
-    r"|(?<![\w-])(?<![\w-]\.)"
-    r"(?P<domain>(?:[^\W_][\w-]{0,62}\.){1,8}(?:" + "|".join(_BARE_TLDS) + r"))\b(?:/\S*)?",
-    re.IGNORECASE,
-)
-
-
-def _site_name(match: re.Match[str]) -> str:
-    """The name a web address is known by: "www.example.com/x" -> "example"."""
-    host = match.group("host") if match.group("host") is not None else match.group("domain")
-    labels = [label for label in host.split(".") if label]
-    if labels and labels[0].lower() == "www":
-        labels = labels[1:]
-    top = len(labels)
-    while top > 1 and labels[top - 1].lower() in _TLDS:
-        top -= 1
-    if top == len(labels) and top > 1:
-        top -= 1  # a top-level domain not in the list is still one
-    return f" {labels[top - 1]} " if top else " "
-
-
-def _unlink(text: str) -> str:
-    """`text` with each web address replaced by its site's name."""
-    return _URL_RE.sub(_site_name, text) if "." in text or "//" in text else text
-
-
 # Joins the parts of hyphenated names within one piece (`_pieces`): no headline token holds it.
 _JOINED = "\x1f"
 
@@ -128,7 +85,7 @@ def _slug_word(word: str) -> str:
 def _tokens(text: str) -> list[str]:
     # Tokens of the NFKC text, not of `words()`: non-Latin words keep their own letters, unfolded
     # (see `_slug_word`); Latin tokens are folded one by one there.
-    return _TOKEN_RE.findall(_unlink(unicodedata.normalize("NFKC", text)))
+    return _TOKEN_RE.findall(unlink(unicodedata.normalize("NFKC", text)))
 
 
 def _title_case(tokens: Sequence[str]) -> bool:
@@ -245,6 +202,7 @@ def _ranked_words(articles: Sequence[Article]) -> tuple[list[str], list[list[str
     """Words by how many articles' titles (then leads) use them; and each title's words."""
     title_votes: Counter[str] = Counter()
     lead_votes: Counter[str] = Counter()
+    used: list[set[str]] = []  # each article's words' stems, in title or lead
     first_pos: dict[str, int] = {}
     names: set[str] = set()
     headlines: list[list[str]] = []
@@ -254,9 +212,12 @@ def _ranked_words(articles: Sequence[Article]) -> tuple[list[str], list[list[str
         names |= _names(a.title or "")
         for pos, w in enumerate(tw):
             first_pos.setdefault(w, pos)
+        lead = set(_slug_words(" ".join((a.text or "").split()[:60])))
         title_votes.update(set(tw))
-        lead_votes.update(set(_slug_words(" ".join((a.text or "").split()[:60]))))
+        lead_votes.update(lead)
+        used.append(set().union(*(_stems(w) for w in set(tw) | lead)))
     vocab = set(title_votes) | set(lead_votes)
+    reports = {w: sum(bool(_stems(w) & stems) for stems in used) for w in vocab}
     # Titles vote fully, leads a little, each vote weighed by how rare the word is in the news;
     # ties go to words earlier in a headline, then spelling.
     # Headlines put their subject first, so the first words get a little extra.
@@ -266,9 +227,18 @@ def _ranked_words(articles: Sequence[Article]) -> tuple[list[str], list[list[str
         * (1.0 + _LEAD_BONUS / (1 + first_pos.get(w, 99)))
         for w in vocab
     }
+
+    # Once a story has two reports, a word only one later report uses goes after every word
+    # two share: a rare name from one side profile ("All About Nitai Roy Chowdhury, ...")
+    # outvoted the event both reports name, its rarity and lead place outweighing the second
+    # vote. The first report's own words stay in the running: they named the story so far.
+    def aside(w: str) -> bool:
+        return len(used) > 1 and reports[w] < 2 and not _stems(w) & used[0]
+
     ranked = sorted(
         vocab,
         key=lambda w: (
+            aside(w),
             -round((title_votes[w] + 0.3 * lead_votes[w]) * weight[w], 6),
             first_pos.get(w, 99),
             w,
@@ -302,17 +272,36 @@ def _readable(chosen: list[str], headlines: Sequence[list[str]]) -> str:
     return "-".join(sorted(chosen, key=lambda w: (order.get(w, last), chosen.index(w))))
 
 
+# Endings that make a people, an adjective or a plural of a word ("syrian", "iranian",
+# "chinese", "elections"); `_stems` strips one, keeping at least 4 letters.
+_VARIANT_ENDINGS = ("ians", "ian", "ans", "ese", "an", "es", "is", "s", "i", "e", "a", "n")
+_MIN_STEM = 4
+
+
+@lru_cache(maxsize=4096)
+def _stems(word: str) -> frozenset[str]:
+    """`word` and what it is left with without one ending: two words with a stem in common are
+    one word's variants ("syria"/"syrian" share "syri", "iran"/"iranian" "iran",
+    "ukraine"/"ukrainian" "ukrain", "australia"/"australians" "australi")."""
+    cut = (word[: -len(e)] for e in _VARIANT_ENDINGS if word.endswith(e))
+    return frozenset([word, *(stem for stem in cut if len(stem) >= _MIN_STEM)])
+
+
 def _without_repeats(ranked: Sequence[str]) -> list[str]:
     """`ranked` without a word a better-ranked one already spells: "ukraine" after
-    "russia-ukraine", "kestrel" after "kestrel-2" (a slug "ukraine-russia-ukraine" said it twice)."""
+    "russia-ukraine", "kestrel" after "kestrel-2" (a slug "ukraine-russia-ukraine" said it twice),
+    "syria" after "syrian" (a place and its people, "syrian-syria", read as a stutter)."""
     seen: set[str] = set()
+    stems: set[str] = set()
     out: list[str] = []
     for word in ranked:
         parts = set(word.split("-"))
-        if parts & seen:
+        own = set().union(*(_stems(p) for p in parts))
+        if parts & seen or own & stems:
             continue
         out.append(word)
         seen |= parts
+        stems |= own
     return out
 
 
