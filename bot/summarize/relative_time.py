@@ -13,8 +13,7 @@ never a capitalised "Today" mid-sentence, which is a programme's name.
 from __future__ import annotations
 
 import re
-
-from bot.summarize.asides import has_open_quote
+from collections import Counter
 
 _PHRASE = (
     r"(?:(?:earlier|later|late|early)\s+)?"
@@ -40,6 +39,7 @@ _NEEDS_IT = frozenset(
     starting beginning effective due expected scheduled slated ending
     """.split()
 )
+_QUOTE_MARKS = frozenset('"“”')
 _WORD_BEFORE_RE = re.compile(r"([\w'’]+)\W*$")
 
 
@@ -52,12 +52,20 @@ def without_relative_time(text: str) -> str:
         text = rest[:1].upper() + rest[1:]
     out: list[str] = []
     last = 0
+    # Quote marks counted as the matches go, as `has_open_quote` would count each one's prefix:
+    # asking it of every prefix was quadratic in a sentence of many matches.
+    quotes = Counter[str]()
+    counted = 0
     for match in _MID_RE.finditer(text):
-        before = _WORD_BEFORE_RE.search(text[: match.start()])
+        quotes.update(c for c in text[counted : match.start()] if c in _QUOTE_MARKS)
+        counted = match.start()
+        # The word before, from a short window: a search of the whole prefix was quadratic too.
+        before = _WORD_BEFORE_RE.search(text[max(0, match.start() - 40) : match.start()])
         if (
             before is None
             or before.group(1).casefold() in _NEEDS_IT
-            or has_open_quote(text[: match.start()])
+            or quotes['"'] % 2 == 1
+            or quotes["“"] > quotes["”"]
         ):
             continue
         if match.group("comma") and match.group("punct") not in (",", "."):
