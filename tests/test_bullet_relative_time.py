@@ -38,6 +38,10 @@ from bot.summarize.relative_time import without_relative_time
             "The Harbour Party said it would join the coalition in Port Ellis.",
         ),
         (
+            "The quay closure plan was defeated this morning by a wide margin in the council.",
+            "The quay closure plan was defeated by a wide margin in the council.",
+        ),
+        (
             "Crews cleared the flooded coast road tonight after a week of storms.",
             "Crews cleared the flooded coast road after a week of storms.",
         ),

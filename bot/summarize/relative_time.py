@@ -27,7 +27,7 @@ _OPENER_RE = re.compile(rf"^(?i:{_PHRASE}),\s+")
 _MID_RE = re.compile(
     rf"(?P<comma>,)?\s+{_PHRASE}"
     r"(?=\s*(?P<punct>[,.;:!?]|$)|\s+(?:in|at|on|after|with|to|from|as|when|while|for|during|"
-    r"near|outside|inside|before|amid|that|following|over|against)\b)"
+    r"near|outside|inside|before|amid|that|following|over|against|by)\b)"
 )
 # Words the phrase may not follow: a preposition or "be" needs it ("until today", "is today"),
 # after "and"/"or" it is one of a pair ("yesterday and today"), and "starting today" or "due
