@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from fakes.slack_api import FakeSlackAPI
-from fakes.stories import add_channel, add_story
+from fakes.stories import add_channel, add_story, grow_story
 from slack_sdk.http_retry import builtin_async_handlers
 from test_slack_adapter import CHANNEL
 from test_slack_blocks import make_card
@@ -22,7 +22,13 @@ from test_slack_channel_names import World, make_adapter
 
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.conversations import NOT_FOUND_FOR, ConversationIds
-from bot.delivery.adapter import DeliveryError, PostedMessage, TransientDeliveryError
+from bot.delivery.adapter import (
+    DeferredDeliveryError,
+    DeliveryError,
+    PostedMessage,
+    TransientDeliveryError,
+)
+from bot.store import card_refreshes
 from bot.store import deliveries as store
 
 NAMES = ["team-news", "general", "markets"]
@@ -162,3 +168,58 @@ async def test_a_rate_limited_lookup_holds_back_no_other_slack_channel(fake: Fak
     rows = {r.story_id: r for r in store.in_state(world.db, "sent")}
     assert rows["s1"].message_ref == landed["ts"]
     assert len(fake.calls_to("conversations.list")) == 3 + 3
+
+
+async def test_a_card_edit_waits_out_a_long_retry_after_without_using_its_attempts(
+    fake: FakeSlackAPI,
+) -> None:
+    fake.channel_names["team-news"] = "C0TEAM"
+    world = World(fake)
+    await world.outbox.drain()
+    [card] = fake.messages["C0TEAM"]
+    world.restart()  # the id the post answered with is forgotten
+    adapter = world.outbox.adapters["slack"]
+    assert isinstance(adapter, SlackAdapter)
+    adapter.conversations = ConversationIds(adapter.client, clock=lambda: world.now.timestamp())
+    grow_story(world.db, "s1", ["C"], now=world.now)
+    card_refreshes.enqueue(world.db, "s1", world.channel.id, now=world.now, not_before=None)
+    other = add_channel(world.db, "C0OTHER")
+    add_story(world.db, "s2", ["A", "B"], now=world.now)
+    store.enqueue_story(world.db, "s2", other.id, now=world.now)
+    rate_limit_lookups(fake, "120")
+
+    # The outbox's own backoff would try at about 0, 30 and 90 s, all inside the Retry-After,
+    # and give the edit up: it waits it out instead, with no attempt used and no other channel
+    # held back.
+    await world.outbox.drain()
+    for _ in range(11):
+        world.now += timedelta(seconds=10)
+        await world.outbox.drain()
+    assert len(fake.messages["C0OTHER"]) == 1
+    assert not world.outbox.outages
+    [edit] = store.in_state(world.db, "pending")
+    assert edit.kind == card_refreshes.REFRESH and edit.attempts == 0
+    assert fake.calls_to("chat.update") == []
+    assert len(fake.calls_to("conversations.list")) == 3  # one lookup, Slack's 429s
+
+    world.now += timedelta(seconds=11)
+    await world.outbox.drain()
+    assert [c["channel"] for c in fake.calls_to("chat.update")] == ["C0TEAM"]
+    assert fake.calls_to("chat.update")[0]["ts"] == card["ts"]
+    assert store.in_state(world.db, "failed") == []
+
+
+async def test_a_walk_limited_part_way_finds_a_name_on_the_pages_it_read(
+    fake: FakeSlackAPI,
+) -> None:
+    clock = Clock()
+    adapter = restarted(fake, clock)
+    # Page one (room-0 .. room-99) answers; the rest of the walk is rate limited.
+    fake.script_usual("conversations.list")
+    rate_limit_lookups(fake, "60")
+    assert await adapter.conversations.resolve("#room-5") == "C0ROOM5"
+    # The limit still holds: a name not on that page is not looked up before it ends.
+    with pytest.raises(DeferredDeliveryError) as raised:
+        await adapter.conversations.resolve("#general")
+    assert raised.value.retry_after == 60
+    assert len(fake.calls_to("conversations.list")) == 4

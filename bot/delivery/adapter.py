@@ -32,8 +32,11 @@ class DeliveryError(Exception):
      │                            expired, account deactivated): no retry can help, so nothing
      │                            more is sent to the platform this run; its rows stay pending
      │                            for a restart with a new token, and the message says which
-     └── PermanentDeliveryError   the channel cannot take posts (archived, bot removed, 403/404):
-                                  pause the channel and tell the admins why
+     ├── PermanentDeliveryError   the channel cannot take posts (archived, bot removed, 403/404):
+     │                            pause the channel and tell the admins why
+     └── DeferredDeliveryError    a call only this row needs is rate limited (a lookup of its
+                                  channel's id): the row alone waits `retry_after`, using no
+                                  attempt; its route and every other channel go on
 
     `maybe_sent` matters because Slack has no idempotency key and webhooks none either: after a
     timeout or a connection dropped once the request was written, or a 5xx that Slack documents as
@@ -95,6 +98,17 @@ class FatalPlatformError(Exception):
     """A platform cannot run until someone changes a setting outside newsdigest (e.g. a Discord
     privileged intent to enable), and retrying would only be refused again: the runner does not
     retry it. The message names the setting, as it is what the admin reads in /healthz."""
+
+
+class DeferredDeliveryError(DeliveryError):
+    """Not the route's trouble nor the row's fault: a call this row needs, and other posts do
+    not, asked us to wait (conversations.list's own rate limit). Retrying before `retry_after`
+    seconds fails at once, so tries with the outbox's backoff would use up the row's attempts
+    inside one Retry-After; holding the route would stop every channel's posts for it."""
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class PermanentDeliveryError(DeliveryError):

@@ -16,7 +16,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.delivery.adapter import PermanentDeliveryError, TransientDeliveryError
+from bot.delivery.adapter import (
+    DeferredDeliveryError,
+    PermanentDeliveryError,
+    TransientDeliveryError,
+)
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import route_waits, stale
@@ -50,6 +54,18 @@ def retry(
     )
     report.retried += 1
     log.warning("delivery %d failed (%s); retrying in %.0fs", row.id, error, delay)
+
+
+def defer(
+    outbox: Outbox, row: DeliveryRow, exc: DeferredDeliveryError, report: DrainReport
+) -> None:
+    """Something only this row needs is rate limited: the row waits out the Retry-After and
+    gives back the claim's attempt; the route is not marked down, so other channels go on."""
+    now = outbox.clock()
+    later = now + timedelta(seconds=exc.retry_after)
+    store.unclaim(outbox.db, row.id, now=now, next_attempt_at=later, error=str(exc), waited=False)
+    report.retried += 1
+    log.warning("delivery %d waits %.0fs: %s", row.id, exc.retry_after, exc)
 
 
 def wait_for_route(
@@ -204,7 +220,7 @@ def lookup_failed(
         store.hold_sending(outbox.db, row.id, now=now, check_at=now, error=error)
         pause_refused(outbox, channel, exc, report)
         return
-    if isinstance(exc, TransientDeliveryError):
+    if isinstance(exc, TransientDeliveryError | DeferredDeliveryError):
         if is_stale(outbox, row, now):
             # Failed, never resent: whether or not it landed, it cannot post twice.
             store.mark_failed(outbox.db, row.id, now=now, error=f"stale; {error}")
@@ -212,6 +228,11 @@ def lookup_failed(
             log.info(
                 "delivery %d to %s dropped: queued since %s", row.id, channel.key, row.created_at
             )
+            return
+        if isinstance(exc, DeferredDeliveryError):
+            # Only this check's lookup is limited: checked after it, the route left alone.
+            later = now + timedelta(seconds=exc.retry_after)
+            store.hold_sending(outbox.db, row.id, now=now, check_at=later, error=error)
             return
         route = exc.route or outbox.route_of(channel)
 

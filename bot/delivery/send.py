@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from bot.delivery import card_edits
 from bot.delivery.adapter import (
     ChatAdapter,
+    DeferredDeliveryError,
     DeliveryError,
     PermanentDeliveryError,
     TransientDeliveryError,
 )
-from bot.delivery.failures import check_later, pause_channel, retry, wait_for_route
+from bot.delivery.failures import check_later, defer, pause_channel, retry, wait_for_route
 from bot.delivery.prepare import Prepared
 from bot.store import deliveries as store
 from bot.store.channels import ChannelRow
@@ -89,6 +90,8 @@ async def _post(
         # Unreachable, failing, rate limiting, or refusing every post: the route's trouble
         # (the channel's own, or one its post needed as well), not this row's.
         wait_for_route(outbox, claimed, exc, route, report)
+    except DeferredDeliveryError as exc:
+        defer(outbox, claimed, exc, report)
     except DeliveryError as exc:
         # The platform refused our payload (invalid_blocks, HTTP 400): the same card will be
         # refused again, so only a few tries (a later rebuild may differ), no traceback.

@@ -313,8 +313,8 @@ class SlackAdapter:
         """The id `what` takes for a channel configured by name or user id (`conversations`).
         Unknown, it is a plain DeliveryError: neither the channel's fault (no pause) nor an
         outage (Slack is not held back); a lookup then ends in a visible failure, not a resend.
-        A lookup rate limited is one too (`ConversationIds.resolve` raises it): the limit is
-        conversations.list's own, and posts elsewhere go on."""
+        A lookup rate limited is a `DeferredDeliveryError` (`ConversationIds.resolve` raises it):
+        the limit is conversations.list's own, so the row waits it out and posts elsewhere go on."""
         conversation = await self.conversations.resolve(channel.channel_id)
         if conversation is None:
             raise DeliveryError(

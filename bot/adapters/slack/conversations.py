@@ -16,10 +16,13 @@ walked once for every name at a time: one walk, the only one in flight, fills th
 of them. A name the walk did not find (or a lookup Slack refused, a scope missing) is not asked
 about again for `NOT_FOUND_FOR`: `resolve` says None meanwhile, for the caller to treat as
 "cannot tell", and after that it is looked up again (the channel may have been created or the
-bot invited since). A lookup Slack rate limits is that lookup's failure, a plain
-`DeliveryError` for the row that needed it: the limit is the lookup method's own, so it must
-not hold back every Slack post as an outage would; no lookup of that method is made again
-before its Retry-After has passed.
+bot invited since). A lookup Slack rate limits is that lookup's failure, a
+`DeferredDeliveryError` for the row that needed it: the limit is the lookup method's own, so it
+must not hold back every Slack post as an outage would, and the row waits out the Retry-After
+without using an attempt (tried on the outbox's backoff instead, every try inside the window
+would fail at once and a long Retry-After would give the row up untried). No lookup of that
+method is made again before its Retry-After has passed. A walk limited part way still answers
+for a name found on the pages it read.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from bot.adapters.slack.errors import (
     http_status,
     retry_after,
 )
-from bot.delivery.adapter import DeliveryError
+from bot.delivery.adapter import DeferredDeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +96,7 @@ class ConversationIds:
     async def resolve(self, configured: str) -> str | None:
         """The conversation id, or None when Slack would not say (not found, a scope missing).
 
-        Raises a plain `DeliveryError` when the lookup is rate limited, and Slack's own error
+        Raises `DeferredDeliveryError` when the lookup is rate limited, and Slack's own error
         for a dead token or an outage, which fail every other call as well."""
         if CONVERSATION_ID_RE.match(configured):
             return configured
@@ -142,25 +145,34 @@ class ConversationIds:
         self._unresolved.pop(configured, None)
         return found
 
-    def _rate_limited(self, method: str, configured: str, exc: SlackApiError) -> DeliveryError:
-        wait = retry_after(exc)
-        wait = RATE_LIMIT_WAIT if wait is None else wait
-        self._limited_until[method] = self._clock() + wait
+    def _rate_limited(
+        self, method: str, configured: str, exc: SlackApiError
+    ) -> DeferredDeliveryError:
+        wait = self._note_limit(method, exc)
         log.warning(
             "Slack: %s rate limited looking up %s; no lookup for %.0fs", method, configured, wait
         )
-        return DeliveryError(
+        return DeferredDeliveryError(
             f"Slack {method}: rate limited looking up the conversation id of {configured!r}; "
-            f"looked up again after {wait:.0f}s"
+            f"looked up again after {wait:.0f}s",
+            retry_after=wait,
         )
+
+    def _note_limit(self, method: str, exc: SlackApiError) -> float:
+        """No call of `method` until the 429's Retry-After has passed; returns the wait."""
+        wait = retry_after(exc)
+        wait = RATE_LIMIT_WAIT if wait is None else wait
+        self._limited_until[method] = self._clock() + wait
+        return wait
 
     def _check_limit(self, method: str) -> None:
         """Within a 429's Retry-After the lookup fails at once, without asking Slack."""
         wait = self._limited_until.get(method, 0.0) - self._clock()
         if wait > 0:
-            raise DeliveryError(
+            raise DeferredDeliveryError(
                 f"Slack {method}: rate limited; the conversation id is looked up again in "
-                f"{wait:.0f}s"
+                f"{wait:.0f}s",
+                retry_after=wait,
             )
 
     async def _open_dm(self, user: str) -> str | None:
@@ -179,7 +191,17 @@ class ConversationIds:
             if walked is not None and self._clock() - walked < NOT_FOUND_FOR:
                 return None
             self._check_limit(LIST)
-            await self._walk()
+            try:
+                await self._walk()
+            except SlackApiError as exc:
+                # The pages read before the failure are right: a name on them is found, though
+                # the limit still holds off the next walk.
+                found = self._listed.get(name)
+                if found is None:
+                    raise
+                if http_status(exc) == 429 or error_code(exc) in RATE_LIMITED:
+                    self._note_limit(LIST, exc)
+                return found
             return self._listed.get(name)
 
     async def _walk(self) -> None:
