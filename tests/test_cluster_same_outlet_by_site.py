@@ -1,6 +1,6 @@
-"""The clusterer's same-outlet evidence goes by the outlet's site where its feed names one, as
-the card counts outlets (`bot.outlets.outlet_id`), not by the name its articles appear under: two
-sites both called "Harbor Daily" are two outlets; a site's two section feeds, one."""
+"""The clusterer's same-outlet evidence goes by the outlet's site and its feed's configured name:
+two sites both called "Harbor Daily" are two outlets; a site's two feeds under one name, one; a
+network's two newsrooms on one host (CBS News and CBS New York), two."""
 
 from __future__ import annotations
 
@@ -27,10 +27,19 @@ def test_two_sites_under_one_name_are_two_outlets() -> None:
     assert c.add(y).story_id == first.story_id
 
 
-def test_one_sites_feeds_under_two_names_are_one_outlet() -> None:
+def test_one_sites_feeds_under_one_name_are_one_outlet() -> None:
     c = _clusterer()
-    x = article("x", "Harbor Daily World", "Kelvar volcano erupts", "The Kelvar volcano erupted.")
+    x = article("x", "Harbor Daily", "Kelvar volcano erupts", "The Kelvar volcano erupted.")
     x = replace(x, outlet="harbordaily.example")
-    y = replace(x, id="y", source="Harbor Daily Business", title="Kelvar volcano erupts again")
+    y = replace(x, id="y", title="Kelvar volcano erupts again")
     first = c.add(x)
     assert c.add(y).story_id != first.story_id
+
+
+def test_two_newsrooms_on_one_site_are_two_outlets() -> None:
+    c = _clusterer()
+    x = article("x", "Harbor Daily", "Kelvar volcano erupts", "The Kelvar volcano erupted.")
+    x = replace(x, outlet="harbordaily.example")
+    y = replace(x, id="y", source="Harbor Daily Kelvar", title="Kelvar volcano erupts again")
+    first = c.add(x)
+    assert c.add(y).story_id == first.story_id

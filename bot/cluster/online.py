@@ -54,6 +54,18 @@ def _source_key(source: str | None) -> str | None:
     return None if key in ("", "unknown", "none") else key
 
 
+def _outlet_key(article: Article) -> str | None:
+    """Who the same-outlet penalty goes by: the site and the name its feed is configured with.
+    Two sites that both go by "ABC News" are two outlets, and one site's two feeds under one name
+    one; but a network's newsrooms on one host (CBS News and CBS New York, both cbsnews.com)
+    report separately, and keyed by the site alone they repelled each other's stories."""
+    name = _source_key(article.source)
+    if not article.outlet:
+        return name
+    site = article.outlet.strip().casefold()
+    return site if name is None else f"{site} {name}"
+
+
 class OnlineClusterer:
     def __init__(
         self,
@@ -246,9 +258,7 @@ class OnlineClusterer:
             t, dated = (self._now if self._now is not None else 0.0), False
         if prof is None:
             prof = self._analysis.profile(article)
-        # The outlet is its site where the feed names one: two sites that both go by "ABC News"
-        # are two outlets, and a paper's section feeds under two names are one.
-        source = _source_key(article.outlet or article.source)
+        source = _outlet_key(article)
         return Doc(article.id, source, t, dated, prof, prof.vec)
 
     def _candidates(self, doc: Doc) -> list[Story]:
