@@ -95,3 +95,23 @@ def test_a_domain_written_with_an_acronym_goes_by_its_words(
     title: str, site: str, shown: str
 ) -> None:
     assert outlet_name(None, title, FETCHED, site) == shown
+
+
+@pytest.mark.parametrize(
+    ("link", "extra"),
+    [
+        # A word that is only part of the site's name, and generic at that.
+        ("https://www.harbourcastnews.example", "<description>News</description>"),
+        # An editor written without an address is a person, whatever letters they share.
+        ("https://www.harbourcast.example", "<managingEditor>Harbourcaster Jones</managingEditor>"),
+        # A blogging platform's blurb names the platform, not the blog on it.
+        (
+            "https://tidewater.wordpress.com",
+            "<description>Just another WordPress site</description>",
+        ),
+    ],
+)
+def test_a_description_or_editor_that_is_not_the_sites_name_leaves_the_host(
+    link: str, extra: str
+) -> None:
+    assert _source(_rss("Top Stories", link, extra)) == link.split("//")[1].removeprefix("www.")

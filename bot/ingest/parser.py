@@ -236,20 +236,17 @@ def _build(
 
 
 # RSS's <managingEditor> is "email (Name)"; the name is the publisher's, the address is not.
-_EDITOR_NAME_RE = re.compile(r"\(([^()]+)\)\s*$")
+_EDITOR_NAME_RE = re.compile(r"[^\s()@]+@[^\s()]+\s*\(([^()]+)\)")
 
 
 def _other_names(feed: Mapping[str, Any]) -> tuple[str, ...]:
     """The feed's description and its editor's name, as `ParsedFeed.other_names`."""
     names = [html_to_text(_str(feed.get("subtitle")))]
-    detail = feed.get("author_detail")
-    editor = _str(detail.get("name")) if isinstance(detail, Mapping) else ""
-    if not editor:
-        editor = _str(feed.get("author"))
-        if "@" in editor:
-            match = _EDITOR_NAME_RE.search(editor)
-            editor = match.group(1) if match else ""
-    names.append(html_to_text(editor))
+    # Only the "email (Name)" form: a desk's address with the outlet's name. A bare name, or an
+    # Atom author, is most often a person's, and "Skylar Jones" on sky.com is no outlet's name.
+    match = _EDITOR_NAME_RE.fullmatch(_str(feed.get("author")).strip())
+    if match:
+        names.append(html_to_text(match.group(1)))
     return tuple(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
 
 

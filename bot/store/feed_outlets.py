@@ -71,6 +71,10 @@ _YOUTUBE_QUERIES = (
 _GENERIC_LABELS = frozenset(
     {"com", "org", "net", "edu", "gov", "info", "news", "blog", "blogs", "online", "media", "web"}
 )
+# Host labels of platforms where each subdomain is another publisher.
+_PLATFORM_LABELS = frozenset(
+    {"wordpress", "blogspot", "substack", "tumblr", "ghost", "medium", "wixsite", "squarespace"}
+)
 _SECTION_RE = re.compile(r"\s+(?:[-\u2013\u2014|>\u00bb\u203a/]|::)\s+|:\s+")
 # A separator or a "feed"/"RSS" word ending a title belongs to no name: "Rest of World -",
 # "TheWeek feed".
@@ -208,12 +212,31 @@ def outlet_name(
 
 
 def _other_name(others: Sequence[str], labels: list[str]) -> str | None:
-    """The first of a feed's other names that names its site in a few words, as `_as_words`."""
+    """The first of a feed's other names that names its site in a few words, as `_as_words`.
+
+    Stricter than a title: a description or an editor is free text, so a whole label of the
+    site must be in its letters ("News" is within cbsnews but names no one), it must not be
+    made of generic words only, and a blogging platform's label names no publisher on it
+    ("Just another WordPress site" on example.wordpress.com)."""
+    labels = _publisher_labels(labels)
     for other in others:
         other = _without_tail(" ".join(other.split()))
-        if other and len(other.split()) <= _NAME_WORDS and _names_site(other, labels):
+        if (
+            other
+            and len(other.split()) <= _NAME_WORDS
+            and _names_site(other, labels, whole_label=True)
+            and not _generic_title(other, [])
+        ):
             return _as_words(other)
     return None
+
+
+def _publisher_labels(labels: list[str]) -> list[str]:
+    """A site's labels without a hosting platform's under a publisher's (wordpress of
+    example.wordpress.com); the platform's own site keeps it."""
+    if len(labels) < 2:
+        return labels
+    return [label for label in labels if label not in _PLATFORM_LABELS]
 
 
 def _as_words(name: str) -> str:
@@ -227,11 +250,13 @@ def _as_words(name: str) -> str:
     return words if words != match.group(1) else name
 
 
-def _names_site(piece: str, labels: list[str]) -> bool:
-    """Whether a title piece's letters match a label of the site's host ("NYT" of nytimes)."""
+def _names_site(piece: str, labels: list[str], *, whole_label: bool = False) -> bool:
+    """Whether a title piece's letters match a label of the site's host ("NYT" of nytimes);
+    with `whole_label`, only a label within the piece's letters counts."""
     letters = "".join(ch for ch in fold(piece) if ch.isalnum())
     return len(letters) >= 2 and any(
-        label in letters or (len(letters) >= 3 and letters in label) for label in labels
+        label in letters or (not whole_label and len(letters) >= 3 and letters in label)
+        for label in labels
     )
 
 
