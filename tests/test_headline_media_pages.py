@@ -66,3 +66,16 @@ def test_what_marks_a_media_page() -> None:
         "https://a.example/2026/02/17/port-wren-quay.html",
     ):
         assert not is_media_page(_article(0, "Port Wren quay closes", url)), url
+
+
+def test_reporting_about_images_and_a_live_section_are_no_media_page() -> None:
+    for title in (
+        "Rise in images of harbour pollution shared online",
+        "Mayor seen in photos released by the Port Wren council",
+    ):
+        assert not is_media_page(_article(0, title, "https://a.example/1")), title
+    assert is_media_page(_article(0, "Port Wren regatta in pictures", "https://a.example/1"))
+    for url in ("https://a.example/live/port-wren", "https://a.example/news/live/uk-123"):
+        assert is_media_page(_article(0, "Port Wren quay closes", url)), url
+    theatre = "https://a.example/arts/live/port-wren-players-open-season"
+    assert not is_media_page(_article(0, "Port Wren players open season", theatre))
