@@ -3,7 +3,7 @@
 Every rule only deletes words (or re-capitalises the new first word), so a compressed sentence is
 still a subsequence of its source sentence and stays grounded. Rules target text that carries
 little story content: datelines, neutral attributions ("officials said"), parenthetical asides
-("(pictured)"), discourse openers ("However,"), relative time words ("this morning").
+("(pictured)"), discourse openers ("However,").
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from bot.summarize.clauses import (
     has_verb,
 )
 from bot.summarize.datelines import without_dateline
-from bot.summarize.relative_time import without_relative_time
 
 _SOURCE_TAG_RE = re.compile(r"^\((?:AP|Reuters|AFP|CNN|UPI)\)\s*[—–-]*\s*")
 # The comma is required: without it the phrase may be the start of a longer one ("So far,",
@@ -103,8 +102,6 @@ def compress(sentence: str) -> str:
         and not has_open_quote(trimmed)
     ):
         text = trimmed
-    # "claimed victory this morning" is wrong by the time the card is read.
-    text = without_relative_time(text)
     text = _SPACE_PUNCT_RE.sub(r"\1", _SPACES_RE.sub(" ", text)).strip()
     # "D-W.Va., sources said." minus its attribution leaves the abbreviation's dot doubled.
     text = _DOUBLE_DOT_RE.sub(".", text)
