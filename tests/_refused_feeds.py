@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _cli_env import cli_env
 
 RSS = b"""<rss version="2.0"><channel><title>Harbour Desk</title>
 <item><guid>1</guid><title>Ferry timetable changes</title><link>https://h.example/1</link></item>
@@ -20,10 +21,8 @@ def allow_private(config: Path, allowed: bool) -> None:
 
 def refused_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The config file (allowing private addresses at first), named by the environment."""
-    path = tmp_path / "nd.toml"
+    path = cli_env(tmp_path, monkeypatch)
     allow_private(path, True)
-    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(path))
-    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
     return path
 
 

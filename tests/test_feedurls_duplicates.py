@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _cli_env import cli_env
 from click.testing import CliRunner
 
 from bot.app import NewsDigest
@@ -28,10 +29,7 @@ SPELLINGS = [
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    config = tmp_path / "nd.toml"
-    config.write_text("", encoding="utf-8")
-    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
-    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    cli_env(tmp_path, monkeypatch)
     return tmp_path
 
 

@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from _cli_env import cli_env
 from click.testing import CliRunner
 
 from bot.app import NewsDigest
@@ -24,10 +25,7 @@ ADMIN = CommandContext(platform="slack", channel_id="C9", user_id="U2", is_admin
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    config = tmp_path / "nd.toml"
-    config.write_text("", encoding="utf-8")
-    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
-    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    cli_env(tmp_path, monkeypatch)
     return tmp_path
 
 
