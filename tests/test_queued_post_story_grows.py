@@ -42,7 +42,9 @@ def report(db: sqlite_utils.Database, source: str, title: str, text: str, at: da
         )
 
 
-async def _overnight(unfollow: bool) -> tuple[list[str], set[str]]:
+async def _overnight(
+    unfollow: bool, *, queued_before_upgrade: bool = False
+) -> tuple[list[str], set[str]]:
     db = open_database(":memory:")
     channel = add_channel(db, "C1", quiet_hours="22:00-07:00", min_sources=1)
     channel_store.upsert_topic(db, "buses", "electric", title=None, origin="chat")
@@ -67,6 +69,9 @@ async def _overnight(unfollow: bool) -> tuple[list[str], set[str]]:
     )
     topics = channel_store.channel_topics(db, channel.id)
     assert not matching_topics(topics, article_store.story_articles(db, "budget"))
+    if queued_before_upgrade:
+        # Queued before matches were kept (migration 35): judged by the story as queued.
+        db.execute("DELETE FROM topic_matches")
     if unfollow:
         channel_store.unfollow(db, channel.id, "buses")
         channel_store.upsert_topic(db, "trams", "trams", title=None, origin="chat")
@@ -85,6 +90,11 @@ async def test_a_queued_story_that_grew_overnight_still_goes_out() -> None:
     posted, delivered = await _overnight(unfollow=False)
     assert posted == ["budget"]
     assert delivered == {"budget"}
+
+
+async def test_a_row_queued_before_matches_were_kept_still_goes_out() -> None:
+    posted, _delivered = await _overnight(unfollow=False, queued_before_upgrade=True)
+    assert posted == ["budget"]
 
 
 async def test_a_queued_story_of_an_unfollowed_topic_is_still_dropped() -> None:

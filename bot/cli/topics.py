@@ -12,6 +12,8 @@ from bot.config_entries import SLUG_RE
 from bot.render.text import clean
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
+from bot.store import topic_matches
+from bot.store.stories import StoryRow
 from bot.textutil import plural
 from bot.topics.query import QueryError, StoryDoc, TopicQuery, check_typed
 from bot.topics.saved import flagged_topics, saved_query_note
@@ -159,7 +161,12 @@ def topics_remove(cli: CliContext, slug: str) -> None:
 @topics_group.command(
     "test",
     cls=QueryCommand,
-    help=f"Show which recent stories QUERY (or the saved topic --topic SLUG) would match, and where each says the query's terms.\n\n{query_help(TEST_EXAMPLE)}",
+    help=(
+        "Show which recent stories QUERY (or the saved topic --topic SLUG) would match, and "
+        "where each says the query's terms. A story a channel was given by a topic of this "
+        "query stays matched for it as other outlets join, and says 'kept from earlier'."
+        f"\n\n{query_help(TEST_EXAMPLE)}"
+    ),
 )
 @click.argument("words", metavar="QUERY", nargs=-1)
 @click.option(
@@ -177,7 +184,7 @@ def topics_test(
     if slug is not None:
         if words:
             raise click.UsageError("give a QUERY or --topic SLUG, not both")
-        parsed = _saved(cli, slug)
+        query, parsed = _saved(cli, slug)
     elif not words:
         raise click.UsageError("Missing argument 'QUERY' (or --topic SLUG to test a saved topic).")
     else:
@@ -199,12 +206,15 @@ def topics_test(
     stories = cli.reader.recent_stories(hours=hours, min_sources=min_sources, limit=2000)
     members = article_store.articles_for_stories(cli.reader.db, [s.id for s in stories])
     # As the digest matches (`pipeline.digest.matching_topics`), saying where each term was found.
-    hits = [
-        (s, why)
-        for s in stories
-        if (why := parsed.reasons(StoryDoc.from_articles(members[s.id], s.headline or None)))
-        is not None
-    ]
+    # A channel given a story by this query keeps it matched as it grows, as its digest does.
+    kept = topic_matches.kept_by_query(cli.reader.db, query)
+    hits: list[tuple[StoryRow, list[str]]] = []
+    for s in stories:
+        why = parsed.reasons(StoryDoc.from_articles(members[s.id], s.headline or None))
+        if why is None and s.id in kept:
+            why = [_kept_reason(kept[s.id])]
+        if why is not None:
+            hits.append((s, why))
     console = plain_console()
     console.print(
         f"{escape(parsed.describe())} matches {len(hits)} of {plural(len(stories), 'story', 'stories')} "
@@ -217,6 +227,15 @@ def topics_test(
             f"[dim]({plural(story.source_count, 'source')})[/dim]"
             + (f"  [dim]{escape(clean('; '.join(why)))}[/dim]" if why else "")
         )
+
+
+def _kept_reason(kept: list[topic_matches.KeptMatch]) -> str:
+    """Why a story the query no longer matches as it is still counts: the channels that keep it
+    matched since they were given it (`bot.store.topic_matches`)."""
+    channels = ", ".join(dict.fromkeys(k.channel for k in kept))
+    first = min((k.matched_at for k in kept if k.matched_at is not None), default=None)
+    when = f" since {first:%Y-%m-%d %H:%M} UTC" if first is not None else ""
+    return f"kept from earlier for {channels} (matched when it was given to them{when})"
 
 
 def argv_query(words: tuple[str, ...]) -> str:
@@ -242,9 +261,10 @@ def _shell_phrase(word: str) -> bool:
 _QUOTES_AND_GROUPS = frozenset("\"'“”„«»‹›()")
 
 
-def _saved(cli: CliContext, slug: str) -> TopicQuery:
-    """The saved topic's query as the digest reads it: not the typed check, which a query
-    saved before it (or in the config) may fail while still matching what it always did."""
+def _saved(cli: CliContext, slug: str) -> tuple[str, TopicQuery]:
+    """The saved topic's query, as stored and as the digest reads it: not the typed check, which
+    a query saved before it (or in the config) may fail while still matching what it always
+    did."""
     topic = channel_store.get_topic(cli.reader.db, slug)
     if topic is None:
         raise click.ClickException(f"no topic {slug!r} (see: newsdigest topics list)")
@@ -254,7 +274,7 @@ def _saved(cli: CliContext, slug: str) -> TopicQuery:
         raise click.ClickException(f"topic {slug}'s query is invalid:\n{exc}") from None
     if note := saved_query_note(topic.query):
         click.echo(f"Note: {slug}: {clean(str(note))}", err=True)
-    return parsed
+    return topic.query, parsed
 
 
 def _same_meaning(stored: str, parsed: TopicQuery) -> bool:

@@ -17,7 +17,7 @@ from bot.delivery.failures import is_stale, retry
 from bot.delivery.updates import unseen_outlets, worth_an_update
 from bot.pipeline.digest import matching_topics
 from bot.store import articles as article_store
-from bot.store import card_refreshes
+from bot.store import card_refreshes, topic_matches
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
@@ -193,19 +193,23 @@ def _unwanted_because(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> 
     """Why the channel, as it is set now, would no longer pick the row's story, or None if it
     would (`digest.select`'s rules: enough independent sources, and a topic that matches unless the
     channel follows none). Only a change to the channel drops a row, never the story's growth:
-    a story its topics no longer pick as it is now is kept if they still pick it as it was when
-    the row was queued (a one-outlet story picked by its lead that a second outlet joined
-    overnight). Topics unfollowed, or a query narrowed, pick neither."""
+    a story its topics no longer pick as it is now is kept if the match it was queued by is kept
+    (`bot.store.topic_matches`: a one-outlet story picked by its lead that a second outlet
+    joined overnight), or, for a row queued before matches were kept, if they still pick it as
+    it was when queued. Topics unfollowed, or a query changed, pick neither."""
     story = story_store.get_story(outbox.db, row.story_id)
     if story is not None and story.source_count < channel.min_sources:
         return f"fewer sources ({story.source_count}) than the channel's min-sources now"
     topics = channel_store.channel_topics(outbox.db, channel.id)
     if not topics:
         return None
+    if topic_matches.kept_for(outbox.db, channel.id, row.story_id) & {t.slug for t in topics}:
+        return None  # queued as matching, kept so (`bot.store.topic_matches`)
     members = article_store.story_articles(outbox.db, row.story_id)
     headline = story.headline if story else None
     if matching_topics(topics, members, headline):
         return None
+    # A row queued before matches were kept: the story as it was when queued.
     queued = row.created_at
     then = [a for a in members if queued is not None and a.seen is not None and a.seen <= queued]
     if then and len(then) < len(members) and matching_topics(topics, then, headline):

@@ -15,6 +15,7 @@ from bot.pipeline.digest_rank import fresh_first
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
+from bot.store import topic_matches
 from bot.store.channels import ChannelRow, TopicRow
 from bot.store.stories import StoryRow
 from bot.topics.answers import ANSWERS, parsed, story_key
@@ -101,6 +102,9 @@ class Selection:
     # them after its cards (an instant catch-up counts them), so they do not vanish silently.
     # They are not marked delivered: a later digest may still post one as a card.
     overflow: list[Candidate] = field(default_factory=list)
+    # The channel's topics as selected by, for keeping the matches a digest acts on
+    # (`remember_matches`).
+    topics: list[TopicRow] = field(default_factory=list)
 
     @property
     def more(self) -> int:
@@ -143,12 +147,36 @@ def select(
         skip |= delivered_story_ids(db, channel.id)
     stories = [s for s in stories if s.id not in skip and (story_ids is None or s.id in story_ids)]
     members = article_store.articles_for_stories(db, [s.id for s in stories])
+    # Matches the channel was given before hold as the story grows (`bot.store.topic_matches`).
+    kept = topic_matches.kept(db, channel.id) if topics else {}
     found = []
     for story in stories:
         matched = matching_topics(topics, members[story.id], story.headline) if topics else []
+        if story.id in kept:
+            matched = [t.slug for t in topics if t.slug in kept[story.id] or t.slug in matched]
         if topics and not matched:
             continue
         found.append(Candidate(story=story, members=members[story.id], topics=matched))
     if seen_since is not None:
         found.sort(key=lambda c: fresh_first(c.story, c.members, seen_since, channel.min_sources))
-    return Selection(chosen=found[:limit], overflow=found[limit:])
+    return Selection(chosen=found[:limit], overflow=found[limit:], topics=topics)
+
+
+def remember_matches(
+    db: sqlite_utils.Database, channel: ChannelRow, selection: Selection, *, now: datetime
+) -> None:
+    """Keep the topic matches of every story the channel is given by `selection` (its cards and
+    the stories beyond them, listed or counted), so none is taken back as the story grows; the
+    caller holds the write transaction that queues them."""
+    queries = {t.slug: t.query for t in selection.topics}
+    topic_matches.remember(
+        db,
+        channel.id,
+        [
+            (c.story.id, slug, queries[slug])
+            for c in selection.chosen + selection.overflow
+            for slug in c.topics
+            if slug in queries
+        ],
+        now=now,
+    )

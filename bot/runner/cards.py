@@ -15,6 +15,7 @@ from bot.pipeline.cards import build_card, save_summary
 from bot.pipeline.digest import matching_topics
 from bot.store import channels as channel_store
 from bot.store import summaries as summary_store
+from bot.store import topic_matches
 from bot.store.channels import ChannelRow
 
 if TYPE_CHECKING:
@@ -45,12 +46,15 @@ class CardSource:
         followed = {t.slug for t in channel_store.channel_topics(self.db, channel.id)}
         every = channel_store.list_topics(self.db)
         matched = matching_topics(every, members, story.headline) if every else []
+        # A topic the channel keeps the story matched by (`bot.store.topic_matches`) still
+        # names it on the card as the story grows: a thread update's card, an edit.
+        kept = topic_matches.kept_for(self.db, channel.id, story.id) if followed else set()
         card = build_card(
             self.db,
             story,
             self.core.summarizer,
             now=self.clock(),
-            topics=[t for t in matched if t in followed],
+            topics=sorted(t for t in followed if t in matched or t in kept),
             members=members,
         )
         card.follow_topics = [t for t in matched if t not in followed]

@@ -20,6 +20,7 @@ from bot.pipeline.digest import (
     MAX_LOOKBACK,
     Selection,
     digest_since,
+    remember_matches,
     select,
 )
 from bot.runner.overflow import overflow_notice
@@ -65,6 +66,7 @@ def enqueue_digest(
             delivery_store.enqueue_story(db, c.story.id, channel.id, now=now, not_before=not_before)
             for c in selection.chosen
         )
+        remember_matches(db, channel, selection, now=now)
         _enqueue_overflow(db, channel, selection, slot=slot, now=now)
         digest_runs.record_digest_run(
             db, channel.id, scheduled_for=scheduled_for or now, now=now, stories=queued
@@ -193,6 +195,7 @@ def enqueue_instant(
             delivery_store.enqueue_story(db, c.story.id, channel.id, now=now, not_before=not_before)
             for c in selection.chosen
         )
+        remember_matches(db, channel, selection, now=now)
         if selection.more:
             alerts.enqueue_alert(
                 db,

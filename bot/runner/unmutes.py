@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.cron import cron_trigger
-from bot.pipeline.digest import select
+from bot.pipeline.digest import remember_matches, select
 from bot.runner import digests, update_planner
 from bot.runner.schedule import next_fire, quiet_until
 from bot.store import card_refreshes
@@ -116,6 +116,7 @@ def _owed_card(
             return CatchUp.CARD_ON_RESUME
         hold = quiet_until(now, channel.quiet_hours, channel.timezone)
         delivery_store.enqueue_story(db, story_id, channel.id, now=now, not_before=hold)
+        remember_matches(db, channel, picked, now=now)
         return CatchUp.CARD
     # Nothing queued: the next digest picks the story as it picks any (said only if it will).
     slot = _next_digest(channel, now)

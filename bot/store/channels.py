@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.config_entries import DEFAULT_SCHEDULE, DEFAULT_TIMEZONE
+from bot.store import topic_matches
 from bot.store.database import iso, parse_iso, transaction, utcnow
 
 
@@ -101,6 +103,8 @@ def upsert_topic(
             db.table("topics").insert(record)
         else:
             db.table("topics").update(slug, record)
+            # A channel keeps a story matched by the query it was given it by, not another.
+            topic_matches.forget_other_queries(db, slug, query)
         return get_topic(db, slug)  # type: ignore[return-value]
 
 
@@ -249,7 +253,14 @@ def channel_topics(db: sqlite_utils.Database, channel_pk: int) -> list[TopicRow]
 
 
 def set_subscriptions(db: sqlite_utils.Database, channel_pk: int, slugs: list[str]) -> None:
-    db.execute("DELETE FROM subscriptions WHERE channel_pk = ?", [channel_pk])
+    """The channel follows `slugs` and no other topic. A topic it follows still is not
+    unfollowed on the way: that would forget the matches it keeps (`bot.store.topic_matches`)
+    whenever its config entry changed in any other way."""
+    db.execute(
+        "DELETE FROM subscriptions WHERE channel_pk = ?"
+        " AND topic_slug NOT IN (SELECT value FROM json_each(?))",
+        [channel_pk, json.dumps(slugs)],
+    )
     for slug in slugs:
         follow(db, channel_pk, slug)
 

@@ -279,6 +279,12 @@ def _m034_listed_by_notice(db: sqlite_utils.Database) -> None:
     add_alert_ids(db)
 
 
+def _m035_topic_matches(db: sqlite_utils.Database) -> None:
+    from bot.store.topic_matches import create_topic_matches  # it imports bot.store.database
+
+    create_topic_matches(db)
+
+
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
@@ -327,4 +333,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (32, "card edits remember which articles their story had", _m032_card_edit_members),
     (33, "stories a digest listed after its cards, per channel", _m033_listed_stories),
     (34, "listed stories name the notice that listed them", _m034_listed_by_notice),
+    (35, "a channel keeps the topic matches it was given", _m035_topic_matches),
 ]

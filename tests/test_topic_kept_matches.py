@@ -1,0 +1,187 @@
+"""A story a channel's topic picked stays picked for that channel as it grows.
+
+A one-outlet story matches `electric` by its only outlet's lead; once a second outlet words it
+otherwise, the first outlet's lead is one outlet's aside and the story as it is matches no more
+(`bot.topics.storydoc`, tests/test_topic_first_report.py). A digest that listed it after its
+cards kept the match, so the channel's next digest still has it; a story the channel was never
+given is matched as it is, passing mentions not at all. Unfollowing the topic or changing its
+query forgets the kept matches; a merge carries them to the surviving story. Real SQLite files,
+the real digest selection and planner (`bot.runner.digests`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from _cli_env import cli_env
+from click.testing import CliRunner
+from fakes.stories import add_channel
+
+from bot.cli import cli
+from bot.pipeline.digest import matching_topics
+from bot.runner import digests
+from bot.store import articles as article_store
+from bot.store import channels as channel_store
+from bot.store import stories as story_store
+from bot.store.channels import ChannelRow
+from bot.store.database import iso, open_database, transaction
+
+MONDAY = datetime(2027, 3, 8, 9, 0, tzinfo=UTC)
+TUESDAY = MONDAY + timedelta(days=1)
+
+LEAD = (
+    "Harbor Daily",
+    "Council approves the budget",
+    "The budget doubles funding for electric buses, officials said on Monday.",
+)
+OTHERWISE = (
+    "Metro Wire",
+    "Budget passes after a long debate",
+    "Councillors passed the budget late on Monday after a six-hour debate over spending.",
+)
+FERRY = (
+    "Coast Courier",
+    "Electric ferry enters service",
+    "The harbour's first electric ferry carried its first passengers on Monday.",
+)
+
+
+def report(
+    db: sqlite_utils.Database, story_id: str, article: tuple[str, str, str], at: datetime
+) -> None:
+    """One outlet's report joining the story `story_id` (opened by it if new), counts updated."""
+    source, title, text = article
+    with transaction(db):
+        if story_store.get_story(db, story_id) is None:
+            story_store.create_story(db, story_id, story_id, title, at)
+        row = {"source": source, "guid": f"{story_id}-{title}", "title": title, "text": text}
+        for stored in article_store.insert_new(db, [{**row, "seen_at": at, "published": at}]):
+            article_store.set_story(db, stored.id, story_id)
+        recount(db, story_id, at)
+
+
+def recount(db: sqlite_utils.Database, story_id: str, at: datetime) -> None:
+    members = article_store.story_articles(db, story_id)
+    sources = len({a.source for a in members})
+    db.execute(
+        "UPDATE stories SET article_count = ?, outlet_count = ?, source_count = ?,"
+        " last_updated = ? WHERE id = ?",
+        [len(members), sources, sources, iso(at), story_id],
+    )
+
+
+def queued(db: sqlite_utils.Database, channel: ChannelRow) -> list[str]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT story_id FROM deliveries WHERE channel_pk = ? AND kind = 'story' ORDER BY id",
+            [channel.id],
+        )
+    ]
+
+
+def matches_as_it_is(db: sqlite_utils.Database, channel: ChannelRow, story_id: str) -> bool:
+    topics = channel_store.channel_topics(db, channel.id)
+    return bool(matching_topics(topics, article_store.story_articles(db, story_id)))
+
+
+def listed_on_monday(tmp_path: Path) -> tuple[sqlite_utils.Database, ChannelRow]:
+    """A digest channel of one card a digest following `electric`: Monday's digest gives the
+    ferry its card and lists the one-outlet budget story after it; overnight a second outlet
+    joins the budget story without the word."""
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "C1", min_sources=1)
+    channel_store.upsert_topic(db, "buses", "electric", origin="chat")
+    channel_store.follow(db, channel.id, "buses")
+    report(db, "budget", LEAD, MONDAY - timedelta(hours=3))
+    report(db, "ferry", FERRY, MONDAY - timedelta(hours=1))
+    assert digests.enqueue_digest(db, channel, now=MONDAY, default_size=1) == 1
+    assert queued(db, channel) == ["ferry"]
+    (notice,) = [r[0] for r in db.execute("SELECT text FROM alerts")]
+    assert "Council approves the budget" in notice
+    report(db, "budget", OTHERWISE, MONDAY + timedelta(hours=3))
+    assert not matches_as_it_is(db, channel, "budget")
+    return db, channel
+
+
+def test_a_listed_story_that_grew_is_in_the_channels_next_digest(tmp_path: Path) -> None:
+    db, channel = listed_on_monday(tmp_path)
+    picked = digests.digest_selection(db, channel, now=TUESDAY, default_size=1)
+    assert [(c.story.id, c.topics) for c in picked.chosen] == [("budget", ["buses"])]
+    assert digests.enqueue_digest(db, channel, now=TUESDAY, default_size=1) == 1
+    assert queued(db, channel) == ["ferry", "budget"]
+
+
+def test_a_passing_mention_still_does_not_match(tmp_path: Path) -> None:
+    db, channel = listed_on_monday(tmp_path)
+    # Two outlets from the start; one lead recalls electric buses in passing.
+    aside = (LEAD[0], "Council debates parking fees", "Parking fees rise; electric buses wait.")
+    report(db, "parking", aside, MONDAY + timedelta(hours=4))
+    report(db, "parking", (OTHERWISE[0], "Parking fees to rise", "Fees go up in May."), TUESDAY)
+    # One outlet's lead at first, but grown before any digest gave it to the channel: nothing
+    # was kept, so it is matched as it is.
+    report(db, "library", (LEAD[0], "Library hours grow", "Electric bikes are lent too."), TUESDAY)
+    report(db, "library", (OTHERWISE[0], "Libraries open longer", "Hours grow in May."), TUESDAY)
+    picked = digests.digest_selection(db, channel, now=TUESDAY, default_size=5)
+    assert [c.story.id for c in picked.chosen] == ["budget"]
+    other = add_channel(db, "C2", min_sources=1)
+    channel_store.follow(db, other.id, "buses")
+    # A kept match is the channel's own: another channel following the topic matches as is.
+    chosen = digests.digest_selection(db, other, now=TUESDAY, default_size=5).chosen
+    assert [c.story.id for c in chosen] == ["ferry"]
+
+
+def test_unfollowing_forgets_the_kept_match(tmp_path: Path) -> None:
+    db, channel = listed_on_monday(tmp_path)
+    channel_store.unfollow(db, channel.id, "buses")
+    channel_store.follow(db, channel.id, "buses")
+    assert digests.enqueue_digest(db, channel, now=TUESDAY, default_size=1) == 0
+    assert db.execute("SELECT COUNT(*) FROM topic_matches").fetchone()[0] == 0
+
+
+def test_a_changed_query_forgets_the_kept_match(tmp_path: Path) -> None:
+    db, channel = listed_on_monday(tmp_path)
+    channel_store.upsert_topic(db, "buses", "electric OR trams", origin="chat")
+    assert digests.enqueue_digest(db, channel, now=TUESDAY, default_size=1) == 0
+
+
+def test_a_config_change_that_keeps_the_topic_keeps_the_match(tmp_path: Path) -> None:
+    db, channel = listed_on_monday(tmp_path)
+    channel_store.upsert_topic(db, "trams", "trams", origin="chat")
+    # What a config sync does when the channel's entry changed (its schedule, say).
+    channel_store.set_subscriptions(db, channel.id, ["buses", "trams"])
+    assert digests.enqueue_digest(db, channel, now=TUESDAY, default_size=1) == 1
+    assert queued(db, channel) == ["ferry", "budget"]
+
+
+def test_a_merge_carries_the_kept_match_to_the_survivor(tmp_path: Path) -> None:
+    db, channel = listed_on_monday(tmp_path)
+    # Another story of the vote, which says nothing of buses, absorbs the listed one.
+    report(db, "vote", ("Coast Courier", "Budget vote ends", "A vote ended the debate."), TUESDAY)
+    with transaction(db):
+        story_store.merge(db, "budget", "vote", now=TUESDAY)
+        recount(db, "vote", TUESDAY)
+    assert not matches_as_it_is(db, channel, "vote")
+    picked = digests.digest_selection(db, channel, now=TUESDAY, default_size=1)
+    assert [(c.story.id, c.topics) for c in picked.chosen] == [("vote", ["buses"])]
+
+
+def test_topics_test_says_the_match_is_kept_from_earlier(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, _channel = listed_on_monday(tmp_path)
+    db.close()
+    cli_env(tmp_path, monkeypatch)
+    # The stories are dated ahead of the machine's clock, so any lookback has them.
+    result = CliRunner().invoke(cli, ["topics", "test", "--topic", "buses"])
+    assert result.exit_code == 0, result.output
+    budget = next(line for line in result.output.splitlines() if "budget" in line)
+    assert "kept from earlier for C1" in budget
+    assert "2027-03-08 09:00 UTC" in budget
+    ferry = next(line for line in result.output.splitlines() if "ferry" in line)
+    assert "electric: headline" in ferry
+    # The typed query, not a saved topic's, keeps nothing: it was given to no channel as such.
+    typed = CliRunner().invoke(cli, ["topics", "test", "electric OR bus"])
+    assert "kept from earlier" not in typed.output
