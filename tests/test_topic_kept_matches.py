@@ -24,6 +24,7 @@ from bot.pipeline.digest import matching_topics
 from bot.runner import digests
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
+from bot.store import retention
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso, open_database, transaction
@@ -185,3 +186,14 @@ def test_topics_test_says_the_match_is_kept_from_earlier(
     # The typed query, not a saved topic's, keeps nothing: it was given to no channel as such.
     typed = CliRunner().invoke(cli, ["topics", "test", "electric OR bus"])
     assert "kept from earlier" not in typed.output
+
+
+def test_kept_matches_go_with_their_story(tmp_path: Path) -> None:
+    db, _channel = listed_on_monday(tmp_path)
+    kept = "SELECT story_id FROM topic_matches ORDER BY story_id"
+    assert [r[0] for r in db.execute(kept)] == ["budget", "ferry"]
+    later = MONDAY + timedelta(days=60)
+    retention.prune(db, now=later, older_than=timedelta(days=30), window=timedelta(days=2))
+    assert story_store.get_story(db, "budget") is None
+    # The ferry's card is still queued, so its story stays, and its kept match with it.
+    assert [r[0] for r in db.execute(kept)] == ["ferry"]
