@@ -1,5 +1,6 @@
-"""Choosing what one channel gets: stories that match its topics, have enough independent sources,
-were not posted to it before, and are not muted there."""
+"""Choosing what one channel gets: stories that match its topics (or matched them when the channel
+was given them, `bot.store.topic_matches`), have enough independent sources, were not posted to
+it before, and are not muted there."""
 
 from __future__ import annotations
 
@@ -137,7 +138,9 @@ def select(
     no topic gets every story that clears its minimum number of independent sources. `story_ids`
     narrows the pool before the limit applies, so a small story that just changed is not crowded
     out by bigger ones it was not asked about. `reported_since` keeps only stories with a report
-    published since then (instant posts: news, not a feed's backlog stored just now)."""
+    published since then (instant posts: news, not a feed's backlog stored just now). A story
+    the channel was given by a topic it still follows, under the same query, still matches it
+    (`remember_matches`), however it grew since."""
     topics = channel_store.channel_topics(db, channel.id)
     stories = story_store.recent_stories(
         db, since=since, min_sources=channel.min_sources, reported_since=reported_since
