@@ -100,8 +100,8 @@ class Config:
     admin_group: str | None = None
     # Values the file keeps that chat refuses (EST, a digest every 5 minutes), one line per
     # channel entry (`bot.config_warnings`), after values loaded otherwise than written (a
-    # retention under the minimum), set by load_config: said at `run`'s start and by `poll`,
-    # `digest`, `feeds` and `prune`.
+    # retention under the minimum), set by load_config: said at `run`'s start, by `config check`,
+    # and by `poll`, `digest`, `feeds` and `prune` (to cron once per change: bot.cli.shown_warnings).
     warnings: list[str] = field(default_factory=list)
 
     def database_path(self) -> str:

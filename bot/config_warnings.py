@@ -11,7 +11,9 @@ older install may lack), and a name stops posting once the channel is renamed. S
 entry holding such a value gets one warning, naming the file, the entry, each value, why it matters and
 what to write instead. `newsdigest run` logs them at start; `poll`, `digest`, `prune` and the
 `feeds` commands print them on stderr (with `Config.warnings`' other lines: a retention kept at
-the minimum, a feed listed in two spellings). Nothing here changes what the file means.
+the minimum, a feed listed in two spellings), at a terminal every run, to cron once per change
+(`bot.cli.shown_warnings`); `newsdigest config check` prints them whenever asked. Nothing here
+changes what the file means.
 """
 
 from __future__ import annotations

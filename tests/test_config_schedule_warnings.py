@@ -1,7 +1,7 @@
 """Values the config file keeps that chat refuses (a fixed-offset zone like EST, a digest more often
 than every 30 minutes, min_sources over 50) load exactly as before, firing at the same times, and
 each channel holding one gets one warning naming the file, the entry, the value, why and the fix:
-logged at `run`'s start, printed by `poll`, `digest` and `feeds` on stderr."""
+logged at `run`'s start, printed by `poll`, `digest` and `feeds` on stderr (at a terminal)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from fakes.chat import FakeChatAdapter
 from fakes.runner import stop
 
 from bot.app import NewsDigest
-from bot.cli import cli
+from bot.cli import cli, shown_warnings
 from bot.config import load_config
 from bot.config_entries import ChannelConfig
 from bot.cron import cron_trigger
@@ -173,7 +173,11 @@ def est_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return _write(tmp_path, 'id = "C1"\nname = "#news"\ntimezone = "EST"\nschedule = "*/5 * * * *"')
 
 
-def test_poll_digest_and_feeds_print_the_warning_once_on_stderr(est_config: Path) -> None:
+def test_poll_digest_and_feeds_print_the_warning_once_on_stderr(
+    est_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At a terminal, each of them, every time (cron's once per change: test_cli_warnings_once).
+    monkeypatch.setattr(shown_warnings, "interactive", lambda: True)
     runner = CliRunner()
     warning = f"Warning: {est_config}: {EST_EVERY_5}\n"
     polled = runner.invoke(cli, ["--config", str(est_config), "poll"])

@@ -38,6 +38,7 @@ import click
 from bot import __version__
 from bot.cli.backup import backup_command
 from bot.cli.channels import channels_group
+from bot.cli.config_check import config_group
 from bot.cli.context import CliContext
 from bot.cli.eval import eval_group
 from bot.cli.feeds import feeds_group
@@ -107,6 +108,7 @@ cli.add_command(digest_command)
 cli.add_command(eval_group)
 cli.add_command(prune_command)
 cli.add_command(backup_command)
+cli.add_command(config_group)
 
 
 def _register_optional_commands() -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bot.cli import shown_warnings
 from bot.config import Config, ConfigError, load_config
 from bot.database_location import DatabaseChoiceError
 from bot.store.database import (
@@ -89,9 +90,12 @@ class CliContext:
     _synced: bool = False
     _write_checked: bool = False
     # Set by the commands an operator checks the file's channels with (`poll`, `digest`,
-    # `feeds`): the config's warnings (`Config.warnings`) are printed on stderr as it loads.
-    # Set before anything reads the config, since `--config` after the command is read late.
+    # `feeds`, `prune`): the config's warnings (`Config.warnings`) are printed on stderr, at a
+    # terminal as it loads, else once the database is open, if they are news to it
+    # (`bot.cli.shown_warnings`). Set before anything reads the config, since `--config` after
+    # the command is read late.
     warn_config: bool = False
+    _warnings_due: bool = False
 
     @property
     def config(self) -> Config:
@@ -101,8 +105,10 @@ class CliContext:
             except ConfigError as exc:
                 raise click.ClickException(f"invalid configuration: {exc}") from None
             if self.warn_config:
-                for warning in self._config.warnings:
-                    click.echo(f"Warning: {warning}", err=True)
+                if shown_warnings.interactive():
+                    shown_warnings.echo(self._config.warnings)
+                else:
+                    self._warnings_due = True
         return self._config
 
     @property
@@ -190,6 +196,9 @@ class CliContext:
                 # otherwise fill a database the bot never reads, and say nothing.
                 click.echo(f"Created a new database at {os.path.abspath(path)}", err=True)
             self._core = _new_core(self.config, db)
+        if self._warnings_due:
+            self._warnings_due = False
+            shown_warnings.echo_if_news(self._core.db, self.config)
         return self._core
 
     def db_problem(self, exc: DatabaseOpenError) -> str:
