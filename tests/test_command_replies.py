@@ -142,4 +142,6 @@ def test_a_long_text_with_no_list_is_sent_whole_on_discord() -> None:
 async def test_an_unnamed_feed_shows_its_url_once(core: NewsDigest) -> None:
     feed = feed_store.add_feed(core.db, "https://plain.example/rss", interval=900, origin="chat")
     reply = await Commands(core).dispatch("feeds", "list", SLACK)
-    assert [str(line) for line in reply.lines] == [f"#{feed.id} <https://plain.example/rss> (ok)"]
+    assert [str(line) for line in reply.lines] == [
+        f"#{feed.id} <https://plain.example/rss> (not polled yet)"
+    ]

@@ -94,4 +94,4 @@ async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
     assert refused.text == f"`{config_url}` is declared in the config file; remove it there."
     assert removed.text == f"Removed feed `{chat_url}`."
     # Unnamed, it is named by its URL, shown once.
-    assert str(relisted.lines[1]) == f"#3 <{server.url('/new.xml')}> (ok)"
+    assert str(relisted.lines[1]) == f"#3 <{server.url('/new.xml')}> (not polled yet)"

@@ -63,4 +63,4 @@ def test_a_feed_line_keeps_the_feed_title_apart_from_its_address(
     (feed,) = feed_store.list_feeds(db)
     line = _feed_line(feed)
     assert line.url == FEED_URL and "evil.example" in line.text
-    assert str(line) == f"#{feed.id} *Desk* https://evil.example <{FEED_URL}> (ok)"
+    assert str(line) == f"#{feed.id} *Desk* https://evil.example <{FEED_URL}> (not polled yet)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -14,6 +13,7 @@ from bot.cli.feeds_enable import feeds_enable
 from bot.cli.output import MiddleCut, duration, fit_table, is_piped, table_console
 from bot.cli.progress import progress_bar
 from bot.config import ConfigError, parse_duration
+from bot.feed_status import feed_status, when
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.render.text import clean
 from bot.store import feeds as feed_store
@@ -127,7 +127,7 @@ def feeds_list(cli: CliContext) -> None:
             *([_esc(feed.folder or "")] if foldered else []),
             MiddleCut(clean(feed.url)),
             duration(feed.poll_interval),
-            _when(feed.last_polled_at),
+            when(feed.last_polled_at),
             state,
         )
     shift = 1 if foldered else 0  # the url and state columns move right of the folder
@@ -140,28 +140,17 @@ def feeds_list(cli: CliContext) -> None:
         console.print(line, highlight=False)
 
 
+# A status's colour on a terminal, by how bad it is.
+_ALARM_STYLES = {"disabled": "red", "failing": "yellow"}
+
+
 def _state(feed: feed_store.FeedRow) -> tuple[str, str]:
     """The feed's state as `feeds list` shows it: a short status (Rich markup) and the detail
     after it (untrusted text: an error, a reason, a note), empty when there is none."""
-    since = ""
-    if feed.last_success_at and feed.last_success_at != feed.last_polled_at:
-        since = f" (last success {_when(feed.last_success_at)} UTC)"
-    if feed.disabled_reason:
-        return "[red]disabled[/red]", feed.disabled_reason + since
-    if feed.consecutive_failures:
-        failures = plural(feed.consecutive_failures, "failure")
-        return f"[yellow]{failures}[/yellow]", (feed.last_error or "") + since
-    if feed.last_polled_at is None:
-        return "not polled yet", ""
-    if feed.last_outcome == "re-enabled":
-        return "re-enabled", ""
-    # A poll before the outcome was kept says only that it worked.
-    outcome = f"ok: {feed.last_outcome}" if feed.last_outcome else "ok"
-    return outcome, feed.last_note or ""
-
-
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+    found = feed_status(feed)
+    style = _ALARM_STYLES.get(found.alarm or "")
+    status = f"[{style}]{found.status}[/{style}]" if style else found.status
+    return status, found.detail
 
 
 @feeds_group.command("remove")

@@ -28,6 +28,7 @@ from bot.config_entries import (
     DEFAULT_SCHEDULE,
     DEFAULT_TIMEZONE,
 )
+from bot.feed_status import feed_status
 from bot.feedaddress import refusal
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.pipeline.digest import queued_story_count
@@ -53,6 +54,9 @@ _ECHO_ERROR_CHARS = 300
 # A stored feed URL to copy back is shown whole up to this length: a longer one would be split
 # across Discord messages, and a code span cut in two lets the rest format.
 _ECHO_CODE_CHARS = 500
+# A feed's error, disabled reason or poll note in /feeds list: room for the longest the bot
+# writes itself (a refused address's, with its fix), not for pages a server sends.
+_FEED_DETAIL_CHARS = 300
 
 COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 
@@ -359,12 +363,11 @@ def _find_feed(db: sqlite_utils.Database, ref: str) -> feed_store.FeedRow | None
 
 def _feed_line(feed: feed_store.FeedRow) -> ListLine:
     """One feed of /feeds list: its id and URL (either is what /feeds remove takes; the URL is
-    the unambiguous one, as a removed feed's id can be given to a new feed), and its state."""
-    state = "ok"
-    if feed.disabled_reason:
-        state = f"disabled: {feed.disabled_reason}"
-    elif feed.consecutive_failures:
-        state = f"{plural(feed.consecutive_failures, 'failure')}: {feed.last_error}"
+    the unambiguous one, as a removed feed's id can be given to a new feed), and its state as
+    `newsdigest feeds list` says it: its last poll's outcome and note, or its error, cut for a
+    chat line (the whole of it is on the host). The note is untrusted, as the title is: the
+    adapters escape ListLine's text and note."""
+    state = feed_status(feed).line(_FEED_DETAIL_CHARS)
     where = "; in the config file" if feed.origin == "config" else ""
     # A feed without a title of its own is named by its URL, which the line shows anyway.
     name = f" {feed.display_name}" if feed.display_name != feed.url else ""
