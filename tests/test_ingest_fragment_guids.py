@@ -13,7 +13,7 @@ import sqlite_utils
 
 from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
-from bot.ingest import parser
+from bot.ingest import entries
 from bot.ingest.parser import parse_feed
 from bot.pipeline.poll import poll_feeds
 from bot.store import feeds as feed_store
@@ -100,7 +100,7 @@ async def test_entries_stored_under_the_old_fragmentless_guid_are_not_stored_aga
     server.route("/rss", Reply(body=body))
     feed_store.add_feed(db, server.url("/rss"))
     with monkeypatch.context() as old_rule:
-        old_rule.setattr(parser, "with_fragment", lambda link, raw_link: link)
+        old_rule.setattr(entries, "with_fragment", lambda link, raw_link: link)
         await _poll(db, T0 + timedelta(days=4))
     stored = {r[0] for r in db.execute("SELECT guid FROM articles")}
     assert "https://blog.example/post-0" in stored  # the old rule was in force

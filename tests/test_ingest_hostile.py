@@ -117,13 +117,13 @@ async def test_a_malformed_link_does_not_lose_the_feed(
 
 
 def test_an_entry_that_cannot_be_read_is_skipped_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = parser._entry
+    real = parser.read_entry
 
     def entry(raw: Mapping[str, Any], base: str | None, *title: Any) -> parser.ParsedEntry:
         if raw.get("title") == "Good story":
             return real(raw, base, *title)
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(parser, "_entry", entry)
+    monkeypatch.setattr(parser, "read_entry", entry)
     feed = parse_feed(MALFORMED_LINKS, url="https://d.example/rss")
     assert [e.title for e in feed.entries] == ["Good story"]

@@ -17,23 +17,20 @@ recovery drops text at them without an error, so no fallback would ever be tried
 
 from __future__ import annotations
 
-import calendar
-import hashlib
 import io
 import logging
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import fastfeedparser
 import feedparser
 
 from bot.ingest.decoding import repair_entities, to_utf8
+from bot.ingest.entries import ParsedEntry, newest, raw_str, read_entry, shared_ids
 from bot.ingest.entry_fields import fill_from_document
-from bot.ingest.entry_links import absolute_link, entry_base, is_home_id, with_fragment
+from bot.ingest.entry_links import absolute_link, entry_base
 from bot.ingest.errors import FeedParseError, NotAFeedError
 from bot.ingest.intervals import SY_IGNORED_UP_TO_MINUTES, asked_ttl, asked_update_minutes
 from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
@@ -41,9 +38,6 @@ from bot.ingest.normalize import (
     canonical_url,
     cap_title,
     html_to_text,
-    is_homepage,
-    parse_date,
-    strip_boilerplate,
     title_to_text,
 )
 from bot.ingest.shape import cut_entry_starts, missing_end, web_page_problem
@@ -59,25 +53,11 @@ __all__ = [
     "parse_feed",
 ]
 
-_TITLE_FALLBACK_WORDS = 12
-# A summary whose text is this many times longer than the content's is the entry's real body:
-# the content is a stub ("Short.") or only markup around a picture.
-_SUMMARY_WINS_AT = 2
 # Entries read from one document, the newest by date (undated ones after, in document order).
 # The fetch's size cap bounds the bytes, not the items: 10 MB of tiny items is 100,000 entries,
 # each costing an HTML pass. Five times what one poll stores (polling.max_new_entries); what is
 # past it is old backlog of an archive-sized feed, not read at all.
 MAX_FEED_ENTRIES = 1_000
-
-
-@dataclass(slots=True)
-class ParsedEntry:
-    guid: str
-    url: str | None
-    title: str
-    text: str
-    published: datetime | None
-    author: str | None
 
 
 @dataclass(slots=True)
@@ -189,14 +169,14 @@ def _build(
 ) -> ParsedFeed:
     """A `ParsedFeed` of the parser's `raw_entries`. `cut_starts` is the number of entry start
     tags of a document cut off inside its last entry (`cut_entry_starts`)."""
-    feed_link = _str(feed.get("link")) or None
+    feed_link = raw_str(feed.get("link")) or None
     base = url or feed_link
     if base and feed_link:
         base = absolute_link(base, feed_link) or url
-    title = cap_title(title_to_text(_str(feed.get("title")))) or None
+    title = cap_title(title_to_text(raw_str(feed.get("title")))) or None
     count = len(raw_entries)
     bases = None if is_json(body) else fill_from_document(raw_entries, body)
-    titles = [_str(raw.get("title")) for raw in raw_entries]
+    titles = [raw_str(raw.get("title")) for raw in raw_entries]
     if which == "fastfeedparser" and not all(titles):
         titles = [t or x for t, x in zip(titles, xhtml_titles(body, count) or titles, strict=True)]
     # Which titles are marked as text only matters for one with markup or an entity in it; the
@@ -209,14 +189,14 @@ def _build(
     # place, and only by its index, so no whole entry is ever dropped for it.
     whole = count - 1 if cut_starts is not None and cut_starts == count else count
     unread = max(0, whole - MAX_FEED_ENTRIES)
-    kept = _newest(raw_entries[:whole], MAX_FEED_ENTRIES) if unread else range(whole)
-    shared = _shared_ids(raw_entries)
+    kept = newest(raw_entries[:whole], MAX_FEED_ENTRIES) if unread else range(whole)
+    shared = shared_ids(raw_entries)
     entries = []
     for index in kept:
         try:
             resolve_against = entry_base(base, bases[index]) if bases else base
             entries.append(
-                _entry(
+                read_entry(
                     raw_entries[index], resolve_against, titles[index], plain_titles[index], shared
                 )
             )
@@ -241,163 +221,10 @@ _EDITOR_NAME_RE = re.compile(r"[^\s()@]+@[^\s()]+\s*\(([^()]+)\)")
 
 def _other_names(feed: Mapping[str, Any]) -> tuple[str, ...]:
     """The feed's description and its editor's name, as `ParsedFeed.other_names`."""
-    names = [html_to_text(_str(feed.get("subtitle")))]
+    names = [html_to_text(raw_str(feed.get("subtitle")))]
     # Only the "email (Name)" form: a desk's address with the outlet's name. A bare name, or an
     # Atom author, is most often a person's, and "Skylar Jones" on sky.com is no outlet's name.
-    match = _EDITOR_NAME_RE.fullmatch(_str(feed.get("author")).strip())
+    match = _EDITOR_NAME_RE.fullmatch(raw_str(feed.get("author")).strip())
     if match:
         names.append(html_to_text(match.group(1)))
     return tuple(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
-
-
-def _newest(raw_entries: list[Any], count: int) -> list[int]:
-    """The indices of the `count` newest of `raw_entries` by date, undated ones after the dated
-    in document order; in document order. Only dates are read, which costs far less than a
-    whole entry."""
-    keyed: list[tuple[bool, float, int]] = []
-    for index, raw in enumerate(raw_entries):
-        try:
-            date = _date(raw, "published") or _date(raw, "updated") or _date(raw, "created")
-        except Exception:
-            date = None  # an entry we cannot date is read as undated; `_entry` logs what is wrong
-        keyed.append((date is None, -date.timestamp() if date else 0.0, index))
-    return sorted(index for _, _, index in sorted(keyed)[:count])
-
-
-def _shared_ids(raw_entries: list[Any]) -> frozenset[str]:
-    """The ids the document gives to entries with different links: such an id names no entry
-    (some CMSs put one constant in every item's guid), and as a GUID it would make the store
-    take each new story for a correction of the last. The same id on the same link twice is
-    one entry listed twice, and keeps it."""
-    link_of: dict[str, str] = {}
-    shared: set[str] = set()
-    for raw in raw_entries:
-        raw_id = _str(raw.get("id")).strip()
-        if raw_id:
-            link = _entry_link(raw)
-            if link_of.setdefault(raw_id, link) != link:
-                shared.add(raw_id)
-    return frozenset(shared)
-
-
-def _entry(
-    raw: Mapping[str, Any],
-    base: str | None,
-    raw_title: str,
-    plain_title: bool,
-    shared_ids: frozenset[str] = frozenset(),
-) -> ParsedEntry:
-    """One entry. `raw_title` is its title as the document has it (`plain_title` when the feed
-    marks it as text: nothing in it is markup). An id in `shared_ids` is read as no id."""
-    raw_link = _entry_link(raw)
-    raw_id = _str(raw.get("id")).strip()
-    # fastfeedparser copies the first link into a missing id, whatever its rel.
-    named = (
-        bool(raw_id)
-        and raw_id != _str(raw.get("link")).strip()
-        and raw_id not in shared_ids
-        and not is_home_id(raw_id)
-    )
-    if raw_link:
-        link = absolute_link(base, raw_link)
-    elif named and raw_id.startswith(("http://", "https://")):
-        # An Atom entry linked only by its id, as an RSS item is by its permalink guid. The
-        # GUID stays the id as written.
-        link = absolute_link(None, raw_id)
-    else:
-        link = None
-    # The GUID seed below reads the text as feeds gave it, so no stored entry changes its GUID.
-    full_text, seed_text = _body_text(raw)
-    text = strip_boilerplate(full_text)
-    title = cap_title(title_to_text(raw_title, plain=plain_title) or _first_words(text))
-    published = _date(raw, "published") or _date(raw, "updated") or _date(raw, "created")
-    if named and raw_id != raw_link:
-        guid = raw_id
-    elif link and not is_homepage(link):
-        # fastfeedparser copies the link into id when there is no guid. The stored URL drops
-        # the fragment, but the identity keeps it: a changelog's or a one-page blog's items
-        # are anchors on one page (page#v1-1, page#v1-0), and without it they are one GUID.
-        guid = with_fragment(link, raw_link)
-    else:
-        # No id, and no link or only the site's home page (status pages give every item that):
-        # a digest of what the item says, stable across polls.
-        # The title as it was read before titles had their own rule (`title_to_text`), so that
-        # a stored entry keeps its GUID.
-        seed_title = html_to_text(raw_title) or _first_words(text)
-        seed = "\x1f".join(
-            [seed_title, seed_text[:500], published.isoformat() if published else ""]
-        )
-        guid = "sha1:" + hashlib.sha1(seed.encode("utf-8")).hexdigest()
-    author = cap_title(html_to_text(_str(raw.get("author")))) or None
-    return ParsedEntry(
-        guid=guid, url=link, title=title, text=text, published=published, author=author
-    )
-
-
-def _entry_link(raw: Mapping[str, Any]) -> str:
-    """The entry's page: its first link with rel="alternate" or none (Atom's default), else
-    the parser's `link`, which fastfeedparser takes from the first <link> whatever its rel
-    (a WordPress rel="edit" API address, say)."""
-    for candidate in raw.get("links") or []:
-        if isinstance(candidate, Mapping) and candidate.get("rel") in (None, "", "alternate"):
-            href = _str(candidate.get("href")).strip()
-            if href:
-                return href
-    return _str(raw.get("link")).strip()
-
-
-def _first_words(text: str) -> str:
-    """A title for an entry that has none: the opening words of its text."""
-    return " ".join(text.split(maxsplit=_TITLE_FALLBACK_WORDS)[:_TITLE_FALLBACK_WORDS])
-
-
-def _body_text(raw: Mapping[str, Any]) -> tuple[str, str]:
-    """The entry's text, and the text its GUID digest reads (the content whenever there is
-    any, as before the summary could win, so that no stored entry changes its GUID).
-
-    The content is the fuller body as a rule, but some CMSs fill it with no words at all (a
-    lone image, `<p></p>`) or a stub beside a real description; the summary wins then."""
-    content = ""
-    for part in raw.get("content") or []:
-        value = _str(part.get("value") if isinstance(part, Mapping) else part)
-        if len(value) > len(content):
-            content = value
-    summary = _str(raw.get("summary")) or _str(raw.get("description"))
-    if not content:
-        text = html_to_text(summary)
-        return text, text
-    text = html_to_text(content)
-    # A summary's text is never longer than its markup, so one that could not be much longer
-    # than the content's text is not converted: the usual full content beside a short teaser
-    # costs no second HTML pass.
-    if summary and summary != content and len(summary) > _SUMMARY_WINS_AT * len(text):
-        other = html_to_text(summary)
-        # Compared without boilerplate: a "The post ... appeared first on ..." line says nothing.
-        if len(strip_boilerplate(other)) > _SUMMARY_WINS_AT * len(strip_boilerplate(text)):
-            return other, text
-    return text, text
-
-
-def _date(raw: Mapping[str, Any], key: str) -> datetime | None:
-    parsed = raw.get(f"{key}_parsed")  # feedparser: struct_time already in UTC
-    if isinstance(parsed, time.struct_time):
-        try:
-            return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
-        except (OverflowError, ValueError, OSError):
-            return None
-    return parse_date(_str(raw.get(key)))
-
-
-# A lone UTF-16 surrogate (JSON's "\ud800" alone) is a str no UTF-8 codec will write, so
-# SQLite would refuse the whole feed's insert.
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-
-
-def _str(value: Any) -> str:
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    if _SURROGATE_RE.search(text):
-        # Via UTF-16 so a pair that is still split in two is joined, not replaced.
-        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
