@@ -24,6 +24,10 @@ class DeliveryError(Exception):
      │    │                       its route backs off, the row waits using no attempt (/healthz
      │    │                       shows a run of them); `maybe_sent=True` when the message may
      │    │                       have landed anyway
+     │    ├── RateLimitedDeliveryError  the platform refused this call for its rate limit
+     │    │                       (Slack's 429): nothing was sent. No call of that kind (a post,
+     │    │                       an edit, a lookup) goes to the route until `retry_after`; the
+     │    │                       rows that need one wait until then (`delivery.rate_limits`)
      │    └── PlatformDeliveryError  the whole platform refuses us (missing scope, 401): no
      │         │                  channel is paused and no attempt is used up; the platform's
      │         │                  sends back off together and /healthz shows the error until a
@@ -66,6 +70,20 @@ class TransientDeliveryError(DeliveryError):
         self.retry_after = retry_after
         self.maybe_sent = maybe_sent
         self.rate_limited = rate_limited
+
+
+class RateLimitedDeliveryError(TransientDeliveryError):
+    """The platform refused the request for its rate limit and asked us to wait `retry_after`
+    seconds (Slack's 429 and its Retry-After). Nothing was sent, so the row is resent, never
+    looked for. Slack's limits are per API method per workspace: the next row making the same
+    call would be refused at once, so the outbox holds that kind of call on the route, not the
+    row alone (`bot.delivery.rate_limits`), and neither the route nor the channel is marked
+    down. The adapter raises it and waits for nothing: sleeping inside the call would hold the
+    whole drain, every channel and platform, for the Retry-After."""
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message, retry_after=retry_after, rate_limited=True)
+        self.retry_after: float = retry_after
 
 
 class PlatformDeliveryError(TransientDeliveryError):

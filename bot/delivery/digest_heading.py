@@ -9,6 +9,8 @@ carries over to a later drain, or to a post of the channel switched to instant.
 A chat platform's heading is a plain message, not an outbox row: like a notice it is
 at-least-once, and it never holds the cards back. One that fails is logged and the cards go out
 without it; a drain cut short (a crash, an outage) heads the cards still to go when it resumes.
+One refused for the platform's rate limit is the exception: the cards would be refused as well,
+so they wait for its Retry-After (`bot.delivery.rate_limits`) and get their heading then.
 Every card stays a top-level message of its own, so each story's updates still thread under it.
 """
 
@@ -18,8 +20,9 @@ import inspect
 import logging
 from typing import TYPE_CHECKING
 
-from bot.delivery.adapter import ChatAdapter, DeliveryError
+from bot.delivery.adapter import ChatAdapter, DeliveryError, RateLimitedDeliveryError
 from bot.delivery.prepare import Prepared, prepare_or_retry
+from bot.delivery.rate_limits import POST
 from bot.store.channels import ChannelRow
 from bot.store.deliveries import DeliveryRow
 
@@ -52,6 +55,13 @@ async def open_digest(
         if inspect.isawaitable(posted):
             try:
                 posted = await posted
+            except RateLimitedDeliveryError as exc:
+                # Refused, so nothing shows; the cards would be refused too and wait for the
+                # Retry-After with the route's other posts (`bot.delivery.rate_limits`), to go
+                # out under a heading of their own then.
+                route = outbox.route_of(channel)
+                outbox.rate_limits.hold(route, POST, exc, outbox.clock())
+                return ready
             except DeliveryError as exc:
                 log.warning("digest heading for %s not posted: %s", channel.key, exc)
                 posted = True  # a request was made

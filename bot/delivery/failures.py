@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING
 from bot.delivery.adapter import (
     DeferredDeliveryError,
     PermanentDeliveryError,
+    RateLimitedDeliveryError,
     TransientDeliveryError,
 )
+from bot.delivery.rate_limits import LOOKUP
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import route_waits, stale
@@ -228,6 +230,12 @@ def lookup_failed(
             log.info(
                 "delivery %d to %s dropped: queued since %s", row.id, channel.key, row.created_at
             )
+            return
+        if isinstance(exc, RateLimitedDeliveryError):
+            # Lookups are limited on the route: this row and every other check wait it out,
+            # posts go on (`bot.delivery.rate_limits`).
+            until = outbox.rate_limits.hold(outbox.route_of(channel), LOOKUP, exc, now)
+            store.hold_sending(outbox.db, row.id, now=now, check_at=until, error=error)
             return
         if isinstance(exc, DeferredDeliveryError):
             # Only this check's lookup is limited: checked after it, the route left alone.

@@ -15,8 +15,13 @@ import math
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.delivery.adapter import PermanentDeliveryError, TransientDeliveryError
+from bot.delivery.adapter import (
+    PermanentDeliveryError,
+    RateLimitedDeliveryError,
+    TransientDeliveryError,
+)
 from bot.delivery.failures import pause_refused
+from bot.delivery.rate_limits import POST
 from bot.runner.schedule import quiet_until
 from bot.store import alerts as store
 from bot.store import channels as channel_store
@@ -39,10 +44,20 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
         if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
             store.set_alert_state(outbox.db, alert.id, "pending", now=now, next_attempt_at=until)
             continue
+        if (until := outbox.rate_limits.until(route, POST, now)) is not None:
+            # The route's posts are rate limited (`bot.delivery.rate_limits`): it would be refused.
+            store.set_alert_state(outbox.db, alert.id, "pending", now=now, next_attempt_at=until)
+            continue
         await outbox.pace_channel(channel.id)
         store.set_alert_state(outbox.db, alert.id, "sending", now=now)
         try:
             await adapter.post_text(channel, alert.text)
+        except RateLimitedDeliveryError as exc:
+            # Refused, not sent: it and the route's other posts wait for the Retry-After.
+            until = outbox.rate_limits.hold(route, POST, exc, outbox.clock())
+            store.set_alert_state(
+                outbox.db, alert.id, "pending", now=now, error=str(exc), next_attempt_at=until
+            )
         except TransientDeliveryError as exc:
             # The route was taking posts when this went out (`sender` let it through, after this
             # drain's story posts), so the notice waits on its own backoff and does not hold its

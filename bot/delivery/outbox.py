@@ -7,6 +7,7 @@ API call with durable state changes (one row's claim, call and outcome are `bot.
     pending --claim (fsync)--> sending --API call--> sent (fsync)
                                       \\-> pending again (retry with backoff / channel paused)
                                       \\-> pending, no attempt used (the platform unreachable)
+                                      \\-> pending until its Retry-After (rate limited)
                                       \\-> failed (out of attempts, or waiting past stale_after)
 
 A crash between the claim and the final commit leaves the row in `sending`; such rows are
@@ -18,7 +19,10 @@ instead of being resent blindly (`bot.delivery.failures`). Attempts count only f
 the row's own (a refused payload, an unknown error): a platform that cannot be reached or fails
 holds its route back (`bot.delivery.outages`) and the row waits, until it is sent or goes stale
 (waiting `stale_after` past when it was meant to go out: a story post, an update or a notice
-alike; a hold for quiet hours or an update's interval is not waiting, `bot.store.stale`).
+alike; a hold for quiet hours or an update's interval is not waiting, `bot.store.stale`). A rate
+limit holds only the kind of call refused (a post, an edit, a lookup) on its route until its
+Retry-After, and the rows that need it wait without using anything; the drain goes on with the
+rest at once (`bot.delivery.rate_limits`).
 Building the card and settling rows that should no longer go out is
 `bot.delivery.prepare`; notices are `bot.delivery.notices`. An update whose reply landed but whose
 edit of the original card failed is sent all the same, and the edit becomes a row of its own
@@ -45,6 +49,7 @@ from bot.delivery.failures import retry_route
 from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
 from bot.delivery.prepare import Prepared, prepare_or_retry
+from bot.delivery.rate_limits import RateLimits, held
 from bot.delivery.reconcile import reconcile
 from bot.delivery.send import send_one
 from bot.runner import update_planner
@@ -118,6 +123,8 @@ class Outbox:
         # take one of these for a crash leftover: resending it would post twice.
         self.in_flight: set[int] = set()
         self.outages = Outages()
+        # Kinds of call a platform rate limits, held per route until its Retry-After.
+        self.rate_limits = RateLimits()
         # Delivery routes held back while their connection is restarted (`withdraw`).
         self.withdrawn: set[str] = set()
         # Set on shutdown: finish the send in progress, start no new one.
@@ -263,6 +270,10 @@ class Outbox:
                     for waiting in rows[index:]:
                         store.hold(self.db, waiting.id, now=now, until=until)
                     return
+                if held(self, sender[1], row, now):
+                    # Its call is rate limited on the route: the row waits for the Retry-After
+                    # and the channel's rows that need another call go on.
+                    continue
                 await self.pace_channel(pk)
                 if self.halted:
                     return
@@ -273,8 +284,12 @@ class Outbox:
                     prepared = ready.pop(row.id)
                 else:
                     prepared = await prepare_or_retry(self, channel, row, report)
-                if prepared is not None:
-                    await send_one(self, channel, sender, row, prepared, report)
+                if prepared is None:
+                    continue
+                if held(self, sender[1], row, self.clock()):
+                    # Limited while this row waited its pace or its digest's heading.
+                    continue
+                await send_one(self, channel, sender, row, prepared, report)
         finally:
             if headed is not None:
                 close_digest(*headed)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bot.delivery.adapter import PostedMessage, refreshes_cards
 from bot.delivery.failures import lookup_failed
 from bot.delivery.prepare import card_editable
+from bot.delivery.rate_limits import LOOKUP
 from bot.store import alerts as alert_store
 from bot.store import card_refreshes
 from bot.store import channels as channel_store
@@ -54,7 +55,13 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
         now = outbox.clock()
         if (sender := outbox.sender(channel, now)) is None:
             continue
-        adapter = sender[0]
+        adapter, route = sender
+        if (until := outbox.rate_limits.until(route, LOOKUP, now)) is not None:
+            # The platform rate limits the lookup: asked now, it would only refuse again.
+            store.hold_sending(
+                outbox.db, row.id, now=now, check_at=until, error=row.last_error or "unchecked"
+            )
+            continue
         parent = None
         if row.kind == "update":
             first = store.story_post(outbox.db, row.story_id, row.channel_pk)

@@ -5,7 +5,7 @@ The outbox (`bot.delivery.outbox`) decides which row goes out when and builds it
 "an API call may have started": while the call runs the row is in the outbox's `in_flight`, so
 reconcile never takes it for a crash leftover. Success marks it sent and plans the story's next
 update; each kind of failure goes to `bot.delivery.failures` (or `card_edits` for an edit of a
-card), which keeps, retries, checks or gives up on the row.
+card, `rate_limits` for a call the platform rate limits), which keeps, retries, checks or gives up on the row.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ from bot.delivery.adapter import (
     DeferredDeliveryError,
     DeliveryError,
     PermanentDeliveryError,
+    RateLimitedDeliveryError,
     TransientDeliveryError,
 )
 from bot.delivery.failures import check_later, defer, pause_channel, retry, wait_for_route
 from bot.delivery.prepare import Prepared
+from bot.delivery.rate_limits import wait_out
 from bot.store import deliveries as store
 from bot.store.channels import ChannelRow
 from bot.store.deliveries import DeliveryRow
@@ -86,6 +88,9 @@ async def _post(
             card_edits.refused(outbox, channel, row, exc, report)
         else:
             pause_channel(outbox, channel, exc, row, report)
+    except RateLimitedDeliveryError as exc:
+        # Refused, so not sent: the row and the route's others needing its call wait it out.
+        wait_out(outbox, claimed, exc, route, report)
     except TransientDeliveryError as exc:
         # Unreachable, failing, rate limiting, or refusing every post: the route's trouble
         # (the channel's own, or one its post needed as well), not this row's.

@@ -290,6 +290,18 @@ def hold(db: sqlite_utils.Database, row_id: int, *, now: datetime, until: dateti
         )
 
 
+def postpone(db: sqlite_utils.Database, row_id: int, *, now: datetime, until: datetime) -> None:
+    """A pending row not tried before `until` (its platform rate limits the call it needs): no
+    attempt, no wait of its own and no stale clock change, since it was never sent. Only ever
+    later, and only a row still pending."""
+    with durable(db):
+        db.execute(
+            "UPDATE deliveries SET next_attempt_at = MAX(COALESCE(next_attempt_at, ?), ?),"
+            " updated_at = ? WHERE id = ? AND state = 'pending'",
+            [iso(until), iso(until), iso(now), row_id],
+        )
+
+
 def mark_failed(db: sqlite_utils.Database, row_id: int, *, now: datetime, error: str) -> None:
     with durable(db):
         db.execute(

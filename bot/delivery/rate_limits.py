@@ -1,0 +1,111 @@
+"""A platform's rate limit met by the outbox: the kind of call refused waits, nothing sleeps.
+
+Slack limits each API method per workspace: when chat.postMessage answers 429 with a
+Retry-After, every post to that workspace would be refused until then, whatever the channel;
+chat.update and the history lookups have limits of their own. Sleeping through it inside the
+call (slack-sdk's retry handler did) held the drain, and with it every channel and platform, for
+up to a minute. Instead the adapter raises `RateLimitedDeliveryError` at once and the outbox
+holds that kind of call on that route until the Retry-After has passed:
+
+    post    a new message: a card, an update's thread reply, a notice, a digest's heading
+    edit    a posted card made to show its story now (`refresh_card`)
+    lookup  whether a post landed (`find_posted`, during reconcile)
+
+The row that was refused and every row of the route that needs the same call are put off to
+that time (`bot.store.deliveries.postpone`), using no attempt and counting no wait of their own,
+so the drain goes on with the rest at once: other kinds of call, other routes, other platforms.
+A 429 means the platform refused the request, so the row is resent, never looked for first. No
+channel is paused and the route is not marked down (`/healthz` stays quiet): being asked to slow
+down is no outage. The holds live in memory; after a restart a held row is simply due at its
+stored time. Which call an adapter method makes is the outbox's knowledge, not the adapter's:
+the adapter only says "rate limited, for so long".
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.delivery.adapter import RateLimitedDeliveryError
+from bot.store import card_refreshes
+from bot.store import deliveries as store
+from bot.store.deliveries import DeliveryRow
+
+if TYPE_CHECKING:
+    from bot.delivery.outbox import DrainReport, Outbox
+
+log = logging.getLogger(__name__)
+
+POST = "post"
+EDIT = "edit"
+LOOKUP = "lookup"
+
+
+def call_of(row: DeliveryRow) -> str:
+    """The call a row's send makes: an edit of its card, or a new message (a card, a reply)."""
+    return EDIT if row.kind == card_refreshes.REFRESH else POST
+
+
+class RateLimits:
+    """(route, call) -> when the platform takes that call again."""
+
+    def __init__(self) -> None:
+        self._until: dict[tuple[str, str], datetime] = {}
+
+    def until(self, route: str, call: str, now: datetime) -> datetime | None:
+        """When `call` may go to `route` again; None when it may now."""
+        until = self._until.get((route, call))
+        if until is None:
+            return None
+        if until <= now:
+            del self._until[(route, call)]
+            return None
+        return until
+
+    def hold(self, route: str, call: str, exc: RateLimitedDeliveryError, now: datetime) -> datetime:
+        """Record the refusal; returns when the call may be made again. Said once per episode,
+        as a warning: sends that were already under way when it began add nothing to say."""
+        later = now + timedelta(seconds=max(exc.retry_after, 0.0))
+        if later.microsecond:
+            # Rows store times to the second: rounded down, a held row would come due, and
+            # wake the outbox, a moment before the hold ends.
+            later = later.replace(microsecond=0) + timedelta(seconds=1)
+        current = self.until(route, call, now)
+        self._until[(route, call)] = max(later, current) if current is not None else later
+        if current is None:
+            log.warning(
+                "%s rate limits our %s calls (%s); none is made for %.0fs, the rows that need "
+                "one wait until then",
+                route,
+                call,
+                exc,
+                exc.retry_after,
+                extra={"event": "platform_rate_limited", "platform": route, "call": call},
+            )
+        return self._until[(route, call)]
+
+
+def held(outbox: Outbox, route: str, row: DeliveryRow, now: datetime) -> bool:
+    """Whether the row's call is held on its route: if so it is put off until the hold ends."""
+    until = outbox.rate_limits.until(route, call_of(row), now)
+    if until is None:
+        return False
+    store.postpone(outbox.db, row.id, now=now, until=until)
+    return True
+
+
+def wait_out(
+    outbox: Outbox,
+    row: DeliveryRow,
+    exc: RateLimitedDeliveryError,
+    route: str,
+    report: DrainReport,
+) -> None:
+    """A claimed row's send was refused for the rate limit: nothing was sent, so the row goes
+    back to pending for after the Retry-After, its claim's attempt given back and no wait of its
+    own counted (the limit is the route's, not the row's), and its call is held on the route."""
+    now = outbox.clock()
+    until = outbox.rate_limits.hold(route, call_of(row), exc, now)
+    store.unclaim(outbox.db, row.id, now=now, next_attempt_at=until, error=str(exc), waited=False)
+    report.retried += 1
