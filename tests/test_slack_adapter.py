@@ -6,7 +6,6 @@ from __future__ import annotations
 import aiohttp
 import pytest
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
-from slack_sdk.http_retry import builtin_async_handlers
 from test_slack_blocks import make_card
 
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter, delivery_error
@@ -18,6 +17,7 @@ from bot.delivery.adapter import (
     PermanentDeliveryError,
     PlatformDeliveryError,
     PostedMessage,
+    RateLimitedDeliveryError,
     TransientDeliveryError,
 )
 from bot.store.channels import ChannelRow
@@ -38,10 +38,7 @@ CHANNEL = ChannelRow(
 
 
 @pytest.fixture
-def adapter(slack_api: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch) -> SlackAdapter:
-    # Retry-After is honoured to the second; the handler's extra random jitter would only slow
-    # the test down.
-    monkeypatch.setattr(builtin_async_handlers.random, "random", lambda: 0.0)
+def adapter(slack_api: FakeSlackAPI) -> SlackAdapter:
     client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=slack_api.api_url))
     return SlackAdapter(client, pacer=ChannelPacer(0))
 
@@ -133,29 +130,37 @@ async def test_update_survives_deleted_original(
     assert slack_api.methods()[-1] == "chat.update"
 
 
-async def test_429_then_success(slack_api: FakeSlackAPI, adapter: SlackAdapter) -> None:
+async def test_a_429_is_raised_at_once_with_its_retry_after(
+    slack_api: FakeSlackAPI, adapter: SlackAdapter
+) -> None:
+    # Not slept through by the client: the outbox holds the posts for the Retry-After.
     slack_api.script(
         "chat.postMessage",
         status=429,
         body={"ok": False, "error": "ratelimited"},
-        headers={"Retry-After": "0"},
+        headers={"Retry-After": "30"},
     )
-    posted = await adapter.post_card(CHANNEL, make_card(), nonce="n-1")
-    assert len(slack_api.calls_to("chat.postMessage")) == 2
-    assert posted.message_ref == "1700000000.000001"
-
-
-async def test_persistent_429_is_transient(slack_api: FakeSlackAPI, adapter: SlackAdapter) -> None:
-    for _ in range(3):
-        slack_api.script(
-            "chat.postMessage",
-            status=429,
-            body={"ok": False, "error": "ratelimited"},
-            headers={"Retry-After": "0"},
-        )
-    with pytest.raises(TransientDeliveryError) as raised:
+    with pytest.raises(RateLimitedDeliveryError) as raised:
         await adapter.post_card(CHANNEL, make_card(), nonce="n-1")
-    assert raised.value.retry_after == 0
+    assert raised.value.retry_after == 30 and not raised.value.maybe_sent
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert slack_api.messages["C1"] == []
+
+
+async def test_a_429_on_a_card_edit_is_raised_at_once(
+    slack_api: FakeSlackAPI, adapter: SlackAdapter
+) -> None:
+    posted = await adapter.post_card(CHANNEL, make_card(6), nonce="n-1")
+    slack_api.script(
+        "chat.update",
+        status=429,
+        body={"ok": False, "error": "ratelimited"},
+        headers={"Retry-After": "20"},
+    )
+    with pytest.raises(RateLimitedDeliveryError) as raised:
+        await adapter.refresh_card(CHANNEL, posted, make_card(8))
+    assert raised.value.retry_after == 20
+    assert len(slack_api.calls_to("chat.update")) == 1
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from fakes.stories import add_channel, add_story
-from slack_sdk.http_retry import builtin_async_handlers
 from test_slack_blocks import make_card
 
 from bot.adapters.slack.adapter import OVERFLOW_TRIES, ChannelPacer, SlackAdapter
@@ -77,9 +76,7 @@ class World:
 
 
 @pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSlackAPI]:
-    # slack-sdk's own 429 retries add random jitter to Retry-After; zero keeps them instant.
-    monkeypatch.setattr(builtin_async_handlers.random, "random", lambda: 0.0)
+async def fake() -> AsyncIterator[FakeSlackAPI]:
     server = await FakeSlackAPI().start()
     yield server
     await server.stop()
@@ -104,14 +101,29 @@ async def test_rate_limited_overflow_is_retried_in_the_thread_not_the_whole_card
     world = World(fake)
     assert len(card_messages(world.card)) == 2
     fake.script_usual("chat.postMessage")  # the first message goes through
-    # The client's own two retries (which really sleep, hence 0s) run out, so the adapter sees
-    # the third 429 and waits its Retry-After through the injected sleep.
-    for wait in ("0", "0", "7"):
-        fake.script("chat.postMessage", headers={"Retry-After": wait}, **RATE_LIMITED)
+    # The client does not wait: the adapter sees the 429 and waits its short Retry-After
+    # through the injected sleep.
+    fake.script("chat.postMessage", headers={"Retry-After": "2"}, **RATE_LIMITED)
     await world.drain_for_a_day()
     assert_posted_once(world, replies=1)
-    assert world.sleeps == [7.0]
-    assert len(fake.calls_to("chat.postMessage")) == 5
+    assert world.sleeps == [2.0]
+    assert len(fake.calls_to("chat.postMessage")) == 3
+
+
+async def test_overflow_with_a_long_retry_after_is_given_up_not_slept_through(
+    fake: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = World(fake)
+    fake.script_usual("chat.postMessage")
+    fake.script("chat.postMessage", headers={"Retry-After": "30"}, **RATE_LIMITED)
+    with caplog.at_level(logging.ERROR):
+        await world.drain_for_a_day()
+    # Every channel's posts would wait behind it: the part is logged as not posted, the card
+    # stays posted once.
+    assert_posted_once(world, replies=0)
+    assert world.sleeps == []
+    assert len(fake.calls_to("chat.postMessage")) == 2
+    assert "part 2 of 2" in caplog.text and "rate limited, given up" in caplog.text
 
 
 async def test_overflow_rate_limited_on_every_try_is_given_up_not_reposted(
@@ -119,7 +131,7 @@ async def test_overflow_rate_limited_on_every_try_is_given_up_not_reposted(
 ) -> None:
     world = World(fake)
     fake.script_usual("chat.postMessage")
-    for _ in range(3 * OVERFLOW_TRIES):
+    for _ in range(OVERFLOW_TRIES):
         fake.script("chat.postMessage", headers={"Retry-After": "0"}, **RATE_LIMITED)
     with caplog.at_level(logging.ERROR):
         await world.drain_for_a_day()

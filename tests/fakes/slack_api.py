@@ -4,9 +4,12 @@ Point slack-sdk at `fake.api_url` (the app reads it from SLACK_API_URL). Each ca
 `Call(method, body)` with the body decoded the same way whether slack-sdk sent JSON, a form or a
 query string, so tests can compare exact payloads. Responses are Slack-shaped and stateful enough
 for the bot: posted messages get increasing `ts` values and show up in conversations.history with
-their metadata. `script()` queues one-off responses (a 429 with Retry-After, an error code).
+their metadata. `script()` queues one-off responses (a 429 with Retry-After, an error code);
+`limit()` rate limits a method as Slack does, every call answered 429 with a Retry-After until
+`lift()` (the calls are recorded, nothing is posted).
 Response URLs (`fake.response_url()`) are served and recorded too; `response_url_errors` and
-`response_url_drops` make one answer an error or drop the connection after taking the message.
+`response_url_drops` make one answer an error or drop the connection after taking the message,
+and `script_response_url()` queues one-off answers for one (a 429 with Retry-After).
 `script_raw()` answers with a body that is not JSON (a proxy's HTML page, a cut-off answer), as
 Slack's edge sometimes does, whether or not the call took effect.
 """
@@ -81,6 +84,9 @@ class FakeSlackAPI:
         # not set, "D" + the user id without its first letter.
         self.dm_channels: dict[str, str] = {}
         self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
+        # Method -> the Retry-After (seconds, as sent) every call to it is answered 429 with.
+        self.limited: dict[str, str] = {}
+        self._response_url_scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self._ts = itertools.count(1)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -149,6 +155,20 @@ class FakeSlackAPI:
             Scripted(status, {}, {}, landed, raw=text, content_type=content_type)
         )
 
+    def limit(self, method: str, retry_after: float) -> None:
+        """Every call to `method` is refused for the rate limit (429, "ratelimited", this
+        Retry-After) until `lift(method)`."""
+        self.limited[method] = str(int(retry_after))
+
+    def lift(self, method: str) -> None:
+        self.limited.pop(method, None)
+
+    def script_response_url(
+        self, key: str, *, status: int, text: str = "", headers: dict[str, str] | None = None
+    ) -> None:
+        """The next POST to the response_url `key` is answered so, and not shown."""
+        self._response_url_scripted[key].append(Scripted(status, {}, headers or {}, raw=text))
+
     def script_usual(self, method: str) -> None:
         """The next call to `method` is answered as usual; what is scripted after it applies to
         the calls after that (e.g. a card's second message)."""
@@ -191,6 +211,12 @@ class FakeSlackAPI:
         if request.headers.get("Authorization") != f"Bearer {token}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if method in self.limited:
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": self.limited[method]},
+            )
         if self._scripted[method]:
             scripted = self._scripted[method].popleft()
             if scripted.usual:
@@ -212,6 +238,11 @@ class FakeSlackAPI:
         await self._record("response_url:" + key, request)
         if key in self.response_url_drops and request.transport is not None:
             request.transport.close()
+        if self._response_url_scripted[key]:
+            scripted = self._response_url_scripted[key].popleft()
+            return web.Response(
+                status=scripted.status, text=scripted.raw or "", headers=scripted.headers
+            )
         status, text = self.response_url_errors.get(key, (200, "ok"))
         return web.Response(status=status, text=text)
 

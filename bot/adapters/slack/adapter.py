@@ -1,9 +1,12 @@
 """The ChatAdapter for Slack: cards in, Web API calls out, Slack errors mapped to delivery errors.
 
-Rate limits are handled in two layers: slack-sdk's retry handler sleeps through a 429's
-Retry-After (at most twice, see `settings.make_client`), and `ChannelPacer` keeps our own posts to
-about one per second per channel, Slack's documented posting rate, so a long digest does not
-provoke the 429 in the first place. A 5xx, an answer that is not JSON or a dropped connection is
+Rate limits: `ChannelPacer` keeps our own posts to about one per second per channel, Slack's
+documented posting rate, so a long digest does not provoke a 429 in the first place. A 429 that
+comes all the same is not slept through (`settings.make_client`): it is raised at once as a
+`RateLimitedDeliveryError` carrying the Retry-After, and the outbox holds the calls it limits
+(`bot.delivery.rate_limits`). The one wait left here is a card's overflow message: the card is
+posted, its rest is no row the outbox could hold, so a short Retry-After is waited out
+(`short_waits.SHORT_WAIT`) and a longer one gives that part up. A 5xx, an answer that is not JSON or a dropped connection is
 not retried by the client: the post may have landed, so it goes to the outbox as a transient
 error (`maybe_sent`), and the outbox asks `find_posted` before resending (`errors`).
 """
@@ -31,6 +34,7 @@ from bot.adapters.slack.conversations import ConversationIds
 from bot.adapters.slack.errors import delivery_error, error_code
 from bot.adapters.slack.escape import notice_line, slack_escape, truncate
 from bot.adapters.slack.history import find_by_nonce
+from bot.adapters.slack.short_waits import short
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
     DeliveryError,
@@ -53,12 +57,10 @@ UPDATE_EVENT_TYPE = "newsdigest_story_update"
 # chat.update of the original card failing this way means it was deleted or is too old to edit:
 # nothing to edit, and nothing to try again.
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
-# An overflow message Slack provably did not take (a 429 left over after the client's own retries,
-# a connection never made) is tried this often; any other failure is not retried, since the
-# message may have landed or would be refused again.
+# An overflow message Slack provably did not take (a 429 with a short Retry-After, a connection
+# never made) is tried this often; any other failure is not retried, since the message may have
+# landed or would be refused again.
 OVERFLOW_TRIES = 3
-# The channel's other posts wait behind an overflow retry, so its wait is capped.
-MAX_OVERFLOW_WAIT = 30.0
 
 
 class ChannelPacer:
@@ -178,9 +180,15 @@ class SlackAdapter:
             if not isinstance(error, TransientDeliveryError) or attempt == OVERFLOW_TRIES:
                 log.error("Slack: %s not posted (try %d, given up): %s", where, attempt, error)
                 return True
+            wait = 1.0 if error.retry_after is None else short(error.retry_after)
+            if wait is None:
+                # Every channel's posts wait behind this one: a long Retry-After is not slept
+                # through, the part is given up. The next post meets the limit in turn, and the
+                # outbox holds the posts then.
+                log.error("Slack: %s not posted (rate limited, given up): %s", where, error)
+                return True
             log.warning("Slack: %s not posted (try %d, retrying): %s", where, attempt, error)
-            wait = error.retry_after if error.retry_after is not None else 1.0
-            await self._sleep(min(wait, MAX_OVERFLOW_WAIT))
+            await self._sleep(wait)
         return True
 
     # --- ChatAdapter ---------------------------------------------------------------------------------

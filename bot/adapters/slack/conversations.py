@@ -39,10 +39,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.auth import AUTH_ERRORS
 from bot.adapters.slack.errors import (
-    RATE_LIMITED,
+    RATE_LIMIT_WAIT,
     TRANSIENT_ERRORS,
     error_code,
-    http_status,
+    is_rate_limited,
     retry_after,
 )
 from bot.delivery.adapter import DeferredDeliveryError
@@ -59,8 +59,6 @@ LIST_PAGES = 20
 # How long a name a walk did not find (or a lookup Slack refused) stands before it is asked again:
 # every card edit and post check in its channel would otherwise walk the whole list.
 NOT_FOUND_FOR = 300.0
-# A 429 without a readable Retry-After: Slack's rate limit windows are a minute.
-RATE_LIMIT_WAIT = 60.0
 LIST = "conversations.list"
 OPEN = "conversations.open"
 
@@ -113,7 +111,7 @@ class ConversationIds:
                 found = await self._by_name(configured.removeprefix("#"))
         except SlackApiError as exc:
             code = error_code(exc)
-            if http_status(exc) == 429 or code in RATE_LIMITED:
+            if is_rate_limited(exc):
                 raise self._rate_limited(method, configured, exc) from exc
             # A dead token or an outage says nothing about the channel: raised, it is mapped
             # as the same failure of any other call is.
@@ -199,7 +197,7 @@ class ConversationIds:
                 found = self._listed.get(name)
                 if found is None:
                     raise
-                if http_status(exc) == 429 or error_code(exc) in RATE_LIMITED:
+                if is_rate_limited(exc):
                     self._note_limit(LIST, exc)
                 return found
             return self._listed.get(name)

@@ -22,6 +22,7 @@ from bot.delivery.adapter import (
     DeliveryError,
     PermanentDeliveryError,
     PlatformDeliveryError,
+    RateLimitedDeliveryError,
     TransientDeliveryError,
 )
 
@@ -61,6 +62,9 @@ PLATFORM_ERRORS = frozenset({"missing_scope"})
 # Slack's rate limit as a 429 ("ratelimited"), or as an HTTP 200 answer (chat.postMessage's
 # documented "rate_limited": the app posted too many messages).
 RATE_LIMITED = frozenset({"ratelimited", "rate_limited"})
+# A rate limit that says nothing readable of how long (chat.postMessage's "rate_limited" comes
+# without a Retry-After): Slack's rate limit windows are a minute.
+RATE_LIMIT_WAIT = 60.0
 # The workspace is being moved into an Enterprise org: the Web API is unavailable until done.
 MIGRATING_ERRORS = frozenset({"team_added_to_org", "org_login_required"})
 TRANSIENT_ERRORS = (
@@ -93,9 +97,18 @@ def http_status(exc: BaseException) -> int | None:
     return None
 
 
+def is_rate_limited(exc: BaseException) -> bool:
+    """Slack refused the call for its rate limit: a 429, or chat.postMessage's "rate_limited"."""
+    return http_status(exc) == 429 or error_code(exc) in RATE_LIMITED
+
+
 def retry_after(exc: BaseException) -> float | None:
     """The seconds a 429's Retry-After asks for, or None when it says nothing readable."""
-    headers: Any = getattr(getattr(exc, "response", None), "headers", None)
+    return header_wait(getattr(getattr(exc, "response", None), "headers", None))
+
+
+def header_wait(headers: Any) -> float | None:
+    """Retry-After read from an answer's headers (slack-sdk hands them over in several shapes)."""
     if not isinstance(headers, Mapping):
         return None
     retry = headers.get("Retry-After") or headers.get("retry-after")
@@ -131,8 +144,13 @@ def _api_error(exc: SlackApiError, what: str) -> DeliveryError:
         return PlatformDeliveryError(f"Slack {what}: {code}")
     if code in PERMANENT_ERRORS:
         return PermanentDeliveryError(f"Slack {what}: {code}", fix=PERMANENT_FIXES.get(code))
-    if status == 429 or code in RATE_LIMITED:
-        return TransientDeliveryError(f"Slack {what}: rate limited", retry_after=retry_after(exc))
+    if is_rate_limited(exc):
+        # Slack refused the request, so nothing was posted; nothing here waits it out either
+        # (`settings.make_client`): the outbox holds the call for the Retry-After.
+        wait = retry_after(exc)
+        return RateLimitedDeliveryError(
+            f"Slack {what}: rate limited", retry_after=RATE_LIMIT_WAIT if wait is None else wait
+        )
     if (status is not None and status >= 500) or code in TRANSIENT_ERRORS:
         # Slack documents internal_error/fatal_error as "some aspect of the operation may
         # have succeeded"; only a refusal before processing is known not to have posted.

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import PlatformConfigError
@@ -85,13 +84,16 @@ def normalise_api_url(url: str) -> str:
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
-    """What slack-sdk may resend by itself, for the Web API client and response_url posts alike.
+    """What slack-sdk may resend by itself, for the Web API client and response_url posts alike:
+    nothing.
 
-    Only a 429 (slept through per Retry-After): Slack refused that request, so resending cannot
-    duplicate a post. A dropped connection or a 5xx may come after the message landed, so slack-
-    sdk's default connection-error retry is left out; the outbox checks the channel before
-    resending, and a command's reply is not resent at all."""
-    return [AsyncRateLimitErrorRetryHandler(max_retry_count=2)]
+    Not a 429: slept through inside the call, its Retry-After (up to about a minute) held the
+    outbox's whole drain, every channel and platform, for one rate limited post. It reaches our
+    code instead: the outbox holds the calls it limits (`bot.delivery.rate_limits`) and a
+    command's reply waits out a short one once (`short_waits`). Nor a dropped connection or a
+    5xx (slack-sdk's default): the message may have landed, so the outbox checks the channel
+    before resending, and a command's reply is not resent at all."""
+    return []
 
 
 def make_client(settings: SlackSettings, *, timeout: int = 15) -> AsyncWebClient:

@@ -1,0 +1,245 @@
+"""Slack's 429 through the outbox: not slept through inside the call, but held by the outbox.
+
+A rate limited chat.postMessage comes back at once; the refused row and every row that needs a
+post on Slack wait for the Retry-After (their next attempt set to it, no attempt used, no channel
+paused, Slack not marked down), while card edits, other platforms and the rest of the drain go
+on; then every row is posted exactly once. A rate limited history lookup holds the other checks
+alike, not the posts. Real outbox and Slack adapter (slack-sdk over HTTP) against the fake Web
+API, whose recorded calls tell what was tried; the drains' sleeps are recorded, not slept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+from fakes.chat import FakeChatAdapter
+from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
+from fakes.stories import add_channel, add_story, grow_story, make_card_source
+
+from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
+from bot.adapters.slack.settings import SlackSettings, make_client
+from bot.delivery.outbox import DrainReport, Outbox, OutboxSettings
+from bot.store import alerts as alert_store
+from bot.store import card_refreshes, due_rows
+from bot.store import channels as channel_store
+from bot.store import deliveries as store
+from bot.store.channels import ChannelRow
+
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+WAIT = 30  # Slack's Retry-After, seconds
+# A drain that slept through the Retry-After (as slack-sdk's retry handler did) would take WAIT
+# seconds or more; this only keeps such a regression from hanging the run. What the tests
+# assert is what was tried and when each row is due.
+PROMPT = 5.0
+
+
+class World:
+    def __init__(self, db: sqlite_utils.Database, fake: FakeSlackAPI) -> None:
+        self.db = db
+        self.fake = fake
+        self.now = T0
+        self.sleeps: list[float] = []
+        self.outbox = Outbox(
+            db,
+            make_card_source(db, T0),
+            settings=OutboxSettings(pace=0),
+            clock=lambda: self.now,
+            sleep=self.sleep,
+        )
+        client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=fake.api_url))
+        self.adapter = SlackAdapter(client, pacer=ChannelPacer(0), sleep=self.sleep)
+        self.outbox.register(self.adapter)
+        self.discord = FakeChatAdapter("discord")
+        self.outbox.register(self.discord)
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    async def drain(self) -> DrainReport:
+        return await asyncio.wait_for(self.outbox.drain(), PROMPT)
+
+    def queue(self, channel: ChannelRow, *stories: str) -> list[int]:
+        ids = []
+        for story in stories:
+            add_story(self.db, story, ["A", "B"], now=self.now)
+            store.enqueue_story(self.db, story, channel.id, now=self.now)
+            row = store.story_post(self.db, story, channel.id)
+            assert row is not None
+            ids.append(row.id)
+        return ids
+
+    def rows(self, ids: list[int]) -> list[store.DeliveryRow]:
+        rows = [store.get(self.db, i) for i in ids]
+        assert all(row is not None for row in rows)
+        return rows  # type: ignore[return-value]
+
+    def posted_stories(self, channel: str) -> list[str]:
+        return [
+            m["metadata"]["event_payload"]["story_id"]
+            for m in self.fake.messages[channel]
+            if "metadata" in m
+        ]
+
+
+def instant(db: sqlite_utils.Database, channel_id: str, platform: str = "slack") -> ChannelRow:
+    return add_channel(db, channel_id, platform=platform, mode="instant")
+
+
+def assert_waiting_for_the_retry_after(rows: list[store.DeliveryRow]) -> None:
+    """Pending until the Retry-After, having used nothing: no attempt, no wait of their own."""
+    for row in rows:
+        assert row.state == "pending"
+        assert row.next_attempt_at == T0 + timedelta(seconds=WAIT)
+        assert row.attempts == 0 and row.waits == 0
+
+
+async def test_a_429_returns_the_drain_at_once_and_the_posts_wait_out_its_retry_after(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = World(db, slack_api)
+    # A card posted earlier in another Slack channel, whose story grew: its edit is queued.
+    edited = instant(db, "C2")
+    world.queue(edited, "e1")
+    await world.drain()
+    grow_story(db, "e1", ["C"], now=T0)
+    card_refreshes.enqueue(db, "e1", edited.id, now=T0, not_before=None)
+    posts_before = len(slack_api.calls_to("chat.postMessage"))
+    c1 = instant(db, "C1")
+    ids = world.queue(c1, "s1", "s2", "s3")
+    d1 = instant(db, "D1", platform="discord")
+    world.queue(d1, "d1")
+
+    slack_api.limit("chat.postMessage", WAIT)
+    report = await world.drain()
+
+    # One post was tried and refused; the channel's next ones were not even tried.
+    assert len(slack_api.calls_to("chat.postMessage")) == posts_before + 1
+    assert world.sleeps == []
+    assert_waiting_for_the_retry_after(world.rows(ids))
+    assert report.failed == 0 and report.paused == []
+    assert not channel_store.get_channel_by_pk(db, c1.id).paused_reason  # type: ignore[union-attr]
+    assert not world.outbox.outages  # asked to slow down: not an outage
+    # chat.update has a limit of its own: the edit went out; so did Discord's post.
+    assert [c["channel"] for c in slack_api.calls_to("chat.update")] == ["C2"]
+    assert [m.story_id for m in world.discord.messages] == ["d1"]
+    # The outbox's loop wakes for them when the Retry-After ends, not at its idle timer.
+    assert due_rows.next_attempt_time(db, after=T0) == T0 + timedelta(seconds=WAIT)
+
+    # Still inside the Retry-After: nothing is due, nothing is asked of Slack.
+    world.now = T0 + timedelta(seconds=WAIT - 1)
+    await world.drain()
+    assert len(slack_api.calls_to("chat.postMessage")) == posts_before + 1
+
+    slack_api.lift("chat.postMessage")
+    world.now = T0 + timedelta(seconds=WAIT)
+    await world.drain()
+    assert world.posted_stories("C1") == ["s1", "s2", "s3"]  # each once, in order
+    assert [row.state for row in world.rows(ids)] == ["sent"] * 3
+    assert len(slack_api.calls_to("chat.postMessage")) == posts_before + 1 + 3
+    assert store.in_state(db, "failed") == []
+    # Rows sent after 429 use no attempt: the one the claim took was given back.
+    assert [row.attempts for row in world.rows(ids)] == [1, 1, 1]
+
+
+async def test_a_429_in_one_channel_holds_every_slack_channels_posts(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = World(db, slack_api)
+    channels = [instant(db, f"C{i}") for i in range(1, 4)]
+    ids = [i for n, c in enumerate(channels) for i in world.queue(c, f"a{n}", f"b{n}")]
+    slack_api.limit("chat.postMessage", WAIT)
+    await world.drain()
+
+    # Channels drain side by side, so each may have had a post in flight when the first 429
+    # came back; none tried a second: the limit is the workspace's, not the channel's.
+    tried = [c["channel"] for c in slack_api.calls_to("chat.postMessage")]
+    assert 1 <= len(tried) <= len(channels) and len(set(tried)) == len(tried)
+    assert_waiting_for_the_retry_after(world.rows(ids))
+
+    slack_api.lift("chat.postMessage")
+    world.now = T0 + timedelta(seconds=WAIT)
+    await world.drain()
+    for n, channel in enumerate(channels):
+        assert world.posted_stories(channel.channel_id) == [f"a{n}", f"b{n}"]
+    assert store.in_state(db, "failed") == [] and store.in_state(db, "pending") == []
+
+
+async def test_a_rate_limited_digest_heading_holds_its_cards_and_heads_them_later(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = World(db, slack_api)
+    digest = add_channel(db, "C1", mode="digest")
+    ids = world.queue(digest, "s1", "s2")
+    slack_api.limit("chat.postMessage", WAIT)
+    await world.drain()
+    # The heading was refused: its cards would be too, so they were not tried.
+    [heading] = slack_api.calls_to("chat.postMessage")
+    assert "metadata" not in heading
+    assert_waiting_for_the_retry_after(world.rows(ids))
+
+    slack_api.lift("chat.postMessage")
+    world.now = T0 + timedelta(seconds=WAIT)
+    await world.drain()
+    shown = slack_api.messages["C1"]
+    assert len(shown) == 3 and "metadata" not in shown[0]  # the heading, then its cards
+    assert world.posted_stories("C1") == ["s1", "s2"]
+
+
+async def test_a_rate_limited_notice_waits_with_the_posts(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = World(db, slack_api)
+    channel = instant(db, "C1")
+    ids = world.queue(channel, "s1")
+    alert_store.enqueue_alert(db, channel.id, "feed-off", "A feed was disabled", now=T0)
+    slack_api.limit("chat.postMessage", WAIT)
+    await world.drain()
+    # The story's post was refused; the notice, due in the same drain, was not tried.
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert due_rows.next_attempt_time(db, after=T0) == T0 + timedelta(seconds=WAIT)
+
+    slack_api.lift("chat.postMessage")
+    world.now = T0 + timedelta(seconds=WAIT)
+    await world.drain()
+    assert [row.state for row in world.rows(ids)] == ["sent"]
+    texts = [m["text"] for m in slack_api.messages["C1"]]
+    assert len(texts) == 2 and any("A feed was disabled" in t for t in texts)
+
+
+async def test_a_rate_limited_history_lookup_holds_the_checks_not_the_posts(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = World(db, slack_api)
+    # Two posts that landed, then the process died before recording them: each is checked
+    # in its channel's history before anything is resent.
+    crashed = []
+    for channel_id, story in (("C1", "s1"), ("C2", "s2")):
+        channel = instant(db, channel_id)
+        [row_id] = world.queue(channel, story)
+        row = store.claim(db, row_id, T0)
+        assert row is not None
+        card = make_card_source(db, T0)(story, channel)
+        await world.adapter.post_card(channel, card, nonce=row.nonce)
+        crashed.append(row_id)
+    fresh = world.queue(instant(db, "C3"), "s3")
+    posts_before = len(slack_api.calls_to("chat.postMessage"))
+
+    slack_api.limit("conversations.history", WAIT)
+    await world.drain()
+    # One check was refused; the other was not asked of Slack; the new post went out.
+    assert len(slack_api.calls_to("conversations.history")) == 1
+    for row in world.rows(crashed):
+        assert row.state == "sending" and row.next_attempt_at == T0 + timedelta(seconds=WAIT)
+    assert world.posted_stories("C3") == ["s3"]
+    assert [row.state for row in world.rows(fresh)] == ["sent"]
+    assert not world.outbox.outages and world.sleeps == []
+
+    slack_api.lift("conversations.history")
+    world.now = T0 + timedelta(seconds=WAIT)
+    await world.drain()
+    # Found landed, never resent: each story is in its channel once.
+    assert [row.state for row in world.rows(crashed)] == ["sent", "sent"]
+    assert world.posted_stories("C1") == ["s1"] and world.posted_stories("C2") == ["s2"]
+    assert len(slack_api.calls_to("chat.postMessage")) == posts_before + 1
