@@ -11,7 +11,7 @@ from test_slack_blocks import make_card
 
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.replies import reply_messages, text_body
-from bot.adapters.slack.responder import Responder
+from bot.adapters.slack.responder import SLOW_DOWN, Responder
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.commands.base import Reply
 
@@ -96,3 +96,87 @@ async def test_a_reply_the_connection_dropped_after_is_not_sent_again(
     assert len(slack_api.calls_to("response_url:drop")) == 1
     assert slack_api.calls_to("chat.postEphemeral") == []
     assert "a reply to U1 may not have been shown" in caplog.text
+
+
+# --- rate limits: a short Retry-After is waited out once, a longer one gives the reply up ------
+
+RATE_LIMITED = {"status": 429, "body": {"ok": False, "error": "ratelimited"}}
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def patient(slack_api: FakeSlackAPI, sleeps: list[float]) -> Responder:
+    """A responder whose waits are recorded, not slept."""
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=slack_api.api_url))
+    return Responder(client, SlackAdapter(client, pacer=ChannelPacer(0)), sleep=sleep)
+
+
+async def test_a_public_reply_waits_out_a_short_retry_after_once(
+    slack_api: FakeSlackAPI, patient: Responder, sleeps: list[float]
+) -> None:
+    slack_api.script("chat.postMessage", headers={"Retry-After": "1"}, **RATE_LIMITED)
+    reply = Reply(text="Posting 3 stories to this channel.", ephemeral=False)
+    await patient.deliver(reply, channel_id="C1", user_id="U1", response_url=None)
+    assert sleeps == [1.0]
+    assert len(slack_api.calls_to("chat.postMessage")) == 2
+    assert [m["text"] for m in slack_api.messages["C1"]] == ["Posting 3 stories to this channel."]
+
+
+async def test_a_public_reply_given_up_on_a_long_retry_after_says_so(
+    slack_api: FakeSlackAPI,
+    patient: Responder,
+    sleeps: list[float],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    slack_api.script("chat.postMessage", headers={"Retry-After": "30"}, **RATE_LIMITED)
+    reply = Reply(text="Posting 3 stories to this channel.", ephemeral=False)
+    url = slack_api.response_url("busy")
+    with caplog.at_level(logging.WARNING):
+        await patient.deliver(reply, channel_id="C1", user_id="U1", response_url=url)
+    assert sleeps == [] and slack_api.messages["C1"] == []
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    [note] = slack_api.calls_to("response_url:busy")
+    assert note["text"] == SLOW_DOWN and note["response_type"] == "ephemeral"
+    assert "rate limited (Retry-After 30 s): not waited for, given up" in caplog.text
+
+
+async def test_a_response_url_waits_out_a_short_retry_after_once(
+    slack_api: FakeSlackAPI, patient: Responder, sleeps: list[float]
+) -> None:
+    slack_api.script_response_url("r", status=429, headers={"Retry-After": "2"})
+    await patient.respond(slack_api.response_url("r"), text_body("hi"), "C1", "U1")
+    assert sleeps == [2.0]
+    assert [b["text"] for b in slack_api.calls_to("response_url:r")] == ["hi", "hi"]
+    assert slack_api.calls_to("chat.postEphemeral") == []
+
+
+async def test_a_response_url_on_a_long_retry_after_falls_back_without_waiting(
+    slack_api: FakeSlackAPI,
+    patient: Responder,
+    sleeps: list[float],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    slack_api.script_response_url("r", status=429, headers={"Retry-After": "20"})
+    with caplog.at_level(logging.WARNING):
+        await patient.respond(slack_api.response_url("r"), text_body("hi"), "C1", "U1")
+    assert sleeps == [] and len(slack_api.calls_to("response_url:r")) == 1
+    # chat.postEphemeral has a limit of its own.
+    assert [b["text"] for b in slack_api.calls_to("chat.postEphemeral")] == ["hi"]
+    assert "not waited for, given up" in caplog.text
+
+
+async def test_an_ephemeral_reply_waits_out_a_short_retry_after_once(
+    slack_api: FakeSlackAPI, patient: Responder, sleeps: list[float]
+) -> None:
+    slack_api.script("chat.postEphemeral", headers={"Retry-After": "1"}, **RATE_LIMITED)
+    await patient.respond(None, text_body("hi"), "C1", "U1")
+    assert sleeps == [1.0]
+    assert len(slack_api.calls_to("chat.postEphemeral")) == 2

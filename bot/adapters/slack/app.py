@@ -16,6 +16,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
@@ -45,6 +46,7 @@ from bot.adapters.slack.replies import (
 )
 from bot.adapters.slack.responder import Responder
 from bot.adapters.slack.settings import SlackConfigError, SlackSettings, make_client
+from bot.adapters.slack.short_waits import once_more_if_short
 from bot.adapters.slack.socket import SocketConnection
 from bot.commands.mutes import unmute_command
 from bot.store import channels as channel_store
@@ -343,9 +345,11 @@ class SlackBot:
         # Never echo the mention's text: it is whatever the user typed.
         message = SlackMessage(text=MENTION_HELP, blocks=text_blocks(MENTION_HELP))
         thread = event.get("thread_ts") or event.get("ts")
+        channel_id = str(event.get("channel", ""))
         try:
-            await self.adapter.post_message(
-                str(event.get("channel", "")), message, thread_ts=thread
+            await once_more_if_short(
+                partial(self.adapter.post_message, channel_id, message, thread_ts=thread),
+                what=f"an answer to a mention in {channel_id}",
             )
         except SlackApiError as exc:
             log.info("Slack: could not answer a mention: %s", exc.response.get("error"))
@@ -360,10 +364,11 @@ class SlackBot:
             + self.commands.describe_channel(channel)
             + "\nSee and change what this channel gets with `/watchlist`."
         )
+        hello = SlackMessage(text=escape_trusted(text), blocks=text_blocks(text))
         try:
-            await self.adapter.post_message(
-                channel.channel_id,
-                SlackMessage(text=escape_trusted(text), blocks=text_blocks(text)),
+            await once_more_if_short(
+                partial(self.adapter.post_message, channel.channel_id, hello),
+                what=f"the greeting in {channel.channel_id}",
             )
         except SlackApiError as exc:
             log.info("Slack: could not greet %s: %s", channel.channel_id, exc.response.get("error"))

@@ -1,4 +1,7 @@
-"""Who may run admin commands, and which requests we have already handled."""
+"""Who may run admin commands, and which requests we have already handled.
+
+An admin check is a command's, and waits out a short 429 once (`short_waits`); a longer one
+refuses the command this time, not remembered."""
 
 from __future__ import annotations
 
@@ -6,10 +9,13 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.short_waits import once_more_if_short
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +107,9 @@ class AdminCheck:
 
     async def _workspace_admin(self, user_id: str) -> bool | None:
         try:
-            response = await self.client.users_info(user=user_id)
+            response = await once_more_if_short(
+                partial(self.client.users_info, user=user_id), what=f"users.info {user_id}"
+            )
         except SlackApiError as exc:
             log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
             return None
@@ -116,7 +124,10 @@ class AdminCheck:
         try:
             group_id = await self._group_id()
             if group_id:
-                response = await self.client.usergroups_users_list(usergroup=group_id)
+                response = await once_more_if_short(
+                    partial(self.client.usergroups_users_list, usergroup=group_id),
+                    what="usergroups.users.list",
+                )
                 members = frozenset(response.get("users") or [])
         except SlackApiError as exc:
             log.warning(
@@ -131,7 +142,7 @@ class AdminCheck:
         # An id (S0123ABCD) is used as is; a handle (news-admins) is looked up once per ttl.
         if group[:1] == "S" and group[1:].isalnum() and group.upper() == group:
             return group
-        response = await self.client.usergroups_list()
+        response = await once_more_if_short(self.client.usergroups_list, what="usergroups.list")
         for entry in response.get("usergroups") or []:
             if group in (entry.get("handle"), entry.get("name"), entry.get("id")):
                 return str(entry["id"])

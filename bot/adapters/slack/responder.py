@@ -4,13 +4,19 @@ the bot may not post there, or ephemeral; a failure to answer is logged, never r
 Slack accepts a response_url only 5 times (within 30 minutes); later POSTs are refused and the
 message is lost. Uses are counted per URL, the last one is kept for a note when a reply would
 need more, and the overflow goes by chat.postEphemeral instead.
+
+A 429 on any of these is waited out once when its Retry-After is short (3 s at most), else the
+reply is given up with a log line (`short_waits`); a public reply given up so says so to the
+person, ephemerally, as chat.postEphemeral and the response_url have limits of their own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -19,8 +25,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.adapter import SlackAdapter
+from bot.adapters.slack.errors import is_rate_limited
 from bot.adapters.slack.replies import ephemeral_body, reply_messages, text_body
 from bot.adapters.slack.settings import retry_handlers
+from bot.adapters.slack.short_waits import Sleep, once_more_if_short, send_once_more_if_short
 
 if TYPE_CHECKING:
     from bot.commands.core import Reply
@@ -36,6 +44,10 @@ CUT_SHORT = (
     "{missing} more part(s) of this reply could not be shown: Slack allows only five replies "
     "to one command or button."
 )
+SLOW_DOWN = (
+    "Slack asked me to slow down, so I could not post this reply in the channel. "
+    "Please try again in a minute."
+)
 
 
 class Responder:
@@ -45,10 +57,12 @@ class Responder:
         adapter: SlackAdapter,
         *,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.client = client
         self.adapter = adapter
         self._clock = clock
+        self._sleep = sleep
         # response_url -> (uses so far, first use).
         self._uses: dict[str, tuple[int, float]] = {}
 
@@ -66,13 +80,27 @@ class Responder:
             bodies = [ephemeral_body(message) for message in messages]
             await self.respond_all(response_url, bodies, channel_id, user_id)
             return
+        what = f"a reply in {channel_id}"
         try:
             if reply.digest is not None:
                 for message in messages:
-                    await self.adapter.post_message(channel_id, message)
+                    await once_more_if_short(
+                        partial(self.adapter.post_message, channel_id, message),
+                        what=what,
+                        sleep=self._sleep,
+                    )
             else:
-                await self.adapter.post_messages(channel_id, messages, metadata=None)
+                # Raises only for the first message, before anything was posted: made again
+                # whole, it cannot post twice.
+                await once_more_if_short(
+                    lambda: self.adapter.post_messages(channel_id, messages, metadata=None),
+                    what=what,
+                    sleep=self._sleep,
+                )
         except SlackApiError as exc:
+            if is_rate_limited(exc):
+                await self.respond(response_url, text_body(SLOW_DOWN), channel_id, user_id)
+                return
             code = str(exc.response.get("error") or "")
             if code in NOT_POSTABLE and response_url:
                 # A private channel or DM the bot was not invited to: the response_url can still
@@ -125,7 +153,12 @@ class Responder:
             return
         try:
             webhook = AsyncWebhookClient(response_url, timeout=15, retry_handlers=retry_handlers())
-            response = await webhook.send_dict({**body, "replace_original": False})
+            response = await send_once_more_if_short(
+                webhook,
+                {**body, "replace_original": False},
+                what=f"a reply to {user_id} by its response_url",
+                sleep=self._sleep,
+            )
         except (aiohttp.ClientError, TimeoutError) as exc:
             # The reply may have been shown before the connection failed; never sent again.
             log.warning("Slack: a reply to %s may not have been shown: %r", user_id, exc)
@@ -166,8 +199,12 @@ class Responder:
         if not (channel_id and user_id):
             return False
         try:
-            await self.client.chat_postEphemeral(
-                channel=channel_id, user=user_id, text=body["text"], blocks=body.get("blocks")
+            await once_more_if_short(
+                lambda: self.client.chat_postEphemeral(
+                    channel=channel_id, user=user_id, text=body["text"], blocks=body.get("blocks")
+                ),
+                what=f"a reply to {user_id} (chat.postEphemeral)",
+                sleep=self._sleep,
             )
         except Exception as exc:
             # Fails where the bot is not a member (a private channel it was not invited to).
