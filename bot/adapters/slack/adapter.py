@@ -5,8 +5,8 @@ documented posting rate, so a long digest does not provoke a 429 in the first pl
 comes all the same is not slept through (`settings.make_client`): it is raised at once as a
 `RateLimitedDeliveryError` carrying the Retry-After, and the outbox holds the calls it limits
 (`bot.delivery.rate_limits`). The one wait left here is a card's overflow message: the card is
-posted, its rest is no row the outbox could hold, so a short Retry-After is waited out
-(`short_waits.SHORT_WAIT`) and a longer one gives that part up. A 5xx, an answer that is not JSON or a dropped connection is
+posted and its rest is no row the outbox could hold, so its Retry-After is waited out, capped
+at `MAX_OVERFLOW_WAIT`: a card missing its second half is worse than a drain held up. A 5xx, an answer that is not JSON or a dropped connection is
 not retried by the client: the post may have landed, so it goes to the outbox as a transient
 error (`maybe_sent`), and the outbox asks `find_posted` before resending (`errors`).
 """
@@ -34,7 +34,6 @@ from bot.adapters.slack.conversations import ConversationIds
 from bot.adapters.slack.errors import delivery_error, error_code
 from bot.adapters.slack.escape import notice_line, slack_escape, truncate
 from bot.adapters.slack.history import find_by_nonce
-from bot.adapters.slack.short_waits import short
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
     DeliveryError,
@@ -57,10 +56,12 @@ UPDATE_EVENT_TYPE = "newsdigest_story_update"
 # chat.update of the original card failing this way means it was deleted or is too old to edit:
 # nothing to edit, and nothing to try again.
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
-# An overflow message Slack provably did not take (a 429 with a short Retry-After, a connection
-# never made) is tried this often; any other failure is not retried, since the message may have
-# landed or would be refused again.
+# An overflow message Slack provably did not take (a 429, a connection never made) is tried this
+# often; any other failure is not retried, since the message may have landed or would be refused
+# again.
 OVERFLOW_TRIES = 3
+# The channel's other posts wait behind an overflow retry, so its wait is capped.
+MAX_OVERFLOW_WAIT = 30.0
 
 
 class ChannelPacer:
@@ -180,13 +181,7 @@ class SlackAdapter:
             if not isinstance(error, TransientDeliveryError) or attempt == OVERFLOW_TRIES:
                 log.error("Slack: %s not posted (try %d, given up): %s", where, attempt, error)
                 return True
-            wait = 1.0 if error.retry_after is None else short(error.retry_after)
-            if wait is None:
-                # Every channel's posts wait behind this one: a long Retry-After is not slept
-                # through, the part is given up. The next post meets the limit in turn, and the
-                # outbox holds the posts then.
-                log.error("Slack: %s not posted (rate limited, given up): %s", where, error)
-                return True
+            wait = 1.0 if error.retry_after is None else min(error.retry_after, MAX_OVERFLOW_WAIT)
             log.warning("Slack: %s not posted (try %d, retrying): %s", where, attempt, error)
             await self._sleep(wait)
         return True
