@@ -2,19 +2,19 @@
 
 # Features: max_full, max_title, max_lead, max_cross, max_ent, max_num_shared, max_num_conflict, max_date_conflict, max_day_conflict, max_fig_agree, max_fig_conflict, mean_full, centroid, rival.
 WEIGHTS = (
-    6.052294,
-    0.341291,
-    0.283587,
-    -1.376695,
-    -0.520559,
-    0.355041,
-    -0.130063,
-    -1.093004,
-    -1.997164,
-    1.292973,
-    -0.82751,
-    13.290586,
-    5.364208,
-    -11.742785,
+    5.996624,
+    0.322675,
+    0.308375,
+    -1.446631,
+    -0.50634,
+    0.372694,
+    -0.125634,
+    -1.097103,
+    -1.993293,
+    1.296193,
+    -0.837569,
+    13.147047,
+    5.608578,
+    -11.966791,
 )
-BIAS = -4.170463
+BIAS = -4.091909
