@@ -9,17 +9,19 @@ import discord
 import pytest
 
 from bot.adapters.discord.embeds import (
-    CONTENT_LIMIT,
-    EMBEDS_PER_MESSAGE,
     card_embeds,
     embed_size,
     footer_text,
-    pack_messages,
-    split_content,
     story_ref,
     update_embed,
 )
 from bot.adapters.discord.escape import escape, fit, link_url, neutralize_mentions, utf16_len
+from bot.adapters.discord.packing import (
+    CONTENT_LIMIT,
+    EMBEDS_PER_MESSAGE,
+    pack_messages,
+    split_content,
+)
 from bot.cards import SourceLink, StoryCard
 from bot.models import Angle, Bullet
 

@@ -423,7 +423,7 @@ def test_outputs_are_plain_in_plain_terminal() -> None:
 
 
 def test_a_digest_that_left_stories_out_says_how_many_on_every_surface() -> None:
-    from bot.adapters.discord.embeds import digest_heading_text
+    from bot.adapters.discord.packing import digest_heading_text
     from bot.adapters.slack.blocks import digest_messages
 
     digest = make_digest(make_card())

@@ -15,13 +15,7 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
-from bot.adapters.discord.embeds import (
-    card_embeds,
-    split_content,
-    story_ref,
-    thread_name,
-    update_embed,
-)
+from bot.adapters.discord.embeds import card_embeds, story_ref, thread_name, update_embed
 from bot.adapters.discord.errors import (
     PLATFORM,
     SEND_TIMEOUT,
@@ -42,6 +36,7 @@ from bot.adapters.discord.messages import (
     mark_update,
     update_mark,
 )
+from bot.adapters.discord.packing import split_content
 from bot.adapters.discord.rest import BUCKET_WAIT, BotRest
 from bot.adapters.discord.routes import DiscordAdapter
 from bot.adapters.discord.views import card_view

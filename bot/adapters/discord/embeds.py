@@ -5,13 +5,13 @@ piece is cut to size here rather than trusting the card to be small: a busy stor
 sources and long quotes. Limits are counted in UTF-16 units like Discord counts them.
 
 A compact card (digests, instant posts) is exactly one embed; a full breakdown (/story, the
-"Full breakdown" button) may continue over several embeds, which `pack_messages` groups into as
-few messages as the per-message limits allow.
+"Full breakdown" button) may continue over several embeds, which `packing.pack_messages` groups
+into as few messages as the per-message limits allow.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import discord
@@ -25,15 +25,9 @@ from bot.adapters.discord.escape import (
     masked_link,
     utf16_len,
 )
-from bot.cards import Digest, StoryCard
+from bot.cards import StoryCard
 from bot.models import Angle, Bullet
-from bot.render.text import (
-    also_label,
-    bare_quote,
-    clean,
-    digest_heading,
-    split_angles,
-)
+from bot.render.text import also_label, bare_quote, clean, split_angles
 
 TITLE_LIMIT = 256
 # Angles in one update embed: with its description (at most 3,000), title (256), field names,
@@ -45,9 +39,6 @@ FIELD_NAME_LIMIT = 256
 FIELD_VALUE_LIMIT = 1024
 FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
-EMBEDS_PER_MESSAGE = 10
-MESSAGE_TOTAL_LIMIT = 6000
-CONTENT_LIMIT = 2000
 THREAD_NAME_LIMIT = 100
 
 COLOUR = discord.Colour(0x2B6CB0)
@@ -287,62 +278,6 @@ def _fill_many(head: discord.Embed, fields: list[_Field]) -> list[discord.Embed]
             embeds.append(current)
         current.add_field(name=field.name, value=field.value, inline=False)
     return embeds
-
-
-# --- digests and packing ------------------------------------------------------------------------
-
-
-def digest_heading_text(digest: Digest) -> str:
-    return fit(f"**{escape(digest_heading(digest))}**", CONTENT_LIMIT)
-
-
-def pack_messages(
-    embeds: Iterable[discord.Embed], *, max_embeds: int = EMBEDS_PER_MESSAGE
-) -> list[list[discord.Embed]]:
-    """Group embeds into messages: at most `max_embeds` and 6,000 characters per message."""
-    messages: list[list[discord.Embed]] = []
-    current: list[discord.Embed] = []
-    size = 0
-    for embed in embeds:
-        n = embed_size(embed)
-        if current and (len(current) >= max_embeds or size + n > MESSAGE_TOTAL_LIMIT):
-            messages.append(current)
-            current, size = [], 0
-        current.append(embed)
-        size += n
-    if current:
-        messages.append(current)
-    return messages
-
-
-def split_content(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
-    """Message content in pieces of at most `limit`, split between lines where possible."""
-    pieces: list[str] = []
-    current = ""
-    for whole in text.splitlines() or [""]:
-        for line in _hard_split(whole, limit):
-            candidate = f"{current}\n{line}" if current else line
-            if current and utf16_len(candidate) > limit:
-                pieces.append(current)
-                candidate = line
-            current = candidate
-    pieces.append(current)
-    return pieces
-
-
-def _hard_split(line: str, limit: int) -> list[str]:
-    out: list[str] = []
-    current: list[str] = []
-    used = 0
-    for ch in line:
-        n = utf16_len(ch)
-        if used + n > limit:
-            out.append("".join(current))
-            current, used = [], 0
-        current.append(ch)
-        used += n
-    out.append("".join(current))
-    return out
 
 
 # --- helpers ------------------------------------------------------------------------------------

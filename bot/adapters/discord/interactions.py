@@ -16,14 +16,10 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.adapters.discord.embeds import (
-    card_embeds,
-    digest_heading_text,
-    pack_messages,
-    split_content,
-)
+from bot.adapters.discord.embeds import card_embeds
 from bot.adapters.discord.errors import GARBLED, PLATFORM, garbled, maybe_posted
 from bot.adapters.discord.escape import bot_text, escape, fit, link_url, neutralize_mentions
+from bot.adapters.discord.packing import digest_heading_text, pack_messages, split_content
 from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
 from bot.adapters.discord.webhook import webhook_session
 from bot.commands.base import ListLine

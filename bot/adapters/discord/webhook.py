@@ -26,7 +26,7 @@ import discord
 from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
 from discord.utils import MISSING
 
-from bot.adapters.discord.embeds import card_embeds, split_content, update_embed
+from bot.adapters.discord.embeds import card_embeds, update_embed
 from bot.adapters.discord.errors import (
     PLATFORM,
     SEND_TIMEOUT,
@@ -38,6 +38,7 @@ from bot.adapters.discord.errors import (
 )
 from bot.adapters.discord.escape import fit, utf16_len
 from bot.adapters.discord.messages import NO_MENTIONS, escape_notice, mark_update
+from bot.adapters.discord.packing import split_content
 from bot.adapters.discord.rest import error_body
 from bot.cards import StoryCard
 from bot.delivery.adapter import PermanentDeliveryError, PostedMessage
