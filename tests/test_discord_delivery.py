@@ -142,11 +142,18 @@ async def test_a_retried_send_with_the_same_nonce_is_not_duplicated(
     assert sent == [discord_nonce(long_nonce)] * 2 and len(sent[0]) == 25
 
 
-async def test_429_with_via_and_json_body_is_waited_out_then_succeeds(
+async def test_429_with_via_and_json_body_is_handed_to_the_outbox_then_succeeds(
     api: FakeDiscord, client: discord.Client
 ) -> None:
+    # Not slept out in the call (discord.py did, under the outbox's drain): raised with its
+    # Retry-After, for the outbox to wait out before it sends again with the same nonce.
     api.rate_limit_next("POST", rf"/channels/{CHANNEL}/messages", retry_after=0.05)
-    posted = await DiscordBotAdapter(client).post_card(channel_row(), card(), nonce="d2")
+    adapter = DiscordBotAdapter(client)
+    with pytest.raises(TransientDeliveryError) as raised:
+        await adapter.post_card(channel_row(), card(), nonce="d2")
+    assert raised.value.rate_limited and raised.value.retry_after == 1.0  # its Retry-After
+    assert not raised.value.maybe_sent
+    posted = await adapter.post_card(channel_row(), card(), nonce="d2")
     calls = api.calls("POST", rf"/channels/{CHANNEL}/messages")
     assert [c.status for c in calls] == [429, 200]
     assert calls[0].body["nonce"] == calls[1].body["nonce"] == "d2"

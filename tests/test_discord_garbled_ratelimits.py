@@ -1,8 +1,8 @@
 """An ordinary Discord 429 (JSON with retry_after, a Via header) on a bot post is a rate limit,
 not a hang: it was cut off by the bot's send timeout while discord.py slept it out, so the row sat
 "sending", the bot's route was taken for down, and the channel was searched before the resend.
-A wait discord.py would sleep (up to the client's max_ratelimit_timeout) is now outside the send's
-timeout, and a longer one comes back at once as a rate limit with its retry_after.
+The bot's posts are now requests of its own (`bot.adapters.discord.rest`): any 429 comes back at
+once as a rate limit with its wait, for the outbox to wait out.
 
 Timings are scaled down: the send timeout and the client's max_ratelimit_timeout both stand for
 SEND_TIMEOUT (30 s, also discord.py's smallest max_ratelimit_timeout)."""

@@ -1,9 +1,11 @@
-"""ChatAdapter implementations for Discord: `DiscordBotAdapter` posts as the bot (REST via
-discord.py; its edits of a card are requests of our own, `bot.adapters.discord.rest`), and
+"""ChatAdapter implementations for Discord: `DiscordBotAdapter` posts as the bot, and
 `DiscordAdapter` (`bot.adapters.discord.routes`), the one the runner registers for platform
 "discord", sends each channel through its webhook (`bot.adapters.discord.webhook`) when it has a
-`webhook_url` and through the bot otherwise. The outbox paces posts per channel; discord.py
-honours every rate-limit bucket and 429 on top of that. Errors become the DeliveryError tree in
+`webhook_url` and through the bot otherwise. The bot's cards, thread starts, thread replies and
+edits of a card are requests of our own (`bot.adapters.discord.rest`), so a 5xx or a 429 reaches
+the outbox at once rather than after discord.py's retries and sleeps; its notices and its reads
+of history go through discord.py. The outbox paces posts per channel, and each request keeps
+Discord's rate-limit buckets on top of that. Errors become the DeliveryError tree in
 `bot.adapters.discord.errors`.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import discord
 
@@ -22,7 +25,6 @@ from bot.adapters.discord.errors import (
     THREAD_EXISTS,
     UNKNOWN_CHANNEL,
     WRONG_CHANNEL_TYPE,
-    NotAMessage,
     answered,
     delivering,
     edit_after_reply,
@@ -34,6 +36,7 @@ from bot.adapters.discord.messages import (
     discord_nonce,
     escape_notice,
     mark_update,
+    post_payload,
     update_mark,
 )
 from bot.adapters.discord.packing import split_content
@@ -65,13 +68,15 @@ class DiscordBotAdapter:
         send_timeout: float = SEND_TIMEOUT,
     ) -> None:
         self.client = client
-        self.rest = BotRest(client)
+        # Each request that creates something gives up after `send_timeout` (`answered` then
+        # takes its TimeoutError for "maybe sent"); a spent bucket's short wait comes before it.
+        self.rest = BotRest(client, timeout=send_timeout)
         self.history_limit = history_limit
         self.send_timeout = send_timeout
 
     @property
     def send_budget(self) -> float:
-        """How long one creating request may take. discord.py sleeps a rate limit out inside the
+        """How long a notice may take: discord.py sends it, sleeping a rate limit out inside the
         call, up to the client's max_ratelimit_timeout, and cutting that sleep short would take a
         plain 429 for a post that may have landed: the send timeout is on top of it."""
         return self.send_timeout + (self.client.http.max_ratelimit_timeout or 0.0)
@@ -81,20 +86,12 @@ class DiscordBotAdapter:
 
     async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
         what = f"post {card.slug} to {channel.key}"
+        payload = post_payload(card_embeds(card), nonce=nonce, view=card_view([card]))
         async with delivering(what):
-            # discord.py sends `enforce_nonce` with every nonce: Discord then answers a retried
-            # send with the message it already created instead of posting a duplicate.
-            message = await answered(
-                self._target(channel).send(
-                    embeds=card_embeds(card),
-                    view=card_view([card]),
-                    nonce=discord_nonce(nonce),
-                    allowed_mentions=NO_MENTIONS,
-                ),
-                what,
-                timeout=self.send_budget,
+            message_id = await answered(
+                self.rest.post_message(snowflake(channel.channel_id, "channel"), payload), what
             )
-        return PostedMessage(message_ref=str(message.id))
+        return PostedMessage(message_ref=str(message_id))
 
     async def post_update(
         self,
@@ -113,19 +110,10 @@ class DiscordBotAdapter:
 
             async def send(thread_id: int | None) -> None:
                 target = (
-                    self._target(channel)
-                    if thread_id is None
-                    else self.client.get_partial_messageable(
-                        thread_id, type=discord.ChannelType.public_thread
-                    )
+                    snowflake(channel.channel_id, "channel") if thread_id is None else thread_id
                 )
-                await answered(
-                    target.send(
-                        embed=update, nonce=discord_nonce(nonce), allowed_mentions=NO_MENTIONS
-                    ),
-                    what,
-                    timeout=self.send_budget,
-                )
+                payload = post_payload([update], nonce=nonce)
+                await answered(self.rest.post_message(target, payload), what)
 
             landed_in = await self.in_thread(channel, posted, card, send)
         edited = await edit_after_reply(self.refresh_card(channel, posted, card), what)
@@ -183,17 +171,16 @@ class DiscordBotAdapter:
         channel_id = snowflake(channel.channel_id, "channel")
         message_id = snowflake(posted.message_ref, "message")
 
-        async def start() -> int:
-            data = await self.client.http.start_thread_with_message(
-                channel_id, message_id, name=thread_name(card), auto_archive_duration=1440
-            )
-            if not isinstance(data, dict) or not str(data.get("id", "")).isdigit():
-                raise NotAMessage(f"answered {str(data)[:200]!r}")
-            return int(data["id"])
-
+        # As discord.py's start_thread_with_message sent it.
+        thread: dict[str, Any] = {
+            "name": thread_name(card),
+            "auto_archive_duration": 1440,
+            "rate_limit_per_user": None,
+        }
         try:
             thread_id = await answered(
-                start(), f"thread for {card.slug} in {channel.key}", timeout=self.send_budget
+                self.rest.start_thread(channel_id, message_id, thread),
+                f"thread for {card.slug} in {channel.key}",
             )
         except discord.Forbidden as exc:
             if not posted.replied:

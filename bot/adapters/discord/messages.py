@@ -1,11 +1,13 @@
 """What every message the adapters send carries: no mentions, escaped notice text, a nonce of
 the size Discord takes, and the update mark in an embed footer by which `find_posted` tells an
-update from the card and from other updates.
+update from the card and from other updates; and the JSON of a bot post (`post_payload`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from typing import Any
 
 import discord
 
@@ -13,6 +15,7 @@ from bot.adapters.discord.escape import notice_line
 
 NO_MENTIONS = discord.AllowedMentions.none()
 NONCE_LIMIT = 25
+EMBEDS_LIMIT = 10
 
 
 def escape_notice(text: str) -> str:
@@ -20,6 +23,28 @@ def escape_notice(text: str) -> str:
     text, so it can neither ping nor pass for the bot's own formatting or links; only the links
     the bot marked in it open (`bot.adapters.discord.escape.notice_line`)."""
     return "\n".join(notice_line(line) for line in text.splitlines())
+
+
+def post_payload(
+    embeds: Sequence[discord.Embed], *, nonce: str, view: discord.ui.View | None = None
+) -> dict[str, Any]:
+    """The JSON of a bot post (`rest.BotRest.post_message`), as discord.py's send built it: the
+    nonce with `enforce_nonce`, so Discord answers a post sent again (after a 5xx that may have
+    landed) with the message it already created; no mentions, whatever the feed text says; the
+    view's buttons, whose callbacks are dynamic items the client registered at start."""
+    if len(embeds) > EMBEDS_LIMIT:
+        # Discord would refuse the post (400) as it would every time: our rendering's bug, raised
+        # before any request, with its traceback, as discord.py's own check raised it.
+        raise ValueError(f"{len(embeds)} embeds in one message; Discord takes {EMBEDS_LIMIT}")
+    return {
+        "embeds": [embed.to_dict() for embed in embeds],
+        "components": view.to_components() if view is not None else [],
+        "content": None,
+        "nonce": discord_nonce(nonce),
+        "enforce_nonce": True,
+        "tts": False,
+        "allowed_mentions": NO_MENTIONS.to_dict(),
+    }
 
 
 def discord_nonce(nonce: str) -> str:

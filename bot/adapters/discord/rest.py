@@ -1,23 +1,30 @@
-"""The bot's edit of a posted card, sent as one REST request of our own (`BotRest`) rather than
-through discord.py's HTTPClient, which tries a 500, 502 or 504 five times over some 25 s within the
-one call, holding up the outbox's drain (every channel's) and hiding the failure from the
-outbox's backoff; its session takes no hook to stop that, as the webhooks' does
-(`webhook.webhook_session`). Raised at the first 5xx, the edit is retried by the outbox (a
-`refresh` row), as the webhooks' edits are.
+"""The bot's posts, thread replies, thread starts and edits of a card, each sent as one REST
+request of our own (`BotRest`) rather than through discord.py's HTTPClient, which tries a 500, 502
+or 504 five times over some 25 s within the one call, holding up the outbox's drain (every
+channel's) and hiding the failure from the outbox's backoff; its session takes no hook to stop
+that, as the webhooks' does (`webhook.webhook_session`). Raised at the first 5xx, the send is
+retried by the outbox: a post or a reply is looked for in the channel first (a 5xx may come after
+the message was created), then sent again with the same nonce, which with `enforce_nonce` makes
+Discord answer with the message it already created rather than post it twice; an edit is a
+`refresh` row, as the webhooks' edits are.
 
-The request goes over the bot client's own connection pool, proxy, token and User-Agent. It
-answers as discord.py would raise (`discord.HTTPException` and its kinds, built from the
-response), so `errors.translate_error` reads it as any other: a 5xx is transient, a 401 the bot
-token's, a 429 a rate limit with its wait. Rate limits are kept as discord.py keeps them, but for
-long waits: Discord's headers are kept per channel (its message edits' bucket), and a channel
-whose bucket is spent waits for it to refill; a 429 from Discord itself is waited out and the
-edit sent again, once. Either wait is made in the call only up to `BUCKET_WAIT`; a longer one is
+The requests go over the bot client's own connection pool, proxy, token and User-Agent, with the
+JSON discord.py sent (`messages.post_payload`). They answer as discord.py would raise
+(`discord.HTTPException` and its kinds, built from the response), so `errors.translate_error`
+reads them as any other: a 5xx is transient, a 401 the bot token's, a 403 or 404 with Discord's
+code the channel's (or the thread's, which `adapter.in_thread` falls back from), a 429 a rate
+limit with its wait; an error body that cannot be read is a plain `HTTPException`, as
+`errors.unreadable_error` makes of discord.py's. A 2xx that is not a Discord object with an id is
+`errors.NotAMessage`: garbled, so maybe sent. A request that creates something gives up after
+`timeout` seconds, as `TimeoutError` (maybe sent).
+
+Rate limits: Discord's headers are kept per channel and route (a bucket), and a request whose
+bucket is spent waits for it to refill, in the call only up to `BUCKET_WAIT`; a longer wait is
 raised as a rate limit with its wait, for the outbox to wait out (holding back the bot's route, as
-any rate limit left to it), where discord.py would sleep it out under the outbox's drain.
-
-Only the edit goes this way: it has no effect twice (the same embeds again), needs no answer back,
-and carries no view to register. Posts stay on discord.py, whose nonce with `enforce_nonce` makes
-Discord answer a retried post with the message it already created.
+any rate limit left to it), where discord.py would sleep it out under the outbox's drain. A 429
+answered to a post, a reply or a thread start is raised at once with its Retry-After, for the
+outbox to wait out (the row's next attempt); only an edit, which has no effect twice, is sent
+again after a short 429, once.
 """
 
 from __future__ import annotations
@@ -26,28 +33,68 @@ import asyncio
 import json
 import logging
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import discord
 from aiohttp import ClientResponse
 
+from bot.adapters.discord.errors import NotAMessage
 from bot.delivery.adapter import TransientDeliveryError
 
 log = logging.getLogger(__name__)
 
-# Longest wait for a spent bucket or a 429 within the call; a longer one is the outbox's to wait
-# out. Discord's message buckets refill within a few seconds.
+# Longest wait for a spent bucket or an edit's 429 within the call; a longer one is the outbox's
+# to wait out. Discord's message buckets refill within a few seconds.
 BUCKET_WAIT = 5.0
+
+# A bucket: the route (method and path template) and the channel it is kept for.
+Bucket = tuple[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One request's outcome: `error` to raise (None once it took), for an edit's short 429 the
+    `wait` to make before it is sent again, and a success's body."""
+
+    error: discord.HTTPException | None
+    wait: float | None = None
+    data: bytes = b""
 
 
 class BotRest:
-    """REST requests the bot makes itself, on `client`'s connection pool and credentials."""
+    """REST requests the bot makes itself, on `client`'s connection pool and credentials.
+    `timeout`: seconds a request that creates something may take, the bucket's wait aside."""
 
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, *, timeout: float | None = None) -> None:
         self.client = client
-        # channel id -> loop time its bucket refills, while it is spent
-        self._refills: dict[int, float] = {}
+        self.timeout = timeout
+        # bucket -> loop time it refills, while it is spent
+        self._refills: dict[Bucket, float] = {}
+
+    async def post_message(self, channel_id: int, payload: dict[str, Any]) -> int:
+        """POST a message in a channel or thread; its id."""
+        route = discord.http.Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id)
+        return await self._create(route, channel_id, payload)
+
+    async def start_thread(self, channel_id: int, message_id: int, payload: dict[str, Any]) -> int:
+        """Start a thread on a message; the thread's id."""
+        route = discord.http.Route(
+            "POST",
+            "/channels/{channel_id}/messages/{message_id}/threads",
+            channel_id=channel_id,
+            message_id=message_id,
+        )
+        return await self._create(route, channel_id, payload)
+
+    async def _create(self, route: discord.http.Route, channel_id: int, payload: Any) -> int:
+        bucket = (route.key, channel_id)
+        await self._wait_for_bucket(bucket)
+        answer = await self._timed(self._send(route, bucket, payload))
+        if answer.error is not None:
+            raise answer.error
+        return created_id(answer.data)
 
     async def edit_message(self, channel_id: int, message_id: int, payload: dict[str, Any]) -> None:
         """PATCH the message; raises discord.py's exception for any answer but a 2xx. Only a 429
@@ -58,27 +105,37 @@ class BotRest:
             channel_id=channel_id,
             message_id=message_id,
         )
+        bucket = (route.key, channel_id)
         for tries in range(2):
-            await self._wait_for_bucket(channel_id)
-            error, wait = await self._send(route, channel_id, payload)
-            if error is None:
+            await self._wait_for_bucket(bucket)
+            answer = await self._send(route, bucket, payload)
+            if answer.error is None:
                 return
-            if tries or wait is None:
-                raise error
-            log.debug("edits in channel %d: rate limited, retrying in %.2f s", channel_id, wait)
-            await asyncio.sleep(wait)
+            if tries or answer.wait is None:
+                raise answer.error
+            log.debug(
+                "edits in channel %d: rate limited, retrying in %.2f s", channel_id, answer.wait
+            )
+            await asyncio.sleep(answer.wait)
 
-    async def _send(
-        self, route: discord.http.Route, channel_id: int, payload: dict[str, Any]
-    ) -> tuple[discord.HTTPException | None, float | None]:
+    async def _timed(self, request: Any) -> Answer:
+        """`request` within `timeout`: past it, a TimeoutError saying so."""
+        try:
+            async with asyncio.timeout(self.timeout) as limit:
+                answer: Answer = await request
+                return answer
+        except TimeoutError:
+            if not limit.expired():
+                raise
+            raise TimeoutError(f"no answer from Discord within {self.timeout:g} s") from None
+
+    async def _send(self, route: discord.http.Route, bucket: Bucket, payload: Any) -> Answer:
         """One request: no error once it took, else the error to raise and, for a 429 to wait
         out in the call, its wait."""
         http = self.client.http
-        headers = {
-            "Authorization": f"Bot {http.token}",
-            "User-Agent": http.user_agent,
-            "Content-Type": "application/json",
-        }
+        headers = {"Authorization": f"Bot {http.token}", "User-Agent": http.user_agent}
+        if payload is not None:
+            headers["Content-Type"] = "application/json"
         # A session for the one request, not owning the client's pool: it closes with the client.
         async with (
             aiohttp.ClientSession(
@@ -89,46 +146,44 @@ class BotRest:
             session.request(
                 route.method,
                 route.url,
-                data=json.dumps(payload),
+                data=json.dumps(payload) if payload is not None else None,
                 headers=headers,
                 proxy=http.proxy,
                 proxy_auth=http.proxy_auth,
             ) as response,
         ):
             if response.status != 429:
-                self._note_bucket(channel_id, response)
+                self._note_bucket(bucket, response)
             if 200 <= response.status < 300:
-                # The edited message is not needed (whatever the body, it took), but read to the
-                # end, the connection goes back to the pool for the next edit, not closed.
-                await response.read()
-                return None, None
+                # Read to the end even when not needed (an edit's answer), so the connection
+                # goes back to the pool for the next request, not closed.
+                return Answer(None, data=await response.read())
             body = await error_body(response)
-            return http_error(response, body), _short_rate_limit(response, body)
+            return Answer(http_error(response, body), _short_rate_limit(response, body))
 
-    async def _wait_for_bucket(self, channel_id: int) -> None:
-        refill = self._refills.get(channel_id)
+    async def _wait_for_bucket(self, bucket: Bucket) -> None:
+        refill = self._refills.get(bucket)
         if refill is None:
             return
         wait = refill - self.client.loop.time()
         if wait <= 0:
-            self._drop_refill(channel_id, refill)
+            self._drop_refill(bucket, refill)
             return
+        what = f"{bucket[0]} in channel {bucket[1]}"
         if wait > BUCKET_WAIT:
             raise TransientDeliveryError(
-                f"edits in channel {channel_id}: rate limited for {wait:.1f} s",
-                retry_after=wait,
-                rate_limited=True,
+                f"{what}: rate limited for {wait:.1f} s", retry_after=wait, rate_limited=True
             )
-        log.debug("edits in channel %d: rate limit bucket spent, waiting %.2f s", channel_id, wait)
+        log.debug("%s: rate limit bucket spent, waiting %.2f s", what, wait)
         await asyncio.sleep(wait)
-        self._drop_refill(channel_id, refill)
+        self._drop_refill(bucket, refill)
 
-    def _drop_refill(self, channel_id: int, refill: float) -> None:
+    def _drop_refill(self, bucket: Bucket, refill: float) -> None:
         # Only the refill waited for: an answer meanwhile may have noted a newer one.
-        if self._refills.get(channel_id) == refill:
-            del self._refills[channel_id]
+        if self._refills.get(bucket) == refill:
+            del self._refills[bucket]
 
-    def _note_bucket(self, channel_id: int, response: ClientResponse) -> None:
+    def _note_bucket(self, bucket: Bucket, response: ClientResponse) -> None:
         if response.headers.get("X-RateLimit-Remaining") != "0":
             return
         try:
@@ -136,7 +191,19 @@ class BotRest:
         except ValueError:
             return
         if math.isfinite(reset_after) and reset_after > 0:
-            self._refills[channel_id] = self.client.loop.time() + reset_after
+            self._refills[bucket] = self.client.loop.time() + reset_after
+
+
+def created_id(data: bytes) -> int:
+    """The id in Discord's answer to a request that created something (a message, a thread);
+    NotAMessage for anything else, as discord.py's reading of it raises: garbled, maybe sent."""
+    try:
+        found = json.loads(data)
+    except ValueError as exc:  # cut off, a page, bytes that are not UTF-8
+        raise NotAMessage(f"answered {data[:200]!r}") from exc
+    if not isinstance(found, dict) or not str(found.get("id", "")).isdigit():
+        raise NotAMessage(f"answered {data[:200]!r}")
+    return int(found["id"])
 
 
 def _short_rate_limit(response: ClientResponse, body: dict[str, Any] | str) -> float | None:
@@ -153,7 +220,12 @@ def _short_rate_limit(response: ClientResponse, body: dict[str, Any] | str) -> f
 
 
 def http_error(response: ClientResponse, body: dict[str, Any] | str) -> discord.HTTPException:
-    """The exception discord.py raises for this error answer, once it has no retry left."""
+    """The exception discord.py raises for this error answer, once it has no retry left. Discord's
+    JSON that cannot be read (cut off) makes discord.py raise while decoding it, which
+    `errors.unreadable_error` takes for a plain HTTPException: not a 403's or a 404's refusal by
+    the channel, whose code it cannot tell."""
+    if isinstance(body, str) and response.headers.get("Content-Type") == "application/json":
+        return discord.HTTPException(response, body)
     if response.status == 403:
         return discord.Forbidden(response, body)
     if response.status == 404:
