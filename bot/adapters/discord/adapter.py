@@ -16,9 +16,17 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import discord
 
-from bot.adapters.discord.embeds import card_embeds, story_ref, thread_name, update_embed
+from bot.adapters.discord.embeds import (
+    card_embeds,
+    message_link,
+    pointing,
+    story_ref,
+    thread_name,
+    update_embed,
+)
 from bot.adapters.discord.errors import (
     PLATFORM,
     SEND_TIMEOUT,
@@ -109,10 +117,14 @@ class DiscordBotAdapter:
         async with delivering(what):
 
             async def send(thread_id: int | None) -> None:
+                # None: the bot cannot thread it, so in the channel, linking the card it updates.
+                embed = update
+                if thread_id is None:
+                    embed = pointing(update, await self.card_link(channel, posted.message_ref))
                 target = (
                     snowflake(channel.channel_id, "channel") if thread_id is None else thread_id
                 )
-                payload = post_payload([update], nonce=nonce)
+                payload = post_payload([embed], nonce=nonce)
                 await answered(self.rest.post_message(target, payload), what)
 
             landed_in = await self.in_thread(channel, posted, card, send)
@@ -137,6 +149,18 @@ class DiscordBotAdapter:
             timeout=self.send_timeout + 2 * BUCKET_WAIT,
         )
 
+    async def card_link(self, channel: ChannelRow, message_ref: str) -> str | None:
+        """The jump link to a card the bot posted in `channel`, or None if its server cannot be
+        told (`BotRest.guild_of`): the update then goes out without a link rather than not at all,
+        and the next one asks again."""
+        channel_id = snowflake(channel.channel_id, "channel")
+        try:
+            guild_id = await self.rest.guild_of(channel_id)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            log.info("%s: no link to the card (%s)", channel.key, exc)
+            return None
+        return message_link(guild_id, channel_id, message_ref)
+
     async def in_thread(
         self,
         channel: ChannelRow,
@@ -153,11 +177,11 @@ class DiscordBotAdapter:
         is sent first, and the thread started on Unknown Channel (a thread someone deleted).
 
         A refusal that concerns threads only must not pause a channel whose cards go through, so
-        the update is posted in the channel instead (after one try in a thread someone else
-        started, when the bot may not start it): a bot without Create Public Threads or Send
-        Messages in Threads (403), a channel that is itself a thread (Discord will not start a
-        thread in a thread), a webhook channel in a server the bot is not in. Should the channel
-        refuse too, that refusal is the channel's and stands."""
+        the update is posted in the channel instead, linking the card (`card_link`), after one try
+        in a thread someone else started when the bot may not start it: a bot without Create
+        Public Threads or Send Messages in Threads (403), a channel that is itself a thread
+        (Discord will not start a thread in a thread), a webhook channel in a server the bot is
+        not in. Should the channel refuse too, that refusal is the channel's and stands."""
         thread_id = snowflake(posted.thread_ref or posted.message_ref, "thread")
         if posted.replied:
             try:

@@ -141,6 +141,28 @@ def update_embed(card: StoryCard, new_outlets: Sequence[str]) -> discord.Embed:
     return embed
 
 
+CARD_LINE = "Jump to the story's card"
+
+
+def message_link(guild_id: int, channel_id: int, message_ref: str) -> str:
+    """The jump link to a message: Discord opens it at the message, in its channel."""
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_ref}"
+
+
+def pointing(update: discord.Embed, link: str | None) -> discord.Embed:
+    """An update posted in the channel, not in the card's thread (a webhook without the bot, a
+    bot that may not use threads there): its title ("Update: <headline>") and a last line link
+    the card, so it reads as news of that story."""
+    if link is None:
+        return update
+    line = f"[{CARD_LINE}]({link})"
+    pointed = update.copy()
+    pointed.url = link
+    room = 3000 - utf16_len(line) - 1
+    pointed.description = f"{fit(update.description or '', room)}\n{line}"
+    return pointed
+
+
 def thread_name(card: StoryCard) -> str:
     # Thread names are plain text (no markdown) and at most 100 characters.
     return fit(clean(card.headline) or clean(card.slug) or "Story updates", THREAD_NAME_LIMIT)

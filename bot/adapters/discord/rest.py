@@ -16,7 +16,8 @@ code the channel's (or the thread's, which `adapter.in_thread` falls back from),
 limit with its wait; an error body that cannot be read is a plain `HTTPException`, as
 `errors.unreadable_error` makes of discord.py's. A 2xx that is not a Discord object with an id is
 `errors.NotAMessage`: garbled, so maybe sent. A request that creates something gives up after
-`timeout` seconds, as `TimeoutError` (maybe sent).
+`timeout` seconds, as `TimeoutError` (maybe sent). The server a channel is in, which a link to a
+message needs, is read from the client's cache or one GET of the channel (`guild_of`).
 
 Rate limits: Discord's headers are kept per channel and route (a bucket), and a request whose
 bucket is spent waits for it to refill, in the call only up to `BUCKET_WAIT`; a longer wait is
@@ -72,6 +73,8 @@ class BotRest:
         self.timeout = timeout
         # bucket -> loop time it refills, while it is spent
         self._refills: dict[Bucket, float] = {}
+        # channel id -> the server it is in, for links to a message (`guild_of`)
+        self._guilds: dict[int, int] = {}
 
     async def post_message(self, channel_id: int, payload: dict[str, Any]) -> int:
         """POST a message in a channel or thread; its id."""
@@ -117,6 +120,27 @@ class BotRest:
                 "edits in channel %d: rate limited, retrying in %.2f s", channel_id, answer.wait
             )
             await asyncio.sleep(answer.wait)
+
+    async def guild_of(self, channel_id: int) -> int:
+        """The server a channel (or thread) is in, for a link to a message in it: the client's
+        cache (which the gateway's `guilds` intent fills), else Discord's GET of the channel,
+        asked once per channel. Raises as a request does; ValueError for a channel in no server."""
+        if (known := self._guilds.get(channel_id)) is not None:
+            return known
+        cached = self.client.get_channel(channel_id)
+        guild = getattr(cached, "guild", None)
+        if guild is not None:
+            return int(guild.id)
+        route = discord.http.Route("GET", "/channels/{channel_id}", channel_id=channel_id)
+        answer = await self._timed(self._send(route, (route.key, channel_id), None))
+        if answer.error is not None:
+            raise answer.error
+        found = json.loads(answer.data)
+        guild_id = str(found.get("guild_id") or "") if isinstance(found, dict) else ""
+        if not guild_id.isdigit():
+            raise ValueError(f"channel {channel_id} is in no server")
+        self._guilds[channel_id] = int(guild_id)
+        return int(guild_id)
 
     async def _timed(self, request: Any) -> Answer:
         """`request` within `timeout`: past it, a TimeoutError saying so."""

@@ -26,7 +26,7 @@ import discord
 from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
 from discord.utils import MISSING
 
-from bot.adapters.discord.embeds import card_embeds, update_embed
+from bot.adapters.discord.embeds import card_embeds, message_link, pointing, update_embed
 from bot.adapters.discord.errors import (
     PLATFORM,
     SEND_TIMEOUT,
@@ -36,7 +36,6 @@ from bot.adapters.discord.errors import (
     edit_card,
     snowflake,
 )
-from bot.adapters.discord.escape import fit, utf16_len
 from bot.adapters.discord.messages import NO_MENTIONS, escape_notice, mark_update
 from bot.adapters.discord.packing import split_content
 from bot.adapters.discord.rest import error_body
@@ -192,7 +191,7 @@ class DiscordWebhookAdapter:
                 return None
             self._places[hook.id] = (found.guild_id, found.channel_id)
         guild_id, channel_id = self._places[hook.id]
-        return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_ref}"
+        return message_link(guild_id, channel_id, message_ref)
 
     async def refresh_card(
         self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
@@ -242,19 +241,3 @@ class DiscordWebhookAdapter:
         return await self.bot.find_posted(
             channel, story_id=story_id, nonce=nonce, kind=kind, parent=parent, webhook_id=hook.id
         )
-
-
-CARD_LINE = "Jump to the story's card"
-
-
-def pointing(update: discord.Embed, link: str | None) -> discord.Embed:
-    """An update posted in the channel, not in the card's thread: its title ("Update:
-    <headline>") and a last line link the card, so it reads as news of that story."""
-    if link is None:
-        return update
-    line = f"[{CARD_LINE}]({link})"
-    pointed = update.copy()
-    pointed.url = link
-    room = 3000 - utf16_len(line) - 1
-    pointed.description = f"{fit(update.description or '', room)}\n{line}"
-    return pointed

@@ -1,5 +1,6 @@
 """The fake's messages: channel posts (with nonce de-duplication), history, edits, threads
-started from messages and webhook executions, as REST handlers answering (status, body, headers)."""
+started from messages, a channel's own GET and webhook executions, as REST handlers answering
+(status, body, headers)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,19 @@ class Messages:
         if nonce:
             self._nonces[(cid, nonce)] = int(msg["id"])
         return 200, msg, {}
+
+    def _get_channel(self, body: Any, query: Any, channel: str) -> tuple[int, Any, dict]:
+        """A channel as GET /channels/{id} answers it (a thread: the one started on the message
+        of that id), in the fake's one server."""
+        cid = int(channel)
+        starter = self.messages.get(cid)
+        if cid in self.gone_channels or (starter is not None and "thread" not in starter):
+            return 404, {"message": "Unknown Channel", "code": 10003}, {}
+        if starter is not None:
+            return 200, starter["thread"], {}
+        found = {"id": channel, "type": 0, "guild_id": str(GUILD_ID), "name": "news"}
+        found.update(position=0, permission_overwrites=[], nsfw=False, parent_id=None)
+        return 200, found, {}
 
     def _history(self, body: Any, query: dict[str, str], channel: str) -> tuple[int, Any, dict]:
         limit = int(query.get("limit", "50"))

@@ -238,6 +238,7 @@ class FakeDiscord(Messages, Gateway, Interactions):
             ("GET", r"/oauth2/applications/@me", self._application),
             ("GET", r"/gateway/bot", self._gateway),
             ("POST", r"/channels/(\d+)/messages", self._create_message),
+            ("GET", r"/channels/(\d+)", self._get_channel),
             ("GET", r"/channels/(\d+)/messages", self._history),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._start_thread),
