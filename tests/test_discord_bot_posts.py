@@ -128,6 +128,21 @@ async def test_a_thread_start_answered_5xx_reaches_the_outbox_and_the_thread_is_
     assert world.rows("update")[0].state == "sent"
 
 
+@pytest.mark.parametrize("request_path", ["thread", "reply"])
+async def test_a_hung_thread_start_or_reply_gives_up_after_the_send_timeout(
+    discord_api: FakeDiscord, discord_client: discord.Client, request_path: str
+) -> None:
+    bot = DiscordBotAdapter(discord_client, send_timeout=0.2)
+    posted = await bot.post_card(channel_row(), card(3), nonce="h1")
+    path = THREADS if request_path == "thread" else rf"/channels/{posted.message_ref}/messages"
+    discord_api.hang_next("POST", path, 30.0)
+    first = PostedMessage(posted.message_ref, replied=False)
+    with pytest.raises(TransientDeliveryError) as raised:
+        await bot.post_update(channel_row(), first, card(4), new_outlets=[], nonce="h2")
+    assert raised.value.maybe_sent  # looked for before it is sent again
+    assert "no answer from Discord within 0.2 s" in str(raised.value)
+
+
 # --- a 429 is the outbox's to wait out ------------------------------------------------------------
 
 

@@ -144,7 +144,7 @@ async def answered(send: Awaitable[T], what: str, *, timeout: float | None = Non
         return await asyncio.wait_for(send, timeout)
     except TimeoutError as exc:
         if timeout is None:
-            raise  # the session's own timeout: `delivering` says what it means
+            raise  # the session's or BotRest's own timeout: `delivering` says what it means
         # Sent but unanswered: it may have landed, so look before resending.
         raise TransientDeliveryError(
             f"{what}: no answer from Discord within {timeout:g} s", maybe_sent=True

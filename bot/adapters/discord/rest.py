@@ -34,6 +34,7 @@ import asyncio
 import json
 import logging
 import math
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,7 @@ class BotRest:
         return await self._create(route, channel_id, payload)
 
     async def _create(self, route: discord.http.Route, channel_id: int, payload: Any) -> int:
+        """Sent once, whatever the answer: an error is the outbox's, a 429 and a 5xx included."""
         bucket = (route.key, channel_id)
         await self._wait_for_bucket(bucket)
         answer = await self._timed(self._send(route, bucket, payload))
@@ -142,12 +144,11 @@ class BotRest:
         self._guilds[channel_id] = int(guild_id)
         return int(guild_id)
 
-    async def _timed(self, request: Any) -> Answer:
+    async def _timed(self, request: Awaitable[Answer]) -> Answer:
         """`request` within `timeout`: past it, a TimeoutError saying so."""
         try:
             async with asyncio.timeout(self.timeout) as limit:
-                answer: Answer = await request
-                return answer
+                return await request
         except TimeoutError:
             if not limit.expired():
                 raise
