@@ -12,6 +12,9 @@ from bot.store.feeds import FeedRow
 from bot.textutil import plural
 
 ELLIPSIS = "…"
+# How far back `cut` looks for a word break: further, it cuts mid-word. A long URL in an error
+# ("for url 'https://…'") would otherwise be dropped whole, and most of the limit with it.
+WORD_BREAK_CHARS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,14 @@ class FeedStatus:
     detail: str = ""
     # How loudly to show it: a disabled feed polls no more, a failing one backs off.
     alarm: Literal["disabled", "failing"] | None = None
+    # The bot's words after the detail, " (last success 2026-11-28 12:00 UTC)", or "": kept
+    # whole when the detail is cut, since when it last worked is what says how bad it is.
+    since: str = ""
+
+    @property
+    def full_detail(self) -> str:
+        """The detail uncut, with `since`."""
+        return self.detail + self.since
 
     @property
     def separator(self) -> str:
@@ -30,8 +41,10 @@ class FeedStatus:
         return "; " if self.status.startswith("ok") else ": "
 
     def line(self, detail_limit: int | None = None) -> str:
-        """Status and detail as one line, the detail cut to `detail_limit` characters."""
-        detail = cut(self.detail, detail_limit)
+        """Status and detail as one line, the detail and `since` cut to `detail_limit`
+        characters: the detail is cut, `since` kept."""
+        limit = None if detail_limit is None else max(1, detail_limit - len(self.since))
+        detail = cut(self.detail, limit) + self.since
         return f"{self.status}{self.separator}{detail}" if detail else self.status
 
 
@@ -40,10 +53,10 @@ def feed_status(feed: FeedRow) -> FeedStatus:
     if feed.last_success_at and feed.last_success_at != feed.last_polled_at:
         since = f" (last success {when(feed.last_success_at)} UTC)"
     if feed.disabled_reason:
-        return FeedStatus("disabled", feed.disabled_reason + since, "disabled")
+        return FeedStatus("disabled", feed.disabled_reason, "disabled", since)
     if feed.consecutive_failures:
         failures = plural(feed.consecutive_failures, "failure")
-        return FeedStatus(failures, (feed.last_error or "") + since, "failing")
+        return FeedStatus(failures, feed.last_error or "", "failing", since)
     if feed.last_polled_at is None:
         return FeedStatus("not polled yet")
     if feed.last_outcome == "re-enabled":
@@ -58,10 +71,13 @@ def when(moment: datetime | None) -> str:
 
 
 def cut(text: str, limit: int | None) -> str:
-    """`text` cut to `limit` characters at a word's end, with an ellipsis."""
+    """`text` cut to `limit` characters with an ellipsis: at a word's end when one is within
+    WORD_BREAK_CHARS of the limit, else mid-word."""
     if limit is None or len(text) <= limit:
         return text
     kept = text[: max(0, limit - 1)]
-    if " " in kept.strip() and not text[len(kept)].isspace():
-        kept = kept.rsplit(" ", 1)[0]  # not mid-word
+    if not text[len(kept)].isspace():
+        head, space, _ = kept.rpartition(" ")
+        if space and head.strip() and len(kept) - len(head) <= WORD_BREAK_CHARS:
+            kept = head  # not mid-word
     return kept.rstrip(" ;:,") + ELLIPSIS

@@ -6,6 +6,7 @@ note is the feed's (or its server's) text: cut for a chat line and escaped by ea
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from bot.adapters.slack.replies import reply_messages
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.config import Config, PollingConfig, StorageConfig
+from bot.feed_status import cut
 from bot.feedserver import FeedServer
 from bot.store import feeds as feed_store
 from bot.store.database import open_database, utcnow
@@ -92,3 +94,46 @@ async def test_a_long_untrusted_note_is_cut_and_escaped_on_both_platforms(
     content = discord.content or ""
     assert "[click](https://evil.example)" not in content and "\\*https" in content
     assert "\\_now\\_" in content
+
+
+async def test_a_long_error_is_cut_before_its_last_success(core: NewsDigest) -> None:
+    # The error was cut after "(last success …)" was appended, so a long one lost the time, and
+    # `cut` backed up to the last space however far: before a long URL, most of the line went.
+    url = "https://desk.example/" + "archive/" * 60 + "feed.xml"
+    errors = [
+        f"Client error '404 Not Found' for url '{url}'",
+        "HTTP 503: " + "the upstream server said it was not available " * 10,
+    ]
+    polled = datetime(2026, 3, 2, 9, 45, tzinfo=UTC)
+    for i, error in enumerate(errors):
+        feed = feed_store.add_feed(core.db, f"https://desk{i}.example/feed.xml", origin="chat")
+        feed_store.update_feed(
+            core.db,
+            feed.id,
+            consecutive_failures=3,
+            last_error=error,
+            last_polled_at=polled,
+            last_success_at=polled - timedelta(days=1, hours=1, minutes=15),
+        )
+    reply = await Commands(core).dispatch("feeds", "list", ADMIN)
+    long_url, wordy = _states(reply.lines)
+    for state in (long_url, wordy):
+        assert state.endswith("… (last success 2026-03-01 08:30 UTC)"), state
+        assert len(state) - len("3 failures: ") <= 300
+    assert long_url.startswith("3 failures: Client error '404 Not Found' for url 'https://desk")
+    assert long_url.count("archive/") > 20  # cut mid-URL, not back at the space before it
+    assert wordy.startswith("3 failures: HTTP 503: the upstream server")
+    assert wordy.removesuffix("… (last success 2026-03-01 08:30 UTC)").endswith(
+        ("the", "upstream", "server", "said", "it", "was", "not", "available")
+    )
+
+
+def test_cut_backs_up_to_a_word_break_only_nearby() -> None:
+    words = "the server went on sending words " * 20
+    at_word = cut(words, 100)
+    assert len(at_word) <= 100 and at_word.endswith("…") and words.startswith(at_word[:-1])
+    assert at_word[:-1].split()[-1] in words.split()  # a whole word last
+    assert len(at_word) > 100 - 40
+    long_word = "a " + "b" * 400
+    assert cut(long_word, 300) == "a " + "b" * 297 + "…"
+    assert cut("short", 300) == "short" and cut(words, None) == words

@@ -150,7 +150,7 @@ def _state(feed: feed_store.FeedRow) -> tuple[str, str]:
     found = feed_status(feed)
     style = _ALARM_STYLES.get(found.alarm or "")
     status = f"[{style}]{found.status}[/{style}]" if style else found.status
-    return status, found.detail
+    return status, found.full_detail
 
 
 @feeds_group.command("remove")
