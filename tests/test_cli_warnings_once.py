@@ -3,10 +3,13 @@
 `poll`, `prune`, `digest` and `feeds` printed them on stderr at every run, so an operator's cron
 mailed the same warning every few minutes. Now a run whose stderr is no terminal prints them
 only when they are news to the database (a digest kept in `service_state`), a run at a terminal
-always does, and `newsdigest config check` prints them whenever asked."""
+always does, and `newsdigest config check` prints them whenever asked. A missed warning is worse
+than a repeated one: a run that cannot record them (a read-only or busy database) prints them."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sqlite3
 import sys
@@ -18,6 +21,7 @@ from _cli_env import cli_env
 from click.testing import CliRunner
 
 from bot.cli import cli, context, shown_warnings
+from bot.config import load_config
 from bot.store import service_state
 from bot.store.database import open_database
 
@@ -43,7 +47,7 @@ def test_cron_gets_the_warnings_once_then_again_when_they_change(config: Path) -
     first = _warned(runner, "poll")
     assert len(first) == 1 and 'timezone = "EST" is UTC-5 all year' in first[0]
     # The same file: every command that warns stays quiet, run after run.
-    for args in (["poll"], ["feeds", "list"], ["prune", "--dry-run"], ["poll"]):
+    for args in (["poll"], ["feeds", "list"], ["prune", "--dry-run"], ["digest", "C1"], ["poll"]):
         assert _warned(runner, *args) == [], args
     # Edited, with another warning: said once more.
     config.write_text(MST, encoding="utf-8")
@@ -82,7 +86,7 @@ def test_interactive_is_whether_stderr_is_a_terminal(monkeypatch: pytest.MonkeyP
         assert not shown_warnings.interactive()
 
 
-def test_a_database_this_user_may_only_read_stays_quiet_and_works(
+def test_a_database_this_user_may_only_read_says_them_each_run_and_works(
     config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runner = CliRunner()
@@ -91,28 +95,75 @@ def test_a_database_this_user_may_only_read_stays_quiet_and_works(
     config.write_text(EST, encoding="utf-8")
     # Read-only for the code as for a user without write permission (tests run as root).
     monkeypatch.setattr(context, "writable", lambda path: False)
-    for _ in range(3):
-        assert _warned(runner, "feeds", "list") == []  # cannot record it: never, not each time
+    for _ in range(2):  # cannot record them: said each run rather than never
+        assert len(_warned(runner, "feeds", "list")) == 1
     monkeypatch.undo()
     cli_env(tmp_path, monkeypatch, EST)
-    assert len(_warned(runner, "feeds", "list")) == 1  # the first run that can record it
+    assert len(_warned(runner, "feeds", "list")) == 1  # the first run that can record them
+    monkeypatch.setattr(context, "writable", lambda path: False)
+    assert _warned(runner, "feeds", "list") == []  # recorded: read, and quiet, read-only too
 
 
-def test_a_busy_database_does_not_hold_up_a_read_command(config: Path, tmp_path: Path) -> None:
+def test_a_busy_database_does_not_hold_up_a_read_command_or_lose_them(
+    config: Path, tmp_path: Path
+) -> None:
     runner = CliRunner()
     config.write_text(FIXED, encoding="utf-8")
     assert _warned(runner, "poll") == []
     config.write_text(EST, encoding="utf-8")
-    writer = sqlite3.connect(tmp_path / "nd.db", isolation_level=None)
-    try:
+    with contextlib.closing(sqlite3.connect(tmp_path / "nd.db", isolation_level=None)) as writer:
         writer.execute("BEGIN IMMEDIATE")  # another process's write, as a poll's
         started = time.monotonic()
-        assert _warned(runner, "feeds", "list") == []
+        assert len(_warned(runner, "feeds", "list")) == 1  # not recorded, but said
         assert time.monotonic() - started < 10  # not the 30-second busy timeout
-    finally:
         writer.execute("ROLLBACK")
-        writer.close()
-    assert len(_warned(runner, "feeds", "list")) == 1
+    assert len(_warned(runner, "feeds", "list")) == 1  # said again, now recorded
+    assert _warned(runner, "feeds", "list") == []
+
+
+def test_an_unchanged_run_takes_no_write_lock(
+    config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    assert len(_warned(runner, "poll")) == 1
+    # Were it to ask for the write lock, it would wait this long behind the writer.
+    monkeypatch.setattr(shown_warnings, "_WAIT_SECONDS", 20.0)
+    with contextlib.closing(sqlite3.connect(tmp_path / "nd.db", isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        assert _warned(runner, "feeds", "list") == []
+        assert time.monotonic() - started < 10
+        writer.execute("ROLLBACK")
+
+
+def test_recording_keeps_the_connections_busy_timeout(config: Path, tmp_path: Path) -> None:
+    # Tests shorten the busy timeout (bot.store.database.BUSY_TIMEOUT_SECONDS); recording put the
+    # 30 s read at import back, so a command's next write behind a lock waited half a minute.
+    db = open_database(tmp_path / "nd.db")
+    try:
+        db.execute("PRAGMA busy_timeout = 1234")
+        with contextlib.redirect_stderr(io.StringIO()) as said:
+            shown_warnings.echo_if_news(db, load_config(str(config)))
+        assert said.getvalue().count("Warning:") == 1  # news: recorded
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 1234
+    finally:
+        db.close()
+
+
+def test_one_file_named_two_ways_is_one_file(
+    config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each warning starts with the path as typed: the digest is of the rest.
+    runner = CliRunner()
+    assert len(_warned(runner, "poll")) == 1  # $NEWSDIGEST_CONFIG: the absolute path
+    monkeypatch.chdir(tmp_path)
+    assert _warned(runner, "feeds", "list", "--config", "nd.toml") == []
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert _warned(runner, "poll", "--config", "../nd.toml") == []
+    config.write_text(MST, encoding="utf-8")
+    changed = _warned(runner, "poll", "--config", "../nd.toml")
+    assert len(changed) == 1 and changed[0].startswith("Warning: ../nd.toml: channels[0]")
 
 
 def test_the_digest_is_kept_per_config_file(config: Path, tmp_path: Path) -> None:
