@@ -4,7 +4,8 @@
 mailed the same warning every few minutes. Now a run whose stderr is no terminal prints them
 only when they are news to the database (a digest kept in `service_state`), a run at a terminal
 always does, and `newsdigest config check` prints them whenever asked. A missed warning is worse
-than a repeated one: a run that cannot record them (a read-only or busy database) prints them."""
+than a repeated one: a run that cannot record them (a read-only or busy database) or never opens
+the database prints them."""
 
 from __future__ import annotations
 
@@ -164,6 +165,25 @@ def test_one_file_named_two_ways_is_one_file(
     config.write_text(MST, encoding="utf-8")
     changed = _warned(runner, "poll", "--config", "../nd.toml")
     assert len(changed) == 1 and changed[0].startswith("Warning: ../nd.toml: channels[0]")
+
+
+def test_a_command_that_never_opens_the_database_says_them_as_it_ends(
+    config: Path, tmp_path: Path
+) -> None:
+    # `prune` with retention off stops before opening the database; so does any command that
+    # finds no database. Neither can tell whether they were said: they are, once.
+    config.write_text(f"[storage]\nretention_days = 0\n{EST}", encoding="utf-8")
+    runner = CliRunner()
+    pruned = runner.invoke(cli, ["prune"])
+    assert pruned.exit_code == 0, pruned.output
+    assert "Retention is off" in pruned.stdout
+    assert pruned.stderr.count("Warning:") == 1 and 'timezone = "EST"' in pruned.stderr
+    assert not (tmp_path / "nd.db").exists()
+    missing = runner.invoke(cli, ["feeds", "list"])
+    assert missing.exit_code == 1 and "no such database" in missing.stderr
+    assert missing.stderr.count("Warning:") == 1
+    # Opened, the database decides (already covered above): one line, not one more at the end.
+    assert len(_warned(runner, "poll")) == 1
 
 
 def test_the_digest_is_kept_per_config_file(config: Path, tmp_path: Path) -> None:

@@ -91,9 +91,9 @@ class CliContext:
     _write_checked: bool = False
     # Set by the commands an operator checks the file's channels with (`poll`, `digest`,
     # `feeds`, `prune`): the config's warnings (`Config.warnings`) are printed on stderr, at a
-    # terminal as it loads, else once the database is open, if they are news to it
-    # (`bot.cli.shown_warnings`). Set before anything reads the config, since `--config` after
-    # the command is read late.
+    # terminal as it loads, else once the database is open, unless it has them recorded as
+    # printed (`bot.cli.shown_warnings`), or as the command ends if it never opened one. Set
+    # before anything reads the config, since `--config` after the command is read late.
     warn_config: bool = False
     _warnings_due: bool = False
 
@@ -239,6 +239,11 @@ class CliContext:
         return str(path) if path else "the config file"
 
     def close(self) -> None:
+        if self._warnings_due:
+            # The command stopped before opening the database (retention off for `prune`, no
+            # such database, an error): with nothing to say they were printed, they are said.
+            self._warnings_due = False
+            shown_warnings.echo(self.config.warnings)
         if self._core is not None:
             self._core.close()
             self._core = None

@@ -13,7 +13,8 @@ A missed warning is worse than a repeated one, so a run stays quiet only when it
 these warnings were recorded. It reads the digest without a write lock (an unchanged cron run
 writes nothing); only news is recorded, and printed whether or not it could be recorded (a
 database this user may only read, one another process is writing at that moment): such a run
-prints them again next time. `newsdigest config check` prints them whenever asked, and `newsdigest run`
+prints them again next time. A command that never opens the database prints them as it ends
+(`CliContext.close`). `newsdigest config check` prints them whenever asked, and `newsdigest run`
 logs them at each start.
 """
 
