@@ -48,7 +48,9 @@ async def _overnight(
     db = open_database(":memory:")
     channel = add_channel(db, "C1", quiet_hours="22:00-07:00", min_sources=1)
     channel_store.upsert_topic(db, "buses", "electric", title=None, origin="chat")
-    channel_store.follow(db, channel.id, "buses")
+    # Followed before the digest by the test's clock, not the machine's: a kept match counts
+    # only if made since the channel followed the topic.
+    channel_store.follow(db, channel.id, "buses", now=EVENING - timedelta(hours=3))
     # One outlet, two reports: the follow-up's lead is the one that says "electric".
     early = EVENING - timedelta(hours=2)
     report(db, "Harbor Daily", "Council budget vote tonight", "Councillors meet at six.", early)

@@ -45,7 +45,7 @@ async def test_a_posted_story_that_grew_keeps_its_updates_and_its_topic(tmp_path
         assert channel is not None
         channel = channel_store.update_channel(db, channel.id, min_sources=1)
         channel_store.upsert_topic(db, "spacecraft", "craft", origin="chat")
-        channel_store.follow(db, channel.id, "spacecraft")
+        channel_store.follow(db, channel.id, "spacecraft", now=room.now)
 
         room.now = T0
         room.publish("alpha", "a1", *ALPHA)

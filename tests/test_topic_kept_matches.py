@@ -10,6 +10,8 @@ the real digest selection and planner (`bot.runner.digests`)."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from bot.pipeline.digest import matching_topics
 from bot.runner import digests
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
-from bot.store import retention
+from bot.store import retention, topic_matches
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso, open_database, transaction
@@ -95,7 +97,8 @@ def listed_on_monday(tmp_path: Path) -> tuple[sqlite_utils.Database, ChannelRow]
     db = open_database(tmp_path / "nd.db")
     channel = add_channel(db, "C1", min_sources=1)
     channel_store.upsert_topic(db, "buses", "electric", origin="chat")
-    channel_store.follow(db, channel.id, "buses")
+    # Followed before the digest by the test's clock, not the machine's.
+    channel_store.follow(db, channel.id, "buses", now=MONDAY - timedelta(days=1))
     report(db, "budget", LEAD, MONDAY - timedelta(hours=3))
     report(db, "ferry", FERRY, MONDAY - timedelta(hours=1))
     assert digests.enqueue_digest(db, channel, now=MONDAY, default_size=1) == 1
@@ -148,10 +151,14 @@ def test_a_changed_query_forgets_the_kept_match(tmp_path: Path) -> None:
     assert digests.enqueue_digest(db, channel, now=TUESDAY, default_size=1) == 0
 
 
-def test_a_config_change_that_keeps_the_topic_keeps_the_match(tmp_path: Path) -> None:
+def test_a_config_change_that_keeps_the_topic_keeps_the_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db, channel = listed_on_monday(tmp_path)
     channel_store.upsert_topic(db, "trams", "trams", origin="chat")
-    # What a config sync does when the channel's entry changed (its schedule, say).
+    # What a config sync does when the channel's entry changed (its schedule, say), after the
+    # match: a subscription made anew then would be younger than the match, which would not count.
+    monkeypatch.setattr(channel_store, "utcnow", lambda: MONDAY + timedelta(hours=5))
     channel_store.set_subscriptions(db, channel.id, ["buses", "trams"])
     assert digests.enqueue_digest(db, channel, now=TUESDAY, default_size=1) == 1
     assert queued(db, channel) == ["ferry", "budget"]
@@ -197,3 +204,51 @@ def test_kept_matches_go_with_their_story(tmp_path: Path) -> None:
     assert story_store.get_story(db, "budget") is None
     # The ferry's card is still queued, so its story stays, and its kept match with it.
     assert [r[0] for r in db.execute(kept)] == ["ferry"]
+
+
+def test_a_match_kept_before_the_topic_was_followed_again_does_not_count(
+    tmp_path: Path,
+) -> None:
+    db, channel = listed_on_monday(tmp_path)
+    # Unfollowed by a connection without foreign keys (a hand edit, a tool of one's own): the
+    # cascade that forgets the kept matches never ran.
+    raw = sqlite3.connect(tmp_path / "nd.db")
+    raw.execute("DELETE FROM subscriptions WHERE topic_slug = 'buses'")
+    raw.commit()
+    raw.close()
+    assert db.execute("SELECT COUNT(*) FROM topic_matches").fetchone()[0] == 2
+    channel_store.follow(db, channel.id, "buses", now=MONDAY + timedelta(hours=5))
+    assert topic_matches.kept_for(db, channel.id, "budget") == set()
+    assert topic_matches.kept_by_query(db, "electric") == {}
+    assert digests.enqueue_digest(db, channel, now=TUESDAY, default_size=1) == 0
+
+
+def query_plans(db: sqlite_utils.Database, call: Callable[[], object]) -> list[str]:
+    """The plan of every statement `call` runs that reads topic_matches, line by line."""
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)  # each with its parameters filled in
+    try:
+        call()
+    finally:
+        db.conn.set_trace_callback(None)
+    return [
+        row[3]
+        for sql in statements
+        if "topic_matches" in sql
+        for row in db.execute("EXPLAIN QUERY PLAN " + sql)
+    ]
+
+
+def test_kept_matches_are_read_by_story_not_all_the_channels(tmp_path: Path) -> None:
+    """A channel keeps more matches with every digest, for good with `retention_days = 0`: a
+    selection (its window's stories) and a card or a queued post (its story) look up the ones
+    they need by (channel, story), not all of the channel's."""
+    db, channel = listed_on_monday(tmp_path)
+    for call in (
+        lambda: digests.digest_selection(db, channel, now=TUESDAY, default_size=1),
+        lambda: topic_matches.kept_for(db, channel.id, "budget"),
+    ):
+        lookups = [line for line in query_plans(db, call) if "topic_matches" in line]
+        assert lookups, query_plans(db, call)
+        assert all("(channel_pk=? AND story_id=?)" in line for line in lookups), lookups
+    assert topic_matches.kept(db, channel.id, ["budget"]) == {"budget": {"buses"}}

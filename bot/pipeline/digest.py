@@ -151,7 +151,7 @@ def select(
     stories = [s for s in stories if s.id not in skip and (story_ids is None or s.id in story_ids)]
     members = article_store.articles_for_stories(db, [s.id for s in stories])
     # Matches the channel was given before hold as the story grows (`bot.store.topic_matches`).
-    kept = topic_matches.kept(db, channel.id) if topics else {}
+    kept = topic_matches.kept(db, channel.id, [s.id for s in stories]) if topics else {}
     found = []
     for story in stories:
         matched = matching_topics(topics, members[story.id], story.headline) if topics else []

@@ -221,13 +221,17 @@ def record_schedule_change(db: sqlite_utils.Database, pk: int, *, at: datetime) 
 # --- subscriptions ----------------------------------------------------------------------------
 
 
-def follow(db: sqlite_utils.Database, channel_pk: int, topic_slug: str) -> bool:
-    """Subscribe; False if the channel already followed the topic."""
+def follow(
+    db: sqlite_utils.Database, channel_pk: int, topic_slug: str, *, now: datetime | None = None
+) -> bool:
+    """Subscribe at `now` (default: the clock); False if the channel already followed the topic,
+    whose subscription keeps its time: a kept match counts only if kept since then
+    (`bot.store.topic_matches`)."""
     if get_topic(db, topic_slug) is None:
         raise UnknownTopicError(topic_slug)
     cursor = db.execute(
         "INSERT OR IGNORE INTO subscriptions (channel_pk, topic_slug, created_at) VALUES (?, ?, ?)",
-        [channel_pk, topic_slug, iso(utcnow())],
+        [channel_pk, topic_slug, iso(now or utcnow())],
     )
     return cursor.rowcount > 0
 

@@ -1,6 +1,7 @@
 """The `topic_matches` table: the stories a channel's topics picked when the bot acted on them for
-it (a digest's cards and the stories listed after them, an instant post, the stories an instant
-pass counted beyond its limit), each under the topic and the query it matched by.
+it (a digest's cards and the stories its notice lists or counts after them, an instant post,
+the stories an instant pass counted beyond its limit), each under the topic and the query it
+matched by.
 
 A term counts for a story where the story says it prominently (`bot.topics.storydoc`): in a
 headline, in two outlets' leads, or in the lead of its only outlet. A one-outlet story picked by
@@ -14,17 +15,23 @@ Only matches the bot acted on are kept, not every match a poll pass could have s
 every poll, a story's first report alone would decide every topic as its lead reads, which is the
 rule session 17 reverted (bench/topic_match: precision vs the leads proxy 0.797 -> 0.744).
 
-A kept match counts while the channel follows the topic and the topic's query is the one it was
-matched by: unfollowing (or the topic's removal, or the channel's) deletes it by foreign key, and
-a changed query makes it count no more (`forget_other_queries` deletes it). A story counts as
-kept, too, if a story merged into it was (`stories.merged_into`, which always names the
-surviving story), as `listed_stories` reads listings. Rows go with their story (retention).
+A kept match counts while the channel follows the topic (since before the match) and the
+topic's query is the one it was matched by: unfollowing (or the topic's removal, or the
+channel's) deletes it by foreign key, and a changed query makes it count no more
+(`forget_other_queries` deletes it). The subscription's time is checked too, so a match left
+behind by an unfollow that skipped the cascade (a connection with foreign keys off) does not
+count again once the topic is followed again; `set_subscriptions` leaves a subscription it keeps
+as it was, time included. A match is kept when its card or notice is queued, whether or not
+that then reaches the channel. A story counts as kept, too, if a story merged into it was
+(`stories.merged_into`, which always names the surviving story), as `listed_stories` reads
+listings. Rows go with their story (retention).
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -76,16 +83,36 @@ def remember(
     )
 
 
-def kept(db: sqlite_utils.Database, channel_pk: int) -> dict[str, set[str]]:
-    """The channel's kept matches that still count, by live story (a merged story's under the
-    story it is part of now): the topic slugs each keeps."""
+# The kept matches that still count: the topic's query is the one matched by, and the channel
+# follows the topic since before the match (a subscription deleted without the foreign key's
+# cascade, a connection with foreign keys off, and followed again must not bring them back).
+_COUNTS = (
+    " JOIN topics t ON t.slug = k.topic_slug AND t.query = k.query"
+    " JOIN subscriptions sub ON sub.channel_pk = k.channel_pk AND sub.topic_slug = k.topic_slug"
+    " AND sub.created_at <= k.matched_at"
+)
+
+
+def kept(
+    db: sqlite_utils.Database, channel_pk: int, story_ids: Sequence[str]
+) -> dict[str, set[str]]:
+    """Of the (live) `story_ids`, those the channel keeps matched, a story merged into one
+    included: the topic slugs each keeps. Only the stories asked about are read, through the
+    primary key: a channel's kept matches grow with every digest (`retention_days = 0` keeps
+    them for good), and a selection looks at a window's stories."""
+    if not story_ids:
+        return {}
     found: dict[str, set[str]] = defaultdict(set)
     for story_id, slug in db.execute(
-        "SELECT COALESCE(s.merged_into, s.id), k.topic_slug FROM topic_matches k"
-        " JOIN stories s ON s.id = k.story_id"
-        " JOIN topics t ON t.slug = k.topic_slug AND t.query = k.query"
-        " WHERE k.channel_pk = ?",
-        [channel_pk],
+        "WITH wanted(id) AS (SELECT value FROM json_each(?2)),"
+        # Each story wanted, and the stories merged into it.
+        " members(root, id) AS (SELECT id, id FROM wanted"
+        " UNION ALL SELECT s.merged_into, s.id FROM stories s"
+        " WHERE s.merged_into IN (SELECT id FROM wanted))"
+        # CROSS JOIN: members first, so topic_matches is searched by (channel_pk, story_id).
+        " SELECT DISTINCT m.root, k.topic_slug FROM members m"
+        " CROSS JOIN topic_matches k ON k.channel_pk = ?1 AND k.story_id = m.id" + _COUNTS,
+        [channel_pk, json.dumps(list(story_ids))],
     ):
         found[story_id].add(slug)
     return dict(found)
@@ -94,14 +121,7 @@ def kept(db: sqlite_utils.Database, channel_pk: int) -> dict[str, set[str]]:
 def kept_for(db: sqlite_utils.Database, channel_pk: int, story_id: str) -> set[str]:
     """The topic slugs the channel keeps the (live) story matched by, a story merged into it
     included."""
-    rows = db.execute(
-        "SELECT DISTINCT k.topic_slug FROM topic_matches k"
-        " JOIN stories s ON s.id = k.story_id"
-        " JOIN topics t ON t.slug = k.topic_slug AND t.query = k.query"
-        " WHERE k.channel_pk = ? AND (s.id = ? OR s.merged_into = ?)",
-        [channel_pk, story_id, story_id],
-    )
-    return {r[0] for r in rows}
+    return kept(db, channel_pk, [story_id]).get(story_id, set())
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +140,9 @@ def kept_by_query(db: sqlite_utils.Database, query: str) -> dict[str, list[KeptM
         "SELECT COALESCE(s.merged_into, s.id), c.id, c.name, c.platform, c.channel_id,"
         " k.topic_slug, MIN(k.matched_at) FROM topic_matches k"
         " JOIN stories s ON s.id = k.story_id"
-        " JOIN topics t ON t.slug = k.topic_slug AND t.query = k.query"
         " JOIN channels c ON c.id = k.channel_pk"
-        " WHERE k.query = ? GROUP BY 1, 2, 6 ORDER BY 1, c.id, k.topic_slug",
+        + _COUNTS
+        + " WHERE k.query = ? GROUP BY 1, 2, 6 ORDER BY 1, c.id, k.topic_slug",
         [query],
     ):
         found[story_id].append(
