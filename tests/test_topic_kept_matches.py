@@ -19,9 +19,11 @@ import pytest
 import sqlite_utils
 from _cli_env import cli_env
 from click.testing import CliRunner
-from fakes.stories import add_channel
+from fakes.chat import FakeChatAdapter
+from fakes.stories import add_channel, make_card_source
 
 from bot.cli import cli
+from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.pipeline.digest import matching_topics
 from bot.runner import digests
 from bot.store import articles as article_store
@@ -204,6 +206,31 @@ def test_kept_matches_go_with_their_story(tmp_path: Path) -> None:
     assert story_store.get_story(db, "budget") is None
     # The ferry's card is still queued, so its story stays, and its kept match with it.
     assert [r[0] for r in db.execute(kept)] == ["ferry"]
+
+
+async def test_a_listed_story_that_grew_goes_out_after_quiet_hours(tmp_path: Path) -> None:
+    db, channel = listed_on_monday(tmp_path)
+    channel = channel_store.update_channel(db, channel.id, quiet_hours="08:00-12:00")
+    assert digests.enqueue_digest(db, channel, now=TUESDAY, default_size=1) == 1
+    assert queued(db, channel) == ["ferry", "budget"]
+    # Sent at noon: the story as it is matches no more, and as it was when queued (Tuesday, both
+    # outlets in) neither, so only the kept match says it still does (`bot.delivery.prepare`).
+    noon = TUESDAY + timedelta(hours=3, minutes=1)
+    chat = FakeChatAdapter("slack")
+    outbox = Outbox(
+        db, make_card_source(db, noon), settings=OutboxSettings(pace=0), clock=lambda: noon
+    )
+    outbox.register(chat)
+    await outbox.drain()
+    assert "budget" in [m.story_id for m in chat.cards()]
+
+
+def test_a_query_changed_and_changed_back_does_not_bring_the_match_back(tmp_path: Path) -> None:
+    db, channel = listed_on_monday(tmp_path)
+    channel_store.upsert_topic(db, "buses", "electric OR trams", origin="chat")
+    # The old query again: what it kept was forgotten with the change, not set aside.
+    channel_store.upsert_topic(db, "buses", "electric", origin="chat")
+    assert digests.enqueue_digest(db, channel, now=TUESDAY, default_size=1) == 0
 
 
 def test_a_match_kept_before_the_topic_was_followed_again_does_not_count(
