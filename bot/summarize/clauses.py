@@ -199,6 +199,8 @@ def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | Non
             break
         if n < min_words or not clean_cut(head, sentence[match.end() :]):
             continue
+        if _inside_list(match.group(), head, sentence[match.end() :]):
+            continue
         best = head
     return ensure_period(best) if best else None
 
@@ -217,8 +219,48 @@ def clause_prefixes(sentence: str, max_words: int, min_words: int = 6) -> list[s
         tail_accusing = accusation >= match.end()
         if n < min_words or not clean_cut(head, sentence[match.end() :], tail_accusing):
             continue
+        if _inside_list(match.group(), head, sentence[match.end() :]):
+            continue
         out.append(ensure_period(head))
     return out[::-1]
+
+
+def _inside_list(mark: str, head: str, tail: str) -> bool:
+    """Whether a cut at a comma falls inside a list of short items ("poured in from Lyon,
+    Oslo, the U.S. | Rome and other cities"): the head ends on an item, often one whose own
+    full stop ("U.S.") makes the cut read as a whole sentence that names only part of the list."""
+    if not mark.startswith(","):
+        return False
+    # clause_ends builds on this module's words and patterns, so it is imported at use.
+    from bot.summarize.clause_ends import in_comma_list
+
+    if in_comma_list(head + ",", tail):
+        return True
+    # Cut after the list's first item ("poured in from Lyon, | Oslo, Rome and other cities"):
+    # the rest is only items, each short and verbless.
+    rest = COMMA_RE.split(tail.rstrip(" .;:"))
+    # "on Saturday, | from Tolberg, Oslo and Rome": a phrase of its own opens the list.
+    if rest[0].split()[:1] and rest[0].split()[0].casefold() in _PREPOSITIONS:
+        return False
+    if not all(0 < len(r.split()) <= _LIST_REST_WORDS and not has_verb([r]) for r in rest):
+        return False
+    if len(rest) >= 2:
+        return True
+    # One item left, closing the list ("Lyon, | Oslo and Rome"): names on both sides.
+    last, nxt = head.split()[-1:], rest[0].split()
+    return (
+        bool(last)
+        and last[0][:1].isupper()
+        and nxt[0][:1].isupper()
+        and any(w in ("and", "or") for w in nxt[1:])
+    )
+
+
+# A list's remaining item and its closing "and ...": "Japan and other nations".
+_LIST_REST_WORDS = 5
+_PREPOSITIONS = frozenset(
+    "from in on at for to by with about into over under after before during since of".split()
+)
 
 
 # Finite-verb cues for `is_clause`: auxiliaries, modals and common irregular verb forms. Regular

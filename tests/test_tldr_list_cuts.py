@@ -1,0 +1,45 @@
+"""A bullet shortened at a comma must not end inside a list.
+
+Every sentence here is invented. On the real cards a bullet read "Congratulatory messages ...
+poured in from <country>, <country>, the U.S." : the sentence was cut at the comma after "the
+U.S.", whose own full stop made the head look finished, and the list's last items were lost.
+"""
+
+from __future__ import annotations
+
+from bot.summarize.clauses import clause_prefixes, cut_to_words
+
+LIST_SENTENCE = (
+    "Messages of support for the new harbour master, who takes office next week, arrived from "
+    "Tolberg, Vennmark, the U.S., Japan and other ports."
+)
+
+
+def test_no_cut_inside_a_list_of_places() -> None:
+    cuts = clause_prefixes(LIST_SENTENCE, 55)
+    assert not any(c.endswith(("Tolberg.", "Vennmark.", "the U.S.", "Japan.")) for c in cuts)
+
+
+def test_no_cut_after_the_lists_first_item() -> None:
+    sentence = (
+        "The festival drew visitors from the whole coast on Saturday, from Tolberg, Oslo and Rome."
+    )
+    cuts = clause_prefixes(sentence, 55)
+    assert "The festival drew visitors from the whole coast on Saturday, from Tolberg." not in cuts
+    # The clause before the list still stands on its own.
+    assert "The festival drew visitors from the whole coast on Saturday." in cuts
+
+
+def test_shortening_to_a_word_budget_keeps_the_list_whole() -> None:
+    # The only comma cuts within 24 words fall inside the list: no cut, rather than half a list.
+    cut = cut_to_words(LIST_SENTENCE, 24)
+    assert cut is None or not cut.endswith(("Tolberg.", "Vennmark.", "the U.S."))
+
+
+def test_a_clause_break_that_is_no_list_is_still_a_cut() -> None:
+    assert clause_prefixes(
+        "The council approved the new ferry terminal on Monday, the first in a decade.", 55
+    ) == ["The council approved the new ferry terminal on Monday."]
+    assert clause_prefixes(
+        "The mayor opened the bridge on Tuesday, ending a decade of disputes over its cost.", 55
+    ) == ["The mayor opened the bridge on Tuesday."]
