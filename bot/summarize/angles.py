@@ -37,6 +37,7 @@ from bot.summarize.angle_topic import (
 from bot.summarize.clauses import leans_on_context
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
+from bot.summarize.restated import cores_alike
 from bot.summarize.sentences import content_stems, split_sentences
 
 MAX_ANGLES = 6
@@ -106,6 +107,7 @@ def _pick_for_outlet(
     known: KnownFigures | None = None,
     core: frozenset[str] | None = None,
     headline: frozenset[str] = frozenset(),
+    tldr_texts: Sequence[str] = (),
 ) -> _Pick | None:
     own = headline.union(*(content_stems(a.title) for a in articles))
     if core is not None:
@@ -139,7 +141,13 @@ def _pick_for_outlet(
             # A sentence going on past a bullet's fact with its own ("..., only weeks before the
             # April 12 election") is the outlet's detail, the bullet's part its setting.
             goes_on = _goes_on(sentence, _beyond(novel, tldr))
-            if not novel or (mostly_restates(stems, tldr) and not goes_on):
+            # The bullet's event in other words and with other background ("Millions are
+            # celebrating the festival" under "People are celebrating the festival on Tuesday")
+            # restates it as much as a sentence of the bullet's own words does.
+            restates = mostly_restates(stems, tldr) or any(
+                cores_alike(sentence, text) for text in tldr_texts
+            )
+            if not novel or (restates and not goes_on):
                 continue
             names = [
                 n
@@ -186,9 +194,7 @@ def _pick_for_outlet(
             ):
                 added = max(added, full)
                 candidate = _Pick(outlet, article, sentence, novelty, names, numbers, words)
-                if goes_on and (
-                    mostly_restates(stems, tldr) or gives_figure_of(stems, sentence, tldr)
-                ):
+                if goes_on and (restates or gives_figure_of(stems, sentence, tldr)):
                     beyond = set(_beyond(novel, tldr))
                     candidate.novel_words = [w for w in words if stem_of(w) in beyond]
                     candidate.restates = True
@@ -221,13 +227,15 @@ def _beyond(
 def _goes_on(sentence: str, beyond: Sequence[str]) -> bool:
     """Whether `beyond` (a sentence's stems no other outlet and no bullet has) makes a detail of
     its own: enough words, one of them a name, a date or a figure (not "after a long search").
-    A weekday or a month alone is no name: "filed charges Monday" is the bullet again."""
+    A weekday, a month or a people's adjective alone is no name: "filed charges Monday" is the
+    bullet again."""
     if len(beyond) < RESTATED_MIN_NEW:
         return False
     stems = set(beyond)
     bare = (w.strip(".,;:\"“”‘’'()") for w in sentence.split()[1:])
+    # "in many Asian countries" describes; it names no one the card does not.
     return any(
-        (w[:1].isupper() and w not in CALENDAR_WORDS) or w[:1].isdigit()
+        (w[:1].isupper() and w not in CALENDAR_WORDS and not DEMONYM_RE.match(w)) or w[:1].isdigit()
         for w in bare
         if stem_of(w) in stems
     )
@@ -286,7 +294,9 @@ def build_angles(
         if outlet == lead_outlet:
             continue
         other = _OtherStems(counts, cache[outlet])
-        pick = _pick_for_outlet(outlet, arts, other, bullets, known, core, told.headline)
+        pick = _pick_for_outlet(
+            outlet, arts, other, bullets, known, core, told.headline, tldr_texts=texts
+        )
         if pick is not None and pick.added >= MIN_NOVELTY:
             picks.append(pick)
         elif outlet in sole:

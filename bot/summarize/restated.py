@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 
 from bot.summarize.claim_figures import claim_counts
+from bot.summarize.clauses import has_verb
 from bot.summarize.sentences import content_stems, stem
 from bot.summarize.support import figures
 from bot.textutil import STOPWORDS
@@ -124,11 +125,15 @@ def core_claim(text: str) -> str:
 # Derivational endings a stem may keep that its relatives lack: "temporarili"/"temporari",
 # "closur"/"close". Cut once, and only from a stem that keeps four letters.
 _DERIVED_ENDINGS = ("ili", "li", "ur", "i", "e")
+# Irregular relatives no ending cut joins: "died" and "beaten to death" tell one death.
+_IRREGULAR_ROOTS = {"death": "die", "dead": "die"}
 
 
 @lru_cache(maxsize=16384)
 def stem_root(word_stem: str) -> str:
     """A stem with a derivational ending cut, so "closed" and "closure" compare as one word."""
+    if word_stem in _IRREGULAR_ROOTS:
+        return _IRREGULAR_ROOTS[word_stem]
     for ending in _DERIVED_ENDINGS:
         if word_stem.endswith(ending) and len(word_stem) - len(ending) >= 4:
             return word_stem[: -len(ending)]
@@ -155,7 +160,74 @@ def same_core(a_text: str, a_stems: frozenset[str], b_text: str, b_stems: frozen
         core_figures = figures(core)
         if not core_figures or figures_within(core_figures, figures(other_text)):
             return True
-    return False
+    return cores_alike(a_text, b_text)
+
+
+# Share of the smaller of two cores' undated words the other core must have for the two to tell
+# one event in other words ("People are celebrating the festival on Tuesday" / "The festival,
+# the region's biggest holiday, is being celebrated around the world").
+SAME_CORES_SHARE = 0.6
+
+
+def cores_alike(a_text: str, b_text: str) -> bool:
+    """Whether the two sentences' core claims (`bare_core`), dates and figures left out, share
+    most of their words, every word of one that is no name (what happened, not who) among the
+    other's, name no one the other does not and count nothing differently. The rest of each sentence, the
+    background each outlet hangs on the event, is left out: it made two tellings of one event
+    share too few words for the whole-sentence checks."""
+    a_core, b_core = bare_core(a_text), bare_core(b_text)
+    a = roots(undated(frozenset(content_stems(a_core))))
+    b = roots(undated(frozenset(content_stems(b_core))))
+    if min(len(a), len(b)) < _CORE_MIN_STEMS:
+        return False
+    shared = a & b
+    if len(shared) < SAME_CORES_SHARE * min(len(a), len(b)):
+        return False
+    # What happened, besides who: the fewer such words of one core must all be in the other
+    # ("voted to censure the premier" is not "will elect a new premier", though both name the
+    # parliament and the premier).
+    a_acts = roots(undated(_lower_stems(a_core)))
+    b_acts = roots(undated(_lower_stems(b_core)))
+    acts, other = (a_acts, b) if len(a_acts) <= len(b_acts) else (b_acts, a)
+    if not acts or not acts <= other:
+        return False
+    a_figures, b_figures = figures(a_core), figures(b_core)
+    if (
+        a_figures
+        and b_figures
+        and not (figures_within(a_figures, b_figures) or figures_within(b_figures, a_figures))
+    ):
+        return False
+    a_names, b_names = _core_names(a_core), _core_names(b_core)
+    if a_names - b_names and b_names - a_names:
+        return False
+    return not counts_differ(a_text, b_text)
+
+
+def _core_names(core: str) -> frozenset[str]:
+    """`_name_stems` of a core, less a first word heading an "of" ("Millions of people",
+    "Dozens of ..."): a quantity, not a name, however it is capitalised."""
+    names = _name_stems(core)
+    words = core.split()
+    if len(words) > 1 and words[1].casefold() == "of":
+        names -= {stem(words[0].casefold())}
+    return names
+
+
+@lru_cache(maxsize=8192)
+def bare_core(text: str) -> str:
+    """`core_claim` of `text`, with an aside after its subject left out: "The festival, the
+    region's biggest holiday, is being celebrated" is "The festival is being celebrated", where
+    the core alone would be the subject."""
+    parts = text.split(", ")
+    if len(parts) >= 3 and not has_verb([parts[0]]) and has_verb([parts[2]]):
+        return core_claim(f"{parts[0]} {', '.join(parts[2:])}")
+    return core_claim(text)
+
+
+def _lower_stems(text: str) -> frozenset[str]:
+    """Stems of the words written in lower case: what a sentence says happened, not who."""
+    return frozenset(content_stems(" ".join(w for w in text.split() if not w[:1].isupper())))
 
 
 # Words that date or count a fact rather than tell it: two tellings of one event give it other

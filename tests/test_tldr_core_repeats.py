@@ -1,0 +1,85 @@
+"""One event told twice with other background is one bullet, and no outlet's angle either.
+
+Every story here is invented. On the real cards "People are celebrating the festival on
+Tuesday, the day that starts ..." and "The festival, the most important holiday in many ...
+countries, is being celebrated around the world." were both bullets, a third outlet's "Millions
+of people ... are celebrating the start of the festival" its angle, and "X died on Saturday,
+two days after being beaten in <city> ..." the angle under the bullet "X, 23, was beaten to
+death ... in <city> last week". Each pair shares few words as a whole: the claim is told in its
+core (subject, verb, object), with an aside after the subject and background after it.
+"""
+
+from __future__ import annotations
+
+from bot.models import Article
+from bot.outlets import outlet_names
+from bot.summarize.angles import build_angles
+from bot.summarize.candidates import TldrParams, _repeats
+from bot.summarize.restated import bare_core, cores_alike
+from tests.test_tldr_repeats import _option
+
+CROWDS = (
+    "Crowds are celebrating the Harvest Festival on Sunday, the day that opens the Lantern Month."
+)
+REGION = (
+    "The Harvest Festival, the biggest holiday in many Nordic towns, is being celebrated "
+    "across the region."
+)
+THOUSANDS = (
+    "Thousands of people across the region are celebrating the start of the Harvest Festival, "
+    "with parades from Tolberg to Vennmark."
+)
+
+
+def test_an_aside_after_the_subject_is_left_out_of_the_core() -> None:
+    assert bare_core(REGION) == "The Harvest Festival is being celebrated across the region."
+
+
+def test_one_event_with_other_background_is_one_bullet() -> None:
+    assert _repeats(_option(CROWDS), _option(REGION, 1), TldrParams())
+    assert cores_alike(CROWDS, THOUSANDS)
+
+
+def test_other_acts_of_the_same_actors_stay_two_bullets() -> None:
+    # The same festival and town, something else done: the act words differ.
+    assert not cores_alike(
+        CROWDS, "Crowds blocked the Harvest Festival parade in Tolberg on Sunday."
+    )
+    assert not cores_alike(
+        "Ada Wren died on Sunday, two days after the crane fell.",
+        "Ada Wren was arrested on Sunday in Tarn.",
+    )
+
+
+def _story(*outlets: tuple[str, str, str]) -> list[Article]:
+    return [
+        Article(id=f"s{i}", source=source, title=title, text=text)
+        for i, (source, title, text) in enumerate(outlets)
+    ]
+
+
+def test_an_outlet_telling_only_the_bullets_death_in_other_words_has_no_angle() -> None:
+    bullet = "Ada Wren, 31, was beaten to death by masked youths in Tarn's old port last week."
+    articles = _story(
+        ("Quay Herald", "Nine held over killing of dock clerk Ada Wren", bullet),
+        (
+            "Fjord Post",
+            "Nine arrested over death of Tarn dock clerk",
+            "Ada Wren died on Sunday, two days after being beaten in Tarn by hooded men "
+            "believed to be rival dockers.",
+        ),
+    )
+    angles, also = build_angles(articles, outlet_names(articles), "Quay Herald", tldr=[bullet])
+    assert angles == [] and also == ["Fjord Post"]
+
+
+def test_a_retelling_going_on_only_with_a_peoples_adjective_has_no_angle() -> None:
+    articles = _story(
+        ("Quay Herald", "Harvest Festival celebrated", CROWDS),
+        ("Fjord Post", "Harvest Festival in photos", REGION),
+        ("Metro Sound", "Harvest Festival parades", THOUSANDS),
+    )
+    angles, also = build_angles(articles, outlet_names(articles), "Quay Herald", tldr=[CROWDS])
+    assert "Fjord Post" in also
+    # A retelling that goes on to places of its own still adds them.
+    assert [a.source for a in angles] == ["Metro Sound"]
