@@ -15,7 +15,9 @@ from bot.models import Article
 from bot.outlets import outlet_names
 from bot.summarize.angles import build_angles
 from bot.summarize.candidates import TldrParams, _repeats
+from bot.summarize.quotes import Told, pick_quote
 from bot.summarize.restated import bare_core, cores_alike
+from bot.summarize.sentences import content_stems
 from tests.test_tldr_repeats import _option
 
 CROWDS = (
@@ -83,3 +85,46 @@ def test_a_retelling_going_on_only_with_a_peoples_adjective_has_no_angle() -> No
     assert "Fjord Post" in also
     # A retelling that goes on to places of its own still adds them.
     assert [a.source for a in angles] == ["Metro Sound"]
+
+
+# One visit's remarks, picked by two outlets: each quotes other words, the rest is the same.
+SAID = (
+    "The harbour minister said in Tolberg that the premier was “deeply and firmly committed” to "
+    "the success of Anna Holm."
+)
+VISITED = (
+    "Harbour Minister Jon Berg visited Lundia on Monday and repeated Premier Eva Lind’s “very "
+    "close bond” with Mayor Anna Holm."
+)
+
+
+def test_one_speakers_remarks_quoted_in_other_words_are_one_bullet() -> None:
+    assert _repeats(_option(SAID), _option(VISITED, 1), TldrParams())
+    # Other quoted words about other people are two facts.
+    assert not _repeats(
+        _option(SAID),
+        _option("Fishermen called the new quota rules “a disaster” at a rally in Tarn.", 1),
+        TldrParams(),
+    )
+
+
+def test_an_outlet_quoting_the_same_visit_in_other_words_has_no_angle() -> None:
+    articles = _story(
+        # The headline names the minister, the premier and the place the other outlet names.
+        (
+            "Quay Herald",
+            "In Lundia, Jon Berg stresses Eva Lind's support for Mayor Anna Holm",
+            SAID,
+        ),
+        ("Fjord Post", "Berg boosts Holm", VISITED),
+    )
+    angles, also = build_angles(articles, outlet_names(articles), "Quay Herald", tldr=[SAID])
+    assert angles == [] and also == ["Fjord Post"]
+
+
+def test_a_quote_telling_a_bullets_remark_in_other_words_is_not_used() -> None:
+    article = Article(id="q", source="Fjord Post", title="Berg boosts Holm", text=VISITED)
+    others = [(1.0, VISITED, article, ["visited", "repeated", "close", "bond"])]
+    bullet = (frozenset(content_stems(SAID)), frozenset[str]())
+    assert pick_quote(others, Told(bullets=[bullet])) != ""
+    assert pick_quote(others, Told(bullets=[bullet], texts=[SAID])) == ""

@@ -37,7 +37,7 @@ from bot.summarize.angle_topic import (
 from bot.summarize.clauses import leans_on_context
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
-from bot.summarize.restated import cores_alike
+from bot.summarize.restated import cores_alike, one_remark
 from bot.summarize.sentences import content_stems, split_sentences
 
 MAX_ANGLES = 6
@@ -145,7 +145,7 @@ def _pick_for_outlet(
             # celebrating the festival" under "People are celebrating the festival on Tuesday")
             # restates it as much as a sentence of the bullet's own words does.
             restates = mostly_restates(stems, tldr) or any(
-                cores_alike(sentence, text) for text in tldr_texts
+                cores_alike(sentence, text) or one_remark(sentence, text) for text in tldr_texts
             )
             if not novel or (restates and not goes_on):
                 continue
@@ -270,6 +270,7 @@ def build_angles(
         frozenset(content_stems(headline)),
         bullets,
         figures(headline).union(*(f for _, f in bullets)),
+        texts,
     )
     sole = {b.sources[0] for b in tldr if not isinstance(b, str) and len(b.sources) == 1}
     by_outlet: dict[str, list[Article]] = {}

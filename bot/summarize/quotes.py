@@ -31,7 +31,7 @@ from bot.summarize.clauses import (
 )
 from bot.summarize.grounding import ELLIPSIS, POSSESSIVE_RE, figures, is_verbatim
 from bot.summarize.quote_marks import open_quotes
-from bot.summarize.restated import same_figure_restated, stem_overlap
+from bot.summarize.restated import cores_alike, one_remark, same_figure_restated, stem_overlap
 from bot.summarize.sentences import content_stems
 
 QUOTE_MAX_WORDS = 24
@@ -54,6 +54,9 @@ class Told:
     headline: frozenset[str] = frozenset()
     bullets: Sequence[tuple[frozenset[str], frozenset[str]]] = ()
     figures: frozenset[str] = frozenset()  # every figure the headline and the bullets give
+    # The bullets' words, for a retelling the stems alone miss: the same event with other
+    # background, or the same remark quoted in other words (`restated.cores_alike`, `one_remark`).
+    texts: Sequence[str] = ()
 
     def retold_by(self, quote: str) -> bool:
         figs = figures(quote)
@@ -76,7 +79,7 @@ class Told:
             shared = figs & bullet_figs
             if shared and same_figure_restated(stems, shared, bullet, bullet_figs):
                 return True
-        return False
+        return any(cores_alike(quote, text) or one_remark(quote, text) for text in self.texts)
 
 
 def pick_quote(others: Iterable[tuple[float, str, Article, list[str]]], told: Told) -> str:

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from bot.summarize.claim_figures import claim_counts
 from bot.summarize.clauses import has_verb
+from bot.summarize.quote_marks import quoted_spans
 from bot.summarize.sentences import content_stems, stem
 from bot.summarize.support import figures
 from bot.textutil import STOPWORDS
@@ -160,7 +161,31 @@ def same_core(a_text: str, a_stems: frozenset[str], b_text: str, b_stems: frozen
         core_figures = figures(core)
         if not core_figures or figures_within(core_figures, figures(other_text)):
             return True
-    return cores_alike(a_text, b_text)
+    return cores_alike(a_text, b_text) or one_remark(a_text, b_text)
+
+
+def one_remark(a_text: str, b_text: str) -> bool:
+    """Whether two sentences, each quoting someone, say the same of the same people outside
+    their quotations ("The minister said in Tolberg that the premier was 'firmly behind' Holm" /
+    "Minister Jon Berg visited Lundia and repeated the premier's 'close bond' with Holm"): one
+    remark, or one visit's remarks, told twice. The quoted words are what differ between two
+    outlets' pick of a speech, so they are left out of the comparison."""
+    a_quoted, b_quoted = _quoted_stems(a_text), _quoted_stems(b_text)
+    if not (a_quoted and b_quoted):
+        return False
+    a = frozenset(content_stems(a_text)) - a_quoted
+    b = frozenset(content_stems(b_text)) - b_quoted
+    if min(len(a), len(b)) < _CORE_MIN_STEMS:
+        return False
+    return stem_overlap(a, b) > ONE_REMARK_SHARE and not counts_differ(a_text, b_text)
+
+
+# Share of the smaller sentence's unquoted words the other must have (the TL;DR's repeat bar).
+ONE_REMARK_SHARE = 0.5
+
+
+def _quoted_stems(text: str) -> frozenset[str]:
+    return frozenset(s for span in quoted_spans(text) for s in content_stems(span))
 
 
 # Share of the smaller of two cores' undated words the other core must have for the two to tell
