@@ -43,3 +43,35 @@ def test_a_clause_break_that_is_no_list_is_still_a_cut() -> None:
     assert clause_prefixes(
         "The mayor opened the bridge on Tuesday, ending a decade of disputes over its cost.", 55
     ) == ["The mayor opened the bridge on Tuesday."]
+
+
+def test_a_date_or_a_places_country_after_the_comma_is_no_list() -> None:
+    assert clause_prefixes(
+        "The harbour master resigned during a meeting of the board on Sunday, October 3, 2021.", 55
+    ) == ["The harbour master resigned during a meeting of the board on Sunday."]
+    assert clause_prefixes(
+        "Divers searched the flooded quay near the old ferry terminal in Tolberg, Vennmark.", 55
+    ) == ["Divers searched the flooded quay near the old ferry terminal in Tolberg."]
+
+
+def test_between_keeps_both_sides() -> None:
+    assert (
+        clause_prefixes(
+            "Harbour voters go to the polls Tuesday to decide between Ann Roe, a ferry pilot, and "
+            "Jon Berg, a trawler owner.",
+            55,
+        )
+        == []
+    )
+
+
+def test_a_second_predicate_after_and_is_no_list() -> None:
+    # The subject's aside holds commas, but the cut ends a whole clause before a second one.
+    assert clause_prefixes(
+        "On Friday, the harbour board chair, Nick Berg, announced that the ferry line would be "
+        "suspended for two years, and would only be reinstated if certain conditions were met.",
+        55,
+    ) == [
+        "On Friday, the harbour board chair, Nick Berg, announced that the ferry line would be "
+        "suspended for two years."
+    ]

@@ -234,7 +234,17 @@ def _inside_list(mark: str, head: str, tail: str) -> bool:
     # clause_ends builds on this module's words and patterns, so it is imported at use.
     from bot.summarize.clause_ends import in_comma_list
 
-    if in_comma_list(head + ",", tail):
+    # "X announced that ... for two years, | and would only be reinstated if ...": the head's
+    # last segment is a whole clause, the tail a second one; only a short item before "and"
+    # ("Lyon, Oslo, | and Rome") makes the tail a list's end.
+    last_item = COMMA_RE.split(head)[-1]
+    tail_coordinates = tail.split()[:1] in (["and"], ["or"])
+    if (not tail_coordinates or len(last_item.split()) <= _ITEM_WORDS) and in_comma_list(
+        head + ",", tail
+    ):
+        return True
+    # "to decide between X, | a Republican, and Y": "between" still needs its second.
+    if _BETWEEN_RE.search(head) and not _AND_RE.search(head.rsplit("between", 1)[-1]):
         return True
     # Cut after the list's first item ("poured in from Lyon, | Oslo, Rome and other cities"):
     # the rest is only items, each short and verbless.
@@ -242,10 +252,17 @@ def _inside_list(mark: str, head: str, tail: str) -> bool:
     # "on Saturday, | from Tolberg, Oslo and Rome": a phrase of its own opens the list.
     if rest[0].split()[:1] and rest[0].split()[0].casefold() in _PREPOSITIONS:
         return False
-    if not all(0 < len(r.split()) <= _LIST_REST_WORDS and not has_verb([r]) for r in rest):
+    # A date ("on Sunday, | October 3, 2021") or a place's country ("in Cannes, | France") is
+    # no list: a list's items carry no digits, and its last opens on "and" or "or".
+    if not all(
+        0 < len(r.split()) <= _LIST_REST_WORDS and not has_verb([r]) and not _DIGIT_RE.search(r)
+        for r in rest
+    ):
         return False
     if len(rest) >= 2:
-        return True
+        return rest[-1].split()[0] in ("and", "or") or any(
+            w in ("and", "or") for w in rest[-1].split()[1:]
+        )
     # One item left, closing the list ("Lyon, | Oslo and Rome"): names on both sides.
     last, nxt = head.split()[-1:], rest[0].split()
     return (
@@ -258,6 +275,11 @@ def _inside_list(mark: str, head: str, tail: str) -> bool:
 
 # A list's remaining item and its closing "and ...": "Japan and other nations".
 _LIST_REST_WORDS = 5
+_DIGIT_RE = re.compile(r"\d")
+# A list's item is this short ("Lyon", "the U.S.", "other nations"), as in `clause_ends`.
+_ITEM_WORDS = 3
+_BETWEEN_RE = re.compile(r"\bbetween\b")
+_AND_RE = re.compile(r"\b(?:and|or)\b")
 _PREPOSITIONS = frozenset(
     "from in on at for to by with about into over under after before during since of".split()
 )
