@@ -128,3 +128,18 @@ def test_a_quote_telling_a_bullets_remark_in_other_words_is_not_used() -> None:
     bullet = (frozenset(content_stems(SAID)), frozenset[str]())
     assert pick_quote(others, Told(bullets=[bullet])) != ""
     assert pick_quote(others, Told(bullets=[bullet], texts=[SAID])) == ""
+
+
+def test_a_retelling_going_on_with_a_group_that_acts_keeps_its_angle() -> None:
+    # "Lundians boycotted ..." is a group doing something: news, where "Lundian towns" describes.
+    articles = _story(
+        ("Quay Herald", "Harvest Festival celebrated", CROWDS),
+        (
+            "Fjord Post",
+            "Harvest Festival boycott",
+            "Crowds are celebrating the Harvest Festival on Sunday, though angry Lundians "
+            "boycotted the lantern parade over new fees.",
+        ),
+    )
+    angles, _ = build_angles(articles, outlet_names(articles), "Quay Herald", tldr=[CROWDS])
+    assert [a.source for a in angles] == ["Fjord Post"]

@@ -233,12 +233,18 @@ def _goes_on(sentence: str, beyond: Sequence[str]) -> bool:
         return False
     stems = set(beyond)
     bare = (w.strip(".,;:\"“”‘’'()") for w in sentence.split()[1:])
-    # "in many Asian countries" describes; it names no one the card does not.
+    # "in many Asian countries" describes; it names no one the card does not. A plural
+    # ("Senate Republicans refused ...") is a group that acts: a name.
     return any(
-        (w[:1].isupper() and w not in CALENDAR_WORDS and not DEMONYM_RE.match(w)) or w[:1].isdigit()
+        (w[:1].isupper() and w not in CALENDAR_WORDS and not _adjective_of_people(w))
+        or w[:1].isdigit()
         for w in bare
         if stem_of(w) in stems
     )
+
+
+def _adjective_of_people(word: str) -> bool:
+    return bool(DEMONYM_RE.match(word)) and not word.endswith("s")
 
 
 def _is_teaser_cut(sentence: str) -> bool:
