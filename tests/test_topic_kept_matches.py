@@ -184,7 +184,8 @@ def test_topics_test_says_the_match_is_kept_from_earlier(
     db, _channel = listed_on_monday(tmp_path)
     db.close()
     cli_env(tmp_path, monkeypatch)
-    # The stories are dated ahead of the machine's clock, so any lookback has them.
+    # The lookback is counted from the clock: the test's own, a day after the listing.
+    monkeypatch.setattr("bot.app.utcnow", lambda: TUESDAY)
     result = CliRunner().invoke(cli, ["topics", "test", "--topic", "buses"])
     assert result.exit_code == 0, result.output
     budget = next(line for line in result.output.splitlines() if "budget" in line)
@@ -248,6 +249,20 @@ def test_a_match_kept_before_the_topic_was_followed_again_does_not_count(
     assert topic_matches.kept_for(db, channel.id, "budget") == set()
     assert topic_matches.kept_by_query(db, "electric") == {}
     assert digests.enqueue_digest(db, channel, now=TUESDAY, default_size=1) == 0
+
+
+def test_a_story_given_again_after_following_again_is_kept_again(tmp_path: Path) -> None:
+    db, channel = listed_on_monday(tmp_path)
+    raw = sqlite3.connect(tmp_path / "nd.db")  # no foreign keys: the cascade never runs
+    raw.execute("DELETE FROM subscriptions WHERE topic_slug = 'buses'")
+    raw.commit()
+    raw.close()
+    channel_store.follow(db, channel.id, "buses", now=MONDAY + timedelta(hours=5))
+    # Given the story again under the new following: the row left from the old one must not
+    # hold its place.
+    with transaction(db):
+        topic_matches.remember(db, channel.id, [("budget", "buses", "electric")], now=TUESDAY)
+    assert topic_matches.kept_for(db, channel.id, "budget") == {"buses"}
 
 
 def query_plans(db: sqlite_utils.Database, call: Callable[[], object]) -> list[str]:

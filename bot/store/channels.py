@@ -233,6 +233,13 @@ def follow(
         "INSERT OR IGNORE INTO subscriptions (channel_pk, topic_slug, created_at) VALUES (?, ?, ?)",
         [channel_pk, topic_slug, iso(now or utcnow())],
     )
+    if cursor.rowcount > 0:
+        # A match left from an earlier following (its subscription deleted without the cascade)
+        # would hold the row's key, and the new following could never keep that story again.
+        db.execute(
+            "DELETE FROM topic_matches WHERE channel_pk = ? AND topic_slug = ?",
+            [channel_pk, topic_slug],
+        )
     return cursor.rowcount > 0
 
 
