@@ -1,14 +1,18 @@
 """A card too big for one Slack message: once its first message landed the card is delivered,
-whatever happens to the overflow in its thread. Real outbox and Slack adapter, fake Web API."""
+whatever happens to the overflow in its thread; an overflow message that must wait out a 429
+waits in the background, never in the outbox's drain. Real outbox and Slack adapter, fake Web
+API."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from fakes.chat import FakeChatAdapter
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from fakes.stories import add_channel, add_story
 from test_slack_blocks import make_card
@@ -25,6 +29,8 @@ from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 RATE_LIMITED = {"status": 429, "body": {"ok": False, "error": "ratelimited"}}
+# A drain that waited out an overflow's Retry-After would not return in this time.
+PROMPT = 5.0
 
 
 def big_card(story_id: str, bullets: int) -> StoryCard:
@@ -58,10 +64,13 @@ class World:
         self.sleeps.append(seconds)
 
     async def drain_for_a_day(self) -> None:
-        """Drains spread over a day: every retry or check the outbox scheduled comes due."""
+        """Drains spread over a day: every retry or check the outbox scheduled comes due; then
+        the overflow left to the background is let finish, as at shutdown."""
         for hours in (0, 1, 2, 4, 8, 24):
             self.now = T0 + timedelta(hours=hours)
-            await self.outbox.drain()
+            await asyncio.wait_for(self.outbox.drain(), PROMPT)
+        await self.adapter.finish_overflow(PROMPT)
+        assert not self.adapter.overflow.tasks
 
     def top_level(self) -> list[dict[str, Any]]:
         return [m for m in self.fake.messages["C1"] if "thread_ts" not in m]
@@ -118,10 +127,67 @@ async def test_overflow_with_a_long_retry_after_waits_capped_rather_than_losing_
     fake.script("chat.postMessage", headers={"Retry-After": "120"}, **RATE_LIMITED)
     await world.drain_for_a_day()
     # The card is posted, its rest is no outbox row: a card missing its second half is worse
-    # than a drain held up, so the wait is capped, not skipped.
+    # than a wait in the background, so the wait is capped, not skipped.
     assert_posted_once(world, replies=1)
     assert world.sleeps == [MAX_OVERFLOW_WAIT]
     assert len(fake.calls_to("chat.postMessage")) == 3
+
+
+async def test_an_overflow_waiting_out_a_429_holds_no_drain(fake: FakeSlackAPI) -> None:
+    world = World(fake)
+    gate = asyncio.Event()
+
+    async def slow_sleep(seconds: float) -> None:  # the Retry-After, over when the test says
+        world.sleeps.append(seconds)
+        await gate.wait()
+
+    world.adapter.overflow._sleep = slow_sleep
+    discord = FakeChatAdapter("discord")
+    world.outbox.register(discord)
+    fake.script_usual("chat.postMessage")
+    fake.script("chat.postMessage", headers={"Retry-After": "30"}, **RATE_LIMITED)
+    # The drain returns with the card posted, its second part waiting in the background.
+    report = await asyncio.wait_for(world.outbox.drain(), PROMPT)
+    assert report.sent == 1 and world.sleeps == [30.0]
+    assert world.row().state == "sent" and world.replies() == []
+    # A Discord post queued meanwhile goes out at once: no drain waits behind the overflow.
+    d1 = add_channel(world.db, "D1", platform="discord", mode="instant")
+    add_story(world.db, "d1", ["A", "B"], now=world.now)
+    store.enqueue_story(world.db, "d1", d1.id, now=world.now)
+    await asyncio.wait_for(world.outbox.drain(), PROMPT)
+    assert [m.channel_id for m in discord.messages] == ["D1"]
+    assert store.story_post(world.db, "d1", d1.id).state == "sent"  # type: ignore[union-attr]
+    # The Retry-After over, the part goes into the card's thread, once.
+    gate.set()
+    await world.adapter.finish_overflow(PROMPT)
+    assert_posted_once(world, replies=1)
+    assert len(fake.calls_to("chat.postMessage")) == 3
+
+
+async def test_overflow_still_waiting_at_shutdown_is_given_up_with_an_error(
+    fake: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = World(fake, bullets=60)
+    assert len(card_messages(world.card)) == 3
+
+    async def endless_sleep(seconds: float) -> None:
+        world.sleeps.append(seconds)
+        await asyncio.Event().wait()
+
+    world.adapter.overflow._sleep = endless_sleep
+    fake.script_usual("chat.postMessage")
+    fake.script("chat.postMessage", headers={"Retry-After": "30"}, **RATE_LIMITED)
+    await asyncio.wait_for(world.outbox.drain(), PROMPT)
+    with caplog.at_level(logging.ERROR):
+        await asyncio.wait_for(world.adapter.finish_overflow(0.05), PROMPT)
+    assert not world.adapter.overflow.tasks
+    assert_posted_once(world, replies=0)
+    # Never silently: both parts left are named.
+    [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert "part(s) 2, 3 of 3" in error.getMessage() and "shutdown" in error.getMessage()
+    # Nor posted later by anything: the card stays sent, the parts are not tried again.
+    await world.drain_for_a_day()
+    assert len(fake.calls_to("chat.postMessage")) == 2
 
 
 async def test_overflow_rate_limited_on_every_try_is_given_up_not_reposted(

@@ -4,11 +4,12 @@ Rate limits: `ChannelPacer` keeps our own posts to about one per second per chan
 documented posting rate, so a long digest does not provoke a 429 in the first place. A 429 that
 comes all the same is not slept through (`settings.make_client`): it is raised at once as a
 `RateLimitedDeliveryError` carrying the Retry-After, and the outbox holds the calls it limits
-(`bot.delivery.rate_limits`). The one wait left here is a card's overflow message: the card is
-posted and its rest is no row the outbox could hold, so its Retry-After is waited out, capped
-at `MAX_OVERFLOW_WAIT`: a card missing its second half is worse than a drain held up. A 5xx, an answer that is not JSON or a dropped connection is
-not retried by the client: the post may have landed, so it goes to the outbox as a transient
-error (`maybe_sent`), and the outbox asks `find_posted` before resending (`errors`).
+(`bot.delivery.rate_limits`). A card's overflow message (the rest of a card too big for one
+message, in its thread) is no row the outbox could hold: one that must wait out a Retry-After
+waits in a background task (`overflow`), never in the outbox's drain. A 5xx, an answer that is
+not JSON or a dropped connection is not retried by the client: the post may have landed, so it
+goes to the outbox as a transient error (`maybe_sent`), and the outbox asks `find_posted`
+before resending (`errors`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,11 +36,10 @@ from bot.adapters.slack.conversations import ConversationIds
 from bot.adapters.slack.errors import delivery_error, error_code
 from bot.adapters.slack.escape import notice_line, slack_escape, truncate
 from bot.adapters.slack.history import find_by_nonce
+from bot.adapters.slack.overflow import MAX_OVERFLOW_WAIT, OVERFLOW_TRIES, OverflowPoster
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
     DeliveryError,
-    PermanentDeliveryError,
-    PlatformDeliveryError,
     PostedMessage,
     TransientDeliveryError,
 )
@@ -46,7 +47,16 @@ from bot.render.text import chat_digest_heading
 from bot.store.channels import ChannelRow
 
 # Re-exported: the mapping lived here first, and tests and callers import it from the adapter.
-__all__ = ["AUTH_ERRORS", "ChannelPacer", "SlackAdapter", "delivery_error", "story_metadata"]
+__all__ = [
+    "AUTH_ERRORS",
+    "MAX_OVERFLOW_WAIT",
+    "OVERFLOW_TRIES",
+    "ChannelPacer",
+    "PostedParts",
+    "SlackAdapter",
+    "delivery_error",
+    "story_metadata",
+]
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +66,18 @@ UPDATE_EVENT_TYPE = "newsdigest_story_update"
 # chat.update of the original card failing this way means it was deleted or is too old to edit:
 # nothing to edit, and nothing to try again.
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
-# An overflow message Slack provably did not take (a 429, a connection never made) is tried this
-# often; any other failure is not retried, since the message may have landed or would be refused
-# again.
-OVERFLOW_TRIES = 3
-# The channel's other posts wait behind an overflow retry, so its wait is capped.
-MAX_OVERFLOW_WAIT = 30.0
+# How long the overflow still waiting to be posted may take at shutdown (`finish_overflow`).
+OVERFLOW_GRACE = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class PostedParts:
+    """What `post_messages` posted: the first message's ts, and how many of the `total` parts
+    are known not posted when it returned (an overflow waiting in the background is not)."""
+
+    ts: str
+    total: int
+    not_posted: int
 
 
 class ChannelPacer:
@@ -108,6 +124,7 @@ class SlackAdapter:
         self.pacer = pacer or ChannelPacer()
         self._sleep = sleep
         self.conversations = ConversationIds(client)
+        self.overflow = OverflowPoster(self._post_in_thread, sleep)
 
     # --- low level, shared with the command handlers -----------------------------------------------
 
@@ -145,58 +162,46 @@ class SlackAdapter:
         return str(ts)
 
     async def post_messages(
-        self, channel_id: str, messages: list[SlackMessage], *, metadata: dict[str, Any] | None
-    ) -> str:
+        self,
+        channel_id: str,
+        messages: list[SlackMessage],
+        *,
+        metadata: dict[str, Any] | None,
+        max_wait: float | None = None,
+    ) -> PostedParts:
         """The first message top level (with the metadata), the overflow in its thread.
 
         Raises only when the first message fails. Once it landed the post exists: raising for an
         overflow message would make the caller post the whole card again, first message included,
-        so overflow failures are logged (and retried when Slack provably did not take them)."""
+        so overflow failures are logged (and retried when Slack provably did not take them).
+        `max_wait` None (a card): an overflow message that must wait out a Retry-After is
+        posted by a background task, the call returning at once; else (a reply) the longest
+        Retry-After waited out here, once (`overflow`)."""
         first_ts = await self.post_message(channel_id, messages[0], metadata=metadata)
-        for part, extra in enumerate(messages[1:], 2):
-            where = f"part {part} of {len(messages)} of {first_ts} in {channel_id}"
-            if not await self._post_overflow(channel_id, extra, first_ts, where):
-                break
-        return first_ts
+        lost: list[int] = []
+        if len(messages) > 1:
+            lost = await self.overflow.post(channel_id, first_ts, messages[1:], max_wait=max_wait)
+        return PostedParts(ts=first_ts, total=len(messages), not_posted=len(lost))
 
-    async def _post_overflow(
-        self, channel_id: str, message: SlackMessage, thread_ts: str, where: str
-    ) -> bool:
-        """False when the channel or the token refuses posts altogether: the rest would fail too."""
-        for attempt in range(1, OVERFLOW_TRIES + 1):
-            try:
-                await self.post_message(channel_id, message, thread_ts=thread_ts)
-                return True
-            except Exception as exc:
-                error = _overflow_error(exc)
-            if isinstance(error, PermanentDeliveryError | PlatformDeliveryError):
-                log.error("Slack: %s not posted, channel refuses posts: %s", where, error)
-                return False
-            if isinstance(error, TransientDeliveryError) and error.maybe_sent:
-                # Not resent (it would show twice if it did land); nor is its thread searched,
-                # since overflow messages carry no metadata to find them by. An error all the
-                # same: the card may be missing a part.
-                log.error("Slack: %s may not have been posted (not resent): %s", where, error)
-                return True
-            if not isinstance(error, TransientDeliveryError) or attempt == OVERFLOW_TRIES:
-                log.error("Slack: %s not posted (try %d, given up): %s", where, attempt, error)
-                return True
-            wait = 1.0 if error.retry_after is None else min(error.retry_after, MAX_OVERFLOW_WAIT)
-            log.warning("Slack: %s not posted (try %d, retrying): %s", where, attempt, error)
-            await self._sleep(wait)
-        return True
+    async def _post_in_thread(self, channel_id: str, message: SlackMessage, thread_ts: str) -> None:
+        await self.post_message(channel_id, message, thread_ts=thread_ts)
+
+    async def finish_overflow(self, grace: float = OVERFLOW_GRACE) -> None:
+        """At shutdown: the overflow waiting in the background gets `grace` seconds, then what
+        is left is given up (logged as an ERROR)."""
+        await self.overflow.finish(grace)
 
     # --- ChatAdapter ---------------------------------------------------------------------------------
 
     async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
         metadata = story_metadata(EVENT_TYPE, card.story_id, nonce)
         try:
-            ts = await self.post_messages(
+            posted = await self.post_messages(
                 channel.channel_id, card_messages(card), metadata=metadata
             )
         except Exception as exc:
             raise delivery_error(exc, "chat.postMessage") from exc
-        return PostedMessage(message_ref=ts, thread_ref=ts)
+        return PostedMessage(message_ref=posted.ts, thread_ref=posted.ts)
 
     async def post_update(
         self,
@@ -325,18 +330,6 @@ class SlackAdapter:
                 "takes only an id here); put the channel's id in the config file"
             )
         return conversation
-
-
-def _overflow_error(exc: Exception) -> DeliveryError:
-    """Never raises: an error escaping here would reach `post_card`, which would report the
-    whole card as failed and have it posted again, first message included."""
-    try:
-        return delivery_error(exc, "chat.postMessage")
-    except Exception:
-        log.exception("Slack: could not make sense of an overflow message's failure")
-        return TransientDeliveryError(
-            f"Slack chat.postMessage: {type(exc).__name__}: {exc}", maybe_sent=True
-        )
 
 
 def story_metadata(event_type: str, story_id: str, nonce: str) -> dict[str, Any]:

@@ -164,6 +164,9 @@ class SlackBot:
         await self.socket.start()
 
     async def stop(self) -> None:
+        # First, while the client still works: a card's overflow waiting out a rate limit in
+        # the background gets a moment to go out, then is given up (an ERROR names the parts).
+        await self.adapter.finish_overflow()
         if self.socket is not None:
             await self.socket.close()
         await self.endpoint.stop()
