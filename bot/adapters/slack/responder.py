@@ -7,7 +7,9 @@ need more, and the overflow goes by chat.postEphemeral instead.
 
 A 429 on any of these is waited out once when its Retry-After is short (3 s at most), else the
 reply is given up with a log line (`short_waits`); a public reply given up so says so to the
-person, ephemerally, as chat.postEphemeral and the response_url have limits of their own.
+person, ephemerally, as chat.postEphemeral and the response_url have limits of their own. A
+public reply of several messages waits once in all, its overflow included; the parts it could
+not post are told to the person the same way.
 """
 
 from __future__ import annotations
@@ -25,10 +27,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.adapter import SlackAdapter
+from bot.adapters.slack.blocks import SlackMessage
 from bot.adapters.slack.errors import is_rate_limited
 from bot.adapters.slack.replies import ephemeral_body, reply_messages, text_body
 from bot.adapters.slack.settings import retry_handlers
-from bot.adapters.slack.short_waits import Sleep, once_more_if_short, send_once_more_if_short
+from bot.adapters.slack.short_waits import (
+    SHORT_WAIT,
+    Sleep,
+    once_more_if_short,
+    send_once_more_if_short,
+)
 
 if TYPE_CHECKING:
     from bot.commands.core import Reply
@@ -43,6 +51,10 @@ RESPONSE_URL_LIFETIME = 30 * 60.0
 CUT_SHORT = (
     "{missing} more part(s) of this reply could not be shown: Slack allows only five replies "
     "to one command or button."
+)
+PART_MISSING = (
+    "Slack refused or asked me to slow down, so {missing} part(s) of this reply could not be "
+    "posted. Please try again in a minute."
 )
 SLOW_DOWN = (
     "Slack asked me to slow down, so I could not post this reply in the channel. "
@@ -81,41 +93,88 @@ class Responder:
             await self.respond_all(response_url, bodies, channel_id, user_id)
             return
         what = f"a reply in {channel_id}"
+        # A reply waits out one short Retry-After in all (`short_waits`): once one was waited,
+        # a later 429 on the same reply is not.
+        waited = False
+
+        async def sleep(seconds: float) -> None:
+            nonlocal waited
+            waited = True
+            await self._sleep(seconds)
+
+        def max_wait() -> float:
+            return 0.0 if waited else SHORT_WAIT
+
+        posted = 0
+        not_posted = 0
         try:
             if reply.digest is not None:
                 for message in messages:
-                    await once_more_if_short(
-                        partial(self.adapter.post_message, channel_id, message),
-                        what=what,
-                        sleep=self._sleep,
-                    )
+                    await self._post_once_more_if_short(channel_id, message, what, sleep, waited)
+                    posted += 1
             else:
                 # Raises only for the first message, before anything was posted: made again
-                # whole, it cannot post twice.
-                await once_more_if_short(
-                    lambda: self.adapter.post_messages(channel_id, messages, metadata=None),
+                # whole, it cannot post twice. The overflow waits as the reply does.
+                parts = await once_more_if_short(
+                    lambda: self.adapter.post_messages(
+                        channel_id, messages, metadata=None, max_wait=max_wait()
+                    ),
                     what=what,
-                    sleep=self._sleep,
+                    sleep=sleep,
                 )
+                not_posted = parts.not_posted
         except SlackApiError as exc:
-            if is_rate_limited(exc):
+            if posted:
+                # A digest's later message: the reply is part posted, said below.
+                log.warning("Slack: posting a reply in %s failed: %s", channel_id, exc)
+                not_posted = len(messages) - posted
+            elif is_rate_limited(exc):
                 await self.respond(response_url, text_body(SLOW_DOWN), channel_id, user_id)
                 return
-            code = str(exc.response.get("error") or "")
-            if code in NOT_POSTABLE and response_url:
-                # A private channel or DM the bot was not invited to: the response_url can still
-                # post there once per message (up to five times).
-                for message in messages[: self.uses_left(response_url)]:
-                    body = {
-                        "response_type": "in_channel",
-                        "text": message.text,
-                        "blocks": message.blocks,
-                    }
-                    await self.respond(response_url, body, channel_id, user_id)
+            else:
+                await self._not_postable(exc, messages, channel_id, user_id, response_url)
                 return
-            log.warning("Slack: posting a reply to %s failed: %s", channel_id, code)
-            note = f"I could not post in this channel ({code}). Try `/invite` me first."
-            await self.respond(response_url, text_body(note), channel_id, user_id)
+        if not_posted:
+            log.warning(
+                "Slack: %d part(s) of a reply in %s were not posted", not_posted, channel_id
+            )
+            note = text_body(PART_MISSING.format(missing=not_posted))
+            await self.respond(response_url, note, channel_id, user_id)
+
+    async def _post_once_more_if_short(
+        self, channel_id: str, message: SlackMessage, what: str, sleep: Sleep, waited: bool
+    ) -> None:
+        """One message of a reply; a short 429 waited out once, unless the reply already did."""
+        post = partial(self.adapter.post_message, channel_id, message)
+        if waited:
+            await post()
+        else:
+            await once_more_if_short(post, what=what, sleep=sleep)
+
+    async def _not_postable(
+        self,
+        exc: SlackApiError,
+        messages: list[SlackMessage],
+        channel_id: str,
+        user_id: str,
+        response_url: str | None,
+    ) -> None:
+        """The reply's first message refused for another reason than the rate limit."""
+        code = str(exc.response.get("error") or "")
+        if code in NOT_POSTABLE and response_url:
+            # A private channel or DM the bot was not invited to: the response_url can still
+            # post there once per message (up to five times).
+            for message in messages[: self.uses_left(response_url)]:
+                body = {
+                    "response_type": "in_channel",
+                    "text": message.text,
+                    "blocks": message.blocks,
+                }
+                await self.respond(response_url, body, channel_id, user_id)
+            return
+        log.warning("Slack: posting a reply to %s failed: %s", channel_id, code)
+        note = f"I could not post in this channel ({code}). Try `/invite` me first."
+        await self.respond(response_url, text_body(note), channel_id, user_id)
 
     async def respond_all(
         self,
