@@ -29,6 +29,7 @@ from bot.store.channels import ChannelRow
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 WAIT = 30  # Slack's Retry-After, seconds
+RATE_LIMITED = {"status": 429, "body": {"ok": False, "error": "ratelimited"}}
 # A drain that slept through the Retry-After (as slack-sdk's retry handler did) would take WAIT
 # seconds or more; this only keeps such a regression from hanging the run. What the tests
 # assert is what was tried and when each row is due.
@@ -147,22 +148,28 @@ async def test_a_429_in_one_channel_holds_every_slack_channels_posts(
     db: sqlite_utils.Database, slack_api: FakeSlackAPI
 ) -> None:
     world = World(db, slack_api)
-    channels = [instant(db, f"C{i}") for i in range(1, 4)]
-    ids = [i for n, c in enumerate(channels) for i in world.queue(c, f"a{n}", f"b{n}")]
+    c1, c2 = instant(db, "C1"), instant(db, "C2")
+    first = world.queue(c1, "a1", "b1")
     slack_api.limit("chat.postMessage", WAIT)
     await world.drain()
+    [tried] = slack_api.calls_to("chat.postMessage")
+    assert tried["channel"] == "C1"
 
-    # Channels drain side by side, so each may have had a post in flight when the first 429
-    # came back; none tried a second: the limit is the workspace's, not the channel's.
-    tried = [c["channel"] for c in slack_api.calls_to("chat.postMessage")]
-    assert 1 <= len(tried) <= len(channels) and len(set(tried)) == len(tried)
-    assert_waiting_for_the_retry_after(world.rows(ids))
+    # Another channel's posts queued after the 429, inside its Retry-After: a limit held only
+    # per channel would try C2's post now. The hold is on Slack's posts, not C1's.
+    world.now = T0 + timedelta(seconds=1)
+    second = world.queue(c2, "a2", "b2")
+    await world.drain()
+    assert [c["channel"] for c in slack_api.calls_to("chat.postMessage")] == ["C1"]
+    for row in world.rows(first + second):
+        assert row.state == "pending" and row.next_attempt_at == T0 + timedelta(seconds=WAIT)
+        assert row.attempts == 0 and row.waits == 0
 
     slack_api.lift("chat.postMessage")
     world.now = T0 + timedelta(seconds=WAIT)
     await world.drain()
-    for n, channel in enumerate(channels):
-        assert world.posted_stories(channel.channel_id) == [f"a{n}", f"b{n}"]
+    assert world.posted_stories("C1") == ["a1", "b1"]
+    assert world.posted_stories("C2") == ["a2", "b2"]
     assert store.in_state(db, "failed") == [] and store.in_state(db, "pending") == []
 
 
@@ -185,6 +192,52 @@ async def test_a_rate_limited_digest_heading_holds_its_cards_and_heads_them_late
     shown = slack_api.messages["C1"]
     assert len(shown) == 3 and "metadata" not in shown[0]  # the heading, then its cards
     assert world.posted_stories("C1") == ["s1", "s2"]
+
+
+def shown(fake: FakeSlackAPI, channel: str) -> list[str]:
+    """The channel as a person sees it: HEADING, or the story of each card."""
+    return [
+        m["metadata"]["event_payload"]["story_id"] if "metadata" in m else "HEADING"
+        for m in fake.messages[channel]
+    ]
+
+
+async def test_cards_held_after_their_posted_heading_go_out_under_it_not_a_second_one(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = World(db, slack_api)
+    digest = add_channel(db, "C1", mode="digest")
+    ids = world.queue(digest, "s1", "s2")
+    slack_api.script_usual("chat.postMessage")  # the heading lands
+    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    await world.drain()
+    assert shown(slack_api, "C1") == ["HEADING"]
+    assert_waiting_for_the_retry_after(world.rows(ids))
+
+    world.now = T0 + timedelta(seconds=WAIT)
+    await world.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+
+    # The next digest's cards get their own heading.
+    world.now = T0 + timedelta(hours=1)
+    world.queue(digest, "s3", "s4")
+    await world.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2", "HEADING", "s3", "s4"]
+
+
+async def test_cards_held_long_after_their_heading_get_a_heading_of_their_own(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = World(db, slack_api)
+    digest = add_channel(db, "C1", mode="digest")
+    world.queue(digest, "s1", "s2")
+    slack_api.script_usual("chat.postMessage")
+    slack_api.script("chat.postMessage", headers={"Retry-After": "1200"}, **RATE_LIMITED)
+    await world.drain()
+    # Twenty minutes on, other messages have likely come between: the cards are headed again.
+    world.now = T0 + timedelta(seconds=1200)
+    await world.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "HEADING", "s1", "s2"]
 
 
 async def test_a_rate_limited_notice_waits_with_the_posts(

@@ -10,7 +10,11 @@ A chat platform's heading is a plain message, not an outbox row: like a notice i
 at-least-once, and it never holds the cards back. One that fails is logged and the cards go out
 without it; a drain cut short (a crash, an outage) heads the cards still to go when it resumes.
 One refused for the platform's rate limit is the exception: the cards would be refused as well,
-so they wait for its Retry-After (`bot.delivery.rate_limits`) and get their heading then.
+so they wait for its Retry-After (`bot.delivery.rate_limits`) and get their heading then. A
+heading that was posted is remembered with the rows it headed (`Headings`, in memory): when its
+cards are held back after it (a card refused for the rate limit, a route down for a moment), a
+later drain posts them under it, not under a second heading; only once it is `FRESH_FOR` old
+do the cards still to go get a heading of their own, as after a restart.
 Every card stays a top-level message of its own, so each story's updates still thread under it.
 """
 
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import inspect
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.delivery.adapter import ChatAdapter, DeliveryError, RateLimitedDeliveryError
@@ -30,6 +36,37 @@ if TYPE_CHECKING:
     from bot.delivery.outbox import DrainReport, Outbox
 
 log = logging.getLogger(__name__)
+
+# How long a posted heading still heads its cards held back after it: past this, other messages
+# have likely come between, and the cards still to go get a heading of their own.
+FRESH_FOR = timedelta(minutes=15)
+
+
+@dataclass(slots=True)
+class _Heading:
+    rows: set[int]
+    posted_at: datetime
+
+
+class Headings:
+    """Per channel (by pk): the rows the last heading posted there counted, and when."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, _Heading] = {}
+
+    def shown(self, channel_pk: int, rows: list[int], now: datetime) -> bool:
+        """Whether a fresh heading counted every one of `rows` (cards held back after it). A
+        row not among them is another digest's, which gets a heading of its own."""
+        last = self._last.get(channel_pk)
+        if last is None:
+            return False
+        if now - last.posted_at >= FRESH_FOR:
+            del self._last[channel_pk]
+            return False
+        return last.rows.issuperset(rows)
+
+    def posted(self, channel_pk: int, rows: list[int], now: datetime) -> None:
+        self._last[channel_pk] = _Heading(set(rows), now)
 
 
 async def open_digest(
@@ -49,9 +86,11 @@ async def open_digest(
     for row in rows:
         if row.kind == "story":
             ready[row.id] = await prepare_or_retry(outbox, channel, row, report)
-    count = sum(prepared is not None for prepared in ready.values())
-    if count:
-        posted = begin(channel, count, outbox.clock())
+    going = [row_id for row_id, prepared in ready.items() if prepared is not None]
+    now = outbox.clock()
+    # Cards a heading of ours already shows, posted before the drain that held them back.
+    if going and not outbox.headings.shown(channel.id, going, now):
+        posted = begin(channel, len(going), now)
         if inspect.isawaitable(posted):
             try:
                 posted = await posted
@@ -65,6 +104,9 @@ async def open_digest(
             except DeliveryError as exc:
                 log.warning("digest heading for %s not posted: %s", channel.key, exc)
                 posted = True  # a request was made
+            else:
+                if posted:
+                    outbox.headings.posted(channel.id, going, now)
             if posted:
                 # A chat post: the first card keeps the channel's pace after it.
                 await outbox.pace_channel(channel.id)

@@ -44,7 +44,7 @@ import sqlite_utils
 
 from bot.cards import StoryCard
 from bot.delivery.adapter import ChatAdapter, delivery_route
-from bot.delivery.digest_heading import close_digest, open_digest
+from bot.delivery.digest_heading import Headings, close_digest, open_digest
 from bot.delivery.failures import retry_route
 from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
@@ -125,6 +125,8 @@ class Outbox:
         self.outages = Outages()
         # Kinds of call a platform rate limits, held per route until its Retry-After.
         self.rate_limits = RateLimits()
+        # The digest headings posted, for their cards held back after them (`digest_heading`).
+        self.headings = Headings()
         # Delivery routes held back while their connection is restarted (`withdraw`).
         self.withdrawn: set[str] = set()
         # Set on shutdown: finish the send in progress, start no new one.
