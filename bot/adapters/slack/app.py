@@ -77,6 +77,14 @@ NOT_SIGNED_UP = (
 )
 
 
+# What a person is told when slack-bolt's own token check (auth.test, on the first request) fails:
+# bolt's default asks them to install the app, wrong when Slack only rate limited the check.
+AUTH_CHECK_FAILED = (
+    "I could not check my access to this workspace just now. Please try again in a minute; if "
+    "this keeps happening, ask whoever runs newsdigest to check its log."
+)
+
+
 class SlackBot:
     platform = "slack"
 
@@ -119,6 +127,7 @@ class SlackBot:
             signing_secret=settings.signing_secret,
             request_verification_enabled=False,
             name="newsdigest",
+            user_facing_authorize_error_message=AUTH_CHECK_FAILED,
         )
         self.app.middleware(self._dedupe)
         self.app.command(_ANY_COMMAND)(self._on_command)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.short_waits import AuthTestRetry
 from bot.config import PlatformConfigError
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -84,8 +85,8 @@ def normalise_api_url(url: str) -> str:
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
-    """What slack-sdk may resend by itself, for the Web API client and response_url posts alike:
-    nothing.
+    """What slack-sdk may resend by itself, for response_url posts and, but for auth.test
+    (`make_client`), the Web API client: nothing.
 
     Not a 429: slept through inside the call, its Retry-After (up to about a minute) held the
     outbox's whole drain, every channel and platform, for one rate limited post. It reaches our
@@ -98,5 +99,7 @@ def retry_handlers() -> list[AsyncRetryHandler]:
 
 def make_client(settings: SlackSettings, *, timeout: int = 15) -> AsyncWebClient:
     client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, timeout=timeout)
-    client.retry_handlers = retry_handlers()
+    # slack-bolt's own auth.test on the first request would answer a short 429 with "please
+    # reinstall the app": that one call waits it out once (`short_waits.AuthTestRetry`).
+    client.retry_handlers = [*retry_handlers(), AuthTestRetry()]
     return client

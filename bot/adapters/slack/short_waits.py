@@ -1,16 +1,19 @@
 """A 429 on a call someone is waiting for: a command's reply (chat.postMessage, chat.postEphemeral,
-its response_url), the admin check before it (users.info, usergroups.*), the answer to a mention
-or the greeting in a channel the bot joins; and the rest of a card too big for one message.
+its response_url), the admin check before it (users.info, usergroups.*), slack-bolt's auth.test
+on the first request, the answer to a mention or the greeting in a channel the bot joins.
 
 The Web API client never waits out a 429 by itself (`settings.make_client`): the outbox's calls
 must come back at once, for the outbox to hold the rows that need the call
 (`bot.delivery.rate_limits`). A command's reply has no row to hold, and the person who typed the
 command is looking at the channel: a short Retry-After (`SHORT_WAIT`, 3 s) is waited out once,
-as a person barely notices it, and the call made again, which cannot post twice, since a 429 means Slack took nothing. A longer
-one is given up at once with a log line: a reply half a minute late, after the person has typed
-the command again, helps nobody, and waiting would hold the command's task that long. A card's
-overflow message (`adapter.SlackAdapter.post_messages`) is the one outbox call that waits too,
-as short: the card is posted, and its rest is no row the outbox could hold.
+as a person barely notices it, and the call made again, which cannot post twice, since a 429
+means Slack took nothing. A longer one is given up at once with a log line: a reply half a
+minute late, after the person has typed the command again, helps nobody, and waiting would hold
+the command's task that long. A reply
+of several messages waits once in all (`responder`). slack-bolt makes its own auth.test on the
+first request it handles, where we cannot catch the 429: `AuthTestRetry` lets the client wait
+out a short one there, once, and no other call, so the first command is not answered "please
+reinstall the app". A card's overflow message waits in the background instead (`overflow`).
 """
 
 from __future__ import annotations
@@ -19,8 +22,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 from slack_sdk.webhook.webhook_response import WebhookResponse
 
@@ -94,3 +102,41 @@ async def send_once_more_if_short(
 
 def _shown(wait: float | None) -> str:
     return "unknown" if wait is None else f"{wait:.0f}"
+
+
+class AuthTestRetry(AsyncRetryHandler):
+    """slack-sdk's retry of one call only, auth.test (slack-bolt's check of the token on the first
+    request, and ours at start): a 429 whose Retry-After is short is waited out once."""
+
+    def __init__(self, sleep: Sleep = asyncio.sleep) -> None:
+        super().__init__(max_retry_count=1)
+        self._sleep = sleep
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return (
+            response is not None
+            and response.status_code == 429
+            and urlsplit(request.url).path.endswith("/auth.test")
+            and short(header_wait(response.headers)) is not None
+        )
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        wait = short(header_wait(response.headers if response is not None else None)) or 0.0
+        log.info("Slack: auth.test rate limited; trying once more in %.1fs", wait)
+        state.next_attempt_requested = True
+        await self._sleep(wait)
+        state.increment_current_attempt()
