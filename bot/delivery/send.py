@@ -5,7 +5,8 @@ The outbox (`bot.delivery.outbox`) decides which row goes out when and builds it
 "an API call may have started": while the call runs the row is in the outbox's `in_flight`, so
 reconcile never takes it for a crash leftover. Success marks it sent and plans the story's next
 update; each kind of failure goes to `bot.delivery.failures` (or `card_edits` for an edit of a
-card, `rate_limits` for a call the platform rate limits), which keeps, retries, checks or gives up on the row.
+card, `rate_limits` for a call the platform rate limits), which keeps, retries, checks or gives
+up on the row.
 """
 
 from __future__ import annotations
