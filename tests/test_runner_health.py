@@ -10,13 +10,17 @@ from pathlib import Path
 import httpx
 from fakes.chat import FakeChatAdapter
 from fakes.clock import Clock
+from fakes.stories import add_story
 
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config
+from bot.delivery.adapter import RateLimitedDeliveryError
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
+from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
-from bot.store.database import open_database
+from bot.store.database import iso, open_database
 
 T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
 
@@ -120,3 +124,25 @@ async def test_a_paused_channel_is_degraded_but_not_critical(tmp_path: Path) -> 
     await service.stop()
     service.core.close()
     assert body["status"] == "degraded" and body["critical"] is False
+
+
+async def test_a_rate_limit_held_shows_in_health_without_being_a_problem(tmp_path: Path) -> None:
+    clock = Clock(T0)
+    service = make_service(tmp_path, clock)
+    await service.start()
+    adapter = service.outbox.adapters["slack"]
+    assert isinstance(adapter, FakeChatAdapter)
+    adapter.failures = [RateLimitedDeliveryError("slack: rate limited", retry_after=600)]
+    channel = channel_store.get_channel(service.db, "slack", "C1")
+    assert channel is not None
+    add_story(service.db, "s1", ["A", "B"], now=T0)
+    delivery_store.enqueue_story(service.db, "s1", channel.id, now=T0)
+    await service.outbox.drain()
+    body = service.health()
+    await service.stop()
+    service.core.close()
+    # A ten-minute hold on Slack's posts is visible; being asked to slow down is no problem.
+    assert body["rate_limits"] == [
+        {"route": "slack", "call": "post", "until": iso(T0 + timedelta(seconds=600))}
+    ]
+    assert body["status"] == "ok" and body["problems"] == []

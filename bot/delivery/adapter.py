@@ -75,9 +75,10 @@ class TransientDeliveryError(DeliveryError):
 class RateLimitedDeliveryError(TransientDeliveryError):
     """The platform refused the request for its rate limit and asked us to wait `retry_after`
     seconds (Slack's 429 and its Retry-After). Nothing was sent, so the row is resent, never
-    looked for. Slack's limits are per API method per workspace: the next row making the same
-    call would be refused at once, so the outbox holds that kind of call on the route, not the
-    row alone (`bot.delivery.rate_limits`), and neither the route nor the channel is marked
+    looked for. A Slack 429 does not say which of a method's limits it was (a post's per channel,
+    or the workspace's): the next row making the same call may be refused as well, so the outbox
+    holds that kind of call on the route, not the row alone (`bot.delivery.rate_limits`), and
+    neither the route nor the channel is marked
     down. The adapter raises it and waits for nothing: sleeping inside the call would hold the
     whole drain, every channel and platform, for the Retry-After."""
 

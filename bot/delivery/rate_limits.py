@@ -1,11 +1,15 @@
 """A platform's rate limit met by the outbox: the kind of call refused waits, nothing sleeps.
 
-Slack limits each API method per workspace: when chat.postMessage answers 429 with a
-Retry-After, every post to that workspace would be refused until then, whatever the channel;
-chat.update and the history lookups have limits of their own. Sleeping through it inside the
-call (slack-sdk's retry handler did) held the drain, and with it every channel and platform, for
-up to a minute. Instead the adapter raises `RateLimitedDeliveryError` at once and the outbox
-holds that kind of call on that route until the Retry-After has passed:
+Slack limits chat.postMessage to about one message per second per channel (short bursts
+allowed), with limits over the whole workspace on top; chat.update and the history lookups
+have limits of their own, per workspace. A 429 does not say which limit it was, so a refused
+post holds every post on the route (all of the workspace's channels) until its Retry-After:
+the safe reading, as posting on in other channels could be refused in turn, while our own
+pacing (one post a second per channel) keeps a channel's own limit from being the usual cause.
+Sleeping through it inside the call (slack-sdk's retry handler did) held the drain, and with it
+every channel and platform, for up to a minute. Instead the adapter raises
+`RateLimitedDeliveryError` at once and the outbox holds that kind of call on that route until
+the Retry-After has passed:
 
     post    a new message: a card, an update's thread reply, a notice, a digest's heading
     edit    a posted card made to show its story now (`refresh_card`)
@@ -15,10 +19,11 @@ The row that was refused and every row of the route that needs the same call are
 that time (`bot.store.deliveries.postpone`), using no attempt and counting no wait of their own,
 so the drain goes on with the rest at once: other kinds of call, other routes, other platforms.
 A 429 means the platform refused the request, so the row is resent, never looked for first. No
-channel is paused and the route is not marked down (`/healthz` stays quiet): being asked to slow
-down is no outage. The holds live in memory; after a restart a held row is simply due at its
-stored time. Which call an adapter method makes is the outbox's knowledge, not the adapter's:
-the adapter only says "rate limited, for so long".
+channel is paused and the route is not marked down (no `/healthz` problem): being asked to slow
+down is no outage, but the holds in force are listed in `/healthz` (`rate_limits`: route,
+call, until), so a long one shows. The holds live in memory; after a restart a held row is
+simply due at its stored time. Which call an adapter method makes is the outbox's knowledge,
+not the adapter's: the adapter only says "rate limited, for so long".
 """
 
 from __future__ import annotations
@@ -62,6 +67,11 @@ class RateLimits:
             del self._until[(route, call)]
             return None
         return until
+
+    def active(self, now: datetime) -> list[tuple[str, str, datetime]]:
+        """The holds in force: (route, call, until), soonest over first."""
+        held = [(route, call, until) for (route, call), until in self._until.items() if until > now]
+        return sorted(held, key=lambda hold: (hold[2], hold[0], hold[1]))
 
     def hold(self, route: str, call: str, exc: RateLimitedDeliveryError, now: datetime) -> datetime:
         """Record the refusal; returns when the call may be made again. Said once per episode,

@@ -2,12 +2,14 @@
 writes, last successful poll, failing feeds, paused channels, platform errors, channels whose
 platform's token is not set (`unserved_channels`, fixed for the run), and outages (a
 route refusing posts, or unreachable or failing several times in a row), a platform's connection
-down for a while (Slack's Socket Mode, Discord's gateway: `disconnected`), the outbox backlog
+down for a while (Slack's Socket Mode, Discord's gateway: `disconnected`), the calls a platform
+rate limits, held until its Retry-After (`rate_limits`: route, call, until), the outbox backlog
 (posts by state under `deliveries`; `pending_deliveries`, the posts waiting or in flight to
 channels that are not paused, apart from `held_for_paused_channels`, the posts a pause holds
 until someone resumes the channel; card edits made on their own under `card_edits`), and
-the last prune (retention). Channels removed from the config file (paused by
-the sync) are listed under `removed_channels`, not as a problem. The server that answers the request is `bot.runner.health`.
+the last prune (retention). Channels removed from the config file (paused by the sync) are
+listed under `removed_channels`, not as a problem. The server that answers the request is
+`bot.runner.health`.
 
 "degraded" lists its reasons under `problems`. Two of them stop the bot doing its job while the
 scheduler keeps running, and make the answer an HTTP 503 (`critical`): a database that refuses
@@ -118,6 +120,12 @@ def service_health(service: Service) -> dict[str, Any]:
         # (a missing scope) or, for a refused token, not retried this run; or unreachable or
         # failing time after time (its posts wait, using no attempt). No channel paused.
         "delivery_outages": outages,
+        # Calls a platform rate limits, held on their route until its Retry-After (nothing is
+        # wrong, so no problem; a long one shows here): posts, card edits or lookups.
+        "rate_limits": [
+            {"route": route, "call": call, "until": iso(until)}
+            for route, call, until in service.outbox.rate_limits.active(service.clock())
+        ],
         "jobs": len(service.scheduler.get_jobs()),
         "retention": _retention(service),
     }
