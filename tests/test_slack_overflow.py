@@ -251,3 +251,22 @@ async def test_later_overflow_failure_keeps_the_parts_that_landed(fake: FakeSlac
     fake.script("chat.postMessage", body={"ok": False, "error": "invalid_blocks"})
     await world.drain_for_a_day()
     assert_posted_once(world, replies=1)
+
+
+async def test_overflow_grace_cut_short_by_the_runner_still_logs_and_leaves_no_task(
+    fake: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = World(fake)
+
+    async def endless_sleep(seconds: float) -> None:
+        await asyncio.Event().wait()
+
+    world.adapter.overflow._sleep = endless_sleep
+    fake.script_usual("chat.postMessage")
+    fake.script("chat.postMessage", headers={"Retry-After": "30"}, **RATE_LIMITED)
+    await asyncio.wait_for(world.outbox.drain(), PROMPT)
+    # The runner's stop gives the platform less time than the adapter's grace.
+    with caplog.at_level(logging.ERROR), pytest.raises(TimeoutError):
+        await asyncio.wait_for(world.adapter.finish_overflow(60), 0.05)
+    assert not world.adapter.overflow.tasks
+    assert "part(s) 2 of 2" in caplog.text

@@ -173,12 +173,13 @@ class SlackBot:
         await self.socket.start()
 
     async def stop(self) -> None:
-        # First, while the client still works: a card's overflow waiting out a rate limit in
-        # the background gets a moment to go out, then is given up (an ERROR names the parts).
-        await self.adapter.finish_overflow()
         if self.socket is not None:
             await self.socket.close()
         await self.endpoint.stop()
+        # Last, as it takes a moment and needs only the Web API client: a card's overflow
+        # waiting out a rate limit in the background gets a grace to go out, then is given up
+        # (an ERROR names the parts; so it is when the runner's stop cuts the grace short).
+        await self.adapter.finish_overflow()
 
     # --- middleware --------------------------------------------------------------------------------
 
