@@ -122,7 +122,6 @@ class SlackAdapter:
     ) -> None:
         self.client = client
         self.pacer = pacer or ChannelPacer()
-        self._sleep = sleep
         self.conversations = ConversationIds(client)
         self.overflow = OverflowPoster(self._post_in_thread, sleep)
 
