@@ -6,7 +6,7 @@ entry, says so and syncs the rest: `bot.store.sync`). Stored with a warning, suc
 sit in the list, disabled at its first poll, and a warning is easily missed (among hundreds of lines of
 an OPML import, or by the admin who typed the command in chat while the operator owns the
 config). A loopback or private address is allowed by `polling.allow_private_networks`, and the
-reason says so; a link-local (cloud metadata), multicast or reserved one by no setting.
+reason says so; a link-local or cloud metadata, multicast or reserved one by no setting.
 
 Only what is known without DNS is caught here: an IP address in any form the resolver accepts,
 and localhost names. The fetcher checks every resolved address again, at every fetch and

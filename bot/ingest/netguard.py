@@ -12,8 +12,10 @@ way to reach the bot's own machine, its LAN or a cloud metadata service. Two lay
 
 Addresses fall in two classes. *Private* ones (loopback, RFC 1918, CGNAT, ULA) are refused unless
 `allow_private_networks` is set, for self-hosters with intranet feeds. *Never* ones (unspecified,
-link-local including 169.254.169.254, multicast, broadcast, reserved, documentation) are refused
-always: no legitimate feed lives there, and the metadata service is the classic SSRF prize.
+link-local including 169.254.169.254, multicast, broadcast, reserved, documentation, and the
+cloud metadata services outside link-local: Alibaba's 100.100.100.200, Azure's 168.63.129.16,
+AWS's IPv6 fd00:ec2::254) are refused always: no legitimate feed lives there, and a metadata
+service is the classic SSRF prize.
 IPv6 forms that embed an IPv4 address (IPv4-mapped/compatible, NAT64, 6to4, Teredo) are judged
 by the embedded address as well.
 """
@@ -51,7 +53,14 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 _N4 = ipaddress.IPv4Network
 _N6 = ipaddress.IPv6Network
 
+# Cloud metadata services outside link-local: each sits inside a range the setting allows (or
+# a public one), so it is named first and refused whatever the setting says. Those on
+# 169.254.0.0/16 (AWS, GCP's metadata.google.internal, Azure IMDS, ECS's 169.254.170.2) are
+# link-local and refused already.
+_METADATA = "cloud metadata"
 _NEVER_V4: tuple[tuple[ipaddress.IPv4Network, str], ...] = (
+    (_N4("100.100.100.200/32"), _METADATA),  # Alibaba Cloud, inside CGNAT
+    (_N4("168.63.129.16/32"), _METADATA),  # Azure's wireserver, a public address in Azure
     (_N4("0.0.0.0/8"), "unspecified"),
     (_N4("169.254.0.0/16"), "link-local"),
     (_N4("224.0.0.0/4"), "multicast"),
@@ -74,6 +83,7 @@ _PRIVATE_V4: tuple[tuple[ipaddress.IPv4Network, str], ...] = (
     (_N4("198.18.0.0/15"), "benchmarking"),
 )
 _NEVER_V6: tuple[tuple[ipaddress.IPv6Network, str], ...] = (
+    (_N6("fd00:ec2::254/128"), _METADATA),  # AWS's IPv6 instance metadata, inside ULA
     (_N6("::/128"), "unspecified"),
     (_N6("ff00::/8"), "multicast"),
     (_N6("fe80::/10"), "link-local"),
