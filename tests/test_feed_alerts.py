@@ -5,15 +5,20 @@ real service and poller against loopback feeds, real SQLite, the fake chat adapt
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fakes.chat import FakeChatAdapter
 from fakes.runner import stop
 
+from bot.adapters.discord.messages import escape_notice
+from bot.adapters.slack.escape import notice_line as slack_notice_line
 from bot.app import NewsDigest
 from bot.commands.base import CommandContext
 from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
 from bot.feedserver import FeedServer, Reply
+from bot.render.literal import unmarked
+from bot.runner.feed_alerts import disabled_feed_text
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import feeds as feed_store
@@ -79,13 +84,13 @@ async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
 
     config_url = server.url("/config.xml")
     assert len(chat.cards()) == 2
-    assert sorted(m.text for m in chat.texts()) == [
-        f"The feed alpha ({config_url}, feed #1) was disabled after 1 failed poll: {GONE}. "
+    assert sorted(unmarked(m.text) for m in chat.texts()) == [
+        f"The feed alpha (`{config_url}`, feed #1) was disabled after 1 failed poll: {GONE}. "
         "Its stories will be missing until it is fixed. An admin can re-enable it with "
-        f"newsdigest feeds enable {config_url}, or remove it from the config file's [[feeds]].",
-        f"The feed beta ({chat_url}, feed #2) was disabled after 1 failed poll: {GONE}. "
+        f"newsdigest feeds enable `{config_url}`, or remove it from the config file's [[feeds]].",
+        f"The feed beta (`{chat_url}`, feed #2) was disabled after 1 failed poll: {GONE}. "
         "Its stories will be missing until it is fixed. An admin can re-enable it with "
-        f"newsdigest feeds enable {chat_url}, or remove it with /feeds remove {chat_url}.",
+        f"newsdigest feeds enable `{chat_url}`, or remove it with /feeds remove `{chat_url}`.",
     ]
     assert list(map(str, listing.lines)) == [
         f"#1 alpha <{config_url}> (disabled: {GONE}; in the config file)",
@@ -95,3 +100,41 @@ async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
     assert removed.text == f"Removed feed `{chat_url}`."
     # Unnamed, it is named by its URL, shown once.
     assert str(relisted.lines[1]) == f"#3 <{server.url('/new.xml')}> (not polled yet)"
+
+
+def _code_after(text: str, before: str) -> str:
+    """The code span right after `before` in a rendered notice."""
+    found = re.search(re.escape(before) + r"`([^`]*)`", text)
+    assert found is not None, text
+    return found.group(1)
+
+
+def test_the_alerts_commands_copy_back_the_feed_they_name(tmp_path: Path) -> None:
+    # A feed on an intranet address, "@everyone" and edge underscores in its path, as a feed
+    # added with polling.allow_private_networks may be; and a title that tries to ping.
+    db = open_database(tmp_path / "nd.db")
+    stored = feed_store.add_feed(db, "http://10.0.0.5/_news_/@everyone/rss_", origin="chat")
+    feed = {
+        "id": stored.id,
+        "url": stored.url,
+        "name": None,
+        "title": "Valley Post @everyone",
+        "origin": "chat",
+        "disabled_reason": GONE,
+        "consecutive_failures": 3,
+    }
+    text = disabled_feed_text(feed)
+    discord = escape_notice(text)
+    slack = "\n".join(slack_notice_line(line) for line in text.splitlines())
+    for shown in (discord, slack):
+        # Each command's URL is the stored one, verbatim: copied, it finds the feed.
+        for command in ("newsdigest feeds enable ", "/feeds remove "):
+            copied = _code_after(shown, command)
+            assert copied == stored.url
+            assert feed_store.get_feed_by_url(db, copied) == stored
+        assert _code_after(shown, "(") == stored.url
+        # The internal address is shown, never linked, and nothing in the notice pings.
+        assert "<http" not in shown
+        assert "Valley Post @everyone" not in shown
+    assert "<!everyone>" not in slack
+    assert "http\u200b://" not in discord

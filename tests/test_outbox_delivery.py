@@ -12,6 +12,7 @@ from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.delivery.adapter import PermanentDeliveryError, TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.render.literal import unmarked
 from bot.runner import digests, feed_alerts, update_planner
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
@@ -204,4 +205,5 @@ async def test_disabled_feed_alerts_dependent_channels_once(world) -> None:  # t
     await outbox.drain()
     (alert,) = chat.texts()
     assert alert.channel_id == "C1" and other.channel_id != alert.channel_id
-    assert "HTTP 404" in alert.text and "feeds enable https://x.test/rss" in alert.text
+    shown = unmarked(alert.text)
+    assert "HTTP 404" in shown and "feeds enable `https://x.test/rss`" in shown

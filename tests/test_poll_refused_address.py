@@ -17,6 +17,7 @@ from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
 from bot.ingest.fetcher import FeedFetcher
 from bot.pipeline.poll import poll_feeds
+from bot.render.literal import unmarked
 from bot.runner.feed_alerts import disabled_feed_text
 from bot.runner.polling import Poller
 from bot.store import feeds as feed_store
@@ -234,10 +235,9 @@ def test_the_alert_for_a_refused_feed_does_not_count_failed_polls() -> None:
         "disabled_reason": reason,
         "consecutive_failures": 1,
     }
-    text = disabled_feed_text(feed)
+    text = unmarked(disabled_feed_text(feed))
     assert text.startswith(
-        "The feed http://feeds.example/rss.xml (http://feeds.example/rss.xml, feed #4) was "
-        f"disabled: {reason}. "
+        f"The feed `http://feeds.example/rss.xml` (feed #4) was disabled: {reason}. "
     )
     assert "failed poll" not in text
 

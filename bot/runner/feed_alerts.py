@@ -15,7 +15,7 @@ import sqlite_utils
 
 from bot.ingest.policy import REFUSED
 from bot.pipeline.digest import matching_topics
-from bot.render.literal import strip_marks
+from bot.render.literal import strip_marks, url_code
 from bot.store import alerts
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
@@ -53,8 +53,9 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
     A feed no channel relied on alerts nobody (it is logged, and /healthz lists it): telling every
     channel about a feed none of them reads is noise. Re-disabling after a re-enable alerts again.
 
-    The text is plain, and the feed's name, title and URL come from the feed itself: adapters
-    escape notices as untrusted text."""
+    The text is plain, and the feed's name, title and reason come from the feed itself: adapters
+    escape notices as untrusted text. Its URL is marked as code (`url_code`), shown verbatim to
+    copy into the commands the notice suggests."""
     feeds = db.execute_returning_dicts(
         "SELECT id, url, name, title, origin, disabled_reason, disabled_at, consecutive_failures"
         " FROM feeds WHERE disabled_reason IS NOT NULL"
@@ -96,18 +97,23 @@ def disabled_feed_text(feed: dict[str, Any]) -> str:
     /feeds remove refuses it, and the next start would add it back."""
     # Feed text may hold the marks of a link the adapters would open (`url_link`): stripped.
     feed = {k: strip_marks(v) if isinstance(v, str) else v for k, v in feed.items()}
-    name = feed["name"] or feed["title"] or feed["url"]
+    # The URL in a code span: escaped as feed text, it would copy back as another address
+    # (Discord's zero-width space in "http://" and "@everyone", Slack's look-alike for an edge
+    # "_"), which `feeds enable` and `/feeds remove` do not know.
+    url = url_code(feed["url"])
+    name = feed["name"] or feed["title"]
+    called = f"{name} ({url}, feed #{feed['id']})" if name else f"{url} (feed #{feed['id']})"
     if feed["origin"] == "config":
         remove = "or remove it from the config file's [[feeds]]"
     else:
-        remove = f"or remove it with /feeds remove {feed['url']}"
+        remove = f"or remove it with /feeds remove {url}"
     how = "was disabled"
     if not feed["disabled_reason"].startswith(REFUSED):
         # A refused address as written is disabled at its first poll ("after 1 failed poll"
         # says nothing), and a lasting DNS refusal's reason counts its polls itself.
         how += f" after {plural(feed['consecutive_failures'], 'failed poll')}"
     return (
-        f"The feed {name} ({feed['url']}, feed #{feed['id']}) {how}: {feed['disabled_reason']}. "
+        f"The feed {called} {how}: {feed['disabled_reason']}. "
         f"Its stories will be missing until it is fixed. An admin can re-enable it with "
-        f"newsdigest feeds enable {feed['url']}, {remove}."
+        f"newsdigest feeds enable {url}, {remove}."
     )

@@ -61,12 +61,17 @@ def bot_text(text: str) -> str:
             # zero-width space in it named no feed). Discord may still parse a mention inside
             # code, but every message this text goes out in allows none (interactions'
             # NO_MENTIONS: allowed_mentions with an empty parse list), so it pings no one.
-            out += "`" + clean(part).replace("`", CODE_BACKTICK) + "`"
+            out += code_span(part)
         elif kind == "link":
             out += trusted_link(part)
         else:
             out += escape(part, line_start=not out or out.endswith("\n"))
     return out
+
+
+def code_span(text: str) -> str:
+    """Typed text to copy back (`bot.render.literal.code`) as an inline code span."""
+    return "`" + clean(text).replace("`", CODE_BACKTICK) + "`"
 
 
 def escape(text: str | None, *, keep_links: bool = False, line_start: bool = True) -> str:
@@ -87,11 +92,16 @@ def escape(text: str | None, *, keep_links: bool = False, line_start: bool = Tru
 
 def notice_line(line: str) -> str:
     """One line of a notice: every part escaped as untrusted text (a feed's title may be in it),
-    but for the links the bot marked (`bot.render.literal.url_link`), which open."""
+    but for the links the bot marked (`bot.render.literal.url_link`), which open, and a URL to
+    copy back (`code`), in a code span as command replies show it: no zero-width space breaks
+    its "http://" there, and Discord links nothing in code (every message it goes out in
+    allows no mentions, `messages.NO_MENTIONS`)."""
     out = ""
     for part, kind in parts(line):
         if kind == "link":
             out += trusted_link(part)
+        elif kind == "code":
+            out += code_span(part)
         else:
             # `escape` trims the part: the spaces around a link are the line's own.
             lead, tail = part[: len(part) - len(part.lstrip())], part[len(part.rstrip()) :]

@@ -47,9 +47,11 @@ def escape_trusted(text: str) -> str:
 
 def notice_line(line: str) -> str:
     """One line of a notice: every part escaped as untrusted text (a feed's title may be in it),
-    but for the links the bot marked (`bot.render.literal.url_link`), which open."""
+    but for the links the bot marked (`bot.render.literal.url_link`), which open, and a URL to
+    copy back (`code`), in a code span as command replies show it (`_code_span`)."""
+    drawn = {"link": trusted_link, "code": _code_span}
     return "".join(
-        trusted_link(part) if kind == "link" else _spaced(part, slack_escape(part))
+        drawn[kind](part) if kind in drawn else _spaced(part, slack_escape(part))
         for part, kind in parts(line)
     )
 
