@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import test_slug_settle as settle
 
-from bot.cluster.slugs import _slug_words, make_slug
+from bot.adapters.discord.views import FullBreakdownButton
+from bot.cluster.slugs import MAX_WORD_CHARS, MAX_WORDS, _slug_words, make_slug
 from bot.models import Article
 from bot.pipeline.clustering import StoryClusterer
 from bot.store import stories as story_store
@@ -134,3 +135,26 @@ def test_a_slug_never_says_a_word_twice() -> None:
     slug = _slug(*titles, taken={"ostrek-tamsfield", "ostrek-norvalia-tamsfield"})
     parts = slug.split("-")
     assert len(parts) == len(set(parts)), slug
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # One unbroken run of letters, as a broken or hostile feed may send for a title.
+        ("Ferry service " + "z" * 900 + " resumes", "ferry-" + "z" * MAX_WORD_CHARS),
+        # Names joined by hyphens keep the whole names that fit.
+        (
+            "Border talks open in " + "-".join(["Norvalia", "Ostrek", "Tamsfield"] * 40),
+            "border-norvalia-ostrek",
+        ),
+        # A name with a number, and prefixes glued to their word, are cut as well.
+        ("Jet " + "-".join(["Kestrel"] * 60) + "-7 lands", "jet-kestrel-kestrel"),
+        ("Leeds opens " + "pre-" * 200 + "school", "leeds-" + "pre" * 6 + "pr"),
+    ],
+)
+def test_a_slug_word_has_at_most_max_word_chars(title: str, expected: str) -> None:
+    slug = _slug(title)
+    assert slug == expected
+    assert len(slug) <= MAX_WORDS * (MAX_WORD_CHARS + 1)
+    # Whole in the id of Discord's "Full breakdown" button, which holds 100 characters.
+    assert FullBreakdownButton(slug).item.custom_id == f"nd:full:{slug}"

@@ -35,7 +35,9 @@ _ASCII_RE = re.compile(r"[^a-z0-9]+")
 _NOT_WORD_RE = re.compile(r"[\W_]+")
 # The same token shape as `textutil.words`, applied before folding.
 _TOKEN_RE = re.compile(r"[\w][\w'’.-]*[\w]|[\w]")
-# A CJK headline has no spaces, so one "word" can be the whole title.
+# A CJK headline has no spaces, so one "word" can be the whole title; a feed's title can be one
+# unbroken run of Latin letters, or of names and a number joined by hyphens, as long. A slug
+# goes into every link, `/story` and Discord's button ids (100 characters).
 MAX_WORD_CHARS = 20
 # Headline filler that names no event: never worth a slug position.
 _FILLER = frozenset(
@@ -69,7 +71,25 @@ def _slug_word(word: str) -> str:
     stay the same. Other scripts keep their letters, lowercased and NFKC-normalised ("Банк" ->
     "банк", "東京" -> "東京"): dropping them left every such story named "story", and chat
     commands accept Unicode.
+
+    At most `MAX_WORD_CHARS` characters (`_capped`): no word a headline really writes is longer
+    but for a rare "counterrevolutionaries", cut as it always was in other scripts.
     """
+    return _capped(_word_form(word))
+
+
+def _capped(word: str) -> str:
+    """`word` within `MAX_WORD_CHARS`: hyphenated, the whole parts that fit ("russia-ukraine",
+    not "russia-ukraine-pola"); else cut."""
+    if len(word) <= MAX_WORD_CHARS:
+        return word
+    kept = word[:MAX_WORD_CHARS]
+    if word[MAX_WORD_CHARS] != "-" and "-" in kept:
+        kept = kept[: kept.rindex("-")]
+    return kept.rstrip("-")
+
+
+def _word_form(word: str) -> str:
     if _JOINED in word:  # names joined by a hyphen keep it: "russia-ukraine", "coca-cola"
         return "-".join(filter(None, (_slug_word(part) for part in word.split(_JOINED))))
     folded = fold(word)
@@ -78,8 +98,7 @@ def _slug_word(word: str) -> str:
             return folded
         return _ASCII_RE.sub("", folded)
     # lower(), not casefold(): casefold turns the Greek final "ς" into "σ".
-    own = _NOT_WORD_RE.sub("", unicodedata.normalize("NFKC", word).lower())
-    return own[:MAX_WORD_CHARS]
+    return _NOT_WORD_RE.sub("", unicodedata.normalize("NFKC", word).lower())
 
 
 def _tokens(text: str) -> list[str]:
