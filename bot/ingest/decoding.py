@@ -1,5 +1,6 @@
 """Feed bytes made readable before either parser sees them: their character encoding settled
-(`to_utf8`), and HTML entities XML does not know repaired (`repair_entities`).
+(`to_utf8`), the control characters XML forbids dropped (`drop_controls`), and HTML entities
+XML does not know repaired (`repair_entities`).
 
 Encodings are mislabelled both ways. A feed declared (or, with no word at all, assumed) UTF-8
 often has windows-1252 bytes in it, which decoded as UTF-8 are U+FFFD; and a CMS that writes
@@ -25,7 +26,7 @@ from html.entities import html5
 
 from bot.ingest.jsonfeed import is_json
 
-__all__ = ["file_to_utf8", "repair_entities", "to_utf8"]
+__all__ = ["drop_controls", "file_to_utf8", "repair_entities", "to_utf8"]
 
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
 # The XML declaration's encoding: the bytes before the value (group 1) and the value (group 3).
@@ -268,6 +269,33 @@ def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
 
 _CP1252 = [bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(256)]
 codecs.register_error("newsdigest-cp1252", _cp1252_bytes)
+
+
+# The C0 controls XML 1.0 forbids (all but tab, newline and carriage return). One of them in an
+# entry's escaped HTML sends libxml2's recovery astray for the rest of that text: its markup came
+# out as words ("Monday./pblockquoteBest ..."), and the TL;DR read "PThe ...".
+_C0 = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_C0_NO_ESC = _C0.replace(b"\x1b", b"")
+# A terminal colour or cursor code ("\x1b[31m") goes whole: without its ESC, "[31m" is text.
+_CSI_RE = re.compile(rb"\x1b\[[0-9;]{0,32}[A-Za-z]")
+_ISO_2022_RE = re.compile(rb"iso-?2022", re.I)
+
+
+def drop_controls(body: bytes) -> bytes:
+    """`body` without the C0 control characters XML forbids, which no feed means as text.
+
+    Only for documents in an ASCII-compatible encoding, as `to_utf8` leaves them: there a byte
+    under 0x20 is that control and never part of another character, so what is left decodes
+    as before. UTF-16 and UTF-32 are left alone, and so is an ESC in a document declared
+    ISO-2022 (which `to_utf8` passes through), where it switches the character set."""
+    if body.startswith(_BOMS) or b"\x00" in body[:4]:
+        return body
+    declaration = _XML_DECL_ENCODING_RE.match(body)
+    if declaration and _ISO_2022_RE.match(declaration.group(3)):
+        return body.translate(None, _C0_NO_ESC)
+    if b"\x1b[" in body:
+        body = _CSI_RE.sub(b"", body)
+    return body.translate(None, _C0)
 
 
 def repair_entities(body: bytes) -> bytes:

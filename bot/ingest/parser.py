@@ -11,8 +11,10 @@ JSON Feed is UTF-8 by definition, so there the HTTP charset only decides bytes t
 The bytes then have the last word (`bot.ingest.decoding.to_utf8`): those that are not UTF-8 where
 UTF-8 is declared or assumed are windows-1252, and valid UTF-8 under a single-byte label is UTF-8.
 
-XML documents then have the ampersands XML refuses repaired (`bot.ingest.decoding`): libxml2's
-recovery drops text at them without an error, so no fallback would ever be tried.
+The C0 control characters XML forbids are then dropped (`drop_controls`): after one, libxml2's
+recovery turned an entry's markup into words. XML documents have the ampersands XML refuses
+repaired (`bot.ingest.decoding`): libxml2's recovery drops text at them without an error, so no
+fallback would ever be tried.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 import fastfeedparser
 import feedparser
 
-from bot.ingest.decoding import repair_entities, to_utf8
+from bot.ingest.decoding import drop_controls, repair_entities, to_utf8
 from bot.ingest.entries import ParsedEntry, newest, raw_str, read_entry, shared_ids
 from bot.ingest.entry_fields import fill_from_document
 from bot.ingest.entry_links import absolute_link, entry_base
@@ -110,7 +112,9 @@ def parse_feed(
     body = bytes(body)
     if not body.strip():
         raise FeedParseError("empty document")
-    body = to_utf8(without_bom(body), content_type)
+    # Controls dropped once the bytes are UTF-8 (or another ASCII-compatible encoding), before
+    # anything reads the document: every offset taken later is into these same bytes.
+    body = drop_controls(to_utf8(without_bom(body), content_type))
     json_body = is_json(body)
     if not json_body:
         body = repair_entities(body)

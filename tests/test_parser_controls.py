@@ -1,0 +1,78 @@
+"""A C0 control character in a feed (NUL, \\x01, an ESC colour code) is dropped before parsing:
+libxml2's recovery otherwise read the rest of an entry's escaped HTML as words, its tags run
+into the text. The encodings where such bytes mean something else keep them."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+
+from bot.ingest.decoding import drop_controls
+from bot.ingest.parser import parse_feed
+
+BODY = (
+    "<p>The Fish &amp; Chips shop on Quay Street won{c} the regional award on Monday.</p>"
+    "<blockquote>Best batter in years, said the judges.</blockquote>"
+    "<p>The owners plan to open a second shop.</p>"
+)
+TEXT = (
+    "The Fish & Chips shop on Quay Street won the regional award on Monday.\n"
+    "Best batter in years, said the judges.\n"
+    "The owners plan to open a second shop."
+)
+
+
+def rss(body: str, title: str = "Fish shop wins award") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>Town Gazette</title><link>https://gazette.example/</link><description>d"
+        f"</description><item><title>{escape(title)}</title>"
+        "<link>https://gazette.example/fish</link><guid>g1</guid>"
+        f"<description>{escape(body)}</description></item></channel></rss>"
+    ).encode()
+
+
+def atom(body: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Town Gazette</title><id>urn:g</id><updated>2027-05-04T09:00:00Z</updated>"
+        '<entry><title>Fish shop wins award</title><link href="https://gazette.example/fish"/>'
+        "<id>urn:g1</id><updated>2027-05-04T09:00:00Z</updated>"
+        f'<content type="html">{escape(body)}</content></entry></feed>'
+    ).encode()
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x00", "\x07", "\x1b", "\x1b[31m", "\x1b[1;4H"])
+@pytest.mark.parametrize("document", [rss, atom])
+def test_a_control_in_an_entrys_html_leaves_its_markup_read_as_markup(
+    control: str, document: object
+) -> None:
+    assert callable(document)
+    feed = parse_feed(document(BODY.format(c=control)), url="https://gazette.example/rss")
+    (entry,) = feed.entries
+    assert entry.text == TEXT
+    assert feed.parser == "fastfeedparser"
+
+
+def test_a_control_in_a_title_is_dropped_and_tab_newline_kept() -> None:
+    feed = parse_feed(rss(BODY.format(c=""), "Fish\x02 shop\twins\x1b[0m award"))
+    assert feed.entries[0].title == "Fish shop wins award"
+    assert drop_controls(b"<a>x\ty\nz\r\x0b\x0c\x1f</a>") == b"<a>x\ty\nz\r</a>"
+
+
+def test_other_encodings_keep_their_bytes() -> None:
+    # A single-byte document is read in its charset as before, its controls gone.
+    latin = rss(BODY.format(c="\x01"), "Café owners win award").replace(b"utf-8", b"windows-1252")
+    latin = latin.decode("utf-8").encode("cp1252")
+    feed = parse_feed(latin)
+    assert feed.entries[0].title == "Café owners win award" and feed.entries[0].text == TEXT
+    # ISO-2022-JP switches character sets with ESC: kept there.
+    jp = rss(BODY.format(c="\x01"), "魚の店が受賞").replace(b"utf-8", b"iso-2022-jp")
+    jp = jp.decode("utf-8").encode("iso2022_jp")
+    assert drop_controls(jp) == jp.replace(b"\x01", b"")
+    # UTF-16 is all NULs and other low bytes: untouched.
+    wide = rss(BODY.format(c=""), "Ferry fares rise").decode().replace("utf-8", "utf-16")
+    encoded = wide.encode("utf-16")
+    assert drop_controls(encoded) == encoded
+    assert parse_feed(encoded).entries[0].title == "Ferry fares rise"
