@@ -26,6 +26,7 @@ from typing import Any
 
 from bot.config_entries import MAX_MIN_SOURCES, SLACK_ID_RE, ChannelConfig
 from bot.cron import MIN_DIGEST_GAP, shortest_gap
+from bot.render.text import clean
 from bot.timezones import fixed_offset, leap_second_zone
 
 
@@ -58,8 +59,11 @@ def config_warnings(
 
 
 def _label(channel: ChannelConfig) -> str:
-    key = f"{channel.platform}:{channel.id}"
-    return f"{channel.name}, {key}" if channel.name else key
+    # Cleaned as feed text is for the terminal: the line goes to stderr and cron's mail, where
+    # an ESC, BEL or OSC 8 hyperlink in the file's name for the channel would drive the terminal
+    # (a value quoted for pasting back is JSON-escaped by `_quoted` instead).
+    key = f"{channel.platform}:{clean(channel.id)}"
+    return f"{clean(channel.name)}, {key}" if channel.name else key
 
 
 def _timed(channel: ChannelConfig) -> str:

@@ -209,3 +209,15 @@ async def test_run_logs_the_warning_once_at_start(
         await stop(service)
     said = [r.getMessage() for r in caplog.records if "channels[0]" in r.getMessage()]
     assert said == [f"{est_config}: {EST_EVERY_5}"]
+
+
+def test_a_channel_name_in_a_warning_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    # The file's name for the channel, with a colour code, a bell and an OSC 8 hyperlink in it.
+    name = "#news \\u001b[31mred\\u0007 \\u001b]8;;https://evil.example\\u001b\\\\click\\u001b]8;;\\u001b\\\\"
+    path = _write(tmp_path, f'id = "C1"\nname = "{name}"\ntimezone = "EST"\nschedule = "0 9 * * *"')
+    (warning,) = load_config(path).warnings
+    assert warning.startswith(f"{path}: channels[0] (#news [31mred ]8;;https://evil.example")
+    assert not any(ch in warning for ch in "\x1b\x07\x9b")
+    checked = CliRunner().invoke(cli, ["config", "check", "--config", str(path)])
+    assert "channels[0] (#news [31mred" in checked.output
+    assert "\x1b" not in checked.output and "\x07" not in checked.output

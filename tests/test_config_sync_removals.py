@@ -142,3 +142,17 @@ def test_the_demo_database_survives_a_sync_with_an_unrelated_config(tmp_path: Pa
         assert channel is not None and channel.paused_reason is None
     finally:
         db.close()
+
+
+def test_a_channel_name_in_a_sync_note_cannot_drive_the_terminal(site: Path) -> None:
+    # The file named its channel with a colour code, a bell and an OSC 8 hyperlink.
+    config = site / "config" / "newsdigest.toml"
+    name = "#news \\u001b[31mred\\u0007 \\u001b]8;;https://evil.example\\u001b\\\\click"
+    config.write_text(FULL.replace('"#news"', f'"{name}"'), encoding="utf-8")
+    runner = CliRunner()
+    runner.invoke(cli, ["poll"])  # its feeds fail to fetch: not what is tested
+    config.write_text("", encoding="utf-8")
+    result = runner.invoke(cli, ["poll"])
+    (paused,) = [line for line in result.stderr.splitlines() if "paused 1 channel" in line]
+    assert paused.endswith(": #news [31mred ]8;;https://evil.example \\click (slack:C1)")
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.render.text import clean
+
 # How a row the file did not create came to be, by its origin, for the sync's notes.
 _ADDED_BY = {
     "feed": {"cli": "added with `feeds add`", "opml": "added with `feeds import`"},
@@ -77,4 +79,6 @@ def sync_notes(report: SyncReport, config_file: str) -> list[str]:
         for what in report.handed_back
     )
     notes.extend(f"config: {what}" for what in report.lifted_pauses)
-    return notes
+    # A channel's name is the file's (or chat's) words, and a note goes to stderr, cron's mail
+    # and the log: cleaned as feed text is for the terminal, so no ESC or BEL drives it.
+    return [clean(note) for note in notes]
