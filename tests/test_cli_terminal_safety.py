@@ -9,6 +9,7 @@ ESC in the captured output below came from the stored text.
 from __future__ import annotations
 
 import asyncio
+import sys
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from rich.console import Console
 
 from bot.app import PassReport
 from bot.cli import cli
+from bot.cli import output as output_module
 from bot.cli.stories import poll_with_progress, print_poll_report
 from bot.pipeline.poll import FeedResult, PollReport
 from bot.store import articles as article_store
@@ -164,3 +166,68 @@ def test_feeds_list_and_topics_list_strip_escape_sequences(db_path: Path) -> Non
         assert "Tram" in result.output and "click" in result.output, args
         assert "[bold red]x[/]" in result.output, args  # markup printed literally
         _assert_terminal_safe(result.output)
+
+
+def test_an_emoji_code_in_feed_text_is_printed_as_written(db_path: Path) -> None:
+    # Rich turns ":warning:" into an emoji in any string it prints: a feed could put pictures
+    # in the listings that are not in its text (and cut them to another width).
+    db = open_database(str(db_path))
+    seen = utcnow()
+    feed = feed_store.add_feed(db, "https://a.example/:fire:/feed")
+    feed_store.update_feed(db, feed.id, title="Gazette :fire:")
+    new = article_store.insert_new(
+        db,
+        [
+            dict(
+                feed_id=feed.id,
+                source="Gazette :fire:",
+                guid="g1",
+                url="https://a.example/1",
+                canonical_url=None,
+                title="Tram strike :warning: in Lisbon :thumbs_up:",
+                text="Tram drivers in Lisbon walked out on Monday, the union said.",
+                author=None,
+                published=seen,
+                seen_at=seen,
+            )
+        ],
+    )
+    story_store.create_story(db, "s1", "tram-strike", "Tram strike :warning: in Lisbon", seen)
+    article_store.set_story(db, new[0].id, "s1")
+    story_store.update_counts(
+        db, "s1", article_count=1, outlet_count=1, source_count=1, last_updated=seen
+    )
+    db.close()
+    for command, shown in (
+        (["stories"], ["Tram strike :warning: in Lisbon"]),
+        (["story", "tram-strike"], [":warning:"]),
+        (["topics", "test", "tram"], ["Tram strike :warning: in Lisbon"]),
+        (["feeds", "list"], ["Gazette :fire:", "https://a.example/:fire:/feed"]),
+    ):
+        result = CliRunner().invoke(cli, command, env={"COLUMNS": "300"})
+        assert result.exit_code == 0, result.output
+        for text in shown:
+            assert text in result.output, (command, result.output)
+        assert not any(emoji in result.output for emoji in "⚠🔥👍"), (command, result.output)
+
+
+def test_poll_progress_and_report_print_an_emoji_code_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = open_database(str(tmp_path / "nd.db"))
+    feed = feed_store.add_feed(db, "https://a.example/feed")
+    feed_store.update_feed(db, feed.id, title="Gazette :fire: [b]x[/b]")
+    # The poll command's own console, on a terminal (for the bar) without colours.
+    bar = StringIO()
+    monkeypatch.setattr(sys, "stderr", bar)
+    monkeypatch.setattr(output_module, "_isatty", lambda stream: True)
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    console = output_module.plain_console(stderr=True)
+    assert console.is_terminal
+    report = asyncio.run(poll_with_progress(_FakeCore(db), console, all_feeds=True))  # type: ignore[arg-type]
+    print_poll_report(report, console)
+    db.close()
+    shown = bar.getvalue()
+    assert "Gazette :fire: [b]x[/b]" in shown
+    assert "🔥" not in shown

@@ -33,7 +33,8 @@ class ConsoleAdapter:
     platform = "console"
 
     def __init__(self, file: TextIO | None = None, *, width: int | None = None) -> None:
-        self.console = Console(file=file, width=width, soft_wrap=False)
+        # No emoji codes: a feed's ":warning:" prints as written (see bot.cli.output).
+        self.console = Console(file=file, width=width, soft_wrap=False, emoji=False)
         self._ids = itertools.count(1)
         # Channels whose digest heading is showing: their cards go under it, unlabelled.
         self._headed: set[int] = set()

@@ -26,6 +26,6 @@ def demo_command(output: Path) -> None:
     from bot.demo.run import DemoOutputError, run_demo
 
     try:
-        run_demo(output, Console())
+        run_demo(output, Console(emoji=False))
     except DemoOutputError as exc:
         raise click.ClickException(str(exc)) from None

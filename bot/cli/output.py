@@ -1,4 +1,10 @@
-"""The console the CLI's tables print on."""
+"""The console the CLI's tables print on.
+
+Every console the CLI and the console adapter make has Rich's emoji codes off (`emoji=False`):
+with them on, a feed's ":warning:" in a headline, a name or a URL printed as a picture that is
+not in its text. Feed text goes through `clean` (control characters) and Rich's `escape`
+(markup) besides; the bot's own text uses no emoji code.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +24,12 @@ def table_console() -> Console:
     """A console for printing a table to stdout. On a terminal, Rich's own: the table fits the
     window, long cells cut with '…'. Piped, Rich would assume 80 columns and cut URLs to
     "http://127.0.…"; instead the table is printed at its natural width, nothing cut."""
-    console = Console()
+    console = Console(emoji=False)
     # The stream itself, not Rich's is_terminal: FORCE_COLOR makes Rich treat a pipe as a
     # terminal, still 80 columns wide.
     if _isatty(console.file):
         return console
-    return Console(width=_PIPED_WIDTH)
+    return Console(width=_PIPED_WIDTH, emoji=False)
 
 
 def is_piped(console: Console) -> bool:
@@ -35,10 +41,10 @@ def plain_console(*, stderr: bool = False) -> Console:
     """A console for lines of text (reports, matches, errors) on stdout or stderr. Piped, Rich
     would wrap them at 80 columns, mid-phrase (a story's "(3" at the end of one line,
     "sources)" on the next); piped, a line stays one line, as `table_console` keeps rows whole."""
-    console = Console(stderr=stderr)
+    console = Console(stderr=stderr, emoji=False)
     if _isatty(console.file):
         return console
-    return Console(stderr=stderr, soft_wrap=True)
+    return Console(stderr=stderr, soft_wrap=True, emoji=False)
 
 
 def fit_table(table: Table, console: Console, flexible: dict[int, int]) -> None:

@@ -24,7 +24,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int], Advance]]:
         TimeElapsedColumn,
     )
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, emoji=False)  # feed names: see bot.cli.output
     with ExitStack() as stack:
 
         def start(total: int) -> Advance:

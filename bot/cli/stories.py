@@ -48,7 +48,9 @@ async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: b
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.fields[last]}"),
+            # Plain text: read as markup, Rich would also turn a ":warning:" in it into an emoji,
+            # whatever the console says.
+            TextColumn("{task.fields[last]}", markup=False),
             console=console,
             transient=False,
             # Off a terminal the bar would print only its last frame: stderr stays the report.
@@ -60,9 +62,9 @@ async def poll_with_progress(core: NewsDigest, console: Console, *, all_feeds: b
         clustering: list[TaskID] = []
 
         def done(result: FeedResult) -> None:
-            # Feed names come from the feed itself: clean() drops ESC/bidi controls that Rich's
-            # markup escape leaves in, which would otherwise drive the terminal.
-            progress.update(task, advance=1, last=escape(clean(result.feed.display_name)[:40]))
+            # Feed names come from the feed itself: clean() drops ESC/bidi controls, which would
+            # otherwise drive the terminal.
+            progress.update(task, advance=1, last=clean(result.feed.display_name)[:40])
 
         def clustered(count: int, of: int) -> None:
             if not clustering:
@@ -288,7 +290,7 @@ def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
     """Show a story's full breakdown, by slug, unique slug prefix or search words."""
     text = " ".join(query)
     found = cli.reader.find_story(text)
-    console = Console()
+    console = Console(emoji=False)  # feed text: see bot.cli.output
     if found.story is None:
         names = ", ".join(clean(s.slug) for s in found.suggestions)
         if found.reason == "ambiguous" and names:
@@ -364,4 +366,4 @@ def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> No
             err=True,
         )
     digest = cli.reader.digest(row, include_delivered=include_delivered)
-    render_digest_console(digest, Console())
+    render_digest_console(digest, Console(emoji=False))
