@@ -2,10 +2,9 @@
 not a hang: it was cut off by the bot's send timeout while discord.py slept it out, so the row sat
 "sending", the bot's route was taken for down, and the channel was searched before the resend.
 The bot's posts are now requests of its own (`bot.adapters.discord.rest`): any 429 comes back at
-once as a rate limit with its wait, for the outbox to wait out.
+once as a rate limit with its wait (its Retry-After, else its JSON's), for the outbox to wait out.
 
-Timings are scaled down: the send timeout and the client's max_ratelimit_timeout both stand for
-SEND_TIMEOUT (30 s, also discord.py's smallest max_ratelimit_timeout)."""
+The send timeout is scaled down (it stands for SEND_TIMEOUT, 30 s)."""
 
 from __future__ import annotations
 
@@ -39,14 +38,23 @@ async def session() -> AsyncIterator[Any]:
         yield session
 
 
+LIMITED = {"message": "You are being rate limited.", "retry_after": 2.5, "global": False}
+
+
 @pytest.mark.parametrize(
-    "retry_after", [TIMEOUT, 2 * TIMEOUT], ids=["slept-out", "longer-than-allowed"]
+    ("headers", "wait"),
+    [({"Via": "1.1 google", "Retry-After": "3"}, 3), ({"Via": "1.1 google"}, 3)],
+    ids=["retry-after", "json-only"],
 )
-async def test_a_429_is_waited_out_not_taken_for_a_hang(
-    discord_api: FakeDiscord, discord_client: discord.Client, session: Any, retry_after: float
+async def test_a_429_is_waited_out_as_it_asks_not_taken_for_a_hang(
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    headers: dict[str, str],
+    wait: int,
 ) -> None:
-    # As DiscordBot builds it, scaled (discord.py will not take less than 30 s at construction).
-    discord_client.http.max_ratelimit_timeout = TIMEOUT
+    # Without a Retry-After, the wait is its JSON's retry_after (2.5 s, held to the second):
+    # not the outbox's backoff of 30 s and more.
     db = open_database(":memory:")
     now = [T0]
     bot = DiscordBotAdapter(discord_client, send_timeout=TIMEOUT)
@@ -57,13 +65,16 @@ async def test_a_429_is_waited_out_not_taken_for_a_hang(
     channel = add_channel(db, str(CHANNEL), platform="discord")
     add_story(db, "s1", ["A", "B"], now=T0)
     store.enqueue_story(db, "s1", channel.id, now=T0)
-    discord_api.rate_limit_next("POST", POST, retry_after=retry_after)
+    discord_api.fail_next("POST", POST, 429, LIMITED, headers=headers)
     await outbox.drain()
     assert store.in_state(db, "sending") == []
-    now[0] += timedelta(seconds=5)
+    [row] = store.in_state(db, "pending")
+    assert row.next_attempt_at == T0 + timedelta(seconds=wait)
+    assert row.attempts == 0 and row.waits == 0
+    now[0] += timedelta(seconds=wait)
+    bot.rest._refills.clear()  # the bucket keeps the event loop's time: as after the wait
     await outbox.drain()
     [row] = store.in_state(db, "sent")
-    assert row.attempts <= 2
     assert len(discord_api.channel_messages(CHANNEL)) == 1
     assert discord_api.calls("GET", POST) == []  # nothing was taken for maybe sent
 

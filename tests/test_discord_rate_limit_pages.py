@@ -18,7 +18,7 @@ from test_discord_garbled_posts import CHANNEL, ROUTES, T0, World
 
 from bot.adapters.discord.errors import translate_error
 from bot.adapters.discord.webhook import webhook_session
-from bot.delivery.adapter import TransientDeliveryError
+from bot.delivery.adapter import RateLimitedDeliveryError, TransientDeliveryError
 
 HEADERS = pytest.mark.parametrize(
     ("headers", "wait"),
@@ -126,19 +126,44 @@ async def test_a_new_episode_after_a_send_went_through_warns_again(
     assert ours(caplog, logging.ERROR) == []
 
 
-def test_a_429_that_is_discords_own_json_keeps_its_bucket_only() -> None:
-    # Discord's own limit left over after discord.py's retries (JSON, Via): this bucket only,
-    # a rate limit all the same.
+@pytest.mark.parametrize(
+    ("headers", "wait"),
+    [({"Retry-After": "3"}, 3.0), ({"X-RateLimit-Reset-After": "2.5"}, 2.5)],
+    ids=["retry-after", "reset-after"],
+)
+def test_a_429_that_is_discords_own_json_refuses_that_call_for_its_wait(
+    headers: dict[str, str], wait: float
+) -> None:
+    # Discord's own limit (JSON, Via): that kind of call is held for its wait, the route is not
+    # taken for down (not PlatformDeliveryError, not an outage: `bot.delivery.rate_limits`).
     response = SimpleNamespace(
         status=429,
         reason="Too Many Requests",
-        headers={"Via": "1.1 google", "Content-Type": "application/json", "Retry-After": "3"},
+        headers={"Via": "1.1 google", "Content-Type": "application/json", **headers},
     )
     body = {"message": "slow down", "retry_after": 3, "code": 0}
     exc = discord.HTTPException(response, body)  # type: ignore[arg-type]
     error = translate_error(exc, f"post to discord:{CHANNEL}")
+    assert type(error) is RateLimitedDeliveryError
+    assert error.retry_after == wait and error.route is None and not error.maybe_sent
+
+
+def test_a_429_that_says_no_wait_is_left_to_the_routes_backoff() -> None:
+    response = SimpleNamespace(
+        status=429,
+        reason="Too Many Requests",
+        headers={"Via": "1.1 google", "Content-Type": "application/json"},
+    )
+    exc = discord.HTTPException(response, {"message": "slow down", "code": 0})  # type: ignore[arg-type]
+    error = translate_error(exc, f"post to discord:{CHANNEL}")
     assert type(error) is TransientDeliveryError
-    assert error.retry_after == 3 and error.rate_limited
+    assert error.rate_limited and error.retry_after is None
+
+
+def test_discord_pys_own_long_rate_limit_refuses_that_call_for_its_wait() -> None:
+    # A notice or a read of history, when the wait is longer than the client sleeps out.
+    error = translate_error(discord.RateLimited(45.0), f"notice to discord:{CHANNEL}")
+    assert type(error) is RateLimitedDeliveryError and error.retry_after == 45.0
 
 
 @pytest.mark.parametrize(("retry_after", "shown"), [("3600", True), ("20", False)])

@@ -25,7 +25,7 @@ class DeliveryError(Exception):
      │    │                       shows a run of them); `maybe_sent=True` when the message may
      │    │                       have landed anyway
      │    ├── RateLimitedDeliveryError  the platform refused this call for its rate limit
-     │    │                       (Slack's 429): nothing was sent. No call of that kind (a post,
+     │    │                       (Slack's 429, Discord's own): nothing was sent. No call of that kind (a post,
      │    │                       an edit, a lookup) goes to the route until `retry_after`; the
      │    │                       rows that need one wait until then (`delivery.rate_limits`)
      │    └── PlatformDeliveryError  the whole platform refuses us (missing scope, 401): no
@@ -74,11 +74,11 @@ class TransientDeliveryError(DeliveryError):
 
 class RateLimitedDeliveryError(TransientDeliveryError):
     """The platform refused the request for its rate limit and asked us to wait `retry_after`
-    seconds (Slack's 429 and its Retry-After). Nothing was sent, so the row is resent, never
-    looked for. A Slack 429 does not say which of a method's limits it was (a post's per channel,
-    or the workspace's): the next row making the same call may be refused as well, so the outbox
-    holds that kind of call on the route, not the row alone (`bot.delivery.rate_limits`), and
-    neither the route nor the channel is marked
+    seconds (Slack's 429 and its Retry-After; Discord's own 429, or a bucket it said was spent).
+    Nothing was sent, so the row is resent, never looked for. A Slack 429 does not say which of a
+    method's limits it was (a post's per channel, or the workspace's): the next row making the
+    same call may be refused as well, so the outbox holds that kind of call on the route, not the
+    row alone (`bot.delivery.rate_limits`), and neither the route nor the channel is marked
     down. The adapter raises it and waits for nothing: sleeping inside the call would hold the
     whole drain, every channel and platform, for the Retry-After."""
 

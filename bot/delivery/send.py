@@ -90,8 +90,10 @@ async def _post(
         else:
             pause_channel(outbox, channel, exc, row, report)
     except RateLimitedDeliveryError as exc:
-        # Refused, so not sent: the row and the route's others needing its call wait it out.
-        wait_out(outbox, claimed, exc, route, report)
+        # Refused, so not sent: the row and the route's others needing its call wait it out;
+        # the route that refused it, when not the channel's own (a Discord webhook channel's
+        # thread, started by the bot).
+        wait_out(outbox, claimed, exc, exc.route or route, report)
     except TransientDeliveryError as exc:
         # Unreachable, failing, rate limiting, or refusing every post: the route's trouble
         # (the channel's own, or one its post needed as well), not this row's.

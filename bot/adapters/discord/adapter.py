@@ -37,6 +37,7 @@ from bot.adapters.discord.errors import (
     delivering,
     edit_after_reply,
     edit_card,
+    on_bot_route,
     snowflake,
 )
 from bot.adapters.discord.messages import (
@@ -52,7 +53,7 @@ from bot.adapters.discord.rest import BUCKET_WAIT, BotRest
 from bot.adapters.discord.routes import DiscordAdapter
 from bot.adapters.discord.views import card_view
 from bot.cards import StoryCard
-from bot.delivery.adapter import PostedMessage
+from bot.delivery.adapter import DeliveryError, PostedMessage
 from bot.store.channels import ChannelRow
 
 __all__ = ["DiscordAdapter", "DiscordBotAdapter"]
@@ -156,7 +157,13 @@ class DiscordBotAdapter:
         channel_id = snowflake(channel.channel_id, "channel")
         try:
             guild_id = await self.rest.guild_of(channel_id)
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        except (
+            discord.HTTPException,
+            aiohttp.ClientError,
+            TimeoutError,
+            ValueError,
+            DeliveryError,  # Discord's global rate limit, not waited out for a link
+        ) as exc:
             log.info("%s: no link to the card (%s)", channel.key, exc)
             return None
         return message_link(guild_id, channel_id, message_ref)
@@ -201,11 +208,9 @@ class DiscordBotAdapter:
             "auto_archive_duration": 1440,
             "rate_limit_per_user": None,
         }
+        what = f"thread for {card.slug} in {channel.key}"
         try:
-            thread_id = await answered(
-                self.rest.start_thread(channel_id, message_id, thread),
-                f"thread for {card.slug} in {channel.key}",
-            )
+            thread_id = await answered(self.rest.start_thread(channel_id, message_id, thread), what)
         except discord.Forbidden as exc:
             if not posted.replied:
                 return await self._in_their_thread(channel, card, send, message_id, exc)
@@ -214,8 +219,15 @@ class DiscordBotAdapter:
             if exc.code == WRONG_CHANNEL_TYPE:
                 return await self._in_channel(channel, card, send, exc)
             if exc.code != THREAD_EXISTS:
-                raise
+                raise on_bot_route(exc, what) from exc
             thread_id = message_id
+        except (DeliveryError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+            # The bot's request, also when `send` is a webhook's (a webhook channel's update):
+            # its 5xx, timeout or rate limit holds back the bot's route, not the webhooks'.
+            error = on_bot_route(exc, what)
+            if error is exc:
+                raise
+            raise error from exc
         try:
             await send(thread_id)
         except discord.Forbidden as exc:
@@ -311,7 +323,8 @@ class DiscordBotAdapter:
                     )
             return None
 
-        async with delivering(f"history of {channel.key}"):
+        # The bot's reads, also for a webhook channel: their trouble is the bot's route's.
+        async with delivering(f"history of {channel.key}", bot=True):
             try:
                 # Paged history of up to two channels: a hung page holds the drain as a hung
                 # send does, and raises TimeoutError, which `delivering` takes as transient.

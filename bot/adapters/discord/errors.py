@@ -2,14 +2,19 @@
 Unknown Channel, Unknown Webhook) is permanent; 5xx, timeouts and connection errors are transient;
 a 400 about our own payload is neither (retrying will not help, but the channel is fine and must
 not be paused), and so is any 4xx whose body cannot be read (a proxy's page, JSON cut off:
-`unreadable_error`), which is refused, not "maybe sent"; Cloudflare's 429 (it limits the IP) is the whole platform's, retried; a bot token
-Discord refuses (401 on a request that carried it: revoked or reset) is fatal for the bot's
-delivery route (`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request),
-while a 401 on a webhook URL is that one channel's dead webhook; every 429 is a rate limit, waited
-as its headers ask (`rate_limit_wait`). Also the card's edit (`edit_card`, and `edit_after_reply`,
-which reports a failure instead of raising it), whether a failed post may have landed
-(`maybe_posted`), a send whose answer is not a Discord message (`answered`), the check that an id
-is a Discord snowflake, and what to do about gateway close code 4014 (`intents_refused`).
+`unreadable_error`), which is refused, not "maybe sent"; a bot token Discord refuses (401 on a
+request that carried it: revoked or reset) is fatal for the bot's delivery route
+(`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request), while a 401 on
+a webhook URL is that one channel's dead webhook. Every 429 is a rate limit, waited as it asks
+(`rate_limit_wait`): Discord's own (its JSON, a `Via`) refuses that kind of call
+(`RateLimitedDeliveryError`, held by the outbox until its wait has passed, no outage), while
+Cloudflare's (a page, or no `Via`: it limits the IP, often for long) is the whole route's
+(`PlatformDeliveryError`). A request the bot makes for a webhook channel (a thread start, a look
+in its history) fails on the bot's route, not the webhooks' (`on_bot_route`). Also the card's edit
+(`edit_card`, and `edit_after_reply`, which reports a failure instead of raising it), whether a
+failed post may have landed (`maybe_posted`), a send whose answer is not a Discord message
+(`answered`), the check that an id is a Discord snowflake, and what to do about gateway close code
+4014 (`intents_refused`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import json
 import logging
 import math
 from collections.abc import AsyncIterator, Awaitable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
@@ -30,6 +35,7 @@ from bot.delivery.adapter import (
     DeliveryError,
     PermanentDeliveryError,
     PlatformDeliveryError,
+    RateLimitedDeliveryError,
     TransientDeliveryError,
 )
 
@@ -214,8 +220,9 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
     if isinstance(exc, GARBLED) and (refused := unreadable_error(exc)) is not None:
         exc = refused
     if isinstance(exc, discord.RateLimited):
-        # Only raised when a wait would exceed the client's max_ratelimit_timeout.
-        return TransientDeliveryError(f"{what}: rate limited", retry_after=exc.retry_after)
+        # discord.py's own requests (a notice, a read of history), when a wait would exceed the
+        # client's max_ratelimit_timeout: refused before it was sent, for that long.
+        return RateLimitedDeliveryError(f"{what}: rate limited", retry_after=exc.retry_after)
     if isinstance(exc, discord.HTTPException):
         detail = f"{what}: HTTP {exc.status} (code {exc.code}) {exc.text}".strip()
         if 400 <= exc.status < 500 and exc.status != 429 and not _discord_answer(exc):
@@ -279,54 +286,101 @@ def _sent_bot_token(exc: discord.HTTPException) -> bool:
 
 
 def _too_many_requests(exc: discord.HTTPException, what: str) -> TransientDeliveryError:
-    """A 429 discord.py did not wait out: a rate limit, waited out as its headers ask
-    (`rate_limit_wait`). Without a `Via` header, or with a body that is not Discord's JSON
-    (Cloudflare's page, or a proxy's, whatever Via a proxy on the way added), it comes from
-    Cloudflare, which limits the whole IP (often for long): every channel is refused alike, so it
-    holds back the platform's route, and its wait must be kept or the outbox hammers on after a
-    short backoff. A page is not put in the message: the log and /healthz would carry its HTML."""
+    """A 429 discord.py did not wait out (or our own request's, `rest.BotRest`). Discord's own
+    (`Via` and its JSON, as discord.py tells it from Cloudflare's) refuses this kind of call for
+    its wait (`rate_limit_wait`): the outbox holds the call, posts or edits, and puts off the rows
+    that need it, without marking the route down. Without a `Via` header, or with a body that is
+    not Discord's JSON (Cloudflare's page, or a proxy's, whatever Via a proxy on the way added),
+    it comes from Cloudflare, which limits the whole IP (often for long): every channel is
+    refused alike, so it holds back the platform's route, and its wait must be kept or the
+    outbox hammers on after a short backoff. A page is not put in the message: the log and
+    /healthz would carry its HTML."""
     headers = getattr(exc.response, "headers", None) or {}
-    wait = rate_limit_wait(headers)
     if not _discord_answer(exc):
         detail = (
             f"{what}: HTTP 429 answered with a page, not Discord's JSON (Cloudflare or a proxy)"
         )
-        return PlatformDeliveryError(detail, retry_after=wait, rate_limited=True)
+        return PlatformDeliveryError(
+            detail, retry_after=rate_limit_wait(headers), rate_limited=True
+        )
     detail = f"{what}: HTTP 429 (code {exc.code}) {exc.text}".strip()
-    if headers.get("Via"):
-        # Discord's own limit, still hit after discord.py's retries: this request's bucket only.
-        return TransientDeliveryError(detail, retry_after=wait, rate_limited=True)
-    return PlatformDeliveryError(detail, retry_after=wait, rate_limited=True)
+    if not headers.get("Via"):
+        return PlatformDeliveryError(
+            detail, retry_after=rate_limit_wait(headers), rate_limited=True
+        )
+    wait = rate_limit_wait(headers, getattr(exc, "retry_after", None))
+    if wait is None:
+        # Nothing says how long: the route's backoff, as for any transient failure.
+        return TransientDeliveryError(detail, rate_limited=True)
+    return RateLimitedDeliveryError(detail, retry_after=wait)
 
 
-def rate_limit_wait(headers: Mapping[str, str]) -> float | None:
-    """Seconds a 429 asks us to wait: its Retry-After, else Discord's X-RateLimit-Reset-After;
-    None when neither is a number of seconds (an HTTP date, garbage, absent), so the outbox's own
-    backoff applies (30 s, doubling up to hourly): never a retry at once."""
-    for name in ("Retry-After", "X-RateLimit-Reset-After"):
-        try:
-            seconds = float(headers.get(name, ""))
-        except ValueError:
-            continue
-        if math.isfinite(seconds) and seconds >= 0:
+class TooManyRequests(discord.HTTPException):
+    """A 429 answered to our own request (`rest.BotRest`), with what its JSON body says, which
+    discord.py's HTTPException does not keep: `retry_after` (seconds, None if it says none) and
+    whether the limit is the bot's global one rather than the bucket's. `discords`: Discord's own
+    limit (its JSON and a `Via`, as discord.py tells it from Cloudflare's)."""
+
+    def __init__(self, response: aiohttp.ClientResponse, body: dict[str, Any] | str) -> None:
+        super().__init__(response, body)
+        self.discords = isinstance(body, dict) and bool(response.headers.get("Via"))
+        found = body.get("retry_after") if isinstance(body, dict) else None
+        self.retry_after = _seconds(found)
+        self.is_global = (isinstance(body, dict) and body.get("global") is True) or (
+            response.headers.get("X-RateLimit-Global", "").lower() == "true"
+        )
+
+
+def rate_limit_wait(headers: Mapping[str, str], body_wait: float | None = None) -> float | None:
+    """Seconds a 429 asks us to wait: its Retry-After, else the `retry_after` of Discord's JSON
+    (`body_wait`), else Discord's X-RateLimit-Reset-After; None when none is a number of seconds
+    (an HTTP date, garbage, absent), so the outbox's own backoff applies (30 s, doubling up to
+    hourly): never a retry at once."""
+    for found in (headers.get("Retry-After"), body_wait, headers.get("X-RateLimit-Reset-After")):
+        if (seconds := _seconds(found)) is not None:
             return seconds
     return None
 
 
+def _seconds(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def on_bot_route(exc: BaseException, what: str) -> DeliveryError:
+    """`exc`, raised by a request the bot made, as the DeliveryError it means, charged to the
+    bot's route when it is the route's trouble (a 5xx, a timeout, a rate limit). A webhook
+    channel's update has the bot start its thread: that request failing says nothing about the
+    webhooks, whose route (the channel's own) must not be held back or shown down for it."""
+    error = translate_error(exc, what)
+    if isinstance(error, TransientDeliveryError) and error.route is None:
+        error.route = BOT_ROUTE
+    return error
+
+
 @contextlib.asynccontextmanager
-async def delivering(what: str) -> AsyncIterator[None]:
+async def delivering(what: str, *, bot: bool = False) -> AsyncIterator[None]:
+    """Errors raised inside as the DeliveryError tree; `bot`: the requests are the bot's, so the
+    route's trouble is the bot's route's (`on_bot_route`), whichever channel they were for."""
+    translate = on_bot_route if bot else translate_error
     try:
         yield
-    except DeliveryError:
+    except DeliveryError as exc:
+        translate(exc, what)  # the same error, charged to the bot's route if `bot`
         raise
     except (discord.DiscordException, aiohttp.ClientError, TimeoutError, OSError) as exc:
-        raise translate_error(exc, what) from exc
+        raise translate(exc, what) from exc
     except GARBLED as exc:
         # An edit or a read answered with an error whose body was cut off: an HTTP error as any
         # other. Anything else of these types is a bug, and surfaces.
         if unreadable_error(exc) is None:
             raise
-        raise translate_error(exc, what) from exc
+        raise translate(exc, what) from exc
 
 
 def snowflake(value: str, what: str) -> int:

@@ -21,11 +21,16 @@ message needs, is read from the client's cache or one GET of the channel (`guild
 
 Rate limits: Discord's headers are kept per channel and route (a bucket), and a request whose
 bucket is spent waits for it to refill, in the call only up to `BUCKET_WAIT`; a longer wait is
-raised as a rate limit with its wait, for the outbox to wait out (holding back the bot's route, as
-any rate limit left to it), where discord.py would sleep it out under the outbox's drain. A 429
-answered to a post, a reply or a thread start is raised at once with its Retry-After, for the
-outbox to wait out (the row's next attempt); only an edit, which has no effect twice, is sent
-again after a short 429, once.
+raised as a `RateLimitedDeliveryError` with its wait, before any request, for the outbox to hold
+that kind of call (posts, or edits) until then, where discord.py would sleep it out under the
+outbox's drain. A 429 of Discord's own answered to a post, a reply or a thread start is raised at
+once (`errors.TooManyRequests`, read as that same error), its wait (Retry-After, else its JSON's
+`retry_after`) kept as the bucket's refill, so the channel's next request in it is refused here,
+not sent into the limit; only an edit, which has no effect twice, is sent again after a short
+429, once. A 429 of Discord's global limit (the bot's, over every route) closes discord.py's global
+lock for its wait, as discord.py does after its own: its requests (notices, reads of history)
+wait for it, and ours too, in the call up to `BUCKET_WAIT`, else refused as rate limited. A 429
+that is Cloudflare's (a page, no `Via`) is the whole route's (`errors.translate_error`).
 """
 
 from __future__ import annotations
@@ -42,8 +47,8 @@ import aiohttp
 import discord
 from aiohttp import ClientResponse
 
-from bot.adapters.discord.errors import NotAMessage
-from bot.delivery.adapter import TransientDeliveryError
+from bot.adapters.discord.errors import NotAMessage, TooManyRequests, rate_limit_wait
+from bot.delivery.adapter import RateLimitedDeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +62,9 @@ Bucket = tuple[str, int]
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """One request's outcome: `error` to raise (None once it took), for an edit's short 429 the
-    `wait` to make before it is sent again, and a success's body."""
+    """One request's outcome: `error` to raise (None once it took), for a 429 of Discord's own
+    the `wait` it asks (an edit's short one is waited out before it is sent again), and a
+    success's body."""
 
     error: discord.HTTPException | None
     wait: float | None = None
@@ -76,6 +82,10 @@ class BotRest:
         self._refills: dict[Bucket, float] = {}
         # channel id -> the server it is in, for links to a message (`guild_of`)
         self._guilds: dict[int, int] = {}
+        # While a global 429 of ours holds discord.py's global lock: the loop time it ends, and
+        # the call that opens the lock then.
+        self._global_until: float | None = None
+        self._reopen: asyncio.TimerHandle | None = None
 
     async def post_message(self, channel_id: int, payload: dict[str, Any]) -> int:
         """POST a message in a channel or thread; its id."""
@@ -95,7 +105,7 @@ class BotRest:
     async def _create(self, route: discord.http.Route, channel_id: int, payload: Any) -> int:
         """Sent once, whatever the answer: an error is the outbox's, a 429 and a 5xx included."""
         bucket = (route.key, channel_id)
-        await self._wait_for_bucket(bucket)
+        await self._wait_for_limits(bucket)
         answer = await self._timed(self._send(route, bucket, payload))
         if answer.error is not None:
             raise answer.error
@@ -112,16 +122,16 @@ class BotRest:
         )
         bucket = (route.key, channel_id)
         for tries in range(2):
-            await self._wait_for_bucket(bucket)
+            await self._wait_for_limits(bucket)
             answer = await self._send(route, bucket, payload)
             if answer.error is None:
                 return
-            if tries or answer.wait is None:
+            if tries or answer.wait is None or answer.wait > BUCKET_WAIT:
                 raise answer.error
+            # The wait is the bucket's refill now (or the global lock's), waited out next time.
             log.debug(
                 "edits in channel %d: rate limited, retrying in %.2f s", channel_id, answer.wait
             )
-            await asyncio.sleep(answer.wait)
 
     async def guild_of(self, channel_id: int) -> int:
         """The server a channel (or thread) is in, for a link to a message in it: the client's
@@ -134,6 +144,7 @@ class BotRest:
         if guild is not None:
             return int(guild.id)
         route = discord.http.Route("GET", "/channels/{channel_id}", channel_id=channel_id)
+        await self._wait_for_global()
         answer = await self._timed(self._send(route, (route.key, channel_id), None))
         if answer.error is not None:
             raise answer.error
@@ -155,8 +166,8 @@ class BotRest:
             raise TimeoutError(f"no answer from Discord within {self.timeout:g} s") from None
 
     async def _send(self, route: discord.http.Route, bucket: Bucket, payload: Any) -> Answer:
-        """One request: no error once it took, else the error to raise and, for a 429 to wait
-        out in the call, its wait."""
+        """One request: no error once it took, else the error to raise and, for a 429 of
+        Discord's own, its wait."""
         http = self.client.http
         headers = {"Authorization": f"Bot {http.token}", "User-Agent": http.user_agent}
         if payload is not None:
@@ -184,9 +195,30 @@ class BotRest:
                 # goes back to the pool for the next request, not closed.
                 return Answer(None, data=await response.read())
             body = await error_body(response)
-            return Answer(http_error(response, body), _short_rate_limit(response, body))
+            error = http_error(response, body)
+            return Answer(error, self._rate_limited(bucket, response, error))
 
-    async def _wait_for_bucket(self, bucket: Bucket) -> None:
+    def _rate_limited(
+        self, bucket: Bucket, response: ClientResponse, error: discord.HTTPException
+    ) -> float | None:
+        """The wait a 429 of Discord's own asks (`Via` and its JSON, as discord.py tells it from
+        Cloudflare's), kept for the requests after it: the bucket's refill, or for the bot's
+        global limit discord.py's global lock. None for any other answer."""
+        if not isinstance(error, TooManyRequests) or not error.discords:
+            return None
+        wait = rate_limit_wait(response.headers, error.retry_after)
+        if wait is None:
+            return None
+        if error.is_global and self._close_global(wait):
+            return wait
+        refill = self.client.loop.time() + wait
+        self._refills[bucket] = max(refill, self._refills.get(bucket, refill))
+        return wait
+
+    async def _wait_for_limits(self, bucket: Bucket) -> None:
+        """Before a request: the global limit's wait, then its bucket's, in the call up to
+        `BUCKET_WAIT`; a longer one refuses the request, sending nothing."""
+        await self._wait_for_global()
         refill = self._refills.get(bucket)
         if refill is None:
             return
@@ -196,12 +228,58 @@ class BotRest:
             return
         what = f"{bucket[0]} in channel {bucket[1]}"
         if wait > BUCKET_WAIT:
-            raise TransientDeliveryError(
-                f"{what}: rate limited for {wait:.1f} s", retry_after=wait, rate_limited=True
+            raise RateLimitedDeliveryError(
+                f"{what}: rate limited for {wait:.1f} s", retry_after=wait
             )
         log.debug("%s: rate limit bucket spent, waiting %.2f s", what, wait)
         await asyncio.sleep(wait)
         self._drop_refill(bucket, refill)
+
+    def _global_lock(self) -> asyncio.Event | None:
+        # discord.py's own (private: absent in another version, or before the client's login).
+        over = getattr(self.client.http, "_global_over", None)
+        return over if isinstance(over, asyncio.Event) else None
+
+    def _close_global(self, wait: float) -> bool:
+        """Discord's global limit hit by our request: discord.py's global lock is closed for
+        `wait`, as discord.py closes it after a global 429 of its own, so its requests and ours
+        wait it out. False when there is no lock to close."""
+        over = self._global_lock()
+        if over is None:
+            return False
+        loop = self.client.loop
+        until = loop.time() + wait
+        if not over.is_set() and self._global_until is not None and until <= self._global_until:
+            return True  # closed for longer already
+        over.clear()
+        self._global_until = until
+        if self._reopen is not None:
+            self._reopen.cancel()
+        self._reopen = loop.call_later(wait, over.set)
+        return True
+
+    async def _wait_for_global(self) -> None:
+        """While the global lock is closed (by our 429, or by discord.py after its own), wait for
+        it to open, up to `BUCKET_WAIT`; longer, refused as rate limited, nothing sent."""
+        over = self._global_lock()
+        if over is None or over.is_set():
+            return
+        left = (self._global_until or 0.0) - self.client.loop.time()
+        if left > BUCKET_WAIT:
+            raise RateLimitedDeliveryError(
+                f"Discord's global rate limit: for {left:.1f} s", retry_after=left
+            )
+        try:
+            async with asyncio.timeout(BUCKET_WAIT) as limit:
+                await over.wait()
+        except TimeoutError:
+            if not limit.expired():
+                raise
+            # Closed by discord.py, for a wait it did not say: looked at again after as long.
+            raise RateLimitedDeliveryError(
+                f"Discord's global rate limit: still on after {BUCKET_WAIT:g} s",
+                retry_after=BUCKET_WAIT,
+            ) from None
 
     def _drop_refill(self, bucket: Bucket, refill: float) -> None:
         # Only the refill waited for: an answer meanwhile may have noted a newer one.
@@ -231,19 +309,6 @@ def created_id(data: bytes) -> int:
     return int(found["id"])
 
 
-def _short_rate_limit(response: ClientResponse, body: dict[str, Any] | str) -> float | None:
-    """The wait a 429 from Discord itself asks (`Via` and its JSON, as discord.py tells it from
-    Cloudflare's), when it is short enough to wait in the call, as discord.py would."""
-    if response.status != 429 or not response.headers.get("Via") or not isinstance(body, dict):
-        return None
-    wait = body.get("retry_after")
-    if isinstance(wait, bool) or not isinstance(wait, int | float):
-        return None
-    if not math.isfinite(wait) or not 0 <= wait <= BUCKET_WAIT:
-        return None
-    return float(wait)
-
-
 def http_error(response: ClientResponse, body: dict[str, Any] | str) -> discord.HTTPException:
     """The exception discord.py raises for this error answer, once it has no retry left. Discord's
     JSON that cannot be read (cut off) makes discord.py raise while decoding it, which
@@ -251,6 +316,8 @@ def http_error(response: ClientResponse, body: dict[str, Any] | str) -> discord.
     the channel, whose code it cannot tell."""
     if isinstance(body, str) and response.headers.get("Content-Type") == "application/json":
         return discord.HTTPException(response, body)
+    if response.status == 429:
+        return TooManyRequests(response, body)
     if response.status == 403:
         return discord.Forbidden(response, body)
     if response.status == 404:
