@@ -12,10 +12,10 @@ from typing import Any
 import discord
 
 from bot.adapters.discord.escape import notice_line
+from bot.adapters.discord.packing import EMBEDS_PER_MESSAGE
 
 NO_MENTIONS = discord.AllowedMentions.none()
 NONCE_LIMIT = 25
-EMBEDS_LIMIT = 10
 
 
 def escape_notice(text: str) -> str:
@@ -32,10 +32,10 @@ def post_payload(
     nonce with `enforce_nonce`, so Discord answers a post sent again (after a 5xx that may have
     landed) with the message it already created; no mentions, whatever the feed text says; the
     view's buttons, whose callbacks are dynamic items the client registered at start."""
-    if len(embeds) > EMBEDS_LIMIT:
+    if len(embeds) > EMBEDS_PER_MESSAGE:
         # Discord would refuse the post (400) as it would every time: our rendering's bug, raised
         # before any request, with its traceback, as discord.py's own check raised it.
-        raise ValueError(f"{len(embeds)} embeds in one message; Discord takes {EMBEDS_LIMIT}")
+        raise ValueError(f"{len(embeds)} embeds in one message; Discord takes {EMBEDS_PER_MESSAGE}")
     return {
         "embeds": [embed.to_dict() for embed in embeds],
         "components": view.to_components() if view is not None else [],
