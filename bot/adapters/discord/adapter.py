@@ -146,8 +146,9 @@ class DiscordBotAdapter:
         await edit_card(
             self.rest.edit_message(snowflake(channel.channel_id, "channel"), message_id, payload),
             f"update {card.slug} in {channel.key}",
-            # The request's time, and a short rate limit waited out before it and after a 429.
-            timeout=self.send_timeout + 2 * BUCKET_WAIT,
+            # The request's time, and the short waits before each of its two tries (Discord's
+            # global limit's, then the bucket's: `BotRest._wait_for_limits`).
+            timeout=self.send_timeout + 4 * BUCKET_WAIT,
         )
 
     async def card_link(self, channel: ChannelRow, message_ref: str) -> str | None:
