@@ -3,8 +3,9 @@ preview's "News digest · #team · … · 2 stories" above the cards; Slack and 
 "News digest · … · 2 stories" as a message of its own, so a team sees where a digest's cards
 start). It states how many cards follow, so the digest's new stories are prepared before it is
 shown: a row settled there (muted, merged into a story the channel has, story gone, no longer
-wanted) is not counted. It is closed when the drain is done with the channel, so none of it
-carries over to a later drain, or to a post of the channel switched to instant.
+wanted) is not counted. It is closed when the drain is done with the channel (`close_digest`),
+so the adapter's state for it does not reach a later drain's posts, or a post of the channel
+switched to instant; only the record of which rows a heading counted does (`Headings`, below).
 
 A chat platform's heading is a plain message, not an outbox row: like a notice it is
 at-least-once, and it never holds the cards back. One that fails is logged and the cards go out

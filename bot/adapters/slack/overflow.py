@@ -4,8 +4,10 @@ Once the first message landed, the post exists, so nothing here raises: raising 
 caller post the whole message again, first part included. Each part is posted once, in order; a
 part Slack provably did not take (a 429, a connection never made) is tried again, up to
 `OVERFLOW_TRIES` times; any other failure is not retried, since the part may have landed or
-would be refused again. A part given up, or left unposted at shutdown, is an ERROR in the log:
-none is dropped silently.
+would be refused again. A part given up, or left unposted at shutdown (the call or the task
+cancelled, even while posting the parts that need no wait), is an ERROR in the log: none is
+dropped silently. A part whose request was under way when cancelled is logged as one that may
+not have been posted: Slack may have taken it.
 
 Where a retry's wait happens depends on who is waiting:
 
@@ -62,6 +64,8 @@ class Rest:
     wait: float = 0.0
     # Parts known not to be posted (refused, given up).
     lost: list[int] = field(default_factory=list)
+    # parts[0]'s request is under way: cut off now, it may have landed.
+    in_flight: bool = False
 
     def where(self, number: int) -> str:
         return f"part {number} of {self.total} of {self.thread_ts} in {self.channel_id}"
@@ -71,7 +75,12 @@ class Rest:
         self.tries = 0
 
     def give_up(self, why: str) -> None:
-        """Every part left is not posted: one ERROR naming them."""
+        """Every part left is not posted: one ERROR naming them (and one for a part whose
+        request was cut off, which may have landed)."""
+        if self.in_flight and self.parts:
+            number = self.parts.pop(0)[0]
+            self.in_flight = False
+            log.error("Slack: %s may not have been posted (cut off): %s", self.where(number), why)
         if not self.parts:
             return
         numbers = [number for number, _ in self.parts]
@@ -108,18 +117,23 @@ class OverflowPoster:
         this returns. `max_wait` None: a wait goes to the background (a card); else the
         longest Retry-After waited out here, once (a reply)."""
         rest = Rest(channel_id, thread_ts, len(messages) + 1, list(enumerate(messages, 2)))
-        if await self._advance(rest):
-            return rest.lost
-        if max_wait is None:
-            task = asyncio.create_task(self._finish(rest), name=f"slack-overflow-{thread_ts}")
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
-            return rest.lost
-        if rest.wait <= max_wait:
-            log.info("Slack: %s waits %.1fs once", rest.where(rest.parts[0][0]), rest.wait)
-            await self._sleep(rest.wait)
+        try:
             if await self._advance(rest):
                 return rest.lost
+            if max_wait is None:
+                task = asyncio.create_task(self._finish(rest), name=f"slack-overflow-{thread_ts}")
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
+                return rest.lost
+            if rest.wait <= max_wait:
+                log.info("Slack: %s waits %.1fs once", rest.where(rest.parts[0][0]), rest.wait)
+                await self._sleep(rest.wait)
+                if await self._advance(rest):
+                    return rest.lost
+        except asyncio.CancelledError:
+            # The outbox's drain cut short at shutdown, or the command's task cancelled.
+            rest.give_up("cancelled while posting them (shutdown)")
+            raise
         rest.give_up(f"rate limited or unreachable, not waited for (Retry-After {rest.wait:.0f}s)")
         return rest.lost
 
@@ -143,7 +157,7 @@ class OverflowPoster:
                 if await self._advance(rest):
                     return
         except asyncio.CancelledError:
-            rest.give_up("stopped while waiting to post them (shutdown)")
+            rest.give_up("stopped before they were posted (shutdown)")
             raise
         except Exception:
             log.exception("Slack: posting the overflow of %s failed", rest.thread_ts)
@@ -156,11 +170,14 @@ class OverflowPoster:
             number, message = rest.parts[0]
             where = rest.where(number)
             rest.tries += 1
+            rest.in_flight = True
             try:
                 await self._post(rest.channel_id, message, rest.thread_ts)
             except Exception as exc:
+                rest.in_flight = False
                 error = _overflow_error(exc)
             else:
+                rest.in_flight = False
                 rest.next_part()
                 continue
             if isinstance(error, PermanentDeliveryError | PlatformDeliveryError):
