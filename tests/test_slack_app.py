@@ -135,6 +135,8 @@ async def make_harness(
     settings = SlackSettings(
         bot_token=BOT_TOKEN, mode="http", signing_secret=DOC_SECRET, api_url=slack_api.api_url
     )
+    # As `SlackBot.start` does before it listens; False: bolt checks on the first request.
+    checked = kwargs.pop("checked", True)
     bot = SlackBot(
         kwargs.pop("commands", None) or Commands(core),
         settings,
@@ -142,6 +144,9 @@ async def make_harness(
         clock=lambda: float(DOC_TS),
         **kwargs,
     )
+    if checked:
+        await bot.token.check()
+        slack_api.calls.clear()  # the tests look at the calls requests make
     port = await bot.start_http(host="127.0.0.1", port=0)
     yield Harness(slack_api=slack_api, bot=bot, core=core, port=port)
     await bot.stop()

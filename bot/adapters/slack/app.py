@@ -5,8 +5,9 @@ module only translates, and `bot.adapters.slack.responder` gets the reply to the
 Acknowledgement: Slack wants an answer within 3 seconds. A command runs as a task; if it finishes
 within `ack_budget` and its reply is ephemeral, the reply *is* the ack (no extra call, works in
 channels the bot is not in). Otherwise the ack goes out first and the result follows by
-chat.postMessage (public) or the response_url (ephemeral). A command's text is read back as the
-user typed it by `command_text`.
+chat.postMessage (public) or the response_url (ephemeral). Bolt authorizes requests from the
+token's check at start, so none waits for an auth.test before its ack (`token_check`). A
+command's text is read back as the user typed it by `command_text`.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from bot.adapters.slack.responder import Responder
 from bot.adapters.slack.settings import SlackConfigError, SlackSettings, make_client
 from bot.adapters.slack.short_waits import once_more_if_short
 from bot.adapters.slack.socket import SocketConnection
+from bot.adapters.slack.token_check import TokenCheck
 from bot.commands.mutes import unmute_command
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
@@ -58,18 +60,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _OwnClientNotice(logging.Filter):
-    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and, given our client as well,
-    warns at every start that the token goes unused. The client carries that very token (and
-    the API URL tests and proxies need), so the warning says nothing an operator can act on."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("As you gave `client` as well")
-
-
-# Bolt's own logger for AsyncApp ("slack_bolt." + the class name).
-logging.getLogger("slack_bolt.AsyncApp").addFilter(_OwnClientNotice())
-
 CHANGING_COMMANDS = frozenset({"follow", "unfollow", "watchlist", "digest"})
 NOT_SIGNED_UP = (
     "Nothing to mute: this channel is not signed up for my posts (see `/watchlist`), so nothing "
@@ -77,8 +67,9 @@ NOT_SIGNED_UP = (
 )
 
 
-# What a person is told when slack-bolt's own token check (auth.test, on the first request) fails:
-# bolt's default asks them to install the app, wrong when Slack only rate limited the check.
+# What a person is told when the token check bolt's authorization needs fails (auth.test, on the
+# first request of a bot served without `start`): bolt's default asks them to install the app,
+# wrong when Slack only rate limited the check.
 AUTH_CHECK_FAILED = (
     "I could not check my access to this workspace just now. Please try again in a minute; if "
     "this keeps happening, ask whoever runs newsdigest to check its log."
@@ -120,10 +111,13 @@ class SlackBot:
         self.on_auth_lost = on_auth_lost
         self.on_reconnect = on_reconnect  # Socket Mode back after a drop: retry queued posts
         self.responder = Responder(self.client, self.adapter)
+        self.token = TokenCheck(self.client)
         # Signatures are checked by the HTTP endpoint (with an injectable clock, before bolt spends
-        # an auth.test on a forged request); Socket Mode needs none.
+        # any work on a forged request); Socket Mode needs none. Requests are authorized from
+        # start's auth.test, so none waits for one before its ack (`token_check`).
         self.app = AsyncApp(
             client=self.client,
+            authorize=self.token.bolt_authorize(),
             signing_secret=settings.signing_secret,
             request_verification_enabled=False,
             name="newsdigest",
@@ -144,8 +138,9 @@ class SlackBot:
     # --- lifecycle ---------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        # Fail at start, not at the first digest, when the token is wrong.
-        auth = await self.client.auth_test()
+        # Fail at start, not at the first digest, when the token is wrong; bolt authorizes every
+        # request from this answer.
+        auth = await self.token.check()
         log.info("Slack: connected as %s in %s", auth.get("user"), auth.get("team"))
         if self.settings.mode == "http":
             await self.start_http()

@@ -99,7 +99,7 @@ def retry_handlers() -> list[AsyncRetryHandler]:
 
 def make_client(settings: SlackSettings, *, timeout: int = 15) -> AsyncWebClient:
     client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, timeout=timeout)
-    # slack-bolt's own auth.test on the first request would answer a short 429 with "please
-    # reinstall the app": that one call waits it out once (`short_waits.AuthTestRetry`).
+    # The token's check at start (and bolt's on the first request, when there was none) would
+    # fail for a short 429: that one call waits it out once (`short_waits.AuthTestRetry`).
     client.retry_handlers = [*retry_handlers(), AuthTestRetry()]
     return client

@@ -10,10 +10,12 @@ as a person barely notices it, and the call made again, which cannot post twice,
 means Slack took nothing. A longer one is given up at once with a log line: a reply half a
 minute late, after the person has typed the command again, helps nobody, and waiting would hold
 the command's task that long. A reply
-of several messages waits once in all (`responder`). slack-bolt makes its own auth.test on the
-first request it handles, where we cannot catch the 429: `AuthTestRetry` lets the client wait
-out a short one there, once, and no other call, so the first command is not answered "please
-reinstall the app". A card's overflow message waits in the background instead (`overflow`).
+of several messages waits once in all (`responder`). The token's auth.test (at start, and
+slack-bolt's on the first request of a bot served without `start`, where we cannot catch the
+429) waits out a short one once too: `AuthTestRetry` lets the client do that for this call and no
+other, so a start is not failed, nor a first command answered "please reinstall the app", for a
+short rate limit. A started bot's requests never wait for it (`token_check`). A card's overflow
+message waits in the background instead (`overflow`).
 """
 
 from __future__ import annotations
@@ -105,8 +107,8 @@ def _shown(wait: float | None) -> str:
 
 
 class AuthTestRetry(AsyncRetryHandler):
-    """slack-sdk's retry of one call only, auth.test (slack-bolt's check of the token on the first
-    request, and ours at start): a 429 whose Retry-After is short is waited out once."""
+    """slack-sdk's retry of one call only, auth.test (our check of the token at start, and
+    bolt's on the first request when there was none): a short Retry-After is waited out once."""
 
     def __init__(self, sleep: Sleep = asyncio.sleep) -> None:
         super().__init__(max_retry_count=1)
