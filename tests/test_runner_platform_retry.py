@@ -48,7 +48,7 @@ class FlakyPlatform:
             raise self.errors.pop(0)
         service.register_adapter(self.adapter)
 
-    async def stop(self) -> None:
+    async def stop(self, deadline: float | None = None) -> None:
         self.stops += 1
 
 

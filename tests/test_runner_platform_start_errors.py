@@ -149,7 +149,7 @@ class BuggyPlatform:
     async def start(self, service: Service) -> None:
         raise KeyError("channel_id")
 
-    async def stop(self) -> None:
+    async def stop(self, deadline: float | None = None) -> None:
         return None
 
 

@@ -180,7 +180,11 @@ class ChatAdapter(Protocol):
     channel, whether all of them went out or not (`bot.delivery.digest_heading`). A chat
     platform's begin is a coroutine that posts the heading as a message of its own and returns
     whether it did (Slack and Discord head digests of two cards or more); its errors are the
-    `DeliveryError` tree, and never hold the cards back."""
+    `DeliveryError` tree, and never hold the cards back.
+
+    And `async finish_background(deadline) -> None`, when a send may leave work going after it
+    returned (Slack's overflow waiting out a rate limit): the runner calls it last at shutdown,
+    and it ends that work by `deadline` (the event loop's time), logging what it gives up."""
 
     platform: str
 

@@ -10,8 +10,11 @@ The factory is called as `create_platform(config, secrets)` and returns an objec
 
     name: str                                   # "slack", "discord"; used in logs and /healthz
     async def start(self, service) -> None      # connect, then service.register_adapter(adapter)
-    async def stop(self) -> None                # disconnect; called on shutdown, at most once
+    async def stop(self, deadline=None) -> None # disconnect; called on shutdown, at most once
 
+`stop`'s `deadline`, when given (at shutdown), is the event loop's time (`loop.time()`) by which
+it must be done: the runner cancels it then, so work it may cut short (Slack's overflow waiting
+out a rate limit) is given what is left and ended in time, logged, not cut off by the cancel.
 `start` must return once the platform is connected (run socket-mode / gateway loops as tasks it
 owns); an exception from it is logged and shown in /healthz, and the rest of the bot keeps running.
 A failed start is retried in the background with capped exponential backoff
@@ -89,7 +92,7 @@ class Platform(Protocol):
 
     async def start(self, service: Service) -> None: ...
 
-    async def stop(self) -> None: ...
+    async def stop(self, deadline: float | None = None) -> None: ...
 
 
 class ReconnectablePlatform(Platform, Protocol):

@@ -34,15 +34,38 @@ async def stop(service: Service) -> None:
         for task in pending:
             task.cancel()  # a row left 'sending' is reconciled at the next start
         await asyncio.gather(*pending, return_exceptions=True)
+    loop = asyncio.get_running_loop()
     for platform in service.platforms:
         try:
-            await asyncio.wait_for(platform.stop(), timeout=grace / 2)
+            # The deadline lets the platform end its own work in time; the timeout is for one
+            # that does not.
+            deadline = loop.time() + grace / 2
+            await asyncio.wait_for(platform.stop(deadline=deadline), timeout=grace / 2)
         except Exception:
             log.exception("stopping platform %s failed", platform.name)
+    await _finish_adapters(service, loop.time() + grace / 2)
     if service.health_server is not None:
         await service.health_server.stop()
     service.state = "stopped"
     log.info("newsdigest stopped", extra={"event": "stopped"})
+
+
+async def _finish_adapters(service: Service, deadline: float) -> None:
+    """The work adapters still have going after their sends returned (`finish_background`),
+    for an adapter whose platform was stopped before shutdown while the outbox kept posting with
+    it (Slack's, its app token refused mid-run but its bot token working), or one with no
+    platform; an adapter its platform's stop finished has nothing left."""
+    loop = asyncio.get_running_loop()
+    for adapter in list(service.outbox.adapters.values()):
+        finish = getattr(adapter, "finish_background", None)
+        if finish is None:
+            continue
+        try:
+            # A moment past the deadline: the adapter ends its work by then, and logs what it
+            # gives up; the timeout is for one that does not.
+            await asyncio.wait_for(finish(deadline), timeout=max(deadline - loop.time(), 0) + 1)
+        except Exception:
+            log.exception("finishing the %s adapter's background work failed", adapter.platform)
 
 
 def request_stop(service: Service) -> None:

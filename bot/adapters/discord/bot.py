@@ -280,7 +280,7 @@ class DiscordPlatform:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await gateway
 
-    async def stop(self) -> None:
+    async def stop(self, deadline: float | None = None) -> None:
         await self.disconnect()
         if self._session is not None:
             await self._session.close()

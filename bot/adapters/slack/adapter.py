@@ -68,6 +68,9 @@ UPDATE_EVENT_TYPE = "newsdigest_story_update"
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 # How long the overflow still waiting to be posted may take at shutdown (`finish_overflow`).
 OVERFLOW_GRACE = 2.0
+# What giving the overflow left up takes (cancelling its tasks, logging the parts): kept from a
+# deadline's grace, so the stop is done by the deadline.
+FINISH_MARGIN = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +188,21 @@ class SlackAdapter:
     async def _post_in_thread(self, channel_id: str, message: SlackMessage, thread_ts: str) -> None:
         await self.post_message(channel_id, message, thread_ts=thread_ts)
 
-    async def finish_overflow(self, grace: float = OVERFLOW_GRACE) -> None:
-        """At shutdown: the overflow waiting in the background gets `grace` seconds, then what
-        is left is given up (logged as an ERROR)."""
+    async def finish_overflow(
+        self, grace: float = OVERFLOW_GRACE, *, deadline: float | None = None
+    ) -> None:
+        """At shutdown: the overflow waiting in the background gets `grace` seconds, cut to end
+        a moment before `deadline` (the loop's time) when given, then what is left is given up
+        (logged as an ERROR)."""
+        if deadline is not None:
+            left = deadline - asyncio.get_running_loop().time() - FINISH_MARGIN
+            grace = max(min(grace, left), 0.0)
         await self.overflow.finish(grace)
+
+    async def finish_background(self, deadline: float) -> None:
+        """The runner's last call at shutdown (`ChatAdapter`): the overflow the bot's stop did
+        not finish (posted after it, its platform stopped mid-run) is finished the same way."""
+        await self.finish_overflow(deadline=deadline)
 
     # --- ChatAdapter ---------------------------------------------------------------------------------
 

@@ -167,14 +167,16 @@ class SlackBot:
         )
         await self.socket.start()
 
-    async def stop(self) -> None:
+    async def stop(self, deadline: float | None = None) -> None:
+        """Close the connection or listener; `deadline` (the loop's time, at shutdown): when
+        to be done, which shortens the overflow's grace."""
         if self.socket is not None:
             await self.socket.close()
         await self.endpoint.stop()
         # Last, as it takes a moment and needs only the Web API client: a card's overflow
-        # waiting out a rate limit in the background gets a grace to go out, then is given up
-        # (an ERROR names the parts; so it is when the runner's stop cuts the grace short).
-        await self.adapter.finish_overflow()
+        # waiting out a rate limit in the background gets a grace to go out, within the
+        # deadline, then is given up (an ERROR names the parts).
+        await self.adapter.finish_overflow(deadline=deadline)
 
     # --- middleware --------------------------------------------------------------------------------
 

@@ -50,10 +50,10 @@ class SlackPlatform:
         socket = self.bot.socket if self.bot is not None else None
         return socket.problem() if socket is not None else None
 
-    async def stop(self) -> None:
+    async def stop(self, deadline: float | None = None) -> None:
         if self.bot is not None:
             bot, self.bot = self.bot, None
-            await bot.stop()
+            await bot.stop(deadline)
 
 
 def create_platform(
