@@ -28,6 +28,8 @@ from bot.ingest.normalize import (
 )
 
 _TITLE_FALLBACK_WORDS = 12
+# The prefix of a GUID that is a digest of what the entry says (no id, no link of its own).
+DIGEST_GUID = "sha1:"
 # A summary whose text is this many times longer than the content's is the entry's real body:
 # the content is a stub ("Short.") or only markup around a picture.
 _SUMMARY_WINS_AT = 2
@@ -41,6 +43,10 @@ class ParsedEntry:
     text: str
     published: datetime | None
     author: str | None
+    # The digest GUID an older version gave this entry, when the document has control
+    # characters and those garbled its text then (`parser._add_old_guids`): the store takes an
+    # article stored under it for this entry.
+    old_guid: str | None = None
 
 
 def newest(raw_entries: list[Any], count: int) -> list[int]:
@@ -120,7 +126,7 @@ def read_entry(
         seed = "\x1f".join(
             [seed_title, seed_text[:500], published.isoformat() if published else ""]
         )
-        guid = "sha1:" + hashlib.sha1(seed.encode("utf-8")).hexdigest()
+        guid = DIGEST_GUID + hashlib.sha1(seed.encode("utf-8")).hexdigest()
     author = cap_title(html_to_text(raw_str(raw.get("author")))) or None
     return ParsedEntry(
         guid=guid, url=link, title=title, text=text, published=published, author=author

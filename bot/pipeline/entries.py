@@ -60,6 +60,7 @@ def entry_rows(
                 "feed_id": feed.id,
                 "source": source,
                 "guid": entry.guid,
+                "old_guid": entry.old_guid,
                 "url": link,
                 "canonical_url": canonical_url(link) if link else None,
                 "title": entry.title or entry.text[:80],

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from bot.models import Article
-from bot.store import tombstones
+from bot.store import old_guids, tombstones
 from bot.store.database import iso, parse_iso
 from bot.store.feed_outlets import outlet_key
 from bot.store.summaries import invalidate_summary
@@ -52,7 +52,8 @@ def insert_new(
 ) -> list[Article]:
     """Insert articles, skipping duplicates; return only the ones that were new.
 
-    Each row: feed_id, source, guid, url, canonical_url, title, text, author, published, seen_at.
+    Each row: feed_id, source, guid, url, canonical_url, title, text, author, published, seen_at;
+    and optionally old_guid (`ParsedEntry.old_guid`), under which it may be stored already.
     """
     from bot.ingest.normalize import same_page_url  # see `tombstones.url_key`
 
@@ -116,8 +117,17 @@ def entry_id(row: dict[str, Any]) -> str:
     return article_id(str(row.get("feed_id") or row["source"]), guid)
 
 
+def _old_key(row: dict[str, Any]) -> str | None:
+    """The id the entry was stored under with its old digest GUID (`ParsedEntry.old_guid`)."""
+    old = row.get("old_guid")
+    return entry_id({**row, "guid": old}) if old else None
+
+
 def _pruned(db: sqlite_utils.Database, row: dict[str, Any], urls: list[str]) -> bool:
-    """Whether retention deleted this entry: a feed serving it again gets no new article."""
+    """Whether retention deleted this entry: a feed serving it again gets no new article. An
+    entry with an old digest GUID (`_stored_under_old_guid`) may be tombstoned under that."""
+    if old_guids.pruned(db, row, _old_key(row)):
+        return True
     return tombstones.matches(
         db,
         entry_key=entry_id(row),
@@ -138,11 +148,14 @@ def _known_entry(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
     guid = row.get("guid")
     if not guid:
         return False  # keyed by URL or title: there is nothing to recognise a correction by
-    key = entry_id(row)
-    stored = db.execute("SELECT title, text, story_id FROM articles WHERE id = ?", [key]).fetchone()
+    stored = db.execute(
+        "SELECT id, title, text, story_id FROM articles WHERE id = ?", [entry_id(row)]
+    ).fetchone()
+    if stored is None and guid.startswith(old_guids.DIGEST_GUID):
+        stored = old_guids.stored_article(db, row, _old_key(row))
     if stored is None:
         return False
-    old_title, old_text, story_id = stored
+    key, old_title, old_text, story_id = stored
     title = squash_spaces(row["title"])
     # An entry that lost its text (a feed trimming old items to titles) is no correction of it.
     text = row.get("text") or old_text

@@ -27,6 +27,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.store import alerts, tombstones
+from bot.store.articles import article_id
 from bot.store.database import iso, transaction
 
 # Old stories examined per write transaction: with their articles, deliveries and aliases a few
@@ -253,7 +254,8 @@ def _prune_stories(
     counts.mutes = _delete(db, "muted_stories", f"story_id {_IN}", ids, dry_run)
     counts.aliases = _delete(db, "story_aliases", f"story_id {_IN}", ids, dry_run)
     articles = db.execute(
-        f"SELECT id, feed_id, canonical_url, title_key FROM articles WHERE story_id {_IN}", ids
+        f"SELECT id, feed_id, canonical_url, title_key, guid FROM articles WHERE story_id {_IN}",
+        ids,
     ).fetchall()
     counts.articles = _delete_articles(db, articles, now, dry_run)
     # Stories merged away first: they point at their survivor, as their merges' rows do.
@@ -286,7 +288,7 @@ def _old_loose_articles(
     db: sqlite_utils.Database, before: datetime, after_id: str
 ) -> list[tuple[Any, ...]]:
     rows = db.execute(
-        "SELECT id, feed_id, canonical_url, title_key FROM articles WHERE story_id IS NULL"
+        "SELECT id, feed_id, canonical_url, title_key, guid FROM articles WHERE story_id IS NULL"
         " AND seen_at < ? AND id > ? ORDER BY id LIMIT ?",
         [iso(before), after_id, ARTICLE_BATCH],
     ).fetchall()
@@ -296,10 +298,16 @@ def _old_loose_articles(
 def _delete_articles(
     db: sqlite_utils.Database, rows: list[tuple[Any, ...]], now: datetime, dry_run: bool
 ) -> int:
-    """Tombstone and delete articles given as (id, feed_id, canonical_url, title_key) rows."""
+    """Tombstone and delete articles given as (id, feed_id, canonical_url, title_key, guid)
+    rows. An article that took a new digest GUID (`bot.store.old_guids`) keeps the id of its
+    old one: it is tombstoned under the id of each, as an entry may come with either."""
     if dry_run or not rows:
         return len(rows)
-    tombstones.record(db, (tombstones.Tombstone(r[0], r[1], r[2], r[3]) for r in rows), now=now)
+    stones = [tombstones.Tombstone(r[0], r[1], r[2], r[3]) for r in rows]
+    for key, feed_id, url, title, guid in rows:
+        if guid and feed_id is not None and (now_key := article_id(str(feed_id), guid)) != key:
+            stones.append(tombstones.Tombstone(now_key, feed_id, url, title))
+    tombstones.record(db, stones, now=now)
     return _delete(db, "articles", f"id {_IN}", [json.dumps([r[0] for r in rows])], False)
 
 
