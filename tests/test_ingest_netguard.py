@@ -13,6 +13,7 @@ _DNS = {
     "intranet.test": ["10.1.2.3"],
     "metadata.test": ["169.254.169.254"],
     "metadata-v6.test": ["fd00:ec2::254"],
+    "gcp-metadata-v6.test": ["fd20:ce::254"],
     "mixed.test": ["93.184.216.34", "127.0.0.1"],
     "mapped.test": ["::ffff:192.168.1.1"],
 }
@@ -66,14 +67,17 @@ CASES = [
     ("http://[2001:db8::1]/feed", True, True),
     # Cloud metadata services inside ranges the switch allows, or in a public one.
     ("http://[fd00:ec2::254]/latest/meta-data/", True, True),  # AWS over IPv6, in ULA
+    ("http://[fd20:ce::254]/computeMetadata/v1/", True, True),  # GCP over IPv6, in ULA
     ("http://100.100.100.200/latest/meta-data/", True, True),  # Alibaba, in CGNAT
     ("http://[::ffff:100.100.100.200]/", True, True),
     ("http://[64:ff9b::6464:64c8]/", True, True),  # NAT64 of 100.100.100.200
     ("http://168.63.129.16/machine?comp=goalstate", True, True),  # Azure wireserver
     ("http://metadata-v6.test/", True, True),
+    ("http://gcp-metadata-v6.test/", True, True),
     ("http://169.254.170.2/v2/credentials", True, True),  # ECS task credentials
     # Their neighbours are what they were.
     ("http://[fd00:ec2::253]/feed", True, False),
+    ("http://[fd20:ce::253]/feed", True, False),
     ("http://100.100.100.201/feed", True, False),
     ("http://168.63.129.17/feed", False, False),
     # Public: always fine.
@@ -156,5 +160,7 @@ def test_check_ip_switch() -> None:
     # A metadata address is named as one, not as the range the setting would let through.
     with pytest.raises(BlockedAddressError, match=r"cloud metadata address fd00:ec2::254$"):
         check_ip("fd00:ec2::254", allow_private_networks=True)
+    with pytest.raises(BlockedAddressError, match=r"cloud metadata address fd20:ce::254$"):
+        check_ip("fd20:ce::254", allow_private_networks=True)
     assert classify_ip("100.100.100.200") == ("cloud metadata", False)
     assert classify_ip("168.63.129.16") == ("cloud metadata", False)

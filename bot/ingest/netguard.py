@@ -14,7 +14,7 @@ Addresses fall in two classes. *Private* ones (loopback, RFC 1918, CGNAT, ULA) a
 `allow_private_networks` is set, for self-hosters with intranet feeds. *Never* ones (unspecified,
 link-local including 169.254.169.254, multicast, broadcast, reserved, documentation, and the
 cloud metadata services outside link-local: Alibaba's 100.100.100.200, Azure's 168.63.129.16,
-AWS's IPv6 fd00:ec2::254) are refused always: no legitimate feed lives there, and a metadata
+AWS's and GCP's IPv6 fd00:ec2::254 and fd20:ce::254) are refused always: no legitimate feed lives there, and a metadata
 service is the classic SSRF prize.
 IPv6 forms that embed an IPv4 address (IPv4-mapped/compatible, NAT64, 6to4, Teredo) are judged
 by the embedded address as well.
@@ -84,6 +84,7 @@ _PRIVATE_V4: tuple[tuple[ipaddress.IPv4Network, str], ...] = (
 )
 _NEVER_V6: tuple[tuple[ipaddress.IPv6Network, str], ...] = (
     (_N6("fd00:ec2::254/128"), _METADATA),  # AWS's IPv6 instance metadata, inside ULA
+    (_N6("fd20:ce::254/128"), _METADATA),  # GCP's IPv6 metadata server, inside ULA
     (_N6("::/128"), "unspecified"),
     (_N6("ff00::/8"), "multicast"),
     (_N6("fe80::/10"), "link-local"),
