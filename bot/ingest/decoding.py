@@ -76,7 +76,8 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     if they look like it (`_looks_cp1252`); a single-byte or CJK charset declared, but the bytes
     are valid UTF-8 with non-ASCII in them, UTF-8 it is. ISO-8859-1 means windows-1252, and
     gb2312, Shift_JIS, EUC-KR and Big5 the wider sets their sites write (`_WIDER`), as they do
-    to browsers; stray bytes in those sets become U+FFFD.
+    to browsers; stray bytes in those sets become U+FFFD. A document declared ISO-2022 is
+    UTF-8 too, when it reads as it says: its ESC, SO and SI are no controls (`drop_controls`).
 
     Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
     honour the header, and the same bytes then reach whichever of the two succeeds.
@@ -108,6 +109,16 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
             if not _is_utf8(rest):
                 rest = rest.decode(codec, "replace").encode("utf-8")
             return declaration.expand(rb"\1\2utf-8\2") + rest
+        if codec is not None and codec.startswith("iso2022"):
+            # ISO-2022 switches character sets with ESC, SO and SI, which are C0 controls
+            # (`drop_controls`); as UTF-8 it has none, and libxml2 need not know the label
+            # (ISO-2022-KR, or ISO-2022-JP as csISO2022JP). Relabelled, as above. A document
+            # that is not what it says is left to the parsers, as before.
+            try:
+                text = body[declaration.end() :].decode(codec)
+            except UnicodeDecodeError:
+                return body
+            return declaration.expand(rb"\1\2utf-8\2") + text.encode("utf-8")
         return body
     charset = _http_charset(content_type)
     if charset is None:
@@ -275,10 +286,10 @@ codecs.register_error("newsdigest-cp1252", _cp1252_bytes)
 # entry's escaped HTML sends libxml2's recovery astray for the rest of that text: its markup came
 # out as words ("Monday./pblockquoteBest ..."), and the TL;DR read "PThe ...".
 _C0 = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
-_C0_NO_ESC = _C0.replace(b"\x1b", b"")
 # A terminal colour or cursor code ("\x1b[31m") goes whole: without its ESC, "[31m" is text.
 _CSI_RE = re.compile(rb"\x1b\[[0-9;]{0,32}[A-Za-z]")
-_ISO_2022_RE = re.compile(rb"iso-?2022", re.I)
+# Any ISO-2022 label (ISO-2022-JP, csISO2022KR, ISO_2022_JP, ISO-2022-CN).
+_ISO_2022_RE = re.compile(rb"2022")
 
 
 def drop_controls(body: bytes) -> bytes:
@@ -286,13 +297,13 @@ def drop_controls(body: bytes) -> bytes:
 
     Only for documents in an ASCII-compatible encoding, as `to_utf8` leaves them: there a byte
     under 0x20 is that control and never part of another character, so what is left decodes
-    as before. UTF-16 and UTF-32 are left alone, and so is an ESC in a document declared
-    ISO-2022 (which `to_utf8` passes through), where it switches the character set."""
+    as before. UTF-16 and UTF-32 are left alone, and so is a document still declared ISO-2022
+    (one `to_utf8` could not read as it says), where ESC, SO and SI switch the character set."""
     if body.startswith(_BOMS) or b"\x00" in body[:4]:
         return body
     declaration = _XML_DECL_ENCODING_RE.match(body)
-    if declaration and _ISO_2022_RE.match(declaration.group(3)):
-        return body.translate(None, _C0_NO_ESC)
+    if declaration and _ISO_2022_RE.search(declaration.group(3)):
+        return body
     if b"\x1b[" in body:
         body = _CSI_RE.sub(b"", body)
     return body.translate(None, _C0)
