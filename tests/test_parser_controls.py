@@ -58,7 +58,21 @@ def test_a_control_in_an_entrys_html_leaves_its_markup_read_as_markup(
 def test_a_control_in_a_title_is_dropped_and_tab_newline_kept() -> None:
     feed = parse_feed(rss(BODY.format(c=""), "Fish\x02 shop\twins\x1b[0m award"))
     assert feed.entries[0].title == "Fish shop wins award"
-    assert drop_controls(b"<a>x\ty\nz\r\x0b\x0c\x1f</a>") == b"<a>x\ty\nz\r</a>"
+    assert drop_controls(b"<a>x\ty\nz\r\x1f</a>") == b"<a>x\ty\nz\r</a>"
+
+
+def test_a_vertical_tab_or_form_feed_keeps_the_words_apart() -> None:
+    feed = parse_feed(rss(BODY.format(c=""), "Page\x0cbreak and\x0bline"))
+    assert feed.entries[0].title == "Page break and line"
+
+
+@pytest.mark.parametrize("end", ["\x07", "\x1b\\"])
+def test_a_terminal_hyperlink_is_dropped_whole_and_its_text_kept(end: str) -> None:
+    # OSC 8: ESC ] 8 ; params ; URI, then the link text, then ESC ] 8 ; ; to end it.
+    title = f"Read \x1b]8;;https://gazette.example/fish{end}the verdict\x1b]8;;{end} here"
+    feed = parse_feed(rss(BODY.format(c="\x1b]8;;https://x.example/\x07"), title))
+    assert feed.entries[0].title == "Read the verdict here"
+    assert feed.entries[0].text == TEXT
 
 
 def test_other_encodings_keep_their_bytes() -> None:

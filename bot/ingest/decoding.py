@@ -285,15 +285,20 @@ codecs.register_error("newsdigest-cp1252", _cp1252_bytes)
 # The C0 controls XML 1.0 forbids (all but tab, newline and carriage return). One of them in an
 # entry's escaped HTML sends libxml2's recovery astray for the rest of that text: its markup came
 # out as words ("Monday./pblockquoteBest ..."), and the TL;DR read "PThe ...".
-_C0 = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
-# A terminal colour or cursor code ("\x1b[31m") goes whole: without its ESC, "[31m" is text.
-_CSI_RE = re.compile(rb"\x1b\[[0-9;]{0,32}[A-Za-z]")
+# Vertical tab and form feed part words ("Page\x0cbreak"): they become spaces, not nothing.
+_C0 = bytes([*range(0x09), *range(0x0E, 0x20)])
+_SPACES = bytes.maketrans(b"\x0b\x0c", b"  ")
+# A terminal code goes whole, since without its ESC the rest is text: a colour or cursor code
+# ("\x1b[31m"), and an OSC sequence ("\x1b]8;;https://x.example/\x07", a hyperlink's start or
+# end, ended by BEL or ESC \), whose link text between the two is kept.
+_TERMINAL_RE = re.compile(rb"\x1b(?:\[[0-9;]{0,32}[A-Za-z]|\][^\x07\x1b]{0,2048}(?:\x07|\x1b\\))")
 # Any ISO-2022 label (ISO-2022-JP, csISO2022KR, ISO_2022_JP, ISO-2022-CN).
 _ISO_2022_RE = re.compile(rb"2022")
 
 
 def drop_controls(body: bytes) -> bytes:
-    """`body` without the C0 control characters XML forbids, which no feed means as text.
+    """`body` without the C0 control characters XML forbids, which no feed means as text (a
+    vertical tab or form feed becomes a space, a terminal code goes whole: `_TERMINAL_RE`).
 
     Only for documents in an ASCII-compatible encoding, as `to_utf8` leaves them: there a byte
     under 0x20 is that control and never part of another character, so what is left decodes
@@ -304,9 +309,9 @@ def drop_controls(body: bytes) -> bytes:
     declaration = _XML_DECL_ENCODING_RE.match(body)
     if declaration and _ISO_2022_RE.search(declaration.group(3)):
         return body
-    if b"\x1b[" in body:
-        body = _CSI_RE.sub(b"", body)
-    return body.translate(None, _C0)
+    if b"\x1b" in body:
+        body = _TERMINAL_RE.sub(b"", body)
+    return body.translate(_SPACES, _C0)
 
 
 def repair_entities(body: bytes) -> bytes:
