@@ -12,6 +12,7 @@ from fakes.chat import FakeChatAdapter
 from fakes.runner import stop
 
 from bot.adapters.discord.messages import escape_notice
+from bot.adapters.discord.packing import CONTENT_LIMIT, split_content
 from bot.adapters.slack.escape import notice_line as slack_notice_line
 from bot.app import NewsDigest
 from bot.commands.base import CommandContext
@@ -86,11 +87,13 @@ async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
     assert len(chat.cards()) == 2
     assert sorted(unmarked(m.text) for m in chat.texts()) == [
         f"The feed alpha (`{config_url}`, feed #1) was disabled after 1 failed poll: {GONE}. "
-        "Its stories will be missing until it is fixed. An admin can re-enable it with "
-        f"newsdigest feeds enable `{config_url}`, or remove it from the config file's [[feeds]].",
+        "Its stories will be missing until it is fixed.\n"
+        f"An admin can re-enable it with newsdigest feeds enable `{config_url}`\n"
+        "or remove it from the config file's [[feeds]].",
         f"The feed beta (`{chat_url}`, feed #2) was disabled after 1 failed poll: {GONE}. "
-        "Its stories will be missing until it is fixed. An admin can re-enable it with "
-        f"newsdigest feeds enable `{chat_url}`, or remove it with /feeds remove `{chat_url}`.",
+        "Its stories will be missing until it is fixed.\n"
+        f"An admin can re-enable it with newsdigest feeds enable `{chat_url}`\n"
+        f"or remove it with /feeds remove `{chat_url}`",
     ]
     assert list(map(str, listing.lines)) == [
         f"#1 alpha <{config_url}> (disabled: {GONE}; in the config file)",
@@ -138,3 +141,26 @@ def test_the_alerts_commands_copy_back_the_feed_they_name(tmp_path: Path) -> Non
         assert "Valley Post @everyone" not in shown
     assert "<!everyone>" not in slack
     assert "http\u200b://" not in discord
+
+
+def test_a_long_url_in_the_alert_is_in_whole_code_spans_on_discord(tmp_path: Path) -> None:
+    # A search feed's URL of 700 characters, named in the alert three times: over Discord's
+    # 2,000, the message is split, and between lines, with each command whole in one piece.
+    url = "https://news.example.org/rss/search?q=" + "harbour+OR+ferry+OR+bridge+" * 25
+    db = open_database(tmp_path / "nd.db")
+    stored = feed_store.add_feed(db, url, origin="chat")
+    feed = {
+        "id": stored.id,
+        "url": stored.url,
+        "name": "Search",
+        "title": None,
+        "origin": "chat",
+        "disabled_reason": "HTTP 404",
+        "consecutive_failures": 5,
+    }
+    pieces = split_content(escape_notice(disabled_feed_text(feed)))
+    assert len(pieces) > 1
+    assert all(len(p) <= CONTENT_LIMIT and p.count("`") % 2 == 0 for p in pieces)
+    for command in ("newsdigest feeds enable ", "/feeds remove "):
+        (piece,) = [p for p in pieces if command in p]
+        assert _code_after(piece, command) == stored.url

@@ -104,7 +104,7 @@ def disabled_feed_text(feed: dict[str, Any]) -> str:
     name = feed["name"] or feed["title"]
     called = f"{name} ({url}, feed #{feed['id']})" if name else f"{url} (feed #{feed['id']})"
     if feed["origin"] == "config":
-        remove = "or remove it from the config file's [[feeds]]"
+        remove = "or remove it from the config file's [[feeds]]."
     else:
         remove = f"or remove it with /feeds remove {url}"
     how = "was disabled"
@@ -112,8 +112,12 @@ def disabled_feed_text(feed: dict[str, Any]) -> str:
         # A refused address as written is disabled at its first poll ("after 1 failed poll"
         # says nothing), and a lasting DNS refusal's reason counts its polls itself.
         how += f" after {plural(feed['consecutive_failures'], 'failed poll')}"
+    # Each command on a line of its own, so a long URL is in one line at most once: Discord's
+    # 2,000-character messages are split between lines, and a split inside a code span would
+    # leave neither half a command to copy.
     return (
         f"The feed {called} {how}: {feed['disabled_reason']}. "
-        f"Its stories will be missing until it is fixed. An admin can re-enable it with "
-        f"newsdigest feeds enable {url}, {remove}."
+        "Its stories will be missing until it is fixed.\n"
+        f"An admin can re-enable it with newsdigest feeds enable {url}\n"
+        f"{remove}"
     )
