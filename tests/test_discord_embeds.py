@@ -275,6 +275,21 @@ def test_split_content_pieces_fit() -> None:
     assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
 
 
+def test_split_content_cuts_a_long_line_before_a_code_span_not_through_it() -> None:
+    url = "https://news.example/rss?q=" + "harbour+OR+ferry+" * 60  # about 1,000 characters
+    # The 2,000th character is inside the span.
+    text = "It was disabled. " * 70 + f"Re-enable it with newsdigest feeds enable `{url}` now."
+    assert text.index("`") < CONTENT_LIMIT < text.rindex("`")
+    pieces = split_content(text)
+    assert all(utf16_len(p) <= CONTENT_LIMIT for p in pieces)
+    assert "".join(pieces) == text
+    # The span whole in one piece: copied, it is the URL.
+    assert any(f"`{url}`" in p for p in pieces)
+    assert all(p.count("`") % 2 == 0 for p in pieces)
+    # A span longer than a piece is cut where it must be.
+    assert "".join(split_content(f"`{'u' * 4500}`")) == f"`{'u' * 4500}`"
+
+
 def test_update_embed_and_footer() -> None:
     card = make_card(source_count=5, outlets=["A", "B", "C", "D", "E"])
     embed = update_embed(card, ["D", "@everyone E"])
