@@ -79,3 +79,64 @@ def test_a_shared_quote_still_needs_the_bullets_figures() -> None:
         ),
     )
     assert _backers(articles, bullet) == ["Quay Herald"]
+
+
+def test_a_quoted_title_or_slogan_is_no_shared_remark() -> None:
+    # Everyone who mentions the film quotes its name: the words say nothing of a remark.
+    assert not _alike(
+        "The harbour choir said it would sing songs from “Storm Over Tolberg Bay” at the ferry "
+        "launch.",
+        "Fans of “Storm Over Tolberg Bay” said the ferry launch drew a record crowd.",
+    )
+    assert not _alike(
+        "Premier Anna Holm said her “Ferries For Every Harbour” plan would start in Tolberg.",
+        "Jon Berg mocked the premier's “Ferries For Every Harbour” slogan in Tolberg.",
+    )
+
+
+def test_a_shared_quotation_needs_someone_speaking_in_both() -> None:
+    assert not _alike(
+        "The harbour minister said the premier was “firmly behind” the new ferry line.",
+        "A banner reading “firmly behind” the ferry line hung over the premier's office.",
+    )
+
+
+def test_another_speaker_quoting_the_same_words_backs_nothing() -> None:
+    bullet = "Premier Anna Holm said the ferry budget was “good news” for Tolberg's harbour."
+    assert not _alike(
+        bullet,
+        "Jon Berg, the opposition leader, said the collapse of the ferry budget was “good news” "
+        "for Tolberg's harbour.",
+    )
+    # Two offices in lower case, one for each side: two speakers.
+    assert not _alike(
+        "The mayor said the harbour plan would bring “new jobs and growth” to Tolberg.",
+        "The union said the harbour plan would bring “new jobs and growth” only to Vennmark, "
+        "not to Tolberg.",
+    )
+    # One speaker named in both: one remark.
+    assert _alike(
+        bullet,
+        "The ferry budget was “good news” for the harbour, Holm told reporters in Tolberg.",
+    )
+
+
+def test_words_quoted_to_be_denied_back_nothing() -> None:
+    bullet = "Premier Anna Holm called the fishing report “a complete fabrication” on Monday."
+    for denial in (
+        "Fisheries chief Anna Holm rejected claims that the fishing report was “a complete "
+        "fabrication”.",
+        "Holm denied she had called the fishing report “a complete fabrication”.",
+        "Anna Holm dismissed critics who called the fishing report “a complete fabrication”.",
+    ):
+        assert not _alike(bullet, denial), denial
+    articles = _story(
+        ("Quay Herald", "Premier attacks report", bullet),
+        (
+            "Fjord Post",
+            "Fisheries chief defends report",
+            "Fisheries chief Jon Berg rejected claims that the fishing report was “a complete "
+            "fabrication”.",
+        ),
+    )
+    assert _backers(articles, bullet) == ["Quay Herald"]

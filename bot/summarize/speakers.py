@@ -40,6 +40,8 @@ _SPEECH = (
     r"recalled|admit|admits|admitted|acknowledge|acknowledges|acknowledged|concede|concedes|"
     r"conceded|remark|remarks|remarked|call|calls|called|describe|describes|described)"
 )
+# Any speech verb as a word: whether a sentence reports someone saying something at all.
+SPEECH_VERB_RE = re.compile(rf"\b{_SPEECH}\b", re.IGNORECASE)
 # Before a verb: an auxiliary or an adverb ("has said", "later told", "repeatedly warned").
 _BEFORE_VERB = r"(?:(?:has|have|had|also|then|later|again|once|\w+ly)\s+)?"
 # A capitalised word of a name: "Ruiz", "O'Neill", "Saint-Clair", an initial "J.".

@@ -16,8 +16,8 @@ from functools import lru_cache
 from bot.models import Article
 from bot.summarize.claim_figures import Count, claim_counts, figures_agree, main_figure
 from bot.summarize.clauses import SUBORDINATORS
-from bot.summarize.quote_marks import quoted_spans
 from bot.summarize.sentences import content_stems, split_sentences
+from bot.summarize.shared_quotes import quotes_alike
 
 # Weighted share of a bullet's content words one source sentence must carry to report it. Below
 # a half because a bullet is one outlet's whole sentence and another outlet that reports the same
@@ -39,10 +39,6 @@ PART_MIN_WEIGHT = 1.5
 NAMES_ALONE_WORDS = 4
 # Sentences checked per article: feeds carry leads and excerpts, and this bounds the cost.
 MAX_SUPPORT_SENTENCES = 40
-# A bullet's quotation with this many content words, quoted word for word by another outlet, is
-# the same statement reported: outlets that report one remark paraphrase all around it (the
-# speaker by name or by office, where it was made) but quote the same words.
-SHARED_QUOTE_MIN_STEMS = 2
 
 
 def outlet_stems(articles: Sequence[Article], outlet_of: Sequence[str]) -> dict[str, set[str]]:
@@ -246,38 +242,6 @@ def carries(
     ):
         return False
     return bullet.negated_where(shared) == sentence.negated_where(shared)
-
-
-def quotes_alike(bullet: str, sentence: str, shared: frozenset[str]) -> bool:
-    """Whether `sentence` quotes, word for word, a quotation of the bullet's that holds
-    `SHARED_QUOTE_MIN_STEMS` content words ("'deeply committed' to the success of" beside
-    "is 'deeply committed to your success'"), and shares a word of the bullet's outside it: what
-    or whom the remark is about. A common phrase quoted about something else shares none."""
-    for quote in _quotations(bullet):
-        quote_stems = frozenset(content_stems(" ".join(quote)))
-        if len(quote_stems) < SHARED_QUOTE_MIN_STEMS or not shared - quote_stems:
-            continue
-        if any(_contains(theirs, quote) for theirs in _quotations(sentence)):
-            return True
-    return False
-
-
-_WORD_RE = re.compile(r"[\w'’-]+")
-
-
-@lru_cache(maxsize=16384)
-def _quotations(text: str) -> tuple[tuple[str, ...], ...]:
-    """Each quotation's words, case-folded."""
-    return tuple(
-        words
-        for span in quoted_spans(text)
-        if (words := tuple(w.casefold() for w in _WORD_RE.findall(span)))
-    )
-
-
-def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    n = len(part)
-    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
 def _mass(c: Claim, weight: Callable[[str], float]) -> float:

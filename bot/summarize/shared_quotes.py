@@ -1,0 +1,175 @@
+"""Whether another outlet's sentence reports a bullet's remark by quoting its words.
+
+Outlets that report one remark paraphrase all around it (the speaker by name or by office, where
+it was made) but quote the same words, so a quotation shared word for word can back a bullet
+whose other words the sentence lacks. Shared words alone are not enough, though: a title or a
+slogan ("Gone With the Wind") is quoted by everyone who mentions it, another speaker may use the
+same words of something else, and a denial ("rejected claims that the report was 'a complete
+fabrication'") quotes the words it disputes. So the quotation must be more than names, both
+sentences must report someone speaking, neither may frame the words as a claim it rejects, and
+the two must give the words to one speaker, or at least name someone or somewhere alike outside
+the quotation.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.summarize.quote_marks import quotation_bounds
+from bot.summarize.sentences import content_stems, stem
+from bot.summarize.speakers import SPEECH_VERB_RE, Name, name_key, same_speaker, speakers
+from bot.textutil import STOPWORDS
+
+# A bullet's quotation with this many content words, quoted word for word by another outlet, is
+# the same statement reported.
+SHARED_QUOTE_MIN_STEMS = 2
+
+# Reporting verbs the speech-verb list of `speakers` leaves out because they name no speaker
+# plainly enough for a misattribution check, though they do report a remark.
+_MORE_SPEECH_RE = re.compile(
+    r"\b(?:reiterat|repeat|dubb?|label|brand|praise|hail|criticis|criticiz|condemn|quot)\w*"
+    r"|\baccording\s+to\b",
+    re.IGNORECASE,
+)
+# Framing that reports the quoted words as a claim someone disputes, not as a remark made.
+_DENIAL_RE = re.compile(
+    r"\b(?:reject|den(?:y|ies|ied|ying)|dismiss|disput|refut|rebut|scoff|ridicul|derid|mock)\w*"
+    r"|\b(?:claims?|allegations?|suggestions?)\s+that\b",
+    re.IGNORECASE,
+)
+# Words between a speaker and the speech verb: "has said", "did not call", "also told".
+_AUXILIARIES = frozenset("has have had also then later again once did does do not never".split())
+# Where the words naming a speaker before a speech verb start: a clause break or a quotation.
+_SPEAKER_START_RE = re.compile(r"[,;:—–()\"“”«»]|\s-\s|\bthat\b|\bwho\b")
+_SPEAKER_WORDS = 3
+# Capitalised words that date a remark rather than name anyone: no shared name.
+_CALENDAR = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december today yesterday
+    """.split()
+)
+_WORD_RE = re.compile(r"[\w'’-]+")
+
+
+def quotes_alike(bullet: str, sentence: str, shared: frozenset[str]) -> bool:
+    """Whether `sentence` quotes, word for word, a quotation of the bullet's that holds
+    `SHARED_QUOTE_MIN_STEMS` content words and is not only names ("'deeply committed' to the
+    success of" beside "is 'deeply committed to your success'"), shares a word of the bullet's
+    outside it, and reports the same remark (`_same_remark`). A common phrase quoted about
+    something else shares no word besides."""
+    theirs = _quotations(sentence)
+    if not theirs:
+        return False
+    for original, quote in zip(_original_quotations(bullet), _quotations(bullet), strict=True):
+        quote_stems = frozenset(content_stems(" ".join(quote)))
+        if len(quote_stems) < SHARED_QUOTE_MIN_STEMS or not shared - quote_stems:
+            continue
+        if _names_only(original):
+            continue
+        if any(_contains(words, quote) for words in theirs):
+            return _same_remark(bullet, sentence)
+    return False
+
+
+def _same_remark(bullet: str, sentence: str) -> bool:
+    """Whether two sentences sharing a quotation report one remark: each reports speech, neither
+    disputes the words, and one speaker says them (by name, or by the same office), or, where
+    one names and the other gives only an office, they name someone or somewhere alike."""
+    a, b = _unquoted(bullet), _unquoted(sentence)
+    if not (_speaks(a) and _speaks(b)):
+        return False
+    if _DENIAL_RE.search(a) or _DENIAL_RE.search(b):
+        return False
+    a_names, a_roles = _speaker_words(bullet)
+    b_names, b_roles = _speaker_words(sentence)
+    if a_names and b_names:
+        return any(same_speaker(x, y) for x in a_names for y in b_names)
+    if a_roles and b_roles:
+        return any(x & y for x in a_roles for y in b_roles)
+    around = frozenset(content_stems(a)) & frozenset(content_stems(b))
+    return bool((_name_stems(a) | _name_stems(b)) & around)
+
+
+def _speaks(unquoted: str) -> bool:
+    return bool(SPEECH_VERB_RE.search(unquoted) or _MORE_SPEECH_RE.search(unquoted))
+
+
+@lru_cache(maxsize=8192)
+def _unquoted(text: str) -> str:
+    """`text` with each quotation, marks and all, replaced by a dash: what the outlet says
+    around the quoted words."""
+    parts: list[str] = []
+    at = 0
+    for start, end in sorted(quotation_bounds(text)):
+        if start - 1 < at:
+            continue
+        parts.append(text[at : start - 1])
+        parts.append(" — ")
+        at = end + 1
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+@lru_cache(maxsize=8192)
+def _speaker_words(text: str) -> tuple[list[Name], list[frozenset[str]]]:
+    """Who `text` says spoke: names (`name_key`) and offices written in lower case ("the
+    mayor"), each read from the few words before a speech verb outside the quotations."""
+    names: list[Name] = []
+    roles: list[frozenset[str]] = []
+    unquoted = _unquoted(text)
+    for match in SPEECH_VERB_RE.finditer(unquoted):
+        before = _SPEAKER_START_RE.split(unquoted[: match.start()])[-1].split()
+        while before and before[-1].casefold() in _AUXILIARIES:
+            before.pop()
+        words = before[-_SPEAKER_WORDS:]
+        # "The union said": a capitalised opener is no name.
+        if key := name_key(" ".join(w for w in words if w[:1].isupper())):
+            names.append(key)
+        elif stems := frozenset(content_stems(" ".join(words))):
+            roles.append(stems)
+    # '"...," said Mayor Ruiz', 'Ruiz, the mayor, said "..."': the forms `speakers` reads.
+    for start, end in quotation_bounds(text):
+        names.extend(speakers(text, start - 1, end + 1))
+    return names, roles
+
+
+def _name_stems(text: str) -> frozenset[str]:
+    """Stems of the capitalised words of `text` (its first too: "Premier Holm said"), less
+    little words and dates."""
+    return frozenset(
+        stem(w.casefold())
+        for w in _WORD_RE.findall(text)
+        if w[:1].isupper() and w.casefold() not in STOPWORDS and w.casefold() not in _CALENDAR
+    )
+
+
+def _names_only(quote: str) -> bool:
+    """Whether every content word of a quotation is capitalised: a title, a name or a slogan
+    ("Gone With the Wind", "Make Tolberg Great Again"), quoted by all who mention it."""
+    words = [
+        w for w in _WORD_RE.findall(quote) if w.casefold() not in STOPWORDS and w[:1].isalpha()
+    ]
+    return bool(words) and all(w[:1].isupper() for w in words)
+
+
+@lru_cache(maxsize=16384)
+def _original_quotations(text: str) -> tuple[str, ...]:
+    """The quotations `_quotations` reads, as written."""
+    return tuple(
+        span for start, end in quotation_bounds(text) if _WORD_RE.search(span := text[start:end])
+    )
+
+
+@lru_cache(maxsize=16384)
+def _quotations(text: str) -> tuple[tuple[str, ...], ...]:
+    """Each quotation's words, case-folded."""
+    return tuple(
+        tuple(w.casefold() for w in _WORD_RE.findall(span)) for span in _original_quotations(text)
+    )
+
+
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
