@@ -143,3 +143,23 @@ def test_a_retelling_going_on_with_a_group_that_acts_keeps_its_angle() -> None:
     )
     angles, _ = build_angles(articles, outlet_names(articles), "Quay Herald", tldr=[CROWDS])
     assert [a.source for a in angles] == ["Fjord Post"]
+
+
+def test_a_retelling_going_on_with_a_country_or_a_person_keeps_its_angle() -> None:
+    # "Iran", "Japan", "Susan" end like "Asian" but name a place or a person acting.
+    for tail in (
+        "though officials in Iran cancelled the lantern parade over new fees.",
+        "though the parade was cancelled in Japan and Pakistan over new fees.",
+        "though Susan Morgan cancelled the lantern parade over new fees.",
+        "though Brian Logan cancelled the lantern parade over new fees.",
+    ):
+        articles = _story(
+            ("Quay Herald", "Harvest Festival celebrated", CROWDS),
+            (
+                "Fjord Post",
+                "Harvest Festival boycott",
+                f"Crowds are celebrating the Harvest Festival on Sunday, {tail}",
+            ),
+        )
+        angles, _ = build_angles(articles, outlet_names(articles), "Quay Herald", tldr=[CROWDS])
+        assert [a.source for a in angles] == ["Fjord Post"], tail

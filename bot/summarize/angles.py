@@ -34,11 +34,12 @@ from bot.summarize.angle_topic import (
     relayed_paragraphs,
     relays,
 )
-from bot.summarize.clauses import leans_on_context
+from bot.summarize.clauses import VERB_WORDS, leans_on_context
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
 from bot.summarize.restated import cores_alike, one_remark
 from bot.summarize.sentences import content_stems, split_sentences
+from bot.textutil import STOPWORDS
 
 MAX_ANGLES = 6
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
@@ -232,19 +233,35 @@ def _goes_on(sentence: str, beyond: Sequence[str]) -> bool:
     if len(beyond) < RESTATED_MIN_NEW:
         return False
     stems = set(beyond)
-    bare = (w.strip(".,;:\"“”‘’'()") for w in sentence.split()[1:])
+    bare = [w.strip(".,;:\"“”‘’'()") for w in sentence.split()[1:]]
     # "in many Asian countries" describes; it names no one the card does not. A plural
     # ("Senate Republicans refused ...") is a group that acts: a name.
     return any(
-        (w[:1].isupper() and w not in CALENDAR_WORDS and not _adjective_of_people(w))
+        (w[:1].isupper() and w not in CALENDAR_WORDS and not _adjective_of_people(w, nxt))
         or w[:1].isdigit()
-        for w in bare
+        for w, nxt in zip(bare, [*bare[1:], ""], strict=True)
         if stem_of(w) in stems
     )
 
 
-def _adjective_of_people(word: str) -> bool:
-    return bool(DEMONYM_RE.match(word)) and not word.endswith("s")
+# A people's adjective ends as "Asian", "Korean", "Chinese", "Danish", "Arabic", "American",
+# "German", "Cuban"; a bare "-an" is as often a country or a first name ("Iran", "Japan",
+# "Susan", "Ryan"), and "Brian" or "Eric" fit the adjective's ending too, so what follows decides.
+_ADJECTIVE_ENDINGS = ("ian", "ean", "ese", "ish", "ern", "ic", "can", "man", "ban")
+
+
+def _adjective_of_people(word: str, following: str) -> bool:
+    """Whether `word` is a people's adjective before a lowercase noun ("Asian countries"): not a
+    country or person acting ("officials in Iran cancelled", "Brian Logan said")."""
+    return (
+        bool(DEMONYM_RE.match(word))
+        and word.endswith(_ADJECTIVE_ENDINGS)
+        and following[:1].islower()
+        and following.isalpha()
+        and following not in STOPWORDS
+        and following not in VERB_WORDS
+        and not following.endswith("ed")
+    )
 
 
 def _is_teaser_cut(sentence: str) -> bool:
