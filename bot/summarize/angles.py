@@ -239,7 +239,7 @@ def _goes_on(sentence: str, beyond: Sequence[str]) -> bool:
     return any(
         (w[:1].isupper() and w not in CALENDAR_WORDS and not _adjective_of_people(w, nxt))
         or w[:1].isdigit()
-        for w, nxt in zip(bare, [*bare[1:], ""], strict=True)
+        for w, nxt in zip(bare, [*bare[1:], ""], strict=False)
         if stem_of(w) in stems
     )
 
