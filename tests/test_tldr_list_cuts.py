@@ -75,3 +75,41 @@ def test_a_second_predicate_after_and_is_no_list() -> None:
         "On Friday, the harbour board chair, Nick Berg, announced that the ferry line would be "
         "suspended for two years."
     ]
+
+
+def test_a_whole_between_phrase_does_not_block_a_later_cut() -> None:
+    # "between the two sides" has both its sides; the cut ends the clause after it.
+    assert clause_prefixes(
+        "Talks between the two sides collapsed on Friday in Tolberg, officials said, and no new "
+        "date was set.",
+        55,
+    ) == ["Talks between the two sides collapsed on Friday in Tolberg."]
+    assert clause_prefixes(
+        "A clash between rival fishing crews left three men injured at the Tolberg quay, police "
+        "said on Sunday.",
+        55,
+    ) == ["A clash between rival fishing crews left three men injured at the Tolberg quay."]
+    assert "The feud between fishermen has split Tolberg for years." in clause_prefixes(
+        "The feud between fishermen has split Tolberg for years, and the premier has now stepped "
+        "in with a new quota plan.",
+        55,
+    )
+
+
+def test_an_attribution_after_the_list_does_not_hide_it() -> None:
+    cuts = clause_prefixes(
+        "The new ferry will stop in Tolberg, Vennmark and Lundia, the harbour board said on "
+        "Monday.",
+        55,
+    )
+    assert "The new ferry will stop in Tolberg." not in cuts
+    assert "The new ferry will stop in Tolberg, Vennmark and Lundia." in cuts
+
+
+def test_a_date_after_a_place_and_its_country_is_no_list_item() -> None:
+    cuts = clause_prefixes(
+        "The harbour master was born in Tolberg, Vennmark, in 1950, and moved to Lundia as a "
+        "child.",
+        55,
+    )
+    assert "The harbour master was born in Tolberg, Vennmark." in cuts

@@ -90,6 +90,8 @@ def in_comma_list(head: str, tail: str) -> bool:
     if len(items) >= 3 and _item(items[-2]):
         return True
     words = nxt.split()
+    if words and (words[0].casefold() in _ITEM_NOT_OPENERS or any(ch.isdigit() for ch in nxt)):
+        return False
     # The next item runs on to "and"/"or" closing the list ("Japan and other nations").
     closes = any(w in _COORDINATORS for w in words[1 : _ITEM_MAX_WORDS + 1])
     return (
@@ -108,8 +110,20 @@ def _predicate(segment: str) -> bool:
 
 
 def _item(segment: str) -> bool:
+    """A short verbless segment; one opening on a preposition or giving a figure ("in 1950",
+    "on June 3") is a phrase of its own, never a list's item."""
     words = segment.split()
-    return 0 < len(words) <= _ITEM_MAX_WORDS and not has_verb([segment])
+    return (
+        0 < len(words) <= _ITEM_MAX_WORDS
+        and not has_verb([segment])
+        and words[0].casefold() not in _ITEM_NOT_OPENERS
+        and not any(ch.isdigit() for ch in segment)
+    )
+
+
+_ITEM_NOT_OPENERS = frozenset(
+    "from in on at for to by with about into over under after before during since".split()
+)
 
 
 # Be-forms: a participle after one is passive, and its "by ..." says who did it.

@@ -243,12 +243,18 @@ def _inside_list(mark: str, head: str, tail: str) -> bool:
         head + ",", tail
     ):
         return True
-    # "to decide between X, | a Republican, and Y": "between" still needs its second.
-    if _BETWEEN_RE.search(head) and not _AND_RE.search(head.rsplit("between", 1)[-1]):
+    # "to decide between X, | a Republican, and Y": "between" still needs its second. Only a
+    # cut right after the between-phrase's first side, with the tail going on to "and", is
+    # one: "Talks between the two sides collapsed on Friday, | officials said, and ..." ends
+    # a clause whose between-phrase is whole.
+    if _BETWEEN_RE.search(head) and _between_open(head.rsplit("between", 1)[-1], tail):
         return True
     # Cut after the list's first item ("poured in from Lyon, | Oslo, Rome and other cities"):
     # the rest is only items, each short and verbless.
     rest = COMMA_RE.split(tail.rstrip(" .;:"))
+    # "..., Vennmark and Lundia, | the board said on Monday": what follows the list is not in it.
+    while len(rest) > 1 and (has_verb([rest[-1]]) or rest[-1].split()[:1] == ["according"]):
+        rest.pop()
     # "on Saturday, | from Tolberg, Oslo and Rome": a phrase of its own opens the list.
     if rest[0].split()[:1] and rest[0].split()[0].casefold() in _PREPOSITIONS:
         return False
@@ -273,6 +279,17 @@ def _inside_list(mark: str, head: str, tail: str) -> bool:
     )
 
 
+def _between_open(side: str, tail: str) -> bool:
+    """Whether `side`, the head's words after its last "between", is one short verbless side
+    and `tail` gives the second within its next two comma segments ("a Republican, and Y")."""
+    words = side.split()
+    if not words or len(words) > _BETWEEN_SIDE_WORDS or _AND_RE.search(side) or has_verb([side]):
+        return False
+    return any(_AND_RE.search(part) for part in COMMA_RE.split(tail)[:2])
+
+
+# The first side of "between X and Y" is this short: a name with its title or initials.
+_BETWEEN_SIDE_WORDS = 4
 # A list's remaining item and its closing "and ...": "Japan and other nations".
 _LIST_REST_WORDS = 5
 _DIGIT_RE = re.compile(r"\d")
