@@ -16,7 +16,7 @@ from bot.outlets import outlet_names
 from bot.summarize.angles import build_angles
 from bot.summarize.candidates import TldrParams, _repeats
 from bot.summarize.quotes import Told, pick_quote
-from bot.summarize.restated import bare_core, cores_alike
+from bot.summarize.restated import bare_core, cores_alike, one_remark
 from bot.summarize.sentences import content_stems
 from tests.test_tldr_repeats import _option
 
@@ -163,3 +163,24 @@ def test_a_retelling_going_on_with_a_country_or_a_person_keeps_its_angle() -> No
         )
         angles, _ = build_angles(articles, outlet_names(articles), "Quay Herald", tldr=[CROWDS])
         assert [a.source for a in angles] == ["Fjord Post"], tail
+
+
+def test_two_speakers_on_one_subject_are_two_remarks() -> None:
+    assert not one_remark(
+        "Premier Anna Holm called the Vennmark fishing ban on Tolberg's fleet “a declaration of "
+        "war” on Monday.",
+        "Vennmark's fisheries minister said the fishing ban on Tolberg's fleet was “fully legal” "
+        "and would stay.",
+    )
+
+
+def test_one_speaker_on_two_subjects_is_two_remarks() -> None:
+    # Only the speaker and the speech verb are shared: what was said of what differs.
+    assert not one_remark(
+        "House Speaker Anna Holm told reporters the harbour bill was “dead on arrival”.",
+        "House Speaker Anna Holm said she would “never resign” over the ferry scandal.",
+    )
+    assert not one_remark(
+        "Premier Anna Holm said on Monday that Vennmark had “broken the fishing deal”.",
+        "Premier Anna Holm said on Friday she would impose “heavy tariffs” on Vennmark.",
+    )

@@ -11,6 +11,7 @@ from bot.summarize.claim_figures import claim_counts
 from bot.summarize.clauses import has_verb
 from bot.summarize.quote_marks import quoted_spans
 from bot.summarize.sentences import content_stems, stem
+from bot.summarize.shared_quotes import named_stems, one_speaker, speaker_stems
 from bot.summarize.support import figures
 from bot.textutil import STOPWORDS
 
@@ -177,13 +178,29 @@ def one_remark(a_text: str, b_text: str) -> bool:
     b = frozenset(content_stems(b_text)) - b_quoted
     if min(len(a), len(b)) < _CORE_MIN_STEMS:
         return False
-    return stem_overlap(a, b) > ONE_REMARK_SHARE and not counts_differ(a_text, b_text)
+    if stem_overlap(a, b) <= ONE_REMARK_SHARE or counts_differ(a_text, b_text):
+        return False
+    # Two speakers on one subject ("Premier Holm called the ban 'a declaration of war'" /
+    # "Vennmark's minister said the ban was 'fully legal'") are two remarks.
+    if one_speaker(a_text, b_text) is False:
+        return False
+    # One speaker on two subjects shares only who speaks: the remark's subject must be shared
+    # beyond the speaker, the names and the speech verb ("Holm said Vennmark had 'broken the
+    # deal'" / "Holm said she would impose 'tariffs' on Vennmark" are two remarks).
+    about = (a & b) - speaker_stems(a_text) - speaker_stems(b_text) - _SPEECH_STEMS
+    return bool(undated(about - named_stems(a_text) - named_stems(b_text)))
 
 
 # Share of the smaller sentence's unquoted words the other must have (the TL;DR's repeat bar).
 ONE_REMARK_SHARE = 0.5
 
 
+_SPEECH_STEMS = frozenset(
+    stem(w) for w in "say says said tell told call called add added according".split()
+)
+
+
+@lru_cache(maxsize=8192)
 def _quoted_stems(text: str) -> frozenset[str]:
     return frozenset(s for span in quoted_spans(text) for s in content_stems(span))
 

@@ -18,7 +18,14 @@ from functools import lru_cache
 
 from bot.summarize.quote_marks import quotation_bounds
 from bot.summarize.sentences import content_stems, stem
-from bot.summarize.speakers import SPEECH_VERB_RE, Name, name_key, same_speaker, speakers
+from bot.summarize.speakers import (
+    NOT_NAME_WORDS,
+    SPEECH_VERB_RE,
+    Name,
+    name_key,
+    same_speaker,
+    speakers,
+)
 from bot.textutil import STOPWORDS
 
 # A bullet's quotation with this many content words, quoted word for word by another outlet, is
@@ -82,14 +89,39 @@ def _same_remark(bullet: str, sentence: str) -> bool:
         return False
     if _DENIAL_RE.search(a) or _DENIAL_RE.search(b):
         return False
-    a_names, a_roles = _speaker_words(bullet)
-    b_names, b_roles = _speaker_words(sentence)
+    one = one_speaker(bullet, sentence)
+    if one is not None:
+        return one
+    around = frozenset(content_stems(a)) & frozenset(content_stems(b))
+    return bool((_name_stems(a) | _name_stems(b)) & around)
+
+
+def one_speaker(a: str, b: str) -> bool | None:
+    """Whether two sentences give their remarks to one speaker: True when both name one person
+    or give one office, False when they name two or give two offices, None when either is
+    unclear (no speaker read, or a name in one and an office in the other)."""
+    a_names, a_roles, _ = _speaker_words(a)
+    b_names, b_roles, _ = _speaker_words(b)
     if a_names and b_names:
         return any(same_speaker(x, y) for x in a_names for y in b_names)
     if a_roles and b_roles:
         return any(x & y for x in a_roles for y in b_roles)
-    around = frozenset(content_stems(a)) & frozenset(content_stems(b))
-    return bool((_name_stems(a) | _name_stems(b)) & around)
+    return None
+
+
+def speaker_stems(text: str) -> frozenset[str]:
+    """Content stems of the words naming whoever speaks in `text` ("Premier Anna Holm said",
+    "the harbour minister told"): who, not what was said."""
+    return _speaker_words(text)[2]
+
+
+def named_stems(text: str) -> frozenset[str]:
+    """Stems of the people and places `text` names: its capitalised words less little words,
+    dates and offices ("Premier", "Mayor")."""
+    return frozenset(s for s in _name_stems(text) if s not in _OFFICE_STEMS)
+
+
+_OFFICE_STEMS = frozenset(stem(w) for w in NOT_NAME_WORDS)
 
 
 def _speaks(unquoted: str) -> bool:
@@ -113,17 +145,20 @@ def _unquoted(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _speaker_words(text: str) -> tuple[list[Name], list[frozenset[str]]]:
+def _speaker_words(text: str) -> tuple[list[Name], list[frozenset[str]], frozenset[str]]:
     """Who `text` says spoke: names (`name_key`) and offices written in lower case ("the
-    mayor"), each read from the few words before a speech verb outside the quotations."""
+    mayor"), each read from the few words before a speech verb outside the quotations, and the
+    content stems of all those words."""
     names: list[Name] = []
     roles: list[frozenset[str]] = []
+    said_by: set[str] = set()
     unquoted = _unquoted(text)
     for match in SPEECH_VERB_RE.finditer(unquoted):
         before = _SPEAKER_START_RE.split(unquoted[: match.start()])[-1].split()
         while before and before[-1].casefold() in _AUXILIARIES:
             before.pop()
         words = before[-_SPEAKER_WORDS:]
+        said_by.update(content_stems(" ".join(words)))
         # "The union said": a capitalised opener is no name.
         if key := name_key(" ".join(w for w in words if w[:1].isupper())):
             names.append(key)
@@ -131,8 +166,10 @@ def _speaker_words(text: str) -> tuple[list[Name], list[frozenset[str]]]:
             roles.append(stems)
     # '"...," said Mayor Ruiz', 'Ruiz, the mayor, said "..."': the forms `speakers` reads.
     for start, end in quotation_bounds(text):
-        names.extend(speakers(text, start - 1, end + 1))
-    return names, roles
+        for name in speakers(text, start - 1, end + 1):
+            names.append(name)
+            said_by.update(stem(w) for w in name)
+    return names, roles, frozenset(said_by)
 
 
 def _name_stems(text: str) -> frozenset[str]:

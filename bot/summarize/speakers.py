@@ -80,6 +80,8 @@ _NOT_NAME_WORDS = frozenset(
     monday tuesday wednesday thursday friday saturday sunday
     """.split()
 )
+# The same, for modules that tell a person or place from an office ("Premier", "Mayor").
+NOT_NAME_WORDS = _NOT_NAME_WORDS
 _LOOKBACK_CHARS = 300
 # Occurrences of one quote read in one source: an honest article repeats a quote a few times; a
 # hostile one repeating it thousands of times gets no more reads than this.
