@@ -184,3 +184,35 @@ def test_one_speaker_on_two_subjects_is_two_remarks() -> None:
         "Premier Anna Holm said on Monday that Vennmark had “broken the fishing deal”.",
         "Premier Anna Holm said on Friday she would impose “heavy tariffs” on Vennmark.",
     )
+
+
+def test_a_short_core_inside_another_events_sentence_is_not_that_event() -> None:
+    # "A harbour police officer has died" is in the plea's words, but the plea is another event.
+    assert not cores_alike(
+        "A Tolberg man pleaded not guilty on Friday to murder charges in connection with the "
+        "shooting death of a harbour police officer.",
+        "A harbour police officer has died after he was shot in the head on Tuesday night in "
+        "Tolberg.",
+    )
+    assert not cores_alike(
+        "A man was sentenced to death for the murder of a Tolberg ferry pilot.",
+        "A man died after the murder of a Tolberg ferry pilot.",
+    )
+
+
+def test_a_headline_in_title_case_tells_no_act_words() -> None:
+    assert not cores_alike(
+        "Radio Host Interviews Harbour Queen From Tolberg Docks (Anna Holm)",
+        "Anna Holm turns 40 on Thursday, Aug. 22.",
+    )
+
+
+def test_a_negated_core_is_not_the_same_event() -> None:
+    assert not cores_alike(
+        "The harbour master did not die in the fire at the ferry terminal on Sunday.",
+        "The harbour master died in the fire at the ferry terminal on Sunday.",
+    )
+    assert not cores_alike(
+        "The union voted to strike at the Tolberg port.",
+        "The union voted not to strike at the Tolberg port.",
+    )

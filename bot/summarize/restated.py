@@ -8,11 +8,12 @@ import re
 from functools import lru_cache
 
 from bot.summarize.claim_figures import claim_counts
+from bot.summarize.claim_verbs import main_verbs
 from bot.summarize.clauses import has_verb
 from bot.summarize.quote_marks import quoted_spans
 from bot.summarize.sentences import content_stems, stem
 from bot.summarize.shared_quotes import named_stems, one_speaker, speaker_stems
-from bot.summarize.support import figures
+from bot.summarize.support import figures, negated
 from bot.textutil import STOPWORDS
 
 # A stem in at most this many of the lexicon's 7,356 training articles names the event ("tram",
@@ -218,8 +219,12 @@ def cores_alike(a_text: str, b_text: str) -> bool:
     background each outlet hangs on the event, is left out: it made two tellings of one event
     share too few words for the whole-sentence checks."""
     a_core, b_core = bare_core(a_text), bare_core(b_text)
-    a = roots(undated(frozenset(content_stems(a_core))))
-    b = roots(undated(frozenset(content_stems(b_core))))
+    # A headline in title case ("Jimmy Interviews Khaleesi From ...") writes its act words in
+    # capitals too: which of its words tell what happened is unknown.
+    if _title_case(a_core) or _title_case(b_core):
+        return False
+    a = _core_stems(a_core)
+    b = _core_stems(b_core)
     if min(len(a), len(b)) < _CORE_MIN_STEMS:
         return False
     shared = a & b
@@ -233,6 +238,15 @@ def cores_alike(a_text: str, b_text: str) -> bool:
     acts, other = (a_acts, b) if len(a_acts) <= len(b_acts) else (b_acts, a)
     if not acts or not acts <= other:
         return False
+    # Both ways: each core's main verb must be told in the other sentence too. A short core
+    # inside a longer one of another event ("an officer has died" in "a man pleaded not guilty
+    # in the shooting death of an officer") tells only part of it; "X died" beside "X was
+    # beaten to death" is one event when the other sentence tells the beating too.
+    if not (_verbs_told(a_core, b_text) and _verbs_told(b_core, a_text)):
+        return False
+    # "did not die" is not "died", nor "voted not to strike" "voted to strike".
+    if negated(a_core) != negated(b_core):
+        return False
     a_figures, b_figures = figures(a_core), figures(b_core)
     if (
         a_figures
@@ -244,6 +258,29 @@ def cores_alike(a_text: str, b_text: str) -> bool:
     if a_names - b_names and b_names - a_names:
         return False
     return not counts_differ(a_text, b_text)
+
+
+def _verbs_told(core: str, other_text: str) -> bool:
+    """Whether every main verb of `core` (`main_verbs`) is among `other_text`'s words, in the
+    same or a related form."""
+    verbs = roots(frozenset(stem(v) for v in main_verbs(core)))
+    return verbs <= roots(frozenset(content_stems(other_text)))
+
+
+@lru_cache(maxsize=16384)
+def _core_stems(core: str) -> frozenset[str]:
+    return roots(undated(frozenset(content_stems(core))))
+
+
+def _title_case(text: str) -> bool:
+    """Whether every content word of `text` is capitalised, as in a headline in title case."""
+    words = [w for w in map(_bare_word, text.split()) if w[:1].isalpha()]
+    content = [w for w in words if w.casefold() not in STOPWORDS]
+    return len(content) >= _CORE_MIN_STEMS and all(w[:1].isupper() for w in content)
+
+
+def _bare_word(word: str) -> str:
+    return word.strip("\"“”‘’'()[]{}«»,.;:!?—–-")
 
 
 def _core_names(core: str) -> frozenset[str]:
@@ -267,9 +304,13 @@ def bare_core(text: str) -> str:
     return core_claim(text)
 
 
+@lru_cache(maxsize=16384)
 def _lower_stems(text: str) -> frozenset[str]:
-    """Stems of the words written in lower case: what a sentence says happened, not who."""
-    return frozenset(content_stems(" ".join(w for w in text.split() if not w[:1].isupper())))
+    """Stems of the words written in lower case, read past an opening bracket or quotation mark
+    ("(Kristen" is a name): what a sentence says happened, not who."""
+    return frozenset(
+        content_stems(" ".join(w for w in text.split() if not _bare_word(w)[:1].isupper()))
+    )
 
 
 # Words that date or count a fact rather than tell it: two tellings of one event give it other
