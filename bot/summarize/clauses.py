@@ -191,6 +191,9 @@ def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | Non
         return sentence
     if sentence.rstrip(" \"'”’)").endswith("?"):
         return None
+    # clause_ends builds on this module's words and patterns, so it is imported at use.
+    from bot.summarize.clause_ends import inside_list
+
     best: str | None = None
     for match in _CLAUSE_BREAK_RE.finditer(sentence):
         head = sentence[: match.start()].rstrip()
@@ -199,7 +202,7 @@ def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | Non
             break
         if n < min_words or not clean_cut(head, sentence[match.end() :]):
             continue
-        if _inside_list(match.group(), head, sentence[match.end() :]):
+        if inside_list(match.group(), head, sentence[match.end() :]):
             continue
         best = head
     return ensure_period(best) if best else None
@@ -207,6 +210,8 @@ def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | Non
 
 def clause_prefixes(sentence: str, max_words: int, min_words: int = 6) -> list[str]:
     """Every clean clause-boundary cut of `sentence` within `max_words`, longest first."""
+    from bot.summarize.clause_ends import inside_list
+
     out: list[str] = []
     # Each tail starts after a space: whether it accuses is known from one pass (asking each
     # tail is quadratic in a long sentence with many clause breaks).
@@ -219,87 +224,10 @@ def clause_prefixes(sentence: str, max_words: int, min_words: int = 6) -> list[s
         tail_accusing = accusation >= match.end()
         if n < min_words or not clean_cut(head, sentence[match.end() :], tail_accusing):
             continue
-        if _inside_list(match.group(), head, sentence[match.end() :]):
+        if inside_list(match.group(), head, sentence[match.end() :]):
             continue
         out.append(ensure_period(head))
     return out[::-1]
-
-
-def _inside_list(mark: str, head: str, tail: str) -> bool:
-    """Whether a cut at a comma falls inside a list of short items ("poured in from Lyon,
-    Oslo, the U.S. | Rome and other cities"): the head ends on an item, often one whose own
-    full stop ("U.S.") makes the cut read as a whole sentence that names only part of the list."""
-    if not mark.startswith(","):
-        return False
-    # clause_ends builds on this module's words and patterns, so it is imported at use.
-    from bot.summarize.clause_ends import in_comma_list
-
-    # "X announced that ... for two years, | and would only be reinstated if ...": the head's
-    # last segment is a whole clause, the tail a second one; only a short item before "and"
-    # ("Lyon, Oslo, | and Rome") makes the tail a list's end.
-    last_item = COMMA_RE.split(head)[-1]
-    tail_coordinates = tail.split()[:1] in (["and"], ["or"])
-    if (not tail_coordinates or len(last_item.split()) <= _ITEM_WORDS) and in_comma_list(
-        head + ",", tail
-    ):
-        return True
-    # "to decide between X, | a Republican, and Y": "between" still needs its second. Only a
-    # cut right after the between-phrase's first side, with the tail going on to "and", is
-    # one: "Talks between the two sides collapsed on Friday, | officials said, and ..." ends
-    # a clause whose between-phrase is whole.
-    if _BETWEEN_RE.search(head) and _between_open(head.rsplit("between", 1)[-1], tail):
-        return True
-    # Cut after the list's first item ("poured in from Lyon, | Oslo, Rome and other cities"):
-    # the rest is only items, each short and verbless.
-    rest = COMMA_RE.split(tail.rstrip(" .;:"))
-    # "..., Vennmark and Lundia, | the board said on Monday": what follows the list is not in it.
-    while len(rest) > 1 and (has_verb([rest[-1]]) or rest[-1].split()[:1] == ["according"]):
-        rest.pop()
-    # "on Saturday, | from Tolberg, Oslo and Rome": a phrase of its own opens the list.
-    if rest[0].split()[:1] and rest[0].split()[0].casefold() in _PREPOSITIONS:
-        return False
-    # A date ("on Sunday, | October 3, 2021") or a place's country ("in Cannes, | France") is
-    # no list: a list's items carry no digits, and its last opens on "and" or "or".
-    if not all(
-        0 < len(r.split()) <= _LIST_REST_WORDS and not has_verb([r]) and not _DIGIT_RE.search(r)
-        for r in rest
-    ):
-        return False
-    if len(rest) >= 2:
-        return rest[-1].split()[0] in ("and", "or") or any(
-            w in ("and", "or") for w in rest[-1].split()[1:]
-        )
-    # One item left, closing the list ("Lyon, | Oslo and Rome"): names on both sides.
-    last, nxt = head.split()[-1:], rest[0].split()
-    return (
-        bool(last)
-        and last[0][:1].isupper()
-        and nxt[0][:1].isupper()
-        and any(w in ("and", "or") for w in nxt[1:])
-    )
-
-
-def _between_open(side: str, tail: str) -> bool:
-    """Whether `side`, the head's words after its last "between", is one short verbless side
-    and `tail` gives the second within its next two comma segments ("a Republican, and Y")."""
-    words = side.split()
-    if not words or len(words) > _BETWEEN_SIDE_WORDS or _AND_RE.search(side) or has_verb([side]):
-        return False
-    return any(_AND_RE.search(part) for part in COMMA_RE.split(tail)[:2])
-
-
-# The first side of "between X and Y" is this short: a name with its title or initials.
-_BETWEEN_SIDE_WORDS = 4
-# A list's remaining item and its closing "and ...": "Japan and other nations".
-_LIST_REST_WORDS = 5
-_DIGIT_RE = re.compile(r"\d")
-# A list's item is this short ("Lyon", "the U.S.", "other nations"), as in `clause_ends`.
-_ITEM_WORDS = 3
-_BETWEEN_RE = re.compile(r"\bbetween\b")
-_AND_RE = re.compile(r"\b(?:and|or)\b")
-_PREPOSITIONS = frozenset(
-    "from in on at for to by with about into over under after before during since of".split()
-)
 
 
 # Finite-verb cues for `is_clause`: auxiliaries, modals and common irregular verb forms. Regular
