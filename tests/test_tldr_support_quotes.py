@@ -94,7 +94,7 @@ def test_a_quoted_title_or_slogan_is_no_shared_remark() -> None:
     )
 
 
-def test_a_shared_quotation_needs_someone_speaking_in_both() -> None:
+def test_a_shared_quotation_needs_the_backing_sentence_to_report_speech() -> None:
     assert not _alike(
         "The harbour minister said the premier was “firmly behind” the new ferry line.",
         "A banner reading “firmly behind” the ferry line hung over the premier's office.",

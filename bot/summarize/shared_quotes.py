@@ -5,8 +5,8 @@ it was made) but quote the same words, so a quotation shared word for word can b
 whose other words the sentence lacks. Shared words alone are not enough, though: a title or a
 slogan ("Gone With the Wind") is quoted by everyone who mentions it, another speaker may use the
 same words of something else, and a denial ("rejected claims that the report was 'a complete
-fabrication'") quotes the words it disputes. So the quotation must be more than names, both
-sentences must report someone speaking, neither may frame the words as a claim it rejects, and
+fabrication'") quotes the words it disputes. So the quotation must be more than names, the
+other sentence must report someone speaking, neither may frame the words as a claim it rejects, and
 the two must give the words to one speaker, or at least name someone or somewhere alike outside
 the quotation.
 """
@@ -36,12 +36,13 @@ SHARED_QUOTE_MIN_STEMS = 2
 # plainly enough for a misattribution check, though they do report a remark.
 _MORE_SPEECH_RE = re.compile(
     r"\b(?:reiterat|repeat|dubb?|label|brand|praise|hail|criticis|criticiz|condemn|quot)\w*"
+    r"|\b(?:declar|insist|warn|vow|announc|describ|stress|urg|claim|call|writ|argu)ing\b"
     r"|\baccording\s+to\b",
     re.IGNORECASE,
 )
 # Framing that reports the quoted words as a claim someone disputes, not as a remark made.
 _DENIAL_RE = re.compile(
-    r"\b(?:reject|den(?:y|ies|ied|ying)|dismiss|disput|refut|rebut|scoff|ridicul|derid|mock)\w*"
+    r"\b(?:reject|den(?:y|ies|ied|ying)|dismiss|disput|refut|rebut)\w*"
     r"|\b(?:claims?|allegations?|suggestions?)\s+that\b",
     re.IGNORECASE,
 )
@@ -81,11 +82,13 @@ def quotes_alike(bullet: str, sentence: str, shared: frozenset[str]) -> bool:
 
 
 def _same_remark(bullet: str, sentence: str) -> bool:
-    """Whether two sentences sharing a quotation report one remark: each reports speech, neither
-    disputes the words, and one speaker says them (by name, or by the same office), or, where
+    """Whether two sentences sharing a quotation report one remark: the sentence reports
+    speech, neither disputes the words, and one speaker says them (by name, or by the same office), or, where
     one names and the other gives only an office, they name someone or somewhere alike."""
     a, b = _unquoted(bullet), _unquoted(sentence)
-    if not (_speaks(a) and _speaks(b)):
+    # The bullet may be a lead whose "X said" another sentence gave ("The US is 'going in the
+    # wrong direction' as cases rise"); the sentence that backs it must report the speech.
+    if not _speaks(b):
         return False
     if _DENIAL_RE.search(a) or _DENIAL_RE.search(b):
         return False
