@@ -113,3 +113,21 @@ def test_a_date_after_a_place_and_its_country_is_no_list_item() -> None:
         55,
     )
     assert "The harbour master was born in Tolberg, Vennmark." in cuts
+
+
+def test_between_keeps_its_second_side_after_the_first_sides_aside() -> None:
+    cuts = clause_prefixes(
+        "Harbour voters go to the polls Tuesday to decide between Ann Roe, a Republican, and "
+        "Jon Berg, a Democrat, in the closest race in years.",
+        55,
+    )
+    assert not any(c.endswith(("Ann Roe.", "a Republican.")) for c in cuts)
+
+
+def test_a_names_age_is_not_cut_off_from_it() -> None:
+    cuts = clause_prefixes(
+        "The ruling made harbour pilots Dan Roe, 75, and Ann Roe, 68, the first to be paid from "
+        "the new fund.",
+        55,
+    )
+    assert not any(c.endswith(("Dan Roe, 75.", "Dan Roe.")) for c in cuts)

@@ -92,7 +92,7 @@ def in_comma_list(head: str, tail: str) -> bool:
     if len(items) >= 3 and _item(items[-2]):
         return True
     words = nxt.split()
-    if words and (words[0].casefold() in _ITEM_NOT_OPENERS or any(ch.isdigit() for ch in nxt)):
+    if words and words[0].casefold() in _ITEM_NOT_OPENERS:
         return False
     # The next item runs on to "and"/"or" closing the list ("Japan and other nations").
     closes = any(w in _COORDINATORS for w in words[1 : _ITEM_MAX_WORDS + 1])
@@ -112,14 +112,13 @@ def _predicate(segment: str) -> bool:
 
 
 def _item(segment: str) -> bool:
-    """A short verbless segment; one opening on a preposition or giving a figure ("in 1950",
-    "on June 3") is a phrase of its own, never a list's item."""
+    """A short verbless segment; one opening on a preposition ("in 1950", "on June 3") is a
+    phrase of its own, never a list's item. An age is one ("Dan Roe, 75, | and Ann Roe")."""
     words = segment.split()
     return (
         0 < len(words) <= _ITEM_MAX_WORDS
         and not has_verb([segment])
         and words[0].casefold() not in _ITEM_NOT_OPENERS
-        and not any(ch.isdigit() for ch in segment)
     )
 
 
@@ -203,6 +202,9 @@ def inside_list(mark: str, head: str, tail: str) -> bool:
     # Cut after the list's first item ("poured in from Lyon, | Oslo, Rome and other cities"):
     # the rest is only items, each short and verbless.
     rest = COMMA_RE.split(tail.rstrip(" .;:"))
+    # "made Dan Roe, | 75, and Ann Roe, 68, ...": a name's age aside belongs to the name.
+    if len(rest) >= 2 and _AGE_RE.fullmatch(rest[0].strip()) and head.split()[-1][:1].isupper():
+        return True
     # "..., Vennmark and Lundia, | the board said on Monday": what follows the list is not in it.
     while len(rest) > 1 and (has_verb([rest[-1]]) or rest[-1].split()[:1] == ["according"]):
         rest.pop()
@@ -231,10 +233,16 @@ def inside_list(mark: str, head: str, tail: str) -> bool:
 
 
 def _between_open(side: str, tail: str) -> bool:
-    """Whether `side`, the head's words after its last "between", is one short verbless side
-    and `tail` gives the second within its next two comma segments ("a Republican, and Y")."""
-    words = side.split()
-    if not words or len(words) > _BETWEEN_SIDE_WORDS or _AND_RE.search(side) or has_verb([side]):
+    """Whether `side`, the head's words after its last "between", is one short verbless side,
+    perhaps with an aside ("Roy Moore, a Republican"), and `tail` gives the second within its
+    next two comma segments ("a Republican, and Y", "and Y, a Democrat")."""
+    parts = COMMA_RE.split(side)
+    if (
+        len(parts) > 2
+        or not all(0 < len(p.split()) <= _BETWEEN_SIDE_WORDS for p in parts)
+        or _AND_RE.search(side)
+        or has_verb([side])
+    ):
         return False
     return any(_AND_RE.search(part) for part in COMMA_RE.split(tail)[:2])
 
@@ -244,6 +252,7 @@ _BETWEEN_SIDE_WORDS = 4
 # A list's remaining item and its closing "and ...": "Japan and other nations".
 _LIST_REST_WORDS = 5
 _DIGIT_RE = re.compile(r"\d")
+_AGE_RE = re.compile(r"\d{1,3}")
 # A list's item is this short ("Lyon", "the U.S.", "other nations"), as `_ITEM_MAX_WORDS`.
 _ITEM_WORDS = 3
 _BETWEEN_RE = re.compile(r"\bbetween\b")

@@ -219,16 +219,16 @@ def cores_alike(a_text: str, b_text: str) -> bool:
     background each outlet hangs on the event, is left out: it made two tellings of one event
     share too few words for the whole-sentence checks."""
     a_core, b_core = bare_core(a_text), bare_core(b_text)
-    # A headline in title case ("Jimmy Interviews Khaleesi From ...") writes its act words in
-    # capitals too: which of its words tell what happened is unknown.
-    if _title_case(a_core) or _title_case(b_core):
-        return False
     a = _core_stems(a_core)
     b = _core_stems(b_core)
     if min(len(a), len(b)) < _CORE_MIN_STEMS:
         return False
     shared = a & b
     if len(shared) < SAME_CORES_SHARE * min(len(a), len(b)):
+        return False
+    # A headline in title case ("Jimmy Interviews Khaleesi From ...") writes its act words in
+    # capitals too: which of its words tell what happened is unknown.
+    if _title_case(a_core) or _title_case(b_core):
         return False
     # What happened, besides who: the fewer such words of one core must all be in the other
     # ("voted to censure the premier" is not "will elect a new premier", though both name the
@@ -272,6 +272,7 @@ def _core_stems(core: str) -> frozenset[str]:
     return roots(undated(frozenset(content_stems(core))))
 
 
+@lru_cache(maxsize=8192)
 def _title_case(text: str) -> bool:
     """Whether every content word of `text` is capitalised, as in a headline in title case."""
     words = [w for w in map(_bare_word, text.split()) if w[:1].isalpha()]
