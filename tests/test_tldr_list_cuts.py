@@ -131,3 +131,9 @@ def test_a_names_age_is_not_cut_off_from_it() -> None:
         55,
     )
     assert not any(c.endswith(("Dan Roe, 75.", "Dan Roe.")) for c in cuts)
+    cuts = clause_prefixes(
+        "A seven-count charge sheet accused harbour pilot Dan Roe, 74, of selling ferry routes "
+        "to a rival port and lying about it to the board.",
+        55,
+    )
+    assert not any(c.endswith(("Dan Roe.", "Dan Roe, 74.")) for c in cuts)

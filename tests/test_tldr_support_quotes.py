@@ -140,3 +140,13 @@ def test_words_quoted_to_be_denied_back_nothing() -> None:
         ),
     )
     assert _backers(articles, bullet) == ["Quay Herald"]
+
+
+def test_a_lead_without_its_speaker_is_backed_by_the_same_words_with_one() -> None:
+    # The bullet is one outlet's lead; the other names the speaker around the same sentence.
+    assert _alike(
+        "In all her years at the harbour, she has “never seen a storm like” the one that hit "
+        "the quay on Sunday.",
+        "Harbour master Anna Holm says that in all her years at the harbour, she has “never "
+        "seen a storm like” the one that hit the quay.",
+    )

@@ -205,6 +205,15 @@ def inside_list(mark: str, head: str, tail: str) -> bool:
     # "made Dan Roe, | 75, and Ann Roe, 68, ...": a name's age aside belongs to the name.
     if len(rest) >= 2 and _AGE_RE.fullmatch(rest[0].strip()) and head.split()[-1][:1].isupper():
         return True
+    # "accused Mr. Roe, 74, | of lying ...", "Dan Roe, 75, | and Ann Roe": after the age aside
+    # the sentence still goes on with the name's verb's complement or a second name.
+    segments = COMMA_RE.split(head)
+    if (
+        len(segments) >= 2
+        and _AGE_RE.fullmatch(segments[-1].strip())
+        and tail.split()[:1] in (["of"], ["and"], ["or"])
+    ):
+        return True
     # "..., Vennmark and Lundia, | the board said on Monday": what follows the list is not in it.
     while len(rest) > 1 and (has_verb([rest[-1]]) or rest[-1].split()[:1] == ["according"]):
         rest.pop()

@@ -31,6 +31,9 @@ from bot.textutil import STOPWORDS
 # A bullet's quotation with this many content words, quoted word for word by another outlet, is
 # the same statement reported.
 SHARED_QUOTE_MIN_STEMS = 2
+# Share of the bullet's words outside its quotations the sentence must have when neither a
+# speaker nor a name is known to be shared (see `_same_remark`).
+SAME_SETTING_SHARE = 0.5
 
 # Reporting verbs the speech-verb list of `speakers` leaves out because they name no speaker
 # plainly enough for a misattribution check, though they do report a remark.
@@ -95,8 +98,13 @@ def _same_remark(bullet: str, sentence: str) -> bool:
     one = one_speaker(bullet, sentence)
     if one is not None:
         return one
-    around = frozenset(content_stems(a)) & frozenset(content_stems(b))
-    return bool((_name_stems(a) | _name_stems(b)) & around)
+    # One of them names no speaker: they must name someone or somewhere alike, or tell most of
+    # the same around the quotation (one outlet's lead beside another's with "X says that").
+    mine = frozenset(content_stems(a))
+    around = mine & frozenset(content_stems(b))
+    return bool((_name_stems(a) | _name_stems(b)) & around) or (
+        len(around) >= SAME_SETTING_SHARE * len(mine) > 0
+    )
 
 
 def one_speaker(a: str, b: str) -> bool | None:
