@@ -240,6 +240,13 @@ def delivery_route(adapter: ChatAdapter, channel: ChannelRow) -> str:
     return str(route(channel)) if callable(route) else adapter.platform
 
 
+def lookup_route(adapter: ChatAdapter, channel: ChannelRow) -> str:
+    """The delivery route a channel's lookups (`find_posted`) take: most often its posts' own,
+    but a Discord webhook channel's history is read by the bot, on the bot's route."""
+    route = getattr(adapter, "lookup_route", None)
+    return str(route(channel)) if callable(route) else delivery_route(adapter, channel)
+
+
 def refreshes_cards(adapter: ChatAdapter) -> bool:
     """Whether the adapter can edit a posted card (`ChatAdapter.refresh_card`)."""
     return callable(getattr(adapter, "refresh_card", None))

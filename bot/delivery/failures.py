@@ -234,7 +234,8 @@ def lookup_failed(
         if isinstance(exc, RateLimitedDeliveryError):
             # Lookups are limited on the route: this row and every other check wait it out,
             # posts go on (`bot.delivery.rate_limits`).
-            until = outbox.rate_limits.hold(outbox.route_of(channel), LOOKUP, exc, now)
+            # The route that refused it: a webhook channel's history is read by the bot.
+            until = outbox.rate_limits.hold(exc.route or outbox.route_of(channel), LOOKUP, exc, now)
             store.hold_sending(outbox.db, row.id, now=now, check_at=until, error=error)
             return
         if isinstance(exc, DeferredDeliveryError):

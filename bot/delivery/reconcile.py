@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.delivery.adapter import PostedMessage, refreshes_cards
+from bot.delivery.adapter import PostedMessage, lookup_route, refreshes_cards
 from bot.delivery.failures import lookup_failed
 from bot.delivery.prepare import card_editable
 from bot.delivery.rate_limits import LOOKUP
@@ -56,8 +56,13 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
         if (sender := outbox.sender(channel, now)) is None:
             continue
         adapter, route = sender
-        if (until := outbox.rate_limits.until(route, LOOKUP, now)) is not None:
-            # The platform rate limits the lookup: asked now, it would only refuse again.
+        holds = [
+            outbox.rate_limits.until(r, LOOKUP, now)
+            for r in {route, lookup_route(adapter, channel)}
+        ]
+        if (until := max((u for u in holds if u is not None), default=None)) is not None:
+            # The platform rate limits the lookup, on the channel's route or the one its lookups
+            # take (a Discord webhook channel's, the bot's): asked now, it would only refuse again.
             store.hold_sending(
                 outbox.db, row.id, now=now, check_at=until, error=row.last_error or "unchecked"
             )

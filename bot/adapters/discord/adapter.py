@@ -277,6 +277,9 @@ class DiscordBotAdapter:
     async def post_text(self, channel: ChannelRow, text: str) -> None:
         target = self._target(channel)
         async with delivering(f"notice to {channel.key}"):
+            # discord.py would wait out a long global limit of ours on its lock, or send into it:
+            # refused here instead, as rate limited, nothing sent.
+            await self.rest.wait_for_global()
             for piece in split_content(escape_notice(text)):
                 await answered(
                     target.send(content=piece, allowed_mentions=NO_MENTIONS),
@@ -326,6 +329,9 @@ class DiscordBotAdapter:
 
         # The bot's reads, also for a webhook channel: their trouble is the bot's route's.
         async with delivering(f"history of {channel.key}", bot=True):
+            # A global limit of ours refuses the read as rate limited (a lookup held), not as
+            # a timeout that marks the route down.
+            await self.rest.wait_for_global()
             try:
                 # Paged history of up to two channels: a hung page holds the drain as a hung
                 # send does, and raises TimeoutError, which `delivering` takes as transient.

@@ -27,9 +27,11 @@ outbox's drain. A 429 of Discord's own answered to a post, a reply or a thread s
 once (`errors.TooManyRequests`, read as that same error), its wait (Retry-After, else its JSON's
 `retry_after`) kept as the bucket's refill, so the channel's next request in it is refused here,
 not sent into the limit; only an edit, which has no effect twice, is sent again after a short
-429, once. A 429 of Discord's global limit (the bot's, over every route) closes discord.py's global
-lock for its wait, as discord.py does after its own: its requests (notices, reads of history)
-wait for it, and ours too, in the call up to `BUCKET_WAIT`, else refused as rate limited. A 429
+429, once. A 429 of Discord's global limit (the bot's, over every route) is kept for its wait
+(`_global_until`): our requests, and the adapter's notices and reads of history before discord.py
+sends them, wait for it in the call up to `BUCKET_WAIT`, else are refused as rate limited. A wait
+discord.py would sleep out itself (up to its `max_ratelimit_timeout`) also closes its global lock,
+as discord.py does after its own; a longer one does not, as discord.py raises instead. A 429
 that is Cloudflare's (a page, no `Via`) is the whole route's (`errors.translate_error`).
 """
 
@@ -82,8 +84,8 @@ class BotRest:
         self._refills: dict[Bucket, float] = {}
         # channel id -> the server it is in, for links to a message (`guild_of`)
         self._guilds: dict[int, int] = {}
-        # While a global 429 of ours holds discord.py's global lock: the loop time it ends, and
-        # the call that opens the lock then.
+        # After a global 429 of ours: the loop time it ends, and while it holds discord.py's
+        # global lock, the call that opens the lock then.
         self._global_until: float | None = None
         self._reopen: asyncio.TimerHandle | None = None
 
@@ -144,7 +146,7 @@ class BotRest:
         if guild is not None:
             return int(guild.id)
         route = discord.http.Route("GET", "/channels/{channel_id}", channel_id=channel_id)
-        await self._wait_for_global()
+        await self.wait_for_global()
         answer = await self._timed(self._send(route, (route.key, channel_id), None))
         if answer.error is not None:
             raise answer.error
@@ -218,7 +220,7 @@ class BotRest:
     async def _wait_for_limits(self, bucket: Bucket) -> None:
         """Before a request: the global limit's wait, then its bucket's, in the call up to
         `BUCKET_WAIT`; a longer one refuses the request, sending nothing."""
-        await self._wait_for_global()
+        await self.wait_for_global()
         refill = self._refills.get(bucket)
         if refill is None:
             return
@@ -241,34 +243,44 @@ class BotRest:
         return over if isinstance(over, asyncio.Event) else None
 
     def _close_global(self, wait: float) -> bool:
-        """Discord's global limit hit by our request: discord.py's global lock is closed for
-        `wait`, as discord.py closes it after a global 429 of its own, so its requests and ours
-        wait it out. False when there is no lock to close."""
+        """Discord's global limit hit by our request: kept for `wait` in `_global_until`, which
+        `wait_for_global` checks before each of our requests (and the adapter's notices and
+        reads of history, `DiscordBotAdapter`). discord.py's global lock is closed for it only
+        when discord.py would have waited that long itself (`max_ratelimit_timeout`): its
+        requests wait on the lock with no limit, so closed for an hour it would hold a request of
+        discord.py's (a slash command's answer) for the hour, where discord.py raises
+        RateLimited instead. False when there is no lock (another discord.py, no login yet)."""
         over = self._global_lock()
         if over is None:
             return False
         loop = self.client.loop
         until = loop.time() + wait
-        if not over.is_set() and self._global_until is not None and until <= self._global_until:
-            return True  # closed for longer already
-        over.clear()
+        if self._global_until is not None and until <= self._global_until:
+            return True  # held for longer already
         self._global_until = until
+        longest = self.client.http.max_ratelimit_timeout
+        if longest and wait > longest:
+            return True
+        over.clear()
         if self._reopen is not None:
             self._reopen.cancel()
         self._reopen = loop.call_later(wait, over.set)
         return True
 
-    async def _wait_for_global(self) -> None:
-        """While the global lock is closed (by our 429, or by discord.py after its own), wait for
-        it to open, up to `BUCKET_WAIT`; longer, refused as rate limited, nothing sent."""
-        over = self._global_lock()
-        if over is None or over.is_set():
-            return
+    async def wait_for_global(self) -> None:
+        """While Discord's global limit holds (our 429's, or discord.py's lock closed after its
+        own), wait for it to end, up to `BUCKET_WAIT`; longer, refused as rate limited, nothing
+        sent."""
         left = (self._global_until or 0.0) - self.client.loop.time()
         if left > BUCKET_WAIT:
             raise RateLimitedDeliveryError(
                 f"Discord's global rate limit: for {left:.1f} s", retry_after=left
             )
+        if left > 0:
+            await asyncio.sleep(left)
+        over = self._global_lock()
+        if over is None or over.is_set():
+            return
         try:
             async with asyncio.timeout(BUCKET_WAIT) as limit:
                 await over.wait()

@@ -59,6 +59,10 @@ class DiscordAdapter:
             return WEBHOOK_ROUTE
         return BOT_ROUTE
 
+    def lookup_route(self, channel: ChannelRow) -> str:
+        """Every channel's history is read by the bot (`find_posted`), a webhook channel's too."""
+        return BOT_ROUTE
+
     def refuse(self, reason: str) -> None:
         """Discord refused the bot token: the bot's channels wait for a restart with a new one,
         webhook channels go on without the bot."""
