@@ -1,9 +1,10 @@
-"""A 429 of Discord's own (its JSON, a `Via`) refuses one kind of call, for the wait it asks: the
-outbox holds the bot's posts (or edits) until then and puts off the rows that need one, using no
-attempt and no wait of their own, while the bot's other calls go on and /healthz shows no outage;
-the bot's own buckets keep it, so the channel's next request is refused here, not sent into the
-limit. Discord's global limit closes discord.py's global lock for its wait, which our requests
-wait for too. A webhook channel's thread, started by the bot, fails on the bot's route.
+"""A 429 of Discord's own (its JSON, a `Via`) refuses for the wait it asks, with no outage in
+/healthz. A bucket's (not the global limit) puts off only the row that met it, using no attempt
+and no wait of its own, while every other channel's posts and edits go on; the bot's own buckets
+keep it, so the channel's next request in it is refused here, not sent into the limit. Discord's
+global limit (the bot's, over every route) holds the bot's posts (or edits) until its wait, and a
+wait discord.py would sleep out closes discord.py's global lock for it, which our requests wait
+for too. A webhook channel's thread, started by the bot, is the bot's request.
 
 Real outbox and Discord adapters against the fake Discord REST API on 127.0.0.1; assertions read
 what the fake recorded, the outbox's rows, outages and holds."""
@@ -25,12 +26,13 @@ from test_discord_garbled_posts import BOT_POST, T0, World
 from bot.adapters.discord import rest
 from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.adapters.discord.webhook import webhook_session
-from bot.delivery.adapter import RateLimitedDeliveryError
+from bot.delivery.adapter import DeferredDeliveryError, RateLimitedDeliveryError
 from bot.store import card_refreshes
 from bot.store import deliveries as store
 
 OTHER = 333333333333333333
 OTHER_POST = rf"/channels/{OTHER}/messages"
+ANY_POST = r"/channels/\d+/messages"
 THREADS = r"/channels/\d+/messages/\d+/threads"
 EDITS = r"/channels/\d+/messages/\d+"
 LIMITED = {"message": "You are being rate limited.", "retry_after": 119.5, "global": False}
@@ -61,17 +63,20 @@ def statuses(fake: FakeDiscord, method: str, path: str) -> list[int]:
     return [c.status for c in fake.calls(method, path)]
 
 
-async def test_a_429_holds_the_bots_posts_not_its_edits_and_is_no_outage(
+async def test_a_buckets_429_puts_off_its_row_only_and_is_no_outage(
     discord_api: FakeDiscord, discord_client: discord.Client, session: Any
 ) -> None:
     world = World(discord_api, discord_client, session, "bot")
     await world.outbox.drain()  # s1's card is posted in CHANNEL
-    # The story grew: its card's edit is queued; another bot channel has a card to post.
+    # The story grew: its card's edit is queued; another bot channel has a card to post, and
+    # so does CHANNEL, whose post is sent after it.
     grow_story(world.db, "s1", ["C"], now=T0)
     card_refreshes.enqueue(world.db, "s1", world.channel.id, now=T0, not_before=None)
     other = add_channel(world.db, str(OTHER), platform="discord")
     add_story(world.db, "s2", ["X", "Y"], now=T0)
     store.enqueue_story(world.db, "s2", other.id, now=T0)
+    add_story(world.db, "s3", ["P", "Q"], now=T0)
+    store.enqueue_story(world.db, "s3", world.channel.id, now=T0)
     discord_api.fail_next("POST", OTHER_POST, 429, LIMITED, headers=limited("120"))
 
     await world.outbox.drain()
@@ -79,6 +84,10 @@ async def test_a_429_holds_the_bots_posts_not_its_edits_and_is_no_outage(
     assert row.state == "pending" and row.next_attempt_at == T0 + timedelta(seconds=120)
     assert row.attempts == 0 and row.waits == 0
     assert statuses(discord_api, "PATCH", EDITS) == [200]  # the edit went on
+    # Another channel's bucket is its own: its post went on too, nothing held on the route.
+    [row] = [r for r in world.rows("story") if r.story_id == "s3"]
+    assert row.state == "sent"
+    assert world.outbox.rate_limits.active(world.now) == []
     assert not world.outbox.outages  # asked to slow down: no outage
     assert world.outbox.outages.reported() == {}
 
@@ -117,11 +126,11 @@ async def test_a_429_is_kept_for_its_channels_bucket(
 ) -> None:
     bot = DiscordBotAdapter(discord_client)
     discord_api.fail_next("POST", BOT_POST, 429, LIMITED, headers=limited("600"), times=5)
-    with pytest.raises(RateLimitedDeliveryError) as raised:
+    with pytest.raises(DeferredDeliveryError) as raised:
         await bot.post_card(channel_row(), card(), nonce="k1")
     assert raised.value.retry_after == 600.0
     # The channel's next post would be refused as well: refused here, nothing sent.
-    with pytest.raises(RateLimitedDeliveryError) as raised:
+    with pytest.raises(DeferredDeliveryError) as raised:
         await bot.post_card(channel_row(), card(), nonce="k2")
     assert 590 < raised.value.retry_after <= 600
     assert statuses(discord_api, "POST", BOT_POST) == [429]
@@ -183,10 +192,36 @@ async def test_a_webhook_channels_thread_start_fails_on_the_bots_route(
     assert "discord-webhook" not in world.outbox.outages  # the webhooks are fine
     assert world.outbox.rate_limits.until("discord-webhook", "post", world.now) is None
     if status == 429:
-        # The bot's posts are held; neither route is down.
-        assert world.outbox.rate_limits.until("discord", "post", world.now) is not None
+        # The thread's bucket: the row waits, no route is held or down.
+        assert world.outbox.rate_limits.active(world.now) == []
         assert not world.outbox.outages
         [row] = world.rows("update")
         assert row.next_attempt_at == world.now + timedelta(seconds=60)
     else:
         assert "discord" in world.outbox.outages
+
+
+async def test_a_global_429_holds_every_bot_channels_posts_not_the_webhooks(
+    discord_api: FakeDiscord, discord_client: discord.Client, session: Any
+) -> None:
+    discord_client.http.max_ratelimit_timeout = 30.0
+    world = World(discord_api, discord_client, session, "bot")
+    body = {"message": "You are being rate limited.", "retry_after": 90.0, "global": True}
+    headers = {**limited("90"), "X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"}
+    discord_api.fail_next("POST", BOT_POST, 429, body, headers=headers)
+    await world.outbox.drain()
+    # The bot's limit over every channel: another channel's post waits without a request.
+    other = add_channel(world.db, str(OTHER), platform="discord")
+    add_story(world.db, "s2", ["X", "Y"], now=T0)
+    store.enqueue_story(world.db, "s2", other.id, now=T0)
+    world.now = T0 + timedelta(seconds=10)
+    await world.outbox.drain()
+    assert world.outbox.rate_limits.until("discord", "post", world.now) == T0 + timedelta(
+        seconds=90
+    )
+    assert world.outbox.rate_limits.until("discord-webhook", "post", world.now) is None
+    for row in world.rows("story"):
+        assert row.state == "pending" and row.next_attempt_at == T0 + timedelta(seconds=90)
+        assert row.attempts == 0
+    assert statuses(discord_api, "POST", ANY_POST) == [429]
+    assert not world.outbox.outages

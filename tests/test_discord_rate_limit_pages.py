@@ -18,7 +18,11 @@ from test_discord_garbled_posts import CHANNEL, ROUTES, T0, World
 
 from bot.adapters.discord.errors import translate_error
 from bot.adapters.discord.webhook import webhook_session
-from bot.delivery.adapter import RateLimitedDeliveryError, TransientDeliveryError
+from bot.delivery.adapter import (
+    DeferredDeliveryError,
+    RateLimitedDeliveryError,
+    TransientDeliveryError,
+)
 
 HEADERS = pytest.mark.parametrize(
     ("headers", "wait"),
@@ -131,21 +135,35 @@ async def test_a_new_episode_after_a_send_went_through_warns_again(
     [({"Retry-After": "3"}, 3.0), ({"X-RateLimit-Reset-After": "2.5"}, 2.5)],
     ids=["retry-after", "reset-after"],
 )
-def test_a_429_that_is_discords_own_json_refuses_that_call_for_its_wait(
-    headers: dict[str, str], wait: float
+@pytest.mark.parametrize(
+    ("scope", "kind"),
+    [
+        ({"X-RateLimit-Scope": "user"}, DeferredDeliveryError),
+        ({"X-RateLimit-Scope": "shared"}, DeferredDeliveryError),
+        ({"X-RateLimit-Scope": "global"}, RateLimitedDeliveryError),
+        ({"X-RateLimit-Global": "true"}, RateLimitedDeliveryError),
+    ],
+    ids=["user", "shared", "global-scope", "global-flag"],
+)
+def test_a_429_that_is_discords_own_json_refuses_for_its_wait(
+    headers: dict[str, str], wait: float, scope: dict[str, str], kind: type[Exception]
 ) -> None:
-    # Discord's own limit (JSON, Via): that kind of call is held for its wait, the route is not
-    # taken for down (not PlatformDeliveryError, not an outage: `bot.delivery.rate_limits`).
+    # Discord's own limit (JSON, Via), no outage (not PlatformDeliveryError:
+    # `bot.delivery.rate_limits`): its global limit holds that kind of call for its wait, a
+    # bucket's (a channel's) only the row.
     response = SimpleNamespace(
         status=429,
         reason="Too Many Requests",
-        headers={"Via": "1.1 google", "Content-Type": "application/json", **headers},
+        headers={"Via": "1.1 google", "Content-Type": "application/json", **headers, **scope},
     )
     body = {"message": "slow down", "retry_after": 3, "code": 0}
     exc = discord.HTTPException(response, body)  # type: ignore[arg-type]
     error = translate_error(exc, f"post to discord:{CHANNEL}")
-    assert type(error) is RateLimitedDeliveryError
-    assert error.retry_after == wait and error.route is None and not error.maybe_sent
+    assert type(error) is kind
+    assert getattr(error, "retry_after", None) == wait
+    assert not isinstance(error, TransientDeliveryError) or (
+        error.route is None and not error.maybe_sent
+    )
 
 
 def test_a_429_that_says_no_wait_is_left_to_the_routes_backoff() -> None:

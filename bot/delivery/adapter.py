@@ -74,7 +74,7 @@ class TransientDeliveryError(DeliveryError):
 
 class RateLimitedDeliveryError(TransientDeliveryError):
     """The platform refused the request for its rate limit and asked us to wait `retry_after`
-    seconds (Slack's 429 and its Retry-After; Discord's own 429, or a bucket it said was spent).
+    seconds (Slack's 429 and its Retry-After; a 429 of Discord's global limit).
     Nothing was sent, so the row is resent, never looked for. A Slack 429 does not say which of a
     method's limits it was (a post's per channel, or the workspace's): the next row making the
     same call may be refused as well, so the outbox holds that kind of call on the route, not the
@@ -121,7 +121,8 @@ class FatalPlatformError(Exception):
 
 class DeferredDeliveryError(DeliveryError):
     """Not the route's trouble nor the row's fault: a call this row needs, and other posts do
-    not, asked us to wait (conversations.list's own rate limit). Retrying before `retry_after`
+    not, asked us to wait (conversations.list's own rate limit; a Discord bucket's 429, or a
+    bucket it said was spent: one channel's posts or edits). Retrying before `retry_after`
     seconds fails at once, so tries with the outbox's backoff would use up the row's attempts
     inside one Retry-After; holding the route would stop every channel's posts for it."""
 

@@ -22,7 +22,7 @@ from bot.delivery.adapter import (
     RateLimitedDeliveryError,
     TransientDeliveryError,
 )
-from bot.delivery.rate_limits import LOOKUP
+from bot.delivery.rate_limits import LOOKUP, wait_over
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import route_waits, stale
@@ -64,7 +64,7 @@ def defer(
     """Something only this row needs is rate limited: the row waits out the Retry-After and
     gives back the claim's attempt; the route is not marked down, so other channels go on."""
     now = outbox.clock()
-    later = now + timedelta(seconds=exc.retry_after)
+    later = wait_over(now, exc.retry_after)
     store.unclaim(outbox.db, row.id, now=now, next_attempt_at=later, error=str(exc), waited=False)
     report.retried += 1
     log.warning("delivery %d waits %.0fs: %s", row.id, exc.retry_after, exc)
@@ -240,7 +240,7 @@ def lookup_failed(
             return
         if isinstance(exc, DeferredDeliveryError):
             # Only this check's lookup is limited: checked after it, the route left alone.
-            later = now + timedelta(seconds=exc.retry_after)
+            later = wait_over(now, exc.retry_after)
             store.hold_sending(outbox.db, row.id, now=now, check_at=later, error=error)
             return
         route = exc.route or outbox.route_of(channel)

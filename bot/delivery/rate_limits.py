@@ -6,6 +6,8 @@ have limits of their own, per workspace. A 429 does not say which limit it was, 
 post holds every post on the route (all of the workspace's channels) until its Retry-After:
 the safe reading, as posting on in other channels could be refused in turn, while our own
 pacing (one post a second per channel) keeps a channel's own limit from being the usual cause.
+Discord's 429 says its scope: only its global limit is held here, a bucket's puts off just the
+row (`DeferredDeliveryError`, `bot.delivery.failures.defer`).
 Sleeping through it inside the call (slack-sdk's retry handler did) held the drain, and with it
 every channel and platform, for up to a minute. Instead the adapter raises
 `RateLimitedDeliveryError` at once and the outbox holds that kind of call on that route until
@@ -76,11 +78,7 @@ class RateLimits:
     def hold(self, route: str, call: str, exc: RateLimitedDeliveryError, now: datetime) -> datetime:
         """Record the refusal; returns when the call may be made again. Said once per episode,
         as a warning: sends that were already under way when it began add nothing to say."""
-        later = now + timedelta(seconds=max(exc.retry_after, 0.0))
-        if later.microsecond:
-            # Rows store times to the second: rounded down, a held row would come due, and
-            # wake the outbox, a moment before the hold ends.
-            later = later.replace(microsecond=0) + timedelta(seconds=1)
+        later = wait_over(now, exc.retry_after)
         current = self.until(route, call, now)
         self._until[(route, call)] = max(later, current) if current is not None else later
         if current is None:
@@ -94,6 +92,16 @@ class RateLimits:
                 extra={"event": "platform_rate_limited", "platform": route, "call": call},
             )
         return self._until[(route, call)]
+
+
+def wait_over(now: datetime, retry_after: float) -> datetime:
+    """When a wait of `retry_after` seconds asked at `now` is over, to the second after it: rows
+    store times to the second, and rounded down, a held row would come due, and wake the outbox,
+    a moment before the wait ends."""
+    later = now + timedelta(seconds=max(retry_after, 0.0))
+    if later.microsecond:
+        later = later.replace(microsecond=0) + timedelta(seconds=1)
+    return later
 
 
 def held(outbox: Outbox, route: str, row: DeliveryRow, now: datetime) -> bool:

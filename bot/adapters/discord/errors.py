@@ -6,8 +6,9 @@ not be paused), and so is any 4xx whose body cannot be read (a proxy's page, JSO
 request that carried it: revoked or reset) is fatal for the bot's delivery route
 (`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request), while a 401 on
 a webhook URL is that one channel's dead webhook. Every 429 is a rate limit, waited as it asks
-(`rate_limit_wait`): Discord's own (its JSON, a `Via`) refuses that kind of call
-(`RateLimitedDeliveryError`, held by the outbox until its wait has passed, no outage), while
+(`rate_limit_wait`): Discord's global limit refuses that kind of call
+(`RateLimitedDeliveryError`, held by the outbox until its wait has passed, no outage), its other
+429s (a bucket's) only the row (`DeferredDeliveryError`, the row put off, no hold), while
 Cloudflare's (a page, or no `Via`: it limits the IP, often for long) is the whole route's
 (`PlatformDeliveryError`). A request the bot makes for a webhook channel (a thread start, a look
 in its history) fails on the bot's route, not the webhooks' (`on_bot_route`). Also the card's edit
@@ -32,6 +33,7 @@ import discord
 
 from bot.delivery.adapter import (
     AuthDeliveryError,
+    DeferredDeliveryError,
     DeliveryError,
     PermanentDeliveryError,
     PlatformDeliveryError,
@@ -285,11 +287,14 @@ def _sent_bot_token(exc: discord.HTTPException) -> bool:
     return str(headers.get("Authorization", "")).startswith("Bot ")
 
 
-def _too_many_requests(exc: discord.HTTPException, what: str) -> TransientDeliveryError:
+def _too_many_requests(exc: discord.HTTPException, what: str) -> DeliveryError:
     """A 429 discord.py did not wait out (or our own request's, `rest.BotRest`). Discord's own
-    (`Via` and its JSON, as discord.py tells it from Cloudflare's) refuses this kind of call for
-    its wait (`rate_limit_wait`): the outbox holds the call, posts or edits, and puts off the rows
-    that need it, without marking the route down. Without a `Via` header, or with a body that is
+    (`Via` and its JSON, as discord.py tells it from Cloudflare's) refuses for its wait
+    (`rate_limit_wait`), without marking the route down: its global limit (the bot's, over every
+    route: `global_limit`) refuses this kind of call everywhere, so the outbox holds it, posts or
+    edits, and puts off the rows that need it; any other is one bucket's (a channel's posts, or
+    its edits), so only the row waits (`DeferredDeliveryError`), and the bot's bucket refuses the
+    channel's next request in it before it is sent (`rest.BotRest`), while other channels go on. Without a `Via` header, or with a body that is
     not Discord's JSON (Cloudflare's page, or a proxy's, whatever Via a proxy on the way added),
     it comes from Cloudflare, which limits the whole IP (often for long): every channel is
     refused alike, so it holds back the platform's route, and its wait must be kept or the
@@ -312,7 +317,20 @@ def _too_many_requests(exc: discord.HTTPException, what: str) -> TransientDelive
     if wait is None:
         # Nothing says how long: the route's backoff, as for any transient failure.
         return TransientDeliveryError(detail, rate_limited=True)
+    if not global_limit(exc, headers):
+        return DeferredDeliveryError(detail, retry_after=wait)
     return RateLimitedDeliveryError(detail, retry_after=wait)
+
+
+def global_limit(exc: discord.HTTPException, headers: Mapping[str, str]) -> bool:
+    """Whether a 429 of Discord's own is its global limit: its JSON's `global` (kept by
+    `TooManyRequests`), X-RateLimit-Global, or X-RateLimit-Scope "global" ("user" and "shared"
+    are the bucket's)."""
+    return (
+        getattr(exc, "is_global", False) is True
+        or headers.get("X-RateLimit-Global", "").lower() == "true"
+        or headers.get("X-RateLimit-Scope", "").lower() == "global"
+    )
 
 
 class TooManyRequests(discord.HTTPException):

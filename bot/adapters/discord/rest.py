@@ -21,13 +21,13 @@ message needs, is read from the client's cache or one GET of the channel (`guild
 
 Rate limits: Discord's headers are kept per channel and route (a bucket), and a request whose
 bucket is spent waits for it to refill, in the call only up to `BUCKET_WAIT`; a longer wait is
-raised as a `RateLimitedDeliveryError` with its wait, before any request, for the outbox to hold
-that kind of call (posts, or edits) until then, where discord.py would sleep it out under the
-outbox's drain. A 429 of Discord's own answered to a post, a reply or a thread start is raised at
-once (`errors.TooManyRequests`, read as that same error), its wait (Retry-After, else its JSON's
-`retry_after`) kept as the bucket's refill, so the channel's next request in it is refused here,
-not sent into the limit; only an edit, which has no effect twice, is sent again after a short
-429, once. A 429 of Discord's global limit (the bot's, over every route) is kept for its wait
+raised as a `DeferredDeliveryError` with its wait, before any request, for the outbox to put off
+that row until then (other channels' buckets are their own), where discord.py would sleep it out
+under the outbox's drain. A 429 of Discord's own answered to a post, a reply or a thread start is
+raised at once (`errors.TooManyRequests`, read as that same error: a bucket's puts off the row, the
+global limit's holds the bot's call), its wait (Retry-After, else its JSON's `retry_after`) kept
+as the bucket's refill, so the channel's next request in it is refused here, not sent into the
+limit; only an edit, which has no effect twice, is sent again after a short 429, once. A 429 of Discord's global limit (the bot's, over every route) is kept for its wait
 (`_global_until`): our requests, and the adapter's notices and reads of history before discord.py
 sends them, wait for it in the call up to `BUCKET_WAIT`, else are refused as rate limited. A wait
 discord.py would sleep out itself (up to its `max_ratelimit_timeout`) also closes its global lock,
@@ -49,8 +49,13 @@ import aiohttp
 import discord
 from aiohttp import ClientResponse
 
-from bot.adapters.discord.errors import NotAMessage, TooManyRequests, rate_limit_wait
-from bot.delivery.adapter import RateLimitedDeliveryError
+from bot.adapters.discord.errors import (
+    NotAMessage,
+    TooManyRequests,
+    global_limit,
+    rate_limit_wait,
+)
+from bot.delivery.adapter import DeferredDeliveryError, RateLimitedDeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +216,7 @@ class BotRest:
         wait = rate_limit_wait(response.headers, error.retry_after)
         if wait is None:
             return None
-        if error.is_global and self._close_global(wait):
+        if global_limit(error, response.headers) and self._close_global(wait):
             return wait
         refill = self.client.loop.time() + wait
         self._refills[bucket] = max(refill, self._refills.get(bucket, refill))
@@ -230,9 +235,8 @@ class BotRest:
             return
         what = f"{bucket[0]} in channel {bucket[1]}"
         if wait > BUCKET_WAIT:
-            raise RateLimitedDeliveryError(
-                f"{what}: rate limited for {wait:.1f} s", retry_after=wait
-            )
+            # The bucket's, not the bot's: only the row that needs it waits.
+            raise DeferredDeliveryError(f"{what}: rate limited for {wait:.1f} s", retry_after=wait)
         log.debug("%s: rate limit bucket spent, waiting %.2f s", what, wait)
         await asyncio.sleep(wait)
         self._drop_refill(bucket, refill)
