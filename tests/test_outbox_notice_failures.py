@@ -25,7 +25,7 @@ class ChokesOnNotices(FakeChatAdapter):
 
     notice_tries = 0
 
-    async def post_text(self, channel, text):  # type: ignore[no-untyped-def]
+    async def post_text(self, channel, text, **_):  # type: ignore[no-untyped-def]
         self.notice_tries += 1
         raise TransientDeliveryError(HTTP_500)
 
@@ -99,7 +99,7 @@ class FailsThenBreaks(FakeChatAdapter):
 
     transient = 8
 
-    async def post_text(self, channel, text):  # type: ignore[no-untyped-def]
+    async def post_text(self, channel, text, **_):  # type: ignore[no-untyped-def]
         if self.transient:
             self.transient -= 1
             raise TransientDeliveryError(HTTP_500)

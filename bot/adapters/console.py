@@ -7,6 +7,7 @@ is no history to search, so after a crash a card may be printed again; that is h
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
@@ -76,7 +77,16 @@ class ConsoleAdapter:
         )
         return PostedMessage(message_ref=f"console-{next(self._ids)}", thread_ref=posted.thread_ref)
 
-    async def post_text(self, channel: ChannelRow, text: str) -> None:
+    async def post_text(
+        self,
+        channel: ChannelRow,
+        text: str,
+        *,
+        start: int = 0,
+        posted: Callable[[int], None] | None = None,
+    ) -> None:
+        if start:
+            return  # one piece, printed already
         self._header(channel, "notice")
         self.console.print(Text(clean(unmarked(text))))
 

@@ -7,6 +7,7 @@ adapters never decide, they only send and report what happened.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -209,9 +210,21 @@ class ChatAdapter(Protocol):
         `card_unedited=True`, not raised, because raising would resend the reply."""
         ...
 
-    async def post_text(self, channel: ChannelRow, text: str) -> None:
+    async def post_text(
+        self,
+        channel: ChannelRow,
+        text: str,
+        *,
+        start: int = 0,
+        posted: Callable[[int], None] | None = None,
+    ) -> None:
         """A plain notice (e.g. a feed this channel relies on was disabled). Text is trusted
-        bot text, but the adapter still must not let it ping anyone."""
+        bot text, but the adapter still must not let it ping anyone.
+
+        A notice too long for one message goes out as several (pieces), split the same way each
+        time: the first `start` pieces landed before and are not sent again, and `posted(n)` is
+        called once `n` pieces have landed, after each, so a resend after a failure partway (a
+        429 or a 5xx on the second piece, a crash) goes on from the first piece not posted."""
         ...
 
     async def find_posted(

@@ -3,7 +3,10 @@
 A notice is simpler than a story post: nothing threads on it and repeating one is harmless, so it
 is sent at-least-once rather than reconciled: after a crash (`requeue_stale_alerts`) and after a
 failure that may have landed all the same (a timeout, a 5xx), it is resent unchecked, a rare
-duplicate alert being accepted. Like every outbox row it is given up once queued longer than
+duplicate alert being accepted. A notice too long for one message goes out as several pieces, each
+recorded once it landed (`bot.store.alerts.note_pieces`): a resend after a refusal partway (a 429
+or a 5xx on the second piece) or a crash goes on from the first piece not posted, never repeating
+one that was. Like every outbox row it is given up once queued longer than
 `stale_after` (`bot.store.alerts.expire_stale`), except a "feed disabled" notice while its feed
 stays disabled: still news, and queued only once per disabling.
 """
@@ -13,15 +16,17 @@ from __future__ import annotations
 import logging
 import math
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.delivery.adapter import (
+    DeferredDeliveryError,
     PermanentDeliveryError,
     RateLimitedDeliveryError,
     TransientDeliveryError,
 )
 from bot.delivery.failures import pause_refused
-from bot.delivery.rate_limits import POST
+from bot.delivery.rate_limits import POST, wait_over
 from bot.runner.schedule import quiet_until
 from bot.store import alerts as store
 from bot.store import channels as channel_store
@@ -51,10 +56,22 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
         await outbox.pace_channel(channel.id)
         store.set_alert_state(outbox.db, alert.id, "sending", now=now)
         try:
-            await adapter.post_text(channel, alert.text)
+            await adapter.post_text(
+                channel,
+                alert.text,
+                start=alert.pieces_posted,
+                posted=partial(store.note_pieces, outbox.db, alert.id),
+            )
         except RateLimitedDeliveryError as exc:
             # Refused, not sent: it and the route's other posts wait for the Retry-After.
             until = outbox.rate_limits.hold(route, POST, exc, outbox.clock())
+            store.set_alert_state(
+                outbox.db, alert.id, "pending", now=now, error=str(exc), next_attempt_at=until
+            )
+        except DeferredDeliveryError as exc:
+            # Only this channel's limit (a Discord bucket's): the notice waits it out, using no
+            # attempt, and the route's other posts go on.
+            until = wait_over(outbox.clock(), exc.retry_after)
             store.set_alert_state(
                 outbox.db, alert.id, "pending", now=now, error=str(exc), next_attempt_at=until
             )

@@ -1,6 +1,7 @@
 """The `alerts` table: plain notices to a channel (a feed was disabled...), one per channel and
 key. A notice is harmless to repeat, so a crash mid-send requeues it rather than reconciling it
-(`requeue_stale_alerts`).
+(`requeue_stale_alerts`); one sent as several messages keeps how many landed (`note_pieces`), so
+it goes on from the first not posted rather than repeating them.
 
 Finished notices (sent, or failed) are deleted by retention once older than its cutoff
 (`delete_finished`). The key only has to outlive the chance of the same notice being queued again,
@@ -33,6 +34,9 @@ class AlertRow:
     state: str
     attempts: int
     created_at: datetime  # when it was queued: its own backoff grows with its age
+    # Messages of the notice already posted (one too long for one message goes out as several):
+    # a resend starts after them.
+    pieces_posted: int = 0
 
 
 def enqueue_alert(
@@ -68,9 +72,20 @@ def due_alerts(db: sqlite_utils.Database, now: datetime) -> list[AlertRow]:
             state=r["state"],
             attempts=r["attempts"],
             created_at=parse_iso(r["created_at"]) or now,
+            pieces_posted=r["pieces_posted"],
         )
         for r in rows
     ]
+
+
+def note_pieces(db: sqlite_utils.Database, alert_id: int, posted: int) -> None:
+    """`posted` of the notice's messages have landed: durable before the next one is sent, so a
+    resend (after a refusal partway, a timeout, or a crash) repeats none of them."""
+    with durable(db):
+        db.execute(
+            "UPDATE alerts SET pieces_posted = MAX(pieces_posted, ?) WHERE id = ?",
+            [posted, alert_id],
+        )
 
 
 def set_alert_state(

@@ -285,6 +285,12 @@ def _m035_topic_matches(db: sqlite_utils.Database) -> None:
     create_topic_matches(db)
 
 
+def _m036_alert_pieces(db: sqlite_utils.Database) -> None:
+    # How many of a notice's messages have landed (`bot.store.alerts.note_pieces`): a notice
+    # refused partway is resent from the first piece not posted, not whole.
+    _add_column(db, "alerts", "pieces_posted", "INTEGER NOT NULL DEFAULT 0")
+
+
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
@@ -334,4 +340,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (33, "stories a digest listed after its cards, per channel", _m033_listed_stories),
     (34, "listed stories name the notice that listed them", _m034_listed_by_notice),
     (35, "a channel keeps the topic matches it was given", _m035_topic_matches),
+    (36, "notices remember how many of their messages were posted", _m036_alert_pieces),
 ]

@@ -5,6 +5,7 @@ like Slack (history searchable by message metadata) or Discord (server-side nonc
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.cards import StoryCard
@@ -136,13 +137,24 @@ class FakeChatAdapter:
             raise exc
         self.edits.append((posted.message_ref, card.source_count))
 
-    async def post_text(self, channel: ChannelRow, text: str) -> None:
+    async def post_text(
+        self,
+        channel: ChannelRow,
+        text: str,
+        *,
+        start: int = 0,
+        posted: Callable[[int], None] | None = None,
+    ) -> None:
+        if start:
+            return  # one message, posted already
         self._maybe_fail()
         self.messages.append(
             FakeMessage(
                 ref=f"m{next(self._ids)}", channel_id=channel.channel_id, kind="text", text=text
             )
         )
+        if posted is not None:
+            posted(1)
 
     async def find_posted(
         self,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
 
 import httpx
 
@@ -64,7 +65,16 @@ class HttpChatAdapter:
         )
         return PostedMessage(ref, posted.thread_ref)
 
-    async def post_text(self, channel: ChannelRow, text: str) -> None:
+    async def post_text(
+        self,
+        channel: ChannelRow,
+        text: str,
+        *,
+        start: int = 0,
+        posted: Callable[[int], None] | None = None,
+    ) -> None:
+        if start:
+            return  # one message, posted already
         await self._post(channel, {"story_id": None, "nonce": "", "kind": "text", "thread": None})
 
     async def find_posted(

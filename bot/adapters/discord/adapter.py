@@ -274,18 +274,28 @@ class DiscordBotAdapter:
         await send(None)
         return snowflake(channel.channel_id, "channel")
 
-    async def post_text(self, channel: ChannelRow, text: str) -> None:
+    async def post_text(
+        self,
+        channel: ChannelRow,
+        text: str,
+        *,
+        start: int = 0,
+        posted: Callable[[int], None] | None = None,
+    ) -> None:
         target = self._target(channel)
         async with delivering(f"notice to {channel.key}"):
             # discord.py would wait out a long global limit of ours on its lock, or send into it:
             # refused here instead, as rate limited, nothing sent.
             await self.rest.wait_for_global()
-            for piece in split_content(escape_notice(text)):
+            pieces = split_content(escape_notice(text))
+            for number, piece in enumerate(pieces[start:], start=start + 1):
                 await answered(
                     target.send(content=piece, allowed_mentions=NO_MENTIONS),
                     f"notice to {channel.key}",
                     timeout=self.send_budget,
                 )
+                if posted is not None:
+                    posted(number)
 
     async def find_posted(
         self,

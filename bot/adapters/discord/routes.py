@@ -8,7 +8,7 @@ holds up only the bot's channels, and webhook channels go on without the bot mea
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -141,9 +141,16 @@ class DiscordAdapter:
         await self.post_text(channel, text)
         return True
 
-    async def post_text(self, channel: ChannelRow, text: str) -> None:
+    async def post_text(
+        self,
+        channel: ChannelRow,
+        text: str,
+        *,
+        start: int = 0,
+        posted: Callable[[int], None] | None = None,
+    ) -> None:
         with self._watching():
-            await self._for(channel).post_text(channel, text)
+            await self._for(channel).post_text(channel, text, start=start, posted=posted)
 
     async def find_posted(
         self,

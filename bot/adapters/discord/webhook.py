@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -207,14 +208,24 @@ class DiscordWebhookAdapter:
             timeout=self.send_timeout,
         )
 
-    async def post_text(self, channel: ChannelRow, text: str) -> None:
+    async def post_text(
+        self,
+        channel: ChannelRow,
+        text: str,
+        *,
+        start: int = 0,
+        posted: Callable[[int], None] | None = None,
+    ) -> None:
         hook = self._hook(channel)
         what = f"webhook notice to {channel.key}"
         async with delivering(what):
-            for piece in split_content(escape_notice(text)):
+            pieces = split_content(escape_notice(text))
+            for number, piece in enumerate(pieces[start:], start=start + 1):
                 await answered(
                     hook.send(content=piece, wait=True, allowed_mentions=NO_MENTIONS), what
                 )
+                if posted is not None:
+                    posted(number)
 
     async def find_posted(
         self,

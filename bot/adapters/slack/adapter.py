@@ -282,10 +282,20 @@ class SlackAdapter:
             raise delivery_error(exc, "chat.postMessage") from exc
         return True
 
-    async def post_text(self, channel: ChannelRow, text: str) -> None:
+    async def post_text(
+        self,
+        channel: ChannelRow,
+        text: str,
+        *,
+        start: int = 0,
+        posted: Callable[[int], None] | None = None,
+    ) -> None:
         """A notice whose text may carry feed-derived parts (a feed's own title): every line is
         escaped as untrusted, so nothing in it can ping, link or format, but for the links the
-        bot marked in it (`notice_line`)."""
+        bot marked in it (`notice_line`). One message, a single piece: with `start` it landed
+        already."""
+        if start:
+            return
         body = "\n".join(notice_line(line) for line in text.splitlines())
         # section() marks the text verbatim: otherwise Slack would link a "#general" or a URL
         # in a feed's title on its own.
@@ -294,6 +304,8 @@ class SlackAdapter:
             await self.post_message(channel.channel_id, message)
         except Exception as exc:
             raise delivery_error(exc, "chat.postMessage") from exc
+        if posted is not None:
+            posted(1)
 
     async def find_posted(
         self,

@@ -44,6 +44,8 @@ class Failure:
     times: int
     # The request takes effect before the error answer (a 5xx after the message was created).
     landed: bool = False
+    # Matching requests let through, as usual, before the failures begin.
+    after: int = 0
 
 
 # Bodies that are not a Discord answer, with the Content-Type they come with.

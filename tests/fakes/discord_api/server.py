@@ -88,10 +88,12 @@ class FakeDiscord(Messages, Gateway, Interactions):
         headers: dict[str, str] | None = None,
         times: int = 1,
         landed: bool = False,
+        after: int = 0,
     ) -> None:
-        """`landed=True`: the request is carried out and only then answered with the error."""
+        """`landed=True`: the request is carried out and only then answered with the error;
+        `after`: that many matching requests are answered as usual first."""
         self._failures.append(
-            Failure(method, re.compile(path), status, body, headers or {}, times, landed)
+            Failure(method, re.compile(path), status, body, headers or {}, times, landed, after)
         )
 
     def heal(self) -> None:
@@ -218,6 +220,9 @@ class FakeDiscord(Messages, Gateway, Interactions):
     ) -> tuple[int, Any, dict[str, str]]:
         for failure in self._failures:
             if failure.times > 0 and failure.method == method and failure.pattern.fullmatch(path):
+                if failure.after > 0:
+                    failure.after -= 1
+                    break
                 failure.times -= 1
                 if failure.landed:
                     self._route(method, path, query, body)

@@ -1,0 +1,111 @@
+"""A notice too long for one message goes out as several pieces; refused partway (a 429 or a 5xx
+on the second piece) or cut off by a crash, it is resent from the first piece not posted, never
+repeating one that landed: each piece is recorded on the notice's row once it has.
+
+Real outbox and adapters against the fake Discord REST API (the bot, and a channel's webhook) and
+the fake Slack Web API, all on 127.0.0.1; assertions read what the fakes were sent and the row."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import discord
+import pytest
+import sqlite_utils
+from fakes.discord_api import FakeDiscord
+from fakes.slack_api import FakeSlackAPI
+from test_discord_garbled_posts import BOT_POST, CHANNEL, HOOK_POST, World
+from test_slack_rate_limits import T0 as SLACK_T0
+from test_slack_rate_limits import World as SlackWorld
+from test_slack_rate_limits import instant
+
+from bot.adapters.discord.webhook import webhook_session
+from bot.store import alerts as alert_store
+
+PIECES = ["Feed A was disabled.", "a" * 1990, "b" * 1990]
+NOTICE = "\n".join(PIECES)  # three messages on Discord: 2,000 characters at most in each
+SERVER_ERROR = {"message": "Service Unavailable", "code": 0}
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[Any]:
+    async with webhook_session() as session:
+        yield session
+
+
+def notice_pieces(fake: FakeDiscord) -> list[str]:
+    """The notice's messages in the channel, in order (the story's card left out)."""
+    return [m["content"] for m in fake.channel_messages(CHANNEL) if m.get("content")]
+
+
+def alert(db: sqlite_utils.Database) -> tuple[str, int]:
+    """The notice's state and attempts used."""
+    return db.execute("SELECT state, attempts FROM alerts").fetchone()
+
+
+def pieces_posted(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT pieces_posted FROM alerts").fetchone()[0])
+
+
+async def queued_notice(world: World) -> None:
+    await world.outbox.drain()  # the story's card, out of the way
+    alert_store.enqueue_alert(world.db, world.channel.id, "feed-off", NOTICE, now=world.now)
+
+
+async def test_a_notice_rate_limited_on_its_second_piece_goes_on_from_it(
+    discord_api: FakeDiscord, discord_client: discord.Client, session: Any
+) -> None:
+    # Longer than discord.py waits (its max_ratelimit_timeout): handed to the outbox.
+    discord_client.http.max_ratelimit_timeout = 30.0
+    world = World(discord_api, discord_client, session, "bot")
+    await queued_notice(world)
+    body = {"message": "You are being rate limited.", "retry_after": 60.0, "global": False}
+    headers = {"Via": "1.1 google", "Retry-After": "60"}
+    discord_api.fail_next("POST", BOT_POST, 429, body, headers=headers, after=1)
+    await world.outbox.drain()
+    assert notice_pieces(discord_api) == PIECES[:1]
+    assert alert(world.db) == ("pending", 0)
+
+    world.now += timedelta(seconds=61)
+    await world.outbox.drain()
+    assert notice_pieces(discord_api) == PIECES  # each piece once, in order
+    assert alert(world.db)[0] == "sent" and pieces_posted(world.db) == 3
+    # The card, the first piece, the 429, then only the two pieces not posted.
+    assert [c.status for c in discord_api.calls("POST", BOT_POST)] == [200, 200, 429, 200, 200]
+
+
+@pytest.mark.parametrize("route", ["bot", "webhook"])
+async def test_a_notice_failing_on_its_second_piece_is_not_resent_whole(
+    discord_api: FakeDiscord, discord_client: discord.Client, session: Any, route: str
+) -> None:
+    world = World(discord_api, discord_client, session, route)
+    await queued_notice(world)
+    path = BOT_POST if route == "bot" else HOOK_POST
+    discord_api.fail_next("POST", path, 503, SERVER_ERROR, after=1)
+    await world.outbox.drain()
+    assert notice_pieces(discord_api) == PIECES[:1]
+    assert alert(world.db) == ("pending", 0)
+
+    world.now += timedelta(hours=1)  # past its own backoff
+    await world.outbox.drain()
+    assert notice_pieces(discord_api) == PIECES
+    assert alert(world.db)[0] == "sent" and pieces_posted(world.db) == 3
+
+
+async def test_a_notice_posted_before_a_crash_is_not_posted_again(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = SlackWorld(db, slack_api)
+    channel = instant(db, "C1")
+    alert_store.enqueue_alert(db, channel.id, "feed-off", "A feed was disabled", now=SLACK_T0)
+    await world.drain()
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert alert(db) == ("sent", 1)
+    # The process died after Slack took it, before it was marked sent: requeued on start.
+    db.execute("UPDATE alerts SET state = 'sending'")
+    world.now = SLACK_T0 + timedelta(minutes=1)
+    await world.drain()
+    assert alert(db)[0] == "sent"
+    assert len(slack_api.calls_to("chat.postMessage")) == 1  # not posted twice
