@@ -290,15 +290,12 @@ def _sent_bot_token(exc: discord.HTTPException) -> bool:
 def _too_many_requests(exc: discord.HTTPException, what: str) -> DeliveryError:
     """A 429 discord.py did not wait out (or our own request's, `rest.BotRest`). Discord's own
     (`Via` and its JSON, as discord.py tells it from Cloudflare's) refuses for its wait
-    (`rate_limit_wait`), without marking the route down: its global limit (the bot's, over every
-    route: `global_limit`) refuses this kind of call everywhere, so the outbox holds it, posts or
-    edits, and puts off the rows that need it; any other is one bucket's (a channel's posts, or
-    its edits), so only the row waits (`DeferredDeliveryError`), and the bot's bucket refuses the
-    channel's next request in it before it is sent (`rest.BotRest`), while other channels go on. Without a `Via` header, or with a body that is
-    not Discord's JSON (Cloudflare's page, or a proxy's, whatever Via a proxy on the way added),
-    it comes from Cloudflare, which limits the whole IP (often for long): every channel is
-    refused alike, so it holds back the platform's route, and its wait must be kept or the
-    outbox hammers on after a short backoff. A page is not put in the message: the log and
+    (`rate_limit_wait`), with no outage: its global limit (`global_limit`) refuses the bot's kind
+    of call everywhere, so the outbox holds it (posts or edits); a bucket's, only the row
+    (`DeferredDeliveryError`), other channels going on. Without a `Via`, or with a body that is
+    not Discord's JSON (a page, whatever Via a proxy added), it is Cloudflare's, which limits the
+    whole IP (often for long): it holds back the platform's route, keeping its wait, or the
+    outbox would hammer on after a short backoff. A page is not put in the message: the log and
     /healthz would carry its HTML."""
     headers = getattr(exc.response, "headers", None) or {}
     if not _discord_answer(exc):

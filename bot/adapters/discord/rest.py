@@ -25,14 +25,15 @@ raised as a `DeferredDeliveryError` with its wait, before any request, for the o
 that row until then (other channels' buckets are their own), where discord.py would sleep it out
 under the outbox's drain. A 429 of Discord's own answered to a post, a reply or a thread start is
 raised at once (`errors.TooManyRequests`, read as that same error: a bucket's puts off the row, the
-global limit's holds the bot's call), its wait (Retry-After, else its JSON's `retry_after`) kept
-as the bucket's refill, so the channel's next request in it is refused here, not sent into the
-limit; only an edit, which has no effect twice, is sent again after a short 429, once. A 429 of Discord's global limit (the bot's, over every route) is kept for its wait
-(`_global_until`): our requests, and the adapter's notices and reads of history before discord.py
-sends them, wait for it in the call up to `BUCKET_WAIT`, else are refused as rate limited. A wait
-discord.py would sleep out itself (up to its `max_ratelimit_timeout`) also closes its global lock,
-as discord.py does after its own; a longer one does not, as discord.py raises instead. A 429
-that is Cloudflare's (a page, no `Via`) is the whole route's (`errors.translate_error`).
+global limit's holds the bot's call), its wait (Retry-After, else its JSON's `retry_after`) kept as
+the bucket's refill, so the channel's next request in it is refused here, not sent into the limit;
+only an edit, which has no effect twice, is sent again after a short 429, once. A 429 of Discord's
+global limit (the bot's, over every route) is kept for its wait (`_global_until`): our requests,
+and the adapter's notices and reads of history before discord.py sends them, wait for it in the
+call up to `BUCKET_WAIT`, else are refused as rate limited. A wait discord.py would sleep out
+itself (up to its `max_ratelimit_timeout`) also closes its global lock, as discord.py does after
+its own; a longer one does not, as discord.py raises instead. A 429 that is Cloudflare's (a page,
+no `Via`) is the whole route's (`errors.translate_error`).
 """
 
 from __future__ import annotations
