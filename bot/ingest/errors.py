@@ -88,3 +88,21 @@ class NotAFeedError(FeedParseError):
 
 class OpmlError(IngestError):
     pass
+
+
+# How a poll's error says that our own code failed (a bug, or a module missing from the install
+# after an upgrade), not the feed: such a poll does not count towards disabling the feed, and
+# /healthz lists the feeds whose last poll ended so (`is_internal_error`).
+INTERNAL_ERROR = "internal error"
+
+
+def internal_error(exc: BaseException, doing: str = "") -> str:
+    """The feed's `last_error` for a poll our own code failed `doing` something ("storing
+    entries"): "internal error storing entries: KeyError: 'x'"."""
+    what = f"{INTERNAL_ERROR} {doing}" if doing else INTERNAL_ERROR
+    return f"{what}: {type(exc).__name__}: {exc}"[:300]
+
+
+def is_internal_error(error: str | None) -> bool:
+    """Whether a feed's `last_error` says our own code failed its last poll."""
+    return (error or "").startswith(INTERNAL_ERROR)

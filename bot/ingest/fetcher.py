@@ -38,6 +38,7 @@ from bot.ingest.errors import (
     ResponseTooLargeError,
     TooManyRedirectsError,
     UnsupportedURLError,
+    internal_error,
 )
 from bot.ingest.netguard import GuardedNetworkBackend, Resolver, check_url, system_resolver
 from bot.ingest.refusal import Refusal, refusal_of, refusal_phrase
@@ -81,6 +82,9 @@ class FetchResult:
     # Set when the network guard refused an address on the way: unlike a timeout or a 5xx, no
     # retry can change that until the address or the settings do.
     refused: Refusal | None = None
+    # Set when a bug (or a module missing from the install) in our own code failed the fetch:
+    # not the feed's fault, so it does not count towards disabling it (`bot.ingest.policy`).
+    internal: bool = False
 
     @property
     def ok(self) -> bool:
@@ -276,7 +280,8 @@ class FeedFetcher:
             result.error = f"{type(exc).__name__}: {exc}"
         except Exception as exc:  # the contract is "never raises"; log it as the bug it is
             log.exception("unexpected error fetching %s", url)
-            result.error = f"internal error: {type(exc).__name__}: {exc}"
+            result.error = internal_error(exc)
+            result.internal = True
         if result.error is not None:
             result.body = None
         if result.status == 304 and result.error is None:

@@ -23,6 +23,10 @@ here can be checked with fixed times. Rules, in the spirit of miniflux's refresh
   the feed is disabled with the reason kept for its owner.
 * 429/503 with Retry-After: a failure too, but never retried before the server's time
   (capped at a week so a bogus header cannot silence a feed for good).
+* Our own code failing the poll (a bug, or a module missing after an upgrade that was not
+  followed by `pip install`): no failure of the feed's. The error is kept and the next poll is
+  one `poll_interval` away, but the count of failures in a row is left as it was, so a bug of
+  ours never disables a working feed (`record_internal_error`).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ __all__ = [
     "apply_fetch_result",
     "backoff_delay",
     "record_failure",
+    "record_internal_error",
     "refused_reason",
 ]
 
@@ -101,6 +106,8 @@ def apply_fetch_result(
     rng: random.Random | None = None,
 ) -> PollOutcome:
     """The feed's next state after `result`. `now` must be timezone-aware (UTC)."""
+    if result.internal:
+        return record_internal_error(state, result.error or "internal error", now)
     if result.ok:
         if result.status == 304:
             etag = result.etag or state.etag
@@ -217,6 +224,23 @@ def record_failure(
         consecutive_failures=failures,
         next_poll_at=next_poll,
         disabled_reason=disabled,
+        last_error=error,
+        has_new_body=False,
+    )
+
+
+def record_internal_error(state: FeedPollState, error: str, now: datetime) -> PollOutcome:
+    """A poll our own code failed (`bot.ingest.errors.internal_error`). Not the feed's failure:
+    counted, every feed would be disabled after `max_failures` polls of a broken install (a
+    dependency added upstream and not installed), and stay so once it is fixed. The validators
+    are the state's, so the next poll downloads the feed again instead of getting a 304."""
+    return PollOutcome(
+        url=state.url,
+        etag=state.etag,
+        last_modified=state.last_modified,
+        consecutive_failures=state.consecutive_failures,
+        next_poll_at=now + timedelta(seconds=_interval(state.poll_interval)),
+        disabled_reason=state.disabled_reason,
         last_error=error,
         has_new_body=False,
     )

@@ -17,10 +17,16 @@ import sqlite_utils
 
 from bot import user_agent
 from bot.config import PollingConfig
-from bot.ingest.errors import FeedParseError, NotAFeedError
+from bot.ingest.errors import FeedParseError, NotAFeedError, internal_error
 from bot.ingest.fetcher import FeedFetcher, FetchResult
 from bot.ingest.parser import MAX_FEED_ENTRIES, ParsedFeed, parse_feed
-from bot.ingest.policy import REFUSED, PollOutcome, apply_fetch_result, record_failure
+from bot.ingest.policy import (
+    REFUSED,
+    PollOutcome,
+    apply_fetch_result,
+    record_failure,
+    record_internal_error,
+)
 from bot.models import Article
 from bot.pipeline.entries import (
     entry_rows,
@@ -121,10 +127,11 @@ async def poll_feeds(
             try:
                 result = await _poll_one(db, polling, fetcher, feed, now, started, retention_days)
             except Exception as exc:
-                # A bug on our side: recorded like any failure, so the feed backs off and its
-                # owner sees why, instead of being fetched again on every tick with no error.
+                # A bug on our side: recorded, so its owner sees why and the feed waits its
+                # interval instead of being fetched again on every tick, but not counted
+                # against the feed (`policy.record_internal_error`).
                 log.exception("polling %s crashed", feed.url)
-                result = _record_crash(db, polling, feed, now, f"polling crashed: {_brief(exc)}")
+                result = _record_crash(db, polling, feed, now, internal_error(exc, "polling"))
             notes = (result.error, result.notice)
             remember_poll(db, feed.id, result.status, result.new_articles, notes)
             report.feeds.append(result)
@@ -161,6 +168,7 @@ async def _poll_one(
     done = now + timedelta(seconds=time.perf_counter() - started)
     parsed: ParsedFeed | None = None
     parse_error: str | None = None
+    crashed = False  # the parser failed: our bug, not the feed's failure
     if result.body is not None:
         try:
             # Relative links resolve against where the feed actually came from, after redirects;
@@ -178,8 +186,10 @@ async def _poll_one(
             parse_error = f"malformed feed: {exc}"
         except Exception as exc:
             log.exception("parsing %s crashed", feed.url)
-            parse_error = f"feed could not be read (internal error: {_brief(exc)})"
-    if parse_error is not None:
+            parse_error, crashed = internal_error(exc, "reading the feed"), True
+    if crashed:
+        outcome = record_internal_error(poll_state(feed), parse_error or "", done)
+    elif parse_error is not None:
         # From the state before the fetch: its old validators make the next poll download (and
         # re-parse) the body instead of getting a 304.
         outcome = record_failure(
@@ -304,7 +314,7 @@ def _store_one_by_one(
     new, skipped, left = _insert_each(db, feed, rows, polling.max_new_entries)
     if rows and skipped == len(rows):
         # Nothing could be stored: whatever broke is not one entry's fault.
-        error = f"entries could not be stored (internal error: {_brief(exc)})"
+        error = internal_error(exc, "storing entries")
         return dataclasses.replace(_record_crash(db, polling, feed, now, error), entries=len(rows))
     if skipped or left:
         outcome = _old_validators(feed, outcome)
@@ -313,7 +323,7 @@ def _store_one_by_one(
             outcome = record_outcome(db, feed, outcome, parsed, now)
     except Exception as again:
         log.exception("recording the poll of %s crashed", feed.url)
-        error = f"the poll could not be recorded (internal error: {_brief(again)})"
+        error = internal_error(again, "recording the poll")
         crashed = _record_crash(db, polling, feed, now, error, new)
         return dataclasses.replace(crashed, entries=len(rows))
     summary = _summarise(feed, outcome, result, parsed, new)
@@ -355,9 +365,10 @@ def _record_crash(
     error: str,
     new: list[Article] | None = None,
 ) -> FeedResult:
-    """Record an unexpected error as a failed poll (backoff, last_error), without the feed's
-    parsed title or new validators: either may be what crashed."""
-    outcome = record_failure(poll_state(feed), error, now, max_failures=polling.max_failures)
+    """Record an unexpected error (a bug of ours) as a failed poll (last_error, the next poll an
+    interval away), without the feed's parsed title or new validators: either may be what
+    crashed. Not counted against the feed: a bug must not disable it."""
+    outcome = record_internal_error(poll_state(feed), error, now)
     with transaction(db):
         record_outcome(db, feed, outcome, None, now)
     status = "disabled" if outcome.disabled_reason else "failed"

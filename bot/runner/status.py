@@ -24,11 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from bot.ingest.errors import is_internal_error
 from bot.store import card_refreshes
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
 from bot.store.database import is_busy, iso, parse_iso, utcnow
+from bot.store.feeds import FeedRow
 from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.textutil import plural
 
@@ -39,6 +41,16 @@ if TYPE_CHECKING:
 
 def service_health(service: Service) -> dict[str, Any]:
     failing = feed_store.failing_feeds(service.db)
+    # Feeds whose last poll our own code failed: not counted against them, so not "failing" by
+    # the count, but nothing is read from them until the bug or the install is fixed.
+    internal = [
+        f
+        for f in feed_store.list_feeds(service.db)
+        if not f.disabled_reason and is_internal_error(f.last_error)
+    ]
+    failing = sorted(
+        [*failing, *(f for f in internal if f.consecutive_failures == 0)], key=lambda f: f.id
+    )
     channels = channel_store.list_channels(service.db)
     # A channel deleted from the config file is paused by the sync, on purpose: information, not
     # a problem, or an intentional edit would keep the status "degraded" for good.
@@ -74,6 +86,7 @@ def service_health(service: Service) -> dict[str, Any]:
     # Configured channels whose platform's token is not set: nothing reaches them all run.
     problems += list(service.unserved_channels.values())
     problems += [f"{len(paused)} channel(s) paused"] if paused else []
+    problems += [_internal_problem(internal)] if internal else []
     problems += [f"{name} {_outage_words(o)}: {o.error}" for name, o in reported.items()]
     # The bot cannot do its job at all: HTTP 503, so a supervisor can alert or restart. Chat
     # trouble above stays a 200 "degraded": a restart does not unpause an archived channel.
@@ -96,6 +109,7 @@ def service_health(service: Service) -> dict[str, Any]:
                 "consecutive_failures": f.consecutive_failures,
                 "last_error": f.last_error,
                 "disabled": f.disabled_reason,
+                "internal_error": is_internal_error(f.last_error),
             }
             for f in failing[:100]
         ],
@@ -129,6 +143,15 @@ def service_health(service: Service) -> dict[str, Any]:
         "jobs": len(service.scheduler.get_jobs()),
         "retention": _retention(service),
     }
+
+
+def _internal_problem(feeds: list[FeedRow]) -> str:
+    """The feeds our own code failed to poll, said as what it is: not the feeds' fault."""
+    return (
+        f"{plural(len(feeds), 'feed')} not polled because of an internal error (a bug or a "
+        "missing module in newsdigest, not the feeds'; the log has the traceback; after "
+        f"`git pull`, reinstall: `pip install -e .`): {feeds[0].last_error}"
+    )
 
 
 def _disconnected(service: Service) -> dict[str, dict[str, str | None]]:
