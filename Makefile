@@ -1,12 +1,13 @@
 # Two commands work on a fresh machine (Python >= 3.11 and make, nothing else installed by hand):
 #   make demo   set up .venv if missing, install, run the offline demo
 #   make test   set up .venv if missing, install, lint, type-check and run the whole test suite
+#   make install  set up .venv if missing and install (again after a `git pull` changed pyproject.toml)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format bench clean
+.PHONY: install demo test lint format bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsdigest needs Python >= 3.11")'
@@ -14,6 +15,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+# After `git pull`: installs what pyproject.toml now declares (only when it changed).
+install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/newsdigest demo

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli import shown_warnings
+from bot.cli.upgrade import MigrationGuard, require_dependencies
 from bot.config import Config, ConfigError, load_config
 from bot.database_location import DatabaseChoiceError
 from bot.store.database import (
@@ -187,10 +188,12 @@ class CliContext:
         if self._core is None:
             path = self.config.database_path()
             new = path != ":memory:" and not Path(path).exists()
+            guard = MigrationGuard(path)
             try:
-                db = open_database(path, make_dirs=make_dirs)
+                db = open_database(path, make_dirs=make_dirs, before_migrating=guard)
             except DatabaseOpenError as exc:
                 raise click.ClickException(self.db_problem(exc)) from None
+            guard.said_upgrade()
             if new:
                 # A write command run from the wrong directory, or with a mistyped path, would
                 # otherwise fill a database the bot never reads, and say nothing.
@@ -220,6 +223,9 @@ class CliContext:
         acts on the config's feeds). A config file that was not found is not synced. What the
         sync removed or paused is said on stderr: an emptied (or unrelated) config file must not
         empty the database unnoticed."""
+        if not self._synced:
+            # `poll` fetches: a package the code needs and lacks would fail every feed.
+            require_dependencies()
         core = self.core
         if not self._synced:
             try:

@@ -23,8 +23,10 @@ def demo_command(output: Path) -> None:
     fetch path, clusters and summarises, prints the digest's story cards and writes an HTML
     preview.
     """
+    from bot.cli.upgrade import require_dependencies
     from bot.demo.run import DemoOutputError, run_demo
 
+    require_dependencies()
     try:
         run_demo(output, Console(emoji=False))
     except DemoOutputError as exc:

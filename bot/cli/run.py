@@ -24,9 +24,13 @@ def run_command(cli: CliContext) -> None:
     stop, not the 130 of an interrupted command (a second signal exits at once with 1). Ctrl-C
     while it is still loading, before the bot has started, is an interruption: 130.
     """
+    from bot.cli.upgrade import require_dependencies
     from bot.runner.launch import run_service
     from bot.store.database import DatabaseOpenError
 
+    # Before the lock and the migration: after `git pull` without `pip install -e .`, a package
+    # the new code needs would fail every poll of a database already upgraded.
+    require_dependencies()
     try:
         run_service(cli.config)
     except DatabaseOpenError as exc:

@@ -57,10 +57,18 @@ class DatabaseOpenError(Exception):
         self.problem = problem
 
 
-def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.Database:
+# Called with the database and the migrations it lacks, before they are applied; raising refuses.
+BeforeMigrating = Callable[[sqlite_utils.Database, list[int]], None]
+
+
+def open_database(
+    path: str | Path, *, make_dirs: bool = True, before_migrating: BeforeMigrating | None = None
+) -> sqlite_utils.Database:
     """Open (creating if needed) and migrate the database. `:memory:` works for tests. With
     `make_dirs` false a missing parent directory is an error rather than created. Raises
-    DatabaseOpenError for a path that cannot be our database."""
+    DatabaseOpenError for a path that cannot be our database. `before_migrating` sees the
+    migrations to apply first, when there are any (the command line's checks, `bot.cli.upgrade`),
+    and may refuse them by raising: the database is then closed, unchanged."""
     path = str(path)
     if path != ":memory:":
         if Path(path).is_dir():
@@ -95,10 +103,15 @@ def open_database(path: str | Path, *, make_dirs: bool = True) -> sqlite_utils.D
     # NORMAL is durable enough in WAL mode for articles; the outbox asks for FULL around its writes.
     db.execute("PRAGMA synchronous = NORMAL")
     try:
+        if before_migrating is not None and (pending := pending_migrations(db)):
+            before_migrating(db, pending)
         migrate(db)
     except DatabaseOpenError as exc:
         db.conn.close()  # refused: nothing of ours may keep the file open
         raise DatabaseOpenError(path, exc.problem) from None  # named as the user gave it
+    except BaseException:
+        db.conn.close()
+        raise
     return db
 
 
