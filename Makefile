@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# After `git pull`: installs what pyproject.toml now declares (only when it changed).
-install: $(STAMP)
+# After `git pull`: installs what pyproject.toml now declares (only when it changed). The first
+# time, also makes config/newsdigest.toml, the operator's own copy of the shipped example (git
+# ignores it, so `git pull` never stops over an edit of it); an existing one is never touched.
+install: $(STAMP) config/newsdigest.toml
+
+config/newsdigest.toml:
+	cp config/newsdigest.example.toml $@
 
 demo: $(STAMP)
 	$(BIN)/newsdigest demo

@@ -43,6 +43,9 @@ from bot.config_values import (
 from bot.database_location import database_path, database_to_write
 
 DEFAULT_CONFIG_PATH = Path("config/newsdigest.toml")
+# The config the checkout ships, read when the operator has not made DEFAULT_CONFIG_PATH their
+# own copy of it: git ignores that copy, so `git pull` never stops over a local edit.
+EXAMPLE_CONFIG_PATH = Path("config/newsdigest.example.toml")
 DEFAULT_RETENTION_DAYS = 180
 
 
@@ -141,7 +144,8 @@ class Secrets:
 
 
 def resolve_config_path(explicit: str | Path | None) -> Path:
-    """--config, else NEWSDIGEST_CONFIG, else config/newsdigest.toml."""
+    """--config, else NEWSDIGEST_CONFIG, else config/newsdigest.toml (which `load_config`
+    replaces with the shipped example when it is missing)."""
     if explicit:
         return Path(explicit)
     env = os.environ.get("NEWSDIGEST_CONFIG")
@@ -154,8 +158,10 @@ MAX_WINDOW_HOURS = 30 * 24
 
 
 def load_config(explicit: str | Path | None = None, *, required: bool = False) -> Config:
-    """Load and validate the config. A missing default file is an empty config that is never
-    synced (see `Config.missing_path`); a missing file the user named explicitly is an error."""
+    """Load and validate the config. A missing default file is the shipped example when there
+    is one (config/newsdigest.example.toml, with a warning saying to copy it), else an empty
+    config that is never synced (see `Config.missing_path`); a missing file the user named
+    explicitly is an error."""
     path = resolve_config_path(explicit)
     # Where the name came from: a stale NEWSDIGEST_CONFIG in the environment is easily forgotten,
     # and "file not found" alone sent people looking at the command line. (`explicit` is what
@@ -165,6 +171,9 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
         source = "--config"
     elif os.environ.get("NEWSDIGEST_CONFIG"):
         source = "$NEWSDIGEST_CONFIG"
+    example = None
+    if not path.exists() and source is None and EXAMPLE_CONFIG_PATH.is_file():
+        example, path = path, EXAMPLE_CONFIG_PATH
     if not path.exists():
         if source or required:
             origin = f" (from {source})" if source else ""
@@ -188,6 +197,13 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
     config.path = path
     # parse_config's own (a value kept at a minimum, a feed listed twice), then the channels'.
     config.warnings = [f"{path}: {warning}" for warning in config.warnings]
+    if example is not None:
+        config.warnings.insert(
+            0,
+            f"{example} not found: read the shipped example {path} instead; copy it to "
+            f"{example} and edit the copy (`make install` makes it; git ignores it, so "
+            "`git pull` never changes it)",
+        )
     if config.channels:
         # Only with channels to judge: the cron module is not loaded for every config read.
         from bot.config_warnings import config_warnings

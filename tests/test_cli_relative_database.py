@@ -81,14 +81,17 @@ def test_an_existing_database_at_the_old_reading_is_still_used(
     assert "or an absolute path in" in caplog.text
 
 
-SHIPPED = Path(__file__).resolve().parent.parent / "config" / "newsdigest.toml"
+SHIPPED = Path(__file__).resolve().parent.parent / "config" / "newsdigest.example.toml"
 
 
-def _checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh clone: the shipped config in clone/config/, no database yet."""
+def _checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, installed: bool = True) -> Path:
+    """A fresh clone: the shipped example in clone/config/, no database yet; `installed`, with
+    the copy of it `make install` makes, config/newsdigest.toml."""
     clone = tmp_path / "clone"
     (clone / "config").mkdir(parents=True)
-    (clone / "config" / "newsdigest.toml").write_text(SHIPPED.read_text("utf-8"), "utf-8")
+    (clone / "config" / "newsdigest.example.toml").write_text(SHIPPED.read_text("utf-8"), "utf-8")
+    if installed:
+        (clone / "config" / "newsdigest.toml").write_text(SHIPPED.read_text("utf-8"), "utf-8")
     monkeypatch.delenv("NEWSDIGEST_DB", raising=False)
     monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
     return clone
@@ -127,11 +130,16 @@ def test_a_fresh_clone_creates_its_database_from_the_checkout(
 ) -> None:
     # The shipped `database = "../newsdigest.db"`, run from the checkout's root as README says:
     # the file's reading and an older version's (./newsdigest.db) are one file, so `poll` creates.
-    clone = _checkout(tmp_path, monkeypatch)
+    # Before `make install` copied the example into place, the example is read, and said so.
+    clone = _checkout(tmp_path, monkeypatch, installed=False)
     monkeypatch.chdir(clone)
     polled = CliRunner().invoke(cli, ["poll"])
     assert f"Created a new database at {clone / 'newsdigest.db'}\n" in polled.stderr
     assert (clone / "newsdigest.db").exists()
+    assert (
+        "config/newsdigest.toml not found: read the shipped example "
+        "config/newsdigest.example.toml instead; copy it to config/newsdigest.toml"
+    ) in polled.stderr
 
 
 def test_a_config_naming_no_database_keeps_the_current_directorys(

@@ -77,8 +77,41 @@ def test_empty_file_is_a_valid_config(tmp_path: Path) -> None:
 
 
 def test_shipped_example_config_is_valid() -> None:
-    config = load_config(Path(__file__).parent.parent / "config" / "newsdigest.toml")
+    config = load_config(Path(__file__).parent.parent / "config" / "newsdigest.example.toml")
     assert config.feeds == []
+
+
+def test_the_operators_config_is_theirs_not_the_checkouts() -> None:
+    # Tracked, an edited config/newsdigest.toml made `git pull` stop ("local changes would be
+    # overwritten"): the checkout ships the example, and git ignores the operator's copy.
+    root = Path(__file__).parent.parent
+    assert (root / "config" / "newsdigest.example.toml").is_file()
+    ignored = (root / ".gitignore").read_text("utf-8").splitlines()
+    assert "/config/newsdigest.toml" in ignored
+    assert "config/newsdigest.toml:" in (root / "Makefile").read_text("utf-8")
+
+
+def test_a_missing_default_config_reads_the_shipped_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config").mkdir()
+    assert load_config(None).missing_path == Path("config/newsdigest.toml")  # neither: empty
+    (tmp_path / "config" / "newsdigest.example.toml").write_text('database = "ex.db"\n', "utf-8")
+
+    example = load_config(None)
+
+    assert example.path == Path("config/newsdigest.example.toml")
+    assert example.database == "ex.db"
+    (warning,) = example.warnings
+    assert warning.startswith("config/newsdigest.toml not found: read the shipped example")
+    (tmp_path / "config" / "newsdigest.toml").write_text('database = "own.db"\n', "utf-8")
+
+    own = load_config(None)
+
+    assert own.path == Path("config/newsdigest.toml") and own.database == "own.db"
+    assert own.warnings == []
 
 
 @pytest.mark.parametrize(

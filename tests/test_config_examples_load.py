@@ -1,5 +1,5 @@
 """Every config example the project ships loads: each ```toml block of README.md, the shipped
-config/newsdigest.toml as it is, and that file with its commented-out examples switched on. A
+config/newsdigest.example.toml as it is, and that file with its commented-out examples switched on. A
 copied example that makes every command exit 1 ("unknown topic 'ai'") cannot come back."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from bot.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-SHIPPED = ROOT / "config" / "newsdigest.toml"
+SHIPPED = ROOT / "config" / "newsdigest.example.toml"
 # Environment a deployment following the README would have; the loader reads none of it today,
 # but a snippet naming one must not fail for want of it.
 DUMMY_ENV = {

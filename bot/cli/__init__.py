@@ -67,8 +67,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     """newsdigest: poll news feeds, cluster articles into stories, post digest cards.
 
     The database is $NEWSDIGEST_DB, else the config's `database` (relative to the file), else
-    ./newsdigest.db. The shipped config/newsdigest.toml names ../newsdigest.db: the checkout's
-    root, from any directory.
+    ./newsdigest.db. The shipped config/newsdigest.example.toml (read when config/newsdigest.toml,
+    your copy of it, is missing) names ../newsdigest.db: the checkout's root, from any
+    directory.
 
     Exit status: 0 done; 1 an error (a feed, the configuration, the database, or `poll` with
     every feed failing); 2 a usage error (an unknown option, a bad option value); 130
