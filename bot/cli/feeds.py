@@ -17,6 +17,7 @@ from bot.feed_status import feed_status, when
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.render.text import clean
 from bot.store import feeds as feed_store
+from bot.store.feed_spellings import same_feeds
 from bot.store.feeds import FeedExistsError
 from bot.textutil import plural
 
@@ -112,12 +113,22 @@ def feeds_list(cli: CliContext) -> None:
     ]
     table = Table(*columns)
     below: list[str] = []
+    # Two rows one URL spelt two ways, kept apart by the upgrade that made spellings one.
+    twins = same_feeds((feed.id, feed.url) for feed in feeds)
     for feed in feeds:
         name = feed.name or feed.title or "-"
         status, detail = _state(feed)
         # "ok: 3 new; stored the newest 200 ...", "2 failures: HTTP 503"
         state = f"{status}{'; ' if status.startswith('ok') else ': '}{_esc(detail)}"
         state = state if detail else status
+        if others := twins.get(feed.id):
+            same = f"same feed as {', '.join(f'#{other}' for other in others)}"
+            state = f"[yellow]{same}[/yellow]; {state}"
+            if brief:
+                below.append(
+                    f"{feed.id} {_esc(name)}: {same}, its URL spelt another way; both are "
+                    "polled: remove one with `newsdigest feeds remove <id>`"
+                )
         if brief and detail:
             below.append(f"{feed.id} {_esc(name)} ({status}): {_esc(detail)}")
         table.add_row(

@@ -11,12 +11,15 @@ Two rows may already hold two spellings of one URL, stored when they still count
 oldest; the other keeps its own, with a warning naming both. They are not merged: each has its
 articles (keyed by feed id and GUID, and the two feeds' GUIDs are the same entries), tombstones,
 validators and origin, and combining them inside an upgrade could lose or double what was
-posted. Both keep being polled as before the upgrade, until someone removes one by its id.
+posted. Both keep being polled as before the upgrade, until someone removes one by its id;
+until then `feeds list` marks each "same feed as #N" (`same_feeds`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Iterable
 
 import sqlite_utils
 
@@ -49,3 +52,17 @@ def respell_feed_urls(db: sqlite_utils.Database) -> None:
                 "UPDATE feeds SET config_url = ? WHERE id = ?",
                 [normalize_feed_url(config_url), feed_id],
             )
+
+
+def same_feeds(feeds: Iterable[tuple[int, str]]) -> dict[int, list[int]]:
+    """For each feed (id, url) that another one's URL spells otherwise (`respell_feed_urls` kept
+    both), the ids of those others, in order."""
+    by_spelling: dict[str, list[int]] = defaultdict(list)
+    for feed_id, url in feeds:
+        by_spelling[normalize_feed_url(url)].append(feed_id)
+    return {
+        feed_id: [other for other in ids if other != feed_id]
+        for ids in by_spelling.values()
+        if len(ids) > 1
+        for feed_id in ids
+    }
