@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from bot.ingest.errors import is_internal_error
 from bot.store.feeds import FeedRow
 from bot.textutil import plural
 
@@ -54,6 +55,11 @@ def feed_status(feed: FeedRow) -> FeedStatus:
         since = f" (last success {when(feed.last_success_at)} UTC)"
     if feed.disabled_reason:
         return FeedStatus("disabled", feed.disabled_reason, "disabled", since)
+    if is_internal_error(feed.last_error):
+        # Our own code failed the poll: not counted against the feed, so no "N failures", and
+        # not "ok" either, though the count may be 0.
+        detail = f"{feed.last_error} (newsdigest's own error, not the feed's: see the log)"
+        return FeedStatus("not read", detail, "failing", since)
     if feed.consecutive_failures:
         failures = plural(feed.consecutive_failures, "failure")
         return FeedStatus(failures, feed.last_error or "", "failing", since)

@@ -13,6 +13,7 @@ from fakes.chat import FakeChatAdapter
 
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config, PollingConfig
+from bot.feed_status import feed_status
 from bot.feedserver import FeedServer, Reply
 from bot.ingest import fetcher
 from bot.pipeline import poll
@@ -77,6 +78,10 @@ async def test_a_missing_module_never_disables_a_feed_and_is_said_in_healthz(
         assert "ModuleNotFoundError" in problem
         (listed,) = health["failing_feeds"]
         assert listed["internal_error"] is True and listed["disabled"] is None
+
+        status = feed_status(feed)
+        assert status.status == "not read" and status.alarm == "failing"
+        assert status.detail.startswith("internal error: ModuleNotFoundError")
 
         monkeypatch.undo()  # `pip install -e .`: the next poll reads the feed
         report = await poll_feeds(db, POLLING, feeds=feed_store.list_feeds(db))
