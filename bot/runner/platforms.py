@@ -10,11 +10,13 @@ The factory is called as `create_platform(config, secrets)` and returns an objec
 
     name: str                                   # "slack", "discord"; used in logs and /healthz
     async def start(self, service) -> None      # connect, then service.register_adapter(adapter)
-    async def stop(self, deadline=None) -> None # disconnect; called on shutdown, at most once
+    async def stop(self) -> None                # disconnect; may take `deadline=None` (below)
 
-`stop`'s `deadline`, when given (at shutdown), is the event loop's time (`loop.time()`) by which
-it must be done: the runner cancels it then, so work it may cut short (Slack's overflow waiting
-out a rate limit) is given what is left and ended in time, logged, not cut off by the cancel.
+`stop`'s `deadline` is optional: a platform whose stop takes none (`async def stop(self)`, the
+interface before it) is called without. When given (at shutdown), it is the event loop's time
+(`loop.time()`) by which the stop must be done: the runner cancels it then, so work it may cut
+short (Slack's overflow waiting out a rate limit) is given what is left and ended in time,
+logged, not cut off by the cancel. Mid-run stops (below) pass no deadline.
 `start` must return once the platform is connected (run socket-mode / gateway loops as tasks it
 owns); an exception from it is logged and shown in /healthz, and the rest of the bot keeps running.
 A failed start is retried in the background with capped exponential backoff
@@ -88,11 +90,16 @@ log = logging.getLogger(__name__)
 
 
 class Platform(Protocol):
+    """A chat platform the runner starts and stops (see the module's docstring). Its stop may
+    also take an optional `deadline: float | None = None` (Slack's and Discord's do): the
+    runner passes it at shutdown to a stop that takes it (`bot.runner.shutdown`), and calls
+    any other, and every stop mid-run, with no argument."""
+
     name: str
 
     async def start(self, service: Service) -> None: ...
 
-    async def stop(self, deadline: float | None = None) -> None: ...
+    async def stop(self) -> None: ...
 
 
 class ReconnectablePlatform(Platform, Protocol):

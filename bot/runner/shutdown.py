@@ -5,11 +5,14 @@ in order within about `shutdown_grace` seconds; a second signal exits at once. K
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.runner.platforms import Platform
     from bot.runner.service import Service
 
 log = logging.getLogger(__name__)
@@ -40,7 +43,7 @@ async def stop(service: Service) -> None:
             # The deadline lets the platform end its own work in time; the timeout is for one
             # that does not.
             deadline = loop.time() + grace / 2
-            await asyncio.wait_for(platform.stop(deadline=deadline), timeout=grace / 2)
+            await asyncio.wait_for(_stop_platform(platform, deadline), timeout=grace / 2)
         except Exception:
             log.exception("stopping platform %s failed", platform.name)
     await _finish_adapters(service, loop.time() + grace / 2)
@@ -48,6 +51,29 @@ async def stop(service: Service) -> None:
         await service.health_server.stop()
     service.state = "stopped"
     log.info("newsdigest stopped", extra={"event": "stopped"})
+
+
+async def _stop_platform(platform: Platform, deadline: float) -> None:
+    """`platform.stop(deadline=...)`, or `platform.stop()` for a platform whose stop takes no
+    deadline: one written to the interface before the deadline (`register_platform` is public)
+    would otherwise fail with a TypeError and never be stopped."""
+    stop: Callable[..., Awaitable[None]] = platform.stop
+    if _takes_deadline(stop):
+        await stop(deadline=deadline)
+    else:
+        await stop()
+
+
+def _takes_deadline(stop: Callable[..., Awaitable[None]]) -> bool:
+    try:
+        parameters = inspect.signature(stop).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: call it as the older interface
+        return False
+    return any(
+        p.kind is inspect.Parameter.VAR_KEYWORD
+        or (p.name == "deadline" and p.kind is not inspect.Parameter.POSITIONAL_ONLY)
+        for p in parameters
+    )
 
 
 async def _finish_adapters(service: Service, deadline: float) -> None:
