@@ -20,6 +20,7 @@ from fakes.slack_api import BOT_TOKEN, BOT_USER, FakeSlackAPI
 from test_slack_app import ack_text, make_harness
 
 from bot.adapters.slack.app import AUTH_CHECK_FAILED, SlackBot
+from bot.adapters.slack.errors import BOT_TOKEN_HELP
 from bot.adapters.slack.settings import SlackSettings
 from bot.app import NewsDigest
 from bot.commands.core import Commands
@@ -122,3 +123,27 @@ def test_building_the_bot_logs_no_warning_about_its_token(
     with caplog.at_level(logging.WARNING):
         SlackBot(Commands(slack_core), settings)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+async def test_a_refused_check_on_the_first_request_logs_slacks_error_code(
+    slack_api: FakeSlackAPI, slack_core: NewsDigest, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Bolt answers the request, but logs why the check failed only at DEBUG: an operator saw
+    # "the AuthorizeResult ... was not found" and nothing naming the token.
+    async for h in make_harness(slack_api, slack_core, checked=False):
+        slack_api.script("auth.test", body={"ok": False, "error": "invalid_auth"})
+        with caplog.at_level(logging.INFO):
+            status, body = await h.slash("/story", "help")
+        assert (status, body) == (200, "")
+        told = await slack_api.wait_for("response_url:trigger-1", 1)
+        assert [m.get("text") for m in told] == [AUTH_CHECK_FAILED]
+        ours = [r for r in caplog.records if r.name == "bot.adapters.slack.token_check"]
+        assert [(r.levelno, r.getMessage()) for r in ours] == [
+            (
+                logging.ERROR,
+                f"Slack: the bot token's check (auth.test) failed: invalid_auth: {BOT_TOKEN_HELP}",
+            )
+        ]
+        # Nothing kept from a failed check: the next request checks again.
+        await h.slash("/story", "help")
+        assert len(slack_api.calls_to("auth.test")) == 2

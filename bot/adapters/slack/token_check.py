@@ -8,8 +8,9 @@ after a start was shown "dispatch_failed". `SlackBot.start` checks the token any
 start when it is wrong; bolt's `authorize` (`TokenCheck.bolt_authorize`) answers every request from
 that one answer, as bolt's own single-workspace check does from its first, so no request waits
 for an auth.test. A bot served without `start` (`SlackBot.start_http` alone) checks on its first
-request, as bolt did. Bolt's warnings at every start that our client's token goes unused (it
-is the token `authorize` hands every request) are filtered out here.
+request, as bolt did, and logs Slack's error code when the check fails (bolt logs it only at
+DEBUG). Bolt's warnings at every start that our client's token goes unused (it is the token
+`authorize` hands every request) are filtered out here.
 """
 
 from __future__ import annotations
@@ -18,8 +19,14 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.adapters.slack.auth import AUTH_ERRORS
+from bot.adapters.slack.errors import BOT_TOKEN_HELP, error_code, http_status
+
+log = logging.getLogger(__name__)
 
 
 class TokenCheck:
@@ -46,8 +53,15 @@ class TokenCheck:
     async def authorize(self, user_id: str | None) -> AuthorizeResult:
         """The bot's identity in the workspace, as bolt's single-workspace check makes it from
         auth.test, for a request from `user_id`. A SlackApiError (only when the token was not
-        checked yet) is bolt's to answer."""
-        answer = self.answer or await self.check()
+        checked yet) is bolt's to answer, which tells the person to try again; its cause is
+        logged here, as bolt logs it only at DEBUG."""
+        try:
+            answer = self.answer or await self.check()
+        except SlackApiError as exc:
+            code = error_code(exc) or f"HTTP {http_status(exc)}"
+            fix = f": {BOT_TOKEN_HELP}" if code in AUTH_ERRORS else ""
+            log.error("Slack: the bot token's check (auth.test) failed: %s%s", code, fix)
+            raise
         scopes = answer.headers.get("x-oauth-scopes")
         return AuthorizeResult(
             enterprise_id=answer.get("enterprise_id"),
