@@ -3,7 +3,8 @@ background: the platform's stop ends within the runner's share of the grace (the
 what is left, then is given up with an ERROR naming the part), with no "stopping platform slack
 failed" traceback; and an overflow posted after the Slack platform was stopped mid-run (its
 token refused, while the outbox still posts with its adapter) is finished at shutdown too, not
-left running or dropped in silence. The real service, Slack platform (HTTP mode) and adapter,
+left running or dropped in silence; and one waiting when the platform is stopped so goes on (its
+parts go out once the rate limit ends), not given up by that stop as if at shutdown. The real service, Slack platform (HTTP mode) and adapter,
 the fake Slack Web API on loopback."""
 
 from __future__ import annotations
@@ -58,11 +59,14 @@ def slack_of(service: Service) -> SlackPlatform:
     return platform
 
 
-async def overflow_waiting(service: Service, adapter: SlackAdapter, fake: FakeSlackAPI) -> None:
-    """A card posted whose second message is refused for 20 s: it waits in the background."""
+async def overflow_waiting(
+    service: Service, adapter: SlackAdapter, fake: FakeSlackAPI, wait: int = 20
+) -> None:
+    """A card posted whose second message is refused for `wait` seconds: it waits in the
+    background."""
     channel = add_channel(service.core.db, "C1")
     fake.script_usual("chat.postMessage")
-    fake.script("chat.postMessage", headers={"Retry-After": "20"}, **RATE_LIMITED)
+    fake.script("chat.postMessage", headers={"Retry-After": str(wait)}, **RATE_LIMITED)
     await asyncio.wait_for(adapter.post_card(channel, big_card("s1", 25), nonce="n1"), 5)
     assert len(adapter.overflow.tasks) == 1
 
@@ -125,3 +129,66 @@ async def test_an_overflow_posted_after_the_platform_stopped_is_finished_at_shut
         await stop(service)
     assert task.done() and not adapter.overflow.tasks
     assert "part(s) 2 of 2 of 1700000000.000001 in C1 not posted" in caplog.text
+
+
+async def test_a_mid_run_stop_leaves_the_overflow_of_the_adapter_still_posting(
+    tmp_path: Path,
+    slack_api: FakeSlackAPI,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The stop gave the overflow 2 s, then cancelled it with "stopped before they were posted
+    # (shutdown)", though the outbox kept posting with the adapter and its bot token worked.
+    http_mode(monkeypatch, slack_api, "127.0.0.1", free_port())
+    service = await started(tmp_path)
+    platform = slack_of(service)
+    assert platform.bot is not None
+    adapter = platform.bot.adapter
+    await overflow_waiting(service, adapter, slack_api, wait=3)
+    task = next(iter(adapter.overflow.tasks))
+    with caplog.at_level(logging.INFO):
+        begun = time.monotonic()
+        service.platform_lost("slack", "apps.connections.open: invalid_auth")
+        await asyncio.wait_for(asyncio.gather(*service.starter.stopping), 5)
+        took = time.monotonic() - begun
+        assert platform.bot is None and service.outbox.adapters["slack"] is adapter
+        assert took < 1.0, f"the stop took {took:.2f}s"
+        assert not task.done()
+        # The part goes out once the 3 s are over: the card, the 429, the part.
+        posts = await slack_api.wait_for("chat.postMessage", 3, timeout=6)
+        await asyncio.wait_for(task, 2)
+    assert posts[2]["thread_ts"] == "1700000000.000001"
+    assert [r.getMessage() for r in errors(caplog)] == [
+        "platform slack stopped, not retrying: authentication failed: "
+        "apps.connections.open: invalid_auth"
+    ]
+    await stop(service)
+
+
+async def test_an_overflow_left_going_by_a_mid_run_stop_is_finished_at_shutdown(
+    tmp_path: Path,
+    slack_api: FakeSlackAPI,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    http_mode(monkeypatch, slack_api, "127.0.0.1", free_port())
+    service = await started(tmp_path)
+    platform = slack_of(service)
+    assert platform.bot is not None
+    adapter = platform.bot.adapter
+    await overflow_waiting(service, adapter, slack_api)
+    task = next(iter(adapter.overflow.tasks))
+    service.platform_lost("slack", "apps.connections.open: invalid_auth")
+    await asyncio.wait_for(asyncio.gather(*service.starter.stopping), 5)
+    assert not task.done()
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        begun = time.monotonic()
+        await stop(service)
+        took = time.monotonic() - begun
+    assert task.done() and not adapter.overflow.tasks
+    assert [r.getMessage() for r in errors(caplog)] == [
+        "Slack: part(s) 2 of 2 of 1700000000.000001 in C1 not posted: "
+        "stopped before they were posted (shutdown)"
+    ]
+    assert took < GRACE, f"stopped after {took:.2f}s"

@@ -26,6 +26,9 @@ revoked token), which no retry fixes. After a failed attempt `stop()` is called,
 A token refused once the platform runs (revoked mid-run) is fatal the same way: the platform calls
 `service.platform_lost(name, reason)` (the outbox does too, for a send refused that way), and it
 is stopped for the rest of the run and shown in /healthz; polling and the other platforms go on.
+Its adapter stays with the outbox (Slack's bot token may work when its app token is refused), so
+a stop mid-run leaves work that adapter has going in the background (`finish_background`) to the
+runner's shutdown while `service.posts_with(adapter)` says the outbox still posts with it.
 A connection for commands that ends mid-run for any other reason (Discord's gateway giving up
 on a close code it cannot resume) is reported with `service.platform_dropped(name, reason)`: the
 platform is stopped and handed back to the same retry with backoff as a failed start, unless

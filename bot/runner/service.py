@@ -153,6 +153,12 @@ class Service:
         if self.state == "running":
             self.sync_jobs()
 
+    def posts_with(self, adapter: ChatAdapter) -> bool:
+        """Whether the outbox posts with this adapter: it still does after its platform was
+        stopped mid-run for a refused token (`PlatformStarter.lost`), and the adapter's
+        background work is then finished at shutdown (`finish_background`), not by that stop."""
+        return self.outbox.adapters.get(adapter.platform) is adapter
+
     def kick(self) -> None:
         self.outbox.kick()
 

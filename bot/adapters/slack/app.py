@@ -167,16 +167,18 @@ class SlackBot:
         )
         await self.socket.start()
 
-    async def stop(self, deadline: float | None = None) -> None:
+    async def stop(self, deadline: float | None = None, *, finish_overflow: bool = True) -> None:
         """Close the connection or listener; `deadline` (the loop's time, at shutdown): when
-        to be done, which shortens the overflow's grace."""
+        to be done, which shortens the overflow's grace. `finish_overflow=False` leaves the
+        adapter's overflow going, for whoever keeps posting with the adapter to finish."""
         if self.socket is not None:
             await self.socket.close()
         await self.endpoint.stop()
         # Last, as it takes a moment and needs only the Web API client: a card's overflow
         # waiting out a rate limit in the background gets a grace to go out, within the
         # deadline, then is given up (an ERROR names the parts).
-        await self.adapter.finish_overflow(deadline=deadline)
+        if finish_overflow:
+            await self.adapter.finish_overflow(deadline=deadline)
 
     # --- middleware --------------------------------------------------------------------------------
 

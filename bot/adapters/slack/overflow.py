@@ -18,7 +18,9 @@ Where a retry's wait happens depends on who is waiting:
   matter. The task waits each Retry-After out (capped at `MAX_OVERFLOW_WAIT`); the adapter's
   `finish_overflow` lets the tasks finish for a grace period at shutdown, within the runner's
   deadline for the platform's stop, then cancels them. The runner also finishes, last, tasks
-  its platform's stop did not see (`finish_background`: posted after a mid-run stop).
+  its platform's stop did not (`finish_background`): a stop mid-run for a refused app token,
+  while the outbox keeps posting with the adapter, leaves them going, and more may be posted
+  after it.
 - A command's reply (`max_wait` given, 3 s): the person is looking at the channel, so a short
   Retry-After is waited out once, in the call; a longer one, or a second, gives the rest up and
   the caller is told how many parts were not posted.

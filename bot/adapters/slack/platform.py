@@ -7,10 +7,11 @@ calls `await platform.start(service)`; `start_slack` is the same for other entry
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.app import SlackBot
 from bot.adapters.slack.settings import SlackConfigError, SlackSettings
 
@@ -25,11 +26,13 @@ class SlackPlatform:
     def __init__(self, settings: SlackSettings) -> None:
         self.settings = settings
         self.bot: SlackBot | None = None
+        self.posts_with: Callable[[SlackAdapter], bool] | None = None
 
     async def start(self, service: Any) -> None:
         """Connect (auth.test, then Socket Mode or the HTTP listener), then hand the outbox our
         adapter. Commands go to `service.commands`, whose /digest enqueues through the outbox."""
         lost = getattr(service, "platform_lost", None)
+        self.posts_with = getattr(service, "posts_with", None)
         back = getattr(service, "platform_reconnected", None)
         bot = SlackBot(
             service.commands,
@@ -53,7 +56,11 @@ class SlackPlatform:
     async def stop(self, deadline: float | None = None) -> None:
         if self.bot is not None:
             bot, self.bot = self.bot, None
-            await bot.stop(deadline)
+            # Stopped mid-run (its app token refused) while the outbox goes on posting with the
+            # adapter (its bot token works): the overflow waiting out a rate limit is the
+            # runner's to finish at shutdown (`finish_background`), not to give up now.
+            kept = deadline is None and self.posts_with is not None and self.posts_with(bot.adapter)
+            await bot.stop(deadline, finish_overflow=not kept)
 
 
 def create_platform(
