@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -137,12 +138,17 @@ def _add_old_guids(
         return  # nothing was stored from a document the old parse could not read
     if len(old) != len(entries):
         return
+    # Templated undated items garbled into text that agrees in all the digest reads had one old
+    # GUID: it names no one of them, and taken by each it would swap the stored article between
+    # them every poll (or let a new one take it over, never posted).
+    shared = Counter(was.guid for was in old)
     for entry, was in zip(entries, old, strict=True):
         if (
             entry.guid.startswith(DIGEST_GUID)
             and was.guid.startswith(DIGEST_GUID)
             and was.guid != entry.guid
             and was.published == entry.published
+            and shared[was.guid] == 1
         ):
             entry.old_guid = was.guid
 

@@ -127,6 +127,17 @@ def _pruned(db: sqlite_utils.Database, row: dict[str, Any], urls: list[str]) -> 
     """Whether retention deleted this entry: a feed serving it again gets no new article. An
     entry with an old digest GUID (`_stored_under_old_guid`) may be tombstoned under that."""
     if old_guids.pruned(db, row, _old_key(row)):
+        # Also under the id of now: once the feed drops its control characters no old GUID is
+        # worked out, and only this tombstone still knows the entry.
+        tombstones.record(
+            db,
+            [
+                tombstones.Tombstone(
+                    entry_id(row), row.get("feed_id"), None, title_key(row["title"])
+                )
+            ],
+            now=row["seen_at"],
+        )
         return True
     return tombstones.matches(
         db,

@@ -33,7 +33,11 @@ def stored_article(
         return None
     query = "SELECT id, title, text, story_id FROM articles"
     if old_key is not None:
-        stored = db.execute(f"{query} WHERE id = ?", [old_key]).fetchone()
+        # Only while it still has the old GUID: once it took an entry's new one it is that
+        # entry's, and no other entry whose old GUID it was takes it over.
+        stored = db.execute(
+            f"{query} WHERE id = ? AND guid = ?", [old_key, row["old_guid"]]
+        ).fetchone()
         if stored is not None:
             # OR IGNORE: of two entries of a document with one GUID, the first keeps it.
             db.execute(
