@@ -4,7 +4,9 @@ version's parse is the current one without `drop_controls`, which is all that ch
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -59,6 +61,7 @@ def test_entries_that_shared_an_old_guid_get_none() -> None:
         _rss(_NOTICE.format(c="\x01"), _maintenance("Friday"), _maintenance("Tuesday")),
         url="https://status.example/rss",
     )
+    parser.add_old_guids(feed)
     _, friday, tuesday = feed.entries
     assert friday.guid != tuesday.guid
     assert friday.old_guid is None
@@ -130,3 +133,64 @@ async def test_an_article_that_took_its_new_guid_is_not_taken_over_by_a_later_en
     assert [a.text[-6:] for a in replaced.new_articles] == ["Friday"]
     texts = sorted(t.split()[-1] for (t,) in db.execute("SELECT text FROM articles").fetchall())
     assert texts == ["Friday", "Tuesday", "hello"]  # Tuesday's article keeps its text
+
+
+def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    parses: list[bytes] = []
+    real = parser._parse
+
+    def counting(body: bytes, *args: Any, **kwargs: Any) -> parser.ParsedFeed:
+        parses.append(body)
+        return real(body, *args, **kwargs)
+
+    monkeypatch.setattr(parser, "_parse", counting)
+    return parses
+
+
+async def test_a_feed_whose_entries_are_all_known_is_parsed_once(
+    server: FeedServer,
+    db: sqlite_utils.Database,
+    old_parse: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server.route("/s", Reply(body=_rss(_NOTICE.format(c="\x01"), _maintenance("Tuesday"))))
+    feed_store.add_feed(db, server.url("/s"))
+    await _poll(db, T0)
+    old_parse.undo()
+    parses = _count_parses(monkeypatch)
+    assert (await _poll(db, T0 + timedelta(days=1))).new_articles == []
+    assert len(parses) == 2  # the upgrade: the articles are found by their old GUIDs
+    parses.clear()
+
+    # The articles now have the GUIDs of now, and the control character is still there.
+    for hours in (1, 2):
+        assert (await _poll(db, T0 + timedelta(days=1, hours=hours))).new_articles == []
+    assert len(parses) == 2  # one each
+
+
+async def test_an_unreadable_entry_is_logged_once_when_old_guids_are_worked_out(
+    server: FeedServer,
+    db: sqlite_utils.Database,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    real = parser.read_entry
+
+    def read_entry(raw: Any, *args: Any) -> parser.ParsedEntry:
+        if "Broken" in str(raw.get("title")):
+            raise ValueError("unreadable")
+        return real(raw, *args)
+
+    monkeypatch.setattr(parser, "read_entry", read_entry)
+    broken = "<item><title>Broken</title><description>x</description></item>"
+    server.route("/s", Reply(body=_rss(_NOTICE.format(c="\x01"), broken, _maintenance("Tue"))))
+    feed_store.add_feed(db, server.url("/s"))
+    parses = _count_parses(monkeypatch)
+
+    with caplog.at_level(logging.DEBUG, logger="bot.ingest.parser"):
+        first = await _poll(db, T0)
+
+    assert len(first.new_articles) == 2
+    assert len(parses) == 2  # new digest entries: their old GUIDs were worked out
+    skipped = [r for r in caplog.records if r.getMessage().startswith("skipped an entry")]
+    assert [r.levelno for r in skipped] == [logging.ERROR, logging.DEBUG]

@@ -123,11 +123,15 @@ async def test_a_pruned_entry_tombstoned_under_its_old_guid_is_not_new(
 
 def test_the_old_guid_is_worked_out_only_where_the_text_changed() -> None:
     feed = parser.parse_feed(_rss(), url="https://town.example/rss")
+    assert all(e.old_guid is None for e in feed.entries)  # left for when one is needed
+    parser.add_old_guids(feed)
     harbour, library, bridge = feed.entries
     assert harbour.old_guid is None  # its own GUID
     assert library.old_guid and library.old_guid != library.guid
     assert bridge.old_guid and bridge.old_guid != bridge.guid
     clean = parser.parse_feed(_rss(controls=False), url="https://town.example/rss")
+    assert clean.pending_old_guids is None
+    parser.add_old_guids(clean)
     assert [e.old_guid for e in clean.entries] == [None, None, None]
     assert [e.guid for e in clean.entries] == [e.guid for e in feed.entries]
 

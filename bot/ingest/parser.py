@@ -23,7 +23,7 @@ import io
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +81,8 @@ class ParsedFeed:
     # for a feed whose title names no one: ABC Australia's "Top Stories" is edited by
     # "... (ABC News)", Boston.com's "World News: Breaking news, ..." is described "Boston.com".
     other_names: tuple[str, ...] = ()
+    # Works out the entries' old digest GUIDs when asked (`add_old_guids`), else None.
+    pending_old_guids: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def asked_minutes(self) -> int | None:
@@ -119,8 +121,20 @@ def parse_feed(
     body = drop_controls(as_read)
     parsed = _parse(body, url, polled_url)
     if body != as_read and any(e.guid.startswith(DIGEST_GUID) for e in parsed.entries):
-        _add_old_guids(parsed.entries, as_read, url, polled_url)
+        # Left for later: it parses the document again, and only an entry not found under its
+        # GUID of now needs it, not every poll of a feed with a control character in it.
+        entries = parsed.entries
+        parsed.pending_old_guids = lambda: _add_old_guids(entries, as_read, url, polled_url)
     return parsed
+
+
+def add_old_guids(parsed: ParsedFeed) -> None:
+    """Give `parsed`'s entries their old digest GUIDs (`ParsedEntry.old_guid`), when its
+    document has control characters that garbled them once; `parse_feed` leaves that for this
+    call, since it parses the document a second time."""
+    pending, parsed.pending_old_guids = parsed.pending_old_guids, None
+    if pending is not None:
+        pending()
 
 
 def _add_old_guids(
@@ -133,7 +147,7 @@ def _add_old_guids(
     an entry stored by an older version would come back as a new article. Paired by position,
     and only when both parses read the same entries, with the same dates, as digest GUIDs."""
     try:
-        old = _parse(as_read, url, polled_url).entries
+        old = _parse(as_read, url, polled_url, quiet=True).entries
     except Exception:
         return  # nothing was stored from a document the old parse could not read
     if len(old) != len(entries):
@@ -153,8 +167,11 @@ def _add_old_guids(
             entry.old_guid = was.guid
 
 
-def _parse(body: bytes, url: str | None, polled_url: str | None) -> ParsedFeed:
-    """`parse_feed` of a document whose bytes `to_utf8` has settled."""
+def _parse(
+    body: bytes, url: str | None, polled_url: str | None, *, quiet: bool = False
+) -> ParsedFeed:
+    """`parse_feed` of a document whose bytes `to_utf8` has settled. `quiet`: an entry that
+    cannot be read is not logged (a second parse of a document `parse_feed` logged it for)."""
     json_body = is_json(body)
     if not json_body:
         body = repair_entities(body)
@@ -174,17 +191,22 @@ def _parse(body: bytes, url: str | None, polled_url: str | None) -> ParsedFeed:
         if entries or feed.get("title"):
             if json_body:
                 link_external_urls(body, entries)
-            parsed = _build(feed, entries, body, url, "fastfeedparser", cut_starts)
+            parsed = _build(feed, entries, body, url, "fastfeedparser", cut_starts, quiet)
         else:
             fast_error = "no feed title and no entries"
     if fast_error is not None:
-        parsed = _parse_slow(body, url, fast_error, polled_url, cut_starts)
+        parsed = _parse_slow(body, url, fast_error, polled_url, cut_starts, quiet)
     parsed.missing_end = end
     return parsed
 
 
 def _parse_slow(
-    body: bytes, url: str | None, fast_error: str, polled: str | None, cut_starts: int | None
+    body: bytes,
+    url: str | None,
+    fast_error: str,
+    polled: str | None,
+    cut_starts: int | None,
+    quiet: bool = False,
 ) -> ParsedFeed:
     try:
         # A file object, never the bytes themselves: feedparser tries open() on a bytes or str
@@ -200,7 +222,7 @@ def _parse_slow(
             raise NotAFeedError(page)
         reason = raw.get("bozo_exception") or "not RSS, Atom or JSON Feed"
         raise FeedParseError(f"not a feed: {reason} (fastfeedparser: {fast_error})")
-    return _build(feed, entries, body, url, "feedparser", cut_starts)
+    return _build(feed, entries, body, url, "feedparser", cut_starts, quiet)
 
 
 def _build(
@@ -210,6 +232,7 @@ def _build(
     url: str | None,
     which: str,
     cut_starts: int | None = None,
+    quiet: bool = False,
 ) -> ParsedFeed:
     """A `ParsedFeed` of the parser's `raw_entries`. `cut_starts` is the number of entry start
     tags of a document cut off inside its last entry (`cut_entry_starts`)."""
@@ -246,7 +269,12 @@ def _build(
             )
         except Exception:
             # One entry we can't read must not cost the feed its other entries.
-            log.exception("skipped an entry of %s that could not be read", url or base)
+            log.log(
+                logging.DEBUG if quiet else logging.ERROR,
+                "skipped an entry of %s that could not be read",
+                url or base,
+                exc_info=True,
+            )
     return ParsedFeed(
         title=title,
         link=canonical_url(base) if base else None,

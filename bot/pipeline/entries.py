@@ -9,14 +9,16 @@ all older would otherwise poll "ok" with nothing in it, and no reason given.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import sqlite_utils
 
+from bot.ingest.entries import DIGEST_GUID
 from bot.ingest.normalize import canonical_url
-from bot.ingest.parser import ParsedFeed
+from bot.ingest.parser import ParsedFeed, add_old_guids
 from bot.models import Article
 from bot.store import articles as article_store
 from bot.store.feed_outlets import outlet_name
@@ -71,6 +73,48 @@ def entry_rows(
             }
         )
     return rows, too_old
+
+
+async def poll_rows(
+    db: sqlite_utils.Database,
+    feed: FeedRow,
+    parsed: ParsedFeed,
+    url: str,
+    now: datetime,
+    oldest: datetime | None = None,
+) -> tuple[list[dict[str, object]], int]:
+    """`entry_rows`, with the entries' old digest GUIDs (`parser.add_old_guids`) when one may
+    be stored under its old one: an entry known by a digest that is neither stored nor
+    tombstoned under its GUID of now. Worked out in a thread, since it parses the document
+    again; a feed with a control character in it would otherwise cost two parses every poll."""
+    rows, too_old = entry_rows(feed, parsed, url, now, oldest)
+    if parsed.pending_old_guids is not None and _unknown_digest_entry(db, rows):
+        await asyncio.to_thread(add_old_guids, parsed)
+        rows, too_old = entry_rows(feed, parsed, url, now, oldest)
+    return rows, too_old
+
+
+def _unknown_digest_entry(db: sqlite_utils.Database, rows: list[dict[str, object]]) -> bool:
+    """Whether an entry of `rows` known by a digest GUID is not stored under that GUID (by its
+    id, or by feed and GUID: an article that took it keeps its old id) nor tombstoned."""
+    digests = {
+        article_store.entry_id(row): row
+        for row in rows
+        if str(row.get("guid") or "").startswith(DIGEST_GUID)
+    }
+    known = _known_ids(db, list(digests))
+    rest = {str(row["guid"]): row for key, row in digests.items() if key not in known}
+    if not rest:
+        return False
+    guids = list(rest)
+    feed_id = next(iter(rest.values()))["feed_id"]
+    for start in range(0, len(guids), _ID_CHUNK):
+        chunk = guids[start : start + _ID_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        query = f"SELECT COUNT(*) FROM articles WHERE feed_id = ? AND guid IN ({marks})"
+        if db.execute(query, [feed_id, *chunk]).fetchone()[0] < len(chunk):
+            return True
+    return False
 
 
 def old_entries_note(feed: FeedRow, too_old: int, kept: int, retention_days: int) -> str | None:
@@ -136,12 +180,16 @@ def unstored(db: sqlite_utils.Database, rows: list[dict[str, object]]) -> int:
     none per row. An entry that `insert_new` would find republished under another GUID still
     counts: the next poll downloads the feed again and stores nothing, and then lets it go."""
     keys = {article_store.entry_id(row) for row in rows}  # one article per id, as stored
+    return len(keys - _known_ids(db, sorted(keys)))
+
+
+def _known_ids(db: sqlite_utils.Database, keys: list[str]) -> set[str]:
+    """Which of these entry ids an article or a tombstone has."""
     known: set[str] = set()
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), _ID_CHUNK):
-        chunk = ordered[start : start + _ID_CHUNK]
+    for start in range(0, len(keys), _ID_CHUNK):
+        chunk = keys[start : start + _ID_CHUNK]
         marks = ",".join("?" * len(chunk))
         for table, column in (("articles", "id"), ("pruned_entries", "entry_key")):
             query = f"SELECT {column} FROM {table} WHERE {column} IN ({marks})"
             known.update(key for (key,) in db.execute(query, chunk))
-    return len(keys - known)
+    return known

@@ -29,10 +29,10 @@ from bot.ingest.policy import (
 )
 from bot.models import Article
 from bot.pipeline.entries import (
-    entry_rows,
     insert_newest,
     newest_first,
     old_entries_note,
+    poll_rows,
     unstored,
 )
 from bot.pipeline.feed_state import poll_state, record_outcome, remember_poll
@@ -212,7 +212,7 @@ async def _poll_one(
     rows: list[dict[str, object]] = []
     too_old = 0
     if parsed is not None:
-        rows, too_old = entry_rows(feed, parsed, result.url, now, oldest)
+        rows, too_old = await poll_rows(db, feed, parsed, result.url, now, oldest)
     try:
         with transaction(db):
             new, left = insert_newest(db, rows, polling.max_new_entries)
