@@ -112,3 +112,25 @@ def test_a_document_declared_iso_2022_is_read_in_it_under_any_label(
     assert b"\x1b" in encoded
     (entry,) = parse_feed(encoded, url="https://gazette.example/rss").entries
     assert (entry.title, entry.text) == (title, TEXT)
+
+
+@pytest.mark.parametrize("control", ["\x0b", "\x0c"])
+def test_a_vertical_tab_or_form_feed_in_a_guid_or_link_goes_as_before(control: str) -> None:
+    # libxml2 dropped them before they were dropped here: a space would give a named GUID a new
+    # value (its stored entry posted again) and break the link.
+    item = (
+        f"<item><title>A{control}B</title><guid isPermaLink='false'>item{control}-42</guid>"
+        f"<link>https://gazette.example/a{control}b</link><description>d</description></item>"
+        f"<item><title>C</title><guid><![CDATA[cd{control}-7]]></guid></item>"
+    )
+    document = rss(BODY.format(c="")).replace(b"<item>", item.encode() + b"<item>", 1)
+    first, second, _ = parse_feed(document, url="https://gazette.example/rss").entries
+    assert (first.guid, first.url, first.title) == ("item-42", "https://gazette.example/ab", "A B")
+    assert second.guid == "cd-7"
+    entry = (
+        f'<entry><title>E</title><link href="https://gazette.example/e{control}f"/>'
+        f"<id>urn:g{control}2</id><updated>2027-05-04T09:00:00Z</updated></entry>"
+    )
+    document = atom(BODY.format(c="")).replace(b"<entry>", entry.encode() + b"<entry>", 1)
+    (atom_entry, _) = parse_feed(document, url="https://gazette.example/atom").entries
+    assert (atom_entry.guid, atom_entry.url) == ("urn:g2", "https://gazette.example/ef")

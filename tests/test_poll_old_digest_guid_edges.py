@@ -194,3 +194,24 @@ async def test_an_unreadable_entry_is_logged_once_when_old_guids_are_worked_out(
     assert len(parses) == 2  # new digest entries: their old GUIDs were worked out
     skipped = [r for r in caplog.records if r.getMessage().startswith("skipped an entry")]
     assert [r.levelno for r in skipped] == [logging.ERROR, logging.DEBUG]
+
+
+async def test_an_entry_with_a_form_feed_in_its_guid_keeps_its_stored_article(
+    server: FeedServer, db: sqlite_utils.Database, old_parse: pytest.MonkeyPatch
+) -> None:
+    named = (
+        "<item><title>Harbour plan approved</title><guid isPermaLink='false'>hp\x0c-42</guid>"
+        "<link>https://town.example/hp\x0bplan</link><description>Council voted.</description>"
+        "</item>"
+    )
+    server.route("/n", Reply(body=_rss(named)))
+    feed_store.add_feed(db, server.url("/n"))
+    assert len((await _poll(db, T0)).new_articles) == 1
+    old_parse.undo()
+
+    upgraded = await _poll(db, T0 + timedelta(days=10))
+
+    assert upgraded.new_articles == []
+    assert db.execute("SELECT guid, url FROM articles").fetchall() == [
+        ("hp-42", "https://town.example/hpplan")
+    ]

@@ -288,6 +288,12 @@ codecs.register_error("newsdigest-cp1252", _cp1252_bytes)
 # Vertical tab and form feed part words ("Page\x0cbreak"): they become spaces, not nothing.
 _C0 = bytes([*range(0x09), *range(0x0E, 0x20)])
 _SPACES = bytes.maketrans(b"\x0b\x0c", b"  ")
+# But not in an identifier or a link, where they go as everything else does (and as libxml2
+# dropped them before): a space would give a named GUID ("item\x0c-42") a new value, posting
+# its stored entry again, and break a URL. An element's attributes and its text, CDATA or not.
+_NAMES_RE = re.compile(
+    rb"<(?:[\w.-]+:)?(?:guid|id|link|origLink)(?=[\s/>])[^<]*(?:<!\[CDATA\[[^\]]*)?"
+)
 # A terminal code goes whole, since without its ESC the rest is text: a colour or cursor code
 # ("\x1b[31m"), and an OSC sequence ("\x1b]8;;https://x.example/\x07", a hyperlink's start or
 # end, ended by BEL or ESC \), whose link text between the two is kept.
@@ -298,7 +304,8 @@ _ISO_2022_RE = re.compile(rb"2022")
 
 def drop_controls(body: bytes) -> bytes:
     """`body` without the C0 control characters XML forbids, which no feed means as text (a
-    vertical tab or form feed becomes a space, a terminal code goes whole: `_TERMINAL_RE`).
+    vertical tab or form feed becomes a space outside GUIDs and links, a terminal code goes
+    whole: `_TERMINAL_RE`).
 
     Only for documents in an ASCII-compatible encoding, as `to_utf8` leaves them: there a byte
     under 0x20 is that control and never part of another character, so what is left decodes
@@ -311,6 +318,8 @@ def drop_controls(body: bytes) -> bytes:
         return body
     if b"\x1b" in body:
         body = _TERMINAL_RE.sub(b"", body)
+    if b"\x0b" in body or b"\x0c" in body:
+        body = _NAMES_RE.sub(lambda m: m.group().translate(None, b"\x0b\x0c"), body)
     return body.translate(_SPACES, _C0)
 
 
