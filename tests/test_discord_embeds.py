@@ -290,6 +290,32 @@ def test_split_content_cuts_a_long_line_before_a_code_span_not_through_it() -> N
     assert "".join(split_content(f"`{'u' * 4500}`")) == f"`{'u' * 4500}`"
 
 
+@pytest.mark.parametrize(
+    ("text", "limit", "span"),
+    [
+        # An escaped backtick before the span is text, not the span's start.
+        ("xxxxx\\`yyy `uuuuuu` zzz", 18, "`uuuuuu`"),
+        # Two backticks open a span only two close; the one inside is code.
+        ("abcdef ``x`y`` zz", 12, "``x`y``"),
+        ("abcdef ```x `y` z``` zz", 16, "```x `y` z```"),
+    ],
+)
+def test_split_content_reads_code_spans_as_markdown_does(text: str, limit: int, span: str) -> None:
+    pieces = split_content(text, limit)
+    assert all(utf16_len(p) <= limit for p in pieces)
+    assert "".join(pieces) == text
+    assert any(span in p for p in pieces)
+
+
+def test_split_content_keeps_a_code_block_of_several_lines_whole_when_it_fits() -> None:
+    block = "```\n" + "\n".join(f"error {i}: " + "q" * 40 for i in range(10)) + "\n```"
+    text = "That query is not valid: " + "z" * 1500 + "\n" + block + "\nTry again."
+    pieces = split_content(text)
+    assert all(utf16_len(p) <= CONTENT_LIMIT for p in pieces)
+    assert any(block in p for p in pieces)
+    assert all(p.count("```") % 2 == 0 for p in pieces)
+
+
 def test_update_embed_and_footer() -> None:
     card = make_card(source_count=5, outlets=["A", "B", "C", "D", "E"])
     embed = update_embed(card, ["D", "@everyone E"])

@@ -164,3 +164,28 @@ def test_a_long_url_in_the_alert_is_in_whole_code_spans_on_discord(tmp_path: Pat
     for command in ("newsdigest feeds enable ", "/feeds remove "):
         (piece,) = [p for p in pieces if command in p]
         assert _code_after(piece, command) == stored.url
+
+
+def test_an_escaped_backtick_in_the_feeds_name_opens_no_code_span_on_discord(
+    tmp_path: Path,
+) -> None:
+    # Escaped, the name's backtick is text: a split counting it as a span's would cut the
+    # URL's span in two, and neither half copies back.
+    url = "https://feeds.example/" + "p" * 1000
+    db = open_database(tmp_path / "nd.db")
+    stored = feed_store.add_feed(db, url, origin="chat")
+    feed = {
+        "id": stored.id,
+        "url": stored.url,
+        "name": "Bob`s " + "w" * 990,
+        "title": None,
+        "origin": "chat",
+        "disabled_reason": "HTTP 404 Not Found",
+        "consecutive_failures": 5,
+    }
+    pieces = split_content(escape_notice(disabled_feed_text(feed)))
+    assert len(pieces) > 1
+    assert all(len(p) <= CONTENT_LIMIT for p in pieces)
+    assert all((p.count("`") - p.count("\\`")) % 2 == 0 for p in pieces)
+    (piece,) = [p for p in pieces if "newsdigest feeds enable " in p]
+    assert _code_after(piece, "newsdigest feeds enable ") == stored.url
