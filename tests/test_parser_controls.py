@@ -134,3 +134,36 @@ def test_a_vertical_tab_or_form_feed_in_a_guid_or_link_goes_as_before(control: s
     document = atom(BODY.format(c="")).replace(b"<entry>", entry.encode() + b"<entry>", 1)
     (atom_entry, _) = parse_feed(document, url="https://gazette.example/atom").entries
     assert (atom_entry.guid, atom_entry.url) == ("urn:g2", "https://gazette.example/ef")
+
+
+def test_an_iso_2022_document_named_so_only_by_its_http_header_is_read_in_it() -> None:
+    # 7-bit, it reads as ASCII under the template's utf-8 declaration: its escapes say otherwise.
+    title = "魚の店が受賞"
+    encoded = rss(BODY.format(c=""), title).decode("utf-8").encode("iso2022_jp")
+    assert b'encoding="utf-8"' in encoded and b"\x1b$B" in encoded
+    feed = parse_feed(encoded, content_type="text/xml; charset=ISO-2022-JP")
+    assert (feed.entries[0].title, feed.entries[0].text) == (title, TEXT)
+    # A terminal colour code is no ISO-2022 escape: that document is UTF-8 as it says.
+    coloured = rss(BODY.format(c="\x1b[31m"), "Fish shop wins award")
+    feed = parse_feed(coloured, content_type="text/xml; charset=ISO-2022-JP")
+    assert feed.entries[0].text == TEXT
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_one_bad_iso_2022_sequence_costs_a_replacement_character_not_the_document(
+    declared: bool,
+) -> None:
+    title = "魚の店が受賞"
+    document = rss(BODY.format(c=""), title)
+    if declared:
+        document = document.replace(b"utf-8", b"ISO-2022-JP")
+    else:
+        document = document.replace(b' encoding="utf-8"', b"")
+    encoded = document.decode("utf-8").encode("iso2022_jp")
+    # A character set switched to and a byte pair it does not define, in the title.
+    broken = encoded.replace(b"\x1b(B</title>", b"\x1b$B\x7f\x7f\x1b(B</title>", 1)
+    assert broken != encoded
+    content_type = None if declared else "text/xml; charset=ISO-2022-JP"
+    (entry,) = parse_feed(broken, content_type=content_type).entries
+    assert entry.title.startswith(title) and "\ufffd" in entry.title
+    assert entry.text == TEXT

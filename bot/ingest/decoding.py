@@ -76,8 +76,9 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     if they look like it (`_looks_cp1252`); a single-byte or CJK charset declared, but the bytes
     are valid UTF-8 with non-ASCII in them, UTF-8 it is. ISO-8859-1 means windows-1252, and
     gb2312, Shift_JIS, EUC-KR and Big5 the wider sets their sites write (`_WIDER`), as they do
-    to browsers; stray bytes in those sets become U+FFFD. A document declared ISO-2022 is
-    UTF-8 too, when it reads as it says: its ESC, SO and SI are no controls (`drop_controls`).
+    to browsers; stray bytes in those sets become U+FFFD. ISO-2022 is read the same way, and
+    under a utf-8 declaration too when the HTTP charset names it and its escapes are in the
+    7-bit body: as UTF-8, its ESC, SO and SI are no controls (`drop_controls`).
 
     Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
     honour the header, and the same bytes then reach whichever of the two succeeds.
@@ -112,13 +113,13 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
         if codec is not None and codec.startswith("iso2022"):
             # ISO-2022 switches character sets with ESC, SO and SI, which are C0 controls
             # (`drop_controls`); as UTF-8 it has none, and libxml2 need not know the label
-            # (ISO-2022-KR, or ISO-2022-JP as csISO2022JP). Relabelled, as above. A document
-            # that is not what it says is left to the parsers, as before.
-            try:
-                text = body[declaration.end() :].decode(codec)
-            except UnicodeDecodeError:
-                return body
-            return declaration.expand(rb"\1\2utf-8\2") + text.encode("utf-8")
+            # (ISO-2022-KR, or ISO-2022-JP as csISO2022JP). Relabelled, as above. A bad
+            # sequence costs a U+FFFD, as in the CJK sets; but ISO-2022 is 7-bit, and a
+            # document whose 8-bit bytes are UTF-8 is that.
+            rest = body[declaration.end() :]
+            if not _is_utf8(rest):
+                rest = rest.decode(codec, "replace").encode("utf-8")
+            return declaration.expand(rb"\1\2utf-8\2") + rest
         return body
     charset = _http_charset(content_type)
     if charset is None:
@@ -130,9 +131,9 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
         # UTF-8 already or a mislabel of it (text/* with a stock us-ascii), or a charset we
         # cannot decode, which tells us nothing.
         return _repair_utf8(body)
-    if (codec.startswith(_SINGLE_BYTE_PREFIXES) or codec in _CJK) and _is_utf8(body):
+    if (codec.startswith((*_SINGLE_BYTE_PREFIXES, "iso2022")) or codec in _CJK) and _is_utf8(body):
         return body  # the stock charset of a server whose files are UTF-8
-    if codec in _CJK:
+    if codec in _CJK or codec.startswith("iso2022"):
         # A stray byte costs a U+FFFD, not the feed: the parsers would otherwise take the
         # undeclared bytes for UTF-8 and lose all of it.
         return body.decode(codec, "replace").encode("utf-8")
@@ -180,10 +181,18 @@ def _decode_http(body: bytes, content_type: str | None) -> bytes | None:
     UTF-8 nor windows-1252 (nor its ISO-8859-1 alias, which `_repair_utf8` reads the same but
     keeps any UTF-8 in the mix) and every byte is defined in it; otherwise None. Only an
     ASCII-compatible charset counts: read as UTF-16 or EBCDIC, an ASCII-compatible document
-    decodes without error into nonsense."""
+    decodes without error into nonsense. ISO-2022 is 7-bit, so it is ASCII too: it counts when
+    its escapes designate a character set."""
+    codec = _codec(_http_charset(content_type) or "")
+    if (
+        codec is not None
+        and codec.startswith("iso2022")
+        and body.isascii()
+        and _ISO_2022_SHIFT_RE.search(body)
+    ):
+        return body.decode(codec, "replace").encode("utf-8")
     if _is_utf8(body, or_ascii=True):
         return None
-    codec = _codec(_http_charset(content_type) or "")
     if codec is None or codec in ("utf-8", "ascii", "cp1252", "iso8859-1"):
         return None
     try:
@@ -300,6 +309,9 @@ _NAMES_RE = re.compile(
 _TERMINAL_RE = re.compile(rb"\x1b(?:\[[0-9;]{0,32}[A-Za-z]|\][^\x07\x1b]{0,2048}(?:\x07|\x1b\\))")
 # Any ISO-2022 label (ISO-2022-JP, csISO2022KR, ISO_2022_JP, ISO-2022-CN).
 _ISO_2022_RE = re.compile(rb"2022")
+# An ISO-2022 escape designating a character set (ESC $ B, ESC ( J, ESC $ ) C, ...): no
+# terminal code (ESC [, ESC ]) starts so.
+_ISO_2022_SHIFT_RE = re.compile(rb"\x1b[$()]")
 
 
 def drop_controls(body: bytes) -> bytes:
