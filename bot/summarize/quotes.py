@@ -9,6 +9,7 @@ its main rate at 3.5%…" under "Central bank holds key rate at 3.5%") gives way
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -60,8 +61,16 @@ class Told:
 
     def retold_by(self, quote: str) -> bool:
         figs = figures(quote)
-        if not figs <= self.figures:
-            return False  # a figure the card does not give yet is news, whatever else it repeats
+        new = figs - self.figures
+        if not new:
+            return self._retells(quote, figs)
+        # A figure the card does not give yet is news, but only for the sentence it sits in: a
+        # quote whose other sentence tells a bullet again ("...made the announcement in his
+        # hometown of Hope, Ark. In a 30-minute speech…") still repeats the card.
+        rest = [part for part in quote_sentences(quote) if not figures(part) & new]
+        return any(is_clause(part) and self._retells(part, figures(part)) for part in rest)
+
+    def _retells(self, quote: str, figs: frozenset[str]) -> bool:
         stems = frozenset(content_stems(quote))
         headline = self.headline
         on_headline = len(stems & headline)
@@ -82,6 +91,18 @@ class Told:
         return any(cores_alike(quote, text) or one_remark(quote, text) for text in self.texts)
 
 
+# Where a quote's sentences part, for placing its figures: after a full stop, question or
+# exclamation mark, before a capital or a number. Looser than `split_sentences`, which keeps
+# "Hope, Ark. In a 30-minute speech" whole for the abbreviation: a finer cut only narrows what a
+# new figure answers for.
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])[\"”’')]*\s+(?=[\"“‘'(]*[A-Z0-9])")
+
+
+def quote_sentences(quote: str) -> list[str]:
+    """`quote`'s sentences, ellipses kept where they were."""
+    return [part for part in _SENTENCE_GAP.split(quote) if part.strip()]
+
+
 def pick_quote(others: Iterable[tuple[float, str, Article, list[str]]], told: Told) -> str:
     """The first of `others` (the outlet's sentences besides its line's, best first, each with
     its article and novel words) that quotes verbatim and does not tell the card again; "" when
@@ -92,6 +113,28 @@ def pick_quote(others: Iterable[tuple[float, str, Article, list[str]]], told: To
         quote = _opened(verbatim_quote(sentence, article.text, focus))
         if quote and not told.retold_by(quote):
             return quote
+        if quote and (trimmed := _news_sentence(quote, article.text, told)):
+            return trimmed
+    return ""
+
+
+def _news_sentence(quote: str, source_text: str, told: Told) -> str:
+    """The sentence of `quote` (retold) that gives a figure the card lacks, as a quote of its
+    own: a whole clause, still verbatim, that tells the card nothing again; "" when none does."""
+    parts = quote_sentences(quote)
+    if len(parts) < 2:
+        return ""
+    for part in parts:
+        part = _opened(part)
+        body = part.replace(ELLIPSIS, " ").strip()
+        if (
+            len(body.split()) >= _MIN_REST_WORDS
+            and figures(part) - told.figures
+            and is_clause(body)
+            and not told.retold_by(part)
+            and is_verbatim(part, source_text)
+        ):
+            return part
     return ""
 
 

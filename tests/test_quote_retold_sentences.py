@@ -1,0 +1,72 @@
+"""A figure the card lacks excuses a quote only for the sentence it sits in: a quote whose other
+sentence tells a TL;DR bullet again gives way, or is trimmed to the sentence that adds."""
+
+from __future__ import annotations
+
+from bot.models import Article
+from bot.summarize.grounding import figures, is_verbatim
+from bot.summarize.quotes import Told, pick_quote
+from bot.summarize.sentences import content_stems
+
+HEADLINE = "Dornau opens its new river bridge after three years of work"
+BULLET = "Mayor Ilse Brandt opened the bridge over the Vell river in her hometown of Dornau."
+
+
+def _told() -> Told:
+    return Told(
+        headline=frozenset(content_stems(HEADLINE)),
+        bullets=[(frozenset(content_stems(BULLET)), frozenset(figures(BULLET)))],
+        figures=frozenset(figures(HEADLINE)) | frozenset(figures(BULLET)),
+        texts=[BULLET],
+    )
+
+
+def test_a_retelling_sentence_is_not_excused_by_a_figure_in_the_cut_off_tail() -> None:
+    # "Ark." keeps the two sentences one for the splitter, so the quote's window runs on into
+    # the next one and is cut there, a new figure and all.
+    quote = (
+        "Brandt, who won a third term in the spring, opened the bridge over the Vell river in "
+        "her hometown of Dornau, Ark. In a 20-minute address…"
+    )
+    assert _told().retold_by(quote)
+
+
+def test_a_figure_in_the_retelling_sentence_itself_still_makes_it_news() -> None:
+    quote = "Brandt opened the bridge over the Vell river in her hometown of Dornau before 4,000 people."
+    assert not _told().retold_by(quote)
+
+
+def test_a_second_sentence_that_retells_nothing_does_not_sink_the_quote() -> None:
+    quote = (
+        "The crossing cost 40 million crowns. Ferry crews will be offered jobs on the new buses."
+    )
+    assert not _told().retold_by(quote)
+
+
+def test_a_retold_quote_is_trimmed_to_its_sentence_with_the_new_figure() -> None:
+    text = (
+        "Brandt opened the bridge over the Vell river in her hometown of Dornau, Ark. The "
+        "crossing cost 40 million crowns to build. Ferry crews will drive the new buses."
+    )
+    article = Article(id="d1", source="Vell Gazette", title="Bridge opens", text=text)
+    sentence = text.rsplit(" Ferry", 1)[0]  # one sentence to the splitter, for the "Ark."
+    quote = pick_quote([(1.0, sentence, article, ["crossing"])], _told())
+    assert quote == "The crossing cost 40 million crowns to build."
+    assert is_verbatim(quote, text)
+
+
+def test_a_retold_quote_with_no_whole_sentence_to_keep_gives_way_to_the_next() -> None:
+    text = (
+        "Brandt, who won a third term, opened the bridge over the Vell river in her hometown of "
+        "Dornau, Ark. In a 20-minute address she thanked the crews. Ferry crews will be offered "
+        "jobs driving the new buses, the council said."
+    )
+    article = Article(id="d1", source="Vell Gazette", title="Bridge opens", text=text)
+    # The window a longer sentence was cut to: it ends on a fragment, no sentence to keep.
+    first = (
+        "Brandt, who won a third term, opened the bridge over the Vell river in her hometown of "
+        "Dornau, Ark. In a 20-minute address…"
+    )
+    nxt = "Ferry crews will be offered jobs driving the new buses, the council said."
+    others = [(2.0, first, article, ["third"]), (1.0, nxt, article, ["ferry"])]
+    assert pick_quote(others, _told()) == nxt
