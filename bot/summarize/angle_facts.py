@@ -12,9 +12,9 @@ from collections.abc import Container, Mapping, Sequence
 
 from bot.summarize.grounding import figures
 from bot.summarize.quantities import SourceQuantities, quantities
-from bot.summarize.quotes import QUOTE_MAX_HEADLINE, QUOTE_MIN_HEADLINE_SHARE
 from bot.summarize.restated import same_figure_restated
 from bot.summarize.sentences import stem
+from bot.summarize.told import QUOTE_MAX_HEADLINE, QUOTE_MIN_HEADLINE_SHARE
 
 # Digits glued to a word ("Kestrel-2", "G7") are part of a name, not a figure.
 NUMBER_RE = re.compile(

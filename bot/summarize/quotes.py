@@ -4,14 +4,14 @@ The quote sits under the angle's line, which already says what the outlet adds; 
 another of the outlet's sentences (`angles` ranks them), trimmed only at word boundaries, and it
 is checked twice before it ships: word for word against the outlet's text, and against what the
 card says above it. A quote telling the headline or a TL;DR bullet again ("The central bank kept
-its main rate at 3.5%…" under "Central bank holds key rate at 3.5%") gives way to the next one.
+its main rate at 3.5%…" under "Central bank holds key rate at 3.5%", `told`) gives way to the next
+one, unless a sentence of it gives a figure the card lacks and quotes well alone: then that
+sentence is the quote.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
@@ -32,75 +32,10 @@ from bot.summarize.clauses import (
 )
 from bot.summarize.grounding import ELLIPSIS, POSSESSIVE_RE, figures, is_verbatim
 from bot.summarize.quote_marks import open_quotes
-from bot.summarize.restated import cores_alike, one_remark, same_figure_restated, stem_overlap
-from bot.summarize.sentences import content_stems
+from bot.summarize.told import Told, quote_sentences
 
 QUOTE_MAX_WORDS = 24
 _DEMONSTRATIVES = frozenset("that this these those".split())
-# A quote carrying this much of the headline's content words, which are at least this share of
-# its own, tells the headline again. Both: a short headline ("Apple earnings") is covered by any
-# quote naming its subject, and a long quote may carry a headline and much besides.
-QUOTE_MAX_HEADLINE = 0.7
-QUOTE_MIN_HEADLINE_SHARE = 0.5
-# A quote carrying this much of a bullet's content words (or of its own, when shorter) repeats
-# the bullet: the bar `angles` holds an angle's sentence to.
-QUOTE_MAX_CONTAINED = 0.75
-
-
-@dataclass(frozen=True, slots=True)
-class Told:
-    """What the card says above the angles: the headline's stems, each bullet's stems and
-    figures. A quote telling it again adds nothing the reader has not just read."""
-
-    headline: frozenset[str] = frozenset()
-    bullets: Sequence[tuple[frozenset[str], frozenset[str]]] = ()
-    figures: frozenset[str] = frozenset()  # every figure the headline and the bullets give
-    # The bullets' words, for a retelling the stems alone miss: the same event with other
-    # background, or the same remark quoted in other words (`restated.cores_alike`, `one_remark`).
-    texts: Sequence[str] = ()
-
-    def retold_by(self, quote: str) -> bool:
-        figs = figures(quote)
-        new = figs - self.figures
-        if not new:
-            return self._retells(quote, figs)
-        # A figure the card does not give yet is news, but only for the sentence it sits in: a
-        # quote whose other sentence tells a bullet again ("...made the announcement in his
-        # hometown of Hope, Ark. In a 30-minute speech…") still repeats the card.
-        rest = [part for part in quote_sentences(quote) if not figures(part) & new]
-        return any(is_clause(part) and self._retells(part, figures(part)) for part in rest)
-
-    def _retells(self, quote: str, figs: frozenset[str]) -> bool:
-        stems = frozenset(content_stems(quote))
-        headline = self.headline
-        on_headline = len(stems & headline)
-        if (
-            headline
-            and on_headline >= QUOTE_MAX_HEADLINE * len(headline)
-            and on_headline >= QUOTE_MIN_HEADLINE_SHARE * len(stems)
-        ):
-            return True
-        for bullet, bullet_figs in self.bullets:
-            if stem_overlap(stems, bullet) >= QUOTE_MAX_CONTAINED:
-                return True
-            # A bullet's figure in other words ("…will spend up to 4 billion crowns…" under
-            # "…is putting 4 billion crowns behind the idea").
-            shared = figs & bullet_figs
-            if shared and same_figure_restated(stems, shared, bullet, bullet_figs):
-                return True
-        return any(cores_alike(quote, text) or one_remark(quote, text) for text in self.texts)
-
-
-# Where a quote's sentences part, for placing its figures: after a full stop, question or
-# exclamation mark, before a capital or a number. Looser than `split_sentences`, which keeps
-# "Hope, Ark. In a 30-minute speech" whole for the abbreviation: a finer cut only narrows what a
-# new figure answers for.
-_SENTENCE_GAP = re.compile(r"(?<=[.!?])[\"”’')]*\s+(?=[\"“‘'(]*[A-Z0-9])")
-
-
-def quote_sentences(quote: str) -> list[str]:
-    """`quote`'s sentences, ellipses kept where they were."""
-    return [part for part in _SENTENCE_GAP.split(quote) if part.strip()]
 
 
 def pick_quote(others: Iterable[tuple[float, str, Article, list[str]]], told: Told) -> str:
