@@ -25,7 +25,7 @@ from bot.pipeline.digest import (
 )
 from bot.runner.overflow import overflow_notice
 from bot.runner.schedule import missed_digest, next_fire, quiet_until
-from bot.store import alerts, digest_runs, listed_stories
+from bot.store import alerts, counted_stories, digest_runs, listed_stories
 from bot.store import deliveries as delivery_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
@@ -93,7 +93,8 @@ def _enqueue_overflow(
     record of what it lists, so the next digest does not list them again unless they grew."""
     ids = [c.story.id for c in selection.overflow]
     before = listed_stories.listed_sources(db, channel.id, ids)
-    notice = overflow_notice(channel.platform, selection.overflow, before)
+    counted = counted_stories.counted_before(db, channel.id, ids)
+    notice = overflow_notice(channel.platform, selection.overflow, before, counted)
     if notice is None:
         return
     # The key the count had: a digest queued again (a restart's catch-up) gets one list.
@@ -103,6 +104,14 @@ def _enqueue_overflow(
     listed = [(c.story.id, c.story.source_count) for c in notice.listed]
     # Counted as listed only once the notice is sent (`bot.store.listed_stories`).
     listed_stories.record_listed(db, channel.id, listed, alert_id=alert_id, now=now)
+    # Only counted, they are listed first next time (`bot.store.counted_stories`).
+    counted_stories.record_counted(
+        db,
+        channel.id,
+        counted=[c.story.id for c in notice.counted],
+        listed=[story_id for story_id, _ in listed],
+        now=now,
+    )
 
 
 def digest_size(channel: ChannelRow, default_size: int = DEFAULT_LIMIT) -> int:

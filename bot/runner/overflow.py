@@ -9,7 +9,8 @@ the adapters make it a link that opens while they escape the headline as feed te
 The list is one plain notice (`bot.store.alerts`), after the cards, as the count was, and one
 message on every platform: lines are taken while the notice, escaped, stays within the
 platform's message (`_LIMIT`, counted by `escaped_bound`), at most `MAX_LISTED` of them, and a
-last line counts the rest. A story listed to the channel by an earlier digest is not listed
+last line counts the rest. A story only counted so is listed first by the channel's next digest
+(`bot.store.counted_stories`), ahead of newer stories that would take every line again. A story listed to the channel by an earlier digest is not listed
 again unless it has gained sources since (`bot.store.listed_stories`: unless the notice listing
 it failed, and a story merged into it listed counts); it is counted with the rest. Like the
 count, a listing does not mark a story delivered: a story listed here may still get a card in a
@@ -19,8 +20,8 @@ later digest (it then ranks by what it gained since,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from bot.models import Article
 from bot.pipeline.digest import Candidate
@@ -51,18 +52,27 @@ REST_HINT = "/digest or /story <words>"
 class OverflowNotice:
     text: str
     listed: list[Candidate]  # the stories it has a line for
+    # The stories it only counts that were never listed (nor listed before): the next digest
+    # lists them first (`bot.store.counted_stories`).
+    counted: list[Candidate] = field(default_factory=list)
 
 
 def overflow_notice(
-    platform: str, overflow: Sequence[Candidate], listed_before: Mapping[str, int] | None = None
+    platform: str,
+    overflow: Sequence[Candidate],
+    listed_before: Mapping[str, int] | None = None,
+    counted_before: Collection[str] = (),
 ) -> OverflowNotice | None:
     """The notice listing `overflow` (in order) for a channel on `platform`; None if empty.
     `listed_before`: the stories listed to the channel by earlier digests, with the sources each
-    had then; such a story gets no line unless it has more now."""
+    had then; such a story gets no line unless it has more now. `counted_before`: the stories an
+    earlier digest only counted, listed first (in order) so none stays a count for good."""
     if not overflow:
         return None
     before = listed_before or {}
     fresh = [c for c in overflow if c.story.source_count > before.get(c.story.id, -1)]
+    waited = [c for c in fresh if c.story.id in counted_before and c.story.id not in before]
+    fresh = waited + [c for c in fresh if c not in waited]
     again = len(overflow) - len(fresh)
     limit = _LIMIT.get(platform, _DEFAULT_LIMIT)
     title = (
@@ -77,14 +87,17 @@ def overflow_notice(
             break
         lines.append(line)
     listed = fresh[: len(lines)]
+    counted = [c for c in fresh[len(lines) :] if c.story.id not in before]
     if not lines:
         text = (
             f"{plural(len(overflow), 'more story matches', 'more stories match')} this channel "
             f"without a card, listed in an earlier digest: {REST_HINT}"
         )
-        return OverflowNotice(text, [])
+        return OverflowNotice(text, [], counted)
     return OverflowNotice(
-        "\n".join([title, *lines, *_rest_line(len(overflow) - len(lines), again)]), listed
+        "\n".join([title, *lines, *_rest_line(len(overflow) - len(lines), again)]),
+        listed,
+        counted,
     )
 
 

@@ -291,6 +291,12 @@ def _m036_alert_pieces(db: sqlite_utils.Database) -> None:
     _add_column(db, "alerts", "pieces_posted", "INTEGER NOT NULL DEFAULT 0")
 
 
+def _m037_counted_stories(db: sqlite_utils.Database) -> None:
+    from bot.store.counted_stories import create_counted_stories  # it imports bot.store.database
+
+    create_counted_stories(db)
+
+
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
@@ -341,4 +347,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (34, "listed stories name the notice that listed them", _m034_listed_by_notice),
     (35, "a channel keeps the topic matches it was given", _m035_topic_matches),
     (36, "notices remember how many of their messages were posted", _m036_alert_pieces),
+    (37, "stories a digest counted without listing them, per channel", _m037_counted_stories),
 ]
