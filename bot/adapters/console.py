@@ -43,10 +43,10 @@ class ConsoleAdapter:
     def _header(self, channel: ChannelRow, label: str) -> None:
         self.console.print(Text(f"{_shown(channel)} · {label}", style="dim"))
 
-    def begin_digest(self, channel: ChannelRow, count: int, now: datetime) -> None:
+    def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> None:
         """The heading `newsdigest digest CHANNEL` prints, before a scheduled digest's cards
         (which were each labelled "new story", as if posted on their own)."""
-        heading = f"{DIGEST_TITLE} · {_shown(channel)} · {format_time(now)}"
+        heading = f"{DIGEST_TITLE} · {_shown(channel)} · {format_time(at)}"
         stories = plural(count, "story", "stories")
         self.console.print(Rule(Text(f"{heading} · {stories}", style="bold")))
         self._headed.add(channel.id)

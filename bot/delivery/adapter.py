@@ -175,9 +175,10 @@ class ChatAdapter(Protocol):
     and for a story that grew while its thread reply waits. A platform without it is named in
     `CARDS_STAY_AS_POSTED`, so the planner queues no edit for its channels.
 
-    And `begin_digest(channel, count, now) -> None` with `end_digest(channel) -> None`, when
+    And `begin_digest(channel, count, at) -> None` with `end_digest(channel) -> None`, when
     the platform shows a digest's heading: begin is called before the first of the `count` new
-    story cards a digest channel's drain has prepared to send together (the console prints the
+    story cards a digest channel's drain has prepared to send together, `at` the digest's time
+    (`bot.delivery.digest_heading.digest_time`) (the console prints the
     preview's "News digest · #team · … · 2 stories"), end once the drain is done with the
     channel, whether all of them went out or not (`bot.delivery.digest_heading`). A chat
     platform's begin is a coroutine that posts the heading as a message of its own and returns

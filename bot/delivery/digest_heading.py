@@ -1,8 +1,9 @@
 """The heading over a scheduled digest, on a platform that shows one (the console prints the
 preview's "News digest · #team · … · 2 stories" above the cards; Slack and Discord post
 "News digest · … · 2 stories" as a message of its own, so a team sees where a digest's cards
-start). It states how many cards follow, so the digest's new stories are prepared before it is
-shown: a row settled there (muted, merged into a story the channel has, story gone, no longer
+start). It gives the digest's time (`digest_time`: when its cards were queued to go out, not
+when an outage let them out) and how many cards follow, so the digest's new stories are
+prepared before it is shown: a row settled there (muted, merged into a story the channel has, story gone, no longer
 wanted) is not counted. It is closed when the drain is done with the channel (`close_digest`),
 so the adapter's state for it does not reach a later drain's posts, or a post of the channel
 switched to instant; only the record of which rows a heading counted does (`Headings`, below).
@@ -91,7 +92,7 @@ async def open_digest(
     now = outbox.clock()
     # Cards a heading of ours already shows, posted before the drain that held them back.
     if going and not outbox.headings.shown(channel.id, going, now):
-        posted = begin(channel, len(going), now)
+        posted = begin(channel, len(going), digest_time([r for r in rows if r.id in going], now))
         if inspect.isawaitable(posted):
             try:
                 posted = await posted
@@ -112,6 +113,15 @@ async def open_digest(
                 # A chat post: the first card keeps the channel's pace after it.
                 await outbox.pace_channel(channel.id)
     return ready
+
+
+def digest_time(rows: list[DeliveryRow], now: datetime) -> datetime:
+    """The time a digest's heading gives: when its cards were first meant to go out (queued by
+    the schedule, or held to the end of quiet hours), not when a drain got to them. A digest
+    held back by an outage from 09:00 to 12:00 is the 09:00 digest. A row from before that was
+    recorded (no `release_at`) says nothing, and `now` stands."""
+    meant = [row.release_at for row in rows if row.release_at is not None]
+    return min([*meant, now])
 
 
 def close_digest(adapter: ChatAdapter, channel: ChannelRow) -> None:

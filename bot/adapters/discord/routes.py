@@ -133,10 +133,10 @@ class DiscordAdapter:
         with self._watching():
             await self._for(channel).refresh_card(channel, posted, card)
 
-    async def begin_digest(self, channel: ChannelRow, count: int, now: datetime) -> bool:
+    async def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> bool:
         """A scheduled digest's heading, a message before its cards, if it has several
         (`bot.delivery.digest_heading`); whether it posted one."""
-        if (text := chat_digest_heading(count, now)) is None:
+        if (text := chat_digest_heading(count, at)) is None:
             return False
         await self.post_text(channel, text)
         return True

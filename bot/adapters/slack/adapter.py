@@ -270,10 +270,10 @@ class SlackAdapter:
                 return
             raise delivery_error(exc, "chat.update") from exc
 
-    async def begin_digest(self, channel: ChannelRow, count: int, now: datetime) -> bool:
+    async def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> bool:
         """A scheduled digest's heading, a message before its cards, if it has several
         (`bot.delivery.digest_heading`); whether it posted one."""
-        if (text := chat_digest_heading(count, now)) is None:
+        if (text := chat_digest_heading(count, at)) is None:
             return False
         message = SlackMessage(text=slack_escape(text), blocks=[header(text)])
         try:
