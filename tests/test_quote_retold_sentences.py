@@ -7,6 +7,7 @@ from bot.models import Article
 from bot.summarize.grounding import figures, is_verbatim
 from bot.summarize.quotes import Told, pick_quote
 from bot.summarize.sentences import content_stems
+from bot.summarize.told import quote_sentences
 
 HEADLINE = "Dornau opens its new river bridge after three years of work"
 BULLET = "Mayor Ilse Brandt opened the bridge over the Vell river in her hometown of Dornau."
@@ -70,3 +71,15 @@ def test_a_retold_quote_with_no_whole_sentence_to_keep_gives_way_to_the_next() -
     nxt = "Ferry crews will be offered jobs driving the new buses, the council said."
     others = [(2.0, first, article, ["third"]), (1.0, nxt, article, ["ferry"])]
     assert pick_quote(others, _told()) == nxt
+
+
+def test_a_quote_is_not_split_after_a_title_or_an_initial() -> None:
+    # "Mr." and "J." lead on to a name: "Lund paid 40 crowns..." is no sentence of its own.
+    assert quote_sentences("Mr. Lund and J. Berg paid 40 crowns. They left.") == [
+        "Mr. Lund and J. Berg paid 40 crowns.",
+        "They left.",
+    ]
+    assert quote_sentences("“We will.” Then 30 crews left, Ark. officials said.") == [
+        "“We will.”",
+        "Then 30 crews left, Ark. officials said.",
+    ]

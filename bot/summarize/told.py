@@ -71,13 +71,29 @@ class Told:
         return any(cores_alike(quote, text) or one_remark(quote, text) for text in self.texts)
 
 
-# Where a quote's sentences part, for placing its figures: after a full stop, question or
-# exclamation mark, before a capital or a number. Looser than `split_sentences`, which keeps
-# "Hope, Ark. In a 30-minute speech" whole for the abbreviation: a finer cut only narrows what a
-# new figure answers for.
-_SENTENCE_GAP = re.compile(r"(?<=[.!?])[\"”’')]*\s+(?=[\"“‘'(]*[A-Z0-9])")
+# Where a quote's sentences part, for placing its figures: the space after a full stop, question
+# or exclamation mark (and any closing marks), before a capital or a number. Looser than
+# `split_sentences`, which keeps "Hope, Ark. In a 30-minute speech" whole for the abbreviation: a
+# finer cut only narrows what a new figure answers for. Not after a word that leads on to a name
+# or a number ("Mr. Lund", "Gen. Hale", "No. 3", "Jan. 5") or an initial ("J. Doe").
+_SENTENCE_GAP = re.compile(r"[.!?][\"”’')]*(\s+)(?=[\"“‘'(]*[A-Z0-9])")
+_LEADS_ON = frozenset(
+    """
+    mr mrs ms dr prof gov sen rep gen lt col maj capt sgt cmdr adm st ft mt rev hon pres no nos
+    vs v fig approx vol op jan feb mar apr jun jul aug sep sept oct nov dec
+    """.split()
+)
 
 
 def quote_sentences(quote: str) -> list[str]:
-    """`quote`'s sentences, ellipses kept where they were."""
-    return [part for part in _SENTENCE_GAP.split(quote) if part.strip()]
+    """`quote`'s sentences, their marks and ellipses kept where they were."""
+    parts: list[str] = []
+    start = 0
+    for gap in _SENTENCE_GAP.finditer(quote):
+        word = quote[start : gap.start(1)].rsplit(None, 1)[-1].strip("\"“”‘’'()").rstrip(".")
+        if word.casefold() in _LEADS_ON or (len(word) == 1 and word.isalpha()):
+            continue
+        parts.append(quote[start : gap.start(1)])
+        start = gap.end(1)
+    parts.append(quote[start:])
+    return [part for part in parts if part.strip()]
