@@ -9,10 +9,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
+from fakes.chat import FakeChatAdapter
+from fakes.clock import Clock
 from fakes.stories import add_channel, add_story
 
+from bot.app import NewsDigest
+from bot.commands.base import CommandContext
+from bot.config import ChannelConfig, Config
 from bot.runner import digests
 from bot.runner.overflow import MAX_LISTED
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
+from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database
 
@@ -96,3 +104,44 @@ def test_a_counted_story_given_a_card_since_is_not_listed(tmp_path: Path) -> Non
     assert posted == counted[0]
     assert _lines(db) == counted[1:] + newer[: MAX_LISTED - 2]
     db.close()
+
+
+async def test_slash_digest_in_the_running_bot_lists_what_the_last_digest_counted(
+    tmp_path: Path,
+) -> None:
+    # The rest line's "/digest" holds: asked in chat, the running bot queues a digest now,
+    # whose list starts with the stories the scheduled one only counted.
+    clock = Clock(NOON)
+    config = Config(
+        database=str(tmp_path / "nd.db"),
+        channels=[
+            ChannelConfig(
+                platform="slack", id="C1", schedule="0 9 * * *", min_sources=1, digest_size=1
+            )
+        ],
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    service = Service(
+        config,
+        core=core,
+        settings=RunnerSettings(health_port=None, post_pace=0),
+        clock=clock,
+        env={},
+    )
+    service.register_adapter(FakeChatAdapter("slack"))
+    await service.start()
+    try:
+        old = _stories(service.db, "a", 1 + MAX_LISTED + 3, now=NOON - timedelta(hours=1))
+        channel = channel_store.find_channel(service.db, "slack:C1")
+        assert channel is not None
+        assert digests.enqueue_digest(service.db, channel, now=NOON, default_size=1) == 1
+        counted = old[1 + MAX_LISTED :]
+        _stories(service.db, "b", 12, now=NOON + timedelta(minutes=30))
+        clock.now = NOON + timedelta(hours=1)
+        ctx = CommandContext(platform="slack", channel_id="C1", user_id="U1")
+        reply = await service.commands.dispatch("digest", "", ctx)
+        assert reply.text == "Posting 1 story to this channel."
+        assert _lines(service.db)[: len(counted)] == counted
+    finally:
+        await service.stop()
+        service.core.close()
