@@ -163,7 +163,7 @@ async def test_a_crash_anywhere_in_a_poll_is_recorded(
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("summary bug")
 
-    monkeypatch.setattr(poll, "_summarise", crash)
+    monkeypatch.setattr(poll, "summarise", crash)  # the name the poll calls
     server.route("/rss", Reply(body=RSS, content_type="application/rss+xml"))
     feed_store.add_feed(db, server.url("/rss"))
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from bot.cli.stories import _ListedInReport
 from bot.config import ConfigError, PollingConfig, load_config
 from bot.feedserver import FeedServer, Reply
 from bot.ingest.parser import MAX_FEED_ENTRIES, parse_feed
@@ -63,7 +64,7 @@ async def test_a_huge_feed_adds_the_newest_200_per_poll_and_the_rest_later(
     feed_store.update_feed(db, feed_store.add_feed(db, server.url("/many")).id, etag='"v0"')
     now = START + timedelta(days=1)
 
-    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.feed_result"):
         report = await poll_feeds(db, POLLING, now=now)
 
     (result,) = report.feeds
@@ -77,7 +78,7 @@ async def test_a_huge_feed_adds_the_newest_200_per_poll_and_the_rest_later(
     assert feed.etag == '"v0"'  # kept, not v1: the next poll downloads the feed again, no 304
 
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.feed_result"):
         second = await poll_feeds(db, POLLING, feeds=feed_store.list_feeds(db), now=now)
         third = await poll_feeds(db, POLLING, feeds=feed_store.list_feeds(db), now=now)
     assert second.feeds[0].new_articles == 200 and third.feeds[0].new_articles == 50
@@ -87,6 +88,35 @@ async def test_a_huge_feed_adds_the_newest_200_per_poll_and_the_rest_later(
     (feed,) = feed_store.list_feeds(db)
     assert feed.etag == '"v1"'  # all taken: validators stored as usual
     assert server.requests[-1].header("If-None-Match") == '"v0"'  # the third poll's, not v1
+
+
+async def test_newsdigest_poll_shows_the_cap_warning_in_its_report_only(
+    server: FeedServer, db: sqlite_utils.Database
+) -> None:
+    # `newsdigest poll` lists each feed's warning in its report after the pass, so its progress
+    # display hides the WARNING logged for it, whichever pipeline module logs it.
+    class Shown(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.addFilter(_ListedInReport())
+            self.lines: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.lines.append(record.getMessage())
+
+    polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
+    server.route("/f", Reply(body=_rss(list(range(30)))))
+    feed_store.add_feed(db, server.url("/f"))
+    shown = Shown()
+    logging.getLogger().addHandler(shown)
+    try:
+        report = await poll_feeds(db, polling, now=START + timedelta(days=1))
+    finally:
+        logging.getLogger().removeHandler(shown)
+
+    (warned,) = report.warned
+    assert warned.error is not None and "skipped 20 older entries" in warned.error
+    assert shown.lines == []
 
 
 async def test_the_cap_counts_new_entries_not_items_in_the_feed(
@@ -101,7 +131,7 @@ async def test_the_cap_counts_new_entries_not_items_in_the_feed(
     assert len(_numbers(db)) == 100
 
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.feed_result"):
         report = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
     # 103 items, 3 new: no cap met, no warning, although the feed has ten times the cap.
     assert report.feeds[0].new_articles == 3 and report.feeds[0].error is None
@@ -129,7 +159,7 @@ async def _poll_capped_at_10(
 ) -> tuple[PollingConfig, PollReport]:
     """The next poll, storing at most 10 new entries, with its warnings captured."""
     polling = PollingConfig(allow_private_networks=True, timeout=30.0, max_new_entries=10)
-    with caplog.at_level(logging.WARNING, logger="bot.pipeline.poll"):
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.feed_result"):
         report = await poll_feeds(db, polling, feeds=feed_store.list_feeds(db), now=now)
     return polling, report
 

@@ -23,7 +23,7 @@ from bot.store import feeds as feed_store
 T0 = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
 POLLING = PollingConfig(allow_private_networks=True, timeout=5.0)
 CUTOFF = "the 180-day retention (storage.retention_days)"
-LOGGERS = ("bot.pipeline.poll", "bot.pipeline.entries")
+LOGGERS = ("bot.pipeline.poll", "bot.pipeline.entries", "bot.pipeline.feed_result")
 
 
 def _rss(dated: dict[str, datetime]) -> bytes:

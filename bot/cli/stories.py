@@ -88,9 +88,17 @@ class _ListedInReport(logging.Filter):
         return not (record.name in _REPORTED_BY and record.levelno == logging.WARNING)
 
 
-# The poll, its entries ("feed X: skipped all 12 entries: each is older than the retention")
-# and the recording of each feed's outcome ("feed X failed", "feed X disabled").
-_REPORTED_BY = frozenset({"bot.pipeline.poll", "bot.pipeline.entries", "bot.pipeline.feed_state"})
+# The poll, its entries ("feed X: skipped all 12 entries: each is older than the retention"),
+# what one feed's poll came to ("feed X: stored the newest 200 new entries ...") and the recording
+# of each feed's outcome ("feed X failed", "feed X disabled").
+_REPORTED_BY = frozenset(
+    {
+        "bot.pipeline.poll",
+        "bot.pipeline.entries",
+        "bot.pipeline.feed_result",
+        "bot.pipeline.feed_state",
+    }
+)
 
 
 @contextmanager

@@ -1,0 +1,200 @@
+"""One feed's poll summed up (`FeedResult`), and the bookkeeping of its outcome.
+
+What a poll came to (`summarise`) and the notes it carries (`note_old`, `note_capped`: entries left
+out as older than the retention or past the new-entry cap), the validators kept while entries wait
+for a later poll (`old_validators`), and the paths for a bug of ours: storing each entry on its own
+after the poll's transaction crashed (`store_one_by_one`), and recording an internal error on the
+feed without counting it against the feed (`record_crash`). The pass itself is `poll.py`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.config import PollingConfig
+from bot.ingest.errors import internal_error
+from bot.ingest.fetcher import FetchResult
+from bot.ingest.parser import MAX_FEED_ENTRIES, ParsedFeed
+from bot.ingest.policy import REFUSED, PollOutcome, record_internal_error
+from bot.models import Article
+from bot.pipeline.entries import newest_first, old_entries_note, unstored
+from bot.pipeline.feed_state import poll_state, record_outcome
+from bot.store import articles as article_store
+from bot.store.database import transaction
+from bot.store.feeds import FeedRow
+from bot.textutil import plural
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class FeedResult:
+    feed: FeedRow
+    status: str  # "new", "unchanged", "not_modified", "failed", "disabled"
+    new_articles: int = 0
+    entries: int = 0
+    error: str | None = None
+    articles: list[Article] = field(default_factory=list, repr=False)
+    too_old: int = 0  # entries dated before the retention cutoff, not stored
+    notice: str | None = None  # why entries were left out, when worth saying (entries.py)
+
+
+def note_old(summary: FeedResult, too_old: int, kept: int, retention_days: int) -> FeedResult:
+    """`summary` with the entries left out as older than the retention counted, and said
+    when worth it (`entries.old_entries_note`); a failed poll's error says enough."""
+    if not too_old or summary.status in ("failed", "disabled"):
+        return dataclasses.replace(summary, too_old=too_old)
+    note = old_entries_note(summary.feed, too_old, kept, retention_days)
+    return dataclasses.replace(summary, too_old=too_old, notice=note)
+
+
+def old_validators(feed: FeedRow, outcome: PollOutcome) -> PollOutcome:
+    """`outcome` with the feed's validators from before this poll: entries it could not store
+    (past the cap, or failing) are then downloaded again, not answered by a 304."""
+    return dataclasses.replace(outcome, etag=feed.etag, last_modified=feed.last_modified)
+
+
+def note_capped(summary: FeedResult, parsed: ParsedFeed | None, left: int) -> FeedResult:
+    """Say what a poll left out of a large feed: past the new-entry cap, one WARNING line (and
+    the note `newsdigest poll` prints); only entries past the parser's read limit, INFO (an
+    archive-sized feed meets it on every download; nothing in it is new news)."""
+    unread = parsed.unread_entries if parsed is not None else 0
+    url = summary.feed.url
+    if not left:
+        if unread:
+            log.info(
+                "feed %s: read the newest %d entries, %d older ones not read",
+                url, MAX_FEED_ENTRIES, unread,
+            )  # fmt: skip
+        return summary
+    note = (
+        f"stored the newest {summary.new_articles} new entries (polling.max_new_entries); "
+        f"skipped {plural(left, 'older entry', 'older entries')}, left for later polls"
+    )
+    if unread:
+        note += f", and {unread} past the newest {MAX_FEED_ENTRIES} in the feed, not read"
+    log.warning("feed %s: %s", url, note)
+    if summary.error:
+        return summary
+    return dataclasses.replace(summary, error=note)
+
+
+def store_one_by_one(
+    db: sqlite_utils.Database,
+    polling: PollingConfig,
+    feed: FeedRow,
+    outcome: PollOutcome,
+    result: FetchResult,
+    parsed: ParsedFeed | None,
+    rows: list[dict[str, object]],
+    now: datetime,
+    exc: Exception,
+) -> FeedResult:
+    """After the poll's transaction crashed and rolled back: keep every entry that can be stored
+    on its own. The feed itself is fine, so the poll is not its failure: counting it as one would
+    back off, and in the end disable, a healthy feed for as long as one bad entry stays in it.
+    But the old validators are kept while any entry is skipped, so the next poll downloads the
+    feed again (no 304) and retries them: a passing cause, a locked database say, loses nothing."""
+    new, skipped, left = _insert_each(db, feed, rows, polling.max_new_entries)
+    if rows and skipped == len(rows):
+        # Nothing could be stored: whatever broke is not one entry's fault.
+        error = internal_error(exc, "storing entries")
+        return dataclasses.replace(record_crash(db, polling, feed, now, error), entries=len(rows))
+    if skipped or left:
+        outcome = old_validators(feed, outcome)
+    try:
+        with transaction(db):
+            outcome = record_outcome(db, feed, outcome, parsed, now)
+    except Exception as again:
+        log.exception("recording the poll of %s crashed", feed.url)
+        error = internal_error(again, "recording the poll")
+        crashed = record_crash(db, polling, feed, now, error, new)
+        return dataclasses.replace(crashed, entries=len(rows))
+    summary = summarise(feed, outcome, result, parsed, new)
+    if skipped:
+        note = f"skipped {plural(skipped, 'entry', 'entries')} that could not be stored"
+        summary = dataclasses.replace(summary, error=f"{note} ({_brief(exc)})")
+    return note_capped(summary, parsed, left)
+
+
+def _brief(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _insert_each(
+    db: sqlite_utils.Database, feed: FeedRow, rows: list[dict[str, object]], cap: int
+) -> tuple[list[Article], int, int]:
+    """The entries stored one transaction each, at most `cap` new ones (the newest first, as
+    `entries.insert_newest`); how many could not be stored; and how many were left past the cap."""
+    new: list[Article] = []
+    skipped = 0
+    ordered = newest_first(rows) if len(rows) > cap else rows
+    for done, row in enumerate(ordered, start=1):
+        try:
+            with transaction(db):
+                new.extend(article_store.insert_new(db, [row]))
+        except Exception:
+            skipped += 1
+            log.exception("feed %s: skipped entry %r", feed.url, row.get("guid"))
+        if len(new) >= cap:
+            return new, skipped, unstored(db, ordered[done:])
+    return new, skipped, 0
+
+
+def record_crash(
+    db: sqlite_utils.Database,
+    polling: PollingConfig,
+    feed: FeedRow,
+    now: datetime,
+    error: str,
+    new: list[Article] | None = None,
+) -> FeedResult:
+    """Record an unexpected error (a bug of ours) as a failed poll (last_error, the next poll an
+    interval away), without the feed's parsed title or new validators: either may be what
+    crashed. Not counted against the feed: a bug must not disable it."""
+    outcome = record_internal_error(poll_state(feed), error, now)
+    with transaction(db):
+        record_outcome(db, feed, outcome, None, now)
+    status = "disabled" if outcome.disabled_reason else "failed"
+    new = new or []
+    return FeedResult(
+        feed=feed,
+        status=status,
+        new_articles=len(new),
+        error=outcome.last_error or outcome.disabled_reason,
+        articles=new,
+    )
+
+
+def summarise(
+    feed: FeedRow,
+    outcome: PollOutcome,
+    result: FetchResult,
+    parsed: ParsedFeed | None,
+    new: list[Article],
+) -> FeedResult:
+    if outcome.disabled_reason:
+        status = "disabled"
+    elif outcome.last_error:
+        status = "failed"
+    elif result.status == 304:
+        status = "not_modified"
+    else:
+        status = "new" if new else "unchanged"
+    error = outcome.last_error or outcome.disabled_reason
+    if outcome.disabled_reason and outcome.disabled_reason.startswith(REFUSED):
+        # The reason names the address as the guard's error does, and says what to do.
+        error = outcome.disabled_reason
+    return FeedResult(
+        feed=feed,
+        status=status,
+        new_articles=len(new),
+        entries=len(parsed.entries) if parsed else 0,
+        error=error,
+        articles=new,
+    )
