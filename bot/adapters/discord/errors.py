@@ -5,17 +5,14 @@ not be paused), and so is any 4xx whose body cannot be read (a proxy's page, JSO
 `unreadable_error`), which is refused, not "maybe sent"; a bot token Discord refuses (401 on a
 request that carried it: revoked or reset) is fatal for the bot's delivery route
 (`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request), while a 401 on
-a webhook URL is that one channel's dead webhook. Every 429 is a rate limit, waited as it asks
-(`rate_limit_wait`): Discord's global limit refuses that kind of call
-(`RateLimitedDeliveryError`, held by the outbox until its wait has passed, no outage), its other
-429s (a bucket's) only the row (`DeferredDeliveryError`, the row put off, no hold), while
-Cloudflare's (a page, or no `Via`: it limits the IP, often for long) is the whole route's
-(`PlatformDeliveryError`). A request the bot makes for a webhook channel (a thread start, a look
-in its history) fails on the bot's route, not the webhooks' (`on_bot_route`). Also the card's edit
-(`edit_card`, and `edit_after_reply`, which reports a failure instead of raising it), whether a
-failed post may have landed (`maybe_posted`), a send whose answer is not a Discord message
-(`answered`), the check that an id is a Discord snowflake, and what to do about gateway close code
-4014 (`intents_refused`).
+a webhook URL is that one channel's dead webhook. Every 429 is a rate limit, read in
+`ratelimits.py` (whose limit, how long to wait; `TooManyRequests`, `rate_limit_wait` and
+`global_limit` are importable from here too). A request the bot makes for a webhook channel (a
+thread start, a look in its history) fails on the bot's route, not the webhooks' (`on_bot_route`).
+Also the card's edit (`edit_card`, and `edit_after_reply`, which reports a failure instead of
+raising it), whether a failed post may have landed (`maybe_posted`), a send whose answer is not a
+Discord message (`answered`), the check that an id is a Discord snowflake, and what to do about
+gateway close code 4014 (`intents_refused`).
 """
 
 from __future__ import annotations
@@ -24,19 +21,20 @@ import asyncio
 import contextlib
 import json
 import logging
-import math
-from collections.abc import AsyncIterator, Awaitable, Mapping
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Awaitable
+from typing import TypeVar
 
 import aiohttp
 import discord
 
+from bot.adapters.discord.ratelimits import TooManyRequests as TooManyRequests
+from bot.adapters.discord.ratelimits import discord_answer, too_many_requests
+from bot.adapters.discord.ratelimits import global_limit as global_limit
+from bot.adapters.discord.ratelimits import rate_limit_wait as rate_limit_wait
 from bot.delivery.adapter import (
     AuthDeliveryError,
-    DeferredDeliveryError,
     DeliveryError,
     PermanentDeliveryError,
-    PlatformDeliveryError,
     RateLimitedDeliveryError,
     TransientDeliveryError,
 )
@@ -227,7 +225,7 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
         return RateLimitedDeliveryError(f"{what}: rate limited", retry_after=exc.retry_after)
     if isinstance(exc, discord.HTTPException):
         detail = f"{what}: HTTP {exc.status} (code {exc.code}) {exc.text}".strip()
-        if 400 <= exc.status < 500 and exc.status != 429 and not _discord_answer(exc):
+        if 400 <= exc.status < 500 and exc.status != 429 and not discord_answer(exc):
             # Refused before Discord read it (a proxy's 403 or 407 page, a 413): nothing landed
             # and the channel has not refused us, so no pause; the row's own attempts count.
             return DeliveryError(
@@ -251,7 +249,7 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
         if isinstance(exc, discord.Forbidden | discord.NotFound):
             return PermanentDeliveryError(detail)
         if exc.status == 429:
-            return _too_many_requests(exc, what)
+            return too_many_requests(exc, what)
         if exc.status >= 500:
             # A 5xx (a gateway timeout in particular) can come after the message was created.
             return TransientDeliveryError(detail, maybe_sent=True)
@@ -271,13 +269,6 @@ def maybe_posted(exc: BaseException) -> bool:
     return isinstance(error, TransientDeliveryError) and error.maybe_sent
 
 
-def _discord_answer(exc: discord.HTTPException) -> bool:
-    """Whether the error answer was Discord's JSON; discord.py decodes it only on this exact
-    Content-Type, and keeps anything else as text."""
-    headers = getattr(exc.response, "headers", None) or {}
-    return headers.get("Content-Type") == "application/json"
-
-
 def _sent_bot_token(exc: discord.HTTPException) -> bool:
     """Whether the refused request carried the bot token. Webhook requests authenticate by the
     URL alone, and a webhook post may also make bot requests (threads, history), so the request
@@ -285,86 +276,6 @@ def _sent_bot_token(exc: discord.HTTPException) -> bool:
     info = getattr(exc.response, "request_info", None)
     headers = getattr(info, "headers", None) or {}
     return str(headers.get("Authorization", "")).startswith("Bot ")
-
-
-def _too_many_requests(exc: discord.HTTPException, what: str) -> DeliveryError:
-    """A 429 discord.py did not wait out (or our own request's, `rest.BotRest`). Discord's own
-    (`Via` and its JSON, as discord.py tells it from Cloudflare's) refuses for its wait
-    (`rate_limit_wait`), with no outage: its global limit (`global_limit`) refuses the bot's kind
-    of call everywhere, so the outbox holds it (posts or edits); a bucket's, only the row
-    (`DeferredDeliveryError`), other channels going on. Without a `Via`, or with a body that is
-    not Discord's JSON (a page, whatever Via a proxy added), it is Cloudflare's, which limits the
-    whole IP (often for long): it holds back the platform's route, keeping its wait, or the
-    outbox would hammer on after a short backoff. A page is not put in the message: the log and
-    /healthz would carry its HTML."""
-    headers = getattr(exc.response, "headers", None) or {}
-    if not _discord_answer(exc):
-        detail = (
-            f"{what}: HTTP 429 answered with a page, not Discord's JSON (Cloudflare or a proxy)"
-        )
-        return PlatformDeliveryError(
-            detail, retry_after=rate_limit_wait(headers), rate_limited=True
-        )
-    detail = f"{what}: HTTP 429 (code {exc.code}) {exc.text}".strip()
-    if not headers.get("Via"):
-        return PlatformDeliveryError(
-            detail, retry_after=rate_limit_wait(headers), rate_limited=True
-        )
-    wait = rate_limit_wait(headers, getattr(exc, "retry_after", None))
-    if wait is None:
-        # Nothing says how long: the route's backoff, as for any transient failure.
-        return TransientDeliveryError(detail, rate_limited=True)
-    if not global_limit(exc, headers):
-        return DeferredDeliveryError(detail, retry_after=wait)
-    return RateLimitedDeliveryError(detail, retry_after=wait)
-
-
-def global_limit(exc: discord.HTTPException, headers: Mapping[str, str]) -> bool:
-    """Whether a 429 of Discord's own is its global limit: its JSON's `global` (kept by
-    `TooManyRequests`), X-RateLimit-Global, or X-RateLimit-Scope "global" ("user" and "shared"
-    are the bucket's)."""
-    return (
-        getattr(exc, "is_global", False) is True
-        or headers.get("X-RateLimit-Global", "").lower() == "true"
-        or headers.get("X-RateLimit-Scope", "").lower() == "global"
-    )
-
-
-class TooManyRequests(discord.HTTPException):
-    """A 429 answered to our own request (`rest.BotRest`), with what its JSON body says, which
-    discord.py's HTTPException does not keep: `retry_after` (seconds, None if it says none) and
-    whether the limit is the bot's global one rather than the bucket's. `discords`: Discord's own
-    limit (its JSON and a `Via`, as discord.py tells it from Cloudflare's)."""
-
-    def __init__(self, response: aiohttp.ClientResponse, body: dict[str, Any] | str) -> None:
-        super().__init__(response, body)
-        self.discords = isinstance(body, dict) and bool(response.headers.get("Via"))
-        found = body.get("retry_after") if isinstance(body, dict) else None
-        self.retry_after = _seconds(found)
-        self.is_global = (isinstance(body, dict) and body.get("global") is True) or (
-            response.headers.get("X-RateLimit-Global", "").lower() == "true"
-        )
-
-
-def rate_limit_wait(headers: Mapping[str, str], body_wait: float | None = None) -> float | None:
-    """Seconds a 429 asks us to wait: its Retry-After, else the `retry_after` of Discord's JSON
-    (`body_wait`), else Discord's X-RateLimit-Reset-After; None when none is a number of seconds
-    (an HTTP date, garbage, absent), so the outbox's own backoff applies (30 s, doubling up to
-    hourly): never a retry at once."""
-    for found in (headers.get("Retry-After"), body_wait, headers.get("X-RateLimit-Reset-After")):
-        if (seconds := _seconds(found)) is not None:
-            return seconds
-    return None
-
-
-def _seconds(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def on_bot_route(exc: BaseException, what: str) -> DeliveryError:

@@ -24,7 +24,7 @@ bucket is spent waits for it to refill, in the call only up to `BUCKET_WAIT`; a 
 raised as a `DeferredDeliveryError` with its wait, before any request, for the outbox to put off
 that row until then (other channels' buckets are their own), where discord.py would sleep it out
 under the outbox's drain. A 429 of Discord's own answered to a post, a reply or a thread start is
-raised at once (`errors.TooManyRequests`, read as that same error: a bucket's puts off the row, the
+raised at once (`ratelimits.TooManyRequests`, read as that same error: a bucket's puts off the row, the
 global limit's holds the bot's call), its wait (Retry-After, else its JSON's `retry_after`) kept as
 the bucket's refill, so the channel's next request in it is refused here, not sent into the limit;
 only an edit, which has no effect twice, is sent again after a short 429, once. A 429 of Discord's
@@ -33,7 +33,7 @@ and the adapter's notices and reads of history before discord.py sends them, wai
 call up to `BUCKET_WAIT`, else are refused as rate limited. A wait discord.py would sleep out
 itself (up to its `max_ratelimit_timeout`) also closes its global lock, as discord.py does after
 its own; a longer one does not, as discord.py raises instead. A 429 that is Cloudflare's (a page,
-no `Via`) is the whole route's (`errors.translate_error`).
+no `Via`) is the whole route's (`ratelimits.too_many_requests`).
 """
 
 from __future__ import annotations
@@ -50,12 +50,8 @@ import aiohttp
 import discord
 from aiohttp import ClientResponse
 
-from bot.adapters.discord.errors import (
-    NotAMessage,
-    TooManyRequests,
-    global_limit,
-    rate_limit_wait,
-)
+from bot.adapters.discord.errors import NotAMessage
+from bot.adapters.discord.ratelimits import TooManyRequests, global_limit, rate_limit_wait
 from bot.delivery.adapter import DeferredDeliveryError, RateLimitedDeliveryError
 
 log = logging.getLogger(__name__)
