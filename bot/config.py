@@ -85,9 +85,10 @@ class LLMConfig:
 @dataclass(slots=True)
 class Config:
     path: Path | None = None
-    # Set by load_config when no file was named and the default one does not exist (usually: run
-    # from another directory). Such a config declares nothing, and must not be synced as if the
-    # file had been emptied, which would delete the feeds and topics it declared before.
+    # Set by load_config when no file was named and the default one does not exist (run from
+    # another directory, the operator's copy moved away). Never synced: as an emptied file, it
+    # would delete the feeds and topics declared before. The example read instead (`path`) only
+    # lends its settings.
     missing_path: Path | None = None
     database: str | None = None
     polling: PollingConfig = field(default_factory=PollingConfig)
@@ -158,10 +159,10 @@ MAX_WINDOW_HOURS = 30 * 24
 
 
 def load_config(explicit: str | Path | None = None, *, required: bool = False) -> Config:
-    """Load and validate the config. A missing default file is the shipped example when there
-    is one (config/newsdigest.example.toml, with a warning saying to copy it), else an empty
-    config that is never synced (see `Config.missing_path`); a missing file the user named
-    explicitly is an error."""
+    """Load and validate the config. A missing default file is never synced (see
+    `Config.missing_path`): its settings are the shipped example's when there is one
+    (config/newsdigest.example.toml, with a warning saying to copy it), else the defaults. A
+    missing file the user named explicitly is an error."""
     path = resolve_config_path(explicit)
     # Where the name came from: a stale NEWSDIGEST_CONFIG in the environment is easily forgotten,
     # and "file not found" alone sent people looking at the command line. (`explicit` is what
@@ -195,6 +196,7 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
     except ConfigError as exc:
         raise ConfigError(exc.key, exc.problem, path) from None
     config.path = path
+    config.missing_path = example  # not synced: see the field
     # parse_config's own (a value kept at a minimum, a feed listed twice), then the channels'.
     config.warnings = [f"{path}: {warning}" for warning in config.warnings]
     if example is not None:
@@ -202,7 +204,8 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
             0,
             f"{example} not found: read the shipped example {path} instead; copy it to "
             f"{example} and edit the copy (`make install` makes it; git ignores it, so "
-            "`git pull` never changes it)",
+            "`git pull` never changes it). Until then nothing is synced from a config file: "
+            "the database's feeds, topics and channels are left as they are",
         )
     if config.channels:
         # Only with channels to judge: the cron module is not loaded for every config read.

@@ -33,8 +33,10 @@ version stored it. A row the file took over from a command is handed back, as th
 take away what it made.
 
 Only a config file that was found is synced: with none (the default path missing, e.g. a command
-run from another directory) nothing is added or removed, so a stray run cannot wipe what the real
-file declared.
+run from another directory, or the operator's copy moved away) nothing is added or removed, so a
+stray run cannot wipe what the real file declared. That holds when the shipped example is read in
+the default file's place (`bot.config.load_config`): its settings apply, its empty lists are not
+synced.
 """
 
 from __future__ import annotations
