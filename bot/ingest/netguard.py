@@ -277,6 +277,10 @@ async def check_url(
     if not parsed.host:
         raise UnsupportedURLError(f"URL has no host: {shown!r}")
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    if not 0 < port < 65536:
+        # httpx parses any digits as a port; the socket layer then raised OverflowError inside
+        # an exception group, which read as a bug of ours and was retried forever.
+        raise UnsupportedURLError(f"invalid port {port} in {shown!r} (1 to 65535)")
     await resolve_host(
         parsed.host, port, allow_private_networks=allow_private_networks, resolver=resolver
     )
@@ -327,6 +331,13 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last_exc = exc
+            except Exception as exc:
+                # The socket layer refusing the address or port (OverflowError "port must be
+                # 0-65535", a ValueError; anyio wraps them in an exception group) is the feed's
+                # address at fault, not our code: a connect error, counted against the feed.
+                if (refused := _address_refused(exc)) is None:
+                    raise
+                last_exc = httpcore.ConnectError(f"cannot connect to {host}:{port}: {refused}")
         assert last_exc is not None
         raise last_exc
 
@@ -340,3 +351,26 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+def _address_refused(exc: BaseException) -> str | None:
+    """What the socket layer said when `exc` (or every exception in its group) is one of the
+    ValueError or OverflowError it raises for an address or port it cannot use; else None."""
+    if isinstance(exc, BaseExceptionGroup):
+        matched, rest = exc.split((ValueError, OverflowError))
+        if matched is None or rest is not None:
+            return None
+        leaves: list[BaseException] = []
+        _leaves(matched, leaves)
+        return "; ".join(f"{type(e).__name__}: {e}" for e in leaves)
+    if isinstance(exc, ValueError | OverflowError):
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _leaves(exc: BaseException, into: list[BaseException]) -> None:
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            _leaves(inner, into)
+    else:
+        into.append(exc)
