@@ -22,6 +22,8 @@ from the lower-level helpers (`netguard.check_url`, `parser.parse_feed`, `opml.p
 
 from __future__ import annotations
 
+import logging
+
 
 class IngestError(Exception):
     """Base class for everything the ingest package raises on purpose."""
@@ -100,7 +102,26 @@ def internal_error(exc: BaseException, doing: str = "") -> str:
     """The feed's `last_error` for a poll our own code failed `doing` something ("storing
     entries"): "internal error storing entries: KeyError: 'x'"."""
     what = f"{INTERNAL_ERROR} {doing}" if doing else INTERNAL_ERROR
-    return f"{what}: {type(exc).__name__}: {exc}"[:300]
+    said = f"{type(exc).__name__}: {exc}"
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        # "unhandled errors in a TaskGroup (1 sub-exception)" alone says nothing of the cause.
+        exc = exc.exceptions[0]
+        said += f": {type(exc).__name__}: {exc}"
+    return f"{what}: {said}"[:300]
+
+
+def log_internal(
+    logger: logging.Logger, error: str, last_error: str | None, message: str, *args: object
+) -> None:
+    """Log `message` (called in the `except` block) for a poll our own code failed with `error`:
+    with the traceback when the feed's previous poll (`last_error`) did not end the same way, else
+    on one line. Each poll of a feed stuck on one bug repeated the same traceback in the log."""
+    if error == last_error:
+        logger.error(
+            f"{message}: %s (again; its traceback was logged before)", *args, error, stacklevel=2
+        )
+    else:
+        logger.exception(message, *args, stacklevel=2)
 
 
 def is_internal_error(error: str | None) -> bool:

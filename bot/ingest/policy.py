@@ -24,9 +24,11 @@ here can be checked with fixed times. Rules, in the spirit of miniflux's refresh
 * 429/503 with Retry-After: a failure too, but never retried before the server's time
   (capped at a week so a bogus header cannot silence a feed for good).
 * Our own code failing the poll (a bug, or a module missing after an upgrade that was not
-  followed by `pip install`): no failure of the feed's. The error is kept and the next poll is
-  one `poll_interval` away, but the count of failures in a row is left as it was, so a bug of
-  ours never disables a working feed (`record_internal_error`).
+  followed by `pip install`): no failure of the feed's. The error is kept and the count of
+  failures in a row is left as it was, so a bug of ours never disables a working feed
+  (`record_internal_error`). The next poll is one `poll_interval` away, then, while polls keep
+  failing so, twice the last wait each time up to a day: a bug that stays is not hit (nor its
+  traceback logged) every interval for good.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config_values import MAX_INTERVAL, MIN_INTERVAL
+from bot.ingest.errors import is_internal_error
 from bot.ingest.fetcher import FetchResult
 from bot.ingest.refusal import Refusal
 
@@ -76,6 +79,9 @@ class FeedPollState:
     poll_interval: int = 1800  # seconds
     disabled_reason: str | None = None
     next_poll_at: datetime | None = None  # when the feed was due; a forced poll comes before
+    # The previous poll's end: an internal error's backoff doubles the wait between them.
+    last_error: str | None = None
+    last_polled_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -233,13 +239,21 @@ def record_internal_error(state: FeedPollState, error: str, now: datetime) -> Po
     """A poll our own code failed (`bot.ingest.errors.internal_error`). Not the feed's failure:
     counted, every feed would be disabled after `max_failures` polls of a broken install (a
     dependency added upstream and not installed), and stay so once it is fixed. The validators
-    are the state's, so the next poll downloads the feed again instead of getting a 304."""
+    are the state's, so the next poll downloads the feed again instead of getting a 304. The
+    wait is the interval, or, after a poll that failed so too, twice the last wait, up to a day
+    (or the interval when longer): no count is kept, so the last wait is read from the state."""
+    delay = float(_interval(state.poll_interval))
+    waited = None
+    if is_internal_error(state.last_error) and state.last_polled_at and state.next_poll_at:
+        waited = (state.next_poll_at - state.last_polled_at).total_seconds()
+    if waited is not None:
+        delay = max(delay, min(2 * waited, float(MAX_BACKOFF)))
     return PollOutcome(
         url=state.url,
         etag=state.etag,
         last_modified=state.last_modified,
         consecutive_failures=state.consecutive_failures,
-        next_poll_at=now + timedelta(seconds=_interval(state.poll_interval)),
+        next_poll_at=now + timedelta(seconds=delay),
         disabled_reason=state.disabled_reason,
         last_error=error,
         has_new_body=False,

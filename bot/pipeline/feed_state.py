@@ -32,6 +32,8 @@ def poll_state(feed: FeedRow) -> FeedPollState:
         poll_interval=feed.poll_interval,
         disabled_reason=feed.disabled_reason,
         next_poll_at=feed.next_poll_at,
+        last_error=feed.last_error,
+        last_polled_at=feed.last_polled_at,
     )
 
 

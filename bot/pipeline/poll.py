@@ -20,7 +20,7 @@ import sqlite_utils
 
 from bot import user_agent
 from bot.config import PollingConfig
-from bot.ingest.errors import FeedParseError, NotAFeedError, internal_error
+from bot.ingest.errors import FeedParseError, NotAFeedError, internal_error, log_internal
 from bot.ingest.fetcher import FeedFetcher, FetchResult
 from bot.ingest.parser import ParsedFeed, parse_feed
 from bot.ingest.policy import (
@@ -122,8 +122,9 @@ async def poll_feeds(
                 # A bug on our side: recorded, so its owner sees why and the feed waits its
                 # interval instead of being fetched again on every tick, but not counted
                 # against the feed (`policy.record_internal_error`).
-                log.exception("polling %s crashed", feed.url)
-                result = record_crash(db, polling, feed, now, internal_error(exc, "polling"))
+                error = internal_error(exc, "polling")
+                log_internal(log, error, feed.last_error, "polling %s crashed", feed.url)
+                result = record_crash(db, polling, feed, now, error)
             notes = (result.error, result.notice)
             remember_poll(db, feed.id, result.status, result.new_articles, notes)
             report.feeds.append(result)
@@ -153,7 +154,9 @@ async def _poll_one(
     started: float,
     retention_days: int = 0,
 ) -> FeedResult:
-    result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    result = await fetcher.fetch(
+        feed.url, etag=feed.etag, last_modified=feed.last_modified, last_error=feed.last_error
+    )
     # The next poll counts from when this one finished, not from the pass's `now`: a feed that
     # waited minutes in its host's queue would otherwise lose that much of its interval, backoff
     # or <ttl>. On the pass's clock (`now` plus the time elapsed) so a given `now` still rules.
@@ -177,8 +180,8 @@ async def _poll_one(
         except FeedParseError as exc:
             parse_error = f"malformed feed: {exc}"
         except Exception as exc:
-            log.exception("parsing %s crashed", feed.url)
             parse_error, crashed = internal_error(exc, "reading the feed"), True
+            log_internal(log, parse_error, feed.last_error, "parsing %s crashed", feed.url)
     if crashed:
         outcome = record_internal_error(poll_state(feed), parse_error or "", done)
     elif parse_error is not None:

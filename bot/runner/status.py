@@ -146,11 +146,19 @@ def service_health(service: Service) -> dict[str, Any]:
 
 
 def _internal_problem(feeds: list[FeedRow]) -> str:
-    """The feeds our own code failed to poll, said as what it is: not the feeds' fault."""
+    """The feeds our own code failed to poll, said as what it is: not the feeds' fault. The
+    reinstall is advised only for a missing module: for a bug it sent the operator looking for a
+    package no one had removed."""
+    error = feeds[0].last_error or ""
+    if "ModuleNotFoundError: " in error or "ImportError: " in error:
+        cause = (
+            "a module missing from newsdigest's install, not the feeds'; the log has the "
+            "traceback; after `git pull`, reinstall: `pip install -e .`"
+        )
+    else:
+        cause = "a bug in newsdigest, not the feeds'; the log has the traceback; please report it"
     return (
-        f"{plural(len(feeds), 'feed')} not polled because of an internal error (a bug or a "
-        "missing module in newsdigest, not the feeds'; the log has the traceback; after "
-        f"`git pull`, reinstall: `pip install -e .`): {feeds[0].last_error}"
+        f"{plural(len(feeds), 'feed')} not polled because of an internal error ({cause}): {error}"
     )
 
 
