@@ -101,3 +101,28 @@ def test_the_docs_show_the_commands_an_operator_needs() -> None:
 @pytest.mark.parametrize("argv", INVOCATIONS, ids=shlex.join)
 def test_every_command_in_the_deploy_docs_parses(argv: list[str]) -> None:
     help_for(argv)
+
+
+def _section(heading: str) -> str:
+    """DEPLOY.md's text from `heading` to the next heading of its level."""
+    text = DEPLOY.read_text(encoding="utf-8")
+    start = text.index(f"\n{heading}\n")
+    level = heading.split(" ", 1)[0]
+    end = text.find(f"\n{level} ", start + len(heading) + 2)
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_an_upgrade_that_carried_edits_into_the_example_is_undone() -> None:
+    # A committed or stashed edit of the old tracked config is moved into the example by git's
+    # rename detection: the operator's config then sits in the file `git pull` updates.
+    text = DEPLOY.read_text(encoding="utf-8")
+    assert "shows `config/newsdigest.example.toml` modified" in text
+    assert "cp config/newsdigest.example.toml config/newsdigest.toml\n" in text
+    assert "git checkout config/newsdigest.example.toml\n" in text
+
+
+def test_the_paas_section_says_how_the_ignored_config_reaches_the_platform() -> None:
+    paas = _section("## On a PaaS (the Procfile)")
+    assert "`git add -f config/newsdigest.toml`" in paas
+    assert "`NEWSDIGEST_CONFIG`" in paas
+    assert "syncs nothing" in paas  # the example's settings, no feed removed (bot.config)
