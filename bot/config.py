@@ -8,7 +8,6 @@ the file: tokens come from the environment only (see `Secrets`).
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,6 @@ from typing import Any
 
 from bot.config_entries import (
     DEFAULT_DIGEST_SIZE,
-    DEFAULT_POLL_INTERVAL,
     SLUG_RE,
     ChannelConfig,
     FeedConfig,
@@ -26,17 +24,17 @@ from bot.config_entries import (
     parse_feed,
     parse_topic,
 )
+from bot.config_sections import DEFAULT_RETENTION_DAYS as DEFAULT_RETENTION_DAYS
+from bot.config_sections import LLMConfig as LLMConfig
+from bot.config_sections import PollingConfig as PollingConfig
+from bot.config_sections import StorageConfig as StorageConfig
+from bot.config_sections import parse_llm, parse_polling, parse_storage
 from bot.config_values import (
     ConfigError,
     array,
-    boolean,
     opt_str,
-    parse_duration,
     positive_int,
-    positive_seconds,
     reject_unknown,
-    req_str,
-    retention_days,
     str_list,
     table,
 )
@@ -46,40 +44,6 @@ DEFAULT_CONFIG_PATH = Path("config/newsdigest.toml")
 # The config the checkout ships, read when the operator has not made DEFAULT_CONFIG_PATH their
 # own copy of it: git ignores that copy, so `git pull` never stops over a local edit.
 EXAMPLE_CONFIG_PATH = Path("config/newsdigest.example.toml")
-DEFAULT_RETENTION_DAYS = 180
-
-
-@dataclass(slots=True)
-class PollingConfig:
-    default_interval: int = DEFAULT_POLL_INTERVAL
-    max_failures: int = 10
-    per_host_limit: int = 2
-    total_limit: int = 20
-    timeout: float = 20.0
-    max_bytes: int = 10_000_000
-    # New entries one feed may add in one poll, the newest first; the rest wait for later polls.
-    # Ordinary feeds carry 10 to 100 items, so only a first poll of an archive-sized feed or a
-    # hostile one (20,000 items, or GUIDs that change on every fetch) meets it. See poll.py.
-    max_new_entries: int = 200
-    allow_private_networks: bool = False
-    # An email or URL put in the User-Agent so feed publishers can reach this instance's operator.
-    contact: str | None = None
-
-
-@dataclass(slots=True)
-class StorageConfig:
-    # Days a story is kept after its newest article (articles in no story: after they were
-    # seen); 0 keeps everything. See bot.store.retention.
-    retention_days: int = DEFAULT_RETENTION_DAYS
-
-
-@dataclass(slots=True)
-class LLMConfig:
-    base_url: str
-    model: str
-    api_key_env: str = "NEWSDIGEST_LLM_API_KEY"
-    timeout: float = 20.0
-    daily_token_budget: int = 200_000
 
 
 @dataclass(slots=True)
@@ -231,7 +195,7 @@ def parse_config(raw: dict[str, Any]) -> Config:
     reject_unknown(raw, known, "")
     config = Config()
     config.database = opt_str(raw, "database", "database")
-    config.polling = _parse_polling(table(raw, "polling"))
+    config.polling = parse_polling(table(raw, "polling"))
     raw_feeds = array(raw, "feeds")
     config.feeds = _one_entry_per_feed(
         [parse_feed(f, i, config.polling.default_interval) for i, f in enumerate(raw_feeds)],
@@ -256,90 +220,18 @@ def parse_config(raw: dict[str, Any]) -> Config:
     reject_unknown(digests, {"size"}, "digests")
     if "size" in digests:
         config.digest_size = digest_size(digests["size"], "digests.size")
-    config.storage = _parse_storage(
+    config.storage = parse_storage(
         table(raw, "storage"), config.story_window_hours, config.warnings
     )
     llm = table(raw, "llm")
     if llm:
-        config.llm = _parse_llm(llm)
+        config.llm = parse_llm(llm)
     admin = table(raw, "admin")
     reject_unknown(admin, {"users", "group"}, "admin")
     config.admin_users = str_list(admin.get("users", []), "admin.users")
     config.admin_group = opt_str(admin, "group", "admin.group")
     _check_references(config)
     return config
-
-
-def _parse_polling(raw: dict[str, Any]) -> PollingConfig:
-    reject_unknown(
-        raw,
-        {
-            "default_interval",
-            "max_failures",
-            "per_host_limit",
-            "total_limit",
-            "timeout",
-            "max_bytes",
-            "max_new_entries",
-            "allow_private_networks",
-            "contact",
-        },
-        "polling",
-    )
-    p = PollingConfig()
-    if "default_interval" in raw:
-        p.default_interval = parse_duration(raw["default_interval"], "polling.default_interval")
-    for name in ("max_failures", "per_host_limit", "total_limit", "max_bytes", "max_new_entries"):
-        if name in raw:
-            setattr(p, name, positive_int(raw[name], f"polling.{name}"))
-    if "timeout" in raw:
-        p.timeout = positive_seconds(raw["timeout"], "polling.timeout")
-    if "allow_private_networks" in raw:
-        p.allow_private_networks = boolean(
-            raw["allow_private_networks"], "polling.allow_private_networks"
-        )
-    if "contact" in raw:
-        p.contact = _contact(req_str(raw, "contact", "polling.contact"))
-    return p
-
-
-# Printable ASCII without spaces or parentheses: it goes into an HTTP header, inside a comment.
-_CONTACT_RE = re.compile(r"^[!-'*-~]{1,200}$")
-
-
-def _contact(value: str) -> str:
-    if not _CONTACT_RE.match(value):
-        raise ConfigError(
-            "polling.contact",
-            f"expected an email address or URL (no spaces or parentheses), got {value!r}",
-        )
-    return value
-
-
-def _parse_storage(raw: dict[str, Any], window_hours: int, warnings: list[str]) -> StorageConfig:
-    reject_unknown(raw, {"retention_days"}, "storage")
-    storage = StorageConfig()
-    if "retention_days" in raw:
-        storage.retention_days = retention_days(
-            raw["retention_days"], window_hours, warnings=warnings
-        )
-    return storage
-
-
-def _parse_llm(raw: dict[str, Any]) -> LLMConfig:
-    reject_unknown(
-        raw, {"base_url", "model", "api_key_env", "timeout", "daily_token_budget"}, "llm"
-    )
-    llm = LLMConfig(
-        base_url=req_str(raw, "base_url", "llm.base_url"),
-        model=req_str(raw, "model", "llm.model"),
-    )
-    llm.api_key_env = opt_str(raw, "api_key_env", "llm.api_key_env") or llm.api_key_env
-    if "timeout" in raw:
-        llm.timeout = positive_seconds(raw["timeout"], "llm.timeout")
-    if "daily_token_budget" in raw:
-        llm.daily_token_budget = positive_int(raw["daily_token_budget"], "llm.daily_token_budget")
-    return llm
 
 
 def _one_entry_per_feed(

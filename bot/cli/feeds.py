@@ -12,7 +12,8 @@ from bot.cli.context import CliContext, pass_cli
 from bot.cli.feeds_enable import feeds_enable
 from bot.cli.output import MiddleCut, duration, fit_table, is_piped, table_console
 from bot.cli.progress import progress_bar
-from bot.config import ConfigError, parse_duration
+from bot.config import ConfigError
+from bot.config_values import parse_duration
 from bot.feed_status import feed_status, when
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.render.text import clean
