@@ -12,7 +12,8 @@ A chat platform's heading is a plain message, not an outbox row: like a notice i
 at-least-once, and it never holds the cards back. One that fails is logged and the cards go out
 without it; a drain cut short (a crash, an outage) heads the cards still to go when it resumes.
 One refused for the platform's rate limit is the exception: the cards would be refused as well,
-so they wait for its Retry-After (`bot.delivery.rate_limits`) and get their heading then. A
+so they wait for its Retry-After (`bot.delivery.rate_limits`; a Discord bucket's 429, the
+channel's own, puts off that channel's posts alone) and get their heading then. A
 heading that was posted is remembered with the rows it headed (`Headings`, in memory): when its
 cards are held back after it (a card refused for the rate limit, a route down for a moment), a
 later drain posts them under it, not under a second heading; only once it is `FRESH_FOR` old
@@ -28,9 +29,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.delivery.adapter import ChatAdapter, DeliveryError, RateLimitedDeliveryError
+from bot.delivery.adapter import (
+    ChatAdapter,
+    DeferredDeliveryError,
+    DeliveryError,
+    RateLimitedDeliveryError,
+)
 from bot.delivery.prepare import Prepared, prepare_or_retry
-from bot.delivery.rate_limits import POST
+from bot.delivery.rate_limits import POST, put_off_posts, wait_over
 from bot.store.channels import ChannelRow
 from bot.store.deliveries import DeliveryRow
 
@@ -77,13 +83,14 @@ async def open_digest(
     adapter: ChatAdapter,
     rows: list[DeliveryRow],
     report: DrainReport,
-) -> dict[int, Prepared | None]:
+) -> tuple[dict[int, Prepared | None], datetime | None]:
     """Prepare the new stories among `rows` (a digest channel's, due now) and head the cards
     that will go out, if the adapter shows a heading; {} when it does not, and every row is
-    prepared as it comes up, as on any other channel."""
+    prepared as it comes up, as on any other channel. Also, when the heading was put off by a
+    rate limit of the channel's own, until when the channel's posts wait (they were put off)."""
     begin = getattr(adapter, "begin_digest", None)
     if begin is None:
-        return {}
+        return {}, None
     ready: dict[int, Prepared | None] = {}
     for row in rows:
         if row.kind == "story":
@@ -102,7 +109,14 @@ async def open_digest(
                 # out under a heading of their own then.
                 route = outbox.route_of(channel)
                 outbox.rate_limits.hold(route, POST, exc, outbox.clock())
-                return ready
+                return ready, None
+            except DeferredDeliveryError as exc:
+                # The channel's own limit (a Discord bucket's): the same, for this channel
+                # alone. Its cards wait out the Retry-After, to go out under their heading then.
+                until = wait_over(outbox.clock(), exc.retry_after)
+                put_off_posts(outbox, channel.id, rows[0].id, until)
+                log.info("digest heading for %s put off: %s", channel.key, exc)
+                return ready, until
             except DeliveryError as exc:
                 log.warning("digest heading for %s not posted: %s", channel.key, exc)
                 posted = True  # a request was made
@@ -112,7 +126,7 @@ async def open_digest(
             if posted:
                 # A chat post: the first card keeps the channel's pace after it.
                 await outbox.pace_channel(channel.id)
-    return ready
+    return ready, None
 
 
 def digest_time(rows: list[DeliveryRow], now: datetime) -> datetime:

@@ -22,7 +22,7 @@ from bot.delivery.adapter import (
     RateLimitedDeliveryError,
     TransientDeliveryError,
 )
-from bot.delivery.rate_limits import LOOKUP, wait_over
+from bot.delivery.rate_limits import LOOKUP, POST, call_of, put_off_posts, wait_over
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import route_waits, stale
@@ -60,14 +60,19 @@ def retry(
 
 def defer(
     outbox: Outbox, row: DeliveryRow, exc: DeferredDeliveryError, report: DrainReport
-) -> None:
+) -> datetime:
     """Something only this row needs is rate limited: the row waits out the Retry-After and
-    gives back the claim's attempt; the route is not marked down, so other channels go on."""
+    gives back the claim's attempt; the route is not marked down, so other channels go on.
+    Returns when the row is tried again. A post's channel holds its later posts until then
+    (`put_off_posts`), so they do not overtake it: a digest's cards stay in order."""
     now = outbox.clock()
     later = wait_over(now, exc.retry_after)
     store.unclaim(outbox.db, row.id, now=now, next_attempt_at=later, error=str(exc), waited=False)
+    if call_of(row) == POST:
+        put_off_posts(outbox, row.channel_pk, row.id, later)
     report.retried += 1
-    log.warning("delivery %d waits %.0fs: %s", row.id, exc.retry_after, exc)
+    log.warning("delivery %d waits %.0fs: %s", row.id, (later - now).total_seconds(), exc)
+    return later
 
 
 def wait_for_route(
@@ -239,9 +244,12 @@ def lookup_failed(
             store.hold_sending(outbox.db, row.id, now=now, check_at=until, error=error)
             return
         if isinstance(exc, DeferredDeliveryError):
-            # Only this check's lookup is limited: checked after it, the route left alone.
+            # Only this check's lookup is limited (Slack's conversations.list for a channel
+            # set by name): checked after it, the route left alone. The channel's later posts
+            # wait for it too: resent after them, the row would come out of order.
             later = wait_over(now, exc.retry_after)
             store.hold_sending(outbox.db, row.id, now=now, check_at=later, error=error)
+            put_off_posts(outbox, channel.id, row.id, later)
             return
         route = exc.route or outbox.route_of(channel)
 

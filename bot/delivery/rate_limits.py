@@ -7,7 +7,9 @@ post holds every post on the route (all of the workspace's channels) until its R
 the safe reading, as posting on in other channels could be refused in turn, while our own
 pacing (one post a second per channel) keeps a channel's own limit from being the usual cause.
 Discord's 429 says its scope: only its global limit is held here, a bucket's puts off just the
-row (`DeferredDeliveryError`, `bot.delivery.failures.defer`).
+row (`DeferredDeliveryError`, `bot.delivery.failures.defer`), and with it the posts its channel
+queued after it (`put_off_posts`), which would otherwise overtake it: a digest's cards would come
+out of order. So does a Slack lookup of a channel's id, limited, for a post it must look for.
 Sleeping through it inside the call (slack-sdk's retry handler did) held the drain, and with it
 every channel and platform, for up to a minute. Instead the adapter raises
 `RateLimitedDeliveryError` at once and the outbox holds that kind of call on that route until
@@ -47,6 +49,10 @@ log = logging.getLogger(__name__)
 POST = "post"
 EDIT = "edit"
 LOOKUP = "lookup"
+
+# The shortest wait after a 429, whatever it asks: Retry-After 0 is no invitation to resend at
+# once.
+MIN_WAIT = 1.0
 
 
 def call_of(row: DeliveryRow) -> str:
@@ -97,11 +103,19 @@ class RateLimits:
 def wait_over(now: datetime, retry_after: float) -> datetime:
     """When a wait of `retry_after` seconds asked at `now` is over, to the second after it: rows
     store times to the second, and rounded down, a held row would come due, and wake the outbox,
-    a moment before the wait ends."""
-    later = now + timedelta(seconds=max(retry_after, 0.0))
+    a moment before the wait ends. At least `MIN_WAIT`: a 429 asking for no wait (Retry-After
+    0) would otherwise have its row sent again at once, into the limit."""
+    later = now + timedelta(seconds=max(retry_after, MIN_WAIT))
     if later.microsecond:
         later = later.replace(microsecond=0) + timedelta(seconds=1)
     return later
+
+
+def put_off_posts(outbox: Outbox, channel_pk: int, from_id: int, until: datetime) -> None:
+    """A post of the channel (row `from_id`) waits for `until` (a Discord bucket's 429, a digest
+    heading refused by one, a Slack lookup limited): the channel's posts queued after it wait as
+    long, so none overtakes it and a digest's cards keep their order. Other channels go on."""
+    store.postpone_posts(outbox.db, channel_pk, from_id=from_id, now=outbox.clock(), until=until)
 
 
 def held(outbox: Outbox, route: str, row: DeliveryRow, now: datetime) -> bool:

@@ -12,6 +12,7 @@ up on the row.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.delivery import card_edits
@@ -43,7 +44,10 @@ async def send_one(
     row: DeliveryRow,
     prepared: Prepared,
     report: DrainReport,
-) -> None:
+) -> datetime | None:
+    """Claim the row and send it. Returns when it is tried again if only it was put off (a
+    `DeferredDeliveryError`), for the drain to hold the channel's later posts as long; else
+    None."""
     # Everything that can fail for local reasons was built before the claim (`prepare`), so
     # a claimed row means "an API call may have started" and nothing else.
     card = prepared[0]
@@ -56,10 +60,10 @@ async def send_one(
         headline=card.headline,
     )
     if claimed is None:
-        return
+        return None
     outbox.in_flight.add(row.id)
     try:
-        await _post(outbox, channel, sender, row, claimed, prepared, report)
+        return await _post(outbox, channel, sender, row, claimed, prepared, report)
     finally:
         outbox.in_flight.discard(row.id)
 
@@ -72,7 +76,7 @@ async def _post(
     claimed: DeliveryRow,
     prepared: Prepared,
     report: DrainReport,
-) -> None:
+) -> datetime | None:
     adapter, route = sender
     card, original, new_outlets = prepared
     try:
@@ -99,7 +103,7 @@ async def _post(
         # (the channel's own, or one its post needed as well), not this row's.
         wait_for_route(outbox, claimed, exc, route, report)
     except DeferredDeliveryError as exc:
-        defer(outbox, claimed, exc, report)
+        return defer(outbox, claimed, exc, report)
     except DeliveryError as exc:
         # The platform refused our payload (invalid_blocks, HTTP 400): the same card will be
         # refused again, so only a few tries (a later rebuild may differ), no traceback.
@@ -131,3 +135,4 @@ async def _post(
             channel.key,
             extra={"event": "delivered", "kind": row.kind, "story": row.story_id},
         )
+    return None

@@ -7,7 +7,11 @@ request that carried it: revoked or reset) is fatal for the bot's delivery route
 (`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request), while a 401 on
 a webhook URL is that one channel's dead webhook. Every 429 is a rate limit, read in
 `ratelimits.py` (whose limit, how long to wait; `TooManyRequests`, `rate_limit_wait` and
-`global_limit` are importable from here too). A request the bot makes for a webhook channel (a
+`global_limit` are importable from here too): Discord's global limit refuses that kind of call
+(`RateLimitedDeliveryError`, held by the outbox until its wait has passed, no outage), its other
+429s (a bucket's) only the row (`DeferredDeliveryError`, the row put off, and its channel's posts
+after it, no hold), while Cloudflare's (a page, or no `Via`: it limits the IP, often for long) is
+the whole route's (`PlatformDeliveryError`). A request the bot makes for a webhook channel (a
 thread start, a look in its history) fails on the bot's route, not the webhooks' (`on_bot_route`).
 Also the card's edit (`edit_card`, and `edit_after_reply`, which reports a failure instead of
 raising it), whether a failed post may have landed (`maybe_posted`), a send whose answer is not a
