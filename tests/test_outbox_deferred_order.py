@@ -221,3 +221,34 @@ async def test_a_429_asking_no_wait_still_puts_its_row_off_a_second(
     assert row.state == "pending" and row.next_attempt_at == T0 + timedelta(seconds=1)
     await world.outbox.drain()
     assert [c.status for c in discord_api.calls("POST", BOT_POST)] == [429]
+
+
+async def test_a_discord_heading_met_by_a_buckets_429_waits_with_its_cards(
+    discord_api: FakeDiscord, discord_client: discord.Client, session: Any
+) -> None:
+    discord_client.http.max_ratelimit_timeout = 10.0  # discord.py would not sleep it out either
+    world = World(discord_api, discord_client, session, "bot")
+    add_story(world.db, "s2", ["X", "Y"], now=T0)
+    store.enqueue_story(world.db, "s2", world.channel.id, now=T0)
+    other = add_channel(world.db, str(OTHER), platform="discord", mode="instant")
+    add_story(world.db, "o1", ["P", "Q"], now=T0)
+    store.enqueue_story(world.db, "o1", other.id, now=T0)
+    # A short wait, which the bot's bucket would have the cards sleep out in the call.
+    body, headers = bucket_429("2")
+    discord_api.fail_next("POST", BOT_POST, 429, body, headers=headers)  # the heading
+
+    await world.outbox.drain()
+    assert discord_api.channel_messages(CHANNEL) == []  # no card without its heading
+    rows = {r.story_id: r for r in world.rows("story")}
+    assert rows["o1"].state == "sent"  # the bucket is the channel's: the bot's others go on
+    for sid in ("s1", "s2"):
+        assert rows[sid].state == "pending"
+        assert rows[sid].next_attempt_at == T0 + timedelta(seconds=2)
+    assert world.outbox.rate_limits.active(world.now) == []
+
+    real_time_passed(world)
+    world.now = T0 + timedelta(seconds=2)
+    await world.outbox.drain()
+    messages = discord_api.channel_messages(CHANNEL)
+    assert [bool(m.get("content")) for m in messages] == [True, False, False]
+    assert posted_order(world) == ["s1", "s2"]

@@ -84,6 +84,7 @@ class ConsoleAdapter:
         *,
         start: int = 0,
         posted: Callable[[int], None] | None = None,
+        nonce: str | None = None,
     ) -> None:
         if start:
             return  # one piece, printed already

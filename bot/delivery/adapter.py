@@ -218,6 +218,7 @@ class ChatAdapter(Protocol):
         *,
         start: int = 0,
         posted: Callable[[int], None] | None = None,
+        nonce: str | None = None,
     ) -> None:
         """A plain notice (e.g. a feed this channel relies on was disabled). Text is trusted
         bot text, but the adapter still must not let it ping anyone.
@@ -225,7 +226,9 @@ class ChatAdapter(Protocol):
         A notice too long for one message goes out as several (pieces), split the same way each
         time: the first `start` pieces landed before and are not sent again, and `posted(n)` is
         called once `n` pieces have landed, after each, so a resend after a failure partway (a
-        429 or a 5xx on the second piece, a crash) goes on from the first piece not posted."""
+        429 or a 5xx on the second piece, a crash) goes on from the first piece not recorded.
+        `nonce`, the same each time the notice is sent, lets a platform that de-duplicates by
+        one (Discord's bot) tell a piece sent again from a new one; others ignore it."""
         ...
 
     async def find_posted(

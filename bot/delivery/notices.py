@@ -4,11 +4,14 @@ A notice is simpler than a story post: nothing threads on it and repeating one i
 is sent at-least-once rather than reconciled: after a crash (`requeue_stale_alerts`) and after a
 failure that may have landed all the same (a timeout, a 5xx), it is resent unchecked, a rare
 duplicate alert being accepted. A notice too long for one message goes out as several pieces, each
-recorded once it landed (`bot.store.alerts.note_pieces`): a resend after a refusal partway (a 429
-or a 5xx on the second piece) or a crash goes on from the first piece not posted, never repeating
-one that was. Like every outbox row it is given up once queued longer than
-`stale_after` (`bot.store.alerts.expire_stale`), except a "feed disabled" notice while its feed
-stays disabled: still news, and queued only once per disabling.
+recorded once it landed (`bot.store.alerts.note_pieces`): a resend after a failure partway (a 429
+or a 5xx on the second piece) or a crash goes on from the first piece not recorded, never repeating
+one recorded. That piece is at-least-once: one whose answer was lost (a timeout, a 5xx) may have
+landed, and is sent again. Each piece carries the notice's nonce (`notice_nonce`) and its number,
+which Discord's bot de-duplicates for a few minutes; elsewhere it may show twice. Like every outbox
+row it is given up once queued longer than `stale_after` (`bot.store.alerts.expire_stale`), except
+a "feed disabled" notice while its feed stays disabled: still news, and queued only once per
+disabling.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
                 alert.text,
                 start=alert.pieces_posted,
                 posted=partial(store.note_pieces, outbox.db, alert.id),
+                nonce=notice_nonce(alert),
             )
         except RateLimitedDeliveryError as exc:
             # Refused, not sent: it and the route's other posts wait for the Retry-After.
@@ -115,6 +119,13 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
             outbox.outages.up(route)
             store.set_alert_state(outbox.db, alert.id, "sent", now=outbox.clock())
             report.alerts += 1
+
+
+def notice_nonce(alert: store.AlertRow) -> str:
+    """The notice's nonce, the same on every resend: its row's id, and when it was queued, so
+    another database's notice of the same id (a second install posting to one channel) is not
+    taken for it."""
+    return f"notice-{alert.id}-{alert.created_at:%Y%m%d%H%M%S}"
 
 
 def _own_backoff(outbox: Outbox, alert: store.AlertRow, now: datetime) -> float:

@@ -144,6 +144,7 @@ class FakeChatAdapter:
         *,
         start: int = 0,
         posted: Callable[[int], None] | None = None,
+        nonce: str | None = None,
     ) -> None:
         if start:
             return  # one message, posted already

@@ -72,6 +72,7 @@ class HttpChatAdapter:
         *,
         start: int = 0,
         posted: Callable[[int], None] | None = None,
+        nonce: str | None = None,
     ) -> None:
         if start:
             return  # one message, posted already

@@ -2,11 +2,11 @@
 `DiscordAdapter` (`bot.adapters.discord.routes`), the one the runner registers for platform
 "discord", sends each channel through its webhook (`bot.adapters.discord.webhook`) when it has a
 `webhook_url` and through the bot otherwise. The bot's cards, thread starts, thread replies and
-edits of a card are requests of our own (`bot.adapters.discord.rest`), so a 5xx or a 429 reaches
-the outbox at once rather than after discord.py's retries and sleeps; its notices and its reads
-of history go through discord.py. The outbox paces posts per channel, and each request keeps
-Discord's rate-limit buckets on top of that. Errors become the DeliveryError tree in
-`bot.adapters.discord.errors`.
+edits of a card, and its notices and digest headings, are requests of our own
+(`bot.adapters.discord.rest`), so a 5xx or a 429 reaches the outbox at once, with its scope,
+rather than after discord.py's retries and sleeps; its reads of history go through discord.py.
+The outbox paces posts per channel, and each request keeps Discord's rate-limit buckets on top of
+that. Errors become the DeliveryError tree in `bot.adapters.discord.errors`.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from bot.adapters.discord.messages import (
     escape_notice,
     mark_update,
     post_payload,
+    text_payload,
     update_mark,
 )
 from bot.adapters.discord.packing import split_content
@@ -82,13 +83,6 @@ class DiscordBotAdapter:
         self.rest = BotRest(client, timeout=send_timeout)
         self.history_limit = history_limit
         self.send_timeout = send_timeout
-
-    @property
-    def send_budget(self) -> float:
-        """How long a notice may take: discord.py sends it, sleeping a rate limit out inside the
-        call, up to the client's max_ratelimit_timeout, and cutting that sleep short would take a
-        plain 429 for a post that may have landed: the send timeout is on top of it."""
-        return self.send_timeout + (self.client.http.max_ratelimit_timeout or 0.0)
 
     def _target(self, channel: ChannelRow) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(snowflake(channel.channel_id, "channel"))
@@ -281,19 +275,21 @@ class DiscordBotAdapter:
         *,
         start: int = 0,
         posted: Callable[[int], None] | None = None,
+        nonce: str | None = None,
     ) -> None:
-        target = self._target(channel)
-        async with delivering(f"notice to {channel.key}"):
-            # discord.py would wait out a long global limit of ours on its lock, or send into it:
-            # refused here instead, as rate limited, nothing sent.
-            await self.rest.wait_for_global()
+        """Each piece is a request of our own (`rest.BotRest`), as a card is: a 429 says its
+        scope (a bucket's puts off the notice alone, the global limit holds the bot's posts) and
+        is kept for the channel's bucket, and a 5xx reaches the outbox at once. A piece's nonce,
+        `nonce` and its number, makes Discord answer the piece sent again after a 5xx or a
+        timeout that landed with the message it created; without one (a heading), a piece may be
+        posted twice then."""
+        what = f"notice to {channel.key}"
+        channel_id = snowflake(channel.channel_id, "channel")
+        async with delivering(what):
             pieces = split_content(escape_notice(text))
             for number, piece in enumerate(pieces[start:], start=start + 1):
-                await answered(
-                    target.send(content=piece, allowed_mentions=NO_MENTIONS),
-                    f"notice to {channel.key}",
-                    timeout=self.send_budget,
-                )
+                payload = text_payload(piece, nonce=None if nonce is None else f"{nonce}.{number}")
+                await answered(self.rest.post_message(channel_id, payload), what)
                 if posted is not None:
                     posted(number)
 

@@ -224,7 +224,7 @@ def translate_error(exc: BaseException, what: str) -> DeliveryError:
     if isinstance(exc, GARBLED) and (refused := unreadable_error(exc)) is not None:
         exc = refused
     if isinstance(exc, discord.RateLimited):
-        # discord.py's own requests (a notice, a read of history), when a wait would exceed the
+        # discord.py's own requests (a read of history), when a wait would exceed the
         # client's max_ratelimit_timeout: refused before it was sent, for that long.
         return RateLimitedDeliveryError(f"{what}: rate limited", retry_after=exc.retry_after)
     if isinstance(exc, discord.HTTPException):

@@ -6,6 +6,7 @@ update from the card and from other updates; and the JSON of a bot post (`post_p
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,6 +42,21 @@ def post_payload(
         "components": view.to_components() if view is not None else [],
         "content": None,
         "nonce": discord_nonce(nonce),
+        "enforce_nonce": True,
+        "tts": False,
+        "allowed_mentions": NO_MENTIONS.to_dict(),
+    }
+
+
+def text_payload(content: str, *, nonce: str | None) -> dict[str, Any]:
+    """The JSON of a bot's plain message (a notice's piece, a digest's heading), as discord.py's
+    send built it: with `nonce` (`discord_nonce`) enforced, a piece sent again after a 5xx or a
+    timeout that landed is answered with the message Discord already created, not posted twice;
+    without one, a random nonce, as discord.py sent, which de-duplicates nothing."""
+    return {
+        "content": content,
+        "components": [],
+        "nonce": discord_nonce(nonce) if nonce is not None else str(secrets.randbits(64)),
         "enforce_nonce": True,
         "tts": False,
         "allowed_mentions": NO_MENTIONS.to_dict(),

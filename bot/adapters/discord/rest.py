@@ -1,23 +1,24 @@
-"""The bot's posts, thread replies, thread starts and edits of a card, each sent as one REST
-request of our own (`BotRest`) rather than through discord.py's HTTPClient, which tries a 500, 502
-or 504 five times over some 25 s within the one call, holding up the outbox's drain (every
-channel's) and hiding the failure from the outbox's backoff; its session takes no hook to stop
-that, as the webhooks' does (`webhook.webhook_session`). Raised at the first 5xx, the send is
-retried by the outbox: a post or a reply is looked for in the channel first (a 5xx may come after
-the message was created), then sent again with the same nonce, which with `enforce_nonce` makes
-Discord answer with the message it already created rather than post it twice; an edit is a
-`refresh` row, as the webhooks' edits are.
+"""The bot's posts (cards, notices, digest headings), thread replies, thread starts and edits of a
+card, each sent as one REST request of our own (`BotRest`) rather than through discord.py's
+HTTPClient, which tries a 500, 502 or 504 five times over some 25 s within the one call, holding up
+the outbox's drain (every channel's) and hiding the failure from the outbox's backoff; its session
+takes no hook to stop that, as the webhooks' does (`webhook.webhook_session`). Raised at the first
+5xx, the send is retried by the outbox: a post or a reply is looked for in the channel first (a 5xx
+may come after the message was created), then sent again with the same nonce, which with
+`enforce_nonce` makes Discord answer with the message it already created rather than post it twice;
+an edit is a `refresh` row, as the webhooks' edits are. A notice's piece is sent again unchecked,
+with its nonce.
 
 The requests go over the bot client's own connection pool, proxy, token and User-Agent, with the
-JSON discord.py sent (`messages.post_payload`). They answer as discord.py would raise
-(`discord.HTTPException` and its kinds, built from the response), so `errors.translate_error`
-reads them as any other: a 5xx is transient, a 401 the bot token's, a 403 or 404 with Discord's
-code the channel's (or the thread's, which `adapter.in_thread` falls back from), a 429 a rate
-limit with its wait; an error body that cannot be read is a plain `HTTPException`, as
-`errors.unreadable_error` makes of discord.py's. A 2xx that is not a Discord object with an id is
-`errors.NotAMessage`: garbled, so maybe sent. A request that creates something gives up after
-`timeout` seconds, as `TimeoutError` (maybe sent). The server a channel is in, which a link to a
-message needs, is read from the client's cache or one GET of the channel (`guild_of`).
+JSON discord.py sent (`messages.post_payload`, `messages.text_payload`). They answer as discord.py
+would raise (`discord.HTTPException` and its kinds, built from the response), so
+`errors.translate_error` reads them as any other: a 5xx is transient, a 401 the bot token's, a 403
+or 404 with Discord's code the channel's (or the thread's, which `adapter.in_thread` falls back
+from), a 429 a rate limit with its wait; an error body that cannot be read is a plain
+`HTTPException`, as `errors.unreadable_error` makes of discord.py's. A 2xx that is not a Discord
+object with an id is `errors.NotAMessage`: garbled, so maybe sent. A request that creates something
+gives up after `timeout` seconds, as `TimeoutError` (maybe sent). The server a channel is in, which
+a link to a message needs, is read from the client's cache or one GET of the channel (`guild_of`).
 
 Rate limits: Discord's headers are kept per channel and route (a bucket), and a request whose
 bucket is spent waits for it to refill, in the call only up to `BUCKET_WAIT`; a longer wait is
@@ -29,8 +30,8 @@ global limit's holds the bot's call), its wait (Retry-After, else its JSON's `re
 the bucket's refill, so the channel's next request in it is refused here, not sent into the limit;
 only an edit, which has no effect twice, is sent again after a short 429, once. A 429 of Discord's
 global limit (the bot's, over every route) is kept for its wait (`_global_until`): our requests,
-and the adapter's notices and reads of history before discord.py sends them, wait for it in the
-call up to `BUCKET_WAIT`, else are refused as rate limited. A wait discord.py would sleep out
+and the adapter's reads of history before discord.py sends them, wait for it in the call up to
+`BUCKET_WAIT`, else are refused as rate limited. A wait discord.py would sleep out
 itself (up to its `max_ratelimit_timeout`) also closes its global lock, as discord.py does after
 its own; a longer one does not, as discord.py raises instead. A 429 that is Cloudflare's (a page,
 no `Via`) is the whole route's (`ratelimits.too_many_requests`).
@@ -245,8 +246,8 @@ class BotRest:
 
     def _close_global(self, wait: float) -> bool:
         """Discord's global limit hit by our request: kept for `wait` in `_global_until`, which
-        `wait_for_global` checks before each of our requests (and the adapter's notices and
-        reads of history, `DiscordBotAdapter`). discord.py's global lock is closed for it only
+        `wait_for_global` checks before each of our requests (and the adapter's reads of
+        history, `DiscordBotAdapter`). discord.py's global lock is closed for it only
         when discord.py would have waited that long itself (`max_ratelimit_timeout`): its
         requests wait on the lock with no limit, so closed for an hour it would hold a request of
         discord.py's (a slash command's answer) for the hour, where discord.py raises

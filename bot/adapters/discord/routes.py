@@ -148,9 +148,12 @@ class DiscordAdapter:
         *,
         start: int = 0,
         posted: Callable[[int], None] | None = None,
+        nonce: str | None = None,
     ) -> None:
         with self._watching():
-            await self._for(channel).post_text(channel, text, start=start, posted=posted)
+            await self._for(channel).post_text(
+                channel, text, start=start, posted=posted, nonce=nonce
+            )
 
     async def find_posted(
         self,

@@ -215,7 +215,9 @@ class DiscordWebhookAdapter:
         *,
         start: int = 0,
         posted: Callable[[int], None] | None = None,
+        nonce: str | None = None,
     ) -> None:
+        # `nonce` unused: a webhook's execute takes none, so a piece resent may show twice.
         hook = self._hook(channel)
         what = f"webhook notice to {channel.key}"
         async with delivering(what):

@@ -289,6 +289,7 @@ class SlackAdapter:
         *,
         start: int = 0,
         posted: Callable[[int], None] | None = None,
+        nonce: str | None = None,
     ) -> None:
         """A notice whose text may carry feed-derived parts (a feed's own title): every line is
         escaped as untrusted, so nothing in it can ping, link or format, but for the links the
