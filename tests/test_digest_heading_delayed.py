@@ -46,3 +46,35 @@ async def test_a_digest_delayed_by_an_outage_is_headed_with_its_scheduled_time(
     ]
     assert headings[-1] == "News digest · 2027-05-04 09:00 UTC · 2 stories"
     db.close()
+
+
+async def test_two_digests_sent_together_are_headed_with_the_later_time(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    # The 09:00 digest is held by an outage until the 21:00 one is queued: the cards go out
+    # together, as the 21:00 digest (the earlier one's cards caught up), not as a 09:00 digest.
+    evening = NINE + timedelta(hours=12)
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "C1", schedule="0 9,21 * * *")
+    for story in ("quay", "locks"):
+        add_story(db, story, ["Gazette", "Courier"], now=NINE - timedelta(hours=1))
+    assert digests.enqueue_digest(db, channel, now=NINE, scheduled_for=NINE) == 2
+    clock = [NINE]
+    outbox = Outbox(
+        db, make_card_source(db, NINE), settings=OutboxSettings(pace=0), clock=lambda: clock[0]
+    )
+    client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=slack_api.api_url))
+    outbox.register(SlackAdapter(client, pacer=ChannelPacer(0)))
+    for _ in range(2):
+        slack_api.script("chat.postMessage", status=503, body={"ok": False, "error": "down"})
+    assert (await outbox.drain()).sent == 0
+    for story in ("mill", "dock"):
+        add_story(db, story, ["Gazette", "Courier"], now=evening - timedelta(hours=1))
+    assert digests.enqueue_digest(db, channel, now=evening, scheduled_for=evening) == 2
+    clock[0] = evening + timedelta(minutes=1)
+    assert (await outbox.drain()).sent == 4
+    headings = [
+        p["text"] for p in slack_api.calls_to("chat.postMessage") if p["text"].startswith("News")
+    ]
+    assert headings[-1] == "News digest · 2027-05-04 21:00 UTC · 4 stories"
+    db.close()

@@ -132,10 +132,12 @@ async def open_digest(
 def digest_time(rows: list[DeliveryRow], now: datetime) -> datetime:
     """The time a digest's heading gives: when its cards were first meant to go out (queued by
     the schedule, or held to the end of quiet hours), not when a drain got to them. A digest
-    held back by an outage from 09:00 to 12:00 is the 09:00 digest. A row from before that was
-    recorded (no `release_at`) says nothing, and `now` stands."""
+    held back by an outage from 09:00 to 12:00 is the 09:00 digest. Cards of two digests going
+    out together (the 09:00 one held until the 21:00 one was queued) are headed with the later
+    time: they are that digest, with the earlier one's cards caught up. A row from before that
+    was recorded (no `release_at`) says nothing; with none recorded, `now` stands."""
     meant = [row.release_at for row in rows if row.release_at is not None]
-    return min([*meant, now])
+    return max(meant) if meant else now
 
 
 def close_digest(adapter: ChatAdapter, channel: ChannelRow) -> None:

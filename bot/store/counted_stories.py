@@ -21,7 +21,7 @@ from bot.store.database import iso
 
 
 def create_counted_stories(db: sqlite_utils.Database) -> None:
-    """Migration 36's body."""
+    """Migration 37's body."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS counted_stories ("
         " channel_pk INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,"
