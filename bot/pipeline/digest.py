@@ -5,6 +5,7 @@ it before, and are not muted there."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -130,8 +131,10 @@ def select(
     story_ids: set[str] | None = None,
     reported_since: datetime | None = None,
     seen_since: datetime | None = None,
+    also: Collection[str] = (),
 ) -> Selection:
-    """Stories updated since `since` for this channel, at most `limit`, and those that qualified
+    """Stories updated since `since` for this channel (and the stories `also`, however long ago
+    they changed: those an earlier digest only counted), at most `limit`, and those that qualified
     beyond it. With `seen_since` (a digest: the channel's last one), those new to the channel
     since then first (`bot.pipeline.digest_rank`); without, biggest first (among equals the most
     recently first reported). A channel that follows
@@ -143,7 +146,11 @@ def select(
     (`remember_matches`), however it grew since."""
     topics = channel_store.channel_topics(db, channel.id)
     stories = story_store.recent_stories(
-        db, since=since, min_sources=channel.min_sources, reported_since=reported_since
+        db,
+        since=since,
+        min_sources=channel.min_sources,
+        reported_since=reported_since,
+        or_ids=also,
     )
     skip = channel_store.muted_story_ids(db, channel.id)
     if not include_delivered:

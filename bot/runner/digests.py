@@ -67,6 +67,7 @@ def enqueue_digest(
             for c in selection.chosen
         )
         remember_matches(db, channel, selection, now=now)
+        counted_stories.forget_settled(db, channel.id, expired_before=now - MAX_LOOKBACK)
         _enqueue_overflow(db, channel, selection, slot=slot, now=now)
         digest_runs.record_digest_run(
             db, channel.id, scheduled_for=scheduled_for or now, now=now, stories=queued
@@ -105,13 +106,7 @@ def _enqueue_overflow(
     # Counted as listed only once the notice is sent (`bot.store.listed_stories`).
     listed_stories.record_listed(db, channel.id, listed, alert_id=alert_id, now=now)
     # Only counted, they are listed first next time (`bot.store.counted_stories`).
-    counted_stories.record_counted(
-        db,
-        channel.id,
-        counted=[c.story.id for c in notice.counted],
-        listed=[story_id for story_id, _ in listed],
-        now=now,
-    )
+    counted_stories.record_counted(db, channel.id, [c.story.id for c in notice.counted], now=now)
 
 
 def digest_size(channel: ChannelRow, default_size: int = DEFAULT_LIMIT) -> int:
@@ -140,6 +135,9 @@ def digest_selection(
         db,
         channel,
         since=since,
+        # A story an earlier digest only counted waits for its line however long ago it changed
+        # (`bot.store.counted_stories`), up to MAX_LOOKBACK after it was counted.
+        also=counted_stories.waiting(db, channel.id, since=now - MAX_LOOKBACK),
         limit=digest_size(channel, default_size),
         include_delivered=include_delivered,
         seen_since=seen_since,

@@ -3,10 +3,16 @@ with no line of their own in its list (`bot.runner.overflow`: at most `MAX_LISTE
 
 Counting a story showed nothing of it, and the next digest's lines went to newer stories: on a
 busy week a story could match digest after digest and never be seen. A story counted here is
-listed ahead of the newer ones by the channel's next digest (its `/digest` too) while it still
-matches there, without a card; its row goes once a notice lists it. Rows go with their channel
-and with their story (retention deletes old stories), by foreign key. A story counts as counted
-if a story merged into it was (`stories.merged_into`, which always names the survivor).
+listed ahead of the newer ones by the channel's next digests (its `/digest` too) while it still
+matches there, without a card and not muted; it is in their pool (`waiting`) even when it has
+not been updated within their window, for up to `bot.pipeline.digest.MAX_LOOKBACK` (8 days)
+after it was first counted, after which its row goes (`forget_settled`), so a weekly channel's
+next digest still lists it. A row is settled once a later notice lists the story (or the story
+it was merged into), as `listed_stories` counts a listing: a pending notice settles it (it will
+go out), a failed one does not (the story is listed first again), and the row goes once that
+notice is sent. Rows go with their channel and with their story (retention deletes old
+stories), by foreign key. A story counts as counted if a story merged into it was
+(`stories.merged_into`, which always names the survivor).
 """
 
 from __future__ import annotations
@@ -31,10 +37,24 @@ def create_counted_stories(db: sqlite_utils.Database) -> None:
     )
 
 
+# The counted row `c` is settled by a listing of its story, or of the story it was merged into,
+# made after it was counted by a notice in the state `{ok}` allows (`listed_stories`'s rule: a
+# listing whose notice is gone, NULL, was sent).
+_SETTLED = (
+    "EXISTS (SELECT 1 FROM listed_stories l LEFT JOIN alerts a ON a.id = l.alert_id"
+    " WHERE l.channel_pk = c.channel_pk AND l.listed_at >= c.counted_at"
+    " AND l.story_id IN (c.story_id, (SELECT merged_into FROM stories WHERE id = c.story_id))"
+    " AND (l.alert_id IS NULL OR {ok}))"
+)
+_LISTED = _SETTLED.format(ok="a.state != 'failed'")
+_SENT = _SETTLED.format(ok="a.state = 'sent'")
+
+
 def counted_before(
     db: sqlite_utils.Database, channel_pk: int, story_ids: Sequence[str]
 ) -> set[str]:
-    """Of `story_ids`, those an earlier digest of the channel counted without listing."""
+    """Of `story_ids`, those an earlier digest of the channel counted without listing (nor has a
+    notice listed them since, unless it failed)."""
     if not story_ids:
         return set()
     rows = db.execute(
@@ -43,30 +63,40 @@ def counted_before(
         " UNION ALL SELECT s.merged_into, s.id FROM stories s"
         " WHERE s.merged_into IN (SELECT id FROM wanted))"
         " SELECT DISTINCT m.root FROM members m"
-        " JOIN counted_stories c ON c.channel_pk = ? AND c.story_id = m.id",
+        f" JOIN counted_stories c ON c.channel_pk = ? AND c.story_id = m.id WHERE NOT {_LISTED}",
         [json.dumps(list(story_ids)), channel_pk],
     ).fetchall()
     return {row[0] for row in rows}
 
 
+def waiting(db: sqlite_utils.Database, channel_pk: int, *, since: datetime) -> set[str]:
+    """The stories (the survivors of merges) the channel's digests counted since `since` and no
+    notice has listed since: its next digest's pool has them, however long ago they changed."""
+    rows = db.execute(
+        "SELECT DISTINCT COALESCE(s.merged_into, s.id) FROM counted_stories c"
+        " JOIN stories s ON s.id = c.story_id"
+        f" WHERE c.channel_pk = ? AND c.counted_at >= ? AND NOT {_LISTED}",
+        [channel_pk, iso(since)],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def record_counted(
-    db: sqlite_utils.Database,
-    channel_pk: int,
-    *,
-    counted: Iterable[str],
-    listed: Iterable[str],
-    now: datetime,
+    db: sqlite_utils.Database, channel_pk: int, counted: Iterable[str], *, now: datetime
 ) -> None:
-    """A digest's list: the stories it `counted` only, and those it `listed` (no longer waiting
-    for a line, nor the stories merged into them); the caller holds the write transaction."""
+    """The stories a digest's notice `counted` only; the caller holds the write transaction. A
+    story counted before keeps its first count's time, which bounds how long it waits."""
     db.conn.executemany(
         "INSERT INTO counted_stories (channel_pk, story_id, counted_at) VALUES (?, ?, ?)"
         " ON CONFLICT(channel_pk, story_id) DO NOTHING",
         [(channel_pk, story_id, iso(now)) for story_id in counted],
     )
+
+
+def forget_settled(db: sqlite_utils.Database, channel_pk: int, *, expired_before: datetime) -> None:
+    """Drop the channel's rows whose story a sent notice has listed since, and those counted
+    before `expired_before` (waited their longest); the caller holds the write transaction."""
     db.execute(
-        "WITH gone(id) AS (SELECT value FROM json_each(?))"
-        " DELETE FROM counted_stories WHERE channel_pk = ? AND story_id IN ("
-        " SELECT id FROM gone UNION SELECT id FROM stories WHERE merged_into IN gone)",
-        [json.dumps(list(listed)), channel_pk],
+        f"DELETE FROM counted_stories AS c WHERE c.channel_pk = ? AND (c.counted_at < ? OR {_SENT})",
+        [channel_pk, iso(expired_before)],
     )

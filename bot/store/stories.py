@@ -7,6 +7,8 @@ each old name, merge by merge, is recorded apart (`story_names`).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -325,14 +327,18 @@ def recent_stories(
     min_sources: int = 1,
     limit: int | None = None,
     reported_since: datetime | None = None,
+    or_ids: Collection[str] = (),
 ) -> list[StoryRow]:
-    """Live stories with `min_sources` independent sources or more, updated since `since` and
-    last reported (`_LAST_REPORTED`) since `reported_since`. Most sources first, then the newest
+    """Live stories with `min_sources` independent sources or more, updated since `since` (or
+    among `or_ids`, whenever updated) and last reported (`_LAST_REPORTED`) since `reported_since`. Most sources first, then the newest
     news by its first report (a poll stores a feed's newest-first items in order, so by
     `last_updated` alone the oldest led), then the latest updated."""
     where = "merged_into IS NULL AND article_count > 0 AND source_count >= ?"
     params: list[Any] = [min_sources]
-    if since is not None:
+    if since is not None and or_ids:
+        where += " AND (last_updated >= ? OR id IN (SELECT value FROM json_each(?)))"
+        params += [iso(since), json.dumps(list(or_ids))]
+    elif since is not None:
         where += " AND last_updated >= ?"
         params.append(iso(since))
     if reported_since is not None:
