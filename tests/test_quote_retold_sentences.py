@@ -52,7 +52,9 @@ def test_a_retold_quote_is_trimmed_to_its_sentence_with_the_new_figure() -> None
     article = Article(id="d1", source="Vell Gazette", title="Bridge opens", text=text)
     sentence = text.rsplit(" Ferry", 1)[0]  # one sentence to the splitter, for the "Ark."
     quote = pick_quote([(1.0, sentence, article, ["crossing"])], _told())
-    assert quote == "The crossing cost 40 million crowns to build."
+    # The outlet's sentence began before it: the ellipsis says so, as for any quote cut at its
+    # start (`verbatim_quote`).
+    assert quote == "…The crossing cost 40 million crowns to build."
     assert is_verbatim(quote, text)
 
 
@@ -83,3 +85,47 @@ def test_a_quote_is_not_split_after_a_title_or_an_initial() -> None:
         "“We will.”",
         "Then 30 crews left, Ark. officials said.",
     ]
+
+
+def test_a_quote_is_not_split_inside_a_name_or_a_time() -> None:
+    # A full stop inside the word ("U.S.", "D.C.", "a.m.") or a name's suffix ("Inc.", "Corp.")
+    # ends no sentence: cut there, "Army said ..." would be quoted as if it were one.
+    for whole in (
+        "The U.S. Army said 600 soldiers built it.",
+        "Officials in Washington, D.C. Police said 12 were held.",
+        "It opened at 9 a.m. Tuesday with 300 guests.",
+        "Staff at Nordbau Inc. Workers said 600 of them built it.",
+        "Acme Corp. Chief Executive Jo Lind paid 40 crowns.",
+        "The Lund Co. Board met Sen. Alva Berg Jr. Twice in May.",
+    ):
+        assert quote_sentences(whole) == [whole]
+
+
+def _pick(text: str, focus: list[str]) -> str:
+    article = Article(id="d1", source="Vell Gazette", title="Bridge opens", text=text)
+    return pick_quote([(1.0, text, article, focus)], _told())
+
+
+def test_a_retold_quote_is_not_trimmed_to_the_middle_of_a_name() -> None:
+    text = (
+        "Brandt opened the bridge over the Vell river in her hometown of Dornau, Ark. "
+        "The U.S. Army said 600 soldiers had built the crossing."
+    )
+    quote = _pick(text, ["crossing"])
+    assert quote == "…The U.S. Army said 600 soldiers had built the crossing."
+    assert is_verbatim(quote, text)
+
+
+def test_a_retold_quote_is_not_trimmed_to_a_sentence_inside_a_quotation() -> None:
+    # The sentence with the new figure starts inside someone's words: alone, it would give them
+    # as the outlet's, ending on a closing mark that pairs with nothing.
+    text = (
+        "“Brandt opened the bridge over the Vell river in her hometown of Dornau, Ark. The "
+        "crossing cost 40 million crowns,” the council said."
+    )
+    assert _pick(text, ["crossing"]) == ""
+    text = (
+        "Brandt opened the bridge over the Vell river in her hometown of Dornau, Ark. “It was "
+        "hard. It cost 40 million crowns,” Lind said."
+    )
+    assert _pick(text, ["hard"]) == ""

@@ -31,7 +31,7 @@ from bot.summarize.clauses import (
     leans_on_context,
 )
 from bot.summarize.grounding import ELLIPSIS, POSSESSIVE_RE, figures, is_verbatim
-from bot.summarize.quote_marks import open_quotes
+from bot.summarize.quote_marks import open_quotes, quotation_bounds
 from bot.summarize.told import Told, quote_sentences
 
 QUOTE_MAX_WORDS = 24
@@ -55,12 +55,21 @@ def pick_quote(others: Iterable[tuple[float, str, Article, list[str]]], told: To
 
 def _news_sentence(quote: str, source_text: str, told: Told) -> str:
     """The sentence of `quote` (retold) that gives a figure the card lacks, as a quote of its
-    own: a whole clause, still verbatim, that tells the card nothing again; "" when none does."""
+    own: a whole clause, still verbatim, that tells the card nothing again; "" when none does.
+    One after the quote's first opens on an ellipsis, as a quote cut at its start does
+    (`verbatim_quote`): the outlet's sentence began before it. Nor may one start inside a
+    quotation or hold a mark that pairs with none: it would give part of someone's words as
+    the outlet's, or leave the reader unsure whose words end where."""
     parts = quote_sentences(quote)
     if len(parts) < 2:
         return ""
-    for part in parts:
-        part = _opened(part)
+    at = 0
+    for n, part in enumerate(parts):
+        start = quote.find(part, at)
+        at = start + len(part)
+        if open_quotes(quote[:start]) or _unpaired(part):
+            continue
+        part = _opened(part if n == 0 or part.startswith(ELLIPSIS) else f"{ELLIPSIS}{part}")
         body = part.replace(ELLIPSIS, " ").strip()
         if (
             len(body.split()) >= _MIN_REST_WORDS
@@ -227,6 +236,17 @@ def _clause_end(window: list[str], first: int, rest: Sequence[str]) -> list[str]
         if is_clause(core) and clean_cut(core, tail) and not lacks_main_clause(core):
             return window[: i + 1]
     return []
+
+
+def _unpaired(text: str) -> bool:
+    """Whether `text` leaves a quotation open (but for one opening it, as `_inner_open`) or has a
+    double closing mark that closes none ("... to build,” the council said" cut from its
+    opening)."""
+    if _inner_open(text.replace(ELLIPSIS, " ").strip()):
+        return True
+    bounds = quotation_bounds(text)
+    used = {start - 1 for start, _ in bounds} | {end for _, end in bounds} | set(open_quotes(text))
+    return any(ch in '”»"' and i not in used for i, ch in enumerate(text))
 
 
 def _inner_open(text: str) -> list[int]:

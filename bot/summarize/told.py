@@ -75,12 +75,16 @@ class Told:
 # or exclamation mark (and any closing marks), before a capital or a number. Looser than
 # `split_sentences`, which keeps "Hope, Ark. In a 30-minute speech" whole for the abbreviation: a
 # finer cut only narrows what a new figure answers for. Not after a word that leads on to a name
-# or a number ("Mr. Lund", "Gen. Hale", "No. 3", "Jan. 5") or an initial ("J. Doe").
+# or a number ("Mr. Lund", "Gen. Hale", "No. 3", "Jan. 5"), an initial ("J. Doe"), a word with a
+# full stop inside ("the U.S. Army", "Washington, D.C. Police", "9 a.m. Tuesday") or a name's
+# suffix ("Nordbau Inc. Workers", "Acme Corp. Chief Executive"): cut there, a sentence of the
+# quote, quoted alone, started in the middle of a name.
 _SENTENCE_GAP = re.compile(r"[.!?][\"”’')]*(\s+)(?=[\"“‘'(]*[A-Z0-9])")
 _LEADS_ON = frozenset(
     """
     mr mrs ms dr prof gov sen rep gen lt col maj capt sgt cmdr adm st ft mt rev hon pres no nos
     vs v fig approx vol op jan feb mar apr jun jul aug sep sept oct nov dec
+    inc corp co ltd llc plc jr sr
     """.split()
 )
 
@@ -91,7 +95,7 @@ def quote_sentences(quote: str) -> list[str]:
     start = 0
     for gap in _SENTENCE_GAP.finditer(quote):
         word = quote[start : gap.start(1)].rsplit(None, 1)[-1].strip("\"“”‘’'()").rstrip(".")
-        if word.casefold() in _LEADS_ON or (len(word) == 1 and word.isalpha()):
+        if word.casefold() in _LEADS_ON or (len(word) == 1 and word.isalpha()) or "." in word:
             continue
         parts.append(quote[start : gap.start(1)])
         start = gap.end(1)
