@@ -91,3 +91,17 @@ def test_a_quote_does_not_end_before_the_complement_its_clause_needs() -> None:
         quote = _quote(sentence, focus)
         body = quote.removesuffix(ELLIPSIS).rstrip("”’")
         assert not body.endswith(("hosted", "likely", "urged guests", "first held")), quote
+
+
+def test_a_sentence_opening_inside_someones_words_is_no_quote() -> None:
+    # The splitter parts a quotation of two sentences: the second, alone, closes a quotation it
+    # never opened, and reads as the outlet's words up to a stray mark.
+    text = (
+        "Brandt spoke at the ceremony. She said “The crossing cost 40 million crowns to build. "
+        "We are proud of every one of the 600 crews,” to loud applause from the crowd."
+    )
+    tail = "We are proud of every one of the 600 crews,” to loud applause from the crowd."
+    assert verbatim_quote(tail, text, ["crews"]) == ""
+    # Whole, the quotation pairs and is quoted.
+    whole = "She said “The crossing cost 40 million crowns to build. We are proud,” to applause."
+    assert verbatim_quote(whole, whole, ["crossing"]) == whole

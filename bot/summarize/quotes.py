@@ -198,9 +198,10 @@ def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str
             quote = f"{ELLIPSIS}{quote}"
         if cut:
             quote = f"{quote}{ELLIPSIS}"
-    # A quotation the window opened but never closes ("He ‘had a ringside seat ... for years…")
-    # leaves the reader unsure whose words end where.
-    if _inner_open(quote.replace(ELLIPSIS, " ").strip()):
+    # A quotation the window opened but never closes ("He ‘had a ringside seat ... for years…"),
+    # or one closed that it never opened ("We are proud,” at the site." of a sentence opening
+    # inside someone's words), leaves the reader unsure whose words end where.
+    if _unpaired(quote):
         return ""
     # Belt and braces: never ship a quote that does not check out against the outlet's text.
     return quote if is_verbatim(quote, source_text) else ""
