@@ -169,7 +169,8 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
             f"{example} not found: read the shipped example {path} instead; copy it to "
             f"{example} and edit the copy (`make install` makes it; git ignores it, so "
             "`git pull` never changes it). Until then nothing is synced from a config file: "
-            "the database's feeds, topics and channels are left as they are",
+            "the database's feeds, topics and channels are left as they are, and nothing is "
+            "pruned by the example's storage.retention_days",
         )
     if config.channels:
         # Only with channels to judge: the cron module is not loaded for every config read.

@@ -41,6 +41,14 @@ def prune_command(cli: CliContext, days: int | None, dry_run: bool) -> None:
     """
     cli.warn_config = True  # a retention under the minimum is said, with what is used
     config = cli.config
+    if days is None and config.missing_path is not None:
+        # The retention read is the shipped example's (or the default), not the operator's, who
+        # may keep everything or a year: pruning by it would delete what they meant to keep.
+        raise click.ClickException(
+            f"{config.missing_path} not found, so the retention to prune by is unknown: "
+            "nothing pruned. Put your config back (or name it with --config FILE), or pass "
+            "--older-than DAYS."
+        )
     if days is None:
         days = config.storage.retention_days
         if not days:

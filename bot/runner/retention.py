@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import fields
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -37,10 +38,15 @@ class Pruner:
         *,
         retention_days: int,
         window_hours: int,
+        config_missing: Path | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.retention_days = retention_days
+        # The operator's config file not found (`Config.missing_path`): the retention read is the
+        # shipped example's or the default, not the operator's (who may keep everything, or a
+        # year), so nothing is deleted by it.
+        self.config_missing = config_missing
         self.window = timedelta(hours=window_hours)
         self.clock = clock
         self.last_run: datetime | None = None
@@ -73,6 +79,14 @@ class Pruner:
             log.warning("could not record the prune", exc_info=True)
 
     def schedule(self, scheduler: AsyncIOScheduler) -> None:
+        if self.config_missing is not None:
+            log.warning(
+                "%s not found: nothing is pruned until it is back (the retention read is not "
+                "yours)",
+                self.config_missing,
+                extra={"event": "prune_skipped"},
+            )
+            return
         if not self.retention_days:
             log.info("retention is off (storage.retention_days = 0): nothing is pruned")
             return

@@ -123,6 +123,7 @@ class Service:
             self.db,
             retention_days=config.storage.retention_days,
             window_hours=config.story_window_hours,
+            config_missing=config.missing_path,
             clock=clock,
         )
         self.platforms: list[Platform] = []

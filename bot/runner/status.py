@@ -201,7 +201,8 @@ def _retention(service: Service) -> dict[str, Any]:
     pruner = service.pruner
     counts = pruner.last_counts
     return {
-        "days": pruner.retention_days or None,
+        # None when nothing is pruned: retention off, or the config file missing (see Pruner).
+        "days": (pruner.retention_days if pruner.config_missing is None else 0) or None,
         "last_prune": iso(pruner.last_run),
         "last_pruned": counts.as_dict() if counts is not None else None,
         "last_error": pruner.last_error,
