@@ -87,7 +87,7 @@ async def open_digest(
     """Prepare the new stories among `rows` (a digest channel's, due now) and head the cards
     that will go out, if the adapter shows a heading; {} when it does not, and every row is
     prepared as it comes up, as on any other channel. Also, when the heading was put off by a
-    rate limit of the channel's own, until when the channel's posts wait (they were put off)."""
+    rate limit of the channel's own, until when the channel's cards wait (they were put off)."""
     begin = getattr(adapter, "begin_digest", None)
     if begin is None:
         return {}, None
@@ -114,7 +114,7 @@ async def open_digest(
                 # The channel's own limit (a Discord bucket's): the same, for this channel
                 # alone. Its cards wait out the Retry-After, to go out under their heading then.
                 until = wait_over(outbox.clock(), exc.retry_after)
-                put_off_posts(outbox, channel.id, rows[0].id, until)
+                put_off_posts(outbox, rows[0], until)
                 log.info("digest heading for %s put off: %s", channel.key, exc)
                 return ready, until
             except DeliveryError as exc:

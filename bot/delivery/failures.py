@@ -63,13 +63,14 @@ def defer(
 ) -> datetime:
     """Something only this row needs is rate limited: the row waits out the Retry-After and
     gives back the claim's attempt; the route is not marked down, so other channels go on.
-    Returns when the row is tried again. A post's channel holds its later posts until then
-    (`put_off_posts`), so they do not overtake it: a digest's cards stay in order."""
+    Returns when the row is tried again. A post holds the later posts to its place (the channel
+    for a card, the story's thread for an update) until then (`put_off_posts`), so they do not
+    overtake it: a digest's cards stay in order."""
     now = outbox.clock()
     later = wait_over(now, exc.retry_after)
     store.unclaim(outbox.db, row.id, now=now, next_attempt_at=later, error=str(exc), waited=False)
     if call_of(row) == POST:
-        put_off_posts(outbox, row.channel_pk, row.id, later)
+        put_off_posts(outbox, row, later)
     report.retried += 1
     log.warning("delivery %d waits %.0fs: %s", row.id, (later - now).total_seconds(), exc)
     return later
@@ -249,7 +250,7 @@ def lookup_failed(
             # wait for it too: resent after them, the row would come out of order.
             later = wait_over(now, exc.retry_after)
             store.hold_sending(outbox.db, row.id, now=now, check_at=later, error=error)
-            put_off_posts(outbox, channel.id, row.id, later)
+            put_off_posts(outbox, row, later)
             return
         route = exc.route or outbox.route_of(channel)
 

@@ -49,7 +49,7 @@ from bot.delivery.failures import retry_route
 from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
 from bot.delivery.prepare import Prepared, prepare_or_retry
-from bot.delivery.rate_limits import POST, RateLimits, call_of, held
+from bot.delivery.rate_limits import CHANNEL, RateLimits, held, place_of
 from bot.delivery.reconcile import reconcile
 from bot.delivery.send import send_one
 from bot.runner import update_planner
@@ -256,10 +256,10 @@ class Outbox:
         # heading on a platform that shows one, which is closed after them (`digest_heading`).
         ready: dict[int, Prepared | None] = {}
         headed: tuple[ChatAdapter, ChannelRow] | None = None
-        # Set once one of the channel's posts was put off for a limit of its own (a Discord
-        # bucket's 429): its later posts were put off as long (`put_off_posts`) and wait, so
-        # its cards keep their order; its edits go on.
-        put_off: datetime | None = None
+        # The places (`place_of`: the channel, a story's thread) one of whose posts was put off
+        # for a limit of its own (a Discord bucket's 429): their later posts were put off as
+        # long (`put_off_posts`) and wait, so each keeps its order; other places and edits go on.
+        put_off: set[str] = set()
         try:
             for index, row in enumerate(rows):
                 if self.halted:
@@ -280,17 +280,18 @@ class Outbox:
                     # Its call is rate limited on the route: the row waits for the Retry-After
                     # and the channel's rows that need another call go on.
                     continue
-                if put_off is not None and call_of(row) == POST:
+                if place_of(row) in put_off:
                     continue  # put off with the post before it, so as not to overtake it
                 await self.pace_channel(pk)
                 if self.halted:
                     return
                 if headed is None and row.kind == "story" and channel.mode == "digest":
                     headed = sender[0], channel
-                    ready, put_off = await open_digest(
+                    ready, heading_put_off = await open_digest(
                         self, channel, sender[0], rows[index:], report
                     )
-                    if put_off is not None:
+                    if heading_put_off is not None:
+                        put_off.add(CHANNEL)
                         continue  # the heading was put off, and its cards with it
                 if row.id in ready:
                     prepared = ready.pop(row.id)
@@ -302,8 +303,8 @@ class Outbox:
                     # Limited while this row waited its pace or its digest's heading.
                     continue
                 later = await send_one(self, channel, sender, row, prepared, report)
-                if later is not None and call_of(row) == POST:
-                    put_off = later
+                if later is not None and (place := place_of(row)) is not None:
+                    put_off.add(place)
         finally:
             if headed is not None:
                 close_digest(*headed)

@@ -7,9 +7,12 @@ post holds every post on the route (all of the workspace's channels) until its R
 the safe reading, as posting on in other channels could be refused in turn, while our own
 pacing (one post a second per channel) keeps a channel's own limit from being the usual cause.
 Discord's 429 says its scope: only its global limit is held here, a bucket's puts off just the
-row (`DeferredDeliveryError`, `bot.delivery.failures.defer`), and with it the posts its channel
-queued after it (`put_off_posts`), which would otherwise overtake it: a digest's cards would come
-out of order. So does a Slack lookup of a channel's id, limited, for a post it must look for.
+row (`DeferredDeliveryError`, `bot.delivery.failures.defer`), and with it the posts queued after
+it to the same place (`put_off_posts`), which would otherwise overtake it: a digest's cards would
+come out of order. The place is the channel for a card, the story's thread for an update (on
+Discord a channel of its own, with its own bucket): a thread's slowmode holds neither the
+channel's cards nor other threads. So does a Slack lookup of a channel's id, limited, for a post
+it must look for.
 Sleeping through it inside the call (slack-sdk's retry handler did) held the drain, and with it
 every channel and platform, for up to a minute. Instead the adapter raises
 `RateLimitedDeliveryError` at once and the outbox holds that kind of call on that route until
@@ -49,6 +52,8 @@ log = logging.getLogger(__name__)
 POST = "post"
 EDIT = "edit"
 LOOKUP = "lookup"
+# A card's place (`place_of`); an update's is its story's thread.
+CHANNEL = "channel"
 
 # The shortest wait after a 429, whatever it asks: Retry-After 0 is no invitation to resend at
 # once.
@@ -111,11 +116,28 @@ def wait_over(now: datetime, retry_after: float) -> datetime:
     return later
 
 
-def put_off_posts(outbox: Outbox, channel_pk: int, from_id: int, until: datetime) -> None:
-    """A post of the channel (row `from_id`) waits for `until` (a Discord bucket's 429, a digest
-    heading refused by one, a Slack lookup limited): the channel's posts queued after it wait as
-    long, so none overtakes it and a digest's cards keep their order. Other channels go on."""
-    store.postpone_posts(outbox.db, channel_pk, from_id=from_id, now=outbox.clock(), until=until)
+def place_of(row: DeliveryRow) -> str | None:
+    """Where a row's post shows, whose order it keeps: the channel for a card, the story's
+    thread for an update; None for an edit, which shows in no order."""
+    if call_of(row) != POST:
+        return None
+    return f"thread:{row.story_id}" if row.kind == "update" else CHANNEL
+
+
+def put_off_posts(outbox: Outbox, row: DeliveryRow, until: datetime) -> None:
+    """A post (`row`) waits for `until` (a Discord bucket's 429, a digest heading refused by one,
+    a Slack lookup limited): the posts queued after it to the same place (`place_of`) wait as
+    long, so none overtakes it and a digest's cards keep their order. Other places go on: a
+    thread's limit is not its channel's, nor a card's the threads'."""
+    story_id = row.story_id if row.kind == "update" else None
+    store.postpone_posts(
+        outbox.db,
+        row.channel_pk,
+        from_id=row.id,
+        story_id=story_id,
+        now=outbox.clock(),
+        until=until,
+    )
 
 
 def held(outbox: Outbox, route: str, row: DeliveryRow, now: datetime) -> bool:

@@ -303,18 +303,28 @@ def postpone(db: sqlite_utils.Database, row_id: int, *, now: datetime, until: da
 
 
 def postpone_posts(
-    db: sqlite_utils.Database, channel_pk: int, *, from_id: int, now: datetime, until: datetime
+    db: sqlite_utils.Database,
+    channel_pk: int,
+    *,
+    from_id: int,
+    story_id: str | None,
+    now: datetime,
+    until: datetime,
 ) -> None:
-    """`postpone` for every pending row of the channel from `from_id` on that posts a message
-    (a card or an update; an edit of a posted card, `card_refreshes.REFRESH`, shows in no
-    order), so none of them goes
-    out before a post put off ahead of it: a channel's messages keep their queued order."""
+    """`postpone` for every pending row of the channel from `from_id` on that posts to the same
+    place: its cards, or with `story_id` that story's updates (its thread). None of them goes
+    out before a post put off ahead of it, so a place's messages keep their queued order; an
+    edit of a posted card (`card_refreshes.REFRESH`) shows in no order and goes on."""
+    if story_id is None:
+        place, args = "kind = 'story'", []
+    else:
+        place, args = "kind = 'update' AND story_id = ?", [story_id]
     with durable(db):
         db.execute(
             "UPDATE deliveries SET next_attempt_at = MAX(COALESCE(next_attempt_at, ?), ?),"
             " updated_at = ? WHERE channel_pk = ? AND id >= ? AND state = 'pending'"
-            " AND kind != 'refresh'",
-            [iso(until), iso(until), iso(now), channel_pk, from_id],
+            f" AND {place}",
+            [iso(until), iso(until), iso(now), channel_pk, from_id, *args],
         )
 
 
