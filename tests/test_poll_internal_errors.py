@@ -79,6 +79,7 @@ async def test_a_missing_module_never_disables_a_feed_and_is_said_in_healthz(
         (problem,) = [p for p in health["problems"] if "internal error" in p]
         assert problem.startswith("1 feed not polled because of an internal error")
         assert "ModuleNotFoundError" in problem and "reinstall: `pip install -e .`" in problem
+        assert "then `newsdigest poll --all`" in problem  # or wait up to a day for it
         (listed,) = health["failing_feeds"]
         assert listed["internal_error"] is True and listed["disabled"] is None
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from bot.ingest.errors import INTERNAL_ERROR
 from bot.runner.schedule import poll_jitter
 from bot.store import feeds as feed_store
 from bot.store.database import iso, transaction
@@ -77,6 +78,25 @@ def spread_overdue(
     return len(rows)
 
 
+def retry_internal_errors(db: sqlite_utils.Database, now: datetime) -> int:
+    """Make the feeds whose last poll our own code failed due now. Their wait doubled while the
+    bug or missing module lasted (up to a day, `record_internal_error`); a start is when a fix
+    lands (a reinstall, an upgrade), so they are polled with the overdue feeds, spread alike,
+    not a day later. Still broken, they are simply retried once more."""
+    with transaction(db):
+        cursor = db.execute(
+            "UPDATE feeds SET next_poll_at = ? WHERE disabled_reason IS NULL"
+            " AND substr(last_error, 1, ?) = ? AND next_poll_at > ?",
+            [iso(now), len(INTERNAL_ERROR), INTERNAL_ERROR, iso(now)],
+        )
+    if cursor.rowcount:
+        log.info(
+            "%d feed(s) whose last poll failed with an internal error are polled again now",
+            cursor.rowcount,
+        )
+    return cursor.rowcount
+
+
 class Poller:
     def __init__(
         self,
@@ -109,6 +129,7 @@ class Poller:
 
         allow = self.core.config.polling.allow_private_networks
         enable_allowed(self.core.db, allow_private_networks=allow)
+        retry_internal_errors(self.core.db, self.clock())
         spread_overdue(self.core.db, self.clock(), window=self.spread)
 
     async def tick(self) -> int:

@@ -153,10 +153,14 @@ def _internal_problem(feeds: list[FeedRow]) -> str:
     if "ModuleNotFoundError: " in error or "ImportError: " in error:
         cause = (
             "a module missing from newsdigest's install, not the feeds'; the log has the "
-            "traceback; after `git pull`, reinstall: `pip install -e .`"
+            "traceback; after `git pull`, reinstall: `pip install -e .`, then "
+            "`newsdigest poll --all` (a restart of the bot polls them too)"
         )
     else:
-        cause = "a bug in newsdigest, not the feeds'; the log has the traceback; please report it"
+        cause = (
+            "a bug in newsdigest, not the feeds'; the log has the traceback; please report it "
+            "(once fixed, a restart of the bot polls them again)"
+        )
     return (
         f"{plural(len(feeds), 'feed')} not polled because of an internal error ({cause}): {error}"
     )
