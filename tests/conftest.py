@@ -19,7 +19,15 @@ from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
 from bot.demo.feeds import sample_feeds
 from bot.feedserver import FeedServer, Reply
+from bot.ingest.errors import forget_logged_tracebacks
 from bot.store.database import open_database, utcnow
+
+
+@pytest.fixture(autouse=True)
+def _new_process_logs() -> None:
+    """Each test as a process of its own: a bug's traceback is logged once per process, and a
+    test that meets the same bug (one `_bug` helper) as the one before expects its traceback."""
+    forget_logged_tracebacks()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from the lower-level helpers (`netguard.check_url`, `parser.parse_feed`, `opml.p
 from __future__ import annotations
 
 import logging
+import sys
 
 
 class IngestError(Exception):
@@ -110,18 +111,45 @@ def internal_error(exc: BaseException, doing: str = "") -> str:
     return f"{what}: {said}"[:300]
 
 
-def log_internal(
-    logger: logging.Logger, error: str, last_error: str | None, message: str, *args: object
-) -> None:
+# The bugs whose traceback this process has logged, by exception type and where it was raised
+# (`_raised_at`). Per process, not per feed's stored error: after a restart (a redeployed
+# container's log is gone) the traceback /healthz points to is logged again, once; and a message
+# that varies (an address, a count) is still the same bug, logged with its traceback once.
+_logged: set[tuple[str, str, int]] = set()
+
+
+def _raised_at(exc: BaseException) -> tuple[str, str, int]:
+    """The exception's type and the file and line that raised it (the innermost frame); for an
+    exception group, its first sub-exception's, the one `internal_error` names."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return type(exc).__qualname__, "", 0
+    return type(exc).__qualname__, tb.tb_frame.f_code.co_filename, tb.tb_lineno
+
+
+def log_internal(logger: logging.Logger, error: str, message: str, *args: object) -> None:
     """Log `message` (called in the `except` block) for a poll our own code failed with `error`:
-    with the traceback when the feed's previous poll (`last_error`) did not end the same way, else
-    on one line. Each poll of a feed stuck on one bug repeated the same traceback in the log."""
-    if error == last_error:
+    with the traceback the first time this process meets that bug, else on one line. Each poll
+    of every feed stuck on one bug repeated the same traceback in the log."""
+    exc = sys.exc_info()[1]
+    key = _raised_at(exc) if exc is not None else None
+    if key is not None and key in _logged:
         logger.error(
             f"{message}: %s (again; its traceback was logged before)", *args, error, stacklevel=2
         )
-    else:
-        logger.exception(message, *args, stacklevel=2)
+        return
+    if key is not None:
+        _logged.add(key)
+    logger.exception(message, *args, stacklevel=2)
+
+
+def forget_logged_tracebacks() -> None:
+    """As in a new process: each bug's traceback is logged again once (for tests)."""
+    _logged.clear()
 
 
 def is_internal_error(error: str | None) -> bool:

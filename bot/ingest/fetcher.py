@@ -250,14 +250,12 @@ class FeedFetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         body: bool = True,
-        last_error: str | None = None,
     ) -> FetchResult:
         """GET `url` conditionally. Never raises for network or server trouble.
 
         `body=False` follows the redirects, every hop through the guard as a poll does, but
         leaves a 2xx's body unread (`body` None): whether the feed can be reached, not what it
-        holds (`feeds enable` checking a refused feed again). `last_error`, the feed's, keeps
-        the log to one line for a bug of ours that failed its previous poll the same way."""
+        holds (`feeds enable` checking a refused feed again)."""
         started = time.monotonic()
         result = FetchResult(url=url)
         headers: dict[str, str] = {}
@@ -284,7 +282,7 @@ class FeedFetcher:
         except Exception as exc:  # the contract is "never raises"; log it as the bug it is
             result.error = internal_error(exc)
             result.internal = True
-            log_internal(log, result.error, last_error, "unexpected error fetching %s", url)
+            log_internal(log, result.error, "unexpected error fetching %s", url)
         if result.error is not None:
             result.body = None
         if result.status == 304 and result.error is None:

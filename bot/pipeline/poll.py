@@ -123,7 +123,7 @@ async def poll_feeds(
                 # interval instead of being fetched again on every tick, but not counted
                 # against the feed (`policy.record_internal_error`).
                 error = internal_error(exc, "polling")
-                log_internal(log, error, feed.last_error, "polling %s crashed", feed.url)
+                log_internal(log, error, "polling %s crashed", feed.url)
                 result = record_crash(db, polling, feed, now, error)
             notes = (result.error, result.notice)
             remember_poll(db, feed.id, result.status, result.new_articles, notes)
@@ -154,9 +154,7 @@ async def _poll_one(
     started: float,
     retention_days: int = 0,
 ) -> FeedResult:
-    result = await fetcher.fetch(
-        feed.url, etag=feed.etag, last_modified=feed.last_modified, last_error=feed.last_error
-    )
+    result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     # The next poll counts from when this one finished, not from the pass's `now`: a feed that
     # waited minutes in its host's queue would otherwise lose that much of its interval, backoff
     # or <ttl>. On the pass's clock (`now` plus the time elapsed) so a given `now` still rules.
@@ -181,7 +179,7 @@ async def _poll_one(
             parse_error = f"malformed feed: {exc}"
         except Exception as exc:
             parse_error, crashed = internal_error(exc, "reading the feed"), True
-            log_internal(log, parse_error, feed.last_error, "parsing %s crashed", feed.url)
+            log_internal(log, parse_error, "parsing %s crashed", feed.url)
     if crashed:
         outcome = record_internal_error(poll_state(feed), parse_error or "", done)
     elif parse_error is not None:
