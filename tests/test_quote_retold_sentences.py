@@ -13,12 +13,12 @@ HEADLINE = "Dornau opens its new river bridge after three years of work"
 BULLET = "Mayor Ilse Brandt opened the bridge over the Vell river in her hometown of Dornau."
 
 
-def _told() -> Told:
+def _told(bullet: str = BULLET) -> Told:
     return Told(
         headline=frozenset(content_stems(HEADLINE)),
-        bullets=[(frozenset(content_stems(BULLET)), frozenset(figures(BULLET)))],
-        figures=frozenset(figures(HEADLINE)) | frozenset(figures(BULLET)),
-        texts=[BULLET],
+        bullets=[(frozenset(content_stems(bullet)), frozenset(figures(bullet)))],
+        figures=frozenset(figures(HEADLINE)) | frozenset(figures(bullet)),
+        texts=[bullet],
     )
 
 
@@ -101,9 +101,9 @@ def test_a_quote_is_not_split_inside_a_name_or_a_time() -> None:
         assert quote_sentences(whole) == [whole]
 
 
-def _pick(text: str, focus: list[str]) -> str:
+def _pick(text: str, focus: list[str], told: Told | None = None) -> str:
     article = Article(id="d1", source="Vell Gazette", title="Bridge opens", text=text)
-    return pick_quote([(1.0, text, article, focus)], _told())
+    return pick_quote([(1.0, text, article, focus)], told or _told())
 
 
 def test_a_retold_quote_is_not_trimmed_to_the_middle_of_a_name() -> None:
@@ -129,3 +129,21 @@ def test_a_retold_quote_is_not_trimmed_to_a_sentence_inside_a_quotation() -> Non
         "hard. It cost 40 million crowns,” Lind said."
     )
     assert _pick(text, ["hard"]) == ""
+
+
+def test_a_quote_is_split_after_a_figure_or_an_initialism_that_ends_its_sentence() -> None:
+    # A figure's full stop ("9.30") leads on to nothing, and "The" after "U.S." opens a sentence:
+    # kept whole, the quote's retelling first sentence hid behind the second's new figure.
+    for first in (
+        "Brandt opened the bridge over the Vell river in her hometown of Dornau at 9.30.",
+        "Brandt opened the bridge over the Vell river in her hometown of Dornau, in the U.S.",
+    ):
+        told = _told(f"{BULLET.rstrip('.')} at 9.30.")
+        quote = f"{first} The crossing cost 40 million crowns to build."
+        assert quote_sentences(quote) == [first, "The crossing cost 40 million crowns to build."]
+        assert told.retold_by(quote)
+        assert _pick(quote, ["crossing"], told) == "…The crossing cost 40 million crowns to build."
+    # A name still runs on past an initialism: "Army" opens no sentence.
+    assert quote_sentences("Crews from the U.S. Army said 600 built it.") == [
+        "Crews from the U.S. Army said 600 built it."
+    ]

@@ -75,10 +75,12 @@ class Told:
 # or exclamation mark (and any closing marks), before a capital or a number. Looser than
 # `split_sentences`, which keeps "Hope, Ark. In a 30-minute speech" whole for the abbreviation: a
 # finer cut only narrows what a new figure answers for. Not after a word that leads on to a name
-# or a number ("Mr. Lund", "Gen. Hale", "No. 3", "Jan. 5"), an initial ("J. Doe"), a word with a
-# full stop inside ("the U.S. Army", "Washington, D.C. Police", "9 a.m. Tuesday") or a name's
-# suffix ("Nordbau Inc. Workers", "Acme Corp. Chief Executive"): cut there, a sentence of the
-# quote, quoted alone, started in the middle of a name.
+# or a number ("Mr. Lund", "Gen. Hale", "No. 3", "Jan. 5"), an initial ("J. Doe"), a name's
+# suffix ("Nordbau Inc. Workers", "Acme Corp. Chief Executive") or an initialism ("the U.S.
+# Army", "Washington, D.C. Police", "9 a.m. Tuesday"): cut there, a sentence of the quote, quoted
+# alone, started in the middle of a name. An initialism also ends sentences ("...a first in the
+# U.S. The crossing cost..."), so it holds the cut back only before a word that does not open
+# one; a figure's full stop ("at 9.30. The crossing") holds nothing back.
 _SENTENCE_GAP = re.compile(r"[.!?][\"”’')]*(\s+)(?=[\"“‘'(]*[A-Z0-9])")
 _LEADS_ON = frozenset(
     """
@@ -87,6 +89,9 @@ _LEADS_ON = frozenset(
     inc corp co ltd llc plc jr sr
     """.split()
 )
+_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+# Words that open a sentence and never continue a name: after "U.S." one starts a sentence.
+_SENTENCE_OPENERS = frozenset("The He She It In This But They We I A An".split())
 
 
 def quote_sentences(quote: str) -> list[str]:
@@ -95,7 +100,10 @@ def quote_sentences(quote: str) -> list[str]:
     start = 0
     for gap in _SENTENCE_GAP.finditer(quote):
         word = quote[start : gap.start(1)].rsplit(None, 1)[-1].strip("\"“”‘’'()").rstrip(".")
-        if word.casefold() in _LEADS_ON or (len(word) == 1 and word.isalpha()) or "." in word:
+        if word.casefold() in _LEADS_ON or (len(word) == 1 and word.isalpha()):
+            continue
+        following = quote[gap.end(1) :].split(None, 1)[0].lstrip("\"“‘'(")
+        if _INITIALISM.fullmatch(word) and following not in _SENTENCE_OPENERS:
             continue
         parts.append(quote[start : gap.start(1)])
         start = gap.end(1)
