@@ -105,3 +105,11 @@ def test_a_sentence_opening_inside_someones_words_is_no_quote() -> None:
     # Whole, the quotation pairs and is quoted.
     whole = "She said “The crossing cost 40 million crowns to build. We are proud,” to applause."
     assert verbatim_quote(whole, whole, ["crossing"]) == whole
+
+
+def test_an_inch_mark_after_a_figure_is_no_stray_closing_mark() -> None:
+    sentence = 'Samsung said the new 6.1" model will ship to 40 countries in March.'
+    assert verbatim_quote(sentence, sentence, ["countries"]) == sentence
+    # A straight mark after a word still closes a quotation the quote never opened.
+    tail = 'We shipped the 6.1 model," Lind said of the phones sold in March.'
+    assert verbatim_quote(tail, tail, ["phones"]) == ""

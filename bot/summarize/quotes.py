@@ -242,12 +242,16 @@ def _clause_end(window: list[str], first: int, rest: Sequence[str]) -> list[str]
 def _unpaired(text: str) -> bool:
     """Whether `text` leaves a quotation open (but for one opening it, as `_inner_open`) or has a
     double closing mark that closes none ("... to build,” the council said" cut from its
-    opening)."""
+    opening). A straight mark right after a digit is an inch mark ('the new 6.1" model'),
+    not a quotation's."""
     if _inner_open(text.replace(ELLIPSIS, " ").strip()):
         return True
     bounds = quotation_bounds(text)
     used = {start - 1 for start, _ in bounds} | {end for _, end in bounds} | set(open_quotes(text))
-    return any(ch in '”»"' and i not in used for i, ch in enumerate(text))
+    return any(
+        ch in '”»"' and i not in used and not (ch == '"' and text[i - 1 : i].isdigit())
+        for i, ch in enumerate(text)
+    )
 
 
 def _inner_open(text: str) -> list[int]:
