@@ -258,8 +258,7 @@ class NewsDigest:
             include_delivered=include_delivered,
         )
         if limit is not None:
-            ranked = selection.chosen + selection.overflow
-            selection.chosen, selection.overflow = ranked[:limit], ranked[limit:]
+            selection = selection.resized(limit)
         cards = [
             build_card(
                 self.db, c.story, self.summarizer, now=now, topics=c.topics, members=c.members

@@ -155,6 +155,6 @@ def test_a_counted_story_merged_into_an_old_one_brings_it_into_the_pool(tmp_path
     later = MONDAY + timedelta(days=7)
     newer = _stories(db, "b", 2, now=later - timedelta(days=1))
     digests.enqueue_digest(db, channel, now=later, scheduled_for=later, default_size=1)
-    # The survivor waits in the counted story's place (the waiting ones in their rank order).
+    # The survivor waits in the counted story's place (counted together, they go by id).
     assert _lines(db) == [*counted[1:], "quay", *newer[1:]]
     db.close()

@@ -5,8 +5,8 @@ it before, and are not muted there."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import sqlite_utils
@@ -107,10 +107,30 @@ class Selection:
     # The channel's topics as selected by, for keeping the matches a digest acts on
     # (`remember_matches`).
     topics: list[TopicRow] = field(default_factory=list)
+    # The stories waiting for their line (`select`'s `also`), the longest waiting first: of
+    # `overflow`, these lead it in this order. `line_only`: those of them in the pool only as
+    # waiting (not updated within its window), promised a line and never given a card.
+    waiting: tuple[str, ...] = ()
+    line_only: frozenset[str] = frozenset()
 
     @property
     def more(self) -> int:
         return len(self.overflow)
+
+    def resized(self, limit: int) -> Selection:
+        """This selection with `limit` cards (a preview's own size), ordered as `select` orders
+        one: the line-only stories still kept out of the cards."""
+        pool = self.chosen + self.overflow
+        ranked = [c for c in pool if c.story.id not in self.line_only]
+        beyond = [c for c in pool if c.story.id in self.line_only] + ranked[limit:]
+        return replace(self, chosen=ranked[:limit], overflow=_waiting_first(beyond, self.waiting))
+
+
+def _waiting_first(overflow: list[Candidate], waiting: Sequence[str]) -> list[Candidate]:
+    """`overflow` with the stories of `waiting` first, in its order, then the rest in theirs."""
+    order = {story_id: i for i, story_id in enumerate(waiting)}
+    first = sorted((c for c in overflow if c.story.id in order), key=lambda c: order[c.story.id])
+    return first + [c for c in overflow if c.story.id not in order]
 
 
 def digest_since(now: datetime, previous: datetime | None) -> datetime:
@@ -131,11 +151,15 @@ def select(
     story_ids: set[str] | None = None,
     reported_since: datetime | None = None,
     seen_since: datetime | None = None,
-    also: Collection[str] = (),
+    also: Sequence[str] = (),
 ) -> Selection:
     """Stories updated since `since` for this channel (and the stories `also`, however long ago
-    they changed: those an earlier digest only counted), at most `limit`, and those that qualified
-    beyond it. With `seen_since` (a digest: the channel's last one), those new to the channel
+    they changed: those an earlier digest only counted, the longest waiting first), at most
+    `limit`, and those that qualified beyond it. A story of `also` is promised a line, not a
+    card: one not updated since `since` is beyond the limit whatever its rank (else a weekly
+    channel's next digest gave cards to stories last updated nearly two weeks before), and those
+    beyond it lead the rest in `also`'s order, so the longest waiting are listed before they
+    expire. With `seen_since` (a digest: the channel's last one), those new to the channel
     since then first (`bot.pipeline.digest_rank`); without, biggest first (among equals the most
     recently first reported). A channel that follows
     no topic gets every story that clears its minimum number of independent sources. `story_ids`
@@ -169,7 +193,19 @@ def select(
         found.append(Candidate(story=story, members=members[story.id], topics=matched))
     if seen_since is not None:
         found.sort(key=lambda c: fresh_first(c.story, c.members, seen_since, channel.min_sources))
-    return Selection(chosen=found[:limit], overflow=found[limit:], topics=topics)
+    waiting = set(also)
+    line_only = frozenset(
+        c.story.id for c in found if c.story.id in waiting and c.story.last_updated < since
+    )
+    ranked = [c for c in found if c.story.id not in line_only]
+    beyond = [c for c in found if c.story.id in line_only] + ranked[limit:]
+    return Selection(
+        chosen=ranked[:limit],
+        overflow=_waiting_first(beyond, also),
+        topics=topics,
+        waiting=tuple(also),
+        line_only=line_only,
+    )
 
 
 def remember_matches(

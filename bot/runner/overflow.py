@@ -20,7 +20,7 @@ later digest (it then ranks by what it gained since,
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.models import Article
@@ -61,17 +61,22 @@ def overflow_notice(
     platform: str,
     overflow: Sequence[Candidate],
     listed_before: Mapping[str, int] | None = None,
-    counted_before: Collection[str] = (),
+    counted_before: Sequence[str] = (),
 ) -> OverflowNotice | None:
     """The notice listing `overflow` (in order) for a channel on `platform`; None if empty.
     `listed_before`: the stories listed to the channel by earlier digests, with the sources each
     had then; such a story gets no line unless it has more now. `counted_before`: the stories an
-    earlier digest only counted, listed first (in order) so none stays a count for good."""
+    earlier digest only counted, the longest waiting first: listed first, in that order, so none
+    stays a count for good (in rank order, the newest took the lines and the oldest expired)."""
     if not overflow:
         return None
     before = listed_before or {}
     fresh = [c for c in overflow if c.story.source_count > before.get(c.story.id, -1)]
-    waited = [c for c in fresh if c.story.id in counted_before and c.story.id not in before]
+    order = {story_id: i for i, story_id in enumerate(counted_before)}
+    waited = sorted(
+        (c for c in fresh if c.story.id in order and c.story.id not in before),
+        key=lambda c: order[c.story.id],
+    )
     fresh = waited + [c for c in fresh if c not in waited]
     again = len(overflow) - len(fresh)
     limit = _LIMIT.get(platform, _DEFAULT_LIMIT)

@@ -3,11 +3,11 @@ with no line of their own in its list (`bot.runner.overflow`: at most `MAX_LISTE
 
 Counting a story showed nothing of it, and the next digest's lines went to newer stories: on a
 busy week a story could match digest after digest and never be seen. A story counted here is
-listed ahead of the newer ones by the channel's next digests (its `/digest` too) while it still
-matches there, without a card and not muted; it is in their pool (`waiting`) even when it has
-not been updated within their window, for up to `bot.pipeline.digest.MAX_LOOKBACK` (8 days)
-after it was first counted, after which its row goes (`forget_settled`), so a weekly channel's
-next digest still lists it. A row is settled once a later notice lists the story (or the story
+listed ahead of the newer ones by the channel's next digests (its `/digest` too), the longest
+waiting first, while it still matches there, without a card and not muted; it is in their pool
+(`waiting`) even when it has not been updated within their window (then for a line only, never
+a card), for up to `bot.pipeline.digest.MAX_LOOKBACK` (8 days) after it was first counted,
+after which its row goes (`forget_settled`), so a weekly channel's next digest still lists it. A row is settled once a later notice lists the story (or the story
 it was merged into), as `listed_stories` counts a listing: a pending notice settles it (it will
 go out), a failed one does not (the story is listed first again), and the row goes once that
 notice is sent. Rows go with their channel and with their story (retention deletes old
@@ -52,33 +52,37 @@ _SENT = _SETTLED.format(ok="a.state = 'sent'")
 
 def counted_before(
     db: sqlite_utils.Database, channel_pk: int, story_ids: Sequence[str]
-) -> set[str]:
+) -> list[str]:
     """Of `story_ids`, those an earlier digest of the channel counted without listing (nor has a
-    notice listed them since, unless it failed)."""
+    notice listed them since, unless it failed), the longest waiting first (`waiting`)."""
     if not story_ids:
-        return set()
+        return []
     rows = db.execute(
         "WITH wanted(id) AS (SELECT value FROM json_each(?)),"
         " members(root, id) AS (SELECT id, id FROM wanted"
         " UNION ALL SELECT s.merged_into, s.id FROM stories s"
         " WHERE s.merged_into IN (SELECT id FROM wanted))"
-        " SELECT DISTINCT m.root FROM members m"
-        f" JOIN counted_stories c ON c.channel_pk = ? AND c.story_id = m.id WHERE NOT {_LISTED}",
+        " SELECT m.root FROM members m"
+        f" JOIN counted_stories c ON c.channel_pk = ? AND c.story_id = m.id WHERE NOT {_LISTED}"
+        " GROUP BY m.root ORDER BY MIN(c.counted_at), m.root",
         [json.dumps(list(story_ids)), channel_pk],
     ).fetchall()
-    return {row[0] for row in rows}
+    return [row[0] for row in rows]
 
 
-def waiting(db: sqlite_utils.Database, channel_pk: int, *, since: datetime) -> set[str]:
+def waiting(db: sqlite_utils.Database, channel_pk: int, *, since: datetime) -> list[str]:
     """The stories (the survivors of merges) the channel's digests counted since `since` and no
-    notice has listed since: its next digest's pool has them, however long ago they changed."""
+    notice has listed since: its next digest's pool has them, however long ago they changed.
+    The longest waiting (first counted) come first: listed in rank order, the newest would take
+    the lines digest after digest in a busy channel, and the oldest expire unseen."""
     rows = db.execute(
-        "SELECT DISTINCT COALESCE(s.merged_into, s.id) FROM counted_stories c"
+        "SELECT COALESCE(s.merged_into, s.id) AS root FROM counted_stories c"
         " JOIN stories s ON s.id = c.story_id"
-        f" WHERE c.channel_pk = ? AND c.counted_at >= ? AND NOT {_LISTED}",
+        f" WHERE c.channel_pk = ? AND c.counted_at >= ? AND NOT {_LISTED}"
+        " GROUP BY root ORDER BY MIN(c.counted_at), root",
         [channel_pk, iso(since)],
     ).fetchall()
-    return {row[0] for row in rows}
+    return [row[0] for row in rows]
 
 
 def record_counted(
@@ -97,6 +101,7 @@ def forget_settled(db: sqlite_utils.Database, channel_pk: int, *, expired_before
     """Drop the channel's rows whose story a sent notice has listed since, and those counted
     before `expired_before` (waited their longest); the caller holds the write transaction."""
     db.execute(
-        f"DELETE FROM counted_stories AS c WHERE c.channel_pk = ? AND (c.counted_at < ? OR {_SENT})",
+        "DELETE FROM counted_stories AS c"
+        f" WHERE c.channel_pk = ? AND (c.counted_at < ? OR {_SENT})",
         [channel_pk, iso(expired_before)],
     )
