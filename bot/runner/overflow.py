@@ -10,12 +10,12 @@ The list is one plain notice (`bot.store.alerts`), after the cards, as the count
 message on every platform: lines are taken while the notice, escaped, stays within the
 platform's message (`_LIMIT`, counted by `escaped_bound`), at most `MAX_LISTED` of them, and a
 last line counts the rest. A story only counted so is listed first by the channel's next digest
-(`bot.store.counted_stories`), ahead of newer stories that would take every line again. A story listed to the channel by an earlier digest is not listed
-again unless it has gained sources since (`bot.store.listed_stories`: unless the notice listing
-it failed, and a story merged into it listed counts); it is counted with the rest. Like the
-count, a listing does not mark a story delivered: a story listed here may still get a card in a
-later digest (it then ranks by what it gained since,
-`bot.pipeline.digest_rank`), and never gets two.
+(`bot.store.counted_stories`), ahead of newer stories that would take every line again. A
+story listed to the channel by an earlier digest is not listed again unless it has gained sources
+since (`bot.store.listed_stories`: unless the notice listing it failed, and a story merged into it
+listed counts); it is counted with the rest. Like the count, a listing does not mark a story
+delivered: a story listed here may still get a card in a later digest (it then ranks by what it
+gained since, `bot.pipeline.digest_rank`), and never gets two.
 """
 
 from __future__ import annotations

@@ -7,12 +7,12 @@ listed ahead of the newer ones by the channel's next digests (its `/digest` too)
 waiting first, while it still matches there, without a card and not muted; it is in their pool
 (`waiting`) even when it has not been updated within their window (then for a line only, never
 a card), for up to `bot.pipeline.digest.MAX_LOOKBACK` (8 days) after it was first counted,
-after which its row goes (`forget_settled`), so a weekly channel's next digest still lists it. A row is settled once a later notice lists the story (or the story
-it was merged into), as `listed_stories` counts a listing: a pending notice settles it (it will
-go out), a failed one does not (the story is listed first again), and the row goes once that
-notice is sent. Rows go with their channel and with their story (retention deletes old
-stories), by foreign key. A story counts as counted if a story merged into it was
-(`stories.merged_into`, which always names the survivor).
+after which its row goes (`forget_settled`), so a weekly channel's next digest still lists it.
+A row is settled once a later notice lists the story (or the story it was merged into), as
+`listed_stories` counts a listing: a pending notice settles it (it will go out), a failed one does
+not (the story is listed first again), and the row goes once that notice is sent. Rows go with their
+channel and with their story (retention deletes old stories), by foreign key. A story counts as
+counted if a story merged into it was (`stories.merged_into`, which always names the survivor).
 """
 
 from __future__ import annotations

@@ -329,10 +329,10 @@ def recent_stories(
     reported_since: datetime | None = None,
     or_ids: Collection[str] = (),
 ) -> list[StoryRow]:
-    """Live stories with `min_sources` independent sources or more, updated since `since` (or
-    among `or_ids`, whenever updated) and last reported (`_LAST_REPORTED`) since `reported_since`. Most sources first, then the newest
-    news by its first report (a poll stores a feed's newest-first items in order, so by
-    `last_updated` alone the oldest led), then the latest updated."""
+    """Live stories with `min_sources` independent sources or more, updated since `since` (or among
+    `or_ids`, whenever updated) and last reported (`_LAST_REPORTED`) since `reported_since`. Most
+    sources first, then the newest news by its first report (a poll stores a feed's newest-first
+    items in order, so by `last_updated` alone the oldest led), then the latest updated."""
     where = "merged_into IS NULL AND article_count > 0 AND source_count >= ?"
     params: list[Any] = [min_sources]
     if since is not None and or_ids:
