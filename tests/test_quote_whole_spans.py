@@ -113,3 +113,12 @@ def test_an_inch_mark_after_a_figure_is_no_stray_closing_mark() -> None:
     # A straight mark after a word still closes a quotation the quote never opened.
     tail = 'We shipped the 6.1 model," Lind said of the phones sold in March.'
     assert verbatim_quote(tail, tail, ["phones"]) == ""
+
+
+def test_a_german_quotation_closed_by_its_own_mark_is_quoted() -> None:
+    # „…“: the German closing mark is the English opening one, and pairs with „.
+    sentence = "„Wir bauen 40 Wohnungen am Hafen“, sagte die Bürgermeisterin am Montag."
+    assert open_quotes(sentence) == []
+    assert verbatim_quote(sentence, sentence, ["Wohnungen"]) == sentence
+    # An English quotation inside one still opens with it.
+    assert open_quotes("She said “we will") == [9]

@@ -51,7 +51,9 @@ def open_quotes(text: str) -> list[int]:
     for i, ch in enumerate(text):
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
-        if ch in "“„«":
+        if ch == "“" and any(text[j] == "„" for j in stack):
+            _close(stack, text, "„")  # German „…“: "“" closes, as in `quotation_bounds`
+        elif ch in "“„«":
             stack.append(i)
         elif ch in _DOUBLE_CLOSING:
             _close(stack, text, _DOUBLE_OPENERS)
