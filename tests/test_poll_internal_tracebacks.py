@@ -38,6 +38,15 @@ def _other_bug(host: str | None) -> str:
     raise KeyError("a bug of ours")  # the same type and message, raised elsewhere
 
 
+def _bad_date_here(host: str | None) -> str:
+    return str(datetime.strptime("not a date", "%Y"))
+
+
+def _bad_date_there(host: str | None) -> str:
+    # Another bug of ours failing inside the very same library line.
+    return str(datetime.strptime("nor this", "%Y"))
+
+
 async def _polls(db: sqlite_utils.Database, n: int, now: datetime) -> datetime:
     for _ in range(n):
         await poll_feeds(db, POLLING, feeds=feed_store.list_feeds(db), now=now)
@@ -92,3 +101,21 @@ async def test_a_restart_logs_the_traceback_again(
         await _polls(db, 2, now)
     assert _tracebacks(caplog) == 1
     db.close()
+
+
+async def test_two_bugs_failing_in_one_library_line_each_log_a_traceback(
+    server: FeedServer,
+    db: sqlite_utils.Database,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server.route("/rss", Reply(body=b"<rss/>", content_type="application/rss+xml"))
+    feed_store.add_feed(db, server.url("/rss"))
+    monkeypatch.setattr(fetcher, "site_key", _bad_date_here)
+    with caplog.at_level(logging.ERROR, logger="bot.ingest.fetcher"):
+        now = await _polls(db, 2, T0)
+    assert _tracebacks(caplog) == 1
+    monkeypatch.setattr(fetcher, "site_key", _bad_date_there)
+    with caplog.at_level(logging.ERROR, logger="bot.ingest.fetcher"):
+        await _polls(db, 2, now)
+    assert _tracebacks(caplog) == 2

@@ -111,24 +111,27 @@ def internal_error(exc: BaseException, doing: str = "") -> str:
     return f"{what}: {said}"[:300]
 
 
-# The bugs whose traceback this process has logged, by exception type and where it was raised
-# (`_raised_at`). Per process, not per feed's stored error: after a restart (a redeployed
+# The bugs whose traceback this process has logged, by exception type and the path that raised
+# it (`_raised_at`). Per process, not per feed's stored error: after a restart (a redeployed
 # container's log is gone) the traceback /healthz points to is logged again, once; and a message
 # that varies (an address, a count) is still the same bug, logged with its traceback once.
-_logged: set[tuple[str, str, int]] = set()
+_logged: set[tuple[str, tuple[tuple[str, int], ...]]] = set()
 
 
-def _raised_at(exc: BaseException) -> tuple[str, str, int]:
-    """The exception's type and the file and line that raised it (the innermost frame); for an
-    exception group, its first sub-exception's, the one `internal_error` names."""
+def _raised_at(exc: BaseException) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """The exception's type and every frame's file and line from the handler to the raise; for
+    an exception group, its first sub-exception's, the one `internal_error` names. The whole
+    path, not the innermost frame: two bugs of ours failing inside one library line (a bad date
+    given to `strptime` from two places) are two bugs, each with its traceback. Code sites are
+    few, so the set stays small whatever the messages say."""
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
+    frames: list[tuple[str, int]] = []
     tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
         tb = tb.tb_next
-    if tb is None:
-        return type(exc).__qualname__, "", 0
-    return type(exc).__qualname__, tb.tb_frame.f_code.co_filename, tb.tb_lineno
+    return type(exc).__qualname__, tuple(frames)
 
 
 def log_internal(logger: logging.Logger, error: str, message: str, *args: object) -> None:
