@@ -97,3 +97,19 @@ def test_the_longest_waiting_stories_are_listed_first(tmp_path: Path) -> None:
     # which would expire (MAX_LOOKBACK) before the next digest.
     assert _lines(db) == early + late[: MAX_LISTED - len(early)]
     db.close()
+
+
+def test_a_preview_given_more_cards_takes_them_in_rank_order(tmp_path: Path) -> None:
+    now = datetime(2027, 6, 7, 9, 0, tzinfo=UTC)
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "C1")
+    # Both rank above the waiting story, which leads the list only as a line's order.
+    add_story(db, "a", ["G1", "G2", "G3"], now=now - timedelta(hours=1))
+    add_story(db, "b", ["G1", "G2"], now=now - timedelta(hours=1))
+    add_story(db, "w", ["Gazette"], now=now - timedelta(hours=2))
+    with db.conn:
+        counted_stories.record_counted(db, channel.id, ["w"], now=now - timedelta(days=1))
+    one = digests.digest_selection(db, channel, now=now, default_size=1)
+    two = digests.digest_selection(db, channel, now=now, default_size=2)
+    assert [c.story.id for c in one.resized(2).chosen] == [c.story.id for c in two.chosen]
+    assert [c.story.id for c in two.chosen] == ["a", "b"]

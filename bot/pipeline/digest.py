@@ -112,6 +112,9 @@ class Selection:
     # waiting (not updated within its window), promised a line and never given a card.
     waiting: tuple[str, ...] = ()
     line_only: frozenset[str] = frozenset()
+    # Every story's place in `select`'s ranking, so `resized` takes further cards in that order,
+    # not in the overflow's (which puts the waiting stories first).
+    rank: tuple[str, ...] = ()
 
     @property
     def more(self) -> int:
@@ -121,6 +124,8 @@ class Selection:
         """This selection with `limit` cards (a preview's own size), ordered as `select` orders
         one: the line-only stories still kept out of the cards."""
         pool = self.chosen + self.overflow
+        place = {story_id: i for i, story_id in enumerate(self.rank)}
+        pool.sort(key=lambda c: place.get(c.story.id, len(place)))
         ranked = [c for c in pool if c.story.id not in self.line_only]
         beyond = [c for c in pool if c.story.id in self.line_only] + ranked[limit:]
         return replace(self, chosen=ranked[:limit], overflow=_waiting_first(beyond, self.waiting))
@@ -205,6 +210,7 @@ def select(
         topics=topics,
         waiting=tuple(also),
         line_only=line_only,
+        rank=tuple(c.story.id for c in found),
     )
 
 
