@@ -10,7 +10,8 @@ Discord's 429 says its scope: only its global limit is held here, a bucket's put
 row (`DeferredDeliveryError`, `bot.delivery.failures.defer`), and with it the posts queued after
 it to the same place (`put_off_posts`), which would otherwise overtake it: a digest's cards would
 come out of order. The place is the channel for a card, the story's thread for an update (on
-Discord a channel of its own, with its own bucket): a thread's slowmode holds neither the
+Discord's bot route a channel of its own, with its own bucket; a webhook's posts share one
+bucket, so there a card after an update's 429 may meet one too, and is put off in turn): a thread's slowmode holds neither the
 channel's cards nor other threads. So does a Slack lookup of a channel's id, limited, for a post
 it must look for.
 Sleeping through it inside the call (slack-sdk's retry handler did) held the drain, and with it

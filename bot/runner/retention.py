@@ -81,8 +81,8 @@ class Pruner:
     def schedule(self, scheduler: AsyncIOScheduler) -> None:
         if self.config_missing is not None:
             log.warning(
-                "%s not found: nothing is pruned until it is back (the retention read is not "
-                "yours)",
+                "%s not found: nothing is pruned while this process runs (the retention read is "
+                "not yours); put it back and restart",
                 self.config_missing,
                 extra={"event": "prune_skipped"},
             )
