@@ -189,7 +189,9 @@ def poll_command(cli: CliContext, all_feeds: bool) -> None:
 
 
 def _enable_allowed(core: NewsDigest, console: Console) -> None:
-    """Feeds refused an address the setting now allows, enabled to be polled in this pass."""
+    """Feeds refused an address the setting now allows, and feeds an older version disabled
+    for an internal error, enabled to be polled in this pass."""
+    from bot.pipeline.internal_recovery import enable_internal_disabled
     from bot.pipeline.refusals import enable_allowed
 
     allow = core.config.polling.allow_private_networks
@@ -197,6 +199,11 @@ def _enable_allowed(core: NewsDigest, console: Console) -> None:
         console.print(
             f"Enabled feed {feed.id} again: polling.allow_private_networks now allows the address"
             f" it was refused ({escape(clean(feed.url))})."
+        )
+    for feed in enable_internal_disabled(core.db):
+        console.print(
+            f"Enabled feed {feed.id} again: an older version disabled it for an internal error,"
+            f" which no longer counts against a feed ({escape(clean(feed.url))})."
         )
 
 

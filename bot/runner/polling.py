@@ -125,10 +125,13 @@ class Poller:
             self.fetcher = make_fetcher(self.core.config.polling)
         self.spread = int(spread)
         # The config is read at start: a setting turned on since enables the feeds it allows.
+        from bot.pipeline.internal_recovery import enable_internal_disabled
         from bot.pipeline.refusals import enable_allowed
 
         allow = self.core.config.polling.allow_private_networks
         enable_allowed(self.core.db, allow_private_networks=allow)
+        # An older version disabled feeds for its own bugs; a start is when the fix lands.
+        enable_internal_disabled(self.core.db)
         retry_internal_errors(self.core.db, self.clock())
         spread_overdue(self.core.db, self.clock(), window=self.spread)
 
