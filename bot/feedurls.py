@@ -39,13 +39,11 @@ def check_feed_url(url: str) -> str:
     url = url.strip().strip("<>")
     try:
         parts = urlsplit(url)
-        # .port parses lazily; reading it here turns "host:99999" into this error, not a crash
-        # at the first fetch.
-        parts.port  # noqa: B018
     except ValueError as exc:
         # urlsplit's own ValueError ("Invalid IPv6 URL") is not a FeedUrlError, so callers that
         # report bad input (OPML import, /feeds add) would take it for a bug of ours.
         raise FeedUrlError(f"not a valid URL ({exc}): {url!r}") from None
+    _check_port(parts, url)
     if parts.scheme.lower() not in ("http", "https"):
         raise FeedUrlError(f"only http:// and https:// feed URLs are allowed, got {url!r}")
     if not parts.hostname:
@@ -57,6 +55,21 @@ def check_feed_url(url: str) -> str:
     if any(ch.isspace() for ch in url):
         raise FeedUrlError(f"the URL contains spaces: {url!r}")
     return normalize_feed_url(url)
+
+
+def _check_port(parts: SplitResult, url: str) -> None:
+    """FeedUrlError unless the URL's port, if it has one, is one a socket can use: 1 to 65535.
+    `.port` parses lazily and lets 0 through; the fetcher refuses both at every poll
+    (`netguard.check_url`), so a feed added with one would only ever fail."""
+    try:
+        port = parts.port
+    except ValueError:
+        port = None  # "Port out of range 0-65535" (0 is no port either), or not digits
+    else:
+        if port != 0:
+            return
+    written = parts.netloc.rpartition("@")[2].rpartition("]")[2].partition(":")[2]
+    raise FeedUrlError(f"not a valid URL (invalid port {written!r}: 1 to 65535): {url!r}")
 
 
 def normalize_feed_url(url: str) -> str:

@@ -276,7 +276,9 @@ async def check_url(
         raise UnsupportedURLError(f"only http and https feeds are fetched, not {shown!r}")
     if not parsed.host:
         raise UnsupportedURLError(f"URL has no host: {shown!r}")
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    port = parsed.port
+    if port is None:  # not `or`: a port 0 written in the URL is not the default one
+        port = 443 if parsed.scheme == "https" else 80
     if not 0 < port < 65536:
         # httpx parses any digits as a port; the socket layer then raised OverflowError inside
         # an exception group, which read as a bug of ours and was retried forever.
