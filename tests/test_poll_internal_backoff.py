@@ -10,18 +10,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fakes.chat import FakeChatAdapter
+from _digest_service import digest_service
 
-from bot.app import NewsDigest
-from bot.config import ChannelConfig, Config, PollingConfig
+from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
 from bot.ingest import fetcher
 from bot.ingest.policy import FeedPollState, record_internal_error
 from bot.pipeline.poll import poll_feeds
-from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
 from bot.store import feeds as feed_store
-from bot.store.database import open_database
 
 POLLING = PollingConfig(allow_private_networks=True, timeout=5.0, max_failures=3)
 T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
@@ -49,18 +45,6 @@ def test_internal_errors_in_a_row_double_the_wait_up_to_a_day() -> None:
     assert record_internal_error(state, error, now).next_poll_at == now + hour / 2
 
 
-def _service(tmp_path: Path) -> Service:
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        channels=[ChannelConfig(platform="slack", id="C1", schedule="0 9 * * *")],
-    )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(health_port=None, post_pace=0, start_spread=0)
-    service = Service(config, core=core, settings=settings, env={})
-    service.register_adapter(FakeChatAdapter("slack"))
-    return service
-
-
 async def test_a_lasting_bug_backs_off_logs_its_traceback_once_and_blames_no_package(
     tmp_path: Path,
     server: FeedServer,
@@ -68,7 +52,7 @@ async def test_a_lasting_bug_backs_off_logs_its_traceback_once_and_blames_no_pac
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     server.route("/rss", Reply(body=b"<rss/>", content_type="application/rss+xml"))
-    service = _service(tmp_path)
+    service = digest_service(tmp_path)
     db = service.db
     feed_store.add_feed(db, server.url("/rss"))
     monkeypatch.setattr(fetcher, "site_key", _bug)

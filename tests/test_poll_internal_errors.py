@@ -10,17 +10,14 @@ import logging
 from pathlib import Path
 
 import pytest
-from fakes.chat import FakeChatAdapter
+from _digest_service import digest_service
 
-from bot.app import NewsDigest
-from bot.config import ChannelConfig, Config, PollingConfig
+from bot.config import PollingConfig
 from bot.feed_status import feed_status
 from bot.feedserver import FeedServer, Reply
 from bot.ingest import fetcher
 from bot.pipeline import poll
 from bot.pipeline.poll import poll_feeds
-from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
 
@@ -34,18 +31,6 @@ def _missing_module(host: str | None) -> str:
     raise ModuleNotFoundError("No module named 'publicsuffixlist'")
 
 
-def _service(tmp_path: Path) -> Service:
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        channels=[ChannelConfig(platform="slack", id="C1", schedule="0 9 * * *")],
-    )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(health_port=None, post_pace=0, start_spread=0)
-    service = Service(config, core=core, settings=settings, env={})
-    service.register_adapter(FakeChatAdapter("slack"))
-    return service
-
-
 async def test_a_missing_module_never_disables_a_feed_and_is_said_in_healthz(
     tmp_path: Path,
     server: FeedServer,
@@ -53,7 +38,7 @@ async def test_a_missing_module_never_disables_a_feed_and_is_said_in_healthz(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     server.route("/rss", Reply(body=RSS, content_type="application/rss+xml"))
-    service = _service(tmp_path)
+    service = digest_service(tmp_path)
     db = service.db
     feed_store.add_feed(db, server.url("/rss"))
     monkeypatch.setattr(fetcher, "site_key", _missing_module)
