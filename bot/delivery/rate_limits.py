@@ -11,9 +11,9 @@ row (`DeferredDeliveryError`, `bot.delivery.failures.defer`), and with it the po
 it to the same place (`put_off_posts`), which would otherwise overtake it: a digest's cards would
 come out of order. The place is the channel for a card, the story's thread for an update (on
 Discord's bot route a channel of its own, with its own bucket; a webhook's posts share one
-bucket, so there a card after an update's 429 may meet one too, and is put off in turn): a thread's slowmode holds neither the
-channel's cards nor other threads. So does a Slack lookup of a channel's id, limited, for a post
-it must look for.
+bucket, so there a card after an update's 429 may meet one too, and is put off in turn): a
+thread's slowmode holds neither the channel's cards nor other threads. A Slack lookup of a
+channel's id, limited, for a post it must look for, puts off that channel's posts the same way.
 Sleeping through it inside the call (slack-sdk's retry handler did) held the drain, and with it
 every channel and platform, for up to a minute. Instead the adapter raises
 `RateLimitedDeliveryError` at once and the outbox holds that kind of call on that route until
