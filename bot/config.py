@@ -24,7 +24,6 @@ from bot.config_entries import (
     parse_feed,
     parse_topic,
 )
-from bot.config_sections import DEFAULT_RETENTION_DAYS as DEFAULT_RETENTION_DAYS
 from bot.config_sections import LLMConfig as LLMConfig
 from bot.config_sections import PollingConfig as PollingConfig
 from bot.config_sections import StorageConfig as StorageConfig

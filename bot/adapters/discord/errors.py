@@ -6,8 +6,7 @@ not be paused), and so is any 4xx whose body cannot be read (a proxy's page, JSO
 request that carried it: revoked or reset) is fatal for the bot's delivery route
 (`AuthDeliveryError` naming `BOT_ROUTE`, whichever channel's post made the request), while a 401 on
 a webhook URL is that one channel's dead webhook. Every 429 is a rate limit, read in
-`ratelimits.py` (whose limit, how long to wait; `TooManyRequests`, `rate_limit_wait` and
-`global_limit` are importable from here too): Discord's global limit refuses that kind of call
+`ratelimits.py` (whose limit, how long to wait): Discord's global limit refuses that kind of call
 (`RateLimitedDeliveryError`, held by the outbox until its wait has passed, no outage), its other
 429s (a bucket's) only the row (`DeferredDeliveryError`, the row put off, and its channel's posts
 after it, no hold), while Cloudflare's (a page, or no `Via`: it limits the IP, often for long) is
@@ -31,10 +30,7 @@ from typing import TypeVar
 import aiohttp
 import discord
 
-from bot.adapters.discord.ratelimits import TooManyRequests as TooManyRequests
 from bot.adapters.discord.ratelimits import discord_answer, too_many_requests
-from bot.adapters.discord.ratelimits import global_limit as global_limit
-from bot.adapters.discord.ratelimits import rate_limit_wait as rate_limit_wait
 from bot.delivery.adapter import (
     AuthDeliveryError,
     DeliveryError,
