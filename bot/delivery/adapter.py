@@ -187,7 +187,12 @@ class ChatAdapter(Protocol):
 
     And `async finish_background(deadline) -> None`, when a send may leave work going after it
     returned (Slack's overflow waiting out a rate limit): the runner calls it last at shutdown,
-    and it ends that work by `deadline` (the event loop's time), logging what it gives up."""
+    and it ends that work by `deadline` (the event loop's time), logging what it gives up.
+
+    And `listen_for_rate_limits(listener) -> None`, when it makes posts of its own outside any
+    row (Slack's overflow): the outbox gives it a listener at `register`, to be called with each
+    `RateLimitedDeliveryError` such a post meets, and holds the route's posts for it
+    (`bot.delivery.rate_limits.hold_posts`). The listener never raises."""
 
     platform: str
 

@@ -39,6 +39,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 import sqlite_utils
 
@@ -49,7 +50,7 @@ from bot.delivery.failures import retry_route
 from bot.delivery.notices import send_alerts
 from bot.delivery.outages import Outages
 from bot.delivery.prepare import Prepared, prepare_or_retry
-from bot.delivery.rate_limits import CHANNEL, RateLimits, held, place_of
+from bot.delivery.rate_limits import CHANNEL, RateLimits, held, hold_posts, place_of
 from bot.delivery.reconcile import reconcile
 from bot.delivery.send import send_one
 from bot.runner import update_planner
@@ -136,6 +137,10 @@ class Outbox:
 
     def register(self, adapter: ChatAdapter) -> None:
         self.adapters[adapter.platform] = adapter
+        # Posts it makes outside any row (Slack's overflow) hold the route's posts when limited.
+        listen = getattr(adapter, "listen_for_rate_limits", None)
+        if callable(listen):
+            listen(partial(hold_posts, self, adapter.platform))
         self.withdrawn.discard(adapter.platform)
         self.kick()
 

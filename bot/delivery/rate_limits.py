@@ -26,7 +26,12 @@ the Retry-After has passed:
 The row that was refused and every row of the route that needs the same call are put off to
 that time (`bot.store.deliveries.postpone`), using no attempt and counting no wait of their own,
 so the drain goes on with the rest at once: other kinds of call, other routes, other platforms.
-A 429 means the platform refused the request, so the row is resent, never looked for first. No
+A 429 means the platform refused the request, so the row is resent, never looked for first.
+A post the adapter makes outside any row, the rest of a card too big for one message (Slack's
+overflow, posted in the card's thread in a background task that waits out its own Retry-After),
+sets the same hold when refused (`hold_posts`, the listener the outbox gives an adapter that
+asks for one at `register`): otherwise the rows queued behind the card would be sent into the
+limit while the part waits, each refused in turn. No
 channel is paused and the route is not marked down (no `/healthz` problem): being asked to slow
 down is no outage, but the holds in force are listed in `/healthz` (`rate_limits`: route,
 call, until), so a long one shows. The holds live in memory; after a restart a held row is
@@ -104,6 +109,13 @@ class RateLimits:
                 extra={"event": "platform_rate_limited", "platform": route, "call": call},
             )
         return self._until[(route, call)]
+
+
+def hold_posts(outbox: Outbox, route: str, exc: RateLimitedDeliveryError) -> None:
+    """A post of the adapter's own on `route` (a card's overflow part) was refused for the rate
+    limit: the route's posts are held as for a row's 429, and the rows that need one wait it
+    out, using no try, as they come up (`held`)."""
+    outbox.rate_limits.hold(exc.route or route, POST, exc, outbox.clock())
 
 
 def wait_over(now: datetime, retry_after: float) -> datetime:

@@ -6,7 +6,8 @@ comes all the same is not slept through (`settings.make_client`): it is raised a
 `RateLimitedDeliveryError` carrying the Retry-After, and the outbox holds the calls it limits
 (`bot.delivery.rate_limits`). A card's overflow message (the rest of a card too big for one
 message, in its thread) is no row the outbox could hold: one that must wait out a Retry-After
-waits in a background task (`overflow`), never in the outbox's drain. A 5xx, an answer that is
+waits in a background task (`overflow`), never in the outbox's drain, and its 429 is told to
+the outbox (`listen_for_rate_limits`), which holds the posts queued behind it all the same. A 5xx, an answer that is
 not JSON or a dropped connection is not retried by the client: the post may have landed, so it
 goes to the outbox as a transient error (`maybe_sent`), and the outbox asks `find_posted`
 before resending (`errors`).
@@ -36,7 +37,12 @@ from bot.adapters.slack.conversations import ConversationIds
 from bot.adapters.slack.errors import delivery_error, error_code
 from bot.adapters.slack.escape import notice_line, slack_escape, truncate
 from bot.adapters.slack.history import find_by_nonce
-from bot.adapters.slack.overflow import MAX_OVERFLOW_WAIT, OVERFLOW_TRIES, OverflowPoster
+from bot.adapters.slack.overflow import (
+    MAX_OVERFLOW_WAIT,
+    OVERFLOW_TRIES,
+    OnLimited,
+    OverflowPoster,
+)
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
     DeliveryError,
@@ -187,6 +193,11 @@ class SlackAdapter:
 
     async def _post_in_thread(self, channel_id: str, message: SlackMessage, thread_ts: str) -> None:
         await self.post_message(channel_id, message, thread_ts=thread_ts)
+
+    def listen_for_rate_limits(self, listener: OnLimited) -> None:
+        """`listener` (the outbox's, at `register`) is told each 429 a card's overflow message
+        meets: a post of the adapter's own, outside any row, that the outbox holds posts for."""
+        self.overflow.on_limited = listener
 
     async def finish_overflow(
         self, grace: float = OVERFLOW_GRACE, *, deadline: float | None = None

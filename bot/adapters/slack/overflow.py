@@ -15,7 +15,10 @@ Where a retry's wait happens depends on who is waiting:
   at once; the first that must wait out a Retry-After, and the parts after it, are handed to a
   background task, so the outbox's drain (every channel and platform behind its lock) returns
   at once. The parts go into the card's thread, so their order against other cards is of no
-  matter. The task waits each Retry-After out (capped at `MAX_OVERFLOW_WAIT`); the adapter's
+  matter. Each 429 a part meets is told to the outbox (`on_limited`, set at its `register`),
+  which holds the route's posts as for a row's 429 (`bot.delivery.rate_limits.hold_posts`):
+  the cards queued behind wait out the Retry-After, using no try, instead of being sent into
+  the limit while the part waits. The task waits each Retry-After out (capped at `MAX_OVERFLOW_WAIT`); the adapter's
   `finish_overflow` lets the tasks finish for a grace period at shutdown, within the runner's
   deadline for the platform's stop, then cancels them. The runner also finishes, last, tasks
   its platform's stop did not (`finish_background`): a stop mid-run for a refused app token,
@@ -40,6 +43,7 @@ from bot.delivery.adapter import (
     DeliveryError,
     PermanentDeliveryError,
     PlatformDeliveryError,
+    RateLimitedDeliveryError,
     TransientDeliveryError,
 )
 
@@ -53,6 +57,7 @@ MAX_OVERFLOW_WAIT = RATE_LIMIT_WAIT
 
 Post = Callable[[str, SlackMessage, str], Awaitable[Any]]
 Sleep = Callable[[float], Awaitable[Any]]
+OnLimited = Callable[[RateLimitedDeliveryError], None]
 
 
 @dataclass(slots=True)
@@ -70,6 +75,8 @@ class Rest:
     lost: list[int] = field(default_factory=list)
     # parts[0]'s request is under way: cut off now, it may have landed.
     in_flight: bool = False
+    # A card's (the outbox's send): its 429s are told to the outbox, which holds its posts.
+    card: bool = False
 
     def where(self, number: int) -> str:
         return f"part {number} of {self.total} of {self.thread_ts} in {self.channel_id}"
@@ -108,6 +115,9 @@ class OverflowPoster:
         self._post = post
         self._sleep = sleep
         self.tasks: set[asyncio.Task[None]] = set()
+        # Told each 429 a card's part meets (the outbox's `hold_posts`): none when no outbox
+        # sends through the adapter.
+        self.on_limited: OnLimited | None = None
 
     async def post(
         self,
@@ -121,6 +131,7 @@ class OverflowPoster:
         this returns. `max_wait` None: a wait goes to the background (a card); else the
         longest Retry-After waited out here, once (a reply)."""
         rest = Rest(channel_id, thread_ts, len(messages) + 1, list(enumerate(messages, 2)))
+        rest.card = max_wait is None
         try:
             if await self._advance(rest):
                 return rest.lost
@@ -200,11 +211,23 @@ class OverflowPoster:
                 rest.lost.append(number)
                 rest.next_part()
                 continue
+            if rest.card and isinstance(error, RateLimitedDeliveryError):
+                self._tell_limited(error)
             wait = 1.0 if error.retry_after is None else error.retry_after
             rest.wait = min(max(wait, 0.0), MAX_OVERFLOW_WAIT)
             log.warning("Slack: %s not posted (try %d, retrying): %s", where, rest.tries, error)
             return False
         return True
+
+    def _tell_limited(self, error: RateLimitedDeliveryError) -> None:
+        """The outbox holds the route's posts for the Retry-After; never raises, as nothing
+        here may (the card's post exists)."""
+        if self.on_limited is None:
+            return
+        try:
+            self.on_limited(error)
+        except Exception:
+            log.exception("Slack: could not tell the outbox of an overflow message's 429")
 
 
 def _overflow_error(exc: Exception) -> DeliveryError:
