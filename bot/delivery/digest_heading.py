@@ -14,10 +14,12 @@ without it; a drain cut short (a crash, an outage) heads the cards still to go w
 One refused for the platform's rate limit is the exception: the cards would be refused as well,
 so they wait for its Retry-After (`bot.delivery.rate_limits`; a Discord bucket's 429, the
 channel's own, puts off that channel's posts alone) and get their heading then. A
-heading that was posted is remembered with the rows it headed (`Headings`, in memory): when its
-cards are held back after it (a card refused for the rate limit, a route down for a moment), a
-later drain posts them under it, not under a second heading; only once it is `FRESH_FOR` old
-do the cards still to go get a heading of their own, as after a restart.
+heading that was posted is remembered with the rows it headed (`Headings`, in the database:
+`bot.store.digest_headings`): when its cards are held back after it (a card refused for the
+rate limit, a route down for a moment), a later drain posts them under it, not under a second
+heading, a restart between them or not; only once it is `FRESH_FOR` old do the cards still to
+go get a heading of their own. A crash between the heading's post and its record is the one
+way it shows twice.
 Every card stays a top-level message of its own, so each story's updates still thread under it.
 """
 
@@ -25,9 +27,11 @@ from __future__ import annotations
 
 import inspect
 import logging
-from dataclasses import dataclass
+import sqlite3
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+
+import sqlite_utils
 
 from bot.delivery.adapter import (
     ChatAdapter,
@@ -37,6 +41,7 @@ from bot.delivery.adapter import (
 )
 from bot.delivery.prepare import Prepared, prepare_or_retry
 from bot.delivery.rate_limits import POST, put_off_posts, wait_over
+from bot.store import digest_headings as heading_store
 from bot.store.channels import ChannelRow
 from bot.store.deliveries import DeliveryRow
 
@@ -50,31 +55,32 @@ log = logging.getLogger(__name__)
 FRESH_FOR = timedelta(minutes=15)
 
 
-@dataclass(slots=True)
-class _Heading:
-    rows: set[int]
-    posted_at: datetime
-
-
 class Headings:
-    """Per channel (by pk): the rows the last heading posted there counted, and when."""
+    """Per channel (by pk): the rows the last heading posted there counted, and when; kept in
+    the database (`bot.store.digest_headings`), so a restart does not forget them."""
 
-    def __init__(self) -> None:
-        self._last: dict[int, _Heading] = {}
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
 
     def shown(self, channel_pk: int, rows: list[int], now: datetime) -> bool:
         """Whether a fresh heading counted every one of `rows` (cards held back after it). A
         row not among them is another digest's, which gets a heading of its own."""
-        last = self._last.get(channel_pk)
+        last = heading_store.last(self.db, channel_pk)
         if last is None:
             return False
-        if now - last.posted_at >= FRESH_FOR:
-            del self._last[channel_pk]
+        counted, posted_at = last
+        if now - posted_at >= FRESH_FOR:
+            heading_store.forget(self.db, channel_pk)
             return False
-        return last.rows.issuperset(rows)
+        return counted.issuperset(rows)
 
     def posted(self, channel_pk: int, rows: list[int], now: datetime) -> None:
-        self._last[channel_pk] = _Heading(set(rows), now)
+        try:
+            heading_store.record(self.db, channel_pk, rows, now, fresh_for=FRESH_FOR)
+        except sqlite3.Error as exc:
+            # The heading is out: its cards go on under it now. Failing the drain here would
+            # hold them back, to be headed again by the next one.
+            log.warning("digest heading in channel %d not recorded: %s", channel_pk, exc)
 
 
 async def open_digest(

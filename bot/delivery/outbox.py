@@ -127,7 +127,7 @@ class Outbox:
         # Kinds of call a platform rate limits, held per route until its Retry-After.
         self.rate_limits = RateLimits()
         # The digest headings posted, for their cards held back after them (`digest_heading`).
-        self.headings = Headings()
+        self.headings = Headings(db)
         # Delivery routes held back while their connection is restarted (`withdraw`).
         self.withdrawn: set[str] = set()
         # Set on shutdown: finish the send in progress, start no new one.

@@ -20,8 +20,10 @@ plain rows or dataclasses, in the flat style of sqlite-utils itself.
   or made while its paced reply waits, rows of their own), `alerts` (plain notices), `stale` (the
   one stale rule for both), `quiet_holds` (posts held for quiet hours), `grown_posts` (sent posts
   whose story grew since, their thread's replies, what their card shows), `digest_runs` (the last
-  digest each channel got), `route_waits` (posts waiting out their route's outage, brought forward
-  when its connection is back).
+  digest each channel got), `digest_headings` (the digest heading last posted in each channel and
+  the rows it counted, so its cards held back after it, a restart between, get no second one),
+  `route_waits` (posts waiting out their route's outage, brought forward when its connection is
+  back).
 - The service: `service_state` (what `newsdigest run` keeps across restarts: the last prune).
 """
 

@@ -297,6 +297,12 @@ def _m037_counted_stories(db: sqlite_utils.Database) -> None:
     create_counted_stories(db)
 
 
+def _m038_digest_headings(db: sqlite_utils.Database) -> None:
+    from bot.store.digest_headings import create_digest_headings  # it imports bot.store.database
+
+    create_digest_headings(db)
+
+
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
@@ -348,4 +354,9 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (35, "a channel keeps the topic matches it was given", _m035_topic_matches),
     (36, "notices remember how many of their messages were posted", _m036_alert_pieces),
     (37, "stories a digest counted without listing them, per channel", _m037_counted_stories),
+    (
+        38,
+        "the digest heading last posted in each channel, kept across restarts",
+        _m038_digest_headings,
+    ),
 ]

@@ -1,0 +1,70 @@
+"""The `digest_headings` table: per channel, the digest heading last posted there on a chat
+platform, the outbox rows (`deliveries` ids) it counted, and when (`bot.delivery.digest_heading`).
+
+Its cards held back after it (a 429, a route down for a moment) go out under it, not under a
+second heading, when a later drain sends them; kept here rather than in memory, a restart in
+between does not give them a second heading either. A heading heads its held cards for
+`FRESH_FOR` only, so the table stays small: one row per channel, replaced by the channel's next
+heading, and rows past that age go whenever a heading is recorded (a channel's own, too, when
+it is read). A channel's row goes with it, by foreign key. The row ids are kept as a JSON list,
+with no foreign key: a row pruned since simply matches nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from bot.store.database import iso, parse_iso
+from bot.store.durable import durable
+
+
+def create_digest_headings(db: sqlite_utils.Database) -> None:
+    """Migration 38's body."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS digest_headings ("
+        " channel_pk INTEGER PRIMARY KEY REFERENCES channels(id) ON DELETE CASCADE,"
+        " rows TEXT NOT NULL,"
+        " posted_at TEXT NOT NULL)"
+    )
+
+
+def record(
+    db: sqlite_utils.Database,
+    channel_pk: int,
+    rows: list[int],
+    posted_at: datetime,
+    *,
+    fresh_for: timedelta,
+) -> None:
+    """The heading posted in the channel at `posted_at` counted `rows`; headings older than
+    `fresh_for` by then, in any channel, head nothing more and go. Fsynced, as the outbox's
+    own records around a chat post are: the heading is out."""
+    with durable(db):
+        db.execute(
+            "INSERT INTO digest_headings (channel_pk, rows, posted_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (channel_pk) DO UPDATE"
+            " SET rows = excluded.rows, posted_at = excluded.posted_at",
+            [channel_pk, json.dumps(sorted(set(rows))), iso(posted_at)],
+        )
+        db.execute("DELETE FROM digest_headings WHERE posted_at <= ?", [iso(posted_at - fresh_for)])
+
+
+def last(db: sqlite_utils.Database, channel_pk: int) -> tuple[set[int], datetime] | None:
+    """The rows the channel's last recorded heading counted, and when it was posted."""
+    found = db.execute(
+        "SELECT rows, posted_at FROM digest_headings WHERE channel_pk = ?", [channel_pk]
+    ).fetchone()
+    if found is None:
+        return None
+    posted_at = parse_iso(found[1])
+    if posted_at is None:  # NOT NULL: never, but an empty time would head nothing
+        return None
+    return set(json.loads(found[0])), posted_at
+
+
+def forget(db: sqlite_utils.Database, channel_pk: int) -> None:
+    """The channel's heading heads nothing more (it is past `FRESH_FOR`)."""
+    db.execute("DELETE FROM digest_headings WHERE channel_pk = ?", [channel_pk])

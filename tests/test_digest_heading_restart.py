@@ -1,0 +1,152 @@
+"""A digest's heading posted before a restart still heads its cards held back after it: the
+heading and the rows it counted are kept in the database (`bot.store.digest_headings`), so the
+new process posts them under it, not under a second heading. Real SQLite file, reopened as a
+restart does; real outbox and Slack adapter against the fake Web API."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
+from fakes.stories import add_channel, add_story, make_card_source
+
+from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
+from bot.adapters.slack.settings import SlackSettings, make_client
+from bot.delivery.digest_heading import FRESH_FOR
+from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.store import deliveries as store
+from bot.store import digest_headings
+from bot.store.channels import ChannelRow
+from bot.store.database import open_database
+
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+WAIT = 30
+RATE_LIMITED = {"status": 429, "body": {"ok": False, "error": "ratelimited"}}
+PROMPT = 5.0
+
+
+class Process:
+    """One `newsdigest run`'s outbox and Slack adapter over the database file."""
+
+    def __init__(self, path: Path, fake: FakeSlackAPI, now: datetime) -> None:
+        self.db = open_database(path)
+        self.now = now
+        self.outbox = Outbox(
+            self.db,
+            make_card_source(self.db, T0),
+            settings=OutboxSettings(pace=0),
+            clock=lambda: self.now,
+            sleep=self.sleep,
+        )
+        client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=fake.api_url))
+        self.outbox.register(SlackAdapter(client, pacer=ChannelPacer(0), sleep=self.sleep))
+
+    async def sleep(self, seconds: float) -> None:
+        pass
+
+    async def drain(self) -> None:
+        await asyncio.wait_for(self.outbox.drain(), PROMPT)
+
+    def queue(self, channel: ChannelRow, *stories: str) -> list[int]:
+        ids = []
+        for story in stories:
+            add_story(self.db, story, ["A", "B"], now=self.now)
+            store.enqueue_story(self.db, story, channel.id, now=self.now)
+            row = store.story_post(self.db, story, channel.id)
+            assert row is not None
+            ids.append(row.id)
+        return ids
+
+    def stop(self) -> None:
+        self.db.close()
+
+
+def shown(fake: FakeSlackAPI, channel: str) -> list[str]:
+    """The channel as a person sees it: HEADING, or the story of each card."""
+    return [
+        m["metadata"]["event_payload"]["story_id"] if "metadata" in m else "HEADING"
+        for m in fake.messages[channel]
+    ]
+
+
+async def held_after_heading(tmp_path: Path, fake: FakeSlackAPI) -> Process:
+    """A digest of two cards whose heading landed and whose first card met a 429: both cards
+    wait for its Retry-After."""
+    first = Process(tmp_path / "nd.db", fake, T0)
+    digest = add_channel(first.db, "C1", mode="digest")
+    first.queue(digest, "s1", "s2")
+    fake.script_usual("chat.postMessage")  # the heading lands
+    fake.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    await first.drain()
+    assert shown(fake, "C1") == ["HEADING"]
+    return first
+
+
+async def test_cards_held_after_their_heading_go_out_under_it_after_a_restart(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    held_after_heading_process = await held_after_heading(tmp_path, slack_api)
+    held_after_heading_process.stop()
+
+    # A new process over the same file, once the Retry-After is over.
+    second = Process(tmp_path / "nd.db", slack_api, T0 + timedelta(seconds=WAIT))
+    await second.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+
+    # The next digest's cards, after another restart, get a heading of their own.
+    second.stop()
+    third = Process(tmp_path / "nd.db", slack_api, T0 + timedelta(hours=1))
+    digest = add_channel(third.db, "C1", mode="digest")
+    third.queue(digest, "s3", "s4")
+    await third.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2", "HEADING", "s3", "s4"]
+
+
+async def test_cards_held_long_after_their_heading_are_headed_again_after_a_restart(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    (await held_after_heading(tmp_path, slack_api)).stop()
+    # Past FRESH_FOR other messages have likely come between: as without a restart, the cards
+    # still to go get a heading of their own.
+    later = Process(tmp_path / "nd.db", slack_api, T0 + FRESH_FOR)
+    await later.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "HEADING", "s1", "s2"]
+
+
+async def test_the_remembered_headings_stay_one_per_channel_and_go_once_stale(
+    db: sqlite_utils.Database,
+) -> None:
+    c1 = add_channel(db, "C1", mode="digest")
+    c2 = add_channel(db, "C2", mode="digest")
+    digest_headings.record(db, c1.id, [1, 2], T0, fresh_for=FRESH_FOR)
+    digest_headings.record(db, c1.id, [3, 4], T0 + timedelta(minutes=1), fresh_for=FRESH_FOR)
+    assert digest_headings.last(db, c1.id) == ({3, 4}, T0 + timedelta(minutes=1))
+    assert db.execute("SELECT COUNT(*) FROM digest_headings").fetchone()[0] == 1
+
+    # Another channel's heading, past the first one's FRESH_FOR: the stale row goes.
+    digest_headings.record(db, c2.id, [5], T0 + timedelta(hours=1), fresh_for=FRESH_FOR)
+    assert digest_headings.last(db, c1.id) is None
+    assert digest_headings.last(db, c2.id) == ({5}, T0 + timedelta(hours=1))
+    assert db.execute("SELECT COUNT(*) FROM digest_headings").fetchone()[0] == 1
+
+
+async def test_a_heading_that_cannot_be_recorded_still_heads_its_cards(
+    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    process = Process(tmp_path / "nd.db", slack_api, T0)
+    # The write refused (a full disk, say): the heading is out all the same.
+    process.db.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON digest_headings"
+        " BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s1", "s2")
+    with caplog.at_level(logging.WARNING):
+        await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+    assert any("not recorded" in r.getMessage() for r in caplog.records)
