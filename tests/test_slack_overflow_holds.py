@@ -14,7 +14,7 @@ from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from fakes.stories import add_channel, add_story, make_card_source
 from test_slack_blocks import make_card
 
-from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
+from bot.adapters.slack.adapter import OVERFLOW_TRIES, ChannelPacer, SlackAdapter
 from bot.adapters.slack.blocks import card_messages
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.cards import StoryCard
@@ -186,3 +186,25 @@ async def test_an_overflow_part_limited_again_in_the_background_extends_the_hold
     assert world.top_level("C1") == ["big", "s2"]
     await world.adapter.finish_overflow(PROMPT)
     assert len(slack_api.calls_to("chat.postMessage")) == 5
+
+
+async def test_an_overflow_part_given_up_on_a_429_still_holds_the_queued_posts(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = World(db, slack_api)
+    c1 = add_channel(db, "C1", mode="instant")
+    world.queue(c1, "big")
+    slack_api.script_usual("chat.postMessage")
+    for _ in range(OVERFLOW_TRIES):
+        slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    await world.drain()
+    for tried in range(1, OVERFLOW_TRIES):
+        world.now = T0 + timedelta(seconds=WAIT * tried)
+        await world.release()
+    # Its last try refused, the part is given up (an ERROR, `test_slack_overflow`); the limit
+    # stands all the same, and the card queued now waits it out.
+    assert not world.adapter.overflow.tasks and world.replies("C1") == []
+    queued = world.queue(c1, "s2")
+    await world.drain()
+    assert_held_until(world, [queued], world.now + timedelta(seconds=WAIT))
+    assert len(slack_api.calls_to("chat.postMessage")) == 1 + OVERFLOW_TRIES

@@ -195,6 +195,9 @@ class OverflowPoster:
                 rest.in_flight = False
                 rest.next_part()
                 continue
+            if rest.card and isinstance(error, RateLimitedDeliveryError):
+                # Even on its last try: the cards queued behind would meet the same limit.
+                self._tell_limited(error)
             if isinstance(error, PermanentDeliveryError | PlatformDeliveryError):
                 # The channel or the token refuses posts altogether: the rest would fail too.
                 rest.give_up(f"the channel refuses posts: {error}")
@@ -211,8 +214,6 @@ class OverflowPoster:
                 rest.lost.append(number)
                 rest.next_part()
                 continue
-            if rest.card and isinstance(error, RateLimitedDeliveryError):
-                self._tell_limited(error)
             wait = 1.0 if error.retry_after is None else error.retry_after
             rest.wait = min(max(wait, 0.0), MAX_OVERFLOW_WAIT)
             log.warning("Slack: %s not posted (try %d, retrying): %s", where, rest.tries, error)
