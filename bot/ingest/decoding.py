@@ -26,7 +26,7 @@ from html.entities import html5
 
 from bot.ingest.jsonfeed import is_json
 
-__all__ = ["drop_controls", "file_to_utf8", "repair_entities", "to_utf8"]
+__all__ = ["codes_in_names", "drop_controls", "file_to_utf8", "repair_entities", "to_utf8"]
 
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
 # The XML declaration's encoding: the bytes before the value (group 1) and the value (group 3).
@@ -333,6 +333,17 @@ def drop_controls(body: bytes) -> bytes:
     if b"\x0b" in body or b"\x0c" in body:
         body = _NAMES_RE.sub(lambda m: m.group().translate(None, b"\x0b\x0c"), body)
     return body.translate(_SPACES, _C0)
+
+
+def codes_in_names(body: bytes) -> bool:
+    """Whether a GUID, id or link of `body` (as read, before `drop_controls`) holds a terminal
+    code: older versions kept all of it but the ESC ("notice-[31m42"), which `drop_controls`
+    now drops whole, so that entry's GUID changed. In a JSON Feed, any terminal code."""
+    if b"\x1b" not in body or not _TERMINAL_RE.search(body):
+        return False
+    if is_json(body):
+        return True
+    return any(_TERMINAL_RE.search(name.group()) for name in _NAMES_RE.finditer(body))
 
 
 def repair_entities(body: bytes) -> bytes:

@@ -43,9 +43,10 @@ class ParsedEntry:
     text: str
     published: datetime | None
     author: str | None
-    # The digest GUID an older version gave this entry, when the document has control
-    # characters and those garbled its text then (`parser._add_old_guids`): the store takes an
-    # article stored under it for this entry.
+    # The GUID an older version gave this entry, when the document has control characters and
+    # those changed it then (`parser._add_old_guids`): a digest of text they garbled, or a GUID
+    # or link that kept a terminal code. The store takes an article stored under it for this
+    # entry.
     old_guid: str | None = None
 
 

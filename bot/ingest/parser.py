@@ -30,7 +30,7 @@ from typing import Any
 import fastfeedparser
 import feedparser
 
-from bot.ingest.decoding import drop_controls, repair_entities, to_utf8
+from bot.ingest.decoding import codes_in_names, drop_controls, repair_entities, to_utf8
 from bot.ingest.entries import DIGEST_GUID, ParsedEntry, newest, raw_str, read_entry, shared_ids
 from bot.ingest.entry_fields import fill_from_document
 from bot.ingest.entry_links import absolute_link, entry_base
@@ -81,8 +81,11 @@ class ParsedFeed:
     # for a feed whose title names no one: ABC Australia's "Top Stories" is edited by
     # "... (ABC News)", Boston.com's "World News: Breaking news, ..." is described "Boston.com".
     other_names: tuple[str, ...] = ()
-    # Works out the entries' old digest GUIDs when asked (`add_old_guids`), else None.
+    # Works out the entries' old GUIDs when asked (`add_old_guids`), else None.
     pending_old_guids: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    # A GUID or link of the document held a terminal code (`codes_in_names`): any entry, not
+    # only one known by a digest, may be stored under the GUID an older version gave it.
+    codes_in_names: bool = False
 
     @property
     def asked_minutes(self) -> int | None:
@@ -120,7 +123,10 @@ def parse_feed(
     as_read = to_utf8(without_bom(body), content_type)
     body = drop_controls(as_read)
     parsed = _parse(body, url, polled_url)
-    if body != as_read and any(e.guid.startswith(DIGEST_GUID) for e in parsed.entries):
+    if body == as_read:
+        return parsed
+    parsed.codes_in_names = codes_in_names(as_read)
+    if parsed.codes_in_names or any(e.guid.startswith(DIGEST_GUID) for e in parsed.entries):
         # Left for later: it parses the document again, and only an entry not found under its
         # GUID of now needs it, not every poll of a feed with a control character in it.
         entries = parsed.entries
@@ -129,9 +135,9 @@ def parse_feed(
 
 
 def add_old_guids(parsed: ParsedFeed) -> None:
-    """Give `parsed`'s entries their old digest GUIDs (`ParsedEntry.old_guid`), when its
-    document has control characters that garbled them once; `parse_feed` leaves that for this
-    call, since it parses the document a second time."""
+    """Give `parsed`'s entries their old GUIDs (`ParsedEntry.old_guid`), when its document has
+    control characters that changed them once; `parse_feed` leaves that for this call, since it
+    parses the document a second time."""
     pending, parsed.pending_old_guids = parsed.pending_old_guids, None
     if pending is not None:
         pending()
@@ -140,12 +146,14 @@ def add_old_guids(parsed: ParsedFeed) -> None:
 def _add_old_guids(
     entries: list[ParsedEntry], as_read: bytes, url: str | None, polled_url: str | None
 ) -> None:
-    """Give each digest-GUID entry the GUID it had when the document was parsed with its
-    control characters in it (`ParsedEntry.old_guid`), when that differs. Before they were
-    dropped, one control character garbled the text of the entries after it, and the digest
-    of an entry with no id and no link of its own is of its text: without the old GUID, such
-    an entry stored by an older version would come back as a new article. Paired by position,
-    and only when both parses read the same entries, with the same dates, as digest GUIDs."""
+    """Give each entry the GUID it had when the document was parsed with its control characters
+    in it (`ParsedEntry.old_guid`), when that differs. Before they were dropped, one control
+    character garbled the text of the entries after it, and the digest of an entry with no id
+    and no link of its own is of its text; and a terminal code in a GUID or link kept all but
+    its ESC ("notice-[31m42", now "notice-42"). Without the old GUID, such an entry stored by
+    an older version would come back as a new article. Paired by position, and only when both
+    parses read the same entries, with the same dates, and GUIDs of one kind (both digests or
+    neither)."""
     try:
         old = _parse(as_read, url, polled_url, quiet=True).entries
     except Exception:
@@ -158,8 +166,7 @@ def _add_old_guids(
     shared = Counter(was.guid for was in old)
     for entry, was in zip(entries, old, strict=True):
         if (
-            entry.guid.startswith(DIGEST_GUID)
-            and was.guid.startswith(DIGEST_GUID)
+            entry.guid.startswith(DIGEST_GUID) == was.guid.startswith(DIGEST_GUID)
             and was.guid != entry.guid
             and was.published == entry.published
             and shared[was.guid] == 1

@@ -83,27 +83,31 @@ async def poll_rows(
     now: datetime,
     oldest: datetime | None = None,
 ) -> tuple[list[dict[str, object]], int]:
-    """`entry_rows`, with the entries' old digest GUIDs (`parser.add_old_guids`) when one may
-    be stored under its old one: an entry known by a digest that is neither stored nor
-    tombstoned under its GUID of now. Worked out in a thread, since it parses the document
+    """`entry_rows`, with the entries' old GUIDs (`parser.add_old_guids`) when one may be
+    stored under its old one: an entry known by a digest (or by any GUID, in a document whose
+    GUIDs or links held a terminal code: `ParsedFeed.codes_in_names`) that is neither stored
+    nor tombstoned under its GUID of now. Worked out in a thread, since it parses the document
     again; a feed with a control character in it would otherwise cost two parses every poll."""
     rows, too_old = entry_rows(feed, parsed, url, now, oldest)
-    if parsed.pending_old_guids is not None and _unknown_digest_entry(db, rows):
+    if parsed.pending_old_guids is not None and _unknown_entry(db, rows, parsed.codes_in_names):
         await asyncio.to_thread(add_old_guids, parsed)
         rows, too_old = entry_rows(feed, parsed, url, now, oldest)
     return rows, too_old
 
 
-def _unknown_digest_entry(db: sqlite_utils.Database, rows: list[dict[str, object]]) -> bool:
-    """Whether an entry of `rows` known by a digest GUID is not stored under that GUID (by its
-    id, or by feed and GUID: an article that took it keeps its old id) nor tombstoned."""
-    digests = {
+def _unknown_entry(
+    db: sqlite_utils.Database, rows: list[dict[str, object]], any_guid: bool
+) -> bool:
+    """Whether an entry of `rows` known by a digest GUID (by any GUID, with `any_guid`) is not
+    stored under that GUID (by its id, or by feed and GUID: an article that took it keeps its
+    old id) nor tombstoned."""
+    candidates = {
         article_store.entry_id(row): row
         for row in rows
-        if str(row.get("guid") or "").startswith(DIGEST_GUID)
+        if row.get("guid") and (any_guid or str(row["guid"]).startswith(DIGEST_GUID))
     }
-    known = _known_ids(db, list(digests))
-    rest = {str(row["guid"]): row for key, row in digests.items() if key not in known}
+    known = _known_ids(db, list(candidates))
+    rest = {str(row["guid"]): row for key, row in candidates.items() if key not in known}
     if not rest:
         return False
     guids = list(rest)

@@ -118,14 +118,14 @@ def entry_id(row: dict[str, Any]) -> str:
 
 
 def _old_key(row: dict[str, Any]) -> str | None:
-    """The id the entry was stored under with its old digest GUID (`ParsedEntry.old_guid`)."""
+    """The id the entry was stored under with its old GUID (`ParsedEntry.old_guid`)."""
     old = row.get("old_guid")
     return entry_id({**row, "guid": old}) if old else None
 
 
 def _pruned(db: sqlite_utils.Database, row: dict[str, Any], urls: list[str]) -> bool:
     """Whether retention deleted this entry: a feed serving it again gets no new article. An
-    entry with an old digest GUID (`_stored_under_old_guid`) may be tombstoned under that."""
+    entry with an old GUID (`bot.store.old_guids`) may be tombstoned under that."""
     if old_guids.pruned(db, row, _old_key(row)):
         # Also under the id of now: once the feed drops its control characters no old GUID is
         # worked out, and only this tombstone still knows the entry.
@@ -162,7 +162,7 @@ def _known_entry(db: sqlite_utils.Database, row: dict[str, Any]) -> bool:
     stored = db.execute(
         "SELECT id, title, text, story_id FROM articles WHERE id = ?", [entry_id(row)]
     ).fetchone()
-    if stored is None and guid.startswith(old_guids.DIGEST_GUID):
+    if stored is None:
         stored = old_guids.stored_article(db, row, _old_key(row))
     if stored is None:
         return False

@@ -1,11 +1,13 @@
-"""Entries stored under the digest GUID an older version gave them (`ParsedEntry.old_guid`).
+"""Entries stored under the GUID an older version gave them (`ParsedEntry.old_guid`).
 
-An entry with no id and no link of its own is known by a digest of its title and text. Before
-control characters were dropped from a feed, one of them garbled the text of the entries after
-it; the parser works out that old digest for a document that has them, and these look an entry
-up by it, so that the upgrade posts no stored entry again. The title check of
-`bot.store.articles` misses the ones that matter: undated and first seen days before, or a title
-that held a colour code.
+Before control characters were dropped from a feed, they changed some entries' GUIDs. An entry
+with no id and no link of its own is known by a digest of its title and text, and one control
+character garbled the text of the entries after it; and a terminal code in a GUID or link lost
+only its ESC ("notice-[31m42", now "notice-42"). The parser works out that old GUID for a
+document that has them, and these look an entry up by it, so that the upgrade posts no stored
+entry again. The title and URL checks of `bot.store.articles` miss the ones that matter: no link
+of its own (or one that held the code too), undated and first seen days before, or a title that
+held a colour code.
 """
 
 from __future__ import annotations
@@ -16,15 +18,12 @@ import sqlite_utils
 
 from bot.store import tombstones
 
-# `bot.ingest.entries.DIGEST_GUID`, not imported: see `tombstones.url_key`.
-DIGEST_GUID = "sha1:"
-
 
 def stored_article(
     db: sqlite_utils.Database, row: dict[str, Any], old_key: str | None
 ) -> tuple[str, str, str, str | None] | None:
-    """The stored article (id, title, text, story_id) that this digest-GUID entry was stored as
-    under its old GUID (its id `old_key`), else None. That article takes the entry's GUID now,
+    """The stored article (id, title, text, story_id) that this entry was stored as under its
+    old GUID (its id `old_key`), else None. That article takes the entry's GUID now,
     keeping its id (stories, weights and cards know it by that), so it is found by feed and
     GUID from then on: also once the feed drops its control characters and no old GUID is
     worked out any more."""
