@@ -1,5 +1,6 @@
-"""`newsdigest feeds enable`: a disabled feed polled again, and a refused one only once its
-address is allowed.
+"""`newsdigest feeds enable`: a disabled feed polled again, a refused one only once its
+address is allowed, and one whose URL no fetch can use (a port 0 an older version stored) not
+at all: its reason says to add it again at its right address.
 
 A feed disabled because the network guard refused its address has the whole way to it checked
 again first, as a poll goes: every redirect hop through the guard, every resolved address; the
@@ -40,7 +41,7 @@ def feeds_enable(cli: CliContext, ref: str | None, all_refused: bool) -> None:
     why, while it is still refused. --refused does so for every such feed.
     """
     from bot.cli.feeds import _find_feed
-    from bot.ingest.policy import REFUSED
+    from bot.ingest.policy import REFUSED, UNUSABLE
 
     if all_refused == (ref is not None):
         raise click.UsageError("give a feed's id or URL, or --refused (not both)")
@@ -51,6 +52,9 @@ def feeds_enable(cli: CliContext, ref: str | None, all_refused: bool) -> None:
     if not before.disabled_reason and not before.consecutive_failures:
         click.echo(f"Feed {before.id} was already enabled: {before.url}")
         return
+    if before.disabled_reason and before.disabled_reason.startswith(UNUSABLE):
+        # Its URL is the same one no fetch could use: enabled, the next poll disables it again.
+        raise click.ClickException(f"feed {before.id} not enabled: {before.disabled_reason}")
     unchecked = ""
     if before.disabled_reason and before.disabled_reason.startswith(REFUSED):
         ((still, unchecked),) = asyncio.run(_refused_now(cli.config.polling, [before.url]))

@@ -83,6 +83,10 @@ class FetchResult:
     # Set when the network guard refused an address on the way: unlike a timeout or a 5xx, no
     # retry can change that until the address or the settings do.
     refused: Refusal | None = None
+    # Set when the feed's own URL (not a redirect's) is one no fetch can use: a port no socket
+    # can use, no host, not http(s). Adding one is refused (`bot.feedurls`), but an older
+    # version stored some; nothing changes it but the feed's owner (`bot.ingest.policy`).
+    unusable_url: bool = False
     # Set when a bug (or a module missing from the install) in our own code failed the fetch:
     # not the feed's fault, so it does not count towards disabling it (`bot.ingest.policy`).
     internal: bool = False
@@ -300,18 +304,24 @@ class FeedFetcher:
         try:
             current = httpx.URL(url)
         except httpx.InvalidURL as exc:
+            result.unusable_url = True
             raise UnsupportedURLError(f"invalid URL {url!r}: {exc}") from exc
         still_permanent = True
-        for _hop in range(self._max_redirects + 1):
+        for hop in range(self._max_redirects + 1):
             result.final_url = str(current)
             # Slow DNS counts against the budget too; waiting for a free slot does not.
             started = time.monotonic()
-            async with self._deadline(budget):
-                await check_url(
-                    current,
-                    allow_private_networks=self.allow_private_networks,
-                    resolver=self._resolver,
-                )
+            try:
+                async with self._deadline(budget):
+                    await check_url(
+                        current,
+                        allow_private_networks=self.allow_private_networks,
+                        resolver=self._resolver,
+                    )
+            except UnsupportedURLError:
+                # A redirect's may be the server's passing mistake, and is retried with backoff.
+                result.unusable_url = hop == 0
+                raise
             budget -= time.monotonic() - started
             async with self._host_slots[site_key(current.host)], self._total_slots:
                 started = time.monotonic()

@@ -11,6 +11,11 @@ here can be checked with fixed times. Rules, in the spirit of miniflux's refresh
   naming the address. No retry can change that until the address or the settings do;
   `feeds enable` checks it again, and a pass finding the setting now allows it re-enables the
   feed (`bot.pipeline.refusals`).
+* A feed URL no fetch can use (a port outside 1 to 65535, no host, not http(s)), which adding
+  a feed refuses but an older version stored: disabled at once, the reason starting
+  "unusable address: " and saying to add the feed again at its right address. Retried with
+  backoff, it failed for days before the count disabled it, with a reason that said nothing of
+  what to do. Only the feed's own URL: a redirect's is retried as any failure is.
 * An address refused as a DNS answer gave it (the host *resolves to* one): a failure like any
   other, since the answer can change: a VPN or split-horizon DNS answering 10.x for a while, a
   blocker answering 0.0.0.0, a fake-IP proxy answering 198.18.x.x. Only when it lasts to
@@ -50,6 +55,7 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "MIN_INTERVAL",
     "REFUSED",
+    "UNUSABLE",
     "FeedPollState",
     "PollOutcome",
     "allowed_now",
@@ -58,12 +64,15 @@ __all__ = [
     "record_failure",
     "record_internal_error",
     "refused_reason",
+    "unusable_reason",
 ]
 
 MAX_BACKOFF = 24 * 3600
 # How a disabled reason for a refused address begins (`refused_reason`), for `feeds enable` to
 # know it checks the address again before enabling.
 REFUSED = "refused: "
+# How a disabled reason for a feed URL no fetch can use begins (`unusable_reason`).
+UNUSABLE = "unusable address: "
 # What a refused reason says when the setting would allow the address (`allowed_now`).
 ALLOW_HINT = "set polling.allow_private_networks = true"
 MAX_RETRY_AFTER = timedelta(days=7)
@@ -132,10 +141,13 @@ def apply_fetch_result(
             has_new_body=result.status != 304 and result.body is not None,
         )
     refused = result.refused
-    if (refused is not None and not refused.dns) or result.status == 410:
+    if (refused is not None and not refused.dns) or result.status == 410 or result.unusable_url:
         if refused is not None:
             reason = refused_reason(refused)
             error = result.error or reason
+        elif result.unusable_url:
+            error = result.error or "unusable URL"
+            reason = unusable_reason(error)
         else:
             reason = "feed is gone (HTTP 410); remove it or re-enable it by hand"
             error = "HTTP 410 Gone"
@@ -291,6 +303,14 @@ def refused_reason(refused: Refusal, *, failures: int | None = None) -> str:
             "or fix the address"
         )
     return f"{REFUSED}{what}; {fix}, then re-enable the feed (newsdigest feeds enable)"
+
+
+def unusable_reason(error: str) -> str:
+    """The disabled reason of a feed whose own URL no fetch can use (`error` says why)."""
+    return (
+        f"{UNUSABLE}{error}, which no poll can fetch (an older version let it be added): add"
+        " the feed again at its right address, then remove this one"
+    )
 
 
 def allowed_now(reason: str | None, *, allow_private_networks: bool) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.ingest.policy import REFUSED
+from bot.ingest.policy import REFUSED, UNUSABLE
 from bot.pipeline.digest import matching_topics
 from bot.render.literal import strip_marks, url_code
 from bot.store import alerts
@@ -107,6 +107,16 @@ def disabled_feed_text(feed: dict[str, Any]) -> str:
         remove = "or remove it from the config file's [[feeds]]."
     else:
         remove = f"or remove it with /feeds remove {url}"
+    if feed["disabled_reason"].startswith(UNUSABLE):
+        # Enabled again, it would only be disabled at its next poll: the address must change.
+        if feed["origin"] == "config":
+            fix = "An admin can correct its url in the config file's [[feeds]]."
+        else:
+            fix = f"An admin can remove it with /feeds remove {url}"
+        return (
+            f"The feed {called} was disabled: {feed['disabled_reason']}. "
+            f"Its stories will be missing until it is added again.\n{fix}"
+        )
     how = "was disabled"
     if not feed["disabled_reason"].startswith(REFUSED):
         # A refused address as written is disabled at its first poll ("after 1 failed poll"
