@@ -11,7 +11,7 @@ import sqlite_utils
 
 from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
-from bot.ingest.decoding import repair_entities
+from bot.ingest.entities import repair_entities
 from bot.ingest.parser import parse_feed
 from bot.pipeline.poll import poll_feeds
 from bot.store import feeds as feed_store

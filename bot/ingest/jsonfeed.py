@@ -1,7 +1,7 @@
 """JSON Feed details the fast parser misses: a byte-order mark, and items linked by external_url.
 
-Kept apart from the XML repairs in `bot.ingest.decoding`: a JSON document needs neither those nor
-its charset sniffed (it is UTF-8 by definition).
+Kept apart from the XML repairs in `bot.ingest.decoding` and `entities`: a JSON document needs
+neither those nor its charset sniffed (it is UTF-8 by definition).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ UTF-8 is declared or assumed are windows-1252, and valid UTF-8 under a single-by
 
 The C0 control characters XML forbids are then dropped (`drop_controls`): after one, libxml2's
 recovery turned an entry's markup into words. XML documents have the ampersands XML refuses
-repaired (`bot.ingest.decoding`): libxml2's recovery drops text at them without an error, so no
+repaired (`bot.ingest.entities`): libxml2's recovery drops text at them without an error, so no
 fallback would ever be tried.
 """
 
@@ -30,7 +30,8 @@ from typing import Any
 import fastfeedparser
 import feedparser
 
-from bot.ingest.decoding import codes_in_names, drop_controls, repair_entities, to_utf8
+from bot.ingest.decoding import codes_in_names, drop_controls, to_utf8
+from bot.ingest.entities import repair_entities
 from bot.ingest.entries import DIGEST_GUID, ParsedEntry, newest, raw_str, read_entry, shared_ids
 from bot.ingest.entry_fields import fill_from_document
 from bot.ingest.entry_links import absolute_link, entry_base

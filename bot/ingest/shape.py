@@ -11,7 +11,7 @@ from itertools import chain
 from urllib.parse import urljoin, urlsplit
 
 from bot.feedurls import normalize_feed_url
-from bot.ingest.decoding import verbatim_sections
+from bot.ingest.entities import verbatim_sections
 
 # The start of an HTML page, once whitespace and comments are passed: what no feed opens with
 # (an XHTML-bodied Atom entry sits inside <feed>, never at the top).
