@@ -16,7 +16,7 @@ import re
 
 from bot.ingest.jsonfeed import is_json
 
-__all__ = ["codes_in_names", "drop_controls", "file_to_utf8", "to_utf8"]
+__all__ = ["codes_in_names", "drop_controls", "file_to_utf8", "to_utf8", "unreadable_charset"]
 
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
 # The XML declaration's encoding: the bytes before the value (group 1) and the value (group 3).
@@ -124,6 +124,31 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
         except UnicodeDecodeError:
             continue
     return body  # the header lied (those bytes are not in its charset): let the parsers sniff
+
+
+def unreadable_charset(body: bytes, content_type: str | None) -> tuple[str, str] | None:
+    """The ISO-2022 charset `body` is in when no codec here reads it (ISO-2022-CN and
+    ISO-2022-CN-EXT: Python has none, unlike for JP and KR), as labelled, and what labels it
+    ("its XML declaration", "its HTTP Content-Type"); None otherwise. Left to `to_utf8`, it
+    stayed as it came: under its label libxml2 read it, but the byte passes before (the
+    ampersand repair) cut into its 7-bit characters; under a header's alone, it was read as
+    ASCII, its escapes' letters for text. Only with an escape designating a character set in
+    it: without one the document is ASCII, and read so."""
+    if b"\x1b" not in body or body.startswith(_BOMS) or not _ISO_2022_SHIFT_RE.search(body):
+        return None
+    declaration = _XML_DECL_ENCODING_RE.match(body)
+    if declaration:
+        label = declaration.group(3).decode("ascii", "replace").strip()
+        if _codec(label) != "utf-8":  # a stock utf-8 over 7-bit bytes: the header may say
+            return (label, "its XML declaration") if _no_iso_2022_codec(label) else None
+    label = _http_charset(content_type)
+    if label and _no_iso_2022_codec(label) and body.isascii():
+        return label, "its HTTP Content-Type"
+    return None
+
+
+def _no_iso_2022_codec(label: str) -> bool:
+    return "2022" in label and _codec(label) is None
 
 
 def file_to_utf8(body: bytes) -> tuple[bytes, str | None]:

@@ -12,7 +12,8 @@ The tree, httpx-style (catch a branch to handle a whole family)::
     │   ├── FetchTimeoutError       -- whole-fetch deadline, not just one socket read
     │   └── BadEncodingError        -- Content-Encoding we did not ask for, or corrupt data
     ├── FeedParseError              -- bytes arrived but are not a feed we can read
-    │   └── NotAFeedError           -- a web page where a feed's address belongs
+    │   ├── NotAFeedError           -- a web page where a feed's address belongs
+    │   └── UnreadableCharsetError  -- in a character set no codec here reads (ISO-2022-CN)
     └── OpmlError                   -- an OPML document we cannot read
 
 `FeedFetcher.fetch` never raises these for network trouble: it folds them into
@@ -87,6 +88,11 @@ class FeedParseError(IngestError):
 
 class NotAFeedError(FeedParseError):
     """The body is a web page, not a feed; the message says which feed it names, if any."""
+
+
+class UnreadableCharsetError(FeedParseError):
+    """The document is in a character set no codec here reads (ISO-2022-CN and -EXT: Python
+    has none); the message names it and what said so."""
 
 
 class OpmlError(IngestError):

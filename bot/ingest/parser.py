@@ -30,12 +30,12 @@ from typing import Any
 import fastfeedparser
 import feedparser
 
-from bot.ingest.decoding import codes_in_names, drop_controls, to_utf8
+from bot.ingest.decoding import codes_in_names, drop_controls, to_utf8, unreadable_charset
 from bot.ingest.entities import repair_entities
 from bot.ingest.entries import DIGEST_GUID, ParsedEntry, newest, raw_str, read_entry, shared_ids
 from bot.ingest.entry_fields import fill_from_document
 from bot.ingest.entry_links import absolute_link, entry_base
-from bot.ingest.errors import FeedParseError, NotAFeedError
+from bot.ingest.errors import FeedParseError, NotAFeedError, UnreadableCharsetError
 from bot.ingest.intervals import SY_IGNORED_UP_TO_MINUTES, asked_ttl, asked_update_minutes
 from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
 from bot.ingest.normalize import (
@@ -112,13 +112,20 @@ def parse_feed(
     `content_type` (the HTTP header) gives the charset of a document that does not name its own;
     a web page never names `polled_url` (asked for, then redirected to `url`) as the feed.
 
-    Raises `FeedParseError` with the reason when neither parser finds a feed in `body`.
+    Raises `FeedParseError` with the reason when neither parser finds a feed in `body`, and
+    `UnreadableCharsetError` for one in a character set no codec here reads (ISO-2022-CN).
     """
     if not isinstance(body, bytes | bytearray | memoryview):
         raise TypeError("parse_feed takes the feed's bytes, never a URL or path")
     body = bytes(body)
     if not body.strip():
         raise FeedParseError("empty document")
+    if unreadable := unreadable_charset(body, content_type):
+        label, said_by = unreadable
+        raise UnreadableCharsetError(
+            f"written in {label} ({said_by} says so), a character set newsdigest cannot read"
+            " (Python has no codec for it): ask its publisher for UTF-8"
+        )
     # Controls dropped once the bytes are UTF-8 (or another ASCII-compatible encoding), before
     # anything reads the document: every offset taken later is into these same bytes.
     as_read = to_utf8(without_bom(body), content_type)

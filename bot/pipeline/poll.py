@@ -20,7 +20,13 @@ import sqlite_utils
 
 from bot import user_agent
 from bot.config import PollingConfig
-from bot.ingest.errors import FeedParseError, NotAFeedError, internal_error, log_internal
+from bot.ingest.errors import (
+    FeedParseError,
+    NotAFeedError,
+    UnreadableCharsetError,
+    internal_error,
+    log_internal,
+)
 from bot.ingest.fetcher import FeedFetcher, FetchResult
 from bot.ingest.parser import ParsedFeed, parse_feed
 from bot.ingest.policy import (
@@ -173,8 +179,10 @@ async def _poll_one(
                 content_type=result.content_type,
                 polled_url=feed.url,
             )
-        except NotAFeedError as exc:
-            parse_error = str(exc)  # the OPML import's words: no parser's complaint about HTML
+        except (NotAFeedError, UnreadableCharsetError) as exc:
+            # Its own words: the OPML import's for a web page, the charset's name; the document
+            # is no malformed one.
+            parse_error = str(exc)
         except FeedParseError as exc:
             parse_error = f"malformed feed: {exc}"
         except Exception as exc:
