@@ -294,3 +294,20 @@ def test_kept_matches_are_read_by_story_not_all_the_channels(tmp_path: Path) -> 
         assert lookups, query_plans(db, call)
         assert all("(channel_pk=? AND story_id=?)" in line for line in lookups), lookups
     assert topic_matches.kept(db, channel.id, ["budget"]) == {"budget": {"buses"}}
+
+
+def test_topics_test_reads_only_the_topics_matches(tmp_path: Path) -> None:
+    """`topics test` finds the matches a topic of its query keeps by (channel, topic), through
+    an index: not by reading every match every channel keeps for every topic."""
+    db, _channel = listed_on_monday(tmp_path)
+    found: dict[str, list[topic_matches.KeptMatch]] = {}
+
+    def call() -> None:
+        found.update(topic_matches.kept_by_query(db, "electric"))
+
+    plan = query_plans(db, call)
+    assert sorted(found) == ["budget", "ferry"]
+    assert not any(line.startswith("SCAN k") for line in plan), plan
+    assert any(
+        "topic_matches_subscription (channel_pk=? AND topic_slug=?)" in line for line in plan
+    ), plan

@@ -134,15 +134,22 @@ class KeptMatch:
 
 def kept_by_query(db: sqlite_utils.Database, query: str) -> dict[str, list[KeptMatch]]:
     """Every channel's kept matches by a topic whose query is `query` (as stored), by live
-    story: for `topics test`, to say which stories a channel keeps from earlier."""
+    story: for `topics test`, to say which stories a channel keeps from earlier. Read from the
+    topics of that query through their subscriptions, so only their matches are looked at, by
+    index, not every channel's for every topic."""
     found: dict[str, list[KeptMatch]] = defaultdict(list)
     for story_id, pk, name, platform, channel_id, slug, at in db.execute(
         "SELECT COALESCE(s.merged_into, s.id), c.id, c.name, c.platform, c.channel_id,"
-        " k.topic_slug, MIN(k.matched_at) FROM topic_matches k"
+        " k.topic_slug, MIN(k.matched_at) FROM topics t"
+        # CROSS JOIN: the topic's followings first, then their matches by (channel, topic).
+        # What `_COUNTS` asks, joined the other way round.
+        " CROSS JOIN subscriptions sub ON sub.topic_slug = t.slug"
+        " CROSS JOIN topic_matches k ON k.channel_pk = sub.channel_pk"
+        " AND k.topic_slug = sub.topic_slug AND k.query = t.query"
+        " AND sub.created_at <= k.matched_at"
         " JOIN stories s ON s.id = k.story_id"
         " JOIN channels c ON c.id = k.channel_pk"
-        + _COUNTS
-        + " WHERE k.query = ? GROUP BY 1, 2, 6 ORDER BY 1, c.id, k.topic_slug",
+        " WHERE t.query = ? GROUP BY 1, 2, 6 ORDER BY 1, c.id, k.topic_slug",
         [query],
     ):
         found[story_id].append(
