@@ -10,106 +10,36 @@ the real digest selection and planner (`bot.runner.digests`)."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 from _cli_env import cli_env
+from _kept_matches import (
+    LEAD,
+    MONDAY,
+    OTHERWISE,
+    TUESDAY,
+    drain,
+    listed_on_monday,
+    matches_as_it_is,
+    queued,
+    recount,
+    report,
+)
 from click.testing import CliRunner
-from fakes.chat import FakeChatAdapter
-from fakes.stories import add_channel, make_card_source
+from fakes.stories import add_channel
 
 from bot.cli import cli
-from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.pipeline.digest import matching_topics
 from bot.runner import digests
-from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import retention, topic_matches
 from bot.store import stories as story_store
-from bot.store.channels import ChannelRow
-from bot.store.database import iso, open_database, transaction
-
-MONDAY = datetime(2027, 3, 8, 9, 0, tzinfo=UTC)
-TUESDAY = MONDAY + timedelta(days=1)
-
-LEAD = (
-    "Harbor Daily",
-    "Council approves the budget",
-    "The budget doubles funding for electric buses, officials said on Monday.",
-)
-OTHERWISE = (
-    "Metro Wire",
-    "Budget passes after a long debate",
-    "Councillors passed the budget late on Monday after a six-hour debate over spending.",
-)
-FERRY = (
-    "Coast Courier",
-    "Electric ferry enters service",
-    "The harbour's first electric ferry carried its first passengers on Monday.",
-)
-
-
-def report(
-    db: sqlite_utils.Database, story_id: str, article: tuple[str, str, str], at: datetime
-) -> None:
-    """One outlet's report joining the story `story_id` (opened by it if new), counts updated."""
-    source, title, text = article
-    with transaction(db):
-        if story_store.get_story(db, story_id) is None:
-            story_store.create_story(db, story_id, story_id, title, at)
-        row = {"source": source, "guid": f"{story_id}-{title}", "title": title, "text": text}
-        for stored in article_store.insert_new(db, [{**row, "seen_at": at, "published": at}]):
-            article_store.set_story(db, stored.id, story_id)
-        recount(db, story_id, at)
-
-
-def recount(db: sqlite_utils.Database, story_id: str, at: datetime) -> None:
-    members = article_store.story_articles(db, story_id)
-    sources = len({a.source for a in members})
-    db.execute(
-        "UPDATE stories SET article_count = ?, outlet_count = ?, source_count = ?,"
-        " last_updated = ? WHERE id = ?",
-        [len(members), sources, sources, iso(at), story_id],
-    )
-
-
-def queued(db: sqlite_utils.Database, channel: ChannelRow) -> list[str]:
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT story_id FROM deliveries WHERE channel_pk = ? AND kind = 'story' ORDER BY id",
-            [channel.id],
-        )
-    ]
-
-
-def matches_as_it_is(db: sqlite_utils.Database, channel: ChannelRow, story_id: str) -> bool:
-    topics = channel_store.channel_topics(db, channel.id)
-    return bool(matching_topics(topics, article_store.story_articles(db, story_id)))
-
-
-def listed_on_monday(tmp_path: Path) -> tuple[sqlite_utils.Database, ChannelRow]:
-    """A digest channel of one card a digest following `electric`: Monday's digest gives the
-    ferry its card and lists the one-outlet budget story after it; overnight a second outlet
-    joins the budget story without the word."""
-    db = open_database(tmp_path / "nd.db")
-    channel = add_channel(db, "C1", min_sources=1)
-    channel_store.upsert_topic(db, "buses", "electric", origin="chat")
-    # Followed before the digest by the test's clock, not the machine's.
-    channel_store.follow(db, channel.id, "buses", now=MONDAY - timedelta(days=1))
-    report(db, "budget", LEAD, MONDAY - timedelta(hours=3))
-    report(db, "ferry", FERRY, MONDAY - timedelta(hours=1))
-    assert digests.enqueue_digest(db, channel, now=MONDAY, default_size=1) == 1
-    assert queued(db, channel) == ["ferry"]
-    (notice,) = [r[0] for r in db.execute("SELECT text FROM alerts")]
-    assert "Council approves the budget" in notice
-    report(db, "budget", OTHERWISE, MONDAY + timedelta(hours=3))
-    assert not matches_as_it_is(db, channel, "budget")
-    return db, channel
+from bot.store.database import transaction
 
 
 def test_a_listed_story_that_grew_is_in_the_channels_next_digest(tmp_path: Path) -> None:
@@ -199,7 +129,7 @@ def test_topics_test_says_the_match_is_kept_from_earlier(
 
 
 def test_kept_matches_go_with_their_story(tmp_path: Path) -> None:
-    db, _channel = listed_on_monday(tmp_path)
+    db, _channel = listed_on_monday(tmp_path, sent=False)
     kept = "SELECT story_id FROM topic_matches ORDER BY story_id"
     assert [r[0] for r in db.execute(kept)] == ["budget", "ferry"]
     later = MONDAY + timedelta(days=60)
@@ -209,7 +139,7 @@ def test_kept_matches_go_with_their_story(tmp_path: Path) -> None:
     assert [r[0] for r in db.execute(kept)] == ["ferry"]
 
 
-async def test_a_listed_story_that_grew_goes_out_after_quiet_hours(tmp_path: Path) -> None:
+def test_a_listed_story_that_grew_goes_out_after_quiet_hours(tmp_path: Path) -> None:
     db, channel = listed_on_monday(tmp_path)
     channel = channel_store.update_channel(db, channel.id, quiet_hours="08:00-12:00")
     assert digests.enqueue_digest(db, channel, now=TUESDAY, default_size=1) == 1
@@ -217,12 +147,7 @@ async def test_a_listed_story_that_grew_goes_out_after_quiet_hours(tmp_path: Pat
     # Sent at noon: the story as it is matches no more, and as it was when queued (Tuesday, both
     # outlets in) neither, so only the kept match says it still does (`bot.delivery.prepare`).
     noon = TUESDAY + timedelta(hours=3, minutes=1)
-    chat = FakeChatAdapter("slack")
-    outbox = Outbox(
-        db, make_card_source(db, noon), settings=OutboxSettings(pace=0), clock=lambda: noon
-    )
-    outbox.register(chat)
-    await outbox.drain()
+    chat = asyncio.run(drain(db, noon))
     assert "budget" in [m.story_id for m in chat.cards()]
 
 
@@ -261,7 +186,9 @@ def test_a_story_given_again_after_following_again_is_kept_again(tmp_path: Path)
     # Given the story again under the new following: the row left from the old one must not
     # hold its place.
     with transaction(db):
-        topic_matches.remember(db, channel.id, [("budget", "buses", "electric")], now=TUESDAY)
+        topic_matches.remember(
+            db, channel.id, [topic_matches.Match("budget", "buses", "electric")], now=TUESDAY
+        )
     assert topic_matches.kept_for(db, channel.id, "budget") == {"buses"}
 
 

@@ -203,7 +203,8 @@ def _unwanted_because(outbox: Outbox, channel: ChannelRow, row: DeliveryRow) -> 
     topics = channel_store.channel_topics(outbox.db, channel.id)
     if not topics:
         return None
-    if topic_matches.kept_for(outbox.db, channel.id, row.story_id) & {t.slug for t in topics}:
+    kept = topic_matches.kept_for(outbox.db, channel.id, row.story_id, queued=True)
+    if kept & {t.slug for t in topics}:
         return None  # queued as matching, kept so (`bot.store.topic_matches`)
     members = article_store.story_articles(outbox.db, row.story_id)
     headline = story.headline if story else None

@@ -5,7 +5,7 @@ it before, and are not muted there."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -215,20 +215,34 @@ def select(
 
 
 def remember_matches(
-    db: sqlite_utils.Database, channel: ChannelRow, selection: Selection, *, now: datetime
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    selection: Selection,
+    *,
+    now: datetime,
+    cards: Mapping[str, int],
+    notice: int | None = None,
+    noticed: Collection[str] = (),
 ) -> None:
-    """Keep the topic matches of every story the channel is given by `selection` (its cards and
-    the stories beyond them, listed or counted), so none is taken back as the story grows; the
-    caller holds the write transaction that queues them."""
+    """Keep the topic matches of every story the channel is given by `selection`: each card
+    queued as the outbox row `cards[story_id]`, and each story beyond them that the notice
+    `notice` lists or counts (`noticed`), so none is taken back as the story grows once that
+    card or notice reached the channel (`bot.store.topic_matches`). The caller holds the write
+    transaction that queues them."""
     queries = {t.slug: t.query for t in selection.topics}
-    topic_matches.remember(
-        db,
-        channel.id,
-        [
-            (c.story.id, slug, queries[slug])
-            for c in selection.chosen + selection.overflow
+    matches = [
+        topic_matches.Match(c.story.id, slug, queries[slug], delivery_id=cards[c.story.id])
+        for c in selection.chosen
+        if c.story.id in cards
+        for slug in c.topics
+        if slug in queries
+    ]
+    if notice is not None:
+        matches += [
+            topic_matches.Match(c.story.id, slug, queries[slug], alert_id=notice)
+            for c in selection.overflow
+            if c.story.id in noticed
             for slug in c.topics
             if slug in queries
-        ],
-        now=now,
-    )
+        ]
+    topic_matches.remember(db, channel.id, matches, now=now)

@@ -47,8 +47,13 @@ class CardSource:
         every = channel_store.list_topics(self.db)
         matched = matching_topics(every, members, story.headline) if every else []
         # A topic the channel keeps the story matched by (`bot.store.topic_matches`) still
-        # names it on the card as the story grows: a thread update's card, an edit.
-        kept = topic_matches.kept_for(self.db, channel.id, story.id) if followed else set()
+        # names it on the card as the story grows: a thread update's card, an edit, and the card
+        # itself, queued as matching.
+        kept = (
+            topic_matches.kept_for(self.db, channel.id, story.id, queued=True)
+            if followed
+            else set()
+        )
         card = build_card(
             self.db,
             story,

@@ -62,13 +62,14 @@ def enqueue_digest(
     selection = digest_selection(db, channel, now=now, slot=slot, default_size=default_size)
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
     with delivery_store.durable(db):
-        queued = sum(
-            delivery_store.enqueue_story(db, c.story.id, channel.id, now=now, not_before=not_before)
-            for c in selection.chosen
-        )
-        remember_matches(db, channel, selection, now=now)
+        cards = _queue_cards(db, channel, selection, now=now, not_before=not_before)
+        queued = len(cards)
         counted_stories.forget_settled(db, channel.id, expired_before=now - MAX_LOOKBACK)
-        _enqueue_overflow(db, channel, selection, slot=slot, now=now)
+        notice, noticed = _enqueue_overflow(db, channel, selection, slot=slot, now=now)
+        # Kept once the card or notice reaches the channel (`bot.store.topic_matches`).
+        remember_matches(
+            db, channel, selection, now=now, cards=cards, notice=notice, noticed=noticed
+        )
         digest_runs.record_digest_run(
             db, channel.id, scheduled_for=scheduled_for or now, now=now, stories=queued
         )
@@ -82,6 +83,26 @@ def enqueue_digest(
     return queued
 
 
+def _queue_cards(
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    selection: Selection,
+    *,
+    now: datetime,
+    not_before: datetime | None,
+) -> dict[str, int]:
+    """The selection's cards queued as outbox rows: each story's row id (none for one the
+    channel has or had a row for already)."""
+    cards: dict[str, int] = {}
+    for c in selection.chosen:
+        row_id = delivery_store.queue_story(
+            db, c.story.id, channel.id, now=now, not_before=not_before
+        )
+        if row_id is not None:
+            cards[c.story.id] = row_id
+    return cards
+
+
 def _enqueue_overflow(
     db: sqlite_utils.Database,
     channel: ChannelRow,
@@ -89,24 +110,26 @@ def _enqueue_overflow(
     *,
     slot: datetime,
     now: datetime,
-) -> None:
+) -> tuple[int | None, list[str]]:
     """The notice listing the stories beyond the digest's cards (`bot.runner.overflow`), and the
-    record of what it lists, so the next digest does not list them again unless they grew."""
+    record of what it lists, so the next digest does not list them again unless they grew.
+    Returns the notice's id and the stories it lists or counts (None and none if not queued)."""
     ids = [c.story.id for c in selection.overflow]
     before = listed_stories.listed_sources(db, channel.id, ids)
     counted = counted_stories.counted_before(db, channel.id, ids)
     notice = overflow_notice(channel.platform, selection.overflow, before, counted)
     if notice is None:
-        return
+        return None, []
     # The key the count had: a digest queued again (a restart's catch-up) gets one list.
     alert_id = alerts.queue_alert(db, channel.id, f"digest-more:{iso(slot)}", notice.text, now=now)
     if alert_id is None:
-        return
+        return None, []
     listed = [(c.story.id, c.story.source_count) for c in notice.listed]
     # Counted as listed only once the notice is sent (`bot.store.listed_stories`).
     listed_stories.record_listed(db, channel.id, listed, alert_id=alert_id, now=now)
     # Only counted, they are listed first next time (`bot.store.counted_stories`).
     counted_stories.record_counted(db, channel.id, [c.story.id for c in notice.counted], now=now)
+    return alert_id, [c.story.id for c in notice.listed + notice.counted]
 
 
 def digest_size(channel: ChannelRow, default_size: int = DEFAULT_LIMIT) -> int:
@@ -198,19 +221,22 @@ def enqueue_instant(
         return 0
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
     with delivery_store.durable(db):
-        queued = sum(
-            delivery_store.enqueue_story(db, c.story.id, channel.id, now=now, not_before=not_before)
-            for c in selection.chosen
-        )
-        remember_matches(db, channel, selection, now=now)
+        cards = _queue_cards(db, channel, selection, now=now, not_before=not_before)
+        queued = len(cards)
+        notice = None
         if selection.more:
-            alerts.enqueue_alert(
+            notice = alerts.queue_alert(
                 db,
                 channel.id,
                 f"instant-more:{iso(now)}",
                 instant_more_text(selection.more),
                 now=now,
             )
+        # The stories beyond the limit are given by the notice counting them.
+        noticed = [c.story.id for c in selection.overflow]
+        remember_matches(
+            db, channel, selection, now=now, cards=cards, notice=notice, noticed=noticed
+        )
     if selection.more:
         log.info(
             "instant posts for %s: %d queued, %d more qualified",

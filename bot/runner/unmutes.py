@@ -115,8 +115,9 @@ def _owed_card(
             # Nothing is posted there now; the resume queues what is news by then.
             return CatchUp.CARD_ON_RESUME
         hold = quiet_until(now, channel.quiet_hours, channel.timezone)
-        delivery_store.enqueue_story(db, story_id, channel.id, now=now, not_before=hold)
-        remember_matches(db, channel, picked, now=now)
+        row_id = delivery_store.queue_story(db, story_id, channel.id, now=now, not_before=hold)
+        cards = {story_id: row_id} if row_id is not None else {}
+        remember_matches(db, channel, picked, now=now, cards=cards)
         return CatchUp.CARD
     # Nothing queued: the next digest picks the story as it picks any (said only if it will).
     slot = _next_digest(channel, now)

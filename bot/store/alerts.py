@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.store import listed_stories
+from bot.store import listed_stories, topic_matches
 from bot.store.database import iso, parse_iso
 from bot.store.durable import durable
 from bot.store.stale import stale_cutoff
@@ -176,8 +176,10 @@ def delete_finished(db: sqlite_utils.Database, *, before: datetime, limit: int) 
             f"SELECT id FROM alerts WHERE {_FINISHED_BEFORE} LIMIT ?", [iso(before), limit]
         )
     ]
-    # The stories a digest's notice listed outlive it (`bot.store.listed_stories`).
+    # The stories a digest's notice listed outlive it (`bot.store.listed_stories`), and so do
+    # the topic matches a sent one gave (`bot.store.topic_matches`).
     listed_stories.forget_notices(db, ids)
+    topic_matches.forget_notices(db, ids)
     return db.execute(
         "DELETE FROM alerts WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
     ).rowcount

@@ -104,13 +104,25 @@ def enqueue_story(
 ) -> bool:
     """A pending top-level post. False if the channel already has (or had) this story: the unique
     index on (story, channel) is what guarantees a channel never gets a story twice."""
+    return queue_story(db, story_id, channel_pk, now=now, not_before=not_before) is not None
+
+
+def queue_story(
+    db: sqlite_utils.Database,
+    story_id: str,
+    channel_pk: int,
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> int | None:
+    """`enqueue_story`, returning the new row's id (None if the channel has or had the story)."""
     cursor = db.execute(
         "INSERT OR IGNORE INTO deliveries (story_id, channel_pk, kind, state, nonce,"
         " next_attempt_at, release_at, created_at, updated_at)"
         " VALUES (?, ?, 'story', 'pending', ?, ?, ?, ?, ?)",
         [story_id, channel_pk, new_nonce(), *_times(now, not_before)],
     )
-    return cursor.rowcount > 0
+    return cursor.lastrowid if cursor.rowcount > 0 else None
 
 
 def enqueue_update(

@@ -303,6 +303,12 @@ def _m038_digest_headings(db: sqlite_utils.Database) -> None:
     create_digest_headings(db)
 
 
+def _m039_topic_match_givers(db: sqlite_utils.Database) -> None:
+    from bot.store.topic_matches import add_givers  # it imports bot.store.database
+
+    add_givers(db)
+
+
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
@@ -358,5 +364,10 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         38,
         "the digest heading last posted in each channel, kept across restarts",
         _m038_digest_headings,
+    ),
+    (
+        39,
+        "a kept topic match counts once its card or notice reached the channel",
+        _m039_topic_match_givers,
     ),
 ]
