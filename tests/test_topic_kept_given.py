@@ -135,40 +135,80 @@ def test_an_upgrade_names_what_gave_each_match(
     from bot.store import database
 
     path = tmp_path / "nd.db"
+    stories = ["carded", "queued", "failed", "listed", "lost", "moved", "survivor"]
+    at = {story_id: (MONDAY + timedelta(hours=h)).isoformat() for h, story_id in enumerate(stories)}
     with monkeypatch.context() as patch:
         patch.setattr(database, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] <= 37])
         db = open_database(path)
         channel = add_channel(db, "C1", min_sources=1)
         channel_store.upsert_topic(db, "buses", "electric", origin="chat")
         channel_store.follow(db, channel.id, "buses", now=MONDAY - timedelta(days=1))
-        for n, story_id in enumerate(["carded", "failed", "listed", "lost"]):
+        for n, story_id in enumerate(stories):
             report(db, story_id, (f"Outlet {n}", f"Electric {story_id}", "Electric."), MONDAY)
-        at = [MONDAY + timedelta(hours=h) for h in range(4)]
-        db.execute(
-            "INSERT INTO deliveries (story_id, channel_pk, kind, state, nonce, created_at,"
-            " updated_at) VALUES ('carded', ?, 'story', 'failed', 'n1', ?, ?)",
-            [channel.id, at[0].isoformat(), at[0].isoformat()],
-        )
-        for key, state, when in [
-            ("digest-more:a", "failed", at[1]),
-            ("digest-more:b", "sent", at[2]),
+        # Each card queued with its match, at the same moment: one given up, one still queued,
+        # and one of a story since merged away, the card moved onto the survivor and given up.
+        for story_id, card_of, state in [
+            ("carded", "carded", "failed"),
+            ("queued", "queued", "pending"),
+            ("moved", "survivor", "failed"),
         ]:
+            db.execute(
+                "INSERT INTO deliveries (story_id, channel_pk, kind, state, nonce, created_at,"
+                " updated_at) VALUES (?, ?, 'story', ?, ?, ?, ?)",
+                [card_of, channel.id, state, story_id, at[story_id], at[story_id]],
+            )
+        db.execute("UPDATE stories SET merged_into = 'survivor' WHERE id = 'moved'")
+        # The notices of two digests: one given up, one sent.
+        for key, state, story_id in [("a", "failed", "failed"), ("b", "sent", "listed")]:
             db.execute(
                 "INSERT INTO alerts (channel_pk, key, text, state, created_at)"
                 " VALUES (?, ?, 'Also matching', ?, ?)",
-                [channel.id, key, state, when.isoformat()],
+                [channel.id, f"digest-more:{key}", state, at[story_id]],
             )
-        for story_id, when in zip(["carded", "failed", "listed", "lost"], at, strict=True):
+        for story_id in ["carded", "queued", "failed", "listed", "lost", "moved"]:
             db.execute(
                 "INSERT INTO topic_matches VALUES (?, ?, 'buses', 'electric', ?)",
-                [channel.id, story_id, when.isoformat()],
+                [channel.id, story_id, at[story_id]],
             )
         db.close()
     db = open_database(path)
-    ids = ["carded", "failed", "listed", "lost"]
-    # The card and the notice that failed gave nothing; the sent notice did, and a match whose
-    # giver is not found counts as every match did before.
-    assert topic_matches.kept(db, channel.id, ids, queued=True) == {
-        "listed": {"buses"},
-        "lost": {"buses"},
-    }
+    live = ["carded", "queued", "failed", "listed", "lost", "survivor"]
+    # What was given up gave nothing; the sent notice did; a match whose card or notice is not
+    # found counts as every match did before; a queued card counts for itself.
+    assert topic_matches.kept(db, channel.id, live) == {"listed": {"buses"}, "lost": {"buses"}}
+    assert topic_matches.kept_for(db, channel.id, "queued", queued=True) == {"buses"}
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_an_instant_pass_s_count_keeps_its_match_once_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(digests, "INSTANT_LIMIT", 1)
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "C1", min_sources=1, mode="instant")
+    channel_store.upsert_topic(db, "buses", "electric", origin="chat")
+    channel_store.follow(db, channel.id, "buses", now=MONDAY - timedelta(days=1))
+    # Both picked by their only outlet's lead.
+    harbour = (
+        "Bay Post",
+        "Harbour plan adopted",
+        "The plan adds electric ferries, officials said.",
+    )
+    report(db, "harbour", harbour, MONDAY - timedelta(minutes=20))
+    report(db, "budget", LEAD, MONDAY - timedelta(minutes=10))
+    # One card at once; the "more" notice counts the other story.
+    assert digests.enqueue_instant(db, channel, now=MONDAY) == 1
+    (counted,) = {"harbour", "budget"} - set(queued(db, channel))
+    grown = (OTHERWISE[0], "Story goes on", "Officials said more on Monday, without details.")
+    report(db, counted, grown, MONDAY + timedelta(minutes=5))
+    later = MONDAY + timedelta(minutes=10)
+
+    def picked() -> list[str]:
+        selection = digests.instant_selection(db, channel, now=later, story_ids={counted})
+        return [c.story.id for c in selection.chosen]
+
+    # Grown out of `electric` before the notice went out: not the channel's yet.
+    assert picked() == []
+    chat = asyncio.run(drain(db, MONDAY + timedelta(minutes=6)))
+    assert notice_state(db) == "sent" and len(chat.texts()) == 1
+    assert picked() == [counted]
