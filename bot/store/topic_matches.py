@@ -25,7 +25,7 @@ as it was, time included. A story counts as kept, too, if a story merged into it
 (`stories.merged_into`, which always names the surviving story), as `listed_stories` reads
 listings. Rows go with their story (retention).
 
-A match is kept only once the channel got the story (migration 38): each row names what gives it,
+A match is kept only once the channel got the story (migration 39): each row names what gives it,
 the story's card (`delivery_id`) or the digest's or instant pass's notice that lists or counts it
 (`alert_id`), written in the transaction that queues it, and counts by that row's state, so no
 crash can part the two: once that card or notice is sent. Until then another digest must not
@@ -38,7 +38,7 @@ gave nothing, and its match never counts; a held one (a retry, a rate limit, qui
 paused channel) keeps it waiting. A channel removed from the config is paused, not deleted:
 what it got stays kept for when it comes back, and what waited for it goes stale. A story
 given twice (listed, then carded) has a row for each. A row naming neither was given: its
-notice sent and since deleted by retention (`forget_notices`), or kept before migration 38 with
+notice sent and since deleted by retention (`forget_notices`), or kept before migration 39 with
 neither found.
 """
 
