@@ -12,6 +12,9 @@ the quotation: a possessive never runs on into "as" or "while".
 
 A double quotation may open with one kind of mark and close with another (a straight " and a
 curly ” or “ mixed by a feed or a hand): any closing double mark ends any double quotation.
+Pointed marks pair either way round: «…» (French) and »…« (German, Danish). Inside a German „…“
+the English “…” may quote again: a "“" at a word's start opens, one at a word's end closes „.
+`open_quotes` and `quotation_bounds` read the marks in one pass, so the two always agree.
 """
 
 from __future__ import annotations
@@ -46,30 +49,9 @@ _MIN_WORDS_BEFORE = 3
 
 
 def open_quotes(text: str) -> list[int]:
-    """Where the quotations still open at the end of `text` start, outermost first."""
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        before = text[i - 1] if i else " "
-        after = text[i + 1] if i + 1 < len(text) else " "
-        if ch == "“" and any(text[j] == "„" for j in stack):
-            _close(stack, text, "„")  # German „…“: "“" closes, as in `quotation_bounds`
-        elif ch in "“„«":
-            stack.append(i)
-        elif ch in _DOUBLE_CLOSING:
-            _close(stack, text, _DOUBLE_OPENERS)
-        elif ch == '"':
-            if any(text[j] == '"' for j in stack) or _closes_curly(before, after, text, stack):
-                _close(stack, text, _DOUBLE_OPENERS)
-            elif before in _OPENS_AFTER:
-                stack.append(i)
-        elif ch in "‘'":
-            if before in _OPENS_AFTER and after.isalpha():
-                stack.append(i)
-            elif _closes_single(text, i, stack):
-                _close(stack, text, "‘'")
-        elif ch == "’" and _closes_single(text, i, stack):
-            _close(stack, text, "‘'")
-    return stack
+    """Where the quotations still open at the end of `text` start, outermost first: read as
+    `quotation_bounds` reads them, so a mark one pairs the other does too."""
+    return _scan(text)[1]
 
 
 def _closes_curly(before: str, after: str, text: str, stack: list[int]) -> bool:
@@ -97,14 +79,6 @@ def _closes_single(text: str, i: int, stack: list[int]) -> bool:
     if not word[:1].islower():
         return True
     return word in STOPWORDS and word not in _AFTER_POSSESSIVE
-
-
-def _close(stack: list[int], text: str, marks: str) -> None:
-    """Pop the innermost quotation opened by one of `marks` (and any opened inside it)."""
-    for depth in range(len(stack) - 1, -1, -1):
-        if text[stack[depth]] in marks:
-            del stack[depth:]
-            return
 
 
 def balanced_cut(head: str, ellipsis: str) -> str:
@@ -141,6 +115,12 @@ def quoted_spans(text: str) -> list[str]:
 def quotation_bounds(text: str) -> list[tuple[int, int]]:
     """Where the words of each quotation `quoted_spans` finds start and end in `text` (the marks
     are just outside), in the order the quotations close."""
+    return _scan(text)[0]
+
+
+def _scan(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """The quotations of `text` that close (as `quotation_bounds`) and where those left open
+    start (as `open_quotes`): one reading of the marks for both."""
     spans: list[tuple[int, int]] = []
     stack: list[int] = []
 
@@ -172,10 +152,14 @@ def quotation_bounds(text: str) -> list[tuple[int, int]]:
         # The innermost open quotation this mark closes ("“" closes „…“ but opens “…”; "»"
         # closes «…» but opens »…«); any closing double mark ends any double quotation.
         closing = [j for j in stack if ch in QUOTATION_PAIRS[text[j]]]
+        # Inside „…“ an English quotation opens with "“" too ("„Er nannte es “Unsinn”.“"):
+        # a "“" at a word's start opens one, and only one at a word's end closes the German.
+        if ch == "“" and before in _OPENS_AFTER and after.isalnum():
+            closing = []
         if ch in _DOUBLE_CLOSING and any(text[j] in _DOUBLE_OPENERS for j in stack):
             close(i, _DOUBLE_OPENERS)
         elif closing:
             close(i, text[closing[-1]])
         elif ch in QUOTATION_PAIRS:
             stack.append(i)
-    return spans
+    return spans, stack

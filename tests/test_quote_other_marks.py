@@ -1,0 +1,58 @@
+"""Quotations in »…« (German and Danish) and English marks inside a German „…“ pair read as
+paired, so a sentence holding one can be an angle's quote; the quote is still the outlet's words
+verbatim, and a mark left open still keeps a sentence from being quoted.
+
+Every sentence here is written for the tests."""
+
+from __future__ import annotations
+
+from bot.models import Article
+from bot.summarize.grounding import is_verbatim
+from bot.summarize.quote_marks import open_quotes, quoted_spans
+from bot.summarize.quotes import Told, pick_quote, verbatim_quote
+
+POINTED = "Die Hafenmeisterin sagte am Montag, »der alte Steg bleibt bis zum Sommer gesperrt«."
+NESTED = "Der Fischer sagte: „Die Gebühr ist “reiner Wucher” und trifft die kleinen Boote.“"
+
+
+def _picked(sentence: str) -> str:
+    article = Article(id="1", source="Tolberg Bote", title="Steg gesperrt", text=sentence)
+    return pick_quote([(1.0, sentence, article, sentence.split())], Told())
+
+
+def test_pointed_marks_opening_with_the_right_one_pair() -> None:
+    assert open_quotes(POINTED) == []
+    assert quoted_spans(POINTED) == ["der alte Steg bleibt bis zum Sommer gesperrt"]
+    # French «…» still pairs the other way round.
+    assert quoted_spans("Elle a dit «le quai reste fermé» lundi.") == ["le quai reste fermé"]
+
+
+def test_a_sentence_quoting_in_pointed_marks_is_quoted_verbatim() -> None:
+    assert verbatim_quote(POINTED, POINTED, ["Steg"]) == POINTED
+    quote = _picked(POINTED)
+    assert quote == POINTED and is_verbatim(quote, POINTED)
+
+
+def test_english_marks_inside_a_german_quotation_pair() -> None:
+    assert open_quotes(NESTED) == []
+    assert sorted(quoted_spans(NESTED)) == sorted(
+        ["reiner Wucher", "Die Gebühr ist “reiner Wucher” und trifft die kleinen Boote."]
+    )
+    quote = _picked(NESTED)
+    assert quote == NESTED and is_verbatim(quote, NESTED)
+
+
+def test_a_german_closing_mark_still_closes_its_german_quotation() -> None:
+    # "“" at a word's end closes „…“; only one at a word's start opens an English quotation.
+    said = "„Wir bauen den Steg neu“, sagte die Hafenmeisterin."
+    assert open_quotes(said) == [] and quoted_spans(said) == ["Wir bauen den Steg neu"]
+
+
+def test_a_mark_left_open_still_keeps_a_sentence_unquoted() -> None:
+    # The window's own words, verbatim, are not enough: whose words end where must be plain.
+    for sentence in (
+        "Die Hafenmeisterin sagte am Montag, »der alte Steg bleibt bis zum Sommer gesperrt.",
+        "Der Fischer sagte: „Die Gebühr ist “reiner Wucher” und trifft die kleinen Boote.",
+    ):
+        assert open_quotes(sentence) != []
+        assert verbatim_quote(sentence, sentence, ["Steg"]) == ""
