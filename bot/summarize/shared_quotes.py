@@ -111,12 +111,22 @@ def one_speaker(a: str, b: str) -> bool | None:
     """Whether two sentences give their remarks to one speaker: True when both name one person
     or give one office, False when they name two or give two offices, None when either is
     unclear (no speaker read, or a name in one and an office in the other)."""
-    a_names, a_roles, _ = _speaker_words(a)
-    b_names, b_roles, _ = _speaker_words(b)
-    if a_names and b_names:
-        return any(same_speaker(x, y) for x in a_names for y in b_names)
+    named = same_named_speaker(a, b)
+    if named is not None:
+        return named
+    a_roles, b_roles = _speaker_words(a)[1], _speaker_words(b)[1]
     if a_roles and b_roles:
         return any(x & y for x in a_roles for y in b_roles)
+    return None
+
+
+def same_named_speaker(a: str, b: str) -> bool | None:
+    """Whether two sentences give their words to one named person: True when both name one,
+    False when each names someone and no name of one can be the other's (`same_speaker`), None
+    when either names no speaker. Offices are not read: "the mayor" and "officials" may be one."""
+    a_names, b_names = _speaker_words(a)[0], _speaker_words(b)[0]
+    if a_names and b_names:
+        return any(same_speaker(x, y) for x in a_names for y in b_names)
     return None
 
 

@@ -4,6 +4,8 @@ A sentence carries a bullet when it shares enough of the bullet's weighted words
 bullet's main figure and contradicts none of its other figures, and agrees with it on negation
 where the two overlap. Dates are left out of the figure check: an outlet that reports the fine
 without the weekday still reports the fine. A year may be left out too, but not given as another.
+Nor may the sentence give the words to another named speaker than the bullet does ("Berg said"
+beside "Wren said"): the shared-quotation rule's reading of speakers (`shared_quotes`) decides.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bot.models import Article
 from bot.summarize.claim_figures import Count, claim_counts, figures_agree, main_figure
 from bot.summarize.clauses import SUBORDINATORS
 from bot.summarize.sentences import content_stems, split_sentences
-from bot.summarize.shared_quotes import quotes_alike
+from bot.summarize.shared_quotes import quotes_alike, same_named_speaker
 
 # Weighted share of a bullet's content words one source sentence must carry to report it. Below
 # a half because a bullet is one outlet's whole sentence and another outlet that reports the same
@@ -240,6 +242,10 @@ def carries(
             and figures_agree(bullet.counts, sentence.counts, adds_none=True)
         )
     ):
+        return False
+    # "Wren said the pier will close" is not backed by another outlet's "Berg said the pier
+    # will close": the words match, the remark is someone else's. Read last: it costs most.
+    if same_named_speaker(bullet.text, sentence.text) is False:
         return False
     return bullet.negated_where(shared) == sentence.negated_where(shared)
 
