@@ -32,6 +32,31 @@ def test_the_same_words_from_another_named_speaker_do_not_back_the_bullet() -> N
     assert _backers(("Fjord Post", "Pier row", other)) == ["Quay Herald"]
 
 
+def test_a_speaker_named_after_the_words_is_read_too() -> None:
+    other = (
+        "The old ferry pier in Tolberg will close next spring for repairs to its deck, said "
+        "Mayor Jon Berg."
+    )
+    assert _backers(("Fjord Post", "Pier row", other)) == ["Quay Herald"]
+    other = "The old ferry pier in Tolberg will close next spring for repairs to its deck, Jon Berg said."
+    assert _backers(("Fjord Post", "Pier row", other)) == ["Quay Herald"]
+
+
+def test_words_that_only_look_like_another_speaker_still_back_it() -> None:
+    # A body by its initials, a name qualifying who spoke, a name deep in a clause, a speech
+    # verb in another sense: no other speaker is plain, so the claim is what counts.
+    for other in (
+        "The TPA says the old ferry pier in Tolberg will close next spring for repairs to its deck.",
+        "Jon Berg's office said the old ferry pier in Tolberg would close next spring for repairs "
+        "to its deck.",
+        "The old ferry pier in Tolberg will close next spring for repairs to its deck, sooner "
+        "than the date Tarn Harbour Trust staff had said they expected.",
+        "The old ferry pier in Tolberg, which Jon Berg added to the register, will close next "
+        "spring for repairs to its deck.",
+    ):
+        assert _backers(("Fjord Post", "Pier row", other)) == ["Quay Herald", "Fjord Post"], other
+
+
 def test_the_same_speaker_named_otherwise_still_backs_it() -> None:
     # A surname alone, the name after the words, or a title before it: one person.
     for other in (
@@ -56,6 +81,9 @@ def test_named_speakers_are_read_as_the_shared_quotation_rule_reads_them() -> No
     assert same_named_speaker(BULLET, "Jon Berg said it would.") is False
     assert same_named_speaker(BULLET, "Wren said it would.") is True
     assert same_named_speaker(BULLET, "The mayor said it would.") is None
+    # Read plainly (no shared quotation), only a name right before "said", "says" or "told".
+    assert same_named_speaker(BULLET, "The fee, Jon Berg added, would rise.") is False
+    assert same_named_speaker(BULLET, "The fee, Jon Berg added, would rise.", plain=True) is None
     # The shared-quotation rule also weighs offices; the support check only names.
     assert one_speaker("The mayor said it would.", "The minister said it would.") is False
     assert same_named_speaker("The mayor said it would.", "The minister said it would.") is None

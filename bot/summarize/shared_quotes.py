@@ -120,11 +120,17 @@ def one_speaker(a: str, b: str) -> bool | None:
     return None
 
 
-def same_named_speaker(a: str, b: str) -> bool | None:
+def same_named_speaker(a: str, b: str, plain: bool = False) -> bool | None:
     """Whether two sentences give their words to one named person: True when both name one,
     False when each names someone and no name of one can be the other's (`same_speaker`), None
-    when either names no speaker. Offices are not read: "the mayor" and "officials" may be one."""
-    a_names, b_names = _speaker_words(a)[0], _speaker_words(b)[0]
+    when either names no speaker. Offices are not read: "the mayor" and "officials" may be one.
+
+    `plain`, for two sentences that share no quotation: only a name right before "said",
+    "says" or "told", or after "said" or "says", is read (`_plainly_named`). Any speech verb
+    serves when a quotation is shared; without one, "The economy added 900,000 jobs", "the
+    secretary of state", "James's office said" or "The US says" beside "Antony Blinken said"
+    are no speakers to set against each other."""
+    a_names, b_names = _speaker_words(a, plain)[0], _speaker_words(b, plain)[0]
     if a_names and b_names:
         return any(same_speaker(x, y) for x in a_names for y in b_names)
     return None
@@ -166,31 +172,64 @@ def _unquoted(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _speaker_words(text: str) -> tuple[list[Name], list[frozenset[str]], frozenset[str]]:
+def _speaker_words(
+    text: str, plain: bool = False
+) -> tuple[list[Name], list[frozenset[str]], frozenset[str]]:
     """Who `text` says spoke: names (`name_key`) and offices written in lower case ("the
-    mayor"), each read from the few words before a speech verb outside the quotations, and the
-    content stems of all those words."""
+    mayor"), each read from the few words before a speech verb outside the quotations (`plain`:
+    before "said", "says" or "told", or a name right after "said" or "says"), and the content
+    stems of all those words."""
     names: list[Name] = []
     roles: list[frozenset[str]] = []
     said_by: set[str] = set()
     unquoted = _unquoted(text)
-    for match in SPEECH_VERB_RE.finditer(unquoted):
+    if plain:
+        # ", said Mayor Ada Wren." names the speaker after the verb.
+        names.extend(key for m in _SAID_NAME_RE.finditer(unquoted) if (key := name_key(m[1])))
+    for match in (_PLAIN_SPEECH_RE if plain else SPEECH_VERB_RE).finditer(unquoted):
         before = _SPEAKER_START_RE.split(unquoted[: match.start()])[-1].split()
         while before and before[-1].casefold() in _AUXILIARIES:
             before.pop()
         words = before[-_SPEAKER_WORDS:]
         said_by.update(content_stems(" ".join(words)))
         # "The union said": a capitalised opener is no name.
-        if key := name_key(" ".join(w for w in words if w[:1].isupper())):
+        capitalised = [w for w in words if w[:1].isupper()]
+        if plain and not _plainly_named(before, capitalised):
+            continue
+        if key := name_key(" ".join(capitalised)):
             names.append(key)
         elif stems := frozenset(content_stems(" ".join(words))):
             roles.append(stems)
     # '"...," said Mayor Ruiz', 'Ruiz, the mayor, said "..."': the forms `speakers` reads.
-    for start, end in quotation_bounds(text):
+    for start, end in [] if plain else quotation_bounds(text):
         for name in speakers(text, start - 1, end + 1):
             names.append(name)
             said_by.update(stem(w) for w in name)
     return names, roles, frozenset(said_by)
+
+
+def _plainly_named(before: list[str], capitalised: list[str]) -> bool:
+    """Whether the words `before` a speech verb (from the clause's start) are a speaker and no
+    more: a few words ("Harbour chief Ada Wren", "Sen. Joe Manchin on Thursday"), not a clause
+    with a name in it ("putting him far from the lowest figure progressive Democrats have
+    said"); ending on the name, not on what it qualifies ("James's office said", "Minnesota
+    officials said"); and more than one word in capitals ("The US says": a country or a body by
+    its initials, not a person)."""
+    if not before or len(before) > _PLAIN_SPEAKER_WORDS or not before[-1][:1].isupper():
+        return False
+    named = [w for w in capitalised if w.casefold() not in NOT_NAME_WORDS]
+    return not (len(named) == 1 and named[0].isupper())
+
+
+# The most words a plainly named speaker's clause holds before its verb.
+_PLAIN_SPEAKER_WORDS = 6
+
+
+# The verbs that plainly say who spoke (`same_named_speaker`'s `plain`), and a name after one.
+_PLAIN_SPEECH_RE = re.compile(r"\b(?:say|says|said|tell|tells|told)\b", re.IGNORECASE)
+_SAID_NAME_RE = re.compile(
+    r"\b(?:said|says)\s+((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]*)(?=\s*[.,;:]|\Z)"
+)
 
 
 def _name_stems(text: str) -> frozenset[str]:

@@ -245,7 +245,7 @@ def carries(
         return False
     # "Wren said the pier will close" is not backed by another outlet's "Berg said the pier
     # will close": the words match, the remark is someone else's. Read last: it costs most.
-    if same_named_speaker(bullet.text, sentence.text) is False:
+    if same_named_speaker(bullet.text, sentence.text, plain=True) is False:
         return False
     return bullet.negated_where(shared) == sentence.negated_where(shared)
 
