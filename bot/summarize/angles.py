@@ -36,6 +36,7 @@ from bot.summarize.angle_topic import (
 )
 from bot.summarize.clauses import VERB_WORDS, leans_on_context
 from bot.summarize.grounding import ELLIPSIS, figures
+from bot.summarize.occasions import other_occasion
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
 from bot.summarize.restated import cores_alike, one_remark
 from bot.summarize.sentences import content_stems, split_sentences
@@ -134,6 +135,7 @@ def _pick_for_outlet(
                 if not sentence:
                     continue
             stems = content_stems(sentence)
+            bullets = _same_occasion(sentence, tldr, tldr_texts)
             # Words no other outlet uses score, so a paragraph on another subject (a roundup's
             # "pressure on Putin" under a singer's death) is the most novel of all.
             if relayed or any(sentence in paragraph for paragraph in off_topic):
@@ -141,11 +143,11 @@ def _pick_for_outlet(
             novel = [s for s in dict.fromkeys(stems) if s not in other]
             # A sentence going on past a bullet's fact with its own ("..., only weeks before the
             # April 12 election") is the outlet's detail, the bullet's part its setting.
-            goes_on = _goes_on(sentence, _beyond(novel, tldr))
+            goes_on = _goes_on(sentence, _beyond(novel, bullets))
             # The bullet's event in other words and with other background ("Millions are
             # celebrating the festival" under "People are celebrating the festival on Tuesday")
             # restates it as much as a sentence of the bullet's own words does.
-            restates = mostly_restates(stems, tldr) or any(
+            restates = mostly_restates(stems, bullets) or any(
                 cores_alike(sentence, text) or one_remark(sentence, text) for text in tldr_texts
             )
             if not novel or (restates and not goes_on):
@@ -186,8 +188,8 @@ def _pick_for_outlet(
             # line it is the card's top again; one quoting someone it does not name would pass
             # that person's words off as the outlet's.
             if (
-                (goes_on or not gives_figure_of(stems, sentence, tldr))
-                and (names or numbers or goes_on or not rewords_bullet(stems, novel, tldr))
+                (goes_on or not gives_figure_of(stems, sentence, bullets))
+                and (names or numbers or goes_on or not rewords_bullet(stems, novel, bullets))
                 and not leans_on_context(sentence)
                 and not points_back(sentence)
                 and not quotes_no_one(sentence)
@@ -195,8 +197,8 @@ def _pick_for_outlet(
             ):
                 added = max(added, full)
                 candidate = _Pick(outlet, article, sentence, novelty, names, numbers, words)
-                if goes_on and (restates or gives_figure_of(stems, sentence, tldr)):
-                    beyond = set(_beyond(novel, tldr))
+                if goes_on and (restates or gives_figure_of(stems, sentence, bullets)):
+                    beyond = set(_beyond(novel, bullets))
                     candidate.novel_words = [w for w in words if stem_of(w) in beyond]
                     candidate.restates = True
                 candidates.append(candidate)
@@ -215,6 +217,19 @@ def _pick_for_outlet(
 MAX_ALTERNATES = 6
 # Names and figures of its own a detail needs to be shown whole past WHOLE_LINE_MAX_WORDS.
 LONG_LINE_MIN_FACTS = 2
+
+
+def _same_occasion(
+    sentence: str,
+    tldr: Sequence[tuple[frozenset[str], frozenset[str]]],
+    texts: Sequence[str],
+) -> Sequence[tuple[frozenset[str], frozenset[str]]]:
+    """The bullets (`tldr`, told as `texts`) that `sentence` could retell: not one telling
+    another occasion of its act ("voted against" under "voted for", `other_occasion`), which
+    shares its words but not its fact."""
+    if len(texts) != len(tldr):
+        return tldr
+    return [b for b, text in zip(tldr, texts, strict=True) if not other_occasion(sentence, text)]
 
 
 def _beyond(

@@ -31,6 +31,7 @@ from bot.summarize.introduced import (
     turns_to_other_news,
     without_also,
 )
+from bot.summarize.occasions import other_occasion
 from bot.summarize.restated import (
     RARE_DOCS,
     SAME_FIGURES_SHARE,
@@ -281,7 +282,10 @@ def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
     often adds one ("two days without trains"). Or one core claim in both (`same_core`: "voted
     to impeach X, ..." / "voted to remove X ... as ..."), or most words but the dates. A
     restatement with no figure, or with other ones, still gets through when it shares few
-    words."""
+    words. Never two occasions of one act, however alike their words (`other_occasion`:
+    "voted on Monday" / "voted on Thursday", "voted for" / "voted against")."""
+    if other_occasion(a.text, b.text):
+        return False
     if stem_overlap(a.stems, b.stems) > params.max_overlap or _retold(a, b):
         return True
     if same_core(a.text, a.stems, b.text, b.stems):

@@ -18,6 +18,7 @@ from functools import lru_cache
 from bot.models import Article
 from bot.summarize.claim_figures import Count, claim_counts, figures_agree, main_figure
 from bot.summarize.clauses import SUBORDINATORS
+from bot.summarize.occasions import other_occasion
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.shared_quotes import quotes_alike, same_named_speaker
 
@@ -244,8 +245,11 @@ def carries(
     ):
         return False
     # "Wren said the pier will close" is not backed by another outlet's "Berg said the pier
-    # will close": the words match, the remark is someone else's. Read last: it costs most.
+    # will close": the words match, the remark is someone else's; nor "voted for" by "voted
+    # against", or a vote days before (`other_occasion`). Read last: they cost most.
     if same_named_speaker(bullet.text, sentence.text, plain=True) is False:
+        return False
+    if other_occasion(bullet.text, sentence.text):
         return False
     return bullet.negated_where(shared) == sentence.negated_where(shared)
 

@@ -1,0 +1,113 @@
+"""One act on other dates, or the opposite act, is two facts however alike the words: two bullets,
+and an outlet telling the other one keeps its angle. The same act told with other background, or
+its date given a day off (another time zone) or not at all, is still one.
+
+Every story here is invented."""
+
+from __future__ import annotations
+
+from bot.models import Article
+from bot.outlets import outlet_names
+from bot.summarize.angles import build_angles
+from bot.summarize.candidates import TldrParams, _repeats
+from bot.summarize.grounding import supporting_outlets
+from bot.summarize.occasions import other_occasion
+from bot.summarize.restated import cores_alike, one_remark
+from tests.test_tldr_repeats import _option
+
+MONDAY = "The Tolberg council voted on Monday to close the old ferry pier, ending years of debate."
+THURSDAY = "The Tolberg council voted on Thursday to close the old ferry pier after a long hearing."
+FOR = "The harbour board voted for the new fishing quota, a first since the war."
+AGAINST = "The harbour board voted against the new fishing quota, as protests grew in Tarn."
+
+
+def _two_bullets(a: str, b: str) -> bool:
+    return not _repeats(_option(a), _option(b, 1), TldrParams())
+
+
+def test_one_act_on_days_apart_is_two_bullets() -> None:
+    assert _two_bullets(MONDAY, THURSDAY)
+    assert not cores_alike(MONDAY, THURSDAY)
+    # Word for word but the day: still two votes.
+    assert _two_bullets(
+        "The Tolberg council voted on Monday to close the old ferry pier.",
+        "The Tolberg council voted on Thursday to close the old ferry pier.",
+    )
+    assert _two_bullets(
+        "The Tolberg council voted on March 3 to close the old ferry pier.",
+        "The Tolberg council voted on March 19 to close the old ferry pier.",
+    )
+
+
+def test_opposite_sides_of_one_act_are_two_bullets() -> None:
+    assert _two_bullets(FOR, AGAINST)
+    assert not cores_alike(FOR, AGAINST)
+    assert _two_bullets(
+        "Senator Ada Wren voted in favour of the budget bill on Tuesday.",
+        "Senator Ada Wren voted against the budget bill on Tuesday.",
+    )
+    assert _two_bullets(
+        "The Tarn court ruled in favour of the ferry crews in the pay dispute on Monday.",
+        "The Tarn court ruled against the ferry crews in the pay dispute on Monday.",
+    )
+
+
+def test_one_act_told_twice_is_still_one_bullet() -> None:
+    one = "The Tolberg council voted on Monday to close the old ferry pier."
+    for other in (
+        "On Monday the Tolberg council voted to close the old ferry pier.",
+        "The Tolberg council voted last week to close the old ferry pier.",
+        # A day apart: late on Monday in one time zone is Tuesday in another.
+        "The Tolberg council voted on Tuesday to close the old ferry pier.",
+        # The other date is background: the vote's own day is shared.
+        "The Tolberg council voted on Monday to close the old ferry pier before Friday's hearing.",
+    ):
+        assert not other_occasion(one, other), other
+        assert not _two_bullets(one, other), other
+    # "for" and "against" of a verb that takes no side are no sides.
+    assert not other_occasion(
+        "Prosecutors filed charges against Ada Wren on Monday.",
+        "Prosecutors filed charges for fraud on Monday.",
+    )
+    # A sentence telling both sides takes neither against the other.
+    assert not other_occasion(
+        "The board voted for the quota and against the new fees.",
+        "The board voted against the new fees.",
+    )
+
+
+def test_one_speakers_remarks_days_apart_are_two() -> None:
+    a = "Premier Eva Lind said on Monday in Tolberg that the ferry deal was “a good start” for Holm."
+    b = "Premier Eva Lind said on Friday in Tolberg that the ferry deal was “far from enough” for Holm."
+    assert not one_remark(a, b)
+    assert one_remark(a, b.replace("Friday", "Monday"))
+
+
+def _story(*outlets: tuple[str, str, str]) -> list[Article]:
+    return [
+        Article(id=f"s{i}", source=source, title=title, text=text)
+        for i, (source, title, text) in enumerate(outlets)
+    ]
+
+
+def test_an_outlet_telling_the_opposite_vote_keeps_its_angle() -> None:
+    articles = _story(
+        ("Quay Herald", "Board backs fishing quota", FOR),
+        (
+            "Fjord Post",
+            "Board votes down quota",
+            "The harbour board voted against the new fishing quota on Monday, as protests grew.",
+        ),
+    )
+    angles, also = build_angles(articles, outlet_names(articles), "Quay Herald", tldr=[FOR])
+    assert [a.source for a in angles] == ["Fjord Post"] and also == []
+
+
+def test_an_outlet_telling_the_opposite_vote_does_not_report_the_bullet() -> None:
+    articles = _story(
+        ("Quay Herald", "Board backs fishing quota", FOR),
+        ("Fjord Post", "Protests in Tarn", AGAINST),
+        ("Metro Sound", "Quota vote", "The harbour board voted for the new fishing quota."),
+    )
+    backers = supporting_outlets(FOR, "Quay Herald", articles, outlet_names(articles))
+    assert backers == ["Quay Herald", "Metro Sound"]
