@@ -179,7 +179,13 @@ async def test_a_busy_digest_lists_in_one_discord_message_whatever_the_headlines
     listed = [line for line in lines if line.startswith("• ")]
     assert 0 < len(listed) <= MAX_LISTED
     assert len(notice.encode("utf-16-le")) // 2 <= 2000
-    assert lines[-1] == f"…and {40 - len(listed)} more: /digest or /story \\<words>"
+    assert lines[-2] == f"…and {40 - len(listed)} more: /digest or /story \\<words>"
+    behind = 40 - len(listed)
+    assert lines[-1] == (
+        f"This channel is {behind} stories behind: more match it than a digest shows (5 cards "
+        "and 10 lines), and a story waits 8 days at most for its line. /digest shows the next "
+        f"ones now; /watchlist digest-size cards:{5 + behind} gives each digest more cards."
+    )
     db.close()
 
 
@@ -198,7 +204,11 @@ async def test_a_busy_digest_lists_in_one_slack_section(
     [post] = [p for p in posts if p["text"].startswith("Also matching")]
     text = post["blocks"][0]["text"]["text"]
     assert len(text) <= 3000 and not text.endswith("…")  # whole, not cut by the section limit
-    assert text.splitlines()[-1].endswith("more: /digest or /story &lt;words&gt;")
+    lines = text.splitlines()
+    assert lines[-2].endswith("more: /digest or /story &lt;words&gt;")
+    behind = 40 - len([line for line in lines if line.startswith("• ")])
+    assert lines[-1].startswith(f"This channel is {behind} stories behind")
+    assert lines[-1].endswith(f"/watchlist digest-size {5 + behind} gives each digest more cards.")
     db.close()
 
 

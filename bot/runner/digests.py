@@ -23,6 +23,7 @@ from bot.pipeline.digest import (
     remember_matches,
     select,
 )
+from bot.runner.backlog import dropped_stories
 from bot.runner.overflow import overflow_notice
 from bot.runner.schedule import missed_digest, next_fire, quiet_until
 from bot.store import alerts, counted_stories, digest_runs, listed_stories
@@ -64,8 +65,18 @@ def enqueue_digest(
     with delivery_store.durable(db):
         cards = _queue_cards(db, channel, selection, now=now, not_before=not_before)
         queued = len(cards)
+        # Read before their rows go: the notice counts them, rather than drop them unsaid.
+        dropped = dropped_stories(db, channel, selection, now=now)
         counted_stories.forget_settled(db, channel.id, expired_before=now - MAX_LOOKBACK)
-        notice, noticed = _enqueue_overflow(db, channel, selection, slot=slot, now=now)
+        notice, noticed = _enqueue_overflow(
+            db,
+            channel,
+            selection,
+            slot=slot,
+            now=now,
+            cards=digest_size(channel, default_size),
+            dropped=len(dropped),
+        )
         # Kept once the card or notice reaches the channel (`bot.store.topic_matches`).
         remember_matches(
             db, channel, selection, now=now, cards=cards, notice=notice, noticed=noticed
@@ -110,14 +121,25 @@ def _enqueue_overflow(
     *,
     slot: datetime,
     now: datetime,
+    cards: int,
+    dropped: int,
 ) -> tuple[int | None, list[str]]:
     """The notice listing the stories beyond the digest's cards (`bot.runner.overflow`), and the
-    record of what it lists, so the next digest does not list them again unless they grew.
+    record of what it lists, so the next digest does not list them again unless they grew; it
+    says whether the channel is behind and counts the `dropped` stories (`bot.runner.backlog`).
     Returns the notice's id and the stories it lists or counts (None and none if not queued)."""
     ids = [c.story.id for c in selection.overflow]
     before = listed_stories.listed_sources(db, channel.id, ids)
     counted = counted_stories.counted_before(db, channel.id, ids)
-    notice = overflow_notice(channel.platform, selection.overflow, before, counted)
+    notice = overflow_notice(
+        channel.platform,
+        selection.overflow,
+        before,
+        counted,
+        cards=cards,
+        min_sources=channel.min_sources,
+        dropped=dropped,
+    )
     if notice is None:
         return None, []
     # The key the count had: a digest queued again (a restart's catch-up) gets one list.

@@ -10,7 +10,9 @@ The list is one plain notice (`bot.store.alerts`), after the cards, as the count
 message on every platform: lines are taken while the notice, escaped, stays within the
 platform's message (`_LIMIT`, counted by `escaped_bound`), at most `MAX_LISTED` of them, and a
 last line counts the rest. A story only counted so is listed first by the channel's next digest
-(`bot.store.counted_stories`), ahead of newer stories that would take every line again. A
+(`bot.store.counted_stories`), ahead of newer stories that would take every line again; when that
+cannot catch up, or stories are dropped after waiting their longest, the notice says so in lines
+of its own after the count (`bot.runner.backlog`), within the same message. A
 story listed to the channel by an earlier digest is not listed again unless it has gained sources
 since (`bot.store.listed_stories`: unless the notice listing it failed, and a story merged into it
 listed counts); it is counted with the rest. Like the count, a listing does not mark a story
@@ -27,6 +29,7 @@ from bot.models import Article
 from bot.pipeline.digest import Candidate
 from bot.render.links import safe_url
 from bot.render.literal import parts, strip_marks, url_link
+from bot.runner.backlog import behind_line, dropped_line
 from bot.textutil import plural
 
 MAX_LISTED = 10
@@ -62,14 +65,23 @@ def overflow_notice(
     overflow: Sequence[Candidate],
     listed_before: Mapping[str, int] | None = None,
     counted_before: Sequence[str] = (),
+    *,
+    cards: int = 0,
+    min_sources: int = 1,
+    dropped: int = 0,
 ) -> OverflowNotice | None:
     """The notice listing `overflow` (in order) for a channel on `platform`; None if empty.
     `listed_before`: the stories listed to the channel by earlier digests, with the sources each
     had then; such a story gets no line unless it has more now. `counted_before`: the stories an
     earlier digest only counted, the longest waiting first: listed first, in that order, so none
-    stays a count for good (in rank order, the newest took the lines and the oldest expired)."""
+    stays a count for good (in rank order, the newest took the lines and the oldest expired).
+    `cards` and `min_sources`: the channel's digest size and minimum, for the line saying it is
+    behind (`bot.runner.backlog`); `dropped`: the stories this digest drops after they waited
+    their longest, counted in a line of their own (a notice of that line alone if nothing else)."""
     if not overflow:
-        return None
+        if (line := dropped_line(dropped)) is None:
+            return None
+        return OverflowNotice(line, [])
     before = listed_before or {}
     fresh = [c for c in overflow if c.story.source_count > before.get(c.story.id, -1)]
     order = {story_id: i for i, story_id in enumerate(counted_before)}
@@ -84,11 +96,25 @@ def overflow_notice(
         f"Also matching this channel, without a card in this digest "
         f"({plural(len(overflow), 'story', 'stories')}):"
     )
+
+    def tail(listed: int) -> list[str]:
+        """The last lines, once `listed` stories have a line: the rest counted, and the backlog."""
+        counted = [c for c in fresh[listed:] if c.story.id not in before]
+        behind = behind_line(
+            platform,
+            behind=len(counted),
+            carried=sum(c.story.id in order for c in counted),
+            cards=cards,
+            min_sources=min_sources,
+            max_listed=MAX_LISTED,
+        )
+        extra = [line for line in (behind, dropped_line(dropped)) if line is not None]
+        return _rest_line(len(overflow) - listed, again) + extra
+
     lines: list[str] = []
     for candidate in fresh[:MAX_LISTED]:
         line = overflow_line(candidate, marked=True)
-        rest = _rest_line(len(overflow) - len(lines) - 1, again)
-        if escaped_bound("\n".join([title, *lines, line, *rest])) > limit:
+        if escaped_bound("\n".join([title, *lines, line, *tail(len(lines) + 1)])) > limit:
             break
         lines.append(line)
     listed = fresh[: len(lines)]
@@ -98,12 +124,8 @@ def overflow_notice(
             f"{plural(len(overflow), 'more story matches', 'more stories match')} this channel "
             f"without a card, listed in an earlier digest: {REST_HINT}"
         )
-        return OverflowNotice(text, [], counted)
-    return OverflowNotice(
-        "\n".join([title, *lines, *_rest_line(len(overflow) - len(lines), again)]),
-        listed,
-        counted,
-    )
+        return OverflowNotice("\n".join([text, *tail(0)[1:]]), [], counted)
+    return OverflowNotice("\n".join([title, *lines, *tail(len(lines))]), listed, counted)
 
 
 def _rest_line(rest: int, again: int) -> list[str]:

@@ -8,6 +8,8 @@ waiting first, while it still matches there, without a card and not muted; it is
 (`waiting`) even when it has not been updated within their window (then for a line only, never
 a card), for up to `bot.pipeline.digest.MAX_LOOKBACK` (8 days) after it was first counted,
 after which its row goes (`forget_settled`), so a weekly channel's next digest still lists it.
+A story that waited that long without a line is not dropped silently: the digest that drops it
+counts it in its notice (`expiring`, `bot.runner.backlog`).
 A row is settled once a later notice lists the story (or the story it was merged into), as
 `listed_stories` counts a listing: a pending notice settles it (it will go out), a failed one does
 not (the story is listed first again), and the row goes once that notice is sent. Rows go with their
@@ -81,6 +83,21 @@ def waiting(db: sqlite_utils.Database, channel_pk: int, *, since: datetime) -> l
         f" WHERE c.channel_pk = ? AND c.counted_at >= ? AND NOT {_LISTED}"
         " GROUP BY root ORDER BY MIN(c.counted_at), root",
         [channel_pk, iso(since)],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def expiring(db: sqlite_utils.Database, channel_pk: int, *, expired_before: datetime) -> list[str]:
+    """The stories (the survivors of merges) the channel's digests counted before
+    `expired_before` and no notice has listed since (unless it failed): `forget_settled` drops
+    their rows, so they will never get a line. A story counted again since (a later row of a
+    story merged into it) is still waiting, and not among them."""
+    rows = db.execute(
+        "SELECT COALESCE(s.merged_into, s.id) AS root FROM counted_stories c"
+        " JOIN stories s ON s.id = c.story_id"
+        f" WHERE c.channel_pk = ? AND NOT {_LISTED}"
+        " GROUP BY root HAVING MAX(c.counted_at) < ? ORDER BY MIN(c.counted_at), root",
+        [channel_pk, iso(expired_before)],
     ).fetchall()
     return [row[0] for row in rows]
 

@@ -1,0 +1,98 @@
+"""What a digest's list says about the stories it cannot list: a channel that is behind, and the
+stories that waited their longest without a line.
+
+A story a digest only counts is listed first by the next one (`bot.store.counted_stories`), but
+a list holds at most `MAX_LISTED` lines: a channel matching more stories a day than its cards and
+those lines builds a backlog that never drains, and a story that waits `MAX_LOOKBACK` is dropped.
+Counting them ("…and 40 more") hid both. So the list says it plainly, in the same message:
+
+- once the stories carried to the next digest are more than its list holds, or one of them was
+  carried already (the list is not catching up): how many stories the channel is behind, that
+  /digest lists the next ones now, and the setting that would show them (more cards, up to
+  `MAX_DIGEST_SIZE`; at that size, a higher min-sources, so fewer stories match);
+- how many stories this digest drops after waiting `MAX_LOOKBACK` without a line, still matching
+  the channel without a card (`dropped_stories`), and that /story finds any of them.
+
+The bot never changes the channel's settings itself: its size and min-sources are the channel's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.config_entries import MAX_DIGEST_SIZE, MAX_MIN_SOURCES
+from bot.pipeline.digest import MAX_LOOKBACK, Selection, delivered_story_ids
+from bot.store import channels as channel_store
+from bot.store import counted_stories, topic_matches
+from bot.store.channels import ChannelRow
+from bot.textutil import plural
+
+_DAYS = MAX_LOOKBACK.days
+
+
+def behind_line(
+    platform: str,
+    *,
+    behind: int,
+    carried: int,
+    cards: int,
+    min_sources: int,
+    max_listed: int,
+) -> str | None:
+    """The line saying the channel is `behind` stories (carried to its next digest, `carried` of
+    them carried already), or None while the next list can take them all. `cards`: the channel's
+    digest size."""
+    if behind <= 0 or (behind <= max_listed and carried == 0):
+        return None
+    return (
+        f"This channel is {plural(behind, 'story', 'stories')} behind: more match it than a "
+        f"digest shows ({plural(cards, 'card')} and {max_listed} lines), and a story waits "
+        f"{_DAYS} days at most for its line. /digest shows the next ones now; "
+        f"{_setting_hint(platform, behind=behind, cards=cards, min_sources=min_sources)}."
+    )
+
+
+def _setting_hint(platform: str, *, behind: int, cards: int, min_sources: int) -> str:
+    """The channel setting that would show more of what matches, typed as `platform` takes it:
+    enough cards for this backlog (up to the most a digest has), else fewer stories matching."""
+    discord = platform == "discord"
+    if cards < MAX_DIGEST_SIZE:
+        size = min(MAX_DIGEST_SIZE, cards + behind)
+        command = f"/watchlist digest-size {'cards:' if discord else ''}{size}"
+        return f"{command} gives each digest more cards"
+    if min_sources < MAX_MIN_SOURCES:
+        command = f"/watchlist min-sources {'count:' if discord else ''}{min_sources + 1}"
+        return f"{command} or narrower topics let fewer stories match"
+    return "narrower topics let fewer stories match"
+
+
+def dropped_line(dropped: int) -> str | None:
+    """The line counting the stories this digest drops after they waited their longest."""
+    if dropped <= 0:
+        return None
+    verb = "is" if dropped == 1 else "are"
+    return (
+        f"{plural(dropped, 'story', 'stories')} matching this channel waited {_DAYS} days "
+        f"without a line and {verb} no longer carried: /story <words> finds any story."
+    )
+
+
+def dropped_stories(
+    db: sqlite_utils.Database, channel: ChannelRow, selection: Selection, *, now: datetime
+) -> list[str]:
+    """The stories this digest drops from the channel's backlog (`counted_stories.expiring`)
+    that would otherwise be lost to it: not in this digest (its cards or its list), never posted
+    to it, not muted there, and, for a channel with topics, still matched by one it follows
+    (`topic_matches.kept`: kept when a digest counted it, under the query it still has)."""
+    expiring = counted_stories.expiring(db, channel.id, expired_before=now - MAX_LOOKBACK)
+    if not expiring:
+        return []
+    shown = {c.story.id for c in selection.chosen + selection.overflow}
+    gone = delivered_story_ids(db, channel.id) | channel_store.muted_story_ids(db, channel.id)
+    lost = [s for s in expiring if s not in shown and s not in gone]
+    if lost and selection.topics:
+        kept = topic_matches.kept(db, channel.id, lost)
+        lost = [s for s in lost if s in kept]
+    return lost

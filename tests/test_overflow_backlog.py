@@ -1,0 +1,216 @@
+"""A channel matching more stories a day than its cards and list lines is told so, and no story
+that matched it is dropped unsaid: the list says how many stories the channel is behind, that
+/digest shows the next ones and which setting would show more, and counts the stories that waited
+their longest (8 days) without a line. Real SQLite files through the real digest code; the
+end-to-end run posts through the real outbox to the fake Slack Web API, which records the JSON."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlite_utils
+from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
+from fakes.stories import add_channel, add_story, make_card_source
+
+from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
+from bot.adapters.slack.settings import SlackSettings, make_client
+from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.pipeline.digest import MAX_LOOKBACK
+from bot.runner import digests
+from bot.runner.backlog import behind_line
+from bot.runner.overflow import MAX_LISTED
+from bot.store import channels as channel_store
+from bot.store import counted_stories
+from bot.store import deliveries as delivery_store
+from bot.store.database import open_database
+
+MONDAY = datetime(2027, 6, 7, 9, 0, tzinfo=UTC)
+DAYS = 14
+_DROPPED = re.compile(r"^(\d+) stor(?:y|ies) matching this channel waited 8 days without a line")
+
+
+def _stories(db: sqlite_utils.Database, prefix: str, count: int, *, now: datetime) -> list[str]:
+    names = [f"{prefix}s{i:02}" for i in range(count)]
+    for name in names:
+        add_story(db, name, ["Gazette", "Courier"], now=now)
+    return names
+
+
+def _notice(db: sqlite_utils.Database) -> list[str]:
+    text = str(db.execute("SELECT text FROM alerts ORDER BY id DESC LIMIT 1").fetchone()[0])
+    return text.splitlines()
+
+
+def _behind(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("This channel is ")]
+
+
+async def test_an_overloaded_channel_is_told_and_loses_no_story_unsaid(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    """Fourteen daily digests of 2 cards for 30 new stories a day, posted to Slack: every story
+    is a card, a line, still waiting, or counted as dropped; none is posted or listed twice."""
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "C1")
+    channel = channel_store.update_channel(db, channel.id, digest_size=2)
+    clock = [MONDAY]
+    outbox = Outbox(
+        db,
+        make_card_source(db, MONDAY),
+        settings=OutboxSettings(pace=0),
+        clock=lambda: clock[0],
+    )
+    client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=slack_api.api_url))
+    outbox.register(SlackAdapter(client, pacer=ChannelPacer(0)))
+    created: list[str] = []
+    behind_by_day: list[list[str]] = []
+    for day in range(DAYS):
+        at = MONDAY + timedelta(days=day)
+        clock[0] = at
+        created += _stories(db, f"d{day:02}", 30, now=at - timedelta(hours=1))
+        calls = len(slack_api.calls)
+        assert digests.enqueue_digest(db, channel, now=at, scheduled_for=at) == 2
+        await outbox.drain()
+        texts = [
+            c.body["blocks"][0]["text"]["text"]
+            for c in slack_api.calls[calls:]
+            if c.method == "chat.postMessage" and "metadata" not in c.body
+        ]
+        notices = [t for t in texts if t.startswith("Also matching")]
+        assert len(notices) == 1
+        behind_by_day.append(_behind(notices[0].splitlines()))
+    posts = slack_api.calls_to("chat.postMessage")
+    cards = [p["metadata"]["event_payload"]["story_id"] for p in posts if "metadata" in p]
+    notices = [p["blocks"][0]["text"]["text"] for p in posts if p["text"].startswith("Also")]
+    listed = [
+        line.split(" · ")[0].removeprefix("• Story ")
+        for text in notices
+        for line in text.splitlines()
+        if line.startswith("• ")
+    ]
+    dropped = [
+        int(m.group(1))
+        for text in notices
+        for line in text.splitlines()
+        if (m := _DROPPED.match(line))
+    ]
+    # Waiting: counted, and no notice has listed them since (the last one's rows go next time).
+    waiting = len(counted_stories.waiting(db, channel.id, since=clock[0] - MAX_LOOKBACK))
+    assert len(cards) == len(set(cards)) == 2 * DAYS
+    assert len(listed) == len(set(listed)) == DAYS * MAX_LISTED
+    assert not set(cards) & set(listed)
+    # Nothing silently lost: what had neither a card nor a line waits or was counted as dropped.
+    assert dropped and sum(dropped) + waiting == len(created) - len(cards) - len(listed)
+    # The list cannot catch up, and every digest says so, with the setting that would help.
+    for day, lines in enumerate(behind_by_day):
+        [line] = lines
+        behind = int(line.split()[3])
+        assert behind > MAX_LISTED, day
+        assert line.endswith(
+            f"/digest shows the next ones now; /watchlist digest-size {min(50, 2 + behind)} "
+            "gives each digest more cards."
+        )
+    db.close()
+
+
+def test_a_channel_that_catches_up_is_not_told_it_is_behind(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "C1")
+    _stories(db, "a", 1 + MAX_LISTED + 2, now=MONDAY - timedelta(hours=1))
+    assert digests.enqueue_digest(db, channel, now=MONDAY, default_size=1) == 1
+    lines = _notice(db)
+    assert lines[-1] == "…and 2 more: /digest or /story <words>"
+    tomorrow = MONDAY + timedelta(days=1)
+    _stories(db, "b", 3, now=tomorrow - timedelta(hours=1))
+    assert digests.enqueue_digest(db, channel, now=tomorrow, default_size=1) == 1
+    # The two counted are listed first, and the list holds everything: nothing to say.
+    lines = _notice(db)
+    assert [line for line in lines if line.startswith("• ")][:2] == [
+        "• Story as11 · 2 sources · /story story-as11",
+        "• Story as12 · 2 sources · /story story-as12",
+    ]
+    assert _behind(lines) == []
+    assert lines[-1] == "…and 10 more (10 listed in an earlier digest): /digest or /story <words>"
+    db.close()
+
+
+def test_a_story_carried_a_second_time_makes_the_channel_behind() -> None:
+    """Fewer waiting than a list holds, but one was carried already: the list did not catch up
+    (long lines, fewer of them within the message). No backlog, nothing said."""
+    line = behind_line("slack", behind=3, carried=1, cards=5, min_sources=1, max_listed=10)
+    assert line is not None and line.startswith("This channel is 3 stories behind: ")
+    assert line.endswith("/watchlist digest-size 8 gives each digest more cards.")
+    assert behind_line("slack", behind=3, carried=0, cards=5, min_sources=1, max_listed=10) is None
+    assert behind_line("slack", behind=0, carried=0, cards=5, min_sources=1, max_listed=10) is None
+
+
+def test_at_the_largest_size_the_hint_is_fewer_matches(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "D1", platform="discord", min_sources=2)
+    channel = channel_store.update_channel(db, channel.id, digest_size=50)
+    _stories(db, "a", 50 + MAX_LISTED + 11, now=MONDAY - timedelta(hours=1))
+    assert digests.enqueue_digest(db, channel, now=MONDAY) == 50
+    [line] = _behind(_notice(db))
+    assert line == (
+        "This channel is 11 stories behind: more match it than a digest shows (50 cards and 10 "
+        "lines), and a story waits 8 days at most for its line. /digest shows the next ones "
+        "now; /watchlist min-sources count:3 or narrower topics let fewer stories match."
+    )
+    db.close()
+
+
+def _counted_then_late(tmp_path: Path) -> tuple[sqlite_utils.Database, list[str], datetime]:
+    """A monthly channel whose digest counted 5 stories, and its next digest more than
+    MAX_LOOKBACK later, when they have waited their longest."""
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "C1", schedule="0 9 1 * *")
+    names = _stories(db, "a", 1 + MAX_LISTED + 5, now=MONDAY - timedelta(hours=1))
+    assert digests.enqueue_digest(db, channel, now=MONDAY, scheduled_for=MONDAY, default_size=1)
+    counted = names[1 + MAX_LISTED :]
+    got = [r[0] for r in db.execute("SELECT story_id FROM counted_stories ORDER BY story_id")]
+    assert got == counted
+    return db, counted, MONDAY + MAX_LOOKBACK + timedelta(hours=1)
+
+
+def test_stories_dropped_after_waiting_are_counted_in_a_notice_of_their_own(
+    tmp_path: Path,
+) -> None:
+    db, counted, late = _counted_then_late(tmp_path)
+    channel = channel_store.get_channel(db, "slack", "C1")
+    assert channel is not None
+    # One muted since, one given its card since (an instant post, a /digest): not lost to it.
+    channel_store.mute_story(db, channel.id, counted[0])
+    delivery_store.enqueue_story(db, counted[1], channel.id, now=MONDAY + timedelta(days=1))
+    db.conn.commit()
+    assert digests.enqueue_digest(db, channel, now=late, scheduled_for=late, default_size=1) == 0
+    assert _notice(db) == [
+        "3 stories matching this channel waited 8 days without a line and are no longer "
+        "carried: /story <words> finds any story."
+    ]
+    assert db.execute("SELECT COUNT(*) FROM counted_stories").fetchone()[0] == 0
+    # Counted once: the next digest says nothing of them.
+    alerts = db.execute("SELECT COUNT(*) FROM alerts").fetchone()[0]
+    digests.enqueue_digest(db, channel, now=late + timedelta(days=1), default_size=1)
+    assert db.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == alerts
+    db.close()
+
+
+def test_a_dropped_story_updated_lately_is_listed_not_counted(tmp_path: Path) -> None:
+    db, counted, late = _counted_then_late(tmp_path)
+    channel = channel_store.get_channel(db, "slack", "C1")
+    assert channel is not None
+    # One of them gained a source yesterday: it is in the digest's window, a story like any.
+    add_story(db, counted[2], ["Herald"], now=late - timedelta(days=1))
+    fresh = _stories(db, "b", 2, now=late - timedelta(hours=1))
+    assert digests.enqueue_digest(db, channel, now=late, scheduled_for=late, default_size=1) == 1
+    lines = _notice(db)
+    shown = [line.split(" · ")[0].removeprefix("• Story ") for line in lines if "• " in line]
+    # One of the new stories has the card; the other and the grown one are listed.
+    assert sorted(shown) == sorted([counted[2], fresh[1]])
+    assert lines[-1] == (
+        "4 stories matching this channel waited 8 days without a line and are no longer "
+        "carried: /story <words> finds any story."
+    )
+    db.close()
