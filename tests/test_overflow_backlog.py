@@ -10,24 +10,30 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import discord
 import sqlite_utils
+from fakes.discord_api import FakeDiscord
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from fakes.stories import add_channel, add_story, make_card_source
 
+from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.pipeline.digest import MAX_LOOKBACK
 from bot.runner import digests
 from bot.runner.backlog import behind_line
-from bot.runner.overflow import MAX_LISTED
+from bot.runner.overflow import MAX_BACKLOG, MAX_LISTED
 from bot.store import channels as channel_store
 from bot.store import counted_stories
 from bot.store import deliveries as delivery_store
 from bot.store.database import open_database
 
 MONDAY = datetime(2027, 6, 7, 9, 0, tzinfo=UTC)
+CHANNEL = 111111111111111111
 DAYS = 14
+# Two cards, ten lines and the backlog's 25 a day cannot keep up with 100 new stories a day.
+PER_DAY = 100
 _DROPPED = re.compile(r"^(\d+) stor(?:y|ies) matching this channel waited 8 days without a line")
 
 
@@ -50,7 +56,7 @@ def _behind(lines: list[str]) -> list[str]:
 async def test_an_overloaded_channel_is_told_and_loses_no_story_unsaid(
     tmp_path: Path, slack_api: FakeSlackAPI
 ) -> None:
-    """Fourteen daily digests of 2 cards for 30 new stories a day, posted to Slack: every story
+    """Fourteen daily digests of 2 cards for 100 new stories a day, posted to Slack: every story
     is a card, a line, still waiting, or counted as dropped; none is posted or listed twice."""
     db = open_database(tmp_path / "nd.db")
     channel = add_channel(db, "C1")
@@ -69,7 +75,7 @@ async def test_an_overloaded_channel_is_told_and_loses_no_story_unsaid(
     for day in range(DAYS):
         at = MONDAY + timedelta(days=day)
         clock[0] = at
-        created += _stories(db, f"d{day:02}", 30, now=at - timedelta(hours=1))
+        created += _stories(db, f"d{day:02}", PER_DAY, now=at - timedelta(hours=1))
         calls = len(slack_api.calls)
         assert digests.enqueue_digest(db, channel, now=at, scheduled_for=at) == 2
         await outbox.drain()
@@ -78,12 +84,17 @@ async def test_an_overloaded_channel_is_told_and_loses_no_story_unsaid(
             for c in slack_api.calls[calls:]
             if c.method == "chat.postMessage" and "metadata" not in c.body
         ]
-        notices = [t for t in texts if t.startswith("Also matching")]
-        assert len(notices) == 1
-        behind_by_day.append(_behind(notices[0].splitlines()))
+        notices = [t for t in texts if t.startswith(("Also matching", "Still waiting"))]
+        # The list, then from the second day on the backlog's own message.
+        assert len(notices) == (1 if day == 0 else 2)
+        behind_by_day.append([line for t in notices for line in _behind(t.splitlines())])
     posts = slack_api.calls_to("chat.postMessage")
     cards = [p["metadata"]["event_payload"]["story_id"] for p in posts if "metadata" in p]
-    notices = [p["blocks"][0]["text"]["text"] for p in posts if p["text"].startswith("Also")]
+    notices = [
+        p["blocks"][0]["text"]["text"]
+        for p in posts
+        if p["text"].startswith(("Also matching", "Still waiting"))
+    ]
     listed = [
         line.split(" · ")[0].removeprefix("• Story ")
         for text in notices
@@ -99,7 +110,7 @@ async def test_an_overloaded_channel_is_told_and_loses_no_story_unsaid(
     # Waiting: counted, and no notice has listed them since (the last one's rows go next time).
     waiting = len(counted_stories.waiting(db, channel.id, since=clock[0] - MAX_LOOKBACK))
     assert len(cards) == len(set(cards)) == 2 * DAYS
-    assert len(listed) == len(set(listed)) == DAYS * MAX_LISTED
+    assert len(listed) == len(set(listed)) == DAYS * MAX_LISTED + (DAYS - 1) * MAX_BACKLOG
     assert not set(cards) & set(listed)
     # Nothing silently lost: what had neither a card nor a line waits or was counted as dropped.
     assert dropped and sum(dropped) + waiting == len(created) - len(cards) - len(listed)
@@ -110,7 +121,7 @@ async def test_an_overloaded_channel_is_told_and_loses_no_story_unsaid(
         assert behind > MAX_LISTED, day
         assert line.endswith(
             f"/digest shows the next ones now; /watchlist digest-size {min(50, 2 + behind)} "
-            "gives each digest more cards."
+            "gives each digest more cards (now 2)."
         )
     db.close()
 
@@ -141,7 +152,7 @@ def test_a_story_carried_a_second_time_makes_the_channel_behind() -> None:
     (long lines, fewer of them within the message). No backlog, nothing said."""
     line = behind_line("slack", behind=3, carried=1, cards=5, min_sources=1, max_listed=10)
     assert line is not None and line.startswith("This channel is 3 stories behind: ")
-    assert line.endswith("/watchlist digest-size 8 gives each digest more cards.")
+    assert line.endswith("/watchlist digest-size 8 gives each digest more cards (now 5).")
     assert behind_line("slack", behind=3, carried=0, cards=5, min_sources=1, max_listed=10) is None
     assert behind_line("slack", behind=0, carried=0, cards=5, min_sources=1, max_listed=10) is None
 
@@ -154,9 +165,9 @@ def test_at_the_largest_size_the_hint_is_fewer_matches(tmp_path: Path) -> None:
     assert digests.enqueue_digest(db, channel, now=MONDAY) == 50
     [line] = _behind(_notice(db))
     assert line == (
-        "This channel is 11 stories behind: more match it than a digest shows (50 cards and 10 "
-        "lines), and a story waits 8 days at most for its line. /digest shows the next ones "
-        "now; /watchlist min-sources count:3 or narrower topics let fewer stories match."
+        "This channel is 11 stories behind: more match it than its digests can list, and a "
+        "story waits 8 days at most for a line. /digest shows the next ones now; /watchlist "
+        "min-sources count:3 (now 2) or narrower topics let fewer stories match."
     )
     db.close()
 
@@ -213,4 +224,88 @@ def test_a_dropped_story_updated_lately_is_listed_not_counted(tmp_path: Path) ->
         "4 stories matching this channel waited 8 days without a line and are no longer "
         "carried: /story <words> finds any story."
     )
+    db.close()
+
+
+# --- the backlog's own message ------------------------------------------------------------------
+
+HOSTILE = "Fares_rise *again* <@everyone> [x](https://evil.example) " * 2
+
+
+async def test_the_backlog_message_fits_one_discord_message_and_its_links_open(
+    tmp_path: Path, discord_api: FakeDiscord, discord_client: discord.Client
+) -> None:
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, str(CHANNEL), platform="discord")
+    for day in range(2):
+        at = MONDAY + timedelta(days=day)
+        for name in _stories(db, f"d{day}", 60, now=at - timedelta(hours=1)):
+            db.execute("UPDATE stories SET headline = ? WHERE id = ?", [HOSTILE + name, name])
+            db.execute(
+                "UPDATE articles SET url = ? WHERE story_id = ?",
+                [f"https://news.example/2027/06/{name}?a=1&b=2", name],
+            )
+        db.conn.commit()
+        digests.enqueue_digest(db, channel, now=at, scheduled_for=at, default_size=5)
+    outbox = Outbox(
+        db,
+        make_card_source(db, MONDAY),
+        settings=OutboxSettings(pace=0),
+        clock=lambda: MONDAY + timedelta(days=1),
+    )
+    outbox.register(DiscordAdapter(bot=DiscordBotAdapter(discord_client)))
+    await outbox.drain()
+    texts = [
+        c.body.get("content") or ""
+        for c in discord_api.calls("POST", rf"/channels/{CHANNEL}/messages")
+    ]
+    [backlog] = [t for t in texts if t.startswith("Still waiting")]
+    assert len(backlog.encode("utf-16-le")) // 2 <= 2000
+    lines = backlog.splitlines()
+    entries = [line for line in lines if line.startswith("• ")]
+    assert entries and lines[1 : 1 + len(entries)] == entries
+    # The headline escaped as feed text, the first report's link marked to open.
+    escaped = (
+        "Fares\\_rise \\*again\\* \\<@\u200beveryone> \\[x\\](https\u200b://evil.example) " * 2
+    )
+    for entry in entries:
+        name = re.fullmatch(r"• .* (d0s\d\d) · <https://news\.example/2027/06/\1\?a=1&b=2>", entry)
+        assert name is not None and entry == f"• {escaped}{name.group(1)} · <{entry.split('<')[-1]}"
+    assert lines[-1].startswith("This channel is ")
+    assert lines[-1].endswith(
+        "/watchlist digest-size cards:50 gives each digest more cards (now 5)."
+    )
+    # The list before it says where the rest went.
+    [first] = [t for t in texts if t.startswith("Also matching") and "longest waiting next" in t]
+    assert first.splitlines()[-1].endswith(
+        ", the longest waiting next: /digest or /story \\<words>"
+    )
+    db.close()
+
+
+def test_a_failed_backlog_message_leaves_its_stories_first_in_line(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "C1")
+    first = _stories(db, "a", 1 + MAX_LISTED + 15, now=MONDAY - timedelta(hours=1))
+    digests.enqueue_digest(db, channel, now=MONDAY, scheduled_for=MONDAY, default_size=1)
+    tomorrow = MONDAY + timedelta(days=1)
+    _stories(db, "b", 5, now=tomorrow - timedelta(hours=1))
+    digests.enqueue_digest(db, channel, now=tomorrow, scheduled_for=tomorrow, default_size=1)
+    keys = [r[0] for r in db.execute("SELECT key FROM alerts ORDER BY id")]
+    assert [k.split(":")[0] for k in keys] == ["digest-more", "digest-more", "digest-backlog"]
+    backlog = _notice(db)
+    waited = [
+        line.split(" · ")[0].removeprefix("• Story ") for line in backlog if line.startswith("• ")
+    ]
+    # The 15 counted: ten took the list's lines, the backlog's message has the other five.
+    assert waited == first[1 + MAX_LISTED + MAX_LISTED :]
+    db.execute("UPDATE alerts SET state = 'failed' WHERE key LIKE 'digest-backlog:%'")
+    db.conn.commit()
+    later = tomorrow + timedelta(hours=6)
+    digests.enqueue_digest(db, channel, now=later, default_size=1)
+    text = db.execute(
+        "SELECT text FROM alerts WHERE key LIKE 'digest-more:%' ORDER BY id DESC LIMIT 1"
+    ).fetchone()[0]
+    lines = [line.split(" · ")[0].removeprefix("• Story ") for line in text.splitlines()]
+    assert lines[1 : 1 + len(waited)] == waited
     db.close()

@@ -182,9 +182,9 @@ async def test_a_busy_digest_lists_in_one_discord_message_whatever_the_headlines
     assert lines[-2] == f"…and {40 - len(listed)} more: /digest or /story \\<words>"
     behind = 40 - len(listed)
     assert lines[-1] == (
-        f"This channel is {behind} stories behind: more match it than a digest shows (5 cards "
-        "and 10 lines), and a story waits 8 days at most for its line. /digest shows the next "
-        f"ones now; /watchlist digest-size cards:{5 + behind} gives each digest more cards."
+        f"This channel is {behind} stories behind: more match it than its digests can list, and "
+        "a story waits 8 days at most for a line. /digest shows the next ones now; /watchlist "
+        f"digest-size cards:{5 + behind} gives each digest more cards (now 5)."
     )
     db.close()
 
@@ -208,7 +208,9 @@ async def test_a_busy_digest_lists_in_one_slack_section(
     assert lines[-2].endswith("more: /digest or /story &lt;words&gt;")
     behind = 40 - len([line for line in lines if line.startswith("• ")])
     assert lines[-1].startswith(f"This channel is {behind} stories behind")
-    assert lines[-1].endswith(f"/watchlist digest-size {5 + behind} gives each digest more cards.")
+    assert lines[-1].endswith(
+        f"/watchlist digest-size {5 + behind} gives each digest more cards (now 5)."
+    )
     db.close()
 
 

@@ -23,8 +23,12 @@ MONDAY = datetime(2027, 6, 7, 9, 0, tzinfo=UTC)
 
 
 def _lines(db: sqlite_utils.Database) -> list[str]:
-    """The stories the latest digest's notice has a line for, in its order."""
-    text = str(db.execute("SELECT text FROM alerts ORDER BY id DESC LIMIT 1").fetchone()[0])
+    """The stories the latest digest's list has a line for, in its order."""
+    text = str(
+        db.execute(
+            "SELECT text FROM alerts WHERE key LIKE 'digest-more:%' ORDER BY id DESC LIMIT 1"
+        ).fetchone()[0]
+    )
     return [
         line.split(" · ")[0].removeprefix("• Story ")
         for line in text.splitlines()
@@ -93,9 +97,11 @@ def test_the_longest_waiting_stories_are_listed_first(tmp_path: Path) -> None:
         counted_stories.record_counted(db, channel.id, late, now=now - timedelta(days=1))
     add_story(db, "fresh", ["Gazette"], now=now - timedelta(hours=1))
     assert digests.enqueue_digest(db, channel, now=now, default_size=1) == 1
-    # Twelve waiting, ten lines: the two left counted are the latest counted, not the earliest,
-    # which would expire (MAX_LOOKBACK) before the next digest.
+    # Twelve waiting, ten lines: the two left are the latest counted, not the earliest, which
+    # would expire (MAX_LOOKBACK) before the next digest; the backlog's message lists them.
     assert _lines(db) == early + late[: MAX_LISTED - len(early)]
+    backlog = db.execute("SELECT text FROM alerts ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert backlog.splitlines()[1:] == [f"• Story {n} · /story story-{n}" for n in late[4:]]
     db.close()
 
 

@@ -2,13 +2,14 @@
 stories that waited their longest without a line.
 
 A story a digest only counts is listed first by the next one (`bot.store.counted_stories`), but
-a list holds at most `MAX_LISTED` lines: a channel matching more stories a day than its cards and
-those lines builds a backlog that never drains, and a story that waits `MAX_LOOKBACK` is dropped.
-Counting them ("…and 40 more") hid both. So the list says it plainly, in the same message:
+a list holds at most `MAX_LISTED` lines, and the backlog's message (`bot.runner.overflow`) what
+fits one message: a channel matching more stories a day than its cards and those lines builds a
+backlog that never drains, and a story that waits `MAX_LOOKBACK` is dropped. Counting them
+("…and 40 more") hid both. So the last message of the list says it plainly:
 
 - once the stories carried to the next digest are more than its list holds, or one of them was
   carried already (the list is not catching up): how many stories the channel is behind, that
-  /digest lists the next ones now, and the setting that would show them (more cards, up to
+  /digest shows the next ones now, and the setting that would show them (more cards, up to
   `MAX_DIGEST_SIZE`; at that size, a higher min-sources, so fewer stories match);
 - how many stories this digest drops after waiting `MAX_LOOKBACK` without a line, still matching
   the channel without a card (`dropped_stories`), and that /story finds any of them.
@@ -42,14 +43,14 @@ def behind_line(
     max_listed: int,
 ) -> str | None:
     """The line saying the channel is `behind` stories (carried to its next digest, `carried` of
-    them carried already), or None while the next list can take them all. `cards`: the channel's
-    digest size."""
+    them carried already), or None while the next list (`max_listed` lines) can take them all.
+    `cards` and `min_sources`: the channel's digest size and minimum, for the hint."""
     if behind <= 0 or (behind <= max_listed and carried == 0):
         return None
     return (
-        f"This channel is {plural(behind, 'story', 'stories')} behind: more match it than a "
-        f"digest shows ({plural(cards, 'card')} and {max_listed} lines), and a story waits "
-        f"{_DAYS} days at most for its line. /digest shows the next ones now; "
+        f"This channel is {plural(behind, 'story', 'stories')} behind: more match it than its "
+        f"digests can list, and a story waits {_DAYS} days at most for a line. /digest shows "
+        f"the next ones now; "
         f"{_setting_hint(platform, behind=behind, cards=cards, min_sources=min_sources)}."
     )
 
@@ -61,10 +62,10 @@ def _setting_hint(platform: str, *, behind: int, cards: int, min_sources: int) -
     if cards < MAX_DIGEST_SIZE:
         size = min(MAX_DIGEST_SIZE, cards + behind)
         command = f"/watchlist digest-size {'cards:' if discord else ''}{size}"
-        return f"{command} gives each digest more cards"
+        return f"{command} gives each digest more cards (now {cards})"
     if min_sources < MAX_MIN_SOURCES:
         command = f"/watchlist min-sources {'count:' if discord else ''}{min_sources + 1}"
-        return f"{command} or narrower topics let fewer stories match"
+        return f"{command} (now {min_sources}) or narrower topics let fewer stories match"
     return "narrower topics let fewer stories match"
 
 

@@ -149,6 +149,15 @@ def _enqueue_overflow(
     listed = [(c.story.id, c.story.source_count) for c in notice.listed]
     # Counted as listed only once the notice is sent (`bot.store.listed_stories`).
     listed_stories.record_listed(db, channel.id, listed, alert_id=alert_id, now=now)
+    if notice.backlog is not None:
+        # The backlog's message, a notice of its own after the list (notices go in their order),
+        # its listings counting by its own fate.
+        backlog_id = alerts.queue_alert(
+            db, channel.id, f"digest-backlog:{iso(slot)}", notice.backlog.text, now=now
+        )
+        if backlog_id is not None:
+            waited = [(c.story.id, c.story.source_count) for c in notice.backlog.listed]
+            listed_stories.record_listed(db, channel.id, waited, alert_id=backlog_id, now=now)
     # Only counted, they are listed first next time (`bot.store.counted_stories`).
     counted_stories.record_counted(db, channel.id, [c.story.id for c in notice.counted], now=now)
     return alert_id, [c.story.id for c in notice.listed + notice.counted]
