@@ -129,43 +129,55 @@ async def test_an_overloaded_channel_is_told_and_loses_no_story_unsaid(
 def test_a_channel_that_catches_up_is_not_told_it_is_behind(tmp_path: Path) -> None:
     db = open_database(tmp_path / "nd.db")
     channel = add_channel(db, "C1")
-    _stories(db, "a", 1 + MAX_LISTED + 2, now=MONDAY - timedelta(hours=1))
+    # 20 counted: more than a list holds, but not than the next digest's list and backlog.
+    names = _stories(db, "a", 1 + MAX_LISTED + 20, now=MONDAY - timedelta(hours=1))
     assert digests.enqueue_digest(db, channel, now=MONDAY, default_size=1) == 1
     lines = _notice(db)
-    assert lines[-1] == "…and 2 more: /digest or /story <words>"
+    assert lines[-1] == "…and 20 more: /digest or /story <words>"
     tomorrow = MONDAY + timedelta(days=1)
     _stories(db, "b", 3, now=tomorrow - timedelta(hours=1))
     assert digests.enqueue_digest(db, channel, now=tomorrow, default_size=1) == 1
-    # The two counted are listed first, and the list holds everything: nothing to say.
-    lines = _notice(db)
-    assert [line for line in lines if line.startswith("• ")][:2] == [
-        "• Story as11 · 2 sources · /story story-as11",
-        "• Story as12 · 2 sources · /story story-as12",
+    # Ten of the counted lead the list, the backlog's message has the other ten: all listed,
+    # nothing carried, nothing to say.
+    texts = [r[0] for r in db.execute("SELECT text FROM alerts ORDER BY id")][1:]
+    listed = [
+        line.split(" · ")[0].removeprefix("• Story ")
+        for text in texts
+        for line in text.splitlines()
+        if line.startswith("• ")
     ]
-    assert _behind(lines) == []
-    assert lines[-1] == "…and 10 more (10 listed in an earlier digest): /digest or /story <words>"
+    assert listed == names[1 + MAX_LISTED :]
+    assert texts[1].splitlines()[0] == (
+        "Still waiting for a line since an earlier digest (the longest waiting first):"
+    )
+    assert not [line for text in texts for line in _behind(text.splitlines())]
+    # Only today's two without a card wait, for the next digest's list.
+    assert counted_stories.waiting(db, channel.id, since=MONDAY) == ["bs01", "bs02"]
     db.close()
 
 
 def test_a_story_carried_a_second_time_makes_the_channel_behind() -> None:
     """Fewer waiting than a list holds, but one was carried already: the list did not catch up
     (long lines, fewer of them within the message). No backlog, nothing said."""
-    line = behind_line("slack", behind=3, carried=1, cards=5, min_sources=1, max_listed=10)
+    line = behind_line("slack", behind=3, carried=1, cards=5, min_sources=1, next_lines=35)
     assert line is not None and line.startswith("This channel is 3 stories behind: ")
     assert line.endswith("/watchlist digest-size 8 gives each digest more cards (now 5).")
-    assert behind_line("slack", behind=3, carried=0, cards=5, min_sources=1, max_listed=10) is None
-    assert behind_line("slack", behind=0, carried=0, cards=5, min_sources=1, max_listed=10) is None
+    assert behind_line("slack", behind=3, carried=0, cards=5, min_sources=1, next_lines=35) is None
+    assert behind_line("slack", behind=0, carried=0, cards=5, min_sources=1, next_lines=35) is None
 
 
 def test_at_the_largest_size_the_hint_is_fewer_matches(tmp_path: Path) -> None:
     db = open_database(tmp_path / "nd.db")
     channel = add_channel(db, "D1", platform="discord", min_sources=2)
     channel = channel_store.update_channel(db, channel.id, digest_size=50)
-    _stories(db, "a", 50 + MAX_LISTED + 11, now=MONDAY - timedelta(hours=1))
+    # More than the next digest could list (its list's and its backlog's lines) are carried.
+    _stories(
+        db, "a", 50 + MAX_LISTED + MAX_LISTED + MAX_BACKLOG + 1, now=MONDAY - timedelta(hours=1)
+    )
     assert digests.enqueue_digest(db, channel, now=MONDAY) == 50
     [line] = _behind(_notice(db))
     assert line == (
-        "This channel is 11 stories behind: more match it than its digests can list, and a "
+        "This channel is 36 stories behind: more match it than its digests can list, and a "
         "story waits 8 days at most for a line. /digest shows the next ones now; /watchlist "
         "min-sources count:3 (now 2) or narrower topics let fewer stories match."
     )

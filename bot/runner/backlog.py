@@ -7,8 +7,8 @@ fits one message: a channel matching more stories a day than its cards and those
 backlog that never drains, and a story that waits `MAX_LOOKBACK` is dropped. Counting them
 ("…and 40 more") hid both. So the last message of the list says it plainly:
 
-- once the stories carried to the next digest are more than its list holds, or one of them was
-  carried already (the list is not catching up): how many stories the channel is behind, that
+- once the stories carried to the next digest are more than it can list, or one of them was
+  carried already (the lists are not catching up): how many stories the channel is behind, that
   /digest shows the next ones now, and the setting that would show them (more cards, up to
   `MAX_DIGEST_SIZE`; at that size, a higher min-sources, so fewer stories match);
 - how many stories this digest drops after waiting `MAX_LOOKBACK` without a line, still matching
@@ -40,12 +40,14 @@ def behind_line(
     carried: int,
     cards: int,
     min_sources: int,
-    max_listed: int,
+    next_lines: int,
 ) -> str | None:
-    """The line saying the channel is `behind` stories (carried to its next digest, `carried` of
-    them carried already), or None while the next list (`max_listed` lines) can take them all.
-    `cards` and `min_sources`: the channel's digest size and minimum, for the hint."""
-    if behind <= 0 or (behind <= max_listed and carried == 0):
+    """The line saying the channel is `behind` stories (carried to its next digest), or None
+    while its next digest may list them all: they are no more than its lines (`next_lines`, the
+    list's and the backlog's message's, at most) and none was carried already, i.e. had waited
+    through an earlier digest and found no line in this one's list nor its backlog's message
+    (`carried`). `cards` and `min_sources`: the channel's digest size and minimum, for the hint."""
+    if behind <= 0 or (behind <= next_lines and carried == 0):
         return None
     return (
         f"This channel is {plural(behind, 'story', 'stories')} behind: more match it than its "

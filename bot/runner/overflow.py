@@ -123,7 +123,7 @@ def overflow_notice(
             carried=sum(c.story.id in order for c in counted),
             cards=cards,
             min_sources=min_sources,
-            max_listed=MAX_LISTED,
+            next_lines=MAX_LISTED + MAX_BACKLOG,
         )
         return [text for text in (line, dropped_line(dropped)) if text is not None]
 
