@@ -12,6 +12,8 @@ from pathlib import Path
 
 import discord
 import sqlite_utils
+from fakes.chat import FakeChatAdapter
+from fakes.clock import Clock
 from fakes.discord_api import FakeDiscord
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from fakes.stories import add_channel, add_story, make_card_source
@@ -19,11 +21,16 @@ from fakes.stories import add_channel, add_story, make_card_source
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
+from bot.app import NewsDigest
+from bot.commands.base import CommandContext
+from bot.config import ChannelConfig, Config
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.pipeline.digest import MAX_LOOKBACK
 from bot.runner import digests
 from bot.runner.backlog import behind_line
 from bot.runner.overflow import MAX_BACKLOG, MAX_LISTED
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import counted_stories
 from bot.store import deliveries as delivery_store
@@ -321,3 +328,51 @@ def test_a_failed_backlog_message_leaves_its_stories_first_in_line(tmp_path: Pat
     lines = [line.split(" · ")[0].removeprefix("• Story ") for line in text.splitlines()]
     assert lines[1 : 1 + len(waited)] == waited
     db.close()
+
+
+async def test_slash_digest_with_no_new_card_says_it_lists_the_waiting_stories(
+    tmp_path: Path,
+) -> None:
+    """The behind line's "/digest shows the next ones now" holds in the running bot: with no
+    story for a card, /digest still lists the waiting ones, and its reply says so rather than
+    "nothing new"."""
+    clock = Clock(MONDAY)
+    config = Config(
+        database=str(tmp_path / "nd.db"),
+        channels=[ChannelConfig(platform="slack", id="C1", schedule="0 9 * * 1", digest_size=1)],
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    settings = RunnerSettings(health_port=None, post_pace=0)
+    service = Service(config, core=core, settings=settings, clock=clock, env={})
+    chat = FakeChatAdapter("slack")
+    service.register_adapter(chat)
+    await service.start()
+    try:
+        # Last week's digest counted 40 stories, none updated since.
+        names = _stories(service.db, "a", 1 + MAX_LISTED + 40, now=MONDAY - timedelta(days=1))
+        channel = channel_store.find_channel(service.db, "slack:C1")
+        assert channel is not None
+        digests.enqueue_digest(service.db, channel, now=MONDAY, scheduled_for=MONDAY)
+        service.db.execute("UPDATE alerts SET state = 'sent'")
+        service.db.conn.commit()
+        clock.now = MONDAY + timedelta(days=3)
+        ctx = CommandContext(platform="slack", channel_id="C1", user_id="U1")
+        reply = await service.commands.dispatch("digest", "", ctx)
+        texts = [r[0] for r in service.db.execute("SELECT text FROM alerts ORDER BY id")][1:]
+        listed = [
+            line.split(" · ")[0].removeprefix("• Story ")
+            for text in texts
+            for line in text.splitlines()
+            if line.startswith("• ")
+        ]
+        assert listed == names[1 + MAX_LISTED : 1 + MAX_LISTED + len(listed)]
+        assert reply.text == (
+            f"No new card for this channel; listing {len(listed)} stories still waiting for a line."
+        )
+        await service.outbox.drain()
+        # The outbox posts both: the list, then the backlog's message.
+        assert [m.text for m in chat.texts()][-len(texts) :] == texts
+        assert len(texts) == 2
+    finally:
+        await service.stop()
+        service.core.close()

@@ -35,7 +35,7 @@ from bot.pipeline.digest import queued_story_count
 from bot.render.literal import literal, quoted, url_code
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
-from bot.store import deliveries
+from bot.store import deliveries, listed_stories
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
@@ -224,6 +224,7 @@ class Commands:
         first = not channel.id or not deliveries.ever_queued(self.core.db, channel.id)
         channel = self.signed_up(channel, ctx)
         if self.post_digest is not None:
+            started = self.clock()
             posted = await self.post_digest(channel)
             # The outbox holds everything for a channel in its quiet hours; say when it will
             # arrive rather than promise it now.
@@ -233,6 +234,13 @@ class Commands:
                 local = until.astimezone(ZoneInfo(channel.timezone))
                 when = f"{local:%H:%M} {channel.timezone}"
             if posted == 0:
+                # No card, but a channel behind still gets the next stories waiting for a line.
+                if listed := listed_stories.listed_since(self.core.db, channel.id, since=started):
+                    lines = f"{plural(listed, 'story', 'stories')} still waiting for a line"
+                    if when:
+                        lines += f" will be listed at {when}, when its quiet hours end"
+                        return Reply(f"No new card for this channel; {lines}.")
+                    return Reply(f"No new card for this channel; listing {lines}.")
                 return Reply(self._nothing_new(channel, when, first=first))
             stories = plural(posted, "story", "stories")
             if when:

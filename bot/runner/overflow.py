@@ -106,7 +106,8 @@ def overflow_notice(
         (c for c in fresh if c.story.id in order and c.story.id not in before),
         key=lambda c: order[c.story.id],
     )
-    fresh = waited + [c for c in fresh if c not in waited]
+    first = {c.story.id for c in waited}
+    fresh = waited + [c for c in fresh if c.story.id not in first]
     again = len(overflow) - len(fresh)
     limit = _LIMIT.get(platform, _DEFAULT_LIMIT)
     title = (
@@ -115,7 +116,7 @@ def overflow_notice(
     )
 
     def behind(listed: Sequence[Candidate]) -> list[str]:
-        """The backlog's lines once `listed` have a line: how far behind, what was dropped."""
+        """The closing lines once `listed` have a line: how far behind, what was dropped."""
         counted = _counted(fresh, listed, before)
         line = behind_line(
             platform,

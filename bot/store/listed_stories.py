@@ -82,6 +82,16 @@ def record_listed(
     )
 
 
+def listed_since(db: sqlite_utils.Database, channel_pk: int, *, since: datetime) -> int:
+    """How many stories the channel's digests listed at or after `since` (a `/digest` just
+    queued: its list and its backlog's message)."""
+    row = db.execute(
+        "SELECT COUNT(*) FROM listed_stories WHERE channel_pk = ? AND listed_at >= ?",
+        [channel_pk, iso(since)],
+    ).fetchone()
+    return int(row[0])
+
+
 def forget_notices(db: sqlite_utils.Database, alert_ids: Sequence[int]) -> None:
     """Before retention deletes the notices `alert_ids` (all finished): the listings of a sent
     one keep counting, with no notice (NULL); a failed one's listed nothing, and go. Done here,
