@@ -38,8 +38,8 @@ from bot.runner.backlog import behind_line, dropped_line
 from bot.textutil import plural
 
 MAX_LISTED = 10
-# Lines in the backlog's message (`backlog_text`): a compact line is half a full one, and a list
-# past this many is no longer read through.
+# Lines in the backlog's message (`backlog_message`): a compact line is shorter than the list's,
+# and a list past this many is no longer read through.
 MAX_BACKLOG = 25
 _HEADLINE_CHARS = 120
 # A notice's size as each platform counts it, once escaped: Discord's message content (2,000
@@ -128,8 +128,9 @@ def overflow_notice(
         )
         return [text for text in (line, dropped_line(dropped)) if text is not None]
 
-    # The backlog's lines are reserved in this message, where they go unless a message of the
-    # backlog follows; that one's note in the count is shorter than the line saying it is behind.
+    # The closing lines (`behind`) are reserved in this message, where they go unless the
+    # backlog's message follows; this one then ends with the count's note, shorter than the line
+    # saying the channel is behind, which that case always has (a story was carried).
     lines: list[str] = []
     for candidate in fresh[:MAX_LISTED]:
         line = overflow_line(candidate, marked=True)
@@ -151,7 +152,7 @@ def overflow_notice(
     backlog = None
     if waited_on:
         backlog = backlog_message(
-            platform, waited_on, limit=limit, tail=lambda taken: behind([*listed, *taken])
+            waited_on, limit=limit, tail=lambda taken: behind([*listed, *taken])
         )
     if backlog is None:
         tail = _rest_line(len(overflow) - len(lines), again) + behind(listed)
@@ -164,7 +165,6 @@ def overflow_notice(
 
 
 def backlog_message(
-    platform: str,
     waited_on: Sequence[Candidate],
     *,
     limit: int,
