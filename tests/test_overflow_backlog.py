@@ -91,7 +91,7 @@ async def test_an_overloaded_channel_is_told_and_loses_no_story_unsaid(
             for c in slack_api.calls[calls:]
             if c.method == "chat.postMessage" and "metadata" not in c.body
         ]
-        notices = [t for t in texts if t.startswith(("Also matching", "Still waiting"))]
+        notices = [t for t in texts if t.startswith(("Also matching", "More without a card"))]
         # The list, then from the second day on the backlog's own message.
         assert len(notices) == (1 if day == 0 else 2)
         behind_by_day.append([line for t in notices for line in _behind(t.splitlines())])
@@ -100,7 +100,7 @@ async def test_an_overloaded_channel_is_told_and_loses_no_story_unsaid(
     notices = [
         p["blocks"][0]["text"]["text"]
         for p in posts
-        if p["text"].startswith(("Also matching", "Still waiting"))
+        if p["text"].startswith(("Also matching", "More without a card"))
     ]
     listed = [
         line.split(" · ")[0].removeprefix("• Story ")
@@ -144,8 +144,8 @@ def test_a_channel_that_catches_up_is_not_told_it_is_behind(tmp_path: Path) -> N
     tomorrow = MONDAY + timedelta(days=1)
     _stories(db, "b", 3, now=tomorrow - timedelta(hours=1))
     assert digests.enqueue_digest(db, channel, now=tomorrow, default_size=1) == 1
-    # Ten of the counted lead the list, the backlog's message has the other ten: all listed,
-    # nothing carried, nothing to say.
+    # Ten of the counted lead the list, the backlog's message has the other ten and today's
+    # two without a card: all listed, nothing carried, nothing to say.
     texts = [r[0] for r in db.execute("SELECT text FROM alerts ORDER BY id")][1:]
     listed = [
         line.split(" · ")[0].removeprefix("• Story ")
@@ -153,13 +153,12 @@ def test_a_channel_that_catches_up_is_not_told_it_is_behind(tmp_path: Path) -> N
         for line in text.splitlines()
         if line.startswith("• ")
     ]
-    assert listed == names[1 + MAX_LISTED :]
+    assert listed == [*names[1 + MAX_LISTED :], "bs01", "bs02"]
     assert texts[1].splitlines()[0] == (
-        "Still waiting for a line since an earlier digest (the longest waiting first):"
+        "More without a card, a line each (the longest waiting first):"
     )
     assert not [line for text in texts for line in _behind(text.splitlines())]
-    # Only today's two without a card wait, for the next digest's list.
-    assert counted_stories.waiting(db, channel.id, since=MONDAY) == ["bs01", "bs02"]
+    assert counted_stories.waiting(db, channel.id, since=MONDAY) == []
     db.close()
 
 
@@ -278,7 +277,7 @@ async def test_the_backlog_message_fits_one_discord_message_and_its_links_open(
         c.body.get("content") or ""
         for c in discord_api.calls("POST", rf"/channels/{CHANNEL}/messages")
     ]
-    [backlog] = [t for t in texts if t.startswith("Still waiting")]
+    [backlog] = [t for t in texts if t.startswith("More without a card")]
     assert len(backlog.encode("utf-16-le")) // 2 <= 2000
     lines = backlog.splitlines()
     entries = [line for line in lines if line.startswith("• ")]
@@ -316,8 +315,10 @@ def test_a_failed_backlog_message_leaves_its_stories_first_in_line(tmp_path: Pat
     waited = [
         line.split(" · ")[0].removeprefix("• Story ") for line in backlog if line.startswith("• ")
     ]
-    # The 15 counted: ten took the list's lines, the backlog's message has the other five.
-    assert waited == first[1 + MAX_LISTED + MAX_LISTED :]
+    # The 15 counted: ten took the list's lines, the backlog's message has the other five, then
+    # today's four without a card.
+    assert waited == [*first[1 + MAX_LISTED + MAX_LISTED :], "bs01", "bs02", "bs03", "bs04"]
+    waited = waited[:5]
     db.execute("UPDATE alerts SET state = 'failed' WHERE key LIKE 'digest-backlog:%'")
     db.conn.commit()
     later = tomorrow + timedelta(hours=6)

@@ -10,10 +10,11 @@ The list is one plain notice (`bot.store.alerts`), after the cards, as the count
 message on every platform: lines are taken while the notice, escaped, stays within the
 platform's message (`_LIMIT`, counted by `escaped_bound`), at most `MAX_LISTED` of them, and a
 last line counts the rest. A story only counted so is listed first by the channel's next digest
-(`bot.store.counted_stories`), ahead of newer stories that would take every line again. Those
-still without a line that had waited through an earlier digest already get a second message,
-the backlog's (`Backlog`, a notice of its own after the list): a compact line each (headline and
-link), the longest waiting first, as many as fit one message, at most `MAX_BACKLOG`, so the
+(`bot.store.counted_stories`), ahead of newer stories that would take every line again. When a
+story that waited through an earlier digest finds no line in this one either, the stories without
+a line get a second message, the backlog's (`Backlog`, a notice of its own after the list): a
+compact line each (headline and link), the longest waiting first, then the rest in rank order, as
+many as fit one message, at most `MAX_BACKLOG`, so the
 backlog drains over twice as fast as through the list alone (80-character headlines and links:
 7 list lines and 9 more on Discord, 10 and 14 on Slack). Whether the channel is still
 behind, and the stories dropped after waiting their longest, are said in lines of their own at
@@ -66,8 +67,9 @@ class OverflowNotice:
     # The stories it only counts that were never listed (nor listed before): the next digest
     # lists them first (`bot.store.counted_stories`).
     counted: list[Candidate] = field(default_factory=list)
-    # The message after it for a channel that is behind: the stories waiting since an earlier
-    # digest that found no line in this one, the longest waiting first, a compact line each.
+    # The message after it for a channel that is behind (a story that waited through an earlier
+    # digest found no line in this one): the stories it has no line for, the longest waiting
+    # first, a compact line each.
     backlog: Backlog | None = None
 
 
@@ -147,13 +149,11 @@ def overflow_notice(
         )
         return OverflowNotice("\n".join([text, *behind([])]), [], _counted(fresh, [], before))
     # Stories that waited through an earlier digest and still have no line: the backlog's own
-    # message lists what fits of them, so a busy channel's list can catch up.
-    waited_on = [c for c in fresh[len(lines) :] if c.story.id in order and c.story.id not in before]
+    # message lists what fits of them, then of the rest, so a busy channel's list can catch up.
+    beyond = fresh[len(lines) :]
     backlog = None
-    if waited_on:
-        backlog = backlog_message(
-            waited_on, limit=limit, tail=lambda taken: behind([*listed, *taken])
-        )
+    if any(c.story.id in order and c.story.id not in before for c in beyond):
+        backlog = backlog_message(beyond, limit=limit, tail=lambda taken: behind([*listed, *taken]))
     if backlog is None:
         tail = _rest_line(len(overflow) - len(lines), again) + behind(listed)
         text = "\n".join([title, *lines, *tail])
@@ -165,32 +165,32 @@ def overflow_notice(
 
 
 def backlog_message(
-    waited_on: Sequence[Candidate],
+    beyond: Sequence[Candidate],
     *,
     limit: int,
     tail: Callable[[Sequence[Candidate]], list[str]],
 ) -> Backlog | None:
-    """The message listing `waited_on` (the longest waiting first), a compact line each, as many
-    as fit `limit` with `tail` (given those it lists) after them, at most MAX_BACKLOG; None if
-    not one fits."""
+    """The message listing `beyond` (the stories the list had no line for, the longest waiting
+    first), a compact line each, as many as fit `limit` with `tail` (given those it lists) after
+    them, at most MAX_BACKLOG; None if not one fits."""
     lines: list[str] = []
-    for candidate in waited_on[:MAX_BACKLOG]:
+    for candidate in beyond[:MAX_BACKLOG]:
         line = backlog_line(candidate)
-        taken = list(waited_on[: len(lines) + 1])
-        heading = _backlog_title(len(taken), len(waited_on))
+        taken = list(beyond[: len(lines) + 1])
+        heading = _backlog_title(len(taken), len(beyond))
         if escaped_bound("\n".join([heading, *lines, line, *tail(taken)])) > limit:
             break
         lines.append(line)
     if not lines:
         return None
-    listed = list(waited_on[: len(lines)])
-    heading = _backlog_title(len(lines), len(waited_on))
+    listed = list(beyond[: len(lines)])
+    heading = _backlog_title(len(lines), len(beyond))
     return Backlog("\n".join([heading, *lines, *tail(listed)]), listed)
 
 
-def _backlog_title(listed: int, waiting: int) -> str:
-    of = "" if listed == waiting else f"{listed} of {waiting}, "
-    return f"Still waiting for a line since an earlier digest ({of}the longest waiting first):"
+def _backlog_title(listed: int, beyond: int) -> str:
+    of = "" if listed == beyond else f"{listed} of {beyond}, "
+    return f"More without a card, a line each ({of}the longest waiting first):"
 
 
 def backlog_line(candidate: Candidate) -> str:
