@@ -5,7 +5,7 @@ it before, and are not muted there."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -221,12 +221,11 @@ def remember_matches(
     *,
     now: datetime,
     cards: Mapping[str, int],
-    notice: int | None = None,
-    noticed: Collection[str] = (),
+    noticed: Mapping[str, int] | None = None,
 ) -> None:
     """Keep the topic matches of every story the channel is given by `selection`: each card
-    queued as the outbox row `cards[story_id]`, and each story beyond them that the notice
-    `notice` lists or counts (`noticed`), so none is taken back as the story grows once that
+    queued as the outbox row `cards[story_id]`, and each story beyond them that a notice lists
+    or counts (`noticed[story_id]`: the notice's id), so none is taken back as the story grows once that
     card or notice reached the channel (`bot.store.topic_matches`). The caller holds the write
     transaction that queues them."""
     queries = {t.slug: t.query for t in selection.topics}
@@ -237,9 +236,9 @@ def remember_matches(
         for slug in c.topics
         if slug in queries
     ]
-    if notice is not None:
+    if noticed:
         matches += [
-            topic_matches.Match(c.story.id, slug, queries[slug], alert_id=notice)
+            topic_matches.Match(c.story.id, slug, queries[slug], alert_id=noticed[c.story.id])
             for c in selection.overflow
             if c.story.id in noticed
             for slug in c.topics

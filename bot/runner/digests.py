@@ -68,7 +68,7 @@ def enqueue_digest(
         # Read before their rows go: the notice counts them, rather than drop them unsaid.
         dropped = dropped_stories(db, channel, selection, now=now)
         counted_stories.forget_settled(db, channel.id, expired_before=now - MAX_LOOKBACK)
-        notice, noticed = _enqueue_overflow(
+        noticed = _enqueue_overflow(
             db,
             channel,
             selection,
@@ -78,9 +78,7 @@ def enqueue_digest(
             dropped=len(dropped),
         )
         # Kept once the card or notice reaches the channel (`bot.store.topic_matches`).
-        remember_matches(
-            db, channel, selection, now=now, cards=cards, notice=notice, noticed=noticed
-        )
+        remember_matches(db, channel, selection, now=now, cards=cards, noticed=noticed)
         digest_runs.record_digest_run(
             db, channel.id, scheduled_for=scheduled_for or now, now=now, stories=queued
         )
@@ -123,11 +121,11 @@ def _enqueue_overflow(
     now: datetime,
     cards: int,
     dropped: int,
-) -> tuple[int | None, list[str]]:
+) -> dict[str, int]:
     """The notice listing the stories beyond the digest's cards (`bot.runner.overflow`), and the
     record of what it lists, so the next digest does not list them again unless they grew; it
     says whether the channel is behind and counts the `dropped` stories (`bot.runner.backlog`).
-    Returns the notice's id and the stories it lists or counts (None and none if not queued)."""
+    Returns the notice that lists or counts each story beyond the cards (none if not queued)."""
     ids = [c.story.id for c in selection.overflow]
     before = listed_stories.listed_sources(db, channel.id, ids)
     counted = counted_stories.counted_before(db, channel.id, ids)
@@ -141,11 +139,12 @@ def _enqueue_overflow(
         dropped=dropped,
     )
     if notice is None:
-        return None, []
+        return {}
     # The key the count had: a digest queued again (a restart's catch-up) gets one list.
     alert_id = alerts.queue_alert(db, channel.id, f"digest-more:{iso(slot)}", notice.text, now=now)
     if alert_id is None:
-        return None, []
+        return {}
+    noticed = {c.story.id: alert_id for c in notice.listed + notice.counted}
     listed = [(c.story.id, c.story.source_count) for c in notice.listed]
     # Counted as listed only once the notice is sent (`bot.store.listed_stories`).
     listed_stories.record_listed(db, channel.id, listed, alert_id=alert_id, now=now)
@@ -158,9 +157,10 @@ def _enqueue_overflow(
         if backlog_id is not None:
             waited = [(c.story.id, c.story.source_count) for c in notice.backlog.listed]
             listed_stories.record_listed(db, channel.id, waited, alert_id=backlog_id, now=now)
+            noticed |= {c.story.id: backlog_id for c in notice.backlog.listed}
     # Only counted, they are listed first next time (`bot.store.counted_stories`).
     counted_stories.record_counted(db, channel.id, [c.story.id for c in notice.counted], now=now)
-    return alert_id, [c.story.id for c in notice.listed + notice.counted]
+    return noticed
 
 
 def digest_size(channel: ChannelRow, default_size: int = DEFAULT_LIMIT) -> int:
@@ -264,10 +264,8 @@ def enqueue_instant(
                 now=now,
             )
         # The stories beyond the limit are given by the notice counting them.
-        noticed = [c.story.id for c in selection.overflow]
-        remember_matches(
-            db, channel, selection, now=now, cards=cards, notice=notice, noticed=noticed
-        )
+        noticed = {} if notice is None else {c.story.id: notice for c in selection.overflow}
+        remember_matches(db, channel, selection, now=now, cards=cards, noticed=noticed)
     if selection.more:
         log.info(
             "instant posts for %s: %d queued, %d more qualified",
