@@ -10,7 +10,7 @@ import sqlite_utils
 from bot.adapters.discord.interactions import render_reply
 from bot.adapters.slack.replies import reply_messages
 from bot.commands.base import ListLine, Reply
-from bot.commands.core import _feed_line
+from bot.commands.feed_lines import feed_line
 from bot.store import feeds as feed_store
 
 FEED_URL = "https://desk.example/feed.xml"
@@ -61,6 +61,6 @@ def test_a_feed_line_keeps_the_feed_title_apart_from_its_address(
 ) -> None:
     feed_store.add_feed(db, FEED_URL, name="*Desk* https://evil.example")
     (feed,) = feed_store.list_feeds(db)
-    line = _feed_line(feed)
+    line = feed_line(feed, whole=True)
     assert line.url == FEED_URL and "evil.example" in line.text
     assert str(line) == f"#{feed.id} *Desk* https://evil.example <{FEED_URL}> (not polled yet)"

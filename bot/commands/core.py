@@ -23,12 +23,12 @@ from bot.commands.base import (
     Reply,
     UsageError,
 )
+from bot.commands.feed_lines import feed_line
 from bot.commands.watchlist import split_args
 from bot.config_entries import (
     DEFAULT_SCHEDULE,
     DEFAULT_TIMEZONE,
 )
-from bot.feed_status import feed_status
 from bot.feedaddress import refusal
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.pipeline.digest import queued_story_count
@@ -54,9 +54,6 @@ _ECHO_ERROR_CHARS = 300
 # A stored feed URL to copy back is shown whole up to this length: a longer one would be split
 # across Discord messages, and a code span cut in two lets the rest format.
 _ECHO_CODE_CHARS = 500
-# A feed's error, disabled reason or poll note in /feeds list: room for the longest the bot
-# writes itself (a refused address's, with its fix), not for pages a server sends.
-_FEED_DETAIL_CHARS = 300
 
 COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 
@@ -297,7 +294,8 @@ class Commands:
             if not feeds:
                 add = "/feeds add url:<url>" if ctx.platform == "discord" else "/feeds add <url>"
                 return Reply(f"No feeds yet. An admin can add one with {add}.")
-            lines = [_feed_line(f) for f in feeds]
+            # Admins see each address whole; anyone else without its query (API keys).
+            lines = [feed_line(f, whole=ctx.is_admin) for f in feeds]
             return Reply(
                 f"{plural(len(feeds), 'feed')}:",
                 lines=lines,
@@ -367,16 +365,3 @@ def _find_feed(db: sqlite_utils.Database, ref: str) -> feed_store.FeedRow | None
     if ref.startswith("#") and feed_store.feed_id(ref[1:]) is not None:
         ref = ref[1:]
     return feed_store.get_feed_by_url(db, ref)
-
-
-def _feed_line(feed: feed_store.FeedRow) -> ListLine:
-    """One feed of /feeds list: its id and URL (either is what /feeds remove takes; the URL is
-    the unambiguous one, as a removed feed's id can be given to a new feed), and its state as
-    `newsdigest feeds list` says it: its last poll's outcome and note, or its error, cut for a
-    chat line (the whole of it is on the host). The note is untrusted, as the title is: the
-    adapters escape ListLine's text and note."""
-    state = feed_status(feed).line(_FEED_DETAIL_CHARS)
-    where = "; in the config file" if feed.origin == "config" else ""
-    # A feed without a title of its own is named by its URL, which the line shows anyway.
-    name = f" {feed.display_name}" if feed.display_name != feed.url else ""
-    return ListLine(f"#{feed.id}{name}", feed.url, f"({state}{where})")

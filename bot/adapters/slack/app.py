@@ -253,12 +253,11 @@ class SlackBot:
         channel_id = str(payload.get("channel_id") or (payload.get("channel") or {}).get("id", ""))
         user_id = str(payload.get("user_id") or (payload.get("user") or {}).get("id", ""))
         channel_name = payload.get("channel_name") or (payload.get("channel") or {}).get("name")
-        # Only /feeds add|remove and /follow with a query (which may change a shared topic) need
-        # to know; everyone else is spared the users.info call.
+        # Only /feeds (add and remove are admins'; list shows admins feed addresses whole, query
+        # strings and all) and /follow with a query (which may change a shared topic) need to
+        # know; everyone else is spared the users.info call.
         words = text.split()
-        needs_admin = (
-            name == "feeds" and bool(words) and words[0].lower() in ("add", "remove")
-        ) or (name == "follow" and len(words) > 1)
+        needs_admin = name == "feeds" or (name == "follow" and len(words) > 1)
         return CommandContext(
             platform="slack",
             channel_id=channel_id,
