@@ -42,6 +42,10 @@ MIN_DIGEST_SIZE = 1
 MAX_DIGEST_SIZE = 50
 MAX_SLUG = 63  # a topic name's length limit, which chat's /follow states in its refusal
 SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_SLUG - 1}}}$")
+# Names no new topic may take: `/follow help` and `/unfollow help` ask for the command's usage
+# (bot.commands.core), so a topic of that name could not be followed or unfollowed by name. One
+# an older version saved still can be: the commands look for it first.
+RESERVED_TOPIC_NAMES = frozenset({"help"})
 # A Discord id (a "snowflake") is an unsigned 64-bit number written in ASCII digits.
 _SNOWFLAKE_RE = re.compile(r"^[0-9]{1,20}$")
 # What Slack's chat.postMessage takes as `channel`: "an encoded ID or channel name". An id is

@@ -49,9 +49,13 @@ DISCORD_SCHEDULE_USAGE = (
     "weekdays, weekends or a list like mon,wed,fri; or when:<5 cron fields> [TIME_ZONE]. "
     "Example: /watchlist schedule when:weekdays 09:00 Europe/Berlin"
 )
-SLACK_STORY = "/story <slug | prefix | search words | article link>: a story's full breakdown."
+SLACK_STORY = (
+    "/story <slug | prefix | search words | article link>: a story's full breakdown. "
+    'To search for the word help itself: /story "help"'
+)
 DISCORD_STORY = (
-    "/story query:<slug | prefix | search words | article link>: a story's full breakdown."
+    "/story query:<slug | prefix | search words | article link>: a story's full breakdown. "
+    'To search for the word help itself: /story query:"help"'
 )
 
 

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from bot.cli.context import HOURS, MIN_SOURCES, CliContext, QueryCommand, pass_cli
 from bot.cli.output import plain_console, table_console
-from bot.config_entries import SLUG_RE
+from bot.config_entries import RESERVED_TOPIC_NAMES, SLUG_RE
 from bot.render.text import clean
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
@@ -71,6 +71,12 @@ def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | 
         raise click.ClickException(f"topic slugs use lowercase letters, digits and '-': {slug!r}")
     parsed = _parse(query)
     existing = channel_store.get_topic(cli.core.db, slug)
+    if existing is None and slug in RESERVED_TOPIC_NAMES:
+        # Chat reads `/follow help` as a request for the command's usage.
+        raise click.ClickException(
+            f"{slug!r} cannot be a topic name: in chat, /follow {slug} and /unfollow {slug} show "
+            "those commands' usage. Pick another name"
+        )
     if (existing is not None and existing.origin == "config") or any(
         t.slug == slug for t in cli.config.topics
     ):

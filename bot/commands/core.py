@@ -28,6 +28,7 @@ from bot.commands.watchlist import split_args
 from bot.config_entries import (
     DEFAULT_SCHEDULE,
     DEFAULT_TIMEZONE,
+    RESERVED_TOPIC_NAMES,
 )
 from bot.feedaddress import refusal
 from bot.feedurls import FeedUrlError, check_feed_url
@@ -59,7 +60,10 @@ COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 
 # The commands as typed on Slack (and any platform that passes the text after the command as is).
 USAGE: dict[str, str] = {
-    "story": "/story <slug | prefix | search words | article link>: a story's full breakdown.",
+    "story": (
+        "/story <slug | prefix | search words | article link>: a story's full breakdown. "
+        'To search for the word help itself: /story "help"'
+    ),
     "follow": (
         "/follow <topic> [query]: follow a topic in this channel; with a query, create the "
         'topic first. Example: /follow chips "chip export" OR semiconductor. '
@@ -82,7 +86,8 @@ USAGE: dict[str, str] = {
 # bot/adapters/discord/slash.py): the Slack forms above are refused there, so teach these.
 DISCORD_USAGE: dict[str, str] = {
     "story": (
-        "/story query:<slug | prefix | search words | article link>: a story's full breakdown."
+        "/story query:<slug | prefix | search words | article link>: a story's full breakdown. "
+        'To search for the word help itself: /story query:"help"'
     ),
     "follow": (
         "/follow topic:<topic> [query:<query>]: follow a topic in this channel; with a query, "
@@ -147,7 +152,7 @@ class Commands:
                 f"Unknown command {quoted(command, _ECHO_CHARS)}. Commands: "
                 + ", ".join(f"/{c}" for c in COMMANDS)
             )
-        if args.lower() in ("help", "-h", "--help"):
+        if args.lower() in ("help", "-h", "--help") and not self._names_topic(command, args):
             return Reply(usage(command, ctx.platform))
         channel = self._channel(ctx)
         handler = getattr(self, f"_cmd_{command}")
@@ -159,6 +164,16 @@ class Commands:
             # A bug must never show a stack trace in chat; the log has it.
             log.exception("command /%s %r failed", command, args)
             return Reply("Sorry, that command failed on our side. The bot's logs have the details.")
+
+    def _names_topic(self, command: str, args: str) -> bool:
+        """`/follow help` or `/unfollow help` where a topic is named `help`: saved before the
+        name was reserved (or from the config file or CLI), it stays reachable by name; its
+        usage is still `/follow --help`."""
+        return (
+            command in ("follow", "unfollow")
+            and args.lower() in RESERVED_TOPIC_NAMES
+            and channel_store.get_topic(self.core.db, args.lower()) is not None
+        )
 
     def _channel(self, ctx: CommandContext) -> ChannelRow:
         """The channel's row, or an unsaved one (id 0) with the default settings. A saved row

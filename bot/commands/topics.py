@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from bot.commands.base import CommandContext, Reply, UsageError
-from bot.config_entries import MAX_SLUG, SLUG_RE
+from bot.config_entries import MAX_SLUG, RESERVED_TOPIC_NAMES, SLUG_RE
 from bot.render.literal import literal, quoted
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
@@ -52,6 +52,8 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
         elif existing is None:
             # Ask rather than announce a topic `machine` nobody meant to create.
             valid = joined if SLUG_RE.match(joined) else None
+            if slug in RESERVED_TOPIC_NAMES:
+                return Reply(_reserved(ctx.platform, slug, valid))
             return Reply(_ambiguous(ctx.platform, slug, query, valid, _known(db)))
         elif not SLUG_RE.match(joined):
             joined = ""
@@ -78,6 +80,8 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
         # are too easily the rest of a name, or a guess at the topic's query.
         if existing is not None and changed and not (ctx.is_admin and explicit):
             return Reply(_exists(ctx, slug, existing.query, query, joined))
+        if existing is None and slug in RESERVED_TOPIC_NAMES:
+            return Reply(_reserved(ctx.platform, slug, None))
         channel = commands.signed_up(channel, ctx)
         # Announce the query only when this created the topic or changed it: repeating the
         # same /follow must not post the same news to the channel again. An unchanged query
@@ -107,6 +111,16 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     if not added and not created:
         return Reply(f"This channel already follows {slug}.")
     return Reply(f"This channel now follows {slug}{created}.", ephemeral=False)
+
+
+def _reserved(platform: str, slug: str, joined: str | None) -> str:
+    """Why no topic may be named `slug` (RESERVED_TOPIC_NAMES), with a name that can be."""
+    other = joined or f"{slug}-topic"
+    create = _follow_command(platform, other, "<query>", marked=True)
+    return (
+        f"{slug!r} cannot be a topic name: `/follow {slug}` and `/unfollow {slug}` show how to "
+        f"use those commands. Pick another name, such as {other!r}: {create}"
+    )
 
 
 def _exists(ctx: CommandContext, slug: str, stored: str, query: str, joined: str) -> str:
