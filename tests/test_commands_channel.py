@@ -86,11 +86,13 @@ async def test_read_only_commands_do_not_register_the_channel(
     assert channel_store.get_channel(core.db, "slack", "D1") is None
 
 
-async def test_watchlist_of_an_unknown_channel_shows_the_defaults(core: NewsDigest) -> None:
+async def test_watchlist_of_an_unknown_channel_says_it_gets_no_posts(core: NewsDigest) -> None:
+    # Not the defaults as if they were live: the channel gets nothing until it signs up.
     dm = CommandContext(platform="slack", channel_id="D1", user_id="U1")
     reply = await Commands(core).dispatch("watchlist", "", dm)
-    assert "Mode: digest" in reply.text and "min-sources: 2" in reply.text
-    assert str(reply.lines[0]).startswith("Following no topics")
+    assert reply.text.startswith("This channel gets no posts from me yet.")
+    assert "a digest daily at 09:00 UTC" in reply.text and reply.lines == []
+    assert channel_store.get_channel(core.db, "slack", "D1") is None
 
 
 async def test_configuring_commands_register_the_channel(core: NewsDigest) -> None:
@@ -132,7 +134,11 @@ async def test_rejected_commands_do_not_register_the_channel(
 
 
 async def test_watchlist_show_is_the_read_only_view_on_slack_too(core: NewsDigest) -> None:
-    reply = await Commands(core).dispatch("watchlist", "show", CTX)
+    commands = Commands(core)
+    reply = await commands.dispatch("watchlist", "show", CTX)
+    assert reply.text.startswith("This channel gets no posts from me yet.")
+    await commands.dispatch("watchlist", "min-sources 2", CTX)
+    reply = await commands.dispatch("watchlist", "show", CTX)
     assert reply.text.startswith("Mode: digest") and str(reply.lines[0]).startswith("Following no")
 
 

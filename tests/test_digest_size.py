@@ -125,6 +125,7 @@ def _old_hash(entry: object) -> str:
 async def test_watchlist_sets_and_resets_the_size(tmp_path: Path) -> None:
     core = NewsDigest(Config(digest_size=6), db=_db(tmp_path))
     commands = Commands(core)
+    await commands.dispatch("watchlist", "min-sources 2", SLACK)  # signs the channel up
     shown = await commands.dispatch("watchlist", "", SLACK)
     assert "digest-size: 6 (default)" in shown.text
     saved = await commands.dispatch("watchlist", "digest-size 4", SLACK)

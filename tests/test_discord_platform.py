@@ -61,7 +61,7 @@ async def test_run_hook_connects_serves_commands_and_delivers(
                 break
             await asyncio.sleep(0.02)
         (answer,) = api.calls("POST", r"/interactions/\d+/[^/]+/callback")
-        assert answer.body["data"]["content"].startswith("Mode: digest · schedule: ")
+        assert answer.body["data"]["content"].startswith("This channel gets no posts from me")
 
         # Showing the watchlist does not sign the channel up; a configuring command would.
         assert channel_store.get_channel(core.db, "discord", str(CHANNEL)) is None

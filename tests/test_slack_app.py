@@ -352,13 +352,15 @@ def test_command_text_undoes_slack_escaping_and_markup() -> None:
 
 async def test_watchlist_show_and_change(h: Harness) -> None:
     _, body = await h.slash("/watchlist")
-    text = ack_text(body)
-    assert "Mode: digest" in text and "min-sources: 2" in text
+    assert ack_text(body).startswith("This channel gets no posts from me yet.")
     hint = body["blocks"][-1]  # type: ignore[index]
     assert hint["type"] == "context" and "/watchlist schedule" in hint["elements"][0]["text"]
 
     _, body = await h.slash("/watchlist", "schedule weekdays 09:00 Europe/Berlin")
     assert ack_text(body).startswith("Saved.")
+    _, body = await h.slash("/watchlist")
+    text = ack_text(body)
+    assert "Mode: digest" in text and "min-sources: 2" in text
     _, body = await h.slash("/watchlist", "mode instant")
     _, body = await h.slash("/watchlist", "min-sources 3")
     channel = channel_store.get_channel(h.core.db, "slack", "C1")

@@ -14,12 +14,11 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.app import NewsDigest
-from bot.commands import story, topics, watchlist
+from bot.commands import overview, story, topics, watchlist
 from bot.commands.base import (
     ChannelChange,
     CommandContext,
     DigestPoster,
-    ListLine,
     Reply,
     UsageError,
 )
@@ -367,10 +366,7 @@ class Commands:
     # --- helpers shared with adapters -------------------------------------------------------------
 
     def describe_channel(self, channel: ChannelRow) -> str:
-        return watchlist.describe_channel(channel, self.core.config.digest_size)
-
-    def watchlist_lines(self, channel: ChannelRow) -> list[ListLine]:
-        return watchlist.watchlist_lines(self.core.db, channel)
+        return overview.describe_channel(channel, self.core.config.digest_size)
 
 
 def _find_feed(db: sqlite_utils.Database, ref: str) -> feed_store.FeedRow | None:

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from bot.commands import mutes
-from bot.commands.base import CommandContext, ListLine, Reply, UsageError
-from bot.commands.schedule import ScheduleError, describe_schedule, parse_schedule, schedule_usage
+from bot.commands.base import CommandContext, Reply, UsageError
+from bot.commands.overview import channel_overview
+from bot.commands.schedule import ScheduleError, parse_schedule, schedule_usage
 from bot.config_entries import (
-    DEFAULT_DIGEST_SIZE,
     MAX_DIGEST_SIZE,
     MAX_MIN_SOURCES,
     MIN_DIGEST_SIZE,
@@ -29,9 +29,7 @@ from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import quiet_holds
 from bot.store.channels import ChannelRow
-from bot.store.sync import REMOVED_FROM_CONFIG
-from bot.timezones import ZoneError, chat_timezone, fixed_offset
-from bot.topics.saved import saved_query_note
+from bot.timezones import ZoneError, chat_timezone
 
 if TYPE_CHECKING:
     from bot.commands.core import Commands
@@ -44,7 +42,7 @@ async def watchlist(
     # `show` is Discord's spelling of the bare command (the README uses it for both).
     default_size = commands.core.config.digest_size
     if not args or args.lower() == "show":
-        return Reply(describe_channel(channel, default_size), lines=watchlist_lines(db, channel))
+        return channel_overview(db, channel, default_size)
     words = split_args(args)
     setting = words[0].lower()
     if setting in ("mute", "unmute"):
@@ -64,9 +62,7 @@ async def watchlist(
         _release_quiet_holds(commands, before)
     if commands.on_channel_change is not None:
         await commands.on_channel_change(before, channel)
-    return Reply(
-        "Saved. " + describe_channel(channel, default_size), lines=watchlist_lines(db, channel)
-    )
+    return channel_overview(db, channel, default_size, prefix="Saved. ")
 
 
 # Each setting's own usage line, on Slack and on Discord: a bad value gets this one, not the whole
@@ -195,9 +191,8 @@ async def _resume(commands: Commands, channel: ChannelRow) -> Reply:
         commands.kick_outbox()
     if commands.on_channel_change is not None:
         await commands.on_channel_change(before, channel)
-    return Reply(
-        "Saved. " + describe_channel(channel, commands.core.config.digest_size),
-        lines=watchlist_lines(commands.core.db, channel),
+    return channel_overview(
+        commands.core.db, channel, commands.core.config.digest_size, prefix="Saved. "
     )
 
 
@@ -237,70 +232,6 @@ def release_quiet_holds(db: sqlite_utils.Database, before: ChannelRow, *, now: d
         return quiet_until(when - timedelta(seconds=1), spec, zone) == when
 
     return quiet_holds.release_held(db, before.id, now=now, held_until=held_until)
-
-
-def describe_channel(channel: ChannelRow, default_size: int = DEFAULT_DIGEST_SIZE) -> str:
-    schedule = describe_schedule(channel.schedule, channel.timezone)
-    if channel.mode == "instant":
-        # Instant channels get no digest job: a schedule shown (or "Saved.") without this reads
-        # as if digests will also come at that time.
-        how = "mode:digest" if channel.platform == "discord" else "digest"
-        schedule += f" (used only in digest mode: /watchlist mode {how})"
-    # `min-sources`, as the setting is typed (`/watchlist min-sources 3`, Discord's subcommand).
-    text = f"Mode: {channel.mode} · schedule: {schedule} · min-sources: {channel.min_sources}"
-    if channel.quiet_hours:
-        text += f" · quiet hours: {channel.quiet_hours}"
-    if channel.mode == "digest":
-        # As the setting is typed, with whether it is the channel's own or the default.
-        size = channel.digest_size or default_size
-        text += f" · digest-size: {size}" + ("" if channel.digest_size else " (default)")
-    if note := _fixed_zone_note(channel):
-        text += f"\n{note}"
-    if channel.paused_reason == REMOVED_FROM_CONFIG:
-        # Not a fault to fix: the file no longer lists the channel; the reason says how to keep it.
-        text += f"\nPosting is paused: {channel.paused_reason}."
-    elif channel.paused_reason:
-        text += f"\nPosting is paused: {channel.paused_reason}. Fix it, then /watchlist resume."
-    return text
-
-
-def _fixed_zone_note(channel: ChannelRow) -> str:
-    """For a zone saved before chat refused fixed offsets (EST, Etc/GMT+5, from the config or an
-    older version): it keeps its offset all year, so a 09:00 digest comes at 10:00 by the
-    place's clock all summer, where clocks change. Said with a zone whose standard time it is
-    and that follows summer time, and one on that offset all year when there is one (Phoenix
-    for MST), not changed: a team on that offset all year (Moscow's) is suggested nothing."""
-    zone = channel.timezone
-    advice = fixed_offset(zone)
-    if advice is None:
-        return ""
-    option = "zone:" if channel.platform == "discord" else ""
-    otherwise = f"{option}{advice.fixed}" if advice.fixed else f"{zone} is right"
-    return (
-        f"{zone} keeps one offset all year (no summer time). If your clocks change, use "
-        f"/watchlist timezone {option}{advice.place}; if not, {otherwise}."
-    )
-
-
-def watchlist_lines(db: sqlite_utils.Database, channel: ChannelRow) -> list[ListLine]:
-    """The topics the channel follows, then the stories it muted (each with its undo)."""
-    topics = channel_store.channel_topics(db, channel.id)
-    if not topics:
-        lines = [
-            # Worded for both platforms: Discord's /follow takes `topic:`, Slack's the bare name.
-            ListLine(
-                "Following no topics: every story with enough sources is included. Follow a "
-                "topic with /follow to narrow it."
-            )
-        ]
-    else:
-        # A saved query the typed check now refuses keeps its meaning: said beside it.
-        lines = [
-            ListLine(f"{t.slug}: {t.query}", note=note.short if note else "")
-            for t in topics
-            for note in [saved_query_note(t.query)]
-        ]
-    return lines + mutes.muted_lines(db, channel)
 
 
 def split_args(args: str) -> list[str]:
