@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _sign_up import SIGNED_UP
 
 from bot.adapters.discord.escape import utf16_len
 from bot.adapters.discord.interactions import MAX_LIST_MESSAGES, render_reply
@@ -81,7 +82,7 @@ async def test_nothing_to_post_names_watchlist_as_the_platform_takes_it(
 ) -> None:
     reply = await Commands(core).dispatch("digest", "", ctx)
     assert reply.text.startswith("Nothing to post to this channel yet")
-    assert reply.text.endswith(f" {show} shows its settings.")
+    assert reply.text.endswith(f" {show} shows its settings.{SIGNED_UP}")
 
 
 def _add_feeds(core: NewsDigest, count: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from _loop_ticks import LoopTicks
+from _sign_up import SIGNED_UP
 
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
@@ -233,7 +234,7 @@ async def test_follow_with_plain_words_for_a_new_topic_asks_which_was_meant(
     assert channel_store.get_channel(core.db, "slack", "C9") is None
     # The marked form creates it, as does a query that is plainly one (quotes, operators).
     marked = await commands.dispatch("follow", "machine query: learning", CTX)
-    assert marked.text == "This channel now follows machine (matching learning)."
+    assert marked.text == "This channel now follows machine (matching learning)." + SIGNED_UP
     assert (
         "now follows ml" in (await commands.dispatch("follow", 'ml "machine learning"', CTX)).text
     )
@@ -244,5 +245,5 @@ async def test_follow_with_spaces_follows_the_hyphenated_topic_like_discord(
 ) -> None:
     channel_store.upsert_topic(core.db, "machine-learning", '"machine learning"')
     reply = await Commands(core).dispatch("follow", "Machine Learning", CTX)
-    assert reply.text == "This channel now follows machine-learning."
+    assert reply.text == "This channel now follows machine-learning." + SIGNED_UP
     assert channel_store.get_topic(core.db, "machine") is None

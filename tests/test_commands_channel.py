@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from _sign_up import SIGNED_UP
 from fakes.stories import add_story
 
 from bot.app import NewsDigest
@@ -50,7 +51,8 @@ async def test_digest_outside_quiet_hours_posts_now(core: NewsDigest) -> None:
 async def test_digest_again_before_the_first_went_out_says_it_is_queued(core: NewsDigest) -> None:
     add_story(core.db, "q0", ["A", "B"], now=NIGHT - timedelta(hours=1))
     commands = Commands(core, post_digest=_poster(core), clock=lambda: NIGHT)
-    assert (await commands.dispatch("digest", "", CTX)).text == "Posting 1 story to this channel."
+    first = await commands.dispatch("digest", "", CTX)
+    assert first.text == "Posting 1 story to this channel." + SIGNED_UP
     # No outbox ran in between: the story is still queued.
     reply = await commands.dispatch("digest", "", CTX)
     assert reply.text == (

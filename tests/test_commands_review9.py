@@ -6,6 +6,7 @@ a channel never sent a digest. Real dispatch, real SQLite file."""
 from __future__ import annotations
 
 import pytest
+from _sign_up import SIGNED_UP
 from fakes.discord_api import FakeDiscord
 from fakes.stories import add_story
 from test_discord_commands import CHANNEL, answer, make_bot, slash
@@ -77,7 +78,7 @@ async def test_slack_and_discord_make_the_same_topic_of_a_name_with_spaces(
     )
     assert discord_reply.startswith("This channel now follows machine-learning (matching ")
     # Same topic, same query: Slack's channel just follows it (nothing to announce as changed).
-    assert slack_reply.text == "This channel now follows machine-learning."
+    assert slack_reply.text == "This channel now follows machine-learning." + SIGNED_UP
     assert [t.slug for t in channel_store.list_topics(core.db)] == ["machine-learning"]
 
 
@@ -143,7 +144,7 @@ async def test_a_saved_topic_with_a_trailing_hyphen_can_still_be_followed(
     # make it unreachable by tidying it into another name.
     channel_store.upsert_topic(core.db, "legacy-", "legacy", origin="config")
     reply = await Commands(core).dispatch("follow", "legacy-", SLACK)
-    assert reply.text == "This channel now follows legacy-."
+    assert reply.text == "This channel now follows legacy-." + SIGNED_UP
     assert _followed(core) == ["legacy-"]
 
 
@@ -271,7 +272,8 @@ async def test_digest_speaks_of_a_last_digest_only_once_a_story_was_posted(
         "Nothing to post to this channel yet: no recent story has at least 2 independent "
         "sources. /watchlist shows its settings."
     )
-    assert (await commands.dispatch("digest", "", SLACK)).text == never
+    # The first signs the channel up, and says so once.
+    assert (await commands.dispatch("digest", "", SLACK)).text == never + SIGNED_UP
     assert (await commands.dispatch("digest", "", SLACK)).text == never
     # A story the channel was really sent, and there is a last digest to speak of.
     now = utcnow()

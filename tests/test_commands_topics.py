@@ -3,6 +3,8 @@ typed another way, hints on Discord, names the slug rule refuses, unfollowing th
 
 from __future__ import annotations
 
+from _sign_up import SIGNED_UP
+
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.store import channels as channel_store
@@ -28,7 +30,7 @@ async def test_follow_with_the_same_query_typed_differently_is_not_a_change(
     # Curly quotes (as macOS and iOS Slack insert them) and doubled spaces: the same query, so
     # a non-admin is not refused...
     curly = await commands.dispatch("follow", "chips “chip export” OR semiconductor", OTHER)
-    assert curly.text == "This channel now follows chips." and not curly.ephemeral
+    assert curly.text == "This channel now follows chips." + SIGNED_UP and not curly.ephemeral
     spaced = await commands.dispatch("follow", 'chips "chip export"  OR semiconductor', OTHER)
     assert spaced.text == "This channel already follows chips." and spaced.ephemeral
     # ...and an admin gets no public re-announcement; the stored text keeps its spelling.
@@ -94,7 +96,7 @@ async def test_follow_says_what_topic_names_may_be(core: NewsDigest) -> None:
     )
     # The limit itself is a name.
     longest = await commands.dispatch("follow", "b" * 63 + " query: ai", SLACK)
-    assert longest.text == f"This channel now follows {'b' * 63} (matching ai)."
+    assert longest.text == f"This channel now follows {'b' * 63} (matching ai).{SIGNED_UP}"
 
 
 async def test_unfollowing_the_last_topic_says_every_story_comes_now(core: NewsDigest) -> None:

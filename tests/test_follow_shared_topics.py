@@ -5,6 +5,7 @@ admin changes a query only by marking it with `query:`. Real dispatch, real SQLi
 from __future__ import annotations
 
 import pytest
+from _sign_up import SIGNED_UP
 
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
@@ -39,7 +40,7 @@ async def test_words_naming_a_hyphenated_topic_follow_it(
     both: NewsDigest, ctx: CommandContext
 ) -> None:
     reply = await Commands(both).dispatch("follow", "machine learning", ctx)
-    assert reply.text == "This channel now follows machine-learning.", reply.text
+    assert reply.text == "This channel now follows machine-learning." + SIGNED_UP, reply.text
     assert _followed(both, ctx) == ["machine-learning"]
     assert _topics(both) == {"machine": MACHINE, "machine-learning": ML}
 
@@ -68,7 +69,7 @@ async def test_admin_changes_a_query_only_with_query_marker(core: NewsDigest) ->
     marked = await commands.dispatch("follow", "machine query: learning", ADMIN)
     assert marked.text == (
         "This channel now follows machine (matching learning, changed from machine OR machines "
-        "for every channel that follows it)."
+        "for every channel that follows it)." + SIGNED_UP
     )
     assert _topics(core) == {"machine": "learning"}
 

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
+from _sign_up import SIGNED_UP
 from fakes.slack_api import BOT_TOKEN, BOT_USER, FakeSlackAPI
 from fakes.stories import add_story
 
@@ -264,7 +265,7 @@ async def test_follow_and_unfollow(h: Harness) -> None:
     assert body == ""
     [call] = await h.slack_api.wait_for("chat.postMessage")
     described = TopicQuery.parse('"chip export" OR semiconductor').describe()
-    assert call == public_text(f"This channel now follows chips (matching {described}).")
+    assert call == public_text(f"This channel now follows chips (matching {described}).{SIGNED_UP}")
     channel = channel_store.get_channel(h.core.db, "slack", "C1")
     assert channel is not None
     assert [t.slug for t in channel_store.channel_topics(h.core.db, channel.id)] == ["chips"]
@@ -295,7 +296,7 @@ async def test_admin_can_change_a_topics_query_with_follow(h: Harness) -> None:
     [call] = await h.slack_api.wait_for("chat.postMessage")
     assert call == public_text(
         "This channel now follows chips (matching semiconductor, changed from chip for every "
-        "channel that follows it)."
+        "channel that follows it)." + SIGNED_UP
     )
     assert channel_store.get_topic(h.core.db, "chips").query == "semiconductor"  # type: ignore[union-attr]
     assert {"user": "UADMIN"} in h.slack_api.calls_to("users.info")
@@ -306,7 +307,7 @@ async def test_follow_without_a_query_asks_no_admin_lookup(h: Harness) -> None:
     _, body = await h.slash("/follow", "chips", user="UNOBODY")
     assert body == ""
     [call] = await h.slack_api.wait_for("chat.postMessage")
-    assert call == public_text("This channel now follows chips.")
+    assert call == public_text("This channel now follows chips." + SIGNED_UP)
     assert h.slack_api.calls_to("users.info") == []
 
 
@@ -315,7 +316,7 @@ async def test_escaped_ampersand_in_a_query_is_stored_as_typed(h: Harness) -> No
     _, body = await h.slash("/follow", 'att "AT&amp;T"')
     assert body == ""
     [call] = await h.slack_api.wait_for("chat.postMessage")
-    assert call == public_text('This channel now follows att (matching "at t").')
+    assert call == public_text('This channel now follows att (matching "at t").' + SIGNED_UP)
     stored = channel_store.get_topic(h.core.db, "att")
     assert stored is not None and stored.query == '"AT&T"'
     assert TopicQuery.parse(stored.query).matches(StoryDoc(text="AT&T beats estimates"))
@@ -401,7 +402,7 @@ async def test_digest_through_runner_hook(slack_api: FakeSlackAPI, slack_core: N
         slack_api, slack_core, commands=commands, on_change=lambda: kicks.append(1)
     ):
         _, body = await h.slash("/digest")
-        assert ack_text(body) == "Posting 2 stories to this channel."
+        assert ack_text(body) == "Posting 2 stories to this channel." + SIGNED_UP
     assert asked == ["C1"] and kicks == [1]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _sign_up import SIGNED_UP
 from click.testing import CliRunner
 
 from bot.app import NewsDigest
@@ -84,13 +85,13 @@ async def test_follow_refuses_a_lowercase_or_with_the_fix(core: NewsDigest) -> N
     assert "write OR in capitals" in reply.text
     assert channel_store.get_topic(core.db, "lower") is None
     quoted = await commands.dispatch("follow", 'lower query: "salt or pepper"', SLACK)
-    assert quoted.text == 'This channel now follows lower (matching "salt or pepper").'
+    assert quoted.text == 'This channel now follows lower (matching "salt or pepper").' + SIGNED_UP
 
 
 async def test_a_topic_saved_with_a_lowercase_or_still_follows(core: NewsDigest) -> None:
     channel_store.upsert_topic(core.db, "old", "chip or semiconductor", origin="chat")
     reply = await Commands(core).dispatch("follow", "old", SLACK)
-    assert reply.text == "This channel now follows old."
+    assert reply.text == "This channel now follows old." + SIGNED_UP
 
 
 def _cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,7 +141,7 @@ async def test_an_existing_topics_own_query_typed_again_just_follows_it(
     channel_store.upsert_topic(core.db, "legacy", "kiln or furnace", origin="config")
     commands = Commands(core)
     reply = await commands.dispatch("follow", "legacy kiln or furnace", SLACK)
-    assert reply.text == "This channel now follows legacy."
+    assert reply.text == "This channel now follows legacy." + SIGNED_UP
     again = await commands.dispatch("follow", "legacy query: kiln or furnace", ADMIN)
     assert again.text == "This channel already follows legacy."
     assert channel_store.get_topic(core.db, "legacy").query == "kiln or furnace"  # type: ignore[union-attr]

@@ -19,6 +19,10 @@ class CommandContext:
     # Set by the adapter from the platform's own notion of an admin (workspace admin, a
     # configured user group, Manage Server, a configured role).
     is_admin: bool = False
+    # Why the bot cannot post in this channel, when the platform told the adapter so (a Slack
+    # direct message between two other people): a command that would sign the channel up for
+    # digests answers this instead, as every digest there would fail.
+    cannot_post: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +81,8 @@ class UsageError(ValueError):
     def __init__(self, message: str, usage: str | None = None) -> None:
         super().__init__(message)
         self.usage = usage
+
+
+class CannotSignUpError(Exception):
+    """A command would sign up a channel the bot cannot post in (`CommandContext.cannot_post`);
+    the message is the reply."""

@@ -16,6 +16,7 @@ import sqlite_utils
 from bot.app import NewsDigest
 from bot.commands import overview, story, topics, watchlist
 from bot.commands.base import (
+    CannotSignUpError,
     ChannelChange,
     CommandContext,
     DigestPoster,
@@ -156,7 +157,12 @@ class Commands:
         channel = self._channel(ctx)
         handler = getattr(self, f"_cmd_{command}")
         try:
-            return await handler(args, ctx, channel)
+            reply: Reply = await handler(args, ctx, channel)
+            if channel.id or command not in ("follow", "digest"):
+                return reply
+            return self._sign_up_said(reply, ctx)
+        except CannotSignUpError as exc:
+            return Reply(str(exc))
         except UsageError as exc:
             return Reply(f"{exc}\nUsage: {exc.usage or usage(command, ctx.platform)}")
         except Exception:
@@ -198,12 +204,28 @@ class Commands:
         )
 
     def signed_up(self, channel: ChannelRow, ctx: CommandContext) -> ChannelRow:
-        """The saved row for `channel`, creating it (see `_channel`)."""
+        """The saved row for `channel`, creating it (see `_channel`); raises CannotSignUpError
+        where the platform said the bot cannot post."""
         if channel.id:
             return channel
+        if ctx.cannot_post:
+            raise CannotSignUpError(ctx.cannot_post)
         return channel_store.ensure_channel(
             self.core.db, ctx.platform, ctx.channel_id, name=ctx.channel_name
         )
+
+    def _sign_up_said(self, reply: Reply, ctx: CommandContext) -> Reply:
+        """`reply` of /follow or /digest in a channel with no row, saying what the channel now
+        gets when the command signed it up: nothing else would tell it of the scheduled posts
+        it starts. (A `/watchlist` setting signs up too, and its "Saved." shows the schedule.)
+        Not after a digest shown in the reply itself (no runner): its text is the title."""
+        row = channel_store.get_channel(self.core.db, ctx.platform, ctx.channel_id)
+        if row is None or reply.digest is not None:
+            return reply
+        note = overview.signed_up_note(row)
+        reply.marked += f"\n{note}"
+        reply.text += f"\n{note}"
+        return reply
 
     # --- commands -------------------------------------------------------------------------------
 

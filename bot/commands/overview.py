@@ -63,8 +63,6 @@ def not_signed_up(platform: str) -> str:
 
 def signed_up_note(channel: ChannelRow) -> str:
     """Said once, by the command whose sign-up created the channel's row, of what it starts."""
-    if channel.mode == "instant":
-        return "This channel is now signed up: it gets each story as it breaks."
     return (
         f"This channel now gets {digest_times(channel.schedule, channel.timezone)}; "
         "/watchlist schedule changes when."

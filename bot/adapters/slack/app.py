@@ -34,6 +34,7 @@ from bot.adapters.slack.blocks import (
     text_blocks,
 )
 from bot.adapters.slack.command_text import command_text
+from bot.adapters.slack.direct_messages import cannot_post
 from bot.adapters.slack.endpoint import EventsEndpoint
 from bot.adapters.slack.escape import escape_trusted
 from bot.adapters.slack.guards import AdminCheck, SeenRequests, request_key
@@ -264,6 +265,13 @@ class SlackBot:
             user_id=user_id,
             channel_name=channel_name if channel_name not in (None, "directmessage") else None,
             is_admin=await self.admins.is_admin(user_id) if needs_admin else False,
+            cannot_post=(
+                await cannot_post(
+                    self.client, self.commands.core.db, channel_id, channel_name, user_id
+                )
+                if _may_sign_up(name, words)
+                else ""
+            ),
         )
 
     async def _changed(self) -> None:
@@ -386,6 +394,16 @@ class SlackBot:
 
 
 _ANY_COMMAND = re.compile(r"^/.+")
+# What /watchlist does without signing a channel up (see `Commands.signed_up`).
+_WATCHLIST_READS = frozenset({"show", "help", "mute", "unmute", "resume"})
+
+
+def _may_sign_up(name: str, words: list[str]) -> bool:
+    """Whether the command may sign the channel up: only then is it asked whether the bot can
+    post there, which may take a call to Slack."""
+    if name == "watchlist":
+        return bool(words) and words[0].lower() not in _WATCHLIST_READS
+    return name in ("follow", "digest")
 
 
 def _action(prefix: str) -> re.Pattern[str]:
