@@ -113,6 +113,7 @@ async def test_post_card_sends_embed_buttons_nonce_and_no_mentions(
     assert [(b["label"], b["custom_id"]) for b in buttons] == [
         ("Full breakdown", "nd:full:lighthouse-grant"),
         ("Follow coast", "nd:follow:coast"),
+        ("Mute story", "nd:mute:a1b2c3d4e5f6"),
     ]
     assert posted == PostedMessage(message_ref=api.channel_messages(CHANNEL)[0]["id"])
 
@@ -127,6 +128,7 @@ async def test_card_offers_a_new_topic_when_it_follows_every_matching_one(
     assert [(b["label"], b["custom_id"]) for b in buttons] == [
         ("Full breakdown", "nd:full:lighthouse-grant"),
         ("Follow topic", "nd:newtopic:lighthouse-grant"),
+        ("Mute story", "nd:mute:a1b2c3d4e5f6"),
     ]
 
 

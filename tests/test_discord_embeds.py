@@ -371,11 +371,11 @@ def test_a_breakdown_button_under_several_cards_names_its_story_within_80() -> N
     from bot.adapters.discord.views import card_buttons
 
     long = make_card(headline="Harbour towns " * 12)
-    (breakdown, _) = card_buttons(long, named=True)
+    (breakdown, _, _) = card_buttons(long, named=True)
     label = breakdown.item.label  # type: ignore[attr-defined]
     assert label is not None and label.startswith("Full breakdown: Harbour towns")
     assert len(label) <= 80 and label.endswith("…")
-    (alone, _) = card_buttons(long)
+    (alone, _, _) = card_buttons(long)
     assert alone.item.label == "Full breakdown"  # type: ignore[attr-defined]
 
 

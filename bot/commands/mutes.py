@@ -169,3 +169,25 @@ def _not_named(candidates: list[StoryRef | None], platform: str) -> str:
             + f"? For example: {example}"
         )
     return "No story matches that. Give its slug, as its card or /story shows it."
+
+
+def mute_clicked(commands: Commands, story_id: str, ctx: CommandContext) -> tuple[str, bool]:
+    """The Mute story button under a card, on Slack and Discord alike: the story it was posted
+    about (or, after a merge, the one that took it in) muted in the channel; returns the answer
+    for whoever clicked and whether anything was muted. Never a channel row: one would sign the
+    channel up for the very posts the click asks to stop (a /story card in a channel that never
+    signed up), and mutes are kept per row, so there is nothing to record without one."""
+    db = commands.core.db
+    channel = channel_store.get_channel(db, ctx.platform, ctx.channel_id)
+    if channel is None:
+        show = "/watchlist show" if ctx.platform == "discord" else "/watchlist"
+        return (
+            f"Nothing to mute: this channel is not signed up for my posts (see `{show}`), so "
+            "nothing more about that story will be posted here.",
+            False,
+        )
+    resolved = story_store.resolve_id(db, story_id)
+    channel_store.mute_story(db, channel.id, resolved)
+    story = story_store.get_story(db, resolved)
+    undo = f" Undo with `{unmute_command(ctx.platform, story.slug)}`." if story else ""
+    return f"Muted: this channel will get no more posts or updates about that story.{undo}", True

@@ -24,6 +24,7 @@ from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
 from bot.adapters.discord.webhook import webhook_session
 from bot.commands.base import ListLine
 from bot.commands.core import CommandContext, Commands, Reply
+from bot.commands.mutes import mute_clicked
 from bot.config import Config
 from bot.render.text import clean
 
@@ -206,6 +207,12 @@ class CommandRunner:
         if private and not reply.ephemeral:
             reply = dataclasses.replace(reply, ephemeral=True)
         await self.send(interaction, reply, deferred=deferred)
+
+    async def mute(self, interaction: discord.Interaction[Any], story_id: str) -> None:
+        """The Mute story button: answered only to whoever clicked, as on Slack. Quick (the
+        store only), so never deferred."""
+        text, _ = mute_clicked(self.commands, story_id, self.context(interaction))
+        await self.send(interaction, Reply(text), deferred=None)
 
     def _public_guess(self, command: str) -> bool:
         if command == "digest" and self.commands.post_digest is not None:

@@ -1,9 +1,9 @@
-"""The buttons under a story card: "Full breakdown" and "Follow topic".
+"""The buttons under a story card: "Full breakdown", "Follow topic" and "Mute story", as on Slack.
 
 They are dynamic items: the state lives in the custom id (`nd:full:<slug>`), so a button on a
 card posted last week still works after a restart without the bot remembering any view. Every
-click becomes a core command (`/story <slug>`, `/follow <topic> [query]`) through the bot's
-`CommandRunner`; nothing here decides anything.
+click becomes a core command (`/story <slug>`, `/follow <topic> [query]`, or the mute Slack's
+button makes) through the bot's `CommandRunner`; nothing here decides anything.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ class Runner(Protocol):
     async def run(
         self, interaction: discord.Interaction[Any], command: str, args: str, *, private: bool
     ) -> None: ...
+
+    async def mute(self, interaction: discord.Interaction[Any], story_id: str) -> None: ...
 
 
 def _runner(interaction: discord.Interaction[Any]) -> Runner:
@@ -97,6 +99,37 @@ class FollowTopicButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _runner(interaction).run(interaction, "follow", self.topic, private=False)
+
+
+class MuteStoryButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"nd:mute:(?P<story>{_SLUG})"
+):
+    """No more posts or updates about the card's story in this channel, as Slack's Mute story
+    button (`bot.commands.mutes.mute_clicked`): by the story's id, which a merge or a new slug
+    leaves valid, and never signing the channel up."""
+
+    def __init__(self, story_id: str, label: str = "Mute story") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=fit(label, LABEL_LIMIT),
+                style=discord.ButtonStyle.secondary,
+                custom_id=_custom_id("nd:mute:", story_id),
+            )
+        )
+        self.story_id = story_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> MuteStoryButton:
+        return cls(match["story"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _runner(interaction).mute(interaction, self.story_id)
 
 
 class NewTopicButton(
@@ -167,6 +200,7 @@ def card_buttons(card: StoryCard, *, named: bool = False) -> list[discord.ui.Ite
         items.append(FollowTopicButton(topic, label=f"Follow {clean(topic)}"))
     else:
         items.append(NewTopicButton(card.slug, label="Follow topic"))
+    items.append(MuteStoryButton(card.story_id))
     return items
 
 
@@ -185,4 +219,5 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     FullBreakdownButton,
     FollowTopicButton,
     NewTopicButton,
+    MuteStoryButton,
 )

@@ -51,9 +51,8 @@ from bot.adapters.slack.settings import SlackConfigError, SlackSettings, make_cl
 from bot.adapters.slack.short_waits import once_more_if_short
 from bot.adapters.slack.socket import SocketConnection
 from bot.adapters.slack.token_check import TokenCheck
-from bot.commands.mutes import unmute_command
+from bot.commands.mutes import mute_clicked
 from bot.store import channels as channel_store
-from bot.store import stories as story_store
 
 if TYPE_CHECKING:
     from bot.commands.core import CommandContext, Commands, Reply
@@ -62,10 +61,6 @@ log = logging.getLogger(__name__)
 
 
 CHANGING_COMMANDS = frozenset({"follow", "unfollow", "watchlist", "digest"})
-NOT_SIGNED_UP = (
-    "Nothing to mute: this channel is not signed up for my posts (see `/watchlist`), so nothing "
-    "more about that story will be posted here."
-)
 
 
 # What a person is told when the token check bolt's authorization needs fails (auth.test, on the
@@ -338,22 +333,9 @@ class SlackBot:
 
     async def _mute(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         ctx = await self._context(body)
-        db = self.commands.core.db
-        # Not ensure_channel: a channel row signs the channel up for scheduled digests, so a mute
-        # clicked under a /story card in a channel that never signed up would start the very
-        # posts it asks to stop. Without a row nothing is posted there unasked, and mutes are
-        # kept per channel row, so there is nothing to record.
-        channel = channel_store.get_channel(db, "slack", ctx.channel_id)
-        if channel is None:
-            text = NOT_SIGNED_UP
-        else:
-            # The card may be older than a merge: mute the story it is part of now.
-            story_id = story_store.resolve_id(db, str(action.get("value", "")))
-            channel_store.mute_story(db, channel.id, story_id)
+        text, muted = mute_clicked(self.commands, str(action.get("value", "")), ctx)
+        if muted:
             await self._changed()
-            story = story_store.get_story(db, story_id)
-            undo = f" Undo with `{unmute_command('slack', story.slug)}`." if story else ""
-            text = f"Muted: this channel will get no more posts or updates about that story.{undo}"
         await self.responder.respond(
             body.get("response_url"), text_body(text), ctx.channel_id, ctx.user_id
         )
