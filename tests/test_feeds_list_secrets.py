@@ -35,6 +35,10 @@ def feeds_core(tmp_path: Path) -> Iterator[NewsDigest]:
     secret = feed_store.add_feed(core.db, SECRET_URL)
     feed_store.add_feed(core.db, TOKEN_URL)
     feed_store.add_feed(core.db, PLAIN_URL)
+    # A feed named by an address with its key (a title copied from the URL).
+    feed_store.add_feed(
+        core.db, "https://named.example/feed.xml", name="https://named.example/feed?key=NAMEKEY"
+    )
     core.db["feeds"].update(secret.id, {"consecutive_failures": 1, "last_error": MOVED_ERROR})
     yield core
     core.close()
@@ -49,11 +53,12 @@ async def h(slack_api: FakeSlackAPI, feeds_core: NewsDigest) -> AsyncIterator[Ha
 def assert_hidden(text: str) -> None:
     # Discord's escaping breaks an address in a line's text with a zero-width space.
     text = text.replace("\u200b", "")
-    for secret in ("SECRET123", "HUSH456", "SECRET789", "apikey", "token="):
+    for secret in ("SECRET123", "HUSH456", "SECRET789", "NAMEKEY", "apikey", "token="):
         assert secret not in text
     assert "https://feeds.example/rss?…" in text
     assert "https://wire.example/feed.xml?…" in text
     assert "https://feeds.example/v2?…" in text  # the address in the feed's error too
+    assert "https://named.example/feed?…" in text  # and in its name
     # An address with nothing to hide stays whole, a link to copy as before.
     assert PLAIN_URL in text
 

@@ -34,7 +34,7 @@ def feed_line(feed: feed_store.FeedRow, *, whole: bool) -> ListLine:
     name = f" {feed.display_name}" if feed.display_name != feed.url else ""
     if whole:
         return ListLine(f"#{feed.id}{name}", feed.url, f"({state}{where})")
-    state = _URL_QUERY_RE.sub(lambda m: m.group(1) + HIDDEN, state)
+    state, name = (_URL_QUERY_RE.sub(lambda m: m.group(1) + HIDDEN, t) for t in (state, name))
     shown = without_query(feed.url)
     if shown == feed.url:
         return ListLine(f"#{feed.id}{name}", feed.url, f"({state}{where})")
