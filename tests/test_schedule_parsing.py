@@ -63,7 +63,7 @@ def test_a_comma_before_the_time_zone_is_a_pause(text: str, cron: str, tz: str) 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "missing schedule"),
+        ("", "Give the time of day for the digest, like 09:00"),
         ("weekdays 25:00", "not a time"),
         ("someday 09:00", "'someday' is not a day name: DAYS is daily, weekdays, weekends"),
         ("monkey 07:30", "'monkey' is not a day name"),

@@ -96,7 +96,8 @@ async def test_unmute_of_a_story_not_muted_names_the_muted_ones(core: NewsDigest
 async def test_unmute_without_a_story_gets_its_own_usage_line(core: NewsDigest) -> None:
     reply = await Commands(core).dispatch("watchlist", "unmute", DISCORD)
     assert reply.text == (
-        "Which story? /watchlist lists the muted ones.\nUsage: /watchlist unmute story:<slug>"
+        # Discord cannot run a bare /watchlist: the listing is its `show` subcommand.
+        "Which story? /watchlist show lists the muted ones.\nUsage: /watchlist unmute story:<slug>"
     )
 
 

@@ -86,3 +86,29 @@ class UsageError(ValueError):
 class CannotSignUpError(Exception):
     """A command would sign up a channel the bot cannot post in (`CommandContext.cannot_post`);
     the message is the reply."""
+
+
+# Discord's option name for each /watchlist setting (bot/adapters/discord/slash.py), typed before
+# its value there: `/watchlist mode mode:instant`.
+WATCHLIST_OPTIONS: dict[str, str] = {
+    "schedule": "when",
+    "timezone": "zone",
+    "mode": "mode",
+    "min-sources": "count",
+    "digest-size": "cards",
+    "quiet": "hours",
+    "mute": "story",
+    "unmute": "story",
+}
+
+
+def watchlist_command(platform: str, setting: str = "", value: str = "") -> str:
+    """A /watchlist command as `platform` takes it, for a reply to name: Discord cannot run the
+    bare /watchlist (only its subcommands, `show` for the listing) and names each value's option."""
+    if not setting:
+        return "/watchlist show" if platform == "discord" else "/watchlist"
+    if not value:
+        return f"/watchlist {setting}"
+    if platform == "discord" and setting in WATCHLIST_OPTIONS:
+        value = f"{WATCHLIST_OPTIONS[setting]}:{value}"
+    return f"/watchlist {setting} {value}"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from bot.commands.base import CommandContext, ListLine, Reply, UsageError
+from bot.commands.base import CommandContext, ListLine, Reply, UsageError, watchlist_command
 from bot.render.text import clean
 from bot.runner import unmutes
 from bot.runner.unmutes import CatchUp
@@ -36,11 +36,11 @@ _NAMED = frozenset({"exact", "alias", "prefix"})
 
 
 def mute_usage(platform: str) -> str:
-    return "/watchlist mute story:<slug>" if platform == "discord" else "/watchlist mute <slug>"
+    return watchlist_command(platform, "mute", "<slug>")
 
 
 def unmute_usage(platform: str) -> str:
-    return "/watchlist unmute story:<slug>" if platform == "discord" else "/watchlist unmute <slug>"
+    return watchlist_command(platform, "unmute", "<slug>")
 
 
 def unmute_command(platform: str, slug: str) -> str:
@@ -60,8 +60,8 @@ async def mute(commands: Commands, ref: str, ctx: CommandContext, channel: Chann
     if not channel.id:
         # As the Mute button: a row would sign the channel up for the very posts it asks to stop.
         return Reply(
-            "Nothing to mute: this channel is not signed up for my posts (see /watchlist), so "
-            "nothing about that story will be posted here."
+            "Nothing to mute: this channel is not signed up for my posts (see "
+            f"{watchlist_command(ctx.platform)}), so nothing about that story will be posted here."
         )
     story_id = story_store.resolve_id(db, found.story.story_id)
     story = story_store.get_story(db, story_id)
@@ -76,7 +76,8 @@ async def mute(commands: Commands, ref: str, ctx: CommandContext, channel: Chann
 async def unmute(commands: Commands, ref: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
     if not ref:
         raise UsageError(
-            "Which story? /watchlist lists the muted ones.", unmute_usage(ctx.platform)
+            f"Which story? {watchlist_command(ctx.platform)} lists the muted ones.",
+            unmute_usage(ctx.platform),
         )
     db = commands.core.db
     muted = channel_store.muted_stories(db, channel.id) if channel.id else []

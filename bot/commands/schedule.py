@@ -7,6 +7,8 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.commands.base import watchlist_command
+from bot.commands.clock import ClockError, join_halves, read_clock
 from bot.config_values import ConfigError, validate_schedule, validate_timezone
 from bot.cron import DAY_NAMES, MIN_DIGEST_GAP, NeverFiresError, cron_trigger, shortest_gap
 from bot.timezones import ZoneError, chat_timezone, zones_by_folded_name
@@ -17,16 +19,15 @@ _DAYS = {
     "weekdays": "mon-fri",
     "weekends": "sat,sun",
 }
-_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 # A cron's first (minute) field, which no DAYS word looks like: four or more fields starting with
 # one are read as a cron without the `cron` keyword (Discord's `when:` option takes one as is).
 _CRON_MINUTE_RE = re.compile(r"^[0-9*][0-9*,/-]*$")
 
 SCHEDULE_USAGE = (
-    "schedule [DAYS] HH:MM [TIME_ZONE], where DAYS is daily (the default), weekdays, weekends or "
-    "a list like mon,wed,fri; or: schedule [cron] '<5 cron fields>' [TIME_ZONE]. "
-    "Example: schedule weekdays 09:00 Europe/Berlin"
+    "/watchlist schedule [DAYS] HH:MM [TIME_ZONE], where DAYS is daily (the default), weekdays, "
+    "weekends or a list like mon,wed,fri; or: /watchlist schedule [cron] '<5 cron fields>' "
+    "[TIME_ZONE]. Example: /watchlist schedule weekdays 09:00 Europe/Berlin"
 )
 
 # Discord passes the `when:` option as is, so a cron needs no quotes (see `_CRON_MINUTE_RE`).
@@ -64,16 +65,19 @@ class Schedule:
     timezone: str
 
 
-def parse_schedule(text: str, *, default_timezone: str = "UTC") -> Schedule:
+def parse_schedule(
+    text: str, *, default_timezone: str = "UTC", platform: str = "slack"
+) -> Schedule:
     """A schedule typed in chat: its zone checked as chat checks zones (no "EST"), and refused
-    if it would post a digest more often than `MIN_DIGEST_GAP`."""
+    if it would post a digest more often than `MIN_DIGEST_GAP`. `platform`: how the command a
+    refusal suggests is typed there."""
     schedule = _read(text, default_timezone, _chat_zone)
     if shortest_gap(schedule.cron) < MIN_DIGEST_GAP:
         minutes = int(MIN_DIGEST_GAP.total_seconds() // 60)
         raise ScheduleError(
             f"{schedule.cron!r} would post a digest more often than every {minutes} minutes, "
             "the most a digest may come. For each story as soon as it qualifies, switch the "
-            "channel to instant mode (/watchlist mode) instead"
+            f"channel to instant mode ({watchlist_command(platform, 'mode', 'instant')}) instead"
         )
     return schedule
 
@@ -91,11 +95,14 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
     try:
         # Quotes group the cron fields ("cron '0 9 * * 1-5' Europe/Berlin", as SCHEDULE_USAGE
         # shows); splitting on spaces alone left them glued to the first and last field.
-        parts = shlex.split(_ZONE_COMMA_RE.sub(" ", _DAY_LIST_COMMA_RE.sub(",", text)))
+        parts = shlex.split(_ZONE_COMMA_RE.sub(" ", _DAY_LIST_COMMA_RE.sub(",", join_halves(text))))
     except ValueError:
         raise ScheduleError("a quote is not closed; quote the 5 cron fields as a pair") from None
     if not parts:
-        raise ScheduleError("missing schedule")
+        raise ScheduleError(
+            "Give the time of day for the digest, like 09:00 (every day), or days and a time, "
+            "like weekdays 09:00, and a time zone if not the channel's"
+        )
     keyword = parts[0].lower() == "cron"
     tokens = " ".join(parts[1:] if keyword else parts).split()
     if keyword or (len(tokens) >= 4 and _CRON_MINUTE_RE.match(tokens[0])):
@@ -103,18 +110,50 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
         if len(tokens) != 5:
             raise ScheduleError(f"a cron schedule has 5 fields, got {len(tokens)}")
         return _checked(" ".join(tokens), zone(typed, default_timezone))
-    if _TIME_RE.match(parts[0]):
-        # A time alone is every day's: "schedule 09:00" as people say it.
-        parts.insert(0, "daily")
-    if len(parts) not in (2, 3):
-        raise ScheduleError("expected [DAYS] HH:MM [TIME_ZONE], or 5 cron fields [TIME_ZONE]")
+    parts = _joined_days(parts)
+    if _clock(parts[0]) is not None:
+        if len(parts) > 1 and (parts[1].lower() in _DAYS or _day_list(parts[1])):
+            # "09:00 weekdays": the days after the time, as people also say it.
+            parts[0], parts[1] = parts[1], parts[0]
+        else:
+            # A time alone is every day's: "schedule 09:00" as people say it.
+            parts.insert(0, "daily")
     days = _days(parts[0].lower())
-    match = _TIME_RE.match(parts[1])
-    if not match:
-        raise ScheduleError(f"{parts[1]!r} is not a time like 09:00")
-    hour, minute = int(match.group(1)), int(match.group(2))
-    timezone = zone(parts[2] if len(parts) == 3 else None, default_timezone)
+    if len(parts) == 1:
+        raise ScheduleError(f"{parts[0]!r} needs a time of day after it, like 09:00")
+    clock = _clock(parts[1])
+    if clock is None:
+        raise ScheduleError(f"{parts[1]!r} is not a time like 09:00 or 9am")
+    hour, minute = clock
+    # A zone of two words ("New York") is looked up whole: the zone check says what it knows.
+    timezone = zone(" ".join(parts[2:]) if len(parts) > 2 else None, default_timezone)
     return _checked(f"{minute} {hour} * * {days}", timezone)
+
+
+def _clock(token: str) -> tuple[int, int] | None:
+    try:
+        return read_clock(token)
+    except ClockError as exc:
+        raise ScheduleError(str(exc)) from None
+
+
+def _joined_days(parts: list[str]) -> list[str]:
+    """`mon wed 09:00` as `mon,wed 09:00`: day names typed apart are the list they stand for
+    (a time zone is never a day name, so nothing else is read into them)."""
+    run = 0
+    while run < len(parts) and _day_list(parts[run]):
+        run += 1
+    if run < 2:
+        return parts
+    return [",".join(p.strip(",") for p in parts[:run]), *parts[run:]]
+
+
+def _day_list(token: str) -> bool:
+    names = token.lower().strip(",").split(",")
+    return all(
+        0 < len(bounds) <= 2 and all(b in DAY_NAMES for b in bounds)
+        for bounds in (name.split("-") for name in names)
+    )
 
 
 def _chat_zone(typed: str | None, default: str) -> str:

@@ -112,7 +112,9 @@ def _changes(
             raise UsageError(str(exc), usage) from None
     if setting == "schedule":
         try:
-            schedule = parse_schedule(" ".join(values), default_timezone=channel.timezone)
+            schedule = parse_schedule(
+                " ".join(values), default_timezone=channel.timezone, platform=platform
+            )
         except ScheduleError as exc:
             return Reply(f"{_with_code(str(exc))}\nUsage: {schedule_usage(platform)}")
         return {"schedule": schedule.cron, "timezone": schedule.timezone}
