@@ -384,8 +384,8 @@ async def test_slow_command_is_deferred(
     assert len(api.calls("DELETE", r"/webhooks/\d+/[^/]+/messages/@original")) == 1
     (follow_up,) = api.calls("POST", rf"/webhooks/{APP_ID}/[^/]+")
     assert follow_up.body["flags"] & EPHEMERAL
-    assert (
-        follow_up.body["content"] == "This channel does not follow 'nothing' (it follows: nothing)."
+    assert follow_up.body["content"] == (
+        "This channel follows no topics, so it does not follow 'nothing'."
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.commands.base import Reply, UsageError
@@ -19,7 +20,20 @@ if TYPE_CHECKING:
 _ECHO_CHARS = 60
 
 
+# What people paste or type before a story's name: the command again, from a card's footer
+# ("/story kestrel-2-moon"), or Discord's option name (`query:`; `story:` of /watchlist mute).
+_PASTED_RE = re.compile(r"^(?:/story\s+|(?:query|story):\s*)+", re.IGNORECASE)
+# The rest of a Discord card's footer after the slug: " · ref <story id>".
+_FOOTER_REF_RE = re.compile(r"\s+·\s+ref\s+\S+$")
+
+
+def typed_story(args: str) -> str:
+    """The story named in `args`, without a command or option name pasted or typed before it."""
+    return _FOOTER_REF_RE.sub("", _PASTED_RE.sub("", args.strip())).strip()
+
+
 async def story(commands: Commands, args: str) -> Reply:
+    args = typed_story(args)
     if not args:
         raise UsageError("Which story?")
     found = await commands.core.find_story_async(args)

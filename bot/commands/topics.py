@@ -158,6 +158,7 @@ def _known(db: sqlite_utils.Database) -> str:
 # `query:` (Discord's option name; on Slack the way to give a query of plain words) as a word of
 # its own or the start of one ("query:chip").
 _MARKER_RE = re.compile(r"(?:^|(?<=\s))query:", re.IGNORECASE)
+_TOPIC_OPTION_RE = re.compile(r"^topic:\s*", re.IGNORECASE)
 # The query language's own quotes: «…» or ‹…› quote a phrase as "…" does.
 _QUERY_SYNTAX = QUOTE_MARKS + "()"
 
@@ -169,6 +170,9 @@ def _split_follow(args: str) -> tuple[str, str, bool]:
     machine learning` is the topic `machine-learning`, as Discord's topic option reads it), and
     the marker is never part of the query. Without it, the first word is the name. A `query:`
     inside the query's own quotes or brackets is not the marker."""
+    # Discord's option name before the topic (`topic:chips`), as people who use both type it:
+    # no topic name has a ':'.
+    args = _TOPIC_OPTION_RE.sub("", args.strip())
     found = _MARKER_RE.search(args)
     if found is not None and not any(ch in args[: found.start()] for ch in _QUERY_SYNTAX):
         return args[: found.start()].strip(), args[found.end() :].strip(), True
@@ -275,15 +279,19 @@ async def unfollow(
     db = commands.core.db
     # The name as `/follow` reads it (words joined by '-', stray hyphens dropped), so
     # `/unfollow machine learning` finds the `machine-learning` that `/follow` created.
-    slug = _topic_slug(db, args)
+    slug = _topic_slug(db, _TOPIC_OPTION_RE.sub("", args.strip()))
     if not slug:
         raise UsageError("Which topic?")
     # An unsaved channel (id 0) follows nothing, so this never needs to create its row.
     if not channel_store.unfollow(db, channel.id, slug):
         following = ", ".join(t.slug for t in channel_store.channel_topics(db, channel.id))
+        if not following:
+            return Reply(
+                f"This channel follows no topics, so it does not follow "
+                f"{quoted(slug, _ECHO_CHARS)}."
+            )
         return Reply(
-            f"This channel does not follow {quoted(slug, _ECHO_CHARS)} "
-            f"(it follows: {following or 'nothing'})."
+            f"This channel does not follow {quoted(slug, _ECHO_CHARS)} (it follows: {following})."
         )
     text = f"This channel no longer follows {slug}."
     if not channel_store.channel_topics(db, channel.id):

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from bot.commands import mutes
-from bot.commands.base import CommandContext, Reply, UsageError
+from bot.commands.base import WATCHLIST_OPTIONS, CommandContext, Reply, UsageError
+from bot.commands.clock import ClockError, join_halves, read_clock
 from bot.commands.overview import channel_overview
 from bot.commands.schedule import ScheduleError, parse_schedule, schedule_usage
+from bot.commands.story import typed_story
 from bot.config_entries import (
     MAX_DIGEST_SIZE,
     MAX_MIN_SOURCES,
@@ -49,7 +51,7 @@ async def watchlist(
         # The story as typed after the setting (quotes and all, as /story takes it).
         ref = args.split(None, 1)[1] if len(args.split(None, 1)) > 1 else ""
         handler = mutes.mute if setting == "mute" else mutes.unmute
-        return await handler(commands, ref.strip(), ctx, channel)
+        return await handler(commands, typed_story(ref), ctx, channel)
     if setting == "resume":
         return await _resume(commands, channel)
     changes = _changes(setting, words[1:], channel, ctx.platform)
@@ -92,6 +94,24 @@ def setting_usage(setting: str, platform: str) -> str:
     return discord if platform == "discord" else slack
 
 
+# Each spelling of a setting's name, as the setting Discord's option belongs to.
+_SPELLINGS = {
+    **dict.fromkeys(_TIMEZONE_NAMES, "timezone"),
+    **dict.fromkeys(("min_sources", "minsources"), "min-sources"),
+    **dict.fromkeys(("digest_size", "digestsize", "size"), "digest-size"),
+}
+
+
+def _without_option(setting: str, values: list[str]) -> list[str]:
+    """`values` without the Discord option name typed before them (`mode mode:instant`,
+    `quiet hours: 22:00-07:00`), as people who use both platforms type it on Slack too."""
+    option = WATCHLIST_OPTIONS.get(_SPELLINGS.get(setting, setting))
+    if option is None or not values or not values[0].lower().startswith(f"{option}:"):
+        return values
+    first = values[0][len(option) + 1 :]
+    return [first, *values[1:]] if first else values[1:]
+
+
 def _changes(
     setting: str, values: list[str], channel: ChannelRow, platform: str
 ) -> dict[str, Any] | Reply:
@@ -100,6 +120,7 @@ def _changes(
         # `min sources 3`, `time zone UTC`: the setting's name as two words, as people say it
         # (and as /watchlist used to list min-sources).
         setting, values = f"{setting}-{values[0].lower()}", values[1:]
+    values = _without_option(setting, values)
     if setting in _TIMEZONE_NAMES:
         typed = " ".join(values)
         usage = setting_usage("timezone", platform)
@@ -140,9 +161,14 @@ def _changes(
         return {"digest_size": _digest_size(values, platform)}
     if setting == "quiet":
         typed = " ".join(values)
+        if not typed.strip():
+            raise UsageError(
+                "Which hours? Give a range like 22:00-07:00, or off.",
+                setting_usage("quiet", platform),
+            )
         # Spaces around the dash ("22:00 - 07:00", as Slack splits it or Discord's option keeps
         # it in one value) and an en dash are harmless; tidy them rather than refuse.
-        value = tidy_quiet_hours(typed)
+        value = _quiet_clock(tidy_quiet_hours(join_halves(typed)), platform)
         if value.lower() == "off":
             return {"quiet_hours": None}
         try:
@@ -163,6 +189,20 @@ def _changes(
             ) from None
         return {"quiet_hours": value}
     raise UsageError(f"Unknown setting {quoted(setting, 60)}.")
+
+
+def _quiet_clock(value: str, platform: str) -> str:
+    """Quiet hours typed as people say them ("10pm-7am", "22-7") in the HH:MM-HH:MM stored;
+    `value` as it is when it is no pair of times (`off`, or what the caller refuses)."""
+    if quiet_hours_shape(value) or value.count("-") != 1:
+        return value
+    try:
+        start, end = (read_clock(part) for part in value.split("-"))
+    except ClockError as exc:
+        raise UsageError(f"{exc}.", setting_usage("quiet", platform)) from None
+    if start is None or end is None:
+        return value
+    return f"{start[0]:02d}:{start[1]:02d}-{end[0]:02d}:{end[1]:02d}"
 
 
 def _digest_size(values: list[str], platform: str) -> int | None:

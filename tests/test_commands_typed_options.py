@@ -1,0 +1,157 @@
+"""Discord's option names typed on Slack (`/follow topic:chips`, `/watchlist mode mode:instant`,
+`/story query:kestrel`), as people who use both platforms type them, are read as the option's
+value; so is `/story` pasted from a card's footer. Quiet hours as people say them (`10pm-7am`),
+an empty `quiet`, and /unfollow in a channel following nothing each get a plain answer. Real
+dispatch through Slack's app (signed requests, the Web API fake), real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fakes.slack_api import FakeSlackAPI
+from fakes.stories import add_story
+from test_slack_app import Harness, ack_text, make_harness, public_text
+
+from bot.app import NewsDigest
+from bot.commands import CommandContext, Commands
+from bot.config import Config
+from bot.store import channels as channel_store
+from bot.store.channels import ChannelRow
+from bot.store.database import open_database, utcnow
+from bot.topics.query import TopicQuery
+
+SLACK = CommandContext(platform="slack", channel_id="C1", user_id="U1", channel_name="news")
+
+
+@pytest.fixture
+def core(tmp_path: Path) -> Iterator[NewsDigest]:
+    app = NewsDigest(
+        Config(database=str(tmp_path / "nd.db"), admin_users=["UADMIN"]),
+        db=open_database(tmp_path / "nd.db"),
+    )
+    now = utcnow() - timedelta(hours=1)
+    add_story(app.db, "kestrel00001", ["Harbor Ledger", "Valley Times"], now=now)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+async def h(slack_api: FakeSlackAPI, core: NewsDigest) -> AsyncIterator[Harness]:
+    async for harness in make_harness(slack_api, core):
+        yield harness
+
+
+def _channel(core: NewsDigest) -> ChannelRow:
+    found = channel_store.get_channel(core.db, "slack", "C1")
+    assert found is not None
+    return found
+
+
+async def test_follow_takes_discords_topic_option(h: Harness, core: NewsDigest) -> None:
+    _, body = await h.slash("/follow", "topic:chips query: chip OR wafer")
+    assert body == ""
+    [call] = await h.slack_api.wait_for("chat.postMessage")
+    described = TopicQuery.parse("chip OR wafer").describe()
+    assert call == public_text(f"This channel now follows chips (matching {described}).")
+    assert [t.slug for t in channel_store.channel_topics(core.db, _channel(core).id)] == ["chips"]
+    h.slack_api.calls.clear()
+    _, again = await h.slash("/follow", "topic: chips")
+    assert ack_text(again) == "This channel already follows chips."
+    _, body = await h.slash("/unfollow", "topic:chips")
+    assert body == ""
+    [call] = await h.slack_api.wait_for("chat.postMessage")
+    assert call["text"].startswith("This channel no longer follows chips.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "column", "value"),
+    [
+        ("mode mode:instant", "mode", "instant"),
+        ("quiet hours:22:00-07:00", "quiet_hours", "22:00-07:00"),
+        ("quiet hours: 22:00 - 07:00", "quiet_hours", "22:00-07:00"),
+        ("min-sources count:3", "min_sources", 3),
+        ("min sources count:4", "min_sources", 4),
+        ("digest-size cards:5", "digest_size", 5),
+        ("schedule when:weekdays 07:30", "schedule", "30 7 * * mon-fri"),
+        ("timezone zone:Europe/Berlin", "timezone", "Europe/Berlin"),
+        ("tz zone:Asia/Tokyo", "timezone", "Asia/Tokyo"),
+    ],
+)
+async def test_watchlist_takes_discords_option_names(
+    h: Harness, core: NewsDigest, typed: str, column: str, value: object
+) -> None:
+    _, body = await h.slash("/watchlist", typed)
+    assert ack_text(body).startswith("Saved. Mode: "), body
+    assert getattr(_channel(core), column) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("10pm-7am", "22:00-07:00"),
+        ("10 pm - 7 am", "22:00-07:00"),
+        ("10:30pm – 6:45am", "22:30-06:45"),
+        ("22-7", "22:00-07:00"),
+    ],
+)
+async def test_quiet_hours_as_people_say_them(
+    h: Harness, core: NewsDigest, typed: str, stored: str
+) -> None:
+    _, body = await h.slash("/watchlist", f"quiet {typed}")
+    assert ack_text(body).startswith("Saved. Mode: ")
+    assert _channel(core).quiet_hours == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("", "Which hours? Give a range like 22:00-07:00, or off."),
+        ("hours:", "Which hours? Give a range like 22:00-07:00, or off."),
+        ("22:00-25:00", "'25:00' is not a time: hours run 00 to 23."),
+        (
+            "10pm-13am",
+            "'13am' is not a time: with am or pm, hours run 1 to 12 (or write "
+            "13:00 on the 24-hour clock).",
+        ),
+    ],
+)
+async def test_quiet_hours_refusals_say_what_to_type(
+    h: Harness, core: NewsDigest, typed: str, reason: str
+) -> None:
+    _, body = await h.slash("/watchlist", f"quiet {typed}".strip())
+    assert ack_text(body) == f"{reason}\nUsage: /watchlist quiet 22:00-07:00 | /watchlist quiet off"
+    assert channel_store.get_channel(core.db, "slack", "C1") is None
+
+
+async def test_unfollow_in_a_channel_following_nothing_says_so(h: Harness) -> None:
+    _, body = await h.slash("/unfollow", "chips")
+    assert ack_text(body) == "This channel follows no topics, so it does not follow 'chips'."
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "query:story-kestrel00001",
+        "query: story-kestrel",
+        "story:story-kestrel00001",
+        "/story story-kestrel00001",
+        "/story story-kestrel00001 · ref kestrel00001",  # a Discord card's footer, pasted
+    ],
+)
+async def test_story_reads_the_name_after_an_option_or_a_pasted_command(
+    core: NewsDigest, typed: str
+) -> None:
+    reply = await Commands(core).dispatch("story", typed, SLACK)
+    assert [card.slug for card in reply.cards] == ["story-kestrel00001"]
+
+
+async def test_mute_takes_discords_story_option(core: NewsDigest) -> None:
+    commands = Commands(core)
+    await commands.dispatch("watchlist", "min-sources 2", SLACK)  # signs the channel up
+    reply = await commands.dispatch("watchlist", "mute story:story-kestrel00001", SLACK)
+    assert reply.text.startswith("Muted story-kestrel00001: ")
+    reply = await commands.dispatch("watchlist", "unmute story: story-kestrel00001", SLACK)
+    assert reply.text.startswith("Unmuted story-kestrel00001: ")
