@@ -24,6 +24,7 @@ from bot.commands.base import (
     UsageError,
 )
 from bot.commands.feed_lines import feed_line
+from bot.commands.feeds import ECHO_CODE_CHARS, MAX_CHAT_FEED_URL, feed_shown
 from bot.commands.watchlist import split_args
 from bot.config_entries import (
     DEFAULT_SCHEDULE,
@@ -52,9 +53,6 @@ _ECHO_CHARS = 60
 _ECHO_URL_CHARS = 200
 # A refused URL's message: its reason and the URL as typed, cut past what a real URL needs.
 _ECHO_ERROR_CHARS = 300
-# A stored feed URL to copy back is shown whole up to this length: a longer one would be split
-# across Discord messages, and a code span cut in two lets the rest format.
-_ECHO_CODE_CHARS = 500
 
 COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 
@@ -353,12 +351,18 @@ class Commands:
             polling = self.core.config.polling
             try:
                 url = check_feed_url(rest[0])
+                if len(url) > MAX_CHAT_FEED_URL:
+                    # No feed needs one this long, and a reply could not show it to copy back.
+                    return Reply(
+                        f"Not added: that URL is {len(url):,} characters long; a feed URL "
+                        f"added in chat is at most {MAX_CHAT_FEED_URL:,}."
+                    )
                 # Refused as by `newsdigest feeds add` and `feeds import` (bot.feedaddress):
                 # stored, it would be disabled at its first poll.
                 refused = refusal(url, polling.allow_private_networks, retry="add it again")
                 if refused:
                     return Reply(
-                        f"Not added: {url_code(url, _ECHO_CODE_CHARS)}: {literal(refused)}."
+                        f"Not added: {url_code(url, ECHO_CODE_CHARS)}: {literal(refused)}."
                     )
                 feed = feed_store.add_feed(
                     db, url, interval=polling.default_interval, origin="chat"
@@ -366,13 +370,20 @@ class Commands:
             except FeedExistsError:
                 # The address to copy into /feeds remove: shown as code, as stored (a backtick
                 # as %60, which names the same feed).
-                return Reply(f"That feed is already added: {url_code(url, _ECHO_CODE_CHARS)}")
+                known = _find_feed(db, url)
+                shown = (
+                    feed_shown(known, ctx.platform)
+                    if known is not None
+                    else url_code(url, ECHO_CODE_CHARS)
+                )
+                return Reply(f"That feed is already added: {shown}")
             except FeedUrlError as exc:
                 # The message quotes the URL as typed: shown literally, and cut, since a pasted
                 # paragraph is no URL to copy back.
                 return Reply(literal(str(exc), _ECHO_ERROR_CHARS))
             return Reply(
-                f"Added feed {url_code(feed.url, _ECHO_CODE_CHARS)}. It will be polled within a few minutes."
+                f"Added feed {feed_shown(feed, ctx.platform)}. It will be polled within a few "
+                "minutes."
             )
         found = _find_feed(db, rest[0])
         if found is None:
@@ -380,10 +391,11 @@ class Commands:
         if found.origin == "config":
             # The next restart would add it back with its polling state reset.
             return Reply(
-                f"{url_code(found.url, _ECHO_CODE_CHARS)} is declared in the config file; remove it there."
+                f"{feed_shown(found, ctx.platform, removable=False)} is declared in the config "
+                "file; remove it there."
             )
         feed_store.remove_feed(db, found.id)
-        return Reply(f"Removed feed {url_code(found.url, _ECHO_CODE_CHARS)}.")
+        return Reply(f"Removed feed {feed_shown(found, ctx.platform, removable=False)}.")
 
     # --- helpers shared with adapters -------------------------------------------------------------
 

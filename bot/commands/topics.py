@@ -94,11 +94,15 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
                 title=existing.title if existing else None,
                 origin=existing.origin if existing else "chat",
             )
-            created = f" (matching {literal(parsed.describe())})"
+            # Public, so cut: a pasted thousand-word query echoed in full would bury the
+            # channel's conversation (/watchlist has the topic's query).
+            described = literal(parsed.describe(), _ECHO_QUERY_CHARS)
+            created = f" (matching {described})"
             if existing is not None:
                 created = (
-                    f" (matching {literal(parsed.describe())}, changed from "
-                    f"{literal(existing.query)} for every channel that follows it)"
+                    f" (matching {described}, changed from "
+                    f"{literal(existing.query, _ECHO_QUERY_CHARS)} for every channel that "
+                    "follows it)"
                 )
     elif existing is None:
         return Reply(
