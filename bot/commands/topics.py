@@ -14,6 +14,8 @@ from bot.render.literal import literal, quoted
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 from bot.textutil import fold, plural
+from bot.topics.lexer import tokenize
+from bot.topics.lookalikes import operator_lookalikes
 from bot.topics.query import QUOTE_MARKS, QueryError, TopicQuery, check_typed
 
 if TYPE_CHECKING:
@@ -114,7 +116,22 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     added = channel_store.follow(db, channel.id, slug)
     if not added and not created:
         return Reply(f"This channel already follows {slug}.")
-    return Reply(f"This channel now follows {slug}{created}.", ephemeral=False)
+    note = _lookalike_note(query) if created else ""
+    return Reply(f"This channel now follows {slug}{created}.{note}", ephemeral=False)
+
+
+def _lookalike_note(query: str) -> str:
+    """A word of the saved query written as another engine's operator (NEAR), said to be a word:
+    it may be one meant (an acronym), so it is saved, but `chip AND near AND wafer` should not
+    come as a surprise."""
+    found = operator_lookalikes(tokenize(query))
+    if not found:
+        return ""
+    words = " and ".join(literal(w) for w in found[:3])
+    verb = "is a word" if len(found) == 1 else "are words"
+    return (
+        f" Note: {words} {verb} to find here, not an operator; the operators are AND, OR and NOT."
+    )
 
 
 def _reserved(platform: str, slug: str, joined: str | None) -> str:

@@ -87,6 +87,7 @@ from functools import lru_cache
 
 from bot.topics.expr import And, Node, Not, Or, Source, Term, reasons
 from bot.topics.lexer import QUOTE_MARKS, QueryError, Tok, tokenize
+from bot.topics.lookalikes import check_lookalikes
 from bot.topics.storydoc import StoryDoc, parts, query_parts
 
 # Re-exported: callers import the error and the quote marks with the parser.
@@ -301,8 +302,9 @@ _SINGLE_CLOSE = "'’"
 
 def check_typed(query: str) -> None:
     """Refuse, for a query being saved, a lowercase `or` between two terms or `not` before one,
-    and words in single quotes: each parses, but as a search for something else than meant
-    (`chip or semiconductor` needs the word "or" too; `'lunar lander'` is two loose words)."""
+    words in single quotes, and a field or wildcard of another engine (`title:chip`, `chip*`):
+    each parses, but as a search for something else than meant (`chip or semiconductor` needs
+    the word "or" too; `'lunar lander'` is two loose words; `chip*` is `chip`)."""
     toks = tokenize(query)
     for i, tok in enumerate(toks):
         if tok.kind != "TERM":
@@ -324,6 +326,8 @@ def check_typed(query: str) -> None:
             fix = "write NOT in capitals (or -word) to leave a word out"
             raise QueryError(_lowercase_fix(query, tok, fix, tok, after), tok.pos, query)
     _check_single_quotes(query, toks)
+    # Another engine's field or wildcard, read here as words: `bot.topics.lookalikes`.
+    check_lookalikes(query, toks)
 
 
 def _title_words(tok: Tok, after: Tok | None) -> bool:

@@ -1,5 +1,5 @@
 """Saved queries that a query typed today would refuse (`query.check_typed`): a lowercase `or`
-or `not` between words, words in single quotes. They were saved before the check, or come from
+or `not` between words, words in single quotes, another engine's field or wildcard. They were saved before the check, or come from
 the config file, and keep the meaning they always had (`chip or semiconductor` needs the word
 "or" too, and matches almost nothing); changing that silently would change what a channel gets.
 So they are flagged where an operator looks: `topics list`, `run`'s start, /watchlist."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.topics.lexer import QueryError
+from bot.topics.lookalikes import FIELD_PROBLEM, WILDCARD_PROBLEM
 from bot.topics.query import TopicQuery, check_typed
 
 
@@ -39,6 +40,10 @@ def saved_query_note(query: str) -> SavedQueryNote | None:
         word = query[exc.position :].split(None, 1)[0] if query[exc.position :].strip() else ""
         if word.lower() in ("or", "not"):
             problem = f'"{word}" is a word to find here, not the operator {word.upper()}'
+        elif FIELD_PROBLEM in exc.message:
+            problem = f'"{word.split(":", 1)[0]}:" is no field here, just words to find'
+        elif exc.message.startswith(WILDCARD_PROBLEM):
+            problem = "* is no wildcard here, just punctuation"
         else:
             problem = "single quotes make no phrase"
         return SavedQueryNote(problem=problem, read_as=parsed.describe())

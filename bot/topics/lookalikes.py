@@ -1,0 +1,59 @@
+"""Other search engines' syntax typed into a topic query, which this language reads as words:
+a field other than `source:` (`title:chip` was the phrase "title chip"), a `*` wildcard (`chip*`
+was `chip`: the mark is punctuation), and an operator it lacks (`chip NEAR wafer` was
+`chip AND near AND wafer`). The first two are refused when a query is saved (`check_lookalikes`,
+from `query.check_typed`); an operator-looking word may be a word meant (an acronym, a name), so
+it is only pointed out (`operator_lookalikes`)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.topics.lexer import QueryError, Tok
+
+# Letters, a colon, then more than a colon or a slash: `title:chip`, not `http://`, `std::map`,
+# `10:30` or `Wars:` ending a title.
+_FIELD_RE = re.compile(r"^([^\W\d_]+):(?=[^\s:/])")
+# How much of a term a refusal quotes back, in its fix.
+_QUOTED_CHARS = 40
+# Operators of other search engines, in capitals as they are written there: NEAR, NEAR/3, W/5.
+_OPERATOR_RE = re.compile(r"^(?:(?:NEAR|ONEAR|ADJ|XOR|WITHIN)(?:/?\d+)?|[WN]/\d+)$")
+
+# The start of each refusal, for `bot.topics.saved` to say which one a saved query has.
+FIELD_PROBLEM = "is not a field here"
+WILDCARD_PROBLEM = "* is not a wildcard here"
+
+
+def check_lookalikes(query: str, toks: list[Tok]) -> None:
+    """Refuse a field other than `source:` and a `*` in a word (see the module docstring)."""
+    for tok in toks:
+        if tok.kind != "TERM":
+            continue
+        field = _FIELD_RE.match(tok.value)
+        if field is not None:
+            fix = (
+                f'; quote "{tok.value}" to find its words as written'
+                if len(tok.value) <= _QUOTED_CHARS
+                else ""
+            )
+            raise QueryError(
+                f'"{field.group(1)}:" {FIELD_PROBLEM}: the one field is source: (source:reuters)'
+                + fix,
+                tok.pos,
+                query,
+            )
+        star = tok.value.find("*")
+        if star >= 0 and any(ch.isalnum() for ch in tok.value):
+            raise QueryError(
+                f"{WILDCARD_PROBLEM}: a word already finds its plural and singular (chip finds "
+                "chips); write other words out with OR (chip OR chipmaker)",
+                tok.pos + star,
+                query,
+            )
+
+
+def operator_lookalikes(toks: list[Tok]) -> list[str]:
+    """The words of a query written as another engine's operator (NEAR), each once: searched
+    for as words here, which a query's author may not expect."""
+    found = [t.value for t in toks if t.kind == "TERM" and _OPERATOR_RE.match(t.value)]
+    return list(dict.fromkeys(found))
