@@ -58,7 +58,7 @@ async def test_follow_confirmation_cuts_a_long_query(h: Harness, core: NewsDiges
     [call] = await h.slack_api.wait_for("chat.postMessage")
     described = TopicQuery.parse(query).describe()
     shown = described[:199].rstrip() + "…"
-    assert call["text"] == f"This channel now follows beacons (matching {shown})."
+    assert call["text"].startswith(f"This channel now follows beacons (matching {shown}).")
     topic = channel_store.get_topic(core.db, "beacons")
     assert topic is not None and topic.query == query  # saved whole
 

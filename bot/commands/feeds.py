@@ -6,8 +6,8 @@ from __future__ import annotations
 from bot.render.literal import url_code
 from bot.store.feeds import FeedRow
 
-# A stored feed URL to copy back is shown whole up to this length: a longer one would be split
-# across Discord messages, and a code span cut in two lets the rest format.
+# A feed URL to copy back is shown whole up to this length: a longer one would be split across
+# Discord messages, and a code span cut in two lets the rest format.
 ECHO_CODE_CHARS = 500
 # The start shown of a stored URL longer than that: enough to recognise, with the id to use.
 _ECHO_CUT_URL_CHARS = 100
