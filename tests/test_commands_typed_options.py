@@ -19,6 +19,7 @@ from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.config import Config
 from bot.store import channels as channel_store
+from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database, utcnow
 from bot.topics.query import TopicQuery
@@ -156,3 +157,12 @@ async def test_mute_takes_discords_story_option(core: NewsDigest) -> None:
     assert reply.text.startswith("Muted story-kestrel00001: ")
     reply = await commands.dispatch("watchlist", "unmute story: story-kestrel00001", SLACK)
     assert reply.text.startswith("Unmuted story-kestrel00001: ")
+
+
+async def test_feeds_take_discords_option_names(h: Harness, core: NewsDigest) -> None:
+    _, added = await h.slash("/feeds", "add url:https://harbour.example/rss", user="UADMIN")
+    assert ack_text(added).startswith("Added feed `https://harbour.example/rss`.")
+    (feed,) = feed_store.list_feeds(core.db)
+    _, removed = await h.slash("/feeds", f"remove feed: #{feed.id}", user="UADMIN")
+    assert ack_text(removed) == "Removed feed `https://harbour.example/rss`."
+    assert feed_store.list_feeds(core.db) == []

@@ -24,7 +24,7 @@ from bot.commands.base import (
     UsageError,
 )
 from bot.commands.feed_lines import feed_line
-from bot.commands.feeds import ECHO_CODE_CHARS, MAX_CHAT_FEED_URL, feed_shown
+from bot.commands.feeds import ECHO_CODE_CHARS, MAX_CHAT_FEED_URL, feed_shown, without_feed_option
 from bot.commands.watchlist import split_args
 from bot.config_entries import (
     DEFAULT_SCHEDULE,
@@ -322,6 +322,8 @@ class Commands:
     async def _cmd_feeds(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         words = split_args(args) or ["list"]
         action, rest = words[0].lower(), words[1:]
+        # Discord's option names typed on Slack: `add url:<url>`, `remove feed:#3`.
+        rest = without_feed_option(action, rest)
         db = self.core.db
         if action == "list":
             feeds = feed_store.list_feeds(db)

@@ -1,5 +1,6 @@
 """How /feeds replies name a feed: by its URL as code, to copy back into /feeds remove, or, for a
-URL too long to show whole, by its start and its #id; and the longest URL /feeds add takes."""
+URL too long to show whole, by its start and its #id; the longest URL /feeds add takes; and the
+value after Discord's option name typed on Slack."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ _ECHO_CUT_URL_CHARS = 100
 # A feed URL /feeds add takes: the length browsers and servers commonly allow; a longer paste is
 # no feed address, and a reply could not show it to copy back.
 MAX_CHAT_FEED_URL = 2048
+# Discord's option for each /feeds subcommand's value (bot/adapters/discord/slash.py).
+_OPTIONS = {"add": "url:", "remove": "feed:"}
 
 
 def feed_shown(feed: FeedRow, platform: str, *, removable: bool = True) -> str:
@@ -27,3 +30,13 @@ def feed_shown(feed: FeedRow, platform: str, *, removable: bool = True) -> str:
         return text + ")"
     remove = "/feeds remove feed:" if platform == "discord" else "/feeds remove "
     return text + f": {remove}#{feed.id} removes it)"
+
+
+def without_feed_option(action: str, rest: list[str]) -> list[str]:
+    """`rest` without the Discord option name typed before the value (`url:https://…`, `feed:#3`,
+    `feed: #3`), as people who use both platforms type it on Slack too."""
+    option = _OPTIONS.get(action)
+    if option is None or not rest or not rest[0].lower().startswith(option):
+        return rest
+    first = rest[0][len(option) :]
+    return [first, *rest[1:]] if first else rest[1:]
