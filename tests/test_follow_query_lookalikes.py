@@ -99,8 +99,12 @@ async def test_follow_says_an_operator_lookalike_is_a_word(h: Harness, core: New
     assert topic is not None and topic.query == "chip NEAR wafer"
 
 
-async def test_acronyms_and_links_are_no_lookalikes(h: Harness, core: NewsDigest) -> None:
-    _, body = await h.slash("/follow", "space query: NASA OR example.com/launch OR 10:30")
+async def test_acronyms_links_times_and_emphasis_are_no_lookalikes(
+    h: Harness, core: NewsDigest
+) -> None:
+    _, body = await h.slash(
+        "/follow", "space query: NASA OR example.com/launch OR 10:30 OR *liftoff*"
+    )
     assert body == ""
     [call] = await h.slack_api.wait_for("chat.postMessage")
     assert "Note:" not in call["text"]

@@ -42,14 +42,28 @@ def check_lookalikes(query: str, toks: list[Tok]) -> None:
                 tok.pos,
                 query,
             )
-        star = tok.value.find("*")
-        if star >= 0 and any(ch.isalnum() for ch in tok.value):
+        star = _wildcard_at(tok.value)
+        if star is not None:
             raise QueryError(
                 f"{WILDCARD_PROBLEM}: a word already finds its plural and singular (chip finds "
                 "chips); write other words out with OR (chip OR chipmaker)",
                 tok.pos + star,
                 query,
             )
+
+
+def _wildcard_at(value: str) -> int | None:
+    """Where a `*` wildcard is in a term (`chip*`, `*chip`, `semi*con`), or None: marks round the
+    whole word (`*bold*`, emphasis pasted with it) are none."""
+    if not any(ch.isalnum() for ch in value):
+        return None
+    lead = len(value) - len(value.lstrip("*"))
+    trail = len(value) - len(value.rstrip("*"))
+    if lead and trail:
+        inner = value[lead : len(value) - trail].find("*")
+        return None if inner < 0 else lead + inner
+    found = value.find("*")
+    return None if found < 0 else found
 
 
 def operator_lookalikes(toks: list[Tok]) -> list[str]:
