@@ -6,9 +6,12 @@ Without a bot nothing can look in the channel, so a post that may have landed (a
 an answer that is not a Discord message) is resent with a warning that it may show twice: a
 duplicate is accepted rather than a lost story.
 
-The webhook session (`webhook_session`) ends discord.py's own retries of a 5xx at the first one:
-a post's, which would resend it blind, and an edit's, which would hold the drain for some 25 s;
-the outbox retries both, as it retries every send.
+Posts (cards, updates, notices) are Execute Webhook requests of our own (`webhook_rest`), so a
+429 reaches the outbox at once with its scope, rather than slept out inside discord.py. The
+webhook session (`webhook_session`), which edits and the webhook's GET still take through
+discord.py, ends its retries of a 5xx at the first one (a post's, which would resend it blind,
+and an edit's, which would hold the drain for some 25 s) and raises a 429 rather than let
+discord.py sleep it out; the outbox retries, puts off or holds them, as it does every send.
 
 A thread update that goes into the channel itself (no bot, or one that cannot thread there) is
 titled with the story's headline and links the card it updates: its title and a last line jump to
@@ -17,7 +20,6 @@ the card's message (`card_link`, with the server and channel the webhook's own G
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -25,7 +27,6 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
-from discord.utils import MISSING
 
 from bot.adapters.discord.embeds import card_embeds, message_link, pointing, update_embed
 from bot.adapters.discord.errors import (
@@ -39,7 +40,9 @@ from bot.adapters.discord.errors import (
 )
 from bot.adapters.discord.messages import NO_MENTIONS, escape_notice, mark_update
 from bot.adapters.discord.packing import split_content
+from bot.adapters.discord.ratelimits import TooManyRequests
 from bot.adapters.discord.rest import error_body
+from bot.adapters.discord.webhook_rest import WebhookRest, webhook_payload
 from bot.cards import StoryCard
 from bot.delivery.adapter import PermanentDeliveryError, PostedMessage
 from bot.store.channels import ChannelRow
@@ -59,13 +62,17 @@ class MaybePosted(aiohttp.ClientError):
 
 async def _no_blind_resend(req: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
     response = await handler(req)
-    if response.status == 429 and not await _json_body(response):
-        # discord.py reads `retry_after` from a 429 that carries `Via` (Discord's own limit) and
-        # crashes on a page instead; one that is not Discord's JSON is Cloudflare's (a proxy
-        # on the way can add the Via), as discord.py itself takes it on the bot's route.
-        text = await response.text(errors="replace")
+    if response.status == 429:
+        # discord.py sleeps out a 429 of Discord's own (a `Via`, its JSON) for its whole
+        # `retry_after` inside the call, holding the outbox's drain, and crashes reading one that
+        # is a page. Raised at once instead, as our own requests raise it (`WebhookRest`), for
+        # the outbox to put off or hold (`ratelimits.too_many_requests`): one that is not
+        # Discord's JSON is Cloudflare's (a proxy on the way can add the Via).
+        body = await error_body(response)
         response.release()
-        raise discord.HTTPException(response, text)
+        if isinstance(body, dict):
+            raise TooManyRequests(response, body)
+        raise discord.HTTPException(response, body)
     if req.method == "POST" and response.status >= 500:
         # discord.py resends a webhook POST on any 5xx, up to five times, and webhooks take no
         # nonce for Discord to deduplicate by: raising here ends its loop, and the outbox's
@@ -82,16 +89,6 @@ async def _no_blind_resend(req: ClientRequest, handler: ClientHandlerType) -> Cl
         response.release()
         raise discord.DiscordServerError(response, body)
     return response
-
-
-async def _json_body(response: ClientResponse) -> bool:
-    if response.headers.get("Content-Type") != "application/json":
-        return False  # discord.py decodes nothing else
-    try:
-        json.loads(await response.read())
-    except ValueError:
-        return False
-    return True
 
 
 def webhook_session() -> aiohttp.ClientSession:
@@ -114,6 +111,8 @@ class DiscordWebhookAdapter:
         send_timeout: float = SEND_TIMEOUT,
     ) -> None:
         self.session = session
+        # Posts are requests of our own, so a 429 reaches the outbox at once (`webhook_rest`).
+        self.rest = WebhookRest(session)
         self.bot = bot
         # How long an edit of a card may take; posts have the session's own timeout.
         self.send_timeout = send_timeout
@@ -132,11 +131,11 @@ class DiscordWebhookAdapter:
         hook = self._hook(channel)
         what = f"webhook post {card.slug} to {channel.key}"
         async with delivering(what):
-            # wait=True makes Discord return the message, whose id later edits need.
-            message = await answered(
-                hook.send(embeds=card_embeds(card), wait=True, allowed_mentions=NO_MENTIONS), what
+            # ?wait=true makes Discord return the message, whose id later edits need.
+            message_id = await answered(
+                self.rest.execute(hook, webhook_payload(embeds=card_embeds(card))), what
             )
-        return PostedMessage(message_ref=str(message.id))
+        return PostedMessage(message_ref=str(message_id))
 
     async def post_update(
         self,
@@ -158,23 +157,16 @@ class DiscordWebhookAdapter:
 
                 async def send(thread_id: int | None) -> None:
                     # None: the bot cannot thread it, so a follow-up in the channel, as without it.
-                    where = discord.Object(thread_id) if thread_id is not None else MISSING
                     embed = update
                     if thread_id is None:
                         embed = pointing(update, await self.card_link(hook, posted.message_ref))
-                    await answered(
-                        hook.send(
-                            embed=embed, thread=where, wait=True, allowed_mentions=NO_MENTIONS
-                        ),
-                        what,
-                    )
+                    payload = webhook_payload(embeds=[embed])
+                    await answered(self.rest.execute(hook, payload, thread_id=thread_id), what)
 
                 thread_ref = str(await self.bot.in_thread(channel, posted, card, send))
             else:
                 embed = pointing(update, await self.card_link(hook, posted.message_ref))
-                await answered(
-                    hook.send(embed=embed, wait=True, allowed_mentions=NO_MENTIONS), what
-                )
+                await answered(self.rest.execute(hook, webhook_payload(embeds=[embed])), what)
         edited = await edit_after_reply(self.refresh_card(channel, posted, card), what)
         return PostedMessage(posted.message_ref, thread_ref, card_unedited=not edited)
 
@@ -223,9 +215,7 @@ class DiscordWebhookAdapter:
         async with delivering(what):
             pieces = split_content(escape_notice(text))
             for number, piece in enumerate(pieces[start:], start=start + 1):
-                await answered(
-                    hook.send(content=piece, wait=True, allowed_mentions=NO_MENTIONS), what
-                )
+                await answered(self.rest.execute(hook, webhook_payload(content=piece)), what)
                 if posted is not None:
                     posted(number)
 

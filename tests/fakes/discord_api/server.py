@@ -1,6 +1,6 @@
 """`FakeDiscord`: the fake REST API served on 127.0.0.1 (and its gateway), what it records, and
 the answers a test queues (`fail_next`, `garble_next`, `hang_next`, `rate_limit_next`,
-`revoke_token`) and `heal`, which drops the error answers still queued. The handlers are its
+`spend_bucket_next`, `revoke_token`) and `heal`, which drops the error answers still queued. The handlers are its
 mixins' (`messages`, `gateway`, `interactions`)."""
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ class FakeDiscord(Messages, Gateway, Interactions):
     synced: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _failures: list[Failure] = field(default_factory=list)
     _garbles: list[Garble] = field(default_factory=list)
+    # (method, path, headers): the next matching success carries the headers too.
+    _spent: list[tuple[str, re.Pattern[str], dict[str, str]]] = field(default_factory=list)
     _closing: asyncio.Event = field(default_factory=asyncio.Event)
     _nonces: dict[tuple[int, str], int] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000000000000000000))
@@ -133,6 +135,12 @@ class FakeDiscord(Messages, Gateway, Interactions):
         """Hold the answer to the next matching request that would have succeeded."""
         self.garble_next(method, path, ("{}", "application/json"), landed=landed, hang=seconds)
 
+    def spend_bucket_next(self, method: str, path: str, *, reset_after: float) -> None:
+        """The next matching request succeeds and says its rate-limit bucket is spent: no
+        request left for `reset_after` seconds (X-RateLimit-Remaining 0)."""
+        headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": str(reset_after)}
+        self._spent.append((method, re.compile(path), headers))
+
     def revoke_token(self, *, rest: bool = True, gateway: bool = True) -> None:
         self.rest_token_revoked = rest
         self.gateway_token_revoked = gateway
@@ -178,12 +186,21 @@ class FakeDiscord(Messages, Gateway, Interactions):
             return await self._garbled(garble, request.method, path, query, body)
         else:
             status, answer, headers = self._answer(request.method, path, query, body)
+            if 200 <= status < 300:
+                headers = {**headers, **self._spent_headers(request.method, path)}
         self.requests.append(Recorded(request.method, path, query, body, status))
         if status == 204:
             return web.Response(status=204, headers=headers)
         # Exactly "application/json", no charset: discord.py decodes JSON only on an exact match.
         headers = {**headers, "Content-Type": "application/json"}
         return web.Response(body=json.dumps(answer).encode(), status=status, headers=headers)
+
+    def _spent_headers(self, method: str, path: str) -> dict[str, str]:
+        for index, (verb, pattern, headers) in enumerate(self._spent):
+            if verb == method and pattern.fullmatch(path):
+                del self._spent[index]
+                return headers
+        return {}
 
     def _garble_for(self, method: str, path: str) -> Garble | None:
         for garble in self._garbles:
