@@ -8,10 +8,12 @@ recorded once it landed (`bot.store.alerts.note_pieces`): a resend after a failu
 or a 5xx on the second piece) or a crash goes on from the first piece not recorded, never repeating
 one recorded. That piece is at-least-once: one whose answer was lost (a timeout, a 5xx) may have
 landed, and is sent again. Each piece carries the notice's nonce (`notice_nonce`) and its number,
-which Discord's bot de-duplicates for a few minutes; elsewhere it may show twice. Like every outbox
-row it is given up once queued longer than `stale_after` (`bot.store.alerts.expire_stale`), except
-a "feed disabled" notice while its feed stays disabled: still news, and queued only once per
-disabling.
+which Discord's bot de-duplicates for a few minutes; elsewhere it may show twice. A notice put off
+for its channel's own rate limit (a Discord bucket's 429) holds the channel's cards and notices
+queued after it (`store.hold_cards`, `notice_first`): they go out after it, as after a card put
+off. Like every outbox row it is given up once queued longer than `stale_after`
+(`bot.store.alerts.expire_stale`), except a "feed disabled" notice while its feed stays disabled:
+still news, and queued only once per disabling.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.delivery.adapter import (
+    ChatAdapter,
     DeferredDeliveryError,
     PermanentDeliveryError,
     RateLimitedDeliveryError,
@@ -33,6 +36,8 @@ from bot.delivery.rate_limits import POST, wait_over
 from bot.runner.schedule import quiet_until
 from bot.store import alerts as store
 from bot.store import channels as channel_store
+from bot.store.channels import ChannelRow
+from bot.store.deliveries import DeliveryRow
 
 if TYPE_CHECKING:
     from bot.delivery.outbox import DrainReport, Outbox
@@ -48,77 +53,124 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
             continue
         if (sender := outbox.sender(channel, now)) is None:
             continue
-        adapter, route = sender
-        if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
-            store.set_alert_state(outbox.db, alert.id, "pending", now=now, next_attempt_at=until)
+        ahead = store.holding_alert(outbox.db, channel.id, now)
+        if ahead is not None and ahead.id != alert.id:
+            # An earlier notice put off for the channel's limit: this one goes after it.
+            until = ahead.next_attempt_at if ahead.next_attempt_at else now
+            store.set_alert_state(
+                outbox.db, alert.id, "pending", now=now, next_attempt_at=max(until, now)
+            )
             continue
-        if (until := outbox.rate_limits.until(route, POST, now)) is not None:
-            # The route's posts are rate limited (`bot.delivery.rate_limits`): it would be refused.
-            store.set_alert_state(outbox.db, alert.id, "pending", now=now, next_attempt_at=until)
-            continue
-        await outbox.pace_channel(channel.id)
-        store.set_alert_state(outbox.db, alert.id, "sending", now=now)
-        try:
-            await adapter.post_text(
-                channel,
-                alert.text,
-                start=alert.pieces_posted,
-                posted=partial(store.note_pieces, outbox.db, alert.id),
-                nonce=notice_nonce(alert),
-            )
-        except RateLimitedDeliveryError as exc:
-            # Refused, not sent: it and the route's other posts wait for the Retry-After.
-            until = outbox.rate_limits.hold(route, POST, exc, outbox.clock())
-            store.set_alert_state(
-                outbox.db, alert.id, "pending", now=now, error=str(exc), next_attempt_at=until
-            )
-        except DeferredDeliveryError as exc:
-            # Only this channel's limit (a Discord bucket's): the notice waits it out, using no
-            # attempt, and the route's other posts go on.
-            until = wait_over(outbox.clock(), exc.retry_after)
-            store.set_alert_state(
-                outbox.db, alert.id, "pending", now=now, error=str(exc), next_attempt_at=until
-            )
-        except TransientDeliveryError as exc:
-            # The route was taking posts when this went out (`sender` let it through, after this
-            # drain's story posts), so the notice waits on its own backoff and does not hold its
-            # route back: a notice the platform always chokes on would otherwise stop every
-            # channel's posts on each retry. A real outage is found and shown by the posts that
-            # fail too. No attempt is used (`set_alert_state` gives back the one 'sending'
-            # took); the stale rule ends a wait that never does.
-            delay = exc.retry_after
-            if delay is None:
-                delay = _own_backoff(outbox, alert, now)
-            store.set_alert_state(
-                outbox.db,
-                alert.id,
-                "pending",
-                now=now,
-                error=str(exc),
-                next_attempt_at=now + timedelta(seconds=delay),
-            )
-            log.warning(
-                "notice %d to %s failed (%s); retrying in %.0fs", alert.id, channel.key, exc, delay
-            )
-        except PermanentDeliveryError as exc:
-            store.set_alert_state(outbox.db, alert.id, "pending", now=now, error=str(exc))
-            pause_refused(outbox, channel, exc, report)
-        except Exception as exc:
-            state = "failed" if alert.attempts + 1 >= outbox.settings.max_attempts else "pending"
-            retry = now + timedelta(seconds=outbox.backoff(alert.attempts + 1))
-            store.set_alert_state(
-                outbox.db,
-                alert.id,
-                state,
-                now=now,
-                error=str(exc),
-                next_attempt_at=retry,
-                attempt_used=True,
-            )
-        else:
-            outbox.outages.up(route)
-            store.set_alert_state(outbox.db, alert.id, "sent", now=outbox.clock())
-            report.alerts += 1
+        await send_notice(outbox, channel, alert, sender, report)
+
+
+async def notice_first(
+    outbox: Outbox, channel_pk: int, report: DrainReport
+) -> store.AlertRow | None:
+    """Before a channel's cards: its notice put off for the channel's own limit (`hold_cards`),
+    sent now if due, so the cards queued after it do not overtake it. The notice if it is
+    still pending (its cards queued after it wait for it), else None."""
+    now = outbox.clock()
+    alert = store.holding_alert(outbox.db, channel_pk, now)
+    if alert is None:
+        return None
+    channel = channel_store.get_channel_by_pk(outbox.db, channel_pk)
+    sender = None if channel is None else outbox.sender(channel, now)
+    if channel is None or channel.paused_reason or sender is None:
+        return alert
+    if alert.next_attempt_at is None or alert.next_attempt_at <= now:
+        await send_notice(outbox, channel, alert, sender, report)
+    return store.holding_alert(outbox.db, channel_pk, outbox.clock())
+
+
+def held_by(notice: store.AlertRow, row: DeliveryRow) -> bool:
+    """Whether a channel's `row` waits for its `notice` put off ahead of it: a card queued after
+    it (`store.hold_cards`)."""
+    return row.kind == "story" and row.created_at is not None and row.created_at > notice.created_at
+
+
+async def send_notice(
+    outbox: Outbox,
+    channel: ChannelRow,
+    alert: store.AlertRow,
+    sender: tuple[ChatAdapter, str],
+    report: DrainReport,
+) -> None:
+    """One notice's send and its outcome."""
+    now = outbox.clock()
+    adapter, route = sender
+    if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
+        store.set_alert_state(outbox.db, alert.id, "pending", now=now, next_attempt_at=until)
+        return
+    if (until := outbox.rate_limits.until(route, POST, now)) is not None:
+        # The route's posts are rate limited (`bot.delivery.rate_limits`): it would be refused.
+        store.set_alert_state(outbox.db, alert.id, "pending", now=now, next_attempt_at=until)
+        return
+    await outbox.pace_channel(channel.id)
+    store.set_alert_state(outbox.db, alert.id, "sending", now=now)
+    try:
+        await adapter.post_text(
+            channel,
+            alert.text,
+            start=alert.pieces_posted,
+            posted=partial(store.note_pieces, outbox.db, alert.id),
+            nonce=notice_nonce(alert),
+        )
+    except RateLimitedDeliveryError as exc:
+        # Refused, not sent: it and the route's other posts wait for the Retry-After.
+        until = outbox.rate_limits.hold(route, POST, exc, outbox.clock())
+        store.set_alert_state(
+            outbox.db, alert.id, "pending", now=now, error=str(exc), next_attempt_at=until
+        )
+    except DeferredDeliveryError as exc:
+        # Only this channel's limit (a Discord bucket's): the notice waits it out, using no
+        # attempt, and the route's other posts go on; the channel's cards queued after it wait
+        # for it, as they would for a card put off (`store.hold_cards`).
+        until = wait_over(outbox.clock(), exc.retry_after)
+        store.set_alert_state(
+            outbox.db, alert.id, "pending", now=now, error=str(exc), next_attempt_at=until
+        )
+        store.hold_cards(outbox.db, alert, now=now, until=until)
+    except TransientDeliveryError as exc:
+        # The route was taking posts when this went out (`sender` let it through, after this
+        # drain's story posts), so the notice waits on its own backoff and does not hold its
+        # route back: a notice the platform always chokes on would otherwise stop every
+        # channel's posts on each retry. A real outage is found and shown by the posts that
+        # fail too. No attempt is used (`set_alert_state` gives back the one 'sending'
+        # took); the stale rule ends a wait that never does.
+        delay = exc.retry_after
+        if delay is None:
+            delay = _own_backoff(outbox, alert, now)
+        store.set_alert_state(
+            outbox.db,
+            alert.id,
+            "pending",
+            now=now,
+            error=str(exc),
+            next_attempt_at=now + timedelta(seconds=delay),
+        )
+        log.warning(
+            "notice %d to %s failed (%s); retrying in %.0fs", alert.id, channel.key, exc, delay
+        )
+    except PermanentDeliveryError as exc:
+        store.set_alert_state(outbox.db, alert.id, "pending", now=now, error=str(exc))
+        pause_refused(outbox, channel, exc, report)
+    except Exception as exc:
+        state = "failed" if alert.attempts + 1 >= outbox.settings.max_attempts else "pending"
+        retry = now + timedelta(seconds=outbox.backoff(alert.attempts + 1))
+        store.set_alert_state(
+            outbox.db,
+            alert.id,
+            state,
+            now=now,
+            error=str(exc),
+            next_attempt_at=retry,
+            attempt_used=True,
+        )
+    else:
+        outbox.outages.up(route)
+        store.set_alert_state(outbox.db, alert.id, "sent", now=outbox.clock())
+        report.alerts += 1
 
 
 def notice_nonce(alert: store.AlertRow) -> str:

@@ -47,7 +47,7 @@ from bot.cards import StoryCard
 from bot.delivery.adapter import ChatAdapter, delivery_route
 from bot.delivery.digest_heading import Headings, close_digest, open_digest
 from bot.delivery.failures import retry_route
-from bot.delivery.notices import send_alerts
+from bot.delivery.notices import held_by, notice_first, send_alerts
 from bot.delivery.outages import Outages
 from bot.delivery.prepare import Prepared, prepare_or_retry
 from bot.delivery.rate_limits import CHANNEL, RateLimits, held, hold_posts, place_of
@@ -265,6 +265,8 @@ class Outbox:
         # for a limit of its own (a Discord bucket's 429): their later posts were put off as
         # long (`put_off_posts`) and wait, so each keeps its order; other places and edits go on.
         put_off: set[str] = set()
+        # A notice put off for the channel's own limit goes before the cards queued after it.
+        notice = await notice_first(self, pk, report)
         try:
             for index, row in enumerate(rows):
                 if self.halted:
@@ -287,6 +289,10 @@ class Outbox:
                     continue
                 if place_of(row) in put_off:
                     continue  # put off with the post before it, so as not to overtake it
+                if notice is not None and held_by(notice, row):
+                    if notice.next_attempt_at is not None:
+                        store.postpone(self.db, row.id, now=now, until=notice.next_attempt_at)
+                    continue  # queued after a notice that waits: not to overtake it
                 await self.pace_channel(pk)
                 if self.halted:
                     return

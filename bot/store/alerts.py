@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlite_utils
 
@@ -37,6 +38,10 @@ class AlertRow:
     # Messages of the notice already posted (one too long for one message goes out as several):
     # a resend starts after them.
     pieces_posted: int = 0
+    # Put off for its channel's own rate limit: the channel's cards queued after it wait for it
+    # (`hold_cards`).
+    holds_cards: bool = False
+    next_attempt_at: datetime | None = None
 
 
 def enqueue_alert(
@@ -63,19 +68,51 @@ def due_alerts(db: sqlite_utils.Database, now: datetime) -> list[AlertRow]:
         " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
         [iso(now)],
     )
-    return [
-        AlertRow(
-            id=r["id"],
-            channel_pk=r["channel_pk"],
-            key=r["key"],
-            text=r["text"],
-            state=r["state"],
-            attempts=r["attempts"],
-            created_at=parse_iso(r["created_at"]) or now,
-            pieces_posted=r["pieces_posted"],
+    return [_alert(r, now) for r in rows]
+
+
+def _alert(r: dict[str, Any], now: datetime) -> AlertRow:
+    return AlertRow(
+        id=r["id"],
+        channel_pk=r["channel_pk"],
+        key=r["key"],
+        text=r["text"],
+        state=r["state"],
+        attempts=r["attempts"],
+        created_at=parse_iso(r["created_at"]) or now,
+        pieces_posted=r["pieces_posted"],
+        holds_cards=bool(r["holds_cards"]),
+        next_attempt_at=parse_iso(r["next_attempt_at"]),
+    )
+
+
+def holding_alert(db: sqlite_utils.Database, channel_pk: int, now: datetime) -> AlertRow | None:
+    """The channel's oldest notice still pending that was put off for the channel's own rate
+    limit (`hold_cards`): the channel's posts queued after it wait for it."""
+    rows = db.execute_returning_dicts(
+        "SELECT * FROM alerts WHERE channel_pk = ? AND state = 'pending' AND holds_cards"
+        " ORDER BY id LIMIT 1",
+        [channel_pk],
+    )
+    return _alert(rows[0], now) if rows else None
+
+
+def hold_cards(
+    db: sqlite_utils.Database, alert: AlertRow, *, now: datetime, until: datetime
+) -> None:
+    """The notice was put off until `until` for its channel's own limit (a Discord bucket's
+    429): it holds the channel's cards queued after it, which wait as long and, while it is
+    pending, go out only after it (`bot.delivery.notices.notice_first`), as a card put off holds
+    the cards after it. Cards queued with it or before (a digest's, which its listing notice
+    follows) are not held."""
+    with durable(db):
+        db.execute("UPDATE alerts SET holds_cards = 1 WHERE id = ?", [alert.id])
+        db.execute(
+            "UPDATE deliveries SET next_attempt_at = MAX(COALESCE(next_attempt_at, ?), ?),"
+            " updated_at = ? WHERE channel_pk = ? AND state = 'pending' AND kind = 'story'"
+            " AND created_at > ?",
+            [iso(until), iso(until), iso(now), alert.channel_pk, iso(alert.created_at)],
         )
-        for r in rows
-    ]
 
 
 def note_pieces(db: sqlite_utils.Database, alert_id: int, posted: int) -> None:

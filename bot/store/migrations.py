@@ -309,6 +309,12 @@ def _m039_topic_match_givers(db: sqlite_utils.Database) -> None:
     add_givers(db)
 
 
+def _m040_notice_holds(db: sqlite_utils.Database) -> None:
+    # A notice put off for its channel's own rate limit holds the channel's cards queued after
+    # it until it is sent (`bot.store.alerts.hold_cards`), so none overtakes it.
+    _add_column(db, "alerts", "holds_cards", "INTEGER NOT NULL DEFAULT 0")
+
+
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
@@ -370,4 +376,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         "a kept topic match counts once its card or notice reached the channel",
         _m039_topic_match_givers,
     ),
+    (40, "a notice put off for its channel's limit holds the cards after it", _m040_notice_holds),
 ]

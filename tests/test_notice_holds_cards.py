@@ -1,0 +1,100 @@
+"""A notice put off for its channel's own rate limit (a Discord bucket's 429) holds the channel's
+posts queued after it, as a card put off holds the cards after it: cards and notices queued
+after it wait for it and go out after it, not before. Cards queued before it are not held.
+
+Real outbox and Discord adapters (the bot, and a channel's webhook) against the fake Discord REST
+API on 127.0.0.1 and a real SQLite file; assertions read the order the fake gave the messages."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+from fakes.discord_api import FakeDiscord
+from fakes.stories import add_channel, add_story, make_card_source
+from test_discord_garbled_posts import BOT_POST, CHANNEL, HOOK_POST, T0, WEBHOOK_URL, World
+from test_outbox_deferred_order import bucket_429
+
+from bot.adapters.discord.webhook import webhook_session
+from bot.store import alerts as alert_store
+from bot.store import channels as channel_store
+from bot.store import deliveries as store
+from bot.store.database import open_database
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[Any]:
+    async with webhook_session() as session:
+        yield session
+
+
+def real_time_passed(world: World) -> None:
+    """Both routes keep their buckets by the event loop's clock: as they stand once it passed."""
+    assert world.adapter.bot is not None and world.adapter.webhooks is not None
+    world.adapter.bot.rest._refills.clear()
+    world.adapter.webhooks.rest._refills.clear()
+
+
+def channel_order(fake: FakeDiscord) -> list[str]:
+    """The channel's messages as Discord ordered them: a notice by its text, a card as "card"."""
+    return [m["content"] or "card" for m in fake.channel_messages(CHANNEL)]
+
+
+async def drain(world: World) -> None:
+    # Far below the 60 s asked: a drain that sleeps it out fails rather than hangs.
+    await asyncio.wait_for(world.outbox.drain(), 5.0)
+
+
+@pytest.mark.parametrize("route", ["bot", "webhook"])
+async def test_a_notice_put_off_by_a_buckets_429_is_not_overtaken_by_later_posts(
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    tmp_path: Path,
+    route: str,
+) -> None:
+    world = World(discord_api, discord_client, session, route)
+    # A real SQLite file, not the world's own database in memory.
+    world.db = world.outbox.db = open_database(tmp_path / "newsdigest.db")
+    world.outbox.card_source = make_card_source(world.db, T0)
+    world.channel = add_channel(world.db, str(CHANNEL), platform="discord", mode="instant")
+    if route == "webhook":
+        world.channel = channel_store.update_channel(
+            world.db, world.channel.id, webhook_url=WEBHOOK_URL
+        )
+    add_story(world.db, "s1", ["A", "B"], now=T0)
+    store.enqueue_story(world.db, "s1", world.channel.id, now=T0)
+    await drain(world)  # s1's card, queued before the notice
+    path = HOOK_POST if route == "webhook" else BOT_POST
+
+    alert_store.enqueue_alert(world.db, world.channel.id, "feed-off", "Feed A off", now=T0)
+    world.now = T0 + timedelta(seconds=1)
+    body, headers = bucket_429("60")
+    discord_api.fail_next("POST", path, 429, body, headers=headers)
+    await drain(world)  # the notice meets the channel's bucket: put off for 60 s
+    assert channel_order(discord_api) == ["card"]
+    # As after a restart: the buckets kept in memory are gone, the notice's wait is stored.
+    real_time_passed(world)
+
+    # Queued after it: a card and another notice.
+    world.now = T0 + timedelta(seconds=2)
+    add_story(world.db, "s2", ["X", "Y"], now=world.now)
+    store.enqueue_story(world.db, "s2", world.channel.id, now=world.now)
+    alert_store.enqueue_alert(world.db, world.channel.id, "feed-off-2", "Feed B off", now=world.now)
+    for seconds in (3, 30):
+        world.now = T0 + timedelta(seconds=seconds)
+        await drain(world)
+        assert channel_order(discord_api) == ["card"]  # neither overtakes the notice
+    [s2] = [r for r in world.rows("story") if r.story_id == "s2"]
+    assert s2.state == "pending" and s2.attempts == 0
+
+    world.now = T0 + timedelta(seconds=61)
+    await drain(world)
+    assert channel_order(discord_api) == ["card", "Feed A off", "card", "Feed B off"]
+    states = world.db.execute("SELECT state FROM alerts ORDER BY id").fetchall()
+    assert [s for (s,) in states] == ["sent", "sent"]
