@@ -185,6 +185,11 @@ class ChatAdapter(Protocol):
     whether it did (Slack and Discord head digests of two cards or more); its errors are the
     `DeliveryError` tree, and never hold the cards back.
 
+    And `async find_text(channel, text, *, piece, since) -> bool | None`, when the platform can
+    tell whether a notice's piece whose answer was lost landed (`bot.delivery.notices`): piece
+    number `piece` of `text`, split as `post_text` splits it, posted since `since` (when the
+    notice was queued); None when it cannot tell, and the piece is sent again.
+
     And `async finish_background(deadline) -> None`, when a send may leave work going after it
     returned (Slack's overflow waiting out a rate limit): the runner calls it last at shutdown,
     and it ends that work by `deadline` (the event loop's time), logging what it gives up.

@@ -1,14 +1,15 @@
 """Sending the outbox's plain notices (`alerts`: a feed this channel relies on was disabled).
 
-A notice is simpler than a story post: nothing threads on it and repeating one is harmless, so it
-is sent at-least-once rather than reconciled: after a crash (`requeue_stale_alerts`) and after a
-failure that may have landed all the same (a timeout, a 5xx), it is resent unchecked, a rare
-duplicate alert being accepted. A notice too long for one message goes out as several pieces, each
+A notice is simpler than a story post: nothing threads on it, so it is never lost rather than
+reconciled row by row. A notice too long for one message goes out as several pieces, each
 recorded once it landed (`bot.store.alerts.note_pieces`): a resend after a failure partway (a 429
 or a 5xx on the second piece) or a crash goes on from the first piece not recorded, never repeating
-one recorded. That piece is at-least-once: one whose answer was lost (a timeout, a 5xx) may have
-landed, and is sent again. Each piece carries the notice's nonce (`notice_nonce`) and its number,
-which Discord's bot de-duplicates for a few minutes; elsewhere it may show twice. A notice put off
+one recorded. That piece may have landed when its answer was lost (a timeout, a 5xx) or a crash
+came mid-send (`requeue_stale_alerts`): the notice is marked `unsure`, and where the adapter can
+look (`find_text`: a Discord webhook channel, through the bot, as Execute Webhook takes no nonce)
+the piece is looked for before it is sent again (`_landed`); where it cannot, it is sent again,
+a rare duplicate piece being accepted rather than a notice left short. The bot's pieces carry the
+notice's nonce (`notice_nonce`) and their number, which Discord de-duplicates for a few minutes. A notice put off
 for its channel's own rate limit (a Discord bucket's 429) holds the channel's cards and notices
 queued after it (`store.hold_cards`, `notice_first`): they go out after it, as after a card put
 off. Like every outbox row it is given up once queued longer than `stale_after`
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 from bot.delivery.adapter import (
     ChatAdapter,
     DeferredDeliveryError,
+    DeliveryError,
     PermanentDeliveryError,
     RateLimitedDeliveryError,
     TransientDeliveryError,
@@ -106,13 +108,19 @@ async def send_notice(
         # The route's posts are rate limited (`bot.delivery.rate_limits`): it would be refused.
         store.set_alert_state(outbox.db, alert.id, "pending", now=now, next_attempt_at=until)
         return
+    start = alert.pieces_posted
+    if alert.unsure:
+        found = await _landed(outbox, channel, alert, adapter)
+        if found is None:
+            return  # could not look: it waits, not sent blind
+        start = found
     await outbox.pace_channel(channel.id)
     store.set_alert_state(outbox.db, alert.id, "sending", now=now)
     try:
         await adapter.post_text(
             channel,
             alert.text,
-            start=alert.pieces_posted,
+            start=start,
             posted=partial(store.note_pieces, outbox.db, alert.id),
             nonce=notice_nonce(alert),
         )
@@ -132,6 +140,8 @@ async def send_notice(
         )
         store.hold_cards(outbox.db, alert, now=now, until=until)
     except TransientDeliveryError as exc:
+        if exc.maybe_sent:
+            store.set_unsure(outbox.db, alert.id, True)
         # The route was taking posts when this went out (`sender` let it through, after this
         # drain's story posts), so the notice waits on its own backoff and does not hold its
         # route back: a notice the platform always chokes on would otherwise stop every
@@ -156,6 +166,7 @@ async def send_notice(
         store.set_alert_state(outbox.db, alert.id, "pending", now=now, error=str(exc))
         pause_refused(outbox, channel, exc, report)
     except Exception as exc:
+        store.set_unsure(outbox.db, alert.id, True)  # unknown: it may have landed
         state = "failed" if alert.attempts + 1 >= outbox.settings.max_attempts else "pending"
         retry = now + timedelta(seconds=outbox.backoff(alert.attempts + 1))
         store.set_alert_state(
@@ -171,6 +182,50 @@ async def send_notice(
         outbox.outages.up(route)
         store.set_alert_state(outbox.db, alert.id, "sent", now=outbox.clock())
         report.alerts += 1
+
+
+async def _landed(
+    outbox: Outbox, channel: ChannelRow, alert: store.AlertRow, adapter: ChatAdapter
+) -> int | None:
+    """The pieces of a notice that landed, its first piece not recorded included if it did: the
+    piece whose answer was lost is looked for in the channel first (`find_text`, where the
+    adapter can look: a Discord webhook channel through the bot, as a webhook takes no nonce),
+    rather than sent again blind. None when it could not be looked for now (the bot away or
+    rate limited, history failing): the notice waits its own backoff and looks again."""
+    piece = alert.pieces_posted + 1
+    find = getattr(adapter, "find_text", None)
+    if find is None:
+        return alert.pieces_posted
+    now = outbox.clock()
+    try:
+        found = await find(channel, alert.text, piece=piece, since=alert.created_at)
+    except DeliveryError as exc:
+        delay = exc.retry_after if isinstance(exc, TransientDeliveryError) else None
+        if delay is None:
+            delay = _own_backoff(outbox, alert, now)
+        store.set_alert_state(
+            outbox.db,
+            alert.id,
+            "pending",
+            now=now,
+            error=f"looking for piece {piece}: {exc}",
+            next_attempt_at=now + timedelta(seconds=max(delay, 1.0)),
+        )
+        log.warning(
+            "notice %d to %s: could not look for piece %d (%s); looking again in %.0fs",
+            alert.id,
+            channel.key,
+            piece,
+            exc,
+            delay,
+        )
+        return None
+    if found:
+        log.info("notice %d to %s: piece %d had landed", alert.id, channel.key, piece)
+        store.note_pieces(outbox.db, alert.id, piece)
+        return piece
+    store.set_unsure(outbox.db, alert.id, False)
+    return alert.pieces_posted
 
 
 def notice_nonce(alert: store.AlertRow) -> str:

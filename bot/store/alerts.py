@@ -41,6 +41,9 @@ class AlertRow:
     # Put off for its channel's own rate limit: the channel's cards queued after it wait for it
     # (`hold_cards`).
     holds_cards: bool = False
+    # The first piece not recorded may have landed (its answer was lost, or a crash came
+    # mid-send): looked for before it is sent again (`bot.delivery.notices`).
+    unsure: bool = False
     next_attempt_at: datetime | None = None
 
 
@@ -82,6 +85,7 @@ def _alert(r: dict[str, Any], now: datetime) -> AlertRow:
         created_at=parse_iso(r["created_at"]) or now,
         pieces_posted=r["pieces_posted"],
         holds_cards=bool(r["holds_cards"]),
+        unsure=bool(r["unsure"]),
         next_attempt_at=parse_iso(r["next_attempt_at"]),
     )
 
@@ -120,9 +124,16 @@ def note_pieces(db: sqlite_utils.Database, alert_id: int, posted: int) -> None:
     resend (after a refusal partway, a timeout, or a crash) repeats none of them."""
     with durable(db):
         db.execute(
-            "UPDATE alerts SET pieces_posted = MAX(pieces_posted, ?) WHERE id = ?",
+            "UPDATE alerts SET pieces_posted = MAX(pieces_posted, ?), unsure = 0 WHERE id = ?",
             [posted, alert_id],
         )
+
+
+def set_unsure(db: sqlite_utils.Database, alert_id: int, unsure: bool) -> None:
+    """Whether the notice's first piece not recorded may have landed: set when its answer was
+    lost (a 5xx, a timeout), cleared once it was looked for."""
+    with durable(db):
+        db.execute("UPDATE alerts SET unsure = ? WHERE id = ?", [int(unsure), alert_id])
 
 
 def set_alert_state(
@@ -166,7 +177,10 @@ def requeue_stale_alerts(db: sqlite_utils.Database) -> int:
     """Notices left 'sending' by a crash are sent again: a repeated notice is harmless, a lost
     one leaves a channel wondering why its news stopped."""
     with durable(db):
-        return db.execute("UPDATE alerts SET state = 'pending' WHERE state = 'sending'").rowcount
+        # The piece being sent may have landed: looked for first, where it can be.
+        return db.execute(
+            "UPDATE alerts SET state = 'pending', unsure = 1 WHERE state = 'sending'"
+        ).rowcount
 
 
 def expire_stale(db: sqlite_utils.Database, *, now: datetime, stale_after: timedelta) -> int:

@@ -313,6 +313,9 @@ def _m040_notice_holds(db: sqlite_utils.Database) -> None:
     # A notice put off for its channel's own rate limit holds the channel's cards queued after
     # it until it is sent (`bot.store.alerts.hold_cards`), so none overtakes it.
     _add_column(db, "alerts", "holds_cards", "INTEGER NOT NULL DEFAULT 0")
+    # The first piece not recorded may have landed (its answer lost, or a crash mid-send): it
+    # is looked for before it is sent again, where the platform lets us (`unsure`).
+    _add_column(db, "alerts", "unsure", "INTEGER NOT NULL DEFAULT 0")
 
 
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
@@ -376,5 +379,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         "a kept topic match counts once its card or notice reached the channel",
         _m039_topic_match_givers,
     ),
-    (40, "a notice put off for its channel's limit holds the cards after it", _m040_notice_holds),
+    (40, "notices: held cards, and a piece that may have landed", _m040_notice_holds),
 ]

@@ -155,6 +155,22 @@ class DiscordAdapter:
                 channel, text, start=start, posted=posted, nonce=nonce
             )
 
+    async def find_text(
+        self, channel: ChannelRow, text: str, *, piece: int, since: datetime
+    ) -> bool | None:
+        """Whether a notice's piece whose answer was lost landed (`bot.delivery.notices`): a
+        webhook channel's is looked for through the bot, as a webhook takes no nonce; None for
+        the bot's own, which Discord de-duplicates by the piece's nonce, and sent again."""
+        if self.route(channel) != WEBHOOK_ROUTE or self.webhooks is None:
+            return None
+        if self.refused is not None:
+            # As for `find_posted`: waits for the bot rather than resend blind.
+            raise AuthDeliveryError(self.refused, route=BOT_ROUTE)
+        if self.offline is not None:
+            raise PlatformDeliveryError(self.offline, route=BOT_ROUTE)
+        with self._watching():
+            return await self.webhooks.find_text(channel, text, piece=piece, since=since)
+
     async def find_posted(
         self,
         channel: ChannelRow,

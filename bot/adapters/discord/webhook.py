@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -39,6 +40,7 @@ from bot.adapters.discord.errors import (
     snowflake,
 )
 from bot.adapters.discord.messages import NO_MENTIONS, escape_notice, mark_update
+from bot.adapters.discord.notice_lookup import find_piece
 from bot.adapters.discord.packing import split_content
 from bot.adapters.discord.ratelimits import TooManyRequests
 from bot.adapters.discord.rest import error_body
@@ -209,7 +211,8 @@ class DiscordWebhookAdapter:
         posted: Callable[[int], None] | None = None,
         nonce: str | None = None,
     ) -> None:
-        # `nonce` unused: a webhook's execute takes none, so a piece resent may show twice.
+        # `nonce` unused: Execute Webhook takes none. A piece whose answer was lost is looked
+        # for before it is sent again instead (`find_text`).
         hook = self._hook(channel)
         what = f"webhook notice to {channel.key}"
         async with delivering(what):
@@ -218,6 +221,24 @@ class DiscordWebhookAdapter:
                 await answered(self.rest.execute(hook, webhook_payload(content=piece)), what)
                 if posted is not None:
                     posted(number)
+
+    async def find_text(
+        self, channel: ChannelRow, text: str, *, piece: int, since: datetime
+    ) -> bool | None:
+        """Whether piece `piece` of the notice `text`, whose answer was lost, landed: looked
+        for through the bot (`notice_lookup`). None without a bot: nothing can look, so it is
+        sent again, and may show twice (said in the log), rather than the notice left short."""
+        if self.bot is None:
+            log.warning(
+                "%s: a notice's piece may have been posted through the webhook already, and is "
+                "resent; it may show twice, as no bot token (DISCORD_TOKEN) is configured to "
+                "look in the channel",
+                channel.key,
+            )
+            return None
+        return await find_piece(
+            self.bot, channel, text, piece=piece, since=since, webhook_id=self._hook(channel).id
+        )
 
     async def find_posted(
         self,

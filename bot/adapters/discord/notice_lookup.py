@@ -1,0 +1,83 @@
+"""Whether a webhook notice's piece whose answer was lost (a 5xx, a timeout, a crash mid-send)
+landed after all, looked for through the bot before it is sent again (`find_piece`).
+
+Discord's Execute Webhook takes no nonce, so unlike the bot's posts Discord cannot de-duplicate
+a piece sent again, and a webhook cannot read its channel. The bot can: the piece landed if the
+channel's recent history (`DiscordBotAdapter.history_limit` messages, newest first) holds a
+plain message of that webhook with exactly the piece's text, made since the notice was queued
+(Discord's ids carry the time they were made; `CLOCK_SKEW` allows for our clock being ahead of
+Discord's). A piece whose text an earlier piece of the same notice repeats needs one such message
+more than those pieces. Without a bot there is no way to look: the piece is sent again, and may
+show twice (`DiscordWebhookAdapter.find_text` says so in the log): a duplicate piece is accepted
+rather than a notice with a piece missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.adapters.discord.errors import delivering
+from bot.adapters.discord.messages import escape_notice
+from bot.adapters.discord.packing import split_content
+from bot.store.channels import ChannelRow
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.adapter import DiscordBotAdapter
+
+log = logging.getLogger(__name__)
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+async def find_piece(
+    bot: DiscordBotAdapter,
+    channel: ChannelRow,
+    text: str,
+    *,
+    piece: int,
+    since: datetime,
+    webhook_id: int,
+) -> bool | None:
+    """Whether piece number `piece` (from 1) of the notice `text`, split as `post_text` splits
+        it, was posted in `channel` through the webhook `webhook_id` since `since`. Raises the
+        DeliveryError tree, on the bot's route, when the bot cannot read the channel now; None when it
+    may not read it at all (not in its server): nothing can tell."""
+    pieces = split_content(escape_notice(text))
+    if not 1 <= piece <= len(pieces):
+        return False
+    wanted = pieces[piece - 1].strip()
+    # Pieces before it with the same text landed too, and are in the channel as well.
+    needed = sum(1 for earlier in pieces[:piece] if earlier.strip() == wanted)
+    oldest = since - CLOCK_SKEW
+    target = bot.client.get_partial_messageable(int(channel.channel_id))
+
+    async def count() -> int:
+        seen = 0
+        async for message in target.history(limit=bot.history_limit):
+            if message.created_at < oldest:
+                break  # older than the notice: not one of its pieces
+            if (
+                message.webhook_id == webhook_id
+                and message.type is discord.MessageType.default
+                and message.content.strip() == wanted
+            ):
+                seen += 1
+        return seen
+
+    async with delivering(f"history of {channel.key}", bot=True):
+        await bot.rest.wait_for_global()
+        try:
+            seen = await asyncio.wait_for(count(), 2 * bot.send_timeout)
+        except discord.Forbidden as exc:
+            # A server the bot is not in says nothing about the channel: "cannot tell".
+            log.warning("%s: the bot cannot read the webhook's channel: %s", channel.key, exc)
+            return None
+    log.debug(
+        "%s: piece %d of a notice seen %d time(s), %d needed", channel.key, piece, seen, needed
+    )
+    return seen >= needed
