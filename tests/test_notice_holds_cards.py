@@ -98,3 +98,28 @@ async def test_a_notice_put_off_by_a_buckets_429_is_not_overtaken_by_later_posts
     assert channel_order(discord_api) == ["card", "Feed A off", "card", "Feed B off"]
     states = world.db.execute("SELECT state FROM alerts ORDER BY id").fetchall()
     assert [s for (s,) in states] == ["sent", "sent"]
+
+
+async def test_an_older_notice_is_not_held_behind_a_newer_one_put_off(
+    discord_api: FakeDiscord, discord_client: discord.Client, session: Any, tmp_path: Path
+) -> None:
+    world = World(discord_api, discord_client, session, "bot")
+    world.db = world.outbox.db = open_database(tmp_path / "newsdigest.db")
+    world.outbox.card_source = make_card_source(world.db, T0)
+    world.channel = add_channel(world.db, str(CHANNEL), platform="discord", mode="instant")
+    alert_store.enqueue_alert(world.db, world.channel.id, "feed-off", "Feed A off", now=T0)
+    alert_store.enqueue_alert(world.db, world.channel.id, "feed-off-2", "Feed B off", now=T0)
+    # The first fails on its own (a 503 that created nothing), the second meets a bucket's 429.
+    discord_api.fail_next("POST", BOT_POST, 503, {"message": "Service Unavailable", "code": 0})
+    body, headers = bucket_429("600")
+    discord_api.fail_next("POST", BOT_POST, 429, body, headers=headers)
+    await drain(world)
+    assert channel_order(discord_api) == []
+    real_time_passed(world)
+
+    world.now = T0 + timedelta(minutes=2)  # past the first one's own backoff
+    await drain(world)
+    assert channel_order(discord_api) == ["Feed A off"]  # not held behind the later one
+    world.now = T0 + timedelta(minutes=11)
+    await drain(world)
+    assert channel_order(discord_api) == ["Feed A off", "Feed B off"]

@@ -56,7 +56,7 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
         if (sender := outbox.sender(channel, now)) is None:
             continue
         ahead = store.holding_alert(outbox.db, channel.id, now)
-        if ahead is not None and ahead.id != alert.id:
+        if ahead is not None and ahead.id < alert.id:
             # An earlier notice put off for the channel's limit: this one goes after it.
             until = ahead.next_attempt_at if ahead.next_attempt_at else now
             store.set_alert_state(
