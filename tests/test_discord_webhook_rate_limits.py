@@ -166,7 +166,13 @@ async def test_a_429_to_a_webhook_cards_edit_puts_off_the_edit_not_sleeping(
     assert world.outbox.rate_limits.until(WEBHOOK_ROUTE, EDIT, world.now) is None
     assert statuses(discord_api, "PATCH", HOOK_EDIT) == [429]
 
+    # The webhook's edits keep the wait by the event loop's clock, which has not moved: the edit
+    # is refused before it is sent.
     world.now = T0 + timedelta(seconds=90)
+    await drain(world)
+    assert statuses(discord_api, "PATCH", HOOK_EDIT) == [429]
+    real_time_passed(world)
+    world.now = T0 + timedelta(seconds=180)
     await drain(world)
     assert [r.state for r in world.rows(card_refreshes.REFRESH)] == ["sent"]
     assert statuses(discord_api, "PATCH", HOOK_EDIT) == [429, 200]

@@ -6,12 +6,11 @@ Without a bot nothing can look in the channel, so a post that may have landed (a
 an answer that is not a Discord message) is resent with a warning that it may show twice: a
 duplicate is accepted rather than a lost story.
 
-Posts (cards, updates, notices) are Execute Webhook requests of our own (`webhook_rest`), so a
-429 reaches the outbox at once with its scope, rather than slept out inside discord.py. The
-webhook session (`webhook_session`), which edits and the webhook's GET still take through
-discord.py, ends its retries of a 5xx at the first one (a post's, which would resend it blind,
-and an edit's, which would hold the drain for some 25 s) and raises a 429 rather than let
-discord.py sleep it out; the outbox retries, puts off or holds them, as it does every send.
+Posts (cards, updates, notices) and edits of a card are requests of our own (`webhook_rest`), so
+a 429 reaches the outbox at once with its scope, rather than slept out inside discord.py. The
+webhook session (`webhook_session`) raises at the first 5xx (a post's as "maybe posted", never
+resent blind) and at a 429, also for the webhook's GET, which still goes through discord.py (its
+retries would hold the drain); the outbox retries, puts off or holds them, as it does every send.
 
 A thread update that goes into the channel itself (no bot, or one that cannot thread there) is
 titled with the story's headline and links the card it updates: its title and a last line jump to
@@ -39,7 +38,7 @@ from bot.adapters.discord.errors import (
     edit_card,
     snowflake,
 )
-from bot.adapters.discord.messages import NO_MENTIONS, escape_notice, mark_update
+from bot.adapters.discord.messages import escape_notice, mark_update
 from bot.adapters.discord.notice_lookup import find_piece
 from bot.adapters.discord.packing import split_content
 from bot.adapters.discord.ratelimits import TooManyRequests
@@ -76,9 +75,9 @@ async def _no_blind_resend(req: ClientRequest, handler: ClientHandlerType) -> Cl
             raise TooManyRequests(response, body)
         raise discord.HTTPException(response, body)
     if req.method == "POST" and response.status >= 500:
-        # discord.py resends a webhook POST on any 5xx, up to five times, and webhooks take no
-        # nonce for Discord to deduplicate by: raising here ends its loop, and the outbox's
-        # "maybe sent" path looks for the message (through the bot, when there is one) instead.
+        # Webhooks take no nonce for Discord to deduplicate by (and discord.py resent a POST on
+        # any 5xx, five times): "maybe posted", for the outbox to look for the message (through
+        # the bot, when there is one) before it is sent again.
         response.release()
         raise MaybePosted(f"HTTP {response.status} from Discord after a webhook post")
     if req.method == "PATCH" and response.status >= 500:
@@ -195,8 +194,8 @@ class DiscordWebhookAdapter:
         (`edit_card`)."""
         message_id = snowflake(posted.message_ref, "message")
         await edit_card(
-            self._hook(channel).edit_message(
-                message_id, embeds=card_embeds(card), allowed_mentions=NO_MENTIONS
+            self.rest.edit(
+                self._hook(channel), message_id, webhook_payload(embeds=card_embeds(card))
             ),
             f"webhook update {card.slug} in {channel.key}",
             timeout=self.send_timeout,

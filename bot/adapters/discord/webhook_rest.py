@@ -1,18 +1,20 @@
-"""A webhook's posts (cards, thread updates, notices), each sent as one Execute Webhook request of
-our own (`WebhookRest`) rather than through discord.py's `Webhook.send`, which sleeps out a 429 of
-Discord's own for its whole `retry_after` (no limit) and a spent bucket's reset after each
-answer, inside the one call the outbox waits on: every channel's drain waited with it.
+"""A webhook's posts (cards, thread updates, notices) and edits of its cards, each sent as one
+request of our own (`WebhookRest`) rather than through discord.py's `Webhook.send` and
+`edit_message`, which sleep out a 429 of Discord's own for its whole `retry_after` (no limit) and
+a spent bucket's reset after each answer, inside the one call the outbox waits on: every
+channel's drain waited with it.
 
 A 429 of Discord's own is raised at once (`ratelimits.TooManyRequests`, read by
 `errors.translate_error` as the bot's are): a bucket's puts off the row and the later posts to
 the same place (`bot.delivery.rate_limits`), Discord's global limit holds the webhooks' route.
-Its wait, and a spent bucket's X-RateLimit-Reset-After, are kept per webhook, so the webhook's
-next post waits for a short one in the call (up to `rest.BUCKET_WAIT`) and is refused here,
-before any request, for a longer one (`DeferredDeliveryError`), rather than sent into the limit.
+Its wait, and a spent bucket's X-RateLimit-Reset-After, are kept per webhook (its posts and its
+edits apart), so the webhook's next request of the kind waits for a short one in the call (up to
+`rest.BUCKET_WAIT`) and is refused here, before any request, for a longer one
+(`DeferredDeliveryError`), rather than sent into the limit.
 
-The requests go over the webhook session (`webhook.webhook_session`): its middleware raises at a
-post's first 5xx (`webhook.MaybePosted`) and at a 429 that is not Discord's JSON (Cloudflare's),
-so the outbox's "maybe sent" and route rules apply as before. The JSON is what discord.py sent,
+The requests go over the webhook session (`webhook.webhook_session`): its middleware raises at
+the first 5xx (a post's as `webhook.MaybePosted`, an edit's as discord.py's server error) and at
+a 429, so the outbox's "maybe sent" and route rules apply as before. The JSON is what discord.py sent,
 with `?wait=true`, so Discord answers with the message, whose id an edit of the card needs; a
 2xx that is not a Discord message is `errors.NotAMessage` (garbled: maybe sent).
 """
@@ -37,67 +39,92 @@ from bot.delivery.adapter import DeferredDeliveryError
 log = logging.getLogger(__name__)
 
 
+# A webhook's bucket: the request's method (its posts' and its edits' are Discord's two) and
+# the webhook's id.
+Bucket = tuple[str, int]
+
+
 class WebhookRest:
-    """Execute Webhook requests on `session`, keeping each webhook's rate-limit bucket."""
+    """Webhook requests on `session` (posts and edits of its messages), keeping each webhook's
+    rate-limit buckets."""
 
     def __init__(self, session: ClientSession) -> None:
         self.session = session
-        # webhook id -> event loop time its bucket refills, while it is spent
-        self._refills: dict[int, float] = {}
+        # bucket -> event loop time it refills, while it is spent
+        self._refills: dict[Bucket, float] = {}
 
     async def execute(
         self, hook: discord.Webhook, payload: dict[str, Any], *, thread_id: int | None = None
     ) -> int:
         """Post `payload` through the webhook (in the thread `thread_id`, if given); the id of
         the message Discord created. Sent once, whatever the answer."""
-        await self._wait_for_bucket(hook.id)
-        route = discord.http.Route(
-            "POST",
-            "/webhooks/{webhook_id}/{webhook_token}",
-            webhook_id=hook.id,
-            webhook_token=hook.token,
-        )
         params = {"wait": "1", "with_components": "0"}
         if thread_id is not None:
             params["thread_id"] = str(thread_id)
+        data = await self._request("POST", "", hook, payload, params)
+        return created_id(data)
+
+    async def edit(self, hook: discord.Webhook, message_id: int, payload: dict[str, Any]) -> None:
+        """Edit a message the webhook posted; raises discord.py's exception for any answer but
+        a 2xx (`discord.NotFound` for a message deleted)."""
+        path = f"/messages/{message_id}"
+        await self._request("PATCH", path, hook, payload, {"with_components": "0"})
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        hook: discord.Webhook,
+        payload: dict[str, Any],
+        params: dict[str, str],
+    ) -> bytes:
+        bucket = (method, hook.id)
+        await self._wait_for_bucket(bucket)
+        route = discord.http.Route(
+            method,
+            "/webhooks/{webhook_id}/{webhook_token}" + path,
+            webhook_id=hook.id,
+            webhook_token=hook.token,
+        )
         try:
-            async with self.session.post(
+            async with self.session.request(
+                method,
                 route.url,
                 data=json.dumps(payload),
                 headers={"Content-Type": "application/json"},
                 params=params,
             ) as response:
                 if response.status != 429:
-                    self._note_bucket(hook.id, response)
+                    self._note_bucket(bucket, response)
                 if 200 <= response.status < 300:
-                    return created_id(await response.read())
+                    return await response.read()
                 body = await error_body(response)
                 raise http_error(response, body)
         except TooManyRequests as exc:
             # Raised here or by the session's middleware, which reads every 429 first.
-            self._keep_wait(hook.id, exc)
+            self._keep_wait(bucket, exc)
             raise
 
-    async def _wait_for_bucket(self, hook_id: int) -> None:
-        """Before a post: its webhook's spent bucket waited for in the call up to
-        `BUCKET_WAIT`; a longer wait refuses the post, sending nothing."""
-        refill = self._refills.get(hook_id)
+    async def _wait_for_bucket(self, bucket: Bucket) -> None:
+        """Before a request: its webhook's spent bucket waited for in the call up to
+        `BUCKET_WAIT`; a longer wait refuses the request, sending nothing."""
+        refill = self._refills.get(bucket)
         if refill is None:
             return
         wait = refill - asyncio.get_running_loop().time()
         if wait <= 0:
-            self._drop_refill(hook_id, refill)
+            self._drop_refill(bucket, refill)
             return
-        what = f"posts through webhook {hook_id}"
+        what = f"{bucket[0]} through webhook {bucket[1]}"
         if wait > BUCKET_WAIT:
-            # The webhook's own limit: only the rows posting through it wait.
+            # The webhook's own limit: only the rows needing it wait.
             raise DeferredDeliveryError(f"{what}: rate limited for {wait:.1f} s", retry_after=wait)
         log.debug("%s: rate limit bucket spent, waiting %.2f s", what, wait)
         await asyncio.sleep(wait)
-        self._drop_refill(hook_id, refill)
+        self._drop_refill(bucket, refill)
 
-    def _keep_wait(self, hook_id: int, error: TooManyRequests) -> None:
-        """A 429 of Discord's own: its wait kept as the webhook's refill (a global one too:
+    def _keep_wait(self, bucket: Bucket, error: TooManyRequests) -> None:
+        """A 429 of Discord's own: its wait kept as the bucket's refill (a global one too:
         the outbox holds the route for it anyway)."""
         if not error.discords:
             return
@@ -105,9 +132,9 @@ class WebhookRest:
         if wait is None:
             return
         refill = asyncio.get_running_loop().time() + wait
-        self._refills[hook_id] = max(refill, self._refills.get(hook_id, refill))
+        self._refills[bucket] = max(refill, self._refills.get(bucket, refill))
 
-    def _note_bucket(self, hook_id: int, response: ClientResponse) -> None:
+    def _note_bucket(self, bucket: Bucket, response: ClientResponse) -> None:
         if response.headers.get("X-RateLimit-Remaining") != "0":
             return
         try:
@@ -115,12 +142,12 @@ class WebhookRest:
         except ValueError:
             return
         if math.isfinite(reset_after) and reset_after > 0:
-            self._refills[hook_id] = asyncio.get_running_loop().time() + reset_after
+            self._refills[bucket] = asyncio.get_running_loop().time() + reset_after
 
-    def _drop_refill(self, hook_id: int, refill: float) -> None:
+    def _drop_refill(self, bucket: Bucket, refill: float) -> None:
         # Only the refill waited for: an answer meanwhile may have noted a newer one.
-        if self._refills.get(hook_id) == refill:
-            del self._refills[hook_id]
+        if self._refills.get(bucket) == refill:
+            del self._refills[bucket]
 
 
 def webhook_payload(
