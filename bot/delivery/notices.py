@@ -9,10 +9,11 @@ came mid-send (`requeue_stale_alerts`): the notice is marked `unsure`, and where
 look (`find_text`: a Discord webhook channel, through the bot, as Execute Webhook takes no nonce)
 the piece is looked for before it is sent again (`_landed`); where it cannot, it is sent again,
 a rare duplicate piece being accepted rather than a notice left short. The bot's pieces carry the
-notice's nonce (`notice_nonce`) and their number, which Discord de-duplicates for a few minutes. A notice put off
-for its channel's own rate limit (a Discord bucket's 429) holds the channel's cards and notices
-queued after it (`store.hold_cards`, `notice_first`): they go out after it, as after a card put
-off. Like every outbox row it is given up once queued longer than `stale_after`
+notice's nonce (`notice_nonce`) and their number, which Discord de-duplicates for a few minutes.
+
+A notice put off for its channel's own rate limit (a Discord bucket's 429) holds the channel's
+cards and notices queued after it (`store.hold_cards`, `notice_first`): they go out after it, as
+after a card put off. Like every outbox row it is given up once queued longer than `stale_after`
 (`bot.store.alerts.expire_stale`), except a "feed disabled" notice while its feed stays disabled:
 still news, and queued only once per disabling.
 """

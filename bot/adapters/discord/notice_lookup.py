@@ -44,9 +44,9 @@ async def find_piece(
     webhook_id: int,
 ) -> bool | None:
     """Whether piece number `piece` (from 1) of the notice `text`, split as `post_text` splits
-        it, was posted in `channel` through the webhook `webhook_id` since `since`. Raises the
-        DeliveryError tree, on the bot's route, when the bot cannot read the channel now; None when it
-    may not read it at all (not in its server): nothing can tell."""
+    it, was posted in `channel` through the webhook `webhook_id` since `since`. Raises the
+    DeliveryError tree, on the bot's route, when the bot cannot read the channel now; None when
+    it may not read it at all (not in its server): nothing can tell."""
     pieces = split_content(escape_notice(text))
     if not 1 <= piece <= len(pieces):
         return False

@@ -14,9 +14,9 @@ edits apart), so the webhook's next request of the kind waits for a short one in
 
 The requests go over the webhook session (`webhook.webhook_session`): its middleware raises at
 the first 5xx (a post's as `webhook.MaybePosted`, an edit's as discord.py's server error) and at
-a 429, so the outbox's "maybe sent" and route rules apply as before. The JSON is what discord.py sent,
-with `?wait=true`, so Discord answers with the message, whose id an edit of the card needs; a
-2xx that is not a Discord message is `errors.NotAMessage` (garbled: maybe sent).
+a 429, so the outbox's "maybe sent" and route rules apply as before. The JSON is what discord.py
+sent, with `?wait=true`, so Discord answers with the message, whose id an edit of the card needs;
+a 2xx that is not a Discord message is `errors.NotAMessage` (garbled: maybe sent).
 """
 
 from __future__ import annotations
