@@ -100,6 +100,10 @@ def test_other_encodings_keep_their_bytes() -> None:
         ("ISO_2022_JP", "iso2022_jp", "魚の店が受賞"),
         ("ISO-2022-KR", "iso2022_kr", "생선 가게 수상"),
         ("csISO2022KR", "iso2022_kr", "생선 가게 수상"),
+        # ISO-2022-JP-2 switches to Korean too; csISO2022JP2 is its registered alias, which
+        # Python's codec registry does not know.
+        ("ISO-2022-JP-2", "iso2022_jp_2", "魚の店が受賞 생선 가게"),
+        ("csISO2022JP2", "iso2022_jp_2", "魚の店が受賞 생선 가게"),
     ],
 )
 def test_a_document_declared_iso_2022_is_read_in_it_under_any_label(
@@ -143,6 +147,10 @@ def test_an_iso_2022_document_named_so_only_by_its_http_header_is_read_in_it() -
     assert b'encoding="utf-8"' in encoded and b"\x1b$B" in encoded
     feed = parse_feed(encoded, content_type="text/xml; charset=ISO-2022-JP")
     assert (feed.entries[0].title, feed.entries[0].text) == (title, TEXT)
+    # Under the registered alias of ISO-2022-JP-2 as well.
+    wider = rss(BODY.format(c=""), "魚の店 생선").decode("utf-8").encode("iso2022_jp_2")
+    feed = parse_feed(wider, content_type="text/xml; charset=csISO2022JP2")
+    assert (feed.entries[0].title, feed.entries[0].text) == ("魚の店 생선", TEXT)
     # A terminal colour code is no ISO-2022 escape: that document is UTF-8 as it says.
     coloured = rss(BODY.format(c="\x1b[31m"), "Fish shop wins award")
     feed = parse_feed(coloured, content_type="text/xml; charset=ISO-2022-JP")

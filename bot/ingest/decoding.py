@@ -35,12 +35,16 @@ _SINGLE_BYTE_PREFIXES = ("iso8859", "cp125", "cp437", "cp850", "cp866", "cp874",
 # (the rest of the title and text lost, and no failure for the feedparser fallback to catch).
 _WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949",
           "big5": "big5hkscs"}  # fmt: skip
-# WHATWG labels of those charsets that Python's codec registry does not know.
+# WHATWG labels of those charsets, and registered aliases, that Python's codec registry does
+# not know.
 _WHATWG_LABELS = {"x-gbk": "gb18030", "csgb2312": "gb18030", "csiso58gb231280": "gb18030",
                   "gb_2312": "gb18030", "gb_2312-80": "gb18030", "x-sjis": "cp932",
                   "windows-31j": "cp932", "cseuckr": "cp949", "csksc56011987": "cp949",
                   "ks_c_5601-1989": "cp949", "ksc_5601": "cp949", "windows-949": "cp949",
-                  "cn-big5": "big5hkscs", "x-x-big5": "big5hkscs"}  # fmt: skip
+                  "cn-big5": "big5hkscs", "x-x-big5": "big5hkscs",
+                  # The IANA registry's alias of ISO-2022-JP-2, which Python knows only by
+                  # that name (csISO2022JP and csISO2022KR it knows).
+                  "csiso2022jp2": "iso2022_jp_2"}  # fmt: skip
 _CJK = frozenset(_WIDER.values())
 
 
