@@ -12,11 +12,21 @@ are almost never anything else, so the bytes' own evidence goes first.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
+
+from lxml import etree
 
 from bot.ingest.jsonfeed import is_json
 
-__all__ = ["codes_in_names", "drop_controls", "file_to_utf8", "to_utf8", "unreadable_charset"]
+__all__ = [
+    "codes_in_names",
+    "drop_controls",
+    "file_to_utf8",
+    "left_in_iso_2022",
+    "to_utf8",
+    "unreadable_charset",
+]
 
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
 # The XML declaration's encoding: the bytes before the value (group 1) and the value (group 3).
@@ -130,29 +140,67 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     return body  # the header lied (those bytes are not in its charset): let the parsers sniff
 
 
-def unreadable_charset(body: bytes, content_type: str | None) -> tuple[str, str] | None:
-    """The ISO-2022 charset `body` is in when no codec here reads it (ISO-2022-CN and
-    ISO-2022-CN-EXT: Python has none, unlike for JP and KR), as labelled, and what labels it
-    ("its XML declaration", "its HTTP Content-Type"); None otherwise. Left to `to_utf8`, it
-    stayed as it came: under its label libxml2 read it, but the byte passes before (the
-    ampersand repair) cut into its 7-bit characters; under a header's alone, it was read as
-    ASCII, its escapes' letters for text. Only with an escape designating a character set in
-    it: without one the document is ASCII, and read so."""
+def unreadable_charset(body: bytes, content_type: str | None) -> str | None:
+    """Why `body` cannot be read, when it is in an ISO-2022 charset no codec here reads as
+    labelled (ISO-2022-CN: Python has no codec for it, unlike for JP and KR): the label, what
+    labels it and what the publisher can do, as the poll's error; None otherwise.
+
+    Declared, a label Python lacks is left to libxml2 when its iconv reads it (ISO-2022-CN,
+    ISO-2022-CN-EXT, ISO-2022-JP-MS), the document whole (`left_in_iso_2022`); only one that
+    neither knows is refused. Named by the HTTP header alone, such a document was read as
+    ASCII, its escapes' letters for text, so it is refused. Only with an escape designating a
+    character set in it: without one the document is ASCII, and read so."""
     if b"\x1b" not in body or body.startswith(_BOMS) or not _ISO_2022_SHIFT_RE.search(body):
         return None
     declaration = _XML_DECL_ENCODING_RE.match(body)
     if declaration:
         label = declaration.group(3).decode("ascii", "replace").strip()
         if _codec(label) != "utf-8":  # a stock utf-8 over 7-bit bytes: the header may say
-            return (label, "its XML declaration") if _no_iso_2022_codec(label) else None
+            if not _no_iso_2022_codec(label) or _libxml2_reads(label):
+                return None
+            return _unreadable(label, "its XML declaration", "ask its publisher for UTF-8")
     label = _http_charset(content_type)
-    if label and _no_iso_2022_codec(label) and body.isascii():
-        return label, "its HTTP Content-Type"
-    return None
+    if not label or not _no_iso_2022_codec(label) or not body.isascii():
+        return None
+    advice = "ask its publisher for UTF-8"
+    if _libxml2_reads(label):
+        advice = f'ask its publisher for UTF-8, or to declare encoding="{label}" in the feed'
+    return _unreadable(label, "its HTTP Content-Type", advice)
+
+
+def _unreadable(label: str, said_by: str, advice: str) -> str:
+    return (
+        f"written in {label} ({said_by} says so), a character set newsdigest cannot read: {advice}"
+    )
 
 
 def _no_iso_2022_codec(label: str) -> bool:
     return "2022" in label and _codec(label) is None
+
+
+@functools.lru_cache(maxsize=32)
+def _libxml2_reads(label: str) -> bool:
+    """Whether libxml2 (through the iconv it was built with) knows the charset `label`: it
+    refuses a declaration it does not know as an unsupported encoding."""
+    probe = b'<?xml version="1.0" encoding="' + label.encode("ascii", "replace") + b'"?><r/>'
+    try:
+        etree.fromstring(probe, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return False
+    return True
+
+
+def left_in_iso_2022(body: bytes) -> bool:
+    """Whether `body` is still declared in an ISO-2022 charset, as `to_utf8` leaves one Python
+    has no codec for, for libxml2 to read as it says; its ESC, SO and SI switch character sets,
+    and its two-byte characters are 7-bit ("&", "<" and letters among their bytes), so no byte
+    pass may touch it (`drop_controls`, the ampersand repair). One without escapes is ASCII."""
+    declaration = _XML_DECL_ENCODING_RE.match(body)
+    return bool(
+        declaration
+        and _ISO_2022_RE.search(declaration.group(3))
+        and _ISO_2022_SHIFT_RE.search(body)
+    )
 
 
 def file_to_utf8(body: bytes) -> tuple[bytes, str | None]:
@@ -329,11 +377,8 @@ def drop_controls(body: bytes) -> bytes:
     Only for documents in an ASCII-compatible encoding, as `to_utf8` leaves them: there a byte
     under 0x20 is that control and never part of another character, so what is left decodes
     as before. UTF-16 and UTF-32 are left alone, and so is a document still declared ISO-2022
-    (one `to_utf8` could not read as it says), where ESC, SO and SI switch the character set."""
-    if body.startswith(_BOMS) or b"\x00" in body[:4]:
-        return body
-    declaration = _XML_DECL_ENCODING_RE.match(body)
-    if declaration and _ISO_2022_RE.search(declaration.group(3)):
+    (`left_in_iso_2022`), where ESC, SO and SI switch the character set."""
+    if body.startswith(_BOMS) or b"\x00" in body[:4] or left_in_iso_2022(body):
         return body
     if b"\x1b" in body:
         body = _TERMINAL_RE.sub(b"", body)

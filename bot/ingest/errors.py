@@ -91,8 +91,9 @@ class NotAFeedError(FeedParseError):
 
 
 class UnreadableCharsetError(FeedParseError):
-    """The document is in a character set no codec here reads (ISO-2022-CN and -EXT: Python
-    has none); the message names it and what said so."""
+    """The document is in a character set no codec here reads as labelled (ISO-2022-CN named
+    only by the HTTP header: Python has no codec for it, and libxml2 reads only a declared
+    one); the message names it, what said so and what the publisher can do."""
 
 
 class OpmlError(IngestError):

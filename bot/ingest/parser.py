@@ -30,7 +30,13 @@ from typing import Any
 import fastfeedparser
 import feedparser
 
-from bot.ingest.decoding import codes_in_names, drop_controls, to_utf8, unreadable_charset
+from bot.ingest.decoding import (
+    codes_in_names,
+    drop_controls,
+    left_in_iso_2022,
+    to_utf8,
+    unreadable_charset,
+)
 from bot.ingest.entities import repair_entities
 from bot.ingest.entries import DIGEST_GUID, ParsedEntry, newest, raw_str, read_entry, shared_ids
 from bot.ingest.entry_fields import fill_from_document
@@ -113,7 +119,8 @@ def parse_feed(
     a web page never names `polled_url` (asked for, then redirected to `url`) as the feed.
 
     Raises `FeedParseError` with the reason when neither parser finds a feed in `body`, and
-    `UnreadableCharsetError` for one in a character set no codec here reads (ISO-2022-CN).
+    `UnreadableCharsetError` for one in a character set no codec here reads as labelled
+    (ISO-2022-CN named only by the HTTP header).
     """
     if not isinstance(body, bytes | bytearray | memoryview):
         raise TypeError("parse_feed takes the feed's bytes, never a URL or path")
@@ -121,11 +128,7 @@ def parse_feed(
     if not body.strip():
         raise FeedParseError("empty document")
     if unreadable := unreadable_charset(body, content_type):
-        label, said_by = unreadable
-        raise UnreadableCharsetError(
-            f"written in {label} ({said_by} says so), a character set newsdigest cannot read"
-            " (Python has no codec for it): ask its publisher for UTF-8"
-        )
+        raise UnreadableCharsetError(unreadable)
     # Controls dropped once the bytes are UTF-8 (or another ASCII-compatible encoding), before
     # anything reads the document: every offset taken later is into these same bytes.
     as_read = to_utf8(without_bom(body), content_type)
@@ -188,7 +191,8 @@ def _parse(
     """`parse_feed` of a document whose bytes `to_utf8` has settled. `quiet`: an entry that
     cannot be read is not logged (a second parse of a document `parse_feed` logged it for)."""
     json_body = is_json(body)
-    if not json_body:
+    if not json_body and not left_in_iso_2022(body):
+        # Not in ISO-2022 left to libxml2: there an "&" may be half of a character.
         body = repair_entities(body)
     end = None if json_body else missing_end(body)
     # A cut-off feed that stops inside an entry: that entry is left out (`_build`).
