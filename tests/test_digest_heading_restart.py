@@ -150,3 +150,54 @@ async def test_a_heading_that_cannot_be_recorded_still_heads_its_cards(
         await process.drain()
     assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
     assert any("not recorded" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("restart", [False, True])
+async def test_a_heading_that_failed_but_may_have_landed_still_heads_its_held_cards(
+    tmp_path: Path, slack_api: FakeSlackAPI, restart: bool
+) -> None:
+    process = Process(tmp_path / "nd.db", slack_api, T0)
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s1", "s2")
+    # Slack's internal_error "may have succeeded"; here it did. The first card then meets a 429.
+    slack_api.script("chat.postMessage", body={"ok": False, "error": "internal_error"}, landed=True)
+    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING"]
+
+    if restart:
+        process.stop()
+        process = Process(tmp_path / "nd.db", slack_api, T0)
+    process.now = T0 + timedelta(seconds=WAIT)
+    await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+
+
+async def test_a_heading_refused_before_it_was_processed_heads_nothing(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    process = Process(tmp_path / "nd.db", slack_api, T0)
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s1", "s2")
+    # service_unavailable: refused before Slack processed it, so nothing shows.
+    slack_api.script("chat.postMessage", body={"ok": False, "error": "service_unavailable"})
+    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    await process.drain()
+    assert shown(slack_api, "C1") == []
+
+    process.now = T0 + timedelta(seconds=WAIT)
+    await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+
+
+async def test_a_heading_whose_record_cannot_be_read_still_heads_its_cards(
+    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    process = Process(tmp_path / "nd.db", slack_api, T0)
+    process.db.execute("DROP TABLE digest_headings")  # as a damaged database would read
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s1", "s2")
+    with caplog.at_level(logging.WARNING):
+        await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+    assert any("not read" in r.getMessage() for r in caplog.records)

@@ -18,8 +18,10 @@ heading that was posted is remembered with the rows it headed (`Headings`, in th
 `bot.store.digest_headings`): when its cards are held back after it (a card refused for the
 rate limit, a route down for a moment), a later drain posts them under it, not under a second
 heading, a restart between them or not; only once it is `FRESH_FOR` old do the cards still to
-go get a heading of their own. A crash between the heading's post and its record is the one
-way it shows twice.
+go get a heading of their own. So is one whose post failed but may have landed (a timeout, a
+Slack internal_error): its held cards go out under it, or under none if it never showed,
+rather than under two. It shows twice only when its record is lost: a crash between its post
+and its record, or the database refusing to write or read the record (logged).
 Every card stays a top-level message of its own, so each story's updates still thread under it.
 """
 
@@ -38,6 +40,7 @@ from bot.delivery.adapter import (
     DeferredDeliveryError,
     DeliveryError,
     RateLimitedDeliveryError,
+    TransientDeliveryError,
 )
 from bot.delivery.prepare import Prepared, prepare_or_retry
 from bot.delivery.rate_limits import POST, put_off_posts, wait_over
@@ -65,14 +68,17 @@ class Headings:
     def shown(self, channel_pk: int, rows: list[int], now: datetime) -> bool:
         """Whether a fresh heading counted every one of `rows` (cards held back after it). A
         row not among them is another digest's, which gets a heading of its own."""
-        last = heading_store.last(self.db, channel_pk)
-        if last is None:
+        try:
+            last = heading_store.last(self.db, channel_pk)
+            if last is not None and now - last[1] >= FRESH_FOR:
+                heading_store.forget(self.db, channel_pk)
+                last = None
+        except sqlite3.Error as exc:
+            # Heading the cards again beats failing the drain, which would hold them back, or
+            # sending them under no heading at all.
+            log.warning("digest heading in channel %d not read: %s", channel_pk, exc)
             return False
-        counted, posted_at = last
-        if now - posted_at >= FRESH_FOR:
-            heading_store.forget(self.db, channel_pk)
-            return False
-        return counted.issuperset(rows)
+        return last is not None and last[0].issuperset(rows)
 
     def posted(self, channel_pk: int, rows: list[int], now: datetime) -> None:
         try:
@@ -126,6 +132,10 @@ async def open_digest(
             except DeliveryError as exc:
                 log.warning("digest heading for %s not posted: %s", channel.key, exc)
                 posted = True  # a request was made
+                if isinstance(exc, TransientDeliveryError) and exc.maybe_sent:
+                    # It may show: the cards held back after it go out under it, not under a
+                    # second one. One refused before it was processed is no heading of theirs.
+                    outbox.headings.posted(channel.id, going, now)
             else:
                 if posted:
                     outbox.headings.posted(channel.id, going, now)
