@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from _cli_env import cli_env
+from _refused_feeds import words
 from click.testing import CliRunner
 
 from bot.cli import cli
@@ -121,3 +122,23 @@ def test_feeds_enable_leaves_it_disabled_and_says_why(
         assert feed_store.list_feeds(db)[0].disabled_reason == reason
     finally:
         db.close()
+
+
+def test_the_poll_command_says_it_is_disabled_and_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli_env(tmp_path, monkeypatch)
+    _stored_by_an_old_version(tmp_path / "nd.db", PORT_99999)
+
+    result = CliRunner().invoke(cli, ["poll"])
+
+    assert result.exit_code == 1
+    reason = unusable_reason(f"invalid port 99999 in {PORT_99999!r} (1 to 65535)")
+    said = words(result.output)
+    assert f"✗ {PORT_99999}: disabled: {reason}" in said
+    # Not "feeds enable ID once fixed", which leaves it disabled.
+    assert "feeds enable" not in said
+    assert said.endswith(
+        "1 feed disabled by this poll for an unusable address, as said above (newsdigest feeds"
+        " add URL at its right address, then newsdigest feeds remove ID)."
+    )

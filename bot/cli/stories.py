@@ -229,13 +229,23 @@ def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> 
             f"{'its' if len(waiting) == 1 else 'their'} next interval "
             "(newsdigest poll --all polls them now)."
         )
+    from bot.ingest.policy import UNUSABLE  # the poll has imported it
+
     # A feed this pass disabled was polled: its ✗ line above says why.
     disabled_now = [f for f in disabled if f.id in polled]
     disabled_before = [f for f in disabled if f.id not in polled]
-    if disabled_now:
+    # `feeds enable` leaves a feed at an unusable address disabled: only a new address helps.
+    unusable = [f for f in disabled_now if (f.disabled_reason or "").startswith(UNUSABLE)]
+    if fixable := [f for f in disabled_now if f not in unusable]:
         console.print(
-            f"{plural(len(disabled_now), 'feed')} disabled by this poll, as said above "
+            f"{plural(len(fixable), 'feed')} disabled by this poll, as said above "
             "(newsdigest feeds enable ID once fixed)."
+        )
+    if unusable:
+        console.print(
+            f"{plural(len(unusable), 'feed')} disabled by this poll for an unusable address, as"
+            " said above (newsdigest feeds add URL at its right address, then newsdigest feeds"
+            " remove ID)."
         )
     if disabled_before:
         console.print(

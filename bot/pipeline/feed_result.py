@@ -20,7 +20,7 @@ from bot.config import PollingConfig
 from bot.ingest.errors import internal_error
 from bot.ingest.fetcher import FetchResult
 from bot.ingest.parser import MAX_FEED_ENTRIES, ParsedFeed
-from bot.ingest.policy import REFUSED, PollOutcome, record_internal_error
+from bot.ingest.policy import REFUSED, UNUSABLE, PollOutcome, record_internal_error
 from bot.models import Article
 from bot.pipeline.entries import newest_first, old_entries_note, unstored
 from bot.pipeline.feed_state import poll_state, record_outcome
@@ -187,9 +187,13 @@ def summarise(
     else:
         status = "new" if new else "unchanged"
     error = outcome.last_error or outcome.disabled_reason
-    if outcome.disabled_reason and outcome.disabled_reason.startswith(REFUSED):
+    reason = outcome.disabled_reason
+    if reason and reason.startswith(REFUSED):
         # The reason names the address as the guard's error does, and says what to do.
-        error = outcome.disabled_reason
+        error = reason
+    elif reason and reason.startswith(UNUSABLE):
+        # The same, but its words alone do not say that the feed polls no more.
+        error = f"disabled: {reason}"
     return FeedResult(
         feed=feed,
         status=status,
