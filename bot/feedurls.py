@@ -18,6 +18,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Dot-separated labels of letters (any script: IDNs), digits, '-' and '_', or an IPv6 literal.
 _HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|[0-9a-f:.]+)$", re.IGNORECASE)
+# A label in IDNA's ASCII form (punycode).
+_ACE_RE = re.compile(r"(?:^|\.)xn--", re.IGNORECASE)
 
 
 # Characters RFC 3986 allows nowhere raw (controls, space, " < > \ ^ ` { | } and non-ASCII):
@@ -50,11 +52,26 @@ def check_feed_url(url: str) -> str:
         raise FeedUrlError(f"the URL has no host: {url!r}")
     if not _HOST_RE.match(parts.hostname):
         raise FeedUrlError(f"{parts.hostname!r} is not a valid host name")
+    _check_idna(parts.hostname)
     if parts.username or parts.password:
         raise FeedUrlError("feed URLs with a user name or password are not allowed")
     if any(ch.isspace() for ch in url):
         raise FeedUrlError(f"the URL contains spaces: {url!r}")
     return normalize_feed_url(url)
+
+
+def _check_idna(host: str) -> None:
+    """FeedUrlError unless an internationalised host name (non-ASCII, or with an ACE label,
+    "xn--...") is valid IDNA, as the fetcher's httpx needs it: `xn--a.example` passes the
+    pattern above, and every poll of it failed as an internal error."""
+    if host.isascii() and not _ACE_RE.search(host):
+        return
+    import httpx  # only for such a name: every load of the config checks its feeds' URLs
+
+    try:
+        httpx.URL(f"http://{host}/").host  # noqa: B018 -- decoded from IDNA only when read
+    except (httpx.InvalidURL, UnicodeError) as exc:  # idna's errors are UnicodeErrors
+        raise FeedUrlError(f"{host!r} is not a valid host name ({exc})") from None
 
 
 def _check_port(parts: SplitResult, url: str) -> None:

@@ -41,7 +41,13 @@ from bot.ingest.errors import (
     internal_error,
     log_internal,
 )
-from bot.ingest.netguard import GuardedNetworkBackend, Resolver, check_url, system_resolver
+from bot.ingest.netguard import (
+    GuardedNetworkBackend,
+    Resolver,
+    check_url,
+    parse_url,
+    system_resolver,
+)
 from bot.ingest.refusal import Refusal, refusal_of, refusal_phrase
 
 log = logging.getLogger(__name__)
@@ -302,10 +308,10 @@ class FeedFetcher:
     ) -> None:
         budget = self._timeout
         try:
-            current = httpx.URL(url)
-        except httpx.InvalidURL as exc:
+            current = parse_url(url)
+        except UnsupportedURLError:
             result.unusable_url = True
-            raise UnsupportedURLError(f"invalid URL {url!r}: {exc}") from exc
+            raise
         still_permanent = True
         for hop in range(self._max_redirects + 1):
             result.final_url = str(current)
@@ -352,7 +358,17 @@ class FeedFetcher:
         self, url: httpx.URL, headers: dict[str, str], result: FetchResult, body: bool = True
     ) -> str | None:
         """One hop. Returns the Location to follow, or None when `result` is final."""
-        async with self._client.stream("GET", url, headers=headers) as resp:
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                resp = await stack.enter_async_context(
+                    self._client.stream("GET", url, headers=headers)
+                )
+            except UnicodeError as exc:
+                # httpx builds a redirect's next request before we see the answer, reading its
+                # Location's host: idna raises for one that is no valid IDNA ("xn--a.example").
+                raise FetchError(
+                    f"bad redirect Location: its host name is not valid IDNA ({exc})"
+                ) from exc
             status = result.status = resp.status_code
             if status in _REDIRECTS:
                 location = resp.headers.get("Location")

@@ -43,6 +43,7 @@ __all__ = [
     "classify_ip",
     "host_literal",
     "is_local_name",
+    "parse_url",
     "resolve_host",
     "system_resolver",
 ]
@@ -260,6 +261,22 @@ def _parse_answers(answers: Iterable[str]) -> list[IPAddress]:
     return out
 
 
+def parse_url(url: str) -> httpx.URL:
+    """`url` as httpx reads it, or an `UnsupportedURLError` saying why it cannot be fetched."""
+    try:
+        parsed = httpx.URL(url)
+        parsed.host  # noqa: B018 -- decoded from IDNA only when read
+    except httpx.InvalidURL as exc:
+        raise UnsupportedURLError(f"invalid URL {url!r}: {exc}") from exc
+    except UnicodeError as exc:  # idna's errors, for a host "xn--a.example"
+        raise UnsupportedURLError(_bad_idna(url, exc)) from exc
+    return parsed
+
+
+def _bad_idna(url: str, exc: UnicodeError) -> str:
+    return f"invalid URL {url!r}: its host name is not valid IDNA ({exc})"
+
+
 async def check_url(
     url: str | httpx.URL,
     *,
@@ -268,13 +285,14 @@ async def check_url(
 ) -> None:
     """Raise an `UnsafeURLError` unless `url` is http(s) and its host is allowed."""
     shown = str(url)
+    parsed = parse_url(url) if isinstance(url, str) else url
     try:
-        parsed = httpx.URL(url) if isinstance(url, str) else url
-    except httpx.InvalidURL as exc:
-        raise UnsupportedURLError(f"invalid URL {shown!r}: {exc}") from exc
+        host = parsed.host  # a redirect's URL decodes its IDNA host only now
+    except UnicodeError as exc:
+        raise UnsupportedURLError(_bad_idna(shown, exc)) from exc
     if parsed.scheme not in ("http", "https"):
         raise UnsupportedURLError(f"only http and https feeds are fetched, not {shown!r}")
-    if not parsed.host:
+    if not host:
         raise UnsupportedURLError(f"URL has no host: {shown!r}")
     port = parsed.port
     if port is None:  # not `or`: a port 0 written in the URL is not the default one
@@ -283,9 +301,7 @@ async def check_url(
         # httpx parses any digits as a port; the socket layer then raised OverflowError inside
         # an exception group, which read as a bug of ours and was retried forever.
         raise UnsupportedURLError(f"invalid port {port} in {shown!r} (1 to 65535)")
-    await resolve_host(
-        parsed.host, port, allow_private_networks=allow_private_networks, resolver=resolver
-    )
+    await resolve_host(host, port, allow_private_networks=allow_private_networks, resolver=resolver)
 
 
 class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):

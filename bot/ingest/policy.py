@@ -11,9 +11,10 @@ here can be checked with fixed times. Rules, in the spirit of miniflux's refresh
   naming the address. No retry can change that until the address or the settings do;
   `feeds enable` checks it again, and a pass finding the setting now allows it re-enables the
   feed (`bot.pipeline.refusals`).
-* A feed URL no fetch can use (a port outside 1 to 65535, no host, not http(s)), which adding
-  a feed refuses but an older version stored: disabled at once, the reason starting
-  "unusable address: " and saying to add the feed again at its right address. Retried with
+* A feed URL no fetch can use (a port outside 1 to 65535, no host, a host name that is no
+  valid IDNA, not http(s)), which adding a feed refuses but an older version stored: disabled
+  at once, the reason starting "unusable address: " and saying to add the feed again at its
+  right address. Retried with
   backoff, it failed for days before the count disabled it, with a reason that said nothing of
   what to do. Only the feed's own URL: a redirect's is retried as any failure is.
 * An address refused as a DNS answer gave it (the host *resolves to* one): a failure like any

@@ -58,5 +58,5 @@ def _spelt(url: str) -> str:
     """`url` as httpx spells it (what `FetchResult.final_url` holds for the first hop)."""
     try:
         return str(httpx.URL(url))
-    except httpx.InvalidURL:
+    except (httpx.InvalidURL, UnicodeError):
         return url
