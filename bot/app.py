@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -84,6 +85,10 @@ class NewsDigest:
         # updates) would not hear of them until they changed again. In memory is enough: at
         # start, catch-up plans instant posts and updates from what is stored.
         self._unreported: set[str] = set()
+        # This process's token on the stories its commits change (`bot.store.story_changes`):
+        # the running service plans its own passes' stories itself, and another process's from
+        # there.
+        self.origin = uuid.uuid4().hex
 
     # The clusterer and the summariser are made on first use: a command that only reads what is
     # stored needs neither, and importing them is most of the CLI's start-up time.
@@ -92,7 +97,9 @@ class NewsDigest:
     def clusterer(self) -> StoryClusterer:
         from bot.pipeline.clustering import StoryClusterer
 
-        return StoryClusterer(self.db, window_hours=self.config.story_window_hours)
+        return StoryClusterer(
+            self.db, window_hours=self.config.story_window_hours, origin=self.origin
+        )
 
     @cached_property
     def summarizer(self) -> Summarizer:

@@ -39,7 +39,7 @@ from bot.models import Article
 from bot.outlets import outlet_id, story_outlets
 from bot.pipeline.cards import story_headline
 from bot.store import articles as article_store
-from bot.store import clusterer_state
+from bot.store import clusterer_state, story_changes
 from bot.store import stories as story_store
 from bot.store.database import transaction, utcnow
 from bot.topics.lookup import slugify
@@ -67,9 +67,16 @@ def new_story_id() -> str:
 
 class StoryClusterer:
     def __init__(
-        self, db: sqlite_utils.Database, *, window_hours: int = DEFAULT_WINDOW_HOURS
+        self,
+        db: sqlite_utils.Database,
+        *,
+        window_hours: int = DEFAULT_WINDOW_HOURS,
+        origin: str | None = None,
     ) -> None:
         self.db = db
+        # Who made the commits, for the running service to tell another process's stories from
+        # its own (`bot.store.story_changes`).
+        self.origin = origin or uuid.uuid4().hex
         self.window = timedelta(hours=window_hours)
         self.clusterer = self._new_clusterer()
         self._warmed = False
@@ -206,6 +213,7 @@ class StoryClusterer:
                     self._settle_at_second_source(decision.story_id)
             for story_id in changed:
                 refresh_counts(self.db, story_id, window=self.window)
+            story_changes.record(self.db, changed, origin=self.origin)
             self._save()
         touched.difference_update(absorbed)
         touched.update(changed)

@@ -318,6 +318,12 @@ def _m040_notice_holds(db: sqlite_utils.Database) -> None:
     _add_column(db, "alerts", "unsure", "INTEGER NOT NULL DEFAULT 0")
 
 
+def _m041_story_changes(db: sqlite_utils.Database) -> None:
+    from bot.store.story_changes import create_story_changes
+
+    create_story_changes(db)
+
+
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
@@ -380,4 +386,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         _m039_topic_match_givers,
     ),
     (40, "notices: held cards, and a piece that may have landed", _m040_notice_holds),
+    (41, "stories remember which process's commit last changed them", _m041_story_changes),
 ]
