@@ -7,8 +7,9 @@ and there is nothing stale to de-duplicate. Fixed jobs:
     poll          every few seconds: start polling the feeds that are due
     outbox        a safety net that wakes the outbox (it is normally kicked directly)
     sync-jobs     every minute: pick up schedule/mode changes made outside chat (a change made
-                  with /watchlist resyncs at once, see `bot.runner.changes`), and catch up a
-                  channel resumed outside it (`newsdigest channels resume`, a config sync)
+                  with /watchlist resyncs at once, see `bot.runner.changes`), catch up a
+                  channel resumed outside it (`newsdigest channels resume`, a config sync), and
+                  plan the stories another process's poll changed (`bot.runner.elsewhere`)
     prune         daily, unless retention is off: delete old stories (`bot.runner.retention`)
     digest:<pk>   one per digest-mode channel: cron in the channel's time zone (DST-correct)
 

@@ -16,7 +16,8 @@ channels get their digest jobs and any digest missed meanwhile.
 Settings come from the environment, see `bot.runner.settings`; cards for the outbox come from
 `bot.runner.cards`, the `/healthz` body from `bot.runner.status`, the daily prune from
 `bot.runner.retention`, a digest job's run from `bot.runner.digest_job`, the graceful stop from
-`bot.runner.shutdown`.
+`bot.runner.shutdown`, the planning of stories another process's poll changed from
+`bot.runner.elsewhere`.
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ from bot.cards import StoryCard
 from bot.config import Config
 from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests, feed_alerts, shutdown, update_planner
+from bot.runner import digests, feed_alerts, shutdown
 from bot.runner.cards import CardSource
 from bot.runner.catch_up import catch_up
 from bot.runner.changes import ScheduleChanges, catch_up_resumed, channel_changed
 from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import run_digest
+from bot.runner.elsewhere import ChangesElsewhere, plan_changed, plan_elsewhere
 from bot.runner.health import HealthServer
 from bot.runner.jobs import ChannelJobs, digest_channels, make_scheduler
 from bot.runner.listen import bind_error
@@ -119,6 +121,7 @@ class Service:
         self.schedule_changes = ScheduleChanges()
         self.outbox.on_pause = self.schedule_changes.saw_paused
         self.poller = Poller(core, self.on_poll_pass, clock=clock, fetcher=fetcher)
+        self.elsewhere = ChangesElsewhere(self.db, origin=core.origin)
         self.pruner = Pruner(
             self.db,
             retention_days=config.storage.retention_days,
@@ -231,6 +234,7 @@ class Service:
         chat = self.chat_configured or bool(set(self.outbox.adapters) - {"console"})
         ensure_console_channel(self.db, chat=chat)
         await self.poller.open(spread=self.settings.start_spread)
+        self.elsewhere.start()  # before the catch-up, which plans from everything stored
         self._add_fixed_jobs()
         self.sync_jobs()
         # The scheduler first: APScheduler 3 computes a job's first run at start(), so a slot
@@ -315,6 +319,8 @@ class Service:
 
     async def _sync_jobs_job(self) -> None:
         self.sync_jobs()
+        # The same minute's look at what other processes did: a `newsdigest poll`'s stories.
+        plan_elsewhere(self)
 
     def digest_channels(self) -> list[ChannelRow]:
         channels = digest_channels(channel_store.list_channels(self.db), set(self.outbox.adapters))
@@ -369,13 +375,7 @@ class Service:
 
     async def on_poll_pass(self, report: PassReport) -> None:
         now = self.clock()
-        touched = report.touched_stories
-        if touched:
-            for channel in self.instant_channels():
-                digests.enqueue_instant(self.db, channel, now=now, story_ids=touched)
-            update_planner.enqueue_updates(
-                self.db, touched, now=now, interval=self.settings.update_interval
-            )
+        plan_changed(self, report.touched_stories, now=now)
         if report.poll.failed:
             feed_alerts.alert_disabled_feeds(self.db, now=now)
         self.outbox.kick()

@@ -1,0 +1,100 @@
+"""Stories changed by another process, planned by the running service as its own passes' are.
+
+`newsdigest poll` may run beside `newsdigest run` (cron, an operator at a shell). Its pass
+clusters into the same database, but only the service plans what channels get after a pass:
+instant posts, thread updates, card edits (`plan_changed`). Scheduled digests find such stories
+by themselves; without this, an instant channel never got one and a posted card never showed the
+growth until the service restarted (its catch-up plans from what is stored).
+
+Every commit numbers the stories it changed with its process's token (`bot.store.story_changes`).
+The service's minute job (`Service._sync_jobs_job`, which also picks up `channels resume`) asks
+SQLite's `data_version` whether another connection committed since it last looked, and only then
+reads the stories changed after the last number it handled, by any process but itself: its own
+passes' stories it plans when the pass ends (`Service.on_poll_pass`), so none is planned twice for
+being seen both ways. Another process's pass that overlaps the service's own (a CLI poll while
+the service is mid-pass) is covered too: whichever process clusters an article, the story is
+planned by the service, from its pass or from here. A feed another process's poll disabled is
+alerted to the channels that relied on it in the same look. Planning is idempotent where it matters: a
+channel gets one row per story (`deliveries`' unique story and channel), an update is queued only
+when none waits, so a story both ways see is still posted once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+from bot.runner import digests, feed_alerts, update_planner
+from bot.store import story_changes
+
+if TYPE_CHECKING:
+    from bot.runner.service import Service
+
+log = logging.getLogger(__name__)
+
+
+def plan_changed(service: Service, story_ids: set[str], *, now: datetime) -> None:
+    """What a pass's changed stories bring each channel: instant posts where they now qualify,
+    thread updates and card edits where a posted story grew. Queued only: the caller kicks the
+    outbox."""
+    if not story_ids:
+        return
+    for channel in service.instant_channels():
+        digests.enqueue_instant(service.db, channel, now=now, story_ids=story_ids)
+    update_planner.enqueue_updates(
+        service.db, story_ids, now=now, interval=service.settings.update_interval
+    )
+
+
+class ChangesElsewhere:
+    """Which stories other processes changed since the last look (`changed`)."""
+
+    def __init__(self, db: sqlite_utils.Database, *, origin: str) -> None:
+        self.db = db
+        self.origin = origin
+        self.seq = 0
+        self.version: int | None = None
+
+    def start(self) -> None:
+        """Look from here on: start's catch-up plans from what is stored, all of it."""
+        self.version = story_changes.data_version(self.db)
+        self.seq = story_changes.latest(self.db)
+
+    def changed(self) -> set[str] | None:
+        """The live stories other processes changed since the last call (or `start`); None when
+        no other process committed anything since."""
+        # Read before the rows: a commit after this read moves it again for the next look.
+        version = story_changes.data_version(self.db)
+        if version == self.version:
+            return None  # the common minute
+        stories, self.seq = story_changes.changed_since(self.db, self.seq, besides=self.origin)
+        self.version = version  # after the read: one that failed is made again next time
+        return stories
+
+
+def plan_elsewhere(service: Service) -> int:
+    """Plan the stories other processes changed since the last look, as a pass of the service's
+    own would have, and alert the channels relying on a feed another process's poll disabled;
+    returns how many stories."""
+    stories = service.elsewhere.changed()
+    if stories is None:
+        return 0
+    now = service.clock()
+    # Idempotent (each disabled feed is alerted once) and cheap: only disabled feeds not yet
+    # alerted are read. The service's own passes alert only after a failure of their own.
+    alerted = feed_alerts.alert_disabled_feeds(service.db, now=now)
+    if not stories:
+        if alerted:
+            service.kick()
+        return 0
+    log.info(
+        "%d stories changed by another process (a `newsdigest poll`): planning their posts",
+        len(stories),
+        extra={"event": "stories_elsewhere", "stories": len(stories)},
+    )
+    plan_changed(service, stories, now=now)
+    service.kick()
+    return len(stories)
