@@ -7,6 +7,7 @@ summariser) and offers the handful of operations everything else is built from.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -56,6 +57,9 @@ if TYPE_CHECKING:
     from bot.summarize import Summarizer
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass(slots=True)
 class PassReport:
     poll: PollReport  # its `seconds` are the fetch's
@@ -68,6 +72,9 @@ class PassReport:
         """The whole pass: fetching, then clustering."""
         return self.poll.seconds + self.cluster_seconds
 
+
+# Passes over the backlog when another process keeps clustering into the database meanwhile.
+CLUSTER_ATTEMPTS = 5
 
 # Told how many of the backlog's articles are clustered so far, and how many there are.
 ClusterProgress = Callable[[int, int], None]
@@ -158,7 +165,8 @@ class NewsDigest:
     ) -> int:
         """Cluster whatever is stored without a story, read fresh from the database: this pass's
         new articles, those of an earlier interrupted pass, and never the same article twice when
-        several passes overlap (another pass may already have clustered ours). Commits in batches
+        several passes overlap (another pass may already have clustered ours; one of another
+        process, committing meanwhile, has this pass read the backlog again). Commits in batches
         and awaits between them, so a big backlog neither holds the event loop for its whole
         length nor ignores a cancellation (Ctrl-C): cancelled, the batches done stay done and
         the next pass clusters the rest. Returns how many articles were clustered; the stories
@@ -168,21 +176,43 @@ class NewsDigest:
             # The earlier passes' stories go through this pass's batches, so a story merged
             # into another meanwhile is reported as the one it became.
             changed, self._unreported = self._unreported, set()
+            clustered = 0
             try:
-                articles = self.clusterer.backlog()
-                if on_progress is not None:
-                    on_progress(0, len(articles))
-                done = 0
-                with closing(self.clusterer.assign_in_batches(articles, changed)) as batches:
-                    for done in batches:
-                        if on_progress is not None:
-                            on_progress(done, len(articles))
-                        await asyncio.sleep(0)
+                for _attempt in range(CLUSTER_ATTEMPTS):
+                    done, finished = await self._cluster_once(changed, on_progress)
+                    clustered += done
+                    if finished:
+                        break
+                    # Its batches committed stay; what the other process left unclustered is
+                    # read afresh, its stories now known. Past the attempts, the next pass
+                    # clusters the rest.
+                    log.info("another process clustered meanwhile: taking up its stories")
             except BaseException:
                 self._unreported = changed
                 raise
             touched.update(changed)
-            return done
+            return clustered
+
+    async def _cluster_once(
+        self, changed: set[str], on_progress: ClusterProgress | None
+    ) -> tuple[int, bool]:
+        """One pass over the backlog as it is now: how many articles it clustered, and whether it
+        finished (not stopped by another process's commit, `ClusteredElsewhere`)."""
+        from bot.pipeline.clustering import ClusteredElsewhere
+
+        articles = self.clusterer.backlog()
+        if on_progress is not None:
+            on_progress(0, len(articles))
+        done = 0
+        try:
+            with closing(self.clusterer.assign_in_batches(articles, changed)) as batches:
+                for done in batches:
+                    if on_progress is not None:
+                        on_progress(done, len(articles))
+                    await asyncio.sleep(0)
+        except ClusteredElsewhere:
+            return done, False
+        return done, True
 
     def ingest(self, articles: Sequence[Article]) -> set[str]:
         """Cluster articles that were stored by other means (tests, imports)."""

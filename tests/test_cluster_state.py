@@ -15,7 +15,7 @@ import pytest
 import sqlite_utils
 
 from bot.demo.sample_news import ITEMS, OUTLETS, Item
-from bot.pipeline.clustering import StoryClusterer
+from bot.pipeline.clustering import ClusteredElsewhere, StoryClusterer
 from bot.store import articles as article_store
 from bot.store import clusterer_state
 from bot.store.database import open_database, transaction
@@ -247,11 +247,13 @@ def test_a_story_another_process_clustered_is_not_lost_at_the_next_restart(
     assert _story_of(db, "z") == _story_of(db, "x")
 
 
-def test_a_save_over_another_process_s_state_drops_it(
+def test_a_commit_after_another_process_s_is_refused_then_made_with_its_stories(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The other process commits between this one's look at the token and its commit: this one
-    must not save a state that misses the other's story, so it drops the state."""
+    must neither store decisions made without the other's story (the articles both read as
+    unclustered would be filed twice, one event in two stories) nor save a state that misses
+    it. Its batch is refused whole; its next pass takes up the database's view."""
     x, _z, y = _joined_pair()
     path = tmp_path / "news.db"
     db = open_database(path)
@@ -274,11 +276,15 @@ def test_a_save_over_another_process_s_state_drops_it(
 
     (y_id,) = [a.id for a in two.backlog()]
     monkeypatch.setattr(clusterer_state, "writer", one_commits_meanwhile)
-    _pass(two)
+    with pytest.raises(ClusteredElsewhere):
+        _pass(two)
     monkeypatch.setattr(clusterer_state, "writer", writer)
     assert looks == [None]
+    assert two.backlog() != []  # nothing of its batch stored
     saved = clusterer_state.read(db)
-    assert saved is not None and saved.state is None  # withdrawn, not saved without `x`'s story
+    assert saved is not None and saved.state is not None  # `one`'s, with `x`'s story
+    assert _pass(two) > 0  # the next pass, with `x`'s story known
+    assert two.backlog() == []
     one.clusterer.close()
     two.clusterer.close()
 

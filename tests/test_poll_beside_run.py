@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fakes.chat import FakeChatAdapter
@@ -322,3 +323,47 @@ async def test_a_feed_the_cli_poll_disabled_is_alerted_by_the_running_service(
     [alert] = chat.texts()
     assert alert.text.startswith("The feed alpha (")
     assert "was disabled after 1 failed poll: feed is gone (HTTP 410)" in alert.text
+
+
+async def test_a_cli_poll_clustering_mid_pass_leaves_one_story_posted_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service's pass has stored its articles and is about to commit their clustering when
+    a CLI poll clusters the same articles (its backlog is every unclustered article): the
+    service's batch is refused and clustered again, so the event is one story, posted once."""
+    with FeedServer() as server:
+        for outlet in EVENT:
+            serve(server, outlet, event=True, other=False)
+        service, chat, other = two_processes(tmp_path, server)
+        await service.start()
+        service.scheduler.pause()
+        clusterer = service.core.clusterer
+        commit = clusterer._commit
+        theirs: list[set[str]] = []
+
+        def the_cli_commits_first(*args: Any) -> int:
+            if not theirs:
+                theirs.append(other.ingest(other.clusterer.backlog()))
+            return commit(*args)
+
+        monkeypatch.setattr(clusterer, "_commit", the_cli_commits_first)
+        try:
+            own = await own_pass(service, "alpha", "beta")
+            planned = await look(service)
+        finally:
+            await stop(service)
+            other.close()
+        db = open_database(tmp_path / "nd.db")
+        live = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM stories WHERE merged_into IS NULL AND article_count > 0"
+            )
+        ]
+        members = db.execute("SELECT COUNT(DISTINCT story_id) FROM articles").fetchone()[0]
+        db.close()
+    [story] = theirs[0]
+    # Filed twice, the articles left the CLI's story counting members it no longer had.
+    assert live == [story] and members == 1
+    assert [m.story_id for m in chat.cards()] == [story]
+    assert own == set() and planned == 1  # the CLI's story, planned by the look

@@ -17,7 +17,9 @@ Every save carries a new token, and a clusterer saves only over the state it las
 so a saved state accounts for every commit since, and one that finds another token withdraws the
 state instead (a start then restores from the database). Before a pass, a clusterer that finds
 another token takes up the database's view again (the other's state, or the database's stories),
-so it sees the other's stories too.
+so it sees the other's stories too; one that finds it at a commit (the two passes overlapped)
+stores nothing of the batch, whose decisions missed the other's stories, and raises
+`ClusteredElsewhere`: its caller clusters again what is left unclustered (`NewsDigest.cluster_backlog`).
 """
 
 from __future__ import annotations
@@ -59,6 +61,13 @@ CLUSTERER_STATE = clusterer_state.KEY
 # `StoryClusterer._token` when the saved state misses what this clusterer holds: no save's token,
 # so the next pass takes up the database's view again.
 _OUT_OF_STEP = ""
+
+
+class ClusteredElsewhere(Exception):
+    """Another process committed clustering since this clusterer last read or saved the state
+    (`newsdigest poll` beside `newsdigest run`, their passes overlapping): this batch's decisions
+    were made without that process's stories, and may file articles it has just filed. The batch
+    is not stored; the caller clusters again what is still unclustered (`NewsDigest.cluster_backlog`)."""
 
 
 def new_story_id() -> str:
@@ -192,6 +201,12 @@ class StoryClusterer:
         absorbed: set[str] = set()
         count = 0
         with transaction(self.db):
+            # Under the write lock, before any decision is made: the checked state holds until
+            # the commit. Without this, a pass overlapping another process's filed the articles
+            # both read as unclustered a second time, into a story of its own: the other's story
+            # kept the counts of members it no longer had, and one event was split in two.
+            if clusterer_state.writer(self.db) != self._token:
+                raise ClusteredElsewhere
             for article, decision in pairs:
                 count += 1
                 for gone, survivor in decision.merges:
