@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 DEFAULT_DB_PATH = "newsdigest.db"
+# The `event` of the warnings about which database is used (`_warn_once`).
+DATABASE_WARNING = "database_location"
 
 
 def database_path(database: str | None, config: Path | None) -> str:
@@ -182,7 +184,9 @@ def _warn_once(config: Path, old: str, message: str, *args: object) -> None:
     if key in _WARNED_MOVED:
         return
     _WARNED_MOVED.add(key)
-    logging.getLogger(__name__).warning(message, *args)
+    # The event marks it for the CLI, which says it as its other "Warning:" lines
+    # (`bot.runner.logs.CliFormatter`); `run` logs it as any other warning.
+    logging.getLogger(__name__).warning(message, *args, extra={"event": DATABASE_WARNING})
 
 
 def _warn_moved_database(config: Path, database: str, old: str, beside: Path) -> None:

@@ -45,7 +45,7 @@ from bot.cli.feeds import feeds_group
 from bot.cli.prune import prune_command
 from bot.cli.stories import digest_command, poll_command, stories_command, story_command
 from bot.cli.topics import topics_group
-from bot.runner.logs import quiet_http_clients
+from bot.runner.logs import CliFormatter, quiet_http_clients
 from bot.store.database import is_busy, notice_waits
 from bot.store.readonly import is_read_only_error
 
@@ -76,7 +76,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     interrupted (Ctrl-C). `run` is a service: stopped by Ctrl-C or SIGTERM it exits 0.
     """
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()  # stderr, as basicConfig's
+    handler.setFormatter(CliFormatter())
+    logging.basicConfig(level=level, handlers=[handler])
     quiet_http_clients()
     ctx.obj = CliContext(config_path=config_path)
     ctx.call_on_close(ctx.obj.close)

@@ -1,5 +1,5 @@
-"""Structured logs for the long-running service: one JSON object per line on stderr, with any
-`extra={...}` fields a call adds (event, channel, story, feed...)."""
+"""Log lines: the long-running service's, one JSON object per line on stderr with any
+`extra={...}` fields a call adds (event, channel, story, feed...), and the CLI's on stderr."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+
+from bot.database_location import DATABASE_WARNING
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
@@ -27,6 +29,28 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+# Warnings written for whoever runs a command, about what it did: the CLI says them as its
+# other "Warning:" lines, not as a timestamped log line naming a module.
+SAID_AS_WARNINGS = frozenset({DATABASE_WARNING})
+
+# A log line as text: the CLI's, and `run`'s with NEWSDIGEST_LOG_FORMAT=text.
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class CliFormatter(logging.Formatter):
+    """The log lines of a command other than `run` (on stderr): diagnostics as
+    `TEXT_FORMAT`, and the warnings in `SAID_AS_WARNINGS` (their `event`) as "Warning: ...",
+    like the warnings the commands print themselves."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.levelno == logging.WARNING and getattr(record, "event", None) in SAID_AS_WARNINGS:
+            return f"Warning: {record.getMessage()}"
+        return super().format(record)
+
+
 def configure_logging(log_format: str = "json") -> None:
     """JSON lines, or plain text for `text` (NEWSDIGEST_LOG_FORMAT, read and checked by
     `RunnerSettings`); at least INFO, since a service that logs only
@@ -35,7 +59,7 @@ def configure_logging(log_format: str = "json") -> None:
     level = min(root.level or logging.INFO, logging.INFO)
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "text":
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     else:
         handler.setFormatter(JsonFormatter())
     root.handlers[:] = [handler]
