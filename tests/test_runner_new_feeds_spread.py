@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.app import PassReport
 from bot.config import PollingConfig
 from bot.feedserver import FeedServer
 from bot.pipeline.poll import poll_feeds
@@ -27,9 +28,9 @@ class _Core:
         self.db = db
         self.config = SimpleNamespace(polling=POLLING)
 
-    async def poll(self, *, feeds: Any, now: datetime, fetcher: Any) -> SimpleNamespace:
+    async def poll(self, *, feeds: Any, now: datetime, fetcher: Any) -> PassReport:
         report = await poll_feeds(self.db, POLLING, feeds=feeds, now=now, fetcher=fetcher)
-        return SimpleNamespace(poll=report)
+        return PassReport(poll=report, touched_stories=set())
 
 
 async def _ignore(_report: Any) -> None:

@@ -60,8 +60,9 @@ def record_outcome(
         log.warning("feed %s disabled: %s", feed.url, outcome.disabled_reason)
     if outcome.last_error is None:
         fields["last_success_at"] = now
-    elif outcome.last_error:
-        log.warning("feed %s failed: %s", feed.url, outcome.last_error)
+    # A failure is not logged here: at every failed poll that was a warning each pass while a
+    # feed was down. `newsdigest poll` reports it, and `run` logs it once as the feed starts
+    # failing and once as it works again (`bot.runner.poll_log`).
     if outcome.url != feed.url:
         log.info("feed %s moved permanently to %s", feed.url, outcome.url)
         fields["url"] = outcome.url

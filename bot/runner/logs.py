@@ -51,22 +51,35 @@ class CliFormatter(logging.Formatter):
         return super().format(record)
 
 
+def cli_verbosity(level: int) -> int:
+    """How many -v the CLI was given, from the root level it set (`bot.cli`): WARNING 0, INFO
+    1, DEBUG 2. A root level no one set (NOTSET) is 0."""
+    if level == logging.NOTSET or level > logging.INFO:
+        return 0
+    return 1 if level > logging.DEBUG else 2
+
+
 def configure_logging(log_format: str = "json") -> None:
     """JSON lines, or plain text for `text` (NEWSDIGEST_LOG_FORMAT, read and checked by
-    `RunnerSettings`); at least INFO, since a service that logs only
-    warnings cannot be followed. Keeps a more verbose level the CLI's -v flags asked for."""
+    `RunnerSettings`); at least INFO, since a service that logs only warnings cannot be
+    followed. The CLI's -v flags (read from the root level it set) add: -v newsdigest's own
+    DEBUG lines (each feed's poll, a quiet pass); -vv the libraries' too (discord.py,
+    slack-sdk, apscheduler's every job run), but for httpx and httpcore (`quiet_http_clients`)."""
     root = logging.getLogger()
-    level = min(root.level or logging.INFO, logging.INFO)
+    verbose = cli_verbosity(root.level)
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "text":
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     else:
         handler.setFormatter(JsonFormatter())
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO)
+    # Below the root's level for our loggers alone: a library's debug output is another -v.
+    logging.getLogger("bot").setLevel(logging.DEBUG if verbose >= 1 else logging.NOTSET)
     # apscheduler logs every job run at INFO; its warnings (missed runs) are what matter.
-    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
+    scheduler = logging.DEBUG if verbose >= 2 else logging.WARNING
+    logging.getLogger("apscheduler.executors").setLevel(scheduler)
+    logging.getLogger("apscheduler.scheduler").setLevel(scheduler)
     quiet_http_clients()
 
 

@@ -9,7 +9,8 @@ adds what only a long-running process needs:
   import, /feeds add, a config sync) get the same on the tick that first sees them; and each
   successful poll adds a little jitter so feeds that happened to poll together drift apart;
 - overlap: a slow feed never holds up the next tick; a feed already being polled is skipped;
-- one shared fetcher, so the per-host and total concurrency limits hold across ticks.
+- one shared fetcher, so the per-host and total concurrency limits hold across ticks;
+- a log line per pass, and a warning when a feed starts failing or works again (`poll_log`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from bot.ingest.errors import INTERNAL_ERROR
+from bot.runner.poll_log import log_pass
 from bot.runner.schedule import poll_jitter
 from bot.store import feeds as feed_store
 from bot.store.database import iso, transaction
@@ -161,6 +163,7 @@ class Poller:
             if ok:
                 self.last_success = self.clock()
             self.last_pass = self.clock()
+            log_pass(report)
             await self.on_pass(report)
         except asyncio.CancelledError:
             # Shutdown: stored articles not yet clustered are picked up by the next start, whose
