@@ -26,6 +26,12 @@ from bot.adapters.discord.errors import (
     WEBHOOK_ROUTE,
     intents_refused,
 )
+from bot.adapters.discord.gateway_reach import (
+    GatewayRun,
+    connect,
+    quiet_gateway_tracebacks,
+    unreachable,
+)
 from bot.adapters.discord.gateway_watch import GatewayWatch, gateway_open
 from bot.adapters.discord.interactions import CommandRunner
 from bot.adapters.discord.quiet import quiet_voice_warning
@@ -52,6 +58,8 @@ class DiscordBot(discord.Client):
         # Every client newsdigest makes (`run`'s and `discord sync`'s) is built here, and
         # discord.py warns about voice support as it is built.
         quiet_voice_warning()
+        # A gateway out of reach: one line per attempt, not discord.py's traceback.
+        quiet_gateway_tracebacks()
         options.setdefault("intents", intents())
         # The client-wide default; every send passes AllowedMentions.none() explicitly as well.
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
@@ -136,8 +144,9 @@ class DiscordPlatform:
             self.client = DiscordBot(CommandRunner(service.commands, self.config))
             try:
                 await self.client.login(self.token)
-                self._gateway = asyncio.create_task(self.client.connect(reconnect=True))
-                await self._wait_ready(self.client, self._gateway)
+                self._gateway, run = connect(self.client)
+                await self._wait_ready(self.client, self._gateway, run)
+                run.started = True
             except (discord.LoginFailure, discord.ConnectionClosed) as exc:
                 # The runner does not retry an AuthDeliveryError, and its message names the
                 # variable to fix, where discord.py's says only "Improper token".
@@ -245,7 +254,9 @@ class DiscordPlatform:
             log.exception("Discord: reporting the refused token to the runner failed")
 
     @staticmethod
-    async def _wait_ready(client: discord.Client, gateway: asyncio.Task[None]) -> None:
+    async def _wait_ready(
+        client: discord.Client, gateway: asyncio.Task[None], run: GatewayRun
+    ) -> None:
         ready = asyncio.create_task(client.wait_until_ready())
         done, _ = await asyncio.wait(
             {ready, gateway}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
@@ -254,6 +265,10 @@ class DiscordPlatform:
             return
         ready.cancel()
         if gateway in done:
+            failure = None if gateway.cancelled() else gateway.exception()
+            if failure is not None and (error := unreachable(failure, run)) is not None:
+                # The REST login worked; the gateway is what the network keeps from us.
+                raise error
             # e.g. PrivilegedIntentsRequired or a revoked token: surface it to /healthz.
             gateway.result()
             raise RuntimeError("Discord gateway closed before the bot was ready")
