@@ -34,7 +34,8 @@ def discord_group() -> None:
 def sync_command(guild_id: int | None, clear: bool) -> None:
     """Register /story, /follow, /unfollow, /watchlist, /digest and /feeds with Discord.
 
-    Uses DISCORD_TOKEN. Run it once after setup and again after upgrading newsdigest.
+    Uses DISCORD_TOKEN (and DISCORD_API_URL, if set). Run it once after setup and again after
+    upgrading newsdigest.
     """
     if clear and guild_id is None:  # a wrong command line is said first, whatever else is wrong
         raise click.UsageError("--clear needs --guild ID.")
@@ -49,7 +50,12 @@ def sync_command(guild_id: int | None, clear: bool) -> None:
     import discord
 
     from bot.adapters.discord.bot import sync_commands
+    from bot.adapters.discord.settings import DiscordConfigError, DiscordEndpoints
 
+    try:
+        DiscordEndpoints.from_env().apply()
+    except DiscordConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         names = asyncio.run(sync_commands(token, guild_id=guild_id, clear=clear))
     except discord.LoginFailure:

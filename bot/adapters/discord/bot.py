@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -35,6 +35,7 @@ from bot.adapters.discord.gateway_reach import (
 from bot.adapters.discord.gateway_watch import GatewayWatch, gateway_open
 from bot.adapters.discord.interactions import CommandRunner
 from bot.adapters.discord.quiet import quiet_voice_warning
+from bot.adapters.discord.settings import DiscordEndpoints
 from bot.adapters.discord.slash import NewsTree, build_tree
 from bot.adapters.discord.views import DYNAMIC_ITEMS
 from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
@@ -321,7 +322,11 @@ async def sync_commands(
     return [command.name for command in synced]
 
 
-def create_platform(config: Config, secrets: Secrets) -> DiscordPlatform:
+def create_platform(
+    config: Config, secrets: Secrets, env: Mapping[str, str] | None = None
+) -> DiscordPlatform:
     """The factory named in bot.runner.platforms for DISCORD_TOKEN. With no token it still
-    delivers to channels that have a `webhook_url` (no gateway, no commands)."""
+    delivers to channels that have a `webhook_url` (no gateway, no commands). DISCORD_API_URL
+    and DISCORD_GATEWAY_URL come from the environment (`settings`)."""
+    DiscordEndpoints.from_env(env).apply()
     return DiscordPlatform(config, secrets.discord_token)
