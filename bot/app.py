@@ -281,10 +281,10 @@ class NewsDigest:
         limit: int | None = None,
     ) -> Digest:
         """The digest the channel would get now (`bot.runner.digests.digest_selection`): its
-        cards, and a line for each story beyond them. `limit` overrides its size."""
+        cards, and the messages after them as it would get them (`preview_notices`: the list,
+        the backlog's message, the behind and dropped lines). `limit` overrides its size."""
         from bot.pipeline.cards import build_card
-        from bot.runner.digests import digest_selection
-        from bot.runner.overflow import overflow_line
+        from bot.runner.digests import digest_selection, digest_size, preview_notices
 
         now = now or utcnow()
         selection = digest_selection(
@@ -307,7 +307,13 @@ class NewsDigest:
             cards=cards,
             generated_at=now,
             more=selection.more,
-            also=[overflow_line(c) for c in selection.overflow],
+            notices=preview_notices(
+                self.db,
+                channel,
+                selection,
+                now=now,
+                cards=limit or digest_size(channel, self.config.digest_size),
+            ),
         )
 
     def close(self) -> None:

@@ -132,8 +132,9 @@ class Digest:
     generated_at: datetime
     title: str = DIGEST_TITLE
     more: int = 0  # stories that qualified but did not fit: the heading says so
-    # A plain-text line for each of those (`bot.runner.overflow.overflow_line`), in rank order.
-    also: list[str] = field(default_factory=list)
+    # The messages posted after the cards, as queued (`bot.runner.overflow`: the list of the
+    # stories without a card, then the backlog's message), their links marked (`url_link`).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def count_label(self) -> str:

@@ -136,7 +136,7 @@ def test_a_preview_written_to_a_file_keeps_its_whole_heading() -> None:
         cards=[],
         generated_at=NOON,
         more=119,
-        also=[f"• Story {i} · 2 sources · /story story-{i}" for i in range(119)],
+        notices=["\n".join(f"• Story {i} · 2 sources · /story story-{i}" for i in range(119))],
     )
     out = io.StringIO()
     render_digest_console(digest, Console(file=out))  # not a terminal: width 80

@@ -74,7 +74,9 @@ def test_a_preview_of_another_size_gives_waiting_stories_no_card(tmp_path: Path)
     core = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=db)
     preview = core.digest(channel, now=later, limit=5)
     assert [card.headline for card in preview.cards] == ["Gazette on fresh"]
-    assert [line.split(" · ")[0] for line in preview.also] == [
+    [notice] = preview.notices
+    lines = notice.splitlines()[1:]
+    assert [line.split(" · ")[0] for line in lines] == [
         f"• Story {name}" for name in old[1 + MAX_LISTED :]
     ]
     core.close()

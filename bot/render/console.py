@@ -19,11 +19,11 @@ from bot.cards import Digest, StoryCard
 from bot.models import Angle
 from bot.render.text import (
     also_label,
-    also_title,
     bare_quote,
     clean,
     digest_heading,
     more_label,
+    notice_sections,
     safe_url,
     split_angles,
     story_command,
@@ -145,8 +145,8 @@ def render_digest_console(digest: Digest, console: Console) -> None:
         console.print(Text("No new stories.", style=_DIM))
     for card in digest.cards:
         console.print(card_renderable(card))
-    if digest.also:
-        console.print(Text(also_title(digest), style=_HEAD), soft_wrap=True)
-        for line in digest.also:
+    for title, lines in notice_sections(digest):
+        console.print(Text(title, style=_HEAD), soft_wrap=True)
+        for line in lines:
             # Whole lines, never cut: each ends in the link and the /story slug to copy.
-            console.print(Text(clean(line)), soft_wrap=True)
+            console.print(Text(line), soft_wrap=True)

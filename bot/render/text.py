@@ -17,6 +17,7 @@ from bot.models import Angle
 # Re-exported: the renderers and adapters take all their shared helpers from here.
 from bot.render.links import safe_url as safe_url
 from bot.render.links import url_host as url_host
+from bot.render.literal import strip_marks
 
 SHORT_ANGLES = 3
 
@@ -331,12 +332,19 @@ def render_digest_text(digest: Digest) -> str:
         if i:
             parts += ["", "-" * 72]
         parts += ["", render_card_text(card)]
-    if digest.also:
-        parts += ["", "-" * 72, "", also_title(digest), *(clean(line) for line in digest.also)]
+    for title, lines in notice_sections(digest):
+        parts += ["", "-" * 72, "", title, *lines]
     return "\n".join(parts) + "\n"
 
 
-def also_title(digest: Digest) -> str:
-    """The title over a preview's list of the stories beyond its cards (`Digest.also`)."""
-    noun = "story" if len(digest.also) == 1 else "stories"
-    return f"Also matching, without a card ({len(digest.also)} {noun}):"
+def notice_sections(digest: Digest) -> list[tuple[str, list[str]]]:
+    """The messages a preview's channel gets after the cards (`Digest.notices`), each under a
+    title saying which message it is, as display lines (marks gone, links as plain addresses)."""
+    titles = ["After the cards, a message:", "Then the backlog's own message:"]
+    return [
+        (
+            titles[min(i, 1)],
+            [clean(strip_marks(line)) for line in text.splitlines()],
+        )
+        for i, text in enumerate(digest.notices)
+    ]

@@ -24,7 +24,7 @@ from bot.pipeline.digest import (
     select,
 )
 from bot.runner.backlog import dropped_stories
-from bot.runner.overflow import overflow_notice
+from bot.runner.overflow import OverflowNotice, overflow_notice
 from bot.runner.schedule import missed_digest, next_fire, quiet_until
 from bot.store import alerts, counted_stories, digest_runs, listed_stories
 from bot.store import deliveries as delivery_store
@@ -126,18 +126,7 @@ def _enqueue_overflow(
     record of what it lists, so the next digest does not list them again unless they grew; it
     says whether the channel is behind and counts the `dropped` stories (`bot.runner.backlog`).
     Returns the notice that lists or counts each story beyond the cards (none if not queued)."""
-    ids = [c.story.id for c in selection.overflow]
-    before = listed_stories.listed_sources(db, channel.id, ids)
-    counted = counted_stories.counted_before(db, channel.id, ids)
-    notice = overflow_notice(
-        channel.platform,
-        selection.overflow,
-        before,
-        counted,
-        cards=cards,
-        min_sources=channel.min_sources,
-        dropped=dropped,
-    )
+    notice = _overflow_notice(db, channel, selection, cards=cards, dropped=dropped)
     if notice is None:
         return {}
     # The key the count had: a digest queued again (a restart's catch-up) gets one list.
@@ -161,6 +150,46 @@ def _enqueue_overflow(
     # Only counted, they are listed first next time (`bot.store.counted_stories`).
     counted_stories.record_counted(db, channel.id, [c.story.id for c in notice.counted], now=now)
     return noticed
+
+
+def _overflow_notice(
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    selection: Selection,
+    *,
+    cards: int,
+    dropped: int,
+) -> OverflowNotice | None:
+    """The notice (and backlog message) a digest of `selection` posts after its cards, given what
+    earlier digests listed and counted. Reads only."""
+    ids = [c.story.id for c in selection.overflow]
+    return overflow_notice(
+        channel.platform,
+        selection.overflow,
+        listed_stories.listed_sources(db, channel.id, ids),
+        counted_stories.counted_before(db, channel.id, ids),
+        cards=cards,
+        min_sources=channel.min_sources,
+        dropped=dropped,
+    )
+
+
+def preview_notices(
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    selection: Selection,
+    *,
+    now: datetime,
+    cards: int,
+) -> list[str]:
+    """The messages a digest of `selection` at `now` would post after its `cards` cards, as
+    `enqueue_digest` would queue them (the list, then the backlog's message), recording nothing:
+    a preview that listed every extra story on its own terms showed what the channel never gets."""
+    dropped = dropped_stories(db, channel, selection, now=now)
+    notice = _overflow_notice(db, channel, selection, cards=cards, dropped=len(dropped))
+    if notice is None:
+        return []
+    return [notice.text] + ([notice.backlog.text] if notice.backlog is not None else [])
 
 
 def digest_size(channel: ChannelRow, default_size: int = DEFAULT_LIMIT) -> int:
