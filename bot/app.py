@@ -284,7 +284,8 @@ class NewsDigest:
         cards, and the messages after them as it would get them (`preview_notices`: the list,
         the backlog's message, the behind and dropped lines). `limit` overrides its size."""
         from bot.pipeline.cards import build_card
-        from bot.runner.digests import digest_selection, digest_size, preview_notices
+        from bot.runner.digests import digest_selection, digest_size
+        from bot.runner.preview import empty_reason, preview_notices
 
         now = now or utcnow()
         selection = digest_selection(
@@ -314,6 +315,9 @@ class NewsDigest:
                 now=now,
                 cards=limit or digest_size(channel, self.config.digest_size),
             ),
+            empty_reason=""
+            if cards
+            else empty_reason(self.db, channel, now=now, include_delivered=include_delivered),
         )
 
     def close(self) -> None:

@@ -135,6 +135,8 @@ class Digest:
     # The messages posted after the cards, as queued (`bot.runner.overflow`: the list of the
     # stories without a card, then the backlog's message), their links marked (`url_link`).
     notices: list[str] = field(default_factory=list)
+    # Why a preview has no card, when it has none (`bot.runner.preview.empty_reason`).
+    empty_reason: str = ""
 
     @property
     def count_label(self) -> str:

@@ -92,7 +92,8 @@ def test_a_preview_counts_the_stories_the_digest_drops(tmp_path: Path) -> None:
             "carried: /story <words> finds any story."
         ]
     )
-    assert "No new stories." in text and queued[0] in text.splitlines()
+    assert "No new stories: no story since 2027-06-07 10:00 UTC was reported." in text
+    assert text.splitlines()[-2:] == ["A message:", queued[0]]
     db.close()
 
 

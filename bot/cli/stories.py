@@ -390,5 +390,13 @@ def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> No
             f"is posted there until it is resumed: `newsdigest channels resume {row.key}`",
             err=True,
         )
+    if row.mode == "instant":
+        # Its schedule is never used: a digest preview alone would suggest digests arrive.
+        click.echo(
+            f"Note: {row.key} is in instant mode: it gets each story once it has "
+            f"{plural(row.min_sources, 'independent source')}, never a scheduled digest; "
+            "below is what /digest typed there would post now.",
+            err=True,
+        )
     digest = cli.reader.digest(row, include_delivered=include_delivered)
     render_digest_console(digest, Console(emoji=False))

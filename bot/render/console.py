@@ -23,6 +23,7 @@ from bot.render.text import (
     clean,
     digest_heading,
     more_label,
+    no_new_stories,
     notice_sections,
     safe_url,
     split_angles,
@@ -142,7 +143,7 @@ def render_digest_console(digest: Digest, console: Console) -> None:
         # heading at 80 columns ("(119 more n…"), so it is printed whole, on a line of its own.
         console.print(heading, soft_wrap=True)
     if not digest.cards:
-        console.print(Text("No new stories.", style=_DIM))
+        console.print(Text(no_new_stories(digest), style=_DIM), soft_wrap=True)
     for card in digest.cards:
         console.print(card_renderable(card))
     for title, lines in notice_sections(digest):

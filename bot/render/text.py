@@ -327,7 +327,7 @@ def render_digest_text(digest: Digest) -> str:
     heading = digest_heading(digest)
     parts = [heading, "=" * min(len(heading), 72)]
     if not digest.cards:
-        parts += ["", "No new stories."]
+        parts += ["", no_new_stories(digest)]
     for i, card in enumerate(digest.cards):
         if i:
             parts += ["", "-" * 72]
@@ -337,10 +337,16 @@ def render_digest_text(digest: Digest) -> str:
     return "\n".join(parts) + "\n"
 
 
+def no_new_stories(digest: Digest) -> str:
+    """The line of a preview with no card, saying why when it knows."""
+    return f"No new stories: {digest.empty_reason}." if digest.empty_reason else "No new stories."
+
+
 def notice_sections(digest: Digest) -> list[tuple[str, list[str]]]:
     """The messages a preview's channel gets after the cards (`Digest.notices`), each under a
     title saying which message it is, as display lines (marks gone, links as plain addresses)."""
-    titles = ["After the cards, a message:", "Then the backlog's own message:"]
+    first = "After the cards, a message:" if digest.cards else "A message:"
+    titles = [first, "Then the backlog's own message:"]
     return [
         (
             titles[min(i, 1)],

@@ -126,7 +126,7 @@ def _enqueue_overflow(
     record of what it lists, so the next digest does not list them again unless they grew; it
     says whether the channel is behind and counts the `dropped` stories (`bot.runner.backlog`).
     Returns the notice that lists or counts each story beyond the cards (none if not queued)."""
-    notice = _overflow_notice(db, channel, selection, cards=cards, dropped=dropped)
+    notice = overflow_for(db, channel, selection, cards=cards, dropped=dropped)
     if notice is None:
         return {}
     # The key the count had: a digest queued again (a restart's catch-up) gets one list.
@@ -152,7 +152,7 @@ def _enqueue_overflow(
     return noticed
 
 
-def _overflow_notice(
+def overflow_for(
     db: sqlite_utils.Database,
     channel: ChannelRow,
     selection: Selection,
@@ -172,24 +172,6 @@ def _overflow_notice(
         min_sources=channel.min_sources,
         dropped=dropped,
     )
-
-
-def preview_notices(
-    db: sqlite_utils.Database,
-    channel: ChannelRow,
-    selection: Selection,
-    *,
-    now: datetime,
-    cards: int,
-) -> list[str]:
-    """The messages a digest of `selection` at `now` would post after its `cards` cards, as
-    `enqueue_digest` would queue them (the list, then the backlog's message), recording nothing:
-    a preview that listed every extra story on its own terms showed what the channel never gets."""
-    dropped = dropped_stories(db, channel, selection, now=now)
-    notice = _overflow_notice(db, channel, selection, cards=cards, dropped=len(dropped))
-    if notice is None:
-        return []
-    return [notice.text] + ([notice.backlog.text] if notice.backlog is not None else [])
 
 
 def digest_size(channel: ChannelRow, default_size: int = DEFAULT_LIMIT) -> int:
