@@ -6,19 +6,17 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from rich.table import Column, Table
 
 from bot.cli.context import CliContext, pass_cli
 from bot.cli.feeds_enable import feeds_enable
-from bot.cli.output import MiddleCut, duration, fit_table, is_piped, table_console
+from bot.cli.feeds_list import feeds_list
+from bot.cli.output import duration
 from bot.cli.progress import progress_bar
 from bot.config import ConfigError
 from bot.config_values import parse_duration
-from bot.feed_status import feed_status, when
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.render.text import clean
 from bot.store import feeds as feed_store
-from bot.store.feed_spellings import same_feeds
 from bot.store.feeds import FeedExistsError
 from bot.textutil import plural
 
@@ -36,6 +34,7 @@ def feeds_group(cli: CliContext) -> None:
 
 # In a module of its own, with the checks it makes again of a refused feed's address.
 feeds_group.add_command(feeds_enable)
+feeds_group.add_command(feeds_list)
 
 
 def _interval(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
@@ -73,96 +72,6 @@ def feeds_add(cli: CliContext, url: str, name: str | None, interval: int | None)
     except (FeedUrlError, ConfigError, FeedExistsError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Added feed {feed.id}: {feed.url} (every {duration(feed.poll_interval)})")
-
-
-@feeds_group.command("list")
-@pass_cli
-def feeds_list(cli: CliContext) -> None:
-    """List feeds with their polling state and last poll.
-
-    \b
-    The state is what the last poll came to: "ok: 3 new", "ok: nothing new",
-    "ok: not modified" (with any note the poll printed: entries left for later
-    polls, or older than the retention), "2 failures: <the last error>"
-    (backing off), "disabled: <why>" (not polled until `feeds enable`), or
-    "not polled yet". A failing feed's state says when it last succeeded.
-    On a terminal each row is one line, and the whole error or note is printed
-    under the table; piped, every cell is whole.
-    """
-    feeds = feed_store.list_feeds(cli.reader.db)
-    if not feeds:
-        click.echo("No feeds yet. Add one with: newsdigest feeds add URL")
-        return
-    console = table_console()
-    # On a terminal the state is one line ("3 failures: malformed feed: not a…") and each whole
-    # error is printed under the table, across the window: wrapped inside a narrow column, one
-    # error took some 25 lines. Piped, the table keeps every cell whole, errors included.
-    brief = not is_piped(console)
-    # Narrow terminal: URLs lose their middle (MiddleCut), names and states their end; the id,
-    # interval and date keep their width.
-    # A folder column only when there are folders (from an OPML import): most lists have none.
-    foldered = any(feed.folder for feed in feeds)
-    columns = [
-        Column("id", no_wrap=True),
-        Column("name", no_wrap=True, overflow="ellipsis"),
-        *([Column("folder", no_wrap=True, overflow="ellipsis")] if foldered else []),
-        Column("url"),
-        Column("every", no_wrap=True),
-        # On a terminal the header takes two lines, so the column is as wide as its dates.
-        Column("last poll\n(UTC)" if brief else "last poll (UTC)", no_wrap=True),
-        Column("state", no_wrap=brief, overflow="ellipsis" if brief else "fold"),
-    ]
-    table = Table(*columns)
-    below: list[str] = []
-    # Two rows one URL spelt two ways, kept apart by the upgrade that made spellings one.
-    twins = same_feeds((feed.id, feed.url) for feed in feeds)
-    for feed in feeds:
-        name = feed.name or feed.title or "-"
-        status, detail = _state(feed)
-        # "ok: 3 new; stored the newest 200 ...", "2 failures: HTTP 503"
-        state = f"{status}{'; ' if status.startswith('ok') else ': '}{_esc(detail)}"
-        state = state if detail else status
-        if others := twins.get(feed.id):
-            same = f"same feed as {', '.join(f'#{other}' for other in others)}"
-            state = f"[yellow]{same}[/yellow]; {state}"
-            if brief:
-                below.append(
-                    f"{feed.id} {_esc(name)}: {same}, its URL spelt another way; both are "
-                    "polled: remove one with `newsdigest feeds remove <id>`"
-                )
-        if brief and detail:
-            below.append(f"{feed.id} {_esc(name)} ({status}): {_esc(detail)}")
-        table.add_row(
-            str(feed.id),
-            # An unnamed feed (no name, no title yet) is "-": the URL is in the next column.
-            _esc(name),
-            *([_esc(feed.folder or "")] if foldered else []),
-            MiddleCut(clean(feed.url)),
-            duration(feed.poll_interval),
-            when(feed.last_polled_at),
-            state,
-        )
-    shift = 1 if foldered else 0  # the url and state columns move right of the folder
-    # Room goes first to names (short, and what people look for), then the state, then the URL,
-    # which loses its middle gracefully.
-    flexible = {1: 12, 5 + shift: 16, 2 + shift: 16, **({2: 6} if foldered else {})}
-    fit_table(table, console, flexible)
-    console.print(table)
-    for line in below:
-        console.print(line, highlight=False)
-
-
-# A status's colour on a terminal, by how bad it is.
-_ALARM_STYLES = {"disabled": "red", "failing": "yellow"}
-
-
-def _state(feed: feed_store.FeedRow) -> tuple[str, str]:
-    """The feed's state as `feeds list` shows it: a short status (Rich markup) and the detail
-    after it (untrusted text: an error, a reason, a note), empty when there is none."""
-    found = feed_status(feed)
-    style = _ALARM_STYLES.get(found.alarm or "")
-    status = f"[{style}]{found.status}[/{style}]" if style else found.status
-    return status, found.full_detail
 
 
 @feeds_group.command("remove")

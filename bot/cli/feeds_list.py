@@ -1,0 +1,145 @@
+"""`newsdigest feeds list`: every feed, its polling state and last poll, as one table.
+
+On a terminal the table fits the window, one line a row: the URL column is given room first
+(two feeds on one host differ only in the end of their path, which `MiddleCut` keeps), the last
+poll is said as a compact age ("7m ago") and each long error or note is printed whole under the
+table. Piped, every cell is whole and the last poll is its UTC date and time, for scripts. A feed
+the config file declares is marked, since only the file can change or remove it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from rich.markup import escape
+from rich.table import Column, Table
+
+from bot.cli.context import CliContext, pass_cli
+from bot.cli.output import MiddleCut, duration, fit_table, is_piped, table_console
+from bot.feed_status import feed_status, when
+from bot.render.text import clean
+from bot.store import feeds as feed_store
+from bot.store.database import utcnow
+from bot.store.feed_spellings import same_feeds
+
+# After the id of a feed declared in the config file.
+CONFIG_MARK = "*"
+
+
+@click.command("list")
+@pass_cli
+def feeds_list(cli: CliContext) -> None:
+    """List feeds with their polling state and last poll.
+
+    \b
+    The state is what the last poll came to: "ok: 3 new", "ok: nothing new",
+    "ok: not modified" (with any note the poll printed: entries left for later
+    polls, or older than the retention), "2 failures: <the last error>"
+    (backing off), "disabled: <why>" (not polled until `feeds enable`), or
+    "not polled yet". A failing feed's state says when it last succeeded.
+    On a terminal each row is one line, the last poll is an age ("7m ago"),
+    and the whole error or note is printed under the table; piped, every cell
+    is whole and the last poll is its UTC date and time. A feed declared in
+    the config file has a * after its id: change or remove it there.
+    """
+    feeds = feed_store.list_feeds(cli.reader.db)
+    if not feeds:
+        click.echo("No feeds yet. Add one with: newsdigest feeds add URL")
+        return
+    console = table_console()
+    # On a terminal the state is one line ("3 failures: malformed feed: not a…") and each whole
+    # error is printed under the table, across the window: wrapped inside a narrow column, one
+    # error took some 25 lines. Piped, the table keeps every cell whole, errors included.
+    brief = not is_piped(console)
+    # Narrow terminal: URLs lose their middle (MiddleCut), names and states their end; the id,
+    # interval and age keep their width.
+    # A folder column only when there are folders (from an OPML import): most lists have none.
+    foldered = any(feed.folder for feed in feeds)
+    columns = [
+        Column("id", no_wrap=True),
+        Column("name", no_wrap=True, overflow="ellipsis"),
+        *([Column("folder", no_wrap=True, overflow="ellipsis")] if foldered else []),
+        Column("url"),
+        Column("every", no_wrap=True),
+        # On a terminal the header takes two lines, so the column is as wide as its ages.
+        Column("last\npoll" if brief else "last poll (UTC)", no_wrap=True),
+        Column("state", no_wrap=brief, overflow="ellipsis" if brief else "fold"),
+    ]
+    table = Table(*columns)
+    below: list[str] = []
+    # Two rows one URL spelt two ways, kept apart by the upgrade that made spellings one.
+    twins = same_feeds((feed.id, feed.url) for feed in feeds)
+    now = utcnow()
+    for feed in feeds:
+        name = feed.name or feed.title or "-"
+        status, detail = _state(feed)
+        # "ok: 3 new; stored the newest 200 ...", "2 failures: HTTP 503"
+        state = f"{status}{'; ' if status.startswith('ok') else ': '}{_esc(detail)}"
+        state = state if detail else status
+        if others := twins.get(feed.id):
+            same = f"same feed as {', '.join(f'#{other}' for other in others)}"
+            state = f"[yellow]{same}[/yellow]; {state}"
+            if brief:
+                below.append(
+                    f"{feed.id} {_esc(name)}: {same}, its URL spelt another way; both are "
+                    "polled: remove one with `newsdigest feeds remove <id>`"
+                )
+        if brief and detail:
+            below.append(f"{feed.id} {_esc(name)} ({status}): {_esc(detail)}")
+        table.add_row(
+            f"{feed.id}{CONFIG_MARK if feed.origin == 'config' else ''}",
+            # An unnamed feed (no name, no title yet) is "-": the URL is in the next column.
+            _esc(name),
+            *([_esc(feed.folder or "")] if foldered else []),
+            MiddleCut(clean(feed.url)),
+            duration(feed.poll_interval),
+            ago(feed.last_polled_at, now) if brief else when(feed.last_polled_at),
+            state,
+        )
+    shift = 1 if foldered else 0  # the url and state columns move right of the folder
+    # Room goes first to the URL: two feeds of one host differ in the end of their path, and
+    # at 13 columns "127.…le.xml" was both dale.xml and vale.xml. Then the state ("not polled
+    # yet" whole), then the name.
+    flexible = {2 + shift: 20, 5 + shift: 14, 1: 12, **({2: 6} if foldered else {})}
+    fit_table(table, console, flexible)
+    console.print(table)
+    if any(feed.origin == "config" for feed in feeds):
+        console.print(
+            f"{CONFIG_MARK} declared in {escape(cli.config_file())}: change or remove it there",
+            highlight=False,
+        )
+    for line in below:
+        console.print(line, highlight=False)
+
+
+# A status's colour on a terminal, by how bad it is.
+_ALARM_STYLES = {"disabled": "red", "failing": "yellow"}
+
+
+def _state(feed: feed_store.FeedRow) -> tuple[str, str]:
+    """The feed's state as `feeds list` shows it: a short status (Rich markup) and the detail
+    after it (untrusted text: an error, a reason, a note), empty when there is none."""
+    found = feed_status(feed)
+    style = _ALARM_STYLES.get(found.alarm or "")
+    status = f"[{style}]{found.status}[/{style}]" if style else found.status
+    return status, found.full_detail
+
+
+def ago(moment: datetime | None, now: datetime) -> str:
+    """How long ago `moment` was, in one short word: "now", "7m ago", "3h ago", "12d ago"; a
+    full date took 16 columns of an 80-column table, most of the URL's room."""
+    if moment is None:
+        return "never"
+    seconds = int((now - moment).total_seconds())
+    if seconds < 60:
+        return "now"
+    for unit, size, below in (("m", 60, 3600), ("h", 3600, 48 * 3600)):
+        if seconds < below:
+            return f"{seconds // size}{unit} ago"
+    return f"{seconds // 86400}d ago"
+
+
+def _esc(text: str) -> str:
+    """Feed text (a feed's title, a server's error) for a Rich table: clean() turns ESC and bidi
+    controls into spaces, escape() neutralises Rich markup."""
+    return escape(clean(text))
