@@ -143,7 +143,7 @@ def parse_topic(raw: Any, index: int) -> TopicConfig:
         TopicQuery.parse(query)
     except QueryError as exc:
         raise ConfigError(
-            f"{key}.query", f"invalid query: {exc.message} at {exc.position}"
+            f"{key}.query", f"invalid query at character {exc.position + 1}: {exc.message}"
         ) from None
     return TopicConfig(slug=slug, query=query, title=opt_str(raw, "title", f"{key}.title"))
 

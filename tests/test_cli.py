@@ -129,7 +129,7 @@ def test_topics_add_with_runaway_nesting_is_an_invalid_query(env: dict[str, str]
     result = CliRunner().invoke(cli, ["topics", "add", "deep", query])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert result.output.startswith(
-        "Error: invalid query:\nparentheses nested more than 20 deep at 20:"
+        "Error: invalid query:\nAt character 21: parentheses nested more than 20 deep"
     )
 
 

@@ -54,8 +54,11 @@ def test_replacing_a_query_says_what_it_replaced(runner: CliRunner, tmp_path: Pa
     runner.invoke(cli, ["topics", "add", "chips", '"chip export" OR semiconductor'])
     again = runner.invoke(cli, ["topics", "add", "chips", "wafer AND fab"])
     assert again.exit_code == 0, again.output
+    # Each query whole on its own line: quoted, its own quotes were doubled up.
     assert again.stdout.splitlines() == [
-        'Topic chips: replaced ""chip export" OR semiconductor" with "wafer AND fab"'
+        "Topic chips: query replaced",
+        '  was: "chip export" OR semiconductor',
+        "  now: wafer AND fab",
     ]
     assert _topic(tmp_path) == (None, "wafer AND fab")
     helped = " ".join(runner.invoke(cli, ["topics", "add", "--help"]).output.split())

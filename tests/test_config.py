@@ -245,7 +245,9 @@ def test_runaway_nesting_in_a_config_topic_is_a_config_error(tmp_path: Path) -> 
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, f"[[topics]]\nslug = 'deep'\nquery = '{query}'"))
     assert info.value.key == "topics[0].query"
-    assert info.value.problem == "invalid query: parentheses nested more than 20 deep at 20"
+    assert (
+        info.value.problem == "invalid query at character 21: parentheses nested more than 20 deep"
+    )
 
 
 def test_invalid_toml_is_reported(tmp_path: Path) -> None:

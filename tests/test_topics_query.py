@@ -262,7 +262,7 @@ def test_error_str_points_with_caret() -> None:
     with pytest.raises(QueryError) as info:
         TopicQuery.parse("(ai OR chips")
     assert str(info.value) == (
-        "unbalanced parenthesis: this ( is never closed at 0:\n  (ai OR chips\n  ^"
+        "At character 1: unbalanced parenthesis: this ( is never closed\n  (ai OR chips\n  ^"
     )
 
 
@@ -278,3 +278,13 @@ def test_matching_units_are_textutil_words_split_at_inner_punctuation() -> None:
     sample = "Japan’s AI-powered U.S. chips, covid-19 o'clock x_y Zürich ﬁnance ²nd -lead- 'quoted'"
     expected = [p for w in words(sample) for p in re.split(r"[-.']+", w) if p]
     assert _parts(sample) == expected
+
+
+def test_an_error_s_place_leads_rather_than_ends_its_sentence() -> None:
+    # "…in quotes to find it as written) at 5:" read as part of the hint's sentence.
+    with pytest.raises(QueryError) as info:
+        TopicQuery.parse("chip|wafer")
+    assert str(info.value) == (
+        'At character 5: | is not an operator: use OR or spaces between words (or "chip|wafer" '
+        "in quotes to find it as written)\n  chip|wafer\n      ^"
+    )

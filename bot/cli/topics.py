@@ -91,7 +91,9 @@ def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | 
     if existing is not None and not _same_meaning(existing.query, parsed):
         # The operator's command needs no `query:` marker as /follow does, but a topic is
         # shared by every channel following it: a typo'd slug must not replace one unnoticed.
-        click.echo(f'Topic {slug}: replaced "{clean(existing.query)}" with "{query}"')
+        # Each query on a line of its own: quoted, a query's own quotes doubled up
+        # ('replaced ""chip export" OR semiconductor" with …').
+        click.echo(f"Topic {slug}: query replaced\n  was: {clean(existing.query)}\n  now: {query}")
     else:
         click.echo(f"Topic {slug}: {parsed.describe()}")
 

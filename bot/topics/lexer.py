@@ -59,7 +59,8 @@ class QueryError(ValueError):
             shown = ("…" if start else "") + shown[start:end] + ("…" if end < len(shown) else "")
             start -= 1 if start else 0
         caret = " " * _columns(shown[: self.position - start])
-        return f"{self.message} at {self.position}:\n  {shown}\n  {caret}^"
+        # The place first: after the message, "…as written) at 5:" read as part of its sentence.
+        return f"At character {self.position + 1}: {self.message}\n  {shown}\n  {caret}^"
 
 
 def _columns(text: str) -> int:
