@@ -4,6 +4,7 @@ while another connection keeps writing."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -83,7 +84,6 @@ def test_an_existing_destination_is_kept_unless_forced(db_path: Path, tmp_path: 
         ("wal", "is the database itself, or a file SQLite keeps beside it"),
         ("shm", "is the database itself, or a file SQLite keeps beside it"),
         ("missing-dir", "the directory {dir} does not exist"),
-        ("dir", "is a directory"),
     ],
 )
 def test_unusable_destinations_are_one_line_errors(
@@ -94,13 +94,50 @@ def test_unusable_destinations_are_one_line_errors(
         "wal": db_path.with_name(db_path.name + "-wal"),
         "shm": db_path.with_name(db_path.name + "-shm"),
         "missing-dir": tmp_path / "nowhere" / "b.db",
-        "dir": tmp_path,
     }[target]
     before = db_path.read_bytes()
     result = _invoke(str(dest), "--force")
-    assert result.exit_code == (2 if target == "dir" else 1)  # click refuses a directory itself
+    assert result.exit_code == 1
     assert error.format(dir=tmp_path / "nowhere") in result.stderr
     assert db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("slash", ["", "/"])
+def test_a_directory_gets_a_backup_named_for_its_time(
+    db_path: Path, tmp_path: Path, slash: str
+) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    result = _invoke(f"{folder}{slash}")
+    assert result.exit_code == 0, result.output
+    [made] = list(folder.iterdir())
+    assert re.fullmatch(r"newsdigest-\d{8}-\d{6}\.db", made.name)
+    assert result.stdout.startswith(f"Backed up {db_path} to {made} (")
+    assert _feed_urls(made) == _feed_urls(db_path)
+
+
+def test_a_missing_directory_is_named_with_a_file_name_to_give(
+    db_path: Path, tmp_path: Path
+) -> None:
+    result = _invoke(f"{tmp_path}/nowhere/")
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(
+        f"Error: no directory {tmp_path}/nowhere/: create it first (mkdir -p {tmp_path}/nowhere/),"
+        f" or give a file name, e.g. {tmp_path}/nowhere/newsdigest-"
+    )
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_the_database_is_named_by_its_resolved_path(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As a config beside the database names it: "config/../nd.db".
+    monkeypatch.setenv("NEWSDIGEST_DB", str(db_path.parent / ".." / "live" / "nd.db"))
+    dest = tmp_path / "b.db"
+    result = _invoke(str(dest))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Backed up {db_path} to {dest} (")
 
 
 def test_a_missing_database_is_an_error_not_a_new_empty_backup(
