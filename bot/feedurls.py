@@ -20,6 +20,9 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|[0-9a-f:.]+)$", re.IGNORECASE)
 # A label in IDNA's ASCII form (punycode).
 _ACE_RE = re.compile(r"(?:^|\.)xn--", re.IGNORECASE)
+# An address typed without its scheme: a dotted host name (or localhost), an optional port, then
+# the end or a path, query or fragment.
+_BARE_HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)+|localhost)(?::\d+)?(?:[/?#]|$)", re.IGNORECASE)
 
 
 # Characters RFC 3986 allows nowhere raw (controls, space, " < > \ ^ ` { | } and non-ASCII):
@@ -45,6 +48,12 @@ def check_feed_url(url: str) -> str:
         # urlsplit's own ValueError ("Invalid IPv6 URL") is not a FeedUrlError, so callers that
         # report bad input (OPML import, /feeds add) would take it for a bug of ours.
         raise FeedUrlError(f"not a valid URL ({exc}): {url!r}") from None
+    if "://" not in url and _BARE_HOST_RE.match(url):
+        # "q.example.org/rss", as a browser's address bar shows it: urlsplit reads no scheme (or
+        # "q.example.org:8080/rss" the host as one), and the refusal named none to use.
+        raise FeedUrlError(
+            f"the URL has no http:// or https://: {url!r}; did you mean https://{url}?"
+        )
     _check_port(parts, url)
     if parts.scheme.lower() not in ("http", "https"):
         raise FeedUrlError(f"only http:// and https:// feed URLs are allowed, got {url!r}")

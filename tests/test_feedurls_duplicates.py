@@ -61,7 +61,8 @@ def test_feeds_add_refuses_another_spelling_of_a_feed(env: Path, spelling: str) 
     assert added.exit_code == 0 and f"Added feed 1: {FEED} " in added.output
     again = runner.invoke(cli, ["feeds", "add", spelling])
     assert again.exit_code == 1
-    assert again.output == f"Error: feed already added: {FEED}\n"
+    # Its id too: what `feeds remove` and `feeds list` name it by.
+    assert again.output == f"Error: feed already added, as feed 1: {FEED}\n"
     assert [f.url for f in _feeds(env)] == [FEED]
 
 
@@ -173,3 +174,15 @@ def test_feeds_stored_in_another_spelling_are_rewritten_on_upgrade(env: Path) ->
     feeds = {f.url: f for f in _feeds(env)}
     assert set(feeds) == {FEED, "https://c.example/x", "HTTPS://C.example/x"}
     assert feeds[FEED].id == 1 and feeds[FEED].etag == '"v7"'
+
+
+@pytest.mark.parametrize(
+    "typed", ["q.example.org/rss", "q.example.org:8080/rss", "localhost/feed.xml", "example.org"]
+)
+def test_an_address_without_its_scheme_is_refused_with_the_https_one(env: Path, typed: str) -> None:
+    result = CliRunner().invoke(cli, ["feeds", "add", typed])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: the URL has no http:// or https://: {typed!r}; did you mean https://{typed}?\n"
+    )
+    assert _feeds(env) == []

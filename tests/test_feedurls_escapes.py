@@ -81,7 +81,10 @@ def test_feeds_add_refuses_another_escaping_of_a_feed(env: Path, first: str, sec
     added = runner.invoke(cli, ["feeds", "add", first])
     assert added.exit_code == 0 and f"Added feed 1: {normal} " in added.output, added.output
     again = runner.invoke(cli, ["feeds", "add", second])
-    assert (again.exit_code, again.output) == (1, f"Error: feed already added: {normal}\n")
+    assert (again.exit_code, again.output) == (
+        1,
+        f"Error: feed already added, as feed 1: {normal}\n",
+    )
     removed = runner.invoke(cli, ["feeds", "remove", second])
     assert (removed.exit_code, removed.output) == (0, f"Removed feed 1: {normal}\n")
 
@@ -91,7 +94,11 @@ async def test_feeds_add_in_chat_refuses_a_backtick_spelt_out(core: NewsDigest) 
     added = await commands.dispatch("feeds", "add https://example.com/a%60b", ADMIN)
     assert added.text.startswith("Added feed `https://example.com/a%60b`.")
     again = await commands.dispatch("feeds", "add https://example.com/a`b", ADMIN)
-    assert again.text == "That feed is already added: `https://example.com/a%60b`"
+    stored = feed_store.get_feed_by_url(core.db, "https://example.com/a%60b")
+    assert stored is not None
+    assert again.text == (
+        f"That feed is already added, as feed #{stored.id}: `https://example.com/a%60b`"
+    )
     urls = [f.url for f in feed_store.list_feeds(core.db)]
     assert urls.count("https://example.com/a%60b") == 1 and "https://example.com/a`b" not in urls
 

@@ -369,16 +369,16 @@ class Commands:
                 feed = feed_store.add_feed(
                     db, url, interval=polling.default_interval, origin="chat"
                 )
-            except FeedExistsError:
+            except FeedExistsError as exc:
                 # The address to copy into /feeds remove: shown as code, as stored (a backtick
-                # as %60, which names the same feed).
+                # as %60, which names the same feed); its id too, as /feeds list shows it.
                 known = _find_feed(db, url)
                 shown = (
                     feed_shown(known, ctx.platform)
                     if known is not None
                     else url_code(url, ECHO_CODE_CHARS)
                 )
-                return Reply(f"That feed is already added: {shown}")
+                return Reply(f"That feed is already added, as feed #{exc.feed_id}: {shown}")
             except FeedUrlError as exc:
                 # The message quotes the URL as typed: shown literally, and cut, since a pasted
                 # paragraph is no URL to copy back.

@@ -16,7 +16,12 @@ from bot.store.feed_outlets import outlet_key
 
 
 class FeedExistsError(ValueError):
-    pass
+    """The feed is stored already, as `feed_id`: the id to give `feeds remove` or `/feeds
+    remove`, or to find it in `feeds list`."""
+
+    def __init__(self, message: str, feed_id: int) -> None:
+        super().__init__(message)
+        self.feed_id = feed_id
 
 
 @dataclass(slots=True)
@@ -93,8 +98,8 @@ def add_feed(
     # One transaction: the check and the insert see the same table, and a command line waiting
     # for another process's lock says so (`bot.store.database.notice_waits`).
     with transaction(db):
-        if db.execute("SELECT 1 FROM feeds WHERE url = ?", [url]).fetchone():
-            raise FeedExistsError(f"feed already added: {url}")
+        if found := db.execute("SELECT id FROM feeds WHERE url = ?", [url]).fetchone():
+            raise FeedExistsError(f"feed already added, as feed {found[0]}: {url}", found[0])
         db.table("feeds").insert(
             {
                 "url": url,
