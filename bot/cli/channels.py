@@ -13,10 +13,12 @@ from rich.table import Column, Table
 
 from bot.cli.context import CliContext, pass_cli
 from bot.cli.output import fit_table, is_piped, table_console
+from bot.cli.waiting import waiting_cell
 from bot.render.text import clean
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
+from bot.store.due_rows import waiting_posts
 from bot.textutil import plural
 
 if TYPE_CHECKING:
@@ -47,8 +49,10 @@ def channels_list(cli: CliContext) -> None:
     """List channels: each one's mode and schedule, posts waiting, and whether it is paused.
 
     \b
-    "waiting" counts the posts (stories, thread updates) queued or in flight;
-    a paused channel's wait until it is resumed. A paused channel's state says
+    "waiting" counts the posts (cards, thread updates) queued or in flight,
+    and says when the next may go out: "due now", "next in 9h" (quiet hours,
+    a retry, an update's pacing), "sending"; a paused channel's are held
+    until it is resumed. A paused channel's state says
     since when (UTC) and why; on a terminal the table keeps one line a channel
     and each whole reason is printed under it, piped every cell is whole.
     """
@@ -62,7 +66,8 @@ def channels_list(cli: CliContext) -> None:
             "`newsdigest poll` or `newsdigest run` adds it), or sign one up in chat (/follow)."
         )
         return
-    waiting = channel_store.pending_posts(db)
+    waiting = waiting_posts(db)
+    now = utcnow()
     console = table_console()
     brief = not is_piped(console)
     table = Table(
@@ -83,7 +88,7 @@ def channels_list(cli: CliContext) -> None:
             "instant"
             if channel.mode == "instant"
             else f"digest: {describe_schedule(channel.schedule, channel.timezone)}",
-            str(waiting.get(channel.id, 0)),
+            waiting_cell(waiting.get(channel.id), channel, now),
             escape(_state(channel, whole=not brief)),
         )
     # Room goes to the state first (what the list is for), then names and schedules.

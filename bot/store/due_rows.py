@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlite_utils
@@ -60,3 +61,33 @@ def next_attempt_time(db: sqlite_utils.Database, *, after: datetime) -> datetime
     if earliest is not None and earliest <= after:
         return earliest + timedelta(seconds=1)
     return earliest
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A channel's posts waiting or in flight (a card edit is no post), for `channels list`."""
+
+    cards: int
+    updates: int
+    sending: int
+    # When the earliest pending one may be tried (None: it may be tried now).
+    next_at: datetime | None
+
+    @property
+    def total(self) -> int:
+        return self.cards + self.updates
+
+
+def waiting_posts(db: sqlite_utils.Database) -> dict[int, Waiting]:
+    """Each channel's waiting posts (`Waiting`) by channel pk, channels with none left out."""
+    rows = db.execute(
+        "SELECT channel_pk, SUM(kind = 'story'), SUM(kind != 'story'), SUM(state = 'sending'),"
+        # A pending row with no time is due now: it sorts first as ''.
+        " MIN(CASE WHEN state = 'pending' THEN COALESCE(next_attempt_at, '') END)"
+        " FROM deliveries WHERE kind != 'refresh' AND state IN ('pending', 'sending')"
+        " GROUP BY channel_pk"
+    )
+    return {
+        pk: Waiting(cards, updates, sending, parse_iso(first) if first else None)
+        for pk, cards, updates, sending, first in rows
+    }
