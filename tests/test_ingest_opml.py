@@ -80,3 +80,25 @@ def test_every_feed_outline_left_out_is_reported_with_its_reason() -> None:
         OpmlSkip("outline 'No address'", "a feed outline without an xmlUrl"),
         OpmlSkip("an outline", "a feed outline without an xmlUrl"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (
+            b'<opml><body><outline xmlUrl="https://a.example/rss" text="A & B"/></body></opml>',
+            "not well-formed XML at line 1, column 62: an & that starts no entity (write it as "
+            "&amp;)",
+        ),
+        (
+            b'<opml><body>\n<outline xmlUrl="https://a.example/rss">\n</body></opml>',
+            "not well-formed XML at line 3, column 8: Opening and ending tag mismatch: outline "
+            "line 2 and body",
+        ),
+    ],
+)
+def test_a_malformed_file_s_error_names_its_place_once(data: bytes, error: str) -> None:
+    # lxml's own words said it three times over: "line 1, line 1, column 62 (<string>, line 1)".
+    with pytest.raises(OpmlError) as info:
+        read_opml(data)
+    assert str(info.value) == error
