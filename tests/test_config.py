@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -89,6 +91,18 @@ def test_the_operators_config_is_theirs_not_the_checkouts() -> None:
     ignored = (root / ".gitignore").read_text("utf-8").splitlines()
     assert "/config/newsdigest.toml" in ignored
     assert "config/newsdigest.toml:" in (root / "Makefile").read_text("utf-8")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_ignores_the_database_and_the_files_beside_it() -> None:
+    # `run` leaves newsdigest.db.lock beside the database (bot.store.lock): untracked, it showed
+    # in every `git status` of the checkout, as if the operator had changed something.
+    root = Path(__file__).parent.parent
+    for name in ("newsdigest.db", "newsdigest.db-wal", "newsdigest.db-shm", "newsdigest.db.lock"):
+        found = subprocess.run(
+            ["git", "check-ignore", "--no-index", "-q", name], cwd=root, check=False
+        )
+        assert found.returncode == 0, f"{name} is not ignored by .gitignore"
 
 
 def test_a_missing_default_config_reads_the_shipped_example(
