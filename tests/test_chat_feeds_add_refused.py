@@ -32,7 +32,7 @@ def guarded_core(sample_config: Config, tmp_path: Path) -> Iterator[NewsDigest]:
     app.close()
 
 
-PRIVATE = "(set polling.allow_private_networks = true to allow it), then add it again."
+PRIVATE = "(set allow_private_networks = true under [polling] to allow it), then add it again."
 
 
 async def test_feeds_add_refuses_a_private_address(guarded_core: NewsDigest) -> None:

@@ -250,10 +250,10 @@ def test_a_loopback_feed_names_the_setting_that_allows_it(
     runner = CliRunner()
     added = runner.invoke(cli, ["feeds", "add", "http://127.0.0.1:9/rss"])
     assert added.exit_code == 1 and "Added feed" not in added.output
-    assert "polling.allow_private_networks = true" in added.output
+    assert "allow_private_networks = true under [polling]" in added.output
     polled = runner.invoke(cli, ["poll"])
     assert "refusing to fetch from loopback address 127.0.0.1" in polled.output
-    assert "set polling.allow_private_networks = true" in polled.output
+    assert "set allow_private_networks = true under [polling]" in polled.output
 
 
 def test_opml_import_counts_and_explains_every_skipped_outline(

@@ -24,7 +24,7 @@ OPML = b"""<?xml version="1.0"?><opml version="2.0"><body>
 <outline text="Dev" xmlUrl="http://site.localhost/feed"/>
 </body></opml>"""
 
-PRIVATE = "(set polling.allow_private_networks = true to allow it), then import again"
+PRIVATE = "(set allow_private_networks = true under [polling] to allow it), then import again"
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_private_addresses_are_imported_when_the_operator_allows_them(
     ]
 
 
-ADD_AGAIN = "(set polling.allow_private_networks = true to allow it), then add it again"
+ADD_AGAIN = "(set allow_private_networks = true under [polling] to allow it), then add it again"
 
 
 @pytest.mark.parametrize(

@@ -37,8 +37,8 @@ def test_refused_feed_is_disabled_shown_and_enabled_once_allowed(
         polled = runner.invoke(cli, ["poll"])
         assert polled.exit_code == 1
         reason = (
-            "refused: loopback address 127.0.0.1; set polling.allow_private_networks = true to "
-            "allow it, or fix the address, then re-enable the feed (newsdigest feeds enable)"
+            "refused: loopback address 127.0.0.1; set allow_private_networks = true under "
+            "[polling] to allow it, or fix the address, then re-enable the feed (newsdigest feeds enable)"
         )
         assert reason in words(polled.output)
         assert server.requests == []

@@ -23,7 +23,7 @@ PUBLIC = "https://news.example/rss"
 PRIVATE = "http://10.0.0.5/rss.xml"
 LOCAL = "http://localhost:8080/feed"
 METADATA = "http://169.254.169.254/latest"
-ALLOW = "(set polling.allow_private_networks = true to allow it), then restart"
+ALLOW = "(set allow_private_networks = true under [polling] to allow it), then restart"
 
 
 def _config(*urls: str, allow: bool = False) -> Config:
@@ -144,8 +144,8 @@ def test_poll_says_which_config_feed_is_refused_and_syncs_the_rest(
     # `poll` syncs each time it runs: its advice is to poll again, not to restart anything.
     assert (
         f"config: config/newsdigest.toml: feeds[0] ({LOCAL}): not synced: refusing to fetch "
-        "from loopback address localhost (set polling.allow_private_networks = true to allow "
-        "it), then poll again\n"
+        "from loopback address localhost (set allow_private_networks = true under [polling] to "
+        "allow it), then poll again\n"
     ) in result.stderr
     assert "restart" not in result.stderr
     db = open_database(tmp_path / "nd.db")

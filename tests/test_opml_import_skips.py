@@ -125,7 +125,7 @@ def test_the_help_says_what_import_skips_and_keeps() -> None:
     for promise in (
         "listed twice in the file",
         "only a web page (htmlUrl)",
-        "polling.allow_private_networks = true",
+        "allow_private_networks = true under [polling]",
         "Folders are kept",
         "windows-1252",
         "Nothing is fetched",

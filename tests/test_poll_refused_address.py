@@ -64,7 +64,7 @@ async def test_a_host_resolving_to_a_private_address_backs_off_and_is_disabled_i
             assert stored.disabled_reason is None
             assert stored.last_error == (
                 "refused: feeds.example resolves to private address 10.0.0.5 "
-                "(polling.allow_private_networks would allow it)"
+                "([polling] allow_private_networks would allow it)"
             )
             assert stored.next_poll_at is not None
             assert now < stored.next_poll_at < now + timedelta(days=1)  # the backoff
@@ -74,7 +74,8 @@ async def test_a_host_resolving_to_a_private_address_backs_off_and_is_disabled_i
         "refused: feeds.example resolves to private address 10.0.0.5, at the last of 3 failed "
         "polls in a row; if the name is public, a VPN, split-horizon DNS or a DNS blocker "
         "answers so: check the machine's DNS; if the feed is on your network, set "
-        "polling.allow_private_networks = true, then re-enable the feed (newsdigest feeds enable)"
+        "allow_private_networks = true under [polling], then re-enable the feed (newsdigest feeds "
+        "enable)"
     )
     assert result.error == stored.disabled_reason  # what `poll` prints
     # Not polled again: not due later, nor by a pass that polls every due feed.
@@ -122,7 +123,7 @@ async def test_a_feed_refused_by_a_passing_dns_answer_recovers_on_its_own(
             "198.18.0.7",
             "benchmarking address 198.18.0.7",
             "a fake-IP proxy (Clash, sing-box) answers so for every name: set "
-            "polling.allow_private_networks = true",
+            "allow_private_networks = true under [polling]",
         ),
     ],
 )
@@ -216,7 +217,7 @@ async def test_a_feed_refused_later_polls_again_once_allowed(db: sqlite_utils.Da
         stored = feed_store.get_feed(db, feed.id)
         assert stored is not None and stored.disabled_reason is not None
         assert stored.disabled_reason.startswith(
-            "refused: loopback address 127.0.0.1; set polling.allow_private_networks = true"
+            "refused: loopback address 127.0.0.1; set allow_private_networks = true under [polling]"
         )
         assert server.requests == []  # refused before connecting
         feed_store.enable_feed(db, feed.id)

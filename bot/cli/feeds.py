@@ -103,7 +103,7 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
       URL, imported as a feed of its own);
     - not http(s), or only a web page (htmlUrl) without its feed;
     - on an address polling refuses (loopback, private, localhost): imported
-      only with polling.allow_private_networks = true; link-local and cloud
+      only with allow_private_networks = true under [polling]; link-local and cloud
       metadata addresses never.
     Folders are kept: `feeds list` shows them and `feeds export` writes them
     back; a re-run puts feeds that have no folder yet into theirs. A file that

@@ -168,7 +168,7 @@ def check_ip(ip: IPAddress | str, *, allow_private_networks: bool = False) -> No
     if private_ok and allow_private_networks:
         return
     # Name the setting where it can help: this line is what `poll` and `feeds list` show.
-    hint = " (set polling.allow_private_networks = true to allow it)" if private_ok else ""
+    hint = " (set allow_private_networks = true under [polling] to allow it)" if private_ok else ""
     raise BlockedAddressError(
         f"refusing to fetch from {reason} address {ip}{hint}",
         address=str(ip),

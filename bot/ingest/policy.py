@@ -74,8 +74,12 @@ MAX_BACKOFF = 24 * 3600
 REFUSED = "refused: "
 # How a disabled reason for a feed URL no fetch can use begins (`unusable_reason`).
 UNUSABLE = "unusable address: "
-# What a refused reason says when the setting would allow the address (`allowed_now`).
-ALLOW_HINT = "set polling.allow_private_networks = true"
+# What a refused reason says when the setting would allow the address (`allowed_now`). It names
+# the table, not the dotted key: "polling.allow_private_networks = true" pasted at the end of a
+# file lands in its last table ("channels[0].polling: unknown key").
+ALLOW_HINT = "set allow_private_networks = true under [polling]"
+# How older versions worded it, in reasons they stored: still read as the setting's to allow.
+_OLD_ALLOW_HINTS = ("set polling.allow_private_networks = true",)
 MAX_RETRY_AFTER = timedelta(days=7)
 _rng = random.Random()
 
@@ -164,7 +168,7 @@ def apply_fetch_result(
         )
     if refused is not None:
         # Said as the feed's state, not as the guard's exception: "2 failures: refused: ...".
-        hint = " (polling.allow_private_networks would allow it)" if refused.settable else ""
+        hint = " ([polling] allow_private_networks would allow it)" if refused.settable else ""
         error = f"{REFUSED}{refused.what}{hint}"
         outcome = _failure(state, result, error, now, max_failures=max_failures, rng=rng)
         if outcome.disabled_reason and not state.disabled_reason:
@@ -320,7 +324,7 @@ def allowed_now(reason: str | None, *, allow_private_networks: bool) -> bool:
         allow_private_networks
         and reason is not None
         and reason.startswith(REFUSED)
-        and ALLOW_HINT in reason
+        and any(hint in reason for hint in (ALLOW_HINT, *_OLD_ALLOW_HINTS))
     )
 
 
