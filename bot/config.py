@@ -125,7 +125,8 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
     """Load and validate the config. A missing default file is never synced (see
     `Config.missing_path`): its settings are the shipped example's when there is one
     (config/newsdigest.example.toml, with a warning saying to copy it), else the defaults. A
-    missing file the user named explicitly is an error."""
+    missing file the user named explicitly is an error, and so, with `required`, is a missing
+    default one (`config check`: the example is not the file to check)."""
     path = resolve_config_path(explicit)
     # Where the name came from: a stale NEWSDIGEST_CONFIG in the environment is easily forgotten,
     # and "file not found" alone sent people looking at the command line. (`explicit` is what
@@ -136,7 +137,7 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
     elif os.environ.get("NEWSDIGEST_CONFIG"):
         source = "$NEWSDIGEST_CONFIG"
     example = None
-    if not path.exists() and source is None and EXAMPLE_CONFIG_PATH.is_file():
+    if not path.exists() and source is None and not required and EXAMPLE_CONFIG_PATH.is_file():
         example, path = path, EXAMPLE_CONFIG_PATH
     if not path.exists():
         if source or required:

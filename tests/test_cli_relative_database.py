@@ -130,16 +130,24 @@ def test_a_fresh_clone_creates_its_database_from_the_checkout(
 ) -> None:
     # The shipped `database = "../newsdigest.db"`, run from the checkout's root as README says:
     # the file's reading and an older version's (./newsdigest.db) are one file, so `poll` creates.
-    # Before `make install` copied the example into place, the example is read, and said so.
+    # Before `make install` copied the example into place, the example is read, and said so, and
+    # neither `poll` nor a write creates anything by it: the settings are not the operator's yet.
     clone = _checkout(tmp_path, monkeypatch, installed=False)
     monkeypatch.chdir(clone)
-    polled = CliRunner().invoke(cli, ["poll"])
-    assert f"Created a new database at {clone / 'newsdigest.db'}\n" in polled.stderr
-    assert (clone / "newsdigest.db").exists()
+    refused = CliRunner().invoke(cli, ["poll"])
+    assert refused.exit_code == 1
     assert (
         "config/newsdigest.toml not found: read the shipped example "
         "config/newsdigest.example.toml instead; copy it to config/newsdigest.toml"
-    ) in polled.stderr
+    ) in refused.stderr
+    added = CliRunner().invoke(cli, ["feeds", "add", "https://first.example/rss"])
+    assert added.exit_code == 1 and "none is created here" in added.stderr
+    assert not (clone / "newsdigest.db").exists()
+    example = clone / "config" / "newsdigest.example.toml"
+    (clone / "config" / "newsdigest.toml").write_text(example.read_text("utf-8"), "utf-8")
+    polled = CliRunner().invoke(cli, ["poll"])
+    assert f"Created a new database at {clone / 'newsdigest.db'}\n" in polled.stderr
+    assert (clone / "newsdigest.db").exists()
 
 
 def test_a_config_naming_no_database_keeps_the_current_directorys(

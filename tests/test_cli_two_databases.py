@@ -191,7 +191,7 @@ def test_a_stray_file_without_newsdigest_data_is_no_second_database(
     else:
         # A poll with no feeds made it, and nothing used it since.
         monkeypatch.setenv("NEWSDIGEST_DB", str(stray))
-        assert CliRunner().invoke(cli, ["poll"]).exit_code == 0
+        assert CliRunner().invoke(cli, ["poll", "--without-config"]).exit_code == 0
         monkeypatch.delenv("NEWSDIGEST_DB")
         assert stray.stat().st_size > 0
     added = _invoke(in_use / "home", monkeypatch, "feeds", "add", "https://more.example/rss")
@@ -212,7 +212,7 @@ def test_a_damaged_stray_database_still_counts_as_a_second_one(
     # and channels: writing to the other file would fork them, so the command refuses.
     stray = in_use / "home" / "newsdigest.db"
     monkeypatch.setenv("NEWSDIGEST_DB", str(stray))
-    assert CliRunner().invoke(cli, ["poll"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["poll", "--without-config"]).exit_code == 0
     monkeypatch.delenv("NEWSDIGEST_DB")
     with sqlite3.connect(stray) as conn:
         conn.execute("PRAGMA journal_mode=DELETE")

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 # `--hours` gets click's usual range error instead of an OverflowError from `now - timedelta`.
 MAX_LOOKBACK_HOURS = 10 * 366 * 24
 
+# How to name the config file, said wherever a command found none.
+NAME_CONFIG = "name it with --config FILE or $NEWSDIGEST_CONFIG"
+
 # Option types the commands share.
 HOURS = click.IntRange(1, MAX_LOOKBACK_HOURS)  # how far back to look, as far as stories are kept
 POSITIVE = click.IntRange(min=1)
@@ -118,6 +121,7 @@ class CliContext:
         this: syncing the config is a write that reads the config relative to the current
         directory, so a look from elsewhere must not be able to change what the bot does."""
         self._check_write()
+        self._refuse_stray_database()
         return self._open(make_dirs=True)
 
     @property
@@ -153,10 +157,57 @@ class CliContext:
                 self._core = _new_core(self.config, self._open_db(open_read_only, path))
         return self._open(make_dirs=False)
 
+    def no_config_file(self) -> str | None:
+        """When no config file was found (nothing named, the default one missing): where it was
+        looked for and how to name it; else None. A command run from another directory reads the
+        defaults (or the example's settings) and ./newsdigest.db, and said only the database."""
+        missing = self.config.missing_path
+        if missing is None:
+            return None
+        return (
+            f"no config file found ({missing} is not in {os.getcwd()}): run this from your "
+            f"checkout, or {NAME_CONFIG}"
+        )
+
+    def _refuse_stray_database(self) -> None:
+        """A command that writes creates no database where no config file says one is: from
+        another directory `feeds add` made a ./newsdigest.db no bot reads. Named outright
+        ($NEWSDIGEST_DB), it is created as asked."""
+        if self._core is not None or os.environ.get("NEWSDIGEST_DB"):
+            return
+        path = self.config.database_path()
+        if path == ":memory:" or Path(path).exists() or (note := self.no_config_file()) is None:
+            return
+        raise click.ClickException(
+            f"{os.path.abspath(path)}: no such database, and none is created here: {note} (or "
+            "the database with $NEWSDIGEST_DB)."
+        )
+
+    def require_config_file(self, command: str, *, harm: str, anyway: str) -> None:
+        """Refuse `command` when no config file was found: its settings would be the shipped
+        example's or the defaults, not the operator's (`harm`: what that would do), as `prune`
+        refuses to prune by a retention that is not theirs. `anyway` is the option that runs it
+        all the same."""
+        missing = self.config.missing_path
+        if missing is None:
+            return
+        settings = "the shipped example's" if self.config.path is not None else "the default"
+        raise click.ClickException(
+            f"{missing} not found (in {os.getcwd()}): `newsdigest {command}` would run by "
+            f"{settings} settings, not yours ({harm}), so it does nothing. Run it from your "
+            f"checkout, put your config back, or {NAME_CONFIG}; `newsdigest {command} {anyway}` "
+            f"runs it by {settings} settings all the same."
+        )
+
     def _no_database(self, path: str) -> str:
         """What a reader says of a database that does not exist: what creates it, from where. A
-        `poll` from this directory may refuse to (`database_to_write`): then it says where from."""
+        `poll` from this directory may refuse to (`database_to_write`): then it says where from.
+        With no config file found, that is said first: the path may be the default for it."""
         problem = missing_database(path) or NO_DATABASE
+        if not os.environ.get("NEWSDIGEST_DB") and (note := self.no_config_file()):
+            for creates in (f" ({CREATES_IT})", f"; {CREATES_IT}"):
+                problem = problem.replace(creates, "")
+            return f"{problem}; {note}"
         try:
             self.config.database_to_write(create=False)
         except DatabaseChoiceError as exc:

@@ -156,17 +156,30 @@ def print_poll_report(report: PassReport, console: Console) -> None:
 @click.option(
     "--all", "all_feeds", is_flag=True, help="Poll every enabled feed, not only due ones."
 )
+@click.option(
+    "--without-config",
+    is_flag=True,
+    help="Poll even when no config file is found, by the shipped example's settings or the "
+    "defaults (a feed they refuse an address is disabled until a poll with yours allows it).",
+)
 @pass_cli
-def poll_command(cli: CliContext, all_feeds: bool) -> None:
+def poll_command(cli: CliContext, all_feeds: bool, without_config: bool) -> None:
     """Run one polling pass: fetch, parse, store and cluster, with a progress bar.
 
     Polls the feeds that are due (--all: every enabled feed). Exits with status 1 when every
-    feed polled failed.
+    feed polled failed, or when no config file is found (config/newsdigest.toml missing and
+    none named with --config or $NEWSDIGEST_CONFIG) unless --without-config.
     """
     import asyncio
 
     console = plain_console(stderr=True)
     cli.warn_config = True
+    if not without_config:
+        cli.require_config_file(
+            "poll",
+            harm="a feed your polling.allow_private_networks allows would be disabled",
+            anyway="--without-config",
+        )
     core = cli.synced_core
     _enable_allowed(core, console)
     try:

@@ -49,6 +49,7 @@ def run_service(config: Config) -> None:
     # Which file this instance keeps its state in, in full: a relative path names a different
     # file from another directory, and "where did my stories go" starts here.
     log.info("database: %s", path if path == ":memory:" else os.path.abspath(path))
+    log.info("config: %s", _config_file(config))
     try:
         asyncio.run(Service(config, core=core, settings=settings).run_until_stopped())
     except SettingsError as exc:  # found at start, e.g. the health port is taken
@@ -58,3 +59,19 @@ def run_service(config: Config) -> None:
     finally:
         if lock is not None:
             lock.release()
+
+
+def _config_file(config: Config) -> str:
+    """The config file `run` read, in full, or what it read in place of a missing one: beside
+    the database, so the log says which files this instance runs on."""
+    if config.missing_path is None:
+        return os.path.abspath(config.path) if config.path else "none"
+    instead = (
+        f"the settings of the shipped example, {os.path.abspath(config.path)}"
+        if config.path is not None
+        else "the default settings"
+    )
+    return (
+        f"{os.path.abspath(config.missing_path)} not found: running by {instead}; nothing is "
+        "synced from a config file"
+    )
