@@ -55,7 +55,12 @@ def test_poll_says_what_the_sync_removed_and_paused(site: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["feeds", "add", "http://127.0.0.1:9/mine"]).exit_code == 0
     first = runner.invoke(cli, ["poll"])
-    assert "config:" not in first.stderr  # adding is not worth a word
+    # What it added is said too (`sync_news`), once: a channel that starts getting posts.
+    assert [line for line in first.stderr.splitlines() if line.startswith("config:")] == [
+        "config: added 2 feeds from config/newsdigest.toml",
+        "config: added 1 topic from config/newsdigest.toml: chips",
+        "config: added 1 channel from config/newsdigest.toml: #news (slack:C1)",
+    ]
     (site / "config" / "newsdigest.toml").write_text("", encoding="utf-8")
 
     result = runner.invoke(cli, ["poll"])

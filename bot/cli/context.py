@@ -28,7 +28,7 @@ from bot.store.database import (
     open_database,
 )
 from bot.store.readonly import open_read_only, open_to_copy, writable
-from bot.store.sync_report import sync_notes
+from bot.store.sync_report import sync_news, sync_notes
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -286,7 +286,10 @@ class CliContext:
             except ConfigError as exc:  # a channel's topic found neither in the file nor the db
                 raise click.ClickException(f"invalid configuration: {exc}") from None
             self._synced = True
-            for note in sync_notes(report, self.config_file()):
+            for note in [
+                *sync_news(report, self.config_file()),
+                *sync_notes(report, self.config_file()),
+            ]:
                 click.echo(note, err=True)
         return core
 

@@ -62,7 +62,7 @@ from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
-from bot.store.sync_report import sync_notes
+from bot.store.sync_report import sync_news, sync_notes
 from bot.topics.saved import flagged_warning
 
 if TYPE_CHECKING:
@@ -200,6 +200,8 @@ class Service:
         self.schedule_changes.snapshot(self.db)
         synced = self.core.sync_config(retry="restart")  # read at start only
         config_file = str(self.core.config.path or "the config file")
+        for news in sync_news(synced, config_file):
+            log.info("%s", news)
         for note in sync_notes(synced, config_file):
             log.warning("%s", note)
         for warning in self.core.config.warnings:  # values chat refuses, kept as written

@@ -60,6 +60,9 @@ log = logging.getLogger(__name__)
 
 # Also how a channel back in the file is recognised as paused by us, not by a person in chat.
 REMOVED_FROM_CONFIG = "removed from the config file (/watchlist resume to keep it)"
+# The origin of a channel the file made and then left out: managed from chat from then on (a
+# resume sticks), and, back in the file, the file's again, not "added in chat".
+LEFT_BY_CONFIG = "config_removed"
 
 
 # Keys added to an entry after its hash was first stored: left out while unset, so an upgrade
@@ -203,6 +206,7 @@ def _sync_topics(db: sqlite_utils.Database, config: Config, report: SyncReport) 
         ).fetchone()
         if row is None:
             report.topics_recreated.add(topic.slug)
+            report.added_topics.append(topic.slug)
         taken = row is not None and row[1] != "config"
         if row is None or taken or row[0] != digest:
             channel_store.upsert_topic(
@@ -259,7 +263,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
         db.table("channels").update(
             row["id"],
             {
-                "origin": "chat",
+                "origin": LEFT_BY_CONFIG,
                 "config_hash": None,
                 "paused_reason": REMOVED_FROM_CONFIG,
                 "paused_at": iso(utcnow()),
@@ -304,6 +308,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 }
             )
             pk = channel_store.get_channel(db, channel.platform, channel.id).id  # type: ignore[union-attr]
+            report.added_channels.append(_named(channel))
         else:
             pk = row[0]
             # Back in the file: lift our own pause, but not one set for another reason (the bot
@@ -312,6 +317,10 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 fields["paused_reason"] = None
                 fields["paused_at"] = None
                 report.channels_resumed += 1
+                report.back_paused.append(_named(channel))
+            elif row[3] == LEFT_BY_CONFIG:
+                # Resumed in chat or with `channels resume` after it left the file: kept since.
+                report.back_kept.append(_named(channel))
             elif refused(channel.platform, row[2]) and row[4] != channel.webhook_url:
                 # Its platform refused it, and it now posts another way (a new webhook_url, or
                 # the bot): tried again, as a webhook-only channel has no /watchlist resume. A new
@@ -326,7 +335,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 log.info(
                     "channel %s:%s: webhook_url changed, pause lifted", channel.platform, channel.id
                 )
-            if row[3] != "config" and row[2] != REMOVED_FROM_CONFIG:
+            if row[3] not in ("config", LEFT_BY_CONFIG) and row[2] != REMOVED_FROM_CONFIG:
                 # Added in chat (or by `run`) before the file declared it.
                 fields["origin_before_config"] = row[3]
                 report.taken_over.append(

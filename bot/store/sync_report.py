@@ -49,17 +49,25 @@ class SyncReport:
     # Feed entries polling would refuse, not synced: "feeds[2] (URL): why[; what became of the
     # row an older version stored for it]".
     refused_feeds: list[str] = field(default_factory=list)
+    # What the sync added, by name (feeds, often many, by count only): a poll that starts
+    # posting to a channel must not do so unsaid.
+    added_topics: list[str] = field(default_factory=list)
+    added_channels: list[str] = field(default_factory=list)
+    # Channels the file left, back in it: paused for their removal (the pause is lifted), or
+    # kept since, resumed (`channels resume`, /watchlist resume).
+    back_paused: list[str] = field(default_factory=list)
+    back_kept: list[str] = field(default_factory=list)
     # Channels paused for a refused post whose entry now posts another way (a new webhook_url):
     # "channel NAME (KEY): ... (it was paused: why)".
     lifted_pauses: list[str] = field(default_factory=list)
 
 
 def sync_notes(report: SyncReport, config_file: str) -> list[str]:
-    """One line per kind of row the sync removed or paused, with the count and the names
-    ("config: removed 8 feeds no longer in config/newsdigest.toml: URL, URL, ..."), and one per
-    row it took over from, or handed back to, a command or chat; one per feed entry that is not
-    synced because polling would refuse its address; and one per channel whose pause it lifted
-    because its webhook_url changed."""
+    """What the sync did that the admin must hear of: one line per feed entry that is not synced
+    because polling would refuse its address; one per kind of row it removed or paused, with the
+    count and the names ("config: removed 8 feeds no longer in config/newsdigest.toml: URL, URL,
+    ..."); one per row it took over from, or handed back to, a command or chat; and one per
+    channel whose pause it lifted because its webhook_url changed. What it added is `sync_news`."""
     notes = [f"config: {config_file}: {what}" for what in report.refused_feeds]
     for verb, kind, names in (
         ("removed", "feed", report.removed_feeds),
@@ -67,8 +75,10 @@ def sync_notes(report: SyncReport, config_file: str) -> list[str]:
         ("paused", "channel", report.paused_channels),
     ):
         if names:
-            count = f"{len(names)} {kind if len(names) == 1 else kind + 's'}"
-            notes.append(f"config: {verb} {count} no longer in {config_file}: {', '.join(names)}")
+            notes.append(
+                f"config: {verb} {_count(names, kind)} no longer in {config_file}: "
+                f"{', '.join(names)}"
+            )
     notes.extend(
         f"config: {what}, is now managed by {config_file} (taking it out of the file hands it back)"
         for what in report.taken_over
@@ -79,6 +89,41 @@ def sync_notes(report: SyncReport, config_file: str) -> list[str]:
         for what in report.handed_back
     )
     notes.extend(f"config: {what}" for what in report.lifted_pauses)
+    return _cleaned(notes)
+
+
+def sync_news(report: SyncReport, config_file: str) -> list[str]:
+    """What the sync added: feeds by count (a first sync may add hundreds), topics and channels
+    by name ("config: added 1 channel from config/newsdigest.toml: news (slack:C1)"), and each
+    channel back in the file, which it left: a poll that starts posting to a channel says so. Not
+    a warning (`run` logs it as news), unlike `sync_notes`."""
+    news = []
+    if report.feeds_added:
+        news.append(f"config: added {_count(report.feeds_added, 'feed')} from {config_file}")
+    for kind, names in (("topic", report.added_topics), ("channel", report.added_channels)):
+        if names:
+            news.append(
+                f"config: added {_count(names, kind)} from {config_file}: {', '.join(names)}"
+            )
+    news.extend(
+        f"config: channel {name} is back in {config_file}: the pause its removal set is lifted, "
+        "and posting resumes"
+        for name in report.back_paused
+    )
+    news.extend(
+        f"config: channel {name} is back in {config_file}, which manages it again (kept, "
+        "resumed, since it left the file)"
+        for name in report.back_kept
+    )
+    return _cleaned(news)
+
+
+def _count(items: list[str] | int, kind: str) -> str:
+    n = items if isinstance(items, int) else len(items)
+    return f"{n} {kind if n == 1 else kind + 's'}"
+
+
+def _cleaned(notes: list[str]) -> list[str]:
     # A channel's name is the file's (or chat's) words, and a note goes to stderr, cron's mail
     # and the log: cleaned as feed text is for the terminal, so no ESC or BEL drives it.
     return [clean(note) for note in notes]
