@@ -17,14 +17,17 @@ from fakes.chat import FakeChatAdapter
 from fakes.stories import add_story
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.console import ConsoleAdapter
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config, Secrets
 from bot.delivery.adapter import AuthDeliveryError
 from bot.runner import platforms as platform_module
+from bot.runner.console import STANDING_IN
 from bot.runner.platforms import Backoff, start_error_is_fatal
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
 from bot.store import digest_runs
 from bot.store.database import open_database
 
@@ -130,22 +133,58 @@ async def test_auth_error_is_not_retried(tmp_path: Path, monkeypatch: pytest.Mon
         service.core.close()
 
 
-async def test_an_earlier_terminal_channel_is_left_alone_once_chat_is_configured(
+async def test_an_earlier_terminal_channel_is_paused_once_chat_is_configured(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     platform = FlakyPlatform([])
     service = make_service(tmp_path, monkeypatch, platform)
-    # What an earlier run made while Slack was down, before this fix.
+    # What an earlier run made while no chat platform was configured (or Slack was down, before
+    # that stopped making one), with a post queued for it.
     terminal = channel_store.ensure_channel(service.db, "console", "terminal", name="terminal")
     channel_store.update_channel(service.db, terminal.id, schedule="0 * * * *", origin="runner")
+    add_story(service.db, "s1", ["A"], now=T0 - timedelta(hours=2))
+    delivery_store.enqueue_story(service.db, "s1", terminal.id, now=T0)
     try:
         await service.start()
         c1 = channel_store.get_channel(service.db, "slack", "C1")
         assert c1 is not None
         assert digest_job_ids(service) == {f"digest:{c1.id}"}
+        # Paused, saying why, so nothing more reaches it (its digests, its stories' updates, a
+        # feed's notice were printed to the log); no problem for /healthz.
+        paused = channel_store.get_channel_by_pk(service.db, terminal.id)
+        assert paused is not None and paused.paused_reason == STANDING_IN
+        assert service.health()["status"] == "ok"
+        printed: list[str] = []
+        monkeypatch.setattr(ConsoleAdapter, "post_card", _record(printed))
+        await service.outbox.drain()
+        assert printed == []
     finally:
         await service.stop()
         service.core.close()
+    # Run again with no chat platform, it is the stand-in again.
+    core = NewsDigest(Config(), db=open_database(tmp_path / "nd.db"))
+    alone = Service(
+        Config(),
+        core=core,
+        settings=RunnerSettings(health_port=None, post_pace=0, start_spread=0),
+        clock=lambda: T0,
+        env={},
+    )
+    try:
+        await alone.start()
+        resumed = channel_store.get_channel_by_pk(alone.db, terminal.id)
+        assert resumed is not None and resumed.paused_reason is None
+    finally:
+        await alone.stop()
+        core.close()
+
+
+def _record(printed: list[str]):  # type: ignore[no-untyped-def]
+    async def post_card(self, channel, card, **kwargs):  # type: ignore[no-untyped-def]
+        printed.append(card.headline)
+        raise AssertionError("a paused channel's card was printed")
+
+    return post_card
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import click
 from rich.markup import escape
 from rich.table import Column, Table
 
-from bot.cli.context import CliContext, pass_cli
+from bot.cli.context import NAME_CONFIG, CliContext, pass_cli
 from bot.cli.output import fit_table, is_piped, table_console
 from bot.cli.waiting import waiting_cell
 from bot.render.text import clean
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 @click.group("channels")
 def channels_group() -> None:
-    """List the channels the bot posts to, and resume a paused one.
+    """List the channels the bot posts to, resume a paused one, or delete one.
 
     \b
     The bot pauses a channel that refuses its posts (the bot removed from it,
@@ -39,7 +39,8 @@ def channels_group() -> None:
     /watchlist resume; `channels resume` does the same from here, also for a
     Discord channel that posts through a webhook alone (no bot, no /watchlist).
     A channel taken out of the config file is paused too (kept with its
-    history); resuming it keeps it, managed from chat.
+    history); resuming it keeps it, managed from chat, and `channels remove`
+    deletes it with all it holds.
     """
 
 
@@ -96,12 +97,39 @@ def channels_list(cli: CliContext) -> None:
     console.print(table)
     for line in below:
         console.print(line, markup=False, highlight=False, soft_wrap=True)
-    paused = [c for c in channels if c.paused_reason]
+    for line in _advice(channels):
+        click.echo(line)
+
+
+def _advice(channels: list[ChannelRow]) -> list[str]:
+    """What to do about the paused channels, by why they are: a channel taken out of the config
+    file was meant to go (deleting it is the next step, not fixing a cause), the terminal
+    stand-in `run` paused has nothing to fix, and the rest were paused by an error."""
+    from bot.runner.console import STANDING_IN
+    from bot.store.sync import REMOVED_FROM_CONFIG
+
+    removed = [c for c in channels if c.paused_reason == REMOVED_FROM_CONFIG]
+    standing_in = [c for c in channels if c.paused_reason == STANDING_IN]
+    paused = [c for c in channels if c.paused_reason and c not in removed + standing_in]
+    lines = []
     if paused:
-        click.echo(
+        lines.append(
             f"{plural(len(paused), 'channel')} paused: fix the cause, then "
             f"`newsdigest channels resume {paused[0].key}` (or /watchlist resume in the channel)."
         )
+    if removed:
+        lines.append(
+            f"{plural(len(removed), 'channel')} removed from the config file: "
+            f"`newsdigest channels remove {removed[0].key}` deletes it, with its queued posts "
+            f"and history; `newsdigest channels resume {removed[0].key}` keeps it, managed from "
+            "chat."
+        )
+    lines.extend(
+        f"{c.key} stood in for a chat platform while none was configured; one is now, so it "
+        f"gets nothing: `newsdigest channels remove {c.key}` deletes it."
+        for c in standing_in
+    )
+    return lines
 
 
 def _state(channel: ChannelRow, *, whole: bool = False) -> str:
@@ -168,3 +196,64 @@ def find(db: sqlite_utils.Database, ref: str, command: str) -> ChannelRow:
             f"no channel {ref!r}" + (f" (known: {known})" if known else ": there are no channels")
         )
     return row
+
+
+@channels_group.command("remove")
+@click.argument("channel")
+@click.option("--yes", "-y", is_flag=True, help="Delete without asking first.")
+@pass_cli
+def channels_remove(cli: CliContext, channel: str, yes: bool) -> None:
+    """Delete CHANNEL (platform:id, id or name) and all it holds.
+
+    \b
+    Dropped with it: its queued posts and notices (never sent), the record of
+    the stories it was sent (so, added again later, it may get them again),
+    the topics it follows, its mutes and kept topic matches. Says what that
+    is and asks first, unless --yes. A channel the config file declares is
+    refused: take its [[channels]] entry out of the file first (the next
+    `newsdigest poll`, or the bot's start, pauses it), then remove it here,
+    or the next sync would add it back, as new. The running bot stops
+    posting there within a minute.
+    """
+    from bot.store import channel_removal
+
+    db = cli.editor.db
+    row = find(db, channel, "remove")
+    _refuse_declared(cli, row)
+    dropped = channel_removal.holdings(db, row.id).dropped()
+    what = f"; dropped with it: {', '.join(dropped)}" if dropped else ""
+    if not yes:
+        click.echo(f"Channel {describe(row)}{what}.")
+        if not click.confirm("Delete it?", default=False):
+            click.echo("Nothing deleted.")
+            click.get_current_context().exit(1)
+    if not channel_removal.delete_channel(db, row.id):
+        raise click.ClickException(f"channel {describe(row)} was deleted meanwhile")
+    click.echo(f"Deleted channel {describe(row)}{what}.")
+    if row.platform == "console" and row.origin == "runner":
+        click.echo(
+            "`newsdigest run` makes a terminal channel again at its start while no chat platform "
+            "is configured."
+        )
+
+
+def _refuse_declared(cli: CliContext, row: ChannelRow) -> None:
+    """A channel the config file declares is removed there: deleted here, the next sync would
+    add it again, as new (its history gone, so its stories posted again)."""
+    config = cli.config
+    if config.missing_path is not None:
+        if row.origin != "config":
+            return  # no file to check, and none of its making
+        raise click.ClickException(
+            f"channel {describe(row)} was declared in a config file, and none is found here "
+            f"({config.missing_path} is missing), so whether it still declares it is unknown: "
+            f"nothing deleted; {NAME_CONFIG}"
+        )
+    for i, entry in enumerate(config.channels):
+        if (entry.platform, entry.id) == (row.platform, row.channel_id):
+            raise click.ClickException(
+                f"channel {describe(row)} is declared in {cli.config_file()} (channels[{i}]): "
+                "take its [[channels]] entry out of the file first (the next `newsdigest poll`, "
+                f"or the bot's start, pauses it), then `newsdigest channels remove {row.key}`. "
+                "Nothing deleted."
+            )

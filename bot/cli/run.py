@@ -16,7 +16,9 @@ def run_command(cli: CliContext) -> None:
     channels (`platform = "console"` in the config) print their digests to the terminal on their
     own schedules. With neither token and no console channel in the database, `run` creates an
     hourly `console:terminal` channel at start, so digests are printed anyway (from then on
-    `newsdigest digest console:terminal` previews it). A health endpoint answers GET /healthz on
+    `newsdigest digest console:terminal` previews it); started with a chat platform, it pauses
+    that channel, which only stood in for one (`newsdigest channels remove console:terminal`
+    deletes it). The log names the database and the config file at start. A health endpoint answers GET /healthz on
     $NEWSDIGEST_HEALTH_PORT (default 8080, `off` to disable). Logs are JSON lines on stderr
     (NEWSDIGEST_LOG_FORMAT=text for plain; json or text, else an error).
 

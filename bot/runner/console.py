@@ -1,6 +1,9 @@
 """The terminal channel: with no chat platform configured, `newsdigest run` prints an hourly
 digest to the terminal so it shows something on its own. It is only a stand-in for "no chat at
-all": once a chat platform is configured, a terminal channel the runner made gets no digests."""
+all": once a chat platform is configured, a terminal channel the runner made is paused, saying
+so (`STANDING_IN`), so it gets nothing more (no digest, update or notice printed to the log) and
+`channels list` tells why; started again with no chat platform, it is resumed. Deleting it is
+`newsdigest channels remove console:terminal`."""
 
 from __future__ import annotations
 
@@ -13,24 +16,44 @@ from bot.store.channels import ChannelRow
 
 log = logging.getLogger(__name__)
 
+# The pause of a terminal channel the runner made, once a chat platform is configured.
+STANDING_IN = (
+    "a chat platform is configured: this terminal channel stood in for one while none was, so "
+    "`newsdigest run` pauses it (`newsdigest channels remove console:terminal` deletes it)"
+)
+
 
 def ensure_console_channel(db: sqlite_utils.Database, *, chat: bool) -> None:
-    """Create the terminal channel unless a chat platform is configured (`chat`) or a console
-    channel exists already."""
-    if chat or channel_store.list_channels(db, "console"):
+    """Without a chat platform (`chat`), create the terminal channel unless a console channel
+    exists already, and resume one paused for standing in; with one, pause those the runner
+    made."""
+    made = _runner_made(db)
+    if chat:
+        for channel in made:
+            if not channel.paused_reason:
+                channel_store.update_channel(db, channel.id, paused_reason=STANDING_IN)
+                log.info("a chat platform is configured: terminal channel %s paused", channel.key)
+        return
+    for channel in made:
+        if channel.paused_reason == STANDING_IN:
+            channel_store.update_channel(db, channel.id, paused_reason=None)
+            log.info("no chat platform configured: terminal channel %s resumed", channel.key)
+    if channel_store.list_channels(db, "console"):
         return
     channel = channel_store.ensure_channel(db, "console", "terminal", name="terminal")
     channel_store.update_channel(db, channel.id, schedule="0 * * * *", origin="runner")
     log.info("no chat platform configured: printing an hourly digest to the terminal")
 
 
+def _runner_made(db: sqlite_utils.Database) -> list[ChannelRow]:
+    return [c for c in channel_store.list_channels(db, "console") if c.origin == "runner"]
+
+
 def without_runner_console(
     db: sqlite_utils.Database, channels: list[ChannelRow]
 ) -> list[ChannelRow]:
     """`channels` less the terminal channels an earlier run created (say, while Slack was
-    unreachable): they must not keep printing digests now that a chat platform is configured."""
-    rows = db.execute(
-        "SELECT id FROM channels WHERE platform = 'console' AND origin = 'runner'"
-    ).fetchall()
-    runner_made = {row[0] for row in rows}
+    unreachable): they must not keep printing digests now that a chat platform is configured,
+    even resumed by hand (`channels resume`) while this run goes on."""
+    runner_made = {c.id for c in _runner_made(db)}
     return [c for c in channels if c.id not in runner_made]

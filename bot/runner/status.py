@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from bot.ingest.errors import is_internal_error
+from bot.runner.console import STANDING_IN
 from bot.store import card_refreshes
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
@@ -85,7 +86,9 @@ def service_health(service: Service) -> dict[str, Any]:
     problems += [f"{name}: {d['error']} (since {d['since']})" for name, d in disconnected.items()]
     # Configured channels whose platform's token is not set: nothing reaches them all run.
     problems += list(service.unserved_channels.values())
-    problems += [f"{len(paused)} channel(s) paused"] if paused else []
+    # The terminal stand-in, paused once a chat platform is configured, is no problem either.
+    troubled = [c for c in paused if c.paused_reason != STANDING_IN]
+    problems += [f"{len(troubled)} channel(s) paused"] if troubled else []
     problems += [_internal_problem(internal)] if internal else []
     problems += [f"{name} {_outage_words(o)}: {o.error}" for name, o in reported.items()]
     # The bot cannot do its job at all: HTTP 503, so a supervisor can alert or restart. Chat
