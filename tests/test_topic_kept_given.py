@@ -158,12 +158,17 @@ def test_an_upgrade_names_what_gave_each_match(
                 [card_of, channel.id, state, story_id, at[story_id], at[story_id]],
             )
         db.execute("UPDATE stories SET merged_into = 'survivor' WHERE id = 'moved'")
-        # The notices of two digests: one given up, one sent.
+        # The notices of two digests, each listing its story: one given up, one sent.
         for key, state, story_id in [("a", "failed", "failed"), ("b", "sent", "listed")]:
-            db.execute(
+            alert_id = db.execute(
                 "INSERT INTO alerts (channel_pk, key, text, state, created_at)"
                 " VALUES (?, ?, 'Also matching', ?, ?)",
                 [channel.id, f"digest-more:{key}", state, at[story_id]],
+            ).lastrowid
+            db.execute(
+                "INSERT INTO listed_stories (channel_pk, story_id, sources, listed_at, alert_id)"
+                " VALUES (?, ?, 1, ?, ?)",
+                [channel.id, story_id, at[story_id], alert_id],
             )
         for story_id in ["carded", "queued", "failed", "listed", "lost", "moved"]:
             db.execute(

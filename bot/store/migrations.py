@@ -304,7 +304,7 @@ def _m038_digest_headings(db: sqlite_utils.Database) -> None:
 
 
 def _m039_topic_match_givers(db: sqlite_utils.Database) -> None:
-    from bot.store.topic_matches import add_givers  # it imports bot.store.database
+    from bot.store.topic_match_givers import add_givers  # it imports bot.store.database
 
     add_givers(db)
 

@@ -39,7 +39,7 @@ paused channel) keeps it waiting. A channel removed from the config is paused, n
 what it got stays kept for when it comes back, and what waited for it goes stale. A story
 given twice (listed, then carded) has a row for each. A row naming neither was given: its
 notice sent and since deleted by retention (`forget_notices`), or kept before migration 39 with
-neither found.
+neither found (`bot.store.topic_match_givers`: how the upgrade credited each old match).
 """
 
 from __future__ import annotations
@@ -75,67 +75,6 @@ def create_topic_matches(db: sqlite_utils.Database) -> None:
         "CREATE INDEX IF NOT EXISTS topic_matches_subscription"
         " ON topic_matches(channel_pk, topic_slug)"
     )
-
-
-def add_givers(db: sqlite_utils.Database) -> None:
-    """Migration 38's body: each match names the card or notice that gives it, so it counts only
-    once the channel got the story. SQLite cannot change a primary key, so the table is rebuilt
-    (a story may now be kept by two rows: listed, then carded). A row from before is matched to
-    what its digest or pass queued with it, at the same moment: the story's card, else the notice
-    (a digest's or an instant pass's). One with neither found keeps counting, as all did before
-    (its notice deleted by retention, sent or not, cannot be told). One whose subscription or
-    story is gone (deleted without the cascade) never counted, and goes."""
-    if "delivery_id" in {row[1] for row in db.execute("PRAGMA table_info(topic_matches)")}:
-        return
-    db.execute(
-        "CREATE TABLE topic_matches_new ("
-        " channel_pk INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,"
-        " story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,"
-        " topic_slug TEXT NOT NULL,"
-        " query TEXT NOT NULL,"
-        " matched_at TEXT NOT NULL,"
-        # What gives the match: the story's card, or the notice listing or counting it. Given
-        # up and deleted (a pending card no longer wanted, a failed notice pruned), it gave
-        # nothing, and the match goes with it.
-        " delivery_id INTEGER REFERENCES deliveries(id) ON DELETE CASCADE,"
-        " alert_id INTEGER REFERENCES alerts(id) ON DELETE CASCADE,"
-        " FOREIGN KEY (channel_pk, topic_slug) REFERENCES subscriptions(channel_pk, topic_slug)"
-        " ON DELETE CASCADE,"
-        " CHECK (delivery_id IS NULL OR alert_id IS NULL))"
-    )
-    db.execute(
-        "INSERT INTO topic_matches_new (channel_pk, story_id, topic_slug, query, matched_at,"
-        " delivery_id) SELECT k.channel_pk, k.story_id, k.topic_slug, k.query, k.matched_at,"
-        # Queued in the same transaction, at the same moment; a merge may have moved the card
-        # onto the survivor, which `merged_into` names.
-        " (SELECT MIN(d.id) FROM deliveries d WHERE d.channel_pk = k.channel_pk"
-        " AND d.kind = 'story' AND d.created_at = k.matched_at AND d.story_id IN"
-        " (k.story_id, (SELECT merged_into FROM stories WHERE id = k.story_id)))"
-        " FROM topic_matches k"
-        " WHERE EXISTS (SELECT 1 FROM subscriptions s"
-        " WHERE s.channel_pk = k.channel_pk AND s.topic_slug = k.topic_slug)"
-        " AND EXISTS (SELECT 1 FROM stories WHERE id = k.story_id)"
-    )
-    db.execute(
-        "UPDATE topic_matches_new SET alert_id = (SELECT MAX(a.id) FROM alerts a"
-        " WHERE a.channel_pk = topic_matches_new.channel_pk"
-        " AND a.created_at = topic_matches_new.matched_at"
-        " AND (a.key LIKE 'digest-more:%' OR a.key LIKE 'instant-more:%'))"
-        " WHERE delivery_id IS NULL"
-    )
-    db.execute("DROP TABLE topic_matches")
-    db.execute("ALTER TABLE topic_matches_new RENAME TO topic_matches")
-    # One row per match and giver; a selection and a queued post read by (channel, story).
-    db.execute(
-        "CREATE UNIQUE INDEX topic_matches_key ON topic_matches(channel_pk, story_id,"
-        " topic_slug, IFNULL(delivery_id, 0), IFNULL(alert_id, 0))"
-    )
-    db.execute("CREATE INDEX topic_matches_story ON topic_matches(story_id)")
-    # `kept_by_query`, and the cascade from a subscription.
-    db.execute("CREATE INDEX topic_matches_subscription ON topic_matches(channel_pk, topic_slug)")
-    # The cascades from a card or notice deleted.
-    db.execute("CREATE INDEX topic_matches_delivery ON topic_matches(delivery_id)")
-    db.execute("CREATE INDEX topic_matches_alert ON topic_matches(alert_id)")
 
 
 class Match(NamedTuple):
