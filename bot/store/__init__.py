@@ -15,7 +15,8 @@ plain rows or dataclasses, in the flat style of sqlite-utils itself.
   story's cached card words), `retention` (pruning old stories).
 - The channels: `channels` (with topics, subscriptions and mutes), `sync` (config file ->
   database), `sync_report` (what a sync did, and the notes that tell the admin).
-- The outbox: `deliveries` (story posts and thread updates), `due_rows` (which are due now, and
+- The outbox: `deliveries` (story posts and thread updates), `queued_posts` (how each is
+  queued: the new rows), `due_rows` (which are due now, and
   when the next one comes due), `card_refreshes` (edits of a posted card an update could not make,
   or made while its paced reply waits, rows of their own), `alerts` (plain notices), `stale` (the
   one stale rule for both), `quiet_holds` (posts held for quiet hours), `grown_posts` (sent posts

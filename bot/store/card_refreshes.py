@@ -27,8 +27,9 @@ import sqlite_utils
 
 from bot.models import Article
 from bot.store.database import iso, transaction
-from bot.store.deliveries import STATES, new_nonce
+from bot.store.deliveries import STATES
 from bot.store.durable import durable
+from bot.store.queued_posts import new_nonce
 
 REFRESH = "refresh"
 

@@ -4,14 +4,14 @@ story, channel and kind, their state changes and the queries on them.
 A delivery row moves pending -> sending -> sent | failed. Every state change that brackets a chat
 API call is committed with `synchronous = FULL` (see `bot.store.durable`), so after a power cut or
 SIGKILL the row says truthfully whether a send may have started. Which rows are due, and when the
-next one comes due, is `bot.store.due_rows`; notices live in `bot.store.alerts`, the last digest
-each channel got in `bot.store.digest_runs`.
+next one comes due, is `bot.store.due_rows`; how a post or an update is queued,
+`bot.store.queued_posts`; notices live in `bot.store.alerts`, the last digest each channel got in
+`bot.store.digest_runs`.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +21,13 @@ import sqlite_utils
 
 from bot.store.database import iso, parse_iso
 from bot.store.durable import durable
+
+# Rows are created by `bot.store.queued_posts`; these names stay here for the callers that queue
+# through this module.
+from bot.store.queued_posts import enqueue_story as enqueue_story
+from bot.store.queued_posts import enqueue_update as enqueue_update
+from bot.store.queued_posts import new_nonce as new_nonce
+from bot.store.queued_posts import queue_story as queue_story
 
 STATES = ("pending", "sending", "sent", "failed")
 
@@ -77,11 +84,6 @@ class DeliveryRow:
         )
 
 
-def new_nonce() -> str:
-    # Discord accepts nonces of at most 25 characters; 20 hex digits are plenty unique.
-    return secrets.token_hex(10)
-
-
 def _rows(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[DeliveryRow]:
     return [DeliveryRow.from_row(r) for r in db.execute_returning_dicts(sql, list(params))]
 
@@ -89,70 +91,6 @@ def _rows(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> li
 def get(db: sqlite_utils.Database, row_id: int) -> DeliveryRow | None:
     found = _rows(db, "SELECT * FROM deliveries WHERE id = ?", [row_id])
     return found[0] if found else None
-
-
-# --- creating rows ----------------------------------------------------------------------------
-
-
-def enqueue_story(
-    db: sqlite_utils.Database,
-    story_id: str,
-    channel_pk: int,
-    *,
-    now: datetime,
-    not_before: datetime | None = None,
-) -> bool:
-    """A pending top-level post. False if the channel already has (or had) this story: the unique
-    index on (story, channel) is what guarantees a channel never gets a story twice."""
-    return queue_story(db, story_id, channel_pk, now=now, not_before=not_before) is not None
-
-
-def queue_story(
-    db: sqlite_utils.Database,
-    story_id: str,
-    channel_pk: int,
-    *,
-    now: datetime,
-    not_before: datetime | None = None,
-) -> int | None:
-    """`enqueue_story`, returning the new row's id (None if the channel has or had the story)."""
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO deliveries (story_id, channel_pk, kind, state, nonce,"
-        " next_attempt_at, release_at, created_at, updated_at)"
-        " VALUES (?, ?, 'story', 'pending', ?, ?, ?, ?, ?)",
-        [story_id, channel_pk, new_nonce(), *_times(now, not_before)],
-    )
-    return cursor.lastrowid if cursor.rowcount > 0 else None
-
-
-def enqueue_update(
-    db: sqlite_utils.Database,
-    story_id: str,
-    channel_pk: int,
-    *,
-    now: datetime,
-    not_before: datetime | None,
-) -> bool:
-    """A pending thread update, unless one is already waiting (it will show the latest state)."""
-    waiting = db.execute(
-        "SELECT 1 FROM deliveries WHERE story_id = ? AND channel_pk = ? AND kind = 'update'"
-        " AND state IN ('pending', 'sending')",
-        [story_id, channel_pk],
-    ).fetchone()
-    if waiting:
-        return False
-    db.execute(
-        "INSERT INTO deliveries (story_id, channel_pk, kind, state, nonce, next_attempt_at,"
-        " release_at, created_at, updated_at) VALUES (?, ?, 'update', 'pending', ?, ?, ?, ?, ?)",
-        [story_id, channel_pk, new_nonce(), *_times(now, not_before)],
-    )
-    return True
-
-
-def _times(now: datetime, not_before: datetime | None) -> list[str | None]:
-    """A new row's next_attempt_at, release_at, created_at and updated_at."""
-    release = max(now, not_before) if not_before is not None else now
-    return [iso(not_before), iso(release), iso(now), iso(now)]
 
 
 # --- state changes around an API call ---------------------------------------------------------

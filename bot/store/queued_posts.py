@@ -1,0 +1,82 @@
+"""A story's post and its thread updates, queued: the outbox's new rows (`bot.store.deliveries`
+holds them, their state changes and the queries on them).
+
+A story has one top-level post per channel, ever (the unique index on story and channel of the
+'story' rows), and at most one thread update waiting at a time. A row queued for quiet hours (`not_before`)
+is released then: it goes stale from that moment, not from when it was queued.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.store.database import iso
+
+
+def new_nonce() -> str:
+    # Discord accepts nonces of at most 25 characters; 20 hex digits are plenty unique.
+    return secrets.token_hex(10)
+
+
+def enqueue_story(
+    db: sqlite_utils.Database,
+    story_id: str,
+    channel_pk: int,
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> bool:
+    """A pending top-level post. False if the channel already has (or had) this story: the unique
+    index on (story, channel) is what guarantees a channel never gets a story twice."""
+    return queue_story(db, story_id, channel_pk, now=now, not_before=not_before) is not None
+
+
+def queue_story(
+    db: sqlite_utils.Database,
+    story_id: str,
+    channel_pk: int,
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> int | None:
+    """`enqueue_story`, returning the new row's id (None if the channel has or had the story)."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO deliveries (story_id, channel_pk, kind, state, nonce,"
+        " next_attempt_at, release_at, created_at, updated_at)"
+        " VALUES (?, ?, 'story', 'pending', ?, ?, ?, ?, ?)",
+        [story_id, channel_pk, new_nonce(), *_times(now, not_before)],
+    )
+    return cursor.lastrowid if cursor.rowcount > 0 else None
+
+
+def enqueue_update(
+    db: sqlite_utils.Database,
+    story_id: str,
+    channel_pk: int,
+    *,
+    now: datetime,
+    not_before: datetime | None,
+) -> bool:
+    """A pending thread update, unless one is already waiting (it will show the latest state)."""
+    waiting = db.execute(
+        "SELECT 1 FROM deliveries WHERE story_id = ? AND channel_pk = ? AND kind = 'update'"
+        " AND state IN ('pending', 'sending')",
+        [story_id, channel_pk],
+    ).fetchone()
+    if waiting:
+        return False
+    db.execute(
+        "INSERT INTO deliveries (story_id, channel_pk, kind, state, nonce, next_attempt_at,"
+        " release_at, created_at, updated_at) VALUES (?, ?, 'update', 'pending', ?, ?, ?, ?, ?)",
+        [story_id, channel_pk, new_nonce(), *_times(now, not_before)],
+    )
+    return True
+
+
+def _times(now: datetime, not_before: datetime | None) -> list[str | None]:
+    """A new row's next_attempt_at, release_at, created_at and updated_at."""
+    release = max(now, not_before) if not_before is not None else now
+    return [iso(not_before), iso(release), iso(now), iso(now)]
