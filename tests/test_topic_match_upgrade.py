@@ -127,7 +127,7 @@ def test_a_story_its_notice_may_have_given_stays_credited_to_it(
     old_db: sqlite_utils.Database,
 ) -> None:
     db = old_db
-    stories = ["counted", "relisted", "instant", "unknown"]
+    stories = ["counted", "relisted", "instant", "listed_before", "unknown"]
     at = {story_id: MONDAY + timedelta(hours=h) for h, story_id in enumerate(stories)}
     for story_id in stories:
         story(db, story_id)
@@ -140,6 +140,11 @@ def test_a_story_its_notice_may_have_given_stays_credited_to_it(
     listed(db, "relisted", notice(db, "digest-more", "failed", TUESDAY), TUESDAY)
     # Counted by an instant pass's "more" notice, which records nothing of what it counted.
     notice(db, "instant-more", "sent", at["instant"])
+    # Listed by Sunday's sent notice; kept by the next digest that picked it, whose notice
+    # did not list it again (its card, if it had one, was dropped).
+    sunday = MONDAY - timedelta(days=1)
+    listed(db, "listed_before", notice(db, "digest-more", "sent", sunday), sunday)
+    notice(db, "digest-more", "sent", at["listed_before"])
     # Its card and notice both gone: counted as every match was before.
     db = upgraded(db)
     assert topic_matches.kept(db, 1, stories) == {s: {"buses"} for s in stories}

@@ -5,12 +5,17 @@ Before schema 39 a match was kept once, when the first card or notice of the sto
 (`matched_at`, never updated after), and counted whether or not that reached the channel. What
 gave the story is read back from the records that name it, not guessed from the moment alone:
 
-- the story's card in the channel (`deliveries`, kind 'story', the story's or, after a merge,
-  its survivor's) queued at or after the match: a digest or instant card gives its story, and
-  the kept match counted when a later card was chosen, so that card gave it as matching too;
+- the story's card in the channel (`deliveries`, kind 'story'): a digest or instant card gives
+  its story, and the kept match counted when a later card was chosen, so that card gave it as
+  matching too; so does its merge's survivor's card queued at or after the match (a merge moves
+  the loser's card onto the survivor);
 - the notice a listing names (`listed_stories.alert_id`, migration 34; a listing's NULL: its
-  notice sent and deleted by retention, so given), when listed at or after the match;
+  notice sent and deleted by retention, so given); only the latest listing is known, as a new
+  one overwrites it;
 - the digest notice queued when a digest counted the story (`counted_stories.counted_at`).
+
+A card or listing from before the match gave the story too: one given before migration 35 had no
+match kept, and the next digest that picked it again kept it then.
 
 Every giver found gets a row, as a story given twice (listed, then carded) has today, so the
 match counts as soon as any of them reached the channel: a sent card wins over a notice given up.
@@ -140,19 +145,23 @@ class _Records:
         return last is None or last <= at + _COUNTED_FOR
 
     def givers(self, channel_pk: int, stories: list[str], matched_at: str) -> set[Giver] | None:
-        """What gave the channel one of `stories` (the matched story, and the survivor of its
-        merge) at or after `matched_at`; None when the records rule out all there was."""
+        """What gave the channel the story (`stories[0]`), or its merge's survivor (`stories[1]`)
+        since `matched_at`; None when the records rule out all there was."""
         found: set[Giver] = set()
         carded_then = False
         notice_may_have = False  # the notice at `matched_at` may have listed or counted it
-        for story_id in stories:
+        for n, story_id in enumerate(stories):
+            # The story's own card or listing gave it whenever it was (one given before the
+            # upgrade that began keeping matches was remembered by the next digest that picked
+            # it); the survivor's own from before the merge gave another story.
+            since = "" if n == 0 else matched_at
             for created_at, row_id in self.cards.get((channel_pk, story_id), []):
-                if created_at >= matched_at:
+                if created_at >= since:
                     found.add((row_id, None))
                     carded_then = carded_then or created_at == matched_at
             if (channel_pk, story_id) in self.listed:
                 alert_id, listed_at = self.listed[(channel_pk, story_id)]
-                if listed_at >= matched_at:
+                if listed_at >= since:
                     if alert_id is None:
                         found.add((None, None))
                     elif self.notices.get(alert_id, (None, ""))[0] == channel_pk:
@@ -162,7 +171,7 @@ class _Records:
             counted_at = self.counted.get((channel_pk, story_id))
             if counted_at is not None:
                 counter = self.notice_at.get((channel_pk, counted_at))
-                if counted_at >= matched_at and counter is not None:
+                if counted_at >= since and counter is not None:
                     found.add((None, counter))
                 # Counted before and still waiting: counted again then, maybe.
                 notice_may_have = notice_may_have or counted_at < matched_at
