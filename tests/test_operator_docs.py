@@ -6,6 +6,7 @@ without the dev tools; and the changelog names the newest migration an upgrade r
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shlex
 import shutil
@@ -209,8 +210,12 @@ def make_dry_run(tmp_path: Path, target: str) -> list[str]:
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / "config").mkdir(exist_ok=True)
     shutil.copy(ROOT / "config" / "newsdigest.example.toml", tmp_path / "config")
+    # Run from `make test`, a parent make's flags (-s, -j) would reach this one through the
+    # environment; VENV and PYTHON, set there, would rename the paths compared below.
+    quiet = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "VENV", "PYTHON"}
+    env = {name: value for name, value in os.environ.items() if name not in quiet}
     done = subprocess.run(
-        ["make", "-n", target], cwd=tmp_path, capture_output=True, text=True, timeout=30
+        ["make", "-n", target], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=30
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
