@@ -4,7 +4,8 @@ The extractive writer is the default and the fallback: every word it emits comes
 The optional LLM writer (any OpenAI-compatible endpoint) is checked against the sources and
 replaced by the extractive summary whenever it names or counts something the sources do not.
 
-Modules. Headline: `headline`, `site_names`, `casing`, `datelines`, `quote_marks`. TL;DR (`tldr`
+Modules. Headline: `headline`, `site_names`, `casing`, `datelines`; `quote_marks` (where
+quotations open and close) for every part. TL;DR (`tldr`
 drives it): `sentences` -> `compress` + `asides` + `clauses` (shorter forms, cuts) -> `wordmodel`
 -> `candidates` (beam search, `restated` as the repeat check with `occasions` for one act told on
 other days or from the other side, `introduced` for what a bullet read

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from bot.models import Article
 from bot.summarize.angle_names import is_telling_name
-from bot.summarize.asides import has_open_quote
 from bot.summarize.clause_ends import (
     in_comma_list,
     lacks_main_clause,
@@ -29,7 +28,7 @@ from bot.summarize.clauses import (
 )
 from bot.summarize.compress import compress, variants
 from bot.summarize.grounding import ELLIPSIS
-from bot.summarize.quote_marks import open_quotes
+from bot.summarize.quote_marks import has_open_quote, stray_closings
 from bot.summarize.quotes import PHRASE_OPENERS
 from bot.summarize.quotes import dangles as _dangles
 from bot.summarize.sentences import content_stems
@@ -104,7 +103,7 @@ def _detail(
     if cut and fits and keeps and not _broken(full, cut):
         return _drop_stop(cut)
     # The whole sentence is one, whatever the verb cues say ("rebuilt" is none of them).
-    if len(full.split()) <= LINE_MAX_WORDS and not (has_open_quote(full) or _stray_closing(full)):
+    if len(full.split()) <= LINE_MAX_WORDS and not _quote_broken(full):
         return _drop_stop(full)
     # Nothing shorter reads as a thought of its own. Cut at the 24th word, the line ended on
     # "from Hong Kong to Buenos…" or "in the…", and a window from the middle opened on someone's
@@ -152,7 +151,7 @@ def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
         if needs_next(words[:end], nxt):
             continue  # "... has been hosted | by 21 cities", "... much larger | than ..."
         head = " ".join(words[:end])
-        if key not in head or has_open_quote(head) or open_quotes(head) or _stray_closing(head):
+        if key not in head or _quote_broken(head):
             continue
         # A cut keeping the key (the name or figure the outlet alone gives) keeps its detail.
         if not key and len(focus & set(content_stems(head))) < need:
@@ -177,28 +176,16 @@ def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
 def _broken(full: str, form: str) -> bool:
     """Whether `form`, a form of the sentence `full`, is no sentence of its own: an aside or
     quotation left open, no verb, or a cut at a comma that ends no clause."""
-    if has_open_quote(form) or open_quotes(form) or _stray_closing(form):
+    if _quote_broken(form):
         return True
     return _unfinished(form) or _torn(full, form)
 
 
-# Closing double marks: one before any opening mark means the form starts inside a quotation.
-_CLOSING = "”»"
-_OPENING = "“«"
-
-
-def _stray_closing(form: str) -> bool:
-    """Whether `form` closes a quotation it never opened ("…objective,” said ..."): it starts
-    inside someone's words, which a line would then pass off as the outlet's."""
-    depth = 0
-    for ch in form:
-        if ch in _OPENING:
-            depth += 1
-        elif ch in _CLOSING:
-            depth -= 1
-            if depth < 0:
-                return True
-    return False
+def _quote_broken(form: str) -> bool:
+    """Whether `form` leaves a quotation open or closes one it never opened ("…objective,” said
+    ..."): it ends or starts inside someone's words, which a line would then pass off as the
+    outlet's. The marks are read as `quote_marks` reads them: „…“ and »…« pair."""
+    return has_open_quote(form) or bool(stray_closings(form))
 
 
 def _torn(full: str, form: str) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.summarize.quote_marks import has_open_quote
+
 # Conditions, concessions and limits ("unless the union accepts", "though only in mice", "as long
 # as", "but not on Sundays"): the claim before them holds only with them, so they are never cut
 # off or dropped. A plain "but" clause is a second claim: the first stands without it.
@@ -59,10 +61,6 @@ def dash_asides_dropped(sentence: str, opens_subordinate: bool, limit: int = 16)
                 if len(out) >= limit:
                     break
     return out
-
-
-def has_open_quote(text: str) -> bool:
-    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
 
 
 # Openers of a leading adverbial that only sets the scene ("On Wednesday,", "Amid the protests,");

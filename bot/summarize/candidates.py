@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.summarize.asides import accusing, has_open_quote
+from bot.summarize.asides import accusing
 from bot.summarize.clauses import (
     SENTENCE_END_WEAK,
     WEAK_ENDINGS,
@@ -32,6 +32,7 @@ from bot.summarize.introduced import (
     without_also,
 )
 from bot.summarize.occasions import other_occasion
+from bot.summarize.quote_marks import has_open_quote, stray_closings
 from bot.summarize.restated import (
     RARE_DOCS,
     SAME_FIGURES_SHARE,
@@ -210,12 +211,9 @@ def _weak_endings(text: str, whole: bool) -> frozenset[str]:
 def _unbalanced(text: str) -> bool:
     """A quotation or parenthesis opened or closed outside the sentence: the splitter cut a long
     quote in two ('The pier is safe," the mayor said') or stopped at an abbreviation inside
-    brackets ("(R-Ore."). As a bullet it reads broken, whatever it says."""
-    return (
-        has_open_quote(text)
-        or text.count("”") > text.count("“")
-        or text.count("(") != text.count(")")
-    )
+    brackets ("(R-Ore."). As a bullet it reads broken, whatever it says. The marks are read as
+    `quote_marks` reads them: „…“, „…” and »…« are closed quotations."""
+    return has_open_quote(text) or bool(stray_closings(text)) or text.count("(") != text.count(")")
 
 
 def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[list[Option]]:

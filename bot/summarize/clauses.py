@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from bot.summarize.asides import CONDITION_RE, accusing, has_open_quote, last_accusation
+from bot.summarize.asides import CONDITION_RE, accusing, last_accusation
+from bot.summarize.quote_marks import has_open_quote
 
 
 def ensure_period(text: str) -> str:

@@ -14,7 +14,6 @@ from bot.summarize.asides import (
     CONDITION_RE,
     accusing,
     dash_asides_dropped,
-    has_open_quote,
     parentheticals_dropped,
     plain_speaker,
     scene_opener,
@@ -28,6 +27,7 @@ from bot.summarize.clauses import (
     has_verb,
 )
 from bot.summarize.datelines import without_dateline
+from bot.summarize.quote_marks import has_open_quote, quoted_ranges
 
 _SOURCE_TAG_RE = re.compile(r"^\((?:AP|Reuters|AFP|CNN|UPI)\)\s*[—–-]*\s*")
 # The comma is required: without it the phrase may be the start of a longer one ("So far,",
@@ -176,19 +176,17 @@ def variants(sentence: str, max_segment_words: int = 14, limit: int = MAX_VARIAN
 
 
 def _closed_quote_commas(sentence: str) -> list[re.Match[str]]:
-    """The ", " matches of `sentence` not inside an open quote, in one pass: asking
-    `has_open_quote` of every prefix would be quadratic in a sentence of many commas."""
+    """The ", " matches of `sentence` not inside a quotation, in one pass: asking
+    `has_open_quote` of every prefix would be quadratic in a sentence of many commas. The marks
+    are read as `quote_marks` reads them: „…“ and »…« close as “…” does."""
     out: list[re.Match[str]] = []
-    straight = curly_open = curly_close = 0
-    last = 0
+    ranges = quoted_ranges(sentence)
+    k = 0
     for match in COMMA_RE.finditer(sentence):
-        between = sentence[last : match.start()]
-        straight += between.count('"')
-        curly_open += between.count("“")
-        curly_close += between.count("”")
-        last = match.start()
-        # Same test as `has_open_quote(sentence[: match.start()])`.
-        if not (straight % 2 == 1 or curly_open > curly_close):
+        at = match.start()
+        while k < len(ranges) and ranges[k][1] <= at:
+            k += 1
+        if k == len(ranges) or at < ranges[k][0]:
             out.append(match)
     return out
 

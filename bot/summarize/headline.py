@@ -20,11 +20,11 @@ from bot.summarize.explainers import RARE_DOCS, reporting_titles
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.introduced import previews
 from bot.summarize.media_pages import is_media_page
-from bot.summarize.quote_marks import balanced_cut
+from bot.summarize.quote_marks import open_quotes
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.site_names import strip_site_prefix, strip_site_suffix
 from bot.summarize.wordmodel import DOC_FREQ
-from bot.textutil import squash_spaces
+from bot.textutil import QUOTATION_PAIRS, squash_spaces
 
 _LABEL_WORDS = (
     r"(?:breaking(?: news)?|watch|video|live(?: updates)?|update[d]?|exclusive|opinion|"
@@ -341,3 +341,32 @@ def _finish(text: str) -> str:
     """`text` from an article's body in headline style: no label, no final full stop or "!"s.
     Unlike `clean_title` it keeps the text's case: reporting does not shout."""
     return _headline_end(_LABEL_RE.sub("", text))
+
+
+# Opening mark -> the mark that closes it in a headline.
+_CLOSERS = {opener: closers[0] for opener, closers in QUOTATION_PAIRS.items()}
+# A quotation a cut leaves open holding fewer words than this is cut off rather than closed...
+_MIN_QUOTED_WORDS = 2
+# ... and only when this many words are left before it ("Harbour minister…" says too little).
+_MIN_WORDS_BEFORE = 3
+
+
+def balanced_cut(head: str, ellipsis: str) -> str:
+    """`head`, a headline cut short, with `ellipsis` after it and no quotation left open: closed
+    after the ellipsis ("says 'we will not…'"), or cut before its mark when it would hold too few
+    words and enough is left before it ("welcomed “the…" → "welcomed…"); "" when nothing is.
+    A whole sentence (no `ellipsis`) whose quotation runs on into the next one keeps its words
+    and has the quotation closed."""
+    opens = open_quotes(head)
+    if not opens:
+        return f"{head}{ellipsis}" if head else ""
+    first = opens[0]
+    before = head[:first].split()
+    # "said the 'final…" cut before its quotation would end on "the", which leads on.
+    while before and before[-1].casefold() in MID_CUT_ENDINGS:
+        before.pop()
+    few = len(head[first + 1 :].split()) < _MIN_QUOTED_WORDS
+    if ellipsis and few and len(before) >= _MIN_WORDS_BEFORE:
+        return " ".join(before).rstrip(" ,;:—–-([{") + ellipsis
+    closers = "".join(_CLOSERS[head[i]] for i in reversed(opens))
+    return f"{head}{ellipsis}{closers}"

@@ -1,7 +1,11 @@
-"""Quotation marks a cut leaves open: a headline cut from a teaser or a long sentence may end
-inside a quotation ("Minister says 'we will not…"), and a quote opened and never closed reads as
-broken. `balanced_cut` closes it after the ellipsis, or cuts before it when the quotation has
-too few words to be worth keeping.
+"""Where quotations open and close: one reading of the marks for every rule that asks.
+
+A headline, a bullet, an angle's line or its quote cut from a longer sentence may end inside a
+quotation ("Minister says 'we will not…") or start inside one ("…safe,” the mayor said"): a
+quotation opened and never closed, or closed and never opened, reads as broken. `open_quotes`,
+`stray_closings` and `quotation_bounds` (`has_open_quote`, `quoted_ranges`) read the marks in
+one pass, so every rule pairs them alike (the headline's `balanced_cut` closes what a cut
+leaves open).
 
 Single marks are also apostrophes: "don’t" (between letters), "the ’90s" (before a digit),
 "the protesters' demands" (a plural's possessive). Only a mark at a word's start opens a
@@ -14,18 +18,16 @@ A double quotation may open with one kind of mark and close with another (a stra
 curly ” or “ mixed by a feed or a hand): any closing double mark ends any double quotation.
 Pointed marks pair either way round: «…» (French) and »…« (German, Danish). Inside a German „…“
 the English “…” may quote again: a "“" at a word's start opens, one at a word's end closes „.
-`open_quotes` and `quotation_bounds` read the marks in one pass, so the two always agree.
+A closing mark that closes nothing is a stray: a curly ” or a 」, or a straight " that opens
+nothing either, but for one right after a figure (an inch mark: 'the new 6.1" model').
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.summarize.clauses import MID_CUT_ENDINGS
 from bot.textutil import APOSTROPHE_MARKS, QUOTATION_PAIRS, STOPWORDS
 
-# Opening mark -> the mark that closes it in a headline.
-_CLOSERS = {opener: closers[0] for opener, closers in QUOTATION_PAIRS.items()}
 _DOUBLE_CLOSING = "”»"
 _DOUBLE_OPENERS = '“„«"'
 # Little words a plural's possessive may still lead to ("the owners' own union", "the crews' new
@@ -42,16 +44,39 @@ _MARK_CHARS = "".join(
     )
 )
 _MARK_RE = re.compile(f"[{re.escape(_MARK_CHARS)}]")
-# A quotation left open holding fewer words than this is cut off rather than closed.
-_MIN_QUOTED_WORDS = 2
-# ... and only when this many words are left before it ("Harbour minister…" says too little).
-_MIN_WORDS_BEFORE = 3
 
 
 def open_quotes(text: str) -> list[int]:
     """Where the quotations still open at the end of `text` start, outermost first: read as
     `quotation_bounds` reads them, so a mark one pairs the other does too."""
     return _scan(text)[1]
+
+
+def has_open_quote(text: str) -> bool:
+    """Whether `text` leaves a quotation open (`open_quotes`): „…“, »…« and «…» are closed."""
+    return bool(_scan(text)[1])
+
+
+def stray_closings(text: str) -> list[int]:
+    """Where `text` closes a quotation it never opened ("…objective,” said ..."): it starts
+    inside someone's words. Read as `open_quotes` reads the marks: "»" opens a German »…«,
+    "“" closes a German „…“, and a straight mark after a figure is an inch mark."""
+    return _scan(text)[2]
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """The stretches of `text` inside a quotation, merged and in order: a closed one from the
+    first character after its opening mark up to its closing mark, one left open to the end.
+    A position `p` is inside a quotation when `start <= p < end` for one of them."""
+    spans, opened, _ = _scan(text)
+    ranges = sorted([*spans, *((start + 1, len(text)) for start in opened)])
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _closes_curly(before: str, after: str, text: str, stack: list[int]) -> bool:
@@ -81,27 +106,6 @@ def _closes_single(text: str, i: int, stack: list[int]) -> bool:
     return word in STOPWORDS and word not in _AFTER_POSSESSIVE
 
 
-def balanced_cut(head: str, ellipsis: str) -> str:
-    """`head`, a headline cut short, with `ellipsis` after it and no quotation left open: closed
-    after the ellipsis ("says 'we will not…'"), or cut before its mark when it would hold too few
-    words and enough is left before it ("welcomed “the…" → "welcomed…"); "" when nothing is.
-    A whole sentence (no `ellipsis`) whose quotation runs on into the next one keeps its words
-    and has the quotation closed."""
-    opens = open_quotes(head)
-    if not opens:
-        return f"{head}{ellipsis}" if head else ""
-    first = opens[0]
-    before = head[:first].split()
-    # "said the 'final…" cut before its quotation would end on "the", which leads on.
-    while before and before[-1].casefold() in MID_CUT_ENDINGS:
-        before.pop()
-    few = len(head[first + 1 :].split()) < _MIN_QUOTED_WORDS
-    if ellipsis and few and len(before) >= _MIN_WORDS_BEFORE:
-        return " ".join(before).rstrip(" ,;:—–-([{") + ellipsis
-    closers = "".join(_CLOSERS[head[i]] for i in reversed(opens))
-    return f"{head}{ellipsis}{closers}"
-
-
 def quoted_spans(text: str) -> list[str]:
     """The words inside every closed quotation of `text`, in any marks of `QUOTATION_PAIRS`.
 
@@ -118,11 +122,13 @@ def quotation_bounds(text: str) -> list[tuple[int, int]]:
     return _scan(text)[0]
 
 
-def _scan(text: str) -> tuple[list[tuple[int, int]], list[int]]:
-    """The quotations of `text` that close (as `quotation_bounds`) and where those left open
-    start (as `open_quotes`): one reading of the marks for both."""
+def _scan(text: str) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """The quotations of `text` that close (as `quotation_bounds`), where those left open start
+    (as `open_quotes`) and where a mark closes none (as `stray_closings`): one reading of the
+    marks for all three."""
     spans: list[tuple[int, int]] = []
     stack: list[int] = []
+    strays: list[int] = []
 
     def close(i: int, marks: str) -> None:
         for depth in range(len(stack) - 1, -1, -1):
@@ -148,6 +154,8 @@ def _scan(text: str) -> tuple[list[tuple[int, int]], list[int]]:
                 close(i, _DOUBLE_OPENERS)
             elif before in _OPENS_AFTER:
                 stack.append(i)
+            elif not before.isdigit():
+                strays.append(i)  # 'safe," the mayor said' (not 'the 6.1" model')
             continue
         # The innermost open quotation this mark closes ("“" closes „…“ but opens “…”; "»"
         # closes «…» but opens »…«); any closing double mark ends any double quotation.
@@ -162,4 +170,6 @@ def _scan(text: str) -> tuple[list[tuple[int, int]], list[int]]:
             close(i, text[closing[-1]])
         elif ch in QUOTATION_PAIRS:
             stack.append(i)
-    return spans, stack
+        else:
+            strays.append(i)  # "”" or "」" with nothing open to close
+    return spans, stack, strays

@@ -31,7 +31,7 @@ from bot.summarize.clauses import (
     leans_on_context,
 )
 from bot.summarize.grounding import ELLIPSIS, POSSESSIVE_RE, figures, is_verbatim
-from bot.summarize.quote_marks import open_quotes, quotation_bounds
+from bot.summarize.quote_marks import open_quotes, stray_closings
 from bot.summarize.told import Told, quote_sentences
 
 QUOTE_MAX_WORDS = 24
@@ -246,12 +246,7 @@ def _unpaired(text: str) -> bool:
     not a quotation's."""
     if _inner_open(text.replace(ELLIPSIS, " ").strip()):
         return True
-    bounds = quotation_bounds(text)
-    used = {start - 1 for start, _ in bounds} | {end for _, end in bounds} | set(open_quotes(text))
-    return any(
-        ch in '”»"' and i not in used and not (ch == '"' and text[i - 1 : i].isdigit())
-        for i, ch in enumerate(text)
-    )
+    return bool(stray_closings(text))
 
 
 def _inner_open(text: str) -> list[int]:
