@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.summarize.asides import accusing
+from bot.summarize.claim_verbs import other_acts
 from bot.summarize.clauses import (
     SENTENCE_END_WEAK,
     WEAK_ENDINGS,
@@ -281,8 +282,9 @@ def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
     to impeach X, ..." / "voted to remove X ... as ..."), or most words but the dates. A
     restatement with no figure, or with other ones, still gets through when it shares few
     words. Never two occasions of one act, however alike their words (`other_occasion`:
-    "voted on Monday" / "voted on Thursday", "voted for" / "voted against")."""
-    if other_occasion(a.text, b.text):
+    "voted on Monday" / "voted on Thursday", "voted for" / "voted against"), nor two decisive
+    acts the model bullets' verb check tells apart (`other_acts`: "approved" / "rejected")."""
+    if other_occasion(a.text, b.text) or other_acts(a.text, b.text):
         return False
     if stem_overlap(a.stems, b.stems) > params.max_overlap or _retold(a, b):
         return True

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from bot.models import Article
@@ -28,7 +29,14 @@ from bot.summarize.clauses import VERB_WORDS
 from bot.summarize.modality import DONE, FUTURE, level_before, tokens
 from bot.summarize.roles import flipped
 from bot.summarize.sentences import stem
-from bot.summarize.support import SUPPORT_SHARE, carries, claim, main_clause, story_evidence
+from bot.summarize.support import (
+    SUPPORT_SHARE,
+    carries,
+    claim,
+    main_clause,
+    negated,
+    story_evidence,
+)
 from bot.summarize.verb_groups import Group, decisive_group
 
 _AUXILIARIES = frozenset(
@@ -135,10 +143,8 @@ def changed_verb(
     """The decisive verb of `text` that no sentence carrying it states in any of its group's
     words, or states less surely (see the module docstring); None when the claim's verb checks
     out or is not decisive."""
-    clause = tokens(main_clause(text))
-    at = [k for k, token in enumerate(clause) if _TOKEN_RE.fullmatch(token)]
-    verbs = [at[i] for i in _main_verb_at([clause[k] for k in at])]
-    groups = [g for k in verbs if (g := decisive_group(clause[k], clause, k)) is not None]
+    clause, verbs, found = _decisive(text)
+    groups = [g for g in found if g is not None]
     if not groups or len(groups) < len(verbs):
         # "plans to sell": the plan is the claim, and "plans" is no decisive verb.
         return None
@@ -159,6 +165,40 @@ def changed_verb(
     if flipped(clause, verbs[0], carrying, groups[0].verbs):
         return VerbProblem(verb, hedged=False, reversed=True)
     return None
+
+
+@lru_cache(maxsize=8192)
+def _decisive(text: str) -> tuple[list[str], list[int], tuple[Group | None, ...]]:
+    """`text`'s main clause as tokens, where its main verbs (`main_verbs`) stand in them, and
+    each verb's group when it is decisive in its sense there (`decisive_group`), else None."""
+    clause = tokens(main_clause(text))
+    at = [k for k, token in enumerate(clause) if _TOKEN_RE.fullmatch(token)]
+    verbs = [at[i] for i in _main_verb_at([clause[k] for k in at])]
+    return clause, verbs, tuple(decisive_group(clause[k], clause, k) for k in verbs)
+
+
+def other_acts(a_text: str, b_text: str) -> bool:
+    """Whether two sentences tell two decisive acts: the main verb of each is decisive (read as
+    `changed_verb` reads a model bullet's) and neither is one of the other's group's words, so
+    no sentence stating one would carry the other ("The council approved the tram line" /
+    "The council rejected the tram line", "was arrested" / "was charged"). However alike their
+    other words, they are two facts. A negated main clause ("did not approve") may tell its
+    opposite's fact, and decides nothing."""
+    acts = []
+    for text in (a_text, b_text):
+        clause, verbs, groups = _decisive(text)
+        decisive = [
+            (stem(clause[k].casefold()), g) for k, g in zip(verbs, groups, strict=True) if g
+        ]
+        if not decisive or negated(main_clause(text)):
+            return False
+        acts.append(decisive)
+    (a_acts, b_acts) = acts
+    return not any(
+        a_verb in b_group.words or b_verb in a_group.words
+        for a_verb, a_group in a_acts
+        for b_verb, b_group in b_acts
+    )
 
 
 _PRESENT_BE = frozenset({"is", "are", "am"})

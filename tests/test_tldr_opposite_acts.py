@@ -1,0 +1,56 @@
+"""Two tellings whose decisive verbs the model bullets' verb check tells apart ("approved" /
+"rejected", "convicted" / "acquitted") are two facts for the extractive TL;DR too, however many
+words they share: two bullets, not one. The same act in another of its group's words ("approved"
+/ "passed"), or a negated verb that may tell the other's fact, is still one.
+
+Every story here is invented."""
+
+from __future__ import annotations
+
+from bot.summarize.candidates import TldrParams, _repeats
+from bot.summarize.claim_verbs import other_acts
+from tests.test_tldr_repeats import _option
+
+
+def _two_bullets(a: str, b: str) -> bool:
+    params = TldrParams()
+    one, other = _option(a), _option(b, 1)
+    return not _repeats(one, other, params) and not _repeats(other, one, params)
+
+
+def test_approved_and_rejected_are_two_bullets() -> None:
+    approved = "The Tolberg council approved the tram line to the airport on Monday night."
+    rejected = "The Tolberg council rejected the tram line to the airport on Monday night."
+    assert other_acts(approved, rejected)
+    assert _two_bullets(approved, rejected)
+    # The verb check reads "voted to ..." as the act after it.
+    assert _two_bullets(
+        "The harbour board voted to approve the new fishing quota after a long hearing.",
+        "The harbour board voted to reject the new fishing quota after a long hearing.",
+    )
+
+
+def test_a_verdict_and_its_opposite_are_two_bullets() -> None:
+    assert _two_bullets(
+        "A Tarn jury convicted the former harbour master Ada Wren of fraud on Tuesday.",
+        "A Tarn jury acquitted the former harbour master Ada Wren of fraud on Tuesday.",
+    )
+
+
+def test_one_act_in_other_words_is_still_one_bullet() -> None:
+    approved = "The Tolberg council approved the tram line budget on Monday night."
+    for other in (
+        "The Tolberg council passed the tram line budget on Monday night.",
+        "The Tolberg council formally approved the tram line budget on Monday night.",
+    ):
+        assert not other_acts(approved, other), other
+        assert not _two_bullets(approved, other), other
+    # Not approving may be rejecting: a negated verb decides nothing.
+    negated = "The Tolberg council did not approve the tram line budget on Monday night."
+    rejected = "The Tolberg council rejected the tram line budget on Monday night."
+    assert not other_acts(negated, rejected)
+    # "fired on protesters" is no firing: only verbs in their decisive sense are read.
+    assert not other_acts(
+        "Police fired on the crowd outside the Tolberg town hall on Monday.",
+        "Police arrested the crowd outside the Tolberg town hall on Monday.",
+    )
