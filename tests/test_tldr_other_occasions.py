@@ -1,5 +1,6 @@
 """One act on other dates, or the opposite act, is two facts however alike the words: two bullets,
-and an outlet telling the other one keeps its angle. The same act told with other background, or
+an outlet telling the other one keeps its angle, and a quote telling it is news under the
+bullet. The same act told with other background, or
 its date given a day off (another time zone) or not at all, is still one.
 
 Every story here is invented."""
@@ -10,9 +11,12 @@ from bot.models import Article
 from bot.outlets import outlet_names
 from bot.summarize.angles import build_angles
 from bot.summarize.candidates import TldrParams, _repeats
-from bot.summarize.grounding import supporting_outlets
+from bot.summarize.grounding import figures, supporting_outlets
 from bot.summarize.occasions import other_occasion
+from bot.summarize.quotes import pick_quote
 from bot.summarize.restated import cores_alike, one_remark
+from bot.summarize.sentences import content_stems
+from bot.summarize.told import Told
 from tests.test_tldr_repeats import _option
 
 MONDAY = "The Tolberg council voted on Monday to close the old ferry pier, ending years of debate."
@@ -111,3 +115,21 @@ def test_an_outlet_telling_the_opposite_vote_does_not_report_the_bullet() -> Non
     )
     backers = supporting_outlets(FOR, "Quay Herald", articles, outlet_names(articles))
     assert backers == ["Quay Herald", "Metro Sound"]
+
+
+def _told(*bullets: str) -> Told:
+    told = [(frozenset(content_stems(b)), figures(b)) for b in bullets]
+    return Told(bullets=told, figures=frozenset().union(*(f for _, f in told)), texts=bullets)
+
+
+def test_a_quote_telling_another_occasion_of_a_bullets_act_is_news() -> None:
+    one = "The Tolberg council voted on Monday to close the old ferry pier."
+    thursday = "The Tolberg council voted on Thursday to close the old ferry pier after a hearing."
+    assert not _told(one).retold_by(thursday)
+    assert not _told(FOR).retold_by(AGAINST)
+    # The same vote told again is still a retelling.
+    assert _told(one).retold_by(thursday.replace("Thursday", "Monday"))
+    assert _told(FOR).retold_by("The harbour board voted for the new fishing quota on Monday.")
+    article = Article(id="t1", source="Fjord Post", title="Pier vote", text=thursday)
+    quote = pick_quote([(1.0, thursday, article, ["Thursday", "hearing"])], _told(one))
+    assert quote == thursday

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.summarize.clauses import is_clause
 from bot.summarize.grounding import figures
+from bot.summarize.occasions import other_occasion
 from bot.summarize.restated import cores_alike, one_remark, same_figure_restated, stem_overlap
 from bot.summarize.sentences import content_stems
 
@@ -35,8 +36,10 @@ class Told:
     headline: frozenset[str] = frozenset()
     bullets: Sequence[tuple[frozenset[str], frozenset[str]]] = ()
     figures: frozenset[str] = frozenset()  # every figure the headline and the bullets give
-    # The bullets' words, for a retelling the stems alone miss: the same event with other
-    # background, or the same remark quoted in other words (`restated.cores_alike`, `one_remark`).
+    # The bullets' words, in the bullets' order, for a retelling the stems alone miss: the same
+    # event with other background, or the same remark quoted in other words
+    # (`restated.cores_alike`, `one_remark`); and for another occasion of a bullet's act, which
+    # is no retelling (`occasions`).
     texts: Sequence[str] = ()
 
     def retold_by(self, quote: str) -> bool:
@@ -60,7 +63,12 @@ class Told:
             and on_headline >= QUOTE_MIN_HEADLINE_SHARE * len(stems)
         ):
             return True
-        for bullet, bullet_figs in self.bullets:
+        for n, (bullet, bullet_figs) in enumerate(self.bullets):
+            # The bullet's act on a day days apart, or its other side ("voted on Thursday" under
+            # "voted on Monday", "voted against" under "voted for"), is news however alike the
+            # words (`other_occasion`, as the TL;DR's repeat check asks).
+            if n < len(self.texts) and other_occasion(quote, self.texts[n]):
+                continue
             if stem_overlap(stems, bullet) >= QUOTE_MAX_CONTAINED:
                 return True
             # A bullet's figure in other words ("…will spend up to 4 billion crowns…" under
