@@ -1,6 +1,6 @@
 """One act on other dates, or the opposite act, is two facts however alike the words: two bullets,
-an outlet telling the other one keeps its angle, and a quote telling it is news under the
-bullet. The same act told with other background, or
+an outlet telling the other one keeps its angle, a quote telling it is news under the bullet, and
+a sentence telling it backs no bullet, not even quoting its words. The same act told with other background, or
 its date given a day off (another time zone) or not at all, is still one.
 
 Every story here is invented."""
@@ -133,3 +133,17 @@ def test_a_quote_telling_another_occasion_of_a_bullets_act_is_news() -> None:
     article = Article(id="t1", source="Fjord Post", title="Pier vote", text=thursday)
     quote = pick_quote([(1.0, thursday, article, ["Thursday", "hearing"])], _told(one))
     assert quote == thursday
+
+
+def test_a_shared_quotation_on_another_day_does_not_report_the_bullet() -> None:
+    said = (
+        "Mayor Ola Berg said on Monday that closing the pier was “a sad day for Tolberg fishermen”."
+    )
+    articles = _story(
+        ("Quay Herald", "Pier shuts", said),
+        # The same words, word for word, said again three days later: another remark.
+        ("Fjord Post", "Pier", said.replace("Monday", "Thursday")),
+        ("Metro Sound", "Pier", said.replace("said on Monday that", "said on Monday, as it shut,")),
+    )
+    backers = supporting_outlets(said, "Quay Herald", articles, outlet_names(articles))
+    assert backers == ["Quay Herald", "Metro Sound"]

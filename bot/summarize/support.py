@@ -6,6 +6,8 @@ where the two overlap. Dates are left out of the figure check: an outlet that re
 without the weekday still reports the fine. A year may be left out too, but not given as another.
 Nor may the sentence give the words to another named speaker than the bullet does ("Berg said"
 beside "Wren said"): the shared-quotation rule's reading of speakers (`shared_quotes`) decides.
+Nor may it tell another occasion of the bullet's act (`occasions`: days apart, the other side),
+not even quoting the bullet's quotation word for word.
 """
 
 from __future__ import annotations
@@ -217,6 +219,10 @@ def carries(
     """
     shared = bullet.stems & sentence.stems
     if quotes_alike(bullet.text, sentence.text, shared):
+        # The same words said on another day, or quoted of the other side's vote, are another
+        # occasion (`other_occasion`), which backs no bullet however word for word it quotes.
+        if other_occasion(bullet.text, sentence.text):
+            return False
         return figures_agree(bullet.counts, sentence.counts) and bullet.negated_where(
             shared
         ) == sentence.negated_where(shared)
