@@ -70,6 +70,17 @@ def test_an_aside_after_a_german_quotation_can_still_be_dropped() -> None:
     )
 
 
+def test_no_aside_is_dropped_from_inside_a_quotation_the_sentence_starts_in() -> None:
+    # The splitter parted this from the quotation's opening: the words up to the stray mark
+    # are the mayor's, and ", said Berg on March 8," is no aside to drop from them.
+    sentence = (
+        'Sadly, I think the pier is beyond saving," said Berg on March 8, 2014, a day before '
+        "the council voted to close it."
+    )
+    forms = variants(sentence)
+    assert not any(form.startswith("Sadly, 2014") for form in forms), forms
+
+
 @pytest.mark.parametrize("sentence", QUOTING)
 def test_a_sentence_quoting_in_other_marks_can_be_an_angle_line(sentence: str) -> None:
     article = Article(id="1", source="Tolberg Bote", title="Steg", text=sentence)

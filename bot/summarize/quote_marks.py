@@ -66,10 +66,13 @@ def stray_closings(text: str) -> list[int]:
 
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
     """The stretches of `text` inside a quotation, merged and in order: a closed one from the
-    first character after its opening mark up to its closing mark, one left open to the end.
-    A position `p` is inside a quotation when `start <= p < end` for one of them."""
-    spans, opened, _ = _scan(text)
-    ranges = sorted([*spans, *((start + 1, len(text)) for start in opened)])
+    first character after its opening mark up to its closing mark, one left open to the end,
+    and one whose opening came before `text` (a stray closing mark) from the start. A position
+    `p` is inside a quotation when `start <= p < end` for one of them."""
+    spans, opened, strays = _scan(text)
+    ranges = sorted(
+        [*spans, *((start + 1, len(text)) for start in opened), *((0, end) for end in strays)]
+    )
     merged: list[tuple[int, int]] = []
     for start, end in ranges:
         if merged and start <= merged[-1][1]:
