@@ -1,7 +1,8 @@
-"""Two tellings whose decisive verbs the model bullets' verb check tells apart ("approved" /
-"rejected", "convicted" / "acquitted") are two facts for the extractive TL;DR too, however many
-words they share: two bullets, not one. The same act in another of its group's words ("approved"
-/ "passed"), or a negated verb that may tell the other's fact, is still one.
+"""Two tellings whose decisive verbs (read as the model bullets' verb check reads them) tell
+opposite acts ("approved" / "rejected", "convicted" / "acquitted", "began" / "ended") are two
+facts for the extractive TL;DR too, however many words they share: two bullets, not one. The
+same act in another of its group's words ("approved" / "passed"), a negated verb that may tell
+the other's fact, or acts that do not exclude each other ("arrested" / "charged") decide nothing.
 
 Every story here is invented."""
 
@@ -35,6 +36,10 @@ def test_a_verdict_and_its_opposite_are_two_bullets() -> None:
         "A Tarn jury convicted the former harbour master Ada Wren of fraud on Tuesday.",
         "A Tarn jury acquitted the former harbour master Ada Wren of fraud on Tuesday.",
     )
+    assert _two_bullets(
+        "The fraud trial of Ada Wren began on Monday in the Tarn court after a long delay.",
+        "The fraud trial of Ada Wren ended on Monday in the Tarn court after a long delay.",
+    )
 
 
 def test_one_act_in_other_words_is_still_one_bullet() -> None:
@@ -49,6 +54,23 @@ def test_one_act_in_other_words_is_still_one_bullet() -> None:
     negated = "The Tolberg council did not approve the tram line budget on Monday night."
     rejected = "The Tolberg council rejected the tram line budget on Monday night."
     assert not other_acts(negated, rejected)
+    # Decisive acts of other groups that do not exclude each other may be one event told twice,
+    # or a verb misread as the main one ("convicted" of "X, the officer convicted of ...").
+    for one, other in (
+        (
+            "Police arrested the Tolberg harbour master on Monday over the missing funds.",
+            "Police charged the Tolberg harbour master on Monday over the missing funds.",
+        ),
+        (
+            "Ada Wren, the harbour master convicted of fraud, was sentenced to six years on Friday.",
+            "Former harbour master Ada Wren was sentenced to six years in prison on Friday.",
+        ),
+        (
+            "The Tarn court dismissed the challenge to the fishing quota on Thursday.",
+            "The Tarn court on Thursday rejected another effort to undo the fishing quota.",
+        ),
+    ):
+        assert not other_acts(one, other), other
     # "fired on protesters" is no firing: only verbs in their decisive sense are read.
     assert not other_acts(
         "Police fired on the crowd outside the Tolberg town hall on Monday.",

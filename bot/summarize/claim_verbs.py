@@ -37,7 +37,7 @@ from bot.summarize.support import (
     negated,
     story_evidence,
 )
-from bot.summarize.verb_groups import Group, decisive_group
+from bot.summarize.verb_groups import Group, decisive_group, opposed
 
 _AUXILIARIES = frozenset(
     """
@@ -178,11 +178,11 @@ def _decisive(text: str) -> tuple[list[str], list[int], tuple[Group | None, ...]
 
 
 def other_acts(a_text: str, b_text: str) -> bool:
-    """Whether two sentences tell two decisive acts: the main verb of each is decisive (read as
-    `changed_verb` reads a model bullet's) and neither is one of the other's group's words, so
-    no sentence stating one would carry the other ("The council approved the tram line" /
-    "The council rejected the tram line", "was arrested" / "was charged"). However alike their
-    other words, they are two facts. A negated main clause ("did not approve") may tell its
+    """Whether two sentences tell opposite decisive acts: the main verb of each is decisive
+    (read as `changed_verb` reads a model bullet's), their groups' facts exclude each other
+    (`verb_groups.opposed`: "The council approved the tram line" / "The council rejected the
+    tram line") and neither verb is one of the other's group's words. However alike their other
+    words, they are two facts. A negated main clause ("did not approve") may tell its
     opposite's fact, and decides nothing."""
     acts = []
     for text in (a_text, b_text):
@@ -194,11 +194,13 @@ def other_acts(a_text: str, b_text: str) -> bool:
             return False
         acts.append(decisive)
     (a_acts, b_acts) = acts
-    return not any(
+    if any(
         a_verb in b_group.words or b_verb in a_group.words
         for a_verb, a_group in a_acts
         for b_verb, b_group in b_acts
-    )
+    ):
+        return False
+    return any(opposed(a_group, b_group) for _, a_group in a_acts for _, b_group in b_acts)
 
 
 _PRESENT_BE = frozenset({"is", "are", "am"})

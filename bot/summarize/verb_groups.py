@@ -215,6 +215,30 @@ GROUPS: tuple[Group, ...] = (
 )
 _GROUP_OF: dict[str, Group] = {s: group for group in GROUPS for s in group.verbs}
 
+# Groups whose facts exclude each other, by a verb of each: a bill approved was not rejected or
+# vetoed, a defendant convicted was not acquitted, what began did not end or get called off, a
+# deal completed was not cancelled. Other pairs of groups may be one event told twice ("was
+# convicted" and "was sentenced", "resigned" and "was fired"), or a verb misread as the main
+# one, so only these tell two facts apart.
+_OPPOSED = (
+    ("approve", "reject"),
+    ("approve", "veto"),
+    ("convict", "acquit"),
+    ("begin", "end"),
+    ("begin", "cancel"),
+    ("complete", "cancel"),
+)
+_OPPOSITES = frozenset(
+    (id(_GROUP_OF[stem(a)]), id(_GROUP_OF[stem(b)]))
+    for pair in _OPPOSED
+    for a, b in (pair, pair[::-1])
+)
+
+
+def opposed(a: Group, b: Group) -> bool:
+    """Whether the facts of groups `a` and `b` exclude each other (see `_OPPOSED`)."""
+    return (id(a), id(b)) in _OPPOSITES
+
 
 def decisive_group(verb: str, tokens: list[str] | None = None, at: int = 0) -> Group | None:
     """The group of `verb` if it is a decisive verb, in its decisive sense when the clause it
