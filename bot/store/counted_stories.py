@@ -15,6 +15,14 @@ A row is settled once a later notice lists the story (or the story it was merged
 not (the story is listed first again), and the row goes once that notice is sent. Rows go with their
 channel and with their story (retention deletes old stories), by foreign key. A story counts as
 counted if a story merged into it was (`stories.merged_into`, which always names the survivor).
+
+A story a failed notice listed (stale after a long pause, out of attempts) waits the same way,
+from when it was listed (`_WAITS`), whether that notice was the list or the backlog's message, and
+whether or not a digest counted it before: it never reached the channel, and a story listed
+fresh is in no later digest's window on its own (a weekly channel's next digest starts after it),
+so it would otherwise be lost without a word. Its listing row is its waiting row: a later notice
+listing it replaces it; it goes once it has waited `MAX_LOOKBACK` (`forget_settled`), and
+becomes a row here if retention deletes its notice first (`listed_stories.forget_notices`).
 """
 
 from __future__ import annotations
@@ -50,6 +58,14 @@ _SETTLED = (
 )
 _LISTED = _SETTLED.format(ok="a.state != 'failed'")
 _SENT = _SETTLED.format(ok="a.state = 'sent'")
+# The rows that wait for a line (`c` in the queries below): the stories a digest only counted,
+# and those a failed notice listed, waiting from when it listed them.
+_WAITS = (
+    "waits(channel_pk, story_id, counted_at) AS ("
+    "SELECT channel_pk, story_id, counted_at FROM counted_stories"
+    " UNION ALL SELECT l.channel_pk, l.story_id, l.listed_at FROM listed_stories l"
+    " JOIN alerts fa ON fa.id = l.alert_id AND fa.state = 'failed')"
+)
 
 
 def counted_before(
@@ -60,12 +76,12 @@ def counted_before(
     if not story_ids:
         return []
     rows = db.execute(
-        "WITH wanted(id) AS (SELECT value FROM json_each(?)),"
+        f"WITH {_WAITS}, wanted(id) AS (SELECT value FROM json_each(?)),"
         " members(root, id) AS (SELECT id, id FROM wanted"
         " UNION ALL SELECT s.merged_into, s.id FROM stories s"
         " WHERE s.merged_into IN (SELECT id FROM wanted))"
         " SELECT m.root FROM members m"
-        f" JOIN counted_stories c ON c.channel_pk = ? AND c.story_id = m.id WHERE NOT {_LISTED}"
+        f" JOIN waits c ON c.channel_pk = ? AND c.story_id = m.id WHERE NOT {_LISTED}"
         " GROUP BY m.root ORDER BY MIN(c.counted_at), m.root",
         [json.dumps(list(story_ids)), channel_pk],
     ).fetchall()
@@ -78,7 +94,7 @@ def waiting(db: sqlite_utils.Database, channel_pk: int, *, since: datetime) -> l
     The longest waiting (first counted) come first: listed in rank order, the newest would take
     the lines digest after digest in a busy channel, and the oldest expire unseen."""
     rows = db.execute(
-        "SELECT COALESCE(s.merged_into, s.id) AS root FROM counted_stories c"
+        f"WITH {_WAITS} SELECT COALESCE(s.merged_into, s.id) AS root FROM waits c"
         " JOIN stories s ON s.id = c.story_id"
         f" WHERE c.channel_pk = ? AND c.counted_at >= ? AND NOT {_LISTED}"
         " GROUP BY root ORDER BY MIN(c.counted_at), root",
@@ -93,7 +109,7 @@ def expiring(db: sqlite_utils.Database, channel_pk: int, *, expired_before: date
     their rows, so they will never get a line. A story counted again since (a later row of a
     story merged into it) is still waiting, and not among them."""
     rows = db.execute(
-        "SELECT COALESCE(s.merged_into, s.id) AS root FROM counted_stories c"
+        f"WITH {_WAITS} SELECT COALESCE(s.merged_into, s.id) AS root FROM waits c"
         " JOIN stories s ON s.id = c.story_id"
         f" WHERE c.channel_pk = ? AND NOT {_LISTED}"
         " GROUP BY root HAVING MAX(c.counted_at) < ? ORDER BY MIN(c.counted_at), root",
@@ -116,9 +132,16 @@ def record_counted(
 
 def forget_settled(db: sqlite_utils.Database, channel_pk: int, *, expired_before: datetime) -> None:
     """Drop the channel's rows whose story a sent notice has listed since, and those counted
-    before `expired_before` (waited their longest); the caller holds the write transaction."""
+    before `expired_before` (waited their longest), as well as the listings of failed notices
+    made before it, which wait no longer either (a failed listing counts as none: nothing else
+    reads it); the caller holds the write transaction."""
     db.execute(
         "DELETE FROM counted_stories AS c"
         f" WHERE c.channel_pk = ? AND (c.counted_at < ? OR {_SENT})",
+        [channel_pk, iso(expired_before)],
+    )
+    db.execute(
+        "DELETE FROM listed_stories WHERE channel_pk = ? AND listed_at < ?"
+        " AND alert_id IN (SELECT id FROM alerts WHERE state = 'failed')",
         [channel_pk, iso(expired_before)],
     )

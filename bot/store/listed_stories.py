@@ -8,7 +8,8 @@ channel and with their story (retention deletes old stories), by foreign key.
 
 A listing counts unless its notice failed (`alert_id`, migration 34): a failed notice (stale
 after a channel's long pause, out of attempts, refused) never reached the channel, whose next
-digest lists the story again. One still pending (held for quiet hours, or an outage) will go
+digest lists the story again, first, as a story it only counted (`bot.store.counted_stories`
+reads the failed listings as waiting for a line). One still pending (held for quiet hours, or an outage) will go
 out: counting it keeps a digest meanwhile from listing the same stories a second time. A row whose notice is gone has NULL: sent,
 then deleted by retention (`forget_notices`), or listed before migration 34 by a notice not
 found then. A story counts as listed, too, if a story merged into it was (`stories.merged_into`,
@@ -94,9 +95,17 @@ def listed_since(db: sqlite_utils.Database, channel_pk: int, *, since: datetime)
 
 def forget_notices(db: sqlite_utils.Database, alert_ids: Sequence[int]) -> None:
     """Before retention deletes the notices `alert_ids` (all finished): the listings of a sent
-    one keep counting, with no notice (NULL); a failed one's listed nothing, and go. Done here,
-    not by foreign key, because a deleted notice's id may be given to a new one."""
+    one keep counting, with no notice (NULL); a failed one's listed nothing, and go, their
+    stories still waiting for a line from when they were listed (`bot.store.counted_stories`).
+    Done here, not by foreign key, because a deleted notice's id may be given to a new one."""
     ids = json.dumps(list(alert_ids))
+    db.execute(
+        "INSERT INTO counted_stories (channel_pk, story_id, counted_at)"
+        " SELECT channel_pk, story_id, listed_at FROM listed_stories WHERE alert_id IN"
+        " (SELECT id FROM alerts WHERE state = 'failed' AND id IN (SELECT value FROM json_each(?)))"
+        " ON CONFLICT(channel_pk, story_id) DO NOTHING",
+        [ids],
+    )
     db.execute(
         "DELETE FROM listed_stories WHERE alert_id IN (SELECT id FROM alerts"
         " WHERE state != 'sent' AND id IN (SELECT value FROM json_each(?)))",
