@@ -13,7 +13,9 @@ notice's nonce (`notice_nonce`) and their number, which Discord de-duplicates fo
 
 A notice put off for its channel's own rate limit (a Discord bucket's 429) holds the channel's
 cards and notices queued after it (`store.hold_cards`, `notice_first`): they go out after it, as
-after a card put off. Like every outbox row it is given up once queued longer than `stale_after`
+after a card put off. A digest's backlog's message waits for that digest's list however the list
+was put off (`store.leading_alert`: a 5xx's own backoff too), so the two keep their order; the
+list holds no other notice. Like every outbox row it is given up once queued longer than `stale_after`
 (`bot.store.alerts.expire_stale`), except a "feed disabled" notice while its feed stays disabled:
 still news, and queued only once per disabling.
 """
@@ -60,6 +62,15 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
         if ahead is not None and ahead.id < alert.id:
             # An earlier notice put off for the channel's limit: this one goes after it.
             until = ahead.next_attempt_at if ahead.next_attempt_at else now
+            store.set_alert_state(
+                outbox.db, alert.id, "pending", now=now, next_attempt_at=max(until, now)
+            )
+            continue
+        if (lead := store.leading_alert(outbox.db, alert, now)) is not None:
+            # Its digest's list is still to go out (a 5xx put it off on its own backoff, a
+            # look for a lost piece could not be made): this one, the backlog's message, waits
+            # as long, not sent before the list it follows.
+            until = lead.next_attempt_at if lead.next_attempt_at else now
             store.set_alert_state(
                 outbox.db, alert.id, "pending", now=now, next_attempt_at=max(until, now)
             )

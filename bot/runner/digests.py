@@ -138,8 +138,8 @@ def _enqueue_overflow(
     # Counted as listed only once the notice is sent (`bot.store.listed_stories`).
     listed_stories.record_listed(db, channel.id, listed, alert_id=alert_id, now=now)
     if notice.backlog is not None:
-        # The backlog's message, a notice of its own after the list (notices go in their order),
-        # its listings counting by its own fate.
+        # The backlog's message, a notice of its own after the list (it waits for the list:
+        # `alerts.leading_alert`), its listings counting by its own fate.
         backlog_id = alerts.queue_alert(
             db, channel.id, f"digest-backlog:{iso(slot)}", notice.backlog.text, now=now
         )

@@ -101,6 +101,26 @@ def holding_alert(db: sqlite_utils.Database, channel_pk: int, now: datetime) -> 
     return _alert(rows[0], now) if rows else None
 
 
+# A notice that follows another of its channel, by key: a digest's backlog's message follows its
+# list, which names it ("the longest waiting next") and lists the longest waiting first.
+_FOLLOWS = {"digest-backlog:": "digest-more:"}
+
+
+def leading_alert(db: sqlite_utils.Database, alert: AlertRow, now: datetime) -> AlertRow | None:
+    """The notice `alert` goes out after (`_FOLLOWS`: a digest's list, for its backlog's
+    message), while that one is still to go out; None once it was sent or failed, or if `alert`
+    follows none. Only that one notice: a notice the platform keeps failing holds no other."""
+    for prefix, lead in _FOLLOWS.items():
+        if alert.key.startswith(prefix):
+            rows = db.execute_returning_dicts(
+                "SELECT * FROM alerts WHERE channel_pk = ? AND key = ?"
+                " AND state IN ('pending', 'sending')",
+                [alert.channel_pk, lead + alert.key.removeprefix(prefix)],
+            )
+            return _alert(rows[0], now) if rows else None
+    return None
+
+
 def hold_cards(
     db: sqlite_utils.Database, alert: AlertRow, *, now: datetime, until: datetime
 ) -> None:
