@@ -7,9 +7,10 @@ fits one message: a channel matching more stories a day than its cards and those
 backlog that never drains, and a story that waits `MAX_LOOKBACK` is dropped. Counting them
 ("…and 40 more") hid both. So the last message of the list says it plainly:
 
-- once the stories carried to the next digest are more than it can list, or one of them was
-  carried already (the lists are not catching up): how many stories the channel is behind, that
-  /digest shows the next ones now, and the setting that would show them (more cards, up to
+- once the stories carried to the next digest are more than it can list (as many of their lines
+  as fit its list's and its backlog's messages on the platform: `overflow.next_capacity`), or one
+  of them was carried already (the lists are not catching up): how many stories the channel is
+  behind, that /digest shows the next ones now, and the setting that would show them (more cards, up to
   `MAX_DIGEST_SIZE`; at that size, a higher min-sources, so fewer stories match);
 - how many stories this digest drops after waiting `MAX_LOOKBACK` without a line, still matching
   the channel without a card (`dropped_stories`), and that /story finds any of them.

@@ -117,16 +117,20 @@ def overflow_notice(
         f"({plural(len(overflow), 'story', 'stories')}):"
     )
 
+    sizes: dict[str, tuple[int, int]] = {}
+
     def behind(listed: Sequence[Candidate]) -> list[str]:
         """The closing lines once `listed` have a line: how far behind, what was dropped."""
         counted = _counted(fresh, listed, before)
+        carried = sum(c.story.id in order for c in counted)
         line = behind_line(
             platform,
             behind=len(counted),
-            carried=sum(c.story.id in order for c in counted),
+            carried=carried,
             cards=cards,
             min_sources=min_sources,
-            next_lines=MAX_LISTED + MAX_BACKLOG,
+            # Only read when none was carried: the next digest's room for them.
+            next_lines=0 if carried or not counted else next_capacity(platform, counted, sizes),
         )
         return [text for text in (line, dropped_line(dropped)) if text is not None]
 
@@ -162,6 +166,44 @@ def overflow_notice(
     shown = listed + backlog.listed
     text = "\n".join([title, *lines, *rest])
     return OverflowNotice(text, listed, _counted(fresh, shown, before), backlog)
+
+
+def next_capacity(
+    platform: str,
+    waiting: Sequence[Candidate],
+    sizes: dict[str, tuple[int, int]] | None = None,
+) -> int:
+    """How many of `waiting` (carried to the next digest, which lists them first, in this
+    order) that digest can give a line on `platform`: as many as fit its list's message (at
+    most MAX_LISTED) and then its backlog's (at most MAX_BACKLOG), their lines as they are now.
+    Not a fixed 35: on Discord, 80-character headlines with links fit 7 and 9. `sizes` keeps
+    each story's two lines' escaped sizes between calls."""
+    limit = _LIMIT.get(platform, _DEFAULT_LIMIT)
+    sizes = {} if sizes is None else sizes
+    # No more can have a line, so no more need be measured.
+    waiting = waiting[: MAX_LISTED + MAX_BACKLOG]
+    for c in waiting:
+        if c.story.id not in sizes:
+            full = escaped_bound(overflow_line(c, marked=True))
+            sizes[c.story.id] = (full, escaped_bound(backlog_line(c)))
+    # The list's title and its count's last line, with counts of the most digits likely.
+    title = f"Also matching this channel, without a card in this digest ({'9' * 4} stories):"
+    rest = _rest_line(9999, 9999, more=" the longest waiting next")[0]
+    room = limit - escaped_bound(title) - 1 - escaped_bound(rest)
+    taken = _fit([sizes[c.story.id][0] for c in waiting], room, MAX_LISTED)
+    room = limit - escaped_bound(_backlog_title(MAX_BACKLOG, 9999))
+    return taken + _fit([sizes[c.story.id][1] for c in waiting[taken:]], room, MAX_BACKLOG)
+
+
+def _fit(lines: Sequence[int], room: int, most: int) -> int:
+    """How many of `lines` (escaped sizes), in order, fit `room` one to a line, at most `most`."""
+    taken = 0
+    for size in lines[:most]:
+        room -= size + 1
+        if room < 0:
+            break
+        taken += 1
+    return taken
 
 
 def backlog_message(
