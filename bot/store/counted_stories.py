@@ -76,14 +76,20 @@ def counted_before(
     if not story_ids:
         return []
     rows = db.execute(
-        f"WITH {_WAITS}, wanted(id) AS (SELECT value FROM json_each(?)),"
+        "WITH wanted(id) AS (SELECT value FROM json_each(?)),"
         " members(root, id) AS (SELECT id, id FROM wanted"
         " UNION ALL SELECT s.merged_into, s.id FROM stories s"
-        " WHERE s.merged_into IN (SELECT id FROM wanted))"
-        " SELECT m.root FROM members m"
-        f" JOIN waits c ON c.channel_pk = ? AND c.story_id = m.id WHERE NOT {_LISTED}"
-        " GROUP BY m.root ORDER BY MIN(c.counted_at), m.root",
-        [json.dumps(list(story_ids)), channel_pk],
+        " WHERE s.merged_into IN (SELECT id FROM wanted)),"
+        # `_WAITS`' rows of these stories, each looked up by its key rather than all read.
+        " c(root, channel_pk, story_id, counted_at) AS ("
+        "SELECT m.root, w.channel_pk, w.story_id, w.counted_at FROM members m"
+        " JOIN counted_stories w ON w.channel_pk = ? AND w.story_id = m.id"
+        " UNION ALL SELECT m.root, l.channel_pk, l.story_id, l.listed_at FROM members m"
+        " JOIN listed_stories l ON l.channel_pk = ? AND l.story_id = m.id"
+        " JOIN alerts fa ON fa.id = l.alert_id AND fa.state = 'failed')"
+        f" SELECT c.root FROM c WHERE NOT {_LISTED}"
+        " GROUP BY c.root ORDER BY MIN(c.counted_at), c.root",
+        [json.dumps(list(story_ids)), channel_pk, channel_pk],
     ).fetchall()
     return [row[0] for row in rows]
 
