@@ -2,13 +2,14 @@
 
 Each case took from several seconds to over 25 s before the work per sentence and per story was
 bounded; each now takes well under one. The checks count the work done (variants, calls) or run
-the summary under a generous per-test timeout in a thread, so a slow shared machine cannot make
-them flaky.
+the summary in a thread under a generous budget of that thread's own CPU time (a wall-clock limit,
+far longer, only stops a hung case), so a slow shared machine cannot make them flaky.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -17,6 +18,7 @@ import pytest
 from bot.models import Article, Summary
 from bot.summarize import MAX_TEXT_CHARS, MAX_TITLE_CHARS, summarize, summary_input
 from bot.summarize import candidates as candidates_mod
+from bot.summarize.angle_names import _split_at_ampersand
 from bot.summarize.angles import _OtherStems
 from bot.summarize.asides import dash_asides_dropped
 from bot.summarize.candidates import (
@@ -35,28 +37,36 @@ from bot.summarize.site_names import strip_site_suffix
 from tests.test_summarize_fixtures import art, harbor_bridge_story
 
 T = TypeVar("T")
-# Far above what any case needs now (well under a second each), far below what they took before.
+# CPU seconds: far above what any case needs now (well under a second each), far below what they
+# took before.
 TIMEOUT = 10.0
+# Wall-clock seconds before a case counts as hung: a loaded machine may stretch the CPU budget.
+HUNG_AFTER = 120.0
 PLAIN = "The cup ended on Sunday with a win for the hosts in the final."
 
 
 def _within(timeout: float, fn: Callable[[], T]) -> T:
-    """`fn()`, failing the test if it has not returned after `timeout` seconds."""
+    """`fn()`, failing the test if it used more than `timeout` seconds of CPU, or is still
+    running after HUNG_AFTER seconds."""
     result: list[T] = []
     errors: list[BaseException] = []
+    cpu: list[float] = []
 
     def run() -> None:
+        start = time.thread_time()
         try:
             result.append(fn())
         except BaseException as exc:  # re-raised below, in the test's thread
             errors.append(exc)
+        cpu.append(time.thread_time() - start)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    thread.join(timeout)
-    assert not thread.is_alive(), f"no result within {timeout} s"
+    thread.join(HUNG_AFTER)
+    assert not thread.is_alive(), f"no result within {HUNG_AFTER} s"
     if errors:
         raise errors[0]
+    assert cpu[0] < timeout, f"{cpu[0]:.1f} s of CPU, over {timeout} s"
     return result[0]
 
 
@@ -230,3 +240,11 @@ def test_other_outlets_stems_by_counts() -> None:
         union = set().union(*(v for k, v in vocab.items() if k != outlet))
         other = _OtherStems(counts, own)
         assert {s for s in "xyzw" if s in other} == union
+
+
+def test_a_long_capitalised_run_is_split_at_its_ampersands_in_linear_time() -> None:
+    # Reading the words after every token, not only after an "&", made this quadratic: a feed
+    # sentence of 50,000 capitalised words ("Sen. Sen. ...") took seconds in name_runs.
+    tokens = ["Sen."] * 200_000 + ["Mike", "Trapp", "&", "Royce", "Adkins"]
+    pieces = _within(1.0, lambda: _split_at_ampersand(tokens))
+    assert pieces == [["Sen."] * 200_000 + ["Mike", "Trapp"], ["Royce", "Adkins"]]
