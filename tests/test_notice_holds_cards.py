@@ -123,3 +123,45 @@ async def test_an_older_notice_is_not_held_behind_a_newer_one_put_off(
     world.now = T0 + timedelta(minutes=11)
     await drain(world)
     assert channel_order(discord_api) == ["Feed A off", "Feed B off"]
+
+
+@pytest.mark.parametrize("route", ["bot", "webhook"])
+async def test_a_put_off_notice_failing_on_its_own_afterwards_no_longer_holds_the_cards(
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    tmp_path: Path,
+    route: str,
+) -> None:
+    world = World(discord_api, discord_client, session, route)
+    world.db = world.outbox.db = open_database(tmp_path / "newsdigest.db")
+    world.outbox.card_source = make_card_source(world.db, T0)
+    world.channel = add_channel(world.db, str(CHANNEL), platform="discord", mode="instant")
+    if route == "webhook":
+        world.channel = channel_store.update_channel(
+            world.db, world.channel.id, webhook_url=WEBHOOK_URL
+        )
+    path = HOOK_POST if route == "webhook" else BOT_POST
+    alert_store.enqueue_alert(world.db, world.channel.id, "feed-off", "Feed A off", now=T0)
+    body, headers = bucket_429("60")
+    discord_api.fail_next("POST", path, 429, body, headers=headers)
+    await drain(world)  # put off for the channel's bucket: it holds the cards queued after it
+    real_time_passed(world)
+    world.now = T0 + timedelta(seconds=2)
+    add_story(world.db, "s2", ["X", "Y"], now=world.now)
+    store.enqueue_story(world.db, "s2", world.channel.id, now=world.now)
+
+    # Its put-off over, the notice goes first and fails on its own (a 503 that created
+    # nothing): it waits on its own backoff now, and the card queued after it goes on.
+    discord_api.fail_next("POST", path, 503, {"message": "Service Unavailable", "code": 0})
+    world.now = T0 + timedelta(seconds=61)
+    await drain(world)
+    assert channel_order(discord_api) == ["card"]
+    [s2] = [r for r in world.rows("story") if r.story_id == "s2"]
+    assert s2.state == "sent"
+    [(state, holds)] = world.db.execute("SELECT state, holds_cards FROM alerts").fetchall()
+    assert (state, holds) == ("pending", 0)
+
+    world.now = T0 + timedelta(hours=1)  # past its own backoff
+    await drain(world)
+    assert channel_order(discord_api) == ["card", "Feed A off"]

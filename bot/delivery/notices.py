@@ -13,10 +13,12 @@ notice's nonce (`notice_nonce`) and their number, which Discord de-duplicates fo
 
 A notice put off for its channel's own rate limit (a Discord bucket's 429) holds the channel's
 cards and notices queued after it (`store.hold_cards`, `notice_first`): they go out after it, as
-after a card put off. A digest's backlog's message waits for that digest's list however the list
-was put off (`store.leading_alert`: a 5xx's own backoff too), so the two keep their order; the
-list holds no other notice. Like every outbox row it is given up once queued longer than `stale_after`
-(`bot.store.alerts.expire_stale`), except a "feed disabled" notice while its feed stays disabled:
+after a card put off. Only while it is rate limited: once it fails otherwise (a 5xx, a lookup of
+its piece failing, the channel refusing it) it waits on its own backoff and holds nothing, as a
+notice failing never holds its route back. A digest's backlog's message waits for that digest's
+list however the list was put off (`store.leading_alert`: a 5xx's own backoff too), so the two
+keep their order; the list holds no other notice. Like every outbox row it is given up once
+queued longer than `stale_after` (`bot.store.alerts.expire_stale`), except a "feed disabled" notice while its feed stays disabled:
 still news, and queued only once per disabling.
 """
 
@@ -160,6 +162,9 @@ async def send_notice(
         # channel's posts on each retry. A real outage is found and shown by the posts that
         # fail too. No attempt is used (`set_alert_state` gives back the one 'sending'
         # took); the stale rule ends a wait that never does.
+        # Put off for its channel's limit before, it no longer holds the channel's cards (but
+        # for another 429): they would wait out its own backoff with it, for ever if it never
+        # works (a "feed disabled" notice never goes stale).
         delay = exc.retry_after
         if delay is None:
             delay = _own_backoff(outbox, alert, now)
@@ -170,12 +175,15 @@ async def send_notice(
             now=now,
             error=str(exc),
             next_attempt_at=now + timedelta(seconds=delay),
+            holds_cards=None if exc.rate_limited else False,
         )
         log.warning(
             "notice %d to %s failed (%s); retrying in %.0fs", alert.id, channel.key, exc, delay
         )
     except PermanentDeliveryError as exc:
-        store.set_alert_state(outbox.db, alert.id, "pending", now=now, error=str(exc))
+        store.set_alert_state(
+            outbox.db, alert.id, "pending", now=now, error=str(exc), holds_cards=False
+        )
         pause_refused(outbox, channel, exc, report)
     except Exception as exc:
         store.set_unsure(outbox.db, alert.id, True)  # unknown: it may have landed
@@ -189,6 +197,7 @@ async def send_notice(
             error=str(exc),
             next_attempt_at=retry,
             attempt_used=True,
+            holds_cards=False,
         )
     else:
         outbox.outages.up(route)
@@ -222,6 +231,7 @@ async def _landed(
             now=now,
             error=f"looking for piece {piece}: {exc}",
             next_attempt_at=now + timedelta(seconds=max(delay, 1.0)),
+            holds_cards=False,  # on its own backoff, as after a failed send
         )
         log.warning(
             "notice %d to %s: could not look for piece %d (%s); looking again in %.0fs",

@@ -39,7 +39,7 @@ class AlertRow:
     # a resend starts after them.
     pieces_posted: int = 0
     # Put off for its channel's own rate limit: the channel's cards queued after it wait for it
-    # (`hold_cards`).
+    # (`hold_cards`), until it is sent or fails for another reason.
     holds_cards: bool = False
     # The first piece not recorded may have landed (its answer was lost, or a crash came
     # mid-send): looked for before it is sent again (`bot.delivery.notices`).
@@ -92,7 +92,8 @@ def _alert(r: dict[str, Any], now: datetime) -> AlertRow:
 
 def holding_alert(db: sqlite_utils.Database, channel_pk: int, now: datetime) -> AlertRow | None:
     """The channel's oldest notice still pending that was put off for the channel's own rate
-    limit (`hold_cards`): the channel's posts queued after it wait for it."""
+    limit (`hold_cards`) and has not failed otherwise since: the channel's posts queued after it
+    wait for it."""
     rows = db.execute_returning_dicts(
         "SELECT * FROM alerts WHERE channel_pk = ? AND state = 'pending' AND holds_cards"
         " ORDER BY id LIMIT 1",
@@ -127,7 +128,8 @@ def hold_cards(
     """The notice was put off until `until` for its channel's own limit (a Discord bucket's
     429): it holds the channel's cards queued after it, which wait as long and, while it is
     pending, go out only after it (`bot.delivery.notices.notice_first`), as a card put off holds
-    the cards after it. Cards queued with it or before (a digest's, which its listing notice
+    the cards after it. Until it fails for another reason (`set_alert_state`'s `holds_cards`):
+    then it waits on its own backoff, holding nothing. Cards queued with it or before (a digest's, which its listing notice
     follows) are not held."""
     with durable(db):
         db.execute("UPDATE alerts SET holds_cards = 1 WHERE id = ?", [alert.id])
@@ -165,12 +167,14 @@ def set_alert_state(
     error: str | None = None,
     next_attempt_at: datetime | None = None,
     attempt_used: bool = False,
+    holds_cards: bool | None = None,
 ) -> None:
     """Moves a notice to `state`. Going 'sending' uses an attempt, so a notice that crashes the
     process mid-send is counted too; a 'sending' notice set back to 'pending' gets it back unless
     `attempt_used` (a failure that is the notice's own, an error nobody recognised): a platform
     that fails or cannot be reached, or a channel that refuses us, says nothing about the notice,
-    as with deliveries' `unclaim`."""
+    as with deliveries' `unclaim`. `holds_cards` False: it no longer holds the channel's cards
+    (`hold_cards`), in the same write; None leaves that as it was."""
     with durable(db):
         # SQLite evaluates every SET expression on the row as it was, so `state` below is the
         # state before this update.
@@ -178,7 +182,8 @@ def set_alert_state(
             "UPDATE alerts SET attempts = MAX(attempts + (? = 'sending')"
             " - (state = 'sending' AND ? = 'pending' AND NOT ?), 0),"
             " state = ?, last_error = ?, next_attempt_at = ?,"
-            " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?",
+            " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
+            " holds_cards = COALESCE(?, holds_cards) WHERE id = ?",
             [
                 state,
                 state,
@@ -188,6 +193,7 @@ def set_alert_state(
                 iso(next_attempt_at),
                 state,
                 iso(now),
+                None if holds_cards is None else int(holds_cards),
                 alert_id,
             ],
         )
