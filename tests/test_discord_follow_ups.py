@@ -3,11 +3,14 @@
 (discord.py's own webhook loop would resend it on any 5xx); the rest of the reply still goes.
 A follow-up answered with a body that is not a Discord message (a proxy's HTML page served as
 200, JSON cut off, a message without its id) is the same: logged as maybe posted, not sent again,
-and the rest of the reply goes; it escaped with a traceback and dropped the rest."""
+and the rest of the reply goes; it escaped with a traceback and dropped the rest. A follow-up
+refused with a short 429 of Discord's own is sent once more after its wait, as discord.py did
+before the webhook session raised every 429; a long one is not slept out."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -119,3 +122,37 @@ async def test_the_rest_of_a_reply_goes_on_after_a_garbled_follow_up(
     assert [len(m["embeds"]) for m in follow_ups(discord_api)] == [5, 2]
     assert "may or may not have been posted" in caplog.text
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_a_follow_up_met_by_a_short_429_is_sent_once_its_wait_passed(
+    discord_api: FakeDiscord, bot: DiscordBot
+) -> None:
+    # The private "no such story" follow-up meets the follow-up bucket's 429: refused, nothing
+    # created. The user gets the reply, not the apology for a failed command.
+    discord_api.rate_limit_next("POST", FOLLOW_UP, retry_after=0.05)
+    await slash(bot, "story", query="zebra")
+    assert [p.status for p in discord_api.calls("POST", FOLLOW_UP)] == [429, 200]
+    [reply] = follow_ups(discord_api)
+    assert "zebra" in reply["content"] and reply["flags"] & EPHEMERAL
+
+
+async def test_a_follow_up_is_sent_once_more_at_most_and_a_long_429_is_not_slept_out(
+    discord_api: FakeDiscord, bot: DiscordBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Two 429s in a row: one resend, then the command fails (and the apology goes).
+    discord_api.rate_limit_next("POST", FOLLOW_UP, retry_after=0.05)
+    discord_api.rate_limit_next("POST", FOLLOW_UP, retry_after=0.05)
+    with caplog.at_level(logging.ERROR):
+        await slash(bot, "story", query="zebra")
+    assert [p.status for p in discord_api.calls("POST", FOLLOW_UP)] == [429, 429, 200]
+    assert "Discord command failed" in caplog.text
+
+    # A 429 asking for minutes is raised at once, not waited out with the user.
+    discord_api.requests.clear()
+    discord_api.rate_limit_next("POST", FOLLOW_UP, retry_after=300)
+    started = time.monotonic()
+    await slash(bot, "story", query="zebra")
+    assert time.monotonic() - started < 5
+    assert [p.status for p in discord_api.calls("POST", FOLLOW_UP)] == [429, 200]
+    # Each time the reply never landed, and the apology did.
+    assert ["failed on our side" in m["content"] for m in follow_ups(discord_api)] == [True, True]

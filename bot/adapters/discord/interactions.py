@@ -21,7 +21,7 @@ from bot.adapters.discord.errors import GARBLED, PLATFORM, garbled, maybe_posted
 from bot.adapters.discord.escape import bot_text, escape, fit, link_url, neutralize_mentions
 from bot.adapters.discord.packing import digest_heading_text, pack_messages, split_content
 from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
-from bot.adapters.discord.webhook import webhook_session
+from bot.adapters.discord.webhook import follow_up_session
 from bot.commands.base import ListLine
 from bot.commands.core import CommandContext, Commands, Reply
 from bot.commands.mutes import mute_clicked
@@ -242,10 +242,11 @@ class CommandRunner:
             follow_ups.insert(0, first)
         if not follow_ups:
             return
-        async with webhook_session() as session:
+        async with follow_up_session() as session:
             hook = interaction.followup
             # discord.py resends a follow-up POST on any 5xx, and follow-ups take no nonce for
-            # Discord to deduplicate by: this session ends that loop (see webhook.py).
+            # Discord to deduplicate by: this session ends that loop, and waits out a short 429
+            # once (see webhook.py).
             hook.session = session
             for index, message in enumerate(follow_ups):
                 if self.pace and message is not first:

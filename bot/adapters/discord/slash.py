@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.interactions import CommandRunner
-from bot.adapters.discord.webhook import webhook_session
+from bot.adapters.discord.webhook import follow_up_session
 
 log = logging.getLogger(__name__)
 Choices = list[app_commands.Choice[str]]
@@ -38,7 +38,7 @@ class NewsTree(app_commands.CommandTree[Any]):
             if interaction.response.is_done():
                 # Through the session that does not resend on a 5xx: an apology posted twice
                 # is worse than one that may not have arrived (see webhook.py).
-                async with webhook_session() as session:
+                async with follow_up_session() as session:
                     hook = interaction.followup
                     hook.session = session
                     await hook.send(text, ephemeral=True)

@@ -11,6 +11,8 @@ a 429 reaches the outbox at once with its scope, rather than slept out inside di
 webhook session (`webhook_session`) raises at the first 5xx (a post's as "maybe posted", never
 resent blind) and at a 429, also for the webhook's GET, which still goes through discord.py (its
 retries would hold the drain); the outbox retries, puts off or holds them, as it does every send.
+An interaction's follow-ups are no outbox rows, so theirs (`follow_up_session`) waits out a short
+429 once in the call and sends the follow-up again, as the user waits for it.
 
 A thread update that goes into the channel itself (no bot, or one that cannot thread there) is
 titled with the story's headline and links the card it updates: its title and a last line jump to
@@ -41,7 +43,7 @@ from bot.adapters.discord.errors import (
 from bot.adapters.discord.messages import escape_notice, mark_update
 from bot.adapters.discord.notice_lookup import find_piece
 from bot.adapters.discord.packing import split_content
-from bot.adapters.discord.ratelimits import TooManyRequests
+from bot.adapters.discord.ratelimits import TooManyRequests, rate_limit_wait
 from bot.adapters.discord.rest import error_body
 from bot.adapters.discord.webhook_rest import WebhookRest, webhook_payload
 from bot.cards import StoryCard
@@ -54,6 +56,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WEBHOOK_TIMEOUT = aiohttp.ClientTimeout(total=30)
+# The longest 429 a follow-up waits out in the call, once (`follow_up_session`): the user is
+# waiting for the reply, and its interaction's token lives 15 minutes.
+FOLLOW_UP_WAIT = 10.0
 
 
 class MaybePosted(aiohttp.ClientError):
@@ -69,11 +74,56 @@ async def _no_blind_resend(req: ClientRequest, handler: ClientHandlerType) -> Cl
         # is a page. Raised at once instead, as our own requests raise it (`WebhookRest`), for
         # the outbox to put off or hold (`ratelimits.too_many_requests`): one that is not
         # Discord's JSON is Cloudflare's (a proxy on the way can add the Via).
-        body = await error_body(response)
-        response.release()
-        if isinstance(body, dict):
-            raise TooManyRequests(response, body)
-        raise discord.HTTPException(response, body)
+        raise await _refused(response)
+    return await _no_server_error(req, response)
+
+
+async def _follow_up_once_more(req: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
+    response = await handler(req)
+    if response.status == 429:
+        # An interaction's reply is no outbox row: nothing would send it later, and the user
+        # would get "that command failed" for a limit of a second. A short wait of Discord's own
+        # is waited out here and the request sent once more (refused, nothing was created); a
+        # long one, Cloudflare's, or a second 429 is raised, not slept out for minutes while
+        # the user waits (discord.py would, five times over).
+        error = await _refused(response)
+        wait = _short_wait(error)
+        if wait is None:
+            raise error
+        log.info(
+            "Discord: %s %s rate limited; sending it again in %.2f s",
+            req.method,
+            req.url.path,
+            wait,
+        )
+        await asyncio.sleep(wait)
+        response = await handler(req)
+        if response.status == 429:
+            raise await _refused(response)
+    return await _no_server_error(req, response)
+
+
+async def _refused(response: ClientResponse) -> discord.HTTPException:
+    """A 429 as the error raised for it: Discord's JSON read (`TooManyRequests`), else the page."""
+    body = await error_body(response)
+    response.release()
+    if isinstance(body, dict):
+        return TooManyRequests(response, body)
+    return discord.HTTPException(response, body)
+
+
+def _short_wait(error: discord.HTTPException) -> float | None:
+    """The seconds a 429 of Discord's own asks for (its JSON's `retry_after`, to the
+    millisecond, else its headers'), if no more than `FOLLOW_UP_WAIT`."""
+    if not isinstance(error, TooManyRequests) or not error.discords:
+        return None  # Cloudflare's: it limits the IP, often for long
+    wait = error.retry_after
+    if wait is None:
+        wait = rate_limit_wait(error.response.headers)
+    return wait if wait is not None and wait <= FOLLOW_UP_WAIT else None
+
+
+async def _no_server_error(req: ClientRequest, response: ClientResponse) -> ClientResponse:
     if req.method == "POST" and response.status >= 500:
         # Webhooks take no nonce for Discord to deduplicate by (and discord.py resent a POST on
         # any 5xx, five times): "maybe posted", for the outbox to look for the message (through
@@ -93,8 +143,15 @@ async def _no_blind_resend(req: ClientRequest, handler: ClientHandlerType) -> Cl
 
 
 def webhook_session() -> aiohttp.ClientSession:
-    """The HTTP session webhook posts go through."""
+    """The HTTP session the outbox's webhook posts go through: a 429 raised at once."""
     return aiohttp.ClientSession(timeout=WEBHOOK_TIMEOUT, middlewares=(_no_blind_resend,))
+
+
+def follow_up_session() -> aiohttp.ClientSession:
+    """The HTTP session an interaction's follow-ups (a command's reply after the first message,
+    the apology for a command that failed) go through: a 5xx as in `webhook_session`, never
+    resent blind; a short 429 of Discord's own waited out once (`FOLLOW_UP_WAIT`)."""
+    return aiohttp.ClientSession(timeout=WEBHOOK_TIMEOUT, middlewares=(_follow_up_once_more,))
 
 
 class DiscordWebhookAdapter:
