@@ -26,7 +26,7 @@ from bot.adapters.discord.webhook import webhook_session
 from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
-from bot.store.database import open_database
+from bot.store.database import iso, open_database
 
 PIECES = ["Feed A was disabled.", "a" * 1990, "b" * 1990]
 NOTICE = "\n".join(PIECES)  # three messages on Discord: 2,000 characters at most in each
@@ -148,3 +148,45 @@ async def test_without_a_bot_a_piece_whose_answer_was_lost_is_resent_with_a_warn
     assert alert(world)[0] == "sent"
     [warning] = [r for r in caplog.records if "piece may have been posted" in r.getMessage()]
     assert "twice" in warning.getMessage()
+
+
+async def test_a_piece_the_bot_cannot_look_for_is_resent_after_a_few_tries_not_held_for_ever(
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    world = await webhook_world(discord_api, discord_client, session, tmp_path, bot=True)
+    # A disabled feed's notice, which never goes stale while the feed stays disabled.
+    world.db.execute(
+        "INSERT INTO feeds (id, url, created_at, disabled_reason, disabled_at)"
+        " VALUES (7, 'http://a.example/rss', ?, 'gone', ?)",
+        [iso(T0), iso(T0)],
+    )
+    world.db.execute("UPDATE alerts SET key = ?", [f"feed-disabled:7:{iso(T0)}"])
+    world.db.conn.commit()
+    # The second piece answered 503 (nothing created): maybe sent, to be looked for.
+    discord_api.fail_next("POST", HOOK_POST, 503, SERVER_ERROR, after=1)
+    await world.outbox.drain()
+    assert alert(world) == ("pending", 0, 1)
+    # Put off for the channel's limit before that (as kept across a crash): it held the cards.
+    world.db.execute("UPDATE alerts SET holds_cards = 1")
+    world.db.conn.commit()
+    add_story(world.db, "s2", ["X", "Y"], now=world.now)
+    store.enqueue_story(world.db, "s2", world.channel.id, now=world.now)
+    # Discord now refuses the bot token: the bot can no longer read the channel.
+    discord_api.revoke_token(rest=True, gateway=False)
+
+    world.now += timedelta(hours=1)
+    with caplog.at_level(logging.WARNING):
+        await world.outbox.drain()
+        # The lookup failed: the notice waits on its own and no longer holds the card.
+        assert [r.story_id for r in world.rows("story") if r.state == "sent"] == ["s1", "s2"]
+        assert notice_pieces(discord_api) == PIECES[:1]
+        await world.drain_hours(24)
+    # Not looked for for ever: after a few tries it was sent on, with the warning.
+    assert notice_pieces(discord_api) == PIECES
+    assert alert(world) == ("sent", 1, 3)
+    [warning] = [r for r in caplog.records if "may show twice" in r.getMessage()]
+    assert "piece 2" in warning.getMessage()

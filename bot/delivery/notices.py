@@ -1,25 +1,27 @@
 """Sending the outbox's plain notices (`alerts`: a feed this channel relies on was disabled).
 
 A notice is simpler than a story post: nothing threads on it, so it is never lost rather than
-reconciled row by row. A notice too long for one message goes out as several pieces, each
-recorded once it landed (`bot.store.alerts.note_pieces`): a resend after a failure partway (a 429
-or a 5xx on the second piece) or a crash goes on from the first piece not recorded, never repeating
-one recorded. That piece may have landed when its answer was lost (a timeout, a 5xx) or a crash
-came mid-send (`requeue_stale_alerts`): the notice is marked `unsure`, and where the adapter can
-look (`find_text`: a Discord webhook channel, through the bot, as Execute Webhook takes no nonce)
-the piece is looked for before it is sent again (`_landed`); where it cannot, it is sent again,
-a rare duplicate piece being accepted rather than a notice left short. The bot's pieces carry the
-notice's nonce (`notice_nonce`) and their number, which Discord de-duplicates for a few minutes.
+reconciled row by row. A notice too long for one message goes out as several pieces, each recorded
+once it landed (`bot.store.alerts.note_pieces`): a resend after a failure partway (a 429 or a 5xx on
+the second piece) or a crash goes on from the first piece not recorded, never repeating one
+recorded. That piece may have landed when its answer was lost (a timeout, a 5xx) or a crash came
+mid-send (`requeue_stale_alerts`): the notice is marked `unsure`, and where the adapter can look
+(`find_text`: a Discord webhook channel, through the bot, as Execute Webhook takes no nonce) the
+piece is looked for before it is sent again (`_landed`); where it cannot, it is sent again, a rare
+duplicate piece being accepted rather than a notice left short, and so is one that could not be
+looked for `LOOKUP_TRIES` times in a row (the bot's token refused, the bot away). The bot's pieces
+carry the notice's nonce (`notice_nonce`) and their number, which Discord de-duplicates for a few
+minutes.
 
-A notice put off for its channel's own rate limit (a Discord bucket's 429) holds the channel's
-cards and notices queued after it (`store.hold_cards`, `notice_first`): they go out after it, as
-after a card put off. Only while it is rate limited: once it fails otherwise (a 5xx, a lookup of
-its piece failing, the channel refusing it) it waits on its own backoff and holds nothing, as a
-notice failing never holds its route back. A digest's backlog's message waits for that digest's
-list however the list was put off (`store.leading_alert`: a 5xx's own backoff too), so the two
-keep their order; the list holds no other notice. Like every outbox row it is given up once
-queued longer than `stale_after` (`bot.store.alerts.expire_stale`), except a "feed disabled" notice while its feed stays disabled:
-still news, and queued only once per disabling.
+A notice put off for its channel's own rate limit (a Discord bucket's 429) holds the channel's cards
+and notices queued after it (`store.hold_cards`, `notice_first`): they go out after it, as after a
+card put off. Only while it is rate limited: once it fails otherwise (a 5xx, a lookup of its piece
+failing, the channel refusing it) it waits on its own backoff and holds nothing, as a notice failing
+never holds its route back. A digest's backlog's message waits for that digest's list however the
+list was put off (`store.leading_alert`: a 5xx's own backoff too), so the two keep their order; the
+list holds no other notice. Like every outbox row it is given up once queued longer than
+`stale_after` (`bot.store.alerts.expire_stale`), except a "feed disabled" notice while its feed
+stays disabled: still news, and queued only once per disabling.
 """
 
 from __future__ import annotations
@@ -50,6 +52,12 @@ if TYPE_CHECKING:
     from bot.delivery.outbox import DrainReport, Outbox
 
 log = logging.getLogger(__name__)
+
+# Lookups of a piece that may have landed (`_landed`) failing in a row before it is sent again
+# anyway: on its own backoff, which doubles with its age, some half an hour for a notice that
+# just failed, hours for one queued long before. A repeated notice is harmless (it is
+# at-least-once), one never sent is not.
+LOOKUP_TRIES = 6
 
 
 async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
@@ -212,7 +220,8 @@ async def _landed(
     piece whose answer was lost is looked for in the channel first (`find_text`, where the
     adapter can look: a Discord webhook channel through the bot, as a webhook takes no nonce),
     rather than sent again blind. None when it could not be looked for now (the bot away or
-    rate limited, history failing): the notice waits its own backoff and looks again."""
+    rate limited, history failing): the notice waits its own backoff and looks again, up to
+    `LOOKUP_TRIES` times in a row; then it is sent again, and may show twice."""
     piece = alert.pieces_posted + 1
     find = getattr(adapter, "find_text", None)
     if find is None:
@@ -221,6 +230,22 @@ async def _landed(
     try:
         found = await find(channel, alert.text, piece=piece, since=alert.created_at)
     except DeliveryError as exc:
+        failed = store.lookup_failed(outbox.db, alert.id)
+        if failed >= LOOKUP_TRIES:
+            # The bot refused or away for good (a token Discord refused waits for a restart):
+            # not held for ever, which a "feed disabled" notice, never stale, would be. Sent
+            # again, as where nothing can look.
+            log.warning(
+                "notice %d to %s: piece %d may have been posted already, and is resent after "
+                "%d failed lookups (%s); it may show twice",
+                alert.id,
+                channel.key,
+                piece,
+                failed,
+                exc,
+            )
+            store.set_unsure(outbox.db, alert.id, False)
+            return alert.pieces_posted
         delay = exc.retry_after if isinstance(exc, TransientDeliveryError) else None
         if delay is None:
             delay = _own_backoff(outbox, alert, now)

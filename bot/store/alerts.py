@@ -153,9 +153,23 @@ def note_pieces(db: sqlite_utils.Database, alert_id: int, posted: int) -> None:
 
 def set_unsure(db: sqlite_utils.Database, alert_id: int, unsure: bool) -> None:
     """Whether the notice's first piece not recorded may have landed: set when its answer was
-    lost (a 5xx, a timeout), cleared once it was looked for."""
+    lost (a 5xx, a timeout), cleared once it was looked for (or given up looking for).
+
+    The column counts too, so no migration was needed for it: 0 sure, else 1 plus the lookups
+    for the piece that failed in a row (`lookup_failed`)."""
     with durable(db):
-        db.execute("UPDATE alerts SET unsure = ? WHERE id = ?", [int(unsure), alert_id])
+        db.execute(
+            "UPDATE alerts SET unsure = CASE WHEN ? THEN MAX(unsure, 1) ELSE 0 END WHERE id = ?",
+            [int(unsure), alert_id],
+        )
+
+
+def lookup_failed(db: sqlite_utils.Database, alert_id: int) -> int:
+    """The notice's piece could not be looked for once more: how many times in a row now."""
+    with durable(db):
+        db.execute("UPDATE alerts SET unsure = unsure + 1 WHERE id = ? AND unsure", [alert_id])
+    row = db.execute("SELECT unsure FROM alerts WHERE id = ?", [alert_id]).fetchone()
+    return max(row[0] - 1, 0) if row else 0
 
 
 def set_alert_state(

@@ -314,7 +314,8 @@ def _m040_notice_holds(db: sqlite_utils.Database) -> None:
     # it until it is sent (`bot.store.alerts.hold_cards`), so none overtakes it.
     _add_column(db, "alerts", "holds_cards", "INTEGER NOT NULL DEFAULT 0")
     # The first piece not recorded may have landed (its answer lost, or a crash mid-send): it
-    # is looked for before it is sent again, where the platform lets us (`unsure`).
+    # is looked for before it is sent again, where the platform lets us (`unsure`, which also
+    # counts the lookups that failed: `bot.store.alerts.set_unsure`).
     _add_column(db, "alerts", "unsure", "INTEGER NOT NULL DEFAULT 0")
 
 

@@ -9,7 +9,8 @@ plain message of that webhook with exactly the piece's text, made since the noti
 Discord's). A piece whose text an earlier piece of the same notice repeats needs one such message
 more than those pieces. Without a bot there is no way to look: the piece is sent again, and may
 show twice (`DiscordWebhookAdapter.find_text` says so in the log): a duplicate piece is accepted
-rather than a notice with a piece missing.
+rather than a notice with a piece missing. So is a piece the bot could not look for a few times
+in a row (`bot.delivery.notices.LOOKUP_TRIES`: its token refused, the bot away).
 """
 
 from __future__ import annotations

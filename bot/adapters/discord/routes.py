@@ -164,7 +164,8 @@ class DiscordAdapter:
         if self.route(channel) != WEBHOOK_ROUTE or self.webhooks is None:
             return None
         if self.refused is not None:
-            # As for `find_posted`: waits for the bot rather than resend blind.
+            # As for `find_posted`: waits for the bot rather than resend blind, for a few
+            # lookups (`bot.delivery.notices.LOOKUP_TRIES`), then it is sent again.
             raise AuthDeliveryError(self.refused, route=BOT_ROUTE)
         if self.offline is not None:
             raise PlatformDeliveryError(self.offline, route=BOT_ROUTE)
