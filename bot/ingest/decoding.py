@@ -193,8 +193,8 @@ def _libxml2_reads(label: str) -> bool:
 def left_in_iso_2022(body: bytes) -> bool:
     """Whether `body` is still declared in an ISO-2022 charset, as `to_utf8` leaves one Python
     has no codec for, for libxml2 to read as it says; its ESC, SO and SI switch character sets,
-    and its two-byte characters are 7-bit ("&", "<" and letters among their bytes), so no byte
-    pass may touch it (`drop_controls`, the ampersand repair). One without escapes is ASCII."""
+    and its two-byte characters are 7-bit ("&", "<" and letters among their bytes), so a byte
+    pass reads only its ASCII text (`iso_2022.ascii_view`). One without escapes is ASCII."""
     declaration = _XML_DECL_ENCODING_RE.match(body)
     return bool(
         declaration

@@ -13,7 +13,7 @@ browser would show.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.entities import html5
 
 __all__ = ["repair_entities", "verbatim_sections"]
@@ -31,17 +31,21 @@ _NUMERIC: dict[bytes, bytes] = {
 }
 
 
-def repair_entities(body: bytes) -> bytes:
+def repair_entities(body: bytes, *, view: bytes | None = None) -> bytes:
     """`body` with every `&` that XML would refuse rewritten: an HTML named entity as numeric
     character references, any other as `&amp;`. Entities the document declares in its own DTD,
     and everything inside CDATA sections and comments, are left alone.
 
     Only for documents in an ASCII-compatible encoding (UTF-8 and the single-byte ones): in
-    UTF-16 or UTF-32 these byte patterns are not what they look like.
+    UTF-16 or UTF-32 these byte patterns are not what they look like. An ISO-2022 document is
+    read through `view`, its ASCII text with the rest blanked (`bot.ingest.iso_2022`), as long
+    as `body`: what is found there is rewritten in `body` at the same offsets, so no byte of
+    its two-byte characters is touched.
     """
-    if not _FIX_RE.search(body) or b"\x00" in body[:4]:
+    seen = body if view is None else view
+    if not _FIX_RE.search(seen) or b"\x00" in seen[:4]:
         return body
-    declared = set(_DECLARED_RE.findall(body[:65536])) if b"<!ENTITY" in body else set()
+    declared = set(_DECLARED_RE.findall(seen[:65536])) if b"<!ENTITY" in seen else set()
 
     def fix(match: re.Match[bytes]) -> bytes:
         name = match.group(1)
@@ -53,12 +57,29 @@ def repair_entities(body: bytes) -> bytes:
 
     parts: list[bytes] = []
     pos = 0
-    for start, end in verbatim_sections(body):
-        parts.append(_FIX_RE.sub(fix, body[pos:start]))
+    for start, end in verbatim_sections(seen):
+        _fix_between(seen, body, pos, start, fix, parts)
         parts.append(body[start:end])
         pos = end
-    parts.append(_FIX_RE.sub(fix, body[pos:]))
+    _fix_between(seen, body, pos, len(body), fix, parts)
     return b"".join(parts)
+
+
+def _fix_between(
+    seen: bytes,
+    body: bytes,
+    start: int,
+    end: int,
+    fix: Callable[[re.Match[bytes]], bytes],
+    parts: list[bytes],
+) -> None:
+    """`body[start:end]` onto `parts`, each `&` found in `seen` there rewritten by `fix`."""
+    pos = start
+    for match in _FIX_RE.finditer(seen, start, end):
+        parts.append(body[pos : match.start()])
+        parts.append(fix(match))
+        pos = match.end()
+    parts.append(body[pos:end])
 
 
 def verbatim_sections(body: bytes) -> Iterator[tuple[int, int]]:

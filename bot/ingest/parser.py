@@ -43,6 +43,7 @@ from bot.ingest.entry_fields import fill_from_document
 from bot.ingest.entry_links import absolute_link, entry_base
 from bot.ingest.errors import FeedParseError, NotAFeedError, UnreadableCharsetError
 from bot.ingest.intervals import SY_IGNORED_UP_TO_MINUTES, asked_ttl, asked_update_minutes
+from bot.ingest.iso_2022 import ascii_view
 from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
 from bot.ingest.normalize import (
     canonical_url,
@@ -191,8 +192,10 @@ def _parse(
     """`parse_feed` of a document whose bytes `to_utf8` has settled. `quiet`: an entry that
     cannot be read is not logged (a second parse of a document `parse_feed` logged it for)."""
     json_body = is_json(body)
-    if not json_body and not left_in_iso_2022(body):
-        # Not in ISO-2022 left to libxml2: there an "&" may be half of a character.
+    if left_in_iso_2022(body):
+        # There an "&" may be half of a character: only those in its ASCII text are repaired.
+        body = repair_entities(body, view=ascii_view(body))
+    elif not json_body:
         body = repair_entities(body)
     end = None if json_body else missing_end(body)
     # A cut-off feed that stops inside an entry: that entry is left out (`_build`).

@@ -1,0 +1,76 @@
+"""The ASCII text of a document left in ISO-2022 for libxml2 to read
+(`bot.ingest.decoding.left_in_iso_2022`), found (`ascii_view`) so that a byte pass can reach its
+markup without touching its characters.
+
+Python has codecs for ISO-2022-JP and KR, which `bot.ingest.decoding.to_utf8` reads to UTF-8
+first; ISO-2022-CN, ISO-2022-CN-EXT and ISO-2022-JP-MS (Windows' CP50220 to CP50222) it has
+none for, so such a document reaches libxml2 as written, its iconv reading it as declared. Its
+two-byte characters are 7-bit: "乏" is the bytes "7&" in ISO-2022-CN, "う" "$&" in ISO-2022-JP,
+so no pass may read those bytes as ASCII. But its markup, its links and the `&nbsp;` or bare
+`&` its template wrote are ASCII between the shifts, and libxml2's recovery drops text at a bad
+`&` there as in UTF-8 ("AT&T" came out as "AT", "?x=1&y=2" as "?x=1=2").
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["BLANK", "ascii_view"]
+
+# Where the character set may change: an escape sequence as ISO 2022 writes it (ESC, intermediate
+# bytes 0x20-0x2F, one final byte 0x30-0x7E, which with the first say which set it designates,
+# and for which of G0-G3), or a lone ESC; SO; SI.
+_SWITCH_RE = re.compile(rb"\x1b[\x20-\x2f]*[\x30-\x7e]?|[\x0e\x0f]")
+# G0 designations after which the 7-bit bytes are ASCII again: ASCII itself (ESC ( B) and
+# JIS X 0201 Roman (ESC ( J), which differs from it only in "\" and "~". ESC ( I (half-width
+# katakana, one byte each: "&" is "ｦ") and any two-byte set (ESC $ B, ESC $ ( D ...) are not.
+_ASCII_G0 = (b"\x1b(B", b"\x1b(J")
+# A two-byte set for G0, designated short (ESC $ @, ESC $ A, ESC $ B) or long (ESC $ ( D).
+_G0_WIDE_RE = re.compile(rb"\x1b\$(?:\(|(?=[@AB]))")
+# ESC N and ESC O: the next character alone is in G2 or G3 (two bytes in ISO-2022-CN-EXT).
+_SINGLE_SHIFTS = (b"\x1bN", b"\x1bO")
+# What stands for a byte that is not ASCII text: no byte of a reference, a tag or a CDATA
+# section's or comment's opening or end, and no NUL (which would make the view look UTF-16).
+BLANK = 0x01
+
+
+def ascii_view(body: bytes) -> bytes:
+    """`body`, an ISO-2022 document, as long as it is, with every byte that is no ASCII text in
+    it made `BLANK`: its escape sequences, SO and SI, what lies between an SO and its SI (the G1
+    set: GB2312 in ISO-2022-CN, half-width katakana in CP50222), what follows a G0 designation
+    of another set than ASCII until one of ASCII again (JIS X 0208 after ESC $ B, katakana after
+    ESC ( I), and the two bytes after a single shift (ESC N, ESC O). A pass that finds something
+    in the view at an offset finds ASCII text in `body` there, and may rewrite it in place.
+
+    Where a decoder could go either way the bytes are blanked: a newline ends no shift here,
+    though iconv's ISO-2022-CN forgets its designations at one, since a byte taken for ASCII
+    that iconv reads as half of a character would be cut in two."""
+    view = bytearray(body)
+    shifted = False  # between SO and SI
+    wide_g0 = False  # G0 holds another set than ASCII
+    text_from = 0  # where the bytes since the last switch start
+    for switch in _SWITCH_RE.finditer(body):
+        start, stop = switch.span()
+        if shifted or wide_g0:
+            _blank(view, text_from, start)
+        sequence = switch.group()
+        if sequence == b"\x0e":
+            shifted = True
+        elif sequence == b"\x0f":
+            shifted = False
+        elif sequence in _ASCII_G0:
+            wide_g0 = False
+        elif _G0_WIDE_RE.match(sequence) or sequence.startswith(b"\x1b("):
+            wide_g0 = True
+        elif sequence in _SINGLE_SHIFTS:
+            stop = min(stop + 2, len(body))
+        _blank(view, start, stop)
+        text_from = max(text_from, stop)
+    if shifted or wide_g0:
+        _blank(view, text_from, len(body))
+    return bytes(view)
+
+
+def _blank(view: bytearray, start: int, stop: int) -> None:
+    if stop > start:
+        view[start:stop] = bytes([BLANK]) * (stop - start)
