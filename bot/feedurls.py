@@ -18,6 +18,13 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Dot-separated labels of letters (any script: IDNs), digits, '-' and '_', or an IPv6 literal.
 _HOST_RE = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|[0-9a-f:.]+)$", re.IGNORECASE)
+# A host name as DNS carries it, in IDNA's ASCII form: labels of ASCII letters, digits, "-" and
+# "_", a root's "." at the end or not. What `host_name_problem` lets through.
+_ASCII_HOST_RE = re.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?$")
+# RFC 1035 (2.3.4): a label is 63 octets at most, a name 255 in its wire form, which is 253
+# written with dots. Python's idna codec refuses a longer label when the resolver is asked.
+_MAX_LABEL = 63
+_MAX_NAME = 253
 # A label in IDNA's ASCII form (punycode).
 _ACE_RE = re.compile(r"(?:^|\.)xn--", re.IGNORECASE)
 # An address typed without its scheme: a dotted host name (or localhost), an optional port, then
@@ -62,11 +69,34 @@ def check_feed_url(url: str) -> str:
     if not _HOST_RE.match(parts.hostname):
         raise FeedUrlError(f"{parts.hostname!r} is not a valid host name")
     _check_idna(parts.hostname)
+    host = parts.hostname
+    if host.isascii() and ":" not in host and (problem := host_name_problem(host)):
+        raise FeedUrlError(f"{host!r} is not a valid host name ({problem})")
     if parts.username or parts.password:
         raise FeedUrlError("feed URLs with a user name or password are not allowed")
     if any(ch.isspace() for ch in url):
         raise FeedUrlError(f"the URL contains spaces: {url!r}")
     return normalize_feed_url(url)
+
+
+def host_name_problem(host: str) -> str | None:
+    """Why `host`, a name in its ASCII form (as IDNA writes an internationalised one), is no
+    name DNS can look up ("a label of 64 characters: DNS allows 63"), for the words "its host
+    name is not valid (...)": a character no host name has (a space written "%20"), an empty
+    label, a label longer than 63 characters or a name longer than 253; None when it can be
+    looked up. Not for an IP address."""
+    name = host.removesuffix(".")
+    if not _ASCII_HOST_RE.match(host):
+        if " " in host or "%20" in host:
+            return "a space in it"
+        bad = next((c for c in host if not (c.isascii() and (c.isalnum() or c in "_-."))), None)
+        return f"{bad!r} in it" if bad else "an empty label"
+    longest = max(name.split("."), key=len)
+    if len(longest) > _MAX_LABEL:
+        return f"a label of {len(longest)} characters: DNS allows {_MAX_LABEL}"
+    if len(name) > _MAX_NAME:
+        return f"{len(name)} characters: DNS allows {_MAX_NAME}"
+    return None
 
 
 def _check_idna(host: str) -> None:

@@ -32,6 +32,7 @@ from typing import Any
 import httpcore
 import httpx
 
+from bot.feedurls import host_name_problem
 from bot.ingest.errors import BlockedAddressError, UnsupportedURLError
 
 __all__ = [
@@ -231,7 +232,7 @@ async def resolve_host(
     else:
         try:
             answers = await resolver(name, port)
-        except OSError as exc:
+        except (OSError, UnicodeError) as exc:  # the idna codec's, for a name no DNS carries
             raise httpx.ConnectError(f"cannot resolve {name}: {exc}") from exc
         addrs = _parse_answers(answers)
         if not addrs:
@@ -301,6 +302,10 @@ async def check_url(
         # httpx parses any digits as a port; the socket layer then raised OverflowError inside
         # an exception group, which read as a bug of ours and was retried forever.
         raise UnsupportedURLError(f"invalid port {port} in {shown!r} (1 to 65535)")
+    if host_literal(host) is None and (problem := host_name_problem(parsed.raw_host.decode())):
+        # A label of 64 letters passes httpx: the resolver's idna codec raised a UnicodeError
+        # at every poll, read as a bug of ours.
+        raise UnsupportedURLError(f"invalid URL {shown!r}: its host name is not valid ({problem})")
     await resolve_host(host, port, allow_private_networks=allow_private_networks, resolver=resolver)
 
 

@@ -12,7 +12,7 @@ here can be checked with fixed times. Rules, in the spirit of miniflux's refresh
   `feeds enable` checks it again, and a pass finding the setting now allows it re-enables the
   feed (`bot.pipeline.refusals`).
 * A feed URL no fetch can use (a port outside 1 to 65535, no host, a host name that is no
-  valid IDNA, not http(s)), which adding a feed refuses but an older version stored: disabled
+  valid IDNA or that DNS cannot look up, not http(s)), which adding a feed refuses but an older version stored: disabled
   at once, the reason starting "unusable address: " and saying to add the feed again at its
   right address. Retried with
   backoff, it failed for days before the count disabled it, with a reason that said nothing of
