@@ -18,10 +18,12 @@ from test_runner_new_feeds_spread import _drain
 from bot.app import NewsDigest, PassReport
 from bot.config import Config, PollingConfig
 from bot.feedserver import FeedServer, Reply
+from bot.pipeline.poll import poll_feeds
 from bot.runner import logs
+from bot.runner.poll_log import log_feed
 from bot.runner.polling import Poller
 from bot.store import feeds as feed_store
-from bot.store.database import open_database, utcnow
+from bot.store.database import iso, open_database, utcnow
 
 RSS = b"""<rss version="2.0"><channel><title>Quay Desk</title>
 <item><guid>q1</guid><title>Harbour crane repaired after storm</title>
@@ -163,3 +165,25 @@ def test_verbose_run_shows_our_debug_lines_then_the_libraries(
     assert ("a feed's poll" in written) is ours
     assert ("a library's detail" in written) is libraries
     assert "user:pw" not in written
+
+
+async def test_a_feed_disabled_for_an_unusable_address_says_disabled_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
+    db = open_database(tmp_path / "nd.db")
+    url = "http://example.com:0/rss"  # as an older version stored it
+    db["feeds"].insert(
+        {"url": url, "poll_interval": 1800, "origin": "cli", "created_at": iso(utcnow())}
+    )
+
+    report = await poll_feeds(db, PollingConfig(allow_private_networks=True, timeout=5.0))
+    for result in report.feeds:
+        log_feed(result)
+
+    [polled] = _events(caplog, "feed_polled")
+    assert polled.getMessage().startswith(
+        f"feed {url}: disabled: unusable address: invalid port 0 in {url!r}"
+    )
+    assert "disabled: disabled" not in polled.getMessage()
+    db.close()

@@ -47,6 +47,9 @@ def log_feed(result: FeedResult) -> None:
         "not_modified": "not modified",
     }.get(result.status, result.status)
     detail = f": {result.error}" if result.error else ""
+    if result.error and result.error.startswith(f"{outcome}: "):
+        # An unusable address's error says "disabled: ..." itself, for `poll`'s line.
+        outcome, detail = result.error, ""
     log.debug(
         "feed %s: %s%s",
         feed.url,
