@@ -8,7 +8,7 @@ from html import escape
 
 import pytest
 
-from bot.ingest.decoding import drop_controls
+from bot.ingest.controls import drop_controls
 from bot.ingest.parser import parse_feed
 
 BODY = (

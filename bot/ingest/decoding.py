@@ -1,6 +1,6 @@
 """Feed bytes made readable before either parser sees them: their character encoding settled
-(`to_utf8`), and the control characters XML forbids dropped (`drop_controls`). HTML entities XML
-does not know are repaired after (`bot.ingest.entities`).
+(`to_utf8`). The control characters XML forbids are dropped after (`bot.ingest.controls`), and
+the HTML entities XML does not know repaired (`bot.ingest.entities`).
 
 Encodings are mislabelled both ways. A feed declared (or, with no word at all, assumed) UTF-8
 often has windows-1252 bytes in it, which decoded as UTF-8 are U+FFFD; and a CMS that writes
@@ -20,8 +20,6 @@ from lxml import etree
 from bot.ingest.jsonfeed import is_json
 
 __all__ = [
-    "codes_in_names",
-    "drop_controls",
     "file_to_utf8",
     "left_in_iso_2022",
     "to_utf8",
@@ -33,7 +31,8 @@ _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
 _XML_DECL_ENCODING_RE = re.compile(
     rb"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([^"'>]*)\2""", re.I
 )
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
+# A document opening with one of these says its own encoding.
+BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
          codecs.BOM_UTF16_BE)  # fmt: skip
 # Codecs (by Python's name) with one byte per character: the labels a UTF-8 document is
 # mistakenly given.
@@ -70,14 +69,14 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     gb2312, Shift_JIS, EUC-KR and Big5 the wider sets their sites write (`_WIDER`), as they do
     to browsers; stray bytes in those sets become U+FFFD. ISO-2022 is read the same way, and
     under a utf-8 declaration too when the HTTP charset names it and its escapes are in the
-    7-bit body: as UTF-8, its ESC, SO and SI are no controls (`drop_controls`).
+    7-bit body: as UTF-8, its ESC, SO and SI are no controls (`controls.drop_controls`).
 
     Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
     honour the header, and the same bytes then reach whichever of the two succeeds.
     """
     if body.startswith(codecs.BOM_UTF8):
         return _utf8_by_bom(body[len(codecs.BOM_UTF8) :])
-    if body.startswith(_BOMS) or b"\x00" in body[:4]:
+    if body.startswith(BOMS) or b"\x00" in body[:4]:
         return body  # UTF-16 or UTF-32, which both parsers detect; none of the below applies
     declaration = _XML_DECL_ENCODING_RE.match(body)
     if declaration:
@@ -104,8 +103,8 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
             return declaration.expand(rb"\1\2utf-8\2") + rest
         if codec is not None and codec.startswith("iso2022"):
             # ISO-2022 switches character sets with ESC, SO and SI, which are C0 controls
-            # (`drop_controls`); as UTF-8 it has none, and libxml2 need not know the label
-            # (ISO-2022-KR, or ISO-2022-JP as csISO2022JP). Relabelled, as above. A bad
+            # (`controls.drop_controls`); as UTF-8 it has none, and libxml2 need not know the
+            # label (ISO-2022-KR, or ISO-2022-JP as csISO2022JP). Relabelled, as above. A bad
             # sequence costs a U+FFFD, as in the CJK sets; but ISO-2022 is 7-bit, and a
             # document whose 8-bit bytes are UTF-8 is that.
             rest = body[declaration.end() :]
@@ -150,7 +149,7 @@ def unreadable_charset(body: bytes, content_type: str | None) -> str | None:
     neither knows is refused. Named by the HTTP header alone, such a document was read as
     ASCII, its escapes' letters for text, so it is refused. Only with an escape designating a
     character set in it: without one the document is ASCII, and read so."""
-    if b"\x1b" not in body or body.startswith(_BOMS) or not _ISO_2022_SHIFT_RE.search(body):
+    if b"\x1b" not in body or body.startswith(BOMS) or not _ISO_2022_SHIFT_RE.search(body):
         return None
     declaration = _XML_DECL_ENCODING_RE.match(body)
     if declaration:
@@ -346,53 +345,8 @@ _CP1252 = [bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(256)]
 codecs.register_error("newsdigest-cp1252", _cp1252_bytes)
 
 
-# The C0 controls XML 1.0 forbids (all but tab, newline and carriage return). One of them in an
-# entry's escaped HTML sends libxml2's recovery astray for the rest of that text: its markup came
-# out as words ("Monday./pblockquoteBest ..."), and the TL;DR read "PThe ...".
-# Vertical tab and form feed part words ("Page\x0cbreak"): they become spaces, not nothing.
-_C0 = bytes([*range(0x09), *range(0x0E, 0x20)])
-_SPACES = bytes.maketrans(b"\x0b\x0c", b"  ")
-# But not in an identifier or a link, where they go as everything else does (and as libxml2
-# dropped them before): a space would give a named GUID ("item\x0c-42") a new value, posting
-# its stored entry again, and break a URL. An element's attributes and its text, CDATA or not.
-_NAMES_RE = re.compile(
-    rb"<(?:[\w.-]+:)?(?:guid|id|link|origLink)(?=[\s/>])[^<]*(?:<!\[CDATA\[[^\]]*)?"
-)
-# A terminal code goes whole, since without its ESC the rest is text: a colour or cursor code
-# ("\x1b[31m"), and an OSC sequence ("\x1b]8;;https://x.example/\x07", a hyperlink's start or
-# end, ended by BEL or ESC \), whose link text between the two is kept.
-_TERMINAL_RE = re.compile(rb"\x1b(?:\[[0-9;]{0,32}[A-Za-z]|\][^\x07\x1b]{0,2048}(?:\x07|\x1b\\))")
 # Any ISO-2022 label (ISO-2022-JP, csISO2022KR, ISO_2022_JP, ISO-2022-CN).
 _ISO_2022_RE = re.compile(rb"2022")
 # An ISO-2022 escape designating a character set (ESC $ B, ESC ( J, ESC $ ) C, ...): no
 # terminal code (ESC [, ESC ]) starts so.
 _ISO_2022_SHIFT_RE = re.compile(rb"\x1b[$()]")
-
-
-def drop_controls(body: bytes) -> bytes:
-    """`body` without the C0 control characters XML forbids, which no feed means as text (a
-    vertical tab or form feed becomes a space outside GUIDs and links, a terminal code goes
-    whole: `_TERMINAL_RE`).
-
-    Only for documents in an ASCII-compatible encoding, as `to_utf8` leaves them: there a byte
-    under 0x20 is that control and never part of another character, so what is left decodes
-    as before. UTF-16 and UTF-32 are left alone, and so is a document still declared ISO-2022
-    (`left_in_iso_2022`), where ESC, SO and SI switch the character set."""
-    if body.startswith(_BOMS) or b"\x00" in body[:4] or left_in_iso_2022(body):
-        return body
-    if b"\x1b" in body:
-        body = _TERMINAL_RE.sub(b"", body)
-    if b"\x0b" in body or b"\x0c" in body:
-        body = _NAMES_RE.sub(lambda m: m.group().translate(None, b"\x0b\x0c"), body)
-    return body.translate(_SPACES, _C0)
-
-
-def codes_in_names(body: bytes) -> bool:
-    """Whether a GUID, id or link of `body` (as read, before `drop_controls`) holds a terminal
-    code: older versions kept all of it but the ESC ("notice-[31m42"), which `drop_controls`
-    now drops whole, so that entry's GUID changed. In a JSON Feed, any terminal code."""
-    if b"\x1b" not in body or not _TERMINAL_RE.search(body):
-        return False
-    if is_json(body):
-        return True
-    return any(_TERMINAL_RE.search(name.group()) for name in _NAMES_RE.finditer(body))

@@ -30,13 +30,8 @@ from typing import Any
 import fastfeedparser
 import feedparser
 
-from bot.ingest.decoding import (
-    codes_in_names,
-    drop_controls,
-    left_in_iso_2022,
-    to_utf8,
-    unreadable_charset,
-)
+from bot.ingest.controls import codes_in_names, drop_controls
+from bot.ingest.decoding import left_in_iso_2022, to_utf8, unreadable_charset
 from bot.ingest.entities import repair_entities
 from bot.ingest.entries import DIGEST_GUID, ParsedEntry, newest, raw_str, read_entry, shared_ids
 from bot.ingest.entry_fields import fill_from_document
