@@ -55,6 +55,11 @@ _WHATWG_LABELS = {"x-gbk": "gb18030", "csgb2312": "gb18030", "csiso58gb231280": 
                   # that name (csISO2022JP and csISO2022KR it knows).
                   "csiso2022jp2": "iso2022_jp_2"}  # fmt: skip
 _CJK = frozenset(_WIDER.values())
+# Windows' names of ISO-2022-JP with its own characters (NEC's and IBM's rows, half-width
+# katakana), which say no "2022": Python has no codec for it, and libxml2's iconv knows it as
+# ISO-2022-JP-MS (CP50221 too, but not CP50220 or CP50222). All three read alike; they differ
+# in how Windows writes katakana.
+_WINDOWS_ISO_2022_JP = frozenset({"cp50220", "cp50221", "cp50222"})
 
 
 def to_utf8(body: bytes, content_type: str | None) -> bytes:
@@ -69,7 +74,9 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     gb2312, Shift_JIS, EUC-KR and Big5 the wider sets their sites write (`_WIDER`), as they do
     to browsers; stray bytes in those sets become U+FFFD. ISO-2022 is read the same way, and
     under a utf-8 declaration too when the HTTP charset names it and its escapes are in the
-    7-bit body: as UTF-8, its ESC, SO and SI are no controls (`controls.drop_controls`).
+    7-bit body: as UTF-8, its ESC, SO and SI are no controls (`controls.drop_controls`). One
+    declared in an ISO-2022 Python has no codec for is left to libxml2, Windows' names of
+    ISO-2022-JP-MS (CP50220 to CP50222) given as that, which its iconv knows.
 
     Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
     honour the header, and the same bytes then reach whichever of the two succeeds.
@@ -80,7 +87,8 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
         return body  # UTF-16 or UTF-32, which both parsers detect; none of the below applies
     declaration = _XML_DECL_ENCODING_RE.match(body)
     if declaration:
-        codec = _codec(declaration.group(3).decode("ascii", "replace"))
+        label = declaration.group(3).decode("ascii", "replace")
+        codec = _codec(label)
         if codec == "utf-8":
             # A template's stock declaration is weaker evidence than a server's charset that
             # the bytes bear out: a windows-1251 site's feed is not windows-1252 one by one.
@@ -111,6 +119,11 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
             if not _is_utf8(rest):
                 rest = rest.decode(codec, "replace").encode("utf-8")
             return declaration.expand(rb"\1\2utf-8\2") + rest
+        if codec is None and (name := _libxml2_label(label)) != label:
+            # Left to libxml2 under the name its iconv knows, or UTF-8 as above.
+            rest = body[declaration.end() :]
+            name = "utf-8" if _is_utf8(rest) else name
+            return declaration.expand(rb"\1\2" + name.encode() + rb"\2") + rest
         return body
     charset = _http_charset(content_type)
     if charset is None:
@@ -145,7 +158,7 @@ def unreadable_charset(body: bytes, content_type: str | None) -> str | None:
     labels it and what the publisher can do, as the poll's error; None otherwise.
 
     Declared, a label Python lacks is left to libxml2 when its iconv reads it (ISO-2022-CN,
-    ISO-2022-CN-EXT, ISO-2022-JP-MS), the document whole (`left_in_iso_2022`); only one that
+    ISO-2022-CN-EXT, ISO-2022-JP-MS and Windows' CP50220 to CP50222), the document whole (`left_in_iso_2022`); only one that
     neither knows is refused. Named by the HTTP header alone, such a document was read as
     ASCII, its escapes' letters for text, so it is refused. Only with an escape designating a
     character set in it: without one the document is ASCII, and read so."""
@@ -155,14 +168,14 @@ def unreadable_charset(body: bytes, content_type: str | None) -> str | None:
     if declaration:
         label = declaration.group(3).decode("ascii", "replace").strip()
         if _codec(label) != "utf-8":  # a stock utf-8 over 7-bit bytes: the header may say
-            if not _no_iso_2022_codec(label) or _libxml2_reads(label):
+            if not _no_iso_2022_codec(label) or _libxml2_reads(_libxml2_label(label)):
                 return None
             return _unreadable(label, "its XML declaration", "ask its publisher for UTF-8")
     label = _http_charset(content_type)
     if not label or not _no_iso_2022_codec(label) or not body.isascii():
         return None
     advice = "ask its publisher for UTF-8"
-    if _libxml2_reads(label):
+    if _libxml2_reads(_libxml2_label(label)):
         advice = f'ask its publisher for UTF-8, or to declare encoding="{label}" in the feed'
     return _unreadable(label, "its HTTP Content-Type", advice)
 
@@ -174,7 +187,12 @@ def _unreadable(label: str, said_by: str, advice: str) -> str:
 
 
 def _no_iso_2022_codec(label: str) -> bool:
-    return "2022" in label and _codec(label) is None
+    return ("2022" in label or label.lower() in _WINDOWS_ISO_2022_JP) and _codec(label) is None
+
+
+def _libxml2_label(label: str) -> str:
+    """`label` as libxml2 is given it: ISO-2022-JP-MS for Windows' names of that set."""
+    return "ISO-2022-JP-MS" if label.strip().lower() in _WINDOWS_ISO_2022_JP else label
 
 
 @functools.lru_cache(maxsize=32)
