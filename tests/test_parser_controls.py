@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 
 import pytest
+from _iso_2022 import iso_2022_cn
 
 from bot.ingest.controls import drop_controls
 from bot.ingest.parser import parse_feed
@@ -82,9 +83,9 @@ def test_other_encodings_keep_their_bytes() -> None:
     feed = parse_feed(latin)
     assert feed.entries[0].title == "Café owners win award" and feed.entries[0].text == TEXT
     # ISO-2022 switches character sets with ESC, SO and SI: a document still declared so
-    # (one Python cannot read as it says) is left whole.
+    # (one Python cannot read as it says) keeps them, its ASCII text losing its controls.
     cn = rss(BODY.format(c="\x01"), "x").replace(b"utf-8", b"iso-2022-cn") + b"\x1b$)A\x0e"
-    assert drop_controls(cn) == cn
+    assert drop_controls(cn) == cn.replace(b"\x01", b"")
     # UTF-16 is all NULs and other low bytes: untouched.
     wide = rss(BODY.format(c=""), "Ferry fares rise").decode().replace("utf-8", "utf-16")
     encoded = wide.encode("utf-16")
@@ -175,3 +176,24 @@ def test_one_bad_iso_2022_sequence_costs_a_replacement_character_not_the_documen
     (entry,) = parse_feed(broken, content_type=content_type).entries
     assert entry.title.startswith(title) and "\ufffd" in entry.title
     assert entry.text == TEXT
+
+
+def test_in_iso_2022_cn_the_controls_of_its_ascii_text_go_and_its_shifts_stay() -> None:
+    # After the vertical tab, libxml2 read the rest of the escaped HTML as text ("pThe ...").
+    title = "渡轮\x0b票价\x02上涨"
+    document = (
+        '<?xml version="1.0" encoding="ISO-2022-CN"?><rss version="2.0"><channel>'
+        "<title>港口新闻</title><link>https://harbour.example/</link><item>"
+        f"<title>{title}</title><link>https://harbour.example/\x0cferry</link>"
+        f"<description>{escape(BODY.format(c=chr(7)))}</description></item></channel></rss>"
+    )
+    body = iso_2022_cn(document)
+    dropped = drop_controls(body)
+    # Each control of its ASCII text goes (a vertical tab a space, but in a link), nothing else.
+    assert dropped == body.replace(b"\x0b", b" ").replace(b"\x0c", b"").translate(None, b"\x02\x07")
+    (entry,) = parse_feed(body).entries
+    assert (entry.title, entry.url, entry.text) == (
+        "渡轮 票价上涨",
+        "https://harbour.example/ferry",
+        TEXT,
+    )

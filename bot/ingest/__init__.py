@@ -4,7 +4,7 @@ Modules: `netguard` (no internal addresses, on every redirect hop), `fetcher` (c
 size cap, per-site limits), `bodies` (Content-Encoding undone within the cap), `policy` (a fetch
 outcome -> the feed's next state), `decoding` (charset repairs before parsing), `controls`
 (the control characters XML forbids, dropped), `entities` (HTML entities and stray ampersands
-XML refuses, repaired; in a document left in ISO-2022, only in its ASCII text: `iso_2022`),
+XML refuses, repaired; both, in a document left in ISO-2022, in its ASCII text: `iso_2022`),
 `parser` (bytes -> `ParsedFeed`), `entries` (each entry of it, `ParsedEntry`), with `entry_fields`,
 `entry_links`, `titles`, `intervals` and `jsonfeed` for what the parsers miss, `shape` (a web
 page where a feed belongs, and the feed it names; a feed cut off before its end), `normalize`

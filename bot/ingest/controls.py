@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from bot.ingest.decoding import BOMS, left_in_iso_2022
+from bot.ingest.iso_2022 import ascii_view
 from bot.ingest.jsonfeed import is_json
 
 __all__ = ["codes_in_names", "drop_controls"]
@@ -36,15 +37,49 @@ def drop_controls(body: bytes) -> bytes:
 
     Only for documents in an ASCII-compatible encoding, as `to_utf8` leaves them: there a byte
     under 0x20 is that control and never part of another character, so what is left decodes
-    as before. UTF-16 and UTF-32 are left alone, and so is a document still declared ISO-2022
-    (`left_in_iso_2022`), where ESC, SO and SI switch the character set."""
-    if body.startswith(BOMS) or b"\x00" in body[:4] or left_in_iso_2022(body):
+    as before. UTF-16 and UTF-32 are left alone. In a document still declared ISO-2022
+    (`left_in_iso_2022`), where ESC, SO and SI switch the character set, only its ASCII text
+    is read (`_drop_in_ascii_text`)."""
+    if body.startswith(BOMS) or b"\x00" in body[:4]:
         return body
+    if left_in_iso_2022(body):
+        return _drop_in_ascii_text(body)
     if b"\x1b" in body:
         body = _TERMINAL_RE.sub(b"", body)
     if b"\x0b" in body or b"\x0c" in body:
         body = _NAMES_RE.sub(lambda m: m.group().translate(None, b"\x0b\x0c"), body)
     return body.translate(_SPACES, _C0)
+
+
+# The controls `_C0` drops that may be text in ISO-2022, where ESC, SO and SI switch sets.
+_TEXT_CONTROL_RE = re.compile(rb"[\x00-\x08\x0b\x0c\x10-\x1a\x1c-\x1f]")
+
+
+def _drop_in_ascii_text(body: bytes) -> bytes:
+    """`drop_controls` for a document left in ISO-2022, in its ASCII text (`ascii_view`) alone:
+    a byte of a two-byte character may be any 7-bit one, and iconv reads its ESC, SO and SI.
+    After a vertical tab in an entry's ASCII, libxml2 read the rest of its escaped HTML as text
+    ("p市政府...。/p"). Terminal codes are not looked for: their ESC would switch sets."""
+    view = ascii_view(body)
+    if not _TEXT_CONTROL_RE.search(view):
+        return body
+    names = (
+        [m.span() for m in _NAMES_RE.finditer(view)] if b"\x0b" in view or b"\x0c" in view else []
+    )
+    parts: list[bytes] = []
+    pos = 0
+    name = 0
+    for control in _TEXT_CONTROL_RE.finditer(view):
+        at = control.start()
+        parts.append(body[pos:at])
+        while name < len(names) and names[name][1] <= at:
+            name += 1
+        in_name = name < len(names) and names[name][0] <= at
+        if body[at] in (0x0B, 0x0C) and not in_name:
+            parts.append(b" ")
+        pos = at + 1
+    parts.append(body[pos:])
+    return b"".join(parts)
 
 
 def codes_in_names(body: bytes) -> bool:

@@ -8,7 +8,9 @@ none for, so such a document reaches libxml2 as written, its iconv reading it as
 two-byte characters are 7-bit: "乏" is the bytes "7&" in ISO-2022-CN, "う" "$&" in ISO-2022-JP,
 so no pass may read those bytes as ASCII. But its markup, its links and the `&nbsp;` or bare
 `&` its template wrote are ASCII between the shifts, and libxml2's recovery drops text at a bad
-`&` there as in UTF-8 ("AT&T" came out as "AT", "?x=1&y=2" as "?x=1=2").
+`&` there as in UTF-8 ("AT&T" came out as "AT", "?x=1&y=2" as "?x=1=2"), and reads an entry's
+escaped HTML as text after a control character. The ampersand repair
+(`bot.ingest.entities`) and the control pass (`bot.ingest.controls`) read it through the view.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ _ASCII_G0 = (b"\x1b(B", b"\x1b(J")
 _G0_WIDE_RE = re.compile(rb"\x1b\$(?:\(|(?=[@AB]))")
 # ESC N and ESC O: the next character alone is in G2 or G3 (two bytes in ISO-2022-CN-EXT).
 _SINGLE_SHIFTS = (b"\x1bN", b"\x1bO")
-# What stands for a byte that is not ASCII text: no byte of a reference, a tag or a CDATA
-# section's or comment's opening or end, and no NUL (which would make the view look UTF-16).
-BLANK = 0x01
+# What stands for a byte that is not ASCII text: ESC, which is never text in ISO-2022 (each one
+# starts a switch), so a byte of the view that is not ESC is text; and no byte of a reference, a
+# tag or a CDATA section's or comment's opening or end, nor NUL (as UTF-16 has at its start).
+BLANK = 0x1B
 
 
 def ascii_view(body: bytes) -> bytes:
