@@ -60,6 +60,8 @@ def _drop_in_ascii_text(body: bytes) -> bytes:
     a byte of a two-byte character may be any 7-bit one, and iconv reads its ESC, SO and SI.
     After a vertical tab in an entry's ASCII, libxml2 read the rest of its escaped HTML as text
     ("p市政府...。/p"). Terminal codes are not looked for: their ESC would switch sets."""
+    if not _TEXT_CONTROL_RE.search(body):
+        return body  # most such documents: no view to build
     view = ascii_view(body)
     if not _TEXT_CONTROL_RE.search(view):
         return body

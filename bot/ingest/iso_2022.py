@@ -21,14 +21,21 @@ __all__ = ["BLANK", "ascii_view"]
 
 # Where the character set may change: an escape sequence as ISO 2022 writes it (ESC, intermediate
 # bytes 0x20-0x2F, one final byte 0x30-0x7E, which with the first say which set it designates,
-# and for which of G0-G3), or a lone ESC; SO; SI.
-_SWITCH_RE = re.compile(rb"\x1b[\x20-\x2f]*[\x30-\x7e]?|[\x0e\x0f]")
+# and for which of G0-G3), or a lone ESC; SO; SI. A run that shifts out and back with no other
+# switch in it is one match: an SO and its SI (group 1), or a two-byte set in G0 and ASCII (or
+# JIS X 0201 Roman) again (group 2), which is most of them. The lookahead lets the engine skip
+# to the next switch byte (twice as fast on a feed of short runs).
+_SWITCH_RE = re.compile(
+    rb"(?=[\x0e\x0f\x1b])(?:(\x0e[^\x0e\x0f\x1b]*\x0f)"
+    rb"|(\x1b\$(?:[@AB]|\(.)[^\x0e\x0f\x1b]*\x1b\([BJ])|\x1b[\x20-\x2f]*[\x30-\x7e]?|[\x0e\x0f])"
+)
 # G0 designations after which the 7-bit bytes are ASCII again: ASCII itself (ESC ( B) and
 # JIS X 0201 Roman (ESC ( J), which differs from it only in "\" and "~". ESC ( I (half-width
 # katakana, one byte each: "&" is "ｦ") and any two-byte set (ESC $ B, ESC $ ( D ...) are not.
 _ASCII_G0 = (b"\x1b(B", b"\x1b(J")
-# A two-byte set for G0, designated short (ESC $ @, ESC $ A, ESC $ B) or long (ESC $ ( D).
-_G0_WIDE_RE = re.compile(rb"\x1b\$(?:\(|(?=[@AB]))")
+# Another set than ASCII for G0: a two-byte one designated short (ESC $ @, ESC $ A, ESC $ B)
+# or long (ESC $ ( D), or a one-byte one (ESC ( I) but those two above.
+_G0_WIDE = (b"\x1b$@", b"\x1b$A", b"\x1b$B", b"\x1b$(", b"\x1b(")
 # ESC N and ESC O: the next character alone is in G2 or G3 (two bytes in ISO-2022-CN-EXT).
 _SINGLE_SHIFTS = (b"\x1bN", b"\x1bO")
 # What stands for a byte that is not ASCII text: ESC, which is never text in ISO-2022 (each one
@@ -51,29 +58,31 @@ def ascii_view(body: bytes) -> bytes:
     view = bytearray(body)
     shifted = False  # between SO and SI
     wide_g0 = False  # G0 holds another set than ASCII
-    text_from = 0  # where the bytes since the last switch start
+    blank_from = -1  # where the run of bytes to blank that is still open starts
     for switch in _SWITCH_RE.finditer(body):
         start, stop = switch.span()
-        if shifted or wide_g0:
-            _blank(view, text_from, start)
-        sequence = switch.group()
-        if sequence == b"\x0e":
-            shifted = True
-        elif sequence == b"\x0f":
+        if blank_from < 0:
+            blank_from = start
+        if switch.lastindex == 1:  # back where it was, for its own set: an SI ends any shift
             shifted = False
-        elif sequence in _ASCII_G0:
+        elif switch.lastindex == 2:  # and ESC ( B any other G0
             wide_g0 = False
-        elif _G0_WIDE_RE.match(sequence) or sequence.startswith(b"\x1b("):
-            wide_g0 = True
-        elif sequence in _SINGLE_SHIFTS:
-            stop = min(stop + 2, len(body))
-        _blank(view, start, stop)
-        text_from = max(text_from, stop)
-    if shifted or wide_g0:
-        _blank(view, text_from, len(body))
+        else:
+            sequence = switch.group()
+            if sequence == b"\x0e":
+                shifted = True
+            elif sequence == b"\x0f":
+                shifted = False
+            elif sequence in _ASCII_G0:
+                wide_g0 = False
+            elif sequence.startswith(_G0_WIDE):
+                wide_g0 = True
+            elif sequence in _SINGLE_SHIFTS:
+                stop = min(stop + 2, len(body))
+        if not (shifted or wide_g0):
+            # Text follows: the bytes blanked since the run opened are closed at once.
+            view[blank_from:stop] = bytes([BLANK]) * (stop - blank_from)
+            blank_from = -1
+    if blank_from >= 0:
+        view[blank_from:] = bytes([BLANK]) * (len(body) - blank_from)
     return bytes(view)
-
-
-def _blank(view: bytearray, start: int, stop: int) -> None:
-    if stop > start:
-        view[start:stop] = bytes([BLANK]) * (stop - start)
