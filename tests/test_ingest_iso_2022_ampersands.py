@@ -55,6 +55,10 @@ def test_the_ascii_view_blanks_every_byte_of_a_two_byte_character() -> None:
     # JIS X 0201 Roman is ASCII but for "\" and "~"; a single shift takes the next character.
     assert ascii_view(b"\x1b$B$&\x1b(Jx&y") == blank * 8 + b"x&y"
     assert ascii_view(b"\x1b$+I\x1bO!&z&") == blank * 8 + b"z&"
+    # A single shift inside a shifted run (ISO-2022-CN-EXT's plane 2) leaves it shifted.
+    assert ascii_view(b"a\x0e8[\x1bN!&8[\x0f&") == b"a" + blank * 10 + b"&"
+    # A run left open at the end is blanked to the end.
+    assert ascii_view(b"a&\x1b$B$&&") == b"a&" + blank * 6
 
 
 def test_links_titles_and_entities_are_repaired_in_iso_2022_cn() -> None:
