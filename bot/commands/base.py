@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -112,3 +113,11 @@ def watchlist_command(platform: str, setting: str = "", value: str = "") -> str:
     if platform == "discord" and setting in WATCHLIST_OPTIONS:
         value = f"{WATCHLIST_OPTIONS[setting]}:{value}"
     return f"/watchlist {setting} {value}"
+
+
+def split_args(args: str) -> list[str]:
+    """A command's words, quotes grouping them; split on spaces alone when a quote is unclosed."""
+    try:
+        return shlex.split(args)
+    except ValueError:
+        return args.split()

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
 from bot.app import NewsDigest
 from bot.commands import overview, story, topics, watchlist
 from bot.commands.base import (
@@ -23,36 +21,27 @@ from bot.commands.base import (
     Reply,
     UsageError,
 )
-from bot.commands.feed_lines import feed_line
-from bot.commands.feeds import ECHO_CODE_CHARS, MAX_CHAT_FEED_URL, feed_shown, without_feed_option
-from bot.commands.watchlist import split_args
+from bot.commands.feeds import feeds_command
 from bot.config_entries import (
     DEFAULT_SCHEDULE,
     DEFAULT_TIMEZONE,
     RESERVED_TOPIC_NAMES,
 )
-from bot.feedaddress import refusal
-from bot.feedurls import FeedUrlError, check_feed_url
 from bot.pipeline.digest import queued_story_count
-from bot.render.literal import literal, quoted, url_code
+from bot.render.literal import quoted
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import deliveries, listed_stories
-from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
-from bot.store.feeds import FeedExistsError
 from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.textutil import plural
 
 log = logging.getLogger(__name__)
 
-# How much of a typed word or address a reply quotes back: enough to recognise it; a paste
-# echoed in full would bury the reply (and take several messages on Discord).
+# How much of a typed word a reply quotes back: enough to recognise it; a paste echoed in full
+# would bury the reply (and take several messages on Discord).
 _ECHO_CHARS = 60
-_ECHO_URL_CHARS = 200
-# A refused URL's message: its reason and the URL as typed, cut past what a real URL needs.
-_ECHO_ERROR_CHARS = 300
 
 COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 
@@ -320,95 +309,9 @@ class Commands:
         )
 
     async def _cmd_feeds(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
-        words = split_args(args) or ["list"]
-        action, rest = words[0].lower(), words[1:]
-        # Discord's option names typed on Slack: `add url:<url>`, `remove feed:#3`.
-        rest = without_feed_option(action, rest)
-        db = self.core.db
-        if action == "list":
-            feeds = feed_store.list_feeds(db)
-            if not feeds:
-                add = "/feeds add url:<url>" if ctx.platform == "discord" else "/feeds add <url>"
-                return Reply(f"No feeds yet. An admin can add one with {add}.")
-            # Admins see each address whole; anyone else without its query (API keys).
-            lines = [feed_line(f, whole=ctx.is_admin) for f in feeds]
-            return Reply(
-                f"{plural(len(feeds), 'feed')}:",
-                lines=lines,
-                see_all="run `newsdigest feeds list` on the bot's host for all",
-            )
-        if action not in ("add", "remove"):
-            raise UsageError(f"Unknown action {quoted(action, _ECHO_CHARS)}.")
-        if not ctx.is_admin:
-            return Reply(
-                "Only admins can add or remove feeds (workspace admins on Slack, Manage Server on Discord, or the configured admin users and group)."
-            )
-        if len(rest) != 1:
-            raise UsageError(
-                "/feeds add takes one URL."
-                if action == "add"
-                else "/feeds remove takes one URL or id."
-            )
-        if action == "add":
-            polling = self.core.config.polling
-            try:
-                url = check_feed_url(rest[0])
-                if len(url) > MAX_CHAT_FEED_URL:
-                    # No feed needs one this long, and a reply could not show it to copy back.
-                    return Reply(
-                        f"Not added: that URL is {len(url):,} characters long; a feed URL "
-                        f"added in chat is at most {MAX_CHAT_FEED_URL:,}."
-                    )
-                # Refused as by `newsdigest feeds add` and `feeds import` (bot.feedaddress):
-                # stored, it would be disabled at its first poll.
-                refused = refusal(url, polling.allow_private_networks, retry="add it again")
-                if refused:
-                    return Reply(
-                        f"Not added: {url_code(url, ECHO_CODE_CHARS)}: {literal(refused)}."
-                    )
-                feed = feed_store.add_feed(
-                    db, url, interval=polling.default_interval, origin="chat"
-                )
-            except FeedExistsError as exc:
-                # The address to copy into /feeds remove: shown as code, as stored (a backtick
-                # as %60, which names the same feed); its id too, as /feeds list shows it.
-                known = _find_feed(db, url)
-                shown = (
-                    feed_shown(known, ctx.platform)
-                    if known is not None
-                    else url_code(url, ECHO_CODE_CHARS)
-                )
-                return Reply(f"That feed is already added, as feed #{exc.feed_id}: {shown}")
-            except FeedUrlError as exc:
-                # The message quotes the URL as typed: shown literally, and cut, since a pasted
-                # paragraph is no URL to copy back.
-                return Reply(literal(str(exc), _ECHO_ERROR_CHARS))
-            return Reply(
-                f"Added feed {feed_shown(feed, ctx.platform)}. It will be polled within a few "
-                "minutes."
-            )
-        found = _find_feed(db, rest[0])
-        if found is None:
-            return Reply(f"No feed {quoted(rest[0], _ECHO_URL_CHARS)}. See /feeds list.")
-        if found.origin == "config":
-            # The next restart would add it back with its polling state reset.
-            return Reply(
-                f"{feed_shown(found, ctx.platform, removable=False)} is declared in the config "
-                "file; remove it there."
-            )
-        feed_store.remove_feed(db, found.id)
-        return Reply(f"Removed feed {feed_shown(found, ctx.platform, removable=False)}.")
+        return feeds_command(self.core, args, ctx)
 
     # --- helpers shared with adapters -------------------------------------------------------------
 
     def describe_channel(self, channel: ChannelRow) -> str:
         return overview.describe_channel(channel, self.core.config.digest_size)
-
-
-def _find_feed(db: sqlite_utils.Database, ref: str) -> feed_store.FeedRow | None:
-    """The feed `ref` names: its id (`5` or `#5`, as /feeds list shows it) or its URL, in any
-    spelling of it (`HTTPS://`, `:443`, `%60` for a backtick; Slack's <angle brackets>)."""
-    ref = ref.strip().strip("<>")
-    if ref.startswith("#") and feed_store.feed_id(ref[1:]) is not None:
-        ref = ref[1:]
-    return feed_store.get_feed_by_url(db, ref)

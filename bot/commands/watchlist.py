@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
-import shlex
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from bot.commands import mutes
-from bot.commands.base import WATCHLIST_OPTIONS, CommandContext, Reply, UsageError
+from bot.commands.base import (
+    WATCHLIST_OPTIONS,
+    CommandContext,
+    Reply,
+    UsageError,
+    split_args,
+)
 from bot.commands.clock import ClockError, join_halves, read_clock
 from bot.commands.overview import channel_overview
 from bot.commands.schedule import ScheduleError, parse_schedule, schedule_usage
@@ -274,13 +279,6 @@ def release_quiet_holds(db: sqlite_utils.Database, before: ChannelRow, *, now: d
         return quiet_until(when - timedelta(seconds=1), spec, zone) == when
 
     return quiet_holds.release_held(db, before.id, now=now, held_until=held_until)
-
-
-def split_args(args: str) -> list[str]:
-    try:
-        return shlex.split(args)
-    except ValueError:
-        return args.split()
 
 
 # A typed value shown as code whole up to this length (a cron or a day list is far shorter).

@@ -1,8 +1,9 @@
 """Saved queries that a query typed today would refuse (`query.check_typed`): a lowercase `or`
-or `not` between words, words in single quotes, another engine's field or wildcard. They were saved before the check, or come from
-the config file, and keep the meaning they always had (`chip or semiconductor` needs the word
-"or" too, and matches almost nothing); changing that silently would change what a channel gets.
-So they are flagged where an operator looks: `topics list`, `run`'s start, /watchlist."""
+or `not` between words, words in single quotes, another engine's field or wildcard. They were
+saved before the check, or come from the config file, and keep the meaning they always had
+(`chip or semiconductor` needs the word "or" too, and matches almost nothing); changing that
+silently would change what a channel gets. So they are flagged where an operator looks:
+`topics list`, `run`'s start, /watchlist."""
 
 from __future__ import annotations
 
