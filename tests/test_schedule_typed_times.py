@@ -67,6 +67,15 @@ def _cron(core: NewsDigest, platform: str, channel_id: str) -> tuple[str, str] |
         ("mon wed 09:00", "0 9 * * mon,wed", "UTC"),
         ("Monday Wednesday Friday 7pm Asia/Tokyo", "0 19 * * mon,wed,fri", "Asia/Tokyo"),
         ("09:00 weekdays", "0 9 * * mon-fri", "UTC"),
+        # Days typed apart after the time: one list, where only the first was read as days and
+        # the next refused as "not a time zone".
+        ("9 sat sun", "0 9 * * sat,sun", "UTC"),
+        ("7pm mon wed Europe/Berlin", "0 19 * * mon,wed", "Europe/Berlin"),
+        # A day range with spaces round its dash, or an en dash: the range, where the lone dash
+        # was refused as "not a time".
+        ("mon - fri 9", "0 9 * * mon-fri", "UTC"),
+        ("mon – fri 9am", "0 9 * * mon-fri", "UTC"),
+        ("9 tue - thu", "0 9 * * tue-thu", "UTC"),
     ],
 )
 async def test_slack_schedule_takes_times_as_people_type_them(

@@ -41,6 +41,9 @@ DISCORD_SCHEDULE_USAGE = (
 # joined before splitting into words, which read "mon," as a day list missing its second day.
 # Only between letters, so "mon, 07:30" still gets "'mon,' misses a day".
 _DAY_LIST_COMMA_RE = re.compile(r"(?<=[^\W\d_])\s*,\s*(?=[^\W\d_])")
+# A dash between two words, spaced or an en dash ("mon - fri", "mon–fri"): the day range mon-fri,
+# where the spaced dash was read as a time and the rest as a zone.
+_DAY_RANGE_DASH_RE = re.compile(r"(?<=[^\W\d_])\s*[-–]\s*(?=[^\W\d_])")
 # A comma and space after a time or a cron's last field ("weekdays 09:00, Europe/Berlin"): the
 # pause people type before a time zone, read as the space it stands for.
 _ZONE_COMMA_RE = re.compile(r"(?<=[\d*'\"])\s*,\s+")
@@ -95,7 +98,8 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
     try:
         # Quotes group the cron fields ("cron '0 9 * * 1-5' Europe/Berlin", as SCHEDULE_USAGE
         # shows); splitting on spaces alone left them glued to the first and last field.
-        parts = shlex.split(_ZONE_COMMA_RE.sub(" ", _DAY_LIST_COMMA_RE.sub(",", join_halves(text))))
+        tidied = _DAY_RANGE_DASH_RE.sub("-", _DAY_LIST_COMMA_RE.sub(",", join_halves(text)))
+        parts = shlex.split(_ZONE_COMMA_RE.sub(" ", tidied))
     except ValueError:
         raise ScheduleError("a quote is not closed; quote the 5 cron fields as a pair") from None
     if not parts:
@@ -112,6 +116,8 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
         return _checked(" ".join(tokens), zone(typed, default_timezone))
     parts = _joined_days(parts)
     if _clock(parts[0]) is not None:
+        # "9 sat sun": the days typed apart after the time are one list too.
+        parts = [parts[0], *_joined_days(parts[1:])]
         if len(parts) > 1 and (parts[1].lower() in _DAYS or _day_list(parts[1])):
             # "09:00 weekdays": the days after the time, as people also say it.
             parts[0], parts[1] = parts[1], parts[0]
