@@ -97,6 +97,11 @@ async def test_watchlist_takes_discords_option_names(
         ("10 pm - 7 am", "22:00-07:00"),
         ("10:30pm – 6:45am", "22:30-06:45"),
         ("22-7", "22:00-07:00"),
+        # An hour alone from 1 to 12 beside an end that shows the 24-hour clock is on it too.
+        ("0-6", "00:00-06:00"),
+        ("7-22", "07:00-22:00"),
+        ("22:00-7", "22:00-07:00"),
+        ("23-6am", "23:00-06:00"),
     ],
 )
 async def test_quiet_hours_as_people_say_them(
@@ -112,6 +117,28 @@ async def test_quiet_hours_as_people_say_them(
     [
         ("", "Which hours? Give a range like 22:00-07:00, or off."),
         ("hours:", "Which hours? Give a range like 22:00-07:00, or off."),
+        # Hours alone that may be morning or evening: "9-5" was saved as 09:00-05:00, twenty
+        # quiet hours, where office hours were likely meant.
+        (
+            "9-5",
+            "In '9-5', '9' and '5' may be morning or evening. Give each as a 24-hour time "
+            "(22:00-07:00) or with am or pm (10pm-7am).",
+        ),
+        (
+            "10-6",
+            "In '10-6', '10' and '6' may be morning or evening. Give each as a 24-hour time "
+            "(22:00-07:00) or with am or pm (10pm-7am).",
+        ),
+        (
+            "10-6am",
+            "In '10-6am', '10' may be morning or evening. Give it as a 24-hour time "
+            "(22:00-07:00) or with am or pm (10pm-7am).",
+        ),
+        (
+            "9:00-5",
+            "In '09:00-5', '5' may be morning or evening. Give it as a 24-hour time "
+            "(22:00-07:00) or with am or pm (10pm-7am).",
+        ),
         ("22:00-25:00", "'25:00' is not a time: hours run 00 to 23."),
         (
             "10pm-13am",

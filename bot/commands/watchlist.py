@@ -198,16 +198,39 @@ def _changes(
 
 def _quiet_clock(value: str, platform: str) -> str:
     """Quiet hours typed as people say them ("10pm-7am", "22-7") in the HH:MM-HH:MM stored;
-    `value` as it is when it is no pair of times (`off`, or what the caller refuses)."""
+    `value` as it is when it is no pair of times (`off`, or what the caller refuses).
+
+    An hour alone from 1 to 12 may be morning or evening: "9-5" read on the 24-hour clock is
+    09:00-05:00, twenty quiet hours where office hours were likely meant. It is taken only
+    beside an end that shows the 24-hour clock (`22-7`, `0-6`, `7-22:30`); otherwise refused."""
     if quiet_hours_shape(value) or value.count("-") != 1:
         return value
+    parts = value.split("-")
     try:
-        start, end = (read_clock(part) for part in value.split("-"))
+        start, end = (read_clock(part) for part in parts)
     except ClockError as exc:
         raise UsageError(f"{exc}.", setting_usage("quiet", platform)) from None
     if start is None or end is None:
         return value
+    unclear = [part for part in parts if _HOUR_ALONE_RE.match(part) and 1 <= int(part) <= 12]
+    if unclear and not any(_on_24_hour_clock(part) for part in parts):
+        ends = " and ".join(quoted(part) for part in unclear)
+        it = "each" if len(unclear) > 1 else "it"
+        raise UsageError(
+            f"In {quoted(value, 60)}, {ends} may be morning or evening. Give {it} as a 24-hour "
+            "time (22:00-07:00) or with am or pm (10pm-7am).",
+            setting_usage("quiet", platform),
+        )
     return f"{start[0]:02d}:{start[1]:02d}-{end[0]:02d}:{end[1]:02d}"
+
+
+_HOUR_ALONE_RE = re.compile(r"^\d{1,2}$")
+
+
+def _on_24_hour_clock(part: str) -> bool:
+    """Whether a quiet-hours end can only be a 24-hour time: 0, or 13 to 23, with no am or pm."""
+    clock = read_clock(part)
+    return clock is not None and part[-1:].isdigit() and (clock[0] == 0 or clock[0] > 12)
 
 
 def _digest_size(values: list[str], platform: str) -> int | None:
