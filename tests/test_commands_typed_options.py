@@ -80,6 +80,18 @@ async def test_follow_takes_discords_topic_option(h: Harness, core: NewsDigest) 
         ("schedule when:weekdays 07:30", "schedule", "30 7 * * mon-fri"),
         ("timezone zone:Europe/Berlin", "timezone", "Europe/Berlin"),
         ("tz zone:Asia/Tokyo", "timezone", "Asia/Tokyo"),
+        # The option's name without its colon, and the setting's name with one, are the same
+        # forms: "quiet hours: 22-7" worked while "quiet hours 22:00-07:00" was refused.
+        ("quiet hours 22:00-07:00", "quiet_hours", "22:00-07:00"),
+        ("quiet hours 22-7", "quiet_hours", "22:00-07:00"),
+        ("mode: instant", "mode", "instant"),
+        ("mode:instant", "mode", "instant"),
+        ("quiet: 22:00-07:00", "quiet_hours", "22:00-07:00"),
+        ("schedule: weekdays 07:30", "schedule", "30 7 * * mon-fri"),
+        ("timezone: Europe/Berlin", "timezone", "Europe/Berlin"),
+        ("min sources: 3", "min_sources", 3),
+        ("digest size 5", "digest_size", 5),
+        ("time zone: Asia/Tokyo", "timezone", "Asia/Tokyo"),
     ],
 )
 async def test_watchlist_takes_discords_option_names(
@@ -117,6 +129,7 @@ async def test_quiet_hours_as_people_say_them(
     [
         ("", "Which hours? Give a range like 22:00-07:00, or off."),
         ("hours:", "Which hours? Give a range like 22:00-07:00, or off."),
+        ("hours", "Which hours? Give a range like 22:00-07:00, or off."),
         # Hours alone that may be morning or evening: "9-5" was saved as 09:00-05:00, twenty
         # quiet hours, where office hours were likely meant.
         (

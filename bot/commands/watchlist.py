@@ -50,16 +50,14 @@ async def watchlist(
     default_size = commands.core.config.digest_size
     if not args or args.lower() == "show":
         return channel_overview(db, channel, default_size)
-    words = split_args(args)
-    setting = words[0].lower()
+    setting, rest = _setting_and_rest(args)
     if setting in ("mute", "unmute"):
         # The story as typed after the setting (quotes and all, as /story takes it).
-        ref = args.split(None, 1)[1] if len(args.split(None, 1)) > 1 else ""
         handler = mutes.mute if setting == "mute" else mutes.unmute
-        return await handler(commands, typed_story(ref), ctx, channel)
+        return await handler(commands, typed_story(rest), ctx, channel)
     if setting == "resume":
         return await _resume(commands, channel)
-    changes = _changes(setting, words[1:], channel, ctx.platform)
+    changes = _changes(setting, split_args(rest), channel, ctx.platform)
     if isinstance(changes, Reply):
         return changes
     # Only now, with the input valid, does the channel get a row (see Commands._channel).
@@ -107,24 +105,47 @@ _SPELLINGS = {
 }
 
 
+# A setting's name as typed first, and what follows it: after a space or a colon (`mode:
+# instant`, `mode:instant`, as Discord's option reads), so every setting takes both.
+_SETTING_RE = re.compile(r"^\s*([A-Za-z_-]+)(?::|\s|$)(.*)$", re.DOTALL)
+# Settings named in two words, as people say them (`min sources 3`, `time zone UTC`, `digest
+# size 5`): the first word and the second's spelling in the one-word name.
+_TWO_WORDS = {("min", "sources"), ("time", "zone"), ("digest", "size")}
+
+
+def _setting_and_rest(args: str) -> tuple[str, str]:
+    """The setting's name, lowercase, and the text after it (its colon, if any, dropped)."""
+    found = _SETTING_RE.match(args)
+    if found is None:
+        # No setting's name (`22:00-07:00`): refused as the unknown setting it is.
+        return (split_args(args) or [""])[0].lower(), ""
+    return found.group(1).lower(), found.group(2).strip()
+
+
 def _without_option(setting: str, values: list[str]) -> list[str]:
     """`values` without the Discord option name typed before them (`mode mode:instant`,
-    `quiet hours: 22:00-07:00`), as people who use both platforms type it on Slack too."""
+    `quiet hours: 22:00-07:00`), as people who use both platforms type it on Slack too, or
+    without its colon (`quiet hours 22:00-07:00`): no option's name is a value it takes."""
     option = WATCHLIST_OPTIONS.get(_SPELLINGS.get(setting, setting))
-    if option is None or not values or not values[0].lower().startswith(f"{option}:"):
+    if option is None or not values:
         return values
-    first = values[0][len(option) + 1 :]
-    return [first, *values[1:]] if first else values[1:]
+    if values[0].lower() in (option, f"{option}:"):
+        return values[1:]
+    if not values[0].lower().startswith(f"{option}:"):
+        return values
+    return [values[0][len(option) + 1 :], *values[1:]]
 
 
 def _changes(
     setting: str, values: list[str], channel: ChannelRow, platform: str
 ) -> dict[str, Any] | Reply:
     """The columns a `/watchlist <setting> <values>` sets; raises UsageError on bad input."""
-    if setting in ("min", "time") and values and values[0].lower() in ("sources", "zone"):
-        # `min sources 3`, `time zone UTC`: the setting's name as two words, as people say it
+    second, _, after = values[0].partition(":") if values else ("", "", "")
+    if (setting, second.lower()) in _TWO_WORDS:
+        # `min sources 3`, `time zone: UTC`: the setting's name as two words, as people say it
         # (and as /watchlist used to list min-sources).
-        setting, values = f"{setting}-{values[0].lower()}", values[1:]
+        setting = f"{setting}-{second.lower()}"
+        values = ([after] if after else []) + values[1:]
     values = _without_option(setting, values)
     if setting in _TIMEZONE_NAMES:
         typed = " ".join(values)
