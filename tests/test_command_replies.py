@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _sign_up import SIGNED_UP
+from _sign_up import SIGNED_UP, SIGNED_UP_DISCORD
 
 from bot.adapters.discord.escape import utf16_len
 from bot.adapters.discord.interactions import MAX_LIST_MESSAGES, render_reply
@@ -75,14 +75,16 @@ async def test_an_unknown_setting_gets_the_whole_usage(core: NewsDigest) -> None
 
 
 @pytest.mark.parametrize(
-    ("ctx", "show"), [(SLACK, "/watchlist"), (DISCORD, "/watchlist show")], ids=["slack", "discord"]
+    ("ctx", "show", "signed_up"),
+    [(SLACK, "/watchlist", SIGNED_UP), (DISCORD, "/watchlist show", SIGNED_UP_DISCORD)],
+    ids=["slack", "discord"],
 )
 async def test_nothing_to_post_names_watchlist_as_the_platform_takes_it(
-    core: NewsDigest, ctx: CommandContext, show: str
+    core: NewsDigest, ctx: CommandContext, show: str, signed_up: str
 ) -> None:
     reply = await Commands(core).dispatch("digest", "", ctx)
     assert reply.text.startswith("Nothing to post to this channel yet")
-    assert reply.text.endswith(f" {show} shows its settings.{SIGNED_UP}")
+    assert reply.text.endswith(f" {show} shows its settings.{signed_up}")
 
 
 def _add_feeds(core: NewsDigest, count: int) -> None:

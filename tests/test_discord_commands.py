@@ -16,7 +16,7 @@ from typing import Any
 
 import discord
 import pytest
-from _sign_up import SIGNED_UP
+from _sign_up import SIGNED_UP_DISCORD
 from fakes.discord_api import APP_ID, BOT_USER, GUILD_ID, FakeDiscord, Recorded
 from fakes.stories import add_story, grow_story
 
@@ -231,7 +231,7 @@ async def test_follow_query_option_of_plain_words_is_a_query(
     # The query option is always a query, even when it reads like the rest of a topic name.
     await slash(bot, "follow", topic="machine", query="learning")
     assert answer(api)["content"] == (
-        "This channel now follows machine (matching learning)." + SIGNED_UP
+        "This channel now follows machine (matching learning)." + SIGNED_UP_DISCORD
     )
     await slash(bot, "follow", topic="machine learning")
     assert answer(api)["content"].startswith("There is no topic 'machine-learning'.")
@@ -358,7 +358,7 @@ async def test_digest_with_outbox_confirms_privately(api: FakeDiscord, core: New
         await client.close()
     assert callbacks(api)[0].body["data"]["flags"] & EPHEMERAL
     (edit,) = api.calls("PATCH", r"/webhooks/\d+/[^/]+/messages/@original")
-    assert edit.body["content"] == "Posting 2 stories to this channel." + SIGNED_UP
+    assert edit.body["content"] == "Posting 2 stories to this channel." + SIGNED_UP_DISCORD
     assert [c.channel_id for c in asked] == [str(CHANNEL)]
 
 
@@ -533,7 +533,7 @@ async def test_follow_topic_button_and_new_topic_modal(
 ) -> None:
     channel_store.upsert_topic(core.db, "harbor", "harbor")
     await interact(bot, click("nd:follow:harbor"))
-    assert answer(api)["content"] == "This channel now follows harbor." + SIGNED_UP
+    assert answer(api)["content"] == "This channel now follows harbor." + SIGNED_UP_DISCORD
     await interact(bot, click("nd:newtopic:story-aaaaaaaaaaaa"))
     modal = callbacks(api)[-1].body
     assert modal["type"] == 9

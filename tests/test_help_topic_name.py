@@ -66,6 +66,26 @@ async def test_slack_refuses_a_new_topic_named_help(h: Harness) -> None:
     assert said(body).startswith("/follow <topic> [query]")
 
 
+async def test_slack_topic_option_help_shows_the_usage_it_names(h: Harness) -> None:
+    """`/follow topic:help` is Discord's form of `/follow help`, typed on Slack: its usage, where
+    it answered "Create it with a query, e.g. /follow help …", a command refused in turn."""
+    for typed in ("topic:help", "topic: help"):
+        _, body = await h.slash("/follow", typed)
+        assert said(body).startswith("/follow <topic> [query]"), body
+    _, body = await h.slash("/unfollow", "topic:help")
+    assert said(body).startswith("/unfollow <topic>")
+    # A name that comes to `help` otherwise (a stray hyphen dropped) gets the reserved name's
+    # answer, with a name that can be created.
+    _, body = await h.slash("/follow", "help-")
+    assert said(body).startswith("'help' cannot be a topic name")
+    assert "Create it with" not in said(body)
+    assert channel_store.get_channel(h.core.db, "slack", "C1") is None
+    # A help topic saved before is followed by the option's form too.
+    channel_store.upsert_topic(h.core.db, "help", "rescue OR lifeboat", origin="chat")
+    await h.slash("/follow", "topic:help")
+    assert followed(h.core, "slack", "C1") == ["help"]
+
+
 async def test_slack_reaches_a_topic_named_help_saved_before(h: Harness) -> None:
     channel_store.upsert_topic(h.core.db, "help", "rescue OR lifeboat", origin="chat")
     await h.slash("/follow", "help")

@@ -27,6 +27,11 @@ from bot.store.channels import ChannelRow
 from bot.store.database import open_database
 
 SIGNED_UP = "This channel now gets a digest daily at 09:00 UTC; /watchlist schedule changes when."
+# Discord's /watchlist schedule runs only with its `when:` option filled: the note names it.
+SIGNED_UP_DISCORD = (
+    "This channel now gets a digest daily at 09:00 UTC; "
+    "/watchlist schedule when:<days and time> changes when."
+)
 
 
 @pytest.fixture
@@ -108,11 +113,25 @@ async def test_slack_dm_between_other_people_is_not_signed_up(h: Harness) -> Non
     assert channel_store.get_channel(h.core.db, "slack", "DOTHERS") is None
     assert channel_store.get_topic(h.core.db, "chips") is None
     assert h.slack_api.calls_to("conversations.open")[0] == {"users": "U1"}
-    # Read-only commands there are answered as before, without asking Slack.
+    # Read-only commands that name no command to sign up are answered without asking Slack.
     asked = len(h.slack_api.calls_to("conversations.open"))
-    body = await slash_in(h, "DOTHERS", "/watchlist")
-    assert ack_text(body).startswith("This channel gets no posts from me yet.")
+    body = await slash_in(h, "DOTHERS", "/watchlist", "resume")
+    assert ack_text(body) == "Posting to this channel is not paused, so there is nothing to resume."
     assert len(h.slack_api.calls_to("conversations.open")) == asked
+
+
+@pytest.mark.parametrize("text", ["", "show"])
+async def test_slack_watchlist_in_a_dm_between_other_people_names_no_refused_command(
+    h: Harness, text: str
+) -> None:
+    """/watchlist in a channel not signed up says /follow or /digest would sign it up: in a DM
+    the bot is not in, both are refused, so it says why nothing can be posted there instead."""
+    body = await slash_in(h, "DOTHERS", "/watchlist", text)
+    assert html.unescape(ack_text(body)) == NOT_OUR_DM
+    assert channel_store.get_channel(h.core.db, "slack", "DOTHERS") is None
+    # In the bot's own DM (the fake's D1 with U1) it still says what signs the channel up.
+    body = await slash_in(h, "D1", "/watchlist", text)
+    assert ack_text(body).startswith("This channel gets no posts from me yet.")
 
 
 async def test_slack_dm_with_the_bot_is_signed_up(h: Harness) -> None:
@@ -134,7 +153,7 @@ async def test_discord_says_the_sign_up_once(
     bot = await make_bot(plain_core, post_digest=nothing_to_post)
     try:
         await slash(bot, "follow", topic="harbor", query="harbor OR lighthouse")
-        assert answer(discord_api)["content"].endswith(f").\n{SIGNED_UP}")
+        assert answer(discord_api)["content"].endswith(f").\n{SIGNED_UP_DISCORD}")
         await slash(bot, "digest")
         assert "now gets" not in deferred_answer(discord_api)
         assert channel_store.get_channel(plain_core.db, "discord", str(CHANNEL)) is not None
@@ -148,6 +167,6 @@ async def test_discord_digest_says_the_sign_up(
     bot = await make_bot(plain_core, post_digest=nothing_to_post)
     try:
         await slash(bot, "digest")
-        assert deferred_answer(discord_api).endswith(SIGNED_UP)
+        assert deferred_answer(discord_api).endswith(SIGNED_UP_DISCORD)
     finally:
         await bot.close()

@@ -132,7 +132,8 @@ async def test_discord_watchlist_in_a_channel_not_signed_up_says_it_gets_nothing
         await slash(bot, "watchlist", "show")
         assert answer(discord_api)["content"] == (
             "This channel gets no posts from me yet. /follow topic:<topic> or /digest signs it "
-            "up: it then gets a digest daily at 09:00 UTC (/watchlist schedule changes when)."
+            "up: it then gets a digest daily at 09:00 UTC (/watchlist schedule "
+            "when:<days and time> changes when)."
         )
         assert channel_store.get_channel(list_core.db, "discord", str(CHANNEL)) is None
     finally:

@@ -139,7 +139,9 @@ class Commands:
                 f"Unknown command {quoted(command, _ECHO_CHARS)}. Commands: "
                 + ", ".join(f"/{c}" for c in COMMANDS)
             )
-        if args.lower() in ("help", "-h", "--help") and not self._names_topic(command, args):
+        # `/follow topic:help` is Discord's form of `/follow help`: usage too, not a topic.
+        named = topics.without_topic_option(args) if command in ("follow", "unfollow") else args
+        if named.lower() in ("help", "-h", "--help") and not self._names_topic(command, named):
             return Reply(usage(command, ctx.platform))
         channel = self._channel(ctx)
         handler = getattr(self, f"_cmd_{command}")

@@ -9,7 +9,7 @@ import re
 import sqlite_utils
 
 from bot.commands import mutes
-from bot.commands.base import ListLine, Reply
+from bot.commands.base import ListLine, Reply, watchlist_command
 from bot.commands.schedule import describe_schedule
 from bot.config_entries import DEFAULT_DIGEST_SIZE, DEFAULT_SCHEDULE, DEFAULT_TIMEZONE
 from bot.feed_status import cut
@@ -57,7 +57,7 @@ def not_signed_up(platform: str) -> str:
     starts = digest_times(DEFAULT_SCHEDULE, DEFAULT_TIMEZONE)
     return (
         f"This channel gets no posts from me yet. {follow} or /digest signs it up: it then "
-        f"gets {starts} (/watchlist schedule changes when)."
+        f"gets {starts} ({_schedule_command(platform)} changes when)."
     )
 
 
@@ -65,8 +65,16 @@ def signed_up_note(channel: ChannelRow) -> str:
     """Said once, by the command whose sign-up created the channel's row, of what it starts."""
     return (
         f"This channel now gets {digest_times(channel.schedule, channel.timezone)}; "
-        "/watchlist schedule changes when."
+        f"{_schedule_command(channel.platform)} changes when."
     )
+
+
+def _schedule_command(platform: str) -> str:
+    """The schedule setting as `platform` runs it: Slack's alone answers what to type; Discord's
+    needs its `when:` option filled."""
+    if platform == "discord":
+        return watchlist_command(platform, "schedule", "<days and time>")
+    return watchlist_command(platform, "schedule")
 
 
 def digest_times(schedule: str, timezone: str) -> str:

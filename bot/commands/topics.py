@@ -107,6 +107,9 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
                     "follows it)"
                 )
     elif existing is None:
+        if slug in RESERVED_TOPIC_NAMES:
+            # "Create it with /follow help …" would be refused in turn.
+            return Reply(_reserved(ctx.platform, slug, None))
         return Reply(
             f"There is no topic {slug!r}. Create it with a query, e.g. "
             f"{_follow_command(ctx.platform, slug, _EXAMPLE_QUERY)}. Known topics: {_known(db)}"
@@ -191,14 +194,18 @@ def _split_follow(args: str) -> tuple[str, str, bool]:
     machine learning` is the topic `machine-learning`, as Discord's topic option reads it), and
     the marker is never part of the query. Without it, the first word is the name. A `query:`
     inside the query's own quotes or brackets is not the marker."""
-    # Discord's option name before the topic (`topic:chips`), as people who use both type it:
-    # no topic name has a ':'.
-    args = _TOPIC_OPTION_RE.sub("", args.strip())
+    args = without_topic_option(args)
     found = _MARKER_RE.search(args)
     if found is not None and not any(ch in args[: found.start()] for ch in _QUERY_SYNTAX):
         return args[: found.start()].strip(), args[found.end() :].strip(), True
     name, _, query = args.strip().partition(" ")
     return name, query.strip(), False
+
+
+def without_topic_option(args: str) -> str:
+    """`args` without Discord's option name before the topic (`topic:chips`), as people who use
+    both type it on Slack: no topic name has a ':'."""
+    return _TOPIC_OPTION_RE.sub("", args.strip())
 
 
 def _bad_name(typed: str, slug: str) -> str:
@@ -300,7 +307,7 @@ async def unfollow(
     db = commands.core.db
     # The name as `/follow` reads it (words joined by '-', stray hyphens dropped), so
     # `/unfollow machine learning` finds the `machine-learning` that `/follow` created.
-    slug = _topic_slug(db, _TOPIC_OPTION_RE.sub("", args.strip()))
+    slug = _topic_slug(db, without_topic_option(args))
     if not slug:
         raise UsageError("Which topic?")
     # An unsaved channel (id 0) follows nothing, so this never needs to create its row.

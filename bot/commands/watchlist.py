@@ -49,6 +49,9 @@ async def watchlist(
     # `show` is Discord's spelling of the bare command (the README uses it for both).
     default_size = commands.core.config.digest_size
     if not args or args.lower() == "show":
+        if not channel.id and ctx.cannot_post:
+            # "/follow or /digest signs it up" would point at commands refused here too.
+            return Reply(ctx.cannot_post)
         return channel_overview(db, channel, default_size)
     setting, rest = _setting_and_rest(args)
     if setting in ("mute", "unmute"):

@@ -376,15 +376,18 @@ class SlackBot:
 
 
 _ANY_COMMAND = re.compile(r"^/.+")
-# What /watchlist does without signing a channel up (see `Commands.signed_up`).
-_WATCHLIST_READS = frozenset({"show", "help", "mute", "unmute", "resume"})
+# What /watchlist does without signing a channel up (see `Commands.signed_up`) or saying what
+# would (its listing, bare or `show`, does in a channel not signed up).
+_WATCHLIST_READS = frozenset({"help", "mute", "unmute", "resume"})
 
 
 def _may_sign_up(name: str, words: list[str]) -> bool:
     """Whether the command may sign the channel up: only then is it asked whether the bot can
     post there, which may take a call to Slack."""
     if name == "watchlist":
-        return bool(words) and words[0].lower() not in _WATCHLIST_READS
+        # The bare listing too: in a channel not signed up it says what would sign it up, which
+        # must not be /follow or /digest where the bot cannot post.
+        return not words or words[0].lower() not in _WATCHLIST_READS
     return name in ("follow", "digest")
 
 
