@@ -75,6 +75,20 @@ async def test_slack_members_see_no_query_strings_admins_see_all(h: Harness) -> 
     assert "HUSH456" in text
 
 
+async def test_slack_feeds_list_answers_when_the_admin_check_gets_no_answer(h: Harness) -> None:
+    """users.info's connection dropping (a network failure, no SlackApiError) failed the whole
+    command, "Sorry, that command failed" for everyone; the check fails closed for this one
+    request instead, not remembered, so an admin sees every address again once Slack answers."""
+    h.slack_api.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
+    h.slack_api.api_drops.add("users.info")
+    _, body = await h.slash("/feeds", "list", user="UADMIN")
+    assert_hidden(ack_text(body))
+    assert h.slack_api.calls_to("users.info")  # asked, and got no answer
+    h.slack_api.api_drops.clear()
+    _, body = await h.slash("/feeds", "list", user="UADMIN")
+    assert "SECRET123" in ack_text(body) and "HUSH456" in ack_text(body)
+
+
 async def test_discord_members_see_no_query_strings_admins_see_all(
     discord_api: FakeDiscord, feeds_core: NewsDigest
 ) -> None:

@@ -134,6 +134,15 @@ async def test_slack_watchlist_in_a_dm_between_other_people_names_no_refused_com
     assert ack_text(body).startswith("This channel gets no posts from me yet.")
 
 
+async def test_slack_dm_check_without_an_answer_goes_on_as_before(h: Harness) -> None:
+    """conversations.open's connection dropping (no SlackApiError) failed the whole command;
+    without an answer the command goes on as it did before the check was asked."""
+    h.slack_api.api_drops.add("conversations.open")
+    body = await slash_in(h, "D1", "/digest")
+    assert ack_text(body).endswith(SIGNED_UP)
+    assert h.slack_api.calls_to("conversations.open")
+
+
 async def test_slack_dm_with_the_bot_is_signed_up(h: Harness) -> None:
     # The fake's DM between the bot and U1 is D1.
     body = await slash_in(h, "D1", "/digest")

@@ -11,7 +11,8 @@ Response URLs (`fake.response_url()`) are served and recorded too; `response_url
 `response_url_drops` make one answer an error or drop the connection after taking the message,
 and `script_response_url()` queues one-off answers for one (a 429 with Retry-After).
 `script_raw()` answers with a body that is not JSON (a proxy's HTML page, a cut-off answer), as
-Slack's edge sometimes does, whether or not the call took effect.
+Slack's edge sometimes does, whether or not the call took effect. `api_drops` names methods whose
+calls are recorded and then get no answer: the connection closes, a network-level failure.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class FakeSlackAPI:
         # response_url keys whose POSTs are taken (recorded) and then left unanswered: the
         # connection drops, as when Slack posted the message but the answer was lost.
         self.response_url_drops: set[str] = set()
+        # Web API methods whose calls are recorded, then left unanswered: the connection drops.
+        self.api_drops: set[str] = set()
         # channel id -> error code every chat.postMessage there gets (e.g. "not_in_channel").
         self.channel_errors: dict[str, str] = {}
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -207,6 +210,9 @@ class FakeSlackAPI:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await self._record(method, request)
+        if method in self.api_drops and request.transport is not None:
+            request.transport.close()
+            return web.Response(status=200)
         token = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if request.headers.get("Authorization") != f"Bearer {token}":
             return web.json_response({"ok": False, "error": "invalid_auth"})

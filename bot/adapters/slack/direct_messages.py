@@ -12,10 +12,9 @@ from __future__ import annotations
 import logging
 
 import sqlite_utils
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.errors import error_code
+from bot.adapters.slack.errors import LOOKUP_FAILURES, failure_said
 from bot.store import channels as channel_store
 
 log = logging.getLogger(__name__)
@@ -43,8 +42,10 @@ async def cannot_post(
         return ""
     try:
         response = await client.conversations_open(users=user_id)
-    except SlackApiError as exc:
-        log.info("Slack: cannot tell whether %s is the bot's DM: %s", channel_id, error_code(exc))
+    except LOOKUP_FAILURES as exc:
+        # No answer at all (a dropped connection) too: the command goes on as before this was
+        # asked, rather than fail as a whole.
+        log.info("Slack: cannot tell whether %s is the bot's DM: %s", channel_id, failure_said(exc))
         return ""
     channel = response.get("channel") or {}
     own = channel.get("id") if isinstance(channel, dict) else None

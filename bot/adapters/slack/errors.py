@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack.auth import AUTH_ERRORS
 from bot.delivery.adapter import (
@@ -76,6 +76,22 @@ TRANSIENT_ERRORS = (
 NOT_PROCESSED_ERRORS = (
     frozenset({"service_unavailable", "request_timeout"}) | RATE_LIMITED | MIGRATING_ERRORS
 )
+
+
+# What a lookup a command waits on (users.info, conversations.open) may raise when Slack did not
+# answer it: Slack's refusal, or no answer at all (a dropped connection, a DNS failure, a
+# timeout). The command goes on without the answer rather than fail as a whole.
+LOOKUP_FAILURES: tuple[type[BaseException], ...] = (
+    SlackClientError,
+    aiohttp.ClientError,
+    asyncio.TimeoutError,
+    OSError,
+)
+
+
+def failure_said(exc: BaseException) -> str:
+    """A failed lookup in a log line: Slack's error code, else what kind of failure it was."""
+    return error_code(exc) or type(exc).__name__
 
 
 def error_code(exc: BaseException) -> str:

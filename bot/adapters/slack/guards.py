@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.errors import LOOKUP_FAILURES, failure_said
 from bot.adapters.slack.short_waits import once_more_if_short
 
 log = logging.getLogger(__name__)
@@ -66,8 +66,9 @@ class AdminCheck:
     (user IDs, which users cannot change, unlike their names).
 
     Answers are cached for `ttl` seconds: a /feeds burst costs one users.info, and a demoted admin
-    loses access within minutes. Any API failure answers "not an admin" (fail closed), and that
-    answer is not cached.
+    loses access within minutes. Any failure, Slack's refusal or no answer at all (a dropped
+    connection, a timeout), answers "not an admin" (fail closed), and that answer is not cached:
+    /feeds list then shows what anyone sees, rather than failing for everyone.
     """
 
     def __init__(
@@ -110,8 +111,8 @@ class AdminCheck:
             response = await once_more_if_short(
                 partial(self.client.users_info, user=user_id), what=f"users.info {user_id}"
             )
-        except SlackApiError as exc:
-            log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
+        except LOOKUP_FAILURES as exc:
+            log.warning("users.info %s failed: %s", user_id, failure_said(exc))
             return None
         user = response.get("user") or {}
         return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
@@ -129,10 +130,8 @@ class AdminCheck:
                     what="usergroups.users.list",
                 )
                 members = frozenset(response.get("users") or [])
-        except SlackApiError as exc:
-            log.warning(
-                "admin group %s lookup failed: %s", self.admin_group, exc.response.get("error")
-            )
+        except LOOKUP_FAILURES as exc:
+            log.warning("admin group %s lookup failed: %s", self.admin_group, failure_said(exc))
             return None
         self._group = (self._clock(), members)
         return members
