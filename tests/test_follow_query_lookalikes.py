@@ -70,9 +70,10 @@ async def test_slack_follow_refuses_another_engines_field_or_wildcard(
     h: Harness, core: NewsDigest, typed: str, message: str, caret: str
 ) -> None:
     _, body = await h.slash("/follow", typed)
-    position = caret.rsplit("\n", 1)[1].index("^") - 2
+    # The place first, counted from 1 as people count characters (the caret's column too).
+    position = caret.rsplit("\n", 1)[1].index("^") - 1
     assert ack_text(body) == (
-        f"That query is not valid:\n```\n{message} at {position}:\n{caret}\n```"
+        f"That query is not valid:\n```\nAt character {position}: {message}\n{caret}\n```"
     )
     assert channel_store.get_topic(core.db, "chips") is None
 
