@@ -56,6 +56,8 @@ async def test_discord_mute_in_a_channel_not_signed_up_names_watchlist_show(
 
 
 async def test_slack_mute_in_a_channel_not_signed_up_names_the_bare_watchlist(h: Harness) -> None:
+    """A guard, passing before the change too: Discord's reply now names `/watchlist show`, and
+    Slack's, from the same shared handler, must keep naming the bare /watchlist it runs."""
     _, body = await h.slash("/watchlist", "mute story-kestrel00001")
     assert ack_text(body).startswith(
         "Nothing to mute: this channel is not signed up for my posts (see /watchlist), so "

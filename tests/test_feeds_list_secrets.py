@@ -106,6 +106,8 @@ async def test_discord_members_see_no_query_strings_admins_see_all(
 def test_the_cli_lists_every_address_whole(
     feeds_core: NewsDigest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A guard, passing before the change too: hiding query strings from chat must not reach
+    the operator's `feeds list`, which needs each address whole."""
     config = tmp_path / "nd.toml"
     config.write_text("", encoding="utf-8")
     monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))

@@ -103,6 +103,8 @@ async def test_follow_says_an_operator_lookalike_is_a_word(h: Harness, core: New
 async def test_acronyms_links_times_and_emphasis_are_no_lookalikes(
     h: Harness, core: NewsDigest
 ) -> None:
+    """A guard, passing before the lookalike checks too: they must not refuse or annotate an
+    acronym, a link, a time or *emphasis*, which are no other engine's operators."""
     _, body = await h.slash(
         "/follow", "space query: NASA OR example.com/launch OR 10:30 OR *liftoff*"
     )
