@@ -18,7 +18,7 @@ from fakes.slack_api import FakeSlackAPI
 from test_discord_commands import CHANNEL, answer, make_bot, slash
 from test_slack_app import Harness, ack_text, make_harness
 
-from bot.adapters.slack.direct_messages import NOT_OUR_DM
+from bot.adapters.slack.direct_messages import NOT_IN_PRIVATE, NOT_OUR_DM
 from bot.app import NewsDigest
 from bot.commands.core import Commands
 from bot.config import Config
@@ -54,16 +54,17 @@ async def h(slack_api: FakeSlackAPI, plain_core: NewsDigest) -> AsyncIterator[Ha
 
 
 async def slash_in(
-    h: Harness, channel_id: str, command: str, text: str = ""
+    h: Harness, channel_id: str, command: str, text: str = "", name: str = "directmessage"
 ) -> dict[str, Any] | str:
-    """A slash command typed in a direct message (Slack names every DM `directmessage`)."""
+    """A slash command typed in a direct message (Slack names every DM `directmessage`), or in
+    the conversation `name` names."""
     h.triggers += 1
     body = urlencode(
         {
             "token": "x",
             "team_id": "T1",
             "channel_id": channel_id,
-            "channel_name": "directmessage",
+            "channel_name": name,
             "user_id": "U1",
             "command": command,
             "text": text,
@@ -141,6 +142,47 @@ async def test_slack_dm_check_without_an_answer_goes_on_as_before(h: Harness) ->
     body = await slash_in(h, "D1", "/digest")
     assert ack_text(body).endswith(SIGNED_UP)
     assert h.slack_api.calls_to("conversations.open")
+
+
+@pytest.mark.parametrize(
+    ("channel_id", "name"),
+    [("CSECRET", "privategroup"), ("GOLDPRIV", "privategroup"), ("CGROUP", "mpdm-ana--bo--cy-1")],
+)
+async def test_slack_private_channel_the_bot_is_not_in_is_not_signed_up(
+    h: Harness, channel_id: str, name: str
+) -> None:
+    """A private channel or group DM the bot was not added to: only a DM between others was
+    told apart, so a /follow there signed it up for digests that could only fail."""
+    h.slack_api.private_channels[channel_id] = False
+    for command, text in (("/follow", "chips query: chip"), ("/digest", ""), ("/watchlist", "")):
+        body = await slash_in(h, channel_id, command, text, name=name)
+        assert html.unescape(ack_text(body)) == NOT_IN_PRIVATE
+    assert channel_store.get_channel(h.core.db, "slack", channel_id) is None
+    assert channel_store.get_topic(h.core.db, "chips") is None
+    assert h.slack_api.calls_to("conversations.info")[0] == {"channel": channel_id}
+    # Once the bot is added, the same command signs the channel up.
+    h.slack_api.private_channels[channel_id] = True
+    body = await slash_in(h, channel_id, "/digest", name=name)
+    assert ack_text(body).endswith(SIGNED_UP)
+    row = channel_store.get_channel(h.core.db, "slack", channel_id)
+    assert row is not None
+    # "privategroup" is Slack's stand-in for the name, not the channel's name.
+    assert row.name != "privategroup"
+
+
+async def test_slack_private_channel_check_without_the_scope_goes_on_as_before(
+    h: Harness,
+) -> None:
+    # A group DM may need mpim:read, which the manifest does not ask for: Slack says so.
+    h.slack_api.script("conversations.info", body={"ok": False, "error": "missing_scope"})
+    body = await slash_in(h, "CGROUP", "/digest", name="mpdm-ana--bo--cy-1")
+    assert ack_text(body).endswith(SIGNED_UP)
+
+
+async def test_slack_public_channel_is_not_asked_about(h: Harness) -> None:
+    body = await slash_in(h, "CPUBLIC", "/digest", name="team-news")
+    assert ack_text(body).endswith(SIGNED_UP)
+    assert h.slack_api.calls_to("conversations.info") == []
 
 
 async def test_slack_dm_with_the_bot_is_signed_up(h: Harness) -> None:

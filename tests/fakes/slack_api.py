@@ -86,6 +86,10 @@ class FakeSlackAPI:
         # User id -> the id of the bot's direct messages with them (conversations.open); when
         # not set, "D" + the user id without its first letter.
         self.dm_channels: dict[str, str] = {}
+        # Private channels and group DMs -> whether the bot is in them: conversations.info
+        # answers channel_not_found for one it is not in, as Slack does; any other id is a
+        # public channel the bot is in.
+        self.private_channels: dict[str, bool] = {}
         self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         # Method -> the Retry-After (seconds, as sent) every call to it is answered 429 with.
         self.limited: dict[str, str] = {}
@@ -365,6 +369,14 @@ class FakeSlackAPI:
             "channels": listed[start:end],
             "response_metadata": {"next_cursor": more},
         }
+
+    def _conversations_info(self, body: dict[str, Any]) -> dict[str, Any]:
+        channel = str(body.get("channel", ""))
+        if channel not in self.private_channels:
+            return {"ok": True, "channel": {"id": channel, "is_private": False, "is_member": True}}
+        if not self.private_channels[channel]:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": {"id": channel, "is_private": True, "is_member": True}}
 
     def _conversations_open(self, body: dict[str, Any]) -> dict[str, Any]:
         users = str(body.get("users", ""))

@@ -258,7 +258,12 @@ class SlackBot:
             platform="slack",
             channel_id=channel_id,
             user_id=user_id,
-            channel_name=channel_name if channel_name not in (None, "directmessage") else None,
+            # Slack's stand-ins for a conversation's name, not names: no row should keep one.
+            channel_name=(
+                channel_name
+                if channel_name not in (None, "directmessage", "privategroup")
+                else None
+            ),
             is_admin=await self.admins.is_admin(user_id) if needs_admin else False,
             cannot_post=(
                 await cannot_post(
