@@ -17,6 +17,8 @@ from test_slack_app import Harness, ack_text, make_harness
 
 from bot.app import NewsDigest
 from bot.cli import cli
+from bot.commands.base import CommandContext
+from bot.commands.core import Commands
 from bot.config import Config
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
@@ -115,3 +117,70 @@ def test_the_cli_lists_every_address_whole(
     result = CliRunner().invoke(cli, ["feeds", "list"], env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
     assert SECRET_URL in result.output and TOKEN_URL in result.output
+
+
+# Where else a key hides in an address: a path parameter, a password an older version stored
+# (`feeds add` refuses one now), and addresses inside a feed's error written without a scheme,
+# in a code span or as Slack's <url|label>, whose closing marks must stay.
+PARAM_URL = "https://session.example/rss;jsessionid=PARAMKEY"
+USERINFO_URL = "https://reader:PASSKEY@old.example/feed.xml"
+ODD_ERROR = (
+    "HTTP 403: see ex.example/q?apikey=BAREKEY, `https://code.example/x?k=CODEKEY` and "
+    "<https://label.example/y?k=LABELKEY|here>; retry at reader:PASSKEY2@old.example/v2"
+)
+ODD_SECRETS = ("PARAMKEY", "PASSKEY", "BAREKEY", "CODEKEY", "LABELKEY", "jsessionid", "apikey")
+
+
+@pytest.fixture
+def odd_core(tmp_path: Path) -> Iterator[NewsDigest]:
+    path = tmp_path / "nd.db"
+    core = NewsDigest(Config(database=str(path), admin_users=["UCONFIG"]), db=open_database(path))
+    param = feed_store.add_feed(core.db, PARAM_URL)
+    core.db["feeds"].update(param.id, {"consecutive_failures": 2, "last_error": ODD_ERROR})
+    # As an older version stored it: straight into the table, past today's checks.
+    core.db.execute(
+        "INSERT INTO feeds (url, created_at) VALUES (?, '2024-01-01T00:00:00+00:00')",
+        [USERINFO_URL],
+    )
+    yield core
+    core.close()
+
+
+async def test_odd_places_for_keys_are_hidden_and_the_text_around_them_kept(
+    odd_core: NewsDigest,
+) -> None:
+    commands = Commands(odd_core)
+    member = CommandContext(platform="slack", channel_id="C1", user_id="UNOBODY", is_admin=False)
+    reply = await commands.dispatch("feeds", "list", member)
+    assert [str(line) for line in reply.lines] == [
+        "#1 https://session.example/rss;… (2 failures: HTTP 403: see ex.example/q?…, "
+        "`https://code.example/x?…` and <https://label.example/y?…|here>; retry at "
+        "…@old.example/v2)",
+        "#2 https://…@old.example/feed.xml (not polled yet)",
+    ]
+    admin = CommandContext(platform="slack", channel_id="C1", user_id="UCONFIG", is_admin=True)
+    whole = " ".join(map(str, (await commands.dispatch("feeds", "list", admin)).lines))
+    assert PARAM_URL in whole and USERINFO_URL in whole and ODD_ERROR in whole
+
+
+async def test_odd_places_for_keys_are_hidden_on_slack(
+    slack_api: FakeSlackAPI, odd_core: NewsDigest
+) -> None:
+    async for h in make_harness(slack_api, odd_core):
+        _, body = await h.slash("/feeds", "list", user="UNOBODY")
+        text = ack_text(body)
+        assert not [s for s in ODD_SECRETS if s in text], text
+        assert "old.example/feed.xml" in text and "session.example/rss;…" in text
+
+
+async def test_odd_places_for_keys_are_hidden_on_discord(
+    discord_api: FakeDiscord, odd_core: NewsDigest
+) -> None:
+    bot = await make_bot(odd_core)
+    try:
+        await slash(bot, "feeds", "list")
+        text = answer(discord_api)["content"].replace("\u200b", "")
+        assert not [s for s in ODD_SECRETS if s in text], text
+        assert "old.example/feed.xml" in text and "session.example/rss;…" in text
+    finally:
+        await bot.close()
