@@ -1,7 +1,8 @@
-"""Naming a feed in chat: the disabled-feed alert and /feeds list give its URL as well as its id
-(an id from an old listing may name no feed now), the alert tells a config-declared feed to be removed
-from the config file, and /feeds remove takes the id as listed or the URL in any spelling. The
-real service and poller against loopback feeds, real SQLite, the fake chat adapter."""
+"""Naming a feed in chat: the disabled-feed alert gives its URL (without a key: see
+test_feed_alerts_secrets) and its id, which the commands it suggests take (no other feed is ever
+given it); /feeds list gives both; the alert tells a config-declared feed to be removed from the
+config file, and /feeds remove takes the id as listed or the URL in any spelling. The real
+service and poller against loopback feeds, real SQLite, the fake chat adapter."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from bot.adapters.discord.packing import CONTENT_LIMIT, split_content
 from bot.adapters.slack.escape import notice_line as slack_notice_line
 from bot.app import NewsDigest
 from bot.commands.base import CommandContext
+from bot.commands.core import Commands
 from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
 from bot.feedserver import FeedServer, Reply
 from bot.render.literal import unmarked
-from bot.runner.feed_alerts import disabled_feed_text
+from bot.runner.feed_alerts import SHOWN_URL_CHARS, disabled_feed_text
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import feeds as feed_store
@@ -39,7 +41,7 @@ def rss(outlet: str, title: str) -> bytes:
     ).encode()
 
 
-async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
+async def test_a_disabled_feed_is_named_by_url_and_id_and_removed_where_it_was_added(
     tmp_path: Path,
 ) -> None:
     now = utcnow()
@@ -78,7 +80,7 @@ async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
             "feeds", "remove " + chat_url.replace("http://", "HTTP://"), ADMIN
         )
         # A new feed gets an id of its own, never the removed feed's #2: an old alert or listing
-        # naming #2 cannot reach it (and the alert's commands name the URL anyway).
+        # naming #2 cannot reach it.
         await commands.dispatch("feeds", f"add {server.url('/new.xml')}", ADMIN)
         relisted = await commands.dispatch("feeds", "list", ADMIN)
         await stop(service)
@@ -88,12 +90,12 @@ async def test_a_disabled_feed_is_named_by_url_and_removed_where_it_was_added(
     assert sorted(unmarked(m.text) for m in chat.texts()) == [
         f"The feed alpha (`{config_url}`, feed #1) was disabled after 1 failed poll: {GONE}. "
         "Its stories will be missing until it is fixed.\n"
-        f"An admin can re-enable it with newsdigest feeds enable `{config_url}`\n"
+        "An admin can re-enable it with newsdigest feeds enable 1\n"
         "or remove it from the config file's [[feeds]].",
         f"The feed beta (`{chat_url}`, feed #2) was disabled after 1 failed poll: {GONE}. "
         "Its stories will be missing until it is fixed.\n"
-        f"An admin can re-enable it with newsdigest feeds enable `{chat_url}`\n"
-        f"or remove it with /feeds remove `{chat_url}`",
+        "An admin can re-enable it with newsdigest feeds enable 2\n"
+        "or remove it with /feeds remove #2",
     ]
     assert list(map(str, listing.lines)) == [
         f"#1 alpha <{config_url}> (disabled: {GONE}; in the config file)",
@@ -112,10 +114,11 @@ def _code_after(text: str, before: str) -> str:
     return found.group(1)
 
 
-def test_the_alerts_commands_copy_back_the_feed_they_name(tmp_path: Path) -> None:
+def test_the_alerts_commands_name_the_feed_by_its_id(tmp_path: Path) -> None:
     # A feed on an intranet address, "@everyone" and edge underscores in its path, as a feed
     # added with polling.allow_private_networks may be; and a title that tries to ping.
     db = open_database(tmp_path / "nd.db")
+    feed_store.add_feed(db, "https://first.example/rss")
     stored = feed_store.add_feed(db, "http://10.0.0.5/_news_/@everyone/rss_", origin="chat")
     feed = {
         "id": stored.id,
@@ -130,23 +133,37 @@ def test_the_alerts_commands_copy_back_the_feed_they_name(tmp_path: Path) -> Non
     discord = escape_notice(text)
     slack = "\n".join(slack_notice_line(line) for line in text.splitlines())
     for shown in (discord, slack):
-        # Each command's URL is the stored one, verbatim: copied, it finds the feed.
-        for command in ("newsdigest feeds enable ", "/feeds remove "):
-            copied = _code_after(shown, command)
-            assert copied == stored.url
-            assert feed_store.get_feed_by_url(db, copied) == stored
+        # Each command names the feed's id, as the CLI and chat take it.
+        assert f"newsdigest feeds enable {stored.id}\n" in shown
+        assert shown.endswith(f"/feeds remove #{stored.id}")
+        # The address, shown verbatim, not escaped into another.
         assert _code_after(shown, "(") == stored.url
         # The internal address is shown, never linked, and nothing in the notice pings.
         assert "<http" not in shown
         assert "Valley Post @everyone" not in shown
     assert "<!everyone>" not in slack
     assert "http\u200b://" not in discord
+    assert feed_store.get_feed_by_url(db, str(stored.id)) == stored  # as `feeds enable` finds it
 
 
-def test_a_long_url_in_the_alert_is_in_whole_code_spans_on_discord(tmp_path: Path) -> None:
-    # A search feed's URL of 700 characters, named in the alert three times: over Discord's
-    # 2,000, the message is split, and between lines, with each command whole in one piece.
-    url = "https://news.example.org/rss/search?q=" + "harbour+OR+ferry+OR+bridge+" * 25
+async def test_the_alerts_remove_command_removes_the_feed_it_names(tmp_path: Path) -> None:
+    path = tmp_path / "nd.db"
+    core = NewsDigest(Config(database=str(path)), db=open_database(path))
+    feed_store.add_feed(core.db, "https://first.example/rss", origin="chat")
+    stored = feed_store.add_feed(core.db, "https://second.example/rss?key=K", origin="chat")
+    feed = {**core.db["feeds"].get(stored.id), "disabled_reason": GONE}
+    command = disabled_feed_text(feed).splitlines()[-1].removeprefix("or remove it with /")
+    name, args = command.split(" ", 1)
+    reply = await Commands(core).dispatch(name, args, ADMIN)
+    assert reply.text == f"Removed feed `{stored.url}`."
+    assert [f.url for f in feed_store.list_feeds(core.db)] == ["https://first.example/rss"]
+    core.close()
+
+
+def test_a_long_url_is_cut_in_the_alert_and_its_commands_kept_whole(tmp_path: Path) -> None:
+    # A feed at an address of 1,000 characters: shown to recognise, not to copy (the commands
+    # take the id), it is cut, and the notice fits one Discord message.
+    url = "https://news.example.org/" + "p" * 1000
     db = open_database(tmp_path / "nd.db")
     stored = feed_store.add_feed(db, url, origin="chat")
     feed = {
@@ -158,26 +175,24 @@ def test_a_long_url_in_the_alert_is_in_whole_code_spans_on_discord(tmp_path: Pat
         "disabled_reason": "HTTP 404",
         "consecutive_failures": 5,
     }
-    pieces = split_content(escape_notice(disabled_feed_text(feed)))
-    assert len(pieces) > 1
-    assert all(len(p) <= CONTENT_LIMIT and p.count("`") % 2 == 0 for p in pieces)
-    for command in ("newsdigest feeds enable ", "/feeds remove "):
-        (piece,) = [p for p in pieces if command in p]
-        assert _code_after(piece, command) == stored.url
+    (piece,) = split_content(escape_notice(disabled_feed_text(feed)))
+    shown = _code_after(piece, "(")
+    assert url.startswith(shown.removesuffix("…")) and len(shown) == SHOWN_URL_CHARS
+    assert f"newsdigest feeds enable {stored.id}\n" in piece
 
 
 def test_an_escaped_backtick_in_the_feeds_name_opens_no_code_span_on_discord(
     tmp_path: Path,
 ) -> None:
     # Escaped, the name's backtick is text: a split counting it as a span's would cut the
-    # URL's span in two, and neither half copies back.
+    # URL's span in two.
     url = "https://feeds.example/" + "p" * 1000
     db = open_database(tmp_path / "nd.db")
     stored = feed_store.add_feed(db, url, origin="chat")
     feed = {
         "id": stored.id,
         "url": stored.url,
-        "name": "Bob`s " + "w" * 990,
+        "name": "Bob`s " + "w" * 1900,
         "title": None,
         "origin": "chat",
         "disabled_reason": "HTTP 404 Not Found",
@@ -187,5 +202,6 @@ def test_an_escaped_backtick_in_the_feeds_name_opens_no_code_span_on_discord(
     assert len(pieces) > 1
     assert all(len(p) <= CONTENT_LIMIT for p in pieces)
     assert all((p.count("`") - p.count("\\`")) % 2 == 0 for p in pieces)
-    (piece,) = [p for p in pieces if "newsdigest feeds enable " in p]
-    assert _code_after(piece, "newsdigest feeds enable ") == stored.url
+    # The address's span whole in one piece.
+    (piece,) = [p for p in pieces if "https://feeds.example/" in p]
+    assert re.search(r"`https://feeds\.example/p+…`", piece), piece

@@ -206,4 +206,4 @@ async def test_disabled_feed_alerts_dependent_channels_once(world) -> None:  # t
     (alert,) = chat.texts()
     assert alert.channel_id == "C1" and other.channel_id != alert.channel_id
     shown = unmarked(alert.text)
-    assert "HTTP 404" in shown and "feeds enable `https://x.test/rss`" in shown
+    assert "HTTP 404" in shown and "feeds enable 1\n" in shown

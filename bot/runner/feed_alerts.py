@@ -15,6 +15,7 @@ import sqlite_utils
 
 from bot.ingest.policy import REFUSED, UNUSABLE
 from bot.pipeline.digest import matching_topics
+from bot.redact import hidden_in_text, hidden_url
 from bot.render.literal import strip_marks, url_code
 from bot.store import alerts
 from bot.store import articles as article_store
@@ -24,6 +25,10 @@ from bot.store.database import iso
 from bot.textutil import plural
 
 log = logging.getLogger(__name__)
+
+# The feed's address in its notice is there to recognise it, not to copy (its commands take the
+# id): a longer one is cut, so it stays in one of Discord's 2,000-character messages.
+SHOWN_URL_CHARS = 200
 
 
 def _interested_channels(
@@ -54,8 +59,8 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
     channel about a feed none of them reads is noise. Re-disabling after a re-enable alerts again.
 
     The text is plain, and the feed's name, title and reason come from the feed itself: adapters
-    escape notices as untrusted text. Its URL is marked as code (`url_code`), shown verbatim to
-    copy into the commands the notice suggests."""
+    escape notices as untrusted text. Its URL, without what may carry a key, is marked as code
+    (`url_code`); the log names it whole, for the operator."""
     feeds = db.execute_returning_dicts(
         "SELECT id, url, name, title, origin, disabled_reason, disabled_at, consecutive_failures"
         " FROM feeds WHERE disabled_reason IS NOT NULL"
@@ -91,43 +96,44 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
 
 
 def disabled_feed_text(feed: dict[str, Any]) -> str:
-    """The alert for a disabled feed. The commands it suggests name the feed by URL, not id: a
-    feed's id is reused once it is removed (SQLite hands out the highest id again), so an old
-    alert's id could point at another feed. A feed declared in the config file is removed there:
-    /feeds remove refuses it, and the next start would add it back."""
+    """The alert for a disabled feed. It goes to a channel, where anyone may read it: the feed's
+    address, and any address in its name or reason, is shown without its query string, path
+    parameters, fragment or password (`bot.redact`), where feeds carry API keys. So the commands
+    it suggests name the feed by its id, which `feeds enable` and /feeds remove take, and which
+    no other feed is ever given. A feed declared in the config file is removed there: /feeds
+    remove refuses it, and the next start would add it back."""
     # Feed text may hold the marks of a link the adapters would open (`url_link`): stripped.
     feed = {k: strip_marks(v) if isinstance(v, str) else v for k, v in feed.items()}
-    # The URL in a code span: escaped as feed text, it would copy back as another address
-    # (Discord's zero-width space in "http://" and "@everyone", Slack's look-alike for an edge
-    # "_"), which `feeds enable` and `/feeds remove` do not know.
-    url = url_code(feed["url"])
-    name = feed["name"] or feed["title"]
-    called = f"{name} ({url}, feed #{feed['id']})" if name else f"{url} (feed #{feed['id']})"
+    # The address in a code span: escaped as feed text, it would show another (Discord's
+    # zero-width space in "http://" and "@everyone", Slack's look-alike for an edge "_"), and
+    # one cut short at its query is no link to open.
+    url = url_code(hidden_url(feed["url"]), SHOWN_URL_CHARS)
+    name = hidden_in_text(feed["name"] or feed["title"] or "")
+    reason = hidden_in_text(feed["disabled_reason"])
+    number = feed["id"]
+    called = f"{name} ({url}, feed #{number})" if name else f"{url} (feed #{number})"
     if feed["origin"] == "config":
         remove = "or remove it from the config file's [[feeds]]."
     else:
-        remove = f"or remove it with /feeds remove {url}"
-    if feed["disabled_reason"].startswith(UNUSABLE):
+        remove = f"or remove it with /feeds remove #{number}"
+    if reason.startswith(UNUSABLE):
         # Enabled again, it would only be disabled at its next poll: the address must change.
         if feed["origin"] == "config":
             fix = "An admin can correct its url in the config file's [[feeds]]."
         else:
-            fix = f"An admin can remove it with /feeds remove {url}"
+            fix = f"An admin can remove it with /feeds remove #{number}"
         return (
-            f"The feed {called} was disabled: {feed['disabled_reason']}. "
+            f"The feed {called} was disabled: {reason}. "
             f"Its stories will be missing until it is added again.\n{fix}"
         )
     how = "was disabled"
-    if not feed["disabled_reason"].startswith(REFUSED):
+    if not reason.startswith(REFUSED):
         # A refused address as written is disabled at its first poll ("after 1 failed poll"
         # says nothing), and a lasting DNS refusal's reason counts its polls itself.
         how += f" after {plural(feed['consecutive_failures'], 'failed poll')}"
-    # Each command on a line of its own, so a long URL is in one line at most once: Discord's
-    # 2,000-character messages are split between lines, and a split inside a code span would
-    # leave neither half a command to copy.
     return (
-        f"The feed {called} {how}: {feed['disabled_reason']}. "
+        f"The feed {called} {how}: {reason}. "
         "Its stories will be missing until it is fixed.\n"
-        f"An admin can re-enable it with newsdigest feeds enable {url}\n"
+        f"An admin can re-enable it with newsdigest feeds enable {number}\n"
         f"{remove}"
     )

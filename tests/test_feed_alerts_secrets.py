@@ -1,0 +1,109 @@
+"""The notice that a feed was disabled goes to every channel that relied on it, where anyone may
+read it: the feed's address shows no query string, path parameter or password (where feeds carry
+API keys), nor does any address in its name or disabled reason, and the commands it suggests
+name the feed by its id. Real outbox and adapters against the fake Slack Web API and the fake
+Discord REST API (the bot, and a channel's webhook), on 127.0.0.1; the assertions read the JSON
+the fakes were sent."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import discord
+import pytest
+import sqlite_utils
+from fakes.discord_api import FakeDiscord
+from fakes.slack_api import FakeSlackAPI
+from fakes.stories import add_story
+from test_discord_garbled_posts import CHANNEL, World
+from test_slack_rate_limits import T0, instant
+from test_slack_rate_limits import World as SlackWorld
+
+from bot.adapters.discord.webhook import webhook_session
+from bot.runner import feed_alerts
+
+KEY_URL = "https://wire.example/rss?apikey=URLKEY"
+# As an older version stored it: `feeds add` refuses a password now.
+USERINFO_URL = "https://reader:PASSKEY@old.example/feed.xml"
+NAME = "Wire https://wire.example/rss?sig=NAMEKEY"
+REASON = (
+    "HTTP 401 for https://wire.example/rss?apikey=URLKEY after a redirect from "
+    "wire.example/v1;jsessionid=PARAMKEY"
+)
+SECRETS = ("URLKEY", "PASSKEY", "NAMEKEY", "PARAMKEY", "apikey", "jsessionid", "reader:")
+
+
+def disable_feeds(db: sqlite_utils.Database, story: str) -> None:
+    """Two feeds, each with an article in `story` (which the channel was sent), disabled."""
+    db.execute(
+        "INSERT INTO feeds (id, url, name, origin, created_at, disabled_reason, disabled_at,"
+        " consecutive_failures) VALUES (1, ?, ?, 'chat', '2026', ?, '2026-11-30T09:00:00', 3),"
+        " (2, ?, NULL, 'config', '2026', 'HTTP 403', '2026-11-30T09:00:00', 4)",
+        [KEY_URL, NAME, REASON, USERINFO_URL],
+    )
+    first, second = [
+        r[0] for r in db.execute("SELECT id FROM articles WHERE story_id = ?", [story])
+    ]
+    db.execute("UPDATE articles SET feed_id = 1 WHERE id = ?", [first])
+    db.execute("UPDATE articles SET feed_id = 2 WHERE id = ?", [second])
+
+
+def assert_hidden(sent: Any, notices: list[str]) -> None:
+    everything = json.dumps(sent, ensure_ascii=False).replace("\u200b", "")
+    assert not [s for s in SECRETS if s in everything]
+    keyed, old = sorted(n.replace("\u200b", "") for n in notices)
+    assert "https://wire.example/rss?…" in keyed
+    assert "Wire https://wire.example/rss?…" in keyed  # the name's address too
+    assert (
+        "HTTP 401 for https://wire.example/rss?… after a redirect from wire.example/v1;…" in keyed
+    )
+    assert "newsdigest feeds enable 1" in keyed and "/feeds remove #1" in keyed
+    assert "https://…@old.example/feed.xml" in old
+    assert "newsdigest feeds enable 2" in old
+
+
+async def test_slack_channels_are_told_of_a_disabled_feed_without_its_keys(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = SlackWorld(db, slack_api)
+    channel = instant(db, "C1")
+    world.queue(channel, "s1")
+    await world.drain()
+    disable_feeds(db, "s1")
+    assert feed_alerts.alert_disabled_feeds(db, now=world.now) == 2
+    await world.drain()
+    posts = [c for c in slack_api.calls_to("chat.postMessage") if "metadata" not in c]
+    assert len(posts) == 2
+    assert_hidden(posts, [json.dumps(p, ensure_ascii=False) for p in posts])
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[Any]:
+    async with webhook_session() as session:
+        yield session
+
+
+@pytest.mark.parametrize("route", ["bot", "webhook"])
+async def test_discord_channels_are_told_of_a_disabled_feed_without_its_keys(
+    discord_api: FakeDiscord, discord_client: discord.Client, session: Any, route: str
+) -> None:
+    world = World(discord_api, discord_client, session, route)
+    await world.outbox.drain()  # the story's card: the channel relied on both feeds
+    disable_feeds(world.db, "s1")
+    assert feed_alerts.alert_disabled_feeds(world.db, now=world.now) == 2
+    await world.outbox.drain()
+    notices = [m["content"] for m in discord_api.channel_messages(CHANNEL) if m.get("content")]
+    assert len(notices) == 2
+    assert_hidden([r.body for r in discord_api.requests], notices)
+
+
+def test_the_log_names_the_feed_whole_for_the_operator(
+    db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_story(db, "s1", ["A", "B"], now=T0)
+    disable_feeds(db, "s1")
+    with caplog.at_level("WARNING"):
+        feed_alerts.alert_disabled_feeds(db, now=T0)
+    assert KEY_URL in caplog.text and "URLKEY" in caplog.text
