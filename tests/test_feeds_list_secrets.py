@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from fakes.discord_api import FakeDiscord
 from fakes.slack_api import FakeSlackAPI
-from test_discord_commands import answer, make_bot, slash
+from test_discord_commands import answer, callbacks, command, interact, make_bot, payload, slash
 from test_slack_app import Harness, ack_text, make_harness
 
 from bot.app import NewsDigest
@@ -182,5 +182,33 @@ async def test_odd_places_for_keys_are_hidden_on_discord(
         text = answer(discord_api)["content"].replace("\u200b", "")
         assert not [s for s in ODD_SECRETS if s in text], text
         assert "old.example/feed.xml" in text and "session.example/rss;…" in text
+    finally:
+        await bot.close()
+
+
+async def test_discords_autocomplete_hides_keys_but_from_admins(
+    discord_api: FakeDiscord, feeds_core: NewsDigest
+) -> None:
+    # /feeds remove's `feed:` offers the feeds as it is typed, to anyone typing it.
+    bot = await make_bot(feeds_core)
+    try:
+        asked = command("feeds", "remove", feed="", focused="feed")
+        await interact(bot, payload(4, asked))
+        offered = callbacks(discord_api)[-1].body["data"]["choices"]
+        assert {
+            "name": "https://feeds.example/rss?… <https://feeds.example/rss?…>",
+            "value": "1",
+        } in offered
+        names = " ".join(c["name"] for c in offered)
+        assert not [
+            s for s in ("SECRET123", "HUSH456", "NAMEKEY", "apikey", "token=") if s in names
+        ]
+        assert "https://named.example/feed?… <https://named.example/feed.xml>" in names
+        # Matched on what is shown: typing a key's start tells nothing of which feed has it.
+        await interact(bot, payload(4, command("feeds", "remove", feed="SECRET1", focused="feed")))
+        assert callbacks(discord_api)[-1].body["data"]["choices"] == []
+        await interact(bot, payload(4, asked, permissions=MANAGE_GUILD))
+        names = " ".join(c["name"] for c in callbacks(discord_api)[-1].body["data"]["choices"])
+        assert SECRET_URL in names and "HUSH456" in names
     finally:
         await bot.close()

@@ -306,12 +306,24 @@ class CommandRunner:
             : 25 - len(named)
         ]
 
-    def feed_choices(self, current: str) -> list[discord.app_commands.Choice[str]]:
+    def feed_choices(
+        self, current: str, *, whole: bool = False
+    ) -> list[discord.app_commands.Choice[str]]:
+        """The feeds /feeds remove offers as `feed:` is typed. `whole`: the asker is an admin;
+        anyone else is shown each address as /feeds list shows it to them (`bot.redact`), and
+        matched on that alone, so typing a key's start cannot tell which feed has it."""
+        from bot.redact import hidden_in_text, hidden_url
         from bot.store import feeds as feed_store
 
         feeds = feed_store.list_feeds(self.core.db)
+        labels = (
+            (f, f"{f.display_name} <{f.url}>")
+            if whole
+            else (f, f"{hidden_in_text(f.display_name)} <{hidden_url(f.url)}>")
+            for f in feeds
+        )
         # Choice values are capped at 100 characters; the feed id always fits.
-        return _choices(((str(f.id), f"{f.display_name} <{f.url}>") for f in feeds), current)
+        return _choices(((str(f.id), label) for f, label in labels), current)
 
 
 async def _follow_up(hook: discord.Webhook, message: Outgoing, ephemeral: bool, which: str) -> None:

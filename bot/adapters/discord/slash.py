@@ -203,6 +203,7 @@ def _feeds_group() -> app_commands.Group:
 
     @remove.autocomplete("feed")
     async def remove_feed(interaction: discord.Interaction[Any], current: str) -> Choices:
-        return _runner(interaction).feed_choices(current)
+        runner = _runner(interaction)
+        return runner.feed_choices(current, whole=runner.is_admin(interaction))
 
     return group
