@@ -31,7 +31,7 @@ _BARE_HOST_RE = re.compile(
 )
 # Userinfo written before a bare host: "user:pass@ex.com/…". One without a colon is more likely
 # an e-mail address, and carries no password.
-_BARE_USERINFO_RE = re.compile(r"[^\s/@:]*:[^\s/@]*@$")
+_BARE_USERINFO_RE = re.compile(r"[\w.~%!$&*+,;=-]*:[\w.~%!$&*+,;=:-]*@$")
 # Where the host (and port, and userinfo) after a scheme ends.
 _AUTHORITY_END_RE = re.compile(r"[/?#]")
 # Where an address's secret part starts, after its host: query, path parameter, fragment.
@@ -77,7 +77,9 @@ def hidden_in_text(text: str) -> str:
 
 def _hidden_token(token: str) -> str:
     scheme = _SCHEME_RE.search(token)
-    if scheme is not None:
+    # A bare address before the first scheme ("ex.com/q?key=…&next=https://…") comes first.
+    bare = _BARE_HOST_RE.search(token, 0, scheme.start() if scheme else len(token))
+    if scheme is not None and bare is None:
         start = scheme.end()
         found = _AUTHORITY_END_RE.search(token, start)
         host_end = found.start() if found else len(token)
@@ -85,16 +87,15 @@ def _hidden_token(token: str) -> str:
         if "@" in authority:
             authority = ELLIPSIS + "@" + authority.rpartition("@")[2]
         before = token[:start] + authority
-    else:
-        bare = _BARE_HOST_RE.search(token)
-        if bare is None:
-            return token
+    elif bare is not None:
         host_end = bare.end()
         prefix = token[: bare.start()]
         userinfo = _BARE_USERINFO_RE.search(prefix)
         if userinfo is not None:
             prefix = prefix[: userinfo.start()] + ELLIPSIS + "@"
         before = prefix + token[bare.start() : host_end]
+    else:
+        return token
     rest = token[host_end:]
     secret = _SECRET_START_RE.search(rest)
     if secret is None:

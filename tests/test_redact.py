@@ -37,6 +37,8 @@ def test_a_feeds_address_keeps_its_host_and_path_only(url: str, shown: str) -> N
         ("try ex.example/q?apikey=K6 again", "try ex.example/q?… again"),
         ("try ex.example:8080;sid=K7", "try ex.example:8080;…"),
         ("at reader:K8@ex.example/rss", "at …@ex.example/rss"),
+        ("('reader:K8@ex.example/rss')", "('…@ex.example/rss')"),
+        ("ex.example/q?key=K9&next=https://b.example/", "ex.example/q?…"),
         ("“https://ex.example/w?k=SEC”RET”", "“https://ex.example/w?…”"),
         # No address, or none with anything to hide: left alone.
         ("ok: 3 new; skipped its only entry: v2.0; mail ops@ex.example", None),
