@@ -267,8 +267,10 @@ def test_a_commit_after_another_process_s_is_refused_then_made_with_its_stories(
 
     def one_commits_meanwhile(db: sqlite_utils.Database) -> str | None:
         token = writer(db)
-        if not looks:  # `two`'s look before its pass: `one` clusters `x` right after it
-            looks.append(token)
+        looks.append(token)
+        # `two`'s looks before its backlog is read and before its batch is decided: `one`
+        # clusters `x` right after the second.
+        if len(looks) == 2:
             _insert(one.db, [_row(x, "x")])
             for _ in one.assign_in_batches([a for a in one.backlog() if a.id != y_id], set()):
                 pass
@@ -279,7 +281,7 @@ def test_a_commit_after_another_process_s_is_refused_then_made_with_its_stories(
     with pytest.raises(ClusteredElsewhere):
         _pass(two)
     monkeypatch.setattr(clusterer_state, "writer", writer)
-    assert looks == [None]
+    assert looks[:2] == [None, None]  # `two` read its backlog and began its batch before `one`
     assert two.backlog() != []  # nothing of its batch stored
     saved = clusterer_state.read(db)
     assert saved is not None and saved.state is not None  # `one`'s, with `x`'s story

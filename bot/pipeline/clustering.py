@@ -157,16 +157,14 @@ class StoryClusterer:
         (close the iterator) at any yield: what was yielded is committed and the clusterer holds
         exactly that, the rest stays unclustered for `backlog` to return again. `batch_size` is
         BACKLOG_BATCH unless given."""
-        if self._warmed and articles and clusterer_state.writer(self.db) != self._token:
-            # Another process clustered since this one last saved: what this one holds misses
-            # its stories.
-            log.info("another process clustered articles: taking up the database's stories again")
-            self.clusterer.close()
-            self.clusterer = self._new_clusterer()
-            self._warmed = False
-        if not self._warmed:
-            self.warm_up()
-        ordered = sorted(articles, key=lambda a: (a.when or utcnow(), a.id))
+        self.take_up()
+        # Only those still unclustered as of the state just taken up: an article read as
+        # unclustered before another process's commit that this clusterer has now taken up
+        # (its token) is that process's, and filing it again would pass the commit's check.
+        ordered = sorted(
+            article_store.still_unclustered(self.db, articles),
+            key=lambda a: (a.when or utcnow(), a.id),
+        )
         size = batch_size or BACKLOG_BATCH
         done = 0
         try:
@@ -195,6 +193,19 @@ class StoryClusterer:
             self._warmed = False
             raise
 
+    def take_up(self) -> None:
+        """Be in step with the saved state before a pass: warmed up, and when another process
+        clustered since this one last read or saved it, what this one holds (which misses that
+        one's stories) dropped and the database's view taken up again. Read before the articles
+        to cluster are: those are then as of this state or later (`backlog`)."""
+        if self._warmed and clusterer_state.writer(self.db) != self._token:
+            log.info("another process clustered articles: taking up the database's stories again")
+            self.clusterer.close()
+            self.clusterer = self._new_clusterer()
+            self._warmed = False
+        if not self._warmed:
+            self.warm_up()
+
     def _commit(self, pairs: Iterable[tuple[Article, Assignment]], touched: set[str]) -> int:
         """Store one batch's decisions and refresh the stories they changed; how many articles."""
         changed: set[str] = set()
@@ -219,7 +230,12 @@ class StoryClusterer:
                     slug = make_slug([article], lambda s: story_store.slug_taken(self.db, s))
                     first = article.reported_at(self.window) or utcnow()
                     story_store.create_story(self.db, decision.story_id, slug, article.title, first)
-                article_store.set_story(self.db, article.id, decision.story_id, decision.idf)
+                if not article_store.set_story(
+                    self.db, article.id, decision.story_id, decision.idf
+                ):
+                    # Filed (or pruned) meanwhile by another process: storing the rest would
+                    # count it twice. Rolled back whole, the caller reads the backlog again.
+                    raise ClusteredElsewhere
                 changed.add(decision.story_id)
                 # Named as each article lands, not at the commit's end: a story's second source,
                 # and the slugs other stories take around it, then come in article order, so the
@@ -285,7 +301,10 @@ class StoryClusterer:
         settle_slug(self.db, story_id)
 
     def backlog(self) -> list[Article]:
-        """Stored articles that have no story yet: a pass's new ones, and an interrupted pass's."""
+        """Stored articles that have no story yet: a pass's new ones, and an interrupted pass's.
+        Read after the clusterer took up the saved state (`take_up`), so none of them was filed
+        by a commit this clusterer already counts."""
+        self.take_up()
         return article_store.unclustered(self.db)
 
     def cluster_backlog(self) -> set[str]:

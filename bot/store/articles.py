@@ -290,14 +290,22 @@ def _to_article(row: dict[str, Any]) -> Article:
     )
 
 
-def set_story(db: sqlite_utils.Database, article_id_: str, story_id: str, idf: bytes = b"") -> None:
-    """File the article under its story, with the IDF it was clustered with (see `clustered`)."""
-    db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id_])
+def set_story(db: sqlite_utils.Database, article_id_: str, story_id: str, idf: bytes = b"") -> bool:
+    """File the article under its story, with the IDF it was clustered with (see `clustered`).
+    Only an unfiled article: False, and nothing written, when it has a story already (another
+    process filed it) or is gone."""
+    cursor = db.execute(
+        "UPDATE articles SET story_id = ? WHERE id = ? AND story_id IS NULL",
+        [story_id, article_id_],
+    )
+    if cursor.rowcount != 1:
+        return False
     if idf:
         db.execute(
             "INSERT OR REPLACE INTO article_weights (article_id, idf) VALUES (?, ?)",
             [article_id_, idf],
         )
+    return True
 
 
 def clustered(db: sqlite_utils.Database, ids: Sequence[str]) -> dict[str, tuple[Article, bytes]]:
@@ -351,6 +359,16 @@ def member_titles(db: sqlite_utils.Database, story_ids: list[str]) -> dict[str, 
     for story_id, title in rows:
         grouped.setdefault(story_id, []).append(title)
     return grouped
+
+
+def still_unclustered(db: sqlite_utils.Database, articles: Sequence[Article]) -> list[Article]:
+    """Those of `articles` stored and without a story now, in their order."""
+    ids = json.dumps([a.id for a in articles])
+    query = (
+        "SELECT id FROM articles WHERE story_id IS NULL AND id IN (SELECT value FROM json_each(?))"
+    )
+    free = {row[0] for row in db.execute(query, [ids])}
+    return [a for a in articles if a.id in free]
 
 
 def unclustered(db: sqlite_utils.Database) -> list[Article]:
