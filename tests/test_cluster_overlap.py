@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from bot.cluster.online import Assignment
 from bot.demo.sample_news import ITEMS
 from bot.models import Article
 from bot.pipeline.clustering import ClusteredElsewhere, StoryClusterer
@@ -108,4 +109,35 @@ def test_an_article_filed_between_the_look_and_the_commit_refuses_the_batch(
     assert clusterer_state.writer(db) == token  # nothing saved
     filed = {k: v for k, v in _filed(db).items() if v is not None}
     assert list(filed.values()) == ["elsewhere"]
+    other.close()
+
+
+def test_a_batch_is_decided_before_the_write_lock_is_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a big backlog is clustered, another process's writes (the service's outbox, its
+    look for stories changed elsewhere) wait only for each batch's stores, never for its
+    decisions: a write made while the clusterer decides finds the database free."""
+    path = tmp_path / "news.db"
+    db = open_database(path)
+    _insert(db, _rows(ITEMS_FEW))
+    stage = StoryClusterer(db)
+    stage.warm_up(now=NOW)
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    locked: list[str] = []
+    real = stage.clusterer.add_many
+
+    def deciding(articles: Iterable[Article]) -> Generator[Assignment, None, None]:
+        for decision in real(articles):
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                locked.append(str(exc))
+            yield decision
+
+    monkeypatch.setattr(stage.clusterer, "add_many", deciding)
+    _pass(stage)
+    assert None not in _filed(db).values()
+    assert locked == []
     other.close()

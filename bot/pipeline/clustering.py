@@ -174,7 +174,12 @@ class StoryClusterer:
             with closing(self.clusterer.add_many(ordered)) as decisions:
                 pairs = zip(ordered, decisions, strict=True)
                 while done < len(ordered):
-                    done += self._commit(islice(pairs, size), touched)
+                    # Decided before the write lock is taken: another process's writes (the
+                    # service's outbox, its own commits) wait only for the stores, not for the
+                    # decisions; the commit's token check still refuses a batch decided before
+                    # another process's commit.
+                    batch = list(islice(pairs, size))
+                    done += self._commit(batch, touched)
                     if done == len(ordered):
                         # Run the analysis to its end, so it finishes as a whole batch (the
                         # worker's statistics taken over) rather than as one stopped early.
