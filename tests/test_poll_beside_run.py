@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig, load_config
 from bot.feedserver import FeedServer, Reply
+from bot.runner import elsewhere
 from bot.runner.elsewhere import plan_elsewhere
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
@@ -276,6 +278,36 @@ async def test_a_story_both_processes_clustered_is_posted_once(
         assert posted_by_pass == [story] and planned == 0
     assert [m.story_id for m in chat.cards()] == [story]
     assert chat.updates() == []
+
+
+async def test_a_look_that_failed_is_made_again_the_next_minute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planning failed once (a database busy past its timeout, a bug): the next look plans the
+    other process's story all the same, rather than passing over it until a restart."""
+    with FeedServer() as server:
+        for outlet in EVENT:
+            serve(server, outlet, event=True, other=False)
+        service, chat, other = two_processes(tmp_path, server)
+        await service.start()
+        service.scheduler.pause()
+        try:
+            [story] = await other_pass(service, other, "alpha", "beta")
+            real = elsewhere.plan_changed
+
+            def busy(*_args: object, **_kwargs: object) -> None:
+                raise sqlite3.OperationalError("database is locked")
+
+            monkeypatch.setattr(elsewhere, "plan_changed", busy)
+            with pytest.raises(sqlite3.OperationalError):
+                await look(service)
+            monkeypatch.setattr(elsewhere, "plan_changed", real)
+            planned = [await look(service), await look(service)]
+        finally:
+            await stop(service)
+            other.close()
+    assert planned == [1, 0]
+    assert [m.story_id for m in chat.cards()] == [story]
 
 
 async def test_the_service_own_passes_are_not_planned_again(tmp_path: Path) -> None:

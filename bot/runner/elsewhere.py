@@ -16,7 +16,8 @@ the service is mid-pass) is covered too: whichever process clusters an article, 
 planned by the service, from its pass or from here. A feed another process's poll disabled is
 alerted to the channels that relied on it in the same look. Planning is idempotent where it matters: a
 channel gets one row per story (`deliveries`' unique story and channel), an update is queued only
-when none waits, so a story both ways see is still posted once.
+when none waits, so a story both ways see is still posted once; and so a look moves on past the
+stories it read only once they are planned: one that fails is made again the next minute.
 """
 
 from __future__ import annotations
@@ -57,22 +58,34 @@ class ChangesElsewhere:
         self.origin = origin
         self.seq = 0
         self.version: int | None = None
+        # Where the last `changed` read up to, taken as the next look's start only once what it
+        # read was planned (`handled`): a look that fails is made again, not lost.
+        self._read: tuple[int, int] | None = None
 
     def start(self) -> None:
         """Look from here on: start's catch-up plans from what is stored, all of it."""
         self.version = story_changes.data_version(self.db)
         self.seq = story_changes.latest(self.db)
+        self._read = None
 
     def changed(self) -> set[str] | None:
-        """The live stories other processes changed since the last call (or `start`); None when
-        no other process committed anything since."""
+        """The live stories other processes changed since the last look that was `handled` (or
+        `start`); None when no other process committed anything since."""
         # Read before the rows: a commit after this read moves it again for the next look.
         version = story_changes.data_version(self.db)
         if version == self.version:
             return None  # the common minute
-        stories, self.seq = story_changes.changed_since(self.db, self.seq, besides=self.origin)
-        self.version = version  # after the read: one that failed is made again next time
+        stories, seq = story_changes.changed_since(self.db, self.seq, besides=self.origin)
+        self._read = (version, seq)
         return stories
+
+    def handled(self) -> None:
+        """What the last `changed` read is planned: the next look reads only what came after.
+        Until then, every look reads it again (planning it twice is harmless: a channel gets one
+        row per story, an update is queued only when none waits)."""
+        if self._read is not None:
+            self.version, self.seq = self._read
+            self._read = None
 
 
 def plan_elsewhere(service: Service) -> int:
@@ -87,6 +100,7 @@ def plan_elsewhere(service: Service) -> int:
     # alerted are read. The service's own passes alert only after a failure of their own.
     alerted = feed_alerts.alert_disabled_feeds(service.db, now=now)
     if not stories:
+        service.elsewhere.handled()
         if alerted:
             service.kick()
         return 0
@@ -96,5 +110,8 @@ def plan_elsewhere(service: Service) -> int:
         extra={"event": "stories_elsewhere", "stories": len(stories)},
     )
     plan_changed(service, stories, now=now)
+    # Only now: a look whose alert or planning failed (a database busy past its timeout, a bug)
+    # reads the same stories again next minute, rather than leaving them unplanned until a restart.
+    service.elsewhere.handled()
     service.kick()
     return len(stories)
