@@ -17,9 +17,13 @@ Every save carries a new token, and a clusterer saves only over the state it las
 so a saved state accounts for every commit since, and one that finds another token withdraws the
 state instead (a start then restores from the database). Before a pass, a clusterer that finds
 another token takes up the database's view again (the other's state, or the database's stories),
-so it sees the other's stories too; one that finds it at a commit (the two passes overlapped)
-stores nothing of the batch, whose decisions missed the other's stories, and raises
-`ClusteredElsewhere`: its caller clusters again what is left unclustered (`NewsDigest.cluster_backlog`).
+so it sees the other's stories too, and only then reads the articles to cluster (`backlog`; a
+batch keeps only those still unfiled), so none it counts already. One that finds another token at
+a commit (the two passes overlapped), or an article of the batch filed meanwhile (a commit files
+only articles without a story), stores nothing of the batch, whose decisions missed the other's
+stories, and raises `ClusteredElsewhere`: its caller clusters again what is left unclustered
+(`NewsDigest.cluster_backlog`). A batch is decided before its write transaction is begun, so the
+lock is held for the stores alone (another process's writes wait for those, not the decisions).
 """
 
 from __future__ import annotations
