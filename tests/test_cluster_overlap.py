@@ -141,3 +141,30 @@ def test_a_batch_is_decided_before_the_write_lock_is_taken(
     assert None not in _filed(db).values()
     assert locked == []
     other.close()
+
+
+def test_the_saved_state_is_read_while_another_process_holds_the_write_lock(
+    tmp_path: Path,
+) -> None:
+    """Taking up the other process's state (before a pass) waits for none of its batches: the
+    state is read as of its last commit, and that commit's check refuses a batch decided before
+    a later one."""
+    path = tmp_path / "news.db"
+    db = open_database(path)
+    _insert(db, _rows(ITEMS_FEW))
+    _pass(StoryClusterer(db))
+    token = clusterer_state.writer(db)
+    reader = open_database(path)
+    reader.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other process, mid-batch
+    try:
+        saved = clusterer_state.read(reader)
+        stage = StoryClusterer(reader)
+        stage.warm_up(now=NOW)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert saved is not None and saved.token == token and saved.state is not None
+    assert stage._token == token and stage.clusterer.active_story_ids()
+    stage.clusterer.close()

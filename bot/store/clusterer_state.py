@@ -29,7 +29,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.store import service_state
-from bot.store.database import transaction
+from bot.store.database import snapshot
 
 KEY = "clusterer"
 # Bumped when the saved shape changes: a state of another version is discarded (the window's
@@ -68,7 +68,9 @@ class Saved:
 def read(db: sqlite_utils.Database) -> Saved | None:
     """What is saved (None: nothing ever was), the value and the counts as of one commit. Raises
     on a value that cannot be read (StateError, or whatever its JSON raised)."""
-    with transaction(db):  # the counts of the same commit as the value
+    # The counts of the same commit as the value; a read transaction, so a clusterer taking up
+    # the state (`StoryClusterer.take_up`) does not wait for another process's batch to commit.
+    with snapshot(db):
         state = service_state.load(db, KEY)
         if state is None:
             return None

@@ -12,7 +12,8 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -360,3 +361,19 @@ class transaction:
             self.db.conn.execute("COMMIT")
         else:
             self.db.conn.execute("ROLLBACK")
+
+
+@contextmanager
+def snapshot(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A read transaction (deferred BEGIN ... COMMIT): its reads all see one commit, and in WAL
+    mode it waits for no writer, as `transaction`'s write lock would. Nested use joins the outer
+    transaction."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        conn.execute("COMMIT")  # nothing written: committing only ends the read
