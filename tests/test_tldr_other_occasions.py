@@ -80,6 +80,74 @@ def test_one_act_told_twice_is_still_one_bullet() -> None:
     )
 
 
+def test_only_the_acts_own_date_tells_another_occasion() -> None:
+    # A date in a clause hung on the act (a relative, a participle, an "and" clause) or a
+    # bound ("from", "by") is another event's: one vote, one storm, one bullet.
+    for one, other in (
+        (
+            "The Tolberg council voted on Tuesday to close the old ferry pier.",
+            "The Tolberg council voted to close the old ferry pier, which will shut on Friday.",
+        ),
+        (
+            "The Tolberg council voted on March 3 to close the old ferry pier.",
+            "The Tolberg council voted to close the old ferry pier from March 20.",
+        ),
+        (
+            "Storm Ada hit the coast on Saturday, cutting power to 40,000 homes.",
+            "Storm Ada cut power to 40,000 homes, and crews expect to restore it by Tuesday.",
+        ),
+        (
+            "Storm Ada, which formed on Thursday, hit the coast of Tarn on Saturday.",
+            "Storm Ada hit the coast of Tarn on Saturday night.",
+        ),
+    ):
+        assert not other_occasion(one, other), other
+        assert not _two_bullets(one, other), other
+    pier = _story(
+        ("Quay Herald", "Pier to close", "The Tolberg council voted on Tuesday to close the pier."),
+        (
+            "Fjord Post",
+            "Pier",
+            "The Tolberg council voted to close the pier, which shuts on Friday.",
+        ),
+    )
+    backers = supporting_outlets(pier[0].text, "Quay Herald", pier, outlet_names(pier))
+    assert backers == ["Quay Herald", "Fjord Post"]
+    # The act's own date still counts wherever its clause puts it.
+    assert other_occasion(
+        "Storm Ada, which formed on Thursday, hit the coast of Tarn on Saturday.",
+        "On Wednesday, Storm Ada hit the coast of Tarn.",
+    )
+    # A date of its own on the other side of a break before the act's other date: two votes.
+    assert other_occasion(
+        "The Tolberg council voted on Monday, before Thursday's final vote, to close the pier.",
+        "The Tolberg council voted on Thursday to close the old ferry pier.",
+    )
+
+
+def test_one_ruling_told_from_both_parties_sides_is_one_bullet() -> None:
+    # "For" one party and "against" the other is one ruling: sides are opposite only on one
+    # thing, or when the other names nothing.
+    winner = "A Tarn judge ruled in favour of Quayline on Monday in its pay dispute with the crews."
+    loser = (
+        "A Tarn judge ruled against the ferry crews on Monday in their pay dispute with Quayline."
+    )
+    assert not other_occasion(winner, loser)
+    assert not _two_bullets(winner, loser)
+    ruling = _story(("Quay Herald", "Ruling", winner), ("Fjord Post", "Crews lose", loser))
+    backers = supporting_outlets(winner, "Quay Herald", ruling, outlet_names(ruling))
+    assert backers == ["Quay Herald", "Fjord Post"]
+    assert not other_occasion(
+        "The minister spoke for an hour about the harbour budget.",
+        "The minister spoke against the harbour budget cuts.",
+    )
+    assert other_occasion(winner, winner.replace("in favour of", "against"))
+    assert other_occasion(
+        "Senator Ada Wren voted against it on Tuesday.",
+        "Senator Ada Wren voted for the budget bill on Tuesday.",
+    )
+
+
 def test_one_speakers_remarks_days_apart_are_two() -> None:
     a = "Premier Eva Lind said on Monday in Tolberg that the ferry deal was “a good start” for Holm."
     b = "Premier Eva Lind said on Friday in Tolberg that the ferry deal was “far from enough” for Holm."

@@ -1,16 +1,25 @@
 """Whether two sentences telling one kind of act tell two occasions of it: on other dates ("voted
-on Monday" / "voted on Thursday") or taking opposite sides ("voted for" / "voted against",
-"ruled in favour of" / "ruled against"). Their words are nearly the same ("for" and "against"
-are no content words), so the repeat checks (`restated`, `candidates._repeats`, the angles') and
-the support check would count them once; they are two facts. Verbs that name the act itself
-("approved" / "rejected") are the decisive verbs' business (`verb_groups`), not this module's.
+on Monday" / "voted on Thursday") or taking opposite sides of one thing ("voted for the quota" /
+"voted against the quota", "ruled in favour of the crews" / "ruled against the crews"). Their
+words are nearly the same ("for" and "against" are no content words), so the repeat checks
+(`restated`, `candidates._repeats`, the angles') and the support check would count them once;
+they are two facts. Verbs that name the act itself ("approved" / "rejected") are the decisive
+verbs' business (`verb_groups`), not this module's.
 
-Dates are read as `calendar_words` reads them. Weekdays or calendar days a day apart may be one
-event told from two time zones (a vote late on Monday in one is Tuesday's in another), so only
-dates further apart tell two occasions; every date one sentence gives must be so far from every
-date the other gives ("voted on Monday, before Thursday's final vote" shares Thursday). A month
-alone ("in March") is no date of the act: "fell to 4.8% from 5.2% in August" and "... in
+Dates are read as `calendar_words` reads them, and only those of the act: in its own clause, not
+in a relative, participle, coordinated or subordinate clause hung on it ("voted to close the
+pier, which will shut on Friday", "hit the coast, cutting power ..., and crews expect to restore
+it by Tuesday", "voted on Monday, before Thursday's final vote"), and not a bound ("from March
+20", "by Tuesday", "until Friday"). Weekdays or calendar days a day apart may be one event told
+from two time zones (a vote late on Monday in one is Tuesday's in another), so only dates further
+apart tell two occasions; every date of one act must be so far from every date of the other. A
+month alone ("in March") is no date of the act: "fell to 4.8% from 5.2% in August" and "... in
 September" tell one report.
+
+Sides are opposite only on one thing: "ruled in favour of Quayline" and "ruled against the ferry
+crews" tell one ruling from its two parties' sides. What a side is taken on runs from "for" or
+"against" to the next clause break or preposition; a side taken on nothing named ("voted
+against", "voted against it") is taken on whatever the other sentence names.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.summarize.calendar_words import calendar_names
-from bot.summarize.sentences import stem
+from bot.summarize.sentences import content_stems, stem
 
 _WEEKDAYS = "mon tue wed thu fri sat sun".split()
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
@@ -38,13 +47,43 @@ _SIDE_VERBS = frozenset(
     stem(w) for w in "vote ruled ruling argue campaign lobbied testified spoke speak side".split()
 )
 _CONJUNCTIONS = frozenset("and but or not".split())
+# Where what a side is taken on ends: a clause break, or a preposition or conjunction leading on
+# to the act's background ("ruled against the crews on Monday in their dispute with Quayline").
+_OBJECT_END_RE = re.compile(
+    r"[,;:.!?()\"“”]|\s[—–-]\s|\s(?:on|in|at|by|over|after|before|during|with|from|as|when|while"
+    r"|which|who|that|and|but|or|since|until|amid|despite|following|because)\b",
+    re.IGNORECASE,
+)
+
+# Where a sentence's clauses part: a comma, semicolon, colon or dash and the space after it.
+_BREAK_RE = re.compile(r"(?:,|;|:|\s[—–]|\s-)\s")
+# Words opening a clause other than the act's, after a break or at the sentence's start: a
+# relative, a coordinated or a subordinate clause. A dated clause of these tells another event's
+# date ("..., which will shut on Friday", "..., and crews expect to restore it by Tuesday").
+_OTHER_CLAUSE_OPENERS = frozenset(
+    """
+    which who whom whose where when while whereas although though because since until till
+    before after once and but or nor so yet as amid despite following including
+    """.split()
+)
+# ... and inside a clause, with no break before them, the relatives and subordinators that
+# cannot be anything else ("voted on Monday before Thursday's final vote").
+_INNER_CUT_RE = re.compile(
+    r"\s(?:which|who|whom|whose|while|whereas|although|though|because|until|till|since|before"
+    r"|after)\s",
+    re.IGNORECASE,
+)
+# Words before a date that make it a bound, not the act's day: "close the pier from March 20",
+# "restore it by Tuesday".
+_BOUNDS = frozenset("from by until till through starting effective since before after".split())
 
 
 @dataclass(frozen=True, slots=True)
 class _Occasion:
     weekdays: frozenset[int]
     days: frozenset[int]  # a calendar day as month * 31 + day: near enough to measure gaps
-    sides: frozenset[tuple[str, str]]  # (verb stem, "for" | "against")
+    # (verb stem, "for" | "against", the stems of what the side is taken on: empty if unnamed)
+    sides: frozenset[tuple[str, str, frozenset[str]]]
 
 
 _DAY_AFTER_RE = r"\s+(\d{1,2})(?:st|nd|rd|th)?\b"
@@ -53,21 +92,14 @@ _DAY_BEFORE_RE = r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$"
 
 @lru_cache(maxsize=8192)
 def _occasion(text: str) -> _Occasion:
-    """The dates `text` gives and the sides its verbs take."""
+    """The dates `text` gives its act (`_act_clauses`) and the sides its verbs take."""
     weekdays: set[int] = set()
     days: set[int] = set()
-    for written, key in calendar_names(text):
-        if key in _WEEKDAYS:
-            weekdays.add(_WEEKDAYS.index(key))
-            continue
-        month = _MONTHS.index(key)
-        for at in (m.end() for m in re.finditer(re.escape(written), text)):
-            after = re.match(_DAY_AFTER_RE, text[at:])
-            before = re.search(_DAY_BEFORE_RE, text[: at - len(written)])
-            day = after or before
-            if day and 1 <= int(day.group(1)) <= 31:
-                days.add(month * 31 + int(day.group(1)))
-    sides: set[tuple[str, str]] = set()
+    for clause in _act_clauses(text):
+        for written, key in calendar_names(clause):
+            for m in re.finditer(rf"(?<!\w){re.escape(written)}(?!\w)", clause):
+                _add_date(clause, m.start(), m.end(), key, weekdays, days)
+    sides: set[tuple[str, str, frozenset[str]]] = set()
     verb = ""
     for m in _SIDE_RE.finditer(text):
         # "voted for the quota and against the fees": the side after "and" is the same verb's.
@@ -75,8 +107,56 @@ def _occasion(text: str) -> _Occasion:
         if word not in _CONJUNCTIONS or not verb:
             verb = stem(word)
         if verb in _SIDE_VERBS:
-            sides.add((verb, "against" if m.group("side").casefold() == "against" else "for"))
+            side = "against" if m.group("side").casefold() == "against" else "for"
+            sides.add((verb, side, _taken_on(text[m.end() :])))
     return _Occasion(frozenset(weekdays), frozenset(days), frozenset(sides))
+
+
+def _act_clauses(text: str) -> list[str]:
+    """The parts of `text` that may date its act: its clauses but those a relative, a
+    coordinator or a subordinator opens (see the module's docstring), each cut where such a
+    word follows inside it."""
+    kept = []
+    for segment in _BREAK_RE.split(text):
+        words = segment.split()
+        first = words[0].casefold().strip("\"“‘'(") if words else ""
+        # A participle clause ("..., cutting power to 40,000 homes") tells what followed.
+        if first in _OTHER_CLAUSE_OPENERS or (first.endswith("ing") and first != "during"):
+            continue
+        kept.append(_INNER_CUT_RE.split(segment, maxsplit=1)[0])
+    return kept
+
+
+def _add_date(
+    clause: str, start: int, end: int, key: str, weekdays: set[int], days: set[int]
+) -> None:
+    """Adds the weekday or calendar day written at `clause[start:end]` (its `calendar_names`
+    key `key`), unless it is a bound ("from March 20", "by Tuesday") or a month with no day."""
+    if key in _WEEKDAYS:
+        if not _bound_before(clause[:start]):
+            weekdays.add(_WEEKDAYS.index(key))
+        return
+    after = re.match(_DAY_AFTER_RE, clause[end:])
+    before = re.search(_DAY_BEFORE_RE, clause[:start])
+    day = after or before
+    opens = before.start() if before and not after else start
+    if day and 1 <= int(day.group(1)) <= 31 and not _bound_before(clause[:opens]):
+        days.add(_MONTHS.index(key) * 31 + int(day.group(1)))
+
+
+def _bound_before(head: str) -> bool:
+    words = head.split()
+    return bool(words) and words[-1].casefold() in _BOUNDS
+
+
+def _taken_on(rest: str) -> frozenset[str]:
+    """The stems of what a side is taken on, from the words after "for" or "against" (`rest`)
+    to where it ends (`_OBJECT_END_RE`); dates and figures left out, and a pronoun names
+    nothing."""
+    head = _OBJECT_END_RE.split(rest, maxsplit=1)[0]
+    dates = {written for written, _ in calendar_names(head)}
+    words = [w for w in head.split() if w.strip(".,") not in dates]
+    return frozenset(s for s in content_stems(" ".join(words)) if not s[:1].isdigit())
 
 
 def other_occasion(a_text: str, b_text: str) -> bool:
@@ -103,14 +183,28 @@ def _all_apart(a: frozenset[int], b: frozenset[int], cycle: int) -> bool:
 
 
 def _opposite_sides(a: _Occasion, b: _Occasion) -> bool:
-    """Whether one sentence's verb takes a side the other's same verb takes the opposite of
-    ("voted for" / "voted against"), neither taking both."""
-    for verb, side in a.sides:
-        opposite = (verb, _OTHER_SIDE[side])
+    """Whether one sentence's verb takes a side on a thing the other's same verb takes the
+    opposite side on ("voted for the quota" / "voted against the quota"), neither taking both."""
+
+    def takes(o: _Occasion, verb: str, side: str, on: frozenset[str]) -> bool:
+        return any(v == verb and s == side and _same_thing(t, on) for v, s, t in o.sides)
+
+    for verb, side, on in a.sides:
+        other = _OTHER_SIDE[side]
         # A sentence telling both sides ("voted for the bill and against the cuts") takes none.
-        if opposite in b.sides and opposite not in a.sides and (verb, side) not in b.sides:
+        if (
+            takes(b, verb, other, on)
+            and not takes(a, verb, other, on)
+            and not takes(b, verb, side, on)
+        ):
             return True
     return False
+
+
+def _same_thing(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two sides are taken on one thing: one's words all among the other's ("the
+    budget bill" / "the bill"), or either names none."""
+    return not a or not b or a <= b or b <= a
 
 
 _OTHER_SIDE = {"for": "against", "against": "for"}
