@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from bot.models import Article
-from bot.summarize.clauses import VERB_WORDS
+from bot.summarize.clauses import COMMA_RE, SUBORDINATORS, VERB_WORDS, has_verb
 from bot.summarize.modality import DONE, FUTURE, level_before, tokens
 from bot.summarize.roles import flipped
 from bot.summarize.sentences import stem
@@ -95,10 +95,74 @@ def _looks_finite(tokens: list[str], i: int) -> bool:
 
 def main_verbs(text: str) -> list[str]:
     """The verbs that state what `text` (a bullet) says happened: the first finite verb of its
-    main clause past auxiliaries and reporting verbs, and the one after it in "plans to cut";
-    [] when none is found or the verb is a light one ("made a bid")."""
-    words = _TOKEN_RE.findall(main_clause(text))
+    main clause (`verb_clause`) past auxiliaries and reporting verbs, and the one after it in
+    "plans to cut"; [] when none is found or the verb is a light one ("made a bid")."""
+    words = _TOKEN_RE.findall(verb_clause(text))
     return [words[i].casefold() for i in _main_verb_at(words)]
+
+
+def verb_clause(text: str) -> str:
+    """`text`'s main clause (`support.main_clause`), without the asides between its subject and
+    its verb: "Ada Wren, the harbour master convicted of fraud, was sentenced" is read as "Ada
+    Wren was sentenced"; the participle of an appositive, or the verb of a relative clause set
+    off by commas, is not the main verb."""
+    return main_clause(_past_asides(text))
+
+
+def _past_asides(text: str) -> str:
+    segments = COMMA_RE.split(text)
+    opener = segments[0].split(maxsplit=1)[0].casefold() if segments[0].split() else ""
+    # "On Monday, the council approved ...": a scene before the subject, no aside after it.
+    if len(segments) < 3 or opener in SUBORDINATORS or has_verb(segments[:1]):
+        return text
+    for n in range(2, len(segments)):
+        if not _aside(segments[n - 1]):
+            break
+        # The asides end where a segment opens on a finite verb: the subject's predicate.
+        if _opens_on_verb(segments[n]):
+            return " ".join([segments[0], ", ".join(segments[n:])])
+    return text
+
+
+def _aside(segment: str) -> bool:
+    """Whether a comma segment after a subject reads as its aside: an appositive ("the harbour
+    master convicted of fraud"), an age ("45") or a relative clause ("who was charged in May")."""
+    first = segment.split(maxsplit=1)[0].casefold() if segment.split() else ""
+    return first in _DETERMINERS or first in _RELATIVES or first[:1].isdigit()
+
+
+def _opens_on_verb(segment: str) -> bool:
+    words = _TOKEN_RE.findall(segment)
+    if words and words[0].casefold().endswith("ly") and len(words) > 1:
+        words = words[1:]  # "..., formally approved the plan"
+    if not words or not words[0][:1].islower():
+        return False
+    first = words[0].casefold()
+    if first in _AUXILIARIES or first in VERB_WORDS:
+        return True
+    return len(first) >= 5 and first.endswith("ed")
+
+
+def _in_noun_phrase(words: list[str], i: int) -> bool:
+    """Whether `words[i]`, a verb's form, is the head of the subject's noun phrase instead: a
+    bare form ("strike", "cut", not "struck") after a noun ("The ferry strike began") or a
+    determiner and a name ("The Quayline strike began"), with a finite verb right after it."""
+    low = words[i].casefold()
+    if low.endswith(("ed", "s")) or i + 1 >= len(words):
+        return False
+    following = words[i + 1]
+    if following.casefold().endswith("ly") and i + 2 < len(words):
+        following = words[i + 2]  # "The ferry strike finally began"
+    nxt = following.casefold()
+    if not following[:1].islower() or not (
+        nxt in _AUXILIARIES or nxt in VERB_WORDS or (len(nxt) >= 5 and nxt.endswith("ed"))
+    ):
+        return False
+    before = words[i - 1]
+    if before[:1].islower():
+        low_before = before.casefold()
+        return low_before not in VERB_WORDS and low_before not in _AUXILIARIES
+    return i >= 2 and words[i - 2].casefold() in _DETERMINERS
 
 
 def _main_verb_at(words: list[str]) -> list[int]:
@@ -110,6 +174,9 @@ def _main_verb_at(words: list[str]) -> list[int]:
         after_aux = words[i - 1].casefold() in _AUXILIARIES and words[i][:1].islower()
         if low in _AUXILIARIES or not (after_aux or _looks_finite(words, i)):
             i += 1
+            continue
+        if not after_aux and _in_noun_phrase(words, i):
+            i += 1  # "The ferry strike began": a noun before the verb, not the verb
             continue
         if low in _REPORTING:
             i += 1
@@ -171,7 +238,7 @@ def changed_verb(
 def _decisive(text: str) -> tuple[list[str], list[int], tuple[Group | None, ...]]:
     """`text`'s main clause as tokens, where its main verbs (`main_verbs`) stand in them, and
     each verb's group when it is decisive in its sense there (`decisive_group`), else None."""
-    clause = tokens(main_clause(text))
+    clause = tokens(verb_clause(text))
     at = [k for k, token in enumerate(clause) if _TOKEN_RE.fullmatch(token)]
     verbs = [at[i] for i in _main_verb_at([clause[k] for k in at])]
     return clause, verbs, tuple(decisive_group(clause[k], clause, k) for k in verbs)
@@ -190,7 +257,7 @@ def other_acts(a_text: str, b_text: str) -> bool:
         decisive = [
             (stem(clause[k].casefold()), g) for k, g in zip(verbs, groups, strict=True) if g
         ]
-        if not decisive or negated(main_clause(text)):
+        if not decisive or negated(verb_clause(text)):
             return False
         acts.append(decisive)
     (a_acts, b_acts) = acts

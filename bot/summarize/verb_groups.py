@@ -124,8 +124,12 @@ salary salaries limit limits cap age threshold target forecast forecasts tariff 
 premium premiums interest duty duties levy levies cost costs minimum ceiling estimate estimates
 outlook guidance toll dividend"""
 _DISPUTES = "lawsuit lawsuits suit suits case cases claim claims dispute charges allegations action"
-# "dismissed the lawsuit" is a ruling, "dismissed concerns" an opinion: neither is a firing.
-_NOT_PEOPLE = f"{_DISPUTES} appeal complaint concerns idea reports criticism suggestion petition"
+# "dismissed the lawsuit" is a ruling, "dismissed concerns" an opinion, "dismissed the challenge"
+# or "the bid" a court's or a board's answer: none is a firing.
+_NOT_PEOPLE = f"""{_DISPUTES} appeal appeals complaint complaints concerns idea ideas reports
+criticism suggestion suggestions petition petitions challenge challenges effort efforts bid bids
+motion motions request requests application applications objection objections argument arguments
+proposal proposals offer offers claims fears speculation rumours rumors notion"""
 _WEAPONS = """shot shots round rounds bullet bullets rocket rockets missile missiles shell shells
 gun guns gunfire weapon weapons tear gas cannon cannons artillery mortar mortars volley volleys
 salvo warning flare flares torpedo torpedoes drone drones munitions pellets arrows projectiles"""
@@ -204,7 +208,7 @@ GROUPS: tuple[Group, ...] = (
     ),
     _group(
         "begin began begins begun start started starts",
-        "open opened opens opening launch launched commence commenced underway",
+        "open opened opens opening launch launched commence commenced underway under+way",
         _not_leading_on,
     ),
     _group(
