@@ -8,8 +8,14 @@ Every story here is invented."""
 
 from __future__ import annotations
 
+from bot.models import Article
+from bot.outlets import outlet_names
+from bot.summarize.angles import build_angles
 from bot.summarize.candidates import TldrParams, _repeats
 from bot.summarize.claim_verbs import other_acts
+from bot.summarize.grounding import figures
+from bot.summarize.sentences import content_stems
+from bot.summarize.told import Told
 from tests.test_tldr_repeats import _option
 
 
@@ -76,3 +82,27 @@ def test_one_act_in_other_words_is_still_one_bullet() -> None:
         "Police fired on the crowd outside the Tolberg town hall on Monday.",
         "Police arrested the crowd outside the Tolberg town hall on Monday.",
     )
+
+
+APPROVED = "The Tolberg council approved the tram line to the airport on Monday night."
+REJECTED = "The Tolberg council rejected the tram line to the airport on Monday night, in a storm."
+
+
+def _told(*bullets: str) -> Told:
+    told = [(frozenset(content_stems(b)), figures(b)) for b in bullets]
+    return Told(bullets=told, figures=frozenset().union(*(f for _, f in told)), texts=bullets)
+
+
+def test_a_quote_telling_the_opposite_act_is_news_under_the_bullet() -> None:
+    # The quotes and angles ask the TL;DR's check: "rejected" under "approved" retells nothing.
+    assert not _told(APPROVED).retold_by(REJECTED)
+    assert _told(APPROVED).retold_by(APPROVED.replace("approved", "passed"))
+
+
+def test_an_outlet_telling_the_opposite_act_keeps_its_angle() -> None:
+    articles = [
+        Article(id="a1", source="Quay Herald", title="Council backs tram line", text=APPROVED),
+        Article(id="a2", source="Fjord Post", title="Tram line voted down", text=REJECTED),
+    ]
+    angles, also = build_angles(articles, outlet_names(articles), "Quay Herald", tldr=[APPROVED])
+    assert [a.source for a in angles] == ["Fjord Post"] and also == []

@@ -34,9 +34,9 @@ from bot.summarize.angle_topic import (
     relayed_paragraphs,
     relays,
 )
+from bot.summarize.claim_verbs import two_facts
 from bot.summarize.clauses import VERB_WORDS, leans_on_context
 from bot.summarize.grounding import ELLIPSIS, figures
-from bot.summarize.occasions import other_occasion
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
 from bot.summarize.restated import cores_alike, one_remark
 from bot.summarize.sentences import content_stems, split_sentences
@@ -225,11 +225,11 @@ def _same_occasion(
     texts: Sequence[str],
 ) -> Sequence[tuple[frozenset[str], frozenset[str]]]:
     """The bullets (`tldr`, told as `texts`) that `sentence` could retell: not one telling
-    another occasion of its act ("voted against" under "voted for", `other_occasion`), which
-    shares its words but not its fact."""
+    another occasion of its act or its opposite act ("voted against" under "voted for",
+    "rejected" under "approved": `two_facts`), which shares its words but not its fact."""
     if len(texts) != len(tldr):
         return tldr
-    return [b for b, text in zip(tldr, texts, strict=True) if not other_occasion(sentence, text)]
+    return [b for b, text in zip(tldr, texts, strict=True) if not two_facts(sentence, text)]
 
 
 def _beyond(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.summarize.asides import accusing
-from bot.summarize.claim_verbs import other_acts
+from bot.summarize.claim_verbs import two_facts
 from bot.summarize.clauses import (
     SENTENCE_END_WEAK,
     WEAK_ENDINGS,
@@ -32,7 +32,6 @@ from bot.summarize.introduced import (
     turns_to_other_news,
     without_also,
 )
-from bot.summarize.occasions import other_occasion
 from bot.summarize.quote_marks import has_open_quote, stray_closings
 from bot.summarize.restated import (
     RARE_DOCS,
@@ -281,10 +280,10 @@ def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
     often adds one ("two days without trains"). Or one core claim in both (`same_core`: "voted
     to impeach X, ..." / "voted to remove X ... as ..."), or most words but the dates. A
     restatement with no figure, or with other ones, still gets through when it shares few
-    words. Never two occasions of one act, however alike their words (`other_occasion`:
-    "voted on Monday" / "voted on Thursday", "voted for" / "voted against"), nor two decisive
-    acts the model bullets' verb check tells apart (`other_acts`: "approved" / "rejected")."""
-    if other_occasion(a.text, b.text) or other_acts(a.text, b.text):
+    words. Never two facts however alike their words (`two_facts`: two occasions of one act,
+    "voted on Monday" / "voted on Thursday", "voted for" / "voted against"; or two decisive
+    acts the model bullets' verb check tells apart, "approved" / "rejected")."""
+    if two_facts(a.text, b.text):
         return False
     if stem_overlap(a.stems, b.stems) > params.max_overlap or _retold(a, b):
         return True

@@ -27,6 +27,7 @@ from typing import NamedTuple
 from bot.models import Article
 from bot.summarize.clauses import COMMA_RE, SUBORDINATORS, VERB_WORDS, has_verb
 from bot.summarize.modality import DONE, FUTURE, level_before, tokens
+from bot.summarize.occasions import other_occasion
 from bot.summarize.roles import flipped
 from bot.summarize.sentences import stem
 from bot.summarize.support import (
@@ -268,6 +269,15 @@ def other_acts(a_text: str, b_text: str) -> bool:
     ):
         return False
     return any(opposed(a_group, b_group) for _, a_group in a_acts for _, b_group in b_acts)
+
+
+def two_facts(a_text: str, b_text: str) -> bool:
+    """Whether two sentences tell two facts however alike their words: other occasions of one
+    act (`other_occasion`: "voted on Monday" / "voted on Thursday", "voted for" / "voted
+    against") or opposite decisive acts (`other_acts`: "approved" / "rejected"). Every check
+    of whether one sentence tells another again asks it: the TL;DR's repeats, an angle's
+    sentence and a quote under a bullet (`restated`, `told`, `angles`)."""
+    return other_occasion(a_text, b_text) or other_acts(a_text, b_text)
 
 
 _PRESENT_BE = frozenset({"is", "are", "am"})

@@ -8,9 +8,8 @@ import re
 from functools import lru_cache
 
 from bot.summarize.claim_figures import claim_counts
-from bot.summarize.claim_verbs import main_verbs
+from bot.summarize.claim_verbs import main_verbs, two_facts
 from bot.summarize.clauses import has_verb
-from bot.summarize.occasions import other_occasion
 from bot.summarize.quote_marks import quoted_spans
 from bot.summarize.sentences import content_stems, stem
 from bot.summarize.shared_quotes import named_stems, one_speaker, speaker_stems
@@ -153,9 +152,9 @@ def same_core(a_text: str, a_stems: frozenset[str], b_text: str, b_stems: frozen
     there in the same or a related form ("impeach President Jerí" / "remove President Jerí from
     office" share all but the verb; "closed the strait" / "closure of the strait") and its
     figures too. The rest of each sentence is background hung on the one fact. Never when
-    the two tell other occasions of the act (`other_occasion`: "voted on Monday" / "voted on
-    Thursday", "voted for" / "voted against")."""
-    if other_occasion(a_text, b_text):
+    the two tell two facts (`two_facts`: "voted on Monday" / "voted on Thursday", "voted for" /
+    "voted against", "approved" / "rejected")."""
+    if two_facts(a_text, b_text):
         return False
     for text, other_text, other in ((a_text, b_text, b_stems), (b_text, a_text, a_stems)):
         core = core_claim(text)
@@ -177,8 +176,8 @@ def one_remark(a_text: str, b_text: str) -> bool:
     "Minister Jon Berg visited Lundia and repeated the premier's 'close bond' with Holm"): one
     remark, or one visit's remarks, told twice. The quoted words are what differ between two
     outlets' pick of a speech, so they are left out of the comparison. Remarks made days
-    apart are two (`other_occasion`)."""
-    if other_occasion(a_text, b_text):
+    apart are two (`two_facts`)."""
+    if two_facts(a_text, b_text):
         return False
     a_quoted, b_quoted = _quoted_stems(a_text), _quoted_stems(b_text)
     if not (a_quoted and b_quoted):
@@ -226,8 +225,8 @@ def cores_alike(a_text: str, b_text: str) -> bool:
     other's, name no one the other does not and count nothing differently. The rest of each sentence, the
     background each outlet hangs on the event, is left out: it made two tellings of one event
     share too few words for the whole-sentence checks. Its dates are left out, but not dates
-    days apart, nor opposite sides of one act (`other_occasion`)."""
-    if other_occasion(a_text, b_text):
+    days apart, nor opposite sides of one act, nor opposite acts (`two_facts`)."""
+    if two_facts(a_text, b_text):
         return False
     a_core, b_core = bare_core(a_text), bare_core(b_text)
     a = _core_stems(a_core)

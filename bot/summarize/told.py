@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.summarize.claim_verbs import two_facts
 from bot.summarize.clauses import is_clause
 from bot.summarize.grounding import figures
-from bot.summarize.occasions import other_occasion
 from bot.summarize.restated import cores_alike, one_remark, same_figure_restated, stem_overlap
 from bot.summarize.sentences import content_stems
 
@@ -38,8 +38,8 @@ class Told:
     figures: frozenset[str] = frozenset()  # every figure the headline and the bullets give
     # The bullets' words, in the bullets' order, for a retelling the stems alone miss: the same
     # event with other background, or the same remark quoted in other words
-    # (`restated.cores_alike`, `one_remark`); and for another occasion of a bullet's act, which
-    # is no retelling (`occasions`).
+    # (`restated.cores_alike`, `one_remark`); and for another occasion of a bullet's act or its
+    # opposite act, which is no retelling (`claim_verbs.two_facts`).
     texts: Sequence[str] = ()
 
     def retold_by(self, quote: str) -> bool:
@@ -64,10 +64,11 @@ class Told:
         ):
             return True
         for n, (bullet, bullet_figs) in enumerate(self.bullets):
-            # The bullet's act on a day days apart, or its other side ("voted on Thursday" under
-            # "voted on Monday", "voted against" under "voted for"), is news however alike the
-            # words (`other_occasion`, as the TL;DR's repeat check asks).
-            if n < len(self.texts) and other_occasion(quote, self.texts[n]):
+            # The bullet's act on a day days apart, its other side or its opposite act ("voted on
+            # Thursday" under "voted on Monday", "voted against" under "voted for", "rejected"
+            # under "approved") is news however alike the words (`two_facts`, as the TL;DR's
+            # repeat check asks).
+            if n < len(self.texts) and two_facts(quote, self.texts[n]):
                 continue
             if stem_overlap(stems, bullet) >= QUOTE_MAX_CONTAINED:
                 return True
