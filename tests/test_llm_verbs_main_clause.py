@@ -32,6 +32,9 @@ def _check(sentence: str, bullet: str) -> None:
             ["sentenced"],
         ),
         ("A Tarn man, who was charged with fraud in May, was jailed on Monday.", ["jailed"]),
+        # A participle's segment before an auxiliary's is an aside too; alone it is the verb.
+        ("Two Tarn men, arrested on Monday, were charged with fraud.", ["charged"]),
+        ("Ada Wren, the harbour master, resigned on Friday.", ["resigned"]),
         ("The ferry strike began on Monday.", ["began"]),
         ("The Quayline ferry strike finally ended on Friday.", ["ended"]),
         # A bare form after a plural subject is its verb.

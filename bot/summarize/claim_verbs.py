@@ -116,29 +116,51 @@ def _past_asides(text: str) -> str:
     # "On Monday, the council approved ...": a scene before the subject, no aside after it.
     if len(segments) < 3 or opener in SUBORDINATORS or has_verb(segments[:1]):
         return text
+    # A participle's segment is an aside only before a segment opening on an auxiliary ("The
+    # driver, injured in the crash, was taken ..."); else it may be the predicate itself.
+    found = _predicate_at(segments, participles=True)
+    if found is None:
+        found = _predicate_at(segments, participles=False)
+    return text if found is None else " ".join([segments[0], ", ".join(segments[found:])])
+
+
+def _predicate_at(segments: list[str], participles: bool) -> int | None:
+    """Which of `segments` opens the subject's predicate after its asides: on an auxiliary, past
+    participles' asides too (`participles`), or on any finite verb, past the other asides."""
     for n in range(2, len(segments)):
-        if not _aside(segments[n - 1]):
-            break
-        # The asides end where a segment opens on a finite verb: the subject's predicate.
-        if _opens_on_verb(segments[n]):
-            return " ".join([segments[0], ", ".join(segments[n:])])
-    return text
+        if not _aside(segments[n - 1], participles):
+            return None
+        if _opens_on_verb(segments[n], participles):
+            return n
+    return None
 
 
-def _aside(segment: str) -> bool:
+def _aside(segment: str, participles: bool) -> bool:
     """Whether a comma segment after a subject reads as its aside: an appositive ("the harbour
-    master convicted of fraud"), an age ("45") or a relative clause ("who was charged in May")."""
-    first = segment.split(maxsplit=1)[0].casefold() if segment.split() else ""
-    return first in _DETERMINERS or first in _RELATIVES or first[:1].isdigit()
+    master convicted of fraud"), an age ("45"), a relative clause ("who was charged in May") or,
+    with `participles`, a participle's ("arrested on Monday")."""
+    words = segment.split()
+    first = words[0].casefold() if words else ""
+    if first in _DETERMINERS or first in _RELATIVES or first[:1].isdigit():
+        return True
+    return participles and words[0][:1].islower() and len(first) >= 5 and first.endswith("ed")
 
 
-def _opens_on_verb(segment: str) -> bool:
+_TRUE_AUXILIARIES = frozenset(
+    "is are was were has have had will would can could shall should may might must do does did".split()
+)
+
+
+def _opens_on_verb(segment: str, auxiliary: bool) -> bool:
+    """Whether `segment` opens on a finite verb (past an adverb); on an auxiliary, if asked."""
     words = _TOKEN_RE.findall(segment)
     if words and words[0].casefold().endswith("ly") and len(words) > 1:
         words = words[1:]  # "..., formally approved the plan"
     if not words or not words[0][:1].islower():
         return False
     first = words[0].casefold()
+    if auxiliary:
+        return first in _TRUE_AUXILIARIES
     if first in _AUXILIARIES or first in VERB_WORDS:
         return True
     return len(first) >= 5 and first.endswith("ed")

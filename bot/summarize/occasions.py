@@ -119,9 +119,12 @@ def _act_clauses(text: str) -> list[str]:
     kept = []
     for segment in _BREAK_RE.split(text):
         words = segment.split()
-        first = words[0].casefold().strip("\"“‘'(") if words else ""
-        # A participle clause ("..., cutting power to 40,000 homes") tells what followed.
-        if first in _OTHER_CLAUSE_OPENERS or (first.endswith("ing") and first != "during"):
+        written = words[0].strip("\"“‘'(") if words else ""
+        first = written.casefold()
+        # A participle clause ("..., cutting power to 40,000 homes") tells what followed; a
+        # name ("Beijing") opens none.
+        participle = written[:1].islower() and first.endswith("ing") and first != "during"
+        if first in _OTHER_CLAUSE_OPENERS or participle:
             continue
         kept.append(_INNER_CUT_RE.split(segment, maxsplit=1)[0])
     return kept
