@@ -12,7 +12,7 @@ import pytest
 from _llm_paraphrases import OTHER_FACT, verb_story
 
 from bot.summarize import summarize
-from bot.summarize.claim_verbs import main_verbs, other_acts
+from bot.summarize.acts import main_verbs, other_acts
 from bot.summarize.llm_check import LLMRejected, check_answer
 from bot.summarize.modality import tokens
 from bot.summarize.verb_groups import decisive_group

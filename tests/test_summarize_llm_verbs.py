@@ -27,7 +27,7 @@ from fakes.llm_api import serve_completions
 
 from bot.models import Article, Summary
 from bot.summarize import summarize
-from bot.summarize.claim_verbs import main_verbs
+from bot.summarize.acts import main_verbs
 from bot.summarize.llm_check import LLMRejected, check_answer
 from bot.summarize.modality import DONE, FUTURE, HEDGED, level_before, tokens
 from bot.summarize.verb_groups import GROUPS, decisive_group

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from bot.models import Article
 from bot.outlets import outlet_names
+from bot.summarize.acts import other_acts
 from bot.summarize.angles import build_angles
 from bot.summarize.candidates import TldrParams, _repeats
-from bot.summarize.claim_verbs import other_acts
 from bot.summarize.grounding import figures
 from bot.summarize.sentences import content_stems
 from bot.summarize.told import Told

@@ -7,14 +7,14 @@ replaced by the extractive summary whenever it names or counts something the sou
 Modules. Headline: `headline`, `site_names`, `casing`, `datelines`; `quote_marks` (where
 quotations open and close) for every part. TL;DR (`tldr`
 drives it): `sentences` -> `compress` + `asides` + `clauses` (shorter forms, cuts) -> `wordmodel`
--> `candidates` (beam search, `restated` as the repeat check with `claim_verbs.two_facts` for one
+-> `candidates` (beam search, `restated` as the repeat check with `acts.two_facts` for one
 act told on other days or from the other side (`occasions`) or its opposite act, `introduced`
 for what a bullet read
 alone leans on) -> `rerank` -> `grounding` + `support` + `claim_figures` (which outlets back each
 bullet). Angles: `angles`, `angle_topic`, `angle_facts`, `angle_names`, `quotes`. The LLM
 writer: `llm` -> `llm_check`, with `quantities`, `attribution` (which outlets a model bullet may
 credit), `speakers` (a quote given to the speaker its source names), `claim_verbs` (a decisive verb its
-sentence states, as surely: `verb_groups`, `modality`) and `llm_prose` (no markup, mentions,
+sentence states, as surely: `acts` reads the main verb, `verb_groups`, `modality`) and `llm_prose` (no markup, mentions,
 links or claims about the outlets). Shipped numbers: `lexicon`, `_weights`, `_rerank_weights`.
 Outlets are keyed and named by `bot.outlets`, as the card counts them.
 """

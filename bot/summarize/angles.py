@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from bot.boilerplate import is_caption
 from bot.models import Angle, Article, Bullet
+from bot.summarize.acts import two_facts
 from bot.summarize.angle_facts import (
     NUMBER_RE,
     KnownFigures,
@@ -34,7 +35,6 @@ from bot.summarize.angle_topic import (
     relayed_paragraphs,
     relays,
 )
-from bot.summarize.claim_verbs import two_facts
 from bot.summarize.clauses import VERB_WORDS, leans_on_context
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote

@@ -13,8 +13,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.summarize.acts import two_facts
 from bot.summarize.asides import accusing
-from bot.summarize.claim_verbs import two_facts
 from bot.summarize.clauses import (
     SENTENCE_END_WEAK,
     WEAK_ENDINGS,

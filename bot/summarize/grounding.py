@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from bot.summarize.calendar_words import blank_date_words, calendar_names
+from bot.summarize.main_clause import negated
 from bot.summarize.quantities import SourceQuantities, is_number_word, quantities
 from bot.summarize.sentences import stem
 from bot.summarize.support import (
@@ -19,7 +20,6 @@ from bot.summarize.support import (
     carries,
     claim,
     figures,
-    negated,
     outlet_stems,
     story_evidence,
     supporting_outlets,

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.summarize.acts import main_verbs, two_facts
 from bot.summarize.claim_figures import claim_counts
-from bot.summarize.claim_verbs import main_verbs, two_facts
 from bot.summarize.clauses import has_verb
+from bot.summarize.main_clause import negated
 from bot.summarize.quote_marks import quoted_spans
 from bot.summarize.sentences import content_stems, stem
 from bot.summarize.shared_quotes import named_stems, one_speaker, speaker_stems
-from bot.summarize.support import figures, negated
+from bot.summarize.support import figures
 from bot.textutil import STOPWORDS
 
 # A stem in at most this many of the lexicon's 7,356 training articles names the event ("tram",

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from bot.models import Article
 from bot.summarize.claim_figures import Count, claim_counts, figures_agree, main_figure
-from bot.summarize.clauses import SUBORDINATORS
+from bot.summarize.main_clause import NEGATION_RE, main_clause
 from bot.summarize.occasions import other_occasion
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.shared_quotes import quotes_alike, same_named_speaker
@@ -53,20 +53,6 @@ def outlet_stems(articles: Sequence[Article], outlet_of: Sequence[str]) -> dict[
             content_stems(f"{article.title}\n{article.text}")
         )
     return by_outlet
-
-
-# What flips a claim: "police have not arrested" vs "police arrested". "No." before a figure is an
-# abbreviation ("No. 3"), not a negation.
-_NEGATION_RE = re.compile(
-    r"\b(?:not|no(?!\.\s*\d)|never|none|nobody|nothing|neither|nor|cannot|den(?:y|ies|ied|ying))\b"
-    r"|n[’']t\b",
-    re.IGNORECASE,
-)
-
-
-def negated(text: str) -> bool:
-    """Whether `text` carries a word that flips its claim (see `_NEGATION_RE`)."""
-    return _NEGATION_RE.search(text) is not None
 
 
 # Clause edges a negation does not reach across: "The fire, which was not deliberate, killed 12."
@@ -124,7 +110,7 @@ def _negated_scopes(text: str) -> tuple[frozenset[str], ...]:
     deadline" still says the nurses staff hospitals."""
     scopes: list[frozenset[str]] = []
     for part in _CLAUSE_RE.split(text):
-        match = _NEGATION_RE.search(part) if part else None
+        match = NEGATION_RE.search(part) if part else None
         if match is None:
             continue
         words_before = part[: match.start()].split()
@@ -262,26 +248,6 @@ def carries(
 
 def _mass(c: Claim, weight: Callable[[str], float]) -> float:
     return sum(weight(s) for s in c.stems)
-
-
-# Where a bullet's main clause may end: its first comma, semicolon, colon or dash.
-_MAIN_END_RE = re.compile(r"(?:,|;|:|\s[—–])\s")
-# A head this short is a name or a scene ("In Lindmark,"), not the claim.
-MAIN_MIN_WORDS = 6
-
-
-def main_clause(text: str) -> str:
-    """The words before the bullet's first clause break, when they read as its main clause:
-    "X approved the bridge on Tuesday" of "..., ending a decade of disputes" or "..., officials
-    said". A head opening on a subordinator or a participle is not; then `text`."""
-    head = _MAIN_END_RE.split(text, maxsplit=1)[0]
-    words = head.split()
-    opener = words[0].casefold() if words else ""
-    # "Speaking at the celebrations," is a scene like "After the storm,": the claim comes later.
-    scene = opener in SUBORDINATORS or (len(opener) >= 5 and opener.endswith(("ing", "ed")))
-    if head == text or len(words) < MAIN_MIN_WORDS or scene:
-        return text
-    return head
 
 
 def supporting_outlets(

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.summarize.claim_verbs import two_facts
+from bot.summarize.acts import two_facts
 from bot.summarize.clauses import is_clause
 from bot.summarize.grounding import figures
 from bot.summarize.restated import cores_alike, one_remark, same_figure_restated, stem_overlap
@@ -39,7 +39,7 @@ class Told:
     # The bullets' words, in the bullets' order, for a retelling the stems alone miss: the same
     # event with other background, or the same remark quoted in other words
     # (`restated.cores_alike`, `one_remark`); and for another occasion of a bullet's act or its
-    # opposite act, which is no retelling (`claim_verbs.two_facts`).
+    # opposite act, which is no retelling (`acts.two_facts`).
     texts: Sequence[str] = ()
 
     def retold_by(self, quote: str) -> bool:
