@@ -13,7 +13,7 @@ from bot.outlets import outlet_names
 from bot.summarize.acts import other_acts
 from bot.summarize.angles import build_angles
 from bot.summarize.candidates import TldrParams, _repeats
-from bot.summarize.grounding import figures
+from bot.summarize.grounding import figures, supporting_outlets
 from bot.summarize.sentences import content_stems
 from bot.summarize.told import Told
 from tests.test_tldr_repeats import _option
@@ -106,3 +106,18 @@ def test_an_outlet_telling_the_opposite_act_keeps_its_angle() -> None:
     ]
     angles, also = build_angles(articles, outlet_names(articles), "Quay Herald", tldr=[APPROVED])
     assert [a.source for a in angles] == ["Fjord Post"] and also == []
+
+
+def test_an_outlet_telling_the_opposite_act_does_not_report_the_bullet() -> None:
+    articles = [
+        Article(id="a1", source="Quay Herald", title="Council backs tram line", text=APPROVED),
+        Article(id="a2", source="Fjord Post", title="Tram line voted down", text=REJECTED),
+        Article(
+            id="a3",
+            source="Metro Sound",
+            title="Tram line",
+            text="The Tolberg council formally approved the tram line to the airport on Monday.",
+        ),
+    ]
+    backers = supporting_outlets(APPROVED, "Quay Herald", articles, outlet_names(articles))
+    assert backers == ["Quay Herald", "Metro Sound"]

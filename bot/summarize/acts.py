@@ -7,7 +7,8 @@ convicted of fraud, was sentenced" is "sentenced"), and past a noun before the v
 strike began" is "began"). `claim_verbs` holds a model bullet's decisive verb to its sources by
 it; `two_facts` tells two tellings of opposite decisive acts apart by it ("approved" /
 "rejected", `verb_groups.opposed`), as `occasions` tells two occasions of one act apart. The
-repeat checks of the TL;DR, the angles and the quotes all ask `two_facts`.
+repeat checks of the TL;DR, the angles and the quotes, and the support check, all ask
+`two_facts`.
 """
 
 from __future__ import annotations
@@ -240,5 +241,6 @@ def two_facts(a_text: str, b_text: str) -> bool:
     act (`other_occasion`: "voted on Monday" / "voted on Thursday", "voted for" / "voted
     against") or opposite decisive acts (`other_acts`: "approved" / "rejected"). Every check
     of whether one sentence tells another again asks it: the TL;DR's repeats, an angle's
-    sentence and a quote under a bullet (`restated`, `told`, `angles`)."""
+    sentence and a quote under a bullet (`restated`, `told`, `angles`), and whether a sentence
+    backs a bullet (`support`)."""
     return other_occasion(a_text, b_text) or other_acts(a_text, b_text)

@@ -6,8 +6,9 @@ where the two overlap. Dates are left out of the figure check: an outlet that re
 without the weekday still reports the fine. A year may be left out too, but not given as another.
 Nor may the sentence give the words to another named speaker than the bullet does ("Berg said"
 beside "Wren said"): the shared-quotation rule's reading of speakers (`shared_quotes`) decides.
-Nor may it tell another occasion of the bullet's act (`occasions`: days apart, the other side),
-not even quoting the bullet's quotation word for word.
+Nor may it tell another occasion of the bullet's act (`occasions`: days apart, the other side)
+or its opposite act ("rejected" for "approved"; `acts.two_facts` asks both), not even quoting the
+bullet's quotation word for word.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.models import Article
+from bot.summarize.acts import two_facts
 from bot.summarize.claim_figures import Count, claim_counts, figures_agree, main_figure
 from bot.summarize.main_clause import NEGATION_RE, main_clause
-from bot.summarize.occasions import other_occasion
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.shared_quotes import quotes_alike, same_named_speaker
 
@@ -206,8 +207,8 @@ def carries(
     shared = bullet.stems & sentence.stems
     if quotes_alike(bullet.text, sentence.text, shared):
         # The same words said on another day, or quoted of the other side's vote, are another
-        # occasion (`other_occasion`), which backs no bullet however word for word it quotes.
-        if other_occasion(bullet.text, sentence.text):
+        # occasion (`two_facts`), which backs no bullet however word for word it quotes.
+        if two_facts(bullet.text, sentence.text):
             return False
         return figures_agree(bullet.counts, sentence.counts) and bullet.negated_where(
             shared
@@ -238,10 +239,11 @@ def carries(
         return False
     # "Wren said the pier will close" is not backed by another outlet's "Berg said the pier
     # will close": the words match, the remark is someone else's; nor "voted for" by "voted
-    # against", or a vote days before (`other_occasion`). Read last: they cost most.
+    # against", a vote days before, or "rejected" for "approved" (`two_facts`). Read last: they
+    # cost most.
     if same_named_speaker(bullet.text, sentence.text, plain=True) is False:
         return False
-    if other_occasion(bullet.text, sentence.text):
+    if two_facts(bullet.text, sentence.text):
         return False
     return bullet.negated_where(shared) == sentence.negated_where(shared)
 
