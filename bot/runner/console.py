@@ -13,14 +13,9 @@ import sqlite_utils
 
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
+from bot.store.sync import STANDING_IN
 
 log = logging.getLogger(__name__)
-
-# The pause of a terminal channel the runner made, once a chat platform is configured.
-STANDING_IN = (
-    "a chat platform is configured: this terminal channel stood in for one while none was, so "
-    "`newsdigest run` pauses it (`newsdigest channels remove console:terminal` deletes it)"
-)
 
 
 def ensure_console_channel(db: sqlite_utils.Database, *, chat: bool) -> None:
@@ -28,6 +23,12 @@ def ensure_console_channel(db: sqlite_utils.Database, *, chat: bool) -> None:
     exists already, and resume one paused for standing in; with one, pause those the runner
     made."""
     made = _runner_made(db)
+    for channel in channel_store.list_channels(db, "console"):
+        if channel.origin != "runner" and channel.paused_reason == STANDING_IN:
+            # Declared in the file (or taken over) after it stood in: an older sync kept the
+            # pause, and only the runner's own channels are its to pause.
+            channel_store.update_channel(db, channel.id, paused_reason=None)
+            log.info("terminal channel %s is declared: its stand-in pause lifted", channel.key)
     if chat:
         for channel in made:
             if not channel.paused_reason:

@@ -63,6 +63,13 @@ REMOVED_FROM_CONFIG = "removed from the config file (/watchlist resume to keep i
 # The origin of a channel the file made and then left out: managed from chat from then on (a
 # resume sticks), and, back in the file, the file's again, not "added in chat".
 LEFT_BY_CONFIG = "config_removed"
+# The pause `run` gives the terminal channel it made once a chat platform is configured
+# (`bot.runner.console`). Here because the file taking that channel over lifts it: a channel the
+# operator declares never stands in for anything.
+STANDING_IN = (
+    "a chat platform is configured: this terminal channel stood in for one while none was, so "
+    "`newsdigest run` pauses it (`newsdigest channels remove console:terminal` deletes it)"
+)
 
 
 # Keys added to an entry after its hash was first stored: left out while unset, so an upgrade
@@ -318,6 +325,16 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 fields["paused_at"] = None
                 report.channels_resumed += 1
                 report.back_paused.append(_named(channel))
+            elif row[2] == STANDING_IN:
+                # The runner's terminal stand-in, now declared: the runner no longer manages it,
+                # so nothing else would ever lift its pause.
+                fields["paused_reason"] = None
+                fields["paused_at"] = None
+                report.channels_resumed += 1
+                report.lifted_pauses.append(
+                    f"channel {_named(channel)}: the file declares it, so the pause `run` gave "
+                    "it as a stand-in for a chat platform is lifted"
+                )
             elif row[3] == LEFT_BY_CONFIG:
                 # Resumed in chat or with `channels resume` after it left the file: kept since.
                 report.back_kept.append(_named(channel))
