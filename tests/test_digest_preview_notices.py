@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
-from fakes.stories import add_channel, add_story
+from fakes.stories import add_channel, add_story, grow_story
 
 from bot.app import NewsDigest
 from bot.config import Config
@@ -114,4 +114,30 @@ def test_a_preview_lists_nothing_an_earlier_digest_listed(tmp_path: Path) -> Non
             "/digest or /story <words>"
         ]
     )
+    db.close()
+
+
+def test_a_preview_forgets_expired_counts_as_the_digest_does(tmp_path: Path) -> None:
+    # Monday's monthly digest counts stories it could not list; nine days on, three of them grow
+    # and are in the window again. Their counts are past MAX_LOOKBACK: the digest forgets them
+    # before it builds its list, so they no longer go first, and the preview must not put them
+    # first either.
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "C1", schedule="0 9 1 * *")
+    _stories(db, "a", 1 + MAX_LISTED + 5, now=MONDAY - timedelta(hours=1))
+    digests.enqueue_digest(db, channel, now=MONDAY, scheduled_for=MONDAY, default_size=1)
+    counted = [r[0] for r in db.execute("SELECT story_id FROM counted_stories ORDER BY story_id")]
+    db.execute("UPDATE alerts SET state = 'sent'")
+    db.conn.commit()
+    late = MONDAY + MAX_LOOKBACK + timedelta(hours=2)
+    for story_id in counted[:3]:
+        grow_story(db, story_id, ["Herald"], now=late - timedelta(hours=1))
+    _stories(db, "b", 4, now=late - timedelta(hours=1))
+    channel = channel_store.get_channel(db, "slack", "C1") or channel
+    before = db.execute("SELECT COUNT(*) FROM counted_stories").fetchone()[0]
+
+    shown, queued, _text = _preview_then_digest(db, channel, late, tmp_path)
+
+    assert len(counted) == 5 and before == 5
+    assert shown == queued and queued
     db.close()

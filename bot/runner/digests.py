@@ -65,18 +65,13 @@ def enqueue_digest(
     with delivery_store.durable(db):
         cards = _queue_cards(db, channel, selection, now=now, not_before=not_before)
         queued = len(cards)
-        # Read before their rows go: the notice counts them, rather than drop them unsaid.
-        dropped = dropped_stories(db, channel, selection, now=now)
-        counted_stories.forget_settled(db, channel.id, expired_before=now - MAX_LOOKBACK)
-        noticed = _enqueue_overflow(
-            db,
-            channel,
-            selection,
-            slot=slot,
-            now=now,
-            cards=digest_size(channel, default_size),
-            dropped=len(dropped),
+        # Read before the rows of the stories it drops go: it counts them, rather than drop
+        # them unsaid. The preview reads it the same way (`bot.runner.preview`).
+        notice = digest_notice(
+            db, channel, selection, now=now, cards=digest_size(channel, default_size)
         )
+        counted_stories.forget_settled(db, channel.id, expired_before=now - MAX_LOOKBACK)
+        noticed = _enqueue_overflow(db, channel, notice, slot=slot, now=now)
         # Kept once the card or notice reaches the channel (`bot.store.topic_matches`).
         remember_matches(db, channel, selection, now=now, cards=cards, noticed=noticed)
         digest_runs.record_digest_run(
@@ -115,18 +110,14 @@ def _queue_cards(
 def _enqueue_overflow(
     db: sqlite_utils.Database,
     channel: ChannelRow,
-    selection: Selection,
+    notice: OverflowNotice | None,
     *,
     slot: datetime,
     now: datetime,
-    cards: int,
-    dropped: int,
 ) -> dict[str, int]:
-    """The notice listing the stories beyond the digest's cards (`bot.runner.overflow`), and the
-    record of what it lists, so the next digest does not list them again unless they grew; it
-    says whether the channel is behind and counts the `dropped` stories (`bot.runner.backlog`).
+    """The notice listing the stories beyond the digest's cards (`digest_notice`) queued, and the
+    record of what it lists, so the next digest does not list them again unless they grew.
     Returns the notice that lists or counts each story beyond the cards (none if not queued)."""
-    notice = overflow_for(db, channel, selection, cards=cards, dropped=dropped)
     if notice is None:
         return {}
     # The key the count had: a digest queued again (a restart's catch-up) gets one list.
@@ -152,25 +143,30 @@ def _enqueue_overflow(
     return noticed
 
 
-def overflow_for(
+def digest_notice(
     db: sqlite_utils.Database,
     channel: ChannelRow,
     selection: Selection,
     *,
+    now: datetime,
     cards: int,
-    dropped: int,
 ) -> OverflowNotice | None:
-    """The notice (and backlog message) a digest of `selection` posts after its cards, given what
-    earlier digests listed and counted. Reads only."""
+    """The notice (and backlog message) a digest of `selection` at `now` posts after its `cards`
+    cards (`bot.runner.overflow`), given what earlier digests listed and counted: whether the
+    channel is behind, and the stories dropped after waiting their longest
+    (`bot.runner.backlog`). Reads only: the digest and its preview both ask this, so a preview
+    shows what is posted."""
+    dropped = dropped_stories(db, channel, selection, now=now)
     ids = [c.story.id for c in selection.overflow]
     return overflow_notice(
         channel.platform,
         selection.overflow,
         listed_stories.listed_sources(db, channel.id, ids),
-        counted_stories.counted_before(db, channel.id, ids),
+        # Without the counts the digest forgets as expired, before it builds its notice.
+        counted_stories.counted_before(db, channel.id, ids, expired_before=now - MAX_LOOKBACK),
         cards=cards,
         min_sources=channel.min_sources,
-        dropped=dropped,
+        dropped=len(dropped),
     )
 
 

@@ -13,8 +13,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.pipeline.digest import MAX_LOOKBACK, Selection, delivered_story_ids, select
-from bot.runner.backlog import dropped_stories
-from bot.runner.digests import digest_start, overflow_for
+from bot.runner.digests import digest_notice, digest_start
 from bot.store import channels as channel_store
 from bot.store import counted_stories
 from bot.store.channels import ChannelRow
@@ -32,8 +31,7 @@ def preview_notices(
     """The messages a digest of `selection` at `now` would post after its `cards` cards, as
     `enqueue_digest` queues them (the list, then the backlog's message): a preview that listed
     every extra story on its own terms showed what the channel never gets."""
-    dropped = dropped_stories(db, channel, selection, now=now)
-    notice = overflow_for(db, channel, selection, cards=cards, dropped=len(dropped))
+    notice = digest_notice(db, channel, selection, now=now, cards=cards)
     if notice is None:
         return []
     return [notice.text] + ([notice.backlog.text] if notice.backlog is not None else [])

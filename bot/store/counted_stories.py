@@ -69,10 +69,16 @@ _WAITS = (
 
 
 def counted_before(
-    db: sqlite_utils.Database, channel_pk: int, story_ids: Sequence[str]
+    db: sqlite_utils.Database,
+    channel_pk: int,
+    story_ids: Sequence[str],
+    *,
+    expired_before: datetime,
 ) -> list[str]:
     """Of `story_ids`, those an earlier digest of the channel counted without listing (nor has a
-    notice listed them since, unless it failed), the longest waiting first (`waiting`)."""
+    notice listed them since, unless it failed), the longest waiting first (`waiting`). Rows
+    counted before `expired_before` are left out, as `forget_settled` drops them: read before or
+    after it, the answer is the same, so a preview (which writes nothing) shows the digest's."""
     if not story_ids:
         return []
     rows = db.execute(
@@ -84,12 +90,20 @@ def counted_before(
         " c(root, channel_pk, story_id, counted_at) AS ("
         "SELECT m.root, w.channel_pk, w.story_id, w.counted_at FROM members m"
         " JOIN counted_stories w ON w.channel_pk = ? AND w.story_id = m.id"
+        " AND w.counted_at >= ?"
         " UNION ALL SELECT m.root, l.channel_pk, l.story_id, l.listed_at FROM members m"
         " JOIN listed_stories l ON l.channel_pk = ? AND l.story_id = m.id"
+        " AND l.listed_at >= ?"
         " JOIN alerts fa ON fa.id = l.alert_id AND fa.state = 'failed')"
         f" SELECT c.root FROM c WHERE NOT {_LISTED}"
         " GROUP BY c.root ORDER BY MIN(c.counted_at), c.root",
-        [json.dumps(list(story_ids)), channel_pk, channel_pk],
+        [
+            json.dumps(list(story_ids)),
+            channel_pk,
+            iso(expired_before),
+            channel_pk,
+            iso(expired_before),
+        ],
     ).fetchall()
     return [row[0] for row in rows]
 
