@@ -184,3 +184,52 @@ def test_run_logs_the_config_file_beside_the_database(
         f"{os.path.abspath('config/newsdigest.example.toml')}; nothing is synced from a config "
         "file"
     ) in logged
+
+
+def test_poll_without_config_in_a_fresh_checkout_creates_its_database(checkout: Path) -> None:
+    # After `make demo` or `make test`: no config/newsdigest.toml, no newsdigest.db yet.
+    (checkout / "config" / "newsdigest.toml").unlink()
+    runner = CliRunner()
+
+    refused = runner.invoke(cli, ["poll"])
+    said = words(refused.stderr)
+    assert refused.exit_code == 1
+    assert "a feed your allow_private_networks under [polling] allows" in said
+    assert "polling.allow_private_networks" not in said
+    assert "from your checkout" not in said
+    assert "copy config/newsdigest.example.toml to config/newsdigest.toml" in said
+    assert "`newsdigest poll --without-config` runs it" in said
+
+    polled = runner.invoke(cli, ["poll", "--without-config"])
+
+    assert polled.exit_code == 0, polled.output
+    assert (checkout / "newsdigest.db").exists()
+    assert f"Created a new database at {checkout / 'newsdigest.db'}" in words(polled.stderr)
+
+
+def test_a_write_in_the_checkout_without_config_says_how_to_make_one(checkout: Path) -> None:
+    (checkout / "config" / "newsdigest.toml").unlink()
+
+    added = CliRunner().invoke(cli, ["feeds", "add", "https://news.example.org/rss"])
+
+    assert added.exit_code == 1
+    assert not (checkout / "newsdigest.db").exists()
+    said = words(added.stderr)
+    # "Run this from your checkout" told the operator to go where they stood.
+    assert "from your checkout" not in said
+    assert "put your config/newsdigest.toml back, or copy config/newsdigest.example.toml" in said
+    assert "(`make install` makes it)" in said
+
+
+def test_config_check_of_a_named_missing_file_does_not_say_to_name_it(
+    checkout: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.toml"
+
+    checked = CliRunner().invoke(cli, ["config", "check", "--config", str(missing)])
+
+    assert checked.exit_code == 1
+    said = words(checked.stderr)
+    assert f"file not found: {missing} (from --config)" in said
+    assert "--config FILE" not in said and "checkout" not in said
+

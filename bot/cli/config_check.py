@@ -66,6 +66,10 @@ def _missing_hint(cli: CliContext) -> str:
             f". Copy {EXAMPLE_CONFIG_PATH} to {path} and edit the copy (`make install` makes "
             f"it), or {NAME_CONFIG}"
         )
+    if cli.config_path or os.environ.get("NEWSDIGEST_CONFIG"):
+        # Named: the error says the file and where its name came from. Only a relative name
+        # needs where it was looked for.
+        return "" if path.is_absolute() else f" (looked for in {os.getcwd()})"
     return f". Run this from your checkout, or {NAME_CONFIG}"
 
 

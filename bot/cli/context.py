@@ -100,6 +100,9 @@ class CliContext:
     # before anything reads the config, since `--config` after the command is read late.
     warn_config: bool = False
     _warnings_due: bool = False
+    # Set by a command given --without-config (`poll`, `run`): the operator chose to run by the
+    # example's settings or the defaults, so the database they name is created if missing.
+    without_config: bool = False
 
     @property
     def config(self) -> Config:
@@ -164,16 +167,25 @@ class CliContext:
         missing = self.config.missing_path
         if missing is None:
             return None
-        return (
-            f"no config file found ({missing} is not in {os.getcwd()}): run this from your "
-            f"checkout, or {NAME_CONFIG}"
-        )
+        return f"no config file found ({missing} is not in {os.getcwd()}): {self.find_config()}"
+
+    def find_config(self) -> str:
+        """How to give a command the config file it did not find, from here. With the shipped
+        example read, this is the checkout: "run this from your checkout" sent the operator to
+        where they stood."""
+        example, missing = self.config.path, self.config.missing_path
+        if example is not None and missing is not None:
+            return (
+                f"put your {missing} back, or copy {example} to {missing} and edit the copy "
+                f"(`make install` makes it), or {NAME_CONFIG}"
+            )
+        return f"run this from your checkout, or {NAME_CONFIG}"
 
     def _refuse_stray_database(self) -> None:
         """A command that writes creates no database where no config file says one is: from
         another directory `feeds add` made a ./newsdigest.db no bot reads. Named outright
         ($NEWSDIGEST_DB), it is created as asked."""
-        if self._core is not None or os.environ.get("NEWSDIGEST_DB"):
+        if self._core is not None or self.without_config or os.environ.get("NEWSDIGEST_DB"):
             return
         path = self.config.database_path()
         if path == ":memory:" or Path(path).exists() or (note := self.no_config_file()) is None:
@@ -192,11 +204,12 @@ class CliContext:
         if missing is None:
             return
         settings = "the shipped example's" if self.config.path is not None else "the default"
+        find = self.find_config()
         raise click.ClickException(
             f"{missing} not found (in {os.getcwd()}): `newsdigest {command}` would run by "
-            f"{settings} settings, not yours ({harm}), so it does nothing. Run it from your "
-            f"checkout, put your config back, or {NAME_CONFIG}; `newsdigest {command} {anyway}` "
-            f"runs it by {settings} settings all the same."
+            f"{settings} settings, not yours ({harm}), so it does nothing. "
+            f"{find[:1].upper()}{find[1:]}; `newsdigest {command} {anyway}` runs it by "
+            f"{settings} settings all the same."
         )
 
     def _no_database(self, path: str) -> str:

@@ -160,7 +160,8 @@ def print_poll_report(report: PassReport, console: Console) -> None:
     "--without-config",
     is_flag=True,
     help="Poll even when no config file is found, by the shipped example's settings or the "
-    "defaults (a feed they refuse an address is disabled until a poll with yours allows it).",
+    "defaults, creating the database they name if missing (a feed they refuse an address is "
+    "disabled until a poll with yours allows it).",
 )
 @pass_cli
 def poll_command(cli: CliContext, all_feeds: bool, without_config: bool) -> None:
@@ -174,10 +175,12 @@ def poll_command(cli: CliContext, all_feeds: bool, without_config: bool) -> None
 
     console = plain_console(stderr=True)
     cli.warn_config = True
-    if not without_config:
+    if without_config:
+        cli.without_config = True
+    else:
         cli.require_config_file(
             "poll",
-            harm="a feed your polling.allow_private_networks allows would be disabled",
+            harm="a feed your allow_private_networks under [polling] allows would be disabled",
             anyway="--without-config",
         )
     core = cli.synced_core
