@@ -233,3 +233,20 @@ def test_config_check_of_a_named_missing_file_does_not_say_to_name_it(
     assert f"file not found: {missing} (from --config)" in said
     assert "--config FILE" not in said and "checkout" not in said
 
+
+def test_run_without_config_refuses_as_poll_does(
+    checkout: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (checkout / "config" / "newsdigest.toml").unlink()
+    started: list[object] = []
+    monkeypatch.setattr(launch, "run_service", started.append)
+
+    refused = CliRunner().invoke(cli, ["run"])
+
+    assert refused.exit_code == 1 and started == []
+    said = words(refused.stderr)
+    assert "config/newsdigest.toml not found" in said
+    assert "`newsdigest run` would run by the shipped example's settings, not yours" in said
+    assert "`newsdigest run --without-config` runs it" in said
+    assert CliRunner().invoke(cli, ["run", "--without-config"]).exit_code == 0
+    assert len(started) == 1

@@ -125,4 +125,6 @@ def test_the_paas_section_says_how_the_ignored_config_reaches_the_platform() -> 
     paas = _section("## On a PaaS (the Procfile)")
     assert "`git add -f config/newsdigest.toml`" in paas
     assert "`NEWSDIGEST_CONFIG`" in paas
-    assert "syncs nothing" in paas  # the example's settings, no feed removed (bot.config)
+    # `run` refuses without it (bot.cli.run), and --without-config syncs nothing (bot.config).
+    assert "`newsdigest run` exits 1 at start" in paas
+    assert "`newsdigest run --without-config` runs by those settings anyway, syncing no" in paas

@@ -8,8 +8,14 @@ from bot.cli.context import CliContext, pass_cli
 
 
 @click.command("run")
+@click.option(
+    "--without-config",
+    is_flag=True,
+    help="Run even when no config file is found, by the shipped example's settings or the "
+    "defaults (nothing synced from a file; a feed they refuse an address is disabled).",
+)
 @pass_cli
-def run_command(cli: CliContext) -> None:
+def run_command(cli: CliContext, without_config: bool) -> None:
     """Run the bot: poll feeds on their schedules, cluster, and post digests.
 
     Slack starts when SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set. Console
@@ -18,7 +24,9 @@ def run_command(cli: CliContext) -> None:
     hourly `console:terminal` channel at start, so digests are printed anyway (from then on
     `newsdigest digest console:terminal` previews it); started with a chat platform, it pauses
     that channel, which only stood in for one (`newsdigest channels remove console:terminal`
-    deletes it). The log names the database and the config file at start. A health endpoint answers GET /healthz on
+    deletes it). The log names the database and the config file at start. With no config file
+    found (config/newsdigest.toml missing and none named with --config or $NEWSDIGEST_CONFIG),
+    it exits 1 unless --without-config, as `poll` does. A health endpoint answers GET /healthz on
     $NEWSDIGEST_HEALTH_PORT (default 8080, `off` to disable). Logs are JSON lines on stderr
     (NEWSDIGEST_LOG_FORMAT=text for plain; json or text, else an error).
 
@@ -30,6 +38,17 @@ def run_command(cli: CliContext) -> None:
     from bot.runner.launch import run_service
     from bot.store.database import DatabaseOpenError
 
+    if without_config:
+        cli.without_config = True
+    else:
+        # The example's settings are not the operator's: its [polling] would disable their
+        # intranet feeds at the first pass, and their file's channels would get nothing.
+        cli.require_config_file(
+            "run",
+            harm="nothing of yours synced, and a feed your allow_private_networks under "
+            "[polling] allows disabled at its first poll",
+            anyway="--without-config",
+        )
     # Before the lock and the migration: after `git pull` without `pip install -e .`, a package
     # the new code needs would fail every poll of a database already upgraded.
     require_dependencies()
