@@ -21,6 +21,7 @@ from bot.runner import launch
 from bot.runner.launch import run_service
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
+from bot.store.sync import sync_config
 
 SHIPPED = Path(__file__).resolve().parent.parent / "config" / "newsdigest.example.toml"
 
@@ -250,3 +251,27 @@ def test_run_without_config_refuses_as_poll_does(
     assert "`newsdigest run --without-config` runs it" in said
     assert CliRunner().invoke(cli, ["run", "--without-config"]).exit_code == 0
     assert len(started) == 1
+
+
+def test_with_the_config_missing_a_declared_feed_is_said_to_be_in_the_operators_file(
+    checkout: Path,
+) -> None:
+    own = checkout / "config" / "newsdigest.toml"
+    own.write_text(OWN + '[[feeds]]\nurl = "https://news.example.org/rss"\n', "utf-8")
+    db = open_database(checkout / "newsdigest.db")
+    try:
+        sync_config(db, load_config(own))
+    finally:
+        db.close()
+    own.rename(checkout / "newsdigest.toml.bak")
+    runner = CliRunner()
+
+    listed = words(runner.invoke(cli, ["feeds", "list"]).stdout)
+    removed = runner.invoke(cli, ["feeds", "remove", "1"])
+
+    # Edits to the example the command read instead are never synced: it is not where to go.
+    mine = f"your config file (config/newsdigest.toml, not found in {checkout})"
+    assert f"* declared in {mine}: change or remove it there" in listed
+    assert "newsdigest.example.toml" not in listed
+    assert removed.exit_code == 1
+    assert f"is declared in {mine}; remove it there" in words(removed.stderr)

@@ -311,6 +311,15 @@ class CliContext:
         path = self.config.path or self.config.missing_path
         return str(path) if path else "the config file"
 
+    def declaring_file(self) -> str:
+        """The file that declares the rows the sync made (origin "config"), for a message saying
+        to change them there: the operator's, said missing when it is. The example read in its
+        place is never synced, so an edit of it changes nothing."""
+        missing = self.config.missing_path
+        if missing is None:
+            return self.config_file()
+        return f"your config file ({missing}, not found in {os.getcwd()})"
+
     def close(self) -> None:
         if self._warnings_due:
             # The command stopped before opening the database (retention off for `prune`, no

@@ -83,7 +83,7 @@ def feeds_remove(cli: CliContext, ref: str) -> None:
     if feed.origin == "config":
         # The next sync would add it back, with its polling state (validators, backoff) reset.
         raise click.ClickException(
-            f"feed {feed.url} is declared in {cli.config_file()}; remove it there"
+            f"feed {feed.url} is declared in {cli.declaring_file()}; remove it there"
         )
     feed_store.remove_feed(cli.editor.db, feed.id)
     click.echo(f"Removed feed {feed.id}: {feed.url}")

@@ -105,7 +105,7 @@ def feeds_list(cli: CliContext) -> None:
     console.print(table)
     if any(feed.origin == "config" for feed in feeds):
         console.print(
-            f"{CONFIG_MARK} declared in {escape(cli.config_file())}: change or remove it there",
+            f"{CONFIG_MARK} declared in {escape(cli.declaring_file())}: change or remove it there",
             highlight=False,
         )
     for line in below:

@@ -83,7 +83,7 @@ def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | 
         # Replacing it here would make it the command line's: `topics remove` would then take it,
         # and the next sync bring it back; or the next sync would undo this change.
         raise click.ClickException(
-            f"topic {slug} is declared in {cli.config_file()}; change it there"
+            f"topic {slug} is declared in {cli.declaring_file()}; change it there"
         )
     if title is None and existing is not None:
         title = existing.title  # replacing the query keeps the title unless --title is given
@@ -139,14 +139,14 @@ def topics_remove(cli: CliContext, slug: str) -> None:
     if topic.origin == "config":
         # The next sync would add it back, and the channels declaring it would have lost it.
         raise click.ClickException(
-            f"topic {slug} is declared in {cli.config_file()}; remove it there"
+            f"topic {slug} is declared in {cli.declaring_file()}; remove it there"
         )
     followers = [c for c in cli.config.channels if slug in c.topics]
     if followers:
         # The file's channel would lose it now and the next sync refuse the whole file.
         who = ", ".join(f"{c.platform}:{c.id}" for c in followers)
         raise click.ClickException(
-            f"topic {slug} is followed by {who} in {cli.config_file()}; take it out of "
+            f"topic {slug} is followed by {who} in {cli.declaring_file()}; take it out of "
             "that channel's topics first"
         )
     # A channel following no topic gets every story: say so rather than widen it silently.
