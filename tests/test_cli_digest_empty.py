@@ -91,6 +91,34 @@ def test_an_empty_preview_counts_the_stories_posted_already(
     assert "UTC, but 1 was posted to it already (--all shows them)." in result.output
 
 
+def test_an_empty_preview_says_a_card_only_queued_or_failed_was_not_posted(
+    synced: tuple[CliRunner, Path],
+) -> None:
+    # Held for quiet hours, or refused by the platform: "posted to it already" was untrue.
+    runner, db_path = synced
+    _story(db_path, "cut", ["Gazette", "Courier"], "Bank cuts rates again")
+    _story(db_path, "hike", ["Gazette", "Courier"], "Bank hikes rates at last")
+    _story(db_path, "hold", ["Gazette", "Courier"], "Bank holds rates steady")
+    db = open_database(db_path)
+    channel = channel_store.find_channel(db, "slack:C0123456789")
+    assert channel is not None
+    for n, (story, state) in enumerate([("cut", "pending"), ("hike", "failed"), ("hold", "sent")]):
+        db.execute(
+            "INSERT INTO deliveries (story_id, channel_pk, kind, state, nonce, created_at,"
+            " updated_at) VALUES (?, ?, 'story', ?, ?, '2027-01-01', '2027-01-01')",
+            [story, channel.id, state, f"n{n}"],
+        )
+    db.conn.commit()
+    db.close()
+    result = runner.invoke(cli, ["digest", "slack:C0123456789"])
+    said = " ".join(result.output.split())
+    assert "No new stories: 3 stories match its topics since " in said
+    assert (
+        "UTC, but 1 was posted to it already; 1 is queued for it, not sent yet; 1 was given up "
+        "on after failing to post (not queued again) (--all shows them)."
+    ) in said
+
+
 def test_an_empty_preview_with_nothing_matching_says_so(synced: tuple[CliRunner, Path]) -> None:
     runner, db_path = synced
     _story(db_path, "ferry", ["Gazette", "Courier"], "Ferry enters service")

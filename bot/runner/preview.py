@@ -12,11 +12,12 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.pipeline.digest import MAX_LOOKBACK, Selection, delivered_story_ids, select
+from bot.pipeline.digest import MAX_LOOKBACK, Selection, select
 from bot.runner.digests import digest_notice, digest_start
 from bot.store import channels as channel_store
 from bot.store import counted_stories
 from bot.store.channels import ChannelRow
+from bot.store.stories import StoryRow
 from bot.textutil import plural
 
 
@@ -45,8 +46,8 @@ def empty_reason(
     include_delivered: bool = False,
 ) -> str:
     """Why the channel's digest at `now` has no card, as a sentence: what its window holds that
-    its topics match, and what keeps each out (too few sources for its minimum, posted to it
-    already, muted there). "0 stories" alone left an operator comparing it with `topics test`,
+    its topics match, and what keeps each out (too few sources for its minimum, given to it
+    already: posted, queued or given up, muted there). "0 stories" alone left an operator comparing it with `topics test`,
     which counts one-source stories, and guessing."""
     since = digest_start(db, channel, now=now)
     window = f"since {since:%Y-%m-%d %H:%M} UTC"
@@ -71,8 +72,8 @@ def empty_reason(
         else f"{plural(len(stories), 'story was', 'stories were')} reported"
     )
     few = [s for s in stories if s.source_count < channel.min_sources]
-    posted = delivered_story_ids(db, channel.id)
-    given = [s for s in stories if s.id in posted and s.source_count >= channel.min_sources]
+    cards = _card_states(db, channel.id)
+    given = [s for s in stories if s.id in cards and s.source_count >= channel.min_sources]
     why = []
     if few:
         why.append(
@@ -80,7 +81,34 @@ def empty_reason(
             f"{plural(channel.min_sources, 'source')} (min_sources)"
         )
     if given and not include_delivered:
-        why.append(
-            f"{len(given)} {'was' if len(given) == 1 else 'were'} posted to it already (--all shows them)"
-        )
+        why.append(_given(given, cards) + " (--all shows them)")
     return f"{matching} {window}, but " + " and ".join(why) if why else f"{matching} {window}"
+
+
+def _card_states(db: sqlite_utils.Database, channel_pk: int) -> dict[str, str]:
+    """The state of each story's card row in the channel: the stories its digests leave out
+    (`bot.pipeline.digest.delivered_story_ids`), sent or not."""
+    rows = db.execute(
+        "SELECT story_id, state FROM deliveries WHERE channel_pk = ? AND kind = 'story'",
+        [channel_pk],
+    ).fetchall()
+    return {story_id: state for story_id, state in rows}
+
+
+def _given(given: list[StoryRow], states: dict[str, str]) -> str:
+    """What became of the cards of the stories `given` to the channel already, as it is: one
+    held for quiet hours, or one the platform refused, was never posted to it."""
+    sent = sum(states[s.id] == "sent" for s in given)
+    failed = sum(states[s.id] == "failed" for s in given)
+    queued = len(given) - sent - failed
+    parts = []
+    if sent:
+        parts.append(f"{sent} {'was' if sent == 1 else 'were'} posted to it already")
+    if queued:
+        parts.append(f"{queued} {'is' if queued == 1 else 'are'} queued for it, not sent yet")
+    if failed:
+        parts.append(
+            f"{failed} {'was' if failed == 1 else 'were'} given up on after failing to post "
+            "(not queued again)"
+        )
+    return "; ".join(parts)
