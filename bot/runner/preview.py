@@ -47,8 +47,8 @@ def empty_reason(
 ) -> str:
     """Why the channel's digest at `now` has no card, as a sentence: what its window holds that
     its topics match, and what keeps each out (too few sources for its minimum, given to it
-    already: posted, queued or given up, muted there). "0 stories" alone left an operator comparing it with `topics test`,
-    which counts one-source stories, and guessing."""
+    already: posted, queued or given up, muted there). "0 stories" alone left an operator
+    comparing it with `topics test`, which counts one-source stories, and guessing."""
     since = digest_start(db, channel, now=now)
     window = f"since {since:%Y-%m-%d %H:%M} UTC"
     topics = channel_store.channel_topics(db, channel.id)
