@@ -42,7 +42,7 @@ def check_command(cli: CliContext) -> None:
         # Required: `config check` with no file to read is not a file without warnings.
         config = load_config(cli.config_path, required=True)
     except ConfigError as exc:
-        if hint := _missing_hint(cli):
+        if (hint := _missing_hint(cli)) is not None:
             raise click.ClickException(f"no config file: {exc}{hint}") from None
         raise click.ClickException(f"invalid configuration: {exc}") from None
     for warning in config.warnings:
@@ -55,12 +55,12 @@ def check_command(cli: CliContext) -> None:
     click.echo(f"database: {_database(config)}")
 
 
-def _missing_hint(cli: CliContext) -> str:
+def _missing_hint(cli: CliContext) -> str | None:
     """How to make the file the check did not find: the example copied (`make install`), or
-    the operator's own file named."""
+    the operator's own file named; None when the file is there."""
     path = resolve_config_path(cli.config_path)
     if path.exists():
-        return ""  # found, but not loadable: the error says why
+        return None  # found, but not loadable: the error says why
     if path == DEFAULT_CONFIG_PATH and EXAMPLE_CONFIG_PATH.is_file():
         return (
             f". Copy {EXAMPLE_CONFIG_PATH} to {path} and edit the copy (`make install` makes "
