@@ -18,27 +18,36 @@ from urllib.parse import urlsplit
 
 # What stands for hidden text: after `?`, `;` or `#`, it shows that the address had some.
 ELLIPSIS = "…"
-# Where an address in prose ends: whitespace, or a character RFC 3986 never allows raw in one
-# (Slack's `<url|label>`, a code span's backtick, quotation marks of ASCII).
-_TOKEN_RE = re.compile(r'[^\s<>"`{}|\\^]+')
+# Where an address in prose ends: ASCII whitespace only. A character RFC 3986 never allows raw
+# (`|`, `"`, `{`, a backtick, an ideographic space) may still sit inside a key quoted from a
+# request, so the hidden part runs over it; only Slack's `<url|label>` ends at its `|` or `>`.
+_TOKEN_RE = re.compile(r"<[^\x00-\x20<>|]+|[^ \t\n\r\f\v]+")
 # A scheme, `https://`, anywhere in a token ("(https://…", "url=https://…").
 _SCHEME_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 # An address written without its scheme, "ex.com/rss?key=…": a dotted host name (the last label
-# starting with a letter, so "1.5" or "v2.0" is none), an optional port, then a path, query,
-# path parameter or fragment, which is what can hold a secret. An e-mail address has none.
+# starting with a letter, so "1.5" or "v2.0" is none), an IPv4 address or localhost, an optional
+# port, then a path, query, path parameter or fragment, which is what can hold a secret (or the
+# token's end, for userinfo before it: "user:pw@ex.com"). An e-mail address has no password.
 _BARE_HOST_RE = re.compile(
-    r"(?<![\w.-])(?:[\w-]+\.)+[^\W\d_][\w-]*(?::\d*)?(?=[/?#;])", re.IGNORECASE
+    r"(?<![\w.-])(?:(?:[\w-]+\.)+[^\W\d_][\w-]*|\d{1,3}(?:\.\d{1,3}){3}|localhost)"
+    r"(?::\d*)?(?=[/?#;&]|$)",
+    re.IGNORECASE,
 )
 # Userinfo written before a bare host: "user:pass@ex.com/…". One without a colon is more likely
 # an e-mail address, and carries no password.
 _BARE_USERINFO_RE = re.compile(r"[\w.~%!$&*+,;=-]*:[\w.~%!$&*+,;=:-]*@$")
 # Where the host (and port, and userinfo) after a scheme ends.
 _AUTHORITY_END_RE = re.compile(r"[/?#]")
-# Where an address's secret part starts, after its host: query, path parameter, fragment.
-_SECRET_START_RE = re.compile(r"[?;#]")
+# Where an address's secret part may start, after its host: query, path parameter, fragment, or
+# a parameter after `&` where the `?` was left out ("/rss&apikey=…"; "/news&politics" is a path).
+_SECRET_START_RE = re.compile(r"[?;#]|&(?=[^/&=?#;]*=)")
+# A path parameter's or fragment's first part that looks like a key: a `name=value`, or a long
+# run of letters and digits with a digit in it. After a bare host only such a one is hidden, as
+# "Ex.com#1 News" or "Ex.Com/Tech;Politics" is a name, not an address.
+_KEYLIKE_RE = re.compile(r"[^/?#;&]*=|(?=[\w-]*\d)[\w-]{16,}")
 # Punctuation that ends a sentence or closes a bracket or quotation after an address: given back
 # to the text, not hidden with the address's end.
-_TRAILING_RE = re.compile(r"[)\].,:;!?'’”»]+$")
+_TRAILING_RE = re.compile(r"[)\].,:;!?'’”»\"`>]+$")
 
 
 def hidden_url(url: str) -> str:
@@ -53,8 +62,12 @@ def hidden_url(url: str) -> str:
     if "@" in netloc:
         netloc = ELLIPSIS + "@" + netloc.rpartition("@")[2]
     path, _, params = parts.path.partition(";")
+    # "/rss&apikey=…": a query whose `?` was left out is hidden as one.
+    amp = _SECRET_START_RE.search(path, 0) if "&" in path else None
+    if amp is not None and amp.group() == "&":
+        path, params = path[: amp.start()], "&"
     if params:
-        tail = ";" + ELLIPSIS
+        tail = params[0] + ELLIPSIS if params == "&" else ";" + ELLIPSIS
     elif parts.query:
         tail = "?" + ELLIPSIS
     elif parts.fragment:
@@ -69,9 +82,11 @@ def hidden_url(url: str) -> str:
 
 def hidden_in_text(text: str) -> str:
     """`text` (an error, a note, a name) with every address in it hidden as `hidden_url` hides
-    a feed's own, also one written without its scheme ("ex.com/q?apikey=…"). The text around an
-    address is kept: a closing bracket, quotation mark or full stop right after it, and whatever
-    follows a character no address holds raw (a backtick, `|label>`, a space)."""
+    a feed's own, also one written without its scheme ("ex.com/q?apikey=…", "10.0.0.5/rss?k=…",
+    "user:pw@ex.com"). The text around an address is kept: a closing bracket, quotation mark or
+    full stop right after it, whatever follows a space, and Slack's `|label>`. A hidden part runs
+    up to a space: a key quoted from a request may hold any other character. Hiding twice hides
+    nothing more."""
     return _TOKEN_RE.sub(lambda m: _hidden_token(m.group()), text)
 
 
@@ -97,7 +112,7 @@ def _hidden_token(token: str) -> str:
     else:
         return token
     rest = token[host_end:]
-    secret = _SECRET_START_RE.search(rest)
+    secret = _secret_start(rest, schemed=bare is None)
     if secret is None:
         return before + rest
     tail = rest[secret.end() :]
@@ -107,3 +122,13 @@ def _hidden_token(token: str) -> str:
     if not hidden:  # "https://ex.com/rss?" or "ex.com/a;": nothing after the mark
         return before + rest
     return before + rest[: secret.end()] + ELLIPSIS + given_back
+
+
+def _secret_start(rest: str, *, schemed: bool) -> re.Match[str] | None:
+    """Where the secret part of an address's `rest` (after its host) starts. After a scheme, at
+    its first mark; after a bare host, a path parameter or fragment must look like a key, as a
+    name like "Ex.com#1 News" is written so too (a query or `&name=` is hidden anyway)."""
+    for found in _SECRET_START_RE.finditer(rest):
+        if schemed or found.group() in "?&" or _KEYLIKE_RE.match(rest, found.end()):
+            return found
+    return None

@@ -50,3 +50,44 @@ def test_addresses_in_text_are_hidden_and_the_text_around_them_kept(
 ) -> None:
     assert hidden_in_text(text) == (text if shown is None else shown)
     assert hidden_in_text(hidden_in_text(text)) == hidden_in_text(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # A character no address holds raw, inside a key as a request quoted it: hidden with it.
+        ("moved to https://ex.example/rss?key=ab|cd", "moved to https://ex.example/rss?…"),
+        ('moved to https://ex.example/rss?key=ab"cd', "moved to https://ex.example/rss?…"),
+        ("https://ex.example/x?key=K1\u3000more", "https://ex.example/x?…"),
+        ("https://ex.example/x?key=K1\u2028more", "https://ex.example/x?…"),
+        ("https://ex.example/x?key=K{1}", "https://ex.example/x?…"),
+        ("https://ex.example/x?key=K\\1", "https://ex.example/x?…"),
+        ("https://ex.example/x?key=K^1", "https://ex.example/x?…"),
+        ("https://ex.example/x?key=K`1", "https://ex.example/x?…"),
+        ('for url "https://ex.example/?k=K2".', 'for url "https://ex.example/?…".'),
+        # Addresses written without a scheme by their IP or as localhost.
+        ("redirect to 10.0.0.5:8080/rss?key=K3", "redirect to 10.0.0.5:8080/rss?…"),
+        ("redirect to localhost:8080/rss?key=K4", "redirect to localhost:8080/rss?…"),
+        # A key after `&` where the `?` was left out.
+        ("see https://ex.example/rss&apikey=K5", "see https://ex.example/rss&…"),
+        ("see ex.example/rss&apikey=K5 now", "see ex.example/rss&… now"),
+        # A password before a bare host with no path.
+        ("see reader:K6@ex.example", "see …@ex.example"),
+        # A bare host's path parameter or fragment that looks like a key.
+        ("at ex.example/rss#token=K7", "at ex.example/rss#…"),
+        ("at ex.example/rss;a1b2c3d4e5f6g7h8i9", "at ex.example/rss;…"),
+        # Names written like addresses, with nothing that looks like a key: left alone.
+        ("Ex.com#1 News", None),
+        ("Title: Ex.Com/Tech;Politics", None),
+        ("Ex.com/News&Politics", None),
+        ("10.0.0.5:8080/rss", None),
+    ],
+)
+def test_keys_are_hidden_however_the_address_is_written(text: str, shown: str | None) -> None:
+    assert hidden_in_text(text) == (text if shown is None else shown)
+    assert hidden_in_text(hidden_in_text(text)) == hidden_in_text(text)
+
+
+def test_a_feeds_own_address_hides_a_key_after_an_ampersand() -> None:
+    assert hidden_url("https://ex.example/rss&apikey=K1") == "https://ex.example/rss&…"
+    assert hidden_url("https://ex.example/news&politics") == "https://ex.example/news&politics"
