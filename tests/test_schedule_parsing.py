@@ -124,3 +124,27 @@ def test_quoted_cron_fields_keep_no_quote(text: str, cron: str, tz: str) -> None
 def test_an_unclosed_quote_is_named() -> None:
     with pytest.raises(ScheduleError, match="quote is not closed"):
         parse_schedule("cron '0 9 * * 1-5 Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    ("text", "cron", "tz"),
+    [
+        # As many words as a cron's fields, but only the first a number: a time, then days.
+        ("9 sat sun Europe/Berlin", "0 9 * * sat,sun", "Europe/Berlin"),
+        ("9 sat sun UTC", "0 9 * * sat,sun", "UTC"),
+        ("9 mon wed fri", "0 9 * * mon,wed,fri", "UTC"),
+        ("9 mon tue wed", "0 9 * * mon,tue,wed", "UTC"),
+        ("9 mon wed fri Asia/Tokyo", "0 9 * * mon,wed,fri", "Asia/Tokyo"),
+        # A cron is still read without its keyword.
+        ("0 9 * * sat,sun Europe/Berlin", "0 9 * * sat,sun", "Europe/Berlin"),
+        ("*/30 9-17 * * mon-fri", "*/30 9-17 * * mon-fri", "UTC"),
+    ],
+)
+def test_days_typed_apart_after_the_time_are_no_cron(text: str, cron: str, tz: str) -> None:
+    schedule = parse_schedule(text)
+    assert (schedule.cron, schedule.timezone) == (cron, tz)
+
+
+def test_four_numbers_are_still_a_cron_missing_a_field() -> None:
+    with pytest.raises(ScheduleError, match="a cron schedule has 5 fields, got 4"):
+        parse_schedule("0 9 * *")

@@ -20,9 +20,9 @@ _DAYS = {
     "weekends": "sat,sun",
 }
 
-# A cron's first (minute) field, which no DAYS word looks like: four or more fields starting with
-# one are read as a cron without the `cron` keyword (Discord's `when:` option takes one as is).
-_CRON_MINUTE_RE = re.compile(r"^[0-9*][0-9*,/-]*$")
+# A cron's minute or hour field, which no DAYS word looks like: four or more fields starting with
+# two are read as a cron without the `cron` keyword (Discord's `when:` option takes one as is).
+_CRON_NUMBER_RE = re.compile(r"^[0-9*][0-9*,/-]*$")
 
 SCHEDULE_USAGE = (
     "/watchlist schedule [DAYS] HH:MM [TIME_ZONE], where DAYS is daily (the default), weekdays, "
@@ -30,7 +30,7 @@ SCHEDULE_USAGE = (
     "[TIME_ZONE]. Example: /watchlist schedule weekdays 09:00 Europe/Berlin"
 )
 
-# Discord passes the `when:` option as is, so a cron needs no quotes (see `_CRON_MINUTE_RE`).
+# Discord passes the `when:` option as is, so a cron needs no quotes (see `_CRON_NUMBER_RE`).
 DISCORD_SCHEDULE_USAGE = (
     "/watchlist schedule when:[DAYS] HH:MM [TIME_ZONE], where DAYS is daily (the default), "
     "weekdays, weekends or a list like mon,wed,fri; or when:<5 cron fields> [TIME_ZONE]. "
@@ -109,7 +109,9 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
         )
     keyword = parts[0].lower() == "cron"
     tokens = " ".join(parts[1:] if keyword else parts).split()
-    if keyword or (len(tokens) >= 4 and _CRON_MINUTE_RE.match(tokens[0])):
+    # Its hour field too: "9 sat sun Europe/Berlin" is a time and days, as many words as a cron.
+    cron_like = len(tokens) >= 4 and all(_CRON_NUMBER_RE.match(t) for t in tokens[:2])
+    if keyword or cron_like:
         typed = tokens.pop() if len(tokens) == 6 else None
         if len(tokens) != 5:
             raise ScheduleError(f"a cron schedule has 5 fields, got {len(tokens)}")
