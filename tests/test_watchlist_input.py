@@ -55,6 +55,15 @@ async def test_slack_quiet_hours_take_spaces_and_dashes(core: NewsDigest, typed:
     assert _quiet(core, "slack", "C7") == "22:00-07:00"
 
 
+@pytest.mark.parametrize("typed", ['"quiet" 22-7', "'quiet' 22-7", '"quiet":22-7'])
+async def test_a_quoted_setting_name_keeps_its_value(core: NewsDigest, typed: str) -> None:
+    # The quoted name matched no setting's name and the value after it was dropped: "quiet"
+    # asked which hours.
+    reply = await Commands(core).dispatch("watchlist", typed, SLACK)
+    assert reply.text == SAVED + "22:00-07:00" + SIZE
+    assert _quiet(core, "slack", "C7") == "22:00-07:00"
+
+
 async def test_quiet_hours_that_are_no_range_are_still_refused(core: NewsDigest) -> None:
     commands = Commands(core)
     # ("22:00 – 7" is 22:00-07:00, an hour alone as schedules take it.)
