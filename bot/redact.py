@@ -3,9 +3,10 @@
 A feed's address is where its API key or token goes (`?apikey=…`, `;jsessionid=…`, `#token=…`,
 or `user:pass@` an older version stored), and it reaches chat in /feeds list, in the notice that
 a feed was disabled, in Discord's autocomplete, and inside text about the feed (its error, its
-disabled reason, a name copied from its address). There, for anyone but an admin, an address is
-shown up to its path, the rest as `…`: enough to tell which feed it is, nothing to use. The
-operator's own views (the CLI, /healthz, the log) keep addresses whole.
+disabled reason, a name copied from its address, and the name its articles go by on cards, in
+/story and in the summariser's input: `bot.store.feed_outlets.outlet_name`). There, for anyone
+but an admin, an address is shown up to its path, the rest as `…`: enough to tell which feed it
+is, nothing to use. The operator's own views (the CLI, /healthz, the log) keep addresses whole.
 
 The secret-free part is only a guess at what is no secret: a key in a path segment
 (`/feeds/KEY/rss`) is shown, as nothing tells it from a name.
@@ -45,6 +46,8 @@ _SECRET_START_RE = re.compile(r"[?;#]|&(?=[^/&=?#;]*=)")
 # run of letters and digits with a digit in it. After a bare host only such a one is hidden, as
 # "Ex.com#1 News" or "Ex.Com/Tech;Politics" is a name, not an address.
 _KEYLIKE_RE = re.compile(r"[^/?#;&]*=|(?=[\w-]*\d)[\w-]{16,}")
+# What an address must hold for it to hide anything: userinfo's `@`, or a secret's start.
+_MARKS = "@?;#&"
 # Punctuation that ends a sentence or closes a bracket or quotation after an address: given back
 # to the text, not hidden with the address's end.
 _TRAILING_RE = re.compile(r"[)\].,:;!?'’”»\"`>]+$")
@@ -87,6 +90,8 @@ def hidden_in_text(text: str) -> str:
     full stop right after it, whatever follows a space, and Slack's `|label>`. A hidden part runs
     up to a space: a key quoted from a request may hold any other character. Hiding twice hides
     nothing more."""
+    if not any(mark in text for mark in _MARKS):
+        return text  # the common case, every outlet name on every card: no address to hide
     return _TOKEN_RE.sub(lambda m: _hidden_token(m.group()), text)
 
 

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from bot.models import Article
+from bot.redact import hidden_in_text
 from bot.store import old_guids, tombstones
 from bot.store.database import iso, parse_iso
 from bot.store.feed_outlets import outlet_key
@@ -278,7 +279,8 @@ _ORDER = " ORDER BY COALESCE(a.published, a.seen_at), a.id"
 def _to_article(row: dict[str, Any]) -> Article:
     return Article(
         id=row["id"],
-        source=row["source"],
+        # Stored before `outlet_name` hid addresses in names: hidden as it is now.
+        source=hidden_in_text(row["source"]) if row["source"] else row["source"],
         title=row["title"],
         text=row["text"],
         url=row["url"],

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from urllib.parse import parse_qs, urlsplit
 
 from bot.domains import registrable_domain
+from bot.redact import hidden_in_text
 from bot.textutil import fold
 
 # Leading host labels that name a feed server of the site, not another site.
@@ -168,6 +169,19 @@ def _without_tail(title: str) -> str:
 
 
 def outlet_name(
+    name: str | None,
+    title: str | None,
+    url: str,
+    site_url: str | None = None,
+    others: Sequence[str] = (),
+) -> str:
+    """`_outlet_name`, with any address in it hidden as in chat (`bot.redact`): a card's footer,
+    /story and the LLM writer's input show it to anyone, and a configured name or a title may be
+    a feed's address with its key (an OPML reader exports the address as an outline's title)."""
+    return hidden_in_text(_outlet_name(name, title, url, site_url, others))
+
+
+def _outlet_name(
     name: str | None,
     title: str | None,
     url: str,
