@@ -11,7 +11,6 @@ import pytest
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from fakes.stories import add_story
 
-from bot.adapters.slack import app as slack_app
 from bot.adapters.slack.adapter import ChannelPacer
 from bot.adapters.slack.app import SlackBot
 from bot.adapters.slack.replies import FAILED
@@ -60,7 +59,7 @@ async def test_mute_that_fails_answers_with_an_apology(
 ) -> None:
     add_story(core.db, "s1", ["Reuters", "AP"], now=utcnow())
     channel_store.ensure_channel(core.db, "slack", "C1")
-    monkeypatch.setattr(slack_app.channel_store, "mute_story", locked)
+    monkeypatch.setattr(channel_store, "mute_story", locked)
     await bot._on_mute(ack, body("m", slack_api), {"value": "s1"})
     [answer] = slack_api.calls_to("response_url:m")
     assert answer["response_type"] == "ephemeral" and answer["text"] == FAILED

@@ -17,12 +17,10 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
@@ -30,16 +28,13 @@ from bot.adapters.slack.blocks import (
     ACTION_FOLLOW,
     ACTION_FULL,
     ACTION_MUTE,
-    SlackMessage,
-    text_blocks,
 )
+from bot.adapters.slack.command_context import command_context
 from bot.adapters.slack.command_text import command_text
-from bot.adapters.slack.direct_messages import cannot_post
 from bot.adapters.slack.endpoint import EventsEndpoint
-from bot.adapters.slack.escape import escape_trusted
+from bot.adapters.slack.events import answer_mention, greet_channel
 from bot.adapters.slack.guards import AdminCheck, SeenRequests, request_key
 from bot.adapters.slack.replies import (
-    MENTION_HELP,
     ephemeral_body,
     failed_body,
     hint_for,
@@ -48,11 +43,9 @@ from bot.adapters.slack.replies import (
 )
 from bot.adapters.slack.responder import Responder
 from bot.adapters.slack.settings import SlackConfigError, SlackSettings, make_client
-from bot.adapters.slack.short_waits import once_more_if_short
 from bot.adapters.slack.socket import SocketConnection
 from bot.adapters.slack.token_check import TokenCheck
 from bot.commands.mutes import mute_clicked
-from bot.store import channels as channel_store
 
 if TYPE_CHECKING:
     from bot.commands.core import CommandContext, Commands, Reply
@@ -244,34 +237,13 @@ class SlackBot:
     async def _context(
         self, payload: Mapping[str, Any], *, name: str = "", text: str = ""
     ) -> CommandContext:
-        from bot.commands.core import CommandContext
-
-        channel_id = str(payload.get("channel_id") or (payload.get("channel") or {}).get("id", ""))
-        user_id = str(payload.get("user_id") or (payload.get("user") or {}).get("id", ""))
-        channel_name = payload.get("channel_name") or (payload.get("channel") or {}).get("name")
-        # Only /feeds (add and remove are admins'; list shows admins feed addresses whole, query
-        # strings and all) and /follow with a query (which may change a shared topic) need to
-        # know; everyone else is spared the users.info call.
-        words = text.split()
-        needs_admin = name == "feeds" or (name == "follow" and len(words) > 1)
-        return CommandContext(
-            platform="slack",
-            channel_id=channel_id,
-            user_id=user_id,
-            # Slack's stand-ins for a conversation's name, not names: no row should keep one.
-            channel_name=(
-                channel_name
-                if channel_name not in (None, "directmessage", "privategroup")
-                else None
-            ),
-            is_admin=await self.admins.is_admin(user_id) if needs_admin else False,
-            cannot_post=(
-                await cannot_post(
-                    self.client, self.commands.core.db, channel_id, channel_name, user_id
-                )
-                if _may_sign_up(name, words)
-                else ""
-            ),
+        return await command_context(
+            payload,
+            admins=self.admins,
+            client=self.client,
+            db=self.commands.core.db,
+            name=name,
+            text=text,
         )
 
     async def _changed(self) -> None:
@@ -348,52 +320,13 @@ class SlackBot:
     # --- events --------------------------------------------------------------------------------------
 
     async def _on_mention(self, event: dict[str, Any]) -> None:
-        # Never echo the mention's text: it is whatever the user typed.
-        message = SlackMessage(text=MENTION_HELP, blocks=text_blocks(MENTION_HELP))
-        thread = event.get("thread_ts") or event.get("ts")
-        channel_id = str(event.get("channel", ""))
-        try:
-            await once_more_if_short(
-                partial(self.adapter.post_message, channel_id, message, thread_ts=thread),
-                what=f"an answer to a mention in {channel_id}",
-            )
-        except SlackApiError as exc:
-            log.info("Slack: could not answer a mention: %s", exc.response.get("error"))
+        await answer_mention(self.adapter, event)
 
     async def _on_member_joined(self, event: dict[str, Any], context: dict[str, Any]) -> None:
-        if event.get("user") != context.get("bot_user_id"):
-            return
-        db = self.commands.core.db
-        channel = channel_store.ensure_channel(db, "slack", str(event.get("channel", "")))
-        text = (
-            "Hello! I will post news digests here. "
-            + self.commands.describe_channel(channel)
-            + "\nSee and change what this channel gets with `/watchlist`."
-        )
-        hello = SlackMessage(text=escape_trusted(text), blocks=text_blocks(text))
-        try:
-            await once_more_if_short(
-                partial(self.adapter.post_message, channel.channel_id, hello),
-                what=f"the greeting in {channel.channel_id}",
-            )
-        except SlackApiError as exc:
-            log.info("Slack: could not greet %s: %s", channel.channel_id, exc.response.get("error"))
+        await greet_channel(self.adapter, self.commands, event, context)
 
 
 _ANY_COMMAND = re.compile(r"^/.+")
-# What /watchlist does without signing a channel up (see `Commands.signed_up`) or saying what
-# would (its listing, bare or `show`, does in a channel not signed up).
-_WATCHLIST_READS = frozenset({"help", "mute", "unmute", "resume"})
-
-
-def _may_sign_up(name: str, words: list[str]) -> bool:
-    """Whether the command may sign the channel up: only then is it asked whether the bot can
-    post there, which may take a call to Slack."""
-    if name == "watchlist":
-        # The bare listing too: in a channel not signed up it says what would sign it up, which
-        # must not be /follow or /digest where the bot cannot post.
-        return not words or words[0].lower() not in _WATCHLIST_READS
-    return name in ("follow", "digest")
 
 
 def _action(prefix: str) -> re.Pattern[str]:

@@ -1,0 +1,68 @@
+"""Who typed a Slack command and where: the `CommandContext` a command runs with, and only the
+Slack calls it needs (whether the user is an admin, whether the bot can post in the channel)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.direct_messages import cannot_post
+from bot.adapters.slack.guards import AdminCheck
+
+if TYPE_CHECKING:
+    from bot.commands.core import CommandContext
+
+# What /watchlist does without signing a channel up (see `Commands.signed_up`) or saying what
+# would (its listing, bare or `show`, does in a channel not signed up).
+_WATCHLIST_READS = frozenset({"help", "mute", "unmute", "resume"})
+
+
+async def command_context(
+    payload: Mapping[str, Any],
+    *,
+    admins: AdminCheck,
+    client: AsyncWebClient,
+    db: sqlite_utils.Database,
+    name: str = "",
+    text: str = "",
+) -> CommandContext:
+    """The context of a slash command's or a button's `payload`: `name` and `text`, the
+    command's, say which lookups it needs."""
+    from bot.commands.core import CommandContext
+
+    channel_id = str(payload.get("channel_id") or (payload.get("channel") or {}).get("id", ""))
+    user_id = str(payload.get("user_id") or (payload.get("user") or {}).get("id", ""))
+    channel_name = payload.get("channel_name") or (payload.get("channel") or {}).get("name")
+    # Only /feeds (add and remove are admins'; list shows admins feed addresses whole, query
+    # strings and all) and /follow with a query (which may change a shared topic) need to
+    # know; everyone else is spared the users.info call.
+    words = text.split()
+    needs_admin = name == "feeds" or (name == "follow" and len(words) > 1)
+    return CommandContext(
+        platform="slack",
+        channel_id=channel_id,
+        user_id=user_id,
+        # Slack's stand-ins for a conversation's name, not names: no row should keep one.
+        channel_name=(
+            channel_name if channel_name not in (None, "directmessage", "privategroup") else None
+        ),
+        is_admin=await admins.is_admin(user_id) if needs_admin else False,
+        cannot_post=(
+            await cannot_post(client, db, channel_id, channel_name, user_id)
+            if _may_sign_up(name, words)
+            else ""
+        ),
+    )
+
+
+def _may_sign_up(name: str, words: list[str]) -> bool:
+    """Whether the command may sign the channel up: only then is it asked whether the bot can
+    post there, which may take a call to Slack."""
+    if name == "watchlist":
+        # The bare listing too: in a channel not signed up it says what would sign it up, which
+        # must not be /follow or /digest where the bot cannot post.
+        return not words or words[0].lower() not in _WATCHLIST_READS
+    return name in ("follow", "digest")
