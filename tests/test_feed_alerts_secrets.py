@@ -102,6 +102,8 @@ async def test_discord_channels_are_told_of_a_disabled_feed_without_its_keys(
 def test_the_log_names_the_feed_whole_for_the_operator(
     db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A guard: passes on the code before this change too, and keeps the operator's log naming
+    the feed's address whole while chat hides its key."""
     add_story(db, "s1", ["A", "B"], now=T0)
     disable_feeds(db, "s1")
     with caplog.at_level("WARNING"):

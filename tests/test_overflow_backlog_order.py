@@ -82,6 +82,8 @@ async def test_a_failing_list_holds_no_other_notice(tmp_path: Path) -> None:
 
 
 async def test_the_backlog_message_goes_alone_once_its_list_failed(tmp_path: Path) -> None:
+    """A guard: passes on the code before this change too, and keeps a backlog message whose
+    list failed going out on its own."""
     db, _ = await _behind(tmp_path)
     db.execute(
         "UPDATE alerts SET state = 'failed' WHERE key = ?", [f"digest-more:{TUESDAY.isoformat()}"]

@@ -76,7 +76,8 @@ def test_a_discord_channel_with_more_waiting_than_its_next_digest_fits_is_told(
 
 
 def test_a_discord_channel_its_next_digest_lists_whole_is_not_told(tmp_path: Path) -> None:
-    """One story fewer: the next digest's list and backlog's message have a line for each."""
+    """A guard (passes on the code before this change too): one story fewer, and the next
+    digest's list and backlog's message have a line for each."""
     db = open_database(tmp_path / "nd.db")
     channel = add_channel(db, "D1", platform="discord")
     _long_stories(db, 1 + 7 + 14, now=MONDAY - timedelta(hours=1))
