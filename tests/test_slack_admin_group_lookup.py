@@ -15,6 +15,10 @@ from bot.config import Config
 from bot.store.database import open_database
 
 REFUSED = "Only admins can add or remove feeds"
+UNCHECKED = (
+    "I could not check whether you are an admin just now: Slack did not answer. "
+    "The feed was not {done}; please try again in a minute."
+)
 
 
 @pytest.fixture
@@ -39,7 +43,8 @@ async def test_a_failed_group_lookup_refuses_once_and_is_not_remembered(
 ) -> None:
     h.slack_api.script(method, body={"ok": False, "error": "fatal_error"})
     _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UGROUP")
-    assert REFUSED in ack_text(body)
+    # Refused, but not as if the admin were none: told the check failed and to try again.
+    assert ack_text(body) == UNCHECKED.format(done="added")
 
     _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UGROUP")
     assert "Added feed `https://feeds.example/a`" in ack_text(body)
@@ -50,6 +55,12 @@ async def test_a_failed_group_lookup_refuses_once_and_is_not_remembered(
     _, body = await h.slash("/feeds", "add https://feeds.example/b", user="UGROUP")
     assert "Added feed `https://feeds.example/b`" in ack_text(body)
     assert len(h.slack_api.calls) == calls
+
+
+async def test_a_failed_user_lookup_says_so_on_remove_too(h: Harness) -> None:
+    h.slack_api.script("users.info", body={"ok": False, "error": "fatal_error"})
+    _, body = await h.slash("/feeds", "remove #1", user="UOTHER")
+    assert ack_text(body) == UNCHECKED.format(done="removed")
 
 
 async def test_a_user_outside_the_group_is_still_refused(h: Harness) -> None:

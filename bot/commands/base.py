@@ -20,6 +20,9 @@ class CommandContext:
     # Set by the adapter from the platform's own notion of an admin (workspace admin, a
     # configured user group, Manage Server, a configured role).
     is_admin: bool = False
+    # The platform could not say whether the user is an admin (Slack did not answer): refused as
+    # anyone but an admin is, told the check failed and to try again.
+    admin_unknown: bool = False
     # Why the bot cannot post in this channel, when the platform told the adapter so (a Slack
     # direct message between two other people): a command that would sign the channel up for
     # digests answers this instead, as every digest there would fail.

@@ -83,6 +83,13 @@ def feeds_command(core: NewsDigest, args: str, ctx: CommandContext) -> Reply:
         )
     if action not in ("add", "remove"):
         raise UsageError(f"Unknown action {quoted(action, _ECHO_CHARS)}.")
+    if ctx.admin_unknown:
+        # A real admin told "Only admins can…" would think the bot's config had changed.
+        done = "added" if action == "add" else "removed"
+        return Reply(
+            f"I could not check whether you are an admin just now: {ctx.platform.capitalize()} "
+            f"did not answer. The feed was not {done}; please try again in a minute."
+        )
     if not ctx.is_admin:
         return Reply(
             "Only admins can add or remove feeds (workspace admins on Slack, Manage Server on Discord, or the configured admin users and group)."

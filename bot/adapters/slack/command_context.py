@@ -41,6 +41,7 @@ async def command_context(
     # know; everyone else is spared the users.info call.
     words = text.split()
     needs_admin = name == "feeds" or (name == "follow" and len(words) > 1)
+    admin = await admins.admin_status(user_id) if needs_admin else False
     return CommandContext(
         platform="slack",
         channel_id=channel_id,
@@ -49,7 +50,8 @@ async def command_context(
         channel_name=(
             channel_name if channel_name not in (None, "directmessage", "privategroup") else None
         ),
-        is_admin=await admins.is_admin(user_id) if needs_admin else False,
+        is_admin=admin is True,
+        admin_unknown=admin is None,
         cannot_post=(
             await cannot_post(client, db, channel_id, channel_name, user_id)
             if _may_sign_up(name, words)

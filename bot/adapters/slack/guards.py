@@ -89,6 +89,11 @@ class AdminCheck:
         self._group: tuple[float, frozenset[str]] | None = None
 
     async def is_admin(self, user_id: str) -> bool:
+        return await self.admin_status(user_id) is True
+
+    async def admin_status(self, user_id: str) -> bool | None:
+        """Whether the user is an admin; None when a lookup failed and nothing else said yes,
+        which refuses the request (fail closed) but lets the reply say why."""
         if user_id in self.admin_users:
             return True
         cached = self._users.get(user_id)
@@ -102,7 +107,7 @@ class AdminCheck:
         if not allowed and (workspace_admin is None or (self.admin_group and members is None)):
             # A lookup failed (e.g. rate limited): refuse this time, but do not remember it, or a
             # real admin would be locked out for the whole ttl.
-            return False
+            return None
         self._users[user_id] = (self._clock(), allowed)
         return allowed
 
