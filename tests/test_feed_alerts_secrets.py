@@ -23,6 +23,7 @@ from test_slack_rate_limits import World as SlackWorld
 
 from bot.adapters.discord.webhook import webhook_session
 from bot.runner import feed_alerts
+from bot.store import alerts
 
 KEY_URL = "https://wire.example/rss?apikey=URLKEY"
 # As an older version stored it: `feeds add` refuses a password now.
@@ -50,7 +51,7 @@ def disable_feeds(db: sqlite_utils.Database, story: str) -> None:
     db.execute("UPDATE articles SET feed_id = 2 WHERE id = ?", [second])
 
 
-def assert_hidden(sent: Any, notices: list[str]) -> None:
+def assert_hidden(sent: Any, notices: list[str], remove: str = "/feeds remove #1") -> None:
     everything = json.dumps(sent, ensure_ascii=False).replace("\u200b", "")
     assert not [s for s in SECRETS if s in everything]
     keyed, old = sorted(n.replace("\u200b", "") for n in notices)
@@ -59,7 +60,7 @@ def assert_hidden(sent: Any, notices: list[str]) -> None:
     assert (
         "HTTP 401 for https://wire.example/rss?… after a redirect from wire.example/v1;…" in keyed
     )
-    assert "newsdigest feeds enable 1" in keyed and "/feeds remove #1" in keyed
+    assert "newsdigest feeds enable 1" in keyed and remove in keyed
     assert "https://…@old.example/feed.xml" in old
     assert "newsdigest feeds enable 2" in old
 
@@ -96,7 +97,8 @@ async def test_discord_channels_are_told_of_a_disabled_feed_without_its_keys(
     await world.outbox.drain()
     notices = [m["content"] for m in discord_api.channel_messages(CHANNEL) if m.get("content")]
     assert len(notices) == 2
-    assert_hidden([r.body for r in discord_api.requests], notices)
+    # Discord's form of the command, as its /feeds replies give it.
+    assert_hidden([r.body for r in discord_api.requests], notices, "/feeds remove feed:#1")
 
 
 def test_the_log_names_the_feed_whole_for_the_operator(
@@ -109,3 +111,64 @@ def test_the_log_names_the_feed_whole_for_the_operator(
     with caplog.at_level("WARNING"):
         feed_alerts.alert_disabled_feeds(db, now=T0)
     assert KEY_URL in caplog.text and "URLKEY" in caplog.text
+
+
+# A notice as an older version queued it: the address whole, /feeds remove by its URL.
+OLD_TEXT = (
+    f"The feed Wire ({KEY_URL}) was disabled after 3 failed polls: HTTP 401. Its stories will "
+    f"be missing until it is fixed.\nAn admin can re-enable it with newsdigest feeds enable "
+    f"{KEY_URL}\nor remove it with /feeds remove {KEY_URL}"
+)
+
+
+def queue_old_notice(db: sqlite_utils.Database, channel_pk: int, feed_id: int) -> None:
+    disabled_at = db.execute("SELECT disabled_at FROM feeds WHERE id = ?", [feed_id]).fetchone()
+    key = f"feed-disabled:{feed_id}:{disabled_at[0] if disabled_at else ''}"
+    alerts.enqueue_alert(db, channel_pk, key, OLD_TEXT, now=T0)
+    db.execute("UPDATE feeds SET alert_sent_at = ?", ["2026-12-01T00:00:00"])
+    db.conn.commit()
+
+
+async def test_a_notice_queued_before_the_upgrade_is_sent_as_the_feed_is_now(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = SlackWorld(db, slack_api)
+    channel = instant(db, "C1")
+    world.queue(channel, "s1")
+    await world.drain()
+    disable_feeds(db, "s1")
+    queue_old_notice(db, channel.id, 1)
+    await world.drain()
+    [post] = [c for c in slack_api.calls_to("chat.postMessage") if "metadata" not in c]
+    sent = json.dumps(post, ensure_ascii=False)
+    assert "URLKEY" not in sent and "https://wire.example/rss?…" in sent
+    assert "/feeds remove #1" in sent
+
+
+async def test_an_old_notice_of_a_feed_gone_since_is_sent_with_its_addresses_hidden(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = SlackWorld(db, slack_api)
+    channel = instant(db, "C1")
+    world.queue(channel, "s1")
+    await world.drain()
+    # The key names a feed with no row: its stored text is all there is to send.
+    alerts.enqueue_alert(db, channel.id, "feed-disabled:99:2026-11-30T09:00:00", OLD_TEXT, now=T0)
+    db.conn.commit()
+    await world.drain()
+    posts = [c for c in slack_api.calls_to("chat.postMessage") if "metadata" not in c]
+    sent = json.dumps(posts, ensure_ascii=False)
+    assert "URLKEY" not in sent and "/feeds remove https://wire.example/rss?…" in sent
+
+
+async def test_a_discord_channel_gets_an_old_notice_with_its_own_command_form(
+    discord_api: FakeDiscord, discord_client: discord.Client, session: Any
+) -> None:
+    world = World(discord_api, discord_client, session, "bot")
+    await world.outbox.drain()
+    disable_feeds(world.db, "s1")
+    pk = world.db.execute("SELECT id FROM channels").fetchone()[0]
+    queue_old_notice(world.db, pk, 1)
+    await world.outbox.drain()
+    [notice] = [m["content"] for m in discord_api.channel_messages(CHANNEL) if m.get("content")]
+    assert "URLKEY" not in notice and "/feeds remove feed:#1" in notice

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -42,6 +43,7 @@ from bot.delivery.adapter import (
 )
 from bot.delivery.failures import pause_refused
 from bot.delivery.rate_limits import POST, wait_over
+from bot.runner.feed_alerts import disabled_feed_text_now
 from bot.runner.schedule import quiet_until
 from bot.store import alerts as store
 from bot.store import channels as channel_store
@@ -136,6 +138,11 @@ async def send_notice(
         if found is None:
             return  # could not look: it waits, not sent blind
         start = found
+    if alert.key.startswith("feed-disabled:") and not alert.pieces_posted and not alert.unsure:
+        text = disabled_feed_text_now(outbox.db, alert.key, alert.text, channel.platform)
+        if text != alert.text:
+            store.rewrite_text(outbox.db, alert.id, text)
+            alert = replace(alert, text=text)
     await outbox.pace_channel(channel.id)
     store.set_alert_state(outbox.db, alert.id, "sending", now=now)
     try:

@@ -2,7 +2,8 @@
 
 Which channels relied on it (those posted one of its stories, else those following a topic that
 matches one), and the notice's text. The notice is an `alerts` row the outbox sends like any
-other (`bot.delivery.notices`).
+other (`bot.delivery.notices`), its text rendered again as it is sent, for the channel's platform
+and from the feed as it is then (`disabled_feed_text_now`).
 """
 
 from __future__ import annotations
@@ -62,8 +63,7 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
     escape notices as untrusted text. Its URL, without what may carry a key, is marked as code
     (`url_code`); the log names it whole, for the operator."""
     feeds = db.execute_returning_dicts(
-        "SELECT id, url, name, title, origin, disabled_reason, disabled_at, consecutive_failures"
-        " FROM feeds WHERE disabled_reason IS NOT NULL"
+        f"SELECT {_FEED_COLUMNS} FROM feeds WHERE disabled_reason IS NOT NULL"
         " AND (alert_sent_at IS NULL OR alert_sent_at < COALESCE(disabled_at, ''))"
     )
     queued = 0
@@ -95,7 +95,27 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
     return queued
 
 
-def disabled_feed_text(feed: dict[str, Any]) -> str:
+# What a feed-disabled notice's text is rendered from, when it is queued and again when it is sent.
+_FEED_COLUMNS = "id, url, name, title, origin, disabled_reason, disabled_at, consecutive_failures"
+
+
+def disabled_feed_text_now(db: sqlite_utils.Database, key: str, stored: str, platform: str) -> str:
+    """A feed-disabled notice's text as it is sent to a `platform` channel: rendered again from
+    the feed, `/feeds remove` in the platform's form, when `stored` is what this version queued
+    or an older version's naming the address whole (with `/feeds remove <url>`; it stays queued
+    while the feed stays disabled). Any other text, or one whose feed is gone, is sent as
+    stored, its addresses hidden."""
+    feed_id = key.split(":")[1] if key.count(":") >= 2 else ""
+    rows = db.execute_returning_dicts(
+        f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = ? AND disabled_reason IS NOT NULL",
+        [feed_id],
+    )
+    if rows and (rows[0]["url"] in stored or stored == disabled_feed_text(rows[0])):
+        return disabled_feed_text(rows[0], platform)
+    return hidden_in_text(stored)
+
+
+def disabled_feed_text(feed: dict[str, Any], platform: str = "slack") -> str:
     """The alert for a disabled feed. It goes to a channel, where anyone may read it: the feed's
     address, and any address in its name or reason, is shown without its query string, path
     parameters, fragment or password (`bot.redact`), where feeds carry API keys. So the commands
@@ -111,17 +131,19 @@ def disabled_feed_text(feed: dict[str, Any]) -> str:
     name = hidden_in_text(feed["name"] or feed["title"] or "")
     reason = hidden_in_text(feed["disabled_reason"])
     number = feed["id"]
+    # Each platform's form, as /feeds replies give it: Discord's option is `feed:`.
+    removal = f"/feeds remove {'feed:' if platform == 'discord' else ''}#{number}"
     called = f"{name} ({url}, feed #{number})" if name else f"{url} (feed #{number})"
     if feed["origin"] == "config":
         remove = "or remove it from the config file's [[feeds]]."
     else:
-        remove = f"or remove it with /feeds remove #{number}"
+        remove = f"or remove it with {removal}"
     if reason.startswith(UNUSABLE):
         # Enabled again, it would only be disabled at its next poll: the address must change.
         if feed["origin"] == "config":
             fix = "An admin can correct its url in the config file's [[feeds]]."
         else:
-            fix = f"An admin can remove it with /feeds remove #{number}"
+            fix = f"An admin can remove it with {removal}"
         return (
             f"The feed {called} was disabled: {reason}. "
             f"Its stories will be missing until it is added again.\n{fix}"

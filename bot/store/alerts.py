@@ -274,3 +274,9 @@ def delete_finished(db: sqlite_utils.Database, *, before: datetime, limit: int) 
     return db.execute(
         "DELETE FROM alerts WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
     ).rowcount
+
+
+def rewrite_text(db: sqlite_utils.Database, alert_id: int, text: str) -> None:
+    """A notice's text rendered again before any of it was sent (`bot.delivery.notices`): its
+    pieces, if it is split, are cut from this text from then on."""
+    db.execute("UPDATE alerts SET text = ? WHERE id = ?", [text, alert_id])
