@@ -28,15 +28,18 @@ _SCHEME_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 # An address written without its scheme, "ex.com/rss?key=…": a dotted host name (the last label
 # starting with a letter, so "1.5" or "v2.0" is none), an IPv4 address or localhost, an optional
 # port, then a path, query, path parameter or fragment, which is what can hold a secret (or the
-# token's end, for userinfo before it: "user:pw@ex.com"). An e-mail address has no password.
+# token's end, closing punctuation aside, for userinfo before it: "(user:pw@ex.com)"). An e-mail
+# address has no password.
 _BARE_HOST_RE = re.compile(
     r"(?<![\w.-])(?:(?:[\w-]+\.)+[^\W\d_][\w-]*|\d{1,3}(?:\.\d{1,3}){3}|localhost)"
-    r"(?::\d*)?(?=[/?#;&]|$)",
+    r"(?::\d*)?(?=[/?#;&]|[)\].,:;!?'’”»\"`>]*$)",
     re.IGNORECASE,
 )
 # Userinfo written before a bare host: "user:pass@ex.com/…". One without a colon is more likely
-# an e-mail address, and carries no password.
-_BARE_USERINFO_RE = re.compile(r"[\w.~%!$&*+,;=-]*:[\w.~%!$&*+,;=:-]*@$")
+# an e-mail address, and carries no password; so is one after `mailto:`.
+_BARE_USERINFO_RE = re.compile(
+    r"(?<![\w.~%!$&*+,;=:-])(?!mailto:)[\w.~%!$&*+,;=-]*:[\w.~%!$&*+,;=:-]*@$", re.IGNORECASE
+)
 # Where the host (and port, and userinfo) after a scheme ends.
 _AUTHORITY_END_RE = re.compile(r"[/?#]")
 # Where an address's secret part may start, after its host: query, path parameter, fragment, or

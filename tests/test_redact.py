@@ -73,6 +73,7 @@ def test_addresses_in_text_are_hidden_and_the_text_around_them_kept(
         ("see ex.example/rss&apikey=K5 now", "see ex.example/rss&… now"),
         # A password before a bare host with no path.
         ("see reader:K6@ex.example", "see …@ex.example"),
+        ("(see reader:K6@ex.example).", "(see …@ex.example)."),
         # A bare host's path parameter or fragment that looks like a key.
         ("at ex.example/rss#token=K7", "at ex.example/rss#…"),
         ("at ex.example/rss;a1b2c3d4e5f6g7h8i9", "at ex.example/rss;…"),
@@ -81,6 +82,7 @@ def test_addresses_in_text_are_hidden_and_the_text_around_them_kept(
         ("Title: Ex.Com/Tech;Politics", None),
         ("Ex.com/News&Politics", None),
         ("10.0.0.5:8080/rss", None),
+        ("write to mailto:ops@ex.example.", None),
     ],
 )
 def test_keys_are_hidden_however_the_address_is_written(text: str, shown: str | None) -> None:
