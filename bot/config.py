@@ -226,7 +226,7 @@ def parse_config(raw: dict[str, Any]) -> Config:
     )
     llm = table(raw, "llm")
     if llm:
-        config.llm = parse_llm(llm)
+        config.llm = parse_llm(llm, config.warnings)
     admin = table(raw, "admin")
     reject_unknown(admin, {"users", "group"}, "admin")
     config.admin_users = str_list(admin.get("users", []), "admin.users")

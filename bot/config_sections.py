@@ -55,6 +55,10 @@ class LLMConfig:
     api_key_env: str = "NEWSDIGEST_LLM_API_KEY"
     timeout: float = 20.0
     daily_token_budget: int = 200_000
+    # Whether the endpoint's requests follow the proxy variables (HTTPS_PROXY, ALL_PROXY) and
+    # SSL_CERT_FILE / SSL_CERT_DIR, as httpx does by default: off, so a proxy set for something
+    # else never sees the prompt or the key unasked. (httpx 0.28 reads no ~/.netrc either way.)
+    trust_env: bool = False
 
 
 def parse_polling(raw: dict[str, Any]) -> PollingConfig:
@@ -113,9 +117,11 @@ def parse_storage(raw: dict[str, Any], window_hours: int, warnings: list[str]) -
     return storage
 
 
-def parse_llm(raw: dict[str, Any]) -> LLMConfig:
+def parse_llm(raw: dict[str, Any], warnings: list[str] | None = None) -> LLMConfig:
     reject_unknown(
-        raw, {"base_url", "model", "api_key_env", "timeout", "daily_token_budget"}, "llm"
+        raw,
+        {"base_url", "model", "api_key_env", "timeout", "daily_token_budget", "trust_env"},
+        "llm",
     )
     llm = LLMConfig(
         base_url=req_str(raw, "base_url", "llm.base_url"),
@@ -126,4 +132,25 @@ def parse_llm(raw: dict[str, Any]) -> LLMConfig:
         llm.timeout = positive_seconds(raw["timeout"], "llm.timeout")
     if "daily_token_budget" in raw:
         llm.daily_token_budget = positive_int(raw["daily_token_budget"], "llm.daily_token_budget")
+    if "trust_env" in raw:
+        llm.trust_env = boolean(raw["trust_env"], "llm.trust_env")
+    if warnings is not None:
+        warnings.extend(base_url_warnings(llm.base_url))
     return llm
+
+
+def base_url_warnings(base_url: str) -> list[str]:
+    """What is wrong with `llm.base_url` as the writer uses it: it appends /chat/completions."""
+    warnings = []
+    if not base_url.lower().startswith(("http://", "https://")):
+        warnings.append(
+            f"llm.base_url {base_url!r} has no http:// or https://: every LLM call fails and "
+            "cards get the extractive summary"
+        )
+    if base_url.rstrip("/").lower().endswith("/chat/completions"):
+        warnings.append(
+            f"llm.base_url {base_url!r} ends in /chat/completions, which the writer appends "
+            "itself (it would post to .../chat/completions/chat/completions): give the part "
+            "before it, such as https://api.openai.com/v1"
+        )
+    return warnings

@@ -87,6 +87,9 @@ class Summary:
     angles: list[Angle]
     also_reporting: list[str] = field(default_factory=list)
     writer: str = "extractive"
+    # The LLM writer is configured but gave no answer for this (down, resting after failures, or
+    # the budget spent): the cache keeps it, and a later card asks the LLM again.
+    llm_fallback: bool = False
     # The link of the article whose title the headline is (`choose_headline`'s pick), which a
     # card's title opens: the first source's article is often another outlet's other headline.
     headline_url: str | None = None

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -97,7 +98,9 @@ def test_rejected_or_failed_answers_fall_back(endpoint: str, mode: str) -> None:
     _answer_with(mode)
     summary = Summarizer(_settings(endpoint)).summarize(harbor_bridge_story())
     assert summary.writer == "extractive"
-    assert summary == summarize(harbor_bridge_story())
+    # No answer (a 500) is a fallback the cache asks again for; a refused answer is not.
+    assert summary.llm_fallback == (mode == "500")
+    assert replace(summary, llm_fallback=False) == summarize(harbor_bridge_story())
     assert len(FakeCompletions.requests) == 1
 
 
@@ -119,7 +122,7 @@ def test_endpoint_down_falls_back() -> None:
 def test_budget_exhausted_skips_the_call(endpoint: str) -> None:
     db = open_database(":memory:")
     budget = TokenBudget(5_000, db)
-    budget.record(4_900)
+    assert budget.reserve(4_900) is not None
     summary = Summarizer(_settings(endpoint, daily_token_budget=5_000), db=db).summarize(
         harbor_bridge_story()
     )
@@ -139,9 +142,9 @@ def test_budget_counts_spend_and_persists(endpoint: str) -> None:
 
 def test_in_memory_budget() -> None:
     budget = TokenBudget(100)
-    assert budget.allows(100) and not budget.allows(101)
-    budget.record(60)
-    assert budget.used() == 60 and not budget.allows(41)
+    assert budget.reserve(101) is None
+    assert budget.reserve(60) is not None
+    assert budget.used() == 60 and budget.reserve(41) is None
 
 
 async def test_async_path(endpoint: str) -> None:
@@ -206,13 +209,22 @@ def test_spend_is_settled_by_outcome(endpoint: str) -> None:
     # Answered: what the server reports, not the estimate.
     writer_for(endpoint).rewrite(story, outlet_names(story), base)
     assert budget.used() == 1234
-    # A server error may still be billed: the estimate stays booked.
-    _answer_with("500")
+    # An error status without usage got no answer: refunded whole (each was charged the full
+    # estimate before).
+    for status in (500, 429, 401):
+        FakeCompletions.status, FakeCompletions.body = status, b'{"error": "no"}'
+        writer_for(endpoint).rewrite(story, outlet_names(story), base)
+        assert budget.used() == 1234, status
+    # An error that says what it used is charged that.
+    FakeCompletions.status, FakeCompletions.body = 500, b'{"usage": {"total_tokens": 40}}'
     writer_for(endpoint).rewrite(story, outlet_names(story), base)
-    assert budget.used() == 1234 + _estimate()
-    # Nothing listening: nothing was sent, so nothing is booked.
+    assert budget.used() == 1274
+    # Nothing listening, no usable scheme, no answer before the deadline: nothing booked.
     writer_for("http://127.0.0.1:9/v1").rewrite(story, outlet_names(story), base)
-    assert budget.used() == 1234 + _estimate()
+    writer_for("127.0.0.1:9/v1").rewrite(story, outlet_names(story), base)
+    FakeCompletions.status, FakeCompletions.delay = 200, 1.0
+    writer_for(endpoint).rewrite(story, outlet_names(story), base)
+    assert budget.used() == 1274
 
 
 def test_reserve_and_settle() -> None:
@@ -319,9 +331,10 @@ def test_deeply_nested_json_falls_back_quietly(
     FakeCompletions.body = body
     summarizer = Summarizer(_settings(endpoint))
     with caplog.at_level(logging.WARNING, logger="bot.summarize.llm"):
-        assert summarizer.summarize(harbor_bridge_story()) == summarize(harbor_bridge_story())
+        summary = summarizer.summarize(harbor_bridge_story())
+        assert replace(summary, llm_fallback=False) == summarize(harbor_bridge_story())
         summary = asyncio.run(summarizer.asummarize(harbor_bridge_story()))
-    assert summary == summarize(harbor_bridge_story())
+    assert replace(summary, llm_fallback=False) == summarize(harbor_bridge_story())
     assert "nested too deeply" in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 

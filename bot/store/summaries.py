@@ -49,6 +49,7 @@ def summary_to_json(summary: Summary) -> str:
             ],
             "also_reporting": summary.also_reporting,
             "writer": summary.writer,
+            "llm_fallback": summary.llm_fallback,
             "headline_url": summary.headline_url,
         }
     )
@@ -62,6 +63,7 @@ def summary_from_json(raw: str) -> Summary:
         angles=[Angle(**a) for a in data["angles"]],
         also_reporting=data.get("also_reporting", []),
         writer=data.get("writer", "extractive"),
+        llm_fallback=bool(data.get("llm_fallback", False)),
         # Cached before cards knew it: their title opens the first source's article, as then.
         headline_url=data.get("headline_url"),
     )

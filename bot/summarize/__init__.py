@@ -12,7 +12,7 @@ act told on other days or from the other side (`occasions`) or its opposite act,
 for what a bullet read
 alone leans on) -> `rerank` -> `grounding` + `support` + `claim_figures` (which outlets back each
 bullet). Angles: `angles`, `angle_topic`, `angle_facts`, `angle_names`, `quotes`. The LLM
-writer: `llm` -> `llm_check`, with `quantities`, `attribution` (which outlets a model bullet may
+writer: `llm` (`llm_http`, `llm_budget`, `llm_breaker`) -> `llm_check`, with `quantities`, `attribution` (which outlets a model bullet may
 credit), `speakers` (a quote given to the speaker its source names), `claim_verbs` (a decisive verb its
 sentence states, as surely: `acts` reads the main verb, `verb_groups`, `modality`) and `llm_prose` (no markup, mentions,
 links or claims about the outlets). Shipped numbers: `lexicon`, `_weights`, `_rerank_weights`.
@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.cluster.wire import independent_sources
 from bot.models import Article, Summary
@@ -35,6 +35,8 @@ from bot.summarize.tldr import TldrParams, build_tldr, word_probabilities
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from bot.summarize.llm import LLMWriter
 
 
 @dataclass(slots=True)
@@ -47,6 +49,8 @@ class LLMSettings:
     # Seconds for the whole call (connect, send, wait, read), not per phase.
     timeout: float = 20.0
     daily_token_budget: int = 200_000
+    # Proxy variables and ~/.netrc apply to the endpoint only when set (`LLMConfig.trust_env`).
+    trust_env: bool = False
 
 
 # Input bounds for the extractive pass, which runs with no timeout. Every scorer reads only a
@@ -114,32 +118,64 @@ def summarize(articles: Sequence[Article], params: TldrParams | None = None) -> 
 
 
 class Summarizer:
-    """Extractive by default; with `llm` settings, an LLM writer checked against the sources."""
+    """Extractive by default; with `llm` settings, an LLM writer checked against the sources.
+
+    The LLM reads what the extractive pass reads (`summary_input`), its answer checked against
+    the same: whole texts made the check of a story of 379 KB take seconds of CPU.
+    """
 
     def __init__(
         self, llm: LLMSettings | None = None, db: sqlite_utils.Database | None = None
     ) -> None:
         self.llm = llm
-        self._writer = None
+        self._writer: LLMWriter | None = None
         if llm is not None:
             from bot.summarize.llm import LLMWriter, TokenBudget
 
             self._writer = LLMWriter(llm, TokenBudget(llm.daily_token_budget, db))
 
-    def summarize(self, articles: Sequence[Article]) -> Summary:
+    def summarize(
+        self, articles: Sequence[Article], *, story: str = "", llm: bool = True
+    ) -> Summary:
+        """`story` names it in the writer's log lines; `llm` False: extractive only, no call
+        (a preview), marked a fallback when an LLM is configured so a real card asks it."""
         base = summarize(articles)
         if self._writer is None or not articles:
             return base
-        return self._writer.rewrite(list(articles), outlet_names(list(articles)), base)
+        if not llm:
+            return replace(base, llm_fallback=True)
+        members = summary_input(articles)
+        return self._writer.rewrite(members, outlet_names(members), base, story=story)
 
-    async def asummarize(self, articles: Sequence[Article]) -> Summary:
+    async def asummarize(self, articles: Sequence[Article], *, story: str = "") -> Summary:
         """Async twin for the bot's event loop: the LLM call does not block other stories."""
         # The extractive pass is CPU-bound (over a second for a large story): in a thread, so chat,
         # the scheduler and /healthz keep running meanwhile.
         base = await asyncio.to_thread(summarize, articles)
         if self._writer is None or not articles:
             return base
-        return await self._writer.arewrite(list(articles), outlet_names(list(articles)), base)
+        members = summary_input(articles)
+        return await self._writer.arewrite(members, outlet_names(members), base, story=story)
+
+    def wants_llm(self, cached: Summary | None) -> bool:
+        """Whether a card should write its story's summary (again): none cached, or a fallback
+        cached while the LLM may be asked now (the breaker closed or due a try)."""
+        if cached is None:
+            return True
+        writer = self._writer
+        return (
+            cached.llm_fallback
+            and writer is not None
+            and writer.breaker.status()["state"] != "open"
+            # Spent: asking again would only run the extractive pass again for the same words.
+            and writer.budget.used() < writer.budget.daily_limit
+        )
+
+    def llm_status(self) -> dict[str, Any]:
+        """The LLM writer's state for /healthz: `configured` False when there is none."""
+        if self._writer is None:
+            return {"configured": False}
+        return self._writer.status()
 
 
 __all__ = ["LLMSettings", "Summarizer", "summarize", "summary_input"]

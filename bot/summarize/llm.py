@@ -14,22 +14,30 @@ import asyncio
 import json
 import logging
 import os
-import re
-import threading
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from bot.models import Article, Summary
+from bot.summarize.llm_breaker import Breaker
+from bot.summarize.llm_budget import TokenBudget
 from bot.summarize.llm_check import LLMRejected, check_answer
+from bot.summarize.llm_http import (
+    MAX_RESPONSE_BYTES,
+    EndpointError,
+    Exchange,
+    ResponseUnreadable,
+    parse_body,
+    post_chat,
+    read_capped,
+    redact,
+)
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from bot.summarize import LLMSettings
 
 log = logging.getLogger(__name__)
@@ -37,9 +45,9 @@ log = logging.getLogger(__name__)
 MAX_ARTICLE_CHARS = 2000
 MAX_ARTICLES = 8
 MAX_COMPLETION_TOKENS = 700
-# A chat completion of MAX_COMPLETION_TOKENS is a few kilobytes; anything near this is not an
-# answer, and reading it whole would let a broken or hostile endpoint fill the memory.
-MAX_RESPONSE_BYTES = 1_000_000
+# Titles are feed text like the bodies: a 300 KB "title" went into the prompt whole. The
+# summariser's own title bound, so a real headline is never cut.
+MAX_PROMPT_TITLE_CHARS = 600
 
 SYSTEM_PROMPT = """You write the text of a neutral news story card from several outlets' articles.
 The user message is a JSON array of the articles, each {"outlet": ..., "title": ..., "text": ...}.
@@ -55,84 +63,6 @@ Rules:
 - Neutral tone: no adjectives of judgement, no speculation."""
 
 
-class TokenBudget:
-    """Tokens spent per UTC day, refusing calls past the daily limit.
-
-    Persisted in `llm_usage(day TEXT PK, tokens INT)` when a database is given, so a restart does
-    not reset the spend; in memory otherwise. A call reserves its estimate up front and settles
-    the difference afterwards: checking without reserving let parallel calls all pass on the same
-    remaining budget. The table is the store's (migration 17, `bot.store.migrations`), so the
-    database must come from `open_database`: created here, beside another process's write, it
-    failed with "database is locked".
-    """
-
-    TABLE = "llm_usage"
-
-    def __init__(self, daily_limit: int, db: sqlite_utils.Database | None = None) -> None:
-        self.daily_limit = daily_limit
-        self.db = db
-        self._memory: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def today() -> str:
-        return datetime.now(UTC).date().isoformat()
-
-    def used(self, day: str | None = None) -> int:
-        day = day or self.today()
-        if self.db is None:
-            return self._memory.get(day, 0)
-        rows = list(self.db.query(f"select tokens from {self.TABLE} where day = ?", [day]))
-        return int(rows[0]["tokens"]) if rows else 0
-
-    def allows(self, estimate: int) -> bool:
-        return self.used() + estimate <= self.daily_limit
-
-    def reserve(self, estimate: int) -> str | None:
-        """Book `estimate` tokens if they fit today; the day booked (for `settle`), else None."""
-        day = self.today()
-        with self._lock:
-            if self.db is None:
-                if self.used(day) + estimate > self.daily_limit:
-                    return None
-                self._add(day, estimate)
-                return day
-            # Check and booking are one statement: read-then-write let two processes on one
-            # database both pass on the same remaining budget (the lock only covers threads).
-            booked = self.db.execute(
-                f"insert into {self.TABLE} (day, tokens) select ?, ? where ? <= ? "
-                "on conflict(day) do update set tokens = tokens + excluded.tokens "
-                f"where {self.TABLE}.tokens + excluded.tokens <= ?",
-                [day, estimate, estimate, self.daily_limit, self.daily_limit],
-            ).rowcount
-            self.db.conn.commit()
-            return day if booked else None
-
-    def settle(self, day: str, reserved: int, actual: int) -> None:
-        """Replace a reservation by what the call really cost (0 if it never reached the server).
-
-        Settled on the day reserved, so a call straddling midnight does not refund tomorrow.
-        """
-        if actual != reserved:
-            with self._lock:
-                self._add(day, actual - reserved)
-
-    def record(self, tokens: int) -> None:
-        with self._lock:
-            self._add(self.today(), tokens)
-
-    def _add(self, day: str, tokens: int) -> None:
-        if self.db is None:
-            self._memory[day] = self._memory.get(day, 0) + tokens
-            return
-        self.db.execute(
-            f"insert into {self.TABLE} (day, tokens) values (?, ?) "
-            "on conflict(day) do update set tokens = tokens + excluded.tokens",
-            [day, tokens],
-        )
-        self.db.conn.commit()
-
-
 def build_messages(articles: Sequence[Article], outlets: Sequence[str]) -> list[dict[str, str]]:
     """The prompt, with the articles as a JSON array.
 
@@ -141,7 +71,11 @@ def build_messages(articles: Sequence[Article], outlets: Sequence[str]) -> list[
     the text cannot leave its own field, whatever it holds.
     """
     items = [
-        {"outlet": outlet, "title": article.title, "text": article.text[:MAX_ARTICLE_CHARS]}
+        {
+            "outlet": outlet,
+            "title": article.title[:MAX_PROMPT_TITLE_CHARS],
+            "text": article.text[:MAX_ARTICLE_CHARS],
+        }
         for article, outlet in list(zip(articles, outlets, strict=True))[:MAX_ARTICLES]
     ]
     return [
@@ -204,59 +138,27 @@ def parse_answer(payload: Any) -> Any:
         raise LLMRejected("message content is nested too deeply") from None
 
 
-class ResponseUnreadable(ValueError):
-    """The response body is too large or not parseable JSON: a failed call, like a bad status."""
-
-
-def parse_body(raw: bytes) -> Any:
-    """The response body as JSON; `ResponseUnreadable` for anything json.loads cannot take."""
-    try:
-        return json.loads(raw)
-    except RecursionError:
-        # Raised (not a ValueError) for deeply nested arrays such as "[[[[...]]]]".
-        raise ResponseUnreadable("response body is nested too deeply") from None
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both
-        raise ResponseUnreadable(f"response body is not JSON ({type(exc).__name__})") from None
-
-
-async def read_capped(response: httpx.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes:
-    """The (decoded) body of a streamed response, refusing it once it passes `limit` bytes."""
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ResponseUnreadable(f"response body over {limit} bytes (Content-Length {declared})")
-    chunks: list[bytes] = []
-    size = 0
-    # Counted after content decoding, so a small gzip bomb is cut as well as a plain huge body.
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise ResponseUnreadable(f"response body over {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-_BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
-
-
-def redact(text: str, secrets: Sequence[str]) -> str:
-    """`text` without the given secrets or any bearer token: failure logs must not leak the key."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
-    return _BEARER.sub(r"\1[redacted]", text)
-
-
 class LLMWriter:
     """Calls the endpoint within the token budget and falls back to `base` on any failure.
 
     One network path (async) serves both entry points, so both get the same overall deadline:
     httpx's timeout is per phase, and a server dripping a byte at a time would otherwise hold a
-    card forever. The budget is booked in the caller's thread, where its database lives.
+    card forever. The budget is booked in the caller's thread, where its database lives. The
+    breaker (`llm_breaker`) skips the call while the endpoint keeps failing.
+
+    A summary that fell back without an answer (the call failed, the breaker was open, the budget
+    spent) is marked `llm_fallback`, so the card source asks again later; one whose answer the
+    checks refused is not: asking again would most likely pay for the same refusal.
     """
 
-    def __init__(self, settings: LLMSettings, budget: TokenBudget) -> None:
+    def __init__(
+        self, settings: LLMSettings, budget: TokenBudget, breaker: Breaker | None = None
+    ) -> None:
         self.settings = settings
         self.budget = budget
+        self.breaker = breaker or Breaker()
+        self.host = urlsplit(settings.base_url).hostname or settings.base_url
+        self._spent_warned: str | None = None  # the day "budget spent" was last said
         full = full_call_estimate()
         if budget.daily_limit < full:
             log.warning(
@@ -291,21 +193,17 @@ class LLMWriter:
         }
         return url, headers, body
 
-    async def _fetch(self, messages: list[dict[str, str]]) -> Any:
+    async def _fetch(self, messages: list[dict[str, str]], exchange: Exchange) -> Any:
         """The response body as JSON, within `settings.timeout` for the whole exchange."""
         url, headers, body = self._request(messages)
-
-        async def post() -> Any:
-            # Streamed, so the body is read only up to MAX_RESPONSE_BYTES.
-            async with (
-                httpx.AsyncClient(timeout=self.settings.timeout) as client,
-                client.stream("POST", url, headers=headers, json=body) as response,
-            ):
-                response.raise_for_status()
-                raw = await read_capped(response)
-            return parse_body(raw)
-
-        return await asyncio.wait_for(post(), timeout=self.settings.timeout)
+        return await post_chat(
+            url,
+            headers,
+            body,
+            timeout=self.settings.timeout,
+            trust_env=self.settings.trust_env,
+            exchange=exchange,
+        )
 
     def _checked(
         self, payload: Any, articles: list[Article], outlets: list[str], base: Summary
@@ -320,70 +218,152 @@ class LLMWriter:
             log.exception("LLM answer check failed unexpectedly; using the extractive summary")
         return base
 
-    def _reserve(self, estimate: int) -> str | None:
+    def status(self) -> dict[str, Any]:
+        """The writer's state for /healthz."""
+        return {
+            "configured": True,
+            "model": self.settings.model,
+            "endpoint_host": self.host,
+            "breaker": self.breaker.status(),
+            "tokens_today": self.budget.used(),
+            "daily_token_budget": self.budget.daily_limit,
+        }
+
+    def _start(self, estimate: int, story: str) -> str | None:
+        """The day the call's estimate is booked on, if the breaker and the budget let it go out."""
+        if not self.breaker.allow():
+            log.debug(
+                "LLM endpoint %s resting after failures; %s gets the extractive summary",
+                self.host,
+                story or "the story",
+            )
+            return None
         day = self.budget.reserve(estimate)
-        if day is None and estimate > self.budget.daily_limit:
+        if day is None:
+            self.breaker.release()
+            self._refused(estimate, story)
+        return day
+
+    def _refused(self, estimate: int, story: str) -> None:
+        if estimate > self.budget.daily_limit:
             # Nothing may have been spent at all: saying "spent" sent operators looking for usage.
             log.info(
-                "this story's estimated %d tokens exceed the daily budget of %d; using the "
+                "%s: its estimated %d tokens exceed the daily budget of %d; using the "
                 "extractive summary",
+                story or "this story",
                 estimate,
                 self.budget.daily_limit,
             )
-        elif day is None:
-            log.info("LLM daily token budget spent; using the extractive summary")
-        return day
+            return
+        day = self.budget.today()
+        if self._spent_warned != day:
+            self._spent_warned = day
+            log.warning(
+                "LLM daily token budget of %d spent for %s (UTC); cards get the extractive "
+                "summary until then",
+                self.budget.daily_limit,
+                day,
+            )
 
-    def _settle(self, day: str, estimate: int, payload: Any) -> None:
-        self.budget.settle(day, estimate, billed_tokens(payload, estimate))
-
-    def _failed(self, day: str, estimate: int, exc: Exception) -> None:
-        if isinstance(exc, httpx.ConnectError):
-            # Nothing reached the server, so nothing can have been billed.
+    def _failed(
+        self, day: str, estimate: int, exc: Exception, exchange: Exchange, story: str
+    ) -> None:
+        """Settle a failed call's booking, tell the breaker, and log one line saying why."""
+        if isinstance(exc, EndpointError):
+            # An error status bills what its body says was used, else nothing.
+            self.budget.settle(day, estimate, exc.tokens or 0)
+        elif not exchange.answered:
+            # Refused, unreachable or timed out before any answer: nothing can have been billed.
             self.budget.settle(day, estimate, 0)
-        # Otherwise (timeout, HTTP error, unreadable body) the call may have been billed: the
+        # Otherwise (a body cut off, unreadable or too big) the call may have been billed: the
         # estimate, an upper bound, stays booked. So does a cancelled call's.
+        reason = self._reason(exc)
+        unwell = not isinstance(exc, EndpointError) or exc.status == 429 or exc.status >= 500
+        opened = False
+        if unwell:
+            retry_after = exc.retry_after if isinstance(exc, EndpointError) else None
+            opened = self.breaker.failure(reason, retry_after)
+        else:
+            # A 401 or 400 says the endpoint is up: no reason to rest it, only to fix the setup.
+            self.breaker.success()
+            self.breaker.note(reason)
+        log.warning(
+            "LLM writer fell back to extractive for %s (endpoint %s): %s",
+            story or "a story",
+            self.host,
+            reason,
+        )
+        if opened:
+            rest = self.breaker.status()
+            log.warning(
+                "LLM endpoint %s failed %d time(s) in a row; not called for %s s, cards get the "
+                "extractive summary meanwhile",
+                self.host,
+                rest["consecutive_failures"],
+                rest["retry_in_seconds"],
+            )
+
+    def _reason(self, exc: Exception) -> str:
+        if isinstance(exc, EndpointError) and exc.status == 401:
+            if not self._api_key():
+                return (
+                    f"HTTP 401: the endpoint wants a key, and ${self.settings.api_key_env} "
+                    "is not set"
+                )
+            return f"HTTP 401: the endpoint refused the key in ${self.settings.api_key_env}"
+        if isinstance(exc, EndpointError):
+            return str(exc) + (f" (Retry-After {exc.retry_after:g} s)" if exc.retry_after else "")
         # Exception texts can quote the request (h11 quotes an illegal header whole): redacted.
         raw_key = os.environ.get(self.settings.api_key_env, "")
         # A password in the endpoint URL (user:pass@host) is a secret as much as the key.
         url_password = urlsplit(self.settings.base_url).password or ""
         message = redact(str(exc), [raw_key, raw_key.strip(), url_password])
-        reason = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-        log.warning("LLM writer fell back to extractive: %s", reason)
+        return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
-    def rewrite(self, articles: list[Article], outlets: list[str], base: Summary) -> Summary:
+    def rewrite(
+        self, articles: list[Article], outlets: list[str], base: Summary, *, story: str = ""
+    ) -> Summary:
         """Blocking twin of `arewrite`, for threads and the CLI."""
         messages = build_messages(articles, outlets)
         estimate = estimate_tokens(messages)
-        day = self._reserve(estimate)
+        day = self._start(estimate, story)
         if day is None:
-            return base
+            return replace(base, llm_fallback=True)
+        exchange = Exchange()
         try:
-            payload = _run_blocking(self._fetch(messages))
+            payload = _run_blocking(self._fetch(messages, exchange))
         except _FETCH_ERRORS as exc:
-            self._failed(day, estimate, exc)
-            return base
-        self._settle(day, estimate, payload)
+            self._failed(day, estimate, exc, exchange, story)
+            return replace(base, llm_fallback=True)
+        self._answered(day, estimate, payload)
         return self._checked(payload, articles, outlets, base)
 
-    async def arewrite(self, articles: list[Article], outlets: list[str], base: Summary) -> Summary:
+    async def arewrite(
+        self, articles: list[Article], outlets: list[str], base: Summary, *, story: str = ""
+    ) -> Summary:
         messages = build_messages(articles, outlets)
         estimate = estimate_tokens(messages)
-        day = self._reserve(estimate)
+        day = self._start(estimate, story)
         if day is None:
-            return base
+            return replace(base, llm_fallback=True)
+        exchange = Exchange()
         try:
-            payload = await self._fetch(messages)
+            payload = await self._fetch(messages, exchange)
         except _FETCH_ERRORS as exc:
-            self._failed(day, estimate, exc)
-            return base
-        self._settle(day, estimate, payload)
+            self._failed(day, estimate, exc, exchange, story)
+            return replace(base, llm_fallback=True)
+        self._answered(day, estimate, payload)
         # Splitting and stemming every source sentence is CPU work: off the event loop.
         return await asyncio.to_thread(self._checked, payload, articles, outlets, base)
 
+    def _answered(self, day: str, estimate: int, payload: Any) -> None:
+        self.breaker.success()
+        self.budget.settle(day, estimate, billed_tokens(payload, estimate))
 
-# Network and HTTP failures, an unreadable or oversized body (ValueError) and the overall deadline.
-_FETCH_ERRORS = (httpx.HTTPError, ValueError, TimeoutError)
+
+# Network and HTTP failures, an error status, an unreadable or oversized body (ValueError) and
+# the overall deadline.
+_FETCH_ERRORS = (httpx.HTTPError, EndpointError, ValueError, TimeoutError)
 
 
 def _run_blocking(coro: Coroutine[Any, Any, Any]) -> Any:
@@ -396,3 +376,16 @@ def _run_blocking(coro: Coroutine[Any, Any, Any]) -> Any:
     # helper thread (still blocking, as a sync call must).
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+__all__ = [
+    "MAX_RESPONSE_BYTES",
+    "LLMWriter",
+    "ResponseUnreadable",
+    "TokenBudget",
+    "build_messages",
+    "estimate_tokens",
+    "parse_body",
+    "read_capped",
+    "redact",
+]

@@ -31,6 +31,7 @@ class FakeCompletions(BaseHTTPRequestHandler):
     # False: no Content-Length, the body ends when the connection closes (HTTP/1.0), so a client
     # cannot refuse an oversized body from the header and must count what it reads.
     send_length: ClassVar[bool] = True
+    headers_out: ClassVar[dict[str, str]] = {}  # extra response headers (a 429's Retry-After)
     requests: ClassVar[list[dict[str, Any]]] = []  # {"path", "body", "auth"} per request
 
     def log_message(self, *args: Any) -> None:
@@ -45,6 +46,8 @@ class FakeCompletions(BaseHTTPRequestHandler):
         try:
             self.send_response(self.status)
             self.send_header("Content-Type", "application/json")
+            for name, value in self.headers_out.items():
+                self.send_header(name, value)
             if self.send_length:
                 self.send_header("Content-Length", str(len(self.body)))
             self.end_headers()
@@ -65,6 +68,7 @@ def serve_completions(body: bytes) -> Iterator[str]:
     handler = FakeCompletions
     handler.status, handler.body, handler.delay, handler.drip = 200, body, 0.0, 0.0
     handler.send_length = True
+    handler.headers_out = {}
     handler.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)

@@ -1,0 +1,114 @@
+"""Whether the LLM endpoint is worth a call now: a circuit breaker, and what /healthz says of it.
+
+Each card waited the writer's whole timeout for an endpoint that was down (7 instant cards took
+140 s), because nothing remembered the last call failed. After `THRESHOLD` consecutive failures
+that say the endpoint is unwell (a timeout, a connect error, a 5xx, a 429) the breaker opens: no
+call is made for a cool-down, doubling each time it opens again (capped), and cards take the
+extractive summary at once. Then one call is let through (half-open): its success closes the
+breaker, its failure opens it for longer. A 429's Retry-After opens it for at least that long at
+once, since the endpoint said when to come back. Answers the checks reject, a refused key and
+other 4xx count as no failure here: the endpoint is up, and the logs say what is wrong.
+
+Shared by every thread and the event loop of one process, hence the lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+THRESHOLD = 3
+FIRST_COOL_DOWN = 30.0
+MAX_COOL_DOWN = 600.0
+# A Retry-After past this is the endpoint's quota for the day: waited in steps, not trusted whole.
+MAX_RETRY_AFTER = 3600.0
+
+
+@dataclass(slots=True)
+class _State:
+    failures: int = 0  # consecutive
+    opened: int = 0  # times opened since the last success, which sets the cool-down
+    open_until: float | None = None
+    probing: bool = False  # the one half-open call is in flight
+
+
+class Breaker:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._state = _State()
+        self.last_failure: str | None = None
+
+    def allow(self) -> bool:
+        """Whether a call may go out now; past a cool-down, only one until it reports back."""
+        with self._lock:
+            state = self._state
+            if state.open_until is None:
+                return True
+            if self._clock() < state.open_until or state.probing:
+                return False
+            state.probing = True
+            return True
+
+    def success(self) -> None:
+        with self._lock:
+            self._state = _State()
+
+    def release(self) -> None:
+        """A call `allow`ed that never went out (the budget refused it): the probe is still due."""
+        with self._lock:
+            self._state.probing = False
+
+    def failure(self, reason: str, retry_after: float | None = None) -> bool:
+        """Count a failure; True when it opened the breaker (for one log line saying so)."""
+        with self._lock:
+            state = self._state
+            self.last_failure = reason
+            state.failures += 1
+            probe_failed = state.probing
+            state.probing = False
+            if state.failures < THRESHOLD and not probe_failed and retry_after is None:
+                return False
+            cool = min(MAX_COOL_DOWN, FIRST_COOL_DOWN * 2**state.opened)
+            state.opened += 1
+            if retry_after is not None:
+                cool = max(cool, min(retry_after, MAX_RETRY_AFTER))
+            state.open_until = self._clock() + cool
+            return True
+
+    def note(self, reason: str) -> None:
+        """The last failure's reason, for /healthz, without counting it against the endpoint."""
+        self.last_failure = reason
+
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            state = self._state
+            now = self._clock()
+            if state.open_until is None:
+                name = "closed"
+            elif state.probing or now >= state.open_until:
+                name = "half-open"
+            else:
+                name = "open"
+            return {
+                "state": name,
+                "consecutive_failures": state.failures,
+                "retry_in_seconds": round(state.open_until - now, 1)
+                if name == "open" and state.open_until is not None
+                else None,
+                "last_failure": self.last_failure,
+            }
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header's seconds; None for a date or nonsense (the cool-down decides)."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 and seconds == seconds else None

@@ -1,0 +1,81 @@
+"""The LLM writer's daily token budget (`TokenBudget`), kept in the store's `llm_usage` table."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+class TokenBudget:
+    """Tokens spent per UTC day, refusing calls past the daily limit.
+
+    Persisted in `llm_usage(day TEXT PK, tokens INT)` when a database is given, so a restart does
+    not reset the spend; in memory otherwise. A call reserves its estimate up front and settles
+    the difference afterwards: checking without reserving let parallel calls all pass on the same
+    remaining budget. The table is the store's (migration 17, `bot.store.migrations`), so the
+    database must come from `open_database`: created here, beside another process's write, it
+    failed with "database is locked".
+    """
+
+    TABLE = "llm_usage"
+
+    def __init__(self, daily_limit: int, db: sqlite_utils.Database | None = None) -> None:
+        self.daily_limit = daily_limit
+        self.db = db
+        self._memory: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def today() -> str:
+        return datetime.now(UTC).date().isoformat()
+
+    def used(self, day: str | None = None) -> int:
+        day = day or self.today()
+        if self.db is None:
+            return self._memory.get(day, 0)
+        rows = list(self.db.query(f"select tokens from {self.TABLE} where day = ?", [day]))
+        return int(rows[0]["tokens"]) if rows else 0
+
+    def reserve(self, estimate: int) -> str | None:
+        """Book `estimate` tokens if they fit today; the day booked (for `settle`), else None."""
+        day = self.today()
+        with self._lock:
+            if self.db is None:
+                if self.used(day) + estimate > self.daily_limit:
+                    return None
+                self._add(day, estimate)
+                return day
+            # Check and booking are one statement: read-then-write let two processes on one
+            # database both pass on the same remaining budget (the lock only covers threads).
+            booked = self.db.execute(
+                f"insert into {self.TABLE} (day, tokens) select ?, ? where ? <= ? "
+                "on conflict(day) do update set tokens = tokens + excluded.tokens "
+                f"where {self.TABLE}.tokens + excluded.tokens <= ?",
+                [day, estimate, estimate, self.daily_limit, self.daily_limit],
+            ).rowcount
+            self.db.conn.commit()
+            return day if booked else None
+
+    def settle(self, day: str, reserved: int, actual: int) -> None:
+        """Replace a reservation by what the call really cost (0 if it never reached the server).
+
+        Settled on the day reserved, so a call straddling midnight does not refund tomorrow.
+        """
+        if actual != reserved:
+            with self._lock:
+                self._add(day, actual - reserved)
+
+    def _add(self, day: str, tokens: int) -> None:
+        if self.db is None:
+            self._memory[day] = self._memory.get(day, 0) + tokens
+            return
+        self.db.execute(
+            f"insert into {self.TABLE} (day, tokens) values (?, ?) "
+            "on conflict(day) do update set tokens = tokens + excluded.tokens",
+            [day, tokens],
+        )
+        self.db.conn.commit()
