@@ -120,6 +120,7 @@ class NewsDigest:
                 api_key_env=self.config.llm.api_key_env,
                 timeout=self.config.llm.timeout,
                 daily_token_budget=self.config.llm.daily_token_budget,
+                trust_env=self.config.llm.trust_env,
             )
         return Summarizer(llm=llm, db=self.db)
 
@@ -244,13 +245,21 @@ class NewsDigest:
         from bot.pipeline.cards import build_card, save_summary
 
         members = self.story_members(story.id)
-        if summary_store.cached_summary(self.db, story.id, len(members)) is None:
-            summary = await self.summarizer.asummarize(members)
-            if summary_store.cached_summary(self.db, story.id, len(members)) is None:
+        cached = summary_store.cached_summary(self.db, story.id, len(members))
+        if self.summarizer.wants_llm(cached):
+            summary = await self.summarizer.asummarize(members, story=story.slug)
+            cached = summary_store.cached_summary(self.db, story.id, len(members))
+            if cached is None or (cached.llm_fallback and not summary.llm_fallback):
                 save_summary(self.db, story, summary, len(members))
             story = self.story(story.id) or story
         return build_card(
-            self.db, story, self.summarizer, now=now or utcnow(), topics=topics, members=members
+            self.db,
+            story,
+            self.summarizer,
+            now=now or utcnow(),
+            topics=topics,
+            members=members,
+            llm=False,  # asked above, off the loop
         )
 
     async def find_story_async(self, query: str, *, limit: int = 5) -> Lookup:
@@ -282,7 +291,10 @@ class NewsDigest:
     ) -> Digest:
         """The digest the channel would get now (`bot.runner.digests.digest_selection`): its
         cards, and the messages after them as it would get them (`preview_notices`: the list,
-        the backlog's message, the behind and dropped lines). `limit` overrides its size."""
+        the backlog's message, the behind and dropped lines). `limit` overrides its size.
+
+        A preview: the LLM writer is not called (no budget spent, no wait on the event loop for
+        /digest), so a card shows its cached summary, else the extractive one."""
         from bot.pipeline.cards import build_card
         from bot.runner.digests import digest_selection, digest_size
         from bot.runner.preview import empty_reason, preview_notices
@@ -299,7 +311,13 @@ class NewsDigest:
             selection = selection.resized(limit)
         cards = [
             build_card(
-                self.db, c.story, self.summarizer, now=now, topics=c.topics, members=c.members
+                self.db,
+                c.story,
+                self.summarizer,
+                now=now,
+                topics=c.topics,
+                members=c.members,
+                llm=False,
             )
             for c in selection.chosen
         ]

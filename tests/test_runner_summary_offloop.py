@@ -32,12 +32,15 @@ class SlowSummarizer:
         self.llm = object() if llm else None
         self.blocking_calls = 0
 
-    def summarize(self, articles: Sequence[Article]) -> Summary:
+    def wants_llm(self, cached: Summary | None) -> bool:
+        return cached is None
+
+    def summarize(self, articles: Sequence[Article], **_: object) -> Summary:
         self.blocking_calls += 1
         time.sleep(0.4)
         return summarize(articles)
 
-    async def asummarize(self, articles: Sequence[Article]) -> Summary:
+    async def asummarize(self, articles: Sequence[Article], **_: object) -> Summary:
         await asyncio.sleep(0.4)
         return summarize(articles)
 

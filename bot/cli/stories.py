@@ -414,5 +414,11 @@ def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> No
             "below is what /digest typed there would post now.",
             err=True,
         )
+    if cli.config.llm is not None:
+        click.echo(
+            "Note: a preview does not call the LLM writer (no tokens spent): each card shows "
+            "its stored summary, else the extractive one.",
+            err=True,
+        )
     digest = cli.reader.digest(row, include_delivered=include_delivered)
     render_digest_console(digest, Console(emoji=False))

@@ -31,18 +31,19 @@ def build_card(
     now: datetime,
     topics: Sequence[str] = (),
     members: list[Article] | None = None,
+    llm: bool = True,
 ) -> StoryCard:
+    """`llm` False: the LLM is not called (a preview, or a caller that asked it already off the
+    event loop); a missing summary is the extractive one, cached as a fallback to retry."""
     members = members if members is not None else article_store.story_articles(db, story.id)
-    summary = summary_store.cached_summary(db, story.id, len(members))
-    if summary is None:
-        summary = summarizer.summarize(members)
-        try:
-            save_summary(db, story, summary, len(members))
-        except sqlite3.OperationalError as exc:
-            # A database opened read-only (a command run by a user who may only read it): the
-            # cache only saves the next card the work, so the card is shown uncached.
-            if not is_read_only_error(exc):
-                raise
+    cached = summary_store.cached_summary(db, story.id, len(members))
+    if cached is not None and not (llm and summarizer.wants_llm(cached)):
+        summary = cached
+    else:
+        summary = summarizer.summarize(members, story=story.slug, llm=llm)
+        # A fallback again over a cached fallback: nothing new to keep.
+        if cached is None or not summary.llm_fallback:
+            _save_if_writable(db, story, summary, len(members))
     independent, wire_groups = independent_sources(members)
     return StoryCard(
         story_id=story.id,
@@ -61,6 +62,18 @@ def build_card(
         writer=summary.writer,
         headline_url=summary.headline_url if summary.headline else None,
     )
+
+
+def _save_if_writable(
+    db: sqlite_utils.Database, story: StoryRow, summary: Summary, member_count: int
+) -> None:
+    try:
+        save_summary(db, story, summary, member_count)
+    except sqlite3.OperationalError as exc:
+        # A database opened read-only (a command run by a user who may only read it): the
+        # cache only saves the next card the work, so the card is shown uncached.
+        if not is_read_only_error(exc):
+            raise
 
 
 def save_summary(

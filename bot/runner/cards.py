@@ -37,10 +37,13 @@ class CardSource:
         if story is None or story.article_count == 0:
             return None
         members = self.core.story_members(story.id)
-        if summary_store.cached_summary(self.db, story.id, len(members)) is None:
-            summary = await self._summary(story.id, members)
-            # Another channel's drain may have stored it while this one awaited.
-            if summary_store.cached_summary(self.db, story.id, len(members)) is None:
+        summarizer = self.core.summarizer
+        if summarizer.wants_llm(summary_store.cached_summary(self.db, story.id, len(members))):
+            summary = await self._summary(story.id, story.slug, members)
+            # Another channel's drain may have stored it while this one awaited: a fallback
+            # does not replace it.
+            cached = summary_store.cached_summary(self.db, story.id, len(members))
+            if cached is None or (cached.llm_fallback and not summary.llm_fallback):
                 save_summary(self.db, story, summary, len(members))
             story = self.core.story(story.id) or story
         followed = {t.slug for t in channel_store.channel_topics(self.db, channel.id)}
@@ -61,18 +64,19 @@ class CardSource:
             now=self.clock(),
             topics=sorted(t for t in followed if t in matched or t in kept),
             members=members,
+            llm=False,  # asked above, off the loop; build_card runs on it
         )
         card.follow_topics = [t for t in matched if t not in followed]
         return card
 
-    async def _summary(self, story_id: str, members: list[Article]) -> Summary:
+    async def _summary(self, story_id: str, slug: str, members: list[Article]) -> Summary:
         # Channels drain in parallel: one summary per story and member count, shared.
         key = (story_id, len(members))
         task = self._summaries.get(key)
         if task is None:
             summarizer = self.core.summarizer
             if summarizer.llm is not None:
-                task = asyncio.ensure_future(summarizer.asummarize(members))
+                task = asyncio.ensure_future(summarizer.asummarize(members, story=slug))
             else:
                 task = asyncio.ensure_future(asyncio.to_thread(summarizer.summarize, members))
             self._summaries[key] = task
