@@ -45,14 +45,27 @@ def check_command(cli: CliContext) -> None:
         if (hint := _missing_hint(cli)) is not None:
             raise click.ClickException(f"no config file: {exc}{hint}") from None
         raise click.ClickException(f"invalid configuration: {exc}") from None
-    for warning in config.warnings:
+    warnings = [*config.warnings, *_environment_warnings(config)]
+    for warning in warnings:
         click.echo(f"Warning: {warning}")
-    count = len(config.warnings)
+    count = len(warnings)
     if count:
         click.echo(f"{config.path}: loads, with {count} warning{'s' if count != 1 else ''}.")
     else:
         click.echo(f"{config.path}: loads, no warnings.")
     click.echo(f"database: {_database(config)}")
+
+
+def _environment_warnings(config: Config) -> list[str]:
+    """What the environment this check runs in lacks for the file: the LLM's key variable. A
+    local server needs no key, so it is only a warning; `run` may be given other variables."""
+    llm = config.llm
+    if llm is None or os.environ.get(llm.api_key_env, "").strip():
+        return []
+    return [
+        f"${llm.api_key_env} (llm.api_key_env) is not set here: the LLM endpoint gets no key, "
+        "which only a local server (llama.cpp, Ollama) accepts"
+    ]
 
 
 def _missing_hint(cli: CliContext) -> str | None:

@@ -29,6 +29,7 @@ import signal
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from bot.adapters.console import ConsoleAdapter
 from bot.cards import StoryCard
@@ -209,8 +210,10 @@ class Service:
         topics = [(t.slug, t.query) for t in channel_store.list_topics(self.db)]
         if flagged := flagged_warning(topics):
             log.warning("%s", flagged)
-        if self.core.config.llm is not None:
+        if (llm := self.core.config.llm) is not None:
             _ = self.core.summarizer  # now, so a too-small token budget is warned of at start
+            host = urlsplit(llm.base_url).hostname or llm.base_url
+            log.info("LLM writer: model %s at %s (key from $%s)", llm.model, host, llm.api_key_env)
         if self.settings.health_port is not None:
             self.health_server = HealthServer(
                 self.health, host=self.settings.health_host, port=self.settings.health_port

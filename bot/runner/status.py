@@ -7,7 +7,9 @@ rate limits, held until its Retry-After (`rate_limits`: route, call, until), the
 (posts by state under `deliveries`; `pending_deliveries`, the posts waiting or in flight to
 channels that are not paused, apart from `held_for_paused_channels`, the posts a pause holds
 until someone resumes the channel; card edits made on their own under `card_edits`), and
-the last prune (retention). Channels removed from the config file (paused by the sync) are
+the last prune (retention), and the LLM writer (`llm`: its model and endpoint host, its
+breaker, closed, open (a problem: cards get the extractive summary) or half-open, the last
+failure, today's tokens and the budget). Channels removed from the config file (paused by the sync) are
 listed under `removed_channels`, not as a problem. The server that answers the request is
 `bot.runner.health`.
 
@@ -91,6 +93,13 @@ def service_health(service: Service) -> dict[str, Any]:
     problems += [f"{len(troubled)} channel(s) paused"] if troubled else []
     problems += [_internal_problem(internal)] if internal else []
     problems += [f"{name} {_outage_words(o)}: {o.error}" for name, o in reported.items()]
+    llm = _llm(service)
+    if llm.get("breaker", {}).get("state") == "open":
+        # Cards still go out, extractive: degraded, not critical.
+        problems.append(
+            f"llm: {llm['endpoint_host']} not called after failures: "
+            f"{llm['breaker']['last_failure']}"
+        )
     # The bot cannot do its job at all: HTTP 503, so a supervisor can alert or restart. Chat
     # trouble above stays a 200 "degraded": a restart does not unpause an archived channel.
     critical = (
@@ -143,6 +152,8 @@ def service_health(service: Service) -> dict[str, Any]:
             {"route": route, "call": call, "until": iso(until)}
             for route, call, until in service.outbox.rate_limits.active(service.clock())
         ],
+        # The optional LLM writer: model, endpoint host, breaker, today's spend (UTC day).
+        "llm": llm,
         "jobs": len(service.scheduler.get_jobs()),
         "retention": _retention(service),
     }
@@ -167,6 +178,13 @@ def _internal_problem(feeds: list[FeedRow]) -> str:
     return (
         f"{plural(len(feeds), 'feed')} not polled because of an internal error ({cause}): {error}"
     )
+
+
+def _llm(service: Service) -> dict[str, Any]:
+    # Not made just for this when none is configured: the summariser's imports are heavy.
+    if service.core.config.llm is None:
+        return {"configured": False}
+    return service.core.summarizer.llm_status()
 
 
 def _disconnected(service: Service) -> dict[str, dict[str, str | None]]:

@@ -1,0 +1,245 @@
+"""The LLM writer against an endpoint that is down, slow, rate limiting or refusing the key: the
+breaker stops waiting on it, failed calls cost no budget, a fallback is asked again later, a
+preview spends nothing, and what went wrong is said where an operator looks (logs, /healthz,
+`config check`). The endpoint is the fake on 127.0.0.1 (`fakes.llm_api`)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fakes.llm_api import FakeCompletions, chat_body, serve_completions
+from fakes.stories import add_channel, add_story
+
+from bot.app import NewsDigest
+from bot.cli import cli
+from bot.config import Config
+from bot.models import Article
+from bot.runner.cards import CardSource
+from bot.store import summaries as summary_store
+from bot.store.database import open_database, utcnow
+from bot.summarize import MAX_TEXT_CHARS, LLMSettings, Summarizer
+from bot.summarize.llm import MAX_PROMPT_TITLE_CHARS, build_messages
+from bot.summarize.llm_breaker import MAX_COOL_DOWN, THRESHOLD, Breaker
+from tests.test_summarize_fixtures import harbor_bridge_story
+
+KEY_VAR = "NEWSDIGEST_TEST_KEY"
+# Not an answer the checks would take for harbor_bridge_story: only whether a call was made counts.
+UNUSABLE = chat_body(json.dumps({"tldr": ["Nothing the sources say."], "angles": []}), tokens=50)
+
+
+@pytest.fixture()
+def endpoint() -> Iterator[str]:
+    with serve_completions(UNUSABLE) as url:
+        yield url
+
+
+def _summarizer(url: str, db: Any = None, **kw: Any) -> Summarizer:
+    return Summarizer(LLMSettings(base_url=url, model="m", api_key_env=KEY_VAR, **kw), db=db)
+
+
+def test_a_hanging_endpoint_is_not_waited_on_for_every_card(endpoint: str) -> None:
+    # Each card waited the whole timeout: 7 cards took 140 s at the default 20 s.
+    FakeCompletions.delay = 1.0
+    summarizer = _summarizer(endpoint, timeout=0.2)
+    start = time.monotonic()
+    summaries = [summarizer.summarize(harbor_bridge_story()) for _ in range(7)]
+    assert time.monotonic() - start < THRESHOLD * 0.2 + 1.0
+    assert len(FakeCompletions.requests) == THRESHOLD
+    assert all(s.writer == "extractive" and s.llm_fallback for s in summaries)
+    assert summarizer.llm_status()["breaker"]["state"] == "open"
+
+
+def test_a_429_rests_the_endpoint_for_its_retry_after(endpoint: str) -> None:
+    FakeCompletions.status, FakeCompletions.body = 429, b'{"error": "slow down"}'
+    FakeCompletions.headers_out = {"Retry-After": "120"}
+    summarizer = _summarizer(endpoint)
+    for _ in range(3):
+        summarizer.summarize(harbor_bridge_story())
+    assert len(FakeCompletions.requests) == 1
+    breaker = summarizer.llm_status()["breaker"]
+    assert breaker["state"] == "open" and breaker["retry_in_seconds"] > 100
+
+
+def test_breaker_cool_down_grows_capped_and_lets_one_call_try() -> None:
+    now = [0.0]
+    breaker = Breaker(clock=lambda: now[0])
+    for _ in range(THRESHOLD - 1):
+        assert breaker.allow() and not breaker.failure("timeout")
+    assert breaker.allow() and breaker.failure("timeout")
+    assert not breaker.allow()
+    cool_downs = []
+    for _ in range(8):
+        start = now[0]
+        while not breaker.allow():
+            now[0] += 1
+        cool_downs.append(now[0] - start)
+        assert not breaker.allow()  # one try at a time
+        breaker.failure("timeout")
+    assert cool_downs[:3] == [30, 60, 120] and max(cool_downs) == MAX_COOL_DOWN
+    now[0] += MAX_COOL_DOWN
+    assert breaker.allow()
+    breaker.success()
+    assert breaker.status()["state"] == "closed" and breaker.allow() and breaker.allow()
+
+
+def test_a_fallback_card_asks_the_llm_again_and_a_refused_answer_does_not(
+    endpoint: str, tmp_path: Path
+) -> None:
+    core = NewsDigest(Config(), db=open_database(tmp_path / "nd.db"))
+    core.summarizer = _summarizer(endpoint, db=core.db)
+    add_story(core.db, "s1", ["A", "B"], now=utcnow())
+    channel = add_channel(core.db, "C1")
+    source = CardSource(core, clock=utcnow)
+    FakeCompletions.status = 500
+
+    async def card() -> None:
+        assert await source.card_for_async("s1", channel) is not None
+
+    asyncio.run(card())
+    cached = summary_store.cached_summary(core.db, "s1", 2)
+    assert cached is not None and cached.llm_fallback and len(FakeCompletions.requests) == 1
+    # The endpoint is back: the next card (an edit, another channel's) asks again.
+    FakeCompletions.status = 200
+    asyncio.run(card())
+    assert len(FakeCompletions.requests) == 2
+    cached = summary_store.cached_summary(core.db, "s1", 2)
+    # Its answer was refused by the checks: kept, not paid for again on every card.
+    assert cached is not None and not cached.llm_fallback
+    asyncio.run(card())
+    assert len(FakeCompletions.requests) == 2
+    core.close()
+
+
+def test_a_digest_preview_spends_nothing(endpoint: str, tmp_path: Path) -> None:
+    core = NewsDigest(Config(), db=open_database(tmp_path / "nd.db"))
+    core.summarizer = _summarizer(endpoint, db=core.db)
+    add_story(core.db, "s1", ["A", "B"], now=utcnow())
+    channel = add_channel(core.db, "C1")
+    digest = core.digest(channel, include_delivered=True)
+    assert len(digest.cards) == 1 and FakeCompletions.requests == []
+    # Stored as a fallback, so the real card still gets the LLM's words.
+    cached = summary_store.cached_summary(core.db, "s1", 2)
+    assert cached is not None and cached.llm_fallback
+    assert core.summarizer.llm_status()["tokens_today"] == 0
+    core.close()
+
+
+def test_the_llm_reads_what_the_extractive_pass_reads(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.summarize.llm as llm
+
+    seen: list[list[Article]] = []
+    real = llm.check_answer
+
+    def spy(answer: Any, articles: list[Article], *rest: Any) -> Any:
+        seen.append(articles)
+        return real(answer, articles, *rest)
+
+    monkeypatch.setattr(llm, "check_answer", spy)
+    story = harbor_bridge_story()
+    huge = story[0].text + " filler" * 60_000
+    story = [replace(story[0], text=huge), *story[1:]]
+    _summarizer(endpoint).summarize(story)
+    assert seen and max(len(a.text) for a in seen[0]) <= MAX_TEXT_CHARS
+    # A title is feed text too: cut in the prompt.
+    long_title = Article(id="x", source="Desk", title="word " * 100_000, text="Body.")
+    [item] = json.loads(build_messages([long_title], ["Desk"])[1]["content"])
+    assert len(item["title"]) <= MAX_PROMPT_TITLE_CHARS
+
+
+def test_proxy_variables_do_not_reach_the_endpoint(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A proxy set for something else (here one that is down) took the prompt and the key.
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    _summarizer(endpoint).summarize(harbor_bridge_story())
+    assert len(FakeCompletions.requests) == 1
+    _summarizer(endpoint, trust_env=True).summarize(harbor_bridge_story())
+    assert len(FakeCompletions.requests) == 1  # configured to follow them: it went to the proxy
+
+
+def test_failure_lines_name_the_story_host_and_the_key_variable(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    FakeCompletions.status, FakeCompletions.body = 401, b'{"error": "bad key"}'
+    monkeypatch.delenv(KEY_VAR, raising=False)
+    summarizer = _summarizer(endpoint)
+    with caplog.at_level(logging.INFO, logger="bot.summarize.llm"):
+        summarizer.summarize(harbor_bridge_story(), story="harbor-bridge")
+        monkeypatch.setenv(KEY_VAR, "sk-wrong")
+        summarizer.summarize(harbor_bridge_story(), story="harbor-bridge")
+    unset, refused = [r.getMessage() for r in caplog.records]
+    assert "harbor-bridge" in unset and "127.0.0.1" in unset
+    assert f"${KEY_VAR} is not set" in unset
+    assert f"refused the key in ${KEY_VAR}" in refused and "sk-wrong" not in refused
+    assert summarizer.llm_status()["breaker"]["last_failure"].startswith("HTTP 401")
+
+
+def test_a_spent_budget_is_said_once_at_warning(
+    endpoint: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    FakeCompletions.body = chat_body("{}", tokens=10**6)  # the first call spends the day
+    summarizer = _summarizer(endpoint, daily_token_budget=50_000)
+    with caplog.at_level(logging.INFO, logger="bot.summarize.llm"):
+        for _ in range(4):
+            summarizer.summarize(harbor_bridge_story())
+    spent = [r for r in caplog.records if "budget" in r.getMessage()]
+    assert len(spent) == 1 and spent[0].levelno == logging.WARNING
+    status = summarizer.llm_status()
+    assert status["tokens_today"] >= status["daily_token_budget"] == 50_000
+
+
+def test_config_check_warns_of_the_llm_settings_that_cannot_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "nd.toml"
+    config.write_text(
+        '[llm]\nbase_url = "api.example.com/v1/chat/completions"\nmodel = "m"\n'
+        f'api_key_env = "{KEY_VAR}"\n',
+        "utf-8",
+    )
+    monkeypatch.delenv(KEY_VAR, raising=False)
+    monkeypatch.delenv("NEWSDIGEST_DB", raising=False)
+    result = CliRunner().invoke(cli, ["--config", str(config), "config", "check"])
+    assert result.exit_code == 0, result.output
+    assert "has no http:// or https://" in result.output
+    assert "ends in /chat/completions" in result.output
+    assert f"${KEY_VAR} (llm.api_key_env) is not set" in result.output
+    assert "3 warnings" in result.output
+
+
+def test_healthz_shows_the_writer_and_its_resting_endpoint(endpoint: str, tmp_path: Path) -> None:
+    from bot.config import LLMConfig
+    from bot.runner.service import Service
+    from bot.runner.settings import RunnerSettings
+
+    config = Config(
+        database=str(tmp_path / "nd.db"),
+        llm=LLMConfig(base_url=endpoint, model="m", api_key_env=KEY_VAR, timeout=0.2),
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    service = Service(config, core=core, settings=RunnerSettings(health_port=None), env={})
+    assert service.health()["llm"]["breaker"]["state"] == "closed"
+    FakeCompletions.delay = 1.0
+    for _ in range(THRESHOLD):
+        core.summarizer.summarize(harbor_bridge_story())
+    llm = service.health()["llm"]
+    assert (llm["configured"], llm["model"], llm["endpoint_host"]) == (True, "m", "127.0.0.1")
+    assert llm["breaker"]["state"] == "open"
+    assert "Timeout" in llm["breaker"]["last_failure"]
+    assert (llm["tokens_today"], llm["daily_token_budget"]) == (0, 200_000)
+    assert any(p.startswith("llm: 127.0.0.1") for p in service.health()["problems"])
+    core.close()
