@@ -243,3 +243,22 @@ def test_healthz_shows_the_writer_and_its_resting_endpoint(endpoint: str, tmp_pa
     assert (llm["tokens_today"], llm["daily_token_budget"]) == (0, 200_000)
     assert any(p.startswith("llm: 127.0.0.1") for p in service.health()["problems"])
     core.close()
+
+
+async def test_a_cancelled_try_does_not_keep_the_endpoint_rested(endpoint: str) -> None:
+    now = [0.0]
+    summarizer = _summarizer(endpoint, timeout=5)
+    writer = summarizer._writer
+    assert writer is not None
+    writer.breaker = Breaker(clock=lambda: now[0])
+    for _ in range(THRESHOLD):
+        writer.breaker.failure("timeout")
+    now[0] += MAX_COOL_DOWN  # the rest is over: one try may go
+    FakeCompletions.delay = 1.0
+    task = asyncio.ensure_future(summarizer.asummarize(harbor_bridge_story()))
+    while not FakeCompletions.requests:
+        await asyncio.sleep(0.02)
+    task.cancel()  # a shutdown mid-call
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert writer.breaker.allow(), "the cancelled try kept the breaker half-open for good"

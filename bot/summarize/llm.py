@@ -335,6 +335,10 @@ class LLMWriter:
         except _FETCH_ERRORS as exc:
             self._failed(day, estimate, exc, exchange, story)
             return replace(base, llm_fallback=True)
+        except BaseException:
+            # Cancelled (a shutdown) or a bug: a half-open try must not stay taken for good.
+            self.breaker.release()
+            raise
         self._answered(day, estimate, payload)
         return self._checked(payload, articles, outlets, base)
 
@@ -352,6 +356,9 @@ class LLMWriter:
         except _FETCH_ERRORS as exc:
             self._failed(day, estimate, exc, exchange, story)
             return replace(base, llm_fallback=True)
+        except BaseException:
+            self.breaker.release()
+            raise
         self._answered(day, estimate, payload)
         # Splitting and stemming every source sentence is CPU work: off the event loop.
         return await asyncio.to_thread(self._checked, payload, articles, outlets, base)
