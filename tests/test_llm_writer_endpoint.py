@@ -181,7 +181,10 @@ def test_failure_lines_name_the_story_host_and_the_key_variable(
         summarizer.summarize(harbor_bridge_story(), story="harbor-bridge")
         monkeypatch.setenv(KEY_VAR, "sk-wrong")
         summarizer.summarize(harbor_bridge_story(), story="harbor-bridge")
-    unset, refused = [r.getMessage() for r in caplog.records]
+        FakeCompletions.status, FakeCompletions.body = 200, UNUSABLE
+        summarizer.summarize(harbor_bridge_story(), story="harbor-bridge")
+    unset, refused, rejected = [r.getMessage() for r in caplog.records]
+    assert "rejected" in rejected and "harbor-bridge" in rejected
     assert "harbor-bridge" in unset and "127.0.0.1" in unset
     assert f"${KEY_VAR} is not set" in unset
     assert f"refused the key in ${KEY_VAR}" in refused and "sk-wrong" not in refused

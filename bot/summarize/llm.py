@@ -31,6 +31,8 @@ from bot.summarize.llm_http import (
     EndpointError,
     Exchange,
     ResponseUnreadable,
+    billed_tokens,
+    parse_answer,
     parse_body,
     post_chat,
     read_capped,
@@ -104,40 +106,6 @@ def full_call_estimate() -> int:
     return estimate_tokens(build_messages([article] * MAX_ARTICLES, outlets))
 
 
-def _content(payload: Any) -> str:
-    try:
-        content = payload["choices"][0]["message"]["content"]
-    except (KeyError, IndexError, TypeError):
-        raise LLMRejected("response has no choices[0].message.content") from None
-    if not isinstance(content, str):
-        raise LLMRejected("message content is not text")
-    # Some servers wrap JSON in a markdown fence despite response_format.
-    content = content.strip()
-    if content.startswith("```"):
-        content = content.strip("`").removeprefix("json").strip()
-    return content
-
-
-def billed_tokens(payload: Any, estimate: int) -> int:
-    """What the server says the call cost; the estimate when it does not say (or says nonsense)."""
-    usage = payload.get("usage") if isinstance(payload, dict) else None
-    tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
-    if isinstance(tokens, int) and not isinstance(tokens, bool) and tokens >= 0:
-        return tokens
-    return estimate
-
-
-def parse_answer(payload: Any) -> Any:
-    """The model's JSON answer out of a chat-completions response body (any shape: checked later)."""
-    try:
-        return json.loads(_content(payload))
-    except json.JSONDecodeError:
-        raise LLMRejected("message content is not JSON") from None
-    except RecursionError:
-        # Nesting deeper than the parser's stack is no card text, just an unusable answer.
-        raise LLMRejected("message content is nested too deeply") from None
-
-
 class LLMWriter:
     """Calls the endpoint within the token budget and falls back to `base` on any failure.
 
@@ -206,16 +174,28 @@ class LLMWriter:
         )
 
     def _checked(
-        self, payload: Any, articles: list[Article], outlets: list[str], base: Summary
+        self,
+        payload: Any,
+        articles: list[Article],
+        outlets: list[str],
+        base: Summary,
+        story: str = "",
     ) -> Summary:
         """`check_answer` that never raises: any failure, expected or not, means `base`."""
         try:
             return check_answer(parse_answer(payload), articles, outlets, base)
         except LLMRejected as exc:
-            log.warning("LLM answer rejected, using the extractive summary: %s", exc)
+            log.warning(
+                "LLM answer for %s rejected, using the extractive summary: %s",
+                story or "a story",
+                exc,
+            )
         except Exception:
             # A shape the checks did not foresee is a bug to fix, but never a lost card.
-            log.exception("LLM answer check failed unexpectedly; using the extractive summary")
+            log.exception(
+                "LLM answer check for %s failed unexpectedly; using the extractive summary",
+                story or "a story",
+            )
         return base
 
     def status(self) -> dict[str, Any]:
@@ -340,7 +320,7 @@ class LLMWriter:
             self.breaker.release()
             raise
         self._answered(day, estimate, payload)
-        return self._checked(payload, articles, outlets, base)
+        return self._checked(payload, articles, outlets, base, story)
 
     async def arewrite(
         self, articles: list[Article], outlets: list[str], base: Summary, *, story: str = ""
@@ -361,7 +341,7 @@ class LLMWriter:
             raise
         self._answered(day, estimate, payload)
         # Splitting and stemming every source sentence is CPU work: off the event loop.
-        return await asyncio.to_thread(self._checked, payload, articles, outlets, base)
+        return await asyncio.to_thread(self._checked, payload, articles, outlets, base, story)
 
     def _answered(self, day: str, estimate: int, payload: Any) -> None:
         self.breaker.success()

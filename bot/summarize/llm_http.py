@@ -1,4 +1,4 @@
-"""The LLM writer's one HTTP exchange with a chat-completions endpoint, and what it came to.
+"""The LLM writer's one HTTP exchange with a chat-completions endpoint, and what its body says.
 
 A failure says whether the endpoint answered at all (`answered`: nothing can have been billed
 for a call refused before its response, so its booking is refunded), the tokens an error body
@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from bot.summarize.llm_breaker import retry_after_seconds
+from bot.summarize.llm_check import LLMRejected
 
 # A chat completion of MAX_COMPLETION_TOKENS is a few kilobytes; anything near this is not an
 # answer, and reading it whole would let a broken or hostile endpoint fill the memory.
@@ -74,15 +75,10 @@ async def post_chat(
 
 
 async def _status_error(response: httpx.Response) -> EndpointError:
-    tokens = None
     try:
-        payload = parse_body(await read_capped(response, MAX_ERROR_BYTES))
+        tokens = usage_tokens(parse_body(await read_capped(response, MAX_ERROR_BYTES)))
     except (ValueError, httpx.HTTPError):
-        payload = None
-    usage = payload.get("usage") if isinstance(payload, dict) else None
-    used = usage.get("total_tokens") if isinstance(usage, dict) else None
-    if isinstance(used, int) and not isinstance(used, bool) and used >= 0:
-        tokens = used
+        tokens = None
     return EndpointError(
         response.status_code, retry_after_seconds(response.headers.get("Retry-After")), tokens
     )
@@ -128,3 +124,43 @@ def redact(text: str, secrets: Sequence[str]) -> str:
         if secret:
             text = text.replace(secret, "[redacted]")
     return _BEARER.sub(r"\1[redacted]", text)
+
+
+def _content(payload: Any) -> str:
+    try:
+        content = payload["choices"][0]["message"]["content"]
+    except (KeyError, IndexError, TypeError):
+        raise LLMRejected("response has no choices[0].message.content") from None
+    if not isinstance(content, str):
+        raise LLMRejected("message content is not text")
+    # Some servers wrap JSON in a markdown fence despite response_format.
+    content = content.strip()
+    if content.startswith("```"):
+        content = content.strip("`").removeprefix("json").strip()
+    return content
+
+
+def billed_tokens(payload: Any, estimate: int) -> int:
+    """What the server says the call cost; the estimate when it does not say (or says nonsense)."""
+    tokens = usage_tokens(payload)
+    return estimate if tokens is None else tokens
+
+
+def usage_tokens(payload: Any) -> int | None:
+    """The body's `usage.total_tokens`, if it is a count."""
+    usage = payload.get("usage") if isinstance(payload, dict) else None
+    tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
+    if isinstance(tokens, int) and not isinstance(tokens, bool) and tokens >= 0:
+        return tokens
+    return None
+
+
+def parse_answer(payload: Any) -> Any:
+    """The model's JSON answer out of a chat-completions response body (any shape: checked later)."""
+    try:
+        return json.loads(_content(payload))
+    except json.JSONDecodeError:
+        raise LLMRejected("message content is not JSON") from None
+    except RecursionError:
+        # Nesting deeper than the parser's stack is no card text, just an unusable answer.
+        raise LLMRejected("message content is nested too deeply") from None
