@@ -14,16 +14,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
+from fakes.chat import FakeChatAdapter
 from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 from fakes.stories import add_channel, add_story
 
+import bot.summarize.llm as llm
 from bot.app import NewsDigest
 from bot.cli import cli
-from bot.config import Config
+from bot.config import ChannelConfig, Config, LLMConfig
 from bot.models import Article
 from bot.runner.cards import CardSource
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
 from bot.store import summaries as summary_store
 from bot.store.database import open_database, utcnow
 from bot.summarize import MAX_TEXT_CHARS, LLMSettings, Summarizer
@@ -136,8 +141,6 @@ def test_a_digest_preview_spends_nothing(endpoint: str, tmp_path: Path) -> None:
 def test_the_llm_reads_what_the_extractive_pass_reads(
     endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.summarize.llm as llm
-
     seen: list[list[Article]] = []
     real = llm.check_answer
 
@@ -224,28 +227,46 @@ def test_config_check_warns_of_the_llm_settings_that_cannot_work(
     assert "3 warnings" in result.output
 
 
-def test_healthz_shows_the_writer_and_its_resting_endpoint(endpoint: str, tmp_path: Path) -> None:
-    from bot.config import LLMConfig
-    from bot.runner.service import Service
-    from bot.runner.settings import RunnerSettings
-
+async def test_healthz_shows_the_writer_and_its_resting_endpoint(
+    endpoint: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     config = Config(
         database=str(tmp_path / "nd.db"),
+        channels=[ChannelConfig(platform="slack", id="C1", schedule="0 9 * * *")],
         llm=LLMConfig(base_url=endpoint, model="m", api_key_env=KEY_VAR, timeout=0.2),
     )
     core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    service = Service(config, core=core, settings=RunnerSettings(health_port=None), env={})
-    assert service.health()["llm"]["breaker"]["state"] == "closed"
-    FakeCompletions.delay = 1.0
-    for _ in range(THRESHOLD):
-        core.summarizer.summarize(harbor_bridge_story())
-    llm = service.health()["llm"]
-    assert (llm["configured"], llm["model"], llm["endpoint_host"]) == (True, "m", "127.0.0.1")
-    assert llm["breaker"]["state"] == "open"
-    assert "Timeout" in llm["breaker"]["last_failure"]
-    assert (llm["tokens_today"], llm["daily_token_budget"]) == (0, 200_000)
-    assert any(p.startswith("llm: 127.0.0.1") for p in service.health()["problems"])
+    settings = RunnerSettings(health_port=0, post_pace=0, start_spread=300)
+    service = Service(config, core=core, settings=settings, env={})
+    service.register_adapter(FakeChatAdapter("slack"))
+    with caplog.at_level(logging.INFO, logger="bot.runner.service"):
+        await service.start()
+    assert any(
+        "LLM writer: model m at 127.0.0.1" in r.getMessage() and KEY_VAR in r.getMessage()
+        for r in caplog.records
+    )
+    assert service.health_server is not None
+    url = f"http://127.0.0.1:{service.health_server.port}/healthz"
+    async with httpx.AsyncClient() as client:
+        before = (await client.get(url)).json()
+        FakeCompletions.delay = 1.0
+        for _ in range(THRESHOLD):
+            await core.summarizer.asummarize(harbor_bridge_story())
+        after = (await client.get(url)).json()
+    await service.stop()
     core.close()
+    assert before["llm"]["breaker"]["state"] == "closed" and before["status"] == "ok"
+    writer = after["llm"]
+    assert (writer["configured"], writer["model"], writer["endpoint_host"]) == (
+        True,
+        "m",
+        "127.0.0.1",
+    )
+    assert writer["breaker"]["state"] == "open"
+    assert "Timeout" in writer["breaker"]["last_failure"]
+    assert (writer["tokens_today"], writer["daily_token_budget"]) == (0, 200_000)
+    assert after["status"] == "degraded"
+    assert any(p.startswith("llm: 127.0.0.1") for p in after["problems"])
 
 
 async def test_a_cancelled_try_does_not_keep_the_endpoint_rested(endpoint: str) -> None:
