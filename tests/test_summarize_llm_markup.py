@@ -11,6 +11,7 @@ from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 
 from bot.models import Article
 from bot.summarize import LLMSettings, Summarizer, summarize
+from bot.summarize.llm_prose import check_prose
 from tests.test_summarize_fixtures import harbor_bridge_story
 
 TOKENS = [
@@ -25,6 +26,12 @@ TOKENS = [
     "_urgent_",
     "`urgent`",
     "~urgent~",
+    # An address without a scheme, HTML and its entities, emoji codes and spoilers.
+    "evil.example/win",
+    "<b>urgent</b>",
+    ":rotating_light:",
+    "||urgent||",
+    "&lt;!channel&gt;",
 ]
 
 
@@ -92,3 +99,15 @@ def test_plain_prose_near_markup_is_kept(endpoint: str) -> None:
     story[1].text += " About ~40 staff at Fulton_Engineering worked on the estimate."
     bullet = "About ~40 staff at Fulton_Engineering worked on the estimate."
     assert _ask(endpoint, {"tldr": [CORE, bullet]}).summarize(story).writer == "llm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trucks crossed the U.S./Mexico border at 40 km/h by 10:30:15.",
+        "AT&T won 3:2 and the odds were 50/50, shares of Amazon.com fell.",
+        "The ratio was 1:4:2 and x < y held.",
+    ],
+)
+def test_slashes_colons_and_ampersands_of_plain_prose_are_no_markup(text: str) -> None:
+    check_prose(text, ())

@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 # Mentions (@everyone, @here, @name, <@U123>, <!channel>, <#C1>), links (a scheme, www., a
-# markdown link, Slack's <url|text>) and emphasis or code (*x*, _x_, `x`, ~x~). A lone "*" or
+# markdown link, Slack's <url|text>, a bare host with a path), HTML, emoji codes, spoilers and
+# emphasis or code (*x*, _x_, `x`, ~x~). A lone "*" or
 # "`" is no prose either; "~" and "_" only in pairs, so "~50 people" and "snake_case" pass.
 _MARKUP_RE = re.compile(
     r"(?<![\w.])@\w"
@@ -31,7 +32,16 @@ _MARKUP_RE = re.compile(
     r"|<[^<>\s|]+\|"
     r"|[*`]"
     r"|(?<!\w)_[^_\s](?:[^_]*[^_\s])?_(?!\w)"
-    r"|~[^~\s](?:[^~]*[^~\s])?~",
+    r"|~[^~\s](?:[^~]*[^~\s])?~"
+    # An address without a scheme: a host with a path ("evil.example/win"); "U.S./Mexico" has no
+    # two-letter label before its slash, "km/h" no dot.
+    r"|(?<![\w.@/-])(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]+/"
+    # HTML tags and entities ("<b>", "&lt;!channel&gt;"), which a renderer may show or decode.
+    r"|</?[a-z][a-z0-9]*[\s/>]"
+    r"|&(?:[a-z][a-z0-9]*|#\d+|#x[0-9a-f]+);"
+    # Slack's emoji codes (":rotating_light:") and Discord's spoiler bars ("||…||").
+    r"|(?<![\w:]):[a-z0-9][a-z0-9_+-]*:(?![\w:])"
+    r"|\|\|",
     re.IGNORECASE,
 )
 # A verb saying what an outlet (or a count of them) reports, with the auxiliaries and adverbs a
