@@ -26,6 +26,9 @@ class SourceLink:
     url: str | None
 
 
+WRITER_NOTE = "Summary written by a model and checked against the sources"
+
+
 @dataclass(slots=True)
 class StoryCard:
     story_id: str
@@ -64,6 +67,12 @@ class StoryCard:
         wanted = _words(headline)
         url = next((s.url for s in self.sources if wanted and _words(s.title) >= wanted), None)
         return replace(self, headline=headline, headline_url=url)
+
+    @property
+    def writer_note(self) -> str | None:
+        """The line under a model-written TL;DR: readers should know a model wrote the words they
+        read, and that what it says was checked against the sources (`summarize/llm_check`)."""
+        return WRITER_NOTE if self.writer == "llm" else None
 
     @property
     def outlet_count(self) -> int:

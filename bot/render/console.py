@@ -101,6 +101,8 @@ def card_renderable(card: StoryCard, full: bool = False) -> Panel:
             line = Text(clean(bullet.text))
             line.append(f" ({card.corroboration(bullet, clean)})", style=_DIM)
             rows.append(_hanging("  • ", line))
+        if card.writer_note:
+            rows.append(Text(f"  {card.writer_note}", style=_DIM))
 
     if card.sources:
         rows += [Text(), _section("Sources")]

@@ -96,7 +96,10 @@ def render_card_html(card: StoryCard, full: bool = False) -> str:
         for bullet in card.tldr:
             corr = card.corroboration(bullet, _e)
             out.append(f'<li>{_e(bullet.text)} <span class="corr">({corr})</span></li>')
-        out.append("</ul></section>")
+        out.append("</ul>")
+        if card.writer_note:
+            out.append(f'<p class="writer">{escape(card.writer_note)}</p>')
+        out.append("</section>")
 
     if card.sources:
         out.append("<section><h3>Sources</h3><ul>")

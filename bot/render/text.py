@@ -291,6 +291,8 @@ def render_card_text(card: StoryCard, full: bool = False) -> str:
     if card.tldr:
         lines += ["", "TL;DR"]
         lines += [f"  • {clean(b.text)} ({card.corroboration(b, clean)})" for b in card.tldr]
+        if card.writer_note:
+            lines.append(f"  {card.writer_note}")
 
     if card.sources:
         lines += ["", "Sources"]

@@ -175,6 +175,8 @@ def _head_embed(card: StoryCard) -> discord.Embed:
     if card.tldr:
         lines += ["", "**TL;DR**"]
         lines += [_bullet_line(card, b) for b in card.tldr]
+        if card.writer_note:
+            lines.append(f"*{card.writer_note}*")
     # The article whose title the headline is, else the first source's. Percent-encoded as in
     # the masked source links, so the title opens the same address.
     urls = ((link_url(u), u) for u in card.title_urls)

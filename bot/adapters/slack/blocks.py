@@ -188,6 +188,8 @@ def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> 
     if card.tldr:
         lines = [_bullet_text(card, b) for b in card.tldr]
         blocks += sections("*TL;DR*", lines)
+        if card.writer_note:
+            blocks.append(context(card.writer_note))
     if card.sources:
         shown = card.sources if full else card.sources[:COMPACT_SOURCES]
         lines = [
