@@ -29,6 +29,7 @@ from bot.summarize.angles import MAX_ANGLES
 from bot.summarize.attribution import attributable, credited_outlets, outlet_texts, quotations
 from bot.summarize.claim_verbs import changed_verb
 from bot.summarize.grounding import claim, is_verbatim, negated, strip_ellipsis, ungrounded
+from bot.summarize.llm_facts import misstated
 from bot.summarize.llm_prose import ProseRejected, check_prose
 from bot.summarize.quotes import QUOTE_MAX_WORDS
 from bot.summarize.restated import stem_overlap
@@ -183,6 +184,9 @@ def _check_bullets(texts: list[str], sources: _Sources, outlets: Sequence[str]) 
         missing = ungrounded(text, sources.texts)
         if missing:
             raise LLMRejected(f"tldr names or counts what no source says: {missing}")
+        wrong = misstated(text, sources.texts)
+        if wrong is not None:
+            raise LLMRejected(f"tldr states what the sources state otherwise: {wrong!r}")
         _check_quoted_spans(text, sources.texts)
         _check_polarity(text, sources)
         for j in range(i):
@@ -226,6 +230,9 @@ def _check_angles(
         missing = ungrounded(line, own_texts)
         if missing:
             raise LLMRejected(f"angle line names or counts what {outlet} does not say: {missing}")
+        wrong = misstated(line, own_texts)
+        if wrong is not None:
+            raise LLMRejected(f"angle line states what {outlet} states otherwise: {wrong!r}")
         _check_quoted_spans(line, own_texts)
         _check_polarity(_ATTRIBUTION_RE.sub("", line) or line, _Sources(own))
         # The lead's facts are the TL;DR itself; an angle for it would repeat the card.

@@ -1,0 +1,253 @@
+"""Facts the LLM writer can get wrong with every word grounded, checked against the sources.
+
+`grounding.ungrounded` asks whether each name and number occurs in a source; a model can still
+put them together wrongly. These checks catch the cheap, common cases, each by a rule that
+needs the sources to say something else, so an honest paraphrase is rarely refused:
+
+- what a number counts or measures: "900 kilometres" when the sources give 900 metres, "five
+  years" when they give two years. A number before a unit of measure (length, weight, area,
+  volume, time, votes, seats) must come with that unit in a source; one before another noun must
+  not contradict a source that counts that noun with another number. Number words up to ten
+  count here too ("nine votes"); "one" and a number word before no noun ("one of the", "no
+  one") are left alone.
+- an ordered tally: "2 votes to 7", "by nine to two", "7-2", "seven of the nine" must appear in
+  that order in a source, with the same numbers.
+- a modifier of kind before a noun ("federal grant", "old slipway"): refused when the sources
+  give that noun only another modifier of the kind ("state grant").
+- who did what: a named person, or a title ("the mayor"), as the subject of an act verb
+  ("voted", "approved", "resigned") must stand in one source sentence with that verb, when a
+  source sentence has the verb at all ("the mayor voted against" when only Councillor Dale did).
+
+What is not checked: the object of an act ("asked the council to close the slipway" when they
+asked to keep it open), an invented count of a noun the sources never count, and a person tied
+to an act through a pronoun in the next sentence (refused: the extractive summary is used).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+
+from bot.summarize.sentences import split_sentences, stem
+from bot.textutil import STOPWORDS
+
+__all__ = ["misstated"]
+
+_WORD_VALUES = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+        " fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUM = r"(?:\d[\d,]*(?:\.\d+)?|" + "|".join(_WORD_VALUES) + r")"
+_NUM_RE = re.compile(rf"(?<![\w$£€¥.,-]){_NUM}(?![\w%]|[.,]\d)", re.IGNORECASE)
+# Units of measure and the like: a number before one is a measurement, which must be the
+# sources' in both value and unit ("900 metres" is not "900 kilometres").
+_MEASURES = frozenset(
+    stem(w)
+    for w in """
+    metre meter kilometre kilometer km mile foot feet yard inch centimetre centimeter millimetre
+    millimeter cm mm kilogram kg gram tonne ton litre liter gallon hectare acre second minute
+    hour day week month year decade century vote seat storey story floor lane
+    """.split()
+)
+# Words after a number that say its scale or currency, not what it counts: `quantities` reads
+# those ("14 million dollars").
+_NOT_NOUNS = frozenset(
+    """
+    million billion trillion thousand hundred m bn k percent per cent dollar dollars euro euros
+    pound pounds yen p.m a.m am pm times
+    """.split()
+)
+_MONTHS = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.IGNORECASE
+)
+_NOUN_AFTER_RE = re.compile(r"[\s-]+([a-z]+)\b")
+# "7 to 2", "nine votes to two", "7-2", "seven of the nine".
+_PAIR_RE = re.compile(
+    rf"(?<![\w.,-])(?P<a>{_NUM})(?:\s+(?P<noun>votes?|seats?|goals?|points?))?"
+    rf"(?:\s+to\s+|\s*[-–]\s*|\s+of\s+(?:the\s+)?)(?P<b>{_NUM})(?![\w%]|[.,]\d)",
+    re.IGNORECASE,
+)
+_TALLY_BEFORE_RE = re.compile(r"\b(?:by|voted|vote\s+of|won|lost|beat|margin\s+of)\s+$", re.I)
+# Modifiers that tell one thing of a kind from another: level of government, sector, tenure.
+_KINDS = frozenset(
+    """
+    federal state local national regional provincial municipal county city private public
+    foreign domestic international former interim acting deputy senior junior civilian military
+    new old upper lower northern southern eastern western
+    """.split()
+)
+_KIND_RE = re.compile(rf"\b({'|'.join(sorted(_KINDS))})\s+([a-z]+)\b", re.IGNORECASE)
+# Acts a person does, in the past tense a summary states them in.
+_ACTS = (
+    "voted|approved|rejected|signed|vetoed|resigned|proposed|announced|asked|urged|opposed|"
+    "backed|supported|blocked|ordered|fired|appointed|nominated|endorsed|abstained|introduced|"
+    "sponsored|sued|won|lost|cast|pledged|promised|demanded|called|criticised|criticized|"
+    "praised|defended|refused|agreed|accepted|declined|approves|rejects|votes|signs|resigns"
+)
+_TITLES = (
+    "mayor|governor|president|councillor|councilor|councilman|councilwoman|minister|premier|"
+    "chancellor|senator|judge|sheriff|speaker|chair|chairman|chairwoman|chief|commissioner|"
+    "prosecutor|secretary|treasurer|superintendent|director|ceo|spokesman|spokeswoman|"
+    "spokesperson|manager|leader"
+)
+_NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+_ACTOR_RE = re.compile(
+    rf"(?:(?<![\w'’])(?P<name>{_NAME})|\b[Tt]he\s+(?P<title>{_TITLES}))"
+    rf"\s+(?:\w+ly\s+)?(?:(?:has|had|have)\s+)?(?P<verb>{_ACTS})\b"
+)
+# Capitalised words that open a clause without naming anyone.
+_NOT_ACTORS = frozenset(
+    "the a an this that these those it he she they we i but and or so yet then also".split()
+)
+
+
+# Irregular past tenses the stemmer leaves alone: "won" must meet "to win".
+_IRREGULAR = {"won": "win", "lost": "lose", "lose": "lose", "win": "win", "wins": "win"}
+
+
+def _verb_stem(word: str) -> str:
+    word = word.lower()
+    return _IRREGULAR.get(word) or stem(word)
+
+
+def _value(token: str) -> Decimal | None:
+    word = token.lower()
+    if word in _WORD_VALUES:
+        return Decimal(_WORD_VALUES[word])
+    try:
+        return Decimal(word.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _counted(text: str) -> list[tuple[Decimal, str, str, int]]:
+    """Each number before the noun it counts or the unit it measures: (value, noun stem, raw,
+    where it starts)."""
+    found: list[tuple[Decimal, str, str, int]] = []
+    for match in _NUM_RE.finditer(text):
+        raw = match.group(0)
+        value = _value(raw)
+        if value is None or raw.lower() == "one":
+            continue
+        if re.fullmatch(r"1[89]\d\d|2[01]\d\d", raw) or _MONTHS.search(text[: match.start()]):
+            continue  # a year, or a day of a month
+        noun = _NOUN_AFTER_RE.match(text, match.end())
+        if noun is None:
+            continue
+        word = noun.group(1).lower()
+        if word in STOPWORDS or word in _NOT_NOUNS or word in _WORD_VALUES:
+            continue
+        found.append((value, stem(word), f"{raw}{noun.group(0)}", match.start()))
+    return found
+
+
+def _pairs(text: str) -> list[tuple[Decimal, Decimal, bool, str]]:
+    """Ordered pairs of numbers: (first, second, whether a tally, raw)."""
+    found: list[tuple[Decimal, Decimal, bool, str]] = []
+    for match in _PAIR_RE.finditer(text):
+        a, b = _value(match.group("a")), _value(match.group("b"))
+        if a is None or b is None:
+            continue
+        joiner = text[match.end("a") : match.start("b")].lower()
+        tally = (
+            match.group("noun") is not None
+            or " of " in f" {joiner} "
+            or _TALLY_BEFORE_RE.search(text[: match.start()]) is not None
+        )
+        found.append((a, b, tally, match.group(0)))
+    return found
+
+
+def _wrong_count(text: str, sources: Sequence[str]) -> str | None:
+    claimed = _counted(text)
+    if not claimed:
+        return None
+    given = {(v, n) for s in sources for v, n, _, _ in _counted(s)}
+    counted_nouns = {n for _, n in given}
+    # A tally's numbers ("nine votes to two") are checked as a pair, in order.
+    in_pairs = [range(m.start(), m.end()) for m in _PAIR_RE.finditer(text)]
+    for value, noun, raw, start in claimed:
+        if (value, noun) in given or any(start in span for span in in_pairs):
+            continue
+        if noun in _MEASURES or noun in counted_nouns:
+            return raw
+    return None
+
+
+def _wrong_pair(text: str, sources: Sequence[str]) -> str | None:
+    given = {(a, b) for s in sources for a, b, _, _ in _pairs(s)}
+    for a, b, tally, raw in _pairs(text):
+        if (a, b) in given:
+            continue
+        if tally or (b, a) in given or any(a in p or b in p for p in given):
+            return raw
+    return None
+
+
+def _kind_of(source: str) -> dict[str, set[str]]:
+    kinds: dict[str, set[str]] = {}
+    for match in re.finditer(
+        rf"\b({'|'.join(sorted(_KINDS))})(?:['’]s)?\s+(?:[a-z]+\s+)?([a-z]+)\b",
+        source,
+        re.IGNORECASE,
+    ):
+        kinds.setdefault(stem(match.group(2).lower()), set()).add(match.group(1).lower())
+    # "a state resilience grant": the kind word reaches over one word to the noun, and the word
+    # between is a noun of its own too.
+    for match in _KIND_RE.finditer(source):
+        kinds.setdefault(stem(match.group(2).lower()), set()).add(match.group(1).lower())
+    return kinds
+
+
+def _wrong_kind(text: str, sources: Sequence[str]) -> str | None:
+    matches = list(_KIND_RE.finditer(text))
+    if not matches:
+        return None
+    kinds: dict[str, set[str]] = {}
+    for source in sources:
+        for noun, words in _kind_of(source).items():
+            kinds.setdefault(noun, set()).update(words)
+    for match in matches:
+        kind, noun = match.group(1).lower(), stem(match.group(2).lower())
+        if noun in kinds and kind not in kinds[noun]:
+            return match.group(0)
+    return None
+
+
+def _wrong_actor(text: str, sources: Sequence[str]) -> str | None:
+    sentences: list[str] | None = None
+    for match in _ACTOR_RE.finditer(text):
+        name = match.group("name")
+        if name is not None:
+            words = [w for w in name.split() if w.lower() not in _NOT_ACTORS]
+            if not words:
+                continue
+            key = re.sub(r"['’]s$", "", words[-1])
+        else:
+            key = match.group("title")
+        verb = _verb_stem(match.group("verb"))
+        if sentences is None:
+            sentences = [s for source in sources for s in split_sentences(source)]
+        key_re = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)", re.IGNORECASE)
+        acting = [
+            s for s in sentences if verb in {_verb_stem(w) for w in re.findall(r"[\w'’]+", s)}
+        ]
+        # Sources that tell the act in other words ("stepped down") are the claim-verb check's
+        # to judge; those that tell it in this verb must tell it of this actor.
+        if acting and not any(key_re.search(s) for s in acting):
+            return match.group(0)
+    return None
+
+
+def misstated(text: str, sources: Iterable[str]) -> str | None:
+    """The first part of `text` the sources state otherwise (see the module docstring), or None."""
+    texts = list(sources)
+    for check in (_wrong_pair, _wrong_count, _wrong_kind, _wrong_actor):
+        found = check(text, texts)
+        if found is not None:
+            return found
+    return None
