@@ -40,6 +40,7 @@ from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
 from bot.summarize.restated import cores_alike, one_remark
 from bot.summarize.sentences import content_stems, split_sentences
+from bot.summarize.steering import is_steering
 from bot.textutil import STOPWORDS
 
 MAX_ANGLES = 6
@@ -126,6 +127,8 @@ def _pick_for_outlet(
             relayed, previous = relays(previous, sentence, article.text), sentence
             if is_caption(sentence):
                 continue  # a photo's caption describes a picture: no line
+            if is_steering(sentence):
+                continue  # a line planted for a model, or shouting: no reporting
             # A feed teaser cut mid-sentence ("...and ask whether the...") says less than it
             # seems to: as a line it would read as a finished claim. Up to its last clean clause
             # it is still the outlet's words, and as a quote its ellipsis owns up to the cut.

@@ -18,6 +18,7 @@ import snowballstemmer
 
 from bot.boilerplate import is_boilerplate, is_caption, strip_truncation
 from bot.models import Article
+from bot.summarize.steering import is_steering
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -240,7 +241,8 @@ def article_sentences(
         for position, text in enumerate(split_sentences(article.text, max_per_article)):
             # A photo's caption ("FILE - In this 2016 file photo, ...") describes a picture, not
             # the news: no bullet. Its position still counts, as the reader sees it there.
-            if not is_caption(text):
+            # Nor does a line planted to steer a model, or shouting (`steering`).
+            if not is_caption(text) and not is_steering(text):
                 result.append(make_sentence(text, outlet_of[index], index, position))
     return result
 
