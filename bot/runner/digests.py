@@ -78,9 +78,9 @@ def enqueue_digest(
             db, channel.id, scheduled_for=scheduled_for or now, now=now, stories=queued
         )
     log.info(
-        "digest for %s: %d stories (%d more did not fit)",
+        "digest for %s: %s (%d more did not fit)",
         channel.key,
-        queued,
+        plural(queued, "story", "stories"),
         selection.more,
         extra={"event": "digest", "channel": channel.key, "stories": queued},
     )

@@ -13,7 +13,8 @@ last line counts the rest. A story only counted so is listed first by the channe
 (`bot.store.counted_stories`), ahead of newer stories that would take every line again. When a
 story that waited through an earlier digest finds no line in this one either, the stories without
 a line get a second message, the backlog's (`Backlog`, a notice of its own after the list): a
-compact line each (headline and link), the longest waiting first, then the rest in rank order, as
+compact line each (headline and link; "now 5 sources" too for one listed before that grew), the
+longest waiting first, then the rest in rank order, as
 many as fit one message, at most `MAX_BACKLOG`, so the
 backlog drains over twice as fast as through the list alone (80-character headlines and links:
 7 list lines and 9 more on Discord, 10 and 14 on Slack). Whether the channel is still
@@ -157,7 +158,9 @@ def overflow_notice(
     beyond = fresh[len(lines) :]
     backlog = None
     if any(c.story.id in order and c.story.id not in before for c in beyond):
-        backlog = backlog_message(beyond, limit=limit, tail=lambda taken: behind([*listed, *taken]))
+        backlog = backlog_message(
+            beyond, limit=limit, tail=lambda taken: behind([*listed, *taken]), listed_before=before
+        )
     if backlog is None:
         tail = _rest_line(len(overflow) - len(lines), again) + behind(listed)
         text = "\n".join([title, *lines, *tail])
@@ -211,13 +214,16 @@ def backlog_message(
     *,
     limit: int,
     tail: Callable[[Sequence[Candidate]], list[str]],
+    listed_before: Mapping[str, int] | None = None,
 ) -> Backlog | None:
     """The message listing `beyond` (the stories the list had no line for, the longest waiting
     first), a compact line each, as many as fit `limit` with `tail` (given those it lists) after
-    them, at most MAX_BACKLOG; None if not one fits."""
+    them, at most MAX_BACKLOG; None if not one fits. `listed_before`: as for `overflow_notice`;
+    a story listed before is here because it grew, which its line says."""
+    before = listed_before or {}
     lines: list[str] = []
     for candidate in beyond[:MAX_BACKLOG]:
-        line = backlog_line(candidate)
+        line = backlog_line(candidate, grown=candidate.story.id in before)
         taken = list(beyond[: len(lines) + 1])
         heading = _backlog_title(len(taken), len(beyond))
         if escaped_bound("\n".join([heading, *lines, line, *tail(taken)])) > limit:
@@ -235,12 +241,15 @@ def _backlog_title(listed: int, beyond: int) -> str:
     return f"More without a card, a line each ({of}the longest waiting first):"
 
 
-def backlog_line(candidate: Candidate) -> str:
-    """'• Headline · https://…' (the link marked to open), else '• Headline · /story slug'."""
+def backlog_line(candidate: Candidate, *, grown: bool = False) -> str:
+    """'• Headline · https://…' (the link marked to open), else '• Headline · /story slug';
+    `grown`, for a story an earlier digest listed with fewer sources: '• Headline · now 5
+    sources · https://…', or its line would read as the one the channel already saw."""
     story = candidate.story
     url = first_link(candidate.members)
     where = url_link(url) if url is not None else f"/story {strip_marks(story.slug)}"
-    return f"• {_headline(story.headline)} · {where}"
+    count = f" · now {plural(story.source_count, 'source')}" if grown else ""
+    return f"• {_headline(story.headline)}{count} · {where}"
 
 
 def _counted(
