@@ -201,3 +201,86 @@ async def test_a_heading_whose_record_cannot_be_read_still_heads_its_cards(
         await process.drain()
     assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
     assert any("not read" in r.getMessage() for r in caplog.records)
+
+
+INTERNAL_ERROR = {"body": {"ok": False, "error": "internal_error"}}
+
+
+def heading_logs(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("digest heading")]
+
+
+async def test_a_heading_whose_internal_error_never_landed_is_looked_for_and_posted_again(
+    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    process = Process(tmp_path / "nd.db", slack_api, T0)
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s1", "s2")
+    # Slack's internal_error "may have succeeded"; this one did not.
+    slack_api.script("chat.postMessage", **INTERNAL_ERROR)
+    with caplog.at_level(logging.INFO):
+        await process.drain()
+    # Not in the channel's history, so posted again before its cards: they are not left to
+    # read as the previous digest's.
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+    assert slack_api.calls_to("conversations.history")
+    logs = heading_logs(caplog)
+    assert len(logs) == 1 and "not in the channel): posting it again" in logs[0]
+
+
+async def test_a_heading_whose_internal_error_landed_is_found_and_not_posted_again(
+    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    process = Process(tmp_path / "nd.db", slack_api, T0)
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s1", "s2")
+    slack_api.script("chat.postMessage", landed=True, **INTERNAL_ERROR)
+    with caplog.at_level(logging.INFO):
+        await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+    logs = heading_logs(caplog)
+    # It was posted: the log does not say otherwise.
+    assert len(logs) == 1 and "had landed (found in the channel's history)" in logs[0]
+
+
+async def test_a_heading_that_cannot_be_looked_for_heads_its_cards_as_if_shown(
+    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    process = Process(tmp_path / "nd.db", slack_api, T0)
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s1", "s2")
+    slack_api.script("chat.postMessage", **INTERNAL_ERROR)
+    slack_api.script("conversations.history", **INTERNAL_ERROR)
+    # The first card meets a 429: held back, it goes out later under no second heading.
+    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    with caplog.at_level(logging.INFO):
+        await process.drain()
+    process.now = T0 + timedelta(seconds=WAIT)
+    await process.drain()
+    # Nobody can tell whether it showed: taken as shown, so at most one heading (here none).
+    assert shown(slack_api, "C1") == ["s1", "s2"]
+    logs = heading_logs(caplog)
+    assert len(logs) == 1
+    assert "may not have been posted" in logs[0] and "looking for it failed" in logs[0]
+
+
+async def test_a_heading_lost_twice_and_not_there_heads_its_held_cards_later(
+    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    process = Process(tmp_path / "nd.db", slack_api, T0)
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s1", "s2")
+    # The heading's answer lost twice, and it never showed; the first card then meets a 429.
+    slack_api.script("chat.postMessage", **INTERNAL_ERROR)
+    slack_api.script("chat.postMessage", **INTERNAL_ERROR)
+    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    with caplog.at_level(logging.INFO):
+        await process.drain()
+    assert shown(slack_api, "C1") == []
+    assert len(slack_api.calls_to("conversations.history")) == 2
+    logs = heading_logs(caplog)
+    assert len(logs) == 2 and logs[1].endswith("not in the channel): its cards go without it")
+    # Not recorded as shown: the held cards get their heading when they go.
+    process.now = T0 + timedelta(seconds=WAIT)
+    await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]

@@ -185,6 +185,12 @@ class ChatAdapter(Protocol):
     whether it did (Slack and Discord head digests of two cards or more); its errors are the
     `DeliveryError` tree, and never hold the cards back.
 
+    And `async find_heading(channel, count, at, *, since) -> bool | None`, when the platform can
+    tell whether the heading `begin_digest(channel, count, at)` posted, whose answer was lost,
+    landed (since `since`): Slack by its text in the channel's history, Discord's webhook
+    channels through the bot; None when it cannot tell. Raises the `DeliveryError` tree when
+    the lookup fails.
+
     And `async find_text(channel, text, *, piece, since) -> bool | None`, when the platform can
     tell whether a notice's piece whose answer was lost landed (`bot.delivery.notices`): piece
     number `piece` of `text`, split as `post_text` splits it, posted since `since` (when the

@@ -8,9 +8,8 @@ wanted) is not counted. It is closed when the drain is done with the channel (`c
 so the adapter's state for it does not reach a later drain's posts, or a post of the channel
 switched to instant; only the record of which rows a heading counted does (`Headings`, below).
 
-A chat platform's heading is a plain message, not an outbox row: like a notice it is
-at-least-once, and it never holds the cards back. One that fails is logged and the cards go out
-without it; a drain cut short (a crash, an outage) heads the cards still to go when it resumes.
+A chat platform's heading is a plain message, not an outbox row, and it never holds the cards
+back: one refused is logged and the cards go out without it; a drain cut short (a crash, an outage) heads the cards still to go when it resumes.
 One refused for the platform's rate limit is the exception: the cards would be refused as well,
 so they wait for its Retry-After (`bot.delivery.rate_limits`; a Discord bucket's 429, the
 channel's own, puts off that channel's posts alone) and get their heading then. A
@@ -18,10 +17,15 @@ heading that was posted is remembered with the rows it headed (`Headings`, in th
 `bot.store.digest_headings`): when its cards are held back after it (a card refused for the
 rate limit, a route down for a moment), a later drain posts them under it, not under a second
 heading, a restart between them or not; only once it is `FRESH_FOR` old do the cards still to
-go get a heading of their own. So is one whose post failed but may have landed (a timeout, a
-Slack internal_error): its held cards go out under it, or under none if it never showed,
-rather than under two. It shows twice only when its record is lost: a crash between its post
-and its record, or the database refusing to write or read the record (logged).
+go get a heading of their own. One whose post failed but may have landed (a timeout, a
+Slack internal_error) is looked for in the channel before its cards go (the adapter's
+`find_heading`, as a card's `find_posted` is, `bot.delivery.reconcile`): found, it is recorded;
+not there, it is posted again, once (lost again and not there, its cards go without it, and
+held back they get a heading later). Where nobody can look
+(a Discord bot channel; the history failing) it is recorded as shown, and said in the log: its
+held cards go out under it, or under none if it never showed, rather than under two. It shows
+twice only when its record is lost: a crash between its post and its record, or the database
+refusing to write or read the record (logged).
 Every card stays a top-level message of its own, so each story's updates still thread under it.
 """
 
@@ -56,6 +60,9 @@ log = logging.getLogger(__name__)
 # How long a posted heading still heads its cards held back after it: past this, other messages
 # have likely come between, and the cards still to go get a heading of their own.
 FRESH_FOR = timedelta(minutes=15)
+# How far back a heading whose answer was lost is looked for: it was posted a moment ago, but the
+# platform's clock may be behind ours.
+LOOK_BACK = timedelta(minutes=1)
 
 
 class Headings:
@@ -110,39 +117,94 @@ async def open_digest(
     going = [row_id for row_id, prepared in ready.items() if prepared is not None]
     now = outbox.clock()
     # Cards a heading of ours already shows, posted before the drain that held them back.
-    if going and not outbox.headings.shown(channel.id, going, now):
-        posted = begin(channel, len(going), digest_time([r for r in rows if r.id in going], now))
-        if inspect.isawaitable(posted):
-            try:
-                posted = await posted
-            except RateLimitedDeliveryError as exc:
-                # Refused, so nothing shows; the cards would be refused too and wait for the
-                # Retry-After with the route's other posts (`bot.delivery.rate_limits`), to go
-                # out under a heading of their own then.
-                route = outbox.route_of(channel)
-                outbox.rate_limits.hold(route, POST, exc, outbox.clock())
-                return ready, None
-            except DeferredDeliveryError as exc:
-                # The channel's own limit (a Discord bucket's): the same, for this channel
-                # alone. Its cards wait out the Retry-After, to go out under their heading then.
-                until = wait_over(outbox.clock(), exc.retry_after)
-                put_off_posts(outbox, rows[0], until)
-                log.info("digest heading for %s put off: %s", channel.key, exc)
-                return ready, until
-            except DeliveryError as exc:
+    if not going or outbox.headings.shown(channel.id, going, now):
+        return ready, None
+    at = digest_time([r for r in rows if r.id in going], now)
+    posted = begin(channel, len(going), at)
+    if not inspect.isawaitable(posted):
+        return ready, None  # the console's: printed
+    for attempt in (1, 2):
+        if attempt == 2:
+            posted = begin(channel, len(going), at)
+        try:
+            posted = await posted
+        except RateLimitedDeliveryError as exc:
+            # Refused, so nothing shows; the cards would be refused too and wait for the
+            # Retry-After with the route's other posts (`bot.delivery.rate_limits`), to go
+            # out under a heading of their own then.
+            route = outbox.route_of(channel)
+            outbox.rate_limits.hold(route, POST, exc, outbox.clock())
+            return ready, None
+        except DeferredDeliveryError as exc:
+            # The channel's own limit (a Discord bucket's): the same, for this channel
+            # alone. Its cards wait out the Retry-After, to go out under their heading then.
+            until = wait_over(outbox.clock(), exc.retry_after)
+            put_off_posts(outbox, rows[0], until)
+            log.info("digest heading for %s put off: %s", channel.key, exc)
+            return ready, until
+        except DeliveryError as exc:
+            if not (isinstance(exc, TransientDeliveryError) and exc.maybe_sent):
+                # Refused before it was processed: nothing shows, and it heads no cards.
                 log.warning("digest heading for %s not posted: %s", channel.key, exc)
-                posted = True  # a request was made
-                if isinstance(exc, TransientDeliveryError) and exc.maybe_sent:
-                    # It may show: the cards held back after it go out under it, not under a
-                    # second one. One refused before it was processed is no heading of theirs.
-                    outbox.headings.posted(channel.id, going, now)
-            else:
-                if posted:
-                    outbox.headings.posted(channel.id, going, now)
+            elif await _landed(outbox, channel, adapter, len(going), at, exc, again=attempt == 1):
+                outbox.headings.posted(channel.id, going, now)
+            elif attempt == 1:
+                continue  # looked for and not there: posted again, once
+            posted = True  # a request was made
+        else:
             if posted:
-                # A chat post: the first card keeps the channel's pace after it.
-                await outbox.pace_channel(channel.id)
+                outbox.headings.posted(channel.id, going, now)
+        break
+    if posted:
+        # A chat post: the first card keeps the channel's pace after it.
+        await outbox.pace_channel(channel.id)
     return ready, None
+
+
+async def _landed(
+    outbox: Outbox,
+    channel: ChannelRow,
+    adapter: ChatAdapter,
+    count: int,
+    at: datetime,
+    error: DeliveryError,
+    *,
+    again: bool,
+) -> bool:
+    """A heading whose post failed but may have landed (a 5xx, a timeout): looked for in the
+    channel (the adapter's `find_heading`) before its cards go, as a card is (`reconcile`).
+    False when it is not there: posted again if `again`, else its cards go without it and, held
+    back, get a heading of their own later. True when it is there, or when nobody can tell: its
+    cards go out as under it, and held back after it they get no second heading."""
+    find = getattr(adapter, "find_heading", None)
+    why = "the platform cannot look for it"
+    if find is not None:
+        try:
+            found = await find(channel, count, at, since=outbox.clock() - LOOK_BACK)
+        except DeliveryError as exc:
+            found, why = None, f"looking for it failed: {exc}"
+        if found is False:
+            log.warning(
+                "digest heading for %s not posted (%s; not in the channel): %s",
+                channel.key,
+                error,
+                "posting it again" if again else "its cards go without it",
+            )
+            return False
+        if found:
+            log.info(
+                "digest heading for %s had landed (found in the channel's history) after: %s",
+                channel.key,
+                error,
+            )
+            return True
+    log.warning(
+        "digest heading for %s may not have been posted (%s), and %s: its cards go out as under it",
+        channel.key,
+        error,
+        why,
+    )
+    return True
 
 
 def digest_time(rows: list[DeliveryRow], now: datetime) -> datetime:

@@ -141,6 +141,16 @@ class DiscordAdapter:
         await self.post_text(channel, text)
         return True
 
+    async def find_heading(
+        self, channel: ChannelRow, count: int, at: datetime, *, since: datetime
+    ) -> bool | None:
+        """Whether the heading `begin_digest(channel, count, at)` posts, whose answer was lost,
+        landed since `since`: looked for as a notice's piece is (`find_text`), a webhook
+        channel's through the bot; None for the bot's own channels, which cannot tell."""
+        if (text := chat_digest_heading(count, at)) is None:
+            return False
+        return await self.find_text(channel, text, piece=1, since=since)
+
     async def post_text(
         self,
         channel: ChannelRow,

@@ -36,7 +36,7 @@ from bot.adapters.slack.blocks import (
 from bot.adapters.slack.conversations import ConversationIds
 from bot.adapters.slack.errors import delivery_error, error_code
 from bot.adapters.slack.escape import notice_line, slack_escape, truncate
-from bot.adapters.slack.history import find_by_nonce
+from bot.adapters.slack.history import find_bot_text, find_by_nonce
 from bot.adapters.slack.overflow import (
     MAX_OVERFLOW_WAIT,
     OVERFLOW_TRIES,
@@ -292,6 +292,23 @@ class SlackAdapter:
         except Exception as exc:
             raise delivery_error(exc, "chat.postMessage") from exc
         return True
+
+    async def find_heading(
+        self, channel: ChannelRow, count: int, at: datetime, *, since: datetime
+    ) -> bool | None:
+        """Whether the heading `begin_digest(channel, count, at)` posts is in the channel's
+        recent history: one whose answer was lost (Slack's internal_error, a timeout) may have
+        landed. `since` is unused: the heading's text names its digest. Raises the
+        DeliveryError tree when the history cannot be read."""
+        if (text := chat_digest_heading(count, at)) is None:
+            return False
+        try:
+            conversation = await self._conversation(channel, "conversations.history")
+        except Exception as exc:
+            raise delivery_error(exc, "conversations.list") from exc
+        return await find_bot_text(
+            self.client, conversation, slack_escape(text), map_error=delivery_error
+        )
 
     async def post_text(
         self,

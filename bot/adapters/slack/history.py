@@ -108,3 +108,42 @@ async def _join(client: AsyncWebClient, channel_id: str) -> bool:
         return False
     log.info("Slack: joined %s to check whether a post landed there", channel_id)
     return True
+
+
+async def find_bot_text(
+    client: AsyncWebClient, channel_id: str, text: str, *, map_error: MapError
+) -> bool:
+    """Whether a top-level message of a bot's with exactly `text` (as posted: escaped) is in the
+    channel's recent history: a digest heading whose answer was lost, which carries no metadata
+    of its own. Its text names the digest's time and count, so it is that digest's heading.
+    Raises as `find_by_nonce` does when the history cannot be read."""
+    method = "conversations.history"
+    try:
+        try:
+            return await _search_text(client, channel_id, text)
+        except SlackApiError as exc:
+            if error_code(exc) != "not_in_channel" or not await _join(client, channel_id):
+                raise
+            return await _search_text(client, channel_id, text)
+    except SlackApiError as exc:
+        if (code := error_code(exc)) in CANNOT_READ_ERRORS:
+            raise TransientDeliveryError(f"Slack {method}: {code} (cannot check)") from exc
+        raise map_error(exc, method) from exc
+    except Exception as exc:
+        raise map_error(exc, method) from exc
+
+
+async def _search_text(client: AsyncWebClient, channel_id: str, text: str) -> bool:
+    cursor: str | None = None
+    for _ in range(HISTORY_PAGES):
+        kwargs: dict[str, Any] = {"channel": channel_id, "limit": 200}
+        if cursor:
+            kwargs["cursor"] = cursor
+        response = await client.conversations_history(**kwargs)
+        for message in response.get("messages") or []:
+            if message.get("bot_id") and message.get("text") == text:
+                return True
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            break
+    return False
