@@ -17,7 +17,6 @@ from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
-from bot.delivery.digest_heading import FRESH_FOR
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.store import deliveries as store
 from bot.store import digest_headings
@@ -107,31 +106,49 @@ async def test_cards_held_after_their_heading_go_out_under_it_after_a_restart(
     assert shown(slack_api, "C1") == ["HEADING", "s1", "s2", "HEADING", "s3", "s4"]
 
 
-async def test_cards_held_long_after_their_heading_are_headed_again_after_a_restart(
-    tmp_path: Path, slack_api: FakeSlackAPI
+@pytest.mark.parametrize("restart", [False, True])
+async def test_cards_held_for_hours_after_their_heading_still_go_out_under_it(
+    tmp_path: Path, slack_api: FakeSlackAPI, restart: bool
 ) -> None:
-    (await held_after_heading(tmp_path, slack_api)).stop()
-    # Past FRESH_FOR other messages have likely come between: as without a restart, the cards
-    # still to go get a heading of their own.
-    later = Process(tmp_path / "nd.db", slack_api, T0 + FRESH_FOR)
-    await later.drain()
-    assert shown(slack_api, "C1") == ["HEADING", "HEADING", "s1", "s2"]
+    # An outage of two hours between the heading and its cards: they are still that digest's.
+    process = await held_after_heading(tmp_path, slack_api)
+    if restart:
+        process.stop()
+        process = Process(tmp_path / "nd.db", slack_api, T0)
+    process.now = T0 + timedelta(hours=2)
+    await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+
+    # The next digest's heading meets a 429; its cards go out with a later digest's, under
+    # one heading of their own: new rows are another digest.
+    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s3", "s4")
+    await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+    process.now += timedelta(hours=1)
+    process.queue(digest, "s5")
+    await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2", "HEADING", "s3", "s4", "s5"]
 
 
-async def test_the_remembered_headings_stay_one_per_channel_and_go_once_stale(
+async def test_the_remembered_headings_stay_one_per_channel_and_go_with_it(
     db: sqlite_utils.Database,
 ) -> None:
     c1 = add_channel(db, "C1", mode="digest")
     c2 = add_channel(db, "C2", mode="digest")
-    digest_headings.record(db, c1.id, [1, 2], T0, fresh_for=FRESH_FOR)
-    digest_headings.record(db, c1.id, [3, 4], T0 + timedelta(minutes=1), fresh_for=FRESH_FOR)
+    digest_headings.record(db, c1.id, [1, 2], T0)
+    digest_headings.record(db, c1.id, [3, 4], T0 + timedelta(minutes=1))
     assert digest_headings.last(db, c1.id) == ({3, 4}, T0 + timedelta(minutes=1))
     assert db.execute("SELECT COUNT(*) FROM digest_headings").fetchone()[0] == 1
 
-    # Another channel's heading, past the first one's FRESH_FOR: the stale row goes.
-    digest_headings.record(db, c2.id, [5], T0 + timedelta(hours=1), fresh_for=FRESH_FOR)
+    # Another channel's heading, days later, leaves the first channel's as it is.
+    digest_headings.record(db, c2.id, [5], T0 + timedelta(days=3))
+    assert digest_headings.last(db, c1.id) == ({3, 4}, T0 + timedelta(minutes=1))
+    assert digest_headings.last(db, c2.id) == ({5}, T0 + timedelta(days=3))
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("DELETE FROM channels WHERE id = ?", [c1.id])
     assert digest_headings.last(db, c1.id) is None
-    assert digest_headings.last(db, c2.id) == ({5}, T0 + timedelta(hours=1))
     assert db.execute("SELECT COUNT(*) FROM digest_headings").fetchone()[0] == 1
 
 

@@ -16,8 +16,9 @@ channel's own, puts off that channel's posts alone) and get their heading then. 
 heading that was posted is remembered with the rows it headed (`Headings`, in the database:
 `bot.store.digest_headings`): when its cards are held back after it (a card refused for the
 rate limit, a route down for a moment), a later drain posts them under it, not under a second
-heading, a restart between them or not; only once it is `FRESH_FOR` old do the cards still to
-go get a heading of their own. One whose post failed but may have landed (a timeout, a
+heading, a restart between them or not, however long they wait (an outage of hours): the
+heading is tied to its digest's rows, not to a time window, so its held cards never get a
+second one, while the next digest's cards, new rows, get their own. One whose post failed but may have landed (a timeout, a
 Slack internal_error) is looked for in the channel before its cards go (the adapter's
 `find_heading`, as a card's `find_posted` is, `bot.delivery.reconcile`): found, it is recorded;
 not there, it is posted again, once (lost again and not there, its cards go without it, and
@@ -57,9 +58,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# How long a posted heading still heads its cards held back after it: past this, other messages
-# have likely come between, and the cards still to go get a heading of their own.
-FRESH_FOR = timedelta(minutes=15)
 # How far back a heading whose answer was lost is looked for: it was posted a moment ago, but the
 # platform's clock may be behind ours.
 LOOK_BACK = timedelta(minutes=1)
@@ -67,19 +65,18 @@ LOOK_BACK = timedelta(minutes=1)
 
 class Headings:
     """Per channel (by pk): the rows the last heading posted there counted, and when; kept in
-    the database (`bot.store.digest_headings`), so a restart does not forget them."""
+    the database (`bot.store.digest_headings`), so a restart does not forget them, until the
+    channel's next heading replaces them."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def shown(self, channel_pk: int, rows: list[int], now: datetime) -> bool:
-        """Whether a fresh heading counted every one of `rows` (cards held back after it). A
-        row not among them is another digest's, which gets a heading of its own."""
+    def shown(self, channel_pk: int, rows: list[int]) -> bool:
+        """Whether the channel's last heading counted every one of `rows` (cards held back
+        after it, however long ago it was posted). A row not among them is another digest's,
+        which gets a heading of its own (with the held ones, if they go out together)."""
         try:
             last = heading_store.last(self.db, channel_pk)
-            if last is not None and now - last[1] >= FRESH_FOR:
-                heading_store.forget(self.db, channel_pk)
-                last = None
         except sqlite3.Error as exc:
             # Heading the cards again beats failing the drain, which would hold them back, or
             # sending them under no heading at all.
@@ -89,7 +86,7 @@ class Headings:
 
     def posted(self, channel_pk: int, rows: list[int], now: datetime) -> None:
         try:
-            heading_store.record(self.db, channel_pk, rows, now, fresh_for=FRESH_FOR)
+            heading_store.record(self.db, channel_pk, rows, now)
         except sqlite3.Error as exc:
             # The heading is out: its cards go on under it now. Failing the drain here would
             # hold them back, to be headed again by the next one.
@@ -117,7 +114,7 @@ async def open_digest(
     going = [row_id for row_id, prepared in ready.items() if prepared is not None]
     now = outbox.clock()
     # Cards a heading of ours already shows, posted before the drain that held them back.
-    if not going or outbox.headings.shown(channel.id, going, now):
+    if not going or outbox.headings.shown(channel.id, going):
         return ready, None
     at = digest_time([r for r in rows if r.id in going], now)
     posted = begin(channel, len(going), at)

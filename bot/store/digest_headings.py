@@ -1,19 +1,20 @@
 """The `digest_headings` table: per channel, the digest heading last posted there on a chat
 platform, the outbox rows (`deliveries` ids) it counted, and when (`bot.delivery.digest_heading`).
 
-Its cards held back after it (a 429, a route down for a moment) go out under it, not under a
-second heading, when a later drain sends them; kept here rather than in memory, a restart in
-between does not give them a second heading either. A heading heads its held cards for
-`FRESH_FOR` only, so the table stays small: one row per channel, replaced by the channel's next
-heading, and rows past that age go whenever a heading is recorded (a channel's own, too, when
-it is read). A channel's row goes with it, by foreign key. The row ids are kept as a JSON list,
-with no foreign key: a row pruned since simply matches nothing.
+Its cards held back after it (a 429, a route down for a moment or for hours) go out under it, not
+under a second heading, when a later drain sends them, however much later; kept here rather than
+in memory, a restart in between does not give them a second heading either. The rows are one
+digest's (the next digest's cards are new rows, headed anew), so the table stays small without
+an age limit: one row per channel, replaced by the channel's next heading, and gone with the
+channel, by foreign key. The row ids are kept as a JSON list, with no foreign key: a row pruned
+since simply matches nothing. `posted_at` says when the heading was posted; rows of a version
+that let a heading lapse after 15 minutes are read the same way.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlite_utils
 
@@ -32,16 +33,11 @@ def create_digest_headings(db: sqlite_utils.Database) -> None:
 
 
 def record(
-    db: sqlite_utils.Database,
-    channel_pk: int,
-    rows: list[int],
-    posted_at: datetime,
-    *,
-    fresh_for: timedelta,
+    db: sqlite_utils.Database, channel_pk: int, rows: list[int], posted_at: datetime
 ) -> None:
-    """The heading posted in the channel at `posted_at` counted `rows`; headings older than
-    `fresh_for` by then, in any channel, head nothing more and go. Fsynced, as the outbox's
-    own records around a chat post are: the heading is out."""
+    """The heading posted in the channel at `posted_at` counted `rows`, in place of the
+    channel's last. Fsynced, as the outbox's own records around a chat post are: the heading is
+    out."""
     with durable(db):
         db.execute(
             "INSERT INTO digest_headings (channel_pk, rows, posted_at) VALUES (?, ?, ?)"
@@ -49,7 +45,6 @@ def record(
             " SET rows = excluded.rows, posted_at = excluded.posted_at",
             [channel_pk, json.dumps(sorted(set(rows))), iso(posted_at)],
         )
-        db.execute("DELETE FROM digest_headings WHERE posted_at <= ?", [iso(posted_at - fresh_for)])
 
 
 def last(db: sqlite_utils.Database, channel_pk: int) -> tuple[set[int], datetime] | None:
@@ -63,8 +58,3 @@ def last(db: sqlite_utils.Database, channel_pk: int) -> tuple[set[int], datetime
     if posted_at is None:  # NOT NULL: never, but an empty time would head nothing
         return None
     return set(json.loads(found[0])), posted_at
-
-
-def forget(db: sqlite_utils.Database, channel_pk: int) -> None:
-    """The channel's heading heads nothing more (it is past `FRESH_FOR`)."""
-    db.execute("DELETE FROM digest_headings WHERE channel_pk = ?", [channel_pk])
