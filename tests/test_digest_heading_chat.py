@@ -129,28 +129,33 @@ async def test_discord_webhook_channel_gets_the_heading_too(
 
 
 @pytest.mark.parametrize("landed", [True, False])
-async def test_a_discord_webhook_heading_whose_answer_was_lost_is_looked_for_through_the_bot(
+@pytest.mark.parametrize("route", ["webhook", "bot"])
+async def test_a_discord_heading_whose_answer_was_lost_is_looked_for_through_the_bot(
     tmp_path: Path,
     discord_api: FakeDiscord,
     discord_client: discord.Client,
     session: aiohttp.ClientSession,
     landed: bool,
+    route: str,
 ) -> None:
     discord_api.webhook_channels[WEBHOOK_ID] = CHANNEL
-    db, outbox = _queue(tmp_path, "discord", str(CHANNEL), webhook_url=WEBHOOK_URL)
+    webhook_url = WEBHOOK_URL if route == "webhook" else None
+    db, outbox = _queue(tmp_path, "discord", str(CHANNEL), webhook_url=webhook_url)
     bot = DiscordBotAdapter(discord_client)
     outbox.register(DiscordAdapter(bot=bot, webhooks=DiscordWebhookAdapter(session, bot=bot)))
-    hook = rf"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
+    post = rf"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
+    if route == "bot":
+        post = rf"/channels/{CHANNEL}/messages"
     # Discord's ids carry the time they were made: the fake's as of the outbox's clock.
     discord_api._ids = itertools.count(discord.utils.time_snowflake(NOON))
-    discord_api.fail_next("POST", hook, 500, {"message": "oops"}, landed=landed)
+    discord_api.fail_next("POST", post, 500, {"message": "oops"}, landed=landed)
     await outbox.drain()
     shown = [
         m.get("content") or m["embeds"][0]["title"] for m in discord_api.channel_messages(CHANNEL)
     ]
     # Found in the channel, it is not posted again; not there, it is, before the cards.
     assert shown[:3] == [HEADING, "Story ferry", "Story locks"]
-    assert len(discord_api.calls("POST", hook)) == (4 if landed else 5)
+    assert len(discord_api.calls("POST", post)) == (4 if landed else 5)
     db.close()
 
 

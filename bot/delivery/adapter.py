@@ -187,8 +187,8 @@ class ChatAdapter(Protocol):
 
     And `async find_heading(channel, count, at, *, since) -> bool | None`, when the platform can
     tell whether the heading `begin_digest(channel, count, at)` posted, whose answer was lost,
-    landed (since `since`): Slack by its text in the channel's history, Discord's webhook
-    channels through the bot; None when it cannot tell. Raises the `DeliveryError` tree when
+    landed (since `since`): Slack and Discord by its text in the channel's history (Discord's
+    read by the bot); None when it cannot tell. Raises the `DeliveryError` tree when
     the lookup fails.
 
     And `async find_text(channel, text, *, piece, since) -> bool | None`, when the platform can

@@ -9,24 +9,26 @@ so the adapter's state for it does not reach a later drain's posts, or a post of
 switched to instant; only the record of which rows a heading counted does (`Headings`, below).
 
 A chat platform's heading is a plain message, not an outbox row, and it never holds the cards
-back: one refused is logged and the cards go out without it; a drain cut short (a crash, an outage) heads the cards still to go when it resumes.
-One refused for the platform's rate limit is the exception: the cards would be refused as well,
-so they wait for its Retry-After (`bot.delivery.rate_limits`; a Discord bucket's 429, the
-channel's own, puts off that channel's posts alone) and get their heading then. A
-heading that was posted is remembered with the rows it headed (`Headings`, in the database:
-`bot.store.digest_headings`): when its cards are held back after it (a card refused for the
-rate limit, a route down for a moment), a later drain posts them under it, not under a second
-heading, a restart between them or not, however long they wait (an outage of hours): the
-heading is tied to its digest's rows, not to a time window, so its held cards never get a
-second one, while the next digest's cards, new rows, get their own. One whose post failed but may have landed (a timeout, a
-Slack internal_error) is looked for in the channel before its cards go (the adapter's
-`find_heading`, as a card's `find_posted` is, `bot.delivery.reconcile`): found, it is recorded;
-not there, it is posted again, once (lost again and not there, its cards go without it, and
-held back they get a heading later). Where nobody can look
-(a Discord bot channel; the history failing) it is recorded as shown, and said in the log: its
-held cards go out under it, or under none if it never showed, rather than under two. It shows
-twice only when its record is lost: a crash between its post and its record, or the database
-refusing to write or read the record (logged).
+back: one refused is logged and the cards go out without it; a drain cut short (a crash, an
+outage) heads the cards still to go when it resumes. One refused for the platform's rate limit
+is the exception: the cards would be refused as well, so they wait for its Retry-After
+(`bot.delivery.rate_limits`; a Discord bucket's 429, the channel's own, puts off that channel's
+posts alone) and get their heading then. A heading that was posted is remembered with the rows
+it headed (`Headings`, in the database: `bot.store.digest_headings`): when its cards are held
+back after it (a card refused for the rate limit, a route down for a moment or for hours), a
+later drain posts them under it, not under a second heading, a restart between them or not,
+however long they waited: the heading is tied to its digest's rows, not to a time window, while
+the next digest's cards, new rows, get their own.
+
+One whose post failed but may have landed (a timeout, a Slack internal_error, a Discord 5xx) is
+looked for in the channel before its cards go (the adapter's `find_heading`, as a card's
+`find_posted` is, `bot.delivery.reconcile`): found, it is recorded; not there, it is posted
+again, once (lost again and not there, its cards go without it, and held back they get a
+heading later). Where nobody can look (a Discord webhook channel without a bot; the history
+failing) it is recorded as shown, and said in the log: its held cards go out under it, or under
+none if it never showed, rather than under two. It shows twice only when its record is lost (a
+crash between its post and its record, the database refusing to write or read the record:
+logged) or a lookup missed it though it had landed.
 Every card stays a top-level message of its own, so each story's updates still thread under it.
 """
 

@@ -11,6 +11,9 @@ more than those pieces. Without a bot there is no way to look: the piece is sent
 show twice (`DiscordWebhookAdapter.find_text` says so in the log): a duplicate piece is accepted
 rather than a notice with a piece missing. So is a piece the bot could not look for a few times
 in a row (`bot.delivery.notices.LOOKUP_TRIES`: its token refused, the bot away).
+
+A digest's heading whose answer was lost is looked for the same way (`find_heading`), in a
+webhook channel or among the bot's own messages in its own channel: its text names its digest.
 """
 
 from __future__ import annotations
@@ -42,10 +45,11 @@ async def find_piece(
     *,
     piece: int,
     since: datetime,
-    webhook_id: int,
+    webhook_id: int | None,
 ) -> bool | None:
     """Whether piece number `piece` (from 1) of the notice `text`, split as `post_text` splits
-    it, was posted in `channel` through the webhook `webhook_id` since `since`. Raises the
+    it, was posted in `channel` through the webhook `webhook_id` (None: by the bot itself, as
+    a digest's heading is) since `since`. Raises the
     DeliveryError tree, on the bot's route, when the bot cannot read the channel now; None when
     it may not read it at all (not in its server): nothing can tell."""
     pieces = split_content(escape_notice(text))
@@ -56,14 +60,20 @@ async def find_piece(
     needed = sum(1 for earlier in pieces[:piece] if earlier.strip() == wanted)
     oldest = since - CLOCK_SKEW
     target = bot.client.get_partial_messageable(int(channel.channel_id))
+    me = bot.client.user.id if bot.client.user else None
 
     async def count() -> int:
         seen = 0
         async for message in target.history(limit=bot.history_limit):
             if message.created_at < oldest:
                 break  # older than the notice: not one of its pieces
-            if (
+            mine = (
                 message.webhook_id == webhook_id
+                if webhook_id is not None
+                else message.webhook_id is None and message.author.id == me
+            )
+            if (
+                mine
                 and message.type is discord.MessageType.default
                 and message.content.strip() == wanted
             ):
@@ -76,7 +86,7 @@ async def find_piece(
             seen = await asyncio.wait_for(count(), 2 * bot.send_timeout)
         except discord.Forbidden as exc:
             # A server the bot is not in says nothing about the channel: "cannot tell".
-            log.warning("%s: the bot cannot read the webhook's channel: %s", channel.key, exc)
+            log.warning("%s: the bot cannot read the channel: %s", channel.key, exc)
             return None
     log.debug(
         "%s: piece %d of a notice seen %d time(s), %d needed", channel.key, piece, seen, needed

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.adapters.discord.errors import BOT_ROUTE, PLATFORM, WEBHOOK_ROUTE
+from bot.adapters.discord.notice_lookup import find_piece
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
     AuthDeliveryError,
@@ -145,11 +146,17 @@ class DiscordAdapter:
         self, channel: ChannelRow, count: int, at: datetime, *, since: datetime
     ) -> bool | None:
         """Whether the heading `begin_digest(channel, count, at)` posts, whose answer was lost,
-        landed since `since`: looked for as a notice's piece is (`find_text`), a webhook
-        channel's through the bot; None for the bot's own channels, which cannot tell."""
+        landed since `since`: looked for in the channel's history by the bot, as a webhook
+        notice's piece is (`notice_lookup`); a webhook channel's as `find_text` looks, the bot's
+        own channel's among the bot's own messages. None when nothing can look (no bot)."""
         if (text := chat_digest_heading(count, at)) is None:
             return False
-        return await self.find_text(channel, text, piece=1, since=since)
+        if self.route(channel) == WEBHOOK_ROUTE:
+            return await self.find_text(channel, text, piece=1, since=since)
+        if self.bot is None:
+            return None
+        with self._watching():
+            return await find_piece(self.bot, channel, text, piece=1, since=since, webhook_id=None)
 
     async def post_text(
         self,
