@@ -99,7 +99,7 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive form: 'Zürich' and 'ZURICH' both fold to 'zurich', 'Łódź' to
     'lodz'. Marks that make another letter rather than accent one (the kana voicing marks) stay.
 
-    Stored keys are made with it (`articles.title_key`, `stories.slug_key`): a change to what it
+    Stored keys are made with it (`duplicates.title_key`, `stories.slug_key`): a change to what it
     returns needs a migration that recomputes them (see migration 7). Dropping the invisible
     characters (`strip_invisible`) needed none: slugs are made of words, which never held them,
     and titles are stored without them since; an older title that has one keeps its old key,

@@ -17,7 +17,7 @@ from bot.ingest.normalize import parse_date
 from bot.ingest.parser import parse_feed
 from bot.pipeline import poll
 from bot.pipeline.poll import poll_feeds
-from bot.store import articles as article_store
+from bot.store import duplicates
 from bot.store import feeds as feed_store
 
 POLLING = PollingConfig(allow_private_networks=True, timeout=5.0)
@@ -99,14 +99,14 @@ async def test_a_parser_crash_is_recorded_but_not_counted(
 
 
 def _poison_titles(monkeypatch: pytest.MonkeyPatch, prefix: str) -> None:
-    real_title_key = article_store.title_key
+    real_title_key = duplicates.title_key
 
     def title_key(title: str) -> str:
         if title.startswith(prefix):
             raise RuntimeError("store bug")
         return real_title_key(title)
 
-    monkeypatch.setattr(article_store, "title_key", title_key)
+    monkeypatch.setattr(duplicates, "title_key", title_key)
 
 
 async def test_one_entry_crashing_the_store_keeps_the_others_and_is_retried(

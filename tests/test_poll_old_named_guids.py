@@ -16,9 +16,8 @@ from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
 from bot.ingest import parser
 from bot.pipeline.poll import PollReport, poll_feeds
-from bot.store import articles as article_store
+from bot.store import duplicates, tombstones
 from bot.store import feeds as feed_store
-from bot.store import tombstones
 
 T0 = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)
 POLLING = PollingConfig(allow_private_networks=True, timeout=5.0)
@@ -110,7 +109,7 @@ async def test_a_pruned_entry_tombstoned_under_its_old_named_guid_is_not_new(
         "SELECT id, feed_id, title FROM articles WHERE guid LIKE 'notice-[31m%'"
     ).fetchone()
     tombstones.record(
-        db, [tombstones.Tombstone(key, feed_id, None, article_store.title_key(title))], now=T0
+        db, [tombstones.Tombstone(key, feed_id, None, duplicates.title_key(title))], now=T0
     )
     db.execute("DELETE FROM articles WHERE id = ?", [key])
     old_parse.undo()

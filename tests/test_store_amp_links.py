@@ -14,7 +14,7 @@ from bot.config import PollingConfig
 from bot.feedserver import FeedServer
 from bot.ingest.normalize import same_page_url
 from bot.pipeline.poll import poll_feeds
-from bot.store import articles, tombstones
+from bot.store import articles, duplicates, tombstones
 from bot.store import feeds as feed_store
 
 POLLING = PollingConfig(allow_private_networks=True, timeout=5.0)
@@ -116,7 +116,7 @@ def test_an_amp_link_pruned_before_pages_were_compared_stays_pruned(
         db,
         [
             tombstones.Tombstone(
-                articles.entry_id(entry), one, AMP, articles.title_key(str(entry["title"]))
+                duplicates.entry_id(entry), one, AMP, duplicates.title_key(str(entry["title"]))
             )
         ],
         now=T0,

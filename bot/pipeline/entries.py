@@ -21,6 +21,7 @@ from bot.ingest.normalize import canonical_url
 from bot.ingest.parser import ParsedFeed, add_old_guids
 from bot.models import Article
 from bot.store import articles as article_store
+from bot.store.duplicates import entry_id
 from bot.store.feed_outlets import outlet_name
 from bot.store.feeds import FeedRow
 from bot.textutil import plural
@@ -102,7 +103,7 @@ def _unknown_entry(
     stored under that GUID (by its id, or by feed and GUID: an article that took it keeps its
     old id) nor tombstoned."""
     candidates = {
-        article_store.entry_id(row): row
+        entry_id(row): row
         for row in rows
         if row.get("guid") and (any_guid or str(row["guid"]).startswith(DIGEST_GUID))
     }
@@ -183,7 +184,7 @@ def unstored(db: sqlite_utils.Database, rows: list[dict[str, object]]) -> int:
     keys and recognises an entry by) nor a pruned one's tombstone. A few queries for them all,
     none per row. An entry that `insert_new` would find republished under another GUID still
     counts: the next poll downloads the feed again and stores nothing, and then lets it go."""
-    keys = {article_store.entry_id(row) for row in rows}  # one article per id, as stored
+    keys = {entry_id(row) for row in rows}  # one article per id, as stored
     return len(keys - _known_ids(db, sorted(keys)))
 
 

@@ -9,10 +9,12 @@ plain rows or dataclasses, in the flat style of sqlite-utils itself.
   reused, stored URLs rewritten in their one spelling), `durable` (fsync'd commits for the
   outbox), `lock` (one `newsdigest run` per database), `readonly` (a database this user may only
   read), `backup` (`newsdigest backup`).
-- The news: `feeds` (polling state, and the outlet a feed belongs to), `articles` (dedupe),
-  `tombstones` (what is kept of pruned articles), `stories` (members, merges, slug aliases),
-  `story_names` (what became of an old slug: each merge and rename, recorded), `summaries` (a
-  story's cached card words), `retention` (pruning old stories).
+- The news: `feeds` (polling state, and the outlet a feed belongs to), `articles` (stored,
+  filed under stories, read back), `duplicates` (which entries are stored already: dedupe, and
+  the keys articles are stored under), `tombstones` (what is kept of pruned articles),
+  `stories` (members, merges, slug aliases), `story_names` (what became of an old slug: each
+  merge and rename, recorded), `summaries` (a story's cached card words), `retention` (pruning
+  old stories).
 - The channels: `channels` (with topics, subscriptions and mutes), `sync` (config file ->
   database), `sync_report` (what a sync did, and the notes that tell the admin).
 - The outbox: `deliveries` (story posts and thread updates), `queued_posts` (how each is

@@ -38,7 +38,7 @@ def _m002_runner(db: sqlite_utils.Database) -> None:
 
 
 def _m004_softer_dedupe_indexes(db: sqlite_utils.Database) -> None:
-    # Title and URL duplicates are decided in code (bot.store.articles) with a time window and a
+    # Title and URL duplicates are decided in code (bot.store.duplicates) with a time window and a
     # homepage exemption; as unique indexes they dropped a recurring "Morning briefing" forever
     # and every item of a feed whose entries all link to its home page.
     db.executescript(
@@ -85,7 +85,7 @@ def _m007_refold_keys(db: sqlite_utils.Database) -> None:
     # voicing marks: keys stored before no longer equal what the code computes, so a new slug
     # could fold onto an old one unseen, and a repeated title escape the duplicate check.
     # Only rows whose key changes are written; titles are short, so one pass over them is cheap.
-    from bot.store.articles import title_key  # that module imports this one
+    from bot.store.duplicates import title_key  # that module imports this one
 
     for table in ("stories", "story_aliases"):
         rows = db.execute(f"SELECT rowid, slug, slug_key FROM {table}").fetchall()

@@ -5,7 +5,7 @@ with no id and no link of its own is known by a digest of its title and text, an
 character garbled the text of the entries after it; and a terminal code in a GUID or link lost
 only its ESC ("notice-[31m42", now "notice-42"). The parser works out that old GUID for a
 document that has them, and these look an entry up by it, so that the upgrade posts no stored
-entry again. The title and URL checks of `bot.store.articles` miss the ones that matter: no link
+entry again. The title and URL checks of `bot.store.duplicates` miss the ones that matter: no link
 of its own (or one that held the code too), undated and first seen days before, or a title that
 held a colour code.
 """

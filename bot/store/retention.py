@@ -27,8 +27,8 @@ from typing import Any
 import sqlite_utils
 
 from bot.store import alerts, tombstones
-from bot.store.articles import article_id
 from bot.store.database import iso, transaction
+from bot.store.duplicates import article_id
 
 # Old stories examined per write transaction: with their articles, deliveries and aliases a few
 # thousand rows, a fraction of a second on a small server.

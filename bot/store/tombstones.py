@@ -5,7 +5,7 @@ for months; without this, a pruned article would come back as new, open a story 
 A tombstone holds hashes, not text: the article's id (itself a hash of feed and GUID, or of feed
 and URL or title for an entry without a GUID: what `insert_new` keys an entry by), the canonical
 URL and the folded title. An entry matches when its id is tombstoned, or when its canonical URL is
-and the URL rule of bot.store.articles holds: the tombstone is from another feed (a republish) or
+and the URL rule of bot.store.duplicates holds: the tombstone is from another feed (a republish) or
 has the same title (a GUID that changed). The text comparison that rule also allows is lost with
 the text; and a bare home-page link never counts, as in the live check.
 
