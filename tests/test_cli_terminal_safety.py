@@ -21,7 +21,7 @@ from rich.console import Console
 from bot.app import PassReport
 from bot.cli import cli
 from bot.cli import output as output_module
-from bot.cli.stories import poll_with_progress, print_poll_report
+from bot.cli.poll import poll_with_progress, print_poll_report
 from bot.pipeline.poll import FeedResult, PollReport
 from bot.store import articles as article_store
 from bot.store import channels as channel_store

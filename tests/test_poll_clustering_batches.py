@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 
 from bot.app import NewsDigest, PassReport
-from bot.cli.stories import poll_with_progress, print_poll_report
+from bot.cli.poll import poll_with_progress, print_poll_report
 from bot.config import Config
 from bot.pipeline import clustering
 from bot.pipeline.poll import PollReport

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from bot.cli.stories import _ListedInReport
+from bot.cli.poll import _ListedInReport
 from bot.config import ConfigError, PollingConfig, load_config
 from bot.feedserver import FeedServer, Reply
 from bot.ingest.parser import MAX_FEED_ENTRIES, parse_feed

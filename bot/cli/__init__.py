@@ -42,8 +42,9 @@ from bot.cli.config_check import config_group
 from bot.cli.context import CliContext
 from bot.cli.eval import eval_group
 from bot.cli.feeds import feeds_group
+from bot.cli.poll import poll_command
 from bot.cli.prune import prune_command
-from bot.cli.stories import digest_command, poll_command, stories_command, story_command
+from bot.cli.stories import digest_command, stories_command, story_command
 from bot.cli.topics import topics_group
 from bot.runner.logs import CliFormatter, quiet_http_clients
 from bot.store.database import is_busy, notice_waits

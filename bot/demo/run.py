@@ -126,7 +126,7 @@ def _make_demo_own(core: NewsDigest) -> None:
 
 
 async def _poll(core: NewsDigest, console: Console) -> PassReport:
-    from bot.cli.stories import poll_with_progress, print_poll_report
+    from bot.cli.poll import poll_with_progress, print_poll_report
 
     report = await poll_with_progress(core, console, all_feeds=True)
     print_poll_report(report, console)
