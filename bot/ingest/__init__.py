@@ -1,8 +1,9 @@
 """Feed ingestion: fetch politely and safely, parse, normalise. Pure of storage.
 
 Modules: `netguard` (no internal addresses, on every redirect hop), `fetcher` (conditional GET,
-size cap, per-site limits), `bodies` (Content-Encoding undone within the cap), `policy` (a fetch
-outcome -> the feed's next state), `decoding` (charset repairs before parsing), `controls`
+size cap, per-site limits), `transport` (httpx's, its pool dialling through the guard), `bodies`
+(Content-Encoding undone within the cap), `policy` (a fetch outcome -> the feed's next state),
+`decoding` (charset repairs before parsing), `controls`
 (the control characters XML forbids, dropped), `entities` (HTML entities and stray ampersands
 XML refuses, repaired; both, in a document left in ISO-2022, in its ASCII text: `iso_2022`),
 `parser` (bytes -> `ParsedFeed`), `entries` (each entry of it, `ParsedEntry`), with `entry_fields`,

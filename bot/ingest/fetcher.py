@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import importlib.util
 import logging
-import ssl
-import sys
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
@@ -24,7 +20,6 @@ from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Self
 
-import httpcore
 import httpx
 
 from bot import USER_AGENT
@@ -49,15 +44,9 @@ from bot.ingest.netguard import (
     system_resolver,
 )
 from bot.ingest.refusal import Refusal, refusal_of, refusal_phrase
+from bot.ingest.transport import GuardedTransport, ssl_context
 
 log = logging.getLogger(__name__)
-
-# httpcore asks `import sniffio` every time it creates a lock (several per request). anyio 4 no
-# longer installs sniffio, and a failed import is not cached, so each ask walks sys.path: ~5 ms
-# per request here. Recording the absence once makes the same ImportError instant. Installing
-# sniffio fixes it properly and makes this line a no-op.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 __all__ = ["ACCEPT", "FeedFetcher", "FetchResult", "Refusal", "parse_retry_after", "refusal_phrase"]
 
@@ -152,33 +141,6 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
         return None
 
 
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    # Loading the CA bundle costs ~0.1 s; one verified context serves every fetcher.
-    return httpx.create_ssl_context(trust_env=False)
-
-
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's own transport, with its connection pool rebuilt on the guarded network backend.
-
-    httpx exposes no hook for the backend, so this replaces the private `_pool` attribute
-    (httpx 0.27/0.28). If a future httpx renames it, `FeedFetcher` notices and falls back to the
-    plain transport, keeping the per-hop pre-connect check but not the rebinding guard.
-    """
-
-    def __init__(self, *, backend: GuardedNetworkBackend, limits: httpx.Limits) -> None:
-        super().__init__(verify=_ssl_context(), limits=limits, trust_env=False)
-        if not isinstance(getattr(self, "_pool", None), httpcore.AsyncConnectionPool):
-            raise RuntimeError("httpx transport layout changed; cannot install network guard")
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=backend,
-        )
-
-
 class FeedFetcher:
     """Async context manager that fetches feeds politely and safely.
 
@@ -220,10 +182,10 @@ class FeedFetcher:
                 max_connections=total_limit, max_keepalive_connections=total_limit
             )
             try:
-                transport = _GuardedTransport(backend=backend, limits=limits)
+                transport = GuardedTransport(backend=backend, limits=limits)
             except RuntimeError:
                 transport = httpx.AsyncHTTPTransport(
-                    verify=_ssl_context(), limits=limits, trust_env=False
+                    verify=ssl_context(), limits=limits, trust_env=False
                 )
                 self.rebinding_guard = False
         # trust_env=False: an HTTP(S)_PROXY from the environment would route around the guard.
