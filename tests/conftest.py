@@ -1,12 +1,15 @@
 """Shared fixtures: a real SQLite file per test (`db`), an empty loopback feed server for a test's
 own routes (`server`), the sample feeds on a loopback server, a fake Slack Web API on loopback
-(`slack_api`), and a fake Discord REST API on loopback with discord.py pointed at it."""
+(`slack_api`), a fake Discord REST API on loopback with discord.py pointed at it, and the two
+chat front ends over the test's `core`: `h` (Slack's app through signed requests) and `bot` (the
+Discord bot), so a module driving a command on both platforms keeps only its own `core`."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import discord
 import pytest
@@ -21,6 +24,11 @@ from bot.demo.feeds import sample_feeds
 from bot.feedserver import FeedServer, Reply
 from bot.ingest.errors import forget_logged_tracebacks
 from bot.store.database import open_database, utcnow
+
+if TYPE_CHECKING:
+    from test_slack_app import Harness
+
+    from bot.adapters.discord.bot import DiscordBot
 
 
 @pytest.fixture(autouse=True)
@@ -104,5 +112,24 @@ async def discord_client(discord_api: FakeDiscord) -> AsyncIterator[discord.Clie
     """A discord.py client logged in (REST only, no gateway) against `discord_api`."""
     client = discord.Client(intents=discord.Intents.none())
     await client.login("fake-token")
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def h(slack_api: FakeSlackAPI, core: NewsDigest) -> AsyncIterator[Harness]:
+    """Slack's app over `core`, driven by signed requests against `slack_api`."""
+    from test_slack_app import make_harness  # a test module: only for the tests that use it
+
+    async for harness in make_harness(slack_api, core):
+        yield harness
+
+
+@pytest.fixture
+async def bot(discord_api: FakeDiscord, core: NewsDigest) -> AsyncIterator[DiscordBot]:
+    """The Discord bot over `core`, against `discord_api`."""
+    from test_discord_commands import make_bot  # a test module: only for the tests that use it
+
+    client = await make_bot(core)
     yield client
     await client.close()

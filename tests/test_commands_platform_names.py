@@ -5,16 +5,15 @@ command to copy. Real dispatch through each adapter, real SQLite file."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fakes.discord_api import FakeDiscord
-from fakes.slack_api import FakeSlackAPI
 from fakes.stories import add_story
-from test_discord_commands import answer, make_bot, slash
-from test_slack_app import Harness, ack_text, make_harness
+from test_discord_commands import answer, slash
+from test_slack_app import Harness, ack_text
 
 from bot.adapters.discord.bot import DiscordBot
 from bot.app import NewsDigest
@@ -30,19 +29,6 @@ def core(tmp_path: Path) -> Iterator[NewsDigest]:
     )
     yield app
     app.close()
-
-
-@pytest.fixture
-async def h(slack_api: FakeSlackAPI, core: NewsDigest) -> AsyncIterator[Harness]:
-    async for harness in make_harness(slack_api, core):
-        yield harness
-
-
-@pytest.fixture
-async def bot(discord_api: FakeDiscord, core: NewsDigest) -> AsyncIterator[DiscordBot]:
-    client = await make_bot(core)
-    yield client
-    await client.close()
 
 
 async def test_discord_mute_in_a_channel_not_signed_up_names_watchlist_show(

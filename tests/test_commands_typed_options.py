@@ -6,14 +6,13 @@ dispatch through Slack's app (signed requests, the Web API fake), real SQLite fi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from fakes.slack_api import FakeSlackAPI
 from fakes.stories import add_story, grow_story
-from test_slack_app import Harness, ack_text, make_harness
+from test_slack_app import Harness, ack_text
 
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
@@ -38,12 +37,6 @@ def core(tmp_path: Path) -> Iterator[NewsDigest]:
     add_story(app.db, "kestrel00001", ["Harbor Ledger", "Valley Times"], now=now)
     yield app
     app.close()
-
-
-@pytest.fixture
-async def h(slack_api: FakeSlackAPI, core: NewsDigest) -> AsyncIterator[Harness]:
-    async for harness in make_harness(slack_api, core):
-        yield harness
 
 
 def _channel(core: NewsDigest) -> ChannelRow:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from fakes.discord_api import APP_ID, HTML_PAGE, NO_ID, TRUNCATED_JSON, FakeDiscord
 from fakes.stories import add_channel, add_story
-from test_discord_commands import CHANNEL, EPHEMERAL, make_bot, slash
+from test_discord_commands import CHANNEL, EPHEMERAL, slash
 
 from bot.adapters.discord.bot import DiscordBot
 from bot.app import NewsDigest
@@ -34,13 +34,6 @@ def core(tmp_path: Path) -> Iterator[NewsDigest]:
     app = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "nd.db"))
     yield app
     app.close()
-
-
-@pytest.fixture
-async def bot(discord_api: FakeDiscord, core: NewsDigest) -> AsyncIterator[DiscordBot]:
-    client = await make_bot(core)
-    yield client
-    await client.close()
 
 
 def follow_ups(api: FakeDiscord) -> list[dict[str, Any]]:

@@ -6,14 +6,13 @@ meaning and are flagged. Real dispatch through Slack's app and Discord's, real S
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fakes.discord_api import FakeDiscord
-from fakes.slack_api import FakeSlackAPI
-from test_discord_commands import answer, make_bot, slash
-from test_slack_app import Harness, ack_text, make_harness
+from test_discord_commands import answer, slash
+from test_slack_app import Harness, ack_text
 
 from bot.adapters.discord.bot import DiscordBot
 from bot.app import NewsDigest
@@ -38,19 +37,6 @@ def core(tmp_path: Path) -> Iterator[NewsDigest]:
     app = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "nd.db"))
     yield app
     app.close()
-
-
-@pytest.fixture
-async def h(slack_api: FakeSlackAPI, core: NewsDigest) -> AsyncIterator[Harness]:
-    async for harness in make_harness(slack_api, core):
-        yield harness
-
-
-@pytest.fixture
-async def bot(discord_api: FakeDiscord, core: NewsDigest) -> AsyncIterator[DiscordBot]:
-    client = await make_bot(core)
-    yield client
-    await client.close()
 
 
 @pytest.mark.parametrize(

@@ -4,16 +4,15 @@ them, and never signs a channel up for scheduled digests (a channel row) that ha
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from fakes.slack_api import FakeSlackAPI
 from fakes.stories import add_story
-from test_slack_app import Harness, make_harness
+from test_slack_app import Harness
 
 from bot.app import NewsDigest
 from bot.config import Config
@@ -27,12 +26,6 @@ def core(tmp_path: Path) -> Iterator[NewsDigest]:
     add_story(app.db, "s1", ["Reuters", "AP", "BBC"], now=utcnow() - timedelta(hours=2))
     yield app
     app.close()
-
-
-@pytest.fixture
-async def h(slack_api: FakeSlackAPI, core: NewsDigest) -> AsyncIterator[Harness]:
-    async for harness in make_harness(slack_api, core):
-        yield harness
 
 
 async def mute_from_story_card(h: Harness) -> dict[str, Any]:

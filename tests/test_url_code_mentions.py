@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 from fakes.discord_api import FakeDiscord
-from fakes.slack_api import FakeSlackAPI
-from test_discord_commands import answer, make_bot, slash
-from test_slack_app import Harness, make_harness
+from test_discord_commands import answer, slash
+from test_slack_app import Harness
 
 from bot.adapters.discord.bot import DiscordBot
 from bot.app import NewsDigest
@@ -35,19 +34,6 @@ def core(tmp_path: Path) -> AsyncIterator[NewsDigest]:
     app = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
     yield app
     app.close()
-
-
-@pytest.fixture
-async def h(slack_api: FakeSlackAPI, core: NewsDigest) -> AsyncIterator[Harness]:
-    async for harness in make_harness(slack_api, core):
-        yield harness
-
-
-@pytest.fixture
-async def bot(discord_api: FakeDiscord, core: NewsDigest) -> AsyncIterator[DiscordBot]:
-    client = await make_bot(core)
-    yield client
-    await client.close()
 
 
 def slack_ack(text: str) -> dict[str, Any]:

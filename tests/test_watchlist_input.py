@@ -5,12 +5,11 @@ names it). Real dispatch, real SQLite file, real config file."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from fakes.discord_api import FakeDiscord
-from test_discord_commands import CHANNEL, answer, make_bot, slash
+from test_discord_commands import CHANNEL, answer, slash
 
 from bot.adapters.discord.bot import DiscordBot
 from bot.app import NewsDigest
@@ -79,13 +78,6 @@ async def test_quiet_hours_that_are_no_range_are_still_refused(core: NewsDigest)
         "/watchlist quiet 22:00-07:00 | /watchlist quiet off"
     )
     assert channel_store.get_channel(core.db, "slack", "C7") is None
-
-
-@pytest.fixture
-async def bot(discord_api: FakeDiscord, core: NewsDigest) -> AsyncIterator[DiscordBot]:
-    client = await make_bot(core)
-    yield client
-    await client.close()
 
 
 @pytest.mark.parametrize("hours", ["22:00 - 07:00", " 22:00 – 07:00 ", "22:00-07:00"])
