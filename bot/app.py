@@ -73,8 +73,12 @@ class PassReport:
         return self.poll.seconds + self.cluster_seconds
 
 
-# Passes over the backlog when another process keeps clustering into the database meanwhile.
+# Passes over the backlog when another process keeps clustering into the database meanwhile,
+# and the pause before each pass after the first (doubling from the first, up to the last): a
+# process working through a big backlog commits every few tenths of a second, so passes straight
+# after each other were all refused within seconds.
 CLUSTER_ATTEMPTS = 5
+CLUSTER_RETRY_PAUSE = (0.5, 4.0)
 
 # Told how many of the backlog's articles are clustered so far, and how many there are.
 ClusterProgress = Callable[[int, int], None]
@@ -179,15 +183,26 @@ class NewsDigest:
             changed, self._unreported = self._unreported, set()
             clustered = 0
             try:
-                for _attempt in range(CLUSTER_ATTEMPTS):
+                for attempt in range(CLUSTER_ATTEMPTS):
+                    if attempt:
+                        first, last = CLUSTER_RETRY_PAUSE
+                        await asyncio.sleep(min(first * 2 ** (attempt - 1), last))
                     done, finished = await self._cluster_once(changed, on_progress)
                     clustered += done
                     if finished:
                         break
                     # Its batches committed stay; what the other process left unclustered is
-                    # read afresh, its stories now known. Past the attempts, the next pass
-                    # clusters the rest.
+                    # read afresh, its stories now known.
                     log.info("another process clustered meanwhile: taking up its stories")
+                else:
+                    # The next pass (this process's, or a running bot's within its poll
+                    # interval) clusters the rest: said, as a report of "0 stories" reads as
+                    # nothing found.
+                    log.warning(
+                        "another process kept clustering: the articles left are clustered by "
+                        "the next pass (a running newsdigest run picks them up)",
+                        extra={"event": "cluster_left"},
+                    )
             except BaseException:
                 self._unreported = changed
                 raise
