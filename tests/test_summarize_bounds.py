@@ -166,6 +166,14 @@ def test_reported_list_article_summarises_promptly() -> None:
         pytest.param("The mayor " + "(" * 5000 + "x" + ")" * 5000 + " won the vote.", id="nested"),
         pytest.param("The mayor said " + " ".join(f'"q{i}",' for i in range(5000)) + " then left.", id="quotes"),
         pytest.param("The mayor said " + " ".join(f"“q{i}”," for i in range(5000)), id="curly"),
+        # A run of opening marks nothing closes: each mark walked every quotation still open.
+        *(
+            pytest.param("The mayor said " + f" {mark}" * 15_000 + " then left.", id=f"open-{mark}")
+            for mark in "“„«»‹›‚「『"
+        ),
+        pytest.param("The mayor said " + "«" * 5000 + " " + ", ".join(f"aside {i}" for i in range(1000)) + " won.", id="open-then-commas"),
+        # An open single quotation, then possessives: each read the rest of the text again.
+        pytest.param("The mayor said 'fine" + " docks' pay" * 15_000 + " then left.", id="open-single-possessives"),
     ],
 )  # fmt: skip
 def test_hostile_article_summarises_promptly(text: str) -> None:
@@ -248,3 +256,15 @@ def test_a_long_capitalised_run_is_split_at_its_ampersands_in_linear_time() -> N
     tokens = ["Sen."] * 200_000 + ["Mike", "Trapp", "&", "Royce", "Adkins"]
     pieces = _within(1.0, lambda: _split_at_ampersand(tokens))
     assert pieces == [["Sen."] * 200_000 + ["Mike", "Trapp"], ["Royce", "Adkins"]]
+
+
+def test_a_run_of_many_ampersands_is_split_in_linear_time() -> None:
+    # The words after each "&" were copied at each one: 80,000 tokens took seconds.
+    tokens = ["Ab", "&"] * 40_000 + ["Cd"]
+    pieces = _within(1.0, lambda: _split_at_ampersand(tokens))
+    assert pieces == [tokens]
+    # Still split where two names of two words meet.
+    assert _split_at_ampersand(["Mike", "Trapp", "&", "Royce", "Adkins", "&", "Co"]) == [
+        ["Mike", "Trapp"],
+        ["Royce", "Adkins", "&", "Co"],
+    ]

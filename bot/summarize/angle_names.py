@@ -6,7 +6,6 @@ so a date, an office, a possessive or a shouted slogan must not pass for a name.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Container
 
@@ -274,13 +273,20 @@ def _split_at_ampersand(tokens: list[str]) -> list[list[str]]:
     """A capitalised run's `tokens` split at each "&" that joins two names rather than makes
     one: "Procter & Gamble", "Merck & Co" and "Fish & Wildlife Service" are one firm or body,
     "Mike Trapp & Royce Adkins" two people (a name of two words or more on each side)."""
+    # Where the words after each "&" end (the next "&", or the run's end), found in one pass
+    # from the back: reading or copying them at each "&" was quadratic in a run of many.
+    ends = [len(tokens)] * len(tokens)
+    end = len(tokens)
+    for i in range(len(tokens) - 1, -1, -1):
+        ends[i] = end
+        if tokens[i] == "&":
+            end = i
     pieces: list[list[str]] = [[]]
     for i, token in enumerate(tokens):
-        # The words up to the next "&", read only at an "&": reading them at every token made a
-        # run of 50,000 capitalised words take seconds.
         if token == "&" and len(pieces[-1]) > 1:
-            right = list(itertools.takewhile(lambda t: t != "&", tokens[i + 1 :]))
-            if len(right) > 1 and right[-1] not in _FOR_HEADS:
+            # The words up to the next "&": two or more, and not ending on a body's head word.
+            last = ends[i] - 1
+            if last - i > 1 and tokens[last] not in _FOR_HEADS:
                 pieces.append([])
                 continue
         pieces[-1].append(token)

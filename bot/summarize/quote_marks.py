@@ -44,6 +44,12 @@ _MARK_CHARS = "".join(
     )
 )
 _MARK_RE = re.compile(f"[{re.escape(_MARK_CHARS)}]")
+# For each mark, the opening marks it closes ("“" closes „, "»" closes «).
+_OPENERS_OF: dict[str, str] = {
+    mark: "".join(opener for opener, closers in QUOTATION_PAIRS.items() if mark in closers)
+    for mark in _MARK_CHARS
+}
+_NEXT_WORD_RE = re.compile(r"\s*(\S+)")
 
 
 def open_quotes(text: str) -> list[int]:
@@ -82,17 +88,17 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def _closes_curly(before: str, after: str, text: str, stack: list[int]) -> bool:
+def _closes_curly(before: str, after: str, open_count: _OpenCount) -> bool:
     """Whether a straight " ends a quotation a curly mark opened (“safe," he said): one is open
     and the mark does not stand as an opener would, at a word's start."""
-    if not any(text[j] in "“„«" for j in stack):
+    if not open_count.any("“„«"):
         return False
     return not (before in _OPENS_AFTER and after.isalnum())
 
 
-def _closes_single(text: str, i: int, stack: list[int]) -> bool:
+def _closes_single(text: str, i: int, open_count: _OpenCount) -> bool:
     """Whether the single mark at `text[i]` ends a quotation rather than standing for a letter."""
-    if not any(text[j] in "‘'‚" for j in stack):
+    if not open_count.any("‘'‚"):
         return False
     before = text[i - 1] if i else " "
     after = text[i + 1] if i + 1 < len(text) else " "
@@ -102,11 +108,27 @@ def _closes_single(text: str, i: int, stack: list[int]) -> bool:
     # "as" or "while", which follow a closed quotation.
     if before not in "sS" or after != " ":
         return True
-    following = text[i + 1 :].split(maxsplit=1)
-    word = following[0].rstrip(",;:.!?…") if following else ""
+    # Only the next word, not the rest of the text split: that copied the text at every mark.
+    found = _NEXT_WORD_RE.match(text, i + 1)
+    word = found.group(1).rstrip(",;:.!?…") if found else ""
     if not word[:1].islower():
         return True
     return word in STOPWORDS and word not in _AFTER_POSSESSIVE
+
+
+class _OpenCount:
+    """How many quotations each opening mark holds open: whether one of some kinds is open is
+    then a few lookups, not a walk of the whole stack at every mark (quadratic in a run of
+    unclosed marks)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def add(self, mark: str, n: int = 1) -> None:
+        self.counts[mark] = self.counts.get(mark, 0) + n
+
+    def any(self, marks: str) -> bool:
+        return any(self.counts.get(mark, 0) > 0 for mark in marks)
 
 
 def quoted_spans(text: str) -> list[str]:
@@ -128,15 +150,24 @@ def quotation_bounds(text: str) -> list[tuple[int, int]]:
 def _scan(text: str) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """The quotations of `text` that close (as `quotation_bounds`), where those left open start
     (as `open_quotes`) and where a mark closes none (as `stray_closings`): one reading of the
-    marks for all three."""
+    marks for all three, in time linear in the marks."""
     spans: list[tuple[int, int]] = []
     stack: list[int] = []
     strays: list[int] = []
+    open_count = _OpenCount()
+
+    def push(i: int) -> None:
+        stack.append(i)
+        open_count.add(text[i])
 
     def close(i: int, marks: str) -> None:
+        # Called only when one of `marks` is open: the walk stops at it, and every quotation it
+        # passes is closed with it, so each opening mark is walked over once in all.
         for depth in range(len(stack) - 1, -1, -1):
             if text[stack[depth]] in marks:
                 spans.append((stack[depth] + 1, i))
+                for j in stack[depth:]:
+                    open_count.add(text[j], -1)
                 del stack[depth:]
                 return
 
@@ -148,31 +179,31 @@ def _scan(text: str) -> tuple[list[tuple[int, int]], list[int], list[int]]:
         after = text[i + 1] if i + 1 < len(text) else " "
         if ch in APOSTROPHE_MARKS:
             if ch != "’" and before in _OPENS_AFTER and after.isalpha():
-                stack.append(i)
-            elif _closes_single(text, i, stack):
+                push(i)
+            elif _closes_single(text, i, open_count):
                 close(i, "‘'‚")
             continue
         if ch == '"':
-            if any(text[j] == '"' for j in stack) or _closes_curly(before, after, text, stack):
+            if open_count.any('"') or _closes_curly(before, after, open_count):
                 close(i, _DOUBLE_OPENERS)
             elif before in _OPENS_AFTER:
-                stack.append(i)
+                push(i)
             elif not before.isdigit():
                 strays.append(i)  # 'safe," the mayor said' (not 'the 6.1" model')
             continue
         # The innermost open quotation this mark closes ("“" closes „…“ but opens “…”; "»"
         # closes «…» but opens »…«); any closing double mark ends any double quotation.
-        closing = [j for j in stack if ch in QUOTATION_PAIRS[text[j]]]
+        openers = _OPENERS_OF.get(ch, "")
         # Inside „…“ an English quotation opens with "“" too ("„Er nannte es “Unsinn”.“"):
         # a "“" at a word's start opens one, and only one at a word's end closes the German.
         if ch == "“" and before in _OPENS_AFTER and after.isalnum():
-            closing = []
-        if ch in _DOUBLE_CLOSING and any(text[j] in _DOUBLE_OPENERS for j in stack):
+            openers = ""
+        if ch in _DOUBLE_CLOSING and open_count.any(_DOUBLE_OPENERS):
             close(i, _DOUBLE_OPENERS)
-        elif closing:
-            close(i, text[closing[-1]])
+        elif open_count.any(openers):
+            close(i, openers)
         elif ch in QUOTATION_PAIRS:
-            stack.append(i)
+            push(i)
         else:
             strays.append(i)  # "”" or "」" with nothing open to close
     return spans, stack, strays
