@@ -203,6 +203,21 @@ def test_a_quote_telling_another_occasion_of_a_bullets_act_is_news() -> None:
     assert quote == thursday
 
 
+def test_a_quote_telling_another_occasion_of_the_headlines_act_is_news() -> None:
+    headline = "Tolberg council votes on Monday to close old ferry pier"
+    one = "The Tolberg council voted on Monday to close the old ferry pier."
+    thursday = "The Tolberg council voted on Thursday to close the old ferry pier after a hearing."
+    stems = frozenset(content_stems(headline))
+    bullet = (frozenset(content_stems(one)), figures(one))
+    # Its words cover the headline, but it tells another day's vote.
+    assert not Told(headline=stems, bullets=[bullet], texts=[one]).retold_by(thursday)
+    assert not Told(headline=stems, headline_text=headline).retold_by(thursday)
+    # The headline's own vote told again still is a retelling.
+    monday = thursday.replace("Thursday", "Monday")
+    assert Told(headline=stems, bullets=[bullet], texts=[one]).retold_by(monday)
+    assert Told(headline=stems, headline_text=headline).retold_by(monday)
+
+
 def test_a_shared_quotation_on_another_day_does_not_report_the_bullet() -> None:
     said = (
         "Mayor Ola Berg said on Monday that closing the pier was “a sad day for Tolberg fishermen”."

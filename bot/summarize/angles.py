@@ -312,6 +312,7 @@ def build_angles(
         bullets,
         figures(headline).union(*(f for _, f in bullets)),
         texts,
+        headline,
     )
     sole = {b.sources[0] for b in tldr if not isinstance(b, str) and len(b.sources) == 1}
     by_outlet: dict[str, list[Article]] = {}

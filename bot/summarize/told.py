@@ -41,6 +41,9 @@ class Told:
     # (`restated.cores_alike`, `one_remark`); and for another occasion of a bullet's act or its
     # opposite act, which is no retelling (`acts.two_facts`).
     texts: Sequence[str] = ()
+    # The headline's words, for another occasion of its act or its opposite act (`two_facts`),
+    # which its stems alone cannot tell from a retelling.
+    headline_text: str = ""
 
     def retold_by(self, quote: str) -> bool:
         figs = figures(quote)
@@ -59,6 +62,7 @@ class Told:
         on_headline = len(stems & headline)
         if (
             headline
+            and not self._other_fact_than_headline(quote)
             and on_headline >= QUOTE_MAX_HEADLINE * len(headline)
             and on_headline >= QUOTE_MIN_HEADLINE_SHARE * len(stems)
         ):
@@ -78,6 +82,14 @@ class Told:
             if shared and same_figure_restated(stems, shared, bullet, bullet_figs):
                 return True
         return any(cores_alike(quote, text) or one_remark(quote, text) for text in self.texts)
+
+    def _other_fact_than_headline(self, quote: str) -> bool:
+        """Whether `quote` tells another occasion of the headline's act, or its opposite act
+        ("voted on Thursday" under "Council votes on Monday ..."): news, however many of the
+        headline's words it carries. Asked of the headline's words, and of the bullets', which
+        tell its event at more length (the bullets' check asks the same)."""
+        texts = [self.headline_text, *self.texts] if self.headline_text else self.texts
+        return any(two_facts(quote, text) for text in texts)
 
 
 # Where a quote's sentences part, for placing its figures: the space after a full stop, question
