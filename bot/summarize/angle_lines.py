@@ -103,7 +103,7 @@ def _detail(
     if cut and fits and keeps and not _broken(full, cut):
         return _drop_stop(cut)
     # The whole sentence is one, whatever the verb cues say ("rebuilt" is none of them).
-    if len(full.split()) <= LINE_MAX_WORDS and not _quote_broken(full):
+    if len(full.split()) <= LINE_MAX_WORDS and not _quote_broken(full, whole=True):
         return _drop_stop(full)
     # Nothing shorter reads as a thought of its own. Cut at the 24th word, the line ended on
     # "from Hong Kong to Buenos…" or "in the…", and a window from the middle opened on someone's
@@ -176,16 +176,17 @@ def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
 def _broken(full: str, form: str) -> bool:
     """Whether `form`, a form of the sentence `full`, is no sentence of its own: an aside or
     quotation left open, no verb, or a cut at a comma that ends no clause."""
-    if _quote_broken(form):
+    if _quote_broken(form, whole=form == full):
         return True
     return _unfinished(form) or _torn(full, form)
 
 
-def _quote_broken(form: str) -> bool:
+def _quote_broken(form: str, whole: bool = False) -> bool:
     """Whether `form` leaves a quotation open or closes one it never opened ("…objective,” said
     ..."): it ends or starts inside someone's words, which a line would then pass off as the
-    outlet's. The marks are read as `quote_marks` reads them: „…“ and »…« pair."""
-    return has_open_quote(form) or bool(stray_closings(form))
+    outlet's. The marks are read as `quote_marks` reads them: „…“ and »…« pair; `whole`, the
+    whole sentence, leaves no single quotation open that nothing after it could close."""
+    return has_open_quote(form, whole=whole) or bool(stray_closings(form))
 
 
 def _torn(full: str, form: str) -> bool:

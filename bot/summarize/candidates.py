@@ -213,7 +213,11 @@ def _unbalanced(text: str) -> bool:
     quote in two ('The pier is safe," the mayor said') or stopped at an abbreviation inside
     brackets ("(R-Ore."). As a bullet it reads broken, whatever it says. The marks are read as
     `quote_marks` reads them: „…“, „…” and »…« are closed quotations."""
-    return has_open_quote(text) or bool(stray_closings(text)) or text.count("(") != text.count(")")
+    return (
+        has_open_quote(text, whole=True)
+        or bool(stray_closings(text))
+        or text.count("(") != text.count(")")
+    )
 
 
 def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[list[Option]]:

@@ -8,8 +8,11 @@ one pass, so every rule pairs them alike (the headline's `balanced_cut` closes w
 leaves open).
 
 Single marks are also apostrophes: "don’t" (between letters), "the ’90s" (before a digit),
-"the protesters' demands" (a plural's possessive). Only a mark at a word's start opens a
-quotation, and only one at a word's end closes it. Inside an open single quotation, a mark after
+"the protesters' demands" (a plural's possessive), a word's clipped start ("give 'em a fight",
+"'til the storm passes", "the 'Ol Miss game"). Only a mark at a word's start opens a quotation,
+and only one at a word's end closes it. A whole sentence (`has_open_quote(..., whole=True)`)
+leaves no single quotation open that no single mark after it could close: nothing says it
+quoted, so it is an apostrophe of a clipped word the list lacks ("'Bama fans"). Inside an open single quotation, a mark after
 "s" is a possessive only when a word a possessive can lead to follows ("'the owners' offer ...");
 before a little word ("a ‘total mess’ as ...", "‘no respect for workers’ while ...") it closes
 the quotation: a possessive never runs on into "as" or "while".
@@ -50,6 +53,21 @@ _OPENERS_OF: dict[str, str] = {
     for mark in _MARK_CHARS
 }
 _NEXT_WORD_RE = re.compile(r"\s*(\S+)")
+_SINGLE_CLOSER_RE = re.compile(r"['’](?!\w)")
+# Words written with their start clipped: the mark before them is an apostrophe, not an opening
+# quotation ("give 'em a fight", "rock 'n' roll", "'til dawn", "'Tis the season", "'Ol Miss").
+_CLIPPED_WORDS = frozenset(
+    """
+    em til n cause cos cuz tis twas twere twill twould ol bout nuff neath gainst tween
+    """.split()
+)
+_CLIPPED_RE = re.compile(r"([A-Za-z]+)(?![A-Za-z])")
+
+
+def _clipped(text: str, i: int) -> bool:
+    """Whether the single mark at `text[i]` stands for the clipped start of its word."""
+    found = _CLIPPED_RE.match(text, i + 1)
+    return found is not None and found.group(1).casefold() in _CLIPPED_WORDS
 
 
 def open_quotes(text: str) -> list[int]:
@@ -58,9 +76,17 @@ def open_quotes(text: str) -> list[int]:
     return _scan(text)[1]
 
 
-def has_open_quote(text: str) -> bool:
-    """Whether `text` leaves a quotation open (`open_quotes`): „…“, »…« and «…» are closed."""
-    return bool(_scan(text)[1])
+def has_open_quote(text: str, *, whole: bool = False) -> bool:
+    """Whether `text` leaves a quotation open (`open_quotes`): „…“, »…« and «…» are closed.
+
+    `whole`: `text` is a whole sentence, so a single quotation no single mark after it could
+    close opened none ("'Bama fans"): a cut of it, which stops before its words end, may."""
+    opened = _scan(text)[1]
+    if whole:
+        # Where the last mark that could close a single quotation stands (at a word's end).
+        last = max((m.start() for m in _SINGLE_CLOSER_RE.finditer(text)), default=-1)
+        opened = [i for i in opened if text[i] not in "'‘" or i < last]
+    return bool(opened)
 
 
 def stray_closings(text: str) -> list[int]:
@@ -179,7 +205,8 @@ def _scan(text: str) -> tuple[list[tuple[int, int]], list[int], list[int]]:
         after = text[i + 1] if i + 1 < len(text) else " "
         if ch in APOSTROPHE_MARKS:
             if ch != "’" and before in _OPENS_AFTER and after.isalpha():
-                push(i)
+                if not _clipped(text, i):
+                    push(i)
             elif _closes_single(text, i, open_count):
                 close(i, "‘'‚")
             continue
