@@ -94,3 +94,22 @@ def test_a_line_starting_inside_a_pointed_quotation_is_still_refused() -> None:
     cut = "un risque pour tous les bateaux» a dit la capitaine du port lundi à Tolberg."
     article = Article(id="1", source="Tolberg Bote", title="Quai", text=cut)
     assert angle_line(cut, article, [], [], cut.split()) == ""
+
+
+def test_a_cut_before_a_quotation_run_on_without_a_space_is_still_a_bullet() -> None:
+    # The next sentence's opening mark follows the full stop with no space, so the splitter
+    # kept both as one and the mark reads as closing what it never opened.
+    run_on = (
+        "However, the harbour board said on Monday that the old ferry pier, in its words "
+        "'a danger to boats,' would close for good: the last ferry leaves on Friday."
+        '"We cannot keep patching it up," the harbour master told the Tolberg Bote.'
+    )
+    forms = _bullet_forms(run_on)
+    assert forms, "a clause cut before the mark survives"
+    assert all('"' not in form and "last ferry" not in form for form in forms), forms
+    # A sentence starting inside a quotation still gives nothing: the words before the stray
+    # mark are someone's.
+    assert (
+        _bullet_forms('We cannot keep patching it up, so the pier closes on Friday," she said.')
+        == []
+    )

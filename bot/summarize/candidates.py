@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.summarize.acts import two_facts
 from bot.summarize.asides import accusing
+from bot.summarize.balance import run_on, unbalanced
 from bot.summarize.clauses import (
     SENTENCE_END_WEAK,
     WEAK_ENDINGS,
@@ -32,7 +33,6 @@ from bot.summarize.introduced import (
     turns_to_other_news,
     without_also,
 )
-from bot.summarize.quote_marks import has_open_quote, stray_closings
 from bot.summarize.restated import (
     RARE_DOCS,
     SAME_FIGURES_SHARE,
@@ -208,18 +208,6 @@ def _weak_endings(text: str, whole: bool) -> frozenset[str]:
     return WEAK_ENDINGS
 
 
-def _unbalanced(text: str) -> bool:
-    """A quotation or parenthesis opened or closed outside the sentence: the splitter cut a long
-    quote in two ('The pier is safe," the mayor said') or stopped at an abbreviation inside
-    brackets ("(R-Ore."). As a bullet it reads broken, whatever it says. The marks are read as
-    `quote_marks` reads them: „…“, „…” and »…« are closed quotations."""
-    return (
-        has_open_quote(text, whole=True)
-        or bool(stray_closings(text))
-        or text.count("(") != text.count(")")
-    )
-
-
 def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[list[Option]]:
     """Per source sentence, its usable forms; sentences repeated across outlets kept once."""
     out: list[list[Option]] = []
@@ -234,10 +222,12 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
         full = plain
         key = full.casefold()
         n_full = len(full.split())
+        # A run-on sentence keeps its cuts that read balanced themselves, never its whole.
+        runs_on = unbalanced(full) and run_on(full)
         if (
             n_full < params.min_bullet_words
             or key in seen
-            or _unbalanced(full)
+            or (unbalanced(full) and not runs_on)
             or leans_on_context(full)
             or is_teaser(full)
             or leans_on_earlier(full, core_claim(full))
@@ -252,6 +242,8 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
             budget -= sum(len(v.split()) for v in sources)
         forms = []
         for text in _forms(full, params, sources):
+            if runs_on and (text == full or unbalanced(text, whole=False)):
+                continue
             n_words = len(text.split())
             if n_words > params.max_words or n_words < params.min_bullet_words:
                 continue
