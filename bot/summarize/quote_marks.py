@@ -12,10 +12,11 @@ Single marks are also apostrophes: "don’t" (between letters), "the ’90s" (be
 "'til the storm passes", "the 'Ol Miss game"). Only a mark at a word's start opens a quotation,
 and only one at a word's end closes it. A whole sentence (`has_open_quote(..., whole=True)`)
 leaves no single quotation open that no single mark after it could close: nothing says it
-quoted, so it is an apostrophe of a clipped word the list lacks ("'Bama fans"). Inside an open single quotation, a mark after
-"s" is a possessive only when a word a possessive can lead to follows ("'the owners' offer ...");
-before a little word ("a ‘total mess’ as ...", "‘no respect for workers’ while ...") it closes
-the quotation: a possessive never runs on into "as" or "while".
+quoted, so it is an apostrophe of a clipped word the list lacks ("'Bama fans"). Inside an open
+single quotation, a mark after "s" is a possessive only when a word a possessive can lead to
+follows ("'the owners' offer ..."); before a little word ("a ‘total mess’ as ...", "‘no respect
+for workers’ while ...") it closes the quotation: a possessive never runs on into "as" or
+"while".
 
 A double quotation may open with one kind of mark and close with another (a straight " and a
 curly ” or “ mixed by a feed or a hand): any closing double mark ends any double quotation.
