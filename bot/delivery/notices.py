@@ -19,7 +19,10 @@ card put off. Only while it is rate limited: once it fails otherwise (a 5xx, a l
 failing, the channel refusing it) it waits on its own backoff and holds nothing, as a notice failing
 never holds its route back. A digest's backlog's message waits for that digest's list however the
 list was put off (`store.leading_alert`: a 5xx's own backoff too), so the two keep their order; the
-list holds no other notice. Like every outbox row it is given up once queued longer than
+list holds no other notice. Both wait for the digest's cards: while a card queued with them or
+before them is still to go (put off by a rate limit, a Discord bucket's 429 or its heading's,
+retrying after a failure, or to be looked for), they wait for the last of them
+(`store.cards_ahead`), and go once every one is sent or given up (out of attempts, stale). Like every outbox row it is given up once queued longer than
 `stale_after` (`bot.store.alerts.expire_stale`), except a "feed disabled" notice while its feed
 stays disabled: still news, and queued only once per disabling.
 """
@@ -86,6 +89,15 @@ async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
             store.set_alert_state(
                 outbox.db, alert.id, "pending", now=now, next_attempt_at=max(until, now)
             )
+            continue
+        if (waited := store.cards_ahead(outbox.db, alert, now)) is not None:
+            # A digest's list or backlog's message, with a card of its digest (or an earlier
+            # one) still to go: it waits for the last of them, so it closes the digest as it
+            # says. Due now (the card not sent this drain), it stays due: no wake-up for it.
+            if waited > now:
+                store.set_alert_state(
+                    outbox.db, alert.id, "pending", now=now, next_attempt_at=waited
+                )
             continue
         await send_notice(outbox, channel, alert, sender, report)
 

@@ -122,6 +122,32 @@ def leading_alert(db: sqlite_utils.Database, alert: AlertRow, now: datetime) -> 
     return None
 
 
+# A digest's closing notices: its list ("Also matching this channel…") and its backlog's
+# message, which go out after its cards.
+_AFTER_CARDS = ("digest-more:", "digest-backlog:")
+
+
+def cards_ahead(db: sqlite_utils.Database, alert: AlertRow, now: datetime) -> datetime | None:
+    """While a card of `alert`'s channel queued with it or before it is still to go out (put
+    off by a rate limit, retrying, or `sending` and to be looked for), when the last of them is
+    next tried (`now` for one due now); None once every one is settled (sent, failed, stale), or
+    when `alert` is no digest's list or backlog's message. Those go after the digest's cards,
+    which a card put off would otherwise let them overtake. The cards' own end bounds the wait:
+    out of attempts, or stale (`bot.store.stale`), as is the notice's own stale rule."""
+    if not alert.key.startswith(_AFTER_CARDS):
+        return None
+    count, latest = db.execute(
+        "SELECT COUNT(*), MAX(COALESCE(next_attempt_at, '')) FROM deliveries"
+        " WHERE channel_pk = ? AND kind = 'story' AND state IN ('pending', 'sending')"
+        " AND created_at <= ?",
+        [alert.channel_pk, iso(alert.created_at)],
+    ).fetchone()
+    if not count:
+        return None
+    until = parse_iso(latest) if latest else None
+    return now if until is None else max(until, now)
+
+
 def hold_cards(
     db: sqlite_utils.Database, alert: AlertRow, *, now: datetime, until: datetime
 ) -> None:
