@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -62,6 +63,8 @@ __all__ = ["DiscordAdapter", "DiscordBotAdapter"]
 log = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 50
+# Threads started, remembered (`_started`); one forgotten costs a refused start (160004) only.
+THREADS_KEPT = 1000
 
 
 class DiscordBotAdapter:
@@ -83,6 +86,9 @@ class DiscordBotAdapter:
         self.rest = BotRest(client, timeout=send_timeout)
         self.history_limit = history_limit
         self.send_timeout = send_timeout
+        # Cards whose thread this process started (its id is theirs), newest last: a reply put
+        # off after the start (a 429, a 5xx) is retried straight in it, not via a second start.
+        self._threads: OrderedDict[int, None] = OrderedDict()
 
     def _target(self, channel: ChannelRow) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(snowflake(channel.channel_id, "channel"))
@@ -175,7 +181,8 @@ class DiscordBotAdapter:
 
         A thread started from a message shares the message's id, so the outbox's thread_ref
         (which defaults to the message id) is right even before the thread exists. A card with
-        no reply yet (`PostedMessage.replied`) gets its thread started first; otherwise the reply
+        no reply yet (`PostedMessage.replied`) gets its thread started first, unless this process
+        started it already (the reply put off after the start: a 429, a 5xx); otherwise the reply
         is sent first, and the thread started on Unknown Channel (a thread someone deleted).
 
         A refusal that concerns threads only must not pause a channel whose cards go through, so
@@ -185,7 +192,8 @@ class DiscordBotAdapter:
         (Discord will not start a thread in a thread), a webhook channel in a server the bot is
         not in. Should the channel refuse too, that refusal is the channel's and stands."""
         thread_id = snowflake(posted.thread_ref or posted.message_ref, "thread")
-        if posted.replied:
+        message_id = snowflake(posted.message_ref, "message")
+        if posted.replied or message_id in self._threads:
             try:
                 await send(thread_id)
                 return thread_id
@@ -195,7 +203,6 @@ class DiscordBotAdapter:
                 if exc.code != UNKNOWN_CHANNEL:
                     raise
         channel_id = snowflake(channel.channel_id, "channel")
-        message_id = snowflake(posted.message_ref, "message")
 
         # As discord.py's start_thread_with_message sent it.
         thread: dict[str, Any] = {
@@ -223,11 +230,19 @@ class DiscordBotAdapter:
             if error is exc:
                 raise
             raise error from exc
+        self._started(message_id)
         try:
             await send(thread_id)
         except discord.Forbidden as exc:
             return await self._in_channel(channel, card, send, exc)
         return thread_id
+
+    def _started(self, message_id: int) -> None:
+        """The card's thread exists: remembered for its next reply, the last `THREADS_KEPT`."""
+        self._threads[message_id] = None
+        self._threads.move_to_end(message_id)
+        while len(self._threads) > THREADS_KEPT:
+            self._threads.popitem(last=False)
 
     async def _in_their_thread(
         self,
