@@ -203,7 +203,6 @@ class DiscordBotAdapter:
                 if exc.code != UNKNOWN_CHANNEL:
                     raise
         channel_id = snowflake(channel.channel_id, "channel")
-
         # As discord.py's start_thread_with_message sent it.
         thread: dict[str, Any] = {
             "name": thread_name(card),
@@ -291,14 +290,15 @@ class DiscordBotAdapter:
         start: int = 0,
         posted: Callable[[int], None] | None = None,
         nonce: str | None = None,
+        label: str = "notice",
     ) -> None:
         """Each piece is a request of our own (`rest.BotRest`), as a card is: a 429 says its
         scope (a bucket's puts off the notice alone, the global limit holds the bot's posts) and
         is kept for the channel's bucket, and a 5xx reaches the outbox at once. A piece's nonce,
         `nonce` and its number, makes Discord answer the piece sent again after a 5xx or a
         timeout that landed with the message it created; without one (a heading), a piece may be
-        posted twice then."""
-        what = f"notice to {channel.key}"
+        posted twice then. `label` names the message in errors and the log ("digest heading")."""
+        what = f"{label} to {channel.key}"
         channel_id = snowflake(channel.channel_id, "channel")
         async with delivering(what):
             pieces = split_content(escape_notice(text))

@@ -139,7 +139,9 @@ class DiscordAdapter:
         (`bot.delivery.digest_heading`); whether it posted one."""
         if (text := chat_digest_heading(count, at)) is None:
             return False
-        await self.post_text(channel, text)
+        with self._watching():
+            # Named so in errors and the log: "digest heading to …", not a notice.
+            await self._for(channel).post_text(channel, text, label="digest heading")
         return True
 
     async def find_heading(

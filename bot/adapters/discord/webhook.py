@@ -266,11 +266,12 @@ class DiscordWebhookAdapter:
         start: int = 0,
         posted: Callable[[int], None] | None = None,
         nonce: str | None = None,
+        label: str = "notice",
     ) -> None:
         # `nonce` unused: Execute Webhook takes none. A piece whose answer was lost is looked
         # for before it is sent again instead (`find_text`).
         hook = self._hook(channel)
-        what = f"webhook notice to {channel.key}"
+        what = f"webhook {label} to {channel.key}"
         async with delivering(what):
             pieces = split_content(escape_notice(text))
             for number, piece in enumerate(pieces[start:], start=start + 1):

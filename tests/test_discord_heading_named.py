@@ -1,0 +1,60 @@
+"""A digest heading Discord refuses is named as one in the log ("digest heading to …"), not as
+a notice: headings go out as plain text like notices, and were logged as "notice to …", sending
+an admin looking for a notice that never was.
+
+Real SQLite file and outbox, the Discord adapters (bot and webhook routes) against the fake
+Discord REST API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import discord
+import pytest
+from fakes.discord_api import FakeDiscord
+from fakes.stories import add_story
+from test_digest_notices_after_cards import TUESDAY, DiscordDigest
+from test_discord_garbled_posts import ROUTES
+from test_outbox_deferred_order import bucket_429
+
+from bot.adapters.discord.webhook import webhook_session
+from bot.runner import digests
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[Any]:
+    async with webhook_session() as session:
+        yield session
+
+
+@ROUTES
+@pytest.mark.parametrize("scope", ["bucket", "global"])
+async def test_a_rate_limited_digest_heading_is_logged_as_a_heading(
+    tmp_path: Any,
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    caplog: pytest.LogCaptureFixture,
+    route: str,
+    scope: str,
+) -> None:
+    world = DiscordDigest(tmp_path, discord_api, discord_client, session, route)
+    world.now = TUESDAY
+    for i in range(3):
+        add_story(world.db, f"s{i}", ["A", "B"], now=TUESDAY - timedelta(hours=1))
+    digests.enqueue_digest(world.db, world.channel, now=TUESDAY, scheduled_for=TUESDAY)
+    body, headers = bucket_429("60")
+    if scope == "global":
+        body, headers = body | {"global": True}, headers | {"X-RateLimit-Global": "true"}
+    discord_api.fail_next("POST", world.post, 429, body, headers=headers)
+
+    with caplog.at_level(logging.INFO):
+        await world.outbox.drain()
+    assert world.shown(0) == []  # the heading refused, its cards put off
+    said = "\n".join(r.getMessage() for r in caplog.records)
+    assert f"digest heading to {world.channel.key}" in said
+    assert "notice to" not in said
+    world.db.close()
