@@ -6,6 +6,7 @@ restart does; real outbox and Slack adapter against the fake Web API."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from fakes.stories import add_channel, add_story, make_card_source
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import digest_headings
 from bot.store.channels import ChannelRow
@@ -137,19 +139,54 @@ async def test_the_remembered_headings_stay_one_per_channel_and_go_with_it(
 ) -> None:
     c1 = add_channel(db, "C1", mode="digest")
     c2 = add_channel(db, "C2", mode="digest")
-    digest_headings.record(db, c1.id, [1, 2], T0)
-    digest_headings.record(db, c1.id, [3, 4], T0 + timedelta(minutes=1))
-    assert digest_headings.last(db, c1.id) == ({3, 4}, T0 + timedelta(minutes=1))
+    digest_headings.record(db, c1.id, ["n1", "n2"], T0)
+    digest_headings.record(db, c1.id, ["n3", "n4"], T0 + timedelta(minutes=1))
+    assert digest_headings.last(db, c1.id) == ({"n3", "n4"}, T0 + timedelta(minutes=1))
     assert db.execute("SELECT COUNT(*) FROM digest_headings").fetchone()[0] == 1
 
     # Another channel's heading, days later, leaves the first channel's as it is.
-    digest_headings.record(db, c2.id, [5], T0 + timedelta(days=3))
-    assert digest_headings.last(db, c1.id) == ({3, 4}, T0 + timedelta(minutes=1))
-    assert digest_headings.last(db, c2.id) == ({5}, T0 + timedelta(days=3))
+    digest_headings.record(db, c2.id, ["n5"], T0 + timedelta(days=3))
+    assert digest_headings.last(db, c1.id) == ({"n3", "n4"}, T0 + timedelta(minutes=1))
+    assert digest_headings.last(db, c2.id) == ({"n5"}, T0 + timedelta(days=3))
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("DELETE FROM channels WHERE id = ?", [c1.id])
     assert digest_headings.last(db, c1.id) is None
     assert db.execute("SELECT COUNT(*) FROM digest_headings").fetchone()[0] == 1
+
+
+async def test_a_digest_given_the_ids_of_held_cards_dropped_since_gets_its_own_heading(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    process = Process(tmp_path / "nd.db", slack_api, T0)
+    channel = add_channel(process.db, "C1", mode="digest")
+    process.queue(channel, "s1", "s2", "s3")
+    slack_api.script_usual("chat.postMessage")  # the heading
+    slack_api.script_usual("chat.postMessage")  # s1
+    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    await process.drain()
+    # While s2 and s3 wait out the Retry-After, the channel raises its minimum of sources:
+    # they are dropped, their rows deleted, and SQLite gives their ids to the next rows.
+    channel_store.update_channel(process.db, channel.id, min_sources=5)
+    process.now = T0 + timedelta(minutes=5)
+    await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1"]
+    channel_store.update_channel(process.db, channel.id, min_sources=1)
+    process.now = T0 + timedelta(days=1)
+    process.queue(channel, "s4", "s5")
+    await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "HEADING", "s4", "s5"]
+
+
+async def test_cards_held_under_a_heading_an_older_version_recorded_by_id_stay_under_it(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    process = await held_after_heading(tmp_path, slack_api)
+    ids = [row[0] for row in process.db.execute("SELECT id FROM deliveries")]
+    process.db.execute("UPDATE digest_headings SET rows = ?", [json.dumps(ids)])
+    process.db.conn.commit()
+    process.now = T0 + timedelta(seconds=WAIT)
+    await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
 
 
 async def test_a_heading_that_cannot_be_recorded_still_heads_its_cards(

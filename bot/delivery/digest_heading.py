@@ -73,7 +73,7 @@ class Headings:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def shown(self, channel_pk: int, rows: list[int]) -> bool:
+    def shown(self, channel_pk: int, rows: list[DeliveryRow]) -> bool:
         """Whether the channel's last heading counted every one of `rows` (cards held back
         after it, however long ago it was posted). A row not among them is another digest's,
         which gets a heading of its own (with the held ones, if they go out together)."""
@@ -84,11 +84,14 @@ class Headings:
             # sending them under no heading at all.
             log.warning("digest heading in channel %d not read: %s", channel_pk, exc)
             return False
-        return last is not None and last[0].issuperset(rows)
+        if last is None:
+            return False
+        # By nonce: a row id is given again once its row is deleted, a nonce never.
+        return all(row.nonce in last[0] or row.id in last[0] for row in rows)
 
-    def posted(self, channel_pk: int, rows: list[int], now: datetime) -> None:
+    def posted(self, channel_pk: int, rows: list[DeliveryRow], now: datetime) -> None:
         try:
-            heading_store.record(self.db, channel_pk, rows, now)
+            heading_store.record(self.db, channel_pk, [row.nonce for row in rows], now)
         except sqlite3.Error as exc:
             # The heading is out: its cards go on under it now. Failing the drain here would
             # hold them back, to be headed again by the next one.
@@ -116,9 +119,10 @@ async def open_digest(
     going = [row_id for row_id, prepared in ready.items() if prepared is not None]
     now = outbox.clock()
     # Cards a heading of ours already shows, posted before the drain that held them back.
-    if not going or outbox.headings.shown(channel.id, going):
+    headed = [r for r in rows if r.id in going]
+    if not going or outbox.headings.shown(channel.id, headed):
         return ready, None
-    at = digest_time([r for r in rows if r.id in going], now)
+    at = digest_time(headed, now)
     posted = begin(channel, len(going), at)
     if not inspect.isawaitable(posted):
         return ready, None  # the console's: printed
@@ -146,13 +150,13 @@ async def open_digest(
                 # Refused before it was processed: nothing shows, and it heads no cards.
                 log.warning("digest heading for %s not posted: %s", channel.key, exc)
             elif await _landed(outbox, channel, adapter, len(going), at, exc, again=attempt == 1):
-                outbox.headings.posted(channel.id, going, now)
+                outbox.headings.posted(channel.id, headed, now)
             elif attempt == 1:
                 continue  # looked for and not there: posted again, once
             posted = True  # a request was made
         else:
             if posted:
-                outbox.headings.posted(channel.id, going, now)
+                outbox.headings.posted(channel.id, headed, now)
         break
     if posted:
         # A chat post: the first card keeps the channel's pace after it.

@@ -6,8 +6,11 @@ under a second heading, when a later drain sends them, however much later; kept 
 in memory, a restart in between does not give them a second heading either. The rows are one
 digest's (the next digest's cards are new rows, headed anew), so the table stays small without
 an age limit: one row per channel, replaced by the channel's next heading, and gone with the
-channel, by foreign key. The row ids are kept as a JSON list, with no foreign key: a row pruned
-since simply matches nothing. `posted_at` says when the heading was posted; rows of a version
+channel, by foreign key. The rows are kept as a JSON list of their nonces, with no foreign key: a
+row pruned since simply matches nothing. Not their ids: `deliveries.id` has no AUTOINCREMENT, so
+SQLite gives the ids of the top rows deleted (a held card dropped before it went) to the next
+digest's rows, which would read as headed already; a nonce is never given twice. A record of a
+version that kept ids (numbers in the list) is read by id. `posted_at` says when the heading was posted; rows of a version
 that let a heading lapse after 15 minutes are read the same way.
 """
 
@@ -33,10 +36,10 @@ def create_digest_headings(db: sqlite_utils.Database) -> None:
 
 
 def record(
-    db: sqlite_utils.Database, channel_pk: int, rows: list[int], posted_at: datetime
+    db: sqlite_utils.Database, channel_pk: int, rows: list[str], posted_at: datetime
 ) -> None:
-    """The heading posted in the channel at `posted_at` counted `rows`, in place of the
-    channel's last. Fsynced, as the outbox's own records around a chat post are: the heading is
+    """The heading posted in the channel at `posted_at` counted the rows of nonces `rows`, in
+    place of the channel's last. Fsynced, as the outbox's own records around a chat post are: the heading is
     out."""
     with durable(db):
         db.execute(
@@ -47,8 +50,9 @@ def record(
         )
 
 
-def last(db: sqlite_utils.Database, channel_pk: int) -> tuple[set[int], datetime] | None:
-    """The rows the channel's last recorded heading counted, and when it was posted."""
+def last(db: sqlite_utils.Database, channel_pk: int) -> tuple[set[str | int], datetime] | None:
+    """The rows the channel's last recorded heading counted (their nonces; ids in a record of
+    an older version), and when it was posted."""
     found = db.execute(
         "SELECT rows, posted_at FROM digest_headings WHERE channel_pk = ?", [channel_pk]
     ).fetchone()
