@@ -137,3 +137,19 @@ async def test_follow_reads_every_quote_the_query_language_accepts(core: NewsDig
     marked = await commands.dispatch("follow", "search «query: rewrite» OR engines", ADMIN)
     assert marked.text.startswith("This channel now follows search"), marked.text
     assert _stored_query(core, "search") == "«query: rewrite» OR engines"
+
+
+async def test_follow_changing_a_query_when_the_admin_check_failed_says_so(
+    core: NewsDigest,
+) -> None:
+    commands = Commands(core)
+    await commands.dispatch("follow", f"chips {CHIPS}", ADMIN)
+    # Slack did not answer whether U2 is an admin: refused, but not as a non-admin.
+    unknown = CommandContext(platform="slack", channel_id="C9", user_id="U2", admin_unknown=True)
+    refused = await commands.dispatch("follow", "chips query: wafer", unknown)
+    assert refused.text == (
+        f"The topic 'chips' already exists ({CHIPS}); I could not check whether you are an "
+        "admin just now: Slack did not answer, so its query was not changed; please try again "
+        "in a minute. Follow it as it is with /follow chips, or pick a new name."
+    )
+    assert _stored_query(core, "chips") == CHIPS

@@ -152,7 +152,14 @@ def _exists(ctx: CommandContext, slug: str, stored: str, query: str, joined: str
     that do what was likely meant. `joined`: the words read as one new topic name, if valid."""
     follow_it = _follow_command(ctx.platform, slug)
     text = f"The topic {slug!r} already exists ({literal(stored)})"
-    if not ctx.is_admin:
+    if ctx.admin_unknown:
+        # A real admin told "only admins can…" would think the bot's config had changed.
+        text += (
+            f"; I could not check whether you are an admin just now: "
+            f"{ctx.platform.capitalize()} did not answer, so its query was not changed; please "
+            f"try again in a minute. Follow it as it is with {follow_it}"
+        )
+    elif not ctx.is_admin:
         text += f"; only admins can change its query. Follow it as it is with {follow_it}"
     else:
         change = _follow_command(ctx.platform, slug, _query_to_copy(query), marked=True)
