@@ -54,13 +54,25 @@ async def test_slack_quiet_hours_take_spaces_and_dashes(core: NewsDigest, typed:
     assert _quiet(core, "slack", "C7") == "22:00-07:00"
 
 
-@pytest.mark.parametrize("typed", ['"quiet" 22-7', "'quiet' 22-7", '"quiet":22-7'])
+@pytest.mark.parametrize(
+    "typed", ['"quiet" 22-7', "'quiet' 22-7", '"quiet":22-7', "“quiet” 22-7", "‘quiet’: 22-7"]
+)
 async def test_a_quoted_setting_name_keeps_its_value(core: NewsDigest, typed: str) -> None:
     # The quoted name matched no setting's name and the value after it was dropped: "quiet"
     # asked which hours.
     reply = await Commands(core).dispatch("watchlist", typed, SLACK)
     assert reply.text == SAVED + "22:00-07:00" + SIZE
     assert _quiet(core, "slack", "C7") == "22:00-07:00"
+
+
+@pytest.mark.parametrize("typed", ['"min sources" 3', "“min sources” 3", "'min sources': 3"])
+async def test_a_quoted_setting_name_of_two_words_keeps_its_value(
+    core: NewsDigest, typed: str
+) -> None:
+    reply = await Commands(core).dispatch("watchlist", typed, SLACK)
+    assert "min-sources: 3" in reply.text, reply.text
+    channel = channel_store.get_channel(core.db, "slack", "C7")
+    assert channel is not None and channel.min_sources == 3
 
 
 async def test_quiet_hours_that_are_no_range_are_still_refused(core: NewsDigest) -> None:

@@ -110,8 +110,12 @@ _SPELLINGS = {
 
 # A setting's name as typed first, and what follows it: after a space or a colon (`mode:
 # instant`, `mode:instant`, as Discord's option reads), so every setting takes both. The name may
-# be quoted (`"quiet" 22-7`), as the words were once all split shell-style.
-_SETTING_RE = re.compile(r"^\s*([\"']?)([A-Za-z_-]+)\1(?::|\s|$)(.*)$", re.DOTALL)
+# be quoted (`"quiet" 22-7`, `"min sources" 3`), as the words were once all split shell-style,
+# in curly quotes too (`“quiet” 22-7`), as macOS and iOS Slack type them.
+_SETTING_RE = re.compile(
+    r"^\s*(?:[\"'“”‘’]([A-Za-z_-]+(?:\s+[A-Za-z_-]+)?)[\"'“”‘’]|([A-Za-z_-]+))(?::|\s|$)(.*)$",
+    re.DOTALL,
+)
 # Settings named in two words, as people say them (`min sources 3`, `time zone UTC`, `digest
 # size 5`): the first word and the second's spelling in the one-word name.
 _TWO_WORDS = {("min", "sources"), ("time", "zone"), ("digest", "size")}
@@ -123,7 +127,11 @@ def _setting_and_rest(args: str) -> tuple[str, str]:
     if found is None:
         # No setting's name (`22:00-07:00`): refused as the unknown setting it is.
         return (split_args(args) or [""])[0].lower(), ""
-    return found.group(2).lower(), found.group(3).strip()
+    quoted, bare, rest = found.groups()
+    # A quoted name of two words is read as typed without its quotes: its second word leads
+    # the rest, as `min sources 3`'s does (`_changes`).
+    first, _, second = (quoted or bare).partition(" ")
+    return first.lower(), f"{second.strip()} {rest.strip()}".strip()
 
 
 def _without_option(setting: str, values: list[str]) -> list[str]:
