@@ -9,6 +9,7 @@ and from the feed as it is then (`disabled_feed_text_now`).
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
@@ -103,16 +104,30 @@ def disabled_feed_text_now(db: sqlite_utils.Database, key: str, stored: str, pla
     """A feed-disabled notice's text as it is sent to a `platform` channel: rendered again from
     the feed, `/feeds remove` in the platform's form, when `stored` is what this version queued
     or an older version's naming the address whole (with `/feeds remove <url>`; it stays queued
-    while the feed stays disabled). Any other text, or one whose feed is gone, is sent as
-    stored, its addresses hidden."""
-    feed_id = key.split(":")[1] if key.count(":") >= 2 else ""
+    while the feed stays disabled), and the feed is still disabled by the disabling the notice
+    tells of (its key's `disabled_at`): re-enabled and disabled again since, for another reason,
+    the notice still tells its own. Any other text, or one whose feed is gone, is sent as
+    stored, its addresses hidden and its /feeds remove in the platform's form."""
+    feed_id, disabled_at = "", ""
+    if key.count(":") >= 2:
+        # The time after the id holds colons of its own.
+        _, feed_id, disabled_at = key.split(":", 2)
     rows = db.execute_returning_dicts(
-        f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = ? AND disabled_reason IS NOT NULL",
-        [feed_id],
+        f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = ? AND disabled_reason IS NOT NULL"
+        " AND COALESCE(disabled_at, '') = ?",
+        [feed_id, disabled_at],
     )
     if rows and (rows[0]["url"] in stored or stored == disabled_feed_text(rows[0])):
         return disabled_feed_text(rows[0], platform)
-    return hidden_in_text(stored)
+    text = hidden_in_text(stored)
+    if platform == "discord":
+        # Stored in Slack's form; Discord's command takes the feed as its `feed:` option.
+        text = _SLACK_REMOVAL.sub("/feeds remove feed:", text)
+    return text
+
+
+# `/feeds remove` followed by its feed as Slack takes it, without Discord's `feed:` option.
+_SLACK_REMOVAL = re.compile(r"/feeds remove (?!feed:)(?=\S)")
 
 
 def disabled_feed_text(feed: dict[str, Any], platform: str = "slack") -> str:
