@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.delivery.updates import unseen_outlets
 from bot.models import Article
+from bot.redact import hidden_in_text
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -27,3 +28,15 @@ def test_an_outlet_shown_under_another_of_its_names_is_not_new() -> None:
     assert unseen_outlets(card, ["Alpha Business"], members) == ["Gamma"]
     # Without the story's articles, names are all there is to compare.
     assert unseen_outlets(card, ["Alpha Business"]) == ["Alpha World", "Gamma"]
+
+
+def test_an_outlet_shown_under_its_name_before_addresses_were_hidden_is_not_new() -> None:
+    # An older version stored the outlet's name with its address whole in the post; the store
+    # now reads its articles' names with the address hidden (`bot.store.articles`).
+    old_name = "Wire https://wire.example/rss?sig=NAMEKEY"
+    members = [
+        _article("a1", hidden_in_text(old_name), "wire.example", T0, T0),
+        _article("g1", "Gamma", "gamma.example", T0, T0 + timedelta(hours=1)),
+    ]
+    card = [hidden_in_text(old_name), "Gamma"]
+    assert unseen_outlets(card, [old_name], members) == ["Gamma"]

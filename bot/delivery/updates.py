@@ -16,7 +16,8 @@ Outlets are compared as outlets (`bot.outlets.outlet_id`), not as the names post
 the story's `members`, a name maps to its outlet through `bot.outlets.outlet_keys`, so a name a
 post stored under an older naming rule still stands for the outlet it named. An outlet's name is
 stable once shown (`bot.outlets.outlet_names`), so without `members` names compare as outlets
-for every post stored since.
+for every post stored since. A name a post stored with an address in it whole, before names hid
+them (`bot.redact`), is compared as it reads now, hidden.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Iterable, Sequence
 
 from bot.models import Article
 from bot.outlets import outlet_keys
+from bot.redact import hidden_in_text
 
 
 def worth_an_update(
@@ -49,5 +51,8 @@ def unseen_outlets(
     name, compared as outlets through the story's `members` (see the module's docstring): what
     an update announces as new."""
     keys = outlet_keys(members)
-    shown = {keys.get(o, o) for o in shown_outlets}
+    # A post an older version stored may name an outlet with an address whole, which the card's
+    # names (its articles' as the store reads them) hide now: compared as hidden, it is no new
+    # outlet.
+    shown = {keys.get(o) or keys.get(hidden_in_text(o), hidden_in_text(o)) for o in shown_outlets}
     return [o for o in outlets if keys.get(o, o) not in shown]
