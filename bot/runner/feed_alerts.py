@@ -3,7 +3,8 @@
 Which channels relied on it (those posted one of its stories, else those following a topic that
 matches one), and the notice's text. The notice is an `alerts` row the outbox sends like any
 other (`bot.delivery.notices`), its text rendered again as it is sent, for the channel's platform
-and from the feed as it is then (`disabled_feed_text_now`).
+and from the feed as it is then, while the feed is still disabled by the disabling it tells of
+(`disabled_feed_text_now`).
 """
 
 from __future__ import annotations
