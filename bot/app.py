@@ -261,7 +261,7 @@ class NewsDigest:
 
         members = self.story_members(story.id)
         cached = summary_store.cached_summary(self.db, story.id, len(members))
-        if self.summarizer.wants_llm(cached):
+        if self.summarizer.wants_llm(cached, members):
             summary = await self.summarizer.asummarize(members, story=story.slug)
             cached = summary_store.cached_summary(self.db, story.id, len(members))
             if cached is None or (cached.llm_fallback and not summary.llm_fallback):

@@ -37,7 +37,7 @@ def build_card(
     event loop); a missing summary is the extractive one, cached as a fallback to retry."""
     members = members if members is not None else article_store.story_articles(db, story.id)
     cached = summary_store.cached_summary(db, story.id, len(members))
-    if cached is not None and not (llm and summarizer.wants_llm(cached)):
+    if cached is not None and not (llm and summarizer.wants_llm(cached, members)):
         summary = cached
     else:
         summary = summarizer.summarize(members, story=story.slug, llm=llm)

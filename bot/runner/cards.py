@@ -38,7 +38,9 @@ class CardSource:
             return None
         members = self.core.story_members(story.id)
         summarizer = self.core.summarizer
-        if summarizer.wants_llm(summary_store.cached_summary(self.db, story.id, len(members))):
+        if summarizer.wants_llm(
+            summary_store.cached_summary(self.db, story.id, len(members)), members
+        ):
             summary = await self._summary(story.id, story.slug, members)
             # Another channel's drain may have stored it while this one awaited: a fallback
             # does not replace it.

@@ -96,10 +96,12 @@ def service_health(service: Service) -> dict[str, Any]:
     llm = _llm(service)
     if llm.get("breaker", {}).get("state") == "open":
         # Cards still go out, extractive: degraded, not critical.
-        problems.append(
-            f"llm: {llm['endpoint_host']} not called after failures: "
-            f"{llm['breaker']['last_failure']}"
+        why = (
+            "refused the writer's setup (fix llm settings)"
+            if llm["breaker"].get("configuration_problem")
+            else "not called after failures"
         )
+        problems.append(f"llm: {llm['endpoint_host']} {why}: {llm['breaker']['last_failure']}")
     # The bot cannot do its job at all: HTTP 503, so a supervisor can alert or restart. Chat
     # trouble above stays a 200 "degraded": a restart does not unpause an archived channel.
     critical = (

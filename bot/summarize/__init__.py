@@ -160,19 +160,21 @@ class Summarizer:
         members = summary_input(articles)
         return await self._writer.arewrite(members, outlet_names(members), base, story=story)
 
-    def wants_llm(self, cached: Summary | None) -> bool:
+    def wants_llm(self, cached: Summary | None, articles: Sequence[Article] = ()) -> bool:
         """Whether a card should write its story's summary (again): none cached, or a fallback
-        cached while the LLM may be asked now (the breaker closed or due a try)."""
+        cached while the LLM may be asked now (the breaker closed or due a try) and, given the
+        story's `articles`, its call's estimate fits what is left of today's budget."""
         if cached is None:
             return True
         writer = self._writer
-        return (
-            cached.llm_fallback
-            and writer is not None
-            and writer.breaker.status()["state"] != "open"
-            # Spent: asking again would only run the extractive pass again for the same words.
-            and writer.budget.used() < writer.budget.daily_limit
-        )
+        if not cached.llm_fallback or writer is None:
+            return False
+        if writer.breaker.status()["state"] == "open":
+            return False
+        # Not fitting, asking again only runs the extractive pass again for the same words: a
+        # large story under a small budget was re-summarised on every card build.
+        needed = writer.estimate(summary_input(articles)) if articles else 1
+        return writer.budget.used() + needed <= writer.budget.daily_limit
 
     def llm_status(self) -> dict[str, Any]:
         """The LLM writer's state for /healthz: `configured` False when there is none."""

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot.models import Article, Summary
+from bot.outlets import outlet_names
 from bot.summarize.llm_breaker import Breaker
 from bot.summarize.llm_budget import TokenBudget
 from bot.summarize.llm_check import LLMRejected, check_answer
@@ -216,6 +217,11 @@ class LLMWriter:
             "daily_token_budget": self.budget.daily_limit,
         }
 
+    def estimate(self, articles: Sequence[Article]) -> int:
+        """The tokens booked for a call on `articles` (as `rewrite` would send them)."""
+        articles = list(articles)
+        return estimate_tokens(build_messages(articles, outlet_names(articles)))
+
     def _start(self, estimate: int, story: str) -> str | None:
         """The day the call's estimate is booked on, if the breaker and the budget let it go out."""
         if not self.breaker.allow():
@@ -271,16 +277,23 @@ class LLMWriter:
             retry_after = exc.retry_after if isinstance(exc, EndpointError) else None
             opened = self.breaker.failure(reason, retry_after)
         else:
-            # A 401 or 400 says the endpoint is up: no reason to rest it, only to fix the setup.
-            self.breaker.success()
-            self.breaker.note(reason)
+            # A 401 or 400 says the endpoint is up but refuses this setup: asking again only
+            # asks for the same refusal (every card build, a warning each), until it is fixed.
+            opened = self.breaker.misconfigured(reason)
         log.warning(
             "LLM writer fell back to extractive for %s (endpoint %s): %s",
             story or "a story",
             self.host,
             reason,
         )
-        if opened:
+        if opened and not unwell:
+            log.warning(
+                "LLM endpoint %s refused the writer's setup; not called for %s s (fix the key, "
+                "model or endpoint settings and restart to retry sooner)",
+                self.host,
+                self.breaker.status()["retry_in_seconds"],
+            )
+        elif opened:
             rest = self.breaker.status()
             log.warning(
                 "LLM endpoint %s failed %d time(s) in a row; not called for %s s, cards get the "

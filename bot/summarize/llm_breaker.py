@@ -6,8 +6,15 @@ that say the endpoint is unwell (a timeout, a connect error, a 5xx, a 429) the b
 call is made for a cool-down, doubling each time it opens again (capped), and cards take the
 extractive summary at once. Then one call is let through (half-open): its success closes the
 breaker, its failure opens it for longer. A 429's Retry-After opens it for at least that long at
-once, since the endpoint said when to come back. Answers the checks reject, a refused key and
-other 4xx count as no failure here: the endpoint is up, and the logs say what is wrong.
+once, since the endpoint said when to come back. Answers the checks reject count as no failure.
+
+A refused key or request (a 4xx other than 429) is the setup's fault, not the endpoint's: asking
+again asks for the same refusal, so `misconfigured` opens the breaker at once for a long cool-down
+(`CONFIG_COOL_DOWN`, doubling), and /healthz names it a configuration problem.
+
+Failures of calls let out before the breaker opened (concurrent cards) land while it is open:
+they neither open it again nor lengthen it, or 7 cards against a down endpoint escalated the
+cool-down five times over (30 s to 480 s) in one burst.
 
 Shared by every thread and the event loop of one process, hence the lock.
 """
@@ -25,6 +32,8 @@ FIRST_COOL_DOWN = 30.0
 MAX_COOL_DOWN = 600.0
 # A Retry-After past this is the endpoint's quota for the day: waited in steps, not trusted whole.
 MAX_RETRY_AFTER = 3600.0
+CONFIG_COOL_DOWN = 600.0
+MAX_CONFIG_COOL_DOWN = 6 * 3600.0
 
 
 @dataclass(slots=True)
@@ -33,6 +42,7 @@ class _State:
     opened: int = 0  # times opened since the last success, which sets the cool-down
     open_until: float | None = None
     probing: bool = False  # the one half-open call is in flight
+    config: bool = False  # opened by a configuration failure (a 4xx), not an unwell endpoint
 
 
 class Breaker:
@@ -70,12 +80,37 @@ class Breaker:
             state.failures += 1
             probe_failed = state.probing
             state.probing = False
+            if state.open_until is not None and not probe_failed:
+                # A call let out before the opening: already counted in this opening's cause.
+                if retry_after is not None:
+                    until = self._clock() + min(retry_after, MAX_RETRY_AFTER)
+                    state.open_until = max(state.open_until, until)
+                return False
             if state.failures < THRESHOLD and not probe_failed and retry_after is None:
                 return False
             cool = min(MAX_COOL_DOWN, FIRST_COOL_DOWN * 2**state.opened)
             state.opened += 1
             if retry_after is not None:
                 cool = max(cool, min(retry_after, MAX_RETRY_AFTER))
+            state.open_until = self._clock() + cool
+            state.config = False
+            return True
+
+    def misconfigured(self, reason: str) -> bool:
+        """A configuration failure (a 4xx other than 429): open at once for a long, growing
+        cool-down; True when this opened it (a failure of an earlier concurrent call does not)."""
+        with self._lock:
+            state = self._state
+            self.last_failure = reason
+            probe_failed = state.probing
+            state.probing = False
+            if state.open_until is not None and state.config and not probe_failed:
+                return False
+            opened = state.opened if state.config else 0
+            state.failures += 1
+            state.opened = opened + 1
+            state.config = True
+            cool = min(MAX_CONFIG_COOL_DOWN, CONFIG_COOL_DOWN * 2**opened)
             state.open_until = self._clock() + cool
             return True
 
@@ -100,6 +135,8 @@ class Breaker:
                 if name == "open" and state.open_until is not None
                 else None,
                 "last_failure": self.last_failure,
+                # The setup (key, model name, request) was refused: an operator must fix it.
+                "configuration_problem": state.config and state.open_until is not None,
             }
 
 

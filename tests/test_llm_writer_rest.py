@@ -1,0 +1,113 @@
+"""When the LLM writer stops asking: a burst of concurrent failures opens the breaker once, a
+refused setup (a 4xx) rests it long and shows in /healthz, and a story too big for what is left
+of today's budget is not re-summarised on every card build. The endpoint is the fake on
+127.0.0.1 (`fakes.llm_api`)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from fakes.llm_api import FakeCompletions, chat_body, serve_completions
+
+from bot.summarize import LLMSettings, Summarizer
+from bot.summarize.llm_breaker import CONFIG_COOL_DOWN, FIRST_COOL_DOWN, THRESHOLD, Breaker
+from tests.test_summarize_fixtures import harbor_bridge_story
+
+UNUSABLE = chat_body(json.dumps({"tldr": ["Nothing the sources say."], "angles": []}), tokens=50)
+
+
+@pytest.fixture()
+def endpoint() -> Iterator[str]:
+    with serve_completions(UNUSABLE) as url:
+        yield url
+
+
+def _summarizer(url: str, **kw: Any) -> Summarizer:
+    return Summarizer(LLMSettings(base_url=url, model="m", timeout=5, **kw), db=None)
+
+
+def test_concurrent_failures_open_the_breaker_once(
+    endpoint: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 7 cards at once against a 503: each failure past the third re-opened it, 30 s to 480 s.
+    FakeCompletions.status, FakeCompletions.body, FakeCompletions.delay = 503, b"{}", 0.3
+    summarizer = _summarizer(endpoint)
+
+    async def burst() -> None:
+        story = harbor_bridge_story()
+        await asyncio.gather(*[summarizer.asummarize(story, story=f"s{i}") for i in range(7)])
+
+    with caplog.at_level(logging.WARNING, logger="bot.summarize.llm"):
+        asyncio.run(burst())
+    opened = [r for r in caplog.records if "in a row" in r.getMessage()]
+    assert len(opened) == 1
+    breaker = summarizer.llm_status()["breaker"]
+    assert breaker["state"] == "open"
+    assert breaker["retry_in_seconds"] <= FIRST_COOL_DOWN
+
+
+def test_a_late_failure_neither_reopens_nor_lengthens_the_cool_down() -> None:
+    now = [0.0]
+    breaker = Breaker(clock=lambda: now[0])
+    for _ in range(THRESHOLD):
+        breaker.failure("HTTP 503")
+    assert breaker.failure("HTTP 503") is False  # a call let out before the opening
+    now[0] = FIRST_COOL_DOWN
+    assert breaker.allow()  # the probe
+    assert breaker.failure("HTTP 503") is True
+    assert breaker.status()["retry_in_seconds"] == 2 * FIRST_COOL_DOWN
+
+
+@pytest.mark.parametrize("status", [400, 401])
+def test_a_refused_setup_is_not_asked_again_on_every_card_build(
+    endpoint: str, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    FakeCompletions.status, FakeCompletions.body = status, b'{"error": "no such model"}'
+    summarizer = _summarizer(endpoint)
+    cached = None
+    with caplog.at_level(logging.WARNING, logger="bot.summarize.llm"):
+        for _ in range(10):
+            if summarizer.wants_llm(cached, harbor_bridge_story()):
+                cached = summarizer.summarize(harbor_bridge_story(), story="harbor-bridge")
+    assert len(FakeCompletions.requests) == 1
+    assert cached is not None and cached.llm_fallback
+    assert sum("fell back" in r.getMessage() for r in caplog.records) == 1
+    breaker = summarizer.llm_status()["breaker"]
+    assert breaker["state"] == "open" and breaker["configuration_problem"]
+    assert breaker["retry_in_seconds"] > CONFIG_COOL_DOWN - 5
+    assert breaker["last_failure"].startswith(f"HTTP {status}")
+
+
+def test_a_refused_setup_grows_its_rest_and_a_success_clears_it() -> None:
+    now = [0.0]
+    breaker = Breaker(clock=lambda: now[0])
+    assert breaker.misconfigured("HTTP 400") is True
+    assert breaker.misconfigured("HTTP 400") is False  # a concurrent call's refusal
+    now[0] = CONFIG_COOL_DOWN
+    assert breaker.allow()
+    assert breaker.misconfigured("HTTP 400") is True
+    assert breaker.status()["retry_in_seconds"] == 2 * CONFIG_COOL_DOWN
+    now[0] = 3 * CONFIG_COOL_DOWN
+    assert breaker.allow()
+    breaker.success()
+    assert breaker.status()["state"] == "closed"
+    assert not breaker.status()["configuration_problem"]
+
+
+def test_a_story_over_the_budget_left_is_not_summarised_again(endpoint: str) -> None:
+    # Its estimate never fits a 200-token day: each card build re-ran the extractive pass.
+    summarizer = _summarizer(endpoint, daily_token_budget=200)
+    story = harbor_bridge_story()
+    cached = summarizer.summarize(story, story="harbor-bridge")
+    assert cached.llm_fallback and not FakeCompletions.requests
+    assert not summarizer.wants_llm(cached, story)
+    # A story small enough for what is left is still asked again.
+    tiny = [replace(story[0], text="A ramp closed.")]
+    roomy = _summarizer(endpoint, daily_token_budget=10**6)
+    assert roomy.wants_llm(cached, tiny)
