@@ -2,8 +2,8 @@
 
 Any OpenAI-compatible chat-completions endpoint works (OpenAI, vLLM, llama.cpp, Ollama). The
 model's answer is only used if it passes the grounding checks (`llm_check`): every name, date
-and number it writes must occur in a source, number words up to ten included when they count or
-measure something ("nine votes", "five years"); a number before a unit must come with that unit,
+and number it writes must occur in a source, number words ("ten", "forty-two") included when
+they count or measure something ("nine votes", "five years"); a number before a unit must come with that unit,
 and a tally ("7 to 2") in that order (`llm_facts`); a modifier of kind ("state grant") may not
 be swapped for another the sources give that noun only otherwise, nor an act ("voted against")
 given to a person no source sentence with that verb names; every quote must be verbatim in its

@@ -7,15 +7,19 @@ needs the sources to say something else, so an honest paraphrase is rarely refus
 - what a number counts or measures: "900 kilometres" when the sources give 900 metres, "five
   years" when they give two years. A number before a unit of measure (length, weight, area,
   volume, time, votes, seats) must come with that unit in a source; one before another noun must
-  not contradict a source that counts that noun with another number. Number words up to ten
-  count here too ("nine votes"); "one" and a number word before no noun ("one of the", "no
+  not contradict a source that counts that noun with another number, unless a source also
+  counts it in words not read for certain ("dozens of years"). Number words up to ten
+  count here too ("nine votes", "forty-two years"), decades and centuries as years ("four
+  decades" is "forty years"); "one" and a number word before no noun ("one of the", "no
   one") are left alone.
 - an ordered tally: "2 votes to 7", "by nine to two", "7-2", "seven of the nine" must appear in
   that order in a source, with the same numbers.
 - a modifier of kind before a noun ("federal grant", "old slipway"): refused when the sources
-  give that noun only another modifier of the kind ("state grant").
+  give that noun only another modifier of the kind ("state grant"), of its own family (levels
+  of government, new or old, ...); "local", "city", "municipal" and "town" are one level.
 - who did what: a named person, or a title ("the mayor"), as the subject of an act verb
-  ("voted", "approved", "resigned") must stand in one source sentence with that verb, when a
+  ("voted", "approved", "resigned") must stand, in any form or as the body it is a member of
+  ("Councillors voted" for "the council voted"), in one source sentence with that verb, when a
   source sentence has the verb at all ("the mayor voted against" when only Councillor Dale did).
 
 What is not checked: the object of an act ("asked the council to close the slipway" when they
@@ -38,10 +42,23 @@ _WORD_VALUES = {
     w: i
     for i, w in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
-        " fifteen sixteen seventeen eighteen nineteen twenty".split()
+        " fifteen sixteen seventeen eighteen nineteen".split()
     )
 }
-_NUM = r"(?:\d[\d,]*(?:\.\d+)?|" + "|".join(_WORD_VALUES) + r")"
+# Tens, alone or with a unit ("forty", "forty-two"): stopping at "twenty" left "in forty years"
+# unread, and "40 years" was refused as counting years the sources count otherwise.
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+}
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_WORD_NUM = (
+    # Atomic: "forty-two" is one number, never the tally "forty" to "two".
+    rf"(?:(?>(?:{'|'.join(_TENS)})(?:[-\s](?:{_UNITS})(?!\w))?)|"
+    + "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
+    + ")"
+)
+_NUM = rf"(?:\d[\d,]*(?:\.\d+)?|{_WORD_NUM})"
 _NUM_RE = re.compile(rf"(?<![\w$£€¥.,-]){_NUM}(?![\w%]|[.,]\d)", re.IGNORECASE)
 # Units of measure and the like: a number before one is a measurement, which must be the
 # sources' in both value and unit ("900 metres" is not "900 kilometres").
@@ -61,6 +78,13 @@ _NOT_NOUNS = frozenset(
     pound pounds yen p.m a.m am pm times
     """.split()
 )
+_YEAR = stem("year")
+_IN_YEARS = {stem("decade"): Decimal(10), stem("century"): Decimal(100)}
+_UNSURE_RE = re.compile(
+    r"\b(?:dozens?|several|scores|hundreds|thousands|millions|few|many|couple|"
+    r"(?:hundred|thousand|million|billion)(?:\s+and\s+[a-z-]+)?)\s+(?:of\s+)?([a-z]+)\b",
+    re.IGNORECASE,
+)
 _MONTHS = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.IGNORECASE
 )
@@ -72,14 +96,24 @@ _PAIR_RE = re.compile(
     re.IGNORECASE,
 )
 _TALLY_BEFORE_RE = re.compile(r"\b(?:by|voted|vote\s+of|won|lost|beat|margin\s+of)\s+$", re.I)
-# Modifiers that tell one thing of a kind from another: level of government, sector, tenure.
-_KINDS = frozenset(
-    """
-    federal state local national regional provincial municipal county city private public
-    foreign domestic international former interim acting deputy senior junior civilian military
-    new old upper lower northern southern eastern western
-    """.split()
+# Modifiers that tell one thing of a kind from another, in families whose members exclude one
+# another; words of one class inside a family are one kind ("local", "city", "municipal" and
+# "town" council are one level of government: "local council" for "city council" was refused).
+_FAMILIES: tuple[tuple[frozenset[str], ...], ...] = tuple(
+    tuple(frozenset(cls.split()) for cls in family.split("/"))
+    for family in (
+        "federal national/state provincial regional/county/local city municipal town",
+        "private/public",
+        "foreign/domestic",
+        "former/interim acting/new",
+        "deputy/senior/junior",
+        "civilian/military",
+        "new/old",
+        "upper/lower",
+        "northern/southern/eastern/western",
+    )
 )
+_KINDS = frozenset(w for family in _FAMILIES for cls in family for w in cls) | {"international"}
 _KIND_RE = re.compile(rf"\b({'|'.join(sorted(_KINDS))})\s+([a-z]+)\b", re.IGNORECASE)
 # Acts a person does, in the past tense a summary states them in.
 _ACTS = (
@@ -105,6 +139,9 @@ _NOT_ACTORS = frozenset(
 )
 
 
+# The shortest stem read as a body its longer form is a member of ("council", "councillor").
+_MEMBER_STEM = 5
+
 # Irregular past tenses the stemmer leaves alone: "won" must meet "to win".
 _IRREGULAR = {"won": "win", "lost": "lose", "lose": "lose", "win": "win", "wins": "win"}
 
@@ -118,6 +155,9 @@ def _value(token: str) -> Decimal | None:
     word = token.lower()
     if word in _WORD_VALUES:
         return Decimal(_WORD_VALUES[word])
+    tens, _, unit = re.sub(r"[-\s]+", " ", word).partition(" ")
+    if tens in _TENS and (not unit or unit in _WORD_VALUES):
+        return Decimal(_TENS[tens] + (_WORD_VALUES[unit] if unit else 0))
     try:
         return Decimal(word.replace(",", ""))
     except InvalidOperation:
@@ -141,8 +181,22 @@ def _counted(text: str) -> list[tuple[Decimal, str, str, int]]:
         word = noun.group(1).lower()
         if word in STOPWORDS or word in _NOT_NOUNS or word in _WORD_VALUES:
             continue
-        found.append((value, stem(word), f"{raw}{noun.group(0)}", match.start()))
+        noun_stem = stem(word)
+        # "four decades" is "forty years": one measure, read in one unit.
+        if noun_stem in _IN_YEARS:
+            value, noun_stem = value * _IN_YEARS[noun_stem], _YEAR
+        found.append((value, noun_stem, f"{raw}{noun.group(0)}", match.start()))
     return found
+
+
+def _unsure(source: str) -> set[str]:
+    """Nouns a source counts in words this module does not read as one number ("dozens of
+    years", "two hundred years", "a few votes"): no count of them can be called contradicted."""
+    return {
+        stem(m.group(1).lower())
+        for m in _UNSURE_RE.finditer(source)
+        if m.group(1).lower() not in STOPWORDS
+    }
 
 
 def _pairs(text: str) -> list[tuple[Decimal, Decimal, bool, str]]:
@@ -168,11 +222,14 @@ def _wrong_count(text: str, sources: Sequence[str]) -> str | None:
         return None
     given = {(v, n) for s in sources for v, n, _, _ in _counted(s)}
     counted_nouns = {n for _, n in given}
+    unsure = {n for s in sources for n in _unsure(s)}
     # A tally's numbers ("nine votes to two") are checked as a pair, in order.
     in_pairs = [range(m.start(), m.end()) for m in _PAIR_RE.finditer(text)]
     for value, noun, raw, start in claimed:
         if (value, noun) in given or any(start in span for span in in_pairs):
             continue
+        if noun in unsure:
+            continue  # a source's count of it not read for certain: no contradiction to call
         if noun in _MEASURES or noun in counted_nouns:
             return raw
     return None
@@ -213,9 +270,23 @@ def _wrong_kind(text: str, sources: Sequence[str]) -> str | None:
             kinds.setdefault(noun, set()).update(words)
     for match in matches:
         kind, noun = match.group(1).lower(), stem(match.group(2).lower())
-        if noun in kinds and kind not in kinds[noun]:
+        if noun in kinds and _contradicts(kind, kinds[noun]):
             return match.group(0)
     return None
+
+
+def _contradicts(kind: str, given: set[str]) -> bool:
+    """Whether the sources give a noun only other kinds of `kind`'s family, none of its class:
+    "federal" against "state", not "local" against "city", nor "new" against "state"."""
+    for family in _FAMILIES:
+        mine = [cls for cls in family if kind in cls]
+        if not mine:
+            continue
+        if any(given & cls for cls in mine):
+            return False
+        if any(given & cls for cls in family):
+            return True
+    return False
 
 
 def _wrong_actor(text: str, sources: Sequence[str]) -> str | None:
@@ -232,15 +303,24 @@ def _wrong_actor(text: str, sources: Sequence[str]) -> str | None:
         verb = _verb_stem(match.group("verb"))
         if sentences is None:
             sentences = [s for source in sources for s in split_sentences(source)]
-        key_re = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)", re.IGNORECASE)
-        acting = [
-            s for s in sentences if verb in {_verb_stem(w) for w in re.findall(r"[\w'’]+", s)}
-        ]
+        words_of = [{_verb_stem(w) for w in re.findall(r"[\w'’]+", s)} for s in sentences]
+        acting = [words for words in words_of if verb in words]
         # Sources that tell the act in other words ("stepped down") are the claim-verb check's
         # to judge; those that tell it in this verb must tell it of this actor.
-        if acting and not any(key_re.search(s) for s in acting):
+        if acting and not any(_same_actor(stem(key.lower()), words) for words in acting):
             return match.group(0)
     return None
+
+
+def _same_actor(key: str, words: set[str]) -> bool:
+    """Whether a sentence's word stems name the actor `key` (a stem), in any form or as the
+    body its members belong to: "Councillors voted" for "the city council voted"."""
+    if key in words:
+        return True
+    return any(
+        min(len(key), len(w)) >= _MEMBER_STEM and (w.startswith(key) or key.startswith(w))
+        for w in words
+    )
 
 
 def misstated(text: str, sources: Iterable[str]) -> str | None:
