@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.summarize.grounding import ungrounded
 from bot.summarize.llm_facts import misstated
 
 SOURCES = [
@@ -49,3 +50,14 @@ def test_what_the_sources_state_otherwise_is_still_refused(claim: str, wrong: st
 def test_a_count_the_sources_give_only_roughly_is_not_contradicted() -> None:
     sources = ["The pier took dozens of years to win approval, and two years to plan."]
     assert misstated("The pier took 30 years to win approval.", sources) is None
+
+
+def test_a_sentence_may_open_on_a_thing_the_sources_write_in_lower_case() -> None:
+    # "Debate lasted" was read as a person named Debate, whom no source names.
+    sources = ["The council approved the pier after a five hour debate on Monday."]
+    assert ungrounded("Debate lasted five hours before the council approved it.", sources) == []
+    assert ungrounded("Debates ran late.", sources) == []
+    # One the sources never write at all is still a name to ground.
+    assert ungrounded("Hobbs lasted five hours before the council approved it.", sources) == [
+        "Hobbs"
+    ]

@@ -132,10 +132,12 @@ def test_an_angle_line_is_held_to_its_own_outlet() -> None:
 
 def test_an_invented_name_opening_a_sentence_is_refused_though_a_common_word() -> None:
     sources = [f"{a.title}\n{a.text}" for a in kestrel_story()]
-    # "bond" and "grant" are in the sources, but only as things: opening a sentence before its
-    # verb, each is someone's name, which no source gives.
-    assert ungrounded("Bond approved a 9 million dollar flood barrier.", sources) == ["Bond"]
-    assert ungrounded("Grant approved the flood barrier on Monday.", sources) == ["Grant"]
+    # "bond" and "grant" are in the sources, but only as things: a thing is no name to ground
+    # (a bullet may open on one), but one that did what no source says it did is refused.
+    assert misstated("Bond approved a 9 million dollar flood barrier.", sources) == "Bond approved"
+    assert misstated("Grant approved the flood barrier on Monday.", sources) == "Grant approved"
+    # A thing never speaks: before "said" it is someone's name, which no source gives.
+    assert ungrounded("Bond said the barrier was needed.", sources) == ["Bond"]
     # Words the sources use as subjects, plurals and names they give pass.
     for text in [
         "Boat owners asked to keep the old ramp open.",
