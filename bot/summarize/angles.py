@@ -127,7 +127,7 @@ def _pick_for_outlet(
             relayed, previous = relays(previous, sentence, article.text), sentence
             if is_caption(sentence):
                 continue  # a photo's caption describes a picture: no line
-            if is_steering(sentence):
+            if is_steering(sentence, article.text):
                 continue  # a line planted for a model, or shouting: no reporting
             # A feed teaser cut mid-sentence ("...and ask whether the...") says less than it
             # seems to: as a line it would read as a finished claim. Up to its last clean clause

@@ -242,7 +242,7 @@ def article_sentences(
             # A photo's caption ("FILE - In this 2016 file photo, ...") describes a picture, not
             # the news: no bullet. Its position still counts, as the reader sees it there.
             # Nor does a line planted to steer a model, or shouting (`steering`).
-            if not is_caption(text) and not is_steering(text):
+            if not is_caption(text) and not is_steering(text, article.text):
                 result.append(make_sentence(text, outlet_of[index], index, position))
     return result
 
