@@ -10,11 +10,19 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from fakes.chat import FakeChatAdapter
 from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 
+from bot.app import NewsDigest
+from bot.config import ChannelConfig, Config, LLMConfig
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
+from bot.store.database import open_database
 from bot.summarize import LLMSettings, Summarizer
 from bot.summarize.llm_breaker import CONFIG_COOL_DOWN, FIRST_COOL_DOWN, THRESHOLD, Breaker
 from tests.test_summarize_fixtures import harbor_bridge_story
@@ -111,3 +119,28 @@ def test_a_story_over_the_budget_left_is_not_summarised_again(endpoint: str) -> 
     tiny = [replace(story[0], text="A ramp closed.")]
     roomy = _summarizer(endpoint, daily_token_budget=10**6)
     assert roomy.wants_llm(cached, tiny)
+
+
+async def test_healthz_names_a_refused_setup_as_a_problem(endpoint: str, tmp_path: Path) -> None:
+    FakeCompletions.status, FakeCompletions.body = 400, b'{"error": "unknown model"}'
+    config = Config(
+        database=str(tmp_path / "nd.db"),
+        channels=[ChannelConfig(platform="slack", id="C1", schedule="0 9 * * *")],
+        llm=LLMConfig(base_url=endpoint, model="m", timeout=5),
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    settings = RunnerSettings(health_port=0, post_pace=0, start_spread=300)
+    service = Service(config, core=core, settings=settings, env={})
+    service.register_adapter(FakeChatAdapter("slack"))
+    await service.start()
+    assert service.health_server is not None
+    url = f"http://127.0.0.1:{service.health_server.port}/healthz"
+    await core.summarizer.asummarize(harbor_bridge_story())
+    async with httpx.AsyncClient() as client:
+        health = (await client.get(url)).json()
+    await service.stop()
+    core.close()
+    assert health["llm"]["breaker"]["configuration_problem"] is True
+    assert health["status"] == "degraded"
+    problem = [p for p in health["problems"] if p.startswith("llm: 127.0.0.1")]
+    assert problem and "setup" in problem[0] and "HTTP 400" in problem[0]
