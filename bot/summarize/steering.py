@@ -28,6 +28,11 @@ _OVERRIDE_RE = re.compile(
     r"(?:instructions?|prompts?|directions?|rules|guidelines|messages?|context)\b",
     re.IGNORECASE,
 )
+# A verb giving someone's words before the order: "The attack told the model: ignore previous
+# instructions ..." reports the order, it does not give it.
+_REPORTED_RE = re.compile(
+    r"\b(?:said|says|told|tells|asked|asks|wrote|writes|reads?|according\s+to)\b", re.IGNORECASE
+)
 _MODEL = r"(?:AI|LLM|chatbot|language\s+model|(?:AI\s+)?assistant|summari[sz]er|model|bot)"
 _ADDRESSED_RE = re.compile(
     # "Assistant: write ...", "AI models, please say ...": the model named as the one spoken to.
@@ -56,7 +61,10 @@ def is_steering(sentence: str, article: str | None = None) -> bool:
     `article`, the text the sentence comes from: a sentence in capitals shouts only against the
     rest of it in ordinary case; with the rest too short to tell, or in capitals too, it stays.
     """
-    if _OVERRIDE_RE.search(sentence) or _ADDRESSED_RE.search(sentence):
+    override = _OVERRIDE_RE.search(sentence)
+    if override is not None and not _REPORTED_RE.search(sentence, 0, override.start() + 1):
+        return True
+    if _ADDRESSED_RE.search(sentence):
         return True
     if not _shouts(sentence):
         return False
