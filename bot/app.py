@@ -7,11 +7,9 @@ summariser) and offers the handful of operations everything else is built from.
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from contextlib import closing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -22,6 +20,7 @@ import sqlite_utils
 from bot.cards import Digest, StoryCard
 from bot.config import Config
 from bot.models import Article
+from bot.pipeline.cluster_passes import ClusterPasses, ClusterProgress
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store import summaries as summary_store
@@ -57,9 +56,6 @@ if TYPE_CHECKING:
     from bot.summarize import Summarizer
 
 
-log = logging.getLogger(__name__)
-
-
 @dataclass(slots=True)
 class PassReport:
     poll: PollReport  # its `seconds` are the fetch's
@@ -73,29 +69,12 @@ class PassReport:
         return self.poll.seconds + self.cluster_seconds
 
 
-# Passes over the backlog when another process keeps clustering into the database meanwhile,
-# and the pause before each pass after the first (doubling from the first, up to the last): a
-# process working through a big backlog commits every few tenths of a second, so passes straight
-# after each other were all refused within seconds.
-CLUSTER_ATTEMPTS = 5
-CLUSTER_RETRY_PAUSE = (0.5, 4.0)
-
-# Told how many of the backlog's articles are clustered so far, and how many there are.
-ClusterProgress = Callable[[int, int], None]
-
-
 class NewsDigest:
     def __init__(self, config: Config, db: sqlite_utils.Database | None = None) -> None:
         self.config = config
         self.db = db if db is not None else open_database(config.database_path())
-        # One clustering at a time: passes overlap in the service, and the clusterer takes one
-        # batch at a time (`assign_in_batches` yields the loop between its commits).
-        self._clustering = asyncio.Lock()
-        # Stories changed by the committed batches of a pass that then failed or was cancelled:
-        # the next pass to finish reports them, or the service's planner (instant posts, thread
-        # updates) would not hear of them until they changed again. In memory is enough: at
-        # start, catch-up plans instant posts and updates from what is stored.
-        self._unreported: set[str] = set()
+        # Clustering passes one at a time, with what a failed pass left to report.
+        self._cluster_passes = ClusterPasses(lambda: self.clusterer)
         # This process's token on the stories its commits change (`bot.store.story_changes`):
         # the running service plans its own passes' stories itself, and another process's from
         # there.
@@ -177,58 +156,7 @@ class NewsDigest:
         the next pass clusters the rest. Returns how many articles were clustered; the stories
         that changed are added to `touched` once the pass has finished, with those of earlier
         passes whose batches committed before they failed or were cancelled."""
-        async with self._clustering:
-            # The earlier passes' stories go through this pass's batches, so a story merged
-            # into another meanwhile is reported as the one it became.
-            changed, self._unreported = self._unreported, set()
-            clustered = 0
-            try:
-                for attempt in range(CLUSTER_ATTEMPTS):
-                    if attempt:
-                        first, last = CLUSTER_RETRY_PAUSE
-                        await asyncio.sleep(min(first * 2 ** (attempt - 1), last))
-                    done, finished = await self._cluster_once(changed, on_progress)
-                    clustered += done
-                    if finished:
-                        break
-                    # Its batches committed stay; what the other process left unclustered is
-                    # read afresh, its stories now known.
-                    log.info("another process clustered meanwhile: taking up its stories")
-                else:
-                    # The next pass (this process's, or a running bot's within its poll
-                    # interval) clusters the rest: said, as a report of "0 stories" reads as
-                    # nothing found.
-                    log.warning(
-                        "another process kept clustering: the articles left are clustered by "
-                        "the next pass (a running newsdigest run picks them up)",
-                        extra={"event": "cluster_left"},
-                    )
-            except BaseException:
-                self._unreported = changed
-                raise
-            touched.update(changed)
-            return clustered
-
-    async def _cluster_once(
-        self, changed: set[str], on_progress: ClusterProgress | None
-    ) -> tuple[int, bool]:
-        """One pass over the backlog as it is now: how many articles it clustered, and whether it
-        finished (not stopped by another process's commit, `ClusteredElsewhere`)."""
-        from bot.pipeline.clustering import ClusteredElsewhere
-
-        articles = self.clusterer.backlog()
-        if on_progress is not None:
-            on_progress(0, len(articles))
-        done = 0
-        try:
-            with closing(self.clusterer.assign_in_batches(articles, changed)) as batches:
-                for done in batches:
-                    if on_progress is not None:
-                        on_progress(done, len(articles))
-                    await asyncio.sleep(0)
-        except ClusteredElsewhere:
-            return done, False
-        return done, True
+        return await self._cluster_passes.cluster_backlog(touched, on_progress=on_progress)
 
     def ingest(self, articles: Sequence[Article]) -> set[str]:
         """Cluster articles that were stored by other means (tests, imports)."""

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import app as app_module
-from bot.app import CLUSTER_ATTEMPTS, NewsDigest
+from bot.app import NewsDigest
 from bot.config import Config
+from bot.pipeline import cluster_passes
+from bot.pipeline.cluster_passes import CLUSTER_ATTEMPTS
 from bot.store.database import open_database
 
 
@@ -31,9 +32,9 @@ async def test_refused_passes_pause_longer_each_time_and_the_last_says_what_is_l
     async def pause(seconds: float) -> None:
         pauses.append(seconds)
 
-    monkeypatch.setattr(core, "_cluster_once", refused)
-    monkeypatch.setattr(app_module.asyncio, "sleep", pause)
-    with caplog.at_level(logging.INFO, logger="bot.app"):
+    monkeypatch.setattr(core._cluster_passes, "_cluster_once", refused)
+    monkeypatch.setattr(cluster_passes.asyncio, "sleep", pause)
+    with caplog.at_level(logging.INFO, logger="bot.pipeline.cluster_passes"):
         assert await core.cluster_backlog(set()) == 0
     core.close()
 
@@ -55,8 +56,8 @@ async def test_a_pass_that_finishes_first_time_does_not_pause(
     async def pause(seconds: float) -> None:
         pauses.append(seconds)
 
-    monkeypatch.setattr(app_module.asyncio, "sleep", pause)
-    with caplog.at_level(logging.INFO, logger="bot.app"):
+    monkeypatch.setattr(cluster_passes.asyncio, "sleep", pause)
+    with caplog.at_level(logging.INFO, logger="bot.pipeline.cluster_passes"):
         await core.cluster_backlog(set())
     core.close()
     assert [p for p in pauses if p > 0] == []

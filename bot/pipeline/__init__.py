@@ -1,2 +1,3 @@
-"""The core, top to bottom: fetch -> parse -> store (poll.py) -> cluster (clustering.py) ->
-summarise and render cards (cards.py) -> pick what a channel gets (digest.py)."""
+"""The core, top to bottom: fetch -> parse -> store (poll.py) -> cluster (clustering.py; the
+backlog's passes, cluster_passes.py) -> summarise and render cards (cards.py) -> pick what a
+channel gets (digest.py)."""

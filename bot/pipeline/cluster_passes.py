@@ -1,0 +1,105 @@
+"""The clustering pass over the backlog, as `NewsDigest.cluster_backlog` runs it: one pass at a
+time, tried again while another process's commits refuse its batches, and the stories of a pass
+that failed or was cancelled reported by the next one to finish.
+
+Imports no clusterer of its own: `NewsDigest` hands it the clusterer on first use, so a command
+that only reads what is stored never loads the clustering stage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from contextlib import closing
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.pipeline.clustering import StoryClusterer
+
+log = logging.getLogger(__name__)
+
+# Passes over the backlog when another process keeps clustering into the database meanwhile,
+# and the pause before each pass after the first (doubling from the first, up to the last): a
+# process working through a big backlog commits every few tenths of a second, so passes straight
+# after each other were all refused within seconds.
+CLUSTER_ATTEMPTS = 5
+CLUSTER_RETRY_PAUSE = (0.5, 4.0)
+
+# Told how many of the backlog's articles are clustered so far, and how many there are.
+ClusterProgress = Callable[[int, int], None]
+
+
+class ClusterPasses:
+    """The backlog passes of one `NewsDigest`. `clusterer` gives its clusterer when a pass first
+    needs it (making one imports the whole clustering stage)."""
+
+    def __init__(self, clusterer: Callable[[], StoryClusterer]) -> None:
+        self._clusterer = clusterer
+        # One clustering at a time: passes overlap in the service, and the clusterer takes one
+        # batch at a time (`assign_in_batches` yields the loop between its commits).
+        self._clustering = asyncio.Lock()
+        # Stories changed by the committed batches of a pass that then failed or was cancelled:
+        # the next pass to finish reports them, or the service's planner (instant posts, thread
+        # updates) would not hear of them until they changed again. In memory is enough: at
+        # start, catch-up plans instant posts and updates from what is stored.
+        self._unreported: set[str] = set()
+
+    async def cluster_backlog(
+        self, touched: set[str], *, on_progress: ClusterProgress | None = None
+    ) -> int:
+        """`NewsDigest.cluster_backlog`: how many articles were clustered, the stories that
+        changed added to `touched` once the pass has finished."""
+        async with self._clustering:
+            # The earlier passes' stories go through this pass's batches, so a story merged
+            # into another meanwhile is reported as the one it became.
+            changed, self._unreported = self._unreported, set()
+            clustered = 0
+            try:
+                for attempt in range(CLUSTER_ATTEMPTS):
+                    if attempt:
+                        first, last = CLUSTER_RETRY_PAUSE
+                        await asyncio.sleep(min(first * 2 ** (attempt - 1), last))
+                    done, finished = await self._cluster_once(changed, on_progress)
+                    clustered += done
+                    if finished:
+                        break
+                    # Its batches committed stay; what the other process left unclustered is
+                    # read afresh, its stories now known.
+                    log.info("another process clustered meanwhile: taking up its stories")
+                else:
+                    # The next pass (this process's, or a running bot's within its poll
+                    # interval) clusters the rest: said, as a report of "0 stories" reads as
+                    # nothing found.
+                    log.warning(
+                        "another process kept clustering: the articles left are clustered by "
+                        "the next pass (a running newsdigest run picks them up)",
+                        extra={"event": "cluster_left"},
+                    )
+            except BaseException:
+                self._unreported = changed
+                raise
+            touched.update(changed)
+            return clustered
+
+    async def _cluster_once(
+        self, changed: set[str], on_progress: ClusterProgress | None
+    ) -> tuple[int, bool]:
+        """One pass over the backlog as it is now: how many articles it clustered, and whether it
+        finished (not stopped by another process's commit, `ClusteredElsewhere`)."""
+        from bot.pipeline.clustering import ClusteredElsewhere
+
+        clusterer = self._clusterer()
+        articles = clusterer.backlog()
+        if on_progress is not None:
+            on_progress(0, len(articles))
+        done = 0
+        try:
+            with closing(clusterer.assign_in_batches(articles, changed)) as batches:
+                for done in batches:
+                    if on_progress is not None:
+                        on_progress(done, len(articles))
+                    await asyncio.sleep(0)
+        except ClusteredElsewhere:
+            return done, False
+        return done, True
