@@ -26,10 +26,11 @@ from fakes.stories import add_story
 
 from bot.adapters.slack.adapter import ChannelPacer
 from bot.adapters.slack.app import SlackBot
-from bot.adapters.slack.blocks import card_messages, text_blocks
+from bot.adapters.slack.blocks import card_messages
 from bot.adapters.slack.command_text import command_text
 from bot.adapters.slack.escape import escape_trusted
 from bot.adapters.slack.settings import SlackSettings
+from bot.adapters.slack.text_lists import text_blocks
 from bot.app import NewsDigest
 from bot.commands.core import Commands
 from bot.config import Config

@@ -3,7 +3,8 @@
 Every card is built from small blocks whose text is bounded, then packed into messages of at most
 `MAX_BLOCKS` blocks and `MAX_MESSAGE_CHARS` characters: a long digest (or a story with 40 sources)
 becomes several messages instead of an `invalid_blocks` error. All feed text goes through
-`slack_escape`/`slack_link`/`plain`; only this module's own markers format anything.
+`slack_escape`/`slack_link`/`plain`; only this module's own markers format anything. The bot's
+own text and a reply's list lines are `text_lists`, built from the small builders here.
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.adapters.slack.escape import (
-    escape_trusted,
     plain,
     slack_escape,
     slack_link,
     truncate,
 )
 from bot.cards import Digest, StoryCard
-from bot.commands.base import ListLine
 from bot.config_entries import SLUG_RE
 from bot.models import Angle, Bullet
 from bot.render.text import bare_quote, digest_heading, split_angles, url_host
@@ -309,7 +308,7 @@ def _most_that_fit(total: int, fits: Callable[[int], bool]) -> int:
     return low
 
 
-# --- digests and replies -------------------------------------------------------------------------
+# --- digests -------------------------------------------------------------------------------------
 
 
 def digest_messages(digest: Digest) -> list[SlackMessage]:
@@ -322,49 +321,6 @@ def digest_messages(digest: Digest) -> list[SlackMessage]:
         f"{slack_escape(digest.title)}: {count} {noun}. {headlines}", MAX_FALLBACK_CHARS
     )
     return pack(units, fallback=fallback, continued=f"_{slack_escape(digest.title)}, continued_")
-
-
-def text_blocks(
-    text: str, lines: list[ListLine] | None = None, *, limit: int = MAX_BLOCKS, see_all: str = ""
-) -> list[Block]:
-    """Bot text (which may quote user input) plus bullet lines, as one message's blocks: within
-    `limit` blocks and `MAX_MESSAGE_CHARS` (sections of 3,000 each would allow 150,000). Lines
-    that do not fit are counted in a last line, with `see_all`, where to see them all."""
-    blocks = sections(truncate(escape_trusted(text), MAX_SECTION_CHARS), [])
-    bullets = [f"• {list_line(line)}" for line in lines or []]
-    body = sections("", bullets)
-    used = sum(block_chars(b) for b in blocks)
-    if len(blocks) + len(body) <= limit and used + sum(block_chars(b) for b in body) <= (
-        MAX_MESSAGE_CHARS
-    ):
-        return blocks + body
-    budget = MAX_MESSAGE_CHARS - used - _CUT_ROOM
-    kept: list[str] = []
-    for bullet in bullets:
-        budget -= len(bullet) + 1  # and its newline
-        if budget < 0:
-            break
-        kept.append(bullet)
-    body = sections("", kept)
-    while kept and len(blocks) + len(body) + 1 > limit:
-        kept.pop()
-        body = sections("", kept)
-    dropped = len(bullets) - len(kept)
-    notice = f"… and {dropped} more {'line' if dropped == 1 else 'lines'}"
-    notice += f" ({see_all})." if see_all else "."
-    return [*blocks, *body, context(escape_trusted(notice))]
-
-
-# Kept out of a cut list's budget: the notice, and what each section adds to its text as
-# `block_chars` counts it ("type", "section", "mrkdwn": under 30 characters a block).
-_CUT_ROOM = 400 + MAX_BLOCKS * 30
-
-
-def list_line(line: ListLine) -> str:
-    """A reply's list line: its text and note literal (a feed title's `*` or a server's
-    `https://…` neither formats nor links), its address a link."""
-    parts = [slack_escape(line.text), slack_link(line.url, line.url) if line.url else ""]
-    return " ".join(p for p in [*parts, slack_escape(line.note)] if p)
 
 
 def pack(

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.adapter import SlackAdapter
-from bot.adapters.slack.blocks import SlackMessage, text_blocks
+from bot.adapters.slack.blocks import SlackMessage
 from bot.adapters.slack.escape import escape_trusted
 from bot.adapters.slack.replies import MENTION_HELP
 from bot.adapters.slack.short_waits import once_more_if_short
+from bot.adapters.slack.text_lists import text_blocks
 from bot.store import channels as channel_store
 
 if TYPE_CHECKING:

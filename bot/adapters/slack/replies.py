@@ -10,9 +10,9 @@ from bot.adapters.slack.blocks import (
     card_messages,
     context,
     digest_messages,
-    text_blocks,
 )
 from bot.adapters.slack.escape import escape_trusted, truncate
+from bot.adapters.slack.text_lists import text_blocks
 
 if TYPE_CHECKING:
     from bot.commands.core import Reply
