@@ -52,3 +52,19 @@ def test_a_cut_leaving_a_single_quotation_open_is_still_refused() -> None:
     # A cut stops before the words end: a quotation it leaves open is one, whatever follows.
     assert has_open_quote("The mayor called the pier 'a disgrace to the town")
     assert has_open_quote("The mayor called the pier 'a disgrace")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "'Most umbrellas sold on the Tolberg pier do not last a season.",
+        "The harbour master said, 'Nobody should sail past the breakwater tonight.",
+        "Asked about the ferry, she replied: 'It will run again once the storm has passed.",
+    ],
+)
+def test_the_first_half_of_a_quotation_split_across_sentences_is_no_bullet(sentence: str) -> None:
+    # Outlets quoting in single marks close a long quotation in a later sentence ("…,' she
+    # said."), and the splitter hands over its first half alone: its words are someone's, with
+    # nothing yet saying whose. A mark where quotations open opens one, closed or not.
+    assert has_open_quote(sentence, whole=True)
+    assert sentence not in _bullet_forms(sentence)

@@ -80,14 +80,25 @@ def open_quotes(text: str) -> list[int]:
 def has_open_quote(text: str, *, whole: bool = False) -> bool:
     """Whether `text` leaves a quotation open (`open_quotes`): „…“, »…« and «…» are closed.
 
-    `whole`: `text` is a whole sentence, so a single quotation no single mark after it could
-    close opened none ("'Bama fans"): a cut of it, which stops before its words end, may."""
+    `whole`: `text` is a whole sentence, so a single mark inside it that no single mark after it
+    could close opened no quotation ("Dogs or 'Cats?"): a cut of it, which stops before its words
+    end, may. Not one where quotations open, at the sentence's start or after a comma or colon
+    ("'Most umbrellas do not last." / "He said, 'It is dirt."): outlets quoting in single marks
+    close a long quotation in a later sentence, and the splitter hands over its first half alone."""
     opened = _scan(text)[1]
     if whole:
         # Where the last mark that could close a single quotation stands (at a word's end).
         last = max((m.start() for m in _SINGLE_CLOSER_RE.finditer(text)), default=-1)
-        opened = [i for i in opened if text[i] not in "'‘" or i < last]
+        opened = [
+            i for i in opened if text[i] not in "'‘" or i < last or _quotation_opens_at(text, i)
+        ]
     return bool(opened)
+
+
+def _quotation_opens_at(text: str, i: int) -> bool:
+    """Whether a quotation would open at `text[i]`: at the start, or after a comma or colon."""
+    before = text[:i].rstrip()
+    return not before.strip(_OPENS_AFTER) or before.endswith((",", ":", ";", "—", "("))
 
 
 def stray_closings(text: str) -> list[int]:
