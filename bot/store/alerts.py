@@ -136,8 +136,11 @@ def cards_ahead(db: sqlite_utils.Database, alert: AlertRow, now: datetime) -> da
     out of attempts, or stale (`bot.store.stale`), as is the notice's own stale rule."""
     if not alert.key.startswith(_AFTER_CARDS):
         return None
+    # By state: the rows still to go are few, where the channel's index would walk every post
+    # it ever had (55 ms a call at a million rows, against 0.04).
     count, latest = db.execute(
         "SELECT COUNT(*), MAX(COALESCE(next_attempt_at, '')) FROM deliveries"
+        " INDEXED BY deliveries_state"
         " WHERE channel_pk = ? AND kind = 'story' AND state IN ('pending', 'sending')"
         " AND created_at <= ?",
         [alert.channel_pk, iso(alert.created_at)],
