@@ -9,11 +9,14 @@ Cloudflare's (a page, or no `Via`: it limits the IP, often for long) is the whol
 (`PlatformDeliveryError`). `TooManyRequests` is a 429 answered to our own request (`rest.BotRest`),
 keeping what its JSON says; `discord_answer` tells an error answer of Discord's JSON from anyone
 else's. Every other error is mapped by `errors.translate_error`, which hands 429s here
-(`too_many_requests`).
+(`too_many_requests`). `BucketRefills` keeps the spent buckets of our own requests (the bot's,
+`rest.BotRest`, and the webhooks', `webhook_rest.WebhookRest`) and waits for them before the next.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -28,6 +31,14 @@ from bot.delivery.adapter import (
     RateLimitedDeliveryError,
     TransientDeliveryError,
 )
+
+# Longest wait for a spent bucket or an edit's 429 within the call; a longer one is the outbox's
+# to wait out. Discord's message buckets refill within a few seconds.
+BUCKET_WAIT = 5.0
+
+# A bucket: what the requests are (the bot's route, a webhook's method) and the channel or
+# webhook it is kept for.
+Bucket = tuple[str, int]
 
 
 def discord_answer(exc: discord.HTTPException) -> bool:
@@ -115,3 +126,55 @@ def _seconds(value: object) -> float | None:
     except ValueError:
         return None
     return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+class BucketRefills:
+    """Spent rate-limit buckets, each until the event loop time it refills: from an answer's
+    X-RateLimit-Remaining 0 (`note`) or a 429's wait (`keep`). `wait` holds a request until its
+    bucket refills, in the call up to `BUCKET_WAIT`; a longer wait refuses it before it is sent.
+    Debug lines go to `log`, the caller's."""
+
+    def __init__(self, log: logging.Logger) -> None:
+        self._log = log
+        self._refills: dict[Bucket, float] = {}
+
+    def clear(self) -> None:
+        self._refills.clear()
+
+    def note(self, bucket: Bucket, headers: Mapping[str, str]) -> None:
+        """An answer's headers: a bucket they say is spent refills after X-RateLimit-Reset-After."""
+        if headers.get("X-RateLimit-Remaining") != "0":
+            return
+        try:
+            reset_after = float(headers.get("X-RateLimit-Reset-After", ""))
+        except ValueError:
+            return
+        if math.isfinite(reset_after) and reset_after > 0:
+            self._refills[bucket] = asyncio.get_running_loop().time() + reset_after
+
+    def keep(self, bucket: Bucket, wait: float) -> None:
+        """A 429's wait: the bucket refills no sooner than after it (a later refill noted stays)."""
+        refill = asyncio.get_running_loop().time() + wait
+        self._refills[bucket] = max(refill, self._refills.get(bucket, refill))
+
+    async def wait(self, bucket: Bucket, what: str) -> None:
+        """Before a request of `bucket` (`what` names it in the log and the error): a spent one
+        waited for up to `BUCKET_WAIT`; longer, a `DeferredDeliveryError` with its wait, nothing
+        sent, for the outbox to put off only the row that needs it."""
+        refill = self._refills.get(bucket)
+        if refill is None:
+            return
+        wait = refill - asyncio.get_running_loop().time()
+        if wait <= 0:
+            self._drop(bucket, refill)
+            return
+        if wait > BUCKET_WAIT:
+            raise DeferredDeliveryError(f"{what}: rate limited for {wait:.1f} s", retry_after=wait)
+        self._log.debug("%s: rate limit bucket spent, waiting %.2f s", what, wait)
+        await asyncio.sleep(wait)
+        self._drop(bucket, refill)
+
+    def _drop(self, bucket: Bucket, refill: float) -> None:
+        # Only the refill waited for: an answer meanwhile may have noted a newer one.
+        if self._refills.get(bucket) == refill:
+            del self._refills[bucket]

@@ -42,7 +42,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
@@ -52,17 +51,17 @@ import discord
 from aiohttp import ClientResponse
 
 from bot.adapters.discord.errors import NotAMessage
-from bot.adapters.discord.ratelimits import TooManyRequests, global_limit, rate_limit_wait
-from bot.delivery.adapter import DeferredDeliveryError, RateLimitedDeliveryError
+from bot.adapters.discord.ratelimits import (
+    BUCKET_WAIT,
+    Bucket,
+    BucketRefills,
+    TooManyRequests,
+    global_limit,
+    rate_limit_wait,
+)
+from bot.delivery.adapter import RateLimitedDeliveryError
 
 log = logging.getLogger(__name__)
-
-# Longest wait for a spent bucket or an edit's 429 within the call; a longer one is the outbox's
-# to wait out. Discord's message buckets refill within a few seconds.
-BUCKET_WAIT = 5.0
-
-# A bucket: the route (method and path template) and the channel it is kept for.
-Bucket = tuple[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +82,8 @@ class BotRest:
     def __init__(self, client: discord.Client, *, timeout: float | None = None) -> None:
         self.client = client
         self.timeout = timeout
-        # bucket -> loop time it refills, while it is spent
-        self._refills: dict[Bucket, float] = {}
+        # Buckets: a route (method and path template) and the channel it is kept for.
+        self._refills = BucketRefills(log)
         # channel id -> the server it is in, for links to a message (`guild_of`)
         self._guilds: dict[int, int] = {}
         # After a global 429 of ours: the loop time it ends, and while it holds discord.py's
@@ -194,7 +193,7 @@ class BotRest:
             ) as response,
         ):
             if response.status != 429:
-                self._note_bucket(bucket, response)
+                self._refills.note(bucket, response.headers)
             if 200 <= response.status < 300:
                 # Read to the end even when not needed (an edit's answer), so the connection
                 # goes back to the pool for the next request, not closed.
@@ -216,28 +215,15 @@ class BotRest:
             return None
         if global_limit(error, response.headers) and self._close_global(wait):
             return wait
-        refill = self.client.loop.time() + wait
-        self._refills[bucket] = max(refill, self._refills.get(bucket, refill))
+        self._refills.keep(bucket, wait)
         return wait
 
     async def _wait_for_limits(self, bucket: Bucket) -> None:
         """Before a request: the global limit's wait, then its bucket's, in the call up to
         `BUCKET_WAIT`; a longer one refuses the request, sending nothing."""
         await self.wait_for_global()
-        refill = self._refills.get(bucket)
-        if refill is None:
-            return
-        wait = refill - self.client.loop.time()
-        if wait <= 0:
-            self._drop_refill(bucket, refill)
-            return
-        what = f"{bucket[0]} in channel {bucket[1]}"
-        if wait > BUCKET_WAIT:
-            # The bucket's, not the bot's: only the row that needs it waits.
-            raise DeferredDeliveryError(f"{what}: rate limited for {wait:.1f} s", retry_after=wait)
-        log.debug("%s: rate limit bucket spent, waiting %.2f s", what, wait)
-        await asyncio.sleep(wait)
-        self._drop_refill(bucket, refill)
+        # The bucket's, not the bot's: only the row that needs it waits.
+        await self._refills.wait(bucket, f"{bucket[0]} in channel {bucket[1]}")
 
     def _global_lock(self) -> asyncio.Event | None:
         # discord.py's own (private: absent in another version, or before the client's login).
@@ -294,21 +280,6 @@ class BotRest:
                 f"Discord's global rate limit: still on after {BUCKET_WAIT:g} s",
                 retry_after=BUCKET_WAIT,
             ) from None
-
-    def _drop_refill(self, bucket: Bucket, refill: float) -> None:
-        # Only the refill waited for: an answer meanwhile may have noted a newer one.
-        if self._refills.get(bucket) == refill:
-            del self._refills[bucket]
-
-    def _note_bucket(self, bucket: Bucket, response: ClientResponse) -> None:
-        if response.headers.get("X-RateLimit-Remaining") != "0":
-            return
-        try:
-            reset_after = float(response.headers.get("X-RateLimit-Reset-After", ""))
-        except ValueError:
-            return
-        if math.isfinite(reset_after) and reset_after > 0:
-            self._refills[bucket] = self.client.loop.time() + reset_after
 
 
 def created_id(data: bytes) -> int:

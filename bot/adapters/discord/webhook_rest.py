@@ -8,9 +8,9 @@ A 429 of Discord's own is raised at once (`ratelimits.TooManyRequests`, read by
 `errors.translate_error` as the bot's are): a bucket's puts off the row and the later posts to
 the same place (`bot.delivery.rate_limits`), Discord's global limit holds the webhooks' route.
 Its wait, and a spent bucket's X-RateLimit-Reset-After, are kept per webhook (its posts and its
-edits apart), so the webhook's next request of the kind waits for a short one in the call (up to
-`rest.BUCKET_WAIT`) and is refused here, before any request, for a longer one
-(`DeferredDeliveryError`), rather than sent into the limit.
+edits apart, `ratelimits.BucketRefills`), so the webhook's next request of the kind waits for a
+short one in the call (up to `ratelimits.BUCKET_WAIT`) and is refused here, before any request,
+for a longer one (`DeferredDeliveryError`), rather than sent into the limit.
 
 The requests go over the webhook session (`webhook.webhook_session`): its middleware raises at
 the first 5xx (a post's as `webhook.MaybePosted`, an edit's as discord.py's server error) and at
@@ -21,27 +21,24 @@ a 2xx that is not a Discord message is `errors.NotAMessage` (garbled: maybe sent
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import math
 from typing import Any
 
 import discord
-from aiohttp import ClientResponse, ClientSession
+from aiohttp import ClientSession
 
 from bot.adapters.discord.messages import NO_MENTIONS
 from bot.adapters.discord.packing import EMBEDS_PER_MESSAGE
-from bot.adapters.discord.ratelimits import TooManyRequests, rate_limit_wait
-from bot.adapters.discord.rest import BUCKET_WAIT, created_id, error_body, http_error
-from bot.delivery.adapter import DeferredDeliveryError
+from bot.adapters.discord.ratelimits import (
+    Bucket,
+    BucketRefills,
+    TooManyRequests,
+    rate_limit_wait,
+)
+from bot.adapters.discord.rest import created_id, error_body, http_error
 
 log = logging.getLogger(__name__)
-
-
-# A webhook's bucket: the request's method (its posts' and its edits' are Discord's two) and
-# the webhook's id.
-Bucket = tuple[str, int]
 
 
 class WebhookRest:
@@ -50,8 +47,7 @@ class WebhookRest:
 
     def __init__(self, session: ClientSession) -> None:
         self.session = session
-        # bucket -> event loop time it refills, while it is spent
-        self._refills: dict[Bucket, float] = {}
+        self._refills = BucketRefills(log)
 
     async def execute(
         self, hook: discord.Webhook, payload: dict[str, Any], *, thread_id: int | None = None
@@ -78,8 +74,11 @@ class WebhookRest:
         payload: dict[str, Any],
         params: dict[str, str],
     ) -> bytes:
+        # A webhook's bucket: the request's method (its posts' and its edits' are Discord's two)
+        # and the webhook's id.
         bucket = (method, hook.id)
-        await self._wait_for_bucket(bucket)
+        # The webhook's own limit: only the rows needing it wait.
+        await self._refills.wait(bucket, f"{method} through webhook {hook.id}")
         route = discord.http.Route(
             method,
             "/webhooks/{webhook_id}/{webhook_token}" + path,
@@ -95,7 +94,7 @@ class WebhookRest:
                 params=params,
             ) as response:
                 if response.status != 429:
-                    self._note_bucket(bucket, response)
+                    self._refills.note(bucket, response.headers)
                 if 200 <= response.status < 300:
                     return await response.read()
                 body = await error_body(response)
@@ -105,24 +104,6 @@ class WebhookRest:
             self._keep_wait(bucket, exc)
             raise
 
-    async def _wait_for_bucket(self, bucket: Bucket) -> None:
-        """Before a request: its webhook's spent bucket waited for in the call up to
-        `BUCKET_WAIT`; a longer wait refuses the request, sending nothing."""
-        refill = self._refills.get(bucket)
-        if refill is None:
-            return
-        wait = refill - asyncio.get_running_loop().time()
-        if wait <= 0:
-            self._drop_refill(bucket, refill)
-            return
-        what = f"{bucket[0]} through webhook {bucket[1]}"
-        if wait > BUCKET_WAIT:
-            # The webhook's own limit: only the rows needing it wait.
-            raise DeferredDeliveryError(f"{what}: rate limited for {wait:.1f} s", retry_after=wait)
-        log.debug("%s: rate limit bucket spent, waiting %.2f s", what, wait)
-        await asyncio.sleep(wait)
-        self._drop_refill(bucket, refill)
-
     def _keep_wait(self, bucket: Bucket, error: TooManyRequests) -> None:
         """A 429 of Discord's own: its wait kept as the bucket's refill (a global one too:
         the outbox holds the route for it anyway)."""
@@ -131,23 +112,7 @@ class WebhookRest:
         wait = rate_limit_wait(error.response.headers, error.retry_after)
         if wait is None:
             return
-        refill = asyncio.get_running_loop().time() + wait
-        self._refills[bucket] = max(refill, self._refills.get(bucket, refill))
-
-    def _note_bucket(self, bucket: Bucket, response: ClientResponse) -> None:
-        if response.headers.get("X-RateLimit-Remaining") != "0":
-            return
-        try:
-            reset_after = float(response.headers.get("X-RateLimit-Reset-After", ""))
-        except ValueError:
-            return
-        if math.isfinite(reset_after) and reset_after > 0:
-            self._refills[bucket] = asyncio.get_running_loop().time() + reset_after
-
-    def _drop_refill(self, bucket: Bucket, refill: float) -> None:
-        # Only the refill waited for: an answer meanwhile may have noted a newer one.
-        if self._refills.get(bucket) == refill:
-            del self._refills[bucket]
+        self._refills.keep(bucket, wait)
 
 
 def webhook_payload(
