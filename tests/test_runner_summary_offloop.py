@@ -32,7 +32,7 @@ class SlowSummarizer:
         self.llm = object() if llm else None
         self.blocking_calls = 0
 
-    def wants_llm(self, cached: Summary | None) -> bool:
+    def wants_llm(self, cached: Summary | None, articles: Sequence[Article] = ()) -> bool:
         return cached is None
 
     def summarize(self, articles: Sequence[Article], **_: object) -> Summary:
