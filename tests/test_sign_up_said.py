@@ -173,7 +173,7 @@ async def test_slack_private_channel_the_bot_is_not_in_is_not_signed_up(
 async def test_slack_private_channel_check_without_the_scope_goes_on_as_before(
     h: Harness,
 ) -> None:
-    # A group DM may need mpim:read, which the manifest does not ask for: Slack says so.
+    # An app installed before the manifest asked for mpim:read: Slack says so for a group DM.
     h.slack_api.script("conversations.info", body={"ok": False, "error": "missing_scope"})
     body = await slash_in(h, "CGROUP", "/digest", name="mpdm-ana--bo--cy-1")
     assert ack_text(body).endswith(SIGNED_UP)

@@ -9,9 +9,10 @@ nothing but failed digests, then a pause. Two kinds are told apart before a comm
   them: any other DM is not the bot's.
 - A private channel or group DM it was not added to. Slack names a private conversation the app
   cannot see `privategroup` in the payload (a group DM `mpdm-…`; an older private channel's id
-  starts with G), and conversations.info (groups:read) answers `channel_not_found` for one the
-  bot is not in, or says it is no member. Without an answer (a missing scope: a group DM may
-  need mpim:read, which the manifest does not ask for), the command goes on as before.
+  starts with G), and conversations.info (groups:read; mpim:read for a group DM) answers
+  `channel_not_found` for one the bot is not in, or says it is no member. Without an answer (a
+  missing scope: an app installed before the manifest asked for mpim:read, until it is
+  reinstalled), the command goes on as before.
 """
 
 from __future__ import annotations
