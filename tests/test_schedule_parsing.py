@@ -53,11 +53,57 @@ def test_schedules_round_trip(text: str, cron: str, tz: str, described: str) -> 
         ("mon, wed 07:30, Asia/Tokyo", "30 7 * * mon,wed", "Asia/Tokyo"),
         # A day list in cron syntax keeps its comma: only a comma and a space is a pause.
         ("0 9 * * 1,3 UTC", "0 9 * * 1,3", "UTC"),
+        # After a time with am/pm, spaced or not, or one with minutes and no space: "9am," was
+        # read as a day list ("'9am' is not a day name").
+        ("9am, Europe/Berlin", "0 9 * * *", "Europe/Berlin"),
+        ("9am,Europe/Berlin", "0 9 * * *", "Europe/Berlin"),
+        ("9 am, Europe/Berlin", "0 9 * * *", "Europe/Berlin"),
+        ("9 a.m., Europe/Berlin", "0 9 * * *", "Europe/Berlin"),
+        ("weekdays 9pm, Asia/Tokyo", "0 21 * * mon-fri", "Asia/Tokyo"),
+        ("09:00,Europe/Berlin", "0 9 * * *", "Europe/Berlin"),
+        ("9am, utc", "0 9 * * *", "UTC"),
+        # After a day name, as the day list's comma: "fri,Europe/Berlin" was one cron field.
+        ("0 9 * * mon-fri, Europe/Berlin", "0 9 * * mon-fri", "Europe/Berlin"),
+        ("9am sat, Europe/Berlin", "0 9 * * sat", "Europe/Berlin"),
+        # The zone in brackets, as calendars show it, or ending a sentence.
+        ("9:00 (Europe/Berlin)", "0 9 * * *", "Europe/Berlin"),
+        ("9am [Asia/Tokyo]", "0 9 * * *", "Asia/Tokyo"),
+        ("9am, (Europe/Berlin)", "0 9 * * *", "Europe/Berlin"),
+        ("cron '0 9 * * 1-5' (Europe/Berlin)", "0 9 * * 1-5", "Europe/Berlin"),
+        ("weekdays 9am Europe/Berlin.", "0 9 * * mon-fri", "Europe/Berlin"),
     ],
 )
 def test_a_comma_before_the_time_zone_is_a_pause(text: str, cron: str, tz: str) -> None:
     schedule = parse_schedule(text)
     assert (schedule.cron, schedule.timezone) == (cron, tz)
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        ("9am @ Europe/Berlin", "'9am Europe/Berlin' or '9am, Europe/Berlin'"),
+        ("9am in Europe/Berlin", "'9am Europe/Berlin' or '9am, Europe/Berlin'"),
+        ("9am Europe/Berlin time", "'9am Europe/Berlin' or '9am, Europe/Berlin'"),
+        ("09:00 - Europe/Berlin", "'09:00 Europe/Berlin' or '09:00, Europe/Berlin'"),
+        ("9am - Europe/Berlin", "'9am Europe/Berlin' or '9am, Europe/Berlin'"),
+        ("9am; Europe/Berlin", "'9am Europe/Berlin' or '9am, Europe/Berlin'"),
+        ("9am/Europe/Berlin", "'9am Europe/Berlin' or '9am, Europe/Berlin'"),
+        ("weekdays 9am; utc", "'weekdays 9am UTC' or 'weekdays 9am, UTC'"),
+        ("9am weekdays @ Asia/Tokyo", "'weekdays 9am Asia/Tokyo' or 'weekdays 9am, Asia/Tokyo'"),
+    ],
+)
+def test_other_marks_before_the_time_zone_are_refused_showing_the_form(text: str, fix: str) -> None:
+    with pytest.raises(ScheduleError) as refused:
+        parse_schedule(text)
+    assert str(refused.value) == (
+        f"Give the time zone right after the time, with a space or a comma: {fix}"
+    )
+
+
+def test_words_that_name_no_zone_still_get_the_zone_checks_hint() -> None:
+    # Only a tz database name among other words is read as a misplaced zone.
+    with pytest.raises(ScheduleError, match=r"New York is not a time zone I know\. Did you mean"):
+        parse_schedule("9am, New York")
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,8 @@ def _cron(core: NewsDigest, platform: str, channel_id: str) -> tuple[str, str] |
         ("12pm", "0 12 * * *", "UTC"),
         ("9", "0 9 * * *", "UTC"),
         ("weekdays 9 am Europe/Berlin", "0 9 * * mon-fri", "Europe/Berlin"),
+        ("9am, Europe/Berlin", "0 9 * * *", "Europe/Berlin"),
+        ("9:00 (Europe/Berlin)", "0 9 * * *", "Europe/Berlin"),
         ("mon wed 09:00", "0 9 * * mon,wed", "UTC"),
         ("Monday Wednesday Friday 7pm Asia/Tokyo", "0 19 * * mon,wed,fri", "Asia/Tokyo"),
         ("09:00 weekdays", "0 9 * * mon-fri", "UTC"),
@@ -86,6 +88,11 @@ async def test_slack_schedule_takes_times_as_people_type_them(
         ),
         ("weekdays", "`weekdays` needs a time of day after it, like 09:00"),
         ("weekdays noon", "`noon` is not a time like 09:00 or 9am"),
+        (
+            "9am @ Europe/Berlin",
+            "Give the time zone right after the time, with a space or a comma: "
+            "`9am Europe/Berlin` or `9am, Europe/Berlin`",
+        ),
         (
             "",
             "Give the time of day for the digest, like 09:00 (every day), or days and a time, "

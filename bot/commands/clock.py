@@ -11,8 +11,9 @@ import re
 _CLOCK_RE = re.compile(
     r"^(?P<hour>\d{1,2})(?::(?P<minute>\d{1,2}))?(?:(?P<half>[ap])\.?m\.?)?$", re.IGNORECASE
 )
-# "9 am", "10 p.m.": the half of the day split from its hour, joined back before reading.
-_SPACED_HALF_RE = re.compile(r"(?<=\d)\s+(?=(?:[ap]\.?m\.?)(?:\s|-|$))", re.IGNORECASE)
+# "9 am", "10 p.m.": the half of the day split from its hour, joined back before reading (also
+# before a comma: "9 am, Europe/Berlin").
+_SPACED_HALF_RE = re.compile(r"(?<=\d)\s+(?=(?:[ap]\.?m\.?)(?:\s|-|,|$))", re.IGNORECASE)
 
 
 class ClockError(ValueError):

@@ -47,6 +47,26 @@ _DAY_RANGE_DASH_RE = re.compile(r"(?<=[^\W\d_])\s*[-–]\s*(?=[^\W\d_])")
 # A comma and space after a time or a cron's last field ("weekdays 09:00, Europe/Berlin"): the
 # pause people type before a time zone, read as the space it stands for.
 _ZONE_COMMA_RE = re.compile(r"(?<=[\d*'\"])\s*,\s+")
+# The same pause after a time with am/pm or minutes, spaced or not ("9am, Europe/Berlin",
+# "09:00,Europe/Berlin"), read before day lists are joined, which took "9am," for one. Not after
+# an hour alone, whose comma may be a cron's list ("1,3").
+_CLOCK_COMMA_RE = re.compile(
+    r"(?<![\w:.])(\d{1,2}(?::\d\d)?[ap]\.?m\.?|\d{1,2}:\d\d)\s*,\s*", re.IGNORECASE
+)
+# And after a day name before a Region/City zone ("mon-fri, Europe/Berlin"), which the day
+# list's comma would have joined to the days.
+_DAYS_ZONE_COMMA_RE = re.compile(r"(?<=[^\W\d_])\s*,\s*(?=[(\[]?[^\W\d_][\w+-]*/)")
+# A time glued to what follows by a mark other than a comma or brackets: "9am;", "9am@UTC",
+# "9am/Europe/Berlin", "9am-Europe/Berlin" (a spaced dash closed up as a day range's). Refused
+# with the form to use: no such mark is how a zone is written.
+_GLUED_RE = re.compile(
+    r"^(?P<time>\d{1,2}(?::\d\d)?(?:[ap]\.?m\.?)?)[^\w\s,.:'\"()\[\]](?P<rest>[^\W\d_].*)?$",
+    re.IGNORECASE,
+)
+# A zone typed in brackets ("9:00 (Europe/Berlin)", as calendars show it) or ending a sentence.
+_BRACKETED_RE = re.compile(r"\((.*)\)|\[(.*)\]")
+# Marks round a word that are no part of a zone's name, stripped to find a zone among words.
+_MARKS = "()[]{}<>,;:@.!?'\"“”‘’"
 
 
 def schedule_usage(platform: str) -> str:
@@ -98,7 +118,8 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
     try:
         # Quotes group the cron fields ("cron '0 9 * * 1-5' Europe/Berlin", as SCHEDULE_USAGE
         # shows); splitting on spaces alone left them glued to the first and last field.
-        tidied = _DAY_RANGE_DASH_RE.sub("-", _DAY_LIST_COMMA_RE.sub(",", join_halves(text)))
+        paused = _DAYS_ZONE_COMMA_RE.sub(" ", _CLOCK_COMMA_RE.sub(r"\1 ", join_halves(text)))
+        tidied = _DAY_RANGE_DASH_RE.sub("-", _DAY_LIST_COMMA_RE.sub(",", paused))
         parts = shlex.split(_ZONE_COMMA_RE.sub(" ", tidied))
     except ValueError:
         raise ScheduleError("a quote is not closed; quote the 5 cron fields as a pair") from None
@@ -115,8 +136,10 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
         typed = tokens.pop() if len(tokens) == 6 else None
         if len(tokens) != 5:
             raise ScheduleError(f"a cron schedule has 5 fields, got {len(tokens)}")
-        return _checked(" ".join(tokens), zone(typed, default_timezone))
+        return _checked(" ".join(tokens), zone(_unbracketed(typed), default_timezone))
     parts = _joined_days(parts)
+    _refuse_glued(parts[0], "", parts[1:])
+    days_typed = True
     if _clock(parts[0]) is not None:
         # "9 sat sun": the days typed apart after the time are one list too.
         parts = [parts[0], *_joined_days(parts[1:])]
@@ -126,16 +149,69 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
         else:
             # A time alone is every day's: "schedule 09:00" as people say it.
             parts.insert(0, "daily")
+            days_typed = False
     days = _days(parts[0].lower())
     if len(parts) == 1:
         raise ScheduleError(f"{parts[0]!r} needs a time of day after it, like 09:00")
+    # The days and time as typed, for the form a misplaced zone is shown in.
+    lead = f"{parts[0]} {parts[1]}" if days_typed else parts[1]
+    _refuse_glued(parts[1], lead.removesuffix(parts[1]), parts[2:])
     clock = _clock(parts[1])
     if clock is None:
         raise ScheduleError(f"{parts[1]!r} is not a time like 09:00 or 9am")
     hour, minute = clock
+    typed = _typed_zone(parts[2:], lead)
     # A zone of two words ("New York") is looked up whole: the zone check says what it knows.
-    timezone = zone(" ".join(parts[2:]) if len(parts) > 2 else None, default_timezone)
-    return _checked(f"{minute} {hour} * * {days}", timezone)
+    return _checked(f"{minute} {hour} * * {days}", zone(typed, default_timezone))
+
+
+def _unbracketed(typed: str | None) -> str | None:
+    """The zone typed in brackets or before a full stop without them: "(Europe/Berlin)"."""
+    if typed is None:
+        return None
+    text = typed.strip().removesuffix(".")
+    found = _BRACKETED_RE.fullmatch(text)
+    return (found.group(1) or found.group(2) or "").strip() if found else text
+
+
+def _typed_zone(words: list[str], lead: str) -> str | None:
+    """The zone typed after the time, None for none. A zone among other words or marks ("@
+    Europe/Berlin", "in UTC", "Europe/Berlin time") is refused with the form to type: nothing
+    but a space, a comma or brackets goes between a time and its zone. Words naming no zone are
+    left to the zone check ("New York": did you mean America/New_York?)."""
+    text = _unbracketed(" ".join(words)) if words else None
+    if not text:
+        return None
+    zones = zones_by_folded_name()
+    if text.casefold() in zones:
+        return text
+    found = _zones_among(text.split())
+    if found:
+        raise _separator_error(lead, found[0])
+    return text
+
+
+def _refuse_glued(token: str, days: str, after: list[str]) -> None:
+    """Refuse a time glued to what follows by a mark ("9am;", "9am/Europe/Berlin")."""
+    glued = _GLUED_RE.match(token)
+    if glued is None or _clock(token) is not None:
+        return
+    found = _zones_among(" ".join([glued.group("rest") or "", *after]).split())
+    # No zone named: the form shown with the usage's example zone.
+    raise _separator_error(days + glued.group("time"), found[0] if found else "Europe/Berlin")
+
+
+def _zones_among(words: list[str]) -> list[str]:
+    """The tz database's names among `words`, marks round them aside, in its spelling."""
+    zones = zones_by_folded_name()
+    return [z for w in words if (z := zones.get(w.strip(_MARKS).casefold()))]
+
+
+def _separator_error(lead: str, zone: str) -> ScheduleError:
+    return ScheduleError(
+        "Give the time zone right after the time, with a space or a comma: "
+        f"{f'{lead} {zone}'!r} or {f'{lead}, {zone}'!r}"
+    )
 
 
 def _clock(token: str) -> tuple[int, int] | None:
