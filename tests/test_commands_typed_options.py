@@ -119,6 +119,41 @@ async def test_quiet_hours_as_people_say_them(
 
 
 @pytest.mark.parametrize(
+    ("typed", "stored", "said"),
+    [
+        # An hour alone beside an end with am or pm: the half of the day that gives a quiet
+        # window of 12 hours or less, where "10pm-6" was refused as maybe morning or evening.
+        ("10pm-6", "22:00-06:00", "10pm to 6am"),
+        ("10 pm - 6", "22:00-06:00", "10pm to 6am"),
+        ("10:30pm-6", "22:30-06:00", "10:30pm to 6am"),
+        ("10-6am", "22:00-06:00", "10pm to 6am"),
+        ("9am-5", "09:00-17:00", "9am to 5pm"),
+        ("11pm-12", "23:00-00:00", "11pm to 12am"),
+        # 8pm to 8pm would be no window at all.
+        ("8pm-8", "20:00-08:00", "8pm to 8am"),
+    ],
+)
+async def test_quiet_hours_an_hour_alone_beside_am_or_pm_is_read_and_said(
+    h: Harness, core: NewsDigest, typed: str, stored: str, said: str
+) -> None:
+    _, body = await h.slash("/watchlist", f"quiet {typed}")
+    tidied = typed.replace(" ", "")
+    assert ack_text(body).startswith(
+        f"Saved. Read '{tidied}' as {stored} ({said}).\nMode: digest · schedule: "
+    ), body
+    assert f" · quiet hours: {stored} · " in ack_text(body)
+    assert _channel(core).quiet_hours == stored
+
+
+async def test_quiet_hours_typed_whole_are_saved_without_a_reading_said(
+    h: Harness, core: NewsDigest
+) -> None:
+    _, body = await h.slash("/watchlist", "quiet 10pm-6am")
+    assert ack_text(body).startswith("Saved. Mode: digest · schedule: ")
+    assert "Read " not in ack_text(body)
+
+
+@pytest.mark.parametrize(
     ("typed", "reason"),
     [
         ("", "Which hours? Give a range like 22:00-07:00, or off."),
@@ -137,8 +172,8 @@ async def test_quiet_hours_as_people_say_them(
             "(22:00-07:00) or with am or pm (10pm-7am).",
         ),
         (
-            "10-6am",
-            "In '10-6am', '10' may be morning or evening. Give it as a 24-hour time "
+            "12-6",
+            "In '12-6', '12' and '6' may be morning or evening. Give each as a 24-hour time "
             "(22:00-07:00) or with am or pm (10pm-7am).",
         ),
         (

@@ -16,20 +16,14 @@ from bot.commands.base import (
     UsageError,
     split_args,
 )
-from bot.commands.clock import ClockError, join_halves, read_clock
 from bot.commands.overview import channel_overview
+from bot.commands.quiet import read_quiet_hours
 from bot.commands.schedule import ScheduleError, parse_schedule, schedule_usage
 from bot.commands.story import typed_story
 from bot.config_entries import (
     MAX_DIGEST_SIZE,
     MAX_MIN_SOURCES,
     MIN_DIGEST_SIZE,
-)
-from bot.config_values import (
-    ConfigError,
-    quiet_hours_shape,
-    tidy_quiet_hours,
-    validate_quiet_hours,
 )
 from bot.render.literal import code, literal, quoted
 from bot.runner.schedule import quiet_until
@@ -63,6 +57,7 @@ async def watchlist(
     changes = _changes(setting, split_args(rest), channel, ctx.platform)
     if isinstance(changes, Reply):
         return changes
+    understood = changes.pop(_UNDERSTOOD, "")
     # Only now, with the input valid, does the channel get a row (see Commands._channel).
     before = commands.signed_up(channel, ctx)
     channel = channel_store.update_channel(db, before.id, **changes)
@@ -70,8 +65,13 @@ async def watchlist(
         _release_quiet_holds(commands, before)
     if commands.on_channel_change is not None:
         await commands.on_channel_change(before, channel)
-    return channel_overview(db, channel, default_size, prefix="Saved. ")
+    said = f"{understood}\n" if understood else ""
+    return channel_overview(db, channel, default_size, prefix=f"Saved. {said}")
 
+
+# Not a column: how a value typed two ways was read (`QuietHours.understood`), which `_changes`
+# hands `watchlist` beside the columns, for its reply to say.
+_UNDERSTOOD = "understood"
 
 # Each setting's own usage line, on Slack and on Discord: a bad value gets this one, not the whole
 # /watchlist usage (which is for a setting name that is wrong).
@@ -198,72 +198,10 @@ def _changes(
     if setting in ("digest-size", "digest_size", "digestsize", "size"):
         return {"digest_size": _digest_size(values, platform)}
     if setting == "quiet":
-        typed = " ".join(values)
-        if not typed.strip():
-            raise UsageError(
-                "Which hours? Give a range like 22:00-07:00, or off.",
-                setting_usage("quiet", platform),
-            )
-        # Spaces around the dash ("22:00 - 07:00", as Slack splits it or Discord's option keeps
-        # it in one value) and an en dash are harmless; tidy them rather than refuse.
-        value = _quiet_clock(tidy_quiet_hours(join_halves(typed)), platform)
-        if value.lower() == "off":
-            return {"quiet_hours": None}
-        try:
-            validate_quiet_hours(value, "quiet")
-        except ConfigError:
-            if quiet_hours_shape(value):
-                # Well formed but refused: an empty range, which the scheduler reads as no quiet
-                # hours; do not show it as some.
-                raise UsageError(
-                    f"Quiet hours {value} start and end at the same time, so they would never "
-                    "apply. Give a range like 22:00-07:00, or off.",
-                    setting_usage("quiet", platform),
-                ) from None
-            # Quote everything that was typed, not just the first word after `quiet`.
-            raise UsageError(
-                f"Quiet hours look like 22:00-07:00 (or `off`), got {quoted(typed, 60)}.",
-                setting_usage("quiet", platform),
-            ) from None
-        return {"quiet_hours": value}
+        quiet = read_quiet_hours(values, setting_usage("quiet", platform))
+        said = {_UNDERSTOOD: quiet.understood} if quiet.understood else {}
+        return {"quiet_hours": quiet.value, **said}
     raise UsageError(f"Unknown setting {quoted(setting, 60)}.")
-
-
-def _quiet_clock(value: str, platform: str) -> str:
-    """Quiet hours typed as people say them ("10pm-7am", "22-7") in the HH:MM-HH:MM stored;
-    `value` as it is when it is no pair of times (`off`, or what the caller refuses).
-
-    An hour alone from 1 to 12 may be morning or evening: "9-5" read on the 24-hour clock is
-    09:00-05:00, twenty quiet hours where office hours were likely meant. It is taken only
-    beside an end that shows the 24-hour clock (`22-7`, `0-6`, `7-22:30`); otherwise refused."""
-    if quiet_hours_shape(value) or value.count("-") != 1:
-        return value
-    parts = value.split("-")
-    try:
-        start, end = (read_clock(part) for part in parts)
-    except ClockError as exc:
-        raise UsageError(f"{exc}.", setting_usage("quiet", platform)) from None
-    if start is None or end is None:
-        return value
-    unclear = [part for part in parts if _HOUR_ALONE_RE.match(part) and 1 <= int(part) <= 12]
-    if unclear and not any(_on_24_hour_clock(part) for part in parts):
-        ends = " and ".join(quoted(part) for part in unclear)
-        it = "each" if len(unclear) > 1 else "it"
-        raise UsageError(
-            f"In {quoted(value, 60)}, {ends} may be morning or evening. Give {it} as a 24-hour "
-            "time (22:00-07:00) or with am or pm (10pm-7am).",
-            setting_usage("quiet", platform),
-        )
-    return f"{start[0]:02d}:{start[1]:02d}-{end[0]:02d}:{end[1]:02d}"
-
-
-_HOUR_ALONE_RE = re.compile(r"^\d{1,2}$")
-
-
-def _on_24_hour_clock(part: str) -> bool:
-    """Whether a quiet-hours end can only be a 24-hour time: 0, or 13 to 23, with no am or pm."""
-    clock = read_clock(part)
-    return clock is not None and part[-1:].isdigit() and (clock[0] == 0 or clock[0] > 12)
 
 
 def _digest_size(values: list[str], platform: str) -> int | None:
