@@ -8,8 +8,12 @@ disabled reason, a name copied from its address, and the name its articles go by
 but an admin, an address is shown up to its path, the rest as `…`: enough to tell which feed it
 is, nothing to use. The operator's own views (the CLI, /healthz, the log) keep addresses whole.
 
-The secret-free part is only a guess at what is no secret: a key in a path segment
-(`/feeds/KEY/rss`) is shown, as nothing tells it from a name.
+The secret-free part is only a guess at what is no secret. A path segment is hidden, as `…`
+alone (`/api/…/rss`), only when it holds a run of 12 or more letters and digits with at least
+two of each (`/feeds/a1b2c3d4e5f6a7b8/rss`, `secret:0a1b2c…`), or a UUID: a name or a slug
+is words, a post's id digits alone, and both are shown. A key of letters alone in a path
+is shown, as nothing tells it from a name. A query whose `?` or `&` was percent-encoded
+(`/rss%3Fapikey=…`) is hidden as a query.
 """
 
 from __future__ import annotations
@@ -29,9 +33,14 @@ _SCHEME_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 # starting with a letter, so "1.5" or "v2.0" is none), an IPv4 address or localhost, an optional
 # port, then a path, query, path parameter or fragment, which is what can hold a secret (or the
 # token's end, closing punctuation aside, for userinfo before it: "(user:pw@ex.com)"). An e-mail
-# address has no password.
+# address has no password. An IPv6 host is in brackets, as addresses write it
+# ("[2001:db8::1]:8080/rss"), or bare before its path or query ("2001:db8::1/rss?key=…") with
+# the `::` no time of day has, or all eight groups.
 _BARE_HOST_RE = re.compile(
-    r"(?<![\w.-])(?:(?:[\w-]+\.)+[^\W\d_][\w-]*|\d{1,3}(?:\.\d{1,3}){3}|localhost)"
+    r"(?<![\w.-])(?:(?:[\w-]+\.)+[^\W\d_][\w-]*|\d{1,3}(?:\.\d{1,3}){3}|localhost"
+    r"|\[[0-9a-f:.]*:[0-9a-f:.]*(?:%25[\w.~-]+)?\]"
+    r"|(?<!:)(?=[0-9a-f:]*::)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?=[/?#])"
+    r"|(?<!:)[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){7})"
     r"(?::\d*)?(?=[/?#;&]|[)\].,:;!?'’”»\"`>]*$)",
     re.IGNORECASE,
 )
@@ -43,47 +52,70 @@ _BARE_USERINFO_RE = re.compile(
 # Where the host (and port, and userinfo) after a scheme ends.
 _AUTHORITY_END_RE = re.compile(r"[/?#]")
 # Where an address's secret part may start, after its host: query, path parameter, fragment, or
-# a parameter after `&` where the `?` was left out ("/rss&apikey=…"; "/news&politics" is a path).
-_SECRET_START_RE = re.compile(r"[?;#]|&(?=[^/&=?#;]*=)")
+# a parameter after `&` where the `?` was left out ("/rss&apikey=…"; "/news&politics" is a path),
+# or after a `?` or `&` percent-encoded ("/rss%3Fapikey=…", its `=` maybe encoded too, `%3D`;
+# "/why%3F" is a path).
+_SECRET_START_RE = re.compile(
+    r"[?;#]|(?:&|%3F|%26)(?=(?:[^/&=?#;%]|%(?!3D|3F|26)[0-9a-f]{2})*(?:=|%3D))", re.IGNORECASE
+)
+# Marks `_SECRET_START_RE` finds that start a query, hidden after a bare host whatever follows.
+_QUERY_MARKS = ("?", "&", "%3f", "%26")
+# A path segment holding a key: a run of 12 or more letters and digits with at least two of
+# each, not a word of a name or slug nor a post's number; or a UUID, whose parts are shorter.
+_PATH_KEY_RE = re.compile(
+    r"(?<![a-z0-9])(?=(?:[0-9]*[a-z]){2})(?=(?:[a-z]*[0-9]){2})[a-z0-9]{12,}(?![a-z0-9])"
+    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    re.IGNORECASE,
+)
 # A path parameter's or fragment's first part that looks like a key: a `name=value`, or a long
 # run of letters and digits with a digit in it. After a bare host only such a one is hidden, as
 # "Ex.com#1 News" or "Ex.Com/Tech;Politics" is a name, not an address.
 _KEYLIKE_RE = re.compile(r"[^/?#;&]*=|(?=[\w-]*\d)[\w-]{16,}")
-# What an address must hold for it to hide anything: userinfo's `@`, or a secret's start.
-_MARKS = "@?;#&"
+# A path segment: what follows a `/` up to the next.
+_SEGMENT_RE = re.compile(r"(?<=/)[^/]+")
+# What an address must hold for it to hide anything: userinfo's `@`, a secret's start, or the
+# `/` before a path segment holding a key.
+_MARKS = "@?;#&%/"
 # Punctuation that ends a sentence or closes a bracket or quotation after an address: given back
 # to the text, not hidden with the address's end.
 _TRAILING_RE = re.compile(r"[)\].,:;!?'’”»\"`>]+$")
 
 
 def hidden_url(url: str) -> str:
-    """A feed's own address as a non-admin sees it: userinfo as `…@`, and everything from the
-    first path parameter, query or fragment as `;…`, `?…` or `#…`. An address with none of them
-    is returned as it is. (`https://ex.com/rss?` has an empty query: nothing to hide.)"""
+    """A feed's own address as a non-admin sees it: userinfo as `…@`, a path segment holding a
+    key as `…`, and everything from the first path parameter, query or fragment as `;…`, `?…` or
+    `#…`. An address with none of them is returned as it is. (`https://ex.com/rss?` has an empty
+    query: nothing to hide.)"""
     try:
         parts = urlsplit(url)
     except ValueError:  # "Invalid IPv6 URL": hidden as it would be in prose
         return hidden_in_text(url)
+    if not parts.netloc and (shown := hidden_in_text(url)) != url:
+        # No `//` ("reader:pw@[2001:db8::1]/rss"): urlsplit reads it all as a path (and
+        # "reader:" as a scheme), so it is read as prose reads an address without a scheme.
+        return shown
     netloc = parts.netloc
     if "@" in netloc:
         netloc = ELLIPSIS + "@" + netloc.rpartition("@")[2]
     path, _, params = parts.path.partition(";")
-    # "/rss&apikey=…": a query whose `?` was left out is hidden as one.
-    amp = _SECRET_START_RE.search(path, 0) if "&" in path else None
-    if amp is not None and amp.group() == "&":
-        path, params = path[: amp.start()], "&"
-    if params:
-        tail = params[0] + ELLIPSIS if params == "&" else ";" + ELLIPSIS
+    # "/rss&apikey=…", "/rss%3Fapikey=…": a query whose `?` was left out or encoded is hidden
+    # as one (before the `;`, only those marks can start a secret).
+    query = _SECRET_START_RE.search(path)
+    if query is not None:
+        path, tail = path[: query.start()], query.group() + ELLIPSIS
+    elif params:
+        tail = ";" + ELLIPSIS
     elif parts.query:
         tail = "?" + ELLIPSIS
     elif parts.fragment:
         tail = "#" + ELLIPSIS
     else:
         tail = ""
-    if not tail and netloc == parts.netloc:
+    shown_path = _hidden_path(path if query is not None or params else parts.path)
+    if not tail and netloc == parts.netloc and shown_path == parts.path:
         return url
     head = f"{parts.scheme}://{netloc}" if parts.scheme or netloc else ""
-    return head + (path if params else parts.path) + tail
+    return head + shown_path + tail
 
 
 def hidden_in_text(text: str) -> str:
@@ -121,15 +153,15 @@ def _hidden_token(token: str) -> str:
         return token
     rest = token[host_end:]
     secret = _secret_start(rest, schemed=bare is None)
-    if secret is None:
-        return before + rest
-    tail = rest[secret.end() :]
+    tail = rest[secret.end() :] if secret else rest
     trailing = _TRAILING_RE.search(tail)
     given_back = trailing.group() if trailing else ""
-    hidden = tail[: len(tail) - len(given_back)]
-    if not hidden:  # "https://ex.com/rss?" or "ex.com/a;": nothing after the mark
-        return before + rest
-    return before + rest[: secret.end()] + ELLIPSIS + given_back
+    if secret is None:
+        return before + _hidden_path(rest[: len(rest) - len(given_back)]) + given_back
+    path = _hidden_path(rest[: secret.start()])
+    if len(tail) == len(given_back):  # "https://ex.com/rss?" or "ex.com/a;": nothing after it
+        return before + path + rest[secret.start() :]
+    return before + path + secret.group() + ELLIPSIS + given_back
 
 
 def _secret_start(rest: str, *, schemed: bool) -> re.Match[str] | None:
@@ -137,6 +169,14 @@ def _secret_start(rest: str, *, schemed: bool) -> re.Match[str] | None:
     its first mark; after a bare host, a path parameter or fragment must look like a key, as a
     name like "Ex.com#1 News" is written so too (a query or `&name=` is hidden anyway)."""
     for found in _SECRET_START_RE.finditer(rest):
-        if schemed or found.group() in "?&" or _KEYLIKE_RE.match(rest, found.end()):
+        query = found.group().lower() in _QUERY_MARKS
+        if schemed or query or _KEYLIKE_RE.match(rest, found.end()):
             return found
     return None
+
+
+def _hidden_path(path: str) -> str:
+    """`path` with each segment holding a key shown as `…` ("/api/…/rss")."""
+    return _SEGMENT_RE.sub(
+        lambda m: ELLIPSIS if _PATH_KEY_RE.search(m.group()) else m.group(), path
+    )

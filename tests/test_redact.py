@@ -93,3 +93,79 @@ def test_keys_are_hidden_however_the_address_is_written(text: str, shown: str | 
 def test_a_feeds_own_address_hides_a_key_after_an_ampersand() -> None:
     assert hidden_url("https://ex.example/rss&apikey=K1") == "https://ex.example/rss&…"
     assert hidden_url("https://ex.example/news&politics") == "https://ex.example/news&politics"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        # A path segment holding a key (letters and digits mixed, two or more of each, 12 or
+        # more long; or a UUID): that segment alone is hidden, the rest of the path kept.
+        ("https://ex.example/api/K3y9d8f7a6s5d4f3/feed", "https://ex.example/api/…/feed"),
+        (
+            "https://ex.example/cal/3f2504e0-4f89-11d3-9a0c-0305e82c3301/basic.ics",
+            "https://ex.example/cal/…/basic.ics",
+        ),
+        (
+            "https://feeds.ex.example/rss/secret:0a1b2c3d4e5f6a7b8c9d/u:reader/",
+            "https://feeds.ex.example/rss/…/u:reader/",
+        ),
+        (
+            "https://ex.example/private-a1b2c3d4e5f6a7b8/rss?apikey=K1",
+            "https://ex.example/…/rss?…",
+        ),
+        # Names, slugs and a post's number are no key: shown.
+        ("https://ex.example/news/world-news-2024-election/rss", None),
+        ("https://ex.example/feeds/1234567890123456789/posts/default", None),
+        ("https://ex.example/section/html5/rss.xml", None),
+        ("https://ex.example/feeds/AllTheNewsThatFits/rss", None),
+    ],
+)
+def test_a_path_segment_holding_a_key_is_hidden(url: str, shown: str | None) -> None:
+    assert hidden_url(url) == (url if shown is None else shown)
+    assert hidden_in_text(url) == (url if shown is None else shown)
+    assert hidden_in_text(hidden_in_text(url)) == hidden_in_text(url)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("(see https://ex.example/api/K3y9d8f7a6s5d4f3).", "(see https://ex.example/api/…)."),
+        ("try ex.example/api/K3y9d8f7a6s5d4f3/feed again", "try ex.example/api/…/feed again"),
+        ("Ex.example/K3y9d8f7a6s5d4f3", "Ex.example/…"),
+        # An IPv6 host written without a scheme: in brackets, or bare before its path.
+        ("redirect to [2001:db8::5]:8080/rss?key=K3", "redirect to [2001:db8::5]:8080/rss?…"),
+        ("at reader:K8@[2001:db8::5]/rss", "at …@[2001:db8::5]/rss"),
+        ("(reader:K8@[2001:db8::5]).", "(…@[2001:db8::5])."),
+        ("at [fe80::1%25eth0]/rss;sid=a1b2c3d4e5f6g7h8i9", "at [fe80::1%25eth0]/rss;…"),
+        ("redirect to 2001:db8::5/rss?key=K3", "redirect to 2001:db8::5/rss?…"),
+        ("at reader:K8@2001:db8::5/rss", "at …@2001:db8::5/rss"),
+        # A query whose `?` (or `&`) was percent-encoded, its `=` maybe too.
+        ("moved to https://ex.example/rss%3Fapikey=K9.", "moved to https://ex.example/rss%3F…."),
+        ("see ex.example/rss%3fapikey%3DK9 now", "see ex.example/rss%3f… now"),
+        ("see https://ex.example/rss%26apikey=K9", "see https://ex.example/rss%26…"),
+        # Not an address, or nothing to hide in one.
+        ("at 12:30:45 today, and/or 24/7", None),
+        ("see https://ex.example/why%3F and ex.example/a%3Fb", None),
+        ("[2001:db8::5]:8080/rss", None),
+    ],
+)
+def test_path_keys_ipv6_hosts_and_encoded_queries_in_text(text: str, shown: str | None) -> None:
+    assert hidden_in_text(text) == (text if shown is None else shown)
+    assert hidden_in_text(hidden_in_text(text)) == hidden_in_text(text)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://ex.example/rss%3Fapikey=K1", "https://ex.example/rss%3F…"),
+        ("https://ex.example/rss%3fapikey%3DK1#top", "https://ex.example/rss%3f…"),
+        ("https://ex.example/why%3F", "https://ex.example/why%3F"),
+        # No `//`: read as an address in prose is.
+        ("reader:K8@[2001:db8::5]/rss", "…@[2001:db8::5]/rss"),
+        ("[2001:db8::5]/rss?key=K2", "[2001:db8::5]/rss?…"),
+    ],
+)
+def test_a_feeds_own_address_hides_an_encoded_query_and_a_bare_ipv6_password(
+    url: str, shown: str
+) -> None:
+    assert hidden_url(url) == shown
