@@ -32,7 +32,7 @@ import httpx
 from bot.models import Article, Summary
 from bot.outlets import outlet_names
 from bot.summarize.llm_breaker import Breaker
-from bot.summarize.llm_budget import TokenBudget
+from bot.summarize.llm_budget import TokenBudget, text_tokens
 from bot.summarize.llm_check import LLMRejected, check_answer
 from bot.summarize.llm_http import (
     MAX_RESPONSE_BYTES,
@@ -95,8 +95,8 @@ def build_messages(articles: Sequence[Article], outlets: Sequence[str]) -> list[
 
 
 def estimate_tokens(messages: Sequence[dict[str, str]]) -> int:
-    """Rough prompt size (4 characters a token) plus the completion cap: a spend upper bound."""
-    return sum(len(m["content"]) for m in messages) // 4 + MAX_COMPLETION_TOKENS
+    """Rough prompt size (`text_tokens`: CJK a token a character) plus the completion cap."""
+    return sum(text_tokens(m["content"]) for m in messages) + MAX_COMPLETION_TOKENS
 
 
 # A headline's length, for the estimate of a full call: titles are cut at 600 characters, but
