@@ -106,12 +106,25 @@ def test_wrong_facts_from_grounded_words_are_refused(bullet: str, wrong: str) ->
     [
         "One of the councillors voted against the barrier.",
         "No one spoke against the barrier at the vote.",
-        "The two councillors who backed it said little.",
-        "The vote came on Monday, June 9, after two debates.",
+        "The vote came on Monday, June 9, after the debate.",
+        "Two councillors voted against the barrier.",
     ],
 )
-def test_number_words_that_count_nothing_the_sources_count_pass(text: str) -> None:
-    assert misstated(text, [f"{a.title}\n{a.text}" for a in kestrel_story()]) is None
+def test_number_words_that_count_nothing_or_count_as_the_sources_do_pass(text: str) -> None:
+    sources = [f"{a.title}\n{a.text}" for a in kestrel_story()]
+    assert misstated(text, [*sources, "Two councillors voted against it."]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        # "2" and "two" are the sources' (the tally, "two years"), counting no councillors.
+        ("The two councillors who backed it said little.", "two councillors"),
+        ("The vote came on Monday, June 9, after two debates.", "two debates"),
+    ],
+)
+def test_a_count_of_what_no_source_counts_so_is_refused(text: str, wrong: str) -> None:
+    assert misstated(text, [f"{a.title}\n{a.text}" for a in kestrel_story()]) == wrong
 
 
 def test_an_angle_line_is_held_to_its_own_outlet() -> None:

@@ -12,6 +12,11 @@ needs the sources to say something else, so an honest paraphrase is rarely refus
   count here too ("nine votes", "forty-two years"), decades and centuries as years ("four
   decades" is "forty years"); "one" and a number word before no noun ("one of the", "no
   one") are left alone.
+- a count of a noun: a number before a plural noun ("three ministers", "3 senior Labour
+  ministers") must count that noun in a source, in digits or words, in any inflection, with the
+  words between dropped or others kept ("three of the ministers"): "three ministers resigned" is
+  refused when the sources say ministers resigned and, elsewhere, "three days". A noun a source
+  counts only roughly ("dozens of homes") is let pass.
 - an ordered tally: "2 votes to 7", "by nine to two", "7-2", "seven of the nine" must appear in
   that order in a source, with the same numbers.
 - a modifier of kind before a noun ("federal grant", "old slipway"): refused when the sources
@@ -22,9 +27,10 @@ needs the sources to say something else, so an honest paraphrase is rarely refus
   ("Councillors voted" for "the council voted"), in one source sentence with that verb, when a
   source sentence has the verb at all ("the mayor voted against" when only Councillor Dale did).
 
-What is not checked: the object of an act ("asked the council to close the slipway" when they
-asked to keep it open), an invented count of a noun the sources never count, and a person tied
-to an act through a pronoun in the next sentence (refused: the extractive summary is used).
+What is not checked: a count of a noun in the singular or before no noun ("a 6.1 magnitude
+quake"), a count told with another noun of the same meaning (refused: "two suspects" for "two
+men"), and a person tied to an act through a pronoun in the next sentence (refused: the
+extractive summary is used).
 """
 
 from __future__ import annotations
@@ -85,8 +91,9 @@ _UNSURE_RE = re.compile(
     r"(?:hundred|thousand|million|billion)(?:\s+and\s+[a-z-]+)?)\s+(?:of\s+)?([a-z]+)\b",
     re.IGNORECASE,
 )
+# A month before a number makes it a day: "June 9", "Sept. 9"; not "June. Two officials ...".
 _MONTHS = re.compile(
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.IGNORECASE
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)(?:[a-z]*|\.)\s*$", re.IGNORECASE
 )
 _NOUN_AFTER_RE = re.compile(r"[\s-]+([a-z]+)\b")
 # "7 to 2", "nine votes to two", "7-2", "seven of the nine".
@@ -187,6 +194,96 @@ def _counted(text: str) -> list[tuple[Decimal, str, str, int]]:
             value, noun_stem = value * _IN_YEARS[noun_stem], _YEAR
         found.append((value, noun_stem, f"{raw}{noun.group(0)}", match.start()))
     return found
+
+
+# A count's noun: the first plural among the few words after its number, past its adjectives
+# and proper names ("three senior Labour ministers"); a source's count reaches as far, past an
+# "of the" ("three of the ministers"), so the answer may drop or keep the words between.
+_COUNT_REACH = 4
+_PHRASE_RE = re.compile(r"(?:[\s-]+[A-Za-z][\w'’]*)+")
+_OF_WORDS = frozenset("the its their his her our those these".split())
+# Stopwords a count may have before its noun ("31 new cases", "three more ministers").
+_BEFORE_NOUNS = frozenset("new more other".split())
+_IRREGULAR_PLURALS = frozenset("people men women children police feet teeth mice geese".split())
+
+
+def _plural(word: str) -> bool:
+    """Whether a lowercase `word` is a plural noun by its form ("ministers", "people")."""
+    word = word.rstrip("'’")
+    if word in _IRREGULAR_PLURALS:
+        return True
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _phrase(text: str, end: int) -> list[str]:
+    """The words after a number that may name what it counts, up to a stopword or punctuation."""
+    run = _PHRASE_RE.match(text, end)
+    if run is None:
+        return []
+    words = run.group(0).replace("-", " ").split()
+    if words and words[0].lower() == "of":
+        words = words[2:] if len(words) > 1 and words[1].lower() in _OF_WORDS else words[1:]
+    phrase: list[str] = []
+    for word in words[:_COUNT_REACH]:
+        lower = word.lower()
+        if (lower in STOPWORDS and lower not in _BEFORE_NOUNS) or lower in _NOT_NOUNS:
+            break
+        phrase.append(word)
+    return phrase
+
+
+def _numbers(text: str) -> Iterable[tuple[Decimal, re.Match[str]]]:
+    """Each number of `text` that may count something: not "one", a year or a day of a month,
+    nor a scale ("14 million")."""
+    for match in _NUM_RE.finditer(text):
+        raw = match.group(0)
+        value = _value(raw)
+        if value is None or raw.lower() == "one":
+            continue
+        if re.fullmatch(r"1[89]\d\d|2[01]\d\d", raw) or _MONTHS.search(text[: match.start()]):
+            continue
+        yield value, match
+
+
+def _in_years(value: Decimal, noun: str) -> tuple[Decimal, str]:
+    """ "four decades" is "forty years": one measure, read in one unit."""
+    if noun in _IN_YEARS:
+        return value * _IN_YEARS[noun], _YEAR
+    return value, noun
+
+
+def _counts_given(source: str) -> set[tuple[Decimal, str]]:
+    """Each number with every word its count may reach: (value, word stem)."""
+    return {
+        _in_years(value, stem(word.lower()))
+        for value, match in _numbers(source)
+        for word in _phrase(source, match.end())
+    }
+
+
+def _uncounted(text: str, sources: Sequence[str]) -> str | None:
+    """A count of a noun no source counts with that number: "three ministers resigned" when
+    the sources say ministers resigned and, elsewhere, "three days". Each number word in it is
+    grounded, so only the pair tells the invented count."""
+    in_pairs = [range(m.start(), m.end()) for m in _PAIR_RE.finditer(text)]
+    given: set[tuple[Decimal, str]] | None = None
+    unsure: set[str] = set()
+    for value, match in _numbers(text):
+        if any(match.start() in span for span in in_pairs):
+            continue  # a tally's numbers are `_wrong_pair`'s
+        phrase = _phrase(text, match.end())
+        noun = next((w for w in phrase if w.islower() and _plural(w)), None)
+        if noun is None:
+            continue  # no plural noun after it ("a 6.1 magnitude quake", "hit 40"): no count
+        if given is None:  # read the sources only for a text that counts something
+            given = {pair for source in sources for pair in _counts_given(source)}
+            unsure = {n for source in sources for n in _unsure(source)}
+        key = stem(noun)
+        if key in unsure or _in_years(value, key) in given:
+            continue
+        end = phrase.index(noun)
+        return " ".join([match.group(0), *phrase[: end + 1]])
+    return None
 
 
 def _unsure(source: str) -> set[str]:
@@ -326,7 +423,7 @@ def _same_actor(key: str, words: set[str]) -> bool:
 def misstated(text: str, sources: Iterable[str]) -> str | None:
     """The first part of `text` the sources state otherwise (see the module docstring), or None."""
     texts = list(sources)
-    for check in (_wrong_pair, _wrong_count, _wrong_kind, _wrong_actor):
+    for check in (_wrong_pair, _wrong_count, _uncounted, _wrong_kind, _wrong_actor):
         found = check(text, texts)
         if found is not None:
             return found
