@@ -101,3 +101,23 @@ def test_counts_in_other_forms_the_sources_give_pass() -> None:
         "The quake damaged 30 homes.",  # the sources count homes only roughly
     ]:
         assert misstated(claim, sources) is None, claim
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        # A number ending a clause or after a slash counts nothing after it.
+        ("Ned Pike, 49, faces two charges.", "Ned Pike, 49, was charged on two charges."),
+        ("It was the worst attack since 9/11 brought two towers down.", "Two towers fell."),
+        # Hyphened to the next word, a number measures that word ("two-dose"): no count.
+        ("Two-dose vaccines protect best.", "Two doses of vaccine protect best."),
+        # Irregular plurals, and a source's quotation marks between number and noun.
+        ("The house has 4,100 square feet.", "The 4,100-square-foot house sold."),
+        ("He named four candidates.", "He was one of the four “right” candidates."),
+        ("Two police dogs found the man.", "Two dogs of the police unit found the man."),
+    ],
+)
+def test_numbers_that_count_nothing_or_count_as_the_source_does_pass(
+    claim: str, source: str
+) -> None:
+    assert misstated(claim, [source]) is None

@@ -79,6 +79,10 @@ WRONG = {
     "Money for the barrier will come from a federal grant and a state bond.": "federal grant",
     # An act given to someone the sources do not give it to.
     "The mayor voted against the barrier, calling it too costly.": "The mayor voted",
+    # What an act was done to, told the other way.
+    "Boat owners asked the council to close the old ramp during the works.": (
+        "asked the council to close the old ramp"
+    ),
 }
 SECOND = "Mayor Tom Reyes said the town could not wait for the next surge."
 

@@ -16,8 +16,8 @@ bullet); `steering` (a line planted to steer a model, or shouting: no bullet or 
 (`llm_http`, `llm_budget`, `llm_breaker`) -> `llm_check`, with `quantities`, `attribution` (which outlets a model bullet may
 credit), `speakers` (a quote given to the speaker its source names), `claim_verbs` (a decisive verb its
 sentence states, as surely: `acts` reads the main verb, `verb_groups`, `modality`), `llm_facts`
-(a number's unit, a tally's order, a modifier of kind, who did an act: what grounded words can
-still get wrong) and `llm_prose` (no markup, mentions,
+(a number's unit, a count of a noun, a tally's order, a modifier of kind; `llm_acts`, who did an
+act and which way on what: what grounded words can still get wrong) and `llm_prose` (no markup, mentions,
 links or claims about the outlets). Shipped numbers: `lexicon`, `_weights`, `_rerank_weights`.
 Outlets are keyed and named by `bot.outlets`, as the card counts them.
 """

@@ -4,15 +4,17 @@ Any OpenAI-compatible chat-completions endpoint works (OpenAI, vLLM, llama.cpp, 
 model's answer is only used if it passes the grounding checks (`llm_check`): every name, date
 and number it writes must occur in a source, number words ("ten", "forty-two") included when
 they count or measure something ("nine votes", "five years"); a number before a unit must come with that unit,
-and a tally ("7 to 2") in that order (`llm_facts`); a modifier of kind ("state grant") may not
-be swapped for another the sources give that noun only otherwise, nor an act ("voted against")
-given to a person no source sentence with that verb names; every quote must be verbatim in its
+and a tally ("7 to 2") in that order, and a count of a noun ("three ministers") as a source
+counts it (`llm_facts`); a modifier of kind ("state grant") may not be swapped for another the
+sources give that noun only otherwise, nor an act ("voted against") given to a person no source
+sentence with that verb names, nor told as done the other way ("voted to close the base" for
+"voted to keep it open", `llm_acts`); every quote must be verbatim in its
 outlet's text, every bullet is credited only to the outlets that report it, its negation and
 decisive verb as its sources' (`claim_verbs`), and the TL;DR must fit the card. Anything else
 (hallucination, timeout, HTTP error, malformed, too deeply nested or oversized JSON, spent
 budget) yields the extractive summary. A flaky endpoint degrades the prose; a model can still
-get wrong what these checks do not read (what an act was done to: "asked to close the ramp"
-when the sources say keep it open; an invented count of what the sources never count).
+get wrong what these checks do not read (an act's complement in words outside `llm_acts`'s
+lexicon, a count in the singular).
 """
 
 from __future__ import annotations
