@@ -173,11 +173,19 @@ class NewsDigest:
         )
 
     def card(
-        self, story: StoryRow, *, now: datetime | None = None, topics: Sequence[str] = ()
+        self,
+        story: StoryRow,
+        *,
+        now: datetime | None = None,
+        topics: Sequence[str] = (),
+        llm: bool = True,
     ) -> StoryCard:
+        """`llm` False: the LLM writer is not called (`build_card`)."""
         from bot.pipeline.cards import build_card
 
-        return build_card(self.db, story, self.summarizer, now=now or utcnow(), topics=topics)
+        return build_card(
+            self.db, story, self.summarizer, now=now or utcnow(), topics=topics, llm=llm
+        )
 
     async def card_async(
         self, story: StoryRow, *, now: datetime | None = None, topics: Sequence[str] = ()

@@ -48,7 +48,7 @@ def test_verbose_story_does_not_log_the_endpoint_password(
         # The earlier runs' handlers write to their own, finished, streams: start afresh.
         monkeypatch.setattr(logging.getLogger(), "handlers", [])
         FakeCompletions.requests = []
-        story = runner.invoke(cli, ["-v", "story", "kestrel", "lander"])
+        story = runner.invoke(cli, ["-v", "story", "--llm", "kestrel", "lander"])
     assert story.exit_code == 0, story.output
     assert FakeCompletions.requests, "the story's card should have asked the LLM"
     # -v took effect and log lines reach the output: the check below is not vacuous.

@@ -10,12 +10,14 @@ from rich.table import Column, Table
 
 from bot.cli.context import HOURS, MIN_SOURCES, POSITIVE, CliContext, QueryCommand, pass_cli
 from bot.cli.output import fit_table, table_console
+from bot.models import Summary
 from bot.render.console import render_card_console, render_digest_console
 from bot.render.old_names import old_name_line
 from bot.render.text import clean
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store import story_names
+from bot.store import summaries as summary_store
 from bot.store.database import utcnow
 from bot.textutil import plural
 
@@ -76,9 +78,21 @@ def _why_no_stories(cli: CliContext) -> str:
 
 @click.command("story", cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
+@click.option(
+    "--llm",
+    "ask_llm",
+    is_flag=True,
+    help="With an [llm] writer configured: ask it now for a story it has written nothing for "
+    "at its size, waiting up to llm.timeout and spending from the daily budget.",
+)
 @pass_cli
-def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
-    """Show a story's full breakdown, by slug, unique slug prefix or search words."""
+def story_command(cli: CliContext, query: tuple[str, ...], ask_llm: bool) -> None:
+    """Show a story's full breakdown, by slug, unique slug prefix or search words.
+
+    With an [llm] writer configured, the card shows the summary the LLM wrote for the story at
+    its size, stored when the bot built its card; without one stored, the extractive summary, with
+    a note on stderr, and no call is made (no wait, no tokens): --llm asks the writer then.
+    """
     text = " ".join(query)
     found = cli.reader.find_story(text)
     console = Console(emoji=False)  # feed text: see bot.cli.output
@@ -97,8 +111,14 @@ def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
         raise click.ClickException(message)
     story = cli.reader.story(found.story.story_id)
     assert story is not None
-    card = cli.reader.card(story)
+    size = len(cli.reader.story_members(story.id))
+    stored = summary_store.cached_summary(cli.reader.db, story.id, size)
+    card = cli.reader.card(story, llm=ask_llm)
     render_card_console(card, console, full=True)
+    if cli.config.llm is not None and card.writer != "llm":
+        if ask_llm:  # what the call left: its answer refused, or none
+            stored = summary_store.cached_summary(cli.reader.db, story.id, size) or stored
+        click.echo(_extractive_note(stored, asked=ask_llm), err=True)
     if found.reason == "alias":
         # An old name: what became of it, as `/story` says it in chat, on one line however
         # wide the terminal (it wraps it; a pipe gets the line whole).
@@ -115,6 +135,28 @@ def story_command(cli: CliContext, query: tuple[str, ...]) -> None:
         # The best match is shown; the others the words also name are one command away.
         names = ", ".join(clean(s.slug) for s in found.suggestions)
         console.print(f"Also matching {text!r}: {names}", markup=False, highlight=False)
+
+
+def _extractive_note(stored: Summary | None, *, asked: bool) -> str:
+    """Why a story's card shows the extractive summary though an LLM writer is configured."""
+    if stored is not None and not stored.llm_fallback:
+        # Written with the writer's answer refused by the checks, or before it was configured:
+        # kept until the story grows, as the bot keeps it.
+        return (
+            "Note: this story's stored summary is the extractive one (the LLM's answer was "
+            "refused by the checks against the sources, or none was asked); kept until the "
+            "story grows."
+        )
+    if asked:
+        return (
+            "Note: the LLM writer gave no answer (a failed call or the day's budget spent; "
+            "-v logs which): this is the extractive summary."
+        )
+    return (
+        "Note: the LLM writer has written no summary of this story at its size yet (the "
+        "running bot writes one with its card): this is the extractive summary. `--llm` asks "
+        "the writer now."
+    )
 
 
 @click.command("digest")
