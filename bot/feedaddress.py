@@ -19,13 +19,8 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-from bot.ingest.netguard import (
-    BlockedAddressError,
-    check_ip,
-    classify_ip,
-    host_literal,
-    is_local_name,
-)
+from bot.ingest.addresses import check_ip, classify_ip, host_literal, is_local_name
+from bot.ingest.errors import BlockedAddressError
 
 
 def refused_address(url: str, allow_private_networks: bool) -> tuple[str, bool] | None:

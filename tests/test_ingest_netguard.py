@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.ingest.addresses import check_ip, classify_ip, host_literal
 from bot.ingest.errors import BlockedAddressError, UnsafeURLError, UnsupportedURLError
-from bot.ingest.netguard import check_ip, check_url, classify_ip, host_literal
+from bot.ingest.netguard import check_url
 
 _DNS = {
     "public.test": ["93.184.216.34"],

@@ -14,14 +14,14 @@ from bot.cli.output import duration
 from bot.cli.progress import progress_bar
 from bot.config import ConfigError
 from bot.config_values import parse_duration
+from bot.feedaddress import refusal
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.render.text import clean
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedExistsError
 from bot.textutil import plural
 
-# The address checks (netguard, httpx) and OPML (lxml) are imported by the commands that use
-# them: `feeds list` and the rest start without them.
+# OPML (lxml) is imported by the commands that use it: `feeds list` and the rest start without it.
 
 
 @click.group("feeds")
@@ -60,8 +60,6 @@ def _interval(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @pass_cli
 def feeds_add(cli: CliContext, url: str, name: str | None, interval: int | None) -> None:
     """Add a feed by its http(s) URL."""
-    from bot.feedaddress import refusal
-
     try:
         url = check_feed_url(url)
         refused = refusal(url, cli.config.polling.allow_private_networks, retry="add it again")
@@ -112,7 +110,6 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     Nothing is fetched: feeds are polled later. A progress bar shows on a
     terminal; an interrupted import keeps what it added.
     """
-    from bot.feedaddress import refusal
     from bot.ingest.opml import OpmlError, read_opml
 
     try:

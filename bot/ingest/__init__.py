@@ -1,7 +1,7 @@
 """Feed ingestion: fetch politely and safely, parse, normalise. Pure of storage.
 
-Modules: `netguard` (no internal addresses, on every redirect hop), `fetcher` (conditional GET,
-size cap, per-site limits), `transport` (httpx's, its pool dialling through the guard), `bodies`
+Modules: `netguard` (no internal addresses, on every redirect hop; `addresses`: which are
+internal), `fetcher` (conditional GET, size cap, per-site limits), `transport` (httpx's, its pool dialling through the guard), `bodies`
 (Content-Encoding undone within the cap), `policy` (a fetch outcome -> the feed's next state),
 `decoding` (charset repairs before parsing), `controls`
 (the control characters XML forbids, dropped), `entities` (HTML entities and stray ampersands

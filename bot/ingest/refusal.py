@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from bot.ingest.addresses import is_local_name
 from bot.ingest.errors import BlockedAddressError
-from bot.ingest.netguard import is_local_name
 
 __all__ = ["Refusal", "refusal_of", "refusal_phrase"]
 

@@ -20,6 +20,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
+from bot.ingest.addresses import classify_ip
+
 _C0_OR_SPACE = "".join(chr(i) for i in range(0x21))
 _TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(.*)", re.DOTALL)
@@ -241,8 +243,4 @@ def internal_host(host: str) -> bool:
         address = ipaddress.ip_address(name.strip("[]"))
     except ValueError:
         return False
-    # Imported here, for an address only: the fetcher's network guard brings httpx, and every
-    # command that prints feed text imports this module (through `bot.render.text`).
-    from bot.ingest.netguard import classify_ip
-
     return classify_ip(address) is not None

@@ -50,6 +50,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.config import ChannelConfig, Config, ConfigError
+from bot.feedaddress import refusal
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.channels import refused
@@ -105,10 +106,6 @@ def sync_config(db: sqlite_utils.Database, config: Config, *, retry: str = "rest
 
 def _refused_feeds(config: Config, retry: str) -> dict[str, str]:
     """The declared feeds polling would refuse, by URL: "feeds[i] (URL): why"."""
-    # Here, not at the top: it loads the fetcher's netguard (httpx), and every command imports
-    # this module while only `poll` and `run` sync.
-    from bot.feedaddress import refusal
-
     allow = config.polling.allow_private_networks
     refused: dict[str, str] = {}
     for i, feed in enumerate(config.feeds):
