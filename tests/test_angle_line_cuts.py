@@ -4,7 +4,7 @@ verb ("Ada Brill, a Dutch engineer."), never a cut inside a dash or bracket asid
 from __future__ import annotations
 
 from bot.summarize.angle_lines import _detail
-from bot.summarize.clauses import is_clause
+from bot.summarize.finite_verbs import is_clause
 
 
 def test_a_subject_and_its_appositive_is_no_line() -> None:

@@ -7,7 +7,8 @@ fishing union agree on a lease for the quay." cut from longer sentences.
 
 from __future__ import annotations
 
-from bot.summarize.clauses import clause_prefixes, clean_cut, cut_to_words, is_clause
+from bot.summarize.clauses import clause_prefixes, clean_cut, cut_to_words
+from bot.summarize.finite_verbs import is_clause
 
 
 def test_a_head_opening_on_a_participle_needs_a_finite_verb() -> None:

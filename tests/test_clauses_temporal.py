@@ -7,7 +7,8 @@ the coast" cut from a longer sentence.
 
 from __future__ import annotations
 
-from bot.summarize.clauses import clause_prefixes, clean_cut, is_clause
+from bot.summarize.clauses import clause_prefixes, clean_cut
+from bot.summarize.finite_verbs import is_clause
 
 SENTENCE = (
     "The week after the storm hit the coast, the council closed three schools for repairs "

@@ -7,8 +7,9 @@ import pytest
 from bot.models import Article, Bullet
 from bot.summarize import summarize
 from bot.summarize.candidates import TldrParams, _forms
-from bot.summarize.clauses import clause_prefixes, cut_to_words, is_clause
+from bot.summarize.clauses import clause_prefixes, cut_to_words
 from bot.summarize.compress import compress, variants
+from bot.summarize.finite_verbs import is_clause
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.tldr import build_tldr, core_first
 from tests.test_summarize_fixtures import harbor_bridge_story

@@ -5,9 +5,9 @@ The optional LLM writer (any OpenAI-compatible endpoint) is checked against the 
 replaced by the extractive summary whenever it names or counts something the sources do not.
 
 Modules. Headline: `headline`, `site_names`, `casing`, `datelines`; `quote_marks` (where
-quotations open and close) for every part. TL;DR (`tldr`
-drives it): `sentences` -> `compress` + `asides` + `clauses` (shorter forms, cuts) -> `wordmodel`
--> `candidates` (beam search, `restated` as the repeat check with `acts.two_facts` for one
+quotations open and close) for every part. TL;DR (`tldr` drives it): `sentences` -> `compress`
++ `asides` + `clauses` (shorter forms, cuts; `finite_verbs`: whether words read as a sentence)
+-> `wordmodel` -> `candidates` (beam search, `restated` as the repeat check with `acts.two_facts` for one
 act told on other days or from the other side (`occasions`) or its opposite act, `introduced`
 for what a bullet read
 alone leans on) -> `rerank` -> `grounding` + `support` + `claim_figures` (which outlets back each

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.summarize.clauses import COMMA_RE, SUBORDINATORS, VERB_WORDS, has_verb
+from bot.summarize.finite_verbs import COMMA_RE, SUBORDINATORS, VERB_WORDS, has_verb
 from bot.summarize.main_clause import main_clause, negated
 from bot.summarize.modality import tokens
 from bot.summarize.occasions import other_occasion

@@ -19,14 +19,9 @@ from bot.summarize.clause_ends import (
     lone_subordinate,
     needs_next,
 )
-from bot.summarize.clauses import (
-    clause_prefixes,
-    clean_cut,
-    cut_to_words,
-    has_verb,
-    is_clause,
-)
+from bot.summarize.clauses import clause_prefixes, clean_cut, cut_to_words
 from bot.summarize.compress import compress, variants
+from bot.summarize.finite_verbs import has_verb, is_clause
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.quote_marks import has_open_quote, stray_closings
 from bot.summarize.quotes import PHRASE_OPENERS

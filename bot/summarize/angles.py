@@ -35,7 +35,8 @@ from bot.summarize.angle_topic import (
     relayed_paragraphs,
     relays,
 )
-from bot.summarize.clauses import VERB_WORDS, leans_on_context
+from bot.summarize.clauses import leans_on_context
+from bot.summarize.finite_verbs import VERB_WORDS
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
 from bot.summarize.restated import cores_alike, one_remark

@@ -16,15 +16,9 @@ from dataclasses import dataclass
 from bot.summarize.acts import two_facts
 from bot.summarize.asides import accusing
 from bot.summarize.balance import run_on, unbalanced
-from bot.summarize.clauses import (
-    SENTENCE_END_WEAK,
-    WEAK_ENDINGS,
-    clause_prefixes,
-    is_clause,
-    leans_on_context,
-    subject_head,
-)
+from bot.summarize.clauses import SENTENCE_END_WEAK, WEAK_ENDINGS, clause_prefixes, leans_on_context
 from bot.summarize.compress import compress, variants
+from bot.summarize.finite_verbs import is_clause, subject_head
 from bot.summarize.grounding import entities, figures
 from bot.summarize.introduced import (
     is_teaser,

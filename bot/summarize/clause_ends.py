@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import re
 
-from bot.summarize.clauses import (
+from bot.summarize.finite_verbs import (
     COMMA_RE,
+    PUNCT,
     SUBORDINATORS,
     VERB_WORDS,
     has_verb,
     opens_time_phrase,
 )
 from bot.textutil import STOPWORDS
-
-_PUNCT = ".,:;!?\"'“”‘’"
 
 
 def lacks_main_clause(head: str) -> bool:
@@ -32,11 +31,11 @@ def lacks_main_clause(head: str) -> bool:
     main clause never comes. (`clean_cut` takes any comma after such an opener for its end.)"""
     segments = COMMA_RE.split(head)
     words = segments[0].split()
-    first = words[0].casefold().strip(_PUNCT) if words else ""
+    first = words[0].casefold().strip(PUNCT) if words else ""
     if len(segments) < 2 or not (first in SUBORDINATORS or opens_time_phrase(segments[0])):
         return False
     for segment in segments[1:]:
-        opener = segment.split()[0].casefold().strip(_PUNCT) if segment.split() else ""
+        opener = segment.split()[0].casefold().strip(PUNCT) if segment.split() else ""
         if opener not in _COORDINATORS and opener not in SUBORDINATORS and has_verb([segment]):
             return False
     return True
@@ -107,7 +106,7 @@ def in_comma_list(head: str, tail: str) -> bool:
 def _predicate(segment: str) -> bool:
     """Whether `segment` opens on a verb with no subject before it ("imposed tariffs ...")."""
     first = segment.split()[0] if segment.split() else ""
-    low = first.strip(_PUNCT)
+    low = first.strip(PUNCT)
     return low.islower() and (low in VERB_WORDS or (len(low) > 4 and low.endswith("ed")))
 
 
@@ -143,8 +142,8 @@ def needs_next(head_words: list[str], nxt: str) -> bool:
     clause needs: a comparative's "than" ("something much larger, likely | than ..."), a
     passive's agent ("the festival has been hosted | by 21 cities"), what an asking verb asks
     ("has urged guests | to leave"), or a list's last item ("Lyon, Oslo | and Rome")."""
-    low = nxt.casefold().strip(_PUNCT)
-    recent = [w.casefold().strip(_PUNCT) for w in head_words[-_ASKING_REACH:]]
+    low = nxt.casefold().strip(PUNCT)
+    recent = [w.casefold().strip(PUNCT) for w in head_words[-_ASKING_REACH:]]
     if low == "than":
         return True
     if low in ("and", "or"):
@@ -167,7 +166,7 @@ def lone_subordinate(head: str) -> bool:
     the council did decide to shut the yard", "In the century since the fair was first held"):
     a cut there ends before the main clause it leads to. A subordinator after the first verb
     ("The mayor resigned after the vote") is no opener."""
-    words = [w.casefold().strip(_PUNCT) for w in head.split()]
+    words = [w.casefold().strip(PUNCT) for w in head.split()]
     if not words or COMMA_RE.search(head) or words[0] not in SUBORDINATORS:
         return False
     for i, word in enumerate(words):

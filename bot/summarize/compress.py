@@ -18,15 +18,9 @@ from bot.summarize.asides import (
     plain_speaker,
     scene_opener,
 )
-from bot.summarize.clauses import (
-    COMMA_RE,
-    SUBORDINATORS,
-    VERB_WORDS,
-    clean_cut,
-    ensure_period,
-    has_verb,
-)
+from bot.summarize.clauses import clean_cut, ensure_period
 from bot.summarize.datelines import without_dateline
+from bot.summarize.finite_verbs import COMMA_RE, SUBORDINATORS, VERB_WORDS, has_verb
 from bot.summarize.quote_marks import has_open_quote, quoted_ranges
 
 _SOURCE_TAG_RE = re.compile(r"^\((?:AP|Reuters|AFP|CNN|UPI)\)\s*[—–-]*\s*")

@@ -14,9 +14,10 @@ from collections.abc import Mapping, Sequence
 from bot.boilerplate import is_boilerplate, is_credit
 from bot.models import Article
 from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
-from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes, is_clause
+from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes
 from bot.summarize.datelines import without_dateline
 from bot.summarize.explainers import RARE_DOCS, reporting_titles
+from bot.summarize.finite_verbs import is_clause
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.introduced import previews
 from bot.summarize.media_pages import is_media_page

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.summarize.clauses import SUBORDINATORS
+from bot.summarize.finite_verbs import SUBORDINATORS
 
 # What flips a claim: "police have not arrested" vs "police arrested". "No." before a figure is an
 # abbreviation ("No. 3"), not a negation.

@@ -22,14 +22,8 @@ from bot.summarize.clause_ends import (
     lone_subordinate,
     needs_next,
 )
-from bot.summarize.clauses import (
-    MID_CUT_ENDINGS,
-    clause_prefixes,
-    clean_cut,
-    has_verb,
-    is_clause,
-    leans_on_context,
-)
+from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes, clean_cut, leans_on_context
+from bot.summarize.finite_verbs import has_verb, is_clause
 from bot.summarize.grounding import ELLIPSIS, POSSESSIVE_RE, figures, is_verbatim
 from bot.summarize.quote_marks import open_quotes, stray_closings
 from bot.summarize.told import Told, quote_sentences

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from bot.summarize.acts import main_verbs, two_facts
 from bot.summarize.claim_figures import claim_counts
-from bot.summarize.clauses import has_verb
+from bot.summarize.finite_verbs import has_verb
 from bot.summarize.main_clause import negated
 from bot.summarize.quote_marks import quoted_spans
 from bot.summarize.sentences import content_stems, stem

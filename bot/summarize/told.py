@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.summarize.acts import two_facts
-from bot.summarize.clauses import is_clause
+from bot.summarize.finite_verbs import is_clause
 from bot.summarize.grounding import figures
 from bot.summarize.restated import cores_alike, one_remark, same_figure_restated, stem_overlap
 from bot.summarize.sentences import content_stems
