@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
-from fakes.stories import add_channel, add_story, make_card_source
+from fakes.stories import add_channel, make_card_source, queue_story
 
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.store import channels as channel_store
-from bot.store import deliveries as store
 from bot.store import digest_headings
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database
@@ -54,17 +53,27 @@ class Process:
         await asyncio.wait_for(self.outbox.drain(), PROMPT)
 
     def queue(self, channel: ChannelRow, *stories: str) -> list[int]:
-        ids = []
-        for story in stories:
-            add_story(self.db, story, ["A", "B"], now=self.now)
-            store.enqueue_story(self.db, story, channel.id, now=self.now)
-            row = store.story_post(self.db, story, channel.id)
-            assert row is not None
-            ids.append(row.id)
-        return ids
+        return [queue_story(self.db, channel, story, now=self.now) for story in stories]
 
     def stop(self) -> None:
         self.db.close()
+
+
+@pytest.fixture
+def process(tmp_path: Path, slack_api: FakeSlackAPI) -> Process:
+    """A process at T0 over a new database file."""
+    return Process(tmp_path / "nd.db", slack_api, T0)
+
+
+def queue_digest(process: Process) -> ChannelRow:
+    """A digest of two cards, s1 and s2, queued for C1."""
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s1", "s2")
+    return digest
+
+
+def rate_limit_next_post(fake: FakeSlackAPI) -> None:
+    fake.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
 
 
 def shown(fake: FakeSlackAPI, channel: str) -> list[str]:
@@ -79,10 +88,9 @@ async def held_after_heading(tmp_path: Path, fake: FakeSlackAPI) -> Process:
     """A digest of two cards whose heading landed and whose first card met a 429: both cards
     wait for its Retry-After."""
     first = Process(tmp_path / "nd.db", fake, T0)
-    digest = add_channel(first.db, "C1", mode="digest")
-    first.queue(digest, "s1", "s2")
+    queue_digest(first)
     fake.script_usual("chat.postMessage")  # the heading lands
-    fake.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    rate_limit_next_post(fake)
     await first.drain()
     assert shown(fake, "C1") == ["HEADING"]
     return first
@@ -123,7 +131,7 @@ async def test_cards_held_for_hours_after_their_heading_still_go_out_under_it(
 
     # The next digest's heading meets a 429; its cards go out with a later digest's, under
     # one heading of their own: new rows are another digest.
-    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    rate_limit_next_post(slack_api)
     digest = add_channel(process.db, "C1", mode="digest")
     process.queue(digest, "s3", "s4")
     await process.drain()
@@ -155,14 +163,13 @@ async def test_the_remembered_headings_stay_one_per_channel_and_go_with_it(
 
 
 async def test_a_digest_given_the_ids_of_held_cards_dropped_since_gets_its_own_heading(
-    tmp_path: Path, slack_api: FakeSlackAPI
+    process: Process, slack_api: FakeSlackAPI
 ) -> None:
-    process = Process(tmp_path / "nd.db", slack_api, T0)
     channel = add_channel(process.db, "C1", mode="digest")
     process.queue(channel, "s1", "s2", "s3")
     slack_api.script_usual("chat.postMessage")  # the heading
     slack_api.script_usual("chat.postMessage")  # s1
-    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    rate_limit_next_post(slack_api)
     await process.drain()
     # While s2 and s3 wait out the Retry-After, the channel raises its minimum of sources:
     # they are dropped, their rows deleted, and SQLite gives their ids to the next rows.
@@ -190,16 +197,14 @@ async def test_cards_held_under_a_heading_an_older_version_recorded_by_id_stay_u
 
 
 async def test_a_heading_that_cannot_be_recorded_still_heads_its_cards(
-    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+    process: Process, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    process = Process(tmp_path / "nd.db", slack_api, T0)
     # The write refused (a full disk, say): the heading is out all the same.
     process.db.execute(
         "CREATE TRIGGER refuse BEFORE INSERT ON digest_headings"
         " BEGIN SELECT RAISE(ABORT, 'disk full'); END"
     )
-    digest = add_channel(process.db, "C1", mode="digest")
-    process.queue(digest, "s1", "s2")
+    queue_digest(process)
     with caplog.at_level(logging.WARNING):
         await process.drain()
     assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
@@ -208,14 +213,12 @@ async def test_a_heading_that_cannot_be_recorded_still_heads_its_cards(
 
 @pytest.mark.parametrize("restart", [False, True])
 async def test_a_heading_that_failed_but_may_have_landed_still_heads_its_held_cards(
-    tmp_path: Path, slack_api: FakeSlackAPI, restart: bool
+    tmp_path: Path, process: Process, slack_api: FakeSlackAPI, restart: bool
 ) -> None:
-    process = Process(tmp_path / "nd.db", slack_api, T0)
-    digest = add_channel(process.db, "C1", mode="digest")
-    process.queue(digest, "s1", "s2")
+    queue_digest(process)
     # Slack's internal_error "may have succeeded"; here it did. The first card then meets a 429.
     slack_api.script("chat.postMessage", body={"ok": False, "error": "internal_error"}, landed=True)
-    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    rate_limit_next_post(slack_api)
     await process.drain()
     assert shown(slack_api, "C1") == ["HEADING"]
 
@@ -228,14 +231,12 @@ async def test_a_heading_that_failed_but_may_have_landed_still_heads_its_held_ca
 
 
 async def test_a_heading_refused_before_it_was_processed_heads_nothing(
-    tmp_path: Path, slack_api: FakeSlackAPI
+    process: Process, slack_api: FakeSlackAPI
 ) -> None:
-    process = Process(tmp_path / "nd.db", slack_api, T0)
-    digest = add_channel(process.db, "C1", mode="digest")
-    process.queue(digest, "s1", "s2")
+    queue_digest(process)
     # service_unavailable: refused before Slack processed it, so nothing shows.
     slack_api.script("chat.postMessage", body={"ok": False, "error": "service_unavailable"})
-    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    rate_limit_next_post(slack_api)
     await process.drain()
     assert shown(slack_api, "C1") == []
 
@@ -245,12 +246,10 @@ async def test_a_heading_refused_before_it_was_processed_heads_nothing(
 
 
 async def test_a_heading_whose_record_cannot_be_read_still_heads_its_cards(
-    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+    process: Process, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    process = Process(tmp_path / "nd.db", slack_api, T0)
     process.db.execute("DROP TABLE digest_headings")  # as a damaged database would read
-    digest = add_channel(process.db, "C1", mode="digest")
-    process.queue(digest, "s1", "s2")
+    queue_digest(process)
     with caplog.at_level(logging.WARNING):
         await process.drain()
     assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
@@ -265,11 +264,9 @@ def heading_logs(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 async def test_a_heading_whose_internal_error_never_landed_is_looked_for_and_posted_again(
-    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+    process: Process, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    process = Process(tmp_path / "nd.db", slack_api, T0)
-    digest = add_channel(process.db, "C1", mode="digest")
-    process.queue(digest, "s1", "s2")
+    queue_digest(process)
     # Slack's internal_error "may have succeeded"; this one did not.
     slack_api.script("chat.postMessage", **INTERNAL_ERROR)
     with caplog.at_level(logging.INFO):
@@ -283,11 +280,9 @@ async def test_a_heading_whose_internal_error_never_landed_is_looked_for_and_pos
 
 
 async def test_a_heading_whose_internal_error_landed_is_found_and_not_posted_again(
-    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+    process: Process, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    process = Process(tmp_path / "nd.db", slack_api, T0)
-    digest = add_channel(process.db, "C1", mode="digest")
-    process.queue(digest, "s1", "s2")
+    queue_digest(process)
     slack_api.script("chat.postMessage", landed=True, **INTERNAL_ERROR)
     with caplog.at_level(logging.INFO):
         await process.drain()
@@ -298,15 +293,13 @@ async def test_a_heading_whose_internal_error_landed_is_found_and_not_posted_aga
 
 
 async def test_a_heading_that_cannot_be_looked_for_heads_its_cards_as_if_shown(
-    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+    process: Process, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    process = Process(tmp_path / "nd.db", slack_api, T0)
-    digest = add_channel(process.db, "C1", mode="digest")
-    process.queue(digest, "s1", "s2")
+    queue_digest(process)
     slack_api.script("chat.postMessage", **INTERNAL_ERROR)
     slack_api.script("conversations.history", **INTERNAL_ERROR)
     # The first card meets a 429: held back, it goes out later under no second heading.
-    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    rate_limit_next_post(slack_api)
     with caplog.at_level(logging.INFO):
         await process.drain()
     process.now = T0 + timedelta(seconds=WAIT)
@@ -319,15 +312,13 @@ async def test_a_heading_that_cannot_be_looked_for_heads_its_cards_as_if_shown(
 
 
 async def test_a_heading_lost_twice_and_not_there_heads_its_held_cards_later(
-    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+    process: Process, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    process = Process(tmp_path / "nd.db", slack_api, T0)
-    digest = add_channel(process.db, "C1", mode="digest")
-    process.queue(digest, "s1", "s2")
+    queue_digest(process)
     # The heading's answer lost twice, and it never showed; the first card then meets a 429.
     slack_api.script("chat.postMessage", **INTERNAL_ERROR)
     slack_api.script("chat.postMessage", **INTERNAL_ERROR)
-    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    rate_limit_next_post(slack_api)
     with caplog.at_level(logging.INFO):
         await process.drain()
     assert shown(slack_api, "C1") == []

@@ -24,6 +24,7 @@ from test_slack_rate_limits import World as SlackWorld
 from bot.adapters.discord.webhook import webhook_session
 from bot.runner import feed_alerts
 from bot.store import alerts
+from bot.store.channels import ChannelRow
 
 KEY_URL = "https://wire.example/rss?apikey=URLKEY"
 # As an older version stored it: `feeds add` refuses a password now.
@@ -65,17 +66,35 @@ def assert_hidden(sent: Any, notices: list[str], remove: str = "/feeds remove #1
     assert "newsdigest feeds enable 2" in old
 
 
-async def test_slack_channels_are_told_of_a_disabled_feed_without_its_keys(
-    db: sqlite_utils.Database, slack_api: FakeSlackAPI
-) -> None:
-    world = SlackWorld(db, slack_api)
+async def slack_channel_sent_s1(
+    db: sqlite_utils.Database, fake: FakeSlackAPI
+) -> tuple[SlackWorld, ChannelRow]:
+    """An instant Slack channel, C1, that was sent s1's card: it relied on both feeds."""
+    world = SlackWorld(db, fake)
     channel = instant(db, "C1")
     world.queue(channel, "s1")
     await world.drain()
+    return world, channel
+
+
+def slack_notices(fake: FakeSlackAPI) -> list[dict[str, Any]]:
+    """The posts that were not cards (a card carries its story in metadata)."""
+    return [c for c in fake.calls_to("chat.postMessage") if "metadata" not in c]
+
+
+def discord_notices(fake: FakeDiscord) -> list[str]:
+    """The channel's messages with text: the notices (a card is an embed)."""
+    return [m["content"] for m in fake.channel_messages(CHANNEL) if m.get("content")]
+
+
+async def test_slack_channels_are_told_of_a_disabled_feed_without_its_keys(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world, _ = await slack_channel_sent_s1(db, slack_api)
     disable_feeds(db, "s1")
     assert feed_alerts.alert_disabled_feeds(db, now=world.now) == 2
     await world.drain()
-    posts = [c for c in slack_api.calls_to("chat.postMessage") if "metadata" not in c]
+    posts = slack_notices(slack_api)
     assert len(posts) == 2
     assert_hidden(posts, [json.dumps(p, ensure_ascii=False) for p in posts])
 
@@ -95,7 +114,7 @@ async def test_discord_channels_are_told_of_a_disabled_feed_without_its_keys(
     disable_feeds(world.db, "s1")
     assert feed_alerts.alert_disabled_feeds(world.db, now=world.now) == 2
     await world.outbox.drain()
-    notices = [m["content"] for m in discord_api.channel_messages(CHANNEL) if m.get("content")]
+    notices = discord_notices(discord_api)
     assert len(notices) == 2
     # Discord's form of the command, as its /feeds replies give it.
     assert_hidden([r.body for r in discord_api.requests], notices, "/feeds remove feed:#1")
@@ -132,14 +151,11 @@ def queue_old_notice(db: sqlite_utils.Database, channel_pk: int, feed_id: int) -
 async def test_a_notice_queued_before_the_upgrade_is_sent_as_the_feed_is_now(
     db: sqlite_utils.Database, slack_api: FakeSlackAPI
 ) -> None:
-    world = SlackWorld(db, slack_api)
-    channel = instant(db, "C1")
-    world.queue(channel, "s1")
-    await world.drain()
+    world, channel = await slack_channel_sent_s1(db, slack_api)
     disable_feeds(db, "s1")
     queue_old_notice(db, channel.id, 1)
     await world.drain()
-    [post] = [c for c in slack_api.calls_to("chat.postMessage") if "metadata" not in c]
+    [post] = slack_notices(slack_api)
     sent = json.dumps(post, ensure_ascii=False)
     assert "URLKEY" not in sent and "https://wire.example/rss?…" in sent
     assert "/feeds remove #1" in sent
@@ -148,15 +164,12 @@ async def test_a_notice_queued_before_the_upgrade_is_sent_as_the_feed_is_now(
 async def test_an_old_notice_of_a_feed_gone_since_is_sent_with_its_addresses_hidden(
     db: sqlite_utils.Database, slack_api: FakeSlackAPI
 ) -> None:
-    world = SlackWorld(db, slack_api)
-    channel = instant(db, "C1")
-    world.queue(channel, "s1")
-    await world.drain()
+    world, channel = await slack_channel_sent_s1(db, slack_api)
     # The key names a feed with no row: its stored text is all there is to send.
     alerts.enqueue_alert(db, channel.id, "feed-disabled:99:2026-11-30T09:00:00", OLD_TEXT, now=T0)
     db.conn.commit()
     await world.drain()
-    posts = [c for c in slack_api.calls_to("chat.postMessage") if "metadata" not in c]
+    posts = slack_notices(slack_api)
     sent = json.dumps(posts, ensure_ascii=False)
     assert "URLKEY" not in sent and "/feeds remove https://wire.example/rss?…" in sent
 
@@ -170,5 +183,5 @@ async def test_a_discord_channel_gets_an_old_notice_with_its_own_command_form(
     pk = world.db.execute("SELECT id FROM channels").fetchone()[0]
     queue_old_notice(world.db, pk, 1)
     await world.outbox.drain()
-    [notice] = [m["content"] for m in discord_api.channel_messages(CHANNEL) if m.get("content")]
+    [notice] = discord_notices(discord_api)
     assert "URLKEY" not in notice and "/feeds remove feed:#1" in notice

@@ -8,7 +8,7 @@ API on 127.0.0.1 and a real SQLite file; assertions read the order the fake gave
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,32 @@ async def session() -> AsyncIterator[Any]:
         yield session
 
 
+@pytest.fixture
+def file_world(
+    discord_api: FakeDiscord, discord_client: discord.Client, session: Any, tmp_path: Path
+) -> Callable[[str], World]:
+    """A world posting by `route` to an instant channel (through its webhook for "webhook"),
+    on a real SQLite file, not the world's own database in memory."""
+
+    def make(route: str) -> World:
+        world = World(discord_api, discord_client, session, route)
+        world.db = world.outbox.db = open_database(tmp_path / "newsdigest.db")
+        world.outbox.card_source = make_card_source(world.db, T0)
+        world.channel = add_channel(world.db, str(CHANNEL), platform="discord", mode="instant")
+        if route == "webhook":
+            world.channel = channel_store.update_channel(
+                world.db, world.channel.id, webhook_url=WEBHOOK_URL
+            )
+        return world
+
+    return make
+
+
+def post_path(route: str) -> str:
+    """The path a route posts a message to."""
+    return HOOK_POST if route == "webhook" else BOT_POST
+
+
 def real_time_passed(world: World) -> None:
     """Both routes keep their buckets by the event loop's clock: as they stand once it passed."""
     assert world.adapter.bot is not None and world.adapter.webhooks is not None
@@ -52,25 +78,13 @@ async def drain(world: World) -> None:
 
 @pytest.mark.parametrize("route", ["bot", "webhook"])
 async def test_a_notice_put_off_by_a_buckets_429_is_not_overtaken_by_later_posts(
-    discord_api: FakeDiscord,
-    discord_client: discord.Client,
-    session: Any,
-    tmp_path: Path,
-    route: str,
+    discord_api: FakeDiscord, file_world: Callable[[str], World], route: str
 ) -> None:
-    world = World(discord_api, discord_client, session, route)
-    # A real SQLite file, not the world's own database in memory.
-    world.db = world.outbox.db = open_database(tmp_path / "newsdigest.db")
-    world.outbox.card_source = make_card_source(world.db, T0)
-    world.channel = add_channel(world.db, str(CHANNEL), platform="discord", mode="instant")
-    if route == "webhook":
-        world.channel = channel_store.update_channel(
-            world.db, world.channel.id, webhook_url=WEBHOOK_URL
-        )
+    world = file_world(route)
     add_story(world.db, "s1", ["A", "B"], now=T0)
     store.enqueue_story(world.db, "s1", world.channel.id, now=T0)
     await drain(world)  # s1's card, queued before the notice
-    path = HOOK_POST if route == "webhook" else BOT_POST
+    path = post_path(route)
 
     alert_store.enqueue_alert(world.db, world.channel.id, "feed-off", "Feed A off", now=T0)
     world.now = T0 + timedelta(seconds=1)
@@ -101,12 +115,9 @@ async def test_a_notice_put_off_by_a_buckets_429_is_not_overtaken_by_later_posts
 
 
 async def test_an_older_notice_is_not_held_behind_a_newer_one_put_off(
-    discord_api: FakeDiscord, discord_client: discord.Client, session: Any, tmp_path: Path
+    discord_api: FakeDiscord, file_world: Callable[[str], World]
 ) -> None:
-    world = World(discord_api, discord_client, session, "bot")
-    world.db = world.outbox.db = open_database(tmp_path / "newsdigest.db")
-    world.outbox.card_source = make_card_source(world.db, T0)
-    world.channel = add_channel(world.db, str(CHANNEL), platform="discord", mode="instant")
+    world = file_world("bot")
     alert_store.enqueue_alert(world.db, world.channel.id, "feed-off", "Feed A off", now=T0)
     alert_store.enqueue_alert(world.db, world.channel.id, "feed-off-2", "Feed B off", now=T0)
     # The first fails on its own (a 503 that created nothing), the second meets a bucket's 429.
@@ -127,21 +138,10 @@ async def test_an_older_notice_is_not_held_behind_a_newer_one_put_off(
 
 @pytest.mark.parametrize("route", ["bot", "webhook"])
 async def test_a_put_off_notice_failing_on_its_own_afterwards_no_longer_holds_the_cards(
-    discord_api: FakeDiscord,
-    discord_client: discord.Client,
-    session: Any,
-    tmp_path: Path,
-    route: str,
+    discord_api: FakeDiscord, file_world: Callable[[str], World], route: str
 ) -> None:
-    world = World(discord_api, discord_client, session, route)
-    world.db = world.outbox.db = open_database(tmp_path / "newsdigest.db")
-    world.outbox.card_source = make_card_source(world.db, T0)
-    world.channel = add_channel(world.db, str(CHANNEL), platform="discord", mode="instant")
-    if route == "webhook":
-        world.channel = channel_store.update_channel(
-            world.db, world.channel.id, webhook_url=WEBHOOK_URL
-        )
-    path = HOOK_POST if route == "webhook" else BOT_POST
+    world = file_world(route)
+    path = post_path(route)
     alert_store.enqueue_alert(world.db, world.channel.id, "feed-off", "Feed A off", now=T0)
     body, headers = bucket_429("60")
     discord_api.fail_next("POST", path, 429, body, headers=headers)

@@ -47,10 +47,21 @@ def _bad_date_there(host: str | None) -> str:
     return str(datetime.strptime("nor this", "%Y"))
 
 
-async def _polls(db: sqlite_utils.Database, n: int, now: datetime) -> datetime:
-    for _ in range(n):
-        await poll_feeds(db, POLLING, feeds=feed_store.list_feeds(db), now=now)
-        now = max(f.next_poll_at for f in feed_store.list_feeds(db) if f.next_poll_at)
+@pytest.fixture
+def rss(server: FeedServer) -> FeedServer:
+    """The loopback server with an empty RSS document at /rss, whatever the query string."""
+    server.route("/rss", Reply(body=b"<rss/>", content_type="application/rss+xml"))
+    return server
+
+
+async def _polls(
+    db: sqlite_utils.Database, n: int, now: datetime, caplog: pytest.LogCaptureFixture
+) -> datetime:
+    """`n` polling passes, each when the feeds are next due, the fetcher's errors captured."""
+    with caplog.at_level(logging.ERROR, logger="bot.ingest.fetcher"):
+        for _ in range(n):
+            await poll_feeds(db, POLLING, feeds=feed_store.list_feeds(db), now=now)
+            now = max(f.next_poll_at for f in feed_store.list_feeds(db) if f.next_poll_at)
     return now
 
 
@@ -59,63 +70,54 @@ def _tracebacks(caplog: pytest.LogCaptureFixture) -> int:
 
 
 async def test_a_varying_message_and_many_feeds_log_one_traceback(
-    server: FeedServer,
+    rss: FeedServer,
     db: sqlite_utils.Database,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    server.route("/rss", Reply(body=b"<rss/>", content_type="application/rss+xml"))
     for i in range(3):
-        feed_store.add_feed(db, server.url(f"/rss?{i}"))
+        feed_store.add_feed(db, rss.url(f"/rss?{i}"))
     monkeypatch.setattr(fetcher, "site_key", _bug_varying)
-    with caplog.at_level(logging.ERROR, logger="bot.ingest.fetcher"):
-        await _polls(db, 4, T0)
+    await _polls(db, 4, T0, caplog)
     errors = [r for r in caplog.records if r.name == "bot.ingest.fetcher"]
     assert len(errors) == 12 and _tracebacks(caplog) == 1
     assert "again; its traceback was logged before" in errors[-1].getMessage()
     # Another bug (raised elsewhere) has a traceback of its own.
     monkeypatch.setattr(fetcher, "site_key", _other_bug)
-    with caplog.at_level(logging.ERROR, logger="bot.ingest.fetcher"):
-        await _polls(db, 2, T0)
+    await _polls(db, 2, T0, caplog)
     assert _tracebacks(caplog) == 2
 
 
 async def test_a_restart_logs_the_traceback_again(
-    server: FeedServer,
+    rss: FeedServer,
     db: sqlite_utils.Database,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    server.route("/rss", Reply(body=b"<rss/>", content_type="application/rss+xml"))
-    feed_store.add_feed(db, server.url("/rss"))
+    feed_store.add_feed(db, rss.url("/rss"))
     monkeypatch.setattr(fetcher, "site_key", _bug)
-    with caplog.at_level(logging.ERROR, logger="bot.ingest.fetcher"):
-        now = await _polls(db, 2, T0)
+    now = await _polls(db, 2, T0, caplog)
     assert _tracebacks(caplog) == 1
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     db.close()
     caplog.clear()
     forget_logged_tracebacks()  # a new process, the feed's stored error the same
     db = open_database(path)
-    with caplog.at_level(logging.ERROR, logger="bot.ingest.fetcher"):
-        await _polls(db, 2, now)
+    await _polls(db, 2, now, caplog)
     assert _tracebacks(caplog) == 1
     db.close()
 
 
 async def test_two_bugs_failing_in_one_library_line_each_log_a_traceback(
-    server: FeedServer,
+    rss: FeedServer,
     db: sqlite_utils.Database,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    server.route("/rss", Reply(body=b"<rss/>", content_type="application/rss+xml"))
-    feed_store.add_feed(db, server.url("/rss"))
+    feed_store.add_feed(db, rss.url("/rss"))
     monkeypatch.setattr(fetcher, "site_key", _bad_date_here)
-    with caplog.at_level(logging.ERROR, logger="bot.ingest.fetcher"):
-        now = await _polls(db, 2, T0)
+    now = await _polls(db, 2, T0, caplog)
     assert _tracebacks(caplog) == 1
     monkeypatch.setattr(fetcher, "site_key", _bad_date_there)
-    with caplog.at_level(logging.ERROR, logger="bot.ingest.fetcher"):
-        await _polls(db, 2, now)
+    await _polls(db, 2, now, caplog)
     assert _tracebacks(caplog) == 2

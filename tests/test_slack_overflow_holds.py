@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlite_utils
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
-from fakes.stories import add_channel, add_story, make_card_source
+from fakes.stories import add_channel, make_card_source, queue_story
 from test_slack_blocks import make_card
 
 from bot.adapters.slack.adapter import OVERFLOW_TRIES, ChannelPacer, SlackAdapter
@@ -75,11 +75,7 @@ class World:
         return await asyncio.wait_for(self.outbox.drain(), PROMPT)
 
     def queue(self, channel: ChannelRow, story: str) -> int:
-        add_story(self.db, story, ["A", "B"], now=self.now)
-        store.enqueue_story(self.db, story, channel.id, now=self.now)
-        row = store.story_post(self.db, story, channel.id)
-        assert row is not None
-        return row.id
+        return queue_story(self.db, channel, story, now=self.now)
 
     def row(self, row_id: int) -> store.DeliveryRow:
         row = store.get(self.db, row_id)

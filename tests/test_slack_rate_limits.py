@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 from fakes.chat import FakeChatAdapter
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
-from fakes.stories import add_channel, add_story, grow_story, make_card_source
+from fakes.stories import add_channel, grow_story, make_card_source, queue_story
 
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
@@ -62,14 +62,7 @@ class World:
         return await asyncio.wait_for(self.outbox.drain(), PROMPT)
 
     def queue(self, channel: ChannelRow, *stories: str) -> list[int]:
-        ids = []
-        for story in stories:
-            add_story(self.db, story, ["A", "B"], now=self.now)
-            store.enqueue_story(self.db, story, channel.id, now=self.now)
-            row = store.story_post(self.db, story, channel.id)
-            assert row is not None
-            ids.append(row.id)
-        return ids
+        return [queue_story(self.db, channel, story, now=self.now) for story in stories]
 
     def rows(self, ids: list[int]) -> list[store.DeliveryRow]:
         rows = [store.get(self.db, i) for i in ids]

@@ -11,6 +11,7 @@ from bot.cards import StoryCard
 from bot.outlets import story_outlets
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso, transaction
@@ -47,6 +48,17 @@ def add_story(
         if story_store.get_story(db, story_id) is None:
             story_store.create_story(db, story_id, f"story-{story_id}", f"Story {story_id}", now)
         grow_story(db, story_id, outlets, now=now)
+
+
+def queue_story(
+    db: sqlite_utils.Database, channel: ChannelRow, story_id: str, *, now: datetime
+) -> int:
+    """A story of two outlets, A and B, added and its post queued for `channel`: the row's id."""
+    add_story(db, story_id, ["A", "B"], now=now)
+    delivery_store.enqueue_story(db, story_id, channel.id, now=now)
+    row = delivery_store.story_post(db, story_id, channel.id)
+    assert row is not None
+    return row.id
 
 
 def grow_story(
