@@ -17,7 +17,8 @@ from typing import Any
 import discord
 import pytest
 from fakes.discord_api import FakeDiscord
-from test_discord_delivery import CHANNEL, card, channel_row
+from fakes.stories import channel_row
+from test_discord_delivery import CHANNEL, card
 from test_discord_garbled_posts import BOT_POST, T0, World
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
@@ -60,7 +61,7 @@ async def test_a_5xx_on_a_post_is_raised_at_once_as_maybe_sent(
 ) -> None:
     discord_api.fail_next("POST", BOT_POST, status, SERVER_ERROR, times=MANY)
     with pytest.raises(TransientDeliveryError) as raised:
-        await DiscordBotAdapter(discord_client).post_card(channel_row(), card(), nonce="p1")
+        await DiscordBotAdapter(discord_client).post_card(channel_row(CHANNEL), card(), nonce="p1")
     assert raised.value.maybe_sent and not raised.value.rate_limited
     assert statuses(discord_api, BOT_POST) == [status]  # no retry hidden inside the call
 
@@ -137,12 +138,12 @@ async def test_a_hung_thread_start_or_reply_gives_up_after_the_send_timeout(
     discord_api: FakeDiscord, discord_client: discord.Client, request_path: str
 ) -> None:
     bot = DiscordBotAdapter(discord_client, send_timeout=0.2)
-    posted = await bot.post_card(channel_row(), card(3), nonce="h1")
+    posted = await bot.post_card(channel_row(CHANNEL), card(3), nonce="h1")
     path = THREADS if request_path == "thread" else rf"/channels/{posted.message_ref}/messages"
     discord_api.hang_next("POST", path, 30.0)
     first = PostedMessage(posted.message_ref, replied=False)
     with pytest.raises(TransientDeliveryError) as raised:
-        await bot.post_update(channel_row(), first, card(4), new_outlets=[], nonce="h2")
+        await bot.post_update(channel_row(CHANNEL), first, card(4), new_outlets=[], nonce="h2")
     assert raised.value.maybe_sent  # looked for before it is sent again
     assert "no answer from Discord within 0.2 s" in str(raised.value)
 
@@ -181,12 +182,16 @@ async def test_a_429_on_a_thread_reply_is_raised_with_its_wait(
     discord_api: FakeDiscord, discord_client: discord.Client
 ) -> None:
     bot = DiscordBotAdapter(discord_client)
-    posted = await bot.post_card(channel_row(), card(3), nonce="p2")
+    posted = await bot.post_card(channel_row(CHANNEL), card(3), nonce="p2")
     reply = rf"/channels/{posted.message_ref}/messages"
     discord_api.rate_limit_next("POST", reply, retry_after=0.05)
     with pytest.raises(DeferredDeliveryError) as raised:  # the thread's bucket: the row waits
         await bot.post_update(
-            channel_row(), PostedMessage(posted.message_ref), card(4), new_outlets=[], nonce="u2"
+            channel_row(CHANNEL),
+            PostedMessage(posted.message_ref),
+            card(4),
+            new_outlets=[],
+            nonce="u2",
         )
     assert raised.value.retry_after == 1.0
     assert statuses(discord_api, reply) == [429]
@@ -200,9 +205,11 @@ async def test_the_bot_sends_the_json_discord_py_sent(
 ) -> None:
     bot = DiscordBotAdapter(discord_client)
     story = card(3, topics=["harbor"], follow_topics=["coast"])
-    posted = await bot.post_card(channel_row(), story, nonce="j1")
+    posted = await bot.post_card(channel_row(CHANNEL), story, nonce="j1")
     first = PostedMessage(posted.message_ref, replied=False)
-    await bot.post_update(channel_row(), first, card(4), new_outlets=["Outlet 3"], nonce="j2")
+    await bot.post_update(
+        channel_row(CHANNEL), first, card(4), new_outlets=["Outlet 3"], nonce="j2"
+    )
     [post, reply] = discord_api.calls("POST", r"/channels/\d+/messages")
     buttons = [
         {"type": 2, "style": 1, "label": "Full breakdown", "custom_id": "nd:full:lighthouse-grant"},

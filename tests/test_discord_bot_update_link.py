@@ -9,7 +9,8 @@ from __future__ import annotations
 import discord
 import pytest
 from fakes.discord_api import GUILD_ID, FakeDiscord
-from test_discord_delivery import CHANNEL, card, channel_row
+from fakes.stories import channel_row
+from test_discord_delivery import CHANNEL, card
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.delivery.adapter import PostedMessage
@@ -38,11 +39,15 @@ async def test_a_bot_that_may_not_start_threads_links_the_card_in_the_channel(
     discord_api: FakeDiscord, discord_client: discord.Client
 ) -> None:
     bot = DiscordBotAdapter(discord_client)
-    posted = await bot.post_card(channel_row(), card(3), nonce="c1")
+    posted = await bot.post_card(channel_row(CHANNEL), card(3), nonce="c1")
     first = PostedMessage(posted.message_ref, posted.message_ref, replied=False)
     discord_api.fail_next("POST", THREADS, 403, MISSING_PERMISSIONS, times=2)
-    await bot.post_update(channel_row(), first, card(4), new_outlets=["Outlet 3"], nonce="u1")
-    await bot.post_update(channel_row(), first, card(5), new_outlets=["Outlet 4"], nonce="u2")
+    await bot.post_update(
+        channel_row(CHANNEL), first, card(4), new_outlets=["Outlet 3"], nonce="u1"
+    )
+    await bot.post_update(
+        channel_row(CHANNEL), first, card(5), new_outlets=["Outlet 4"], nonce="u2"
+    )
     link = link_to(posted)
     replies = replies_in_channel(discord_api)
     assert [r["title"] for r in replies] == ["Update: Coastal towns win lighthouse grant"] * 2
@@ -56,10 +61,12 @@ async def test_a_card_in_a_thread_channel_links_it_too(
     discord_api: FakeDiscord, discord_client: discord.Client
 ) -> None:
     bot = DiscordBotAdapter(discord_client)
-    posted = await bot.post_card(channel_row(), card(3), nonce="c1")
+    posted = await bot.post_card(channel_row(CHANNEL), card(3), nonce="c1")
     discord_api.fail_next("POST", THREADS, 400, WRONG_TYPE)
     first = PostedMessage(posted.message_ref, posted.message_ref, replied=False)
-    await bot.post_update(channel_row(), first, card(4), new_outlets=["Outlet 3"], nonce="u1")
+    await bot.post_update(
+        channel_row(CHANNEL), first, card(4), new_outlets=["Outlet 3"], nonce="u1"
+    )
     [reply] = replies_in_channel(discord_api)
     assert reply["url"] == link_to(posted)
 
@@ -68,11 +75,13 @@ async def test_the_update_goes_out_without_the_link_when_the_server_is_not_known
     discord_api: FakeDiscord, discord_client: discord.Client
 ) -> None:
     bot = DiscordBotAdapter(discord_client)
-    posted = await bot.post_card(channel_row(), card(3), nonce="c1")
+    posted = await bot.post_card(channel_row(CHANNEL), card(3), nonce="c1")
     discord_api.fail_next("POST", THREADS, 403, MISSING_PERMISSIONS)
     discord_api.fail_next("GET", rf"/channels/{CHANNEL}", 500, {"message": "Oops", "code": 0})
     first = PostedMessage(posted.message_ref, posted.message_ref, replied=False)
-    await bot.post_update(channel_row(), first, card(4), new_outlets=["Outlet 3"], nonce="u1")
+    await bot.post_update(
+        channel_row(CHANNEL), first, card(4), new_outlets=["Outlet 3"], nonce="u1"
+    )
     [reply] = replies_in_channel(discord_api)
     assert "url" not in reply and "Jump to" not in str(reply["description"])
 
@@ -82,9 +91,11 @@ async def test_an_update_in_the_cards_thread_needs_no_link(
     discord_api: FakeDiscord, discord_client: discord.Client, replied: bool
 ) -> None:
     bot = DiscordBotAdapter(discord_client)
-    posted = await bot.post_card(channel_row(), card(3), nonce="c1")
+    posted = await bot.post_card(channel_row(CHANNEL), card(3), nonce="c1")
     first = PostedMessage(posted.message_ref, posted.message_ref, replied=replied)
-    await bot.post_update(channel_row(), first, card(4), new_outlets=["Outlet 3"], nonce="u1")
+    await bot.post_update(
+        channel_row(CHANNEL), first, card(4), new_outlets=["Outlet 3"], nonce="u1"
+    )
     [reply] = [
         c
         for c in discord_api.calls("POST", rf"/channels/{posted.message_ref}/messages")

@@ -9,6 +9,7 @@ import aiohttp
 import discord
 import pytest
 from fakes.discord_api import FakeDiscord
+from fakes.stories import channel_row
 
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.discord.errors import translate_error
@@ -24,7 +25,6 @@ from bot.delivery.adapter import (
     TransientDeliveryError,
 )
 from bot.models import Bullet
-from bot.store.channels import ChannelRow
 
 CHANNEL = 111111111111111111
 WEBHOOK_ID = 222222222222222222
@@ -32,22 +32,6 @@ WEBHOOK_TOKEN = "T" * 68
 WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
 FIRST = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 NO_MENTIONS = {"parse": []}
-
-
-def channel_row(*, channel_id: int = CHANNEL, webhook_url: str | None = None) -> ChannelRow:
-    return ChannelRow(
-        id=1,
-        platform="discord",
-        channel_id=str(channel_id),
-        name="news",
-        schedule="0 9 * * *",
-        timezone="UTC",
-        mode="digest",
-        min_sources=2,
-        quiet_hours=None,
-        webhook_url=webhook_url,
-        paused_reason=None,
-    )
 
 
 def card(
@@ -102,7 +86,7 @@ async def test_post_card_sends_embed_buttons_nonce_and_no_mentions(
 ) -> None:
     adapter = DiscordBotAdapter(client)
     posted = await adapter.post_card(
-        channel_row(), card(topics=["harbor"], follow_topics=["coast"]), nonce="d1"
+        channel_row(CHANNEL), card(topics=["harbor"], follow_topics=["coast"]), nonce="d1"
     )
     (call,) = api.calls("POST", rf"/channels/{CHANNEL}/messages")
     body = call.body
@@ -122,7 +106,9 @@ async def test_card_offers_a_new_topic_when_it_follows_every_matching_one(
     api: FakeDiscord, client: discord.Client
 ) -> None:
     # "Follow harbor" on a channel that follows harbor would do nothing: offer the modal instead.
-    await DiscordBotAdapter(client).post_card(channel_row(), card(topics=["harbor"]), nonce="d2")
+    await DiscordBotAdapter(client).post_card(
+        channel_row(CHANNEL), card(topics=["harbor"]), nonce="d2"
+    )
     (call,) = api.calls("POST", rf"/channels/{CHANNEL}/messages")
     buttons = call.body["components"][0]["components"]
     assert [(b["label"], b["custom_id"]) for b in buttons] == [
@@ -137,8 +123,8 @@ async def test_a_retried_send_with_the_same_nonce_is_not_duplicated(
 ) -> None:
     adapter = DiscordBotAdapter(client)
     long_nonce = "delivery-42-" + "x" * 40  # longer than Discord's 25 characters
-    first = await adapter.post_card(channel_row(), card(), nonce=long_nonce)
-    again = await adapter.post_card(channel_row(), card(), nonce=long_nonce)
+    first = await adapter.post_card(channel_row(CHANNEL), card(), nonce=long_nonce)
+    again = await adapter.post_card(channel_row(CHANNEL), card(), nonce=long_nonce)
     assert first == again
     assert len(api.channel_messages(CHANNEL)) == 1
     sent = [c.body["nonce"] for c in api.calls("POST", rf"/channels/{CHANNEL}/messages")]
@@ -154,9 +140,9 @@ async def test_429_with_via_and_json_body_is_handed_to_the_outbox_then_succeeds(
     adapter = DiscordBotAdapter(client)
     # The channel's bucket: only this row waits (not maybe sent, so resent, never looked for).
     with pytest.raises(DeferredDeliveryError) as raised:
-        await adapter.post_card(channel_row(), card(), nonce="d2")
+        await adapter.post_card(channel_row(CHANNEL), card(), nonce="d2")
     assert raised.value.retry_after == 1.0  # its Retry-After
-    posted = await adapter.post_card(channel_row(), card(), nonce="d2")
+    posted = await adapter.post_card(channel_row(CHANNEL), card(), nonce="d2")
     calls = api.calls("POST", rf"/channels/{CHANNEL}/messages")
     assert [c.status for c in calls] == [429, 200]
     assert calls[0].body["nonce"] == calls[1].body["nonce"] == "d2"
@@ -167,11 +153,11 @@ async def test_growing_story_gets_a_thread_follow_up_and_the_count_edited(
     api: FakeDiscord, client: discord.Client
 ) -> None:
     adapter = DiscordBotAdapter(client)
-    posted = await adapter.post_card(channel_row(), card(3), nonce="d3")
+    posted = await adapter.post_card(channel_row(CHANNEL), card(3), nonce="d3")
     # The outbox records the message id as the thread ref until a thread exists.
     first = PostedMessage(message_ref=posted.message_ref, thread_ref=posted.message_ref)
     updated = await adapter.post_update(
-        channel_row(), first, card(5), new_outlets=["Outlet 3", "Outlet 4"], nonce="u1"
+        channel_row(CHANNEL), first, card(5), new_outlets=["Outlet 3", "Outlet 4"], nonce="u1"
     )
     mid = posted.message_ref
     assert updated == PostedMessage(message_ref=mid, thread_ref=mid)
@@ -189,14 +175,16 @@ async def test_growing_story_gets_a_thread_follow_up_and_the_count_edited(
     assert edit.body["allowed_mentions"] == NO_MENTIONS
     assert "components" not in edit.body  # the buttons stay as they were
 
-    await adapter.post_update(channel_row(), updated, card(6), new_outlets=["Outlet 5"], nonce="u2")
+    await adapter.post_update(
+        channel_row(CHANNEL), updated, card(6), new_outlets=["Outlet 5"], nonce="u2"
+    )
     assert len(api.calls("POST", r"/channels/\d+/messages/\d+/threads")) == 1  # reused
     assert len(api.channel_messages(int(mid))) == 2
 
 
 async def test_post_text_never_pings_and_is_split(api: FakeDiscord, client: discord.Client) -> None:
     await DiscordBotAdapter(client).post_text(
-        channel_row(), "@everyone feed X disabled\n" + "y" * 2500
+        channel_row(CHANNEL), "@everyone feed X disabled\n" + "y" * 2500
     )
     calls = api.calls("POST", rf"/channels/{CHANNEL}/messages")
     assert [len(c.body["content"]) for c in calls] == [26, 2000, 500]
@@ -207,7 +195,7 @@ async def test_post_text_never_pings_and_is_split(api: FakeDiscord, client: disc
 
 async def test_post_text_escapes_feed_parts(api: FakeDiscord, client: discord.Client) -> None:
     await DiscordBotAdapter(client).post_text(
-        channel_row(), "The feed **Breaking** [bank](https://evil.test) was disabled"
+        channel_row(CHANNEL), "The feed **Breaking** [bank](https://evil.test) was disabled"
     )
     (call,) = api.calls("POST", rf"/channels/{CHANNEL}/messages")
     assert "**Breaking**" not in call.body["content"]
@@ -219,12 +207,16 @@ async def test_find_posted_matches_our_message_by_footer_ref(
 ) -> None:
     adapter = DiscordBotAdapter(client)
     other = {"id": "5", "username": "someone", "discriminator": "0", "avatar": None}
-    posted = await adapter.post_card(channel_row(), card(story_id="aaaaaaaaaaaa"), nonce="n1")
+    posted = await adapter.post_card(
+        channel_row(CHANNEL), card(story_id="aaaaaaaaaaaa"), nonce="n1"
+    )
     # Someone else quoting our footer must not count as our post.
     api.add_message(CHANNEL, author=other, embeds=[{"footer": {"text": "x · ref bbbbbbbbbbbb"}}])
-    found = await adapter.find_posted(channel_row(), story_id="aaaaaaaaaaaa", nonce="n1")
+    found = await adapter.find_posted(channel_row(CHANNEL), story_id="aaaaaaaaaaaa", nonce="n1")
     assert found == PostedMessage(message_ref=posted.message_ref)
-    assert await adapter.find_posted(channel_row(), story_id="bbbbbbbbbbbb", nonce="n2") is None
+    assert (
+        await adapter.find_posted(channel_row(CHANNEL), story_id="bbbbbbbbbbbb", nonce="n2") is None
+    )
     history = api.calls("GET", rf"/channels/{CHANNEL}/messages")
     assert [h.query["limit"] for h in history] == ["50", "50"]
 
@@ -246,7 +238,7 @@ async def test_errors_map_to_the_delivery_error_tree(
 ) -> None:
     api.fail_next("POST", rf"/channels/{CHANNEL}/messages", status, body)
     with pytest.raises(DeliveryError) as raised:
-        await DiscordBotAdapter(client).post_card(channel_row(), card(), nonce="e1")
+        await DiscordBotAdapter(client).post_card(channel_row(CHANNEL), card(), nonce="e1")
     assert type(raised.value) is error
 
 
@@ -255,7 +247,7 @@ async def test_connection_refused_is_transient(
 ) -> None:
     monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:1/api/v10")
     with pytest.raises(TransientDeliveryError) as raised:
-        await DiscordBotAdapter(client).post_card(channel_row(), card(), nonce="e2")
+        await DiscordBotAdapter(client).post_card(channel_row(CHANNEL), card(), nonce="e2")
     assert raised.value.maybe_sent is False  # never connected: safe to resend
 
 
@@ -275,7 +267,7 @@ async def test_webhook_post_waits_for_the_message_and_never_pings(
     api: FakeDiscord, session: aiohttp.ClientSession
 ) -> None:
     adapter = DiscordAdapter(webhooks=DiscordWebhookAdapter(session))
-    row = channel_row(webhook_url=WEBHOOK_URL)
+    row = channel_row(CHANNEL, webhook_url=WEBHOOK_URL)
     posted = await adapter.post_card(row, card(), nonce="w1")
     (call,) = api.calls("POST", rf"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}")
     assert call.query["wait"] in ("1", "true")  # discord.py sends wait=1
@@ -290,7 +282,7 @@ async def test_webhook_update_edits_the_original_and_follows_up(
     api: FakeDiscord, session: aiohttp.ClientSession
 ) -> None:
     adapter = DiscordWebhookAdapter(session)
-    row = channel_row(webhook_url=WEBHOOK_URL)
+    row = channel_row(CHANNEL, webhook_url=WEBHOOK_URL)
     posted = await adapter.post_card(row, card(3), nonce="w2")
     updated = await adapter.post_update(row, posted, card(4), new_outlets=["Outlet 3"], nonce="w3")
     assert updated == posted
@@ -307,7 +299,7 @@ async def test_webhook_update_uses_the_bots_thread_when_a_bot_is_present(
 ) -> None:
     bot = DiscordBotAdapter(client)
     adapter = DiscordAdapter(bot=bot, webhooks=DiscordWebhookAdapter(session, bot=bot))
-    row = channel_row(webhook_url=WEBHOOK_URL)
+    row = channel_row(CHANNEL, webhook_url=WEBHOOK_URL)
     posted = await adapter.post_card(row, card(3), nonce="w4")
     updated = await adapter.post_update(row, posted, card(4), new_outlets=["Outlet 3"], nonce="w5")
     mid = posted.message_ref
@@ -327,11 +319,11 @@ async def test_unknown_webhook_is_permanent(
     api.fail_next("POST", r"/webhooks/\d+/.+", 404, {"message": "Unknown Webhook", "code": 10015})
     with pytest.raises(PermanentDeliveryError, match="Unknown Webhook"):
         await DiscordWebhookAdapter(session).post_card(
-            channel_row(webhook_url=WEBHOOK_URL), card(), nonce="w6"
+            channel_row(CHANNEL, webhook_url=WEBHOOK_URL), card(), nonce="w6"
         )
     with pytest.raises(PermanentDeliveryError, match="not a Discord webhook URL"):
         await DiscordWebhookAdapter(session).post_card(
-            channel_row(webhook_url="https://example.com/hook"), card(), nonce="w7"
+            channel_row(CHANNEL, webhook_url="https://example.com/hook"), card(), nonce="w7"
         )
 
 
@@ -340,7 +332,7 @@ async def test_a_revoked_bot_token_names_the_variable_to_set(
 ) -> None:
     api.revoke_token()
     with pytest.raises(AuthDeliveryError, match="DISCORD_TOKEN"):
-        await DiscordBotAdapter(client).post_card(channel_row(), card(), nonce="a1")
+        await DiscordBotAdapter(client).post_card(channel_row(CHANNEL), card(), nonce="a1")
 
 
 @pytest.mark.parametrize(
@@ -358,7 +350,7 @@ async def test_a_refused_webhook_url_is_its_channels_not_the_platforms(
     api.fail_next("POST", r"/webhooks/\d+/.+", status, body)
     with pytest.raises(DeliveryError) as raised:
         await DiscordWebhookAdapter(session).post_card(
-            channel_row(webhook_url=WEBHOOK_URL), card(), nonce="w9"
+            channel_row(CHANNEL, webhook_url=WEBHOOK_URL), card(), nonce="w9"
         )
     assert type(raised.value) is PermanentDeliveryError
 
@@ -372,7 +364,7 @@ async def test_a_webhook_post_answered_5xx_is_maybe_sent_and_never_resent_blind(
     api.fail_next("POST", r"/webhooks/\d+/.+", status, {"message": "oops"}, landed=True)
     with pytest.raises(TransientDeliveryError) as info:
         await DiscordWebhookAdapter(session).post_card(
-            channel_row(webhook_url=WEBHOOK_URL), card(), nonce="w8"
+            channel_row(CHANNEL, webhook_url=WEBHOOK_URL), card(), nonce="w8"
         )
     assert info.value.maybe_sent
     assert len(api.calls("POST", rf"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}")) == 1
@@ -381,7 +373,7 @@ async def test_a_webhook_post_answered_5xx_is_maybe_sent_and_never_resent_blind(
 
 async def test_no_token_and_no_webhook_is_permanent() -> None:
     with pytest.raises(PermanentDeliveryError, match="DISCORD_TOKEN"):
-        await DiscordAdapter().post_card(channel_row(), card(), nonce="x")
+        await DiscordAdapter().post_card(channel_row(CHANNEL), card(), nonce="x")
 
 
 # --- reconciling updates --------------------------------------------------------------------------
@@ -391,43 +383,45 @@ async def test_find_posted_for_an_update_looks_for_its_mark_in_the_thread(
     api: FakeDiscord, client: discord.Client
 ) -> None:
     adapter = DiscordBotAdapter(client)
-    posted = await adapter.post_card(channel_row(), card(3), nonce="d3")
+    posted = await adapter.post_card(channel_row(CHANNEL), card(3), nonce="d3")
     first = PostedMessage(message_ref=posted.message_ref, thread_ref=posted.message_ref)
     sid = card().story_id
     # The update never landed: the original card (footer "ref <story>") must not count as it.
     assert (
         await adapter.find_posted(
-            channel_row(), story_id=sid, nonce="u1", kind="update", parent=first
+            channel_row(CHANNEL), story_id=sid, nonce="u1", kind="update", parent=first
         )
         is None
     )
-    await adapter.post_update(channel_row(), first, card(5), new_outlets=["Outlet 3"], nonce="u1")
+    await adapter.post_update(
+        channel_row(CHANNEL), first, card(5), new_outlets=["Outlet 3"], nonce="u1"
+    )
     found = await adapter.find_posted(
-        channel_row(), story_id=sid, nonce="u1", kind="update", parent=first
+        channel_row(CHANNEL), story_id=sid, nonce="u1", kind="update", parent=first
     )
     assert found is not None and found.message_ref != posted.message_ref
     assert found.thread_ref == posted.message_ref
     other = await adapter.find_posted(
-        channel_row(), story_id=sid, nonce="u2", kind="update", parent=first
+        channel_row(CHANNEL), story_id=sid, nonce="u2", kind="update", parent=first
     )
     assert other is None
     # ...and the update is not taken for the card either.
-    assert await adapter.find_posted(channel_row(), story_id=sid, nonce="d3") == PostedMessage(
-        message_ref=posted.message_ref
-    )
+    assert await adapter.find_posted(
+        channel_row(CHANNEL), story_id=sid, nonce="d3"
+    ) == PostedMessage(message_ref=posted.message_ref)
 
 
 async def test_update_is_delivered_even_if_editing_the_original_fails(
     api: FakeDiscord, client: discord.Client
 ) -> None:
     adapter = DiscordBotAdapter(client)
-    posted = await adapter.post_card(channel_row(), card(3), nonce="d4")
+    posted = await adapter.post_card(channel_row(CHANNEL), card(3), nonce="d4")
     first = PostedMessage(message_ref=posted.message_ref, thread_ref=posted.message_ref)
     api.fail_next(
         "PATCH", rf"/channels/{CHANNEL}/messages/\d+", 403, {"message": "nope", "code": 50013}
     )
     result = await adapter.post_update(
-        channel_row(), first, card(5), new_outlets=["Outlet 3"], nonce="u3"
+        channel_row(CHANNEL), first, card(5), new_outlets=["Outlet 3"], nonce="u3"
     )
     assert result.message_ref == posted.message_ref
     assert len(api.channel_messages(int(posted.message_ref))) == 1

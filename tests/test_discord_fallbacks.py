@@ -9,7 +9,8 @@ import aiohttp
 import discord
 import pytest
 from fakes.discord_api import BOT_USER, FakeDiscord
-from test_discord_delivery import CHANNEL, WEBHOOK_ID, WEBHOOK_URL, card, channel_row
+from fakes.stories import channel_row
+from test_discord_delivery import CHANNEL, WEBHOOK_ID, WEBHOOK_URL, card
 
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.discord.embeds import card_embeds
@@ -55,18 +56,18 @@ async def test_no_send_in_threads_posts_the_update_in_the_channel(
 ) -> None:
     # The bot may post in the channel but lacks "Send Messages in Threads".
     adapter = DiscordBotAdapter(client)
-    posted = await adapter.post_card(channel_row(), card(3), nonce="d3")
+    posted = await adapter.post_card(channel_row(CHANNEL), card(3), nonce="d3")
     api.forbidden_channels.add(int(posted.message_ref))  # the story's thread
     first = first_post(posted)
     updated = await adapter.post_update(
-        channel_row(), first, card(5), new_outlets=["Outlet 4"], nonce="u1"
+        channel_row(CHANNEL), first, card(5), new_outlets=["Outlet 4"], nonce="u1"
     )
     assert titles(api, CHANNEL)[1:] == [UPDATE_TITLE]
     assert updated.thread_ref == str(CHANNEL)
     assert api.calls("PATCH", rf"/channels/{CHANNEL}/messages/{posted.message_ref}")
     # After a crash the update is found where it landed, not posted twice.
     found = await adapter.find_posted(
-        channel_row(), story_id=card().story_id, nonce="u1", kind="update", parent=first
+        channel_row(CHANNEL), story_id=card().story_id, nonce="u1", kind="update", parent=first
     )
     assert found is not None and found.thread_ref == str(CHANNEL)
 
@@ -75,16 +76,20 @@ async def test_update_for_a_card_posted_in_a_thread_channel(
     api: FakeDiscord, client: discord.Client
 ) -> None:
     adapter = DiscordBotAdapter(client)
-    posted = await adapter.post_card(channel_row(), card(3), nonce="d3")  # CHANNEL is a thread
+    posted = await adapter.post_card(
+        channel_row(CHANNEL), card(3), nonce="d3"
+    )  # CHANNEL is a thread
     # Discord's answer to "start a thread on this message" when the message is in a thread.
     api.fail_next("POST", rf"/channels/{CHANNEL}/messages/\d+/threads", 400, WRONG_TYPE, times=5)
     first = first_post(posted)
-    await adapter.post_update(channel_row(), first, card(5), new_outlets=["Outlet 4"], nonce="u1")
+    await adapter.post_update(
+        channel_row(CHANNEL), first, card(5), new_outlets=["Outlet 4"], nonce="u1"
+    )
     assert titles(api, CHANNEL)[1:] == [UPDATE_TITLE]
     (edit,) = api.calls("PATCH", rf"/channels/{CHANNEL}/messages/{posted.message_ref}")
     assert edit.body["embeds"][0]["description"].startswith("**5 sources tracking this story**")
     found = await adapter.find_posted(
-        channel_row(), story_id=card().story_id, nonce="u1", kind="update", parent=first
+        channel_row(CHANNEL), story_id=card().story_id, nonce="u1", kind="update", parent=first
     )
     assert found is not None
     assert found.message_ref == api.channel_messages(CHANNEL)[1]["id"]
@@ -103,17 +108,17 @@ async def test_a_bot_that_may_not_start_threads_replies_in_one_someone_else_star
 ) -> None:
     # No Create Public Threads, but Send Messages in Threads: a member started the story's thread.
     adapter = DiscordBotAdapter(client)
-    posted = await adapter.post_card(channel_row(), card(3), nonce="d3")
+    posted = await adapter.post_card(channel_row(CHANNEL), card(3), nonce="d3")
     api.messages[int(posted.message_ref)]["thread"] = {"id": posted.message_ref}
     api.fail_next("POST", r"/channels/\d+/messages/\d+/threads", 403, MISSING_PERMISSIONS)
     updated = await adapter.post_update(
-        channel_row(), no_reply_yet(posted), card(5), new_outlets=["Outlet 4"], nonce="u1"
+        channel_row(CHANNEL), no_reply_yet(posted), card(5), new_outlets=["Outlet 4"], nonce="u1"
     )
     assert titles(api, int(posted.message_ref)) == [UPDATE_TITLE]
     assert titles(api, CHANNEL)[1:] == []
     assert updated.thread_ref == posted.message_ref
     found = await adapter.find_posted(
-        channel_row(), story_id=card().story_id, nonce="u1", kind="update", parent=updated
+        channel_row(CHANNEL), story_id=card().story_id, nonce="u1", kind="update", parent=updated
     )
     assert found is not None and found.thread_ref == posted.message_ref
 
@@ -123,13 +128,13 @@ async def test_no_thread_to_reply_in_and_none_to_start_posts_in_the_channel(
     api: FakeDiscord, client: discord.Client, thread: str
 ) -> None:
     adapter = DiscordBotAdapter(client)
-    posted = await adapter.post_card(channel_row(), card(3), nonce="d3")
+    posted = await adapter.post_card(channel_row(CHANNEL), card(3), nonce="d3")
     if thread == "forbidden":  # started by someone, but the bot may not send in threads either
         api.messages[int(posted.message_ref)]["thread"] = {"id": posted.message_ref}
         api.forbidden_channels.add(int(posted.message_ref))
     api.fail_next("POST", r"/channels/\d+/messages/\d+/threads", 403, MISSING_PERMISSIONS)
     updated = await adapter.post_update(
-        channel_row(), no_reply_yet(posted), card(5), new_outlets=["Outlet 4"], nonce="u1"
+        channel_row(CHANNEL), no_reply_yet(posted), card(5), new_outlets=["Outlet 4"], nonce="u1"
     )
     assert titles(api, CHANNEL)[1:] == [UPDATE_TITLE]
     assert updated.thread_ref == str(CHANNEL)
@@ -145,7 +150,7 @@ async def test_webhook_update_falls_back_to_a_channel_follow_up_when_the_bot_can
 ) -> None:
     bot = DiscordBotAdapter(client)
     adapter = DiscordAdapter(bot=bot, webhooks=DiscordWebhookAdapter(session, bot=bot))
-    row = channel_row(webhook_url=WEBHOOK_URL)
+    row = channel_row(CHANNEL, webhook_url=WEBHOOK_URL)
     posted = await adapter.post_card(row, card(3), nonce="w4")
     api.fail_next("POST", r"/channels/\d+/messages/\d+/threads", 403, MISSING_ACCESS)
     await adapter.post_update(row, posted, card(4), new_outlets=["Outlet 3"], nonce="w5")
@@ -162,7 +167,7 @@ async def test_webhook_reconcile_when_the_bot_cannot_see_the_channel(
 ) -> None:
     bot = DiscordBotAdapter(client)
     adapter = DiscordAdapter(bot=bot, webhooks=DiscordWebhookAdapter(session, bot=bot))
-    row = channel_row(webhook_url=WEBHOOK_URL)
+    row = channel_row(CHANNEL, webhook_url=WEBHOOK_URL)
     parent = PostedMessage("999999999999999999", "999999999999999999")
     api.fail_next("GET", r"/channels/\d+/messages", 403, MISSING_ACCESS, times=2)
     # Cannot check, as without a bot: not a reason to pause the webhook's channel.
@@ -190,10 +195,10 @@ async def test_a_public_story_command_reply_is_not_the_outbox_card(
         "name": "story",
     }
     adapter = DiscordBotAdapter(client)
-    found = await adapter.find_posted(channel_row(), story_id="a1b2c3d4e5f6", nonce="d-lost")
+    found = await adapter.find_posted(channel_row(CHANNEL), story_id="a1b2c3d4e5f6", nonce="d-lost")
     assert found is None
-    posted = await adapter.post_card(channel_row(), card(3), nonce="d-real")
-    found = await adapter.find_posted(channel_row(), story_id="a1b2c3d4e5f6", nonce="d-lost")
+    posted = await adapter.post_card(channel_row(CHANNEL), card(3), nonce="d-real")
+    found = await adapter.find_posted(channel_row(CHANNEL), story_id="a1b2c3d4e5f6", nonce="d-lost")
     assert found == PostedMessage(message_ref=posted.message_ref)
 
 
@@ -209,6 +214,6 @@ async def test_cloudflare_429_is_platform_wide_and_keeps_retry_after(
         "POST", rf"/channels/{CHANNEL}/messages", 429, body, headers={"Retry-After": "1800"}
     )
     with pytest.raises(TransientDeliveryError) as info:
-        await DiscordBotAdapter(client).post_card(channel_row(), card(3), nonce="d1")
+        await DiscordBotAdapter(client).post_card(channel_row(CHANNEL), card(3), nonce="d1")
     assert isinstance(info.value, PlatformDeliveryError)
     assert info.value.retry_after == 1800

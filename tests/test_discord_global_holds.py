@@ -17,8 +17,8 @@ from typing import Any
 import discord
 import pytest
 from fakes.discord_api import FakeDiscord
-from fakes.stories import add_story
-from test_discord_delivery import card, channel_row
+from fakes.stories import add_story, channel_row
+from test_discord_delivery import CHANNEL, card
 from test_discord_garbled_posts import BOT_POST, T0, World
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
@@ -51,16 +51,16 @@ async def test_a_long_global_429_refuses_notices_and_reads_at_once_without_the_l
     lock = discord_client.http._global_over
     discord_api.fail_next("POST", BOT_POST, 429, GLOBAL, headers=GLOBAL_HEADERS)
     with pytest.raises(RateLimitedDeliveryError):
-        await bot.post_card(channel_row(), card(), nonce="g1")
+        await bot.post_card(channel_row(CHANNEL), card(), nonce="g1")
     # discord.py raises rather than wait an hour: it never closes its lock for that long, and
     # a request of its own waits on the lock with no limit.
     assert lock.is_set()
 
     started = time.monotonic()
     with pytest.raises(RateLimitedDeliveryError) as notice:
-        await bot.post_text(channel_row(), "a notice")
+        await bot.post_text(channel_row(CHANNEL), "a notice")
     with pytest.raises(RateLimitedDeliveryError) as read:
-        await bot.find_posted(channel_row(), story_id="s1", nonce="n1")
+        await bot.find_posted(channel_row(CHANNEL), story_id="s1", nonce="n1")
     assert time.monotonic() - started < 1.0  # refused, not sat out
     for refused in (notice.value, read.value):
         assert 3590 < refused.retry_after <= 3600

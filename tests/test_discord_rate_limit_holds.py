@@ -19,8 +19,8 @@ from typing import Any
 import discord
 import pytest
 from fakes.discord_api import FakeDiscord
-from fakes.stories import add_channel, add_story, grow_story
-from test_discord_delivery import card, channel_row
+from fakes.stories import add_channel, add_story, channel_row, grow_story
+from test_discord_delivery import CHANNEL, card
 from test_discord_garbled_posts import BOT_POST, T0, World
 
 from bot.adapters.discord import rest
@@ -127,15 +127,15 @@ async def test_a_429_is_kept_for_its_channels_bucket(
     bot = DiscordBotAdapter(discord_client)
     discord_api.fail_next("POST", BOT_POST, 429, LIMITED, headers=limited("600"), times=5)
     with pytest.raises(DeferredDeliveryError) as raised:
-        await bot.post_card(channel_row(), card(), nonce="k1")
+        await bot.post_card(channel_row(CHANNEL), card(), nonce="k1")
     assert raised.value.retry_after == 600.0
     # The channel's next post would be refused as well: refused here, nothing sent.
     with pytest.raises(DeferredDeliveryError) as raised:
-        await bot.post_card(channel_row(), card(), nonce="k2")
+        await bot.post_card(channel_row(CHANNEL), card(), nonce="k2")
     assert 590 < raised.value.retry_after <= 600
     assert statuses(discord_api, "POST", BOT_POST) == [429]
     # Another channel's bucket is its own.
-    await bot.post_card(channel_row(channel_id=OTHER), card(), nonce="k3")
+    await bot.post_card(channel_row(OTHER), card(), nonce="k3")
     assert statuses(discord_api, "POST", OTHER_POST) == [200]
 
 
@@ -148,12 +148,12 @@ async def test_a_global_429_closes_discord_pys_global_lock_for_its_wait(
     headers = {"Via": "1.1 google", "X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"}
     discord_api.fail_next("POST", BOT_POST, 429, body, headers=headers)
     with pytest.raises(RateLimitedDeliveryError) as raised:
-        await bot.post_card(channel_row(), card(), nonce="g1")
+        await bot.post_card(channel_row(CHANNEL), card(), nonce="g1")
     assert raised.value.retry_after == 0.3
     # discord.py's own requests (notices, history) wait for it, as after its own global 429.
     assert not lock.is_set()
     # Ours too: another channel's post waits the lock out in the call, then goes.
-    await bot.post_card(channel_row(channel_id=OTHER), card(), nonce="g2")
+    await bot.post_card(channel_row(OTHER), card(), nonce="g2")
     assert lock.is_set()
     assert statuses(discord_api, "POST", OTHER_POST) == [200]
 
@@ -167,10 +167,10 @@ async def test_a_post_waits_for_discord_pys_global_lock_and_is_refused_if_it_sta
     lock.clear()  # discord.py met the global limit, for a wait it keeps to itself
     try:
         with pytest.raises(RateLimitedDeliveryError):
-            await bot.post_card(channel_row(), card(), nonce="w1")
+            await bot.post_card(channel_row(CHANNEL), card(), nonce="w1")
         assert discord_api.calls("POST", BOT_POST) == []  # nothing sent into the limit
         asyncio.get_running_loop().call_later(0.1, lock.set)
-        await bot.post_card(channel_row(), card(), nonce="w2")
+        await bot.post_card(channel_row(CHANNEL), card(), nonce="w2")
         assert statuses(discord_api, "POST", BOT_POST) == [200]
     finally:
         lock.set()

@@ -11,35 +11,16 @@ import aiohttp
 import discord
 import pytest
 from fakes.discord_api import GUILD_ID, FakeDiscord
+from fakes.stories import channel_row
+from test_discord_delivery import CHANNEL, WEBHOOK_ID, WEBHOOK_TOKEN, WEBHOOK_URL
 
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.cards import SourceLink, StoryCard
-from bot.store.channels import ChannelRow
 
-CHANNEL = 111111111111111111
-WEBHOOK_ID = 222222222222222222
-WEBHOOK_TOKEN = "T" * 68
-WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
 HOOK = rf"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
 WHEN = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 MISSING_ACCESS = {"message": "Missing Access", "code": 50001}
-
-
-def _row() -> ChannelRow:
-    return ChannelRow(
-        id=1,
-        platform="discord",
-        channel_id=str(CHANNEL),
-        name="news",
-        schedule="0 9 * * *",
-        timezone="UTC",
-        mode="digest",
-        min_sources=2,
-        quiet_hours=None,
-        webhook_url=WEBHOOK_URL,
-        paused_reason=None,
-    )
 
 
 def _card(outlets: int) -> StoryCard:
@@ -77,7 +58,7 @@ async def test_webhook_only_update_links_the_card_it_updates(
     api: FakeDiscord, session: aiohttp.ClientSession
 ) -> None:
     adapter = DiscordWebhookAdapter(session)
-    row = _row()
+    row = channel_row(CHANNEL, webhook_url=WEBHOOK_URL)
     posted = await adapter.post_card(row, _card(2), nonce="c1")
     await adapter.post_update(row, posted, _card(3), new_outlets=["Outlet 2"], nonce="u1")
     await adapter.post_update(row, posted, _card(4), new_outlets=["Outlet 3"], nonce="u2")
@@ -94,7 +75,7 @@ async def test_update_goes_out_without_the_link_when_the_server_is_not_known(
     api: FakeDiscord, session: aiohttp.ClientSession
 ) -> None:
     adapter = DiscordWebhookAdapter(session)
-    row = _row()
+    row = channel_row(CHANNEL, webhook_url=WEBHOOK_URL)
     posted = await adapter.post_card(row, _card(2), nonce="c1")
     api.fail_next("GET", HOOK, 403, MISSING_ACCESS)
     await adapter.post_update(row, posted, _card(3), new_outlets=["Outlet 2"], nonce="u1")
@@ -108,7 +89,7 @@ async def test_a_bot_that_cannot_thread_there_links_the_card_too(
 ) -> None:
     bot = DiscordBotAdapter(discord_client)
     adapter = DiscordAdapter(bot=bot, webhooks=DiscordWebhookAdapter(session, bot=bot))
-    row = _row()
+    row = channel_row(CHANNEL, webhook_url=WEBHOOK_URL)
     posted = await adapter.post_card(row, _card(2), nonce="c1")
     api.fail_next("POST", r"/channels/\d+/messages/\d+/threads", 403, MISSING_ACCESS)
     await adapter.post_update(row, posted, _card(3), new_outlets=["Outlet 2"], nonce="u1")
@@ -123,7 +104,7 @@ async def test_an_update_in_the_cards_thread_needs_no_link(
 ) -> None:
     bot = DiscordBotAdapter(discord_client)
     adapter = DiscordAdapter(bot=bot, webhooks=DiscordWebhookAdapter(session, bot=bot))
-    row = _row()
+    row = channel_row(CHANNEL, webhook_url=WEBHOOK_URL)
     posted = await adapter.post_card(row, _card(2), nonce="c1")
     await adapter.post_update(row, posted, _card(3), new_outlets=["Outlet 2"], nonce="u1")
     reply = [c for c in api.calls("POST", HOOK) if c.status == 200][-1]

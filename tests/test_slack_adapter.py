@@ -6,6 +6,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
+from fakes.stories import channel_row
 from test_slack_blocks import make_card
 
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter, delivery_error
@@ -20,21 +21,8 @@ from bot.delivery.adapter import (
     RateLimitedDeliveryError,
     TransientDeliveryError,
 )
-from bot.store.channels import ChannelRow
 
-CHANNEL = ChannelRow(
-    id=1,
-    platform="slack",
-    channel_id="C1",
-    name="news",
-    schedule="0 9 * * *",
-    timezone="UTC",
-    mode="digest",
-    min_sources=2,
-    quiet_hours=None,
-    webhook_url=None,
-    paused_reason=None,
-)
+CHANNEL = channel_row("C1", platform="slack")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Stories and channels written straight into a database, without the clusterer, plus a simple
-card source: enough to drive the outbox and the digest planner in tests and crash children."""
+card source: enough to drive the outbox and the digest planner in tests and crash children; and a
+channel's row without a database, for an adapter driven on its own."""
 
 from __future__ import annotations
 
@@ -15,6 +16,26 @@ from bot.store import deliveries as delivery_store
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso, transaction
+
+
+def channel_row(
+    channel_id: str | int, *, platform: str = "discord", webhook_url: str | None = None
+) -> ChannelRow:
+    """A channel's row as the store would give it (row 1, a daily digest at 09:00 UTC of stories
+    from two sources), for calling an adapter without a database."""
+    return ChannelRow(
+        id=1,
+        platform=platform,
+        channel_id=str(channel_id),
+        name="news",
+        schedule="0 9 * * *",
+        timezone="UTC",
+        mode="digest",
+        min_sources=2,
+        quiet_hours=None,
+        webhook_url=webhook_url,
+        paused_reason=None,
+    )
 
 
 def add_channel(
