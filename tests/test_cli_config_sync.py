@@ -13,6 +13,8 @@ from bot.store import feeds as feed_store
 from bot.store.database import open_database
 from bot.store.sync import REMOVED_FROM_CONFIG
 
+# The operator's file: a feed, a topic and a channel following it (test_config_example_not_synced
+# syncs it too).
 CONFIG = """
 [polling]
 allow_private_networks = true  # the feed below is on loopback, which the sync refuses otherwise

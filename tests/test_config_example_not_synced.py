@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fakes.clock import Clock
+from test_cli_config_sync import CONFIG
 
 from bot.app import NewsDigest
 from bot.cli import cli
@@ -20,20 +21,6 @@ from bot.runner.settings import RunnerSettings
 from bot.store.database import open_database
 
 SHIPPED = Path(__file__).resolve().parent.parent / "config" / "newsdigest.example.toml"
-
-CONFIG = """
-[polling]
-allow_private_networks = true  # the feed below is on loopback, which the sync refuses otherwise
-[[feeds]]
-url = "http://127.0.0.1:9/rss"
-[[topics]]
-slug = "chips"
-query = "chip"
-[[channels]]
-platform = "slack"
-id = "C1"
-topics = ["chips"]
-"""
 
 State = tuple[list[tuple[int, str]], list[tuple[str, str]], list[tuple[str, str | None]]]
 # The operator's file with its topic taken out: back in place, it syncs as ever.
