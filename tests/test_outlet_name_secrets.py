@@ -11,17 +11,16 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from test_outlets import console_core, only_story
 
 from bot.app import NewsDigest
-from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
+from bot.config import FeedConfig
 from bot.demo.feeds import render_feed
 from bot.demo.sample_news import ITEMS, Outlet
 from bot.feedserver import FeedServer, Reply
 from bot.outlets import outlet_names
 from bot.render.text import render_card_text
 from bot.store import articles as article_store
-from bot.store import stories as story_store
-from bot.store.database import open_database
 
 KEY = "K3yS3cret"
 MOON = [i for i in ITEMS if i.story == "lunar-lander"]
@@ -42,24 +41,11 @@ def server(now: datetime) -> Iterator[FeedServer]:
 
 
 def _core(tmp_path: Path, server: FeedServer, names: list[str]) -> NewsDigest:
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        polling=PollingConfig(allow_private_networks=True, timeout=5.0),
-        feeds=[
-            FeedConfig(url=server.url(f"/{o.slug}/feed"), name=name)
-            for o, name in zip(DESKS, names, strict=True)
-        ],
-        channels=[ChannelConfig(platform="console", id="team", name="#team")],
-    )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    core.sync_config()
-    return core
-
-
-def _only_story(core: NewsDigest) -> story_store.StoryRow:
-    stories = story_store.recent_stories(core.db)
-    assert len(stories) == 1
-    return stories[0]
+    feeds = [
+        FeedConfig(url=server.url(f"/{o.slug}/feed"), name=name)
+        for o, name in zip(DESKS, names, strict=True)
+    ]
+    return console_core(tmp_path, feeds)
 
 
 async def test_a_name_that_is_an_address_shows_no_key_on_the_card(
@@ -68,7 +54,7 @@ async def test_a_name_that_is_an_address_shows_no_key_on_the_card(
     names = [f"https://one.example/rss?apikey={KEY}", "Desk Two"]
     core = _core(tmp_path, server, names)
     await core.poll()
-    story = _only_story(core)
+    story = only_story(core)
     card = core.card(story)
     shown = render_card_text(card, full=True)
     assert KEY not in shown
@@ -89,7 +75,7 @@ async def test_a_name_stored_with_its_key_before_the_upgrade_is_shown_without_it
         "UPDATE articles SET source = ? WHERE source = 'Desk One'",
         [f"reader:{KEY}@one.example/rss"],
     )
-    card = core.card(_only_story(core))
+    card = core.card(only_story(core))
     assert KEY not in render_card_text(card, full=True)
     assert "…@one.example/rss" in card.outlets
     core.close()

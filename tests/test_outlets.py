@@ -49,7 +49,8 @@ def omega(now: datetime) -> Iterator[FeedServer]:
         yield server
 
 
-def _core(tmp_path: Path, feeds: list[FeedConfig]) -> NewsDigest:
+def console_core(tmp_path: Path, feeds: list[FeedConfig]) -> NewsDigest:
+    """A core over a new database with `feeds` and one console channel, its config synced."""
     config = Config(
         database=str(tmp_path / "nd.db"),
         polling=PollingConfig(allow_private_networks=True, timeout=5.0),
@@ -61,7 +62,7 @@ def _core(tmp_path: Path, feeds: list[FeedConfig]) -> NewsDigest:
     return core
 
 
-def _only_story(core: NewsDigest) -> story_store.StoryRow:
+def only_story(core: NewsDigest) -> story_store.StoryRow:
     stories = story_store.recent_stories(core.db)
     assert len(stories) == 1
     return stories[0]
@@ -70,9 +71,9 @@ def _only_story(core: NewsDigest) -> story_store.StoryRow:
 async def test_three_section_feeds_of_one_paper_are_one_source(
     tmp_path: Path, omega: FeedServer
 ) -> None:
-    core = _core(tmp_path, [FeedConfig(url=omega.url(f"/{o.slug}/feed")) for o in SECTIONS])
+    core = console_core(tmp_path, [FeedConfig(url=omega.url(f"/{o.slug}/feed")) for o in SECTIONS])
     await core.poll()
-    story = _only_story(core)
+    story = only_story(core)
     assert (story.article_count, story.outlet_count, story.source_count) == (3, 1, 1)
 
     card = core.card(story)
@@ -92,7 +93,7 @@ async def test_three_section_feeds_of_one_paper_are_one_source(
     # Another paper joins: now two sources.
     feed_store.add_feed(core.db, omega.url("/ledger/feed"))
     await core.poll()
-    story = _only_story(core)
+    story = only_story(core)
     assert (story.article_count, story.outlet_count, story.source_count) == (4, 2, 2)
     card = core.card(story)
     assert card.outlets == ["Omega Times", LEDGER.name]
@@ -108,9 +109,9 @@ async def test_configured_names_are_shown_but_one_site_still_counts_once(
         FeedConfig(url=omega.url(f"/{o.slug}/feed"), name=name)
         for o, name in zip(SECTIONS, ["Omega World", "Omega Money", "Omega Views"], strict=True)
     ]
-    core = _core(tmp_path, feeds)
+    core = console_core(tmp_path, feeds)
     await core.poll()
-    story = _only_story(core)
+    story = only_story(core)
     assert (story.outlet_count, story.source_count) == (1, 1)
     card = core.card(story)
     assert card.source_count == 1
@@ -125,9 +126,9 @@ async def test_one_configured_name_for_all_sections_lists_every_article(
     """The old workaround (one `name` for the three feeds) counted one source but listed one of
     the three articles."""
     feeds = [FeedConfig(url=omega.url(f"/{o.slug}/feed"), name="Omega") for o in SECTIONS]
-    core = _core(tmp_path, feeds)
+    core = console_core(tmp_path, feeds)
     await core.poll()
-    card = core.card(_only_story(core))
+    card = core.card(only_story(core))
     assert card.source_count == 1
     assert [s.title for s in card.sources] == [i.title for i in MOON[:3]]
     core.close()
@@ -260,9 +261,11 @@ async def test_two_sites_called_news_are_two_names_on_the_card_as_in_the_summary
         body, ctype = render_feed(outlet, [item], now)
         routes[f"/{outlet.slug}/feed"] = Reply(body=body, content_type=ctype)
     with FeedServer(routes) as server:
-        core = _core(tmp_path, [FeedConfig(url=server.url(f"/{o.slug}/feed")) for o in sites])
+        core = console_core(
+            tmp_path, [FeedConfig(url=server.url(f"/{o.slug}/feed")) for o in sites]
+        )
         await core.poll()
-    story = _only_story(core)
+    story = only_story(core)
     members = article_store.story_articles(core.db, story.id)
     card = core.card(story)
     assert sorted(card.outlets) == ["Courier", "Courier (two.example)", "Omega Times"]
@@ -313,9 +316,9 @@ async def test_tldr_and_angles_count_a_site_once_under_its_feeds_names(
         FeedConfig(url=omega.url(f"/{o.slug}/feed"), name=name)
         for o, name in zip(SECTIONS, names, strict=False)
     ]
-    core = _core(tmp_path, feeds)
+    core = console_core(tmp_path, feeds)
     await core.poll()
-    card = core.card(_only_story(core))
+    card = core.card(only_story(core))
     assert card.source_count == 1
     assert card.tldr
     assert [card.corroboration(b) for b in card.tldr] == ["reported by 1 of 1"] * len(card.tldr)
@@ -325,7 +328,7 @@ async def test_tldr_and_angles_count_a_site_once_under_its_feeds_names(
 
     feed_store.add_feed(core.db, omega.url("/ledger/feed"))
     await core.poll()
-    card = core.card(_only_story(core))
+    card = core.card(only_story(core))
     assert (card.source_count, card.outlets) == (2, ["Omega World", LEDGER.name])
     for bullet in card.tldr:
         assert set(bullet.sources) <= {"Omega World", LEDGER.name}
