@@ -29,7 +29,6 @@ from bot.delivery.adapter import DeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
 from bot.runner.overflow import MAX_LISTED
-from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database
 
@@ -81,11 +80,12 @@ class DiscordDigest:
             clock=lambda: self.now,
         )
         self.outbox.register(self.adapter)
-        self.channel = add_channel(self.db, str(CHANNEL), platform="discord")
-        if route == "webhook":
-            self.channel = channel_store.update_channel(
-                self.db, self.channel.id, webhook_url=WEBHOOK_URL
-            )
+        self.channel = add_channel(
+            self.db,
+            str(CHANNEL),
+            platform="discord",
+            webhook_url=WEBHOOK_URL if route == "webhook" else None,
+        )
         self.post = HOOK_POST if route == "webhook" else BOT_POST
 
     def real_time_passed(self) -> None:

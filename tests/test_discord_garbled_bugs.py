@@ -25,7 +25,6 @@ from bot.adapters.discord.interactions import Outgoing, _follow_up
 from bot.adapters.discord.routes import DiscordAdapter
 from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.database import open_database
 
@@ -72,9 +71,9 @@ async def test_a_payload_discord_py_refuses_is_a_bug_that_uses_attempts(
         db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=lambda: now[0]
     )
     outbox.register(DiscordAdapter(bot=bot, webhooks=DiscordWebhookAdapter(session, bot=bot)))
-    bad = add_channel(db, str(BAD), platform="discord")
-    if route == "webhook":
-        bad = channel_store.update_channel(db, bad.id, webhook_url=WEBHOOK_URL)
+    bad = add_channel(
+        db, str(BAD), platform="discord", webhook_url=WEBHOOK_URL if route == "webhook" else None
+    )
     good = add_channel(db, str(GOOD), platform="discord")
     add_story(db, "bad", ["A", "B"], now=T0)
     store.enqueue_story(db, "bad", bad.id, now=T0)

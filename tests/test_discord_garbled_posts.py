@@ -75,11 +75,12 @@ class World:
             clock=lambda: self.now,
         )
         self.outbox.register(self.adapter)
-        self.channel = add_channel(self.db, str(CHANNEL), platform="discord")
-        if route == "webhook":
-            self.channel = channel_store.update_channel(
-                self.db, self.channel.id, webhook_url=WEBHOOK_URL
-            )
+        self.channel = add_channel(
+            self.db,
+            str(CHANNEL),
+            platform="discord",
+            webhook_url=WEBHOOK_URL if route == "webhook" else None,
+        )
         self.post = HOOK_POST if route == "webhook" else BOT_POST
         add_story(self.db, "s1", ["A", "B"], now=T0)
         store.enqueue_story(self.db, "s1", self.channel.id, now=T0)

@@ -22,7 +22,6 @@ from test_outbox_deferred_order import bucket_429
 
 from bot.adapters.discord.webhook import webhook_session
 from bot.store import alerts as alert_store
-from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.database import open_database
 
@@ -44,11 +43,13 @@ def file_world(
         world = World(discord_api, discord_client, session, route)
         world.db = world.outbox.db = open_database(tmp_path / "newsdigest.db")
         world.outbox.card_source = make_card_source(world.db, T0)
-        world.channel = add_channel(world.db, str(CHANNEL), platform="discord", mode="instant")
-        if route == "webhook":
-            world.channel = channel_store.update_channel(
-                world.db, world.channel.id, webhook_url=WEBHOOK_URL
-            )
+        world.channel = add_channel(
+            world.db,
+            str(CHANNEL),
+            platform="discord",
+            mode="instant",
+            webhook_url=WEBHOOK_URL if route == "webhook" else None,
+        )
         return world
 
     return make

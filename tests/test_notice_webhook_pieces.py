@@ -24,7 +24,6 @@ from test_discord_garbled_posts import CHANNEL, HOOK_POST, T0, WEBHOOK_ID, WEBHO
 
 from bot.adapters.discord.webhook import webhook_session
 from bot.store import alerts as alert_store
-from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.database import iso, open_database
 
@@ -51,9 +50,8 @@ async def webhook_world(
     world = World(fake, client, session, "webhook", bot=bot)
     world.db = world.outbox.db = open_database(tmp_path / "newsdigest.db")
     world.outbox.card_source = make_card_source(world.db, T0)
-    world.channel = add_channel(world.db, str(CHANNEL), platform="discord", mode="instant")
-    world.channel = channel_store.update_channel(
-        world.db, world.channel.id, webhook_url=WEBHOOK_URL
+    world.channel = add_channel(
+        world.db, str(CHANNEL), platform="discord", mode="instant", webhook_url=WEBHOOK_URL
     )
     add_story(world.db, "s1", ["A", "B"], now=T0)
     store.enqueue_story(world.db, "s1", world.channel.id, now=T0)

@@ -48,7 +48,9 @@ def add_channel(
     mode: str = "digest",
     min_sources: int = 1,
     quiet_hours: str | None = None,
+    webhook_url: str | None = None,
 ) -> ChannelRow:
+    """A channel's row in the database; `webhook_url`: a Discord channel posted to through it."""
     channel = channel_store.ensure_channel(db, platform, channel_id, name=channel_id)
     return channel_store.update_channel(
         db,
@@ -58,6 +60,7 @@ def add_channel(
         mode=mode,
         min_sources=min_sources,
         quiet_hours=quiet_hours,
+        webhook_url=webhook_url,
     )
 
 
