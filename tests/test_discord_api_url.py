@@ -6,11 +6,9 @@ addresses pointed at a closed port, so nothing reaches them (nor the real Discor
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import socket
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
@@ -18,12 +16,11 @@ import pytest
 import yarl
 from click.testing import CliRunner
 from fakes.discord_api import GUILD_ID, FakeDiscord
-from test_discord_platform import FakeService
+from test_discord_platform import FakeService, card, discord_sync
 
 from bot.adapters.discord import create_platform
 from bot.adapters.discord.settings import DiscordConfigError, DiscordEndpoints
 from bot.app import NewsDigest
-from bot.cards import StoryCard
 from bot.cli import cli
 from bot.commands.core import Commands
 from bot.config import Config, Secrets
@@ -61,22 +58,6 @@ async def elsewhere(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscor
     await fake.close()
 
 
-def card() -> StoryCard:
-    return StoryCard(
-        story_id="dddddddddddd",
-        slug="s",
-        headline="H",
-        source_count=2,
-        outlets=["A", "B"],
-        tldr=[],
-        sources=[],
-        angles=[],
-        also_reporting=[],
-        first_seen=datetime(2025, 1, 1, tzinfo=UTC),
-        as_of=datetime(2025, 1, 1, 1, tzinfo=UTC),
-    )
-
-
 async def test_run_reaches_discord_at_the_addresses_given(
     elsewhere: FakeDiscord, tmp_path: Path
 ) -> None:
@@ -105,14 +86,7 @@ async def test_run_reaches_discord_at_the_addresses_given(
 
 
 async def test_discord_sync_registers_at_the_api_given(elsewhere: FakeDiscord) -> None:
-    # The CLI runs its own event loop; a thread keeps the fake server's loop (this one) serving.
-    result = await asyncio.to_thread(
-        CliRunner().invoke,
-        cli,
-        ["discord", "sync", "--guild", str(GUILD_ID)],
-        env={"DISCORD_TOKEN": "t"},
-    )
-    assert result.exit_code == 0, result.output
+    await discord_sync()
     assert len(elsewhere.synced[str(GUILD_ID)]) == 6
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import discord
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from fakes.discord_api import GUILD_ID, FakeDiscord, watchlist_show
 
 from bot.adapters.discord import create_platform
@@ -39,6 +39,34 @@ class FakeService:
         self.adapters.append(adapter)
 
 
+def card() -> StoryCard:
+    """A card of two outlets, all a post needs."""
+    return StoryCard(
+        story_id="dddddddddddd",
+        slug="s",
+        headline="H",
+        source_count=2,
+        outlets=["A", "B"],
+        tldr=[],
+        sources=[],
+        angles=[],
+        also_reporting=[],
+        first_seen=datetime(2025, 1, 1, tzinfo=UTC),
+        as_of=datetime(2025, 1, 1, 1, tzinfo=UTC),
+    )
+
+
+async def discord_sync(guild: int | None = GUILD_ID) -> Result:
+    """`newsdigest discord sync` for `guild` (None: globally); it succeeded."""
+    where = ["--guild", str(guild)] if guild is not None else []
+    # The CLI runs its own event loop; a thread keeps the fake server's loop (this one) serving.
+    result = await asyncio.to_thread(
+        CliRunner().invoke, cli, ["discord", "sync", *where], env={"DISCORD_TOKEN": "t"}
+    )
+    assert result.exit_code == 0, result.output
+    return result
+
+
 async def test_run_hook_connects_serves_commands_and_delivers(
     api: FakeDiscord, tmp_path: Path
 ) -> None:
@@ -66,20 +94,7 @@ async def test_run_hook_connects_serves_commands_and_delivers(
         # Showing the watchlist does not sign the channel up; a configuring command would.
         assert channel_store.get_channel(core.db, "discord", str(CHANNEL)) is None
         channel = channel_store.ensure_channel(core.db, "discord", str(CHANNEL))
-        card = StoryCard(
-            story_id="dddddddddddd",
-            slug="s",
-            headline="H",
-            source_count=2,
-            outlets=["A", "B"],
-            tldr=[],
-            sources=[],
-            angles=[],
-            also_reporting=[],
-            first_seen=datetime(2025, 1, 1, tzinfo=UTC),
-            as_of=datetime(2025, 1, 1, 1, tzinfo=UTC),
-        )
-        posted = await adapter.post_card(channel, card, nonce="run-1")
+        posted = await adapter.post_card(channel, card(), nonce="run-1")
         assert api.channel_messages(CHANNEL)[0]["id"] == posted.message_ref
     finally:
         await platform.stop()
@@ -87,15 +102,7 @@ async def test_run_hook_connects_serves_commands_and_delivers(
 
 
 async def test_discord_sync_registers_the_commands(api: FakeDiscord) -> None:
-    runner = CliRunner()
-    # The CLI runs its own event loop; a thread keeps the fake server's loop (this one) serving.
-    result = await asyncio.to_thread(
-        runner.invoke,
-        cli,
-        ["discord", "sync", "--guild", str(GUILD_ID)],
-        env={"DISCORD_TOKEN": "t"},
-    )
-    assert result.exit_code == 0, result.output
+    result = await discord_sync()
     names = ["story", "follow", "unfollow", "digest", "watchlist", "feeds"]
     assert result.output.strip() == (
         f"Synced 6 commands to server {GUILD_ID}: " + ", ".join(f"/{n}" for n in names)
@@ -128,10 +135,8 @@ async def test_discord_sync_registers_the_commands(api: FakeDiscord) -> None:
     ]
     assert [o["name"] for o in synced["feeds"]["options"]] == ["list", "add", "remove"]
 
-    result = await asyncio.to_thread(
-        runner.invoke, cli, ["discord", "sync"], env={"DISCORD_TOKEN": "t"}
-    )
-    assert result.exit_code == 0 and "all servers (global)" in result.output
+    result = await discord_sync(guild=None)
+    assert "all servers (global)" in result.output
     assert len(api.synced["global"]) == 6
 
 

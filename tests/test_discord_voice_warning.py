@@ -5,21 +5,18 @@ the fake Discord gateway and REST API."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
 import discord
 import pytest
-from click.testing import CliRunner
-from fakes.discord_api import GUILD_ID, FakeDiscord
+from fakes.discord_api import FakeDiscord
+from test_discord_platform import FakeService, discord_sync
 
 from bot.adapters.discord import create_platform
 from bot.app import NewsDigest
-from bot.cli import cli
 from bot.commands.core import Commands
 from bot.config import Config, Secrets
-from bot.delivery.adapter import ChatAdapter
 from bot.store.database import open_database
 
 
@@ -32,15 +29,6 @@ def voice_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def voice_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if "voice will NOT" in r.getMessage()]
-
-
-class FakeService:
-    def __init__(self, commands: Commands) -> None:
-        self.commands = commands
-        self.adapters: list[ChatAdapter] = []
-
-    def register_adapter(self, adapter: ChatAdapter) -> None:
-        self.adapters.append(adapter)
 
 
 async def test_run_starts_discord_without_voice_warnings(
@@ -66,12 +54,5 @@ async def test_discord_sync_has_no_voice_warnings(
     discord_api: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    # The CLI runs its own event loop; a thread keeps the fake server's loop (this one) serving.
-    result = await asyncio.to_thread(
-        CliRunner().invoke,
-        cli,
-        ["discord", "sync", "--guild", str(GUILD_ID)],
-        env={"DISCORD_TOKEN": "t"},
-    )
-    assert result.exit_code == 0, result.output
+    await discord_sync()
     assert voice_warnings(caplog) == []
