@@ -14,7 +14,8 @@ import asyncio
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -221,6 +222,26 @@ def two_processes(
     return service, chat, other
 
 
+@asynccontextmanager
+async def started_beside(
+    tmp_path: Path, *, other_items: bool
+) -> AsyncIterator[tuple[FeedServer, Service, FakeChatAdapter, NewsDigest]]:
+    """The three outlets serving the event (and each an unrelated item first, if
+    `other_items`), the service started with its jobs paused (the test runs the passes and the
+    looks) and the other process beside it; both stopped after."""
+    with FeedServer() as server:
+        for outlet in EVENT:
+            serve(server, outlet, event=True, other=other_items)
+        service, chat, other = two_processes(tmp_path, server)
+        await service.start()
+        service.scheduler.pause()
+        try:
+            yield server, service, chat, other
+        finally:
+            await stop(service)
+            other.close()
+
+
 async def own_pass(service: Service, *outlets: str) -> set[str]:
     feeds = [f for f in feed_store.list_feeds(service.db) if any(o in f.url for o in outlets)]
     report = await service.core.poll(feeds=feeds)
@@ -246,30 +267,21 @@ async def look(service: Service) -> int:
 async def test_a_story_both_processes_clustered_is_posted_once(
     tmp_path: Path, own_first: bool
 ) -> None:
-    with FeedServer() as server:
-        for outlet in EVENT:
-            serve(server, outlet, event=True, other=False)
-        service, chat, other = two_processes(tmp_path, server)
-        await service.start()
-        service.scheduler.pause()  # the test runs the passes and the looks
-        try:
-            if own_first:
-                # The service's pass makes the story with one source; the CLI's adds the second.
-                [story] = await own_pass(service, "alpha")
-                assert chat.cards() == []
-                assert await other_pass(service, other, "beta") == {story}
-            else:
-                # The CLI's pass makes the story with two sources; the service's adds a third
-                # before its job sync looked: its pass plans the story as it now is.
-                [story] = await other_pass(service, other, "alpha", "beta")
-                assert await own_pass(service, "gamma") == {story}
-            await service.outbox.drain()
-            posted_by_pass = [m.story_id for m in chat.cards()]
-            planned = await look(service)
-            assert await look(service) == 0  # nothing committed since
-        finally:
-            await stop(service)
-            other.close()
+    async with started_beside(tmp_path, other_items=False) as (_, service, chat, other):
+        if own_first:
+            # The service's pass makes the story with one source; the CLI's adds the second.
+            [story] = await own_pass(service, "alpha")
+            assert chat.cards() == []
+            assert await other_pass(service, other, "beta") == {story}
+        else:
+            # The CLI's pass makes the story with two sources; the service's adds a third
+            # before its job sync looked: its pass plans the story as it now is.
+            [story] = await other_pass(service, other, "alpha", "beta")
+            assert await own_pass(service, "gamma") == {story}
+        await service.outbox.drain()
+        posted_by_pass = [m.story_id for m in chat.cards()]
+        planned = await look(service)
+        assert await look(service) == 0  # nothing committed since
     if own_first:
         # Its pass saw one source; the look saw the CLI's second, and posted it.
         assert posted_by_pass == [] and planned == 1
@@ -285,48 +297,30 @@ async def test_a_look_that_failed_is_made_again_the_next_minute(
 ) -> None:
     """Planning failed once (a database busy past its timeout, a bug): the next look plans the
     other process's story all the same, rather than passing over it until a restart."""
-    with FeedServer() as server:
-        for outlet in EVENT:
-            serve(server, outlet, event=True, other=False)
-        service, chat, other = two_processes(tmp_path, server)
-        await service.start()
-        service.scheduler.pause()
-        try:
-            [story] = await other_pass(service, other, "alpha", "beta")
-            real = elsewhere.plan_changed
+    async with started_beside(tmp_path, other_items=False) as (_, service, chat, other):
+        [story] = await other_pass(service, other, "alpha", "beta")
+        real = elsewhere.plan_changed
 
-            def busy(*_args: object, **_kwargs: object) -> None:
-                raise sqlite3.OperationalError("database is locked")
+        def busy(*_args: object, **_kwargs: object) -> None:
+            raise sqlite3.OperationalError("database is locked")
 
-            monkeypatch.setattr(elsewhere, "plan_changed", busy)
-            with pytest.raises(sqlite3.OperationalError):
-                await look(service)
-            monkeypatch.setattr(elsewhere, "plan_changed", real)
-            planned = [await look(service), await look(service)]
-        finally:
-            await stop(service)
-            other.close()
+        monkeypatch.setattr(elsewhere, "plan_changed", busy)
+        with pytest.raises(sqlite3.OperationalError):
+            await look(service)
+        monkeypatch.setattr(elsewhere, "plan_changed", real)
+        planned = [await look(service), await look(service)]
     assert planned == [1, 0]
     assert [m.story_id for m in chat.cards()] == [story]
 
 
 async def test_the_service_own_passes_are_not_planned_again(tmp_path: Path) -> None:
-    with FeedServer() as server:
-        for outlet in EVENT:
-            serve(server, outlet, event=True)
-        service, chat, other = two_processes(tmp_path, server)
-        await service.start()
-        service.scheduler.pause()
-        try:
-            own = await own_pass(service, "alpha", "beta")
-            assert own and [m.story_id for m in chat.cards()] != []
-            assert service.elsewhere.changed() is None  # no other process committed
-            # Another process's commit: only its own stories are read, not the service's.
-            theirs = await other_pass(service, other, "gamma")
-            seen = service.elsewhere.changed()
-        finally:
-            await stop(service)
-            other.close()
+    async with started_beside(tmp_path, other_items=True) as (_, service, chat, other):
+        own = await own_pass(service, "alpha", "beta")
+        assert own and [m.story_id for m in chat.cards()] != []
+        assert service.elsewhere.changed() is None  # no other process committed
+        # Another process's commit: only its own stories are read, not the service's.
+        theirs = await other_pass(service, other, "gamma")
+        seen = service.elsewhere.changed()
     # Gamma's event item joined the service's story; its other item is a story of its own. The
     # service's other stories are not read again.
     assert seen == theirs and len(theirs) == 2 and len(own) == 3
@@ -336,22 +330,13 @@ async def test_the_service_own_passes_are_not_planned_again(tmp_path: Path) -> N
 async def test_a_feed_the_cli_poll_disabled_is_alerted_by_the_running_service(
     tmp_path: Path,
 ) -> None:
-    with FeedServer() as server:
-        for outlet in EVENT:
-            serve(server, outlet, event=True, other=False)
-        service, chat, other = two_processes(tmp_path, server)
-        await service.start()
-        service.scheduler.pause()
-        try:
-            [story] = await own_pass(service, "alpha", "beta")
-            assert [m.story_id for m in chat.cards()] == [story]
-            server.route("/alpha.xml", Reply(status=410))  # gone: disabled at once
-            await other_pass(service, other, "alpha")
-            assert await look(service) == 0  # no story changed
-            await look(service)  # and alerted once
-        finally:
-            await stop(service)
-            other.close()
+    async with started_beside(tmp_path, other_items=False) as (server, service, chat, other):
+        [story] = await own_pass(service, "alpha", "beta")
+        assert [m.story_id for m in chat.cards()] == [story]
+        server.route("/alpha.xml", Reply(status=410))  # gone: disabled at once
+        await other_pass(service, other, "alpha")
+        assert await look(service) == 0  # no story changed
+        await look(service)  # and alerted once
     [alert] = chat.texts()
     assert alert.text.startswith("The feed alpha (")
     assert "was disabled after 1 failed poll: feed is gone (HTTP 410)" in alert.text
@@ -363,12 +348,7 @@ async def test_a_cli_poll_clustering_mid_pass_leaves_one_story_posted_once(
     """The service's pass has stored its articles and is about to commit their clustering when
     a CLI poll clusters the same articles (its backlog is every unclustered article): the
     service's batch is refused and clustered again, so the event is one story, posted once."""
-    with FeedServer() as server:
-        for outlet in EVENT:
-            serve(server, outlet, event=True, other=False)
-        service, chat, other = two_processes(tmp_path, server)
-        await service.start()
-        service.scheduler.pause()
+    async with started_beside(tmp_path, other_items=False) as (_, service, chat, other):
         clusterer = service.core.clusterer
         commit = clusterer._commit
         theirs: list[set[str]] = []
@@ -379,21 +359,17 @@ async def test_a_cli_poll_clustering_mid_pass_leaves_one_story_posted_once(
             return commit(*args)
 
         monkeypatch.setattr(clusterer, "_commit", the_cli_commits_first)
-        try:
-            own = await own_pass(service, "alpha", "beta")
-            planned = await look(service)
-        finally:
-            await stop(service)
-            other.close()
-        db = open_database(tmp_path / "nd.db")
-        live = [
-            r[0]
-            for r in db.execute(
-                "SELECT id FROM stories WHERE merged_into IS NULL AND article_count > 0"
-            )
-        ]
-        members = db.execute("SELECT COUNT(DISTINCT story_id) FROM articles").fetchone()[0]
-        db.close()
+        own = await own_pass(service, "alpha", "beta")
+        planned = await look(service)
+    db = open_database(tmp_path / "nd.db")
+    live = [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM stories WHERE merged_into IS NULL AND article_count > 0"
+        )
+    ]
+    members = db.execute("SELECT COUNT(DISTINCT story_id) FROM articles").fetchone()[0]
+    db.close()
     [story] = theirs[0]
     # Filed twice, the articles left the CLI's story counting members it no longer had.
     assert live == [story] and members == 1
