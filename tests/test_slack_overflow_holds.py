@@ -102,6 +102,21 @@ def assert_held_until(world: World, row_ids: list[int], until: datetime) -> None
         assert row.attempts == 0 and row.waits == 0
 
 
+async def big_card_limited(
+    db: sqlite_utils.Database, fake: FakeSlackAPI, *, refusals: int = 1
+) -> tuple[World, ChannelRow]:
+    """The big card drained for instant channel C1: its first message lands and its overflow
+    part meets `refusals` 429s in a row."""
+    world = World(db, fake)
+    c1 = add_channel(db, "C1", mode="instant")
+    world.queue(c1, "big")
+    fake.script_usual("chat.postMessage")
+    for _ in range(refusals):
+        fake.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
+    await world.drain()
+    return world, c1
+
+
 async def test_an_overflow_parts_429_holds_the_queued_posts_of_every_slack_channel(
     db: sqlite_utils.Database, slack_api: FakeSlackAPI
 ) -> None:
@@ -155,12 +170,7 @@ async def test_an_overflow_parts_429_holds_the_queued_posts_of_every_slack_chann
 async def test_an_overflow_part_limited_again_in_the_background_extends_the_hold(
     db: sqlite_utils.Database, slack_api: FakeSlackAPI
 ) -> None:
-    world = World(db, slack_api)
-    c1 = add_channel(db, "C1", mode="instant")
-    world.queue(c1, "big")
-    slack_api.script_usual("chat.postMessage")
-    slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
-    await world.drain()
+    world, c1 = await big_card_limited(db, slack_api)
     assert world.waits == [WAIT]
 
     # At its retry, in the background task, the part is refused again, for longer: the posts
@@ -187,13 +197,7 @@ async def test_an_overflow_part_limited_again_in_the_background_extends_the_hold
 async def test_an_overflow_part_given_up_on_a_429_still_holds_the_queued_posts(
     db: sqlite_utils.Database, slack_api: FakeSlackAPI
 ) -> None:
-    world = World(db, slack_api)
-    c1 = add_channel(db, "C1", mode="instant")
-    world.queue(c1, "big")
-    slack_api.script_usual("chat.postMessage")
-    for _ in range(OVERFLOW_TRIES):
-        slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
-    await world.drain()
+    world, c1 = await big_card_limited(db, slack_api, refusals=OVERFLOW_TRIES)
     for tried in range(1, OVERFLOW_TRIES):
         world.now = T0 + timedelta(seconds=WAIT * tried)
         await world.release()
