@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 import pytest
 import sqlite_utils
@@ -18,6 +19,7 @@ import yarl
 from fakes.discord_api import FakeDiscord
 from fakes.slack_api import FakeSlackAPI
 
+from bot.adapters.discord.webhook import webhook_session
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
 from bot.demo.feeds import sample_feeds
@@ -114,6 +116,13 @@ async def discord_client(discord_api: FakeDiscord) -> AsyncIterator[discord.Clie
     await client.login("fake-token")
     yield client
     await client.close()
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """The HTTP session a channel's webhook posts go through (`webhook_session`), closed after."""
+    async with webhook_session() as session:
+        yield session
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ file the previous schema made."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,6 @@ from test_discord_garbled_posts import World as DiscordWorld
 from test_slack_garbled_posts import T0
 from test_slack_garbled_posts import World as SlackWorld
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.runner import update_planner
 from bot.store import database
 from bot.store import deliveries as store
@@ -79,12 +77,6 @@ async def test_slack_edits_keep_the_posted_headline_and_new_posts_show_the_new_o
     await world.outbox.drain()
     [new] = [m for m in slack_api.messages["C2"] if "thread_ts" not in m]
     assert header(new) == RENAMED
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 @ROUTES

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from fakes.stories import add_channel, add_story, grow_story, make_card_source
 from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.adapters.discord.errors import SEND_TIMEOUT
 from bot.adapters.discord.routes import DiscordAdapter
-from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
+from bot.adapters.discord.webhook import DiscordWebhookAdapter
 from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE, ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.adapter import ChatAdapter
@@ -159,12 +159,6 @@ async def test_slack_an_edit_failing_with_a_500_is_retried_and_the_reply_posted_
 
 
 # --- Discord ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def discord_room(

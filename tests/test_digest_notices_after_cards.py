@@ -8,7 +8,6 @@ routes) against the fake Discord REST API on 127.0.0.1, and a fake Slack."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from test_outbox_deferred_order import bucket_429
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.adapters.discord.routes import DiscordAdapter
-from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
+from bot.adapters.discord.webhook import DiscordWebhookAdapter
 from bot.delivery.adapter import DeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
@@ -37,12 +36,6 @@ TUESDAY = MONDAY + timedelta(days=1)
 CARDS = 4
 LIST = "Also matching this channel"
 BACKLOG = "More without a card"
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def _behind(db: sqlite_utils.Database, channel: ChannelRow) -> None:

@@ -10,7 +10,6 @@ counts or reads what the fake recorded, or the outbox's rows. None times anythin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +22,6 @@ from test_discord_garbled_posts import BOT_POST, T0, World
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.adapters.discord.embeds import card_embeds
-from bot.adapters.discord.webhook import webhook_session
 from bot.delivery.adapter import (
     DeferredDeliveryError,
     PostedMessage,
@@ -36,12 +34,6 @@ HISTORY = rf"/channels/{CHANNEL}/messages"
 # More than discord.py's five tries: a hidden retry would meet another 5xx, not a success.
 MANY = 9
 NO_MENTIONS = {"parse": []}
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def statuses(fake: FakeDiscord, path: str) -> list[int]:

@@ -4,25 +4,16 @@ the thread. Real outbox and adapters against the Discord REST fake, which record
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import discord
-import pytest
 from fakes.discord_api import FakeDiscord
 from fakes.stories import grow_story
 from test_discord_garbled_posts import CHANNEL, ROUTES
 from test_discord_garbled_posts import World as DiscordWorld
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.runner import update_planner
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def _requests(fake: FakeDiscord, start: int) -> list[tuple[str, str, int]]:

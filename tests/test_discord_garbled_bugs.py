@@ -9,7 +9,6 @@ Real outbox and Discord adapter against the fake REST API; assertions on what th
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,7 +22,7 @@ import bot.adapters.discord.webhook as webhook_module
 from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.adapters.discord.interactions import Outgoing, _follow_up
 from bot.adapters.discord.routes import DiscordAdapter
-from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
+from bot.adapters.discord.webhook import DiscordWebhookAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.store import deliveries as store
 from bot.store.database import open_database
@@ -33,12 +32,6 @@ BAD, GOOD = 111111111111111111, 333333333333333333
 WEBHOOK_ID = 222222222222222222
 WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'T' * 68}"
 MAX_ATTEMPTS = OutboxSettings().max_attempts
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def too_many_embeds(monkeypatch: pytest.MonkeyPatch) -> None:

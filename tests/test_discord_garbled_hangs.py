@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import discord
@@ -18,19 +17,12 @@ from fakes.discord_api import FakeDiscord
 from fakes.stories import add_channel, add_story
 from test_discord_garbled_posts import BOT_POST, CHANNEL, T0, World, assert_no_errors
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.store import deliveries as store
 
 OTHER = 444444444444444444
 # Well past the adapter's timeout here, well inside discord.py's own five minutes.
 HANG = 30.0
 TIMEOUT = 0.2
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 @pytest.mark.parametrize("landed", [True, False], ids=["landed", "lost"])

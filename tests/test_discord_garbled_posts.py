@@ -11,7 +11,6 @@ the bot) against the fake REST API; every assertion is on what the fake recorded
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +23,7 @@ from fakes.stories import add_channel, add_story, grow_story, make_card_source
 from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.adapters.discord.errors import SEND_TIMEOUT
 from bot.adapters.discord.routes import DiscordAdapter
-from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
+from bot.adapters.discord.webhook import DiscordWebhookAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import update_planner
 from bot.store import channels as channel_store
@@ -120,12 +119,6 @@ class World:
 
 def _is_update(message: dict[str, Any]) -> bool:
     return any((e.get("title") or "").startswith("Update:") for e in message.get("embeds", []))
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def assert_one_card(world: World) -> None:

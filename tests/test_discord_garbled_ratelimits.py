@@ -8,7 +8,6 @@ The send timeout is scaled down (it stands for SEND_TIMEOUT, 30 s)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +20,7 @@ from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.adapters.discord.bot import DiscordBot
 from bot.adapters.discord.errors import SEND_TIMEOUT
 from bot.adapters.discord.routes import DiscordAdapter
-from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
+from bot.adapters.discord.webhook import DiscordWebhookAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.store import deliveries as store
 from bot.store.database import open_database
@@ -30,12 +29,6 @@ T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 CHANNEL = 111111111111111111
 POST = rf"/channels/{CHANNEL}/messages"
 TIMEOUT = 0.5  # stands for SEND_TIMEOUT
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 LIMITED = {"message": "You are being rate limited.", "retry_after": 2.5, "global": False}

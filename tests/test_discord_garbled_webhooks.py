@@ -8,7 +8,6 @@ Real outbox and Discord adapter against the fake REST API; assertions on what th
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import discord
@@ -16,15 +15,7 @@ import pytest
 from fakes.discord_api import HTML_PAGE, FakeDiscord
 from test_discord_garbled_posts import CHANNEL, HOOK_POST, World, assert_no_tracebacks
 
-from bot.adapters.discord.webhook import webhook_session
-
 RATE_LIMITED = {"Via": "1.1 google", "Retry-After": "1"}
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 @pytest.mark.parametrize("bot", [True, False], ids=["with-bot", "no-bot"])

@@ -10,7 +10,6 @@ Real outbox and Discord adapters against the fake Discord REST API on 127.0.0.1.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +21,6 @@ from test_discord_delivery import CHANNEL, card
 from test_discord_garbled_posts import BOT_POST, T0, World
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
-from bot.adapters.discord.webhook import webhook_session
 from bot.delivery.adapter import RateLimitedDeliveryError
 from bot.delivery.rate_limits import LOOKUP
 from bot.store import deliveries as store
@@ -35,12 +33,6 @@ GLOBAL_HEADERS = {
     "X-RateLimit-Global": "true",
     "X-RateLimit-Scope": "global",
 }
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 async def test_a_long_global_429_refuses_notices_and_reads_at_once_without_the_lock(

@@ -8,7 +8,6 @@ Discord REST API on 127.0.0.1."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -20,14 +19,7 @@ from test_digest_notices_after_cards import TUESDAY, DiscordDigest
 from test_discord_garbled_posts import ROUTES
 from test_outbox_deferred_order import bucket_429
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.runner import digests
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 @ROUTES

@@ -12,7 +12,6 @@ what the fake recorded, the outbox's rows, outages and holds."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +24,6 @@ from test_discord_garbled_posts import BOT_POST, T0, World
 
 from bot.adapters.discord import rest
 from bot.adapters.discord.adapter import DiscordBotAdapter
-from bot.adapters.discord.webhook import webhook_session
 from bot.delivery.adapter import DeferredDeliveryError, RateLimitedDeliveryError
 from bot.store import card_refreshes
 from bot.store import deliveries as store
@@ -44,12 +42,6 @@ def limited(retry_after: str | None) -> dict[str, str]:
     if retry_after is not None:
         headers["Retry-After"] = retry_after
     return headers
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def real_time_passed(world: World) -> None:

@@ -6,7 +6,6 @@ every retry. Real outbox and Discord adapters (bot and webhook routes) against t
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -17,7 +16,6 @@ from fakes.discord_api import HTML_PAGE, FakeDiscord
 from test_discord_garbled_posts import CHANNEL, ROUTES, T0, World
 
 from bot.adapters.discord.errors import translate_error
-from bot.adapters.discord.webhook import webhook_session
 from bot.delivery.adapter import (
     DeferredDeliveryError,
     RateLimitedDeliveryError,
@@ -33,12 +31,6 @@ HEADERS = pytest.mark.parametrize(
     ],
     ids=["retry-after", "reset-after", "proxy-via"],
 )
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def route_name(route: str) -> str:

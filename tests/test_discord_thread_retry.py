@@ -7,13 +7,11 @@ Discord REST API on 127.0.0.1; assertions read the requests the fake recorded.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import discord
-import pytest
 from fakes.discord_api import FakeDiscord
 from fakes.stories import add_story, grow_story
 from test_digest_notices_after_cards import TUESDAY, DiscordDigest
@@ -21,19 +19,12 @@ from test_discord_first_reply_thread import _requests
 from test_discord_garbled_posts import CHANNEL, HOOK_POST, ROUTES
 from test_outbox_deferred_order import bucket_429
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.runner import update_planner
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 
 # A post in a thread (a channel of its own, the card's id) by the bot.
 THREAD_POST = rf"/channels/(?!{CHANNEL}/)\d+/messages"
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 @ROUTES

@@ -10,7 +10,6 @@ Discord REST API on 127.0.0.1; assertions read what the fake recorded and the ou
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +21,6 @@ from test_discord_garbled_posts import BOT_POST, HOOK_POST, T0, World
 from test_outbox_deferred_order import bucket_429
 
 from bot.adapters.discord.errors import BOT_ROUTE, WEBHOOK_ROUTE
-from bot.adapters.discord.webhook import webhook_session
 from bot.delivery.rate_limits import EDIT, POST
 from bot.store import card_refreshes
 from bot.store import channels as channel_store
@@ -31,12 +29,6 @@ from bot.store import deliveries as store
 HOOK_EDIT = rf"{HOOK_POST}/messages/\d+"
 # Far below any wait asked here: a drain that sleeps one out fails the test instead of hanging.
 DRAIN_LIMIT = 5.0
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 async def drain(world: World) -> None:

@@ -8,7 +8,6 @@ the fakes were sent."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import discord
@@ -21,7 +20,6 @@ from test_discord_garbled_posts import CHANNEL, World
 from test_slack_rate_limits import T0, instant
 from test_slack_rate_limits import World as SlackWorld
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.runner import feed_alerts
 from bot.store import alerts
 from bot.store.channels import ChannelRow
@@ -97,12 +95,6 @@ async def test_slack_channels_are_told_of_a_disabled_feed_without_its_keys(
     posts = slack_notices(slack_api)
     assert len(posts) == 2
     assert_hidden(posts, [json.dumps(p, ensure_ascii=False) for p in posts])
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 @pytest.mark.parametrize("route", ["bot", "webhook"])

@@ -8,7 +8,7 @@ API on 127.0.0.1 and a real SQLite file; assertions read the order the fake gave
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,16 +20,9 @@ from fakes.stories import add_channel, add_story, make_card_source
 from test_discord_garbled_posts import BOT_POST, CHANNEL, HOOK_POST, T0, WEBHOOK_URL, World
 from test_outbox_deferred_order import bucket_429
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.store import alerts as alert_store
 from bot.store import deliveries as store
 from bot.store.database import open_database
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 @pytest.fixture

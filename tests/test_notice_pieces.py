@@ -10,7 +10,6 @@ the fake Slack Web API, all on 127.0.0.1; assertions read what the fakes were se
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -25,19 +24,12 @@ from test_slack_rate_limits import T0 as SLACK_T0
 from test_slack_rate_limits import World as SlackWorld
 from test_slack_rate_limits import instant
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.store import alerts as alert_store
 from bot.store import deliveries as store
 
 PIECES = ["Feed A was disabled.", "a" * 1990, "b" * 1990]
 NOTICE = "\n".join(PIECES)  # three messages on Discord: 2,000 characters at most in each
 SERVER_ERROR = {"message": "Service Unavailable", "code": 0}
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def notice_pieces(fake: FakeDiscord) -> list[str]:

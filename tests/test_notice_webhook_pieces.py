@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from fakes.discord_api import FakeDiscord
 from fakes.stories import add_channel, add_story, make_card_source
 from test_discord_garbled_posts import CHANNEL, HOOK_POST, T0, WEBHOOK_ID, WEBHOOK_URL, World
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.store import alerts as alert_store
 from bot.store import deliveries as store
 from bot.store.database import iso, open_database
@@ -30,12 +28,6 @@ from bot.store.database import iso, open_database
 PIECES = ["Feed A was disabled.", "a" * 1990, "b" * 1990]
 NOTICE = "\n".join(PIECES)  # three messages on Discord: 2,000 characters at most in each
 SERVER_ERROR = {"message": "Service Unavailable", "code": 0}
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def ids_made_at(fake: FakeDiscord, when: Any) -> None:

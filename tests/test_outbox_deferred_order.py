@@ -8,12 +8,10 @@ Real outbox and adapters against the fake Discord REST API and the fake Slack We
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import discord
-import pytest
 import sqlite_utils
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord
@@ -22,7 +20,6 @@ from fakes.stories import add_channel, add_story, grow_story, make_card_source
 from test_discord_garbled_posts import BOT_POST, CHANNEL, T0, World
 from test_slack_channel_names import World as SlackWorld
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.conversations import ConversationIds
 from bot.delivery.adapter import DeferredDeliveryError
@@ -44,12 +41,6 @@ def bucket_429(retry_after: str) -> tuple[dict[str, Any], dict[str, str]]:
         "Retry-After": retry_after,
         "X-RateLimit-Scope": "user",
     }
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def real_time_passed(world: World) -> None:

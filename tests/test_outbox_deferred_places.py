@@ -7,30 +7,21 @@ Real outbox and bot adapter against the fake Discord REST API on 127.0.0.1."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import discord
-import pytest
 from fakes.discord_api import FakeDiscord
 from fakes.stories import add_channel, add_story
 from test_discord_garbled_posts import BOT_POST, CHANNEL, T0, World
 from test_outbox_deferred_order import bucket_429, real_time_passed
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.store import card_refreshes
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.database import open_database
 
 THREAD_POST = rf"/channels/(?!{CHANNEL})\d+/messages"
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def _rows(world: World) -> dict[tuple[str, str], store.DeliveryRow]:

@@ -7,7 +7,6 @@ fakes hold."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +23,6 @@ from test_discord_garbled_posts import World as DiscordWorld
 from test_slack_garbled_posts import T0, TRUNCATED_JSON
 from test_slack_garbled_posts import World as SlackWorld
 
-from bot.adapters.discord.webhook import webhook_session
 from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE, story_metadata
 from bot.adapters.slack.blocks import update_message
 from bot.delivery.outbox import Outbox, OutboxSettings
@@ -94,12 +92,6 @@ async def test_slack_a_garbled_update_answer_found_landed_gets_its_edit(
     [update_call] = slack_api.calls_to("chat.update")
     assert update_call["ts"] == world.cards()[0]["ts"]
     assert "3 sources" in slack_card_says(world)
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[Any]:
-    async with webhook_session() as session:
-        yield session
 
 
 def discord_card_says(world: DiscordWorld) -> str:
