@@ -20,14 +20,11 @@ import pytest
 from fakes.discord_api import FakeDiscord
 from fakes.stories import add_channel, add_story, make_card_source
 from test_discord_garbled_posts import CHANNEL, HOOK_POST, T0, WEBHOOK_ID, WEBHOOK_URL, World
+from test_notice_pieces import NOTICE, PIECES, SERVER_ERROR, notice_pieces
 
 from bot.store import alerts as alert_store
 from bot.store import deliveries as store
 from bot.store.database import iso, open_database
-
-PIECES = ["Feed A was disabled.", "a" * 1990, "b" * 1990]
-NOTICE = "\n".join(PIECES)  # three messages on Discord: 2,000 characters at most in each
-SERVER_ERROR = {"message": "Service Unavailable", "code": 0}
 
 
 def ids_made_at(fake: FakeDiscord, when: Any) -> None:
@@ -51,10 +48,6 @@ async def webhook_world(
     await world.outbox.drain()  # the card, out of the way
     alert_store.enqueue_alert(world.db, world.channel.id, "feed-off", NOTICE, now=T0)
     return world
-
-
-def notice_pieces(fake: FakeDiscord) -> list[str]:
-    return [m["content"] for m in fake.channel_messages(CHANNEL) if m.get("content")]
 
 
 def alert(world: World) -> tuple[str, int, int]:
