@@ -6,6 +6,7 @@ Discord bot), so a module driving a command on both platforms keeps only its own
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -90,6 +91,17 @@ def core(sample_config: Config, tmp_path: Path) -> Iterator[NewsDigest]:
     app.sync_config()
     yield app
     app.close()
+
+
+@pytest.fixture
+def plain_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Logging as in a real run: no handler yet, so the CLI's logging.basicConfig installs its
+    stderr one (pytest's own capture handler would otherwise make basicConfig a no-op). The
+    levels the CLI sets are put back afterwards."""
+    for name in ("", "httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        monkeypatch.setattr(logger, "level", logger.level)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
 
 
 @pytest.fixture

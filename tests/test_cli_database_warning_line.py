@@ -16,16 +16,6 @@ from bot.database_location import DATABASE_WARNING
 from bot.runner.logs import JsonFormatter
 
 
-@pytest.fixture
-def plain_logging(monkeypatch: pytest.MonkeyPatch) -> None:
-    # As in a real run: no handler yet, so the CLI installs its own stderr one (pytest's capture
-    # handler would make basicConfig a no-op). The levels the CLI sets are put back afterwards.
-    for name in ("", "httpx", "httpcore"):
-        logger = logging.getLogger(name)
-        monkeypatch.setattr(logger, "level", logger.level)
-    monkeypatch.setattr(logging.getLogger(), "handlers", [])
-
-
 def test_the_old_databases_warning_is_a_cli_warning_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain_logging: None
 ) -> None:

@@ -13,15 +13,6 @@ from bot.cli import cli
 from bot.feedserver import FeedServer, Reply
 
 
-@pytest.fixture
-def plain_logging(monkeypatch: pytest.MonkeyPatch) -> None:
-    # As in a real run: no handler yet, so the CLI's logging.basicConfig installs its stderr one
-    # (pytest's own capture handler would otherwise make basicConfig a no-op).
-    root = logging.getLogger()
-    monkeypatch.setattr(root, "handlers", [])
-    monkeypatch.setattr(root, "level", root.level)
-
-
 def test_a_failing_feed_is_reported_once(
     server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain_logging: None
 ) -> None:

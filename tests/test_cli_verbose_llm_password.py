@@ -17,17 +17,6 @@ from bot.config import Config
 PASSWORD = "pw-s3cret-4711"
 
 
-@pytest.fixture
-def plain_logging(monkeypatch: pytest.MonkeyPatch) -> None:
-    # As in a real run: no handler yet, so the CLI's logging.basicConfig installs its stderr one
-    # (pytest's own capture handler would otherwise make basicConfig a no-op). The levels the
-    # CLI sets are put back afterwards.
-    for name in ("", "httpx", "httpcore"):
-        logger = logging.getLogger(name)
-        monkeypatch.setattr(logger, "level", logger.level)
-    monkeypatch.setattr(logging.getLogger(), "handlers", [])
-
-
 def test_verbose_story_does_not_log_the_endpoint_password(
     sample_config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain_logging: None
 ) -> None:
