@@ -14,32 +14,24 @@ import pytest
 from click.testing import CliRunner
 from fakes.chat import FakeChatAdapter
 from fakes.clock import Clock
+from fakes.runner import start_slack_service
 from fakes.stories import add_story
 
-from bot.app import NewsDigest, PassReport
+from bot.app import PassReport
 from bot.cli import cli
 from bot.commands.base import CommandContext
-from bot.config import ChannelConfig, Config
+from bot.config import ChannelConfig
 from bot.delivery.adapter import PermanentDeliveryError
 from bot.pipeline.poll import PollReport
 from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
-from bot.store.database import open_database
 
 T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
 
 
 async def start_service(tmp_path: Path, clock: Clock) -> tuple[Service, FakeChatAdapter]:
     channel = ChannelConfig(platform="slack", id="C3", mode="instant", min_sources=1)
-    config = Config(database=str(tmp_path / "nd.db"), channels=[channel])
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(health_port=None, post_pace=0)
-    service = Service(config, core=core, settings=settings, clock=clock, env={})
-    chat = FakeChatAdapter("slack")
-    service.register_adapter(chat)
-    await service.start()
-    return service, chat
+    return await start_slack_service(tmp_path, clock, channel)
 
 
 async def paused_by_the_outbox(service: Service, chat: FakeChatAdapter) -> None:

@@ -15,21 +15,19 @@ import pytest
 import sqlite_utils
 from fakes.chat import FakeChatAdapter
 from fakes.clock import Clock
+from fakes.runner import slack_service
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
-from bot.app import NewsDigest
-from bot.config import ChannelConfig, Config
+from bot.config import ChannelConfig
 from bot.delivery.adapter import TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
 from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
-from bot.store.database import open_database
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 CONNECT_ERROR = "Slack chat.postMessage: ClientConnectorError: Cannot connect"
@@ -204,15 +202,9 @@ async def test_one_row_the_platform_keeps_failing_backs_off_on_its_own(
 @pytest.fixture
 async def service(tmp_path: Path) -> AsyncIterator[tuple[Service, FakeChatAdapter, Clock]]:
     clock = Clock(T0)
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        channels=[ChannelConfig(platform="slack", id="C1", min_sources=1)],
+    service, chat = slack_service(
+        tmp_path, clock, ChannelConfig(platform="slack", id="C1", min_sources=1)
     )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(health_port=None, post_pace=0)
-    service = Service(config, core=core, settings=settings, clock=clock, env={})
-    chat = FakeChatAdapter("slack")
-    service.register_adapter(chat)
     service.core.sync_config()
     service.state = "running"
     service.scheduler.start(paused=True)

@@ -12,25 +12,22 @@ from pathlib import Path
 
 import discord
 import sqlite_utils
-from fakes.chat import FakeChatAdapter
 from fakes.clock import Clock
 from fakes.discord_api import FakeDiscord
+from fakes.runner import start_slack_service
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
-from bot.app import NewsDigest
 from bot.commands.base import CommandContext
-from bot.config import ChannelConfig, Config
+from bot.config import ChannelConfig
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.pipeline.digest import MAX_LOOKBACK
 from bot.runner import digests
 from bot.runner.backlog import behind_line
 from bot.runner.overflow import MAX_BACKLOG, MAX_LISTED
-from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import counted_stories
 from bot.store import deliveries as delivery_store
@@ -338,16 +335,8 @@ async def test_slash_digest_with_no_new_card_says_it_lists_the_waiting_stories(
     story for a card, /digest still lists the waiting ones, and its reply says so rather than
     "nothing new"."""
     clock = Clock(MONDAY)
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        channels=[ChannelConfig(platform="slack", id="C1", schedule="0 9 * * 1", digest_size=1)],
-    )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(health_port=None, post_pace=0)
-    service = Service(config, core=core, settings=settings, clock=clock, env={})
-    chat = FakeChatAdapter("slack")
-    service.register_adapter(chat)
-    await service.start()
+    channel_config = ChannelConfig(platform="slack", id="C1", schedule="0 9 * * 1", digest_size=1)
+    service, chat = await start_slack_service(tmp_path, clock, channel_config)
     try:
         # Last week's digest counted 40 stories, none updated since.
         names = _stories(service.db, "a", 1 + MAX_LISTED + 40, now=MONDAY - timedelta(days=1))

@@ -8,33 +8,26 @@ from pathlib import Path
 
 from fakes.chat import FakeChatAdapter
 from fakes.clock import Clock
+from fakes.runner import slack_service
 from fakes.stories import add_story, grow_story
 
-from bot.app import NewsDigest, PassReport
-from bot.config import ChannelConfig, Config
+from bot.app import PassReport
+from bot.config import ChannelConfig
 from bot.pipeline.poll import PollReport
 from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
-from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
 
 
 def make_service(tmp_path: Path, clock: Clock) -> tuple[Service, FakeChatAdapter]:
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        channels=[
-            ChannelConfig(platform="slack", id="C1", schedule="0 9 * * *", min_sources=1),
-            ChannelConfig(platform="slack", id="C3", mode="instant", min_sources=1),
-        ],
+    service, chat = slack_service(
+        tmp_path,
+        clock,
+        ChannelConfig(platform="slack", id="C1", schedule="0 9 * * *", min_sources=1),
+        ChannelConfig(platform="slack", id="C3", mode="instant", min_sources=1),
     )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(health_port=None, post_pace=0)
-    service = Service(config, core=core, settings=settings, clock=clock, env={})
-    chat = FakeChatAdapter("slack")
-    service.register_adapter(chat)
     service.core.sync_config()
     return service, chat
 

@@ -9,42 +9,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from fakes.chat import FakeChatAdapter
 from fakes.clock import Clock
+from fakes.runner import start_slack_service, stop
 from fakes.stories import add_story, grow_story
 
-from bot.app import NewsDigest, PassReport
+from bot.app import PassReport
 from bot.commands.base import CommandContext
-from bot.config import ChannelConfig, Config
+from bot.config import ChannelConfig
 from bot.pipeline.poll import PollReport
 from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store.channels import ChannelRow
-from bot.store.database import open_database
 
 T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
 # What the outbox sets when Slack refuses a post because the bot was removed from the channel.
 REFUSED = "slack refused to post (not_in_channel)"
-
-
-async def start_service(
-    tmp_path: Path, clock: Clock, *channels: ChannelConfig
-) -> tuple[Service, FakeChatAdapter]:
-    config = Config(database=str(tmp_path / "nd.db"), channels=list(channels))
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(health_port=None, post_pace=0)
-    service = Service(config, core=core, settings=settings, clock=clock, env={})
-    chat = FakeChatAdapter("slack")
-    service.register_adapter(chat)
-    await service.start()
-    return service, chat
-
-
-async def stop(service: Service) -> None:
-    await service.stop()
-    service.core.close()
 
 
 def pause(service: Service, key: str) -> ChannelRow:
@@ -68,7 +48,7 @@ async def test_resuming_an_instant_channel_posts_what_qualified_during_the_pause
 ) -> None:
     clock = Clock(T0)
     instant = ChannelConfig(platform="slack", id="C3", mode="instant", min_sources=2)
-    service, chat = await start_service(tmp_path, clock, instant)
+    service, chat = await start_slack_service(tmp_path, clock, instant)
     pause(service, "slack:C3")
     clock.now = T0 + timedelta(minutes=5)
     add_story(service.db, "s1", ["Reuters", "BBC"], now=clock.now)
@@ -90,7 +70,7 @@ async def test_a_long_pause_ends_in_fifty_fresh_stories_and_a_notice(tmp_path: P
     the last six hours, at most fifty at once, and a notice counting the rest."""
     clock = Clock(T0)
     instant = ChannelConfig(platform="slack", id="C3", mode="instant", min_sources=1)
-    service, chat = await start_service(tmp_path, clock, instant)
+    service, chat = await start_slack_service(tmp_path, clock, instant)
     pause(service, "slack:C3")
     add_story(service.db, "old", ["A", "B"], now=T0)  # reported 7 h before the resume
     clock.now = T0 + timedelta(hours=6, minutes=30)
@@ -111,7 +91,7 @@ async def test_a_long_pause_ends_in_fifty_fresh_stories_and_a_notice(tmp_path: P
 async def test_resume_posts_the_thread_update_the_pause_held_back(tmp_path: Path) -> None:
     clock = Clock(T0)
     daily = ChannelConfig(platform="slack", id="C1", schedule="0 9 * * *", min_sources=1)
-    service, chat = await start_service(tmp_path, clock, daily)
+    service, chat = await start_slack_service(tmp_path, clock, daily)
     add_story(service.db, "s1", ["A", "B"], now=T0)
     add_story(service.db, "s2", ["A", "B"], now=T0)  # posted too, but it does not grow
     channel = channel_store.find_channel(service.db, "slack:C1")

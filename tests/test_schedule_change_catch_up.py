@@ -9,15 +9,13 @@ from pathlib import Path
 
 from fakes.chat import FakeChatAdapter
 from fakes.clock import Clock
-from fakes.runner import stop
+from fakes.runner import slack_service, stop
 from fakes.stories import add_story
 
-from bot.app import NewsDigest
 from bot.commands.base import CommandContext
-from bot.config import ChannelConfig, Config
+from bot.config import ChannelConfig
 from bot.runner.schedule import cron_trigger, missed_digest
 from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
 from bot.store import digest_runs
 from bot.store.database import open_database
 
@@ -28,16 +26,8 @@ CTX = CommandContext(platform="slack", channel_id="C1", user_id="U1")
 def make_service(
     tmp_path: Path, clock: Clock, *, schedule: str = "0 9 * * *"
 ) -> tuple[Service, FakeChatAdapter]:
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        channels=[ChannelConfig(platform="slack", id="C1", schedule=schedule, min_sources=1)],
-    )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(health_port=None, post_pace=0)
-    service = Service(config, core=core, settings=settings, clock=clock, env={})
-    chat = FakeChatAdapter("slack")
-    service.register_adapter(chat)
-    return service, chat
+    channel = ChannelConfig(platform="slack", id="C1", schedule=schedule, min_sources=1)
+    return slack_service(tmp_path, clock, channel)
 
 
 async def todays_digest(tmp_path: Path, clock: Clock) -> tuple[Service, FakeChatAdapter]:

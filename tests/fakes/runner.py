@@ -26,6 +26,29 @@ async def stop(service: Service) -> None:
     service.core.close()
 
 
+def slack_service(
+    tmp_path: Path, clock: Callable[[], datetime], *channels: ChannelConfig
+) -> tuple[Service, FakeChatAdapter]:
+    """A service over `channels` (no feeds) on `clock`, posting to Slack through the fake chat
+    adapter it returns; not started."""
+    config = Config(database=str(tmp_path / "nd.db"), channels=list(channels))
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    settings = RunnerSettings(health_port=None, post_pace=0)
+    service = Service(config, core=core, settings=settings, clock=clock, env={})
+    chat = FakeChatAdapter("slack")
+    service.register_adapter(chat)
+    return service, chat
+
+
+async def start_slack_service(
+    tmp_path: Path, clock: Callable[[], datetime], *channels: ChannelConfig
+) -> tuple[Service, FakeChatAdapter]:
+    """`slack_service`, started: stop it with `stop`."""
+    service, chat = slack_service(tmp_path, clock, *channels)
+    await service.start()
+    return service, chat
+
+
 @asynccontextmanager
 async def running(service: Service) -> AsyncIterator[Service]:
     """`service` started, and stopped (see `stop`) however the block ends."""
