@@ -36,6 +36,8 @@ class Process:
     def __init__(self, path: Path, fake: FakeSlackAPI, now: datetime) -> None:
         self.db = open_database(path)
         self.now = now
+        # Slack stamps what it posts with the time it is: the history lookup is bounded by it.
+        fake.clock = lambda: self.now.timestamp()
         self.outbox = Outbox(
             self.db,
             make_card_source(self.db, T0),

@@ -22,6 +22,7 @@ import itertools
 import json
 import re
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +96,9 @@ class FakeSlackAPI:
         self.limited: dict[str, str] = {}
         self._response_url_scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self._ts = itertools.count(1)
+        # The seconds of a posted message's ts (Slack's clock); tests that bound history by
+        # `oldest` set it to their own clock.
+        self.clock: Callable[[], float] = lambda: 1700000000.0
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -305,7 +309,7 @@ class FakeSlackAPI:
             return {"ok": False, "error": "channel_not_found"}
         if error := self.channel_errors.get(channel) or self.channel_errors.get(body["channel"]):
             return {"ok": False, "error": error}
-        ts = f"1700000000.{next(self._ts):06d}"
+        ts = f"{int(self.clock())}.{next(self._ts):06d}"
         message = {"type": "message", "ts": ts, "text": body.get("text", ""), "bot_id": "BBOT"}
         for key in ("blocks", "metadata", "thread_ts"):
             if key in body:
@@ -339,7 +343,7 @@ class FakeSlackAPI:
         top_level = [
             {k: v for k, v in m.items() if with_metadata or k != "metadata"}
             for m in self.messages.get(body.get("channel", ""), [])
-            if "thread_ts" not in m
+            if "thread_ts" not in m and _after(m["ts"], body)
         ]
         return {"ok": True, "messages": list(reversed(top_level)), "has_more": False}
 
@@ -404,3 +408,13 @@ def _decode(value: str) -> Any:
         except ValueError:
             return value
     return value
+
+
+def _after(ts: str, body: dict[str, Any]) -> bool:
+    """Whether a message is within conversations.history's `oldest` bound, as Slack reads it:
+    later than it, or at it too with `inclusive`."""
+    if not body.get("oldest"):
+        return True
+    if str(body.get("inclusive")) in ("1", "true", "True"):
+        return float(ts) >= float(body["oldest"])
+    return float(ts) > float(body["oldest"])

@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -71,6 +71,10 @@ UPDATE_EVENT_TYPE = "newsdigest_story_update"
 
 # chat.update of the original card failing this way means it was deleted or is too old to edit:
 # nothing to edit, and nothing to try again.
+# How far before the moment a digest heading was sent its lookup reaches back (`find_heading`):
+# Slack stamps a message with its own clock, which may be a little behind ours. Small, as a wider
+# reach could take an earlier digest's heading, of the same minute and count, for this one.
+HEADING_CLOCK_SKEW = timedelta(seconds=5)
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 # How long the overflow still waiting to be posted may take at shutdown (`finish_overflow`).
 OVERFLOW_GRACE = 2.0
@@ -297,9 +301,11 @@ class SlackAdapter:
         self, channel: ChannelRow, count: int, at: datetime, *, since: datetime
     ) -> bool | None:
         """Whether the heading `begin_digest(channel, count, at)` posts is in the channel's
-        recent history: one whose answer was lost (Slack's internal_error, a timeout) may have
-        landed. `since` is unused: the heading's text names its digest. Raises the
-        DeliveryError tree when the history cannot be read."""
+        history since `since` (when it was sent, less `HEADING_CLOCK_SKEW`): one whose answer
+        was lost (Slack's internal_error, a timeout) may have landed. The text alone would also
+        match an earlier digest's heading of the same minute and count. Raises the
+        DeliveryError tree when the history cannot be read (a 429 as `RateLimitedDeliveryError`,
+        which the outbox waits out and looks again)."""
         if (text := chat_digest_heading(count, at)) is None:
             return False
         try:
@@ -307,7 +313,11 @@ class SlackAdapter:
         except Exception as exc:
             raise delivery_error(exc, "conversations.list") from exc
         return await find_bot_text(
-            self.client, conversation, slack_escape(text), map_error=delivery_error
+            self.client,
+            conversation,
+            slack_escape(text),
+            oldest=since - HEADING_CLOCK_SKEW,
+            map_error=delivery_error,
         )
 
     async def post_text(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -111,20 +112,29 @@ async def _join(client: AsyncWebClient, channel_id: str) -> bool:
 
 
 async def find_bot_text(
-    client: AsyncWebClient, channel_id: str, text: str, *, map_error: MapError
+    client: AsyncWebClient,
+    channel_id: str,
+    text: str,
+    *,
+    oldest: datetime,
+    map_error: MapError,
 ) -> bool:
-    """Whether a top-level message of a bot's with exactly `text` (as posted: escaped) is in the
-    channel's recent history: a digest heading whose answer was lost, which carries no metadata
-    of its own. Its text names the digest's time and count, so it is that digest's heading.
+    """Whether a top-level message of a bot's with exactly `text` (as posted: escaped), posted
+    after `oldest`, is in the channel's history: a digest heading whose answer was lost, which
+    carries no metadata of its own. Its text names the digest's time and count, but another
+    digest of the same minute and count reads the same: `oldest` (Slack's own bound on
+    conversations.history) keeps to messages made since this heading was sent.
     Raises as `find_by_nonce` does when the history cannot be read."""
     method = "conversations.history"
+    # Slack's form of a time: seconds since the epoch, as a message's ts is written.
+    bound = f"{oldest.timestamp():.6f}"
     try:
         try:
-            return await _search_text(client, channel_id, text)
+            return await _search_text(client, channel_id, text, bound)
         except SlackApiError as exc:
             if error_code(exc) != "not_in_channel" or not await _join(client, channel_id):
                 raise
-            return await _search_text(client, channel_id, text)
+            return await _search_text(client, channel_id, text, bound)
     except SlackApiError as exc:
         if (code := error_code(exc)) in CANNOT_READ_ERRORS:
             raise TransientDeliveryError(f"Slack {method}: {code} (cannot check)") from exc
@@ -133,10 +143,10 @@ async def find_bot_text(
         raise map_error(exc, method) from exc
 
 
-async def _search_text(client: AsyncWebClient, channel_id: str, text: str) -> bool:
+async def _search_text(client: AsyncWebClient, channel_id: str, text: str, oldest: str) -> bool:
     cursor: str | None = None
     for _ in range(HISTORY_PAGES):
-        kwargs: dict[str, Any] = {"channel": channel_id, "limit": 200}
+        kwargs: dict[str, Any] = {"channel": channel_id, "limit": 200, "oldest": oldest}
         if cursor:
             kwargs["cursor"] = cursor
         response = await client.conversations_history(**kwargs)
