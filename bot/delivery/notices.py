@@ -16,8 +16,9 @@ minutes.
 A notice put off for its channel's own rate limit (a Discord bucket's 429) holds the channel's cards
 and notices queued after it (`store.hold_cards`, `notice_first`): they go out after it, as after a
 card put off. Only while it is rate limited: once it fails otherwise (a 5xx, a lookup of its piece
-failing, the channel refusing it) it waits on its own backoff and holds nothing, as a notice failing
-never holds its route back. A digest's backlog's message waits for that digest's list however the
+failing) it waits on its own backoff and holds nothing, as a notice failing never holds its route
+back. One the channel refuses (a 403 or 404: the channel is paused) keeps its hold, which costs
+nothing while the channel is paused: resumed, it goes before those cards, as it was queued. A digest's backlog's message waits for that digest's list however the
 list was put off (`store.leading_alert`: a 5xx's own backoff too), so the two keep their order; the
 list holds no other notice. Both wait for the digest's cards: while a card queued with them or
 before them is still to go (put off by a rate limit, a Discord bucket's 429 or its heading's,
@@ -208,9 +209,10 @@ async def send_notice(
             "notice %d to %s failed (%s); retrying in %.0fs", alert.id, channel.key, exc, delay
         )
     except PermanentDeliveryError as exc:
-        store.set_alert_state(
-            outbox.db, alert.id, "pending", now=now, error=str(exc), holds_cards=False
-        )
+        # The channel is paused, and nothing goes to it until it is resumed: a hold the notice
+        # had is kept, so then it still goes before the cards queued after it (`notice_first`)
+        # rather than after them. Dropped, the cards came out first.
+        store.set_alert_state(outbox.db, alert.id, "pending", now=now, error=str(exc))
         pause_refused(outbox, channel, exc, report)
     except Exception as exc:
         store.set_unsure(outbox.db, alert.id, True)  # unknown: it may have landed

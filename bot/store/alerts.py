@@ -158,7 +158,8 @@ def hold_cards(
     429): it holds the channel's cards queued after it, which wait as long and, while it is
     pending, go out only after it (`bot.delivery.notices.notice_first`), as a card put off holds
     the cards after it. Until it fails for another reason (`set_alert_state`'s `holds_cards`):
-    then it waits on its own backoff, holding nothing. Cards queued with it or before (a digest's, which its listing notice
+    then it waits on its own backoff, holding nothing; but for the channel refusing it, which
+    pauses the channel, so it keeps the hold and still goes first once the channel is resumed. Cards queued with it or before (a digest's, which its listing notice
     follows) are not held."""
     with durable(db):
         db.execute("UPDATE alerts SET holds_cards = 1 WHERE id = ?", [alert.id])
