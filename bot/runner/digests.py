@@ -27,6 +27,7 @@ from bot.runner.backlog import dropped_stories
 from bot.runner.overflow import OverflowNotice, overflow_notice
 from bot.runner.schedule import missed_digest, next_fire, quiet_until
 from bot.store import alerts, counted_stories, digest_runs, listed_stories
+from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
@@ -63,6 +64,8 @@ def enqueue_digest(
     selection = digest_selection(db, channel, now=now, slot=slot, default_size=default_size)
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
     with delivery_store.durable(db):
+        if removed_meanwhile(db, channel, "digest"):
+            return 0
         cards = _queue_cards(db, channel, selection, now=now, not_before=not_before)
         queued = len(cards)
         # Read before the rows of the stories it drops go: it counts them, rather than drop
@@ -85,6 +88,23 @@ def enqueue_digest(
         extra={"event": "digest", "channel": channel.key, "stories": queued},
     )
     return queued
+
+
+def removed_meanwhile(db: sqlite_utils.Database, channel: ChannelRow, what: str) -> bool:
+    """Whether the channel was deleted since its row was read (`newsdigest channels remove`,
+    another process): then nothing is queued for it, where the rows' foreign key would fail the
+    whole write. Asked in the write transaction, so it cannot go after this. Said once: the
+    row gone, nothing reads the channel again (its digest job goes at the next job sync)."""
+    if channel_store.channel_exists(db, channel.id):
+        return False
+    log.info(
+        "channel %s was removed (`newsdigest channels remove`) while its %s was being chosen: "
+        "nothing queued for it",
+        channel.key,
+        what,
+        extra={"event": "channel_removed", "channel": channel.key},
+    )
+    return True
 
 
 def _queue_cards(
@@ -259,6 +279,8 @@ def enqueue_instant(
         return 0
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
     with delivery_store.durable(db):
+        if removed_meanwhile(db, channel, "instant posts"):
+            return 0
         cards = _queue_cards(db, channel, selection, now=now, not_before=not_before)
         queued = len(cards)
         notice = None

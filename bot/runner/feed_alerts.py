@@ -82,6 +82,9 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
         text = disabled_feed_text(feed)
         key = f"feed-disabled:{feed['id']}:{feed['disabled_at'] or ''}"
         with delivery_store.durable(db):
+            # Read before the write lock: a channel `newsdigest channels remove` deleted since
+            # is left out, where its notice's foreign key would fail the pass.
+            targets = [pk for pk in targets if channel_store.channel_exists(db, pk)]
             for pk in targets:
                 queued += alerts.enqueue_alert(db, pk, key, text, now=now)
             db.execute("UPDATE feeds SET alert_sent_at = ? WHERE id = ?", [iso(now), feed["id"]])

@@ -144,6 +144,13 @@ def get_channel_by_pk(db: sqlite_utils.Database, pk: int) -> ChannelRow | None:
     return ChannelRow.from_row(rows[0]) if rows else None
 
 
+def channel_exists(db: sqlite_utils.Database, pk: int) -> bool:
+    """Whether the channel's row is still there: `newsdigest channels remove` deletes it from
+    another process, maybe after the caller read it. Asked inside the caller's write
+    transaction, the answer holds until its commit."""
+    return db.execute("SELECT 1 FROM channels WHERE id = ?", [pk]).fetchone() is not None
+
+
 def ensure_channel(
     db: sqlite_utils.Database, platform: str, channel_id: str, *, name: str | None = None
 ) -> ChannelRow:
