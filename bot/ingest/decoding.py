@@ -17,6 +17,7 @@ import re
 
 from lxml import etree
 
+from bot.ingest import iso_2022
 from bot.ingest.jsonfeed import is_json
 
 __all__ = [
@@ -76,7 +77,8 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     under a utf-8 declaration too when the HTTP charset names it and its escapes are in the
     7-bit body: as UTF-8, its ESC, SO and SI are no controls (`controls.drop_controls`). One
     declared in an ISO-2022 Python has no codec for is left to libxml2, Windows' names of
-    ISO-2022-JP-MS (CP50220 to CP50222) given as that, which its iconv knows.
+    ISO-2022-JP-MS (CP50220 to CP50222) given as that, which its iconv knows; and so is one its
+    HTTP charset alone names so, given a declaration naming it (`_left_as_http_says`).
 
     Both parsers take undeclared bytes for UTF-8, so transcoding up front is what makes them
     honour the header, and the same bytes then reach whichever of the two succeeds.
@@ -92,6 +94,8 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
         if codec == "utf-8":
             # A template's stock declaration is weaker evidence than a server's charset that
             # the bytes bear out: a windows-1251 site's feed is not windows-1252 one by one.
+            if (left := _left_as_http_says(body, content_type)) is not None:
+                return left
             return _decode_http(body, content_type) or _repair_utf8(body)
         if codec is not None and codec.startswith(_SINGLE_BYTE_PREFIXES) and _is_utf8(body):
             # Relabelled, since both parsers would read the declaration again.
@@ -128,6 +132,8 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     charset = _http_charset(content_type)
     if charset is None:
         return _repair_utf8(body)
+    if (left := _left_as_http_says(body, content_type)) is not None:
+        return left
     if is_json(body) and _is_utf8(body, or_ascii=True):
         return body  # JSON is UTF-8 by definition: the header only decides bytes that are not
     codec = _codec(charset)
@@ -159,9 +165,11 @@ def unreadable_charset(body: bytes, content_type: str | None) -> str | None:
 
     Declared, a label Python lacks is left to libxml2 when its iconv reads it (ISO-2022-CN,
     ISO-2022-CN-EXT, ISO-2022-JP-MS and Windows' CP50220 to CP50222), the document whole (`left_in_iso_2022`); only one that
-    neither knows is refused. Named by the HTTP header alone, such a document was read as
-    ASCII, its escapes' letters for text, so it is refused. Only with an escape designating a
-    character set in it: without one the document is ASCII, and read so."""
+    neither knows is refused. Named by the HTTP header alone (no declaration, or a stock
+    utf-8 one), it is declared so and left to libxml2 as well (`_left_as_http_says`); a label
+    libxml2 does not know is refused, as read as ASCII its escapes' letters would be its text.
+    Only with an escape designating a character set in it: without one the document is ASCII,
+    and read so."""
     if b"\x1b" not in body or body.startswith(BOMS) or not _ISO_2022_SHIFT_RE.search(body):
         return None
     declaration = _XML_DECL_ENCODING_RE.match(body)
@@ -174,10 +182,23 @@ def unreadable_charset(body: bytes, content_type: str | None) -> str | None:
     label = _http_charset(content_type)
     if not label or not _no_iso_2022_codec(label) or not body.isascii():
         return None
-    advice = "ask its publisher for UTF-8"
-    if _libxml2_reads(_libxml2_label(label)):
-        advice = f'ask its publisher for UTF-8, or to declare encoding="{label}" in the feed'
-    return _unreadable(label, "its HTTP Content-Type", advice)
+    if _left_as_http_says(body, content_type) is not None:
+        return None  # declared so for libxml2, which reads it
+    return _unreadable(label, "its HTTP Content-Type", "ask its publisher for UTF-8")
+
+
+def _left_as_http_says(body: bytes, content_type: str | None) -> bytes | None:
+    """`body` declared in the ISO-2022 set its HTTP charset names, when Python has no codec for
+    it but libxml2 reads it (ISO-2022-CN and -CN-EXT, ISO-2022-JP-MS), and it is an XML
+    document, 7-bit, with an escape designating a set in it, that declares no encoding or a
+    stock utf-8; None otherwise. Left so for libxml2 as a declared one is (`left_in_iso_2022`),
+    where read as UTF-8 its escapes' letters came out as text."""
+    label = _http_charset(content_type)
+    if not label or not _no_iso_2022_codec(label) or not body.isascii() or is_json(body):
+        return None
+    if not _ISO_2022_SHIFT_RE.search(body) or not _libxml2_reads(name := _libxml2_label(label)):
+        return None
+    return iso_2022.declared(body, name.strip())
 
 
 def _unreadable(label: str, said_by: str, advice: str) -> str:

@@ -11,13 +11,16 @@ so no pass may read those bytes as ASCII. But its markup, its links and the `&nb
 `&` there as in UTF-8 ("AT&T" came out as "AT", "?x=1&y=2" as "?x=1=2"), and reads an entry's
 escaped HTML as text after a control character. The ampersand repair
 (`bot.ingest.entities`) and the control pass (`bot.ingest.controls`) read it through the view.
+
+A document that names its ISO-2022 set only in the HTTP Content-Type is given a declaration
+naming it (`declared`), so that libxml2 reads it as such, and the passes through the view.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["BLANK", "ascii_view"]
+__all__ = ["BLANK", "ascii_view", "declared"]
 
 # Where the character set may change: an escape sequence as ISO 2022 writes it (ESC, intermediate
 # bytes 0x20-0x2F, one final byte 0x30-0x7E, which with the first say which set it designates,
@@ -42,6 +45,36 @@ _SINGLE_SHIFTS = (b"\x1bN", b"\x1bO")
 # starts a switch), so a byte of the view that is not ESC is text; and no byte of a reference, a
 # tag or a CDATA section's or comment's opening or end, nor NUL (as UTF-16 has at its start).
 BLANK = 0x1B
+# An XML declaration, its encoding named or not: what comes before its end (group 1), and its end.
+_XML_DECL_RE = re.compile(rb"^(\s*<\?xml\b[^>]*?)\s*\?>")
+# The declaration's encoding attribute: the bytes before the value (group 1) and the value.
+_ENCODING_RE = re.compile(rb"""(\bencoding\s*=\s*)(["'])[^"'>]*\2""")
+_VERSION_RE = re.compile(rb"""\bversion\s*=\s*(["'])[^"'>]*\1""")
+# XML's EncName: a label outside it is never written into a declaration.
+_ENC_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
+
+
+def declared(body: bytes, label: str) -> bytes | None:
+    """`body`, an ISO-2022 document its HTTP Content-Type says is in `label` (a set Python has
+    no codec for, which libxml2 reads), with an XML declaration naming `label`: its own one's
+    encoding replaced (a template's stock utf-8 over 7-bit bytes) or added, else one put before
+    it. None for a label that is no XML encoding name."""
+    if not _ENC_NAME_RE.fullmatch(label):
+        return None
+    name = label.encode("ascii")
+    declaration = _XML_DECL_RE.match(body)
+    if declaration is None:
+        return b'<?xml version="1.0" encoding="' + name + b'"?>' + body
+    head = declaration.group(1)
+    if (encoding := _ENCODING_RE.search(head)) is not None:
+        head = head[: encoding.start()] + encoding.expand(rb"\1\2" + name + rb"\2")
+        head += declaration.group(1)[encoding.end() :]
+    elif (version := _VERSION_RE.search(head)) is not None:
+        # Where XML has it, before a `standalone`.
+        head = head[: version.end()] + b' encoding="' + name + b'"' + head[version.end() :]
+    else:
+        head += b' encoding="' + name + b'"'
+    return head + body[len(declaration.group(1)) :]
 
 
 def ascii_view(body: bytes) -> bytes:
