@@ -14,8 +14,8 @@ from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 from bot.models import Article
 from bot.outlets import outlet_names
 from bot.summarize import LLMSettings, Summarizer
-from bot.summarize.llm import MAX_ARTICLE_CHARS, build_messages, estimate_tokens
 from bot.summarize.llm_budget import text_tokens
+from bot.summarize.llm_prompt import MAX_ARTICLE_CHARS, build_messages, estimate_tokens
 
 # "The city council voted on Monday to build a new flood wall along the river."
 CHINESE = "市议会周一投票决定沿河修建一道新的防洪墙。"

@@ -32,8 +32,8 @@ from bot.runner.settings import RunnerSettings
 from bot.store import summaries as summary_store
 from bot.store.database import open_database, utcnow
 from bot.summarize import MAX_TEXT_CHARS, LLMSettings, Summarizer
-from bot.summarize.llm import MAX_PROMPT_TITLE_CHARS, build_messages
 from bot.summarize.llm_breaker import MAX_COOL_DOWN, THRESHOLD, Breaker
+from bot.summarize.llm_prompt import MAX_PROMPT_TITLE_CHARS, build_messages
 from tests.test_summarize_fixtures import harbor_bridge_story
 
 KEY_VAR = "NEWSDIGEST_TEST_KEY"

@@ -18,13 +18,8 @@ from bot.models import Article, Summary
 from bot.outlets import outlet_names
 from bot.store.database import open_database
 from bot.summarize import LLMSettings, Summarizer, summarize
-from bot.summarize.llm import (
-    MAX_RESPONSE_BYTES,
-    LLMWriter,
-    TokenBudget,
-    build_messages,
-    estimate_tokens,
-)
+from bot.summarize.llm import MAX_RESPONSE_BYTES, LLMWriter, TokenBudget
+from bot.summarize.llm_prompt import build_messages, estimate_tokens
 from tests.test_summarize_fixtures import harbor_bridge_story
 
 GOOD = {

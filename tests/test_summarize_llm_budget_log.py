@@ -42,7 +42,7 @@ def test_a_story_over_the_whole_budget_is_not_called_spent(
 def test_a_budget_below_a_full_call_is_warned_of_once(
     endpoint: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.summarize.llm import full_call_estimate
+    from bot.summarize.llm_prompt import full_call_estimate
 
     full = full_call_estimate()
     with caplog.at_level(logging.WARNING, logger="bot.summarize.llm"):

@@ -13,7 +13,7 @@ for what a bullet read
 alone leans on) -> `rerank` -> `grounding` + `support` + `claim_figures` (which outlets back each
 bullet); `steering` (a line planted to steer a model, or shouting: no bullet or angle). Angles:
 `angles`, `angle_topic`, `angle_facts`, `angle_names`, `quotes`. The LLM writer: `llm`
-(`llm_http`, `llm_budget`, `llm_breaker`) -> `llm_check`, with `quantities`, `attribution` (which outlets a model bullet may
+(`llm_prompt`, `llm_http`, `llm_budget`, `llm_breaker`) -> `llm_check`, with `quantities`, `attribution` (which outlets a model bullet may
 credit), `speakers` (a quote given to the speaker its source names), `claim_verbs` (a decisive verb its
 sentence states, as surely: `acts` reads the main verb, `verb_groups`, `modality`), `llm_facts`
 (a number's unit, a count of a noun, a tally's order, a modifier of kind; `llm_acts`, who did an
