@@ -4,14 +4,13 @@
 `webhook_url` and through the bot otherwise. The bot's cards, thread starts, thread replies and
 edits of a card, and its notices and digest headings, are requests of our own
 (`bot.adapters.discord.rest`), so a 5xx or a 429 reaches the outbox at once, with its scope,
-rather than after discord.py's retries and sleeps; its reads of history go through discord.py.
-The outbox paces posts per channel, and each request keeps Discord's rate-limit buckets on top of
-that. Errors become the DeliveryError tree in `bot.adapters.discord.errors`.
+rather than after discord.py's retries and sleeps; its reads of history go through discord.py
+(`bot.adapters.discord.post_lookup`). The outbox paces posts per channel, and each request keeps
+Discord's rate-limit buckets on top of that. Errors become the DeliveryError tree in `bot.adapters.discord.errors`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -20,11 +19,11 @@ from typing import Any
 import aiohttp
 import discord
 
+from bot.adapters.discord import post_lookup
 from bot.adapters.discord.embeds import (
     card_embeds,
     message_link,
     pointing,
-    story_ref,
     thread_name,
     update_embed,
 )
@@ -43,12 +42,10 @@ from bot.adapters.discord.errors import (
 )
 from bot.adapters.discord.messages import (
     NO_MENTIONS,
-    discord_nonce,
     escape_notice,
     mark_update,
     post_payload,
     text_payload,
-    update_mark,
 )
 from bot.adapters.discord.packing import split_content
 from bot.adapters.discord.rest import BUCKET_WAIT, BotRest
@@ -89,9 +86,6 @@ class DiscordBotAdapter:
         # Cards whose thread this process started (its id is theirs), newest last: a reply put
         # off after the start (a 429, a 5xx) is retried straight in it, not via a second start.
         self._threads: OrderedDict[int, None] = OrderedDict()
-
-    def _target(self, channel: ChannelRow) -> discord.PartialMessageable:
-        return self.client.get_partial_messageable(snowflake(channel.channel_id, "channel"))
 
     async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
         what = f"post {card.slug} to {channel.key}"
@@ -320,81 +314,13 @@ class DiscordBotAdapter:
     ) -> PostedMessage | None:
         """A card: our message in the channel whose footer carries the story ref. An update: our
         message whose footer carries this update's nonce mark, in the story's thread or, where
-        `in_thread` had to fall back, in the channel."""
-        wanted = discord_nonce(nonce)
-        me = self.client.user.id if self.client.user else None
-
-        def hit(message: discord.Message) -> bool:
-            mine = (
-                message.webhook_id == webhook_id
-                if webhook_id is not None
-                else message.author.id == me
-            )
-            if not mine or not _plain_post(message):
-                return False
-            if message.nonce == wanted:
-                return True
-            # History rarely carries the nonce, so the footer is the real check.
-            if kind == "update":
-                return any(update_mark(e.footer.text) == wanted for e in message.embeds)
-            return any(story_ref(e.footer.text) == story_id for e in message.embeds)
-
-        async def search(source: discord.PartialMessageable) -> PostedMessage | None:
-            async for message in source.history(limit=self.history_limit):
-                if hit(message):
-                    return PostedMessage(
-                        message_ref=str(message.id),
-                        thread_ref=str(source.id) if kind == "update" else None,
-                    )
-            return None
-
-        # The bot's reads, also for a webhook channel: their trouble is the bot's route's.
-        async with delivering(f"history of {channel.key}", bot=True):
-            # A global limit of ours refuses the read as rate limited (a lookup held), not as
-            # a timeout that marks the route down.
-            await self.rest.wait_for_global()
-            try:
-                # Paged history of up to two channels: a hung page holds the drain as a hung
-                # send does, and raises TimeoutError, which `delivering` takes as transient.
-                return await asyncio.wait_for(
-                    self._find(channel, kind, parent, search), 2 * self.send_timeout
-                )
-            except discord.Forbidden as exc:
-                if webhook_id is None:
-                    raise
-                # The webhook posts without the bot, so the bot not seeing the channel (a server
-                # it is not in) says nothing about the channel: "cannot tell", as with no bot.
-                log.warning("%s: the bot cannot read the webhook's channel: %s", channel.key, exc)
-                return None
-
-    async def _find(
-        self,
-        channel: ChannelRow,
-        kind: str,
-        parent: PostedMessage | None,
-        search: Callable[[discord.PartialMessageable], Awaitable[PostedMessage | None]],
-    ) -> PostedMessage | None:
-        if kind != "update":
-            return await search(self._target(channel))
-        if parent is None:
-            return None
-        thread_id = snowflake(parent.thread_ref or parent.message_ref, "thread")
-        thread = self.client.get_partial_messageable(
-            thread_id, type=discord.ChannelType.public_thread
+        `in_thread` had to fall back, in the channel (`post_lookup`)."""
+        return await post_lookup.find_posted(
+            self,
+            channel,
+            story_id=story_id,
+            nonce=nonce,
+            kind=kind,
+            parent=parent,
+            webhook_id=webhook_id,
         )
-        try:
-            found = await search(thread)
-        except discord.Forbidden:
-            found = None  # a thread we may not read is one we could not post in either
-        except discord.NotFound as exc:
-            if exc.code != UNKNOWN_CHANNEL:
-                raise
-            found = None  # no thread (yet, or in a thread channel ever)
-        # Not in the thread: it may have been posted in the channel instead (`in_thread`).
-        return found or await search(self._target(channel))
-
-
-def _plain_post(message: discord.Message) -> bool:
-    """Outbox posts are plain messages. A public /story reply is the bot's too and carries the
-    same footer, but taking it for a card that never landed would mark that card sent."""
-    return message.type is discord.MessageType.default and message.interaction_metadata is None
