@@ -193,16 +193,12 @@ async def send_notice(
         # Put off for its channel's limit before, it no longer holds the channel's cards (but
         # for another 429): they would wait out its own backoff with it, for ever if it never
         # works (a "feed disabled" notice never goes stale).
-        delay = exc.retry_after
-        if delay is None:
-            delay = _own_backoff(outbox, alert, now)
-        store.set_alert_state(
-            outbox.db,
-            alert.id,
-            "pending",
-            now=now,
+        delay = _put_off(
+            outbox,
+            alert,
+            exc,
+            now,
             error=str(exc),
-            next_attempt_at=now + timedelta(seconds=delay),
             holds_cards=None if exc.rate_limited else False,
         )
         log.warning(
@@ -267,17 +263,14 @@ async def _landed(
             )
             store.set_unsure(outbox.db, alert.id, False)
             return alert.pieces_posted
-        delay = exc.retry_after if isinstance(exc, TransientDeliveryError) else None
-        if delay is None:
-            delay = _own_backoff(outbox, alert, now)
-        store.set_alert_state(
-            outbox.db,
-            alert.id,
-            "pending",
-            now=now,
+        delay = _put_off(
+            outbox,
+            alert,
+            exc,
+            now,
             error=f"looking for piece {piece}: {exc}",
-            next_attempt_at=now + timedelta(seconds=max(delay, 1.0)),
             holds_cards=False,  # on its own backoff, as after a failed send
+            at_least=1.0,
         )
         log.warning(
             "notice %d to %s: could not look for piece %d (%s); looking again in %.0fs",
@@ -301,6 +294,35 @@ def notice_nonce(alert: store.AlertRow) -> str:
     another database's notice of the same id (a second install posting to one channel) is not
     taken for it."""
     return f"notice-{alert.id}-{alert.created_at:%Y%m%d%H%M%S}"
+
+
+def _put_off(
+    outbox: Outbox,
+    alert: store.AlertRow,
+    exc: DeliveryError,
+    now: datetime,
+    *,
+    error: str,
+    holds_cards: bool | None,
+    at_least: float | None = None,
+) -> float:
+    """The notice `exc` failed back to pending, until the wait the platform asked for
+    (`retry_after`), else its own backoff, has passed, and `at_least` seconds where given.
+    Returns that wait, as asked for, for the log."""
+    delay = exc.retry_after if isinstance(exc, TransientDeliveryError) else None
+    if delay is None:
+        delay = _own_backoff(outbox, alert, now)
+    wait = delay if at_least is None else max(delay, at_least)
+    store.set_alert_state(
+        outbox.db,
+        alert.id,
+        "pending",
+        now=now,
+        error=error,
+        next_attempt_at=now + timedelta(seconds=wait),
+        holds_cards=holds_cards,
+    )
+    return delay
 
 
 def _own_backoff(outbox: Outbox, alert: store.AlertRow, now: datetime) -> float:
