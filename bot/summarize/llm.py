@@ -22,9 +22,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -271,48 +272,65 @@ class LLMWriter:
         self, articles: list[Article], outlets: list[str], base: Summary, *, story: str = ""
     ) -> Summary:
         """Blocking twin of `arewrite`, for threads and the CLI."""
-        messages = build_messages(articles, outlets)
-        estimate = estimate_tokens(messages)
-        day = self._start(estimate, story)
-        if day is None:
+        call = self._book(articles, outlets, story)
+        if call is None:
             return replace(base, llm_fallback=True)
-        exchange = Exchange()
-        try:
-            payload = _run_blocking(self._fetch(messages, exchange))
-        except _FETCH_ERRORS as exc:
-            self._failed(day, estimate, exc, exchange, story)
+        with self._settling(call, story):
+            call.payload = _run_blocking(self._fetch(call.messages, call.exchange))
+        if not call.fetched:
             return replace(base, llm_fallback=True)
-        except BaseException:
-            # Cancelled (a shutdown) or a bug: a half-open try must not stay taken for good.
-            self.breaker.release()
-            raise
-        self._answered(day, estimate, payload)
-        return self._checked(payload, articles, outlets, base, story)
+        return self._checked(call.payload, articles, outlets, base, story)
 
     async def arewrite(
         self, articles: list[Article], outlets: list[str], base: Summary, *, story: str = ""
     ) -> Summary:
+        call = self._book(articles, outlets, story)
+        if call is None:
+            return replace(base, llm_fallback=True)
+        with self._settling(call, story):
+            call.payload = await self._fetch(call.messages, call.exchange)
+        if not call.fetched:
+            return replace(base, llm_fallback=True)
+        # Splitting and stemming every source sentence is CPU work: off the event loop.
+        return await asyncio.to_thread(self._checked, call.payload, articles, outlets, base, story)
+
+    def _book(self, articles: list[Article], outlets: list[str], story: str) -> _Call | None:
+        """The call on `articles`, its estimate booked, if the breaker and the budget let it go."""
         messages = build_messages(articles, outlets)
         estimate = estimate_tokens(messages)
         day = self._start(estimate, story)
-        if day is None:
-            return replace(base, llm_fallback=True)
-        exchange = Exchange()
+        return None if day is None else _Call(messages, estimate, day)
+
+    @contextmanager
+    def _settling(self, call: _Call, story: str) -> Iterator[None]:
+        """Settles `call`'s booking however the fetch in the block ends. An answer is billed and
+        the call marked `fetched`; a fetch error is logged (`_failed`) and swallowed, so the
+        summary falls back; anything else propagates."""
         try:
-            payload = await self._fetch(messages, exchange)
+            yield
         except _FETCH_ERRORS as exc:
-            self._failed(day, estimate, exc, exchange, story)
-            return replace(base, llm_fallback=True)
+            self._failed(call.day, call.estimate, exc, call.exchange, story)
         except BaseException:
+            # Cancelled (a shutdown) or a bug: a half-open try must not stay taken for good.
             self.breaker.release()
             raise
-        self._answered(day, estimate, payload)
-        # Splitting and stemming every source sentence is CPU work: off the event loop.
-        return await asyncio.to_thread(self._checked, payload, articles, outlets, base, story)
+        else:
+            self.breaker.success()
+            self.budget.settle(call.day, call.estimate, billed_tokens(call.payload, call.estimate))
+            call.fetched = True
 
-    def _answered(self, day: str, estimate: int, payload: Any) -> None:
-        self.breaker.success()
-        self.budget.settle(day, estimate, billed_tokens(payload, estimate))
+
+@dataclass(slots=True)
+class _Call:
+    """A call booked on the budget: its prompt, the estimate booked and the day it is booked on,
+    its exchange, and the endpoint's answer once fetched."""
+
+    messages: list[dict[str, str]]
+    estimate: int
+    day: str
+    exchange: Exchange = field(default_factory=Exchange)
+    payload: Any = None
+    fetched: bool = False
 
 
 # Network and HTTP failures, an error status, an unreadable or oversized body (ValueError) and
