@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import discord
 
@@ -44,18 +44,19 @@ def _custom_id(prefix: str, value: str) -> str:
     return (prefix + value)[:CUSTOM_ID_LIMIT].rstrip("-")
 
 
-class FullBreakdownButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"nd:full:(?P<slug>{_SLUG})"
-):
-    def __init__(self, slug: str, label: str = "Full breakdown") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=fit(label, LABEL_LIMIT),
-                style=discord.ButtonStyle.primary,
-                custom_id=_custom_id("nd:full:", slug),
-            )
-        )
-        self.slug = slug
+def _button(
+    prefix: str, value: str, label: str, style: discord.ButtonStyle = discord.ButtonStyle.secondary
+) -> discord.ui.Button[Any]:
+    """A card's button, its one value written after `prefix` in its custom id."""
+    return discord.ui.Button(
+        label=fit(label, LABEL_LIMIT), style=style, custom_id=_custom_id(prefix, value)
+    )
+
+
+class _FromCustomId:
+    """Mixed into each card button ahead of `discord.ui.DynamicItem`, which wants every button's
+    own `template` and so cannot be their shared base: a click's custom id rebuilds the button
+    from its template's one group, the value the button's `__init__` takes first."""
 
     @classmethod
     async def from_custom_id(
@@ -64,8 +65,19 @@ class FullBreakdownButton(
         item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
-    ) -> FullBreakdownButton:
-        return cls(match["slug"])
+    ) -> Self:
+        # Each button's own __init__ (value, label=its default); this mixin has none.
+        return cls(match[1])  # type: ignore[call-arg]
+
+
+class FullBreakdownButton(
+    _FromCustomId,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"nd:full:(?P<slug>{_SLUG})",
+):
+    def __init__(self, slug: str, label: str = "Full breakdown") -> None:
+        super().__init__(_button("nd:full:", slug, label, discord.ButtonStyle.primary))
+        self.slug = slug
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         # Shown only to whoever clicked: a breakdown per click would flood the channel.
@@ -73,89 +85,47 @@ class FullBreakdownButton(
 
 
 class FollowTopicButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"nd:follow:(?P<topic>{_SLUG})"
+    _FromCustomId,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"nd:follow:(?P<topic>{_SLUG})",
 ):
     """Follow a topic the card already matched."""
 
     def __init__(self, topic: str, label: str | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=fit(label or f"Follow {clean(topic)}", LABEL_LIMIT),
-                style=discord.ButtonStyle.secondary,
-                custom_id=_custom_id("nd:follow:", topic),
-            )
-        )
+        super().__init__(_button("nd:follow:", topic, label or f"Follow {clean(topic)}"))
         self.topic = topic
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> FollowTopicButton:
-        return cls(match["topic"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _runner(interaction).run(interaction, "follow", self.topic, private=False)
 
 
 class MuteStoryButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"nd:mute:(?P<story>{_SLUG})"
+    _FromCustomId,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"nd:mute:(?P<story>{_SLUG})",
 ):
     """No more posts or updates about the card's story in this channel, as Slack's Mute story
     button (`bot.commands.mutes.mute_clicked`): by the story's id, which a merge or a new slug
     leaves valid, and never signing the channel up."""
 
     def __init__(self, story_id: str, label: str = "Mute story") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=fit(label, LABEL_LIMIT),
-                style=discord.ButtonStyle.secondary,
-                custom_id=_custom_id("nd:mute:", story_id),
-            )
-        )
+        super().__init__(_button("nd:mute:", story_id, label))
         self.story_id = story_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> MuteStoryButton:
-        return cls(match["story"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _runner(interaction).mute(interaction, self.story_id)
 
 
 class NewTopicButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"nd:newtopic:(?P<slug>{_SLUG})"
+    _FromCustomId,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"nd:newtopic:(?P<slug>{_SLUG})",
 ):
     """The card has no topic to offer this channel: ask for a topic name and query, then /follow."""
 
     def __init__(self, slug: str, label: str = "Follow topic") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=fit(label, LABEL_LIMIT),
-                style=discord.ButtonStyle.secondary,
-                custom_id=_custom_id("nd:newtopic:", slug),
-            )
-        )
+        super().__init__(_button("nd:newtopic:", slug, label))
         self.slug = slug
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> NewTopicButton:
-        return cls(match["slug"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_modal(FollowModal(self.slug))
