@@ -2,7 +2,9 @@
 own routes (`server`), the sample feeds on a loopback server, a fake Slack Web API on loopback
 (`slack_api`), a fake Discord REST API on loopback with discord.py pointed at it, and the two
 chat front ends over the test's `core`: `h` (Slack's app through signed requests) and `bot` (the
-Discord bot), so a module driving a command on both platforms keeps only its own `core`."""
+Discord bot), so a module driving a command on both platforms keeps only its own `core`. `core`
+is the sample feeds' synced in; a module marked `pytestmark = pytest.mark.empty_core` gets it
+over an empty database instead."""
 
 from __future__ import annotations
 
@@ -86,9 +88,16 @@ def sample_config(sample_server: FeedServer, tmp_path: Path) -> Config:
 
 
 @pytest.fixture
-def core(sample_config: Config, tmp_path: Path) -> Iterator[NewsDigest]:
-    app = NewsDigest(sample_config, db=open_database(tmp_path / "nd.db"))
-    app.sync_config()
+def core(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[NewsDigest]:
+    """The core over the sample feeds (`sample_config`), synced in; in a module marked
+    `empty_core`, over an empty database and the default config, nothing synced (no sample feed
+    server started either)."""
+    path = tmp_path / "nd.db"
+    if request.node.get_closest_marker("empty_core"):
+        app = NewsDigest(Config(database=str(path)), db=open_database(path))
+    else:
+        app = NewsDigest(request.getfixturevalue("sample_config"), db=open_database(path))
+        app.sync_config()
     yield app
     app.close()
 

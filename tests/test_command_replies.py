@@ -6,8 +6,6 @@ without a name shows its URL once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from _sign_up import SIGNED_UP, SIGNED_UP_DISCORD
@@ -20,20 +18,15 @@ from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
 from bot.commands.base import Reply
 from bot.commands.core import USAGE
-from bot.config import Config
 from bot.store import feeds as feed_store
-from bot.store.database import open_database
 
 SLACK = CommandContext(platform="slack", channel_id="C1", user_id="U1")
 DISCORD = CommandContext(platform="discord", channel_id="111", user_id="222")
 SEE_ALL = "(run `newsdigest feeds list` on the bot's host for all)."
 
 
-@pytest.fixture
-def core(tmp_path: Path) -> Iterator[NewsDigest]:
-    app = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "nd.db"))
-    yield app
-    app.close()
+# `core`, and the `h` and `bot` over it, on an empty database (conftest).
+pytestmark = pytest.mark.empty_core
 
 
 @pytest.mark.parametrize(

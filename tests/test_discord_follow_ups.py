@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,17 +21,13 @@ from test_discord_commands import CHANNEL, EPHEMERAL, slash
 
 from bot.adapters.discord.bot import DiscordBot
 from bot.app import NewsDigest
-from bot.config import Config
-from bot.store.database import open_database, utcnow
+from bot.store.database import utcnow
 
 FOLLOW_UP = rf"/webhooks/{APP_ID}/[^/]+"
 
 
-@pytest.fixture
-def core(tmp_path: Path) -> Iterator[NewsDigest]:
-    app = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "nd.db"))
-    yield app
-    app.close()
+# `core`, and the `h` and `bot` over it, on an empty database (conftest).
+pytestmark = pytest.mark.empty_core
 
 
 def follow_ups(api: FakeDiscord) -> list[dict[str, Any]]:

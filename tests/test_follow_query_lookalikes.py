@@ -6,9 +6,6 @@ meaning and are flagged. Real dispatch through Slack's app and Discord's, real S
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fakes.discord_api import FakeDiscord
 from test_discord_commands import answer, slash
@@ -16,9 +13,7 @@ from test_slack_app import Harness, ack_text
 
 from bot.adapters.discord.bot import DiscordBot
 from bot.app import NewsDigest
-from bot.config import Config
 from bot.store import channels as channel_store
-from bot.store.database import open_database
 from bot.topics.query import TopicQuery
 from bot.topics.saved import saved_query_note
 
@@ -32,11 +27,8 @@ WILDCARD = (
 )
 
 
-@pytest.fixture
-def core(tmp_path: Path) -> Iterator[NewsDigest]:
-    app = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "nd.db"))
-    yield app
-    app.close()
+# `core`, and the `h` and `bot` over it, on an empty database (conftest).
+pytestmark = pytest.mark.empty_core
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,6 @@ usage names the whole command. Real dispatch through Slack's app and Discord's, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fakes.discord_api import FakeDiscord
 from test_discord_commands import CHANNEL, answer, slash
@@ -15,9 +12,7 @@ from test_slack_app import Harness, ack_text
 
 from bot.adapters.discord.bot import DiscordBot
 from bot.app import NewsDigest
-from bot.config import Config
 from bot.store import channels as channel_store
-from bot.store.database import open_database
 
 # Written out, not imported: the usage is what is under test.
 SLACK_USAGE = (
@@ -27,11 +22,8 @@ SLACK_USAGE = (
 )
 
 
-@pytest.fixture
-def core(tmp_path: Path) -> Iterator[NewsDigest]:
-    app = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "nd.db"))
-    yield app
-    app.close()
+# `core`, and the `h` and `bot` over it, on an empty database (conftest).
+pytestmark = pytest.mark.empty_core
 
 
 def _cron(core: NewsDigest, platform: str, channel_id: str) -> tuple[str, str] | None:

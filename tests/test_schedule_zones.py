@@ -7,7 +7,6 @@ file. Real dispatch, real SQLite file, real config file."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,17 +20,13 @@ from bot.commands.schedule import ScheduleError, parse_schedule
 from bot.config import Config, ConfigError, load_config, parse_config
 from bot.cron import cron_trigger, shortest_gap
 from bot.store import channels as channel_store
-from bot.store.database import open_database
 from bot.timezones import ZoneError, chat_timezone
 
 SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1")
 
 
-@pytest.fixture
-def core(tmp_path: Path) -> Iterator[NewsDigest]:
-    app = NewsDigest(Config(database=str(tmp_path / "nd.db")), db=open_database(tmp_path / "nd.db"))
-    yield app
-    app.close()
+# `core`, and the `h` and `bot` over it, on an empty database (conftest).
+pytestmark = pytest.mark.empty_core
 
 
 @pytest.mark.parametrize(
