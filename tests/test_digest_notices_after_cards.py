@@ -17,13 +17,11 @@ import pytest
 import sqlite_utils
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import CHANNEL, DiscordChannel
 from fakes.stories import add_channel, add_story, make_card_source
-from test_discord_garbled_posts import BOT_POST, CHANNEL, HOOK_POST, ROUTES, WEBHOOK_ID, WEBHOOK_URL
+from test_discord_garbled_posts import ROUTES
 from test_outbox_deferred_order import bucket_429
 
-from bot.adapters.discord.adapter import DiscordBotAdapter
-from bot.adapters.discord.routes import DiscordAdapter
-from bot.adapters.discord.webhook import DiscordWebhookAdapter
 from bot.delivery.adapter import DeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
@@ -54,32 +52,15 @@ def _tuesday(db: sqlite_utils.Database, channel: ChannelRow) -> None:
     assert sorted(k.split(":")[0] for k in keys) == ["digest-backlog", "digest-more"]
 
 
-class DiscordDigest:
+class DiscordDigest(DiscordChannel):
     """One Discord digest channel (the bot's, or a webhook's) on a real database file."""
 
     def __init__(
         self, tmp_path: Path, fake: FakeDiscord, client: discord.Client, session: Any, route: str
     ) -> None:
-        self.fake = fake
-        self.now = MONDAY
-        self.db = open_database(tmp_path / "nd.db")
-        fake.webhook_channels[WEBHOOK_ID] = CHANNEL
-        bot = DiscordBotAdapter(client)
-        self.adapter = DiscordAdapter(bot=bot, webhooks=DiscordWebhookAdapter(session, bot=bot))
-        self.outbox = Outbox(
-            self.db,
-            make_card_source(self.db, TUESDAY),
-            settings=OutboxSettings(pace=0),
-            clock=lambda: self.now,
-        )
-        self.outbox.register(self.adapter)
-        self.channel = add_channel(
-            self.db,
-            str(CHANNEL),
-            platform="discord",
-            webhook_url=WEBHOOK_URL if route == "webhook" else None,
-        )
-        self.post = HOOK_POST if route == "webhook" else BOT_POST
+        db = open_database(tmp_path / "nd.db")
+        card_source = make_card_source(db, TUESDAY)
+        super().__init__(db, card_source, fake, client, session, route, now=MONDAY)
 
     def real_time_passed(self) -> None:
         """The buckets keep the event loop's clock: as they stand once the wait passed."""

@@ -9,8 +9,9 @@ from typing import Any
 
 import discord
 from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import CHANNEL
 from fakes.stories import grow_story
-from test_discord_garbled_posts import CHANNEL, ROUTES
+from test_discord_garbled_posts import ROUTES
 from test_discord_garbled_posts import World as DiscordWorld
 
 from bot.runner import update_planner

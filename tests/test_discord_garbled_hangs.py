@@ -14,8 +14,9 @@ from typing import Any
 import discord
 import pytest
 from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import BOT_POST, CHANNEL
 from fakes.stories import add_channel, add_story
-from test_discord_garbled_posts import BOT_POST, CHANNEL, T0, World, assert_no_errors
+from test_discord_garbled_posts import T0, World, assert_no_errors
 
 from bot.store import deliveries as store
 

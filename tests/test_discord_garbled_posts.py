@@ -16,26 +16,18 @@ from typing import Any
 
 import discord
 import pytest
-import sqlite_utils
 from fakes.discord_api import HTML_PAGE, NO_ID, TRUNCATED_JSON, FakeDiscord
-from fakes.stories import add_channel, add_story, grow_story, make_card_source
+from fakes.discord_channel import CHANNEL, DiscordChannel
+from fakes.stories import add_story, grow_story, make_card_source
 
-from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.adapters.discord.errors import SEND_TIMEOUT
-from bot.adapters.discord.routes import DiscordAdapter
-from bot.adapters.discord.webhook import DiscordWebhookAdapter
-from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.delivery.outbox import OutboxSettings
 from bot.runner import update_planner
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
-CHANNEL = 111111111111111111
-WEBHOOK_ID = 222222222222222222
-WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'T' * 68}"
-BOT_POST = rf"/channels/{CHANNEL}/messages"
-HOOK_POST = rf"/webhooks/{WEBHOOK_ID}/[^/]+"
 # More garbled answers in a row than any attempt limit allows: they must cost no attempts.
 MANY = OutboxSettings().max_attempts + 1
 
@@ -45,7 +37,7 @@ ANSWERS = pytest.mark.parametrize(
 ROUTES = pytest.mark.parametrize("route", ["bot", "webhook"])
 
 
-class World:
+class World(DiscordChannel):
     """One Discord channel (through the bot, or its webhook with the bot to look), one story;
     drains as the hours pass."""
 
@@ -59,28 +51,18 @@ class World:
         bot: bool = True,
         send_timeout: float = SEND_TIMEOUT,
     ) -> None:
-        self.fake = fake
-        self.now = T0
-        self.db: sqlite_utils.Database = open_database(":memory:")
-        fake.webhook_channels[WEBHOOK_ID] = CHANNEL
-        bot_adapter = DiscordBotAdapter(client, send_timeout=send_timeout) if bot else None
-        self.adapter = DiscordAdapter(
-            bot=bot_adapter, webhooks=DiscordWebhookAdapter(session, bot=bot_adapter)
+        db = open_database(":memory:")
+        super().__init__(
+            db,
+            make_card_source(db, T0),
+            fake,
+            client,
+            session,
+            route,
+            now=T0,
+            bot=bot,
+            send_timeout=send_timeout,
         )
-        self.outbox = Outbox(
-            self.db,
-            make_card_source(self.db, T0),
-            settings=OutboxSettings(pace=0),
-            clock=lambda: self.now,
-        )
-        self.outbox.register(self.adapter)
-        self.channel = add_channel(
-            self.db,
-            str(CHANNEL),
-            platform="discord",
-            webhook_url=WEBHOOK_URL if route == "webhook" else None,
-        )
-        self.post = HOOK_POST if route == "webhook" else BOT_POST
         add_story(self.db, "s1", ["A", "B"], now=T0)
         store.enqueue_story(self.db, "s1", self.channel.id, now=T0)
 

@@ -13,7 +13,8 @@ from typing import Any
 import discord
 import pytest
 from fakes.discord_api import HTML_PAGE, FakeDiscord
-from test_discord_garbled_posts import CHANNEL, HOOK_POST, World, assert_no_tracebacks
+from fakes.discord_channel import CHANNEL, HOOK_POST
+from test_discord_garbled_posts import World, assert_no_tracebacks
 
 RATE_LIMITED = {"Via": "1.1 google", "Retry-After": "1"}
 

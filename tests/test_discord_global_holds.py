@@ -16,9 +16,10 @@ from typing import Any
 import discord
 import pytest
 from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import BOT_POST
 from fakes.stories import add_story, channel_row
 from test_discord_delivery import CHANNEL, card
-from test_discord_garbled_posts import BOT_POST, T0, World
+from test_discord_garbled_posts import T0, World
 
 from bot.adapters.discord.adapter import DiscordBotAdapter
 from bot.delivery.adapter import RateLimitedDeliveryError

@@ -13,7 +13,8 @@ from typing import Any
 import discord
 import pytest
 from fakes.discord_api import HTML_PAGE, FakeDiscord
-from test_discord_garbled_posts import CHANNEL, ROUTES, T0, World
+from fakes.discord_channel import CHANNEL
+from test_discord_garbled_posts import ROUTES, T0, World
 
 from bot.adapters.discord.errors import translate_error
 from bot.delivery.adapter import (

@@ -13,10 +13,11 @@ from typing import Any
 
 import discord
 from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import CHANNEL, HOOK_POST
 from fakes.stories import add_story, grow_story
 from test_digest_notices_after_cards import TUESDAY, DiscordDigest
 from test_discord_first_reply_thread import _requests
-from test_discord_garbled_posts import CHANNEL, HOOK_POST, ROUTES
+from test_discord_garbled_posts import ROUTES
 from test_outbox_deferred_order import bucket_429
 
 from bot.runner import update_planner

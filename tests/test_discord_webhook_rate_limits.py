@@ -16,8 +16,9 @@ from typing import Any
 import discord
 import pytest
 from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import BOT_POST, HOOK_POST
 from fakes.stories import add_story, grow_story
-from test_discord_garbled_posts import BOT_POST, HOOK_POST, T0, World
+from test_discord_garbled_posts import T0, World
 from test_outbox_deferred_order import bucket_429
 
 from bot.adapters.discord.errors import BOT_ROUTE, WEBHOOK_ROUTE

@@ -14,9 +14,10 @@ import discord
 import pytest
 import sqlite_utils
 from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import CHANNEL
 from fakes.slack_api import FakeSlackAPI
 from fakes.stories import add_story
-from test_discord_garbled_posts import CHANNEL, World
+from test_discord_garbled_posts import World
 from test_slack_rate_limits import T0, instant
 from test_slack_rate_limits import World as SlackWorld
 

@@ -18,8 +18,9 @@ from typing import Any
 import discord
 import pytest
 from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import CHANNEL, HOOK_POST, WEBHOOK_ID, WEBHOOK_URL
 from fakes.stories import add_channel, add_story, make_card_source
-from test_discord_garbled_posts import CHANNEL, HOOK_POST, T0, WEBHOOK_ID, WEBHOOK_URL, World
+from test_discord_garbled_posts import T0, World
 from test_notice_pieces import NOTICE, PIECES, SERVER_ERROR, notice_pieces
 
 from bot.store import alerts as alert_store

@@ -15,9 +15,10 @@ import discord
 import sqlite_utils
 from fakes.chat import FakeChatAdapter
 from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import BOT_POST, CHANNEL
 from fakes.slack_api import FakeSlackAPI
 from fakes.stories import add_channel, add_story, grow_story, make_card_source
-from test_discord_garbled_posts import BOT_POST, CHANNEL, T0, World
+from test_discord_garbled_posts import T0, World
 from test_slack_channel_names import World as SlackWorld
 
 from bot.adapters.slack.adapter import SlackAdapter

@@ -12,8 +12,9 @@ from typing import Any
 
 import discord
 from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import BOT_POST, CHANNEL
 from fakes.stories import add_channel, add_story
-from test_discord_garbled_posts import BOT_POST, CHANNEL, T0, World
+from test_discord_garbled_posts import T0, World
 from test_outbox_deferred_order import bucket_429, real_time_passed
 
 from bot.store import card_refreshes
