@@ -16,10 +16,11 @@ import sqlite_utils
 from fakes.discord_api import FakeDiscord
 from fakes.discord_channel import CHANNEL
 from fakes.slack_api import FakeSlackAPI
+from fakes.slack_outbox import T0
 from fakes.stories import add_story
 from test_discord_garbled_posts import World
-from test_slack_rate_limits import T0, instant
 from test_slack_rate_limits import World as SlackWorld
+from test_slack_rate_limits import instant
 
 from bot.runner import feed_alerts
 from bot.store import alerts

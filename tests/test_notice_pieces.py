@@ -19,9 +19,9 @@ import sqlite_utils
 from fakes.discord_api import FakeDiscord
 from fakes.discord_channel import BOT_POST, CHANNEL, HOOK_POST
 from fakes.slack_api import FakeSlackAPI
+from fakes.slack_outbox import T0 as SLACK_T0
 from fakes.stories import add_channel, add_story
 from test_discord_garbled_posts import World
-from test_slack_rate_limits import T0 as SLACK_T0
 from test_slack_rate_limits import World as SlackWorld
 from test_slack_rate_limits import instant
 

@@ -6,35 +6,29 @@ SQLite file; the fake Web API's recorded calls tell what was tried."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
-from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
-from fakes.stories import add_channel, make_card_source, queue_story
+from fakes.slack_api import FakeSlackAPI
+from fakes.slack_outbox import PROMPT, RATE_LIMITED, T0, WAIT, SlackOutbox
+from fakes.stories import add_channel, make_card_source
 from test_slack_blocks import make_card
 
-from bot.adapters.slack.adapter import OVERFLOW_TRIES, ChannelPacer, SlackAdapter
+from bot.adapters.slack.adapter import OVERFLOW_TRIES
 from bot.adapters.slack.blocks import card_messages
-from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.cards import StoryCard
-from bot.delivery.outbox import DrainReport, Outbox, OutboxSettings
 from bot.models import Bullet
 from bot.store import deliveries as store
 from bot.store import due_rows
 from bot.store.channels import ChannelRow
 
-T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-WAIT = 30  # the overflow part's Retry-After, seconds
-RATE_LIMITED = {"status": 429, "body": {"ok": False, "error": "ratelimited"}}
-PROMPT = 5.0
 
+class World(SlackOutbox):
+    """Slack's outbox with one card too big for a message ("big"), whose overflow part waits
+    out its Retry-After (`WAIT`) until the test says (`release`)."""
 
-class World:
     def __init__(self, db: sqlite_utils.Database, fake: FakeSlackAPI) -> None:
-        self.db = db
-        self.fake = fake
-        self.now = T0
         # The overflow's waits, each over when the test says (`release`).
         self.waits: list[float] = []
         self._gates: list[asyncio.Event] = []
@@ -44,12 +38,7 @@ class World:
             tldr=[Bullet(f"Point {i} " + "w" * 480, ["Outlet 0"]) for i in range(25)],
         )
         assert len(card_messages(self.big)) == 2
-        self.outbox = Outbox(
-            db, self.card_for, settings=OutboxSettings(pace=0), clock=lambda: self.now
-        )
-        client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=fake.api_url))
-        self.adapter = SlackAdapter(client, pacer=ChannelPacer(0), sleep=self.overflow_sleep)
-        self.outbox.register(self.adapter)
+        super().__init__(db, fake, self.card_for, sleep=self.overflow_sleep)
 
     def card_for(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
         return self.big if story_id == "big" else self.small_cards(story_id, channel)
@@ -70,17 +59,6 @@ class World:
                 await asyncio.sleep(0.01)
 
         await asyncio.wait_for(settled(), PROMPT)
-
-    async def drain(self) -> DrainReport:
-        return await asyncio.wait_for(self.outbox.drain(), PROMPT)
-
-    def queue(self, channel: ChannelRow, story: str) -> int:
-        return queue_story(self.db, channel, story, now=self.now)
-
-    def row(self, row_id: int) -> store.DeliveryRow:
-        row = store.get(self.db, row_id)
-        assert row is not None
-        return row
 
     def top_level(self, channel: str) -> list[str]:
         return [
@@ -123,8 +101,8 @@ async def test_an_overflow_parts_429_holds_the_queued_posts_of_every_slack_chann
     world = World(db, slack_api)
     c1 = add_channel(db, "C1", mode="instant")
     c2 = add_channel(db, "C2", mode="instant")
-    big = world.queue(c1, "big")
-    after = world.queue(c1, "s2")
+    [big] = world.queue(c1, "big")
+    [after] = world.queue(c1, "s2")
     slack_api.script_usual("chat.postMessage")  # the card's first message lands
     slack_api.script("chat.postMessage", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
 
@@ -145,7 +123,7 @@ async def test_an_overflow_parts_429_holds_the_queued_posts_of_every_slack_chann
     # Another Slack channel's card queued inside the Retry-After waits too: Slack's 429 does
     # not say which limit it was.
     world.now = T0 + timedelta(seconds=1)
-    elsewhere = world.queue(c2, "s3")
+    [elsewhere] = world.queue(c2, "s3")
     await world.drain()
     assert len(slack_api.calls_to("chat.postMessage")) == 2
     assert_held_until(world, [elsewhere], until)
@@ -179,7 +157,7 @@ async def test_an_overflow_part_limited_again_in_the_background_extends_the_hold
     slack_api.script("chat.postMessage", headers={"Retry-After": "40"}, **RATE_LIMITED)
     await world.release()
     assert world.waits == [WAIT, 40]
-    queued = world.queue(c1, "s2")
+    [queued] = world.queue(c1, "s2")
     await world.drain()
     later = world.now + timedelta(seconds=40)
     assert_held_until(world, [queued], later)
@@ -204,7 +182,7 @@ async def test_an_overflow_part_given_up_on_a_429_still_holds_the_queued_posts(
     # Its last try refused, the part is given up (an ERROR, `test_slack_overflow`); the limit
     # stands all the same, and the card queued now waits it out.
     assert not world.adapter.overflow.tasks and world.replies("C1") == []
-    queued = world.queue(c1, "s2")
+    [queued] = world.queue(c1, "s2")
     await world.drain()
     assert_held_until(world, [queued], world.now + timedelta(seconds=WAIT))
     assert len(slack_api.calls_to("chat.postMessage")) == 1 + OVERFLOW_TRIES

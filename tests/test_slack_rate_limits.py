@@ -10,64 +10,34 @@ API, whose recorded calls tell what was tried; the drains' sleeps are recorded, 
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlite_utils
 from fakes.chat import FakeChatAdapter
-from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
-from fakes.stories import add_channel, grow_story, make_card_source, queue_story
+from fakes.slack_api import FakeSlackAPI
+from fakes.slack_outbox import RATE_LIMITED, T0, WAIT, SlackOutbox
+from fakes.stories import add_channel, grow_story, make_card_source
 
-from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
-from bot.adapters.slack.settings import SlackSettings, make_client
-from bot.delivery.outbox import DrainReport, Outbox, OutboxSettings
 from bot.store import alerts as alert_store
 from bot.store import card_refreshes, due_rows
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store.channels import ChannelRow
 
-T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-WAIT = 30  # Slack's Retry-After, seconds
-RATE_LIMITED = {"status": 429, "body": {"ok": False, "error": "ratelimited"}}
-# A drain that slept through the Retry-After (as slack-sdk's retry handler did) would take WAIT
-# seconds or more; this only keeps such a regression from hanging the run. What the tests
-# assert is what was tried and when each row is due.
-PROMPT = 5.0
 
+class World(SlackOutbox):
+    """Slack's outbox with a fake Discord beside it; the drains' sleeps are recorded, not slept."""
 
-class World:
     def __init__(self, db: sqlite_utils.Database, fake: FakeSlackAPI) -> None:
-        self.db = db
-        self.fake = fake
-        self.now = T0
         self.sleeps: list[float] = []
-        self.outbox = Outbox(
-            db,
-            make_card_source(db, T0),
-            settings=OutboxSettings(pace=0),
-            clock=lambda: self.now,
-            sleep=self.sleep,
+        super().__init__(
+            db, fake, make_card_source(db, T0), sleep=self.sleep, outbox_sleep=self.sleep
         )
-        client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=fake.api_url))
-        self.adapter = SlackAdapter(client, pacer=ChannelPacer(0), sleep=self.sleep)
-        self.outbox.register(self.adapter)
         self.discord = FakeChatAdapter("discord")
         self.outbox.register(self.discord)
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
-
-    async def drain(self) -> DrainReport:
-        return await asyncio.wait_for(self.outbox.drain(), PROMPT)
-
-    def queue(self, channel: ChannelRow, *stories: str) -> list[int]:
-        return [queue_story(self.db, channel, story, now=self.now) for story in stories]
-
-    def rows(self, ids: list[int]) -> list[store.DeliveryRow]:
-        rows = [store.get(self.db, i) for i in ids]
-        assert all(row is not None for row in rows)
-        return rows  # type: ignore[return-value]
 
     def posted_stories(self, channel: str) -> list[str]:
         return [
