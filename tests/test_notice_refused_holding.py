@@ -21,8 +21,9 @@ from typing import Any
 import discord
 import pytest
 from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import BOT_POST, CHANNEL, HOOK_POST, WEBHOOK_URL
 from fakes.stories import add_channel, add_story, make_card_source
-from test_discord_garbled_posts import BOT_POST, CHANNEL, HOOK_POST, T0, WEBHOOK_URL, World
+from test_discord_garbled_posts import T0, World
 from test_outbox_deferred_order import bucket_429
 
 from bot.adapters.discord.webhook import webhook_session
