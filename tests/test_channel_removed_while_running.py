@@ -6,10 +6,11 @@ Two real connections on one database file, as the two processes have."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from fakes.chat import FakeChatAdapter
 from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests, feed_alerts
+from bot.runner import digest_build, digests, feed_alerts
 from bot.runner.digest_job import run_digest
 from bot.store import channel_removal
 from bot.store import deliveries as store
@@ -30,18 +31,22 @@ OWN_TABLES = ("deliveries", "alerts", "digest_runs", "topic_matches")
 
 
 def remove_when(
-    monkeypatch: pytest.MonkeyPatch, name: str, other: sqlite_utils.Database, pk: int
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    other: sqlite_utils.Database,
+    pk: int,
+    module: ModuleType = digests,
 ) -> None:
-    """`digests.<name>` (what the service reads before it writes) runs, then the other process's
-    `channels remove` commits: the race, made certain."""
-    real = getattr(digests, name)
+    """`<module>.<name>` (what the service reads before it writes) runs, then the other
+    process's `channels remove` commits: the race, made certain."""
+    real = getattr(module, name)
 
     def then_removed(*args: Any, **kwargs: Any) -> Any:
         chosen = real(*args, **kwargs)
         assert channel_removal.delete_channel(other, pk)
         return chosen
 
-    monkeypatch.setattr(digests, name, then_removed)
+    monkeypatch.setattr(module, name, then_removed)
 
 
 def leftovers(db: sqlite_utils.Database, pk: int) -> dict[str, int]:
@@ -70,7 +75,8 @@ async def test_a_digest_job_whose_channel_is_removed_as_it_queues_queues_nothing
     channel = add_channel(service_db, "C0GONE", mode="digest", schedule="0 12 * * *")
     for story in ("s1", "s2"):
         add_story(service_db, story, ["Gazette", "Courier"], now=NOON)
-    remove_when(monkeypatch, "digest_selection", cli_db, channel.id)
+    # A job's digest is chosen off the loop (`bot.runner.digest_build`), the channel still there.
+    remove_when(monkeypatch, "digest_selection", cli_db, channel.id, digest_build)
     kicked: list[bool] = []
     service = SimpleNamespace(
         db=service_db,
@@ -78,6 +84,7 @@ async def test_a_digest_job_whose_channel_is_removed_as_it_queues_queues_nothing
         settings=SimpleNamespace(catch_up_window=digests.MAX_LOOKBACK),
         config=SimpleNamespace(digest_size=5),
         outbox=SimpleNamespace(kick=lambda: kicked.append(True)),
+        digest_lock=asyncio.Lock(),
     )
     with caplog.at_level(logging.INFO):
         await run_digest(service, channel.id)  # type: ignore[arg-type]

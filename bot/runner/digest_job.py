@@ -1,6 +1,8 @@
 """A digest job's run: the slot it stands for (a catch-up names it; a scheduled job's is the
 latest fire of the channel's current schedule), and queuing that digest unless the channel is
-paused, the job is from an old schedule, or the slot was already covered. Kept apart from
+paused, the job is from an old schedule, or the slot was already covered. The digest is chosen
+off the event loop (`bot.runner.digest_build`), one at a time (`Service.digest_lock`), and the
+checks are made again once it is chosen: the loop ran on meanwhile. Kept apart from
 `bot.runner.service`, which wires the parts together."""
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.runner import digests
+from bot.runner.digest_build import selection_off_loop
 from bot.runner.jobs import latest_fire
 from bot.store import channels as channel_store
 from bot.store import digest_runs
+from bot.store.channels import ChannelRow
 from bot.store.database import iso
 
 if TYPE_CHECKING:
@@ -30,6 +34,17 @@ async def run_digest(
 ) -> None:
     """Queue the channel's digest for `scheduled_for` (a catch-up), or, run by its job (whose
     `schedule` is the (cron, time zone) it was made for), for the slot the job stands for."""
+    async with service.digest_lock:
+        await _run_digest(service, channel_pk, scheduled_for, schedule=schedule)
+
+
+async def _run_digest(
+    service: Service,
+    channel_pk: int,
+    scheduled_for: datetime | None,
+    *,
+    schedule: tuple[str, str] | None,
+) -> None:
     db = service.db
     channel = channel_store.get_channel_by_pk(db, channel_pk)
     if channel is None or channel.mode != "digest":
@@ -55,7 +70,42 @@ async def run_digest(
         # since this slot.
         log.info("digest for %s at %s already sent; skipping", channel.key, iso(when))
         return
+    size = service.config.digest_size
+    selection = await selection_off_loop(db, channel, now=now, slot=when, default_size=size)
+    # The channel as it is now: paused or switched to instant mode while the digest was chosen
+    # gets none. (A `/digest` meanwhile waited for `digest_lock`; one from another process
+    # recorded its run, read here again.)
+    # Removed meanwhile is said by `enqueue_digest`, in its write transaction.
+    fresh = channel_store.get_channel_by_pk(db, channel_pk)
+    if fresh is not None and (fresh.mode != "digest" or fresh.paused_reason):
+        log.info("channel %s was paused or changed mode meanwhile; no digest", fresh.key)
+        return
+    channel = fresh or channel
+    last = digest_runs.last_digest_run(db, channel.id)
+    if last is not None and when <= last:
+        log.info("digest for %s at %s already sent; skipping", channel.key, iso(when))
+        return
     digests.enqueue_digest(
-        db, channel, now=now, scheduled_for=when, default_size=service.config.digest_size
+        db,
+        channel,
+        now=now,
+        scheduled_for=when,
+        default_size=size,
+        selection=selection,
     )
     service.outbox.kick()
+
+
+async def post_digest(service: Service, channel: ChannelRow) -> int:
+    """`/digest` in chat: queue the channel's digest now; the outbox posts it. Chosen off the
+    loop, after any digest being chosen for a job or the catch-up (`Service.digest_lock`)."""
+    async with service.digest_lock:
+        now, size = service.clock(), service.config.digest_size
+        selection = await selection_off_loop(
+            service.db, channel, now=now, slot=now, default_size=size
+        )
+        count = digests.enqueue_digest(
+            service.db, channel, now=now, default_size=size, selection=selection
+        )
+    service.outbox.kick()
+    return count

@@ -52,6 +52,7 @@ def enqueue_digest(
     now: datetime,
     scheduled_for: datetime | None = None,
     default_size: int = DEFAULT_LIMIT,
+    selection: Selection | None = None,
 ) -> int:
     """Queue one digest for the channel and record the run. Returns the number of stories.
 
@@ -59,9 +60,11 @@ def enqueue_digest(
     Monday digest after a weekend, or a weekly one, does not lose the days a fixed window would.
     It has the channel's `digest_size` cards (else `default_size`), newest to the channel first
     (`digest_selection`); the stories that qualify beyond them are listed after the cards
-    (`bot.runner.overflow`) instead of dropped silently."""
+    (`bot.runner.overflow`) instead of dropped silently. `selection`: the digest's
+    `digest_selection`, when the caller made it already (off the loop: `bot.runner.digest_build`)."""
     slot = scheduled_for or now
-    selection = digest_selection(db, channel, now=now, slot=slot, default_size=default_size)
+    if selection is None:
+        selection = digest_selection(db, channel, now=now, slot=slot, default_size=default_size)
     not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
     with delivery_store.durable(db):
         if removed_meanwhile(db, channel, "digest"):

@@ -36,12 +36,12 @@ from bot.cards import StoryCard
 from bot.config import Config
 from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
-from bot.runner import digests, feed_alerts, shutdown
+from bot.runner import feed_alerts, shutdown
 from bot.runner.cards import CardSource
 from bot.runner.catch_up import catch_up
 from bot.runner.changes import ScheduleChanges, catch_up_resumed, channel_changed
 from bot.runner.console import ensure_console_channel, without_runner_console
-from bot.runner.digest_job import run_digest
+from bot.runner.digest_job import post_digest, run_digest
 from bot.runner.elsewhere import ChangesElsewhere, plan_changed, plan_elsewhere
 from bot.runner.health import HealthServer
 from bot.runner.jobs import ChannelJobs, digest_channels, make_scheduler
@@ -145,6 +145,11 @@ class Service:
         self.chat_configured = False
         self.health_server: HealthServer | None = None
         self.stopping = asyncio.Event()
+        # One digest chosen at a time (each off the loop, `bot.runner.digest_build`): a job's
+        # checks of what its channel was sent stay true until its digest is queued.
+        self.digest_lock = asyncio.Lock()
+        # Set while start's catch-up runs: /healthz answers, and says so (`bot.runner.status`).
+        self.catching_up = False
         self.state = "created"
         self.started_at: datetime | None = None
         self.outbox_task: asyncio.Task[None] | None = None
@@ -182,12 +187,8 @@ class Service:
         self.outbox.retry_route(*(routes or (name,)))
 
     async def post_digest(self, channel: ChannelRow) -> int:
-        """`/digest` in chat: queue the channel's digest now; the outbox posts it."""
-        count = digests.enqueue_digest(
-            self.db, channel, now=self.clock(), default_size=self.config.digest_size
-        )
-        self.outbox.kick()
-        return count
+        """`/digest` in chat, see `bot.runner.digest_job.post_digest`."""
+        return await post_digest(self, channel)
 
     async def channel_changed(self, before: ChannelRow, after: ChannelRow) -> None:
         """A setting changed in chat takes effect now, see `bot.runner.changes`."""
@@ -247,7 +248,11 @@ class Service:
         # it) nor scheduled (start() is after it). Jobs only run once catch-up yields the loop,
         # and run_digest skips a slot that catch-up has already covered.
         self.scheduler.start()
-        await self._catch_up()
+        self.catching_up = True
+        try:
+            await self._catch_up()
+        finally:
+            self.catching_up = False
         self.outbox_task = asyncio.create_task(self.outbox.run(self.stopping), name="outbox")
         self.state = "running"
         self.starter.retry_pending()

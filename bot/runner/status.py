@@ -66,7 +66,10 @@ def service_health(service: Service) -> dict[str, Any]:
     if last_ok is None:
         row = service.db.execute("SELECT MAX(last_success_at) FROM feeds").fetchone()
         last_ok = parse_iso(row[0]) if row and row[0] else None
-    running = service.state == "running" and service.scheduler.running
+    # Start's catch-up (`Service.catching_up`) runs with the scheduler started, its digests chosen
+    # off the loop: the service is up, only still queuing what it missed while down.
+    catching_up = service.catching_up and service.state == "starting"
+    running = (service.state == "running" or catching_up) and service.scheduler.running
     # A route's first transient failures (one 503, one leftover 429) are no outage yet.
     reported = service.outbox.outages.reported()
     outages = {
@@ -109,7 +112,12 @@ def service_health(service: Service) -> dict[str, Any]:
     )
     problems = critical + problems
     return {
-        "status": ("degraded" if problems else "ok") if running else service.state,
+        "status": (
+            ("degraded" if problems else "catching up" if catching_up else "ok")
+            if running
+            else service.state
+        ),
+        "catching_up": catching_up,
         "problems": problems,
         "critical": bool(critical),
         "scheduler_running": running,

@@ -1,0 +1,51 @@
+"""A digest's selection worked out off the event loop.
+
+Choosing a digest reads every story of its window with its articles and ranks them, counting each
+one's independent sources (`bot.pipeline.digest_rank`): on a database of months, seconds per
+channel. Done on the loop, a start-up catching up a dozen channels, or channels sharing a
+schedule, kept `/healthz`, slash commands and the outbox waiting for as long. So the reads run in
+a worker thread, on a read-only connection of its own (the loop's is never used from two threads;
+`NewsDigest.find_story_async` does the same), inside one read transaction, so they all see one
+commit while the loop goes on writing. Only the short write that queues the digest
+(`bot.runner.digests.enqueue_digest`) is left to the loop. An in-memory database exists only on
+the loop's connection: its selection is made there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.pipeline.digest import Selection
+from bot.runner.digests import digest_selection
+from bot.store.channels import ChannelRow
+from bot.store.database import BUSY_TIMEOUT_SECONDS, connect_read_only, database_file, snapshot
+
+
+async def selection_off_loop(
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    *,
+    now: datetime,
+    slot: datetime,
+    default_size: int,
+) -> Selection:
+    """`digest_selection` for the channel's digest of `slot`, read in a worker thread."""
+    path = database_file(db)
+    if path is None:
+        return digest_selection(db, channel, now=now, slot=slot, default_size=default_size)
+    return await asyncio.to_thread(_select_in_file, path, channel, now, slot, default_size)
+
+
+def _select_in_file(
+    path: str, channel: ChannelRow, now: datetime, slot: datetime, default_size: int
+) -> Selection:
+    conn = connect_read_only(path, timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        db = sqlite_utils.Database(conn)
+        with snapshot(db):
+            return digest_selection(db, channel, now=now, slot=slot, default_size=default_size)
+    finally:
+        conn.close()

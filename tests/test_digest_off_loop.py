@@ -1,0 +1,148 @@
+"""A digest is chosen off the event loop: on a database of months that takes seconds a channel,
+and a start-up catching up a dozen channels, or channels sharing a schedule, kept /healthz and
+slash commands waiting for as long. /healthz answers during the catch-up and says so. Real SQLite
+file, controlled clock; the selection is slowed by a wrapper to stand for the big database."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _loop_ticks import LoopTicks
+from fakes.chat import FakeChatAdapter
+from fakes.clock import Clock
+from fakes.runner import stop
+from fakes.stories import add_story
+
+from bot.app import NewsDigest
+from bot.config import ChannelConfig, Config
+from bot.pipeline.digest import Selection
+from bot.runner import digest_build
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
+from bot.store import channels as channel_store
+from bot.store import digest_runs
+from bot.store.database import open_database
+
+T0 = datetime(2027, 5, 3, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC
+
+
+def make_service(tmp_path: Path, clock: Callable[[], datetime]) -> tuple[Service, FakeChatAdapter]:
+    config = Config(
+        database=str(tmp_path / "nd.db"),
+        channels=[
+            ChannelConfig(platform="slack", id=f"C{n}", schedule="0 9 * * *", min_sources=1)
+            for n in (1, 2)
+        ],
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    settings = RunnerSettings(health_port=None, post_pace=0, start_spread=300)
+    service = Service(config, core=core, settings=settings, clock=clock, env={})
+    chat = FakeChatAdapter("slack")
+    service.register_adapter(chat)
+    return service, chat
+
+
+class SlowSelection:
+    """`digest_selection` as `digest_build` calls it, recording the thread it ran on and, with
+    `gate`, waiting for the test to let it finish."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, *, gate: bool = False) -> None:
+        self.threads: list[int] = []
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        if not gate:
+            self.release.set()
+        self.real = digest_build.digest_selection
+        monkeypatch.setattr(digest_build, "digest_selection", self)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Selection:
+        self.threads.append(threading.get_ident())
+        self.entered.set()
+        assert self.release.wait(10)
+        threading.Event().wait(0.2)  # a big database's seconds, shortened
+        return self.real(*args, **kwargs)
+
+
+async def missed_digests(tmp_path: Path, clock: Clock) -> None:
+    """Two channels whose 09:00 digest was missed, with a story each would get."""
+    service, _chat = make_service(tmp_path, clock)
+    await service.start()  # the baseline runs, a day ago
+    await stop(service)
+    db = open_database(tmp_path / "nd.db")
+    add_story(db, "s1", ["A"], now=T0 - timedelta(minutes=30))
+    db.conn.close()
+
+
+async def test_catch_up_digests_are_chosen_off_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(T0 - timedelta(days=1))
+    await missed_digests(tmp_path, clock)
+    clock.now = T0 + timedelta(minutes=5)
+    slow = SlowSelection(monkeypatch)
+    service, chat = make_service(tmp_path, clock)
+    async with LoopTicks() as ticks:
+        await service.start()
+    await service.outbox.drain()
+    runs = [digest_runs.last_digest_run(service.db, pk) for pk in (1, 2)]
+    await stop(service)
+    assert len(slow.threads) == 2
+    assert threading.get_ident() not in slow.threads  # never on the loop's thread
+    # Two selections of 0.2 s each: the loop ticked through them (a blocked loop does not).
+    assert ticks.count >= 10, ticks.count
+    assert runs == [T0, T0]
+    assert sorted(m.channel_id for m in chat.cards()) == ["C1", "C2"]
+
+
+async def test_healthz_answers_catching_up_while_missed_digests_are_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(T0 - timedelta(days=1))
+    await missed_digests(tmp_path, clock)
+    clock.now = T0 + timedelta(minutes=5)
+    slow = SlowSelection(monkeypatch, gate=True)
+    service, _chat = make_service(tmp_path, clock)
+    starting = asyncio.create_task(service.start())
+    assert await asyncio.to_thread(slow.entered.wait, 10)
+    during = service.health()
+    slow.release.set()
+    await starting
+    after = service.health()
+    await stop(service)
+    assert during["status"] == "catching up" and during["catching_up"] is True
+    assert during["scheduler_running"] is True  # so the health check's answer is a 200
+    assert after["status"] == "ok" and after["catching_up"] is False
+
+
+async def test_a_scheduled_digest_is_chosen_off_the_loop_and_slash_digest_waits_its_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(T0 - timedelta(hours=1))
+    service, chat = make_service(tmp_path, clock)
+    await service.start()
+    add_story(service.db, "s1", ["A"], now=T0 - timedelta(minutes=30))
+    slow = SlowSelection(monkeypatch, gate=True)
+    clock.now = T0 + timedelta(milliseconds=300)
+    job = asyncio.create_task(service.run_digest(1))
+    assert await asyncio.to_thread(slow.entered.wait, 10)
+    # `/digest` in C1 while the job's digest is being chosen: it waits for it, so the job's
+    # check of what C1 was sent still holds when the job queues its digest.
+    channel = channel_store.get_channel(service.db, "slack", "C1")
+    assert channel is not None
+    command = asyncio.create_task(service.post_digest(channel))
+    await asyncio.sleep(0.05)
+    assert not command.done()
+    slow.release.set()
+    await job
+    count = await command
+    await service.outbox.drain()
+    await stop(service)
+    assert threading.get_ident() not in slow.threads
+    assert count == 0  # the job's digest gave s1 already
+    assert [(m.channel_id, m.story_id) for m in chat.cards()] == [("C1", "s1")]
