@@ -1,9 +1,14 @@
 """The daily `prune` job: retention (bot.store.retention) run inside the service.
 
 The first run comes a while after start, not at it: a restart should not add a long delete to the
-start-up's catch-up, and a bot restarted more often than daily still prunes. The job runs on the
-event loop (the shared SQLite connection lives there) and yields it between batches, so polls and
-the outbox carry on while a large backlog is deleted. A failure is logged and retried the next day;
+start-up's catch-up, and a bot restarted more often than daily still prunes. The prune runs in a
+worker thread on a connection of its own (the loop's is never used from two threads), as
+`NewsDigest.find_story_async` reads: on a database of months a batch takes most of a second, and
+`PRAGMA optimize` half of one, which on the loop kept /healthz, commands and the outbox waiting.
+Between batches it pauses about as long as the batch took, so the loop's writes (and another
+process's) get the write lock in between instead of queuing behind a backlog of batches. A stop of
+the service ends it after the batch in progress. An in-memory database (tests) exists only on the
+loop's connection: pruned there, yielding the loop between batches. A failure is logged and retried the next day;
 it never stops the service. The last prune's time and counts are kept in the database
 (`bot.store.service_state`): /healthz shows them after a restart, not "never" until the next.
 """
@@ -12,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,7 +28,7 @@ import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.store import retention, service_state
-from bot.store.database import iso, parse_iso, utcnow
+from bot.store.database import database_file, iso, open_database, parse_iso, utcnow
 from bot.store.retention import PruneCounts
 
 log = logging.getLogger(__name__)
@@ -29,6 +36,12 @@ log = logging.getLogger(__name__)
 PRUNE_JOB = "prune"
 PRUNE_EVERY = timedelta(days=1)
 FIRST_PRUNE_AFTER = timedelta(minutes=10)
+# The worker's pause after each batch: as long as the batch held the write lock, within these.
+MIN_PAUSE, MAX_PAUSE = 0.05, 1.0
+
+
+class PruneStopped(Exception):
+    """The service stopped during a prune: the batches done stay deleted, the rest waits."""
 
 
 class Pruner:
@@ -52,6 +65,8 @@ class Pruner:
         self.last_run: datetime | None = None
         self.last_counts: PruneCounts | None = None
         self.last_error: str | None = None
+        # Set by `stop`: the worker ends after its batch in progress.
+        self._halt = threading.Event()
         self._load_last()
 
     def _load_last(self) -> None:
@@ -100,20 +115,26 @@ class Pruner:
             replace_existing=True,
         )
 
+    def stop(self) -> None:
+        """End a prune in progress after its current batch (the service is stopping)."""
+        self._halt.set()
+
     async def run(self) -> PruneCounts | None:
         """One prune; its counts, or None when it failed (logged, retried at the next run)."""
         now = self.clock()
-        total = PruneCounts()
+        self._halt.clear()
+        path = database_file(self.db)
         try:
-            for counts, _examined in retention.prune_batches(
-                self.db,
-                now=now,
-                older_than=timedelta(days=self.retention_days),
-                window=self.window,
-            ):
-                total.add(counts)
-                await asyncio.sleep(0)  # polls and the outbox get the loop between batches
-            retention.tidy(self.db)
+            if path is None:
+                total = await self._prune_on_loop(now)
+            else:
+                total = await asyncio.to_thread(self._prune_in_file, path, now)
+        except asyncio.CancelledError:
+            self._halt.set()  # the loop is going: the worker stops after its batch too
+            raise
+        except PruneStopped:
+            log.info("pruning stopped with the service (the rest waits for the next run)")
+            return None
         except Exception as exc:
             # Batches already committed stay deleted; the rest waits for tomorrow's run.
             self.last_error = f"{type(exc).__name__}: {exc}"
@@ -137,3 +158,35 @@ class Pruner:
             extra={"event": "pruned", **total.as_dict()},
         )
         return total
+
+    async def _prune_on_loop(self, now: datetime) -> PruneCounts:
+        total = PruneCounts()
+        for counts, _examined in self._batches(self.db, now):
+            total.add(counts)
+            await asyncio.sleep(0)  # polls and the outbox get the loop between batches
+        retention.tidy(self.db)
+        return total
+
+    def _prune_in_file(self, path: str, now: datetime) -> PruneCounts:
+        """The prune in a worker thread, on its own connection, pausing after each batch."""
+        db = open_database(path)
+        try:
+            total = PruneCounts()
+            started = time.monotonic()
+            for counts, _examined in self._batches(db, now):
+                total.add(counts)
+                took = time.monotonic() - started
+                if self._halt.wait(min(max(took, MIN_PAUSE), MAX_PAUSE)):
+                    raise PruneStopped
+                started = time.monotonic()
+            retention.tidy(db)
+            return total
+        finally:
+            db.conn.close()
+
+    def _batches(
+        self, db: sqlite_utils.Database, now: datetime
+    ) -> Iterator[tuple[PruneCounts, int]]:
+        return retention.prune_batches(
+            db, now=now, older_than=timedelta(days=self.retention_days), window=self.window
+        )

@@ -28,6 +28,7 @@ async def stop(service: Service) -> None:
     service.outbox.halted = True
     if service.scheduler.running:
         service.scheduler.shutdown(wait=False)
+    service.pruner.stop()  # a prune's worker thread ends after its batch in progress
     grace = service.settings.shutdown_grace
     await service.starter.stop()
     await service.poller.close(grace / 2)

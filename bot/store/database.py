@@ -43,6 +43,9 @@ def parse_iso(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+# What a -wal file is cut back to once a checkpoint has copied it all into the database.
+JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+
 # How long a connection waits for another process's write lock before "database is locked".
 # Long enough to ride out a poll's or a merge's transaction; tests shorten it.
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -103,6 +106,10 @@ def open_database(
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     # NORMAL is durable enough in WAL mode for articles; the outbox asks for FULL around its writes.
     db.execute("PRAGMA synchronous = NORMAL")
+    # The -wal file keeps the size it grew to, without a limit: a big prune beside another writer
+    # left 3 GB of it. With the limit, SQLite cuts it back to this size whenever a checkpoint
+    # starts it over.
+    db.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
     try:
         if before_migrating is not None and (pending := pending_migrations(db)):
             before_migrating(db, pending)
@@ -361,6 +368,23 @@ class transaction:
             self.db.conn.execute("COMMIT")
         else:
             self.db.conn.execute("ROLLBACK")
+
+
+def truncate_wal(db: sqlite_utils.Database, *, wait: float = 1.0) -> bool:
+    """Copy the whole -wal file into the database and cut it to nothing (after a big delete, which
+    grew it), waiting up to `wait` seconds for readers and writers to let it: a checkpoint that
+    waits holds new writers back, so it is not worth waiting long for. Whether it was done; if
+    not, SQLite's own checkpoints and `journal_size_limit` shrink it later. A no-op off WAL."""
+    db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+    try:
+        busy, _pages, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        return False
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    return busy == 0
 
 
 @contextmanager

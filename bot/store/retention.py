@@ -27,7 +27,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.store import alerts, tombstones
-from bot.store.database import iso, transaction
+from bot.store.database import iso, transaction, truncate_wal
 from bot.store.duplicates import article_id
 
 # Old stories examined per write transaction: with their articles, deliveries and aliases a few
@@ -188,10 +188,13 @@ def tidy(db: sqlite_utils.Database) -> None:
     """After a prune: refresh the query planner's statistics, and give freed pages back to the
     file system only where the database was set up for it (auto_vacuum = INCREMENTAL). Otherwise
     SQLite reuses the freed pages for new rows, so the file stops growing without a VACUUM, which
-    would rewrite the whole file under the write lock; the mode is the operator's choice."""
+    would rewrite the whole file under the write lock; the mode is the operator's choice. Then
+    the -wal file the deletes grew is cut back (`truncate_wal`): left to itself it keeps its
+    size, gigabytes after a big backlog."""
     db.execute("PRAGMA optimize")
     if db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:
         db.execute("PRAGMA incremental_vacuum")
+    truncate_wal(db)
 
 
 class _batch:
