@@ -171,6 +171,8 @@ def test_reported_list_article_summarises_promptly() -> None:
             pytest.param("The mayor said " + f" {mark}" * 15_000 + " then left.", id=f"open-{mark}")
             for mark in "“„«»‹›‚「『"
         ),
+        # A closing mark typed the wrong way round (“…“) closes its quotation in one step.
+        pytest.param("The mayor said " + " “q.“" * 15_000 + " then left.", id="misturned"),
         pytest.param("The mayor said " + "«" * 5000 + " " + ", ".join(f"aside {i}" for i in range(1000)) + " won.", id="open-then-commas"),
     ],
 )  # fmt: skip

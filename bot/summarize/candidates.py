@@ -182,8 +182,8 @@ def _forms(sentence: str, params: TldrParams, sources: Sequence[str] | None = No
     out = [
         t
         for t in dict.fromkeys(texts)
-        if not t.rstrip("\"'”’").endswith(("..", "…"))
-        and t.split()[-1].strip(".\"'”’").casefold() not in _weak_endings(t, t in whole)
+        if not t.rstrip("\"'”“’").endswith(("..", "…"))
+        and t.split()[-1].strip(".\"'”“’").casefold() not in _weak_endings(t, t in whole)
     ]
     # A shorter form must still be a sentence: cutting "X, built by Y, landed ..." after "Y" drops
     # the main verb. The whole sentence is kept even when the check doubts it: it was written so.
@@ -197,7 +197,7 @@ def _weak_endings(text: str, whole: bool) -> frozenset[str]:
     excerpt cut short), may not end on any of `WEAK_ENDINGS`; a whole sentence that ends with
     its own full stop may end on a stranded preposition or a modal ("... as many as they can.",
     "... what the dispute was about."), only not on a word that always leads on."""
-    if whole and text.rstrip("\"'”’)").endswith((".", "!", "?")):
+    if whole and text.rstrip("\"'”“’)").endswith((".", "!", "?")):
         return SENTENCE_END_WEAK
     return WEAK_ENDINGS
 

@@ -26,7 +26,7 @@ from bot.summarize.quote_marks import has_open_quote
 
 def ensure_period(text: str) -> str:
     text = text.rstrip(" ,;:—–-")
-    if not text.rstrip("\"'”’)").endswith((".", "!", "?", "…")):
+    if not text.rstrip("\"'”“’)").endswith((".", "!", "?", "…")):
         text += "."
     return text
 

@@ -21,7 +21,8 @@ for workers’ while ...") it closes the quotation: a possessive never runs on i
 A double quotation may open with one kind of mark and close with another (a straight " and a
 curly ” or “ mixed by a feed or a hand): any closing double mark ends any double quotation.
 Pointed marks pair either way round: «…» (French) and »…« (German, Danish). Inside a German „…“
-the English “…” may quote again: a "“" at a word's start opens, one at a word's end closes „.
+the English “…” may quote again: a "“" at a word's start opens, one at a word's end closes „,
+or any double quotation open: it is a closing mark typed the wrong way round ("the end.“ Then").
 A closing mark that closes nothing is a stray: a curly ” or a 」, or a straight " that opens
 nothing either, but for one right after a figure (an inch mark: 'the new 6.1" model').
 """
@@ -237,8 +238,13 @@ def _scan(text: str) -> tuple[list[tuple[int, int]], list[int], list[int]]:
         # a "“" at a word's start opens one, and only one at a word's end closes the German.
         if ch == "“" and before in _OPENS_AFTER and after.isalnum():
             openers = ""
-        if ch in _DOUBLE_CLOSING and open_count.any(_DOUBLE_OPENERS):
+        # "the end.“ Then": a "“" typed where its closing twin belongs, at a word's end, ends
+        # the double quotation open as a straight " would, or closes one begun before the text.
+        misturned = ch == "“" and before not in _OPENS_AFTER and not after.isalnum()
+        if (ch in _DOUBLE_CLOSING or misturned) and open_count.any(_DOUBLE_OPENERS):
             close(i, _DOUBLE_OPENERS)
+        elif misturned:
+            strays.append(i)
         elif open_count.any(openers):
             close(i, openers)
         elif ch in QUOTATION_PAIRS:

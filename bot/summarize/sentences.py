@@ -62,8 +62,9 @@ _MONTH_STEMS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec mär m
 
 # A candidate boundary: terminal punctuation, optional closing quote/bracket, then whitespace;
 # `_starts_sentence` decides whether what follows can open a sentence. CJK full stops need no
-# space after them.
-_BOUNDARY_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+|[。！？][」』”’）)]*\s*")
+# space after them. A "“" after the full stop closes a German „…“, or an English quotation
+# whose closing mark was typed the wrong way round ("the end.“ Then").
+_BOUNDARY_RE = re.compile(r"[.!?…][\"'”“’»)\]]*\s+|[。！？][」』”’）)]*\s*")
 _CJK_STOPS = frozenset("。！？")
 _OPENERS = "\"'“‘„«(（[「『"
 _WORD_START_RE = re.compile(r"[^\W\d_]+")
@@ -219,7 +220,7 @@ class Sentence:
 
 
 def make_sentence(text: str, outlet: str, article_index: int, position: int) -> Sentence:
-    stripped = text.rstrip("\"'”’)] ")
+    stripped = text.rstrip("\"'”“’)] ")
     return Sentence(
         text=text,
         outlet=outlet,
