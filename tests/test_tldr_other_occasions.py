@@ -230,3 +230,28 @@ def test_a_shared_quotation_on_another_day_does_not_report_the_bullet() -> None:
     )
     backers = supporting_outlets(said, "Quay Herald", articles, outlet_names(articles))
     assert backers == ["Quay Herald", "Metro Sound"]
+
+
+def test_one_votes_shares_told_from_both_sides_are_one_fact() -> None:
+    # The shares of one ballot, summing to about 100, tell one result from its two sides.
+    for share_for, share_against in (
+        ("60% of the dock workers voted for it.", "40% of the dock workers voted against it."),
+        (
+            "Some 52.4 per cent of Tarn voters voted in favour of the ferry levy.",
+            "About 47.6 percent of Tarn voters voted against the ferry levy.",
+        ),
+        (
+            "Of the 900 dock workers balloted, 61% voted for the strike.",
+            "Of the 900 dock workers balloted, 38% voted against the strike.",
+        ),
+    ):
+        assert not other_occasion(share_for, share_against), share_against
+        assert not _two_bullets(share_for, share_against), share_against
+    # Shares that are not one ballot's parts, or a side with no share, are still two facts.
+    for share_for, share_against in (
+        ("60% of the dock workers voted for the strike.", "60% of the dock workers voted against the strike."),
+        ("60% of the dock workers voted for the strike.", "55% of the dock workers voted against the strike."),
+        ("60% of the dock workers voted for the strike.", "The harbour board voted against the strike."),
+    ):  # fmt: skip
+        assert other_occasion(share_for, share_against), share_against
+        assert _two_bullets(share_for, share_against), share_against

@@ -19,7 +19,9 @@ September" tell one report.
 Sides are opposite only on one thing: "ruled in favour of Quayline" and "ruled against the ferry
 crews" tell one ruling from its two parties' sides. What a side is taken on runs from "for" or
 "against" to the next clause break or preposition; a side taken on nothing named ("voted
-against", "voted against it") is taken on whatever the other sentence names.
+against", "voted against it") is taken on whatever the other sentence names. Nor are two shares
+of one vote opposite: "60% voted for it" and "40% voted against it" tell one result from its two
+sides, their shares summing to about 100 (`_complementary`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ _SIDE_VERBS = frozenset(
     stem(w) for w in "vote ruled ruling argue campaign lobbied testified spoke speak side".split()
 )
 _CONJUNCTIONS = frozenset("and but or not".split())
+# The share of voters a side's clause gives before its verb: "60% voted for", "40 per cent of
+# members voted against".
+_SHARE_RE = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d+)?)\s*(?:%|per\s?cent\b|percent\b)", re.I)
+# Two shares told from opposite sides are one result when they sum to 100 this nearly: each
+# rounded, or a sliver of spoilt ballots left out.
+_SHARES_SLACK = 3.0
 # Where what a side is taken on ends: a clause break, or a preposition or conjunction leading on
 # to the act's background ("ruled against the crews on Monday in their dispute with Quayline").
 _OBJECT_END_RE = re.compile(
@@ -78,12 +86,16 @@ _INNER_CUT_RE = re.compile(
 _BOUNDS = frozenset("from by until till through starting effective since before after".split())
 
 
+_Side = tuple[str, str, frozenset[str], float | None]
+
+
 @dataclass(frozen=True, slots=True)
 class _Occasion:
     weekdays: frozenset[int]
     days: frozenset[int]  # a calendar day as month * 31 + day: near enough to measure gaps
-    # (verb stem, "for" | "against", the stems of what the side is taken on: empty if unnamed)
-    sides: frozenset[tuple[str, str, frozenset[str]]]
+    # (verb stem, "for" | "against", the stems of what the side is taken on: empty if unnamed,
+    # the share of voters taking it: None if not given)
+    sides: frozenset[_Side]
 
 
 _DAY_AFTER_RE = r"\s+(\d{1,2})(?:st|nd|rd|th)?\b"
@@ -99,7 +111,7 @@ def _occasion(text: str) -> _Occasion:
         for written, key in calendar_names(clause):
             for m in re.finditer(rf"(?<!\w){re.escape(written)}(?!\w)", clause):
                 _add_date(clause, m.start(), m.end(), key, weekdays, days)
-    sides: set[tuple[str, str, frozenset[str]]] = set()
+    sides: set[_Side] = set()
     verb = ""
     for m in _SIDE_RE.finditer(text):
         # "voted for the quota and against the fees": the side after "and" is the same verb's.
@@ -108,7 +120,7 @@ def _occasion(text: str) -> _Occasion:
             verb = stem(word)
         if verb in _SIDE_VERBS:
             side = "against" if m.group("side").casefold() == "against" else "for"
-            sides.add((verb, side, _taken_on(text[m.end() :])))
+            sides.add((verb, side, _taken_on(text[m.end() :]), _share(text[: m.start()])))
     return _Occasion(frozenset(weekdays), frozenset(days), frozenset(sides))
 
 
@@ -187,21 +199,35 @@ def _all_apart(a: frozenset[int], b: frozenset[int], cycle: int) -> bool:
 
 def _opposite_sides(a: _Occasion, b: _Occasion) -> bool:
     """Whether one sentence's verb takes a side on a thing the other's same verb takes the
-    opposite side on ("voted for the quota" / "voted against the quota"), neither taking both."""
+    opposite side on ("voted for the quota" / "voted against the quota"), neither taking both,
+    and the two do not give one vote's shares of each side ("60% voted for it" / "40% voted
+    against it")."""
 
-    def takes(o: _Occasion, verb: str, side: str, on: frozenset[str]) -> bool:
-        return any(v == verb and s == side and _same_thing(t, on) for v, s, t in o.sides)
+    def taking(o: _Occasion, verb: str, side: str, on: frozenset[str]) -> list[float | None]:
+        """The shares of those in `o` whose `verb` takes `side` on `on`."""
+        return [sh for v, s, t, sh in o.sides if v == verb and s == side and _same_thing(t, on)]
 
-    for verb, side, on in a.sides:
+    for verb, side, on, share in a.sides:
         other = _OTHER_SIDE[side]
         # A sentence telling both sides ("voted for the bill and against the cuts") takes none.
-        if (
-            takes(b, verb, other, on)
-            and not takes(a, verb, other, on)
-            and not takes(b, verb, side, on)
-        ):
+        if taking(a, verb, other, on) or taking(b, verb, side, on):
+            continue
+        if any(not _complementary(share, theirs) for theirs in taking(b, verb, other, on)):
             return True
     return False
+
+
+def _share(head: str) -> float | None:
+    """The share of voters given in the clause `head` ends, before a side's verb: the last
+    percentage after its last clause break, if any."""
+    clause = _BREAK_RE.split(head)[-1]
+    shares = _SHARE_RE.findall(clause)
+    return float(shares[-1]) if shares else None
+
+
+def _complementary(a: float | None, b: float | None) -> bool:
+    """Whether two sides' shares are one vote's two parts: both given, summing to about 100."""
+    return a is not None and b is not None and abs(a + b - 100) <= _SHARES_SLACK
 
 
 def _same_thing(a: frozenset[str], b: frozenset[str]) -> bool:
