@@ -20,6 +20,7 @@ from bot.summarize.finite_verbs import COMMA_RE, SUBORDINATORS, VERB_WORDS, has_
 from bot.summarize.main_clause import main_clause, negated
 from bot.summarize.modality import tokens
 from bot.summarize.occasions import other_occasion
+from bot.summarize.reports import REPORTING_VERBS
 from bot.summarize.sentences import stem
 from bot.summarize.verb_groups import Group, decisive_group, opposed
 
@@ -28,13 +29,6 @@ _AUXILIARIES = frozenset(
     is are was were be been being am has have had do does did will would can could shall should
     may might must isn't aren't wasn't weren't hasn't haven't hadn't don't doesn't didn't won't
     wouldn't can't couldn't shouldn't not never also still now again already just reportedly
-    """.split()
-)
-# Verbs that say who spoke, not what happened: the claim is in what follows them.
-_REPORTING = frozenset(
-    """
-    say says said tell tells told announce announces announced confirm confirms confirmed report
-    reports reported state states stated add adds added warn warns warned
     """.split()
 )
 # Verbs that carry little of their own ("made a bid", "took control", "got 30 centimetres").
@@ -184,7 +178,7 @@ def _main_verb_at(words: list[str]) -> list[int]:
         if not after_aux and _in_noun_phrase(words, i):
             i += 1  # "The ferry strike began": a noun before the verb, not the verb
             continue
-        if low in _REPORTING:
+        if low in REPORTING_VERBS:
             i += 1
             continue
         if any(w.casefold() in _RELATIVES for w in words[1:i]):

@@ -14,7 +14,10 @@ it by Tuesday", "voted on Monday, before Thursday's final vote"), and not a boun
 from two time zones (a vote late on Monday in one is Tuesday's in another), so only dates further
 apart tell two occasions; every date of one act must be so far from every date of the other. A
 month alone ("in March") is no date of the act: "fell to 4.8% from 5.2% in August" and "... in
-September" tell one report.
+September" tell one report. Nor is a report's date ("The Sun reported on Monday that the club
+sacked its manager", "..., police said on Monday": `reports`): outlets report one act on their
+own days. Two reports days apart are two occasions only when one speaker made both ("Mayor Ola
+Berg said on Monday that ..." / "... on Thursday that ..."), the remark being the fact.
 
 Sides are opposite only on one thing: "ruled in favour of Quayline" and "ruled against the ferry
 crews" tell one ruling from its two parties' sides. What a side is taken on runs from "for" or
@@ -27,11 +30,14 @@ sides, their shares summing to about 100 (`_complementary`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.summarize.calendar_words import calendar_names
+from bot.summarize.reports import BREAK_RE, report_split
 from bot.summarize.sentences import content_stems, stem
+from bot.summarize.shared_quotes import one_speaker
 
 _WEEKDAYS = "mon tue wed thu fri sat sun".split()
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
@@ -63,8 +69,6 @@ _OBJECT_END_RE = re.compile(
     re.IGNORECASE,
 )
 
-# Where a sentence's clauses part: a comma, semicolon, colon or dash and the space after it.
-_BREAK_RE = re.compile(r"(?:,|;|:|\s[—–]|\s-)\s")
 # Words opening a clause other than the act's, after a break or at the sentence's start: a
 # relative, a coordinated or a subordinate clause. A dated clause of these tells another event's
 # date ("..., which will shut on Friday", "..., and crews expect to restore it by Tuesday").
@@ -90,9 +94,17 @@ _Side = tuple[str, str, frozenset[str], float | None]
 
 
 @dataclass(frozen=True, slots=True)
-class _Occasion:
+class _Dates:
     weekdays: frozenset[int]
     days: frozenset[int]  # a calendar day as month * 31 + day: near enough to measure gaps
+
+
+@dataclass(frozen=True, slots=True)
+class _Occasion:
+    act: _Dates
+    # The dates of its reports ("The Sun reported on Monday that ..."): the act's are not known
+    # from them.
+    reported: _Dates
     # (verb stem, "for" | "against", the stems of what the side is taken on: empty if unnamed,
     # the share of voters taking it: None if not given)
     sides: frozenset[_Side]
@@ -104,13 +116,9 @@ _DAY_BEFORE_RE = r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$"
 
 @lru_cache(maxsize=8192)
 def _occasion(text: str) -> _Occasion:
-    """The dates `text` gives its act (`_act_clauses`) and the sides its verbs take."""
-    weekdays: set[int] = set()
-    days: set[int] = set()
-    for clause in _act_clauses(text):
-        for written, key in calendar_names(clause):
-            for m in re.finditer(rf"(?<!\w){re.escape(written)}(?!\w)", clause):
-                _add_date(clause, m.start(), m.end(), key, weekdays, days)
+    """The dates `text` gives its act and its reports (`reports.report_split`), each read in
+    their own clauses (`_act_clauses`), and the sides its verbs take."""
+    act, reports = report_split(text)
     sides: set[_Side] = set()
     verb = ""
     for m in _SIDE_RE.finditer(text):
@@ -121,7 +129,17 @@ def _occasion(text: str) -> _Occasion:
         if verb in _SIDE_VERBS:
             side = "against" if m.group("side").casefold() == "against" else "for"
             sides.add((verb, side, _taken_on(text[m.end() :]), _share(text[: m.start()])))
-    return _Occasion(frozenset(weekdays), frozenset(days), frozenset(sides))
+    return _Occasion(_dates([act]), _dates(reports), frozenset(sides))
+
+
+def _dates(texts: Iterable[str]) -> _Dates:
+    weekdays: set[int] = set()
+    days: set[int] = set()
+    for clause in (clause for text in texts for clause in _act_clauses(text)):
+        for written, key in calendar_names(clause):
+            for m in re.finditer(rf"(?<!\w){re.escape(written)}(?!\w)", clause):
+                _add_date(clause, m.start(), m.end(), key, weekdays, days)
+    return _Dates(frozenset(weekdays), frozenset(days))
 
 
 def _act_clauses(text: str) -> list[str]:
@@ -129,7 +147,7 @@ def _act_clauses(text: str) -> list[str]:
     coordinator or a subordinator opens (see the module's docstring), each cut where such a
     word follows inside it."""
     kept = []
-    for segment in _BREAK_RE.split(text):
+    for segment in BREAK_RE.split(text):
         words = segment.split()
         written = words[0].strip("\"“‘'(") if words else ""
         first = written.casefold()
@@ -176,12 +194,15 @@ def _taken_on(rest: str) -> frozenset[str]:
 
 def other_occasion(a_text: str, b_text: str) -> bool:
     """Whether the two sentences date their act days apart or take opposite sides in it (see the
-    module's docstring): two occasions, however alike their words."""
+    module's docstring): two occasions, however alike their words. Reports days apart are two
+    occasions only when one speaker made both: the remark is then the fact."""
     a, b = _occasion(a_text), _occasion(b_text)
-    return _dated_apart(a, b) or _opposite_sides(a, b)
+    if _dated_apart(a.act, b.act) or _opposite_sides(a, b):
+        return True
+    return _dated_apart(a.reported, b.reported) and one_speaker(a_text, b_text) is True
 
 
-def _dated_apart(a: _Occasion, b: _Occasion) -> bool:
+def _dated_apart(a: _Dates, b: _Dates) -> bool:
     if _all_apart(a.weekdays, b.weekdays, 7):
         return True
     if a.days and b.days:
@@ -220,7 +241,7 @@ def _opposite_sides(a: _Occasion, b: _Occasion) -> bool:
 def _share(head: str) -> float | None:
     """The share of voters given in the clause `head` ends, before a side's verb: the last
     percentage after its last clause break, if any."""
-    clause = _BREAK_RE.split(head)[-1]
+    clause = BREAK_RE.split(head)[-1]
     shares = _SHARE_RE.findall(clause)
     return float(shares[-1]) if shares else None
 
