@@ -16,7 +16,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.summarize.finite_verbs import COMMA_RE, SUBORDINATORS, VERB_WORDS, has_verb
+from bot.summarize.finite_verbs import (
+    COMMA_RE,
+    SUBORDINATORS,
+    VERB_WORDS,
+    has_verb,
+    opens_time_phrase,
+)
 from bot.summarize.main_clause import main_clause, negated
 from bot.summarize.modality import tokens
 from bot.summarize.occasions import other_occasion
@@ -80,11 +86,34 @@ def main_verbs(text: str) -> list[str]:
 
 
 def verb_clause(text: str) -> str:
-    """`text`'s main clause (`support.main_clause`), without the asides between its subject and
-    its verb: "Ada Wren, the harbour master convicted of fraud, was sentenced" is read as "Ada
-    Wren was sentenced"; the participle of an appositive, or the verb of a relative clause set
-    off by commas, is not the main verb."""
-    return main_clause(_past_asides(text))
+    """`text`'s main clause (`support.main_clause`), past a scene it opens on and without the
+    asides between its subject and its verb: "When the vote came on Friday, the board approved
+    the levy" is read as "the board approved the levy", "Ada Wren, the harbour master convicted
+    of fraud, was sentenced" as "Ada Wren was sentenced"; the participle of an appositive, or
+    the verb of a relative clause set off by commas, is not the main verb."""
+    return main_clause(_past_asides(_past_scene(text)))
+
+
+# Scenes read past at most: "On Monday, after talks, the union ...".
+_MAX_SCENES = 3
+
+
+def _past_scene(text: str) -> str:
+    """`text` after the scenes it opens on, each up to its comma: a subordinate clause or a
+    phrase ("After talks on Tuesday,", "When the vote came on Friday,", "Speaking in Tolberg,",
+    "The day after the storm hit,"). The scene says when or why, and its verb ("came") is not
+    the act's, as its date is not the act's either (`occasions`). Without a comma, where the
+    scene ends is not read: the text is kept whole."""
+    for _ in range(_MAX_SCENES):
+        head, comma, rest = text.partition(", ")
+        words = head.split()
+        opener = words[0].casefold().strip("\"“‘'(") if words else ""
+        participle = len(opener) >= 5 and opener.endswith(("ing", "ed"))
+        scene = opener in SUBORDINATORS or participle or opens_time_phrase(head)
+        if not (comma and scene and has_verb([rest])):
+            break
+        text = rest
+    return text
 
 
 def _past_asides(text: str) -> str:

@@ -9,11 +9,15 @@ verbs' business (`verb_groups`), not this module's.
 Dates are read as `calendar_words` reads them, and only those of the act: in its own clause, not
 in a relative, participle, coordinated or subordinate clause hung on it ("voted to close the
 pier, which will shut on Friday", "hit the coast, cutting power ..., and crews expect to restore
-it by Tuesday", "voted on Monday, before Thursday's final vote"), and not a bound ("from March
-20", "by Tuesday", "until Friday"). Weekdays or calendar days a day apart may be one event told
-from two time zones (a vote late on Monday in one is Tuesday's in another), so only dates further
-apart tell two occasions; every date of one act must be so far from every date of the other. A
-month alone ("in March") is no date of the act: "fell to 4.8% from 5.2% in August" and "... in
+it by Tuesday", "voted on Monday, before Thursday's final vote"), nor in one opening the
+sentence, which sets the scene ("After talks on Tuesday, the union called off the strike": the
+talks' day, as in "... called off the strike after talks on Tuesday"; the act's verb is read past
+it too, `acts.verb_clause`), and not a bound ("from March 20", "by Tuesday", "until Friday"). A
+time phrase opening it ("On Tuesday, ...", "During talks on Tuesday, ...") dates the act; with
+no comma after a scene, where it ends is not read, and no date of the sentence is. Weekdays or
+calendar days a day apart may be one event told from two time zones (a vote late on Monday in one
+is Tuesday's in another), so only dates further apart tell two occasions; every date of one act
+must be so far from every date of the other. A month alone ("in March") is no date of the act: "fell to 4.8% from 5.2% in August" and "... in
 September" tell one report. Nor is a report's date ("The Sun reported on Monday that the club
 sacked its manager", "..., police said on Monday": `reports`): outlets report one act on their
 own days. Two reports days apart are two occasions only when one speaker made both ("Mayor Ola
