@@ -7,6 +7,8 @@ Every sentence here is invented."""
 
 from __future__ import annotations
 
+from bot.models import Article
+from bot.summarize.angle_lines import angle_line
 from bot.summarize.candidates import TldrParams, sentence_options
 from bot.summarize.quote_marks import open_quotes, quoted_ranges, quoted_spans, stray_closings
 from bot.summarize.quotes import verbatim_quote
@@ -62,3 +64,9 @@ def test_a_sentence_closed_so_ends_there_and_can_be_a_bullet() -> None:
     assert make_sentence(SAID, "Pell Courier", 0, 0).complete
     options = sentence_options([make_sentence(SAID, "Pell Courier", 0, 0)], TldrParams())
     assert SAID in [o.text for forms in options for o in forms]
+
+
+def test_a_sentence_closed_so_can_be_an_angle_line() -> None:
+    article = Article(id="1", source="Pell Courier", title="Pier stays shut", text=SAID)
+    line = angle_line(SAID, article, [], [], SAID.split())
+    assert line.endswith(": " + SAID), line

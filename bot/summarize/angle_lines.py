@@ -260,7 +260,7 @@ def angle_line(
     if not detail:
         return ""
     # A detail ending on its own mark ("…", "?", 'lamps!"') would read "?." with a stop added.
-    end = "" if detail.rstrip("\"'”’)]").endswith((ELLIPSIS, "..", ".", "?", "!")) else "."
+    end = "" if detail.rstrip("\"'”“’)]").endswith((ELLIPSIS, "..", ".", "?", "!")) else "."
     if numbers and any(n in detail for n in numbers):
         return f"Puts a figure on it: {detail}{end}"
     # Each name is looked for in the outlet's whole text (`is_telling_name`): a hostile text of

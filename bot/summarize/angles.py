@@ -284,7 +284,7 @@ def _adjective_of_people(word: str, following: str) -> bool:
 
 
 def _is_teaser_cut(sentence: str) -> bool:
-    return sentence.rstrip("\"'”’)] ").endswith(("..", ELLIPSIS))
+    return sentence.rstrip("\"'”“’)] ").endswith(("..", ELLIPSIS))
 
 
 def build_angles(

@@ -327,7 +327,7 @@ def teaser_quote(sentence: str) -> str:
     or else up to the cut, when that holds a clause of some length and does not end on a word
     that needs the next ("...the well-being of individuals and..." quotes to "individuals…");
     "" for a fragment ("The core...", "Lohmeier did not...")."""
-    body = sentence.rstrip("\"'”’)] .…")
+    body = sentence.rstrip("\"'”“’)] .…")
     prefixes = clause_prefixes(body, _TEASER_MAX_WORDS, 6)
     if prefixes:
         head = prefixes[0]
