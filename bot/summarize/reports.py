@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from bot.summarize.calendar_words import calendar_names
-from bot.summarize.clauses import has_verb
+from bot.summarize.finite_verbs import has_verb
 from bot.summarize.quote_marks import quoted_ranges
 
 # Verbs that say who spoke, not what happened: the claim is in what follows them.
