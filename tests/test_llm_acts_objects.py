@@ -128,3 +128,59 @@ def test_what_an_asked_act_was_for_is_held_to_its_source() -> None:
         wrong_object("Boat owners asked the council to keep the old ramp closed.", sources)
         == "asked the council to keep the old ramp closed"
     )
+
+
+@pytest.mark.parametrize(
+    ("claim", "wrong"),
+    [
+        # The head of what the act was for, past a possessive or an adjective, sets its way.
+        ("The assembly voted against the base's closure.", None),
+        ("The assembly voted for the base's closure.", "voted for the base's closure"),
+        ("The assembly voted against the proposed closure of the base.", None),
+        (
+            "The assembly voted for the proposed closure of the base.",
+            "voted for the proposed closure of the base",
+        ),
+        # A direction word that is not the head ("closure" naming a plan): left alone.
+        ("The assembly voted for the base closure plan.", None),
+    ],
+)
+def test_a_possessive_or_adjective_before_the_outcome_is_read_past(
+    claim: str, wrong: str | None
+) -> None:
+    assert wrong_object(claim, _texts(base_story())) == wrong
+
+
+def test_against_a_things_closure_is_against_closing_it() -> None:
+    sources = ["The Fenwick board voted against closing the library on Elm Street."]
+    assert wrong_object("The board voted against the library's closure.", sources) is None
+    assert (
+        wrong_object("The board voted for the library's closure.", sources)
+        == "voted for the library's closure"
+    )
+
+
+def test_each_source_is_split_once_for_all_of_an_answers_sentences(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.summarize.llm_acts as acts
+
+    split: list[str] = []
+
+    def counting(text: str, limit: int | None = None) -> list[str]:
+        split.append(text)
+        return acts_split(text, limit)
+
+    acts_split = acts.split_sentences
+    monkeypatch.setattr(acts, "split_sentences", counting)
+    # Text no other test uses, so no earlier call has read it.
+    sources = [f"The Orrin quay trust voted to keep the ferry slip open. {JOBS}", BARRIER]
+    for claim in (
+        "The trust voted to close the ferry slip.",
+        "The trust voted for the ferry slip.",
+        "Councillor Dale voted to build the barrier.",
+        "The council voted against the barrier.",
+    ):
+        acts.wrong_object(claim, sources)
+        acts.wrong_actor(claim, sources)
+    assert sorted(split) == sorted(set(split)), "a source was split more than once"

@@ -9,8 +9,9 @@ runs both):
   the council to keep the ramp open", "voted for its closure") must not go the other way from
   every source sentence stating the same act (the same verb, by stem) on the same thing ("voted
   to keep the base open"). Only a direction this module reads for certain is compared: a
-  complement's first infinitive, or its "for" / "against", in a small lexicon of opposite
-  outcomes (close / keep open, build / scrap, raise / cut, approve / reject, ...), with "not"
+  complement's first infinitive, or its "for" / "against" with the head of what follows it
+  ("against the base's proposed closure": a possessive or adjective is read past), in a small
+  lexicon of opposite outcomes (close / keep open, build / scrap, raise / cut, approve / reject, ...), with "not"
   and "keep ... closed" read; the thing is the complement's last content word, which the
   source's complement must name. Any other complement ("voted to go ahead", "to approve" where
   the source says "to build") is left alone: honest paraphrase changes them freely, and a refused
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from bot.summarize.sentences import split_sentences, stem
@@ -65,7 +67,6 @@ def _verb_stem(word: str) -> str:
 
 
 def wrong_actor(text: str, sources: Sequence[str]) -> str | None:
-    sentences: list[str] | None = None
     for match in _ACTOR_RE.finditer(text):
         name = match.group("name")
         if name is not None:
@@ -76,10 +77,7 @@ def wrong_actor(text: str, sources: Sequence[str]) -> str | None:
         else:
             key = match.group("title")
         verb = _verb_stem(match.group("verb"))
-        if sentences is None:
-            sentences = [s for source in sources for s in split_sentences(source)]
-        words_of = [{_verb_stem(w) for w in re.findall(r"[\w'’]+", s)} for s in sentences]
-        acting = [words for words in words_of if verb in words]
+        acting = [words for source in sources for words in _sentence_stems(source) if verb in words]
         # Sources that tell the act in other words ("stepped down") are the claim-verb check's
         # to judge; those that tell it in this verb must tell it of this actor.
         if acting and not any(_same_actor(stem(key.lower()), words) for words in acting):
@@ -87,7 +85,23 @@ def wrong_actor(text: str, sources: Sequence[str]) -> str | None:
     return None
 
 
-def _same_actor(key: str, words: set[str]) -> bool:
+# The checks run once per sentence of an answer against the same sources, a cluster's articles
+# (62,000 characters and more): each source is split and read once, not once per sentence.
+# Sized for a few stories' sources at a time.
+@lru_cache(maxsize=64)
+def _sentences(source: str) -> tuple[str, ...]:
+    return tuple(split_sentences(source))
+
+
+@lru_cache(maxsize=64)
+def _sentence_stems(source: str) -> tuple[frozenset[str], ...]:
+    """The verb stems of each of `source`'s sentences' words."""
+    return tuple(
+        frozenset(_verb_stem(w) for w in re.findall(r"[\w'’]+", s)) for s in _sentences(source)
+    )
+
+
+def _same_actor(key: str, words: frozenset[str]) -> bool:
     """Whether a sentence's word stems name the actor `key` (a stem), in any form or as the
     body its members belong to: "Councillors voted" for "the city council voted"."""
     if key in words:
@@ -179,16 +193,36 @@ def _complement(text: str, start: int) -> _Complement | None:
 
 
 def _for_against(rest: list[re.Match[str]], sign: int) -> _Complement | None:
-    """ "for the closure of the base", "against keeping it open", "for a plan to close it"."""
+    """ "for the closure of the base", "against keeping it open", "for a plan to close it",
+    "against the base's closure", "for the proposed cuts to the budget"."""
     for i, word in enumerate(rest):
         if _lower(word) == "to" and i + 1 < len(rest):
             found = _directed(rest[i + 1 :], sign)
             return found and _thing(found.direction, rest[:i] + rest[i + 2 :])
-    content = [w for w in rest if _lower(w) not in STOPWORDS]
-    if content and stem(_lower(content[0])) in _DIRECTIONS:
-        first = rest.index(content[0])
-        return _directed(rest[first:], sign)
-    return _thing(sign, rest)
+    # The noun phrase "for" takes, up to its first preposition ("of the base"): its head, the
+    # last content word, is what the act was for; a possessive or an adjective before it is not.
+    phrase: list[re.Match[str]] = []
+    for word in rest:
+        if _lower(word) in _OBJECT_END or _lower(word) == "of":
+            break
+        phrase.append(word)
+    content = [w for w in phrase if _bare(w) not in STOPWORDS]
+    turns = [w for w in content if stem(_bare(w)) in _DIRECTIONS]
+    if not turns:
+        return _thing(sign, rest)
+    if turns[0] is content[0]:  # "for closing the base", "for the closure of the base"
+        return _directed(rest[rest.index(content[0]) :], sign)
+    if turns == [content[-1]]:  # "against the base's closure", "for the proposed closure"
+        head = content[-1]
+        rest_of = [w for w in rest if w is not head]
+        found = _thing(sign * _DIRECTIONS[stem(_bare(head))], rest_of)
+        return found and found._replace(end=max(found.end, head.end()))
+    return None  # a direction word inside a name ("the closure plan committee"): unsure
+
+
+def _bare(word: re.Match[str]) -> str:
+    """A word without its possessive ending: "base's" is "base"."""
+    return re.sub(r"['’]s?$", "", _lower(word))
 
 
 def _directed(rest: list[re.Match[str]], sign: int) -> _Complement | None:
@@ -212,7 +246,7 @@ def _thing(direction: int, rest: list[re.Match[str]]) -> _Complement | None:
     stems: list[str] = []
     end = 0
     for word in rest:
-        lower = re.sub(r"['’]s?$", "", _lower(word))
+        lower = _bare(word)
         if lower in _OBJECT_END:
             break
         end = word.end()
@@ -228,24 +262,32 @@ def _thing(direction: int, rest: list[re.Match[str]]) -> _Complement | None:
 def wrong_object(text: str, sources: Sequence[str]) -> str | None:
     """An act told as going the other way on its thing from every source sentence that tells it
     (the module docstring), as the text's words from the verb to the thing; else None."""
-    sentences: list[str] | None = None
     for match in _TAKING_RE.finditer(text):
         if re.search(r"\b(?:not|never)\s+$|n['’]t\s+$", text[: match.start()]):
             continue  # a negated act: the polarity check's to compare
         mine = _complement(text, match.end())
         if mine is None:
             continue
-        if sentences is None:
-            sentences = [s for source in sources for s in split_sentences(source)]
         verb = _verb_stem(match.group("verb"))
-        ways = set()
-        for sentence in sentences:
-            for theirs in _TAKING_RE.finditer(sentence):
-                if _verb_stem(theirs.group("verb")) != verb:
-                    continue
-                found = _complement(sentence, theirs.end())
-                if found is not None and mine.head in found.thing:
-                    ways.add(found.direction)
+        ways = {
+            found.direction
+            for source in sources
+            for their_verb, found in _source_acts(source)
+            if their_verb == verb and mine.head in found.thing
+        }
         if ways == {-mine.direction}:
             return text[match.start() : mine.end]
     return None
+
+
+@lru_cache(maxsize=64)
+def _source_acts(source: str) -> tuple[tuple[str, _Complement], ...]:
+    """Each act in `source` whose complement is read for certain: its verb's stem, and which way
+    it went on what."""
+    acts = []
+    for sentence in _sentences(source):
+        for theirs in _TAKING_RE.finditer(sentence):
+            found = _complement(sentence, theirs.end())
+            if found is not None:
+                acts.append((_verb_stem(theirs.group("verb")), found))
+    return tuple(acts)
