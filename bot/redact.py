@@ -8,12 +8,16 @@ disabled reason, a name copied from its address, and the name its articles go by
 but an admin, an address is shown up to its path, the rest as `…`: enough to tell which feed it
 is, nothing to use. The operator's own views (the CLI, /healthz, the log) keep addresses whole.
 
-The secret-free part is only a guess at what is no secret. A path segment is hidden, as `…`
-alone (`/api/…/rss`), only when it holds a run of 12 or more letters and digits with at least
-two of each (`/feeds/a1b2c3d4e5f6a7b8/rss`, `secret:0a1b2c…`), or a UUID: a name or a slug
-is words, a post's id digits alone, and both are shown. A key of letters alone in a path
-is shown, as nothing tells it from a name. A query whose `?` or `&` was percent-encoded
-(`/rss%3Fapikey=…`) is hidden as a query.
+What is hidden is what rules that are right when they fire find, never a guess at randomness:
+an article's id (`/article/…-94814d87baa3…`, a podcast's `GLT1412515089`) looks just like a
+key. In a path, a segment after one named like a key (`/apikey/…/rss`, `/token/…`, `/private/…`;
+the names in `_KEY_NAMES`) and the value of a `name=value` or `name:value` segment with such a
+name (`/rss/token=…`) are hidden; every other segment is shown. A key written bare in a path
+(`/feeds/a1b2c3d4e5f6/rss`) is therefore shown to everyone in the channel: a feed whose key
+can go in a query parameter (`?apikey=…`) should be added with it there, and one that takes it
+only in its path added from a channel only admins read. A query whose `?` or `&` was
+percent-encoded, once or twice (`/rss%3Fapikey=…`, `/rss%253Fapikey%253D…`), is hidden as a
+query.
 """
 
 from __future__ import annotations
@@ -27,8 +31,12 @@ ELLIPSIS = "…"
 # (`|`, `"`, `{`, a backtick, an ideographic space) may still sit inside a key quoted from a
 # request, so the hidden part runs over it; only Slack's `<url|label>` ends at its `|` or `>`.
 _TOKEN_RE = re.compile(r"<[^\x00-\x20<>|]+|[^ \t\n\r\f\v]+")
-# A scheme, `https://`, anywhere in a token ("(https://…", "url=https://…").
-_SCHEME_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+# A scheme, `https://`, anywhere in a token ("(https://…", "url=https://…"): a letter, then
+# these, then `://`. Looked for back from each `://`, at most `_SCHEME_MAX` characters (real
+# ones are far shorter), so a long token with no address in it is read once, not once per
+# letter in it as a regex search would.
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_SCHEME_MAX = 32
 # An address written without its scheme, "ex.com/rss?key=…": a dotted host name (the last label
 # starting with a letter, so "1.5" or "v2.0" is none), an IPv4 address or localhost, an optional
 # port, then a path, query, path parameter or fragment, which is what can hold a secret (or the
@@ -56,35 +64,43 @@ _AUTHORITY_END_RE = re.compile(r"[/?#]")
 # or after a `?` or `&` percent-encoded ("/rss%3Fapikey=…", its `=` maybe encoded too, `%3D`;
 # "/why%3F" is a path).
 _SECRET_START_RE = re.compile(
-    r"[?;#]|(?:&|%3F|%26)(?=(?:[^/&=?#;%]|%(?!3D|3F|26)[0-9a-f]{2})*(?:=|%3D))", re.IGNORECASE
-)
-# Marks `_SECRET_START_RE` finds that start a query, hidden after a bare host whatever follows.
-_QUERY_MARKS = ("?", "&", "%3f", "%26")
-# A path segment holding a key: a run of 12 or more letters and digits with at least two of
-# each, not a word of a name or slug nor a post's number; or a UUID, whose parts are shorter.
-_PATH_KEY_RE = re.compile(
-    r"(?<![a-z0-9])(?=(?:[0-9]*[a-z]){2})(?=(?:[a-z]*[0-9]){2})[a-z0-9]{12,}(?![a-z0-9])"
-    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    r"[?;#]|(?:&|%(?:25)*(?:3F|26))"
+    r"(?=(?:[^/&=?#;%]|%(?!(?:25)*(?:3D|3F|26))[0-9a-f]{2})*(?:=|%(?:25)*3D))",
     re.IGNORECASE,
 )
+# Path segment names that say a key or token follows, or is their value (`/apikey/…`,
+# `/token=…`), compared without case, `-` or `_`; a name's last word counts too (`x-api-key`,
+# `feed_token`). Words that are also ordinary names (`access`, `private`, `auth`) count only as
+# the whole name, so `/open-access/rss` is shown.
+_KEY_NAMES = frozenset(
+    """key apikey token secret private auth access password passwd pw sig signature session
+    sessionid sid jsessionid accesstoken accesskey authtoken authkey apitoken apisecret
+    clientsecret privatekey secretkey feedtoken""".split()
+)
+# Endings that name a key after any prefix (`x-api-key`, `my_access_token`); `key`, `token` or
+# `secret` alone end slugs too ("the-key", "top-secret").
+_KEY_NAME_ENDINGS = tuple(
+    "apikey apitoken accesstoken accesskey authtoken authkey clientsecret secretkey privatekey".split()
+)
+# A `name=value` or `name:value` path segment.
+_NAMED_SEGMENT_RE = re.compile(r"(?P<name>[^=:]+)(?P<mark>=|:)(?P<value>.*)", re.DOTALL)
 # A path parameter's or fragment's first part that looks like a key: a `name=value`, or a long
 # run of letters and digits with a digit in it. After a bare host only such a one is hidden, as
 # "Ex.com#1 News" or "Ex.Com/Tech;Politics" is a name, not an address.
 _KEYLIKE_RE = re.compile(r"[^/?#;&]*=|(?=[\w-]*\d)[\w-]{16,}")
-# A path segment: what follows a `/` up to the next.
-_SEGMENT_RE = re.compile(r"(?<=/)[^/]+")
 # What an address must hold for it to hide anything: userinfo's `@`, a secret's start, or the
-# `/` before a path segment holding a key.
+# `/` before a path segment named like a key.
 _MARKS = "@?;#&%/"
 # Punctuation that ends a sentence or closes a bracket or quotation after an address: given back
 # to the text, not hidden with the address's end.
-_TRAILING_RE = re.compile(r"[)\].,:;!?'’”»\"`>]+$")
+# (Stripped, not searched for with `…+$`, which would read a long run of them once per mark.)
+_TRAILING = ")].,:;!?'’”»\"`>"
 
 
 def hidden_url(url: str) -> str:
-    """A feed's own address as a non-admin sees it: userinfo as `…@`, a path segment holding a
-    key as `…`, and everything from the first path parameter, query or fragment as `;…`, `?…` or
-    `#…`. An address with none of them is returned as it is. (`https://ex.com/rss?` has an empty
+    """A feed's own address as a non-admin sees it: userinfo as `…@`, a key a path segment
+    names (`/apikey/…`, `/token=…`), and everything from the first path parameter, query or
+    fragment as `;…`, `?…` or `#…`. An address with none of them is returned as it is. (`https://ex.com/rss?` has an empty
     query: nothing to hide.)"""
     try:
         parts = urlsplit(url)
@@ -131,11 +147,11 @@ def hidden_in_text(text: str) -> str:
 
 
 def _hidden_token(token: str) -> str:
-    scheme = _SCHEME_RE.search(token)
+    scheme = _scheme(token)
     # A bare address before the first scheme ("ex.com/q?key=…&next=https://…") comes first.
-    bare = _BARE_HOST_RE.search(token, 0, scheme.start() if scheme else len(token))
+    bare = _BARE_HOST_RE.search(token, 0, scheme[0] if scheme else len(token))
     if scheme is not None and bare is None:
-        start = scheme.end()
+        start = scheme[1]
         found = _AUTHORITY_END_RE.search(token, start)
         host_end = found.start() if found else len(token)
         authority = token[start:host_end]
@@ -154,8 +170,7 @@ def _hidden_token(token: str) -> str:
     rest = token[host_end:]
     secret = _secret_start(rest, schemed=bare is None)
     tail = rest[secret.end() :] if secret else rest
-    trailing = _TRAILING_RE.search(tail)
-    given_back = trailing.group() if trailing else ""
+    given_back = tail[len(tail.rstrip(_TRAILING)) :]
     if secret is None:
         return before + _hidden_path(rest[: len(rest) - len(given_back)]) + given_back
     path = _hidden_path(rest[: secret.start()])
@@ -164,19 +179,55 @@ def _hidden_token(token: str) -> str:
     return before + path + secret.group() + ELLIPSIS + given_back
 
 
+def _scheme(token: str) -> tuple[int, int] | None:
+    """Where the first `scheme://` in `token` starts and ends."""
+    at = token.find("://")
+    while at != -1:
+        start = at
+        while start > 0 and at - start < _SCHEME_MAX and token[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        for first in range(start, at):
+            if token[first].isalpha():  # ASCII: only scheme characters are in this run
+                return first, at + 3
+        at = token.find("://", at + 1)
+    return None
+
+
 def _secret_start(rest: str, *, schemed: bool) -> re.Match[str] | None:
     """Where the secret part of an address's `rest` (after its host) starts. After a scheme, at
     its first mark; after a bare host, a path parameter or fragment must look like a key, as a
     name like "Ex.com#1 News" is written so too (a query or `&name=` is hidden anyway)."""
     for found in _SECRET_START_RE.finditer(rest):
-        query = found.group().lower() in _QUERY_MARKS
+        mark = found.group().lower()
+        query = mark in "?&" or mark.endswith(("3f", "26"))
         if schemed or query or _KEYLIKE_RE.match(rest, found.end()):
             return found
     return None
 
 
 def _hidden_path(path: str) -> str:
-    """`path` with each segment holding a key shown as `…` ("/api/…/rss")."""
-    return _SEGMENT_RE.sub(
-        lambda m: ELLIPSIS if _PATH_KEY_RE.search(m.group()) else m.group(), path
-    )
+    """`path` with what a segment names as a key hidden: the next segment, as `…`
+    (`/apikey/…/rss`), or its own value (`/rss/token=…`). Every other segment is shown (the
+    module docstring says why)."""
+    segments = path.split("/")
+    after_key = False
+    # The first part is what comes before the path's first `/`, no segment.
+    for i in range(1, len(segments)):
+        segment = segments[i]
+        if not segment:
+            continue
+        if after_key:
+            segments[i], after_key = ELLIPSIS, False
+            continue
+        named = _NAMED_SEGMENT_RE.fullmatch(segment)
+        if named is not None:
+            if named["value"] and _names_a_key(named["name"]):
+                segments[i] = named["name"] + named["mark"] + ELLIPSIS
+            continue
+        after_key = _names_a_key(segment)
+    return "/".join(segments)
+
+
+def _names_a_key(name: str) -> bool:
+    compact = re.sub(r"[-_.]", "", name.lower())
+    return compact in _KEY_NAMES or compact.endswith(_KEY_NAME_ENDINGS)
