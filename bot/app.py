@@ -179,12 +179,20 @@ class NewsDigest:
         now: datetime | None = None,
         topics: Sequence[str] = (),
         llm: bool = True,
+        save: bool = True,
     ) -> StoryCard:
-        """`llm` False: the LLM writer is not called (`build_card`)."""
+        """`llm` False: the LLM writer is not called; `save` False: nothing is written
+        (`build_card`)."""
         from bot.pipeline.cards import build_card
 
         return build_card(
-            self.db, story, self.summarizer, now=now or utcnow(), topics=topics, llm=llm
+            self.db,
+            story,
+            self.summarizer,
+            now=now or utcnow(),
+            topics=topics,
+            llm=llm,
+            save=save,
         )
 
     async def card_async(

@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from fakes.llm_api import FakeCompletions, chat_body, serve_completions
-from fakes.stories import add_story
+from fakes.stories import add_story, grow_story
 
 from bot.cli import cli
 from bot.models import Bullet
+from bot.pipeline.cards import save_summary
 from bot.store import articles as article_store
+from bot.store import stories as story_store
 from bot.store import summaries as summary_store
 from bot.store.database import open_database, utcnow
 from bot.summarize import summarize
@@ -102,3 +104,48 @@ def test_help_says_when_the_writer_is_called() -> None:
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert "no call is made" in text and "--llm asks the writer" in text
+
+
+def _row(database: Path) -> tuple[object, ...]:
+    db = open_database(database)
+    try:
+        return tuple(
+            db.execute(
+                "select summary_json, summary_article_count, headline from stories where id='s1'"
+            ).fetchone()
+        )
+    finally:
+        db.close()
+
+
+def test_a_look_at_a_story_that_grew_past_its_model_summary_writes_nothing(
+    database: Path,
+) -> None:
+    # The extractive card shown for the new size was saved over the model's summary, and its
+    # headline over the story's, by a command that only shows a story.
+    db = open_database(database)
+    members = article_store.story_articles(db, "s1")
+    written = replace(
+        summarize(members),
+        tldr=[Bullet(text=MODEL_BULLET, sources=["Pier Times"])],
+        writer="llm",
+        headline="Headline the model wrote for the pier story",
+    )
+    story = story_store.get_story(db, "s1")
+    assert story is not None
+    save_summary(db, story, written, len(members))
+    grow_story(db, "s1", ["Harbour Herald"], now=utcnow())
+    db.close()
+    before = _row(database)
+    result = _story()
+    assert result.exit_code == 0, result.output
+    assert MODEL_BULLET not in result.stdout  # written for the story's smaller size
+    assert "asks for one only when it builds the story's card for a channel" in result.stderr
+    assert _row(database) == before
+    assert FakeCompletions.requests == []
+
+
+def test_a_look_at_a_story_with_no_summary_writes_nothing(database: Path) -> None:
+    before = _row(database)
+    assert _story().exit_code == 0
+    assert _row(database) == before

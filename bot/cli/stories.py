@@ -113,7 +113,10 @@ def story_command(cli: CliContext, query: tuple[str, ...], ask_llm: bool) -> Non
     assert story is not None
     size = len(cli.reader.story_members(story.id))
     stored = summary_store.cached_summary(cli.reader.db, story.id, size)
-    card = cli.reader.card(story, llm=ask_llm)
+    # A look writes nothing: the extractive card made for a story without a stored one (or
+    # with one for a smaller size) would replace the story's headline and cached summary.
+    # An answer `--llm` asked for is kept, as the bot keeps the answers it asks for.
+    card = cli.reader.card(story, llm=ask_llm, save=ask_llm)
     render_card_console(card, console, full=True)
     if cli.config.llm is not None and card.writer != "llm":
         if ask_llm:  # what the call left: its answer refused, or none
@@ -154,8 +157,8 @@ def _extractive_note(stored: Summary | None, *, asked: bool) -> str:
         )
     return (
         "Note: the LLM writer has written no summary of this story at its size yet (the "
-        "running bot writes one with its card): this is the extractive summary. `--llm` asks "
-        "the writer now."
+        "running bot asks for one only when it builds the story's card for a channel): this "
+        "is the extractive summary. `--llm` asks the writer now."
     )
 
 

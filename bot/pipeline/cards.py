@@ -32,9 +32,11 @@ def build_card(
     topics: Sequence[str] = (),
     members: list[Article] | None = None,
     llm: bool = True,
+    save: bool = True,
 ) -> StoryCard:
     """`llm` False: the LLM is not called (a preview, or a caller that asked it already off the
-    event loop); a missing summary is the extractive one, cached as a fallback to retry."""
+    event loop); a missing summary is the extractive one, cached as a fallback to retry.
+    `save` False: nothing is written (`newsdigest story`, a command that only reads)."""
     members = members if members is not None else article_store.story_articles(db, story.id)
     cached = summary_store.cached_summary(db, story.id, len(members))
     if cached is not None and not (llm and summarizer.wants_llm(cached, members)):
@@ -42,7 +44,7 @@ def build_card(
     else:
         summary = summarizer.summarize(members, story=story.slug, llm=llm)
         # A fallback again over a cached fallback: nothing new to keep.
-        if cached is None or not summary.llm_fallback:
+        if save and (cached is None or not summary.llm_fallback):
             _save_if_writable(db, story, summary, len(members))
     independent, wire_groups = independent_sources(members)
     return StoryCard(
