@@ -100,6 +100,51 @@ def test_other_marks_before_the_time_zone_are_refused_showing_the_form(text: str
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "cron", "tz"),
+    [
+        # The days after the zone: a zone is never a day name. The hint for this form dropped
+        # the days, so copying it saved a daily schedule.
+        ("9am Europe/Berlin weekdays", "0 9 * * mon-fri", "Europe/Berlin"),
+        ("9am UTC sat sun", "0 9 * * sat,sun", "UTC"),
+        ("9am (Asia/Tokyo) mon,wed", "0 9 * * mon,wed", "Asia/Tokyo"),
+        # A comma or one bracket of a pair after the zone: the hint was the text as typed.
+        ("9am Europe/Berlin,", "0 9 * * *", "Europe/Berlin"),
+        ("9am Europe/Berlin)", "0 9 * * *", "Europe/Berlin"),
+        ("9am (Europe/Berlin", "0 9 * * *", "Europe/Berlin"),
+    ],
+)
+def test_a_zone_before_the_days_or_with_a_stray_mark_is_read(text: str, cron: str, tz: str) -> None:
+    schedule = parse_schedule(text)
+    assert (schedule.cron, schedule.timezone) == (cron, tz)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # Saved with the channel's zone, as if no brackets were typed.
+        ("9am ()", "'()' names no time zone"),
+        ("cron '0 9 * * 1-5' []", "'[]' names no time zone"),
+        # "5pm is not a time zone I know": a second time is no zone.
+        (
+            "9am, 5pm",
+            "A schedule has one time of day; for a digest at each of these hours, give a "
+            "cron: cron '0 9,17 * * *'",
+        ),
+        (
+            "weekdays 9am and 5pm Europe/Berlin",
+            "cron: cron '0 9,17 * * mon-fri' Europe/Berlin",
+        ),
+        ("9am, 5:30pm", "A schedule has one time of day; a cron holds several hours at one"),
+        ("mon 9am, tue 10am", "A schedule has one time of day; a cron holds several hours"),
+    ],
+)
+def test_empty_brackets_and_a_second_time_are_refused_saying_so(text: str, message: str) -> None:
+    with pytest.raises(ScheduleError) as refused:
+        parse_schedule(text)
+    assert message in str(refused.value)
+
+
 def test_words_that_name_no_zone_still_get_the_zone_checks_hint() -> None:
     # Only a tz database name among other words is read as a misplaced zone.
     with pytest.raises(ScheduleError, match=r"New York is not a time zone I know\. Did you mean"):

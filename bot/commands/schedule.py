@@ -143,9 +143,12 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
     if _clock(parts[0]) is not None:
         # "9 sat sun": the days typed apart after the time are one list too.
         parts = [parts[0], *_joined_days(parts[1:])]
-        if len(parts) > 1 and (parts[1].lower() in _DAYS or _day_list(parts[1])):
+        if len(parts) > 1 and _is_days(parts[1]):
             # "09:00 weekdays": the days after the time, as people also say it.
             parts[0], parts[1] = parts[1], parts[0]
+        elif (after_zone := _days_after_zone(parts[1:])) is not None:
+            # "9am Europe/Berlin weekdays": the days after the zone, as unambiguous.
+            parts = [after_zone, parts[0], parts[1]]
         else:
             # A time alone is every day's: "schedule 09:00" as people say it.
             parts.insert(0, "daily")
@@ -160,18 +163,70 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
     if clock is None:
         raise ScheduleError(f"{parts[1]!r} is not a time like 09:00 or 9am")
     hour, minute = clock
+    _refuse_more_times(parts[2:], hour, minute, days)
     typed = _typed_zone(parts[2:], lead)
     # A zone of two words ("New York") is looked up whole: the zone check says what it knows.
     return _checked(f"{minute} {hour} * * {days}", zone(typed, default_timezone))
 
 
+def _is_days(token: str) -> bool:
+    return token.lower().removesuffix(",") in _DAYS or _day_list(token)
+
+
+def _days_after_zone(words: list[str]) -> str | None:
+    """The days typed after a time's zone ("Europe/Berlin weekdays", "UTC sat sun"), else
+    None: a zone is never a day name, so the order is no riddle."""
+    if len(words) < 2 or not zones_by_folded_name().get((_unbracketed(words[0]) or "").casefold()):
+        return None
+    days = _joined_days(words[1:])
+    return days[0] if len(days) == 1 and _is_days(days[0]) else None
+
+
 def _unbracketed(typed: str | None) -> str | None:
-    """The zone typed in brackets or before a full stop without them: "(Europe/Berlin)"."""
+    """The zone typed in brackets or before a full stop or comma without them:
+    "(Europe/Berlin)", "Europe/Berlin,", and one of a pair of brackets left off,
+    "Europe/Berlin)". Brackets with nothing in them are refused: no zone is no bracketed one."""
     if typed is None:
         return None
-    text = typed.strip().removesuffix(".")
+    text = typed.strip().removesuffix(".").removesuffix(",").strip()
     found = _BRACKETED_RE.fullmatch(text)
-    return (found.group(1) or found.group(2) or "").strip() if found else text
+    zone = (found.group(1) or found.group(2) or "").strip() if found else text.strip("()[]")
+    if not zone and text:
+        raise ScheduleError(
+            f"{text!r} names no time zone: give one in it, like (Europe/Berlin), or leave the "
+            "brackets out for the channel's zone"
+        )
+    return zone
+
+
+def _refuse_more_times(words: list[str], hour: int, minute: int, days: str) -> None:
+    """Refuse a second time of day after the first ("9am, 5pm"), which was read as a zone: a
+    schedule is one time, and digests at several hours are a cron's hour list."""
+    times, others = [], []
+    for word in words:
+        try:
+            clock = read_clock(word.strip(_MARKS))
+        except ClockError:
+            clock = (-1, -1)  # written as a time, if a wrong one: still a second time
+        if clock is not None:
+            times.append(clock)
+        elif word.strip(_MARKS).lower() not in ("and", "&", ""):
+            others.append(word)
+    if not times:
+        return
+    message = "A schedule has one time of day"
+    zones = _zones_among(others)
+    if all(m == minute for _, m in times) and len(others) == len(zones) <= 1:
+        # "9am, 5pm Europe/Berlin": the same minute each time, and nothing else but a zone.
+        hours = ",".join(str(h) for h in sorted({hour, *(h for h, _ in times)}))
+        cron = " ".join(["cron", repr(f"{minute} {hours} * * {days}"), *zones])
+        message += f"; for a digest at each of these hours, give a cron: {cron}"
+    else:
+        message += (
+            "; a cron holds several hours at one minute, like cron '0 9,17 * * *' for 9:00 "
+            "and 17:00"
+        )
+    raise ScheduleError(message)
 
 
 def _typed_zone(words: list[str], lead: str) -> str | None:
@@ -180,7 +235,7 @@ def _typed_zone(words: list[str], lead: str) -> str | None:
     but a space, a comma or brackets goes between a time and its zone. Words naming no zone are
     left to the zone check ("New York": did you mean America/New_York?)."""
     text = _unbracketed(" ".join(words)) if words else None
-    if not text:
+    if text is None:
         return None
     zones = zones_by_folded_name()
     if text.casefold() in zones:
