@@ -51,7 +51,27 @@ def test_a_budget_below_a_full_call_is_warned_of_once(
             summarizer.summarize(harbor_bridge_story())
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and f"below the estimated {full}" in warnings[0]
+    assert f"({full_call_estimate('字')} in Chinese, Japanese or Korean)" in warnings[0]
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="bot.summarize.llm"):
-        _ask(endpoint, {"tldr": [CORE, COST]}, budget=full)
+        _ask(endpoint, {"tldr": [CORE, COST]}, budget=full_call_estimate("字"))
     assert not caplog.records
+
+
+def test_a_budget_that_holds_a_full_call_but_not_a_cjk_one_is_warned_of(
+    endpoint: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A CJK story is billed about a token a character, some four times a Latin one's estimate:
+    # a budget between the two kept every large Chinese story extractive, unwarned.
+    from bot.summarize.llm_prompt import full_call_estimate
+
+    full, cjk = full_call_estimate(), full_call_estimate("字")
+    assert cjk > 3 * full
+    with caplog.at_level(logging.WARNING, logger="bot.summarize.llm"):
+        _ask(endpoint, {"tldr": [CORE, COST]}, budget=full)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert (
+        f"below the estimated {cjk} of one call for a story of 8 articles in Chinese"
+        in (warnings[0])
+    )

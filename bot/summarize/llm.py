@@ -34,7 +34,7 @@ import httpx
 from bot.models import Article, Summary
 from bot.outlets import outlet_names
 from bot.summarize.llm_breaker import Breaker
-from bot.summarize.llm_budget import TokenBudget
+from bot.summarize.llm_budget import TokenBudget, small_budget_warning
 from bot.summarize.llm_check import LLMRejected, check_answer
 from bot.summarize.llm_http import (
     MAX_RESPONSE_BYTES,
@@ -83,15 +83,11 @@ class LLMWriter:
         self.breaker = breaker or Breaker()
         self.host = urlsplit(settings.base_url).hostname or settings.base_url
         self._spent_warned: str | None = None  # the day "budget spent" was last said
-        full = full_call_estimate()
-        if budget.daily_limit < full:
-            log.warning(
-                "llm.daily_token_budget is %d tokens, below the estimated %d of one call for a "
-                "story of %d articles: such stories will always get the extractive summary",
-                budget.daily_limit,
-                full,
-                MAX_ARTICLES,
-            )
+        warning = small_budget_warning(
+            budget.daily_limit, full_call_estimate(), full_call_estimate("字"), MAX_ARTICLES
+        )
+        if warning is not None:
+            log.warning("%s", warning)
 
     def _api_key(self) -> str:
         """The configured key, stripped of surrounding whitespace.

@@ -99,3 +99,25 @@ class TokenBudget:
             [day, tokens],
         )
         self.db.conn.commit()
+
+
+def small_budget_warning(daily_limit: int, full: int, cjk: int, articles: int) -> str | None:
+    """What a daily budget below one call's estimate for a story of `articles` articles leaves
+    out, `full` tokens in most languages and `cjk` in Chinese, Japanese or Korean (about a token
+    a character, some four times as much): None when it holds either."""
+    if daily_limit >= cjk:
+        return None
+    if daily_limit < full:
+        estimate = (
+            f"{full} of one call for a story of {articles} articles ({cjk} in Chinese, "
+            "Japanese or Korean)"
+        )
+    else:
+        estimate = (
+            f"{cjk} of one call for a story of {articles} articles in Chinese, Japanese or "
+            f"Korean (a token a character; {full} in other languages)"
+        )
+    return (
+        f"llm.daily_token_budget is {daily_limit} tokens, below the estimated {estimate}: such "
+        "stories will always get the extractive summary"
+    )

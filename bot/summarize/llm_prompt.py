@@ -66,11 +66,11 @@ def estimate_tokens(messages: Sequence[dict[str, str]]) -> int:
 _TYPICAL_TITLE_CHARS = 100
 
 
-def full_call_estimate() -> int:
-    """The estimate of a call for a story of MAX_ARTICLES articles of MAX_ARTICLE_CHARS each:
-    a daily budget below it leaves large stories to the extractive writer every time."""
-    article = Article(
-        id="", source="", title="x" * _TYPICAL_TITLE_CHARS, text="x" * MAX_ARTICLE_CHARS
-    )
+def full_call_estimate(letter: str = "x") -> int:
+    """The estimate of a call for a story of MAX_ARTICLES articles of MAX_ARTICLE_CHARS each, in
+    `letter` ("字": CJK, a token a character): a daily budget below it leaves large stories to
+    the extractive writer every time."""
+    title, text = letter * _TYPICAL_TITLE_CHARS, letter * MAX_ARTICLE_CHARS
+    article = Article(id="", source="", title=title, text=text)
     outlets = [f"Outlet {i}" for i in range(MAX_ARTICLES)]
     return estimate_tokens(build_messages([article] * MAX_ARTICLES, outlets))
