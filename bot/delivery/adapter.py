@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 from bot.cards import StoryCard
@@ -160,6 +161,13 @@ class PostedMessage:
     replied: bool = True
 
 
+# How far before `since` a lookup for a message whose answer was lost reaches back
+# (`find_heading`, `find_text`): the platform stamps a message with its own clock, which may be
+# well behind ours. Minutes, not seconds, as a miss shows the message twice; an older message of
+# the same text (an earlier digest's heading of the same minute and count) stays out of reach.
+LOOKUP_CLOCK_SKEW = timedelta(minutes=5)
+
+
 class ChatAdapter(Protocol):
     """A platform's adapter. It may also have `route(channel) -> str`, naming the delivery route
     a channel's posts take when the platform has more than one, each with credentials or a
@@ -187,14 +195,16 @@ class ChatAdapter(Protocol):
 
     And `async find_heading(channel, count, at, *, since) -> bool | None`, when the platform can
     tell whether the heading `begin_digest(channel, count, at)` posted, whose answer was lost,
-    landed (since `since`): Slack and Discord by its text in the channel's history (Discord's
-    read by the bot); None when it cannot tell. Raises the `DeliveryError` tree when
-    the lookup fails.
+    landed (since `since`, when it was first sent, less `LOOKUP_CLOCK_SKEW`): Slack and Discord
+    by its text in the channel's history (Discord's read by the bot); None when it cannot tell.
+    Raises the `DeliveryError` tree when the lookup fails (a rate limit too: the heading counts
+    as one nobody could look for).
 
     And `async find_text(channel, text, *, piece, since) -> bool | None`, when the platform can
     tell whether a notice's piece whose answer was lost landed (`bot.delivery.notices`): piece
     number `piece` of `text`, split as `post_text` splits it, posted since `since` (when the
-    notice was queued); None when it cannot tell, and the piece is sent again.
+    notice was queued, less `LOOKUP_CLOCK_SKEW`); None when it cannot tell, and the piece is
+    sent again.
 
     And `async finish_background(deadline) -> None`, when a send may leave work going after it
     returned (Slack's overflow waiting out a rate limit): the runner calls it last at shutdown,

@@ -24,14 +24,17 @@ One whose post failed but may have landed (a timeout, a Slack internal_error, a 
 looked for in the channel before its cards go (the adapter's `find_heading`, as a card's
 `find_posted` is, `bot.delivery.reconcile`): found, it is recorded; not there, it is posted
 again, once (lost again and not there, its cards go without it, and held back they get a
-heading later). It is looked for among the messages made since it was sent (less a moment for
-the platform's clock): another digest's heading of the same minute and count reads the same. A
-lookup refused for a rate limit (Slack's 429) is no answer: the cards wait for its Retry-After
-and the heading is looked for again first (`Headings.unsure`). Where nobody can look (a Discord
-webhook channel without a bot; the history failing) it is recorded as shown, and said in the
-log: its held cards go out under it, or under none if it never showed, rather than under two. It shows twice only when its record is lost (a
-crash between its post and its record, the database refusing to write or read the record:
-logged) or a lookup missed it though it had landed.
+heading later). It is looked for among the messages made since it was first sent, less
+`bot.delivery.adapter.LOOKUP_CLOCK_SKEW` (the platform stamps it with its own clock, which may
+be behind ours): an earlier digest's heading of the same minute and count, older than that,
+reads the same. Where nobody can look (a Discord webhook channel without a bot; the history
+failing, or refused for a rate limit) it is recorded as shown, and said in the log: its held
+cards go out under it, or under none if it never showed, rather than under two. Nothing is held
+back or kept in memory to look for later, so neither a restart nor its cards leaving some other
+way (the channel switched to instant, the cards expired) can leave a later digest unheaded. It
+shows twice only when its record is lost (a crash between its post and its record, the
+database refusing to write or read the record: logged) or a lookup missed it though it had
+landed (the platform's clock more than `LOOKUP_CLOCK_SKEW` behind ours).
 Every card stays a top-level message of its own, so each story's updates still thread under it.
 """
 
@@ -40,9 +43,8 @@ from __future__ import annotations
 import inspect
 import logging
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -54,7 +56,7 @@ from bot.delivery.adapter import (
     TransientDeliveryError,
 )
 from bot.delivery.prepare import Prepared, prepare_or_retry
-from bot.delivery.rate_limits import LOOKUP, POST, put_off_posts, wait_over
+from bot.delivery.rate_limits import POST, put_off_posts, wait_over
 from bot.store import digest_headings as heading_store
 from bot.store.channels import ChannelRow
 from bot.store.deliveries import DeliveryRow
@@ -72,9 +74,6 @@ class Headings:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        # Per channel: the heading that may have landed whose lookup a rate limit put off, to be
-        # looked for when its cards come due (`_look_later`).
-        self.unsure: dict[int, Unsure] = {}
 
     def shown(self, channel_pk: int, rows: list[DeliveryRow]) -> bool:
         """Whether the channel's last heading counted every one of `rows` (cards held back
@@ -110,9 +109,8 @@ async def open_digest(
 ) -> tuple[dict[int, Prepared | None], datetime | None]:
     """Prepare the new stories among `rows` (a digest channel's, due now) and head the cards
     that will go out, if the adapter shows a heading; {} when it does not, and every row is
-    prepared as it comes up, as on any other channel. Also, when the heading (or the lookup of
-    one that may have landed) was put off by a rate limit, until when the channel's cards wait
-    (they were put off)."""
+    prepared as it comes up, as on any other channel. Also, when the heading was put off by a
+    rate limit of the channel's own, until when the channel's cards wait (they were put off)."""
     begin = getattr(adapter, "begin_digest", None)
     if begin is None:
         return {}, None
@@ -121,33 +119,18 @@ async def open_digest(
         if row.kind == "story":
             ready[row.id] = await prepare_or_retry(outbox, channel, row, report)
     going = [row_id for row_id, prepared in ready.items() if prepared is not None]
-    if not going:
-        return ready, None
-    attempts: tuple[int, ...] = (1, 2)
-    if (unsure := outbox.headings.unsure.pop(channel.id, None)) is not None:
-        # A heading whose answer was lost and whose lookup a rate limit put off: looked for
-        # now, before anything else is posted in the channel.
-        try:
-            found = await _landed(outbox, channel, adapter, unsure)
-        except (RateLimitedDeliveryError, DeferredDeliveryError) as exc:
-            return ready, _look_later(outbox, channel, rows, unsure, exc)
-        if found:
-            outbox.headings.posted(channel.id, unsure.rows, unsure.sent_at)
-        elif unsure.again:
-            attempts = (2,)  # not there: posted again, once
-        else:
-            attempts = ()  # lost twice and not there: its cards go without it
     now = outbox.clock()
     # Cards a heading of ours already shows, posted before the drain that held them back.
     headed = [r for r in rows if r.id in going]
-    if outbox.headings.shown(channel.id, headed):
+    if not going or outbox.headings.shown(channel.id, headed):
         return ready, None
     at = digest_time(headed, now)
-    posted: Any = False
-    for attempt in attempts:
-        posted = begin(channel, len(going), at)
-        if not inspect.isawaitable(posted):
-            return ready, None  # the console's: printed
+    posted = begin(channel, len(going), at)
+    if not inspect.isawaitable(posted):
+        return ready, None  # the console's: printed
+    for attempt in (1, 2):
+        if attempt == 2:
+            posted = begin(channel, len(going), at)
         try:
             posted = await posted
         except RateLimitedDeliveryError as exc:
@@ -168,16 +151,10 @@ async def open_digest(
             if not (isinstance(exc, TransientDeliveryError) and exc.maybe_sent):
                 # Refused before it was processed: nothing shows, and it heads no cards.
                 log.warning("digest heading for %s not posted: %s", channel.key, exc)
-                posted = True  # a request was made
-                break
             # Looked for since the first try was sent: either try showing is the heading.
-            sent = unsure.sent_at if unsure is not None else now
-            unsure = Unsure(headed, len(going), at, sent, exc, again=attempt == 1)
-            try:
-                found = await _landed(outbox, channel, adapter, unsure)
-            except (RateLimitedDeliveryError, DeferredDeliveryError) as limited:
-                return ready, _look_later(outbox, channel, rows, unsure, limited)
-            if found:
+            elif await _landed(
+                outbox, channel, adapter, len(going), at, exc, since=now, again=attempt == 1
+            ):
                 outbox.headings.posted(channel.id, headed, now)
             elif attempt == 1:
                 continue  # looked for and not there: posted again, once
@@ -192,69 +169,30 @@ async def open_digest(
     return ready, None
 
 
-@dataclass(frozen=True, slots=True)
-class Unsure:
-    """A heading whose post failed but may have landed, to be looked for: the rows it headed,
-    its text's count and time, when it was (first) sent, the failure, and whether it is to be
-    posted again if it is not there (after its first try; not after its second)."""
-
-    rows: list[DeliveryRow]
-    count: int
-    at: datetime
-    sent_at: datetime
-    error: DeliveryError
-    again: bool
-
-
-def _look_later(
+async def _landed(
     outbox: Outbox,
     channel: ChannelRow,
-    rows: list[DeliveryRow],
-    unsure: Unsure,
-    exc: RateLimitedDeliveryError | DeferredDeliveryError,
-) -> datetime:
-    """The lookup of a heading that may have landed was refused for a rate limit: nothing can
-    tell yet whether it showed, and its cards may not go before that is known (posted again
-    after them, it would head nothing). They wait for the Retry-After, as the route's other
-    lookups do for Slack's 429 (`bot.delivery.rate_limits`), and the heading is looked for
-    first when they come due (`Headings.unsure`, in memory: after a restart it is posted again,
-    and may show twice). Returns when they are due."""
-    now = outbox.clock()
-    if isinstance(exc, RateLimitedDeliveryError):
-        until = outbox.rate_limits.hold(exc.route or outbox.route_of(channel), LOOKUP, exc, now)
-    else:
-        until = wait_over(now, exc.retry_after)  # this lookup's own limit (a channel's id)
-    put_off_posts(outbox, rows[0], until)
-    outbox.headings.unsure[channel.id] = unsure
-    log.info(
-        "digest heading for %s may not have been posted (%s), and looking for it was rate "
-        "limited (%s): its cards wait until %s, when it is looked for again",
-        channel.key,
-        unsure.error,
-        exc,
-        until.isoformat(timespec="seconds"),
-    )
-    return until
-
-
-async def _landed(
-    outbox: Outbox, channel: ChannelRow, adapter: ChatAdapter, unsure: Unsure
+    adapter: ChatAdapter,
+    count: int,
+    at: datetime,
+    error: DeliveryError,
+    *,
+    since: datetime,
+    again: bool,
 ) -> bool:
     """A heading whose post failed but may have landed (a 5xx, a timeout): looked for in the
-    channel (the adapter's `find_heading`) among the messages made since it was sent, before
-    its cards go, as a card is (`reconcile`). False when it is not there: posted again if
-    `unsure.again`, else its cards go without it and, held back, get a heading of their own
-    later. True when it is there, or when nobody can tell: its cards go out as under it, and
-    held back after it they get no second heading. A rate limit on the lookup is raised
-    (`RateLimitedDeliveryError`, `DeferredDeliveryError`): it is looked for again after it."""
+    channel (the adapter's `find_heading`) among the messages made since it was first sent
+    (`since`; the adapter reaches back `LOOKUP_CLOCK_SKEW` more), before its cards go, as a card
+    is (`reconcile`). False when it is not there: posted again if `again`, else its cards go
+    without it and, held back, get a heading of their own later. True when it is there, or when
+    nobody can tell (the lookup failed, a rate limit included: waiting for it would hold the
+    cards on a promise a restart forgets): its cards go out as under it, and held back after it
+    they get no second heading."""
     find = getattr(adapter, "find_heading", None)
     why = "the platform cannot look for it"
-    error = unsure.error
     if find is not None:
         try:
-            found = await find(channel, unsure.count, unsure.at, since=unsure.sent_at)
-        except (RateLimitedDeliveryError, DeferredDeliveryError):
-            raise
+            found = await find(channel, count, at, since=since)
         except DeliveryError as exc:
             found, why = None, f"looking for it failed: {exc}"
         if found is False:
@@ -262,7 +200,7 @@ async def _landed(
                 "digest heading for %s not posted (%s; not in the channel): %s",
                 channel.key,
                 error,
-                "posting it again" if unsure.again else "its cards go without it",
+                "posting it again" if again else "its cards go without it",
             )
             return False
         if found:

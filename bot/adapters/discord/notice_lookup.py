@@ -5,12 +5,13 @@ Discord's Execute Webhook takes no nonce, so unlike the bot's posts Discord cann
 a piece sent again, and a webhook cannot read its channel. The bot can: the piece landed if the
 channel's recent history (`DiscordBotAdapter.history_limit` messages, newest first) holds a
 plain message of that webhook with exactly the piece's text, made since the notice was queued
-(Discord's ids carry the time they were made; `CLOCK_SKEW` allows for our clock being ahead of
-Discord's). A piece whose text an earlier piece of the same notice repeats needs one such message
-more than those pieces. Without a bot there is no way to look: the piece is sent again, and may
-show twice (`DiscordWebhookAdapter.find_text` says so in the log): a duplicate piece is accepted
-rather than a notice with a piece missing. So is a piece the bot could not look for a few times
-in a row (`bot.delivery.notices.LOOKUP_TRIES`: its token refused, the bot away).
+(Discord's ids carry the time they were made; `bot.delivery.adapter.LOOKUP_CLOCK_SKEW`, as on
+Slack, allows for our clock being ahead of Discord's). A piece whose text an earlier piece of
+the same notice repeats needs one such message more than those pieces. Without a bot there is
+no way to look: the piece is sent again, and may show twice (`DiscordWebhookAdapter.find_text`
+says so in the log): a duplicate piece is accepted rather than a notice with a piece missing.
+So is a piece the bot could not look for a few times in a row
+(`bot.delivery.notices.LOOKUP_TRIES`: its token refused, the bot away).
 
 A digest's heading whose answer was lost is looked for the same way (`find_heading`), in a
 webhook channel or among the bot's own messages in its own channel: its text names its digest.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -28,14 +29,13 @@ import discord
 from bot.adapters.discord.errors import delivering
 from bot.adapters.discord.messages import escape_notice
 from bot.adapters.discord.packing import split_content
+from bot.delivery.adapter import LOOKUP_CLOCK_SKEW
 from bot.store.channels import ChannelRow
 
 if TYPE_CHECKING:
     from bot.adapters.discord.adapter import DiscordBotAdapter
 
 log = logging.getLogger(__name__)
-
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 async def find_piece(
@@ -58,7 +58,7 @@ async def find_piece(
     wanted = pieces[piece - 1].strip()
     # Pieces before it with the same text landed too, and are in the channel as well.
     needed = sum(1 for earlier in pieces[:piece] if earlier.strip() == wanted)
-    oldest = since - CLOCK_SKEW
+    oldest = since - LOOKUP_CLOCK_SKEW
     target = bot.client.get_partial_messageable(int(channel.channel_id))
     me = bot.client.user.id if bot.client.user else None
 

@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -45,6 +45,7 @@ from bot.adapters.slack.overflow import (
 )
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
+    LOOKUP_CLOCK_SKEW,
     DeliveryError,
     PostedMessage,
     TransientDeliveryError,
@@ -71,10 +72,6 @@ UPDATE_EVENT_TYPE = "newsdigest_story_update"
 
 # chat.update of the original card failing this way means it was deleted or is too old to edit:
 # nothing to edit, and nothing to try again.
-# How far before the moment a digest heading was sent its lookup reaches back (`find_heading`):
-# Slack stamps a message with its own clock, which may be a little behind ours. Small, as a wider
-# reach could take an earlier digest's heading, of the same minute and count, for this one.
-HEADING_CLOCK_SKEW = timedelta(seconds=5)
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 # How long the overflow still waiting to be posted may take at shutdown (`finish_overflow`).
 OVERFLOW_GRACE = 2.0
@@ -301,11 +298,12 @@ class SlackAdapter:
         self, channel: ChannelRow, count: int, at: datetime, *, since: datetime
     ) -> bool | None:
         """Whether the heading `begin_digest(channel, count, at)` posts is in the channel's
-        history since `since` (when it was sent, less `HEADING_CLOCK_SKEW`): one whose answer
-        was lost (Slack's internal_error, a timeout) may have landed. The text alone would also
-        match an earlier digest's heading of the same minute and count. Raises the
-        DeliveryError tree when the history cannot be read (a 429 as `RateLimitedDeliveryError`,
-        which the outbox waits out and looks again)."""
+        history since `since` (when it was sent, less `LOOKUP_CLOCK_SKEW`: Slack stamps it with
+        its own clock): one whose answer was lost (Slack's internal_error, a timeout) may have
+        landed. The text alone would also match an earlier digest's heading of the same minute
+        and count, from before that. Raises the DeliveryError tree when the history cannot be
+        read (a 429 as `RateLimitedDeliveryError`: the heading counts as one nobody could look
+        for)."""
         if (text := chat_digest_heading(count, at)) is None:
             return False
         try:
@@ -316,7 +314,7 @@ class SlackAdapter:
             self.client,
             conversation,
             slack_escape(text),
-            oldest=since - HEADING_CLOCK_SKEW,
+            oldest=since - LOOKUP_CLOCK_SKEW,
             map_error=delivery_error,
         )
 
