@@ -82,7 +82,8 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
         text = disabled_feed_text(feed)
         key = f"feed-disabled:{feed['id']}:{feed['disabled_at'] or ''}"
         with delivery_store.durable(db):
-            # Read before the write lock: a channel `newsdigest channels remove` deleted since
+            # Asked under the write lock (durable's BEGIN IMMEDIATE), so the answer holds until
+            # the commit: a channel `newsdigest channels remove` deleted since `targets` was read
             # is left out, where its notice's foreign key would fail the pass.
             targets = [pk for pk in targets if channel_store.channel_exists(db, pk)]
             for pk in targets:

@@ -123,7 +123,8 @@ async def find_bot_text(
     after `oldest`, is in the channel's history: a digest heading whose answer was lost, which
     carries no metadata of its own. Its text names the digest's time and count, but another
     digest of the same minute and count reads the same: `oldest` (Slack's own bound on
-    conversations.history) keeps to messages made since this heading was sent.
+    conversations.history; the caller's, when this heading was sent less an allowance for
+    Slack's clock) keeps to messages made since.
     Raises as `find_by_nonce` does when the history cannot be read."""
     method = "conversations.history"
     # Slack's form of a time: seconds since the epoch, as a message's ts is written.
