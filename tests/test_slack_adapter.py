@@ -48,7 +48,8 @@ async def test_post_card_payload(slack_api: FakeSlackAPI, adapter: SlackAdapter)
             },
         }
     ]
-    assert posted == PostedMessage(message_ref="1700000000.000001", thread_ref="1700000000.000001")
+    [landed] = slack_api.messages["C1"]
+    assert posted == PostedMessage(message_ref=landed["ts"], thread_ref=landed["ts"])
 
 
 async def test_find_posted_by_metadata(slack_api: FakeSlackAPI, adapter: SlackAdapter) -> None:

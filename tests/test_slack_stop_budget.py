@@ -71,6 +71,11 @@ async def overflow_waiting(
     assert len(adapter.overflow.tasks) == 1
 
 
+def card_ts(fake: FakeSlackAPI) -> str:
+    """The ts Slack gave the card `overflow_waiting` posted, which its overflow's log names."""
+    return str(fake.messages["C1"][0]["ts"])
+
+
 def errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.levelno >= logging.ERROR]
 
@@ -101,7 +106,7 @@ async def test_the_slack_stop_ends_within_the_runners_share_of_the_grace(
         took = time.monotonic() - begun
     assert not bot.adapter.overflow.tasks
     assert [r.getMessage() for r in errors(caplog)] == [
-        "Slack: part(s) 2 of 2 of 1700000000.000001 in C1 not posted: "
+        f"Slack: part(s) 2 of 2 of {card_ts(slack_api)} in C1 not posted: "
         "stopped before they were posted (shutdown)"
     ]
     assert all(r.exc_info is None for r in errors(caplog))
@@ -128,7 +133,7 @@ async def test_an_overflow_posted_after_the_platform_stopped_is_finished_at_shut
     with caplog.at_level(logging.INFO):
         await stop(service)
     assert task.done() and not adapter.overflow.tasks
-    assert "part(s) 2 of 2 of 1700000000.000001 in C1 not posted" in caplog.text
+    assert f"part(s) 2 of 2 of {card_ts(slack_api)} in C1 not posted" in caplog.text
 
 
 async def test_a_mid_run_stop_leaves_the_overflow_of_the_adapter_still_posting(
@@ -157,7 +162,7 @@ async def test_a_mid_run_stop_leaves_the_overflow_of_the_adapter_still_posting(
         # The part goes out once the 3 s are over: the card, the 429, the part.
         posts = await slack_api.wait_for("chat.postMessage", 3, timeout=6)
         await asyncio.wait_for(task, 2)
-    assert posts[2]["thread_ts"] == "1700000000.000001"
+    assert posts[2]["thread_ts"] == card_ts(slack_api)
     assert [r.getMessage() for r in errors(caplog)] == [
         "platform slack stopped, not retrying: authentication failed: "
         "apps.connections.open: invalid_auth"
@@ -188,7 +193,7 @@ async def test_an_overflow_left_going_by_a_mid_run_stop_is_finished_at_shutdown(
         took = time.monotonic() - begun
     assert task.done() and not adapter.overflow.tasks
     assert [r.getMessage() for r in errors(caplog)] == [
-        "Slack: part(s) 2 of 2 of 1700000000.000001 in C1 not posted: "
+        f"Slack: part(s) 2 of 2 of {card_ts(slack_api)} in C1 not posted: "
         "stopped before they were posted (shutdown)"
     ]
     assert took < GRACE, f"stopped after {took:.2f}s"

@@ -3,8 +3,8 @@
 Point slack-sdk at `fake.api_url` (the app reads it from SLACK_API_URL). Each call is recorded as
 `Call(method, body)` with the body decoded the same way whether slack-sdk sent JSON, a form or a
 query string, so tests can compare exact payloads. Responses are Slack-shaped and stateful enough
-for the bot: posted messages get increasing `ts` values and show up in conversations.history with
-their metadata. `script()` queues one-off responses (a 429 with Retry-After, an error code);
+for the bot: posted messages get unique `ts` values, stamped with `clock` (real time unless the
+test sets its own), and show up in conversations.history with their metadata. `script()` queues one-off responses (a 429 with Retry-After, an error code);
 `limit()` rate limits a method as Slack does, every call answered 429 with a Retry-After until
 `lift()` (the calls are recorded, nothing is posted).
 Response URLs (`fake.response_url()`) are served and recorded too; `response_url_errors` and
@@ -21,6 +21,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,9 +97,11 @@ class FakeSlackAPI:
         self.limited: dict[str, str] = {}
         self._response_url_scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         self._ts = itertools.count(1)
-        # The seconds of a posted message's ts (Slack's clock); tests that bound history by
-        # `oldest` set it to their own clock.
-        self.clock: Callable[[], float] = lambda: 1700000000.0
+        # Slack's clock: the seconds of a posted message's ts, which conversations.history's
+        # `oldest` is compared with. Real time unless a harness sets its own clock (as
+        # `fakes.slack_outbox` does): a fixed time in the past would put every message before
+        # a lookup's `oldest`, and a test would miss a heading that landed without knowing.
+        self.clock: Callable[[], float] = time.time
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -327,7 +330,7 @@ class FakeSlackAPI:
         return {"ok": False, "error": "message_not_found"}
 
     def _chat_postEphemeral(self, body: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "message_ts": f"1700000001.{next(self._ts):06d}"}
+        return {"ok": True, "message_ts": f"{int(self.clock())}.{next(self._ts):06d}"}
 
     def _conversations_join(self, body: dict[str, Any]) -> dict[str, Any]:
         channel = body.get("channel", "")

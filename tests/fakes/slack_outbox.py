@@ -42,6 +42,9 @@ class SlackOutbox:
         self.db = db
         self.fake = fake
         self.now = T0
+        # Slack stamps what it posts with the time it is, here the test's: a lookup bounded by
+        # `oldest` (a digest heading's) sees what was posted since, as it would on Slack.
+        fake.clock = lambda: self.now.timestamp()
         self.outbox = Outbox(
             db,
             card_source,

@@ -50,8 +50,11 @@ def add_channel(
     quiet_hours: str | None = None,
     webhook_url: str | None = None,
 ) -> ChannelRow:
-    """A channel's row in the database; `webhook_url`: a Discord channel posted to through it."""
+    """A channel's row in the database, made or updated; `webhook_url`: a Discord channel posted
+    to through it. Called again for a channel without `webhook_url`, it keeps the one set."""
     channel = channel_store.ensure_channel(db, platform, channel_id, name=channel_id)
+    # Only when given: setting None would move a webhook channel to the bot's route.
+    route = {"webhook_url": webhook_url} if webhook_url is not None else {}
     return channel_store.update_channel(
         db,
         channel.id,
@@ -60,7 +63,7 @@ def add_channel(
         mode=mode,
         min_sources=min_sources,
         quiet_hours=quiet_hours,
-        webhook_url=webhook_url,
+        **route,
     )
 
 
