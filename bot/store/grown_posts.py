@@ -30,12 +30,14 @@ def grown_posts(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tup
     if not ids:
         return []
     # The ids go as one JSON array: a poll pass over a big backlog touches more stories than
-    # SQLite takes parameters in one statement.
+    # SQLite takes parameters in one statement. The posts are found by their stories: `+` keeps
+    # SQLite from reaching them through `deliveries_state`, every sent post there ever was (this
+    # runs after every poll and every post, on the event loop).
     rows = db.execute(
         """
         SELECT d.story_id, d.channel_pk FROM deliveries d
         JOIN stories s ON s.id = d.story_id
-        WHERE d.kind = 'story' AND d.state = 'sent'
+        WHERE d.kind = 'story' AND +d.state = 'sent'
           AND d.story_id IN (SELECT value FROM json_each(?))
           AND (s.source_count > (
               SELECT l.source_count FROM deliveries l
@@ -64,11 +66,13 @@ def posted_stories_changed_since(
     `since` and after their post: the candidates for updates the planner did not queue, because
     a crash kept it from running or the channel was paused when they grew."""
     only_channel = "" if channel_pk is None else " AND d.channel_pk = ?"
+    # From the stories changed since (`stories_last_updated`, a window's worth) to their posts,
+    # in that order (CROSS JOIN), and not through `deliveries_state` (`+`): every post ever sent.
     return [
         r[0]
         for r in db.execute(
-            "SELECT DISTINCT d.story_id FROM deliveries d JOIN stories s ON s.id = d.story_id"
-            " WHERE d.kind = 'story' AND d.state = 'sent' AND s.last_updated >= ?"
+            "SELECT DISTINCT d.story_id FROM stories s CROSS JOIN deliveries d ON d.story_id = s.id"
+            " WHERE s.last_updated >= ? AND d.kind = 'story' AND +d.state = 'sent'"
             f" AND s.last_updated > d.sent_at{only_channel} ORDER BY d.story_id",
             [iso(since)] if channel_pk is None else [iso(since), channel_pk],
         )
