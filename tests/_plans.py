@@ -28,8 +28,13 @@ def plan_of(db: sqlite_utils.Database, sql: str, params: Any = ()) -> list[str]:
 
 def plan_lines(db: sqlite_utils.Database, call: Callable[[], Any], table_sql: str) -> list[str]:
     """The plan lines of the reads `call` made whose SQL holds `table_sql` (such as
-    "FROM deliveries d"), all of them: at least one such read must have been made."""
-    found = [line for sql, plan in plans_of(db, call) if table_sql in sql for line in plan]
+    "FROM deliveries d", in any case), all of them: at least one such read must have been made."""
+    found = [
+        line
+        for sql, plan in plans_of(db, call)
+        if table_sql.lower() in sql.lower()
+        for line in plan
+    ]
     assert found, f"no read with {table_sql!r}"
     return found
 

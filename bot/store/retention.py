@@ -84,8 +84,9 @@ def cutoff(now: datetime, older_than: timedelta, window: timedelta) -> datetime:
 
 
 def backlog(db: sqlite_utils.Database, *, before: datetime, now: datetime) -> Backlog:
+    # `+merged_into`: by `stories_last_updated`, the old ones, not `stories_merged_into`, all live.
     stories = db.execute(
-        "SELECT COUNT(*) FROM stories WHERE merged_into IS NULL AND last_updated < ?",
+        "SELECT COUNT(*) FROM stories WHERE +merged_into IS NULL AND last_updated < ?",
         [iso(before)],
     ).fetchone()[0]
     articles = db.execute(
@@ -218,7 +219,7 @@ def _old_roots(
     """The next batch of surviving (not merged-away) stories last updated before the cutoff, in
     (last_updated, id) order after `after`: a story kept this run is not looked at twice."""
     rows = db.execute(
-        "SELECT last_updated, id FROM stories WHERE merged_into IS NULL AND last_updated < ?"
+        "SELECT last_updated, id FROM stories WHERE +merged_into IS NULL AND last_updated < ?"
         " AND (last_updated, id) > (?, ?) ORDER BY last_updated, id LIMIT ?",
         [iso(before), after[0], after[1], STORY_BATCH],
     ).fetchall()

@@ -333,7 +333,9 @@ def recent_stories(
     `or_ids`, whenever updated) and last reported (`_LAST_REPORTED`) since `reported_since`. Most
     sources first, then the newest news by its first report (a poll stores a feed's newest-first
     items in order, so by `last_updated` alone the oldest led), then the latest updated."""
-    where = "merged_into IS NULL AND article_count > 0 AND source_count >= ?"
+    # `+merged_into`: nearly every story is live, so `stories_merged_into` finds them all, and
+    # SQLite would take it over `stories_last_updated`, the few updated since `since`.
+    where = "+merged_into IS NULL AND article_count > 0 AND source_count >= ?"
     params: list[Any] = [min_sources]
     if since is not None and or_ids:
         where += " AND (last_updated >= ? OR id IN (SELECT value FROM json_each(?)))"
@@ -351,7 +353,7 @@ def recent_stories(
 
 def active_stories(db: sqlite_utils.Database, since: datetime) -> list[StoryRow]:
     rows = db["stories"].rows_where(
-        "merged_into IS NULL AND article_count > 0 AND last_updated >= ?",
+        "+merged_into IS NULL AND article_count > 0 AND last_updated >= ?",  # see recent_stories
         [iso(since)],
         order_by="first_seen",
     )
