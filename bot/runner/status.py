@@ -4,7 +4,7 @@ platform's token is not set (`unserved_channels`, fixed for the run), and outage
 route refusing posts, or unreachable or failing several times in a row), a platform's connection
 down for a while (Slack's Socket Mode, Discord's gateway: `disconnected`), the calls a platform
 rate limits, held until its Retry-After (`rate_limits`: route, call, until), the outbox backlog
-(posts by state under `deliveries`; `pending_deliveries`, the posts waiting or in flight to
+(posts waiting or in flight by state under `deliveries`; `pending_deliveries`, the posts waiting or in flight to
 channels that are not paused, apart from `held_for_paused_channels`, the posts a pause holds
 until someone resumes the channel; card edits made on their own under `card_edits`), and
 the last prune (retention), and the LLM writer (`llm`: its model and endpoint host, its
@@ -59,7 +59,7 @@ def service_health(service: Service) -> dict[str, Any]:
     # a problem, or an intentional edit would keep the status "degraded" for good.
     removed = [c for c in channels if c.paused_reason == REMOVED_FROM_CONFIG]
     paused = [c for c in channels if c.paused_reason and c.paused_reason != REMOVED_FROM_CONFIG]
-    counts = delivery_store.counts(service.db)
+    counts = delivery_store.waiting_counts(service.db)
     waiting = channel_store.pending_posts(service.db)
     held = sum(waiting.get(c.id, 0) for c in channels if c.paused_reason)
     last_ok = service.poller.last_success
@@ -139,11 +139,13 @@ def service_health(service: Service) -> dict[str, Any]:
         # retried after its update's reply landed) is no post waiting, and is counted apart.
         # Posts for a paused channel are held, not waiting: they go out only once someone
         # resumes it, so counted in this a backlog monitor would alert until then. They are
-        # `held_for_paused_channels`; `deliveries` counts every post by state, held ones too.
+        # `held_for_paused_channels`; `deliveries` counts the posts waiting or in flight by
+        # state, held ones too (not sent or failed ones: counting those read every post ever
+        # sent, on the event loop, at each request).
         "pending_deliveries": counts["pending"] + counts["sending"] - held,
         "held_for_paused_channels": held,
         "deliveries": counts,
-        "card_edits": card_refreshes.counts(service.db),
+        "card_edits": card_refreshes.waiting_counts(service.db),
         "paused_channels": [{"channel": c.key, "reason": c.paused_reason} for c in paused],
         "removed_channels": [c.key for c in removed],
         "platforms": sorted(service.outbox.adapters),

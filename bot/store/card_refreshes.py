@@ -27,7 +27,7 @@ import sqlite_utils
 
 from bot.models import Article
 from bot.store.database import iso, transaction
-from bot.store.deliveries import STATES
+from bot.store.deliveries import UNFINISHED, UNFINISHED_SQL
 from bot.store.durable import durable
 from bot.store.queued_posts import new_nonce
 
@@ -123,10 +123,13 @@ def _drop(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> int:
     ).rowcount
 
 
-def counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """The card edits by state, for `/healthz` beside the posts (`deliveries.counts`)."""
-    found = dict.fromkeys(STATES, 0)
-    sql = "SELECT state, COUNT(*) FROM deliveries WHERE kind = ? GROUP BY state"
+def waiting_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """The card edits waiting or in flight, by state, for `/healthz` beside the posts
+    (`deliveries.waiting_counts`), read from the unfinished rows alone."""
+    found = dict.fromkeys(UNFINISHED, 0)
+    sql = (
+        f"SELECT state, COUNT(*) FROM deliveries WHERE {UNFINISHED_SQL} AND kind = ? GROUP BY state"
+    )
     for state, n in db.execute(sql, [REFRESH]):
         found[state] = n
     return found
