@@ -1,7 +1,7 @@
 """Feed alerts: the one-time notice to the channels that relied on a feed once it is disabled.
 
-Which channels relied on it (those posted one of its stories, else those following a topic that
-matches one), and the notice's text. The notice is an `alerts` row the outbox sends like any
+Which channels relied on it lately (those queued one of the stories of its last 30 days of
+articles, else those following a topic that matches one), and the notice's text. The notice is an `alerts` row the outbox sends like any
 other (`bot.delivery.notices`), its text rendered again as it is sent, for the channel's platform
 and from the feed as it is then, while the feed is still disabled by the disabling it tells of
 (`disabled_feed_text_now`).
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -24,7 +24,7 @@ from bot.store import alerts
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
-from bot.store.database import iso
+from bot.store.database import iso, parse_iso
 from bot.textutil import plural
 
 log = logging.getLogger(__name__)
@@ -34,16 +34,46 @@ log = logging.getLogger(__name__)
 SHOWN_URL_CHARS = 200
 
 
+# The feed's articles a channel relied on it for: those it stored in the 30 days up to its last
+# one (a feed failing for days before it is disabled stored nothing since). Older ones say little
+# of who relies on it now, and reading them all read every article and post ever stored.
+RELIED_ON = timedelta(days=30)
+
+
+def _relying_channels(db: sqlite_utils.Database, feed_id: int) -> list[int]:
+    """The channels a notice of the feed's disabling goes to (`alert_disabled_feeds`)."""
+    row = db.execute("SELECT MAX(seen_at) FROM articles WHERE feed_id = ?", [feed_id]).fetchone()
+    newest = parse_iso(row[0]) if row else None
+    if newest is None:
+        return []
+    since = str(iso(newest - RELIED_ON))
+    return _dependent_channels(db, feed_id, since) or _interested_channels(db, feed_id, since)
+
+
+def _dependent_channels(db: sqlite_utils.Database, feed_id: int, since: str) -> list[int]:
+    """Channels queued a story with one of the feed's recent articles, found from those
+    (`articles_feed_seen`, migration 42), not from every post."""
+    rows = db.execute(
+        "SELECT DISTINCT d.channel_pk FROM articles a CROSS JOIN deliveries d"
+        " ON d.story_id = a.story_id WHERE a.feed_id = ? AND a.seen_at >= ?"
+        " ORDER BY d.channel_pk",
+        [feed_id, since],
+    )
+    return [r[0] for r in rows]
+
+
 def _interested_channels(
-    db: sqlite_utils.Database, feed_id: int, *, stories: int = 50
+    db: sqlite_utils.Database, feed_id: int, since: str, *, stories: int = 50
 ) -> list[int]:
-    """Channels following a topic that matches one of the feed's latest stories."""
+    """Channels following a topic that matches one of the feed's latest stories (those with its
+    newest recent articles)."""
     story_ids = [
         r[0]
         for r in db.execute(
-            "SELECT story_id FROM articles WHERE feed_id = ? AND story_id IS NOT NULL"
-            " GROUP BY story_id ORDER BY MAX(id) DESC LIMIT ?",
-            [feed_id, stories],
+            "SELECT story_id FROM articles WHERE feed_id = ? AND seen_at >= ?"
+            " AND story_id IS NOT NULL GROUP BY story_id ORDER BY MAX(seen_at) DESC, story_id"
+            " LIMIT ?",
+            [feed_id, since, stories],
         )
     ]
     members = [article_store.story_articles(db, sid) for sid in story_ids]
@@ -56,10 +86,11 @@ def _interested_channels(
 
 
 def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
-    """One notice per disabled feed to the channels that relied on it: those that were posted a
-    story with an article from it, else those following a topic that matches one of its stories.
-    A feed no channel relied on alerts nobody (it is logged, and /healthz lists it): telling every
-    channel about a feed none of them reads is noise. Re-disabling after a re-enable alerts again.
+    """One notice per disabled feed to the channels that relied on it lately (`RELIED_ON`): those
+    queued a story with one of its articles, else those following a topic that matches one of
+    its stories. A feed no channel relied on alerts nobody (it is logged, and /healthz lists it):
+    telling every channel about a feed none of them reads is noise. Re-disabling after a
+    re-enable alerts again.
 
     The text is plain, and the feed's name, title and reason come from the feed itself: adapters
     escape notices as untrusted text. Its URL, without what may carry a key, is marked as code
@@ -70,15 +101,7 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
     )
     queued = 0
     for feed in feeds:
-        dependent = [
-            r[0]
-            for r in db.execute(
-                "SELECT DISTINCT d.channel_pk FROM deliveries d"
-                " JOIN articles a ON a.story_id = d.story_id WHERE a.feed_id = ?",
-                [feed["id"]],
-            )
-        ]
-        targets = dependent or _interested_channels(db, feed["id"])
+        targets = _relying_channels(db, feed["id"])
         text = disabled_feed_text(feed)
         key = f"feed-disabled:{feed['id']}:{feed['disabled_at'] or ''}"
         with delivery_store.durable(db):
