@@ -14,8 +14,7 @@ which a per-pair probability alone can't see (precision then falls as the corpus
 
 Measured and not kept (B-cubed F1 stream / undated / held-out, `bench/cluster_quality.py`; shipped
 then 0.882 / 0.819 / 0.835, the same features refitted, as shipped since, 0.882 / 0.820 / 0.837),
-each refitted on the
-training stories: what happened apart from who: the best cosine of headline and lead words without
+each refitted on the training stories: what happened apart from who: the best cosine of headline and lead words without
 the names' words and figures (0.880 / 0.821 / 0.836); the share of those words the story never
 used, a next development (0.881 / 0.821 / 0.834; both 0.882 / 0.821 / 0.834, and with the next one
 15% more CPU on 100k); the headline's strongest such word found in the story (0.880 / 0.820 /
