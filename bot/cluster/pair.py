@@ -14,16 +14,16 @@ which a per-pair probability alone can't see (precision then falls as the corpus
 
 Measured and not kept (B-cubed F1 stream / undated / held-out, `bench/cluster_quality.py`; shipped
 then 0.882 / 0.819 / 0.835, the same features refitted, as shipped since, 0.882 / 0.820 / 0.837),
-each refitted on the training stories: what happened apart from who: the best cosine of headline and lead words without
-the names' words and figures (0.880 / 0.821 / 0.836); the share of those words the story never
-used, a next development (0.881 / 0.821 / 0.834; both 0.882 / 0.821 / 0.834, and with the next one
-15% more CPU on 100k); the headline's strongest such word found in the story (0.880 / 0.820 /
-0.837); the centroid's margin over the rival (0.883 / 0.819 / 0.834); products of all pairs of
-features (0.880 / 0.813 / 0.832); a fit on the nearer candidates only (centroid >= 0.1: 0.882 /
-0.816 / 0.833; >= 0.2: 0.885 / 0.802 / 0.826). A second look at near misses (an article that opened
-a story within 1.5 log-odds of joining another checks the two for a merge when either grows) gained
-the stream alone (0.886 / 0.820 / 0.836). Even a fit on the stream itself reaches 0.881 there: the
-rest of the errors are not a matter of weights on these features.
+each refitted on the training stories: what happened apart from who: the best cosine of headline and
+lead words without the names' words and figures (0.880 / 0.821 / 0.836); the share of those words
+the story never used, a next development (0.881 / 0.821 / 0.834; both 0.882 / 0.821 / 0.834, and
+with the next one 15% more CPU on 100k); the headline's strongest such word found in the story
+(0.880 / 0.820 / 0.837); the centroid's margin over the rival (0.883 / 0.819 / 0.834); products of
+all pairs of features (0.880 / 0.813 / 0.832); a fit on the nearer candidates only (centroid >= 0.1:
+0.882 / 0.816 / 0.833; >= 0.2: 0.885 / 0.802 / 0.826). A second look at near misses (an article that
+opened a story within 1.5 log-odds of joining another checks the two for a merge when either grows)
+gained the stream alone (0.886 / 0.820 / 0.836). Even a fit on the stream itself reaches 0.881
+there: the rest of the errors are not a matter of weights on these features.
 
 Nor of words the outlets don't share (same bench and refit). A table of cross-outlet word
 associations, learned from the training stories (for two articles of one story, each stemmed word
