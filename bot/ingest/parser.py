@@ -14,7 +14,9 @@ UTF-8 is declared or assumed are windows-1252, and valid UTF-8 under a single-by
 The C0 control characters XML forbids are then dropped (`drop_controls`): after one, libxml2's
 recovery turned an entry's markup into words. XML documents have the ampersands XML refuses
 repaired (`bot.ingest.entities`): libxml2's recovery drops text at them without an error, so no
-fallback would ever be tried.
+fallback would ever be tried. Before either parser, a document with an element carrying more
+attributes than any feed needs is refused (`bot.ingest.attributes`): both parsers are quadratic
+in them, and fastfeedparser holds the GIL while it works.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 import fastfeedparser
 import feedparser
 
+from bot.ingest.attributes import crowded_element
 from bot.ingest.controls import codes_in_names, drop_controls
 from bot.ingest.decoding import left_in_iso_2022, to_utf8, unreadable_charset
 from bot.ingest.entities import repair_entities
@@ -187,6 +190,9 @@ def _parse(
     """`parse_feed` of a document whose bytes `to_utf8` has settled. `quiet`: an entry that
     cannot be read is not logged (a second parse of a document `parse_feed` logged it for)."""
     json_body = is_json(body)
+    if not json_body and (crowded := crowded_element(body)):
+        # Before any parser: each is quadratic in one element's attributes (`attributes`).
+        raise FeedParseError(str(crowded))
     if left_in_iso_2022(body):
         # There an "&" may be half of a character: only those in its ASCII text are repaired.
         body = repair_entities(body, view=ascii_view(body))
