@@ -267,8 +267,9 @@ def _build(
     count = len(raw_entries)
     bases = None if is_json(body) else fill_from_document(raw_entries, body)
     titles = [raw_str(raw.get("title")) for raw in raw_entries]
-    if which == "fastfeedparser" and not all(titles):
-        titles = [t or x for t, x in zip(titles, xhtml_titles(body, count) or titles, strict=True)]
+    if which == "fastfeedparser" and (xhtml := xhtml_titles(body, count)):
+        # Its own reading of one is empty, or only the words before the first child element.
+        titles = [x or t for t, x in zip(titles, xhtml, strict=True)]
     # Which titles are marked as text only matters for one with markup or an entity in it; the
     # scan of the whole document is left for those.
     marked_up = any("<" in t or ("&" in t and ";" in t) for t in titles)
