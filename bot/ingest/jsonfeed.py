@@ -1,4 +1,13 @@
-"""JSON Feed details the fast parser misses: a byte-order mark, and items linked by external_url.
+"""JSON Feed details the fast parser misses: a byte-order mark, items linked by external_url, and
+fields of the wrong type.
+
+fastfeedparser reads a JSON Feed's fields as the spec types them, and one that is not (an
+`"author": "me"` as JSON Feed 1.0 producers write it, `"date_published": 12345`, an item that is
+no object) raised inside it, losing the whole feed to feedparser's fallback, which then
+complained in XML's words. `json_feed_body` normalises the document first: a field that can be
+read as meant is (a string author is its name, a numeric id the string the spec coerces it to),
+one that cannot is dropped, and an item that is no object is left out; the other items stay. A
+document that is no JSON Feed at all is refused saying so in JSON's terms.
 
 Kept apart from the XML repairs in `bot.ingest.decoding` and `entities`: a JSON document needs
 neither those nor its charset sniffed (it is UTF-8 by definition).
@@ -9,12 +18,30 @@ from __future__ import annotations
 import codecs
 import json
 import logging
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
+
+from bot.ingest.errors import FeedParseError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["is_json", "link_external_urls", "without_bom"]
+__all__ = ["is_json", "json_feed_body", "link_external_urls", "without_bom"]
+
+# The fields JSON Feed types as strings, at the top level and in an item.
+_FEED_STRINGS = ("title", "home_page_url", "feed_url", "description", "icon", "favicon", "language")
+_ITEM_STRINGS = (
+    "url",
+    "external_url",
+    "title",
+    "content_html",
+    "content_text",
+    "summary",
+    "image",
+    "banner_image",
+    "date_published",
+    "date_modified",
+    "language",
+)
 
 
 def is_json(body: bytes) -> bool:
@@ -52,3 +79,107 @@ def link_external_urls(body: bytes, entries: list[Any]) -> None:
             and isinstance(external, str)
         ):
             entry["link"] = external
+
+
+def json_feed_body(body: bytes) -> bytes:
+    """`body`, a JSON document, as a JSON Feed the parsers can read: the same bytes when every
+    field has its type, else the document again with each field normalised or dropped (see the
+    module docstring). Raises `FeedParseError` for a document that is not valid JSON, or not a
+    JSON Feed (no object, or no list of items)."""
+    try:
+        data = json.loads(body)
+    except ValueError as exc:  # JSONDecodeError, or bytes that are no UTF-8
+        raise FeedParseError(f"not valid JSON: {exc}") from exc
+    except RecursionError as exc:  # arrays in arrays past the interpreter's stack
+        raise FeedParseError("not a JSON Feed: nested too deeply to read") from exc
+    if not isinstance(data, dict):
+        raise FeedParseError(f"not a JSON Feed: the document is {_kind(data)}, not an object")
+    items = data.get("items")
+    if items is None and "jsonfeed.org" not in str(data.get("version") or ""):
+        raise FeedParseError('not a JSON Feed: it has no "items" and no JSON Feed "version"')
+    if items is not None and not isinstance(items, list):
+        raise FeedParseError(f'not a JSON Feed: its "items" is {_kind(items)}, not a list')
+    changed = _normalise(data, _FEED_STRINGS)
+    if items is not None:
+        kept = [item for item in items if isinstance(item, dict)]
+        changed |= len(kept) != len(items)
+        for item in kept:
+            changed |= _normalise(item, _ITEM_STRINGS)
+            changed |= _only(item, "id", _item_id)
+            changed |= _only(item, "tags", lambda tags: [t for t in _listed(tags) if _text(t)])
+            changed |= _only(item, "attachments", _attachments)
+        data["items"] = kept
+    if not changed:
+        return body
+    return json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def _normalise(obj: dict[str, Any], strings: tuple[str, ...]) -> bool:
+    """Drop `obj`'s string fields that hold no string, read its authors; whether it changed."""
+    changed = False
+    for key in strings:
+        if key in obj and obj[key] is not None and not isinstance(obj[key], str):
+            del obj[key]
+            changed = True
+    changed |= _only(obj, "authors", _authors)
+    changed |= _only(obj, "author", lambda author: next(iter(_authors(author)), None))
+    return changed
+
+
+def _only(obj: dict[str, Any], key: str, read: Callable[[Any], Any]) -> bool:
+    """Put `read(obj[key])` in place of `obj[key]`, dropped when it reads as nothing; whether
+    that changed it."""
+    if key not in obj or obj[key] is None:
+        return False
+    value = read(obj[key])
+    if value == obj[key]:
+        return False
+    if value in (None, []):
+        del obj[key]
+    else:
+        obj[key] = value
+    return True
+
+
+def _authors(value: Any) -> list[dict[str, Any]]:
+    """Authors as JSON Feed 1.1 lists them, objects with a string `name` or `url`: a bare string
+    is a name, and anything else is dropped."""
+    authors = []
+    for author in _listed(value):
+        if _text(author):
+            authors.append({"name": author})
+        elif isinstance(author, dict):
+            fields = {k: v for k, v in author.items() if k not in ("name", "url") or _text(v)}
+            if _text(fields.get("name")) or _text(fields.get("url")):
+                authors.append(fields)
+    return authors
+
+
+def _item_id(value: Any) -> str | None:
+    """An item's id: a string, or a number as the string the spec coerces it to."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _attachments(value: Any) -> list[dict[str, Any]]:
+    return [a for a in _listed(value) if isinstance(a, dict) and _text(a.get("url"))]
+
+
+def _listed(value: Any) -> list[Any]:
+    """A list field's entries: the list's, or one value given where a list belongs."""
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words: "an array", "a string"."""
+    kinds = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return kinds.get(type(value), "a number")

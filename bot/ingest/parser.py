@@ -42,7 +42,7 @@ from bot.ingest.entry_links import absolute_link, entry_base
 from bot.ingest.errors import FeedParseError, NotAFeedError, UnreadableCharsetError
 from bot.ingest.intervals import SY_IGNORED_UP_TO_MINUTES, asked_ttl, asked_update_minutes
 from bot.ingest.iso_2022 import ascii_view
-from bot.ingest.jsonfeed import is_json, link_external_urls, without_bom
+from bot.ingest.jsonfeed import is_json, json_feed_body, link_external_urls, without_bom
 from bot.ingest.normalize import (
     canonical_url,
     cap_title,
@@ -193,10 +193,12 @@ def _parse(
     if not json_body and (crowded := crowded_element(body)):
         # Before any parser: each is quadratic in one element's attributes (`attributes`).
         raise FeedParseError(str(crowded))
-    if left_in_iso_2022(body):
+    if json_body:
+        body = json_feed_body(body)
+    elif left_in_iso_2022(body):
         # There an "&" may be half of a character: only those in its ASCII text are repaired.
         body = repair_entities(body, view=ascii_view(body))
-    elif not json_body:
+    else:
         body = repair_entities(body)
     end = None if json_body else missing_end(body)
     # A cut-off feed that stops inside an entry: that entry is left out (`_build`).
