@@ -110,10 +110,13 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     Nothing is fetched: feeds are polled later. A progress bar shows on a
     terminal; an interrupted import keeps what it added.
     """
-    from bot.ingest.opml import OpmlError, read_opml
+    from bot.ingest.opml import MAX_OPML_BYTES, OpmlError, read_opml
 
     try:
-        data = opml_file.read_bytes()
+        with opml_file.open("rb") as opened:
+            # One byte past the cap is enough for read_opml to refuse it: never a whole
+            # multi-gigabyte file (or /dev/zero) in memory.
+            data = opened.read(MAX_OPML_BYTES + 1)
         contents = read_opml(data)
     except OpmlError as exc:
         raise click.ClickException(f"{opml_file}: {exc}") from None

@@ -40,8 +40,8 @@ class CrowdedElement:
     def __str__(self) -> str:
         return (
             f"an <{self.name}> element carries {self.attributes:,} attributes and namespace"
-            f" declarations, past the {MAX_ATTRIBUTES:,} any feed needs: refused, since"
-            " reading so many ties up the parser for minutes"
+            f" declarations, past the {MAX_ATTRIBUTES:,} any feed or OPML file needs: refused,"
+            " since reading so many ties up the parser for minutes"
         )
 
 
