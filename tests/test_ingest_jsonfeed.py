@@ -163,3 +163,11 @@ async def test_a_polled_json_feed_with_a_string_author_stores_its_items(
     assert feed.last_error is None
     stored = sorted(r[0] for r in db.execute("SELECT title FROM articles"))
     assert stored == ["Ferry timetable changes", "Quay market returns"]
+
+
+def test_null_items_is_an_empty_feed_and_an_escaped_lone_surrogate_is_kept_readable() -> None:
+    empty = b'{"version": "https://jsonfeed.org/version/1.1", "title": "Linkblog", "items": null}'
+    assert (parse_feed(empty).title, parse_feed(empty).entries) == ("Linkblog", [])
+    odd = _jsonfeed({**NOTE, "title": "Tide \ud800 tables", "author": "Sam Reed"})
+    (entry,) = parse_feed(odd).entries
+    assert (entry.title, entry.author) == ("Tide \ufffd tables", "Sam Reed")

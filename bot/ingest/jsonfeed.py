@@ -99,19 +99,21 @@ def json_feed_body(body: bytes) -> bytes:
         raise FeedParseError('not a JSON Feed: it has no "items" and no JSON Feed "version"')
     if items is not None and not isinstance(items, list):
         raise FeedParseError(f'not a JSON Feed: its "items" is {_kind(items)}, not a list')
-    changed = _normalise(data, _FEED_STRINGS)
-    if items is not None:
-        kept = [item for item in items if isinstance(item, dict)]
-        changed |= len(kept) != len(items)
-        for item in kept:
-            changed |= _normalise(item, _ITEM_STRINGS)
-            changed |= _only(item, "id", _item_id)
-            changed |= _only(item, "tags", lambda tags: [t for t in _listed(tags) if _text(t)])
-            changed |= _only(item, "attachments", _attachments)
-        data["items"] = kept
+    # "items": null, in a document whose version says JSON Feed, is the empty list.
+    changed = "items" in data and items is None
+    changed |= _normalise(data, _FEED_STRINGS)
+    kept = [item for item in items or () if isinstance(item, dict)]
+    changed |= len(kept) != len(items or ())
+    for item in kept:
+        changed |= _normalise(item, _ITEM_STRINGS)
+        changed |= _only(item, "id", _item_id)
+        changed |= _only(item, "tags", lambda tags: [t for t in _listed(tags) if _text(t)])
+        changed |= _only(item, "attachments", _attachments)
     if not changed:
         return body
-    return json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    data["items"] = kept
+    # ASCII escapes: a lone surrogate json read from "\ud800" stays an escape, not bad UTF-8.
+    return json.dumps(data).encode("ascii")
 
 
 def _normalise(obj: dict[str, Any], strings: tuple[str, ...]) -> bool:
