@@ -11,8 +11,9 @@ them reads it.
 
 The scan is one regular expression over the bytes, linear in the document: it tries each `<`
 for a start tag with more attributes than the limit, each attribute matched atomically, so a
-tag of fewer fails once it ends. Attribute values are quoted in XML and hold no `<`; a value
-holding `>` or `=` is still one attribute. A tag inside a CDATA section or comment counts too:
+tag of fewer fails once it ends. Attribute values are quoted in XML and hold no `<` (where one
+does, the document is malformed, and every parser's recovery was timed dropping the rest of the
+tag, fast); a value holding `>` or `=` is still one attribute. A tag inside a CDATA section or comment counts too:
 no article's markup needs so many either.
 """
 
@@ -28,7 +29,12 @@ MAX_ATTRIBUTES = 1_000
 
 _ATTRIBUTE = rb"""\s++[^\s=<>/"']++\s*+=\s*+(?:"[^"]*+"|'[^']*+')"""
 _ATTRIBUTE_RE = re.compile(_ATTRIBUTE)
-_CROWDED_RE = re.compile(rb"""<([^\s<>/!?=\"']++)(?>%s){%d}""" % (_ATTRIBUTE, MAX_ATTRIBUTES + 1))
+# Each attribute takes five bytes at least (` a=""`) and none holds a "<": the lookahead turns
+# away every tag that ends sooner at the cost of a scan to the next "<".
+_CROWDED_RE = re.compile(
+    rb"""<(?=[^<]{%d})([^\s<>/!?=\"']++)(?>%s){%d}"""
+    % (5 * (MAX_ATTRIBUTES + 1), _ATTRIBUTE, MAX_ATTRIBUTES + 1)
+)
 _REST_RE = re.compile(rb"(?>%s)*+" % _ATTRIBUTE)
 
 
