@@ -17,6 +17,7 @@ from lxml import etree
 
 from bot.boilerplate import strip_boilerplate
 from bot.feedurls import http_parts
+from bot.ingest.attributes import MAX_ATTRIBUTES
 from bot.textutil import INVISIBLE_CLASS, strip_invisible
 
 __all__ = [
@@ -128,6 +129,17 @@ _MARKUP_RE = re.compile(r"</?[A-Za-z]|<!--|<!\[CDATA\[|<!doctype", re.I)
 # Past this, an entry is a whole book, not news; the cap keeps one hostile item from stalling a poll.
 # It applies to plain text as to markup: a title of four million words is no less hostile.
 MAX_HTML_CHARS = 250_000
+# An HTML start tag with more attributes than any page needs (quoted, unquoted or bare, spaced
+# or not): libxml2's HTML parser compares each with all before it, and 20,000 on one <p> cost
+# 2.5 s of CPU per entry, every poll (`bot.ingest.attributes` guards the feed's own elements).
+_HTML_ATTRIBUTE = r"""(?>[\s/]*+[^\s"'<>/=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s<>"']*+))?+)"""
+_CROWDED_TAG_RE = re.compile(
+    r"<[A-Za-z][^\s<>/]*+" + _HTML_ATTRIBUTE + "{" + str(MAX_ATTRIBUTES + 1) + "}"
+)
+# Shorter, no tag can hold so many: each attribute takes two characters at least.
+_CROWDED_MIN_CHARS = 2 * MAX_ATTRIBUTES
+# A start tag, its name (group 1) and its attributes, to its ">" if it has one.
+_TAG_ATTRIBUTES_RE = re.compile(r"<([A-Za-z][^\s<>/]*+)" + _HTML_ATTRIBUTE + r"*+[\s/]*+>?")
 # A title (an entry's, a feed's, an author's name) is one line of a card. Every later stage reads
 # titles whole (slugs, headlines, topic matching, outlet names), so they get a cap of their own.
 MAX_TITLE_CHARS = 1_000
@@ -152,6 +164,9 @@ def html_to_text(fragment: str | None) -> str:
     if not _MARKUP_RE.search(fragment):
         # Plain text (possibly entity-escaped) is the common case for titles; skip the parser.
         return _squash(html.unescape(fragment) if "&" in fragment else fragment)
+    if len(fragment) > _CROWDED_MIN_CHARS and _CROWDED_TAG_RE.search(fragment):
+        # Text needs no attributes: every tag's are dropped, so the parser has none to compare.
+        fragment = _TAG_ATTRIBUTES_RE.sub(r"<\1>", fragment)
     data = fragment.encode("utf-8", "surrogatepass")
     root = etree.fromstring(data, _html_parser)
     if root is None:
