@@ -39,7 +39,7 @@ def _rss(*, item: str = "", root: str = "") -> bytes:
 def test_an_item_with_thousands_of_attributes_is_refused_naming_it() -> None:
     with pytest.raises(FeedParseError) as refused:
         parse_feed(_rss(item=_attributes(5_000)))
-    assert str(refused.value).startswith("an <item> element carries 5,000 attributes")
+    assert str(refused.value).startswith("one <item> element carries 5,000 attributes")
 
 
 def test_the_limit_counts_namespace_declarations_on_the_root() -> None:
@@ -106,7 +106,7 @@ async def test_a_poll_of_a_crowded_feed_fails_with_backoff_and_leaves_the_loop_f
     assert max(gaps) < 3
     (feed,) = feed_store.list_feeds(db)
     assert feed.last_error is not None
-    assert feed.last_error.startswith("malformed feed: an <item> element carries 80,000")
+    assert feed.last_error.startswith("malformed feed: one <item> element carries 80,000")
     assert feed.consecutive_failures == 1
     assert feed.next_poll_at is not None and feed.next_poll_at > NOW
 

@@ -29,7 +29,7 @@ def _outline(url: str, extra: int, spelling: str = "xmlUrl") -> str:
 
 def test_an_outline_crowded_with_attributes_is_refused_naming_it() -> None:
     started = time.perf_counter()
-    with pytest.raises(OpmlError, match=r"an <outline> element carries 20,002 attributes"):
+    with pytest.raises(OpmlError, match=r"one <outline> element carries 20,002 attributes"):
         read_opml(_opml(_outline("https://harbour.example/rss", 20_000)))
     assert time.perf_counter() - started < 5
 

@@ -45,7 +45,7 @@ class CrowdedElement:
 
     def __str__(self) -> str:
         return (
-            f"an <{self.name}> element carries {self.attributes:,} attributes and namespace"
+            f"one <{self.name}> element carries {self.attributes:,} attributes and namespace"
             f" declarations, past the {MAX_ATTRIBUTES:,} any feed or OPML file needs: refused,"
             " since reading so many ties up the parser for minutes"
         )
