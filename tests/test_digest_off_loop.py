@@ -20,6 +20,7 @@ from fakes.runner import stop
 from fakes.stories import add_story
 
 from bot.app import NewsDigest
+from bot.commands.base import DigestNotQueued
 from bot.config import ChannelConfig, Config
 from bot.pipeline.digest import Selection
 from bot.runner import digest_build
@@ -67,6 +68,19 @@ class SlowSelection:
         assert self.release.wait(10)
         threading.Event().wait(0.2)  # a big database's seconds, shortened
         return self.real(*args, **kwargs)
+
+
+class WatchedLock(asyncio.Lock):
+    """`Service.digest_lock` that says when a second caller has come to wait for it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.contended = asyncio.Event()
+
+    async def acquire(self) -> bool:
+        if self.locked():
+            self.contended.set()
+        return await super().acquire()
 
 
 async def missed_digests(tmp_path: Path, clock: Clock) -> None:
@@ -128,6 +142,7 @@ async def test_a_scheduled_digest_is_chosen_off_the_loop_and_slash_digest_waits_
     await service.start()
     add_story(service.db, "s1", ["A"], now=T0 - timedelta(minutes=30))
     slow = SlowSelection(monkeypatch, gate=True)
+    service.digest_lock = lock = WatchedLock()
     clock.now = T0 + timedelta(milliseconds=300)
     job = asyncio.create_task(service.run_digest(1))
     assert await asyncio.to_thread(slow.entered.wait, 10)
@@ -136,8 +151,8 @@ async def test_a_scheduled_digest_is_chosen_off_the_loop_and_slash_digest_waits_
     channel = channel_store.get_channel(service.db, "slack", "C1")
     assert channel is not None
     command = asyncio.create_task(service.post_digest(channel))
-    await asyncio.sleep(0.05)
-    assert not command.done()
+    await asyncio.wait_for(lock.contended.wait(), 10)
+    assert len(slow.threads) == 1  # the command waits for the lock, not choosing beside the job
     slow.release.set()
     await job
     count = await command
@@ -146,3 +161,117 @@ async def test_a_scheduled_digest_is_chosen_off_the_loop_and_slash_digest_waits_
     assert threading.get_ident() not in slow.threads
     assert count == 0  # the job's digest gave s1 already
     assert [(m.channel_id, m.story_id) for m in chat.cards()] == [("C1", "s1")]
+
+
+async def scheduled_digest_changed_meanwhile(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[Service], object],
+    stories: dict[str, list[str]],
+    digest_size: int = 5,
+) -> tuple[Service, FakeChatAdapter]:
+    """C1's 09:00 job run while `change` is made to the channel as its digest is chosen."""
+    clock = Clock(T0 - timedelta(hours=1))
+    service, chat = make_service(tmp_path, clock)
+    await service.start()
+    channel_store.update_channel(service.db, 1, digest_size=digest_size)
+    for n, (slug, outlets) in enumerate(stories.items()):
+        add_story(service.db, slug, outlets, now=T0 - timedelta(minutes=30 + n))
+    slow = SlowSelection(monkeypatch, gate=True)
+    clock.now = T0 + timedelta(milliseconds=300)
+    job = asyncio.create_task(service.run_digest(1, schedule=("0 9 * * *", "UTC")))
+    assert await asyncio.to_thread(slow.entered.wait, 10)
+    change(service)
+    slow.release.set()
+    await job
+    await service.outbox.drain()
+    return service, chat
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"paused_reason": "slack refused to post: channel_not_found"},
+        {"mode": "instant"},
+        {"schedule": "0 18 * * *"},  # /watchlist schedule 18:00: the 09:00 job is stale
+        {"timezone": "Europe/Berlin"},
+    ],
+)
+async def test_a_channel_changed_while_its_digest_is_chosen_gets_none_from_the_old_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fields: dict[str, str]
+) -> None:
+    before: list[object] = []
+
+    def change(service: Service) -> None:
+        before.append(digest_runs.last_digest_run(service.db, 1))
+        channel_store.update_channel(service.db, 1, **fields)
+
+    service, chat = await scheduled_digest_changed_meanwhile(
+        tmp_path, monkeypatch, change, {"s1": ["A"]}
+    )
+    after = digest_runs.last_digest_run(service.db, 1)
+    await stop(service)
+    assert chat.cards() == []
+    assert after == before[0]  # no run recorded: the new schedule's window is not shifted
+
+
+async def test_mutes_and_a_raised_minimum_set_while_a_digest_is_chosen_are_honoured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def change(service: Service) -> None:
+        channel_store.mute_story(service.db, 1, "s2")
+        channel_store.update_channel(service.db, 1, min_sources=2)
+
+    stories = {"s1": ["A", "B", "C"], "s2": ["A", "B"], "s3": ["A", "B"], "s4": ["A"]}
+
+    service, chat = await scheduled_digest_changed_meanwhile(
+        tmp_path, monkeypatch, change, stories, digest_size=1
+    )
+    notices = [m.text for m in chat.texts() if m.channel_id == "C1"]
+    listed = service.db.execute(
+        "SELECT story_id FROM listed_stories WHERE channel_pk = 1"
+    ).fetchall()
+    await stop(service)
+    assert [m.story_id for m in chat.cards()] == ["s1"]
+    # s3 still qualifies and is listed; muted s2 and s4 (one source of two) are not.
+    assert [r[0] for r in listed] == ["s3"]
+    assert any("Story s3" in t for t in notices), notices
+    assert not any("Story s2" in t or "Story s4" in t for t in notices), notices
+
+
+async def test_slash_digest_in_a_channel_paused_while_its_digest_is_chosen_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(T0 - timedelta(hours=1))
+    service, chat = make_service(tmp_path, clock)
+    await service.start()
+    add_story(service.db, "s1", ["A"], now=T0 - timedelta(minutes=30))
+    slow = SlowSelection(monkeypatch, gate=True)
+    channel = channel_store.get_channel(service.db, "slack", "C1")
+    assert channel is not None
+    command = asyncio.create_task(service.post_digest(channel))
+    assert await asyncio.to_thread(slow.entered.wait, 10)
+    channel_store.update_channel(service.db, 1, paused_reason="slack refused to post: x")
+    slow.release.set()
+    with pytest.raises(DigestNotQueued, match="was paused meanwhile"):
+        await command
+    await service.outbox.drain()
+    await stop(service)
+    assert chat.messages == []
+
+
+async def test_a_stop_during_the_start_catch_up_stops_choosing_digests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(T0 - timedelta(days=1))
+    await missed_digests(tmp_path, clock)
+    clock.now = T0 + timedelta(minutes=5)
+    slow = SlowSelection(monkeypatch, gate=True)
+    service, _chat = make_service(tmp_path, clock)
+    starting = asyncio.create_task(service.start())
+    assert await asyncio.to_thread(slow.entered.wait, 10)
+    service.request_stop()
+    slow.release.set()
+    await starting
+    await stop(service)
+    assert len(slow.threads) == 1  # C1's, under way; C2's waits for the next start

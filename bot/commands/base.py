@@ -73,6 +73,13 @@ class Reply:
 
 
 DigestPoster = Callable[[ChannelRow], Awaitable[int]]
+
+
+class DigestNotQueued(Exception):
+    """A `DigestPoster` queued nothing because the channel changed while its digest was chosen
+    (paused, switched mode, removed): the message says so, for the command's reply."""
+
+
 # Called with the channel's row before and after a settings change made in chat.
 ChannelChange = Callable[[ChannelRow, ChannelRow], Awaitable[None]]
 

@@ -17,6 +17,7 @@ from bot.commands.base import (
     CannotSignUpError,
     ChannelChange,
     CommandContext,
+    DigestNotQueued,
     DigestPoster,
     Reply,
     UsageError,
@@ -247,7 +248,10 @@ class Commands:
         channel = self.signed_up(channel, ctx)
         if self.post_digest is not None:
             started = self.clock()
-            posted = await self.post_digest(channel)
+            try:
+                posted = await self.post_digest(channel)
+            except DigestNotQueued as exc:
+                return Reply(str(exc))
             # The outbox holds everything for a channel in its quiet hours; say when it will
             # arrive rather than promise it now.
             until = quiet_until(self.clock(), channel.quiet_hours, channel.timezone)

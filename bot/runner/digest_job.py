@@ -11,6 +11,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.commands.base import DigestNotQueued
 from bot.runner import digests
 from bot.runner.digest_build import selection_off_loop
 from bot.runner.jobs import latest_fire
@@ -72,15 +73,20 @@ async def _run_digest(
         return
     size = service.config.digest_size
     selection = await selection_off_loop(db, channel, now=now, slot=when, default_size=size)
-    # The channel as it is now: paused or switched to instant mode while the digest was chosen
-    # gets none. (A `/digest` meanwhile waited for `digest_lock`; one from another process
-    # recorded its run, read here again.)
-    # Removed meanwhile is said by `enqueue_digest`, in its write transaction.
+    # The loop ran on while the digest was chosen: the channel as it is now decides. (A
+    # `/digest` meanwhile waited for `digest_lock`; one from another process recorded its run,
+    # read here again.) Removed meanwhile is said by `enqueue_digest`, in its write transaction;
+    # so are mutes and a raised minimum of sources (`digests.still_wanted`).
     fresh = channel_store.get_channel_by_pk(db, channel_pk)
-    if fresh is not None and (fresh.mode != "digest" or fresh.paused_reason):
-        log.info("channel %s was paused or changed mode meanwhile; no digest", fresh.key)
-        return
-    channel = fresh or channel
+    if fresh is not None:
+        if why := changed_meanwhile(fresh):
+            log.info("channel %s %s while its digest was chosen; no digest", fresh.key, why)
+            return
+        if schedule is not None and tuple(schedule) != (fresh.schedule, fresh.timezone):
+            log.info("digest job for %s: its schedule changed meanwhile; skipping it", fresh.key)
+            service.sync_jobs()
+            return
+        channel = fresh
     last = digest_runs.last_digest_run(db, channel.id)
     if last is not None and when <= last:
         log.info("digest for %s at %s already sent; skipping", channel.key, iso(when))
@@ -96,16 +102,34 @@ async def _run_digest(
     service.outbox.kick()
 
 
+def changed_meanwhile(channel: ChannelRow) -> str | None:
+    """Why the channel, read again after its digest was chosen, gets none: paused (nothing can be
+    posted there; queuing anyway would flood it on resume) or no longer in digest mode."""
+    if channel.paused_reason:
+        return "was paused"
+    if channel.mode != "digest":
+        return f"switched to {channel.mode} mode"
+    return None
+
+
 async def post_digest(service: Service, channel: ChannelRow) -> int:
     """`/digest` in chat: queue the channel's digest now; the outbox posts it. Chosen off the
-    loop, after any digest being chosen for a job or the catch-up (`Service.digest_lock`)."""
+    loop, after any digest being chosen for a job or the catch-up (`Service.digest_lock`).
+    Raises `DigestNotQueued` when the channel was paused, switched mode or removed meanwhile."""
     async with service.digest_lock:
         now, size = service.clock(), service.config.digest_size
         selection = await selection_off_loop(
             service.db, channel, now=now, slot=now, default_size=size
         )
+        # As for a job: the command waited for the lock and the thread, and the loop ran on.
+        fresh = channel_store.get_channel_by_pk(service.db, channel.id)
+        if fresh is None:
+            raise DigestNotQueued("This channel was removed meanwhile; no digest was queued.")
+        if why := changed_meanwhile(fresh):
+            log.info("channel %s %s while /digest was chosen; no digest", fresh.key, why)
+            raise DigestNotQueued(f"This channel {why} meanwhile; no digest was queued.")
         count = digests.enqueue_digest(
-            service.db, channel, now=now, default_size=size, selection=selection
+            service.db, fresh, now=now, default_size=size, selection=selection
         )
     service.outbox.kick()
     return count

@@ -9,6 +9,7 @@ crash leaves either the whole decision or none of it.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import sqlite_utils
@@ -18,6 +19,7 @@ from bot.pipeline.digest import (
     DEFAULT_LIMIT,
     DEFAULT_WINDOW,
     MAX_LOOKBACK,
+    Candidate,
     Selection,
     digest_since,
     remember_matches,
@@ -69,6 +71,7 @@ def enqueue_digest(
     with delivery_store.durable(db):
         if removed_meanwhile(db, channel, "digest"):
             return 0
+        channel, selection = still_wanted(db, channel, selection)
         cards = _queue_cards(db, channel, selection, now=now, not_before=not_before)
         queued = len(cards)
         # Read before the rows of the stories it drops go: it counts them, rather than drop
@@ -108,6 +111,26 @@ def removed_meanwhile(db: sqlite_utils.Database, channel: ChannelRow, what: str)
         extra={"event": "channel_removed", "channel": channel.key},
     )
     return True
+
+
+def still_wanted(
+    db: sqlite_utils.Database, channel: ChannelRow, selection: Selection
+) -> tuple[ChannelRow, Selection]:
+    """The channel as it is in the write transaction, and `selection` without the stories it no
+    longer wants: muted, or below a minimum of sources raised, since the selection was read (in
+    a worker thread while the loop ran on: `bot.runner.digest_build`). Neither a card nor a line
+    of the notice goes to them; a card dropped is not replaced, the digest is one card short."""
+    fresh = channel_store.get_channel_by_pk(db, channel.id) or channel
+    muted = channel_store.muted_story_ids(db, channel.id)
+
+    def wanted(c: Candidate) -> bool:
+        return c.story.id not in muted and c.story.source_count >= fresh.min_sources
+
+    return fresh, replace(
+        selection,
+        chosen=[c for c in selection.chosen if wanted(c)],
+        overflow=[c for c in selection.overflow if wanted(c)],
+    )
 
 
 def _queue_cards(
