@@ -167,6 +167,35 @@ def test_batches_commit_one_by_one(
     assert _story_ids(db) == set()
 
 
+@pytest.mark.parametrize(
+    ("batch_takes", "sizes"),
+    [
+        (0.5, [20, 5, 5, 5, 5, 5, 5, 5, 5]),  # slow: down to the fewest a batch takes
+        (0.001, [20, 40]),  # quick: at most twice the last, up to STORY_BATCH
+        (0.125, [20, 20, 20]),  # on budget: kept
+    ],
+)
+def test_a_budget_sizes_each_batch_by_how_long_the_last_held_the_lock(
+    db: sqlite_utils.Database,
+    monkeypatch: pytest.MonkeyPatch,
+    batch_takes: float,
+    sizes: list[int],
+) -> None:
+    for i in range(60):
+        add_story(db, f"old{i:02}", ["A"], now=T0 + timedelta(minutes=i))
+    ticks = iter(range(10_000))
+    # Read twice a batch, at its start and end: each batch "takes" `batch_takes`.
+    monkeypatch.setattr(retention, "monotonic", lambda: next(ticks) * batch_takes)
+    seen = [
+        examined
+        for _counts, examined in retention.prune_batches(
+            db, now=LATER, older_than=KEEP, window=WINDOW, budget=0.125
+        )
+    ]
+    assert seen == sizes
+    assert _story_ids(db) == set()
+
+
 def test_a_cutoff_inside_the_clustering_window_is_refused(db: sqlite_utils.Database) -> None:
     add_story(db, "s", ["A"], now=LATER - timedelta(days=2))
     with pytest.raises(ValueError, match="clustering window"):

@@ -47,7 +47,7 @@ def test_prune_reads_the_old_stories_by_when_they_changed(db: sqlite_utils.Datab
     assert retention.backlog(db, before=before, now=NOW).stories == 1
     for call in (
         lambda: retention.backlog(db, before=before, now=NOW),
-        lambda: retention._old_roots(db, before, ("", "")),
+        lambda: retention._old_roots(db, before, ("", ""), retention.STORY_BATCH),
     ):
         plan = plan_lines(db, call, "FROM stories WHERE")
         assert plan[0].startswith(BY_TIME), plan

@@ -3,14 +3,17 @@
 The first run comes a while after start, not at it: a restart should not add a long delete to the
 start-up's catch-up, and a bot restarted more often than daily still prunes. The prune runs in a
 worker thread on a connection of its own (the loop's is never used from two threads), as
-`NewsDigest.find_story_async` reads: on a database of months a batch takes most of a second, and
-`PRAGMA optimize` half of one, which on the loop kept /healthz, commands and the outbox waiting.
-Between batches it pauses about as long as the batch took, so the loop's writes (and another
-process's) get the write lock in between instead of queuing behind a backlog of batches. A stop of
-the service ends it after the batch in progress. An in-memory database (tests) exists only on the
-loop's connection: pruned there, yielding the loop between batches. A failure is logged and retried the next day;
-it never stops the service. The last prune's time and counts are kept in the database
-(`bot.store.service_state`): /healthz shows them after a restart, not "never" until the next.
+`NewsDigest.find_story_async` reads: on a database of months a fixed batch took most of a second,
+and `PRAGMA optimize` half of one, which on the loop kept /healthz, commands and the outbox
+waiting. The thread does not free the loop from the write lock, though: a write the loop makes
+during a batch waits for it in the loop's thread. So each batch is sized to hold the lock about
+BATCH_BUDGET (`retention.BatchSize`), and between batches it pauses about as long as the batch
+took, so the loop's writes (and another process's) get the write lock in between instead of queuing
+behind a backlog of batches. A stop of the service ends it after the batch in progress. An in-
+memory database (tests) exists only on the loop's connection: pruned there, yielding the loop
+between batches. A failure is logged and retried the next day; it never stops the service. The last
+prune's time and counts are kept in the database (`bot.store.service_state`): /healthz shows them
+after a restart, not "never" until the next.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ PRUNE_EVERY = timedelta(days=1)
 FIRST_PRUNE_AFTER = timedelta(minutes=10)
 # The worker's pause after each batch: as long as the batch held the write lock, within these.
 MIN_PAUSE, MAX_PAUSE = 0.05, 1.0
+# How long a batch may hold the write lock (`retention.BatchSize`): the loop's own writes (the
+# outbox's, a command's) wait in the loop's thread for it, so a batch is a stall of the loop.
+BATCH_BUDGET = 0.1
 
 
 class PruneStopped(Exception):
@@ -188,5 +194,9 @@ class Pruner:
         self, db: sqlite_utils.Database, now: datetime
     ) -> Iterator[tuple[PruneCounts, int]]:
         return retention.prune_batches(
-            db, now=now, older_than=timedelta(days=self.retention_days), window=self.window
+            db,
+            now=now,
+            older_than=timedelta(days=self.retention_days),
+            window=self.window,
+            budget=BATCH_BUDGET,
         )

@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Any
 
 import sqlite_utils
@@ -36,6 +37,9 @@ STORY_BATCH = 200
 ARTICLE_BATCH = 1000
 TOMBSTONE_BATCH = 5000
 ALERT_BATCH = 5000
+# The fewest rows a batch sized to a time budget takes (`BatchSize`): a few stories with
+# hundreds of articles each can take longer than the budget, but always make progress.
+MIN_BATCH = 5
 _IN = "IN (SELECT value FROM json_each(?))"
 
 
@@ -123,6 +127,27 @@ def prune(
     return total
 
 
+class BatchSize:
+    """How many rows the next batch takes. Fixed without a `budget`; with one (seconds), sized
+    after each batch so the next holds the write lock about that long: the service's other
+    writers, the event loop's among them, wait for one batch at most, and a batch's time varies
+    tenfold with how many articles and posts its stories have."""
+
+    def __init__(self, rows: int, budget: float | None) -> None:
+        self.budget, self.most, self.least = budget, rows, min(MIN_BATCH, rows)
+        # Sized to a budget, the first batch is a tenth of the fixed one and grows from there:
+        # a fixed batch of old stories took 0.5 to 0.7 s on a database of six months.
+        self.rows = rows if budget is None else max(self.least, rows // 10)
+
+    def took(self, seconds: float) -> None:
+        if self.budget is None:
+            return
+        # Growing at most twofold a batch: one quick batch of small stories says little of
+        # the next.
+        scale = min(self.budget / max(seconds, 1e-3), 2.0)
+        self.rows = max(self.least, min(int(self.rows * scale), self.most))
+
+
 def prune_batches(
     db: sqlite_utils.Database,
     *,
@@ -130,34 +155,44 @@ def prune_batches(
     older_than: timedelta,
     window: timedelta,
     dry_run: bool = False,
+    budget: float | None = None,
 ) -> Iterator[tuple[PruneCounts, int]]:
     """`prune` one batch at a time, each committed before it is yielded as (its counts, rows it
-    examined): the service yields its event loop between batches."""
+    examined): the service yields its event loop between batches. With `budget` (seconds), each
+    batch is sized to hold the write lock about that long (`BatchSize`)."""
     before = cutoff(now, older_than, window)
     after = ("", "")
-    while roots := _old_roots(db, before, after):
+    size = BatchSize(STORY_BATCH, budget)
+    while roots := _old_roots(db, before, after, size.rows):
         after = roots[-1]
+        started = monotonic()
         with _batch(db, dry_run):
             counts = _prune_stories(db, [r[1] for r in roots], before, now, dry_run)
+        size.took(monotonic() - started)
         yield counts, len(roots)
     last_id = ""
-    while rows := _old_loose_articles(db, before, last_id):
+    size = BatchSize(ARTICLE_BATCH, budget)
+    while rows := _old_loose_articles(db, before, last_id, size.rows):
         last_id = rows[-1][0]
+        started = monotonic()
         with _batch(db, dry_run):
             counts = PruneCounts(articles=_delete_articles(db, rows, now, dry_run))
+        size.took(monotonic() - started)
         yield counts, len(rows)
     yield from _in_batches(
         db,
         dry_run,
+        BatchSize(ALERT_BATCH, budget),
         count=lambda: alerts.finished_count(db, before=before),
-        delete=lambda: alerts.delete_finished(db, before=before, limit=ALERT_BATCH),
+        delete=lambda n: alerts.delete_finished(db, before=before, limit=n),
         counts=lambda n: PruneCounts(alerts=n),
     )
     yield from _in_batches(
         db,
         dry_run,
+        BatchSize(TOMBSTONE_BATCH, budget),
         count=lambda: tombstones.expired_count(db, now=now),
-        delete=lambda: tombstones.expire(db, now=now, limit=TOMBSTONE_BATCH),
+        delete=lambda n: tombstones.expire(db, now=now, limit=n),
         counts=lambda n: PruneCounts(tombstones_expired=n),
     )
 
@@ -165,24 +200,26 @@ def prune_batches(
 def _in_batches(
     db: sqlite_utils.Database,
     dry_run: bool,
+    size: BatchSize,
     *,
     count: Callable[[], int],
-    delete: Callable[[], int],
+    delete: Callable[[int], int],
     counts: Callable[[int], PruneCounts],
 ) -> Iterator[tuple[PruneCounts, int]]:
-    """Rows that need no story to go with them, deleted `delete()` at a time, each batch its
+    """Rows that need no story to go with them, deleted `size.rows` at a time, each batch its
     own short write transaction; a dry run only counts them."""
     if dry_run:
         if found := count():
             yield counts(found), found
         return
-    while deleted := _committed(db, delete):
+    while True:
+        started = monotonic()
+        with transaction(db):
+            deleted = delete(size.rows)
+        size.took(monotonic() - started)
+        if not deleted:
+            return
         yield counts(deleted), deleted
-
-
-def _committed(db: sqlite_utils.Database, delete: Callable[[], int]) -> int:
-    with transaction(db):
-        return delete()
 
 
 def tidy(db: sqlite_utils.Database) -> None:
@@ -214,14 +251,14 @@ class _batch:
 
 
 def _old_roots(
-    db: sqlite_utils.Database, before: datetime, after: tuple[str, str]
+    db: sqlite_utils.Database, before: datetime, after: tuple[str, str], limit: int
 ) -> list[tuple[str, str]]:
     """The next batch of surviving (not merged-away) stories last updated before the cutoff, in
     (last_updated, id) order after `after`: a story kept this run is not looked at twice."""
     rows = db.execute(
         "SELECT last_updated, id FROM stories WHERE +merged_into IS NULL AND last_updated < ?"
         " AND (last_updated, id) > (?, ?) ORDER BY last_updated, id LIMIT ?",
-        [iso(before), after[0], after[1], STORY_BATCH],
+        [iso(before), after[0], after[1], limit],
     ).fetchall()
     return [(r[0], r[1]) for r in rows]
 
@@ -289,12 +326,12 @@ def _ids(db: sqlite_utils.Database, sql: str, params: list[Any]) -> set[str]:
 
 
 def _old_loose_articles(
-    db: sqlite_utils.Database, before: datetime, after_id: str
+    db: sqlite_utils.Database, before: datetime, after_id: str, limit: int
 ) -> list[tuple[Any, ...]]:
     rows = db.execute(
         "SELECT id, feed_id, canonical_url, title_key, guid FROM articles WHERE story_id IS NULL"
         " AND seen_at < ? AND id > ? ORDER BY id LIMIT ?",
-        [iso(before), after_id, ARTICLE_BATCH],
+        [iso(before), after_id, limit],
     ).fetchall()
     return [tuple(r) for r in rows]
 
