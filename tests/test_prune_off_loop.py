@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 from _loop_ticks import LoopTicks
-from fakes.stories import add_story
+from fakes.stories import add_channel, add_story
 
+from bot.runner import digests
 from bot.runner.retention import Pruner
+from bot.store import channels as channel_store
 from bot.store import retention
 from bot.store.database import JOURNAL_SIZE_LIMIT, open_database, transaction
 
@@ -127,3 +129,26 @@ def test_a_prune_leaves_the_wal_file_cut_back(tmp_path: Path) -> None:
     assert counts.stories == 300
     assert grown > 200_000, grown
     assert after == 0
+
+
+async def test_the_daily_prune_gives_every_table_statistics_its_fresh_connection_never_read(
+    tmp_path: Path,
+) -> None:
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "C1", min_sources=1)
+    channel_store.update_channel(db, channel.id, digest_size=1)
+    for n in range(3):
+        add_story(db, f"new{n}", ["A", "B"], now=NOW - timedelta(hours=1 + n))
+    add_story(db, "old", ["A"], now=T0)
+    # A digest of one card lists the other two: listed_stories has rows.
+    digests.enqueue_digest(db, channel_store.get_channel_by_pk(db, channel.id) or channel, now=NOW)
+    db.conn.close()
+    # The service's prune, on a connection of its own in the worker: it queried none of these.
+    loop_db = open_database(tmp_path / "nd.db")
+    counts = await Pruner(loop_db, retention_days=180, window_hours=48, clock=lambda: NOW).run()
+    analysed = {r[0] for r in loop_db.execute("SELECT DISTINCT tbl FROM sqlite_stat1")}
+    loop_db.conn.close()
+    assert counts is not None and counts.stories == 1
+    # The prune's own deletes read stories, deliveries and listed_stories (their foreign keys);
+    # a digest reads channels and digest_runs too, which the prune's connection never queried.
+    assert {"channels", "digest_runs", "listed_stories", "stories", "deliveries"} <= analysed
