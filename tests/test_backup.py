@@ -16,8 +16,9 @@ from bot.cli import cli
 from bot.store import backup as backup_module
 from bot.store import feeds as feed_store
 from bot.store.backup import BackupError, backup
-from bot.store.database import MIGRATIONS, NO_DATABASE, DatabaseOpenError, open_database
+from bot.store.database import MIGRATIONS, DatabaseOpenError, open_database
 from bot.store.readonly import open_to_copy
+from bot.store.storage_problems import NO_DATABASE
 
 
 @pytest.fixture

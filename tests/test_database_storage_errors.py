@@ -18,14 +18,14 @@ import pytest
 from click.testing import CliRunner
 
 import bot.store.database as database
+import bot.store.storage_problems as storage_problems
 from bot.cli import cli
-from bot.store.database import (
+from bot.store.database import DatabaseOpenError, open_database
+from bot.store.storage_problems import (
     DISK_FULL,
     NOT_WRITABLE,
     PERMISSION_DENIED,
     READ_ONLY,
-    DatabaseOpenError,
-    open_database,
     storage_problem,
 )
 
@@ -63,7 +63,7 @@ def _deny_writes(monkeypatch: pytest.MonkeyPatch, under: Path) -> None:
     """access(W_OK) says no under `under`, as for a read-only mount or a lack of permission."""
     real_access = os.access
     monkeypatch.setattr(
-        database.os,
+        storage_problems.os,
         "access",
         lambda p, mode: (
             False if mode == os.W_OK and str(p).startswith(str(under)) else real_access(p, mode)
@@ -80,7 +80,7 @@ def _mount(monkeypatch: pytest.MonkeyPatch, under: Path, *, read_only: bool) -> 
             return SimpleNamespace(f_flag=os.ST_RDONLY if read_only else 0)
         return real_statvfs(p)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(database.os, "statvfs", statvfs)
+    monkeypatch.setattr(storage_problems.os, "statvfs", statvfs)
 
 
 def _cli(db: Path, args: list[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
@@ -156,7 +156,7 @@ def test_a_mount_that_cannot_be_asked_is_called_not_writable(
     def statvfs(p: object) -> object:
         raise OSError(errno.ENOSYS, "no statvfs")
 
-    monkeypatch.setattr(database.os, "statvfs", statvfs)
+    monkeypatch.setattr(storage_problems.os, "statvfs", statvfs)
     problem = storage_problem(str(tmp_path / "nd.db"), sqlite3.OperationalError("unable to open"))
     assert problem == NOT_WRITABLE
 
@@ -165,7 +165,7 @@ def test_low_free_space_is_blamed_only_for_a_failed_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     usage = shutil.disk_usage(tmp_path)
-    monkeypatch.setattr(database.shutil, "disk_usage", lambda p: usage._replace(free=4096))
+    monkeypatch.setattr(storage_problems.shutil, "disk_usage", lambda p: usage._replace(free=4096))
     path = str(tmp_path / "nd.db")
     # Not a write that failed (too many open files, say): the disk is not the cause.
     _fail_connect(monkeypatch, "unable to open database file")
@@ -186,7 +186,7 @@ def test_low_free_space_is_blamed_only_for_a_failed_write(
 
 def test_a_full_disk_is_named_as_the_cause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     usage = shutil.disk_usage(tmp_path)
-    monkeypatch.setattr(database.shutil, "disk_usage", lambda p: usage._replace(free=4096))
+    monkeypatch.setattr(storage_problems.shutil, "disk_usage", lambda p: usage._replace(free=4096))
     _fail_connect(monkeypatch, "disk I/O error")
     (tmp_path / "nd.db").touch()
     result = _cli(tmp_path / "nd.db", ["stories"], monkeypatch)

@@ -20,14 +20,9 @@ from bot.cli import shown_warnings
 from bot.cli.upgrade import MigrationGuard, require_dependencies
 from bot.config import Config, ConfigError, load_config
 from bot.database_location import DatabaseChoiceError
-from bot.store.database import (
-    CREATES_IT,
-    NO_DATABASE,
-    DatabaseOpenError,
-    missing_database,
-    open_database,
-)
+from bot.store.database import DatabaseOpenError, open_database
 from bot.store.readonly import open_read_only, open_to_copy, writable
+from bot.store.storage_problems import CREATES_IT, NO_DATABASE, missing_database
 from bot.store.sync_report import sync_news, sync_notes
 
 if TYPE_CHECKING:

@@ -30,13 +30,11 @@ import sqlite_utils
 
 from bot.store.database import (
     BUSY_TIMEOUT_SECONDS,
-    NOT_WRITABLE,
     DatabaseOpenError,
-    cannot_open,
     pending_migrations,
     refuse_foreign,
-    storage_problem,
 )
+from bot.store.storage_problems import NOT_WRITABLE, cannot_open, storage_problem
 
 # SQLite's answers to a read-only connection that would have to create the WAL index.
 _NEEDS_SHM = ("SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_CANTINIT", "SQLITE_CANTOPEN")
