@@ -8,6 +8,7 @@ Real SQLite files."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -24,7 +25,7 @@ from bot.runner import digests
 from bot.runner.retention import Pruner
 from bot.store import channels as channel_store
 from bot.store import retention
-from bot.store.database import JOURNAL_SIZE_LIMIT, open_database, transaction
+from bot.store.database import JOURNAL_SIZE_LIMIT, open_database, transaction, truncate_wal
 
 T0 = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
 NOW = T0 + timedelta(days=200)
@@ -152,3 +153,28 @@ async def test_the_daily_prune_gives_every_table_statistics_its_fresh_connection
     # The prune's own deletes read stories, deliveries and listed_stories (their foreign keys);
     # a digest reads channels and digest_runs too, which the prune's connection never queried.
     assert {"channels", "digest_runs", "listed_stories", "stories", "deliveries"} <= analysed
+
+
+def test_a_wal_file_a_reader_keeps_is_said_once_and_not_waited_for_long(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "nd.db"
+    db = open_database(path)
+    for n in range(20):
+        add_story(db, f"s{n}", ["A"], now=T0)
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM stories").fetchone()
+    add_story(db, "after", ["A"], now=T0)  # a frame the reader's snapshot does not hold
+    caplog.set_level(logging.INFO, logger="bot.store.database")
+    started = time.monotonic()
+    done = truncate_wal(db)
+    took = time.monotonic() - started
+    reader.execute("COMMIT")
+    reader.close()
+    db.conn.close()
+    said = [r for r in caplog.records if "could not cut the -wal file back" in r.getMessage()]
+    assert not done
+    assert len(said) == 1 and said[0].levelno == logging.INFO
+    assert getattr(said[0], "wal_bytes", 0) > 0
+    assert took < 0.9, took  # writers queue behind the wait: it was a second

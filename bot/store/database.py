@@ -7,6 +7,7 @@ ran, so an old database file upgrades in place and a new one is built by the sam
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -47,6 +48,8 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 # How long a connection waits for another process's write lock before "database is locked".
 # Long enough to ride out a poll's or a merge's transaction; tests shorten it.
 BUSY_TIMEOUT_SECONDS = 30.0
+# How long `truncate_wal` waits for other connections: new writers queue behind it meanwhile.
+TRUNCATE_WAIT_SECONDS = 0.2
 
 
 class DatabaseOpenError(Exception):
@@ -292,21 +295,39 @@ class transaction:
             self.db.conn.execute("ROLLBACK")
 
 
-def truncate_wal(db: sqlite_utils.Database, *, wait: float = 1.0) -> bool:
+def truncate_wal(db: sqlite_utils.Database, *, wait: float = TRUNCATE_WAIT_SECONDS) -> bool:
     """Copy the whole -wal file into the database and cut it to nothing (after a big delete, which
     grew it), waiting up to `wait` seconds for readers and writers to let it: a checkpoint that
-    waits holds new writers back, so it is not worth waiting long for. Whether it was done; if
-    not, SQLite's own checkpoints and `journal_size_limit` shrink it later. A no-op off WAL."""
+    waits holds new writers back (the event loop's among them), so it waits only briefly.
+    Whether it was done; if not (a reader's snapshot in the way), that is logged once with the
+    file's size, and SQLite's own checkpoints and `journal_size_limit` shrink it later. A no-op
+    off WAL."""
     db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
     try:
         busy, _pages, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.OperationalError as exc:
         if not is_busy(exc):
             raise
-        return False
+        busy = 1
     finally:
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    if busy:
+        _log_wal_left(db)
     return busy == 0
+
+
+def _log_wal_left(db: sqlite_utils.Database) -> None:
+    path = database_file(db)
+    try:
+        size = os.path.getsize(f"{path}-wal") if path else 0
+    except OSError:
+        size = 0
+    log.info(
+        "could not cut the -wal file back (%.1f MB): another connection was reading or writing;"
+        " SQLite's own checkpoints shrink it later",
+        size / 1e6,
+        extra={"event": "wal_not_truncated", "wal_bytes": size},
+    )
 
 
 @contextmanager
