@@ -7,6 +7,7 @@ from _sign_up import SIGNED_UP
 
 from bot.app import NewsDigest
 from bot.commands import CommandContext, Commands
+from bot.commands.base import DigestNotQueued
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 
@@ -121,6 +122,16 @@ async def test_digest_on_demand_uses_the_outbox_hook(core: NewsDigest) -> None:
 
     reply = await Commands(core, post_digest=post).dispatch("digest", "", CTX)
     assert posted == ["slack:C9"] and "Posting 4 stories" in reply.text
+
+
+async def test_digest_on_demand_says_what_changed_while_it_was_chosen(core: NewsDigest) -> None:
+    await core.poll()
+
+    async def post(channel: channel_store.ChannelRow) -> int:
+        raise DigestNotQueued("This channel was paused meanwhile; no digest was queued.")
+
+    reply = await Commands(core, post_digest=post).dispatch("digest", "", CTX)
+    assert reply.text.startswith("This channel was paused meanwhile; no digest was queued.")
 
 
 async def test_only_admins_change_a_shared_topic_query(core: NewsDigest) -> None:
