@@ -218,8 +218,9 @@ class OnlineClusterer:
                 raw = raw_profile(article.title or "", article.text or "", s.features)
                 idf = unpack_idf(raw, packed) if packed else None
                 # Counted in the statistics already: weighed with them, never added again.
-                prof = weigh_profile(raw, self._stats, s.features.max_terms, s.query_terms, idf)
-                prof.idf = b""
+                prof = weigh_profile(
+                    raw, self._stats, s.features.max_terms, s.query_terms, idf, pack=False
+                )
                 docs.append(self._doc(article, prof))
             if docs:
                 self._open(story_id, docs)

@@ -196,9 +196,12 @@ def weigh_profile(
     max_terms: int,
     query_terms: int,
     idf: dict[str, float] | None = None,
+    *,
+    pack: bool = True,
 ) -> Profile:
     """`query_terms`: how many of the strongest terms to rank for the story index;
-    `idf`: the IDF of `raw.weighed_keys()`, when the caller already has it."""
+    `idf`: the IDF of `raw.weighed_keys()`, when the caller already has it; `pack` false: no
+    `Profile.idf` (a restart's profiles, whose IDF is stored already, keep none)."""
     # One IDF lookup per distinct key: the fields share most of their terms.
     if idf is None:
         idf = stats.idfs(raw.weighed_keys())
@@ -224,7 +227,7 @@ def weigh_profile(
         byline=raw.byline,
         periods=raw.periods,
         strongest=tuple([t for t, _ in strongest]),
-        idf=pack_idf(raw, idf),
+        idf=pack_idf(raw, idf) if pack else b"",
     )
 
 

@@ -1,3 +1,3 @@
 """The core, top to bottom: fetch -> parse -> store (poll.py) -> cluster (clustering.py; the
-backlog's passes, cluster_passes.py) -> summarise and render cards (cards.py) -> pick what a
-channel gets (digest.py)."""
+backlog's passes, cluster_passes.py; the warm-up, warm_up.py) -> summarise and render cards
+(cards.py) -> pick what a channel gets (digest.py)."""

@@ -88,8 +88,12 @@ class ClusterPasses:
         """One pass over the backlog as it is now: how many articles it clustered, and whether it
         finished (not stopped by another process's commit, `ClusteredElsewhere`)."""
         from bot.pipeline.clustering import ClusteredElsewhere
+        from bot.pipeline.warm_up import take_up_off_loop
 
         clusterer = self._clusterer()
+        # A warm-up profiles the whole window again (seconds): done in a worker thread, so the
+        # service's loop keeps answering meanwhile; `backlog` then finds the clusterer in step.
+        await take_up_off_loop(clusterer)
         articles = clusterer.backlog()
         if on_progress is not None:
             on_progress(0, len(articles))

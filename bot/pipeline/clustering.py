@@ -44,6 +44,7 @@ from bot.cluster.wire import independent_sources
 from bot.models import Article
 from bot.outlets import outlet_id, story_outlets
 from bot.pipeline.cards import story_headline
+from bot.pipeline.warm_up import Warmed, warm_window
 from bot.store import articles as article_store
 from bot.store import clusterer_state, story_changes
 from bot.store import stories as story_store
@@ -91,7 +92,7 @@ class StoryClusterer:
         # its own (`bot.store.story_changes`).
         self.origin = origin or uuid.uuid4().hex
         self.window = timedelta(hours=window_hours)
-        self.clusterer = self._new_clusterer()
+        self.clusterer = self.new_clusterer()
         self._warmed = False
         self._unsaved = False  # the last commit could not save the clusterer's state
         # The token of the saved state this clusterer's memory is (None: there is none yet): it
@@ -99,10 +100,15 @@ class StoryClusterer:
         self._token: str | None = None
         self._log = clusterer_state.Log()  # the stored IDF counts' sizes
 
-    def _new_clusterer(self) -> OnlineClusterer:
+    def new_clusterer(self) -> OnlineClusterer:
         # The configured window is the clusterer's: how long a story stays open to new articles.
         hours = self.window / timedelta(hours=1)
         return OnlineClusterer(ClusterSettings(window_hours=hours), id_factory=new_story_id)
+
+    @property
+    def warmed(self) -> bool:
+        """The clusterer holds the window's stories as of the saved state `_token` names."""
+        return self._warmed
 
     def warm_up(self, now: datetime | None = None) -> int:
         """Reload the active window's stories into the clusterer. Returns how many.
@@ -111,17 +117,10 @@ class StoryClusterer:
         without it (an older database, a crash amid a big batch), the stories updated within the
         window, re-weighed with their own articles' statistics: a few decisions later on may then
         differ from those of a clusterer that never stopped. A state that can't be read (cut
-        short, of another version) is dropped, with a warning, and restored without."""
+        short, of another version) is dropped, with a warning, and restored without. The
+        service warms up off its event loop instead (`warm_up.take_up_off_loop`)."""
         try:
-            saved = clusterer_state.read(self.db)
-            self._token = saved.token if saved is not None else None
-            if saved is not None and saved.state is not None:
-                ids = [a for _sid, members in saved.stories for a in members]
-                stored = article_store.clustered(self.db, ids)
-                self.clusterer.resume(saved.state, saved.counts, saved.stories, stored)
-                self._log = saved.log
-                self._warmed = True
-                return len(self.clusterer.active_story_ids())
+            warmed = warm_window(self.db, self.clusterer, self.window, now)
         except Exception as exc:  # whatever it is, the old restore still works
             log.warning(
                 "the clusterer's saved state could not be read (%s: %s); dropped it and restored"
@@ -130,19 +129,22 @@ class StoryClusterer:
                 exc,
             )
             self.clusterer.close()
-            self.clusterer = self._new_clusterer()
-            self._token = uuid.uuid4().hex
+            self.clusterer = self.new_clusterer()
+            token = uuid.uuid4().hex
             with transaction(self.db):
-                clusterer_state.withdraw(self.db, token=self._token, now=utcnow())
-        self._log = clusterer_state.Log()  # the stored counts are not this clusterer's
-        now = now or utcnow()
-        active = story_store.active_stories(self.db, now - self.window)
-        members = article_store.articles_for_stories(self.db, [s.id for s in active])
-        for story in active:
-            if members[story.id]:
-                self.clusterer.restore(story.id, members[story.id])
-        self._warmed = True
-        return len(active)
+                clusterer_state.withdraw(self.db, token=token, now=utcnow())
+            warmed = warm_window(self.db, self.clusterer, self.window, now, use_saved=False)
+            warmed.token = token
+        return self.install(warmed)
+
+    def install(self, warmed: Warmed) -> int:
+        """Take up a clusterer `warm_window` filled (here or in a worker thread): how many open
+        stories it holds."""
+        if warmed.clusterer is not self.clusterer:
+            self.clusterer.close()
+            self.clusterer = warmed.clusterer
+        self._token, self._log, self._warmed = warmed.token, warmed.log, True
+        return warmed.stories
 
     def assign(self, articles: Iterable[Article]) -> set[str]:
         """Cluster articles in arrival order, in one transaction; return the ids of the stories
@@ -198,7 +200,7 @@ class StoryClusterer:
             # The transaction rolled back but the in-memory clusterer kept the articles: rebuild it
             # from the database so the two agree, and let the backlog pass retry these articles.
             self.clusterer.close()
-            self.clusterer = self._new_clusterer()
+            self.clusterer = self.new_clusterer()
             self._warmed = False
             raise
 
@@ -207,13 +209,19 @@ class StoryClusterer:
         clustered since this one last read or saved it, what this one holds (which misses that
         one's stories) dropped and the database's view taken up again. Read before the articles
         to cluster are: those are then as of this state or later (`backlog`)."""
+        self.drop_if_elsewhere()
+        if not self._warmed:
+            self.warm_up()
+
+    def drop_if_elsewhere(self) -> None:
+        """When another process clustered since this one last read or saved the state, drop
+        what this one holds (which misses that one's stories): the next warm-up takes up the
+        database's view again."""
         if self._warmed and clusterer_state.writer(self.db) != self._token:
             log.info("another process clustered articles: taking up the database's stories again")
             self.clusterer.close()
-            self.clusterer = self._new_clusterer()
+            self.clusterer = self.new_clusterer()
             self._warmed = False
-        if not self._warmed:
-            self.warm_up()
 
     def _commit(self, pairs: Iterable[tuple[Article, Assignment]], touched: set[str]) -> int:
         """Store one batch's decisions and refresh the stories they changed; how many articles."""

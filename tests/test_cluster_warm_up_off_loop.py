@@ -1,0 +1,123 @@
+"""The service's first clustering pass warms the clusterer up in a worker thread: profiling the
+whole window again took seconds on a 3,000-article window, and on the event loop it held
+`/healthz`, chat and the outbox for as long. The work must run elsewhere, the loop keep ticking,
+and the clusterer come out as a warm-up on the loop leaves it."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import NewsDigest
+from bot.cluster.online import OnlineClusterer
+from bot.config import Config
+from bot.pipeline.clustering import StoryClusterer
+from bot.store import articles as article_store
+from bot.store.database import open_database, transaction
+from tests._cluster_fixtures import event_articles
+
+# Long enough that a warm-up on the loop shows as a gap between heartbeats, however slow the
+# machine; a gap well under it is the loop answering while the warm-up runs.
+WARM_UP_SECONDS = 0.6
+HEARTBEAT = 0.01
+
+
+def _rows(suffix: str, base: datetime) -> list[dict[str, Any]]:
+    rows = []
+    for name, a in event_articles():
+        when = base + (a.published - event_articles()[0][1].published)  # type: ignore[operator]
+        rows.append(
+            {
+                "source": a.source,
+                "guid": f"{a.id}{suffix}",
+                "url": f"https://news.example/{name}/{a.id}{suffix}",
+                "canonical_url": f"https://news.example/{name}/{a.id}{suffix}",
+                "title": f"{a.title}{', officials confirm' if suffix else ''}",
+                "text": a.text,
+                "published": when,
+                "seen_at": when,
+            }
+        )
+    return rows
+
+
+def _database(path: Path, *, saved: bool) -> None:
+    """A database whose window's stories a commit saved (or, not `saved`, one from before states
+    were saved), and a new report of each event waiting to be clustered."""
+    now = datetime.now(UTC)
+    db = open_database(path)
+    article_store.insert_new(db, _rows("", now - timedelta(hours=6)))
+    StoryClusterer(db).cluster_backlog()
+    if not saved:
+        with transaction(db):
+            db.execute("DELETE FROM service_state")
+            db.execute("DELETE FROM article_weights")
+    article_store.insert_new(db, _rows("-later", now - timedelta(hours=1))[:3])
+    db.conn.close()
+
+
+@pytest.mark.parametrize("saved", [True, False], ids=["saved-state", "restored-from-stories"])
+async def test_the_first_pass_warms_up_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, saved: bool
+) -> None:
+    path = tmp_path / "nd.db"
+    _database(path, saved=saved)
+    loop_thread = threading.current_thread()
+    ran_on: list[threading.Thread] = []
+    # A window of thousands of articles, stood in for by a slow warm-up of these few.
+    slow = "resume" if saved else "restore"
+    original = getattr(OnlineClusterer, slow)
+
+    def slowed(self: OnlineClusterer, *args: Any, **kwargs: Any) -> None:
+        if not ran_on:
+            time.sleep(WARM_UP_SECONDS)
+        ran_on.append(threading.current_thread())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(OnlineClusterer, slow, slowed)
+    core = NewsDigest(Config(database=str(path)), db=open_database(path))
+    gaps: list[float] = []
+    stop = asyncio.Event()
+
+    async def heartbeat() -> None:
+        last = time.monotonic()
+        while not stop.is_set():
+            await asyncio.sleep(HEARTBEAT)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    beat = asyncio.create_task(heartbeat())
+    await asyncio.sleep(HEARTBEAT * 3)
+    touched: set[str] = set()
+    clustered = await core.cluster_backlog(touched)
+    stop.set()
+    await beat
+
+    assert clustered == 3 and touched
+    assert ran_on and all(t is not loop_thread for t in ran_on)
+    assert max(gaps) < WARM_UP_SECONDS / 2, max(gaps)
+    # The same clusterer as a warm-up on the loop makes, going on from there.
+    monkeypatch.setattr(OnlineClusterer, slow, original)
+    on_loop = StoryClusterer(open_database(path))
+    on_loop.warm_up()
+    assert on_loop.clusterer.open_stories() == core.clusterer.clusterer.open_stories()
+    assert on_loop.clusterer.state() == core.clusterer.clusterer.state()
+    core.close()
+    on_loop.db.conn.close()
+
+
+async def test_an_in_memory_database_still_warms_up(tmp_path: Path) -> None:
+    """Only the loop's connection sees an in-memory database: its warm-up stays there."""
+    db = open_database(":memory:")
+    core = NewsDigest(Config(database=":memory:"), db=db)
+    article_store.insert_new(db, _rows("", datetime.now(UTC) - timedelta(hours=2)))
+    assert await core.cluster_backlog(set()) == 9
+    assert core.clusterer.warmed
+    core.close()
