@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
+from bot.cluster import analysis
 from bot.cluster.online import OnlineClusterer
 from bot.demo.sample_news import ITEMS, OUTLETS
 from bot.pipeline.clustering import StoryClusterer
@@ -142,3 +143,32 @@ def test_without_a_saved_state_the_window_s_stories_are_still_restored(tmp_path:
     restored = later.warm_up(now=NOW)
     assert restored == len(stage.clusterer.active_story_ids()) > 0
     assert sorted(later.clusterer.active_story_ids()) == sorted(stage.clusterer.active_story_ids())
+
+
+@pytest.mark.parametrize("worker", ["answers", "dies"])
+def test_a_restart_shares_its_profiles_with_the_worker_and_goes_on_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker: str
+) -> None:
+    """A big window is weighed half in the analysis worker (here every window is big): the same
+    profiles and the same decisions after, and the same again when the worker fails and
+    the rest is weighed inline."""
+    continuous, one = _run(tmp_path, "continuous", None)
+    monkeypatch.setattr(analysis, "MIN_RESUME", 1)
+    started: list[analysis.Worker] = []
+    real = analysis.Worker
+
+    def recorded(*args: Any) -> analysis.Worker:
+        started.append(real(*args))
+        return started[-1]
+
+    monkeypatch.setattr(analysis, "Worker", recorded)
+    if worker == "dies":
+
+        def cut_short(self: analysis.Worker) -> Any:
+            raise EOFError("the text analysis worker's reply was cut short")
+
+        monkeypatch.setattr(real, "recv", cut_short)
+    restarted, two = _run(tmp_path, "restarted", 77)
+    assert started  # the restart's profiles were shared with a worker
+    assert _profiles(two.clusterer, restarted.guid) == _profiles(one.clusterer, continuous.guid)
+    assert restarted.decisions == continuous.decisions

@@ -215,6 +215,11 @@ def serve() -> None:
         assert settings is not None and stats is not None
         if kind == "stats":
             reply: Any = dump_stats(stats)
+        elif kind == "weigh":  # a restart's articles, counted already (`Analysis.reweighed`)
+            reply = [
+                fields(analysis.reweigh(title, text, packed, stats, settings))
+                for title, text, packed in body
+            ]
         else:
             texts, checkpoint = body
             profiles = []

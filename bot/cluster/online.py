@@ -28,7 +28,7 @@ from bot.cluster.index import Doc, Story, StoryIndex
 from bot.cluster.join import join_score
 from bot.cluster.merge import outranks, story_score
 from bot.cluster.pair import PairModel, best_others, default_model, story_features
-from bot.cluster.profile import Profile, raw_profile, unpack_idf, weigh_profile
+from bot.cluster.profile import Profile
 from bot.cluster.scoring import HOUR, Bound
 from bot.cluster.settings import ClusterSettings
 from bot.models import Article
@@ -206,22 +206,15 @@ class OnlineClusterer:
             now = float(now)
         self._stats.set_counts((counts, n, scale))
         self._stats.take_changes()  # `counts` is the copy: changes are counted from here
-        s = self.settings
         for story_id, member_ids in stories:
             if not isinstance(story_id, str) or not all(isinstance(a, str) for a in member_ids):
                 raise ValueError(f"a saved story is not an id and its members' ids: {story_id!r}")
-            docs = []
-            for article_id in member_ids:
-                if article_id not in stored:
-                    continue
-                article, packed = stored[article_id]
-                raw = raw_profile(article.title or "", article.text or "", s.features)
-                idf = unpack_idf(raw, packed) if packed else None
-                # Counted in the statistics already: weighed with them, never added again.
-                prof = weigh_profile(
-                    raw, self._stats, s.features.max_terms, s.query_terms, idf, pack=False
-                )
-                docs.append(self._doc(article, prof))
+        # Counted in the statistics already: weighed with them, never added again. All profiles
+        # first (half in the analysis worker), then the stories opened in order as before.
+        kept = [[a for a in member_ids if a in stored] for _sid, member_ids in stories]
+        profiles = iter(self._analysis.reweighed([stored[a] for ids in kept for a in ids]))
+        for (story_id, _members), ids in zip(stories, kept, strict=True):
+            docs = [self._doc(stored[a][0], next(profiles)) for a in ids]
             if docs:
                 self._open(story_id, docs)
         self._now = now
