@@ -7,6 +7,7 @@ summariser) and offers the handful of operations everything else is built from.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import Sequence
@@ -125,15 +126,25 @@ class NewsDigest:
     ) -> PassReport:
         from bot.pipeline.poll import poll_feeds
 
-        report = await poll_feeds(
-            self.db,
-            self.config.polling,
-            feeds=feeds,
-            now=now,
-            fetcher=fetcher,
-            on_feed_done=on_feed_done,
-            retention_days=self.config.storage.retention_days,
-        )
+        # The clusterer warms up while the feeds are fetched (a process's first pass profiles
+        # the window's stories again: about a second for 3,000 articles).
+        warming = asyncio.ensure_future(self._cluster_passes.take_up())
+        warming.add_done_callback(lambda task: task.cancelled() or task.exception())
+        try:
+            report = await poll_feeds(
+                self.db,
+                self.config.polling,
+                feeds=feeds,
+                now=now,
+                fetcher=fetcher,
+                on_feed_done=on_feed_done,
+                retention_days=self.config.storage.retention_days,
+            )
+        except BaseException:
+            warming.cancel()
+            raise
+        with contextlib.suppress(Exception):
+            await warming  # a failure here is the pass's too, which raises and reports it
         started = time.monotonic()
         touched: set[str] = set()
         clustered = await self.cluster_backlog(touched, on_progress=on_cluster_progress)

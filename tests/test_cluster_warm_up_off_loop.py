@@ -121,3 +121,32 @@ async def test_an_in_memory_database_still_warms_up(tmp_path: Path) -> None:
     assert await core.cluster_backlog(set()) == 9
     assert core.clusterer.warmed
     core.close()
+
+
+async def test_a_poll_warms_up_while_its_feeds_are_fetched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`newsdigest poll` from cron is a new process every time: its warm-up overlaps the fetch
+    rather than following it."""
+    from bot.pipeline import poll as poll_stage
+
+    path = tmp_path / "nd.db"
+    _database(path, saved=True)
+    core = NewsDigest(Config(database=str(path)), db=open_database(path))
+    real = poll_stage.poll_feeds
+    warm_while_fetching: list[bool] = []
+
+    async def fetching(db: Any, polling: Any, **kwargs: Any) -> Any:
+        for _ in range(200):  # a slow fetch: up to 2 s
+            stage = core.__dict__.get("clusterer")
+            if stage is not None and stage.warmed:
+                break
+            await asyncio.sleep(0.01)
+        warm_while_fetching.append(stage is not None and stage.warmed)
+        return await real(db, polling, **{**kwargs, "feeds": []})
+
+    monkeypatch.setattr(poll_stage, "poll_feeds", fetching)
+    report = await core.poll()
+    assert warm_while_fetching == [True]
+    assert report.clustered == 3
+    core.close()

@@ -45,6 +45,16 @@ class ClusterPasses:
         # start, catch-up plans instant posts and updates from what is stored.
         self._unreported: set[str] = set()
 
+    async def take_up(self) -> None:
+        """Have the clusterer made and warmed up ahead of the next pass, all off the loop (making
+        it imports the clustering stage): `NewsDigest.poll` starts this as its fetch begins, so
+        the two overlap. Whatever fails here fails again in the pass, which reports it."""
+        async with self._clustering:
+            clusterer = await asyncio.to_thread(self._clusterer)
+            from bot.pipeline.warm_up import take_up_off_loop  # imported with the clusterer
+
+            await take_up_off_loop(clusterer)
+
     async def cluster_backlog(
         self, touched: set[str], *, on_progress: ClusterProgress | None = None
     ) -> int:
