@@ -127,7 +127,7 @@ class NewsDigest:
         from bot.pipeline.poll import poll_feeds
 
         # The clusterer warms up while the feeds are fetched (a process's first pass profiles
-        # the window's stories again: about a second for 3,000 articles).
+        # the window's stories again: 0.8 s of CPU for 3,000 articles).
         warming = asyncio.ensure_future(self._cluster_passes.take_up())
         warming.add_done_callback(lambda task: task.cancelled() or task.exception())
         try:

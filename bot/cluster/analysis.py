@@ -13,7 +13,7 @@ keeps no second process (a backlog big enough to need one is rare after the firs
 A restart's open stories (`OnlineClusterer.resume`) are profiled again from their text, each
 weighed with the IDF stored for it or the statistics as saved, none counted: nothing there
 depends on order, so a big window is split, the worker weighing the tail while this process
-weighs the head (`reweighed`; 3,000 articles took 4 s on one core).
+weighs the head (`reweighed`; 3,000 articles are 0.8 s of CPU on one core).
 
 The worker process itself (starting it, the pipe's messages and frames, its serve loop) is
 `analysis_worker.py`'s; this module decides what it is sent and what happens when it fails.
@@ -54,10 +54,11 @@ BATCH_GC_THRESHOLD = 20_000
 # Texts up to this many characters cross the pipe whole (see `_ahead`); longer ones are cut to
 # the words the profile reads first, so a chunk of full-text items stays a small message.
 WHOLE_TEXT = 8192
-# A restart's open stories (`reweighed`): below this many articles they are weighed inline, the
-# worker's start-up (~0.3 s) outweighing the share it takes; above, the worker weighs the last
-# `RESUME_SHARE` of them meanwhile, a little under half as it starts late.
-MIN_RESUME = 600
+# A restart's open stories (`reweighed`): below this many articles (~0.3 s of CPU) they are
+# weighed inline, the worker's start-up (~0.2 s) outweighing the share it takes; above, the
+# worker weighs the last `RESUME_SHARE` of them meanwhile, a little under half as it starts late
+# (at 3,000 articles this process's share and the worker's, start-up included, took alike).
+MIN_RESUME = 1000
 RESUME_SHARE = 0.45
 
 
