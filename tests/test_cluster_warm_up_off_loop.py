@@ -28,7 +28,9 @@ WARM_UP_SECONDS = 0.6
 HEARTBEAT = 0.01
 
 
-def _rows(suffix: str, base: datetime) -> list[dict[str, Any]]:
+def _rows(suffix: str, base: datetime, tail: str = "") -> list[dict[str, Any]]:
+    """Each event's reports from `base` on, their guids ending in `suffix` and their titles in
+    `tail` (a title stored within days already is a duplicate)."""
     rows = []
     for name, a in event_articles():
         when = base + (a.published - event_articles()[0][1].published)  # type: ignore[operator]
@@ -38,7 +40,7 @@ def _rows(suffix: str, base: datetime) -> list[dict[str, Any]]:
                 "guid": f"{a.id}{suffix}",
                 "url": f"https://news.example/{name}/{a.id}{suffix}",
                 "canonical_url": f"https://news.example/{name}/{a.id}{suffix}",
-                "title": f"{a.title}{', officials confirm' if suffix else ''}",
+                "title": f"{a.title}{tail}",
                 "text": a.text,
                 "published": when,
                 "seen_at": when,
@@ -58,7 +60,9 @@ def _database(path: Path, *, saved: bool) -> None:
         with transaction(db):
             db.execute("DELETE FROM service_state")
             db.execute("DELETE FROM article_weights")
-    article_store.insert_new(db, _rows("-later", now - timedelta(hours=1))[:3])
+    article_store.insert_new(
+        db, _rows("-later", now - timedelta(hours=1), ", officials confirm")[:3]
+    )
     db.conn.close()
 
 
@@ -126,9 +130,10 @@ async def test_an_in_memory_database_still_warms_up(tmp_path: Path) -> None:
 async def test_a_poll_warms_up_while_its_feeds_are_fetched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`newsdigest poll` from cron is a new process every time: its warm-up overlaps the fetch
-    rather than following it."""
+    """`newsdigest poll` from cron is a new process every time: its warm-up starts once a feed
+    stored something to cluster, and overlaps the rest of the fetch rather than following it."""
     from bot.pipeline import poll as poll_stage
+    from bot.pipeline.feed_result import FeedResult
 
     path = tmp_path / "nd.db"
     _database(path, saved=True)
@@ -136,17 +141,50 @@ async def test_a_poll_warms_up_while_its_feeds_are_fetched(
     real = poll_stage.poll_feeds
     warm_while_fetching: list[bool] = []
 
+    def warmed() -> bool:
+        stage = core.__dict__.get("clusterer")  # not made here: that would be on the loop
+        return stage is not None and stage.warmed
+
     async def fetching(db: Any, polling: Any, **kwargs: Any) -> Any:
-        for _ in range(200):  # a slow fetch: up to 2 s
-            stage = core.__dict__.get("clusterer")
-            if stage is not None and stage.warmed:
+        feed = kwargs["on_feed_done"]
+        feed(FeedResult(feed=None, status="unchanged"))  # type: ignore[arg-type]
+        await asyncio.sleep(0.2)
+        warm_while_fetching.append(warmed())  # nothing to cluster yet: no warm-up
+        feed(FeedResult(feed=None, status="new", new_articles=3))  # type: ignore[arg-type]
+        for _ in range(200):  # the rest of a slow fetch: up to 2 s
+            if warmed():
                 break
             await asyncio.sleep(0.01)
-        warm_while_fetching.append(stage is not None and stage.warmed)
+        warm_while_fetching.append(warmed())
         return await real(db, polling, **{**kwargs, "feeds": []})
 
     monkeypatch.setattr(poll_stage, "poll_feeds", fetching)
     report = await core.poll()
-    assert warm_while_fetching == [True]
+    assert warm_while_fetching == [False, True]
     assert report.clustered == 3
+    core.close()
+
+
+async def test_a_pass_with_nothing_to_cluster_does_not_warm_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A poll that found nothing new spends no second profiling the window for nothing."""
+    path = tmp_path / "nd.db"
+    _database(path, saved=True)
+    db = open_database(path)
+    StoryClusterer(db).cluster_backlog()  # the new reports too: nothing left
+    warm_ups: list[int] = []
+    original = OnlineClusterer.resume
+
+    def counted(self: OnlineClusterer, *args: Any, **kwargs: Any) -> None:
+        warm_ups.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(OnlineClusterer, "resume", counted)
+    core = NewsDigest(Config(database=str(path)), db=db)
+    assert await core.cluster_backlog(set()) == 0
+    assert warm_ups == []
+    article_store.insert_new(db, _rows("-latest", datetime.now(UTC), ", the latest")[:1])
+    assert await core.cluster_backlog(set()) == 1
+    assert warm_ups == [1]
     core.close()

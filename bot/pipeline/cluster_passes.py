@@ -14,6 +14,8 @@ from collections.abc import Callable
 from contextlib import closing
 from typing import TYPE_CHECKING
 
+from bot.store import articles as article_store
+
 if TYPE_CHECKING:
     from bot.pipeline.clustering import StoryClusterer
 
@@ -47,8 +49,8 @@ class ClusterPasses:
 
     async def take_up(self) -> None:
         """Have the clusterer made and warmed up ahead of the next pass, all off the loop (making
-        it imports the clustering stage): `NewsDigest.poll` starts this as its fetch begins, so
-        the two overlap. Whatever fails here fails again in the pass, which reports it."""
+        it imports the clustering stage): `NewsDigest.poll` starts this once a feed stored
+        something to cluster, so the warm-up overlaps the rest of the fetch. Whatever fails here fails again in the pass, which reports it."""
         async with self._clustering:
             clusterer = await asyncio.to_thread(self._clusterer)
             from bot.pipeline.warm_up import take_up_off_loop  # imported with the clusterer
@@ -101,6 +103,9 @@ class ClusterPasses:
         from bot.pipeline.warm_up import take_up_off_loop
 
         clusterer = self._clusterer()
+        if not article_store.any_unclustered(clusterer.db):
+            # Nothing to cluster (a poll that found nothing new): no warm-up for it either.
+            return 0, True
         # A warm-up profiles the whole window again (seconds): done in a worker thread, so the
         # service's loop keeps answering meanwhile; `backlog` then finds the clusterer in step.
         await take_up_off_loop(clusterer)

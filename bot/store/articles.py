@@ -192,6 +192,13 @@ def still_unclustered(db: sqlite_utils.Database, articles: Sequence[Article]) ->
     return [a for a in articles if a.id in free]
 
 
+def any_unclustered(db: sqlite_utils.Database) -> bool:
+    """Whether some stored article has no story yet (one index probe)."""
+    return (
+        db.execute("SELECT 1 FROM articles WHERE story_id IS NULL LIMIT 1").fetchone() is not None
+    )
+
+
 def unclustered(db: sqlite_utils.Database) -> list[Article]:
     rows = db.execute_returning_dicts(f"{_SELECT} WHERE a.story_id IS NULL{_ORDER}")
     return [_to_article(r) for r in rows]
