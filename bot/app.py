@@ -154,10 +154,11 @@ class NewsDigest:
             if warming is not None:
                 warming.cancel()
             raise
+        # Clustering's time, as the report says it, counts the wait for the warm-up's rest.
+        started = time.monotonic()
         if warming is not None:
             with contextlib.suppress(Exception):
                 await warming  # a failure here is the pass's too, which raises and reports it
-        started = time.monotonic()
         touched: set[str] = set()
         clustered = await self.cluster_backlog(touched, on_progress=on_cluster_progress)
         return PassReport(
