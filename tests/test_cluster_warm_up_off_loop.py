@@ -85,6 +85,15 @@ async def test_the_first_pass_warms_up_off_the_event_loop(
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(OnlineClusterer, slow, slowed)
+    # Making the clusterer imports the clustering stage the first time (most of a second).
+    made_on: list[threading.Thread] = []
+    init = StoryClusterer.__init__
+
+    def made(self: StoryClusterer, *args: Any, **kwargs: Any) -> None:
+        made_on.append(threading.current_thread())
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(StoryClusterer, "__init__", made)
     core = NewsDigest(Config(database=str(path)), db=open_database(path))
     gaps: list[float] = []
     stop = asyncio.Event()
@@ -106,9 +115,11 @@ async def test_the_first_pass_warms_up_off_the_event_loop(
 
     assert clustered == 3 and touched
     assert ran_on and all(t is not loop_thread for t in ran_on)
+    assert len(made_on) == 1 and made_on[0] is not loop_thread
     assert max(gaps) < WARM_UP_SECONDS / 2, max(gaps)
     # The same clusterer as a warm-up on the loop makes, going on from there.
     monkeypatch.setattr(OnlineClusterer, slow, original)
+    monkeypatch.setattr(StoryClusterer, "__init__", init)
     on_loop = StoryClusterer(open_database(path))
     on_loop.warm_up()
     assert on_loop.clusterer.open_stories() == core.clusterer.clusterer.open_stories()

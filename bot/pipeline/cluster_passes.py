@@ -99,10 +99,11 @@ class ClusterPasses:
     ) -> tuple[int, bool]:
         """One pass over the backlog as it is now: how many articles it clustered, and whether it
         finished (not stopped by another process's commit, `ClusteredElsewhere`)."""
-        from bot.pipeline.clustering import ClusteredElsewhere
+        # Made off the loop: the first time imports the whole clustering stage (most of a second).
+        clusterer = await asyncio.to_thread(self._clusterer)
+        from bot.pipeline.clustering import ClusteredElsewhere  # imported with the clusterer
         from bot.pipeline.warm_up import take_up_off_loop
 
-        clusterer = self._clusterer()
         if not article_store.any_unclustered(clusterer.db):
             # Nothing to cluster (a poll that found nothing new): no warm-up for it either.
             return 0, True

@@ -7,12 +7,13 @@ Rebuilding profiles every open story's articles again: 0.8 s of CPU for a 48-hou
 process's `poll` made it take up the database's stories. So it runs in a worker thread, on a
 read-only connection of its own (the loop's is never used from two threads, as in
 `runner/digest_build`), into a clusterer nobody else holds until it is done; only the short
-install is left to the loop. `NewsDigest.poll` starts it once a feed stored something to
+install is left to the loop, and the clusterer is made off it too (the first one made imports
+the clustering stage, half a second). `NewsDigest.poll` starts it once a feed stored something to
 cluster (`ClusterPasses.take_up`), so a cron `newsdigest poll`, a new process every time, warms
 up while it waits on the rest of the fetch; a pass with nothing to cluster warms up not at all.
-A state that can't be read, and an in-memory database, are still warmed
-up on the loop: the first is withdrawn with a write (rare, and said in the log), the second
-exists only on the loop's connection.
+A state that can't be read, and an in-memory database, are still warmed up on the loop: the
+first is withdrawn with a write (rare, and said in the log), the second exists only on the
+loop's connection.
 """
 
 from __future__ import annotations
