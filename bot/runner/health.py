@@ -4,6 +4,8 @@
 stopping, or crashed) or when the body is `critical` (a database that refuses writes, polling that
 stalled; see `bot.runner.status`). "degraded" with a 200 is chat trouble, listed in `problems`.
 The body also lists the last successful poll, failing feeds, paused channels and the backlog.
+Until the service exists (`newsdigest run` still loading its code and opening the database, see
+`bot.runner.launch`), the body is only "starting" (`loading_status`).
 """
 
 from __future__ import annotations
@@ -11,9 +13,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+
+from bot.runner.listen import bind_error
+from bot.runner.settings import RunnerSettings, SettingsError
+from bot.store.database import iso
 
 log = logging.getLogger(__name__)
 
@@ -59,3 +66,40 @@ class HealthServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+async def start_health(
+    settings: RunnerSettings, status: Callable[[], dict[str, Any]]
+) -> HealthServer | None:
+    """The health endpoint as the settings ask, answering with `status`; None when turned off.
+    A host or port it cannot listen on fails the start, naming the variable: the health check is
+    how a self-hoster supervises the bot, so running silently without it would hide the problem."""
+    if settings.health_port is None:
+        return None
+    server = HealthServer(status, host=settings.health_host, port=settings.health_port)
+    try:
+        await server.start()
+    except OSError as exc:
+        raise SettingsError(
+            bind_error(
+                exc,
+                host=settings.health_host,
+                port=settings.health_port,
+                host_var="NEWSDIGEST_HEALTH_HOST",
+                port_var="NEWSDIGEST_HEALTH_PORT",
+                port_hint="free the port, choose another, or set it to 'off'",
+            )
+        ) from None
+    return server
+
+
+def loading_status(started_at: datetime) -> dict[str, Any]:
+    """The body while `run` is still loading its code and opening the database, before there is
+    a service to report on (`bot.runner.launch`): starting, so an HTTP 503."""
+    return {
+        "status": "starting",
+        "problems": [],
+        "critical": False,
+        "scheduler_running": False,
+        "started_at": iso(started_at),
+    }

@@ -68,6 +68,7 @@ Tests and other entry points can register more with `register_platform(env_var, 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import socket
@@ -151,6 +152,21 @@ def _resolve(target: str | PlatformFactory) -> PlatformFactory:
     return factory
 
 
+def _wanted(env_var: str, config: Config, env: Mapping[str, str]) -> bool:
+    wanted = PLATFORM_WANTED_WITHOUT_TOKEN.get(env_var)
+    return bool(env.get(env_var)) or bool(wanted and wanted(config))
+
+
+def preload_platforms(config: Config, env: Mapping[str, str]) -> None:
+    """Import the platforms `configured_platforms` will build, ahead of it: their chat
+    libraries take tenths of a second, which `run` spends in its loading thread rather than on
+    the loop. One that fails to import is left to `configured_platforms` to report."""
+    for env_var, target in PLATFORM_FACTORIES.items():
+        if _wanted(env_var, config, env):
+            with contextlib.suppress(Exception):
+                _resolve(target)
+
+
 def configured_platforms(
     config: Config, env: Mapping[str, str]
 ) -> tuple[list[Platform], dict[str, str]]:
@@ -160,8 +176,7 @@ def configured_platforms(
     platforms: list[Platform] = []
     errors: dict[str, str] = {}
     for env_var, target in PLATFORM_FACTORIES.items():
-        wanted = PLATFORM_WANTED_WITHOUT_TOKEN.get(env_var)
-        if not env.get(env_var) and not (wanted and wanted(config)):
+        if not _wanted(env_var, config, env):
             continue
         shown = PLATFORM_NAMES.get(platform_key(env_var), env_var)
         try:

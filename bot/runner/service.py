@@ -43,9 +43,8 @@ from bot.runner.changes import ScheduleChanges, catch_up_resumed, channel_change
 from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import post_digest, run_digest
 from bot.runner.elsewhere import ChangesElsewhere, plan_changed, plan_elsewhere
-from bot.runner.health import HealthServer
+from bot.runner.health import HealthServer, start_health
 from bot.runner.jobs import ChannelJobs, digest_channels, make_scheduler
-from bot.runner.listen import bind_error
 from bot.runner.platforms import (
     Backoff,
     Platform,
@@ -55,7 +54,7 @@ from bot.runner.platforms import (
 )
 from bot.runner.polling import Poller
 from bot.runner.retention import Pruner
-from bot.runner.settings import RunnerSettings, SettingsError
+from bot.runner.settings import RunnerSettings
 from bot.runner.starter import PlatformStarter
 from bot.runner.status import channel_counts, service_health
 from bot.store import channels as channel_store
@@ -83,6 +82,7 @@ class Service:
         clock: Callable[[], datetime] = utcnow,
         env: Mapping[str, str] | None = None,
         fetcher: FeedFetcher | None = None,
+        health_server: HealthServer | None = None,
     ) -> None:
         if core is None:
             from bot.app import NewsDigest
@@ -143,7 +143,9 @@ class Service:
         # Set when a chat platform is configured, started or not: the terminal channel is then
         # neither created nor given digests (it is only the stand-in for "no chat at all").
         self.chat_configured = False
-        self.health_server: HealthServer | None = None
+        # Bound already when `run` started it before loading (`bot.runner.launch`): it answers
+        # for this service once `start` begins.
+        self.health_server = health_server
         self.stopping = asyncio.Event()
         # One digest chosen at a time (each off the loop, `bot.runner.digest_build`): a job's
         # checks of what its channel was sent stay true until its digest is queued.
@@ -215,26 +217,10 @@ class Service:
             _ = self.core.summarizer  # now, so a too-small token budget is warned of at start
             host = urlsplit(llm.base_url).hostname or llm.base_url
             log.info("LLM writer: model %s at %s (key from $%s)", llm.model, host, llm.api_key_env)
-        if self.settings.health_port is not None:
-            self.health_server = HealthServer(
-                self.health, host=self.settings.health_host, port=self.settings.health_port
-            )
-            try:
-                await self.health_server.start()
-            except OSError as exc:
-                # Fail at start, naming the variable: the health check is how a self-hoster
-                # supervises the bot, so running silently without it would hide the problem.
-                self.health_server = None
-                raise SettingsError(
-                    bind_error(
-                        exc,
-                        host=self.settings.health_host,
-                        port=self.settings.health_port,
-                        host_var="NEWSDIGEST_HEALTH_HOST",
-                        port_var="NEWSDIGEST_HEALTH_PORT",
-                        port_hint="free the port, choose another, or set it to 'off'",
-                    )
-                ) from None
+        if self.health_server is not None:
+            self.health_server.status = self.health
+        else:
+            self.health_server = await start_health(self.settings, self.health)
         await self._start_platforms()
         self.register_adapter(ConsoleAdapter())
         chat = self.chat_configured or bool(set(self.outbox.adapters) - {"console"})
