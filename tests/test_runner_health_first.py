@@ -15,6 +15,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import httpx
+import pytest
+
+from bot.config import Config
+from bot.runner.health import loading_status, start_health
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
+from bot.store.database import utcnow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Run as the bot's `python -m bot`, with the database's open held until the gate file exists:
@@ -96,3 +105,28 @@ def test_healthz_answers_starting_while_the_database_is_opened(tmp_path: Path) -
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+async def test_the_service_answers_through_the_endpoint_bound_before_it(tmp_path: Path) -> None:
+    # `run` binds the endpoint first (`launch.start_health`, "starting"), then hands it to the
+    # service it has loaded: the same port goes on answering, now with the service's status,
+    # and the service's stop closes it.
+    started = utcnow()
+    settings = RunnerSettings(health_port=0, post_pace=0, start_spread=300)
+    server = await start_health(settings, lambda: loading_status(started))
+    assert server is not None
+    url = f"http://127.0.0.1:{server.port}/healthz"
+    config = Config(database=str(tmp_path / "nd.db"))
+    service = Service(config, settings=settings, env={}, health_server=server)
+    async with httpx.AsyncClient() as client:
+        loading = await client.get(url)
+        await service.start()
+        running = await client.get(url)
+        await service.stop()
+        with pytest.raises(httpx.ConnectError):
+            await client.get(url)
+    service.core.close()
+    assert (loading.status_code, loading.json()["status"]) == (503, "starting")
+    assert loading.json()["scheduler_running"] is False
+    assert (running.status_code, running.json()["status"]) == (200, "ok")
+    assert service.health_server is server

@@ -99,6 +99,9 @@ def load_service(config: Config) -> tuple[NewsDigest, type[Service]]:
 
     for name in START_MODULES:
         importlib.import_module(name)
+    from bot.ingest.transport import ssl_context
+
+    ssl_context()  # the CA bundle (~0.1 s), read here rather than by the poller's open
     preload_platforms(config, os.environ)
     return NewsDigest(config), Service
 
