@@ -358,6 +358,17 @@ def search(
     groups = groups[: params.pool_size]
     beams: list[tuple[float, tuple[int, ...], tuple[Option, ...]]] = [(-math.inf, (), ())]
     seen: dict[tuple[int, ...], Candidate] = {}
+    # Each beam meets the same pairs of forms again, and the repeat check is the search's
+    # dearest step: each pair is judged once (the options live as long as this call).
+    repeats: dict[tuple[int, int], bool] = {}
+
+    def repeated(form: Option, chosen: Option) -> bool:
+        pair = (id(form), id(chosen))
+        found = repeats.get(pair)
+        if found is None:
+            found = repeats[pair] = _repeats(form, chosen, params)
+        return found
+
     for _ in range(params.max_bullets):
         grown: dict[frozenset[int], tuple[float, tuple[int, ...], tuple[Option, ...]]] = {}
         for _, used, combo in beams:
@@ -366,7 +377,7 @@ def search(
                 if g in used:
                     continue
                 for form in forms:
-                    if form.n_words > room or any(_repeats(form, o, params) for o in combo):
+                    if form.n_words > room or any(repeated(form, o) for o in combo):
                         continue
                     new = (*combo, form)
                     score = value(new, probs, params)
