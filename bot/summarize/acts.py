@@ -233,6 +233,21 @@ def decisive_verbs(text: str) -> tuple[list[str], list[int], tuple[Group | None,
     return clause, verbs, tuple(decisive_group(clause[k], clause, k) for k in verbs)
 
 
+# Every repeat and support check asks `two_facts` of a pair, so one text meets hundreds of
+# others: its own reading is kept, not worked out again for each pair.
+@lru_cache(maxsize=8192)
+def _decisive_acts(text: str) -> tuple[tuple[str, Group], ...]:
+    """`text`'s decisive main verbs (stemmed) with their groups; none when its main clause is
+    negated ("did not approve" may tell its opposite's fact, and decides nothing)."""
+    clause, verbs, groups = decisive_verbs(text)
+    decisive = tuple(
+        (stem(clause[k].casefold()), g) for k, g in zip(verbs, groups, strict=True) if g
+    )
+    if not decisive or negated(verb_clause(text)):
+        return ()
+    return decisive
+
+
 def other_acts(a_text: str, b_text: str) -> bool:
     """Whether two sentences tell opposite decisive acts: the main verb of each is decisive
     (read as `claim_verbs.changed_verb` reads a model bullet's), their groups' facts exclude each other
@@ -240,16 +255,12 @@ def other_acts(a_text: str, b_text: str) -> bool:
     tram line") and neither verb is one of the other's group's words. However alike their other
     words, they are two facts. A negated main clause ("did not approve") may tell its
     opposite's fact, and decides nothing."""
-    acts = []
-    for text in (a_text, b_text):
-        clause, verbs, groups = decisive_verbs(text)
-        decisive = [
-            (stem(clause[k].casefold()), g) for k, g in zip(verbs, groups, strict=True) if g
-        ]
-        if not decisive or negated(verb_clause(text)):
-            return False
-        acts.append(decisive)
-    (a_acts, b_acts) = acts
+    a_acts = _decisive_acts(a_text)
+    if not a_acts:
+        return False
+    b_acts = _decisive_acts(b_text)
+    if not b_acts:
+        return False
     if any(
         a_verb in b_group.words or b_verb in a_group.words
         for a_verb, a_group in a_acts
