@@ -138,13 +138,16 @@ def _pick_for_outlet(
                 sentence = teaser_quote(sentence)
                 if not sentence:
                     continue
-            stems = content_stems(sentence)
-            bullets = _same_occasion(sentence, tldr, tldr_texts)
             # Words no other outlet uses score, so a paragraph on another subject (a roundup's
             # "pressure on Putin" under a singer's death) is the most novel of all.
             if relayed or any(sentence in paragraph for paragraph in off_topic):
                 continue
+            stems = content_stems(sentence)
             novel = [s for s in dict.fromkeys(stems) if s not in other]
+            # Read before the bullets are: a sentence with nothing new needs none of their checks.
+            if not novel:
+                continue
+            bullets = _same_occasion(sentence, tldr, tldr_texts)
             # A sentence going on past a bullet's fact with its own ("..., only weeks before the
             # April 12 election") is the outlet's detail, the bullet's part its setting.
             goes_on = _goes_on(sentence, _beyond(novel, bullets))
@@ -154,7 +157,7 @@ def _pick_for_outlet(
             restates = mostly_restates(stems, bullets) or any(
                 cores_alike(sentence, text) or one_remark(sentence, text) for text in tldr_texts
             )
-            if not novel or (restates and not goes_on):
+            if restates and not goes_on:
                 continue
             names = [
                 n
