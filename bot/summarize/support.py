@@ -83,9 +83,13 @@ class Claim:
     text: str
     stems: frozenset[str]
     figures: frozenset[str]
-    # Counts and years in text order, dates and times left out: the first count is the claim's
-    # main figure.
-    counts: tuple[Count, ...] = ()
+
+    @property
+    def counts(self) -> tuple[Count, ...]:
+        """Counts and years in text order, dates and times left out: the first count is the
+        claim's main figure. Read on first need: only a sentence that passes the word test is
+        compared by figures."""
+        return _counts(self.text)
 
     @property
     def word_stems(self) -> frozenset[str]:
@@ -149,7 +153,10 @@ def figures(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=16384)
 def claim(text: str) -> Claim:
-    return Claim(text, frozenset(content_stems(text)), figures(text), claim_counts(text))
+    return Claim(text, frozenset(content_stems(text)), figures(text))
+
+
+_counts = lru_cache(maxsize=16384)(claim_counts)
 
 
 @dataclass(slots=True)
