@@ -68,3 +68,26 @@ def test_ai_news_keeps_its_sentences_as_candidates() -> None:
     text = " ".join(AI_NEWS)
     kept = [s.text for s in article_sentences([_article(text, "Tech Ledger")], ["Tech Ledger"])]
     assert kept == AI_NEWS
+
+
+def _capitals_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Exactly the share in capitals (30 of 50 letters), lower-case letters two in five.
+        "ABCDEFGHIJ KLMNOPQRST UVWXYZABCD abcdefghij klmnopqrst",
+        # Digits and marks make the text long beside its letters: 12 of 20 letters in capitals.
+        "TOLL RISE 2024: 10,000 / 20,000 / 30,000 -- ABCD pier fare 15%!",
+        # Capitals outside ASCII, and lower case outside ASCII that the quick count skips.
+        "ÉTÉ ÀÈÌ ÒÙ ÂÊÎ ÔÛ ÄËÏ ÖÜ Çé àè ìò ùâ êî",
+        "ÉTÉ ÀÈÌ ÒÙ ÂÊÎ ÔÛ ÄËÏ ÖÜ Çé àè ìò ùâ êî ôû äë",
+    ],
+)
+def test_shouting_is_told_by_the_share_of_letters_in_capitals(sentence: str) -> None:
+    # The quick count of ASCII lower-case letters only settles plain text; at the edge the
+    # letters themselves decide, and none but letters count.
+    assert is_steering(sentence) == (_capitals_share(sentence) >= 0.6)

@@ -48,7 +48,18 @@ CAPITALS_SHARE = 0.6
 MIN_LETTERS = 20
 
 
+# Deletes the ASCII lower-case letters: what it takes away counts them, fast.
+_DROP_LOWER = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _shouts(text: str) -> bool:
+    # Every sentence of every article is asked, and most are plainly in ordinary case: an ASCII
+    # lower-case letter is a letter not in capitals, so with more of them than the capitals'
+    # share leaves room for (of all the characters, so of the letters too) the text cannot
+    # shout, and its letters need not be read one by one. The 1 keeps float rounding out of it.
+    lower = len(text) - len(text.translate(_DROP_LOWER))
+    if lower > (1 - CAPITALS_SHARE) * len(text) + 1:
+        return False
     letters = [c for c in text if c.isalpha()]
     if len(letters) < MIN_LETTERS:
         return False
