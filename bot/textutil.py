@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 _WORD_RE = re.compile(r"[\w][\w'’.-]*[\w]|[\w]", re.UNICODE)
@@ -124,6 +125,17 @@ def _fold(text: str) -> str:
         if "\u3099" in decomposed or "\u309a" in decomposed:
             decomposed = _VOICED_RE.sub(_compose, decomposed)
     return decomposed.casefold().replace("’", "'")
+
+
+def opening_letters(options: Iterable[str]) -> str:
+    """A look-ahead for the first letters of `options`, for a pattern that is their alternation.
+
+    Before an alternation of many words it lets a position that opens none of them fail on one
+    character class, instead of every word being tried there: the scans of whole texts for
+    number words ran several times faster so. It only admits what the words may open with, so
+    it matches what they match, case-insensitive matching included (the class is compiled with
+    the pattern's flags)."""
+    return "(?=[" + "".join(sorted({re.escape(option[0]) for option in options})) + "])"
 
 
 def has_digit(text: str) -> bool:

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bot.textutil import opening_letters
+
 _ORDINALS = {
     w: i
     for i, w in enumerate(
@@ -38,7 +40,8 @@ _PARTS = {"half": 2, "halves": 2, "quarter": 4, "quarters": 4}
 _DENOMINATORS = _PARTS | {f"{w}s": i for w, i in _ORDINALS.items() if 3 <= i <= 10}
 _WORD_RE = re.compile(
     r"(?<![\w'’-])"
-    rf"(?:(?P<num>{'|'.join(_NUMERATORS)})[\s-]+)?"
+    + opening_letters([*_NUMERATORS, *_TENS, *_ORDINALS, *_DENOMINATORS])
+    + rf"(?:(?P<num>{'|'.join(_NUMERATORS)})[\s-]+)?"
     rf"(?:(?P<tens>{'|'.join(_TENS)})-)?"
     rf"(?P<word>{'|'.join(sorted([*_ORDINALS, *_DENOMINATORS], key=len, reverse=True))})"
     r"(?![\w'’])",

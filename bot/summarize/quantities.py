@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from bot.summarize.ordinal_words import TOKEN_RE as _ORDINAL_TOKEN_RE
 from bot.summarize.ordinal_words import ordinal_words
+from bot.textutil import opening_letters
 
 # Capitalised, as dates are written: "12 may have died" is no date.
 _MONTHS = (
@@ -106,7 +107,10 @@ _SMALL_NUMBERS = {
 _MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 10**3, "million": 10**6}
 _MULTIPLIERS |= {"billion": 10**9, "trillion": 10**12}
 _NUMBER_WORD_RE = re.compile(
-    r"\b(?:" + "|".join([*_SMALL_NUMBERS, *_MULTIPLIERS]) + r")\b", re.IGNORECASE
+    rf"\b{opening_letters([*_SMALL_NUMBERS, *_MULTIPLIERS])}(?:"
+    + "|".join([*_SMALL_NUMBERS, *_MULTIPLIERS])
+    + r")\b",
+    re.IGNORECASE,
 )
 # What may sit between the words of one number: "twenty-five", "two hundred and fifty".
 _WORD_GAP_RE = re.compile(r"\s*-\s*|\s+|\s+and\s+", re.IGNORECASE)
@@ -115,8 +119,11 @@ _DIGIT_BEFORE_RE = re.compile(r"\d[\s-]*$")
 _A_BEFORE_RE = re.compile(r"\ba\s+$", re.IGNORECASE)
 # Rough counts: "thousands" claims 2,000 up to a million, so it needs a source count in that range
 # (or a rougher source word inside it: "tens of thousands"), not any number at all.
+_ROUGH_OF = "tens dozens hundreds".split()
+_ROUGH_WORDS = "dozens hundreds thousands millions billions trillions".split()
 _ROUGH_RE = re.compile(
-    r"\b(?:(tens|dozens|hundreds)\s+of\s+)?(dozens|hundreds|thousands|millions|billions|trillions)\b",
+    rf"\b{opening_letters([*_ROUGH_OF, *_ROUGH_WORDS])}"
+    rf"(?:({'|'.join(_ROUGH_OF)})\s+of\s+)?({'|'.join(_ROUGH_WORDS)})\b",
     re.IGNORECASE,
 )
 _ROUGH_SCALES = {"tens": 10, "dozens": 12, "hundreds": 100, "thousands": 10**3}

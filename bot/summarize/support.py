@@ -24,6 +24,7 @@ from bot.summarize.claim_figures import Count, claim_counts, figures_agree, main
 from bot.summarize.main_clause import NEGATION_RE, main_clause
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.shared_quotes import quotes_alike, same_named_speaker
+from bot.textutil import opening_letters
 
 # Weighted share of a bullet's content words one source sentence must carry to report it. Below
 # a half because a bullet is one outlet's whole sentence and another outlet that reports the same
@@ -73,7 +74,9 @@ _NUMBER_WORDS = {
     w: str(10 * i)
     for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)
 }
-_NUMBER_WORD_RE = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_NUMBER_WORD_RE = re.compile(
+    rf"\b{opening_letters(_NUMBER_WORDS)}(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
