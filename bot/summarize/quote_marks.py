@@ -30,6 +30,8 @@ nothing either, but for one right after a figure (an inch mark: 'the new 6.1" mo
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.textutil import APOSTROPHE_MARKS, QUOTATION_PAIRS, STOPWORDS
 
@@ -75,7 +77,7 @@ def _clipped(text: str, i: int) -> bool:
 def open_quotes(text: str) -> list[int]:
     """Where the quotations still open at the end of `text` start, outermost first: read as
     `quotation_bounds` reads them, so a mark one pairs the other does too."""
-    return _scan(text)[1]
+    return list(_reading(text)[1])
 
 
 def has_open_quote(text: str, *, whole: bool = False) -> bool:
@@ -86,7 +88,7 @@ def has_open_quote(text: str, *, whole: bool = False) -> bool:
     end, may. Not one where quotations open, at the sentence's start or after a comma or colon
     ("'Most umbrellas do not last." / "He said, 'It is dirt."): outlets quoting in single marks
     close a long quotation in a later sentence, and the splitter hands over its first half alone."""
-    opened = _scan(text)[1]
+    opened: Sequence[int] = _reading(text)[1]
     if whole:
         # Where the last mark that could close a single quotation stands (at a word's end).
         last = max((m.start() for m in _SINGLE_CLOSER_RE.finditer(text)), default=-1)
@@ -106,7 +108,7 @@ def stray_closings(text: str) -> list[int]:
     """Where `text` closes a quotation it never opened ("…objective,” said ..."): it starts
     inside someone's words. Read as `open_quotes` reads the marks: "»" opens a German »…«,
     "“" closes a German „…“, and a straight mark after a figure is an inch mark."""
-    return _scan(text)[2]
+    return list(_reading(text)[2])
 
 
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
@@ -114,7 +116,7 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
     first character after its opening mark up to its closing mark, one left open to the end,
     and one whose opening came before `text` (a stray closing mark) from the start. A position
     `p` is inside a quotation when `start <= p < end` for one of them."""
-    spans, opened, strays = _scan(text)
+    spans, opened, strays = _reading(text)
     ranges = sorted(
         [*spans, *((start + 1, len(text)) for start in opened), *((0, end) for end in strays)]
     )
@@ -183,7 +185,28 @@ def quoted_spans(text: str) -> list[str]:
 def quotation_bounds(text: str) -> list[tuple[int, int]]:
     """Where the words of each quotation `quoted_spans` finds start and end in `text` (the marks
     are just outside), in the order the quotations close."""
-    return _scan(text)[0]
+    return list(_reading(text)[0])
+
+
+_Reading = tuple[tuple[tuple[int, int], ...], tuple[int, ...], tuple[int, ...]]
+# Texts up to this long have their reading kept: the TL;DR's and the angles' checks ask it of the
+# same sentences and their cuts again and again (three times in four, on the dev clusters).
+# Longer ones, whole articles, are read afresh: kept, they would pin the articles in memory.
+MAX_KEPT_CHARS = 2_000
+
+
+def _reading(text: str) -> _Reading:
+    return _kept_reading(text) if len(text) <= MAX_KEPT_CHARS else _tupled(_scan(text))
+
+
+@lru_cache(maxsize=16384)
+def _kept_reading(text: str) -> _Reading:
+    return _tupled(_scan(text))
+
+
+def _tupled(found: tuple[list[tuple[int, int]], list[int], list[int]]) -> _Reading:
+    spans, opened, strays = found
+    return tuple(spans), tuple(opened), tuple(strays)
 
 
 def _scan(text: str) -> tuple[list[tuple[int, int]], list[int], list[int]]:
