@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.models import Article
 from bot.summarize.grounding import is_verbatim
-from bot.summarize.quote_marks import open_quotes, quoted_spans
+from bot.summarize.quote_marks import open_quotes, quotation_bounds, quoted_spans
 from bot.summarize.quotes import Told, pick_quote, verbatim_quote
 
 POINTED = "Die Hafenmeisterin sagte am Montag, »der alte Steg bleibt bis zum Sommer gesperrt«."
@@ -56,3 +56,16 @@ def test_a_mark_left_open_still_keeps_a_sentence_unquoted() -> None:
     ):
         assert open_quotes(sentence) != []
         assert verbatim_quote(sentence, sentence, ["Steg"]) == ""
+
+
+def test_a_kept_reading_is_handed_out_afresh_each_time() -> None:
+    # A sentence's reading of its marks is kept for the next rule that asks: a caller changing
+    # the list it got must not change what the next one reads.
+    text = "The mayor said “we will reopen the pier and «then the quay"
+    first = open_quotes(text)
+    assert len(first) == 2
+    first.clear()
+    assert len(open_quotes(text)) == 2
+    bounds = quotation_bounds("She called it “a ‘total’ mess” on Friday.")
+    bounds.append((0, 0))
+    assert quotation_bounds("She called it “a ‘total’ mess” on Friday.") == [(18, 23), (15, 29)]
