@@ -26,11 +26,11 @@ from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.quote_marks import has_open_quote, stray_closings
 from bot.summarize.quotes import PHRASE_OPENERS
 from bot.summarize.quotes import dangles as _dangles
-from bot.summarize.sentences import content_stems
+from bot.summarize.sentences import content_stems, token_stems
 
 
 def stem_of(word: str) -> str:
-    stems = content_stems(word)
+    stems = token_stems(word)
     return stems[0] if stems else ""
 
 

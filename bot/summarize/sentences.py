@@ -86,6 +86,18 @@ def content_stems(text: str) -> list[str]:
     return list(_cached_content_stems(text))
 
 
+def token_stems(token: str) -> tuple[str, ...]:
+    """`content_stems` of one word token, from a cache of its own: the word model and the angle
+    lines ask it of every word of every sentence, which in the sentences' cache pushed out the
+    sentences the other checks ask again."""
+    return _cached_token_stems(token)
+
+
+@lru_cache(maxsize=65536)
+def _cached_token_stems(token: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in content_words(token))
+
+
 # The same sentences are stemmed by the scorer, the grounding check and the angle finder.
 @lru_cache(maxsize=16384)
 def _cached_content_stems(text: str) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from bot.models import Article
 from bot.summarize._lexicon import BLOB as _LEXICON
 from bot.summarize._weights import BIAS, WEIGHTS
 from bot.summarize.lexicon import decode
-from bot.summarize.sentences import content_stems, split_sentences
+from bot.summarize.sentences import content_stems, split_sentences, token_stems
 
 # Background document counts (module globals: the training script swaps in its own).
 DOCS, DOC_FREQ = decode(_LEXICON)
@@ -100,7 +100,7 @@ def _gather(articles: Sequence[Article], outlet_of: Sequence[str]) -> tuple[dict
                 quoted = k % 2 == 1
                 for token in _TOKEN_RE.findall(piece):
                     word_index += 1
-                    stems = content_stems(token)
+                    stems = token_stems(token)
                     if not stems:
                         first_token = False
                         continue
