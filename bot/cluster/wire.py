@@ -13,13 +13,23 @@ ones, so a word-for-word republished lead passed for reporting of its own. The h
 counts for a pair where either text is too short to judge alone (a title-only feed, a one-line
 teaser): there it is most of the evidence, and it keeps a stock sentence two teasers share from
 passing for copy.
+
+Shingling is the dear part, and a story waiting to go out is counted again and again: each
+channel's digest ranks every candidate by the sources new to it (`bot.pipeline.digest_rank`,
+three counts a story), its card counts them, clustering counts a story it grows. So the copy
+pairs of a story's texts are kept (`COPIES`), under a fingerprint of the titles and texts they
+were judged on: a story that grew or an article corrected is judged afresh. Whether two articles
+share copy depends on their two texts alone, so the pairs of a whole story answer for any part
+of it too (`independent_count`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import defaultdict
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Sequence
 
 from bot.models import Article
 from bot.outlets import outlet_id, outlet_names
@@ -33,6 +43,9 @@ MIN_SHINGLES = 6  # below this an article is too short to call a copy of anythin
 # Monday") that two outlets happen to share, and it is no copy on its own.
 MIN_TEXT_SHINGLES = 11
 COPY_CONTAINMENT = 0.6  # share of the shorter text's shingles found in the other
+# Stories whose copy pairs are kept, least recently used dropped first: the ~2,000 stories of a
+# busy digest window (eight days of 1,000 feeds), with room for the versions clustering counts.
+MAX_KEPT_STORIES = 4096
 
 
 # A quotation, up to a paragraph long, in the quote marks outlets actually use. Each opening mark
@@ -78,11 +91,69 @@ def _headed(article: Article) -> str:
     return f"{article.title}\n{article.text}"
 
 
+Pairs = tuple[tuple[int, int], ...]
+
+
+class KeptPairs:
+    """A bounded, thread-safe map of a story's fingerprint (`copy_key`) to its copy pairs: a
+    digest is chosen off the event loop while a poll may be clustering in another thread."""
+
+    def __init__(self, size: int = MAX_KEPT_STORIES) -> None:
+        self.size = size
+        self._kept: OrderedDict[bytes, Pairs] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> Pairs | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key: bytes, pairs: Pairs) -> None:
+        with self._lock:
+            self._kept[key] = pairs
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+COPIES = KeptPairs()
+
+
+def copy_key(articles: Sequence[Article], threshold: float) -> bytes:
+    """A fingerprint of what judging copy reads: each article's title and text, in order."""
+    digest = hashlib.blake2b(repr(threshold).encode(), digest_size=16)
+    for article in articles:
+        for part in (article.title, article.text):
+            # surrogatepass: a lone surrogate from a feed's bytes is text like any other here.
+            data = part.encode("utf-8", "surrogatepass")
+            # Each part's length first, so no two lists of texts run together into one.
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+    return digest.digest()
+
+
 def copy_pairs(
     articles: Sequence[Article], threshold: float = COPY_CONTAINMENT
 ) -> list[tuple[int, int]]:
     """Index pairs (i < j) of articles whose text is near-identical: compared on their texts, or
-    where either is too short to judge alone, on their headlines and texts together."""
+    where either is too short to judge alone, on their headlines and texts together. Kept for
+    the same titles and texts (`COPIES`)."""
+    key = copy_key(articles, threshold)
+    found = COPIES.get(key)
+    if found is None:
+        found = tuple(_judged_pairs(articles, threshold))
+        COPIES.put(key, found)
+    return list(found)
+
+
+def _judged_pairs(articles: Sequence[Article], threshold: float) -> list[tuple[int, int]]:
+    """`copy_pairs`, judged from the texts. Each pair is judged on its own two articles alone,
+    which is what lets a whole story's pairs answer for any part of it."""
     texts = [shingles(a.text) for a in articles]
     long = [len(sh) >= MIN_TEXT_SHINGLES for sh in texts]
     # Headed shingles only when some pair needs them: a short text's against any other's.
@@ -128,7 +199,25 @@ def independent_sources(articles: Sequence[Article]) -> tuple[int, list[list[str
     names = dict(zip(keys, outlet_names(articles), strict=True))
     if not names:
         return 0, []
-    parent = {o: o for o in names}
+    groups = _sources(keys, copy_pairs(articles))
+    shared = sorted(sorted(names[o] for o in g) for g in groups if len(g) >= 2)
+    return len(groups), shared
+
+
+def independent_count(articles: Sequence[Article], among: Iterable[int]) -> int:
+    """The number of independent sources of the articles at the indices `among`: what
+    `independent_sources` counts for them, judged from the copy pairs of all of `articles`
+    (kept, `copy_pairs`), so counting several parts of one story shingles it once."""
+    chosen = sorted(set(among))
+    place = {i: k for k, i in enumerate(chosen)}
+    pairs = [(place[i], place[j]) for i, j in copy_pairs(articles) if i in place and j in place]
+    return len(_sources([outlet_id(articles[i]) for i in chosen], pairs))
+
+
+def _sources(keys: Sequence[str], pairs: Iterable[tuple[int, int]]) -> list[list[str]]:
+    """The outlets (`keys`, one an article) joined into sources by the copy `pairs` of their
+    articles: each source's outlets, sorted, the sources in order of their first outlet."""
+    parent = {o: o for o in keys}
 
     def find(o: str) -> str:
         while parent[o] != o:
@@ -136,12 +225,11 @@ def independent_sources(articles: Sequence[Article]) -> tuple[int, list[list[str
             o = parent[o]
         return o
 
-    for i, j in copy_pairs(articles):
+    for i, j in pairs:
         a, b = find(keys[i]), find(keys[j])
         if a != b:
             parent[max(a, b)] = min(a, b)
     groups: dict[str, list[str]] = defaultdict(list)
-    for o in sorted(names):
-        groups[find(o)].append(names[o])
-    shared = sorted(sorted(g) for g in groups.values() if len(g) >= 2)
-    return len(groups), shared
+    for o in sorted(parent):
+        groups[find(o)].append(o)
+    return list(groups.values())

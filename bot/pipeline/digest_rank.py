@@ -18,7 +18,9 @@ out. The rank is instead, highest first:
    scheduled digest made from the same database pick the same cards.
 
 Sources are counted by `independent_sources`, as the card counts them: wire copies of one
-report count once, whichever side of the line they fall on.
+report count once, whichever side of the line they fall on. The parts before and after the line
+are counted from the whole story's copy pairs (`independent_count`), which every channel's
+digest shares: the story is shingled once, not three times a channel.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from bot.cluster.wire import independent_sources
+from bot.cluster.wire import independent_count
 from bot.models import Article
 from bot.store.stories import StoryRow
 
@@ -61,12 +63,15 @@ def new_sources(members: Sequence[Article], since: datetime, min_sources: int = 
     stories of `min_sources`: all of them, minus old news (`OLD_NEWS`), minus those stored by
     `since` if they were enough for the channel to have had the story then."""
     cutoff = since - OLD_NEWS
-    old = [a for a in members if a.published is not None and a.published < cutoff]
+    # Indices into `members`: each part is counted from the whole story's copy pairs.
+    old = [i for i, a in enumerate(members) if a.published is not None and a.published < cutoff]
     earlier = [
-        a for a in members if stored(a) <= since and (a.published is None or a.published >= cutoff)
+        i
+        for i, a in enumerate(members)
+        if stored(a) <= since and (a.published is None or a.published >= cutoff)
     ]
-    had = [*old, *earlier] if independent_sources(earlier)[0] >= min_sources else old
-    return independent_sources(members)[0] - independent_sources(had)[0]
+    had = [*old, *earlier] if independent_count(members, earlier) >= min_sources else old
+    return independent_count(members, range(len(members))) - independent_count(members, had)
 
 
 def fresh_first(
