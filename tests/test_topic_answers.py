@@ -3,21 +3,26 @@ channel's digest, instant mode after each poll, the queued post's check, its car
 time its words were read and indexed afresh. A topic's answer for the story as it is now is now
 kept: asked again, nothing is rebuilt; a story that grew, an article corrected, a headline
 renamed or a query edited is matched afresh, so an answer is never stale; and the memory is
-bounded."""
+bounded. Channels follow different topics, so a story read for one channel's is asked every
+topic's query while it is read: the other channels' digests find their answers kept."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlite_utils
+from fakes.stories import add_channel, add_story
 
 from bot.models import Article
 from bot.pipeline import digest
 from bot.pipeline.digest import matching_topics
+from bot.runner import digests
+from bot.store import channels as channel_store
 from bot.store.channels import TopicRow
 from bot.topics import StoryDoc
-from bot.topics.answers import Answers
+from bot.topics.answers import Answers, askable
 
 AT = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
 FERRY = [
@@ -97,3 +102,65 @@ def test_answers_are_bounded() -> None:
     assert answers.get(b"b", "q") is None
     assert answers.get(b"a", "q") is True
     assert answers.get(b"c", "q") is True
+
+
+def test_a_story_read_for_one_channel_answers_the_others_topics(builds: list[int]) -> None:
+    # Channels follow different topics: one channel's answers spared the next one nothing.
+    harbour = [topic("ferries", "ferry OR ferries"), topic("rail", "rail")]
+    commute = [topic("crew", "crew"), topic("strikes", "strike"), topic("buses", "bus")]
+    every = askable(t.query for t in [*harbour, *commute, topic("bad", '"unclosed')])
+    assert matching_topics(harbour, FERRY, also=every) == ["ferries"]
+    assert builds == [2]
+    assert matching_topics(commute, FERRY, also=every) == ["crew"]
+    assert matching_topics(commute[1:], list(FERRY), also=every) == []
+    assert builds == [2]
+    # Grown, it is read once more, for every channel again.
+    grown = [*FERRY, Article(id="f3", source="Coast Courier", title="Ferry strike looms", text="")]
+    assert matching_topics(commute, grown, also=every) == ["crew", "strikes"]
+    assert matching_topics(harbour, grown, also=every) == ["ferries"]
+    assert builds == [2, 3]
+
+
+def test_a_topic_outside_the_ones_asked_is_answered_and_kept_too(builds: list[int]) -> None:
+    every = askable(["ferry", "rail"])
+    assert matching_topics([topic("ferries", "ferry")], FERRY, also=every) == ["ferries"]
+    # A card's check asks every topic, a new one among them: read again for it alone.
+    assert matching_topics([topic("crew", "crew"), topic("rail", "rail")], FERRY) == ["crew"]
+    assert builds == [2, 2]
+    assert matching_topics([topic("crew", "crew")], FERRY, also=every) == ["crew"]
+    assert matching_topics([topic("ferries", "ferry")], FERRY) == ["ferries"]
+    assert builds == [2, 2]
+
+
+def test_every_channels_digest_reads_each_story_once(
+    builds: list[int], db: sqlite_utils.Database
+) -> None:
+    for slug, query in [("ferries", "ferry"), ("crew", "crew"), ("rail", "rail")]:
+        channel_store.upsert_topic(db, slug, query)
+    add_story(db, "ferry", ["Harbor Daily", "Metro Wire"], now=AT)
+    add_story(db, "rail", ["Metro Wire", "Coast Courier"], now=AT)
+    picked = {}
+    for name, slugs in [("harbour", ["ferries"]), ("depot", ["rail", "crew"])]:
+        channel = add_channel(db, name)
+        for slug in slugs:
+            channel_store.follow(db, channel.id, slug)
+        selection = digests.digest_selection(db, channel, now=AT + timedelta(hours=1))
+        picked[name] = [(c.story.id, c.topics) for c in selection.chosen]
+    # The fakes' titles: "Harbor Daily on ferry", "Metro Wire on rail", ...
+    assert picked == {"harbour": [("ferry", ["ferries"])], "depot": [("rail", ["rail"])]}
+    assert builds == [2, 2]
+
+
+def test_answers_are_kept_per_story_and_share_what_was_asked() -> None:
+    answers = Answers()
+    every = frozenset({"ferry", "crew", "rail"})
+    answers.put_all(b"a", every, frozenset({"ferry"}))
+    answers.put_all(b"b", every, frozenset())
+    assert [answers.get(b"a", q) for q in ("ferry", "crew", "bus")] == [True, False, None]
+    assert answers.get(b"b", "ferry") is False
+    # One more answer is added to those kept; all of them asked again replace them.
+    answers.put(b"a", "bus", True)
+    assert [answers.get(b"a", q) for q in ("ferry", "crew", "bus")] == [True, False, True]
+    answers.put_all(b"a", every | {"bus"}, frozenset({"crew"}))
+    assert [answers.get(b"a", q) for q in ("ferry", "crew", "bus")] == [False, True, False]
+    assert len(answers) == 2

@@ -20,7 +20,7 @@ from bot.store import stories as story_store
 from bot.store import topic_matches
 from bot.store.channels import ChannelRow, TopicRow
 from bot.store.stories import StoryRow
-from bot.topics.answers import ANSWERS, parsed, story_key
+from bot.topics.answers import ANSWERS, askable, parsed, story_key
 from bot.topics.query import QueryError, StoryDoc
 
 log = logging.getLogger(__name__)
@@ -70,31 +70,41 @@ def queued_story_count(db: sqlite_utils.Database, channel_pk: int) -> int:
 
 
 def matching_topics(
-    topics: list[TopicRow], members: list[Article], headline: str | None = None
+    topics: list[TopicRow],
+    members: list[Article],
+    headline: str | None = None,
+    *,
+    also: frozenset[str] = frozenset(),
 ) -> list[str]:
     """The topics that pick the story of `members`; `headline`, the one its card shows, is what a
     negated term is checked against beside the articles (default: the first report's title).
-    A topic that answered for the story as it is now answers again from memory (`answers`)."""
+    A topic that answered for the story as it is now answers again from memory (`answers`).
+    `also`: valid queries (`answers.askable`) of other topics, asked of the story too whenever it
+    is read, so the next channel that follows them finds their answers kept."""
     story = story_key(members, headline or None)
-    doc: StoryDoc | None = None
-    matched = []
+    known: dict[str, bool] = {}
+    unknown: set[str] = set()
     for topic in topics:
-        known = ANSWERS.get(story, topic.query)
-        if known is None:
-            try:
-                query = parsed(topic.query)
-            except QueryError as exc:
-                # Queries are checked when they are saved, so this is an older database or a
-                # hand edit: one bad topic must not stop every card that is checked against it.
-                log.warning("topic %s has an invalid query, skipped: %s", topic.slug, exc)
-                continue
-            if doc is None:
-                doc = StoryDoc.from_articles(members, headline or None)
-            known = query.matches(doc)
-            ANSWERS.put(story, topic.query, known)
-        if known:
-            matched.append(topic.slug)
-    return matched
+        answer = ANSWERS.get(story, topic.query)
+        if answer is not None:
+            known[topic.query] = answer
+            continue
+        try:
+            parsed(topic.query)
+        except QueryError as exc:
+            # Queries are checked when they are saved, so this is an older database or a
+            # hand edit: one bad topic must not stop every card that is checked against it.
+            log.warning("topic %s has an invalid query, skipped: %s", topic.slug, exc)
+            continue
+        unknown.add(topic.query)
+    if unknown:
+        # Reading the story is the dear part: once read, it is asked every query at hand.
+        asked = also if unknown <= also else also | unknown
+        doc = StoryDoc.from_articles(members, headline or None)
+        matched = frozenset(q for q in asked if parsed(q).matches(doc))
+        ANSWERS.put_all(story, asked, matched)
+        known |= {q: q in matched for q in unknown}
+    return [t.slug for t in topics if known.get(t.query)]
 
 
 @dataclass(slots=True)
@@ -188,9 +198,14 @@ def select(
     members = article_store.articles_for_stories(db, [s.id for s in stories])
     # Matches the channel was given before hold as the story grows (`bot.store.topic_matches`).
     kept = topic_matches.kept(db, channel.id, [s.id for s in stories]) if topics else {}
+    # Every topic is asked of a story once it is read, so the other channels' digests (and its
+    # card's topics) find their answers kept rather than read the story again.
+    every = askable(t.query for t in channel_store.list_topics(db)) if topics else frozenset()
     found = []
     for story in stories:
-        matched = matching_topics(topics, members[story.id], story.headline) if topics else []
+        matched = (
+            matching_topics(topics, members[story.id], story.headline, also=every) if topics else []
+        )
         if story.id in kept:
             matched = [t.slug for t in topics if t.slug in kept[story.id] or t.slug in matched]
         if topics and not matched:

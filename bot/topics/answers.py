@@ -8,6 +8,16 @@ after every poll, the queued post's check before it is sent (`bot.delivery.prepa
 story that grew, an article corrected, a headline renamed or a query edited is matched afresh:
 an answer is never stale. The answers are booleans, so thousands fit in little memory, where a
 story's indexed words take ~50 KiB an article.
+
+Channels follow different topics (30 channels following 150 topics between them, ten each), so
+an answer kept per query still left each channel's digest reading every story afresh for the
+topics only it follows: its ten topics asked of each of 2,000 stories, then the next channel's
+ten others. Reading the story is most of the cost, and a query asked of a story already read
+costs little, so once a digest reads a story it asks it every topic's query and keeps all the
+answers (`pipeline.digest.matching_topics`' `also`): a story version is read once for all the
+channels, and for its card's topics. A story's answers are the set of queries asked and the set that matched; the asked
+set of a batch is one object shared by every story it was asked of, so all the followed topics'
+answers for a story cost about as much memory as one.
 """
 
 from __future__ import annotations
@@ -15,18 +25,19 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.topics.query import TopicQuery
+from bot.topics.query import QueryError, TopicQuery
 
 if TYPE_CHECKING:
     from bot.models import Article
 
-# Answers kept, least recently used dropped first: 300 stories in a digest's window times 50
-# topics, with room to spare, in a few MiB.
-MAX_ANSWERS = 20_000
+# Stories whose answers are kept, least recently used dropped first: the ~2,000 stories of a busy
+# digest window (eight days of 1,000 feeds) twice over, in a few MiB.
+MAX_STORIES = 4096
+_NONE: frozenset[str] = frozenset()
 
 
 def story_key(articles: Sequence[Article], headline: str | None) -> bytes:
@@ -42,25 +53,53 @@ def parsed(query: str) -> TopicQuery:
     return TopicQuery.parse(query)
 
 
-class Answers:
-    """A bounded, thread-safe map of (story key, query text) to whether the query matches."""
+def askable(queries: Iterable[str]) -> frozenset[str]:
+    """The valid ones of `queries`, as one object for each set of them (`Answers.put_all`)."""
+    return _askable(tuple(sorted(set(queries))))
 
-    def __init__(self, size: int = MAX_ANSWERS) -> None:
+
+@lru_cache(maxsize=16)
+def _askable(queries: tuple[str, ...]) -> frozenset[str]:
+    valid = []
+    for query in queries:
+        try:
+            parsed(query)
+        except QueryError:
+            continue  # said by the digest of a channel that follows it (`matching_topics`)
+        valid.append(query)
+    return frozenset(valid)
+
+
+class Answers:
+    """A bounded, thread-safe map of a story key to the queries asked of it and those that
+    matched: so of (story key, query text) to whether the query matches. Bounded by stories."""
+
+    def __init__(self, size: int = MAX_STORIES) -> None:
         self.size = size
-        self._known: OrderedDict[tuple[bytes, str], bool] = OrderedDict()
+        self._known: OrderedDict[bytes, tuple[frozenset[str], frozenset[str]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, story: bytes, query: str) -> bool | None:
         with self._lock:
-            found = self._known.get((story, query))
-            if found is not None:
-                self._known.move_to_end((story, query))
-            return found
+            found = self._known.get(story)
+            if found is None or query not in found[0]:
+                return None
+            self._known.move_to_end(story)
+            return query in found[1]
 
     def put(self, story: bytes, query: str, matches: bool) -> None:
+        self.put_all(story, frozenset((query,)), frozenset((query,)) if matches else _NONE)
+
+    def put_all(self, story: bytes, asked: frozenset[str], matched: frozenset[str]) -> None:
+        """The answers of the queries `asked` of the story: `matched` those that match. Kept with
+        those known already, unless `asked` holds them all: then `asked`, maybe shared with other
+        stories, is kept as it is."""
         with self._lock:
-            self._known[story, query] = matches
-            self._known.move_to_end((story, query))
+            known = self._known.get(story)
+            if known is not None and not known[0] <= asked:
+                asked, matched = known[0] | asked, (known[1] - asked) | matched
+            self._known[story] = (asked, matched or _NONE)
+            self._known.move_to_end(story)
             while len(self._known) > self.size:
                 self._known.popitem(last=False)
 
