@@ -126,9 +126,60 @@ def test_each_entry_gets_its_own_xhtml_title_and_not_its_sources() -> None:
     assert [e.title for e in parse_feed(body).entries] == ["Gate A shut", "Gate B open"]
 
 
+_DIV = '<div xmlns="http://www.w3.org/1999/xhtml">'
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        f'<source><title type="xhtml">{_DIV}Relay <b>desk</b></div></title></source>',
+        "<source><title>Relay desk</title></source>",
+        '<media:group xmlns:media="http://search.yahoo.com/mrss/">'
+        "<media:title>Clip of the quay</media:title></media:group>",
+        '<media:title xmlns:media="http://search.yahoo.com/mrss/">Clip of the quay</media:title>',
+    ],
+)
+def test_an_entry_s_own_xhtml_title_wins_over_a_title_before_it(before: str) -> None:
+    title = f'{before}<title type="xhtml">{_DIV}Quay <i>reopens</i> today</div></title>'
+    assert [e.title for e in parse_feed(_atom(title)).entries] == ["Quay reopens today"]
+
+
+def test_a_source_s_xhtml_title_is_not_the_untitled_entry_s() -> None:
+    title = f'<source><title type="xhtml">{_DIV}Relay <b>desk</b></div></title></source>'
+    assert [e.title for e in parse_feed(_atom(title)).entries] == ["Short note."]
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        '<content type="html"><![CDATA[<pre><entry><title>x</title></entry></pre>]]></content>',
+        "<!-- an <entry> was here -->",
+    ],
+)
+def test_an_entry_quoted_in_cdata_or_a_comment_leaves_the_xhtml_titles_read(quoted: str) -> None:
+    title = f'<title type="xhtml">{_DIV}Ferry <em>timetable</em> out</div></title>{quoted}'
+    # The quoted <entry> made the scan count two entries to the parser's one.
+    body = _atom(title)
+    assert [e.title for e in parse_feed(body).entries] == ["Ferry timetable out"]
+
+
+@pytest.mark.parametrize(
+    ("markup", "shown"),
+    [
+        (f"{_DIV}Pier</div>{_DIV}closed</div>", "Pier closed"),
+        ('<div xmlns="http://www.w3.org/1999/xhtml" title="a>b">Gates open</div>', "Gates open"),
+        (f"{_DIV}Tolls<?render later?> rise</div>", "Tolls rise"),
+        (f"{_DIV}Bridge<!-- not </title> here --> shut</div>", "Bridge shut"),
+    ],
+)
+def test_an_xhtml_title_s_markup_never_shows_in_its_headline(markup: str, shown: str) -> None:
+    title = f'<title type="xhtml">{markup}</title>'
+    assert [e.title for e in parse_feed(_atom(title)).entries] == [shown]
+
+
 def test_an_xhtml_title_of_a_million_elements_is_read_in_linear_time() -> None:
     # feedparser read the whole document for it: 108 s for 1.24 million elements (9.9 MB), with
-    # the poll's thread and a core busy all along. Only its first bytes are read now.
+    # the poll's thread and a core busy all along. libxml2 reads it in linear time now.
     title = (
         '<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
         + "<b>x</b>" * 250_000
