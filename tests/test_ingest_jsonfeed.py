@@ -133,6 +133,16 @@ def test_an_item_that_is_no_object_is_left_out_and_a_numeric_id_is_a_string() ->
     assert parsed.entries[0].guid == "1234"
 
 
+def test_a_numeric_title_is_its_string_and_a_boolean_one_is_dropped() -> None:
+    # Hugo's jsonify writes a title of digits as a number; fastfeedparser read it so before.
+    stall = {**GOOD, "title": True, "content_text": "Stalls open at noon."}
+    document = json.loads(_jsonfeed({**NOTE, "title": 2026}, stall))
+    document["title"] = 1999
+    parsed = parse_feed(json.dumps(document).encode())
+    assert parsed.title == "1999"
+    assert [e.title for e in parsed.entries] == ["2026", "Stalls open at noon."]
+
+
 @pytest.mark.parametrize(
     ("body", "said"),
     [

@@ -5,9 +5,10 @@ fastfeedparser reads a JSON Feed's fields as the spec types them, and one that i
 `"author": "me"` as JSON Feed 1.0 producers write it, `"date_published": 12345`, an item that is
 no object) raised inside it, losing the whole feed to feedparser's fallback, which then
 complained in XML's words. `json_feed_body` normalises the document first: a field that can be
-read as meant is (a string author is its name, a numeric id the string the spec coerces it to),
-one that cannot is dropped, and an item that is no object is left out; the other items stay. A
-document that is no JSON Feed at all is refused saying so in JSON's terms.
+read as meant is (a string author is its name, a numeric id the string the spec coerces it to, a
+numeric title, as Hugo's `jsonify` writes `"title": 2024`, its string too), one that cannot is
+dropped, and an item that is no object is left out; the other items stay. A document that is no
+JSON Feed at all is refused saying so in JSON's terms.
 
 Kept apart from the XML repairs in `bot.ingest.decoding` and `entities`: a JSON document needs
 neither those nor its charset sniffed (it is UTF-8 by definition).
@@ -101,12 +102,15 @@ def json_feed_body(body: bytes) -> bytes:
         raise FeedParseError(f'not a JSON Feed: its "items" is {_kind(items)}, not a list')
     # "items": null, in a document whose version says JSON Feed, is the empty list.
     changed = "items" in data and items is None
+    changed |= _only(data, "title", _number_as_string)
     changed |= _normalise(data, _FEED_STRINGS)
     kept = [item for item in items or () if isinstance(item, dict)]
     changed |= len(kept) != len(items or ())
     for item in kept:
+        # A number's string before the strings are checked: `"title": 2024` is a headline.
+        changed |= _only(item, "title", _number_as_string)
         changed |= _normalise(item, _ITEM_STRINGS)
-        changed |= _only(item, "id", _item_id)
+        changed |= _only(item, "id", _number_as_string)
         changed |= _only(item, "tags", lambda tags: [t for t in _listed(tags) if _text(t)])
         changed |= _only(item, "attachments", _attachments)
     if not changed:
@@ -157,8 +161,9 @@ def _authors(value: Any) -> list[dict[str, Any]]:
     return authors
 
 
-def _item_id(value: Any) -> str | None:
-    """An item's id: a string, or a number as the string the spec coerces it to."""
+def _number_as_string(value: Any) -> str | None:
+    """An id or a title: a string, or a number as the string the spec coerces an id to (a
+    boolean is none)."""
     if isinstance(value, str):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
