@@ -144,6 +144,14 @@ def test_an_entry_s_own_xhtml_title_wins_over_a_title_before_it(before: str) -> 
     assert [e.title for e in parse_feed(_atom(title)).entries] == ["Quay reopens today"]
 
 
+def test_a_source_s_text_title_does_not_make_the_entry_s_xhtml_title_plain() -> None:
+    title = (
+        '<source><title type="text">Relay desk</title></source>'
+        f'<title type="xhtml">{_DIV}Fish &amp; <b>chips</b> stall</div></title>'
+    )
+    assert [e.title for e in parse_feed(_atom(title)).entries] == ["Fish & chips stall"]
+
+
 def test_a_source_s_xhtml_title_is_not_the_untitled_entry_s() -> None:
     title = f'<source><title type="xhtml">{_DIV}Relay <b>desk</b></div></title></source>'
     assert [e.title for e in parse_feed(_atom(title)).entries] == ["Short note."]

@@ -269,13 +269,17 @@ def _build(
     count = len(raw_entries)
     bases = None if is_json(body) else fill_from_document(raw_entries, body)
     titles = [raw_str(raw.get("title")) for raw in raw_entries]
-    if which == "fastfeedparser" and (xhtml := xhtml_titles(body, count)):
+    xhtml = xhtml_titles(body, count) if which == "fastfeedparser" else None
+    if xhtml:
         # Its own reading of one is empty, or only the words before the first child element.
         titles = [x or t for t, x in zip(titles, xhtml, strict=True)]
     # Which titles are marked as text only matters for one with markup or an entity in it; the
     # scan of the whole document is left for those.
     marked_up = any("<" in t or ("&" in t and ";" in t) for t in titles)
     plain_titles = (text_title_flags(body, count) if marked_up else None) or [False] * count
+    if xhtml:
+        # An xhtml title's words come escaped; the scan's flag may be a <source>'s title's.
+        plain_titles = [p and not x for p, x in zip(plain_titles, xhtml, strict=True)]
     # Entries are in document order: when the parser made one per start tag, the last is the one
     # the cut went through. Stored now, its text would end mid-sentence on a card; the next whole
     # read brings it. It is left out before the newest are chosen, so it takes no whole one's
