@@ -32,7 +32,9 @@ from bot.summarize.candidates import (
     sentence_options,
 )
 from bot.summarize.compress import MAX_VARIANTS, variants
-from bot.summarize.sentences import make_sentence, split_sentences
+from bot.summarize.quote_marks import nested_bounds, quotation_bounds
+from bot.summarize.sentences import content_stems, make_sentence, split_sentences
+from bot.summarize.shared_quotes import quotes_alike
 from bot.summarize.site_names import strip_site_suffix
 from tests.test_summarize_fixtures import art, harbor_bridge_story
 
@@ -174,6 +176,10 @@ def test_reported_list_article_summarises_promptly() -> None:
         # A closing mark typed the wrong way round (“…“) closes its quotation in one step.
         pytest.param("The mayor said " + " “q.“" * 15_000 + " then left.", id="misturned"),
         pytest.param("The mayor said " + "«" * 5000 + " " + ", ".join(f"aside {i}" for i in range(1000)) + " won.", id="open-then-commas"),
+        # Every quotation nested in another was read again whole: 78 s of CPU.
+        pytest.param("The mayor said " + "“" * 15_000 + "x" + "”" * 15_000 + " then left.", id="nested-quotes"),
+        pytest.param("The mayor said " + "“ " * 15_000 + "x" + " ”" * 15_000 + " then left.", id="nested-quotes-spaced"),
+        pytest.param("The mayor said " + " 'a" * 15_000 + "x" + "b' " * 15_000 + " then left.", id="nested-single"),
     ],
 )  # fmt: skip
 def test_hostile_article_summarises_promptly(text: str) -> None:
@@ -268,3 +274,27 @@ def test_a_run_of_many_ampersands_is_split_in_linear_time() -> None:
         ["Mike", "Trapp"],
         ["Royce", "Adkins", "&", "Co"],
     ]
+
+
+def test_nested_quotations_are_read_to_a_depth() -> None:
+    text = "He said “she called it ‘a “deeply” flawed’ plan” and “left”."
+    assert [text[a:b] for a, b in nested_bounds(text, 1)] == [
+        "she called it ‘a “deeply” flawed’ plan",
+        "left",
+    ]
+    assert [text[a:b] for a, b in nested_bounds(text, 2)] == [
+        "a “deeply” flawed",
+        "she called it ‘a “deeply” flawed’ plan",
+        "left",
+    ]
+    assert nested_bounds(text, 3) == quotation_bounds(text)
+    deep = "“" * 20_000 + "x" + "”" * 20_000
+    assert _within(1.0, lambda: nested_bounds(deep, 3)) == [(3, 39_998), (2, 39_999), (1, 40_000)]
+
+
+def test_a_quotation_nested_in_a_bullets_is_still_shared() -> None:
+    # Reading only the outermost quotations would lose the inner one another outlet quotes.
+    bullet = "“Premier Holm called the ferry ban ‘a reckless act against our crews’,” Berg said."
+    sentence = "Premier Holm said the ferry ban was “a reckless act against our crews”, aides said."
+    shared = frozenset(content_stems(bullet)) & frozenset(content_stems(sentence))
+    assert quotes_alike(bullet, sentence, shared)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.summarize.quote_marks import quotation_bounds
+from bot.summarize.quote_marks import nested_bounds, quotation_bounds
 from bot.summarize.sentences import content_stems, stem
 from bot.summarize.speakers import (
     NOT_NAME_WORDS,
@@ -253,10 +253,18 @@ def _names_only(quote: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def _original_quotations(text: str) -> tuple[str, ...]:
-    """The quotations `_quotations` reads, as written."""
+    """The quotations `_quotations` reads, as written: those nested at most _QUOTATION_DEPTH
+    deep, so a quotation within a quotation ("'called it “deeply flawed”'") is still one to
+    share, and hostile nesting is read a few times over, not once per mark."""
     return tuple(
-        span for start, end in quotation_bounds(text) if _WORD_RE.search(span := text[start:end])
+        span
+        for start, end in nested_bounds(text, _QUOTATION_DEPTH)
+        if _WORD_RE.search(span := text[start:end])
     )
+
+
+# Quotations nested deeper than this in a sentence are read only within those holding them.
+_QUOTATION_DEPTH = 3
 
 
 @lru_cache(maxsize=16384)
