@@ -19,6 +19,7 @@ from bot.models import Article, Summary
 from bot.summarize import MAX_TEXT_CHARS, MAX_TITLE_CHARS, summarize, summary_input
 from bot.summarize import candidates as candidates_mod
 from bot.summarize.angle_names import _split_at_ampersand
+from bot.summarize.angle_topic import quotes_no_one
 from bot.summarize.angles import _OtherStems
 from bot.summarize.asides import dash_asides_dropped
 from bot.summarize.candidates import (
@@ -298,3 +299,11 @@ def test_a_quotation_nested_in_a_bullets_is_still_shared() -> None:
     sentence = "Premier Holm said the ferry ban was “a reckless act against our crews”, aides said."
     shared = frozenset(content_stems(bullet)) & frozenset(content_stems(sentence))
     assert quotes_alike(bullet, sentence, shared)
+
+
+def test_quoted_words_are_counted_only_up_to_the_bar() -> None:
+    # Each nested quotation's words were split and counted whole: seconds for this sentence.
+    nested = "The vote could bring " + "“ " * 15_000 + "x" + " ”" * 15_000 + " to an end."
+    assert _within(1.0, lambda: quotes_no_one(nested)) is True
+    assert _within(1.0, lambda: quotes_no_one("The mayor said " + nested)) is False
+    assert not quotes_no_one("The vote could bring “a swift end” to it.")

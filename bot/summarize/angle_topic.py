@@ -138,7 +138,14 @@ def quotes_no_one(sentence: str) -> bool:
     could create "something that would put the regime on a path to collapse."'): the speaker is
     in a sentence before it, and as an angle's line the words would read as the outlet's own."""
     bounds = quotation_bounds(sentence)
-    if sum(len(sentence[a:b].split()) for a, b in bounds) < _QUOTATION_MIN_WORDS:
+    # Counted up to the bar only: nested quotations, each counted whole, made a sentence of
+    # 15,000 marks nested cost the square of the depth.
+    quoted_words = 0
+    for a, b in bounds:
+        quoted_words += len(sentence[a:b].split())
+        if quoted_words >= _QUOTATION_MIN_WORDS:
+            break
+    else:
         return False
     outside, last = [], 0
     for start, end in sorted(bounds):
