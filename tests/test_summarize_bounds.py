@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import tracemalloc
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -19,7 +20,7 @@ from bot.models import Article, Summary
 from bot.summarize import MAX_TEXT_CHARS, MAX_TITLE_CHARS, summarize, summary_input
 from bot.summarize import candidates as candidates_mod
 from bot.summarize.angle_names import _split_at_ampersand
-from bot.summarize.angle_topic import quotes_no_one
+from bot.summarize.angle_topic import quotes_no_one, relays
 from bot.summarize.angles import _OtherStems
 from bot.summarize.asides import dash_asides_dropped
 from bot.summarize.candidates import (
@@ -307,3 +308,17 @@ def test_quoted_words_are_counted_only_up_to_the_bar() -> None:
     assert _within(1.0, lambda: quotes_no_one(nested)) is True
     assert _within(1.0, lambda: quotes_no_one("The mayor said " + nested)) is False
     assert not quotes_no_one("The vote could bring “a swift end” to it.")
+
+
+def test_a_relayed_quotation_is_found_without_copying_each_nested_one() -> None:
+    previous = "The harbour reopened on Monday, said Politico."
+    sentence = "It could bring " + "“" * 15_000 + "an end" + "”" * 15_000 + "."
+    tracemalloc.start()
+    try:
+        found = relays(previous, sentence, f"{previous} {sentence}")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert found
+    # Every nested quotation's words copied out came to 450 MB.
+    assert peak < 20_000_000

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.summarize.quote_marks import quotation_bounds, quoted_spans
+from bot.summarize.quote_marks import quotation_bounds
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.wordmodel import DOC_FREQ
 
@@ -113,7 +113,7 @@ def relays(previous: str, sentence: str, text: str) -> bool:
     Jazeera. Recent moves "put two carriers ..."")."""
     if credits_publication(sentence):
         return True
-    if not previous or not credits_publication(previous) or not quoted_spans(sentence):
+    if not previous or not credits_publication(previous) or not quotation_bounds(sentence):
         return False
     return f"{previous} {sentence}" in text
 
