@@ -355,6 +355,9 @@ def active_stories(db: sqlite_utils.Database, since: datetime) -> list[StoryRow]
     rows = db["stories"].rows_where(
         "+merged_into IS NULL AND article_count > 0 AND last_updated >= ?",  # see recent_stories
         [iso(since)],
-        order_by="first_seen",
+        # The clusterer restores stories in this order at start; ties on first_seen keep the
+        # creation order they had when the read went by stories_merged_into (rowid within a key),
+        # not whatever order stories_last_updated hands them over in.
+        order_by="first_seen, rowid",
     )
     return [StoryRow.from_row(r) for r in rows]
