@@ -87,7 +87,7 @@ class LLMWriter:
             budget.daily_limit, full_call_estimate(), full_call_estimate("字"), MAX_ARTICLES
         )
         if warning is not None:
-            log.warning("%s", warning)
+            log.log(warning[0], "%s", warning[1])
 
     def _api_key(self) -> str:
         """The configured key, stripped of surrounding whitespace.

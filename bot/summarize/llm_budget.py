@@ -3,6 +3,7 @@ and how many tokens a text is reckoned to cost (`text_tokens`)."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from datetime import UTC, datetime
@@ -101,10 +102,16 @@ class TokenBudget:
         self.db.conn.commit()
 
 
-def small_budget_warning(daily_limit: int, full: int, cjk: int, articles: int) -> str | None:
-    """What a daily budget below one call's estimate for a story of `articles` articles leaves
-    out, `full` tokens in most languages and `cjk` in Chinese, Japanese or Korean (about a token
-    a character, some four times as much): None when it holds either."""
+def small_budget_warning(
+    daily_limit: int, full: int, cjk: int, articles: int
+) -> tuple[int, str] | None:
+    """The log level and line for a daily budget below one call's estimate for a story of
+    `articles` articles, `full` tokens in most languages and `cjk` in Chinese, Japanese or Korean
+    (about a token a character, some four times as much): None when it holds both.
+
+    Below `full` every large story goes extractive: a WARNING. Between the two only large CJK
+    stories do, which matters only to a deployment with CJK feeds, and the budget cannot tell:
+    an INFO line naming the CJK figure, so a bot without them is not warned at every start."""
     if daily_limit >= cjk:
         return None
     if daily_limit < full:
@@ -112,12 +119,14 @@ def small_budget_warning(daily_limit: int, full: int, cjk: int, articles: int) -
             f"{full} of one call for a story of {articles} articles ({cjk} in Chinese, "
             "Japanese or Korean)"
         )
+        level = logging.WARNING
     else:
         estimate = (
             f"{cjk} of one call for a story of {articles} articles in Chinese, Japanese or "
             f"Korean (a token a character; {full} in other languages)"
         )
-    return (
+        level = logging.INFO
+    return level, (
         f"llm.daily_token_budget is {daily_limit} tokens, below the estimated {estimate}: such "
         "stories will always get the extractive summary"
     )
