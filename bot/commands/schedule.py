@@ -65,6 +65,11 @@ _GLUED_RE = re.compile(
 )
 # A zone typed in brackets ("9:00 (Europe/Berlin)", as calendars show it) or ending a sentence.
 _BRACKETED_RE = re.compile(r"\((.*)\)|\[(.*)\]")
+# A comma ending the text after a time ("9am ,"): a zone left out, refused, not the channel's.
+_CLOCK_COMMA_END_RE = re.compile(r"(?<![\w:.])\d{1,2}(?::\d\d)?(?:[ap]\.?m\.?)?\s*,\s*$", re.I)
+# A word and the comma after it ("Europe/Berlin, weekdays"): the comma is a pause when the word
+# is a zone (see `_zone_pauses`); the day list's comma would have joined it to the days.
+_WORD_COMMA_RE = re.compile(r"(?P<word>[^\s,]+)\s*,(?=\s*[^\W\d_])")
 # Marks round a word that are no part of a zone's name, stripped to find a zone among words.
 _MARKS = "()[]{}<>,;:@.!?'\"“”‘’"
 
@@ -115,10 +120,16 @@ def parse_config_schedule(text: str, timezone: str) -> Schedule:
 
 
 def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], str]) -> Schedule:
+    joined = join_halves(text)
+    if _CLOCK_COMMA_END_RE.search(joined):
+        raise ScheduleError(
+            f"{joined.strip()!r} has a comma with no time zone after it: give the zone, "
+            "like '9am, Europe/Berlin', or leave the comma out for the channel's zone"
+        )
     try:
         # Quotes group the cron fields ("cron '0 9 * * 1-5' Europe/Berlin", as SCHEDULE_USAGE
         # shows); splitting on spaces alone left them glued to the first and last field.
-        paused = _DAYS_ZONE_COMMA_RE.sub(" ", _CLOCK_COMMA_RE.sub(r"\1 ", join_halves(text)))
+        paused = _DAYS_ZONE_COMMA_RE.sub(" ", _CLOCK_COMMA_RE.sub(r"\1 ", _zone_pauses(joined)))
         tidied = _DAY_RANGE_DASH_RE.sub("-", _DAY_LIST_COMMA_RE.sub(",", paused))
         parts = shlex.split(_ZONE_COMMA_RE.sub(" ", tidied))
     except ValueError:
@@ -128,6 +139,9 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
             "Give the time of day for the digest, like 09:00 (every day), or days and a time, "
             "like weekdays 09:00, and a time zone if not the channel's"
         )
+    if len(parts) > 1 and parts[-1].endswith(".") and _is_days(parts[-1][:-1]):
+        # "9am UTC weekdays.": the sentence's full stop, no part of the days.
+        parts[-1] = parts[-1][:-1]
     keyword = parts[0].lower() == "cron"
     tokens = " ".join(parts[1:] if keyword else parts).split()
     # Its hour field too: "9 sat sun Europe/Berlin" is a time and days, as many words as a cron.
@@ -167,6 +181,18 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
     typed = _typed_zone(parts[2:], lead)
     # A zone of two words ("New York") is looked up whole: the zone check says what it knows.
     return _checked(f"{minute} {hour} * * {days}", zone(typed, default_timezone))
+
+
+def _zone_pauses(text: str) -> str:
+    """`text` with the comma after a zone read as the space it stands for ("9am Europe/Berlin,
+    weekdays"); a comma after any other word is left to the day lists."""
+
+    def pause(found: re.Match[str]) -> str:
+        word = found.group("word")
+        is_zone = word.strip("()[]").casefold() in zones_by_folded_name()
+        return word + " " if is_zone else found.group(0)
+
+    return _WORD_COMMA_RE.sub(pause, text)
 
 
 def _is_days(token: str) -> bool:
