@@ -4,7 +4,7 @@ request on the event loop with six months of history."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 from _plans import plan_lines, table_scans
@@ -12,6 +12,7 @@ from fakes.stories import add_channel, queue_story
 
 from bot.store import card_refreshes
 from bot.store import deliveries as delivery_store
+from bot.store.channels import MUTED_ERROR
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -42,3 +43,33 @@ def test_only_the_unfinished_rows_are_counted(db: sqlite_utils.Database) -> None
         plan = plan_lines(db, lambda f=counts: f(db), "FROM deliveries")
         assert not table_scans(plan)
         assert plan[0].startswith("SEARCH deliveries USING COVERING INDEX deliveries_unfinished")
+
+
+def test_the_posts_and_card_edits_failed_lately_are_counted_by_index(
+    db: sqlite_utils.Database,
+) -> None:
+    # /healthz's failure signal (migration 43): the failed rows of the last day alone, posts
+    # apart from card edits, an older failure out of the count.
+    _rows(db)  # one post failed at NOW
+    channel = add_channel(db, "C2")
+    old, edit = (queue_story(db, channel, f"t{n}", now=NOW) for n in range(2))
+    delivery_store.mark_failed(db, old, now=NOW - timedelta(days=2), error="refused")
+    delivery_store.mark_failed(db, edit, now=NOW, error="refused")
+    db.execute("UPDATE deliveries SET kind = ? WHERE id = ?", [card_refreshes.REFRESH, edit])
+    since = NOW - timedelta(hours=24)
+    assert delivery_store.failed_since(db, since) == {"posts": 1, "card_edits": 1}
+    plan = plan_lines(db, lambda: delivery_store.failed_since(db, since), "FROM deliveries")
+    assert not table_scans(plan)
+    assert plan[0].startswith("SEARCH deliveries USING "), plan
+    assert "INDEX deliveries_failed (updated_at>?)" in plan[0], plan
+
+
+def test_posts_dropped_on_purpose_are_no_failure(db: sqlite_utils.Database) -> None:
+    assert MUTED_ERROR in delivery_store.DROPPED_ON_PURPOSE
+    channel = add_channel(db, "C1")
+    rows = [queue_story(db, channel, f"s{n}", now=NOW) for n in range(4)]
+    errors = [MUTED_ERROR, "merged into s9, already queued", "story no longer exists", "refused"]
+    for row_id, error in zip(rows, errors, strict=True):
+        delivery_store.mark_failed(db, row_id, now=NOW, error=error)
+    failed = delivery_store.failed_since(db, NOW - timedelta(hours=1))
+    assert failed == {"posts": 1, "card_edits": 0}

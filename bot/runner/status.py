@@ -37,6 +37,9 @@ from bot.store.feeds import FeedRow
 from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.textutil import plural
 
+# How far back `/healthz`'s `failed_last_24h` counts the posts and card edits given up.
+FAILED_WINDOW = timedelta(hours=24)
+
 if TYPE_CHECKING:
     from bot.delivery.outages import PlatformOutage
     from bot.runner.service import Service
@@ -146,6 +149,9 @@ def service_health(service: Service) -> dict[str, Any]:
         "held_for_paused_channels": held,
         "deliveries": counts,
         "card_edits": card_refreshes.waiting_counts(service.db),
+        # The failure signal: posts and card edits given up (out of attempts, refused, stale)
+        # in the last 24 hours, by when they failed. A monitor alerts when either grows.
+        "failed_last_24h": delivery_store.failed_since(service.db, service.clock() - FAILED_WINDOW),
         "paused_channels": [{"channel": c.key, "reason": c.paused_reason} for c in paused],
         "removed_channels": [c.key for c in removed],
         "platforms": sorted(service.outbox.adapters),

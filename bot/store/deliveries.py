@@ -352,6 +352,36 @@ def waiting_counts(db: sqlite_utils.Database) -> dict[str, int]:
     return found
 
 
+# The rows set `failed` on purpose, not for a post or edit that went wrong (`bot.delivery.prepare`:
+# a story muted, merged away or gone; an edit with no card; "merged into ..." a story the channel
+# has): no failure for a monitor to alert on.
+DROPPED_ON_PURPOSE = (
+    "story muted",
+    "story merged away",
+    "story no longer exists",
+    "no posted card to edit",
+)
+
+
+def failed_since(db: sqlite_utils.Database, since: datetime) -> dict[str, int]:
+    """Posts and card edits (`refresh` rows) that failed at `since` or later, for `/healthz`: the
+    failure signal a monitor alerts on, read through `deliveries_failed` (migration 43) from
+    those rows alone. A row failed by its last attempt or as stale counts once; one dropped on
+    purpose (`DROPPED_ON_PURPOSE`) does not."""
+    found = {"posts": 0, "card_edits": 0}
+    # Named: without statistics SQLite rates `deliveries_state`'s (state=?) above a range on
+    # the partial index, and would read every failed row ever kept.
+    sql = (
+        "SELECT kind = 'refresh', COUNT(*) FROM deliveries INDEXED BY deliveries_failed"
+        " WHERE state = 'failed' AND updated_at >= ?"
+        f" AND last_error NOT IN ({', '.join('?' * len(DROPPED_ON_PURPOSE))})"
+        " AND last_error NOT LIKE 'merged into %' GROUP BY 1"
+    )
+    for edits, n in db.execute(sql, [iso(since), *DROPPED_ON_PURPOSE]):
+        found["card_edits" if edits else "posts"] += n
+    return found
+
+
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
     """Posts (stories and their updates) by state, finished ones too: a read of every row, for
     tests and tools, not for anything the service runs often (`waiting_counts`)."""

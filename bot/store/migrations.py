@@ -21,7 +21,7 @@ from bot.store.feed_migrations import (
     m026_feed_url_escapes_in_one_spelling,
     m028_feed_poll_outcome,
 )
-from bot.store.history_indexes import m042_history_indexes
+from bot.store.history_indexes import m042_history_indexes, m043_failed_index
 from bot.store.schema_v1 import create_initial_schema
 from bot.store.schema_v2 import add_column as _add_column
 from bot.store.schema_v2 import create_runner_tables
@@ -390,4 +390,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (40, "notices: held cards, and a piece that may have landed", _m040_notice_holds),
     (41, "stories remember which process's commit last changed them", _m041_story_changes),
     (42, "indexes for reads and deletes that grew with the history", m042_history_indexes),
+    (43, "an index of the failed posts by when they failed, for /healthz", m043_failed_index),
 ]
