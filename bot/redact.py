@@ -12,7 +12,9 @@ What is hidden is what rules that are right when they fire find, never a guess a
 an article's id (`/article/…-94814d87baa3…`, a podcast's `GLT1412515089`) looks just like a
 key. In a path, a segment after one named like a key (`/apikey/…/rss`, `/token/…`, `/private/…`;
 the names in `_KEY_NAMES`) and the value of a `name=value` or `name:value` segment with such a
-name (`/rss/token=…`) are hidden; every other segment is shown. A key written bare in a path
+name (`/rss/token=…`, also with the mark percent-encoded, `/apikey%3D…`, `/apikey%2F…`) are
+hidden, as are segments that are a private feed's token by their shape and place
+(`_TOKEN_SEGMENT_RE`, `_HEX_SEGMENT_RE`); every other segment is shown. A key written bare in a path
 (`/feeds/a1b2c3d4e5f6/rss`) is therefore shown to everyone in the channel: a feed whose key
 can go in a query parameter (`?apikey=…`) should be added with it there, and one that takes it
 only in its path added from a channel only admins read. A query whose `?` or `&` was
@@ -82,8 +84,23 @@ _KEY_NAMES = frozenset(
 _KEY_NAME_ENDINGS = tuple(
     "apikey apitoken accesstoken accesskey authtoken authkey clientsecret secretkey privatekey".split()
 )
-# A `name=value` or `name:value` path segment.
-_NAMED_SEGMENT_RE = re.compile(r"(?P<name>[^=:]+)(?P<mark>=|:)(?P<value>.*)", re.DOTALL)
+# A `name=value` or `name:value` path segment, its mark maybe percent-encoded (`apikey%3D…`).
+_NAMED_SEGMENT_RE = re.compile(
+    r"(?P<name>(?:(?!%3[ad])[^=:])+)(?P<mark>[=:]|%3[ad])(?P<value>.*)", re.DOTALL | re.IGNORECASE
+)
+# A path's `/`, or one percent-encoded inside a segment (`/apikey%2F…`): both end a segment.
+_SEPARATOR_RE = re.compile(r"(/|%2F)", re.IGNORECASE)
+# Segments that are a private feed's token by their shape, whatever names them: a `private-`
+# segment followed by a token with a digit in it (a calendar's `/private-<hex>/basic.ics`), or a
+# Telegram bot token (`bot<digits>:<token>`).
+_TOKEN_SEGMENT_RE = re.compile(
+    r"^(?P<private>private-)(?=[^\W_]*\d)[^\W_]{16,}$|^bot\d+:[\w-]{30,}$", re.IGNORECASE
+)
+# 32 or more hex digits: a private feed's token when it is the feed's file (`/episodes/<hex>.xml`)
+# or the segment before it (`/<hex>/rss`). Anywhere else such a run is an image's, an article's or
+# an avatar's id (`/uploads/<hex>.jpg`, `/news-story/<hex>`), shown as any id is.
+_HEX_SEGMENT_RE = re.compile(r"[0-9a-f]{32,}(?P<feed>\.(?:xml|rss|atom|rdf|ics))?", re.IGNORECASE)
+_FEED_FILE_RE = re.compile(r"(?:rss|feed|atom|podcast|[^/]*\.(?:xml|rss|atom|rdf|ics))", re.I)
 # A path parameter's or fragment's first part that looks like a key: a `name=value`, or a long
 # run of letters and digits with a digit in it. After a bare host only such a one is hidden, as
 # "Ex.com#1 News" or "Ex.Com/Tech;Politics" is a name, not an address.
@@ -207,27 +224,42 @@ def _secret_start(rest: str, *, schemed: bool) -> re.Match[str] | None:
 
 def _hidden_path(path: str) -> str:
     """`path` with what a segment names as a key hidden: the next segment, as `…`
-    (`/apikey/…/rss`), or its own value (`/rss/token=…`). Every other segment is shown (the
-    module docstring says why)."""
-    segments = path.split("/")
+    (`/apikey/…/rss`), or its own value (`/rss/token=…`), also with its `/`, `=` or `:`
+    percent-encoded (`/apikey%2F…`, `/apikey%3D…`); and a segment that is a token by its shape
+    (`_TOKEN_SEGMENT_RE`). Every other segment is shown (the module docstring says why)."""
+    # Split at `/` and an encoded one, kept: [before the first, mark, segment, mark, ...].
+    parts = _SEPARATOR_RE.split(path)
     after_key = False
-    # The first part is what comes before the path's first `/`, no segment.
-    for i in range(1, len(segments)):
-        segment = segments[i]
+    for i in range(2, len(parts), 2):
+        segment = parts[i]
         if not segment:
             continue
         if after_key:
-            segments[i], after_key = ELLIPSIS, False
+            parts[i], after_key = ELLIPSIS, False
+            continue
+        if (shape := _TOKEN_SEGMENT_RE.match(segment)) is not None:
+            parts[i] = "private-" + ELLIPSIS if shape["private"] else ELLIPSIS
+            continue
+        if (hexed := _HEX_SEGMENT_RE.fullmatch(segment)) is not None and (
+            hexed["feed"] or (i + 2 < len(parts) and _FEED_FILE_RE.fullmatch(parts[i + 2]))
+        ):
+            parts[i] = ELLIPSIS
             continue
         named = _NAMED_SEGMENT_RE.fullmatch(segment)
         if named is not None:
             if named["value"] and _names_a_key(named["name"]):
-                segments[i] = named["name"] + named["mark"] + ELLIPSIS
+                parts[i] = named["name"] + named["mark"] + ELLIPSIS
             continue
         after_key = _names_a_key(segment)
-    return "/".join(segments)
+    return "".join(parts)
 
 
 def _names_a_key(name: str) -> bool:
-    compact = re.sub(r"[-_.]", "", name.lower())
-    return compact in _KEY_NAMES or compact.endswith(_KEY_NAME_ENDINGS)
+    """Whether a whole segment names a key: one of `_KEY_NAMES`, or one of `_KEY_NAME_ENDINGS`
+    after at most one word (`x-api-key`, `my_access_token`). A slug that ends so is a title,
+    not a name ("how-not-to-format-a-private-key")."""
+    words = [w for w in re.split(r"[-_.]", name.lower()) if w]
+    compact = "".join(words)
+    if compact in _KEY_NAMES:
+        return True
+    return len(words) <= 3 and compact.endswith(_KEY_NAME_ENDINGS)
