@@ -62,6 +62,50 @@ async def test_an_earlier_digests_heading_of_the_same_minute_and_count_is_not_ta
     assert len(logs) == 1 and "not in the channel): posting it again" in logs[0]
 
 
+async def test_a_second_digest_in_the_same_minute_does_not_take_the_firsts_heading(
+    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    process = Process(tmp_path / "nd.db", slack_api, T0)
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s1", "s2")
+    await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+    # A second digest of two cards 40 s later (a scheduled one, then /digest), well inside the
+    # lookup's margin: its heading reads as the first's, and its answer is lost though it
+    # never landed. The first's message is recorded as that heading: passed over.
+    process.now = T0 + timedelta(seconds=40)
+    for story in ("s3", "s4"):
+        queue_story(process.db, digest, story, now=process.now)
+    slack_api.script("chat.postMessage", **INTERNAL_ERROR)
+    with caplog.at_level(logging.INFO):
+        await process.drain()
+    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2", "HEADING", "s3", "s4"]
+    logs = heading_logs(caplog)
+    assert len(logs) == 1 and "not in the channel): posting it again" in logs[0]
+
+
+async def test_a_third_digest_in_the_same_minute_passes_over_the_seconds_found_heading(
+    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The second's heading landed though its answer was lost: found, its message is recorded,
+    # so the third's lost heading is not taken for it either.
+    process = Process(tmp_path / "nd.db", slack_api, T0)
+    digest = add_channel(process.db, "C1", mode="digest")
+    process.queue(digest, "s1", "s2")
+    await process.drain()
+    for seconds, stories in ((20, ("s3", "s4")), (40, ("s5", "s6"))):
+        process.now = T0 + timedelta(seconds=seconds)
+        for story in stories:
+            queue_story(process.db, digest, story, now=process.now)
+        slack_api.script("chat.postMessage", landed=seconds == 20, **INTERNAL_ERROR)
+        await process.drain()
+    assert shown(slack_api, "C1") == [
+        *("HEADING", "s1", "s2"),
+        *("HEADING", "s3", "s4"),
+        *("HEADING", "s5", "s6"),
+    ]
+
+
 @pytest.mark.parametrize("behind", [2, 6, 120])
 async def test_a_landed_heading_is_found_though_slacks_clock_is_behind_ours(
     tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture, behind: int

@@ -59,4 +59,4 @@ def test_an_older_database_gets_the_indexes_once(tmp_path: Path) -> None:
     db = open_database(tmp_path / "nd.db")
     again = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert again == names
-    assert db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == 43
+    assert db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == 44

@@ -190,13 +190,16 @@ class ChatAdapter(Protocol):
     preview's "News digest · #team · … · 2 stories"), end once the drain is done with the
     channel, whether all of them went out or not (`bot.delivery.digest_heading`). A chat
     platform's begin is a coroutine that posts the heading as a message of its own and returns
-    whether it did (Slack and Discord head digests of two cards or more); its errors are the
+    its message's ref (Slack's ts, Discord's id), True when it posted one it cannot name, or
+    False (Slack and Discord head digests of two cards or more); its errors are the
     `DeliveryError` tree, and never hold the cards back.
 
-    And `async find_heading(channel, count, at, *, since) -> bool | None`, when the platform can
-    tell whether the heading `begin_digest(channel, count, at)` posted, whose answer was lost,
-    landed (since `since`, when it was first sent, less `LOOKUP_CLOCK_SKEW`): Slack and Discord
-    by its text in the channel's history (Discord's read by the bot); None when it cannot tell.
+    And `async find_heading(channel, count, at, *, since, exclude) -> str | bool | None`, when
+    the platform can tell whether the heading `begin_digest(channel, count, at)` posted, whose
+    answer was lost, landed (since `since`, when it was first sent, less `LOOKUP_CLOCK_SKEW`),
+    passing over the messages `exclude` names (other headings of the same text): Slack and
+    Discord by its text in the channel's history (Discord's read by the bot), Slack's answer
+    the newest match's ts; None when it cannot tell.
     Raises the `DeliveryError` tree when the lookup fails (a rate limit too: the heading counts
     as one nobody could look for).
 

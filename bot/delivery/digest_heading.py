@@ -26,8 +26,11 @@ looked for in the channel before its cards go (the adapter's `find_heading`, as 
 again, once (lost again and not there, its cards go without it, and held back they get a
 heading later). It is looked for among the messages made since it was first sent, less
 `bot.delivery.adapter.LOOKUP_CLOCK_SKEW` (the platform stamps it with its own clock, which may
-be behind ours): an earlier digest's heading of the same minute and count, older than that,
-reads the same. Where nobody can look (a Discord webhook channel without a bot; the history
+be behind ours). An earlier digest's heading of the same minute and count reads the same: the
+channel's last heading, whose message the platform named when it was posted or found
+(`store/digest_headings`' `message_ref`), is passed over with every message older than it, and
+of the others the newest is taken.
+Where nobody can look (a Discord webhook channel without a bot; the history
 failing, or refused for a rate limit) it is recorded as shown, and said in the log: its held
 cards go out under it, or under none if it never showed, rather than under two. Nothing is held
 back or kept in memory to look for later, so neither a restart nor its cards leaving some other
@@ -91,13 +94,25 @@ class Headings:
         # By nonce: a row id is given again once its row is deleted, a nonce never.
         return all(row.nonce in last[0] or row.id in last[0] for row in rows)
 
-    def posted(self, channel_pk: int, rows: list[DeliveryRow], now: datetime) -> None:
+    def posted(
+        self, channel_pk: int, rows: list[DeliveryRow], now: datetime, ref: str | None = None
+    ) -> None:
         try:
-            heading_store.record(self.db, channel_pk, [row.nonce for row in rows], now)
+            heading_store.record(self.db, channel_pk, [row.nonce for row in rows], now, ref)
         except sqlite3.Error as exc:
             # The heading is out: its cards go on under it now. Failing the drain here would
             # hold them back, to be headed again by the next one.
             log.warning("digest heading in channel %d not recorded: %s", channel_pk, exc)
+
+    def known(self, channel_pk: int) -> frozenset[str]:
+        """The messages known to be other headings in the channel (its last one's, when the
+        platform said which): a lookup for a lost heading passes over them."""
+        try:
+            ref = heading_store.last_message(self.db, channel_pk)
+        except sqlite3.Error as exc:
+            log.warning("digest heading in channel %d not read: %s", channel_pk, exc)
+            return frozenset()
+        return frozenset() if ref is None else frozenset({ref})
 
 
 async def open_digest(
@@ -152,16 +167,19 @@ async def open_digest(
                 # Refused before it was processed: nothing shows, and it heads no cards.
                 log.warning("digest heading for %s not posted: %s", channel.key, exc)
             # Looked for since the first try was sent: either try showing is the heading.
-            elif await _landed(
+            elif landed := await _landed(
                 outbox, channel, adapter, len(going), at, exc, since=now, again=attempt == 1
             ):
-                outbox.headings.posted(channel.id, headed, now)
+                ref = landed if isinstance(landed, str) else None
+                outbox.headings.posted(channel.id, headed, now, ref)
             elif attempt == 1:
                 continue  # looked for and not there: posted again, once
             posted = True  # a request was made
         else:
             if posted:
-                outbox.headings.posted(channel.id, headed, now)
+                # Slack's and Discord's say which message it is: a later lookup passes over it.
+                ref = posted if isinstance(posted, str) else None
+                outbox.headings.posted(channel.id, headed, now, ref)
         break
     if posted:
         # A chat post: the first card keeps the channel's pace after it.
@@ -179,7 +197,7 @@ async def _landed(
     *,
     since: datetime,
     again: bool,
-) -> bool:
+) -> bool | str:
     """A heading whose post failed but may have landed (a 5xx, a timeout): looked for in the
     channel (the adapter's `find_heading`) among the messages made since it was first sent
     (`since`; the adapter reaches back `LOOKUP_CLOCK_SKEW` more), before its cards go, as a card
@@ -187,12 +205,18 @@ async def _landed(
     without it and, held back, get a heading of their own later. True when it is there, or when
     nobody can tell (the lookup failed, a rate limit included: waiting for it would hold the
     cards on a promise a restart forgets): its cards go out as under it, and held back after it
-    they get no second heading."""
+    they get no second heading. Found, the message found when the adapter says which (a
+    later lookup passes over it). The channel's last heading and anything older are passed over
+    (`Headings.known`):
+    an earlier digest of the same minute and count reads the same, and it is no proof this one
+    landed."""
     find = getattr(adapter, "find_heading", None)
     why = "the platform cannot look for it"
     if find is not None:
         try:
-            found = await find(channel, count, at, since=since)
+            found = await find(
+                channel, count, at, since=since, exclude=outbox.headings.known(channel.id)
+            )
         except DeliveryError as exc:
             found, why = None, f"looking for it failed: {exc}"
         if found is False:
@@ -209,7 +233,7 @@ async def _landed(
                 channel.key,
                 error,
             )
-            return True
+            return found
     log.warning(
         "digest heading for %s may not have been posted (%s), and %s: its cards go out as under it",
         channel.key,

@@ -11,7 +11,9 @@ row pruned since simply matches nothing. Not their ids: `deliveries.id` has no A
 SQLite gives the ids of the top rows deleted (a held card dropped before it went) to the next
 digest's rows, which would read as headed already; a nonce is never given twice. A record of a
 version that kept ids (numbers in the list) is read by id. `posted_at` says when the heading was posted; rows of a version
-that let a heading lapse after 15 minutes are read the same way.
+that let a heading lapse after 15 minutes are read the same way. `message_ref` (migration 44) is
+the heading's message, so a later heading of the same text looked for in the channel is not
+taken for it.
 """
 
 from __future__ import annotations
@@ -35,19 +37,40 @@ def create_digest_headings(db: sqlite_utils.Database) -> None:
     )
 
 
+def add_message_ref(db: sqlite_utils.Database) -> None:
+    """Migration 44's body: the heading's message (Slack's ts, Discord's id), when known."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(digest_headings)")}
+    if "message_ref" not in columns:
+        db.execute("ALTER TABLE digest_headings ADD COLUMN message_ref TEXT")
+
+
 def record(
-    db: sqlite_utils.Database, channel_pk: int, rows: list[str], posted_at: datetime
+    db: sqlite_utils.Database,
+    channel_pk: int,
+    rows: list[str],
+    posted_at: datetime,
+    message_ref: str | None = None,
 ) -> None:
     """The heading posted in the channel at `posted_at` counted the rows of nonces `rows`, in
-    place of the channel's last. Fsynced, as the outbox's own records around a chat post are: the heading is
-    out."""
+    place of the channel's last; `message_ref` is its message, when the platform said which.
+    Fsynced, as the outbox's own records around a chat post are: the heading is out."""
     with durable(db):
         db.execute(
-            "INSERT INTO digest_headings (channel_pk, rows, posted_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (channel_pk) DO UPDATE"
-            " SET rows = excluded.rows, posted_at = excluded.posted_at",
-            [channel_pk, json.dumps(sorted(set(rows))), iso(posted_at)],
+            "INSERT INTO digest_headings (channel_pk, rows, posted_at, message_ref)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (channel_pk) DO UPDATE"
+            " SET rows = excluded.rows, posted_at = excluded.posted_at,"
+            " message_ref = excluded.message_ref",
+            [channel_pk, json.dumps(sorted(set(rows))), iso(posted_at), message_ref],
         )
+
+
+def last_message(db: sqlite_utils.Database, channel_pk: int) -> str | None:
+    """The message of the channel's last recorded heading, when known: a lookup for a later
+    heading of the same text must not take it for that one (`bot.delivery.digest_heading`)."""
+    found = db.execute(
+        "SELECT message_ref FROM digest_headings WHERE channel_pk = ?", [channel_pk]
+    ).fetchone()
+    return found[0] if found else None
 
 
 def last(db: sqlite_utils.Database, channel_pk: int) -> tuple[set[str | int], datetime] | None:

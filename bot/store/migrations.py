@@ -329,6 +329,12 @@ def _m041_story_changes(db: sqlite_utils.Database) -> None:
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
+def _m044_heading_message(db: sqlite_utils.Database) -> None:
+    from bot.store.digest_headings import add_message_ref  # it imports bot.store.database
+
+    add_message_ref(db)
+
+
 def _m032_card_edit_members(db: sqlite_utils.Database) -> None:
     # The articles a card edit's story had (bot.store.card_refreshes.members_key): the planner
     # edits the card again once they differ. NULL: an edit sent before, compared by its counts.
@@ -391,4 +397,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (41, "stories remember which process's commit last changed them", _m041_story_changes),
     (42, "indexes for reads and deletes that grew with the history", m042_history_indexes),
     (43, "an index of the failed posts by when they failed, for /healthz", m043_failed_index),
+    (44, "a digest heading remembers its message", _m044_heading_message),
 ]

@@ -285,22 +285,26 @@ class DiscordBotAdapter:
         posted: Callable[[int], None] | None = None,
         nonce: str | None = None,
         label: str = "notice",
-    ) -> None:
+    ) -> str | None:
         """Each piece is a request of our own (`rest.BotRest`), as a card is: a 429 says its
         scope (a bucket's puts off the notice alone, the global limit holds the bot's posts) and
         is kept for the channel's bucket, and a 5xx reaches the outbox at once. A piece's nonce,
         `nonce` and its number, makes Discord answer the piece sent again after a 5xx or a
         timeout that landed with the message it created; without one (a heading), a piece may be
-        posted twice then. `label` names the message in errors and the log ("digest heading")."""
+        posted twice then. `label` names the message in errors and the log ("digest heading").
+        Returns the last piece's message id (a heading's: its one)."""
         what = f"{label} to {channel.key}"
         channel_id = snowflake(channel.channel_id, "channel")
+        last: str | None = None
         async with delivering(what):
             pieces = split_content(escape_notice(text))
             for number, piece in enumerate(pieces[start:], start=start + 1):
                 payload = text_payload(piece, nonce=None if nonce is None else f"{nonce}.{number}")
-                await answered(self.rest.post_message(channel_id, payload), what)
+                made = await answered(self.rest.post_message(channel_id, payload), what)
+                last = str(made) if made else None
                 if posted is not None:
                     posted(number)
+        return last
 
     async def find_posted(
         self,

@@ -46,12 +46,15 @@ async def find_piece(
     piece: int,
     since: datetime,
     webhook_id: int | None,
+    exclude: frozenset[str] = frozenset(),
 ) -> bool | None:
     """Whether piece number `piece` (from 1) of the notice `text`, split as `post_text` splits
     it, was posted in `channel` through the webhook `webhook_id` (None: by the bot itself, as
     a digest's heading is) since `since`. Raises the
     DeliveryError tree, on the bot's route, when the bot cannot read the channel now; None when
-    it may not read it at all (not in its server): nothing can tell."""
+    it may not read it at all (not in its server): nothing can tell. The messages `exclude`
+    names (a digest's earlier heading of the same text) are passed over, and any older (an id
+    is a snowflake, in the order Discord made them)."""
     pieces = split_content(escape_notice(text))
     if not 1 <= piece <= len(pieces):
         return False
@@ -74,6 +77,7 @@ async def find_piece(
             )
             if (
                 mine
+                and not any(message.id <= int(ref) for ref in exclude if ref.isdigit())
                 and message.type is discord.MessageType.default
                 and message.content.strip() == wanted
             ):

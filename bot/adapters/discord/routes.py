@@ -134,31 +134,40 @@ class DiscordAdapter:
         with self._watching():
             await self._for(channel).refresh_card(channel, posted, card)
 
-    async def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> bool:
+    async def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> str | bool:
         """A scheduled digest's heading, a message before its cards, if it has several
-        (`bot.delivery.digest_heading`); whether it posted one."""
+        (`bot.delivery.digest_heading`): its message's id, or False when it posted none."""
         if (text := chat_digest_heading(count, at)) is None:
             return False
         with self._watching():
             # Named so in errors and the log: "digest heading to …", not a notice.
-            await self._for(channel).post_text(channel, text, label="digest heading")
-        return True
+            posted = await self._for(channel).post_text(channel, text, label="digest heading")
+        return posted or True
 
     async def find_heading(
-        self, channel: ChannelRow, count: int, at: datetime, *, since: datetime
+        self,
+        channel: ChannelRow,
+        count: int,
+        at: datetime,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
     ) -> bool | None:
         """Whether the heading `begin_digest(channel, count, at)` posts, whose answer was lost,
         landed since `since`: looked for in the channel's history by the bot, as a webhook
         notice's piece is (`notice_lookup`); a webhook channel's as `find_text` looks, the bot's
-        own channel's among the bot's own messages. None when nothing can look (no bot)."""
+        own channel's among the bot's own messages, passing over those `exclude` names and any
+        older (other headings of the same text). None when nothing can look (no bot)."""
         if (text := chat_digest_heading(count, at)) is None:
             return False
         if self.route(channel) == WEBHOOK_ROUTE:
-            return await self.find_text(channel, text, piece=1, since=since)
+            return await self.find_text(channel, text, piece=1, since=since, exclude=exclude)
         if self.bot is None:
             return None
         with self._watching():
-            return await find_piece(self.bot, channel, text, piece=1, since=since, webhook_id=None)
+            return await find_piece(
+                self.bot, channel, text, piece=1, since=since, webhook_id=None, exclude=exclude
+            )
 
     async def post_text(
         self,
@@ -175,7 +184,13 @@ class DiscordAdapter:
             )
 
     async def find_text(
-        self, channel: ChannelRow, text: str, *, piece: int, since: datetime
+        self,
+        channel: ChannelRow,
+        text: str,
+        *,
+        piece: int,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
     ) -> bool | None:
         """Whether a notice's piece whose answer was lost landed (`bot.delivery.notices`): a
         webhook channel's is looked for through the bot, as a webhook takes no nonce; None for
@@ -189,7 +204,9 @@ class DiscordAdapter:
         if self.offline is not None:
             raise PlatformDeliveryError(self.offline, route=BOT_ROUTE)
         with self._watching():
-            return await self.webhooks.find_text(channel, text, piece=piece, since=since)
+            return await self.webhooks.find_text(
+                channel, text, piece=piece, since=since, exclude=exclude
+            )
 
     async def find_posted(
         self,

@@ -267,20 +267,30 @@ class DiscordWebhookAdapter:
         posted: Callable[[int], None] | None = None,
         nonce: str | None = None,
         label: str = "notice",
-    ) -> None:
+    ) -> str | None:
+        """Posts the pieces from `start` on; the last one's message id (a heading's: one)."""
         # `nonce` unused: Execute Webhook takes none. A piece whose answer was lost is looked
         # for before it is sent again instead (`find_text`).
         hook = self._hook(channel)
         what = f"webhook {label} to {channel.key}"
+        last: str | None = None
         async with delivering(what):
             pieces = split_content(escape_notice(text))
             for number, piece in enumerate(pieces[start:], start=start + 1):
-                await answered(self.rest.execute(hook, webhook_payload(content=piece)), what)
+                made = await answered(self.rest.execute(hook, webhook_payload(content=piece)), what)
+                last = str(made) if made else None
                 if posted is not None:
                     posted(number)
+        return last
 
     async def find_text(
-        self, channel: ChannelRow, text: str, *, piece: int, since: datetime
+        self,
+        channel: ChannelRow,
+        text: str,
+        *,
+        piece: int,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
     ) -> bool | None:
         """Whether piece `piece` of the notice `text`, whose answer was lost, landed: looked
         for through the bot (`notice_lookup`). None without a bot: nothing can look, so it is
@@ -294,7 +304,13 @@ class DiscordWebhookAdapter:
             )
             return None
         return await find_piece(
-            self.bot, channel, text, piece=piece, since=since, webhook_id=self._hook(channel).id
+            self.bot,
+            channel,
+            text,
+            piece=piece,
+            since=since,
+            webhook_id=self._hook(channel).id,
+            exclude=exclude,
         )
 
     async def find_posted(

@@ -282,26 +282,34 @@ class SlackAdapter:
                 return
             raise delivery_error(exc, "chat.update") from exc
 
-    async def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> bool:
+    async def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> str | bool:
         """A scheduled digest's heading, a message before its cards, if it has several
-        (`bot.delivery.digest_heading`); whether it posted one."""
+        (`bot.delivery.digest_heading`): its ts, or False when it posted none."""
         if (text := chat_digest_heading(count, at)) is None:
             return False
         message = SlackMessage(text=slack_escape(text), blocks=[header(text)])
         try:
-            await self.post_message(channel.channel_id, message)
+            return await self.post_message(channel.channel_id, message)
         except Exception as exc:
             raise delivery_error(exc, "chat.postMessage") from exc
-        return True
 
     async def find_heading(
-        self, channel: ChannelRow, count: int, at: datetime, *, since: datetime
-    ) -> bool | None:
+        self,
+        channel: ChannelRow,
+        count: int,
+        at: datetime,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
+    ) -> str | bool | None:
         """Whether the heading `begin_digest(channel, count, at)` posts is in the channel's
         history since `since` (when it was sent, less `LOOKUP_CLOCK_SKEW`: Slack stamps it with
         its own clock): one whose answer was lost (Slack's internal_error, a timeout) may have
         landed. The text alone would also match an earlier digest's heading of the same minute
-        and count, from before that. Raises the DeliveryError tree when the history cannot be
+        and count, from before that or in it: the messages `exclude` names (known to be other
+        headings) are passed over with any older, and of the rest the newest is taken, its ts
+        returned. Raises
+        the DeliveryError tree when the history cannot be
         read (a 429 as `RateLimitedDeliveryError`: the heading counts as one nobody could look
         for)."""
         if (text := chat_digest_heading(count, at)) is None:
@@ -316,6 +324,7 @@ class SlackAdapter:
             slack_escape(text),
             oldest=since - LOOKUP_CLOCK_SKEW,
             map_error=delivery_error,
+            exclude=exclude,
         )
 
     async def post_text(

@@ -118,24 +118,27 @@ async def find_bot_text(
     *,
     oldest: datetime,
     map_error: MapError,
-) -> bool:
-    """Whether a top-level message of a bot's with exactly `text` (as posted: escaped), posted
-    after `oldest`, is in the channel's history: a digest heading whose answer was lost, which
-    carries no metadata of its own. Its text names the digest's time and count, but another
-    digest of the same minute and count reads the same: `oldest` (Slack's own bound on
-    conversations.history; the caller's, when this heading was sent less an allowance for
-    Slack's clock) keeps to messages made since.
+    exclude: frozenset[str] = frozenset(),
+) -> str | bool:
+    """The ts of the newest top-level message of a bot's with exactly `text` (as posted:
+    escaped), posted after `oldest` and not one of `exclude`, in the channel's history (True
+    for one without a ts), else False: a digest heading whose answer was lost, which carries no
+    metadata of its own. Its text names the digest's time and count, but another digest of the
+    same minute and count reads the same: `oldest` (Slack's own bound on conversations.history;
+    the caller's, when this heading was sent less an allowance for Slack's clock) keeps to
+    messages made since, and `exclude` passes over the ones known to be other headings, and any
+    older than them (a ts is the time Slack made the message: ours came after those).
     Raises as `find_by_nonce` does when the history cannot be read."""
     method = "conversations.history"
     # Slack's form of a time: seconds since the epoch, as a message's ts is written.
     bound = f"{oldest.timestamp():.6f}"
     try:
         try:
-            return await _search_text(client, channel_id, text, bound)
+            return await _search_text(client, channel_id, text, bound, exclude)
         except SlackApiError as exc:
             if error_code(exc) != "not_in_channel" or not await _join(client, channel_id):
                 raise
-            return await _search_text(client, channel_id, text, bound)
+            return await _search_text(client, channel_id, text, bound, exclude)
     except SlackApiError as exc:
         if (code := error_code(exc)) in CANNOT_READ_ERRORS:
             raise TransientDeliveryError(f"Slack {method}: {code} (cannot check)") from exc
@@ -144,7 +147,10 @@ async def find_bot_text(
         raise map_error(exc, method) from exc
 
 
-async def _search_text(client: AsyncWebClient, channel_id: str, text: str, oldest: str) -> bool:
+async def _search_text(
+    client: AsyncWebClient, channel_id: str, text: str, oldest: str, exclude: frozenset[str]
+) -> str | bool:
+    # conversations.history lists the newest first: the first match is the newest.
     cursor: str | None = None
     for _ in range(HISTORY_PAGES):
         kwargs: dict[str, Any] = {"channel": channel_id, "limit": 200, "oldest": oldest}
@@ -153,8 +159,19 @@ async def _search_text(client: AsyncWebClient, channel_id: str, text: str, oldes
         response = await client.conversations_history(**kwargs)
         for message in response.get("messages") or []:
             if message.get("bot_id") and message.get("text") == text:
-                return True
+                if _not_newer(ts := message.get("ts"), exclude):
+                    continue
+                return str(ts) if ts else True
         cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
         if not cursor:
             break
     return False
+
+
+def _not_newer(ts: object, known: frozenset[str]) -> bool:
+    """Whether the message `ts` is one of `known` or older than one of them."""
+    try:
+        mine = float(str(ts))
+        return any(mine <= float(ref) for ref in known)
+    except ValueError:
+        return str(ts) in known
