@@ -7,6 +7,7 @@ Discord REST API on 127.0.0.1."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 from datetime import timedelta
 from typing import Any
@@ -50,3 +51,31 @@ async def test_a_rate_limited_digest_heading_is_logged_as_a_heading(
     assert f"digest heading to {world.channel.key}" in said
     assert "notice to" not in said
     world.db.close()
+
+
+@ROUTES
+async def test_a_lost_heading_in_the_same_minute_is_posted_again(
+    tmp_path: Any,
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    caplog: pytest.LogCaptureFixture,
+    route: str,
+) -> None:
+    # A second digest of as many cards in the same minute (a scheduled one, then /digest): its
+    # heading's 5xx never landed, and the first's heading, reading the same, is passed over.
+    world = DiscordDigest(tmp_path, discord_api, discord_client, session, route)
+    world.now = TUESDAY
+    # Discord's ids carry the time it made the message: made now, as by the real one.
+    discord_api._ids = itertools.count(discord.utils.time_snowflake(TUESDAY))
+    for batch in (("s1", "s2"), ("s3", "s4")):
+        for story in batch:
+            add_story(world.db, story, ["A", "B"], now=TUESDAY - timedelta(hours=1))
+        digests.enqueue_digest(world.db, world.channel, now=TUESDAY, scheduled_for=TUESDAY)
+        if batch[0] == "s3":
+            discord_api.fail_next("POST", world.post, 500, {"message": "Internal Server Error"})
+        with caplog.at_level(logging.INFO):
+            await world.outbox.drain()
+    assert world.shown(0) == ["heading", "card", "card", "heading", "card", "card"]
+    said = "\n".join(r.getMessage() for r in caplog.records)
+    assert "not in the channel): posting it again" in said
