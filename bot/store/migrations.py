@@ -21,11 +21,11 @@ from bot.store.feed_migrations import (
     m026_feed_url_escapes_in_one_spelling,
     m028_feed_poll_outcome,
 )
+from bot.store.fold_key_migrations import m005_folded_slugs, m007_refold_keys
 from bot.store.history_indexes import m042_history_indexes, m043_failed_index
 from bot.store.schema_v1 import create_initial_schema
 from bot.store.schema_v2 import add_column as _add_column
 from bot.store.schema_v2 import create_runner_tables
-from bot.topics.lookup import slugify
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -52,19 +52,6 @@ def _m004_softer_dedupe_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m005_folded_slugs(db: sqlite_utils.Database) -> None:
-    # `/story` matches slugs case- and accent-folded, so a new slug must not fold onto one in use
-    # ("все-банке" beside "всё-банке"): an indexed folded form keeps that check one lookup.
-    for table in ("stories", "story_aliases"):
-        _add_column(db, table, "slug_key", "TEXT")
-        rows = db.execute(f"SELECT rowid, slug FROM {table} WHERE slug_key IS NULL").fetchall()
-        db.conn.executemany(
-            f"UPDATE {table} SET slug_key = ? WHERE rowid = ?",
-            [(slugify(slug), rowid) for rowid, slug in rows],
-        )
-        db.execute(f"CREATE INDEX IF NOT EXISTS {table}_slug_key ON {table}(slug_key)")
-
-
 def _m006_posted_outlets_backfill(db: sqlite_utils.Database) -> None:
     # Posts recorded before migration 2 have no outlets. Read as "none shown", every outlet of
     # the story looked new and an upgrade announced them all in thread updates. What they showed
@@ -79,27 +66,6 @@ def _m006_posted_outlets_backfill(db: sqlite_utils.Database) -> None:
         WHERE state = 'sent' AND outlets IS NULL
         """
     )
-
-
-def _m007_refold_keys(db: sqlite_utils.Database) -> None:
-    # `fold` learned letters with strokes ("Łódź" -> "lodz") and stopped dropping the kana
-    # voicing marks: keys stored before no longer equal what the code computes, so a new slug
-    # could fold onto an old one unseen, and a repeated title escape the duplicate check.
-    # Only rows whose key changes are written; titles are short, so one pass over them is cheap.
-    from bot.store.duplicates import title_key  # that module imports this one
-
-    for table in ("stories", "story_aliases"):
-        rows = db.execute(f"SELECT rowid, slug, slug_key FROM {table}").fetchall()
-        db.conn.executemany(
-            f"UPDATE {table} SET slug_key = ? WHERE rowid = ?",
-            [(slugify(slug), rowid) for rowid, slug, key in rows if slugify(slug) != key],
-        )
-    changed = [
-        (title_key(title), rowid)
-        for rowid, title, key in db.execute("SELECT rowid, title, title_key FROM articles")
-        if not title.isascii() and title_key(title) != key
-    ]
-    db.conn.executemany("UPDATE articles SET title_key = ? WHERE rowid = ?", changed)
 
 
 def _m008_merge_and_alias_indexes(db: sqlite_utils.Database) -> None:
@@ -346,9 +312,9 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (2, "runner bookkeeping: digest runs, alerts, posted outlets", _m002_runner),
     (3, "feeds remember the URL the config names", m003_feed_config_url),
     (4, "title and URL duplicates decided in code", _m004_softer_dedupe_indexes),
-    (5, "folded story slugs, indexed", _m005_folded_slugs),
+    (5, "folded story slugs, indexed", m005_folded_slugs),
     (6, "posts recorded without outlets get their story's", _m006_posted_outlets_backfill),
-    (7, "folded keys recomputed: letters with strokes, kana voicing", _m007_refold_keys),
+    (7, "folded keys recomputed: letters with strokes, kana voicing", m007_refold_keys),
     (8, "indexes for merges and a story's aliases", _m008_merge_and_alias_indexes),
     (9, "a row for the health check's write probe", _m009_write_probe),
     (10, "tombstones of pruned articles; deliveries by story", m010_pruned_entries),
