@@ -51,7 +51,10 @@ def make_service(tmp_path: Path, clock: Callable[[], datetime]) -> tuple[Service
 
 class SlowSelection:
     """`digest_selection` as `digest_build` calls it, recording the thread it ran on and, with
-    `gate`, waiting for the test to let it finish."""
+    `gate`, waiting for the test to let it return. The real selection is read before the gate:
+    a change the test makes while it waits lands between the read and the digest's write, as
+    one made during a big database's seconds of reading does, so only the write's own checks
+    can honour it."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, *, gate: bool = False) -> None:
         self.threads: list[int] = []
@@ -64,10 +67,11 @@ class SlowSelection:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Selection:
         self.threads.append(threading.get_ident())
+        selection = self.real(*args, **kwargs)
         self.entered.set()
         assert self.release.wait(10)
         threading.Event().wait(0.2)  # a big database's seconds, shortened
-        return self.real(*args, **kwargs)
+        return selection
 
 
 class WatchedLock(asyncio.Lock):
