@@ -279,3 +279,62 @@ async def test_a_stop_during_the_start_catch_up_stops_choosing_digests(
     await starting
     await stop(service)
     assert len(slow.threads) == 1  # C1's, under way; C2's waits for the next start
+
+
+FOUR_STORIES = {"s1": ["A", "B", "C"], "s2": ["A", "B"], "s3": ["A", "B"], "s4": ["A", "B"]}
+
+
+async def digest_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Service], object]
+) -> tuple[list[str], list[str], list[str]]:
+    """C1's two-card digest of FOUR_STORIES with `change` made after its selection was read:
+    its cards, the stories listed after them, and C1's notices."""
+    service, chat = await scheduled_digest_changed_meanwhile(
+        tmp_path, monkeypatch, change, FOUR_STORIES, digest_size=2
+    )
+    cards = [m.story_id or "" for m in chat.cards()]
+    listed = [
+        r[0]
+        for r in service.db.execute(
+            "SELECT story_id FROM listed_stories WHERE channel_pk = 1 ORDER BY story_id"
+        )
+    ]
+    notices = [m.text for m in chat.texts() if m.channel_id == "C1"]
+    await stop(service)
+    return cards, listed, notices
+
+
+async def test_a_card_muted_while_its_digest_is_chosen_is_replaced_by_the_next_story(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards, listed, _notices = await digest_after(
+        tmp_path, monkeypatch, lambda s: channel_store.mute_story(s.db, 1, "s1")
+    )
+    # The digest keeps its two cards: s3 moves up from the list into s1's slot.
+    assert cards == ["s2", "s3"]
+    assert listed == ["s4"]
+
+
+async def test_every_card_muted_while_its_digest_is_chosen_leaves_no_cardless_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def change(service: Service) -> None:
+        channel_store.mute_story(service.db, 1, "s1")
+        channel_store.mute_story(service.db, 1, "s2")
+
+    cards, listed, notices = await digest_after(tmp_path, monkeypatch, change)
+    assert cards == ["s3", "s4"]
+    assert listed == []
+    assert not any("without a card" in t for t in notices), notices
+
+
+async def test_a_digest_size_lowered_while_its_digest_is_chosen_is_honoured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards, listed, notices = await digest_after(
+        tmp_path, monkeypatch, lambda s: channel_store.update_channel(s.db, 1, digest_size=1)
+    )
+    assert cards == ["s1"]
+    # The card beyond the new size goes to the list with the rest.
+    assert listed == ["s2", "s3", "s4"]
+    assert any("Story s2" in t for t in notices), notices

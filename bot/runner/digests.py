@@ -71,7 +71,7 @@ def enqueue_digest(
     with delivery_store.durable(db):
         if removed_meanwhile(db, channel, "digest"):
             return 0
-        channel, selection = still_wanted(db, channel, selection)
+        channel, selection = still_wanted(db, channel, selection, default_size=default_size)
         cards = _queue_cards(db, channel, selection, now=now, not_before=not_before)
         queued = len(cards)
         # Read before the rows of the stories it drops go: it counts them, rather than drop
@@ -114,23 +114,31 @@ def removed_meanwhile(db: sqlite_utils.Database, channel: ChannelRow, what: str)
 
 
 def still_wanted(
-    db: sqlite_utils.Database, channel: ChannelRow, selection: Selection
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    selection: Selection,
+    *,
+    default_size: int = DEFAULT_LIMIT,
 ) -> tuple[ChannelRow, Selection]:
     """The channel as it is in the write transaction, and `selection` without the stories it no
     longer wants: muted, or below a minimum of sources raised, since the selection was read (in
     a worker thread while the loop ran on: `bot.runner.digest_build`). Neither a card nor a line
-    of the notice goes to them; a card dropped is not replaced, the digest is one card short."""
+    of the notice goes to them. The cards are then taken again at the channel's size as it is
+    now, in the selection's order (`Selection.resized`): a card dropped is replaced by the next
+    story listed, rather than the digest going out short (or with no card and a list of what
+    would have filled it), and a lowered `digest_size` lists the cards beyond it."""
     fresh = channel_store.get_channel_by_pk(db, channel.id) or channel
     muted = channel_store.muted_story_ids(db, channel.id)
 
     def wanted(c: Candidate) -> bool:
         return c.story.id not in muted and c.story.source_count >= fresh.min_sources
 
-    return fresh, replace(
+    kept = replace(
         selection,
         chosen=[c for c in selection.chosen if wanted(c)],
         overflow=[c for c in selection.overflow if wanted(c)],
     )
+    return fresh, kept.resized(digest_size(fresh, default_size))
 
 
 def _queue_cards(
