@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -72,9 +73,18 @@ class PassReport:
 
 
 class NewsDigest:
-    def __init__(self, config: Config, db: sqlite_utils.Database | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        db: sqlite_utils.Database | None = None,
+        *,
+        stop_migrating: threading.Event | None = None,
+    ) -> None:
         self.config = config
-        self.db = db if db is not None else open_database(config.database_path())
+        if db is None:
+            # `stop_migrating`: `run` interrupted while it loads begins no further migration.
+            db = open_database(config.database_path(), stop=stop_migrating)
+        self.db = db
         # Clustering passes one at a time, with what a failed pass left to report.
         self._cluster_passes = ClusterPasses(lambda: self.clusterer)
         # This process's token on the stories its commits change (`bot.store.story_changes`):

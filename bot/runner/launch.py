@@ -5,16 +5,24 @@ the database, and the asyncio loop the `Service` runs in until it is stopped.
 service's code is imported and the database opened (and migrated), which take seconds, or minutes
 for a migration on a big database. Both are done in a worker thread meanwhile, so the endpoint
 answers "starting" (HTTP 503) throughout, and an orchestrator sees a starting bot, not a dead one.
+
+Ctrl-C while loading exits at once (130): the thread is a daemon the interpreter does not wait
+for (asyncio's executor threads it would join, for as long as a migration takes), and it begins
+no further migration once the stop is asked. A migration cut short by the exit is rolled back by
+SQLite, its record with it, and the next start applies it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import Config, ConfigError
 from bot.database_location import DatabaseChoiceError
@@ -29,6 +37,8 @@ if TYPE_CHECKING:
     from bot.runner.service import Service
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Modules `Service.start` would otherwise import on the loop, each a few tenths of a second while
 # /healthz waits: loaded in the worker thread beside the service's own.
@@ -79,20 +89,54 @@ def run_service(config: Config) -> None:
 async def _serve(config: Config, settings: RunnerSettings) -> None:
     started_at = utcnow()
     health = await start_health(settings, lambda: loading_status(started_at))
+    stop = threading.Event()
     try:
-        core, service_class = await asyncio.to_thread(load_service, config)
+        core, service_class = await in_daemon_thread(lambda: load_service(config, stop))
         service = service_class(config, core=core, settings=settings, health_server=health)
     except BaseException:
+        stop.set()  # interrupted (or failed): the loading thread begins no further migration
         if health is not None:
             await health.stop()
         raise
     await service.run_until_stopped()
 
 
-def load_service(config: Config) -> tuple[NewsDigest, type[Service]]:
+async def in_daemon_thread(work: Callable[[], T]) -> T:
+    """`work()` in a daemon thread, awaited. Unlike `asyncio.to_thread`, whose executor threads
+    `asyncio.run` joins on the way out, an interrupt does not wait for it to finish."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if future.done():  # cancelled by the interrupt meanwhile
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
+
+    def run() -> None:
+        result: T | None = None
+        error: BaseException | None = None
+        try:
+            result = work()
+        except BaseException as exc:  # handed to the awaiting task, raised there
+            error = exc
+        # The loop closed: nobody waits for the result.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name="newsdigest-load", daemon=True).start()
+    return await future
+
+
+def load_service(
+    config: Config, stop: threading.Event | None = None
+) -> tuple[NewsDigest, type[Service]]:
     """What takes seconds before the service can start, run in a worker thread while the loop
     answers /healthz: importing the service's code and opening (and migrating) the database. The
-    connection is made for use on the loop's thread (`open_database`: check_same_thread off)."""
+    connection is made for use on the loop's thread (`open_database`: check_same_thread off).
+    `stop`, set when the start is interrupted, begins no further migration."""
     from bot.app import NewsDigest
     from bot.runner.platforms import preload_platforms
     from bot.runner.service import Service
@@ -103,7 +147,7 @@ def load_service(config: Config) -> tuple[NewsDigest, type[Service]]:
 
     ssl_context()  # the CA bundle (~0.1 s), read here rather than by the poller's open
     preload_platforms(config, os.environ)
-    return NewsDigest(config), Service
+    return NewsDigest(config, stop_migrating=stop), Service
 
 
 def _config_file(config: Config) -> str:

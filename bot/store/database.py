@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -67,13 +68,18 @@ BeforeMigrating = Callable[[sqlite_utils.Database, list[int]], None]
 
 
 def open_database(
-    path: str | Path, *, make_dirs: bool = True, before_migrating: BeforeMigrating | None = None
+    path: str | Path,
+    *,
+    make_dirs: bool = True,
+    before_migrating: BeforeMigrating | None = None,
+    stop: threading.Event | None = None,
 ) -> sqlite_utils.Database:
     """Open (creating if needed) and migrate the database. `:memory:` works for tests. With
     `make_dirs` false a missing parent directory is an error rather than created. Raises
     DatabaseOpenError for a path that cannot be our database. `before_migrating` sees the
     migrations to apply first, when there are any (the command line's checks, `bot.cli.upgrade`),
-    and may refuse them by raising: the database is then closed, unchanged."""
+    and may refuse them by raising: the database is then closed, unchanged. `stop`, once set,
+    begins no further migration (`migrate`)."""
     path = str(path)
     if path != ":memory:":
         if Path(path).is_dir():
@@ -114,7 +120,7 @@ def open_database(
     try:
         if before_migrating is not None and (pending := pending_migrations(db)):
             before_migrating(db, pending)
-        migrate(db)
+        migrate(db, stop=stop)
     except DatabaseOpenError as exc:
         db.conn.close()  # refused: nothing of ours may keep the file open
         raise DatabaseOpenError(path, exc.problem) from None  # named as the user gave it
@@ -179,12 +185,19 @@ def applied_migrations(db: sqlite_utils.Database) -> list[int]:
     return [row["version"] for row in db["schema_migrations"].rows_where(order_by="version")]
 
 
-def migrate(db: sqlite_utils.Database) -> list[int]:
+class MigrationsStopped(Exception):
+    """A stop was asked for (Ctrl-C while `run` loads) before a migration began: the database is
+    left at the last one applied, and the next start applies the rest."""
+
+
+def migrate(db: sqlite_utils.Database, *, stop: threading.Event | None = None) -> list[int]:
     """Apply every migration not yet recorded, each in its own transaction. Returns those applied.
 
     Two processes may open the same file at once (a restarted `run` and a cron `poll`): each
     migration's transaction takes the write lock first and only then reads what is applied, so the
-    second process waits for the first and skips what it did instead of repeating it."""
+    second process waits for the first and skips what it did instead of repeating it. Once `stop`
+    is set, the next migration is not begun (MigrationsStopped): one under way when the process
+    exits is rolled back by SQLite, its record and its changes in one transaction."""
     if pending_migrations(db) == []:
         return []  # the usual case, decided without the write lock: nothing to wait for
     ran: list[int] = []
@@ -200,6 +213,8 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
                 )
                 if version in applied_migrations(db):
                     continue
+                if stop is not None and stop.is_set():
+                    raise MigrationsStopped(f"stopped before migration {version}: {name}")
                 log.info("applying migration %d: %s", version, name)
                 step(db)
                 db.execute(
