@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +42,7 @@ from bot.adapters.slack.overflow import (
     OnLimited,
     OverflowPoster,
 )
+from bot.adapters.slack.pacing import ChannelPacer
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
     LOOKUP_CLOCK_SKEW,
@@ -88,36 +88,6 @@ class PostedParts:
     ts: str
     total: int
     not_posted: int
-
-
-class ChannelPacer:
-    """At most one post per `interval` seconds per channel; other channels are not held up."""
-
-    def __init__(
-        self,
-        interval: float = 1.0,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-    ) -> None:
-        self.interval = interval
-        self._clock = clock
-        self._sleep = sleep
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._last: dict[str, float] = {}
-
-    async def run(self, channel_id: str, call: Callable[[], Awaitable[Any]]) -> Any:
-        lock = self._locks.setdefault(channel_id, asyncio.Lock())
-        async with lock:
-            last = self._last.get(channel_id)
-            if last is not None:
-                wait = self.interval - (self._clock() - last)
-                if wait > 0:
-                    await self._sleep(wait)
-            try:
-                return await call()
-            finally:
-                self._last[channel_id] = self._clock()
 
 
 class SlackAdapter:
