@@ -8,6 +8,7 @@ topic's query while it is read: the other channels' digests find their answers k
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -21,8 +22,9 @@ from bot.pipeline.digest import matching_topics
 from bot.runner import digests
 from bot.store import channels as channel_store
 from bot.store.channels import TopicRow
-from bot.topics import StoryDoc
+from bot.topics import StoryDoc, answers
 from bot.topics.answers import Answers, askable
+from bot.topics.query import TopicQuery
 
 AT = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
 FERRY = [
@@ -140,10 +142,12 @@ def test_every_channels_digest_reads_each_story_once(
     add_story(db, "ferry", ["Harbor Daily", "Metro Wire"], now=AT)
     add_story(db, "rail", ["Metro Wire", "Coast Courier"], now=AT)
     picked = {}
+    channels = {}
     for name, slugs in [("harbour", ["ferries"]), ("depot", ["rail", "crew"])]:
-        channel = add_channel(db, name)
+        channels[name] = channel = add_channel(db, name)
         for slug in slugs:
             channel_store.follow(db, channel.id, slug)
+    for name, channel in channels.items():
         selection = digests.digest_selection(db, channel, now=AT + timedelta(hours=1))
         picked[name] = [(c.story.id, c.topics) for c in selection.chosen]
     # The fakes' titles: "Harbor Daily on ferry", "Metro Wire on rail", ...
@@ -164,3 +168,71 @@ def test_answers_are_kept_per_story_and_share_what_was_asked() -> None:
     answers.put_all(b"a", every | {"bus"}, frozenset({"crew"}))
     assert [answers.get(b"a", q) for q in ("ferry", "crew", "bus")] == [False, True, False]
     assert len(answers) == 2
+
+
+def test_a_digest_asks_only_the_topics_some_channel_follows(
+    builds: list[int], db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A topic nobody follows costs every story read something, and answers nothing anyone asks.
+    asked: list[str] = []
+    matches = TopicQuery.matches
+
+    def counted(self: TopicQuery, doc: StoryDoc) -> bool:
+        asked.append(self.source_text)
+        return matches(self, doc)
+
+    monkeypatch.setattr(TopicQuery, "matches", counted)
+    for slug, query in [("ferries", "ferry"), ("crew", "crew"), ("unfollowed", "rail")]:
+        channel_store.upsert_topic(db, slug, query)
+    add_story(db, "ferry", ["Harbor Daily", "Metro Wire"], now=AT)
+    harbour, depot = add_channel(db, "harbour"), add_channel(db, "depot")
+    channel_store.follow(db, harbour.id, "ferries")
+    channel_store.follow(db, depot.id, "crew")
+    digests.digest_selection(db, harbour, now=AT + timedelta(hours=1))
+    assert sorted(asked) == ["crew", "ferry"]
+
+
+def test_a_topic_whose_matching_fails_is_no_match_said_once(
+    builds: list[int],
+    db: sqlite_utils.Database,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A bug in one topic's matching must not fail every channel's digest.
+    matches = TopicQuery.matches
+
+    def failing(self: TopicQuery, doc: StoryDoc) -> bool:
+        if self.source_text == "harbour":
+            raise RuntimeError("a bug of ours")
+        return matches(self, doc)
+
+    monkeypatch.setattr(TopicQuery, "matches", failing)
+    monkeypatch.setattr(digest, "_FAILED", set())
+    for slug, query in [("ferries", "ferry"), ("harbours", "harbour")]:
+        channel_store.upsert_topic(db, slug, query)
+    add_story(db, "ferry", ["Harbor Daily", "Metro Wire"], now=AT)
+    add_story(db, "crew", ["Coast Courier", "Metro Wire"], now=AT)
+    harbour, docks = add_channel(db, "harbour"), add_channel(db, "docks")
+    channel_store.follow(db, harbour.id, "ferries")
+    channel_store.follow(db, docks.id, "harbours")
+    with caplog.at_level(logging.WARNING, logger="bot.pipeline.digest"):
+        selection = digests.digest_selection(db, harbour, now=AT + timedelta(hours=1))
+        assert [c.story.id for c in selection.chosen] == ["ferry"]
+        assert digests.digest_selection(db, docks, now=AT + timedelta(hours=1)).chosen == []
+        # The card's topics ask every topic, the failing one too.
+        assert matching_topics(channel_store.list_topics(db), FERRY) == ["ferries"]
+    failed = [r for r in caplog.records if "harbours" in r.getMessage()]
+    assert len(failed) == 1
+    assert failed[0].levelno == logging.WARNING
+
+
+def test_more_followed_queries_than_a_thousand_stay_parsed() -> None:
+    # Each story read asks every followed query: a parsed-query cache smaller than them missed
+    # on every one, every story (1,100 queries cost five times what 1,000 did).
+    queries = [f'"harbour ferry{i}" OR crew{i}' for i in range(1100)]
+    answers.parsed.cache_clear()
+    for _ in range(2):
+        for query in queries:
+            answers.parsed(query)
+    assert answers.parsed.cache_info().misses == len(queries)
+    assert answers.PARSED_QUERIES >= 8192

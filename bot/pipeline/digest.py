@@ -75,12 +75,14 @@ def matching_topics(
     headline: str | None = None,
     *,
     also: frozenset[str] = frozenset(),
+    names: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The topics that pick the story of `members`; `headline`, the one its card shows, is what a
     negated term is checked against beside the articles (default: the first report's title).
     A topic that answered for the story as it is now answers again from memory (`answers`).
     `also`: valid queries (`answers.askable`) of other topics, asked of the story too whenever it
-    is read, so the next channel that follows them finds their answers kept."""
+    is read, so the next channel that follows them finds their answers kept; `names`, their
+    topics' names by query, for the warning when one fails (`_asks`)."""
     story = story_key(members, headline or None)
     known: dict[str, bool] = {}
     unknown: set[str] = set()
@@ -101,10 +103,35 @@ def matching_topics(
         # Reading the story is the dear part: once read, it is asked every query at hand.
         asked = also if unknown <= also else also | unknown
         doc = StoryDoc.from_articles(members, headline or None)
-        matched = frozenset(q for q in asked if parsed(q).matches(doc))
+        matched = frozenset(q for q in asked if _asks(q, doc, topics, names or {}))
         ANSWERS.put_all(story, asked, matched)
         known |= {q: q in matched for q in unknown}
     return [t.slug for t in topics if known.get(t.query)]
+
+
+def _asks(query: str, doc: StoryDoc, topics: list[TopicRow], names: Mapping[str, str]) -> bool:
+    """Whether `query` matches `doc`; a bug of ours in one query's matching is no match, not the
+    failure of every channel's digest or card that reads the story (said once per query)."""
+    try:
+        return parsed(query).matches(doc)
+    except Exception:
+        if query not in _FAILED:
+            if len(_FAILED) < _FAILED_KEPT:
+                _FAILED.add(query)
+            log.warning(
+                "topic %s: its query %r failed on a story, taken as no match",
+                next((t.slug for t in topics if t.query == query), None)
+                or names.get(query, "(no name)"),
+                query,
+                exc_info=True,
+            )
+        return False
+
+
+# Queries whose matching failed and was said: once per query, not once per story. Bounded: past
+# it a failing query is said each time again, which is no worse than unbounded memory.
+_FAILED: set[str] = set()
+_FAILED_KEPT = 1024
 
 
 @dataclass(slots=True)
@@ -198,13 +225,18 @@ def select(
     members = article_store.articles_for_stories(db, [s.id for s in stories])
     # Matches the channel was given before hold as the story grows (`bot.store.topic_matches`).
     kept = topic_matches.kept(db, channel.id, [s.id for s in stories]) if topics else {}
-    # Every topic is asked of a story once it is read, so the other channels' digests (and its
-    # card's topics) find their answers kept rather than read the story again.
-    every = askable(t.query for t in channel_store.list_topics(db)) if topics else frozenset()
+    # Every topic some channel follows is asked of a story once it is read, so the other
+    # channels' digests find their answers kept rather than read the story again. Not every
+    # topic: those nobody follows would cost each story read for nothing.
+    followed = channel_store.followed_topics(db) if topics else []
+    every = askable(t.query for t in followed)
+    names = {t.query: t.slug for t in followed}
     found = []
     for story in stories:
         matched = (
-            matching_topics(topics, members[story.id], story.headline, also=every) if topics else []
+            matching_topics(topics, members[story.id], story.headline, also=every, names=names)
+            if topics
+            else []
         )
         if story.id in kept:
             matched = [t.slug for t in topics if t.slug in kept[story.id] or t.slug in matched]

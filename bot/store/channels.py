@@ -270,6 +270,18 @@ def channel_topics(db: sqlite_utils.Database, channel_pk: int) -> list[TopicRow]
     ]
 
 
+def followed_topics(db: sqlite_utils.Database) -> list[TopicRow]:
+    """The topics at least one channel follows."""
+    rows = db.execute_returning_dicts(
+        "SELECT t.* FROM topics t WHERE EXISTS"
+        " (SELECT 1 FROM subscriptions s WHERE s.topic_slug = t.slug) ORDER BY t.slug"
+    )
+    return [
+        TopicRow(slug=r["slug"], title=r["title"], query=r["query"], origin=r["origin"])
+        for r in rows
+    ]
+
+
 def set_subscriptions(db: sqlite_utils.Database, channel_pk: int, slugs: list[str]) -> None:
     """The channel follows `slugs` and no other topic. A topic it follows still is not
     unfollowed on the way: that would forget the matches it keeps (`bot.store.topic_matches`)

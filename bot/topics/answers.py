@@ -13,9 +13,10 @@ Channels follow different topics (30 channels following 150 topics between them,
 an answer kept per query still left each channel's digest reading every story afresh for the
 topics only it follows: its ten topics asked of each of 2,000 stories, then the next channel's
 ten others. Reading the story is most of the cost, and a query asked of a story already read
-costs little, so once a digest reads a story it asks it every topic's query and keeps all the
-answers (`pipeline.digest.matching_topics`' `also`): a story version is read once for all the
-channels, and for its card's topics. A story's answers are the set of queries asked and the set that matched; the asked
+costs little, so once a digest reads a story it asks it the query of every topic some channel
+follows and keeps all the answers (`pipeline.digest.matching_topics`' `also`): a story version
+is read once for all the channels. Topics nobody follows are not asked: they would cost every
+story read and answer nothing a digest asks. A story's answers are the set of queries asked and the set that matched; the asked
 set of a batch is one object shared by every story it was asked of, so all the followed topics'
 answers for a story cost about as much memory as one.
 """
@@ -47,7 +48,15 @@ def story_key(articles: Sequence[Article], headline: str | None) -> bytes:
     return hashlib.blake2b(repr((headline, fields)).encode(), digest_size=16).digest()
 
 
-@lru_cache(maxsize=1024)
+# Parsed queries kept: each story read asks every followed query, so a cache smaller than the
+# queries in use would miss on every one of them, every story (at 1,100 queries, 1,024 kept: a
+# story read cost five times as much). A parsed query takes about 1.5 KiB, 19 KiB at the longest
+# (`MAX_QUERY_CHARS`): only as many are kept as distinct queries are asked, 12 MiB for 8,192
+# typical ones.
+PARSED_QUERIES = 8192
+
+
+@lru_cache(maxsize=PARSED_QUERIES)
 def parsed(query: str) -> TopicQuery:
     """`TopicQuery.parse`, once per query text (an invalid one raises each time)."""
     return TopicQuery.parse(query)
