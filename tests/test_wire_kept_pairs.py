@@ -132,3 +132,37 @@ def test_a_part_counts_from_the_whole_as_it_counts_alone() -> None:
             assert independent_count(story, part) == alone, part
     # In any order, however often an index is named.
     assert independent_count(story, [3, 0, 1, 1]) == 1
+
+
+def test_a_growing_story_keeps_one_entry(shingled: list[str]) -> None:
+    # Every size a story passed through was kept: a 200-article wire story left 200 entries.
+    grown = list(STORY)
+    for k in range(30):
+        grown.append(article(f"g{k}", f"Outlet {k}", AGENCY))
+        independent_sources(grown)
+    assert len(wire.COPIES) == 1
+    whole = len(grown) * (len(grown) - 1) // 2
+    assert wire.COPIES.pairs <= whole
+    # The newest version answers from memory; another story is an entry of its own.
+    before = len(shingled)
+    assert independent_sources(list(grown))[0] == 2
+    assert len(shingled) == before
+    independent_sources([article("6", "Epsilon", OWN), article("7", "Zeta", OWN)])
+    assert len(wire.COPIES) == 2
+
+
+def test_the_kept_pairs_are_bounded_by_their_number(shingled: list[str]) -> None:
+    pairs = KeptPairs(size=100, max_pairs=5)
+    pairs.put(b"a", ((0, 1), (0, 2), (1, 2)))
+    pairs.put(b"b", ((0, 1),))
+    assert pairs.pairs == 4
+    pairs.put(b"c", ((0, 1), (1, 2)))  # 6 pairs: the oldest story goes
+    assert pairs.get(b"a") is None
+    assert pairs.get(b"b") == ((0, 1),)
+    assert pairs.get(b"c") == ((0, 1), (1, 2))
+    assert pairs.pairs == 3
+    # One story with more pairs than the budget is not kept at all, nor drops the others.
+    pairs.put(b"d", tuple((0, i) for i in range(1, 8)))
+    assert pairs.get(b"d") is None
+    assert len(pairs) == 2
+    assert wire.MAX_KEPT_PAIRS <= 2_000_000

@@ -18,7 +18,8 @@ Shingling is the dear part, and a story waiting to go out is counted again and a
 channel's digest ranks every candidate by the sources new to it (`bot.pipeline.digest_rank`,
 three counts a story), its card counts them, clustering counts a story it grows. So the copy
 pairs of a story's texts are kept (`COPIES`), under a fingerprint of the titles and texts they
-were judged on: a story that grew or an article corrected is judged afresh. Whether two articles
+were judged on: a story that grew or an article corrected is judged afresh, its newest version
+replacing the one kept before. Whether two articles
 share copy depends on their two texts alone, so the pairs of a whole story answer for any part
 of it too (`independent_count`).
 """
@@ -28,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -46,6 +48,10 @@ COPY_CONTAINMENT = 0.6  # share of the shorter text's shingles found in the othe
 # Stories whose copy pairs are kept, least recently used dropped first: the ~2,000 stories of a
 # busy digest window (eight days of 1,000 feeds), with room for the versions clustering counts.
 MAX_KEPT_STORIES = 4096
+# Copy pairs kept, all stories together (8 bytes each: 16 MiB): the oldest stories' dropped past
+# it. A story of n articles that all share copy has n(n-1)/2 pairs, so a few big wire stories
+# could otherwise keep far more than the 4,096 stories' count suggests.
+MAX_KEPT_PAIRS = 2_000_000
 
 
 # A quotation, up to a paragraph long, in the quote marks outlets actually use. Each opening mark
@@ -96,26 +102,48 @@ Pairs = tuple[tuple[int, int], ...]
 
 class KeptPairs:
     """A bounded, thread-safe map of a story's fingerprint (`copy_key`) to its copy pairs: a
-    digest is chosen off the event loop while a poll may be clustering in another thread."""
+    digest is chosen off the event loop while a poll may be clustering in another thread. One
+    entry a story (`story`, what stays as it grows): its newest version replaces the one before,
+    which no count asks for again, so a story growing to 200 articles keeps one set of pairs, not
+    200. Bounded by stories and by pairs (`MAX_KEPT_PAIRS`): one story's pairs grow with the
+    square of its articles. Pairs are kept as one flat array of 32-bit indices, 8 bytes a pair
+    where tuples of ints took about 64."""
 
-    def __init__(self, size: int = MAX_KEPT_STORIES) -> None:
+    def __init__(self, size: int = MAX_KEPT_STORIES, max_pairs: int = MAX_KEPT_PAIRS) -> None:
         self.size = size
-        self._kept: OrderedDict[bytes, Pairs] = OrderedDict()
+        self.max_pairs = max_pairs
+        self._kept: OrderedDict[bytes, tuple[bytes, array[int]]] = OrderedDict()
+        self._pairs = 0
         self._lock = threading.Lock()
 
-    def get(self, key: bytes) -> Pairs | None:
+    def get(self, key: bytes, *, story: bytes | None = None) -> Pairs | None:
         with self._lock:
-            found = self._kept.get(key)
-            if found is not None:
-                self._kept.move_to_end(key)
-            return found
+            found = self._kept.get(key if story is None else story)
+            if found is None or found[0] != key:
+                return None
+            self._kept.move_to_end(key if story is None else story)
+            flat = iter(found[1])
+            return tuple(zip(flat, flat, strict=True))
 
-    def put(self, key: bytes, pairs: Pairs) -> None:
+    def put(self, key: bytes, pairs: Pairs, *, story: bytes | None = None) -> None:
+        if len(pairs) > self.max_pairs:
+            return  # more than all the others together may keep: judged afresh each time
+        flat = array("I", (i for pair in pairs for i in pair))
+        story = key if story is None else story
         with self._lock:
-            self._kept[key] = pairs
-            self._kept.move_to_end(key)
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+            old = self._kept.pop(story, None)
+            if old is not None:
+                self._pairs -= len(old[1]) // 2
+            self._kept[story] = (key, flat)
+            self._pairs += len(pairs)
+            while len(self._kept) > self.size or self._pairs > self.max_pairs:
+                _, (_, dropped) = self._kept.popitem(last=False)
+                self._pairs -= len(dropped) // 2
+
+    @property
+    def pairs(self) -> int:
+        """The pairs kept, all stories together."""
+        return self._pairs
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -144,11 +172,24 @@ def copy_pairs(
     where either is too short to judge alone, on their headlines and texts together. Kept for
     the same titles and texts (`COPIES`)."""
     key = copy_key(articles, threshold)
-    found = COPIES.get(key)
+    story = _story_identity(articles)
+    found = COPIES.get(key, story=story)
     if found is None:
         found = tuple(_judged_pairs(articles, threshold))
-        COPIES.put(key, found)
+        COPIES.put(key, found, story=story)
     return list(found)
+
+
+def _story_identity(articles: Sequence[Article]) -> bytes:
+    """What stays of a story as it grows: its first article (stored first, listed first). Two
+    lists with one first article take turns in one entry, which costs a count, never a wrong
+    one: the entry answers only for the fingerprint it was judged on."""
+    if not articles:
+        return b""
+    first = articles[0]
+    return hashlib.blake2b(
+        repr((first.id, first.source, first.url, first.title)).encode(), digest_size=16
+    ).digest()
 
 
 def _judged_pairs(articles: Sequence[Article], threshold: float) -> list[tuple[int, int]]:
