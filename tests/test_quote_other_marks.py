@@ -7,6 +7,7 @@ Every sentence here is written for the tests."""
 from __future__ import annotations
 
 from bot.models import Article
+from bot.summarize import quote_marks
 from bot.summarize.grounding import is_verbatim
 from bot.summarize.quote_marks import open_quotes, quotation_bounds, quoted_spans
 from bot.summarize.quotes import Told, pick_quote, verbatim_quote
@@ -69,3 +70,20 @@ def test_a_kept_reading_is_handed_out_afresh_each_time() -> None:
     bounds = quotation_bounds("She called it “a ‘total’ mess” on Friday.")
     bounds.append((0, 0))
     assert quotation_bounds("She called it “a ‘total’ mess” on Friday.") == [(18, 23), (15, 29)]
+
+
+def test_a_reading_of_many_marks_is_read_again_not_kept() -> None:
+    # A 2,000-character sentence of nested quotations kept 113 KiB of spans in the cache.
+    quote_marks._kept_reading.cache_clear()
+    hostile = "“" * 999 + "x" + "”" * 999
+    assert len(quotation_bounds(hostile)) == 999
+    assert quote_marks._kept_reading(hostile) is None
+    # A real sentence's reading is kept, and the hostile one is read right each time.
+    plain = "She called it “a ‘total’ mess” on Friday."
+    assert quotation_bounds(plain) == [(18, 23), (15, 29)]
+    assert quote_marks._kept_reading(plain) is not None
+    assert len(quotation_bounds(hostile)) == 999
+    # The few big readings are kept apart, a handful of them: 113 KiB each, not 16,384.
+    for i in range(100):
+        assert len(quotation_bounds(f"{i} {hostile}")) == 999
+    assert quote_marks._kept_big_reading.cache_info().maxsize == quote_marks.MAX_KEPT_BIG <= 64
