@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.summarize import sentences
 from bot.summarize.sentences import split_sentences
 
 
@@ -50,3 +51,15 @@ def test_abbreviations_still_hold() -> None:
         "Премьер встретился с И. Ивановым.",
         "Встреча длилась час.",
     ]
+
+
+def test_a_long_token_is_stemmed_afresh_not_kept() -> None:
+    # Text without spaces is one token a sentence: 65,536 of them kept took gigabytes.
+    sentences._cached_token_stems.cache_clear()
+    long = "港口渡轮船员周一罢工" * 20
+    stems = sentences.token_stems(long)
+    assert stems == sentences.token_stems(long)
+    assert stems == tuple(sentences.content_stems(long))
+    assert sentences._cached_token_stems.cache_info().currsize == 0
+    assert sentences.token_stems("ferries") == ("ferri",)
+    assert sentences._cached_token_stems.cache_info().currsize == 1

@@ -86,10 +86,18 @@ def content_stems(text: str) -> list[str]:
     return list(_cached_content_stems(text))
 
 
+# The longest token whose stems are kept: longer than any word of a spaced language.
+MAX_KEPT_TOKEN = 64
+
+
 def token_stems(token: str) -> tuple[str, ...]:
     """`content_stems` of one word token, from a cache of its own: the word model and the angle
     lines ask it of every word of every sentence, which in the sentences' cache pushed out the
-    sentences the other checks ask again."""
+    sentences the other checks ask again. A token longer than `MAX_KEPT_TOKEN` is stemmed afresh:
+    text without spaces (Chinese, Japanese) is one token a sentence, up to 60,000 characters, and
+    65,536 of them kept would take gigabytes."""
+    if len(token) > MAX_KEPT_TOKEN:
+        return tuple(stem(w) for w in content_words(token))
     return _cached_token_stems(token)
 
 
