@@ -79,3 +79,27 @@ async def test_a_lost_heading_in_the_same_minute_is_posted_again(
     assert world.shown(0) == ["heading", "card", "card", "heading", "card", "card"]
     said = "\n".join(r.getMessage() for r in caplog.records)
     assert "not in the channel): posting it again" in said
+
+
+@ROUTES
+async def test_a_heading_found_by_lookup_is_passed_over_by_the_next_lost_one(
+    tmp_path: Any,
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    route: str,
+) -> None:
+    # The first digest's heading landed but its answer was lost: found by the lookup, its id is
+    # recorded, so the second digest's lost heading (same minute, same count) does not take it
+    # for its own and goes out again above its cards.
+    world = DiscordDigest(tmp_path, discord_api, discord_client, session, route)
+    world.now = TUESDAY
+    discord_api._ids = itertools.count(discord.utils.time_snowflake(TUESDAY))
+    for batch in (("s1", "s2"), ("s3", "s4")):
+        for story in batch:
+            add_story(world.db, story, ["A", "B"], now=TUESDAY - timedelta(hours=1))
+        digests.enqueue_digest(world.db, world.channel, now=TUESDAY, scheduled_for=TUESDAY)
+        landed = batch[0] == "s1"
+        discord_api.fail_next("POST", world.post, 500, {"message": "ISE"}, landed=landed)
+        await world.outbox.drain()
+    assert world.shown(0) == ["heading", "card", "card", "heading", "card", "card"]

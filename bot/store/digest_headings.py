@@ -52,14 +52,16 @@ def record(
     message_ref: str | None = None,
 ) -> None:
     """The heading posted in the channel at `posted_at` counted the rows of nonces `rows`, in
-    place of the channel's last; `message_ref` is its message, when the platform said which.
+    place of the channel's last; `message_ref` is its message, when the platform said which (not
+    said, the last one known stays: a lookup passing over it and older still passes over no
+    newer heading).
     Fsynced, as the outbox's own records around a chat post are: the heading is out."""
     with durable(db):
         db.execute(
             "INSERT INTO digest_headings (channel_pk, rows, posted_at, message_ref)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (channel_pk) DO UPDATE"
             " SET rows = excluded.rows, posted_at = excluded.posted_at,"
-            " message_ref = excluded.message_ref",
+            " message_ref = COALESCE(excluded.message_ref, message_ref)",
             [channel_pk, json.dumps(sorted(set(rows))), iso(posted_at), message_ref],
         )
 

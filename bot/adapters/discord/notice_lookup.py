@@ -47,14 +47,15 @@ async def find_piece(
     since: datetime,
     webhook_id: int | None,
     exclude: frozenset[str] = frozenset(),
-) -> bool | None:
+) -> str | bool | None:
     """Whether piece number `piece` (from 1) of the notice `text`, split as `post_text` splits
     it, was posted in `channel` through the webhook `webhook_id` (None: by the bot itself, as
     a digest's heading is) since `since`. Raises the
     DeliveryError tree, on the bot's route, when the bot cannot read the channel now; None when
     it may not read it at all (not in its server): nothing can tell. The messages `exclude`
     names (a digest's earlier heading of the same text) are passed over, and any older (an id
-    is a snowflake, in the order Discord made them)."""
+    is a snowflake, in the order Discord made them). Found, a lone piece (a heading) is the
+    id of its newest match, which a later lookup passes over in turn."""
     pieces = split_content(escape_notice(text))
     if not 1 <= piece <= len(pieces):
         return False
@@ -64,6 +65,8 @@ async def find_piece(
     oldest = since - LOOKUP_CLOCK_SKEW
     target = bot.client.get_partial_messageable(int(channel.channel_id))
     me = bot.client.user.id if bot.client.user else None
+
+    newest: list[int] = []  # the newest match's id: a heading's, which later lookups pass over
 
     async def count() -> int:
         seen = 0
@@ -82,6 +85,8 @@ async def find_piece(
                 and message.content.strip() == wanted
             ):
                 seen += 1
+                if not newest:
+                    newest.append(message.id)  # history comes newest first
         return seen
 
     async with delivering(f"history of {channel.key}", bot=True):
@@ -95,4 +100,6 @@ async def find_piece(
     log.debug(
         "%s: piece %d of a notice seen %d time(s), %d needed", channel.key, piece, seen, needed
     )
-    return seen >= needed
+    if seen < needed:
+        return False
+    return str(newest[0]) if needed == 1 else True

@@ -152,7 +152,7 @@ class DiscordAdapter:
         *,
         since: datetime,
         exclude: frozenset[str] = frozenset(),
-    ) -> bool | None:
+    ) -> str | bool | None:
         """Whether the heading `begin_digest(channel, count, at)` posts, whose answer was lost,
         landed since `since`: looked for in the channel's history by the bot, as a webhook
         notice's piece is (`notice_lookup`); a webhook channel's as `find_text` looks, the bot's
@@ -191,7 +191,7 @@ class DiscordAdapter:
         piece: int,
         since: datetime,
         exclude: frozenset[str] = frozenset(),
-    ) -> bool | None:
+    ) -> str | bool | None:
         """Whether a notice's piece whose answer was lost landed (`bot.delivery.notices`): a
         webhook channel's is looked for through the bot, as a webhook takes no nonce; None for
         the bot's own, which Discord de-duplicates by the piece's nonce, and sent again."""

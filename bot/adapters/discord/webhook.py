@@ -291,7 +291,7 @@ class DiscordWebhookAdapter:
         piece: int,
         since: datetime,
         exclude: frozenset[str] = frozenset(),
-    ) -> bool | None:
+    ) -> str | bool | None:
         """Whether piece `piece` of the notice `text`, whose answer was lost, landed: looked
         for through the bot (`notice_lookup`). None without a bot: nothing can look, so it is
         sent again, and may show twice (said in the log), rather than the notice left short."""
