@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.schedule import Schedule, ScheduleError, parse_schedule
+from bot.commands.schedule import Schedule, ScheduleError, parse_config_schedule, parse_schedule
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,22 @@ def test_punctuation_round_the_zone_is_read_as_meant(typed: str, cron: str, zone
 def test_a_comma_after_the_time_with_no_zone_is_refused(typed: str) -> None:
     with pytest.raises(ScheduleError, match="a comma with no time zone after it"):
         parse_schedule(typed, default_timezone="Asia/Tokyo")
+
+
+@pytest.mark.parametrize(
+    ("written", "cron"), [("09:00,", "0 9 * * *"), ("weekdays 09:00,", "0 9 * * mon-fri")]
+)
+def test_a_config_files_trailing_comma_still_loads_in_the_files_zone(
+    written: str, cron: str
+) -> None:
+    """The comma refusal is for chat: a config file that loaded before the chat check keeps
+    loading, with its zone from the file's `timezone` key, where the refusal's advice to give
+    the zone after the comma would be wrong."""
+    assert parse_config_schedule(written, "Europe/Berlin") == Schedule(cron, "Europe/Berlin")
+
+
+def test_a_cron_day_list_ending_on_a_comma_gets_the_cron_error_not_the_zone_one() -> None:
+    with pytest.raises(ScheduleError) as refused:
+        parse_schedule("cron 0 9 * * 1,")
+    assert "time zone" not in str(refused.value)
+    assert "day of the week" in str(refused.value)

@@ -13,12 +13,7 @@ from bot.config_values import ConfigError, validate_schedule, validate_timezone
 from bot.cron import DAY_NAMES, MIN_DIGEST_GAP, NeverFiresError, cron_trigger, shortest_gap
 from bot.timezones import ZoneError, chat_timezone, zones_by_folded_name
 
-_DAYS = {
-    "daily": "*",
-    "everyday": "*",
-    "weekdays": "mon-fri",
-    "weekends": "sat,sun",
-}
+_DAYS = {"daily": "*", "everyday": "*", "weekdays": "mon-fri", "weekends": "sat,sun"}
 
 # A cron's minute or hour field, which no DAYS word looks like: four or more fields starting with
 # two are read as a cron without the `cron` keyword (Discord's `when:` option takes one as is).
@@ -99,6 +94,13 @@ def parse_schedule(
     """A schedule typed in chat: its zone checked as chat checks zones (no "EST"), and refused
     if it would post a digest more often than `MIN_DIGEST_GAP`. `platform`: how the command a
     refusal suggests is typed there."""
+    joined = join_halves(text)
+    # Chat only: a config file's "09:00," loaded before; a cron's "1," is the cron check's.
+    if _CLOCK_COMMA_END_RE.search(joined) and "*" not in joined:
+        raise ScheduleError(
+            f"{joined.strip()!r} has a comma with no time zone after it: give the zone, "
+            "like '9am, Europe/Berlin', or leave the comma out for the channel's zone"
+        )
     schedule = _read(text, default_timezone, _chat_zone)
     if shortest_gap(schedule.cron) < MIN_DIGEST_GAP:
         minutes = int(MIN_DIGEST_GAP.total_seconds() // 60)
@@ -121,11 +123,6 @@ def parse_config_schedule(text: str, timezone: str) -> Schedule:
 
 def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], str]) -> Schedule:
     joined = join_halves(text)
-    if _CLOCK_COMMA_END_RE.search(joined):
-        raise ScheduleError(
-            f"{joined.strip()!r} has a comma with no time zone after it: give the zone, "
-            "like '9am, Europe/Berlin', or leave the comma out for the channel's zone"
-        )
     try:
         # Quotes group the cron fields ("cron '0 9 * * 1-5' Europe/Berlin", as SCHEDULE_USAGE
         # shows); splitting on spaces alone left them glued to the first and last field.
