@@ -97,6 +97,21 @@ async def missed_digests(tmp_path: Path, clock: Clock) -> None:
     db.conn.close()
 
 
+async def catching_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Service, SlowSelection, asyncio.Task[None]]:
+    """A service starting after its channels' 09:00 digests were missed, held inside its
+    first catch-up selection (release `slow.release` to let it go on)."""
+    clock = Clock(T0 - timedelta(days=1))
+    await missed_digests(tmp_path, clock)
+    clock.now = T0 + timedelta(minutes=5)
+    slow = SlowSelection(monkeypatch, gate=True)
+    service, _chat = make_service(tmp_path, clock)
+    starting = asyncio.create_task(service.start())
+    assert await asyncio.to_thread(slow.entered.wait, 10)
+    return service, slow, starting
+
+
 async def test_catch_up_digests_are_chosen_off_the_loop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -121,13 +136,7 @@ async def test_catch_up_digests_are_chosen_off_the_loop(
 async def test_healthz_answers_catching_up_while_missed_digests_are_chosen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    clock = Clock(T0 - timedelta(days=1))
-    await missed_digests(tmp_path, clock)
-    clock.now = T0 + timedelta(minutes=5)
-    slow = SlowSelection(monkeypatch, gate=True)
-    service, _chat = make_service(tmp_path, clock)
-    starting = asyncio.create_task(service.start())
-    assert await asyncio.to_thread(slow.entered.wait, 10)
+    service, slow, starting = await catching_up(tmp_path, monkeypatch)
     during = service.health()
     slow.release.set()
     await starting
@@ -267,13 +276,7 @@ async def test_slash_digest_in_a_channel_paused_while_its_digest_is_chosen_says_
 async def test_a_stop_during_the_start_catch_up_stops_choosing_digests(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    clock = Clock(T0 - timedelta(days=1))
-    await missed_digests(tmp_path, clock)
-    clock.now = T0 + timedelta(minutes=5)
-    slow = SlowSelection(monkeypatch, gate=True)
-    service, _chat = make_service(tmp_path, clock)
-    starting = asyncio.create_task(service.start())
-    assert await asyncio.to_thread(slow.entered.wait, 10)
+    service, slow, starting = await catching_up(tmp_path, monkeypatch)
     service.request_stop()
     slow.release.set()
     await starting

@@ -53,6 +53,26 @@ async def test_a_rate_limited_digest_heading_is_logged_as_a_heading(
     world.db.close()
 
 
+async def two_digests_in_one_minute(
+    world: DiscordDigest, api: FakeDiscord, *, first_landed: bool
+) -> None:
+    """Two digests of two cards in the same minute (a scheduled one, then /digest), each heading
+    answered by a 5xx: the first's landed or not as `first_landed` says, the second's never."""
+    world.now = TUESDAY
+    # Discord's ids carry the time it made the message: made now, as by the real one.
+    api._ids = itertools.count(discord.utils.time_snowflake(TUESDAY))
+    for batch in (("s1", "s2"), ("s3", "s4")):
+        for story in batch:
+            add_story(world.db, story, ["A", "B"], now=TUESDAY - timedelta(hours=1))
+        digests.enqueue_digest(world.db, world.channel, now=TUESDAY, scheduled_for=TUESDAY)
+        if batch[0] == "s3" or first_landed:
+            landed = batch[0] == "s1"
+            api.fail_next(
+                "POST", world.post, 500, {"message": "Internal Server Error"}, landed=landed
+            )
+        await world.outbox.drain()
+
+
 @ROUTES
 async def test_a_lost_heading_in_the_same_minute_is_posted_again(
     tmp_path: Any,
@@ -62,20 +82,10 @@ async def test_a_lost_heading_in_the_same_minute_is_posted_again(
     caplog: pytest.LogCaptureFixture,
     route: str,
 ) -> None:
-    # A second digest of as many cards in the same minute (a scheduled one, then /digest): its
-    # heading's 5xx never landed, and the first's heading, reading the same, is passed over.
+    # The second digest's heading never landed, and the first's, reading the same, is passed over.
     world = DiscordDigest(tmp_path, discord_api, discord_client, session, route)
-    world.now = TUESDAY
-    # Discord's ids carry the time it made the message: made now, as by the real one.
-    discord_api._ids = itertools.count(discord.utils.time_snowflake(TUESDAY))
-    for batch in (("s1", "s2"), ("s3", "s4")):
-        for story in batch:
-            add_story(world.db, story, ["A", "B"], now=TUESDAY - timedelta(hours=1))
-        digests.enqueue_digest(world.db, world.channel, now=TUESDAY, scheduled_for=TUESDAY)
-        if batch[0] == "s3":
-            discord_api.fail_next("POST", world.post, 500, {"message": "Internal Server Error"})
-        with caplog.at_level(logging.INFO):
-            await world.outbox.drain()
+    with caplog.at_level(logging.INFO):
+        await two_digests_in_one_minute(world, discord_api, first_landed=False)
     assert world.shown(0) == ["heading", "card", "card", "heading", "card", "card"]
     said = "\n".join(r.getMessage() for r in caplog.records)
     assert "not in the channel): posting it again" in said
@@ -93,13 +103,5 @@ async def test_a_heading_found_by_lookup_is_passed_over_by_the_next_lost_one(
     # recorded, so the second digest's lost heading (same minute, same count) does not take it
     # for its own and goes out again above its cards.
     world = DiscordDigest(tmp_path, discord_api, discord_client, session, route)
-    world.now = TUESDAY
-    discord_api._ids = itertools.count(discord.utils.time_snowflake(TUESDAY))
-    for batch in (("s1", "s2"), ("s3", "s4")):
-        for story in batch:
-            add_story(world.db, story, ["A", "B"], now=TUESDAY - timedelta(hours=1))
-        digests.enqueue_digest(world.db, world.channel, now=TUESDAY, scheduled_for=TUESDAY)
-        landed = batch[0] == "s1"
-        discord_api.fail_next("POST", world.post, 500, {"message": "ISE"}, landed=landed)
-        await world.outbox.drain()
+    await two_digests_in_one_minute(world, discord_api, first_landed=True)
     assert world.shown(0) == ["heading", "card", "card", "heading", "card", "card"]
