@@ -26,6 +26,7 @@ from test_digest_heading_restart import (
 )
 
 from bot.delivery.adapter import LOOKUP_CLOCK_SKEW
+from bot.store.channels import ChannelRow
 
 
 def lookups(fake: FakeSlackAPI) -> list[dict[str, object]]:
@@ -36,14 +37,21 @@ def rate_limit_next_lookup(fake: FakeSlackAPI) -> None:
     fake.script("conversations.history", headers={"Retry-After": str(WAIT)}, **RATE_LIMITED)
 
 
-async def test_an_earlier_digests_heading_of_the_same_minute_and_count_is_not_taken_for_it(
-    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
-) -> None:
+async def first_digest_shown(tmp_path: Path, slack_api: FakeSlackAPI) -> tuple[Process, ChannelRow]:
+    """A process whose digest channel C1 got its first digest, s1 and s2 under its heading, at
+    T0: the earlier heading a later one of the same minute and count must not be taken for."""
     process = Process(tmp_path / "nd.db", slack_api, T0)
     digest = add_channel(process.db, "C1", mode="digest")
     process.queue(digest, "s1", "s2")
     await process.drain()
     assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+    return process, digest
+
+
+async def test_an_earlier_digests_heading_of_the_same_minute_and_count_is_not_taken_for_it(
+    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    process, digest = await first_digest_shown(tmp_path, slack_api)
     # A second digest of two cards queued in the same minute, so its heading reads as the
     # first's, held by an outage until after the lookup's margin; its post's answer is lost
     # though it never landed.
@@ -65,11 +73,7 @@ async def test_an_earlier_digests_heading_of_the_same_minute_and_count_is_not_ta
 async def test_a_second_digest_in_the_same_minute_does_not_take_the_firsts_heading(
     tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    process = Process(tmp_path / "nd.db", slack_api, T0)
-    digest = add_channel(process.db, "C1", mode="digest")
-    process.queue(digest, "s1", "s2")
-    await process.drain()
-    assert shown(slack_api, "C1") == ["HEADING", "s1", "s2"]
+    process, digest = await first_digest_shown(tmp_path, slack_api)
     # A second digest of two cards 40 s later (a scheduled one, then /digest), well inside the
     # lookup's margin: its heading reads as the first's, and its answer is lost though it
     # never landed. The first's message is recorded as that heading: passed over.
@@ -89,10 +93,7 @@ async def test_a_third_digest_in_the_same_minute_passes_over_the_seconds_found_h
 ) -> None:
     # The second's heading landed though its answer was lost: found, its message is recorded,
     # so the third's lost heading is not taken for it either.
-    process = Process(tmp_path / "nd.db", slack_api, T0)
-    digest = add_channel(process.db, "C1", mode="digest")
-    process.queue(digest, "s1", "s2")
-    await process.drain()
+    process, digest = await first_digest_shown(tmp_path, slack_api)
     for seconds, stories in ((20, ("s3", "s4")), (40, ("s5", "s6"))):
         process.now = T0 + timedelta(seconds=seconds)
         for story in stories:
