@@ -8,36 +8,26 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from fakes.chat import FakeChatAdapter
-from fakes.runner import stop
+from fakes.runner import health_url, start_slack_service, stop
 from fakes.stories import add_story
 
-from bot.app import NewsDigest
-from bot.config import ChannelConfig, Config
+from bot.config import ChannelConfig
 from bot.runner import digests
-from bot.runner.service import Service
-from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
-from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
 
 
 async def test_a_refused_post_shows_as_failed_for_a_day(tmp_path: Path) -> None:
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        channels=[ChannelConfig(platform="slack", id="C1", min_sources=1)],
-    )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(health_port=0, health_host="127.0.0.1", post_pace=0)
     now = [T0]
-    service = Service(config, core=core, settings=settings, clock=lambda: now[0], env={})
-    chat = FakeChatAdapter("slack")
-    service.register_adapter(chat)
-    await service.start()
-    assert service.health_server is not None
-    url = f"http://127.0.0.1:{service.health_server.port}/healthz"
+    service, _chat = await start_slack_service(
+        tmp_path,
+        lambda: now[0],
+        ChannelConfig(platform="slack", id="C1", min_sources=1),
+        health=True,
+    )
+    url = health_url(service)
     channel = channel_store.get_channel(service.db, "slack", "C1")
     assert channel is not None
 

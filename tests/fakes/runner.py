@@ -27,13 +27,18 @@ async def stop(service: Service) -> None:
 
 
 def slack_service(
-    tmp_path: Path, clock: Callable[[], datetime], *channels: ChannelConfig
+    tmp_path: Path,
+    clock: Callable[[], datetime],
+    *channels: ChannelConfig,
+    health: bool = False,
 ) -> tuple[Service, FakeChatAdapter]:
     """A service over `channels` (no feeds) on `clock`, posting to Slack through the fake chat
-    adapter it returns; not started."""
+    adapter it returns; not started. `health`: its /healthz on a free loopback port
+    (`health_url`)."""
     config = Config(database=str(tmp_path / "nd.db"), channels=list(channels))
     core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    settings = RunnerSettings(health_port=None, post_pace=0)
+    port = 0 if health else None
+    settings = RunnerSettings(health_port=port, health_host="127.0.0.1", post_pace=0)
     service = Service(config, core=core, settings=settings, clock=clock, env={})
     chat = FakeChatAdapter("slack")
     service.register_adapter(chat)
@@ -41,12 +46,18 @@ def slack_service(
 
 
 async def start_slack_service(
-    tmp_path: Path, clock: Callable[[], datetime], *channels: ChannelConfig
+    tmp_path: Path, clock: Callable[[], datetime], *channels: ChannelConfig, health: bool = False
 ) -> tuple[Service, FakeChatAdapter]:
     """`slack_service`, started: stop it with `stop`."""
-    service, chat = slack_service(tmp_path, clock, *channels)
+    service, chat = slack_service(tmp_path, clock, *channels, health=health)
     await service.start()
     return service, chat
+
+
+def health_url(service: Service) -> str:
+    """The started `service`'s /healthz, made with `health=True`."""
+    assert service.health_server is not None
+    return f"http://127.0.0.1:{service.health_server.port}/healthz"
 
 
 @asynccontextmanager
