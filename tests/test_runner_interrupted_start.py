@@ -1,5 +1,6 @@
-"""Ctrl-C while `newsdigest run` is still loading exits at once, even in the middle of a long
-migration: the migration's transaction is rolled back by SQLite and the next start applies it.
+"""Ctrl-C (or SIGTERM) while `newsdigest run` is still loading exits at once, even in the middle
+of a long migration: the migration's transaction is rolled back by SQLite and the next start
+applies it.
 The loading thread waited for was a 7-9 s exit, with migrations begun after the interrupt. Real
 processes, a real database file; the migration is held open by the test's stand-in step."""
 
@@ -131,6 +132,49 @@ def test_ctrl_c_during_a_migration_exits_at_once_and_the_next_start_applies_it(
         assert applied_migrations(db)[-1] == LAST
     finally:
         db.conn.close()
+
+
+def wait_for_held_migration(proc: subprocess.Popen[str], marker: Path) -> None:
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if f"applying migration {LAST}" in line:
+            break
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert marker.exists(), "the last migration never began"
+
+
+def test_sigterm_during_a_migration_stops_at_once_cleanly(tmp_path: Path) -> None:
+    # A service manager's stop during a long migration: as Ctrl-C, at once and rolled back,
+    # but a clean stop (0), logged. SIGTERM's default action killed it where it stood (-15).
+    proc = start_run(tmp_path, ["-c", HELD_MIGRATION])
+    try:
+        wait_for_held_migration(proc, tmp_path / "migrating")
+        asked = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            _out, after = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            pytest.fail("run waited for its loading thread after SIGTERM")
+        took = time.monotonic() - asked
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, after
+    assert took < 3, took
+    assert "stop requested while loading" in after, after
+    assert "stopped before the service started" in after, after
+    assert "Traceback" not in after and "applying migration" not in after, after
+
+    conn = sqlite3.connect(tmp_path / "nd.db")
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        done = [v for (v,) in conn.execute("SELECT version FROM schema_migrations")]
+    finally:
+        conn.close()
+    assert LAST not in done and LAST - 1 in done
 
 
 def test_no_migration_begins_once_a_stop_was_asked(tmp_path: Path) -> None:

@@ -9,7 +9,9 @@ answers "starting" (HTTP 503) throughout, and an orchestrator sees a starting bo
 Ctrl-C while loading exits at once (130): the thread is a daemon the interpreter does not wait
 for (asyncio's executor threads it would join, for as long as a migration takes), and it begins
 no further migration once the stop is asked. A migration cut short by the exit is rolled back by
-SQLite, its record with it, and the next start applies it.
+SQLite, its record with it, and the next start applies it. SIGTERM while loading stops the same
+way, but exits 0 (`StoppedWhileLoading`): a service manager's stop, clean as it is once the
+service runs. Its default action killed the process where it stood, unlogged.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import contextlib
 import importlib
 import logging
 import os
+import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -81,24 +84,64 @@ def run_service(config: Config) -> None:
         raise SystemExit(f"Error: {exc}") from None
     except ConfigError as exc:  # found by the sync: a channel's topic that exists nowhere
         raise SystemExit(f"Error: invalid configuration: {exc}") from None
+    except StoppedWhileLoading:
+        # A stop asked for, as SIGTERM once the service runs: exit 0, so a service manager's
+        # restart-on-failure does not start it again. A migration under way was rolled back.
+        log.info("stopped before the service started; the next start loads it again")
     finally:
         if lock is not None:
             lock.release()
 
 
+class StoppedWhileLoading(Exception):
+    """SIGTERM came before the service started: the start was given up, nothing was begun."""
+
+
 async def _serve(config: Config, settings: RunnerSettings) -> None:
     started_at = utcnow()
-    health = await start_health(settings, lambda: loading_status(started_at))
     stop = threading.Event()
+    terminated = _cancel_on_sigterm()
+    health = None
     try:
+        health = await start_health(settings, lambda: loading_status(started_at))
         core, service_class = await in_daemon_thread(lambda: load_service(config, stop))
         service = service_class(config, core=core, settings=settings, health_server=health)
-    except BaseException:
+    except BaseException as exc:
         stop.set()  # interrupted (or failed): the loading thread begins no further migration
+        _default_sigterm()
         if health is not None:
             await health.stop()
+        if terminated.is_set() and isinstance(exc, asyncio.CancelledError):
+            raise StoppedWhileLoading from None
         raise
+    # The service's own handler takes SIGTERM over before its first await.
     await service.run_until_stopped()
+
+
+def _cancel_on_sigterm() -> threading.Event:
+    """Until the service takes it over, SIGTERM cancels the start as asyncio.run's handler does
+    for Ctrl-C; the event returned says it came. Without a handler, SIGTERM's default action
+    killed the process mid-load: no log line, the health endpoint cut off."""
+    terminated = threading.Event()
+    task = asyncio.current_task()
+    if task is None:
+        return terminated
+
+    def on_sigterm() -> None:
+        if not terminated.is_set():
+            log.info("stop requested while loading", extra={"event": "stopping"})
+        terminated.set()
+        task.cancel()
+
+    # Off the main thread, or where the loop has no signal handlers: SIGTERM as before.
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, on_sigterm)
+    return terminated
+
+
+def _default_sigterm() -> None:
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
 
 
 async def in_daemon_thread(work: Callable[[], T]) -> T:
