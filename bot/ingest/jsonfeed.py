@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
+from bot.ingest.entry_cap import keep_newest_items
 from bot.ingest.errors import FeedParseError
 
 log = logging.getLogger(__name__)
@@ -82,11 +83,12 @@ def link_external_urls(body: bytes, entries: list[Any]) -> None:
             entry["link"] = external
 
 
-def json_feed_body(body: bytes) -> bytes:
-    """`body`, a JSON document, as a JSON Feed the parsers can read: the same bytes when every
-    field has its type, else the document again with each field normalised or dropped (see the
-    module docstring). Raises `FeedParseError` for a document that is not valid JSON, or not a
-    JSON Feed (no object, or no list of items)."""
+def json_feed_body(body: bytes, max_items: int) -> tuple[bytes, int]:
+    """`body`, a JSON document, as a JSON Feed the parsers can read, and how many items were left
+    out past its `max_items` newest (`entry_cap.keep_newest_items`): the same bytes when every
+    field has its type and no item is left out, else the document again with each field
+    normalised or dropped (see the module docstring). Raises `FeedParseError` for a document
+    that is not valid JSON, or not a JSON Feed (no object, or no list of items)."""
     try:
         data = json.loads(body)
     except ValueError as exc:  # JSONDecodeError, or bytes that are no UTF-8
@@ -104,8 +106,10 @@ def json_feed_body(body: bytes) -> bytes:
     changed = "items" in data and items is None
     changed |= _only(data, "title", _number_as_string)
     changed |= _normalise(data, _FEED_STRINGS)
-    kept = [item for item in items or () if isinstance(item, dict)]
-    changed |= len(kept) != len(items or ())
+    objects = [item for item in items or () if isinstance(item, dict)]
+    changed |= len(objects) != len(items or ())
+    kept = keep_newest_items(objects, max_items)
+    changed |= len(kept) != len(objects)
     for item in kept:
         # A number's string before the strings are checked: `"title": 2024` is a headline.
         changed |= _only(item, "title", _number_as_string)
@@ -114,10 +118,10 @@ def json_feed_body(body: bytes) -> bytes:
         changed |= _only(item, "tags", lambda tags: [t for t in _listed(tags) if _text(t)])
         changed |= _only(item, "attachments", _attachments)
     if not changed:
-        return body
+        return body, 0
     data["items"] = kept
     # ASCII escapes: a lone surrogate json read from "\ud800" stays an escape, not bad UTF-8.
-    return json.dumps(data).encode("ascii")
+    return json.dumps(data).encode("ascii"), len(objects) - len(kept)
 
 
 def _normalise(obj: dict[str, Any], strings: tuple[str, ...]) -> bool:

@@ -37,6 +37,7 @@ from bot.ingest.controls import codes_in_names, drop_controls
 from bot.ingest.decoding import left_in_iso_2022, to_utf8, unreadable_charset
 from bot.ingest.entities import repair_entities
 from bot.ingest.entries import DIGEST_GUID, ParsedEntry, newest, raw_str, read_entry, shared_ids
+from bot.ingest.entry_cap import keep_newest_entries
 from bot.ingest.entry_fields import fill_from_document
 from bot.ingest.entry_links import absolute_link, entry_base
 from bot.ingest.errors import FeedParseError, NotAFeedError, UnreadableCharsetError
@@ -63,9 +64,10 @@ __all__ = [
 ]
 
 # Entries read from one document, the newest by date (undated ones after, in document order).
-# The fetch's size cap bounds the bytes, not the items: 10 MB of tiny items is 100,000 entries,
-# each costing an HTML pass. Five times what one poll stores (polling.max_new_entries); what is
-# past it is old backlog of an archive-sized feed, not read at all.
+# The fetch's size cap bounds the bytes, not the items: 10 MB of tiny items is 100,000 entries.
+# Five times what one poll stores (polling.max_new_entries); what is past it is old backlog of an
+# archive-sized feed, cut out of the document before it is parsed (`entry_cap`), so it costs a
+# byte scan, not a parse.
 MAX_FEED_ENTRIES = 1_000
 
 
@@ -193,12 +195,17 @@ def _parse(
     if not json_body and (crowded := crowded_element(body)):
         # Before any parser: each is quadratic in one element's attributes (`attributes`).
         raise FeedParseError(str(crowded))
+    # Entries past the newest MAX_FEED_ENTRIES are cut out before any parser reads them
+    # (`entry_cap`); a document still in ISO-2022, where "<" may be half a character, is not cut.
+    unread = 0
     if json_body:
-        body = json_feed_body(body)
+        body, unread = json_feed_body(body, MAX_FEED_ENTRIES)
     elif left_in_iso_2022(body):
         # There an "&" may be half of a character: only those in its ASCII text are repaired.
         body = repair_entities(body, view=ascii_view(body))
     else:
+        if cut := keep_newest_entries(body, MAX_FEED_ENTRIES):
+            body, unread = cut
         body = repair_entities(body)
     end = None if json_body else missing_end(body)
     # A cut-off feed that stops inside an entry: that entry is left out (`_build`).
@@ -222,6 +229,7 @@ def _parse(
     if fast_error is not None:
         parsed = _parse_slow(body, url, fast_error, polled_url, cut_starts, quiet)
     parsed.missing_end = end
+    parsed.unread_entries += unread
     return parsed
 
 
