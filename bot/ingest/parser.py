@@ -1,7 +1,7 @@
 """Feed bytes to `ParsedFeed`: RSS 0.9x/1.0/2.0, Atom and JSON Feed.
 
 fastfeedparser is the fast path (about 100x feedparser on real feeds); feedparser is the
-fallback for what it rejects. Both only ever see bytes: given a string, either library may treat
+fallback for what it rejects, up to `MAX_FALLBACK_BYTES`: a bigger document it rejects fails. Both only ever see bytes: given a string, either library may treat
 it as a URL or a file path and open it, which would bypass the fetcher's network guard.
 
 Character encoding, first match wins: a byte-order mark; the XML declaration's encoding; the HTTP
@@ -69,6 +69,12 @@ __all__ = [
 # archive-sized feed, cut out of the document before it is parsed (`entry_cap`), so it costs a
 # byte scan, not a parse.
 MAX_FEED_ENTRIES = 1_000
+
+# The largest document fastfeedparser refuses that feedparser is asked to read. feedparser is
+# pure Python, 1 to 3 s of CPU a megabyte of element-dense markup (27 s for 10 MB of xhtml
+# content), taking the GIL from the loop meanwhile; real feeds are under it (the 200 of
+# bench/parse_speed.py: 81 KB median, 2.5 MB the largest, and none needs the fallback).
+MAX_FALLBACK_BYTES = 2_000_000
 
 
 @dataclass(slots=True)
@@ -241,6 +247,14 @@ def _parse_slow(
     cut_starts: int | None,
     quiet: bool = False,
 ) -> ParsedFeed:
+    if len(body) > MAX_FALLBACK_BYTES:
+        # Before any parse: a web page is still named as one, the parse of a page is cheap.
+        if page := web_page_problem(body, url, polled):
+            raise NotAFeedError(page)
+        raise FeedParseError(
+            f"unreadable feed ({fast_error}), and at {len(body) / 1e6:.1f} MB too big for the "
+            f"fallback parser, which reads up to {MAX_FALLBACK_BYTES / 1e6:.0f} MB"
+        )
     try:
         # A file object, never the bytes themselves: feedparser tries open() on a bytes or str
         # argument first, so a body that reads like a path would make it parse a local file.
