@@ -8,22 +8,28 @@ import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
 from fakes.chat import FakeChatAdapter
 from fakes.stories import add_story
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_slack_response import AsyncSlackResponse as SlackResponse
 
 from bot.adapters.console import ConsoleAdapter
+from bot.adapters.discord.bot import DiscordPlatform
+from bot.adapters.slack.platform import SlackPlatform
+from bot.adapters.slack.settings import SlackSettings
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config, Secrets
-from bot.delivery.adapter import AuthDeliveryError
+from bot.delivery.adapter import AuthDeliveryError, FatalPlatformError
 from bot.runner import platforms as platform_module
 from bot.runner.console import STANDING_IN
-from bot.runner.platforms import Backoff, start_error_is_fatal
+from bot.runner.platforms import Backoff, start_error_is_fatal, start_refusal
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
@@ -119,7 +125,7 @@ async def test_failed_start_is_retried_and_its_channels_get_jobs(
 
 
 async def test_auth_error_is_not_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    platform = FlakyPlatform([discord.LoginFailure("Improper token has been passed.")])
+    platform = FlakyPlatform([AuthDeliveryError("Login refused; put a new one in FAKECHAT_TOKEN")])
     service = make_service(tmp_path, monkeypatch, platform)
     try:
         await service.start()
@@ -128,6 +134,41 @@ async def test_auth_error_is_not_retried(tmp_path: Path, monkeypatch: pytest.Mon
         assert "authentication failed" in service.platform_errors["slack"]
         assert digest_job_ids(service) == set()
         assert channel_store.list_channels(service.db, "console") == []
+    finally:
+        await service.stop()
+        service.core.close()
+
+
+class JudgingPlatform(FlakyPlatform):
+    """Raises its chat library's own error, and says through `start_error` which ones no retry
+    fixes, as Slack's and Discord's platforms do: the runner knows no library's exceptions."""
+
+    def start_error(self, exc: BaseException) -> AuthDeliveryError | None:
+        if isinstance(exc, PermissionError):
+            return AuthDeliveryError(f"FakeChat refused FAKECHAT_TOKEN ({exc})")
+        return None
+
+
+@pytest.mark.parametrize("judged", [True, False])
+async def test_a_platform_says_which_of_its_start_errors_are_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, judged: bool
+) -> None:
+    refused = PermissionError("token_revoked")
+    platform = JudgingPlatform([refused]) if judged else FlakyPlatform([refused])
+    service = make_service(tmp_path, monkeypatch, platform)
+    try:
+        await service.start()
+        if judged:
+            await asyncio.sleep(0.05)  # many retry delays long
+            assert platform.starts == 1 and not service.starter.tasks
+            assert service.platform_errors["slack"] == (
+                "authentication failed, not retried: FakeChat refused FAKECHAT_TOKEN"
+                " (token_revoked)"
+            )
+        else:
+            # Without the platform's word it is retried like any failure.
+            await asyncio.wait_for(asyncio.gather(*service.starter.tasks), timeout=5)
+            assert platform.starts == 2 and service.platform_errors == {}
     finally:
         await service.stop()
         service.core.close()
@@ -187,20 +228,80 @@ def _record(printed: list[str]):  # type: ignore[no-untyped-def]
     return post_card
 
 
+def _slack() -> Any:
+    return SlackPlatform(SlackSettings(bot_token="xoxb-1", mode="http", signing_secret="s"))
+
+
+def _discord() -> Any:
+    return DiscordPlatform(Config(), "token")
+
+
+def _app_token_refused() -> SlackApiError:
+    response = SlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url="https://slack.com/api/apps.connections.open",
+        req_args={},
+        data={"ok": False, "error": "invalid_auth"},
+        headers={},
+        status_code=200,
+    )
+    return SlackApiError("x", response)
+
+
 @pytest.mark.parametrize(
-    ("error", "fatal"),
+    ("make", "error", "said"),
     [
-        (ConnectionError("refused"), False),
-        (TimeoutError(), False),
-        (SlackApiError("x", {"ok": False, "error": "ratelimited"}), False),
-        (SlackApiError("x", {"ok": False, "error": "invalid_auth"}), True),
-        (SlackApiError("x", {"ok": False, "error": "token_revoked"}), True),
-        (discord.LoginFailure("bad token"), True),
-        (AuthDeliveryError("Discord login: ...; put a new one in DISCORD_TOKEN"), True),
+        (_slack, ConnectionError("refused"), None),
+        (_slack, TimeoutError(), None),
+        (_slack, SlackApiError("x", {"ok": False, "error": "ratelimited"}), None),
+        (
+            _slack,
+            SlackApiError("x", {"ok": False, "error": "invalid_auth"}),
+            "Slack refused SLACK_BOT_TOKEN (invalid_auth): put a valid one (OAuth & Permissions >"
+            " Bot User OAuth Token) in SLACK_BOT_TOKEN and restart newsdigest",
+        ),
+        (
+            _slack,
+            SlackApiError("x", {"ok": False, "error": "token_revoked"}),
+            "Slack refused SLACK_BOT_TOKEN (token_revoked): ",
+        ),
+        (
+            _slack,
+            _app_token_refused(),
+            "Slack refused SLACK_APP_TOKEN (invalid_auth): put a valid one (Basic Information >"
+            " App-Level Tokens) in SLACK_APP_TOKEN and restart newsdigest",
+        ),
+        (_discord, ConnectionError("refused"), None),
+        (_discord, TimeoutError(), None),
+        (_discord, discord.LoginFailure("bad token"), "Discord login: bad token; "),
+        (_discord, discord.PrivilegedIntentsRequired(None), "privileged"),
     ],
 )
-def test_which_start_errors_are_fatal(error: Exception, fatal: bool) -> None:
-    assert start_error_is_fatal(error) is fatal
+def test_each_platform_says_which_of_its_start_errors_are_fatal(
+    make: Callable[[], Any], error: Exception, said: str | None
+) -> None:
+    """Slack and Discord each read their own library's errors (the runner reads none): a token
+    refused, or a setting to change, comes back as the error the runner does not retry, naming
+    the variable; the network or a rate limit as None, for a retry."""
+    platform = make()
+    refusal = start_refusal(platform, error)
+    if said is None:
+        assert refusal is None and not start_error_is_fatal(error)
+        return
+    assert refusal is not None and start_error_is_fatal(refusal)
+    assert said in str(refusal) and refusal.__cause__ is error
+    if isinstance(refusal, AuthDeliveryError):
+        variable = "DISCORD_TOKEN" if platform.name == "discord" else "_TOKEN"
+        assert variable in str(refusal)
+
+
+def test_a_platforms_own_verdict_is_fatal_whatever_the_platform() -> None:
+    assert start_error_is_fatal(AuthDeliveryError("Discord login: ...; put one in DISCORD_TOKEN"))
+    assert start_error_is_fatal(FatalPlatformError("enable the intent"))
+    # A raw library error is the platform's to judge, not the runner's.
+    assert not start_error_is_fatal(discord.LoginFailure("bad token"))
+    assert not start_error_is_fatal(SlackApiError("x", {"ok": False, "error": "invalid_auth"}))
 
 
 def test_backoff_doubles_up_to_its_cap() -> None:
@@ -209,14 +310,14 @@ def test_backoff_doubles_up_to_its_cap() -> None:
     assert backoff.delay(10_000) == 300
 
 
-def test_slack_auth_errors_are_one_list_the_runner_reads_without_slack_sdk() -> None:
-    from bot.adapters.slack import adapter, socket
+def test_slack_auth_errors_are_one_list_and_the_runner_loads_no_chat_library() -> None:
+    from bot.adapters.slack import adapter, auth, errors, socket
 
-    assert platform_module.SLACK_AUTH_ERRORS is adapter.AUTH_ERRORS is socket.AUTH_ERRORS
-    # The runner checks a failed start without loading the Slack libraries.
+    assert auth.AUTH_ERRORS is adapter.AUTH_ERRORS is socket.AUTH_ERRORS is errors.AUTH_ERRORS
+    # The runner judges a failed start by the platform's word, loading no chat library.
     code = (
-        "import sys, bot.runner.platforms; "
-        "print(sorted(m for m in ('slack_sdk', 'slack_bolt') if m in sys.modules))"
+        "import sys, bot.runner.platforms, bot.runner.starter; "
+        "print(sorted(m for m in ('slack_sdk', 'slack_bolt', 'discord') if m in sys.modules))"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     out = subprocess.run(

@@ -20,7 +20,7 @@ from bot.app import NewsDigest
 from bot.commands.core import Commands
 from bot.config import Config, Secrets
 from bot.delivery.adapter import ChatAdapter
-from bot.runner.platforms import start_error_is_fatal
+from bot.runner.platforms import start_error_is_fatal, start_refusal
 from bot.store import channels as channel_store
 from bot.store.database import open_database
 
@@ -148,7 +148,10 @@ async def test_revoked_app_token_fails_start_promptly_as_fatal(
     with pytest.raises(SlackApiError) as info:
         await asyncio.wait_for(platform.start(FakeService(Commands(slack_core))), 5)
     assert info.value.response["error"] == "invalid_auth"
-    assert start_error_is_fatal(info.value)
+    # Slack's platform tells the runner it is the app token, not to retry.
+    refusal = start_refusal(platform, info.value)
+    assert refusal is not None and start_error_is_fatal(refusal)
+    assert "SLACK_APP_TOKEN" in str(refusal)
     assert len(slack_api.calls_to("apps.connections.open")) == 1
     # The runner calls stop() after a failed start; it must reach the half-started bot.
     assert platform.bot is not None and platform.bot.socket is not None

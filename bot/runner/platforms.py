@@ -21,8 +21,14 @@ logged, not cut off by the cancel. Mid-run stops (below) pass no deadline.
 owns); an exception from it is logged and shown in /healthz, and the rest of the bot keeps running.
 A failed start is retried in the background with capped exponential backoff
 (`bot.runner.starter.PlatformStarter`), unless the error is an authentication failure (invalid or
-revoked token), which no retry fixes. After a failed attempt `stop()` is called, so the next
-`start` begins from a clean slate.
+revoked token) or a setting to change, which no retry fixes. The runner knows no chat library's
+exceptions: `start` raises an `AuthDeliveryError` or a `FatalPlatformError` itself, or the
+platform has an optional hook that reads its own library's errors (Slack's and Discord's do):
+
+    def start_error(self, exc) -> AuthDeliveryError | FatalPlatformError | None
+
+returning the error not to retry, its message naming the variable to change, or None to retry.
+After a failed attempt `stop()` is called, so the next `start` begins from a clean slate.
 A token refused once the platform runs (revoked mid-run) is fatal the same way: the platform calls
 `service.platform_lost(name, reason)` (the outbox does too, for a send refused that way), and it
 is stopped for the rest of the run and shown in /healthz; polling and the other platforms go on.
@@ -80,7 +86,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 import aiohttp
 import sqlite_utils
 
-from bot.adapters.slack.auth import AUTH_ERRORS as SLACK_AUTH_ERRORS
 from bot.config import Config, PlatformConfigError, Secrets
 from bot.delivery.adapter import AuthDeliveryError, FatalPlatformError
 from bot.runner.listen import bind_error, is_bind_error
@@ -104,6 +109,11 @@ class Platform(Protocol):
     async def start(self, service: Service) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+# What a platform's `start_error` makes of a failed start it knows no retry fixes: its token
+# refused (an AuthDeliveryError) or a setting to change (a FatalPlatformError).
+StartRefusal = AuthDeliveryError | FatalPlatformError
 
 
 class ReconnectablePlatform(Platform, Protocol):
@@ -296,30 +306,27 @@ def listener_error(platform: Platform, exc: BaseException) -> FatalPlatformError
     )
 
 
-# discord.py's exceptions for a bad token or a bot not allowed the intents it asks for.
-DISCORD_FATAL_ERRORS = frozenset({"LoginFailure", "PrivilegedIntentsRequired"})
-# discord.py's ConnectionClosed code for a token the gateway refuses.
-DISCORD_AUTH_CLOSE_CODE = 4004
+def start_refusal(platform: Platform, exc: BaseException) -> StartRefusal | None:
+    """The platform's own verdict on a failed start (its `start_error`): a token refused or a
+    setting to change, as the error the runner does not retry, its message naming the variable;
+    None for anything else, or for a platform without the hook. The runner knows no chat
+    library's exceptions: each adapter reads its own."""
+    judge: Callable[[BaseException], StartRefusal | None] | None = getattr(
+        platform, "start_error", None
+    )
+    if judge is None:
+        return None
+    refusal = judge(exc)
+    if refusal is not None and refusal.__cause__ is None:
+        refusal.__cause__ = exc
+    return refusal
 
 
 def start_error_is_fatal(exc: BaseException) -> bool:
-    """True for an authentication failure (retrying cannot fix it); anything else, such as a
-    connection error, a timeout or a 5xx at boot, is worth another attempt."""
-    if isinstance(exc, AuthDeliveryError | FatalPlatformError):
-        return True  # a platform's own verdict, its message naming the setting to change
-    names = {cls.__name__ for cls in type(exc).__mro__}
-    if names & DISCORD_FATAL_ERRORS:
-        return True
-    if "ConnectionClosed" in names and getattr(exc, "code", None) == DISCORD_AUTH_CLOSE_CODE:
-        return True
-    if "SlackApiError" in names:
-        response: Any = getattr(exc, "response", None)
-        try:
-            code = response["error"] if response is not None else None
-        except (KeyError, TypeError):
-            code = None
-        return code in SLACK_AUTH_ERRORS
-    return False
+    """True for a refusal no retry fixes (a token refused, a setting to change), as the platform
+    said it (`start_refusal`); anything else, such as a connection error, a timeout or a 5xx at
+    boot, is worth another attempt."""
+    return isinstance(exc, AuthDeliveryError | FatalPlatformError)
 
 
 # The network failing under a start (the platform's client libraries speak aiohttp): no name
@@ -345,35 +352,6 @@ def network_error(exc: BaseException) -> bool:
         seen.add(id(current))
         current = current.__cause__
     return False
-
-
-# What a Slack token refused at start is for, told by the method that refused it: Socket Mode's
-# connection is opened with the app-level token, everything else with the bot token.
-SLACK_TOKEN_HELP = {
-    "SLACK_APP_TOKEN": "Basic Information > App-Level Tokens",
-    "SLACK_BOT_TOKEN": "OAuth & Permissions > Bot User OAuth Token",
-}
-
-
-def slack_token_refused(exc: BaseException) -> str | None:
-    """Which Slack token a failed start was refused, with its code and what to do; None for any
-    other error. slack-sdk's own message is the request URL and the raw response over two lines,
-    which read badly in a log line or /healthz and never named the variable."""
-    if "SlackApiError" not in {cls.__name__ for cls in type(exc).__mro__}:
-        return None
-    response: Any = getattr(exc, "response", None)
-    try:
-        code = response["error"] if response is not None else None
-    except (KeyError, TypeError):
-        code = None
-    if code not in SLACK_AUTH_ERRORS:
-        return None
-    url = str(getattr(response, "api_url", "") or "")
-    env_var = "SLACK_APP_TOKEN" if url.endswith("apps.connections.open") else "SLACK_BOT_TOKEN"
-    return (
-        f"Slack refused {env_var} ({code}): put a valid one ({SLACK_TOKEN_HELP[env_var]}) in "
-        f"{env_var} and restart newsdigest"
-    )
 
 
 @dataclass(frozen=True, slots=True)

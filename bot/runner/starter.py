@@ -16,8 +16,8 @@ from bot.runner.platforms import (
     ReconnectablePlatform,
     listener_error,
     network_error,
-    slack_token_refused,
     start_error_is_fatal,
+    start_refusal,
 )
 
 if TYPE_CHECKING:
@@ -221,7 +221,7 @@ class PlatformStarter:
                 await asyncio.wait_for(platform.stop(), timeout=5)
             raise
         except Exception as caught:
-            exc = listener_error(platform, caught) or caught
+            exc = listener_error(platform, caught) or start_refusal(platform, caught) or caught
             self.service.platform_errors[platform.name] = f"{type(exc).__name__}: {exc}"
             # Release what the half-done start opened (sessions, gateway tasks) before the next;
             # a platform reconnecting keeps what delivers without the connection.
@@ -264,12 +264,9 @@ class PlatformStarter:
             log.error("platform %s cannot start, not retrying: %s", platform.name, exc)
             self.service.platform_errors[platform.name] = f"not retried: {exc}"
             return
-        # An AuthDeliveryError says what happened and what to do; a class name adds nothing.
-        message = (
-            str(exc)
-            if isinstance(exc, AuthDeliveryError)
-            else slack_token_refused(exc) or f"{type(exc).__name__}: {exc}"
-        )
+        # An AuthDeliveryError (`start_error_is_fatal`) says what happened and what to do; a
+        # class name adds nothing.
+        message = str(exc)
         log.error(
             "platform %s cannot start, not retrying: authentication failed: %s",
             platform.name,

@@ -148,15 +148,14 @@ class DiscordPlatform:
                 self._gateway, run = connect(self.client)
                 await self._wait_ready(self.client, self._gateway, run)
                 run.started = True
-            except (discord.LoginFailure, discord.ConnectionClosed) as exc:
+            except discord.ClientException as exc:
                 # The runner does not retry an AuthDeliveryError, and its message names the
                 # variable to fix, where discord.py's says only "Improper token".
-                if (reason := token_refused(exc)) is not None:
-                    self.token_refused = reason
-                    raise AuthDeliveryError(reason) from exc
-                raise
-            except discord.PrivilegedIntentsRequired as exc:
-                raise FatalPlatformError(intents_refused(self.client.intents)) from exc
+                if (refusal := self.start_error(exc)) is None:
+                    raise
+                if isinstance(refusal, AuthDeliveryError):
+                    self.token_refused = str(refusal)
+                raise refusal from exc
             bot_adapter = DiscordBotAdapter(self.client)
         if reconnect and self.adapter is not None:
             self.adapter.attach_bot(bot_adapter)
@@ -175,6 +174,16 @@ class DiscordPlatform:
                 lambda task: self._gateway_ended(task, adapter, lost, dropped)
             )
             self._watch_gateway(self.client, getattr(service, "platform_reconnected", None))
+
+    def start_error(self, exc: BaseException) -> AuthDeliveryError | FatalPlatformError | None:
+        """What the runner must not retry, in words naming the setting: the bot token refused,
+        at login or by the gateway (`token_refused`), or a privileged intent not enabled; None
+        for anything else (the network, Discord's 5xx)."""
+        if (reason := token_refused(exc)) is not None:
+            return AuthDeliveryError(reason)
+        if isinstance(exc, discord.PrivilegedIntentsRequired):
+            return FatalPlatformError(intents_refused(self.client.intents if self.client else None))
+        return None
 
     def _watch_gateway(
         self, client: discord.Client | None, back: Callable[..., object] | None

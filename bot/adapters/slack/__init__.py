@@ -24,8 +24,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # Everything is imported on first use: `bot.adapters.slack.auth` must stay importable without
-    # slack-sdk (the runner's start check), and `SlackAdapter` alone without the bolt app.
+    # Everything is imported on first use: `bot.adapters.slack.auth` stays importable without
+    # slack-sdk, and `SlackAdapter` alone without the bolt app.
     if name == "SlackAdapter":
         from bot.adapters.slack import adapter
 

@@ -2,8 +2,8 @@
 user deactivated): no retry can help until someone sets a new one and restarts.
 
 One list for every place that tells these apart: the adapter's sends, Socket Mode's reconnects
-and the runner's start (`bot.runner.platforms`). It imports nothing, so the runner can check a
-failed start without loading slack-sdk; the package's `__init__` is lazy for the same reason.
+and a failed start (`errors.start_error`, which the platform hands the runner). It imports
+nothing, so a module may read it without loading slack-sdk.
 """
 
 from __future__ import annotations

@@ -97,10 +97,35 @@ def failure_said(exc: BaseException) -> str:
 def error_code(exc: BaseException) -> str:
     """Slack's error code ("invalid_blocks"), or "" when the answer carried none: no body, a
     body that is not JSON, or not a Slack answer at all."""
-    data = getattr(getattr(exc, "response", None), "data", None)
+    response = getattr(exc, "response", None)
+    # A SlackResponse keeps the body in `data`; an error built by hand may carry the body itself.
+    data = response if isinstance(response, Mapping) else getattr(response, "data", None)
     if isinstance(data, Mapping):
         return str(data.get("error") or "")
     return ""
+
+
+# Where each Slack token is made, for a start it was refused: Socket Mode's connection is opened
+# with the app-level token, everything else with the bot token.
+TOKEN_PLACES = {
+    "SLACK_APP_TOKEN": "Basic Information > App-Level Tokens",
+    "SLACK_BOT_TOKEN": "OAuth & Permissions > Bot User OAuth Token",
+}
+
+
+def start_error(exc: BaseException) -> AuthDeliveryError | None:
+    """A start Slack refused a token for, as the error the runner does not retry, naming the
+    variable (told by the method that refused it), its code and what to do; None for any other
+    error. slack-sdk's own message is the request URL and the raw response over two lines, which
+    read badly in a log line or /healthz and never named the variable."""
+    if not isinstance(exc, SlackApiError) or (code := error_code(exc)) not in AUTH_ERRORS:
+        return None
+    url = str(getattr(exc.response, "api_url", "") or "")
+    env_var = "SLACK_APP_TOKEN" if url.endswith("apps.connections.open") else "SLACK_BOT_TOKEN"
+    return AuthDeliveryError(
+        f"Slack refused {env_var} ({code}): put a valid one ({TOKEN_PLACES[env_var]}) in "
+        f"{env_var} and restart newsdigest"
+    )
 
 
 def http_status(exc: BaseException) -> int | None:

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.app import SlackBot
+from bot.adapters.slack.errors import start_error
 from bot.adapters.slack.settings import SlackConfigError, SlackSettings
 
 if TYPE_CHECKING:
     from bot.commands.core import Commands
     from bot.config import Config, Secrets
+    from bot.delivery.adapter import AuthDeliveryError
 
 
 class SlackPlatform:
@@ -46,6 +48,11 @@ class SlackPlatform:
         self.bot = bot
         await bot.start()
         service.register_adapter(bot.adapter)
+
+    def start_error(self, exc: BaseException) -> AuthDeliveryError | None:
+        """A failed start's token refusal, which the runner does not retry (`errors.start_error`);
+        None for anything else."""
+        return start_error(exc)
 
     def connection_problem(self) -> tuple[datetime, str] | None:
         """(since when, what) while Socket Mode has been disconnected for more than a moment;
