@@ -129,6 +129,43 @@ class StoryCard:
         return bullets, [a for a in self.angles if a.source.casefold() in fresh]
 
 
+# The headings of a thread update's parts, on every platform.
+UPDATE_BULLETS_HEADING = "In the TL;DR with them"
+UPDATE_ANGLES_HEADING = "New angles"
+
+
+@dataclass(slots=True)
+class StoryUpdate:
+    """A thread update when a posted story grows, as every platform says it: who joined, the
+    count now, and what they bring (`StoryCard.added_by`), not the card again. Renderers lay it
+    out and escape its feed text (the outlet names, the headline); a platform's size limits may
+    show fewer angles (Discord's embed holds two), naming the rest with `/story`."""
+
+    card: StoryCard
+    new_outlets: list[str]
+    bullets: list[Bullet]
+    angles: list[Angle]
+
+    @classmethod
+    def of(cls, card: StoryCard, new_outlets: Sequence[str]) -> StoryUpdate:
+        bullets, angles = card.added_by(new_outlets)
+        return cls(card, [o for o in new_outlets if o], bullets, angles)
+
+    @property
+    def title(self) -> str:
+        """'Update: <headline>': what a notification or an embed's title says (raw headline)."""
+        return f"Update: {self.card.headline}"
+
+    def lead(self, name: Callable[[str], str]) -> str:
+        """'Harbor Ledger, Valley Times joined. Now 8 sources tracking this story.', the count
+        worded as on the card (`sources_label`); 'Now 8 sources ...' alone when no outlet is
+        new to the channel (the count grew as wire copy was told apart). `name` is the
+        renderer's escaping of an outlet name; one that escapes to nothing is left out."""
+        names = [n for n in map(name, self.new_outlets) if n]
+        now = f"Now {self.card.sources_label}."
+        return f"{', '.join(names)} joined. {now}" if names else now
+
+
 DIGEST_TITLE = "News digest"
 
 

@@ -58,7 +58,7 @@ async def test_slack_edits_keep_the_posted_headline_and_new_posts_show_the_new_o
     world.now += HOUR
     await world.outbox.drain()
     [reply] = world.updates()
-    assert reply["text"] == "Update on Story s1: 3 sources"
+    assert reply["text"] == "Update: Story s1 (3 sources)"
     world.now += HOUR / 2
     grow_story(world.db, "s1", ["D"], now=world.now)
     update_planner.enqueue_updates(world.db, {"s1"}, now=world.now, interval=HOUR)

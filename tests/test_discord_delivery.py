@@ -168,7 +168,7 @@ async def test_growing_story_gets_a_thread_follow_up_and_the_count_edited(
     update = in_thread[0]["embeds"][0]
     assert update["title"] == "Update: Coastal towns win lighthouse grant"
     assert update["description"].startswith(
-        "**5 sources tracking this story**\nNew sources: Outlet 3, Outlet 4"
+        "Outlet 3, Outlet 4 joined. Now 5 sources tracking this story."
     )
     (edit,) = api.calls("PATCH", rf"/channels/{CHANNEL}/messages/{mid}")
     assert edit.body["embeds"][0]["description"].startswith("**5 sources tracking this story**")

@@ -322,7 +322,7 @@ def test_update_embed_and_footer() -> None:
     assert embed.title == "Update: Coastal towns win $40M lighthouse restoration grant"
     assert embed.description is not None
     assert embed.description.startswith(
-        "**5 sources tracking this story**\nNew sources: D, @\u200beveryone E"
+        "D, @\u200beveryone E joined. Now 5 sources tracking this story."
     )
     assert embed.footer.text == footer_text(card)
 
@@ -336,7 +336,7 @@ def test_update_embed_shows_what_the_new_outlet_adds_not_the_card_again() -> Non
     )
     embed = update_embed(card, ["Valley Times"])
     assert embed.description == (
-        "**3 sources tracking this story**\nNew source: Valley Times\n\n"
+        "Valley Times joined. Now 3 sources tracking this story.\n\n"
         "**In the TL;DR with them**\n"
         "• The grant is the largest of its kind. *(reported by 1 of 3: Valley Times)*"
     )

@@ -73,7 +73,8 @@ async def test_update_replies_in_thread_and_edits_count(
     reply = slack_api.calls_to("chat.postMessage")[1]
     assert reply["thread_ts"] == posted.message_ref
     assert (
-        "Outlet 6, Outlet 7 joined. Now 8 sources tracking." in reply["blocks"][0]["text"]["text"]
+        "Outlet 6, Outlet 7 joined. Now 8 sources tracking this story."
+        in reply["blocks"][0]["text"]["text"]
     )
     assert reply["metadata"]["event_payload"] == {"story_id": "s1", "nonce": "n-2"}
     [update] = slack_api.calls_to("chat.update")

@@ -215,7 +215,7 @@ def test_update_message_names_new_outlets_and_angles() -> None:
     card = make_card(8)
     message = update_message(card, ["Outlet 7"])
     text = all_text([message])
-    assert "*Update:* Outlet 7 joined. Now 8 sources tracking." in text
+    assert "*Update:* Outlet 7 joined. Now 8 sources tracking this story." in text
     assert "Outlet 7 focuses on suppliers" in text
     assert "Outlet 6 focuses" not in text
 

@@ -69,14 +69,16 @@ async def test_updates_held_by_a_mute_come_as_one_update_after_the_unmute(
     assert update["thread_ts"] == card_ts(slack_api)
     assert update["metadata"]["event_type"] == UPDATE_EVENT_TYPE
     # Every outlet that joined while muted, once, in one reply.
-    assert lead(update) == "*Update:* C, D, E joined. Now 5 sources tracking."
+    assert lead(update) == "*Update:* C, D, E joined. Now 5 sources tracking this story."
     [edit] = slack_api.calls_to("chat.update")
     assert edit["ts"] == card_ts(slack_api) and sources_tracking(edit["blocks"]) == 5
 
     # Unmuted for good: the next outlet gets its own update, as before the mute.
     await room.poll("s1", ["F"])
     _, updates = slack_posts(slack_api)
-    assert [lead(u) for u in updates[1:]] == ["*Update:* F joined. Now 6 sources tracking."]
+    assert [lead(u) for u in updates[1:]] == [
+        "*Update:* F joined. Now 6 sources tracking this story."
+    ]
 
 
 async def test_mute_and_unmute_with_nothing_new_posts_nothing(
@@ -97,7 +99,7 @@ async def test_mute_and_unmute_with_nothing_new_posts_nothing(
 
     posts, [update] = slack_posts(slack_api)
     assert posts == [card]
-    assert lead(update) == "*Update:* C joined. Now 3 sources tracking."
+    assert lead(update) == "*Update:* C joined. Now 3 sources tracking this story."
     assert len(slack_api.calls_to("chat.update")) == 1  # the update's own edit, no other
     assert not store.in_state(room.db, "pending")
 
@@ -121,7 +123,7 @@ async def test_an_update_still_queued_at_the_unmute_is_the_catch_up_and_none_is_
     await room.poll("s1", [])
 
     _, [update] = slack_posts(slack_api)
-    assert lead(update) == "*Update:* C, D joined. Now 4 sources tracking."
+    assert lead(update) == "*Update:* C, D joined. Now 4 sources tracking this story."
 
 
 async def test_an_edit_of_the_card_held_by_the_mute_is_made_after_the_unmute(
@@ -145,7 +147,9 @@ async def test_an_edit_of_the_card_held_by_the_mute_is_made_after_the_unmute(
     await room.poll("s1", [])
 
     posts, [update] = slack_posts(slack_api)
-    assert posts == [card] and lead(update) == "*Update:* C joined. Now 3 sources tracking."
+    assert (
+        posts == [card] and lead(update) == "*Update:* C joined. Now 3 sources tracking this story."
+    )
     edits = slack_api.calls_to("chat.update")
     assert len(edits) == 2 and edits[1]["ts"] == card_ts(slack_api)
     assert sources_tracking(edits[1]["blocks"]) == 3

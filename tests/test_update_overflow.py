@@ -45,7 +45,7 @@ def _section_text(blocks: list[dict]) -> str:
     return "\n".join(b["text"]["text"] for b in blocks)
 
 
-LEAD = f"*Update:* {', '.join(NEW)} joined. Now 15 sources tracking."
+LEAD = f"*Update:* {', '.join(NEW)} joined. Now 15 sources tracking this story."
 
 
 def test_angles_that_do_not_fit_are_named_with_the_story_command() -> None:
@@ -54,7 +54,7 @@ def test_angles_that_do_not_fit_are_named_with_the_story_command() -> None:
     expected += [_angle_line(n, o) for n, o in enumerate(NEW[:10], 1)]
     expected.append("_+2 more: `/story lighthouse-grant`_")
     assert _section_text(message.blocks) == "\n".join(expected)
-    assert message.text == "Update on Coastal towns win grant: 15 sources"
+    assert message.text == "Update: Coastal towns win grant (15 sources)"
     assert sum(block_chars(b) for b in message.blocks) <= MAX_MESSAGE_CHARS
 
 
@@ -79,7 +79,7 @@ def test_an_update_that_fits_has_no_note() -> None:
     message = update_message(_card(tldr=[], angles=[_angle(o) for o in NEW[:2]]), NEW[:2])
     assert _section_text(message.blocks) == "\n".join(
         [
-            "*Update:* New Outlet 0, New Outlet 1 joined. Now 15 sources tracking.",
+            "*Update:* New Outlet 0, New Outlet 1 joined. Now 15 sources tracking this story.",
             "*New angles*",
             _angle_line(1, "New Outlet 0"),
             _angle_line(2, "New Outlet 1"),

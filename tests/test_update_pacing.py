@@ -98,7 +98,7 @@ class World:
 
 
 def named(reply: dict[str, Any]) -> list[str]:
-    """The outlets a reply says joined ("*Update:* C, D joined. Now 4 sources tracking.")."""
+    """The outlets a reply says joined ("*Update:* C, D joined. Now 4 sources tracking ...")."""
     lead = reply["blocks"][0]["text"]["text"]
     found = re.match(r"\*Update:\* (.*) joined\.", lead)
     assert found, lead

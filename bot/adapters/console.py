@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
-from bot.cards import DIGEST_TITLE, StoryCard
+from bot.cards import DIGEST_TITLE, StoryCard, StoryUpdate
 from bot.delivery.adapter import PostedMessage
 from bot.render.console import render_card_console
 from bot.render.literal import unmarked
@@ -71,10 +71,8 @@ class ConsoleAdapter:
         nonce: str,
     ) -> PostedMessage:
         self._header(channel, f"update to {posted.message_ref}")
-        joined = ", ".join(clean(o) for o in new_outlets) or "more outlets"
-        self.console.print(
-            Text(f"↳ {clean(card.headline)}: now {card.sources_label}. New: {joined}.")
-        )
+        update = StoryUpdate.of(card, new_outlets)
+        self.console.print(Text(f"↳ {clean(update.title)} — {update.lead(clean)}"))
         return PostedMessage(message_ref=f"console-{next(self._ids)}", thread_ref=posted.thread_ref)
 
     async def post_text(

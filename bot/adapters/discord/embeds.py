@@ -25,7 +25,7 @@ from bot.adapters.discord.escape import (
     masked_link,
     utf16_len,
 )
-from bot.cards import StoryCard
+from bot.cards import UPDATE_BULLETS_HEADING, StoryCard, StoryUpdate
 from bot.models import Angle, Bullet
 from bot.render.text import also_label, bare_quote, clean, split_angles
 
@@ -110,31 +110,29 @@ def card_embed(card: StoryCard) -> discord.Embed:
 
 
 def update_embed(card: StoryCard, new_outlets: Sequence[str]) -> discord.Embed:
-    """The thread follow-up when a posted story grows."""
-    names = [escape(o) for o in new_outlets if clean(o)]
-    noun = "source" if len(names) == 1 else "sources"
-    lines = [f"**{card.sources_label}**"]
-    if names:
-        lines.append(f"New {noun}: " + ", ".join(names))
-    # What the new outlets bring, not the whole card again: the bullets they back, then their
-    # angles (the card itself is the post this update is threaded under).
-    bullets, angles = card.added_by(new_outlets)
-    if bullets:
-        lines += ["", "**In the TL;DR with them**"]
-        lines += [_bullet_line(card, b) for b in bullets]
+    """The thread follow-up when a posted story grows: the core's `StoryUpdate` as one embed.
+    What the new outlets bring, not the whole card again (the card is the post this update is
+    threaded under): the bullets they back, then their angles, at most `MAX_UPDATE_ANGLES` of
+    them for the embed's size limit, the rest named with `/story`."""
+    update = StoryUpdate.of(card, new_outlets)
+    lines = [update.lead(escape)]
+    if update.bullets:
+        lines += ["", f"**{UPDATE_BULLETS_HEADING}**"]
+        lines += [_bullet_line(card, b) for b in update.bullets]
     embed = discord.Embed(
-        title=fit("Update: " + escape(card.headline), TITLE_LIMIT),
+        title=escape_fit(update.title, TITLE_LIMIT),
         description=fit("\n".join(lines), 3000),
         colour=UPDATE_COLOUR,
         timestamp=card.as_of,
     )
     # Each angle a field of its own, as on the card: a field is cut within itself, never
     # through another angle's link.
-    for angle in angles[:MAX_UPDATE_ANGLES]:
+    for angle in update.angles[:MAX_UPDATE_ANGLES]:
+        # The field's name is the heading, one angle at a time ("New angle: <outlet>").
         name = fit(f"New angle: {escape(angle.source)}", 100)
         embed.add_field(name=name, value=_angle_value(angle), inline=False)
     embed.set_footer(text=footer_text(card))
-    if (hidden := len(angles) - MAX_UPDATE_ANGLES) > 0:
+    if (hidden := len(update.angles) - MAX_UPDATE_ANGLES) > 0:
         # Named as on a compact card: an update never drops an angle without a word.
         note = fit(f"+{hidden} more (use /story {escape(card.slug)})", 200)
         embed.add_field(name="More angles", value=note, inline=False)

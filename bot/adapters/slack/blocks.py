@@ -19,7 +19,13 @@ from bot.adapters.slack.escape import (
     slack_link,
     truncate,
 )
-from bot.cards import Digest, StoryCard
+from bot.cards import (
+    UPDATE_ANGLES_HEADING,
+    UPDATE_BULLETS_HEADING,
+    Digest,
+    StoryCard,
+    StoryUpdate,
+)
 from bot.config_entries import SLUG_RE
 from bot.models import Angle, Bullet
 from bot.render.text import bare_quote, digest_heading, split_angles, url_host
@@ -254,19 +260,19 @@ def card_messages(
 
 
 def update_message(card: StoryCard, new_outlets: list[str]) -> SlackMessage:
-    """The thread reply when a posted story grows: who joined, and what they add.
+    """The thread reply when a posted story grows: the core's `StoryUpdate` (who joined, and what
+    they add), laid out as Block Kit.
 
     One message, so a reply never arrives half in the thread; what does not fit is named with
     the `/story` command that shows it, as on a compact card, never dropped silently."""
-    names = [esc(n, _NAME_CHARS) for n in new_outlets if n] or ["new reporting"]
-    noun = "source" if card.source_count == 1 else "sources"
-    lead = f"*Update:* {', '.join(names)} joined. Now {card.source_count} {noun} tracking."
-    bullets, angles = card.added_by(new_outlets)
-    bullet_lines = [_bullet_text(card, b) for b in bullets]
-    angle_lines = [_angle_text(n, a) for n, a in enumerate(angles, 1)]
+    update = StoryUpdate.of(card, new_outlets)
+    lead = f"*Update:* {update.lead(lambda name: esc(name, _NAME_CHARS))}"
+    bullet_lines = [_bullet_text(card, b) for b in update.bullets]
+    angle_lines = [_angle_text(n, a) for n, a in enumerate(update.angles, 1)]
     more = f"`/story {esc(card.slug, _NAME_CHARS)}`"
+    noun = "source" if card.source_count == 1 else "sources"
     text = truncate(
-        f"Update on {slack_escape(card.headline)}: {card.source_count} {noun}", MAX_FALLBACK_CHARS
+        f"{slack_escape(update.title)} ({card.source_count} {noun})", MAX_FALLBACK_CHARS
     )
 
     def build(kept_bullets: int, kept_angles: int) -> list[Block]:
@@ -275,12 +281,12 @@ def update_message(card: StoryCard, new_outlets: list[str]) -> SlackMessage:
             lines = bullet_lines[:kept_bullets]
             if hidden := len(bullet_lines) - kept_bullets:
                 lines.append(f"_+{hidden} more: {more}_")
-            blocks += sections("*In the TL;DR with them*", lines)
+            blocks += sections(f"*{UPDATE_BULLETS_HEADING}*", lines)
         if angle_lines:
             lines = angle_lines[:kept_angles]
             if hidden := len(angle_lines) - kept_angles:
                 lines.append(f"_+{hidden} more: {more}_")
-            blocks += sections("*New angles*", lines)
+            blocks += sections(f"*{UPDATE_ANGLES_HEADING}*", lines)
         return blocks
 
     def fits(blocks: list[Block]) -> bool:
