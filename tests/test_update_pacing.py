@@ -262,7 +262,7 @@ async def test_wire_copy_alone_edits_the_card_and_is_named_with_the_next_reply(
     report(world, "D", WIRE)  # the agency's copy again: no new source, no reply
     await world.poll()
     assert len(world.replies()) == 1
-    assert "*3 sources tracking this story* · 4 outlets (shared wire copy" in str(world.card())
+    assert "*3 sources tracking this story (4 outlets; shared wire copy" in str(world.card())
     world.now = T0 + 4 * HOUR
     report(world, "E", OWN)
     await world.poll()

@@ -166,13 +166,9 @@ def block_chars(block: Block) -> int:
 
 
 def context_line(card: StoryCard) -> str:
-    """'6 sources tracking this story · as of 2h after first report · topic', the count worded
-    as on every other platform and in the README."""
-    noun = "source" if card.source_count == 1 else "sources"
-    parts = [f"*{card.source_count} {noun} tracking this story*"]
-    if card.outlet_count > card.source_count:
-        parts.append(f"{card.outlet_count} outlets (shared wire copy counted once)")
-    parts.append(card.age_label)
+    """'6 sources tracking this story · as of 2h after first report · topic': the card's own
+    count label (`StoryCard.sources_label`, its wire note included), as every platform says it."""
+    parts = [f"*{card.sources_label}*", card.age_label]
     topics = [esc(t, _NAME_CHARS) for t in card.topics if t]
     if topics:
         parts.append(", ".join(topics))

@@ -1,0 +1,64 @@
+"""A story card says the same things on Slack and Discord: the core's card decides the words
+(`bot.cards.StoryCard`), each adapter only lays them out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.adapters.discord.embeds import card_embed
+from bot.adapters.slack.blocks import card_messages
+from bot.cards import SourceLink, StoryCard
+from bot.models import Angle, Bullet
+
+T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def _card(*, sources: int = 3, outlets: int = 3, **fields: object) -> StoryCard:
+    names = ["Harbor Ledger", "Pinecrest Wire", "Valley Times", "Ridge Post", "Bay Courier"]
+    card = StoryCard(
+        story_id="a1b2c3d4e5f6",
+        slug="lighthouse-grant",
+        headline="Coastal towns win grant",
+        source_count=sources,
+        outlets=names[:outlets],
+        tldr=[Bullet("Twelve lighthouses will be restored.", names[:2])],
+        sources=[SourceLink("Harbor Ledger", "Grant", "https://ledger.example/a")],
+        angles=[Angle("Valley Times", "Notes the storm damage.", None, None)],
+        also_reporting=[],
+        first_seen=T0,
+        as_of=T0 + timedelta(hours=2),
+    )
+    for name, value in fields.items():
+        setattr(card, name, value)
+    return card
+
+
+def _slack_count_line(card: StoryCard) -> str:
+    (message,) = card_messages(card)
+    context = message.blocks[1]
+    assert context["type"] == "context"
+    return str(context["elements"][0]["text"]).split(" · ")[0]
+
+
+def _discord_count_line(card: StoryCard) -> str:
+    return (card_embed(card).description or "").split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("sources", "outlets", "label"),
+    [
+        (1, 1, "1 source tracking this story"),
+        (3, 3, "3 sources tracking this story"),
+        # Wire copy counted once: the note belongs to the count, in the card's own words.
+        (3, 5, "3 sources tracking this story (5 outlets; shared wire copy counted once)"),
+    ],
+)
+def test_both_platforms_show_the_cards_own_count_label(
+    sources: int, outlets: int, label: str
+) -> None:
+    card = _card(sources=sources, outlets=outlets)
+    assert card.sources_label == label
+    assert _slack_count_line(card) == f"*{label}*"
+    assert _discord_count_line(card) == f"**{label}**"
