@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from bot.config_entries import SLUG_RE
 from bot.models import Angle, Bullet
 from bot.outlets import independent_backing
 
@@ -27,6 +28,24 @@ class SourceLink:
 
 
 WRITER_NOTE = "Summary written by a model and checked against the sources"
+
+
+@dataclass(frozen=True, slots=True)
+class CardAction:
+    """A button under a card, as every platform offers it (`StoryCard.actions`): the adapter
+    draws it and turns a click into the core command it names. `value` is what the click acts
+    on: the story's slug (`breakdown`: /story it; `new_topic`: a topic named after it), the
+    topic (`follow`), the story's id (`mute`, which a merge or a new slug leaves valid)."""
+
+    kind: str
+    label: str
+    value: str
+
+
+BREAKDOWN = "breakdown"
+FOLLOW = "follow"
+NEW_TOPIC = "new_topic"
+MUTE = "mute"
 
 
 @dataclass(slots=True)
@@ -67,6 +86,23 @@ class StoryCard:
         wanted = _words(headline)
         url = next((s.url for s in self.sources if wanted and _words(s.title) >= wanted), None)
         return replace(self, headline=headline, headline_url=url)
+
+    def actions(self, *, full: bool = False) -> list[CardAction]:
+        """The card's buttons, the same on every platform: "Full breakdown" but on the breakdown
+        itself; "Follow <topic>" for a matched topic the channel does not follow yet, else
+        "Follow topic" to name a new one (a button for a topic it follows would do nothing);
+        "Mute story". A topic that is no slug (a hand-edited database) is not offered: its
+        button would follow another name."""
+        out: list[CardAction] = []
+        if not full:
+            out.append(CardAction(BREAKDOWN, "Full breakdown", self.slug))
+        topic = self.follow_topics[0] if self.follow_topics else ""
+        if topic and SLUG_RE.fullmatch(topic):
+            out.append(CardAction(FOLLOW, f"Follow {topic}", topic))
+        else:
+            out.append(CardAction(NEW_TOPIC, "Follow topic", self.slug))
+        out.append(CardAction(MUTE, "Mute story", self.story_id))
+        return out
 
     @property
     def writer_note(self) -> str | None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.adapters.discord.embeds import card_embed
+from bot.adapters.discord.views import card_buttons
 from bot.adapters.slack.blocks import card_messages
 from bot.cards import SourceLink, StoryCard
 from bot.models import Angle, Bullet
@@ -62,3 +63,64 @@ def test_both_platforms_show_the_cards_own_count_label(
     assert card.sources_label == label
     assert _slack_count_line(card) == f"*{label}*"
     assert _discord_count_line(card) == f"**{label}**"
+
+
+def _slack_buttons(card: StoryCard, *, full: bool = False) -> list[tuple[str, str]]:
+    (message, *_) = card_messages(card, full=full)
+    (actions,) = [b for b in message.blocks if b["type"] == "actions"]
+    return [(e["text"]["text"], e["value"]) for e in actions["elements"]]
+
+
+def _discord_buttons(card: StoryCard, *, full: bool = False) -> list[tuple[str, str]]:
+    out = []
+    for item in card_buttons(card, full=full):
+        button = item.item  # type: ignore[attr-defined]
+        out.append((button.label, button.custom_id.split(":", 2)[2]))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("follow_topics", "full", "buttons"),
+    [
+        # A matched topic the channel does not follow yet is offered by name.
+        (
+            ["semis"],
+            False,
+            [
+                ("Full breakdown", "lighthouse-grant"),
+                ("Follow semis", "semis"),
+                ("Mute story", "a1b2c3d4e5f6"),
+            ],
+        ),
+        # None to offer: a new topic, named after the story (Slack drew no button here).
+        (
+            [],
+            False,
+            [
+                ("Full breakdown", "lighthouse-grant"),
+                ("Follow topic", "lighthouse-grant"),
+                ("Mute story", "a1b2c3d4e5f6"),
+            ],
+        ),
+        # The breakdown itself offers no "Full breakdown" (Discord's did, opening it again).
+        (["semis"], True, [("Follow semis", "semis"), ("Mute story", "a1b2c3d4e5f6")]),
+        # A topic that is no slug (a hand-edited database) is never offered: Discord's button
+        # followed "chips-ai" for "Chips & AI".
+        (
+            ["Chips & AI"],
+            False,
+            [
+                ("Full breakdown", "lighthouse-grant"),
+                ("Follow topic", "lighthouse-grant"),
+                ("Mute story", "a1b2c3d4e5f6"),
+            ],
+        ),
+    ],
+)
+def test_both_platforms_draw_the_cards_own_buttons(
+    follow_topics: list[str], full: bool, buttons: list[tuple[str, str]]
+) -> None:
+    card = _card(follow_topics=follow_topics)
+    assert [(a.label, a.value) for a in card.actions(full=full)] == buttons
+    assert _slack_buttons(card, full=full) == buttons
+    assert _discord_buttons(card, full=full) == buttons

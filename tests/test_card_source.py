@@ -37,8 +37,9 @@ async def test_follow_button_offers_a_matching_topic_the_channel_does_not_follow
     clicked = await Commands(core).dispatch("follow", button["value"], ctx)
     assert clicked.text == "This channel now follows luna."
 
-    # Now it follows luna: the card shows the topic and offers no button that would do nothing.
+    # Now it follows luna: the card shows the topic and offers no button that would do nothing,
+    # only one to name a new topic.
     card = await source.card_for_async("moon", fresh)
     assert card is not None and (card.topics, card.follow_topics) == (["luna"], [])
     labels = [e["text"]["text"] for e in card_actions(card, full=False)["elements"]]
-    assert labels == ["Full breakdown", "Mute story"]
+    assert labels == ["Full breakdown", "Follow topic", "Mute story"]

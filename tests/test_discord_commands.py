@@ -285,11 +285,8 @@ async def test_story_defers_then_edits_in_the_card(
     assert embed["description"].startswith("**3 sources tracking this story**")
     assert embed["footer"]["text"].endswith("/story story-bbbbbbbbbbbb · ref bbbbbbbbbbbb")
     ids = [c["custom_id"] for c in edit.body["components"][0]["components"]]
-    assert ids == [
-        "nd:full:story-bbbbbbbbbbbb",
-        "nd:newtopic:story-bbbbbbbbbbbb",
-        "nd:mute:bbbbbbbbbbbb",
-    ]
+    # The breakdown itself offers no "Full breakdown", as on Slack.
+    assert ids == ["nd:newtopic:story-bbbbbbbbbbbb", "nd:mute:bbbbbbbbbbbb"]
 
 
 async def test_story_not_found_replaces_the_public_thinking_with_a_private_answer(

@@ -500,6 +500,14 @@ async def test_buttons(h: Harness) -> None:
     [follow] = await h.slack_api.wait_for("chat.postMessage")
     assert follow == public_text("This channel now follows chips.")
 
+    # No topic to offer: the card's "Follow topic" names the /follow to type (Discord's opens
+    # a form), for a topic named after the story.
+    click = block_action("newsdigest_new_topic:s1", "harbour-towns-win-grant", "b4", h.slack_api)
+    assert await h.interact(click) == 200
+    [hint] = await h.slack_api.wait_for("response_url:b4")
+    assert hint["response_type"] == "ephemeral"
+    assert hint["text"].endswith('`/follow harbour-towns-win query: "some phrase" OR keyword`')
+
 
 async def test_mention_gets_help_once(h: Harness) -> None:
     event = {

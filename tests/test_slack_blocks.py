@@ -228,12 +228,13 @@ def test_singular_source(n: int) -> None:
     )
 
 
-def test_no_follow_button_without_a_topic_to_follow() -> None:
-    # Every matching topic is already followed: a "Follow chips" button would do nothing.
+def test_no_follow_button_for_a_followed_topic_but_one_to_name_a_new_topic() -> None:
+    # Every matching topic is already followed: a "Follow chips" button would do nothing, so
+    # the card offers to name a new topic, as on Discord.
     card = make_card(3, topics=["chips"], follow_topics=[])
     (message,) = card_messages(card)
     labels = [e["text"]["text"] for e in message.blocks[-1]["elements"]]
-    assert labels == ["Full breakdown", "Mute story"]
+    assert labels == ["Full breakdown", "Follow topic", "Mute story"]
 
 
 def test_update_message_says_what_a_new_outlet_backs_in_the_tldr() -> None:

@@ -297,6 +297,22 @@ def _in_fence(text: str) -> str:
 _EXAMPLE_QUERY = '"some phrase" OR keyword'
 
 
+def suggested_topic(slug: str) -> str:
+    """A new topic's name to start from, for a card's "Follow topic" button: the first words of
+    the story's slug (Discord's form fills it in, Slack's answer names it)."""
+    return "-".join(slug.split("-")[:3])[:MAX_SLUG].strip("-")
+
+
+def new_topic_hint(platform: str, slug: str) -> str:
+    """The answer to a card's "Follow topic" button where it opens no form (Slack): the /follow
+    to type for a topic named after the story."""
+    command = _follow_command(platform, suggested_topic(slug), _EXAMPLE_QUERY, marked=True)
+    return (
+        "That story matches no topic this channel could follow yet. To follow stories like it, "
+        f"create one, naming what it matches: `{command}`"
+    )
+
+
 def _follow_command(platform: str, slug: str, query: str = "", *, marked: bool = False) -> str:
     """A `/follow` command as the user's platform takes it, for hints to copy. Discord's
     /follow has named options (a query there is always marked as one); Slack and the console

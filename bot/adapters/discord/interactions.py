@@ -65,7 +65,7 @@ def render_reply(reply: Reply) -> list[Outgoing]:
         out: list[Outgoing] = []
         for card in reply.cards:
             packed = pack_messages(card_embeds(card, full=reply.full))
-            out.append(Outgoing(embeds=packed[0], view=card_view([card])))
+            out.append(Outgoing(embeds=packed[0], view=card_view([card], full=reply.full)))
             out += [Outgoing(embeds=embeds) for embeds in packed[1:]]
         if reply.see_also:
             out += [

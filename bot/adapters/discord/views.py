@@ -1,4 +1,5 @@
-"""The buttons under a story card: "Full breakdown", "Follow topic" and "Mute story", as on Slack.
+"""The buttons under a story card, as the core lists them (`StoryCard.actions`) for every
+platform: "Full breakdown", "Follow <topic>" or "Follow topic" (a form here), "Mute story".
 
 They are dynamic items: the state lives in the custom id (`nd:full:<slug>`), so a button on a
 card posted last week still works after a restart without the bot remembering any view. Every
@@ -15,7 +16,8 @@ from typing import Any, Protocol, Self
 import discord
 
 from bot.adapters.discord.escape import fit
-from bot.cards import StoryCard
+from bot.cards import BREAKDOWN, FOLLOW, MUTE, NEW_TOPIC, StoryCard
+from bot.commands.topics import suggested_topic
 from bot.config_entries import MAX_SLUG
 from bot.render.text import clean
 
@@ -146,7 +148,7 @@ class FollowModal(discord.ui.Modal, title="Follow a topic"):
     def __init__(self, slug: str) -> None:
         super().__init__()
         # A starting point only: the first words of the story's slug.
-        self.topic.default = "-".join(slug.split("-")[:3])[:MAX_SLUG]
+        self.topic.default = suggested_topic(slug)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         # As the /follow options: spaces in the name become '-', the query is marked as one.
@@ -155,31 +157,36 @@ class FollowModal(discord.ui.Modal, title="Follow a topic"):
         await _runner(interaction).run(interaction, "follow", args, private=False)
 
 
-def card_buttons(card: StoryCard, *, named: bool = False) -> list[discord.ui.Item[Any]]:
-    """The card's buttons; `named`: under a message of several cards, the breakdown button says
-    which story it opens. A number would not: the embeds carry none, and their angles are
-    numbered, so "2. Full breakdown" read as the second angle's."""
-    label = "Full breakdown"
-    if named:
-        label = f"{label}: {clean(card.headline) or card.slug}"  # the button fits it to 80
-    items: list[discord.ui.Item[Any]] = [FullBreakdownButton(card.slug, label=label)]
-    # A matching topic the channel does not follow yet; else the modal to create one (a button
-    # for a topic it already follows would do nothing).
-    if card.follow_topics:
-        topic = card.follow_topics[0]
-        items.append(FollowTopicButton(topic, label=f"Follow {clean(topic)}"))
-    else:
-        items.append(NewTopicButton(card.slug, label="Follow topic"))
-    items.append(MuteStoryButton(card.story_id))
+def card_buttons(
+    card: StoryCard, *, named: bool = False, full: bool = False
+) -> list[discord.ui.Item[Any]]:
+    """The card's buttons (`StoryCard.actions`; `full`: under its breakdown, which has no
+    "Full breakdown"); `named`: under a message of several cards, the breakdown button says
+    which story it opens, as Discord puts every card's row under the last embed. A number would
+    not: the embeds carry none, and their angles are numbered, so "2. Full breakdown" read as
+    the second angle's."""
+    items: list[discord.ui.Item[Any]] = []
+    for action in card.actions(full=full):
+        if action.kind == BREAKDOWN:
+            label = action.label
+            if named:
+                label = f"{label}: {clean(card.headline) or card.slug}"  # the button fits it to 80
+            items.append(FullBreakdownButton(action.value, label=label))
+        elif action.kind == FOLLOW:
+            items.append(FollowTopicButton(action.value, label=action.label))
+        elif action.kind == NEW_TOPIC:
+            items.append(NewTopicButton(action.value, label=action.label))
+        elif action.kind == MUTE:
+            items.append(MuteStoryButton(action.value, label=action.label))
     return items
 
 
-def card_view(cards: Sequence[StoryCard]) -> discord.ui.View:
+def card_view(cards: Sequence[StoryCard], *, full: bool = False) -> discord.ui.View:
     """One row of buttons per card (at most five rows fit under a message)."""
     view = discord.ui.View(timeout=None)
     several = len(cards) > 1
     for row, card in enumerate(cards[:ROWS_PER_MESSAGE]):
-        for item in card_buttons(card, named=several):
+        for item in card_buttons(card, named=several, full=full):
             item.row = row
             view.add_item(item)
     return view

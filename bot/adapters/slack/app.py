@@ -28,6 +28,7 @@ from bot.adapters.slack.blocks import (
     ACTION_FOLLOW,
     ACTION_FULL,
     ACTION_MUTE,
+    ACTION_NEW_TOPIC,
 )
 from bot.adapters.slack.command_context import command_context
 from bot.adapters.slack.command_text import command_text
@@ -46,6 +47,7 @@ from bot.adapters.slack.settings import SlackConfigError, SlackSettings, make_cl
 from bot.adapters.slack.socket import SocketConnection
 from bot.adapters.slack.token_check import TokenCheck
 from bot.commands.mutes import mute_clicked
+from bot.commands.topics import new_topic_hint
 
 if TYPE_CHECKING:
     from bot.commands.core import CommandContext, Commands, Reply
@@ -116,6 +118,7 @@ class SlackBot:
         self.app.command(_ANY_COMMAND)(self._on_command)
         self.app.action(_action(ACTION_FULL))(self._on_full)
         self.app.action(_action(ACTION_FOLLOW))(self._on_follow)
+        self.app.action(_action(ACTION_NEW_TOPIC))(self._on_new_topic)
         self.app.action(_action(ACTION_MUTE))(self._on_mute)
         self.app.event("app_mention")(self._on_mention)
         self.app.event("member_joined_channel")(self._on_member_joined)
@@ -270,6 +273,10 @@ class SlackBot:
         await ack()
         await self._button("Follow", body, self._follow(body, action))
 
+    async def _on_new_topic(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await self._button("Follow topic", body, self._new_topic(body, action))
+
     async def _on_mute(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         await self._button("Mute", body, self._mute(body, action))
@@ -307,6 +314,13 @@ class SlackBot:
             user_id=ctx.user_id,
             response_url=body.get("response_url"),
         )
+
+    async def _new_topic(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        # Discord's button opens a form; here the answer names the /follow to type.
+        channel_id = str((body.get("channel") or {}).get("id", ""))
+        user_id = str((body.get("user") or {}).get("id", ""))
+        text = new_topic_hint("slack", str(action.get("value", "")))
+        await self.responder.respond(body.get("response_url"), text_body(text), channel_id, user_id)
 
     async def _mute(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         ctx = await self._context(body)

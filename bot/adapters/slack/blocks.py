@@ -20,13 +20,16 @@ from bot.adapters.slack.escape import (
     truncate,
 )
 from bot.cards import (
+    BREAKDOWN,
+    FOLLOW,
+    MUTE,
+    NEW_TOPIC,
     UPDATE_ANGLES_HEADING,
     UPDATE_BULLETS_HEADING,
     Digest,
     StoryCard,
     StoryUpdate,
 )
-from bot.config_entries import SLUG_RE
 from bot.models import Angle, Bullet
 from bot.render.text import bare_quote, digest_heading, split_angles, url_host
 
@@ -57,7 +60,15 @@ COMPACT_SOURCES = 5
 
 ACTION_FULL = "newsdigest_full"
 ACTION_FOLLOW = "newsdigest_follow"
+ACTION_NEW_TOPIC = "newsdigest_new_topic"
 ACTION_MUTE = "newsdigest_mute"
+# Each of a card's actions (`bot.cards.CardAction`) as a button's action_id.
+ACTION_IDS = {
+    BREAKDOWN: ACTION_FULL,
+    FOLLOW: ACTION_FOLLOW,
+    NEW_TOPIC: ACTION_NEW_TOPIC,
+    MUTE: ACTION_MUTE,
+}
 
 
 @dataclass(slots=True)
@@ -230,18 +241,13 @@ def _angle_text(n: int, angle: Angle) -> str:
 
 
 def card_actions(card: StoryCard, *, full: bool) -> Block:
+    """The card's buttons (`StoryCard.actions`) as one actions block."""
     # action_ids must be unique within a message, and a digest message holds several cards.
     sid = card.story_id
-    elements = []
-    if not full:
-        elements.append(button("Full breakdown", f"{ACTION_FULL}:{sid}", sid))
-    # Only a topic the channel does not follow yet: "Follow <topic>" for one it follows would do
-    # nothing. Topics are slugs; anything else (a hand-edited database) gets no button rather
-    # than an unescaped value travelling back to us.
-    topic = card.follow_topics[0] if card.follow_topics else ""
-    if topic and SLUG_RE.fullmatch(topic):
-        elements.append(button(f"Follow {topic}", f"{ACTION_FOLLOW}:{sid}", topic))
-    elements.append(button("Mute story", f"{ACTION_MUTE}:{sid}", sid))
+    elements = [
+        button(action.label, f"{ACTION_IDS[action.kind]}:{sid}", action.value)
+        for action in card.actions(full=full)
+    ]
     return {"type": "actions", "block_id": f"newsdigest_actions:{sid}"[:255], "elements": elements}
 
 
