@@ -195,10 +195,8 @@ async def test_discords_autocomplete_hides_keys_but_from_admins(
         asked = command("feeds", "remove", feed="", focused="feed")
         await interact(bot, payload(4, asked))
         offered = callbacks(discord_api)[-1].body["data"]["choices"]
-        assert {
-            "name": "https://feeds.example/rss?… <https://feeds.example/rss?…>",
-            "value": "1",
-        } in offered
+        # Each feed named as /feeds list names it: its id, its name unless that is its URL.
+        assert {"name": "#1 <https://feeds.example/rss?…>", "value": "1"} in offered
         names = " ".join(c["name"] for c in offered)
         assert not [
             s for s in ("SECRET123", "HUSH456", "NAMEKEY", "apikey", "token=") if s in names

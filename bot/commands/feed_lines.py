@@ -27,15 +27,24 @@ def feed_line(feed: feed_store.FeedRow, *, whole: bool) -> ListLine:
     only admins can remove a feed by its address anyway."""
     status = feed_status(feed)
     where = "; in the config file" if feed.origin == "config" else ""
-    # A feed without a title of its own is named by its URL, which the line shows anyway.
-    name = f" {feed.display_name}" if feed.display_name != feed.url else ""
+    name, shown = feed_shown(feed, whole=whole)
     if whole:
         return ListLine(f"#{feed.id}{name}", feed.url, f"({status.line(FEED_DETAIL_CHARS)}{where})")
     # Hidden before the cut, so a cut inside an address cannot leave a secret's start behind.
     status = dataclasses.replace(status, detail=hidden_in_text(status.detail))
-    state, name = status.line(FEED_DETAIL_CHARS), hidden_in_text(name)
-    shown = hidden_url(feed.url)
+    state = status.line(FEED_DETAIL_CHARS)
     if shown == feed.url:
         return ListLine(f"#{feed.id}{name}", feed.url, f"({state}{where})")
     # Not a link: the address without its query is not the feed's, and not one to click.
     return ListLine(f"#{feed.id}{name} {shown}", None, f"({state}{where})")
+
+
+def feed_shown(feed: feed_store.FeedRow, *, whole: bool) -> tuple[str, str]:
+    """A feed's name (" Name", blank when it is only its URL, which is shown anyway) and address
+    as the asker may see them: whole for an admin (`whole`), else without the parts that carry
+    keys (`bot.redact`), in the name too. /feeds list's lines and /feeds remove's choices
+    (`bot.commands.choices`) both name a feed so."""
+    name = f" {feed.display_name}" if feed.display_name != feed.url else ""
+    if whole:
+        return name, feed.url
+    return hidden_in_text(name), hidden_url(feed.url)

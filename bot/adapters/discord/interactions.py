@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from bot.adapters.discord.escape import bot_text, escape, fit, link_url, neutral
 from bot.adapters.discord.packing import digest_heading_text, pack_messages, split_content
 from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
 from bot.adapters.discord.webhook import follow_up_session
+from bot.commands import choices
 from bot.commands.base import ListLine
 from bot.commands.core import CommandContext, Commands, Reply
 from bot.commands.mutes import mute_clicked
@@ -254,54 +256,34 @@ class CommandRunner:
                 await _follow_up(hook, message, ephemeral, f"{index + 1} of {len(follow_ups)}")
 
     # --- autocomplete -----------------------------------------------------------------------------
+    # What each argument may be is the core's (`bot.commands.choices`); here only matched against
+    # what was typed and fitted to Discord's 25 choices of 100 characters.
 
     def topic_choices(self, current: str) -> list[discord.app_commands.Choice[str]]:
-        from bot.store import channels as channel_store
-
-        return _choices(
-            ((t.slug, f"{t.slug}: {t.query}") for t in channel_store.list_topics(self.core.db)),
-            current,
-        )
+        return _choices(choices.topics(self.core.db), current)
 
     def followed_topic_choices(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[discord.app_commands.Choice[str]]:
-        from bot.store import channels as channel_store
-
-        channel = channel_store.get_channel(self.core.db, PLATFORM, str(interaction.channel_id))
-        if channel is None:
-            return []
-        topics = channel_store.channel_topics(self.core.db, channel.id)
-        return _choices(((t.slug, f"{t.slug}: {t.query}") for t in topics), current)
+        found = choices.followed_topics(self.core.db, PLATFORM, str(interaction.channel_id))
+        return _choices(found, current)
 
     def story_choices(self, current: str) -> list[discord.app_commands.Choice[str]]:
-        stories = self.core.recent_stories(hours=72, limit=200)
-        return _choices(((s.slug, f"{s.headline} ({s.slug})") for s in stories), current)
+        return _choices(choices.stories(self.core), current)
 
     def muted_story_choices(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[discord.app_commands.Choice[str]]:
-        from bot.store import channels as channel_store
-
-        channel = channel_store.get_channel(self.core.db, PLATFORM, str(interaction.channel_id))
-        if channel is None:
-            return []
-        muted = channel_store.muted_stories(self.core.db, channel.id)
-        return _choices(((m.slug, f"{m.headline} ({m.slug})") for m in muted), current)
+        found = choices.muted_stories(self.core.db, PLATFORM, str(interaction.channel_id))
+        return _choices(found, current)
 
     def zone_choices(self, current: str) -> list[discord.app_commands.Choice[str]]:
-        from bot.timezones import likely_zones, zones_by_folded_name
-
-        # Region/City names only (and UTC, GMT): "EST" or "CET" would be offered, then refused.
-        zones = sorted(
-            z for z in zones_by_folded_name().values() if "/" in z or z in ("UTC", "GMT")
-        )
         # A city typed ("berlin") finds its zone before zones that merely contain the letters,
         # and an abbreviation ("pst") the zones chat's refusal of it names.
-        named = likely_zones(current) if current.strip() else []
+        named, others = choices.zones(current)
         # Zone names have "_" where people type a space: "los ang" is America/Los_Angeles.
         typed = "_".join(current.split())
-        rest = _choices(((z, z) for z in zones if z not in named), typed)
+        rest = _choices([choices.Choice(z, z) for z in others], typed)
         return [discord.app_commands.Choice(name=z, value=z) for z in named] + rest[
             : 25 - len(named)
         ]
@@ -310,20 +292,10 @@ class CommandRunner:
         self, current: str, *, whole: bool = False
     ) -> list[discord.app_commands.Choice[str]]:
         """The feeds /feeds remove offers as `feed:` is typed. `whole`: the asker is an admin;
-        anyone else is shown each address as /feeds list shows it to them (`bot.redact`), and
-        matched on that alone, so typing a key's start cannot tell which feed has it."""
-        from bot.redact import hidden_in_text, hidden_url
-        from bot.store import feeds as feed_store
-
-        feeds = feed_store.list_feeds(self.core.db)
-        labels = (
-            (f, f"{f.display_name} <{f.url}>")
-            if whole
-            else (f, f"{hidden_in_text(f.display_name)} <{hidden_url(f.url)}>")
-            for f in feeds
-        )
+        anyone else is shown each address as /feeds list shows it to them, and matched on that
+        alone, so typing a key's start cannot tell which feed has it."""
         # Choice values are capped at 100 characters; the feed id always fits.
-        return _choices(((str(f.id), label) for f, label in labels), current)
+        return _choices(choices.feeds(self.core.db, whole=whole), current)
 
 
 async def _follow_up(hook: discord.Webhook, message: Outgoing, ephemeral: bool, which: str) -> None:
@@ -345,11 +317,13 @@ async def _follow_up(hook: discord.Webhook, message: Outgoing, ephemeral: bool, 
         )
 
 
-def _choices(items: Any, current: str, limit: int = 25) -> list[discord.app_commands.Choice[str]]:
+def _choices(
+    items: Iterable[choices.Choice], current: str, limit: int = 25
+) -> list[discord.app_commands.Choice[str]]:
     """Up to 25 choices whose value or label contains what was typed, prefix matches first."""
     needle = current.strip().casefold()
     scored: list[tuple[int, str, str]] = []
-    for value, label in items:
+    for value, label in ((c.value, c.label) for c in items):
         haystack = f"{value} {label}".casefold()
         if needle and needle not in haystack:
             continue
