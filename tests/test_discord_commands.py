@@ -261,7 +261,12 @@ async def test_watchlist_lines_are_escaped(api: FakeDiscord, bot: DiscordBot) ->
     await slash(bot, "follow", topic="ai", query='"*AI*" OR @everyone')
     await slash(bot, "watchlist", "show")
     data = answer(api)
-    assert data["content"].endswith('\n• ai: "\\*AI\\*" OR @\u200beveryone')
+    # The listing's last line, before the hint on changing it (`bot.commands.hints`).
+    assert data["content"].endswith(
+        '\n• ai: "\\*AI\\*" OR @\u200beveryone\nChange it: `/watchlist schedule when:weekdays'
+        " 09:00 Europe/Berlin` · `/watchlist mode mode:digest|instant` · `/watchlist min-sources"
+        " count:N` · `/follow topic:<topic> [query:<query>]` · `/unfollow topic:<topic>`"
+    )
     assert data["flags"] & EPHEMERAL
 
 

@@ -20,6 +20,7 @@ from test_discord_commands import CHANNEL, answer, make_bot, slash
 from test_slack_app import Harness, ack_text, make_harness
 
 from bot.app import NewsDigest
+from bot.commands.hints import watchlist_hint
 from bot.commands.overview import QUERY_CHARS
 from bot.config import Config
 from bot.store import channels as channel_store
@@ -133,7 +134,7 @@ async def test_discord_watchlist_in_a_channel_not_signed_up_says_it_gets_nothing
         assert answer(discord_api)["content"] == (
             "This channel gets no posts from me yet. /follow topic:<topic> or /digest signs it "
             "up: it then gets a digest daily at 09:00 UTC (/watchlist schedule "
-            "when:<days and time> changes when)."
+            "when:<days and time> changes when).\n" + watchlist_hint("discord")
         )
         assert channel_store.get_channel(list_core.db, "discord", str(CHANNEL)) is None
     finally:

@@ -63,6 +63,9 @@ class Reply:
     # Where all of a list too long for one chat reply can be seen ("run `newsdigest feeds list`
     # for all"): adapters that cut `lines` say how many they left out, then this.
     see_all: str = ""
+    # The bot's own closing line pointing at what to type next (`bot.commands.hints`), laid out
+    # apart from the text: a context line on Slack, the last line on Discord.
+    hint: str = ""
     # Set from `text` when left empty; given, as `dataclasses.replace` passes it on, it is kept.
     marked: str = field(default="", repr=False)
 

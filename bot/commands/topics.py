@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 _FOLLOW_USAGE = ("/follow <topic> [query]", "/follow topic:<topic> [query:<query>]")
 
 
+def follow_usage(platform: str) -> str:
+    """/follow's short form as `platform` takes it."""
+    return _FOLLOW_USAGE[platform == "discord"]
+
+
 async def follow(commands: Commands, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
     typed, query, explicit = _split_follow(args)
     if not typed:
@@ -33,13 +38,13 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     db = commands.core.db
     slug = _topic_slug(db, typed)
     if not SLUG_RE.match(slug):
-        raise UsageError(_bad_name(typed, slug), _FOLLOW_USAGE[ctx.platform == "discord"])
+        raise UsageError(_bad_name(typed, slug), follow_usage(ctx.platform))
     if explicit and not query:
         # `query:` with nothing after it: not "follow the topic as it is", a query left out.
         raise UsageError(
             f"The query after `query:` is empty. To follow {slug} as it is: "
             + _follow_command(ctx.platform, slug),
-            _FOLLOW_USAGE[ctx.platform == "discord"],
+            follow_usage(ctx.platform),
         )
     existing = channel_store.get_topic(db, slug)
     joined = ""

@@ -16,6 +16,7 @@ from bot.commands.base import (
     UsageError,
     split_args,
 )
+from bot.commands.hints import watchlist_hint
 from bot.commands.overview import channel_overview
 from bot.commands.quiet import read_quiet_hours
 from bot.commands.schedule import ScheduleError, parse_schedule, schedule_usage
@@ -46,7 +47,10 @@ async def watchlist(
         if not channel.id and ctx.cannot_post:
             # "/follow or /digest signs it up" would point at commands refused here too.
             return Reply(ctx.cannot_post)
-        return channel_overview(db, channel, default_size)
+        shown = channel_overview(db, channel, default_size)
+        # Also where the channel is not signed up: a setting changed signs it up.
+        shown.hint = watchlist_hint(ctx.platform)
+        return shown
     setting, rest = _setting_and_rest(args)
     if setting in ("mute", "unmute"):
         # The story as typed after the setting (quotes and all, as /story takes it).

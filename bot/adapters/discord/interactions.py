@@ -85,7 +85,9 @@ def _text_pieces(reply: Reply) -> list[str]:
     # lines carry feed titles, server errors and user-written queries: those are escaped.
     text = bot_text(reply.marked)
     bullets = [f"• {_list_line(line)}" for line in reply.lines]
-    pieces = split_content("\n".join([text, *bullets]))
+    # The bot's own pointer to what to type next closes the reply, after any cut list.
+    hint = [bot_text(reply.hint)] if reply.hint else []
+    pieces = split_content("\n".join([text, *bullets, *hint]))
     if len(pieces) <= MAX_LIST_MESSAGES or not bullets:
         # A long text with no list has no lines to leave out: all of it is sent, as before
         # lists were cut ("… and 0 more lines" would cut nothing and say so).
@@ -95,7 +97,7 @@ def _text_pieces(reply: Reply) -> list[str]:
         dropped = len(bullets) - kept
         notice = f"… and {dropped} more {'line' if dropped == 1 else 'lines'}"
         notice += f" ({reply.see_all})." if reply.see_all else "."
-        return split_content("\n".join([text, *bullets[:kept], notice]))
+        return split_content("\n".join([text, *bullets[:kept], notice, *hint]))
 
     # The most lines that fit, by bisection: each try splits the whole text once.
     low, high = 0, len(bullets) - 1

@@ -38,7 +38,6 @@ from bot.adapters.slack.guards import AdminCheck, SeenRequests, request_key
 from bot.adapters.slack.replies import (
     ephemeral_body,
     failed_body,
-    hint_for,
     reply_messages,
     text_body,
 )
@@ -191,7 +190,6 @@ class SlackBot:
         channel_id = str(command.get("channel_id", ""))
         user_id = str(command.get("user_id", ""))
         response_url = command.get("response_url")
-        hint = hint_for(name, text)
         acked = False
         try:
             task = asyncio.ensure_future(self._run_command(name, text, command))
@@ -204,7 +202,7 @@ class SlackBot:
                 reply = task.result()
             if reply is None:
                 raise RuntimeError(f"/{name} failed")
-            messages = reply_messages(reply, hint=hint)
+            messages = reply_messages(reply)
             if not acked and reply.ephemeral:
                 # Fast and private: the answer rides on the ack itself.
                 await ack(**ephemeral_body(messages[0]))
@@ -216,7 +214,7 @@ class SlackBot:
                 await ack()
                 acked = True
             await self.responder.deliver(
-                reply, channel_id=channel_id, user_id=user_id, response_url=response_url, hint=hint
+                reply, channel_id=channel_id, user_id=user_id, response_url=response_url
             )
         except Exception:
             # Whatever broke, the user gets a sentence, never a stack trace or a silent timeout.

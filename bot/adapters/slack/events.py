@@ -12,9 +12,9 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.blocks import SlackMessage
 from bot.adapters.slack.escape import escape_trusted
-from bot.adapters.slack.replies import MENTION_HELP
 from bot.adapters.slack.short_waits import once_more_if_short
 from bot.adapters.slack.text_lists import text_blocks
+from bot.commands.hints import mention_help
 from bot.store import channels as channel_store
 
 if TYPE_CHECKING:
@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 async def answer_mention(adapter: SlackAdapter, event: dict[str, Any]) -> None:
     # Never echo the mention's text: it is whatever the user typed.
-    message = SlackMessage(text=MENTION_HELP, blocks=text_blocks(MENTION_HELP))
+    help_text = mention_help("slack")
+    message = SlackMessage(text=help_text, blocks=text_blocks(help_text))
     thread = event.get("thread_ts") or event.get("ts")
     channel_id = str(event.get("channel", ""))
     try:

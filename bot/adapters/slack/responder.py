@@ -85,9 +85,8 @@ class Responder:
         channel_id: str,
         user_id: str,
         response_url: str | None,
-        hint: str | None = None,
     ) -> None:
-        messages = reply_messages(reply, hint=hint)
+        messages = reply_messages(reply)
         if reply.ephemeral:
             bodies = [ephemeral_body(message) for message in messages]
             await self.respond_all(response_url, bodies, channel_id, user_id)
