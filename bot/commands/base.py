@@ -75,6 +75,14 @@ class Reply:
         self.text = unmarked(self.text)
 
 
+def cut_notice(dropped: int, see_all: str = "") -> str:
+    """The last line of a reply's list an adapter cut to fit its platform, on every platform:
+    how many lines it left out, then where to see them all (`Reply.see_all`): "… and 3 more
+    lines (run `newsdigest feeds list` for all)." """
+    notice = f"… and {dropped} more {'line' if dropped == 1 else 'lines'}"
+    return notice + (f" ({see_all})." if see_all else ".")
+
+
 DigestPoster = Callable[[ChannelRow], Awaitable[int]]
 
 

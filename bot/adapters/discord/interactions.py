@@ -24,7 +24,7 @@ from bot.adapters.discord.packing import digest_heading_text, pack_messages, spl
 from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
 from bot.adapters.discord.webhook import follow_up_session
 from bot.commands import choices
-from bot.commands.base import ListLine
+from bot.commands.base import ListLine, cut_notice
 from bot.commands.core import CommandContext, Commands, Reply
 from bot.commands.mutes import mute_clicked
 from bot.config import Config
@@ -94,9 +94,7 @@ def _text_pieces(reply: Reply) -> list[str]:
         return pieces
 
     def cut(kept: int) -> list[str]:
-        dropped = len(bullets) - kept
-        notice = f"… and {dropped} more {'line' if dropped == 1 else 'lines'}"
-        notice += f" ({reply.see_all})." if reply.see_all else "."
+        notice = cut_notice(len(bullets) - kept, reply.see_all)
         return split_content("\n".join([text, *bullets[:kept], notice, *hint]))
 
     # The most lines that fit, by bisection: each try splits the whole text once.

@@ -15,7 +15,7 @@ from bot.adapters.slack.blocks import (
     sections,
 )
 from bot.adapters.slack.escape import escape_trusted, slack_escape, slack_link, truncate
-from bot.commands.base import ListLine
+from bot.commands.base import ListLine, cut_notice
 
 
 def text_blocks(
@@ -43,9 +43,7 @@ def text_blocks(
     while kept and len(blocks) + len(body) + 1 > limit:
         kept.pop()
         body = sections("", kept)
-    dropped = len(bullets) - len(kept)
-    notice = f"… and {dropped} more {'line' if dropped == 1 else 'lines'}"
-    notice += f" ({see_all})." if see_all else "."
+    notice = cut_notice(len(bullets) - len(kept), see_all)
     return [*blocks, *body, context(escape_trusted(notice))]
 
 
