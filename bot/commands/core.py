@@ -45,6 +45,12 @@ log = logging.getLogger(__name__)
 _ECHO_CHARS = 60
 
 COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
+# The commands that sign a channel with no row up and say what it now gets (`_sign_up_said`);
+# a /watchlist setting signs up too, its "Saved." showing the schedule.
+SIGNS_UP = frozenset({"follow", "digest"})
+# What /watchlist does without signing a channel up (see `Commands.signed_up`) or saying what
+# would (its listing, bare or `show`, does in a channel not signed up).
+WATCHLIST_READS = frozenset({"help", "mute", "unmute", "resume"})
 
 # The commands as typed on Slack (and any platform that passes the text after the command as is).
 USAGE: dict[str, str] = {
@@ -148,7 +154,7 @@ class Commands:
         handler = getattr(self, f"_cmd_{command}")
         try:
             reply: Reply = await handler(args, ctx, channel)
-            if channel.id or command not in ("follow", "digest"):
+            if channel.id or command not in SIGNS_UP:
                 return reply
             return self._sign_up_said(reply, ctx)
         except CannotSignUpError as exc:
@@ -159,6 +165,18 @@ class Commands:
             # A bug must never show a stack trace in chat; the log has it.
             log.exception("command /%s %r failed", command, args)
             return Reply("Sorry, that command failed on our side. The bot's logs have the details.")
+
+    @staticmethod
+    def may_sign_up(command: str, args: str) -> bool:
+        """Whether `command` with `args` may sign the channel up, or (/watchlist's listing) say
+        what would, which must not name a command refused there: only then does the adapter
+        need to find out whether the bot can post in the channel (`CommandContext.cannot_post`),
+        which may take a call to the platform."""
+        command = command.lstrip("/").lower()
+        if command == "watchlist":
+            words = args.split()
+            return not words or words[0].lower() not in WATCHLIST_READS
+        return command in SIGNS_UP
 
     def _names_topic(self, command: str, args: str) -> bool:
         """`/follow help` or `/unfollow help` where a topic is named `help`: saved before the

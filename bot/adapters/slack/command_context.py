@@ -15,10 +15,6 @@ from bot.adapters.slack.guards import AdminCheck
 if TYPE_CHECKING:
     from bot.commands.core import CommandContext
 
-# What /watchlist does without signing a channel up (see `Commands.signed_up`) or saying what
-# would (its listing, bare or `show`, does in a channel not signed up).
-_WATCHLIST_READS = frozenset({"help", "mute", "unmute", "resume"})
-
 
 async def command_context(
     payload: Mapping[str, Any],
@@ -31,7 +27,7 @@ async def command_context(
 ) -> CommandContext:
     """The context of a slash command's or a button's `payload`: `name` and `text`, the
     command's, say which lookups it needs."""
-    from bot.commands.core import CommandContext
+    from bot.commands.core import CommandContext, Commands
 
     channel_id = str(payload.get("channel_id") or (payload.get("channel") or {}).get("id", ""))
     user_id = str(payload.get("user_id") or (payload.get("user") or {}).get("id", ""))
@@ -52,19 +48,10 @@ async def command_context(
         ),
         is_admin=admin is True,
         admin_unknown=admin is None,
+        # Asked only of a command the core says may sign the channel up.
         cannot_post=(
             await cannot_post(client, db, channel_id, channel_name, user_id)
-            if _may_sign_up(name, words)
+            if Commands.may_sign_up(name, text)
             else ""
         ),
     )
-
-
-def _may_sign_up(name: str, words: list[str]) -> bool:
-    """Whether the command may sign the channel up: only then is it asked whether the bot can
-    post there, which may take a call to Slack."""
-    if name == "watchlist":
-        # The bare listing too: in a channel not signed up it says what would sign it up, which
-        # must not be /follow or /digest where the bot cannot post.
-        return not words or words[0].lower() not in _WATCHLIST_READS
-    return name in ("follow", "digest")
