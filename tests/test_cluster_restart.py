@@ -5,7 +5,8 @@ a day apart, so stories stay open across the restart."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,11 @@ def _cluster(stage: StoryClusterer, articles: list[Any], batch: int) -> None:
         pass
 
 
+def _forget_profiles(db: sqlite_utils.Database) -> None:
+    with transaction(db):
+        db.execute("DELETE FROM article_profiles")
+
+
 def _profiles(clusterer: OnlineClusterer, guid: dict[str, str]) -> dict[str, Any]:
     """Open stories' members' profiles, by guid."""
     return {
@@ -91,7 +97,16 @@ def _profiles(clusterer: OnlineClusterer, guid: dict[str, str]) -> dict[str, Any
     }
 
 
-def _run(tmp_path: Path, name: str, cut: int | None) -> tuple[Recorder, StoryClusterer]:
+def _run(
+    tmp_path: Path,
+    name: str,
+    cut: int | None,
+    *,
+    before_restart: Callable[[sqlite_utils.Database], None] | None = None,
+    warming: Callable[[], AbstractContextManager[object]] = nullcontext,
+) -> tuple[Recorder, StoryClusterer]:
+    """The stream clustered, the process restarted before article `cut` (None: never): the
+    database changed first by `before_restart`, the new process warmed up within `warming`."""
     db = open_database(tmp_path / f"{name}.db")
     article_store.insert_new(db, _rows())
     rec = Recorder(db)
@@ -103,8 +118,11 @@ def _run(tmp_path: Path, name: str, cut: int | None) -> tuple[Recorder, StoryClu
     if cut is not None:
         stage.clusterer.close()
         # A new process: only what the database holds carries over.
+        if before_restart is not None:
+            before_restart(db)
         stage = StoryClusterer(db)
-        stage.warm_up(now=backlog[cut - 1].seen)
+        with warming():
+            stage.warm_up(now=backlog[cut - 1].seen)
         rec.watch(stage)
         _cluster(stage, backlog[cut:], batch=10)
     return rec, stage
@@ -168,7 +186,100 @@ def test_a_restart_shares_its_profiles_with_the_worker_and_goes_on_the_same(
             raise EOFError("the text analysis worker's reply was cut short")
 
         monkeypatch.setattr(real, "recv", cut_short)
-    restarted, two = _run(tmp_path, "restarted", 77)
+    # A database of an older version, which kept no profiles: the text is read again.
+    restarted, two = _run(tmp_path, "restarted", 77, before_restart=_forget_profiles)
     assert started  # the restart's profiles were shared with a worker
     assert _profiles(two.clusterer, restarted.guid) == _profiles(one.clusterer, continuous.guid)
     assert restarted.decisions == continuous.decisions
+
+
+def _no_text(*args: Any) -> Any:
+    raise AssertionError("an article's text was profiled again at the restart")
+
+
+@contextmanager
+def _text_unread() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(analysis, "raw_profile", _no_text)
+        yield
+
+
+def test_a_restart_weighs_the_profiles_kept_and_reads_no_text(tmp_path: Path) -> None:
+    """Each clustered article keeps what its text yielded: a restart weighs that with its IDF,
+    reading no text, and goes on exactly as a process that never stopped."""
+    continuous, one = _run(tmp_path, "continuous", None)
+    restarted, two = _run(tmp_path, "restarted", 77, warming=_text_unread)
+    assert _profiles(two.clusterer, restarted.guid) == _profiles(one.clusterer, continuous.guid)
+    assert restarted.decisions == continuous.decisions
+
+
+def _spoil_some(db: sqlite_utils.Database) -> None:
+    """Of the profiles kept: one in three gone (an older version kept none), one in three of
+    other analysis code (its fingerprint), and one cut short."""
+    rows = db.execute("SELECT article_id, profile FROM article_profiles ORDER BY 1").fetchall()
+    assert len(rows) > 6
+    with transaction(db):
+        for i, (article_id, profile) in enumerate(rows):
+            if i % 3 == 0:
+                db.execute("DELETE FROM article_profiles WHERE article_id = ?", [article_id])
+            elif i % 3 == 1:
+                other = bytes([profile[0] ^ 1]) + profile[1:]
+                db.execute(
+                    "UPDATE article_profiles SET profile = ? WHERE article_id = ?",
+                    [other, article_id],
+                )
+        db.execute(
+            "UPDATE article_profiles SET profile = substr(profile, 1, 20) WHERE article_id = ?",
+            [rows[2][0]],
+        )
+
+
+def test_articles_without_a_readable_profile_are_read_from_their_text(tmp_path: Path) -> None:
+    continuous, one = _run(tmp_path, "continuous", None)
+    restarted, two = _run(tmp_path, "restarted", 77, before_restart=_spoil_some)
+    assert _profiles(two.clusterer, restarted.guid) == _profiles(one.clusterer, continuous.guid)
+    assert restarted.decisions == continuous.decisions
+
+
+def test_only_the_open_stories_articles_keep_their_profiles(tmp_path: Path) -> None:
+    """A restart reads back only the open stories' members: a story closed forgets its
+    articles' profiles, and an article deleted (a prune) takes its own with it."""
+    _rec, stage = _run(tmp_path, "continuous", None)
+    db = stage.db
+
+    def kept() -> set[str]:
+        return {r[0] for r in db.execute("SELECT article_id FROM article_profiles")}
+
+    def members(clusterer: OnlineClusterer) -> set[str]:
+        return {a for _sid, ids in clusterer.open_stories() for a in ids}
+
+    assert kept() == members(stage.clusterer)
+    # Days later, one report: every story of the stream leaves the window.
+    later_rows = [
+        dict(r, guid=f"late-{i}", url=f"https://news.example/late/{i}")
+        for i, r in enumerate(_rows()[:2])
+    ]
+    for i, row in enumerate(later_rows):
+        row["canonical_url"] = row["url"]
+        row["published"] = row["seen_at"] = NOW + timedelta(days=ROUNDS + 3, minutes=i)
+    article_store.insert_new(db, later_rows)
+    del stage.clusterer.add_many  # the recorder's: these are not the stream's
+    _cluster(stage, stage.backlog(), batch=10)
+    late = {r[0] for r in db.execute("SELECT id FROM articles WHERE guid LIKE 'late-%'")}
+    assert kept() == members(stage.clusterer) == late
+    gone = sorted(late)[0]
+    with transaction(db):
+        db.execute("DELETE FROM articles WHERE id = ?", [gone])
+    assert (
+        db.execute("SELECT 1 FROM article_profiles WHERE article_id = ?", [gone]).fetchone() is None
+    )
+    # A save that rewrites the open stories whole (a restart that found no saved state) keeps
+    # the profiles of none but their members.
+    with transaction(db):
+        db.execute("DELETE FROM service_state")
+        db.execute("INSERT INTO article_profiles SELECT id, x'00' FROM articles LIMIT 5")
+    restored = StoryClusterer(db)
+    restored.warm_up(now=NOW + timedelta(days=ROUNDS + 3))
+    with transaction(db):
+        restored._save()
+    assert kept() == members(restored.clusterer) == late - {gone}

@@ -11,6 +11,7 @@ import sqlite_utils
 from _plans import plan_of
 
 from bot.store.database import open_database
+from bot.store.migrations import MIGRATIONS
 
 
 def _indexed_prefixes(db: sqlite_utils.Database, table: str) -> list[set[str]]:
@@ -59,4 +60,6 @@ def test_an_older_database_gets_the_indexes_once(tmp_path: Path) -> None:
     db = open_database(tmp_path / "nd.db")
     again = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert again == names
-    assert db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == 44
+    assert (
+        db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == MIGRATIONS[-1][0]
+    )

@@ -17,12 +17,12 @@ import heapq
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import Any
 
-from bot.cluster.analysis import Analysis
+from bot.cluster.analysis import Analysis, Kept
 from bot.cluster.features import dot
 from bot.cluster.index import Doc, Story, StoryIndex
 from bot.cluster.join import join_score
@@ -45,6 +45,10 @@ class Assignment:
     # The article's IDF as weighed on arrival (`profile.pack_idf`): stored, it lets `resume`
     # rebuild the article's profile exactly. The clusterer keeps no copy.
     idf: bytes = b""
+    # What its text yielded (`profile.Raw` packed by `kept_raw`): stored, a restart weighs it
+    # rather than reading the text again. The clusterer keeps no copy of it either. Not part of
+    # the decision: one `Raw` packed in the analysis worker and here may differ in its bytes.
+    raw: bytes = field(default=b"", compare=False)
 
 
 def _source_key(source: str | None) -> str | None:
@@ -104,6 +108,7 @@ class OnlineClusterer:
     def _handed(self, doc: Doc) -> Assignment:
         decision = self._decide(doc)
         decision.idf, doc.p.idf = doc.p.idf, b""
+        decision.raw, doc.p.raw = doc.p.raw, b""
         return decision
 
     def close(self) -> None:
@@ -141,6 +146,8 @@ class OnlineClusterer:
         docs = [self._doc(a) for a in articles]
         if not docs:
             return
+        for doc in docs:  # stored already: the open stories keep no copy
+            doc.p.idf = doc.p.raw = b""
         live = self._active.get(self.resolve(story_id))
         if live is None:
             self._open(story_id, docs)
@@ -194,13 +201,15 @@ class OnlineClusterer:
         state: ClustererState,
         counts: dict[str, float],
         stories: Sequence[tuple[str, Sequence[str]]],
-        stored: Mapping[str, tuple[Article, bytes | None]],
+        stored: Mapping[str, Kept],
     ) -> None:
         """Take up from `state` (of `state()`) on a new clusterer, with `counts` and `stories`
         the statistics' counts and the open stories as of it: `stored` maps the stories' members'
-        ids to each article and its IDF as weighed on arrival. A member no longer stored is left
-        out; one without its IDF (or whose text changed) is weighed with the statistics as they
-        are. Raises ValueError (or TypeError, KeyError) on a state of another shape."""
+        ids to each article, its IDF as weighed on arrival, and what its text yielded then
+        (`Assignment.raw`). A member no longer stored is left out; one without its IDF (or whose
+        text changed) is weighed with the statistics as they are, and one without its `Raw`
+        (stored by an older version, or by other analysis code) is read from its text again.
+        Raises ValueError (or TypeError, KeyError) on a state of another shape."""
         n, scale, now = float(state["n"]), float(state["scale"]), state["now"]
         if now is not None:
             now = float(now)

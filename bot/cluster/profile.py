@@ -80,6 +80,9 @@ class Profile:
     # restart rebuilds this very profile (`weigh_profile(raw, ..., idf=unpack_idf(...))`) rather
     # than one weighed with the statistics of the day. Emptied once handed over (`take_idf`).
     idf: bytes = b""
+    # What the text yielded (`Raw`, `kept_raw.pack_raw`), for the pipeline to store beside the
+    # IDF: a restart then weighs it rather than reading the text again. Emptied once handed over.
+    raw: bytes = b""
 
 
 def _counts(terms: list[str]) -> dict[str, float]:

@@ -1,7 +1,8 @@
 """The cluster stage: assign new articles to stories and keep the stories table in step.
 
 The online clusterer holds only the active window in memory. Each commit stores what it needs to
-go on exactly after a restart: every article's IDF as it was weighed (`article_weights`), and the
+go on exactly after a restart: every article's IDF as it was weighed (`article_weights`), what
+the open stories' articles' text yielded (`article_profiles`, so a restart reads no text), and the
 clusterer's own state (`store/clusterer_state`: the IDF statistics' counts, the open stories with
 their members in order, the stream's clock; a commit writes only its articles' terms and the
 stories it changed). A restart rebuilds the open stories from those, so it
@@ -45,8 +46,8 @@ from bot.models import Article
 from bot.outlets import outlet_id, story_outlets
 from bot.pipeline.cards import story_headline
 from bot.pipeline.warm_up import Warmed, warm_window
+from bot.store import article_profiles, clusterer_state, story_changes
 from bot.store import articles as article_store
-from bot.store import clusterer_state, story_changes
 from bot.store import stories as story_store
 from bot.store.database import transaction, utcnow
 from bot.topics.lookup import slugify
@@ -248,7 +249,7 @@ class StoryClusterer:
                     first = article.reported_at(self.window) or utcnow()
                     story_store.create_story(self.db, decision.story_id, slug, article.title, first)
                 if not article_store.set_story(
-                    self.db, article.id, decision.story_id, decision.idf
+                    self.db, article.id, decision.story_id, decision.idf, decision.raw
                 ):
                     # Filed (or pruned) meanwhile by another process: storing the rest would
                     # count it twice. Rolled back whole, the caller reads the backlog again.
@@ -286,6 +287,11 @@ class StoryClusterer:
         else:
             changed, counts = self.clusterer.idf_changes(), self.clusterer.idf_counts()
             stories, closed = self.clusterer.story_changes()
+            # Only an open story's articles are read back (`warm_up`): the rest are not kept.
+            if closed is None:
+                article_profiles.forget_all_but(self.db, (a for _s, m in stories for a in m))
+            else:
+                article_profiles.forget_closed(self.db, closed)
             clusterer_state.write(
                 self.db,
                 state,

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from bot.models import Article
 from bot.redact import hidden_in_text
+from bot.store import article_profiles
 from bot.store.database import iso, parse_iso
 from bot.store.duplicates import entry_id, known_entry, pruned, seen_before, title_key
 from bot.store.feed_outlets import outlet_key
@@ -111,10 +112,16 @@ def _to_article(row: dict[str, Any]) -> Article:
     )
 
 
-def set_story(db: sqlite_utils.Database, article_id_: str, story_id: str, idf: bytes = b"") -> bool:
-    """File the article under its story, with the IDF it was clustered with (see `clustered`).
-    Only an unfiled article: False, and nothing written, when it has a story already (another
-    process filed it) or is gone."""
+def set_story(
+    db: sqlite_utils.Database,
+    article_id_: str,
+    story_id: str,
+    idf: bytes = b"",
+    raw: bytes = b"",
+) -> bool:
+    """File the article under its story, with the IDF it was clustered with and what its text
+    yielded the clusterer (see `clustered`). Only an unfiled article: False, and nothing written,
+    when it has a story already (another process filed it) or is gone."""
     cursor = db.execute(
         "UPDATE articles SET story_id = ? WHERE id = ? AND story_id IS NULL",
         [story_id, article_id_],
@@ -126,25 +133,33 @@ def set_story(db: sqlite_utils.Database, article_id_: str, story_id: str, idf: b
             "INSERT OR REPLACE INTO article_weights (article_id, idf) VALUES (?, ?)",
             [article_id_, idf],
         )
+    if raw:
+        article_profiles.keep(db, article_id_, raw)
     return True
 
 
-def clustered(db: sqlite_utils.Database, ids: Sequence[str]) -> dict[str, tuple[Article, bytes]]:
-    """Articles by id, each with the IDF it was clustered with (b"" when none was kept), for the
-    clusterer to take up its open stories again after a restart."""
-    out: dict[str, tuple[Article, bytes]] = {}
+def clustered(
+    db: sqlite_utils.Database, ids: Sequence[str]
+) -> dict[str, tuple[Article, bytes, bytes]]:
+    """Articles by id, each with the IDF it was clustered with and what its text yielded the
+    clusterer (b"" when none was kept), for the clusterer to take up its open stories again
+    after a restart."""
+    out: dict[str, tuple[Article, bytes, bytes]] = {}
     for start in range(0, len(ids), 500):  # under SQLite's limit on bound parameters
         chunk = list(ids[start : start + 500])
         marks = ",".join("?" for _ in chunk)
         rows = db.execute_returning_dicts(
             f"SELECT a.*, f.url AS feed_url, f.site_url AS feed_site,"
-            f" f.first_read_at AS feed_first_read, w.idf AS clustered_idf FROM articles a"
+            f" f.first_read_at AS feed_first_read, w.idf AS clustered_idf,"
+            f" p.profile AS clustered_raw FROM articles a"
             f" LEFT JOIN feeds f ON f.id = a.feed_id"
-            f" LEFT JOIN article_weights w ON w.article_id = a.id WHERE a.id IN ({marks})",
+            f" LEFT JOIN article_weights w ON w.article_id = a.id"
+            f" LEFT JOIN article_profiles p ON p.article_id = a.id WHERE a.id IN ({marks})",
             chunk,
         )
         for row in rows:
-            out[row["id"]] = (_to_article(row), row["clustered_idf"] or b"")
+            kept = (row["clustered_idf"] or b"", row["clustered_raw"] or b"")
+            out[row["id"]] = (_to_article(row), *kept)
     return out
 
 

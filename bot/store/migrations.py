@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from bot.store.article_profiles import m045_article_profiles
 from bot.store.feed_migrations import (
     m003_feed_config_url,
     m010_pruned_entries,
@@ -364,4 +365,9 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (42, "indexes for reads and deletes that grew with the history", m042_history_indexes),
     (43, "an index of the failed posts by when they failed, for /healthz", m043_failed_index),
     (44, "a digest heading remembers its message", _m044_heading_message),
+    (
+        45,
+        "open stories' articles keep what their text yielded the clusterer",
+        m045_article_profiles,
+    ),
 ]
