@@ -8,7 +8,8 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.runner import digests, feed_alerts, update_planner
+from bot.runner import feed_alerts, update_planner
+from bot.runner.digest_build import enqueue_instant_off_loop
 from bot.runner.jobs import missed_digests
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
@@ -47,7 +48,8 @@ async def catch_up(service: Service, *, platform: str | None = None) -> None:
         )
         await service.run_digest(channel.id, scheduled_for=missed)
     for channel in wanted(service.instant_channels()):
-        digests.enqueue_instant(db, channel, now=now)
+        # Chosen off the loop (seconds on a big database): /healthz and chat answer meanwhile.
+        await enqueue_instant_off_loop(db, channel, now=now)
     if platform is None:
         feed_alerts.alert_disabled_feeds(db, now=now)
         # A crash between a pass committing its clustering and `on_poll_pass` loses that pass's

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from bot.runner import digests, update_planner
+from bot.runner.digest_build import enqueue_instant_off_loop
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 
@@ -43,7 +44,7 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
         # Stories that qualify under the new setting were skipped by earlier passes and may not
         # be touched again: queue them now. Instant mode's window and limit, with its notice
         # for the rest, bound how many.
-        queued = digests.enqueue_instant(service.db, after, now=service.clock(), story_ids=None)
+        queued = await enqueue_instant_off_loop(service.db, after, now=service.clock())
         if queued:
             log.info("channel %s: %d stories now qualify for instant posts", after.key, queued)
             service.kick()

@@ -1,4 +1,4 @@
-"""A digest's selection worked out off the event loop.
+"""A digest's selection, and an instant channel's, worked out off the event loop.
 
 Choosing a digest reads every story of its window with its articles and ranks them, counting each
 one's independent sources (`bot.pipeline.digest_rank`): on a database of months, seconds per
@@ -9,6 +9,14 @@ a worker thread, on a read-only connection of its own (the loop's is never used 
 commit while the loop goes on writing. Only the short write that queues the digest
 (`bot.runner.digests.enqueue_digest`) is left to the loop. An in-memory database exists only on
 the loop's connection: its selection is made there.
+
+An instant channel's stories are chosen the same way (`enqueue_instant_off_loop`): at a start's
+catch-up, where every instant channel reads and ranks the stories of the last six hours (on a
+six-month database 0.27 s for three instant channels, the first 0.22 s of it with its caches
+cold, /healthz and chat waiting meanwhile), at each poll pass, whose first after a start has
+the stories of the downtime to choose from, and when a setting lets more stories through. The
+write that queues them reads the channel again (`digests.still_wanted`: paused, no longer
+instant, a story muted or a minimum of sources raised meanwhile).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.pipeline.digest import Selection
+from bot.runner import digests
 from bot.runner.digests import digest_selection
 from bot.store.channels import ChannelRow
 from bot.store.database import BUSY_TIMEOUT_SECONDS, connect_read_only, database_file, snapshot
@@ -47,5 +56,33 @@ def _select_in_file(
         db = sqlite_utils.Database(conn)
         with snapshot(db):
             return digest_selection(db, channel, now=now, slot=slot, default_size=default_size)
+    finally:
+        conn.close()
+
+
+async def enqueue_instant_off_loop(
+    db: sqlite_utils.Database,
+    channel: ChannelRow,
+    *,
+    now: datetime,
+    story_ids: set[str] | None = None,
+) -> int:
+    """`digests.enqueue_instant`, its stories chosen in a worker thread (`instant_selection`)
+    and queued on the loop, checked again in the write transaction. How many were queued."""
+    path = database_file(db)
+    if channel.paused_reason or path is None:
+        return digests.enqueue_instant(db, channel, now=now, story_ids=story_ids)
+    selection = await asyncio.to_thread(_instant_in_file, path, channel, now, story_ids)
+    return digests.enqueue_instant(db, channel, now=now, story_ids=story_ids, selection=selection)
+
+
+def _instant_in_file(
+    path: str, channel: ChannelRow, now: datetime, story_ids: set[str] | None
+) -> Selection:
+    conn = connect_read_only(path, timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        db = sqlite_utils.Database(conn)
+        with snapshot(db):
+            return digests.instant_selection(db, channel, now=now, story_ids=story_ids)
     finally:
         conn.close()

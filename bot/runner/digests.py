@@ -119,6 +119,7 @@ def still_wanted(
     selection: Selection,
     *,
     default_size: int = DEFAULT_LIMIT,
+    size: int | None = None,
 ) -> tuple[ChannelRow, Selection]:
     """The channel as it is in the write transaction, and `selection` without the stories it no
     longer wants: muted, or below a minimum of sources raised, since the selection was read (in
@@ -126,7 +127,8 @@ def still_wanted(
     of the notice goes to them. The cards are then taken again at the channel's size as it is
     now, in the selection's order (`Selection.resized`): a card dropped is replaced by the next
     story listed, rather than the digest going out short (or with no card and a list of what
-    would have filled it), and a lowered `digest_size` lists the cards beyond it."""
+    would have filled it), and a lowered `digest_size` lists the cards beyond it. `size`: the
+    cards there are room for whatever the channel's `digest_size` (instant mode's limit)."""
     fresh = channel_store.get_channel_by_pk(db, channel.id) or channel
     muted = channel_store.muted_story_ids(db, channel.id)
 
@@ -138,7 +140,7 @@ def still_wanted(
         chosen=[c for c in selection.chosen if wanted(c)],
         overflow=[c for c in selection.overflow if wanted(c)],
     )
-    return fresh, kept.resized(digest_size(fresh, default_size))
+    return fresh, kept.resized(size if size is not None else digest_size(fresh, default_size))
 
 
 def _queue_cards(
@@ -300,21 +302,30 @@ def enqueue_instant(
     *,
     now: datetime,
     story_ids: set[str] | None = None,
+    selection: Selection | None = None,
 ) -> int:
     """Queue the stories that have reached the channel's minimum number of independent sources,
     were last reported within INSTANT_WINDOW, and it has not had: at most `INSTANT_LIMIT`, and a
     notice says how many more qualified. `story_ids` limits this to stories that just changed (a
     poll pass), before the limit applies. A paused channel gets nothing queued (it would all
-    arrive at once on /watchlist resume)."""
+    arrive at once on /watchlist resume). `selection`: the `instant_selection`, when the caller
+    made it already (off the loop: `bot.runner.digest_build`); the channel is then read again in
+    the write transaction, and nothing queued if it was paused or left instant mode meanwhile."""
     if channel.paused_reason:
         return 0
-    selection = instant_selection(db, channel, now=now, story_ids=story_ids)
+    chosen_before = selection is not None
+    if selection is None:
+        selection = instant_selection(db, channel, now=now, story_ids=story_ids)
     if not selection.chosen:
         return 0
-    not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
     with delivery_store.durable(db):
         if removed_meanwhile(db, channel, "instant posts"):
             return 0
+        if chosen_before:
+            channel, selection = still_wanted(db, channel, selection, size=INSTANT_LIMIT)
+            if channel.paused_reason or channel.mode != "instant" or not selection.chosen:
+                return 0
+        not_before = quiet_until(now, channel.quiet_hours, channel.timezone)
         cards = _queue_cards(db, channel, selection, now=now, not_before=not_before)
         queued = len(cards)
         notice = None

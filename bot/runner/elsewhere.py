@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from bot.runner import digests, feed_alerts, update_planner
+from bot.runner import feed_alerts, update_planner
+from bot.runner.digest_build import enqueue_instant_off_loop
 from bot.store import story_changes
 
 if TYPE_CHECKING:
@@ -37,14 +38,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def plan_changed(service: Service, story_ids: set[str], *, now: datetime) -> None:
-    """What a pass's changed stories bring each channel: instant posts where they now qualify,
+async def plan_changed(service: Service, story_ids: set[str], *, now: datetime) -> None:
+    """What a pass's changed stories bring each channel: instant posts where they now qualify
+    (chosen off the loop: a start's first pass has the downtime's stories to choose from),
     thread updates and card edits where a posted story grew. Queued only: the caller kicks the
     outbox."""
     if not story_ids:
         return
     for channel in service.instant_channels():
-        digests.enqueue_instant(service.db, channel, now=now, story_ids=story_ids)
+        await enqueue_instant_off_loop(service.db, channel, now=now, story_ids=story_ids)
     update_planner.enqueue_updates(
         service.db, story_ids, now=now, interval=service.settings.update_interval
     )
@@ -88,7 +90,7 @@ class ChangesElsewhere:
             self._read = None
 
 
-def plan_elsewhere(service: Service) -> int:
+async def plan_elsewhere(service: Service) -> int:
     """Plan the stories other processes changed since the last look, as a pass of the service's
     own would have, and alert the channels relying on a feed another process's poll disabled;
     returns how many stories."""
@@ -109,7 +111,7 @@ def plan_elsewhere(service: Service) -> int:
         len(stories),
         extra={"event": "stories_elsewhere", "stories": len(stories)},
     )
-    plan_changed(service, stories, now=now)
+    await plan_changed(service, stories, now=now)
     # Only now: a look whose alert or planning failed (a database busy past its timeout, a bug)
     # reads the same stories again next minute, rather than leaving them unplanned until a restart.
     service.elsewhere.handled()

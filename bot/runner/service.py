@@ -316,7 +316,7 @@ class Service:
     async def _sync_jobs_job(self) -> None:
         self.sync_jobs()
         # The same minute's look at what other processes did: a `newsdigest poll`'s stories.
-        plan_elsewhere(self)
+        await plan_elsewhere(self)
 
     def digest_channels(self) -> list[ChannelRow]:
         channels = digest_channels(channel_store.list_channels(self.db), set(self.outbox.adapters))
@@ -371,7 +371,7 @@ class Service:
 
     async def on_poll_pass(self, report: PassReport) -> None:
         now = self.clock()
-        plan_changed(self, report.touched_stories, now=now)
+        await plan_changed(self, report.touched_stories, now=now)
         if report.poll.failed:
             feed_alerts.alert_disabled_feeds(self.db, now=now)
         self.outbox.kick()
