@@ -182,12 +182,16 @@ async def scheduled_digest_changed_meanwhile(
     change: Callable[[Service], object],
     stories: dict[str, list[str]],
     digest_size: int = 5,
+    setup: Callable[[Service], object] | None = None,
 ) -> tuple[Service, FakeChatAdapter]:
-    """C1's 09:00 job run while `change` is made to the channel as its digest is chosen."""
+    """C1's 09:00 job run while `change` is made to the channel as its digest is chosen
+    (`setup`: made to the started service before its stories are added)."""
     clock = Clock(T0 - timedelta(hours=1))
     service, chat = make_service(tmp_path, clock)
     await service.start()
     channel_store.update_channel(service.db, 1, digest_size=digest_size)
+    if setup is not None:
+        setup(service)
     for n, (slug, outlets) in enumerate(stories.items()):
         add_story(service.db, slug, outlets, now=T0 - timedelta(minutes=30 + n))
     slow = SlowSelection(monkeypatch, gate=True)

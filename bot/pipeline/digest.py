@@ -168,6 +168,40 @@ class Selection:
         return replace(self, chosen=ranked[:limit], overflow=_waiting_first(beyond, self.waiting))
 
 
+def followed_now(selection: Selection, topics: list[TopicRow]) -> Selection:
+    """`selection` for the channel following `topics`, its topics read again where the digest
+    is queued, after the selection was read (in a worker thread while the loop ran on:
+    `bot.runner.digest_build`). A story stays if a topic it matched is still followed under the
+    same query, or a topic followed or changed since matches it now; it goes if its topics were
+    all unfollowed (or changed) and none matches, or if the channel followed none (every story
+    was in) and now follows some that it does not match. A channel that follows none now takes
+    every story. The cards are not resized here (`Selection.resized`)."""
+    then = {t.slug: t.query for t in selection.topics}
+    now = {t.slug: t.query for t in topics}
+    if now == then:
+        return selection  # the usual case: nothing changed, nothing read
+    # Asked only of these: an unchanged topic's answer is the one the selection had.
+    new = [t for t in topics if then.get(t.slug) != t.query]
+
+    def still(c: Candidate) -> Candidate | None:
+        if not topics:
+            return replace(c, topics=[])
+        held = {s for s in c.topics if s in now and now[s] == then.get(s)}
+        found = set(matching_topics(new, c.members, c.story.headline)) if new else set()
+        slugs = [t.slug for t in topics if t.slug in held or t.slug in found]
+        return replace(c, topics=slugs) if slugs else None
+
+    def kept(pool: list[Candidate]) -> list[Candidate]:
+        return [c for c in map(still, pool) if c is not None]
+
+    return replace(
+        selection,
+        chosen=kept(selection.chosen),
+        overflow=kept(selection.overflow),
+        topics=list(topics),
+    )
+
+
 def _waiting_first(overflow: list[Candidate], waiting: Sequence[str]) -> list[Candidate]:
     """`overflow` with the stories of `waiting` first, in its order, then the rest in theirs."""
     order = {story_id: i for i, story_id in enumerate(waiting)}

@@ -22,6 +22,7 @@ from bot.pipeline.digest import (
     Candidate,
     Selection,
     digest_since,
+    followed_now,
     remember_matches,
     select,
 )
@@ -122,7 +123,8 @@ def still_wanted(
     size: int | None = None,
 ) -> tuple[ChannelRow, Selection]:
     """The channel as it is in the write transaction, and `selection` without the stories it no
-    longer wants: muted, or below a minimum of sources raised, since the selection was read (in
+    longer wants: muted, below a minimum of sources raised, or no longer matching the topics it
+    follows (unfollowed, removed or changed: `followed_now`), since the selection was read (in
     a worker thread while the loop ran on: `bot.runner.digest_build`). Neither a card nor a line
     of the notice goes to them. The cards are then taken again at the channel's size as it is
     now, in the selection's order (`Selection.resized`): a card dropped is replaced by the next
@@ -135,10 +137,11 @@ def still_wanted(
     def wanted(c: Candidate) -> bool:
         return c.story.id not in muted and c.story.source_count >= fresh.min_sources
 
+    matching = followed_now(selection, channel_store.channel_topics(db, channel.id))
     kept = replace(
-        selection,
-        chosen=[c for c in selection.chosen if wanted(c)],
-        overflow=[c for c in selection.overflow if wanted(c)],
+        matching,
+        chosen=[c for c in matching.chosen if wanted(c)],
+        overflow=[c for c in matching.overflow if wanted(c)],
     )
     return fresh, kept.resized(size if size is not None else digest_size(fresh, default_size))
 
