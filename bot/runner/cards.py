@@ -1,5 +1,5 @@
 """The outbox's card source: a story and a channel in, a `StoryCard` out (with the channel's
-matching topics, and the matching topics it could follow), writing a missing summary without
+matching topics, and the first matching topic it could follow), writing a missing summary without
 blocking the event loop."""
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 from bot.cards import StoryCard
 from bot.models import Article, Summary
 from bot.pipeline.cards import build_card, save_summary
-from bot.pipeline.digest import matching_topics
+from bot.pipeline.digest import first_matching, matching_topics
 from bot.store import channels as channel_store
 from bot.store import summaries as summary_store
 from bot.store import topic_matches
 from bot.store.channels import ChannelRow
+from bot.topics.answers import askable
 
 if TYPE_CHECKING:
     from bot.app import NewsDigest
@@ -48,9 +49,15 @@ class CardSource:
             if cached is None or (cached.llm_fallback and not summary.llm_fallback):
                 save_summary(self.db, story, summary, len(members))
             story = self.core.story(story.id) or story
-        followed = {t.slug for t in channel_store.channel_topics(self.db, channel.id)}
-        every = channel_store.list_topics(self.db)
-        matched = matching_topics(every, members, story.headline) if every else []
+        mine = channel_store.channel_topics(self.db, channel.id)
+        followed = {t.slug for t in mine}
+        # Asked as the digests ask them: the topics some channel follows, their answers kept in
+        # the one set every story shares (`bot.topics.answers`).
+        every = channel_store.topics_and_followed(self.db)
+        anyone = [t for t, followed_somewhere in every if followed_somewhere]
+        also = askable(t.query for t in anyone)
+        names = {t.query: t.slug for t in anyone}
+        matched = matching_topics(mine, members, story.headline, also=also, names=names)
         # A topic the channel keeps the story matched by (`bot.store.topic_matches`) still
         # names it on the card as the story grows: a thread update's card, an edit, and the card
         # itself, queued as matching.
@@ -68,7 +75,11 @@ class CardSource:
             members=members,
             llm=False,  # asked above, off the loop; build_card runs on it
         )
-        card.follow_topics = [t for t in matched if t not in followed]
+        # The Follow button offers one topic: the first by name that matches and the channel
+        # does not follow. Only those before it are asked (`first_matching`).
+        others = [t for t, _ in every if t.slug not in followed]
+        offer = first_matching(others, members, story.headline, also=also, names=names)
+        card.follow_topics = [offer] if offer is not None else []
         return card
 
     async def _summary(self, story_id: str, slug: str, members: list[Article]) -> Summary:

@@ -16,7 +16,8 @@ ten others. Reading the story is most of the cost, and a query asked of a story 
 costs little, so once a digest reads a story it asks it the query of every topic some channel
 follows and keeps all the answers (`pipeline.digest.matching_topics`' `also`): a story version
 is read once for all the channels. Topics nobody follows are not asked: they would cost every
-story read and answer nothing a digest asks. A story's answers are the set of queries asked and the set that matched; the asked
+story read and answer nothing a digest asks (a card's Follow offer asks them of the story
+only until one matches, keeping none: `pipeline.digest.first_matching`). A story's answers are the set of queries asked and the set that matched; the asked
 set of a batch is one object shared by every story it was asked of, so all the followed topics'
 answers for a story cost about as much memory as one.
 """
