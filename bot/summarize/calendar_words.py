@@ -2,7 +2,8 @@
 
 Months and weekdays are facts: "Friday" for the sources' "Tuesday" is a wrong one. The name check
 treats their full names as common words, so they are read here instead, with every spelling of
-one ("Tue.", "Tuesday", "TUESDAY") brought to one key.
+one ("Tue.", "Tuesday", "TUESDAY") brought to one key. A number after a month's name is its day,
+not a count (`month_before`, which the count checks of `llm_facts` ask).
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from collections.abc import Iterable
 # "May" and "March" only capitalised, as words they are a verb. Abbreviations only with their
 # full stop ("Tue.", "Sept.") or, for a month, before a day ("Jan 12"): bare, "Sat", "Sun" and
 # "Jan" are words or names; and "The Sun." is a newspaper.
-_CALENDAR_FULL = (
-    "monday tuesday wednesday thursday friday saturday sunday january february april june july "
-    "august september october november december"
-).split()
+_DAYS_FULL = "monday tuesday wednesday thursday friday saturday sunday".split()
+_MONTHS_FULL = "january february april june july august september october november december".split()
+_CALENDAR_FULL = _DAYS_FULL + _MONTHS_FULL
 # The full names any text capitalises, whatever its case (a shouted title's "TUESDAY").
 CAPITALISED_NAMES = frozenset(_CALENDAR_FULL)
 _DAY_ABBREVIATIONS = "mon tue tues wed weds thu thur thurs fri sat sun".split()
@@ -35,6 +35,15 @@ _CALENDAR_RE = re.compile(
     rf"|(?:{_capitalised(_MONTH_ABBREVIATIONS)})(?:\.|(?=\s\d)))"
     r")(?!\w)"
 )
+# A month named just before a number, whose day it is: a whole name or abbreviation ("June 9",
+# "Sept. 3", "Jun 4", "MAY 9"), by the rules above; not a word it begins ("Mayor 9", "Marching
+# 3", "Junior 4", "declined 4").
+_MONTH_BEFORE_RE = re.compile(
+    rf"\b(?:(?i:{'|'.join(_MONTHS_FULL)})|{_capitalised(['may', 'march'])}"
+    rf"|(?:{_capitalised(_MONTH_ABBREVIATIONS)})\.?)\s*$"
+)
+# How far back a month before a number is looked for: "September." and a few spaces.
+_MONTH_REACH = 24
 # The "PM" of "3 PM" ("A.M." of "3 A.M."): capitalised, but the time says it.
 _MERIDIEM_CAPS_RE = re.compile(r"(?<=\d)\s?[AP]\.?M\b\.?")
 
@@ -59,6 +68,12 @@ _NAMED_DAY_WORDS = frozenset(
 def _word_before(text: str, at: int) -> str:
     words = text[max(0, at - 16) : at].split()
     return words[-1].lower() if words else ""
+
+
+def month_before(text: str, end: int) -> bool:
+    """Whether `text` names a month just before `end` (spaces between), so that a number at
+    `end` is its day: "June 9", "Sept. 3", "Jun 4"; not "Mayor 9" or "Junior 4"."""
+    return _MONTH_BEFORE_RE.search(text, max(0, end - _MONTH_REACH), end) is not None
 
 
 def blank_date_words(text: str) -> str:

@@ -38,6 +38,7 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
+from bot.summarize.calendar_words import month_before
 from bot.summarize.llm_acts import wrong_actor, wrong_object
 from bot.summarize.sentences import stem
 from bot.textutil import STOPWORDS
@@ -91,10 +92,6 @@ _UNSURE_RE = re.compile(
     r"(?:hundred|thousand|million|billion)(?:\s+and\s+[a-z-]+)?)\s+(?:of\s+)?([a-z]+)\b",
     re.IGNORECASE,
 )
-# A month before a number makes it a day: "June 9", "Sept. 9"; not "June. Two officials ...".
-_MONTHS = re.compile(
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)(?:[a-z]*|\.)\s*$", re.IGNORECASE
-)
 _NOUN_AFTER_RE = re.compile(r"[\s-]+([a-z]+)\b")
 # "7 to 2", "nine votes to two", "7-2", "seven of the nine".
 _PAIR_RE = re.compile(
@@ -146,7 +143,7 @@ def _counted(text: str) -> list[tuple[Decimal, str, str, int]]:
         value = _value(raw)
         if value is None or raw.lower() == "one":
             continue
-        if re.fullmatch(r"1[89]\d\d|2[01]\d\d", raw) or _MONTHS.search(text[: match.start()]):
+        if re.fullmatch(r"1[89]\d\d|2[01]\d\d", raw) or month_before(text, match.start()):
             continue  # a year, or a day of a month
         noun = _NOUN_AFTER_RE.match(text, match.end())
         if noun is None:
@@ -215,7 +212,7 @@ def _numbers(text: str) -> Iterable[tuple[Decimal, re.Match[str]]]:
             continue
         if text[max(0, match.start() - 1) : match.start()] == "/":
             continue
-        if re.fullmatch(r"1[89]\d\d|2[01]\d\d", raw) or _MONTHS.search(text[: match.start()]):
+        if re.fullmatch(r"1[89]\d\d|2[01]\d\d", raw) or month_before(text, match.start()):
             continue
         yield value, match
 
