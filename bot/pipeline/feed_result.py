@@ -4,7 +4,8 @@ What a poll came to (`summarise`) and the notes it carries (`note_old`, `note_ca
 out as older than the retention or past the new-entry cap), the validators kept while entries wait
 for a later poll (`old_validators`), and the paths for a bug of ours: storing each entry on its own
 after the poll's transaction crashed (`store_one_by_one`), and recording an internal error on the
-feed without counting it against the feed (`record_crash`). The pass itself is `poll.py`.
+feed without counting it against the feed (`record_crash`); and a poll the database refused to
+store, a full disk say (`write_refused`). The pass itself is `poll.py`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.pipeline.feed_state import poll_state, record_outcome
 from bot.store import articles as article_store
 from bot.store.database import transaction
 from bot.store.feeds import FeedRow
+from bot.store.storage_problems import write_refusal
 from bot.textutil import plural
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,18 @@ class FeedResult:
     articles: list[Article] = field(default_factory=list, repr=False)
     too_old: int = 0  # entries dated before the retention cutoff, not stored
     notice: str | None = None  # why entries were left out, when worth saying (entries.py)
+    # The next poll's time, when the database refused to store it (a full disk): the running
+    # poller keeps it in memory, so the feed still waits its interval (`write_refused`).
+    hold_until: datetime | None = None
+
+
+def write_refused(feed: FeedRow, refusal: str, next_poll_at: datetime, entries: int) -> FeedResult:
+    """A poll the database refused to store (`storage_problems.write_refusal`): failed, but no
+    bug of ours and nothing against the feed; nothing of it is written, its next poll time held
+    by the caller instead."""
+    return FeedResult(
+        feed=feed, status="failed", entries=entries, error=refusal, hold_until=next_poll_at
+    )
 
 
 def note_old(summary: FeedResult, too_old: int, kept: int, retention_days: int) -> FeedResult:
@@ -111,6 +125,8 @@ def store_one_by_one(
         with transaction(db):
             outcome = record_outcome(db, feed, outcome, parsed, now)
     except Exception as again:
+        if write_refusal(again):
+            raise
         log.exception("recording the poll of %s crashed", feed.url)
         error = internal_error(again, "recording the poll")
         crashed = record_crash(db, polling, feed, now, error, new)
@@ -138,7 +154,9 @@ def _insert_each(
         try:
             with transaction(db):
                 new.extend(article_store.insert_new(db, [row]))
-        except Exception:
+        except Exception as exc:
+            if write_refusal(exc):
+                raise  # no entry's fault, and the next would fail alike
             skipped += 1
             log.exception("feed %s: skipped entry %r", feed.url, row.get("guid"))
         if len(new) >= cap:

@@ -45,12 +45,14 @@ from bot.pipeline.feed_result import (
     record_crash,
     store_one_by_one,
     summarise,
+    write_refused,
 )
 from bot.pipeline.feed_state import poll_state, record_outcome, remember_poll
 from bot.store import feeds as feed_store
 from bot.store import tombstones
 from bot.store.database import transaction, utcnow
 from bot.store.feeds import FeedRow
+from bot.store.storage_problems import write_refusal
 from bot.textutil import plural
 
 log = logging.getLogger(__name__)
@@ -125,14 +127,10 @@ async def poll_feeds(
             try:
                 result = await _poll_one(db, polling, fetcher, feed, now, started, retention_days)
             except Exception as exc:
-                # A bug on our side: recorded, so its owner sees why and the feed waits its
-                # interval instead of being fetched again on every tick, but not counted
-                # against the feed (`policy.record_internal_error`).
-                error = internal_error(exc, "polling")
-                log_internal(log, error, "polling %s crashed", feed.url)
-                result = record_crash(db, polling, feed, now, error)
-            notes = (result.error, result.notice)
-            remember_poll(db, feed.id, result.status, result.new_articles, notes)
+                result = _crashed(db, polling, feed, now, exc)
+            if result.hold_until is None:  # else the database takes no writes
+                notes = (result.error, result.notice)
+                remember_poll(db, feed.id, result.status, result.new_articles, notes)
             report.feeds.append(result)
             if on_feed_done is not None:
                 on_feed_done(result)
@@ -149,6 +147,26 @@ async def poll_feeds(
         report.new_articles.extend(result.articles)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _crashed(
+    db: sqlite_utils.Database, polling: PollingConfig, feed: FeedRow, now: datetime, exc: Exception
+) -> FeedResult:
+    """A feed's poll that raised. A bug on our side is recorded, so its owner sees why and the
+    feed waits its interval instead of being fetched again on every tick, but not counted
+    against the feed (`policy.record_internal_error`). The database refusing writes (a full
+    disk) is no bug: no traceback, and the wait is the caller's to keep (`write_refused`)."""
+    refusal = write_refusal(exc)
+    if refusal is None:
+        error = internal_error(exc, "polling")
+        log_internal(log, error, "polling %s crashed", feed.url)
+        try:
+            return record_crash(db, polling, feed, now, error)
+        except Exception as again:
+            if (refusal := write_refusal(again)) is None:
+                raise
+    wait = record_internal_error(poll_state(feed), refusal, now)
+    return write_refused(feed, refusal, wait.next_poll_at, 0)
 
 
 async def _poll_one(
@@ -225,8 +243,17 @@ async def _poll_one(
                 # Unchanged, so still serving the entries its tombstones stand for.
                 tombstones.refresh_feed(db, feed.id, now=now)
     except Exception as exc:
+        entries = len(parsed.entries) if parsed else 0
+        if (refusal := write_refusal(exc)) is not None:
+            # Storing them one by one would fail alike, each with a traceback.
+            return write_refused(feed, refusal, outcome.next_poll_at, entries)
         log.exception("storing %s crashed", feed.url)
-        stored = store_one_by_one(db, polling, feed, outcome, result, parsed, rows, now, exc)
+        try:
+            stored = store_one_by_one(db, polling, feed, outcome, result, parsed, rows, now, exc)
+        except Exception as again:
+            if (refusal := write_refusal(again)) is None:
+                raise
+            return write_refused(feed, refusal, outcome.next_poll_at, entries)
         return note_old(stored, too_old, len(rows), retention_days)
     summary = note_capped(summarise(feed, outcome, result, parsed, new), parsed, left)
     summary = note_old(summary, too_old, len(rows), retention_days)

@@ -57,6 +57,8 @@ def log_feed(result: FeedResult) -> None:
         detail,
         extra={"event": "feed_polled", "feed": feed.url, "status": result.status},
     )
+    if result.hold_until is not None:
+        return  # the database refused to store it: said once for all feeds (`polling`)
     if result.status == "failed" and not was_failing(result):
         log.warning(
             "feed %s started failing: %s (retried with backoff; `newsdigest feeds list` shows it)",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ from bot.runner.poll_log import log_pass
 from bot.runner.schedule import poll_jitter
 from bot.store import feeds as feed_store
 from bot.store.database import iso, transaction
+from bot.store.storage_problems import write_refusal
 
 if TYPE_CHECKING:
     from bot.app import NewsDigest, PassReport
@@ -119,6 +121,10 @@ class Poller:
         self.last_pass: datetime | None = None
         self.closing = False
         self.spread = START_SPREAD
+        # Each feed's next poll the database refused to store (a full disk): without it, a feed
+        # whose row still says "due" would be fetched again on every 5-second tick.
+        self.held: dict[int, datetime] = {}
+        self.refusal: str | None = None  # what the database said, while it refuses writes
 
     async def open(self, *, spread: float = START_SPREAD) -> None:
         if self.fetcher is None:
@@ -144,8 +150,18 @@ class Poller:
         now = self.clock()
         # Feeds added since open() have no next_poll_at and would all be due at once, polled
         # together with one shared `now` and stay clustered on every later poll.
-        spread_overdue(self.core.db, now, window=self.spread, only_new=True)
-        due = [f for f in feed_store.due_feeds(self.core.db, now) if f.id not in self.inflight]
+        try:
+            spread_overdue(self.core.db, now, window=self.spread, only_new=True)
+        except sqlite3.Error as exc:
+            if write_refusal(exc) is None:
+                raise
+            # A full disk: they are polled now, each then held to its interval (`held`).
+        self.held = {feed_id: at for feed_id, at in self.held.items() if at > now}
+        due = [
+            f
+            for f in feed_store.due_feeds(self.core.db, now)
+            if f.id not in self.inflight and f.id not in self.held
+        ]
         batch = due[:MAX_BATCH]
         if not batch:
             return 0
@@ -158,6 +174,7 @@ class Poller:
     async def _run(self, batch: list[feed_store.FeedRow], now: datetime) -> None:
         try:
             report = await self.core.poll(feeds=batch, now=now, fetcher=self.fetcher)
+            self._hold_unstored(report.poll.feeds)
             ok = [r for r in report.poll.feeds if r.status not in ("failed", "disabled")]
             self._jitter(ok)
             if ok:
@@ -175,6 +192,32 @@ class Poller:
             log.exception("polling pass over %d feeds failed", len(batch))
         finally:
             self.inflight.difference_update(f.id for f in batch)
+
+    def _hold_unstored(self, results: list[FeedResult]) -> None:
+        """Keep in memory the next poll of each feed whose poll the database refused to store,
+        and say so once when it starts refusing writes and once when it takes them again: a
+        full disk is the operator's to fix, not a bug (no traceback), and `/healthz` says
+        `critical` meanwhile."""
+        refused = [r for r in results if r.hold_until is not None]
+        for result in results:
+            if result.hold_until is not None:
+                self.held[result.feed.id] = result.hold_until
+            else:
+                self.held.pop(result.feed.id, None)
+        if refused and self.refusal is None:
+            self.refusal = refused[0].error
+            log.error(
+                "%s: polls store nothing until it takes writes again (free space on its disk);"
+                " each feed still waits its interval",
+                self.refusal,
+                extra={"event": "database_refuses_writes"},
+            )
+        elif self.refusal is not None and len(refused) < len(results):
+            self.refusal = None
+            log.warning(
+                "the database takes writes again: polls are stored",
+                extra={"event": "database_takes_writes"},
+            )
 
     def _jitter(self, results: list[FeedResult]) -> None:
         db = self.core.db

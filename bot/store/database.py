@@ -6,6 +6,7 @@ ran, so an old database file upgrades in place and a new one is built by the sam
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -304,10 +305,25 @@ class transaction:
     ) -> None:
         if not self.owner:
             return
+        conn = self.db.conn
         if exc_type is None:
-            self.db.conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                # A COMMIT refused (a full disk) leaves the transaction open: the connection's
+                # next write would join it and never commit.
+                _roll_back(conn)
+                raise
         else:
-            self.db.conn.execute("ROLLBACK")
+            _roll_back(conn)
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """Roll back what is open, keeping the error that got here: SQLite has rolled back already
+    after some (SQLITE_FULL, SQLITE_IOERR), and a ROLLBACK then fails over the real cause."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def truncate_wal(db: sqlite_utils.Database, *, wait: float = TRUNCATE_WAIT_SECONDS) -> bool:

@@ -85,3 +85,17 @@ def _failed_write(exc: sqlite3.Error | None) -> bool:
 def cannot_open(path: str, exc: sqlite3.Error) -> str:
     cause = storage_problem(path, exc) if path != ":memory:" else None
     return f"cannot open: {cause} (SQLite: {exc})" if cause else f"cannot open: {exc}"
+
+
+def write_refusal(exc: BaseException) -> str | None:
+    """What a running write's failure says of the database, when the failure is where the file
+    lies and not a bug of ours: "database refuses writes: database or disk is full" (as
+    `/healthz` says it) for a full disk (SQLITE_FULL), a read-only file or mount
+    (SQLITE_READONLY) or a failing device (SQLITE_IOERR); None for anything else. A lock held
+    by another process (SQLITE_BUSY) passes, so it is none of these."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name == "SQLITE_FULL" or name.startswith(("SQLITE_READONLY", "SQLITE_IOERR")):
+        return f"database refuses writes: {exc}"
+    return None
