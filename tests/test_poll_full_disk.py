@@ -11,12 +11,15 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 from test_runner_new_feeds_spread import _drain
 
 from bot.app import NewsDigest, PassReport
+from bot.cli import cli, context
 from bot.config import Config, PollingConfig
 from bot.feedserver import FeedServer, Reply
 from bot.pipeline.poll import poll_feeds
@@ -165,3 +168,38 @@ def test_a_refused_commit_leaves_no_transaction_open(db: sqlite_utils.Database) 
     with transaction(db):
         feed_store.add_feed(db, "https://q.example/feed")
     assert [f.url for f in feed_store.list_feeds(db)] == ["https://q.example/feed"]
+
+
+def test_poll_all_on_a_full_disk_fails_in_one_line(
+    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain_logging: None
+) -> None:
+    """It exited 0 with tracebacks and "No feed was due ... poll --all polls them now": the
+    crash escaped each feed's poll, so the report had no feed to count as failed."""
+    config = tmp_path / "nd.toml"
+    config.write_text("[polling]\nallow_private_networks = true\ntimeout = 5\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    server.route("/quay", Reply(body=RSS))
+    server.route("/mill", Reply(body=RSS.replace(b"Quay", b"Mill").replace(b"q.ex", b"m.ex")))
+    runner = CliRunner()
+    for path in ("/quay", "/mill"):
+        assert runner.invoke(cli, ["feeds", "add", server.url(path)]).exit_code == 0
+    opened = context.open_database
+
+    def full(*args: Any, **kwargs: Any) -> sqlite_utils.Database:
+        db = opened(*args, **kwargs)
+        fill(db)
+        return db
+
+    monkeypatch.setattr(context, "open_database", full)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+
+    polled = runner.invoke(cli, ["poll", "--all"])
+
+    assert polled.exit_code == 1, polled.output
+    assert polled.output.count("database or disk is full") == 1, polled.output
+    assert (
+        "Error: database refuses writes: database or disk is full: nothing polled from 2 feeds"
+        " was stored (free space on the database's disk, then poll again)"
+    ) in polled.output
+    assert "Traceback" not in polled.output and "No feed was due" not in polled.output

@@ -132,6 +132,8 @@ def print_poll_report(report: PassReport, console: Console) -> None:
         # Otherwise "0 new articles, 2491 stories updated" would puzzle.
         console.print(f"Also clustered {plural(earlier, 'article')} an earlier pass had left.")
     for failed in poll.failed:
+        if failed.hold_until is not None:
+            continue  # the database refused it: said once for all (`refused_writes`)
         console.print(
             f"  [red]✗[/red] {escape(clean(failed.feed.display_name))}: "
             f"{escape(clean(failed.error) or 'failed')}"
@@ -161,7 +163,7 @@ def poll_command(cli: CliContext, all_feeds: bool, without_config: bool) -> None
     """Run one polling pass: fetch, parse, store and cluster, with a progress bar.
 
     Polls the feeds that are due (--all: every enabled feed). Exits with status 1 when every
-    feed polled failed, or when no config file is found (config/newsdigest.toml missing and
+    feed polled failed, when the database refused to store a poll (a full disk), or when no config file is found (config/newsdigest.toml missing and
     none named with --config or $NEWSDIGEST_CONFIG) unless --without-config.
     """
     import asyncio
@@ -191,10 +193,25 @@ def poll_command(cli: CliContext, all_feeds: bool, without_config: bool) -> None
         raise click.exceptions.Abort() from None
     print_poll_report(report, console)
     _explain_skipped(core, report, console)
+    if refusal := refused_writes(report):
+        # A full disk is the user's to fix, and a script's to notice.
+        click.echo(f"Error: {refusal}", err=True)
+        click.get_current_context().exit(1)
     polled = report.poll.feeds
     if polled and len(report.poll.failed) == len(polled):
         # A cron job or script should notice a pass where nothing could be fetched.
         click.get_current_context().exit(1)
+
+
+def refused_writes(report: PassReport) -> str | None:
+    """One line for the feeds whose poll the database refused to store (a full disk), or None."""
+    refused = [r for r in report.poll.feeds if r.hold_until is not None]
+    if not refused:
+        return None
+    return (
+        f"{refused[0].error}: nothing polled from {plural(len(refused), 'feed')} was stored"
+        " (free space on the database's disk, then poll again)"
+    )
 
 
 def _enable_allowed(core: NewsDigest, console: Console) -> None:
