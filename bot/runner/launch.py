@@ -31,6 +31,7 @@ from bot.config import Config, ConfigError
 from bot.database_location import DatabaseChoiceError
 from bot.runner.health import loading_status, start_health
 from bot.runner.logs import configure_logging
+from bot.runner.new_database import is_new, new_database_warning
 from bot.runner.settings import RunnerSettings, SettingsError
 from bot.store.database import DatabaseOpenError, utcnow
 from bot.store.lock import lock_database
@@ -73,13 +74,14 @@ def run_service(config: Config) -> None:
         raise SystemExit(f"Error: {exc}") from None
     if path != ":memory:" and Path(path).is_dir():
         raise DatabaseOpenError(path, "cannot open: it is a directory")
+    new = is_new(path)
     lock = lock_database(path)
     try:
         # Which file this instance keeps its state in, in full: a relative path names a
         # different file from another directory, and "where did my stories go" starts here.
         log.info("database: %s", path if path == ":memory:" else os.path.abspath(path))
         log.info("config: %s", _config_file(config))
-        asyncio.run(_serve(config, settings))
+        asyncio.run(_serve(config, settings, new_path=path if new else None))
     except SettingsError as exc:  # found at start, e.g. the health port is taken
         raise SystemExit(f"Error: {exc}") from None
     except ConfigError as exc:  # found by the sync: a channel's topic that exists nowhere
@@ -97,7 +99,8 @@ class StoppedWhileLoading(Exception):
     """SIGTERM came before the service started: the start was given up, nothing was begun."""
 
 
-async def _serve(config: Config, settings: RunnerSettings) -> None:
+async def _serve(config: Config, settings: RunnerSettings, *, new_path: str | None = None) -> None:
+    """`new_path`: the database, when this start creates it (`new_database`)."""
     started_at = utcnow()
     stop = threading.Event()
     terminated = _cancel_on_sigterm()
@@ -105,6 +108,8 @@ async def _serve(config: Config, settings: RunnerSettings) -> None:
     try:
         health = await start_health(settings, lambda: loading_status(started_at))
         core, service_class = await in_daemon_thread(lambda: load_service(config, stop))
+        if new_path is not None:
+            log.warning(new_database_warning(new_path, config), extra={"event": "database_created"})
         service = service_class(config, core=core, settings=settings, health_server=health)
     except BaseException as exc:
         stop.set()  # interrupted (or failed): the loading thread begins no further migration
