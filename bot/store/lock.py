@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from bot.store.database import DatabaseOpenError
+from bot.store.storage_problems import ERRNO_CAUSES
 
 try:
     import fcntl
@@ -89,7 +90,7 @@ def lock_database(database: str) -> DatabaseLock | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = ERRNO_CAUSES.get(exc.errno or 0) or exc.strerror or str(exc)
         raise DatabaseOpenError(database, f"cannot create the lock file {path}: {reason}") from None
     try:
         _lock(fd)
@@ -99,9 +100,13 @@ def lock_database(database: str) -> DatabaseLock | None:
             raise DatabaseInUseError(database, _read_pid(path)) from None
         raise DatabaseOpenError(database, f"cannot lock {path}: {exc.strerror or exc}") from None
     # Only the holder writes the file, so a refused process never clobbers the holder's pid.
-    os.ftruncate(fd, 0)
-    os.lseek(fd, 0, os.SEEK_SET)
-    os.write(fd, f"{os.getpid()}\n".encode())
+    # The pid only names the holder in a refusal: the lock holds without it. A disk too full to
+    # take it (a raw OSError here, where an existing file had room) is then said as the database
+    # opening says it, "cannot open: the disk is full", whether or not the file was there.
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"{os.getpid()}\n".encode())
     return DatabaseLock(path, fd)
 
 
