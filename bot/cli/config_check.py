@@ -6,6 +6,7 @@ them again, and at which files a command run the same way would use."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import click
@@ -34,9 +35,10 @@ def check_command(cli: CliContext) -> None:
     database it names (the path, made absolute, that `run` and the other commands use).
 
     Exit status: 0 when the file loads, warnings or not; 1 when it does not (the error names
-    the key) or no file was found (config/newsdigest.toml missing: the shipped example other
-    commands read in its place is not yours to check). Nothing is written, and the database
-    is not opened.
+    the key), when a channel follows a topic neither the file nor the database has (as `run`
+    refuses it), or no file was found (config/newsdigest.toml missing: the shipped example other
+    commands read in its place is not yours to check). Nothing is written: the database is only
+    read, for those topics, and only if it exists.
     """
     try:
         # Required: `config check` with no file to read is not a file without warnings.
@@ -45,6 +47,9 @@ def check_command(cli: CliContext) -> None:
         if (hint := _missing_hint(cli)) is not None:
             raise click.ClickException(f"no config file: {exc}{hint}") from None
         raise click.ClickException(f"invalid configuration: {exc}") from None
+    if (error := _unknown_channel_topic(config)) is not None:
+        # `run` refuses it at start: the check must not pass it.
+        raise click.ClickException(f"invalid configuration: {error}")
     warnings = [*config.warnings, *_environment_warnings(config)]
     for warning in warnings:
         click.echo(f"Warning: {warning}")
@@ -54,6 +59,39 @@ def check_command(cli: CliContext) -> None:
     else:
         click.echo(f"{config.path}: loads, no warnings.")
     click.echo(f"database: {_database(config)}")
+
+
+def _unknown_channel_topic(config: Config) -> ConfigError | None:
+    """A channel's topic that the sync at `run` (or `poll`) would refuse: declared nowhere in the
+    file and not in the database as the sync leaves it (a topic the file added and no longer
+    declares is deleted by it). No database yet: no topic in it. One that cannot be read (locked,
+    an older schema) is taken to have it: the sync says so if not."""
+    from bot.store.database import connect_read_only
+    from bot.store.sync import unknown_channel_topic
+
+    path = config.database_path()
+    if path == ":memory:" or not Path(path).exists():
+        return unknown_channel_topic(config, lambda slug: False)
+    try:
+        conn = connect_read_only(path, timeout=1.0)
+    except sqlite3.Error:
+        return None
+
+    def stored(slug: str) -> bool:
+        try:
+            row = conn.execute(
+                "SELECT 1 FROM topics WHERE slug = ?"
+                " AND (origin != 'config' OR origin_before_config IS NOT NULL)",
+                [slug],
+            ).fetchone()
+        except sqlite3.Error:
+            return True
+        return row is not None
+
+    try:
+        return unknown_channel_topic(config, stored)
+    finally:
+        conn.close()
 
 
 def _environment_warnings(config: Config) -> list[str]:

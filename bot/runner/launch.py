@@ -75,6 +75,14 @@ def run_service(config: Config) -> None:
     if path != ":memory:" and Path(path).is_dir():
         raise DatabaseOpenError(path, "cannot open: it is a directory")
     new = is_new(path)
+    if new and config.missing_path is None:
+        from bot.store.sync import unknown_channel_topic
+
+        # The sync would refuse it (a channel's topic neither in the file nor in a database
+        # that has none yet) after creating and migrating the file: an empty database left
+        # behind, which the next start takes for this deployment's.
+        if (error := unknown_channel_topic(config, lambda slug: False)) is not None:
+            raise SystemExit(f"Error: invalid configuration: {error}")
     lock = lock_database(path)
     try:
         # Which file this instance keeps its state in, in full: a relative path names a

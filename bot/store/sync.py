@@ -44,6 +44,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -227,21 +228,31 @@ def _sync_topics(db: sqlite_utils.Database, config: Config, report: SyncReport) 
 def _check_channel_topics(db: sqlite_utils.Database, config: Config) -> None:
     """A channel's topic is one the file declares or one in the database (run after the
     topics' sync, so a topic the file just removed is gone)."""
+
+    def stored(slug: str) -> bool:
+        return db.execute("SELECT 1 FROM topics WHERE slug = ?", [slug]).fetchone() is not None
+
+    if (error := unknown_channel_topic(config, stored)) is not None:
+        raise error
+
+
+def unknown_channel_topic(config: Config, stored: Callable[[str], bool]) -> ConfigError | None:
+    """The error for the first channel topic the file does not declare and `stored` (whether the
+    database has it) says is not in the database; None when every one is known. `config check`
+    asks it too, of the database as it is (none yet: no topic), as the sync will."""
     declared = {t.slug for t in config.topics}
     for i, channel in enumerate(config.channels):
         for j, slug in enumerate(channel.topics):
-            if (
-                slug in declared
-                or db.execute("SELECT 1 FROM topics WHERE slug = ?", [slug]).fetchone()
-            ):
+            if slug in declared or stored(slug):
                 continue
-            raise ConfigError(
+            return ConfigError(
                 f"channels[{i}].topics[{j}]",
                 f"unknown topic {slug!r}: neither under [[topics]] in the file nor in the "
                 f"database (define it under [[topics]], or add it with `newsdigest topics add "
                 f"{slug} QUERY`)",
                 config.path,
             )
+    return None
 
 
 def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport) -> None:
