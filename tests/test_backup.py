@@ -156,6 +156,26 @@ def test_a_missing_database_is_an_error_not_a_new_empty_backup(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nd.toml"]
 
 
+def test_outside_the_checkout_the_missing_config_is_said_as_readers_say_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from another directory, the default ./newsdigest.db is nobody's: `backup` said only
+    "no such database (`newsdigest poll` ... creates it)", where `stories` and the other
+    readers say no config file was found and how to name it."""
+    for name in ("NEWSDIGEST_DB", "NEWSDIGEST_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    backed_up = _invoke("x.db")
+    listed = CliRunner().invoke(cli, ["stories"])
+    assert backed_up.exit_code == listed.exit_code == 1
+    assert backed_up.stderr == listed.stderr
+    assert backed_up.stderr.startswith(
+        "Error: newsdigest.db: no such database; no config file found (config/newsdigest.toml"
+        f" is not in {tmp_path}): run this from your checkout, or name it with --config FILE"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def test_a_copy_that_fails_its_check_leaves_nothing_and_keeps_the_old_backup(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -229,9 +229,11 @@ class CliContext:
         wrote it (`backup`: a safe copy of a file a newer version migrated, or of one this user
         may only read). The caller closes it."""
         path = self.config.database_path()
-        if problem := missing_database(path) or (NO_DATABASE if path == ":memory:" else None):
+        if path == ":memory:" or missing_database(path):
             # A mistyped NEWSDIGEST_DB is an error, not an empty database to copy; an in-memory
-            # one has nothing lasting to copy.
+            # one has nothing lasting to copy. Said as the readers say it: with no config file
+            # found, that first (run from outside the checkout, the default path is no one's).
+            problem = NO_DATABASE if path == ":memory:" else self._no_database(path)
             raise click.ClickException(self.db_problem(DatabaseOpenError(path, problem)))
         return self._open_db(open_to_copy, path)
 
