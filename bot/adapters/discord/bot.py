@@ -34,10 +34,10 @@ from bot.adapters.discord.gateway_reach import (
 )
 from bot.adapters.discord.gateway_watch import GatewayWatch, gateway_open
 from bot.adapters.discord.interactions import CommandRunner
-from bot.adapters.discord.quiet import quiet_voice_warning
 from bot.adapters.discord.settings import DiscordEndpoints
 from bot.adapters.discord.slash import NewsTree, build_tree
 from bot.adapters.discord.views import DYNAMIC_ITEMS
+from bot.adapters.discord.voice_warnings import quiet_voice_warning
 from bot.adapters.discord.webhook import DiscordWebhookAdapter, webhook_session
 from bot.commands.core import Commands
 from bot.config import Config, Secrets
