@@ -5,10 +5,12 @@
 - `wire.independent_sources`: outlets that ran the same copy count once.
 
 Underneath: `profile` and `features` (an article's weighed terms, entities and figures, IDF from
-live counts blended with the shipped `background` table), `marks` (typed dates and figures that tell
-one occurrence of a recurring event from the next), `specifics`, `days` and `periods` (the veto on
-joining another occurrence of a templated item or of a recurring report, such as the next month's
-jobs report; `bylines`, the outlet an aggregator's item names), `pair` (the fitted pair model),
+live counts blended with the shipped `background` table, its numbers in `_background`), `marks`
+(typed dates and figures that tell one occurrence of a recurring event from the next),
+`specifics`, `days` and `periods` (the veto on joining another occurrence of a templated item or
+of a recurring report, such as the next month's jobs report; `bylines`, the outlet an
+aggregator's item names), `pair` (the fitted pair model, its weights in `_model`; `_model` and
+`_background` are written by bench/train_cluster_model.py),
 `join` (whether an article joins a candidate story: the score, cheapest evidence first, and its
 vetoes), `scoring` (time and same-outlet penalties, the bound that skips hopeless candidates),
 `merge` (when two open stories are one event, and which survives), `index` (the open stories'

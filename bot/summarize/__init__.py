@@ -13,12 +13,16 @@ for what a bullet read
 alone leans on) -> `rerank` -> `grounding` + `support` + `claim_figures` (which outlets back each
 bullet); `steering` (a line planted to steer a model, or shouting: no bullet or angle). Angles:
 `angles`, `angle_topic`, `angle_facts`, `angle_names`, `quotes`. The LLM writer: `llm`
-(`llm_prompt`, `llm_http`, `llm_budget`, `llm_breaker`) -> `llm_check`, with `quantities`, `attribution` (which outlets a model bullet may
+(`llm_prompt`, `llm_http`, `llm_budget`, `llm_breaker`) -> `llm_check`, with `quantities`
+(`ordinal_words`: "a third", "two-thirds" read as figures), `calendar_words` (the weekdays and
+months a text names, each spelling one key; also what `grounding`, `occasions` and `reports` read
+as dates), `attribution` (which outlets a model bullet may
 credit), `speakers` (a quote given to the speaker its source names), `claim_verbs` (a decisive verb its
 sentence states, as surely: `acts` reads the main verb, `verb_groups`, `modality`), `llm_facts`
 (a number's unit, a count of a noun, a tally's order, a modifier of kind; `llm_acts`, who did an
 act and which way on what: what grounded words can still get wrong) and `llm_prose` (no markup, mentions,
-links or claims about the outlets). Shipped numbers: `lexicon`, `_weights`, `_rerank_weights`.
+links or claims about the outlets). Shipped numbers: `lexicon` (reading `_lexicon`,
+the background word frequencies), `_weights`, `_rerank_weights`.
 Outlets are keyed and named by `bot.outlets`, as the card counts them.
 """
 
