@@ -186,11 +186,6 @@ def _path_segment(segment: str) -> str:
     return spelt
 
 
-def _decoded_if_unreserved(match: re.Match[str]) -> str:
-    char = chr(int(match.group(1), 16))
-    return char if char in _UNRESERVED else match.group(0).upper()
-
-
 def _percent_encoded(match: re.Match[str]) -> str:
     # surrogatepass: a lone surrogate (no keyboard types one) still gets one spelling, no crash.
     return "".join(f"%{byte:02X}" for byte in match.group(0).encode("utf-8", "surrogatepass"))

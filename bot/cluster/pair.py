@@ -77,7 +77,6 @@ are weighed.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from bot.cluster.features import dot
@@ -192,9 +191,6 @@ class PairModel:
 
     def logit(self, feats: Sequence[float]) -> float:
         return self.bias + sum([w * f for w, f in zip(self.weights, feats, strict=True)])
-
-    def prob(self, feats: Sequence[float]) -> float:
-        return 1.0 / (1.0 + math.exp(-self.logit(feats)))
 
 
 def default_model() -> PairModel:

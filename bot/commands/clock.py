@@ -25,10 +25,6 @@ def join_halves(text: str) -> str:
     return _SPACED_HALF_RE.sub("", text)
 
 
-def looks_like_clock(token: str) -> bool:
-    return _CLOCK_RE.match(token) is not None
-
-
 def read_clock(token: str) -> tuple[int, int] | None:
     """(hour, minute) on the 24-hour clock for a typed time; None for a token that is not one
     (a day name, a zone); ClockError for one that is written as a time but names none."""

@@ -180,11 +180,6 @@ def due_feeds(db: sqlite_utils.Database, now: datetime) -> list[FeedRow]:
     return [FeedRow.from_row(r) for r in rows]
 
 
-def next_due_time(db: sqlite_utils.Database) -> datetime | None:
-    row = db.execute("SELECT MIN(next_poll_at) FROM feeds WHERE disabled_reason IS NULL").fetchone()
-    return parse_iso(row[0]) if row and row[0] else None
-
-
 def update_feed(db: sqlite_utils.Database, feed_id: int, **fields: Any) -> None:
     values = {k: iso(v) if isinstance(v, datetime) else v for k, v in fields.items()}
     db.table("feeds").update(feed_id, values)

@@ -196,33 +196,12 @@ class StoryDoc:
         return frozenset(self.tokens) - {BREAK}
 
     @cached_property
-    def _positions(self) -> dict[str, list[int]]:
-        index: dict[str, list[int]] = {}
-        for i, tok in enumerate(self.tokens):
-            index.setdefault(tok, []).append(i)
-        return index
-
-    @cached_property
     def source_tokens(self) -> tuple[tuple[str, ...], ...]:
         return tuple(tuple(parts(s)) for s in (*self.sources, *self.sites))
 
-    def has_phrase(self, phrase: Sequence[str]) -> bool:
-        if not phrase:
-            return False
-        if len(phrase) == 1:
-            return phrase[0] in self.word_set
-        # Cheap rejection first: every word must occur somewhere.
-        if not all(w in self.word_set for w in phrase):
-            return False
-        toks = self.tokens
-        n = len(phrase)
-        return any(
-            tuple(toks[start : start + n]) == tuple(phrase)
-            for start in self._positions.get(phrase[0], ())
-        )
-
     def has_forms(self, phrase: Sequence[frozenset[str]]) -> bool:
-        """`has_phrase` where each position may be any of its forms (a word's inflections)."""
+        """Whether the words of `phrase` occur in a row, each position any of its forms (a word's
+        inflections)."""
         if len(phrase) == 1:
             return not phrase[0].isdisjoint(self.word_set)
         return next(self._starts(phrase), None) is not None
