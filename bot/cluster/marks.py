@@ -55,7 +55,6 @@ _FIG_RE = re.compile(
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+")
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
 _DIGIT_RE = re.compile(r"\d")
-KINDS = ("m", "w", "y", "%", "$", "c")
 
 
 def _amount(digits: str, scale: str | None) -> str:

@@ -168,7 +168,6 @@ class FeedFetcher:
         self._timeout = timeout
         self._max_bytes = max_bytes
         self._max_redirects = max_redirects
-        self._per_host_limit = per_host_limit
         self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(per_host_limit)
         )

@@ -62,8 +62,6 @@ DEFAULT_WINDOW = timedelta(hours=DEFAULT_WINDOW_HOURS)
 # second each, so a big first poll shows progress, an interrupt is honoured promptly and keeps
 # what was done, and the service's event loop gets a turn between batches.
 BACKLOG_BATCH = 100
-# The `service_state` key of the clusterer's state as of the last commit (`StoryClusterer._save`).
-CLUSTERER_STATE = clusterer_state.KEY
 # `StoryClusterer._token` when the saved state misses what this clusterer holds: no save's token,
 # so the next pass takes up the database's view again.
 _OUT_OF_STEP = ""

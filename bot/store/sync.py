@@ -182,7 +182,6 @@ def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport, r
                 config_url=feed.url,
                 **taken,
             )
-            report.feeds_updated += 1
 
 
 def _sync_topics(db: sqlite_utils.Database, config: Config, report: SyncReport) -> None:
@@ -217,7 +216,6 @@ def _sync_topics(db: sqlite_utils.Database, config: Config, report: SyncReport) 
             channel_store.upsert_topic(
                 db, topic.slug, topic.query, title=topic.title, origin="config", config_hash=digest
             )
-            report.topics_synced += 1
         if taken:
             db.execute(
                 "UPDATE topics SET origin_before_config = ? WHERE slug = ?", [row[1], topic.slug]
@@ -368,7 +366,6 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 )
             db.table("channels").update(pk, fields)
         channel_store.set_subscriptions(db, pk, channel.topics)
-        report.channels_synced += 1
 
 
 def _named(channel: ChannelConfig) -> str:

@@ -29,10 +29,7 @@ def added_by(kind: str, origin: str) -> str:
 @dataclass(slots=True)
 class SyncReport:
     feeds_added: int = 0
-    feeds_updated: int = 0
     feeds_removed: int = 0
-    topics_synced: int = 0
-    channels_synced: int = 0
     channels_paused: int = 0
     channels_resumed: int = 0
     skipped: bool = False
