@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -93,9 +94,14 @@ def test_iso_8859_1() -> None:
     assert entry.text == "Le gâteau du jour coûte quatre euros."
 
 
-def test_feedparser_fallback() -> None:
-    feed = load("atom_no_namespace.xml")
+def test_feedparser_fallback(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot.ingest.parser")
+    feed = load("atom_no_namespace.xml", url="https://workshop.example.com/feed")
     assert feed.parser == "feedparser"
+    # Said at DEBUG, with the fast parser's reason: a feed read so each poll costs much more CPU.
+    (said,) = [r.getMessage() for r in caplog.records if "fallback" in r.getMessage()]
+    assert said.startswith("feed https://workshop.example.com/feed read by feedparser")
+    assert "(fastfeedparser: " in said
     (entry,) = feed.entries
     assert entry.guid == "workshop-chisels" and entry.url == "https://workshop.example.com/chisels"
     assert entry.published == datetime(2024, 7, 1, 7, 0, tzinfo=UTC)

@@ -85,7 +85,8 @@ class ParsedFeed:
     ttl_minutes: int | None = None
     # sy:updatePeriod / sy:updateFrequency as minutes between updates (period / frequency).
     update_minutes: int | None = None
-    # Which library produced it ("fastfeedparser" or "feedparser"); handy in benches and logs.
+    # Which library produced it: "feedparser" when fastfeedparser could not read the document
+    # (logged at DEBUG, with fastfeedparser's reason: the fallback costs many times the CPU).
     parser: str = "fastfeedparser"
     # Entries of the document left unread past MAX_FEED_ENTRIES.
     unread_entries: int = 0
@@ -196,7 +197,8 @@ def _parse(
     body: bytes, url: str | None, polled_url: str | None, *, quiet: bool = False
 ) -> ParsedFeed:
     """`parse_feed` of a document whose bytes `to_utf8` has settled. `quiet`: an entry that
-    cannot be read is not logged (a second parse of a document `parse_feed` logged it for)."""
+    cannot be read, or the fallback parser's reading, is not logged (a second parse of a document
+    `parse_feed` logged it for)."""
     json_body = is_json(body)
     if not json_body and (crowded := crowded_element(body)):
         # Before any parser: each is quadratic in one element's attributes (`attributes`).
@@ -234,6 +236,13 @@ def _parse(
             fast_error = "no feed title and no entries"
     if fast_error is not None:
         parsed = _parse_slow(body, url, fast_error, polled_url, cut_starts, quiet)
+        if not quiet:
+            # A feed read this way every poll costs far more CPU than its size suggests.
+            log.debug(
+                "feed %s read by feedparser, the slower fallback (fastfeedparser: %s)",
+                url or polled_url or "(no address)",
+                fast_error,
+            )
     parsed.missing_end = end
     parsed.unread_entries += unread
     return parsed
