@@ -50,6 +50,16 @@ MIN_SOURCES = click.option(
 )
 
 
+class QueryWords(click.Argument):
+    """QUERY as any number of words: "QUERY..." in the usage line ("[QUERY]..." when optional,
+    as `topics test`'s, which --topic SLUG replaces), as `story QUERY...` shows it, while a
+    missing one is still "Missing argument 'QUERY'"."""
+
+    def get_usage_pieces(self, ctx: click.Context) -> list[str]:
+        words = f"{self.make_metavar(ctx)}..."
+        return [words if self.required else f"[{self.make_metavar(ctx)}]..."]
+
+
 class QueryCommand(click.Command):
     """A command whose last argument is a QUERY of any number of words, any of which may start
     with '-' (a topic query's NOT: `newsdigest topics test -rumour`). Click would take such a

@@ -6,7 +6,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from bot.cli.context import HOURS, MIN_SOURCES, CliContext, QueryCommand, pass_cli
+from bot.cli.context import HOURS, MIN_SOURCES, CliContext, QueryCommand, QueryWords, pass_cli
 from bot.cli.output import plain_console, table_console
 from bot.config_entries import RESERVED_TOPIC_NAMES, SLUG_RE
 from bot.render.text import clean
@@ -59,7 +59,7 @@ def topics_group() -> None:
     ),
 )
 @click.argument("slug")
-@click.argument("words", metavar="QUERY", nargs=-1, required=True)
+@click.argument("words", metavar="QUERY", nargs=-1, required=True, cls=QueryWords)
 @click.option(
     "--title",
     help="Human title shown on cards [default: the topic's current title, for a new one the slug].",
@@ -176,7 +176,7 @@ def topics_remove(cli: CliContext, slug: str) -> None:
         f"\n\n{query_help(TEST_EXAMPLE)}"
     ),
 )
-@click.argument("words", metavar="QUERY", nargs=-1)
+@click.argument("words", metavar="QUERY", nargs=-1, cls=QueryWords)
 @click.option(
     "--topic",
     "slug",
