@@ -54,6 +54,33 @@ def test_every_command_has_help(args: list[str]) -> None:
     assert len(result.output.splitlines()) > 3
 
 
+def _help(*args: str) -> str:
+    result = CliRunner().invoke(cli, [*args, "--help"], prog_name="newsdigest")
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())  # as one line, however click wrapped it
+
+
+def test_query_usage_shows_words_and_whether_optional() -> None:
+    # QUERY is any number of shell words; `topics test` may take --topic SLUG instead.
+    assert _help("topics", "test").startswith("Usage: newsdigest topics test [OPTIONS] [QUERY]... ")
+    assert _help("topics", "add").startswith(
+        "Usage: newsdigest topics add [OPTIONS] SLUG QUERY... "
+    )
+
+
+def test_prune_help_says_it_needs_the_config_file_without_older_than() -> None:
+    assert (
+        "Without --older-than, DAYS is the config file's storage.retention_days, so the config "
+        "file must be found" in _help("prune")
+    )
+
+
+def test_eval_summarize_help_says_what_it_reads_and_prints() -> None:
+    text = _help("eval", "summarize")
+    assert "for each story of INPUT_FILE, print its headline, TL;DR bullets and angles" in text
+    assert 'each article as `eval cluster` reads one: {"id","source","title","text","url",' in text
+
+
 def test_feeds_add_list_export_import_remove(env: dict[str, str], tmp_path: Path) -> None:
     runner = CliRunner()
     added = runner.invoke(cli, ["feeds", "add", "https://news.example/rss", "--name", "Example"])

@@ -93,10 +93,13 @@ def eval_cluster(
 )
 @click.option("--json", "as_json", is_flag=True, help="With --score: one JSON object.")
 def eval_summarize(input_file: IO[str], score: bool, as_json: bool) -> None:
-    """Summarise stories.
+    """Summarise stories as the bot writes a card's words: for each story of INPUT_FILE, print
+    its headline, TL;DR bullets and angles (what each outlet adds) as one JSON line.
 
-    Input, one per line: {"cluster_id","articles":[...]} (both required, at least one article),
-    plus "reference": {"summary"} for --score. The whole file is checked before any output.
+    Input, one story per line: {"cluster_id","articles":[...]} (both required, at least one
+    article), each article as `eval cluster` reads one:
+    {"id","source","title","text","url","published"} ("id" required); plus "reference":
+    {"summary"} for --score. The whole file is checked before any output.
     Output, one per story: {"cluster_id","headline","tldr":[...],"angles":[{"source","line","quote"}]}.
 
     --score groups stories by cluster_id prefix (neus-val: NeuS, as-: AllSides, mn-: Multi-News,

@@ -38,6 +38,10 @@ def prune_command(cli: CliContext, days: int | None, dry_run: bool) -> None:
     Articles that never joined a story go once that old. A deleted article is remembered as a
     hash, so a feed still serving it does not bring it back as new. Safe while the bot runs:
     the work is done in short batches.
+
+    Without --older-than, DAYS is the config file's storage.retention_days, so the config file
+    must be found (config/newsdigest.toml, or --config FILE): without it nothing is pruned,
+    rather than by the shipped example's retention.
     """
     cli.warn_config = True  # a retention under the minimum is said, with what is used
     config = cli.config
