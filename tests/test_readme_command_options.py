@@ -1,6 +1,8 @@
 """README's command table names every option of the read commands, with its default: `stories
---hours/--min-sources/--limit` were in `--help` only. Read from the click commands themselves, so
-an option added later without its README entry fails here."""
+--hours/--min-sources/--limit` were in `--help` only; and the arguments and options of `story`
+and `demo` as the CLI takes them (the table said `story SLUG`, which takes search words too, and
+left out `demo --output`). Read from the click commands themselves, so an option added later
+without its README entry fails here."""
 
 from __future__ import annotations
 
@@ -37,3 +39,30 @@ def test_every_option_of_a_read_command_is_in_the_table(path: tuple[str, ...]) -
         default = param.default
         if isinstance(default, int | str) and not isinstance(default, bool):
             assert f"[{param.opts[0]} {param.default}]" in row, (path, param.opts[0])
+
+
+def _named_in(name: str) -> str:
+    """The first cell of the README command table's row naming `name` (`story` is named in
+    `stories`' row)."""
+    cells = [
+        line.split(" | ")[0]
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `") and (f"`{name} " in line or f"`{name}`" in line)
+    ]
+    assert cells, name
+    return cells[0]
+
+
+@pytest.mark.parametrize("name", ["story", "demo"])
+def test_the_table_names_a_command_as_it_is_typed(name: str) -> None:
+    command = cli.commands[name]
+    context = click.Context(command)
+    cell = _named_in(name)
+    for param in command.params:
+        if isinstance(param, click.Argument):
+            assert f"`{name} {param.human_readable_name}" in cell, (name, param.name)
+        elif isinstance(param, click.Option) and param.opts[0] != "--config":
+            typed = param.opts[0]
+            if not param.is_flag:
+                typed += f" {param.make_metavar(context)}"
+            assert f"[{typed}]" in cell, (name, typed)
