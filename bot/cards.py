@@ -127,6 +127,18 @@ class StoryCard:
             label += f" ({self.outlet_count} outlets; shared wire copy counted once)"
         return label
 
+    def more_label(
+        self, hidden: int, noun: str = "", command: Callable[[str], str] | None = None
+    ) -> str:
+        """What a card or update that shows fewer lines than it has says of the rest, in one
+        wording for every platform: '+2 more (use /story lighthouse-grant)', '+1 more source
+        (use /story lighthouse-grant)' with `noun`. `command` is the renderer's drawing of the
+        raw /story command (a code span on Slack, escaped as text elsewhere); the renderer may
+        style the whole note too (dimmed, in italics)."""
+        what = f" {noun if hidden == 1 else noun + 's'}" if noun else ""
+        story = f"/story {self.slug}"
+        return f"+{hidden} more{what} (use {command(story) if command else story})"
+
     def corroboration(self, bullet: Bullet, name: Callable[[str], str] | None = None) -> str:
         """'reported by 4 of 6': how many independent sources back a TL;DR bullet.
 

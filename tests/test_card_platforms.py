@@ -124,3 +124,37 @@ def test_both_platforms_draw_the_cards_own_buttons(
     assert [(a.label, a.value) for a in card.actions(full=full)] == buttons
     assert _slack_buttons(card, full=full) == buttons
     assert _discord_buttons(card, full=full) == buttons
+
+
+def _slack_lines(card: StoryCard) -> list[str]:
+    (message,) = card_messages(card)
+    texts = [str(b["text"]["text"]) for b in message.blocks if b["type"] == "section"]
+    return [line for text in texts for line in text.split("\n")]
+
+
+def _discord_lines(card: StoryCard) -> list[str]:
+    return [line for field in card_embed(card).fields for line in str(field.value).split("\n")]
+
+
+def _slack_styled(note: str) -> str:
+    return "_" + note.replace("/story lighthouse-grant", "`/story lighthouse-grant`") + "_"
+
+
+def test_both_platforms_say_the_cards_own_more_note() -> None:
+    # Slack said "_…and 2 more: `/story x`_" of sources and "_+1 more: `/story x`_" of angles,
+    # Discord "+2 more sources (/story x)" and "+1 more (use /story x)": one wording now, the
+    # core's, which each platform only styles (Slack: in italics, the command a code span).
+    card = _card(sources=8, outlets=5)
+    names = [f"Outlet {i}" for i in range(8)]
+    title = "A long title about the lighthouse grant " * 4
+    card.sources = [SourceLink(n, title, f"https://o{i}.example/a") for i, n in enumerate(names)]
+    card.angles = [Angle(n, "Notes the storm damage.", None, None) for n in names[:4]]
+    angles_note = card.more_label(1)
+    assert angles_note == "+1 more (use /story lighthouse-grant)"
+    assert _slack_styled(angles_note) in _slack_lines(card)
+    assert angles_note in _discord_lines(card)
+    # Sources: each platform shows as many as fit, and names the rest the same way.
+    for lines, style in ((_slack_lines(card), _slack_styled), (_discord_lines(card), str)):
+        (held,) = [line for line in lines if " more source" in line]
+        count = int(held.lstrip("_+").split()[0])
+        assert held == style(card.more_label(count, "source"))

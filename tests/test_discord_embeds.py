@@ -239,7 +239,7 @@ def test_forty_sources_compact_card_fits_one_embed_and_says_what_is_left() -> No
     assert_within_limits([embed])
     sources = embed.fields[0]
     assert sources.name == "Sources"
-    assert "more sources (/story lighthouse-grant)" in sources.value
+    assert "more sources (use /story lighthouse-grant)" in sources.value
     assert embed.fields[-1].name == "More"
     assert embed.fields[-1].value == "Full breakdown: /story lighthouse-grant"
 
@@ -357,14 +357,17 @@ def test_a_title_naming_another_site_shows_the_real_host() -> None:
 def test_one_source_past_the_field_is_one_more_source() -> None:
     from bot.adapters.discord.embeds import _first_chunk
 
+    def more(hidden: int) -> str:
+        return f"+{hidden} more source{'' if hidden == 1 else 's'} (use /story x)"
+
     lines = [(f"• [Outlet {i}](https://example.org/{i})", f"• Outlet {i}") for i in range(3)]
     # Room for two lines and the tail, not for the third line.
-    limit = len("\n".join(line for line, _ in lines[:2])) + len("\n+1 more source (/story x)")
-    value = _first_chunk(lines, limit, "source", "/story x")
-    assert value.endswith("\n+1 more source (/story x)"), value
-    room_for_one = len("• Outlet 0") + len("\n+2 more sources (/story x)")
-    value = _first_chunk(lines, room_for_one, "source", "/story x")
-    assert value == "• Outlet 0\n+2 more sources (/story x)"
+    limit = len("\n".join(line for line, _ in lines[:2])) + len("\n+1 more source (use /story x)")
+    value = _first_chunk(lines, limit, more)
+    assert value.endswith("\n+1 more source (use /story x)"), value
+    room_for_one = len("• Outlet 0") + len("\n+2 more sources (use /story x)")
+    value = _first_chunk(lines, room_for_one, more)
+    assert value == "• Outlet 0\n+2 more sources (use /story x)"
 
 
 def test_a_breakdown_button_under_several_cards_names_its_story_within_80() -> None:

@@ -52,7 +52,7 @@ def test_angles_that_do_not_fit_are_named_with_the_story_command() -> None:
     message = update_message(_card(tldr=[], angles=[_angle(o) for o in NEW]), NEW)
     expected = [LEAD, "*New angles*"]
     expected += [_angle_line(n, o) for n, o in enumerate(NEW[:10], 1)]
-    expected.append("_+2 more: `/story lighthouse-grant`_")
+    expected.append("_+2 more (use `/story lighthouse-grant`)_")
     assert _section_text(message.blocks) == "\n".join(expected)
     assert message.text == "Update: Coastal towns win grant (15 sources)"
     assert sum(block_chars(b) for b in message.blocks) <= MAX_MESSAGE_CHARS
@@ -67,9 +67,9 @@ def test_bullets_that_do_not_fit_are_named_too() -> None:
     shown = [line for line in lines if line.startswith("• ")]
     assert shown == [f"• {b.text} _(reported by 1 of 15: {b.sources[0]})_" for b in tldr[:21]]
     assert lines[2 + len(shown) :] == [
-        "_+19 more: `/story lighthouse-grant`_",
+        "_+19 more (use `/story lighthouse-grant`)_",
         "*New angles*",
-        "_+12 more: `/story lighthouse-grant`_",
+        "_+12 more (use `/story lighthouse-grant`)_",
     ]
     assert len(message.blocks) <= MAX_BLOCKS
     assert sum(block_chars(b) for b in message.blocks) <= MAX_MESSAGE_CHARS

@@ -118,7 +118,7 @@ def render_card_html(card: StoryCard, full: bool = False) -> str:
             # The preview file has no /story command to run; <details> expands without script.
             rest = "".join(_angle(a) for a in card.angles[len(shown) :])
             out.append(
-                f"<details><summary>+{hidden} more (use {_e(story_command(card))})</summary>"
+                f"<details><summary>{_e(card.more_label(hidden))}</summary>"
                 f'<ol start="{len(shown) + 1}">{rest}</ol></details>'
             )
         out.append("</section>")

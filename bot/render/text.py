@@ -240,7 +240,9 @@ def story_command(card: StoryCard) -> str:
 
 
 def more_label(card: StoryCard, hidden: int) -> str:
-    return f"+{hidden} more (use {story_command(card)})"
+    """The core's note on the angles a compact card holds back, its command cleaned for a
+    terminal."""
+    return card.more_label(hidden, command=clean)
 
 
 def meta_label(card: StoryCard) -> str:

@@ -11,7 +11,7 @@ into as few messages as the per-message limits allow.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import discord
@@ -134,7 +134,7 @@ def update_embed(card: StoryCard, new_outlets: Sequence[str]) -> discord.Embed:
     embed.set_footer(text=footer_text(card))
     if (hidden := len(update.angles) - MAX_UPDATE_ANGLES) > 0:
         # Named as on a compact card: an update never drops an angle without a word.
-        note = fit(f"+{hidden} more (use /story {escape(card.slug)})", 200)
+        note = fit(card.more_label(hidden, command=escape), 200)
         embed.add_field(name="More angles", value=note, inline=False)
     return embed
 
@@ -208,7 +208,6 @@ def _head_embed(card: StoryCard) -> discord.Embed:
 
 
 def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
-    more = f"/story {escape(card.slug)}"
     fields: list[_Field] = []
     # Each source as (linked, label only): where the link does not fit, the label still shows.
     source_lines: list[tuple[str, str]] = []
@@ -224,7 +223,7 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
             for i, chunk in enumerate(_chunks(source_lines, FIELD_VALUE_LIMIT)):
                 fields.append(_Field("Sources" if i == 0 else "Sources (cont.)", chunk))
         else:
-            value = _first_chunk(source_lines, FIELD_VALUE_LIMIT, "source", more)
+            value = _first_chunk(source_lines, FIELD_VALUE_LIMIT, _more(card, "source"))
             fields.append(_Field("Sources", value))
 
     shown, hidden = split_angles(card, full)
@@ -236,7 +235,7 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
             name = fit(f"{n}. {escape(angle.source)}", FIELD_NAME_LIMIT)
             fields.append(_Field(name, _angle_value(angle)))
         if hidden:
-            fields.append(_Field("More angles", f"+{hidden} more (use {more})"))
+            fields.append(_Field("More angles", _more(card)(hidden)))
 
     if also := also_label(card):
         names = also.removeprefix("Also reporting: ")
@@ -335,24 +334,24 @@ def _chunks(lines: list[tuple[str, str]], limit: int) -> list[str]:
     return chunks
 
 
-def _more(count: int, noun: str) -> str:
-    """'1 more source', '2 more sources'."""
-    return f"{count} more {noun if count == 1 else noun + 's'}"
+def _more(card: StoryCard, noun: str = "") -> Callable[[int], str]:
+    """The core's note on N lines held back ('+2 more sources (use /story x)'), escaped."""
+    return lambda hidden: card.more_label(hidden, noun, escape)
 
 
-def _first_chunk(lines: list[tuple[str, str]], limit: int, noun: str, more: str) -> str:
-    """The (linked, label only) lines that fit in one field, ending with '+N more <noun>(s)' when
-    some did not. A line that could never fit with its link shows its label only, so a long URL cannot
+def _first_chunk(lines: list[tuple[str, str]], limit: int, more: Callable[[int], str]) -> str:
+    """The (linked, label only) lines that fit in one field, ending with the note `more` gives
+    for those that did not. A line that could never fit with its link shows its label only, so a long URL cannot
     leave the field without a single source."""
     out: list[str] = []
     for i, (linked, bare) in enumerate(lines):
         rest = len(lines) - i - 1
-        tail = f"\n+{_more(rest, noun)} ({more})" if rest else ""
+        tail = f"\n{more(rest)}" if rest else ""
         line = linked if utf16_len(linked + tail) <= limit else bare
         if utf16_len("\n".join([*out, line]) + tail) > limit:
             break
         out.append(line)
     hidden = len(lines) - len(out)
     if hidden:
-        out.append(f"+{_more(hidden, noun)} ({more})")
+        out.append(more(hidden))
     return fit("\n".join(out), limit)

@@ -209,13 +209,13 @@ def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> 
             for s in shown
         ]
         if hidden := len(card.sources) - len(shown):
-            lines.append(f"_…and {hidden} more: `/story {esc(card.slug, _NAME_CHARS)}`_")
+            lines.append(_more(card, hidden, "source"))
         blocks += sections("*Sources*", lines)
     angles, hidden_angles = split_angles(card, full)
     if angles:
         lines = [_angle_text(n, a) for n, a in enumerate(angles, 1)]
         if hidden_angles:
-            lines.append(f"_+{hidden_angles} more: `/story {esc(card.slug, _NAME_CHARS)}`_")
+            lines.append(_more(card, hidden_angles))
         blocks += sections("*What others are reporting*", lines)
     also = [esc(name, _NAME_CHARS) for name in card.also_reporting if name]
     if also:
@@ -223,6 +223,11 @@ def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> 
     if buttons:
         blocks.append(card_actions(card, full=full))
     return blocks
+
+
+def _more(card: StoryCard, hidden: int, noun: str = "") -> str:
+    """The core's note on what a card or update holds back, in italics, its command a code span."""
+    return f"_{card.more_label(hidden, noun, lambda command: f'`{esc(command, _NAME_CHARS)}`')}_"
 
 
 def _bullet_text(card: StoryCard, bullet: Bullet) -> str:
@@ -271,7 +276,6 @@ def update_message(card: StoryCard, new_outlets: list[str]) -> SlackMessage:
     lead = f"*Update:* {update.lead(lambda name: esc(name, _NAME_CHARS))}"
     bullet_lines = [_bullet_text(card, b) for b in update.bullets]
     angle_lines = [_angle_text(n, a) for n, a in enumerate(update.angles, 1)]
-    more = f"`/story {esc(card.slug, _NAME_CHARS)}`"
     noun = "source" if card.source_count == 1 else "sources"
     text = truncate(
         f"{slack_escape(update.title)} ({card.source_count} {noun})", MAX_FALLBACK_CHARS
@@ -282,12 +286,12 @@ def update_message(card: StoryCard, new_outlets: list[str]) -> SlackMessage:
         if bullet_lines:
             lines = bullet_lines[:kept_bullets]
             if hidden := len(bullet_lines) - kept_bullets:
-                lines.append(f"_+{hidden} more: {more}_")
+                lines.append(_more(card, hidden))
             blocks += sections(f"*{UPDATE_BULLETS_HEADING}*", lines)
         if angle_lines:
             lines = angle_lines[:kept_angles]
             if hidden := len(angle_lines) - kept_angles:
-                lines.append(f"_+{hidden} more: {more}_")
+                lines.append(_more(card, hidden))
             blocks += sections(f"*{UPDATE_ANGLES_HEADING}*", lines)
         return blocks
 
