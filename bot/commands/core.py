@@ -178,6 +178,16 @@ class Commands:
             return not words or words[0].lower() not in WATCHLIST_READS
         return command in SIGNS_UP
 
+    @staticmethod
+    def needs_admin(command: str, args: str) -> bool:
+        """Whether what `command` with `args` does, or shows, depends on the person being an
+        admin: /feeds (add and remove are admins'; list shows admins feed addresses whole, query
+        strings and all) and /follow with a query (which may change a shared topic). Only then
+        need an adapter find out (`CommandContext.is_admin`) where that takes a call to the
+        platform (Slack's users.info); every other command runs the same for anyone."""
+        command = command.lstrip("/").lower()
+        return command == "feeds" or (command == "follow" and len(args.split()) > 1)
+
     def _names_topic(self, command: str, args: str) -> bool:
         """`/follow help` or `/unfollow help` where a topic is named `help`: saved before the
         name was reserved (or from the config file or CLI), it stays reachable by name; its

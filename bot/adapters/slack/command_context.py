@@ -32,12 +32,9 @@ async def command_context(
     channel_id = str(payload.get("channel_id") or (payload.get("channel") or {}).get("id", ""))
     user_id = str(payload.get("user_id") or (payload.get("user") or {}).get("id", ""))
     channel_name = payload.get("channel_name") or (payload.get("channel") or {}).get("name")
-    # Only /feeds (add and remove are admins'; list shows admins feed addresses whole, query
-    # strings and all) and /follow with a query (which may change a shared topic) need to
-    # know; everyone else is spared the users.info call.
-    words = text.split()
-    needs_admin = name == "feeds" or (name == "follow" and len(words) > 1)
-    admin = await admins.admin_status(user_id) if needs_admin else False
+    # Asked only of a command the core says depends on it: everyone else is spared the
+    # users.info call.
+    admin = await admins.admin_status(user_id) if Commands.needs_admin(name, text) else False
     return CommandContext(
         platform="slack",
         channel_id=channel_id,
