@@ -21,6 +21,7 @@ from bot.commands.base import (
     DigestPoster,
     Reply,
     UsageError,
+    watchlist_command,
 )
 from bot.commands.feeds import feeds_command
 from bot.config_entries import (
@@ -269,6 +270,15 @@ class Commands:
             return Reply(
                 f"Posting to this channel is paused: {channel.paused_reason}. "
                 "Fix that, then /watchlist resume."
+            )
+        if channel.mode == "instant":
+            # Checked before choosing: the digest runner's "switched meanwhile" would blame a
+            # change nobody made.
+            switch = watchlist_command(ctx.platform, "mode", "digest")
+            return Reply(
+                "This channel is in instant mode: stories are posted as they break, so it has no "
+                f"digest to post. /digest is for digest mode; {switch} switches the channel to "
+                "digests on its schedule."
             )
         # Asked before posting, which may queue the channel's first stories. Not from the digest
         # runs: the scheduler records a run (a baseline) for every digest channel at start.
