@@ -318,6 +318,7 @@ class NewsDigest:
             channel=channel.name or channel.key,
             cards=cards,
             generated_at=now,
+            timezone=channel.timezone,
             more=selection.more,
             notices=preview_notices(
                 self.db,

@@ -231,6 +231,8 @@ class Digest:
     notices: list[str] = field(default_factory=list)
     # Why a preview has no card, when it has none (`bot.runner.preview.empty_reason`).
     empty_reason: str = ""
+    # The channel's zone: its heading shows `generated_at` on the channel's clock.
+    timezone: str = "UTC"
 
     @property
     def count_label(self) -> str:

@@ -12,7 +12,10 @@ import sqlite_utils
 from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.adapters.console import ConsoleAdapter
+from bot.app import NewsDigest
+from bot.config import Config
 from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.render.text import digest_heading
 from bot.runner import digests
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
@@ -34,8 +37,8 @@ async def test_the_channel_header_has_one_hash(
 NOON = datetime(2027, 5, 4, 12, 0, tzinfo=UTC)
 
 
-async def _print_queued(db: sqlite_utils.Database, mode: str) -> str:
-    channel = add_channel(db, "team", platform="console", mode=mode)
+async def _print_queued(db: sqlite_utils.Database, mode: str, timezone: str = "UTC") -> str:
+    channel = add_channel(db, "team", platform="console", mode=mode, timezone=timezone)
     for story in ("rail", "ferry"):
         add_story(db, story, ["A", "B"], now=NOON - timedelta(hours=1))
     if mode == "digest":
@@ -60,7 +63,22 @@ async def test_a_scheduled_digest_is_headed_like_its_preview(db: sqlite_utils.Da
     assert printed.count("rail") >= 1 and printed.count("ferry") >= 1
 
 
+async def test_a_digest_heading_shows_the_channels_own_time(db: sqlite_utils.Database) -> None:
+    printed = await _print_queued(db, "digest", timezone="Europe/Berlin")
+    assert "News digest · #team · 2027-05-04 14:00 Europe/Berlin · 2 stories" in printed
+
+
 async def test_an_instant_post_says_it_is_a_new_story(db: sqlite_utils.Database) -> None:
     printed = await _print_queued(db, "instant")
     assert printed.count("#team · new story") == 2
     assert "News digest" not in printed
+
+
+async def test_a_digest_preview_shows_the_channels_own_time(db: sqlite_utils.Database) -> None:
+    # `newsdigest digest CHANNEL` and /digest without a runner show the digest itself: its heading
+    # on the channel's clock too, as the posted digest's is.
+    channel = add_channel(db, "team", platform="console", timezone="Europe/Berlin")
+    add_story(db, "rail", ["A", "B"], now=NOON - timedelta(hours=1))
+    core = NewsDigest(Config(database=":memory:"), db=db)
+    digest = core.digest(channel, now=NOON)
+    assert digest_heading(digest) == "News digest · team · 2027-05-04 14:00 Europe/Berlin · 1 story"

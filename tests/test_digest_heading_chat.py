@@ -38,9 +38,15 @@ WEBHOOK_TOKEN = "T" * 68
 WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
 
 
-def _queue(tmp_path: Path, platform: str, channel_id: str, webhook_url: str | None = None):  # type: ignore[no-untyped-def]
+def _queue(  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    platform: str,
+    channel_id: str,
+    webhook_url: str | None = None,
+    timezone: str = "UTC",
+):
     db = open_database(tmp_path / "nd.db")
-    channel = add_channel(db, channel_id, platform=platform)
+    channel = add_channel(db, channel_id, platform=platform, timezone=timezone)
     if webhook_url:
         channel = channel_store.update_channel(db, channel.id, webhook_url=webhook_url)
     for story in ("quay", "locks", "ferry"):
@@ -90,6 +96,42 @@ async def test_slack_cards_go_out_when_the_heading_fails(
     posts = slack_api.calls_to("chat.postMessage")
     assert posts[0]["text"] == HEADING  # refused, logged, and not retried
     assert [p["metadata"]["event_payload"]["story_id"] for p in posts[1:3]] == ["ferry", "locks"]
+    db.close()
+
+
+# The digest at noon UTC in a Berlin channel (summer time) and one in Auckland, past midnight
+# there: the channel's own clock, date and zone, as every other reply to it names its times.
+ZONED = [
+    ("Europe/Berlin", "News digest · 2027-05-04 14:00 Europe/Berlin · 2 stories"),
+    ("Pacific/Auckland", "News digest · 2027-05-05 00:00 Pacific/Auckland · 2 stories"),
+]
+
+
+@pytest.mark.parametrize(("zone", "heading"), ZONED)
+async def test_slack_heading_shows_the_channels_own_time_and_zone(
+    tmp_path: Path, slack_api: FakeSlackAPI, zone: str, heading: str
+) -> None:
+    db, outbox = _queue(tmp_path, "slack", "C1", timezone=zone)
+    client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=slack_api.api_url))
+    outbox.register(SlackAdapter(client, pacer=ChannelPacer(0)))
+    await outbox.drain()
+    assert slack_api.calls_to("chat.postMessage")[0]["text"] == heading
+    db.close()
+
+
+@pytest.mark.parametrize(("zone", "heading"), ZONED)
+async def test_discord_heading_shows_the_channels_own_time_and_zone(
+    tmp_path: Path,
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    zone: str,
+    heading: str,
+) -> None:
+    db, outbox = _queue(tmp_path, "discord", str(CHANNEL), timezone=zone)
+    outbox.register(DiscordAdapter(bot=DiscordBotAdapter(discord_client)))
+    await outbox.drain()
+    calls = discord_api.calls("POST", rf"/channels/{CHANNEL}/messages")
+    assert calls[0].body["content"] == heading
     db.close()
 
 

@@ -19,7 +19,7 @@ from bot.cards import DIGEST_TITLE, StoryCard, StoryUpdate
 from bot.delivery.adapter import PostedMessage
 from bot.render.console import render_card_console
 from bot.render.literal import unmarked
-from bot.render.text import clean, format_time
+from bot.render.text import clean, local_time
 from bot.store.channels import ChannelRow
 from bot.textutil import plural
 
@@ -46,7 +46,7 @@ class ConsoleAdapter:
     def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> None:
         """The heading `newsdigest digest CHANNEL` prints, before a scheduled digest's cards
         (which were each labelled "new story", as if posted on their own)."""
-        heading = f"{DIGEST_TITLE} · {_shown(channel)} · {format_time(at)}"
+        heading = f"{DIGEST_TITLE} · {_shown(channel)} · {local_time(at, channel.timezone)}"
         stories = plural(count, "story", "stories")
         self.console.print(Rule(Text(f"{heading} · {stories}", style="bold")))
         self._headed.add(channel.id)

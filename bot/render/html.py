@@ -16,7 +16,7 @@ from bot.render.text import (
     bare_quote,
     clean,
     disguised_link,
-    format_time,
+    local_time,
     note_host,
     safe_url,
     split_angles,
@@ -147,7 +147,7 @@ def render_digest_html(digest: Digest) -> str:
 <body>
 <header>
 <h1>{title}</h1>
-<p class="meta">{_e(digest.channel)} · {escape(format_time(digest.generated_at))} · {escape(digest.count_label)}</p>
+<p class="meta">{_e(digest.channel)} · {escape(local_time(digest.generated_at, digest.timezone))} · {escape(digest.count_label)}</p>
 </header>
 <main>
 {cards}

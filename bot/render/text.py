@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cards import DIGEST_TITLE, Digest, StoryCard
 from bot.models import Angle
@@ -267,18 +268,30 @@ def format_time(when: datetime) -> str:
 CHAT_HEADED_CARDS = 2
 
 
-def chat_digest_heading(count: int, now: datetime) -> str | None:
+def local_time(when: datetime, zone: str) -> str:
+    """`when` as the channel's clock shows it, named by its zone as the other replies name it
+    ("2027-05-04 14:00 Europe/Berlin"): a UTC time in a Berlin channel reads as an hour wrong."""
+    try:
+        local = when.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        # Stored zones are checked when set; one the system no longer knows still shows a time.
+        return format_time(when)
+    return f"{local:%Y-%m-%d %H:%M} {zone}"
+
+
+def chat_digest_heading(count: int, now: datetime, zone: str = "UTC") -> str | None:
     """The heading Slack and Discord post before a scheduled digest's `count` cards (plain text:
-    the channel is where it is posted; `bot.delivery.digest_heading`); None for a lone card."""
+    the channel is where it is posted; `bot.delivery.digest_heading`), its time in the
+    channel's `zone`; None for a lone card."""
     if count < CHAT_HEADED_CARDS:
         return None
-    return f"{DIGEST_TITLE} · {format_time(now)} · {count} stories"
+    return f"{DIGEST_TITLE} · {local_time(now, zone)} · {count} stories"
 
 
 def digest_heading(digest: Digest) -> str:
     return (
         f"{clean(digest.title)} · {clean(digest.channel)} · "
-        f"{format_time(digest.generated_at)} · {digest.count_label}"
+        f"{local_time(digest.generated_at, digest.timezone)} · {digest.count_label}"
     )
 
 

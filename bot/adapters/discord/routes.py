@@ -137,7 +137,7 @@ class DiscordAdapter:
     async def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> str | bool:
         """A scheduled digest's heading, a message before its cards, if it has several
         (`bot.delivery.digest_heading`): its message's id, or False when it posted none."""
-        if (text := chat_digest_heading(count, at)) is None:
+        if (text := chat_digest_heading(count, at, channel.timezone)) is None:
             return False
         with self._watching():
             # Named so in errors and the log: "digest heading to …", not a notice.
@@ -158,7 +158,7 @@ class DiscordAdapter:
         notice's piece is (`notice_lookup`); a webhook channel's as `find_text` looks, the bot's
         own channel's among the bot's own messages, passing over those `exclude` names and any
         older (other headings of the same text). None when nothing can look (no bot)."""
-        if (text := chat_digest_heading(count, at)) is None:
+        if (text := chat_digest_heading(count, at, channel.timezone)) is None:
             return False
         if self.route(channel) == WEBHOOK_ROUTE:
             return await self.find_text(channel, text, piece=1, since=since, exclude=exclude)

@@ -255,7 +255,7 @@ class SlackAdapter:
     async def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> str | bool:
         """A scheduled digest's heading, a message before its cards, if it has several
         (`bot.delivery.digest_heading`): its ts, or False when it posted none."""
-        if (text := chat_digest_heading(count, at)) is None:
+        if (text := chat_digest_heading(count, at, channel.timezone)) is None:
             return False
         message = SlackMessage(text=slack_escape(text), blocks=[header(text)])
         try:
@@ -282,7 +282,7 @@ class SlackAdapter:
         the DeliveryError tree when the history cannot be
         read (a 429 as `RateLimitedDeliveryError`: the heading counts as one nobody could look
         for)."""
-        if (text := chat_digest_heading(count, at)) is None:
+        if (text := chat_digest_heading(count, at, channel.timezone)) is None:
             return False
         try:
             conversation = await self._conversation(channel, "conversations.history")
