@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from bot.commands.base import UsageError
 from bot.commands.clock import ClockError, join_halves, read_clock
@@ -23,7 +25,10 @@ from bot.config_values import (
     tidy_quiet_hours,
     validate_quiet_hours,
 )
+from bot.cron import cron_trigger
 from bot.render.literal import quoted
+from bot.runner.schedule import next_fire, parse_quiet_hours, quiet_until
+from bot.store.channels import ChannelRow
 
 _HOUR_ALONE_RE = re.compile(r"^\d{1,2}$")
 # An end that says its half of the day: "10pm", "6 a.m." (joined to its hour by then).
@@ -141,3 +146,62 @@ def _twelve_hour(clock: tuple[int, int]) -> str:
     shown = hour % 12 or 12
     half = "am" if hour < 12 else "pm"
     return f"{shown}{half}" if minute == 0 else f"{shown}:{minute:02d}{half}"
+
+
+# The digests a quiet-hours check looks at: enough for any weekly schedule, and a daily one's
+# changes of clock; a schedule firing more often is read by its first ones.
+_FIRES_CHECKED = 60
+# Times named one by one in the note; more are "every digest time".
+_TIMES_NAMED = 3
+# Quiet hours leaving less than this open each day hold back nearly everything, digest or not.
+_OPEN_MINUTES_NOTED = 60
+
+
+def held_back_note(channel: ChannelRow, now: datetime) -> str:
+    """A warning for settings saved as asked that still hold back every digest: each scheduled
+    time falls in the quiet hours (a 23:00 digest with quiet hours 22:00-07:00 always waits for
+    07:00), or the quiet hours leave under an hour a day to post in; "" when nothing is held so."""
+    spec = channel.quiet_hours
+    bounds = parse_quiet_hours(spec)
+    if spec is None or bounds is None:
+        return ""
+    zone = ZoneInfo(channel.timezone)
+    if channel.mode == "digest":
+        ends: set[str] = set()
+        times: set[str] = set()
+        trigger, cursor = cron_trigger(channel.schedule, channel.timezone), now
+        for _ in range(_FIRES_CHECKED):
+            fire = next_fire(trigger, cursor)
+            if fire is None:
+                break
+            until = quiet_until(fire, spec, channel.timezone)
+            if until is None:
+                break
+            times.add(f"{fire.astimezone(zone):%H:%M}")
+            ends.add(f"{until.astimezone(zone):%H:%M}")
+            cursor = fire
+        else:
+            shown = ", ".join(sorted(times))
+            if len(times) == 1:
+                named = f"{shown} falls"
+            elif len(times) <= _TIMES_NAMED:
+                named = f"every digest time ({shown}) falls"
+            else:
+                named = "every digest time falls"
+            return (
+                f"Note: {named} in quiet hours {spec}, so digests will post at "
+                f"{' or '.join(sorted(ends))}."
+            )
+    start, end = bounds
+    open_minutes = (_minutes(start) - _minutes(end)) % (24 * 60)
+    if open_minutes < _OPEN_MINUTES_NOTED:
+        return (
+            f"Note: quiet hours {spec} leave only {open_minutes} minute"
+            f"{'' if open_minutes == 1 else 's'} a day ({end:%H:%M}-{start:%H:%M}) to post in, "
+            f"so posts will wait for {end:%H:%M}."
+        )
+    return ""
+
+
+def _minutes(at: time) -> int:
+    return at.hour * 60 + at.minute

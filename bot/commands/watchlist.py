@@ -18,7 +18,7 @@ from bot.commands.base import (
 )
 from bot.commands.hints import watchlist_hint
 from bot.commands.overview import channel_overview
-from bot.commands.quiet import read_quiet_hours
+from bot.commands.quiet import held_back_note, read_quiet_hours
 from bot.commands.schedule import ScheduleError, parse_schedule, schedule_usage
 from bot.commands.story import typed_story
 from bot.config_entries import (
@@ -70,6 +70,9 @@ async def watchlist(
     if commands.on_channel_change is not None:
         await commands.on_channel_change(before, channel)
     said = f"{understood}\n" if understood else ""
+    if _HOLDING.intersection(changes) and (note := held_back_note(channel, commands.clock())):
+        # Saved as asked (it may be meant, for a while), but never silently.
+        said += f"{note}\n"
     return channel_overview(db, channel, default_size, prefix=f"Saved. {said}")
 
 
@@ -253,6 +256,9 @@ def resume_channel(
     after = channel_store.update_channel(db, channel.id, paused_reason=None)
     return after, release_quiet_holds(db, channel, now=now)
 
+
+# Settings after which every digest may fall in the quiet hours (`held_back_note`).
+_HOLDING = {"quiet_hours", "timezone", "schedule", "mode"}
 
 # Settings after which posts held until the old quiet hours end may be due sooner.
 _RELEASING = {"quiet_hours", "timezone"}
