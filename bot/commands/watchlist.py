@@ -31,6 +31,9 @@ from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import quiet_holds
 from bot.store.channels import ChannelRow
+from bot.store.database import transaction
+from bot.store.queued_posts import return_to_digest_pool
+from bot.textutil import plural
 from bot.timezones import ZoneError, chat_timezone
 
 if TYPE_CHECKING:
@@ -64,12 +67,19 @@ async def watchlist(
     understood = changes.pop(_UNDERSTOOD, "")
     # Only now, with the input valid, does the channel get a row (see Commands._channel).
     before = commands.signed_up(channel, ctx)
-    channel = channel_store.update_channel(db, before.id, **changes)
+    with transaction(db):
+        channel = channel_store.update_channel(db, before.id, **changes)
+        returned = 0
+        if before.mode == "instant" and channel.mode == "digest":
+            returned = return_to_digest_pool(db, channel.id)
     if _RELEASING.intersection(changes):
         _release_quiet_holds(commands, before)
     if commands.on_channel_change is not None:
         await commands.on_channel_change(before, channel)
     said = f"{understood}\n" if understood else ""
+    if returned:
+        waiting = plural(returned, "story", "stories")
+        said += f"The {waiting} still waiting to be posted here now wait for the next digest.\n"
     if _HOLDING.intersection(changes) and (note := held_back_note(channel, commands.clock())):
         # Saved as asked (it may be meant, for a while), but never silently.
         said += f"{note}\n"

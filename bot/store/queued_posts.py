@@ -76,6 +76,22 @@ def enqueue_update(
     return True
 
 
+def return_to_digest_pool(db: sqlite_utils.Database, channel_pk: int) -> int:
+    """A channel switched from instant to digest mode: the story posts instant passes queued for
+    it and not yet sent (due, or held for quiet hours, a retry or a rate limit) are deleted, not
+    sent: the outbox reads the mode when it sends, so they would go out at once under a digest
+    heading, ahead of the schedule. Deleted rather than failed, they leave their stories
+    undelivered to the channel (a failed row marks a story delivered for good), so its next
+    digest chooses among them; their topic matches, given by those rows, go with them. A row
+    being sent is left alone: it may have landed. Call inside the mode change's transaction.
+    Returns how many were returned."""
+    cursor = db.execute(
+        "DELETE FROM deliveries WHERE channel_pk = ? AND kind = 'story' AND state = 'pending'",
+        [channel_pk],
+    )
+    return cursor.rowcount
+
+
 def _times(now: datetime, not_before: datetime | None) -> list[str | None]:
     """A new row's next_attempt_at, release_at, created_at and updated_at."""
     release = max(now, not_before) if not_before is not None else now

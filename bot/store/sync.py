@@ -56,6 +56,7 @@ from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.channels import refused
 from bot.store.database import iso, transaction, utcnow
+from bot.store.queued_posts import return_to_digest_pool
 from bot.store.sync_report import SyncReport, added_by
 
 log = logging.getLogger(__name__)
@@ -287,7 +288,7 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
     for channel in config.channels:
         digest = _hash(channel)
         row = db.execute(
-            "SELECT id, config_hash, paused_reason, origin, webhook_url FROM channels"
+            "SELECT id, config_hash, paused_reason, origin, webhook_url, mode FROM channels"
             " WHERE platform = ? AND channel_id = ?",
             [channel.platform, channel.id],
         ).fetchone()
@@ -365,6 +366,9 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                     f"channel {_named(channel)}, {added_by('channel', row[3])}"
                 )
             db.table("channels").update(pk, fields)
+            if row[5] == "instant" and channel.mode == "digest":
+                # As a switch in chat does: its waiting instant posts wait for the schedule.
+                return_to_digest_pool(db, pk)
         channel_store.set_subscriptions(db, pk, channel.topics)
 
 
