@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -136,9 +137,34 @@ def watchlist_command(platform: str, setting: str = "", value: str = "") -> str:
     return f"/watchlist {setting} {value}"
 
 
+# A curly quote opening a value (at the start, after a space, or after an option's colon:
+# `zone:“Europe/Berlin”`) or closing one (at the end or before a space), as macOS and iOS type
+# them. One between letters is an apostrophe (St. John’s) and stays as typed.
+_CURLY_QUOTE_RE = re.compile(r"(?<![^\s:])[“”„‘’]|[“”‘’](?!\S)")
+_STRAIGHT = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"}
+
+
+def straight_quotes(text: str) -> str:
+    """`text` with the curly quotes around its values made straight, for shlex to group them as
+    it groups straight ones; each mark is one character for another, so positions hold."""
+    return _CURLY_QUOTE_RE.sub(lambda m: _STRAIGHT[m.group(0)], text)
+
+
 def split_args(args: str) -> list[str]:
-    """A command's words, quotes grouping them; split on spaces alone when a quote is unclosed."""
+    """A command's words, quotes (straight or curly) grouping them; split on spaces alone when a
+    quote is unclosed."""
     try:
-        return shlex.split(args)
+        words = shlex.split(straight_quotes(args))
     except ValueError:
         return args.split()
+    # A value quoted twice, curly inside straight (Discord's slash command quotes its options),
+    # is the value.
+    return [_unwrapped(word) for word in words]
+
+
+_WRAPPED_RE = re.compile(r"""(["'])([^"']*)\1""")
+
+
+def _unwrapped(word: str) -> str:
+    found = _WRAPPED_RE.fullmatch(straight_quotes(word))
+    return found.group(2) if found is not None else word

@@ -7,7 +7,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.commands.base import watchlist_command
+from bot.commands.base import straight_quotes, watchlist_command
 from bot.commands.clock import ClockError, join_halves, read_clock
 from bot.config_values import ConfigError, validate_schedule, validate_timezone
 from bot.cron import DAY_NAMES, MIN_DIGEST_GAP, NeverFiresError, cron_trigger, shortest_gap
@@ -128,7 +128,7 @@ def _read(text: str, default_timezone: str, zone: Callable[[str | None, str], st
         # shows); splitting on spaces alone left them glued to the first and last field.
         paused = _DAYS_ZONE_COMMA_RE.sub(" ", _CLOCK_COMMA_RE.sub(r"\1 ", _zone_pauses(joined)))
         tidied = _DAY_RANGE_DASH_RE.sub("-", _DAY_LIST_COMMA_RE.sub(",", paused))
-        parts = shlex.split(_ZONE_COMMA_RE.sub(" ", tidied))
+        parts = shlex.split(straight_quotes(_ZONE_COMMA_RE.sub(" ", tidied)))
     except ValueError:
         raise ScheduleError("a quote is not closed; quote the 5 cron fields as a pair") from None
     if not parts:

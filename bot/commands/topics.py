@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from bot.commands.base import CommandContext, Reply, UsageError
+from bot.commands.base import CommandContext, Reply, UsageError, straight_quotes
 from bot.config_entries import MAX_SLUG, RESERVED_TOPIC_NAMES, SLUG_RE
 from bot.render.literal import literal, quoted
 from bot.store import channels as channel_store
@@ -195,6 +195,9 @@ def _known(db: sqlite_utils.Database) -> str:
 # its own or the start of one ("query:chip").
 _MARKER_RE = re.compile(r"(?:^|(?<=\s))query:", re.IGNORECASE)
 _TOPIC_OPTION_RE = re.compile(r"^topic:\s*", re.IGNORECASE)
+# A name in quotes, first (`"ferries"`, `'machine learning'`; curly ones made straight first),
+# and what follows it.
+_QUOTED_NAME_RE = re.compile(r"""^\s*(["'])([^"']*)\1(?!\S)(.*)$""", re.DOTALL)
 # The query language's own quotes: «…» or ‹…› quote a phrase as "…" does.
 _QUERY_SYNTAX = QUOTE_MARKS + "()"
 
@@ -207,11 +210,24 @@ def _split_follow(args: str) -> tuple[str, str, bool]:
     the marker is never part of the query. Without it, the first word is the name. A `query:`
     inside the query's own quotes or brackets is not the marker."""
     args = without_topic_option(args)
+    if (quoted_name := _QUOTED_NAME_RE.match(straight_quotes(args))) is not None:
+        # `/follow “ferries” query: ferry`: the quotes group the name, as they group a value.
+        rest = args[quoted_name.end(2) + 1 :].strip()
+        if (marker := _MARKER_RE.match(rest)) is not None:
+            return quoted_name.group(2).strip(), rest[marker.end() :].strip(), True
+        return quoted_name.group(2).strip(), rest, False
     found = _MARKER_RE.search(args)
     if found is not None and not any(ch in args[: found.start()] for ch in _QUERY_SYNTAX):
         return args[: found.start()].strip(), args[found.end() :].strip(), True
     name, _, query = args.strip().partition(" ")
     return name, query.strip(), False
+
+
+def unquoted_name(typed: str) -> str:
+    """A topic name as typed without the quotes around it (`/unfollow “ferries”`), straight or
+    curly: no topic name has a quote."""
+    found = _QUOTED_NAME_RE.fullmatch(straight_quotes(typed.strip()))
+    return found.group(2).strip() if found is not None else typed
 
 
 def without_topic_option(args: str) -> str:
@@ -335,7 +351,7 @@ async def unfollow(
     db = commands.core.db
     # The name as `/follow` reads it (words joined by '-', stray hyphens dropped), so
     # `/unfollow machine learning` finds the `machine-learning` that `/follow` created.
-    slug = _topic_slug(db, without_topic_option(args))
+    slug = _topic_slug(db, unquoted_name(without_topic_option(args)))
     if not slug:
         raise UsageError("Which topic?")
     # An unsaved channel (id 0) follows nothing, so this never needs to create its row.
