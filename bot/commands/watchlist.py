@@ -297,8 +297,9 @@ def release_quiet_holds(db: sqlite_utils.Database, before: ChannelRow, *, now: d
 
 # A typed value shown as code whole up to this length (a cron or a day list is far shorter).
 _ECHO_CODE_CHARS = 200
-# A value a message quotes as Python's repr does: '...' or, holding a ', "...".
-_REPR_QUOTED_RE = re.compile(r"'[^']*'|\"[^\"]*\"")
+# A value a message quotes as Python's repr does: '...' or, holding a ', "...". Its marks stand
+# outside words: an apostrophe ("a place's zone") opens or closes none.
+_REPR_QUOTED_RE = re.compile(r"(?<!\w)(?:'[^']*'|\"[^\"]*\")(?!\w)")
 
 
 def _with_code(message: str) -> str:
