@@ -104,12 +104,20 @@ def describe_channel(channel: ChannelRow, default_size: int = DEFAULT_DIGEST_SIZ
         text += f" · digest-size: {size}" + ("" if channel.digest_size else " (default)")
     if note := _fixed_zone_note(channel):
         text += f"\n{note}"
+    if note := paused_note(channel):
+        text += f"\n{note}"
+    return text
+
+
+def paused_note(channel: ChannelRow) -> str:
+    """What a reply about the channel's posts adds while it is paused ("" when not): a setting
+    saved or a topic followed there changes nothing until the pause is lifted."""
     if channel.paused_reason == REMOVED_FROM_CONFIG:
         # Not a fault to fix: the file no longer lists the channel; the reason says how to keep it.
-        text += f"\nPosting is paused: {channel.paused_reason}."
-    elif channel.paused_reason:
-        text += f"\nPosting is paused: {channel.paused_reason}. Fix it, then /watchlist resume."
-    return text
+        return f"Posting is paused: {channel.paused_reason}."
+    if channel.paused_reason:
+        return f"Posting is paused: {channel.paused_reason}. Fix it, then /watchlist resume."
+    return ""
 
 
 def _fixed_zone_note(channel: ChannelRow) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from bot.commands.base import CommandContext, Reply, UsageError, straight_quotes
+from bot.commands.overview import paused_note
 from bot.config_entries import MAX_SLUG, RESERVED_TOPIC_NAMES, SLUG_RE
 from bot.render.literal import literal, quoted
 from bot.store import channels as channel_store
@@ -122,10 +123,12 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     else:
         channel = commands.signed_up(channel, ctx)
     added = channel_store.follow(db, channel.id, slug)
+    # A topic followed in a paused channel brings nothing until the pause is lifted.
+    paused = f"\n{note}" if (note := paused_note(channel)) else ""
     if not added and not created:
-        return Reply(f"This channel already follows {slug}.")
+        return Reply(f"This channel already follows {slug}.{paused}")
     note = _lookalike_note(query) if created else ""
-    return Reply(f"This channel now follows {slug}{created}.{note}", ephemeral=False)
+    return Reply(f"This channel now follows {slug}{created}.{note}{paused}", ephemeral=False)
 
 
 def _lookalike_note(query: str) -> str:
