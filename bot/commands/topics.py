@@ -217,13 +217,23 @@ def _split_follow(args: str) -> tuple[str, str, bool]:
         # `/follow “ferries” query: ferry`: the quotes group the name, as they group a value.
         rest = args[quoted_name.end(2) + 1 :].strip()
         if (marker := _MARKER_RE.match(rest)) is not None:
-            return quoted_name.group(2).strip(), rest[marker.end() :].strip(), True
+            return quoted_name.group(2).strip(), _unmarked_query(rest[marker.end() :]), True
         return quoted_name.group(2).strip(), rest, False
     found = _MARKER_RE.search(args)
     if found is not None and not any(ch in args[: found.start()] for ch in _QUERY_SYNTAX):
-        return args[: found.start()].strip(), args[found.end() :].strip(), True
+        return args[: found.start()].strip(), _unmarked_query(args[found.end() :]), True
     name, _, query = args.strip().partition(" ")
     return name, query.strip(), False
+
+
+def _unmarked_query(query: str) -> str:
+    """The query after its `query:` marker, without the marker typed again (`query: query:
+    ferry`, or Discord's query option given `query: ferry`): read as a word it made the topic
+    match "query AND ferry"."""
+    query = query.strip()
+    while (again := _MARKER_RE.match(query)) is not None:
+        query = query[again.end() :].strip()
+    return query
 
 
 def unquoted_name(typed: str) -> str:
