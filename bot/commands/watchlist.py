@@ -80,6 +80,11 @@ async def watchlist(
     if returned:
         waiting = plural(returned, "story", "stories")
         said += f"The {waiting} still waiting to be posted here now wait for the next digest.\n"
+    if "digest_size" in changes and channel.mode == "instant":
+        # The settings below show digest-size in digest mode only: say what was saved.
+        size = channel.digest_size or default_size
+        own = "" if channel.digest_size else " (the default)"
+        said += f"digest-size: {size}{own}, used in digest mode only.\n"
     if _HOLDING.intersection(changes) and (note := held_back_note(channel, commands.clock())):
         # Saved as asked (it may be meant, for a while), but never silently.
         said += f"{note}\n"
