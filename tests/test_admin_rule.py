@@ -27,6 +27,9 @@ CASES = [
     ("story", "harbor", False),
     ("watchlist", "", False),
     ("watchlist", "mode instant", False),
+    ("watchlist", "resume", True),
+    ("watchlist", "Resume", True),
+    ("watchlist", "pause", False),
     ("/digest", "", False),
 ]
 

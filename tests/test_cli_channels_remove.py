@@ -140,3 +140,25 @@ def test_the_list_says_what_the_terminal_stand_in_is(
     removed = CliRunner().invoke(cli, ["channels", "remove", "console:terminal", "--yes"])
     assert removed.exit_code == 0, removed.output
     assert "`newsdigest run` makes a terminal channel again" in removed.stdout
+
+
+def test_the_list_tells_a_channel_paused_in_chat_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `/watchlist pause`: nothing to fix, only to resume when wanted.
+    cli_env(tmp_path, monkeypatch, TOPIC + CHANNEL)
+    assert CliRunner().invoke(cli, ["poll"]).exit_code == 0
+    db = open_database(tmp_path / "nd.db")
+    try:
+        channel = channel_store.get_channel(db, "slack", "C1")
+        assert channel is not None
+        channel_store.update_channel(db, channel.id, paused_reason=channel_store.PAUSED_IN_CHAT)
+    finally:
+        db.close()
+    listed = CliRunner().invoke(cli, ["channels", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "fix the cause" not in listed.stdout
+    assert (
+        "1 channel paused in chat (/watchlist pause): /watchlist resume in the channel (or "
+        "`newsdigest channels resume slack:C1`) resumes it."
+    ) in " ".join(listed.stdout.split())

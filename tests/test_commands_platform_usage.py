@@ -34,14 +34,15 @@ SLACK_WATCHLIST = (
     "weekdays 09:00 Europe/Berlin | /watchlist timezone Europe/Berlin | "
     "/watchlist mode digest|instant | /watchlist min-sources N | /watchlist digest-size N | "
     "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist mute <story> | "
-    "/watchlist unmute <story> | /watchlist resume"
+    "/watchlist unmute <story> | /watchlist pause | /watchlist resume"
 )
 DISCORD_WATCHLIST = (
     "/watchlist show: this channel's topics and settings. Change them with: /watchlist schedule "
     "when:weekdays 09:00 Europe/Berlin | /watchlist timezone zone:Europe/Berlin | "
     "/watchlist mode mode:digest|instant | /watchlist "
     "min-sources count:N | /watchlist digest-size cards:N | /watchlist quiet hours:22:00-07:00 | /watchlist quiet hours:off | "
-    "/watchlist mute story:<story> | /watchlist unmute story:<story> | /watchlist resume"
+    "/watchlist mute story:<story> | /watchlist unmute story:<story> | /watchlist pause | "
+    "/watchlist resume"
 )
 # Written out, not imported: the test must also fail (not just not import) on code without it.
 DISCORD_SCHEDULE_USAGE = (
@@ -113,6 +114,7 @@ def test_slacks_manifest_hints_every_watchlist_setting() -> None:
         "quiet",
         "mute",
         "unmute",
+        "pause",
         "resume",
     }
     assert settings <= hinted

@@ -17,7 +17,7 @@ from bot.commands import CommandContext, Commands
 from bot.commands.schedule import SCHEDULE_USAGE, ScheduleError, parse_schedule
 from bot.store import channels as channel_store
 from bot.store import deliveries, digest_runs
-from bot.store.channels import ChannelRow
+from bot.store.channels import PAUSED_IN_CHAT, ChannelRow
 from bot.store.database import utcnow
 
 SLACK = CommandContext(platform="slack", channel_id="C5", user_id="U1", channel_name="news")
@@ -236,10 +236,15 @@ async def test_resume_on_a_paused_channel_still_resumes(core: NewsDigest) -> Non
     assert _channel(core).paused_reason is None
 
 
-async def test_there_is_no_pause_setting_to_repeat(core: NewsDigest) -> None:
-    # Only the bot pauses a channel (with the reason); chat has no `pause` to apply twice.
-    reply = await Commands(core).dispatch("watchlist", "pause", SLACK)
-    assert reply.text.startswith("Unknown setting 'pause'.")
+async def test_pause_twice_says_it_is_paused_already(core: NewsDigest) -> None:
+    # `/watchlist pause` (session 21) applied again changes nothing and says so, as resume does.
+    channel_store.ensure_channel(core.db, "slack", "C5", name="news")
+    commands = Commands(core)
+    first = await commands.dispatch("watchlist", "pause", SLACK)
+    assert first.text.startswith("Saved. Mode: digest")
+    again = await commands.dispatch("watchlist", "pause", SLACK)
+    assert again.text == f"Posting to this channel is already paused: {PAUSED_IN_CHAT}."
+    assert _channel(core).paused_reason == PAUSED_IN_CHAT
 
 
 # --- /digest on a channel never sent one ---------------------------------------------------------

@@ -120,6 +120,7 @@ async def test_discord_sync_registers_the_commands(api: FakeDiscord) -> None:
         "quiet",
         "mute",
         "unmute",
+        "pause",
         "resume",
     ]
     # The options each new subcommand registers, as the core reads them back.

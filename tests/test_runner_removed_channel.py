@@ -18,6 +18,7 @@ from bot.app import NewsDigest
 from bot.config import load_config
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
+from bot.store.channels import PAUSED_IN_CHAT
 from bot.store.database import open_database
 
 T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
@@ -101,3 +102,12 @@ async def test_a_removed_channel_back_in_the_config_is_active_again(tmp_path: Pa
     back = (await _healthz(tmp_path, "C1", "C2")).json()
     assert back["status"] == "ok"
     assert back["removed_channels"] == [] and back["paused_channels"] == []
+
+
+async def test_a_channel_paused_in_chat_is_listed_but_no_problem(tmp_path: Path) -> None:
+    # `/watchlist pause`: asked for, so nothing to fix and no alert; still listed with its reason.
+    await _healthz(tmp_path, "C1", "C3")
+    after = await _healthz(tmp_path, "C1", "C3", pause=(PAUSED_IN_CHAT, "C3"))
+    body = after.json()
+    assert body["status"] == "ok" and body["problems"] == [], body["problems"]
+    assert body["paused_channels"] == [{"channel": "slack:C3", "reason": PAUSED_IN_CHAT}]

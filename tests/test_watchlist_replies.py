@@ -17,7 +17,7 @@ SLACK_WATCHLIST = (
     "weekdays 09:00 Europe/Berlin | /watchlist timezone Europe/Berlin | "
     "/watchlist mode digest|instant | /watchlist min-sources N | /watchlist digest-size N | "
     "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist mute <story> | "
-    "/watchlist unmute <story> | /watchlist resume"
+    "/watchlist unmute <story> | /watchlist pause | /watchlist resume"
 )
 
 

@@ -106,16 +106,25 @@ def _advice(channels: list[ChannelRow]) -> list[str]:
     file was meant to go (deleting it is the next step, not fixing a cause), the terminal
     stand-in `run` paused has nothing to fix, and the rest were paused by an error."""
     from bot.runner.console import STANDING_IN
+    from bot.store.channels import PAUSED_IN_CHAT
     from bot.store.sync import REMOVED_FROM_CONFIG
 
     removed = [c for c in channels if c.paused_reason == REMOVED_FROM_CONFIG]
     standing_in = [c for c in channels if c.paused_reason == STANDING_IN]
-    paused = [c for c in channels if c.paused_reason and c not in removed + standing_in]
+    in_chat = [c for c in channels if c.paused_reason == PAUSED_IN_CHAT]
+    paused = [c for c in channels if c.paused_reason and c not in removed + standing_in + in_chat]
     lines = []
     if paused:
         lines.append(
             f"{plural(len(paused), 'channel')} paused: fix the cause, then "
             f"`newsdigest channels resume {paused[0].key}` (or /watchlist resume in the channel)."
+        )
+    if in_chat:
+        # Asked for: nothing to fix, only to resume when wanted.
+        lines.append(
+            f"{plural(len(in_chat), 'channel')} paused in chat (/watchlist pause): "
+            f"/watchlist resume in the channel (or `newsdigest channels resume {in_chat[0].key}`) "
+            "resumes it."
         )
     if removed:
         lines.append(

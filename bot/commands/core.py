@@ -34,7 +34,7 @@ from bot.render.literal import quoted
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import deliveries, listed_stories
-from bot.store.channels import ChannelRow
+from bot.store.channels import PAUSED_IN_CHAT, ChannelRow
 from bot.store.database import utcnow
 from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.textutil import plural
@@ -51,7 +51,7 @@ COMMANDS = ("story", "follow", "unfollow", "watchlist", "digest", "feeds")
 SIGNS_UP = frozenset({"follow", "digest"})
 # What /watchlist does without signing a channel up (see `Commands.signed_up`) or saying what
 # would (its listing, bare or `show`, does in a channel not signed up).
-WATCHLIST_READS = frozenset({"help", "mute", "unmute", "resume"})
+WATCHLIST_READS = frozenset({"help", "mute", "unmute", "pause", "resume"})
 
 # The commands as typed on Slack (and any platform that passes the text after the command as is).
 USAGE: dict[str, str] = {
@@ -72,7 +72,7 @@ USAGE: dict[str, str] = {
         "/watchlist schedule weekdays 09:00 Europe/Berlin | /watchlist timezone Europe/Berlin | "
         "/watchlist mode digest|instant | /watchlist min-sources N | /watchlist digest-size N | "
         "/watchlist quiet 22:00-07:00 | /watchlist quiet off | /watchlist mute <story> | "
-        "/watchlist unmute <story> | /watchlist resume"
+        "/watchlist unmute <story> | /watchlist pause | /watchlist resume"
     ),
     "digest": "/digest: post this channel's digest now (stories it has not had yet).",
     "feeds": "/feeds add <url> | /feeds list | /feeds remove <url or #id> (admins only for add/remove).",
@@ -98,7 +98,8 @@ DISCORD_USAGE: dict[str, str] = {
         "/watchlist mode mode:digest|instant | /watchlist min-sources count:N | "
         "/watchlist digest-size cards:N | "
         "/watchlist quiet hours:22:00-07:00 | /watchlist quiet hours:off | "
-        "/watchlist mute story:<story> | /watchlist unmute story:<story> | /watchlist resume"
+        "/watchlist mute story:<story> | /watchlist unmute story:<story> | /watchlist pause | "
+        "/watchlist resume"
     ),
     "digest": USAGE["digest"],
     "feeds": (
@@ -183,11 +184,17 @@ class Commands:
     def needs_admin(command: str, args: str) -> bool:
         """Whether what `command` with `args` does, or shows, depends on the person being an
         admin: /feeds (add and remove are admins'; list shows admins feed addresses whole, query
-        strings and all) and /follow with a query (which may change a shared topic). Only then
-        need an adapter find out (`CommandContext.is_admin`) where that takes a call to the
-        platform (Slack's users.info); every other command runs the same for anyone."""
+        strings and all), /follow with a query (which may change a shared topic) and /watchlist
+        resume (a channel taken out of the config file is resumed by admins). Only then need an
+        adapter find out (`CommandContext.is_admin`) where that takes a call to the platform
+        (Slack's users.info); every other command runs the same for anyone."""
         command = command.lstrip("/").lower()
-        return command == "feeds" or (command == "follow" and len(args.split()) > 1)
+        words = args.split()
+        return (
+            command == "feeds"
+            or (command == "follow" and len(words) > 1)
+            or (command == "watchlist" and [w.lower() for w in words[:1]] == ["resume"])
+        )
 
     def _names_topic(self, command: str, args: str) -> bool:
         """`/follow help` or `/unfollow help` where a topic is named `help`: saved before the
@@ -263,8 +270,8 @@ class Commands:
     async def _cmd_digest(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         if args:
             raise UsageError("/digest takes no arguments.")
-        if channel.paused_reason == REMOVED_FROM_CONFIG:
-            # Not a fault to fix: the reason itself says to /watchlist resume to keep the channel.
+        if channel.paused_reason in (REMOVED_FROM_CONFIG, PAUSED_IN_CHAT):
+            # Not a fault to fix: the reason itself says to /watchlist resume.
             return Reply(f"Posting to this channel is paused: {channel.paused_reason}.")
         if channel.paused_reason:
             return Reply(

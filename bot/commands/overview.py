@@ -14,7 +14,7 @@ from bot.commands.schedule import describe_schedule
 from bot.config_entries import DEFAULT_DIGEST_SIZE, DEFAULT_SCHEDULE, DEFAULT_TIMEZONE
 from bot.feed_status import cut
 from bot.store import channels as channel_store
-from bot.store.channels import ChannelRow
+from bot.store.channels import PAUSED_IN_CHAT, ChannelRow
 from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.timezones import fixed_offset
 from bot.topics.saved import saved_query_note
@@ -112,8 +112,9 @@ def describe_channel(channel: ChannelRow, default_size: int = DEFAULT_DIGEST_SIZ
 def paused_note(channel: ChannelRow) -> str:
     """What a reply about the channel's posts adds while it is paused ("" when not): a setting
     saved or a topic followed there changes nothing until the pause is lifted."""
-    if channel.paused_reason == REMOVED_FROM_CONFIG:
-        # Not a fault to fix: the file no longer lists the channel; the reason says how to keep it.
+    if channel.paused_reason in (REMOVED_FROM_CONFIG, PAUSED_IN_CHAT):
+        # Not a fault to fix: the file no longer lists the channel, or someone paused it; the
+        # reason says how to keep it or resume it.
         return f"Posting is paused: {channel.paused_reason}."
     if channel.paused_reason:
         return f"Posting is paused: {channel.paused_reason}. Fix it, then /watchlist resume."

@@ -30,9 +30,10 @@ from bot.render.literal import code, literal, quoted
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import quiet_holds
-from bot.store.channels import ChannelRow
+from bot.store.channels import PAUSED_IN_CHAT, ChannelRow
 from bot.store.database import transaction
 from bot.store.queued_posts import return_to_digest_pool
+from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.textutil import plural
 from bot.timezones import ZoneError, chat_timezone
 
@@ -60,7 +61,9 @@ async def watchlist(
         handler = mutes.mute if setting == "mute" else mutes.unmute
         return await handler(commands, typed_story(rest), ctx, channel)
     if setting == "resume":
-        return await _resume(commands, channel)
+        return await _resume(commands, channel, ctx)
+    if setting == "pause":
+        return await _pause(commands, channel)
     changes = _changes(setting, split_args(rest), channel, ctx.platform)
     if isinstance(changes, Reply):
         return changes
@@ -244,10 +247,45 @@ def _digest_size(values: list[str], platform: str) -> int | None:
     return int(value)
 
 
-async def _resume(commands: Commands, channel: ChannelRow) -> Reply:
+async def _pause(commands: Commands, channel: ChannelRow) -> Reply:
+    """/watchlist pause: nothing is posted to the channel until /watchlist resume. What it holds
+    stays queued (as any pause holds it) and goes out on resume."""
+    if not channel.id:
+        # No row, no posts: a pause would sign the channel up only to hold nothing.
+        return Reply("This channel gets no posts from me, so there is nothing to pause.")
+    if channel.paused_reason:
+        # Kept: a fault's reason is what says how to fix it, and a config removal's is the
+        # operator's.
+        return Reply(f"Posting to this channel is already paused: {channel.paused_reason}.")
+    before = channel
+    channel = channel_store.update_channel(
+        commands.core.db, before.id, paused_reason=PAUSED_IN_CHAT
+    )
+    if commands.on_channel_change is not None:
+        await commands.on_channel_change(before, channel)
+    return channel_overview(
+        commands.core.db, channel, commands.core.config.digest_size, prefix="Saved. "
+    )
+
+
+async def _resume(commands: Commands, channel: ChannelRow, ctx: CommandContext) -> Reply:
     if not channel.paused_reason:
         # Nothing to undo: a "Saved." here would suggest something was paused and changed.
         return Reply("Posting to this channel is not paused, so there is nothing to resume.")
+    if channel.paused_reason == REMOVED_FROM_CONFIG and not ctx.is_admin:
+        # The bot's operator took the channel out of the config file: keeping it after all is
+        # the operator's call (an admin's, as adding or removing a feed is), not any member's.
+        if ctx.admin_unknown:
+            return Reply(
+                "I could not check whether you are an admin just now: "
+                f"{ctx.platform.capitalize()} did not answer. Posting was not resumed; please "
+                "try again in a minute."
+            )
+        return Reply(
+            "Posting to this channel is paused because the bot's operator took it out of the "
+            "config file. Only admins can resume it (workspace admins on Slack, Manage Server "
+            "on Discord, or the configured admin users and group)."
+        )
     before = channel  # a paused channel has a row: only the outbox and the sync pause one
     channel, released = resume_channel(commands.core.db, before, now=commands.clock())
     if released and commands.kick_outbox is not None:

@@ -32,6 +32,7 @@ from bot.store import card_refreshes
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
+from bot.store.channels import PAUSED_IN_CHAT
 from bot.store.database import is_busy, iso, parse_iso, utcnow
 from bot.store.feeds import FeedRow
 from bot.store.sync import REMOVED_FROM_CONFIG
@@ -95,7 +96,8 @@ def service_health(service: Service) -> dict[str, Any]:
     # Configured channels whose platform's token is not set: nothing reaches them all run.
     problems += list(service.unserved_channels.values())
     # The terminal stand-in, paused once a chat platform is configured, is no problem either.
-    troubled = [c for c in paused if c.paused_reason != STANDING_IN]
+    # Nor is a channel someone paused in chat: asked for.
+    troubled = [c for c in paused if c.paused_reason not in (STANDING_IN, PAUSED_IN_CHAT)]
     problems += [f"{len(troubled)} channel(s) paused"] if troubled else []
     problems += [_internal_problem(internal)] if internal else []
     problems += [f"{name} {_outage_words(o)}: {o.error}" for name, o in reported.items()]

@@ -200,6 +200,10 @@ def update_channel(db: sqlite_utils.Database, pk: int, **fields: Any) -> Channel
     return get_channel_by_pk(db, pk)  # type: ignore[return-value]
 
 
+# The pause `/watchlist pause` sets: asked for, not a fault, so nothing to fix before resuming.
+PAUSED_IN_CHAT = "paused in chat (/watchlist resume to resume)"
+
+
 # The start of a pause the outbox sets when the platform refuses the channel's posts
 # (`bot.delivery.failures`): "slack refused to post (...)". A pause for another reason (the entry
 # taken out of the config file, `bot.store.sync`) is no refusal.

@@ -173,6 +173,10 @@ def _watchlist_group() -> app_commands.Group:
     async def unmute_story(interaction: discord.Interaction[Any], current: str) -> Choices:
         return _runner(interaction).muted_story_choices(interaction, current)
 
+    @group.command(name="pause", description="Stop posting here until /watchlist resume")
+    async def pause(interaction: discord.Interaction[Any]) -> None:
+        await _run(interaction, "watchlist", "pause")
+
     @group.command(name="resume", description="Resume posting after the channel was paused")
     async def resume(interaction: discord.Interaction[Any]) -> None:
         await _run(interaction, "watchlist", "resume")

@@ -1,0 +1,123 @@
+"""`/watchlist pause` stops posting to a channel until `/watchlist resume`, as the usage offers
+both; a pause the bot set keeps its reason. A channel the operator took out of the config file is
+resumed only by an admin (the gate `/feeds add` uses): its pause reason invites a resume, but
+keeping it is the operator's call. Real dispatch through Slack's app and Discord's, real SQLite."""
+
+from __future__ import annotations
+
+import pytest
+from fakes.discord_api import FakeDiscord
+from test_discord_commands import CHANNEL, MANAGE_GUILD, answer, slash
+from test_slack_app import Harness, ack_text
+
+from bot.adapters.discord.bot import DiscordBot
+from bot.app import NewsDigest
+from bot.commands import CommandContext, Commands
+from bot.commands.core import usage
+from bot.store import channels as channel_store
+from bot.store.channels import PAUSED_IN_CHAT
+from bot.store.sync import REMOVED_FROM_CONFIG
+
+pytestmark = pytest.mark.empty_core
+
+PAUSED = "Posting is paused: paused in chat (/watchlist resume to resume)."
+ADMINS_ONLY = (
+    "Posting to this channel is paused because the bot's operator took it out of the config "
+    "file. Only admins can resume it (workspace admins on Slack, Manage Server on Discord, or "
+    "the configured admin users and group)."
+)
+
+
+def _reason(core: NewsDigest, platform: str, channel_id: str) -> str | None:
+    channel = channel_store.get_channel(core.db, platform, channel_id)
+    assert channel is not None
+    return channel.paused_reason
+
+
+def _removed_from_config(core: NewsDigest, platform: str, channel_id: str) -> None:
+    channel = channel_store.ensure_channel(core.db, platform, channel_id, name="news")
+    channel_store.update_channel(core.db, channel.id, paused_reason=REMOVED_FROM_CONFIG)
+
+
+async def test_slack_pause_and_resume(h: Harness, core: NewsDigest) -> None:
+    _, body = await h.slash("/watchlist", "pause")
+    # Nothing to pause in a channel that gets nothing, and no sign-up for it.
+    assert ack_text(body) == "This channel gets no posts from me, so there is nothing to pause."
+    assert channel_store.get_channel(core.db, "slack", "C1") is None
+    await h.slash("/watchlist", "mode digest")
+    _, body = await h.slash("/watchlist", "pause")
+    assert ack_text(body).startswith("Saved. Mode: digest")
+    assert f"\n{PAUSED}" in ack_text(body)
+    assert _reason(core, "slack", "C1") == PAUSED_IN_CHAT
+    _, body = await h.slash("/digest")
+    assert ack_text(body) == f"Posting to this channel is paused: {PAUSED_IN_CHAT}."
+    _, body = await h.slash("/watchlist", "resume")
+    assert ack_text(body).startswith("Saved. Mode: digest")
+    assert _reason(core, "slack", "C1") is None
+
+
+async def test_discord_pause_and_resume(
+    discord_api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    await slash(bot, "watchlist", "mode", mode="digest")
+    await slash(bot, "watchlist", "pause")
+    assert f"\n{PAUSED}\n" in answer(discord_api)["content"]
+    assert _reason(core, "discord", str(CHANNEL)) == PAUSED_IN_CHAT
+    await slash(bot, "watchlist", "resume")
+    assert answer(discord_api)["content"].startswith("Saved. Mode: digest")
+    assert _reason(core, "discord", str(CHANNEL)) is None
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord"])
+async def test_a_pause_the_bot_set_keeps_its_reason(core: NewsDigest, platform: str) -> None:
+    channel = channel_store.ensure_channel(core.db, platform, "C7", name="news")
+    channel_store.update_channel(core.db, channel.id, paused_reason="channel archived")
+    ctx = CommandContext(platform=platform, channel_id="C7", user_id="U1")
+    reply = await Commands(core).dispatch("watchlist", "pause", ctx)
+    assert reply.text == "Posting to this channel is already paused: channel archived."
+    assert _reason(core, platform, "C7") == "channel archived"
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord"])
+def test_the_usage_offers_pause_beside_resume(platform: str) -> None:
+    assert "/watchlist pause | /watchlist resume" in usage("watchlist", platform)
+
+
+async def test_slack_resume_of_a_channel_out_of_the_config_is_for_admins(
+    h: Harness, core: NewsDigest
+) -> None:
+    _removed_from_config(core, "slack", "C1")
+    _, body = await h.slash("/watchlist", "resume")
+    assert ack_text(body) == ADMINS_ONLY
+    assert _reason(core, "slack", "C1") == REMOVED_FROM_CONFIG
+    h.slack_api.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
+    _, body = await h.slash("/watchlist", "resume", user="UADMIN")
+    assert ack_text(body).startswith("Saved. Mode: digest")
+    assert _reason(core, "slack", "C1") is None
+
+
+async def test_discord_resume_of_a_channel_out_of_the_config_is_for_admins(
+    discord_api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    _removed_from_config(core, "discord", str(CHANNEL))
+    await slash(bot, "watchlist", "resume")
+    assert answer(discord_api)["content"] == ADMINS_ONLY
+    assert _reason(core, "discord", str(CHANNEL)) == REMOVED_FROM_CONFIG
+    await slash(bot, "watchlist", "resume", permissions=MANAGE_GUILD)
+    assert answer(discord_api)["content"].startswith("Saved. Mode: digest")
+    assert _reason(core, "discord", str(CHANNEL)) is None
+
+
+async def test_a_resume_when_slack_cannot_say_who_is_admin_says_so(core: NewsDigest) -> None:
+    _removed_from_config(core, "slack", "C7")
+    ctx = CommandContext(platform="slack", channel_id="C7", user_id="U1", admin_unknown=True)
+    reply = await Commands(core).dispatch("watchlist", "resume", ctx)
+    assert reply.text == (
+        "I could not check whether you are an admin just now: Slack did not answer. Posting was "
+        "not resumed; please try again in a minute."
+    )
+
+
+def test_pause_signs_no_channel_up() -> None:
+    # So Slack is not asked whether the bot can post in the channel for it.
+    assert not Commands.may_sign_up("watchlist", "pause")
