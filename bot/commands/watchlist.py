@@ -133,12 +133,13 @@ _SPELLINGS = {
 }
 
 
-# A setting's name as typed first, and what follows it: after a space or a colon (`mode:
-# instant`, `mode:instant`, as Discord's option reads), so every setting takes both. The name may
+# A setting's name as typed first, and what follows it: after a space, a colon (`mode:
+# instant`, `mode:instant`, as Discord's option reads) or an equals sign (`min-sources=2`, as
+# config files and command lines write it), so every setting takes each. The name may
 # be quoted (`"quiet" 22-7`, `"min sources" 3`), as the words were once all split shell-style,
 # in curly quotes too (`“quiet” 22-7`), as macOS and iOS Slack type them.
 _SETTING_RE = re.compile(
-    r"^\s*(?:[\"'“”‘’]([A-Za-z_-]+(?:\s+[A-Za-z_-]+)?)[\"'“”‘’]|([A-Za-z_-]+))(?::|\s|$)(.*)$",
+    r"^\s*(?:[\"'“”‘’]([A-Za-z_-]+(?:\s+[A-Za-z_-]+)?)[\"'“”‘’]|([A-Za-z_-]+))(?:\s*[:=]|\s|$)(.*)$",
     re.DOTALL,
 )
 # Settings named in two words, as people say them (`min sources 3`, `time zone UTC`, `digest
@@ -159,6 +160,12 @@ def _setting_and_rest(args: str) -> tuple[str, str]:
     return first.lower(), f"{second.strip()} {rest.strip()}".strip()
 
 
+def _name_and_value(word: str) -> tuple[str, str]:
+    """`sources:3` or `sources=3` as its name and value; a word without either, all name."""
+    name, _, value = word.partition(":") if ":" in word else word.partition("=")
+    return name, value
+
+
 def _without_option(setting: str, values: list[str]) -> list[str]:
     """`values` without the Discord option name typed before them (`mode mode:instant`,
     `quiet hours: 22:00-07:00`), as people who use both platforms type it on Slack too, or
@@ -166,9 +173,9 @@ def _without_option(setting: str, values: list[str]) -> list[str]:
     option = WATCHLIST_OPTIONS.get(_SPELLINGS.get(setting, setting))
     if option is None or not values:
         return values
-    if values[0].lower() in (option, f"{option}:"):
+    if values[0].lower() in (option, f"{option}:", f"{option}="):
         return values[1:]
-    if not values[0].lower().startswith(f"{option}:"):
+    if not values[0].lower().startswith((f"{option}:", f"{option}=")):
         return values
     return [values[0][len(option) + 1 :], *values[1:]]
 
@@ -177,7 +184,7 @@ def _changes(
     setting: str, values: list[str], channel: ChannelRow, platform: str
 ) -> dict[str, Any] | Reply:
     """The columns a `/watchlist <setting> <values>` sets; raises UsageError on bad input."""
-    second, _, after = values[0].partition(":") if values else ("", "", "")
+    second, after = _name_and_value(values[0]) if values else ("", "")
     if (setting, second.lower()) in _TWO_WORDS:
         # `min sources 3`, `time zone: UTC`: the setting's name as two words, as people say it
         # (and as /watchlist used to list min-sources).
