@@ -138,9 +138,10 @@ def watchlist_command(platform: str, setting: str = "", value: str = "") -> str:
 
 
 # A curly quote opening a value (at the start, after a space, or after an option's colon:
-# `zone:“Europe/Berlin”`) or closing one (at the end or before a space), as macOS and iOS type
-# them. One between letters is an apostrophe (St. John’s) and stays as typed.
-_CURLY_QUOTE_RE = re.compile(r"(?<![^\s:])[“”„‘’]|[“”‘’](?!\S)")
+# `zone:“Europe/Berlin”`) or closing one (at the end or before a space, a sentence's full stop
+# or comma between), as macOS and iOS type them. One between letters is an apostrophe
+# (St. John’s) and stays as typed.
+_CURLY_QUOTE_RE = re.compile(r"(?<![^\s:])[“”„‘’]|[“”‘’](?=[.,;:!?…]*(?:\s|$))")
 _STRAIGHT = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"}
 
 

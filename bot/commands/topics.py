@@ -53,7 +53,7 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
         # `/follow machine learning`: the topic `machine-learning`, as Discord's topic option
         # reads it, whenever that topic exists, even when `machine` exists too: both platforms
         # must follow the same topic for the same words.
-        joined = "-".join([slug, *query.lower().split()])
+        joined = "-".join([slug, *query.lower().split()]).rstrip(_SENTENCE_ENDS)
         named = channel_store.get_topic(db, joined) if SLUG_RE.match(joined) else None
         if named is not None:
             slug, query, existing = joined, "", named
@@ -199,8 +199,8 @@ def _known(db: sqlite_utils.Database) -> str:
 _MARKER_RE = re.compile(r"(?:^|(?<=\s))query:", re.IGNORECASE)
 _TOPIC_OPTION_RE = re.compile(r"^topic:\s*", re.IGNORECASE)
 # A name in quotes, first (`"ferries"`, `'machine learning'`; curly ones made straight first),
-# and what follows it.
-_QUOTED_NAME_RE = re.compile(r"""^\s*(["'])([^"']*)\1(?!\S)(.*)$""", re.DOTALL)
+# and what follows it (a full stop after the quotes is the sentence's).
+_QUOTED_NAME_RE = re.compile(r"""^\s*(["'])([^"']*)\1[.,;:!?…]*(?!\S)(.*)$""", re.DOTALL)
 # The query language's own quotes: «…» or ‹…› quote a phrase as "…" does.
 _QUERY_SYNTAX = QUOTE_MARKS + "()"
 
@@ -215,7 +215,7 @@ def _split_follow(args: str) -> tuple[str, str, bool]:
     args = without_topic_option(args)
     if (quoted_name := _QUOTED_NAME_RE.match(straight_quotes(args))) is not None:
         # `/follow “ferries” query: ferry`: the quotes group the name, as they group a value.
-        rest = args[quoted_name.end(2) + 1 :].strip()
+        rest = args[quoted_name.start(3) :].strip()
         if (marker := _MARKER_RE.match(rest)) is not None:
             return quoted_name.group(2).strip(), _unmarked_query(rest[marker.end() :]), True
         return quoted_name.group(2).strip(), rest, False
@@ -271,12 +271,17 @@ def _bad_name(typed: str, slug: str) -> str:
 def _topic_slug(db: sqlite_utils.Database, typed: str) -> str:
     """The topic a typed name means: lowercase, its words joined by '-' (as Discord's slash
     command joins them), and no '-' at either end or twice in a row (`bad-topic-` is
-    `bad-topic`). A topic already saved under the name exactly as typed (the config file and
+    `bad-topic`), nor the sentence's punctuation after it (`/follow ferries.`, `/unfollow
+    ferries!`). A topic already saved under the name exactly as typed (the config file and
     `newsdigest topics add` allow such names) keeps it, so it can still be followed."""
     name = "-".join(typed.lower().split())
     if channel_store.get_topic(db, name) is not None:
         return name
-    return re.sub(r"-{2,}", "-", name).strip("-")
+    return re.sub(r"-{2,}", "-", name.rstrip(_SENTENCE_ENDS)).strip("-")
+
+
+# What ends a sentence typed after a name: no topic name ends with one.
+_SENTENCE_ENDS = ".,;:!?…"
 
 
 def _plain_words(query: str) -> bool:
