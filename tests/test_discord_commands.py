@@ -257,8 +257,12 @@ async def test_errors_and_settings_are_ephemeral(
     assert channel(core).quiet_hours == "22:00-07:00"
 
 
-async def test_watchlist_lines_are_escaped(api: FakeDiscord, bot: DiscordBot) -> None:
-    await slash(bot, "follow", topic="ai", query='"*AI*" OR @everyone')
+async def test_watchlist_lines_are_escaped(
+    api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    # A query chat now refuses (a mention), as the config file or an older version saved it.
+    channel_store.upsert_topic(core.db, "ai", '"*AI*" OR @everyone')
+    await slash(bot, "follow", topic="ai")
     await slash(bot, "watchlist", "show")
     data = answer(api)
     # The listing's last line, before the hint on changing it (`bot.commands.hints`).

@@ -47,6 +47,14 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
             + _follow_command(ctx.platform, slug),
             follow_usage(ctx.platform),
         )
+    if query and (mention := _MENTION_RE.search(query)) is not None:
+        # `@everyone` read as the word "everyone" matched every story saying it: a mention is
+        # someone in this chat, never news text. Refused, echoed as text (it pings nobody).
+        return Reply(
+            f"A query matches words in the news, and {quoted(mention.group(0), _ECHO_CHARS)} is "
+            "a mention of someone in this chat, not a word to match. Leave it out, or type the "
+            "word without its @."
+        )
     existing = channel_store.get_topic(db, slug)
     joined = ""
     if query and not explicit and _plain_words(query):
@@ -279,6 +287,11 @@ def _topic_slug(db: sqlite_utils.Database, typed: str) -> str:
         return name
     return re.sub(r"-{2,}", "-", name.rstrip(_SENTENCE_ENDS)).strip("-")
 
+
+# A mention in a query: `@everyone`, `@here`, `@name` as Slack's markup arrives unwrapped
+# (`bot.adapters.slack.command_text`), or Discord's `<@123>`, `<@&123>`, `<#123>` as typed
+# there. Not an address's @ (`desk@example.com`).
+_MENTION_RE = re.compile(r"(?<![\w@])@[^\s\"'()«»‹›“”]+|<[@#!][^<>]*>")
 
 # What ends a sentence typed after a name: no topic name ends with one.
 _SENTENCE_ENDS = ".,;:!?…"
