@@ -116,7 +116,8 @@ def payload(
             "flags": 0,
             "permissions": str(permissions),
         },
-        "app_permissions": str((1 << 11) | (1 << 14)),
+        # View Channel, Send Messages and Embed Links: what a channel's posts need.
+        "app_permissions": str((1 << 10) | (1 << 11) | (1 << 14)),
         "locale": "en-US",
         "guild_locale": "en-US",
         "attachment_size_limit": 8388608,

@@ -17,6 +17,7 @@ from typing import Any
 import aiohttp
 import discord
 
+from bot.adapters.discord.channel_access import cannot_post
 from bot.adapters.discord.embeds import card_embeds
 from bot.adapters.discord.errors import GARBLED, PLATFORM, garbled, maybe_posted
 from bot.adapters.discord.escape import bot_text, escape, fit, link_url, neutralize_mentions
@@ -159,6 +160,8 @@ class CommandRunner:
             user_id=str(interaction.user.id),
             channel_name=getattr(channel, "name", None),
             is_admin=self.is_admin(interaction),
+            # Read from the interaction, no call: the core asks it only of a sign-up.
+            cannot_post=cannot_post(interaction),
         )
 
     def is_admin(self, interaction: discord.Interaction[Any]) -> bool:

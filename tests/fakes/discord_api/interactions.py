@@ -106,7 +106,8 @@ def watchlist_show(channel: int) -> dict[str, Any]:
             "flags": 0,
             "permissions": "0",
         },
-        "app_permissions": "0",
+        # View Channel, Send Messages and Embed Links: what a channel's posts need.
+        "app_permissions": str((1 << 10) | (1 << 11) | (1 << 14)),
         "locale": "en-US",
         "attachment_size_limit": 8388608,
         "entitlements": [],
