@@ -127,7 +127,9 @@ def _watchlist_group() -> app_commands.Group:
     @group.command(name="timezone", description="The channel's time zone (the schedule is kept)")
     @app_commands.describe(zone="e.g. Europe/Berlin or America/New_York; a city finds its zone")
     async def timezone(interaction: discord.Interaction[Any], zone: str) -> None:
-        await _run(interaction, "watchlist", f"timezone {shlex.quote(zone.strip())}")
+        # As typed, as Slack passes it: the core's split reads its quotes (quoted here as well,
+        # a value typed in quotes came back "got ''22:00-07:00''").
+        await _run(interaction, "watchlist", f"timezone {zone.strip()}")
 
     @timezone.autocomplete("zone")
     async def timezone_zone(interaction: discord.Interaction[Any], current: str) -> Choices:
@@ -153,7 +155,7 @@ def _watchlist_group() -> app_commands.Group:
 
     @group.command(name="quiet", description="Hours without posts, e.g. 22:00-07:00, or 'off'")
     async def quiet(interaction: discord.Interaction[Any], hours: str) -> None:
-        await _run(interaction, "watchlist", f"quiet {shlex.quote(hours.strip())}")
+        await _run(interaction, "watchlist", f"quiet {hours.strip()}")
 
     @group.command(name="mute", description="No more posts or updates about a story here")
     @app_commands.describe(story="The story's slug, as its card shows it")
