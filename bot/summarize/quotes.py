@@ -25,7 +25,7 @@ from bot.summarize.clause_ends import (
 from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes, clean_cut, leans_on_context
 from bot.summarize.finite_verbs import has_verb, is_clause
 from bot.summarize.grounding import ELLIPSIS, POSSESSIVE_RE, figures, is_verbatim
-from bot.summarize.quote_marks import open_quotes, stray_closings
+from bot.summarize.quote_marks import has_open_quote, open_quotes, stray_closings
 from bot.summarize.told import Told, quote_sentences
 
 QUOTE_MAX_WORDS = 24
@@ -40,11 +40,23 @@ def pick_quote(others: Iterable[tuple[float, str, Article, list[str]]], told: To
         if is_boilerplate(sentence) or is_credit(sentence):
             continue
         quote = _opened(verbatim_quote(sentence, article.text, focus))
+        if quote and _never_closes(quote):
+            continue
         if quote and not told.retold_by(quote):
             return quote
-        if quote and (trimmed := _news_sentence(quote, article.text, told)):
+        trimmed = _news_sentence(quote, article.text, told) if quote else ""
+        if trimmed and not _never_closes(trimmed):
             return trimmed
     return ""
+
+
+def _never_closes(quote: str) -> bool:
+    """Whether `quote`, shown whole to its end, opens a quotation that never closes (“We will
+    rebuild.): the speaker's words go on in the outlet's next sentence, so the card would show
+    half a quotation as though it were all. A quote cut with an ellipsis owns up to its cut."""
+    if quote.endswith(ELLIPSIS):
+        return False
+    return has_open_quote(quote.removeprefix(ELLIPSIS).lstrip(), whole=True)
 
 
 def _news_sentence(quote: str, source_text: str, told: Told) -> str:
