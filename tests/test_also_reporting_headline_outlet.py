@@ -83,3 +83,21 @@ def test_the_llm_writers_also_reporting_leaves_out_the_headlines_outlet() -> Non
     summary = check_answer(answer, articles, outlets, summarize(articles))
     assert summary.writer == "llm" and summary.angles
     assert "Tidewater Post" not in summary.also_reporting
+
+
+def test_the_headlines_outlet_backing_no_bullet_and_without_an_angle_is_listed() -> None:
+    # Its title leads the card, but the title credits it with no fact: no bullet, no angle.
+    # Unlisted, no part of the card would name it.
+    articles = _story()
+    outlets = outlet_names(articles)
+    tldr = [Bullet(CORE, ["Sound Courier", "Grell Observer"])]
+    angles, also = build_angles(
+        articles,
+        outlets,
+        "Sound Courier",
+        tldr=tldr,
+        headline=articles[2].title,
+        headline_outlet="Tidewater Post",
+    )
+    assert "Tidewater Post" not in {a.source for a in angles}
+    assert "Tidewater Post" in also

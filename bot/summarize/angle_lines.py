@@ -8,10 +8,11 @@ ends, so the line is attributable to the outlet and reads as a sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 from bot.models import Article
 from bot.summarize.angle_names import is_telling_name
+from bot.summarize.angle_subjects import is_uninformative
 from bot.summarize.clause_ends import (
     in_comma_list,
     lacks_main_clause,
@@ -19,11 +20,11 @@ from bot.summarize.clause_ends import (
     lone_subordinate,
     needs_next,
 )
-from bot.summarize.clauses import clause_prefixes, clean_cut, cut_to_words
+from bot.summarize.clauses import clause_prefixes, clean_cut, cut_to_words, leans_on_context
 from bot.summarize.compress import compress, variants
-from bot.summarize.finite_verbs import has_verb, is_clause
+from bot.summarize.finite_verbs import PUNCT, VERB_WORDS, has_verb, is_clause
 from bot.summarize.grounding import ELLIPSIS
-from bot.summarize.quote_marks import has_open_quote, stray_closings
+from bot.summarize.quote_marks import has_open_quote, quotation_bounds, stray_closings
 from bot.summarize.quotes import PHRASE_OPENERS
 from bot.summarize.quotes import dangles as _dangles
 from bot.summarize.sentences import content_stems, token_stems
@@ -81,6 +82,11 @@ def _detail(
             continue
         scored.append((len(focus_set & set(content_stems(form))), n_words, form))
     whole = len(focus_set & set(content_stems(full)))
+    # The sentence restates a bullet and its focus is what it adds past it: when the compressor
+    # dropped all of that (an attribution, ", first reported by the Harbour Post"), every form
+    # left is the bullet again, word for word.
+    if keep_focus and not whole:
+        return ""
     if keep_focus:
         scored = [item for item in scored if item[0] >= PHRASE_MIN_FOCUS * whole]
     if scored:
@@ -143,7 +149,7 @@ def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
             continue  # "the University | of Pell": inside a name
         if last[-1:] in ",;:" or last in ("—", "–", "-"):
             continue  # a clause boundary there was already weighed as one, and refused
-        if needs_next(words[:end], nxt):
+        if needs_next(words[:end], nxt) or _wants_complement(last, nxt):
             continue  # "... has been hosted | by 21 cities", "... much larger | than ..."
         head = " ".join(words[:end])
         if key not in head or _quote_broken(head):
@@ -166,6 +172,35 @@ def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
             continue
         return f"{head}{ELLIPSIS}"
     return ""
+
+
+# Words whose "to" or "for" is their complement, not a phrase of its own: "with regard | to the
+# panel", "disputes related | to the vote", "due | to the storm".
+_COMPLEMENT_HEADS = frozenset("regard respect related relating due according prior thanks".split())
+
+
+def _wants_complement(last: str, nxt: str) -> bool:
+    """Whether a cut between `last` and `nxt` leaves `last` waiting for what it takes: an "of"
+    phrase ("the rest | of the world", "in the process | of certifying") or an infinitive ("failed
+    | to stop", "the power | to grant") always, a "for" after a verb form ("accounting | for 40
+    million") or after "regard", "related" or "due". Cut there, the line stops before it says
+    what: a "to" of place is no better ("traveled | to Kabul", "from Hong Kong | to Lima")."""
+    low = nxt.casefold()
+    if low in ("of", "to"):
+        return True
+    if low != "for":
+        return False
+    word = last.casefold().strip(PUNCT)
+    return (
+        word in _COMPLEMENT_HEADS
+        or word in VERB_WORDS
+        or word.endswith(("ed", "ing"))
+        or (word.endswith("s") and word[:-1] in _FOR_VERBS)
+    )
+
+
+# Verbs taking "for" whose -s form reads like a plural noun: "accounts | for", "calls | for".
+_FOR_VERBS = frozenset("account call ask press push wait plead vote apologize apologise".split())
 
 
 def _broken(full: str, form: str) -> bool:
@@ -251,13 +286,18 @@ def angle_line(
     phrase_cut: bool = False,
     keep_focus: bool = False,
     long_whole: bool = False,
+    subjects: Container[str] = frozenset(),
 ) -> str:
     """A short framing of what the outlet adds (`names` and `numbers` are the sentence's own,
     `novel_words` the words no other outlet uses), then the detail in the outlet's own words;
-    `phrase_cut`, `keep_focus` and `long_whole` as for `_detail`."""
+    `phrase_cut`, `keep_focus` and `long_whole` as for `_detail`. `subjects` holds the names
+    the story is about (its headline's, most of its articles'): naming one again is no
+    addition, so no "Names ..." framing promises it."""
     key = numbers[0] if numbers else names[0] if names else ""
     detail = _detail(sentence, novel_words, key, phrase_cut, keep_focus, long_whole)
-    if not detail:
+    # The form shown, not the sentence, must stand alone: the compressor drops an opening
+    # "Still," or "However, " and leaves "he" first, pointing at someone the card never names.
+    if not detail or _leans(detail):
         return ""
     # A detail ending on its own mark ("…", "?", 'lamps!"') would read "?." with a stop added.
     end = "" if detail.rstrip("\"'”“’)]").endswith((ELLIPSIS, "..", ".", "?", "!")) else "."
@@ -270,11 +310,20 @@ def angle_line(
     # "Names Mara Quinn: Chief executive Mara Quinn said ..." says the name twice: when the
     # detail opens with the name, the framing need not repeat it.
     opening = len(" ".join(detail.split()[:4]))
-    named = [n for n in names if is_telling_name(n, article) and not _in_passing(n, detail)]
+    named = [
+        n
+        for n in names
+        if not is_uninformative(n)
+        and n not in subjects
+        and is_telling_name(n, article)
+        and not _in_passing(n, detail)
+    ]
     named = _whole_names(named)
     if named and not any(detail.find(n) < opening for n in names):
         return f"Names {_join(named[:2])}: {detail}{end}"
-    if names and _SPEECH_RE.search(detail):
+    # Someone's own words: a speaker the others do not name, or a quotation of a few words
+    # ("“We did the best we could,” Bass said"), whoever says it.
+    if _SPEECH_RE.search(detail) and (names or _quotes_words(detail)):
         return f"Adds a voice: {detail}{end}"
     return f"Adds a detail the others lack: {detail}{end}"
 
@@ -288,6 +337,51 @@ def _whole_names(names: Sequence[str]) -> list[str]:
     ]
 
 
-_SPEECH_RE = re.compile(r"\b(?:said|says|told|argued|warned|wrote|added)\b")
+_SPEECH_RE = re.compile(
+    r"\b(?:said|says|saying|told|tells|telling|argued|argues|arguing|warned|warns|warning|wrote"
+    r"|writes|added|adds|cautioned|cautions|defended|defends|insisted|insists|declared|stated"
+    r"|explained|acknowledged|admitted|conceded|stressed|vowed|replied|recalled|tweeted"
+    r"|urged|predicted)\b"
+)
+# A quotation this long is someone's words, not a scare-quoted phrase ("“a good number”").
+VOICE_MIN_QUOTED_WORDS = 4
+
+
+def _quotes_words(detail: str) -> bool:
+    return any(
+        len(detail[start:end].split()) >= VOICE_MIN_QUOTED_WORDS
+        for start, end in quotation_bounds(detail)
+    )
+
+
+# A pronoun glued to its verb ("He's", "They're", "That's"): `leans_on_context` reads the word
+# whole. "It's" stays: as often "It's not clear whether ...", which says what it means alone.
+_CONTRACTED_ANAPHOR_RE = re.compile(r"^(?:he|she|they|that|this|these|those)['’]\w+\b", re.I)
+
+
+def _leans(detail: str) -> bool:
+    """Whether the shown detail opens on a word standing for something said before it."""
+    return leans_on_context(detail) or _CONTRACTED_ANAPHOR_RE.match(detail) is not None
+
+
 # Names of a detail weighed for its framing, at most (see `angle_line`).
 MAX_NAMES_WEIGHED = 12
+
+
+def repeats_bullet(line: str, bullets: Sequence[str]) -> bool:
+    """Whether the angle `line`'s detail is a TL;DR bullet word for word, or the start of one:
+    the card already says it. (A detail opening on a whole bullet and going on with a fact of
+    its own, "..., weeks before the regatta opens on June 9", adds that fact.)"""
+    detail = _bare_words(line.partition(": ")[2])
+    if not detail:
+        return False
+    for bullet in bullets:
+        told = _bare_words(bullet)
+        if told[: len(detail)] == detail:
+            return True
+    return False
+
+
+def _bare_words(text: str) -> list[str]:
+    words = (w.strip(PUNCT) for w in text.replace(ELLIPSIS, " ").casefold().split())
+    return [w for w in words if w]

@@ -24,11 +24,14 @@ _ABBREVIATED = "|".join(
         reverse=True,
     )
 )
-_NAME_WORD = rf"(?:[A-Z](?:\.[A-Z])+\.?|(?:{_ABBREVIATED})\.|[A-Z]\.|[A-Z][\w'’&-]*)"
+# An Arabic name's article is part of it: "al-Qaeda", "Ayman al-Zawahiri". Without it the name
+# was clipped to "Qaeda".
+_PARTICLE = r"(?:(?:al|el|ad|ash|as|at|ar|an|az|bin|ibn|abu)[-‑]|al\s)"
+_NAME_WORD = rf"(?:[A-Z](?:\.[A-Z])+\.?|(?:{_ABBREVIATED})\.|[A-Z]\.|{_PARTICLE}?[A-Z][\w'’&-]*)"
 # "Geneva Center for Security Policy" is one name: cut at "for", the label named "Geneva Center".
 # An ampersand between capitalised words joins a firm's names: "Procter & Gamble".
 _NAME_RUN_RE = re.compile(
-    rf"(?<![\w'’.]){_NAME_WORD}(?:\s+(?:of\s+|de\s+|the\s+|for\s+|&\s+)?{_NAME_WORD})*"
+    rf"(?<![\w'’.-]){_NAME_WORD}(?:\s+(?:of\s+|de\s+|the\s+|for\s+|&\s+)?{_NAME_WORD})*"
 )
 # Days and months: capitalised, but they say when, not who or what.
 CALENDAR_WORDS = frozenset(
@@ -67,7 +70,7 @@ _DOTTED_HONORIFICS = _HONORIFICS | frozenset(
 _PARTY_WORDS = frozenset(
     "Democrat Democratic Republican GOP Independent Labour Conservative Tory Liberal".split()
 )
-_CONNECTORS = frozenset({"of", "de", "the", "for", "&"})
+CONNECTORS = frozenset({"of", "de", "the", "for", "&"})
 # Roman numerals end names ("World War I", "Henry V."); any other letter with a dot is an initial.
 _NUMERALS = frozenset("I V X".split())
 
@@ -99,12 +102,19 @@ def name_runs(sentence: str) -> list[str]:
             sentence, match.end()
         ):
             run = run[:-1]
+        elif run[-1] in _NUMBERED and (numeral := _NUMERAL_RE.match(sentence, match.end())):
+            # "Senate Bill 8", "Channel 4", "Terminal 2": the number is the name's; without it
+            # the label names nothing ("Names Senate Bill").
+            run = [*run, numeral.group(1)]
         # The first word of a sentence is capitalised anyway, after an opening quote too:
         # "Mayor Elena Brandt" -> "Elena Brandt", '“Maybe I was wrong,”' -> no name. Not the
         # "St." of "St. Louis officials said": it belongs to the place.
         first = not sentence[: match.start()].strip(_OPENING_MARKS) and not (
             len(run) > 1 and run[0].rstrip(".") in PLACE_ABBREVIATIONS
         )
+        # "the 9th Congressional District", "the 70th Precinct": the ordinal is the name's.
+        if ordinal := _ORDINAL_BEFORE_RE.search(sentence, max(0, match.start() - 8), match.start()):
+            run = [ordinal.group(1), *run]
         pieces = [p for part in _split_at_ampersand(run) for p in _split_at_for(part)]
         for number, tokens in enumerate(pieces):
             if first and number == 0:
@@ -116,6 +126,15 @@ def name_runs(sentence: str) -> list[str]:
 
 
 _NUMBER_NEXT_RE = re.compile(r"\s*\d")
+_ORDINAL_BEFORE_RE = re.compile(r"(?<![\w.,])(\d+(?:st|nd|rd|th))\s+$")
+_NUMERAL_RE = re.compile(r"\s+(\d+[A-Z]?)\b")
+# Words that take a number to name one thing: "Senate Bill 8", "Proposition 22", "Channel 4".
+_NUMBERED = frozenset(
+    """
+    Bill Proposition Prop Amendment Article Title Section Chapter Route Highway Interstate Flight
+    Channel Terminal Gate Pier Precinct District Ward Station Platform Building Apollo
+    """.split()
+)
 # A party and a state after a member of Congress, "Sen. Ed Markey (D-Mass.)" or "Sen. Joe
 # Manchin, D-W.Va., said": set off like an aside, it says where they sit, and names no one.
 _PARTY_TAG_RE = re.compile(r"[RDI]-(?:[A-Z][a-z]*\.?){1,2}(?=[),;:]|\s*$)")
@@ -149,7 +168,7 @@ def _name_of(tokens: list[str]) -> str:
     # a headline's, never a name's. Read past what leads into the name ("Members of", an
     # office): "Members of United We Dream" names "United We Dream".
     core = tokens
-    while core and (core[0] in _CONNECTORS or _is_title(core[0])):
+    while core and (core[0] in CONNECTORS or _is_title(core[0])):
         core = core[1:]
     if (len(core) > 3 and any(t in _PHRASE_WORDS for t in core[1:])) or (
         len(core) > 2 and any(t in _TO_BE for t in core[1:])
@@ -160,7 +179,7 @@ def _name_of(tokens: list[str]) -> str:
     if (
         tokens
         and tokens[0].rstrip(".") == "No"
-        and (tokens[0].endswith(".") or len(tokens) == 1 or tokens[1] in _CONNECTORS)
+        and (tokens[0].endswith(".") or len(tokens) == 1 or tokens[1] in CONNECTORS)
     ):
         return ""
     # "Sen. Susan Collins, Republican of Maine": like "R-Maine", where she sits, no name.
@@ -171,7 +190,8 @@ def _name_of(tokens: list[str]) -> str:
     # part of its name: "Jackson Women’s Health Organization", "the Veterans’ Affairs Office".
     owner = next((i for i, t in enumerate(tokens[:-1]) if POSSESSIVE_RE.search(t)), None)
     if owner is not None and not (
-        _is_plural_possessive(tokens[owner]) and tokens[-1] in _FOR_HEADS
+        (_is_plural_possessive(tokens[owner]) and tokens[-1] in FOR_HEADS)
+        or tokens[-1] in _OWNED_DAYS
     ):
         tokens = tokens[: owner + 1]
     tokens = _past_party(_past_titles(tokens, as_written))
@@ -219,6 +239,11 @@ def _is_modifier(token: str) -> bool:
 _IRREGULAR_PLURALS = frozenset("Women Men Children People".split())
 
 
+# A day or season named for someone is one name, possessive and all: "International Women's Day",
+# "New Year's Eve", "Valentine's Day".
+_OWNED_DAYS = frozenset("Day Eve Week Month".split())
+
+
 def _is_plural_possessive(token: str) -> bool:
     return token.endswith(("s’", "s'")) or POSSESSIVE_RE.sub("", token) in _IRREGULAR_PLURALS
 
@@ -245,7 +270,7 @@ def _is_honorific(token: str) -> bool:
 
 # "for" is inside a name only after an institution's or an office's word ("Center for Security
 # Policy", "Secretary for Health"); elsewhere it joins two names: "left Barcelona for Paris".
-_FOR_HEADS = frozenset(
+FOR_HEADS = frozenset(
     """
     Center Centre Institute Institution Council Committee Foundation Society Association Office
     Department Ministry Commission Agency Fund Alliance Coalition Campaign Movement League Union
@@ -262,7 +287,9 @@ def _split_at_for(tokens: list[str]) -> list[list[str]]:
     institution's word."""
     pieces: list[list[str]] = [[]]
     for i, token in enumerate(tokens):
-        if token == "for" and i > 0 and tokens[i - 1] not in _FOR_HEADS:
+        head = tokens[i - 1] if i > 0 else ""
+        # "Centers for Disease Control": a plural institution's word heads its name too.
+        if token == "for" and i > 0 and head not in FOR_HEADS and head[:-1] not in FOR_HEADS:
             pieces.append([])
         else:
             pieces[-1].append(token)
@@ -286,7 +313,7 @@ def _split_at_ampersand(tokens: list[str]) -> list[list[str]]:
         if token == "&" and len(pieces[-1]) > 1:
             # The words up to the next "&": two or more, and not ending on a body's head word.
             last = ends[i] - 1
-            if last - i > 1 and tokens[last] not in _FOR_HEADS:
+            if last - i > 1 and tokens[last] not in FOR_HEADS:
                 pieces.append([])
                 continue
         pieces[-1].append(token)
@@ -303,20 +330,20 @@ def _past_titles(tokens: list[str], as_written: bool = False) -> list[str]:
     while (
         tokens
         and not as_written
-        and (tokens[0].rstrip(".") in _STOP_NAMES or tokens[0] in _CONNECTORS)
+        and (tokens[0].rstrip(".") in _STOP_NAMES or tokens[0] in CONNECTORS)
     ):
         tokens = tokens[1:]
     for i in range(len(tokens) - 2, -1, -1):
         rest = tokens[i + 1 :]
         named = len(rest) > 1 or _is_honorific(tokens[i])
-        if named and _is_title(tokens[i]) and not (rest[0] in _CONNECTORS or _is_title(rest[0])):
+        if named and _is_title(tokens[i]) and not (rest[0] in CONNECTORS or _is_title(rest[0])):
             tokens = rest
             break
     titled = False
     while tokens and _is_title(tokens[0]) and (len(tokens) > 2 or tokens[1:2] == ["of"]):
         tokens, titled = tokens[1:], True
     if titled and tokens[:1] == ["of"]:
-        while tokens and tokens[0] in _CONNECTORS:
+        while tokens and tokens[0] in CONNECTORS:
             tokens = tokens[1:]
         tokens = tokens[1:]
     return tokens
@@ -328,8 +355,8 @@ def _past_party(tokens: list[str]) -> list[str]:
     while (
         len(tokens) > 2
         and tokens[0] in _PARTY_WORDS
-        and tokens[-1] not in _FOR_HEADS
-        and not any(t in _CONNECTORS for t in tokens)
+        and tokens[-1] not in FOR_HEADS
+        and not any(t in CONNECTORS for t in tokens)
     ):
         tokens = tokens[1:]
     return tokens
@@ -341,7 +368,7 @@ def known_person(name: str, other: Container[str]) -> bool:
     Names with a connector ("Center for Security Policy") are institutions: all their words
     count, as the caller checks."""
     tokens = name.split()
-    if len(tokens) < 2 or any(t in _CONNECTORS for t in tokens):
+    if len(tokens) < 2 or any(t in CONNECTORS for t in tokens):
         return False
     surname = content_stems(POSSESSIVE_RE.sub("", tokens[-1]))
     return bool(surname) and all(s in other for s in surname)

@@ -10,6 +10,7 @@ Which of the outlet's sentences that quote may come from is `angle_quotes.py`'s.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
@@ -26,9 +27,10 @@ from bot.summarize.angle_facts import (
     retells_headline,
     rewords_bullet,
 )
-from bot.summarize.angle_lines import angle_line, stem_of
+from bot.summarize.angle_lines import angle_line, repeats_bullet, stem_of
 from bot.summarize.angle_names import CALENDAR_WORDS, DEMONYM_RE, known_person, name_runs
 from bot.summarize.angle_quotes import points_back, quote_pool
+from bot.summarize.angle_subjects import StorySubjects, texts_of
 from bot.summarize.angle_topic import (
     off_topic_paragraphs,
     quotes_no_one,
@@ -150,7 +152,9 @@ def _pick_for_outlet(
             bullets = _same_occasion(sentence, tldr, tldr_texts)
             # A sentence going on past a bullet's fact with its own ("..., only weeks before the
             # April 12 election") is the outlet's detail, the bullet's part its setting.
-            goes_on = _goes_on(sentence, _beyond(novel, bullets))
+            # Not by whom it was said or first reported: ", the Insurance Federation said" or
+            # ", according to a CNBC analysis" tells no more of the bullet's fact.
+            goes_on = _goes_on(*_unattributed(sentence, _beyond(novel, bullets)))
             # The bullet's event in other words and with other background ("Millions are
             # celebrating the festival" under "People are celebrating the festival on Tuesday")
             # restates it as much as a sentence of the bullet's own words does.
@@ -247,6 +251,26 @@ def _beyond(
     return [s for s in novel if s not in told]
 
 
+# A sentence's attribution, between commas or at its end: ", the Insurance Federation said,",
+# ", officials told reporters.", "according to a CNBC analysis of data ...", "first reported
+# by the Harbour Post". A few words, ending on the speaking verb or running to the next comma.
+_ATTRIBUTION_RE = re.compile(
+    r",\s+(?:[\w.'’&-]+\s+){0,6}(?:said|says|reported|reports|told\s+[\w.'’-]+|wrote|added"
+    r"|noted|announced|confirmed)(?=\s*[,.;]|\s*$)"
+    r"|,?\s+(?:according\s+to|(?:first\s+|as\s+)?(?:reported|shared|published)\s+by|citing)"
+    r"\s+[^,;]+?(?=\s*[,.;]\s|\s*\.?$)"
+)
+
+
+def _unattributed(sentence: str, beyond: Sequence[str]) -> tuple[str, list[str]]:
+    """`sentence` without its attributions, and those of `beyond` (stems) still in it."""
+    bare = _ATTRIBUTION_RE.sub("", sentence)
+    if bare == sentence:
+        return sentence, list(beyond)
+    kept = set(content_stems(bare))
+    return bare, [s for s in beyond if s in kept]
+
+
 def _goes_on(sentence: str, beyond: Sequence[str]) -> bool:
     """Whether `beyond` (a sentence's stems no other outlet and no bullet has) makes a detail of
     its own: enough words, one of them a name, a date or a figure (not "after a long search").
@@ -302,8 +326,9 @@ def build_angles(
     """Angles for outlets other than the lead, best first, and the outlets that add nothing.
 
     `headline_outlet` is the outlet whose title the card's headline is: like the lead it is
-    never "adding nothing", since the card leads with its words, though it may still have an
-    angle of its own.
+    never "adding nothing" for want of an angle, since the card leads with its words, though it
+    may still have an angle of its own. Backing no bullet and with no angle it is still listed
+    under "Also reporting": the title alone credits it with no fact.
 
     `tldr` is the card's bullets (or their texts): a sentence that mostly restates one is not an
     angle; `headline` the card's, which no quote should tell again either. An outlet that is a bullet's only source is never "adding nothing" (it is left out of
@@ -329,9 +354,10 @@ def build_angles(
     counts = _outlet_counts(cache)
     core = told.headline.union(s for s, n in counts.items() if n >= 2)
     known = KnownFigures(
-        {o: "\n".join(f"{a.title}\n{a.text}" for a in arts) for o, arts in by_outlet.items()},
+        {o: texts_of(arts) for o, arts in by_outlet.items()},
         "\n".join([headline, *texts]),
     )
+    subjects = StorySubjects(headline, [texts_of(arts) for arts in by_outlet.values()])
     picks: list[_Pick] = []
     sole_angles: list[Angle] = []
     also: list[str] = []
@@ -352,7 +378,7 @@ def build_angles(
             # it: listing it as adding nothing would be false, and an angle repeating the
             # bullet would say the same thing twice on one card.
             if pick is not None:
-                sole_angles.append(_angle(pick, told))
+                sole_angles.append(_angle(pick, told, subjects))
         elif outlet not in leads:
             also.append(outlet)
     picks.sort(key=lambda p: -p.novelty)
@@ -362,17 +388,31 @@ def build_angles(
     ranked += [p.outlet for p in picks if p.outlet in sole]
     ranked += [p.outlet for p in picks if p.outlet not in sole]
     keep = set(ranked[:max_angles])
-    angles = [_angle(p, told) for p in picks if p.outlet in keep]
+    angles = [_angle(p, told, subjects) for p in picks if p.outlet in keep]
     # An outlet whose detail no line can hold is listed, not given a line without it.
     also += [a.source for a in angles if not a.line and a.source not in sole | leads]
     angles = [a for a in angles if a.line]
     also += [p.outlet for p in picks if p.outlet not in keep and p.outlet not in sole | leads]
     # Weak by the novelty measure: listed after the outlets' own angles.
     angles += [a for a in sole_angles if a.source in keep and a.line]
+    # The headline's outlet leads the card with its title, but the title alone credits it with
+    # no fact: backing no bullet and with no angle, it is listed, or no part of the card would
+    # name it. (With bullets as texts, whom they credit is unknown: it is left out as before.)
+    credited = {o for b in tldr if not isinstance(b, str) for o in b.sources}
+    if (
+        headline_outlet in by_outlet
+        and headline_outlet != lead_outlet
+        and all(isinstance(b, Bullet) for b in tldr)
+        and tldr
+        and headline_outlet not in credited
+        and headline_outlet not in {a.source for a in angles}
+        and headline_outlet not in also
+    ):
+        also.append(headline_outlet)
     return angles, also
 
 
-def _angle(pick: _Pick, told: Told) -> Angle:
+def _angle(pick: _Pick, told: Told, subjects: Container[str] = frozenset()) -> Angle:
     """The outlet's angle from its best detail that makes a line, with a quote and link from
     that detail's article; a line of "" when none does (the outlet is listed instead)."""
     # A whole form of any of its details first; only then one cut where a phrase ends; only
@@ -391,8 +431,9 @@ def _angle(pick: _Pick, told: Told) -> Angle:
                 phrase_cut,
                 keep_focus=candidate.restates,
                 long_whole=long_whole,
+                subjects=subjects,
             )
-            if line:
+            if line and not repeats_bullet(line, told.texts):
                 quote = pick_quote(
                     quote_pool(candidate.sentence, candidate.article, pick.scored), told
                 )

@@ -1,0 +1,33 @@
+"""A line giving someone's own words is framed "Adds a voice", whoever says them: a speaker the
+other outlets name too, and speech verbs past "said" ("defended ..., saying ...")."""
+
+from __future__ import annotations
+
+from bot.models import Article
+from bot.summarize.angle_lines import angle_line
+
+ARTICLE = Article(id="1", source="Grell Observer", title="Ferry pilot speaks", text="x")
+
+
+def test_a_quotation_by_a_speaker_the_others_name_is_a_voice() -> None:
+    sentence = (
+        "“We sailed with a broken radar for two weeks and nobody listened,” the pilot said on "
+        "Monday."
+    )
+    line = angle_line(sentence, ARTICLE, [], [], ["sailed", "broken", "radar", "listened"])
+    assert line.startswith("Adds a voice: "), line
+
+
+def test_a_scare_quoted_phrase_is_no_voice() -> None:
+    sentence = "The board said the repairs were “largely cosmetic” and would finish in spring."
+    line = angle_line(sentence, ARTICLE, [], [], ["repairs", "cosmetic", "finish", "spring"])
+    assert not line.startswith("Adds a voice"), line
+
+
+def test_defending_and_saying_are_speech() -> None:
+    sentence = (
+        "Odile Marchetti defended the crew, saying that the radar had failed twice before the "
+        "ferry left port."
+    )
+    line = angle_line(sentence, ARTICLE, ["Odile Marchetti"], [], ["defended", "crew", "radar"])
+    assert line.startswith("Adds a voice: "), line
