@@ -12,6 +12,9 @@ merely mentions reading, rights or a ©. A call to "read more" inside real prose
 cut inside a sentence is a "Read more" glued to the ellipsis that ends a teaser ("...Read
 More"), and only at the very end of the text.
 
+A scraped page's furniture (a player's messages, a web archive's crawl notes, buttons run
+together) is `bot.page_furniture`'s: a whole line of it is a caption here too.
+
 Top-level, like `bot.textutil`, so the summariser does not load the fetching stack.
 """
 
@@ -21,8 +24,17 @@ import re
 from bisect import bisect_left
 
 from bot.credit_names import named_credit_end
+from bot.page_furniture import NETWORK, furniture_line, page_furniture_end
 
-__all__ = ["is_boilerplate", "is_caption", "is_credit", "strip_boilerplate", "strip_truncation"]
+__all__ = [
+    "is_boilerplate",
+    "is_caption",
+    "is_credit",
+    "is_page_furniture",
+    "page_furniture_end",
+    "strip_boilerplate",
+    "strip_truncation",
+]
 
 # Each alternative is a whole sentence (matched with fullmatch, case-insensitive).
 _ARROWS = r"(?:\s*(?:→|»|›|>>|\.\.\.|…))?"
@@ -125,7 +137,7 @@ _SENTENCE_PATTERNS = (
     rf"(?:seguir leyendo|continuar leyendo|weiterlesen|mehr lesen|lire la suite|leggi tutto"
     rf"|continua a leggere|lees meer|verder lezen|leia mais|continuar lendo){_ARROWS}",
     # Pleas and credits.
-    r"(?:sign up|subscribe) (?:for|to) (?:our|the|my) .*newsletters?\b.*",
+    r"(?:sign up|subscribe)(?: now| today| here)? (?:for|to) (?:our|the|my) .*newsletters?\b.*",
     r"subscribe now",
     # Substack's sign-off: "Thanks for reading City Notes! Subscribe for free to receive new
     # posts and support my work." A name at most: "Thanks for reading the report ..." goes on.
@@ -183,7 +195,14 @@ _CAPTION_START = (
     r"|credits?\s+(?-i:[A-Z][\w.'’-]+\s+[A-Z][\w.'’-]+)/"
     rf"|{_AGENCY_SLASH}"
     # The wire's mark on an archive photo's caption: "FILE - In this 2016 file photo, ...".
-    r"|(?:\([^()]{1,40}\)\s+)?(?-i:FILE)\s*(?:[—–]|-{1,2})\s)"
+    r"|(?:\([^()]{1,40}\)\s+)?(?-i:FILE)\s*(?:[—–]|-{1,2})\s"
+    # A broadcaster's picture or clip, its label glued to its caption: "Image copyright AFP
+    # Image caption Crowds ...", "Media playback is unsupported on your device Media caption".
+    r"|(?-i:Image|Media) (?:copyright|caption)\b|media playback is unsupported"
+    # Sharing buttons before a picture's label: "Facebook Twitter Pinterest Photograph: ...".
+    rf"|(?:{NETWORK}\s+)+{_PICTURE_LABEL}"
+    # Two agencies' credit opening a caption: "AFP/Getty Images LeBron James holds ...".
+    rf"|{_AGENCY}/{_AGENCY}(?:\s+Images)?\s)"
 )
 # A line that is a caption, by how it opens: picture furniture, never a TL;DR bullet or an
 # angle's line. What merely carries a credit-like word inside its prose stays reporting.
@@ -265,6 +284,28 @@ def is_credit(sentence: str) -> bool:
     return end is not None and _NAME_ENDS_RE.match(sentence, end) is not None
 
 
+# A picture's credit alone, photographer and agency: "Jane Roe/Getty Images", "(Jane Roe/AFP)".
+_LONE_CREDIT_RE = re.compile(
+    rf"\(?\s*{_CREDIT_LABEL}?\s*(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){{0,3}}\s*/\s*"
+    rf"{_AGENCY}(?:\s+Images)?(?:\s+for\s+{_NAME})?\s*\)?[\s.]*",
+    re.IGNORECASE,
+)
+
+
+def is_page_furniture(sentence: str) -> bool:
+    """Whether `sentence` is a page's furniture, whole (a player's message, a web archive's
+    note, a lone picture credit) or opening on a run of its buttons: what an angle's line, its
+    quote and a headline must not show, though a TL;DR may keep the reporting after buttons."""
+    sentence = sentence.strip()
+    if len(sentence) > MAX_CHARS:
+        return False
+    if furniture_line(sentence):
+        return True
+    if _LONE_CREDIT_RE.fullmatch(sentence) is not None:
+        return True
+    return page_furniture_end(sentence) > 0
+
+
 def is_caption(line: str) -> bool:
     """Whether `line` as a whole is a picture's caption or credit: boilerplate, or a line opening
     as one ("Photo: ...", "Credit: Jane Roe. ...", "REUTERS/Jane Roe ...", "FILE - ...") or
@@ -273,6 +314,12 @@ def is_caption(line: str) -> bool:
     ("A Bloomberg/Morning Consult poll shows ...") is not one."""
     line = line.strip()
     if is_boilerplate(line) or _CAPTION_LINE_RE.match(line) is not None:
+        return True
+    # A page's furniture as a whole line is no reporting either; one only opening on buttons
+    # may carry reporting after them (`is_page_furniture`).
+    if furniture_line(line) or (
+        len(line) <= MAX_CHARS and _LONE_CREDIT_RE.fullmatch(line) is not None
+    ):
         return True
     if _GALLERY_BUTTONS_RE.search(line) is not None:
         return True

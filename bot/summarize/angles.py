@@ -10,13 +10,13 @@ Which of the outlet's sentences that quote may come from is `angle_quotes.py`'s.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
-from bot.boilerplate import is_caption
+from bot.boilerplate import is_caption, is_page_furniture
 from bot.models import Angle, Article, Bullet
 from bot.summarize.acts import two_facts
+from bot.summarize.angle_beyond import beyond_bullets, goes_on_past, unattributed
 from bot.summarize.angle_facts import (
     NUMBER_RE,
     KnownFigures,
@@ -28,7 +28,7 @@ from bot.summarize.angle_facts import (
     rewords_bullet,
 )
 from bot.summarize.angle_lines import angle_line, repeats_bullet, stem_of
-from bot.summarize.angle_names import CALENDAR_WORDS, DEMONYM_RE, known_person, name_runs
+from bot.summarize.angle_names import DEMONYM_RE, known_person, name_runs
 from bot.summarize.angle_quotes import points_back, quote_pool
 from bot.summarize.angle_subjects import StorySubjects, texts_of
 from bot.summarize.angle_topic import (
@@ -38,20 +38,15 @@ from bot.summarize.angle_topic import (
     relays,
 )
 from bot.summarize.clauses import leans_on_context
-from bot.summarize.finite_verbs import VERB_WORDS
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
 from bot.summarize.restated import cores_alike, one_remark
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.steering import is_steering
-from bot.textutil import STOPWORDS
 
 MAX_ANGLES = 6
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
 MIN_NOVELTY = 2.0
-# A sentence restating a TL;DR bullet is still an outlet's detail when it goes on with this many
-# words no other outlet and no bullet uses ("..., only weeks before the April 12 election").
-RESTATED_MIN_NEW = 4
 # What a word no other outlet uses counts for in an article's first sentence without a name or
 # figure of its own, against 1 elsewhere.
 LEAD_WORD_WEIGHT = 0.2
@@ -128,8 +123,8 @@ def _pick_for_outlet(
         previous = ""
         for position, sentence in enumerate(split_sentences(article.text, 30)):
             relayed, previous = relays(previous, sentence, article.text), sentence
-            if is_caption(sentence):
-                continue  # a photo's caption describes a picture: no line
+            if is_caption(sentence) or is_page_furniture(sentence):
+                continue  # a photo's caption describes a picture, a page's buttons nothing
             if is_steering(sentence, article.text):
                 continue  # a line planted for a model, or shouting: no reporting
             # A feed teaser cut mid-sentence ("...and ask whether the...") says less than it
@@ -154,7 +149,7 @@ def _pick_for_outlet(
             # April 12 election") is the outlet's detail, the bullet's part its setting.
             # Not by whom it was said or first reported: ", the Insurance Federation said" or
             # ", according to a CNBC analysis" tells no more of the bullet's fact.
-            goes_on = _goes_on(*_unattributed(sentence, _beyond(novel, bullets)))
+            goes_on = goes_on_past(*unattributed(sentence, beyond_bullets(novel, bullets)))
             # The bullet's event in other words and with other background ("Millions are
             # celebrating the festival" under "People are celebrating the festival on Tuesday")
             # restates it as much as a sentence of the bullet's own words does.
@@ -209,7 +204,7 @@ def _pick_for_outlet(
                 added = max(added, full)
                 candidate = _Pick(outlet, article, sentence, novelty, names, numbers, words)
                 if goes_on and (restates or gives_figure_of(stems, sentence, bullets)):
-                    beyond = set(_beyond(novel, bullets))
+                    beyond = set(beyond_bullets(novel, bullets))
                     candidate.novel_words = [w for w in words if stem_of(w) in beyond]
                     candidate.restates = True
                 candidates.append(candidate)
@@ -241,73 +236,6 @@ def _same_occasion(
     if len(texts) != len(tldr):
         return tldr
     return [b for b, text in zip(tldr, texts, strict=True) if not two_facts(sentence, text)]
-
-
-def _beyond(
-    novel: Sequence[str], tldr: Sequence[tuple[frozenset[str], frozenset[str]]]
-) -> list[str]:
-    """The novel stems no TL;DR bullet uses either."""
-    told = frozenset().union(*(stems for stems, _ in tldr))
-    return [s for s in novel if s not in told]
-
-
-# A sentence's attribution, between commas or at its end: ", the Insurance Federation said,",
-# ", officials told reporters.", "according to a CNBC analysis of data ...", "first reported
-# by the Harbour Post". A few words, ending on the speaking verb or running to the next comma.
-_ATTRIBUTION_RE = re.compile(
-    r",\s+(?:[\w.'’&-]+\s+){0,6}(?:said|says|reported|reports|told\s+[\w.'’-]+|wrote|added"
-    r"|noted|announced|confirmed)(?=\s*[,.;]|\s*$)"
-    r"|,?\s+(?:according\s+to|(?:first\s+|as\s+)?(?:reported|shared|published)\s+by|citing)"
-    r"\s+[^,;]+?(?=\s*[,.;]\s|\s*\.?$)"
-)
-
-
-def _unattributed(sentence: str, beyond: Sequence[str]) -> tuple[str, list[str]]:
-    """`sentence` without its attributions, and those of `beyond` (stems) still in it."""
-    bare = _ATTRIBUTION_RE.sub("", sentence)
-    if bare == sentence:
-        return sentence, list(beyond)
-    kept = set(content_stems(bare))
-    return bare, [s for s in beyond if s in kept]
-
-
-def _goes_on(sentence: str, beyond: Sequence[str]) -> bool:
-    """Whether `beyond` (a sentence's stems no other outlet and no bullet has) makes a detail of
-    its own: enough words, one of them a name, a date or a figure (not "after a long search").
-    A weekday, a month or a people's adjective alone is no name: "filed charges Monday" is the
-    bullet again."""
-    if len(beyond) < RESTATED_MIN_NEW:
-        return False
-    stems = set(beyond)
-    bare = [w.strip(".,;:\"“”‘’'()") for w in sentence.split()[1:]]
-    # "in many Asian countries" describes; it names no one the card does not. A plural
-    # ("Senate Republicans refused ...") is a group that acts: a name.
-    return any(
-        (w[:1].isupper() and w not in CALENDAR_WORDS and not _adjective_of_people(w, nxt))
-        or w[:1].isdigit()
-        for w, nxt in zip(bare, [*bare[1:], ""], strict=False)
-        if stem_of(w) in stems
-    )
-
-
-# A people's adjective ends as "Asian", "Korean", "Chinese", "Danish", "Arabic", "American",
-# "German", "Cuban"; a bare "-an" is as often a country or a first name ("Iran", "Japan",
-# "Susan", "Ryan"), and "Brian" or "Eric" fit the adjective's ending too, so what follows decides.
-_ADJECTIVE_ENDINGS = ("ian", "ean", "ese", "ish", "ern", "ic", "can", "man", "ban")
-
-
-def _adjective_of_people(word: str, following: str) -> bool:
-    """Whether `word` is a people's adjective before a lowercase noun ("Asian countries"): not a
-    country or person acting ("officials in Iran cancelled", "Brian Logan said")."""
-    return (
-        bool(DEMONYM_RE.match(word))
-        and word.endswith(_ADJECTIVE_ENDINGS)
-        and following[:1].islower()
-        and following.isalpha()
-        and following not in STOPWORDS
-        and following not in VERB_WORDS
-        and not following.endswith("ed")
-    )
 
 
 def _is_teaser_cut(sentence: str) -> bool:
