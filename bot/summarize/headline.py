@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from bot.boilerplate import is_boilerplate, is_credit
+from bot.boilerplate import (
+    is_boilerplate,
+    is_caption,
+    is_credit,
+    is_page_furniture,
+    page_furniture_end,
+)
 from bot.models import Article
 from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
 from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes
@@ -24,6 +30,7 @@ from bot.summarize.media_pages import is_media_page
 from bot.summarize.quote_marks import open_quotes
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.site_names import strip_site_prefix, strip_site_suffix
+from bot.summarize.title_tone import CLICKBAIT_RE, badness
 from bot.summarize.wordmodel import DOC_FREQ
 from bot.textutil import QUOTATION_PAIRS, squash_spaces
 
@@ -39,13 +46,6 @@ _TRAILING_LIVE_RE = re.compile(
     r"blog|coverage))?|as it happened)\s*$"
 )
 _TRAILING_TAG_RE = re.compile(r"(?i)\s*[\[(](?:video|photos?|watch|live|updated?|opinion)[\])]\s*$")
-_CLICKBAIT_RE = re.compile(
-    r"(?i)\b(?:you won'?t believe|here'?s (?:why|what|how)|what you need to know|"
-    r"things to know|this is why|will shock|jaw-dropping|must see|the truth about|"
-    r"everything we know|you need to see|goes viral|slams|destroys|epic)\b"
-)
-
-
 # Tails and heads peeled per pass: a few suffice.
 _MAX_SUFFIXES = 4
 
@@ -90,22 +90,6 @@ def _tone_down(title: str) -> str:
         return title
     title = _BANGS_RE.sub("", _INTERROBANG_RE.sub("?", title))
     return title.rstrip(" !").strip()
-
-
-def _badness(title: str) -> float:
-    n = len(title.split())
-    bad = 0.0
-    if title.endswith("?"):
-        bad += 0.5
-    if _CLICKBAIT_RE.search(title):
-        bad += 0.5
-    if title[:1] in "\"“‘'":
-        bad += 0.3
-    if n < 5:
-        bad += 0.3
-    if n > 16:
-        bad += 0.02 * (n - 16)
-    return bad
 
 
 _SHOUTED_PENALTY = 0.3
@@ -154,8 +138,8 @@ def choose_headline(
     ]
     # Clickbait is ruled out, not just marked down, whenever any other title is usable: a short
     # plain title beats "You won't believe ..." however much story vocabulary the bait uses.
-    if any(not _CLICKBAIT_RE.search(cleaned) for _, cleaned in cleaned_titles):
-        cleaned_titles = [(i, c) for i, c in cleaned_titles if not _CLICKBAIT_RE.search(c)]
+    if any(not CLICKBAIT_RE.search(cleaned) for _, cleaned in cleaned_titles):
+        cleaned_titles = [(i, c) for i, c in cleaned_titles if not CLICKBAIT_RE.search(c)]
     # So is a question or an explainer ("Where is ...?", "What the vote means for ..."): a card
     # headline says what happened, which another outlet's title does when it tells this story.
     cleaned_titles = reporting_titles(cleaned_titles, articles)
@@ -176,7 +160,7 @@ def choose_headline(
             score = float(len(set(stems)))
         # A recased shouted title is only as good as the case guessed for it: a title that never
         # shouted is the safer headline when it tells the story as well.
-        bad = _badness(cleaned) + (_SHOUTED_PENALTY if loud[index] else 0.0)
+        bad = badness(cleaned) + (_SHOUTED_PENALTY if loud[index] else 0.0)
         if media[index]:
             bad += _MEDIA_PAGE_PENALTY
         score *= 1.0 - min(0.9, bad)
@@ -203,7 +187,7 @@ def _unshouted(headline: str, articles: Sequence[Article]) -> str:
     return fix_shouting(headline, forms)
 
 
-# A headline made from body text: as long as a title may run before `_badness` marks it down.
+# A headline made from body text: as long as a title may run before `title_tone.badness` marks it down.
 TEXT_HEADLINE_MAX_WORDS = 16
 # Sentences looked at for one that is not a credit or boilerplate: a caption comes first at most.
 _TEXT_HEADLINE_SENTENCES = 4
@@ -228,9 +212,20 @@ def _headline_from_text(text: str, short_ok: bool = True) -> str:
     hits the harbour...") is kept whole when no later sentence serves, never lost.
     """
     short = ""
-    sentences = split_sentences(squash_spaces(text), _TEXT_HEADLINE_SENTENCES)
-    reporting = [part for sentence in sentences for part in _bar_parts(sentence)]
-    for sentence in reporting or [without_dateline(s) for s in sentences[:1]]:
+    # Split before spaces are squashed: a title line above the text ends at its paragraph break,
+    # not in the first sentence ("Songs Remixed: Listen to 7 of the Best The rap world ...").
+    text = _joined_drop_cap(text)
+    found = split_sentences(text, _TEXT_HEADLINE_SENTENCES)
+    sentences = [squash_spaces(s) for s in found]
+    reporting = [
+        part
+        for raw, sentence in zip(found, sentences, strict=True)
+        if not _captioned(raw, text) and not sentence.endswith((",", ":"))
+        for part in _bar_parts(sentence)
+    ]
+    # With no reporting, the first sentence, whatever it is, only as the last resort: another
+    # text's reporting first (`choose_headline` asks with `short_ok` last).
+    for sentence in reporting or [without_dateline(s) for s in sentences[:1] if short_ok]:
         words = sentence.split()
         if not words:
             continue
@@ -252,6 +247,27 @@ def _headline_from_text(text: str, short_ok: bool = True) -> str:
                 return balanced_cut(_finish(cut), ELLIPSIS)
         return balanced_cut(_finish(_word_cut(words)), ELLIPSIS)
     return short
+
+
+# A drop cap set apart from its word ("T he most likely ...", "T\n\nhe ..."): any letter but
+# the words "A" and "I", before a lowercase run.
+_DROP_CAP_RE = re.compile(r"^(\W*)([B-HJ-Z])\s+(?=[a-z]+\b)")
+
+
+def _joined_drop_cap(text: str) -> str:
+    return _DROP_CAP_RE.sub(r"\1\2", text.lstrip(), count=1)
+
+
+def _captioned(sentence: str, text: str) -> bool:
+    """Whether `sentence` of `text` is a picture's caption: a credit follows it on its line ("...
+    on September 20, 2005. Jane Roe/Tide Agency", "... on August 11th. Photo: Jane Roe")."""
+    at = text.find(sentence)
+    if at < 0:
+        return False
+    rest = text[at + len(sentence) :].split("\n", 1)[0].strip()
+    return bool(rest) and (
+        is_credit(rest) or _SLASH_CREDIT_RE.match(rest) is not None or is_page_furniture(rest)
+    )
 
 
 # The ellipsis a feed ends a cut teaser with, and the comma or dash it may follow.
@@ -310,7 +326,17 @@ def _bar_parts(sentence: str) -> list[str]:
     Roe/Tide Agency Crowds ...") or a page's "PHILADELPHIA | PHILADELPHIA (Reuters) - Eight
     people ..." as one sentence: a credit goes, and a part that is no clause when another is."""
     # Credits are told before labels go: "Photo: Jane Roe" is one by its label.
-    parts = [p for p in sentence.split(" | ") if not is_boilerplate(p) and not is_credit(p)]
+    # A page's buttons glued before its first words ("SHARE COPY LINK Judge ...") go; a part
+    # that is all furniture, a caption or a player's message, is no headline.
+    sentence = sentence[page_furniture_end(sentence) :]
+    parts = [
+        p
+        for p in sentence.split(" | ")
+        if not is_boilerplate(p)
+        and not is_credit(p)
+        and not is_caption(p)
+        and not is_page_furniture(p)
+    ]
     if len(parts) > 1:
         parts = [p for p in parts if not _SLASH_CREDIT_RE.match(p.strip())]
     parts = [without_dateline(_LABEL_RE.sub("", p.strip())) for p in parts]
@@ -331,7 +357,9 @@ def _word_cut(words: Sequence[str]) -> str:
     phrase hanging nor inside a name; the plain limit when every end does (a list of names)."""
     for n in range(TEXT_HEADLINE_MAX_WORDS, TEXT_HEADLINE_MAX_WORDS // 2, -1):
         last = words[n - 1].strip(",;:\"“”'‘’()").casefold()
-        if last and last not in MID_CUT_ENDINGS and not _in_name(words, n):
+        # "... as the meeting place | of the clan": what the last word takes is still to come.
+        takes = n < len(words) and words[n].casefold() in ("of", "to")
+        if last and last not in MID_CUT_ENDINGS and not takes and not _in_name(words, n):
             break
     else:
         n = TEXT_HEADLINE_MAX_WORDS

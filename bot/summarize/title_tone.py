@@ -1,0 +1,72 @@
+"""How a title reads as a card's headline: what marks it down against another outlet's.
+
+A question, clickbait, an opening quotation, a very short or long title; a second sentence, the
+outlet's comment on its news ("... Despite Apology. This Is Disgusting"); a kicker before a dash,
+its pun ("The No's have it - Newsom survives ..."); and, only enough to tip a tie, Title Case.
+`headline.choose_headline` weighs each title's story vocabulary by it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.summarize.sentences import ABBREVIATIONS
+
+CLICKBAIT_RE = re.compile(
+    r"(?i)\b(?:you won'?t believe|here'?s (?:why|what|how)|what you need to know|"
+    r"things to know|this is why|will shock|jaw-dropping|must see|the truth about|"
+    r"everything we know|you need to see|goes viral|slams|destroys|epic)\b"
+)
+
+
+def badness(title: str) -> float:
+    """How much `title` reads worse than a plain report: 0 for none, each fault adding its share
+    (the caller scales a title's score by what is left, at least a tenth)."""
+    n = len(title.split())
+    bad = 0.0
+    if title.endswith("?"):
+        bad += 0.5
+    if CLICKBAIT_RE.search(title):
+        bad += 0.5
+    if title[:1] in "\"“‘'":
+        bad += 0.3
+    if n < 5:
+        bad += 0.3
+    if n > 16:
+        bad += 0.02 * (n - 16)
+    # A second sentence is the outlet's comment on its news ("... Despite Apology. This Is
+    # Disgusting", "... ended. These programs may help"); a kicker before a dash is its pun ("The
+    # No's have it - Newsom survives ..."): another outlet's plain title tells it better.
+    if _SECOND_SENTENCE_RE.search(title) and not _abbreviation_end(title):
+        bad += _EDITORIAL_PENALTY
+    if _KICKER_RE.match(title):
+        bad += _EDITORIAL_PENALTY
+    if _title_case(title):
+        bad += _TITLE_CASE_PENALTY
+    return bad
+
+
+_EDITORIAL_PENALTY = 0.3
+# Title Case is a house style more than a tone: only enough to tip a tie to a title in sentence
+# case, which reads as the card's own.
+_TITLE_CASE_PENALTY = 0.1
+# A word of four letters or more ending a sentence inside the title, and the next one opening.
+_SECOND_SENTENCE_RE = re.compile(r"\b([A-Za-z][a-z]{3,})[.!?]\s+[\"“‘']?[A-Z]")
+# A short lead before a spaced dash and a longer tail: "High sign for legal pot — Pritzker ...".
+_KICKER_RE = re.compile(r"^(?:\S+\s+){0,4}\S+\s[-–—]\s(?:\S+\s+){5,}\S+")
+# Small words Title Case leaves in lowercase; a title of longer words all capitalised is one.
+_TITLE_CASE_SMALL = frozenset(
+    "a an the and or but nor of in on at to for by with from as vs via".split()
+)
+_TITLE_CASE_MIN_WORDS = 5
+
+
+def _abbreviation_end(title: str) -> bool:
+    """Whether every sentence end `_SECOND_SENTENCE_RE` finds is an abbreviation's ("Dept.")."""
+    return all(m.group(1).casefold() in ABBREVIATIONS for m in _SECOND_SENTENCE_RE.finditer(title))
+
+
+def _title_case(title: str) -> bool:
+    words = [w.strip("\"“”‘’'()[]:,") for w in title.split()]
+    words = [w for w in words if w[:1].isalpha() and w.casefold() not in _TITLE_CASE_SMALL]
+    return len(words) >= _TITLE_CASE_MIN_WORDS and all(w[:1].isupper() for w in words)
