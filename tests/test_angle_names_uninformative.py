@@ -24,6 +24,8 @@ def test_places_bodies_publications_and_page_words_are_no_names() -> None:
         assert is_uninformative(name), name
     for name in ("Fox News", "Associated Press", "Washington Post", "Wayback Machine", "URLs"):
         assert is_uninformative(name), name
+    for name in ("Harbour News Network", "Eastern United States"):
+        assert is_uninformative(name), name
     for name in ("Odile Marchetti", "Pellmouth Harbour Board", "Texas Legislature"):
         assert not is_uninformative(name), name
 

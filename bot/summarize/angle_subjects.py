@@ -109,7 +109,7 @@ def is_uninformative(name: str) -> bool:
     if len(words) > 1 and words[0] in _COMPASS:
         words = words[1:]
         name = " ".join(words)
-    if name in _GENERIC_NAMES or _PUBLICATION_RE.fullmatch(name):
+    if name in _GENERIC_NAMES or _PUBLICATION_RE.fullmatch(name) or "News" in words:
         return True
     if len(words) == 1 and name in _INSTITUTION_WORDS:
         return True
