@@ -10,11 +10,12 @@ page's furniture ("Wayback Machine", "JavaScript").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.models import Article
 from bot.summarize.angle_names import CONNECTORS, FOR_HEADS
 from bot.summarize.grounding import POSSESSIVE_RE
+from bot.summarize.sentences import content_stems
 
 # An outlet count past this share names the story's subject, not one outlet's detail.
 SUBJECT_SHARE = 0.5
@@ -23,13 +24,16 @@ SUBJECT_SHARE = 0.5
 class StorySubjects:
     """Asked by membership: whether a name is one the story is about. A name in the card's
     headline, or a person's surname there ("Donald Trump" under "Trump unloads ..."), or a name
-    more than half the story's outlets (two at least) write."""
+    whose words more than half the story's outlets (two at least) use.
 
-    __slots__ = ("_headline", "_seen", "_texts")
+    Outlets are read as the sets of stems they use (`outlet_stems`), which the angles build
+    anyway: searching every outlet's whole text for each name cost a big story seconds."""
 
-    def __init__(self, headline: str, outlet_texts: Sequence[str]) -> None:
+    __slots__ = ("_headline", "_outlets", "_seen")
+
+    def __init__(self, headline: str, outlet_stems: Sequence[Collection[str]]) -> None:
         self._headline = headline
-        self._texts = outlet_texts
+        self._outlets = outlet_stems
         self._seen: dict[str, bool] = {}
 
     def __contains__(self, name: object) -> bool:
@@ -44,11 +48,11 @@ class StorySubjects:
         last = surname(name)
         if _has_word(self._headline, name) or (last and _has_word(self._headline, last)):
             return True
-        if len(self._texts) < 2:
+        stems = content_stems(name)
+        if len(self._outlets) < 2 or not stems:
             return False
-        # A plain search first: a name most outlets lack costs no pattern over their texts.
-        writing = sum(1 for text in self._texts if name in text and _has_word(text, name))
-        return writing >= 2 and writing > SUBJECT_SHARE * len(self._texts)
+        using = sum(1 for outlet in self._outlets if all(s in outlet for s in stems))
+        return using >= 2 and using > SUBJECT_SHARE * len(self._outlets)
 
 
 def _has_word(text: str, words: str) -> bool:

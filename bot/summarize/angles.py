@@ -285,7 +285,7 @@ def build_angles(
         {o: texts_of(arts) for o, arts in by_outlet.items()},
         "\n".join([headline, *texts]),
     )
-    subjects = StorySubjects(headline, [texts_of(arts) for arts in by_outlet.values()])
+    subjects = StorySubjects(headline, list(cache.values()))
     picks: list[_Pick] = []
     sole_angles: list[Angle] = []
     also: list[str] = []
