@@ -23,7 +23,7 @@ NETWORK = r"(?:facebook|twitter|pinterest|linkedin|whatsapp|reddit|messenger|sms
 # location notice, a sharing link's label. Written as pages write them: prose about players,
 # archives or tweets says more around the words.
 _FURNITURE_LINE_RE = re.compile(
-    r"^(?:"
+    r"(?:"
     r"rating is available when the video has been rented"
     r"|this (?:feature|video|content) is (?:not|no longer|currently not) available\b.{0,40}"
     r"|(?:please )?(?:turn on|enable|activate) javascript\b.*"
@@ -31,7 +31,6 @@ _FURNITURE_LINE_RE = re.compile(
     r"|read or share this story:.*"
     r"|newsletter sign[ -]up\b.*"
     r"|(?:free )?sign up\b.{0,40}\b(?:you agree|offers|updates|newsletters?|e-?mails?)\b.*"
-    r"|.{0,120}\bfree sign[ -]up"
     r"|(?:breaking news )?e-?mails? get breaking news alerts\b.*"
     r"|(?:tweet with a location\b|you can add location information to your tweets\b"
     r"|when you tweet with a location\b|you always have the option to delete your tweet"
@@ -39,22 +38,35 @@ _FURNITURE_LINE_RE = re.compile(
     r"|embed\b.{0,120}\bcopy this code to your (?:website|site|blog)\b.*"
     r"|related (?:photos|pictures|videos?|stories|articles|links|coverage|content):.*"
     r"|crawl (?:start|end) date:.*"
-    r")[\s.!]*$"
-    # A web archive's note, wherever a crawl and the archive's words meet in one sentence.
-    r"|\bcrawl(?:s|ed|er|ers|ing)?\b.*\b(?:internet archive|wayback|alexa|seed ?list|urls|robots"
-    r"\.txt|warc|heritrix|no more 404|embargo|collection|archive|software|sites|seeds?)\b"
+    r")[\s.!]*",
+    re.IGNORECASE,
+)
+# A web archive's note, wherever a crawl and the archive's words meet in one sentence.
+_CRAWL = r"\bcrawl(?:s|ed|er|ers|ing)?\b"
+_ARCHIVE_NOTE_RE = re.compile(
+    rf"{_CRAWL}.*\b(?:internet archive|wayback|alexa|seed ?list|urls|robots\.txt|warc|heritrix"
+    r"|no more 404|embargo|collection|archive|software|sites|seeds?)\b"
     r"|\b(?:web|wide|distributed) crawl(?:s|ing)?\b"
-    r"|\b(?:internet archive|wayback machine|alexa internet|heritrix|warc files?|seed ?list)\b"
-    r".*\bcrawl(?:s|ed|er|ers|ing)?\b"
+    rf"|\b(?:internet archive|wayback machine|alexa internet|heritrix|warc files?|seed ?list)\b.*{_CRAWL}"
     r"|\bwayback machine after an embargo\b",
     re.IGNORECASE,
 )
+# A sign-up button after a plea: "... never miss our top stories Free Sign Up".
+_SIGN_UP_ENDS = ("free sign up", "free sign-up")
 
 
 def furniture_line(line: str) -> bool:
     """Whether `line`, as a whole, is a page's furniture (not buttons before reporting)."""
     line = line.strip()
-    return len(line) <= MAX_CHARS and _FURNITURE_LINE_RE.search(line) is not None
+    if len(line) > MAX_CHARS:
+        return False
+    if _FURNITURE_LINE_RE.fullmatch(line) is not None:
+        return True
+    low = line.casefold()
+    if low.rstrip(" .!").endswith(_SIGN_UP_ENDS):
+        return True
+    # Most lines name neither: the archive's pattern is searched only where it could match.
+    return ("crawl" in low or "wayback" in low) and _ARCHIVE_NOTE_RE.search(line) is not None
 
 
 # Buttons run together before a page's text ("share tweet pin email", "CLOSE Skip in Skip x Embed
