@@ -6,6 +6,7 @@ loopback feed server and SQLite file for the poll."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,9 @@ import sqlite_utils
 from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
 from bot.ingest import parser
+from bot.ingest.attributes import crowded_element
+from bot.ingest.errors import FeedParseError
+from bot.ingest.normalize import parse_date
 from bot.ingest.parser import MAX_FEED_ENTRIES, parse_feed
 from bot.pipeline.poll import poll_feeds
 from bot.store import feeds as feed_store
@@ -203,3 +207,192 @@ async def test_polling_a_feed_of_100000_tiny_items_parses_only_the_entries_read(
     )
     (size,) = parsed_sizes
     assert size < len(body) / 50
+
+
+# Review findings (session 21): each document below made the cut choose other entries than the
+# parser, or let a hostile one past the attribute guard. Each is compared with the choice made
+# after parsing the whole document, which the cut must never change.
+
+
+def _choices(body: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """The GUIDs read with the cut, then without it."""
+    with_cut = [e.guid for e in parse_feed(body).entries]
+    with monkeypatch.context() as patch:
+        patch.setattr(parser, "keep_newest_entries", lambda body, limit: None)
+        whole = [e.guid for e in parse_feed(body).entries]
+    return with_cut, whole
+
+
+ATOM_HEAD = '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Quay</title>'
+
+
+def _atom(entries: list[str]) -> bytes:
+    return (ATOM_HEAD + "".join(entries) + "</feed>").encode()
+
+
+def _at(n: int) -> datetime:
+    return START + timedelta(minutes=n)
+
+
+def test_the_cut_never_joins_the_pieces_of_a_start_tag_past_the_attribute_guard(
+    parsed_sizes: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Throwaway undated items split one tag's attributes into pieces under the guard's limit;
+    # cut out, they would have left one element of 18,000 attributes (quadratic, GIL held).
+    seen: list[bytes] = []
+    real = parser.fastfeedparser.parse
+    monkeypatch.setattr(
+        parser.fastfeedparser, "parse", lambda body, **kw: (seen.append(body), real(body, **kw))[1]
+    )
+    pieces = "".join(
+        "".join(f' a{p}_{i}=""' for i in range(900)) + " <item></item>" for p in range(20)
+    )
+    items = [_item(n, _rfc822(n)) for n in range(MAX_FEED_ENTRIES)]
+    body = HEAD + f"<bag{pieces}/>".encode() + "".join(items).encode() + TAIL
+    with contextlib.suppress(FeedParseError):  # refused is as good: no parser read it
+        parse_feed(body)
+    assert all(crowded_element(read) is None for read in seen)
+
+
+def test_the_cut_never_makes_markup_of_what_was_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "<!" and "[CDATA[" with an undated item between them: cut out, a CDATA section opened.
+    seen: list[bytes] = []
+    real = parser.fastfeedparser.parse
+    monkeypatch.setattr(
+        parser.fastfeedparser, "parse", lambda body, **kw: (seen.append(body), real(body, **kw))[1]
+    )
+    items = [_item(n, _rfc822(n)) for n in range(MAX_FEED_ENTRIES)]
+    body = _rss(["<!<item></item>[CDATA[", *items, "]]>"])
+    parse_feed(body)
+    assert all(b"<![CDATA[" not in read for read in seen)
+
+
+def test_dates_dateutil_reads_still_rank_past_two_thousand_of_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An archive, oldest first, one episode a day in forms `parse_date` does not read.
+    forms = ("%b %d, %Y", "%d %b %Y", "%m/%d/%Y")
+    items = [
+        f"<item><title>Ep {n}</title><guid>https://quay.example/{n}</guid>"
+        f"<pubDate>{(START + timedelta(days=n)).strftime(forms[n % 3])}</pubDate></item>"
+        for n in range(3000)
+    ]
+    with_cut, whole = _choices(_rss(items), monkeypatch)
+    assert with_cut == whole
+    assert with_cut[-1] == "https://quay.example/2999"
+
+
+def test_undated_guids_spend_no_date_reading_the_dated_items_need(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    items = [f"<item><title>Old {n}</title><guid>note-{n}</guid></item>" for n in range(2100)]
+    items += [
+        f"<item><title>N {n}</title><guid>https://quay.example/{n}</guid>"
+        f"<pubDate>{_at(n):%m/%d/%Y %H:%M}</pubDate></item>"
+        for n in range(1100)
+    ]
+    with_cut, whole = _choices(_rss(items), monkeypatch)
+    assert with_cut == whole
+
+
+def test_past_the_dates_dateutil_may_read_the_choice_is_left_to_the_parser(
+    monkeypatch: pytest.MonkeyPatch, parsed_sizes: list[int]
+) -> None:
+    # Slashes with the year first and a clock: read only by dateutil, 2,500 times.
+    items = [
+        f"<item><title>N {n}</title><guid>https://quay.example/{n}</guid>"
+        f"<pubDate>{_at(n):%Y/%m/%d %H:%M}</pubDate></item>"
+        for n in range(2500)
+    ]
+    body = _rss(items)
+    with_cut, whole = _choices(body, monkeypatch)
+    assert with_cut == whole
+    assert parsed_sizes[0] == len(body)  # not cut: the parser read and chose
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Jul 01, 2024",
+        "Feb 29, 2023",
+        "01 Jul 2024",
+        "7 Sep 1999",
+        "07/01/2024",
+        "13/01/2024",
+        "02/30/2024",
+        "Mon, 01 Jul 2024 24:00:00 GMT",
+        "Mon, 01 Jul 2024 10:00:00 GMT",
+        "note-4821",
+        "May-2024",
+        "inf-3",
+        "at-5",
+        "story_12a",
+        "EST-9",
+        "x",
+    ],
+)
+def test_dates_read_without_the_library_are_read_as_it_reads_them(value: str) -> None:
+    from bot.ingest import entry_dates
+
+    library = entry_dates._library_date
+    assert library is not None
+    iso = library(value)
+    expected = parse_date(iso) if iso else None
+    read, when = entry_dates.read_date(value, entry_dates.Budget())
+    assert read == bool(iso)
+    assert when == (expected.timestamp() if expected else None)
+
+
+def test_a_date_in_cdata_after_white_space_ranks_its_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    items = [
+        f"<item><title>N {n}</title><guid>https://quay.example/{n}</guid>"
+        f"<pubDate>\n  <![CDATA[{_rfc822(n)}]]>\n</pubDate></item>"
+        for n in range(MAX_FEED_ENTRIES + 200)
+    ]
+    with_cut, whole = _choices(_rss(items), monkeypatch)
+    assert with_cut == whole
+    assert with_cut[0] == "https://quay.example/200"
+
+
+def test_an_atom_entry_is_dated_by_its_own_updated_not_its_sources(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The <source>'s date comes first here: the parser reads only the entry's own children.
+    entries = [
+        f"<entry><id>urn:n:{n}</id><title>N {n}</title><source><id>urn:s</id>"
+        f"<updated>2030-01-0{1 + n % 9}T00:00:00Z</updated></source>"
+        f"<updated>{_at(n).isoformat()}</updated></entry>"
+        for n in range(MAX_FEED_ENTRIES + 200)
+    ]
+    with_cut, whole = _choices(_atom(entries), monkeypatch)
+    assert with_cut == whole
+    assert with_cut[0] == "urn:n:200"
+
+
+def test_an_empty_atom_published_is_passed_over_for_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entries = [
+        f"<entry><id>urn:n:{n}</id><title>N {n}</title><published/>"
+        f"<published>{_at(n).isoformat()}</published></entry>"
+        for n in range(MAX_FEED_ENTRIES + 200)
+    ]
+    with_cut, whole = _choices(_atom(entries), monkeypatch)
+    assert with_cut == whole
+    assert with_cut[0] == "urn:n:200"
+
+
+def test_prefixed_and_stray_items_are_no_entries_to_the_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Extension elements named item, and newer items after </channel>: the parser reads
+    # neither, so neither takes the place of an item it reads.
+    items = [_item(n, _rfc822(n)) for n in range(MAX_FEED_ENTRIES)]
+    extensions = "".join(f"<x:item xmlns:x='urn:x'>ext {k}</x:item>" for k in range(5))
+    stray = "".join(_item(10**5 + k, _rfc822(10**5 + k)) for k in range(50))
+    body = _rss([extensions, *items]).replace(TAIL, b"</channel>" + stray.encode() + b"</rss>")
+    with_cut, whole = _choices(body, monkeypatch)
+    assert with_cut == whole
+    assert len(with_cut) == MAX_FEED_ENTRIES

@@ -212,9 +212,13 @@ def _parse(
         # There an "&" may be half of a character: only those in its ASCII text are repaired.
         body = repair_entities(body, view=ascii_view(body))
     else:
+        # Repaired first: expat, which the cut reads with, refuses an HTML entity.
+        body = repair_entities(body)
         if cut := keep_newest_entries(body, MAX_FEED_ENTRIES):
             body, unread = cut
-        body = repair_entities(body)
+            # Checked again, though the cut joins no markup: the guard is what parsers see.
+            if crowded := crowded_element(body):
+                raise FeedParseError(str(crowded))
     end = None if json_body else missing_end(body)
     # A cut-off feed that stops inside an entry: that entry is left out (`_build`).
     cut_starts = cut_entry_starts(body) if end else None
