@@ -396,3 +396,15 @@ def test_prefixed_and_stray_items_are_no_entries_to_the_cut(
     with_cut, whole = _choices(body, monkeypatch)
     assert with_cut == whole
     assert len(with_cut) == MAX_FEED_ENTRIES
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32-le"])
+def test_a_huge_utf16_or_utf32_document_is_cut_too(parsed_sizes: list[int], codec: str) -> None:
+    count = 20 * MAX_FEED_ENTRIES
+    text = HEAD + b"".join(b"<item><guid>note-%d</guid></item>" % n for n in range(count)) + TAIL
+    body = text.decode().replace('version="1.0"?>', f'version="1.0" encoding="{codec}"?>')
+    parsed = parse_feed(body.encode(codec))
+    assert parsed.unread_entries == count - MAX_FEED_ENTRIES
+    assert [e.guid for e in parsed.entries[:2]] == ["note-0", "note-1"]
+    (size,) = parsed_sizes
+    assert size < len(text) / 10

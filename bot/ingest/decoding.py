@@ -19,6 +19,7 @@ from lxml import etree
 
 from bot.ingest import iso_2022
 from bot.ingest.jsonfeed import is_json
+from bot.ingest.wide_encodings import wide_to_utf8
 
 __all__ = [
     "file_to_utf8",
@@ -86,7 +87,8 @@ def to_utf8(body: bytes, content_type: str | None) -> bytes:
     if body.startswith(codecs.BOM_UTF8):
         return _utf8_by_bom(body[len(codecs.BOM_UTF8) :])
     if body.startswith(BOMS) or b"\x00" in body[:4]:
-        return body  # UTF-16 or UTF-32, which both parsers detect; none of the below applies
+        # UTF-16 or UTF-32: as UTF-8, what reads the bytes before the parsers finds markup.
+        return wide_to_utf8(body) or body
     declaration = _XML_DECL_ENCODING_RE.match(body)
     if declaration:
         label = declaration.group(3).decode("ascii", "replace")
