@@ -408,3 +408,42 @@ def test_a_huge_utf16_or_utf32_document_is_cut_too(parsed_sizes: list[int], code
     assert [e.guid for e in parsed.entries[:2]] == ["note-0", "note-1"]
     (size,) = parsed_sizes
     assert size < len(text) / 10
+
+
+def test_a_declared_entity_in_a_date_leaves_the_choice_to_the_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The parser keeps the reference unresolved, which ends the date's text there.
+    items = [
+        f"<item><title>N {n}</title><guid>https://quay.example/{n}</guid>"
+        f"<pubDate>{_rfc822(n).replace(' 2024', '&year;')}</pubDate></item>"
+        for n in range(MAX_FEED_ENTRIES + 200)
+    ]
+    body = _rss(items).replace(
+        b'<?xml version="1.0"?>', b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY year " 2024">]>'
+    )
+    with_cut, whole = _choices(body, monkeypatch)
+    assert with_cut == whole
+
+
+def test_rss_1_items_and_self_closed_items_are_cut_as_the_parser_chooses(
+    monkeypatch: pytest.MonkeyPatch, parsed_sizes: list[int]
+) -> None:
+    count = MAX_FEED_ENTRIES + 200
+    numbers = list(range(count))
+    random.Random(3).shuffle(numbers)
+    items = "".join(
+        f'<item rdf:about="https://q.example/{n}"><title>N {n}</title>'
+        f"<link>https://q.example/{n}</link><dc:date>{_at(n).isoformat()}</dc:date></item>"
+        + ('<item rdf:about="https://q.example/empty"/>' if n % 100 == 0 else "")
+        for n in numbers
+    )
+    body = (
+        '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        '<channel rdf:about="https://q.example/"><title>Q</title><link>https://q.example/</link>'
+        f"</channel>{items}</rdf:RDF>"
+    ).encode()
+    with_cut, whole = _choices(body, monkeypatch)
+    assert with_cut == whole
+    assert parsed_sizes[0] < len(body)  # cut, and the same choice

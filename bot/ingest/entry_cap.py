@@ -124,6 +124,7 @@ class _Scan:
         # The entry's direct children a date is read from, with their text, in order.
         self.children: list[tuple[str, str | None]] = []
         self.child = ""  # the direct child being read, "" when none
+        self.child_dated = False  # whether its text dates the entry
         self.reading = False  # whether text now is still that child's own first text
         self.text: list[str] = []
 
@@ -135,6 +136,10 @@ class _Scan:
         # An element's text, as the parser reads it, stops at a comment or instruction too.
         parser.CommentHandler = self._stop_reading
         parser.ProcessingInstructionHandler = self._stop_reading_pi
+        # The parser keeps a declared entity's reference as a node (it does not resolve them),
+        # which ends an element's text there; expat would read on. Such documents are rare.
+        parser.EntityDeclHandler = self._entity
+        parser.SkippedEntityHandler = self._skipped
         parser.Parse(self.body, True)
         return self.spans
 
@@ -147,7 +152,7 @@ class _Scan:
             self.reading = False
             if depth == self.entry_depth + 1:
                 self.child = name
-                self.reading = self._dates(name)
+                self.child_dated = self.reading = self._dates(name)
                 self.text = []
             elif self._is_entry(name, depth):
                 raise _Unsure("an entry inside an entry")
@@ -201,21 +206,22 @@ class _Scan:
         if not self.entry_depth or depth > self.entry_depth + 1:
             return
         if depth == self.entry_depth + 1:
-            if self.child and self._dates(self.child):
+            if self.child_dated:
                 self.children.append((self.child, "".join(self.text) or None))
             self.child = ""
-            self.reading = False
+            self.child_dated = self.reading = False
             return
         self.entry_depth = 0
-        pos = self.parser.CurrentByteIndex
-        if self.body.startswith(b"</", pos):
-            end = self.body.find(b">", pos) + 1
-        elif pos == self.entry_start and (tag := _EMPTY_TAG.match(self.body, pos)):
+        # Expat reports the end of an empty-element tag just past it, of an end tag at its "<".
+        body, pos = self.body, self.parser.CurrentByteIndex
+        if body[pos - 2 : pos] == b"/>" and (tag := _EMPTY_TAG.match(body, self.entry_start)):
             end = tag.end()
+            if end != pos:
+                raise _Unsure("an empty entry's tag that is not where expat read it")
+        elif body.startswith(b"</", pos) and (end := body.find(b">", pos) + 1) > 0:
+            pass
         else:
             raise _Unsure("an entry's end that is no tag in the bytes")
-        if end <= 0:
-            raise _Unsure("an end tag not closed")
         self.spans.append((self.entry_start, end, self._when()))
 
     def _chars(self, data: str) -> None:
@@ -228,6 +234,13 @@ class _Scan:
 
     def _stop_reading_pi(self, _target: str, _data: str) -> None:
         self._stop_reading(_data)
+
+    def _entity(self, _name: str, is_parameter: int, *_declaration: Any) -> None:
+        if not is_parameter:
+            raise _Unsure("a general entity declared")
+
+    def _skipped(self, _name: str, _is_parameter: int) -> None:
+        raise _Unsure("an entity not declared here")
 
     def _when(self) -> float | None:
         if self.kind == "atom":

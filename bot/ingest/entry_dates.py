@@ -81,7 +81,8 @@ def read_date(raw: str, budget: Budget) -> tuple[bool, float | None]:
     value = raw.strip()
     if not value:
         return False, None
-    if (when := _common(value)) is not None:
+    # Each form read here opens with a digit or a capital: a GUID seldom does.
+    if (value[0].isdigit() or value[0].isupper()) and (when := _common(value)) is not None:
         return True, when
     if _no_date(value):
         return False, None
