@@ -447,3 +447,17 @@ def test_rss_1_items_and_self_closed_items_are_cut_as_the_parser_chooses(
     with_cut, whole = _choices(body, monkeypatch)
     assert with_cut == whole
     assert parsed_sizes[0] < len(body)  # cut, and the same choice
+
+
+def test_a_huge_document_the_size_cap_cut_off_is_cut_too(
+    parsed_sizes: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a fetch keeps of an archive past its size cap: well-formed up to where it stops.
+    count = 20 * MAX_FEED_ENTRIES
+    numbers = list(range(count))
+    random.Random(8).shuffle(numbers)
+    body = _rss([_item(n, _rfc822(n)) for n in numbers])
+    body = body[: body.rindex(b"<pubDate>")]
+    with_cut, whole = _choices(body, monkeypatch)
+    assert with_cut == whole
+    assert parsed_sizes[0] < len(body) / 10

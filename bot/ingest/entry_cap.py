@@ -10,7 +10,7 @@ DOCTYPE, namespaces, depth), each entry dated by its own child elements as the p
 entries' own tags, never inside markup: the parsers then read only as many entries as are kept.
 
 The cut is made only when it surely chooses what the parser would: a well-formed RSS 2.0, Atom
-or RSS 1.0 document whose entries are where the parser looks for them (an RSS channel's `item`
+or RSS 1.0 document (or the start of one, which the fetch's size cap cut off) whose entries are where the parser looks for them (an RSS channel's `item`
 children; Atom entries and RSS 1.0 items at any depth, none inside another), whose dates take
 dateutil no more than `entry_dates.SLOW_DATES` times. Anything else is left whole, and the
 parse after still reads only the newest entries, at the old cost.
@@ -140,7 +140,10 @@ class _Scan:
         # which ends an element's text there; expat would read on. Such documents are rare.
         parser.EntityDeclHandler = self._entity
         parser.SkippedEntityHandler = self._skipped
-        parser.Parse(self.body, True)
+        # Not final: a document the fetch's size cap cut off is a well-formed one so far, and
+        # the entries before the cut are found; the parser leaves the one it stops inside out
+        # (`shape.cut_entry_starts`), and that one's bytes are kept as they are.
+        parser.Parse(self.body, False)
         return self.spans
 
     def _start(self, name: str, _attributes: Any) -> None:
