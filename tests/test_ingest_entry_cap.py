@@ -461,3 +461,36 @@ def test_a_huge_document_the_size_cap_cut_off_is_cut_too(
     with_cut, whole = _choices(body, monkeypatch)
     assert with_cut == whole
     assert parsed_sizes[0] < len(body) / 10
+
+
+def test_dates_the_parser_misreads_rank_as_they_are_read_again(
+    monkeypatch: pytest.MonkeyPatch, parsed_sizes: list[int]
+) -> None:
+    # A 12-hour clock and an offset after "GMT", which `entry_fields` reads again from the
+    # document (a comment left out there, not by the parser): the newer half is written so.
+    count = MAX_FEED_ENTRIES + 300
+    numbers = list(range(count))
+    random.Random(4).shuffle(numbers)
+
+    def item(n: int) -> str:
+        when = _at(n)
+        date = _rfc822(n)
+        if n >= count // 2:
+            date = rng.choice(
+                [
+                    f"<!-- moved -->{when:%b %d, %Y %I:%M %p}",
+                    f"{when:%a, %d %b %Y %H:%M:%S} GMT+0000",
+                    f"{when:%a, %d %b %Y %I:%M:%S %p} +0000",
+                ]
+            )
+        return (
+            f"<item><title>N {n}</title><guid>https://quay.example/{n}</guid>"
+            f"<pubDate>{date}</pubDate></item>"
+        )
+
+    rng = random.Random(6)
+    body = _rss([item(n) for n in numbers])
+    with_cut, whole = _choices(body, monkeypatch)
+    assert with_cut == whole
+    assert "https://quay.example/0" not in with_cut
+    assert parsed_sizes[0] < len(body)  # cut

@@ -6,7 +6,7 @@ entry: fastfeedparser reads each entry whole, and one without a date has its GUI
 date by dateutil, so 100,000 tiny undated items held the GIL for seconds at every poll. Here
 the document is read by expat, a real XML tokenizer (CDATA, comments, processing instructions,
 DOCTYPE, namespaces, depth), each entry dated by its own child elements as the parser dates it
-(`entry_dates`), and the entries not chosen are cut out of the bytes between two of the
+(`entry_when`), and the entries not chosen are cut out of the bytes between two of the
 entries' own tags, never inside markup: the parsers then read only as many entries as are kept.
 
 The cut is made only when it surely chooses what the parser would: a well-formed RSS 2.0, Atom
@@ -27,20 +27,18 @@ from typing import Any
 from xml.parsers import expat
 
 from bot.ingest.entry_dates import Budget, TooSlow, read_date
+from bot.ingest.entry_when import DateChild, entry_when, fill_runs, needs_fill, wanted
 
 __all__ = ["keep_newest_entries", "keep_newest_items"]
 
 _ATOM_NAMESPACES = frozenset(
     {"http://www.w3.org/2005/Atom", "https://www.w3.org/2005/Atom", "http://purl.org/atom/ns#"}
 )
-_ATOM_03 = "http://purl.org/atom/ns#"
 _RDF_ROOT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"
 _RSS_1_ITEM = "http://purl.org/rss/1.0/}item"
-# The local names (lowercased, in any namespace) an RSS item's date is read from, as the
-# parser reads them: its publication date, else its GUID (when no link), else its update date.
-_RSS_PUBLISHED = ("pubdate", "published", "issued", "date")
-_RSS_UPDATED = ("lastbuilddate", "updated", "modified")
-_RSS_DATE_LOCALS = frozenset((*_RSS_PUBLISHED, *_RSS_UPDATED, "guid"))
+# Every element `entry_fields` takes for an entry, wherever it is, by expat's name.
+_ENTRY_NAMES = frozenset({"item", _RSS_1_ITEM, "http://my.netscape.com/rdf/simple/0.9/}item",
+                          "http://www.w3.org/2005/Atom}entry", "http://purl.org/atom/ns#}entry"})  # fmt: skip
 # Deeper than libxml2 reads without its huge-tree option: the parser may see less.
 _MAX_DEPTH = 200
 # An empty-element tag as a well-formed document writes it.
@@ -115,25 +113,29 @@ class _Scan:
         self.spans: list[tuple[int, int, float | None]] = []
         self.depth = 0
         self.kind = ""  # "rss", "atom" or "rdf", once the root is read
-        self.atom_ns = ""
-        self.dated: frozenset[str] = frozenset()  # Atom's date elements, by expat's name
+        self.atom_ns: str | None = None  # an Atom document's namespace
         self.channel_depth = 0  # an RSS document's channel's depth, while inside it
         self.channel_seen = False
         self.entry_depth = 0  # the depth of the entry being read; 0 outside any
         self.entry_start = 0
-        # The entry's direct children a date is read from, with their text, in order.
-        self.children: list[tuple[str, str | None]] = []
-        self.child = ""  # the direct child being read, "" when none
-        self.child_dated = False  # whether its text dates the entry
-        self.reading = False  # whether text now is still that child's own first text
+        self.started = 0  # entries begun, the one the document may stop inside too
+        self.entry_elements = 0  # elements anywhere that `entry_fields` takes for entries
+        # Entries whose dates `entry_fields` may read again, by their index in `spans`.
+        self.odd: dict[int, tuple[list[DateChild], dict[str, str]]] = {}
+        # The entry's direct children a date may be read from, in order.
+        self.children: list[DateChild] = []
+        self.child = ""  # the direct child being read, "" when none (or of no date)
+        self.reading = False  # whether text now is still the parser's reading of its text
+        self.open = False  # whether it is still `entry_fields`' reading of it
         self.text: list[str] = []
+        self.full: list[str] = []  # its text but for comments and instructions
 
     def entries(self) -> list[tuple[int, int, float | None]]:
         parser = self.parser
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
         parser.CharacterDataHandler = self._chars
-        # An element's text, as the parser reads it, stops at a comment or instruction too.
+        # The parser's reading of an element's text stops at a comment or instruction too.
         parser.CommentHandler = self._stop_reading
         parser.ProcessingInstructionHandler = self._stop_reading_pi
         # The parser keeps a declared entity's reference as a node (it does not resolve them),
@@ -144,20 +146,36 @@ class _Scan:
         # the entries before the cut are found; the parser leaves the one it stops inside out
         # (`shape.cut_entry_starts`), and that one's bytes are kept as they are.
         parser.Parse(self.body, False)
+        if self.odd:
+            self._fill()
         return self.spans
+
+    def _fill(self) -> None:
+        """The entries whose dates `entry_fields` reads again, dated as it leaves them."""
+        runs = fill_runs(self.body, self.entry_elements == self.started)
+        if runs is None:
+            raise _Unsure("whether misread dates are read again depends on the entries")
+        for index, (children, odd) in self.odd.items():
+            start, end, _when = self.spans[index]
+            when = entry_when(children, self.atom_ns, self.budget, odd if runs else {})
+            self.spans[index] = (start, end, when)
 
     def _start(self, name: str, _attributes: Any) -> None:
         self.depth += 1
         depth = self.depth
         if depth > _MAX_DEPTH:
             raise _Unsure("nested too deeply")
+        if name in _ENTRY_NAMES:
+            self.entry_elements += 1
         if self.entry_depth:
-            self.reading = False
+            # Either reading of a child's text stops at its first child element.
+            self.reading = self.open = False
             if depth == self.entry_depth + 1:
-                self.child = name
-                self.child_dated = self.reading = self._dates(name)
+                self.child = name if wanted(name, self.atom_ns) else ""
+                self.reading = self.open = bool(self.child)
                 self.text = []
-            elif self._is_entry(name, depth):
+                self.full = []
+            elif name in _ENTRY_NAMES:
                 raise _Unsure("an entry inside an entry")
             return
         if depth == 1:
@@ -170,6 +188,7 @@ class _Scan:
             start = self.parser.CurrentByteIndex
             if not _ENTRY_START.match(self.body, start):
                 raise _Unsure("an entry that is no start tag in the bytes")  # from an entity
+            self.started += 1
             self.entry_depth = depth
             self.entry_start = start
             self.children = []
@@ -181,9 +200,6 @@ class _Scan:
         elif local == "feed" and namespace in _ATOM_NAMESPACES:
             self.kind = "atom"
             self.atom_ns = namespace
-            self.dated = frozenset(
-                f"{namespace}}}{n}" for n in ("published", "issued", "updated", "modified")
-            )
         elif name == _RDF_ROOT:
             self.kind = "rdf"
         else:
@@ -196,11 +212,6 @@ class _Scan:
             return name == f"{self.atom_ns}}}entry"
         return name == _RSS_1_ITEM
 
-    def _dates(self, name: str) -> bool:
-        if self.kind == "atom":
-            return name in self.dated
-        return name.rpartition("}")[2].lower() in _RSS_DATE_LOCALS
-
     def _end(self, _name: str) -> None:
         depth = self.depth
         self.depth -= 1
@@ -209,10 +220,11 @@ class _Scan:
         if not self.entry_depth or depth > self.entry_depth + 1:
             return
         if depth == self.entry_depth + 1:
-            if self.child_dated:
-                self.children.append((self.child, "".join(self.text) or None))
+            if self.child:
+                text = "".join(self.text) or None
+                self.children.append(DateChild(self.child, text, "".join(self.full)))
             self.child = ""
-            self.child_dated = self.reading = False
+            self.reading = self.open = False
             return
         self.entry_depth = 0
         # Expat reports the end of an empty-element tag just past it, of an end tag at its "<".
@@ -225,11 +237,19 @@ class _Scan:
             pass
         else:
             raise _Unsure("an entry's end that is no tag in the bytes")
-        self.spans.append((self.entry_start, end, self._when()))
+        children = self.children
+        odd = needs_fill(children) if children else {}
+        if odd:
+            # Dated when the document is read: whether they are read again depends on it all.
+            self.odd[len(self.spans)] = (children, odd)
+        when = entry_when(children, self.atom_ns, self.budget, {})
+        self.spans.append((self.entry_start, end, when))
 
     def _chars(self, data: str) -> None:
-        if self.reading and self.depth == self.entry_depth + 1:
-            self.text.append(data)
+        if self.open and self.depth == self.entry_depth + 1:
+            self.full.append(data)
+            if self.reading:
+                self.text.append(data)
 
     def _stop_reading(self, _data: str) -> None:
         if self.depth == self.entry_depth + 1:
@@ -244,62 +264,6 @@ class _Scan:
 
     def _skipped(self, _name: str, _is_parameter: int) -> None:
         raise _Unsure("an entity not declared here")
-
-    def _when(self) -> float | None:
-        if self.kind == "atom":
-            return _atom_when(self.children, self.atom_ns, self.budget)
-        return _rss_when(self.children, self.budget)
-
-
-def _rss_when(children: list[tuple[str, str | None]], budget: Budget) -> float | None:
-    """An RSS item's timestamp as the parser dates it: by the first element of each local name
-    (in any namespace, in any case), its publication date, else its GUID when that is no link,
-    else its update date."""
-    texts: dict[str, str | None] = {}
-    for name, text in children:
-        texts.setdefault(name.rpartition("}")[2].lower(), text)
-    published = _first(texts, _RSS_PUBLISHED)
-    read, when = read_date(published, budget) if published else (False, None)
-    guid = texts.get("guid")
-    if not read and guid and not guid.startswith(("http://", "https://")):
-        read, when = read_date(guid, budget)
-    if when is not None:
-        return when
-    updated = _first(texts, _RSS_UPDATED)
-    return read_date(updated, budget)[1] if updated else None
-
-
-def _first(texts: dict[str, str | None], locals_: tuple[str, ...]) -> str | None:
-    # The parser's `a or b or ...`: the first local name present with any text, spaces too.
-    for local in locals_:
-        if text := texts.get(local):
-            return text
-    return None
-
-
-def _atom_when(
-    children: list[tuple[str, str | None]], namespace: str, budget: Budget
-) -> float | None:
-    """An Atom entry's timestamp as the parser dates it: by the first of each date element with
-    text (an empty one is passed over), <published> else <issued>, then <updated> else
-    <modified> (Atom 0.3 the other way round in each pair)."""
-    texts: dict[str, str] = {}
-    for name, text in children:
-        if text:
-            texts.setdefault(name.rpartition("}")[2], text)
-    old = namespace == _ATOM_03
-    pairs = (
-        (("issued", "published"), ("modified", "updated"))
-        if old
-        else (("published", "issued"), ("updated", "modified"))
-    )
-    for first, fallback in pairs:
-        read, when = read_date(texts[first], budget) if first in texts else (False, None)
-        if not read and fallback in texts:
-            read, when = read_date(texts[fallback], budget)
-        if when is not None:
-            return when
-    return None
 
 
 def _json_time(item: Any, budget: Budget) -> float | None:

@@ -23,7 +23,7 @@ from dateutil.parser import parserinfo  # type: ignore[import-untyped]
 
 from bot.ingest.normalize import parse_date
 
-__all__ = ["SLOW_DATES", "Budget", "TooSlow", "read_date"]
+__all__ = ["SLOW_DATES", "Budget", "TooSlow", "library_iso", "read_date"]
 
 # Dates a document may send to dateutil before the choice is left to the parser: about 0.1 s.
 SLOW_DATES = 2_000
@@ -86,6 +86,16 @@ def read_date(raw: str, budget: Budget) -> tuple[bool, float | None]:
         return True, when
     if _no_date(value):
         return False, None
+    iso = library_iso(value, budget)
+    if not iso:
+        return False, None
+    when_dt = parse_date(iso)
+    return True, when_dt.timestamp() if when_dt is not None else None
+
+
+def library_iso(value: str, budget: Budget) -> str | None:
+    """The library's reading of `value`: ISO 8601 text, or None or "" for no date. Raises
+    `TooSlow` when `budget` runs out."""
     if _library_date is None:
         raise TooSlow
     before = _dateutil_step.cache_info().misses if _count_misses else 0
@@ -94,10 +104,7 @@ def read_date(raw: str, budget: Budget) -> tuple[bool, float | None]:
         budget.left -= 1
         if budget.left < 0:
             raise TooSlow
-    if not iso:
-        return False, None
-    when_dt = parse_date(iso)
-    return True, when_dt.timestamp() if when_dt is not None else None
+    return iso
 
 
 def _common(value: str) -> float | None:

@@ -36,6 +36,7 @@ __all__ = [
     "has_odd_dates",
     "has_xml_base",
     "is_rdf",
+    "odd_date",
 ]
 
 # Entry elements: RSS 2.0 and 0.9x, RSS 1.0 and 0.90 (RDF), Atom 1.0 and 0.3.
@@ -156,6 +157,11 @@ def has_odd_dates(body: bytes) -> bool:
     return _ODD_DATE_ELEMENT_RE.search(body) is not None
 
 
+def odd_date(text: str) -> bool:
+    """Whether a date element's text is in a form the parsers misread."""
+    return _ODD_DATE_RE.search(text) is not None
+
+
 def is_rdf(body: bytes) -> bool:
     """Whether `body` is an RSS 1.0 (RDF) document."""
     return _RDF_ROOT_RE.search(body, 0, _RDF_HEAD_BYTES) is not None
@@ -205,7 +211,7 @@ def _entry(element: etree._Element, bodies: bool) -> DocumentEntry:
         # The first element for a key is the one the parsers read; only it may be overridden.
         seen.add(key)
         text = (child.text or "").strip()
-        if _ODD_DATE_RE.search(text):
+        if odd_date(text):
             entry.odd_dates[key] = text
     if bodies:
         media = next(element.iter(_MEDIA_DESCRIPTION), None)
