@@ -494,3 +494,90 @@ def test_dates_the_parser_misreads_rank_as_they_are_read_again(
     assert with_cut == whole
     assert "https://quay.example/0" not in with_cut
     assert parsed_sizes[0] < len(body)  # cut
+
+
+def _date_text(n: int, rng: random.Random) -> str:
+    when = START + timedelta(minutes=n * 7 + rng.randrange(5))
+    text = rng.choice(
+        [
+            format_datetime(when),
+            when.isoformat(),
+            f"{when:%b %d, %Y}",
+            f"{when:%d %b %Y}",
+            f"{when:%m/%d/%Y}",
+            f"{when:%Y/%m/%d %H:%M}",
+            f"{when:%a, %d %b %Y %H:%M:%S} -0500",
+            f"{when:%B %d, %Y %I:%M %p}",
+            f"{when:%a, %d %b %Y %H:%M:%S} GMT-0500",
+            f"{when:%Y-%m-%d %H:%M:%S} -08:00",
+            f"{when:%a, %d %b %Y} 24:00:00 GMT",
+            f"note-{n}",
+            "soon",
+            "",
+            " ",
+        ]
+    )
+    return rng.choice(
+        [
+            text,
+            f"<![CDATA[{text}]]>",
+            f"\n  <![CDATA[{text}]]>\n",
+            f" {text} ",
+            f"<!-- c -->{text}",
+            f"{text}<!-- c -->",
+            f"<?pi x?>{text}",
+            f"<b>x</b>{text}",
+            text.replace(" ", "&#32;"),
+        ]
+    )
+
+
+def _dated_children(n: int, rng: random.Random, names: list[str]) -> str:
+    children = []
+    for _ in range(rng.randrange(4)):
+        name = rng.choice(names)
+        children.append(rng.choice([f"<{name}>{_date_text(n, rng)}</{name}>", f"<{name}/>"]))
+    if rng.random() < 0.2:
+        later = (START + timedelta(days=999)).isoformat()
+        children.insert(
+            rng.randrange(len(children) + 1), f"<source><updated>{later}</updated></source>"
+        )
+    return "".join(children)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_cut_chooses_as_the_parser_among_dates_written_every_way(
+    seed: int, monkeypatch: pytest.MonkeyPatch, parsed_sizes: list[int]
+) -> None:
+    rng = random.Random(seed)
+    numbers = list(range(MAX_FEED_ENTRIES + 50 + rng.randrange(300)))
+    rng.shuffle(numbers)
+    if seed % 2:
+        names = ["pubDate", "PUBDATE", "dc:date", "published", "issued", "updated", "created",
+                 "lastBuildDate", "modified", "atom:updated", "guid", "x:guid", "date"]  # fmt: skip
+        body = (
+            '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+            ' xmlns:atom="http://www.w3.org/2005/Atom" xmlns:x="urn:x"><channel><title>Q</title>'
+            + "".join(
+                f"<item><title>N {n}</title><link>https://q.example/{n}</link>"
+                f"{_dated_children(n, rng, names)}</item>"
+                for n in numbers
+            )
+            + "</channel></rss>"
+        )
+    else:
+        namespace = ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#")[seed // 2 % 2]
+        names = ["published", "updated", "issued", "modified", "dc:date"]
+        body = (
+            f'<?xml version="1.0"?><feed xmlns="{namespace}"'
+            ' xmlns:dc="http://purl.org/dc/elements/1.1/"><title>Q</title>'
+            + "".join(
+                f"<entry><id>urn:n:{n}</id><title>N {n}</title>"
+                f"{_dated_children(n, rng, names)}</entry>"
+                for n in numbers
+            )
+            + "</feed>"
+        )
+    with_cut, whole = _choices(body.encode(), monkeypatch)
+    assert with_cut == whole
+    assert parsed_sizes[0] < len(body)  # cut
