@@ -124,6 +124,7 @@ class _Scan:
         self.odd: dict[int, tuple[list[DateChild], dict[str, str]]] = {}
         # The entry's direct children a date may be read from, in order.
         self.children: list[DateChild] = []
+        self.wanted: dict[str, bool] = {}  # `entry_when.wanted` by name, asked once each
         self.child = ""  # the direct child being read, "" when none (or of no date)
         self.reading = False  # whether text now is still the parser's reading of its text
         self.open = False  # whether it is still `entry_fields`' reading of it
@@ -134,10 +135,6 @@ class _Scan:
         parser = self.parser
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
-        parser.CharacterDataHandler = self._chars
-        # The parser's reading of an element's text stops at a comment or instruction too.
-        parser.CommentHandler = self._stop_reading
-        parser.ProcessingInstructionHandler = self._stop_reading_pi
         # The parser keeps a declared entity's reference as a node (it does not resolve them),
         # which ends an element's text there; expat would read on. Such documents are rare.
         parser.EntityDeclHandler = self._entity
@@ -171,10 +168,16 @@ class _Scan:
             # Either reading of a child's text stops at its first child element.
             self.reading = self.open = False
             if depth == self.entry_depth + 1:
-                self.child = name if wanted(name, self.atom_ns) else ""
-                self.reading = self.open = bool(self.child)
+                dates = self.wanted.get(name)
+                if dates is None:
+                    dates = self.wanted[name] = wanted(name, self.atom_ns)
+                self.child = name if dates else ""
+                self.reading = self.open = dates
                 self.text = []
                 self.full = []
+                if dates:
+                    # Text is read only here: most of a document's is no date's.
+                    self._listen(True)
             elif name in _ENTRY_NAMES:
                 raise _Unsure("an entry inside an entry")
             return
@@ -221,6 +224,7 @@ class _Scan:
             return
         if depth == self.entry_depth + 1:
             if self.child:
+                self._listen(False)
                 text = "".join(self.text) or None
                 self.children.append(DateChild(self.child, text, "".join(self.full)))
             self.child = ""
@@ -244,6 +248,13 @@ class _Scan:
             self.odd[len(self.spans)] = (children, odd)
         when = entry_when(children, self.atom_ns, self.budget, {})
         self.spans.append((self.entry_start, end, when))
+
+    def _listen(self, on: bool) -> None:
+        parser = self.parser
+        parser.CharacterDataHandler = self._chars if on else None
+        # The parser's reading of an element's text stops at a comment or instruction too.
+        parser.CommentHandler = self._stop_reading if on else None
+        parser.ProcessingInstructionHandler = self._stop_reading_pi if on else None
 
     def _chars(self, data: str) -> None:
         if self.open and self.depth == self.entry_depth + 1:
