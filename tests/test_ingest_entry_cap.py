@@ -18,7 +18,7 @@ import sqlite_utils
 
 from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
-from bot.ingest import parser
+from bot.ingest import jsonfeed, parser
 from bot.ingest.attributes import crowded_element
 from bot.ingest.errors import FeedParseError
 from bot.ingest.normalize import parse_date
@@ -581,3 +581,25 @@ def test_the_cut_chooses_as_the_parser_among_dates_written_every_way(
     with_cut, whole = _choices(body.encode(), monkeypatch)
     assert with_cut == whole
     assert parsed_sizes[0] < len(body)  # cut
+
+
+def test_a_json_feed_past_the_dates_dateutil_may_read_keeps_the_parsers_choice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 2,500 dates only dateutil reads, oldest first: ranked undated past 2,000 of them, the
+    # newest would have been left out.
+    items = [
+        {
+            "id": f"note-{n}",
+            "url": f"https://quay.example/{n}",
+            "title": f"Note {n}",
+            "date_published": f"{_at(n):%Y/%m/%d %H:%M}",
+        }
+        for n in range(2500)
+    ]
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Q", "items": items})
+    kept = [e.guid for e in parse_feed(body.encode()).entries]
+    monkeypatch.setattr(jsonfeed, "keep_newest_items", lambda items, limit: items)
+    whole = [e.guid for e in parse_feed(body.encode()).entries]
+    assert kept == whole
+    assert kept[-1] == "note-2499"
