@@ -3,12 +3,12 @@
 Modules: `netguard` (no internal addresses, on every redirect hop; `addresses`: which are
 internal), `fetcher` (conditional GET, size cap, per-site limits), `transport` (httpx's, its pool dialling through the guard), `bodies`
 (Content-Encoding undone within the cap), `policy` (a fetch outcome -> the feed's next state),
-`decoding` (charset repairs before parsing), `controls`
+`decoding` (charset repairs before parsing; `wide_encodings`: UTF-16/32 as UTF-8), `controls`
 (the control characters XML forbids, dropped), `entities` (HTML entities and stray ampersands
 XML refuses, repaired; both, in a document left in ISO-2022, in its ASCII text: `iso_2022`),
 `attributes` (an element crowded with attributes, refused before any parser), `parser`
 (bytes -> `ParsedFeed`), `entry_cap` (a big document cut to the entries read before it is
-parsed), `entries` (each entry of it, `ParsedEntry`), with `entry_fields`,
+parsed, with `entry_when` and `entry_dates` dating them as the parser does), `entries` (each entry of it, `ParsedEntry`), with `entry_fields`,
 `entry_links`, `titles`, `intervals` and `jsonfeed` for what the parsers miss, `shape` (a web
 page where a feed belongs, and the feed it names; a feed cut off before its end), `normalize`
 (URLs, HTML -> text, dates, length caps), `opml` (import and export) and `errors`.

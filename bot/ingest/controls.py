@@ -37,7 +37,7 @@ def drop_controls(body: bytes) -> bytes:
 
     Only for documents in an ASCII-compatible encoding, as `to_utf8` leaves them: there a byte
     under 0x20 is that control and never part of another character, so what is left decodes
-    as before. UTF-16 and UTF-32 are left alone. In a document still declared ISO-2022
+    as before (UTF-16 and UTF-32 are UTF-8 by then: `wide_encodings`). In a document still declared ISO-2022
     (`left_in_iso_2022`), where ESC, SO and SI switch the character set, only its ASCII text
     is read (`_drop_in_ascii_text`)."""
     if body.startswith(BOMS) or b"\x00" in body[:4]:

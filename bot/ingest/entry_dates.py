@@ -1,4 +1,4 @@
-"""An entry's date read as the parser reads it, for `entry_cap`'s choice of the newest entries.
+"""A date's text read as the parser reads it, for `entry_cap`'s choice of the newest entries.
 
 The parser's reading is fastfeedparser's `_parse_date`, then `normalize.parse_date` of what it
 gives (`entries.newest`). Most dates are in a form the library reads without dateutil (RFC 822,

@@ -10,6 +10,7 @@ stock charset for every file. (feedparser alone would let the HTTP charset win, 
 JSON Feed is UTF-8 by definition, so there the HTTP charset only decides bytes that are not UTF-8.
 The bytes then have the last word (`bot.ingest.decoding.to_utf8`): those that are not UTF-8 where
 UTF-8 is declared or assumed are windows-1252, and valid UTF-8 under a single-byte label is UTF-8.
+UTF-16 and UTF-32 are read as UTF-8 too (`bot.ingest.wide_encodings`), their declaration relabelled.
 
 The C0 control characters XML forbids are then dropped (`drop_controls`): after one, libxml2's
 recovery turned an entry's markup into words. XML documents have the ampersands XML refuses
@@ -66,8 +67,8 @@ __all__ = [
 # Entries read from one document, the newest by date (undated ones after, in document order).
 # The fetch's size cap bounds the bytes, not the items: 10 MB of tiny items is 100,000 entries.
 # Five times what one poll stores (polling.max_new_entries); what is past it is old backlog of an
-# archive-sized feed, cut out of the document before it is parsed (`entry_cap`), so it costs a
-# byte scan, not a parse.
+# archive-sized feed, cut out of the document before it is parsed (`entry_cap`), so it costs an
+# expat read, not a parse.
 MAX_FEED_ENTRIES = 1_000
 
 # The largest document fastfeedparser refuses that feedparser is asked to read. feedparser is
