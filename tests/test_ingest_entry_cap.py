@@ -603,3 +603,29 @@ def test_a_json_feed_past_the_dates_dateutil_may_read_keeps_the_parsers_choice(
     whole = [e.guid for e in parse_feed(body.encode()).entries]
     assert kept == whole
     assert kept[-1] == "note-2499"
+
+
+def test_a_date_read_again_in_the_whole_document_is_read_again_in_what_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only the oldest items' dates show the 12-hour clock that makes `entry_fields` read dates
+    # again; the newest one's, after a comment, is read only then. Cut down to the newest,
+    # the document would no longer be read again, and that item would lose its date.
+    def item(n: int, date: str) -> str:
+        return (
+            f"<item><title>N {n}</title><guid>https://quay.example/{n}</guid>"
+            f"<pubDate>{date}</pubDate></item>"
+        )
+
+    count = MAX_FEED_ENTRIES + 100
+    items = [item(n, f"{_at(n):%a, %d %b %Y %I:%M:%S %p} +0000") for n in range(100)]
+    items += [item(n, _rfc822(n)) for n in range(100, count - 1)]
+    items.append(item(count - 1, f"<!-- moved -->{_at(count):%b %d, %Y %I:%M %p}"))
+    body = _rss(items)
+    cut = parse_feed(body)
+    _without_cut(monkeypatch)
+    whole = parse_feed(body)
+    assert [(e.guid, e.published) for e in cut.entries] == [
+        (e.guid, e.published) for e in whole.entries
+    ]
+    assert whole.entries[-1].published is not None

@@ -64,7 +64,7 @@ def needs_fill(children: list[DateChild]) -> dict[str, str]:
     return odd
 
 
-def fill_runs(body: bytes, same_count: bool) -> bool | None:
+def fill_runs(body: bytes, *, same_count: bool) -> bool | None:
     """Whether `entry_fields` reads dates again in `body`; None when that depends on what the
     parser reads in its entries (bodies, links). `same_count`: the document holds as many
     entry elements anywhere as the parser reads entries, which that pass needs."""
