@@ -27,6 +27,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof gov sen rep gen lt col maj capt sgt cmdr adm st jr sr rev hon pres
+    sens reps govs gens drs attys atty
     inc corp co ltd llc bros dept univ assn est fig v vs etc approx no nos vol op
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb
@@ -57,6 +58,9 @@ _ORDINAL_MONTHS = frozenset(
     marts maj juni oktober
     """.split()
 )
+# "No. 10", "Nos. 3 and 4": a number's abbreviation only before the number. "He said no. Then"
+# ends a sentence on the word.
+_NUMBER_ABBREVIATIONS = frozenset({"no", "nos"})
 _ORDINAL_RE = re.compile(r"(?:[1-9]|[12]\d|3[01])")
 _MONTH_STEMS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec mär mai okt dez".split())
 
@@ -112,8 +116,9 @@ def _cached_content_stems(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in content_words(text))
 
 
-def _is_abbreviation(chunk: str) -> bool:
-    """Whether the token before a candidate boundary is an abbreviation rather than a sentence end."""
+def _is_abbreviation(chunk: str, following: str = "") -> bool:
+    """Whether the token before a candidate boundary is an abbreviation rather than a sentence end.
+    `following`: the text after the boundary, which tells "No. 10" from "said no. Fine"."""
     match = _LAST_TOKEN_RE.search(chunk)
     if not match:
         return False
@@ -121,6 +126,8 @@ def _is_abbreviation(chunk: str) -> bool:
     if not token:
         return False
     low = token.casefold()
+    if low in _NUMBER_ABBREVIATIONS:
+        return following[:1].isdigit()
     if low in ABBREVIATIONS or token in PLACE_ABBREVIATIONS:
         return True
     # Initials and dotted acronyms: "F.", "U.S.", "D.C.", "R-Ky."; a lone lowercase letter is
@@ -204,7 +211,8 @@ def split_sentences(text: str, limit: int | None = None) -> list[str]:
             token_start = max(start, paragraph.rfind(" ", start, match.start()) + 1)
             head = paragraph[token_start : match.start() + 1]
             if paragraph[match.start()] == "." and (
-                _is_abbreviation(head) or _is_day_of_month(paragraph, token_start, match.end())
+                _is_abbreviation(head, paragraph[match.end() : match.end() + 1])
+                or _is_day_of_month(paragraph, token_start, match.end())
             ):
                 continue
             chunk = _clean(paragraph[start : match.end()])
