@@ -3,7 +3,8 @@
 Every rule only deletes words (or re-capitalises the new first word), so a compressed sentence is
 still a subsequence of its source sentence and stays grounded. Rules target text that carries
 little story content: datelines, neutral attributions ("officials said"), parenthetical asides
-("(pictured)"), discourse openers ("However,").
+("(pictured)"), discourse openers ("However,"), a newsletter's signposts ("Why it matters:") and a
+transcript's speaker labels (`signposts`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.summarize.clauses import clean_cut, ensure_period
 from bot.summarize.datelines import without_dateline
 from bot.summarize.finite_verbs import COMMA_RE, SUBORDINATORS, VERB_WORDS, has_verb
 from bot.summarize.quote_marks import has_open_quote, quoted_ranges
+from bot.summarize.signposts import without_signpost
 
 _SOURCE_TAG_RE = re.compile(r"^\((?:AP|Reuters|AFP|CNN|UPI)\)\s*[—–-]*\s*")
 # The comma is required: without it the phrase may be the start of a longer one ("So far,",
@@ -72,7 +74,7 @@ def compress(sentence: str) -> str:
     """A shorter form of `sentence` that keeps its facts; the original when no rule applies."""
     text = sentence.strip()
     text = _SOURCE_TAG_RE.sub("", text)
-    text = without_dateline(text)
+    text = without_signpost(without_dateline(text))
     text = parentheticals_dropped(text)
     text = _LEAD_DISCOURSE_RE.sub("", text, count=1)
     lead = _LEAD_ATTRIB_RE.match(text)

@@ -1,0 +1,53 @@
+"""Labels an outlet puts before a sentence of its body: a newsletter's signpost ("Why it matters:",
+"The big picture:") and a transcript's speaker ("GEORGE SMITH:", "HOST:").
+
+Neither is the sentence's news: as the first words of a bullet they read as page furniture, and
+a speaker's label tells who speaks in a transcript, not who did what. `compress` drops them, as
+the headline drops a title's "BREAKING:" (`headline`'s own labels, which are a title's words).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Signposts of the "smart brevity" newsletter style; a closed list, as "He added:" or "The
+# statement said:" open the sentence's own quotation and must stay.
+_SIGNPOSTS = (
+    r"why it matters|the big picture|big picture|state of play|the state of play|driving the news"
+    r"|what they'?re saying|what (?:he|she)'?s saying|what we'?re (?:hearing|watching)"
+    r"|what'?s (?:next|happening|new)|what to watch|what we know|the bottom line|bottom line"
+    r"|between the lines|zoom (?:in|out)|the backstory|flashback|go deeper|be smart|reality check"
+    r"|by the numbers|the numbers|the latest|the other side|the intrigue|the catch|yes,? but"
+    r"|catch up quick|where it stands|where things stand|our thought bubble|worth noting|of note"
+    r"|context|details|the details|next steps|next up"
+)
+SIGNPOST_RE = re.compile(rf"^(?i:{_SIGNPOSTS})\s*:\s+(?=[\"“‘'A-Z0-9])")
+
+# Words a label in capitals may hold that name no speaker: a page's own furniture ("RELATED:",
+# "READ MORE:", "PHOTOS:"). A sentence opening so is the page's, not a speaker's: it stays as it
+# is, and the rules for boilerplate and captions judge it.
+_NOT_SPEAKERS = frozenset(
+    """
+    related read more also photos photo images image video watch listen update updated story
+    blog news warning exclusive editorial original content file like follow see click breaking
+    live analysis opinion note editor's correction clarification subscribe sign topics tags
+    source credit gallery transcript advertisement developing alert caption
+    """.split()
+)
+# A speaker's name in capitals, up to four words ("MARTIN", "GEORGE SMITH", "SEN. ADA HOLM"),
+# then the colon and the first words of what they say.
+_SPEAKER_RE = re.compile(
+    r"^((?:[A-Z][A-Z.'’-]*\s+){0,3}[A-Z][A-Z.'’-]*[A-Z.])\s*:\s+(?=[\"“‘'A-Z])"
+)
+
+
+def without_signpost(sentence: str) -> str:
+    """`sentence` without a signpost or a transcript speaker's label before it; as it is when it
+    has neither."""
+    match = SIGNPOST_RE.match(sentence)
+    if match:
+        return sentence[match.end() :]
+    match = _SPEAKER_RE.match(sentence)
+    if match and not any(w.casefold().strip(".") in _NOT_SPEAKERS for w in match.group(1).split()):
+        return sentence[match.end() :]
+    return sentence
