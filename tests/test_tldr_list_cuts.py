@@ -8,6 +8,7 @@ U.S.", whose own full stop made the head look finished, and the list's last item
 from __future__ import annotations
 
 from bot.summarize.clauses import clause_prefixes, cut_to_words
+from bot.summarize.compress import variants
 
 LIST_SENTENCE = (
     "Messages of support for the new harbour master, who takes office next week, arrived from "
@@ -137,3 +138,61 @@ def test_a_names_age_is_not_cut_off_from_it() -> None:
         55,
     )
     assert not any(c.endswith(("Dan Roe.", "Dan Roe, 74.")) for c in cuts)
+
+
+def _ends(forms: list[str], endings: tuple[str, ...]) -> list[str]:
+    return [f for f in forms if f.endswith(endings)]
+
+
+def test_no_cut_before_a_serial_commas_last_item() -> None:
+    sentence = (
+        "The harbour board rebuked Tolberg, Vennmark, and Lundia for raising the ferry tolls "
+        "without any notice."
+    )
+    assert not _ends(clause_prefixes(sentence, 55), ("Tolberg.", "Vennmark."))
+
+
+def test_no_cut_in_a_list_of_plural_nouns() -> None:
+    sentence = (
+        "The inquiry covers the port's records on some pilots, crews, and family members, the "
+        "harbour board said."
+    )
+    forms = clause_prefixes(sentence, 55) + variants(sentence)
+    assert not _ends(forms, ("pilots.", "crews."))
+
+
+def test_no_cut_in_a_list_that_opens_inside_the_clause() -> None:
+    # The list's last item is followed by what the verb asks of the whole list.
+    sentence = (
+        "The mayor regretted the ruling on the ferry lease, and urged ports, towns, fishers and "
+        "others to do what they could to keep the boats running."
+    )
+    forms = clause_prefixes(sentence, 55) + variants(sentence)
+    assert not _ends(forms, ("urged ports.", "towns."))
+    # The clause before the list still stands.
+    assert "The mayor regretted the ruling on the ferry lease." in forms
+
+
+def test_dropping_the_last_aside_keeps_a_list_whole() -> None:
+    sentence = "The new law allows the licensed building, repair, sale and hire of small ferries."
+    assert not _ends(variants(sentence), ("building.", "repair."))
+
+
+def test_no_cut_before_a_serial_lists_one_word_last_item() -> None:
+    sentence = (
+        "Crews will have to show a permit for the night shifts, the cargo decks, and docks, the "
+        "port said on Monday."
+    )
+    forms = clause_prefixes(sentence, 55) + variants(sentence)
+    assert not _ends(forms, ("night shifts.", "cargo decks."))
+
+
+def test_a_cut_after_a_closed_list_stands() -> None:
+    sentence = (
+        "The inquiry covers the port's records on some pilots, crews, and family members, the "
+        "harbour board said."
+    )
+    assert (
+        "The inquiry covers the port's records on some pilots, crews, and family members."
+        in variants(sentence)
+    )

@@ -88,19 +88,87 @@ def in_comma_list(head: str, tail: str) -> bool:
         return True
     if not _item(items[-1]):
         return False
+    # "Lyon, Oslo, and Rome, | the board said": a list its "and" closed is whole, unless an
+    # aside of its last item follows ("and Jon Berg, | a pilot").
+    if items[-1].split()[:1] in (["and"], ["or"]) and not _item(nxt):
+        return False
     if len(items) >= 3 and _item(items[-2]):
         return True
     words = nxt.split()
     if words and words[0].casefold() in _ITEM_NOT_OPENERS:
         return False
-    # The next item runs on to "and"/"or" closing the list ("Japan and other nations").
-    closes = any(w in _COORDINATORS for w in words[1 : _ITEM_MAX_WORDS + 1])
-    return (
-        len(items) >= 2
-        and bool(words)
-        and not has_verb([nxt])
-        and (len(words) <= _ITEM_MAX_WORDS or closes)
-    )
+    # "tore into Lyon, Oslo, | and Rome for ...": the serial comma before the list's last item.
+    if len(items) >= 2 and words[:1] in (["and"], ["or"]):
+        return _closing_item(words[1:])
+    # The next item runs on to "and"/"or" closing the list ("Japan and other nations"), perhaps
+    # with the clause's complement after it ("urged towns, ports | and others to help"): only
+    # the items up to the closing one must be verbless.
+    closing = _list_end(words)
+    if closing:
+        return len(items) >= 2 and not _verb_in_item(" ".join(closing))
+    return len(items) >= 2 and bool(words) and not has_verb([nxt]) and len(words) <= _ITEM_MAX_WORDS
+
+
+# Words that end a list's closing item: the clause goes on with its complement or a relative.
+_ITEM_ENDS = frozenset("to that who which whose where when for from of in on at by with as".split())
+
+
+def _list_end(words: list[str]) -> list[str]:
+    """`words`, the segment after a cut, up to the end of the item its "and"/"or" closes the
+    list with ("Japan and other nations", "ports and others"), or [] when no coordinator comes
+    within an item's length."""
+    for k in range(1, min(len(words), _ITEM_MAX_WORDS + 1)):
+        if words[k] in _COORDINATORS:
+            end = k + 1
+            while (
+                end < len(words)
+                and end - k <= _ITEM_MAX_WORDS
+                and words[end].casefold().strip(PUNCT) not in _ITEM_ENDS
+            ):
+                end += 1
+            return words[:end]
+    return []
+
+
+def _closing_item(words: list[str]) -> bool:
+    """Whether `words`, after a serial comma's "and", open the list's last item ("Rome for
+    talks", "family members") rather than a clause ("the council named a successor"). One word
+    alone closing its segment ("dining, gyms, and shows,") is an item however it reads."""
+    if len(words) == 1:
+        low = words[0].casefold().strip(PUNCT)
+        return low.isalpha() and not low.endswith(("ed", "ing"))
+    item: list[str] = []
+    for word in words:
+        if word.casefold().strip(PUNCT) in _ITEM_ENDS or len(item) > _ITEM_MAX_WORDS:
+            break
+        item.append(word)
+    return bool(item) and len(item) <= _ITEM_MAX_WORDS and not _verb_in_item(" ".join(item))
+
+
+# Words after which an "-ed" word is an adjective ("the licensed growth", "two armed men").
+_BEFORE_ADJECTIVE = frozenset(
+    "the a an its his her their our this these those some many several all other two three".split()
+)
+
+
+def _verb_in_item(text: str) -> bool:
+    """Whether a list's item holds a verb: a listed verb form, or an "-ed" word not after a
+    determiner. Unlike `has_verb` a plural after a noun stays a plural ("family members"): in a
+    list it is one far more often than a verb."""
+    previous = ""
+    for token in text.split():
+        low = token.casefold().strip(PUNCT)
+        if low in VERB_WORDS:
+            return True
+        if (
+            token[:1].islower()
+            and len(low) >= 5
+            and low.endswith("ed")
+            and previous not in _BEFORE_ADJECTIVE
+        ):
+            return True
+        previous = low
+    return False
 
 
 def _predicate(segment: str) -> bool:
@@ -116,7 +184,7 @@ def _item(segment: str) -> bool:
     words = segment.split()
     return (
         0 < len(words) <= _ITEM_MAX_WORDS
-        and not has_verb([segment])
+        and not _verb_in_item(segment)
         and words[0].casefold() not in _ITEM_NOT_OPENERS
     )
 
@@ -213,8 +281,13 @@ def inside_list(mark: str, head: str, tail: str) -> bool:
         and tail.split()[:1] in (["of"], ["and"], ["or"])
     ):
         return True
-    # "..., Vennmark and Lundia, | the board said on Monday": what follows the list is not in it.
-    while len(rest) > 1 and (has_verb([rest[-1]]) or rest[-1].split()[:1] == ["according"]):
+    # "..., Vennmark and Lundia, | the board said on Monday": what follows the list is not in it;
+    # nor the complement after its closing item ("towns, | ports and others to help").
+    if len(rest) >= 2:
+        closing = _list_end(rest[1].split()) if len(rest) == 2 else []
+        if closing:
+            rest[1] = " ".join(closing)
+    while len(rest) > 1 and (not _rest_item(rest[-1]) or rest[-1].split()[:1] == ["according"]):
         rest.pop()
     # "on Saturday, | from Tolberg, Oslo and Rome": a phrase of its own opens the list.
     if rest[0].split()[:1] and rest[0].split()[0].casefold() in _PREPOSITIONS:
@@ -222,7 +295,7 @@ def inside_list(mark: str, head: str, tail: str) -> bool:
     # A date ("on Sunday, | October 3, 2021") or a place's country ("in Cannes, | France") is
     # no list: a list's items carry no digits, and its last opens on "and" or "or".
     if not all(
-        0 < len(r.split()) <= _LIST_REST_WORDS and not has_verb([r]) and not _DIGIT_RE.search(r)
+        0 < len(r.split()) <= _LIST_REST_WORDS and _rest_item(r) and not _DIGIT_RE.search(r)
         for r in rest
     ):
         return False
@@ -238,6 +311,15 @@ def inside_list(mark: str, head: str, tail: str) -> bool:
         and nxt[0][:1].isupper()
         and any(w in ("and", "or") for w in nxt[1:])
     )
+
+
+def _rest_item(segment: str) -> bool:
+    """Whether `segment`, after a cut inside a list, is one of its items: verbless, or its last
+    one after a serial comma ("and shows")."""
+    words = segment.split()
+    if words[:1] in (["and"], ["or"]):
+        return _closing_item(words[1:])
+    return not _verb_in_item(segment)
 
 
 def _between_open(side: str, tail: str) -> bool:

@@ -19,6 +19,7 @@ from bot.summarize.asides import (
     plain_speaker,
     scene_opener,
 )
+from bot.summarize.clause_ends import inside_list
 from bot.summarize.clauses import clean_cut, ensure_period
 from bot.summarize.datelines import without_dateline
 from bot.summarize.finite_verbs import COMMA_RE, SUBORDINATORS, VERB_WORDS, has_verb
@@ -146,7 +147,8 @@ def variants(sentence: str, max_segment_words: int = 14, limit: int = MAX_VARIAN
             continue
         if end is None:
             # Dropping the last segment is a cut like any other ("made it clear, that ..." is not).
-            if not clean_cut(sentence[: match.start()], segment):
+            head = sentence[: match.start()]
+            if not clean_cut(head, segment) or inside_list(match.group(), head, segment):
                 continue
             shorter = ensure_period(sentence[: match.start()])
         elif _ATTRIBUTION_SEGMENT_RE.search(segment) and not _ATTRIBUTION_SEGMENT_RE.match(segment):
