@@ -15,6 +15,7 @@ from bot.summarize.asides import CONDITION_RE, accusing, last_accusation
 from bot.summarize.clause_ends import inside_list
 from bot.summarize.finite_verbs import (
     ADVERBS,
+    COMMA_RE,
     PUNCT,
     SUBORDINATORS,
     VERB_WORDS,
@@ -96,6 +97,11 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
         if not comma or not has_verb([clause]):
             return False
     if _unfinished_report(head):
+        return False
+    # "... is growing and, in many cases, | a rule": the aside stands between a word that leads
+    # on and what it leads to.
+    before = COMMA_RE.split(head)[-2:-1]
+    if before and before[0].split() and before[0].split()[-1].casefold() in WEAK_ENDINGS:
         return False
     if (opener in SUBORDINATORS or opens_time_phrase(head)) and ", " not in head:
         return False

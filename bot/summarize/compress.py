@@ -20,9 +20,9 @@ from bot.summarize.asides import (
     scene_opener,
 )
 from bot.summarize.clause_ends import inside_list
-from bot.summarize.clauses import clean_cut, ensure_period
+from bot.summarize.clauses import WEAK_ENDINGS, clean_cut, ensure_period
 from bot.summarize.datelines import without_dateline
-from bot.summarize.finite_verbs import COMMA_RE, SUBORDINATORS, VERB_WORDS, has_verb
+from bot.summarize.finite_verbs import COMMA_RE, PUNCT, SUBORDINATORS, VERB_WORDS, has_verb
 from bot.summarize.quote_marks import has_open_quote, quoted_ranges
 from bot.summarize.signposts import without_signpost
 
@@ -154,7 +154,11 @@ def variants(sentence: str, max_segment_words: int = 14, limit: int = MAX_VARIAN
         elif _ATTRIBUTION_SEGMENT_RE.search(segment) and not _ATTRIBUTION_SEGMENT_RE.match(segment):
             # ", officials said," is an aside; ", told Fox News," is the speaker's own verb.
             shorter = sentence[: match.start()] + sentence[end:]
-        elif first in _ASIDE_STARTS and _continues_clause(sentence[commas[i + 1].end() :]):
+        elif (
+            first in _ASIDE_STARTS
+            and not _clause_segment(first, segment)
+            and _continues_clause(sentence[commas[i + 1].end() :])
+        ):
             # The rest must carry on the main clause ("..., the city's engineer, ordered"): after
             # "the law that limits shipping to U.S.-made, U.S.-owned boats" it is a list's next item.
             shorter = sentence[: match.start()] + " " + sentence[commas[i + 1].end() :]
@@ -171,6 +175,28 @@ def variants(sentence: str, max_segment_words: int = 14, limit: int = MAX_VARIAN
     opens_subordinate = bool(first_word) and first_word[0].casefold() in SUBORDINATORS
     out.extend(dash_asides_dropped(sentence, opens_subordinate, limit - len(out)))
     return out
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
+_RELATIVES = frozenset("who whom whose which that where when".split())
+
+
+def _clause_segment(first: str, segment: str) -> bool:
+    """Whether `segment`, opening on an article, is a clause of the sentence's own rather than
+    an appositive ("the engineer's question is growing and | ..." has its verb; "..., the
+    mayor and | ..." leads on): dropping it would take the main clause with it."""
+    if first not in _ARTICLES:
+        return False
+    tokens = [w.casefold().strip(PUNCT) for w in segment.split()]
+    if tokens[-1] in WEAK_ENDINGS:
+        return True
+    # A relative's verb is the appositive's own: "a pilot who is a friend of the mayor".
+    for word in tokens:
+        if word in _RELATIVES:
+            return False
+        if word in VERB_WORDS:
+            return True
+    return False
 
 
 def _closed_quote_commas(sentence: str) -> list[re.Match[str]]:
