@@ -124,17 +124,65 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
         tail_accusing = accusing(tail)
     if tail_accusing or head.count("(") > head.count(")"):
         return False
-    # A tail opening with a verb, maybe after a short aside ("the won, took a hit", "Blackburn,
-    # R-Tenn., told Fox"), is the predicate the head still needs.
-    # Only the first two segments count; the tail may be the rest of a very long sentence.
+    # A tail opening with a verb, maybe after an aside ("the won, took a hit", "Blackburn,
+    # R-Tenn., told Fox", "Ada Holm, the port's longest-serving pilot, said"), is the predicate
+    # the head still needs. Only the first two segments count; the tail may be the rest of a
+    # very long sentence.
     first_two = tail.split(", ", 2)[:2]
     segments = [seg.split() for seg in first_two]
     starts = [_first_verbish(seg) for seg in segments[:1] if seg]
-    if len(segments) == 2 and segments[1] and len(segments[0]) <= 4:
+    aside = bool(segments[0]) and (
+        len(segments[0]) <= 4
+        or (
+            len(segments[0]) <= _ASIDE_MAX_WORDS
+            and segments[0][0].casefold().strip(PUNCT) in _ASIDE_OPENERS
+        )
+    )
+    if len(segments) == 2 and segments[1] and aside:
         starts.append(_first_verbish(segments[1]))
+        # "not willing, at least for now, | to change ...": the aside stood between a word
+        # and the infinitive it asks for.
+        if _infinitive(segments[1]):
+            return False
     if any(w in VERB_WORDS or (len(w) >= 5 and w.endswith("ed")) for w in starts):
         return False
+    # "will allow the pier's owner, a Tolberg firm, | to sell it": what the verb allows; "not
+    # willing, at least for now, | to change": what the word before the aside asks for.
+    if segments[0] and _infinitive(segments[0]):
+        inner = COMMA_RE.split(head)
+        last = inner[-1].split()
+        if _ALLOWING_RE.search(head) or (
+            len(inner) >= 2
+            and bool(last)
+            and (
+                (len(last) <= 4 and not has_verb([inner[-1]]))
+                or (len(last) <= _ASIDE_MAX_WORDS and last[0].casefold() in _ASIDE_OPENERS)
+            )
+        ):
+            return False
     return not any(seg.lstrip('"“').startswith("that ") for seg in first_two)
+
+
+# An aside between a head and its predicate: "Ada Holm, the port's longest-serving pilot, said".
+_ASIDE_MAX_WORDS = 10
+_ASIDE_OPENERS = frozenset("the a an who whom whose which like including".split())
+_DETERMINERS = frozenset("the a an his her its their our this that these those".split())
+# Verbs that take an object and then an infinitive: "allow the port's owner to sell".
+_ALLOWING_RE = re.compile(
+    r"\b(?:allow|permit|enable|force|require|want|expect|urge|ask|order|tell|told|encourage"
+    r"|invite|persuade|authori[sz]e|need|pressure|push|lead|prompt|convince)(?:s|ed|d|ing)?\b"
+    r"(?:\s+\S+){0,10}$",
+    re.IGNORECASE,
+)
+
+
+def _infinitive(words: list[str]) -> bool:
+    """Whether `words` open on "to" and a verb ("to radically change", "to sell"), not on "to"
+    and a noun phrase ("to the harbour")."""
+    if len(words) < 2 or words[0].casefold().strip('"“') != "to":
+        return False
+    nxt = words[1].strip(PUNCT)
+    return nxt[:1].islower() and nxt.isalpha() and nxt.casefold() not in _DETERMINERS
 
 
 # A "that" opening a reported clause ("says that the lawyer ..."), told from a relative or a

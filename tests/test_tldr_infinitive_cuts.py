@@ -1,0 +1,48 @@
+"""A bullet cut at a comma must not leave behind the infinitive its clause asks for ("will allow
+the owner, a Tolberg firm, | to sell"), nor the predicate after a long aside."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.summarize.clauses import clause_prefixes, clean_cut
+from bot.summarize.compress import variants
+
+
+@pytest.mark.parametrize(
+    ("sentence", "infinitive"),
+    [
+        # An aside between a word and the infinitive it asks for.
+        (
+            "The ruling shows that the harbour court is not willing, at least for now, to change "
+            "the rules on pier leases.",
+            "to change",
+        ),
+        # What an allowing verb allows, after the object's aside.
+        (
+            "The deal will allow the ferry line's owner, the Tolberg firm Nordvik, to keep a small "
+            "stake in the company.",
+            "to keep",
+        ),
+        (
+            "The new rules will allow crews sailing for other reasons, like seeing family or for "
+            "a holiday, to cross the strait.",
+            "to cross",
+        ),
+    ],
+)
+def test_no_cut_before_the_infinitive_a_clause_needs(sentence: str, infinitive: str) -> None:
+    forms = variants(sentence) + clause_prefixes(sentence, 55)
+    assert all(infinitive in f for f in forms), forms
+
+
+def test_a_long_aside_before_the_predicate_is_no_cut() -> None:
+    # The predicate after the subject's aside is what the head still needs.
+    head = "The pilots of the night ferries"
+    tail = "the crews who work the longest shifts at the port, said on Monday the rota was unsafe."
+    assert not clean_cut(head, tail)
+
+
+def test_a_purpose_clause_after_a_whole_clause_may_still_go() -> None:
+    sentence = "The council approved the harbour budget on Monday, to take effect in May."
+    assert "The council approved the harbour budget on Monday." in clause_prefixes(sentence, 55)
