@@ -99,12 +99,14 @@ def _split_compounds(stems: frozenset[str]) -> frozenset[str]:
     )
 
 
-# Where a sentence's core claim ends: a clause break ("X voted to remove Y, ending ...") or a
-# conjunction opening a clause of its own ("X was sworn in after his party won ..."). A break
-# this early ("Jane Roe, 23, ...") is inside the subject.
+# Where a sentence's core claim ends: a clause break ("X voted to remove Y, ending ..."), a
+# conjunction opening a clause of its own ("X was sworn in after his party won ...") or a second
+# predicate on an auxiliary ("X was vaccinated and being treated at ..."). A break this early
+# ("Jane Roe, 23, ...") is inside the subject.
 _CORE_END_RE = re.compile(
     r"(?:,|;|:|\s[—–-])\s|\s(?:as|after|while|when|because|amid|following|before|since|despite|"
     r"although|though|whereas|until)\s"
+    r"|\sand\s(?=(?:is|are|was|were|has|have|had|will|would|being|been)\s)"
 )
 _CORE_MIN_WORDS = 4
 # A core of fewer content words is a scene or a name, not a claim.
