@@ -46,3 +46,11 @@ def test_a_long_aside_before_the_predicate_is_no_cut() -> None:
 def test_a_purpose_clause_after_a_whole_clause_may_still_go() -> None:
     sentence = "The council approved the harbour budget on Monday, to take effect in May."
     assert "The council approved the harbour budget on Monday." in clause_prefixes(sentence, 55)
+
+
+def test_no_cut_after_an_openers_own_commas() -> None:
+    sentence = (
+        "While she was one of the last three pilots left on the roster, alongside Roe and Berg, "
+        "the harbour's new captain failed to win a single shift."
+    )
+    assert not [c for c in clause_prefixes(sentence, 55) if c.endswith("Roe and Berg.")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.summarize.asides import CONDITION_RE, accusing, last_accusation
-from bot.summarize.clause_ends import inside_list
+from bot.summarize.clause_ends import inside_list, lacks_main_clause
 from bot.summarize.finite_verbs import (
     ADVERBS,
     COMMA_RE,
@@ -104,6 +104,10 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
     if before and before[0].split() and before[0].split()[-1].casefold() in WEAK_ENDINGS:
         return False
     if (opener in SUBORDINATORS or opens_time_phrase(head)) and ", " not in head:
+        return False
+    # "While she was one of three left in the race, alongside Roe and Berg, | the senator
+    # failed ...": the opener's commas, and still no main clause.
+    if lacks_main_clause(head):
         return False
     # "That the report was written by X, two harbour veterans, amounts to a rebuke": a clause as the
     # subject has its verb after the whole subject, past any comma, so no cut leaves a sentence.
