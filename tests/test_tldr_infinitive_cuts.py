@@ -54,3 +54,10 @@ def test_no_cut_after_an_openers_own_commas() -> None:
         "the harbour's new captain failed to win a single shift."
     )
     assert not [c for c in clause_prefixes(sentence, 55) if c.endswith("Roe and Berg.")]
+
+
+def test_no_cut_before_a_present_tense_verb_and_its_object() -> None:
+    head = "The rule, one of the strictest fishing limits on the coast"
+    assert not clean_cut(head, "bans the use of drift nets after dark.")
+    # A plural and its verb after the comma is an attribution, and the head stands.
+    assert clean_cut("The harbour board met on Monday", "officials said on Tuesday.")
