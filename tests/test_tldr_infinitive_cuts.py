@@ -61,3 +61,13 @@ def test_no_cut_before_a_present_tense_verb_and_its_object() -> None:
     assert not clean_cut(head, "bans the use of drift nets after dark.")
     # A plural and its verb after the comma is an attribution, and the head stands.
     assert clean_cut("The harbour board met on Monday", "officials said on Tuesday.")
+
+
+def test_a_reported_clause_without_its_verb_is_no_cut() -> None:
+    # "that" before a name or an opener: the reported clause has not reached its verb.
+    assert not clean_cut("The harbour paper says that the port's chief lawyer Anton Reis", "a")
+    assert not clean_cut(
+        "The harbour paper reports that after the pilots' long walkout", "the port will reopen."
+    )
+    # A relative "that" is no report.
+    assert clean_cut("The rule that the council passed bans drift nets", "the paper says.")

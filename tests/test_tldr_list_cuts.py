@@ -196,3 +196,22 @@ def test_a_cut_after_a_closed_list_stands() -> None:
         "The inquiry covers the port's records on some pilots, crews, and family members."
         in variants(sentence)
     )
+
+
+def test_no_cut_after_the_first_of_plain_nouns_before_an_attribution() -> None:
+    sentence = (
+        "The inquiry will cover the port's records on pilots, crews and some family members, the "
+        "harbour board said on Friday."
+    )
+    forms = clause_prefixes(sentence, 55) + variants(sentence)
+    assert not _ends(forms, ("on pilots.",))
+
+
+def test_a_phrase_opening_on_as_is_no_list_item() -> None:
+    sentence = (
+        "The pilots' union rejected a report blaming the crash on its captain, Ada Holm, as a "
+        "“hasty and careless” reading of the facts."
+    )
+    assert "The pilots' union rejected a report blaming the crash on its captain, Ada Holm." in (
+        clause_prefixes(sentence, 55)
+    )

@@ -190,7 +190,7 @@ def _item(segment: str) -> bool:
 
 
 _ITEM_NOT_OPENERS = frozenset(
-    "from in on at for to by with about into over under after before during since".split()
+    "from in on at for to by with about into over under after before during since as like than".split()
 )
 
 
@@ -303,13 +303,21 @@ def inside_list(mark: str, head: str, tail: str) -> bool:
         return rest[-1].split()[0] in ("and", "or") or any(
             w in ("and", "or") for w in rest[-1].split()[1:]
         )
-    # One item left, closing the list ("Lyon, | Oslo and Rome"): names on both sides.
+    # One item left, closing the list ("Lyon, | Oslo and Rome"): names on both sides, or plain
+    # nouns ("records on pilots, | crews and their families"), the word before the cut no verb.
     last, nxt = head.split()[-1:], rest[0].split()
+    if not last or not any(w in ("and", "or") for w in nxt[1:]):
+        return False
+    if last[0][:1].isupper():
+        return nxt[0][:1].isupper()
+    word = last[0].strip(PUNCT)
     return (
-        bool(last)
-        and last[0][:1].isupper()
-        and nxt[0][:1].isupper()
-        and any(w in ("and", "or") for w in nxt[1:])
+        word.isalpha()
+        and word.islower()
+        and nxt[0].isalpha()
+        and nxt[0].islower()
+        and not _verb_in_item(word)
+        and word.casefold() not in STOPWORDS
     )
 
 

@@ -215,8 +215,9 @@ def _infinitive(words: list[str]) -> bool:
 # A "that" opening a reported clause ("says that the lawyer ..."), told from a relative or a
 # determiner ("the plan that critics oppose", "that bridge") by what follows it.
 _REPORT_THAT_RE = re.compile(
-    r"\b(?:that\s+(?=(?:the|a|an|his|her|its|their|this|these|those|he|she|it|they|we|there"
-    r"|if|when|once|unless)\b|[A-Z])|if|whether)\s+",
+    r"\b(?:that(?=\s+(?:the|a|an|his|her|its|their|this|these|those|he|she|it|they|we|there"
+    r"|if|when|once|unless|after|before|following|despite|amid|during|while|since|because"
+    r"|although|though)\b|\s+(?-i:[A-Z]))|if|whether)\s+",
     re.IGNORECASE,
 )
 _CONDITION_OPENERS = frozenset("if when once unless".split())
