@@ -71,3 +71,8 @@ def test_a_reported_clause_without_its_verb_is_no_cut() -> None:
     )
     # A relative "that" is no report.
     assert clean_cut("The rule that the council passed bans drift nets", "the paper says.")
+
+
+def test_a_short_past_tense_after_the_subjects_aside_is_its_verb() -> None:
+    head = "Ada Holm, the first woman to pilot the night ferry and a long-serving harbour master"
+    assert not clean_cut(head, "died on Monday at the age of 84.")

@@ -148,7 +148,11 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
         # and the infinitive it asks for.
         if _infinitive(segments[1]):
             return False
-    if any(w in VERB_WORDS or (len(w) >= 5 and w.endswith("ed")) for w in starts):
+    # "died" is as much a past tense as "resigned", short as it is.
+    if any(
+        w in VERB_WORDS or (len(w) >= 5 and w.endswith("ed")) or (len(w) == 4 and w.endswith("ied"))
+        for w in starts
+    ):
         return False
     # "The law, one of the strictest in the land, | prohibits the practice": a word in "-s"
     # before its object's determiner is the verb ("officials said" is a plural and its verb).
