@@ -76,3 +76,9 @@ def test_a_reported_clause_without_its_verb_is_no_cut() -> None:
 def test_a_short_past_tense_after_the_subjects_aside_is_its_verb() -> None:
     head = "Ada Holm, the first woman to pilot the night ferry and a long-serving harbour master"
     assert not clean_cut(head, "died on Monday at the age of 84.")
+
+
+def test_no_cut_between_not_only_and_its_but() -> None:
+    head = "The harbour master has spent the winter feuding not only with the pilots"
+    assert not clean_cut(head, "but also with the ferry line's owners.")
+    assert clean_cut(head + " but with the crews too", "the paper says.")

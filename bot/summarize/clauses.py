@@ -109,6 +109,10 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
     # failed ...": the opener's commas, and still no main clause.
     if lacks_main_clause(head):
         return False
+    # "feuding not only with the unions, | but also with ...": the pair's second half is owed.
+    pairs = list(_NOT_ONLY_RE.finditer(head))
+    if pairs and not _BUT_RE.search(head, pairs[-1].end()):
+        return False
     # "That the report was written by X, two harbour veterans, amounts to a rebuke": a clause as the
     # subject has its verb after the whole subject, past any comma, so no cut leaves a sentence.
     if opener in SENTENTIAL_SUBJECTS:
@@ -175,6 +179,8 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
     return not any(seg.lstrip('"“').startswith("that ") for seg in first_two)
 
 
+_NOT_ONLY_RE = re.compile(r"\bnot only\b", re.IGNORECASE)
+_BUT_RE = re.compile(r"\bbut\b", re.IGNORECASE)
 # An aside between a head and its predicate: "Ada Holm, the port's longest-serving pilot, said".
 _ASIDE_MAX_WORDS = 10
 _ASIDE_OPENERS = frozenset("the a an who whom whose which like including".split())
