@@ -300,7 +300,6 @@ _ANAPHORS = frozenset("he she it they its their his her also so yet and but".spl
 # "That brings the total to ...": a demonstrative standing for the previous sentence, told by
 # the verb after it ("That plan was ..." names its own subject and may stay).
 _DEMONSTRATIVES = frozenset("that this these those".split())
-_CLITIC_RE = re.compile(r"(\w+)['’](?:s|re|ll|d|ve)")
 
 
 def leans_on_context(text: str) -> bool:
@@ -311,12 +310,6 @@ def leans_on_context(text: str) -> bool:
     if not words:
         return False
     first = words[0].casefold().rstrip(",")
-    # "It's", "They're", "She'll", "That’s": the pronoun with its verb clipped on.
-    clipped = _CLITIC_RE.fullmatch(first)
-    if clipped:
-        first = clipped.group(1)
-        if first in _DEMONSTRATIVES:
-            return True
     if first in _ANAPHORS:
         return True
     if first in _DEMONSTRATIVES and len(words) > 1:
