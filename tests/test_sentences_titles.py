@@ -34,3 +34,13 @@ def test_no_before_a_number_is_still_an_abbreviation() -> None:
         "The ferry left from Pier No. 4 at dawn.",
         "Nos. 2 and 3 stayed shut.",
     ]
+
+
+def test_an_abbreviation_after_a_slash_holds_the_sentence() -> None:
+    text = (
+        "The Lundia/U.S. Joint Harbour Command said the drill would go ahead. It starts on Monday."
+    )
+    assert split_sentences(text) == [
+        "The Lundia/U.S. Joint Harbour Command said the drill would go ahead.",
+        "It starts on Monday.",
+    ]

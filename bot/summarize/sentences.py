@@ -122,7 +122,8 @@ def _is_abbreviation(chunk: str, following: str = "") -> bool:
     match = _LAST_TOKEN_RE.search(chunk)
     if not match:
         return False
-    token = match.group(1).rstrip(".").lstrip("\"'“‘(")
+    # "South Korea/U.S. Combined Forces": the slash joins two names, the last an abbreviation.
+    token = match.group(1).rstrip(".").lstrip("\"'“‘(").rsplit("/", 1)[-1]
     if not token:
         return False
     low = token.casefold()
