@@ -110,6 +110,9 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
     if lacks_main_clause(head):
         return False
     # "feuding not only with the unions, | but also with ...": the pair's second half is owed.
+    # "a new, | eye-popping video": the comma between two adjectives of one noun.
+    if _adjective_pair(tokens, tail):
+        return False
     pairs = list(_NOT_ONLY_RE.finditer(head))
     if pairs and not _BUT_RE.search(head, pairs[-1].end()):
         return False
@@ -192,6 +195,30 @@ _ALLOWING_RE = re.compile(
     r"(?:\s+\S+){0,10}$",
     re.IGNORECASE,
 )
+
+
+# Adjectives that stand between an article and a noun, and adjective endings.
+_ADJECTIVES = frozenset(
+    "new old big small large major first last long short high low great good bad key top full"
+    " young huge rare strong weak rich poor".split()
+)
+# (Few endings: "-al", "-ic", "-ive" end as many nouns, "the deal", "the clinic", "the motive".)
+_ADJECTIVE_ENDINGS = ("ous", "less")
+
+
+def _adjective_pair(tokens: list[str], tail: str) -> bool:
+    """Whether the head ends on an article and an adjective ("a new") and the tail opens on a
+    lowercase word that is no determiner: the noun they describe is still to come."""
+    if len(tokens) < 2 or tokens[-2].casefold() not in ("a", "an", "the"):
+        return False
+    last = tokens[-1].casefold()
+    first = tail.split(maxsplit=1)[:1]
+    return (
+        (last in _ADJECTIVES or last.endswith(_ADJECTIVE_ENDINGS))
+        and bool(first)
+        and first[0][:1].islower()
+        and first[0].casefold() not in _OBJECT_DETERMINERS
+    )
 
 
 def _present_verb(words: list[str]) -> bool:

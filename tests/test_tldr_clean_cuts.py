@@ -1,5 +1,7 @@
-"""A bullet cut at a comma must not leave behind the infinitive its clause asks for ("will allow
-the owner, a Tolberg firm, | to sell"), nor the predicate after a long aside."""
+"""A bullet cut at a comma must still read as a sentence: no cut before the infinitive its
+clause asks for ("will allow the owner, a Tolberg firm, | to sell"), before the predicate after
+a long aside or a present-tense verb, inside an opener's own commas, a reported clause, a "not
+only ... but" pair, or between two adjectives of one noun."""
 
 from __future__ import annotations
 
@@ -82,3 +84,10 @@ def test_no_cut_between_not_only_and_its_but() -> None:
     head = "The harbour master has spent the winter feuding not only with the pilots"
     assert not clean_cut(head, "but also with the ferry line's owners.")
     assert clean_cut(head + " but with the crews too", "the paper says.")
+
+
+def test_no_cut_between_two_adjectives_of_one_noun() -> None:
+    head = "The festival closed with fireworks, a brass band and a new"
+    assert not clean_cut(head, "glittering harbour light show.")
+    # A noun after the article ends the phrase: the cut stands.
+    assert clean_cut("The festival closed with a new light show", "organisers said.")
