@@ -11,7 +11,7 @@ import pytest
 
 from bot.boilerplate import is_boilerplate, is_caption, is_credit, strip_boilerplate
 from bot.credit_names import named_credit_end
-from bot.summarize.headline import _headline_from_text
+from bot.summarize.text_headline import headline_from_text
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_an_untitled_story_under_a_credit_gets_its_own_headline() -> None:
     body = strip_boilerplate(
         "Credit: Nils Dahl\nThe quay council voted on Monday to widen the old slipway."
     )
-    assert _headline_from_text(body).startswith("The quay council voted")
+    assert headline_from_text(body).startswith("The quay council voted")
 
 
 def test_a_name_ends_where_the_caption_runs_on() -> None:

@@ -5,19 +5,20 @@ reporting, and a cut never stops before "of" or "to"."""
 from __future__ import annotations
 
 from bot.models import Article
-from bot.summarize.headline import _headline_from_text, choose_headline
+from bot.summarize.headline import choose_headline
+from bot.summarize.text_headline import headline_from_text
 from bot.summarize.title_tone import badness as _badness
 
 
 def test_a_title_line_ends_at_its_paragraph_break() -> None:
     text = "Pellmouth Ferry Songs: Five of the Best \n \n The harbour choir sang on Sunday."
-    assert _headline_from_text(text) == "Pellmouth Ferry Songs: Five of the Best"
+    assert headline_from_text(text) == "Pellmouth Ferry Songs: Five of the Best"
 
 
 def test_a_drop_cap_joins_its_word() -> None:
     text = "T \n \n he harbour board approved the new pier on Tuesday."
-    assert _headline_from_text(text) == "The harbour board approved the new pier on Tuesday"
-    assert _headline_from_text("T he pier opens in May.") == "The pier opens in May"
+    assert headline_from_text(text) == "The harbour board approved the new pier on Tuesday"
+    assert headline_from_text("T he pier opens in May.") == "The pier opens in May"
 
 
 def test_a_caption_with_its_credit_gives_way() -> None:
@@ -25,22 +26,22 @@ def test_a_caption_with_its_credit_gives_way() -> None:
         "Ada Brill waves from the ferry on May 2. Rosa Kettle/Getty Images \n \n "
         "The harbour board approved the new pier on Tuesday."
     )
-    assert _headline_from_text(text).startswith("The harbour board approved")
+    assert headline_from_text(text).startswith("The harbour board approved")
 
 
 def test_page_furniture_gives_way() -> None:
     text = "share tweet pin email \n \n The harbour board approved the new pier on Tuesday."
-    assert _headline_from_text(text).startswith("The harbour board approved")
+    assert headline_from_text(text).startswith("The harbour board approved")
     text = (
         "Media playback is unsupported on your device Media caption The pier at dusk \n \n "
         "The harbour board approved the new pier on Tuesday."
     )
-    assert _headline_from_text(text).startswith("The harbour board approved")
+    assert headline_from_text(text).startswith("The harbour board approved")
 
 
 def test_a_salutation_line_is_no_headline() -> None:
     text = "To our readers, \n \n The Pellmouth Post will stop printing on Friday."
-    assert _headline_from_text(text).startswith("The Pellmouth Post will stop")
+    assert headline_from_text(text).startswith("The Pellmouth Post will stop")
 
 
 def test_a_word_cut_does_not_stop_before_of() -> None:
@@ -48,7 +49,7 @@ def test_a_word_cut_does_not_stop_before_of() -> None:
         "A car park in a Highland town has been confirmed by surveyors as the meeting "
         "place of the ancient ferry guild of the northern isles."
     )
-    headline = _headline_from_text(text)
+    headline = headline_from_text(text)
     rest = text[len(headline.removesuffix("…")) :].split()
     assert rest and rest[0] not in ("of", "to"), headline
 

@@ -4,12 +4,12 @@ fallback ask it, and a whole-sentence photo credit is both boilerplate and a cre
 from __future__ import annotations
 
 from bot import boilerplate
-from bot.summarize import headline, quotes
+from bot.summarize import quotes, text_headline
 
 
 def test_one_definition_serves_quotes_and_headlines() -> None:
     assert quotes.is_credit is boilerplate.is_credit
-    assert headline.is_credit is boilerplate.is_credit
+    assert text_headline.is_credit is boilerplate.is_credit
 
 
 def test_photo_credit_boilerplate_is_a_credit() -> None:

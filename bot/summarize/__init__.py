@@ -4,8 +4,9 @@ The extractive writer is the default and the fallback: every word it emits comes
 The optional LLM writer (any OpenAI-compatible endpoint) is checked against the sources and
 replaced by the extractive summary whenever it names or counts something the sources do not.
 
-Modules. Headline: `headline`, `site_names`, `casing`, `datelines`; `quote_marks` (where
-quotations open and close) for every part. TL;DR (`tldr` drives it): `sentences` -> `compress`
+Modules. Headline: `headline` (`text_headline`: an untitled story's, from its text;
+`headline_style`: no label, final full stop or "!!", for both), `site_names`, `casing`,
+`datelines`; `quote_marks` (where quotations open and close) for every part. TL;DR (`tldr` drives it): `sentences` -> `compress`
 + `asides` + `clauses` (shorter forms, cuts; `finite_verbs`: whether words read as a sentence)
 -> `wordmodel` -> `candidates` (beam search, `restated` as the repeat check with `acts.two_facts` for one
 act told on other days or from the other side (`occasions`) or its opposite act, `introduced`

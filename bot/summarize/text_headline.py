@@ -1,0 +1,241 @@
+"""A card headline made from body text, for a story with no usable title.
+
+The first sentence of reporting (past captions, credits, boilerplate and a page's furniture), cut
+at a clause or a word when it runs past a title's length, a feed's teaser ("... more …") ended
+where the teaser was cut, with quotes and brackets a cut opened closed again (`balanced_cut`).
+`headline.choose_headline` falls back to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.boilerplate import (
+    is_boilerplate,
+    is_caption,
+    is_credit,
+    is_page_furniture,
+    page_furniture_end,
+)
+from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes
+from bot.summarize.datelines import without_dateline
+from bot.summarize.finite_verbs import is_clause
+from bot.summarize.grounding import ELLIPSIS
+from bot.summarize.headline_style import LABEL_RE, headline_end
+from bot.summarize.quote_marks import open_quotes
+from bot.summarize.sentences import split_sentences
+from bot.textutil import QUOTATION_PAIRS, squash_spaces
+
+# A headline made from body text: as long as a title may run before `title_tone.badness` marks it down.
+TEXT_HEADLINE_MAX_WORDS = 16
+# Sentences looked at for one that is not a credit or boilerplate: a caption comes first at most.
+_TEXT_HEADLINE_SENTENCES = 4
+# A clause cut without a verb of its own reads as a headline only when it says this much.
+_VERBLESS_CUT_WORDS = 10
+# "Jane Roe/Tide Agency" heading a part after " | ": a caption's credit (photographer/agency),
+# which `is_credit` only knows after a label or from a few agencies' own spelling.
+_SLASH_CREDIT_RE = re.compile(
+    r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s?/\s?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\W*$"
+)
+
+
+def headline_from_text(text: str, short_ok: bool = True) -> str:
+    """The first sentence of `text` that is reporting, as a headline.
+
+    Whole when short enough; else cut at its last clause boundary that fits, or at a word with
+    a visible ellipsis. A teaser its feed cut off ("... is suing President...") is cut before
+    the cut, or gives way to the next sentence. A fixed count of words cut "...approved on
+    Tuesday a plan" mid-phrase and took in a caption's "Photo: Harbor Times staff." or
+    "REUTERS/Jonathan Ernst". The text keeps its own case: only a title shouts, and its
+    dateline, which does, is left out. With `short_ok`, a teaser too short to cut cleanly ("Fire
+    hits the harbour...") is kept whole when no later sentence serves, never lost.
+    """
+    short = ""
+    # Split before spaces are squashed: a title line above the text ends at its paragraph break,
+    # not in the first sentence ("Songs Remixed: Listen to 7 of the Best The rap world ...").
+    text = _joined_drop_cap(text)
+    found = split_sentences(text, _TEXT_HEADLINE_SENTENCES)
+    sentences = [squash_spaces(s) for s in found]
+    reporting = [
+        part
+        for raw, sentence in zip(found, sentences, strict=True)
+        if not _captioned(raw, text) and not sentence.endswith((",", ":"))
+        for part in _bar_parts(sentence)
+    ]
+    # With no reporting, the first sentence, whatever it is, only as the last resort: another
+    # text's reporting first (`choose_headline` asks with `short_ok` last).
+    for sentence in reporting or [without_dateline(s) for s in sentences[:1] if short_ok]:
+        words = sentence.split()
+        if not words:
+            continue
+        cut_off = _TEASER_CUT_RE.search(sentence)
+        if cut_off is not None:
+            # A teaser the feed cut ("... is suing President...") ends on a word its cut may
+            # have fallen in or after: the headline ends before it, or the next sentence serves.
+            teaser = _teaser_headline(sentence[: cut_off.start()])
+            if teaser:
+                return teaser
+            if short_ok and not short:
+                short = _short_teaser(sentence[: cut_off.start()])
+            continue
+        if len(words) <= TEXT_HEADLINE_MAX_WORDS:
+            return balanced_cut(_finish(sentence), "")
+        for cut in clause_prefixes(sentence, TEXT_HEADLINE_MAX_WORDS, 5):
+            n = len(cut.split())
+            if (is_clause(cut) or n >= _VERBLESS_CUT_WORDS) and not _in_name(words, n):
+                return balanced_cut(_finish(cut), ELLIPSIS)
+        return balanced_cut(_finish(_word_cut(words)), ELLIPSIS)
+    return short
+
+
+# A drop cap set apart from its word ("T he most likely ...", "T\n\nhe ..."): any letter but
+# the words "A" and "I", before a lowercase run.
+_DROP_CAP_RE = re.compile(r"^(\W*)([B-HJ-Z])\s+(?=[a-z]+\b)")
+
+
+def _joined_drop_cap(text: str) -> str:
+    return _DROP_CAP_RE.sub(r"\1\2", text.lstrip(), count=1)
+
+
+def _captioned(sentence: str, text: str) -> bool:
+    """Whether `sentence` of `text` is a picture's caption: a credit follows it on its line ("...
+    on September 20, 2005. Jane Roe/Tide Agency", "... on August 11th. Photo: Jane Roe")."""
+    at = text.find(sentence)
+    if at < 0:
+        return False
+    rest = text[at + len(sentence) :].split("\n", 1)[0].strip()
+    return bool(rest) and (
+        is_credit(rest) or _SLASH_CREDIT_RE.match(rest) is not None or is_page_furniture(rest)
+    )
+
+
+# The ellipsis a feed ends a cut teaser with, and the comma or dash it may follow.
+_TEASER_CUT_RE = re.compile(r"[\s,;:—–-]*(?:\.\.\.|…)[\s.…]*$")
+# A teaser's headline keeps at least this many words, or the next sentence serves.
+_TEASER_MIN_WORDS = 4
+# Looked through to the word a cut ends on: "(and" leads on as "and" does.
+_QUOTES_AND_BRACKETS = "\"“”'‘’()[]"
+
+
+def _teaser_headline(text: str) -> str:
+    """A headline from a teaser's `text`, cut off by its feed where it ends: its last clean
+    clause, else its words up to the one the cut left (which may be half of a name: "President"
+    of "President Ola Berg"), ending on no word that leads on; "" when too little is left. The
+    ellipsis shows the cut, once."""
+    words = text.split()
+    for cut in clause_prefixes(text, TEXT_HEADLINE_MAX_WORDS, _TEASER_MIN_WORDS):
+        if is_clause(cut) and not _in_name(words, len(cut.split())):
+            return balanced_cut(_finish(cut), ELLIPSIS)
+    for n in range(min(len(words) - 1, TEXT_HEADLINE_MAX_WORDS), _TEASER_MIN_WORDS - 1, -1):
+        if not _dangles(words[n - 1]) and not _in_name(words, n):
+            return _with_cut(" ".join(words[:n]))
+    return ""
+
+
+def _short_teaser(text: str) -> str:
+    """A teaser too short for `_teaser_headline`: all its words up to the feed's cut, less a last
+    word that leads on ("Harbour officials praised "the") while two words remain."""
+    words = text.split()
+    n = len(words)
+    while n > 2 and _dangles(words[n - 1]):
+        n -= 1
+    return _with_cut(" ".join(words[:n]))
+
+
+def _dangles(word: str) -> bool:
+    """Whether a cut after `word` leaves a phrase hanging: a word that leads on ("the", "(and"),
+    a bare dash or quote, or a comma's pause."""
+    bare = word.strip(_QUOTES_AND_BRACKETS)
+    return (
+        word.endswith((",", ";", ":"))
+        or not bare.strip("—–-")
+        or bare.casefold() in MID_CUT_ENDINGS
+    )
+
+
+def _with_cut(text: str) -> str:
+    """`text` as a headline the feed's cut ends: one ellipsis, after no dash, comma or opening
+    bracket, and no quotation left open; "" when nothing is left."""
+    return balanced_cut(_finish(text).rstrip(" ,;:—–-(“[‘"), ELLIPSIS)
+
+
+def _bar_parts(sentence: str) -> list[str]:
+    """The parts of `sentence` that are reporting, split at " | ", each without a label or a
+    dateline. The splitter leaves a caption glued to its credit ("... on Sunday night. | Jane
+    Roe/Tide Agency Crowds ...") or a page's "PHILADELPHIA | PHILADELPHIA (Reuters) - Eight
+    people ..." as one sentence: a credit goes, and a part that is no clause when another is."""
+    # Credits are told before labels go: "Photo: Jane Roe" is one by its label.
+    # A page's buttons glued before its first words ("SHARE COPY LINK Judge ...") go; a part
+    # that is all furniture, a caption or a player's message, is no headline.
+    sentence = sentence[page_furniture_end(sentence) :]
+    parts = [
+        p
+        for p in sentence.split(" | ")
+        if not is_boilerplate(p)
+        and not is_credit(p)
+        and not is_caption(p)
+        and not is_page_furniture(p)
+    ]
+    if len(parts) > 1:
+        parts = [p for p in parts if not _SLASH_CREDIT_RE.match(p.strip())]
+    parts = [without_dateline(LABEL_RE.sub("", p.strip())) for p in parts]
+    parts = [p for p in parts if p]
+    if len(parts) > 1:
+        parts = [p for p in parts if is_clause(p)] or parts
+    return parts
+
+
+def _in_name(words: Sequence[str], n: int) -> bool:
+    """Whether a cut after `words[:n]` falls inside a run of capitalised words: "northern New"
+    of New Mexico, "Portland," of "Portland, Maine"."""
+    return 0 < n < len(words) and words[n - 1][:1].isupper() and words[n][:1].isupper()
+
+
+def _word_cut(words: Sequence[str]) -> str:
+    """The longest start of `words` within the limit that ends on neither a word that leaves a
+    phrase hanging nor inside a name; the plain limit when every end does (a list of names)."""
+    for n in range(TEXT_HEADLINE_MAX_WORDS, TEXT_HEADLINE_MAX_WORDS // 2, -1):
+        last = words[n - 1].strip(",;:\"“”'‘’()").casefold()
+        # "... as the meeting place | of the clan": what the last word takes is still to come.
+        takes = n < len(words) and words[n].casefold() in ("of", "to")
+        if last and last not in MID_CUT_ENDINGS and not takes and not _in_name(words, n):
+            break
+    else:
+        n = TEXT_HEADLINE_MAX_WORDS
+    return " ".join(words[:n]).rstrip(",;:—–-")
+
+
+def _finish(text: str) -> str:
+    """`text` from an article's body in headline style: no label, no final full stop or "!"s.
+    Unlike `clean_title` it keeps the text's case: reporting does not shout."""
+    return headline_end(LABEL_RE.sub("", text))
+
+
+# Opening mark -> the mark that closes it in a headline.
+_CLOSERS = {opener: closers[0] for opener, closers in QUOTATION_PAIRS.items()}
+# A quotation a cut leaves open holding fewer words than this is cut off rather than closed...
+_MIN_QUOTED_WORDS = 2
+# ... and only when this many words are left before it ("Harbour minister…" says too little).
+_MIN_WORDS_BEFORE = 3
+
+
+def balanced_cut(head: str, ellipsis: str) -> str:
+    """`head`, a headline cut short, with `ellipsis` after it and no quotation left open: closed
+    after the ellipsis ("says 'we will not…'"), or cut before its mark when it would hold too few
+    words and enough is left before it ("welcomed “the…" → "welcomed…"); "" when nothing is.
+    A whole sentence (no `ellipsis`) whose quotation runs on into the next one keeps its words
+    and has the quotation closed."""
+    opens = open_quotes(head)
+    if not opens:
+        return f"{head}{ellipsis}" if head else ""
+    first = opens[0]
+    before = head[:first].split()
+    # "said the 'final…" cut before its quotation would end on "the", which leads on.
+    while before and before[-1].casefold() in MID_CUT_ENDINGS:
+        before.pop()
+    few = len(head[first + 1 :].split()) < _MIN_QUOTED_WORDS
+    if ellipsis and few and len(before) >= _MIN_WORDS_BEFORE:
+        return " ".join(before).rstrip(" ,;:—–-([{") + ellipsis
+    closers = "".join(_CLOSERS[head[i]] for i in reversed(opens))
+    return f"{head}{ellipsis}{closers}"
