@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from bot.commands.base import CommandContext, Reply, UsageError, straight_quotes
+from bot.commands.base import CommandContext, Reply, UsageError
+from bot.commands.follow_args import (
+    SENTENCE_ENDS,
+    plain_words,
+    split_follow,
+    topic_slug,
+    unquoted_name,
+    without_topic_option,
+)
 from bot.commands.overview import paused_note
 from bot.config_entries import MAX_SLUG, RESERVED_TOPIC_NAMES, SLUG_RE
 from bot.render.literal import literal, quoted
@@ -17,7 +25,7 @@ from bot.store.channels import ChannelRow
 from bot.textutil import fold, plural
 from bot.topics.lexer import tokenize
 from bot.topics.lookalikes import operator_lookalikes
-from bot.topics.query import QUOTE_MARKS, QueryError, TopicQuery, check_typed
+from bot.topics.query import QueryError, TopicQuery, check_typed
 
 if TYPE_CHECKING:
     from bot.commands.core import Commands
@@ -33,11 +41,11 @@ def follow_usage(platform: str) -> str:
 
 
 async def follow(commands: Commands, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
-    typed, query, explicit = _split_follow(args)
+    typed, query, explicit = split_follow(args)
     if not typed:
         raise UsageError("Which topic?")
     db = commands.core.db
-    slug = _topic_slug(db, typed)
+    slug = topic_slug(db, typed)
     if not SLUG_RE.match(slug):
         raise UsageError(_bad_name(typed, slug), follow_usage(ctx.platform))
     if explicit and not query:
@@ -57,11 +65,11 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
         )
     existing = channel_store.get_topic(db, slug)
     joined = ""
-    if query and not explicit and _plain_words(query):
+    if query and not explicit and plain_words(query):
         # `/follow machine learning`: the topic `machine-learning`, as Discord's topic option
         # reads it, whenever that topic exists, even when `machine` exists too: both platforms
         # must follow the same topic for the same words.
-        joined = "-".join([slug, *query.lower().split()]).rstrip(_SENTENCE_ENDS)
+        joined = "-".join([slug, *query.lower().split()]).rstrip(SENTENCE_ENDS)
         named = channel_store.get_topic(db, joined) if SLUG_RE.match(joined) else None
         if named is not None:
             slug, query, existing = joined, "", named
@@ -202,61 +210,6 @@ def _known(db: sqlite_utils.Database) -> str:
     return ", ".join(t.slug for t in channel_store.list_topics(db)) or "none yet"
 
 
-# `query:` (Discord's option name; on Slack the way to give a query of plain words) as a word of
-# its own or the start of one ("query:chip").
-_MARKER_RE = re.compile(r"(?:^|(?<=\s))query:", re.IGNORECASE)
-_TOPIC_OPTION_RE = re.compile(r"^topic:\s*", re.IGNORECASE)
-# A name in quotes, first (`"ferries"`, `'machine learning'`; curly ones made straight first),
-# and what follows it (a full stop after the quotes is the sentence's).
-_QUOTED_NAME_RE = re.compile(r"""^\s*(["'])([^"']*)\1[.,;:!?…]*(?!\S)(.*)$""", re.DOTALL)
-# The query language's own quotes: «…» or ‹…› quote a phrase as "…" does.
-_QUERY_SYNTAX = QUOTE_MARKS + "()"
-
-
-def _split_follow(args: str) -> tuple[str, str, bool]:
-    """`/follow`'s topic name as typed, its query, and whether the query was marked `query:`.
-
-    With the marker, every word before it is the topic name (`/follow machine learning query:
-    machine learning` is the topic `machine-learning`, as Discord's topic option reads it), and
-    the marker is never part of the query. Without it, the first word is the name. A `query:`
-    inside the query's own quotes or brackets is not the marker."""
-    args = without_topic_option(args)
-    if (quoted_name := _QUOTED_NAME_RE.match(straight_quotes(args))) is not None:
-        # `/follow “ferries” query: ferry`: the quotes group the name, as they group a value.
-        rest = args[quoted_name.start(3) :].strip()
-        if (marker := _MARKER_RE.match(rest)) is not None:
-            return quoted_name.group(2).strip(), _unmarked_query(rest[marker.end() :]), True
-        return quoted_name.group(2).strip(), rest, False
-    found = _MARKER_RE.search(args)
-    if found is not None and not any(ch in args[: found.start()] for ch in _QUERY_SYNTAX):
-        return args[: found.start()].strip(), _unmarked_query(args[found.end() :]), True
-    name, _, query = args.strip().partition(" ")
-    return name, query.strip(), False
-
-
-def _unmarked_query(query: str) -> str:
-    """The query after its `query:` marker, without the marker typed again (`query: query:
-    ferry`, or Discord's query option given `query: ferry`): read as a word it made the topic
-    match "query AND ferry"."""
-    query = query.strip()
-    while (again := _MARKER_RE.match(query)) is not None:
-        query = query[again.end() :].strip()
-    return query
-
-
-def unquoted_name(typed: str) -> str:
-    """A topic name as typed without the quotes around it (`/unfollow “ferries”`), straight or
-    curly: no topic name has a quote."""
-    found = _QUOTED_NAME_RE.fullmatch(straight_quotes(typed.strip()))
-    return found.group(2).strip() if found is not None else typed
-
-
-def without_topic_option(args: str) -> str:
-    """`args` without Discord's option name before the topic (`topic:chips`), as people who use
-    both type it on Slack: no topic name has a ':'."""
-    return _TOPIC_OPTION_RE.sub("", args.strip())
-
-
 def _bad_name(typed: str, slug: str) -> str:
     """Why `slug` (the name `typed`, as /follow reads it) is not a topic name, in SLUG_RE's
     terms; an accented name gets its folded form (`café`: `cafe`) to copy."""
@@ -276,41 +229,10 @@ def _bad_name(typed: str, slug: str) -> str:
     return text
 
 
-def _topic_slug(db: sqlite_utils.Database, typed: str) -> str:
-    """The topic a typed name means: lowercase, its words joined by '-' (as Discord's slash
-    command joins them), and no '-' at either end or twice in a row (`bad-topic-` is
-    `bad-topic`), nor the sentence's punctuation after it (`/follow ferries.`, `/unfollow
-    ferries!`). A topic already saved under the name exactly as typed (the config file and
-    `newsdigest topics add` allow such names) keeps it, so it can still be followed."""
-    name = "-".join(typed.lower().split())
-    if channel_store.get_topic(db, name) is not None:
-        return name
-    return re.sub(r"-{2,}", "-", name.rstrip(_SENTENCE_ENDS)).strip("-")
-
-
 # A mention in a query: `@everyone`, `@here`, `@name` as Slack's markup arrives unwrapped
 # (`bot.adapters.slack.command_text`), or Discord's `<@123>`, `<@&123>`, `<#123>` as typed
 # there. Not an address's @ (`desk@example.com`).
 _MENTION_RE = re.compile(r"(?<![\w@])@[^\s\"'()«»‹›“”]+|<[@#!][^<>]*>")
-
-# What ends a sentence typed after a name: no topic name ends with one.
-_SENTENCE_ENDS = ".,;:!?…"
-
-
-def _plain_words(query: str) -> bool:
-    """True for words with no query syntax (quotes, brackets, AND/OR/NOT, -word, source:): the
-    text could as well be the rest of a topic name typed with spaces."""
-    if any(ch in query for ch in _QUERY_SYNTAX):
-        return False
-    if any(w in ("AND", "OR", "NOT") or w.startswith("-") or ":" in w for w in query.split()):
-        return False
-    try:
-        # "chip or wafer" and "'lunar lander'" were meant as a query, one /follow refuses: its
-        # fix is the answer, not a `query:` command that would be refused in turn.
-        check_typed(query)
-    except QueryError:
-        return False
-    return True
 
 
 def _ambiguous(platform: str, slug: str, query: str, joined: str | None, known: str) -> str:
@@ -382,7 +304,7 @@ async def unfollow(
     db = commands.core.db
     # The name as `/follow` reads it (words joined by '-', stray hyphens dropped), so
     # `/unfollow machine learning` finds the `machine-learning` that `/follow` created.
-    slug = _topic_slug(db, unquoted_name(without_topic_option(args)))
+    slug = topic_slug(db, unquoted_name(without_topic_option(args)))
     if not slug:
         raise UsageError("Which topic?")
     # An unsaved channel (id 0) follows nothing, so this never needs to create its row.
