@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from bot.boilerplate import is_caption
 from bot.models import Article
-from bot.summarize.angle_names import is_telling_name, name_runs
+from bot.summarize.angle_names import name_runs
 from bot.summarize.sentences import split_sentences
+from bot.summarize.telling_names import is_telling_name
 
 
 def test_saint_fort_and_mount_stay_with_the_place() -> None:

@@ -5,8 +5,9 @@ word the outlet also writes in lowercase is no name."""
 from __future__ import annotations
 
 from bot.models import Article
-from bot.summarize.angle_names import is_telling_name, name_runs
+from bot.summarize.angle_names import name_runs
 from bot.summarize.angles import build_angles
+from bot.summarize.telling_names import is_telling_name
 
 LEAD = "Kettle Valley News"
 LEAD_TEXT = "The county approved a new toll on the river bridge on Thursday, starting in spring."

@@ -11,7 +11,6 @@ import re
 from collections.abc import Container, Sequence
 
 from bot.models import Article
-from bot.summarize.angle_names import is_telling_name
 from bot.summarize.angle_subjects import is_uninformative
 from bot.summarize.clause_ends import (
     in_comma_list,
@@ -28,6 +27,7 @@ from bot.summarize.quote_marks import has_open_quote, quotation_bounds, stray_cl
 from bot.summarize.quotes import PHRASE_OPENERS
 from bot.summarize.quotes import dangles as _dangles
 from bot.summarize.sentences import content_stems, token_stems
+from bot.summarize.telling_names import is_telling_name
 
 
 def stem_of(word: str) -> str:

@@ -28,7 +28,7 @@ from bot.summarize.angle_facts import (
     rewords_bullet,
 )
 from bot.summarize.angle_lines import angle_line, repeats_bullet, stem_of
-from bot.summarize.angle_names import DEMONYM_RE, known_person, name_runs
+from bot.summarize.angle_names import DEMONYM_RE, name_runs
 from bot.summarize.angle_quotes import points_back, quote_pool
 from bot.summarize.angle_subjects import StorySubjects, texts_of
 from bot.summarize.angle_topic import (
@@ -43,6 +43,7 @@ from bot.summarize.quotes import Told, pick_quote, teaser_quote
 from bot.summarize.restated import cores_alike, one_remark
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.steering import is_steering
+from bot.summarize.telling_names import known_person
 
 MAX_ANGLES = 6
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
