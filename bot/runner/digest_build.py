@@ -17,12 +17,16 @@ first, its caches cold; /healthz and chat waited), at each poll pass, whose firs
 has the stories of the downtime to choose from, and when a setting lets more stories through.
 The write that queues them (about 30 ms a channel) reads the channel again
 (`digests.still_wanted`: paused, no longer instant, a story muted or a minimum of sources
-raised meanwhile).
+raised meanwhile). One channel's choosing and writing go one at a time (`channel_lock`): two
+at once (a start's catch-up beside its first poll pass, a look at another process's stories, a
+/watchlist change) each read before the other wrote, and their cards and notices together went
+past the limit, some cards lost to the limit twice over and the notice posted twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import weakref
 from datetime import datetime
 
 import sqlite_utils
@@ -61,6 +65,17 @@ def _select_in_file(
         conn.close()
 
 
+# Per database (a test's services each have their own, on loops of their own), per channel pk.
+_LOCKS: weakref.WeakKeyDictionary[sqlite_utils.Database, dict[int, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def channel_lock(db: sqlite_utils.Database, channel_pk: int) -> asyncio.Lock:
+    """The lock held while the channel's instant stories are chosen and queued."""
+    return _LOCKS.setdefault(db, {}).setdefault(channel_pk, asyncio.Lock())
+
+
 async def enqueue_instant_off_loop(
     db: sqlite_utils.Database,
     channel: ChannelRow,
@@ -69,12 +84,16 @@ async def enqueue_instant_off_loop(
     story_ids: set[str] | None = None,
 ) -> int:
     """`digests.enqueue_instant`, its stories chosen in a worker thread (`instant_selection`)
-    and queued on the loop, checked again in the write transaction. How many were queued."""
+    and queued on the loop, checked again in the write transaction. How many were queued.
+    Waits for another choosing for the channel to be queued first, so it reads those rows."""
     path = database_file(db)
     if channel.paused_reason or path is None:
         return digests.enqueue_instant(db, channel, now=now, story_ids=story_ids)
-    selection = await asyncio.to_thread(_instant_in_file, path, channel, now, story_ids)
-    return digests.enqueue_instant(db, channel, now=now, story_ids=story_ids, selection=selection)
+    async with channel_lock(db, channel.id):
+        selection = await asyncio.to_thread(_instant_in_file, path, channel, now, story_ids)
+        return digests.enqueue_instant(
+            db, channel, now=now, story_ids=story_ids, selection=selection
+        )
 
 
 def _instant_in_file(

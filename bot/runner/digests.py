@@ -21,6 +21,7 @@ from bot.pipeline.digest import (
     MAX_LOOKBACK,
     Candidate,
     Selection,
+    delivered_story_ids,
     digest_since,
     followed_now,
     remember_matches,
@@ -123,19 +124,21 @@ def still_wanted(
     size: int | None = None,
 ) -> tuple[ChannelRow, Selection]:
     """The channel as it is in the write transaction, and `selection` without the stories it no
-    longer wants: muted, below a minimum of sources raised, or no longer matching the topics it
-    follows (unfollowed, removed or changed: `followed_now`), since the selection was read (in
-    a worker thread while the loop ran on: `bot.runner.digest_build`). Neither a card nor a line
-    of the notice goes to them. The cards are then taken again at the channel's size as it is
+    longer wants: muted, below a minimum of sources raised, no longer matching the topics it
+    follows (unfollowed, removed or changed: `followed_now`), or given a row meanwhile (another
+    choosing queued it), since the selection was read (in a worker thread while the loop ran
+    on: `bot.runner.digest_build`). Neither a card nor a line of the notice goes to them. The cards are then taken again at the channel's size as it is
     now, in the selection's order (`Selection.resized`): a card dropped is replaced by the next
     story listed, rather than the digest going out short (or with no card and a list of what
     would have filled it), and a lowered `digest_size` lists the cards beyond it. `size`: the
     cards there are room for whatever the channel's `digest_size` (instant mode's limit)."""
     fresh = channel_store.get_channel_by_pk(db, channel.id) or channel
-    muted = channel_store.muted_story_ids(db, channel.id)
+    # A story queued meanwhile would take a card that queues nothing (`_queue_cards`): the
+    # next one listed gets it instead.
+    gone = channel_store.muted_story_ids(db, channel.id) | delivered_story_ids(db, channel.id)
 
     def wanted(c: Candidate) -> bool:
-        return c.story.id not in muted and c.story.source_count >= fresh.min_sources
+        return c.story.id not in gone and c.story.source_count >= fresh.min_sources
 
     matching = followed_now(selection, channel_store.channel_topics(db, channel.id))
     kept = replace(
