@@ -5,7 +5,7 @@ that grew. Kept apart from `bot.runner.service`, which wires the parts together.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.runner import feed_alerts, update_planner
@@ -47,9 +47,11 @@ async def catch_up(service: Service, *, platform: str | None = None) -> None:
             extra={"event": "digest_catch_up", "channel": channel.key},
         )
         await service.run_digest(channel.id, scheduled_for=missed)
-    for channel in wanted(service.instant_channels()):
-        # Chosen off the loop (seconds on a big database): /healthz and chat answer meanwhile.
-        await enqueue_instant_off_loop(db, channel, now=now)
+    await _instant(service, [c.id for c in wanted(service.instant_channels())], now=now)
+    # Changed in chat after the catch-up read their row (`changes.channel_changed`): chosen again
+    # under the change, as a running service would at once.
+    while service.changed_while_starting:
+        await _instant(service, sorted(service.changed_while_starting), now=service.clock())
     if platform is None:
         feed_alerts.alert_disabled_feeds(db, now=now)
         # A crash between a pass committing its clustering and `on_poll_pass` loses that pass's
@@ -60,3 +62,16 @@ async def catch_up(service: Service, *, platform: str | None = None) -> None:
             window=timedelta(hours=service.config.story_window_hours),
             interval=service.settings.update_interval,
         )
+
+
+async def _instant(service: Service, channel_pks: list[int], *, now: datetime) -> None:
+    """Queue the instant stories of these channels, each chosen off the loop (seconds on a big
+    database: /healthz and chat answer meanwhile). Each channel's row is read as its turn comes,
+    not with the others' before the first: a /watchlist change made while an earlier one was
+    chosen counts."""
+    for pk in channel_pks:
+        # The row read now has every change made so far.
+        service.changed_while_starting.discard(pk)
+        fresh = {c.id: c for c in service.instant_channels()}.get(pk)
+        if fresh is not None:
+            await enqueue_instant_off_loop(service.db, fresh, now=now)

@@ -29,7 +29,11 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
         channel_store.record_schedule_change(service.db, after.id, at=service.clock())
     if service.state != "running":
         # Start syncs the jobs and catches up from the database after the platforms are up, so
-        # a change made while starting is picked up there; after stop nothing should run.
+        # a change made while starting is picked up there; after stop nothing should run. The
+        # catch-up may have read this channel's row already (it awaits each channel's choosing,
+        # and chat answers meanwhile): it is noted, for the catch-up to choose again.
+        if service.state == "starting" and _instant_wants_more(before, after):
+            service.changed_while_starting.add(after.id)
         return
     # Cheap and idempotent: only a channel whose (schedule, time zone) or mode changed gets its
     # job replaced, so the old schedule's job can no longer fire. It also catches up a channel

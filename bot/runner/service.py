@@ -152,6 +152,9 @@ class Service:
         self.digest_lock = asyncio.Lock()
         # Set while start's catch-up runs: /healthz answers, and says so (`bot.runner.status`).
         self.catching_up = False
+        # Instant channels a /watchlist change let more stories through while starting: the
+        # catch-up chooses theirs again after the change (`bot.runner.catch_up`).
+        self.changed_while_starting: set[int] = set()
         self.state = "created"
         self.started_at: datetime | None = None
         self.outbox_task: asyncio.Task[None] | None = None
