@@ -9,9 +9,13 @@ instead (20-30 us an article against 170 for the text) and weighs it with the ID
 it: the very profile the article had on arrival. That warm-up took 0.97 s of CPU, now 0.34 s.
 
 What the text yields depends on the code that reads it, so every stored value starts with a
-fingerprint of that code (the sources of the modules `raw_profile` runs, the feature weights, the
-stemmer's and Unicode's versions): after an upgrade that changed any of them the value is not
-read, and the article is profiled from its text as before. The fields are marshalled, which
+fingerprint of that code (the modules `raw_profile` runs and this one, as their loader reads
+them, the feature weights, the stemmer in use and its version, Unicode's version): after an
+upgrade that changed any of them the value is not read, and the article is profiled from its
+text as before. The modules are read when this one is imported, beside the code the process
+runs: read later, an upgrade that replaced the files meanwhile stamped the old code's values as
+the new code's. Read through their loader, not from a path: a package installed compiled only,
+or zipped, fingerprints its compiled files; one whose modules cannot be read stores no values. The fields are marshalled, which
 keeps the order of every mapping (the weighing's sums and sorts depend on it) and reads back in
 half the time JSON took; the fingerprint names the interpreter's version, whose format marshal
 is tied to. Not compressed: zlib tripled the cost of packing, which every article clustered pays
@@ -22,26 +26,33 @@ to save 1 KB an article on a table that holds only the window's.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import logging
 import marshal
 import sys
 import unicodedata
 import zlib
 from functools import lru_cache
 from importlib import metadata
-from pathlib import Path
 from typing import Any, TypeVar
+
+import snowballstemmer
 
 from bot.cluster.features import FeatureWeights
 from bot.cluster.profile import Raw
 
+log = logging.getLogger(__name__)
+
 # The modules whose code decides what `raw_profile` makes of a text: `bot.cluster.profile` and
-# every project module it imports, transitively (a test keeps this list equal to that closure).
+# every project module it imports, transitively (a test keeps this list equal to that closure),
+# and this one, which writes and reads the values.
 SOURCES = (
     "bot/cluster/_background.py",
     "bot/cluster/background.py",
     "bot/cluster/bylines.py",
     "bot/cluster/days.py",
     "bot/cluster/features.py",
+    "bot/cluster/kept_raw.py",
     "bot/cluster/marks.py",
     "bot/cluster/periods.py",
     "bot/cluster/profile.py",
@@ -55,18 +66,52 @@ T = TypeVar("T")
 _MARSHAL = 4  # the format `analysis_worker` also uses; the fingerprint names the interpreter
 
 
-@lru_cache(maxsize=4)
-def fingerprint(weights: FeatureWeights) -> bytes:
-    """What a stored value is read back with: equal only under the same analysis code."""
-    root = Path(__file__).resolve().parent.parent.parent
-    digest = hashlib.sha256()
-    for name in SOURCES:
-        digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+def _stemmer() -> str:
+    """The stemmer `bot.cluster.features` uses, and its version: snowballstemmer hands out
+    PyStemmer's C stemmer when that is installed, its own pure-Python one otherwise."""
+    kind = type(snowballstemmer.stemmer("english")).__module__.split(".")[0]
+    package = "PyStemmer" if kind == "Stemmer" else "snowballstemmer"
     try:
-        stemmer = metadata.version("snowballstemmer")
+        return f"{package} {metadata.version(package)}"
     except metadata.PackageNotFoundError:  # pragma: no cover - installed without metadata
-        stemmer = "unknown"
-    extra = f"{weights!r}|{stemmer}|{unicodedata.unidata_version}|{sys.version_info[:2]}"
+        return f"{package} unknown"
+
+
+def _code_digest() -> bytes | None:
+    """A digest of the analysis code this process runs (`SOURCES`, as their loaders read them)
+    and of the stemmer it uses; None when a module cannot be read (then no value is stored)."""
+    digest = hashlib.sha256()
+    try:
+        for name in SOURCES:
+            spec = importlib.util.find_spec(name.removesuffix(".py").replace("/", "."))
+            get_data = getattr(spec.loader, "get_data", None) if spec is not None else None
+            if spec is None or spec.origin is None or get_data is None:
+                raise ImportError(f"no loader reads {name}")
+            digest.update(name.encode() + b"\0" + get_data(spec.origin) + b"\0")
+    except Exception as exc:  # whatever it is, clustering goes on without stored values
+        log.warning(
+            "the text analysis code could not be read (%s: %s): no article profiles are stored,"
+            " and a restart profiles its open stories from their text",
+            type(exc).__name__,
+            exc,
+        )
+        return None
+    digest.update(_stemmer().encode())
+    return digest.digest()
+
+
+# At import, beside the code the process runs (see the module's docstring).
+_CODE = _code_digest()
+
+
+@lru_cache(maxsize=4)
+def fingerprint(weights: FeatureWeights) -> bytes | None:
+    """What a stored value is read back with: equal only under the same analysis code. None when
+    that code could not be read: nothing is stored, nothing read."""
+    if _CODE is None:
+        return None
+    digest = hashlib.sha256(_CODE)
+    extra = f"{weights!r}|{unicodedata.unidata_version}|{sys.version_info[:2]}"
     digest.update(extra.encode())
     return digest.digest()[:_FINGERPRINT]
 
@@ -74,7 +119,11 @@ def fingerprint(weights: FeatureWeights) -> bytes:
 def pack_raw(raw: Raw, weights: FeatureWeights) -> bytes:
     """`raw` as bytes for `unpack_raw` (read with the same `weights` and code). Equal `Raw`s
     may give other bytes: marshal writes what the process shares (interned strings, references)
-    and sets in the order of its hash seed."""
+    and sets in the order of its hash seed. Empty (nothing to store) when the analysis code
+    could not be read (`fingerprint`)."""
+    stamp = fingerprint(weights)
+    if stamp is None:
+        return b""
     fields = (
         raw.full,
         raw.title,
@@ -88,13 +137,14 @@ def pack_raw(raw: Raw, weights: FeatureWeights) -> bytes:
         raw.periods,
     )
     body = marshal.dumps(fields, _MARSHAL)
-    return fingerprint(weights) + zlib.crc32(body).to_bytes(4, "little") + body
+    return stamp + zlib.crc32(body).to_bytes(4, "little") + body
 
 
 def unpack_raw(packed: bytes, weights: FeatureWeights) -> Raw | None:
     """The `Raw` `pack_raw` stored, or None when it was stored by other analysis code (or is not
     one): the caller profiles the text instead."""
-    if len(packed) <= _HEAD or packed[:_FINGERPRINT] != fingerprint(weights):
+    stamp = fingerprint(weights)
+    if stamp is None or len(packed) <= _HEAD or packed[:_FINGERPRINT] != stamp:
         return None
     body = memoryview(packed)[_HEAD:]
     # The checksum stands between a damaged value and marshal, which trusts its input.
