@@ -32,7 +32,7 @@ from itertools import chain, islice
 from bot.cluster.analysis_worker import Worker, load_stats
 from bot.cluster.background import load_background
 from bot.cluster.features import TermStats, first_words
-from bot.cluster.kept_raw import pack_raw, unpack_raw
+from bot.cluster.kept_raw import pack_raw, stamped_here, unpack_raw
 from bot.cluster.profile import Profile, Raw, raw_profile, unpack_idf, weigh_profile
 from bot.cluster.settings import ClusterSettings
 from bot.models import Article
@@ -117,6 +117,9 @@ class Analysis:
         self.stats = new_stats(settings)
         self._worker: Worker | None = None  # only while a big batch is being analysed
         self._busy = False  # a batch is being analysed ahead: `self.stats` lags behind it
+        # The articles whose stored `Raw` the last `reweighed` could not use (it raised): for the
+        # caller to delete, lest every restart meet them again.
+        self.unreadable: list[str] = []
 
     @property
     def busy(self) -> bool:
@@ -147,17 +150,28 @@ class Analysis:
         rest from their text, many of them shared with the worker process (`_from_text`)."""
         if self._busy:
             raise RuntimeError("a restart's articles were weighed while a batch was analysed")
-        s = self.settings
-        w = s.features
-        raws = [unpack_raw(kept, w) if kept else None for _a, _p, kept in items]
-        texts = [(a, p) for (a, p, _k), raw in zip(items, raws, strict=True) if raw is None]
+        self.unreadable = []
+        kept = [self._from_kept(a, p, k) if k else None for a, p, k in items]
+        texts = [(a, p) for (a, p, _k), got in zip(items, kept, strict=True) if got is None]
         from_text = iter(self._from_text(texts) if texts else [])
-        return [
-            next(from_text)
-            if raw is None
-            else reweigh(a.title or "", "", p or b"", self.stats, s, raw)
-            for (a, p, _k), raw in zip(items, raws, strict=True)
-        ]
+        return [next(from_text) if got is None else got for got in kept]
+
+    def _from_kept(self, article: Article, packed: bytes | None, kept: bytes) -> Profile | None:
+        """`reweigh` from the article's stored `Raw`, or None to read its text instead: stored
+        by other analysis code, or not a `Raw` at all. A value of this code that does not read
+        back, or cannot be weighed (a damaged or forged row: whatever it raises), costs its
+        article only, not the whole saved state, and is noted in `unreadable`."""
+        s = self.settings
+        try:
+            raw = unpack_raw(kept, s.features)
+            if raw is not None:
+                return reweigh(article.title or "", "", packed or b"", self.stats, s, raw)
+            if not stamped_here(kept, s.features):
+                return None  # another version's: that version may still read it
+        except Exception as exc:  # MemoryError too
+            log.debug("stored profile of %s not read: %s: %s", article.id, type(exc).__name__, exc)
+        self.unreadable.append(article.id)
+        return None
 
     def _from_text(self, items: Sequence[tuple[Article, bytes | None]]) -> list[Profile]:
         """`reweigh` from the text for each article, with its packed IDF. Many of them are shared

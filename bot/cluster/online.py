@@ -231,6 +231,11 @@ class OnlineClusterer:
         # `stories` is the copy: changes count from here; those not reopened (pruned) are closed.
         self._touched, self._closed = set(), {sid for sid, _ in stories} - self._active.keys()
 
+    def unreadable_profiles(self) -> list[str]:
+        """The articles whose stored `Raw` the last `resume` could not use (damaged or forged:
+        each read from its text instead), for the caller to delete."""
+        return list(self._analysis.unreadable)
+
     def resolve(self, story_id: str) -> str:
         """Follow merges to the surviving story id (an unknown id resolves to itself)."""
         path = []

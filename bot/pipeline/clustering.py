@@ -30,6 +30,7 @@ lock is held for the stores alone (another process's writes wait for those, not 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import uuid
 from collections.abc import Generator, Iterable, Sequence
 from contextlib import closing
@@ -143,7 +144,24 @@ class StoryClusterer:
             self.clusterer.close()
             self.clusterer = warmed.clusterer
         self._token, self._log, self._warmed = warmed.token, warmed.log, True
+        if warmed.unreadable:
+            self._forget_unreadable(warmed.unreadable)
         return warmed.stories
+
+    def _forget_unreadable(self, article_ids: list[str]) -> None:
+        """Delete stored profiles the warm-up could not use (their articles were read from their
+        text): damaged or forged, each would be met again at every restart."""
+        log.warning(
+            "%d stored article profiles were damaged (or forged); those articles were profiled from"
+            " their text and the profiles deleted",
+            len(article_ids),
+            extra={"event": "profiles_unreadable", "articles": len(article_ids)},
+        )
+        try:
+            with transaction(self.db):
+                article_profiles.forget(self.db, article_ids)
+        except sqlite3.Error as exc:  # a read-only or busy database: met again next time
+            log.warning("the unreadable profiles were not deleted (%s)", exc)
 
     def assign(self, articles: Iterable[Article]) -> set[str]:
         """Cluster articles in arrival order, in one transaction; return the ids of the stories

@@ -19,7 +19,7 @@ loop's connection.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -53,6 +53,9 @@ class Warmed:
     token: str | None  # of the saved state it was read with (None: none was ever saved)
     log: clusterer_state.Log  # the stored counts' sizes, when they are this clusterer's
     stories: int  # open stories in it
+    # Articles whose stored profile could not be used (`OnlineClusterer.unreadable_profiles`):
+    # deleted by the install, which writes on the loop's connection.
+    unreadable: list[str] = field(default_factory=list)
 
 
 def warm_window(
@@ -80,7 +83,8 @@ def warm_window(
             members = article_store.articles_for_stories(db, [s.id for s in active])
     if saved is not None and saved.state is not None:
         clusterer.resume(saved.state, saved.counts, saved.stories, stored)
-        return Warmed(clusterer, token, saved.log, len(clusterer.active_story_ids()))
+        opened = len(clusterer.active_story_ids())
+        return Warmed(clusterer, token, saved.log, opened, clusterer.unreadable_profiles())
     for story in active:
         if members[story.id]:
             clusterer.restore(story.id, members[story.id])

@@ -34,6 +34,13 @@ def keep(db: sqlite_utils.Database, article_id: str, profile: bytes) -> None:
     )
 
 
+def forget(db: sqlite_utils.Database, article_ids: Iterable[str]) -> None:
+    """Forget these articles' profiles (ones a restart could not read: `StoryClusterer.install`)."""
+    db.conn.executemany(
+        "DELETE FROM article_profiles WHERE article_id = ?", [(a,) for a in article_ids]
+    )
+
+
 def forget_closed(db: sqlite_utils.Database, story_ids: Iterable[str]) -> None:
     """Forget the profiles of the articles of stories the clusterer closed: never read again."""
     db.conn.executemany(
