@@ -23,6 +23,7 @@ from bot.commands.base import CommandContext
 from bot.config import ChannelConfig
 from bot.delivery.adapter import PermanentDeliveryError
 from bot.pipeline.poll import PollReport
+from bot.runner.changes import resumed_caught_up
 from bot.runner.service import Service
 from bot.store import channels as channel_store
 
@@ -81,6 +82,7 @@ async def test_a_cli_resume_is_caught_up_by_the_running_service(
         clock.now = T0 + timedelta(minutes=31)
         service.sync_jobs()  # the next minute's job sync
         service.sync_jobs()  # and the one after: nothing twice
+        await resumed_caught_up(service)  # chosen off the loop, as the minute's job waits
         await service.outbox.drain()
     finally:
         await service.stop()

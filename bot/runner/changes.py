@@ -5,13 +5,14 @@ job sync or for those stories to change."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from bot.runner import digests, update_planner
+from bot.runner import update_planner
 from bot.runner.digest_build import enqueue_instant_off_loop
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
@@ -41,8 +42,10 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
     # channel would get twice instant mode's limit.
     caught_up = service.sync_jobs()
     if _resumed(before, after):
-        if after.id not in caught_up:
-            catch_up_resumed(service, after)
+        if after.id in caught_up:
+            await resumed_caught_up(service)  # the job sync started it: answered once queued
+        else:
+            await catch_up_resumed(service, after)
         return
     if _instant_wants_more(before, after) and after.platform in service.outbox.adapters:
         # Stories that qualify under the new setting were skipped by earlier passes and may not
@@ -54,22 +57,22 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
             service.kick()
 
 
-def catch_up_resumed(service: Service, channel: ChannelRow) -> None:
+async def catch_up_resumed(service: Service, channel: ChannelRow) -> None:
     """A channel's pause was lifted (/watchlist resume, `newsdigest channels resume`, a config
     sync after its webhook_url changed): queue what the pause held back. Poll passes queue
     nothing for a paused channel and do not touch a story again once it stops changing, so an
     instant channel gets the stories that qualified meanwhile (instant mode's window and limit,
-    with its notice for the rest, so a long pause does not end in a flood), and every channel
-    the thread updates for posted stories that grew, as the start-up catch-up plans them."""
-    now = service.clock()
+    with its notice for the rest, so a long pause does not end in a flood; chosen off the loop,
+    seconds on a big database), and every channel the thread updates for posted stories that
+    grew, as the start-up catch-up plans them."""
     if channel.mode == "instant" and channel.platform in service.outbox.adapters:
-        queued = digests.enqueue_instant(service.db, channel, now=now, story_ids=None)
+        queued = await enqueue_instant_off_loop(service.db, channel, now=service.clock())
         if queued:
             log.info("channel %s: %d stories now qualify for instant posts", channel.key, queued)
     # Not tied to the platform being up: updates wait in the outbox, as a pass's do.
     updates = update_planner.enqueue_missed_updates(
         service.db,
-        now=now,
+        now=service.clock(),
         window=timedelta(hours=service.config.story_window_hours),
         interval=service.settings.update_interval,
         channel_pk=channel.id,
@@ -78,6 +81,27 @@ def catch_up_resumed(service: Service, channel: ChannelRow) -> None:
         log.info("channel %s resumed: %d thread updates planned", channel.key, updates)
     # Also for the posts queued before the pause, which may be due already.
     service.kick()
+
+
+def resume_soon(service: Service, channel: ChannelRow) -> None:
+    """`catch_up_resumed` for a channel a job sync saw resumed, in a task of its own (the job
+    sync is not a coroutine); the minute's job waits for it (`resumed_caught_up`), and a stop."""
+    task = asyncio.create_task(_resume(service, channel), name=f"resume-{channel.key}")
+    service.resuming.add(task)
+    task.add_done_callback(service.resuming.discard)
+
+
+async def resumed_caught_up(service: Service) -> None:
+    """Wait for the catch-ups `resume_soon` started."""
+    while service.resuming:
+        await asyncio.wait(set(service.resuming))
+
+
+async def _resume(service: Service, channel: ChannelRow) -> None:
+    try:
+        await catch_up_resumed(service, channel)
+    except Exception:  # a task's own: nothing else would say it failed
+        log.exception("catching up resumed channel %s failed", channel.key)
 
 
 class ScheduleChanges:

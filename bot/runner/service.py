@@ -39,7 +39,7 @@ from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import feed_alerts, shutdown
 from bot.runner.cards import CardSource
 from bot.runner.catch_up import catch_up
-from bot.runner.changes import ScheduleChanges, catch_up_resumed, channel_changed
+from bot.runner.changes import ScheduleChanges, channel_changed, resume_soon, resumed_caught_up
 from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import post_digest, run_digest
 from bot.runner.elsewhere import ChangesElsewhere, plan_changed, plan_elsewhere
@@ -155,6 +155,8 @@ class Service:
         # Instant channels a /watchlist change let more stories through while starting: the
         # catch-up chooses theirs again after the change (`bot.runner.catch_up`).
         self.changed_while_starting: set[int] = set()
+        # Resumed channels' catch-ups a job sync started (`changes.resume_soon`).
+        self.resuming: set[asyncio.Task[None]] = set()
         self.state = "created"
         self.started_at: datetime | None = None
         self.outbox_task: asyncio.Task[None] | None = None
@@ -318,6 +320,7 @@ class Service:
 
     async def _sync_jobs_job(self) -> None:
         self.sync_jobs()
+        await resumed_caught_up(self)
         # The same minute's look at what other processes did: a `newsdigest poll`'s stories.
         await plan_elsewhere(self)
 
@@ -329,7 +332,7 @@ class Service:
 
     def sync_jobs(self) -> set[int]:
         """Digest jobs as the database says; returns the channels (pks) seen resumed since the
-        last look, whose catch-up (`catch_up_resumed`) this queued."""
+        last look, whose catch-up (`changes.resume_soon`) this started."""
         now = self.clock()
         resumed = self.schedule_changes.record(self.db, now=now)
         if self.state != "running":
@@ -337,7 +340,7 @@ class Service:
             resumed = []
         for channel in resumed:
             log.info("channel %s was resumed: catching up on what its pause held", channel.key)
-            catch_up_resumed(self, channel)
+            resume_soon(self, channel)
         channels = self.digest_channels()
         for channel in channels:
             if digest_runs.last_digest_run(self.db, channel.id) is None:

@@ -32,6 +32,11 @@ async def stop(service: Service) -> None:
     grace = service.settings.shutdown_grace
     await service.starter.stop()
     await service.poller.close(grace / 2)
+    if service.resuming:  # a resumed channel's catch-up (`changes.resume_soon`)
+        _done, pending = await asyncio.wait(set(service.resuming), timeout=grace / 2)
+        for task in pending:
+            task.cancel()  # its stories are chosen again at the next start's catch-up
+        await asyncio.gather(*pending, return_exceptions=True)
     if service.outbox_task is not None:
         service.outbox.kick()
         _done, pending = await asyncio.wait({service.outbox_task}, timeout=grace / 2)
