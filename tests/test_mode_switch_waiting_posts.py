@@ -21,6 +21,7 @@ from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.app import NewsDigest
+from bot.cards import StoryCard
 from bot.commands import CommandContext, Commands
 from bot.config import ChannelConfig, Config
 from bot.delivery.outbox import Outbox, OutboxSettings
@@ -162,4 +163,45 @@ async def test_a_digests_waiting_cards_go_out_once_after_a_switch_to_instant(
     assert digests.enqueue_instant(core.db, instant, now=clock[0]) == 0
     await outbox.drain()
     assert sorted(posted()) == ["locks", "quay"]
+    core.close()
+
+
+async def test_a_switch_landing_while_the_outbox_drains_the_channel_posts_no_empty_heading(
+    tmp_path: Path, platform: tuple[str, str, Callable[[Outbox], Posted]]
+) -> None:
+    # `/watchlist mode digest` lands while the outbox is building the first instant card: the
+    # switch deletes the waiting rows, and the drain, reading the mode again for the next row,
+    # sees digest. It must not head the rows it read before the switch: none of them will go.
+    # Three stories, so that two are left to head (a digest of one card has no heading).
+    name, channel_id, register = platform
+    core = NewsDigest(Config(database=str(tmp_path / "nd.db")))
+    channel = add_channel(core.db, channel_id, platform=name, mode="instant")
+    for story in (*STORIES, "ferry"):
+        add_story(core.db, story, ["Gazette", "Courier"], now=NOON - timedelta(hours=1))
+    assert digests.enqueue_instant(core.db, channel, now=NOON) == 3
+    source = make_card_source(core.db, NOON)
+    ctx = CommandContext(platform=name, channel_id=channel_id, user_id="U1")
+    switched: list[str] = []
+
+    async def card_for(story_id: str, ch: ChannelRow) -> StoryCard | None:
+        if not switched:
+            reply = await Commands(core, clock=lambda: NOON).dispatch(
+                "watchlist", "mode digest", ctx
+            )
+            switched.append(reply.text)
+        return source(story_id, ch)
+
+    clock = [NOON]
+    outbox = Outbox(core.db, card_for, settings=OutboxSettings(pace=0), clock=lambda: clock[0])
+    posted = register(outbox)
+    await outbox.drain()
+    assert switched[0].startswith("Saved. The 3 stories still waiting")
+    assert posted() == []  # no card, and no heading over none
+    # The stories wait for the next digest, which heads them.
+    clock[0] = NOON + timedelta(hours=21)
+    assert digests.enqueue_digest(core.db, channel, now=clock[0], scheduled_for=clock[0]) == 3
+    await outbox.drain()
+    shown = posted()
+    assert shown[0].startswith("News digest · 2027-05-05 09:00 UTC · 3 stories")
+    assert sorted(shown[1:]) == ["ferry", "locks", "quay"]
     core.close()

@@ -60,6 +60,7 @@ from bot.delivery.adapter import (
 )
 from bot.delivery.prepare import Prepared, prepare_or_retry
 from bot.delivery.rate_limits import POST, put_off_posts, wait_over
+from bot.store import deliveries as store
 from bot.store import digest_headings as heading_store
 from bot.store.channels import ChannelRow
 from bot.store.deliveries import DeliveryRow
@@ -133,7 +134,14 @@ async def open_digest(
     for row in rows:
         if row.kind == "story":
             ready[row.id] = await prepare_or_retry(outbox, channel, row, report)
-    going = [row_id for row_id, prepared in ready.items() if prepared is not None]
+    # Only rows still pending now: a switch from instant to digest mode (`return_to_digest_pool`)
+    # may have deleted them since the drain read them, during any await above, and a heading
+    # counting cards whose claims will find their rows gone would head nothing.
+    going = [
+        row_id
+        for row_id, prepared in ready.items()
+        if prepared is not None and _still_pending(outbox, row_id)
+    ]
     now = outbox.clock()
     # Cards a heading of ours already shows, posted before the drain that held them back.
     headed = [r for r in rows if r.id in going]
@@ -185,6 +193,11 @@ async def open_digest(
         # A chat post: the first card keeps the channel's pace after it.
         await outbox.pace_channel(channel.id)
     return ready, None
+
+
+def _still_pending(outbox: Outbox, row_id: int) -> bool:
+    row = store.get(outbox.db, row_id)
+    return row is not None and row.state == "pending"
 
 
 async def _landed(
