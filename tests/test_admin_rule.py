@@ -29,6 +29,11 @@ CASES = [
     ("watchlist", "mode instant", False),
     ("watchlist", "resume", True),
     ("watchlist", "Resume", True),
+    # Read as /watchlist reads its setting: quoted, or with a colon, it is still resume.
+    ("watchlist", '"resume"', True),
+    ("watchlist", "“resume”", True),
+    ("watchlist", "resume:", True),
+    ("watchlist", "resumed", False),
     ("watchlist", "pause", False),
     ("/digest", "", False),
 ]

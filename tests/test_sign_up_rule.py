@@ -28,6 +28,8 @@ CASES = [
     ("watchlist", "mute story-x", False),
     ("watchlist", "Unmute story-x", False),
     ("watchlist", "resume", False),
+    ("watchlist", "“pause”", False),
+    ("watchlist", "mute: story-x", False),
     ("unfollow", "harbor", False),
     ("story", "harbor", False),
     ("feeds", "list", False),

@@ -96,6 +96,19 @@ async def test_slack_resume_of_a_channel_out_of_the_config_is_for_admins(
     assert _reason(core, "slack", "C1") is None
 
 
+@pytest.mark.parametrize("typed", ['"resume"', "“resume”", "resume:", "Resume"])
+async def test_slack_admins_resume_by_any_spelling_the_command_reads(
+    h: Harness, core: NewsDigest, typed: str
+) -> None:
+    # Slack asks users.info only for the commands the core's rule names: a spelling /watchlist
+    # reads as resume that the rule did not left the admin refused as anyone.
+    _removed_from_config(core, "slack", "C1")
+    h.slack_api.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
+    _, body = await h.slash("/watchlist", typed, user="UADMIN")
+    assert ack_text(body).startswith("Saved. Mode: digest")
+    assert _reason(core, "slack", "C1") is None
+
+
 async def test_discord_resume_of_a_channel_out_of_the_config_is_for_admins(
     discord_api: FakeDiscord, bot: DiscordBot, core: NewsDigest
 ) -> None:

@@ -176,8 +176,7 @@ class Commands:
         which may take a call to the platform."""
         command = command.lstrip("/").lower()
         if command == "watchlist":
-            words = args.split()
-            return not words or words[0].lower() not in WATCHLIST_READS
+            return not args.strip() or watchlist.setting_named(args) not in WATCHLIST_READS
         return command in SIGNS_UP
 
     @staticmethod
@@ -187,13 +186,13 @@ class Commands:
         strings and all), /follow with a query (which may change a shared topic) and /watchlist
         resume (a channel taken out of the config file is resumed by admins). Only then need an
         adapter find out (`CommandContext.is_admin`) where that takes a call to the platform
-        (Slack's users.info); every other command runs the same for anyone."""
+        (Slack's users.info); every other command runs the same for anyone. /watchlist's
+        setting is read as the command reads it, so `resume:` or `"resume"` is resume here too."""
         command = command.lstrip("/").lower()
-        words = args.split()
         return (
             command == "feeds"
-            or (command == "follow" and len(words) > 1)
-            or (command == "watchlist" and [w.lower() for w in words[:1]] == ["resume"])
+            or (command == "follow" and len(args.split()) > 1)
+            or (command == "watchlist" and watchlist.setting_named(args) == "resume")
         )
 
     def _names_topic(self, command: str, args: str) -> bool:

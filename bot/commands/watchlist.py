@@ -147,6 +147,13 @@ _SETTING_RE = re.compile(
 _TWO_WORDS = {("min", "sources"), ("time", "zone"), ("digest", "size")}
 
 
+def setting_named(args: str) -> str:
+    """The setting `/watchlist` with `args` reads (lowercase): what the core's rules on who may
+    run it (`Commands.needs_admin`, `Commands.may_sign_up`) go by, so that no spelling the
+    command accepts (`resume:`, `"resume"`) escapes them."""
+    return _setting_and_rest(args)[0]
+
+
 def _setting_and_rest(args: str) -> tuple[str, str]:
     """The setting's name, lowercase, and the text after it (its colon, if any, dropped)."""
     found = _SETTING_RE.match(args)
