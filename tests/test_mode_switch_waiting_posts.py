@@ -205,3 +205,33 @@ async def test_a_switch_landing_while_the_outbox_drains_the_channel_posts_no_emp
     assert shown[0].startswith("News digest · 2027-05-05 09:00 UTC · 3 stories")
     assert sorted(shown[1:]) == ["ferry", "locks", "quay"]
     core.close()
+
+
+async def test_an_instant_post_in_flight_at_the_switch_that_did_not_land_waits_for_the_digest(
+    tmp_path: Path, platform: tuple[str, str, Callable[[Outbox], Posted]]
+) -> None:
+    # A post being sent at the switch is left alone: it may land. When it turns out not to
+    # have (refused before it was processed, released to pending for a retry), it is not posted
+    # at once in what is now a digest channel, but waits for the next digest with the others.
+    name, channel_id, register = platform
+    core = NewsDigest(Config(database=str(tmp_path / "nd.db")))
+    channel = _instant_posts_waiting(core.db, name, channel_id)
+    first = deliveries.in_state(core.db, "pending")[0]
+    claimed = deliveries.claim(core.db, first.id, NOON)
+    assert claimed is not None
+    ctx = CommandContext(platform=name, channel_id=channel_id, user_id="U1")
+    reply = await Commands(core, clock=lambda: NOON).dispatch("watchlist", "mode digest", ctx)
+    assert reply.text.startswith("Saved. The 1 story still waiting")
+    deliveries.release(core.db, claimed.id, now=NOON, next_attempt_at=NOON)
+    clock = [NOON + timedelta(minutes=1)]
+    outbox = _outbox(core.db, clock)
+    posted = register(outbox)
+    await outbox.drain()
+    assert posted() == []
+    clock[0] = NOON + timedelta(hours=21)
+    assert digests.enqueue_digest(core.db, channel, now=clock[0], scheduled_for=clock[0]) == 2
+    await outbox.drain()
+    shown = posted()
+    assert shown[0].startswith("News digest · 2027-05-05 09:00 UTC · 2 stories")
+    assert sorted(shown[1:]) == ["locks", "quay"]
+    core.close()

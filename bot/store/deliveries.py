@@ -28,6 +28,7 @@ from bot.store.queued_posts import enqueue_story as enqueue_story
 from bot.store.queued_posts import enqueue_update as enqueue_update
 from bot.store.queued_posts import new_nonce as new_nonce
 from bot.store.queued_posts import queue_story as queue_story
+from bot.store.queued_posts import return_unsent
 
 STATES = ("pending", "sending", "sent", "failed")
 
@@ -171,13 +172,15 @@ def release(
     next_attempt_at: datetime | None,
     error: str | None = None,
 ) -> None:
-    """Back to pending (a retry later, a paused channel, or a crash reconciled as not sent)."""
+    """Back to pending (a retry later, a paused channel, or a crash reconciled as not sent);
+    an instant post in flight at a switch to digest mode is deleted instead (`return_unsent`)."""
     with durable(db):
         db.execute(
             "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, last_error = ?,"
             " updated_at = ? WHERE id = ?",
             [iso(next_attempt_at), error, iso(now), row_id],
         )
+        return_unsent(db, row_id)
 
 
 def unclaim(
@@ -190,13 +193,14 @@ def unclaim(
     waited: bool = True,
 ) -> None:
     """Back to pending without using up the attempt (the platform, not the row, was at fault),
-    counted as one more wait (`DeliveryRow.waits`) if `waited`."""
+    counted as one more wait (`DeliveryRow.waits`) if `waited`; deleted as `release` says."""
     with durable(db):
         db.execute(
             "UPDATE deliveries SET state = 'pending', attempts = MAX(attempts - 1, 0),"
             " waits = waits + ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?",
             [int(waited), iso(next_attempt_at), error, iso(now), row_id],
         )
+        return_unsent(db, row_id)
 
 
 def hold_sending(

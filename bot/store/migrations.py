@@ -302,6 +302,12 @@ def _m044_heading_message(db: sqlite_utils.Database) -> None:
     add_message_ref(db)
 
 
+def _m046_instant_posts_in_flight(db: sqlite_utils.Database) -> None:
+    from bot.store.queued_posts import m046_instant_posts_in_flight  # imports bot.store.database
+
+    m046_instant_posts_in_flight(db)
+
+
 def _m032_card_edit_members(db: sqlite_utils.Database) -> None:
     # The articles a card edit's story had (bot.store.card_refreshes.members_key): the planner
     # edits the card again once they differ. NULL: an edit sent before, compared by its counts.
@@ -369,5 +375,10 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         45,
         "open stories' articles keep what their text yielded the clusterer",
         m045_article_profiles,
+    ),
+    (
+        46,
+        "an instant post in flight at a switch to digest mode returns to the pool if unsent",
+        _m046_instant_posts_in_flight,
     ),
 ]

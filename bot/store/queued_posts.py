@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.store.database import iso
+from bot.store.schema_v2 import add_column
 
 
 def new_nonce() -> str:
@@ -83,13 +84,37 @@ def return_to_digest_pool(db: sqlite_utils.Database, channel_pk: int) -> int:
     heading, ahead of the schedule. Deleted rather than failed, they leave their stories
     undelivered to the channel (a failed row marks a story delivered for good), so its next
     digest chooses among them; their topic matches, given by those rows, go with them. A row
-    being sent is left alone: it may have landed. Call inside the mode change's transaction.
-    Returns how many were returned."""
+    being sent is left alone: it may have landed. It is marked (`to_pool`), so that if it did
+    not (a retry, a crash judged unsent) it is returned when it goes back to pending
+    (`return_unsent`), not posted at once. Call inside the mode change's transaction. Returns
+    how many were returned."""
+    db.execute(
+        "UPDATE deliveries SET to_pool = 1 WHERE channel_pk = ? AND kind = 'story'"
+        " AND state = 'sending'",
+        [channel_pk],
+    )
     cursor = db.execute(
         "DELETE FROM deliveries WHERE channel_pk = ? AND kind = 'story' AND state = 'pending'",
         [channel_pk],
     )
     return cursor.rowcount
+
+
+def return_unsent(db: sqlite_utils.Database, row_id: int) -> None:
+    """A row back to pending that was an instant post in flight at a switch to digest mode
+    (`return_to_digest_pool`): deleted, so its story waits for the channel's next digest, as the
+    posts waiting at the switch do, rather than go out at once ahead of the schedule. Left if
+    the channel is back in instant mode, where it goes out as any instant post does."""
+    db.execute(
+        "DELETE FROM deliveries WHERE id = ? AND state = 'pending' AND to_pool = 1"
+        " AND channel_pk IN (SELECT id FROM channels WHERE mode = 'digest')",
+        [row_id],
+    )
+
+
+def m046_instant_posts_in_flight(db: sqlite_utils.Database) -> None:
+    # 1: an instant post being sent when its channel switched to digest mode (`to_pool`).
+    add_column(db, "deliveries", "to_pool", "INTEGER NOT NULL DEFAULT 0")
 
 
 def _times(now: datetime, not_before: datetime | None) -> list[str | None]:
