@@ -90,7 +90,8 @@ async def test_a_big_poll_pass_queues_fifty_and_announces_the_rest(tmp_path: Pat
     [note] = chat.texts()
     assert note.text == (
         "...and 30 more stories reached this channel's minimum number of sources, more than it "
-        "is sent at once. /digest posts the next ones; /story <words> finds any story."
+        "is sent at once. /story <words> finds any of them; /watchlist mode digest switches the "
+        "channel to digests on its schedule."
     )
     assert chat.messages[-1] is note
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from bot.commands.base import watchlist_command
 from bot.cron import cron_trigger
 from bot.pipeline.digest import (
     DEFAULT_LIMIT,
@@ -340,7 +341,7 @@ def enqueue_instant(
                 db,
                 channel.id,
                 f"instant-more:{iso(now)}",
-                instant_more_text(selection.more),
+                instant_more_text(selection.more, channel.platform),
                 now=now,
             )
         # The stories beyond the limit are given by the notice counting them.
@@ -368,7 +369,7 @@ def instant_selection(
     which must not post what the others would not. Reads only: no transaction of its own."""
     # Narrow to the touched stories before the limit: filtering after it dropped a story that
     # just qualified whenever 50 bigger undelivered ones were in the window. A touched story the
-    # limit leaves out is not touched by the next pass: the notice counts it, /digest posts it.
+    # limit leaves out is not touched by the next pass: the notice counts it, /story finds it.
     since = now - INSTANT_WINDOW
     return select(
         db,
@@ -380,10 +381,13 @@ def instant_selection(
     )
 
 
-def instant_more_text(more: int) -> str:
-    """The notice for qualifying stories an instant channel's catch-up had no room for."""
+def instant_more_text(more: int, platform: str) -> str:
+    """The notice for qualifying stories an instant channel's catch-up had no room for. It
+    names commands that work there: /digest refuses in instant mode, so not it, but /story and
+    the switch to digest mode, as `platform` takes it."""
+    switch = watchlist_command(platform, "mode", "digest")
     return (
         f"...and {plural(more, 'more story', 'more stories')} reached this channel's minimum "
-        "number of sources, more than "
-        "it is sent at once. /digest posts the next ones; /story <words> finds any story."
+        "number of sources, more than it is sent at once. /story <words> finds any of them; "
+        f"{switch} switches the channel to digests on its schedule."
     )
