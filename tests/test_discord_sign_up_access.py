@@ -20,6 +20,7 @@ from bot.store import channels as channel_store
 pytestmark = pytest.mark.empty_core
 
 VIEW, SEND, EMBED = 1 << 10, 1 << 11, 1 << 14
+ADMINISTRATOR = 1 << 3
 THREAD = 990000000000000001
 
 
@@ -93,6 +94,17 @@ async def test_a_channel_the_bot_can_post_in_is_signed_up(
 ) -> None:
     channel_store.upsert_topic(core.db, "ferries", "ferry")
     await _run(bot, "follow", app=VIEW | SEND | EMBED, topic="ferries")
+    assert answer(discord_api)["content"].startswith("This channel now follows ferries.")
+    assert channel_store.get_channel(core.db, "discord", str(CHANNEL)) is not None
+
+
+async def test_a_bot_with_administrator_alone_can_post_and_is_signed_up(
+    discord_api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    # Discord grants an Administrator every permission in every channel; its bit alone is what
+    # app_permissions carries for a bot whose role has it.
+    channel_store.upsert_topic(core.db, "ferries", "ferry")
+    await _run(bot, "follow", app=ADMINISTRATOR, topic="ferries")
     assert answer(discord_api)["content"].startswith("This channel now follows ferries.")
     assert channel_store.get_channel(core.db, "discord", str(CHANNEL)) is not None
 

@@ -34,6 +34,9 @@ def cannot_post(interaction: discord.Interaction[Any]) -> str:
             f"not post digests in threads. Run the command in {parent} instead."
         )
     allowed = interaction.app_permissions
+    if allowed.administrator:
+        # Discord grants it every permission in every channel, whatever the other bits say.
+        return ""
     missing = [name for flag, name in _NEEDED if not getattr(allowed, flag)]
     if not missing:
         return ""
