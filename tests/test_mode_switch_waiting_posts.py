@@ -221,7 +221,9 @@ async def test_an_instant_post_in_flight_at_the_switch_that_did_not_land_waits_f
     assert claimed is not None
     ctx = CommandContext(platform=name, channel_id=channel_id, user_id="U1")
     reply = await Commands(core, clock=lambda: NOON).dispatch("watchlist", "mode digest", ctx)
-    assert reply.text.startswith("Saved. The 1 story still waiting")
+    assert reply.text.startswith(
+        "Saved. The 1 story still waiting to be posted here now waits for the next digest.\n"
+    )
     deliveries.release(core.db, claimed.id, now=NOON, next_attempt_at=NOON)
     clock = [NOON + timedelta(minutes=1)]
     outbox = _outbox(core.db, clock)

@@ -82,7 +82,8 @@ async def watchlist(
     said = f"{understood}\n" if understood else ""
     if returned:
         waiting = plural(returned, "story", "stories")
-        said += f"The {waiting} still waiting to be posted here now wait for the next digest.\n"
+        verb = "waits" if returned == 1 else "wait"
+        said += f"The {waiting} still waiting to be posted here now {verb} for the next digest.\n"
     if "digest_size" in changes and channel.mode == "instant":
         # The settings below show digest-size in digest mode only: say what was saved.
         size = channel.digest_size or default_size
