@@ -36,12 +36,17 @@ _CALENDAR_RE = re.compile(
     r")(?!\w)"
 )
 # A month named just before a number, whose day it is: a whole name or abbreviation ("June 9",
-# "Sept. 3", "Jun 4", "MAY 9"), by the rules above; not a word it begins ("Mayor 9", "Marching
-# 3", "Junior 4", "declined 4").
+# "Sept. 3", "Jun 4", "MAY 9", "june 9", "sept. 3"); not a word it begins ("Mayor 9", "Marching
+# 3", "Junior 4", "declined 4"). A bare abbreviation only capitalised: "mar 3" is a verb. So are
+# lowercase "may" and "march" ("they may 3", "to march 3 miles"), unless they date (`month_before`).
 _MONTH_BEFORE_RE = re.compile(
-    rf"\b(?:(?i:{'|'.join(_MONTHS_FULL)})|{_capitalised(['may', 'march'])}"
-    rf"|(?:{_capitalised(_MONTH_ABBREVIATIONS)})\.?)\s*$"
+    rf"\b(?:(?i:{'|'.join([*_MONTHS_FULL, 'may', 'march'])})"
+    rf"|(?i:{'|'.join(_MONTH_ABBREVIATIONS)})\.|{_capitalised(_MONTH_ABBREVIATIONS)})\s*$"
 )
+# Lowercase "may" or "march" is a month after a word that dates ("on may 3", "by march 9") and
+# before a day of one or two digits, not a bigger or decimal number ("may 30,000", "may 3.5").
+_DATING_WORDS = frozenset("on by since until till from before after through of between".split())
+_DAY_RE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?![\d%]|[.,]\d)")
 # How far back a month before a number is looked for: "September." and a few spaces.
 _MONTH_REACH = 24
 # The "PM" of "3 PM" ("A.M." of "3 A.M."): capitalised, but the time says it.
@@ -72,8 +77,18 @@ def _word_before(text: str, at: int) -> str:
 
 def month_before(text: str, end: int) -> bool:
     """Whether `text` names a month just before `end` (spaces between), so that a number at
-    `end` is its day: "June 9", "Sept. 3", "Jun 4"; not "Mayor 9" or "Junior 4"."""
-    return _MONTH_BEFORE_RE.search(text, max(0, end - _MONTH_REACH), end) is not None
+    `end` is its day: "June 9", "Sept. 3", "Jun 4", "on may 3"; not "Mayor 9", "Junior 4" or
+    "they may 3"."""
+    found = _MONTH_BEFORE_RE.search(text, max(0, end - _MONTH_REACH), end)
+    if found is None:
+        return False
+    month = found.group(0).rstrip()
+    if month in ("may", "march"):
+        return (
+            _word_before(text, found.start()) in _DATING_WORDS
+            and _DAY_RE.match(text, end) is not None
+        )
+    return True
 
 
 def blank_date_words(text: str) -> str:
