@@ -69,36 +69,38 @@ def start_run(tmp_path: Path, script: list[str]) -> subprocess.Popen[str]:
     )
 
 
-def test_ctrl_c_during_a_migration_exits_at_once_and_the_next_start_applies_it(
-    tmp_path: Path,
-) -> None:
-    proc = start_run(tmp_path, ["-c", HELD_MIGRATION])
+def wait_for_held_migration(proc: subprocess.Popen[str], marker: Path) -> None:
     assert proc.stderr is not None
-    marker = tmp_path / "migrating"
+    for line in proc.stderr:
+        if f"applying migration {LAST}" in line:
+            break
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert marker.exists(), "the last migration never began"
+
+
+def interrupt_held_migration(tmp_path: Path, sig: signal.Signals) -> tuple[int, str, float]:
+    """Start a run, send `sig` once the last migration is held open; the exit code, what was
+    said after the interrupt, and how long the exit took."""
+    proc = start_run(tmp_path, ["-c", HELD_MIGRATION])
     try:
-        # What was said before the interrupt, up to the held migration's line.
-        for line in proc.stderr:
-            if f"applying migration {LAST}" in line:
-                break
-        deadline = time.monotonic() + 60
-        while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.02)
-        assert marker.exists(), "the last migration never began"
-        interrupted = time.monotonic()
-        proc.send_signal(signal.SIGINT)
+        wait_for_held_migration(proc, tmp_path / "migrating")
+        asked = time.monotonic()
+        proc.send_signal(sig)
         try:
             _out, after = proc.communicate(timeout=10)
         except subprocess.TimeoutExpired:
-            pytest.fail("run waited for its loading thread after Ctrl-C")
-        took = time.monotonic() - interrupted
+            pytest.fail(f"run waited for its loading thread after {sig.name}")
+        took = time.monotonic() - asked
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == 130, after
-    assert took < 3, took
-    assert "applying migration" not in after, after
+    return proc.returncode, after, took
 
+
+def assert_held_migration_rolled_back(tmp_path: Path) -> None:
     # The migration under way was rolled back whole: its record and its changes.
     conn = sqlite3.connect(tmp_path / "nd.db")
     try:
@@ -107,6 +109,16 @@ def test_ctrl_c_during_a_migration_exits_at_once_and_the_next_start_applies_it(
     finally:
         conn.close()
     assert LAST not in done and LAST - 1 in done
+
+
+def test_ctrl_c_during_a_migration_exits_at_once_and_the_next_start_applies_it(
+    tmp_path: Path,
+) -> None:
+    code, after, took = interrupt_held_migration(tmp_path, signal.SIGINT)
+    assert code == 130, after
+    assert took < 3, took
+    assert "applying migration" not in after, after
+    assert_held_migration_rolled_back(tmp_path)
 
     # The next start applies it and runs.
     again = start_run(tmp_path, ["-m", "bot"])
@@ -134,47 +146,16 @@ def test_ctrl_c_during_a_migration_exits_at_once_and_the_next_start_applies_it(
         db.conn.close()
 
 
-def wait_for_held_migration(proc: subprocess.Popen[str], marker: Path) -> None:
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        if f"applying migration {LAST}" in line:
-            break
-    deadline = time.monotonic() + 60
-    while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    assert marker.exists(), "the last migration never began"
-
-
 def test_sigterm_during_a_migration_stops_at_once_cleanly(tmp_path: Path) -> None:
     # A service manager's stop during a long migration: as Ctrl-C, at once and rolled back,
     # but a clean stop (0), logged. SIGTERM's default action killed it where it stood (-15).
-    proc = start_run(tmp_path, ["-c", HELD_MIGRATION])
-    try:
-        wait_for_held_migration(proc, tmp_path / "migrating")
-        asked = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            _out, after = proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            pytest.fail("run waited for its loading thread after SIGTERM")
-        took = time.monotonic() - asked
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, after
+    code, after, took = interrupt_held_migration(tmp_path, signal.SIGTERM)
+    assert code == 0, after
     assert took < 3, took
     assert "stop requested while loading" in after, after
     assert "stopped before the service started" in after, after
     assert "Traceback" not in after and "applying migration" not in after, after
-
-    conn = sqlite3.connect(tmp_path / "nd.db")
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        done = [v for (v,) in conn.execute("SELECT version FROM schema_migrations")]
-    finally:
-        conn.close()
-    assert LAST not in done and LAST - 1 in done
+    assert_held_migration_rolled_back(tmp_path)
 
 
 def test_no_migration_begins_once_a_stop_was_asked(tmp_path: Path) -> None:
