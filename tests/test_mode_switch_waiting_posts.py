@@ -52,6 +52,31 @@ def _instant_posts_waiting(db: sqlite_utils.Database, platform: str, channel_id:
 Posted = Callable[[], list[str]]
 
 
+async def _switch_mode(core: NewsDigest, platform: str, channel_id: str, mode: str) -> str:
+    """`/watchlist mode <mode>` typed in the channel; the reply's text."""
+    ctx = CommandContext(platform=platform, channel_id=channel_id, user_id="U1")
+    reply = await Commands(core, clock=lambda: NOON).dispatch("watchlist", f"mode {mode}", ctx)
+    return reply.text
+
+
+async def _next_digest_heads(
+    core: NewsDigest,
+    channel: ChannelRow,
+    outbox: Outbox,
+    clock: list[datetime],
+    posted: Posted,
+    stories: list[str],
+) -> None:
+    """The next morning's digest queues `stories` and posts them, each once, under its heading."""
+    clock[0] = NOON + timedelta(hours=21)
+    queued = digests.enqueue_digest(core.db, channel, now=clock[0], scheduled_for=clock[0])
+    assert queued == len(stories)
+    await outbox.drain()
+    shown = posted()
+    assert shown[0].startswith(f"News digest · 2027-05-05 09:00 UTC · {len(stories)} stories")
+    assert sorted(shown[1:]) == sorted(stories)
+
+
 @pytest.fixture(params=["slack", "discord"])
 def platform(
     request: pytest.FixtureRequest, tmp_path: Path
@@ -93,9 +118,8 @@ async def test_instant_posts_waiting_at_a_switch_to_digest_wait_for_the_digest(
     name, channel_id, register = platform
     core = NewsDigest(Config(database=str(tmp_path / "nd.db")))
     channel = _instant_posts_waiting(core.db, name, channel_id)
-    ctx = CommandContext(platform=name, channel_id=channel_id, user_id="U1")
-    reply = await Commands(core, clock=lambda: NOON).dispatch("watchlist", "mode digest", ctx)
-    assert reply.text.startswith(
+    reply = await _switch_mode(core, name, channel_id, "digest")
+    assert reply.startswith(
         "Saved. The 2 stories still waiting to be posted here now wait for the next digest.\n"
     )
     clock = [NOON]
@@ -104,13 +128,7 @@ async def test_instant_posts_waiting_at_a_switch_to_digest_wait_for_the_digest(
     await outbox.drain()
     assert posted() == []  # nothing before the schedule
     # The next digest has them, each once, under its heading.
-    clock[0] = NOON + timedelta(hours=21)
-    queued = digests.enqueue_digest(core.db, channel, now=clock[0], scheduled_for=clock[0])
-    assert queued == 2
-    await outbox.drain()
-    shown = posted()
-    assert shown[0].startswith("News digest · 2027-05-05 09:00 UTC · 2 stories")
-    assert sorted(shown[1:]) == ["locks", "quay"]
+    await _next_digest_heads(core, channel, outbox, clock, posted, ["locks", "quay"])
     assert {r.story_id for r in deliveries.in_state(core.db, "sent")} == set(STORIES)
     core.close()
 
@@ -152,9 +170,8 @@ async def test_a_digests_waiting_cards_go_out_once_after_a_switch_to_instant(
     for story in STORIES:
         add_story(core.db, story, ["Gazette", "Courier"], now=NOON - timedelta(hours=1))
     assert digests.enqueue_digest(core.db, channel, now=NOON, scheduled_for=NOON) == 2
-    ctx = CommandContext(platform=name, channel_id=channel_id, user_id="U1")
-    reply = await Commands(core, clock=lambda: NOON).dispatch("watchlist", "mode instant", ctx)
-    assert reply.text.startswith("Saved. Mode: instant")
+    reply = await _switch_mode(core, name, channel_id, "instant")
+    assert reply.startswith("Saved. Mode: instant")
     clock = [NOON + timedelta(hours=1)]
     outbox = _outbox(core.db, clock)
     posted = register(outbox)
@@ -180,15 +197,11 @@ async def test_a_switch_landing_while_the_outbox_drains_the_channel_posts_no_emp
         add_story(core.db, story, ["Gazette", "Courier"], now=NOON - timedelta(hours=1))
     assert digests.enqueue_instant(core.db, channel, now=NOON) == 3
     source = make_card_source(core.db, NOON)
-    ctx = CommandContext(platform=name, channel_id=channel_id, user_id="U1")
     switched: list[str] = []
 
     async def card_for(story_id: str, ch: ChannelRow) -> StoryCard | None:
         if not switched:
-            reply = await Commands(core, clock=lambda: NOON).dispatch(
-                "watchlist", "mode digest", ctx
-            )
-            switched.append(reply.text)
+            switched.append(await _switch_mode(core, name, channel_id, "digest"))
         return source(story_id, ch)
 
     clock = [NOON]
@@ -198,12 +211,7 @@ async def test_a_switch_landing_while_the_outbox_drains_the_channel_posts_no_emp
     assert switched[0].startswith("Saved. The 3 stories still waiting")
     assert posted() == []  # no card, and no heading over none
     # The stories wait for the next digest, which heads them.
-    clock[0] = NOON + timedelta(hours=21)
-    assert digests.enqueue_digest(core.db, channel, now=clock[0], scheduled_for=clock[0]) == 3
-    await outbox.drain()
-    shown = posted()
-    assert shown[0].startswith("News digest · 2027-05-05 09:00 UTC · 3 stories")
-    assert sorted(shown[1:]) == ["ferry", "locks", "quay"]
+    await _next_digest_heads(core, channel, outbox, clock, posted, ["ferry", "locks", "quay"])
     core.close()
 
 
@@ -219,9 +227,8 @@ async def test_an_instant_post_in_flight_at_the_switch_that_did_not_land_waits_f
     first = deliveries.in_state(core.db, "pending")[0]
     claimed = deliveries.claim(core.db, first.id, NOON)
     assert claimed is not None
-    ctx = CommandContext(platform=name, channel_id=channel_id, user_id="U1")
-    reply = await Commands(core, clock=lambda: NOON).dispatch("watchlist", "mode digest", ctx)
-    assert reply.text.startswith(
+    reply = await _switch_mode(core, name, channel_id, "digest")
+    assert reply.startswith(
         "Saved. The 1 story still waiting to be posted here now waits for the next digest.\n"
     )
     deliveries.release(core.db, claimed.id, now=NOON, next_attempt_at=NOON)
@@ -230,10 +237,5 @@ async def test_an_instant_post_in_flight_at_the_switch_that_did_not_land_waits_f
     posted = register(outbox)
     await outbox.drain()
     assert posted() == []
-    clock[0] = NOON + timedelta(hours=21)
-    assert digests.enqueue_digest(core.db, channel, now=clock[0], scheduled_for=clock[0]) == 2
-    await outbox.drain()
-    shown = posted()
-    assert shown[0].startswith("News digest · 2027-05-05 09:00 UTC · 2 stories")
-    assert sorted(shown[1:]) == ["locks", "quay"]
+    await _next_digest_heads(core, channel, outbox, clock, posted, ["locks", "quay"])
     core.close()
