@@ -205,6 +205,16 @@ async def scheduled_digest_changed_meanwhile(
     return service, chat
 
 
+def listed_stories(service: Service) -> list[str]:
+    """The stories C1's digests listed after their cards, in story order."""
+    return [
+        r[0]
+        for r in service.db.execute(
+            "SELECT story_id FROM listed_stories WHERE channel_pk = 1 ORDER BY story_id"
+        )
+    ]
+
+
 @pytest.mark.parametrize(
     "fields",
     [
@@ -245,13 +255,11 @@ async def test_mutes_and_a_raised_minimum_set_while_a_digest_is_chosen_are_honou
         tmp_path, monkeypatch, change, stories, digest_size=1
     )
     notices = [m.text for m in chat.texts() if m.channel_id == "C1"]
-    listed = service.db.execute(
-        "SELECT story_id FROM listed_stories WHERE channel_pk = 1"
-    ).fetchall()
+    listed = listed_stories(service)
     await stop(service)
     assert [m.story_id for m in chat.cards()] == ["s1"]
     # s3 still qualifies and is listed; muted s2 and s4 (one source of two) are not.
-    assert [r[0] for r in listed] == ["s3"]
+    assert listed == ["s3"]
     assert any("Story s3" in t for t in notices), notices
     assert not any("Story s2" in t or "Story s4" in t for t in notices), notices
 
@@ -300,12 +308,7 @@ async def digest_after(
         tmp_path, monkeypatch, change, FOUR_STORIES, digest_size=2
     )
     cards = [m.story_id or "" for m in chat.cards()]
-    listed = [
-        r[0]
-        for r in service.db.execute(
-            "SELECT story_id FROM listed_stories WHERE channel_pk = 1 ORDER BY story_id"
-        )
-    ]
+    listed = listed_stories(service)
     notices = [m.text for m in chat.texts() if m.channel_id == "C1"]
     await stop(service)
     return cards, listed, notices

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from fakes.runner import stop
-from test_digest_off_loop import scheduled_digest_changed_meanwhile
+from test_digest_off_loop import FOUR_STORIES, listed_stories, scheduled_digest_changed_meanwhile
 
 from bot.runner.service import Service
 from bot.store import channels as channel_store
 
 # Two cards a digest; s1 and s2 are "first"'s stories, s3 and s4 "second"'s; s1 is the biggest.
-STORIES = {"s1": ["A", "B", "C"], "s2": ["A", "B"], "s3": ["A", "B"], "s4": ["A", "B"]}
+STORIES = FOUR_STORIES
 
 
 def two_topics(service: Service) -> None:
@@ -49,12 +49,7 @@ async def digest_after(
         setup=setup,
     )
     cards = [m.story_id or "" for m in chat.cards() if m.channel_id == "C1"]
-    listed = [
-        r[0]
-        for r in service.db.execute(
-            "SELECT story_id FROM listed_stories WHERE channel_pk = 1 ORDER BY story_id"
-        )
-    ]
+    listed = listed_stories(service)
     matches = [
         (r[0], r[1])
         for r in service.db.execute(
@@ -66,27 +61,39 @@ async def digest_after(
     return cards, listed, matches
 
 
-async def test_a_topic_unfollowed_while_its_digest_is_chosen_gives_its_cards_to_the_next(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("change", "setup"),
+    [
+        pytest.param(
+            lambda s: channel_store.unfollow(s.db, 1, "first"),
+            following_both,
+            id="a_topic_unfollowed_while_its_digest_is_chosen",
+        ),
+        pytest.param(
+            lambda s: channel_store.remove_topic(s.db, "first"),
+            following_both,
+            id="a_topic_removed_while_its_digest_is_chosen",
+        ),
+        pytest.param(
+            lambda s: channel_store.follow(s.db, 1, "second"),
+            two_topics,
+            id="a_topic_followed_meanwhile_by_a_channel_that_followed_none_narrows_it",
+        ),
+    ],
+)
+async def test_a_topic_change_leaving_only_second_followed_gives_it_the_cards(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[Service], object],
+    setup: Callable[[Service], object],
 ) -> None:
-    cards, listed, matches = await digest_after(
-        tmp_path, monkeypatch, lambda s: channel_store.unfollow(s.db, 1, "first")
-    )
-    # s1 and s2 were the cards; with "first" unfollowed, "second"'s stories take both slots,
-    # and neither of "first"'s is carded nor listed.
+    cards, listed, matches = await digest_after(tmp_path, monkeypatch, change, setup=setup)
+    # s1 and s2 would have been the cards; with "first" no longer followed (or the channel
+    # narrowed to "second"), "second"'s stories take both slots, and neither of "first"'s is
+    # carded nor listed.
     assert cards == ["s3", "s4"]
     assert listed == []
     assert matches == [("s3", "second"), ("s4", "second")]
-
-
-async def test_a_topic_removed_while_its_digest_is_chosen_gives_its_cards_to_the_next(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cards, listed, _matches = await digest_after(
-        tmp_path, monkeypatch, lambda s: channel_store.remove_topic(s.db, "first")
-    )
-    assert cards == ["s3", "s4"]
-    assert listed == []
 
 
 async def test_a_story_another_followed_topic_still_matches_keeps_its_card(
@@ -133,20 +140,6 @@ async def test_the_last_topic_unfollowed_meanwhile_leaves_a_channel_taking_every
     assert cards == ["s1", "s2"]
     assert listed == []
     assert matches == []
-
-
-async def test_a_topic_followed_meanwhile_by_a_channel_that_followed_none_narrows_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cards, listed, matches = await digest_after(
-        tmp_path,
-        monkeypatch,
-        lambda s: channel_store.follow(s.db, 1, "second"),
-        setup=two_topics,
-    )
-    assert cards == ["s3", "s4"]
-    assert listed == []
-    assert matches == [("s3", "second"), ("s4", "second")]
 
 
 async def test_topics_unchanged_meanwhile_give_the_digest_as_chosen(
