@@ -3,7 +3,7 @@ reporting" as adding nothing, by the extractive summary or by the LLM writer's."
 
 from __future__ import annotations
 
-from bot.models import Article, Bullet
+from bot.models import Angle, Article, Bullet
 from bot.outlets import outlet_names
 from bot.summarize import summarize
 from bot.summarize.angles import build_angles
@@ -51,22 +51,27 @@ def test_the_headlines_outlet_is_not_also_reporting() -> None:
     assert "Tidewater Post" not in summary.also_reporting
 
 
-def test_build_angles_lists_neither_lead_as_adding_nothing() -> None:
+def _angles_under_tidewaters_headline(
+    backers: list[str], headline_outlet: str | None = "Tidewater Post"
+) -> tuple[list[Angle], list[str]]:
+    """build_angles for _story, Sound Courier leading and Tidewater Post's title the headline,
+    its one bullet CORE credited to `backers`; `headline_outlet` as the card names it."""
     articles = _story()
-    outlets = outlet_names(articles)
-    tldr = [Bullet(CORE, list(outlets))]
-    _, also = build_angles(
-        articles, outlets, "Sound Courier", tldr=tldr, headline=articles[2].title
-    )
-    assert "Tidewater Post" in also  # no headline outlet named: it adds nothing
-    _, also = build_angles(
+    return build_angles(
         articles,
-        outlets,
+        outlet_names(articles),
         "Sound Courier",
-        tldr=tldr,
+        tldr=[Bullet(CORE, backers)],
         headline=articles[2].title,
-        headline_outlet="Tidewater Post",
+        headline_outlet=headline_outlet,
     )
+
+
+def test_build_angles_lists_neither_lead_as_adding_nothing() -> None:
+    everyone = outlet_names(_story())
+    _, also = _angles_under_tidewaters_headline(everyone, headline_outlet=None)
+    assert "Tidewater Post" in also  # no headline outlet named: it adds nothing
+    _, also = _angles_under_tidewaters_headline(everyone)
     assert "Tidewater Post" not in also
     assert "Sound Courier" not in also
 
@@ -88,16 +93,6 @@ def test_the_llm_writers_also_reporting_leaves_out_the_headlines_outlet() -> Non
 def test_the_headlines_outlet_backing_no_bullet_and_without_an_angle_is_listed() -> None:
     # Its title leads the card, but the title credits it with no fact: no bullet, no angle.
     # Unlisted, no part of the card would name it.
-    articles = _story()
-    outlets = outlet_names(articles)
-    tldr = [Bullet(CORE, ["Sound Courier", "Grell Observer"])]
-    angles, also = build_angles(
-        articles,
-        outlets,
-        "Sound Courier",
-        tldr=tldr,
-        headline=articles[2].title,
-        headline_outlet="Tidewater Post",
-    )
+    angles, also = _angles_under_tidewaters_headline(["Sound Courier", "Grell Observer"])
     assert "Tidewater Post" not in {a.source for a in angles}
     assert "Tidewater Post" in also
