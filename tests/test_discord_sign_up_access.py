@@ -89,22 +89,20 @@ async def test_a_channel_the_bot_cannot_post_in_is_not_signed_up(
     assert channel_store.get_channel(core.db, "discord", str(CHANNEL)) is None
 
 
+@pytest.mark.parametrize(
+    "app",
+    [
+        pytest.param(VIEW | SEND | EMBED, id="a_channel_the_bot_can_post_in"),
+        # Discord grants an Administrator every permission in every channel; its bit alone is
+        # what app_permissions carries for a bot whose role has it.
+        pytest.param(ADMINISTRATOR, id="a_bot_with_administrator_alone"),
+    ],
+)
 async def test_a_channel_the_bot_can_post_in_is_signed_up(
-    discord_api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+    discord_api: FakeDiscord, bot: DiscordBot, core: NewsDigest, app: int
 ) -> None:
     channel_store.upsert_topic(core.db, "ferries", "ferry")
-    await _run(bot, "follow", app=VIEW | SEND | EMBED, topic="ferries")
-    assert answer(discord_api)["content"].startswith("This channel now follows ferries.")
-    assert channel_store.get_channel(core.db, "discord", str(CHANNEL)) is not None
-
-
-async def test_a_bot_with_administrator_alone_can_post_and_is_signed_up(
-    discord_api: FakeDiscord, bot: DiscordBot, core: NewsDigest
-) -> None:
-    # Discord grants an Administrator every permission in every channel; its bit alone is what
-    # app_permissions carries for a bot whose role has it.
-    channel_store.upsert_topic(core.db, "ferries", "ferry")
-    await _run(bot, "follow", app=ADMINISTRATOR, topic="ferries")
+    await _run(bot, "follow", app=app, topic="ferries")
     assert answer(discord_api)["content"].startswith("This channel now follows ferries.")
     assert channel_store.get_channel(core.db, "discord", str(CHANNEL)) is not None
 
