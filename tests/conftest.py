@@ -4,7 +4,8 @@ own routes (`server`), the sample feeds on a loopback server, a fake Slack Web A
 chat front ends over the test's `core`: `h` (Slack's app through signed requests) and `bot` (the
 Discord bot), so a module driving a command on both platforms keeps only its own `core`. `core`
 is the sample feeds' synced in; a module marked `pytestmark = pytest.mark.empty_core` gets it
-over an empty database instead."""
+over an empty database instead. `slack_core` is an empty core whose config names admins, for
+the Slack app's tests."""
 
 from __future__ import annotations
 
@@ -100,6 +101,18 @@ def core(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[NewsDigest]
         app.sync_config()
     yield app
     app.close()
+
+
+@pytest.fixture
+def slack_core(tmp_path: Path) -> Iterator[NewsDigest]:
+    """An empty core whose config names admins (user UCONFIG, group news-admins), for the Slack
+    app's tests; a module wanting another config defines its own."""
+    config = Config(
+        database=str(tmp_path / "nd.db"), admin_users=["UCONFIG"], admin_group="news-admins"
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    yield core
+    core.close()
 
 
 @pytest.fixture

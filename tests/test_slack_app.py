@@ -10,9 +10,8 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,9 +27,8 @@ from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.text_lists import text_blocks
 from bot.app import NewsDigest
 from bot.commands.core import Commands
-from bot.config import Config
 from bot.store import channels as channel_store
-from bot.store.database import open_database, utcnow
+from bot.store.database import utcnow
 
 # Slack's worked example ("Verifying requests from Slack").
 DOC_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -112,16 +110,6 @@ class Harness:
             headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
         status, _ = await self.post(body, headers, "application/json")
         return status
-
-
-@pytest.fixture
-def slack_core(tmp_path: Path) -> Iterator[NewsDigest]:
-    config = Config(
-        database=str(tmp_path / "nd.db"), admin_users=["UCONFIG"], admin_group="news-admins"
-    )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    yield core
-    core.close()
 
 
 async def make_harness(

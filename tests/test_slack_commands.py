@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,21 +19,10 @@ from bot.adapters.slack.blocks import card_messages
 from bot.adapters.slack.command_text import command_text
 from bot.app import NewsDigest
 from bot.commands.core import Commands
-from bot.config import Config
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
-from bot.store.database import open_database, utcnow
+from bot.store.database import utcnow
 from bot.topics.query import StoryDoc, TopicQuery
-
-
-@pytest.fixture
-def slack_core(tmp_path: Path) -> Iterator[NewsDigest]:
-    config = Config(
-        database=str(tmp_path / "nd.db"), admin_users=["UCONFIG"], admin_group="news-admins"
-    )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    yield core
-    core.close()
 
 
 @pytest.fixture
