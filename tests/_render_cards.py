@@ -1,4 +1,5 @@
-"""The story card and digest the renderer tests draw, and a console renderer's output as text."""
+"""The story card and digest the renderer tests draw, the parts every renderer shows of it, and a
+console renderer's output as text."""
 
 from __future__ import annotations
 
@@ -44,6 +45,22 @@ def make_card(**overrides: object) -> StoryCard:
     }
     fields.update(overrides)
     return StoryCard(**fields)  # type: ignore[arg-type]
+
+
+# What the console and the HTML renderer both show of make_card(), in one place so a change to
+# the sample card is made once.
+CARD_PARTS = (
+    "Coastal towns win $40M lighthouse restoration grant",
+    "4 sources tracking this story",
+    "/story lighthouse-grant",
+    "TL;DR",
+    "(reported by 4 of 4)",
+    "Grant lights up the coast",
+    "What others are reporting",
+    "“Every keeper cheered.”",
+    "+2 more (use /story lighthouse-grant)",
+    "Also reporting: Bay Courier, Tide Journal",
+)
 
 
 def make_digest(*cards: StoryCard) -> Digest:

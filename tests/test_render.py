@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from _render_cards import EVIL, OUTLETS, console_output, make_card, make_digest
+from _render_cards import CARD_PARTS, EVIL, OUTLETS, console_output, make_card, make_digest
 from rich.console import Console
 
 from bot.cards import SourceLink, StoryCard
@@ -107,20 +107,7 @@ def test_text_empty_digest() -> None:
 
 def test_console_card_has_every_part() -> None:
     out = console_output(render_card_console, make_card())
-    for part in (
-        "Coastal towns win $40M lighthouse restoration grant",
-        "4 sources tracking this story",
-        "/story lighthouse-grant",
-        "TL;DR",
-        "(reported by 4 of 4)",
-        "Sources",
-        "Grant lights up the coast",
-        "What others are reporting",
-        "1. Harbor Ledger",
-        "“Every keeper cheered.”",
-        "+2 more (use /story lighthouse-grant)",
-        "Also reporting: Bay Courier, Tide Journal",
-    ):
+    for part in (*CARD_PARTS, "Sources", "1. Harbor Ledger"):
         assert part in out, part
     assert "Dune Radio" not in out.split("Also reporting")[0].split("TL;DR")[1]
 
