@@ -41,11 +41,13 @@ def _outbox(db: sqlite_utils.Database, clock: list[datetime]) -> Outbox:
     )
 
 
-def _instant_posts_waiting(db: sqlite_utils.Database, platform: str, channel_id: str) -> ChannelRow:
+def _instant_posts_waiting(
+    db: sqlite_utils.Database, platform: str, channel_id: str, stories: tuple[str, ...] = STORIES
+) -> ChannelRow:
     channel = add_channel(db, channel_id, platform=platform, mode="instant")
-    for story in STORIES:
+    for story in stories:
         add_story(db, story, ["Gazette", "Courier"], now=NOON - timedelta(hours=1))
-    assert digests.enqueue_instant(db, channel, now=NOON) == 2
+    assert digests.enqueue_instant(db, channel, now=NOON) == len(stories)
     return channel
 
 
@@ -192,10 +194,7 @@ async def test_a_switch_landing_while_the_outbox_drains_the_channel_posts_no_emp
     # Three stories, so that two are left to head (a digest of one card has no heading).
     name, channel_id, register = platform
     core = NewsDigest(Config(database=str(tmp_path / "nd.db")))
-    channel = add_channel(core.db, channel_id, platform=name, mode="instant")
-    for story in (*STORIES, "ferry"):
-        add_story(core.db, story, ["Gazette", "Courier"], now=NOON - timedelta(hours=1))
-    assert digests.enqueue_instant(core.db, channel, now=NOON) == 3
+    channel = _instant_posts_waiting(core.db, name, channel_id, (*STORIES, "ferry"))
     source = make_card_source(core.db, NOON)
     switched: list[str] = []
 
