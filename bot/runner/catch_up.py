@@ -74,4 +74,7 @@ async def _instant(service: Service, channel_pks: list[int], *, now: datetime) -
         service.changed_while_starting.discard(pk)
         fresh = {c.id: c for c in service.instant_channels()}.get(pk)
         if fresh is not None:
+            # Read unpaused: a resume made before now is caught up here, so a job sync seeing it
+            # later must not catch it up again (twice instant mode's limit).
+            service.schedule_changes.paused.discard(pk)
             await enqueue_instant_off_loop(service.db, fresh, now=now)

@@ -32,9 +32,16 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
         # Start syncs the jobs and catches up from the database after the platforms are up, so
         # a change made while starting is picked up there; after stop nothing should run. The
         # catch-up may have read this channel's row already (it awaits each channel's choosing,
-        # and chat answers meanwhile): it is noted, for the catch-up to choose again.
-        if service.state == "starting" and _instant_wants_more(before, after):
-            service.changed_while_starting.add(after.id)
+        # and chat answers meanwhile; a paused one it skipped): it is noted, for the catch-up to
+        # choose again.
+        if service.state == "starting":
+            if _resumed(before, after):
+                # Caught up by start, so the first job sync must not do it again (twice instant
+                # mode's limit).
+                service.schedule_changes.paused.discard(after.id)
+                service.changed_while_starting.add(after.id)
+            elif _instant_wants_more(before, after):
+                service.changed_while_starting.add(after.id)
         return
     # Cheap and idempotent: only a channel whose (schedule, time zone) or mode changed gets its
     # job replaced, so the old schedule's job can no longer fire. It also catches up a channel

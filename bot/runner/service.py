@@ -336,7 +336,12 @@ class Service:
         now = self.clock()
         resumed = self.schedule_changes.record(self.db, now=now)
         if self.state != "running":
-            # Start's catch-up queues what every channel missed, the resumed ones included.
+            # Not caught up here: start's catch-up queues what every channel missed. One resumed
+            # while it runs may have been skipped (paused at its turn), and this look is the only
+            # one to see the resume: noted, for the catch-up to choose it once done. After a
+            # stop, the next start's catch-up has it.
+            if self.state == "starting":
+                self.changed_while_starting.update(c.id for c in resumed if c.mode == "instant")
             resumed = []
         for channel in resumed:
             log.info("channel %s was resumed: catching up on what its pause held", channel.key)
