@@ -50,7 +50,9 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
     caught_up = service.sync_jobs()
     if _resumed(before, after):
         if after.id in caught_up:
-            await resumed_caught_up(service)  # the job sync started it: answered once queued
+            # The job sync started it: answered once queued, not once every other channel a
+            # sync saw resumed is.
+            await resumed_caught_up(service, after.id)
         else:
             await catch_up_resumed(service, after)
         return
@@ -93,18 +95,38 @@ async def catch_up_resumed(service: Service, channel: ChannelRow) -> None:
 def resume_soon(service: Service, channel: ChannelRow) -> None:
     """`catch_up_resumed` for a channel a job sync saw resumed, in a task of its own (the job
     sync is not a coroutine); the minute's job waits for it (`resumed_caught_up`), and a stop."""
-    task = asyncio.create_task(_resume(service, channel), name=f"resume-{channel.key}")
-    service.resuming.add(task)
-    task.add_done_callback(service.resuming.discard)
+    earlier = service.resuming.get(channel.id)
+    task = asyncio.create_task(_resume(service, channel, earlier), name=f"resume-{channel.key}")
+    # Keyed by channel: a /watchlist resume waits for its own channel's only. One still running
+    # for this channel (paused and resumed again meanwhile) is awaited by the new one first, so
+    # the two never choose at once and waiting for the latest covers both.
+    service.resuming[channel.id] = task
+
+    def forget(done: asyncio.Task[None]) -> None:
+        if service.resuming.get(channel.id) is done:
+            del service.resuming[channel.id]
+
+    task.add_done_callback(forget)
 
 
-async def resumed_caught_up(service: Service) -> None:
-    """Wait for the catch-ups `resume_soon` started."""
-    while service.resuming:
-        await asyncio.wait(set(service.resuming))
+async def resumed_caught_up(service: Service, channel_pk: int | None = None) -> None:
+    """Wait for the catch-ups `resume_soon` started: this channel's, or with no `channel_pk`
+    every channel's."""
+    while True:
+        if channel_pk is None:
+            tasks = set(service.resuming.values())
+        else:
+            tasks = {t} if (t := service.resuming.get(channel_pk)) is not None else set()
+        if not tasks:
+            return
+        await asyncio.wait(tasks)
 
 
-async def _resume(service: Service, channel: ChannelRow) -> None:
+async def _resume(
+    service: Service, channel: ChannelRow, earlier: asyncio.Task[None] | None
+) -> None:
+    if earlier is not None:
+        await asyncio.wait({earlier})  # its failure is its own, logged there
     try:
         await catch_up_resumed(service, channel)
     except Exception:  # a task's own: nothing else would say it failed

@@ -155,8 +155,8 @@ class Service:
         # Instant channels a /watchlist change let more stories through while starting: the
         # catch-up chooses theirs again after the change (`bot.runner.catch_up`).
         self.changed_while_starting: set[int] = set()
-        # Resumed channels' catch-ups a job sync started (`changes.resume_soon`).
-        self.resuming: set[asyncio.Task[None]] = set()
+        # Resumed channels' catch-ups a job sync started, by channel pk (`changes.resume_soon`).
+        self.resuming: dict[int, asyncio.Task[None]] = {}
         self.state = "created"
         self.started_at: datetime | None = None
         self.outbox_task: asyncio.Task[None] | None = None

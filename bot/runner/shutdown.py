@@ -33,7 +33,7 @@ async def stop(service: Service) -> None:
     await service.starter.stop()
     await service.poller.close(grace / 2)
     if service.resuming:  # a resumed channel's catch-up (`changes.resume_soon`)
-        _done, pending = await asyncio.wait(set(service.resuming), timeout=grace / 2)
+        _done, pending = await asyncio.wait(set(service.resuming.values()), timeout=grace / 2)
         for task in pending:
             task.cancel()  # its stories are chosen again at the next start's catch-up
         await asyncio.gather(*pending, return_exceptions=True)
