@@ -2,7 +2,8 @@
 is no secret) but is not what `raw_profile` gives: a damaged or forged `article_profiles` row.
 It costs its own article only, read from its text, and is deleted; it used to make the weighing
 raise and the whole saved state be dropped, at every restart. One claiming more items than it
-has bytes is refused before marshal reserves room for them (16 GiB for a 17-byte row)."""
+has bytes is refused before marshal reserves room for them (16 GiB for a 17-byte row), nested
+containers' claims counted together (684 MB for a 50 KB row of nested tuples)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,17 @@ WRONG_COUNTS = altered(bytes, b"\0" * 7)  # not a whole number of doubles
 TUPLE_BOMB = b"(" + struct.pack("<i", 2**31 - 1)  # 5 bytes claiming 2**31 - 1 items
 LIST_BOMB = b"[" + struct.pack("<i", 2**31 - 1)
 LONG_BOMB = b"l" + struct.pack("<i", 2**31 - 1)
+
+
+def nested_bomb(size: int, depth: int = 1900) -> bytes:
+    """`depth` tuples (marshal's limit is 2,000), each claiming about the bytes after it: every
+    count fits on its own, but marshal reserves all the levels at once (684 MB for 50 KB)."""
+    pad = size - 5 * depth
+    heads = (b"(" + struct.pack("<i", pad + 5 * (depth - d - 1) - 1) for d in range(depth))
+    return b"".join(heads) + b"N" * pad
+
+
+NESTED_BOMB = nested_bomb(200_000)  # ~2.9 GB reserved
 
 
 def poison(body: bytes) -> Callable[[sqlite_utils.Database], None]:
@@ -111,22 +123,28 @@ def test_a_forged_profile_is_deleted_and_not_met_again(
     assert not [r for r in caplog.records if "profiles were damaged" in r.getMessage()]
 
 
-@pytest.mark.parametrize("body", [TUPLE_BOMB, LIST_BOMB, LONG_BOMB], ids=["tuple", "list", "long"])
+@pytest.mark.parametrize(
+    "body",
+    [TUPLE_BOMB, LIST_BOMB, LONG_BOMB, NESTED_BOMB],
+    ids=["tuple", "list", "long", "nested"],
+)
 def test_a_value_claiming_more_items_than_its_bytes_is_not_unmarshalled(
     tmp_path: Path, body: bytes
 ) -> None:
     """In a process allowed 1 GiB of address space: marshal would ask for 16 GiB (a tuple's
-    room is zeroed, every page of it touched: out of memory at every start)."""
+    room is zeroed, every page of it touched: out of memory at every start), or for the nested
+    bomb ~2.9 GB."""
     assert not _bounded(body)
     code = (
         "import resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
         "from bot.cluster.kept_raw import unpack_raw\n"
         "from bot.cluster.settings import ClusterSettings\n"
-        "print(unpack_raw(bytes.fromhex(sys.argv[1]), ClusterSettings().features))\n"
+        "print(unpack_raw(bytes.fromhex(sys.stdin.read()), ClusterSettings().features))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code, forge(body).hex()],
+    done = subprocess.run(  # on stdin: the nested bomb is beyond one argument's 128 KiB
+        [sys.executable, "-c", code],
+        input=forge(body).hex(),
         cwd=ROOT,
         capture_output=True,
         text=True,

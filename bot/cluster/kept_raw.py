@@ -210,14 +210,21 @@ def _bounded(body: memoryview | bytes) -> bool:
     """Whether every length and count `body` claims fits in its bytes, and it holds none but the
     plain values a `Raw` is made of. Marshal reserves a tuple's (or list's, or long's) room from
     its count before reading any item: a 17-byte value claiming 2**31 items took 16 GiB at every
-    warm-up. Each item takes a byte at least, so a count beyond the bytes left is a lie. Read as
-    marshal reads it, one code after the other (a container's items follow its count), building
-    nothing: ~5 us for the ~40 values of a 1 KB `pack_raw`."""
+    warm-up. Each item takes a byte at least, so a count beyond the bytes left is a lie, and so
+    is a sum of all the containers' counts beyond the body's bytes: nested containers are all
+    reserved at once, ~2,000 levels (marshal's depth limit) each claiming the bytes after it took
+    684 MB for a 50 KB row. Read as marshal reads it, one code after the other (a container's
+    items follow its count), building nothing: ~5 us for the ~40 values of a 1 KB `pack_raw`."""
     end = len(body)
     i = 0
+    claimed = 0  # items all the containers so far claim: each a byte of the body at least
     while i < end:
         step = _STEP[body[i]]
         if step > 0:
+            if step == 2:  # a small tuple: its one-byte count
+                claimed += body[i + 1] if i + 1 < end else 0
+                if claimed > end:
+                    return False
             i += step
         elif step == -1:
             i += 2 + (body[i + 1] if i + 1 < end else 0)
@@ -229,6 +236,10 @@ def _bounded(body: memoryview | bytes) -> bool:
                 n = 2 * abs(n)
             if n < 0 or n > end - i:
                 return False
+            if step == -3:
+                claimed += n
+                if claimed > end:
+                    return False
             i += 5 if step == -3 else 5 + n
     return True
 
