@@ -19,7 +19,7 @@ from bot.commands.base import CommandContext
 from bot.config import ChannelConfig
 from bot.pipeline.digest import Selection
 from bot.runner import digests
-from bot.runner.changes import resumed_caught_up
+from bot.runner.changes import resume_soon, resumed_caught_up
 from bot.store import channels as channel_store
 
 T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
@@ -71,6 +71,42 @@ async def test_resume_reply_does_not_wait_for_another_channels_catch_up(
             " WHERE d.kind = 'story' ORDER BY 1"
         )
         assert [r[0] for r in rows] == ["C1", "C2"]
+    finally:
+        release.set()
+        await stop(service)
+
+
+async def test_a_second_catch_up_for_a_channel_waits_for_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paused and resumed again while its first catch-up chooses: kept under one key, the second
+    runs after the first, so waiting for the channel's covers both and they never choose at once."""
+    service, _chat = slack_service(tmp_path, Clock(T0), C1)
+    await service.start()
+    entered, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+    real = digests.instant_selection
+
+    def held(*args: Any, **kwargs: Any) -> Selection:
+        calls.append("chosen")
+        if len(calls) == 1:
+            entered.set()
+            assert release.wait(10)
+        return real(*args, **kwargs)
+
+    try:
+        (channel,) = service.instant_channels()
+        monkeypatch.setattr(digests, "instant_selection", held)
+        resume_soon(service, channel)
+        assert await asyncio.to_thread(entered.wait, 10)
+        resume_soon(service, channel)
+        assert len(service.resuming) == 1
+        waiting = asyncio.create_task(resumed_caught_up(service, channel.id))
+        await asyncio.sleep(0.2)
+        assert calls == ["chosen"] and not waiting.done()
+        release.set()
+        await asyncio.wait_for(waiting, 10)
+        assert calls == ["chosen", "chosen"] and not service.resuming
     finally:
         release.set()
         await stop(service)
