@@ -137,5 +137,5 @@ def test_an_instant_channel_s_preview_says_it_gets_no_digest(
     assert result.exit_code == 0, result.output
     assert (
         "Note: slack:C0CITY is in instant mode: it gets each story once it has 2 independent "
-        "sources, never a scheduled digest; below is what /digest typed there would post now."
+        "sources, never a scheduled digest; below is what a digest would hold if it were in digest mode (/digest there says so)."
     ) in result.output

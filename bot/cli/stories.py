@@ -206,7 +206,7 @@ def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> No
         click.echo(
             f"Note: {row.key} is in instant mode: it gets each story once it has "
             f"{plural(row.min_sources, 'independent source')}, never a scheduled digest; "
-            "below is what /digest typed there would post now.",
+            "below is what a digest would hold if it were in digest mode (/digest there says so).",
             err=True,
         )
     if cli.config.llm is not None:
