@@ -60,9 +60,12 @@ def test_utf16_and_utf32_bodies_are_read_as_utf8_relabelled(codec: str) -> None:
     assert parse_feed(body).entries[0].title == TITLE
 
 
-def test_a_utf16_body_that_is_no_valid_utf16_is_left_to_the_parsers() -> None:
+def test_a_bad_code_unit_in_utf16_becomes_a_replacement_character() -> None:
+    # Left in UTF-16, the body would go past the byte-level guards unread (`wide_encodings`).
     body = codecs.BOM_UTF16_LE + (_decl("utf-16") + _rss()).encode("utf-16-le") + b"\x00\xdc"
-    assert to_utf8(body, None) == body
+    read = to_utf8(body, None)
+    assert read.startswith(b'<?xml version="1.0" encoding="utf-8"')
+    assert read.endswith("\N{REPLACEMENT CHARACTER}".encode())
 
 
 def test_windows_1252_strays_after_a_utf8_bom_are_repaired() -> None:

@@ -129,7 +129,8 @@ def _common(value: str) -> float | None:
 def _utc(
     year: int, month: int | None, day: int, hour: int = 0, minute: int = 0, second: int = 0
 ) -> float | None:
-    if month is None or year < 1:
+    if month is None or year < 100:
+        # The library reads "0024" as 2024 (through email.utils) or as 24 AD, by the form.
         return None
     try:
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC).timestamp()

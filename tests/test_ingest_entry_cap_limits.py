@@ -1,0 +1,153 @@
+"""Where the cut of a big document's older entries (`entry_cap`) must step aside: an encoding
+expat cannot read, entries so full of tags that reading them costs more than parsing them, a
+UTF-16 document with a bad code unit (the attribute guard must still see its tags), and dates
+with a two-digit year written in four digits, which the library reads as this century."""
+
+from __future__ import annotations
+
+import codecs
+import time
+
+import pytest
+
+from bot.ingest import entry_cap, entry_dates, parser
+from bot.ingest.errors import FeedParseError
+from bot.ingest.normalize import parse_date
+from bot.ingest.parser import MAX_FEED_ENTRIES, parse_feed
+
+COUNT = MAX_FEED_ENTRIES + 200
+
+
+def _feed(items: str, declaration: str = '<?xml version="1.0"?>') -> str:
+    return (
+        f'{declaration}<rss version="2.0"><channel><title>Ferry desk</title>{items}</channel></rss>'
+    )
+
+
+def _guids(body: bytes) -> list[str]:
+    return [e.guid for e in parse_feed(body).entries]
+
+
+def _whole_guids(body: bytes, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    with monkeypatch.context() as patch:
+        patch.setattr(parser, "keep_newest_entries", lambda body, limit: None)
+        return _guids(body)
+
+
+def test_a_big_euc_jp_feed_is_read_not_failed() -> None:
+    # expat refuses multi-byte encodings other than UTF-8/16 with a bare ValueError.
+    items = "".join(
+        f"<item><title>渡し船 {n}</title><guid>https://ferry.example/{n}</guid></item>"
+        for n in range(COUNT)
+    )
+    body = _feed(items, '<?xml version="1.0" encoding="EUC-JP"?>').encode("euc-jp")
+    parsed = parse_feed(body)
+    assert len(parsed.entries) == MAX_FEED_ENTRIES
+    assert parsed.entries[0].title == "渡し船 0"
+
+
+def test_a_big_feed_labelled_with_an_encoding_expat_does_not_know_is_read() -> None:
+    items = "".join(
+        f"<item><title>Crossing {n}</title><guid>https://ferry.example/{n}</guid></item>"
+        for n in range(COUNT)
+    )
+    body = _feed(items, '<?xml version="1.0" encoding="utf8mb4"?>').encode()
+    assert len(parse_feed(body).entries) == MAX_FEED_ENTRIES
+
+
+def test_no_failure_inside_the_cut_fails_the_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: object) -> None:
+        raise LookupError("a codec the scan cannot find")
+
+    monkeypatch.setattr(entry_cap._Scan, "entries", broken)
+    items = "".join(f"<item><guid>crossing-{n}</guid></item>" for n in range(COUNT))
+    assert len(_guids(_feed(items).encode())) == MAX_FEED_ENTRIES
+
+
+def _counted_scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    scans: list[int] = []
+    real = entry_cap._Scan.entries
+
+    def counted(self: entry_cap._Scan) -> list[tuple[int, int, float | None]]:
+        scans.append(1)
+        return real(self)
+
+    monkeypatch.setattr(entry_cap._Scan, "entries", counted)
+    return scans
+
+
+def test_entries_made_mostly_of_tags_are_parsed_whole_not_read_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    marks = "<span/>" * 60
+    items = "".join(
+        f"<item><guid>crossing-{n}</guid><pubDate>Mon, 01 Jul 2024 {n % 24:02d}:{n % 60:02d}:00"
+        f" GMT</pubDate>{marks}</item>"
+        for n in range(COUNT)
+    )
+    body = _feed(items).encode()
+    scans = _counted_scans(monkeypatch)
+    kept = _guids(body)
+    assert scans == []
+    assert len(kept) == MAX_FEED_ENTRIES
+    assert kept == _whole_guids(body, monkeypatch)
+
+
+def test_html_in_cdata_is_text_and_does_not_stop_the_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    story = "<![CDATA[" + "<p>The <b>late</b> boat ran.</p>" * 20 + "]]>"
+    items = "".join(
+        f"<item><guid>crossing-{n}</guid><description>{story}</description></item>"
+        for n in range(COUNT)
+    )
+    scans = _counted_scans(monkeypatch)
+    parsed = parse_feed(_feed(items).encode())
+    assert scans == [1]
+    assert parsed.unread_entries == COUNT - MAX_FEED_ENTRIES
+
+
+def test_a_utf16_document_with_a_bad_code_unit_still_meets_the_attribute_guard() -> None:
+    crowd = "".join(f' k{i}="1"' for i in range(20_000))
+    text = _feed(
+        f"<item{crowd}><title>Crowded</title></item>", '<?xml version="1.0" encoding="utf-16"?>'
+    )
+    body = codecs.BOM_UTF16_LE + text.encode("utf-16-le") + b"\x00\xd8"  # a lone surrogate
+    started = time.process_time()
+    with pytest.raises(FeedParseError, match="attributes"):
+        parse_feed(body)
+    assert time.process_time() - started < 1.0
+
+
+def test_a_utf16_document_with_a_bad_code_unit_keeps_its_entries() -> None:
+    items = "".join(f"<item><title>Crossing {n}</title><guid>c-{n}</guid></item>" for n in range(3))
+    text = _feed(items, '<?xml version="1.0" encoding="utf-16"?>')
+    body = codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+    bad = body.replace(
+        "Crossing 1".encode("utf-16-le"), "Crossing ".encode("utf-16-le") + b"\x00\xdc"
+    )
+    assert [e.guid for e in parse_feed(bad).entries] == ["c-0", "c-1", "c-2"]
+
+
+@pytest.mark.parametrize(
+    "value", ["Jul 01, 0024", "01 Jan 0005", "Mon, 07 May 0099 03:10:55 Z", "03/04/0050"]
+)
+def test_a_year_under_a_hundred_is_read_as_the_library_reads_it(value: str) -> None:
+    library = entry_dates._library_date
+    assert library is not None
+    iso = library(value)
+    expected = parse_date(iso) if iso else None
+    _read, when = entry_dates.read_date(value, entry_dates.Budget())
+    assert when == (expected.timestamp() if expected else None)
+
+
+def test_an_item_dated_with_a_four_digit_short_year_ranks_as_the_parser_ranks_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    items = [
+        f"<item><guid>crossing-{n}</guid><pubDate>Mar {1 + n % 28:02d}, 2023</pubDate></item>"
+        for n in range(COUNT)
+    ]
+    items.append("<item><guid>crossing-late</guid><pubDate>Jul 01, 0024</pubDate></item>")
+    body = _feed("".join(items)).encode()
+    kept = _guids(body)
+    assert kept == _whole_guids(body, monkeypatch)
+    assert "crossing-late" in kept
