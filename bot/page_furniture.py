@@ -20,34 +20,59 @@ NETWORK = r"(?:facebook|twitter|pinterest|linkedin|whatsapp|reddit|messenger|sms
 
 # A page's furniture as a line of its own, not a picture's: a video player's messages, a web
 # archive's note on the crawl that saved the page, a plea to turn on scripts, a tweet box's
-# location notice, a sharing link's label. Written as pages write them: prose about players,
-# archives or tweets says more around the words.
+# location notice, a sharing link's label. Each in the notice's own words, ending where the
+# notice ends: news about scripts, sign-ups or tweets goes on past them ("Enable JavaScript
+# in the browser, the FBI advised ...") and is reporting.
 _FURNITURE_LINE_RE = re.compile(
     r"(?:"
     r"rating is available when the video has been rented"
-    r"|this (?:feature|video|content) is (?:not|no longer|currently not) available\b.{0,40}"
-    r"|(?:please )?(?:turn on|enable|activate) javascript\b.*"
-    r"|you (?:need to|must) (?:enable|turn on|activate) javascript\b.*"
-    r"|read or share this story:.*"
-    r"|newsletter sign[ -]up\b.*"
-    r"|(?:free )?sign up\b.{0,40}\b(?:you agree|offers|updates|newsletters?|e-?mails?)\b.*"
-    r"|(?:breaking news )?e-?mails? get breaking news alerts\b.*"
-    r"|(?:tweet with a location\b|you can add location information to your tweets\b"
-    r"|when you tweet with a location\b|you always have the option to delete your tweet"
-    r"|you can switch location on/off\b).*"
-    r"|embed\b.{0,120}\bcopy this code to your (?:website|site|blog)\b.*"
-    r"|related (?:photos|pictures|videos?|stories|articles|links|coverage|content):.*"
-    r"|crawl (?:start|end) date:.*"
+    r"|this (?:feature|video|content) is (?:not|no longer|currently not) available"
+    r"(?: right now| at this time| in your (?:country|region|area))?(?:[.!]\s*please try again later)?"
+    r"|(?:please )?(?:turn on|enable|activate) javascript(?:\s+(?:to|in|for)\b[^,;:\"]{0,60})?"
+    r"|you (?:need to|must) (?:enable|turn on|activate) javascript\b[^,;:\"]{0,60}"
+    r"|read or share this story:\s*\S+"
+    r"|newsletter sign[ -]up(?:\s+(?-i:[A-Z]).*)?"
+    # A plea addresses its reader ("you", "your inbox", "our newsletter", "thanks").
+    r"|(?:free )?sign up\b(?=.*\b(?:you|your|our|thanks?)\b)"
+    r".{0,40}\b(?:you agree|offers|updates|newsletters?|e-?mails?)\b.*"
+    r"|(?:breaking news )?e-?mails? get breaking news alerts(?: and special reports)?"
+    r"|tweet with a location"
+    r"|(?:you can add location information to your tweets\b|when you tweet with a location\b"
+    r"|you always have the option to delete your tweet|you can switch location on/off\b).*"
+    r"|embed\b.{0,120}\bcopy this code to your (?:website|site|blog)(?: or (?:website|site|blog))?"
+    r"|crawl (?:start|end) date:\s*\d[\w ,]*"
     r")[\s.!]*",
     re.IGNORECASE,
 )
-# A web archive's note, wherever a crawl and the archive's words meet in one sentence.
+# "Related Photos: Every Winner of the Prize [GALLERY]": a list's label before a headline, whose
+# first words are capitalised; "Related coverage: the mayor resigned" is a sentence.
+_RELATED_RE = re.compile(
+    r"related (?:photos|pictures|videos?|stories|articles|links|coverage|content):\s*(.*)",
+    re.IGNORECASE,
+)
+_MINOR_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "with"})
+# A web archive's note on its crawl, in the archive's own words ("crawl data", "the seed list
+# for this crawl", "added to the Wayback Machine after an embargo"). News about crawlers (AI
+# companies scraping sites, a pub crawl past the sites of a city) shares its vocabulary, not
+# these phrases.
 _CRAWL = r"\bcrawl(?:s|ed|er|ers|ing)?\b"
 _ARCHIVE_NOTE_RE = re.compile(
-    rf"{_CRAWL}.*\b(?:internet archive|wayback|alexa|seed ?list|urls|robots\.txt|warc|heritrix"
-    r"|no more 404|embargo|collection|archive|software|sites|seeds?)\b"
-    r"|\b(?:web|wide|distributed) crawl(?:s|ing)?\b"
-    rf"|\b(?:internet archive|wayback machine|alexa internet|heritrix|warc files?|seed ?list)\b.*{_CRAWL}"
+    r"\bcrawl data\b"
+    r"|\bseed ?(?:list )?for this crawl\b|\bseedlist\b"
+    r"|\bthis crawl (?:was|is)\b.*\burls\b"
+    r"|\bscope of (?:the|this) crawl\b"
+    r"|(?<![\w-])(?:wide|distributed) crawl(?:s|ing)?\b"
+    r"|\bcrawls are part of an effort to archive\b"
+    r"|\bcrawls of supported \W?no more 404\b"
+    r"|\bwarc files?\b.*"
+    + _CRAWL
+    + r"|\bheritrix\b.*"
+    + _CRAWL
+    # The archive writing of its own work: "we may not have crawled all of the embedded ..."
+    + r"|^(?=.*\b(?:we|us)\b)(?!.*(?:\bsaid\b|[\"“”]))(?=.*"
+    + _CRAWL
+    + r")"
+    r".*\b(?:urls|seeds?|embeds?|embedded|objects|queues|sites)\b"
     r"|\bwayback machine after an embargo\b",
     re.IGNORECASE,
 )
@@ -62,6 +87,8 @@ def furniture_line(line: str) -> bool:
         return False
     if _FURNITURE_LINE_RE.fullmatch(line) is not None:
         return True
+    if (related := _RELATED_RE.fullmatch(line)) is not None:
+        return _headline_like(related[1])
     low = line.casefold()
     if low.rstrip(" .!").endswith(_SIGN_UP_ENDS):
         return True
@@ -69,13 +96,23 @@ def furniture_line(line: str) -> bool:
     return ("crawl" in low or "wayback" in low) and _ARCHIVE_NOTE_RE.search(line) is not None
 
 
+def _headline_like(text: str) -> bool:
+    """Whether `text` opens as a headline does: its first words (up to four) capitalised, but
+    for short function words."""
+    words = [w for w in text.split()[:4] if w.casefold() not in _MINOR_WORDS]
+    return bool(words) and all(w[0].isupper() or not w[0].isalpha() for w in words)
+
+
 # Buttons run together before a page's text ("share tweet pin email", "CLOSE Skip in Skip x Embed
 # x Share", "SHARE COPY LINK"): two at least, one of them no network's name ("Twitter Facebook
-# said" is prose); or a video player's "CLOSE" before the page's first capital.
+# said" is prose), the whole run taken, then the page's text opening on a capital or figure, or
+# nothing; or a video player's "CLOSE" before the page's first capital. Words that read as
+# buttons and go on in lower case are a sentence ("Share print and email campaigns cost ...",
+# "Pin X marks the spot").
 _BUTTON_WORD = r"(?:share|tweet|pin|e-?mail|print|copy\s+link|close|skip(?:\s+in)?|embed|x)"
 _BUTTON_RUN_RE = re.compile(
     rf"^(?:(?=(?:{NETWORK}\s+)*{_BUTTON_WORD}(?:\s|$))"
-    rf"(?:(?:{_BUTTON_WORD}|{NETWORK})(?:\s+|$)){{2,}}"
+    rf"(?:(?:{_BUTTON_WORD}|{NETWORK})(?:\s+|$)){{2,}}+(?=$|(?-i:[A-Z0-9])|[\"'“‘])"
     r"|(?-i:CLOSE)\s+(?=(?-i:[A-Z])))",
     re.IGNORECASE,
 )

@@ -1,0 +1,71 @@
+"""News that shares a page notice's words is reporting, not furniture: stories about web
+crawlers and archives, pub crawls, sign-up drives, script warnings, tweets and "related"
+coverage, and sentences whose first words read as sharing buttons. Each must reach the TL;DR,
+the angles and the quotes. Text written for the project."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.boilerplate import is_caption, is_page_furniture, page_furniture_end
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Crawlers and archives in the news.
+        "The ferry company said it would stop search-engine crawlers from copying its timetable sites.",
+        "A chatbot maker's web crawler ignored robots.txt on Pellmouth news sites, editors said.",
+        "Archivists said a web crawl of 900 council sites found the flood maps missing.",
+        "The Wayback Machine shows the harbour board removed the notice a day after the crawl began.",
+        "Crawlers run by a search firm were blamed for knocking the port's booking software over.",
+        "The seed list of the crawl was handed to the harbour museum on Friday.",
+        "A pub crawl past the old dock sites ended with three arrests, police said.",
+        "Investigators searched the crawl space and the building sites nearby.",
+        "The crawl of a toddler across the software firm's lobby went viral.",
+        # Sign-ups, scripts, tweets and related coverage as reporting.
+        "Sign up for the ferry lottery was mandatory for every islander, the council said, and updates came by post.",
+        "Enable JavaScript on the kiosk, the port's engineers advised, to reopen the ticket page.",
+        "Please turn on JavaScript was the pop-up 40,000 passengers saw during the outage.",
+        "Emails get breaking news alerts in front of fishermen faster than radio, the coastguard said.",
+        "Tweet with a location tag was how the missing sailor was found, the lifeboat crew said.",
+        "Related coverage: the harbour master resigned on Tuesday.",
+        "Related videos: the coastguard released two clips of the rescue.",
+        "Read or share this story: the council closed the quay.",
+        "Crawl start date: the morning of the regatta.",
+        "This video is not available on the island after a court ruling, the broadcaster said.",
+        "Embed codes hid the scam, and copy this code to your website was the bait, police said.",
+    ],
+)
+def test_news_sharing_a_notices_words_is_reporting(line: str) -> None:
+    assert not is_caption(line), line
+    assert not is_page_furniture(line), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share print and post campaigns cost the harbour board $40,000, the accounts show.",
+        "Email print runs for the regatta programme doubled this year.",
+        "Pin X marks where the wreck lies, the divers said.",
+        "X Share Tweet was how the hacked council account opened each post.",
+        "Close Skip in the rota was the skipper's own call.",
+    ],
+)
+def test_words_that_read_as_buttons_but_run_on_as_a_sentence_are_kept_whole(line: str) -> None:
+    assert page_furniture_end(line) == 0, line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Related Stories: Ten Ferries That Changed the Sound [GALLERY]",
+        "Related Photos: The Pellmouth Regatta in Pictures",
+        "Please enable JavaScript to hear this report.",
+        "Sign Up You agree to receive the odd update and offer from the Pellmouth Post.",
+        "Tweet with a location",
+        "Share Tweet 1.2k shares",
+    ],
+)
+def test_the_notices_themselves_are_still_furniture(line: str) -> None:
+    assert is_caption(line) or page_furniture_end(line) > 0, line
