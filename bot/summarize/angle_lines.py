@@ -59,6 +59,7 @@ def _detail(
     phrase_cut: bool = False,
     keep_focus: bool = False,
     long_whole: bool = False,
+    last_resort: bool = False,
 ) -> str:
     """A short complete form of `sentence` keeping `key` and most of the outlet's novel words.
 
@@ -70,7 +71,10 @@ def _detail(
     With `keep_focus` (the sentence restates a bullet and `focus` is what it adds), a form must
     keep 60% of the focus words the sentence has, not of what its best form keeps. With
     `long_whole` (when no detail of the outlet has a phrase cut either), the whole sentence up
-    to LONG_LINE_MAX_WORDS instead of any cut.
+    to LONG_LINE_MAX_WORDS instead of any cut. With `last_resort` instead (when nothing else
+    gave the outlet a line), the phrase cut may stop before an "of" or "to" phrase ("... gave
+    the executive branch the power…"): that still carries the detail, where no line left the
+    outlet with none.
     """
     focus_set = {stem_of(f) for f in focus} - {""}
     full = compress(sentence)
@@ -118,7 +122,7 @@ def _detail(
     if long_whole:
         whole_fits = len(full.split()) <= LONG_LINE_MAX_WORDS and not _broken(full, full)
         return _drop_stop(full) if whole_fits else ""
-    return _phrase_cut(full, key, focus_set)
+    return _phrase_cut(full, key, focus_set, complements=last_resort)
 
 
 # A phrase cut shorter than this says too little to be worth its ellipsis.
@@ -134,11 +138,12 @@ _LEADS_TO = frozenset("likely unlikely able unable set due going about poised ex
 _REPORTS = frozenset("that whether if".split())
 
 
-def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
+def _phrase_cut(full: str, key: str, focus: set[str], complements: bool = False) -> str:
     """`full` cut with an ellipsis at the last phrase end within LINE_MAX_WORDS words that keeps
     `key`, or with no key most of the `focus` stems the sentence has: before a preposition or a
     conjunction, never on a function word or inside a name ("Bulgarian dissident Georgi…"), a
-    quotation or an aside; "" when there is none."""
+    quotation or an aside; "" when there is none. Before an "of" or "to" phrase only with
+    `complements` (`_wants_complement`)."""
     words = full.split()
     need = PHRASE_MIN_FOCUS * len(focus & set(content_stems(full)))
     for end in range(min(LINE_MAX_WORDS, len(words) - 1), _PHRASE_MIN_WORDS - 1, -1):
@@ -149,7 +154,9 @@ def _phrase_cut(full: str, key: str, focus: set[str]) -> str:
             continue  # "the University | of Pell": inside a name
         if last[-1:] in ",;:" or last in ("—", "–", "-"):
             continue  # a clause boundary there was already weighed as one, and refused
-        if needs_next(words[:end], nxt) or _wants_complement(last, nxt):
+        if needs_next(words[:end], nxt) or (
+            _wants_complement(last, nxt) and not (complements and nxt.casefold() in ("of", "to"))
+        ):
             continue  # "... has been hosted | by 21 cities", "... much larger | than ..."
         head = " ".join(words[:end])
         if key not in head or _quote_broken(head):
@@ -287,14 +294,15 @@ def angle_line(
     keep_focus: bool = False,
     long_whole: bool = False,
     subjects: Container[str] = frozenset(),
+    last_resort: bool = False,
 ) -> str:
     """A short framing of what the outlet adds (`names` and `numbers` are the sentence's own,
     `novel_words` the words no other outlet uses), then the detail in the outlet's own words;
-    `phrase_cut`, `keep_focus` and `long_whole` as for `_detail`. `subjects` holds the names
+    `phrase_cut`, `keep_focus`, `long_whole` and `last_resort` as for `_detail`. `subjects` holds the names
     the story is about (its headline's, most of its articles'): naming one again is no
     addition, so no "Names ..." framing promises it."""
     key = numbers[0] if numbers else names[0] if names else ""
-    detail = _detail(sentence, novel_words, key, phrase_cut, keep_focus, long_whole)
+    detail = _detail(sentence, novel_words, key, phrase_cut, keep_focus, long_whole, last_resort)
     # The form shown, not the sentence, must stand alone: the compressor drops an opening
     # "Still," or "However, " and leaves "he" first, pointing at someone the card never names.
     if not detail or _leans(detail):

@@ -345,11 +345,14 @@ def _angle(pick: _Pick, told: Told, subjects: Container[str] = frozenset()) -> A
     """The outlet's angle from its best detail that makes a line, with a quote and link from
     that detail's article; a line of "" when none does (the outlet is listed instead)."""
     # A whole form of any of its details first; only then one cut where a phrase ends; only
-    # then a long sentence whole.
-    for phrase_cut, long_whole in ((False, False), (True, False), (True, True)):
+    # then a long sentence whole; and last, rather than no line, one cut before an "of" or "to"
+    # phrase.
+    passes = ((False, False, False), (True, False, False), (True, True, False), (True, False, True))
+    for phrase_cut, long_whole, last_resort in passes:
         for candidate in [pick, *pick.alternates]:
             # A long sentence is worth its length for facts of its own, not as the story retold.
-            if long_whole and len(candidate.names) + len(candidate.numbers) < LONG_LINE_MIN_FACTS:
+            facts = len(candidate.names) + len(candidate.numbers)
+            if long_whole and facts < LONG_LINE_MIN_FACTS:
                 continue
             line = angle_line(
                 candidate.sentence,
@@ -361,6 +364,7 @@ def _angle(pick: _Pick, told: Told, subjects: Container[str] = frozenset()) -> A
                 keep_focus=candidate.restates,
                 long_whole=long_whole,
                 subjects=subjects,
+                last_resort=last_resort,
             )
             if line and not repeats_bullet(line, told.texts):
                 quote = pick_quote(
