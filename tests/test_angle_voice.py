@@ -31,3 +31,25 @@ def test_defending_and_saying_are_speech() -> None:
     )
     line = angle_line(sentence, ARTICLE, ["Odile Marchetti"], [], ["defended", "crew", "radar"])
     assert line.startswith("Adds a voice: "), line
+
+
+def test_a_report_attributed_to_an_agency_near_a_place_name_is_no_voice() -> None:
+    # "said" plus any name was framed as a voice: a wire report is a detail, not a speaker.
+    sentence = (
+        "The Wavecrest news agency said two catamarans ran aground off Tallow Sound overnight."
+    )
+    line = angle_line(
+        sentence,
+        ARTICLE,
+        ["Tallow Sound"],
+        [],
+        ["catamarans", "aground", "overnight"],
+        subjects={"Tallow Sound"},
+    )
+    assert line.startswith("Adds a detail the others lack: "), line
+
+
+def test_a_speaker_named_only_in_passing_is_no_voice() -> None:
+    sentence = "Officials told reporters on Sunday that the pier built under Governor Ada Brill was unsafe."
+    line = angle_line(sentence, ARTICLE, ["Ada Brill"], [], ["pier", "unsafe", "officials"])
+    assert not line.startswith("Adds a voice"), line

@@ -329,9 +329,10 @@ def angle_line(
     named = _whole_names(named)
     if named and not any(detail.find(n) < opening for n in names):
         return f"Names {_join(named[:2])}: {detail}{end}"
-    # Someone's own words: a speaker the others do not name, or a quotation of a few words
-    # ("“We did the best we could,” Bass said"), whoever says it.
-    if _SPEECH_RE.search(detail) and (names or _quotes_words(detail)):
+    # Someone's own words: a telling speaker the others do not name, or a quotation of a few
+    # words ("“We did the best we could,” Bass said"), whoever says it. Any name with "said"
+    # was no voice: "the news agency said rockets struck ..." near "Kabul" is a report.
+    if _SPEECH_RE.search(detail) and (named or _quotes_words(detail)):
         return f"Adds a voice: {detail}{end}"
     return f"Adds a detail the others lack: {detail}{end}"
 
