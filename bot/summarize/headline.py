@@ -21,7 +21,7 @@ from bot.summarize.media_pages import is_media_page
 from bot.summarize.sentences import content_stems
 from bot.summarize.site_names import strip_site_prefix, strip_site_suffix
 from bot.summarize.text_headline import headline_from_text
-from bot.summarize.title_tone import CLICKBAIT_RE, badness
+from bot.summarize.title_tone import CLICKBAIT_RE, badness, best_title
 from bot.summarize.wordmodel import DOC_FREQ
 from bot.textutil import squash_spaces
 
@@ -92,7 +92,7 @@ def choose_headline(
             ]
         )
         loud = [is_shouted(a.title) or bool(shouted_runs(a.title, forms)) for a in articles]
-    best: tuple[float, str, int] | None = None
+    scored: list[tuple[float, str, int]] = []
     cleaned_titles = [
         (index, cleaned)
         for index, article in enumerate(articles)
@@ -126,10 +126,10 @@ def choose_headline(
         if media[index]:
             bad += _MEDIA_PAGE_PENALTY
         score *= 1.0 - min(0.9, bad)
-        if best is None or score > best[0]:
-            best = (score, cleaned, index)
-    if best is not None:
-        return best[1], best[2]
+        scored.append((score, cleaned, index))
+    if scored:
+        _score, best, index = best_title(scored)
+        return best, index
     # No usable title: fall back to the start of the first text; a teaser cut too short for a
     # clean end only when no text gives better, but kept rather than lost.
     for short_ok in (False, True):
