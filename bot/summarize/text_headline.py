@@ -24,6 +24,7 @@ from bot.summarize.finite_verbs import is_clause
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.headline_style import LABEL_RE, headline_end
 from bot.summarize.quote_marks import open_quotes
+from bot.summarize.quotes import PHRASE_OPENERS
 from bot.summarize.sentences import split_sentences
 from bot.textutil import QUOTATION_PAIRS, squash_spaces
 
@@ -194,16 +195,32 @@ def _in_name(words: Sequence[str], n: int) -> bool:
 
 def _word_cut(words: Sequence[str]) -> str:
     """The longest start of `words` within the limit that ends on neither a word that leaves a
-    phrase hanging nor inside a name; the plain limit when every end does (a list of names)."""
-    for n in range(TEXT_HEADLINE_MAX_WORDS, TEXT_HEADLINE_MAX_WORDS // 2, -1):
-        last = words[n - 1].strip(",;:\"“”'‘’()").casefold()
-        # "... as the meeting place | of the clan": what the last word takes is still to come.
-        takes = n < len(words) and words[n].casefold() in ("of", "to")
-        if last and last not in MID_CUT_ENDINGS and not takes and not _in_name(words, n):
-            break
-    else:
-        n = TEXT_HEADLINE_MAX_WORDS
-    return " ".join(words[:n]).rstrip(",;:—–-")
+    phrase hanging nor inside a name; the plain limit when every end does (a list of names).
+    A noun phrase waiting for its "of" or "to" ("as the meeting place | of the clan") is left out
+    whole, down to _MIN_CUT_WORDS: cut inside it, "as the meeting…" is no better."""
+    for whole_phrases in (True, False):
+        inside = False  # backing off through a noun phrase whose complement was cut off
+        least = _MIN_CUT_WORDS if whole_phrases else TEXT_HEADLINE_MAX_WORDS // 2 + 1
+        for n in range(TEXT_HEADLINE_MAX_WORDS, least - 1, -1):
+            last = words[n - 1].strip(",;:\"“”'‘’()").casefold()
+            nxt = words[n].strip(",;:\"“”'‘’()").casefold() if n < len(words) else ""
+            if nxt in ("of", "to"):
+                inside = whole_phrases
+                continue
+            # Out of the phrase only before the next one's start, or after a comma.
+            if inside and nxt not in PHRASE_OPENERS and not words[n - 1].endswith(","):
+                continue
+            inside = False
+            if last and last not in _HANGING and not _in_name(words, n):
+                return " ".join(words[:n]).rstrip(",;:—–-")
+    return " ".join(words[:TEXT_HEADLINE_MAX_WORDS]).rstrip(",;:—–-")
+
+
+# A shorter cut says too little of the story to head its card.
+_MIN_CUT_WORDS = 5
+# A cut never ends on these: the function words every cut avoids, and a bare preposition ("off…",
+# "near…") whose object was cut off.
+_HANGING = MID_CUT_ENDINGS | (PHRASE_OPENERS - {"up", "down", "past"})
 
 
 def _finish(text: str) -> str:
