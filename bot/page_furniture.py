@@ -30,6 +30,13 @@ _FURNITURE_LINE_RE = re.compile(
     r"(?: right now| at this time| in your (?:country|region|area))?(?:[.!]\s*please try again later)?"
     r"|(?:please )?(?:turn on|enable|activate) javascript(?:\s+(?:to|in|for)\b[^,;:\"]{0,60})?"
     r"|you (?:need to|must) (?:enable|turn on|activate) javascript\b[^,;:\"]{0,60}"
+    r"|javascript is (?:disabled|not enabled|turned off)(?: (?:in|on) (?:your|this) browser)?"
+    # A missing page's notice, which a scrape of a moved story keeps as its text.
+    r"|(?:sorry, )?the page you (?:requested|were looking for|are looking for)"
+    r" (?:could not|cannot|can't) be found"
+    r"|if you are trying to reach a page from a bookmark, the page url may have changed"
+    r"|(?:free )?archives of stories are maintained on our site for [\w ]{1,20}"
+    r"|please (?:choose|select|pick) [\w ]{1,40} from the (?:navigation|menu)\b[\w ]{0,40}"
     r"|read or share this story:\s*\S+"
     r"|newsletter sign[ -]up(?:\s+(?-i:[A-Z]).*)?"
     # A plea addresses its reader ("you", "your inbox", "our newsletter", "thanks").

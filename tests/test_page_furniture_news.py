@@ -35,6 +35,8 @@ from bot.boilerplate import is_caption, is_page_furniture, page_furniture_end
         "Crawl start date: the morning of the regatta.",
         "This video is not available on the island after a court ruling, the broadcaster said.",
         "Embed codes hid the scam, and copy this code to your website was the bait, police said.",
+        "JavaScript is disabled on the council's ticket kiosks until the breach is fixed.",
+        "The page you requested could not be found in the harbour archive, the clerk admitted.",
     ],
 )
 def test_news_sharing_a_notices_words_is_reporting(line: str) -> None:
@@ -65,6 +67,11 @@ def test_words_that_read_as_buttons_but_run_on_as_a_sentence_are_kept_whole(line
         "Sign Up You agree to receive the odd update and offer from the Pellmouth Post.",
         "Tweet with a location",
         "Share Tweet 1.2k shares",
+        "JavaScript is disabled",
+        "Sorry, the page you were looking for could not be found.",
+        "If you are trying to reach a page from a bookmark, the page URL may have changed.",
+        "Archives of stories are maintained on our site for two weeks.",
+        "Please select a section from the menu above.",
     ],
 )
 def test_the_notices_themselves_are_still_furniture(line: str) -> None:
