@@ -262,9 +262,13 @@ def digest_time(rows: list[DeliveryRow], now: datetime) -> datetime:
     held back by an outage from 09:00 to 12:00 is the 09:00 digest. Cards of two digests going
     out together (the 09:00 one held until the 21:00 one was queued) are headed with the later
     time: they are that digest, with the earlier one's cards caught up. A row from before that
-    was recorded (no `release_at`) says nothing; with none recorded, `now` stands."""
+    was recorded (no `release_at`) says nothing; with none recorded, `now` stands. Never later
+    than `now`: rows held for quiet hours and let go early (`quiet off`, a new range or zone,
+    `bot.store.quiet_holds`) keep the old quiet end as `release_at`, and a heading must not show
+    a time still ahead. The drain computes it once and the lost-heading lookup (`_landed`) is
+    given that same time, so the two always agree."""
     meant = [row.release_at for row in rows if row.release_at is not None]
-    return max(meant) if meant else now
+    return min(max(meant), now) if meant else now
 
 
 def close_digest(adapter: ChatAdapter, channel: ChannelRow) -> None:
