@@ -134,3 +134,32 @@ async def test_a_resume_when_slack_cannot_say_who_is_admin_says_so(core: NewsDig
 def test_pause_signs_no_channel_up() -> None:
     # So Slack is not asked whether the bot can post in the channel for it.
     assert not Commands.may_sign_up("watchlist", "pause")
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord"])
+@pytest.mark.parametrize(
+    ("typed", "setting"),
+    [("pause for 2 hours", "pause"), ("pause help", "pause"), ("resume please", "resume")],
+)
+async def test_words_after_pause_or_resume_are_refused_not_ignored(
+    core: NewsDigest, platform: str, typed: str, setting: str
+) -> None:
+    # No duration is read: `pause for 2 hours` must not pause for good while seeming understood.
+    channel = channel_store.ensure_channel(core.db, platform, "C7", name="news")
+    if setting == "resume":
+        channel_store.update_channel(core.db, channel.id, paused_reason=PAUSED_IN_CHAT)
+    before = _reason(core, platform, "C7")
+    ctx = CommandContext(platform=platform, channel_id="C7", user_id="U1", is_admin=True)
+    reply = await Commands(core).dispatch("watchlist", typed, ctx)
+    extra = typed.partition(" ")[2]
+    assert reply.text.startswith(f"/watchlist {setting} takes nothing after it")
+    assert f"'{extra}' was not read" in reply.text
+    assert reply.text.endswith(f"Usage: /watchlist {setting}")
+    assert _reason(core, platform, "C7") == before
+
+
+async def test_slack_pause_for_two_hours_is_refused(h: Harness, core: NewsDigest) -> None:
+    await h.slash("/watchlist", "mode digest")
+    _, body = await h.slash("/watchlist", "pause for 2 hours")
+    assert ack_text(body).startswith("/watchlist pause takes nothing after it")
+    assert _reason(core, "slack", "C1") is None

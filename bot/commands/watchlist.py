@@ -60,6 +60,13 @@ async def watchlist(
         # The story as typed after the setting (quotes and all, as /story takes it).
         handler = mutes.mute if setting == "mute" else mutes.unmute
         return await handler(commands, typed_story(rest), ctx, channel)
+    if setting in ("pause", "resume") and rest:
+        # No duration or reason is read: `pause for 2 hours` pausing for good, or `resume
+        # please` said as if understood, would mislead.
+        raise UsageError(
+            f"/watchlist {setting} takes nothing after it ({quoted(rest, 60)} was not read).",
+            f"/watchlist {setting}",
+        )
     if setting == "resume":
         return await _resume(commands, channel, ctx)
     if setting == "pause":
