@@ -12,7 +12,9 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.store import channels as channel_store
+from bot.store.channels import PAUSED_IN_CHAT
 from bot.store.database import open_database
+from bot.store.sync import REMOVED_FROM_CONFIG
 
 TOPIC = '[[topics]]\nslug = "chips"\nquery = "chip"\n'
 CHANNEL = '[[channels]]\nplatform = "slack"\nid = "C1"\nname = "news"\ntopics = ["chips"]\n'
@@ -83,4 +85,39 @@ def test_a_paused_channel_back_in_the_file_is_said_to_post_again(
         f"config: channel news (slack:C1) is back in {config}: the pause its removal set is "
         "lifted, and posting resumes\n"
     ) in said
+    assert _paused(tmp_path) is None
+
+
+def test_a_channel_paused_in_chat_stays_paused_when_it_leaves_and_returns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = cli_env(tmp_path, monkeypatch, TOPIC + CHANNEL)
+    _poll()
+    db = open_database(tmp_path / "nd.db")
+    channel = channel_store.get_channel(db, "slack", "C1")
+    assert channel is not None
+    channel_store.update_channel(db, channel.id, paused_reason=PAUSED_IN_CHAT)  # /watchlist pause
+    db.close()
+    config.write_text(TOPIC, encoding="utf-8")
+    _poll()
+    # While out of the file, the removal's pause is the one shown (only admins lift it).
+    assert _paused(tmp_path) == REMOVED_FROM_CONFIG
+    config.write_text(TOPIC + CHANNEL, encoding="utf-8")
+
+    said = _poll()
+
+    assert _paused(tmp_path) == PAUSED_IN_CHAT
+    assert "posting resumes" not in said
+    assert (
+        f"config: channel news (slack:C1) (paused: {PAUSED_IN_CHAT}) is back in {config}; the "
+        "pause it had before it left stands (/watchlist resume lifts it)\n"
+    ) in said
+    # Resumed in chat, then dropped and taken back again: nothing old comes back.
+    db = open_database(tmp_path / "nd.db")
+    channel_store.update_channel(db, channel.id, paused_reason=None)
+    db.close()
+    config.write_text(TOPIC, encoding="utf-8")
+    _poll()
+    config.write_text(TOPIC + CHANNEL, encoding="utf-8")
+    _poll()
     assert _paused(tmp_path) is None

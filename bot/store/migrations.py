@@ -308,6 +308,12 @@ def _m046_instant_posts_in_flight(db: sqlite_utils.Database) -> None:
     m046_instant_posts_in_flight(db)
 
 
+def _m047_pause_before_config(db: sqlite_utils.Database) -> None:
+    # A pause the channel had when the file dropped it (/watchlist pause), for its return to
+    # restore rather than lift with the removal's own (`bot.store.sync`).
+    _add_column(db, "channels", "paused_before_config", "TEXT")
+
+
 def _m032_card_edit_members(db: sqlite_utils.Database) -> None:
     # The articles a card edit's story had (bot.store.card_refreshes.members_key): the planner
     # edits the card again once they differ. NULL: an edit sent before, compared by its counts.
@@ -381,4 +387,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         "an instant post in flight at a switch to digest mode returns to the pool if unsent",
         _m046_instant_posts_in_flight,
     ),
+    (47, "a channel's pause outlives its removal from the config file", _m047_pause_before_config),
 ]

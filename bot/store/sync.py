@@ -260,8 +260,8 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
     # it getting the same stories again if it comes back. It becomes chat-managed, so a resume in
     # chat sticks. One the file took over is handed back, unpaused: the file did not start it.
     for row in db.execute_returning_dicts(
-        "SELECT id, platform, channel_id, name, origin_before_config AS before FROM channels"
-        " WHERE origin = 'config'"
+        "SELECT id, platform, channel_id, name, origin_before_config AS before, paused_reason"
+        " FROM channels WHERE origin = 'config'"
     ):
         if (row["platform"], row["channel_id"]) in wanted:
             continue
@@ -280,6 +280,8 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 "origin": LEFT_BY_CONFIG,
                 "config_hash": None,
                 "paused_reason": REMOVED_FROM_CONFIG,
+                # A pause it had (asked for in chat, a fault) is what its return restores.
+                "paused_before_config": row["paused_reason"],
                 "paused_at": iso(utcnow()),
             },
         )
@@ -288,8 +290,8 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
     for channel in config.channels:
         digest = _hash(channel)
         row = db.execute(
-            "SELECT id, config_hash, paused_reason, origin, webhook_url, mode FROM channels"
-            " WHERE platform = ? AND channel_id = ?",
+            "SELECT id, config_hash, paused_reason, origin, webhook_url, mode,"
+            " paused_before_config FROM channels WHERE platform = ? AND channel_id = ?",
             [channel.platform, channel.id],
         ).fetchone()
         if row is not None and row[3] == "config" and row[1] == digest:
@@ -326,8 +328,13 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
         else:
             pk = row[0]
             # Back in the file: lift our own pause, but not one set for another reason (the bot
-            # removed from the channel, a person pausing it in chat).
-            if row[2] == REMOVED_FROM_CONFIG:
+            # removed from the channel, a person pausing it in chat), even one it had before
+            # it left the file.
+            if row[2] == REMOVED_FROM_CONFIG and row[6]:
+                fields["paused_reason"] = row[6]
+                fields["paused_before_config"] = None
+                report.back_kept_paused.append(f"{_named(channel)} (paused: {row[6]})")
+            elif row[2] == REMOVED_FROM_CONFIG:
                 fields["paused_reason"] = None
                 fields["paused_at"] = None
                 report.channels_resumed += 1

@@ -53,6 +53,8 @@ class SyncReport:
     # Channels the file left, back in it: paused for their removal (the pause is lifted), or
     # kept since, resumed (`channels resume`, /watchlist resume).
     back_paused: list[str] = field(default_factory=list)
+    # Back in the file, still under the pause it had before it left (/watchlist pause).
+    back_kept_paused: list[str] = field(default_factory=list)
     back_kept: list[str] = field(default_factory=list)
     # Channels paused for a refused post whose entry now posts another way (a new webhook_url):
     # "channel NAME (KEY): ... (it was paused: why)".
@@ -106,6 +108,11 @@ def sync_news(report: SyncReport, config_file: str) -> list[str]:
         f"config: channel {name} is back in {config_file}: the pause its removal set is lifted, "
         "and posting resumes"
         for name in report.back_paused
+    )
+    news.extend(
+        f"config: channel {name} is back in {config_file}; the pause it had before it left "
+        "stands (/watchlist resume lifts it)"
+        for name in report.back_kept_paused
     )
     news.extend(
         f"config: channel {name} is back in {config_file}, which manages it again (kept, "
