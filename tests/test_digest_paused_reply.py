@@ -1,5 +1,5 @@
 """`/digest` in a paused channel: "Fix that" only for a fault, not for a channel removed from the
-config file, whose reason already says to /watchlist resume to keep it."""
+config file, whose reason already says an admin can /watchlist resume it to keep it."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_
     [
         (
             REMOVED_FROM_CONFIG,
+            # Shown as only an admin may act on it: a member told to resume would be refused.
             "Posting to this channel is paused: removed from the config file "
-            "(/watchlist resume to keep it).",
+            "(an admin can /watchlist resume it to keep it).",
         ),
         (
             "channel archived",

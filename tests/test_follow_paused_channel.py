@@ -21,7 +21,12 @@ REASONS = [
         "slack refused to post (is_archived)",
         "Posting is paused: slack refused to post (is_archived). Fix it, then /watchlist resume.",
     ),
-    (REMOVED_FROM_CONFIG, f"Posting is paused: {REMOVED_FROM_CONFIG}."),
+    # The stored reason invites a resume only admins may do: shown as such.
+    (
+        REMOVED_FROM_CONFIG,
+        "Posting is paused: removed from the config file (an admin can /watchlist resume it to "
+        "keep it).",
+    ),
 ]
 
 

@@ -174,18 +174,22 @@ def test_the_config_file_names_the_zones_spelling(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("reason", "advice"),
+    ("reason", "shown"),
     [
-        # Removed from the file on purpose: nothing to fix, the reason itself says how to keep it.
-        ("removed from the config file (/watchlist resume to keep it)", "."),
-        ("channel archived", ". Fix it, then /watchlist resume."),
+        # Removed from the file on purpose: nothing to fix, the reason itself says how to keep it
+        # (and, as only an admin may resume it, that it is an admin's to do).
+        (
+            "removed from the config file (/watchlist resume to keep it)",
+            "removed from the config file (an admin can /watchlist resume it to keep it).",
+        ),
+        ("channel archived", "channel archived. Fix it, then /watchlist resume."),
     ],
 )
 async def test_watchlist_show_says_fix_it_only_for_a_fault(
-    core: NewsDigest, reason: str, advice: str
+    core: NewsDigest, reason: str, shown: str
 ) -> None:
     channel = channel_store.ensure_channel(core.db, "slack", "C7", name="news")
     channel_store.update_channel(core.db, channel.id, paused_reason=reason)
     reply = await Commands(core).dispatch("watchlist", "", SLACK)
-    assert f"\nPosting is paused: {reason}{advice}" in reply.text
+    assert f"\nPosting is paused: {shown}" in reply.text
     assert reply.text.count("/watchlist resume") == 1

@@ -23,9 +23,11 @@ pytestmark = pytest.mark.empty_core
 PAUSED = "Posting is paused: paused in chat (/watchlist resume to resume)."
 ADMINS_ONLY = (
     "Posting to this channel is paused because the bot's operator took it out of the config "
-    "file. Only admins can resume it (workspace admins on Slack, Manage Server on Discord, or "
-    "the configured admin users and group)."
+    "file. Only admins can resume it ({}, or the admin users and group the bot's config names)."
 )
+# Each platform names its own admins only.
+SLACK_ADMINS_ONLY = ADMINS_ONLY.format("workspace admins")
+DISCORD_ADMINS_ONLY = ADMINS_ONLY.format("members with Manage Server")
 
 
 def _reason(core: NewsDigest, platform: str, channel_id: str) -> str | None:
@@ -88,7 +90,7 @@ async def test_slack_resume_of_a_channel_out_of_the_config_is_for_admins(
 ) -> None:
     _removed_from_config(core, "slack", "C1")
     _, body = await h.slash("/watchlist", "resume")
-    assert ack_text(body) == ADMINS_ONLY
+    assert ack_text(body) == SLACK_ADMINS_ONLY
     assert _reason(core, "slack", "C1") == REMOVED_FROM_CONFIG
     h.slack_api.users["UADMIN"] = {"id": "UADMIN", "is_admin": True}
     _, body = await h.slash("/watchlist", "resume", user="UADMIN")
@@ -114,7 +116,7 @@ async def test_discord_resume_of_a_channel_out_of_the_config_is_for_admins(
 ) -> None:
     _removed_from_config(core, "discord", str(CHANNEL))
     await slash(bot, "watchlist", "resume")
-    assert answer(discord_api)["content"] == ADMINS_ONLY
+    assert answer(discord_api)["content"] == DISCORD_ADMINS_ONLY
     assert _reason(core, "discord", str(CHANNEL)) == REMOVED_FROM_CONFIG
     await slash(bot, "watchlist", "resume", permissions=MANAGE_GUILD)
     assert answer(discord_api)["content"].startswith("Saved. Mode: digest")
@@ -163,3 +165,18 @@ async def test_slack_pause_for_two_hours_is_refused(h: Harness, core: NewsDigest
     _, body = await h.slash("/watchlist", "pause for 2 hours")
     assert ack_text(body).startswith("/watchlist pause takes nothing after it")
     assert _reason(core, "slack", "C1") is None
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord"])
+async def test_a_member_pausing_a_channel_out_of_the_config_is_told_an_admin_can_resume(
+    core: NewsDigest, platform: str
+) -> None:
+    _removed_from_config(core, platform, "C7")
+    ctx = CommandContext(platform=platform, channel_id="C7", user_id="U1")
+    reply = await Commands(core).dispatch("watchlist", "pause", ctx)
+    assert reply.text == (
+        "Posting to this channel is already paused: removed from the config file (an admin can "
+        "/watchlist resume it to keep it)."
+    )
+    # What is stored, which the sync matches exactly, is unchanged.
+    assert _reason(core, platform, "C7") == REMOVED_FROM_CONFIG

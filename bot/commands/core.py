@@ -271,7 +271,9 @@ class Commands:
             raise UsageError("/digest takes no arguments.")
         if channel.paused_reason in (REMOVED_FROM_CONFIG, PAUSED_IN_CHAT):
             # Not a fault to fix: the reason itself says to /watchlist resume.
-            return Reply(f"Posting to this channel is paused: {channel.paused_reason}.")
+            return Reply(
+                f"Posting to this channel is paused: {overview.shown_reason(channel.paused_reason)}."
+            )
         if channel.paused_reason:
             return Reply(
                 f"Posting to this channel is paused: {channel.paused_reason}. "

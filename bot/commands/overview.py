@@ -109,13 +109,24 @@ def describe_channel(channel: ChannelRow, default_size: int = DEFAULT_DIGEST_SIZ
     return text
 
 
+# How chat shows the config removal's pause: its stored text (`REMOVED_FROM_CONFIG`, which the
+# sync recognises by exact match) says "/watchlist resume to keep it", but only an admin may
+# (`bot.commands.watchlist`), and a member told to would be refused.
+_REMOVED_SHOWN = "removed from the config file (an admin can /watchlist resume it to keep it)"
+
+
+def shown_reason(reason: str) -> str:
+    """A pause reason as a chat reply shows it."""
+    return _REMOVED_SHOWN if reason == REMOVED_FROM_CONFIG else reason
+
+
 def paused_note(channel: ChannelRow) -> str:
     """What a reply about the channel's posts adds while it is paused ("" when not): a setting
     saved or a topic followed there changes nothing until the pause is lifted."""
     if channel.paused_reason in (REMOVED_FROM_CONFIG, PAUSED_IN_CHAT):
         # Not a fault to fix: the file no longer lists the channel, or someone paused it; the
         # reason says how to keep it or resume it.
-        return f"Posting is paused: {channel.paused_reason}."
+        return f"Posting is paused: {shown_reason(channel.paused_reason)}."
     if channel.paused_reason:
         return f"Posting is paused: {channel.paused_reason}. Fix it, then /watchlist resume."
     return ""

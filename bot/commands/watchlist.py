@@ -17,7 +17,7 @@ from bot.commands.base import (
     split_args,
 )
 from bot.commands.hints import watchlist_hint
-from bot.commands.overview import channel_overview
+from bot.commands.overview import channel_overview, shown_reason
 from bot.commands.quiet import held_back_note, read_quiet_hours
 from bot.commands.schedule import ScheduleError, parse_schedule, schedule_usage
 from bot.commands.story import typed_story
@@ -278,7 +278,9 @@ async def _pause(commands: Commands, channel: ChannelRow) -> Reply:
     if channel.paused_reason:
         # Kept: a fault's reason is what says how to fix it, and a config removal's is the
         # operator's.
-        return Reply(f"Posting to this channel is already paused: {channel.paused_reason}.")
+        return Reply(
+            f"Posting to this channel is already paused: {shown_reason(channel.paused_reason)}."
+        )
     before = channel
     channel = channel_store.update_channel(
         commands.core.db, before.id, paused_reason=PAUSED_IN_CHAT
@@ -305,8 +307,7 @@ async def _resume(commands: Commands, channel: ChannelRow, ctx: CommandContext) 
             )
         return Reply(
             "Posting to this channel is paused because the bot's operator took it out of the "
-            "config file. Only admins can resume it (workspace admins on Slack, Manage Server "
-            "on Discord, or the configured admin users and group)."
+            f"config file. Only admins can resume it ({admin_kinds(ctx.platform)})."
         )
     before = channel  # a paused channel has a row: only the outbox and the sync pause one
     channel, released = resume_channel(commands.core.db, before, now=commands.clock())
@@ -317,6 +318,13 @@ async def _resume(commands: Commands, channel: ChannelRow, ctx: CommandContext) 
     return channel_overview(
         commands.core.db, channel, commands.core.config.digest_size, prefix="Saved. "
     )
+
+
+def admin_kinds(platform: str) -> str:
+    """Who counts as an admin on `platform` (`CommandContext.is_admin`): its own kind only, as
+    a Slack member has no use for Discord's permission names."""
+    own = "members with Manage Server" if platform == "discord" else "workspace admins"
+    return f"{own}, or the admin users and group the bot's config names"
 
 
 def resume_channel(
