@@ -62,3 +62,38 @@ async def test_discord_follow_refuses_a_mention_in_its_query(
     # `answer` checks the reply mentions nobody (allowed_mentions parse: []).
     assert answer(discord_api)["content"] == _refused(mention)
     assert channel_store.get_topic(core.db, "chips") is None
+
+
+def _channel_refused(shown: str) -> str:
+    return (
+        f"A query matches words in the news, and '{shown}' is a link to a channel in this chat, "
+        "not a word to match. Leave it out, or type the word as plain text, without its #."
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    # Read as "#general" it became a word the topic had to match.
+    [("chip OR <#C123|general>", "#general"), ("<#C123> chip", "<#C123>")],
+)
+async def test_slack_follow_refuses_a_channel_link_in_its_query(
+    h: Harness, core: NewsDigest, typed: str, shown: str
+) -> None:
+    _, body = await h.slash("/follow", f"chips query: {typed}")
+    assert ack_text(body).replace("&lt;", "<").replace("&gt;", ">") == _channel_refused(shown)
+    assert "<#" not in str(body)
+    assert channel_store.get_topic(core.db, "chips") is None
+
+
+async def test_discord_follow_refuses_a_channel_link_as_a_channel_not_a_mention(
+    discord_api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    await slash(bot, "follow", topic="chips", query="<#123456789> chip")
+    assert answer(discord_api)["content"] == _channel_refused("\\<#123456789>")
+    assert channel_store.get_topic(core.db, "chips") is None
+
+
+async def test_slack_follow_keeps_a_hashtag_typed_as_text(h: Harness, core: NewsDigest) -> None:
+    await h.slash("/follow", "chips query: #chips OR chip")
+    topic = channel_store.get_topic(core.db, "chips")
+    assert topic is not None and topic.query == "#chips OR chip"

@@ -159,7 +159,11 @@ def test_command_text_undoes_slack_escaping_and_markup() -> None:
     assert (
         command_text("<https://a.example/?q=1&amp;r=2|a.example>") == "https://a.example/?q=1&r=2"
     )
-    assert command_text("<#C123|news> <#C9> <@U1|bob> <@U2> <!here>") == "#news #C9 @bob @U2 @here"
+    # A channel link stays one, as Discord's `<#id>` arrives: /follow refuses it in a query.
+    assert (
+        command_text("<#C123|news> <#C9> <@U1|bob> <@U2> <!here>")
+        == "<#C123|news> <#C9> @bob @U2 @here"
+    )
     assert command_text("<mailto:me@a.example|me@a.example>") == "me@a.example"
     assert (
         command_text('chips "chip export" OR semiconductor')

@@ -55,6 +55,15 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
             + _follow_command(ctx.platform, slug),
             follow_usage(ctx.platform),
         )
+    if query and (link := _CHANNEL_LINK_RE.search(query)) is not None:
+        # A channel picked from the chat's list (Slack's `<#C1|news>`, Discord's `<#1>`): a
+        # place in this chat, never news text, refused alike on both platforms.
+        shown = f"#{link.group(1)}" if link.group(1) else link.group(0)
+        return Reply(
+            f"A query matches words in the news, and {quoted(shown, _ECHO_CHARS)} is a link to "
+            "a channel in this chat, not a word to match. Leave it out, or type the word as "
+            "plain text, without its #."
+        )
     if query and (mention := _MENTION_RE.search(query)) is not None:
         # `@everyone` read as the word "everyone" matched every story saying it: a mention is
         # someone in this chat, never news text. Refused, echoed as text (it pings nobody).
@@ -230,8 +239,11 @@ def _bad_name(typed: str, slug: str) -> str:
 
 
 # A mention in a query: `@everyone`, `@here`, `@name` as Slack's markup arrives unwrapped
-# (`bot.adapters.slack.command_text`), or Discord's `<@123>`, `<@&123>`, `<#123>` as typed
+# (`bot.adapters.slack.command_text`), or Discord's `<@123>`, `<@&123>` as typed
 # there. Not an address's @ (`desk@example.com`).
+# A channel link, as both platforms send it: Slack's `<#C1|name>` (the name, if any, captured) or
+# `<#C1>`, Discord's `<#123>`.
+_CHANNEL_LINK_RE = re.compile(r"<#[^<>|]*(?:\|([^<>]*))?>")
 _MENTION_RE = re.compile(r"(?<![\w@])@[^\s\"'()«»‹›“”]+|<[@#!][^<>]*>")
 
 

@@ -2,7 +2,7 @@
 
 Slack HTML-escapes `&`, `<` and `>` in a command's text and wraps links, channels and users in
 `<...>`. Every slash command's text goes through `command_text`, so a topic, a feed URL or a
-story slug is matched as typed. Apart from `app.py`, which only routes what arrives.
+story slug is matched as typed. A channel link stays markup (`<#C1|news>`), as on Discord. Apart from `app.py`, which only routes what arrives.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ def command_text(text: str) -> str:
 def _unwrap(match: re.Match[str]) -> str:
     target, label = match.group(1), match.group(2)
     if target.startswith("#"):
-        return f"#{label}" if label else target
+        # Kept as the link it is, as Discord's `<#id>` arrives: read as "#name" it became a
+        # word of a /follow query; the core refuses a channel link there on both platforms.
+        return match.group(0)
     if target.startswith("@"):
         return f"@{label.lstrip('@')}" if label else target
     if target.startswith("!"):
