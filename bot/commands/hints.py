@@ -1,6 +1,7 @@
 """The bot's own pointers to its commands, each in the form the asker's platform takes: the
-help a mention gets, and the line under /watchlist's listing naming how to change it. The
-adapters only lay them out (Slack's listing line is a context block)."""
+help a mention gets, the line under /watchlist's listing naming how to change it, and who counts
+as an admin there (`admin_kinds`). The adapters only lay them out (Slack's listing line is a
+context block)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,10 @@ def watchlist_hint(platform: str) -> str:
         _unfollow(platform),
     ]
     return "Change it: " + " · ".join(f"`{c}`" for c in changes)
+
+
+def admin_kinds(platform: str) -> str:
+    """Who counts as an admin on `platform` (`CommandContext.is_admin`): its own kind only, as
+    a Slack member has no use for Discord's permission names."""
+    own = "members with Manage Server" if platform == "discord" else "workspace admins"
+    return f"{own}, or the admin users and group the bot's config names"

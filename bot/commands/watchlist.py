@@ -16,7 +16,7 @@ from bot.commands.base import (
     UsageError,
     split_args,
 )
-from bot.commands.hints import watchlist_hint
+from bot.commands.hints import admin_kinds, watchlist_hint
 from bot.commands.overview import channel_overview, shown_reason
 from bot.commands.quiet import held_back_note, read_quiet_hours
 from bot.commands.schedule import ScheduleError, parse_schedule, schedule_usage
@@ -206,6 +206,10 @@ def _changes(
         setting = f"{setting}-{second.lower()}"
         values = ([after] if after else []) + values[1:]
     values = _without_option(setting, values)
+    if values and values[-1].endswith(".") and not values[-1].endswith(".."):
+        # The sentence's full stop (`timezone Europe/Berlin.`), as /follow drops it: no value
+        # ends with one. One only: `..` is not a sentence's end.
+        values = [*values[:-1], values[-1][:-1]] if values[-1] != "." else values[:-1]
     if setting in _TIMEZONE_NAMES:
         typed = " ".join(values)
         usage = setting_usage("timezone", platform)
@@ -318,13 +322,6 @@ async def _resume(commands: Commands, channel: ChannelRow, ctx: CommandContext) 
     return channel_overview(
         commands.core.db, channel, commands.core.config.digest_size, prefix="Saved. "
     )
-
-
-def admin_kinds(platform: str) -> str:
-    """Who counts as an admin on `platform` (`CommandContext.is_admin`): its own kind only, as
-    a Slack member has no use for Discord's permission names."""
-    own = "members with Manage Server" if platform == "discord" else "workspace admins"
-    return f"{own}, or the admin users and group the bot's config names"
 
 
 def resume_channel(
