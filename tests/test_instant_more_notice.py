@@ -20,11 +20,14 @@ NOON = datetime(2027, 5, 4, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
-    ("platform", "switch"),
-    [("slack", "/watchlist mode digest"), ("discord", "/watchlist mode mode:digest")],
+    ("platform", "switch", "story"),
+    [
+        ("slack", "/watchlist mode digest", "/story <words>"),
+        ("discord", "/watchlist mode mode:digest", "/story query:<words>"),
+    ],
 )
 async def test_the_commands_the_notice_names_work_in_an_instant_channel(
-    core: NewsDigest, platform: str, switch: str
+    core: NewsDigest, platform: str, switch: str, story: str
 ) -> None:
     channel = add_channel(core.db, "C5", platform=platform, mode="instant")
     for i in range(digests.INSTANT_LIMIT + 2):
@@ -34,7 +37,7 @@ async def test_the_commands_the_notice_names_work_in_an_instant_channel(
     assert notice.startswith("...and 2 more stories reached this channel's minimum")
     named = re.findall(r"/\w+", notice)
     assert "/digest" not in named
-    assert f"/story <words> finds any of them; {switch} switches" in notice
+    assert f"{story} finds any of them; {switch} switches" in notice
     ctx = CommandContext(platform=platform, channel_id="C5", user_id="U1")
     commands = Commands(core, clock=lambda: NOON)
     # The switch as Discord's option names it is read as typed there, too.

@@ -386,8 +386,10 @@ def instant_more_text(more: int, platform: str) -> str:
     names commands that work there: /digest refuses in instant mode, so not it, but /story and
     the switch to digest mode, as `platform` takes it."""
     switch = watchlist_command(platform, "mode", "digest")
+    # Discord's /story takes its words as the `query` option.
+    story = "/story query:<words>" if platform == "discord" else "/story <words>"
     return (
         f"...and {plural(more, 'more story', 'more stories')} reached this channel's minimum "
-        "number of sources, more than it is sent at once. /story <words> finds any of them; "
+        f"number of sources, more than it is sent at once. {story} finds any of them; "
         f"{switch} switches the channel to digests on its schedule."
     )
