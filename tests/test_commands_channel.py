@@ -241,3 +241,22 @@ async def test_watchlist_cron_schedule_quotes(core: NewsDigest) -> None:
     after = channel_store.get_channel(core.db, "slack", "C7")
     assert "quote is not closed" in refused.text
     assert after is not None and after.schedule == "0 9 * * 1-5"
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord"])
+async def test_digest_after_instant_posts_speaks_of_no_last_digest(
+    core: NewsDigest, platform: str
+) -> None:
+    # The channel was only ever sent instant posts, then switched to digests: it had no digest.
+    ctx = CommandContext(platform=platform, channel_id="C7", user_id="U1", channel_name="news")
+    add_story(core.db, "i0", ["A", "B"], now=NIGHT - timedelta(hours=1))
+    commands = Commands(core, post_digest=_poster(core), clock=lambda: NIGHT)
+    await commands.dispatch("watchlist", "mode instant", ctx)
+    channel = channel_store.get_channel(core.db, platform, "C7")
+    assert channel is not None
+    assert digests.enqueue_instant(core.db, channel, now=NIGHT) == 1
+    core.db.execute("UPDATE deliveries SET state = 'sent', sent_at = ?", [NIGHT.isoformat()])
+    await commands.dispatch("watchlist", "mode digest", ctx)
+    reply = await commands.dispatch("digest", "", ctx)
+    assert reply.text == "Nothing new for this channel since the stories it was last sent."
+    assert "digest" not in reply.text

@@ -297,7 +297,7 @@ async def test_digest_speaks_of_a_last_digest_only_once_a_story_was_posted(
         now=now,
     )
     again = await commands.dispatch("digest", "", SLACK)
-    assert again.text == "Nothing new for this channel since its last digest."
+    assert again.text == "Nothing new for this channel since the stories it was last sent."
 
 
 async def test_unfollow_names_a_topic_of_several_words_as_follow_does(core: NewsDigest) -> None:

@@ -329,7 +329,7 @@ class Commands:
     def _nothing_new(self, channel: ChannelRow, when: str, *, first: bool) -> str:
         """/digest found nothing new: say so, unless an earlier one's stories still wait to go
         out (held for quiet hours, or still being posted), which "nothing new" would hide.
-        `first`: the channel was never sent a digest, so there is no "last digest" to speak of."""
+        `first`: the channel was never sent a story, so there is no "last digest" to speak of."""
         since = "" if first else " since the last digest"
         waiting = queued_story_count(self.core.db, channel.id)
         if not waiting:
@@ -346,7 +346,9 @@ class Commands:
                     f"Nothing to post to this channel yet: no recent story{topics_part} has at "
                     f"least {sources}. {show} shows its settings."
                 )
-            return "Nothing new for this channel since its last digest."
+            # Not "since its last digest": what it was sent may all have been instant posts
+            # (the channel switched to digest mode since), and the rows do not tell them apart.
+            return "Nothing new for this channel since the stories it was last sent."
         stories = plural(waiting, "story", "stories")
         verb = "is" if waiting == 1 else "are"
         if when:
