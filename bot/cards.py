@@ -131,7 +131,7 @@ class StoryCard:
         self, hidden: int, noun: str = "", command: Callable[[str], str] | None = None
     ) -> str:
         """What a card or update that shows fewer lines than it has says of the rest, in one
-        wording for every platform: '+2 more (use /story lighthouse-grant)', '+1 more source
+        wording for every platform: '+2 more (use /story lighthouse-grant)', '+1 more outlet
         (use /story lighthouse-grant)' with `noun`. `command` is the renderer's drawing of the
         raw /story command (a code span on Slack, escaped as text elsewhere); the renderer may
         style the whole note too (dimmed, in italics)."""

@@ -153,8 +153,9 @@ def test_both_platforms_say_the_cards_own_more_note() -> None:
     assert angles_note == "+1 more (use /story lighthouse-grant)"
     assert _slack_styled(angles_note) in _slack_lines(card)
     assert angles_note in _discord_lines(card)
-    # Sources: each platform shows as many as fit, and names the rest the same way.
+    # Sources: each platform shows as many as fit, and names the rest the same way, as the
+    # outlets they are (one line each), not "sources", which the header counts otherwise.
     for lines, style in ((_slack_lines(card), _slack_styled), (_discord_lines(card), str)):
-        (held,) = [line for line in lines if " more source" in line]
+        (held,) = [line for line in lines if " more outlet" in line]
         count = int(held.lstrip("_+").split()[0])
-        assert held == style(card.more_label(count, "source"))
+        assert held == style(card.more_label(count, "outlet"))

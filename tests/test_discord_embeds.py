@@ -239,7 +239,7 @@ def test_forty_sources_compact_card_fits_one_embed_and_says_what_is_left() -> No
     assert_within_limits([embed])
     sources = embed.fields[0]
     assert sources.name == "Sources"
-    assert "more sources (use /story lighthouse-grant)" in sources.value
+    assert "more outlets (use /story lighthouse-grant)" in sources.value
     assert embed.fields[-1].name == "More"
     assert embed.fields[-1].value == "Full breakdown: /story lighthouse-grant"
 

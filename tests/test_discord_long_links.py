@@ -62,7 +62,7 @@ def test_long_links_that_fit_are_kept_whole_in_the_compact_card() -> None:
     (embed,) = card_embeds(make_card(sources=sources))
     value = _fields([embed])["Sources"]
     assert value == (
-        f"• [Outlet 0: Grant lights up the coast]({url})\n+7 more sources (use /story lighthouse-grant)"
+        f"• [Outlet 0: Grant lights up the coast]({url})\n+7 more outlets (use /story lighthouse-grant)"
     )
     _assert_links_whole([embed])
 

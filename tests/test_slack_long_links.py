@@ -57,7 +57,7 @@ def test_card_with_very_long_source_urls_stays_one_message_with_labels() -> None
         "• *O2*: Title 2",
         "• *O3*: Title 3",
         "• *O4*: Title 4",
-        "_+1 more source (use `/story chip-export-rules`)_",
+        "_+1 more outlet (use `/story chip-export-rules`)_",
     ]
     assert "news.example/a?" not in all_text(messages)
 

@@ -223,7 +223,7 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
             for i, chunk in enumerate(_chunks(source_lines, FIELD_VALUE_LIMIT)):
                 fields.append(_Field("Sources" if i == 0 else "Sources (cont.)", chunk))
         else:
-            value = _first_chunk(source_lines, FIELD_VALUE_LIMIT, _more(card, "source"))
+            value = _first_chunk(source_lines, FIELD_VALUE_LIMIT, _more(card, "outlet"))
             fields.append(_Field("Sources", value))
 
     shown, hidden = split_angles(card, full)
@@ -335,7 +335,7 @@ def _chunks(lines: list[tuple[str, str]], limit: int) -> list[str]:
 
 
 def _more(card: StoryCard, noun: str = "") -> Callable[[int], str]:
-    """The core's note on N lines held back ('+2 more sources (use /story x)'), escaped."""
+    """The core's note on N lines held back ('+2 more outlets (use /story x)'), escaped."""
     return lambda hidden: card.more_label(hidden, noun, escape)
 
 

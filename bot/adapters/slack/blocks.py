@@ -209,7 +209,7 @@ def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> 
             for s in shown
         ]
         if hidden := len(card.sources) - len(shown):
-            lines.append(_more(card, hidden, "source"))
+            lines.append(_more(card, hidden, "outlet"))
         blocks += sections("*Sources*", lines)
     angles, hidden_angles = split_angles(card, full)
     if angles:
