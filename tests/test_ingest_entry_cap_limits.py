@@ -151,3 +151,30 @@ def test_an_item_dated_with_a_four_digit_short_year_ranks_as_the_parser_ranks_it
     kept = _guids(body)
     assert kept == _whole_guids(body, monkeypatch)
     assert "crossing-late" in kept
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "<!-- " + "<" * 80 * COUNT + " -->",
+        "<?note " + "<b>" * 40 * COUNT + "?>",
+    ],
+)
+def test_markup_in_a_comment_or_instruction_is_text_and_does_not_stop_the_cut(
+    aside: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One comment of "<"s once made a huge undated feed parse whole, its GUIDs tried as dates.
+    items = "".join(f"<item><guid>crossing-{n}</guid></item>" for n in range(COUNT))
+    scans = _counted_scans(monkeypatch)
+    parsed = parse_feed(_feed(aside + items).encode())
+    assert scans == [1]
+    assert parsed.unread_entries == COUNT - MAX_FEED_ENTRIES
+
+
+def test_a_doctype_internal_subset_is_no_tags_to_the_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    subset = "<!DOCTYPE rss [" + "<!-- x -->" * 50 * COUNT + "]>"
+    items = "".join(f"<item><guid>crossing-{n}</guid></item>" for n in range(COUNT))
+    scans = _counted_scans(monkeypatch)
+    parsed = parse_feed(_feed(items, '<?xml version="1.0"?>' + subset).encode())
+    assert scans == [1]
+    assert parsed.unread_entries == COUNT - MAX_FEED_ENTRIES
