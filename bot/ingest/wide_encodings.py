@@ -25,13 +25,16 @@ _DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"
 
 def wide_to_utf8(body: bytes) -> bytes | None:
     """`body` as UTF-8, its declaration saying so, when it is UTF-16 or UTF-32 by its mark or
-    its first characters; None when it is neither. A code unit not valid in it becomes U+FFFD:
+    its first characters; None when it is neither. A code unit not valid in it becomes its bytes
+    escaped ("\\x00\\xd8"), so two GUIDs differing only there stay two (as U+FFFD both were one):
     left in UTF-16, the document would pass the attribute guard unread while libxml2 still
     parsed all before the bad unit (80,000 attributes in one tag held the GIL 9.8 s)."""
     codec = next((name for mark, name in _BY_MARK if body.startswith(mark)), None)
     codec = codec or _BY_LAYOUT.get(body[:4])
     if codec is None:
         return None
-    text = body.decode(codec, errors="replace")  # "utf-16" and "utf-32" read and drop the mark
+    text = body.decode(
+        codec, errors="backslashreplace"
+    )  # "utf-16" and "utf-32" read and drop the mark
     text = _DECLARED_ENCODING.sub(r"\1\2utf-8\2", text, count=1)
     return text.encode("utf-8")
