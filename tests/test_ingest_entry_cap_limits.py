@@ -6,6 +6,7 @@ with a two-digit year written in four digits, which the library reads as this ce
 from __future__ import annotations
 
 import codecs
+import logging
 import time
 
 import pytest
@@ -178,3 +179,26 @@ def test_a_doctype_internal_subset_is_no_tags_to_the_cut(monkeypatch: pytest.Mon
     parsed = parse_feed(_feed(items, '<?xml version="1.0"?>' + subset).encode())
     assert scans == [1]
     assert parsed.unread_entries == COUNT - MAX_FEED_ENTRIES
+
+
+def test_a_bug_in_the_cut_is_logged_as_a_warning_and_the_feed_still_read(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def bug(*_args: object, **_kwargs: object) -> None:
+        raise TypeError("a bug in our own date code")
+
+    monkeypatch.setattr(entry_cap, "entry_when", bug)
+    items = "".join(f"<item><guid>crossing-{n}</guid></item>" for n in range(COUNT))
+    with caplog.at_level(logging.DEBUG, logger=entry_cap.__name__):
+        assert len(_guids(_feed(items).encode())) == MAX_FEED_ENTRIES
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1
+    assert warned[0].exc_info is not None and warned[0].exc_info[0] is TypeError
+
+
+def test_an_encoding_expat_refuses_is_no_warning(caplog: pytest.LogCaptureFixture) -> None:
+    items = "".join(f"<item><guid>crossing-{n}</guid></item>" for n in range(COUNT))
+    body = _feed(items, '<?xml version="1.0" encoding="utf8mb4"?>').encode()
+    with caplog.at_level(logging.DEBUG, logger=entry_cap.__name__):
+        parse_feed(body)
+    assert [r.levelno for r in caplog.records if r.name == entry_cap.__name__] == [logging.DEBUG]

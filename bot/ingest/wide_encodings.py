@@ -33,8 +33,7 @@ def wide_to_utf8(body: bytes) -> bytes | None:
     codec = codec or _BY_LAYOUT.get(body[:4])
     if codec is None:
         return None
-    text = body.decode(
-        codec, errors="backslashreplace"
-    )  # "utf-16" and "utf-32" read and drop the mark
+    # "utf-16" and "utf-32" read and drop the mark.
+    text = body.decode(codec, errors="backslashreplace")
     text = _DECLARED_ENCODING.sub(r"\1\2utf-8\2", text, count=1)
     return text.encode("utf-8")
