@@ -80,12 +80,8 @@ def _counted_scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_entries_made_mostly_of_tags_are_parsed_whole_not_read_twice(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    marks = "<span/>" * 60
-    items = "".join(
-        f"<item><guid>crossing-{n}</guid><pubDate>Mon, 01 Jul 2024 {n % 24:02d}:{n % 60:02d}:00"
-        f" GMT</pubDate>{marks}</item>"
-        for n in range(COUNT)
-    )
+    marks = "<span/>" * 130
+    items = "".join(f"<item><guid>crossing-{n}</guid>{marks}</item>" for n in range(COUNT))
     body = _feed(items).encode()
     scans = _counted_scans(monkeypatch)
     kept = _guids(body)
@@ -202,3 +198,51 @@ def test_an_encoding_expat_refuses_is_no_warning(caplog: pytest.LogCaptureFixtur
     with caplog.at_level(logging.DEBUG, logger=entry_cap.__name__):
         parse_feed(body)
     assert [r.levelno for r in caplog.records if r.name == entry_cap.__name__] == [logging.DEBUG]
+
+
+def _undated_items(children: int) -> str:
+    extra = "".join(f"<note{k}>v</note{k}>" for k in range(children))
+    return "".join(
+        f"<item><title>Crossing {n}</title><guid>crossing-{n}</guid>{extra}</item>"
+        for n in range(COUNT)
+    )
+
+
+def test_undated_entries_of_seventeen_children_are_still_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 40 "<" an entry, end tags counted: once past the limit, parsed whole, GUIDs tried as dates.
+    scans = _counted_scans(monkeypatch)
+    parsed = parse_feed(_feed(_undated_items(17)).encode())
+    assert scans == [1]
+    assert parsed.unread_entries == COUNT - MAX_FEED_ENTRIES
+
+
+def test_mostly_dated_entries_are_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The parser dates them fast: reading them first would cost more than it saves.
+    items = "".join(
+        f"<item><guid>crossing-{n}</guid>"
+        f"<pubDate>Mon, 01 Jul 2024 {n % 24:02d}:{n % 60:02d}:00 GMT</pubDate></item>"
+        for n in range(COUNT)
+    )
+    body = _feed(items).encode()
+    scans = _counted_scans(monkeypatch)
+    kept = _guids(body)
+    assert scans == []
+    assert kept == _whole_guids(body, monkeypatch)
+
+
+def test_a_feed_mostly_undated_is_cut_though_some_items_are_dated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    items = "".join(
+        f"<item><guid>crossing-{n}</guid>"
+        + (f"<pubDate>Mon, 01 Jul 2024 {n % 24:02d}:00:00 GMT</pubDate>" if n % 3 == 0 else "")
+        + "</item>"
+        for n in range(COUNT)
+    )
+    body = _feed(items).encode()
+    scans = _counted_scans(monkeypatch)
+    kept = _guids(body)
+    assert scans == [1]
+    assert kept == _whole_guids(body, monkeypatch)

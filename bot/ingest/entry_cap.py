@@ -22,10 +22,13 @@ The read costs 4 to 15 us an entry: 0.4 to 0.7 s of CPU for 100,000 tiny items, 
 to parse when their GUIDs are tried as dates. But expat calls Python for every element, about
 0.6 us each, where the parser reads one for a fraction of that: 9 MB of 1,100 items with 2,000
 tags apiece took 3 to 4 times their whole parse to read. So a document of more than
-`_TAGS_PER_ENTRY` tags an entry (those in CDATA sections, comments and instructions are text,
-not counted) is left whole: its markup, not its dates, is what its parse costs. Below that, 5,000 undated items cost about
-0.25 s read and cut against 0.32 s parsed whole; dated ones, which the parser dates fast, up to
-3 times their whole parse (0.26 s against 0.09 s at 50 tags an item).
+`_TAGS_PER_ENTRY` "<" an entry (start and end tags; those in CDATA sections, comments and
+instructions are text, not counted) is left whole: its markup, not its dates, is what its parse
+costs. 5,000 undated items of 17 children cost 0.20 s read and cut against 0.37 s parsed
+whole; at 50 children (106 "<" an item) the two are even. Dated items the parser dates fast, and
+reading them costs up to twice their whole parse (0.16 s against 0.13 s at 50 children, 0.12 s
+against 0.06 s at 10), so a document whose entries are mostly dated (`_DATED_SHARE`, counted by
+their date elements' start tags) is left whole too.
 
 The cut only saves work: any failure to read the document (expat refuses an encoding it cannot
 use, EUC-JP or an unknown label such as "utf8mb4", that `to_utf8` left as declared) leaves the
@@ -59,8 +62,14 @@ _MAX_DEPTH = 200
 # An empty-element tag as a well-formed document writes it.
 _EMPTY_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>""")
 _ENTRY_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
-# Past this many "<" an entry start, reading the document costs more than parsing all of it.
-_TAGS_PER_ENTRY = 40
+# Past this many "<" an entry start (start and end tags both: about 55 child elements), reading
+# an undated document costs more than parsing all of it.
+_TAGS_PER_ENTRY = 120
+# The start tags of the date elements most entries carry, counted each apart: the most common
+# one is about how many entries are dated (an entry carrying two is not counted twice).
+_DATE_STARTS = (b"<pubDate", b"<published", b"<updated", b"<dc:date", b"<issued", b"<modified")
+# At least this share of entries dated, the document is left whole.
+_DATED_SHARE = 0.5
 # What a "<" may open that is no element's tag: its "<"s are no tags to expat (an internal
 # subset's declarations are, roughly, but a document declaring entities is left whole anyway).
 _NOT_TAGS = re.compile(
@@ -143,14 +152,34 @@ def _worth_reading(body: bytes, limit: int) -> bool:
     if starts <= limit:
         return False
     tags, most = body.count(b"<"), _TAGS_PER_ENTRY * starts
-    if tags > most and (b"<!" in body or b"<?" in body):
-        # HTML in CDATA is one run of text to expat, however many tags it holds; so is a
-        # comment's or instruction's text. A well-formed document's other "<"s all open tags.
-        for section in _NOT_TAGS.finditer(body):
-            tags -= section[0].count(b"<")
-            if tags <= most:
-                break
-    return tags <= most
+    # HTML in CDATA is one run of text to expat, however many tags it holds; so is a comment's
+    # or instruction's text. A well-formed document's other "<"s all open tags.
+    if tags > most and tags - _section_tags(body, tags - most) > most:
+        return False
+    # Mostly dated, the parser dates them fast, and reading them costs more than it saves
+    # (5,000 items of 10 children: 0.12 s read and cut against 0.06 s parsed whole). Counted
+    # last and lazily: each count of 8 MB costs about 5 ms.
+    dated = _DATED_SHARE * starts
+    return not any(body.count(mark) >= dated for mark in _DATE_STARTS)
+
+
+def _section_tags(body: bytes, enough: int) -> int:
+    """How many "<" the CDATA sections, comments, instructions and DOCTYPE of `body` hold, the
+    count stopped past `enough`. Found by `find`: a regex's search stops at every "<", 50 ms
+    in 8 MB of tags."""
+    found = 0
+    bang, query = body.find(b"<!"), body.find(b"<?")
+    while found < enough and (bang >= 0 or query >= 0):
+        pos = bang if query < 0 or 0 <= bang < query else query
+        section = _NOT_TAGS.match(body, pos)
+        end = section.end() if section else pos + 2
+        if section:
+            found += section[0].count(b"<")
+        if bang >= 0 and bang < end:
+            bang = body.find(b"<!", end)
+        if query >= 0 and query < end:
+            query = body.find(b"<?", end)
+    return found
 
 
 class _Scan:
