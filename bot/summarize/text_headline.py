@@ -196,24 +196,98 @@ def _in_name(words: Sequence[str], n: int) -> bool:
 def _word_cut(words: Sequence[str]) -> str:
     """The longest start of `words` within the limit that ends on neither a word that leaves a
     phrase hanging nor inside a name; the plain limit when every end does (a list of names).
-    A noun phrase waiting for its "of" or "to" ("as the meeting place | of the clan") is left out
-    whole, down to _MIN_CUT_WORDS: cut inside it, "as the meeting…" is no better."""
+    A noun phrase waiting for its "of" or "to" ("near the end | of the season") is left out
+    whole, down to _MIN_CUT_WORDS, when it is short and surely one (`_phrase_start`): cut inside
+    it, "near the…" is no better. Else the cut only steps back past the word before "of"/"to"."""
     for whole_phrases in (True, False):
-        inside = False  # backing off through a noun phrase whose complement was cut off
         least = _MIN_CUT_WORDS if whole_phrases else TEXT_HEADLINE_MAX_WORDS // 2 + 1
+        below = TEXT_HEADLINE_MAX_WORDS + 1  # a cut is looked for only below this many words
         for n in range(TEXT_HEADLINE_MAX_WORDS, least - 1, -1):
-            last = words[n - 1].strip(",;:\"“”'‘’()").casefold()
-            nxt = words[n].strip(",;:\"“”'‘’()").casefold() if n < len(words) else ""
+            if n >= below:
+                continue
+            last = _bare(words[n - 1])
+            nxt = _bare(words[n]) if n < len(words) else ""
             if nxt in ("of", "to"):
-                inside = whole_phrases
+                start = _phrase_start(words, n) if whole_phrases else None
+                if start is not None and start >= least:
+                    below = start + 1
                 continue
-            # Out of the phrase only before the next one's start, or after a comma.
-            if inside and nxt not in PHRASE_OPENERS and not words[n - 1].endswith(","):
-                continue
-            inside = False
             if last and last not in _HANGING and not _in_name(words, n):
                 return " ".join(words[:n]).rstrip(",;:—–-")
     return " ".join(words[:TEXT_HEADLINE_MAX_WORDS]).rstrip(",;:—–-")
+
+
+def _bare(word: str) -> str:
+    return word.strip(",;:\"“”'‘’()").casefold()
+
+
+def _phrase_start(words: Sequence[str], n: int) -> int | None:
+    """Where the noun phrase ending `words[:n]` begins, when "of"/"to" at `words[n]` is its
+    complement: its last word can end a noun ("the end | of", not "linked | to", "ordered |
+    to"), "to" opens a noun phrase ("the cost to | taxpayers", not "to | release"), and the
+    phrase is at most _MAX_BACK_OFF words after a determiner, preposition or comma. None when
+    unsure: a back-off across a verb lost the story's action ("The court ordered the
+    government…")."""
+    if _bare(words[n]) == "to" and not (n + 1 < len(words) and _opens_noun(words[n + 1])):
+        return None
+    if not _can_end_noun(_bare(words[n - 1])):
+        return None
+    for back in range(1, _MAX_BACK_OFF + 2):
+        index = n - back
+        if index < 0:
+            return None
+        word = _bare(words[index])
+        if word in _DETERMINERS:
+            return index if back <= _MAX_BACK_OFF else None
+        if back > 1 and (word in _HANGING or words[index].endswith(",") or _verb_like(word)):
+            return index + 1
+    return None
+
+
+def _opens_noun(word: str) -> bool:
+    """Whether `word` after "to" opens a noun phrase, not a bare verb ("to release")."""
+    bare = _bare(word)
+    return (
+        bare in _DETERMINERS
+        or bare in _QUANTIFIERS
+        or word[:1].isupper()
+        or word[:1].isdigit()
+        or word[:1] in "$£€"
+        or (bare.endswith("s") and not bare.endswith("ss") and bare.isalpha())
+    )
+
+
+def _can_end_noun(word: str) -> bool:
+    return bool(word) and word not in _HANGING and word not in _NOT_NOUNS and not _verb_like(word)
+
+
+def _verb_like(word: str) -> bool:
+    """A participle or past form by its ending ("ordered", "showing"), or an adverb ("early")."""
+    if word in _NOUNS_LIKE_VERBS:
+        return False
+    return len(word) > 4 and word.endswith(("ed", "ing", "ly"))
+
+
+# A noun phrase left out whole is at most this many words: longer back-offs cut too much.
+_MAX_BACK_OFF = 3
+_DETERMINERS = frozenset(
+    "the a an this that these those its their his her our your my some any each every no another"
+    .split()
+)  # fmt: skip
+_QUANTIFIERS = frozenset(
+    "more most all many much few several both half nearly about around".split()
+)
+# Words before "to" that end no noun: "able to", "according to", "due to".
+_NOT_NOUNS = frozenset(
+    "able unable likely unlikely due close next similar set used going according back up out"
+    " ready willing expected said told asked is was were are be been has have had went came"
+    .split()
+)  # fmt: skip
+_NOUNS_LIKE_VERBS = frozenset(
+    "meeting building morning evening wedding ceiling housing funding spending training ruling"
+    " hearing feeling offering opening ending beginning hundred family supply assembly rally"
+    " italy july".split()
+)  # fmt: skip
 
 
 # A shorter cut says too little of the story to head its card.
