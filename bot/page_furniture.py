@@ -18,6 +18,18 @@ MAX_CHARS = 500
 # Sharing buttons' networks, as a page's text runs them together.
 NETWORK = r"(?:facebook|twitter|pinterest|linkedin|whatsapp|reddit|messenger|sms)"
 
+# What follows a plea to turn on scripts in its own words: the browser, and what the page
+# cannot show without them. News goes on to its own ("to file taxes on the new portal").
+_SCRIPT_TAIL = (
+    r"(?: (?:in|on) (?:your|the|this) (?:web )?browser)?"
+    r"(?: (?:to|so you can|in order to) (?:view|see|use|watch|play|hear|listen to|read|load"
+    r"|continue|access|display|comment|vote|experience)(?: (?:this|the|our|all))?"
+    r"(?: (?:full|interactive|embedded))? (?:page|site|website|content|video|audio|story|article"
+    r"|report|podcast|map|chart|graphic|feature|player|comments|form|app|game|interactive"
+    r"|media)s?(?: (?:correctly|properly))?"
+    r"| for (?:the best|a better|full) (?:experience|functionality))?"
+)
+
 # A page's furniture as a line of its own, not a picture's: a video player's messages, a web
 # archive's note on the crawl that saved the page, a plea to turn on scripts, a tweet box's
 # location notice, a sharing link's label. Each in the notice's own words, ending where the
@@ -28,19 +40,28 @@ _FURNITURE_LINE_RE = re.compile(
     r"rating is available when the video has been rented"
     r"|this (?:feature|video|content) is (?:not|no longer|currently not) available"
     r"(?: right now| at this time| in your (?:country|region|area))?(?:[.!]\s*please try again later)?"
-    r"|(?:please )?(?:turn on|enable|activate) javascript(?:\s+(?:to|in|for)\b[^,;:\"]{0,60})?"
-    r"|you (?:need to|must) (?:enable|turn on|activate) javascript\b[^,;:\"]{0,60}"
-    r"|javascript is (?:disabled|not enabled|turned off)(?: (?:in|on) (?:your|this) browser)?"
+    r"|(?:please )?(?:turn on|enable|activate) javascript"
+    + _SCRIPT_TAIL
+    + r"|you (?:need to|must) (?:enable|turn on|activate) javascript"
+    + _SCRIPT_TAIL
+    + r"|javascript is (?:disabled|not enabled|turned off)(?: (?:in|on) (?:your|this) browser)?"
     # A missing page's notice, which a scrape of a moved story keeps as its text.
     r"|(?:sorry, )?the page you (?:requested|were looking for|are looking for)"
     r" (?:could not|cannot|can't) be found"
     r"|if you are trying to reach a page from a bookmark, the page url may have changed"
-    r"|(?:free )?archives of stories are maintained on our site for [\w ]{1,20}"
-    r"|please (?:choose|select|pick) [\w ]{1,40} from the (?:navigation|menu)\b[\w ]{0,40}"
+    r"|(?:free )?archives of stories are maintained on our site for"
+    r" (?:\d+|a|one|two|three|four|five|six|seven|ten|fourteen|thirty|several)"
+    r" (?:days?|weeks?|months?|years?)"
+    r"|please (?:choose|select|pick) (?:a|an|another|one) (?:section|category|page|topic|link"
+    r"|option|region|edition|item)s? from the (?:navigation|menu)"
+    r"(?: (?:bar|above|below|on the (?:left|right)|at the top))?"
     r"|read or share this story:\s*\S+"
-    r"|newsletter sign[ -]up(?:\s+(?-i:[A-Z]).*)?"
-    # A plea addresses its reader ("you", "your inbox", "our newsletter", "thanks").
-    r"|(?:free )?sign up\b(?=.*\b(?:you|your|our|thanks?)\b)"
+    # After the button, a plea to read on or to its reader, not a headline ("... Surges").
+    r"|newsletter sign[ -]up(?:\s+(?=(?-i:[A-Z]))(?:continue reading\b|(?=.*\b(?:you|your|inbox)\b)).*)?"
+    # A plea addresses its reader ("you", "your inbox", "our newsletter", "thanks"), the
+    # button's words first ("Sign up now", "Sign Up You agree"), not news ("Sign up numbers").
+    r"|(?:free )?sign up(?=\s*(?:[!:.-]|now\b|today\b|here\b|for\b|to\b|and\b|(?-i:[A-Z])))"
+    r"(?!.*\bsaid\b)(?=.*\b(?:you|your|our|thanks?)\b)"
     r".{0,40}\b(?:you agree|offers|updates|newsletters?|e-?mails?)\b.*"
     r"|(?:breaking news )?e-?mails? get breaking news alerts(?: and special reports)?"
     r"|tweet with a location"
@@ -64,23 +85,25 @@ _MINOR_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the"
 # these phrases.
 _CRAWL = r"\bcrawl(?:s|ed|er|ers|ing)?\b"
 _ARCHIVE_NOTE_RE = re.compile(
-    r"\bcrawl data\b"
+    # Each anchored to where the archive writes it: given to an archive, opening its line...
+    r"\bcrawl data\b.*\b(?:internet archive|wayback machine)\b"
     r"|\bseed ?(?:list )?for this crawl\b|\bseedlist\b"
-    r"|\bthis crawl (?:was|is)\b.*\burls\b"
+    r"|^this crawl (?:was|is)\b.*\burls\b"
     r"|\bscope of (?:the|this) crawl\b"
-    r"|(?<![\w-])(?:wide|distributed) crawl(?:s|ing)?\b"
+    r"|^(?:wide|distributed) crawl(?:s|ing)?\b"
     r"|\bcrawls are part of an effort to archive\b"
     r"|\bcrawls of supported \W?no more 404\b"
     r"|\bwarc files?\b.*"
     + _CRAWL
     + r"|\bheritrix\b.*"
     + _CRAWL
-    # The archive writing of its own work: "we may not have crawled all of the embedded ..."
-    + r"|^(?=.*\b(?:we|us)\b)(?!.*(?:\bsaid\b|[\"“”]))(?=.*"
-    + _CRAWL
-    + r")"
+    # The archive writing of its own work, hedged: "we may not have crawled all of the embedded
+    # ...", not a newsroom's "we crawled the sites of 40 councils".
+    + r"|^(?!.*(?:\bsaid\b|[\"“”]))(?=.*\bwe (?:may|might|did|do|could|can|will|would)"
+    r"(?: not|n't)?(?: have| be)? crawl(?:ed|ing)?\b)"
     r".*\b(?:urls|seeds?|embeds?|embedded|objects|queues|sites)\b"
-    r"|\bwayback machine after an embargo\b",
+    # ... or ending it.
+    r"|\bwayback machine after an embargo(?: period)?[\s.]*$",
     re.IGNORECASE,
 )
 # A sign-up button after a plea: "... never miss our top stories Free Sign Up".

@@ -76,3 +76,43 @@ def test_words_that_read_as_buttons_but_run_on_as_a_sentence_are_kept_whole(line
 )
 def test_the_notices_themselves_are_still_furniture(line: str) -> None:
     assert is_caption(line) or page_furniture_end(line) > 0, line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A notice's opening words, then the news's own words to the end of the line.
+        "You must enable JavaScript to book ferry tickets on the new harbour portal from May.",
+        "Turn on JavaScript to see how the tide tables changed overnight.",
+        "Enable JavaScript for the council site to unlock the new voting tool.",
+        "Please select a candidate from the menu before voting closes at 8pm.",
+        "Free archives of stories are maintained on our site for researchers.",
+        "Newsletter sign-up Surges After the Regatta.",
+        "Sign up numbers rose and our analysts said the emails worked.",
+        # Crawls in the news: the archive's words, not where the archive writes them.
+        "The wide crawl of the web by a search firm feeds many chatbots.",
+        "Publishers say a distributed crawl by AI bots is overwhelming their servers.",
+        "We crawled the sites of 40 councils and found 1,200 broken URLs.",
+        "For this story we crawled 8,000 harbour websites and logged every tracker embedded in them.",
+        "The researchers shared the crawl data with regulators in Pellmouth.",
+        "The archive added the pages to the Wayback Machine after an embargo lifted, a clerk said.",
+    ],
+)
+def test_news_opening_with_a_notices_words_is_reporting(line: str) -> None:
+    assert not is_caption(line), line
+    assert not is_page_furniture(line), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Please enable JavaScript in your browser to view this page.",
+        "You must turn on JavaScript to watch this video.",
+        "Free archives of stories are maintained on our site for 30 days.",
+        "Please choose a section from the navigation bar.",
+        "Newsletter sign-up Stories like this in your inbox",
+        "Sign up now for the Pellmouth Post newsletter and get updates in your inbox.",
+    ],
+)
+def test_notices_in_their_own_words_are_still_furniture(line: str) -> None:
+    assert is_caption(line) or page_furniture_end(line) > 0, line
