@@ -7,42 +7,22 @@ turn is read as it is then, not as it was when the catch-up began."""
 from __future__ import annotations
 
 import asyncio
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fakes.clock import Clock
+from fakes.held_selection import Held
 from fakes.runner import slack_service, stop
 from fakes.stories import add_story
 
 from bot.config import ChannelConfig
-from bot.pipeline.digest import Selection
-from bot.runner import digests
 from bot.store import channels as channel_store
 from bot.store.database import open_database
 
 T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
 FIRST = ChannelConfig(platform="slack", id="C1", mode="instant", min_sources=3)
 SECOND = ChannelConfig(platform="slack", id="C2", mode="instant", min_sources=3)
-
-
-class Held:
-    """`digests.instant_selection`, its first call held after the read until released."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.real = digests.instant_selection
-        self.entered = threading.Event()
-        self.release = threading.Event()
-        monkeypatch.setattr(digests, "instant_selection", self)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Selection:
-        selection = self.real(*args, **kwargs)
-        if not self.entered.is_set():
-            self.entered.set()
-            assert self.release.wait(10)
-        return selection
 
 
 async def test_min_sources_lowered_during_the_catch_up_is_caught_up(
