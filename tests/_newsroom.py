@@ -69,6 +69,11 @@ class Newsroom:
         self.service.register_adapter(self.chat)
 
     async def __aenter__(self) -> Newsroom:
+        # Its jobs paused: the test runs the passes. A poll job of the service's own, due at
+        # start, clustered the test's articles beside its pass, and planned them off the loop
+        # after the test had drained the outbox (half the runs).
+        real_start = self.service.scheduler.start
+        self.service.scheduler.start = lambda: real_start(paused=True)  # type: ignore[method-assign]
         await self.service.start()
         return self
 
