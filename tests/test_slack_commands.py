@@ -232,7 +232,11 @@ async def test_feeds_admin_rules(h: Harness) -> None:
     h.slack_api.group_members["S1"] = ["UGROUP"]
 
     _, body = await h.slash("/feeds", "add https://feeds.example/rss", user="UNOBODY")
-    assert "Only admins can add or remove feeds" in ack_text(body)
+    # Slack's own admins only, not Discord's Manage Server.
+    assert ack_text(body) == (
+        "Only admins can add or remove feeds (workspace admins, or the admin users and group "
+        "the bot's config names)."
+    )
     _, body = await h.slash("/feeds", "add https://feeds.example/a", user="UADMIN")
     assert "Added feed `https://feeds.example/a`" in ack_text(body)
     _, body = await h.slash("/feeds", "add https://feeds.example/b", user="UGROUP")

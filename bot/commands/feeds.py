@@ -11,6 +11,7 @@ import sqlite_utils
 
 from bot.commands.base import CommandContext, Reply, UsageError, split_args
 from bot.commands.feed_lines import feed_line
+from bot.commands.hints import admin_kinds
 from bot.feedaddress import refusal
 from bot.feedurls import FeedUrlError, check_feed_url
 from bot.render.literal import literal, quoted, url_code
@@ -91,9 +92,7 @@ def feeds_command(core: NewsDigest, args: str, ctx: CommandContext) -> Reply:
             f"did not answer. The feed was not {done}; please try again in a minute."
         )
     if not ctx.is_admin:
-        return Reply(
-            "Only admins can add or remove feeds (workspace admins on Slack, Manage Server on Discord, or the configured admin users and group)."
-        )
+        return Reply(f"Only admins can add or remove feeds ({admin_kinds(ctx.platform)}).")
     if len(rest) != 1:
         raise UsageError(
             "/feeds add takes one URL." if action == "add" else "/feeds remove takes one URL or id."
