@@ -265,7 +265,7 @@ def test_overflow_notice_is_one_discord_message_and_counts_the_rest(tmp_path: Pa
     lines = notice.splitlines()
     listed = [line for line in lines if line.startswith("• ")]
     assert 0 < len(listed) <= MAX_LISTED
-    assert lines[-1] == f"…and {40 - len(listed)} more: /digest or /story <words>"
+    assert lines[-1] == f"…and {40 - len(listed)} more: /digest or /story query:<words>"
     keys = [r[0] for r in db.execute("SELECT key FROM alerts ORDER BY id")]
     assert keys == ["digest-more:2027-03-08T09:00:00+00:00"]
 

@@ -293,7 +293,7 @@ async def test_the_backlog_message_fits_one_discord_message_and_its_links_open(
     # The list before it says where the rest went.
     [first] = [t for t in texts if t.startswith("Also matching") and "longest waiting next" in t]
     assert first.splitlines()[-1].endswith(
-        ", the longest waiting next: /digest or /story \\<words>"
+        ", the longest waiting next: /digest or /story query:\\<words>"
     )
     db.close()
 

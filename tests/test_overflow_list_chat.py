@@ -179,7 +179,7 @@ async def test_a_busy_digest_lists_in_one_discord_message_whatever_the_headlines
     listed = [line for line in lines if line.startswith("• ")]
     assert 0 < len(listed) <= MAX_LISTED
     assert len(notice.encode("utf-16-le")) // 2 <= 2000
-    assert lines[-2] == f"…and {40 - len(listed)} more: /digest or /story \\<words>"
+    assert lines[-2] == f"…and {40 - len(listed)} more: /digest or /story query:\\<words>"
     behind = 40 - len(listed)
     assert lines[-1] == (
         f"This channel is {behind} stories behind: more match it than its digests can list, and "

@@ -137,6 +137,12 @@ def watchlist_command(platform: str, setting: str = "", value: str = "") -> str:
     return f"/watchlist {setting} {value}"
 
 
+def story_usage(platform: str, words: str = "<words>") -> str:
+    """/story as `platform` takes it, for a reply or notice to name: Discord's /story takes its
+    words as the `query` option."""
+    return f"/story query:{words}" if platform == "discord" else f"/story {words}"
+
+
 # A curly quote opening a value (at the start, after a space, or after an option's colon:
 # `zone:“Europe/Berlin”`) or closing one (at the end or before a space, a sentence's full stop
 # or comma between), as macOS and iOS type them. One between letters is an apostrophe

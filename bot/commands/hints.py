@@ -5,7 +5,7 @@ context block)."""
 
 from __future__ import annotations
 
-from bot.commands.base import watchlist_command
+from bot.commands.base import story_usage, watchlist_command
 from bot.commands.topics import follow_usage
 
 
@@ -15,7 +15,7 @@ def _unfollow(platform: str) -> str:
 
 def mention_help(platform: str) -> str:
     """What a mention of the bot is answered with: what it does and its commands."""
-    story = "/story query:<slug or words>" if platform == "discord" else "/story <slug or words>"
+    story = story_usage(platform, "<slug or words>")
     commands = [
         story,
         follow_usage(platform),

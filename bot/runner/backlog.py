@@ -24,6 +24,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from bot.commands.base import story_usage
 from bot.config_entries import MAX_DIGEST_SIZE, MAX_MIN_SOURCES
 from bot.pipeline.digest import MAX_LOOKBACK, Selection, delivered_story_ids
 from bot.store import channels as channel_store
@@ -72,14 +73,15 @@ def _setting_hint(platform: str, *, behind: int, cards: int, min_sources: int) -
     return "narrower topics let fewer stories match"
 
 
-def dropped_line(dropped: int) -> str | None:
-    """The line counting the stories this digest drops after they waited their longest."""
+def dropped_line(dropped: int, platform: str) -> str | None:
+    """The line counting the stories this digest drops after they waited their longest, naming
+    /story as `platform` takes it."""
     if dropped <= 0:
         return None
     verb = "is" if dropped == 1 else "are"
     return (
         f"{plural(dropped, 'story', 'stories')} matching this channel waited {_DAYS} days "
-        f"without a line and {verb} no longer carried: /story <words> finds any story."
+        f"without a line and {verb} no longer carried: {story_usage(platform)} finds any story."
     )
 
 

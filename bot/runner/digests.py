@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.commands.base import watchlist_command
+from bot.commands.base import story_usage, watchlist_command
 from bot.cron import cron_trigger
 from bot.pipeline.digest import (
     DEFAULT_LIMIT,
@@ -386,8 +386,7 @@ def instant_more_text(more: int, platform: str) -> str:
     names commands that work there: /digest refuses in instant mode, so not it, but /story and
     the switch to digest mode, as `platform` takes it."""
     switch = watchlist_command(platform, "mode", "digest")
-    # Discord's /story takes its words as the `query` option.
-    story = "/story query:<words>" if platform == "discord" else "/story <words>"
+    story = story_usage(platform)
     return (
         f"...and {plural(more, 'more story', 'more stories')} reached this channel's minimum "
         f"number of sources, more than it is sent at once. {story} finds any of them; "

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot.commands.base import story_usage
 from bot.models import Article
 from bot.pipeline.digest import Candidate
 from bot.render.links import safe_url
@@ -58,7 +59,6 @@ _GROWS = {"&": 5, "<": 4, ">": 4, **{ch: 2 for ch in "\\*_~|`[]#-+.:@()"}}
 _URL_KEPT = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:/?#@!$'*+,;=%~-._"
 )
-REST_HINT = "/digest or /story <words>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,7 @@ def overflow_notice(
     behind (`bot.runner.backlog`); `dropped`: the stories this digest drops after they waited
     their longest, counted in a line of their own (a notice of that line alone if nothing else)."""
     if not overflow:
-        if (line := dropped_line(dropped)) is None:
+        if (line := dropped_line(dropped, platform)) is None:
             return None
         return OverflowNotice(line, [])
     before = listed_before or {}
@@ -133,7 +133,7 @@ def overflow_notice(
             # Only read when none was carried: the next digest's room for them.
             next_lines=0 if carried or not counted else next_capacity(platform, counted, sizes),
         )
-        return [text for text in (line, dropped_line(dropped)) if text is not None]
+        return [text for text in (line, dropped_line(dropped, platform)) if text is not None]
 
     # The closing lines (`behind`) are reserved in this message, where they go unless the
     # backlog's message follows; this one then ends with the count's note, shorter than the line
@@ -142,7 +142,7 @@ def overflow_notice(
     for candidate in fresh[:MAX_LISTED]:
         line = overflow_line(candidate, marked=True)
         taken = fresh[: len(lines) + 1]
-        tail = _rest_line(len(overflow) - len(taken), again) + behind(taken)
+        tail = _rest_line(platform, len(overflow) - len(taken), again) + behind(taken)
         if escaped_bound("\n".join([title, *lines, line, *tail])) > limit:
             break
         lines.append(line)
@@ -150,7 +150,7 @@ def overflow_notice(
     if not lines:
         text = (
             f"{plural(len(overflow), 'more story matches', 'more stories match')} this channel "
-            f"without a card, listed in an earlier digest: {REST_HINT}"
+            f"without a card, listed in an earlier digest: {rest_hint(platform)}"
         )
         return OverflowNotice("\n".join([text, *behind([])]), [], _counted(fresh, [], before))
     # Stories that waited through an earlier digest and still have no line: the backlog's own
@@ -162,10 +162,10 @@ def overflow_notice(
             beyond, limit=limit, tail=lambda taken: behind([*listed, *taken]), listed_before=before
         )
     if backlog is None:
-        tail = _rest_line(len(overflow) - len(lines), again) + behind(listed)
+        tail = _rest_line(platform, len(overflow) - len(lines), again) + behind(listed)
         text = "\n".join([title, *lines, *tail])
         return OverflowNotice(text, listed, _counted(fresh, listed, before))
-    rest = _rest_line(len(overflow) - len(lines), again, more=" the longest waiting next")
+    rest = _rest_line(platform, len(overflow) - len(lines), again, more=" the longest waiting next")
     shown = listed + backlog.listed
     text = "\n".join([title, *lines, *rest])
     return OverflowNotice(text, listed, _counted(fresh, shown, before), backlog)
@@ -191,7 +191,7 @@ def next_capacity(
             sizes[c.story.id] = (full, escaped_bound(backlog_line(c)))
     # The list's title and its count's last line, with counts of the most digits likely.
     title = f"Also matching this channel, without a card in this digest ({'9' * 4} stories):"
-    rest = _rest_line(9999, 9999, more=" the longest waiting next")[0]
+    rest = _rest_line(platform, 9999, 9999, more=" the longest waiting next")[0]
     room = limit - escaped_bound(title) - 1 - escaped_bound(rest)
     taken = _fit([sizes[c.story.id][0] for c in waiting], room, MAX_LISTED)
     room = limit - escaped_bound(_backlog_title(MAX_BACKLOG, 9999))
@@ -260,14 +260,19 @@ def _counted(
     return [c for c in fresh if c.story.id not in shown and c.story.id not in before]
 
 
-def _rest_line(rest: int, again: int, *, more: str = "") -> list[str]:
+def rest_hint(platform: str) -> str:
+    """Where the stories a notice has no line for can be seen, as `platform` types it."""
+    return f"/digest or {story_usage(platform)}"
+
+
+def _rest_line(platform: str, rest: int, again: int, *, more: str = "") -> list[str]:
     """The line counting the stories without a line (`again` of them listed before); `more`:
     where more of them are listed."""
     if rest <= 0:
         return []
     before = f" ({again} listed in an earlier digest)" if again else ""
     after = f",{more}" if more else ""
-    return [f"…and {rest} more{before}{after}: {REST_HINT}"]
+    return [f"…and {rest} more{before}{after}: {rest_hint(platform)}"]
 
 
 def escaped_bound(text: str) -> int:
