@@ -98,7 +98,7 @@ async def test_slack_resume_of_a_channel_out_of_the_config_is_for_admins(
     assert _reason(core, "slack", "C1") is None
 
 
-@pytest.mark.parametrize("typed", ['"resume"', "“resume”", "resume:", "Resume"])
+@pytest.mark.parametrize("typed", ['"resume"', "“resume”", "resume:", "Resume", "Resume."])
 async def test_slack_admins_resume_by_any_spelling_the_command_reads(
     h: Harness, core: NewsDigest, typed: str
 ) -> None:
@@ -109,6 +109,31 @@ async def test_slack_admins_resume_by_any_spelling_the_command_reads(
     _, body = await h.slash("/watchlist", typed, user="UADMIN")
     assert ack_text(body).startswith("Saved. Mode: digest")
     assert _reason(core, "slack", "C1") is None
+
+
+async def test_slack_resume_with_a_full_stop_is_still_for_admins(
+    h: Harness, core: NewsDigest
+) -> None:
+    # The sentence's full stop is no part of the setting: read as resume, and gated as one.
+    _removed_from_config(core, "slack", "C1")
+    _, body = await h.slash("/watchlist", "Resume.")
+    assert ack_text(body) == SLACK_ADMINS_ONLY
+    assert _reason(core, "slack", "C1") == REMOVED_FROM_CONFIG
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord"])
+async def test_pause_and_resume_typed_as_a_sentence_are_read(
+    core: NewsDigest, platform: str
+) -> None:
+    channel_store.ensure_channel(core.db, platform, "C7", name="news")
+    ctx = CommandContext(platform=platform, channel_id="C7", user_id="U1")
+    commands = Commands(core)
+    reply = await commands.dispatch("watchlist", "Pause.", ctx)
+    assert reply.text.startswith("Saved.")
+    assert _reason(core, platform, "C7") == PAUSED_IN_CHAT
+    reply = await commands.dispatch("watchlist", "resume.", ctx)
+    assert reply.text.startswith("Saved.")
+    assert _reason(core, platform, "C7") is None
 
 
 async def test_discord_resume_of_a_channel_out_of_the_config_is_for_admins(

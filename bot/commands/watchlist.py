@@ -145,9 +145,10 @@ _SPELLINGS = {
 # instant`, `mode:instant`, as Discord's option reads) or an equals sign (`min-sources=2`, as
 # config files and command lines write it), so every setting takes each. The name may
 # be quoted (`"quiet" 22-7`, `"min sources" 3`), as the words were once all split shell-style,
-# in curly quotes too (`“quiet” 22-7`), as macOS and iOS Slack type them.
+# in curly quotes too (`“quiet” 22-7`), as macOS and iOS Slack type them. A name typed alone
+# may end the sentence (`Resume.`): one full stop is dropped, as `_changes` drops a value's.
 _SETTING_RE = re.compile(
-    r"^\s*(?:[\"'“”‘’]([A-Za-z_-]+(?:\s+[A-Za-z_-]+)?)[\"'“”‘’]|([A-Za-z_-]+))(?:\s*[:=]|\s|$)(.*)$",
+    r"^\s*(?:[\"'“”‘’]([A-Za-z_-]+(?:\s+[A-Za-z_-]+)?)[\"'“”‘’]|([A-Za-z_-]+))(?:\s*[:=]|\s|\.?\s*$)(.*)$",
     re.DOTALL,
 )
 # Settings named in two words, as people say them (`min sources 3`, `time zone UTC`, `digest
