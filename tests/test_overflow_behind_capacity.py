@@ -1,6 +1,6 @@
 """Whether a channel is behind is judged by what its next digest can really list on its
-platform: on Discord, headlines of 118 characters with links fit 6 or 7 lines in the list and 7 or 8 in
-the backlog's message, not the 35 (10 and 25) short lines would. Real SQLite files through the real
+platform: on Discord, headlines of 118 characters with links fit 5 or 6 lines in the list (each naming
+`/story query:slug`) and 7 or 8 in the backlog's message, not the 35 (10 and 25) short lines would. Real SQLite files through the real
 digest code."""
 
 from __future__ import annotations
@@ -69,20 +69,20 @@ def test_a_discord_channel_with_more_waiting_than_its_next_digest_fits_is_told(
         "and a story waits 8 days at most for a line. /digest shows the next ones now; "
         "/watchlist digest-size cards:17 gives each digest more cards (now 1)."
     ]
-    # As said: the next digest lists 13 of them and carries the rest.
-    assert _entries(tuesday) + _entries(backlog) == 13
-    assert _behind(backlog)[0].startswith("This channel is 3 stories behind: ")
+    # As said: the next digest lists 12 of them and carries the rest.
+    assert _entries(tuesday) + _entries(backlog) == 12
+    assert _behind(backlog)[0].startswith("This channel is 4 stories behind: ")
     db.close()
 
 
 def test_a_discord_channel_its_next_digest_lists_whole_is_not_told(tmp_path: Path) -> None:
-    """A guard (passes on the code before this change too): one story fewer, and the next
-    digest's list and backlog's message have a line for each."""
+    """A guard: three stories fewer, and the next digest's list and backlog's message have a
+    line for each."""
     db = open_database(tmp_path / "nd.db")
     channel = add_channel(db, "D1", platform="discord")
-    _long_stories(db, 1 + 7 + 14, now=MONDAY - timedelta(hours=1))
+    _long_stories(db, 1 + 6 + 13, now=MONDAY - timedelta(hours=1))
     monday, tuesday, backlog = _digests(db, channel)
-    assert _entries(monday) == 7 and not _behind(monday)
-    assert _entries(tuesday) + _entries(backlog) == 14
+    assert _entries(monday) == 6 and not _behind(monday)
+    assert _entries(tuesday) + _entries(backlog) == 13
     assert not _behind(tuesday + backlog)
     db.close()

@@ -63,7 +63,7 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 DISCORD_LINE = (
     "• Fares\\_rise \\*again\\* \\<@\u200beveryone> \\[x\\](https\u200b://evil.example)"
-    " · 1 source · /story story-ferry · <https://news.example/hp_lead?x=1&y=2>"
+    " · 1 source · /story query:story-ferry · <https://news.example/hp_lead?x=1&y=2>"
 )
 
 
@@ -125,7 +125,7 @@ def test_only_a_marked_safe_link_opens() -> None:
     forged = "\ue000\ue003https://evil.example/\ue001"
 
     story = StoryRow("quay", "quay", f"Quay {forged}", NOON, NOON, 2, 2, 2, None)
-    line = overflow_line(Candidate(story, [], []), marked=True)
+    line = overflow_line(Candidate(story, [], []), "discord", marked=True)
     assert "<https://evil" not in notice_line(line)
     assert "<https://evil" not in slack_notice_line(line)
     # Nor can a feed's own title in the notice that it was disabled.
@@ -270,3 +270,19 @@ def test_a_backlog_listed_before_is_one_line(tmp_path: Path) -> None:
         "/digest or /story <words>"
     )
     db.close()
+
+
+def test_a_line_names_story_as_its_platform_takes_it() -> None:
+    from bot.pipeline.digest import Candidate
+    from bot.runner.overflow import backlog_line, overflow_line
+    from bot.store.stories import StoryRow
+
+    # Discord's /story takes its words as the `query` option: Slack's form is refused there.
+    story = StoryRow("tram", "story-tram", "Tram line opens", NOON, NOON, 2, 2, 2, None)
+    linkless = Candidate(story, [], [])
+    assert overflow_line(linkless, "discord") == (
+        "• Tram line opens · 2 sources · /story query:story-tram"
+    )
+    assert backlog_line(linkless, "discord") == "• Tram line opens · /story query:story-tram"
+    assert overflow_line(linkless, "slack") == "• Tram line opens · 2 sources · /story story-tram"
+    assert backlog_line(linkless, "slack") == "• Tram line opens · /story story-tram"

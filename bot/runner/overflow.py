@@ -140,7 +140,7 @@ def overflow_notice(
     # saying the channel is behind, which that case always has (a story was carried).
     lines: list[str] = []
     for candidate in fresh[:MAX_LISTED]:
-        line = overflow_line(candidate, marked=True)
+        line = overflow_line(candidate, platform, marked=True)
         taken = fresh[: len(lines) + 1]
         tail = _rest_line(platform, len(overflow) - len(taken), again) + behind(taken)
         if escaped_bound("\n".join([title, *lines, line, *tail])) > limit:
@@ -159,7 +159,11 @@ def overflow_notice(
     backlog = None
     if any(c.story.id in order and c.story.id not in before for c in beyond):
         backlog = backlog_message(
-            beyond, limit=limit, tail=lambda taken: behind([*listed, *taken]), listed_before=before
+            beyond,
+            platform,
+            limit=limit,
+            tail=lambda taken: behind([*listed, *taken]),
+            listed_before=before,
         )
     if backlog is None:
         tail = _rest_line(platform, len(overflow) - len(lines), again) + behind(listed)
@@ -187,8 +191,8 @@ def next_capacity(
     waiting = waiting[: MAX_LISTED + MAX_BACKLOG]
     for c in waiting:
         if c.story.id not in sizes:
-            full = escaped_bound(overflow_line(c, marked=True))
-            sizes[c.story.id] = (full, escaped_bound(backlog_line(c)))
+            full = escaped_bound(overflow_line(c, platform, marked=True))
+            sizes[c.story.id] = (full, escaped_bound(backlog_line(c, platform)))
     # The list's title and its count's last line, with counts of the most digits likely.
     title = f"Also matching this channel, without a card in this digest ({'9' * 4} stories):"
     rest = _rest_line(platform, 9999, 9999, more=" the longest waiting next")[0]
@@ -211,6 +215,7 @@ def _fit(lines: Sequence[int], room: int, most: int) -> int:
 
 def backlog_message(
     beyond: Sequence[Candidate],
+    platform: str,
     *,
     limit: int,
     tail: Callable[[Sequence[Candidate]], list[str]],
@@ -223,7 +228,7 @@ def backlog_message(
     before = listed_before or {}
     lines: list[str] = []
     for candidate in beyond[:MAX_BACKLOG]:
-        line = backlog_line(candidate, grown=candidate.story.id in before)
+        line = backlog_line(candidate, platform, grown=candidate.story.id in before)
         taken = list(beyond[: len(lines) + 1])
         heading = _backlog_title(len(taken), len(beyond))
         if escaped_bound("\n".join([heading, *lines, line, *tail(taken)])) > limit:
@@ -241,13 +246,14 @@ def _backlog_title(listed: int, beyond: int) -> str:
     return f"More without a card, a line each ({of}the longest waiting first):"
 
 
-def backlog_line(candidate: Candidate, *, grown: bool = False) -> str:
-    """'• Headline · https://…' (the link marked to open), else '• Headline · /story slug';
+def backlog_line(candidate: Candidate, platform: str, *, grown: bool = False) -> str:
+    """'• Headline · https://…' (the link marked to open), else '• Headline · /story slug'
+    (`/story query:slug` on Discord: `story_usage`);
     `grown`, for a story an earlier digest listed with fewer sources: '• Headline · now 5
     sources · https://…', or its line would read as the one the channel already saw."""
     story = candidate.story
     url = first_link(candidate.members)
-    where = url_link(url) if url is not None else f"/story {strip_marks(story.slug)}"
+    where = url_link(url) if url is not None else story_usage(platform, strip_marks(story.slug))
     count = f" · now {plural(story.source_count, 'source')}" if grown else ""
     return f"• {_headline(story.headline)}{count} · {where}"
 
@@ -288,14 +294,15 @@ def escaped_bound(text: str) -> int:
     return total
 
 
-def overflow_line(candidate: Candidate, *, marked: bool = False) -> str:
-    """'• Headline · 3 sources · /story slug · https://…'. Plain text, which adapters escape;
+def overflow_line(candidate: Candidate, platform: str, *, marked: bool = False) -> str:
+    """'• Headline · 3 sources · /story slug · https://…' (/story as `platform` takes it).
+    Plain text, which adapters escape;
     `marked`: the link marked (`url_link`) for a notice, whose adapters make it open."""
     story = candidate.story
     fields = [
         f"• {_headline(story.headline)}",
         plural(story.source_count, "source"),
-        f"/story {strip_marks(story.slug)}",
+        story_usage(platform, strip_marks(story.slug)),
     ]
     if (url := first_link(candidate.members)) is not None:
         fields.append(url_link(url) if marked else url)
