@@ -54,3 +54,17 @@ async def test_discord_zone_option_ending_in_a_full_stop(
     assert answer(discord_api)["content"].startswith("Saved.")
     channel = channel_store.get_channel(core.db, "discord", str(CHANNEL))
     assert channel is not None and channel.timezone == "Europe/Berlin"
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord"])
+@pytest.mark.parametrize("typed", ["show.", "Show."])
+async def test_show_ending_a_sentence_shows_the_watchlist(
+    core: NewsDigest, platform: str, typed: str
+) -> None:
+    ctx = CommandContext(platform=platform, channel_id="C7", user_id="U1", channel_name="news")
+    bare = await Commands(core).dispatch("watchlist", "", ctx)
+    reply = await Commands(core).dispatch("watchlist", typed, ctx)
+    # It was refused as an unknown setting: the bare-command check came before the name's full
+    # stop was dropped.
+    assert reply.text == bare.text
+    assert "Unknown setting" not in reply.text

@@ -45,9 +45,10 @@ async def watchlist(
     commands: Commands, args: str, ctx: CommandContext, channel: ChannelRow
 ) -> Reply:
     db = commands.core.db
-    # `show` is Discord's spelling of the bare command (the README uses it for both).
+    # `show` is Discord's spelling of the bare command (the README uses it for both); one full
+    # stop may end it, as it may end a setting's name (`Resume.`, `_SETTING_RE`).
     default_size = commands.core.config.digest_size
-    if not args or args.lower() == "show":
+    if not args or args.strip().lower() in ("show", "show."):
         if not channel.id and ctx.cannot_post:
             # "/follow or /digest signs it up" would point at commands refused here too.
             return Reply(ctx.cannot_post)
