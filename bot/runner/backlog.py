@@ -8,7 +8,8 @@ backlog that never drains, and a story that waits `MAX_LOOKBACK` is dropped. Cou
 ("…and 40 more") hid both. So the last message of the list says it plainly:
 
 - once the stories carried to the next digest are more than it can list (as many of their lines
-  as fit its list's and its backlog's messages on the platform: `overflow.next_capacity`), or one
+  as fit its list's and its backlog's messages on the platform, each with room left for this
+  line, which the next digest has whenever it is behind: `overflow.next_capacity`), or one
   of them was carried already (the lists are not catching up): how many stories the channel is
   behind, that /digest shows the next ones now, and the setting that would show them (more cards, up to
   `MAX_DIGEST_SIZE`; at that size, a higher min-sources, so fewer stories match);

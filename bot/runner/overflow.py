@@ -131,7 +131,11 @@ def overflow_notice(
             cards=cards,
             min_sources=min_sources,
             # Only read when none was carried: the next digest's room for them.
-            next_lines=0 if carried or not counted else next_capacity(platform, counted, sizes),
+            next_lines=(
+                0
+                if carried or not counted
+                else next_capacity(platform, counted, sizes, cards=cards, min_sources=min_sources)
+            ),
         )
         return [text for text in (line, dropped_line(dropped, platform)) if text is not None]
 
@@ -179,12 +183,16 @@ def next_capacity(
     platform: str,
     waiting: Sequence[Candidate],
     sizes: dict[str, tuple[int, int]] | None = None,
+    *,
+    cards: int = 0,
+    min_sources: int = 1,
 ) -> int:
     """How many of `waiting` (carried to the next digest, which lists them first, in this
     order) that digest can give a line on `platform`: as many as fit its list's message (at
-    most MAX_LISTED) and then its backlog's (at most MAX_BACKLOG), their lines as they are now.
-    Not a fixed 35: on Discord, 80-character headlines with links fit 7 and 9. `sizes` keeps
-    each story's two lines' escaped sizes between calls."""
+    most MAX_LISTED) and then its backlog's (at most MAX_BACKLOG), their lines as they are now,
+    with room left in each for the line saying the channel is behind (`cards` and
+    `min_sources` word its hint). Not a fixed 35: on Discord, 80-character headlines with links
+    fit 7 and 9. `sizes` keeps each story's two lines' escaped sizes between calls."""
     limit = _LIMIT.get(platform, _DEFAULT_LIMIT)
     sizes = {} if sizes is None else sizes
     # No more can have a line, so no more need be measured.
@@ -196,9 +204,19 @@ def next_capacity(
     # The list's title and its count's last line, with counts of the most digits likely.
     title = f"Also matching this channel, without a card in this digest ({'9' * 4} stories):"
     rest = _rest_line(platform, 9999, 9999, more=" the longest waiting next")[0]
-    room = limit - escaped_bound(title) - 1 - escaped_bound(rest)
+    # Each message reserves that line as it is filled (`overflow_notice`, `backlog_message`),
+    # and the next digest has it whenever it is behind (one of these left without a line, or
+    # more newer stories than it can list): left out here, a promise of room for all of them
+    # was broken by the line itself.
+    closing = 1 + escaped_bound(
+        behind_line(
+            platform, behind=9999, carried=1, cards=cards, min_sources=min_sources, next_lines=0
+        )
+        or ""
+    )
+    room = limit - escaped_bound(title) - 1 - escaped_bound(rest) - closing
     taken = _fit([sizes[c.story.id][0] for c in waiting], room, MAX_LISTED)
-    room = limit - escaped_bound(_backlog_title(MAX_BACKLOG, 9999))
+    room = limit - escaped_bound(_backlog_title(MAX_BACKLOG, 9999)) - closing
     return taken + _fit([sizes[c.story.id][1] for c in waiting[taken:]], room, MAX_BACKLOG)
 
 
