@@ -25,7 +25,7 @@ from bot.delivery.adapter import (
 from bot.delivery.rate_limits import LOOKUP, POST, call_of, put_off_posts, wait_over
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
-from bot.store import route_waits, stale
+from bot.store import queued_posts, route_waits, stale
 from bot.store.channels import ChannelRow
 from bot.store.deliveries import DeliveryRow
 
@@ -46,9 +46,7 @@ def retry(
     now = outbox.clock()
     attempts = max(row.attempts, 1)
     if attempts >= min(limit or outbox.settings.max_attempts, outbox.settings.max_attempts):
-        store.mark_failed(outbox.db, row.id, now=now, error=error)
-        report.failed += 1
-        log.error("delivery %d gave up after %d attempts: %s", row.id, attempts, error)
+        give_up_unsent(outbox, row, error, report, attempts=attempts)
         return
     delay = outbox.backoff(attempts)
     store.release(
@@ -56,6 +54,25 @@ def retry(
     )
     report.retried += 1
     log.warning("delivery %d failed (%s); retrying in %.0fs", row.id, error, delay)
+
+
+def give_up_unsent(
+    outbox: Outbox, row: DeliveryRow, error: str, report: DrainReport, *, attempts: int
+) -> None:
+    """Out of attempts, and surely not posted (refused, or looked for and not there): failed,
+    for the operator to see (`/healthz`'s `failed_last_24h`), but for an instant post in flight
+    at a switch to digest mode, whose story returns to the digest pool as it would have at any
+    earlier retry (`queued_posts.give_up_unsent`). One given up while it may have landed stays failed
+    whatever it was: queued again, it could post twice."""
+    if queued_posts.give_up_unsent(outbox.db, row.id, now=outbox.clock(), error=error):
+        log.info(
+            "delivery %d was not posted (%s); its story waits for the channel's next digest",
+            row.id,
+            error,
+        )
+        return
+    report.failed += 1
+    log.error("delivery %d gave up after %d attempts: %s", row.id, attempts, error)
 
 
 def defer(

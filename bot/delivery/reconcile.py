@@ -16,7 +16,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.delivery.adapter import PostedMessage, lookup_route, refreshes_cards
-from bot.delivery.failures import lookup_failed
+from bot.delivery.failures import give_up_unsent, lookup_failed
 from bot.delivery.prepare import card_editable
 from bot.delivery.rate_limits import LOOKUP
 from bot.store import alerts as alert_store
@@ -125,9 +125,7 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
             log.info("delivery %d to %s had landed (found in %s)", row.id, channel.key, where)
         elif row.attempts >= outbox.settings.max_attempts:
             error = row.last_error or "gave up"
-            store.mark_failed(outbox.db, row.id, now=now, error=error)
-            report.failed += 1
-            log.error("delivery %d gave up after %d attempts: %s", row.id, row.attempts, error)
+            give_up_unsent(outbox, row, error, report, attempts=row.attempts)
         else:
             store.release(outbox.db, row.id, now=now, next_attempt_at=None, error="resend")
             log.info("delivery %d to %s will be resent (same nonce)", row.id, channel.key)

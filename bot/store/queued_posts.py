@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.store.database import iso
+from bot.store.durable import durable
 from bot.store.schema_v2 import add_column
 
 
@@ -110,6 +111,27 @@ def return_unsent(db: sqlite_utils.Database, row_id: int) -> None:
         " AND channel_pk IN (SELECT id FROM channels WHERE mode = 'digest')",
         [row_id],
     )
+
+
+def give_up_unsent(db: sqlite_utils.Database, row_id: int, *, now: datetime, error: str) -> bool:
+    """A row out of attempts that surely did not post (refused, or looked for and not there):
+    failed, but for an instant post in flight at a switch to digest mode, which is deleted, as
+    `return_unsent` deletes it at any earlier retry, so its story waits for the next digest:
+    failed, it would mark the story delivered to the channel for good, never posted there. Left
+    in instant mode again, it fails as any instant post does. Whether it was returned."""
+    with durable(db):
+        cursor = db.execute(
+            "DELETE FROM deliveries WHERE id = ? AND to_pool = 1"
+            " AND channel_pk IN (SELECT id FROM channels WHERE mode = 'digest')",
+            [row_id],
+        )
+        if cursor.rowcount:
+            return True
+        db.execute(
+            "UPDATE deliveries SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
+            [error, iso(now), row_id],
+        )
+    return False
 
 
 def m046_instant_posts_in_flight(db: sqlite_utils.Database) -> None:

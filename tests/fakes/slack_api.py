@@ -29,6 +29,8 @@ from typing import Any
 
 from aiohttp import web
 
+from fakes.gate import Gate
+
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 BOT_USER = "UBOT"
@@ -93,6 +95,8 @@ class FakeSlackAPI:
         # public channel the bot is in.
         self.private_channels: dict[str, bool] = {}
         self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
+        # Method -> the gate its next call waits at, unanswered, until the test opens it.
+        self.gates: dict[str, Gate] = {}
         # Method -> the Retry-After (seconds, as sent) every call to it is answered 429 with.
         self.limited: dict[str, str] = {}
         self._response_url_scripted: dict[str, deque[Scripted]] = defaultdict(deque)
@@ -174,6 +178,11 @@ class FakeSlackAPI:
         Retry-After) until `lift(method)`."""
         self.limited[method] = str(int(retry_after))
 
+    def hold(self, method: str) -> Gate:
+        """The next call to `method` is held, unanswered, until the gate returned is opened."""
+        gate = self.gates[method] = Gate()
+        return gate
+
     def lift(self, method: str) -> None:
         self.limited.pop(method, None)
 
@@ -221,6 +230,8 @@ class FakeSlackAPI:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await self._record(method, request)
+        if (gate := self.gates.pop(method, None)) is not None:
+            await gate.through()
         if method in self.api_drops and request.transport is not None:
             request.transport.close()
             return web.Response(status=200)
