@@ -203,6 +203,11 @@ class ChatAdapter(Protocol):
     Raises the `DeliveryError` tree when the lookup fails (a rate limit too: the heading counts
     as one nobody could look for).
 
+    And `async retract_heading(channel, ref) -> None`, when the platform can delete a heading
+    `begin_digest` posted and named (`ref`): called once the drain is done with the channel if
+    none of the heading's cards is left in the outbox (`digest_heading.retract_empty`); raises
+    the `DeliveryError` tree.
+
     And `async find_text(channel, text, *, piece, since) -> bool | None`, when the platform can
     tell whether a notice's piece whose answer was lost landed (`bot.delivery.notices`): piece
     number `piece` of `text`, split as `post_text` splits it, posted since `since` (when the

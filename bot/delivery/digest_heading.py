@@ -38,6 +38,11 @@ way (the channel switched to instant, the cards expired) can leave a later diges
 shows twice only when its record is lost (a crash between its post and its record, the
 database refusing to write or read the record: logged) or a lookup missed it though it had
 landed (the platform's clock more than `LOOKUP_CLOCK_SKEW` behind ours).
+A heading the drain posted none of whose cards is left in the outbox once it is done with the
+channel heads nothing: a switch to digest mode (instant and back while the digest went out)
+landing while the heading's request was in flight, or while its cards waited their pace, returns
+them to the digest pool. It is deleted (the adapter's `retract_heading`: `retract_empty`), as the
+switch's reply says they wait for the next digest, which heads them.
 Every card stays a top-level message of its own, so each story's updates still thread under it.
 """
 
@@ -46,6 +51,7 @@ from __future__ import annotations
 import inspect
 import logging
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -116,20 +122,32 @@ class Headings:
         return frozenset() if ref is None else frozenset({ref})
 
 
+@dataclass(frozen=True, slots=True)
+class PostedHeading:
+    """A heading this drain posted, or found it had: its message, and the rows it counted."""
+
+    ref: str
+    nonces: tuple[str, ...]
+
+
+Opened = tuple[dict[int, Prepared | None], datetime | None, PostedHeading | None]
+
+
 async def open_digest(
     outbox: Outbox,
     channel: ChannelRow,
     adapter: ChatAdapter,
     rows: list[DeliveryRow],
     report: DrainReport,
-) -> tuple[dict[int, Prepared | None], datetime | None]:
+) -> Opened:
     """Prepare the new stories among `rows` (a digest channel's, due now) and head the cards
     that will go out, if the adapter shows a heading; {} when it does not, and every row is
     prepared as it comes up, as on any other channel. Also, when the heading was put off by a
-    rate limit of the channel's own, until when the channel's cards wait (they were put off)."""
+    rate limit of the channel's own, until when the channel's cards wait (they were put off);
+    and the heading posted, when the platform named its message (for `retract_empty`)."""
     begin = getattr(adapter, "begin_digest", None)
     if begin is None:
-        return {}, None
+        return {}, None, None
     ready: dict[int, Prepared | None] = {}
     for row in rows:
         if row.kind == "story":
@@ -146,11 +164,12 @@ async def open_digest(
     # Cards a heading of ours already shows, posted before the drain that held them back.
     headed = [r for r in rows if r.id in going]
     if not going or outbox.headings.shown(channel.id, headed):
-        return ready, None
+        return ready, None, None
     at = digest_time(headed, now)
     posted = begin(channel, len(going), at)
     if not inspect.isawaitable(posted):
-        return ready, None  # the console's: printed
+        return ready, None, None  # the console's: printed
+    shown: PostedHeading | None = None
     for attempt in (1, 2):
         if attempt == 2:
             posted = begin(channel, len(going), at)
@@ -162,14 +181,14 @@ async def open_digest(
             # out under a heading of their own then.
             route = outbox.route_of(channel)
             outbox.rate_limits.hold(route, POST, exc, outbox.clock())
-            return ready, None
+            return ready, None, None
         except DeferredDeliveryError as exc:
             # The channel's own limit (a Discord bucket's): the same, for this channel
             # alone. Its cards wait out the Retry-After, to go out under their heading then.
             until = wait_over(outbox.clock(), exc.retry_after)
             put_off_posts(outbox, rows[0], until)
             log.info("digest heading for %s put off: %s", channel.key, exc)
-            return ready, until
+            return ready, until, None
         except DeliveryError as exc:
             if not (isinstance(exc, TransientDeliveryError) and exc.maybe_sent):
                 # Refused before it was processed: nothing shows, and it heads no cards.
@@ -180,6 +199,7 @@ async def open_digest(
             ):
                 ref = landed if isinstance(landed, str) else None
                 outbox.headings.posted(channel.id, headed, now, ref)
+                shown = _posted(ref, headed)
             elif attempt == 1:
                 continue  # looked for and not there: posted again, once
             posted = True  # a request was made
@@ -188,16 +208,55 @@ async def open_digest(
                 # Slack's and Discord's say which message it is: a later lookup passes over it.
                 ref = posted if isinstance(posted, str) else None
                 outbox.headings.posted(channel.id, headed, now, ref)
+                shown = _posted(ref, headed)
         break
     if posted:
         # A chat post: the first card keeps the channel's pace after it.
         await outbox.pace_channel(channel.id)
-    return ready, None
+    return ready, None, shown
+
+
+def _posted(ref: str | None, rows: list[DeliveryRow]) -> PostedHeading | None:
+    return None if ref is None else PostedHeading(ref, tuple(row.nonce for row in rows))
 
 
 def _still_pending(outbox: Outbox, row_id: int) -> bool:
     row = store.get(outbox.db, row_id)
     return row is not None and row.state == "pending"
+
+
+async def retract_empty(
+    outbox: Outbox, adapter: ChatAdapter, channel: ChannelRow, heading: PostedHeading
+) -> None:
+    """The drain is done with the channel: a heading it posted none of whose cards is left in
+    the outbox (none sent, being sent, held back or given up) heads nothing, and is deleted
+    (the adapter's `retract_heading`). A switch to digest mode landing while the heading's
+    request was in flight, or while its cards waited their pace, does that: it returns the
+    channel's waiting cards to the digest pool (`return_to_digest_pool`; the channel was
+    switched to instant and back meanwhile), and its reply says they wait for the next digest,
+    which heads them. Posting them anyway would break that promise; a heading over nothing
+    reads as a digest lost. Deleting it failing is logged, and the heading stays."""
+    if heading_store.cards_left(outbox.db, channel.id, heading.nonces):
+        return
+    retract = getattr(adapter, "retract_heading", None)
+    if retract is None:
+        log.warning("digest heading for %s heads no card, and cannot be deleted", channel.key)
+        return
+    try:
+        await retract(channel, heading.ref)
+    except DeliveryError as exc:
+        log.warning(
+            "digest heading for %s heads no card (they went back to the digest pool), and "
+            "deleting it failed: %s",
+            channel.key,
+            exc,
+        )
+        return
+    log.info(
+        "digest heading for %s deleted: its %d cards went back to the digest pool unposted",
+        channel.key,
+        len(heading.nonces),
+    )
 
 
 async def _landed(

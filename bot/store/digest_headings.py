@@ -19,6 +19,7 @@ taken for it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlite_utils
@@ -87,3 +88,16 @@ def last(db: sqlite_utils.Database, channel_pk: int) -> tuple[set[str | int], da
     if posted_at is None:  # NOT NULL: never, but an empty time would head nothing
         return None
     return set(json.loads(found[0])), posted_at
+
+
+def cards_left(db: sqlite_utils.Database, channel_pk: int, nonces: Iterable[str]) -> int:
+    """How many of the cards a heading counted (by nonce) are still in the channel's outbox,
+    whatever their state: one returned to the digest pool, merged away or pruned is gone."""
+    wanted = list(nonces)
+    if not wanted:
+        return 0
+    sql = (
+        "SELECT COUNT(*) FROM deliveries WHERE channel_pk = ?"
+        f" AND nonce IN ({', '.join('?' * len(wanted))})"
+    )
+    return int(db.execute(sql, [channel_pk, *wanted]).fetchone()[0])

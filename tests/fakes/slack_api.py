@@ -340,6 +340,14 @@ class FakeSlackAPI:
                 return {"ok": True, "channel": body["channel"], "ts": body["ts"]}
         return {"ok": False, "error": "message_not_found"}
 
+    def _chat_delete(self, body: dict[str, Any]) -> dict[str, Any]:
+        kept = self.messages.get(body.get("channel", ""), [])
+        for message in kept:
+            if message["ts"] == body.get("ts"):
+                kept.remove(message)
+                return {"ok": True, "channel": body["channel"], "ts": message["ts"]}
+        return {"ok": False, "error": "message_not_found"}
+
     def _chat_postEphemeral(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": f"{int(self.clock())}.{next(self._ts):06d}"}
 

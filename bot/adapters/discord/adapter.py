@@ -145,6 +145,14 @@ class DiscordBotAdapter:
             timeout=self.send_timeout + 4 * BUCKET_WAIT,
         )
 
+    async def delete_message(self, channel: ChannelRow, message_ref: str) -> None:
+        """Delete a message the bot posted in `channel` (a digest heading left over no card)."""
+        what = f"delete in {channel.key}"
+        async with delivering(what):
+            await self.rest.delete_message(
+                snowflake(channel.channel_id, "channel"), snowflake(message_ref, "message")
+            )
+
     async def card_link(self, channel: ChannelRow, message_ref: str) -> str | None:
         """The jump link to a card the bot posted in `channel`, or None if its server cannot be
         told (`BotRest.guild_of`): the update then goes out without a link rather than not at all,

@@ -137,6 +137,20 @@ class BotRest:
                 "edits in channel %d: rate limited, retrying in %.2f s", channel_id, answer.wait
             )
 
+    async def delete_message(self, channel_id: int, message_id: int) -> None:
+        """DELETE the message, once; raises discord.py's exception for any answer but a 2xx."""
+        route = discord.http.Route(
+            "DELETE",
+            "/channels/{channel_id}/messages/{message_id}",
+            channel_id=channel_id,
+            message_id=message_id,
+        )
+        bucket = (route.key, channel_id)
+        await self._wait_for_limits(bucket)
+        answer = await self._timed(self._send(route, bucket, None))
+        if answer.error is not None:
+            raise answer.error
+
     async def guild_of(self, channel_id: int) -> int:
         """The server a channel (or thread) is in, for a link to a message in it: the client's
         cache (which the gateway's `guilds` intent fills), else Discord's GET of the channel,

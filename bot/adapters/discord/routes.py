@@ -144,6 +144,12 @@ class DiscordAdapter:
             posted = await self._for(channel).post_text(channel, text, label="digest heading")
         return posted or True
 
+    async def retract_heading(self, channel: ChannelRow, ref: str) -> None:
+        """Delete a digest heading (`begin_digest`'s message) left over no card
+        (`bot.delivery.digest_heading.retract_empty`), through the route that posted it."""
+        with self._watching():
+            await self._for(channel).delete_message(channel, ref)
+
     async def find_heading(
         self,
         channel: ChannelRow,

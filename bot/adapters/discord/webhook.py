@@ -258,6 +258,12 @@ class DiscordWebhookAdapter:
             timeout=self.send_timeout,
         )
 
+    async def delete_message(self, channel: ChannelRow, message_ref: str) -> None:
+        """Delete a message the webhook posted in `channel` (a digest heading left over no
+        card)."""
+        async with delivering(f"webhook delete in {channel.key}"):
+            await self.rest.delete(self._hook(channel), snowflake(message_ref, "message"))
+
     async def post_text(
         self,
         channel: ChannelRow,

@@ -66,6 +66,11 @@ class WebhookRest:
         path = f"/messages/{message_id}"
         await self._request("PATCH", path, hook, payload, {"with_components": "0"})
 
+    async def delete(self, hook: discord.Webhook, message_id: int) -> None:
+        """Delete a message the webhook posted; raises discord.py's exception for any answer but
+        a 2xx."""
+        await self._request("DELETE", f"/messages/{message_id}", hook, {}, {})
+
     async def _request(
         self,
         method: str,

@@ -263,6 +263,15 @@ class SlackAdapter:
         except Exception as exc:
             raise delivery_error(exc, "chat.postMessage") from exc
 
+    async def retract_heading(self, channel: ChannelRow, ref: str) -> None:
+        """chat.delete of a digest heading (`begin_digest`'s ts) left over no card
+        (`bot.delivery.digest_heading.retract_empty`). Raises the DeliveryError tree."""
+        try:
+            conversation = await self._conversation(channel, "chat.delete")
+            await self.client.chat_delete(channel=conversation, ts=ref)
+        except Exception as exc:
+            raise delivery_error(exc, "chat.delete") from exc
+
     async def find_heading(
         self,
         channel: ChannelRow,

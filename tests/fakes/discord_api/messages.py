@@ -1,4 +1,4 @@
-"""The fake's messages: channel posts (with nonce de-duplication), history, edits, threads
+"""The fake's messages: channel posts (with nonce de-duplication), history, edits, deletes, threads
 started from messages, a channel's own GET and webhook executions, as REST handlers answering
 (status, body, headers)."""
 
@@ -86,6 +86,16 @@ class Messages:
                 msg[key] = body[key]
         msg["edited_timestamp"] = now_iso()
         return 200, msg, {}
+
+    def _delete_message(
+        self, body: Any, query: Any, channel: str, mid: str
+    ) -> tuple[int, Any, dict]:
+        msg = self.messages.get(int(mid))
+        if msg is None or msg["channel_id"] != channel:
+            return 404, {"message": "Unknown Message", "code": 10008}, {}
+        del self.messages[int(mid)]
+        self.channels[int(channel)].remove(int(mid))
+        return 204, None, {}
 
     def _start_thread(self, body: Any, query: Any, channel: str, mid: str) -> tuple[int, Any, dict]:
         msg = self.messages.get(int(mid))

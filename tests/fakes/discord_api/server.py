@@ -1,6 +1,6 @@
 """`FakeDiscord`: the fake REST API served on 127.0.0.1 (and its gateway), what it records, and
 the answers a test queues (`fail_next`, `garble_next`, `hang_next`, `rate_limit_next`,
-`spend_bucket_next`, `revoke_token`) and `heal`, which drops the error answers still queued. The handlers are its
+`spend_bucket_next`, `revoke_token`, `hold_next`) and `heal`, which drops the error answers still queued. The handlers are its
 mixins' (`messages`, `gateway`, `interactions`)."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from fakes.discord_api.answers import BOT_USER, HTML_PAGE, Failure, Garble, Reco
 from fakes.discord_api.gateway import Gateway
 from fakes.discord_api.interactions import Interactions
 from fakes.discord_api.messages import Messages
+from fakes.gate import Gate
 
 
 @dataclass
@@ -39,6 +40,8 @@ class FakeDiscord(Messages, Gateway, Interactions):
     # (method, path, headers): the next matching success carries the headers too.
     _spent: list[tuple[str, re.Pattern[str], dict[str, str]]] = field(default_factory=list)
     _closing: asyncio.Event = field(default_factory=asyncio.Event)
+    # (method, path): the gate the next matching request waits at, unanswered (`hold_next`).
+    _gates: list[tuple[str, re.Pattern[str], Gate]] = field(default_factory=list)
     _nonces: dict[tuple[int, str], int] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000000000000000000))
     _runner: web.AppRunner | None = None
@@ -164,6 +167,12 @@ class FakeDiscord(Messages, Gateway, Interactions):
             },
         )
 
+    def hold_next(self, method: str, path: str) -> Gate:
+        """The next request matching is held, unanswered, until the gate returned is opened."""
+        gate = Gate()
+        self._gates.append((method, re.compile(path), gate))
+        return gate
+
     def calls(self, method: str, path: str) -> list[Recorded]:
         pattern = re.compile(path)
         return [r for r in self.requests if r.method == method and pattern.fullmatch(r.path)]
@@ -180,6 +189,11 @@ class FakeDiscord(Messages, Gateway, Interactions):
             except ValueError:
                 body = raw.decode("utf-8", "replace")
         query = dict(request.query)
+        for index, (verb, pattern, gate) in enumerate(self._gates):
+            if verb == request.method and pattern.fullmatch(path):
+                del self._gates[index]
+                await gate.through()
+                break
         if self.rest_token_revoked and request.headers.get("Authorization", "").startswith("Bot "):
             status, answer, headers = 401, {"message": "401: Unauthorized", "code": 0}, {}
         elif garble := self._garble_for(request.method, path):
@@ -263,6 +277,7 @@ class FakeDiscord(Messages, Gateway, Interactions):
             ("GET", r"/channels/(\d+)", self._get_channel),
             ("GET", r"/channels/(\d+)/messages", self._history),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
+            ("DELETE", r"/channels/(\d+)/messages/(\d+)", self._delete_message),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._start_thread),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
             ("POST", r"/webhooks/(\d+)/([^/]+)", self._execute_webhook),

@@ -1,0 +1,184 @@
+"""A switch to digest mode landing while a digest's heading is being posted: the channel, switched
+to instant and back while its digest went out, has the digest's waiting cards returned to the
+pool (`return_to_digest_pool`), as the switch's reply says. The heading, posted over them, heads
+nothing: it is deleted, and the next digest heads them. Fake Slack and Discord servers on
+127.0.0.1 (Discord through the bot and through a webhook) holding the heading's request until the switch lands, a real SQLite file and the real
+outbox."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+from fakes.discord_api import FakeDiscord
+from fakes.discord_channel import BOT_POST, CHANNEL, HOOK_POST, WEBHOOK_ID, WEBHOOK_URL
+from fakes.gate import Gate
+from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
+from fakes.stories import add_channel, add_story, make_card_source
+
+from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
+from bot.adapters.discord.webhook import DiscordWebhookAdapter
+from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
+from bot.adapters.slack.settings import SlackSettings, make_client
+from bot.app import NewsDigest
+from bot.commands import CommandContext, Commands
+from bot.config import Config
+from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.runner import digests
+from bot.store import channels as channel_store
+
+NOON = datetime(2027, 5, 4, 12, 0, tzinfo=UTC)
+STORIES = ("quay", "locks", "ferry")
+
+
+@dataclass
+class Platform:
+    name: str
+    channel_id: str
+    register: Callable[[Outbox], None]
+    # The channel's messages as it shows them now: a heading as its text, a card as its story.
+    shown: Callable[[], list[str]]
+    # The next post held in flight until its gate is opened.
+    hold_post: Callable[[], Gate]
+    webhook_url: str | None = None
+
+
+@pytest.fixture(params=["slack", "discord", "discord webhook"])
+def platform(request: pytest.FixtureRequest) -> Platform:
+    if request.param == "slack":
+        api: FakeSlackAPI = request.getfixturevalue("slack_api")
+
+        def slack(outbox: Outbox) -> None:
+            client = make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=api.api_url))
+            outbox.register(SlackAdapter(client, pacer=ChannelPacer(0)))
+
+        def slack_shown() -> list[str]:
+            return [_slack_text(m) for m in api.messages["C1"]]
+
+        return Platform("slack", "C1", slack, slack_shown, lambda: api.hold("chat.postMessage"))
+    fake: FakeDiscord = request.getfixturevalue("discord_api")
+    client: discord.Client = request.getfixturevalue("discord_client")
+    webhook = request.param == "discord webhook"
+    fake.webhook_channels[WEBHOOK_ID] = CHANNEL
+    session = request.getfixturevalue("session")
+
+    def discord_(outbox: Outbox) -> None:
+        bot = DiscordBotAdapter(client)
+        hooks = DiscordWebhookAdapter(session, bot=bot)
+        outbox.register(DiscordAdapter(bot=bot, webhooks=hooks))
+
+    def discord_shown() -> list[str]:
+        return [
+            m["embeds"][0]["title"].removeprefix("Story ") if m.get("embeds") else m["content"]
+            for m in fake.channel_messages(CHANNEL)
+        ]
+
+    return Platform(
+        "discord",
+        str(CHANNEL),
+        discord_,
+        discord_shown,
+        lambda: fake.hold_next("POST", HOOK_POST if webhook else BOT_POST),
+        WEBHOOK_URL if webhook else None,
+    )
+
+
+def _slack_text(message: dict[str, Any]) -> str:
+    if message.get("metadata"):
+        return str(message["metadata"]["event_payload"]["story_id"])
+    return str(message["text"])
+
+
+async def _switch_mode(core: NewsDigest, platform: Platform, mode: str) -> str:
+    ctx = CommandContext(platform=platform.name, channel_id=platform.channel_id, user_id="U1")
+    reply = await Commands(core, clock=lambda: NOON).dispatch("watchlist", f"mode {mode}", ctx)
+    return reply.text
+
+
+async def test_a_switch_landing_while_the_heading_is_posted_leaves_no_empty_heading(
+    tmp_path: Path, platform: Platform
+) -> None:
+    core = NewsDigest(Config(database=str(tmp_path / "nd.db")))
+    channel = add_channel(
+        core.db,
+        platform.channel_id,
+        platform=platform.name,
+        mode="digest",
+        webhook_url=platform.webhook_url,
+    )
+    for story in STORIES:
+        add_story(core.db, story, ["Gazette", "Courier"], now=NOON - timedelta(hours=1))
+    assert digests.enqueue_digest(core.db, channel, now=NOON, scheduled_for=NOON) == 3
+    clock = [NOON]
+    outbox = Outbox(
+        core.db,
+        make_card_source(core.db, NOON),
+        settings=OutboxSettings(pace=0),
+        clock=lambda: clock[0],
+    )
+    platform.register(outbox)
+    gate = platform.hold_post()
+    drain = asyncio.ensure_future(outbox.drain())
+    await gate.arrived()
+    # Switched to instant and back while the heading's request is in flight.
+    assert (await _switch_mode(core, platform, "instant")).startswith("Saved.")
+    reply = await _switch_mode(core, platform, "digest")
+    assert reply.startswith("Saved. The 3 stories still waiting to be posted here now wait")
+    gate.open()
+    await drain
+    assert platform.shown() == []  # no card, and no heading over none
+    # As the reply said, the next digest has them, under its own heading.
+    clock[0] = NOON + timedelta(hours=21)
+    channel = channel_store.get_channel_by_pk(core.db, channel.id) or channel
+    assert digests.enqueue_digest(core.db, channel, now=clock[0], scheduled_for=clock[0]) == 3
+    await outbox.drain()
+    shown = platform.shown()
+    assert shown[0].startswith("News digest · 2027-05-05 09:00 UTC · 3 stories")
+    assert sorted(shown[1:]) == sorted(STORIES)
+    core.close()
+
+
+async def test_a_heading_with_a_card_left_under_it_stays(
+    tmp_path: Path, platform: Platform
+) -> None:
+    """A guard: the switch lands while the first card is being sent. That card is left alone
+    (it may land) and lands; the others return to the pool. The heading heads it, and stays."""
+    core = NewsDigest(Config(database=str(tmp_path / "nd.db")))
+    channel = add_channel(
+        core.db,
+        platform.channel_id,
+        platform=platform.name,
+        mode="digest",
+        webhook_url=platform.webhook_url,
+    )
+    for story in STORIES:
+        add_story(core.db, story, ["Gazette", "Courier"], now=NOON - timedelta(hours=1))
+    assert digests.enqueue_digest(core.db, channel, now=NOON, scheduled_for=NOON) == 3
+    outbox = Outbox(
+        core.db,
+        make_card_source(core.db, NOON),
+        settings=OutboxSettings(pace=0),
+        clock=lambda: NOON,
+    )
+    platform.register(outbox)
+    heading = platform.hold_post()
+    drain = asyncio.ensure_future(outbox.drain())
+    await heading.arrived()
+    card = platform.hold_post()
+    heading.open()
+    await card.arrived()
+    await _switch_mode(core, platform, "instant")
+    reply = await _switch_mode(core, platform, "digest")
+    assert reply.startswith("Saved. The 2 stories still waiting to be posted here now wait")
+    card.open()
+    await drain
+    shown = platform.shown()
+    assert shown[0].startswith("News digest · 2027-05-04 12:00 UTC · 3 stories")
+    assert len(shown) == 2 and shown[1] in STORIES
+    core.close()
